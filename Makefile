@@ -1,0 +1,124 @@
+# ferrojit: set-up, build and test.
+#
+#   make demo    install what is missing, build the extension into .venv, run examples/demo.py
+#   make test    install what is missing, build, cargo test --workspace, then pytest
+#   make bench   install what is missing (and numba), build, run bench/run.py
+#   make clean   remove build artefacts (keeps .venv); make distclean also removes .venv
+#                and bench/results
+#
+# Every step checks before it installs, so re-running on a ready machine is quick:
+#   deps  -> apt-get only when $(LLVM_PREFIX)/bin/llvm-config is missing
+#   venv  -> python3 -m venv only when .venv/bin/python is missing or broken;
+#            pip only when numpy/pytest do not import or maturin is missing
+#   build -> maturin develop --release (cargo decides what to rebuild)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := demo
+# The steps must run in order (apt, then venv, then cargo); cargo parallelises itself.
+.NOTPARALLEL:
+
+# cargo/rustc come from rustup; find them even when ~/.cargo/bin is not on PATH.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+LLVM_PREFIX := /usr/lib/llvm-22
+# llvm-sys 221.x (inkwell feature llvm22-1) locates LLVM through this variable.
+export LLVM_SYS_221_PREFIX := $(LLVM_PREFIX)
+
+APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
+PY_PACKAGES  := numpy 'maturin>=1.7,<2' pytest
+
+VENV    := $(CURDIR)/.venv
+PY      := $(VENV)/bin/python
+MATURIN := $(VENV)/bin/maturin
+
+# apt-get needs root; use sudo when we are not root and sudo exists.
+SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
+
+# Environment shared by `maturin develop` and `cargo test`. maturin runs cargo with
+# PYO3_BUILD_EXTENSION_MODULE, PYO3_ENVIRONMENT_SIGNATURE, PYO3_PYTHON and
+# PYTHON_SYS_EXECUTABLE set; pyo3's build scripts rerun when any of them changes, so
+# `cargo test` gets the very same values, otherwise every switch between the two
+# would rebuild pyo3 and everything above it. The signature is maturin's format,
+# e.g. cpython-3.11-64bit; it is computed by the shell at run time because .venv
+# may not exist yet when make starts.
+PYO3_SIGNATURE_PY := import sys; v = sys.version_info; t = "t" if getattr(sys, "_is_gil_enabled", lambda: True)() is False else ""; print(f"{sys.implementation.name}-{v[0]}.{v[1]}{t}-{64 if sys.maxsize > 2**32 else 32}bit")
+BUILD_ENV := VIRTUAL_ENV="$(VENV)" PATH="$(VENV)/bin:$$PATH" \
+	PYO3_BUILD_EXTENSION_MODULE=1 \
+	PYO3_ENVIRONMENT_SIGNATURE="$$("$(PY)" -c '$(PYO3_SIGNATURE_PY)')" \
+	PYO3_PYTHON="$(PY)" PYTHON_SYS_EXECUTABLE="$(PY)"
+
+.PHONY: all deps venv build demo test test-rust test-python bench clean distclean
+
+all: build
+
+deps:
+	@if [ -x "$(LLVM_PREFIX)/bin/llvm-config" ]; then \
+		echo "deps: LLVM 22 found at $(LLVM_PREFIX)"; \
+	else \
+		echo "deps: installing $(APT_PACKAGES)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get update -qq; \
+		$(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+venv:
+	@if [ -x "$(PY)" ] && "$(PY)" -c '' >/dev/null 2>&1; then \
+		echo "venv: $(VENV) exists"; \
+	else \
+		echo "venv: creating $(VENV)"; \
+		rm -rf "$(VENV)"; \
+		if ! python3 -m venv "$(VENV)"; then \
+			echo "venv: python3 -m venv failed; installing python3-venv"; \
+			rm -rf "$(VENV)"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			$(SUDO) apt-get update -qq; \
+			$(SUDO) apt-get install -y -qq python3-venv; \
+			python3 -m venv "$(VENV)"; \
+		fi; \
+	fi
+	@if "$(PY)" -c 'import numpy, pytest' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
+		echo "venv: numpy, pytest and maturin present"; \
+	else \
+		echo "venv: pip installing numpy, maturin, pytest"; \
+		"$(PY)" -m pip install -q --disable-pip-version-check $(PY_PACKAGES); \
+	fi
+
+# Builds crates/ferrojit_python (release) and installs it into .venv as an editable
+# package: python/ is put on sys.path by a .pth file and the compiled module lands in
+# python/ferrojit/_native.abi3.so. cargo's output goes to target/release, the same
+# directory `cargo test --workspace --release` uses.
+build: deps venv
+	$(BUILD_ENV) "$(MATURIN)" develop --release
+
+demo: build
+	"$(PY)" examples/demo.py
+
+test: build
+	$(BUILD_ENV) cargo test --workspace --release
+	"$(PY)" -m pytest -q tests
+
+# The two halves of `test`, for quick iteration (they assume `make build` was run).
+test-rust:
+	$(BUILD_ENV) cargo test --workspace --release
+
+test-python:
+	"$(PY)" -m pytest -q tests
+
+bench: build
+	@if "$(PY)" -c 'import numba' >/dev/null 2>&1; then \
+		echo "bench: numba present"; \
+	else \
+		echo "bench: pip installing numba"; \
+		"$(PY)" -m pip install -q --disable-pip-version-check numba; \
+	fi
+	"$(PY)" bench/run.py
+
+clean:
+	cargo clean
+	rm -f python/ferrojit/*.so
+	rm -rf .pytest_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf "$(VENV)" bench/results

@@ -1,0 +1,67 @@
+//! What a compiled function can see besides its arguments: the globals of its module (frozen at
+//! compile time) and the functions it calls.
+
+use ferrojit_ir::ExcKind;
+use ferrojit_syntax::{ast::FunctionDef, SourceText, SyntaxError};
+use std::sync::Arc;
+
+/// Resolves a global name as the function's module sees it at compile time.
+pub trait GlobalEnv {
+    /// The value of `name` in the module's globals, else in `builtins`; `None` when unbound.
+    fn lookup(&self, name: &str) -> Option<GlobalValue>;
+}
+
+/// A global's value, classified by what the compiler can do with it.
+#[derive(Clone)]
+pub enum GlobalValue {
+    /// A number, bool, None or tuple of them: frozen into the code as a constant.
+    Const(ConstValue),
+    Module(ModuleKind),
+    /// A built-in or library function, by qualified name: `builtins.abs`, `math.sqrt`,
+    /// `numpy.float32`.
+    Function(String),
+    /// Another compiled function.
+    Jit(Arc<FunctionSource>),
+    ExceptionClass(ExcKind),
+    /// Something the compiler cannot use, described by its Python type name.
+    Other(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConstValue {
+    Bool(bool),
+    Int(i64),
+    /// An int in `2**63 .. 2**64`, typed `uint64`.
+    UInt(u64),
+    Float(f64),
+    Complex(f64, f64),
+    /// A NumPy scalar: the value plus its dtype name (`float32`, `uint8`, ...).
+    Typed(Box<ConstValue>, String),
+    None,
+    Tuple(Vec<ConstValue>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleKind {
+    Math,
+    Numpy,
+}
+
+/// A function the compiler can type: its parsed source plus where its names resolve.
+pub struct FunctionSource {
+    /// Unique per Python function object for the life of the process.
+    pub id: u64,
+    pub name: String,
+    pub source: Arc<SourceText>,
+    pub ast: Result<FunctionDef, SyntaxError>,
+    pub globals: Box<dyn GlobalEnv>,
+    /// Default values of the parameters, aligned with the parameter list (`None`: no default),
+    /// used when another compiled function calls this one without every argument.
+    pub defaults: Vec<Option<ConstValue>>,
+}
+
+impl std::fmt::Debug for FunctionSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FunctionSource({}#{})", self.name, self.id)
+    }
+}

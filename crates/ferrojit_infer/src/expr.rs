@@ -1,0 +1,595 @@
+//! Typing expressions and operators. Operand conversions follow `ferrojit_types`' promotion
+//! rules and are made explicit with `Cast` nodes.
+
+use crate::env::{ConstValue, GlobalValue, ModuleKind};
+use crate::function::{FnInfer, Result};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExprKind, RuntimeFunc, UnaryOp};
+use ferrojit_syntax::ast::{self, BinOp, Span};
+use ferrojit_types::{integer_result, promote_arith, unify, IntType, Type};
+
+/// What an expression denotes: a runtime value, or a compile-time thing (a module, a function,
+/// an exception class, a string) that only some positions accept.
+pub(crate) enum Value {
+    Expr(ir::Expr),
+    Global(GlobalValue),
+    Str(String),
+}
+
+pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
+    let (kind, ty) = match value {
+        ConstValue::Bool(b) => (Const::Bool(*b), Type::Bool),
+        ConstValue::Int(v) => (Const::Int(*v as i128), Type::INT64),
+        ConstValue::UInt(v) => (Const::Int(*v as i128), Type::UINT64),
+        ConstValue::Float(v) => (Const::Float(*v), Type::FLOAT64),
+        ConstValue::Complex(re, im) => (Const::Complex(*re, *im), Type::COMPLEX128),
+        ConstValue::None => (Const::None, Type::NoneType),
+        ConstValue::Typed(v, dtype) => {
+            let mut e = constant(v, span);
+            e.ty = Type::from_name(dtype).unwrap_or(e.ty);
+            if let (Const::Int(i), Type::Float(_)) = (&e.kind_const(), &e.ty) {
+                e.kind = ExprKind::Const(Const::Float(*i as f64));
+            }
+            return e;
+        }
+        ConstValue::Tuple(items) => {
+            let items: Vec<ir::Expr> = items.iter().map(|i| constant(i, span)).collect();
+            let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
+            return ir::Expr::new(ExprKind::Tuple(items), ty, span);
+        }
+    };
+    ir::Expr::new(ExprKind::Const(kind), ty, span)
+}
+
+trait ConstOf {
+    fn kind_const(&self) -> Const;
+}
+
+impl ConstOf for ir::Expr {
+    fn kind_const(&self) -> Const {
+        match &self.kind {
+            ExprKind::Const(c) => c.clone(),
+            _ => Const::None,
+        }
+    }
+}
+
+fn int_const(v: i128, ty: Type, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), ty, span)
+}
+
+fn bool_const(b: bool, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Bool(b)), Type::Bool, span)
+}
+
+impl FnInfer<'_> {
+    /// Types an expression that must be a runtime value.
+    pub fn expr(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
+        match self.value(e)? {
+            Value::Expr(x) => Ok(x),
+            Value::Str(_) => Err(self.unsupported(
+                e.span,
+                "strings are only supported as constant messages (`print`, `raise`, `assert`)",
+                None,
+            )),
+            Value::Global(g) => {
+                let what = match g {
+                    GlobalValue::Module(_) => "a module",
+                    GlobalValue::Function(_) | GlobalValue::Jit(_) => "a function",
+                    GlobalValue::ExceptionClass(_) => "an exception class",
+                    _ => "not a value compiled code can use",
+                };
+                Err(self.typing(e.span, format!("this is {what}, not a value"), Some("call it, or pass the value it computes")))
+            }
+        }
+    }
+
+    pub fn value(&mut self, e: &ast::Expr) -> Result<Value> {
+        let span = e.span;
+        let expr = |kind, ty| Ok(Value::Expr(ir::Expr::new(kind, ty, span)));
+        match &e.kind {
+            ast::ExprKind::Int(v) => {
+                let ty = if *v <= i64::MAX as u64 { Type::INT64 } else { Type::UINT64 };
+                expr(ExprKind::Const(Const::Int(*v as i128)), ty)
+            }
+            ast::ExprKind::Float(v) => expr(ExprKind::Const(Const::Float(*v)), Type::FLOAT64),
+            ast::ExprKind::Imag(v) => expr(ExprKind::Const(Const::Complex(0.0, *v)), Type::COMPLEX128),
+            ast::ExprKind::Bool(b) => expr(ExprKind::Const(Const::Bool(*b)), Type::Bool),
+            ast::ExprKind::None => expr(ExprKind::Const(Const::None), Type::NoneType),
+            ast::ExprKind::Str(s) => Ok(Value::Str(s.clone())),
+            ast::ExprKind::Name(name) => {
+                if let Some(&id) = self.names.get(name) {
+                    return match &self.locals[id].ty {
+                        Some(_) => Ok(Value::Expr(self.local_expr(id, span))),
+                        None => Err(self.pending_or(self.typing(
+                            span,
+                            format!("variable `{name}` is used before it is assigned"),
+                            Some("assign it on every path before this line"),
+                        ))),
+                    };
+                }
+                match self.global(name, span)? {
+                    GlobalValue::Const(c) => Ok(Value::Expr(constant(&c, span))),
+                    GlobalValue::Other(type_name) => Err(self.typing(
+                        span,
+                        format!("global `{name}` is a `{type_name}`, which compiled code cannot use"),
+                        Some("pass it as an argument, or make it a number or a tuple of numbers"),
+                    )),
+                    g => Ok(Value::Global(g)),
+                }
+            }
+            ast::ExprKind::Attribute { value, attr } => self.attribute(value, attr, span),
+            ast::ExprKind::Subscript { value, index } => self.subscript(value, index, span).map(Value::Expr),
+            ast::ExprKind::Slice { .. } => Err(self.unsupported(span, "slices are only supported when indexing", None)),
+            ast::ExprKind::Tuple(items) => {
+                let items = items.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>>>()?;
+                let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
+                expr(ExprKind::Tuple(items), ty)
+            }
+            ast::ExprKind::BinOp { op, left, right } => {
+                let l = self.expr(left)?;
+                let r = self.expr(right)?;
+                self.binop(*op, l, r, span).map(Value::Expr)
+            }
+            ast::ExprKind::UnaryOp { op, operand } => {
+                let x = self.expr(operand)?;
+                self.unaryop(*op, x, span).map(Value::Expr)
+            }
+            ast::ExprKind::BoolOp { op, values } => {
+                let values = values.iter().map(|v| self.expr(v)).collect::<Result<Vec<_>>>()?;
+                self.boolop(*op == ast::BoolOp::And, values, span).map(Value::Expr)
+            }
+            ast::ExprKind::Compare { left, ops, comparators } => {
+                let left = self.expr(left)?;
+                let rest = comparators.iter().map(|c| self.expr(c)).collect::<Result<Vec<_>>>()?;
+                self.compare_chain(left, ops, rest, span).map(Value::Expr)
+            }
+            ast::ExprKind::IfExp { test, body, orelse } => {
+                let cond = self.cond(test)?;
+                let then = self.expr(body)?;
+                let otherwise = self.expr(orelse)?;
+                let ty = unify(&then.ty, &otherwise.ty).ok_or_else(|| {
+                    self.typing(span, format!("the two branches give a `{}` and a `{}`", then.ty, otherwise.ty), Some("make both branches the same kind of value"))
+                })?;
+                let then = self.cast(then, &ty).boxed();
+                let otherwise = self.cast(otherwise, &ty).boxed();
+                expr(ExprKind::IfExp { cond: cond.boxed(), then, otherwise }, ty)
+            }
+            ast::ExprKind::Call { func, args, keywords } => self.call(func, args, keywords, span),
+        }
+    }
+
+    fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<Value> {
+        match self.value(value)? {
+            Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            Value::Expr(x) => match (&x.ty.clone(), attr) {
+                (Type::Complex(f), "real" | "imag") => {
+                    let imag = attr == "imag";
+                    Ok(Value::Expr(ir::Expr::new(ExprKind::ComplexPart { value: x.boxed(), imag }, Type::Float(*f), span)))
+                }
+                (Type::Float(_) | Type::Int(_), "real") => Ok(Value::Expr(x)),
+                (Type::Float(_), "imag") => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Float(0.0)), x.ty.clone(), span))),
+                (Type::Int(_), "imag") => Ok(Value::Expr(int_const(0, x.ty.clone(), span))),
+                (ty, _) => Err(self.typing(span, format!("a `{ty}` has no attribute `{attr}` in compiled code"), None)),
+            },
+            _ => Err(self.typing(span, format!("unknown attribute `{attr}`"), None)),
+        }
+    }
+
+    fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        let tuple = self.expr(value)?;
+        let len = match &tuple.ty {
+            Type::Tuple(items) => items.len() as i64,
+            other => return Err(self.unsupported(span, format!("indexing a `{other}` is not supported yet"), None)),
+        };
+        let const_int = |cx: &mut Self, e: &ast::Expr| -> Result<i64> {
+            match cx.expr(e)?.kind {
+                ExprKind::Const(Const::Int(v)) => Ok(v as i64),
+                _ => Err(cx.unsupported(e.span, "tuples can only be indexed with constant integers", Some("use a constant index such as `t[0]`"))),
+            }
+        };
+        let tmp = self.temp(tuple.ty.clone());
+        let body = if let ast::ExprKind::Slice { lower, upper, step } = &index.kind {
+            let step = match step { Some(s) => const_int(self, s)?, None => 1 };
+            if step == 0 {
+                return Err(self.typing(index.span, "slice step cannot be zero", None));
+            }
+            let norm = |v: Option<i64>, is_lower: bool| -> i64 {
+                // CPython's PySlice_AdjustIndices.
+                match v {
+                    None => if (step > 0) == is_lower { if step > 0 { 0 } else { len - 1 } } else if step > 0 { len } else { -1 },
+                    Some(mut v) => {
+                        if v < 0 {
+                            v += len;
+                            if v < 0 { v = if step < 0 { -1 } else { 0 }; }
+                        } else if v >= len {
+                            v = if step < 0 { len - 1 } else { len };
+                        }
+                        v
+                    }
+                }
+            };
+            let lo = match lower { Some(l) => Some(const_int(self, l)?), None => None };
+            let hi = match upper { Some(u) => Some(const_int(self, u)?), None => None };
+            let (mut i, stop) = (norm(lo, true), norm(hi, false));
+            let mut items = Vec::new();
+            while (step > 0 && i < stop) || (step < 0 && i > stop) {
+                items.push(self.tuple_get(self.local_expr(tmp, span), i as usize, span));
+                i += step;
+            }
+            let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
+            ir::Expr::new(ExprKind::Tuple(items), ty, span)
+        } else {
+            let i = const_int(self, index)?;
+            let idx = if i < 0 { i + len } else { i };
+            if idx < 0 || idx >= len {
+                return Err(self.typing(index.span, format!("tuple index {i} is out of range for a tuple of {len} items"), None));
+            }
+            self.tuple_get(self.local_expr(tmp, span), idx as usize, span)
+        };
+        let ty = body.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: tuple.boxed(), body: body.boxed() }, ty, span))
+    }
+
+    // ---- operators -------------------------------------------------------------------------
+
+    fn operand_error(&self, op: &str, l: &Type, r: &Type, span: Span) -> crate::InferError {
+        self.typing(span, format!("unsupported operand types for `{op}`: `{l}` and `{r}`"), None)
+    }
+
+    fn binary(&self, op: BinaryOp, l: ir::Expr, r: ir::Expr, ty: &Type, span: Span) -> ir::Expr {
+        let (l, r) = (self.cast(l, ty), self.cast(r, ty));
+        ir::Expr::new(ExprKind::Binary { op, lhs: l.boxed(), rhs: r.boxed() }, ty.clone(), span)
+    }
+
+    pub fn binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let err = |cx: &Self, l: &ir::Expr, r: &ir::Expr| cx.operand_error(op.symbol(), &l.ty, &r.ty, span);
+        if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
+            return Ok(self.tuple_concat(l, r, span));
+        }
+        if !l.ty.is_number() || !r.ty.is_number() {
+            return Err(err(self, &l, &r));
+        }
+        let promoted = promote_arith(&l.ty, &r.ty).expect("numbers promote");
+        let both_int = l.ty.is_integer_like() && r.ty.is_integer_like();
+        let complex = matches!(promoted, Type::Complex(_));
+        Ok(match op {
+            BinOp::Add => self.binary(BinaryOp::Add, l, r, &promoted, span),
+            BinOp::Sub => self.binary(BinaryOp::Sub, l, r, &promoted, span),
+            BinOp::Mul => self.binary(BinaryOp::Mul, l, r, &promoted, span),
+            BinOp::Div => {
+                let ty = if both_int { Type::FLOAT64 } else { promoted };
+                self.binary(BinaryOp::Div, l, r, &ty, span)
+            }
+            BinOp::FloorDiv | BinOp::Mod if complex => return Err(err(self, &l, &r)),
+            BinOp::FloorDiv => self.binary(BinaryOp::FloorDiv, l, r, &promoted, span),
+            BinOp::Mod => self.binary(BinaryOp::Mod, l, r, &promoted, span),
+            BinOp::Pow => return self.power(l, r, promoted, span),
+            BinOp::LShift | BinOp::RShift => {
+                if !both_int {
+                    return Err(err(self, &l, &r));
+                }
+                let ty = match l.ty {
+                    Type::Int(i) => Type::Int(IntType { bits: i.bits.max(64), signed: i.signed }),
+                    _ => Type::INT64,
+                };
+                let op = if op == BinOp::LShift { BinaryOp::LShift } else { BinaryOp::RShift };
+                self.binary(op, l, r, &ty, span)
+            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
+                let ty = match (&l.ty, &r.ty) {
+                    (Type::Bool, Type::Bool) => Type::Bool,
+                    _ if both_int => promoted,
+                    _ => return Err(err(self, &l, &r)),
+                };
+                let op = match op {
+                    BinOp::BitAnd => BinaryOp::BitAnd,
+                    BinOp::BitOr => BinaryOp::BitOr,
+                    _ => BinaryOp::BitXor,
+                };
+                self.binary(op, l, r, &ty, span)
+            }
+            BinOp::MatMul => return Err(self.unsupported(span, "`@` needs arrays, which are not supported yet", None)),
+        })
+    }
+
+    /// `**`: Numba's typing, except that an integer base with a negative literal exponent gives
+    /// a float as in Python (`2 ** -1 == 0.5`); a negative exponent only known at run time
+    /// raises `ValueError` instead of Numba's silent 0.
+    fn power(&mut self, l: ir::Expr, r: ir::Expr, promoted: Type, span: Span) -> Result<ir::Expr> {
+        let pow = |cx: &Self, l: ir::Expr, r: ir::Expr, ty: &Type| {
+            let l = cx.cast(l, ty);
+            ir::Expr::new(ExprKind::Binary { op: BinaryOp::Pow, lhs: l.boxed(), rhs: r.boxed() }, ty.clone(), span)
+        };
+        match (&l.ty.clone(), &r.ty.clone()) {
+            (lt, rt) if lt.is_integer_like() && rt.is_integer_like() => {
+                if let ExprKind::Const(Const::Int(v)) = r.kind {
+                    if v < 0 {
+                        let r = self.cast(r, &Type::INT64);
+                        return Ok(pow(self, l, r, &Type::FLOAT64));
+                    }
+                }
+                let ty = promoted;
+                let func = match ty {
+                    Type::Int(IntType { signed: true, .. }) => RuntimeFunc::POW_I64,
+                    _ => RuntimeFunc::POW_U64,
+                };
+                let args = vec![self.cast(l, &ty), self.cast(r, &ty)];
+                Ok(ir::Expr::new(ExprKind::Runtime { func, args }, ty, span))
+            }
+            (Type::Float(f), rt) if rt.is_integer_like() => {
+                let r = self.cast(r, &Type::INT64);
+                Ok(pow(self, l, r, &Type::Float(*f)))
+            }
+            _ => Ok(self.binary(BinaryOp::Pow, l, r, &promoted, span)),
+        }
+    }
+
+    fn tuple_concat(&mut self, l: ir::Expr, r: ir::Expr, span: Span) -> ir::Expr {
+        let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
+        let n = |t: &Type| match t {
+            Type::Tuple(items) => items.len(),
+            _ => 0,
+        };
+        let mut items: Vec<ir::Expr> = (0..n(&l.ty)).map(|i| self.tuple_get(self.local_expr(lt, span), i, span)).collect();
+        items.extend((0..n(&r.ty)).map(|i| self.tuple_get(self.local_expr(rt, span), i, span)));
+        let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
+        let body = ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span);
+        let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: body.boxed() }, ty.clone(), span);
+        ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, ty, span)
+    }
+
+    fn unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if op == ast::UnaryOp::Not {
+            let t = self.truth(x);
+            return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
+        }
+        // Fold negative literals so that `2 ** -1` and `-9223372036854775808` are constants.
+        if op == ast::UnaryOp::Neg {
+            match (&x.kind, &x.ty) {
+                (ExprKind::Const(Const::Int(v)), Type::Int(_)) if x.ty == Type::INT64 || *v <= 1 << 63 => {
+                    return Ok(int_const(-*v, Type::INT64, span));
+                }
+                (ExprKind::Const(Const::Float(v)), _) => {
+                    return Ok(ir::Expr::new(ExprKind::Const(Const::Float(-*v)), x.ty.clone(), span));
+                }
+                _ => {}
+            }
+        }
+        let ty = match &x.ty {
+            Type::Bool => Type::INT64,
+            Type::Int(i) => Type::Int(integer_result(*i, *i)),
+            Type::Float(_) | Type::Complex(_) if op != ast::UnaryOp::Invert => x.ty.clone(),
+            other => return Err(self.typing(span, format!("bad operand type for unary `{}`: `{other}`", op.symbol()), None)),
+        };
+        let x = self.cast(x, &ty);
+        Ok(match op {
+            ast::UnaryOp::Pos => x,
+            ast::UnaryOp::Neg => ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: x.boxed() }, ty, span),
+            _ => ir::Expr::new(ExprKind::Unary { op: UnaryOp::Invert, operand: x.boxed() }, ty, span),
+        })
+    }
+
+    fn boolop(&mut self, and: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let mut ty = values[0].ty.clone();
+        for v in &values[1..] {
+            ty = unify(&ty, &v.ty).ok_or_else(|| {
+                self.typing(span, format!("`{}` mixes a `{}` and a `{}`", if and { "and" } else { "or" }, ty, v.ty), Some("use operands of one kind, or compare explicitly"))
+            })?;
+        }
+        let mut values = values.into_iter().rev();
+        let mut acc = self.cast(values.next().expect("at least two values"), &ty);
+        for v in values {
+            let v = self.cast(v, &ty);
+            acc = ir::Expr::new(ExprKind::Logical { and, lhs: v.boxed(), rhs: acc.boxed() }, ty.clone(), span);
+        }
+        Ok(acc)
+    }
+
+    fn compare_chain(&mut self, left: ir::Expr, ops: &[CmpOp], mut rest: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        if ops.len() == 1 {
+            return self.compare(ops[0], left, rest.pop().expect("one comparator"), span);
+        }
+        // `a < b < c` is `a < b and b < c` with `b` evaluated once.
+        let middle = rest.remove(0);
+        let tmp = self.temp(middle.ty.clone());
+        let first = self.compare(ops[0], left, self.local_expr(tmp, span), span)?;
+        let tail = self.compare_chain(self.local_expr(tmp, span), &ops[1..], rest, span)?;
+        let and = ir::Expr::new(ExprKind::Logical { and: true, lhs: first.boxed(), rhs: tail.boxed() }, Type::Bool, span);
+        Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: middle.boxed(), body: and.boxed() }, Type::Bool, span))
+    }
+
+    pub fn compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        match op {
+            CmpOp::Is | CmpOp::IsNot => {
+                if l.ty != Type::NoneType && r.ty != Type::NoneType {
+                    return Err(self.unsupported(span, "`is` is only supported with `None`", Some("compare numbers with `==`")));
+                }
+                let same = l.ty == r.ty;
+                let result = self.discard(vec![l, r], bool_const(same == (op == CmpOp::Is), span));
+                return Ok(result);
+            }
+            CmpOp::In | CmpOp::NotIn => {
+                let items = match &r.ty {
+                    Type::Tuple(items) => items.len(),
+                    other => return Err(self.unsupported(span, format!("`in` on a `{other}` is not supported"), Some("`in` works on tuples"))),
+                };
+                let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
+                let mut acc = bool_const(false, span);
+                for i in (0..items).rev() {
+                    let item = self.tuple_get(self.local_expr(rt, span), i, span);
+                    let eq = self.compare(CmpOp::Eq, self.local_expr(lt, span), item, span)?;
+                    acc = ir::Expr::new(ExprKind::Logical { and: false, lhs: eq.boxed(), rhs: acc.boxed() }, Type::Bool, span);
+                }
+                let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
+                let found = ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span);
+                return Ok(if op == CmpOp::In { found } else { not(found) });
+            }
+            _ => {}
+        }
+        let equality = matches!(op, CmpOp::Eq | CmpOp::NotEq);
+        match (&l.ty, &r.ty) {
+            (Type::Tuple(a), Type::Tuple(b)) if equality => {
+                let (a, b) = (a.len(), b.len());
+                if a != b {
+                    return Ok(self.discard(vec![l, r], bool_const(op == CmpOp::NotEq, span)));
+                }
+                let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
+                let mut acc = bool_const(true, span);
+                for i in (0..a).rev() {
+                    let x = self.tuple_get(self.local_expr(lt, span), i, span);
+                    let y = self.tuple_get(self.local_expr(rt, span), i, span);
+                    let eq = self.compare(CmpOp::Eq, x, y, span)?;
+                    acc = ir::Expr::new(ExprKind::Logical { and: true, lhs: eq.boxed(), rhs: acc.boxed() }, Type::Bool, span);
+                }
+                let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
+                let eq = ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span);
+                Ok(if op == CmpOp::Eq { eq } else { not(eq) })
+            }
+            (Type::NoneType, _) | (_, Type::NoneType) if equality => {
+                let same = l.ty == r.ty;
+                Ok(self.discard(vec![l, r], bool_const(same == (op == CmpOp::Eq), span)))
+            }
+            (a, b) if a.is_number() && b.is_number() => {
+                let ty = match (a, b) {
+                    (Type::Bool, Type::Bool) => Type::Bool,
+                    _ => promote_arith(a, b).expect("numbers promote"),
+                };
+                if matches!(ty, Type::Complex(_)) && !equality {
+                    return Err(self.operand_error(op.symbol(), a, b, span));
+                }
+                let (l, r) = (self.cast(l, &ty), self.cast(r, &ty));
+                Ok(ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span))
+            }
+            (a, b) => Err(self.operand_error(op.symbol(), a, b, span)),
+        }
+    }
+
+    /// Evaluates `values` for their effects, then gives `result`.
+    fn discard(&mut self, values: Vec<ir::Expr>, result: ir::Expr) -> ir::Expr {
+        values.into_iter().rev().fold(result, |body, v| {
+            if matches!(v.kind, ExprKind::Const(_) | ExprKind::Local(_)) {
+                return body;
+            }
+            let tmp = self.temp(v.ty.clone());
+            let (ty, span) = (body.ty.clone(), body.span);
+            ir::Expr::new(ExprKind::Let { local: tmp, value: v.boxed(), body: body.boxed() }, ty, span)
+        })
+    }
+
+    // ---- calls -----------------------------------------------------------------------------
+
+    fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Value> {
+        // Methods on values: `z.conjugate()`.
+        if let ast::ExprKind::Attribute { value, attr } = &func.kind {
+            if let Value::Expr(receiver) = self.value(value)? {
+                return self.method(receiver, attr, args, span).map(Value::Expr);
+            }
+        }
+        let callee = self.value(func)?;
+        let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
+        let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+        match callee {
+            Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
+            Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::ExceptionClass(_)) => {
+                Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
+            }
+            Value::Global(GlobalValue::Module(_)) => Err(self.typing(func.span, "a module is not callable", None)),
+            _ => Err(self.typing(func.span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
+        }
+    }
+
+    fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], span: Span) -> Result<ir::Expr> {
+        match (&receiver.ty, name, args.len()) {
+            (Type::Complex(f), "conjugate", 0) => {
+                let f = *f;
+                let tmp = self.temp(receiver.ty.clone());
+                let part = |cx: &Self, imag| ir::Expr::new(ExprKind::ComplexPart { value: cx.local_expr(tmp, span).boxed(), imag }, Type::Float(f), span);
+                let re = part(self, false);
+                let im = part(self, true);
+                let neg = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: im.boxed() }, Type::Float(f), span);
+                let made = ir::Expr::new(ExprKind::MakeComplex { re: re.boxed(), im: neg.boxed() }, receiver.ty.clone(), span);
+                let ty = receiver.ty.clone();
+                Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: receiver.boxed(), body: made.boxed() }, ty, span))
+            }
+            (t, "conjugate", 0) if t.is_number() => Ok(receiver),
+            (ty, _, _) => Err(self.typing(span, format!("a `{ty}` has no method `{name}` in compiled code"), None)),
+        }
+    }
+
+    fn call_jit(&mut self, target: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let def = match &target.ast {
+            Ok(def) => def,
+            // Typing the callee reports its syntax error in its own file.
+            Err(_) => {
+                self.session.call(target, &[], Some((&self.func.source, span)))?;
+                return Err(self.internal(span, "callee with a syntax error was typed"));
+            }
+        };
+        let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+        if args.len() > params.len() {
+            return Err(self.typing(span, format!("`{}` takes {} arguments but {} were given", def.name, params.len(), args.len()), None));
+        }
+        let mut bound: Vec<Option<ir::Expr>> = vec![None; params.len()];
+        for (i, a) in args.into_iter().enumerate() {
+            bound[i] = Some(self.value_expr(a, span)?);
+        }
+        for (name, v, kspan) in keywords {
+            let Some(i) = params.iter().position(|p| *p == name) else {
+                return Err(self.typing(kspan, format!("`{}` has no parameter named `{name}`", def.name), None));
+            };
+            if bound[i].is_some() {
+                return Err(self.typing(kspan, format!("argument `{name}` of `{}` is given twice", def.name), None));
+            }
+            bound[i] = Some(self.value_expr(v, kspan)?);
+        }
+        let mut exprs = Vec::new();
+        for (i, b) in bound.into_iter().enumerate() {
+            match b.or_else(|| target.defaults.get(i).cloned().flatten().map(|c| constant(&c, span))) {
+                Some(e) => exprs.push(e),
+                None => return Err(self.typing(span, format!("call to `{}` is missing the argument `{}`", def.name, params[i]), None)),
+            }
+        }
+        let tys: Vec<Type> = exprs.iter().map(|e| e.ty.clone()).collect();
+        match self.session.call(target, &tys, Some((&self.func.source, span)))? {
+            crate::CallTarget::Ready { symbol, ret } => Ok(ir::Expr::new(ExprKind::Call { symbol, args: exprs }, ret, span)),
+            crate::CallTarget::Pending => Err(self.pending_or(self.typing(
+                span,
+                format!("cannot infer the return type of `{}`: it is recursive and no `return` gives a type without recursing", def.name),
+                Some("add a base case that returns a value without calling the function again"),
+            ))),
+        }
+    }
+
+    pub fn value_expr(&self, v: Value, span: Span) -> Result<ir::Expr> {
+        match v {
+            Value::Expr(e) => Ok(e),
+            Value::Str(_) => Err(self.unsupported(span, "string arguments are not supported", None)),
+            Value::Global(_) => Err(self.typing(span, "functions, modules and classes cannot be passed as arguments yet", None)),
+        }
+    }
+
+    fn module_attribute(&mut self, module: ModuleKind, attr: &str, span: Span) -> Result<Value> {
+        let float = |v: f64| Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span)));
+        match (attr, module) {
+            ("pi", _) => float(std::f64::consts::PI),
+            ("e", _) => float(std::f64::consts::E),
+            ("tau", ModuleKind::Math) => float(std::f64::consts::TAU),
+            ("inf", _) => float(f64::INFINITY),
+            ("nan", _) => float(f64::NAN),
+            _ => {
+                let prefix = match module {
+                    ModuleKind::Math => "math",
+                    ModuleKind::Numpy => "numpy",
+                };
+                let name = format!("{prefix}.{attr}");
+                if crate::builtins::is_known(&name) {
+                    Ok(Value::Global(GlobalValue::Function(name)))
+                } else {
+                    Err(self.unsupported(span, format!("`{name}` is not supported in compiled code"), None))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,535 @@
+//! Typing one function: the walks described in the crate docs, and the statements.
+
+use crate::env::{FunctionSource, GlobalValue};
+use crate::{ErrorKind, InferError, Session, PENDING};
+use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, LocalId, StmtKind};
+use ferrojit_syntax::ast::{self, Span};
+use ferrojit_syntax::SourceText;
+use ferrojit_types::{unify, Type};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub(crate) type Result<T> = std::result::Result<T, InferError>;
+
+/// Upper bound on exploring walks. Each walk that changes something widens at least one type,
+/// and types only widen, so real programs converge in a handful.
+const MAX_WALKS: usize = 64;
+
+pub(crate) fn infer_function(
+    session: &mut Session,
+    func: &Arc<FunctionSource>,
+    args: &[Type],
+    symbol: String,
+    at: Option<(&Arc<SourceText>, Span)>,
+) -> Result<ir::Function> {
+    let def = match &func.ast {
+        Ok(def) => def,
+        Err(e) => {
+            return Err(InferError {
+                kind: match e.kind {
+                    ferrojit_syntax::SyntaxErrorKind::Invalid => ErrorKind::Typing,
+                    ferrojit_syntax::SyntaxErrorKind::Unsupported => ErrorKind::Unsupported,
+                },
+                message: e.message.clone(),
+                span: e.span,
+                hint: e.hint.clone(),
+                source: func.source.clone(),
+            })
+        }
+    };
+    if def.params.len() != args.len() {
+        let (source, span) = at.map(|(s, sp)| (s.clone(), sp)).unwrap_or((func.source.clone(), def.span));
+        return Err(InferError {
+            kind: ErrorKind::Typing,
+            message: format!("`{}` takes {} arguments but {} were given", def.name, def.params.len(), args.len()),
+            span,
+            hint: None,
+            source,
+        });
+    }
+    let mut cx = FnInfer::new(session, func, def, args);
+    for _ in 0..MAX_WALKS {
+        cx.changed = false;
+        cx.walk()?;
+        if !cx.changed {
+            cx.final_walk = true;
+            let body = cx.walk()?;
+            if cx.changed {
+                return Err(cx.internal(def.span, "types changed during the final walk"));
+            }
+            let function = ir::Function {
+                name: def.name.clone(),
+                symbol,
+                num_params: args.len(),
+                arg_types: args.to_vec(),
+                locals: cx.locals.iter().map(|l| ir::Local { name: l.name.clone(), ty: l.ty.clone().unwrap_or(Type::NoneType) }).collect(),
+                ret: cx.ret.clone().unwrap_or(Type::NoneType),
+                body,
+                span: def.span,
+            };
+            if let Err(msg) = ir::verify(&function) {
+                return Err(cx.internal(def.span, &format!("typed IR is invalid: {msg}")));
+            }
+            return Ok(function);
+        }
+    }
+    Err(cx.internal(def.span, "type inference did not converge"))
+}
+
+pub(crate) struct LocalSlot {
+    pub name: String,
+    /// `None` until the first assignment is typed.
+    pub ty: Option<Type>,
+}
+
+pub(crate) struct FnInfer<'a> {
+    pub session: &'a mut Session,
+    pub func: &'a Arc<FunctionSource>,
+    def: &'a ast::FunctionDef,
+    args: &'a [Type],
+    pub locals: Vec<LocalSlot>,
+    /// User-visible names -> locals; these are the first `locals.len()` at the start of a walk.
+    pub names: HashMap<String, LocalId>,
+    num_named: usize,
+    pub ret: Option<Type>,
+    /// In the final walk, "not known yet" is an error; in earlier walks it skips the statement.
+    pub final_walk: bool,
+    pub changed: bool,
+    loop_depth: usize,
+    globals: HashMap<String, Option<GlobalValue>>,
+}
+
+impl<'a> FnInfer<'a> {
+    fn new(session: &'a mut Session, func: &'a Arc<FunctionSource>, def: &'a ast::FunctionDef, args: &'a [Type]) -> Self {
+        let mut cx = FnInfer {
+            session,
+            func,
+            def,
+            args,
+            locals: Vec::new(),
+            names: HashMap::new(),
+            num_named: 0,
+            ret: None,
+            final_walk: false,
+            changed: false,
+            loop_depth: 0,
+            globals: HashMap::new(),
+        };
+        for (param, ty) in def.params.iter().zip(args) {
+            cx.named_local(&param.name, Some(ty.clone()));
+        }
+        let mut assigned = Vec::new();
+        collect_assigned(&def.body, &mut assigned);
+        for name in assigned {
+            if !cx.names.contains_key(&name) {
+                cx.named_local(&name, None);
+            }
+        }
+        cx.num_named = cx.locals.len();
+        cx
+    }
+
+    fn named_local(&mut self, name: &str, ty: Option<Type>) {
+        self.names.insert(name.to_string(), self.locals.len());
+        self.locals.push(LocalSlot { name: name.to_string(), ty });
+    }
+
+    /// A fresh compiler temporary of a known type.
+    pub fn temp(&mut self, ty: Type) -> LocalId {
+        self.locals.push(LocalSlot { name: "$t".into(), ty: Some(ty) });
+        self.locals.len() - 1
+    }
+
+    pub fn local_expr(&self, id: LocalId, span: Span) -> ir::Expr {
+        ir::Expr::new(ExprKind::Local(id), self.locals[id].ty.clone().expect("typed local"), span)
+    }
+
+    // ---- errors ----------------------------------------------------------------------------
+
+    pub fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
+        InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone() }
+    }
+
+    pub fn typing(&self, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
+        self.error(ErrorKind::Typing, span, message, hint)
+    }
+
+    pub fn unsupported(&self, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
+        self.error(ErrorKind::Unsupported, span, message, hint)
+    }
+
+    pub fn internal(&self, span: Span, message: &str) -> InferError {
+        self.error(ErrorKind::Internal, span, message, None)
+    }
+
+    /// "Not known yet": retry in a later walk, or, in the final walk, the error `real`.
+    pub fn pending_or(&self, real: InferError) -> InferError {
+        if self.final_walk {
+            real
+        } else {
+            InferError { message: PENDING.into(), ..real }
+        }
+    }
+
+    // ---- globals ---------------------------------------------------------------------------
+
+    /// Looks a global up once per compilation: later changes to the module are not seen.
+    pub fn global(&mut self, name: &str, span: Span) -> Result<GlobalValue> {
+        if !self.globals.contains_key(name) {
+            let value = self.func.globals.lookup(name);
+            self.globals.insert(name.to_string(), value);
+        }
+        match &self.globals[name] {
+            Some(v) => Ok(v.clone()),
+            None => Err(self.typing(
+                span,
+                format!("name `{name}` is not defined"),
+                Some("define it at module level before the first call, or pass it as an argument"),
+            )),
+        }
+    }
+
+    // ---- walks -----------------------------------------------------------------------------
+
+    fn walk(&mut self) -> Result<Vec<ir::Stmt>> {
+        self.locals.truncate(self.num_named);
+        self.loop_depth = 0;
+        let mut body = self.block(&self.def.body)?;
+        if falls_through(&self.def.body) {
+            let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
+            let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
+            body.push(self.return_stmt(none, span)?);
+        }
+        Ok(body)
+    }
+
+    fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<ir::Stmt>> {
+        let mut out = Vec::new();
+        for s in stmts {
+            match self.stmt(s, &mut out) {
+                Ok(()) => {}
+                Err(e) if e.message == PENDING && !self.final_walk => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Widens local `id` to hold `ty`.
+    fn widen(&mut self, id: LocalId, ty: &Type, span: Span) -> Result<()> {
+        let new = match &self.locals[id].ty {
+            None => ty.clone(),
+            Some(old) => match unify(old, ty) {
+                Some(t) => t,
+                None => {
+                    let name = &self.locals[id].name;
+                    return Err(self.typing(
+                        span,
+                        format!("variable `{name}` is assigned a `{ty}` here but holds a `{old}` elsewhere"),
+                        Some("give the variable one type on every path, or use a second variable"),
+                    ));
+                }
+            },
+        };
+        if self.locals[id].ty.as_ref() != Some(&new) {
+            self.locals[id].ty = Some(new);
+            self.changed = true;
+        }
+        Ok(())
+    }
+
+    fn return_stmt(&mut self, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
+        let new = match &self.ret {
+            None => value.ty.clone(),
+            Some(old) => unify(old, &value.ty).ok_or_else(|| {
+                let hint = if value.ty == Type::NoneType || *old == Type::NoneType {
+                    "return a value on every path (a function that may return None is not supported yet)"
+                } else {
+                    "return the same kind of value on every path"
+                };
+                self.typing(span, format!("this returns a `{}` but another `return` gives a `{}`", value.ty, old), Some(hint))
+            })?,
+        };
+        if self.ret.as_ref() != Some(&new) {
+            self.ret = Some(new.clone());
+            self.changed = true;
+            self.session.set_return_guess(self.func, self.args, &new);
+        }
+        let value = self.cast(value, &new);
+        Ok(ir::Stmt { kind: StmtKind::Return(value), span })
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let span = s.span;
+        let push = |out: &mut Vec<ir::Stmt>, kind| out.push(ir::Stmt { kind, span });
+        match &s.kind {
+            ast::StmtKind::Assign { targets, value } => {
+                let value = self.expr(value)?;
+                if let [target] = targets.as_slice() {
+                    return self.assign(target, value, out);
+                }
+                let tmp = self.temp(value.ty.clone());
+                push(out, StmtKind::Assign { local: tmp, value });
+                for t in targets {
+                    let v = self.local_expr(tmp, span);
+                    self.assign(t, v, out)?;
+                }
+            }
+            ast::StmtKind::AugAssign { target, op, value } => {
+                let current = self.expr(target)?;
+                let rhs = self.expr(value)?;
+                let result = self.binop(*op, current, rhs, span)?;
+                self.assign(target, result, out)?;
+            }
+            ast::StmtKind::If { test, body, orelse } => {
+                let cond = self.cond(test);
+                let then_body = self.block(body)?;
+                let else_body = self.block(orelse)?;
+                push(out, StmtKind::If { cond: cond?, then_body, else_body });
+            }
+            ast::StmtKind::While { test, body, orelse } => {
+                let cond = self.cond(test);
+                self.loop_depth += 1;
+                let body = self.block(body);
+                self.loop_depth -= 1;
+                let orelse = self.block(orelse)?;
+                push(out, StmtKind::While { cond: cond?, body: body?, orelse });
+            }
+            ast::StmtKind::For { target, iter, body, orelse } => self.for_stmt(target, iter, body, orelse, span, out)?,
+            ast::StmtKind::Break | ast::StmtKind::Continue => {
+                if self.loop_depth == 0 {
+                    return Err(self.typing(span, "`break` or `continue` outside a loop", None));
+                }
+                push(out, if matches!(s.kind, ast::StmtKind::Break) { StmtKind::Break } else { StmtKind::Continue });
+            }
+            ast::StmtKind::Return(value) => {
+                let value = match value {
+                    Some(v) => self.expr(v)?,
+                    None => ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span),
+                };
+                let stmt = self.return_stmt(value, span)?;
+                out.push(stmt);
+            }
+            ast::StmtKind::Pass => {}
+            ast::StmtKind::Assert { test, msg } => {
+                let msg = msg.as_ref().map(|m| self.constant_message(m)).transpose()?;
+                let cond = self.cond(test)?;
+                let not = ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: cond.boxed() }, Type::Bool, span);
+                let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::AssertionError, msg }, span };
+                push(out, StmtKind::If { cond: not, then_body: vec![raise], else_body: vec![] });
+            }
+            ast::StmtKind::Raise(exc) => {
+                let (exc, msg) = self.exception(exc)?;
+                push(out, StmtKind::Raise { exc, msg });
+            }
+            ast::StmtKind::Expr(e) => {
+                if let crate::expr::Value::Expr(e) = self.value(e)? {
+                    push(out, StmtKind::Expr(e));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn assign(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let span = target.span;
+        match &target.kind {
+            ast::ExprKind::Name(name) => {
+                let id = *self.names.get(name).ok_or_else(|| self.internal(span, "assigned name was not collected"))?;
+                self.widen(id, &value.ty, span)?;
+                let ty = self.locals[id].ty.clone().expect("just widened");
+                let value = self.cast(value, &ty);
+                out.push(ir::Stmt { kind: StmtKind::Assign { local: id, value }, span });
+                Ok(())
+            }
+            ast::ExprKind::Tuple(targets) => {
+                let n = match &value.ty {
+                    Type::Tuple(items) => items.len(),
+                    other => return Err(self.typing(span, format!("cannot unpack a `{other}`"), Some("only tuples can be unpacked"))),
+                };
+                if n != targets.len() {
+                    return Err(self.typing(span, format!("cannot unpack a tuple of {n} items into {} names", targets.len()), None));
+                }
+                let tmp = self.temp(value.ty.clone());
+                out.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span });
+                for (i, t) in targets.iter().enumerate() {
+                    let item = self.tuple_get(self.local_expr(tmp, span), i, span);
+                    self.assign(t, item, out)?;
+                }
+                Ok(())
+            }
+            ast::ExprKind::Subscript { .. } => Err(self.unsupported(span, "assigning to an item is not supported yet", Some("tuples are immutable; arrays are not supported yet"))),
+            _ => Err(self.unsupported(span, "this assignment target is not supported", None)),
+        }
+    }
+
+    fn for_stmt(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let range_args = match &iter.kind {
+            ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "range")? => args,
+            _ => {
+                return Err(self.unsupported(iter.span, "only `for ... in range(...)` loops are supported so far", Some("iterate over `range(len(...))` and index")))
+            }
+        };
+        let mut bounds = Vec::new();
+        for a in range_args {
+            let e = self.expr(a)?;
+            if !e.ty.is_integer_like() {
+                return Err(self.typing(a.span, format!("`range()` needs integer arguments, got a `{}`", e.ty), Some("convert with `int(...)`")));
+            }
+            bounds.push(self.cast(e, &Type::INT64));
+        }
+        let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, iter.span);
+        let (start, stop, step) = match bounds.len() {
+            1 => (int(0), bounds.pop().unwrap(), int(1)),
+            2 => {
+                let stop = bounds.pop().unwrap();
+                (bounds.pop().unwrap(), stop, int(1))
+            }
+            3 => {
+                let step = bounds.pop().unwrap();
+                let stop = bounds.pop().unwrap();
+                (bounds.pop().unwrap(), stop, step)
+            }
+            n => return Err(self.typing(iter.span, format!("`range()` takes 1 to 3 arguments, got {n}"), None)),
+        };
+        let index = self.temp(Type::INT64);
+        let mut body_ir = Vec::new();
+        self.assign(target, self.local_expr(index, target.span), &mut body_ir)?;
+        self.loop_depth += 1;
+        let rest = self.block(body);
+        self.loop_depth -= 1;
+        body_ir.extend(rest?);
+        let orelse = self.block(orelse)?;
+        out.push(ir::Stmt { kind: StmtKind::ForRange { index, start, stop, step, body: body_ir, orelse }, span });
+        Ok(())
+    }
+
+    /// Whether `func` names the built-in `name` (and is not shadowed by a local).
+    pub fn is_builtin(&mut self, func: &ast::Expr, name: &str) -> Result<bool> {
+        Ok(match &func.kind {
+            ast::ExprKind::Name(n) if !self.names.contains_key(n) => {
+                matches!(self.global(n, func.span)?, GlobalValue::Function(q) if q == format!("builtins.{name}"))
+            }
+            _ => false,
+        })
+    }
+
+    /// A constant string for an assertion or exception message.
+    fn constant_message(&mut self, e: &ast::Expr) -> Result<String> {
+        match &e.kind {
+            ast::ExprKind::Str(s) => Ok(s.clone()),
+            _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
+        }
+    }
+
+    /// `raise E`, `raise E()` or `raise E("message")`.
+    fn exception(&mut self, e: &ast::Expr) -> Result<(ExcKind, Option<String>)> {
+        let not_exception = |cx: &Self, span| cx.unsupported(span, "only built-in exception classes can be raised", Some("raise e.g. `ValueError(\"...\")`"));
+        let (class, args) = match &e.kind {
+            ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() => (func.as_ref(), args.as_slice()),
+            _ => (e, &[][..]),
+        };
+        let kind = match self.value(class)? {
+            crate::expr::Value::Global(GlobalValue::ExceptionClass(k)) => k,
+            _ => return Err(not_exception(self, class.span)),
+        };
+        match args {
+            [] => Ok((kind, None)),
+            [msg] => Ok((kind, Some(self.constant_message(msg)?))),
+            _ => Err(self.unsupported(e.span, "exceptions take at most one message argument here", None)),
+        }
+    }
+
+    pub fn cond(&mut self, test: &ast::Expr) -> Result<ir::Expr> {
+        let e = self.expr(test)?;
+        Ok(self.truth(e))
+    }
+
+    pub fn truth(&self, e: ir::Expr) -> ir::Expr {
+        if e.ty == Type::Bool {
+            return e;
+        }
+        let span = e.span;
+        ir::Expr::new(ExprKind::Truth(e.boxed()), Type::Bool, span)
+    }
+
+    /// Converts `e` to `ty`; the identity when it already has that type.
+    pub fn cast(&self, e: ir::Expr, ty: &Type) -> ir::Expr {
+        if &e.ty == ty {
+            return e;
+        }
+        let span = e.span;
+        if let ExprKind::Tuple(items) = e.kind {
+            // Convert literal tuples item by item so the IR stays readable.
+            if let Type::Tuple(tys) = ty {
+                let items = items.into_iter().zip(tys).map(|(i, t)| self.cast(i, t)).collect();
+                return ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span);
+            }
+            unreachable!("tuples are only converted to tuples");
+        }
+        ir::Expr::new(ExprKind::Cast(e.boxed()), ty.clone(), span)
+    }
+
+    pub fn tuple_get(&self, tuple: ir::Expr, i: usize, span: Span) -> ir::Expr {
+        let ty = match &tuple.ty {
+            Type::Tuple(items) => items[i].clone(),
+            _ => unreachable!("tuple_get on a non-tuple"),
+        };
+        ir::Expr::new(ExprKind::TupleGet(tuple.boxed(), i), ty, span)
+    }
+}
+
+/// Names bound by assignment anywhere in the body: Python makes them local to the function.
+fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+    fn target(e: &ast::Expr, out: &mut Vec<String>) {
+        match &e.kind {
+            ast::ExprKind::Name(n) => out.push(n.clone()),
+            ast::ExprKind::Tuple(items) => items.iter().for_each(|i| target(i, out)),
+            _ => {}
+        }
+    }
+    for s in stmts {
+        match &s.kind {
+            ast::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
+            ast::StmtKind::AugAssign { target: t, .. } => target(t, out),
+            ast::StmtKind::For { target: t, body, orelse, .. } => {
+                target(t, out);
+                collect_assigned(body, out);
+                collect_assigned(orelse, out);
+            }
+            ast::StmtKind::If { body, orelse, .. } | ast::StmtKind::While { body, orelse, .. } => {
+                collect_assigned(body, out);
+                collect_assigned(orelse, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether control can reach the end of `stmts` (then the function returns None there).
+fn falls_through(stmts: &[ast::Stmt]) -> bool {
+    match stmts.last() {
+        None => true,
+        Some(s) => match &s.kind {
+            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) => false,
+            ast::StmtKind::If { body, orelse, .. } => falls_through(body) || falls_through(orelse),
+            ast::StmtKind::While { test, body, .. } => !(is_true_literal(test) && !contains_break(body)),
+            _ => true,
+        },
+    }
+}
+
+fn is_true_literal(e: &ast::Expr) -> bool {
+    matches!(e.kind, ast::ExprKind::Bool(true)) || matches!(e.kind, ast::ExprKind::Int(n) if n != 0)
+}
+
+/// Whether a `break` in `stmts` leaves the loop that directly contains them.
+fn contains_break(stmts: &[ast::Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        ast::StmtKind::Break => true,
+        ast::StmtKind::If { body, orelse, .. } => contains_break(body) || contains_break(orelse),
+        // A nested loop's `orelse` belongs to the outer loop; its body does not.
+        ast::StmtKind::While { orelse, .. } | ast::StmtKind::For { orelse, .. } => contains_break(orelse),
+        _ => false,
+    })
+}

@@ -1,0 +1,203 @@
+//! Type inference: a function's AST, its argument types and its frozen globals -> typed IR.
+//!
+//! The entry point is [`infer_program`]. It types the root function for one argument-type
+//! signature and, transitively, every compiled function it calls (each callee once per distinct
+//! signature), returning all of them as [`ir::Function`]s ready for lowering.
+//!
+//! How a function is typed (`function.rs`):
+//! 1. Names assigned anywhere in the body are locals (Python's scoping rule); every other name is
+//!    looked up in the [`GlobalEnv`] once, at compile time: globals are frozen, as in Numba.
+//! 2. The body is walked repeatedly. Each walk types expressions from the current local types and
+//!    widens a local's type by unification whenever it is assigned (`0` then `0.5` gives
+//!    `float64`). Statements that read a not-yet-typed local, or call a recursive function whose
+//!    return type is not known yet, are skipped in that walk. Walks repeat until nothing changes.
+//! 3. A last walk builds the IR with the final types, inserting explicit conversions; anything
+//!    still unknown is now a user error.
+//!
+//! Recursion: a call of a function that is still being typed uses its return type as inferred so
+//! far; the fixed point of step 2 settles it. Mutual recursion retries the inner function once
+//! the outer one's return type is known.
+//!
+//! Layout: `function.rs` (walks and statements), `expr.rs` (expressions and operators),
+//! `builtins.rs` (built-in functions, `math`, NumPy scalars), `env.rs` (globals).
+
+mod builtins;
+mod env;
+mod expr;
+mod function;
+
+use ferrojit_ir as ir;
+use ferrojit_syntax::{SourceText, Span};
+use ferrojit_types::Type;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use env::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
+
+/// A user-facing (or internal) error from inference, located in one function's source.
+#[derive(Clone, Debug)]
+pub struct InferError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub span: Span,
+    pub hint: Option<String>,
+    /// The source the span points into (the callee's, for errors inside a called function).
+    pub source: Arc<SourceText>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Valid Python that ferrojit does not compile.
+    Unsupported,
+    /// Code whose types do not work out.
+    Typing,
+    /// A bug in ferrojit.
+    Internal,
+}
+
+/// Every function needed to run the root: `functions[0]` is the root.
+#[derive(Debug)]
+pub struct Program {
+    pub functions: Vec<ir::Function>,
+}
+
+impl Program {
+    pub fn root(&self) -> &ir::Function {
+        &self.functions[0]
+    }
+}
+
+/// Types `root` for `args` and every compiled function it calls.
+pub fn infer_program(root: &Arc<FunctionSource>, args: &[Type]) -> Result<Program, InferError> {
+    let mut session = Session::default();
+    let key = session.request(root, args, None)?;
+    let mut functions = Vec::new();
+    let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
+    // The root first, then its callees in the order they were finished.
+    let order = std::iter::once(root_index).chain((0..session.order.len()).filter(|i| *i != root_index));
+    for i in order {
+        let k = &session.order[i];
+        match session.entries.remove(k) {
+            Some(Entry { state: State::Done(f), .. }) => functions.push(f),
+            _ => unreachable!("finished functions are Done"),
+        }
+    }
+    Ok(Program { functions })
+}
+
+/// A function and the argument types it is typed for.
+type Key = (u64, Vec<Type>);
+
+#[derive(Default)]
+struct Session {
+    entries: HashMap<Key, Entry>,
+    /// Keys of finished functions, in the order they finished.
+    order: Vec<Key>,
+    /// Return types handed out for functions still in progress, to check after they finish.
+    guesses: Vec<(Key, Type)>,
+}
+
+struct Entry {
+    symbol: String,
+    state: State,
+}
+
+enum State {
+    /// Being typed; the return type inferred so far, if any.
+    InProgress(Option<Type>),
+    Done(ir::Function),
+}
+
+/// What a call of a compiled function resolves to.
+pub(crate) enum CallTarget {
+    Ready { symbol: String, ret: Type },
+    /// The callee's return type depends on a function still being typed; try again next walk.
+    Pending,
+}
+
+/// Marker for "retry in a later walk" travelling through `Result`s.
+pub(crate) const PENDING: &str = "\u{0}pending";
+
+impl Session {
+    /// Returns the return type of `func(args)`, typing it first if needed.
+    fn call(&mut self, func: &Arc<FunctionSource>, args: &[Type], at: Option<(&Arc<SourceText>, Span)>) -> Result<CallTarget, InferError> {
+        let key: Key = (func.id, args.to_vec());
+        if let Some(entry) = self.entries.get(&key) {
+            return Ok(match &entry.state {
+                State::Done(f) => CallTarget::Ready { symbol: f.symbol.clone(), ret: f.ret.clone() },
+                State::InProgress(Some(ret)) => {
+                    self.guesses.push((key.clone(), ret.clone()));
+                    CallTarget::Ready { symbol: entry.symbol.clone(), ret: ret.clone() }
+                }
+                State::InProgress(None) => CallTarget::Pending,
+            });
+        }
+        match self.request(func, args, at) {
+            Ok(key) => {
+                let f = match &self.entries[&key].state {
+                    State::Done(f) => f,
+                    State::InProgress(_) => unreachable!("request finishes the function"),
+                };
+                Ok(CallTarget::Ready { symbol: f.symbol.clone(), ret: f.ret.clone() })
+            }
+            // The callee needs the return type of a caller still in progress: forget the attempt
+            // (nothing of it was cached) and let the caller's next walk retry.
+            Err(e) if e.message == PENDING && self.any_in_progress() => Ok(CallTarget::Pending),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn any_in_progress(&self) -> bool {
+        self.entries.values().any(|e| matches!(e.state, State::InProgress(_)))
+    }
+
+    /// Types `func(args)` to completion and records it as Done.
+    fn request(&mut self, func: &Arc<FunctionSource>, args: &[Type], at: Option<(&Arc<SourceText>, Span)>) -> Result<Key, InferError> {
+        let key: Key = (func.id, args.to_vec());
+        let symbol = mangle(func, args);
+        self.entries.insert(key.clone(), Entry { symbol: symbol.clone(), state: State::InProgress(None) });
+        let first_guess = self.guesses.len();
+        let result = function::infer_function(self, func, args, symbol, at);
+        match result {
+            Ok(f) => {
+                // A caller typed against an earlier guess of this function's return type must be
+                // typed again; the simple, always-correct answer is to report it.
+                let stale = self.guesses[first_guess..].iter().any(|(k, t)| *k == key && *t != f.ret);
+                self.guesses.truncate(first_guess);
+                if stale {
+                    self.entries.remove(&key);
+                    return Err(InferError {
+                        kind: ErrorKind::Typing,
+                        message: format!("cannot infer a stable return type for the recursive function `{}`", func.name),
+                        span: f.span,
+                        hint: Some("make every `return` give the same type, e.g. write `0.0` instead of `0`".into()),
+                        source: func.source.clone(),
+                    });
+                }
+                self.entries.get_mut(&key).expect("entry exists").state = State::Done(f);
+                self.order.push(key.clone());
+                Ok(key)
+            }
+            Err(e) => {
+                self.entries.remove(&key);
+                self.guesses.truncate(first_guess);
+                Err(e)
+            }
+        }
+    }
+
+    fn set_return_guess(&mut self, func: &FunctionSource, args: &[Type], ret: &Type) {
+        if let Some(entry) = self.entries.get_mut(&(func.id, args.to_vec())) {
+            entry.state = State::InProgress(Some(ret.clone()));
+        }
+    }
+}
+
+/// A symbol unique per (function, signature): `name.<id>(int64,float64)` in LLVM's quoting.
+fn mangle(func: &FunctionSource, args: &[Type]) -> String {
+    let tys: Vec<String> = args.iter().map(|t| t.to_string()).collect();
+    format!("{}.{}({})", func.name, func.id, tys.join(","))
+}
+
+#[cfg(test)]
+mod tests;

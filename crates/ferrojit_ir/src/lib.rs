@@ -1,0 +1,296 @@
+//! ferrojit's typed IR: one [`Function`] per compiled (function, argument types) pair.
+//!
+//! The IR is a typed tree, not a CFG: Python's structured control flow maps directly onto it and
+//! the LLVM lowering builds the basic blocks. Every node has a [`Type`] (expressions) and a
+//! [`Span`] (statements and expressions) so that later stages can still point at the user's code.
+//!
+//! Invariants (checked by [`verify`]):
+//! - every conversion is explicit: an expression's operands already have the types the operation
+//!   works in (`Cast` nodes are inserted by inference), so lowering never guesses;
+//! - `Assign` stores a value whose type equals the local's type; `Return` returns the function's
+//!   return type; conditions (`If`, `While`, `IfExp`, `Not`) are `bool`;
+//! - `Binary` operands have the node's type, except comparisons (operands equal, result bool) and
+//!   `Pow` with an integer exponent on a float base;
+//! - local ids index [`Function::locals`]; parameters are the first locals.
+//!
+//! Layout: this file defines the IR; `printer.rs` renders it (`FERROJIT_DUMP_IR=1`, golden
+//! tests); `verify.rs` checks the invariants above.
+
+mod printer;
+mod verify;
+
+pub use ferrojit_syntax::ast::{CmpOp, Span};
+pub use ferrojit_types::Type;
+pub use printer::print_function;
+pub use verify::verify;
+
+pub type LocalId = usize;
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The Python name, for messages.
+    pub name: String,
+    /// The unique symbol the function is emitted under (name plus mangled argument types).
+    pub symbol: String,
+    /// Number of parameters; parameters are `locals[0..num_params]`.
+    pub num_params: usize,
+    /// The argument types the function is compiled for. A parameter's local may be wider (it is
+    /// reassigned with another type); the prologue converts.
+    pub arg_types: Vec<Type>,
+    pub locals: Vec<Local>,
+    pub ret: Type,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Local {
+    pub name: String,
+    pub ty: Type,
+}
+
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StmtKind {
+    Assign { local: LocalId, value: Expr },
+    If { cond: Expr, then_body: Vec<Stmt>, else_body: Vec<Stmt> },
+    /// `orelse` runs when the loop ends without `break`.
+    While { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    /// `for var in range(start, stop, step)`: `index` (int64) takes each value of the range in
+    /// turn; the body starts by assigning it to the user's loop variable. `step == 0` raises.
+    ForRange { index: LocalId, start: Expr, stop: Expr, step: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    Break,
+    Continue,
+    Return(Expr),
+    Raise { exc: ExcKind, msg: Option<String> },
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Const(Const),
+    Local(LocalId),
+    /// Converts the operand to `ty`: between numbers (float -> int truncates and raises on NaN
+    /// or infinity, as Python's `int()`), or element-wise between tuples of the same length.
+    Cast(Box<Expr>),
+    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Unary { op: UnaryOp, operand: Box<Expr> },
+    /// Operands have the same type; the result is bool.
+    Compare { op: CmpOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// Python's truth value of the operand (`x != 0`, non-empty tuple, `None` is false).
+    Truth(Box<Expr>),
+    /// `a and b` / `a or b` with Python's value semantics: both operands have `ty`; `a` is
+    /// evaluated once and returned when it decides the result.
+    Logical { and: bool, lhs: Box<Expr>, rhs: Box<Expr> },
+    IfExp { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Tuple(Vec<Expr>),
+    TupleGet(Box<Expr>, usize),
+    /// A call of another compiled function, emitted in the same module under `symbol`.
+    Call { symbol: String, args: Vec<Expr> },
+    /// A math function from [`MATH_FUNCTIONS`] on floats of `ty`'s width (or to bool for the
+    /// `is*` predicates); arguments are already converted.
+    Math { func: MathFunc, args: Vec<Expr> },
+    /// A complex number from two floats of the complex type's width.
+    MakeComplex { re: Box<Expr>, im: Box<Expr> },
+    /// The real or imaginary part of a complex number.
+    ComplexPart { value: Box<Expr>, imag: bool },
+    /// A call of a runtime support function (`ferrojit_runtime`), arguments already converted.
+    Runtime { func: RuntimeFunc, args: Vec<Expr> },
+    /// Binds `value` to `local`, then evaluates `body`: evaluates a sub-expression once where the
+    /// Python semantics use it twice (chained comparisons, `min`/`max`).
+    Let { local: LocalId, value: Box<Expr>, body: Box<Expr> },
+    /// `print(...)`: items separated by spaces, then a newline. Type is `NoneType`.
+    Print(Vec<PrintItem>),
+}
+
+#[derive(Clone, Debug)]
+pub enum PrintItem {
+    Value(Expr),
+    Str(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    /// An integer of the expression's integer type, or of bool (0/1).
+    Int(i128),
+    Float(f64),
+    Complex(f64, f64),
+    Bool(bool),
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    /// True division: operands are floats or complex (inference converts ints).
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Invert,
+    /// Boolean negation; the operand is bool.
+    Not,
+    /// Absolute value; for complex operands the result is the float magnitude.
+    Abs,
+}
+
+/// Python's exception classes a compiled function can raise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum ExcKind {
+    Exception = 1,
+    ValueError,
+    TypeError,
+    ZeroDivisionError,
+    IndexError,
+    KeyError,
+    AssertionError,
+    RuntimeError,
+    OverflowError,
+    ArithmeticError,
+    NotImplementedError,
+    StopIteration,
+    LookupError,
+}
+
+impl ExcKind {
+    pub const ALL: [ExcKind; 13] = [
+        ExcKind::Exception,
+        ExcKind::ValueError,
+        ExcKind::TypeError,
+        ExcKind::ZeroDivisionError,
+        ExcKind::IndexError,
+        ExcKind::KeyError,
+        ExcKind::AssertionError,
+        ExcKind::RuntimeError,
+        ExcKind::OverflowError,
+        ExcKind::ArithmeticError,
+        ExcKind::NotImplementedError,
+        ExcKind::StopIteration,
+        ExcKind::LookupError,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ExcKind::Exception => "Exception",
+            ExcKind::ValueError => "ValueError",
+            ExcKind::TypeError => "TypeError",
+            ExcKind::ZeroDivisionError => "ZeroDivisionError",
+            ExcKind::IndexError => "IndexError",
+            ExcKind::KeyError => "KeyError",
+            ExcKind::AssertionError => "AssertionError",
+            ExcKind::RuntimeError => "RuntimeError",
+            ExcKind::OverflowError => "OverflowError",
+            ExcKind::ArithmeticError => "ArithmeticError",
+            ExcKind::NotImplementedError => "NotImplementedError",
+            ExcKind::StopIteration => "StopIteration",
+            ExcKind::LookupError => "LookupError",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ExcKind> {
+        ExcKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+
+    pub fn from_code(code: u32) -> Option<ExcKind> {
+        ExcKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A support function in `ferrojit_runtime`, called by symbol. When `may_raise` is set, the
+/// function takes a trailing exception-info pointer and reports an exception through it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuntimeFunc {
+    pub symbol: &'static str,
+    pub may_raise: bool,
+}
+
+impl RuntimeFunc {
+    /// `int ** int` for int64: raises `ValueError` on a negative exponent.
+    pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };
+    pub const POW_U64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_u64", may_raise: false };
+    /// Three-argument `pow(base, exp, mod)` for int64.
+    pub const POWMOD_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_powmod_i64", may_raise: true };
+    /// `round(x, ndigits)` for float64, correctly rounded as CPython's.
+    pub const ROUND_NDIGITS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_round_ndigits", may_raise: false };
+    pub const FLOOR_DIV_F64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_floordiv_f64", may_raise: false };
+    pub const MOD_F64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_mod_f64", may_raise: false };
+}
+
+/// How a math function is typed and lowered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MathShape {
+    /// float -> float
+    Unary,
+    /// (float, float) -> float
+    Binary,
+    /// float -> bool
+    Predicate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MathFunc {
+    /// Python's name in the `math` module.
+    pub name: &'static str,
+    pub shape: MathShape,
+}
+
+macro_rules! math_table {
+    ($($name:literal: $shape:ident),* $(,)?) => {
+        /// The `math` functions compiled natively. `floor`, `ceil`, `trunc` return floats here;
+        /// inference converts them to `int64` as Python's `math.floor` does.
+        pub const MATH_FUNCTIONS: &[MathFunc] = &[$(MathFunc { name: $name, shape: MathShape::$shape }),*];
+    };
+}
+
+math_table! {
+    "sqrt": Unary, "exp": Unary, "expm1": Unary, "log": Unary, "log2": Unary, "log10": Unary,
+    "log1p": Unary, "sin": Unary, "cos": Unary, "tan": Unary, "asin": Unary, "acos": Unary,
+    "atan": Unary, "sinh": Unary, "cosh": Unary, "tanh": Unary, "asinh": Unary, "acosh": Unary,
+    "atanh": Unary, "erf": Unary, "erfc": Unary, "gamma": Unary, "lgamma": Unary, "floor": Unary,
+    "ceil": Unary, "trunc": Unary, "fabs": Unary, "degrees": Unary, "radians": Unary,
+    "atan2": Binary, "copysign": Binary, "hypot": Binary, "pow": Binary, "fmod": Binary,
+    "isnan": Predicate, "isinf": Predicate, "isfinite": Predicate,
+}
+
+pub fn math_function(name: &str) -> Option<MathFunc> {
+    MATH_FUNCTIONS.iter().copied().find(|f| f.name == name)
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: Type, span: Span) -> Expr {
+        Expr { kind, ty, span }
+    }
+
+    pub fn boxed(self) -> Box<Expr> {
+        Box::new(self)
+    }
+}

@@ -1,0 +1,143 @@
+//! Renders a [`Function`] as indented text: the format of `FERROJIT_DUMP_IR=1` and of the golden
+//! files. Every expression shows its type after a colon; locals print as `name.id`.
+
+use crate::*;
+use std::fmt::Write;
+
+pub fn print_function(f: &Function) -> String {
+    let mut p = Printer { f, out: String::new() };
+    let params: Vec<String> = (0..f.num_params).map(|i| format!("{}: {}", p.local(i), f.locals[i].ty)).collect();
+    let _ = writeln!(p.out, "fn {}({}) -> {}  # {}", f.name, params.join(", "), f.ret, f.symbol);
+    for (i, local) in f.locals.iter().enumerate().skip(f.num_params) {
+        let _ = writeln!(p.out, "  let {}: {}", p.local(i), local.ty);
+    }
+    p.block(&f.body, 1);
+    p.out
+}
+
+struct Printer<'a> {
+    f: &'a Function,
+    out: String,
+}
+
+impl Printer<'_> {
+    fn local(&self, id: LocalId) -> String {
+        format!("{}.{}", self.f.locals[id].name, id)
+    }
+
+    fn line(&mut self, depth: usize, text: &str) {
+        let _ = writeln!(self.out, "{}{}", "  ".repeat(depth), text);
+    }
+
+    fn block(&mut self, stmts: &[Stmt], depth: usize) {
+        for s in stmts {
+            self.stmt(s, depth);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt, depth: usize) {
+        match &s.kind {
+            StmtKind::Assign { local, value } => {
+                let text = format!("{} = {}", self.local(*local), self.expr(value));
+                self.line(depth, &text)
+            }
+            StmtKind::If { cond, then_body, else_body } => {
+                let text = format!("if {}:", self.expr(cond));
+                self.line(depth, &text);
+                self.block(then_body, depth + 1);
+                if !else_body.is_empty() {
+                    self.line(depth, "else:");
+                    self.block(else_body, depth + 1);
+                }
+            }
+            StmtKind::While { cond, body, orelse } => {
+                let text = format!("while {}:", self.expr(cond));
+                self.line(depth, &text);
+                self.block(body, depth + 1);
+                self.loop_else(orelse, depth);
+            }
+            StmtKind::ForRange { index, start, stop, step, body, orelse } => {
+                let text = format!(
+                    "for {} in range({}, {}, {}):",
+                    self.local(*index),
+                    self.expr(start),
+                    self.expr(stop),
+                    self.expr(step)
+                );
+                self.line(depth, &text);
+                self.block(body, depth + 1);
+                self.loop_else(orelse, depth);
+            }
+            StmtKind::Break => self.line(depth, "break"),
+            StmtKind::Continue => self.line(depth, "continue"),
+            StmtKind::Return(e) => {
+                let text = format!("return {}", self.expr(e));
+                self.line(depth, &text)
+            }
+            StmtKind::Raise { exc, msg } => {
+                let text = format!("raise {}({:?})", exc.name(), msg.as_deref().unwrap_or(""));
+                self.line(depth, &text)
+            }
+            StmtKind::Expr(e) => {
+                let text = self.expr(e);
+                self.line(depth, &text)
+            }
+        }
+    }
+
+    fn loop_else(&mut self, orelse: &[Stmt], depth: usize) {
+        if !orelse.is_empty() {
+            self.line(depth, "else:");
+            self.block(orelse, depth + 1);
+        }
+    }
+
+    fn exprs(&self, es: &[Expr]) -> String {
+        es.iter().map(|e| self.expr(e)).collect::<Vec<_>>().join(", ")
+    }
+
+    fn expr(&self, e: &Expr) -> String {
+        let body = match &e.kind {
+            ExprKind::Const(c) => match c {
+                Const::Int(v) => v.to_string(),
+                Const::Float(v) => format!("{v:?}"),
+                Const::Complex(re, im) => format!("({re:?}+{im:?}j)"),
+                Const::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+                Const::None => "None".to_string(),
+            },
+            ExprKind::Local(id) => self.local(*id),
+            ExprKind::Cast(x) => format!("cast({})", self.expr(x)),
+            ExprKind::Binary { op, lhs, rhs } => format!("({} {:?} {})", self.expr(lhs), op, self.expr(rhs)),
+            ExprKind::Unary { op, operand } => format!("{:?}({})", op, self.expr(operand)),
+            ExprKind::Compare { op, lhs, rhs } => format!("({} {} {})", self.expr(lhs), op.symbol(), self.expr(rhs)),
+            ExprKind::Truth(x) => format!("truth({})", self.expr(x)),
+            ExprKind::Logical { and, lhs, rhs } => {
+                format!("({} {} {})", self.expr(lhs), if *and { "and" } else { "or" }, self.expr(rhs))
+            }
+            ExprKind::IfExp { cond, then, otherwise } => {
+                format!("({} if {} else {})", self.expr(then), self.expr(cond), self.expr(otherwise))
+            }
+            ExprKind::Tuple(items) => format!("({},)", self.exprs(items)),
+            ExprKind::TupleGet(t, i) => format!("{}[{}]", self.expr(t), i),
+            ExprKind::Call { symbol, args } => format!("call {}({})", symbol, self.exprs(args)),
+            ExprKind::Math { func, args } => format!("math.{}({})", func.name, self.exprs(args)),
+            ExprKind::MakeComplex { re, im } => format!("complex({}, {})", self.expr(re), self.expr(im)),
+            ExprKind::ComplexPart { value, imag } => format!("{}.{}", self.expr(value), if *imag { "imag" } else { "real" }),
+            ExprKind::Runtime { func, args } => format!("runtime {}({})", func.symbol, self.exprs(args)),
+            ExprKind::Let { local, value, body } => {
+                format!("(let {} = {} in {})", self.local(*local), self.expr(value), self.expr(body))
+            }
+            ExprKind::Print(items) => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        PrintItem::Value(v) => self.expr(v),
+                        PrintItem::Str(s) => format!("{s:?}"),
+                    })
+                    .collect();
+                format!("print({})", parts.join(", "))
+            }
+        };
+        format!("{body}: {}", e.ty)
+    }
+}

@@ -1,0 +1,175 @@
+//! Checks the invariants listed in the crate docs. A failure is a bug in ferrojit (the stage
+//! that built the IR), never a user error; the message names the offending node.
+
+use crate::*;
+
+/// Returns the first violated invariant, described for a ferrojit developer.
+pub fn verify(f: &Function) -> Result<(), String> {
+    let v = Verifier { f };
+    if f.num_params > f.locals.len() {
+        return Err(format!("{} parameters but only {} locals", f.num_params, f.locals.len()));
+    }
+    v.block(&f.body, 0)
+}
+
+struct Verifier<'a> {
+    f: &'a Function,
+}
+
+fn expect(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if cond {
+        Ok(())
+    } else {
+        Err(what())
+    }
+}
+
+impl Verifier<'_> {
+    fn local_ty(&self, id: LocalId, span: Span) -> Result<&Type, String> {
+        self.f.locals.get(id).map(|l| &l.ty).ok_or_else(|| format!("{span}: local {id} out of range"))
+    }
+
+    fn block(&self, stmts: &[Stmt], loop_depth: usize) -> Result<(), String> {
+        stmts.iter().try_for_each(|s| self.stmt(s, loop_depth))
+    }
+
+    fn cond(&self, e: &Expr) -> Result<(), String> {
+        self.expr(e)?;
+        expect(e.ty == Type::Bool, || format!("{}: condition has type {}, expected bool", e.span, e.ty))
+    }
+
+    fn stmt(&self, s: &Stmt, loop_depth: usize) -> Result<(), String> {
+        match &s.kind {
+            StmtKind::Assign { local, value } => {
+                self.expr(value)?;
+                let ty = self.local_ty(*local, s.span)?;
+                expect(&value.ty == ty, || format!("{}: assigning {} to local of type {}", s.span, value.ty, ty))
+            }
+            StmtKind::If { cond, then_body, else_body } => {
+                self.cond(cond)?;
+                self.block(then_body, loop_depth)?;
+                self.block(else_body, loop_depth)
+            }
+            StmtKind::While { cond, body, orelse } => {
+                self.cond(cond)?;
+                self.block(body, loop_depth + 1)?;
+                self.block(orelse, loop_depth)
+            }
+            StmtKind::ForRange { index, start, stop, step, body, orelse } => {
+                expect(self.local_ty(*index, s.span)? == &Type::INT64, || format!("{}: range index is not int64", s.span))?;
+                for bound in [start, stop, step] {
+                    self.expr(bound)?;
+                    expect(bound.ty == Type::INT64, || format!("{}: range bound has type {}", bound.span, bound.ty))?;
+                }
+                self.block(body, loop_depth + 1)?;
+                self.block(orelse, loop_depth)
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                expect(loop_depth > 0, || format!("{}: break/continue outside a loop", s.span))
+            }
+            StmtKind::Return(e) => {
+                self.expr(e)?;
+                expect(e.ty == self.f.ret, || format!("{}: returning {} from a function returning {}", s.span, e.ty, self.f.ret))
+            }
+            StmtKind::Raise { .. } => Ok(()),
+            StmtKind::Expr(e) => self.expr(e),
+        }
+    }
+
+    fn expr(&self, e: &Expr) -> Result<(), String> {
+        let mismatch = |what: &str, got: &Type| format!("{}: {} has type {}, node has {}", e.span, what, got, e.ty);
+        match &e.kind {
+            ExprKind::Const(c) => {
+                let ok = match c {
+                    Const::Int(_) => e.ty.is_integer_like(),
+                    Const::Float(_) => matches!(e.ty, Type::Float(_)),
+                    Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
+                    Const::Bool(_) => e.ty == Type::Bool,
+                    Const::None => e.ty == Type::NoneType,
+                };
+                expect(ok, || format!("{}: constant {:?} typed {}", e.span, c, e.ty))
+            }
+            ExprKind::Local(id) => {
+                let ty = self.local_ty(*id, e.span)?;
+                expect(ty == &e.ty, || mismatch("local", ty))
+            }
+            ExprKind::Cast(x) => self.expr(x),
+            ExprKind::Binary { op, lhs, rhs } => {
+                self.expr(lhs)?;
+                self.expr(rhs)?;
+                expect(lhs.ty == e.ty, || mismatch("left operand", &lhs.ty))?;
+                let int_exponent = *op == BinaryOp::Pow && matches!(rhs.ty, Type::Int(_));
+                let shift = matches!(op, BinaryOp::LShift | BinaryOp::RShift);
+                expect(rhs.ty == e.ty || int_exponent || shift, || mismatch("right operand", &rhs.ty))
+            }
+            ExprKind::Unary { op, operand } => {
+                self.expr(operand)?;
+                match op {
+                    UnaryOp::Not => expect(operand.ty == Type::Bool && e.ty == Type::Bool, || mismatch("`not` operand", &operand.ty)),
+                    UnaryOp::Abs if matches!(operand.ty, Type::Complex(_)) => Ok(()),
+                    _ => expect(operand.ty == e.ty, || mismatch("operand", &operand.ty)),
+                }
+            }
+            ExprKind::Compare { lhs, rhs, .. } => {
+                self.expr(lhs)?;
+                self.expr(rhs)?;
+                expect(lhs.ty == rhs.ty, || mismatch("compared operands", &rhs.ty))?;
+                expect(e.ty == Type::Bool, || mismatch("comparison", &e.ty))
+            }
+            ExprKind::Truth(x) => {
+                self.expr(x)?;
+                expect(e.ty == Type::Bool, || mismatch("truth", &e.ty))
+            }
+            ExprKind::Logical { lhs, rhs, .. } => {
+                self.expr(lhs)?;
+                self.expr(rhs)?;
+                expect(lhs.ty == e.ty && rhs.ty == e.ty, || mismatch("logical operand", &lhs.ty))
+            }
+            ExprKind::IfExp { cond, then, otherwise } => {
+                self.cond(cond)?;
+                self.expr(then)?;
+                self.expr(otherwise)?;
+                expect(then.ty == e.ty && otherwise.ty == e.ty, || mismatch("branch", &then.ty))
+            }
+            ExprKind::Tuple(items) => {
+                items.iter().try_for_each(|i| self.expr(i))?;
+                let tys: Vec<Type> = items.iter().map(|i| i.ty.clone()).collect();
+                expect(e.ty == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))
+            }
+            ExprKind::TupleGet(t, i) => {
+                self.expr(t)?;
+                match &t.ty {
+                    Type::Tuple(items) if *i < items.len() => expect(items[*i] == e.ty, || mismatch("tuple item", &items[*i])),
+                    other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
+                }
+            }
+            ExprKind::MakeComplex { re, im } => {
+                self.expr(re)?;
+                self.expr(im)?;
+                match &e.ty {
+                    Type::Complex(f) => expect(re.ty == Type::Float(*f) && im.ty == Type::Float(*f), || mismatch("complex part", &re.ty)),
+                    other => Err(mismatch("complex constructor", other)),
+                }
+            }
+            ExprKind::ComplexPart { value, .. } => {
+                self.expr(value)?;
+                match &value.ty {
+                    Type::Complex(f) => expect(e.ty == Type::Float(*f), || mismatch("complex part", &e.ty)),
+                    other => Err(mismatch("complex operand", other)),
+                }
+            }
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
+            ExprKind::Let { local, value, body } => {
+                self.expr(value)?;
+                self.expr(body)?;
+                let ty = self.local_ty(*local, e.span)?;
+                expect(&value.ty == ty, || mismatch("let value", &value.ty))?;
+                expect(body.ty == e.ty, || mismatch("let body", &body.ty))
+            }
+            ExprKind::Print(items) => items.iter().try_for_each(|i| match i {
+                PrintItem::Value(v) => self.expr(v),
+                PrintItem::Str(_) => Ok(()),
+            }),
+        }
+    }
+}

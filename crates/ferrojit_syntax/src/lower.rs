@@ -1,0 +1,320 @@
+//! ruff's AST -> ferrojit's AST subset. Everything not listed in [`crate::ast`] is rejected here
+//! with an `Unsupported` error naming the construct and, where there is one, the alternative.
+
+use crate::ast::*;
+use crate::source::Dedented;
+use crate::{SyntaxError, SyntaxErrorKind};
+use ruff_python_ast as py;
+use ruff_text_size::Ranged;
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+struct Lowerer<'a> {
+    src: &'a Dedented,
+}
+
+pub(crate) fn lower_module(module: &py::ModModule, src: &Dedented) -> Result<FunctionDef> {
+    let lowerer = Lowerer { src };
+    match module.body.first() {
+        Some(py::Stmt::FunctionDef(def)) => lowerer.function(def),
+        Some(other) => Err(lowerer.unsupported(
+            other.range(),
+            "expected a function definition",
+            Some("apply `@njit` to a function defined with `def`"),
+        )),
+        None => Err(SyntaxError {
+            kind: SyntaxErrorKind::Invalid,
+            message: "the source is empty".into(),
+            span: Span::default(),
+            hint: None,
+        }),
+    }
+}
+
+impl Lowerer<'_> {
+    fn span(&self, node: &impl Ranged) -> Span {
+        self.src.span(node.range())
+    }
+
+    fn unsupported(&self, range: ruff_text_size::TextRange, what: &str, hint: Option<&str>) -> SyntaxError {
+        SyntaxError {
+            kind: SyntaxErrorKind::Unsupported,
+            message: what.to_string(),
+            span: self.src.span(range),
+            hint: hint.map(str::to_string),
+        }
+    }
+
+    fn function(&self, def: &py::StmtFunctionDef) -> Result<FunctionDef> {
+        let hint_plain = "keep this part in a plain Python function and call the compiled one from it";
+        if def.is_async {
+            return Err(self.unsupported(def.range, "`async def` is not supported", Some(hint_plain)));
+        }
+        let p = &def.parameters;
+        if let Some(v) = &p.vararg {
+            return Err(self.unsupported(v.range, "`*args` parameters are not supported", Some("pass a tuple instead")));
+        }
+        if let Some(k) = &p.kwarg {
+            return Err(self.unsupported(k.range, "`**kwargs` parameters are not supported", None));
+        }
+        if let Some(k) = p.kwonlyargs.first() {
+            return Err(self.unsupported(k.range, "keyword-only parameters are not supported", None));
+        }
+        let params = p
+            .posonlyargs
+            .iter()
+            .chain(p.args.iter())
+            .map(|a| Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter) })
+            .collect();
+        Ok(FunctionDef {
+            name: def.name.id.to_string(),
+            params,
+            body: self.block(&def.body)?,
+            span: self.src.span(def.name.range),
+        })
+    }
+
+    fn block(&self, stmts: &[py::Stmt]) -> Result<Vec<Stmt>> {
+        stmts.iter().filter_map(|s| self.stmt(s).transpose()).collect()
+    }
+
+    /// Returns `None` for statements that compile to nothing (docstrings).
+    fn stmt(&self, stmt: &py::Stmt) -> Result<Option<Stmt>> {
+        let span = self.span(stmt);
+        let kind = match stmt {
+            py::Stmt::Assign(s) => StmtKind::Assign {
+                targets: s.targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?,
+                value: self.expr(&s.value)?,
+            },
+            py::Stmt::AnnAssign(s) => match &s.value {
+                Some(value) => StmtKind::Assign { targets: vec![self.target(&s.target)?], value: self.expr(value)? },
+                None => return Ok(None),
+            },
+            py::Stmt::AugAssign(s) => StmtKind::AugAssign {
+                target: self.target(&s.target)?,
+                op: self.binop(s.op, s.range)?,
+                value: self.expr(&s.value)?,
+            },
+            py::Stmt::If(s) => {
+                // Fold the elif/else clauses from the back into nested ifs.
+                let mut orelse = Vec::new();
+                for clause in s.elif_else_clauses.iter().rev() {
+                    let body = self.block(&clause.body)?;
+                    orelse = match &clause.test {
+                        None => body,
+                        Some(test) => vec![Stmt {
+                            kind: StmtKind::If { test: self.expr(test)?, body, orelse },
+                            span: self.span(clause),
+                        }],
+                    };
+                }
+                StmtKind::If { test: self.expr(&s.test)?, body: self.block(&s.body)?, orelse }
+            }
+            py::Stmt::While(s) => StmtKind::While {
+                test: self.expr(&s.test)?,
+                body: self.block(&s.body)?,
+                orelse: self.block(&s.orelse)?,
+            },
+            py::Stmt::For(s) => {
+                if s.is_async {
+                    return Err(self.unsupported(s.range, "`async for` is not supported", None));
+                }
+                StmtKind::For {
+                    target: self.target(&s.target)?,
+                    iter: self.expr(&s.iter)?,
+                    body: self.block(&s.body)?,
+                    orelse: self.block(&s.orelse)?,
+                }
+            }
+            py::Stmt::Break(_) => StmtKind::Break,
+            py::Stmt::Continue(_) => StmtKind::Continue,
+            py::Stmt::Pass(_) => StmtKind::Pass,
+            py::Stmt::Return(s) => StmtKind::Return(s.value.as_deref().map(|v| self.expr(v)).transpose()?),
+            py::Stmt::Assert(s) => StmtKind::Assert {
+                test: self.expr(&s.test)?,
+                msg: s.msg.as_deref().map(|m| self.expr(m)).transpose()?,
+            },
+            py::Stmt::Raise(s) => match (&s.exc, &s.cause) {
+                (_, Some(cause)) => {
+                    return Err(self.unsupported(cause.range(), "`raise ... from ...` is not supported", Some("raise the exception without `from`")))
+                }
+                (None, None) => {
+                    return Err(self.unsupported(s.range, "a bare `raise` is not supported", Some("raise an exception class, e.g. `raise ValueError(\"...\")`")))
+                }
+                (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),
+            },
+            py::Stmt::Expr(s) => {
+                // A docstring, or any other lone string literal, is not code.
+                if let py::Expr::StringLiteral(_) = *s.value {
+                    return Ok(None);
+                }
+                StmtKind::Expr(self.expr(&s.value)?)
+            }
+            other => return Err(self.unsupported_stmt(other)),
+        };
+        Ok(Some(Stmt { kind, span }))
+    }
+
+    fn unsupported_stmt(&self, stmt: &py::Stmt) -> SyntaxError {
+        let plain = Some("move this part into a plain Python function and call the compiled function from it");
+        let (what, hint) = match stmt {
+            py::Stmt::Try(_) => ("`try` statements are not supported", plain),
+            py::Stmt::With(_) => ("`with` statements are not supported", plain),
+            py::Stmt::ClassDef(_) => ("`class` definitions are not supported inside compiled functions", Some("define the class at module level in plain Python")),
+            py::Stmt::FunctionDef(_) => ("nested function definitions are not supported yet", Some("define the function at module level and decorate it with `@njit`")),
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => ("`import` inside a compiled function is not supported", Some("import at module level; the compiled function can use the module as a global")),
+            py::Stmt::Global(_) | py::Stmt::Nonlocal(_) => ("`global` and `nonlocal` are not supported", Some("module-level values are read-only constants; pass values as arguments and return results")),
+            py::Stmt::Delete(_) => ("`del` is not supported", None),
+            py::Stmt::Match(_) => ("`match` statements are not supported", Some("use `if`/`elif`")),
+            py::Stmt::TypeAlias(_) => ("`type` aliases are not supported", None),
+            _ => ("this statement is not supported", None),
+        };
+        self.unsupported(stmt.range(), what, hint)
+    }
+
+    /// An assignment target: a name, a tuple/list of targets, or a subscript.
+    fn target(&self, expr: &py::Expr) -> Result<Expr> {
+        let span = self.span(expr);
+        let kind = match expr {
+            py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
+            py::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
+            py::Expr::List(l) => ExprKind::Tuple(l.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
+            py::Expr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(&s.value)?), index: Box::new(self.expr(&s.slice)?) },
+            py::Expr::Starred(_) => return Err(self.unsupported(expr.range(), "starred assignment targets are not supported", Some("unpack into a fixed number of names"))),
+            py::Expr::Attribute(_) => return Err(self.unsupported(expr.range(), "assigning to an attribute is not supported", None)),
+            _ => return Err(self.unsupported(expr.range(), "this assignment target is not supported", None)),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn binop(&self, op: py::Operator, range: ruff_text_size::TextRange) -> Result<BinOp> {
+        Ok(match op {
+            py::Operator::Add => BinOp::Add,
+            py::Operator::Sub => BinOp::Sub,
+            py::Operator::Mult => BinOp::Mul,
+            py::Operator::Div => BinOp::Div,
+            py::Operator::FloorDiv => BinOp::FloorDiv,
+            py::Operator::Mod => BinOp::Mod,
+            py::Operator::Pow => BinOp::Pow,
+            py::Operator::LShift => BinOp::LShift,
+            py::Operator::RShift => BinOp::RShift,
+            py::Operator::BitAnd => BinOp::BitAnd,
+            py::Operator::BitOr => BinOp::BitOr,
+            py::Operator::BitXor => BinOp::BitXor,
+            py::Operator::MatMult => {
+                let _ = range;
+                BinOp::MatMul
+            }
+        })
+    }
+
+    fn exprs(&self, exprs: &[py::Expr]) -> Result<Vec<Expr>> {
+        exprs.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn boxed(&self, expr: &py::Expr) -> Result<Box<Expr>> {
+        Ok(Box::new(self.expr(expr)?))
+    }
+
+    fn expr(&self, expr: &py::Expr) -> Result<Expr> {
+        let span = self.span(expr);
+        let kind = match expr {
+            py::Expr::NumberLiteral(n) => match &n.value {
+                py::Number::Int(i) => match i.as_u64() {
+                    Some(v) => ExprKind::Int(v),
+                    None => {
+                        return Err(self.unsupported(n.range, "integer literal does not fit in 64 bits", Some("ferrojit integers are 64-bit; use a float for larger magnitudes")))
+                    }
+                },
+                py::Number::Float(f) => ExprKind::Float(*f),
+                py::Number::Complex { real, imag } => {
+                    debug_assert_eq!(*real, 0.0, "Python complex literals have no real part");
+                    ExprKind::Imag(*imag)
+                }
+            },
+            py::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
+            py::Expr::NoneLiteral(_) => ExprKind::None,
+            py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
+            py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
+            py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
+            py::Expr::Subscript(s) => ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? },
+            py::Expr::Slice(s) => ExprKind::Slice {
+                lower: s.lower.as_deref().map(|e| self.boxed(e)).transpose()?,
+                upper: s.upper.as_deref().map(|e| self.boxed(e)).transpose()?,
+                step: s.step.as_deref().map(|e| self.boxed(e)).transpose()?,
+            },
+            py::Expr::Tuple(t) => ExprKind::Tuple(self.exprs(&t.elts)?),
+            py::Expr::BinOp(b) => ExprKind::BinOp { op: self.binop(b.op, b.range)?, left: self.boxed(&b.left)?, right: self.boxed(&b.right)? },
+            py::Expr::UnaryOp(u) => ExprKind::UnaryOp {
+                op: match u.op {
+                    py::UnaryOp::USub => UnaryOp::Neg,
+                    py::UnaryOp::UAdd => UnaryOp::Pos,
+                    py::UnaryOp::Invert => UnaryOp::Invert,
+                    py::UnaryOp::Not => UnaryOp::Not,
+                },
+                operand: self.boxed(&u.operand)?,
+            },
+            py::Expr::BoolOp(b) => ExprKind::BoolOp {
+                op: match b.op {
+                    py::BoolOp::And => BoolOp::And,
+                    py::BoolOp::Or => BoolOp::Or,
+                },
+                values: self.exprs(&b.values)?,
+            },
+            py::Expr::Compare(c) => ExprKind::Compare {
+                left: self.boxed(&c.left)?,
+                ops: c
+                    .ops
+                    .iter()
+                    .map(|op| match op {
+                        py::CmpOp::Eq => CmpOp::Eq,
+                        py::CmpOp::NotEq => CmpOp::NotEq,
+                        py::CmpOp::Lt => CmpOp::Lt,
+                        py::CmpOp::LtE => CmpOp::LtE,
+                        py::CmpOp::Gt => CmpOp::Gt,
+                        py::CmpOp::GtE => CmpOp::GtE,
+                        py::CmpOp::Is => CmpOp::Is,
+                        py::CmpOp::IsNot => CmpOp::IsNot,
+                        py::CmpOp::In => CmpOp::In,
+                        py::CmpOp::NotIn => CmpOp::NotIn,
+                    })
+                    .collect(),
+                comparators: self.exprs(&c.comparators)?,
+            },
+            py::Expr::If(i) => ExprKind::IfExp { test: self.boxed(&i.test)?, body: self.boxed(&i.body)?, orelse: self.boxed(&i.orelse)? },
+            py::Expr::Call(c) => {
+                let args = c.arguments.args.iter().map(|a| match a {
+                    py::Expr::Starred(s) => Err(self.unsupported(s.range, "`*args` in calls is not supported", Some("pass the arguments one by one"))),
+                    other => self.expr(other),
+                });
+                let keywords = c.arguments.keywords.iter().map(|k| match &k.arg {
+                    Some(name) => Ok(Keyword { name: name.id.to_string(), value: self.expr(&k.value)?, span: self.span(k) }),
+                    None => Err(self.unsupported(k.range, "`**kwargs` in calls is not supported", None)),
+                });
+                ExprKind::Call { func: self.boxed(&c.func)?, args: args.collect::<Result<_>>()?, keywords: keywords.collect::<Result<_>>()? }
+            }
+            other => return Err(self.unsupported_expr(other)),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn unsupported_expr(&self, expr: &py::Expr) -> SyntaxError {
+        let (what, hint) = match expr {
+            py::Expr::Lambda(_) => ("`lambda` is not supported yet", Some("define a module-level function decorated with `@njit`")),
+            py::Expr::Yield(_) => ("generators (`yield`) are not supported yet", None),
+            py::Expr::YieldFrom(_) => ("`yield from` is not supported", None),
+            py::Expr::Await(_) => ("`await` is not supported", None),
+            py::Expr::List(_) | py::Expr::ListComp(_) => ("lists are not supported yet", Some("use a tuple or a NumPy array")),
+            py::Expr::Dict(_) | py::Expr::DictComp(_) => ("dicts are not supported yet", None),
+            py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
+            py::Expr::Generator(_) => ("generator expressions are not supported yet", Some("write the loop out")),
+            py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
+            py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
+            py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
+            py::Expr::Starred(_) => ("starred expressions are not supported", None),
+            py::Expr::EllipsisLiteral(_) => ("`...` is not supported here", None),
+            _ => ("this expression is not supported", None),
+        };
+        self.unsupported(expr.range(), what, hint)
+    }
+}

@@ -1,0 +1,217 @@
+//! ferrojit's type lattice and the promotion rules it shares with Numba.
+//!
+//! [`Type`] is the type of a first-class runtime value: what a variable, argument or return value
+//! can hold. Compile-time-only things (modules, functions, exception classes) are not `Type`s;
+//! the inference stage keeps them apart.
+//!
+//! The promotion rules mirror Numba's `numba/core/typing/builtins.py`:
+//! - integer arithmetic happens in at least 64 bits; the result is signed if either operand is;
+//! - `int / int` is `float64`;
+//! - integers mixed with floats give the smallest float that holds the integer exactly
+//!   (up to 16 bits: `float32`, wider: `float64`);
+//! - reals mixed with complex give the complex type wide enough for both.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Type {
+    Bool,
+    Int(IntType),
+    Float(FloatType),
+    /// Named by total width as NumPy does: `complex64` is two `float32`s.
+    Complex(FloatType),
+    /// The type of `None`, and of a function that returns nothing.
+    NoneType,
+    Tuple(Vec<Type>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IntType {
+    pub bits: u8,
+    pub signed: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FloatType {
+    F32,
+    F64,
+}
+
+impl FloatType {
+    pub fn bits(self) -> u8 {
+        match self {
+            FloatType::F32 => 32,
+            FloatType::F64 => 64,
+        }
+    }
+}
+
+impl Type {
+    pub const INT64: Type = Type::Int(IntType { bits: 64, signed: true });
+    pub const UINT64: Type = Type::Int(IntType { bits: 64, signed: false });
+    pub const FLOAT64: Type = Type::Float(FloatType::F64);
+    pub const FLOAT32: Type = Type::Float(FloatType::F32);
+    pub const COMPLEX128: Type = Type::Complex(FloatType::F64);
+
+    pub fn int(bits: u8, signed: bool) -> Type {
+        Type::Int(IntType { bits, signed })
+    }
+
+    /// Parses a NumPy-style scalar name (`int32`, `float64`, `complex64`, `bool`, `none`).
+    pub fn from_name(name: &str) -> Option<Type> {
+        Some(match name {
+            "bool" | "boolean" | "bool_" => Type::Bool,
+            "int8" => Type::int(8, true),
+            "int16" => Type::int(16, true),
+            "int32" => Type::int(32, true),
+            "int64" | "intp" => Type::INT64,
+            "uint8" => Type::int(8, false),
+            "uint16" => Type::int(16, false),
+            "uint32" => Type::int(32, false),
+            "uint64" | "uintp" => Type::UINT64,
+            "float32" => Type::FLOAT32,
+            "float64" => Type::FLOAT64,
+            "complex64" => Type::Complex(FloatType::F32),
+            "complex128" => Type::COMPLEX128,
+            "none" | "void" => Type::NoneType,
+            _ => return None,
+        })
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_))
+    }
+
+    pub fn is_integer_like(&self) -> bool {
+        matches!(self, Type::Bool | Type::Int(_))
+    }
+
+    /// The integer type a value of this type takes part in arithmetic as (bool counts as int64).
+    fn arith_int(&self) -> Option<IntType> {
+        match self {
+            Type::Bool => Some(IntType { bits: 64, signed: true }),
+            Type::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The smallest float type that represents every value of this integer or float type.
+    fn as_float(&self) -> Option<FloatType> {
+        match self {
+            Type::Bool => Some(FloatType::F32),
+            Type::Int(i) if i.bits <= 16 => Some(FloatType::F32),
+            Type::Int(_) => Some(FloatType::F64),
+            Type::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+/// The result of integer arithmetic on `a` and `b` (Numba's `choose_result_int`): at least 64
+/// bits, signed when either operand is signed.
+pub fn integer_result(a: IntType, b: IntType) -> IntType {
+    IntType { bits: a.bits.max(b.bits).max(64), signed: a.signed || b.signed }
+}
+
+/// The common numeric type for arithmetic on `a` and `b`, or `None` when either is not a number.
+/// Bools take part as `int64`, so `True + True` is `int64`.
+pub fn promote_arith(a: &Type, b: &Type) -> Option<Type> {
+    if let (Some(x), Some(y)) = (a.arith_int(), b.arith_int()) {
+        return Some(Type::Int(integer_result(x, y)));
+    }
+    match (a, b) {
+        (Type::Complex(x), Type::Complex(y)) => Some(Type::Complex((*x).max(*y))),
+        (Type::Complex(c), other) | (other, Type::Complex(c)) => Some(Type::Complex((*c).max(other.as_float()?))),
+        _ => Some(Type::Float(a.as_float()?.max(b.as_float()?))),
+    }
+}
+
+/// The type that can hold a value of either `a` or `b` (a variable assigned both), as Numba's
+/// unification: numbers unify to their promotion (`int64` with `float64` is `float64`, `bool`
+/// with `int64` is `int64`), tuples element-wise. `None` when they cannot be unified.
+pub fn unify(a: &Type, b: &Type) -> Option<Type> {
+    if a == b {
+        return Some(a.clone());
+    }
+    match (a, b) {
+        (Type::Bool, Type::Int(i)) | (Type::Int(i), Type::Bool) => Some(Type::Int(*i)),
+        (Type::Int(x), Type::Int(y)) => {
+            if x.signed == y.signed {
+                Some(Type::Int(IntType { bits: x.bits.max(y.bits), signed: x.signed }))
+            } else {
+                Some(Type::Int(integer_result(*x, *y)))
+            }
+        }
+        (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
+            Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
+        }
+        _ if a.is_number() && b.is_number() => promote_arith(a, b),
+        _ => None,
+    }
+}
+
+impl fmt::Display for Type {
+    /// Numba's spelling: `int64`, `float32`, `UniTuple(int64 x 2)`, `Tuple(int64, float64)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Bool => write!(f, "bool"),
+            Type::Int(i) => write!(f, "{}int{}", if i.signed { "" } else { "u" }, i.bits),
+            Type::Float(x) => write!(f, "float{}", x.bits()),
+            Type::Complex(x) => write!(f, "complex{}", 2 * x.bits() as u32),
+            Type::NoneType => write!(f, "none"),
+            Type::Tuple(items) => {
+                if !items.is_empty() && items.iter().all(|t| t == &items[0]) {
+                    return write!(f, "UniTuple({} x {})", items[0], items.len());
+                }
+                write!(f, "Tuple(")?;
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                write!(f, ")")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numba_promotion_rules() {
+        let i32_ = Type::int(32, true);
+        let u64_ = Type::UINT64;
+        assert_eq!(promote_arith(&i32_, &i32_), Some(Type::INT64));
+        assert_eq!(promote_arith(&u64_, &Type::INT64), Some(Type::INT64));
+        assert_eq!(promote_arith(&Type::int(8, false), &Type::int(8, false)), Some(Type::UINT64));
+        assert_eq!(promote_arith(&Type::INT64, &Type::FLOAT64), Some(Type::FLOAT64));
+        assert_eq!(promote_arith(&Type::FLOAT32, &Type::FLOAT32), Some(Type::FLOAT32));
+        assert_eq!(promote_arith(&Type::FLOAT32, &i32_), Some(Type::FLOAT64));
+        assert_eq!(promote_arith(&Type::FLOAT32, &Type::int(16, true)), Some(Type::FLOAT32));
+        assert_eq!(promote_arith(&Type::Complex(FloatType::F32), &Type::FLOAT64), Some(Type::COMPLEX128));
+        assert_eq!(promote_arith(&Type::Bool, &Type::Bool), Some(Type::INT64));
+        assert_eq!(promote_arith(&Type::NoneType, &Type::INT64), None);
+    }
+
+    #[test]
+    fn unification() {
+        assert_eq!(unify(&Type::INT64, &Type::FLOAT64), Some(Type::FLOAT64));
+        assert_eq!(unify(&Type::Bool, &Type::INT64), Some(Type::INT64));
+        assert_eq!(unify(&Type::INT64, &Type::Tuple(vec![Type::INT64])), None);
+        assert_eq!(
+            unify(&Type::Tuple(vec![Type::INT64, Type::Bool]), &Type::Tuple(vec![Type::FLOAT64, Type::Bool])),
+            Some(Type::Tuple(vec![Type::FLOAT64, Type::Bool]))
+        );
+    }
+
+    #[test]
+    fn display_matches_numba() {
+        assert_eq!(Type::Tuple(vec![Type::INT64, Type::INT64]).to_string(), "UniTuple(int64 x 2)");
+        assert_eq!(Type::Tuple(vec![Type::INT64, Type::FLOAT64]).to_string(), "Tuple(int64, float64)");
+        assert_eq!(Type::Complex(FloatType::F32).to_string(), "complex64");
+        assert_eq!(Type::int(8, false).to_string(), "uint8");
+    }
+}
