@@ -1,1 +1,153 @@
-//! stub
+//! Typed IR -> LLVM IR (through inkwell) -> optimised machine code in memory.
+//!
+//! The entry point is [`compile`]: it lowers every function of a typed program into one LLVM
+//! module, adds an entry wrapper for the root, optimises with LLVM's `default<O3>` pipeline for
+//! the host CPU, and JIT-compiles with MCJIT.
+//!
+//! Calling convention (as Numba's): every compiled function is
+//! `i32 f(ptr ret, ptr exc, args...)`: it returns 0 and writes its result through `ret`, or
+//! returns [`ferrojit_runtime::STATUS_EXCEPTION`] after filling the [`ExcInfo`] at `exc`. The
+//! root's entry wrapper, `i32 entry(ptr ret_slots, ptr exc, ptr arg_slots)`, reads the arguments
+//! from a flat buffer of 8-byte slots and writes the result the same way ([`Type::leaves`]), so
+//! that the dispatcher can call any signature without allocating.
+//!
+//! Compiled code is never freed: each compilation's LLVM context and engine live for the rest
+//! of the process, as in Numba.
+//!
+//! Layout: `lib.rs` (module set-up, optimisation, JIT); `lower.rs` (IR -> LLVM IR, one function
+//! at a time); `abi.rs` (LLVM types of values, the entry wrapper).
+
+mod abi;
+mod lower;
+
+use ferrojit_ir as ir;
+pub use ferrojit_runtime::ExcInfo;
+use inkwell::context::Context;
+use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::OptimizationLevel;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The entry point of a compiled root function; see the crate docs for the convention.
+pub type EntryFn = unsafe extern "C" fn(ret_slots: *mut u64, exc: *mut ExcInfo, arg_slots: *const u64) -> i32;
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Keep the optimised LLVM IR text in [`Compiled::llvm_ir`].
+    pub keep_llvm_ir: bool,
+}
+
+pub struct Compiled {
+    pub entry: EntryFn,
+    pub llvm_ir: Option<String>,
+    pub timings: Timings,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    pub lower: Duration,
+    pub optimize: Duration,
+    pub machine_code: Duration,
+}
+
+/// A failure inside code generation: always a bug in ferrojit, never the user's.
+#[derive(Debug)]
+pub struct CodegenError(pub String);
+
+impl From<inkwell::builder::BuilderError> for CodegenError {
+    fn from(e: inkwell::builder::BuilderError) -> Self {
+        CodegenError(format!("LLVM builder: {e}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, CodegenError>;
+
+struct Host {
+    machine: TargetMachine,
+    cpu: String,
+    features: String,
+}
+
+// SAFETY: the target machine is only used while holding `compile`'s lock.
+unsafe impl Send for Host {}
+unsafe impl Sync for Host {}
+
+fn host() -> Result<&'static Host> {
+    static HOST: OnceLock<std::result::Result<Host, String>> = OnceLock::new();
+    HOST.get_or_init(|| {
+        Target::initialize_native(&InitializationConfig::default())?;
+        let triple = TargetMachine::get_default_triple();
+        let target = Target::from_triple(&triple).map_err(|e| e.to_string())?;
+        let cpu = TargetMachine::get_host_cpu_name().to_string();
+        let features = TargetMachine::get_host_cpu_features().to_string();
+        let machine = target
+            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::Default, CodeModel::JITDefault)
+            .ok_or("LLVM cannot create a target machine for this host")?;
+        Ok(Host { machine, cpu, features })
+    })
+    .as_ref()
+    .map_err(|e| CodegenError(e.clone()))
+}
+
+/// Compiles `program` (root first) and returns its entry point.
+pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> {
+    // The host target machine is shared and LLVM's target machines are not thread-safe.
+    static COMPILING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = COMPILING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let host = host()?;
+    let start = Instant::now();
+    // Leaked on purpose: the machine code refers to this context's module for ever.
+    let context: &'static Context = Box::leak(Box::new(Context::create()));
+    let module = context.create_module(&program[0].name);
+    module.set_triple(&host.machine.get_triple());
+    module.set_data_layout(&host.machine.get_target_data().get_data_layout());
+    let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features)?;
+    if let Err(e) = module.verify() {
+        return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
+    }
+    let lower_time = start.elapsed();
+
+    let start = Instant::now();
+    module
+        .run_passes("default<O3>", &host.machine, PassBuilderOptions::create())
+        .map_err(|e| CodegenError(format!("LLVM optimisation failed: {e}")))?;
+    let optimize_time = start.elapsed();
+    let llvm_ir = options.keep_llvm_ir.then(|| module.print_to_string().to_string());
+
+    let start = Instant::now();
+    let engine = module
+        .create_jit_execution_engine(OptimizationLevel::Aggressive)
+        .map_err(|e| CodegenError(format!("cannot create the JIT: {e}")))?;
+    map_runtime_symbols(&module, &engine);
+    let address = engine
+        .get_function_address(&lowered.entry_symbol)
+        .map_err(|e| CodegenError(format!("entry point missing after compilation: {e:?}")))?;
+    let machine_code_time = start.elapsed();
+    // The engine owns the machine code; it must outlive every call.
+    std::mem::forget(engine);
+    // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature.
+    let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address) };
+    Ok(Compiled { entry, llvm_ir, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
+}
+
+/// Points every runtime function the module declares at its address in this process.
+fn map_runtime_symbols(module: &Module<'static>, engine: &inkwell::execution_engine::ExecutionEngine<'static>) {
+    static TABLE: OnceLock<Vec<(&'static str, usize)>> = OnceLock::new();
+    let table = TABLE.get_or_init(ferrojit_runtime::symbols);
+    for (name, address) in table {
+        if let Some(f) = module.get_function(name) {
+            engine.add_global_mapping(&f, *address);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn runtime_exception_codes_match_the_ir() {
+        assert_eq!(ferrojit_runtime::EXC_VALUE_ERROR, ferrojit_ir::ExcKind::ValueError.code());
+        assert_eq!(ferrojit_runtime::EXC_ZERO_DIVISION_ERROR, ferrojit_ir::ExcKind::ZeroDivisionError.code());
+    }
+}

@@ -1,1 +1,159 @@
-//! stub
+//! Drives the pipeline for one (function, argument types) pair: typed IR from
+//! `ferrojit_infer`, machine code from `ferrojit_codegen`; and turns every failure into a
+//! [`CompileError`] whose message points at the user's source.
+//!
+//! Parsing happens earlier, once per Python function, when its [`FunctionSource`] is built
+//! (see [`function_source`]); its result is reused for every signature.
+
+use ferrojit_codegen as codegen;
+use ferrojit_infer as infer;
+pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
+pub use ferrojit_ir::ExcKind;
+pub use ferrojit_runtime as runtime;
+use ferrojit_syntax::{SourceText, Span};
+pub use ferrojit_types::{FloatType, IntType, Leaf, Type};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use codegen::EntryFn;
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Print the typed IR and the optimised LLVM IR of each compilation (`FERROJIT_DUMP_IR=1`).
+    pub dump_ir: bool,
+    /// Keep the optimised LLVM IR in [`CompiledFunction::llvm_ir`].
+    pub keep_llvm_ir: bool,
+}
+
+/// Machine code for one signature of one function.
+pub struct CompiledFunction {
+    pub entry: EntryFn,
+    pub args: Vec<Type>,
+    pub ret: Type,
+    pub llvm_ir: Option<String>,
+    pub timings: Timings,
+}
+
+/// Time spent in each stage of one compilation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    pub infer: Duration,
+    pub lower: Duration,
+    pub optimize: Duration,
+    pub machine_code: Duration,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Unsupported,
+    Typing,
+    Internal,
+}
+
+/// A compilation failure, with a message ready to show the user.
+#[derive(Clone, Debug)]
+pub struct CompileError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Where the error points, when it points somewhere: (file name, line).
+    pub location: Option<(String, u32)>,
+}
+
+/// Parses one function's source into a [`FunctionSource`]; syntax errors are kept inside and
+/// reported when the function is first compiled (or called from a compiled function).
+pub fn function_source(
+    id: u64,
+    name: &str,
+    source: SourceText,
+    globals: Box<dyn GlobalEnv>,
+    defaults: Vec<Option<ConstValue>>,
+) -> FunctionSource {
+    let source = Arc::new(source);
+    let ast = ferrojit_syntax::parse_function(&source);
+    FunctionSource { id, name: name.to_string(), source, ast, globals, defaults }
+}
+
+/// Compiles `func` for `args`.
+pub fn compile(func: &Arc<FunctionSource>, args: &[Type], options: &Options) -> Result<CompiledFunction, CompileError> {
+    let start = Instant::now();
+    let program = infer::infer_program(func, args).map_err(|e| infer_error(&e, &func.name))?;
+    let infer_time = start.elapsed();
+    if options.dump_ir {
+        for f in &program.functions {
+            println!("---- typed IR: {} ----\n{}", f.name, ferrojit_ir::print_function(f));
+        }
+    }
+    let codegen_options = codegen::Options { keep_llvm_ir: options.keep_llvm_ir || options.dump_ir };
+    let compiled = codegen::compile(&program.functions, &codegen_options).map_err(|e| CompileError {
+        kind: ErrorKind::Internal,
+        message: internal_message(&format!("code generation failed for `{}`: {}", func.name, e.0)),
+        location: None,
+    })?;
+    if options.dump_ir {
+        if let Some(ir) = &compiled.llvm_ir {
+            println!("---- optimised LLVM IR: {} ----\n{}", func.name, ir);
+        }
+    }
+    let root = program.root();
+    Ok(CompiledFunction {
+        entry: compiled.entry,
+        args: args.to_vec(),
+        ret: root.ret.clone(),
+        llvm_ir: if options.keep_llvm_ir { compiled.llvm_ir } else { None },
+        timings: Timings {
+            infer: infer_time,
+            lower: compiled.timings.lower,
+            optimize: compiled.timings.optimize,
+            machine_code: compiled.timings.machine_code,
+        },
+    })
+}
+
+/// The message for a bug in ferrojit.
+pub fn internal_message(detail: &str) -> String {
+    format!("internal compiler error (a bug in ferrojit, please report it): {detail}")
+}
+
+fn infer_error(e: &infer::InferError, function: &str) -> CompileError {
+    let kind = match e.kind {
+        infer::ErrorKind::Unsupported => ErrorKind::Unsupported,
+        infer::ErrorKind::Typing => ErrorKind::Typing,
+        infer::ErrorKind::Internal => ErrorKind::Internal,
+    };
+    let message = if kind == ErrorKind::Internal { internal_message(&e.message) } else { e.message.clone() };
+    CompileError {
+        kind,
+        message: format_located(&message, &e.source, e.span, e.hint.as_deref(), function),
+        location: Some((e.source.filename.clone(), e.span.line)),
+    }
+}
+
+/// `message`, then the file, line and column, the source line with the span underlined, and
+/// the hint:
+///
+/// ```text
+/// unsupported operand types for `+`: `int64` and `UniTuple(int64 x 2)`
+///   File "demo.py", line 4, column 12, in f
+///     return a + (1, 2)
+///            ^^^^^^^^^^
+///   hint: ...
+/// ```
+pub fn format_located(message: &str, source: &SourceText, span: Span, hint: Option<&str>, function: &str) -> String {
+    let mut out = format!("{message}\n  File \"{}\", line {}, column {}, in {function}", source.filename, span.line, span.col);
+    if let Some(line) = source.line(span.line) {
+        let start = span.col.saturating_sub(1) as usize;
+        let width = if span.end_line == span.line && span.end_col > span.col {
+            (span.end_col - span.col) as usize
+        } else {
+            line.chars().count().saturating_sub(start).max(1)
+        };
+        out.push_str(&format!("\n    {}\n    {}{}", line, " ".repeat(start), "^".repeat(width)));
+    }
+    if let Some(hint) = hint {
+        out.push_str(&format!("\n  hint: {hint}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

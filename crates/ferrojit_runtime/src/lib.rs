@@ -1,1 +1,307 @@
-//! stub
+//! `extern "C"` support functions called from generated code.
+//!
+//! The JIT cannot see symbols inside the extension module, so [`symbols`] lists every function
+//! generated code may call, with its address, and the code generator registers them with the
+//! JIT by name. A function that can raise takes a trailing `*mut ExcInfo` and fills it in.
+//!
+//! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `print.rs` (`print()`
+//! with Python's formatting, written through a hook so that it reaches `sys.stdout`).
+
+mod print;
+
+pub use print::{format_float_repr, set_print_hook, PrintHook};
+
+/// The exception a compiled function raised: written by generated code and by runtime
+/// functions, read by the dispatcher when a call returns a non-zero status.
+///
+/// `kind` is an `ExcKind` code (0: no exception). `msg` points to `len` bytes of UTF-8 that
+/// live at least as long as the compiled code (string constants in the JIT'd module, or
+/// `'static` strings here).
+#[repr(C)]
+#[derive(Debug)]
+pub struct ExcInfo {
+    pub kind: u32,
+    pub msg: *const u8,
+    pub len: usize,
+}
+
+impl Default for ExcInfo {
+    fn default() -> Self {
+        ExcInfo { kind: 0, msg: std::ptr::null(), len: 0 }
+    }
+}
+
+impl ExcInfo {
+    /// The message, or "" when there is none.
+    ///
+    /// # Safety
+    /// `msg`/`len` must be as documented on the type.
+    pub unsafe fn message(&self) -> &str {
+        if self.msg.is_null() {
+            return "";
+        }
+        let bytes = std::slice::from_raw_parts(self.msg, self.len);
+        std::str::from_utf8(bytes).unwrap_or("<invalid message>")
+    }
+}
+
+/// Status a compiled function returns: 0 on success, this when it raised.
+pub const STATUS_EXCEPTION: i32 = 1;
+
+// Codes of the exception kinds used here; they must equal `ferrojit_ir::ExcKind`'s (checked by
+// the codegen crate's tests, which see both crates).
+pub const EXC_VALUE_ERROR: u32 = 2;
+pub const EXC_ZERO_DIVISION_ERROR: u32 = 4;
+
+unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
+    (*exc).kind = kind;
+    (*exc).msg = msg.as_ptr();
+    (*exc).len = msg.len();
+}
+
+/// `a ** b` for int64: wraps on overflow as all int64 arithmetic does. A negative exponent has
+/// a float result in Python, which an `int64` cannot hold: it raises `ValueError`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_pow_i64(a: i64, b: i64, exc: *mut ExcInfo) -> i64 {
+    if b < 0 {
+        raise(exc, EXC_VALUE_ERROR, "integer to a negative power gives a float; write `float(a) ** b`");
+        return 0;
+    }
+    pow_wrapping(a as u64, b as u64) as i64
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_pow_u64(a: u64, b: u64) -> u64 {
+    pow_wrapping(a, b)
+}
+
+fn pow_wrapping(mut base: u64, mut exp: u64) -> u64 {
+    let mut result: u64 = 1;
+    while exp != 0 {
+        if exp & 1 == 1 {
+            result = result.wrapping_mul(base);
+        }
+        base = base.wrapping_mul(base);
+        exp >>= 1;
+    }
+    result
+}
+
+/// Python's three-argument `pow(base, exp, mod)`, including modular inverses for `exp < 0`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_powmod_i64(base: i64, exp: i64, modulus: i64, exc: *mut ExcInfo) -> i64 {
+    if modulus == 0 {
+        raise(exc, EXC_VALUE_ERROR, "pow() 3rd argument cannot be 0");
+        return 0;
+    }
+    let m = (modulus as i128).abs();
+    let mut b = (base as i128).rem_euclid(m);
+    if exp < 0 {
+        match mod_inverse(b, m) {
+            Some(inv) => b = inv,
+            None => {
+                raise(exc, EXC_VALUE_ERROR, "base is not invertible for the given modulus");
+                return 0;
+            }
+        }
+    }
+    let mut e = (exp as i128).abs();
+    let mut r: i128 = 1 % m;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = r * b % m;
+        }
+        b = b * b % m;
+        e >>= 1;
+    }
+    // Python's result has the sign of the modulus.
+    if modulus < 0 && r != 0 {
+        r -= m;
+    }
+    r as i64
+}
+
+fn mod_inverse(a: i128, m: i128) -> Option<i128> {
+    let (mut old_r, mut r) = (a, m);
+    let (mut old_s, mut s) = (1i128, 0i128);
+    while r != 0 {
+        let q = old_r / r;
+        (old_r, r) = (r, old_r - q * r);
+        (old_s, s) = (s, old_s - q * s);
+    }
+    (old_r == 1).then(|| old_s.rem_euclid(m))
+}
+
+/// `round(x, ndigits)` as CPython computes it: correctly rounded, ties to even, for
+/// `ndigits >= 0`; CPython's scaled rounding for negative `ndigits`.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_round_ndigits(x: f64, ndigits: i64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    if ndigits >= 0 {
+        // Beyond 17 significant digits past the point every double is already exact.
+        if ndigits > 340 {
+            return x;
+        }
+        let text = format!("{:.*}", ndigits as usize, x);
+        let r: f64 = text.parse().unwrap_or(x);
+        // Keep the sign of zero results, as CPython does (`round(-0.001, 2)` is `-0.0`).
+        return if r == 0.0 { 0.0f64.copysign(x) } else { r };
+    }
+    if ndigits < -308 {
+        return 0.0f64.copysign(x);
+    }
+    let pow = 10f64.powi((-ndigits) as i32);
+    let y = x / pow;
+    let mut z = y.round();
+    if (y - z).abs() == 0.5 {
+        z = 2.0 * (y / 2.0).round();
+    }
+    let r = z * pow;
+    if r == 0.0 {
+        0.0f64.copysign(x)
+    } else {
+        r
+    }
+}
+
+/// CPython's `float_divmod`: returns (floor quotient, modulo with the divisor's sign).
+/// The divisor is non-zero (generated code checks first).
+fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
+    let mut m = vx % wx;
+    let mut div = (vx - m) / wx;
+    if m != 0.0 {
+        if (wx < 0.0) != (m < 0.0) {
+            m += wx;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f64.copysign(wx);
+    }
+    let floordiv = if div != 0.0 {
+        let mut f = div.floor();
+        if div - f > 0.5 {
+            f += 1.0;
+        }
+        f
+    } else {
+        0.0f64.copysign(vx / wx)
+    };
+    (floordiv, m)
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_floordiv_f64(a: f64, b: f64) -> f64 {
+    float_divmod(a, b).0
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_mod_f64(a: f64, b: f64) -> f64 {
+    float_divmod(a, b).1
+}
+
+// The C library's math functions, which generated code calls by name; listed here so that the
+// JIT resolves them to these exact addresses.
+extern "C" {
+    fn tanh(x: f64) -> f64;
+    fn tanhf(x: f32) -> f32;
+    fn sinh(x: f64) -> f64;
+    fn sinhf(x: f32) -> f32;
+    fn cosh(x: f64) -> f64;
+    fn coshf(x: f32) -> f32;
+    fn tan(x: f64) -> f64;
+    fn tanf(x: f32) -> f32;
+    fn asin(x: f64) -> f64;
+    fn asinf(x: f32) -> f32;
+    fn acos(x: f64) -> f64;
+    fn acosf(x: f32) -> f32;
+    fn atan(x: f64) -> f64;
+    fn atanf(x: f32) -> f32;
+    fn asinh(x: f64) -> f64;
+    fn asinhf(x: f32) -> f32;
+    fn acosh(x: f64) -> f64;
+    fn acoshf(x: f32) -> f32;
+    fn atanh(x: f64) -> f64;
+    fn atanhf(x: f32) -> f32;
+    fn expm1(x: f64) -> f64;
+    fn expm1f(x: f32) -> f32;
+    fn log1p(x: f64) -> f64;
+    fn log1pf(x: f32) -> f32;
+    fn erf(x: f64) -> f64;
+    fn erff(x: f32) -> f32;
+    fn erfc(x: f64) -> f64;
+    fn erfcf(x: f32) -> f32;
+    fn tgamma(x: f64) -> f64;
+    fn tgammaf(x: f32) -> f32;
+    fn lgamma(x: f64) -> f64;
+    fn lgammaf(x: f32) -> f32;
+    fn atan2(y: f64, x: f64) -> f64;
+    fn atan2f(y: f32, x: f32) -> f32;
+    fn hypot(x: f64, y: f64) -> f64;
+    fn hypotf(x: f32, y: f32) -> f32;
+    fn fmod(x: f64, y: f64) -> f64;
+    fn fmodf(x: f32, y: f32) -> f32;
+}
+
+macro_rules! symbol_table {
+    ($($name:ident),* $(,)?) => {
+        /// Every symbol generated code may reference, with its address in this process.
+        pub fn symbols() -> Vec<(&'static str, usize)> {
+            vec![$((stringify!($name), $name as *const () as usize)),*]
+        }
+    };
+}
+
+use print::{
+    ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
+    ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
+};
+
+symbol_table! {
+    ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
+    ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64,
+    ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
+    ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
+    ferrojit_rt_print_flush,
+    tanh, tanhf, sinh, sinhf, cosh, coshf, tan, tanf, asin, asinf, acos, acosf, atan, atanf,
+    asinh, asinhf, acosh, acoshf, atanh, atanhf, expm1, expm1f, log1p, log1pf, erf, erff,
+    erfc, erfcf, tgamma, tgammaf, lgamma, lgammaf, atan2, atan2f, hypot, hypotf, fmod, fmodf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_floor_division_and_modulo_follow_python() {
+        assert_eq!(float_divmod(-7.5, 2.0), (-4.0, 0.5));
+        assert_eq!(float_divmod(7.5, -2.0), (-4.0, -0.5));
+        let (_, m) = float_divmod(-0.0, 5.0);
+        assert!(m == 0.0 && m.is_sign_positive());
+        let (q, _) = float_divmod(0.0, -5.0);
+        assert!(q == 0.0 && q.is_sign_negative());
+    }
+
+    #[test]
+    fn powmod_matches_python() {
+        let mut exc = ExcInfo::default();
+        unsafe {
+            assert_eq!(ferrojit_rt_powmod_i64(3, 4, 5, &mut exc), 1);
+            assert_eq!(ferrojit_rt_powmod_i64(38, -1, 97, &mut exc), 23);
+            assert_eq!(ferrojit_rt_powmod_i64(3, 2, -5, &mut exc), -1);
+            assert_eq!(exc.kind, 0);
+            ferrojit_rt_powmod_i64(2, -1, 4, &mut exc);
+            assert_eq!(exc.kind, EXC_VALUE_ERROR);
+        }
+    }
+
+    #[test]
+    fn round_ndigits_matches_python() {
+        assert_eq!(ferrojit_rt_round_ndigits(0.125, 2), 0.12);
+        assert_eq!(ferrojit_rt_round_ndigits(2.675, 2), 2.67);
+        assert_eq!(ferrojit_rt_round_ndigits(1250.0, -2), 1200.0);
+        assert_eq!(ferrojit_rt_round_ndigits(1350.0, -2), 1400.0);
+        assert!(ferrojit_rt_round_ndigits(-0.001, 2).is_sign_negative());
+    }
+}

@@ -107,6 +107,37 @@ impl Type {
     }
 }
 
+/// One scalar in the flat argument/return buffer of a compiled function's entry point: every
+/// leaf takes one 8-byte slot, its value stored at the start of the slot (little-endian).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leaf {
+    /// One byte, 0 or 1.
+    Bool,
+    Int(IntType),
+    Float(FloatType),
+}
+
+impl Type {
+    /// The slots a value of this type occupies, in order: complex numbers are (real, imag),
+    /// tuples their items flattened, `None` nothing.
+    pub fn leaves(&self) -> Vec<Leaf> {
+        let mut out = Vec::new();
+        self.push_leaves(&mut out);
+        out
+    }
+
+    fn push_leaves(&self, out: &mut Vec<Leaf>) {
+        match self {
+            Type::Bool => out.push(Leaf::Bool),
+            Type::Int(i) => out.push(Leaf::Int(*i)),
+            Type::Float(f) => out.push(Leaf::Float(*f)),
+            Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
+            Type::NoneType => {}
+            Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
+        }
+    }
+}
+
 /// The result of integer arithmetic on `a` and `b` (Numba's `choose_result_int`): at least 64
 /// bits, signed when either operand is signed.
 pub fn integer_result(a: IntType, b: IntType) -> IntType {

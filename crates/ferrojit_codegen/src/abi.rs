@@ -1,0 +1,156 @@
+//! How values are represented in LLVM, and the root's entry wrapper over the slot buffers.
+//!
+//! Representation: bool is `i1` (an `i8` in slots), integers `iN`, floats `float`/`double`,
+//! complex numbers `{f, f}`, tuples structs of their items, `None` the empty struct.
+
+use crate::Result;
+use ferrojit_types::{FloatType, Type};
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::types::{BasicType, BasicTypeEnum};
+use inkwell::values::{BasicValueEnum, FunctionValue, PointerValue};
+use inkwell::AddressSpace;
+
+pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ctx> {
+    match ty {
+        Type::Bool => cx.bool_type().into(),
+        Type::Int(i) => int_type(cx, i.bits).into(),
+        Type::Float(f) => float_type(cx, *f),
+        Type::Complex(f) => {
+            let part = float_type(cx, *f);
+            cx.struct_type(&[part, part], false).into()
+        }
+        Type::NoneType => cx.struct_type(&[], false).into(),
+        Type::Tuple(items) => {
+            let fields: Vec<BasicTypeEnum> = items.iter().map(|t| llvm_type(cx, t)).collect();
+            cx.struct_type(&fields, false).into()
+        }
+    }
+}
+
+pub(crate) fn int_type(cx: &Context, bits: u8) -> inkwell::types::IntType<'_> {
+    match bits {
+        8 => cx.i8_type(),
+        16 => cx.i16_type(),
+        32 => cx.i32_type(),
+        _ => cx.i64_type(),
+    }
+}
+
+pub(crate) fn float_type(cx: &Context, f: FloatType) -> BasicTypeEnum<'_> {
+    match f {
+        FloatType::F32 => cx.f32_type().into(),
+        FloatType::F64 => cx.f64_type().into(),
+    }
+}
+
+/// Reads a value of `ty` from consecutive slots starting at `*slot`, advancing it.
+fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, slot: &mut u32) -> Result<BasicValueEnum<'ctx>> {
+    let leaf_ptr = |b: &Builder<'ctx>, i: u32| -> Result<PointerValue<'ctx>> {
+        // SAFETY: the dispatcher sizes the buffer from the same `Type::leaves`.
+        Ok(unsafe { b.build_gep(cx.i64_type(), base, &[cx.i64_type().const_int(i as u64, false)], "slot")? })
+    };
+    Ok(match ty {
+        Type::Bool => {
+            let p = leaf_ptr(b, *slot)?;
+            *slot += 1;
+            let byte = b.build_load(cx.i8_type(), p, "b")?.into_int_value();
+            b.build_int_compare(inkwell::IntPredicate::NE, byte, cx.i8_type().const_zero(), "bool")?.into()
+        }
+        Type::Int(_) | Type::Float(_) => {
+            let p = leaf_ptr(b, *slot)?;
+            *slot += 1;
+            b.build_load(llvm_type(cx, ty), p, "arg")?
+        }
+        Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
+            let items: Vec<Type> = match ty {
+                Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
+                Type::Tuple(items) => items.clone(),
+                _ => vec![],
+            };
+            let st = llvm_type(cx, ty).into_struct_type();
+            let mut agg = st.get_undef();
+            for (i, item) in items.iter().enumerate() {
+                let v = load_slots(cx, b, base, item, slot)?;
+                agg = b.build_insert_value(agg, v, i as u32, "agg")?.into_struct_value();
+            }
+            agg.into()
+        }
+    })
+}
+
+/// Writes `value` of `ty` into consecutive slots starting at `*slot`, advancing it.
+fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, value: BasicValueEnum<'ctx>, slot: &mut u32) -> Result<()> {
+    let leaf_ptr = |b: &Builder<'ctx>, i: u32| -> Result<PointerValue<'ctx>> {
+        // SAFETY: the dispatcher sizes the buffer from the same `Type::leaves`.
+        Ok(unsafe { b.build_gep(cx.i64_type(), base, &[cx.i64_type().const_int(i as u64, false)], "slot")? })
+    };
+    match ty {
+        Type::Bool => {
+            let p = leaf_ptr(b, *slot)?;
+            *slot += 1;
+            let byte = b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?;
+            b.build_store(p, byte)?;
+        }
+        Type::Int(_) | Type::Float(_) => {
+            let p = leaf_ptr(b, *slot)?;
+            *slot += 1;
+            b.build_store(p, value)?;
+        }
+        Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
+            let items: Vec<Type> = match ty {
+                Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
+                Type::Tuple(items) => items.clone(),
+                _ => vec![],
+            };
+            for (i, item) in items.iter().enumerate() {
+                let v = b.build_extract_value(value.into_struct_value(), i as u32, "item")?;
+                store_slots(cx, b, base, item, v, slot)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Emits `i32 entry(ptr ret_slots, ptr exc, ptr arg_slots)` calling `inner`.
+pub(crate) fn entry_wrapper<'ctx>(
+    cx: &'ctx Context,
+    module: &inkwell::module::Module<'ctx>,
+    inner: FunctionValue<'ctx>,
+    args: &[Type],
+    ret: &Type,
+    name: &str,
+) -> Result<FunctionValue<'ctx>> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
+    let f = module.add_function(name, fn_type, None);
+    let b = cx.create_builder();
+    b.position_at_end(cx.append_basic_block(f, "entry"));
+    let ret_slots = f.get_nth_param(0).unwrap().into_pointer_value();
+    let exc = f.get_nth_param(1).unwrap().into_pointer_value();
+    let arg_slots = f.get_nth_param(2).unwrap().into_pointer_value();
+    let ret_ty = llvm_type(cx, ret);
+    let ret_tmp = b.build_alloca(ret_ty, "ret")?;
+    let mut call_args = vec![ret_tmp.into(), exc.into()];
+    let mut slot = 0;
+    for ty in args {
+        call_args.push(load_slots(cx, &b, arg_slots, ty, &mut slot)?.into());
+    }
+    let status = b.build_call(inner, &call_args, "status")?.try_as_basic_value().basic().expect("i32 status").into_int_value();
+    let ok = b.build_int_compare(inkwell::IntPredicate::EQ, status, cx.i32_type().const_zero(), "ok")?;
+    let ok_bb = cx.append_basic_block(f, "ok");
+    let err_bb = cx.append_basic_block(f, "err");
+    b.build_conditional_branch(ok, ok_bb, err_bb)?;
+    b.position_at_end(err_bb);
+    b.build_return(Some(&status))?;
+    b.position_at_end(ok_bb);
+    let value = b.build_load(ret_ty, ret_tmp, "result")?;
+    let mut slot = 0;
+    store_slots(cx, &b, ret_slots, ret, value, &mut slot)?;
+    b.build_return(Some(&cx.i32_type().const_zero()))?;
+    Ok(f)
+}
+
+pub(crate) fn basic_type_of<'ctx>(cx: &'ctx Context, ty: &Type) -> inkwell::types::BasicMetadataTypeEnum<'ctx> {
+    llvm_type(cx, ty).as_basic_type_enum().into()
+}

@@ -1,0 +1,967 @@
+//! Typed IR -> LLVM IR, one function at a time.
+//!
+//! Locals live in `alloca`s created in the entry block (zero-initialised, so that reading a
+//! variable not assigned on the path taken is deterministic); LLVM's `mem2reg` turns them into
+//! registers. Python semantics that need checks (division by zero, shift counts, float -> int
+//! conversion, `range` step) branch to a block that fills the exception info and returns the
+//! exception status.
+
+use crate::abi::{basic_type_of, entry_wrapper, float_type, int_type, llvm_type};
+use crate::{CodegenError, Result};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, PrintItem, StmtKind, UnaryOp};
+use ferrojit_types::{FloatType, IntType, Type};
+use inkwell::attributes::AttributeLoc;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::intrinsics::Intrinsic;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue, StructValue};
+use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
+use std::collections::HashMap;
+
+pub(crate) struct Lowered {
+    pub entry_symbol: String,
+}
+
+pub(crate) const ENTRY_SYMBOL: &str = "ferrojit_entry";
+
+pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, program: &[ir::Function], cpu: &str, features: &str) -> Result<Lowered> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let host_attributes = |f: FunctionValue<'ctx>| {
+        f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-cpu", cpu));
+        f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-features", features));
+        f.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind"), 0));
+    };
+    let mut fns = HashMap::new();
+    for f in program {
+        let mut params: Vec<BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into()];
+        params.extend(f.arg_types.iter().map(|t| basic_type_of(cx, t)));
+        let fv = module.add_function(&f.symbol, cx.i32_type().fn_type(&params, false), Some(Linkage::Internal));
+        host_attributes(fv);
+        fns.insert(f.symbol.clone(), fv);
+    }
+    for f in program {
+        FnLower::new(cx, module, fns[&f.symbol], f, &fns)?.lower()?;
+    }
+    let root = &program[0];
+    let entry = entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?;
+    host_attributes(entry);
+    Ok(Lowered { entry_symbol: ENTRY_SYMBOL.to_string() })
+}
+
+type Value<'ctx> = BasicValueEnum<'ctx>;
+
+struct FnLower<'ctx, 'm> {
+    cx: &'ctx Context,
+    module: &'m Module<'ctx>,
+    b: Builder<'ctx>,
+    f: FunctionValue<'ctx>,
+    ir: &'m ir::Function,
+    fns: &'m HashMap<String, FunctionValue<'ctx>>,
+    locals: Vec<inkwell::values::PointerValue<'ctx>>,
+    ret_ptr: PointerValue<'ctx>,
+    exc_ptr: PointerValue<'ctx>,
+    /// (continue target, break target) of the enclosing loops, innermost last.
+    loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
+}
+
+impl<'ctx, 'm> FnLower<'ctx, 'm> {
+    fn new(cx: &'ctx Context, module: &'m Module<'ctx>, f: FunctionValue<'ctx>, ir: &'m ir::Function, fns: &'m HashMap<String, FunctionValue<'ctx>>) -> Result<Self> {
+        let b = cx.create_builder();
+        b.position_at_end(cx.append_basic_block(f, "entry"));
+        let ret_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
+        let exc_ptr = f.get_nth_param(1).unwrap().into_pointer_value();
+        let mut locals = Vec::new();
+        for local in &ir.locals {
+            let ty = llvm_type(cx, &local.ty);
+            let slot = b.build_alloca(ty, &local.name)?;
+            b.build_store(slot, ty.const_zero())?;
+            locals.push(slot);
+        }
+        Ok(FnLower { cx, module, b, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new() })
+    }
+
+    fn lower(mut self) -> Result<()> {
+        for i in 0..self.ir.num_params {
+            let arg = self.f.get_nth_param(2 + i as u32).unwrap();
+            let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
+            self.b.build_store(self.locals[i], v)?;
+        }
+        self.block(&self.ir.body)?;
+        // Blocks left open are unreachable: the body ends in a return on every path.
+        for bb in self.f.get_basic_blocks() {
+            if bb.get_terminator().is_none() {
+                self.b.position_at_end(bb);
+                self.b.build_unreachable()?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    fn bb(&self, name: &str) -> BasicBlock<'ctx> {
+        self.cx.append_basic_block(self.f, name)
+    }
+
+    fn is_open(&self) -> bool {
+        self.b.get_insert_block().and_then(|bb| bb.get_terminator()).is_none()
+    }
+
+    /// After a terminator, keeps emitting into a fresh (unreachable) block.
+    fn continue_dead(&self) {
+        let bb = self.bb("dead");
+        self.b.position_at_end(bb);
+    }
+
+    fn br(&self, to: BasicBlock<'ctx>) -> Result<()> {
+        if self.is_open() {
+            self.b.build_unconditional_branch(to)?;
+        }
+        Ok(())
+    }
+
+    fn i64(&self, v: i64) -> IntValue<'ctx> {
+        self.cx.i64_type().const_int(v as u64, true)
+    }
+
+    fn string_ptr(&self, s: &str) -> PointerValue<'ctx> {
+        let bytes = self.cx.const_string(s.as_bytes(), false);
+        let g = self.module.add_global(bytes.get_type(), None, "str");
+        g.set_initializer(&bytes);
+        g.set_constant(true);
+        g.set_linkage(Linkage::Private);
+        g.set_unnamed_addr(true);
+        g.as_pointer_value()
+    }
+
+    /// Fills the exception info and returns the exception status.
+    fn raise(&self, kind: ExcKind, msg: &str) -> Result<()> {
+        let cx = self.cx;
+        let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
+        let field = |i| self.b.build_struct_gep(exc_ty, self.exc_ptr, i, "exc.field");
+        self.b.build_store(field(0)?, cx.i32_type().const_int(kind.code() as u64, false))?;
+        self.b.build_store(field(1)?, self.string_ptr(msg))?;
+        self.b.build_store(field(2)?, self.i64(msg.len() as i64))?;
+        self.b.build_return(Some(&cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false)))?;
+        Ok(())
+    }
+
+    /// Raises `kind(msg)` when `cond` holds, then continues on the other path.
+    fn raise_if(&self, cond: IntValue<'ctx>, kind: ExcKind, msg: &str) -> Result<()> {
+        let raise_bb = self.bb("raise");
+        let cont = self.bb("cont");
+        self.b.build_conditional_branch(cond, raise_bb, cont)?;
+        self.b.position_at_end(raise_bb);
+        self.raise(kind, msg)?;
+        self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// Returns the exception status when the status `s` is non-zero.
+    fn propagate(&self, status: IntValue<'ctx>) -> Result<()> {
+        let failed = self.b.build_int_compare(IntPredicate::NE, status, self.cx.i32_type().const_zero(), "failed")?;
+        let err = self.bb("propagate");
+        let cont = self.bb("cont");
+        self.b.build_conditional_branch(failed, err, cont)?;
+        self.b.position_at_end(err);
+        self.b.build_return(Some(&status))?;
+        self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>], args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
+        let intrinsic = Intrinsic::find(name).ok_or_else(|| CodegenError(format!("unknown intrinsic {name}")))?;
+        let decl = intrinsic.get_declaration(self.module, types).ok_or_else(|| CodegenError(format!("cannot declare {name}")))?;
+        self.call_value(decl, args)
+    }
+
+    fn call_value(&self, f: FunctionValue<'ctx>, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
+        let args: Vec<BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
+        let call = self.b.build_call(f, &args, "call")?;
+        Ok(call.try_as_basic_value().basic().unwrap_or_else(|| self.cx.struct_type(&[], false).const_zero().into()))
+    }
+
+    /// Declares (once) an external function by symbol.
+    fn extern_fn(&self, name: &str, ret: Option<BasicTypeEnum<'ctx>>, params: &[BasicMetadataTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
+        if let Some(f) = self.module.get_function(name) {
+            return f;
+        }
+        let ty = match ret {
+            Some(r) => r.fn_type(params, false),
+            None => self.cx.void_type().fn_type(params, false),
+        };
+        self.module.add_function(name, ty, Some(Linkage::External))
+    }
+
+    // ---- statements ------------------------------------------------------------------------
+
+    fn block(&mut self, stmts: &[ir::Stmt]) -> Result<()> {
+        for s in stmts {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &ir::Stmt) -> Result<()> {
+        match &s.kind {
+            StmtKind::Assign { local, value } => {
+                let v = self.expr(value)?;
+                self.b.build_store(self.locals[*local], v)?;
+            }
+            StmtKind::If { cond, then_body, else_body } => {
+                let c = self.expr(cond)?.into_int_value();
+                let (then_bb, else_bb, end) = (self.bb("then"), self.bb("else"), self.bb("endif"));
+                self.b.build_conditional_branch(c, then_bb, else_bb)?;
+                self.b.position_at_end(then_bb);
+                self.block(then_body)?;
+                self.br(end)?;
+                self.b.position_at_end(else_bb);
+                self.block(else_body)?;
+                self.br(end)?;
+                self.b.position_at_end(end);
+            }
+            StmtKind::While { cond, body, orelse } => {
+                let (head, body_bb, else_bb, end) = (self.bb("while.head"), self.bb("while.body"), self.bb("while.else"), self.bb("while.end"));
+                self.br(head)?;
+                self.b.position_at_end(head);
+                let c = self.expr(cond)?.into_int_value();
+                self.b.build_conditional_branch(c, body_bb, else_bb)?;
+                self.b.position_at_end(body_bb);
+                self.loops.push((head, end));
+                self.block(body)?;
+                self.loops.pop();
+                self.br(head)?;
+                self.b.position_at_end(else_bb);
+                self.block(orelse)?;
+                self.br(end)?;
+                self.b.position_at_end(end);
+            }
+            StmtKind::ForRange { index, start, stop, step, body, orelse } => self.for_range(*index, start, stop, step, body, orelse)?,
+            StmtKind::Break | StmtKind::Continue => {
+                let (cont, brk) = *self.loops.last().ok_or_else(|| CodegenError("break outside a loop".into()))?;
+                self.b.build_unconditional_branch(if matches!(s.kind, StmtKind::Break) { brk } else { cont })?;
+                self.continue_dead();
+            }
+            StmtKind::Return(value) => {
+                let v = self.expr(value)?;
+                self.b.build_store(self.ret_ptr, v)?;
+                self.b.build_return(Some(&self.cx.i32_type().const_zero()))?;
+                self.continue_dead();
+            }
+            StmtKind::Raise { exc, msg } => {
+                self.raise(*exc, msg.as_deref().unwrap_or(""))?;
+                self.continue_dead();
+            }
+            StmtKind::Expr(e) => {
+                self.expr(e)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `for index in range(start, stop, step)` as a counted loop: the trip count is computed
+    /// up front (in unsigned arithmetic, so no bound overflows), which LLVM optimises best.
+    fn for_range(&mut self, index: usize, start: &ir::Expr, stop: &ir::Expr, step: &ir::Expr, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
+        let start = self.expr(start)?.into_int_value();
+        let stop = self.expr(stop)?.into_int_value();
+        let step = self.expr(step)?.into_int_value();
+        let b = &self.b;
+        let zero = self.i64(0);
+        let is_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0")?;
+        self.raise_if(is_zero, ExcKind::ValueError, "range() arg 3 must not be zero")?;
+        let b = &self.b;
+        let one = self.i64(1);
+        let up = b.build_int_compare(IntPredicate::SGT, step, zero, "up")?;
+        // Ascending: start < stop ? (stop - start - 1) / step + 1 : 0; descending mirrored.
+        let n_up = {
+            let d = b.build_int_sub(b.build_int_sub(stop, start, "d")?, one, "d1")?;
+            let q = b.build_int_unsigned_div(d, step, "q")?;
+            let n = b.build_int_add(q, one, "n")?;
+            let some = b.build_int_compare(IntPredicate::SLT, start, stop, "nonempty")?;
+            b.build_select(some, n, zero, "n.up")?.into_int_value()
+        };
+        let n_down = {
+            let d = b.build_int_sub(b.build_int_sub(start, stop, "d")?, one, "d1")?;
+            let neg_step = b.build_int_sub(zero, step, "negstep")?;
+            let q = b.build_int_unsigned_div(d, neg_step, "q")?;
+            let n = b.build_int_add(q, one, "n")?;
+            let some = b.build_int_compare(IntPredicate::SGT, start, stop, "nonempty")?;
+            b.build_select(some, n, zero, "n.down")?.into_int_value()
+        };
+        let count = b.build_select(up, n_up, n_down, "count")?.into_int_value();
+        let k_slot = b.build_alloca(self.cx.i64_type(), "k")?;
+        b.build_store(k_slot, zero)?;
+        let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
+        b.build_unconditional_branch(head)?;
+        b.position_at_end(head);
+        let k = b.build_load(self.cx.i64_type(), k_slot, "k")?.into_int_value();
+        let more = b.build_int_compare(IntPredicate::ULT, k, count, "more")?;
+        b.build_conditional_branch(more, body_bb, else_bb)?;
+        b.position_at_end(body_bb);
+        let offset = b.build_int_mul(k, step, "off")?;
+        let value = b.build_int_add(start, offset, "i")?;
+        b.build_store(self.locals[index], value)?;
+        self.loops.push((latch, end));
+        self.block(body)?;
+        self.loops.pop();
+        self.br(latch)?;
+        let b = &self.b;
+        b.position_at_end(latch);
+        let k = b.build_load(self.cx.i64_type(), k_slot, "k")?.into_int_value();
+        let next = b.build_int_add(k, one, "k.next")?;
+        b.build_store(k_slot, next)?;
+        b.build_unconditional_branch(head)?;
+        b.position_at_end(else_bb);
+        self.block(orelse)?;
+        self.br(end)?;
+        self.b.position_at_end(end);
+        Ok(())
+    }
+
+    // ---- expressions -----------------------------------------------------------------------
+
+    fn expr(&mut self, e: &ir::Expr) -> Result<Value<'ctx>> {
+        let cx = self.cx;
+        Ok(match &e.kind {
+            ExprKind::Const(c) => self.constant(c, &e.ty),
+            ExprKind::Local(id) => self.b.build_load(llvm_type(cx, &e.ty), self.locals[*id], "v")?,
+            ExprKind::Cast(x) => {
+                let v = self.expr(x)?;
+                self.cast(v, &x.ty, &e.ty)?
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let l = self.expr(lhs)?;
+                let r = self.expr(rhs)?;
+                self.binary(*op, l, r, &e.ty, &rhs.ty)?
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.expr(operand)?;
+                self.unary(*op, v, &operand.ty)?
+            }
+            ExprKind::Compare { op, lhs, rhs } => {
+                let l = self.expr(lhs)?;
+                let r = self.expr(rhs)?;
+                self.compare(*op, l, r, &lhs.ty)?.into()
+            }
+            ExprKind::Truth(x) => {
+                let v = self.expr(x)?;
+                self.truth(v, &x.ty)?.into()
+            }
+            ExprKind::Logical { and, lhs, rhs } => {
+                let l = self.expr(lhs)?;
+                let t = self.truth(l, &lhs.ty)?;
+                let from_lhs = self.b.get_insert_block().unwrap();
+                let (rhs_bb, end) = (self.bb("logic.rhs"), self.bb("logic.end"));
+                if *and {
+                    self.b.build_conditional_branch(t, rhs_bb, end)?;
+                } else {
+                    self.b.build_conditional_branch(t, end, rhs_bb)?;
+                }
+                self.b.position_at_end(rhs_bb);
+                let r = self.expr(rhs)?;
+                let from_rhs = self.b.get_insert_block().unwrap();
+                self.b.build_unconditional_branch(end)?;
+                self.b.position_at_end(end);
+                let phi = self.b.build_phi(llvm_type(cx, &e.ty), "logic")?;
+                phi.add_incoming(&[(&l, from_lhs), (&r, from_rhs)]);
+                phi.as_basic_value()
+            }
+            ExprKind::IfExp { cond, then, otherwise } => {
+                let c = self.expr(cond)?.into_int_value();
+                let (then_bb, else_bb, end) = (self.bb("ifexp.then"), self.bb("ifexp.else"), self.bb("ifexp.end"));
+                self.b.build_conditional_branch(c, then_bb, else_bb)?;
+                self.b.position_at_end(then_bb);
+                let a = self.expr(then)?;
+                let from_a = self.b.get_insert_block().unwrap();
+                self.b.build_unconditional_branch(end)?;
+                self.b.position_at_end(else_bb);
+                let o = self.expr(otherwise)?;
+                let from_o = self.b.get_insert_block().unwrap();
+                self.b.build_unconditional_branch(end)?;
+                self.b.position_at_end(end);
+                let phi = self.b.build_phi(llvm_type(cx, &e.ty), "ifexp")?;
+                phi.add_incoming(&[(&a, from_a), (&o, from_o)]);
+                phi.as_basic_value()
+            }
+            ExprKind::Tuple(items) => {
+                let st = llvm_type(cx, &e.ty).into_struct_type();
+                let mut agg = st.get_undef();
+                for (i, item) in items.iter().enumerate() {
+                    let v = self.expr(item)?;
+                    agg = self.b.build_insert_value(agg, v, i as u32, "tuple")?.into_struct_value();
+                }
+                agg.into()
+            }
+            ExprKind::TupleGet(t, i) => {
+                let v = self.expr(t)?.into_struct_value();
+                self.b.build_extract_value(v, *i as u32, "item")?
+            }
+            ExprKind::Call { symbol, args } => {
+                let callee = *self.fns.get(symbol).ok_or_else(|| CodegenError(format!("call of unknown function {symbol}")))?;
+                let ret = self.b.build_alloca(llvm_type(cx, &e.ty), "callret")?;
+                let mut values: Vec<Value> = vec![ret.into(), self.exc_ptr.into()];
+                for a in args {
+                    values.push(self.expr(a)?);
+                }
+                let status = self.call_value(callee, &values)?.into_int_value();
+                self.propagate(status)?;
+                self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?
+            }
+            ExprKind::Math { func, args } => {
+                let mut values = Vec::new();
+                for a in args {
+                    values.push(self.expr(a)?);
+                }
+                self.math(func.name, &values, &args[0].ty)?
+            }
+            ExprKind::Runtime { func, args } => {
+                let mut values = Vec::new();
+                let mut params: Vec<BasicMetadataTypeEnum> = Vec::new();
+                for a in args {
+                    values.push(self.expr(a)?);
+                    params.push(basic_type_of(cx, &a.ty));
+                }
+                if func.may_raise {
+                    values.push(self.exc_ptr.into());
+                    params.push(cx.ptr_type(AddressSpace::default()).into());
+                }
+                let f = self.extern_fn(func.symbol, Some(llvm_type(cx, &e.ty)), &params);
+                let result = self.call_value(f, &values)?;
+                if func.may_raise {
+                    let kind = self.b.build_load(cx.i32_type(), self.exc_ptr, "exc.kind")?.into_int_value();
+                    let raised = self.b.build_int_compare(IntPredicate::NE, kind, cx.i32_type().const_zero(), "raised")?;
+                    let status = self.b.build_int_z_extend(raised, cx.i32_type(), "status")?;
+                    self.propagate(status)?;
+                }
+                result
+            }
+            ExprKind::MakeComplex { re, im } => {
+                let r = self.expr(re)?;
+                let i = self.expr(im)?;
+                self.complex(r.into_float_value(), i.into_float_value())?.into()
+            }
+            ExprKind::ComplexPart { value, imag } => {
+                let v = self.expr(value)?.into_struct_value();
+                self.b.build_extract_value(v, *imag as u32, "part")?
+            }
+            ExprKind::Let { local, value, body } => {
+                let v = self.expr(value)?;
+                self.b.build_store(self.locals[*local], v)?;
+                self.expr(body)?
+            }
+            ExprKind::Print(items) => {
+                for item in items {
+                    match item {
+                        PrintItem::Str(s) => self.print_str(s)?,
+                        PrintItem::Value(v) => {
+                            let value = self.expr(v)?;
+                            self.print_value(value, &v.ty)?;
+                        }
+                    }
+                }
+                let flush = self.extern_fn("ferrojit_rt_print_flush", None, &[]);
+                self.b.build_call(flush, &[], "")?;
+                cx.struct_type(&[], false).const_zero().into()
+            }
+        })
+    }
+
+    fn constant(&self, c: &Const, ty: &Type) -> Value<'ctx> {
+        let cx = self.cx;
+        match (c, ty) {
+            (Const::Int(_) | Const::Bool(_), _) if ty.is_integer_like() => {
+                let v = match c {
+                    Const::Bool(b) => *b as i128,
+                    Const::Int(v) => *v,
+                    _ => unreachable!(),
+                };
+                llvm_type(cx, ty).into_int_type().const_int(v as u64, false).into()
+            }
+            (Const::Float(v), Type::Float(_)) => llvm_type(cx, ty).into_float_type().const_float(*v).into(),
+            (Const::Complex(re, im), Type::Complex(f)) => {
+                let ft = float_type(cx, *f).into_float_type();
+                cx.const_struct(&[ft.const_float(*re).into(), ft.const_float(*im).into()], false).into()
+            }
+            _ => llvm_type(cx, ty).const_zero(),
+        }
+    }
+
+    fn complex(&self, re: FloatValue<'ctx>, im: FloatValue<'ctx>) -> Result<StructValue<'ctx>> {
+        let st = self.cx.struct_type(&[re.get_type().into(), im.get_type().into()], false);
+        let agg = self.b.build_insert_value(st.get_undef(), re, 0, "re")?;
+        Ok(self.b.build_insert_value(agg, im, 1, "im")?.into_struct_value())
+    }
+
+    fn parts(&self, v: Value<'ctx>) -> Result<(FloatValue<'ctx>, FloatValue<'ctx>)> {
+        let s = v.into_struct_value();
+        Ok((self.b.build_extract_value(s, 0, "re")?.into_float_value(), self.b.build_extract_value(s, 1, "im")?.into_float_value()))
+    }
+
+    /// Converts between numeric types (and tuples element-wise). Float -> int raises as
+    /// Python's `int()` does for NaN and infinities; finite out-of-range values saturate.
+    fn cast(&mut self, v: Value<'ctx>, from: &Type, to: &Type) -> Result<Value<'ctx>> {
+        if from == to {
+            return Ok(v);
+        }
+        let cx = self.cx;
+        let b = &self.b;
+        let target = llvm_type(cx, to);
+        Ok(match (from, to) {
+            (_, Type::Bool) => self.truth(v, from)?.into(),
+            (Type::Bool, Type::Int(_)) => b.build_int_z_extend(v.into_int_value(), target.into_int_type(), "zext")?.into(),
+            (Type::Bool, Type::Float(_)) => b.build_unsigned_int_to_float(v.into_int_value(), target.into_float_type(), "uitofp")?.into(),
+            (Type::Int(a), Type::Int(bt)) => {
+                let v = v.into_int_value();
+                let t = target.into_int_type();
+                if a.bits > bt.bits {
+                    b.build_int_truncate(v, t, "trunc")?.into()
+                } else if a.bits == bt.bits {
+                    v.into()
+                } else if a.signed {
+                    b.build_int_s_extend(v, t, "sext")?.into()
+                } else {
+                    b.build_int_z_extend(v, t, "zext")?.into()
+                }
+            }
+            (Type::Int(a), Type::Float(_)) => {
+                let t = target.into_float_type();
+                if a.signed {
+                    b.build_signed_int_to_float(v.into_int_value(), t, "sitofp")?.into()
+                } else {
+                    b.build_unsigned_int_to_float(v.into_int_value(), t, "uitofp")?.into()
+                }
+            }
+            (Type::Float(a), Type::Float(bt)) => {
+                let t = target.into_float_type();
+                if a.bits() < bt.bits() {
+                    b.build_float_ext(v.into_float_value(), t, "fpext")?.into()
+                } else {
+                    b.build_float_trunc(v.into_float_value(), t, "fptrunc")?.into()
+                }
+            }
+            (Type::Float(_), Type::Int(i)) => self.float_to_int(v.into_float_value(), *i)?.into(),
+            (Type::Bool | Type::Int(_) | Type::Float(_), Type::Complex(f)) => {
+                let part = self.cast(v, from, &Type::Float(*f))?.into_float_value();
+                let zero = float_type(cx, *f).into_float_type().const_zero();
+                self.complex(part, zero)?.into()
+            }
+            (Type::Complex(_), Type::Complex(f)) => {
+                let (re, im) = self.parts(v)?;
+                let pf = |cx: &mut Self, x: FloatValue<'ctx>, from_f: &Type| cx.cast(x.into(), from_f, &Type::Float(*f));
+                let from_f = match from {
+                    Type::Complex(ff) => Type::Float(*ff),
+                    _ => unreachable!(),
+                };
+                let re = pf(self, re, &from_f)?.into_float_value();
+                let im = pf(self, im, &from_f)?.into_float_value();
+                self.complex(re, im)?.into()
+            }
+            (Type::Tuple(fs), Type::Tuple(ts)) if fs.len() == ts.len() => {
+                let st = target.into_struct_type();
+                let mut agg = st.get_undef();
+                for (i, (f, t)) in fs.iter().zip(ts).enumerate() {
+                    let item = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
+                    let item = self.cast(item, f, t)?;
+                    agg = self.b.build_insert_value(agg, item, i as u32, "tuple")?.into_struct_value();
+                }
+                agg.into()
+            }
+            _ => return Err(CodegenError(format!("no conversion from {from} to {to}"))),
+        })
+    }
+
+    fn float_to_int(&mut self, v: FloatValue<'ctx>, to: IntType) -> Result<IntValue<'ctx>> {
+        let b = &self.b;
+        let is_nan = b.build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
+        self.raise_if(is_nan, ExcKind::ValueError, "cannot convert float NaN to integer")?;
+        let b = &self.b;
+        let abs = self.intrinsic("llvm.fabs", &[v.get_type().into()], &[v.into()])?.into_float_value();
+        let inf = v.get_type().const_float(f64::INFINITY);
+        let is_inf = b.build_float_compare(FloatPredicate::OEQ, abs, inf, "isinf")?;
+        self.raise_if(is_inf, ExcKind::OverflowError, "cannot convert float infinity to integer")?;
+        let it = int_type(self.cx, to.bits);
+        let name = if to.signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+        Ok(self.intrinsic(name, &[it.into(), v.get_type().into()], &[v.into()])?.into_int_value())
+    }
+
+    fn truth(&mut self, v: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
+        let b = &self.b;
+        Ok(match ty {
+            Type::Bool => v.into_int_value(),
+            Type::Int(_) => b.build_int_compare(IntPredicate::NE, v.into_int_value(), v.get_type().const_zero().into_int_value(), "truth")?,
+            Type::Float(_) => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), v.get_type().const_zero().into_float_value(), "truth")?,
+            Type::Complex(_) => {
+                let (re, im) = self.parts(v)?;
+                let b = &self.b;
+                let r = b.build_float_compare(FloatPredicate::UNE, re, re.get_type().const_zero(), "re")?;
+                let i = b.build_float_compare(FloatPredicate::UNE, im, im.get_type().const_zero(), "im")?;
+                b.build_or(r, i, "truth")?
+            }
+            Type::NoneType => self.cx.bool_type().const_zero(),
+            Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
+        })
+    }
+
+    fn compare(&mut self, op: CmpOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
+        let b = &self.b;
+        match ty {
+            Type::Bool | Type::Int(_) => {
+                let signed = matches!(ty, Type::Int(IntType { signed: true, .. }));
+                let pred = match (op, signed) {
+                    (CmpOp::Eq, _) => IntPredicate::EQ,
+                    (CmpOp::NotEq, _) => IntPredicate::NE,
+                    (CmpOp::Lt, true) => IntPredicate::SLT,
+                    (CmpOp::LtE, true) => IntPredicate::SLE,
+                    (CmpOp::Gt, true) => IntPredicate::SGT,
+                    (CmpOp::GtE, true) => IntPredicate::SGE,
+                    (CmpOp::Lt, false) => IntPredicate::ULT,
+                    (CmpOp::LtE, false) => IntPredicate::ULE,
+                    (CmpOp::Gt, false) => IntPredicate::UGT,
+                    (CmpOp::GtE, false) => IntPredicate::UGE,
+                    _ => return Err(CodegenError(format!("comparison {op:?} reached codegen"))),
+                };
+                Ok(b.build_int_compare(pred, l.into_int_value(), r.into_int_value(), "cmp")?)
+            }
+            Type::Float(_) => Ok(b.build_float_compare(float_predicate(op)?, l.into_float_value(), r.into_float_value(), "cmp")?),
+            Type::Complex(_) => {
+                let (lr, li) = self.parts(l)?;
+                let (rr, ri) = self.parts(r)?;
+                let b = &self.b;
+                let pred = float_predicate(op)?;
+                let x = b.build_float_compare(pred, lr, rr, "cmp.re")?;
+                let y = b.build_float_compare(pred, li, ri, "cmp.im")?;
+                Ok(if op == CmpOp::Eq { b.build_and(x, y, "cmp")? } else { b.build_or(x, y, "cmp")? })
+            }
+            other => Err(CodegenError(format!("comparison of {other} reached codegen"))),
+        }
+    }
+
+    fn unary(&mut self, op: UnaryOp, v: Value<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
+        let b = &self.b;
+        Ok(match (op, ty) {
+            (UnaryOp::Not, _) => b.build_not(v.into_int_value(), "not")?.into(),
+            (UnaryOp::Invert, _) => b.build_not(v.into_int_value(), "invert")?.into(),
+            (UnaryOp::Neg, Type::Int(_)) => b.build_int_neg(v.into_int_value(), "neg")?.into(),
+            (UnaryOp::Neg, Type::Float(_)) => b.build_float_neg(v.into_float_value(), "neg")?.into(),
+            (UnaryOp::Neg, Type::Complex(_)) => {
+                let (re, im) = self.parts(v)?;
+                let re = self.b.build_float_neg(re, "neg.re")?;
+                let im = self.b.build_float_neg(im, "neg.im")?;
+                self.complex(re, im)?.into()
+            }
+            (UnaryOp::Abs, Type::Int(i)) => {
+                if !i.signed {
+                    return Ok(v);
+                }
+                let x = v.into_int_value();
+                let neg = b.build_int_neg(x, "neg")?;
+                let is_neg = b.build_int_compare(IntPredicate::SLT, x, x.get_type().const_zero(), "isneg")?;
+                b.build_select(is_neg, neg, x, "abs")?
+            }
+            (UnaryOp::Abs, Type::Float(_)) => self.intrinsic("llvm.fabs", &[v.get_type()], &[v])?,
+            (UnaryOp::Abs, Type::Complex(f)) => {
+                let (re, im) = self.parts(v)?;
+                self.math_call("hypot", *f, &[re.into(), im.into()])?
+            }
+            _ => return Err(CodegenError(format!("unary {op:?} on {ty} reached codegen"))),
+        })
+    }
+
+    fn binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type, rhs_ty: &Type) -> Result<Value<'ctx>> {
+        match ty {
+            Type::Bool => {
+                let (l, r) = (l.into_int_value(), r.into_int_value());
+                let b = &self.b;
+                Ok(match op {
+                    BinaryOp::BitAnd => b.build_and(l, r, "and")?,
+                    BinaryOp::BitOr => b.build_or(l, r, "or")?,
+                    BinaryOp::BitXor => b.build_xor(l, r, "xor")?,
+                    _ => return Err(CodegenError(format!("{op:?} on bool reached codegen"))),
+                }
+                .into())
+            }
+            Type::Int(i) => self.int_binary(op, l.into_int_value(), r.into_int_value(), *i).map(Into::into),
+            Type::Float(f) => self.float_binary(op, l.into_float_value(), r, *f, rhs_ty).map(Into::into),
+            Type::Complex(f) => self.complex_binary(op, l, r, *f),
+            other => Err(CodegenError(format!("{op:?} on {other} reached codegen"))),
+        }
+    }
+
+    fn int_binary(&mut self, op: BinaryOp, l: IntValue<'ctx>, r: IntValue<'ctx>, ty: IntType) -> Result<IntValue<'ctx>> {
+        let zero = l.get_type().const_zero();
+        let b = &self.b;
+        Ok(match op {
+            BinaryOp::Add => b.build_int_add(l, r, "add")?,
+            BinaryOp::Sub => b.build_int_sub(l, r, "sub")?,
+            BinaryOp::Mul => b.build_int_mul(l, r, "mul")?,
+            BinaryOp::BitAnd => b.build_and(l, r, "and")?,
+            BinaryOp::BitOr => b.build_or(l, r, "or")?,
+            BinaryOp::BitXor => b.build_xor(l, r, "xor")?,
+            BinaryOp::FloorDiv | BinaryOp::Mod => {
+                let is_zero = b.build_int_compare(IntPredicate::EQ, r, zero, "divzero")?;
+                let msg = if op == BinaryOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
+                self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
+                let b = &self.b;
+                if !ty.signed {
+                    return Ok(if op == BinaryOp::FloorDiv { b.build_int_unsigned_div(l, r, "div")? } else { b.build_int_unsigned_rem(l, r, "rem")? });
+                }
+                // Python rounds toward negative infinity; `x // -1` is negation (no overflow
+                // trap for the most negative value: divide by 1 instead and negate).
+                let one = l.get_type().const_int(1, false);
+                let minus_one = l.get_type().const_all_ones();
+                let is_m1 = b.build_int_compare(IntPredicate::EQ, r, minus_one, "m1")?;
+                let d = b.build_select(is_m1, one, r, "d")?.into_int_value();
+                let q = b.build_int_signed_div(l, d, "q")?;
+                let m = b.build_int_signed_rem(l, d, "m")?;
+                let m_nonzero = b.build_int_compare(IntPredicate::NE, m, zero, "mnz")?;
+                let signs_differ = b.build_int_compare(IntPredicate::SLT, b.build_xor(m, d, "x")?, zero, "sd")?;
+                let adjust = b.build_and(m_nonzero, signs_differ, "adj")?;
+                if op == BinaryOp::FloorDiv {
+                    let q1 = b.build_int_sub(q, b.build_int_z_extend(adjust, l.get_type(), "a")?, "q1")?;
+                    let neg = b.build_int_neg(l, "neg")?;
+                    b.build_select(is_m1, neg, q1, "floordiv")?.into_int_value()
+                } else {
+                    let m1 = b.build_int_add(m, b.build_select(adjust, d, zero, "a")?.into_int_value(), "m1")?;
+                    b.build_select(is_m1, zero, m1, "mod")?.into_int_value()
+                }
+            }
+            BinaryOp::LShift | BinaryOp::RShift => {
+                let bits = l.get_type().get_bit_width() as u64;
+                let negative = b.build_int_compare(IntPredicate::SLT, r, zero, "negshift")?;
+                self.raise_if(negative, ExcKind::ValueError, "negative shift count")?;
+                let b = &self.b;
+                let width = l.get_type().const_int(bits, false);
+                let too_far = b.build_int_compare(IntPredicate::UGE, r, width, "wide")?;
+                let last = l.get_type().const_int(bits - 1, false);
+                let count = b.build_select(too_far, last, r, "count")?.into_int_value();
+                if op == BinaryOp::LShift {
+                    // Shifting every bit out leaves 0 (the wrapped value of Python's result).
+                    let shifted = b.build_left_shift(l, count, "shl")?;
+                    b.build_select(too_far, zero, shifted, "shl")?.into_int_value()
+                } else if ty.signed {
+                    // Shifting by bits-1 gives the sign fill Python's result has.
+                    b.build_right_shift(l, count, true, "ashr")?
+                } else {
+                    let shifted = b.build_right_shift(l, count, false, "lshr")?;
+                    b.build_select(too_far, zero, shifted, "lshr")?.into_int_value()
+                }
+            }
+            BinaryOp::Div | BinaryOp::Pow => return Err(CodegenError(format!("integer {op:?} reached codegen"))),
+        })
+    }
+
+    fn float_binary(&mut self, op: BinaryOp, l: FloatValue<'ctx>, r: Value<'ctx>, f: FloatType, rhs_ty: &Type) -> Result<FloatValue<'ctx>> {
+        let zero = l.get_type().const_zero();
+        if op == BinaryOp::Pow {
+            // Python raises for 0.0 ** negative; everything else is C's pow.
+            let (exp, negative) = match rhs_ty {
+                Type::Int(_) => {
+                    let n = r.into_int_value();
+                    let neg = self.b.build_int_compare(IntPredicate::SLT, n, n.get_type().const_zero(), "neg")?;
+                    (self.b.build_signed_int_to_float(n, l.get_type(), "exp")?, neg)
+                }
+                _ => {
+                    let y = r.into_float_value();
+                    (y, self.b.build_float_compare(FloatPredicate::OLT, y, zero, "neg")?)
+                }
+            };
+            let base_zero = self.b.build_float_compare(FloatPredicate::OEQ, l, zero, "zero")?;
+            let bad = self.b.build_and(base_zero, negative, "bad")?;
+            self.raise_if(bad, ExcKind::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
+            return Ok(self.intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?.into_float_value());
+        }
+        let r = r.into_float_value();
+        let b = &self.b;
+        Ok(match op {
+            BinaryOp::Add => b.build_float_add(l, r, "fadd")?,
+            BinaryOp::Sub => b.build_float_sub(l, r, "fsub")?,
+            BinaryOp::Mul => b.build_float_mul(l, r, "fmul")?,
+            BinaryOp::Div | BinaryOp::FloorDiv | BinaryOp::Mod => {
+                let is_zero = b.build_float_compare(FloatPredicate::OEQ, r, zero, "divzero")?;
+                let msg = match op {
+                    BinaryOp::Div => "float division by zero",
+                    BinaryOp::FloorDiv => "float floor division by zero",
+                    _ => "float modulo",
+                };
+                self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
+                if op == BinaryOp::Div {
+                    return Ok(self.b.build_float_div(l, r, "fdiv")?);
+                }
+                // CPython's float_divmod, computed in double precision.
+                let f64t = self.cx.f64_type();
+                let (l64, r64) = if f == FloatType::F32 {
+                    (self.b.build_float_ext(l, f64t, "l")?, self.b.build_float_ext(r, f64t, "r")?)
+                } else {
+                    (l, r)
+                };
+                let symbol = if op == BinaryOp::FloorDiv { "ferrojit_rt_floordiv_f64" } else { "ferrojit_rt_mod_f64" };
+                let func = self.extern_fn(symbol, Some(f64t.into()), &[f64t.into(), f64t.into()]);
+                let v = self.call_value(func, &[l64.into(), r64.into()])?.into_float_value();
+                if f == FloatType::F32 {
+                    self.b.build_float_trunc(v, l.get_type(), "f32")?
+                } else {
+                    v
+                }
+            }
+            _ => return Err(CodegenError(format!("float {op:?} reached codegen"))),
+        })
+    }
+
+    fn complex_binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, f: FloatType) -> Result<Value<'ctx>> {
+        let (a, bi) = self.parts(l)?;
+        let (c, d) = self.parts(r)?;
+        let b = &self.b;
+        let (re, im) = match op {
+            BinaryOp::Add => (b.build_float_add(a, c, "re")?, b.build_float_add(bi, d, "im")?),
+            BinaryOp::Sub => (b.build_float_sub(a, c, "re")?, b.build_float_sub(bi, d, "im")?),
+            BinaryOp::Mul => {
+                let re = b.build_float_sub(b.build_float_mul(a, c, "ac")?, b.build_float_mul(bi, d, "bd")?, "re")?;
+                let im = b.build_float_add(b.build_float_mul(a, d, "ad")?, b.build_float_mul(bi, c, "bc")?, "im")?;
+                (re, im)
+            }
+            BinaryOp::Div => {
+                // CPython's `_Py_c_quot` (Smith's algorithm): both branches are computed and the
+                // one for the larger divisor component is selected.
+                let zero = a.get_type().const_zero();
+                let abs_c = self.intrinsic("llvm.fabs", &[a.get_type().into()], &[c.into()])?.into_float_value();
+                let abs_d = self.intrinsic("llvm.fabs", &[a.get_type().into()], &[d.into()])?.into_float_value();
+                let b = &self.b;
+                let both_zero = b.build_and(
+                    b.build_float_compare(FloatPredicate::OEQ, c, zero, "c0")?,
+                    b.build_float_compare(FloatPredicate::OEQ, d, zero, "d0")?,
+                    "z",
+                )?;
+                self.raise_if(both_zero, ExcKind::ZeroDivisionError, "complex division by zero")?;
+                let b = &self.b;
+                let c_bigger = b.build_float_compare(FloatPredicate::OGE, abs_c, abs_d, "cbig")?;
+                // |c| >= |d|
+                let ratio1 = b.build_float_div(d, c, "ratio")?;
+                let denom1 = b.build_float_add(c, b.build_float_mul(d, ratio1, "t")?, "denom")?;
+                let re1 = b.build_float_div(b.build_float_add(a, b.build_float_mul(bi, ratio1, "t")?, "n")?, denom1, "re")?;
+                let im1 = b.build_float_div(b.build_float_sub(bi, b.build_float_mul(a, ratio1, "t")?, "n")?, denom1, "im")?;
+                // |d| > |c|
+                let ratio2 = b.build_float_div(c, d, "ratio")?;
+                let denom2 = b.build_float_add(b.build_float_mul(c, ratio2, "t")?, d, "denom")?;
+                let re2 = b.build_float_div(b.build_float_add(b.build_float_mul(a, ratio2, "t")?, bi, "n")?, denom2, "re")?;
+                let im2 = b.build_float_div(b.build_float_sub(b.build_float_mul(bi, ratio2, "t")?, a, "n")?, denom2, "im")?;
+                let re = b.build_select(c_bigger, re1, re2, "re")?.into_float_value();
+                let im = b.build_select(c_bigger, im1, im2, "im")?.into_float_value();
+                (re, im)
+            }
+            _ => return Err(CodegenError(format!("complex {op:?} reached codegen (type {f:?})"))),
+        };
+        Ok(self.complex(re, im)?.into())
+    }
+
+    // ---- math ------------------------------------------------------------------------------
+
+    fn math(&mut self, name: &str, args: &[Value<'ctx>], arg_ty: &Type) -> Result<Value<'ctx>> {
+        let f = match arg_ty {
+            Type::Float(f) => *f,
+            other => return Err(CodegenError(format!("math.{name} on {other} reached codegen"))),
+        };
+        let ft = float_type(self.cx, f);
+        let x = args[0].into_float_value();
+        let inf = x.get_type().const_float(f64::INFINITY);
+        Ok(match name {
+            "sqrt" | "exp" | "log" | "log2" | "log10" | "sin" | "cos" | "floor" | "ceil" | "trunc" => {
+                self.intrinsic(&format!("llvm.{name}"), &[ft], args)?
+            }
+            "fabs" => self.intrinsic("llvm.fabs", &[ft], args)?,
+            "_roundeven" => self.intrinsic("llvm.roundeven", &[ft], args)?,
+            "copysign" | "pow" => self.intrinsic(&format!("llvm.{name}"), &[ft], args)?,
+            "fmod" => self.b.build_float_rem(x, args[1].into_float_value(), "fmod")?.into(),
+            "degrees" => self.b.build_float_mul(x, x.get_type().const_float(180.0 / std::f64::consts::PI), "deg")?.into(),
+            "radians" => self.b.build_float_mul(x, x.get_type().const_float(std::f64::consts::PI / 180.0), "rad")?.into(),
+            "isnan" => self.b.build_float_compare(FloatPredicate::UNO, x, x, "isnan")?.into(),
+            "isinf" | "isfinite" => {
+                let abs = self.intrinsic("llvm.fabs", &[ft], &[x.into()])?.into_float_value();
+                let pred = if name == "isinf" { FloatPredicate::OEQ } else { FloatPredicate::ONE };
+                self.b.build_float_compare(pred, abs, inf, name)?.into()
+            }
+            "gamma" => self.math_call("tgamma", f, args)?,
+            _ => self.math_call(name, f, args)?,
+        })
+    }
+
+    /// Calls the C library's `name` (`namef` for float32).
+    fn math_call(&self, name: &str, f: FloatType, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
+        let ft = float_type(self.cx, f);
+        let symbol = if f == FloatType::F32 { format!("{name}f") } else { name.to_string() };
+        let params: Vec<BasicMetadataTypeEnum> = args.iter().map(|_| ft.into()).collect();
+        let func = self.extern_fn(&symbol, Some(ft), &params);
+        self.call_value(func, args)
+    }
+
+    // ---- print -----------------------------------------------------------------------------
+
+    fn print_str(&self, s: &str) -> Result<()> {
+        let ptr = self.cx.ptr_type(AddressSpace::default());
+        let f = self.extern_fn("ferrojit_rt_print_str", None, &[ptr.into(), self.cx.i64_type().into()]);
+        self.b.build_call(f, &[self.string_ptr(s).into(), self.i64(s.len() as i64).into()], "")?;
+        Ok(())
+    }
+
+    fn print_value(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
+        let cx = self.cx;
+        let (i64t, f64t) = (cx.i64_type(), cx.f64_type());
+        match ty {
+            Type::Bool => {
+                let byte = self.b.build_int_z_extend(v.into_int_value(), cx.i8_type(), "b")?;
+                let f = self.extern_fn("ferrojit_rt_print_bool", None, &[cx.i8_type().into()]);
+                self.b.build_call(f, &[byte.into()], "")?;
+            }
+            Type::Int(i) => {
+                let wide = self.cast(v, ty, &Type::Int(IntType { bits: 64, signed: i.signed }))?;
+                let name = if i.signed { "ferrojit_rt_print_i64" } else { "ferrojit_rt_print_u64" };
+                let f = self.extern_fn(name, None, &[i64t.into()]);
+                self.b.build_call(f, &[wide.into()], "")?;
+            }
+            Type::Float(FloatType::F32) => {
+                let f = self.extern_fn("ferrojit_rt_print_f32", None, &[cx.f32_type().into()]);
+                self.b.build_call(f, &[v.into()], "")?;
+            }
+            Type::Float(FloatType::F64) => {
+                let f = self.extern_fn("ferrojit_rt_print_f64", None, &[f64t.into()]);
+                self.b.build_call(f, &[v.into()], "")?;
+            }
+            Type::Complex(_) => {
+                let wide = self.cast(v, ty, &Type::COMPLEX128)?;
+                let (re, im) = self.parts(wide)?;
+                let f = self.extern_fn("ferrojit_rt_print_complex", None, &[f64t.into(), f64t.into()]);
+                self.b.build_call(f, &[re.into(), im.into()], "")?;
+            }
+            Type::NoneType => {
+                let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
+                self.b.build_call(f, &[], "")?;
+            }
+            Type::Tuple(items) => {
+                self.print_str("(")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.print_str(", ")?;
+                    }
+                    let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
+                    self.print_value(x, item)?;
+                }
+                self.print_str(if items.len() == 1 { ",)" } else { ")" })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn float_predicate(op: CmpOp) -> Result<FloatPredicate> {
+    Ok(match op {
+        CmpOp::Eq => FloatPredicate::OEQ,
+        CmpOp::NotEq => FloatPredicate::UNE,
+        CmpOp::Lt => FloatPredicate::OLT,
+        CmpOp::LtE => FloatPredicate::OLE,
+        CmpOp::Gt => FloatPredicate::OGT,
+        CmpOp::GtE => FloatPredicate::OGE,
+        _ => return Err(CodegenError(format!("comparison {op:?} reached codegen"))),
+    })
+}

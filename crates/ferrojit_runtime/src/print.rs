@@ -1,0 +1,182 @@
+//! `print()` from compiled code. Items are formatted as Python's `str()` formats them and
+//! collected in a per-thread buffer; `ferrojit_rt_print_flush` hands the line to the print hook,
+//! which the Python binding points at `sys.stdout.write` (so `print` output interleaves with
+//! Python's and can be captured). Without a hook, output goes to the process's stdout.
+
+use std::cell::RefCell;
+use std::fmt::Write;
+use std::sync::OnceLock;
+
+pub type PrintHook = fn(&str);
+
+static HOOK: OnceLock<PrintHook> = OnceLock::new();
+
+thread_local! {
+    static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Routes compiled `print()` output; the first call wins.
+pub fn set_print_hook(hook: PrintHook) {
+    let _ = HOOK.set(hook);
+}
+
+fn push(f: impl FnOnce(&mut String)) {
+    BUFFER.with(|b| f(&mut b.borrow_mut()));
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_i64(v: i64) {
+    push(|b| {
+        let _ = write!(b, "{v}");
+    });
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_u64(v: u64) {
+    push(|b| {
+        let _ = write!(b, "{v}");
+    });
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_f64(v: f64) {
+    push(|b| b.push_str(&format_float_repr(v, true)));
+}
+
+/// float32 prints with the shortest digits that round-trip as float32, as NumPy's `str()`.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_f32(v: f32) {
+    push(|b| b.push_str(&layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), true)));
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_complex(re: f64, im: f64) {
+    push(|b| b.push_str(&format_complex_repr(re, im)));
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_bool(v: bool) {
+    push(|b| b.push_str(if v { "True" } else { "False" }));
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_none() {
+    push(|b| b.push_str("None"));
+}
+
+/// # Safety
+/// `ptr` points to `len` bytes of UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_print_str(ptr: *const u8, len: usize) {
+    let s = std::str::from_utf8(std::slice::from_raw_parts(ptr, len)).unwrap_or("");
+    push(|b| b.push_str(s));
+}
+
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_print_flush() {
+    let text = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    match HOOK.get() {
+        Some(hook) => hook(&text),
+        None => {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }
+}
+
+/// Python's `repr(float)`: the shortest digits that round-trip, in positional notation when the
+/// decimal exponent is in `-4..16`, else scientific (`1e+16`, `1.5e-05`). `dot_zero` adds the
+/// `.0` that `repr` gives integral values (`complex` parts omit it).
+pub fn format_float_repr(v: f64, dot_zero: bool) -> String {
+    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), dot_zero)
+}
+
+/// Lays out Rust's shortest scientific form (`-1.2345e-5`) the way CPython's `float_repr` does.
+fn layout(finite: bool, nan: bool, negative: bool, sci: &str, dot_zero: bool) -> String {
+    if !finite {
+        return if nan { "nan".into() } else if negative { "-inf".into() } else { "inf".into() };
+    }
+    let (mantissa, exp) = sci.split_once('e').expect("scientific notation has an exponent");
+    let exp: i32 = exp.parse().expect("exponent is an integer");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // Decimal point position relative to the digits, as CPython's `decpt`.
+    let decpt = exp + 1;
+    let mut out = String::from(sign);
+    if (-4 < decpt) && (decpt <= 16) {
+        if decpt <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-decpt) as usize));
+            out.push_str(&digits);
+        } else if decpt as usize >= digits.len() {
+            out.push_str(&digits);
+            out.extend(std::iter::repeat_n('0', decpt as usize - digits.len()));
+            if dot_zero {
+                out.push_str(".0");
+            }
+        } else {
+            out.push_str(&digits[..decpt as usize]);
+            out.push('.');
+            out.push_str(&digits[decpt as usize..]);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    out
+}
+
+/// Python's `repr(complex)`: `1j`, `(1+2j)`, `(-0-1j)`, `(nan+infj)`.
+pub fn format_complex_repr(re: f64, im: f64) -> String {
+    let imag = format_float_repr(im, false);
+    if re == 0.0 && re.is_sign_positive() {
+        return format!("{imag}j");
+    }
+    let real = format_float_repr(re, false);
+    let sign = if imag.starts_with('-') { "" } else { "+" };
+    format!("({real}{sign}{imag}j)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_repr_matches_cpython() {
+        let cases = [
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (123.456, "123.456"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (f64::INFINITY, "inf"),
+            (f64::NAN, "nan"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(format_float_repr(v, true), want, "{v:e}");
+        }
+    }
+
+    #[test]
+    fn complex_repr_matches_cpython() {
+        assert_eq!(format_complex_repr(0.0, 1.0), "1j");
+        assert_eq!(format_complex_repr(1.0, 2.0), "(1+2j)");
+        assert_eq!(format_complex_repr(-0.0, -1.0), "(-0-1j)");
+        assert_eq!(format_complex_repr(1.5, -0.0), "(1.5-0j)");
+        assert_eq!(format_complex_repr(1.0, f64::NAN), "(1+nanj)");
+    }
+}
