@@ -10,7 +10,7 @@ use ferrojit_infer as infer;
 pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
-use ferrojit_syntax::{SourceText, Span};
+pub use ferrojit_syntax::{SourceText, Span};
 pub use ferrojit_types::{FloatType, IntType, Leaf, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ use ferrojit_syntax::{ast::FunctionDef, SourceText, SyntaxError};
 use std::sync::Arc;
 
 /// Resolves a global name as the function's module sees it at compile time.
-pub trait GlobalEnv {
+pub trait GlobalEnv: Send + Sync {
     /// The value of `name` in the module's globals, else in `builtins`; `None` when unbound.
     fn lookup(&self, name: &str) -> Option<GlobalValue>;
 }

@@ -1,1 +1,57 @@
-//! stub
+//! `ferrojit._native`: the only crate that knows Python.
+//!
+//! - `dispatcher.rs`: `DispatcherBase`, the callable behind `@njit`: picks or compiles the
+//!   specialisation for the argument types and calls it.
+//! - `values.rs`: Python values <-> ferrojit types and the flat slot buffers (typeof, unboxing,
+//!   boxing).
+//! - `globals.rs`: a function's module globals as the compiler sees them (frozen constants,
+//!   modules, other compiled functions).
+//! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
+
+mod dispatcher;
+mod globals;
+mod values;
+
+use ferrojit_compiler::{CompileError, ErrorKind};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+/// Raises the `ferrojit.errors` class for `err`.
+pub(crate) fn compile_error(py: Python<'_>, err: &CompileError) -> PyErr {
+    let class = match err.kind {
+        ErrorKind::Unsupported => "UnsupportedError",
+        ErrorKind::Typing => "TypingError",
+        ErrorKind::Internal => "InternalError",
+    };
+    error_class(py, class, &err.message)
+}
+
+pub(crate) fn error_class(py: Python<'_>, class: &str, message: &str) -> PyErr {
+    static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let module = ERRORS.get_or_try_init(py, || py.import("ferrojit.errors").map(Bound::unbind));
+    match module.and_then(|m| m.bind(py).getattr(class)) {
+        Ok(cls) => match cls.call1((message,)) {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(e) => e,
+        },
+        Err(e) => e,
+    }
+}
+
+/// Writes compiled `print()` output through Python's `sys.stdout`.
+fn print_through_sys_stdout(text: &str) {
+    Python::attach(|py| {
+        let written = py.import("sys").and_then(|sys| sys.getattr("stdout")).and_then(|out| out.call_method1("write", (text,)));
+        if let Err(e) = written {
+            e.write_unraisable(py, None);
+        }
+    });
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
+    m.add_class::<dispatcher::DispatcherBase>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! `DispatcherBase`: the callable returned by `@njit`.
+//!
+//! A call finds the compiled specialisation whose argument types match the arguments exactly
+//! (packing the arguments into a stack buffer as it checks, so the fast path allocates nothing),
+//! or compiles one first. Keyword arguments and defaults are bound in Python (`_bind`) and then
+//! take the same path. Compilation never holds a lock: the compiler calls back into Python to
+//! read globals, which may name this very dispatcher (recursion).
+
+use crate::globals::{constant, PyGlobals};
+use crate::values::{pack, typeof_value, unpack};
+use crate::{compile_error, error_class};
+use ferrojit_compiler::runtime::ExcInfo;
+use ferrojit_compiler::{CompiledFunction, ExcKind, FunctionSource, Options, Timings, Type};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Slots in the stack buffers; larger signatures use a heap buffer.
+const STACK_SLOTS: usize = 32;
+
+struct Overload {
+    compiled: CompiledFunction,
+    arg_slots: usize,
+    ret_slots: usize,
+}
+
+#[pyclass(subclass, dict, frozen, module = "ferrojit._native")]
+pub struct DispatcherBase {
+    py_func: Py<PyAny>,
+    id: u64,
+    num_params: usize,
+    source: Mutex<Option<Arc<FunctionSource>>>,
+    overloads: Mutex<Vec<Arc<Overload>>>,
+}
+
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[pymethods]
+impl DispatcherBase {
+    #[new]
+    #[pyo3(signature = (py_func, *_args, **_kwargs))]
+    fn new(py_func: Bound<'_, PyAny>, _args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let code = py_func.getattr("__code__")?;
+        let num_params: usize = code.getattr("co_argcount")?.extract()?;
+        Ok(DispatcherBase {
+            py_func: py_func.unbind(),
+            id: next_id(),
+            num_params,
+            source: Mutex::new(None),
+            overloads: Mutex::new(Vec::new()),
+        })
+    }
+
+    #[getter]
+    fn py_func(&self, py: Python<'_>) -> Py<PyAny> {
+        self.py_func.clone_ref(py)
+    }
+
+    /// The compiled signatures, as tuples of type names, in compilation order.
+    #[getter]
+    fn _signature_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let sigs = overloads
+            .iter()
+            .map(|o| PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string())))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, sigs)
+    }
+
+    /// Per-signature compile statistics: a list of dicts with the signature, the return type
+    /// and the seconds spent in each stage.
+    fn _stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let items = overloads
+            .iter()
+            .map(|o| {
+                let d = PyDict::new(py);
+                let t: &Timings = &o.compiled.timings;
+                d.set_item("signature", PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string()))?)?;
+                d.set_item("return_type", o.compiled.ret.to_string())?;
+                d.set_item("infer", t.infer.as_secs_f64())?;
+                d.set_item("lower", t.lower.as_secs_f64())?;
+                d.set_item("optimize", t.optimize.as_secs_f64())?;
+                d.set_item("machine_code", t.machine_code.as_secs_f64())?;
+                Ok(d)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__<'py>(slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let this = slf.get();
+        let rebound;
+        let args = if kwargs.is_none_or(|k| k.is_empty()) && args.len() == this.num_params {
+            args
+        } else {
+            rebound = slf.call_method1("_bind", (args, kwargs))?.cast_into::<PyTuple>()?;
+            &rebound
+        };
+        let mut slots = [0u64; STACK_SLOTS];
+        if let Some(overload) = this.find(args, &mut slots) {
+            return this.invoke(py, &overload, &slots);
+        }
+        let types = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<_>>>()?;
+        let overload = this.compile(py, &types)?;
+        let mut heap;
+        let buffer: &mut [u64] = if overload.arg_slots <= STACK_SLOTS {
+            &mut slots
+        } else {
+            heap = vec![0u64; overload.arg_slots];
+            &mut heap
+        };
+        let mut at = 0;
+        let packed = args.iter().zip(&overload.compiled.args).all(|(a, t)| pack(&a, t, buffer, &mut at));
+        if !packed {
+            return Err(error_class(py, "InternalError", "arguments do not match the signature they were compiled for"));
+        }
+        this.invoke(py, &overload, buffer)
+    }
+
+    /// Compiles for the given argument type names if not compiled yet (eager compilation).
+    fn _compile_for(&self, py: Python<'_>, type_names: Vec<String>) -> PyResult<()> {
+        let types = type_names
+            .iter()
+            .map(|n| Type::from_name(n).ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown type `{n}`"))))
+            .collect::<PyResult<Vec<_>>>()?;
+        if !self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|o| o.compiled.args == types) {
+            self.compile(py, &types)?;
+        }
+        Ok(())
+    }
+}
+
+impl DispatcherBase {
+    /// The parsed source and globals of the Python function, built on first use.
+    pub fn function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
+        if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            return Ok(s.clone());
+        }
+        let info = py.import("ferrojit._source")?.call_method1("source_info", (self.py_func.bind(py),))?;
+        let (filename, first_line, text, defaults, globals): (String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>) = info.extract()?;
+        let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
+        let defaults = defaults
+            .iter()
+            .map(|d| match d.len() {
+                0 => None,
+                _ => d.get_item(0).ok().and_then(|v| constant(&v)),
+            })
+            .collect();
+        let source = ferrojit_compiler::function_source(
+            self.id,
+            &name,
+            ferrojit_compiler::SourceText::new(filename, first_line, text),
+            Box::new(PyGlobals::new(globals.unbind())),
+            defaults,
+        );
+        let source = Arc::new(source);
+        let mut slot = self.source.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(slot.get_or_insert(source).clone())
+    }
+
+    /// The specialisation matching `args` exactly, with the arguments packed into `slots`.
+    fn find(&self, args: &Bound<'_, PyTuple>, slots: &mut [u64; STACK_SLOTS]) -> Option<Arc<Overload>> {
+        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner());
+        overloads
+            .iter()
+            .find(|o| {
+                if o.arg_slots > STACK_SLOTS {
+                    return false;
+                }
+                let mut at = 0;
+                args.iter().zip(&o.compiled.args).all(|(a, t)| pack(&a, t, slots, &mut at))
+            })
+            .cloned()
+    }
+
+    fn compile(&self, py: Python<'_>, types: &[Type]) -> PyResult<Arc<Overload>> {
+        if let Some(o) = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|o| o.compiled.args == types) {
+            return Ok(o.clone());
+        }
+        let source = self.function_source(py)?;
+        let options = Options { dump_ir: std::env::var("FERROJIT_DUMP_IR").is_ok_and(|v| v == "1"), keep_llvm_ir: false };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, &options)));
+        let compiled = match result {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => return Err(compile_error(py, &e)),
+            Err(panic) => {
+                let detail = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown panic");
+                return Err(error_class(py, "InternalError", &ferrojit_compiler::internal_message(detail)));
+            }
+        };
+        let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
+        let ret_slots = compiled.ret.leaves().len();
+        let overload = Arc::new(Overload { compiled, arg_slots, ret_slots });
+        self.overloads.lock().unwrap_or_else(|p| p.into_inner()).push(overload.clone());
+        Ok(overload)
+    }
+
+    fn invoke<'py>(&self, py: Python<'py>, overload: &Overload, args: &[u64]) -> PyResult<Bound<'py, PyAny>> {
+        let mut stack = [0u64; STACK_SLOTS];
+        let mut heap;
+        let ret: &mut [u64] = if overload.ret_slots <= STACK_SLOTS {
+            &mut stack
+        } else {
+            heap = vec![0u64; overload.ret_slots];
+            &mut heap
+        };
+        let mut exc = ExcInfo::default();
+        // SAFETY: `args` holds the packed arguments of this signature and `ret` has room for
+        // its result; the entry point was compiled for exactly these layouts.
+        let status = unsafe { (overload.compiled.entry)(ret.as_mut_ptr(), &mut exc, args.as_ptr()) };
+        if status != 0 {
+            return Err(native_exception(py, &exc));
+        }
+        unpack(py, &overload.compiled.ret, ret, &mut 0)
+    }
+}
+
+/// The Python exception a compiled function raised.
+fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
+    let Some(kind) = ExcKind::from_code(exc.kind) else {
+        return error_class(py, "InternalError", &format!("compiled code raised unknown exception kind {}", exc.kind));
+    };
+    // SAFETY: messages point into the compiled module's constants or static strings.
+    let message = unsafe { exc.message() };
+    let class = match py.import("builtins").and_then(|b| b.getattr(kind.name())) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let instance = if message.is_empty() { class.call0() } else { class.call1((message,)) };
+    match instance {
+        Ok(i) => PyErr::from_value(i),
+        Err(e) => e,
+    }
+}

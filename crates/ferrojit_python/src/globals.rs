@@ -1,0 +1,126 @@
+//! A function's globals as the compiler sees them: each name is looked up in the function's
+//! module dictionary, then in `builtins`, and classified into a [`GlobalValue`]. Numbers,
+//! bools, `None` and tuples of them become constants frozen into the machine code, as in Numba.
+
+use crate::dispatcher::DispatcherBase;
+use ferrojit_compiler::{ConstValue, ExcKind, GlobalEnv, GlobalValue, ModuleKind, Type};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyComplex, PyDict, PyFloat, PyInt, PyModule, PyTuple, PyType};
+
+pub struct PyGlobals {
+    globals: Py<PyDict>,
+}
+
+impl PyGlobals {
+    pub fn new(globals: Py<PyDict>) -> Self {
+        PyGlobals { globals }
+    }
+}
+
+impl GlobalEnv for PyGlobals {
+    fn lookup(&self, name: &str) -> Option<GlobalValue> {
+        Python::attach(|py| {
+            let value = match self.globals.bind(py).get_item(name) {
+                Ok(Some(v)) => v,
+                _ => py.import("builtins").ok()?.getattr(name).ok()?,
+            };
+            Some(classify(&value))
+        })
+    }
+}
+
+/// What the compiler can do with a Python object found as a global.
+pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
+    if let Some(c) = constant(value) {
+        return GlobalValue::Const(c);
+    }
+    let py = value.py();
+    if let Ok(module) = value.cast::<PyModule>() {
+        return match module.name().map(|n| n.to_string()).as_deref() {
+            Ok("math") => GlobalValue::Module(ModuleKind::Math),
+            Ok("numpy") => GlobalValue::Module(ModuleKind::Numpy),
+            _ => GlobalValue::Other("module".into()),
+        };
+    }
+    if let Ok(d) = value.cast::<DispatcherBase>() {
+        return match d.get().function_source(py) {
+            Ok(source) => GlobalValue::Jit(source),
+            Err(_) => GlobalValue::Other("function without source".into()),
+        };
+    }
+    if let Ok(t) = value.cast::<PyType>() {
+        let is_builtin_exception = t.module().map(|m| m.to_string() == "builtins").unwrap_or(false)
+            && t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false);
+        if is_builtin_exception {
+            if let Some(kind) = t.name().ok().and_then(|n| ExcKind::from_name(&n.to_string())) {
+                return GlobalValue::ExceptionClass(kind);
+            }
+        }
+    }
+    if let Some(name) = library_function(value) {
+        return GlobalValue::Function(name);
+    }
+    let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+    GlobalValue::Other(type_name)
+}
+
+/// A number, bool, `None`, NumPy scalar, or tuple of them, as a constant.
+pub fn constant(value: &Bound<'_, PyAny>) -> Option<ConstValue> {
+    if value.is_exact_instance_of::<PyBool>() {
+        return Some(ConstValue::Bool(value.is_truthy().ok()?));
+    }
+    if value.is_exact_instance_of::<PyInt>() {
+        if let Ok(v) = value.extract::<i64>() {
+            return Some(ConstValue::Int(v));
+        }
+        return value.extract::<u64>().ok().map(ConstValue::UInt);
+    }
+    if value.is_exact_instance_of::<PyFloat>() {
+        return Some(ConstValue::Float(value.extract().ok()?));
+    }
+    if value.is_exact_instance_of::<PyComplex>() {
+        let c = value.cast::<PyComplex>().ok()?;
+        return Some(ConstValue::Complex(c.real(), c.imag()));
+    }
+    if value.is_none() {
+        return Some(ConstValue::None);
+    }
+    if let Ok(t) = value.cast_exact::<PyTuple>() {
+        return t.iter().map(|i| constant(&i)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
+    }
+    if let Ok(ty) = crate::values::typeof_value(value) {
+        let name = ty.to_string();
+        let inner = match ty {
+            Type::Bool => ConstValue::Bool(value.is_truthy().ok()?),
+            Type::Int(i) if i.signed => ConstValue::Int(value.extract().ok()?),
+            Type::Int(_) => ConstValue::UInt(value.extract().ok()?),
+            Type::Float(_) => ConstValue::Float(value.extract().ok()?),
+            Type::Complex(_) => ConstValue::Complex(value.getattr("real").ok()?.extract().ok()?, value.getattr("imag").ok()?.extract().ok()?),
+            _ => return None,
+        };
+        return Some(ConstValue::Typed(Box::new(inner), name));
+    }
+    None
+}
+
+/// `builtins.abs`, `math.sqrt`, `numpy.tanh`, `numpy.float32`: a function or type of one of
+/// the libraries the compiler knows, identified by its module and name and checked to be that
+/// very object.
+fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
+    let module: String = value.getattr("__module__").ok()?.extract().ok()?;
+    let name: String = value.getattr("__name__").ok()?.extract().ok()?;
+    // NumPy's public functions report submodules (`numpy._core.umath`) or plain `numpy`.
+    let library = match module.as_str() {
+        "builtins" => "builtins",
+        "math" => "math",
+        m if m == "numpy" || m.starts_with("numpy.") => "numpy",
+        _ => return None,
+    };
+    let owner = value.py().import(library).ok()?;
+    if !owner.getattr(name.as_str()).ok()?.is(value) {
+        return None;
+    }
+    // NumPy 2 names `np.bool_` `bool`; the compiler knows it by its long-standing name.
+    let name = if library == "numpy" && name == "bool" { "bool_" } else { name.as_str() };
+    Some(format!("{library}.{name}"))
+}

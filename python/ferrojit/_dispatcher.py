@@ -1,0 +1,85 @@
+"""The decorators ``njit`` and ``jit`` and the dispatcher they return."""
+
+import functools
+import inspect
+
+from . import _native
+from .types import Type
+
+# Options accepted with Numba's meaning. Those not acting yet are accepted so that code
+# written for Numba runs unchanged.
+_KNOWN_OPTIONS = frozenset(
+    {
+        "nopython", "forceobj", "cache", "nogil", "fastmath", "boundscheck", "error_model",
+        "parallel", "inline", "looplift", "debug", "no_cpython_wrapper", "no_cfunc_wrapper",
+        "locals", "target", "_nrt", "no_rewrites", "pipeline_class",
+    }
+)
+
+
+class Dispatcher(_native.DispatcherBase):
+    """A compiled function: compiles once per distinct argument-type signature, on first call."""
+
+    def __init__(self, py_func, options=None):
+        self._options = dict(options or {})
+        functools.update_wrapper(self, py_func)
+        self._py_signature = None
+
+    @property
+    def signatures(self):
+        """The compiled argument-type signatures, in compilation order."""
+        return [tuple(Type(n) for n in sig) for sig in self._signature_names]
+
+    def _bind(self, args, kwargs):
+        """Positional arguments after applying keywords and defaults."""
+        if self._py_signature is None:
+            self._py_signature = inspect.signature(self.py_func)
+        bound = self._py_signature.bind(*args, **(kwargs or {}))
+        bound.apply_defaults()
+        return bound.args
+
+    def __repr__(self):
+        return f"<ferrojit dispatcher {self.__qualname__!r}>"
+
+    def __reduce__(self):
+        # Pickle by reference, as functions are.
+        return (_qualified_lookup, (self.__module__, self.__qualname__))
+
+
+def _qualified_lookup(module, qualname):
+    import importlib
+
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _check_options(options):
+    unknown = sorted(set(options) - _KNOWN_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown option(s) for ferrojit: {', '.join(unknown)}")
+
+
+def njit(*args, **options):
+    """Compile a function to machine code on its first call, raising on what cannot compile.
+
+    Use as ``@njit`` or ``@njit(option=...)``.
+    """
+    _check_options(options)
+    if args and callable(args[0]) and not isinstance(args[0], (str, list, tuple)):
+        if len(args) > 1:
+            raise TypeError("njit() takes the function as its only positional argument")
+        return Dispatcher(args[0], options)
+    if args:
+        raise TypeError("signatures are not supported yet; decorate without one")
+
+    def decorate(func):
+        return Dispatcher(func, options)
+
+    return decorate
+
+
+def jit(*args, **options):
+    """Same as :func:`njit` for now (the object-mode fallback is not implemented yet)."""
+    return njit(*args, **options)
