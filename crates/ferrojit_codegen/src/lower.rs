@@ -838,15 +838,25 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let b = &self.b;
                 let c_bigger = b.build_float_compare(FloatPredicate::OGE, abs_c, abs_d, "cbig")?;
                 // |c| >= |d|
+                // complex64 is a NumPy type: NumPy scales by the reciprocal of the denominator
+                // instead of dividing by it, which rounds differently in float32.
+                let one = a.get_type().const_float(1.0);
+                let over = |n: FloatValue<'ctx>, denom: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> {
+                    Ok(if f == FloatType::F32 {
+                        b.build_float_mul(n, b.build_float_div(one, denom, "scale")?, "q")?
+                    } else {
+                        b.build_float_div(n, denom, "q")?
+                    })
+                };
                 let ratio1 = b.build_float_div(d, c, "ratio")?;
                 let denom1 = b.build_float_add(c, b.build_float_mul(d, ratio1, "t")?, "denom")?;
-                let re1 = b.build_float_div(b.build_float_add(a, b.build_float_mul(bi, ratio1, "t")?, "n")?, denom1, "re")?;
-                let im1 = b.build_float_div(b.build_float_sub(bi, b.build_float_mul(a, ratio1, "t")?, "n")?, denom1, "im")?;
+                let re1 = over(b.build_float_add(a, b.build_float_mul(bi, ratio1, "t")?, "n")?, denom1)?;
+                let im1 = over(b.build_float_sub(bi, b.build_float_mul(a, ratio1, "t")?, "n")?, denom1)?;
                 // |d| > |c|
                 let ratio2 = b.build_float_div(c, d, "ratio")?;
                 let denom2 = b.build_float_add(b.build_float_mul(c, ratio2, "t")?, d, "denom")?;
-                let re2 = b.build_float_div(b.build_float_add(b.build_float_mul(a, ratio2, "t")?, bi, "n")?, denom2, "re")?;
-                let im2 = b.build_float_div(b.build_float_sub(b.build_float_mul(bi, ratio2, "t")?, a, "n")?, denom2, "im")?;
+                let re2 = over(b.build_float_add(b.build_float_mul(a, ratio2, "t")?, bi, "n")?, denom2)?;
+                let im2 = over(b.build_float_sub(b.build_float_mul(bi, ratio2, "t")?, a, "n")?, denom2)?;
                 let re = b.build_select(c_bigger, re1, re2, "re")?.into_float_value();
                 let im = b.build_select(c_bigger, im1, im2, "im")?.into_float_value();
                 (re, im)

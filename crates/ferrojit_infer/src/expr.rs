@@ -66,9 +66,9 @@ impl FnInfer<'_> {
     pub fn expr(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
         match self.value(e)? {
             Value::Expr(x) => Ok(x),
-            Value::Str(_) => Err(self.unsupported(
+            Value::Str(_) => Err(self.typing(
                 e.span,
-                "strings are only supported as constant messages (`print`, `raise`, `assert`)",
+                "a string cannot be used here: strings are only supported as constant messages (`print`, `raise`, `assert`)",
                 None,
             )),
             Value::Global(g) => {
@@ -145,8 +145,15 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::IfExp { test, body, orelse } => {
                 let cond = self.cond(test)?;
-                let then = self.expr(body)?;
-                let otherwise = self.expr(orelse)?;
+                let then = self.expr(body);
+                let otherwise = self.expr(orelse);
+                // While exploring, a branch not typeable yet (a recursive call) does not stop
+                // the other from giving the expression a type: `n if n < 2 else fib(n - 1)`.
+                let (then, otherwise) = match (then, otherwise) {
+                    (Err(e), Ok(o)) if self.is_pending(&e) => return Ok(Value::Expr(o)),
+                    (Ok(t), Err(e)) if self.is_pending(&e) => return Ok(Value::Expr(t)),
+                    (t, o) => (t?, o?),
+                };
                 let ty = unify(&then.ty, &otherwise.ty).ok_or_else(|| {
                     self.typing(span, format!("the two branches give a `{}` and a `{}`", then.ty, otherwise.ty), Some("make both branches the same kind of value"))
                 })?;
@@ -389,13 +396,14 @@ impl FnInfer<'_> {
         if ops.len() == 1 {
             return self.compare(ops[0], left, rest.pop().expect("one comparator"), span);
         }
-        // `a < b < c` is `a < b and b < c` with `b` evaluated once.
+        // `a < b < c` is `a < b and b < c` with `b` evaluated once, after `a`.
         let middle = rest.remove(0);
-        let tmp = self.temp(middle.ty.clone());
-        let first = self.compare(ops[0], left, self.local_expr(tmp, span), span)?;
-        let tail = self.compare_chain(self.local_expr(tmp, span), &ops[1..], rest, span)?;
+        let (left_tmp, middle_tmp) = (self.temp(left.ty.clone()), self.temp(middle.ty.clone()));
+        let first = self.compare(ops[0], self.local_expr(left_tmp, span), self.local_expr(middle_tmp, span), span)?;
+        let tail = self.compare_chain(self.local_expr(middle_tmp, span), &ops[1..], rest, span)?;
         let and = ir::Expr::new(ExprKind::Logical { and: true, lhs: first.boxed(), rhs: tail.boxed() }, Type::Bool, span);
-        Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: middle.boxed(), body: and.boxed() }, Type::Bool, span))
+        let with_middle = ir::Expr::new(ExprKind::Let { local: middle_tmp, value: middle.boxed(), body: and.boxed() }, Type::Bool, span);
+        Ok(ir::Expr::new(ExprKind::Let { local: left_tmp, value: left.boxed(), body: with_middle.boxed() }, Type::Bool, span))
     }
 
     pub fn compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {

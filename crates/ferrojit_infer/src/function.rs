@@ -162,6 +162,10 @@ impl<'a> FnInfer<'a> {
         self.error(ErrorKind::Internal, span, message, None)
     }
 
+    pub fn is_pending(&self, e: &InferError) -> bool {
+        !self.final_walk && e.message == PENDING
+    }
+
     /// "Not known yet": retry in a later walk, or, in the final walk, the error `real`.
     pub fn pending_or(&self, real: InferError) -> InferError {
         if self.final_walk {

@@ -1,0 +1,20 @@
+"""Reference functions using `assert`, kept out of test modules so pytest leaves their
+assertion messages as CPython makes them."""
+
+
+def assert_with_msg(x):
+    assert x > 0, "x must be positive"
+    return x * 2
+
+
+def assert_no_msg(x):
+    assert x != 3
+    return x
+
+
+def assert_in_loop(n):
+    s = 0
+    for i in range(n):
+        assert i < 5, "loop ran too long"
+        s += i
+    return s

@@ -1,0 +1,121 @@
+"""Shared helpers for the differential tests: run a function compiled by ferrojit and as plain
+Python, and demand the same result (type and value) or the same exception."""
+import math
+
+import numpy as np
+import pytest
+
+import ferrojit
+
+
+def to_python(value):
+    """What Numba/ferrojit return for a value the plain Python function computed: NumPy scalars are
+    boxed as the Python scalar of the same kind (int for every integer dtype, float for float32 and
+    float64, complex for complex64 and complex128, bool for bool_); tuples recursively."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.complexfloating):
+        return complex(value)
+    if isinstance(value, tuple):
+        return tuple(to_python(v) for v in value)
+    return value
+
+
+def _float_same(got, expected, rel):
+    if math.isnan(expected):
+        return math.isnan(got)
+    if rel is None:
+        # Exact, including the sign of zero (-0.0 vs 0.0 is a real semantic difference).
+        return got == expected and math.copysign(1.0, got) == math.copysign(1.0, expected)
+    return got == pytest.approx(expected, rel=rel)
+
+
+def assert_same(got, expected, rel=None, where="result"):
+    """Assert `got` has exactly the type of `expected` and the same value: recursively for tuples,
+    NaN equals NaN, floats compared exactly (sign of zero included) unless `rel` is given."""
+    assert type(got) is type(expected), (
+        f"{where}: type {type(got).__name__} ({got!r}) != expected {type(expected).__name__} ({expected!r})"
+    )
+    if isinstance(expected, tuple):
+        assert len(got) == len(expected), f"{where}: {got!r} != {expected!r}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_same(g, e, rel=rel, where=f"{where}[{i}]")
+    elif isinstance(expected, float):
+        assert _float_same(got, expected, rel), f"{where}: {got!r} != expected {expected!r}"
+    elif isinstance(expected, complex):
+        ok = _float_same(got.real, expected.real, rel) and _float_same(got.imag, expected.imag, rel)
+        assert ok, f"{where}: {got!r} != expected {expected!r}"
+    else:
+        assert got == expected, f"{where}: {got!r} != expected {expected!r}"
+
+
+def run_python(pyfunc, *args, **kwargs):
+    """Run the plain Python function; NumPy scalar warnings (overflow, invalid) are silenced."""
+    with np.errstate(all="ignore"):
+        return pyfunc(*args, **kwargs)
+
+
+def check(pyfunc, *args, rel=None, exc_msg=False, **kwargs):
+    """Compile pyfunc with ferrojit.njit, run it and the plain Python function on args, assert the
+    same type and value (recursively for tuples; NaN equals NaN; for floats exact equality unless
+    rel is given).
+
+    If the Python function raises, the compiled one must raise the same exception class; with
+    ``exc_msg=True`` the message (``str(exc)``) must match too.  Keyword arguments other than
+    ``rel``/``exc_msg`` are passed to both functions.  Returns the compiled result (or the
+    exception the compiled function raised)."""
+    cfunc = ferrojit.njit(pyfunc)
+    try:
+        expected = run_python(pyfunc, *args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - any exception Python raises must be reproduced
+        with pytest.raises(Exception) as excinfo:
+            cfunc(*args, **kwargs)
+        assert type(excinfo.value) is type(exc), (
+            f"compiled raised {type(excinfo.value).__name__}: {excinfo.value}; "
+            f"Python raised {type(exc).__name__}: {exc}"
+        )
+        if exc_msg:
+            assert str(excinfo.value) == str(exc)
+        return excinfo.value
+    expected = to_python(expected)
+    _assert_no_int_overflow(expected)
+    got = cfunc(*args, **kwargs)
+    assert_same(got, expected, rel=rel)
+    return got
+
+
+def _assert_no_int_overflow(expected):
+    """Guard against test-case bugs: compiled integers are 64-bit, so a Python result outside the
+    int64/uint64 range means the test case itself is wrong (wrapping is tested explicitly)."""
+    if isinstance(expected, tuple):
+        for e in expected:
+            _assert_no_int_overflow(e)
+    elif isinstance(expected, int) and not -(2 ** 63) <= expected < 2 ** 64:
+        pytest.fail(f"test case bug: Python result {expected} does not fit in 64 bits")
+
+
+def check_print(capsys, pyfunc, *args):
+    """Like check(), and additionally the compiled function must print exactly what the Python
+    function prints (ferrojit's print writes to Python's sys.stdout, so capsys sees it)."""
+    cfunc = ferrojit.njit(pyfunc)
+    capsys.readouterr()
+    got = cfunc(*args)
+    compiled_out = capsys.readouterr().out
+    expected = run_python(pyfunc, *args)
+    python_out = capsys.readouterr().out
+    assert compiled_out == python_out
+    expected = to_python(expected)
+    _assert_no_int_overflow(expected)
+    assert_same(got, expected)
+    return compiled_out
+
+
+def case_id(value):
+    """Readable pytest id for a parametrize value (function, argument tuple, scalar)."""
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
+    return repr(value)

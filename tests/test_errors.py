@@ -1,0 +1,281 @@
+"""Compile errors: class hierarchy, which error for which problem, and messages that point at the
+user's file, line and source text."""
+import inspect
+import os
+import re
+
+import pytest
+
+import ferrojit
+from ferrojit import errors
+from ferrojit.errors import CompileError, InternalError, TypingError, UnsupportedError
+
+THIS_FILE = os.path.basename(__file__)
+
+
+def expect_compile_error(exc_class, func, args, offsets):
+    """Compiling `func` for `args` must raise `exc_class` (a CompileError) whose message names this
+    file, the line `start + offset` of the offending construct (one of `offsets`, each relative to
+    the `def` line) and contains that line's source text."""
+    if isinstance(offsets, int):
+        offsets = (offsets,)
+    lines, start = inspect.getsourcelines(func)
+    with pytest.raises(exc_class) as excinfo:
+        ferrojit.njit(func)(*args)
+    err = excinfo.value
+    assert isinstance(err, CompileError)
+    msg = str(err)
+    assert THIS_FILE in msg, msg
+    candidates = []
+    for off in offsets:
+        lineno = start + off
+        text = lines[off].strip()
+        candidates.append((lineno, text))
+        if re.search(rf"\bline {lineno}\b", msg) and text in msg:
+            return err
+    pytest.fail(f"message does not point at any of {candidates}:\n{msg}")
+
+
+# --- the exception classes ---------------------------------------------------------------------
+
+def test_error_class_hierarchy():
+    assert issubclass(CompileError, Exception)
+    for cls in (UnsupportedError, TypingError, InternalError):
+        assert issubclass(cls, CompileError)
+        assert cls is not CompileError
+    assert errors.CompileError is CompileError
+    assert ferrojit.errors.InternalError is InternalError
+
+
+# --- unsupported syntax ------------------------------------------------------------------------
+
+def uses_try(x):
+    try:
+        y = 1 // x
+    except ZeroDivisionError:
+        y = 0
+    return y
+
+
+def uses_with(x):
+    with x:
+        y = 1
+    return y
+
+
+def uses_class(x):
+    class Local:
+        pass
+    return x
+
+
+def uses_yield(x):
+    y = x + 1
+    yield y
+
+
+def uses_lambda(x):
+    g = lambda y: y + 1
+    return g(x)
+
+
+def uses_list_comprehension(x):
+    a = 1
+    values = [i * 2 for i in range(x)]
+    return a
+
+
+def uses_nested_def(x):
+    def inner(y):
+        return y + 1
+    return inner(x)
+
+
+def uses_import(x):
+    import math
+    return math.sqrt(x)
+
+
+def uses_global_stmt(x):
+    global SOME_GLOBAL
+    return x
+
+
+def uses_del(x):
+    y = x
+    del y
+    return x
+
+
+def uses_dict(x):
+    d = {"a": x}
+    return x
+
+
+def uses_fstring(x):
+    s = f"{x}"
+    return x
+
+
+def uses_generator_expression(x):
+    return max(i for i in range(x))
+
+
+def uses_list_literal(x):
+    lst = [x, x]
+    return x
+
+
+@pytest.mark.parametrize("func,offset", [
+    (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield, 2), (uses_lambda, 1),
+    (uses_list_comprehension, 2), (uses_nested_def, 1),
+    (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict, 1), (uses_fstring, 1),
+    (uses_generator_expression, 1), (uses_list_literal, 1),
+], ids=lambda v: getattr(v, "__name__", repr(v)))
+def test_unsupported_syntax(func, offset):
+    expect_compile_error(UnsupportedError, func, (3,), offset)
+
+
+def test_compilation_is_lazy():
+    # Like Numba, decorating never compiles; the error appears on the first call.
+    f = ferrojit.njit(uses_try)
+    with pytest.raises(UnsupportedError):
+        f(1)
+
+
+def test_error_repeats_on_every_call():
+    f = ferrojit.njit(uses_with)
+    for _ in range(2):
+        with pytest.raises(UnsupportedError):
+            f(1)
+
+
+def test_message_format_file_line_column():
+    lines, start = inspect.getsourcelines(uses_try)
+    with pytest.raises(UnsupportedError) as excinfo:
+        ferrojit.njit(uses_try)(1)
+    msg = str(excinfo.value)
+    m = re.search(r'File "([^"]+)", line (\d+), column (\d+)', msg)
+    assert m, msg
+    assert os.path.basename(m.group(1)) == THIS_FILE
+    assert os.path.samefile(m.group(1), __file__)
+    assert int(m.group(2)) == start + 1
+    assert "try:" in msg
+
+
+# --- typing errors -----------------------------------------------------------------------------
+
+def int_or_tuple(x):
+    if x > 0:
+        y = 1
+    else:
+        y = (1, 2)
+    return y
+
+
+def unknown_global(x):
+    y = x + 1
+    return y + undefined_global_name_xyz
+
+
+@ferrojit.njit
+def arity_helper(a, b):
+    return a + b
+
+
+def wrong_arity_too_many(x):
+    return arity_helper(x, 1, 2)
+
+
+def wrong_arity_too_few(x):
+    y = x * 2
+    return arity_helper(y)
+
+
+def wrong_keyword(x):
+    return arity_helper(x, c=1)
+
+
+def str_plus_int(x):
+    s = "a" + x
+    return x
+
+
+def int_plus_tuple(x):
+    return x + (1, 2)
+
+
+def plain_python_function(x):
+    return x
+
+
+def calls_plain_python(x):
+    return plain_python_function(x)
+
+
+@pytest.mark.parametrize("func,offsets", [
+    # the conflict can be reported at either definition or at the use
+    (int_or_tuple, (2, 4, 5)),
+    (unknown_global, 2),
+    (wrong_arity_too_many, 1),
+    (wrong_arity_too_few, 2),
+    (wrong_keyword, 1),
+    (str_plus_int, 1),
+    (int_plus_tuple, 1),
+], ids=lambda v: getattr(v, "__name__", repr(v)))
+def test_typing_errors(func, offsets):
+    expect_compile_error(TypingError, func, (3,), offsets)
+
+
+def test_calling_plain_python_function():
+    # Numba reports this as a TypingError ("Untyped global name"); an UnsupportedError is an
+    # equally clear answer, so any CompileError pointing at the call is accepted.
+    expect_compile_error(CompileError, calls_plain_python, (3,), 1)
+
+
+def test_unknown_global_message_names_the_global():
+    err = expect_compile_error(TypingError, unknown_global, (3,), 2)
+    assert "undefined_global_name_xyz" in str(err)
+
+
+def plus_one(x):
+    return x + 1
+
+
+def test_typing_error_is_per_signature():
+    # plus_one cannot be typed for a tuple argument, but the same dispatcher still compiles it for
+    # an int afterwards; the failed signature is not recorded.
+    f = ferrojit.njit(plus_one)
+    expect_compile_error(TypingError, plus_one, ((1, 2),), 1)
+    with pytest.raises(TypingError):
+        f((1, 2))
+    assert f(1) == 2
+    assert len(f.signatures) == 1
+
+
+# --- unsupported argument types ----------------------------------------------------------------
+
+def identity(x):
+    return x
+
+
+@pytest.mark.parametrize("value,words", [
+    ([1, 2, 3], ("list",)),
+    ("abc", ("str", "unicode")),
+    ({"a": 1}, ("dict",)),
+    (object(), ("object",)),
+], ids=["list", "str", "dict", "object"])
+def test_unsupported_argument_type(value, words):
+    f = ferrojit.njit(identity)
+    with pytest.raises((TypeError, CompileError)) as excinfo:
+        f(value)
+    msg = str(excinfo.value).lower()
+    assert any(w in msg for w in words), msg
+
+
+def test_missing_argument_at_call_site():
+    f = ferrojit.njit(arity_helper.py_func)
+    with pytest.raises((TypeError, CompileError)):
+        f(1)
+    with pytest.raises((TypeError, CompileError)):
+        f(1, 2, 3)
