@@ -346,3 +346,23 @@ def nan_inf_mix(x):
 def test_nan_inf_arithmetic_and_comparisons():
     check(nan_inf_mix, 1.0)
     check(nan_inf_mix, -1.0)
+
+
+# --- complex power (CPython's complex_pow: repeated products for small integral exponents,
+# polar form otherwise) ---------------------------------------------------------------------
+
+def cpow(a, b):
+    return a ** b
+
+
+@pytest.mark.parametrize("args", [
+    (1 + 2j, 2), (1 + 2j, -3), (0.5 - 1.5j, 3.0), (1 + 1j, 0.5), (2j, 1 + 1j), (-1 + 0j, 0.5),
+    (3 + 4j, 0), (0j, 2), (1.5 + 0j, 101), (2 + 0j, 2.5j),
+], ids=case_id)
+def test_complex_power(args):
+    check(cpow, *args)
+
+
+@pytest.mark.parametrize("args", [(0j, -1), (0j, 1j), (0j, -2.5)], ids=case_id)
+def test_complex_zero_to_negative_power_raises(args):
+    check(cpow, *args)

@@ -149,5 +149,6 @@ mod tests {
     fn runtime_exception_codes_match_the_ir() {
         assert_eq!(ferrojit_runtime::EXC_VALUE_ERROR, ferrojit_ir::ExcKind::ValueError.code());
         assert_eq!(ferrojit_runtime::EXC_ZERO_DIVISION_ERROR, ferrojit_ir::ExcKind::ZeroDivisionError.code());
+        assert_eq!(ferrojit_runtime::EXC_OVERFLOW_ERROR, ferrojit_ir::ExcKind::OverflowError.code());
     }
 }

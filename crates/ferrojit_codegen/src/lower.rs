@@ -861,8 +861,40 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let im = b.build_select(c_bigger, im1, im2, "im")?.into_float_value();
                 (re, im)
             }
+            BinaryOp::Pow => return self.complex_pow((a, bi), (c, d), f),
             _ => return Err(CodegenError(format!("complex {op:?} reached codegen (type {f:?})"))),
         };
+        Ok(self.complex(re, im)?.into())
+    }
+
+    /// CPython's complex power, computed by the runtime in double precision.
+    fn complex_pow(&mut self, a: (FloatValue<'ctx>, FloatValue<'ctx>), b: (FloatValue<'ctx>, FloatValue<'ctx>), f: FloatType) -> Result<Value<'ctx>> {
+        let cx = self.cx;
+        let f64t = cx.f64_type();
+        let wide = |s: &Self, v: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> {
+            Ok(if f == FloatType::F32 { s.b.build_float_ext(v, f64t, "wide")? } else { v })
+        };
+        let args: Vec<Value> = vec![wide(self, a.0)?.into(), wide(self, a.1)?.into(), wide(self, b.0)?.into(), wide(self, b.1)?.into()];
+        let out = self.b.build_alloca(f64t.array_type(2), "cpow.out")?;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let func = self.extern_fn("ferrojit_rt_cpow", None, &[f64t.into(), f64t.into(), f64t.into(), f64t.into(), ptr.into(), ptr.into()]);
+        let mut call_args = args;
+        call_args.push(out.into());
+        call_args.push(self.exc_ptr.into());
+        self.call_value(func, &call_args)?;
+        let kind = self.b.build_load(cx.i32_type(), self.exc_ptr, "exc.kind")?.into_int_value();
+        let raised = self.b.build_int_compare(IntPredicate::NE, kind, cx.i32_type().const_zero(), "raised")?;
+        let status = self.b.build_int_z_extend(raised, cx.i32_type(), "status")?;
+        self.propagate(status)?;
+        let re_ptr = out;
+        // SAFETY: index 1 of a two-element array.
+        let im_ptr = unsafe { self.b.build_gep(f64t, out, &[self.i64(1)], "im.ptr")? };
+        let mut re = self.b.build_load(f64t, re_ptr, "re")?.into_float_value();
+        let mut im = self.b.build_load(f64t, im_ptr, "im")?.into_float_value();
+        if f == FloatType::F32 {
+            re = self.b.build_float_trunc(re, cx.f32_type(), "re")?;
+            im = self.b.build_float_trunc(im, cx.f32_type(), "im")?;
+        }
         Ok(self.complex(re, im)?.into())
     }
 

@@ -52,6 +52,7 @@ pub const STATUS_EXCEPTION: i32 = 1;
 // the codegen crate's tests, which see both crates).
 pub const EXC_VALUE_ERROR: u32 = 2;
 pub const EXC_ZERO_DIVISION_ERROR: u32 = 4;
+pub const EXC_OVERFLOW_ERROR: u32 = 9;
 
 unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
     (*exc).kind = kind;
@@ -201,6 +202,86 @@ pub extern "C" fn ferrojit_rt_mod_f64(a: f64, b: f64) -> f64 {
     float_divmod(a, b).1
 }
 
+type Complex = (f64, f64);
+
+fn c_prod(a: Complex, b: Complex) -> Complex {
+    (a.0 * b.0 - a.1 * b.1, a.0 * b.1 + a.1 * b.0)
+}
+
+/// CPython's `_Py_c_quot`; `None` for division by zero.
+fn c_quot(a: Complex, b: Complex) -> Option<Complex> {
+    let (abs_br, abs_bi) = (b.0.abs(), b.1.abs());
+    if abs_br >= abs_bi {
+        if abs_br == 0.0 {
+            return None;
+        }
+        let ratio = b.1 / b.0;
+        let denom = b.0 + b.1 * ratio;
+        Some(((a.0 + a.1 * ratio) / denom, (a.1 - a.0 * ratio) / denom))
+    } else if abs_bi >= abs_br {
+        let ratio = b.0 / b.1;
+        let denom = b.0 * ratio + b.1;
+        Some(((a.0 * ratio + a.1) / denom, (a.1 * ratio - a.0) / denom))
+    } else {
+        Some((f64::NAN, f64::NAN))
+    }
+}
+
+/// `a ** b` on complex numbers exactly as CPython's `complex_pow` computes it: repeated
+/// multiplication for small integral exponents, polar form otherwise. Writes (re, im) to `out`.
+///
+/// # Safety
+/// `out` points to two writable doubles; `exc` to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_cpow(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64, exc: *mut ExcInfo) {
+    let (a, b) = ((ar, ai), (br, bi));
+    let zero_error = "0.0 to a negative or complex power";
+    let result = if bi == 0.0 && br == br.floor() && br.abs() <= 100.0 {
+        let n = br as i64;
+        let mut r = (1.0, 0.0);
+        let mut p = a;
+        let mut mask: i64 = 1;
+        let m = n.abs();
+        while mask > 0 && m >= mask {
+            if m & mask != 0 {
+                r = c_prod(r, p);
+            }
+            mask <<= 1;
+            p = c_prod(p, p);
+        }
+        if n < 0 {
+            match c_quot((1.0, 0.0), r) {
+                Some(q) => q,
+                None => return raise(exc, EXC_ZERO_DIVISION_ERROR, zero_error),
+            }
+        } else {
+            r
+        }
+    } else if br == 0.0 && bi == 0.0 {
+        (1.0, 0.0)
+    } else if ar == 0.0 && ai == 0.0 {
+        if bi != 0.0 || br < 0.0 {
+            return raise(exc, EXC_ZERO_DIVISION_ERROR, zero_error);
+        }
+        (0.0, 0.0)
+    } else {
+        let vabs = ar.hypot(ai);
+        let mut len = vabs.powf(br);
+        let at = ai.atan2(ar);
+        let mut phase = at * br;
+        if bi != 0.0 {
+            len /= (at * bi).exp();
+            phase += bi * vabs.ln();
+        }
+        (len * phase.cos(), len * phase.sin())
+    };
+    if (result.0.is_infinite() || result.1.is_infinite()) && [ar, ai, br, bi].iter().all(|v| v.is_finite()) {
+        return raise(exc, EXC_OVERFLOW_ERROR, "complex exponentiation");
+    }
+    *out = result.0;
+    *out.add(1) = result.1;
+}
+
 // The C library's math functions, which generated code calls by name; listed here so that the
 // JIT resolves them to these exact addresses.
 extern "C" {
@@ -260,7 +341,7 @@ use print::{
 
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
-    ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64,
+    ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,
