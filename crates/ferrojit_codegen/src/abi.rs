@@ -25,6 +25,22 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
             let fields: Vec<BasicTypeEnum> = items.iter().map(|t| llvm_type(cx, t)).collect();
             cx.struct_type(&fields, false).into()
         }
+        Type::Array(a) => array_struct(cx, a.ndim).into(),
+    }
+}
+
+/// `{ptr meminfo, ptr data, [ndim x i64] shape, [ndim x i64] strides}`; strides in bytes.
+pub(crate) fn array_struct(cx: &Context, ndim: u8) -> inkwell::types::StructType<'_> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let dims = cx.i64_type().array_type(ndim as u32);
+    cx.struct_type(&[ptr.into(), ptr.into(), dims.into(), dims.into()], false)
+}
+
+/// How an element of a scalar type is stored in array memory (bool as a byte).
+pub(crate) fn memory_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ctx> {
+    match ty {
+        Type::Bool => cx.i8_type().into(),
+        other => llvm_type(cx, other),
     }
 }
 
@@ -62,6 +78,28 @@ fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ct
             *slot += 1;
             b.build_load(llvm_type(cx, ty), p, "arg")?
         }
+        Type::Array(a) => {
+            let st = array_struct(cx, a.ndim);
+            let mut agg = st.get_undef();
+            let ptr = cx.ptr_type(AddressSpace::default());
+            for field in 0..2 {
+                let p = leaf_ptr(b, *slot)?;
+                *slot += 1;
+                let v = b.build_load(ptr, p, "ptr")?;
+                agg = b.build_insert_value(agg, v, field, "array")?.into_struct_value();
+            }
+            for field in 2..4 {
+                let mut dims = cx.i64_type().array_type(a.ndim as u32).get_undef();
+                for k in 0..a.ndim as u32 {
+                    let p = leaf_ptr(b, *slot)?;
+                    *slot += 1;
+                    let v = b.build_load(cx.i64_type(), p, "dim")?;
+                    dims = b.build_insert_value(dims, v, k, "dims")?.into_array_value();
+                }
+                agg = b.build_insert_value(agg, dims, field, "array")?.into_struct_value();
+            }
+            agg.into()
+        }
         Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
@@ -96,6 +134,22 @@ fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_store(p, value)?;
+        }
+        Type::Array(a) => {
+            let v = value.into_struct_value();
+            for field in 0..2 {
+                let p = leaf_ptr(b, *slot)?;
+                *slot += 1;
+                b.build_store(p, b.build_extract_value(v, field, "ptr")?)?;
+            }
+            for field in 2..4 {
+                let dims = b.build_extract_value(v, field, "dims")?.into_array_value();
+                for k in 0..a.ndim as u32 {
+                    let p = leaf_ptr(b, *slot)?;
+                    *slot += 1;
+                    b.build_store(p, b.build_extract_value(dims, k, "dim")?)?;
+                }
+            }
         }
         Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
             let items: Vec<Type> = match ty {

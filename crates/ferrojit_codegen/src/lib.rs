@@ -18,6 +18,7 @@
 //! at a time); `abi.rs` (LLVM types of values, the entry wrapper).
 
 mod abi;
+mod arrays;
 mod lower;
 
 use ferrojit_ir as ir;
@@ -37,6 +38,8 @@ pub type EntryFn = unsafe extern "C" fn(ret_slots: *mut u64, exc: *mut ExcInfo, 
 pub struct Options {
     /// Keep the optimised LLVM IR text in [`Compiled::llvm_ir`].
     pub keep_llvm_ir: bool,
+    /// Raise `IndexError` for array indices out of range (else they are not checked).
+    pub boundscheck: bool,
 }
 
 pub struct Compiled {
@@ -103,7 +106,7 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     let module = context.create_module(&program[0].name);
     module.set_triple(&host.machine.get_triple());
     module.set_data_layout(&host.machine.get_target_data().get_data_layout());
-    let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features)?;
+    let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features, options)?;
     if let Err(e) = module.verify() {
         return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
     }

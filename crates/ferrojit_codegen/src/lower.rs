@@ -27,7 +27,7 @@ pub(crate) struct Lowered {
 
 pub(crate) const ENTRY_SYMBOL: &str = "ferrojit_entry";
 
-pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, program: &[ir::Function], cpu: &str, features: &str) -> Result<Lowered> {
+pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, program: &[ir::Function], cpu: &str, features: &str, options: &crate::Options) -> Result<Lowered> {
     let ptr = cx.ptr_type(AddressSpace::default());
     let host_attributes = |f: FunctionValue<'ctx>| {
         f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-cpu", cpu));
@@ -43,7 +43,7 @@ pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, prog
         fns.insert(f.symbol.clone(), fv);
     }
     for f in program {
-        FnLower::new(cx, module, fns[&f.symbol], f, &fns)?.lower()?;
+        FnLower::new(cx, module, fns[&f.symbol], f, &fns, options)?.lower()?;
     }
     let root = &program[0];
     let entry = entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?;
@@ -53,10 +53,11 @@ pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, prog
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
 
-struct FnLower<'ctx, 'm> {
-    cx: &'ctx Context,
+pub(crate) struct FnLower<'ctx, 'm> {
+    pub(crate) cx: &'ctx Context,
     module: &'m Module<'ctx>,
-    b: Builder<'ctx>,
+    pub(crate) b: Builder<'ctx>,
+    pub(crate) options: &'m crate::Options,
     f: FunctionValue<'ctx>,
     ir: &'m ir::Function,
     fns: &'m HashMap<String, FunctionValue<'ctx>>,
@@ -68,7 +69,7 @@ struct FnLower<'ctx, 'm> {
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
-    fn new(cx: &'ctx Context, module: &'m Module<'ctx>, f: FunctionValue<'ctx>, ir: &'m ir::Function, fns: &'m HashMap<String, FunctionValue<'ctx>>) -> Result<Self> {
+    fn new(cx: &'ctx Context, module: &'m Module<'ctx>, f: FunctionValue<'ctx>, ir: &'m ir::Function, fns: &'m HashMap<String, FunctionValue<'ctx>>, options: &'m crate::Options) -> Result<Self> {
         let b = cx.create_builder();
         b.position_at_end(cx.append_basic_block(f, "entry"));
         let ret_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
@@ -80,7 +81,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             b.build_store(slot, ty.const_zero())?;
             locals.push(slot);
         }
-        Ok(FnLower { cx, module, b, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new() })
+        Ok(FnLower { cx, module, b, options, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -102,7 +103,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     // ---- helpers ---------------------------------------------------------------------------
 
-    fn bb(&self, name: &str) -> BasicBlock<'ctx> {
+    pub(crate) fn bb(&self, name: &str) -> BasicBlock<'ctx> {
         self.cx.append_basic_block(self.f, name)
     }
 
@@ -123,7 +124,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
-    fn i64(&self, v: i64) -> IntValue<'ctx> {
+    pub(crate) fn i64(&self, v: i64) -> IntValue<'ctx> {
         self.cx.i64_type().const_int(v as u64, true)
     }
 
@@ -150,7 +151,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     /// Raises `kind(msg)` when `cond` holds, then continues on the other path.
-    fn raise_if(&self, cond: IntValue<'ctx>, kind: ExcKind, msg: &str) -> Result<()> {
+    pub(crate) fn raise_if(&self, cond: IntValue<'ctx>, kind: ExcKind, msg: &str) -> Result<()> {
         let raise_bb = self.bb("raise");
         let cont = self.bb("cont");
         self.b.build_conditional_branch(cond, raise_bb, cont)?;
@@ -258,6 +259,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::Expr(e) => {
                 self.expr(e)?;
             }
+            StmtKind::ArrayStore { array, indices, value } => self.array_store(array, indices, value)?,
+            StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
         }
         Ok(())
     }
@@ -323,7 +326,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     // ---- expressions -----------------------------------------------------------------------
 
-    fn expr(&mut self, e: &ir::Expr) -> Result<Value<'ctx>> {
+    pub(crate) fn expr(&mut self, e: &ir::Expr) -> Result<Value<'ctx>> {
         let cx = self.cx;
         Ok(match &e.kind {
             ExprKind::Const(c) => self.constant(c, &e.ty),
@@ -447,6 +450,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let v = self.expr(value)?.into_struct_value();
                 self.b.build_extract_value(v, *imag as u32, "part")?
             }
+            ExprKind::ArrayGet { array, indices } => self.array_get(array, indices)?,
+            ExprKind::ArrayView { array, items } => self.array_view(array, items, &e.ty)?,
+            ExprKind::Transpose(array) => self.transpose(array)?,
+            ExprKind::ArrayAttr { array, attr } => self.array_attr(array, *attr)?,
             ExprKind::Let { local, value, body } => {
                 let v = self.expr(value)?;
                 self.b.build_store(self.locals[*local], v)?;
@@ -504,6 +511,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Python's `int()` does for NaN and infinities; finite out-of-range values saturate.
     fn cast(&mut self, v: Value<'ctx>, from: &Type, to: &Type) -> Result<Value<'ctx>> {
         if from == to {
+            return Ok(v);
+        }
+        // Arrays differing only in layout or writability share one representation.
+        if let (Type::Array(_), Type::Array(_)) = (from, to) {
             return Ok(v);
         }
         let cx = self.cx;
@@ -602,6 +613,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
+            Type::Array(_) => return Err(CodegenError("truth value of an array reached codegen".into())),
         })
     }
 
@@ -980,6 +992,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
                 self.b.build_call(f, &[], "")?;
             }
+            Type::Array(_) => return Err(CodegenError("printing an array reached codegen".into())),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

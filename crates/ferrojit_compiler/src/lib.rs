@@ -11,7 +11,7 @@ pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, Mod
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{SourceText, Span};
-pub use ferrojit_types::{FloatType, IntType, Leaf, Type};
+pub use ferrojit_types::{ArrayType, FloatType, IntType, Layout, Leaf, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,8 @@ pub struct Options {
     pub dump_ir: bool,
     /// Keep the optimised LLVM IR in [`CompiledFunction::llvm_ir`].
     pub keep_llvm_ir: bool,
+    /// Check array indices (`boundscheck=True`, `FERROJIT_BOUNDSCHECK=1`).
+    pub boundscheck: bool,
 }
 
 /// Machine code for one signature of one function.
@@ -83,7 +85,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], options: &Options) -> 
             println!("---- typed IR: {} ----\n{}", f.name, ferrojit_ir::print_function(f));
         }
     }
-    let codegen_options = codegen::Options { keep_llvm_ir: options.keep_llvm_ir || options.dump_ir };
+    let codegen_options = codegen::Options { keep_llvm_ir: options.keep_llvm_ir || options.dump_ir, boundscheck: options.boundscheck };
     let compiled = codegen::compile(&program.functions, &codegen_options).map_err(|e| CompileError {
         kind: ErrorKind::Internal,
         message: internal_message(&format!("code generation failed for `{}`: {}", func.name, e.0)),

@@ -7,7 +7,7 @@ use ferrojit_ir::{self as ir, math_function, BinaryOp, Const, ExprKind, MathFunc
 use ferrojit_syntax::ast::{BinOp, CmpOp, Span};
 use ferrojit_types::{unify, FloatType, Type};
 
-const BUILTINS: &[&str] = &["abs", "min", "max", "int", "float", "bool", "complex", "round", "pow", "divmod", "print", "len", "range"];
+const BUILTINS: &[&str] = &["abs", "min", "max", "int", "float", "bool", "complex", "round", "pow", "divmod", "print", "len", "range", "enumerate", "zip"];
 
 /// NumPy functions that are the same computation as a `math` function on one scalar, by their
 /// NumPy name. Unlike `math.floor`, `numpy.floor` returns a float.
@@ -200,6 +200,7 @@ impl FnInfer<'_> {
                 self.arity(f, &args, 1..=1, span)?;
                 let x = args.pop().unwrap();
                 match &x.ty {
+                    Type::Array(_) => self.array_len(x, span),
                     Type::Tuple(items) => {
                         let n = items.len() as i128;
                         let tmp = self.temp(x.ty.clone());
@@ -209,7 +210,7 @@ impl FnInfer<'_> {
                     other => Err(self.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
                 }
             }
-            "range" => Err(self.unsupported(span, "`range()` is only supported as the iterable of a `for` loop", None)),
+            "range" | "enumerate" | "zip" => Err(self.unsupported(span, format!("`{f}()` is only supported as the iterable of a `for` loop"), None)),
             _ => Err(self.unsupported(span, format!("the built-in `{f}()` is not supported in compiled code"), None)),
         }
     }

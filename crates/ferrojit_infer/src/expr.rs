@@ -168,6 +168,7 @@ impl FnInfer<'_> {
     fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<Value> {
         match self.value(value)? {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
                 (Type::Complex(f), "real" | "imag") => {
                     let imag = attr == "imag";
@@ -184,6 +185,9 @@ impl FnInfer<'_> {
 
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         let tuple = self.expr(value)?;
+        if let Type::Array(_) = tuple.ty {
+            return self.array_subscript(tuple, index, span);
+        }
         let len = match &tuple.ty {
             Type::Tuple(items) => items.len() as i64,
             other => return Err(self.unsupported(span, format!("indexing a `{other}` is not supported yet"), None)),

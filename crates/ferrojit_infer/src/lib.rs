@@ -21,6 +21,7 @@
 //! Layout: `function.rs` (walks and statements), `expr.rs` (expressions and operators),
 //! `builtins.rs` (built-in functions, `math`, NumPy scalars), `env.rs` (globals).
 
+mod arrays;
 mod builtins;
 mod env;
 mod expr;

@@ -69,6 +69,32 @@ pub enum StmtKind {
     Return(Expr),
     Raise { exc: ExcKind, msg: Option<String> },
     Expr(Expr),
+    /// `array[indices] = value`: one integer index per dimension (negative ones wrap); the
+    /// value has the array's element type.
+    ArrayStore { array: Expr, indices: Vec<Expr>, value: Expr },
+    /// Stores `value` (the element type) into every element of `array` (`a[1:3] = 0`,
+    /// `a.fill(0)`).
+    ArrayFill { array: Expr, value: Expr },
+}
+
+/// One item of an array subscript that keeps or narrows a dimension.
+#[derive(Clone, Debug)]
+pub enum IndexItem {
+    /// An integer index (int64): the dimension is dropped.
+    Index(Expr),
+    /// A slice with optional int64 bounds and step, normalised at run time as Python does.
+    Slice { start: Option<Expr>, stop: Option<Expr>, step: Option<Expr> },
+}
+
+/// What an [`ExprKind::ArrayAttr`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrayAttr {
+    /// The shape as a tuple of int64.
+    Shape,
+    /// The number of elements (int64).
+    Size,
+    /// The length of dimension `n` (int64).
+    Dim(u8),
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +134,14 @@ pub enum ExprKind {
     ComplexPart { value: Box<Expr>, imag: bool },
     /// A call of a runtime support function (`ferrojit_runtime`), arguments already converted.
     Runtime { func: RuntimeFunc, args: Vec<Expr> },
+    /// The element at one integer index per dimension (negative indices wrap).
+    ArrayGet { array: Box<Expr>, indices: Vec<Expr> },
+    /// A view: integer indices drop dimensions, slices narrow them, and dimensions not
+    /// mentioned are kept whole. Shares the array's memory.
+    ArrayView { array: Box<Expr>, items: Vec<IndexItem> },
+    /// The transposed view (`a.T`).
+    Transpose(Box<Expr>),
+    ArrayAttr { array: Box<Expr>, attr: ArrayAttr },
     /// Binds `value` to `local`, then evaluates `body`: evaluates a sub-expression once where the
     /// Python semantics use it twice (chained comparisons, `min`/`max`).
     Let { local: LocalId, value: Box<Expr>, body: Box<Expr> },

@@ -82,6 +82,14 @@ impl Printer<'_> {
                 let text = self.expr(e);
                 self.line(depth, &text)
             }
+            StmtKind::ArrayStore { array, indices, value } => {
+                let text = format!("{}[{}] = {}", self.expr(array), self.exprs(indices), self.expr(value));
+                self.line(depth, &text)
+            }
+            StmtKind::ArrayFill { array, value } => {
+                let text = format!("fill {} with {}", self.expr(array), self.expr(value));
+                self.line(depth, &text)
+            }
         }
     }
 
@@ -124,6 +132,22 @@ impl Printer<'_> {
             ExprKind::MakeComplex { re, im } => format!("complex({}, {})", self.expr(re), self.expr(im)),
             ExprKind::ComplexPart { value, imag } => format!("{}.{}", self.expr(value), if *imag { "imag" } else { "real" }),
             ExprKind::Runtime { func, args } => format!("runtime {}({})", func.symbol, self.exprs(args)),
+            ExprKind::ArrayGet { array, indices } => format!("{}[{}]", self.expr(array), self.exprs(indices)),
+            ExprKind::ArrayView { array, items } => {
+                let items: Vec<String> = items
+                    .iter()
+                    .map(|i| match i {
+                        IndexItem::Index(e) => self.expr(e),
+                        IndexItem::Slice { start, stop, step } => {
+                            let part = |p: &Option<Expr>| p.as_ref().map(|e| self.expr(e)).unwrap_or_default();
+                            format!("{}:{}:{}", part(start), part(stop), part(step))
+                        }
+                    })
+                    .collect();
+                format!("view {}[{}]", self.expr(array), items.join(", "))
+            }
+            ExprKind::Transpose(a) => format!("{}.T", self.expr(a)),
+            ExprKind::ArrayAttr { array, attr } => format!("{}.{:?}", self.expr(array), attr),
             ExprKind::Let { local, value, body } => {
                 format!("(let {} = {} in {})", self.local(*local), self.expr(value), self.expr(body))
             }

@@ -73,7 +73,35 @@ impl Verifier<'_> {
             }
             StmtKind::Raise { .. } => Ok(()),
             StmtKind::Expr(e) => self.expr(e),
+            StmtKind::ArrayStore { array, indices, value } => {
+                let a = self.array(array)?;
+                expect(indices.len() == a.ndim as usize, || format!("{}: {} indices for {}", s.span, indices.len(), array.ty))?;
+                self.int_indices(indices)?;
+                self.expr(value)?;
+                expect(value.ty == *a.dtype, || format!("{}: storing {} into {}", s.span, value.ty, array.ty))
+            }
+            StmtKind::ArrayFill { array, value } => {
+                let a = self.array(array)?;
+                self.expr(value)?;
+                expect(value.ty == *a.dtype, || format!("{}: filling {} with {}", s.span, array.ty, value.ty))
+            }
         }
+    }
+
+    fn array<'e>(&self, e: &'e Expr) -> Result<&'e ferrojit_types::ArrayType, String> {
+        self.expr(e)?;
+        match &e.ty {
+            Type::Array(a) => Ok(a),
+            other => Err(format!("{}: expected an array, got {}", e.span, other)),
+        }
+    }
+
+    fn int_indices(&self, indices: &[Expr]) -> Result<(), String> {
+        for i in indices {
+            self.expr(i)?;
+            expect(i.ty == Type::INT64, || format!("{}: index has type {}", i.span, i.ty))?;
+        }
+        Ok(())
     }
 
     fn expr(&self, e: &Expr) -> Result<(), String> {
@@ -159,6 +187,39 @@ impl Verifier<'_> {
                 }
             }
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
+            ExprKind::ArrayGet { array, indices } => {
+                let a = self.array(array)?;
+                expect(indices.len() == a.ndim as usize, || format!("{}: {} indices for {}", e.span, indices.len(), array.ty))?;
+                self.int_indices(indices)?;
+                expect(e.ty == *a.dtype, || mismatch("element", &a.dtype))
+            }
+            ExprKind::ArrayView { array, items } => {
+                let a = self.array(array)?;
+                expect(items.len() <= a.ndim as usize, || format!("{}: too many indices for {}", e.span, array.ty))?;
+                let dropped = items.iter().filter(|i| matches!(i, IndexItem::Index(_))).count();
+                for item in items {
+                    match item {
+                        IndexItem::Index(i) => self.int_indices(std::slice::from_ref(i))?,
+                        IndexItem::Slice { start, stop, step } => {
+                            for part in [start, stop, step].into_iter().flatten() {
+                                self.int_indices(std::slice::from_ref(part))?;
+                            }
+                        }
+                    }
+                }
+                match &e.ty {
+                    Type::Array(v) => expect(v.ndim as usize + dropped == a.ndim as usize && v.dtype == a.dtype, || mismatch("view", &e.ty)),
+                    other => Err(mismatch("view", other)),
+                }
+            }
+            ExprKind::Transpose(a) => {
+                let at = self.array(a)?;
+                match &e.ty {
+                    Type::Array(t) => expect(t.ndim == at.ndim && t.dtype == at.dtype, || mismatch("transpose", &e.ty)),
+                    other => Err(mismatch("transpose", other)),
+                }
+            }
+            ExprKind::ArrayAttr { array, .. } => self.array(array).map(|_| ()),
             ExprKind::Let { local, value, body } => {
                 self.expr(value)?;
                 self.expr(body)?;

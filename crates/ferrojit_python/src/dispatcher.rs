@@ -32,6 +32,8 @@ pub struct DispatcherBase {
     num_params: usize,
     source: Mutex<Option<Arc<FunctionSource>>>,
     overloads: Mutex<Vec<Arc<Overload>>>,
+    /// The `boundscheck=True` option.
+    boundscheck: bool,
 }
 
 fn next_id() -> u64 {
@@ -42,8 +44,12 @@ fn next_id() -> u64 {
 #[pymethods]
 impl DispatcherBase {
     #[new]
-    #[pyo3(signature = (py_func, *_args, **_kwargs))]
-    fn new(py_func: Bound<'_, PyAny>, _args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+    #[pyo3(signature = (py_func, options=None))]
+    fn new(py_func: Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let boundscheck = match options {
+            Some(o) => o.get_item("boundscheck")?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false),
+            None => false,
+        };
         let code = py_func.getattr("__code__")?;
         let num_params: usize = code.getattr("co_argcount")?.extract()?;
         Ok(DispatcherBase {
@@ -52,6 +58,7 @@ impl DispatcherBase {
             num_params,
             source: Mutex::new(None),
             overloads: Mutex::new(Vec::new()),
+            boundscheck,
         })
     }
 
@@ -185,7 +192,8 @@ impl DispatcherBase {
             return Ok(o.clone());
         }
         let source = self.function_source(py)?;
-        let options = Options { dump_ir: std::env::var("FERROJIT_DUMP_IR").is_ok_and(|v| v == "1"), keep_llvm_ir: false };
+        let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
+        let options = Options { dump_ir: env_flag("FERROJIT_DUMP_IR"), keep_llvm_ir: false, boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK") };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, &options)));
         let compiled = match result {
             Ok(Ok(c)) => c,

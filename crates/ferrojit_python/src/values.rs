@@ -7,7 +7,10 @@
 //! can never disagree. [`unpack`] boxes a result as Numba does: Python `bool`, `int`, `float`,
 //! `complex`, `None` and tuples.
 
-use ferrojit_compiler::{FloatType, IntType, Type};
+use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, Type};
+use numpy::npyffi::{self, flags as npyflags, PY_ARRAY_API};
+use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+use std::os::raw::c_int;
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -61,6 +64,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
+    }
+    if let Ok(array) = obj.cast::<PyUntypedArray>() {
+        return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
         "compiled functions cannot take a `{}` argument; supported: bool, int, float, complex, NumPy scalars, None and tuples of them",
@@ -148,6 +154,25 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
         }
         Type::NoneType => obj.is_none(),
+        Type::Array(expected) => match obj.cast::<PyUntypedArray>() {
+            Ok(array) if array_type_of(array).is_ok_and(|t| t == *expected) => {
+                // SAFETY: a live ndarray, kept alive by the caller for the whole call.
+                let raw = unsafe { &*array.as_array_ptr() };
+                // The meminfo slot of a borrowed array is the ndarray itself, tagged with the
+                // low bit: reference counting skips it, and returning the array (or a view of
+                // it) makes an ndarray whose base is this one.
+                put(obj.as_ptr() as u64 | 1);
+                put(raw.data as u64);
+                for k in 0..raw.nd as usize {
+                    put(unsafe { *raw.dimensions.add(k) } as u64);
+                }
+                for k in 0..raw.nd as usize {
+                    put(unsafe { *raw.strides.add(k) } as u64);
+                }
+                true
+            }
+            _ => false,
+        },
         Type::Tuple(items) => match obj.cast_exact::<PyTuple>() {
             Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack(&o, ty, slots, at)),
             _ => false,
@@ -189,6 +214,12 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             PyComplex::from_doubles(py, re, im).into_any()
         }
         Type::NoneType => py.None().into_bound(py),
+        Type::Array(a) => {
+            let (meminfo, data) = (take(), take());
+            let mut dims: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
+            let mut strides: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
+            box_array(py, a, meminfo, data, &mut dims, &mut strides)?
+        }
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, values)?.into_any()
@@ -200,5 +231,106 @@ fn float(bits: u64, f: FloatType) -> f64 {
     match f {
         FloatType::F32 => f32::from_bits(bits as u32) as f64,
         FloatType::F64 => f64::from_bits(bits),
+    }
+}
+
+/// NumPy's type number for an array element type.
+fn type_number(ty: &Type) -> c_int {
+    match ty {
+        Type::Bool => 0,
+        Type::Int(IntType { bits: 8, signed: true }) => 1,
+        Type::Int(IntType { bits: 8, signed: false }) => 2,
+        Type::Int(IntType { bits: 16, signed: true }) => 3,
+        Type::Int(IntType { bits: 16, signed: false }) => 4,
+        Type::Int(IntType { bits: 32, signed: true }) => 5,
+        Type::Int(IntType { bits: 32, signed: false }) => 6,
+        Type::Int(IntType { signed: true, .. }) => 7,
+        Type::Int(IntType { signed: false, .. }) => 8,
+        Type::Float(FloatType::F32) => 11,
+        Type::Float(FloatType::F64) => 12,
+        Type::Complex(FloatType::F32) => 14,
+        Type::Complex(FloatType::F64) => 15,
+        _ => -1,
+    }
+}
+
+fn element_type(number: c_int, itemsize: usize) -> Option<Type> {
+    Some(match number {
+        0 => Type::Bool,
+        1 => Type::int(8, true),
+        2 => Type::int(8, false),
+        3 => Type::int(16, true),
+        4 => Type::int(16, false),
+        5 => Type::int(32, true),
+        6 => Type::int(32, false),
+        // long and long long: 64-bit on the platforms we build for; checked by size.
+        7 | 9 if itemsize == 8 => Type::INT64,
+        8 | 10 if itemsize == 8 => Type::UINT64,
+        11 => Type::FLOAT32,
+        12 => Type::FLOAT64,
+        14 => Type::Complex(FloatType::F32),
+        15 => Type::COMPLEX128,
+        _ => return None,
+    })
+}
+
+/// The ferrojit type of an ndarray: element type, dimensions, layout (C when C-contiguous,
+/// else F when Fortran-contiguous, else A) and writability.
+pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
+    let dtype = array.dtype();
+    let elem = element_type(dtype.num(), dtype.itemsize())
+        .filter(|_| dtype.is_native_byteorder() != Some(false))
+        .ok_or_else(|| PyTypeError::new_err(format!("compiled functions cannot take arrays of dtype `{dtype}`; supported: bool, integers, floats and complex in native byte order")))?;
+    // SAFETY: a live ndarray.
+    let raw = unsafe { &*array.as_array_ptr() };
+    if raw.flags & npyflags::NPY_ARRAY_ALIGNED == 0 {
+        return Err(PyTypeError::new_err("compiled functions cannot take unaligned arrays; pass a copy"));
+    }
+    let layout = if raw.nd == 0 || raw.flags & npyflags::NPY_ARRAY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if raw.flags & npyflags::NPY_ARRAY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    let mut t = ArrayType::new(elem, raw.nd as u8, layout);
+    t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
+    Ok(t)
+}
+
+/// An ndarray over memory a compiled function returned. For a borrowed array (`meminfo` is
+/// a tagged ndarray pointer) the result is a view whose base is that ndarray.
+fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims: &mut [npyffi::npy_intp], strides: &mut [npyffi::npy_intp]) -> PyResult<Bound<'py, PyAny>> {
+    if meminfo & 1 == 0 {
+        return Err(crate::error_class(py, "InternalError", "returning arrays created inside compiled code is not supported yet"));
+    }
+    let base = (meminfo & !1) as *mut pyo3::ffi::PyObject;
+    let flags = if a.readonly { 0 } else { npyflags::NPY_ARRAY_WRITEABLE };
+    // SAFETY: the NumPy C API with a descriptor reference that NewFromDescr steals, and a base
+    // reference that SetBaseObject steals; `data`, `dims` and `strides` describe memory inside
+    // `base`, which the new array keeps alive.
+    unsafe {
+        let descr = PY_ARRAY_API.PyArray_DescrFromType(py, type_number(&a.dtype));
+        let array_type = PY_ARRAY_API.get_type_object(py, npyffi::NpyTypes::PyArray_Type);
+        let array = PY_ARRAY_API.PyArray_NewFromDescr(
+            py,
+            array_type,
+            descr,
+            a.ndim as c_int,
+            dims.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            data as *mut std::ffi::c_void,
+            flags,
+            std::ptr::null_mut(),
+        );
+        if array.is_null() {
+            return Err(PyErr::fetch(py));
+        }
+        pyo3::ffi::Py_INCREF(base);
+        if PY_ARRAY_API.PyArray_SetBaseObject(py, array as *mut npyffi::PyArrayObject, base) < 0 {
+            pyo3::ffi::Py_DECREF(array);
+            return Err(PyErr::fetch(py));
+        }
+        Ok(Bound::from_owned_ptr(py, array))
     }
 }

@@ -234,7 +234,7 @@ fn c_quot(a: Complex, b: Complex) -> Option<Complex> {
 /// `out` points to two writable doubles; `exc` to an `ExcInfo`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_cpow(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64, exc: *mut ExcInfo) {
-    let (a, b) = ((ar, ai), (br, bi));
+    let a = (ar, ai);
     let zero_error = "0.0 to a negative or complex power";
     let result = if bi == 0.0 && br == br.floor() && br.abs() <= 100.0 {
         let n = br as i64;

@@ -23,6 +23,54 @@ pub enum Type {
     /// The type of `None`, and of a function that returns nothing.
     NoneType,
     Tuple(Vec<Type>),
+    Array(ArrayType),
+}
+
+/// A NumPy array: element type, number of dimensions and memory layout, as in Numba
+/// (`array(float64, 2d, C)`). The layout is part of the compiled signature: C- and
+/// Fortran-contiguous arrays index without reading their strides.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArrayType {
+    /// A scalar type: bool, integer, float or complex.
+    pub dtype: Box<Type>,
+    pub ndim: u8,
+    pub layout: Layout,
+    /// Set for arrays NumPy marks non-writeable and for global arrays frozen as constants.
+    pub readonly: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layout {
+    /// C-contiguous (row-major).
+    C,
+    /// Fortran-contiguous (column-major).
+    F,
+    /// Any strides.
+    A,
+}
+
+impl ArrayType {
+    pub fn new(dtype: Type, ndim: u8, layout: Layout) -> ArrayType {
+        ArrayType { dtype: Box::new(dtype), ndim, layout, readonly: false }
+    }
+
+    /// The same array type with another number of dimensions and layout.
+    pub fn with(&self, ndim: u8, layout: Layout) -> ArrayType {
+        ArrayType { dtype: self.dtype.clone(), ndim, layout, readonly: self.readonly }
+    }
+}
+
+impl Type {
+    /// Size in bytes of one element of this scalar type in an array.
+    pub fn itemsize(&self) -> Option<u64> {
+        Some(match self {
+            Type::Bool => 1,
+            Type::Int(i) => i.bits as u64 / 8,
+            Type::Float(f) => f.bits() as u64 / 8,
+            Type::Complex(f) => 2 * f.bits() as u64 / 8,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,6 +161,8 @@ impl Type {
 pub enum Leaf {
     /// One byte, 0 or 1.
     Bool,
+    /// A pointer (an array's meminfo or data).
+    Pointer,
     Int(IntType),
     Float(FloatType),
 }
@@ -134,6 +184,12 @@ impl Type {
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
             Type::NoneType => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
+            // {meminfo, data, shape[ndim], strides[ndim]}
+            Type::Array(a) => {
+                out.extend([Leaf::Pointer, Leaf::Pointer]);
+                let i64 = Leaf::Int(IntType { bits: 64, signed: true });
+                out.extend(std::iter::repeat_n(i64, 2 * a.ndim as usize));
+            }
         }
     }
 }
@@ -176,6 +232,12 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
             Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
         }
+        (Type::Array(x), Type::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Type::Array(ArrayType {
+            dtype: x.dtype.clone(),
+            ndim: x.ndim,
+            layout: if x.layout == y.layout { x.layout } else { Layout::A },
+            readonly: x.readonly || y.readonly,
+        })),
         _ if a.is_number() && b.is_number() => promote_arith(a, b),
         _ => None,
     }
@@ -202,6 +264,15 @@ impl fmt::Display for Type {
                     write!(f, "{t}")?;
                 }
                 write!(f, ")")
+            }
+            Type::Array(a) => {
+                let layout = match a.layout {
+                    Layout::C => "C",
+                    Layout::F => "F",
+                    Layout::A => "A",
+                };
+                let readonly = if a.readonly { "readonly " } else { "" };
+                write!(f, "{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
         }
     }
@@ -244,5 +315,6 @@ mod tests {
         assert_eq!(Type::Tuple(vec![Type::INT64, Type::FLOAT64]).to_string(), "Tuple(int64, float64)");
         assert_eq!(Type::Complex(FloatType::F32).to_string(), "complex64");
         assert_eq!(Type::int(8, false).to_string(), "uint8");
+        assert_eq!(Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C)).to_string(), "array(float64, 2d, C)");
     }
 }

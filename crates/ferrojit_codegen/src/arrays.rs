@@ -1,0 +1,303 @@
+//! Lowering of array element access, views, attributes and fills.
+//!
+//! Element addresses: C- and F-contiguous arrays compute the linear index from the shape (the
+//! innermost stride is the item size, which lets LLVM vectorise); `A` arrays use the strides.
+//! Negative indices wrap once, as in Python; with `boundscheck` an index still outside the
+//! dimension raises `IndexError`.
+
+use crate::abi::{array_struct, memory_type};
+use crate::lower::FnLower;
+use crate::Result;
+use ferrojit_ir::{self as ir, ArrayAttr, ExcKind, IndexItem};
+use ferrojit_types::{ArrayType, Layout, Type};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::IntPredicate;
+
+type Value<'ctx> = BasicValueEnum<'ctx>;
+
+impl<'ctx> FnLower<'ctx, '_> {
+    fn dim(&self, array: StructValue<'ctx>, field: u32, k: u32) -> Result<IntValue<'ctx>> {
+        let dims = self.b.build_extract_value(array, field, "dims")?.into_array_value();
+        Ok(self.b.build_extract_value(dims, k, "dim")?.into_int_value())
+    }
+
+    pub(crate) fn shape(&self, array: StructValue<'ctx>, k: u32) -> Result<IntValue<'ctx>> {
+        self.dim(array, 2, k)
+    }
+
+    fn stride(&self, array: StructValue<'ctx>, k: u32) -> Result<IntValue<'ctx>> {
+        self.dim(array, 3, k)
+    }
+
+    /// Wraps a negative index once and, with bounds checking, raises when it is still out of
+    /// range.
+    fn wrap_index(&self, index: IntValue<'ctx>, len: IntValue<'ctx>, axis: u32) -> Result<IntValue<'ctx>> {
+        let b = &self.b;
+        let negative = b.build_int_compare(IntPredicate::SLT, index, self.i64(0), "neg")?;
+        let wrapped = b.build_int_add(index, len, "wrapped")?;
+        let index = b.build_select(negative, wrapped, index, "index")?.into_int_value();
+        if self.options.boundscheck {
+            // Unsigned comparison catches both index < 0 and index >= len.
+            let outside = self.b.build_int_compare(IntPredicate::UGE, index, len, "oob")?;
+            self.raise_if(outside, ExcKind::IndexError, &format!("index out of bounds for axis {axis}"))?;
+        }
+        Ok(index)
+    }
+
+    pub(crate) fn element_ptr(&mut self, array: StructValue<'ctx>, a: &ArrayType, indices: &[IntValue<'ctx>]) -> Result<PointerValue<'ctx>> {
+        let mut wrapped = Vec::with_capacity(indices.len());
+        for (k, i) in indices.iter().enumerate() {
+            let len = self.shape(array, k as u32)?;
+            wrapped.push(self.wrap_index(*i, len, k as u32)?);
+        }
+        let data = self.b.build_extract_value(array, 1, "data")?.into_pointer_value();
+        let elem = memory_type(self.cx, &a.dtype);
+        let b = &self.b;
+        Ok(match a.layout {
+            Layout::C | Layout::F if !wrapped.is_empty() => {
+                // Horner's rule over the dimensions, innermost last (C) or first (F).
+                let order: Vec<usize> = if a.layout == Layout::C { (0..wrapped.len()).collect() } else { (0..wrapped.len()).rev().collect() };
+                let mut linear = wrapped[order[0]];
+                for &k in &order[1..] {
+                    let len = self.shape(array, k as u32)?;
+                    linear = b.build_int_nsw_add(b.build_int_nsw_mul(linear, len, "scaled")?, wrapped[k], "linear")?;
+                }
+                // SAFETY (for LLVM): the index is within the array's allocation when in range.
+                unsafe { b.build_in_bounds_gep(elem, data, &[linear], "elem")? }
+            }
+            _ => {
+                let mut offset = self.i64(0);
+                for (k, i) in wrapped.iter().enumerate() {
+                    let stride = self.stride(array, k as u32)?;
+                    offset = b.build_int_nsw_add(offset, b.build_int_nsw_mul(*i, stride, "off")?, "offset")?;
+                }
+                unsafe { b.build_in_bounds_gep(self.cx.i8_type(), data, &[offset], "elem")? }
+            }
+        })
+    }
+
+    pub(crate) fn load_element(&self, ptr: PointerValue<'ctx>, dtype: &Type) -> Result<Value<'ctx>> {
+        let v = self.b.build_load(memory_type(self.cx, dtype), ptr, "elem")?;
+        Ok(match dtype {
+            Type::Bool => self.b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.cx.i8_type().const_zero(), "bool")?.into(),
+            _ => v,
+        })
+    }
+
+    pub(crate) fn store_element(&self, ptr: PointerValue<'ctx>, dtype: &Type, value: Value<'ctx>) -> Result<()> {
+        let value: Value = match dtype {
+            Type::Bool => self.b.build_int_z_extend(value.into_int_value(), self.cx.i8_type(), "byte")?.into(),
+            _ => value,
+        };
+        self.b.build_store(ptr, value)?;
+        Ok(())
+    }
+
+    pub(crate) fn array_get(&mut self, array: &ir::Expr, indices: &[ir::Expr]) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let mut idx = Vec::new();
+        for i in indices {
+            idx.push(self.expr(i)?.into_int_value());
+        }
+        let ptr = self.element_ptr(arr, &a, &idx)?;
+        self.load_element(ptr, &a.dtype)
+    }
+
+    pub(crate) fn array_store(&mut self, array: &ir::Expr, indices: &[ir::Expr], value: &ir::Expr) -> Result<()> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let mut idx = Vec::new();
+        for i in indices {
+            idx.push(self.expr(i)?.into_int_value());
+        }
+        let v = self.expr(value)?;
+        let ptr = self.element_ptr(arr, &a, &idx)?;
+        self.store_element(ptr, &a.dtype, v)
+    }
+
+    /// Python's slice normalisation (`PySlice_AdjustIndices`): returns (start, step, length).
+    fn normalize_slice(&mut self, len: IntValue<'ctx>, start: Option<&ir::Expr>, stop: Option<&ir::Expr>, step: Option<&ir::Expr>) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
+        let zero = self.i64(0);
+        let one = self.i64(1);
+        let minus_one = self.i64(-1);
+        let step = match step {
+            Some(s) => self.expr(s)?.into_int_value(),
+            None => one,
+        };
+        let is_zero = self.b.build_int_compare(IntPredicate::EQ, step, zero, "step0")?;
+        self.raise_if(is_zero, ExcKind::ValueError, "slice step cannot be zero")?;
+        let back = self.b.build_int_compare(IntPredicate::SLT, step, zero, "back")?;
+        let len_m1 = self.b.build_int_sub(len, one, "lenm1")?;
+        let bound = |this: &mut Self, e: Option<&ir::Expr>, is_start: bool| -> Result<IntValue<'ctx>> {
+            let b = &this.b;
+            let default = if is_start { b.build_select(back, len_m1, zero, "dflt")? } else { b.build_select(back, minus_one, len, "dflt")? }.into_int_value();
+            let Some(e) = e else { return Ok(default) };
+            let v = this.expr(e)?.into_int_value();
+            let b = &this.b;
+            let low = b.build_select(back, minus_one, zero, "low")?.into_int_value();
+            let high = b.build_select(back, len_m1, len, "high")?.into_int_value();
+            let shifted = b.build_int_add(v, len, "shifted")?;
+            let neg = b.build_int_compare(IntPredicate::SLT, v, zero, "neg")?;
+            let still_neg = b.build_int_compare(IntPredicate::SLT, shifted, zero, "stillneg")?;
+            let from_neg = b.build_select(still_neg, low, shifted, "fromneg")?.into_int_value();
+            let too_big = b.build_int_compare(IntPredicate::SGE, v, len, "big")?;
+            let from_pos = b.build_select(too_big, high, v, "frompos")?.into_int_value();
+            Ok(b.build_select(neg, from_neg, from_pos, "bound")?.into_int_value())
+        };
+        let start_v = bound(self, start, true)?;
+        let stop_v = bound(self, stop, false)?;
+        let b = &self.b;
+        // length = step > 0 ? (start < stop ? (stop - start - 1) / step + 1 : 0)
+        //                   : (stop < start ? (start - stop - 1) / -step + 1 : 0)
+        let fwd = {
+            let n = b.build_int_add(b.build_int_signed_div(b.build_int_sub(b.build_int_sub(stop_v, start_v, "d")?, one, "d1")?, step, "q")?, one, "n")?;
+            let some = b.build_int_compare(IntPredicate::SLT, start_v, stop_v, "some")?;
+            b.build_select(some, n, zero, "fwd")?.into_int_value()
+        };
+        let bwd = {
+            let neg_step = b.build_int_neg(step, "negstep")?;
+            let n = b.build_int_add(b.build_int_signed_div(b.build_int_sub(b.build_int_sub(start_v, stop_v, "d")?, one, "d1")?, neg_step, "q")?, one, "n")?;
+            let some = b.build_int_compare(IntPredicate::SLT, stop_v, start_v, "some")?;
+            b.build_select(some, n, zero, "bwd")?.into_int_value()
+        };
+        let length = b.build_select(back, bwd, fwd, "length")?.into_int_value();
+        Ok((start_v, step, length))
+    }
+
+    pub(crate) fn array_view(&mut self, array: &ir::Expr, items: &[IndexItem], result: &Type) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let mut offset = self.i64(0);
+        let mut shape = Vec::new();
+        let mut strides = Vec::new();
+        for k in 0..a.ndim as u32 {
+            let len = self.shape(arr, k)?;
+            let stride = self.stride(arr, k)?;
+            match items.get(k as usize) {
+                Some(IndexItem::Index(e)) => {
+                    let i = self.expr(e)?.into_int_value();
+                    let i = self.wrap_index(i, len, k)?;
+                    offset = self.b.build_int_add(offset, self.b.build_int_mul(i, stride, "off")?, "offset")?;
+                }
+                Some(IndexItem::Slice { start, stop, step }) => {
+                    let (start, step, length) = self.normalize_slice(len, start.as_ref(), stop.as_ref(), step.as_ref())?;
+                    offset = self.b.build_int_add(offset, self.b.build_int_mul(start, stride, "off")?, "offset")?;
+                    shape.push(length);
+                    strides.push(self.b.build_int_mul(stride, step, "stride")?);
+                }
+                None => {
+                    shape.push(len);
+                    strides.push(stride);
+                }
+            }
+        }
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        // SAFETY (for LLVM): a view's data pointer stays inside the viewed allocation, or one
+        // past it for empty views, which plain (not inbounds) GEP allows.
+        let data = unsafe { self.b.build_gep(self.cx.i8_type(), data, &[offset], "viewdata")? };
+        let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
+        let ndim = array_type(result).ndim;
+        self.make_array(ndim, meminfo, data.into(), &shape, &strides)
+    }
+
+    pub(crate) fn make_array(&self, ndim: u8, meminfo: Value<'ctx>, data: Value<'ctx>, shape: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> Result<Value<'ctx>> {
+        let st = array_struct(self.cx, ndim);
+        let mut agg = st.get_undef();
+        agg = self.b.build_insert_value(agg, meminfo, 0, "meminfo")?.into_struct_value();
+        agg = self.b.build_insert_value(agg, data, 1, "data")?.into_struct_value();
+        for (field, dims) in [(2u32, shape), (3, strides)] {
+            let mut arr = self.cx.i64_type().array_type(ndim as u32).get_undef();
+            for (k, d) in dims.iter().enumerate() {
+                arr = self.b.build_insert_value(arr, *d, k as u32, "dim")?.into_array_value();
+            }
+            agg = self.b.build_insert_value(agg, arr, field, "dims")?.into_struct_value();
+        }
+        Ok(agg.into())
+    }
+
+    pub(crate) fn transpose(&mut self, array: &ir::Expr) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let mut shape = Vec::new();
+        let mut strides = Vec::new();
+        for k in (0..a.ndim as u32).rev() {
+            shape.push(self.shape(arr, k)?);
+            strides.push(self.stride(arr, k)?);
+        }
+        let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
+        let data = self.b.build_extract_value(arr, 1, "data")?;
+        self.make_array(a.ndim, meminfo, data, &shape, &strides)
+    }
+
+    pub(crate) fn array_attr(&mut self, array: &ir::Expr, attr: ArrayAttr) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        Ok(match attr {
+            ArrayAttr::Dim(k) => self.shape(arr, k as u32)?.into(),
+            ArrayAttr::Size => {
+                let mut size = self.i64(1);
+                for k in 0..a.ndim as u32 {
+                    size = self.b.build_int_mul(size, self.shape(arr, k)?, "size")?;
+                }
+                size.into()
+            }
+            ArrayAttr::Shape => {
+                let ty = self.cx.struct_type(&vec![self.cx.i64_type().into(); a.ndim as usize], false);
+                let mut agg = ty.get_undef();
+                for k in 0..a.ndim as u32 {
+                    agg = self.b.build_insert_value(agg, self.shape(arr, k)?, k, "shape")?.into_struct_value();
+                }
+                agg.into()
+            }
+        })
+    }
+
+    /// Calls `body(element pointer)` for every element of `arr`, in C order, through a loop
+    /// nest over byte offsets.
+    pub(crate) fn for_each_element(&mut self, arr: StructValue<'ctx>, a: &ArrayType, body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>) -> Result<()> {
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        self.loop_nest(arr, a, 0, data, body)
+    }
+
+    fn loop_nest(&mut self, arr: StructValue<'ctx>, a: &ArrayType, k: u32, base: PointerValue<'ctx>, body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>) -> Result<()> {
+        if k == a.ndim as u32 {
+            return body(self, base);
+        }
+        let len = self.shape(arr, k)?;
+        let stride = self.stride(arr, k)?;
+        let counter = self.b.build_alloca(self.cx.i64_type(), "i")?;
+        self.b.build_store(counter, self.i64(0))?;
+        let (head, inner, end) = (self.bb("each.head"), self.bb("each.body"), self.bb("each.end"));
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(head);
+        let i = self.b.build_load(self.cx.i64_type(), counter, "i")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
+        self.b.build_conditional_branch(more, inner, end)?;
+        self.b.position_at_end(inner);
+        let offset = self.b.build_int_mul(i, stride, "off")?;
+        // SAFETY (for LLVM): within the array while i < len.
+        let ptr = unsafe { self.b.build_gep(self.cx.i8_type(), base, &[offset], "p")? };
+        self.loop_nest(arr, a, k + 1, ptr, body)?;
+        let next = self.b.build_int_add(i, self.i64(1), "next")?;
+        self.b.build_store(counter, next)?;
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(end);
+        Ok(())
+    }
+
+    pub(crate) fn array_fill(&mut self, array: &ir::Expr, value: &ir::Expr) -> Result<()> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let v = self.expr(value)?;
+        let dtype = (*a.dtype).clone();
+        self.for_each_element(arr, &a, &mut |this, ptr| this.store_element(ptr, &dtype, v))
+    }
+}
+
+pub(crate) fn array_type(ty: &Type) -> ArrayType {
+    match ty {
+        Type::Array(a) => a.clone(),
+        other => panic!("array operation on {other}: the verifier admits only arrays"),
+    }
+}

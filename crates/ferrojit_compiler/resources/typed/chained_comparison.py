@@ -1,0 +1,3 @@
+# args: int64, float64, int64
+def between(a, b, c):
+    return a < b <= c

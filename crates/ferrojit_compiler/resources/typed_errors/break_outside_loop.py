@@ -1,0 +1,5 @@
+# args: int64
+def f(x):
+    if x:
+        break
+    return x

@@ -1,0 +1,5 @@
+# args: int64
+    @njit
+    def method(x):
+        with open("f") as fh:
+            return x

@@ -1,0 +1,5 @@
+# args: bool
+def f(c):
+    if c:
+        return 1
+    return (1, 2)

@@ -1,0 +1,3 @@
+# args: int64
+def f(x):
+    return undefined_thing + x

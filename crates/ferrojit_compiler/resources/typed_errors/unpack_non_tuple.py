@@ -1,0 +1,4 @@
+# args: int64
+def f(x):
+    a, b = x
+    return a

@@ -1,0 +1,6 @@
+# args: int64
+def f(x):
+    try:
+        return 1 // x
+    except ZeroDivisionError:
+        return 0

@@ -1,0 +1,3 @@
+def f(p):
+    p.x = 1
+    return p

@@ -1,0 +1,4 @@
+def f(x):
+    class Point:
+        pass
+    return x

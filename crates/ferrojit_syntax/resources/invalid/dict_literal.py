@@ -1,0 +1,3 @@
+def f(x):
+    d = {"x": x}
+    return d

@@ -1,0 +1,3 @@
+def f(x):
+    print(f"x = {x}")
+    return x

@@ -1,0 +1,3 @@
+    @njit
+    def method(self, x):
+        return x +* 2

@@ -1,0 +1,5 @@
+    @njit
+    def method(x):
+        if x:
+            import math
+        return x

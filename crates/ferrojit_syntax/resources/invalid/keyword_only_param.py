@@ -1,0 +1,2 @@
+def f(x, *, scale=1.0):
+    return x * scale

@@ -1,0 +1,4 @@
+def f(x):
+    def inner(y):
+        return y * 2
+    return inner(x)

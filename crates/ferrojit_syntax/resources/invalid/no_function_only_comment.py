@@ -1,0 +1,1 @@
+# A comment and no function.

@@ -1,0 +1,3 @@
+def f(t):
+    a, *rest = t
+    return a

@@ -1,0 +1,4 @@
+def f(x):
+    if (y := x + 1) > 2:
+        return y
+    return 0

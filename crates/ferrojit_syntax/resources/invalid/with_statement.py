@@ -1,0 +1,4 @@
+def f(x):
+    with lock:
+        x += 1
+    return x
