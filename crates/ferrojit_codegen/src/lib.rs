@@ -71,6 +71,8 @@ struct Host {
     machine: TargetMachine,
     cpu: String,
     features: String,
+    /// glibc's vector math library is loaded: math calls may name its vector variants.
+    libmvec: bool,
 }
 
 // SAFETY: the target machine is only used while holding `compile`'s lock.
@@ -88,10 +90,23 @@ fn host() -> Result<&'static Host> {
         let machine = target
             .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::Default, CodeModel::JITDefault)
             .ok_or("LLVM cannot create a target machine for this host")?;
-        Ok(Host { machine, cpu, features })
+        // Vector variants of libm functions come from glibc's libmvec; the JIT resolves them
+        // only once the library is loaded into the process.
+        let libmvec = inkwell::support::load_library_permanently(std::path::Path::new("libmvec.so.1")).is_ok();
+        allow_ordered_reductions();
+        Ok(Host { machine, cpu, features, libmvec })
     })
     .as_ref()
     .map_err(|e| CodegenError(e.clone()))
+}
+
+/// Lets the loop vectoriser vectorise floating-point sums in their original order (the lanes
+/// are added one after another), so `s += tanh(a[i])` uses vector `tanh` and still gives
+/// bit-for-bit the result of the scalar loop.
+fn allow_ordered_reductions() {
+    let args = [c"ferrojit".as_ptr(), c"-force-ordered-reductions".as_ptr()];
+    // SAFETY: two valid C strings; called once, before any compilation.
+    unsafe { llvm_sys::support::LLVMParseCommandLineOptions(args.len() as i32, args.as_ptr(), std::ptr::null()) };
 }
 
 /// Compiles `program` (root first) and returns its entry point.
@@ -106,7 +121,8 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     let module = context.create_module(&program[0].name);
     module.set_triple(&host.machine.get_triple());
     module.set_data_layout(&host.machine.get_target_data().get_data_layout());
-    let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features, options)?;
+    let vector_isas = if host.libmvec { lower::vector_isas(&host.features) } else { Vec::new() };
+    let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features, &vector_isas, options)?;
     if let Err(e) = module.verify() {
         return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
     }

@@ -27,7 +27,43 @@ pub(crate) struct Lowered {
 
 pub(crate) const ENTRY_SYMBOL: &str = "ferrojit_entry";
 
-pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, program: &[ir::Function], cpu: &str, features: &str, options: &crate::Options) -> Result<Lowered> {
+/// The libm functions glibc's libmvec provides vector variants of, with their arity.
+const LIBMVEC: &[(&str, usize)] = &[
+    ("acos", 1), ("acosh", 1), ("asin", 1), ("asinh", 1), ("atan", 1), ("atanh", 1), ("cos", 1),
+    ("cosh", 1), ("erf", 1), ("erfc", 1), ("exp", 1), ("expm1", 1), ("log", 1), ("log10", 1),
+    ("log1p", 1), ("log2", 1), ("sin", 1), ("sinh", 1), ("tan", 1), ("tanh", 1), ("atan2", 2),
+    ("hypot", 2), ("pow", 2),
+];
+
+/// A vector ISA of the x86-64 vector function ABI: its mangling letter and register width.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct VectorIsa {
+    letter: char,
+    bits: u32,
+}
+
+/// The libmvec ISAs the host supports: AVX2 (`d`) and AVX-512 (`e`).
+pub(crate) fn vector_isas(features: &str) -> Vec<VectorIsa> {
+    let has = |f: &str| features.split(',').any(|x| x == f);
+    let mut isas = Vec::new();
+    if has("+avx2") {
+        isas.push(VectorIsa { letter: 'd', bits: 256 });
+    }
+    if has("+avx512f") {
+        isas.push(VectorIsa { letter: 'e', bits: 512 });
+    }
+    isas
+}
+
+pub(crate) fn lower_program<'ctx>(
+    cx: &'ctx Context,
+    module: &Module<'ctx>,
+    program: &[ir::Function],
+    cpu: &str,
+    features: &str,
+    vector_isas: &[VectorIsa],
+    options: &crate::Options,
+) -> Result<Lowered> {
     let ptr = cx.ptr_type(AddressSpace::default());
     let host_attributes = |f: FunctionValue<'ctx>| {
         f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-cpu", cpu));
@@ -43,12 +79,32 @@ pub(crate) fn lower_program<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, prog
         fns.insert(f.symbol.clone(), fv);
     }
     for f in program {
-        FnLower::new(cx, module, fns[&f.symbol], f, &fns, options)?.lower()?;
+        FnLower::new(cx, module, fns[&f.symbol], f, &fns, vector_isas, options)?.lower()?;
     }
+    keep_vector_variants(cx, module);
     let root = &program[0];
     let entry = entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?;
     host_attributes(entry);
     Ok(Lowered { entry_symbol: ENTRY_SYMBOL.to_string() })
+}
+
+/// Lists the declared vector math functions in `llvm.compiler.used`, so that no pass drops
+/// them before the vectoriser looks for them (as LLVM's own InjectTLIMappings does).
+fn keep_vector_variants<'ctx>(cx: &'ctx Context, module: &Module<'ctx>) {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let used: Vec<PointerValue> = module
+        .get_functions()
+        .filter(|f| f.get_name().to_bytes().starts_with(b"_ZGV"))
+        .map(|f| f.as_global_value().as_pointer_value())
+        .collect();
+    if used.is_empty() {
+        return;
+    }
+    let array = ptr.const_array(&used);
+    let global = module.add_global(array.get_type(), None, "llvm.compiler.used");
+    global.set_linkage(Linkage::Appending);
+    global.set_section(Some("llvm.metadata"));
+    global.set_initializer(&array);
 }
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
@@ -58,6 +114,7 @@ pub(crate) struct FnLower<'ctx, 'm> {
     module: &'m Module<'ctx>,
     pub(crate) b: Builder<'ctx>,
     pub(crate) options: &'m crate::Options,
+    vector_isas: &'m [VectorIsa],
     f: FunctionValue<'ctx>,
     ir: &'m ir::Function,
     fns: &'m HashMap<String, FunctionValue<'ctx>>,
@@ -69,7 +126,15 @@ pub(crate) struct FnLower<'ctx, 'm> {
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
-    fn new(cx: &'ctx Context, module: &'m Module<'ctx>, f: FunctionValue<'ctx>, ir: &'m ir::Function, fns: &'m HashMap<String, FunctionValue<'ctx>>, options: &'m crate::Options) -> Result<Self> {
+    fn new(
+        cx: &'ctx Context,
+        module: &'m Module<'ctx>,
+        f: FunctionValue<'ctx>,
+        ir: &'m ir::Function,
+        fns: &'m HashMap<String, FunctionValue<'ctx>>,
+        vector_isas: &'m [VectorIsa],
+        options: &'m crate::Options,
+    ) -> Result<Self> {
         let b = cx.create_builder();
         b.position_at_end(cx.append_basic_block(f, "entry"));
         let ret_ptr = f.get_nth_param(0).unwrap().into_pointer_value();
@@ -81,7 +146,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             b.build_store(slot, ty.const_zero())?;
             locals.push(slot);
         }
-        Ok(FnLower { cx, module, b, options, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -921,12 +986,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let x = args[0].into_float_value();
         let inf = x.get_type().const_float(f64::INFINITY);
         Ok(match name {
-            "sqrt" | "exp" | "log" | "log2" | "log10" | "sin" | "cos" | "floor" | "ceil" | "trunc" => {
-                self.intrinsic(&format!("llvm.{name}"), &[ft], args)?
-            }
-            "fabs" => self.intrinsic("llvm.fabs", &[ft], args)?,
+            // Single instructions on x86-64, vectorised by LLVM itself.
+            "sqrt" | "floor" | "ceil" | "trunc" | "fabs" | "copysign" => self.intrinsic(&format!("llvm.{name}"), &[ft], args)?,
             "_roundeven" => self.intrinsic("llvm.roundeven", &[ft], args)?,
-            "copysign" | "pow" => self.intrinsic(&format!("llvm.{name}"), &[ft], args)?,
             "fmod" => self.b.build_float_rem(x, args[1].into_float_value(), "fmod")?.into(),
             "degrees" => self.b.build_float_mul(x, x.get_type().const_float(180.0 / std::f64::consts::PI), "deg")?.into(),
             "radians" => self.b.build_float_mul(x, x.get_type().const_float(std::f64::consts::PI / 180.0), "rad")?.into(),
@@ -941,13 +1003,47 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         })
     }
 
-    /// Calls the C library's `name` (`namef` for float32).
+    /// Calls the C library's `name` (`namef` for float32). The declaration is marked as
+    /// touching no memory (compiled code does not read `errno`), and, when glibc's libmvec
+    /// has vector variants, the call names them so that loops calling it vectorise.
     fn math_call(&self, name: &str, f: FloatType, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
-        let ft = float_type(self.cx, f);
+        let cx = self.cx;
+        let ft = float_type(cx, f);
         let symbol = if f == FloatType::F32 { format!("{name}f") } else { name.to_string() };
         let params: Vec<BasicMetadataTypeEnum> = args.iter().map(|_| ft.into()).collect();
+        let fresh = self.module.get_function(&symbol).is_none();
         let func = self.extern_fn(&symbol, Some(ft), &params);
-        self.call_value(func, args)
+        if fresh {
+            for (attr, value) in [("memory", 0), ("nounwind", 0), ("willreturn", 0), ("nosync", 0)] {
+                func.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id(attr), value));
+            }
+        }
+        let call = self.b.build_call(func, &args.iter().map(|a| (*a).into()).collect::<Vec<BasicMetadataValueEnum>>(), "call")?;
+        if let Some(variants) = self.vector_variants(name, &symbol, f, args.len()) {
+            call.add_attribute(AttributeLoc::Function, cx.create_string_attribute("vector-function-abi-variant", &variants));
+        }
+        Ok(call.try_as_basic_value().basic().expect("math functions return a value"))
+    }
+
+    /// Declares libmvec's variants of `symbol` for each host ISA and returns the
+    /// `vector-function-abi-variant` attribute value naming them.
+    fn vector_variants(&self, name: &str, symbol: &str, f: FloatType, arity: usize) -> Option<String> {
+        let (_, n) = LIBMVEC.iter().find(|(m, _)| *m == name)?;
+        debug_assert_eq!(*n, arity);
+        let params = "v".repeat(arity);
+        let mut variants = Vec::new();
+        for isa in self.vector_isas {
+            let lanes = isa.bits / f.bits() as u32;
+            let vector_name = format!("_ZGV{}N{lanes}{params}_{symbol}", isa.letter);
+            let vt = match f {
+                FloatType::F32 => self.cx.f32_type().vec_type(lanes),
+                FloatType::F64 => self.cx.f64_type().vec_type(lanes),
+            };
+            let vparams: Vec<BasicMetadataTypeEnum> = (0..arity).map(|_| vt.into()).collect();
+            self.extern_fn(&vector_name, Some(vt.into()), &vparams);
+            variants.push(format!("_ZGV_LLVM_N{lanes}{params}_{symbol}({vector_name})"));
+        }
+        (!variants.is_empty()).then(|| variants.join(","))
     }
 
     // ---- print -----------------------------------------------------------------------------

@@ -1,0 +1,4 @@
+# args: int64
+def halve(n):
+    n = n / 2
+    return n
