@@ -266,7 +266,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         }
         let len = self.shape(arr, k)?;
         let stride = self.stride(arr, k)?;
-        let counter = self.b.build_alloca(self.cx.i64_type(), "i")?;
+        let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
         self.b.build_store(counter, self.i64(0))?;
         let (head, inner, end) = (self.bb("each.head"), self.bb("each.body"), self.bb("each.end"));
         self.b.build_unconditional_branch(head)?;
@@ -299,5 +299,184 @@ pub(crate) fn array_type(ty: &Type) -> ArrayType {
     match ty {
         Type::Array(a) => a.clone(),
         other => panic!("array operation on {other}: the verifier admits only arrays"),
+    }
+}
+
+impl<'ctx> FnLower<'ctx, '_> {
+    /// C-order strides (in bytes) for `shape`.
+    fn c_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
+        let mut strides = vec![self.i64(itemsize as i64); shape.len()];
+        for k in (0..shape.len().saturating_sub(1)).rev() {
+            strides[k] = self.b.build_int_mul(strides[k + 1], shape[k + 1], "stride")?;
+        }
+        Ok(strides)
+    }
+
+    pub(crate) fn array_new(&mut self, shape: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
+        let a = array_type(ty);
+        let mut dims = Vec::new();
+        for d in shape {
+            dims.push(self.expr(d)?.into_int_value());
+        }
+        let itemsize = a.dtype.itemsize().expect("arrays hold scalars");
+        let mut count = self.i64(1);
+        for d in &dims {
+            let negative = self.b.build_int_compare(IntPredicate::SLT, *d, self.i64(0), "negdim")?;
+            self.raise_if(negative, ExcKind::ValueError, "negative dimensions are not allowed")?;
+            count = self.b.build_int_mul(count, *d, "count")?;
+        }
+        let bytes = self.b.build_int_mul(count, self.i64(itemsize as i64), "bytes")?;
+        let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
+        let alloc = self.extern_fn("ferrojit_rt_alloc", Some(ptr.into()), &[self.cx.i64_type().into()]);
+        let meminfo = self.b.build_call(alloc, &[bytes.into()], "meminfo")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
+        let failed = self.b.build_is_null(meminfo, "oom")?;
+        self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the array")?;
+        // SAFETY (for LLVM): the data follows the header inside the allocation.
+        let data = unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), meminfo, &[self.i64(ferrojit_runtime::memory::DATA_OFFSET as i64)], "data")? };
+        let strides = self.c_strides(&dims, itemsize)?;
+        let array = self.make_array(a.ndim, meminfo.into(), data.into(), &dims, &strides)?;
+        self.own(array, ty)?;
+        Ok(array)
+    }
+
+    /// A C-contiguous view with a new shape; one dimension may be -1 (inferred).
+    pub(crate) fn reshape(&mut self, array: &ir::Expr, shape: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let mut size = self.i64(1);
+        for k in 0..a.ndim as u32 {
+            size = self.b.build_int_mul(size, self.shape(arr, k)?, "size")?;
+        }
+        let mut dims = Vec::new();
+        for d in shape {
+            dims.push(self.expr(d)?.into_int_value());
+        }
+        // Product of the given dimensions, with -1 counted as 1, then -1 replaced by the rest.
+        let minus_one = self.i64(-1);
+        let mut known = self.i64(1);
+        for d in &dims {
+            let is_unknown = self.b.build_int_compare(IntPredicate::EQ, *d, minus_one, "unknown")?;
+            let factor = self.b.build_select(is_unknown, self.i64(1), *d, "factor")?.into_int_value();
+            known = self.b.build_int_mul(known, factor, "known")?;
+        }
+        let known_zero = self.b.build_int_compare(IntPredicate::EQ, known, self.i64(0), "kz")?;
+        let divisor = self.b.build_select(known_zero, self.i64(1), known, "divisor")?.into_int_value();
+        let inferred = self.b.build_int_signed_div(size, divisor, "inferred")?;
+        let mut total = self.i64(1);
+        for d in dims.iter_mut() {
+            let is_unknown = self.b.build_int_compare(IntPredicate::EQ, *d, minus_one, "unknown")?;
+            *d = self.b.build_select(is_unknown, inferred, *d, "dim")?.into_int_value();
+            let negative = self.b.build_int_compare(IntPredicate::SLT, *d, self.i64(0), "neg")?;
+            self.raise_if(negative, ExcKind::ValueError, "can only specify one unknown dimension, and dimensions must not be negative")?;
+            total = self.b.build_int_mul(total, *d, "total")?;
+        }
+        let mismatch = self.b.build_int_compare(IntPredicate::NE, total, size, "mismatch")?;
+        self.raise_if(mismatch, ExcKind::ValueError, "cannot reshape array: the new shape has a different size")?;
+        let strides = self.c_strides(&dims, a.dtype.itemsize().expect("scalar"))?;
+        let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
+        let data = self.b.build_extract_value(arr, 1, "data")?;
+        self.make_array(array_type(ty).ndim, meminfo, data, &dims, &strides)
+    }
+
+    pub(crate) fn array_copy(&mut self, dst: &ir::Expr, src: &ir::Expr) -> Result<()> {
+        let (d, s) = (array_type(&dst.ty), array_type(&src.ty));
+        let dst_v = self.expr(dst)?.into_struct_value();
+        let src_v = self.expr(src)?.into_struct_value();
+        // The destination is C-contiguous with the source's shape: walk the source in C order
+        // and write the destination sequentially.
+        let out_slot = self.entry_alloca(self.cx.ptr_type(inkwell::AddressSpace::default()).into(), "out")?;
+        let out_start = self.b.build_extract_value(dst_v, 1, "data")?;
+        self.b.build_store(out_slot, out_start)?;
+        let (src_dtype, dst_dtype) = ((*s.dtype).clone(), (*d.dtype).clone());
+        let item = d.dtype.itemsize().expect("scalar") as i64;
+        self.for_each_element(src_v, &s, &mut |this, ptr| {
+            let v = this.load_element(ptr, &src_dtype)?;
+            let v = this.cast(v, &src_dtype, &dst_dtype)?;
+            let out = this.b.build_load(this.cx.ptr_type(inkwell::AddressSpace::default()), out_slot, "out")?.into_pointer_value();
+            this.store_element(out, &dst_dtype, v)?;
+            // SAFETY (for LLVM): advances within the destination allocation.
+            let next = unsafe { this.b.build_gep(this.cx.i8_type(), out, &[this.i64(item)], "next")? };
+            this.b.build_store(out_slot, next)?;
+            Ok(())
+        })
+    }
+
+    pub(crate) fn array_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, ty: &Type) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let dtype = (*a.dtype).clone();
+        let acc = self.entry_alloca(crate::abi::llvm_type(self.cx, ty), "acc")?;
+        match op {
+            ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
+                let zero = crate::abi::llvm_type(self.cx, ty).const_zero();
+                self.b.build_store(acc, zero)?;
+                let acc_ty = ty.clone();
+                self.for_each_element(arr, &a, &mut |this, ptr| {
+                    let v = this.load_element(ptr, &dtype)?;
+                    let v = this.cast(v, &dtype, &acc_ty)?;
+                    let current = this.b.build_load(crate::abi::llvm_type(this.cx, &acc_ty), acc, "acc")?;
+                    let next = this.binary(ferrojit_ir::BinaryOp::Add, current, v, &acc_ty, &acc_ty)?;
+                    this.b.build_store(acc, next)?;
+                    Ok(())
+                })?;
+                let sum = self.b.build_load(crate::abi::llvm_type(self.cx, ty), acc, "sum")?;
+                if op == ir::ReduceOp::Sum {
+                    return Ok(sum);
+                }
+                let mut size = self.i64(1);
+                for k in 0..a.ndim as u32 {
+                    size = self.b.build_int_mul(size, self.shape(arr, k)?, "size")?;
+                }
+                let float = match ty {
+                    Type::Float(f) | Type::Complex(f) => *f,
+                    _ => unreachable!("mean is a float"),
+                };
+                let n = self.cast(size.into(), &Type::INT64, &Type::Float(float))?.into_float_value();
+                // NumPy gives NaN (with a warning) for the mean of an empty array.
+                Ok(match ty {
+                    Type::Complex(_) => {
+                        let s = sum.into_struct_value();
+                        let re = self.b.build_float_div(self.b.build_extract_value(s, 0, "re")?.into_float_value(), n, "re")?;
+                        let im = self.b.build_float_div(self.b.build_extract_value(s, 1, "im")?.into_float_value(), n, "im")?;
+                        let st = s.get_type();
+                        let agg = self.b.build_insert_value(st.get_undef(), re, 0, "re")?;
+                        self.b.build_insert_value(agg, im, 1, "im")?.into_struct_value().into()
+                    }
+                    _ => self.b.build_float_div(sum.into_float_value(), n, "mean")?.into(),
+                })
+            }
+            ir::ReduceOp::Min | ir::ReduceOp::Max => {
+                let mut size = self.i64(1);
+                for k in 0..a.ndim as u32 {
+                    size = self.b.build_int_mul(size, self.shape(arr, k)?, "size")?;
+                }
+                let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
+                let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
+                self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
+                // Start from the first element (all indices 0 address the data pointer).
+                let first_ptr = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+                let first = self.load_element(first_ptr, &dtype)?;
+                self.b.build_store(acc, first)?;
+                let is_min = op == ir::ReduceOp::Min;
+                self.for_each_element(arr, &a, &mut |this, ptr| {
+                    let v = this.load_element(ptr, &dtype)?;
+                    let current = this.b.build_load(crate::abi::llvm_type(this.cx, &dtype), acc, "acc")?;
+                    let cmp = if is_min { ferrojit_ir::CmpOp::Lt } else { ferrojit_ir::CmpOp::Gt };
+                    let better = this.compare(cmp, v, current, &dtype)?;
+                    // NaN wins, as in NumPy: once the accumulator is NaN no comparison replaces it.
+                    let take = match dtype {
+                        Type::Float(_) => {
+                            let nan = this.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
+                            this.b.build_or(better, nan, "take")?
+                        }
+                        _ => better,
+                    };
+                    let next = this.b.build_select(take, v, current, "next")?;
+                    this.b.build_store(acc, next)?;
+                    Ok(())
+                })?;
+                Ok(self.b.build_load(crate::abi::llvm_type(self.cx, ty), acc, "result")?)
+            }
+        }
     }
 }

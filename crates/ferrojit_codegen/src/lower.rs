@@ -123,6 +123,13 @@ pub(crate) struct FnLower<'ctx, 'm> {
     exc_ptr: PointerValue<'ctx>,
     /// (continue target, break target) of the enclosing loops, innermost last.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
+    /// Every exit (return, raise, a callee's exception) stores its status here and branches
+    /// to `exit`, which releases the function's array references and returns the status.
+    status: PointerValue<'ctx>,
+    exit: BasicBlock<'ctx>,
+    /// Hidden slots holding new array references made by expressions (allocations, calls
+    /// returning arrays) until the same expression runs again or the function exits.
+    owned: Vec<(PointerValue<'ctx>, Type)>,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -146,16 +153,30 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             b.build_store(slot, ty.const_zero())?;
             locals.push(slot);
         }
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new() })
+        let status = b.build_alloca(cx.i32_type(), "status")?;
+        b.build_store(status, cx.i32_type().const_zero())?;
+        let exit = cx.append_basic_block(f, "exit");
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
-            self.b.build_store(self.locals[i], v)?;
+            self.store_local(i, v)?;
         }
         self.block(&self.ir.body)?;
+        self.br(self.exit)?;
+        // The exit block: release what the locals and hidden slots hold, return the status.
+        self.b.position_at_end(self.exit);
+        let mut held: Vec<(PointerValue<'ctx>, Type)> = self.ir.locals.iter().zip(&self.locals).filter(|(l, _)| holds_arrays(&l.ty)).map(|(l, p)| (*p, l.ty.clone())).collect();
+        held.extend(self.owned.iter().cloned());
+        for (slot, ty) in held {
+            let v = self.b.build_load(llvm_type(self.cx, &ty), slot, "held")?;
+            self.refcount(v, &ty, false)?;
+        }
+        let status = self.b.build_load(self.cx.i32_type(), self.status, "status")?;
+        self.b.build_return(Some(&status))?;
         // Blocks left open are unreachable: the body ends in a return on every path.
         for bb in self.f.get_basic_blocks() {
             if bb.get_terminator().is_none() {
@@ -203,7 +224,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         g.as_pointer_value()
     }
 
-    /// Fills the exception info and returns the exception status.
+    /// Fills the exception info and leaves through the exit block with the exception status.
     fn raise(&self, kind: ExcKind, msg: &str) -> Result<()> {
         let cx = self.cx;
         let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
@@ -211,7 +232,81 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.b.build_store(field(0)?, cx.i32_type().const_int(kind.code() as u64, false))?;
         self.b.build_store(field(1)?, self.string_ptr(msg))?;
         self.b.build_store(field(2)?, self.i64(msg.len() as i64))?;
-        self.b.build_return(Some(&cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false)))?;
+        self.leave(cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+    }
+
+    /// Stores `status` and branches to the exit block.
+    fn leave(&self, status: IntValue<'ctx>) -> Result<()> {
+        self.b.build_store(self.status, status)?;
+        self.b.build_unconditional_branch(self.exit)?;
+        Ok(())
+    }
+
+    /// An `alloca` in the entry block (so that it is made once per call, not per loop
+    /// iteration, and `mem2reg` can promote it), zero-initialised.
+    pub(crate) fn entry_alloca(&self, ty: BasicTypeEnum<'ctx>, name: &str) -> Result<PointerValue<'ctx>> {
+        let entry = self.f.get_first_basic_block().expect("functions have an entry block");
+        let b = self.cx.create_builder();
+        match entry.get_first_instruction() {
+            Some(first) => b.position_before(&first),
+            None => b.position_at_end(entry),
+        }
+        let slot = b.build_alloca(ty, name)?;
+        b.build_store(slot, ty.const_zero())?;
+        Ok(slot)
+    }
+
+    /// Stores into local `id`, taking a reference to any array in the value and releasing the
+    /// ones in the value it replaces.
+    pub(crate) fn store_local(&mut self, id: usize, v: Value<'ctx>) -> Result<()> {
+        let ty = self.ir.locals[id].ty.clone();
+        self.store_holding(self.locals[id], &ty, v)
+    }
+
+    fn store_holding(&mut self, slot: PointerValue<'ctx>, ty: &Type, v: Value<'ctx>) -> Result<()> {
+        if holds_arrays(ty) {
+            self.refcount(v, ty, true)?;
+            let old = self.b.build_load(llvm_type(self.cx, ty), slot, "old")?;
+            self.refcount(old, ty, false)?;
+        }
+        self.b.build_store(slot, v)?;
+        Ok(())
+    }
+
+    /// Keeps a new reference (an allocation, an array returned by a call) in a hidden slot of
+    /// this expression until it runs again or the function exits.
+    pub(crate) fn own(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
+        if !holds_arrays(ty) {
+            return Ok(());
+        }
+        let slot = self.entry_alloca(llvm_type(self.cx, ty), "owned")?;
+        let old = self.b.build_load(llvm_type(self.cx, ty), slot, "old")?;
+        self.refcount(old, ty, false)?;
+        self.b.build_store(slot, v)?;
+        self.owned.push((slot, ty.clone()));
+        Ok(())
+    }
+
+    /// Adds (`incref`) or drops a reference to every array inside `v`.
+    pub(crate) fn refcount(&mut self, v: Value<'ctx>, ty: &Type, incref: bool) -> Result<()> {
+        match ty {
+            Type::Array(_) => {
+                let meminfo = self.b.build_extract_value(v.into_struct_value(), 0, "meminfo")?;
+                let ptr = self.cx.ptr_type(AddressSpace::default());
+                let name = if incref { "ferrojit_rt_incref" } else { "ferrojit_rt_decref" };
+                let f = self.extern_fn(name, None, &[ptr.into()]);
+                self.b.build_call(f, &[meminfo.into()], "")?;
+            }
+            Type::Tuple(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if holds_arrays(item) {
+                        let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
+                        self.refcount(x, item, incref)?;
+                    }
+                }
+            }
+            _ => {}
+        }
         Ok(())
     }
 
@@ -226,14 +321,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
-    /// Returns the exception status when the status `s` is non-zero.
+    /// Leaves with the status `s` when it is non-zero (a callee raised).
     fn propagate(&self, status: IntValue<'ctx>) -> Result<()> {
         let failed = self.b.build_int_compare(IntPredicate::NE, status, self.cx.i32_type().const_zero(), "failed")?;
         let err = self.bb("propagate");
         let cont = self.bb("cont");
         self.b.build_conditional_branch(failed, err, cont)?;
         self.b.position_at_end(err);
-        self.b.build_return(Some(&status))?;
+        self.leave(status)?;
         self.b.position_at_end(cont);
         Ok(())
     }
@@ -251,7 +346,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     /// Declares (once) an external function by symbol.
-    fn extern_fn(&self, name: &str, ret: Option<BasicTypeEnum<'ctx>>, params: &[BasicMetadataTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
+    pub(crate) fn extern_fn(&self, name: &str, ret: Option<BasicTypeEnum<'ctx>>, params: &[BasicMetadataTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
         if let Some(f) = self.module.get_function(name) {
             return f;
         }
@@ -275,7 +370,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         match &s.kind {
             StmtKind::Assign { local, value } => {
                 let v = self.expr(value)?;
-                self.b.build_store(self.locals[*local], v)?;
+                self.store_local(*local, v)?;
             }
             StmtKind::If { cond, then_body, else_body } => {
                 let c = self.expr(cond)?.into_int_value();
@@ -313,8 +408,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             StmtKind::Return(value) => {
                 let v = self.expr(value)?;
+                // The caller receives its own reference to every returned array.
+                self.refcount(v, &value.ty, true)?;
                 self.b.build_store(self.ret_ptr, v)?;
-                self.b.build_return(Some(&self.cx.i32_type().const_zero()))?;
+                self.leave(self.cx.i32_type().const_zero())?;
                 self.continue_dead();
             }
             StmtKind::Raise { exc, msg } => {
@@ -326,6 +423,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             StmtKind::ArrayStore { array, indices, value } => self.array_store(array, indices, value)?,
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
+            StmtKind::ArrayCopy { dst, src } => self.array_copy(dst, src)?,
         }
         Ok(())
     }
@@ -360,7 +458,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             b.build_select(some, n, zero, "n.down")?.into_int_value()
         };
         let count = b.build_select(up, n_up, n_down, "count")?.into_int_value();
-        let k_slot = b.build_alloca(self.cx.i64_type(), "k")?;
+        let k_slot = self.entry_alloca(self.cx.i64_type().into(), "k")?;
+        let b = &self.b;
         b.build_store(k_slot, zero)?;
         let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
         b.build_unconditional_branch(head)?;
@@ -469,14 +568,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::Call { symbol, args } => {
                 let callee = *self.fns.get(symbol).ok_or_else(|| CodegenError(format!("call of unknown function {symbol}")))?;
-                let ret = self.b.build_alloca(llvm_type(cx, &e.ty), "callret")?;
+                let ret = self.entry_alloca(llvm_type(cx, &e.ty), "callret")?;
                 let mut values: Vec<Value> = vec![ret.into(), self.exc_ptr.into()];
                 for a in args {
                     values.push(self.expr(a)?);
                 }
                 let status = self.call_value(callee, &values)?.into_int_value();
                 self.propagate(status)?;
-                self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?
+                let result = self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?;
+                self.own(result, &e.ty)?;
+                result
             }
             ExprKind::Math { func, args } => {
                 let mut values = Vec::new();
@@ -521,9 +622,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::ArrayAttr { array, attr } => self.array_attr(array, *attr)?,
             ExprKind::Let { local, value, body } => {
                 let v = self.expr(value)?;
-                self.b.build_store(self.locals[*local], v)?;
+                self.store_local(*local, v)?;
                 self.expr(body)?
             }
+            ExprKind::Block { stmts, value } => {
+                self.block(stmts)?;
+                self.expr(value)?
+            }
+            ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
+            ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
+            ExprKind::ArrayReduce { op, array } => self.array_reduce(*op, array, &e.ty)?,
             ExprKind::Print(items) => {
                 for item in items {
                     match item {
@@ -553,6 +661,18 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 llvm_type(cx, ty).into_int_type().const_int(v as u64, false).into()
             }
             (Const::Float(v), Type::Float(_)) => llvm_type(cx, ty).into_float_type().const_float(*v).into(),
+            (Const::Array { data, shape }, Type::Array(a)) => {
+                let i64t = cx.i64_type();
+                let itemsize = a.dtype.itemsize().unwrap_or(1) as i64;
+                let mut strides = vec![itemsize; shape.len()];
+                for k in (0..shape.len().saturating_sub(1)).rev() {
+                    strides[k] = strides[k + 1] * shape[k + 1];
+                }
+                let dims = |v: &[i64]| i64t.const_array(&v.iter().map(|d| i64t.const_int(*d as u64, true)).collect::<Vec<_>>());
+                let ptr = cx.ptr_type(AddressSpace::default());
+                let data_ptr = i64t.const_int(*data, false).const_to_pointer(ptr);
+                cx.const_struct(&[ptr.const_null().into(), data_ptr.into(), dims(shape).into(), dims(&strides).into()], false).into()
+            }
             (Const::Complex(re, im), Type::Complex(f)) => {
                 let ft = float_type(cx, *f).into_float_type();
                 cx.const_struct(&[ft.const_float(*re).into(), ft.const_float(*im).into()], false).into()
@@ -574,7 +694,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Converts between numeric types (and tuples element-wise). Float -> int raises as
     /// Python's `int()` does for NaN and infinities; finite out-of-range values saturate.
-    fn cast(&mut self, v: Value<'ctx>, from: &Type, to: &Type) -> Result<Value<'ctx>> {
+    pub(crate) fn cast(&mut self, v: Value<'ctx>, from: &Type, to: &Type) -> Result<Value<'ctx>> {
         if from == to {
             return Ok(v);
         }
@@ -663,7 +783,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(self.intrinsic(name, &[it.into(), v.get_type().into()], &[v.into()])?.into_int_value())
     }
 
-    fn truth(&mut self, v: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
+    pub(crate) fn truth(&mut self, v: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
         let b = &self.b;
         Ok(match ty {
             Type::Bool => v.into_int_value(),
@@ -682,7 +802,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         })
     }
 
-    fn compare(&mut self, op: CmpOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
+    pub(crate) fn compare(&mut self, op: CmpOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
         let b = &self.b;
         match ty {
             Type::Bool | Type::Int(_) => {
@@ -747,7 +867,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         })
     }
 
-    fn binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type, rhs_ty: &Type) -> Result<Value<'ctx>> {
+    pub(crate) fn binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type, rhs_ty: &Type) -> Result<Value<'ctx>> {
         match ty {
             Type::Bool => {
                 let (l, r) = (l.into_int_value(), r.into_int_value());
@@ -952,7 +1072,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Ok(if f == FloatType::F32 { s.b.build_float_ext(v, f64t, "wide")? } else { v })
         };
         let args: Vec<Value> = vec![wide(self, a.0)?.into(), wide(self, a.1)?.into(), wide(self, b.0)?.into(), wide(self, b.1)?.into()];
-        let out = self.b.build_alloca(f64t.array_type(2), "cpow.out")?;
+        let out = self.entry_alloca(f64t.array_type(2).into(), "cpow.out")?;
         let ptr = cx.ptr_type(AddressSpace::default());
         let func = self.extern_fn("ferrojit_rt_cpow", None, &[f64t.into(), f64t.into(), f64t.into(), f64t.into(), ptr.into(), ptr.into()]);
         let mut call_args = args;
@@ -1102,6 +1222,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether values of `ty` hold array references (arrays, or tuples containing them).
+pub(crate) fn holds_arrays(ty: &Type) -> bool {
+    match ty {
+        Type::Array(_) => true,
+        Type::Tuple(items) => items.iter().any(holds_arrays),
+        _ => false,
     }
 }
 

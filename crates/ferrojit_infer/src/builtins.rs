@@ -1,6 +1,7 @@
 //! Calls of library functions by qualified name: Python's built-ins, the `math` module, and
 //! NumPy's scalar functions and scalar type constructors.
 
+use crate::arrays::{NUMPY_ARRAY_FUNCTIONS, NUMPY_CREATION};
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, math_function, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp};
@@ -33,7 +34,11 @@ pub(crate) fn is_known(qualified: &str) -> bool {
         Some(("builtins", name)) => BUILTINS.contains(&name),
         Some(("math", name)) => math_function(name).is_some() || name == "log",
         Some(("numpy", name)) => {
-            NUMPY_MATH.iter().any(|(n, _)| *n == name) || NUMPY_SCALARS.contains(&name) || matches!(name, "abs" | "absolute")
+            NUMPY_MATH.iter().any(|(n, _)| *n == name)
+                || NUMPY_SCALARS.contains(&name)
+                || matches!(name, "abs" | "absolute")
+                || NUMPY_CREATION.contains(&name)
+                || NUMPY_ARRAY_FUNCTIONS.iter().any(|(n, _)| *n == name)
         }
         _ => false,
     }
@@ -44,6 +49,20 @@ impl FnInfer<'_> {
         let short = name.rsplit('.').next().unwrap_or(name).to_string();
         if name == "builtins.print" {
             return self.print(args, keywords, span).map(Value::Expr);
+        }
+        if let Some(("numpy", f)) = name.split_once('.') {
+            if NUMPY_CREATION.contains(&f) {
+                return self.numpy_create(f, args, keywords, span).map(Value::Expr);
+            }
+            if let Some((_, method)) = NUMPY_ARRAY_FUNCTIONS.iter().find(|(n, _)| *n == f) {
+                if let Some(Value::Expr(first)) = args.first() {
+                    if matches!(first.ty, Type::Array(_)) {
+                        let mut args = args;
+                        let Value::Expr(array) = args.remove(0) else { unreachable!() };
+                        return self.array_method(array, method, args, keywords, span).map(Value::Expr);
+                    }
+                }
+            }
         }
         if let Some((k, _, kspan)) = keywords.first() {
             return Err(self.typing(*kspan, format!("`{short}()` takes no keyword argument `{k}` in compiled code"), None));

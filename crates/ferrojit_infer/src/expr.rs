@@ -5,7 +5,7 @@ use crate::env::{ConstValue, GlobalValue, ModuleKind};
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExprKind, RuntimeFunc, UnaryOp};
 use ferrojit_syntax::ast::{self, BinOp, Span};
-use ferrojit_types::{integer_result, promote_arith, unify, IntType, Type};
+use ferrojit_types::{integer_result, promote_arith, unify, ArrayType, IntType, Layout, Type};
 
 /// What an expression denotes: a runtime value, or a compile-time thing (a module, a function,
 /// an exception class, a string) that only some positions accept.
@@ -13,6 +13,8 @@ pub(crate) enum Value {
     Expr(ir::Expr),
     Global(GlobalValue),
     Str(String),
+    /// An array element type known at compile time (`a.dtype`).
+    DType(Type),
 }
 
 pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
@@ -30,6 +32,10 @@ pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
                 e.kind = ExprKind::Const(Const::Float(*i as f64));
             }
             return e;
+        }
+        ConstValue::Array { dtype, data, shape } => {
+            let ty = ArrayType { dtype: Box::new(dtype.clone()), ndim: shape.len() as u8, layout: Layout::C, readonly: true };
+            return ir::Expr::new(ExprKind::Const(Const::Array { data: *data, shape: shape.clone() }), Type::Array(ty), span);
         }
         ConstValue::Tuple(items) => {
             let items: Vec<ir::Expr> = items.iter().map(|i| constant(i, span)).collect();
@@ -71,6 +77,7 @@ impl FnInfer<'_> {
                 "a string cannot be used here: strings are only supported as constant messages (`print`, `raise`, `assert`)",
                 None,
             )),
+            Value::DType(_) => Err(self.unsupported(e.span, "a dtype can only be passed to array-creating functions", Some("e.g. `np.empty(n, dtype=a.dtype)`"))),
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
@@ -495,7 +502,7 @@ impl FnInfer<'_> {
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
             if let Value::Expr(receiver) = self.value(value)? {
-                return self.method(receiver, attr, args, span).map(Value::Expr);
+                return self.method(receiver, attr, args, keywords, span).map(Value::Expr);
             }
         }
         let callee = self.value(func)?;
@@ -512,7 +519,12 @@ impl FnInfer<'_> {
         }
     }
 
-    fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], span: Span) -> Result<ir::Expr> {
+    fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        if let Type::Array(_) = receiver.ty {
+            let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
+            let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+            return self.array_method(receiver, name, args, keywords, span);
+        }
         match (&receiver.ty, name, args.len()) {
             (Type::Complex(f), "conjugate", 0) => {
                 let f = *f;
@@ -578,6 +590,7 @@ impl FnInfer<'_> {
         match v {
             Value::Expr(e) => Ok(e),
             Value::Str(_) => Err(self.unsupported(span, "string arguments are not supported", None)),
+            Value::DType(_) => Err(self.unsupported(span, "a dtype can only be passed to array-creating functions", None)),
             Value::Global(_) => Err(self.typing(span, "functions, modules and classes cannot be passed as arguments yet", None)),
         }
     }

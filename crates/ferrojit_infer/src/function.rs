@@ -97,6 +97,9 @@ pub(crate) struct FnInfer<'a> {
     pub changed: bool,
     loop_depth: usize,
     globals: HashMap<String, Option<GlobalValue>>,
+    /// A shape tuple `shape_arg` bound to a temporary, for the array constructor to evaluate
+    /// first.
+    pub pending_shape: Option<(LocalId, ir::Expr)>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -114,6 +117,7 @@ impl<'a> FnInfer<'a> {
             changed: false,
             loop_depth: 0,
             globals: HashMap::new(),
+            pending_shape: None,
         };
         for (param, ty) in def.params.iter().zip(args) {
             cx.named_local(&param.name, Some(ty.clone()));

@@ -75,6 +75,21 @@ pub enum StmtKind {
     /// Stores `value` (the element type) into every element of `array` (`a[1:3] = 0`,
     /// `a.fill(0)`).
     ArrayFill { array: Expr, value: Expr },
+    /// Copies every element of `src` into `dst` (same shape; `dst` C-contiguous), converting
+    /// to `dst`'s element type.
+    ArrayCopy { dst: Expr, src: Expr },
+}
+
+/// A whole-array reduction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReduceOp {
+    /// The sum, accumulated in the expression's type (0 for an empty array).
+    Sum,
+    /// The smallest element; NaN if any element is NaN; raises for an empty array.
+    Min,
+    Max,
+    /// The sum (in the expression's float type) divided by the size; NaN when empty.
+    Mean,
 }
 
 /// One item of an array subscript that keeps or narrows a dimension.
@@ -141,6 +156,15 @@ pub enum ExprKind {
     ArrayView { array: Box<Expr>, items: Vec<IndexItem> },
     /// The transposed view (`a.T`).
     Transpose(Box<Expr>),
+    /// A new, uninitialised C-contiguous array of `ty` with the given int64 dimensions (a
+    /// new reference, owned by the function until stored or returned).
+    ArrayNew { shape: Vec<Expr> },
+    /// A view of a contiguous array with another shape (`reshape`); raises when the sizes
+    /// differ.
+    Reshape { array: Box<Expr>, shape: Vec<Expr> },
+    ArrayReduce { op: ReduceOp, array: Box<Expr> },
+    /// Runs `stmts`, then evaluates `value`.
+    Block { stmts: Vec<Stmt>, value: Box<Expr> },
     ArrayAttr { array: Box<Expr>, attr: ArrayAttr },
     /// Binds `value` to `local`, then evaluates `body`: evaluates a sub-expression once where the
     /// Python semantics use it twice (chained comparisons, `min`/`max`).
@@ -163,6 +187,8 @@ pub enum Const {
     Complex(f64, f64),
     Bool(bool),
     None,
+    /// A frozen global array: a C-contiguous copy made at compile time, never freed.
+    Array { data: u64, shape: Vec<i64> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,10 +235,11 @@ pub enum ExcKind {
     NotImplementedError,
     StopIteration,
     LookupError,
+    MemoryError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 13] = [
+    pub const ALL: [ExcKind; 14] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -226,6 +253,7 @@ impl ExcKind {
         ExcKind::NotImplementedError,
         ExcKind::StopIteration,
         ExcKind::LookupError,
+        ExcKind::MemoryError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -243,6 +271,7 @@ impl ExcKind {
             ExcKind::NotImplementedError => "NotImplementedError",
             ExcKind::StopIteration => "StopIteration",
             ExcKind::LookupError => "LookupError",
+            ExcKind::MemoryError => "MemoryError",
         }
     }
 

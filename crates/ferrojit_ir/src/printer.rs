@@ -86,6 +86,10 @@ impl Printer<'_> {
                 let text = format!("{}[{}] = {}", self.expr(array), self.exprs(indices), self.expr(value));
                 self.line(depth, &text)
             }
+            StmtKind::ArrayCopy { dst, src } => {
+                let text = format!("copy {} into {}", self.expr(src), self.expr(dst));
+                self.line(depth, &text)
+            }
             StmtKind::ArrayFill { array, value } => {
                 let text = format!("fill {} with {}", self.expr(array), self.expr(value));
                 self.line(depth, &text)
@@ -112,6 +116,7 @@ impl Printer<'_> {
                 Const::Complex(re, im) => format!("({re:?}+{im:?}j)"),
                 Const::Bool(b) => if *b { "True" } else { "False" }.to_string(),
                 Const::None => "None".to_string(),
+                Const::Array { shape, .. } => format!("<frozen array {shape:?}>"),
             },
             ExprKind::Local(id) => self.local(*id),
             ExprKind::Cast(x) => format!("cast({})", self.expr(x)),
@@ -147,6 +152,14 @@ impl Printer<'_> {
                 format!("view {}[{}]", self.expr(array), items.join(", "))
             }
             ExprKind::Transpose(a) => format!("{}.T", self.expr(a)),
+            ExprKind::ArrayNew { shape } => format!("new({})", self.exprs(shape)),
+            ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
+            ExprKind::ArrayReduce { op, array } => format!("{op:?}({})", self.expr(array)),
+            ExprKind::Block { stmts, value } => {
+                let mut inner = Printer { f: self.f, out: String::new() };
+                inner.block(stmts, 2);
+                format!("{{\n{}    }} => {}", inner.out, self.expr(value))
+            }
             ExprKind::ArrayAttr { array, attr } => format!("{}.{:?}", self.expr(array), attr),
             ExprKind::Let { local, value, body } => {
                 format!("(let {} = {} in {})", self.local(*local), self.expr(value), self.expr(body))

@@ -80,6 +80,11 @@ impl Verifier<'_> {
                 self.expr(value)?;
                 expect(value.ty == *a.dtype, || format!("{}: storing {} into {}", s.span, value.ty, array.ty))
             }
+            StmtKind::ArrayCopy { dst, src } => {
+                let d = self.array(dst)?;
+                let s2 = self.array(src)?;
+                expect(d.ndim == s2.ndim, || format!("{}: copying {} into {}", s.span, src.ty, dst.ty))
+            }
             StmtKind::ArrayFill { array, value } => {
                 let a = self.array(array)?;
                 self.expr(value)?;
@@ -114,6 +119,7 @@ impl Verifier<'_> {
                     Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
                     Const::Bool(_) => e.ty == Type::Bool,
                     Const::None => e.ty == Type::NoneType,
+                    Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
                 };
                 expect(ok, || format!("{}: constant {:?} typed {}", e.span, c, e.ty))
             }
@@ -220,6 +226,21 @@ impl Verifier<'_> {
                 }
             }
             ExprKind::ArrayAttr { array, .. } => self.array(array).map(|_| ()),
+            ExprKind::ArrayNew { shape } => {
+                self.int_indices(shape)?;
+                expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("new array", &e.ty))
+            }
+            ExprKind::Reshape { array, shape } => {
+                self.array(array)?;
+                self.int_indices(shape)?;
+                expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("reshape", &e.ty))
+            }
+            ExprKind::ArrayReduce { array, .. } => self.array(array).map(|_| ()),
+            ExprKind::Block { stmts, value } => {
+                self.block(stmts, 0)?;
+                self.expr(value)?;
+                expect(value.ty == e.ty, || mismatch("block value", &value.ty))
+            }
             ExprKind::Let { local, value, body } => {
                 self.expr(value)?;
                 self.expr(body)?;

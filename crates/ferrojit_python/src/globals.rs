@@ -88,6 +88,9 @@ pub fn constant(value: &Bound<'_, PyAny>) -> Option<ConstValue> {
     if let Ok(t) = value.cast_exact::<PyTuple>() {
         return t.iter().map(|i| constant(&i)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
     }
+    if let Some(array) = crate::values::as_ndarray(value) {
+        return frozen_array(array);
+    }
     if let Ok(ty) = crate::values::typeof_value(value) {
         let name = ty.to_string();
         let inner = match ty {
@@ -123,4 +126,27 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
     // NumPy 2 names `np.bool_` `bool`; the compiler knows it by its long-standing name.
     let name = if library == "numpy" && name == "bool" { "bool_" } else { name.as_str() };
     Some(format!("{library}.{name}"))
+}
+
+/// A global ndarray frozen as Numba does: a C-contiguous copy, made now and kept for the rest
+/// of the process; later changes to the global do not reach compiled code.
+fn frozen_array(array: &Bound<'_, numpy::PyUntypedArray>) -> Option<ConstValue> {
+    use numpy::PyUntypedArrayMethods;
+    let ty = crate::values::array_type_of(array).ok()?;
+    let py = array.py();
+    let contiguous = py.import("numpy").ok()?.call_method1("ascontiguousarray", (array,)).ok()?;
+    let contiguous = contiguous.cast::<numpy::PyUntypedArray>().ok()?;
+    let bytes = contiguous.len() * ty.dtype.itemsize()? as usize;
+    let meminfo = ferrojit_compiler::runtime::memory::ferrojit_rt_alloc(bytes);
+    if meminfo.is_null() {
+        return None;
+    }
+    // SAFETY: both buffers hold `bytes` bytes; the copy is never freed (frozen constants live
+    // as long as the machine code that embeds their address).
+    let data = unsafe {
+        let data = ferrojit_compiler::runtime::memory::data(meminfo);
+        std::ptr::copy_nonoverlapping((*contiguous.as_array_ptr()).data as *const u8, data, bytes);
+        data
+    };
+    Some(ConstValue::Array { dtype: (*ty.dtype).clone(), data: data as u64, shape: contiguous.shape().iter().map(|d| *d as i64).collect() })
 }

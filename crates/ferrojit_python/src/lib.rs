@@ -48,10 +48,18 @@ fn print_through_sys_stdout(text: &str) {
     });
 }
 
+/// Array allocations made by compiled code and not yet freed (for leak tests).
+#[pyfunction]
+fn live_allocations() -> i64 {
+    ferrojit_compiler::runtime::memory::live_allocations()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
     m.add_class::<dispatcher::DispatcherBase>()?;
+    m.add_class::<values::ArrayMemory>()?;
+    m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

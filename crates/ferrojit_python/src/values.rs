@@ -65,7 +65,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
-    if let Ok(array) = obj.cast::<PyUntypedArray>() {
+    if let Some(array) = as_ndarray(obj) {
         return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
@@ -154,8 +154,8 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
         }
         Type::NoneType => obj.is_none(),
-        Type::Array(expected) => match obj.cast::<PyUntypedArray>() {
-            Ok(array) if array_type_of(array).is_ok_and(|t| t == *expected) => {
+        Type::Array(expected) => match as_ndarray(obj) {
+            Some(array) if array_type_of(array).is_ok_and(|t| t == *expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
                 let raw = unsafe { &*array.as_array_ptr() };
                 // The meminfo slot of a borrowed array is the ndarray itself, tagged with the
@@ -178,6 +178,12 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             _ => false,
         },
     }
+}
+
+/// `obj` as an ndarray; never imports NumPy (no ndarray exists before NumPy is imported).
+pub fn as_ndarray<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> Option<&'a Bound<'py, PyUntypedArray>> {
+    numpy_scalar_types(obj.py())?;
+    obj.cast::<PyUntypedArray>().ok()
 }
 
 fn numpy_matches(obj: &Bound<'_, PyAny>, ty: &Type) -> bool {
@@ -301,10 +307,19 @@ pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
 /// An ndarray over memory a compiled function returned. For a borrowed array (`meminfo` is
 /// a tagged ndarray pointer) the result is a view whose base is that ndarray.
 fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims: &mut [npyffi::npy_intp], strides: &mut [npyffi::npy_intp]) -> PyResult<Bound<'py, PyAny>> {
-    if meminfo & 1 == 0 {
-        return Err(crate::error_class(py, "InternalError", "returning arrays created inside compiled code is not supported yet"));
-    }
-    let base = (meminfo & !1) as *mut pyo3::ffi::PyObject;
+    // The new ndarray's base keeps the memory alive: the borrowed ndarray it views, or an
+    // `ArrayMemory` taking over the reference the compiled function returned. Frozen global
+    // arrays (null meminfo) live for ever and need none.
+    let base: *mut pyo3::ffi::PyObject = if meminfo & 1 == 1 {
+        let base = (meminfo & !1) as *mut pyo3::ffi::PyObject;
+        // SAFETY: the tagged pointer is an ndarray the caller still holds.
+        unsafe { pyo3::ffi::Py_INCREF(base) };
+        base
+    } else if meminfo != 0 {
+        Py::new(py, ArrayMemory { meminfo: meminfo as usize })?.into_ptr()
+    } else {
+        std::ptr::null_mut()
+    };
     let flags = if a.readonly { 0 } else { npyflags::NPY_ARRAY_WRITEABLE };
     // SAFETY: the NumPy C API with a descriptor reference that NewFromDescr steals, and a base
     // reference that SetBaseObject steals; `data`, `dims` and `strides` describe memory inside
@@ -324,13 +339,29 @@ fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims:
             std::ptr::null_mut(),
         );
         if array.is_null() {
+            if !base.is_null() {
+                pyo3::ffi::Py_DECREF(base);
+            }
             return Err(PyErr::fetch(py));
         }
-        pyo3::ffi::Py_INCREF(base);
-        if PY_ARRAY_API.PyArray_SetBaseObject(py, array as *mut npyffi::PyArrayObject, base) < 0 {
+        if !base.is_null() && PY_ARRAY_API.PyArray_SetBaseObject(py, array as *mut npyffi::PyArrayObject, base) < 0 {
             pyo3::ffi::Py_DECREF(array);
             return Err(PyErr::fetch(py));
         }
         Ok(Bound::from_owned_ptr(py, array))
+    }
+}
+
+/// The base object of an ndarray over memory allocated by compiled code: holds one reference
+/// to the meminfo and releases it when NumPy drops the array.
+#[pyclass(frozen, module = "ferrojit._native")]
+pub struct ArrayMemory {
+    meminfo: usize,
+}
+
+impl Drop for ArrayMemory {
+    fn drop(&mut self) {
+        // SAFETY: this object owns one reference to a live meminfo.
+        unsafe { ferrojit_compiler::runtime::memory::ferrojit_rt_decref(self.meminfo as *mut _) };
     }
 }

@@ -4,9 +4,11 @@
 //! generated code may call, with its address, and the code generator registers them with the
 //! JIT by name. A function that can raise takes a trailing `*mut ExcInfo` and fills it in.
 //!
-//! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `print.rs` (`print()`
-//! with Python's formatting, written through a hook so that it reaches `sys.stdout`).
+//! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `memory.rs`
+//! (reference-counted array memory); `print.rs` (`print()` with Python's formatting, written
+//! through a hook so that it reaches `sys.stdout`).
 
+pub mod memory;
 mod print;
 
 pub use print::{format_float_repr, set_print_hook, PrintHook};
@@ -334,6 +336,7 @@ macro_rules! symbol_table {
     };
 }
 
+use memory::{ferrojit_rt_alloc, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
     ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
@@ -342,6 +345,7 @@ use print::{
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

@@ -88,6 +88,7 @@ impl Golden {
             actual.push('\n');
         }
         let existing = fs::read_to_string(golden).ok().map(|t| t.replace("\r\n", "\n"));
+        // The expected text, and how many header lines precede it in the file.
         let expected = existing.as_deref().map(|t| self.strip_header(t));
         if self.bless {
             let content = format!("{}\n{}", self.header(), actual);
@@ -103,11 +104,11 @@ impl Golden {
                 golden.display(),
                 self.command
             )),
-            Some(expected) if expected == actual => {}
-            Some(expected) => self.failures.push(format!(
-                "{}: output differs from the golden file (-expected +actual):\n{}",
+            Some((expected, _)) if expected == actual => {}
+            Some((expected, header_lines)) => self.failures.push(format!(
+                "{}: output differs from the golden file (-golden +actual):\n{}",
                 golden.display(),
-                diff(expected, &actual)
+                diff(expected, &actual, header_lines)
             )),
         }
     }
@@ -147,11 +148,13 @@ impl Golden {
         }
     }
 
-    fn strip_header<'t>(&self, text: &'t str) -> &'t str {
+    /// The golden file's content without its header comment line, and the number of lines
+    /// removed (0 or 1).
+    fn strip_header<'t>(&self, text: &'t str) -> (&'t str, usize) {
         match text.split_once('\n') {
-            Some((first, rest)) if first.starts_with(self.comment) => rest,
-            None if text.starts_with(self.comment) => "",
-            _ => text,
+            Some((first, rest)) if first.starts_with(self.comment) => (rest, 1),
+            None if text.starts_with(self.comment) => ("", 1),
+            _ => (text, 0),
         }
     }
 
@@ -181,8 +184,9 @@ impl Golden {
 }
 
 /// A line diff of `expected` and `actual` in the style of `diff -u`: hunks with three lines of
-/// context, `-` for expected-only lines and `+` for actual-only lines.
-pub fn diff(expected: &str, actual: &str) -> String {
+/// context, `-` for expected-only lines and `+` for actual-only lines. Hunk headers number the
+/// expected lines as in the golden file, whose header takes `skipped` lines before `expected`.
+pub fn diff(expected: &str, actual: &str, skipped: usize) -> String {
     let a: Vec<&str> = expected.lines().collect();
     let b: Vec<&str> = actual.lines().collect();
     // Trim the common prefix and suffix so the quadratic part only sees the changed middle.
@@ -199,9 +203,7 @@ pub fn diff(expected: &str, actual: &str) -> String {
     }
     // The edit script over the whole files: (tag, line in expected, line in actual, text).
     let mut ops: Vec<(char, usize, usize, &str)> = Vec::new();
-    for i in 0..prefix {
-        ops.push((' ', i, i, a[i]));
-    }
+    ops.extend(a[..prefix].iter().enumerate().map(|(i, line)| (' ', i, i, *line)));
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
         if i < n && j < m && am[i] == bm[j] {
@@ -232,7 +234,7 @@ pub fn diff(expected: &str, actual: &str) -> String {
             end = changed[k];
         }
         let end = (end + CONTEXT + 1).min(ops.len());
-        let _ = writeln!(out, "@@ expected line {}, actual line {} @@", ops[start].1 + 1, ops[start].2 + 1);
+        let _ = writeln!(out, "@@ golden file line {}, output line {} @@", ops[start].1 + 1 + skipped, ops[start].2 + 1);
         for op in &ops[start..end] {
             let _ = writeln!(out, "{}{}", op.0, op.3);
         }
@@ -251,7 +253,7 @@ mod tests {
 
     #[test]
     fn diff_shows_changed_lines_with_context() {
-        let d = diff("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n");
-        assert_eq!(d, "@@ expected line 1, actual line 1 @@\n a\n-b\n+B\n c\n d\n+e\n");
+        let d = diff("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n", 1);
+        assert_eq!(d, "@@ golden file line 2, output line 1 @@\n a\n-b\n+B\n c\n d\n+e\n");
     }
 }

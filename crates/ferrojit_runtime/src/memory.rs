@@ -1,0 +1,111 @@
+//! Reference-counted memory for arrays created by compiled code.
+//!
+//! One allocation holds a [`MemInfo`] header followed (64-byte aligned) by the array data. A
+//! meminfo starts with one reference; compiled code adds one for every local that holds the
+//! array and drops them when the locals are overwritten or the function returns; an ndarray
+//! returned to Python owns one through its base object. The allocation is freed when the count
+//! reaches zero.
+//!
+//! Arrays passed in from Python are borrowed: their meminfo field holds the ndarray's address
+//! with the low bit set ([`is_borrowed`]); reference counting ignores such values, and null.
+
+use std::alloc::{alloc, dealloc, Layout};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+
+#[repr(C)]
+pub struct MemInfo {
+    refcount: AtomicUsize,
+    /// Bytes of data after the header.
+    size: usize,
+}
+
+/// The data starts this many bytes after the header (a cache line, and the alignment).
+pub const DATA_OFFSET: usize = 64;
+
+static LIVE: AtomicI64 = AtomicI64::new(0);
+
+/// Allocations not yet freed: for leak tests.
+pub fn live_allocations() -> i64 {
+    LIVE.load(Ordering::Relaxed)
+}
+
+pub fn is_borrowed(meminfo: *const MemInfo) -> bool {
+    meminfo.is_null() || (meminfo as usize) & 1 == 1
+}
+
+fn layout_for(size: usize) -> Option<Layout> {
+    Layout::from_size_align(DATA_OFFSET.checked_add(size)?, DATA_OFFSET).ok()
+}
+
+/// A new meminfo with `size` bytes of (uninitialised) data and one reference; null when the
+/// size is impossible or the allocation fails (generated code raises `MemoryError`).
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
+    let Some(layout) = layout_for(size) else { return std::ptr::null_mut() };
+    // SAFETY: the layout has a non-zero size (it includes the header).
+    let p = unsafe { alloc(layout) } as *mut MemInfo;
+    if p.is_null() {
+        return p;
+    }
+    // SAFETY: freshly allocated and large enough for the header.
+    unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size }) };
+    LIVE.fetch_add(1, Ordering::Relaxed);
+    p
+}
+
+/// The data of a meminfo made by [`ferrojit_rt_alloc`].
+///
+/// # Safety
+/// `meminfo` is a live, owned meminfo.
+pub unsafe fn data(meminfo: *mut MemInfo) -> *mut u8 {
+    (meminfo as *mut u8).add(DATA_OFFSET)
+}
+
+/// # Safety
+/// `meminfo` is null, borrowed, or a live meminfo.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_incref(meminfo: *mut MemInfo) {
+    if !is_borrowed(meminfo) {
+        (*meminfo).refcount.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// # Safety
+/// `meminfo` is null, borrowed, or a live meminfo this caller holds a reference to.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_decref(meminfo: *mut MemInfo) {
+    if is_borrowed(meminfo) {
+        return;
+    }
+    if (*meminfo).refcount.fetch_sub(1, Ordering::Release) == 1 {
+        std::sync::atomic::fence(Ordering::Acquire);
+        let layout = layout_for((*meminfo).size).expect("layout was valid at allocation");
+        dealloc(meminfo as *mut u8, layout);
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refcounts_free_at_zero() {
+        let before = live_allocations();
+        let m = ferrojit_rt_alloc(100);
+        assert!(!m.is_null());
+        assert_eq!(unsafe { data(m) } as usize % 64, 0);
+        unsafe {
+            ferrojit_rt_incref(m);
+            ferrojit_rt_decref(m);
+            assert_eq!(live_allocations(), before + 1);
+            ferrojit_rt_decref(m);
+        }
+        assert_eq!(live_allocations(), before);
+        // Borrowed and null meminfos are ignored.
+        unsafe {
+            ferrojit_rt_incref(std::ptr::null_mut());
+            ferrojit_rt_decref(0x1001 as *mut MemInfo);
+        }
+    }
+}
