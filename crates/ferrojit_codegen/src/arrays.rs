@@ -9,6 +9,7 @@ use crate::abi::{array_struct, memory_type};
 use crate::lower::FnLower;
 use crate::Result;
 use ferrojit_ir::{self as ir, ArrayAttr, ExcKind, IndexItem};
+
 use ferrojit_types::{ArrayType, Layout, Type};
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::IntPredicate;
@@ -29,19 +30,27 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.dim(array, 3, k)
     }
 
-    /// Wraps a negative index once and, with bounds checking, raises when it is still out of
-    /// range.
+    /// Wraps a negative index once and, with bounds checking, raises NumPy's `IndexError`
+    /// (naming the index as written and the axis length) when it is still out of range.
     fn wrap_index(&self, index: IntValue<'ctx>, len: IntValue<'ctx>, axis: u32) -> Result<IntValue<'ctx>> {
         let b = &self.b;
         let negative = b.build_int_compare(IntPredicate::SLT, index, self.i64(0), "neg")?;
         let wrapped = b.build_int_add(index, len, "wrapped")?;
-        let index = b.build_select(negative, wrapped, index, "index")?.into_int_value();
+        let checked = b.build_select(negative, wrapped, index, "index")?.into_int_value();
         if self.options.boundscheck {
             // Unsigned comparison catches both index < 0 and index >= len.
-            let outside = self.b.build_int_compare(IntPredicate::UGE, index, len, "oob")?;
-            self.raise_if(outside, ExcKind::IndexError, &format!("index out of bounds for axis {axis}"))?;
+            let outside = self.b.build_int_compare(IntPredicate::UGE, checked, len, "oob")?;
+            let (raise_bb, cont) = (self.bb("oob"), self.bb("inbounds"));
+            self.b.build_conditional_branch(outside, raise_bb, cont)?;
+            self.b.position_at_end(raise_bb);
+            let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
+            let i64t = self.cx.i64_type();
+            let f = self.extern_fn("ferrojit_rt_index_error", None, &[ptr.into(), i64t.into(), i64t.into(), i64t.into()]);
+            self.b.build_call(f, &[self.exc().into(), index.into(), self.i64(axis as i64).into(), len.into()], "")?;
+            self.leave_with_exception()?;
+            self.b.position_at_end(cont);
         }
-        Ok(index)
+        Ok(checked)
     }
 
     pub(crate) fn element_ptr(&mut self, array: StructValue<'ctx>, a: &ArrayType, indices: &[IntValue<'ctx>]) -> Result<PointerValue<'ctx>> {

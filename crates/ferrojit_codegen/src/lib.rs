@@ -169,5 +169,6 @@ mod tests {
         assert_eq!(ferrojit_runtime::EXC_VALUE_ERROR, ferrojit_ir::ExcKind::ValueError.code());
         assert_eq!(ferrojit_runtime::EXC_ZERO_DIVISION_ERROR, ferrojit_ir::ExcKind::ZeroDivisionError.code());
         assert_eq!(ferrojit_runtime::EXC_OVERFLOW_ERROR, ferrojit_ir::ExcKind::OverflowError.code());
+        assert_eq!(ferrojit_runtime::EXC_INDEX_ERROR, ferrojit_ir::ExcKind::IndexError.code());
     }
 }

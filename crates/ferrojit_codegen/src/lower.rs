@@ -235,6 +235,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.leave(cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
     }
 
+    pub(crate) fn exc(&self) -> PointerValue<'ctx> {
+        self.exc_ptr
+    }
+
+    /// Leaves with the exception status; the exception info is already filled in.
+    pub(crate) fn leave_with_exception(&self) -> Result<()> {
+        self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+    }
+
     /// Stores `status` and branches to the exit block.
     fn leave(&self, status: IntValue<'ctx>) -> Result<()> {
         self.b.build_store(self.status, status)?;

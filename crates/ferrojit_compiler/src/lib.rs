@@ -78,7 +78,7 @@ pub fn function_source(
 /// Compiles `func` for `args`.
 pub fn compile(func: &Arc<FunctionSource>, args: &[Type], options: &Options) -> Result<CompiledFunction, CompileError> {
     let start = Instant::now();
-    let program = infer::infer_program(func, args).map_err(|e| infer_error(&e, &func.name))?;
+    let program = infer::infer_program(func, args).map_err(|e| infer_error(&e))?;
     let infer_time = start.elapsed();
     if options.dump_ir {
         for f in &program.functions {
@@ -116,7 +116,7 @@ pub fn internal_message(detail: &str) -> String {
     format!("internal compiler error (a bug in ferrojit, please report it): {detail}")
 }
 
-fn infer_error(e: &infer::InferError, function: &str) -> CompileError {
+fn infer_error(e: &infer::InferError) -> CompileError {
     let kind = match e.kind {
         infer::ErrorKind::Unsupported => ErrorKind::Unsupported,
         infer::ErrorKind::Typing => ErrorKind::Typing,
@@ -125,7 +125,7 @@ fn infer_error(e: &infer::InferError, function: &str) -> CompileError {
     let message = if kind == ErrorKind::Internal { internal_message(&e.message) } else { e.message.clone() };
     CompileError {
         kind,
-        message: format_located(&message, &e.source, e.span, e.hint.as_deref(), function),
+        message: format_located(&message, &e.source, e.span, e.hint.as_deref(), &e.function),
         location: Some((e.source.filename.clone(), e.span.line)),
     }
 }

@@ -34,6 +34,7 @@ pub(crate) fn infer_function(
                 span: e.span,
                 hint: e.hint.clone(),
                 source: func.source.clone(),
+                function: func.name.clone(),
             })
         }
     };
@@ -45,6 +46,7 @@ pub(crate) fn infer_function(
             span,
             hint: None,
             source,
+            function: func.name.clone(),
         });
     }
     let mut cx = FnInfer::new(session, func, def, args);
@@ -151,7 +153,7 @@ impl<'a> FnInfer<'a> {
     // ---- errors ----------------------------------------------------------------------------
 
     pub fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
-        InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone() }
+        InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone(), function: self.func.name.clone() }
     }
 
     pub fn typing(&self, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
@@ -572,7 +574,15 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
         Some(s) => match &s.kind {
             ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) => false,
             ast::StmtKind::If { body, orelse, .. } => falls_through(body) || falls_through(orelse),
-            ast::StmtKind::While { test, body, .. } => !(is_true_literal(test) && !contains_break(body)),
+            // A loop without `break` ends only through its condition, then runs `else`.
+            ast::StmtKind::While { test, body, orelse } => {
+                if contains_break(body) {
+                    true
+                } else {
+                    !is_true_literal(test) && falls_through(orelse)
+                }
+            }
+            ast::StmtKind::For { body, orelse, .. } => contains_break(body) || falls_through(orelse),
             _ => true,
         },
     }

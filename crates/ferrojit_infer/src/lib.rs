@@ -44,6 +44,8 @@ pub struct InferError {
     pub hint: Option<String>,
     /// The source the span points into (the callee's, for errors inside a called function).
     pub source: Arc<SourceText>,
+    /// The function whose source it is.
+    pub function: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,6 +175,7 @@ impl Session {
                         span: f.span,
                         hint: Some("make every `return` give the same type, e.g. write `0.0` instead of `0`".into()),
                         source: func.source.clone(),
+                        function: func.name.clone(),
                     });
                 }
                 self.entries.get_mut(&key).expect("entry exists").state = State::Done(f);

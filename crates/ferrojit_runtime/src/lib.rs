@@ -55,6 +55,7 @@ pub const STATUS_EXCEPTION: i32 = 1;
 pub const EXC_VALUE_ERROR: u32 = 2;
 pub const EXC_ZERO_DIVISION_ERROR: u32 = 4;
 pub const EXC_OVERFLOW_ERROR: u32 = 9;
+pub const EXC_INDEX_ERROR: u32 = 5;
 
 unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
     (*exc).kind = kind;
@@ -167,6 +168,27 @@ pub extern "C" fn ferrojit_rt_round_ndigits(x: f64, ndigits: i64) -> f64 {
     } else {
         r
     }
+}
+
+thread_local! {
+    /// The text of the last formatted exception message on this thread; the dispatcher reads
+    /// it right after the call that raised.
+    static MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Raises NumPy's `IndexError` for an index outside its axis (bounds checking).
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_index_error(exc: *mut ExcInfo, index: i64, axis: i64, size: i64) {
+    MESSAGE.with(|m| {
+        let mut m = m.borrow_mut();
+        *m = format!("index {index} is out of bounds for axis {axis} with size {size}");
+        (*exc).kind = EXC_INDEX_ERROR;
+        (*exc).msg = m.as_ptr();
+        (*exc).len = m.len();
+    });
 }
 
 /// CPython's `float_divmod`: returns (floor quotient, modulo with the divisor's sign).
@@ -345,7 +367,7 @@ use print::{
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

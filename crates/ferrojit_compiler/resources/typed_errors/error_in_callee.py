@@ -1,6 +1,5 @@
 # args: int64
-# KNOWN BUG: the error is in `g` (line and source are right) but the message says `in f`
-# (the compiler formats every inference error with the root function's name).
+# The error is in the callee `g`: the message names `g`, its line and its source.
 def f(x):
     return g(x) + 1
 
