@@ -32,7 +32,7 @@ const LIBMVEC: &[(&str, usize)] = &[
     ("acos", 1), ("acosh", 1), ("asin", 1), ("asinh", 1), ("atan", 1), ("atanh", 1), ("cos", 1),
     ("cosh", 1), ("erf", 1), ("erfc", 1), ("exp", 1), ("expm1", 1), ("log", 1), ("log10", 1),
     ("log1p", 1), ("log2", 1), ("sin", 1), ("sinh", 1), ("tan", 1), ("tanh", 1), ("atan2", 2),
-    ("hypot", 2), ("pow", 2),
+    ("hypot", 2), ("pow", 2), ("exp2", 1), ("cbrt", 1),
 ];
 
 /// A vector ISA of the x86-64 vector function ABI: its mangling letter and register width.

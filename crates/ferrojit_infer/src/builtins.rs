@@ -21,7 +21,11 @@ const NUMPY_MATH: &[(&str, &str)] = &[
     ("degrees", "degrees"), ("radians", "radians"), ("rad2deg", "degrees"), ("deg2rad", "radians"),
     ("arctan2", "atan2"), ("hypot", "hypot"), ("copysign", "copysign"), ("power", "pow"),
     ("fmod", "fmod"), ("isnan", "isnan"), ("isinf", "isinf"), ("isfinite", "isfinite"),
+    ("exp2", "exp2"), ("cbrt", "cbrt"),
 ];
+
+/// NumPy's element-wise functions built here from comparisons and arithmetic.
+const NUMPY_ELEMENTWISE: &[&str] = &["minimum", "maximum", "fmin", "fmax", "sign", "square", "negative", "positive"];
 
 const NUMPY_SCALARS: &[&str] = &[
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
@@ -37,6 +41,7 @@ pub(crate) fn is_known(qualified: &str) -> bool {
             NUMPY_MATH.iter().any(|(n, _)| *n == name)
                 || NUMPY_SCALARS.contains(&name)
                 || matches!(name, "abs" | "absolute")
+                || NUMPY_ELEMENTWISE.contains(&name)
                 || NUMPY_CREATION.contains(&name)
                 || NUMPY_ARRAY_FUNCTIONS.iter().any(|(n, _)| *n == name)
         }
@@ -339,12 +344,77 @@ impl FnInfer<'_> {
         Ok(if python_semantics && rounding { self.cast(e, &Type::INT64) } else { e })
     }
 
+    /// `np.minimum`, `np.maximum` (NaN wins, as NumPy's), `np.fmin`, `np.fmax` (NaN loses),
+    /// `np.sign`, `np.square`, `np.negative`, `np.positive` on scalars.
+    fn numpy_elementwise(&mut self, f: &str, mut args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let binary = matches!(f, "minimum" | "maximum" | "fmin" | "fmax");
+        self.arity(f, &args, if binary { 2..=2 } else { 1..=1 }, span)?;
+        for a in &args {
+            self.need_number(f, a, f != "square" && f != "negative" && f != "positive")?;
+        }
+        let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
+        if !binary {
+            let x = args.pop().unwrap();
+            return match f {
+                "square" => self.binop(BinOp::Mul, x.clone(), x, span),
+                "negative" => {
+                    let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
+                    self.binop(BinOp::Sub, zero, x, span)
+                }
+                "positive" => Ok(x),
+                _ => {
+                    // sign: -1, 0 or 1 of the argument's type; NaN stays NaN.
+                    let ty = if x.ty == Type::Bool { Type::INT64 } else { x.ty.clone() };
+                    let t = self.temp(ty.clone());
+                    let x = self.cast(x, &ty);
+                    let lit = |v: i128| -> ir::Expr {
+                        match &ty {
+                            Type::Float(_) => mk(ExprKind::Const(Const::Float(v as f64)), &ty),
+                            _ => mk(ExprKind::Const(Const::Int(v)), &ty),
+                        }
+                    };
+                    let local = self.local_expr(t, span);
+                    let gt = self.compare(CmpOp::Gt, local.clone(), lit(0), span)?;
+                    let lt = self.compare(CmpOp::Lt, local.clone(), lit(0), span)?;
+                    let eq = self.compare(CmpOp::Eq, local.clone(), lit(0), span)?;
+                    let zero_or_nan = mk(ExprKind::IfExp { cond: eq.boxed(), then: lit(0).boxed(), otherwise: local.boxed() }, &ty);
+                    let neg = mk(ExprKind::IfExp { cond: lt.boxed(), then: lit(-1).boxed(), otherwise: zero_or_nan.boxed() }, &ty);
+                    let body = mk(ExprKind::IfExp { cond: gt.boxed(), then: lit(1).boxed(), otherwise: neg.boxed() }, &ty);
+                    Ok(mk(ExprKind::Let { local: t, value: x.boxed(), body: body.boxed() }, &ty))
+                }
+            };
+        }
+        let b = args.pop().unwrap();
+        let a = args.pop().unwrap();
+        let ty = ferrojit_types::promote_arith(&a.ty, &b.ty).expect("real numbers");
+        let ty = if a.ty == Type::Bool && b.ty == Type::Bool { Type::Bool } else { ty };
+        let (ta, tb) = (self.temp(ty.clone()), self.temp(ty.clone()));
+        let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));
+        let (la, lb) = (self.local_expr(ta, span), self.local_expr(tb, span));
+        let op = if matches!(f, "minimum" | "fmin") { CmpOp::Lt } else { CmpOp::Gt };
+        let better = self.compare(op, la.clone(), lb.clone(), span)?;
+        // NumPy: minimum picks `a` when `a < b` or `a` is NaN; fmin when `a < b` or `b` is NaN.
+        let cond = if matches!(ty, Type::Float(_)) {
+            let nan_of = if matches!(f, "minimum" | "maximum") { la.clone() } else { lb.clone() };
+            let isnan = self.math("isnan", vec![nan_of], span, false)?;
+            mk(ExprKind::Logical { and: false, lhs: better.boxed(), rhs: isnan.boxed() }, &Type::Bool)
+        } else {
+            better
+        };
+        let pick = mk(ExprKind::IfExp { cond: cond.boxed(), then: la.boxed(), otherwise: lb.boxed() }, &ty);
+        let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pick.boxed() }, &ty);
+        Ok(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, &ty))
+    }
+
     fn numpy(&mut self, f: &str, mut args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
         if let Some((_, m)) = NUMPY_MATH.iter().find(|(n, _)| *n == f) {
             return self.math(m, args, span, false);
         }
         if matches!(f, "abs" | "absolute") {
             return self.builtin("abs", args, span);
+        }
+        if NUMPY_ELEMENTWISE.contains(&f) {
+            return self.numpy_elementwise(f, args, span);
         }
         if NUMPY_SCALARS.contains(&f) {
             self.arity(f, &args, 0..=1, span)?;

@@ -340,6 +340,7 @@ math_table! {
     "atan": Unary, "sinh": Unary, "cosh": Unary, "tanh": Unary, "asinh": Unary, "acosh": Unary,
     "atanh": Unary, "erf": Unary, "erfc": Unary, "gamma": Unary, "lgamma": Unary, "floor": Unary,
     "ceil": Unary, "trunc": Unary, "fabs": Unary, "degrees": Unary, "radians": Unary,
+    "exp2": Unary, "cbrt": Unary,
     "atan2": Binary, "copysign": Binary, "hypot": Binary, "pow": Binary, "fmod": Binary,
     "isnan": Predicate, "isinf": Predicate, "isfinite": Predicate,
 }
