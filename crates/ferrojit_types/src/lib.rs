@@ -11,6 +11,9 @@
 //!   (up to 16 bits: `float32`, wider: `float64`);
 //! - reals mixed with complex give the complex type wide enough for both.
 
+mod signature;
+
+pub use signature::{parse_signature, parse_type, Signature};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,0 +1,256 @@
+//! Signature strings as Numba writes them: `"int32(int32, int32)"`, `"void(float64[:, ::1])"`,
+//! `"(int64, UniTuple(float64 x 2))"` (no return type), and the type names `f.signatures` and
+//! `str(type)` print (`array(float64, 2d, C)`, `Tuple(int64, bool)`).
+
+use crate::{ArrayType, Layout, Type};
+
+/// A parsed signature: argument types and, when given, the return type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    pub ret: Option<Type>,
+    pub args: Vec<Type>,
+}
+
+/// Parses a signature (`"ret(args)"` or `"(args)"`).
+pub fn parse_signature(text: &str) -> Result<Signature, String> {
+    let mut p = Parser { s: text.as_bytes(), at: 0 };
+    p.ws();
+    let ret = if p.peek() == Some(b'(') { None } else { Some(p.ty()?) };
+    p.expect(b'(')?;
+    let args = p.list(b')')?;
+    p.ws();
+    if p.at != p.s.len() {
+        return Err(p.error("unexpected text after the signature"));
+    }
+    // `void` (or `none`) as the return type means the function returns None.
+    Ok(Signature { ret, args })
+}
+
+/// Parses one type (`"float64[:, ::1]"`, `"int32"`, `"UniTuple(int64 x 3)"`).
+pub fn parse_type(text: &str) -> Result<Type, String> {
+    let mut p = Parser { s: text.as_bytes(), at: 0 };
+    let t = p.ty()?;
+    p.ws();
+    if p.at != p.s.len() {
+        return Err(p.error("unexpected text after the type"));
+    }
+    Ok(t)
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> String {
+        let text = String::from_utf8_lossy(self.s);
+        format!("{what} at column {} of `{text}`", self.at + 1)
+    }
+
+    fn ws(&mut self) {
+        while self.at < self.s.len() && self.s[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.s.get(self.at).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, c: u8) -> Result<(), String> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected `{}`", c as char)))
+        }
+    }
+
+    fn word(&mut self) -> String {
+        self.ws();
+        let start = self.at;
+        while self.at < self.s.len() && (self.s[self.at].is_ascii_alphanumeric() || self.s[self.at] == b'_') {
+            self.at += 1;
+        }
+        String::from_utf8_lossy(&self.s[start..self.at]).into_owned()
+    }
+
+    fn list(&mut self, close: u8) -> Result<Vec<Type>, String> {
+        let mut items = Vec::new();
+        if self.eat(close) {
+            return Ok(items);
+        }
+        loop {
+            items.push(self.ty()?);
+            if self.eat(close) {
+                return Ok(items);
+            }
+            self.expect(b',')?;
+            if self.eat(close) {
+                return Ok(items);
+            }
+        }
+    }
+
+    fn ty(&mut self) -> Result<Type, String> {
+        let readonly = {
+            let save = self.at;
+            if self.word() == "readonly" {
+                true
+            } else {
+                self.at = save;
+                false
+            }
+        };
+        let t = if self.peek() == Some(b'(') {
+            self.at += 1;
+            Type::Tuple(self.list(b')')?)
+        } else {
+            let name = self.word();
+            match name.as_str() {
+                "" => return Err(self.error("expected a type")),
+                "UniTuple" => {
+                    self.expect(b'(')?;
+                    let item = self.ty()?;
+                    if self.word() != "x" {
+                        return Err(self.error("expected `x` in `UniTuple(type x count)`"));
+                    }
+                    let n: usize = self.word().parse().map_err(|_| self.error("expected a count"))?;
+                    self.expect(b')')?;
+                    Type::Tuple(vec![item; n])
+                }
+                "Tuple" => {
+                    self.expect(b'(')?;
+                    Type::Tuple(self.list(b')')?)
+                }
+                "array" => {
+                    self.expect(b'(')?;
+                    let dtype = self.ty()?;
+                    self.expect(b',')?;
+                    let dims = self.word();
+                    let ndim: u8 = dims.strip_suffix('d').and_then(|d| d.parse().ok()).ok_or_else(|| self.error("expected `Nd`"))?;
+                    self.expect(b',')?;
+                    let layout = match self.word().as_str() {
+                        "C" => Layout::C,
+                        "F" => Layout::F,
+                        "A" => Layout::A,
+                        _ => return Err(self.error("expected a layout `C`, `F` or `A`")),
+                    };
+                    self.expect(b')')?;
+                    Type::Array(ArrayType::new(dtype, ndim, layout))
+                }
+                other => scalar(other).ok_or_else(|| format!("unknown type `{other}` in `{}`", String::from_utf8_lossy(self.s)))?,
+            }
+        };
+        let t = if self.peek() == Some(b'[') { self.array_dims(t)? } else { t };
+        Ok(match t {
+            Type::Array(mut a) if readonly => {
+                a.readonly = true;
+                Type::Array(a)
+            }
+            t => t,
+        })
+    }
+
+    /// `[:]`, `[:, ::1]` (C), `[::1, :]` (F): one entry per dimension.
+    fn array_dims(&mut self, dtype: Type) -> Result<Type, String> {
+        if !dtype.is_number() {
+            return Err(self.error("only numbers can be array elements"));
+        }
+        self.expect(b'[')?;
+        let mut contiguous = Vec::new();
+        loop {
+            self.expect(b':')?;
+            let mut unit = false;
+            if self.eat(b':') {
+                if self.word() != "1" {
+                    return Err(self.error("expected `::1`"));
+                }
+                unit = true;
+            }
+            contiguous.push(unit);
+            if self.eat(b']') {
+                break;
+            }
+            self.expect(b',')?;
+        }
+        let n = contiguous.len();
+        let layout = match (contiguous.first(), contiguous.last()) {
+            (_, Some(true)) if contiguous[..n - 1].iter().all(|c| !c) => Layout::C,
+            (Some(true), _) if n > 1 && contiguous[1..].iter().all(|c| !c) => Layout::F,
+            _ if contiguous.iter().all(|c| !c) => Layout::A,
+            _ => return Err(self.error("`::1` may only mark the first or the last dimension")),
+        };
+        Ok(Type::Array(ArrayType::new(dtype, n as u8, layout)))
+    }
+}
+
+/// Scalar names, including Numba's and NumPy's short aliases.
+fn scalar(name: &str) -> Option<Type> {
+    Type::from_name(name).or_else(|| {
+        Some(match name {
+            "b1" => Type::Bool,
+            "i1" | "byte" => Type::int(8, true),
+            "i2" | "short" => Type::int(16, true),
+            "i4" | "intc" => Type::int(32, true),
+            "i8" | "long_" | "int_" => Type::INT64,
+            "u1" | "uint8_" => Type::int(8, false),
+            "u2" => Type::int(16, false),
+            "u4" | "uintc" => Type::int(32, false),
+            "u8" => Type::UINT64,
+            "f4" | "float_" => Type::FLOAT32,
+            "f8" | "double" => Type::FLOAT64,
+            "c8" => Type::Complex(crate::FloatType::F32),
+            "c16" => Type::COMPLEX128,
+            _ => return None,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numba_signature_strings() {
+        let s = parse_signature("int32(int32, int32)").unwrap();
+        assert_eq!(s.ret, Some(Type::int(32, true)));
+        assert_eq!(s.args, vec![Type::int(32, true); 2]);
+        let s = parse_signature("void(float64[:, ::1], int64[::1], f4[:])").unwrap();
+        assert_eq!(s.ret, Some(Type::NoneType));
+        assert_eq!(s.args[0], Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C)));
+        assert_eq!(s.args[1], Type::Array(ArrayType::new(Type::INT64, 1, Layout::C)));
+        assert_eq!(s.args[2], Type::Array(ArrayType::new(Type::FLOAT32, 1, Layout::A)));
+        let s = parse_signature("(UniTuple(int64 x 2), Tuple(int64, float64), float64[::1, :])").unwrap();
+        assert_eq!(s.ret, None);
+        assert_eq!(s.args[0], Type::Tuple(vec![Type::INT64; 2]));
+        assert_eq!(s.args[2], Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::F)));
+    }
+
+    #[test]
+    fn printed_names_parse_back() {
+        for t in [
+            Type::Array(ArrayType::new(Type::COMPLEX128, 3, Layout::F)),
+            Type::Tuple(vec![Type::INT64, Type::Bool]),
+            Type::Tuple(vec![Type::FLOAT32; 3]),
+        ] {
+            assert_eq!(parse_type(&t.to_string()).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        assert!(parse_signature("int32(int33)").unwrap_err().contains("unknown type `int33`"));
+        assert!(parse_signature("int32(int32").is_err());
+    }
+}
