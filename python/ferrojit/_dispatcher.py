@@ -4,7 +4,7 @@ import functools
 import inspect
 
 from . import _native
-from .types import Type
+from .types import Signature, Type
 
 # Options accepted with Numba's meaning. Those not acting yet are accepted so that code
 # written for Numba runs unchanged.
@@ -61,21 +61,45 @@ def _check_options(options):
         raise TypeError(f"unknown option(s) for ferrojit: {', '.join(unknown)}")
 
 
+def _signature_texts(signatures):
+    """Signature strings from what the decorator was given: a string, a `Signature`, or a
+    list of them."""
+    if isinstance(signatures, (str, Signature)):
+        signatures = [signatures]
+    texts = []
+    for sig in signatures:
+        if isinstance(sig, str):
+            texts.append(sig)
+        elif isinstance(sig, Signature):
+            texts.append(str(sig))
+        elif isinstance(sig, tuple) and all(isinstance(t, Type) for t in sig):
+            texts.append(f"({', '.join(str(t) for t in sig)})")
+        else:
+            raise TypeError(f"not a signature: {sig!r}; write e.g. \"int32(int32, int32)\" or int32(int32, int32)")
+    return texts
+
+
 def njit(*args, **options):
     """Compile a function to machine code on its first call, raising on what cannot compile.
 
-    Use as ``@njit`` or ``@njit(option=...)``.
+    Use as ``@njit``, ``@njit(option=...)``, or with signatures, ``@njit("int32(int32, int32)")``
+    or ``@njit([int32(int32), float64(float64)])``, which compiles them at decoration time and
+    then accepts only arguments that convert to one of them.
     """
     _check_options(options)
-    if args and callable(args[0]) and not isinstance(args[0], (str, list, tuple)):
+    if args and callable(args[0]) and not isinstance(args[0], (str, list, tuple, Signature, Type)):
         if len(args) > 1:
             raise TypeError("njit() takes the function as its only positional argument")
         return Dispatcher(args[0], options)
-    if args:
-        raise TypeError("signatures are not supported yet; decorate without one")
+    if len(args) > 1:
+        raise TypeError("njit() takes at most one positional argument: the signature(s)")
+    texts = _signature_texts(args[0]) if args else []
 
     def decorate(func):
-        return Dispatcher(func, options)
+        dispatcher = Dispatcher(func, options)
+        for text in texts:
+            dispatcher._compile_signature(text)
+        return dispatcher
 
     return decorate
 

@@ -11,7 +11,7 @@ pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, Mod
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{SourceText, Span};
-pub use ferrojit_types::{ArrayType, FloatType, IntType, Layout, Leaf, Type};
+pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, Signature, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -75,10 +75,10 @@ pub fn function_source(
     FunctionSource { id, name: name.to_string(), source, ast, globals, defaults }
 }
 
-/// Compiles `func` for `args`.
-pub fn compile(func: &Arc<FunctionSource>, args: &[Type], options: &Options) -> Result<CompiledFunction, CompileError> {
+/// Compiles `func` for `args`; with `ret`, the result is converted to that declared type.
+pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
     let start = Instant::now();
-    let program = infer::infer_program(func, args).map_err(|e| infer_error(&e))?;
+    let program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|e| infer_error(&e))?;
     let infer_time = start.elapsed();
     if options.dump_ir {
         for f in &program.functions {

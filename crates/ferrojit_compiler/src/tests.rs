@@ -17,7 +17,7 @@ impl GlobalEnv for Builtins {
 
 fn compile_text(text: &str, args: &[Type]) -> Result<CompiledFunction, CompileError> {
     let f = Arc::new(function_source(1, "f", SourceText::new("t.py", 1, text), Box::new(Builtins), vec![]));
-    compile(&f, args, &Options::default())
+    compile(&f, args, None, &Options::default())
 }
 
 /// Calls a compiled function with raw 8-byte slots; returns the result slots or the exception.

@@ -197,7 +197,7 @@ fn typed_error_fixtures() {
                 continue;
             }
         };
-        match compile(fixture.root(), &fixture.args, &Options::default()) {
+        match compile(fixture.root(), &fixture.args, None, &Options::default()) {
             Ok(f) => golden.fail(&py, format!("expected a compile error, but it compiled (returning `{}`)", f.ret)),
             Err(e) => golden.check(&py.with_extension("err"), &format!("kind: {:?}\n{}\n", e.kind, e.message)),
         }

@@ -99,6 +99,8 @@ pub(crate) struct FnInfer<'a> {
     pub changed: bool,
     loop_depth: usize,
     globals: HashMap<String, Option<GlobalValue>>,
+    /// The declared return type (an eager signature): returns convert to it.
+    declared_ret: Option<Type>,
     /// A shape tuple `shape_arg` bound to a temporary, for the array constructor to evaluate
     /// first.
     pub pending_shape: Option<(LocalId, ir::Expr)>,
@@ -120,7 +122,10 @@ impl<'a> FnInfer<'a> {
             loop_depth: 0,
             globals: HashMap::new(),
             pending_shape: None,
+            declared_ret: None,
         };
+        cx.declared_ret = cx.session.declared_return(func, args);
+        cx.ret = cx.declared_ret.clone();
         for (param, ty) in def.params.iter().zip(args) {
             cx.named_local(&param.name, Some(ty.clone()));
         }
@@ -249,6 +254,17 @@ impl<'a> FnInfer<'a> {
     }
 
     fn return_stmt(&mut self, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
+        if let Some(declared) = self.declared_ret.clone() {
+            if !convertible(&value.ty, &declared) {
+                return Err(self.typing(
+                    span,
+                    format!("this returns a `{}`, which cannot be converted to the declared return type `{declared}`", value.ty),
+                    Some("change the signature's return type, or convert the value"),
+                ));
+            }
+            let value = self.cast(value, &declared);
+            return Ok(ir::Stmt { kind: StmtKind::Return(value), span });
+        }
         let new = match &self.ret {
             None => value.ty.clone(),
             Some(old) => unify(old, &value.ty).ok_or_else(|| {
@@ -537,6 +553,19 @@ impl<'a> FnInfer<'a> {
             _ => unreachable!("tuple_get on a non-tuple"),
         };
         ir::Expr::new(ExprKind::TupleGet(tuple.boxed(), i), ty, span)
+    }
+}
+
+/// Whether a value of type `from` converts to `to` (as a declared return type does):
+/// numbers to numbers (not complex to real), tuples item by item, arrays of the same element
+/// type and dimensions to any layout.
+fn convertible(from: &Type, to: &Type) -> bool {
+    match (from, to) {
+        (Type::Complex(_), t) if t.is_number() => matches!(t, Type::Complex(_)),
+        (f, t) if f.is_number() && t.is_number() => true,
+        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y)),
+        (Type::Array(a), Type::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim && (b.layout == ferrojit_types::Layout::A || a.layout == b.layout),
+        (a, b) => a == b,
     }
 }
 

@@ -72,7 +72,13 @@ impl Program {
 
 /// Types `root` for `args` and every compiled function it calls.
 pub fn infer_program(root: &Arc<FunctionSource>, args: &[Type]) -> Result<Program, InferError> {
-    let mut session = Session::default();
+    infer_program_returning(root, args, None)
+}
+
+/// Like [`infer_program`], with the root's return type declared (an eager signature): every
+/// `return` converts its value to it.
+pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declared: Option<Type>) -> Result<Program, InferError> {
+    let mut session = Session { declared: declared.map(|t| ((root.id, args.to_vec()), t)), ..Session::default() };
     let key = session.request(root, args, None)?;
     let mut functions = Vec::new();
     let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
@@ -98,6 +104,8 @@ struct Session {
     order: Vec<Key>,
     /// Return types handed out for functions still in progress, to check after they finish.
     guesses: Vec<(Key, Type)>,
+    /// The root's declared return type, when its signature was given.
+    declared: Option<(Key, Type)>,
 }
 
 struct Entry {
@@ -188,6 +196,10 @@ impl Session {
                 Err(e)
             }
         }
+    }
+
+    fn declared_return(&self, func: &FunctionSource, args: &[Type]) -> Option<Type> {
+        self.declared.as_ref().filter(|(k, _)| k.0 == func.id && k.1 == args).map(|(_, t)| t.clone())
     }
 
     fn set_return_guess(&mut self, func: &FunctionSource, args: &[Type], ret: &Type) {

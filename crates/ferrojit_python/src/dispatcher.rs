@@ -7,7 +7,7 @@
 //! read globals, which may name this very dispatcher (recursion).
 
 use crate::globals::{constant, PyGlobals};
-use crate::values::{pack, typeof_value, unpack};
+use crate::values::{pack, pack_converting, typeof_value, unpack};
 use crate::{compile_error, error_class};
 use ferrojit_compiler::runtime::ExcInfo;
 use ferrojit_compiler::{CompiledFunction, ExcKind, FunctionSource, Options, Timings, Type};
@@ -34,6 +34,9 @@ pub struct DispatcherBase {
     overloads: Mutex<Vec<Arc<Overload>>>,
     /// The `boundscheck=True` option.
     boundscheck: bool,
+    /// Set once signatures were given: calls convert their arguments to one of them and
+    /// nothing new is compiled.
+    frozen: std::sync::atomic::AtomicBool,
 }
 
 fn next_id() -> u64 {
@@ -59,6 +62,7 @@ impl DispatcherBase {
             source: Mutex::new(None),
             overloads: Mutex::new(Vec::new()),
             boundscheck,
+            frozen: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -114,8 +118,11 @@ impl DispatcherBase {
         if let Some(overload) = this.find(args, &mut slots) {
             return this.invoke(py, &overload, &slots);
         }
+        if this.frozen.load(Ordering::Relaxed) {
+            return this.call_converting(slf, args);
+        }
         let types = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<_>>>()?;
-        let overload = this.compile(py, &types)?;
+        let overload = this.compile(py, &types, None)?;
         let mut heap;
         let buffer: &mut [u64] = if overload.arg_slots <= STACK_SLOTS {
             &mut slots
@@ -131,15 +138,12 @@ impl DispatcherBase {
         this.invoke(py, &overload, buffer)
     }
 
-    /// Compiles for the given argument type names if not compiled yet (eager compilation).
-    fn _compile_for(&self, py: Python<'_>, type_names: Vec<String>) -> PyResult<()> {
-        let types = type_names
-            .iter()
-            .map(|n| Type::from_name(n).ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown type `{n}`"))))
-            .collect::<PyResult<Vec<_>>>()?;
-        if !self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|o| o.compiled.args == types) {
-            self.compile(py, &types)?;
-        }
+    /// Compiles a declared signature now (eager compilation), e.g. `"int32(int32, int32)"` or
+    /// `"(float64[:],)"`; afterwards calls only convert to the declared signatures.
+    fn _compile_signature(&self, py: Python<'_>, signature: &str) -> PyResult<()> {
+        let sig = ferrojit_compiler::parse_signature(signature).map_err(pyo3::exceptions::PyTypeError::new_err)?;
+        self.compile(py, &sig.args, sig.ret.as_ref())?;
+        self.frozen.store(true, Ordering::Relaxed);
         Ok(())
     }
 }
@@ -187,14 +191,39 @@ impl DispatcherBase {
             .cloned()
     }
 
-    fn compile(&self, py: Python<'_>, types: &[Type]) -> PyResult<Arc<Overload>> {
-        if let Some(o) = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|o| o.compiled.args == types) {
+    /// Calls the first declared signature the arguments convert to, or raises a `TypeError`
+    /// listing the signatures.
+    fn call_converting<'py>(&self, slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for overload in &overloads {
+            let mut buffer = vec![0u64; overload.arg_slots];
+            let mut at = 0;
+            if args.len() == overload.compiled.args.len() && args.iter().zip(&overload.compiled.args).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at)) {
+                return self.invoke(py, overload, &buffer);
+            }
+        }
+        let given: Vec<String> = args.iter().map(|a| typeof_value(&a).map(|t| t.to_string()).unwrap_or_else(|_| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())).collect();
+        let accepted: Vec<String> = overloads
+            .iter()
+            .map(|o| format!("{}({})", o.compiled.ret, o.compiled.args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")))
+            .collect();
+        let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
+        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "`{name}` was compiled for declared signatures only, and ({}) matches none of them; accepted: {}",
+            given.join(", "),
+            accepted.join("; ")
+        )))
+    }
+
+    fn compile(&self, py: Python<'_>, types: &[Type], ret: Option<&Type>) -> PyResult<Arc<Overload>> {
+        if let Some(o) = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret)) {
             return Ok(o.clone());
         }
         let source = self.function_source(py)?;
         let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
         let options = Options { dump_ir: env_flag("FERROJIT_DUMP_IR"), keep_llvm_ir: false, boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK") };
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, &options)));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, ret, &options)));
         let compiled = match result {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => return Err(compile_error(py, &e)),

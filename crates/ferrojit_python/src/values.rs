@@ -365,3 +365,66 @@ impl Drop for ArrayMemory {
         unsafe { ferrojit_compiler::runtime::memory::ferrojit_rt_decref(self.meminfo as *mut _) };
     }
 }
+
+/// Writes `obj` into the slots as type `ty` when Numba would convert it for an explicitly
+/// declared signature: numbers to wider or narrower numbers of a kind that holds them (an
+/// int to `int32` when in range, an int or float to `float32`; never a float to an int),
+/// tuples item by item, arrays of the same element type and dimensions to an `A` layout.
+pub fn pack_converting(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> bool {
+    if pack(obj, ty, slots, &mut at.clone()) {
+        return pack(obj, ty, slots, at);
+    }
+    let mut put = |v: u64| {
+        if *at < slots.len() {
+            slots[*at] = v;
+        }
+        *at += 1;
+    };
+    let Ok(source) = typeof_value(obj) else { return false };
+    match (ty, &source) {
+        (Type::Bool, Type::Bool) => obj.is_truthy().map(|b| put(b as u64)).is_ok(),
+        (Type::Int(i), Type::Int(_) | Type::Bool) => {
+            let v: Option<i128> = obj.extract::<i64>().ok().map(i128::from).or_else(|| obj.extract::<u64>().ok().map(i128::from));
+            let Some(v) = v else { return false };
+            let (lo, hi) = if i.signed { (-(1i128 << (i.bits - 1)), (1i128 << (i.bits - 1)) - 1) } else { (0, (1i128 << i.bits) - 1) };
+            if v < lo || v > hi {
+                return false;
+            }
+            put(v as u64);
+            true
+        }
+        (Type::Float(f), s) if s.is_number() && !matches!(s, Type::Complex(_)) => obj
+            .extract::<f64>()
+            .map(|v| put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() }))
+            .is_ok(),
+        (Type::Complex(f), s) if s.is_number() => {
+            let re = obj.getattr("real").and_then(|r| r.extract::<f64>());
+            let im = obj.getattr("imag").and_then(|i| i.extract::<f64>());
+            match (re, im) {
+                (Ok(re), Ok(im)) => {
+                    for v in [re, im] {
+                        put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() });
+                    }
+                    true
+                }
+                _ => false,
+            }
+        }
+        (Type::Tuple(items), Type::Tuple(_)) => match obj.cast_exact::<PyTuple>() {
+            Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack_converting(&o, ty, slots, at)),
+            _ => false,
+        },
+        (Type::Array(want), Type::Array(have)) => {
+            let fits = want.dtype == have.dtype && want.ndim == have.ndim && want.layout == Layout::A && (want.readonly || !have.readonly);
+            if !fits {
+                return false;
+            }
+            let mut as_given = Type::Array(have.clone());
+            if let Type::Array(a) = &mut as_given {
+                a.readonly = have.readonly;
+            }
+            pack(obj, &as_given, slots, at)
+        }
+        _ => false,
+    }
+}
