@@ -40,6 +40,48 @@ pub struct Options {
     pub keep_llvm_ir: bool,
     /// Raise `IndexError` for array indices out of range (else they are not checked).
     pub boundscheck: bool,
+    /// LLVM fast-math flags (`fastmath=True` or a set of flag names) put on every
+    /// floating-point instruction; `FastMath::default()` for none.
+    pub fastmath: FastMath,
+    /// NumPy's error model: float division by zero gives inf/NaN and integer division by zero
+    /// gives 0, instead of raising `ZeroDivisionError`.
+    pub numpy_errors: bool,
+}
+
+/// Which fast-math relaxations are allowed, by Numba's flag names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FastMath(u32);
+
+impl FastMath {
+    /// Every relaxation (`fastmath=True`).
+    pub fn all() -> FastMath {
+        FastMath(inkwell::values::FastMathFlags::all().bits())
+    }
+
+    /// The flags named (`nnan`, `ninf`, `nsz`, `arcp`, `contract`, `afn`, `reassoc`), or the
+    /// first unknown name.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> std::result::Result<FastMath, String> {
+        use inkwell::values::FastMathFlags as F;
+        let mut flags = F::empty();
+        for name in names {
+            flags |= match name {
+                "nnan" => F::NoNaNs,
+                "ninf" => F::NoInfs,
+                "nsz" => F::NoSignedZeros,
+                "arcp" => F::AllowReciprocal,
+                "contract" => F::AllowContract,
+                "afn" => F::ApproxFunc,
+                "reassoc" => F::AllowReassoc,
+                "fast" => F::all(),
+                other => return Err(other.to_string()),
+            };
+        }
+        Ok(FastMath(flags.bits()))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
 }
 
 pub struct Compiled {
@@ -123,6 +165,9 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     module.set_data_layout(&host.machine.get_target_data().get_data_layout());
     let vector_isas = if host.libmvec { lower::vector_isas(&host.features) } else { Vec::new() };
     let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features, &vector_isas, options)?;
+    if !options.fastmath.is_empty() {
+        set_fast_math(&module, options.fastmath);
+    }
     if let Err(e) = module.verify() {
         return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
     }
@@ -149,6 +194,22 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature.
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address) };
     Ok(Compiled { entry, llvm_ir, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
+}
+
+/// Puts the fast-math flags on every instruction that takes them.
+fn set_fast_math(module: &Module<'static>, flags: FastMath) {
+    let flags = inkwell::values::FastMathFlags::from_bits_retain(flags.0);
+    for f in module.get_functions() {
+        for bb in f.get_basic_blocks() {
+            let mut inst = bb.get_first_instruction();
+            while let Some(i) = inst {
+                if i.can_use_fast_math_flags() {
+                    let _ = i.set_fast_math_flags(flags);
+                }
+                inst = i.get_next_instruction();
+            }
+        }
+    }
 }
 
 /// Points every runtime function the module declares at its address in this process.

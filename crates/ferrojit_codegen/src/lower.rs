@@ -908,11 +908,21 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             BinaryOp::BitXor => b.build_xor(l, r, "xor")?,
             BinaryOp::FloorDiv | BinaryOp::Mod => {
                 let is_zero = b.build_int_compare(IntPredicate::EQ, r, zero, "divzero")?;
-                let msg = if op == BinaryOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
-                self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
+                // NumPy's error model: x // 0 and x % 0 are 0. Divide by 1 instead.
+                let r = if self.options.numpy_errors {
+                    b.build_select(is_zero, l.get_type().const_int(1, false), r, "divisor")?.into_int_value()
+                } else {
+                    let msg = if op == BinaryOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
+                    self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
+                    r
+                };
+                let numpy_zero = |this: &Self, v: IntValue<'ctx>| -> Result<IntValue<'ctx>> {
+                    Ok(if this.options.numpy_errors { this.b.build_select(is_zero, zero, v, "zerodiv")?.into_int_value() } else { v })
+                };
                 let b = &self.b;
                 if !ty.signed {
-                    return Ok(if op == BinaryOp::FloorDiv { b.build_int_unsigned_div(l, r, "div")? } else { b.build_int_unsigned_rem(l, r, "rem")? });
+                    let v = if op == BinaryOp::FloorDiv { b.build_int_unsigned_div(l, r, "div")? } else { b.build_int_unsigned_rem(l, r, "rem")? };
+                    return numpy_zero(self, v);
                 }
                 // Python rounds toward negative infinity; `x // -1` is negation (no overflow
                 // trap for the most negative value: divide by 1 instead and negate).
@@ -925,14 +935,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let m_nonzero = b.build_int_compare(IntPredicate::NE, m, zero, "mnz")?;
                 let signs_differ = b.build_int_compare(IntPredicate::SLT, b.build_xor(m, d, "x")?, zero, "sd")?;
                 let adjust = b.build_and(m_nonzero, signs_differ, "adj")?;
-                if op == BinaryOp::FloorDiv {
+                let v = if op == BinaryOp::FloorDiv {
                     let q1 = b.build_int_sub(q, b.build_int_z_extend(adjust, l.get_type(), "a")?, "q1")?;
                     let neg = b.build_int_neg(l, "neg")?;
                     b.build_select(is_m1, neg, q1, "floordiv")?.into_int_value()
                 } else {
                     let m1 = b.build_int_add(m, b.build_select(adjust, d, zero, "a")?.into_int_value(), "m1")?;
                     b.build_select(is_m1, zero, m1, "mod")?.into_int_value()
-                }
+                };
+                numpy_zero(self, v)?
             }
             BinaryOp::LShift | BinaryOp::RShift => {
                 let bits = l.get_type().get_bit_width() as u64;
@@ -974,9 +985,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     (y, self.b.build_float_compare(FloatPredicate::OLT, y, zero, "neg")?)
                 }
             };
-            let base_zero = self.b.build_float_compare(FloatPredicate::OEQ, l, zero, "zero")?;
-            let bad = self.b.build_and(base_zero, negative, "bad")?;
-            self.raise_if(bad, ExcKind::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
+            if !self.options.numpy_errors {
+                let base_zero = self.b.build_float_compare(FloatPredicate::OEQ, l, zero, "zero")?;
+                let bad = self.b.build_and(base_zero, negative, "bad")?;
+                self.raise_if(bad, ExcKind::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
+            }
             return Ok(self.intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?.into_float_value());
         }
         let r = r.into_float_value();
@@ -992,7 +1005,23 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     BinaryOp::FloorDiv => "float floor division by zero",
                     _ => "float modulo",
                 };
-                self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
+                if !self.options.numpy_errors {
+                    self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
+                } else if op != BinaryOp::Div {
+                    // NumPy: x // 0.0 is x / 0.0 (inf or NaN), x % 0.0 is NaN.
+                    let f64t = self.cx.f64_type();
+                    let (l64, r64) = if f == FloatType::F32 {
+                        (self.b.build_float_ext(l, f64t, "l")?, self.b.build_float_ext(r, f64t, "r")?)
+                    } else {
+                        (l, r)
+                    };
+                    let symbol = if op == BinaryOp::FloorDiv { "ferrojit_rt_floordiv_f64" } else { "ferrojit_rt_mod_f64" };
+                    let func = self.extern_fn(symbol, Some(f64t.into()), &[f64t.into(), f64t.into()]);
+                    let v = self.call_value(func, &[l64.into(), r64.into()])?.into_float_value();
+                    let v = if f == FloatType::F32 { self.b.build_float_trunc(v, l.get_type(), "f32")? } else { v };
+                    let by_zero = if op == BinaryOp::FloorDiv { self.b.build_float_div(l, r, "q")? } else { l.get_type().const_float(f64::NAN) };
+                    return Ok(self.b.build_select(is_zero, by_zero, v, "numpy")?.into_float_value());
+                }
                 if op == BinaryOp::Div {
                     return Ok(self.b.build_float_div(l, r, "fdiv")?);
                 }

@@ -15,7 +15,7 @@ pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntT
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use codegen::EntryFn;
+pub use codegen::{EntryFn, FastMath};
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -25,6 +25,10 @@ pub struct Options {
     pub keep_llvm_ir: bool,
     /// Check array indices (`boundscheck=True`, `FERROJIT_BOUNDSCHECK=1`).
     pub boundscheck: bool,
+    /// `fastmath=...`.
+    pub fastmath: FastMath,
+    /// `error_model='numpy'`.
+    pub numpy_errors: bool,
 }
 
 /// Machine code for one signature of one function.
@@ -85,7 +89,12 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
             println!("---- typed IR: {} ----\n{}", f.name, ferrojit_ir::print_function(f));
         }
     }
-    let codegen_options = codegen::Options { keep_llvm_ir: options.keep_llvm_ir || options.dump_ir, boundscheck: options.boundscheck };
+    let codegen_options = codegen::Options {
+        keep_llvm_ir: options.keep_llvm_ir || options.dump_ir,
+        boundscheck: options.boundscheck,
+        fastmath: options.fastmath,
+        numpy_errors: options.numpy_errors,
+    };
     let compiled = codegen::compile(&program.functions, &codegen_options).map_err(|e| CompileError {
         kind: ErrorKind::Internal,
         message: internal_message(&format!("code generation failed for `{}`: {}", func.name, e.0)),

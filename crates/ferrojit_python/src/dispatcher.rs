@@ -10,7 +10,7 @@ use crate::globals::{constant, PyGlobals};
 use crate::values::{pack, pack_converting, typeof_value, unpack};
 use crate::{compile_error, error_class};
 use ferrojit_compiler::runtime::ExcInfo;
-use ferrojit_compiler::{CompiledFunction, ExcKind, FunctionSource, Options, Timings, Type};
+use ferrojit_compiler::{CompiledFunction, ExcKind, FastMath, FunctionSource, Options, Timings, Type};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,6 +34,11 @@ pub struct DispatcherBase {
     overloads: Mutex<Vec<Arc<Overload>>>,
     /// The `boundscheck=True` option.
     boundscheck: bool,
+    /// The `nogil=True` option: the GIL is released while native code runs.
+    nogil: bool,
+    fastmath: FastMath,
+    /// `error_model='numpy'`.
+    numpy_errors: bool,
     /// Set once signatures were given: calls convert their arguments to one of them and
     /// nothing new is compiled.
     frozen: std::sync::atomic::AtomicBool,
@@ -49,9 +54,33 @@ impl DispatcherBase {
     #[new]
     #[pyo3(signature = (py_func, options=None))]
     fn new(py_func: Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let boundscheck = match options {
-            Some(o) => o.get_item("boundscheck")?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false),
+        let option = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+            match options {
+                Some(o) => Ok(o.get_item(name)?.filter(|v| !v.is_none())),
+                None => Ok(None),
+            }
+        };
+        let flag = |name: &str| -> PyResult<bool> { Ok(option(name)?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false)) };
+        let boundscheck = flag("boundscheck")?;
+        let nogil = flag("nogil")?;
+        let fastmath = match option("fastmath")? {
+            None => FastMath::default(),
+            Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => {
+                if v.is_truthy()? { FastMath::all() } else { FastMath::default() }
+            }
+            Some(v) => {
+                let names: Vec<String> = v.try_iter()?.map(|n| n?.extract::<String>()).collect::<PyResult<_>>()?;
+                FastMath::from_names(names.iter().map(String::as_str))
+                    .map_err(|bad| pyo3::exceptions::PyValueError::new_err(format!("unknown fastmath flag `{bad}`; use nnan, ninf, nsz, arcp, contract, afn, reassoc or fast")))?
+            }
+        };
+        let numpy_errors = match option("error_model")? {
             None => false,
+            Some(v) => match v.extract::<String>()?.as_str() {
+                "python" => false,
+                "numpy" => true,
+                other => return Err(pyo3::exceptions::PyValueError::new_err(format!("error_model must be 'python' or 'numpy', not {other:?}"))),
+            },
         };
         let code = py_func.getattr("__code__")?;
         let num_params: usize = code.getattr("co_argcount")?.extract()?;
@@ -62,6 +91,9 @@ impl DispatcherBase {
             source: Mutex::new(None),
             overloads: Mutex::new(Vec::new()),
             boundscheck,
+            nogil,
+            fastmath,
+            numpy_errors,
             frozen: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -222,7 +254,13 @@ impl DispatcherBase {
         }
         let source = self.function_source(py)?;
         let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
-        let options = Options { dump_ir: env_flag("FERROJIT_DUMP_IR"), keep_llvm_ir: false, boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK") };
+        let options = Options {
+            dump_ir: env_flag("FERROJIT_DUMP_IR"),
+            keep_llvm_ir: false,
+            boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK"),
+            fastmath: self.fastmath,
+            numpy_errors: self.numpy_errors,
+        };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, ret, &options)));
         let compiled = match result {
             Ok(Ok(c)) => c,
@@ -253,9 +291,16 @@ impl DispatcherBase {
             &mut heap
         };
         let mut exc = ExcInfo::default();
+        let entry = overload.compiled.entry;
         // SAFETY: `args` holds the packed arguments of this signature and `ret` has room for
         // its result; the entry point was compiled for exactly these layouts.
-        let status = unsafe { (overload.compiled.entry)(ret.as_mut_ptr(), &mut exc, args.as_ptr()) };
+        let status = if self.nogil {
+            // Pointers are not `Send`; the buffers outlive the call, which runs on this thread.
+            let (r, e, a) = (ret.as_mut_ptr() as usize, &mut exc as *mut ExcInfo as usize, args.as_ptr() as usize);
+            py.detach(move || unsafe { entry(r as *mut u64, e as *mut ExcInfo, a as *const u64) })
+        } else {
+            unsafe { entry(ret.as_mut_ptr(), &mut exc, args.as_ptr()) }
+        };
         if status != 0 {
             return Err(native_exception(py, &exc));
         }
