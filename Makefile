@@ -1,8 +1,10 @@
 # ferrojit: set-up, build and test.
 #
-#   make demo    install what is missing, build the extension into .venv, run examples/demo.py
+#   make demo    install what is missing, build the extension into .venv, run the seed's
+#                examples/seed_timing.py, then examples/demo.py (CPython vs ferrojit vs Numba)
 #   make test    install what is missing, build, cargo test --workspace, then pytest
-#   make bench   install what is missing (and numba), build, run bench/run.py
+#   make bench   install what is missing (and numba), build, run bench/run.py: scalar and
+#                array suites, tables in bench/results/{scalar,arrays}.md
 #   make clean   remove build artefacts (keeps .venv); make distclean also removes .venv
 #                and bench/results
 #
@@ -26,7 +28,7 @@ LLVM_PREFIX := /usr/lib/llvm-22
 export LLVM_SYS_221_PREFIX := $(LLVM_PREFIX)
 
 APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
-PY_PACKAGES  := numpy 'maturin>=1.7,<2' pytest
+PY_PACKAGES  := numpy 'maturin>=1.7,<2' pytest pandas
 
 VENV    := $(CURDIR)/.venv
 PY      := $(VENV)/bin/python
@@ -77,21 +79,22 @@ venv:
 			python3 -m venv "$(VENV)"; \
 		fi; \
 	fi
-	@if "$(PY)" -c 'import numpy, pytest' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
-		echo "venv: numpy, pytest and maturin present"; \
+	@if "$(PY)" -c 'import numpy, pytest, pandas' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
+		echo "venv: numpy, pytest, pandas and maturin present"; \
 	else \
-		echo "venv: pip installing numpy, maturin, pytest"; \
+		echo "venv: pip installing numpy, maturin, pytest, pandas (the seed's object-mode example)"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check $(PY_PACKAGES); \
 	fi
 
 # Builds crates/ferrojit_python (release) and installs it into .venv as an editable
 # package: python/ is put on sys.path by a .pth file and the compiled module lands in
-# python/ferrojit/_native.abi3.so. cargo's output goes to target/release, the same
+# python/ferrojit/_native.*.so. cargo's output goes to target/release, the same
 # directory `cargo test --workspace --release` uses.
 build: deps venv
 	$(BUILD_ENV) "$(MATURIN)" develop --release
 
 demo: build
+	"$(PY)" examples/seed_timing.py
 	"$(PY)" examples/demo.py
 
 test: build

@@ -2,6 +2,7 @@
 
 import functools
 import inspect
+import os
 
 from . import _native
 from .types import Signature, Type
@@ -41,6 +42,42 @@ class Dispatcher(_native.DispatcherBase):
     def __repr__(self):
         return f"<ferrojit dispatcher {self.__qualname__!r}>"
 
+    def inspect_llvm(self, signature=None):
+        """The optimised LLVM IR of a compiled signature (a tuple of types), or a dict of all."""
+        return self._inspect_text("llvm", signature)
+
+    def inspect_asm(self, signature=None):
+        """The host assembly of a compiled signature (a tuple of types), or a dict of all."""
+        return self._inspect_text("asm", signature)
+
+    def _inspect_text(self, what, signature):
+        if signature is not None:
+            return self._inspect([str(t) for t in signature], what)
+        return {sig: self._inspect([str(t) for t in sig], what) for sig in self.signatures}
+
+    def inspect_types(self, file=None):
+        """Print the source annotated with the inferred type of every variable, per signature."""
+        import sys
+
+        out = file or sys.stdout
+        lines, first = inspect.getsourcelines(self.py_func)
+        for args, ret, variables in self._variable_types():
+            print(f"{self.__qualname__} ({', '.join(args)}) -> {ret}", file=out)
+            print("-" * 80, file=out)
+            by_line = {}
+            for line, name, ty in variables:
+                by_line.setdefault(line, []).append(f"{name}: {ty}")
+            for offset, text in enumerate(lines):
+                line = first + offset
+                print(f"{line:5d} | {text.rstrip()}", file=out)
+                if line in by_line:
+                    print(f"      |   # {', '.join(by_line[line])}", file=out)
+            print("=" * 80, file=out)
+
+    def stats(self):
+        """Per compiled signature: seconds spent in each compiler stage."""
+        return self._stats()
+
     def __reduce__(self):
         # Pickle by reference, as functions are.
         return (_qualified_lookup, (self.__module__, self.__qualname__))
@@ -56,7 +93,7 @@ def _qualified_lookup(module, qualname):
 
 
 def _check_options(options):
-    unknown = sorted(set(options) - _KNOWN_OPTIONS)
+    unknown = sorted(set(options) - _KNOWN_OPTIONS - {"_fallback"})
     if unknown:
         raise TypeError(f"unknown option(s) for ferrojit: {', '.join(unknown)}")
 
@@ -87,15 +124,18 @@ def njit(*args, **options):
     then accepts only arguments that convert to one of them.
     """
     _check_options(options)
+    disabled = os.environ.get("FERROJIT_DISABLE_JIT") == "1"
     if args and callable(args[0]) and not isinstance(args[0], (str, list, tuple, Signature, Type)):
         if len(args) > 1:
             raise TypeError("njit() takes the function as its only positional argument")
-        return Dispatcher(args[0], options)
+        return args[0] if disabled else Dispatcher(args[0], options)
     if len(args) > 1:
         raise TypeError("njit() takes at most one positional argument: the signature(s)")
     texts = _signature_texts(args[0]) if args else []
 
     def decorate(func):
+        if disabled:
+            return func
         dispatcher = Dispatcher(func, options)
         for text in texts:
             dispatcher._compile_signature(text)
@@ -105,5 +145,10 @@ def njit(*args, **options):
 
 
 def jit(*args, **options):
-    """Same as :func:`njit` for now (the object-mode fallback is not implemented yet)."""
+    """Like :func:`njit`, but what cannot compile in nopython mode runs as plain Python
+    (object mode) with a :class:`~ferrojit.errors.FerrojitWarning` saying why, unless
+    ``nopython=True``. ``forceobj=True`` always runs plain Python."""
+    _check_options(options)
+    if not options.get("nopython", False):
+        options = dict(options, _fallback=True)
     return njit(*args, **options)

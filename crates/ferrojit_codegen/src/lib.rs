@@ -38,6 +38,8 @@ pub type EntryFn = unsafe extern "C" fn(ret_slots: *mut u64, exc: *mut ExcInfo, 
 pub struct Options {
     /// Keep the optimised LLVM IR text in [`Compiled::llvm_ir`].
     pub keep_llvm_ir: bool,
+    /// Keep the host assembly in [`Compiled::asm`].
+    pub keep_asm: bool,
     /// Raise `IndexError` for array indices out of range (else they are not checked).
     pub boundscheck: bool,
     /// LLVM fast-math flags (`fastmath=True` or a set of flag names) put on every
@@ -87,6 +89,8 @@ impl FastMath {
 pub struct Compiled {
     pub entry: EntryFn,
     pub llvm_ir: Option<String>,
+    /// The host assembly, when [`Options::keep_asm`] was set.
+    pub asm: Option<String>,
     pub timings: Timings,
 }
 
@@ -179,6 +183,15 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
         .map_err(|e| CodegenError(format!("LLVM optimisation failed: {e}")))?;
     let optimize_time = start.elapsed();
     let llvm_ir = options.keep_llvm_ir.then(|| module.print_to_string().to_string());
+    let asm = if options.keep_asm {
+        let buffer = host
+            .machine
+            .write_to_memory_buffer(&module, inkwell::targets::FileType::Assembly)
+            .map_err(|e| CodegenError(format!("cannot print assembly: {e}")))?;
+        Some(String::from_utf8_lossy(buffer.as_slice()).into_owned())
+    } else {
+        None
+    };
 
     let start = Instant::now();
     let engine = module
@@ -193,7 +206,7 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     std::mem::forget(engine);
     // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature.
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address) };
-    Ok(Compiled { entry, llvm_ir, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
+    Ok(Compiled { entry, llvm_ir, asm, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
 }
 
 /// Puts the fast-math flags on every instruction that takes them.

@@ -23,6 +23,8 @@ pub struct Options {
     pub dump_ir: bool,
     /// Keep the optimised LLVM IR in [`CompiledFunction::llvm_ir`].
     pub keep_llvm_ir: bool,
+    /// Keep the host assembly in [`CompiledFunction::asm`].
+    pub keep_asm: bool,
     /// Check array indices (`boundscheck=True`, `FERROJIT_BOUNDSCHECK=1`).
     pub boundscheck: bool,
     /// `fastmath=...`.
@@ -37,6 +39,10 @@ pub struct CompiledFunction {
     pub args: Vec<Type>,
     pub ret: Type,
     pub llvm_ir: Option<String>,
+    pub asm: Option<String>,
+    /// The types of the user's variables, by the source line that assigns them:
+    /// (line, name, type), for `inspect_types`.
+    pub variable_types: Vec<(u32, String, String)>,
     pub timings: Timings,
 }
 
@@ -91,6 +97,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
     }
     let codegen_options = codegen::Options {
         keep_llvm_ir: options.keep_llvm_ir || options.dump_ir,
+        keep_asm: options.keep_asm,
         boundscheck: options.boundscheck,
         fastmath: options.fastmath,
         numpy_errors: options.numpy_errors,
@@ -111,6 +118,8 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
         args: args.to_vec(),
         ret: root.ret.clone(),
         llvm_ir: if options.keep_llvm_ir { compiled.llvm_ir } else { None },
+        asm: compiled.asm,
+        variable_types: variable_types(root),
         timings: Timings {
             infer: infer_time,
             lower: compiled.timings.lower,
@@ -118,6 +127,39 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
             machine_code: compiled.timings.machine_code,
         },
     })
+}
+
+/// (line, variable, type) for each assignment to a user variable (not compiler temporaries),
+/// and the parameters on the function's line.
+fn variable_types(f: &ferrojit_ir::Function) -> Vec<(u32, String, String)> {
+    use ferrojit_ir::StmtKind;
+    fn walk(f: &ferrojit_ir::Function, stmts: &[ferrojit_ir::Stmt], out: &mut Vec<(u32, String, String)>) {
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Assign { local, .. } => {
+                    let l = &f.locals[*local];
+                    if !l.name.starts_with('$') {
+                        let entry = (s.span.line, l.name.clone(), l.ty.to_string());
+                        if !out.contains(&entry) {
+                            out.push(entry);
+                        }
+                    }
+                }
+                StmtKind::If { then_body, else_body, .. } => {
+                    walk(f, then_body, out);
+                    walk(f, else_body, out);
+                }
+                StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => {
+                    walk(f, body, out);
+                    walk(f, orelse, out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out: Vec<(u32, String, String)> = (0..f.num_params).map(|i| (f.span.line, f.locals[i].name.clone(), f.locals[i].ty.to_string())).collect();
+    walk(f, &f.body, &mut out);
+    out
 }
 
 /// The message for a bug in ferrojit.

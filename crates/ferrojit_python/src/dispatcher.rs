@@ -39,6 +39,13 @@ pub struct DispatcherBase {
     fastmath: FastMath,
     /// `error_model='numpy'`.
     numpy_errors: bool,
+    /// `@jit` without `nopython=True`: what cannot compile runs as plain Python, with a
+    /// warning. `forceobj=True`: everything runs as plain Python.
+    fallback: bool,
+    forceobj: bool,
+    /// Argument types that run as plain Python after nopython compilation failed.
+    object_mode: Mutex<Vec<Vec<Type>>>,
+    warned: std::sync::atomic::AtomicBool,
     /// Set once signatures were given: calls convert their arguments to one of them and
     /// nothing new is compiled.
     frozen: std::sync::atomic::AtomicBool,
@@ -63,6 +70,8 @@ impl DispatcherBase {
         let flag = |name: &str| -> PyResult<bool> { Ok(option(name)?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false)) };
         let boundscheck = flag("boundscheck")?;
         let nogil = flag("nogil")?;
+        let fallback = flag("_fallback")?;
+        let forceobj = flag("forceobj")?;
         let fastmath = match option("fastmath")? {
             None => FastMath::default(),
             Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => {
@@ -94,6 +103,10 @@ impl DispatcherBase {
             nogil,
             fastmath,
             numpy_errors,
+            fallback,
+            forceobj,
+            object_mode: Mutex::new(Vec::new()),
+            warned: std::sync::atomic::AtomicBool::new(false),
             frozen: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -150,11 +163,27 @@ impl DispatcherBase {
         if let Some(overload) = this.find(args, &mut slots) {
             return this.invoke(py, &overload, &slots);
         }
+        if this.forceobj {
+            return this.py_func.bind(py).call1(args.clone());
+        }
         if this.frozen.load(Ordering::Relaxed) {
             return this.call_converting(slf, args);
         }
-        let types = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<_>>>()?;
-        let overload = this.compile(py, &types, None)?;
+        let types = match args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<_>>>() {
+            Ok(types) => types,
+            Err(e) if this.fallback => return this.object_mode_call(py, args, &e.value(py).to_string(), None),
+            Err(e) => return Err(e),
+        };
+        if this.fallback && this.object_mode.lock().unwrap_or_else(|p| p.into_inner()).contains(&types) {
+            return this.py_func.bind(py).call1(args.clone());
+        }
+        let overload = match this.compile(py, &types, None) {
+            Ok(o) => o,
+            Err(e) if this.fallback && e.is_instance_of::<pyo3::exceptions::PyException>(py) && is_compile_error(py, &e) => {
+                return this.object_mode_call(py, args, &e.value(py).to_string(), Some(types));
+            }
+            Err(e) => return Err(e),
+        };
         let mut heap;
         let buffer: &mut [u64] = if overload.arg_slots <= STACK_SLOTS {
             &mut slots
@@ -170,6 +199,31 @@ impl DispatcherBase {
         this.invoke(py, &overload, buffer)
     }
 
+    /// The LLVM IR (`what == "llvm"`) or assembly (`"asm"`) of the compiled signature with
+    /// these argument type names, compiled again with the text kept.
+    fn _inspect(&self, py: Python<'_>, type_names: Vec<String>, what: &str) -> PyResult<String> {
+        let types = type_names.iter().map(|n| ferrojit_compiler::parse_type(n).map_err(pyo3::exceptions::PyValueError::new_err)).collect::<PyResult<Vec<_>>>()?;
+        let ret = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|o| o.compiled.args == types).map(|o| o.compiled.ret.clone());
+        let Some(ret) = ret else {
+            return Err(pyo3::exceptions::PyKeyError::new_err(format!("no compiled signature ({})", type_names.join(", "))));
+        };
+        let source = self.function_source(py)?;
+        let mut options = self.options();
+        options.keep_llvm_ir = what == "llvm";
+        options.keep_asm = what == "asm";
+        let compiled = ferrojit_compiler::compile(&source, &types, Some(&ret), &options).map_err(|e| compile_error(py, &e))?;
+        Ok(if what == "llvm" { compiled.llvm_ir } else { compiled.asm }.unwrap_or_default())
+    }
+
+    /// Per signature: (argument type names, return type name, [(line, variable, type)]).
+    fn _variable_types(&self) -> Vec<(Vec<String>, String, Vec<(u32, String, String)>)> {
+        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        overloads
+            .iter()
+            .map(|o| (o.compiled.args.iter().map(|t| t.to_string()).collect(), o.compiled.ret.to_string(), o.compiled.variable_types.clone()))
+            .collect()
+    }
+
     /// Compiles a declared signature now (eager compilation), e.g. `"int32(int32, int32)"` or
     /// `"(float64[:],)"`; afterwards calls only convert to the declared signatures.
     fn _compile_signature(&self, py: Python<'_>, signature: &str) -> PyResult<()> {
@@ -180,7 +234,46 @@ impl DispatcherBase {
     }
 }
 
+fn is_compile_error(py: Python<'_>, e: &PyErr) -> bool {
+    py.import("ferrojit.errors")
+        .and_then(|m| m.getattr("CompileError"))
+        .map(|cls| e.value(py).is_instance(&cls).unwrap_or(false))
+        .unwrap_or(false)
+}
+
 impl DispatcherBase {
+    /// Compiler options from the decorator and the environment.
+    fn options(&self) -> Options {
+        let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
+        Options {
+            dump_ir: env_flag("FERROJIT_DUMP_IR"),
+            keep_llvm_ir: false,
+            keep_asm: false,
+            boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK"),
+            fastmath: self.fastmath,
+            numpy_errors: self.numpy_errors,
+        }
+    }
+
+    /// Runs the Python function itself (object mode) after nopython compilation failed,
+    /// warning once per function with the reason.
+    fn object_mode_call<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, reason: &str, types: Option<Vec<Type>>) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(types) = types {
+            self.object_mode.lock().unwrap_or_else(|p| p.into_inner()).push(types);
+        }
+        if !self.warned.swap(true, Ordering::Relaxed) {
+            let name: String = self.py_func.bind(py).getattr("__qualname__")?.extract()?;
+            let message = format!(
+                "`{name}` runs as plain Python (object mode): it could not be compiled in nopython mode.\n{reason}\n  \
+                 To get native speed, move the unsupported part into a separate plain-Python function and \
+                 compile the numeric part; use @njit to make this an error instead of a warning."
+            );
+            let category = py.import("ferrojit.errors")?.getattr("FerrojitWarning")?;
+            PyErr::warn(py, &category, &std::ffi::CString::new(message).unwrap_or_default(), 2)?;
+        }
+        self.py_func.bind(py).call1(args.clone())
+    }
+
     /// The parsed source and globals of the Python function, built on first use.
     pub fn function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
         if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
@@ -253,14 +346,7 @@ impl DispatcherBase {
             return Ok(o.clone());
         }
         let source = self.function_source(py)?;
-        let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
-        let options = Options {
-            dump_ir: env_flag("FERROJIT_DUMP_IR"),
-            keep_llvm_ir: false,
-            boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK"),
-            fastmath: self.fastmath,
-            numpy_errors: self.numpy_errors,
-        };
+        let options = self.options();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, ret, &options)));
         let compiled = match result {
             Ok(Ok(c)) => c,
