@@ -208,3 +208,82 @@ pub(crate) fn entry_wrapper<'ctx>(
 pub(crate) fn basic_type_of<'ctx>(cx: &'ctx Context, ty: &Type) -> inkwell::types::BasicMetadataTypeEnum<'ctx> {
     llvm_type(cx, ty).as_basic_type_enum().into()
 }
+
+/// Emits a NumPy ufunc inner loop, `void loop(char **args, npy_intp *dims, npy_intp *steps,
+/// void *data)`, calling the scalar function `inner` on each of the `dims[0]` elements: input
+/// `k` is read at `args[k] + i * steps[k]`, the result written after the inputs. An element
+/// whose computation raises gets the zero value (ufunc loops cannot raise).
+pub(crate) fn ufunc_loop<'ctx>(
+    cx: &'ctx Context,
+    module: &inkwell::module::Module<'ctx>,
+    inner: FunctionValue<'ctx>,
+    args: &[Type],
+    ret: &Type,
+    name: &str,
+) -> Result<FunctionValue<'ctx>> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let i64t = cx.i64_type();
+    let fn_type = cx.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
+    let f = module.add_function(name, fn_type, None);
+    let b = cx.create_builder();
+    let entry = cx.append_basic_block(f, "entry");
+    let (head, body, done) = (cx.append_basic_block(f, "head"), cx.append_basic_block(f, "body"), cx.append_basic_block(f, "done"));
+    b.position_at_end(entry);
+    let arg_ptrs = f.get_nth_param(0).unwrap().into_pointer_value();
+    let dims = f.get_nth_param(1).unwrap().into_pointer_value();
+    let steps = f.get_nth_param(2).unwrap().into_pointer_value();
+    let n = b.build_load(i64t, dims, "n")?.into_int_value();
+    let ret_ty = llvm_type(cx, ret);
+    let ret_tmp = b.build_alloca(ret_ty, "ret")?;
+    let exc_ty = cx.struct_type(&[cx.i32_type().into(), ptr.into(), i64t.into()], false);
+    let exc = b.build_alloca(exc_ty, "exc")?;
+    let counter = b.build_alloca(i64t, "i")?;
+    b.build_store(counter, i64t.const_zero())?;
+    // Base pointers and steps of every operand, loaded once.
+    let mut bases = Vec::new();
+    let mut strides = Vec::new();
+    for k in 0..=args.len() as u64 {
+        let idx = [i64t.const_int(k, false)];
+        // SAFETY: NumPy passes nin + nout operands.
+        let p = unsafe { b.build_gep(ptr, arg_ptrs, &idx, "argp")? };
+        bases.push(b.build_load(ptr, p, "base")?.into_pointer_value());
+        let sp = unsafe { b.build_gep(i64t, steps, &idx, "stepp")? };
+        strides.push(b.build_load(i64t, sp, "step")?.into_int_value());
+    }
+    b.build_unconditional_branch(head)?;
+    b.position_at_end(head);
+    let i = b.build_load(i64t, counter, "i")?.into_int_value();
+    let more = b.build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
+    b.build_conditional_branch(more, body, done)?;
+    b.position_at_end(body);
+    let element = |k: usize| -> Result<PointerValue<'ctx>> {
+        let off = b.build_int_mul(i, strides[k], "off")?;
+        // SAFETY: within the operand for i < n.
+        Ok(unsafe { b.build_gep(cx.i8_type(), bases[k], &[off], "elem")? })
+    };
+    let mut call_args = vec![ret_tmp.into(), exc.into()];
+    for (k, ty) in args.iter().enumerate() {
+        let p = element(k)?;
+        let v = b.build_load(memory_type(cx, ty), p, "in")?;
+        let v: BasicValueEnum = match ty {
+            Type::Bool => b.build_int_compare(inkwell::IntPredicate::NE, v.into_int_value(), cx.i8_type().const_zero(), "b")?.into(),
+            _ => v,
+        };
+        call_args.push(v.into());
+    }
+    b.build_store(ret_tmp, ret_ty.const_zero())?;
+    b.build_call(inner, &call_args, "status")?;
+    let out = element(args.len())?;
+    let value = b.build_load(ret_ty, ret_tmp, "out")?;
+    let value: BasicValueEnum = match ret {
+        Type::Bool => b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?.into(),
+        _ => value,
+    };
+    b.build_store(out, value)?;
+    let next = b.build_int_add(i, i64t.const_int(1, false), "next")?;
+    b.build_store(counter, next)?;
+    b.build_unconditional_branch(head)?;
+    b.position_at_end(done);
+    b.build_return(None)?;
+    Ok(f)
+}

@@ -40,6 +40,9 @@ pub struct Options {
     pub keep_llvm_ir: bool,
     /// Keep the host assembly in [`Compiled::asm`].
     pub keep_asm: bool,
+    /// Make the entry point a NumPy ufunc inner loop over the root (a scalar function)
+    /// instead of the slot-buffer entry; see [`Compiled::address`].
+    pub ufunc_loop: bool,
     /// Raise `IndexError` for array indices out of range (else they are not checked).
     pub boundscheck: bool,
     /// LLVM fast-math flags (`fastmath=True` or a set of flag names) put on every
@@ -87,7 +90,10 @@ impl FastMath {
 }
 
 pub struct Compiled {
+    /// The slot-buffer entry point; only meaningful without [`Options::ufunc_loop`].
     pub entry: EntryFn,
+    /// The address of the entry point (the ufunc loop with [`Options::ufunc_loop`]).
+    pub address: usize,
     pub llvm_ir: Option<String>,
     /// The host assembly, when [`Options::keep_asm`] was set.
     pub asm: Option<String>,
@@ -206,7 +212,7 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     std::mem::forget(engine);
     // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature.
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address) };
-    Ok(Compiled { entry, llvm_ir, asm, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
+    Ok(Compiled { entry, address, llvm_ir, asm, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
 }
 
 /// Puts the fast-math flags on every instruction that takes them.

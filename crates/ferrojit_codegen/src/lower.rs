@@ -25,6 +25,8 @@ pub(crate) struct Lowered {
     pub entry_symbol: String,
 }
 
+pub(crate) const UFUNC_LOOP_SYMBOL: &str = "ferrojit_ufunc_loop";
+
 pub(crate) const ENTRY_SYMBOL: &str = "ferrojit_entry";
 
 /// The libm functions glibc's libmvec provides vector variants of, with their arity.
@@ -83,9 +85,13 @@ pub(crate) fn lower_program<'ctx>(
     }
     keep_vector_variants(cx, module);
     let root = &program[0];
-    let entry = entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?;
+    let entry = if options.ufunc_loop {
+        crate::abi::ufunc_loop(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, UFUNC_LOOP_SYMBOL)?
+    } else {
+        entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?
+    };
     host_attributes(entry);
-    Ok(Lowered { entry_symbol: ENTRY_SYMBOL.to_string() })
+    Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
 /// Lists the declared vector math functions in `llvm.compiler.used`, so that no pass drops

@@ -25,6 +25,8 @@ pub struct Options {
     pub keep_llvm_ir: bool,
     /// Keep the host assembly in [`CompiledFunction::asm`].
     pub keep_asm: bool,
+    /// Compile a NumPy ufunc inner loop (see `ferrojit_codegen::Options::ufunc_loop`).
+    pub ufunc_loop: bool,
     /// Check array indices (`boundscheck=True`, `FERROJIT_BOUNDSCHECK=1`).
     pub boundscheck: bool,
     /// `fastmath=...`.
@@ -36,6 +38,8 @@ pub struct Options {
 /// Machine code for one signature of one function.
 pub struct CompiledFunction {
     pub entry: EntryFn,
+    /// The entry point's address (the ufunc loop when one was asked for).
+    pub address: usize,
     pub args: Vec<Type>,
     pub ret: Type,
     pub llvm_ir: Option<String>,
@@ -98,6 +102,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
     let codegen_options = codegen::Options {
         keep_llvm_ir: options.keep_llvm_ir || options.dump_ir,
         keep_asm: options.keep_asm,
+        ufunc_loop: options.ufunc_loop,
         boundscheck: options.boundscheck,
         fastmath: options.fastmath,
         numpy_errors: options.numpy_errors,
@@ -115,6 +120,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
     let root = program.root();
     Ok(CompiledFunction {
         entry: compiled.entry,
+        address: compiled.address,
         args: args.to_vec(),
         ret: root.ret.clone(),
         llvm_ir: if options.keep_llvm_ir { compiled.llvm_ir } else { None },

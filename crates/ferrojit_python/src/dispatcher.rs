@@ -215,6 +215,28 @@ impl DispatcherBase {
         Ok(if what == "llvm" { compiled.llvm_ir } else { compiled.asm }.unwrap_or_default())
     }
 
+    /// Compiles a NumPy ufunc inner loop for `signature` (`"float64(float64, float64)"`, or
+    /// `"(float64, float64)"` to infer the return type) with NumPy's error model; returns the
+    /// loop's address and the NumPy type numbers of the inputs and the output.
+    fn _ufunc_loop(&self, py: Python<'_>, signature: &str) -> PyResult<(usize, Vec<i32>)> {
+        let sig = ferrojit_compiler::parse_signature(signature).map_err(pyo3::exceptions::PyTypeError::new_err)?;
+        for t in sig.args.iter().chain(sig.ret.iter()) {
+            if !t.is_number() {
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!("@vectorize kernels take and return scalars, not `{t}`")));
+            }
+        }
+        let source = self.function_source(py)?;
+        let mut options = self.options();
+        options.ufunc_loop = true;
+        options.numpy_errors = true;
+        let compiled = ferrojit_compiler::compile(&source, &sig.args, sig.ret.as_ref(), &options).map_err(|e| compile_error(py, &e))?;
+        if !compiled.ret.is_number() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!("@vectorize kernels must return a scalar, not `{}`", compiled.ret)));
+        }
+        let numbers = sig.args.iter().chain(std::iter::once(&compiled.ret)).map(crate::values::type_number).collect();
+        Ok((compiled.address, numbers))
+    }
+
     /// Per signature: (argument type names, return type name, [(line, variable, type)]).
     fn _variable_types(&self) -> Vec<(Vec<String>, String, Vec<(u32, String, String)>)> {
         let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -249,6 +271,7 @@ impl DispatcherBase {
             dump_ir: env_flag("FERROJIT_DUMP_IR"),
             keep_llvm_ir: false,
             keep_asm: false,
+            ufunc_loop: false,
             boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK"),
             fastmath: self.fastmath,
             numpy_errors: self.numpy_errors,

@@ -57,6 +57,9 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             }
         }
     }
+    if let Some(kernel) = vectorized_kernel(value) {
+        return kernel;
+    }
     if let Some(name) = library_function(value) {
         return GlobalValue::Function(name);
     }
@@ -149,4 +152,14 @@ fn frozen_array(array: &Bound<'_, numpy::PyUntypedArray>) -> Option<ConstValue> 
         data
     };
     Some(ConstValue::Array { dtype: (*ty.dtype).clone(), data: data as u64, shape: contiguous.shape().iter().map(|d| *d as i64).collect() })
+}
+
+/// A ufunc made by `@vectorize`: compiled code calls its scalar kernel directly.
+fn vectorized_kernel(value: &Bound<'_, PyAny>) -> Option<GlobalValue> {
+    let py = value.py();
+    // Only once `ferrojit._vectorize` is loaded can such a ufunc exist.
+    let module = py.import("sys").ok()?.getattr("modules").ok()?.get_item("ferrojit._vectorize").ok()?;
+    let kernel = module.call_method1("kernel_of", (value,)).ok()?;
+    let dispatcher = kernel.cast::<DispatcherBase>().ok()?;
+    dispatcher.get().function_source(py).ok().map(GlobalValue::Jit)
 }

@@ -10,6 +10,7 @@
 
 mod dispatcher;
 mod globals;
+mod ufunc;
 mod values;
 
 use ferrojit_compiler::{CompileError, ErrorKind};
@@ -60,6 +61,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::DispatcherBase>()?;
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

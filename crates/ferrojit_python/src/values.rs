@@ -241,7 +241,7 @@ fn float(bits: u64, f: FloatType) -> f64 {
 }
 
 /// NumPy's type number for an array element type.
-fn type_number(ty: &Type) -> c_int {
+pub fn type_number(ty: &Type) -> c_int {
     match ty {
         Type::Bool => 0,
         Type::Int(IntType { bits: 8, signed: true }) => 1,

@@ -1,0 +1,117 @@
+"""``@vectorize``: scalar functions compiled into real NumPy ufuncs."""
+
+import weakref
+
+import numpy as np
+
+from . import _native
+from ._dispatcher import Dispatcher, _check_options, _signature_texts
+
+_IDENTITIES = {None: -1, 0: 0, 1: 1, "reorderable": -2}
+
+# ufunc -> the dispatcher of its scalar kernel, so compiled code calling the ufunc on scalars
+# calls the kernel directly.
+_kernels = weakref.WeakValueDictionary()
+_ufunc_kernels = {}
+
+
+def kernel_of(obj):
+    """The compiled scalar kernel behind a ufunc made by ``@vectorize``, or None."""
+    if isinstance(obj, LazyUFunc):
+        return obj._dispatcher
+    return _ufunc_kernels.get(id(obj))
+
+
+def _identity_code(identity):
+    try:
+        return _IDENTITIES[identity]
+    except (KeyError, TypeError):
+        raise ValueError(f"identity must be 0, 1, None or 'reorderable', not {identity!r}") from None
+
+
+def _build(dispatcher, loops, nin, identity):
+    ufunc = _native.make_ufunc(dispatcher.__name__, dispatcher.__doc__ or "", nin, loops, _identity_code(identity))
+    _ufunc_kernels[id(ufunc)] = dispatcher
+    return ufunc
+
+
+class LazyUFunc:
+    """A ufunc-like object for ``@vectorize`` without signatures: each new combination of input
+    dtypes compiles a loop, and a real ufunc with all loops so far does the work (broadcasting,
+    ``out=``, ``reduce`` and the rest come from it)."""
+
+    def __init__(self, dispatcher, identity):
+        self._dispatcher = dispatcher
+        self._identity = identity
+        self._loops = {}
+        self._ufunc = None
+        self.__name__ = dispatcher.__name__
+        self.__doc__ = dispatcher.__doc__
+        self.nin = dispatcher.py_func.__code__.co_argcount
+        self.nout = 1
+
+    def _dtype_names(self, args):
+        names = []
+        for a in args:
+            if isinstance(a, bool):
+                names.append("bool")
+            elif isinstance(a, int):
+                names.append("int64")
+            elif isinstance(a, float):
+                names.append("float64")
+            elif isinstance(a, complex):
+                names.append("complex128")
+            else:
+                dtype = np.asarray(a).dtype
+                names.append("bool" if dtype == np.bool_ else dtype.name)
+        return tuple(names)
+
+    def _ensure(self, names):
+        if names not in self._loops:
+            self._loops[names] = self._dispatcher._ufunc_loop(f"({', '.join(names)})")
+            self._ufunc = _build(self._dispatcher, list(self._loops.values()), self.nin, self._identity)
+        return self._ufunc
+
+    def __call__(self, *args, **kwargs):
+        if len(args) != self.nin:
+            raise TypeError(f"{self.__name__}() takes {self.nin} arguments ({len(args)} given)")
+        return self._ensure(self._dtype_names(args))(*args, **kwargs)
+
+    def reduce(self, array, *args, **kwargs):
+        name = self._dtype_names([array])[0]
+        return self._ensure((name,) * self.nin).reduce(array, *args, **kwargs)
+
+    @property
+    def types(self):
+        return self._ufunc.types if self._ufunc is not None else []
+
+    def __repr__(self):
+        return f"<ferrojit lazy ufunc {self.__name__!r}>"
+
+
+def vectorize(*args, identity=None, **options):
+    """Compile a scalar function into a NumPy ufunc.
+
+    ``@vectorize(["float64(float64, float64)", ...])`` compiles the listed signatures now and
+    returns a real ``numpy.ufunc``; ``@vectorize`` without signatures returns a ufunc-like
+    object that compiles a loop for each new combination of input dtypes. Division by zero
+    follows NumPy (inf/NaN, 0 for integers) rather than raising.
+    """
+    options.pop("target", None)
+    _check_options(options)
+    func = None
+    signatures = []
+    if args and callable(args[0]) and not isinstance(args[0], (str, list, tuple)):
+        func = args[0]
+    elif args:
+        signatures = _signature_texts(args[0])
+
+    def decorate(f):
+        dispatcher = Dispatcher(f, options)
+        if not signatures:
+            return LazyUFunc(dispatcher, identity)
+        nin = f.__code__.co_argcount
+        loops = [dispatcher._ufunc_loop(text) for text in signatures]
+        return _build(dispatcher, loops, nin, identity)
+
+    return decorate(func) if func is not None else decorate
