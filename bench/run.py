@@ -1,6 +1,9 @@
-"""Scalar benchmark: ferrojit and Numba side by side, in the same run.
+"""Benchmarks: ferrojit and Numba side by side, in the same run.
 
-Usage: ``make bench`` (installs numba into .venv first), or ``.venv/bin/python bench/run.py``.
+Usage: ``make bench`` (installs numba into .venv first), or ``.venv/bin/python bench/run.py``
+for both suites, ``bench/run.py scalar`` or ``bench/run.py arrays`` for one. This file is
+the scalar suite; the array suite is ``bench/run_arrays.py`` (kernels in
+``bench/kernels_arrays.py``, results in ``bench/results/arrays.md``), run after it.
 
 For each kernel of ``bench/kernels_scalar.py`` it measures, per engine:
 
@@ -17,17 +20,15 @@ and written to ``bench/results/scalar.md``. Without numba installed only the fer
 columns are shown.
 """
 
-import gc
 import importlib.util
 import json
-import math
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+import common
+from common import fmt_ratio, fmt_time, geomean, steady_state
 
 BENCH_DIR = Path(__file__).resolve().parent
 KERNELS_PATH = BENCH_DIR / "kernels_scalar.py"
@@ -35,9 +36,7 @@ RESULTS_PATH = BENCH_DIR / "results" / "scalar.md"
 
 FIRST_CALL_RUNS = 3
 IMPORT_RUNS = 5
-STEADY_BUDGET_S = 0.5
-STEADY_MIN_REPEATS = 5
-STEADY_MAX_REPEATS = 100_000
+STEADY_BUDGET_S = common.STEADY_BUDGET_S
 
 # (kernel, benchmark arguments, smaller arguments checked against CPython)
 KERNELS = [
@@ -83,15 +82,7 @@ def kernel_args(kernel):
 
 def run_child(*argv):
     """Run this script in a fresh interpreter with ``argv``; return its JSON output."""
-    env = dict(os.environ)
-    env.pop("FERROJIT_DUMP_IR", None)
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), *argv],
-        capture_output=True, text=True, env=env, check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"child {argv} failed:\n{proc.stdout}{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return common.run_child(Path(__file__).resolve(), *argv)
 
 
 def child_first_call(engine, kernel):
@@ -117,81 +108,6 @@ def child_import(engine):
     print(json.dumps({"seconds": elapsed}))
 
 
-def steady_state(func, args):
-    """Best time of N calls after one warm-up call; returns (seconds, N, result)."""
-    result = func(*args)  # warm-up (compiles)
-    start = time.perf_counter()
-    func(*args)
-    probe = time.perf_counter() - start
-    repeats = int(STEADY_BUDGET_S / max(probe, 1e-9))
-    repeats = max(STEADY_MIN_REPEATS, min(STEADY_MAX_REPEATS, repeats))
-    best = probe
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for _ in range(repeats):
-            start = time.perf_counter()
-            func(*args)
-            elapsed = time.perf_counter() - start
-            if elapsed < best:
-                best = elapsed
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return best, repeats, result
-
-
-def fmt_time(seconds):
-    if seconds is None:
-        return "n/a"
-    if seconds >= 1.0:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    if seconds >= 1e-6:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e9:.0f} ns"
-
-
-def fmt_ratio(ratio):
-    return "n/a" if ratio is None else f"{ratio:.2f}"
-
-
-def geomean(values):
-    values = [v for v in values if v is not None and v > 0]
-    if not values:
-        return None
-    return math.exp(sum(math.log(v) for v in values) / len(values))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
-
-
-def llvm_host_cpu():
-    """LLVM's name for this CPU (e.g. znver5), through llvmlite when Numba brought it."""
-    try:
-        import llvmlite.binding as llvm
-
-        return llvm.get_host_cpu_name()
-    except Exception:  # noqa: BLE001  (optional information only)
-        return None
-
-
-def version_of(module_name):
-    try:
-        return importlib.import_module(module_name).__version__
-    except ImportError:
-        return "not installed"
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -203,12 +119,7 @@ def main():
     header = [
         "# ferrojit vs Numba: scalar kernels",
         "",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"NumPy {version_of('numpy')}, Numba {version_of('numba')}, "
-        f"ferrojit {version_of('ferrojit')}",
-        f"- CPU: {cpu_model()}"
-        + (f" (LLVM: {llvm_host_cpu()})" if have_numba and llvm_host_cpu() else "")
-        + f", {os.cpu_count()} logical CPUs, {platform.system()} {platform.machine()}",
+        *common.machine_lines(have_numba),
         f"- first call: compile + run, fresh process each, median of {FIRST_CALL_RUNS}; "
         f"steady: best of N calls after a warm-up (N fills ~{STEADY_BUDGET_S} s)"
         + ("; ratio = ferrojit / Numba (< 1: ferrojit faster)" if have_numba else ""),
@@ -320,10 +231,24 @@ def main():
           f"total {time.perf_counter() - wall_start:.1f} s)")
 
 
+def run_suites(names):
+    unknown = sorted(set(names) - {"scalar", "arrays"})
+    if unknown:
+        sys.exit(f"usage: run.py [scalar] [arrays]; unknown suite(s): {', '.join(unknown)}")
+    if "scalar" in names:
+        main()
+    if "arrays" in names:
+        import run_arrays
+
+        if "scalar" in names:
+            print("\n")
+        run_arrays.main()
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--child-first-call":
         child_first_call(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 2 and sys.argv[1] == "--child-import":
         child_import(sys.argv[2])
     else:
-        main()
+        run_suites(sys.argv[1:] or ["scalar", "arrays"])

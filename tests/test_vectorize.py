@@ -96,3 +96,65 @@ def test_bad_signatures():
         vectorize(["float64(float64[:])"])(square)
     with pytest.raises(ValueError, match="identity"):
         vectorize(["float64(float64)"], identity=5)(square)
+
+
+# --- @guvectorize -----------------------------------------------------------------------------
+
+from ferrojit import guvectorize  # noqa: E402
+
+
+def add_scalar(x, y, res):
+    for i in range(x.shape[0]):
+        res[i] = x[i] + y
+
+
+def test_guvectorize_broadcasts_over_outer_dimensions():
+    g = guvectorize(["void(float64[:], float64, float64[:])", "void(int64[:], int64, int64[:])"], "(n),()->(n)")(add_scalar)
+    assert isinstance(g, np.ufunc)
+    assert g.signature == "(n),()->(n)"
+    np.testing.assert_array_equal(g(np.arange(5.0), 2.0), np.arange(5.0) + 2.0)
+    x = np.arange(6).reshape(2, 3)
+    np.testing.assert_array_equal(g(x, np.array([10, 20])), x + np.array([[10], [20]]))
+    out = np.empty((2, 3), dtype=np.int64)
+    g(x, 1, out=out)
+    np.testing.assert_array_equal(out, x + 1)
+
+
+def row_sum(x, res):
+    s = 0.0
+    for v in x:
+        s += v
+    res[0] = s
+
+
+def test_guvectorize_scalar_output():
+    g = guvectorize(["void(float64[:], float64[:])"], "(n)->()")(row_sum)
+    a = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(g(a), a.sum(axis=1))
+    # A non-contiguous input (every other column).
+    np.testing.assert_array_equal(g(a[:, ::2]), a[:, ::2].sum(axis=1))
+
+
+def matmul_core(a, b, out):
+    for i in range(a.shape[0]):
+        for j in range(b.shape[1]):
+            s = 0.0
+            for k in range(a.shape[1]):
+                s += a[i, k] * b[k, j]
+            out[i, j] = s
+
+
+def test_guvectorize_matrix_core():
+    g = guvectorize(["void(float64[:, :], float64[:, :], float64[:, :])"], "(m,n),(n,p)->(m,p)")(matmul_core)
+    rng = np.random.default_rng(1)
+    a = rng.random((2, 3, 4))
+    b = rng.random((2, 4, 5))
+    # Same products, summed in the same order as NumPy's small-matrix loop may not: 1e-12.
+    np.testing.assert_allclose(g(a, b), a @ b, rtol=1e-12)
+
+
+def test_guvectorize_bad_layouts():
+    with pytest.raises(ValueError, match="->"):
+        guvectorize(["void(float64[:], float64[:])"], "(n)(n)")(row_sum)
+    with pytest.raises(TypeError, match="layout"):
+        guvectorize(["void(float64[:, :], float64[:])"], "(n)->()")(row_sum)

@@ -115,3 +115,52 @@ def vectorize(*args, identity=None, **options):
         return _build(dispatcher, loops, nin, identity)
 
     return decorate(func) if func is not None else decorate
+
+
+def _parse_layout(layout):
+    """``"(n),()->(n)"`` -> (input core dims, output core dims), dimension names numbered in
+    order of first appearance."""
+    text = layout.replace(" ", "")
+    if "->" not in text:
+        raise ValueError(f"layout {layout!r} needs `->` between inputs and outputs")
+    numbers = {}
+
+    def side(part):
+        groups = []
+        if not part:
+            return groups
+        if not (part.startswith("(") and part.endswith(")")):
+            raise ValueError(f"cannot read layout {layout!r}")
+        for group in part[1:-1].split("),("):
+            names = [n for n in group.split(",") if n]
+            for n in names:
+                if not n.isidentifier():
+                    raise ValueError(f"bad dimension name {n!r} in layout {layout!r}")
+            groups.append([numbers.setdefault(n, len(numbers)) for n in names])
+        return groups
+
+    inputs, outputs = text.split("->")
+    return side(inputs), side(outputs)
+
+
+def guvectorize(signatures, layout, **options):
+    """Compile a kernel over core dimensions into a NumPy generalised ufunc.
+
+    ``@guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)")``: the kernel
+    receives each input (an array for core dimensions, a scalar for ``()``) and the outputs,
+    which it fills; outputs with ``()`` are one-element arrays (write ``res[0]``).
+    """
+    options.pop("target", None)
+    _check_options(options)
+    texts = _signature_texts(signatures)
+    ins, outs = _parse_layout(layout)
+
+    def decorate(f):
+        dispatcher = Dispatcher(f, options)
+        core = ins + outs
+        loops = [dispatcher._gufunc_loop(text, core) for text in texts]
+        ufunc = _native.make_ufunc(f.__name__, f.__doc__ or "", len(ins), loops, -1, len(outs), layout.replace(" ", ""))
+        _ufunc_kernels[id(ufunc)] = dispatcher
+        return ufunc
+
+    return decorate

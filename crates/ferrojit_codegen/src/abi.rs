@@ -8,7 +8,7 @@ use ferrojit_types::{FloatType, Type};
 use inkwell::builder::Builder;
 use inkwell::context::Context;
 use inkwell::types::{BasicType, BasicTypeEnum};
-use inkwell::values::{BasicValueEnum, FunctionValue, PointerValue};
+use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::AddressSpace;
 
 pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ctx> {
@@ -280,6 +280,114 @@ pub(crate) fn ufunc_loop<'ctx>(
         _ => value,
     };
     b.build_store(out, value)?;
+    let next = b.build_int_add(i, i64t.const_int(1, false), "next")?;
+    b.build_store(counter, next)?;
+    b.build_unconditional_branch(head)?;
+    b.position_at_end(done);
+    b.build_return(None)?;
+    Ok(f)
+}
+
+/// Emits a NumPy generalised-ufunc inner loop calling `inner` once per outer element. Operand
+/// `k` is a scalar (read at `args[k] + i * steps[k]`) or an array whose dimensions are the core
+/// dimensions `core[k]` (indices into `dims[1..]`), with strides from `steps[nargs..]` in
+/// operand order. Arrays are passed borrowed (null meminfo). A core-less array operand (an
+/// output declared `()`) is a one-element array.
+pub(crate) fn gufunc_loop<'ctx>(
+    cx: &'ctx Context,
+    module: &inkwell::module::Module<'ctx>,
+    inner: FunctionValue<'ctx>,
+    args: &[Type],
+    core: &[Vec<usize>],
+    name: &str,
+) -> Result<FunctionValue<'ctx>> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let i64t = cx.i64_type();
+    let fn_type = cx.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
+    let f = module.add_function(name, fn_type, None);
+    let b = cx.create_builder();
+    let entry = cx.append_basic_block(f, "entry");
+    let (head, body, done) = (cx.append_basic_block(f, "head"), cx.append_basic_block(f, "body"), cx.append_basic_block(f, "done"));
+    b.position_at_end(entry);
+    let arg_ptrs = f.get_nth_param(0).unwrap().into_pointer_value();
+    let dims = f.get_nth_param(1).unwrap().into_pointer_value();
+    let steps = f.get_nth_param(2).unwrap().into_pointer_value();
+    let load_i64 = |base: PointerValue<'ctx>, k: u64| -> Result<IntValue<'ctx>> {
+        // SAFETY: NumPy passes these many dimensions and steps for the signature.
+        let p = unsafe { b.build_gep(i64t, base, &[i64t.const_int(k, false)], "p")? };
+        Ok(b.build_load(i64t, p, "v")?.into_int_value())
+    };
+    let n = load_i64(dims, 0)?;
+    let nargs = args.len() as u64;
+    let ret_tmp = b.build_alloca(cx.struct_type(&[], false), "ret")?;
+    let exc_ty = cx.struct_type(&[cx.i32_type().into(), ptr.into(), i64t.into()], false);
+    let exc = b.build_alloca(exc_ty, "exc")?;
+    let counter = b.build_alloca(i64t, "i")?;
+    b.build_store(counter, i64t.const_zero())?;
+    let mut bases = Vec::new();
+    let mut outer_steps = Vec::new();
+    let mut core_shapes = Vec::new();
+    let mut core_strides = Vec::new();
+    let mut core_step_index = nargs;
+    for (k, ty) in args.iter().enumerate() {
+        // SAFETY: nin + nout operand pointers.
+        let p = unsafe { b.build_gep(ptr, arg_ptrs, &[i64t.const_int(k as u64, false)], "argp")? };
+        bases.push(b.build_load(ptr, p, "base")?.into_pointer_value());
+        outer_steps.push(load_i64(steps, k as u64)?);
+        let mut shape = Vec::new();
+        let mut strides = Vec::new();
+        for &d in &core[k] {
+            shape.push(load_i64(dims, 1 + d as u64)?);
+            strides.push(load_i64(steps, core_step_index)?);
+            core_step_index += 1;
+        }
+        if let Type::Array(a) = ty {
+            // A `()` operand passed as an array: one element.
+            while shape.len() < a.ndim as usize {
+                shape.push(i64t.const_int(1, false));
+                strides.push(i64t.const_zero());
+            }
+        }
+        core_shapes.push(shape);
+        core_strides.push(strides);
+    }
+    b.build_unconditional_branch(head)?;
+    b.position_at_end(head);
+    let i = b.build_load(i64t, counter, "i")?.into_int_value();
+    let more = b.build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
+    b.build_conditional_branch(more, body, done)?;
+    b.position_at_end(body);
+    let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![ret_tmp.into(), exc.into()];
+    for (k, ty) in args.iter().enumerate() {
+        let off = b.build_int_mul(i, outer_steps[k], "off")?;
+        // SAFETY: within operand k for i < n.
+        let p = unsafe { b.build_gep(cx.i8_type(), bases[k], &[off], "elem")? };
+        match ty {
+            Type::Array(a) => {
+                let st = array_struct(cx, a.ndim);
+                let mut agg = st.get_undef();
+                agg = b.build_insert_value(agg, ptr.const_null(), 0, "meminfo")?.into_struct_value();
+                agg = b.build_insert_value(agg, p, 1, "data")?.into_struct_value();
+                for (field, values) in [(2u32, &core_shapes[k]), (3, &core_strides[k])] {
+                    let mut arr = i64t.array_type(a.ndim as u32).get_undef();
+                    for (j, v) in values.iter().enumerate() {
+                        arr = b.build_insert_value(arr, *v, j as u32, "dim")?.into_array_value();
+                    }
+                    agg = b.build_insert_value(agg, arr, field, "dims")?.into_struct_value();
+                }
+                call_args.push(agg.into());
+            }
+            scalar => {
+                let v = b.build_load(memory_type(cx, scalar), p, "in")?;
+                let v: BasicValueEnum = match scalar {
+                    Type::Bool => b.build_int_compare(inkwell::IntPredicate::NE, v.into_int_value(), cx.i8_type().const_zero(), "b")?.into(),
+                    _ => v,
+                };
+                call_args.push(v.into());
+            }
+        }
+    }
+    b.build_call(inner, &call_args, "status")?;
     let next = b.build_int_add(i, i64t.const_int(1, false), "next")?;
     b.build_store(counter, next)?;
     b.build_unconditional_branch(head)?;

@@ -43,6 +43,9 @@ pub struct Options {
     /// Make the entry point a NumPy ufunc inner loop over the root (a scalar function)
     /// instead of the slot-buffer entry; see [`Compiled::address`].
     pub ufunc_loop: bool,
+    /// Make the entry point a generalised-ufunc loop; per operand, the indices of its core
+    /// dimensions (see `abi::gufunc_loop`).
+    pub gufunc_core: Option<Vec<Vec<usize>>>,
     /// Raise `IndexError` for array indices out of range (else they are not checked).
     pub boundscheck: bool,
     /// LLVM fast-math flags (`fastmath=True` or a set of flag names) put on every

@@ -85,7 +85,9 @@ pub(crate) fn lower_program<'ctx>(
     }
     keep_vector_variants(cx, module);
     let root = &program[0];
-    let entry = if options.ufunc_loop {
+    let entry = if let Some(core) = &options.gufunc_core {
+        crate::abi::gufunc_loop(cx, module, fns[&root.symbol], &root.arg_types, core, UFUNC_LOOP_SYMBOL)?
+    } else if options.ufunc_loop {
         crate::abi::ufunc_loop(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, UFUNC_LOOP_SYMBOL)?
     } else {
         entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?

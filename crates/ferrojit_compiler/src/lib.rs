@@ -27,6 +27,8 @@ pub struct Options {
     pub keep_asm: bool,
     /// Compile a NumPy ufunc inner loop (see `ferrojit_codegen::Options::ufunc_loop`).
     pub ufunc_loop: bool,
+    /// Compile a generalised-ufunc loop with these core dimensions per operand.
+    pub gufunc_core: Option<Vec<Vec<usize>>>,
     /// Check array indices (`boundscheck=True`, `FERROJIT_BOUNDSCHECK=1`).
     pub boundscheck: bool,
     /// `fastmath=...`.
@@ -103,6 +105,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
         keep_llvm_ir: options.keep_llvm_ir || options.dump_ir,
         keep_asm: options.keep_asm,
         ufunc_loop: options.ufunc_loop,
+        gufunc_core: options.gufunc_core.clone(),
         boundscheck: options.boundscheck,
         fastmath: options.fastmath,
         numpy_errors: options.numpy_errors,

@@ -237,6 +237,43 @@ impl DispatcherBase {
         Ok((compiled.address, numbers))
     }
 
+    /// Compiles a generalised-ufunc loop for `signature` (`"void(float64[:], float64,
+    /// float64[:])"`) where operand `k` has the core dimensions `core[k]` (indices of the layout's
+    /// dimension names). Array operands are compiled with any-stride layout. Returns the loop's
+    /// address and the operands' NumPy type numbers.
+    fn _gufunc_loop(&self, py: Python<'_>, signature: &str, core: Vec<Vec<usize>>) -> PyResult<(usize, Vec<i32>)> {
+        let sig = ferrojit_compiler::parse_signature(signature).map_err(pyo3::exceptions::PyTypeError::new_err)?;
+        if sig.args.len() != core.len() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!("the signature has {} arguments but the layout names {}", sig.args.len(), core.len())));
+        }
+        let mut args = Vec::new();
+        for (t, dims) in sig.args.iter().zip(&core) {
+            args.push(match t {
+                Type::Array(a) => {
+                    if (a.ndim as usize) < dims.len() || (dims.is_empty() && a.ndim != 1) || (!dims.is_empty() && a.ndim as usize != dims.len()) {
+                        return Err(pyo3::exceptions::PyTypeError::new_err(format!("`{t}` does not match its layout entry of {} dimensions", dims.len())));
+                    }
+                    Type::Array(a.with(a.ndim, ferrojit_compiler::Layout::A))
+                }
+                t if t.is_number() && dims.is_empty() => t.clone(),
+                t => return Err(pyo3::exceptions::PyTypeError::new_err(format!("`{t}` cannot be a @guvectorize operand with core dimensions"))),
+            });
+        }
+        let source = self.function_source(py)?;
+        let mut options = self.options();
+        options.gufunc_core = Some(core);
+        options.numpy_errors = true;
+        let compiled = ferrojit_compiler::compile(&source, &args, Some(&Type::NoneType), &options).map_err(|e| compile_error(py, &e))?;
+        let numbers = args
+            .iter()
+            .map(|t| match t {
+                Type::Array(a) => crate::values::type_number(&a.dtype),
+                t => crate::values::type_number(t),
+            })
+            .collect();
+        Ok((compiled.address, numbers))
+    }
+
     /// Per signature: (argument type names, return type name, [(line, variable, type)]).
     fn _variable_types(&self) -> Vec<(Vec<String>, String, Vec<(u32, String, String)>)> {
         let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -272,6 +309,7 @@ impl DispatcherBase {
             keep_llvm_ir: false,
             keep_asm: false,
             ufunc_loop: false,
+            gufunc_core: None,
             boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK"),
             fastmath: self.fastmath,
             numpy_errors: self.numpy_errors,

@@ -11,13 +11,26 @@ use std::os::raw::{c_char, c_int, c_void};
 ///
 /// The tables NumPy keeps pointers into are leaked on purpose: a ufunc refers to them for as
 /// long as it lives, and the loops they point to are never freed either.
+///
+/// With `signature` (a layout such as `"(n),()->(n)"`) it is a generalised ufunc with `nout`
+/// outputs.
 #[pyfunction]
-#[pyo3(signature = (name, doc, nin, loops, identity))]
-pub fn make_ufunc(py: Python<'_>, name: &str, doc: &str, nin: usize, loops: Vec<(usize, Vec<i32>)>, identity: i32) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (name, doc, nin, loops, identity, nout=1, signature=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn make_ufunc(
+    py: Python<'_>,
+    name: &str,
+    doc: &str,
+    nin: usize,
+    loops: Vec<(usize, Vec<i32>)>,
+    identity: i32,
+    nout: usize,
+    signature: Option<&str>,
+) -> PyResult<Py<PyAny>> {
     if loops.is_empty() {
         return Err(pyo3::exceptions::PyValueError::new_err("a ufunc needs at least one loop"));
     }
-    let nargs = nin + 1;
+    let nargs = nin + nout;
     let mut funcs: Vec<npyffi::PyUFuncGenericFunction> = Vec::new();
     let mut types: Vec<c_char> = Vec::new();
     for (address, numbers) in &loops {
@@ -37,19 +50,38 @@ pub fn make_ufunc(py: Python<'_>, name: &str, doc: &str, nin: usize, loops: Vec<
     let doc = Box::leak(CString::new(doc)?.into_boxed_c_str());
     // SAFETY: NumPy's C API with tables that outlive the ufunc.
     unsafe {
-        let ufunc = PY_UFUNC_API.PyUFunc_FromFuncAndData(
-            py,
-            funcs.as_mut_ptr(),
-            data.as_mut_ptr(),
-            types.as_mut_ptr(),
-            loops.len() as c_int,
-            nin as c_int,
-            1,
-            identity,
-            name.as_ptr(),
-            doc.as_ptr(),
-            0,
-        );
+        let ufunc = match signature {
+            None => PY_UFUNC_API.PyUFunc_FromFuncAndData(
+                py,
+                funcs.as_mut_ptr(),
+                data.as_mut_ptr(),
+                types.as_mut_ptr(),
+                loops.len() as c_int,
+                nin as c_int,
+                nout as c_int,
+                identity,
+                name.as_ptr(),
+                doc.as_ptr(),
+                0,
+            ),
+            Some(layout) => {
+                let layout = Box::leak(CString::new(layout)?.into_boxed_c_str());
+                PY_UFUNC_API.PyUFunc_FromFuncAndDataAndSignature(
+                    py,
+                    funcs.as_mut_ptr(),
+                    data.as_mut_ptr(),
+                    types.as_mut_ptr(),
+                    loops.len() as c_int,
+                    nin as c_int,
+                    nout as c_int,
+                    identity,
+                    name.as_ptr(),
+                    doc.as_ptr(),
+                    0,
+                    layout.as_ptr(),
+                )
+            }
+        };
         if ufunc.is_null() {
             return Err(PyErr::fetch(py));
         }
