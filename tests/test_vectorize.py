@@ -109,7 +109,9 @@ def add_scalar(x, y, res):
 
 
 def test_guvectorize_broadcasts_over_outer_dimensions():
-    g = guvectorize(["void(float64[:], float64, float64[:])", "void(int64[:], int64, int64[:])"], "(n),()->(n)")(add_scalar)
+    # NumPy picks the first loop the inputs cast to safely: integers first, so that integer
+    # inputs keep an integer result.
+    g = guvectorize(["void(int64[:], int64, int64[:])", "void(float64[:], float64, float64[:])"], "(n),()->(n)")(add_scalar)
     assert isinstance(g, np.ufunc)
     assert g.signature == "(n),()->(n)"
     np.testing.assert_array_equal(g(np.arange(5.0), 2.0), np.arange(5.0) + 2.0)
