@@ -476,8 +476,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         };
         let count = b.build_select(up, n_up, n_down, "count")?.into_int_value();
         let k_slot = self.entry_alloca(self.cx.i64_type().into(), "k")?;
+        // The loop value has its own induction variable (stepped in the latch) rather than
+        // `start + k * step`, so that addresses computed from it step too.
+        let value_slot = self.entry_alloca(self.cx.i64_type().into(), "value")?;
         let b = &self.b;
         b.build_store(k_slot, zero)?;
+        b.build_store(value_slot, start)?;
         let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
         b.build_unconditional_branch(head)?;
         b.position_at_end(head);
@@ -485,8 +489,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let more = b.build_int_compare(IntPredicate::ULT, k, count, "more")?;
         b.build_conditional_branch(more, body_bb, else_bb)?;
         b.position_at_end(body_bb);
-        let offset = b.build_int_mul(k, step, "off")?;
-        let value = b.build_int_add(start, offset, "i")?;
+        let value = b.build_load(self.cx.i64_type(), value_slot, "i")?;
         b.build_store(self.locals[index], value)?;
         self.loops.push((latch, end));
         self.block(body)?;
@@ -497,6 +500,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let k = b.build_load(self.cx.i64_type(), k_slot, "k")?.into_int_value();
         let next = b.build_int_add(k, one, "k.next")?;
         b.build_store(k_slot, next)?;
+        let value = b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
+        b.build_store(value_slot, b.build_int_add(value, step, "i.next")?)?;
         b.build_unconditional_branch(head)?;
         b.position_at_end(else_bb);
         self.block(orelse)?;
