@@ -2,7 +2,7 @@
 //!
 //! The entry point is [`compile`]: it lowers every function of a typed program into one LLVM
 //! module, adds an entry wrapper for the root, optimises with LLVM's `default<O3>` pipeline for
-//! the host CPU, and JIT-compiles with MCJIT.
+//! the host CPU, emits a relocatable object and loads it with ORC (`jit.rs`).
 //!
 //! Calling convention (as Numba's): every compiled function is
 //! `i32 f(ptr ret, ptr exc, args...)`: it returns 0 and writes its result through `ret`, or
@@ -19,6 +19,7 @@
 
 mod abi;
 mod arrays;
+mod jit;
 mod lower;
 
 use ferrojit_ir as ir;
@@ -40,6 +41,8 @@ pub struct Options {
     pub keep_llvm_ir: bool,
     /// Keep the host assembly in [`Compiled::asm`].
     pub keep_asm: bool,
+    /// Load the machine code into the process (off only to inspect LLVM IR or assembly).
+    pub load: bool,
     /// Make the entry point a NumPy ufunc inner loop over the root (a scalar function)
     /// instead of the slot-buffer entry; see [`Compiled::address`].
     pub ufunc_loop: bool,
@@ -95,8 +98,12 @@ impl FastMath {
 pub struct Compiled {
     /// The slot-buffer entry point; only meaningful without [`Options::ufunc_loop`].
     pub entry: EntryFn,
-    /// The address of the entry point (the ufunc loop with [`Options::ufunc_loop`]).
+    /// The address of the entry point (the ufunc loop with [`Options::ufunc_loop`]); 0 when
+    /// not loaded.
     pub address: usize,
+    /// The relocatable object the code was loaded from (what the disk cache stores).
+    pub object: Vec<u8>,
+    pub entry_symbol: String,
     pub llvm_ir: Option<String>,
     /// The host assembly, when [`Options::keep_asm`] was set.
     pub asm: Option<String>,
@@ -143,7 +150,7 @@ fn host() -> Result<&'static Host> {
         let cpu = TargetMachine::get_host_cpu_name().to_string();
         let features = TargetMachine::get_host_cpu_features().to_string();
         let machine = target
-            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::Default, CodeModel::JITDefault)
+            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Small)
             .ok_or("LLVM cannot create a target machine for this host")?;
         // Vector variants of libm functions come from glibc's libmvec; the JIT resolves them
         // only once the library is loaded into the process.
@@ -171,8 +178,7 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     let _serial = COMPILING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let host = host()?;
     let start = Instant::now();
-    // Leaked on purpose: the machine code refers to this context's module for ever.
-    let context: &'static Context = Box::leak(Box::new(Context::create()));
+    let context = &Context::create();
     let module = context.create_module(&program[0].name);
     module.set_triple(&host.machine.get_triple());
     module.set_data_layout(&host.machine.get_target_data().get_data_layout());
@@ -203,23 +209,22 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     };
 
     let start = Instant::now();
-    let engine = module
-        .create_jit_execution_engine(OptimizationLevel::Aggressive)
-        .map_err(|e| CodegenError(format!("cannot create the JIT: {e}")))?;
-    map_runtime_symbols(&module, &engine);
-    let address = engine
-        .get_function_address(&lowered.entry_symbol)
-        .map_err(|e| CodegenError(format!("entry point missing after compilation: {e:?}")))?;
+    let object = host
+        .machine
+        .write_to_memory_buffer(&module, inkwell::targets::FileType::Object)
+        .map_err(|e| CodegenError(format!("cannot emit machine code: {e}")))?
+        .as_slice()
+        .to_vec();
+    let address = if options.load { jit::load_object(&object, &lowered.entry_symbol)? } else { 0 };
     let machine_code_time = start.elapsed();
-    // The engine owns the machine code; it must outlive every call.
-    std::mem::forget(engine);
-    // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature.
-    let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address) };
-    Ok(Compiled { entry, address, llvm_ir, asm, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
+    // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature (callers
+    // check `address != 0` before calling).
+    let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
+    Ok(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
 }
 
 /// Puts the fast-math flags on every instruction that takes them.
-fn set_fast_math(module: &Module<'static>, flags: FastMath) {
+fn set_fast_math(module: &Module<'_>, flags: FastMath) {
     let flags = inkwell::values::FastMathFlags::from_bits_retain(flags.0);
     for f in module.get_functions() {
         for bb in f.get_basic_blocks() {
@@ -234,15 +239,11 @@ fn set_fast_math(module: &Module<'static>, flags: FastMath) {
     }
 }
 
-/// Points every runtime function the module declares at its address in this process.
-fn map_runtime_symbols(module: &Module<'static>, engine: &inkwell::execution_engine::ExecutionEngine<'static>) {
-    static TABLE: OnceLock<Vec<(&'static str, usize)>> = OnceLock::new();
-    let table = TABLE.get_or_init(ferrojit_runtime::symbols);
-    for (name, address) in table {
-        if let Some(f) = module.get_function(name) {
-            engine.add_global_mapping(&f, *address);
-        }
-    }
+/// Loads an object made by [`compile`] (read back from the disk cache) and returns the
+/// address of its entry point.
+pub fn load_object(object: &[u8], entry_symbol: &str) -> Result<usize> {
+    host()?;
+    jit::load_object(object, entry_symbol)
 }
 
 #[cfg(test)]

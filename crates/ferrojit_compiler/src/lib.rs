@@ -104,6 +104,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
     let codegen_options = codegen::Options {
         keep_llvm_ir: options.keep_llvm_ir || options.dump_ir,
         keep_asm: options.keep_asm,
+        load: !(options.keep_llvm_ir || options.keep_asm),
         ufunc_loop: options.ufunc_loop,
         gufunc_core: options.gufunc_core.clone(),
         boundscheck: options.boundscheck,
