@@ -239,6 +239,12 @@ fn set_fast_math(module: &Module<'_>, flags: FastMath) {
     }
 }
 
+/// The target the machine code is for: the CPU name and its features (part of cache keys).
+pub fn host_description() -> Result<String> {
+    let host = host()?;
+    Ok(format!("{} {} {}", host.machine.get_triple(), host.cpu, host.features))
+}
+
 /// Loads an object made by [`compile`] (read back from the disk cache) and returns the
 /// address of its entry point.
 pub fn load_object(object: &[u8], entry_symbol: &str) -> Result<usize> {

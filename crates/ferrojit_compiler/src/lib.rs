@@ -5,6 +5,8 @@
 //! Parsing happens earlier, once per Python function, when its [`FunctionSource`] is built
 //! (see [`function_source`]); its result is reused for every signature.
 
+mod cache;
+
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
 pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
@@ -35,6 +37,8 @@ pub struct Options {
     pub fastmath: FastMath,
     /// `error_model='numpy'`.
     pub numpy_errors: bool,
+    /// Keep machine code in this directory and reuse it across processes (`cache=True`).
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// Machine code for one signature of one function.
@@ -46,6 +50,8 @@ pub struct CompiledFunction {
     pub ret: Type,
     pub llvm_ir: Option<String>,
     pub asm: Option<String>,
+    /// Loaded from the disk cache: no LLVM work was done.
+    pub cache_hit: bool,
     /// The types of the user's variables, by the source line that assigns them:
     /// (line, name, type), for `inspect_types`.
     pub variable_types: Vec<(u32, String, String)>,
@@ -111,32 +117,65 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
         fastmath: options.fastmath,
         numpy_errors: options.numpy_errors,
     };
-    let compiled = codegen::compile(&program.functions, &codegen_options).map_err(|e| CompileError {
+    let root = program.root();
+    let finish = |entry: codegen::EntryFn, address: usize, llvm_ir: Option<String>, asm: Option<String>, timings: Timings, cache_hit: bool| CompiledFunction {
+        entry,
+        address,
+        args: args.to_vec(),
+        ret: root.ret.clone(),
+        llvm_ir: if options.keep_llvm_ir { llvm_ir } else { None },
+        asm,
+        cache_hit,
+        variable_types: variable_types(root),
+        timings,
+    };
+    let internal = |e: codegen::CodegenError| CompileError {
         kind: ErrorKind::Internal,
         message: internal_message(&format!("code generation failed for `{}`: {}", func.name, e.0)),
         location: None,
-    })?;
+    };
+    let cached = options.cache_dir.as_ref().filter(|_| codegen_options.load).and_then(|dir| {
+        let key = cache_key(&program, &codegen_options)?;
+        Some(cache::path(dir, &func.name, &key))
+    });
+    if let Some(path) = &cached {
+        if let Some(entry) = cache::read(path).filter(|e| e.ret == root.ret.to_string()) {
+            if let Ok(address) = codegen::load_object(&entry.object, &entry.symbol) {
+                // SAFETY: the cached entry point has the `EntryFn` signature (or is a ufunc loop,
+                // whose callers use `address`).
+                let entry_fn: codegen::EntryFn = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(address) };
+                return Ok(finish(entry_fn, address, None, None, Timings { infer: infer_time, ..Timings::default() }, true));
+            }
+        }
+    }
+    let compiled = codegen::compile(&program.functions, &codegen_options).map_err(internal)?;
     if options.dump_ir {
         if let Some(ir) = &compiled.llvm_ir {
             println!("---- optimised LLVM IR: {} ----\n{}", func.name, ir);
         }
     }
-    let root = program.root();
-    Ok(CompiledFunction {
-        entry: compiled.entry,
-        address: compiled.address,
-        args: args.to_vec(),
-        ret: root.ret.clone(),
-        llvm_ir: if options.keep_llvm_ir { compiled.llvm_ir } else { None },
-        asm: compiled.asm,
-        variable_types: variable_types(root),
-        timings: Timings {
-            infer: infer_time,
-            lower: compiled.timings.lower,
-            optimize: compiled.timings.optimize,
-            machine_code: compiled.timings.machine_code,
-        },
-    })
+    if let Some(path) = &cached {
+        cache::write(path, &cache::Entry { symbol: compiled.entry_symbol.clone(), ret: root.ret.to_string(), object: compiled.object.clone() });
+    }
+    let timings = Timings { infer: infer_time, lower: compiled.timings.lower, optimize: compiled.timings.optimize, machine_code: compiled.timings.machine_code };
+    Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false))
+}
+
+/// The cache key of a typed program compiled with `options`, or `None` when it cannot be
+/// cached (see `cache`).
+fn cache_key(program: &infer::Program, options: &codegen::Options) -> Option<String> {
+    let mut parts = vec![
+        format!("ferrojit {}", env!("CARGO_PKG_VERSION")),
+        codegen::host_description().ok()?,
+        format!("{:?} {:?} {} {} {:?}", options.fastmath, options.gufunc_core, options.boundscheck, options.numpy_errors, options.ufunc_loop),
+    ];
+    for f in &program.functions {
+        let args: Vec<String> = f.arg_types.iter().map(|t| t.to_string()).collect();
+        parts.push(format!("{}({}) -> {}", f.name, args.join(","), f.ret));
+        parts.push(f.fingerprint.clone()?);
+    }
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    Some(cache::key(&refs))
 }
 
 /// (line, variable, type) for each assignment to a user variable (not compiler temporaries),

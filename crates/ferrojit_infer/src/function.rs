@@ -68,6 +68,7 @@ pub(crate) fn infer_function(
                 ret: cx.ret.clone().unwrap_or(Type::NoneType),
                 body,
                 span: def.span,
+                fingerprint: cx.fingerprint(),
             };
             if let Err(msg) = ir::verify(&function) {
                 return Err(cx.internal(def.span, &format!("typed IR is invalid: {msg}")));
@@ -187,6 +188,41 @@ impl<'a> FnInfer<'a> {
     }
 
     // ---- globals ---------------------------------------------------------------------------
+
+    /// The source and the globals read, in name order (see `ir::Function::fingerprint`).
+    fn fingerprint(&self) -> Option<String> {
+        use crate::env::ConstValue;
+        let mut names: Vec<&String> = self.globals.keys().collect();
+        names.sort();
+        let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
+        for name in names {
+            let value = match &self.globals[name] {
+                None => "unbound".to_string(),
+                Some(GlobalValue::Const(c)) => {
+                    fn has_array(c: &ConstValue) -> bool {
+                        match c {
+                            ConstValue::Array { .. } => true,
+                            ConstValue::Tuple(items) => items.iter().any(has_array),
+                            ConstValue::Typed(inner, _) => has_array(inner),
+                            _ => false,
+                        }
+                    }
+                    if has_array(c) {
+                        return None;
+                    }
+                    format!("{c:?}")
+                }
+                Some(GlobalValue::Module(m)) => format!("module {m:?}"),
+                Some(GlobalValue::Function(q)) => format!("function {q}"),
+                // The callee's own source and globals are in its own fingerprint.
+                Some(GlobalValue::Jit(f)) => format!("jit {}", f.name),
+                Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),
+                Some(GlobalValue::Other(t)) => format!("other {t}"),
+            };
+            out.push_str(&format!("{name}={value}\n"));
+        }
+        Some(out)
+    }
 
     /// Looks a global up once per compilation: later changes to the module are not seen.
     pub fn global(&mut self, name: &str, span: Span) -> Result<GlobalValue> {

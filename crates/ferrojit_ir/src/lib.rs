@@ -41,6 +41,10 @@ pub struct Function {
     pub ret: Type,
     pub body: Vec<Stmt>,
     pub span: Span,
+    /// Everything the machine code depends on besides the IR's shape, for cache keys: the
+    /// function's source and each global it read, as `name=value`. `None` when the code
+    /// embeds addresses valid only in this process (frozen global arrays): not cacheable.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

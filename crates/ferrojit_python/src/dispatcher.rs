@@ -36,6 +36,8 @@ pub struct DispatcherBase {
     boundscheck: bool,
     /// The `nogil=True` option: the GIL is released while native code runs.
     nogil: bool,
+    /// The `cache=True` option.
+    cache: bool,
     fastmath: FastMath,
     /// `error_model='numpy'`.
     numpy_errors: bool,
@@ -70,6 +72,7 @@ impl DispatcherBase {
         let flag = |name: &str| -> PyResult<bool> { Ok(option(name)?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false)) };
         let boundscheck = flag("boundscheck")?;
         let nogil = flag("nogil")?;
+        let cache = flag("cache")?;
         let fallback = flag("_fallback")?;
         let forceobj = flag("forceobj")?;
         let fastmath = match option("fastmath")? {
@@ -101,6 +104,7 @@ impl DispatcherBase {
             overloads: Mutex::new(Vec::new()),
             boundscheck,
             nogil,
+            cache,
             fastmath,
             numpy_errors,
             fallback,
@@ -142,6 +146,7 @@ impl DispatcherBase {
                 d.set_item("lower", t.lower.as_secs_f64())?;
                 d.set_item("optimize", t.optimize.as_secs_f64())?;
                 d.set_item("machine_code", t.machine_code.as_secs_f64())?;
+                d.set_item("cache_hit", o.compiled.cache_hit)?;
                 Ok(d)
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -227,6 +232,7 @@ impl DispatcherBase {
         }
         let source = self.function_source(py)?;
         let mut options = self.options();
+        options.cache_dir = self.cache_dir(&source);
         options.ufunc_loop = true;
         options.numpy_errors = true;
         let compiled = ferrojit_compiler::compile(&source, &sig.args, sig.ret.as_ref(), &options).map_err(|e| compile_error(py, &e))?;
@@ -261,6 +267,7 @@ impl DispatcherBase {
         }
         let source = self.function_source(py)?;
         let mut options = self.options();
+        options.cache_dir = self.cache_dir(&source);
         options.gufunc_core = Some(core);
         options.numpy_errors = true;
         let compiled = ferrojit_compiler::compile(&source, &args, Some(&Type::NoneType), &options).map_err(|e| compile_error(py, &e))?;
@@ -313,7 +320,26 @@ impl DispatcherBase {
             boundscheck: self.boundscheck || env_flag("FERROJIT_BOUNDSCHECK"),
             fastmath: self.fastmath,
             numpy_errors: self.numpy_errors,
+            cache_dir: None,
         }
+    }
+
+    /// Where `cache=True` keeps machine code: `FERROJIT_CACHE_DIR`, else `__pycache__` beside
+    /// the source file; `None` for functions without a file.
+    fn cache_dir(&self, source: &FunctionSource) -> Option<std::path::PathBuf> {
+        if !self.cache {
+            return None;
+        }
+        if let Ok(dir) = std::env::var("FERROJIT_CACHE_DIR") {
+            if !dir.is_empty() {
+                return Some(dir.into());
+            }
+        }
+        let file = std::path::Path::new(&source.source.filename);
+        if source.source.filename.starts_with('<') || !file.is_file() {
+            return None;
+        }
+        Some(file.parent()?.join("__pycache__"))
     }
 
     /// Runs the Python function itself (object mode) after nopython compilation failed,
@@ -407,7 +433,8 @@ impl DispatcherBase {
             return Ok(o.clone());
         }
         let source = self.function_source(py)?;
-        let options = self.options();
+        let mut options = self.options();
+        options.cache_dir = self.cache_dir(&source);
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, ret, &options)));
         let compiled = match result {
             Ok(Ok(c)) => c,

@@ -1,0 +1,108 @@
+//! The on-disk cache of machine code (`cache=True`).
+//!
+//! An entry is keyed by a SHA-256 over everything the code depends on: the ferrojit version,
+//! the host CPU and its features, the compiler options, the argument and return types, and
+//! each compiled function's fingerprint (its source and every global it read, so editing a
+//! callee or changing a global constant invalidates it). Programs that embed process-local
+//! addresses (frozen global arrays) are never cached.
+//!
+//! File layout: `FJC1`, then length-prefixed entry symbol, return type and object, then the
+//! SHA-256 of everything before it. A file that fails any check is ignored (and rewritten
+//! after compiling). Files are written to a temporary name and renamed into place, so
+//! concurrent writers leave one complete entry.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 4] = b"FJC1";
+
+/// A cached entry: what `codegen::load_object` needs, plus the return type as a check.
+pub struct Entry {
+    pub symbol: String,
+    pub ret: String,
+    pub object: Vec<u8>,
+}
+
+pub fn key(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The cache file for `function` under `dir`.
+pub fn path(dir: &Path, function: &str, key: &str) -> PathBuf {
+    let name: String = function.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    dir.join(format!("{name}-{}.fjc", &key[..24]))
+}
+
+pub fn read(path: &Path) -> Option<Entry> {
+    let bytes = std::fs::read(path).ok()?;
+    let (payload, checksum) = bytes.split_at(bytes.len().checked_sub(32)?);
+    if Sha256::digest(payload).as_slice() != checksum || !payload.starts_with(MAGIC) {
+        return None;
+    }
+    let mut rest = &payload[4..];
+    let mut field = || -> Option<Vec<u8>> {
+        let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?) as usize;
+        let value = rest.get(8..8 + len)?.to_vec();
+        rest = &rest[8 + len..];
+        Some(value)
+    };
+    let symbol = String::from_utf8(field()?).ok()?;
+    let ret = String::from_utf8(field()?).ok()?;
+    let object = field()?;
+    Some(Entry { symbol, ret, object })
+}
+
+/// Writes an entry; failures (read-only directory, full disk) only mean no caching.
+pub fn write(path: &Path, entry: &Entry) {
+    let mut payload = MAGIC.to_vec();
+    for field in [entry.symbol.as_bytes(), entry.ret.as_bytes(), &entry.object] {
+        payload.extend((field.len() as u64).to_le_bytes());
+        payload.extend(field);
+    }
+    let checksum = Sha256::digest(&payload);
+    payload.extend(checksum.as_slice());
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let unique = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp.{}.{unique}", std::process::id()));
+    if std::fs::write(&tmp, &payload).is_ok() && std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_corruption() {
+        let dir = std::env::temp_dir().join(format!("ferrojit-cache-test-{}", std::process::id()));
+        let p = path(&dir, "f<locals>.g", &key(&["a", "b"]));
+        assert!(p.file_name().unwrap().to_str().unwrap().starts_with("f_locals__g-"));
+        write(&p, &Entry { symbol: "sym".into(), ret: "int64".into(), object: vec![1, 2, 3] });
+        let e = read(&p).unwrap();
+        assert_eq!((e.symbol.as_str(), e.ret.as_str(), e.object.as_slice()), ("sym", "int64", &[1u8, 2, 3][..]));
+        // Truncated and flipped files are rejected.
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() - 5]).unwrap();
+        assert!(read(&p).is_none());
+        let mut flipped = bytes.clone();
+        flipped[10] ^= 1;
+        std::fs::write(&p, &flipped).unwrap();
+        assert!(read(&p).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn keys_separate_their_parts() {
+        assert_ne!(key(&["ab", "c"]), key(&["a", "bc"]));
+    }
+}
