@@ -232,9 +232,9 @@ def main():
 
 
 def run_suites(names):
-    unknown = sorted(set(names) - {"scalar", "arrays"})
+    unknown = sorted(set(names) - {"scalar", "arrays", "cache"})
     if unknown:
-        sys.exit(f"usage: run.py [scalar] [arrays]; unknown suite(s): {', '.join(unknown)}")
+        sys.exit(f"usage: run.py [scalar] [arrays] [cache]; unknown suite(s): {', '.join(unknown)}")
     if "scalar" in names:
         main()
     if "arrays" in names:
@@ -243,6 +243,11 @@ def run_suites(names):
         if "scalar" in names:
             print("\n")
         run_arrays.main()
+    if "cache" in names:
+        import run_cache
+
+        print("\n")
+        run_cache.main()
 
 
 if __name__ == "__main__":
@@ -251,4 +256,4 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 2 and sys.argv[1] == "--child-import":
         child_import(sys.argv[2])
     else:
-        run_suites(sys.argv[1:] or ["scalar", "arrays"])
+        run_suites(sys.argv[1:] or ["scalar", "arrays", "cache"])

@@ -1,7 +1,6 @@
 """The decorators ``njit`` and ``jit`` and the dispatcher they return."""
 
 import functools
-import inspect
 import os
 
 from . import _native
@@ -34,6 +33,8 @@ class Dispatcher(_native.DispatcherBase):
     def _bind(self, args, kwargs):
         """Positional arguments after applying keywords and defaults."""
         if self._py_signature is None:
+            import inspect
+
             self._py_signature = inspect.signature(self.py_func)
         bound = self._py_signature.bind(*args, **(kwargs or {}))
         bound.apply_defaults()
@@ -58,6 +59,8 @@ class Dispatcher(_native.DispatcherBase):
     def inspect_types(self, file=None):
         """Print the source annotated with the inferred type of every variable, per signature."""
         import sys
+
+        import inspect
 
         out = file or sys.stdout
         lines, first = inspect.getsourcelines(self.py_func)

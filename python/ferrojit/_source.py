@@ -1,7 +1,5 @@
 """How a Python function's source reaches the compiler."""
 
-import inspect
-
 from .errors import UnsupportedError
 
 
@@ -12,6 +10,8 @@ def source_info(func):
     included), ``first_line`` the line it starts on, and ``defaults`` one tuple per positional
     parameter: ``()`` when it has no default, ``(value,)`` when it has one.
     """
+    import inspect
+
     code = func.__code__
     try:
         lines, first_line = inspect.getsourcelines(func)

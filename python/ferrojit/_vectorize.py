@@ -2,8 +2,6 @@
 
 import weakref
 
-import numpy as np
-
 from . import _native
 from ._dispatcher import Dispatcher, _check_options, _signature_texts
 
@@ -62,6 +60,8 @@ class LazyUFunc:
             elif isinstance(a, complex):
                 names.append("complex128")
             else:
+                import numpy as np
+
                 dtype = np.asarray(a).dtype
                 names.append("bool" if dtype == np.bool_ else dtype.name)
         return tuple(names)
