@@ -12,7 +12,7 @@ use ferrojit_infer as infer;
 pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
-pub use ferrojit_syntax::{SourceText, Span};
+pub use ferrojit_syntax::{parse_function, SourceText, Span};
 pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, Signature, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

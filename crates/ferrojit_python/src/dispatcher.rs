@@ -366,8 +366,19 @@ impl DispatcherBase {
         if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             return Ok(s.clone());
         }
-        let info = py.import("ferrojit._source")?.call_method1("source_info", (self.py_func.bind(py),))?;
-        let (filename, first_line, text, defaults, globals): (String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>) = info.extract()?;
+        let module = py.import("ferrojit._source")?;
+        let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>)> {
+            module.call_method1("source_info", (self.py_func.bind(py), fast))?.extract()
+        };
+        let (filename, mut first_line, mut text, defaults, globals) = read(true)?;
+        // The quick cut by indentation can miss lines (a multi-line string indented less than
+        // the function); then ask `inspect`.
+        let probe = ferrojit_compiler::SourceText::new(filename.clone(), first_line, text.clone());
+        if ferrojit_compiler::parse_function(&probe).is_err() {
+            let (_, line, full, _, _) = read(false)?;
+            first_line = line;
+            text = full;
+        }
         let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
         let defaults = defaults
             .iter()
