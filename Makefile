@@ -125,3 +125,44 @@ clean:
 
 distclean: clean
 	rm -rf "$(VENV)" bench/results
+
+# --- make memcheck ------------------------------------------------------------------------------
+# Builds, then runs the array tests listed in tests/memcheck/subset.txt under valgrind's memcheck
+# (installing valgrind with apt-get when it is missing). Fails when valgrind reports any error
+# (invalid read or write, use after free, bad free, use of uninitialised memory outside CPython)
+# or a test fails. Suppressions for CPython and loader noise: tests/memcheck/python.supp.
+# PYTHONMALLOC=malloc sends CPython's small objects through malloc so that valgrind sees every
+# block. Leak checking is off: CPython keeps memory until exit by design; ferrojit's own array
+# allocations are checked by tests/test_arrays_memory.py (live_allocations() and resident size).
+# The log is kept in target/memcheck.log. Takes about two minutes.
+MEMCHECK_SUBSET := tests/memcheck/subset.txt
+MEMCHECK_SUPP   := tests/memcheck/python.supp
+MEMCHECK_LOG    := target/memcheck.log
+
+.PHONY: memcheck
+memcheck: build
+	@if command -v valgrind >/dev/null 2>&1; then \
+		echo "memcheck: $$(valgrind --version) found"; \
+	else \
+		echo "memcheck: installing valgrind"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get update -qq; \
+		$(SUDO) apt-get install -y -qq valgrind; \
+	fi
+	@mkdir -p "$(dir $(MEMCHECK_LOG))"; \
+	mapfile -t tests < <(grep -v '^[[:space:]]*#' "$(MEMCHECK_SUBSET)" | grep -v '^[[:space:]]*$$'); \
+	echo "memcheck: running the $${#tests[@]} selections of $(MEMCHECK_SUBSET) under valgrind (log: $(MEMCHECK_LOG))"; \
+	status=0; \
+	PYTHONMALLOC=malloc PYTHONDONTWRITEBYTECODE=1 valgrind --tool=memcheck --error-exitcode=1 \
+		--leak-check=no --smc-check=all-non-file --num-callers=40 \
+		--suppressions="$(MEMCHECK_SUPP)" \
+		"$(PY)" -m pytest -q -p no:cacheprovider "$${tests[@]}" >"$(MEMCHECK_LOG)" 2>&1 || status=$$?; \
+	grep -E '(passed|failed|error)[^=]* in [0-9.]+s' "$(MEMCHECK_LOG)" || true; \
+	grep 'ERROR SUMMARY' "$(MEMCHECK_LOG)" || true; \
+	if [ "$$status" -ne 0 ] || ! grep -q 'ERROR SUMMARY: 0 errors' "$(MEMCHECK_LOG)"; then \
+		echo "memcheck: FAILED (exit status $$status); valgrind's reports:"; \
+		grep -E -A40 '^==[0-9]+== (Invalid|Conditional|Use of|Syscall|Mismatched|Source and|Argument|Process terminating)' "$(MEMCHECK_LOG)" | head -400 || true; \
+		grep -E '^(FAILED|ERROR) ' "$(MEMCHECK_LOG)" || true; \
+		exit 1; \
+	fi; \
+	echo "memcheck: OK (ERROR SUMMARY: 0 errors)"

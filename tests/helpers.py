@@ -119,3 +119,99 @@ def case_id(value):
     if callable(value) and hasattr(value, "__name__"):
         return value.__name__
     return repr(value)
+
+
+# --- NumPy arrays --------------------------------------------------------------------------------
+
+def assert_same_array(got, expected, rel=None, where="result"):
+    """Assert `got` is a plain ndarray with exactly the dtype, shape and values of the ndarray
+    `expected`. Values are compared exactly with ``np.testing.assert_array_equal`` (NaN equals
+    NaN), plus the sign of floating zeros as in :func:`assert_same`; with `rel` the values are
+    compared with that relative tolerance instead (NaN still equals NaN)."""
+    assert type(got) is np.ndarray, f"{where}: type {type(got).__name__} ({got!r}) is not numpy.ndarray"
+    assert got.dtype == expected.dtype, f"{where}: dtype {got.dtype} != expected {expected.dtype}"
+    assert got.shape == expected.shape, f"{where}: shape {got.shape} != expected {expected.shape}"
+    if rel is None:
+        np.testing.assert_array_equal(got, expected, err_msg=where, strict=True)
+        if expected.dtype.kind in "fc":
+            for part in ("real", "imag") if expected.dtype.kind == "c" else ("real",):
+                g, e = getattr(got, part), getattr(expected, part)
+                zeros = (e == 0) & (g == 0)
+                np.testing.assert_array_equal(
+                    np.signbit(g[zeros]), np.signbit(e[zeros]), err_msg=f"{where}: sign of zero ({part})"
+                )
+    else:
+        np.testing.assert_allclose(got, expected, rtol=rel, atol=0, equal_nan=True, err_msg=where)
+
+
+def assert_same_value(got, expected, rel=None, where="result"):
+    """:func:`assert_same` extended to ndarrays, also inside (nested) tuples."""
+    if isinstance(expected, np.ndarray):
+        assert_same_array(got, expected, rel=rel, where=where)
+    elif isinstance(expected, tuple):
+        assert type(got) is tuple, f"{where}: type {type(got).__name__} ({got!r}) != expected tuple"
+        assert len(got) == len(expected), f"{where}: {got!r} != {expected!r}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_same_value(g, e, rel=rel, where=f"{where}[{i}]")
+    else:
+        assert_same(got, expected, rel=rel, where=where)
+
+
+def clone_array(a):
+    """A copy of `a` with the same dtype, shape, memory order (C/F kept, otherwise C) and
+    writeable flag, so that the plain Python run cannot disturb the arguments of the compiled one."""
+    c = np.array(a, copy=True, order="K")
+    if not a.flags.writeable:
+        c.setflags(write=False)
+    return c
+
+
+def _clone_arg(x):
+    if isinstance(x, np.ndarray):
+        return clone_array(x)
+    if isinstance(x, tuple):
+        return tuple(_clone_arg(v) for v in x)
+    return x
+
+
+def _run_python_quiet(pyfunc, *args, **kwargs):
+    """run_python, also silencing NumPy's RuntimeWarnings (e.g. "Mean of empty slice")."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return run_python(pyfunc, *args, **kwargs)
+
+
+def check_arrays(pyfunc, *args, rel=None, exc_msg=False, options=None, **kwargs):
+    """:func:`check` for functions taking or returning NumPy arrays.
+
+    The compiled function (``ferrojit.njit(**options)(pyfunc)``) gets the arguments as given; the
+    plain Python function gets copies of the array arguments (see :func:`clone_array`). Results
+    must match as in :func:`assert_same_value` (ndarrays: same dtype, shape and values; scalars as
+    in :func:`check`), and afterwards the array arguments of both runs must hold the same values,
+    so in-place writes are compared too. An exception raised by the Python function must be raised
+    by the compiled one with the same class (and message with ``exc_msg=True``). Returns the
+    compiled result (or the exception the compiled function raised)."""
+    cfunc = ferrojit.njit(**(options or {}))(pyfunc)
+    py_args = tuple(_clone_arg(a) for a in args)
+    try:
+        expected = _run_python_quiet(pyfunc, *py_args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - any exception Python raises must be reproduced
+        with pytest.raises(Exception) as excinfo:
+            cfunc(*args, **kwargs)
+        assert type(excinfo.value) is type(exc), (
+            f"compiled raised {type(excinfo.value).__name__}: {excinfo.value}; "
+            f"Python raised {type(exc).__name__}: {exc}"
+        )
+        if exc_msg:
+            assert str(excinfo.value) == str(exc)
+        return excinfo.value
+    expected = to_python(expected)
+    _assert_no_int_overflow(expected)
+    got = cfunc(*args, **kwargs)
+    assert_same_value(got, expected, rel=rel)
+    for i, (a, p) in enumerate(zip(args, py_args)):
+        if isinstance(a, np.ndarray):
+            assert_same_array(a, p, where=f"argument {i} after the call")
+    return got
