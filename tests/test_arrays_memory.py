@@ -1,0 +1,179 @@
+"""Memory of arrays made by compiled code: no leaks over a million calls (resident set size and
+ferrojit's own count of live allocations), freed on exception paths too, and views returned of
+inputs keep their input alive."""
+import gc
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native
+from helpers import assert_same_array
+
+MB = 1 << 20
+
+
+def rss_bytes():
+    """Resident set size of this process (VmRSS from /proc/self/status)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+@ferrojit.njit
+def new_small(x):
+    a = np.empty(3)
+    a[0] = x
+    a[1] = x + 1.0
+    a[2] = x + 2.0
+    return a
+
+
+@ferrojit.njit
+def new_tuple(n):
+    return np.zeros(n), (np.arange(n), n)
+
+
+@ferrojit.njit
+def view_of_input(a):
+    return a[::-1]
+
+
+@ferrojit.njit
+def view_of_temporary(n):
+    a = np.arange(n * 2.0).reshape(2, n)
+    return a[1, ::-1]
+
+
+@ferrojit.njit
+def temporaries_only(n):
+    s = 0.0
+    for i in range(n):
+        b = np.ones(4)
+        c = b.reshape(2, 2).T
+        s += c.sum() + b.copy()[i % 4]
+    return s
+
+
+@ferrojit.njit(boundscheck=True)
+def raise_after_alloc(i):
+    a = np.zeros(3)
+    b = np.ones((2, 2))
+    return a[i] + b.sum()
+
+
+@ferrojit.njit
+def raise_in_method(n):
+    a = np.arange(10.0)
+    return a.reshape(n, 3)
+
+
+def _calls(func, arg, n):
+    for _ in range(n):
+        func(arg)
+
+
+@pytest.mark.parametrize("func, arg", [
+    (new_small, 1.5), (new_tuple, 3), (view_of_input, np.arange(4.0)), (view_of_temporary, 3),
+], ids=["new_small", "new_tuple", "view_of_input", "view_of_temporary"])
+def test_a_million_calls_do_not_leak(func, arg):
+    n = 1_000_000 if func is new_small else 300_000
+    _calls(func, arg, 50_000)  # warm-up: compile, fill allocator caches
+    gc.collect()
+    live0, rss0 = _native.live_allocations(), rss_bytes()
+    _calls(func, arg, n)
+    gc.collect()
+    grown = rss_bytes() - rss0
+    assert _native.live_allocations() == live0
+    # A leak of even the 24 data bytes per call would be > 20 MB for a million calls.
+    assert grown < 20 * MB, f"resident memory grew by {grown / MB:.1f} MB over {n} calls"
+
+
+def test_allocations_inside_a_call_are_freed():
+    live0, rss0 = _native.live_allocations(), rss_bytes()
+    for _ in range(50):
+        assert temporaries_only(10_000) == 10_000 * 5.0
+    gc.collect()
+    assert _native.live_allocations() == live0
+    assert rss_bytes() - rss0 < 20 * MB
+
+
+@pytest.mark.parametrize("func, arg, exc", [
+    (raise_after_alloc, 5, IndexError), (raise_in_method, 7, ValueError),
+], ids=["IndexError", "ValueError"])
+def test_allocations_are_freed_when_an_exception_is_raised(func, arg, exc):
+    with pytest.raises(exc):
+        func(arg)
+    live0 = _native.live_allocations()
+    for _ in range(100_000):
+        try:
+            func(arg)
+        except exc:
+            pass
+    gc.collect()
+    assert _native.live_allocations() == live0
+
+
+def test_live_allocations_count_returned_arrays_until_freed():
+    gc.collect()
+    live0 = _native.live_allocations()
+    a = new_small(1.0)
+    b, (c, _) = new_tuple(4)
+    assert _native.live_allocations() == live0 + 3
+    v = view_of_temporary(3)
+    assert _native.live_allocations() == live0 + 4
+    del a, b
+    gc.collect()
+    assert _native.live_allocations() == live0 + 2
+    base_alive = v[::-1].copy()
+    del c
+    gc.collect()
+    assert _native.live_allocations() == live0 + 1
+    assert_same_array(v[::-1], base_alive)
+    del v
+    gc.collect()
+    assert _native.live_allocations() == live0
+
+
+def test_views_of_an_input_keep_it_alive():
+    a = np.arange(1000.0)
+    v = view_of_input(a)
+    del a
+    gc.collect()
+    # Reuse the memory the input had, if it had been freed.
+    junk = [np.full(1000, -1.0) for _ in range(100)]
+    assert_same_array(v, np.arange(1000.0)[::-1])
+    del junk
+
+
+def test_many_views_of_one_input_keep_it_alive():
+    a = np.arange(24.0).reshape(4, 6)
+    views = [view_of_input(a) for _ in range(1000)]
+    del a
+    gc.collect()
+    junk = [np.full((4, 6), -1.0) for _ in range(100)]
+    for v in views[::97]:
+        assert_same_array(v, np.arange(24.0).reshape(4, 6)[::-1])
+    del views, junk
+    gc.collect()
+
+
+def test_view_of_an_input_view_keeps_the_base_alive():
+    base = np.arange(100.0)
+    middle = base[10:90:2]
+    v = view_of_input(middle)
+    del base, middle
+    gc.collect()
+    junk = [np.full(100, -1.0) for _ in range(100)]
+    assert_same_array(v, np.arange(100.0)[10:90:2][::-1])
+    del junk
+
+
+def test_returned_view_of_a_temporary_keeps_its_memory():
+    v = view_of_temporary(5)
+    gc.collect()
+    junk = [np.full(10, -1.0) for _ in range(100)]
+    assert_same_array(v, np.array([9.0, 8.0, 7.0, 6.0, 5.0]))
+    del junk
