@@ -312,6 +312,12 @@ pub(crate) fn array_type(ty: &Type) -> ArrayType {
 }
 
 impl<'ctx> FnLower<'ctx, '_> {
+    /// `a * b` with a flag set when the signed product overflows.
+    fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let pair = self.intrinsic("llvm.smul.with.overflow", &[self.cx.i64_type().into()], &[a.into(), b.into()])?.into_struct_value();
+        Ok((self.b.build_extract_value(pair, 0, "product")?.into_int_value(), self.b.build_extract_value(pair, 1, "overflow")?.into_int_value()))
+    }
+
     /// C-order strides (in bytes) for `shape`.
     fn c_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
         let mut strides = vec![self.i64(itemsize as i64); shape.len()];
@@ -329,12 +335,17 @@ impl<'ctx> FnLower<'ctx, '_> {
         }
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars");
         let mut count = self.i64(1);
+        let mut overflow = self.cx.bool_type().const_zero();
         for d in &dims {
             let negative = self.b.build_int_compare(IntPredicate::SLT, *d, self.i64(0), "negdim")?;
             self.raise_if(negative, ExcKind::ValueError, "negative dimensions are not allowed")?;
-            count = self.b.build_int_mul(count, *d, "count")?;
+            let (product, over) = self.checked_mul(count, *d)?;
+            count = product;
+            overflow = self.b.build_or(overflow, over, "overflow")?;
         }
-        let bytes = self.b.build_int_mul(count, self.i64(itemsize as i64), "bytes")?;
+        let (bytes, over) = self.checked_mul(count, self.i64(itemsize as i64))?;
+        let overflow = self.b.build_or(overflow, over, "overflow")?;
+        self.raise_if(overflow, ExcKind::ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size")?;
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
         let alloc = self.extern_fn("ferrojit_rt_alloc", Some(ptr.into()), &[self.cx.i64_type().into()]);
         let meminfo = self.b.build_call(alloc, &[bytes.into()], "meminfo")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
@@ -360,23 +371,30 @@ impl<'ctx> FnLower<'ctx, '_> {
         for d in shape {
             dims.push(self.expr(d)?.into_int_value());
         }
-        // Product of the given dimensions, with -1 counted as 1, then -1 replaced by the rest.
-        let minus_one = self.i64(-1);
+        // Product of the given dimensions, a negative one (unknown, as NumPy reads any
+        // negative size) counted as 1; then the unknown one becomes the rest.
+        let zero = self.i64(0);
         let mut known = self.i64(1);
+        let mut unknowns = self.i64(0);
+        let mut overflow = self.cx.bool_type().const_zero();
         for d in &dims {
-            let is_unknown = self.b.build_int_compare(IntPredicate::EQ, *d, minus_one, "unknown")?;
+            let is_unknown = self.b.build_int_compare(IntPredicate::SLT, *d, zero, "unknown")?;
+            unknowns = self.b.build_int_add(unknowns, self.b.build_int_z_extend(is_unknown, self.cx.i64_type(), "one")?, "unknowns")?;
             let factor = self.b.build_select(is_unknown, self.i64(1), *d, "factor")?.into_int_value();
-            known = self.b.build_int_mul(known, factor, "known")?;
+            let (product, over) = self.checked_mul(known, factor)?;
+            known = product;
+            overflow = self.b.build_or(overflow, over, "overflow")?;
         }
-        let known_zero = self.b.build_int_compare(IntPredicate::EQ, known, self.i64(0), "kz")?;
+        let several = self.b.build_int_compare(IntPredicate::SGT, unknowns, self.i64(1), "several")?;
+        self.raise_if(several, ExcKind::ValueError, "can only specify one unknown dimension")?;
+        self.raise_if(overflow, ExcKind::ValueError, "cannot reshape array: the new shape is too big")?;
+        let known_zero = self.b.build_int_compare(IntPredicate::EQ, known, zero, "kz")?;
         let divisor = self.b.build_select(known_zero, self.i64(1), known, "divisor")?.into_int_value();
         let inferred = self.b.build_int_signed_div(size, divisor, "inferred")?;
         let mut total = self.i64(1);
         for d in dims.iter_mut() {
-            let is_unknown = self.b.build_int_compare(IntPredicate::EQ, *d, minus_one, "unknown")?;
+            let is_unknown = self.b.build_int_compare(IntPredicate::SLT, *d, zero, "unknown")?;
             *d = self.b.build_select(is_unknown, inferred, *d, "dim")?.into_int_value();
-            let negative = self.b.build_int_compare(IntPredicate::SLT, *d, self.i64(0), "neg")?;
-            self.raise_if(negative, ExcKind::ValueError, "can only specify one unknown dimension, and dimensions must not be negative")?;
             total = self.b.build_int_mul(total, *d, "total")?;
         }
         let mismatch = self.b.build_int_compare(IntPredicate::NE, total, size, "mismatch")?;
@@ -443,13 +461,29 @@ impl<'ctx> FnLower<'ctx, '_> {
                 let n = self.cast(size.into(), &Type::INT64, &Type::Float(float))?.into_float_value();
                 // NumPy gives NaN (with a warning) for the mean of an empty array.
                 Ok(match ty {
+                    // Complex division by (n + 0j), as NumPy's mean divides: inf and NaN
+                    // spread to both parts as they do there.
                     Type::Complex(_) => {
-                        let s = sum.into_struct_value();
-                        let re = self.b.build_float_div(self.b.build_extract_value(s, 0, "re")?.into_float_value(), n, "re")?;
-                        let im = self.b.build_float_div(self.b.build_extract_value(s, 1, "im")?.into_float_value(), n, "im")?;
-                        let st = s.get_type();
-                        let agg = self.b.build_insert_value(st.get_undef(), re, 0, "re")?;
-                        self.b.build_insert_value(agg, im, 1, "im")?.into_struct_value().into()
+                        let st = sum.get_type().into_struct_type();
+                        let zero = n.get_type().const_zero();
+                        let agg = self.b.build_insert_value(st.get_undef(), n, 0, "re")?;
+                        let count = self.b.build_insert_value(agg, zero, 1, "im")?.into_struct_value();
+                        let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
+                        let (nonempty_bb, empty_bb, end) = (self.bb("mean.div"), self.bb("mean.empty"), self.bb("mean.end"));
+                        self.b.build_conditional_branch(empty, empty_bb, nonempty_bb)?;
+                        self.b.position_at_end(nonempty_bb);
+                        let q = self.binary(ferrojit_ir::BinaryOp::Div, sum, count.into(), ty, ty)?;
+                        let from = self.b.get_insert_block().expect("positioned");
+                        self.b.build_unconditional_branch(end)?;
+                        self.b.position_at_end(empty_bb);
+                        let nan = n.get_type().const_float(f64::NAN);
+                        let agg = self.b.build_insert_value(st.get_undef(), nan, 0, "re")?;
+                        let nan_c = self.b.build_insert_value(agg, nan, 1, "im")?.into_struct_value();
+                        self.b.build_unconditional_branch(end)?;
+                        self.b.position_at_end(end);
+                        let phi = self.b.build_phi(st, "mean")?;
+                        phi.add_incoming(&[(&q, from), (&nan_c, empty_bb)]);
+                        phi.as_basic_value()
                     }
                     _ => self.b.build_float_div(sum.into_float_value(), n, "mean")?.into(),
                 })

@@ -350,7 +350,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
-    fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>], args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
+    pub(crate) fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>], args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
         let intrinsic = Intrinsic::find(name).ok_or_else(|| CodegenError(format!("unknown intrinsic {name}")))?;
         let decl = intrinsic.get_declaration(self.module, types).ok_or_else(|| CodegenError(format!("cannot declare {name}")))?;
         self.call_value(decl, args)
