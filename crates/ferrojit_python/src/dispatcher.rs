@@ -14,6 +14,7 @@ use ferrojit_compiler::{CompiledFunction, ExcKind, FastMath, FunctionSource, Opt
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::sync::atomic::{AtomicU64, Ordering};
+use arc_swap::ArcSwap;
 use std::sync::{Arc, Mutex};
 
 /// Slots in the stack buffers; larger signatures use a heap buffer.
@@ -31,7 +32,8 @@ pub struct DispatcherBase {
     id: u64,
     num_params: usize,
     source: Mutex<Option<Arc<FunctionSource>>>,
-    overloads: Mutex<Vec<Arc<Overload>>>,
+    /// Read on every call without locking; replaced whole when a signature is added.
+    overloads: ArcSwap<Vec<Arc<Overload>>>,
     /// The `boundscheck=True` option.
     boundscheck: bool,
     /// The `nogil=True` option: the GIL is released while native code runs.
@@ -101,7 +103,7 @@ impl DispatcherBase {
             id: next_id(),
             num_params,
             source: Mutex::new(None),
-            overloads: Mutex::new(Vec::new()),
+            overloads: ArcSwap::from_pointee(Vec::new()),
             boundscheck,
             nogil,
             cache,
@@ -123,7 +125,7 @@ impl DispatcherBase {
     /// The compiled signatures, as tuples of type names, in compilation order.
     #[getter]
     fn _signature_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let overloads = self.overloads.load_full();
         let sigs = overloads
             .iter()
             .map(|o| PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string())))
@@ -134,7 +136,7 @@ impl DispatcherBase {
     /// Per-signature compile statistics: a list of dicts with the signature, the return type
     /// and the seconds spent in each stage.
     fn _stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let overloads = self.overloads.load_full();
         let items = overloads
             .iter()
             .map(|o| {
@@ -208,7 +210,7 @@ impl DispatcherBase {
     /// these argument type names, compiled again with the text kept.
     fn _inspect(&self, py: Python<'_>, type_names: Vec<String>, what: &str) -> PyResult<String> {
         let types = type_names.iter().map(|n| ferrojit_compiler::parse_type(n).map_err(pyo3::exceptions::PyValueError::new_err)).collect::<PyResult<Vec<_>>>()?;
-        let ret = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|o| o.compiled.args == types).map(|o| o.compiled.ret.clone());
+        let ret = self.overloads.load().iter().find(|o| o.compiled.args == types).map(|o| o.compiled.ret.clone());
         let Some(ret) = ret else {
             return Err(pyo3::exceptions::PyKeyError::new_err(format!("no compiled signature ({})", type_names.join(", "))));
         };
@@ -283,7 +285,7 @@ impl DispatcherBase {
 
     /// Per signature: (argument type names, return type name, [(line, variable, type)]).
     fn _variable_types(&self) -> Vec<(Vec<String>, String, Vec<(u32, String, String)>)> {
-        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let overloads = self.overloads.load_full();
         overloads
             .iter()
             .map(|o| (o.compiled.args.iter().map(|t| t.to_string()).collect(), o.compiled.ret.to_string(), o.compiled.variable_types.clone()))
@@ -401,7 +403,7 @@ impl DispatcherBase {
 
     /// The specialisation matching `args` exactly, with the arguments packed into `slots`.
     fn find(&self, args: &Bound<'_, PyTuple>, slots: &mut [u64; STACK_SLOTS]) -> Option<Arc<Overload>> {
-        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner());
+        let overloads = self.overloads.load();
         overloads
             .iter()
             .find(|o| {
@@ -418,8 +420,8 @@ impl DispatcherBase {
     /// listing the signatures.
     fn call_converting<'py>(&self, slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let overloads = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        for overload in &overloads {
+        let overloads = self.overloads.load_full();
+        for overload in overloads.iter() {
             let mut buffer = vec![0u64; overload.arg_slots];
             let mut at = 0;
             if args.len() == overload.compiled.args.len() && args.iter().zip(&overload.compiled.args).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at)) {
@@ -440,7 +442,7 @@ impl DispatcherBase {
     }
 
     fn compile(&self, py: Python<'_>, types: &[Type], ret: Option<&Type>) -> PyResult<Arc<Overload>> {
-        if let Some(o) = self.overloads.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret)) {
+        if let Some(o) = self.overloads.load().iter().find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret)) {
             return Ok(o.clone());
         }
         let source = self.function_source(py)?;
@@ -462,7 +464,11 @@ impl DispatcherBase {
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
         let overload = Arc::new(Overload { compiled, arg_slots, ret_slots });
-        self.overloads.lock().unwrap_or_else(|p| p.into_inner()).push(overload.clone());
+        self.overloads.rcu(|list| {
+            let mut list = Vec::clone(list);
+            list.push(overload.clone());
+            list
+        });
         Ok(overload)
     }
 

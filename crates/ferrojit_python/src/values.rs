@@ -280,9 +280,59 @@ fn element_type(number: c_int, itemsize: usize) -> Option<Type> {
     })
 }
 
+/// NumPy's built-in (native byte order) dtype objects, by address, with their element types:
+/// an ndarray's dtype is one of these singletons unless it was made specially, so comparing
+/// the address types an argument without calling into NumPy.
+fn builtin_descrs(py: Python<'_>) -> &'static HashMap<usize, Type> {
+    static TABLE: PyOnceLock<HashMap<usize, Type>> = PyOnceLock::new();
+    TABLE.get_or_init(py, || {
+        let mut table = HashMap::new();
+        for number in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15] {
+            // SAFETY: NumPy's C API; the new reference is kept for the life of the process,
+            // so the address stays valid.
+            let descr = unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, number) };
+            let size = match number {
+                0 | 1 | 2 => 1,
+                3 | 4 => 2,
+                5 | 6 | 11 => 4,
+                14 => 8,
+                15 => 16,
+                _ => 8,
+            };
+            if let (false, Some(t)) = (descr.is_null(), element_type(number, size)) {
+                table.insert(descr as usize, t);
+            }
+        }
+        table
+    })
+}
+
+/// The array type of an ndarray whose dtype is a built-in one, read from the object itself.
+fn quick_array_type(array: &Bound<'_, PyUntypedArray>) -> Option<ArrayType> {
+    // SAFETY: a live ndarray.
+    let raw = unsafe { &*array.as_array_ptr() };
+    let elem = builtin_descrs(array.py()).get(&(raw.descr as usize))?.clone();
+    if raw.flags & npyflags::NPY_ARRAY_ALIGNED == 0 {
+        return None;
+    }
+    let layout = if raw.nd == 0 || raw.flags & npyflags::NPY_ARRAY_C_CONTIGUOUS != 0 {
+        Layout::C
+    } else if raw.flags & npyflags::NPY_ARRAY_F_CONTIGUOUS != 0 {
+        Layout::F
+    } else {
+        Layout::A
+    };
+    let mut t = ArrayType::new(elem, raw.nd as u8, layout);
+    t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
+    Some(t)
+}
+
 /// The ferrojit type of an ndarray: element type, dimensions, layout (C when C-contiguous,
 /// else F when Fortran-contiguous, else A) and writability.
 pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
+    if let Some(t) = quick_array_type(array) {
+        return Ok(t);
+    }
     let dtype = array.dtype();
     let elem = element_type(dtype.num(), dtype.itemsize())
         .filter(|_| dtype.is_native_byteorder() != Some(false))
