@@ -448,6 +448,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// `for index in range(start, stop, step)` as a counted loop: the trip count is computed
     /// up front (in unsigned arithmetic, so no bound overflows), which LLVM optimises best.
     fn for_range(&mut self, index: usize, start: &ir::Expr, stop: &ir::Expr, step: &ir::Expr, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
+        if matches!(step.kind, ExprKind::Const(Const::Int(1))) {
+            return self.for_unit_range(index, start, stop, body, orelse);
+        }
         let start = self.expr(start)?.into_int_value();
         let stop = self.expr(stop)?.into_int_value();
         let step = self.expr(step)?.into_int_value();
@@ -504,6 +507,39 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         b.build_store(value_slot, b.build_int_add(value, step, "i.next")?)?;
         b.build_unconditional_branch(head)?;
         b.position_at_end(else_bb);
+        self.block(orelse)?;
+        self.br(end)?;
+        self.b.position_at_end(end);
+        Ok(())
+    }
+
+    /// `for index in range(start, stop)` (step 1, the common case) in the canonical form
+    /// `for (i = start; i < stop; i++)`: LLVM then knows `i < stop` inside the body, which
+    /// proves indices such as `m - 1 - i` non-negative. `i + 1` cannot overflow since
+    /// `i < stop`.
+    fn for_unit_range(&mut self, index: usize, start: &ir::Expr, stop: &ir::Expr, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
+        let start = self.expr(start)?.into_int_value();
+        let stop = self.expr(stop)?.into_int_value();
+        let value_slot = self.entry_alloca(self.cx.i64_type().into(), "value")?;
+        self.b.build_store(value_slot, start)?;
+        let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(head);
+        let value = self.b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, value, stop, "more")?;
+        self.b.build_conditional_branch(more, body_bb, else_bb)?;
+        self.b.position_at_end(body_bb);
+        self.b.build_store(self.locals[index], value)?;
+        self.loops.push((latch, end));
+        self.block(body)?;
+        self.loops.pop();
+        self.br(latch)?;
+        self.b.position_at_end(latch);
+        let value = self.b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
+        let next = self.b.build_int_nsw_add(value, self.i64(1), "i.next")?;
+        self.b.build_store(value_slot, next)?;
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(else_bb);
         self.block(orelse)?;
         self.br(end)?;
         self.b.position_at_end(end);
@@ -913,6 +949,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let zero = l.get_type().const_zero();
         let b = &self.b;
         Ok(match op {
+            // Signed arithmetic carries `nsw`, as Numba's does: it wraps on overflow at run time,
+            // but the optimiser may assume it does not overflow, which lets it prove array
+            // indices such as `i + k` non-negative and keep loads contiguous.
+            BinaryOp::Add if ty.signed => b.build_int_nsw_add(l, r, "add")?,
+            BinaryOp::Sub if ty.signed => b.build_int_nsw_sub(l, r, "sub")?,
+            BinaryOp::Mul if ty.signed => b.build_int_nsw_mul(l, r, "mul")?,
             BinaryOp::Add => b.build_int_add(l, r, "add")?,
             BinaryOp::Sub => b.build_int_sub(l, r, "sub")?,
             BinaryOp::Mul => b.build_int_mul(l, r, "mul")?,
