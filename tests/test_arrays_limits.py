@@ -90,3 +90,29 @@ def test_complex_mean_spreads_inf_and_nan_as_numpy(values):
         expected = a.mean()
     assert type(got) is complex
     np.testing.assert_array_equal(np.array([got]), np.array([complex(expected)]))
+
+
+def made_like(a):
+    return np.empty_like(a), np.zeros_like(a), np.ones_like(a), np.full_like(a, 2.0), np.copy(a), a.astype(np.float32), a.copy(), a.flatten()
+
+
+def test_new_arrays_keep_fortran_order_where_numpy_does():
+    a = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    got = njit(made_like)(a)
+    expected = made_like(a)
+    for g, e in zip(got, expected):
+        assert (g.flags.f_contiguous, g.flags.c_contiguous) == (e.flags.f_contiguous, e.flags.c_contiguous)
+        assert g.dtype == e.dtype and g.shape == e.shape
+    # Values (the empty_like result is uninitialised).
+    for g, e in list(zip(got, expected))[1:]:
+        np.testing.assert_array_equal(g, e)
+
+
+def slice_sum(a, i, j):
+    return a[i:j].sum()
+
+
+@pytest.mark.parametrize("i, j", [(2, None), (None, 3), (None, None), (-3, None)])
+def test_slice_bounds_held_in_none_variables(i, j):
+    a = np.arange(10.0)
+    assert njit(slice_sum)(a, i, j) == slice_sum(a, i, j)

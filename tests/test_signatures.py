@@ -96,3 +96,13 @@ def test_return_type_that_cannot_convert_is_a_typing_error():
 def test_unknown_option_is_a_type_error():
     with pytest.raises(TypeError, match="unknown option"):
         njit(nopythonn=True)
+
+
+def test_types_namespace_mirrors_numba():
+    from ferrojit import types
+
+    assert types.Array(types.float64, 2, "C") == float64[:, ::1]
+    assert str(types.UniTuple(types.int64, 2)) == "UniTuple(int64 x 2)"
+    assert str(types.Tuple([types.int64, types.float64])) == "Tuple(int64, float64)"
+    f = njit(types.float64(types.Array(types.float64, 1, "A")))(total)
+    assert f(np.arange(4.0)) == 6.0

@@ -76,6 +76,14 @@ def UniTuple(dtype, count):  # noqa: N802 (Numba's name)
     return Type(f"UniTuple({dtype} x {count})")
 
 
+def Array(dtype, ndim, layout="A", readonly=False):  # noqa: N802 (Numba's name)
+    """An array type: ``Array(float64, 2, "C")`` is ``float64[:, ::1]``."""
+    if layout not in ("C", "F", "A"):
+        raise ValueError(f"layout must be 'C', 'F' or 'A', not {layout!r}")
+    prefix = "readonly " if readonly else ""
+    return Type(f"{prefix}array({dtype}, {int(ndim)}d, {layout})")
+
+
 def Tuple(types):  # noqa: N802 (Numba's name)
     """A tuple of items of the given types."""
     return Type(f"Tuple({', '.join(str(t) for t in types)})")
@@ -96,4 +104,4 @@ _SCALARS = {
 for _alias, _name in _SCALARS.items():
     globals()[_alias] = Type(_name)
 
-__all__ = ["Type", "Signature", "UniTuple", "Tuple", *_SCALARS]
+__all__ = ["Type", "Signature", "UniTuple", "Tuple", "Array", *_SCALARS]

@@ -312,6 +312,15 @@ pub(crate) fn array_type(ty: &Type) -> ArrayType {
 }
 
 impl<'ctx> FnLower<'ctx, '_> {
+    /// Fortran-order strides (in bytes) for `shape`.
+    fn f_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
+        let mut strides = vec![self.i64(itemsize as i64); shape.len()];
+        for k in 1..shape.len() {
+            strides[k] = self.b.build_int_mul(strides[k - 1], shape[k - 1], "stride")?;
+        }
+        Ok(strides)
+    }
+
     /// `a * b` with a flag set when the signed product overflows.
     fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
         let pair = self.intrinsic("llvm.smul.with.overflow", &[self.cx.i64_type().into()], &[a.into(), b.into()])?.into_struct_value();
@@ -353,7 +362,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the array")?;
         // SAFETY (for LLVM): the data follows the header inside the allocation.
         let data = unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), meminfo, &[self.i64(ferrojit_runtime::memory::DATA_OFFSET as i64)], "data")? };
-        let strides = self.c_strides(&dims, itemsize)?;
+        let strides = if a.layout == Layout::F { self.f_strides(&dims, itemsize)? } else { self.c_strides(&dims, itemsize)? };
         let array = self.make_array(a.ndim, meminfo.into(), data.into(), &dims, &strides)?;
         self.own(array, ty)?;
         Ok(array)
@@ -409,23 +418,40 @@ impl<'ctx> FnLower<'ctx, '_> {
         let (d, s) = (array_type(&dst.ty), array_type(&src.ty));
         let dst_v = self.expr(dst)?.into_struct_value();
         let src_v = self.expr(src)?.into_struct_value();
-        // The destination is C-contiguous with the source's shape: walk the source in C order
-        // and write the destination sequentially.
-        let out_slot = self.entry_alloca(self.cx.ptr_type(inkwell::AddressSpace::default()).into(), "out")?;
-        let out_start = self.b.build_extract_value(dst_v, 1, "data")?;
-        self.b.build_store(out_slot, out_start)?;
         let (src_dtype, dst_dtype) = ((*s.dtype).clone(), (*d.dtype).clone());
-        let item = d.dtype.itemsize().expect("scalar") as i64;
-        self.for_each_element(src_v, &s, &mut |this, ptr| {
-            let v = this.load_element(ptr, &src_dtype)?;
-            let v = this.cast(v, &src_dtype, &dst_dtype)?;
-            let out = this.b.build_load(this.cx.ptr_type(inkwell::AddressSpace::default()), out_slot, "out")?.into_pointer_value();
-            this.store_element(out, &dst_dtype, v)?;
-            // SAFETY (for LLVM): advances within the destination allocation.
-            let next = unsafe { this.b.build_gep(this.cx.i8_type(), out, &[this.i64(item)], "next")? };
-            this.b.build_store(out_slot, next)?;
-            Ok(())
-        })
+        // Both arrays have the same shape; walk them together, each by its own strides.
+        let src_data = self.b.build_extract_value(src_v, 1, "src")?.into_pointer_value();
+        let dst_data = self.b.build_extract_value(dst_v, 1, "dst")?.into_pointer_value();
+        self.copy_nest(src_v, dst_v, s.ndim, 0, src_data, dst_data, &src_dtype, &dst_dtype)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn copy_nest(&mut self, src: StructValue<'ctx>, dst: StructValue<'ctx>, ndim: u8, k: u32, src_base: PointerValue<'ctx>, dst_base: PointerValue<'ctx>, src_dtype: &Type, dst_dtype: &Type) -> Result<()> {
+        if k == ndim as u32 {
+            let v = self.load_element(src_base, src_dtype)?;
+            let v = self.cast(v, src_dtype, dst_dtype)?;
+            return self.store_element(dst_base, dst_dtype, v);
+        }
+        let len = self.shape(src, k)?;
+        let (src_stride, dst_stride) = (self.stride(src, k)?, self.stride(dst, k)?);
+        let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
+        self.b.build_store(counter, self.i64(0))?;
+        let (head, inner, end) = (self.bb("copy.head"), self.bb("copy.body"), self.bb("copy.end"));
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(head);
+        let i = self.b.build_load(self.cx.i64_type(), counter, "i")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
+        self.b.build_conditional_branch(more, inner, end)?;
+        self.b.position_at_end(inner);
+        let (so, dof) = (self.b.build_int_mul(i, src_stride, "so")?, self.b.build_int_mul(i, dst_stride, "do")?);
+        // SAFETY (for LLVM): within both arrays while i < len.
+        let (sp, dp) = unsafe { (self.b.build_gep(self.cx.i8_type(), src_base, &[so], "sp")?, self.b.build_gep(self.cx.i8_type(), dst_base, &[dof], "dp")?) };
+        self.copy_nest(src, dst, ndim, k + 1, sp, dp, src_dtype, dst_dtype)?;
+        let next = self.b.build_int_add(i, self.i64(1), "next")?;
+        self.b.build_store(counter, next)?;
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(end);
+        Ok(())
     }
 
     pub(crate) fn array_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, ty: &Type) -> Result<Value<'ctx>> {

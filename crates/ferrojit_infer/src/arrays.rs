@@ -38,7 +38,14 @@ impl FnInfer<'_> {
                         match b {
                             None => Ok(None),
                             Some(e) if matches!(e.kind, ast::ExprKind::None) => Ok(None),
-                            Some(e) => Ok(Some(self.index_int(e)?)),
+                            Some(e) => {
+                                // A variable holding None (`a[i:j]` with `j = None`) is an absent bound.
+                                let x = self.expr(e)?;
+                                if x.ty == Type::NoneType {
+                                    return Ok(None);
+                                }
+                                Ok(Some(self.index_value(x, e.span)?))
+                            }
                         }
                     };
                     IndexItem::Slice { start: bound(lower)?, stop: bound(upper)?, step: bound(step)? }
@@ -51,9 +58,13 @@ impl FnInfer<'_> {
 
     fn index_int(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
         let x = self.expr(e)?;
+        self.index_value(x, e.span)
+    }
+
+    fn index_value(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
         match &x.ty {
             Type::Int(_) => Ok(self.cast(x, &Type::INT64)),
-            other => Err(self.typing(e.span, format!("array indices must be integers or slices, not `{other}`"), None)),
+            other => Err(self.typing(span, format!("array indices must be integers or slices, not `{other}`"), None)),
         }
     }
 
@@ -209,6 +220,12 @@ impl FnInfer<'_> {
     }
 }
 
+/// The layout NumPy's `order='K'` gives a new array made like `a`: Fortran for a
+/// Fortran-ordered array of two or more dimensions, else C.
+fn keep_order(a: &ArrayType) -> Layout {
+    if a.layout == Layout::F && a.ndim > 1 { Layout::F } else { Layout::C }
+}
+
 /// The type of `a[items]` when it is a view.
 pub(crate) fn view_type(a: &ArrayType, items: &[IndexItem]) -> ArrayType {
     let dropped = items.iter().filter(|i| matches!(i, IndexItem::Index(_))).count();
@@ -250,7 +267,7 @@ pub(crate) const NUMPY_CREATION: &[&str] = &[
 
 /// NumPy functions that reduce or copy a whole array, by the method they mirror.
 pub(crate) const NUMPY_ARRAY_FUNCTIONS: &[(&str, &str)] = &[
-    ("sum", "sum"), ("min", "min"), ("max", "max"), ("amin", "min"), ("amax", "max"), ("mean", "mean"), ("copy", "copy"),
+    ("sum", "sum"), ("min", "min"), ("max", "max"), ("amin", "min"), ("amax", "max"), ("mean", "mean"), ("copy", "copy_k"),
     ("ravel", "ravel"), ("reshape", "reshape"), ("transpose", "T"),
 ];
 
@@ -295,7 +312,12 @@ impl FnInfer<'_> {
 
     /// A new C-contiguous array of `dtype` and `shape`, initialised by `init(array local)`.
     fn new_array(&mut self, dtype: Type, shape: Vec<ir::Expr>, span: Span, init: impl FnOnce(&mut Self, usize) -> Result<Vec<ir::Stmt>>) -> Result<ir::Expr> {
-        let ty = Type::Array(ArrayType::new(dtype, shape.len() as u8, Layout::C));
+        self.new_array_in(dtype, shape, Layout::C, span, init)
+    }
+
+    /// A new array in `layout` (C or F).
+    fn new_array_in(&mut self, dtype: Type, shape: Vec<ir::Expr>, layout: Layout, span: Span, init: impl FnOnce(&mut Self, usize) -> Result<Vec<ir::Stmt>>) -> Result<ir::Expr> {
+        let ty = Type::Array(ArrayType::new(dtype, shape.len() as u8, layout));
         let mut stmts = Vec::new();
         if let Some((tmp, tuple)) = self.pending_shape.take() {
             stmts.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: tuple }, span });
@@ -394,7 +416,8 @@ impl FnInfer<'_> {
                     "full_like" => fill,
                     _ => None,
                 };
-                let made = self.new_array(dtype, shape, span, |cx, local| match init {
+                // NumPy's `order='K'`: a Fortran-ordered prototype gives a Fortran-ordered result.
+                let made = self.new_array_in(dtype, shape, keep_order(&a), span, |cx, local| match init {
                     Some(v) => cx.fill_stmt(local, v, span),
                     None => Ok(vec![]),
                 })?;
@@ -630,7 +653,7 @@ impl FnInfer<'_> {
                 let stmts = vec![ir::Stmt { kind: StmtKind::ArrayFill { array, value }, span }];
                 Ok(ir::Expr::new(ExprKind::Block { stmts, value: ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span).boxed() }, Type::NoneType, span))
             }
-            "copy" | "astype" | "flatten" => {
+            "copy" | "copy_k" | "astype" | "flatten" => {
                 let dtype = if name == "astype" {
                     let v = match (args.pop(), Self::take_keyword(&mut keywords, "dtype")) {
                         (Some(v), _) => v,
@@ -652,7 +675,10 @@ impl FnInfer<'_> {
                     (0..a.ndim).map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span)).collect()
                 };
                 let flat = name == "flatten" && a.ndim != 1;
-                let made = self.new_array(dtype, dims, span, |cx, local| {
+                // `a.copy()` and `flatten()` are C-ordered; `np.copy(a)` and `astype` keep a
+                // Fortran order (NumPy's `order='K'`).
+                let layout = if matches!(name, "astype" | "copy_k") { keep_order(&a) } else { Layout::C };
+                let made = self.new_array_in(dtype, dims, layout, span, |cx, local| {
                     let dst = cx.local_expr(local, span);
                     // Flattening copies in C order through a view of the flat result shaped
                     // like the source.

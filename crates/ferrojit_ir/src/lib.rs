@@ -79,8 +79,8 @@ pub enum StmtKind {
     /// Stores `value` (the element type) into every element of `array` (`a[1:3] = 0`,
     /// `a.fill(0)`).
     ArrayFill { array: Expr, value: Expr },
-    /// Copies every element of `src` into `dst` (same shape; `dst` C-contiguous), converting
-    /// to `dst`'s element type.
+    /// Copies every element of `src` into `dst` (same shape, any layouts), converting to
+    /// `dst`'s element type.
     ArrayCopy { dst: Expr, src: Expr },
 }
 
@@ -160,7 +160,7 @@ pub enum ExprKind {
     ArrayView { array: Box<Expr>, items: Vec<IndexItem> },
     /// The transposed view (`a.T`).
     Transpose(Box<Expr>),
-    /// A new, uninitialised C-contiguous array of `ty` with the given int64 dimensions (a
+    /// A new, uninitialised C- or F-contiguous array of `ty` with the given int64 dimensions (a
     /// new reference, owned by the function until stored or returned).
     ArrayNew { shape: Vec<Expr> },
     /// A view of a contiguous array with another shape (`reshape`); raises when the sizes
