@@ -1064,40 +1064,32 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
                 } else if op != BinaryOp::Div {
                     // NumPy: x // 0.0 is x / 0.0 (inf or NaN), x % 0.0 is NaN.
-                    let f64t = self.cx.f64_type();
-                    let (l64, r64) = if f == FloatType::F32 {
-                        (self.b.build_float_ext(l, f64t, "l")?, self.b.build_float_ext(r, f64t, "r")?)
-                    } else {
-                        (l, r)
-                    };
-                    let symbol = if op == BinaryOp::FloorDiv { "ferrojit_rt_floordiv_f64" } else { "ferrojit_rt_mod_f64" };
-                    let func = self.extern_fn(symbol, Some(f64t.into()), &[f64t.into(), f64t.into()]);
-                    let v = self.call_value(func, &[l64.into(), r64.into()])?.into_float_value();
-                    let v = if f == FloatType::F32 { self.b.build_float_trunc(v, l.get_type(), "f32")? } else { v };
+                    let v = self.float_divmod(op, l, r, f)?;
                     let by_zero = if op == BinaryOp::FloorDiv { self.b.build_float_div(l, r, "q")? } else { l.get_type().const_float(f64::NAN) };
                     return Ok(self.b.build_select(is_zero, by_zero, v, "numpy")?.into_float_value());
                 }
                 if op == BinaryOp::Div {
                     return Ok(self.b.build_float_div(l, r, "fdiv")?);
                 }
-                // CPython's float_divmod, computed in double precision.
-                let f64t = self.cx.f64_type();
-                let (l64, r64) = if f == FloatType::F32 {
-                    (self.b.build_float_ext(l, f64t, "l")?, self.b.build_float_ext(r, f64t, "r")?)
-                } else {
-                    (l, r)
-                };
-                let symbol = if op == BinaryOp::FloorDiv { "ferrojit_rt_floordiv_f64" } else { "ferrojit_rt_mod_f64" };
-                let func = self.extern_fn(symbol, Some(f64t.into()), &[f64t.into(), f64t.into()]);
-                let v = self.call_value(func, &[l64.into(), r64.into()])?.into_float_value();
-                if f == FloatType::F32 {
-                    self.b.build_float_trunc(v, l.get_type(), "f32")?
-                } else {
-                    v
-                }
+                self.float_divmod(op, l, r, f)?
             }
             _ => return Err(CodegenError(format!("float {op:?} reached codegen"))),
         })
+    }
+
+    /// `l // r` or `l % r` by CPython's `float_divmod`, computed in double precision; `r` is
+    /// not zero (or the caller discards the result).
+    fn float_divmod(&self, op: BinaryOp, l: FloatValue<'ctx>, r: FloatValue<'ctx>, f: FloatType) -> Result<FloatValue<'ctx>> {
+        let f64t = self.cx.f64_type();
+        let (l64, r64) = if f == FloatType::F32 {
+            (self.b.build_float_ext(l, f64t, "l")?, self.b.build_float_ext(r, f64t, "r")?)
+        } else {
+            (l, r)
+        };
+        let symbol = if op == BinaryOp::FloorDiv { "ferrojit_rt_floordiv_f64" } else { "ferrojit_rt_mod_f64" };
+        let func = self.extern_fn(symbol, Some(f64t.into()), &[f64t.into(), f64t.into()]);
+        let v = self.call_value(func, &[l64.into(), r64.into()])?.into_float_value();
+        Ok(if f == FloatType::F32 { self.b.build_float_trunc(v, l.get_type(), "f32")? } else { v })
     }
 
     fn complex_binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, f: FloatType) -> Result<Value<'ctx>> {

@@ -74,17 +74,10 @@ impl FnInfer<'_> {
             Type::Array(a) => a.clone(),
             _ => unreachable!("array_subscript on a non-array"),
         };
-        let items = self.subscript_items(index, &a, span)?;
-        if items.len() == a.ndim as usize && items.iter().all(|i| matches!(i, IndexItem::Index(_))) {
-            let indices = items
-                .into_iter()
-                .map(|i| match i {
-                    IndexItem::Index(e) => e,
-                    IndexItem::Slice { .. } => unreachable!(),
-                })
-                .collect();
-            return Ok(ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span));
-        }
+        let items = match element_indices(self.subscript_items(index, &a, span)?, a.ndim) {
+            Ok(indices) => return Ok(ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span)),
+            Err(items) => items,
+        };
         let ty = Type::Array(view_type(&a, &items));
         Ok(ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span))
     }
@@ -99,17 +92,10 @@ impl FnInfer<'_> {
             return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", array.ty), Some("copy it first with `.copy()`")));
         }
         let value = self.element_value(value, &a, span)?;
-        let items = self.subscript_items(index, &a, span)?;
-        if items.len() == a.ndim as usize && items.iter().all(|i| matches!(i, IndexItem::Index(_))) {
-            let indices = items
-                .into_iter()
-                .map(|i| match i {
-                    IndexItem::Index(e) => e,
-                    IndexItem::Slice { .. } => unreachable!(),
-                })
-                .collect();
-            return Ok(ir::Stmt { kind: StmtKind::ArrayStore { array, indices, value }, span });
-        }
+        let items = match element_indices(self.subscript_items(index, &a, span)?, a.ndim) {
+            Ok(indices) => return Ok(ir::Stmt { kind: StmtKind::ArrayStore { array, indices, value }, span }),
+            Err(items) => items,
+        };
         let ty = Type::Array(view_type(&a, &items));
         let view = ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span);
         Ok(ir::Stmt { kind: StmtKind::ArrayFill { array: view, value }, span })
@@ -218,6 +204,21 @@ impl FnInfer<'_> {
             }
         }
     }
+}
+
+/// The integer indices when `items` name one element (an integer per dimension), else the
+/// items back (a view).
+fn element_indices(items: Vec<IndexItem>, ndim: u8) -> std::result::Result<Vec<ir::Expr>, Vec<IndexItem>> {
+    if items.len() != ndim as usize || !items.iter().all(|i| matches!(i, IndexItem::Index(_))) {
+        return Err(items);
+    }
+    Ok(items
+        .into_iter()
+        .map(|i| match i {
+            IndexItem::Index(e) => e,
+            IndexItem::Slice { .. } => unreachable!("checked above"),
+        })
+        .collect())
 }
 
 /// The layout NumPy's `order='K'` gives a new array made like `a`: Fortran for a

@@ -142,16 +142,7 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             if !exact && !numpy_matches(obj, ty) {
                 return false;
             }
-            let parts = (obj.getattr("real").and_then(|r| r.extract::<f64>()), obj.getattr("imag").and_then(|i| i.extract::<f64>()));
-            match parts {
-                (Ok(re), Ok(im)) => {
-                    for v in [re, im] {
-                        put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() });
-                    }
-                    true
-                }
-                _ => false,
-            }
+            put_complex(obj, *f, &mut put)
         }
         Type::NoneType => obj.is_none(),
         Type::Array(expected) => match as_ndarray(obj) {
@@ -188,6 +179,21 @@ pub fn as_ndarray<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> Option<&'a Bound<'py, 
 
 fn numpy_matches(obj: &Bound<'_, PyAny>, ty: &Type) -> bool {
     numpy_scalar(obj).as_ref() == Some(ty)
+}
+
+/// Writes the real and imaginary parts of a number as two slots of `f`.
+fn put_complex(obj: &Bound<'_, PyAny>, f: FloatType, put: &mut impl FnMut(u64)) -> bool {
+    let re = obj.getattr("real").and_then(|r| r.extract::<f64>());
+    let im = obj.getattr("imag").and_then(|i| i.extract::<f64>());
+    match (re, im) {
+        (Ok(re), Ok(im)) => {
+            for v in [re, im] {
+                put(if f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() });
+            }
+            true
+        }
+        _ => false,
+    }
 }
 
 fn put_int(obj: &Bound<'_, PyAny>, i: IntType, put: &mut impl FnMut(u64)) -> bool {
@@ -448,17 +454,7 @@ pub fn pack_converting(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at:
             .map(|v| put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() }))
             .is_ok(),
         (Type::Complex(f), s) if s.is_number() => {
-            let re = obj.getattr("real").and_then(|r| r.extract::<f64>());
-            let im = obj.getattr("imag").and_then(|i| i.extract::<f64>());
-            match (re, im) {
-                (Ok(re), Ok(im)) => {
-                    for v in [re, im] {
-                        put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() });
-                    }
-                    true
-                }
-                _ => false,
-            }
+            put_complex(obj, *f, &mut put)
         }
         (Type::Tuple(items), Type::Tuple(_)) => match obj.cast_exact::<PyTuple>() {
             Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack_converting(&o, ty, slots, at)),
