@@ -201,7 +201,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.cx.append_basic_block(self.f, name)
     }
 
-    fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.b.get_insert_block().and_then(|bb| bb.get_terminator()).is_none()
     }
 
@@ -411,7 +411,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.loops.push((head, end));
                 self.block(body)?;
                 self.loops.pop();
-                self.br(head)?;
+                if self.is_open() {
+                    let back = self.b.build_unconditional_branch(head)?;
+                    self.loop_hints(back, body);
+                }
                 self.b.position_at_end(else_bb);
                 self.block(orelse)?;
                 self.br(end)?;
@@ -505,7 +508,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         b.build_store(k_slot, next)?;
         let value = b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
         b.build_store(value_slot, b.build_int_add(value, step, "i.next")?)?;
-        b.build_unconditional_branch(head)?;
+        let back = b.build_unconditional_branch(head)?;
+        self.loop_hints(back, body);
+        let b = &self.b;
         b.position_at_end(else_bb);
         self.block(orelse)?;
         self.br(end)?;
@@ -538,12 +543,60 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let value = self.b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
         let next = self.b.build_int_nsw_add(value, self.i64(1), "i.next")?;
         self.b.build_store(value_slot, next)?;
-        self.b.build_unconditional_branch(head)?;
+        let back = self.b.build_unconditional_branch(head)?;
+        self.loop_hints(back, body);
         self.b.position_at_end(else_bb);
         self.block(orelse)?;
         self.br(end)?;
         self.b.position_at_end(end);
         Ok(())
+    }
+
+    /// Loop metadata on the branch back to a loop's head. ferrojit lets LLVM vectorise
+    /// floating-point sums in their original order (`-force-ordered-reductions`), which pays
+    /// when the loop calls vector math (`tanh`, `exp`, ...); for a loop summing floats without
+    /// such calls the in-order vector sum is no faster and its loads may become gathers, so it
+    /// stays scalar, as LLVM would leave it without the option.
+    fn loop_hints(&self, back: inkwell::values::InstructionValue<'ctx>, body: &[ir::Stmt]) {
+        if !self.ordered_reduction_without_vector_math(body) {
+            return;
+        }
+        use inkwell::values::AsValueRef;
+        use llvm_sys::core::*;
+        use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
+        // SAFETY: metadata built in this function's context and attached to its instruction;
+        // the loop ID refers to itself, as LLVM requires, through a temporary node.
+        unsafe {
+            let ctx = self.cx.raw();
+            let key = "llvm.loop.vectorize.enable";
+            let off = LLVMValueAsMetadata(LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0));
+            let mut hint_ops = [LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len()), off];
+            let hint = LLVMMDNodeInContext2(ctx, hint_ops.as_mut_ptr(), hint_ops.len());
+            let temp = LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
+            let mut id_ops = [temp, hint];
+            let id = LLVMMDNodeInContext2(ctx, id_ops.as_mut_ptr(), id_ops.len());
+            LLVMMetadataReplaceAllUsesWith(temp, id);
+            let kind = LLVMGetMDKindIDInContext(ctx, c"llvm.loop".as_ptr(), "llvm.loop".len() as u32);
+            LLVMSetMetadata(back.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
+        }
+    }
+
+    /// Whether a loop body (not counting nested loops) accumulates into a float or complex
+    /// variable (`s = s + ...`) and calls no function with a vector variant.
+    fn ordered_reduction_without_vector_math(&self, body: &[ir::Stmt]) -> bool {
+        fn reduces(locals: &[ir::Local], stmts: &[ir::Stmt]) -> bool {
+            stmts.iter().any(|s| match &s.kind {
+                StmtKind::Assign { local, value } => {
+                    matches!(locals[*local].ty, Type::Float(_) | Type::Complex(_)) && value.any(&mut |e| matches!(e.kind, ExprKind::Local(id) if id == *local))
+                }
+                StmtKind::If { then_body, else_body, .. } => reduces(locals, then_body) || reduces(locals, else_body),
+                _ => false,
+            })
+        }
+        let vector_math = body.iter().any(|s| {
+            s.any_expr(&mut |e| matches!(&e.kind, ExprKind::Math { func, .. } if LIBMVEC.iter().any(|(n, _)| *n == func.name)), false)
+        });
+        !vector_math && reduces(&self.ir.locals, body)
     }
 
     // ---- expressions -----------------------------------------------------------------------

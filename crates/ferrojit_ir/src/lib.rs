@@ -362,3 +362,56 @@ impl Expr {
         Box::new(self)
     }
 }
+
+impl Expr {
+    /// Whether `pred` holds for this expression or any expression inside it.
+    pub fn any(&self, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
+        if pred(self) {
+            return true;
+        }
+        let any_of = |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
+        match &self.kind {
+            ExprKind::Const(_) | ExprKind::Local(_) => false,
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.any(pred),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
+            ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
+            ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
+            ExprKind::Let { value, body, .. } => value.any(pred) || body.any(pred),
+            ExprKind::Tuple(items) => any_of(items, pred),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => any_of(args, pred),
+            ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
+            ExprKind::ArrayNew { shape } => any_of(shape, pred),
+            ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
+            ExprKind::ArrayView { array, items } => {
+                array.any(pred)
+                    || items.iter().any(|i| match i {
+                        IndexItem::Index(e) => e.any(pred),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().any(|e| e.any(pred)),
+                    })
+            }
+            ExprKind::Block { stmts, value } => stmts.iter().any(|s| s.any_expr(pred, true)) || value.any(pred),
+            ExprKind::Print(items) => items.iter().any(|i| matches!(i, PrintItem::Value(e) if e.any(pred))),
+        }
+    }
+}
+
+impl Stmt {
+    /// Whether `pred` holds for any expression of this statement, looking into nested loops
+    /// only when `into_loops` is set.
+    pub fn any_expr(&self, pred: &mut dyn FnMut(&Expr) -> bool, into_loops: bool) -> bool {
+        let block = |stmts: &[Stmt], pred: &mut dyn FnMut(&Expr) -> bool| stmts.iter().any(|s| s.any_expr(pred, into_loops));
+        match &self.kind {
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.any(pred),
+            StmtKind::If { cond, then_body, else_body } => cond.any(pred) || block(then_body, pred) || block(else_body, pred),
+            StmtKind::While { cond, body, orelse } => cond.any(pred) || (into_loops && block(body, pred)) || block(orelse, pred),
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
+                start.any(pred) || stop.any(pred) || step.any(pred) || (into_loops && block(body, pred)) || block(orelse, pred)
+            }
+            StmtKind::ArrayStore { array, indices, value } => array.any(pred) || indices.iter().any(|i| i.any(pred)) || value.any(pred),
+            StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
+            StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => false,
+        }
+    }
+}
