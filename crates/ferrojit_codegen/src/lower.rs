@@ -454,6 +454,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         if matches!(step.kind, ExprKind::Const(Const::Int(1))) {
             return self.for_unit_range(index, start, stop, body, orelse);
         }
+        let step_expr = step;
         let start = self.expr(start)?.into_int_value();
         let stop = self.expr(stop)?.into_int_value();
         let step = self.expr(step)?.into_int_value();
@@ -509,7 +510,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let value = b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
         b.build_store(value_slot, b.build_int_add(value, step, "i.next")?)?;
         let back = b.build_unconditional_branch(head)?;
-        self.loop_hints(back, body);
+        // A step known only at run time makes every array access in the body strided by it:
+        // vectorised, those become gathers and scatters, slower to compile and rarely faster.
+        let strided_arrays = !matches!(step_expr.kind, ExprKind::Const(_)) && body.iter().any(|s| s.any_expr(&mut |e| matches!(e.kind, ExprKind::ArrayGet { .. }), false) || matches!(s.kind, StmtKind::ArrayStore { .. }));
+        if strided_arrays && !self.float_reduction(body) {
+            // Narrow vectors keep the gathers and scatters cheap to compile; a width hint would
+            // let LLVM reorder a float sum, hence only without one.
+            self.loop_metadata(back, "llvm.loop.vectorize.width", 16);
+        } else {
+            self.loop_hints(back, body);
+        }
         let b = &self.b;
         b.position_at_end(else_bb);
         self.block(orelse)?;
@@ -558,9 +568,19 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// such calls the in-order vector sum is no faster and its loads may become gathers, so it
     /// stays scalar, as LLVM would leave it without the option.
     fn loop_hints(&self, back: inkwell::values::InstructionValue<'ctx>, body: &[ir::Stmt]) {
-        if !self.ordered_reduction_without_vector_math(body) {
-            return;
+        if self.ordered_reduction_without_vector_math(body) {
+            self.no_vectorize(back);
         }
+    }
+
+    /// Marks the loop whose back edge is `back` as not to be vectorised.
+    fn no_vectorize(&self, back: inkwell::values::InstructionValue<'ctx>) {
+        self.loop_metadata(back, "llvm.loop.vectorize.enable", 0);
+    }
+
+    /// Puts the loop hint `key` = `value` (an i32, or i1 for `.enable`) on the loop whose back
+    /// edge is `back`.
+    fn loop_metadata(&self, back: inkwell::values::InstructionValue<'ctx>, key: &str, value: u64) {
         use inkwell::values::AsValueRef;
         use llvm_sys::core::*;
         use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
@@ -568,9 +588,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         // the loop ID refers to itself, as LLVM requires, through a temporary node.
         unsafe {
             let ctx = self.cx.raw();
-            let key = "llvm.loop.vectorize.enable";
-            let off = LLVMValueAsMetadata(LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0));
-            let mut hint_ops = [LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len()), off];
+            let ty = if key.ends_with(".enable") { LLVMInt1TypeInContext(ctx) } else { LLVMInt32TypeInContext(ctx) };
+            let value = LLVMValueAsMetadata(LLVMConstInt(ty, value, 0));
+            let mut hint_ops = [LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len()), value];
             let hint = LLVMMDNodeInContext2(ctx, hint_ops.as_mut_ptr(), hint_ops.len());
             let temp = LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
             let mut id_ops = [temp, hint];
@@ -582,8 +602,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     /// Whether a loop body (not counting nested loops) accumulates into a float or complex
-    /// variable (`s = s + ...`) and calls no function with a vector variant.
-    fn ordered_reduction_without_vector_math(&self, body: &[ir::Stmt]) -> bool {
+    /// variable (`s = s + ...`).
+    fn float_reduction(&self, body: &[ir::Stmt]) -> bool {
         fn reduces(locals: &[ir::Local], stmts: &[ir::Stmt]) -> bool {
             stmts.iter().any(|s| match &s.kind {
                 StmtKind::Assign { local, value } => {
@@ -593,10 +613,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 _ => false,
             })
         }
+        reduces(&self.ir.locals, body)
+    }
+
+    /// Whether a loop body sums floats and calls no function with a vector variant.
+    fn ordered_reduction_without_vector_math(&self, body: &[ir::Stmt]) -> bool {
         let vector_math = body.iter().any(|s| {
             s.any_expr(&mut |e| matches!(&e.kind, ExprKind::Math { func, .. } if LIBMVEC.iter().any(|(n, _)| *n == func.name)), false)
         });
-        !vector_math && reduces(&self.ir.locals, body)
+        !vector_math && self.float_reduction(body)
     }
 
     // ---- expressions -----------------------------------------------------------------------
