@@ -65,3 +65,34 @@ def test_function_without_source_is_a_clear_error():
 
 def test_internal_error_is_a_compile_error():
     assert issubclass(ferrojit.errors.InternalError, ferrojit.errors.CompileError)
+
+
+def test_timing_prints_every_stage(tmp_path):
+    script = tmp_path / "timed.py"
+    script.write_text(textwrap.dedent("""
+        from ferrojit import njit
+
+        @njit
+        def halve(n):
+            return n / 2
+
+        halve(3)
+        halve(3.0)
+    """))
+    env = dict(os.environ, FERROJIT_TIMING="1")
+    err = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=True).stderr
+    lines = [l for l in err.splitlines() if l.startswith("ferrojit: ")]
+    assert len(lines) == 2
+    assert lines[0].startswith("ferrojit: halve(int64) -> float64: source ")
+    assert lines[1].startswith("ferrojit: halve(float64) -> float64: source ")
+    for stage in ("infer", "lower", "optimize", "machine code", "total"):
+        assert f"{stage} " in lines[0]
+
+
+def test_stats_include_the_source_time():
+    @njit
+    def triple(x):
+        return 3 * x
+
+    triple(1)
+    assert triple.stats()[0]["source"] > 0.0

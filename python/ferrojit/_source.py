@@ -1,7 +1,5 @@
 """How a Python function's source reaches the compiler."""
 
-import linecache
-
 from .errors import UnsupportedError
 
 
@@ -40,7 +38,7 @@ def source_info(func, fast=True):
 def _indented_block(filename, first_line):
     """The decorators and ``def`` line starting at ``first_line`` plus the following lines
     indented deeper than them, or None when the file's lines are not available."""
-    lines = linecache.getlines(filename)
+    lines = _file_lines(filename)
     start = first_line - 1
     if not lines or not 0 <= start < len(lines):
         return None
@@ -61,3 +59,15 @@ def _indented_block(filename, first_line):
             break
         last = i
     return "".join(lines[start : last + 1])
+
+
+def _file_lines(filename):
+    """The lines of a source file: read directly (cheap), else through `linecache`, which also
+    knows sources that are not plain files (zip imports) but imports `tokenize` on first use."""
+    try:
+        with open(filename, encoding="utf-8") as f:
+            return f.readlines()
+    except (OSError, UnicodeDecodeError):
+        import linecache
+
+        return linecache.getlines(filename)

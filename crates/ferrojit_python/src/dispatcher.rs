@@ -32,6 +32,8 @@ pub struct DispatcherBase {
     id: u64,
     num_params: usize,
     source: Mutex<Option<Arc<FunctionSource>>>,
+    /// Seconds spent reading and parsing the source (once per function).
+    source_seconds: std::sync::OnceLock<f64>,
     /// Read on every call without locking; replaced whole when a signature is added.
     overloads: ArcSwap<Vec<Arc<Overload>>>,
     /// The `boundscheck=True` option.
@@ -104,6 +106,7 @@ impl DispatcherBase {
             num_params,
             source: Mutex::new(None),
             overloads: ArcSwap::from_pointee(Vec::new()),
+            source_seconds: std::sync::OnceLock::new(),
             boundscheck,
             nogil,
             cache,
@@ -144,6 +147,7 @@ impl DispatcherBase {
                 let t: &Timings = &o.compiled.timings;
                 d.set_item("signature", PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string()))?)?;
                 d.set_item("return_type", o.compiled.ret.to_string())?;
+                d.set_item("source", self.source_seconds.get().copied().unwrap_or(0.0))?;
                 d.set_item("infer", t.infer.as_secs_f64())?;
                 d.set_item("lower", t.lower.as_secs_f64())?;
                 d.set_item("optimize", t.optimize.as_secs_f64())?;
@@ -310,6 +314,27 @@ fn is_compile_error(py: Python<'_>, e: &PyErr) -> bool {
 }
 
 impl DispatcherBase {
+    /// `FERROJIT_TIMING=1`: one line per compilation with the time of each stage, on stderr.
+    fn print_timing(&self, py: Python<'_>, compiled: &CompiledFunction) {
+        let t = &compiled.timings;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        let name = self.py_func.bind(py).getattr("__qualname__").and_then(|n| n.extract::<String>()).unwrap_or_default();
+        let args: Vec<String> = compiled.args.iter().map(|a| a.to_string()).collect();
+        let total = ms(t.infer) + ms(t.lower) + ms(t.optimize) + ms(t.machine_code);
+        eprintln!(
+            "ferrojit: {name}({}) -> {}: source {:.2} ms (once per function), infer {:.2} ms, lower {:.2} ms, optimize {:.2} ms, machine code {:.2} ms{}; total {:.2} ms",
+            args.join(", "),
+            compiled.ret,
+            self.source_seconds.get().copied().unwrap_or(0.0) * 1e3,
+            ms(t.infer),
+            ms(t.lower),
+            ms(t.optimize),
+            ms(t.machine_code),
+            if compiled.cache_hit { " (loaded from the cache)" } else { "" },
+            total
+        );
+    }
+
     /// Compiler options from the decorator and the environment.
     fn options(&self) -> Options {
         let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| v == "1");
@@ -368,19 +393,12 @@ impl DispatcherBase {
         if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             return Ok(s.clone());
         }
+        let started = std::time::Instant::now();
         let module = py.import("ferrojit._source")?;
         let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>)> {
             module.call_method1("source_info", (self.py_func.bind(py), fast))?.extract()
         };
-        let (filename, mut first_line, mut text, defaults, globals) = read(true)?;
-        // The quick cut by indentation can miss lines (a multi-line string indented less than
-        // the function); then ask `inspect`.
-        let probe = ferrojit_compiler::SourceText::new(filename.clone(), first_line, text.clone());
-        if ferrojit_compiler::parse_function(&probe).is_err() {
-            let (_, line, full, _, _) = read(false)?;
-            first_line = line;
-            text = full;
-        }
+        let (filename, first_line, text, defaults, globals) = read(true)?;
         let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
         let defaults = defaults
             .iter()
@@ -389,13 +407,18 @@ impl DispatcherBase {
                 _ => d.get_item(0).ok().and_then(|v| constant(&v)),
             })
             .collect();
-        let source = ferrojit_compiler::function_source(
-            self.id,
-            &name,
-            ferrojit_compiler::SourceText::new(filename, first_line, text),
-            Box::new(PyGlobals::new(globals.unbind())),
-            defaults,
-        );
+        let globals = Box::new(PyGlobals::new(globals.unbind()));
+        let quick = ferrojit_compiler::SourceText::new(filename, first_line, text);
+        let source = match ferrojit_compiler::parse_function(&quick) {
+            Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(quick), ast: Ok(ast), globals, defaults },
+            // The quick cut by indentation can miss lines (a multi-line string indented less
+            // than the function); then ask `inspect`.
+            Err(_) => {
+                let (filename, first_line, text, _, _) = read(false)?;
+                ferrojit_compiler::function_source(self.id, &name, ferrojit_compiler::SourceText::new(filename, first_line, text), globals, defaults)
+            }
+        };
+        let _ = self.source_seconds.set(started.elapsed().as_secs_f64());
         let source = Arc::new(source);
         let mut slot = self.source.lock().unwrap_or_else(|p| p.into_inner());
         Ok(slot.get_or_insert(source).clone())
@@ -461,6 +484,9 @@ impl DispatcherBase {
                 return Err(error_class(py, "InternalError", &ferrojit_compiler::internal_message(detail)));
             }
         };
+        if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
+            self.print_timing(py, &compiled);
+        }
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
         let overload = Arc::new(Overload { compiled, arg_slots, ret_slots });
