@@ -321,6 +321,11 @@ fn quick_array_type(array: &Bound<'_, PyUntypedArray>) -> Option<ArrayType> {
     if raw.flags & npyflags::NPY_ARRAY_ALIGNED == 0 {
         return None;
     }
+    Some(with_flags(elem, raw))
+}
+
+/// The array type of elements `elem` with the dimensions, layout and writability of `raw`.
+fn with_flags(elem: Type, raw: &npyffi::PyArrayObject) -> ArrayType {
     let layout = if raw.nd == 0 || raw.flags & npyflags::NPY_ARRAY_C_CONTIGUOUS != 0 {
         Layout::C
     } else if raw.flags & npyflags::NPY_ARRAY_F_CONTIGUOUS != 0 {
@@ -330,7 +335,7 @@ fn quick_array_type(array: &Bound<'_, PyUntypedArray>) -> Option<ArrayType> {
     };
     let mut t = ArrayType::new(elem, raw.nd as u8, layout);
     t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
-    Some(t)
+    t
 }
 
 /// The ferrojit type of an ndarray: element type, dimensions, layout (C when C-contiguous,
@@ -348,16 +353,7 @@ pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
     if raw.flags & npyflags::NPY_ARRAY_ALIGNED == 0 {
         return Err(PyTypeError::new_err("compiled functions cannot take unaligned arrays; pass a copy"));
     }
-    let layout = if raw.nd == 0 || raw.flags & npyflags::NPY_ARRAY_C_CONTIGUOUS != 0 {
-        Layout::C
-    } else if raw.flags & npyflags::NPY_ARRAY_F_CONTIGUOUS != 0 {
-        Layout::F
-    } else {
-        Layout::A
-    };
-    let mut t = ArrayType::new(elem, raw.nd as u8, layout);
-    t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
-    Ok(t)
+    Ok(with_flags(elem, raw))
 }
 
 /// An ndarray over memory a compiled function returned. For a borrowed array (`meminfo` is
