@@ -423,8 +423,10 @@ impl Drop for ArrayMemory {
 /// int to `int32` when in range, an int or float to `float32`; never a float to an int),
 /// tuples item by item, arrays of the same element type and dimensions to an `A` layout.
 pub fn pack_converting(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> bool {
-    if pack(obj, ty, slots, &mut at.clone()) {
-        return pack(obj, ty, slots, at);
+    let mut exact = *at;
+    if pack(obj, ty, slots, &mut exact) {
+        *at = exact;
+        return true;
     }
     let mut put = |v: u64| {
         if *at < slots.len() {
