@@ -14,7 +14,7 @@ use ferrojit_compiler::{CompiledFunction, ExcKind, FastMath, FunctionSource, Opt
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::sync::atomic::{AtomicU64, Ordering};
-use arc_swap::ArcSwap;
+use crate::overloads::Overloads;
 use std::sync::{Arc, Mutex};
 
 /// Slots in the stack buffers; larger signatures use a heap buffer.
@@ -35,7 +35,7 @@ pub struct DispatcherBase {
     /// Seconds spent reading and parsing the source (once per function).
     source_seconds: std::sync::OnceLock<f64>,
     /// Read on every call without locking; replaced whole when a signature is added.
-    overloads: ArcSwap<Vec<Arc<Overload>>>,
+    overloads: Overloads<Overload>,
     /// The `boundscheck=True` option.
     boundscheck: bool,
     /// The `nogil=True` option: the GIL is released while native code runs.
@@ -105,7 +105,7 @@ impl DispatcherBase {
             id: next_id(),
             num_params,
             source: Mutex::new(None),
-            overloads: ArcSwap::from_pointee(Vec::new()),
+            overloads: Overloads::default(),
             source_seconds: std::sync::OnceLock::new(),
             boundscheck,
             nogil,
@@ -128,7 +128,7 @@ impl DispatcherBase {
     /// The compiled signatures, as tuples of type names, in compilation order.
     #[getter]
     fn _signature_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let overloads = self.overloads.load_full();
+        let overloads = self.overloads.snapshot();
         let sigs = overloads
             .iter()
             .map(|o| PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string())))
@@ -139,7 +139,7 @@ impl DispatcherBase {
     /// Per-signature compile statistics: a list of dicts with the signature, the return type
     /// and the seconds spent in each stage.
     fn _stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let overloads = self.overloads.load_full();
+        let overloads = self.overloads.snapshot();
         let items = overloads
             .iter()
             .map(|o| {
@@ -214,7 +214,7 @@ impl DispatcherBase {
     /// these argument type names, compiled again with the text kept.
     fn _inspect(&self, py: Python<'_>, type_names: Vec<String>, what: &str) -> PyResult<String> {
         let types = type_names.iter().map(|n| ferrojit_compiler::parse_type(n).map_err(pyo3::exceptions::PyValueError::new_err)).collect::<PyResult<Vec<_>>>()?;
-        let ret = self.overloads.load().iter().find(|o| o.compiled.args == types).map(|o| o.compiled.ret.clone());
+        let ret = self.overloads.find(|o| o.compiled.args == types).map(|o| o.compiled.ret.clone());
         let Some(ret) = ret else {
             return Err(pyo3::exceptions::PyKeyError::new_err(format!("no compiled signature ({})", type_names.join(", "))));
         };
@@ -289,7 +289,7 @@ impl DispatcherBase {
 
     /// Per signature: (argument type names, return type name, [(line, variable, type)]).
     fn _variable_types(&self) -> Vec<(Vec<String>, String, Vec<(u32, String, String)>)> {
-        let overloads = self.overloads.load_full();
+        let overloads = self.overloads.snapshot();
         overloads
             .iter()
             .map(|o| (o.compiled.args.iter().map(|t| t.to_string()).collect(), o.compiled.ret.to_string(), o.compiled.variable_types.clone()))
@@ -426,24 +426,20 @@ impl DispatcherBase {
 
     /// The specialisation matching `args` exactly, with the arguments packed into `slots`.
     fn find(&self, args: &Bound<'_, PyTuple>, slots: &mut [u64; STACK_SLOTS]) -> Option<Arc<Overload>> {
-        let overloads = self.overloads.load();
-        overloads
-            .iter()
-            .find(|o| {
-                if o.arg_slots > STACK_SLOTS {
-                    return false;
-                }
-                let mut at = 0;
-                args.iter().zip(&o.compiled.args).all(|(a, t)| pack(&a, t, slots, &mut at))
-            })
-            .cloned()
+        self.overloads.find(|o| {
+            if o.arg_slots > STACK_SLOTS {
+                return false;
+            }
+            let mut at = 0;
+            args.iter().zip(&o.compiled.args).all(|(a, t)| pack(&a, t, slots, &mut at))
+        })
     }
 
     /// Calls the first declared signature the arguments convert to, or raises a `TypeError`
     /// listing the signatures.
     fn call_converting<'py>(&self, slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let overloads = self.overloads.load_full();
+        let overloads = self.overloads.snapshot();
         for overload in overloads.iter() {
             let mut buffer = vec![0u64; overload.arg_slots];
             let mut at = 0;
@@ -465,8 +461,8 @@ impl DispatcherBase {
     }
 
     fn compile(&self, py: Python<'_>, types: &[Type], ret: Option<&Type>) -> PyResult<Arc<Overload>> {
-        if let Some(o) = self.overloads.load().iter().find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret)) {
-            return Ok(o.clone());
+        if let Some(o) = self.overloads.find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret)) {
+            return Ok(o);
         }
         let source = self.function_source(py)?;
         let mut options = self.options();
@@ -490,11 +486,7 @@ impl DispatcherBase {
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
         let overload = Arc::new(Overload { compiled, arg_slots, ret_slots });
-        self.overloads.rcu(|list| {
-            let mut list = Vec::clone(list);
-            list.push(overload.clone());
-            list
-        });
+        self.overloads.push(overload.clone());
         Ok(overload)
     }
 

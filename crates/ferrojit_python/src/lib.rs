@@ -10,6 +10,7 @@
 
 mod dispatcher;
 mod globals;
+mod overloads;
 mod ufunc;
 mod values;
 
