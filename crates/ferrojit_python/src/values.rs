@@ -146,7 +146,7 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
         }
         Type::NoneType => obj.is_none(),
         Type::Array(expected) => match as_ndarray(obj) {
-            Some(array) if array_type_of(array).is_ok_and(|t| t == *expected) => {
+            Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
                 let raw = unsafe { &*array.as_array_ptr() };
                 // The meminfo slot of a borrowed array is the ndarray itself, tagged with the
@@ -326,16 +326,37 @@ fn quick_array_type(array: &Bound<'_, PyUntypedArray>) -> Option<ArrayType> {
 
 /// The array type of elements `elem` with the dimensions, layout and writability of `raw`.
 fn with_flags(elem: Type, raw: &npyffi::PyArrayObject) -> ArrayType {
-    let layout = if raw.nd == 0 || raw.flags & npyflags::NPY_ARRAY_C_CONTIGUOUS != 0 {
+    let mut t = ArrayType::new(elem, raw.nd as u8, layout_of(raw));
+    t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
+    t
+}
+
+/// Whether an ndarray has exactly the array type `expected`, decided from the object's fields
+/// without building a type (the call path allocates nothing).
+fn is_array_of_type(array: &Bound<'_, PyUntypedArray>, expected: &ArrayType) -> bool {
+    // SAFETY: a live ndarray.
+    let raw = unsafe { &*array.as_array_ptr() };
+    match builtin_descrs(array.py()).get(&(raw.descr as usize)) {
+        Some(elem) => {
+            raw.nd as u8 == expected.ndim
+                && *elem == *expected.dtype
+                && raw.flags & npyflags::NPY_ARRAY_ALIGNED != 0
+                && layout_of(raw) == expected.layout
+                && (raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0) == expected.readonly
+        }
+        // A dtype object that is not one of NumPy's built-in ones: the general path.
+        None => array_type_of(array).is_ok_and(|t| t == *expected),
+    }
+}
+
+fn layout_of(raw: &npyffi::PyArrayObject) -> Layout {
+    if raw.nd == 0 || raw.flags & npyflags::NPY_ARRAY_C_CONTIGUOUS != 0 {
         Layout::C
     } else if raw.flags & npyflags::NPY_ARRAY_F_CONTIGUOUS != 0 {
         Layout::F
     } else {
         Layout::A
-    };
-    let mut t = ArrayType::new(elem, raw.nd as u8, layout);
-    t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
-    t
+    }
 }
 
 /// The ferrojit type of an ndarray: element type, dimensions, layout (C when C-contiguous,
