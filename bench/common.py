@@ -1,13 +1,21 @@
-"""Helpers shared by the benchmark suites (bench/run.py and bench/run_arrays.py)."""
+"""Helpers shared by the benchmark drivers (bench/run.py, run_micro.py, run_cache.py):
+timing, loading the kernels under an engine, comparing results, formatting."""
 
 import gc
 import importlib
+import importlib.util
 import json
 import math
 import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
+
+import numpy as np
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_DIR = BENCH_DIR / "results"
 
 STEADY_BUDGET_S = 0.5
 STEADY_MIN_REPEATS = 5
@@ -66,6 +74,20 @@ def fmt_time(seconds):
     return f"{seconds * 1e9:.0f} ns"
 
 
+def fmt_ns(seconds):
+    return "n/a" if seconds is None else f"{seconds * 1e9:.0f} ns"
+
+
+def fmt_speedup(factor):
+    if factor is None:
+        return "n/a"
+    if factor >= 100:
+        return f"{factor:.0f}x"
+    if factor >= 10:
+        return f"{factor:.1f}x"
+    return f"{factor:.2f}x"
+
+
 def fmt_ratio(ratio):
     return "n/a" if ratio is None else f"{ratio:.2f}"
 
@@ -121,3 +143,105 @@ def machine_lines(numba_present):
         f"- CPU: {cpu_model()}" + (f" (LLVM: {host})" if host else "")
         + f", {os.cpu_count()} logical CPUs, {platform.system()} {platform.machine()}",
     ]
+
+
+# --------------------------------------------------------------------------- kernels
+
+_load_counter = 0
+
+
+def load_kernels(module_name, engine, names, overrides=None, options=None):
+    """A private copy of ``bench/<module_name>.py`` with the functions ``names`` decorated by
+    ``engine.njit`` (``engine=None``: left as plain CPython functions).
+
+    Each copy is its own module object, so the global ``fib`` that ``fib`` calls recursively
+    is the decorated function of the same engine. ``overrides`` replaces module globals
+    before anything compiles (both engines freeze a global's value at compile time);
+    ``options`` are passed to ``njit``.
+    """
+    global _load_counter
+    _load_counter += 1
+    name = f"_{module_name}_{engine or 'python'}_{_load_counter}"
+    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{module_name}.py")
+    module = importlib.util.module_from_spec(spec)
+    # Numba resolves a recursive call through sys.modules[func.__module__]; without this
+    # entry the compiled fib aborts with "unresolved symbol".
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    for key, value in (overrides or {}).items():
+        setattr(module, key, value)
+    if engine is not None:
+        njit = importlib.import_module(engine).njit
+        for kernel in names:
+            func = getattr(module, kernel)
+            setattr(module, kernel, njit(**options)(func) if options else njit(func))
+    return module
+
+
+# --------------------------------------------------------------------------- results
+
+
+def summary(result):
+    """A JSON-able digest of a result: the value itself, tuples element-wise, or the
+    shape/dtype/sum/sum of squares of an array."""
+    if isinstance(result, np.ndarray):
+        as_float = result.astype(np.float64)
+        return {"shape": list(result.shape), "dtype": str(result.dtype),
+                "sum": float(as_float.sum()), "sum_sq": float((as_float * as_float).sum())}
+    if isinstance(result, tuple):
+        return [summary(r) for r in result]
+    if isinstance(result, (bool, np.bool_)):
+        return bool(result)
+    if isinstance(result, (np.integer, int)):
+        return int(result)
+    if isinstance(result, (complex, np.complexfloating)):
+        return [float(result.real), float(result.imag)]
+    return float(result)
+
+
+def is_integer(value):
+    if isinstance(value, tuple):
+        return all(is_integer(v) for v in value)
+    return isinstance(value, (int, np.integer)) or (
+        isinstance(value, np.ndarray) and value.dtype.kind in "iub")
+
+
+def compare(got, expected):
+    """max |got - expected| / max |expected| (0.0 when identical); tuples element by
+    element (the worst element); None for a mismatch of types, shapes or dtypes, or of
+    integer values."""
+    if isinstance(expected, tuple) or isinstance(got, tuple):
+        if not (isinstance(got, tuple) and isinstance(expected, tuple)) or len(got) != len(expected):
+            return None
+        diffs = [compare(g, e) for g, e in zip(got, expected)]
+        return None if any(d is None for d in diffs) else max(diffs, default=0.0)
+    if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
+        if not (isinstance(got, np.ndarray) and isinstance(expected, np.ndarray)):
+            return None
+        if got.shape != expected.shape:
+            return None
+        if is_integer(got) or is_integer(expected):
+            return 0.0 if np.array_equal(got, expected) else None
+        if got.dtype != expected.dtype:
+            return None
+        scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+        diff = float(np.max(np.abs(got.astype(np.float64) - expected))) if expected.size else 0.0
+        return diff / scale if scale else diff
+    if is_integer(got) and is_integer(expected):
+        return 0.0 if int(got) == int(expected) else None
+    if is_integer(got) != is_integer(expected):
+        return None
+    got, expected = complex(got), complex(expected)
+    if got == expected:
+        return 0.0
+    return abs(got - expected) / abs(expected) if expected else abs(got)
+
+
+def fmt_diff(diff, integer):
+    if diff is None:
+        return "**MISMATCH**"
+    if integer:
+        return "equal"
+    if diff == 0.0:
+        return "identical"
+    return f"{diff:.1e}"

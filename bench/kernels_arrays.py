@@ -3,8 +3,8 @@
 bench/run_arrays.py decorates each of them with ``ferrojit.njit`` and with ``numba.njit``.
 They are written the way Numba users write them: explicit loops over ``range`` with
 element indexing ``a[i, j]``, arrays created inside with ``np.empty``/``np.zeros``/
-``np.ones`` and returned. No whole-array arithmetic, axis reductions, fancy indexing or
-``np.dot``.
+``np.ones``/``np.empty_like`` or ``a.copy()`` and returned. No whole-array arithmetic, axis
+reductions, fancy indexing or ``np.dot``.
 """
 
 import numpy as np
@@ -91,3 +91,153 @@ def sieve_count(n):
         if is_prime[k]:
             count += 1
     return count
+
+
+def jacobi_step(u):
+    """One Jacobi step of the 2-d Laplace equation: the 5-point stencil average of the
+    interior of ``u``, the boundary copied; a new array."""
+    n = u.shape[0]
+    m = u.shape[1]
+    out = np.empty((n, m))
+    for j in range(m):
+        out[0, j] = u[0, j]
+        out[n - 1, j] = u[n - 1, j]
+    for i in range(1, n - 1):
+        out[i, 0] = u[i, 0]
+        out[i, m - 1] = u[i, m - 1]
+        for j in range(1, m - 1):
+            out[i, j] = 0.25 * (u[i - 1, j] + u[i + 1, j] + u[i, j - 1] + u[i, j + 1])
+    return out
+
+
+def stencil_1d(x):
+    """3-point smoothing stencil 0.25, 0.5, 0.25; end points copied; a new array."""
+    n = x.shape[0]
+    out = np.empty(n)
+    out[0] = x[0]
+    out[n - 1] = x[n - 1]
+    for i in range(1, n - 1):
+        out[i] = 0.25 * x[i - 1] + 0.5 * x[i] + 0.25 * x[i + 1]
+    return out
+
+
+def insertion_sort(a):
+    """Insertion sort of a copy of the 1-d array ``a`` (``a`` itself is left alone)."""
+    b = a.copy()
+    for i in range(1, b.shape[0]):
+        key = b[i]
+        j = i - 1
+        while j >= 0 and b[j] > key:
+            b[j + 1] = b[j]
+            j -= 1
+        b[j + 1] = key
+    return b
+
+
+def histogram(x, nbins, lo, hi):
+    """Counts of the values of ``x`` in ``nbins`` equal bins over [lo, hi) (int64 array);
+    values outside are ignored."""
+    counts = np.zeros(nbins, dtype=np.int64)
+    scale = nbins / (hi - lo)
+    for i in range(x.shape[0]):
+        v = x[i]
+        if v >= lo and v < hi:
+            k = int((v - lo) * scale)
+            if k >= nbins:
+                k = nbins - 1
+            counts[k] += 1
+    return counts
+
+
+def saxpy_f32(a, x, y):
+    """a * x + y on float32 arrays (``a`` a np.float32): a new float32 array."""
+    n = x.shape[0]
+    out = np.empty(n, dtype=np.float32)
+    for i in range(n):
+        out[i] = a * x[i] + y[i]
+    return out
+
+
+def dot_f32(x, y):
+    """Dot product of two float32 arrays, accumulated in float32, in order."""
+    s = np.float32(0.0)
+    for i in range(x.shape[0]):
+        s += x[i] * y[i]
+    return s
+
+
+def min_max_argmax(x):
+    """Minimum, maximum and the index of the (first) maximum, in one loop: a tuple."""
+    lo = x[0]
+    hi = x[0]
+    arg = 0
+    for i in range(1, x.shape[0]):
+        v = x[i]
+        if v < lo:
+            lo = v
+        if v > hi:
+            hi = v
+            arg = i
+    return lo, hi, arg
+
+
+def running_max(x):
+    """Running maximum of a 1-d array: a new array (np.maximum.accumulate)."""
+    out = np.empty_like(x)
+    m = x[0]
+    for i in range(x.shape[0]):
+        if x[i] > m:
+            m = x[i]
+        out[i] = m
+    return out
+
+
+def horner(x, coeffs):
+    """The polynomial with coefficients ``coeffs`` (highest degree first) at every element of
+    ``x``, by Horner's rule: a new array (np.polyval)."""
+    n = x.shape[0]
+    d = coeffs.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        t = x[i]
+        acc = coeffs[0]
+        for k in range(1, d):
+            acc = acc * t + coeffs[k]
+        out[i] = acc
+    return out
+
+
+def nbody_forces(pos, mass):
+    """Softened gravitational forces between all pairs of ``n`` bodies (positions n x 3,
+    masses n): a new n x 3 array."""
+    n = pos.shape[0]
+    F = np.zeros((n, 3))
+    for i in range(n):
+        fx = 0.0
+        fy = 0.0
+        fz = 0.0
+        for j in range(n):
+            if i != j:
+                dx = pos[j, 0] - pos[i, 0]
+                dy = pos[j, 1] - pos[i, 1]
+                dz = pos[j, 2] - pos[i, 2]
+                r2 = dx * dx + dy * dy + dz * dz + 1e-3
+                inv = mass[j] / (r2 * np.sqrt(r2))
+                fx += dx * inv
+                fy += dy * inv
+                fz += dz * inv
+        F[i, 0] = mass[i] * fx
+        F[i, 1] = mass[i] * fy
+        F[i, 2] = mass[i] * fz
+    return F
+
+
+def transpose_copy(A):
+    """The transpose of a 2-d array as a new C-contiguous array."""
+    n = A.shape[0]
+    m = A.shape[1]
+    B = np.empty((m, n))
+    for i in range(n):
+        for j in range(m):
+            B[j, i] = A[i, j]
+    return B

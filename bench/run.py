@@ -1,259 +1,417 @@
-"""Benchmarks: ferrojit and Numba side by side, in the same run.
+"""Benchmarks: ferrojit, Numba and CPython side by side, in the same run.
 
-Usage: ``make bench`` (installs numba into .venv first), or ``.venv/bin/python bench/run.py``
-for both suites, ``bench/run.py scalar`` or ``bench/run.py arrays`` for one. This file is
-the scalar suite; the array suite is ``bench/run_arrays.py`` (kernels in
-``bench/kernels_arrays.py``, results in ``bench/results/arrays.md``), run after it.
+Usage: ``make bench`` (installs numba and matplotlib into .venv first), or
+``.venv/bin/python bench/run.py [kernels] [micro] [cache] [--only NAME,NAME]``: all three
+suites by default; ``--only`` restricts the kernel suite to some kernels.
 
-For each kernel of ``bench/kernels_scalar.py`` it measures, per engine:
+Kernel suite (the kernels of ``kernels_scalar.py`` and ``kernels_arrays.py``, their inputs
+in ``specs.py``), per kernel and engine:
 
-* first call: in a fresh subprocess, which imports the engine and the kernel module
-  (not timed) and then times the first call, compilation included, with
-  ``time.perf_counter``; median of ``FIRST_CALL_RUNS`` fresh processes;
+* first call: in a fresh subprocess, which imports numpy, the engine and the kernel module
+  and builds the input (none of it timed), then times the first call, compilation
+  included, with ``time.perf_counter``; median of ``FIRST_CALL_RUNS`` fresh processes;
 * steady state: in this process, after a warm-up call, the best of N calls, N chosen so
-  that the repeats of one kernel take about ``STEADY_BUDGET_S`` seconds.
+  that the repeats take about ``common.STEADY_BUDGET_S`` seconds;
+* CPython: the same undecorated code on the smaller input of ``specs.py``, best of
+  ``CPYTHON_REPEATS`` calls, scaled to the benchmark size by the work ratio (an estimate:
+  CPython at the full size would take minutes).
 
-It also times ``import ferrojit`` / ``import numba`` in a fresh process with numpy
-already imported (median of ``IMPORT_RUNS``), checks that both engines return the same
-results, and that those equal CPython's on smaller inputs. The Markdown table is printed
-and written to ``bench/results/scalar.md``. Without numba installed only the ferrojit
-columns are shown.
+Every result is checked: ferrojit against Numba on the benchmark input, each engine against
+CPython on the smaller input, each against a NumPy one-liner where there is one, and each
+fresh process's result against the steady-state one. ``boundscheck=True`` is timed against
+the default for two kernels.
+
+Micro suite (``run_micro.py``): ``import`` times and the overhead of one call from Python.
+Cache suite (``run_cache.py``): first call with ``cache=True``, compiling against loading.
+
+Reports: ``bench/results/kernels.md``, ``micro.md``, ``cache.md``, all of them together in
+``summary.md``, and the chart ``summary.png`` (speed-ups relative to Numba, log scale; needs
+matplotlib). Without numba installed only ferrojit and CPython are measured.
 """
 
-import importlib.util
 import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import common
-from common import fmt_ratio, fmt_time, geomean, steady_state
+import numpy as np
 
-BENCH_DIR = Path(__file__).resolve().parent
-KERNELS_PATH = BENCH_DIR / "kernels_scalar.py"
-RESULTS_PATH = BENCH_DIR / "results" / "scalar.md"
+import common
+from common import (RESULTS_DIR, compare, fmt_diff, fmt_ratio, fmt_speedup, fmt_time, geomean,
+                    is_integer, load_kernels, steady_state, summary)
+from specs import KERNEL_BY_NAME, KERNELS, MODULES, names_in
 
 FIRST_CALL_RUNS = 3
-IMPORT_RUNS = 5
-STEADY_BUDGET_S = common.STEADY_BUDGET_S
-
-# (kernel, benchmark arguments, smaller arguments checked against CPython)
-KERNELS = [
-    ("fib", (27,), (20,)),
-    ("collatz_longest", (300_000,), (10_000,)),
-    ("mandelbrot_count", (400, 300, 200), (40, 30, 50)),
-]
-KERNEL_NAMES = [k[0] for k in KERNELS]
-
+CPYTHON_REPEATS = 3
+SLOWER_THRESHOLD = 1.10  # "slower than Numba" means a steady-state ratio above this
 ENGINES = ["ferrojit", "numba"]
+ENGINE_TITLE = {"ferrojit": "ferrojit", "numba": "Numba", "python": "CPython"}
+
+# Tolerances of the float checks, relative to the largest magnitude of the expected value
+# (max |got - expected| / max |expected|). Integer results must be equal.
+#
+# ENGINE_RTOL (ferrojit vs Numba) and CPYTHON_RTOL (an engine vs the same code run by
+# CPython): the loops add in the same order everywhere, but the element functions need
+# not agree to the last bit. ferrojit's vectorised loops call glibc's libmvec (e.g.
+# _ZGVeN8v_tanh), Numba calls libm's scalar functions, CPython's np.tanh on a scalar uses
+# NumPy's own SIMD loop: on uniform [0, 1) inputs about half of libmvec's tanh values
+# differ from libm's in the last bit. Such a difference is ~1e-16 of one term, mostly
+# absorbed by the rounding of the running sum; where it is not, the two sums take
+# different roundings from there on, a random walk of ~sqrt(N) * 1.1e-16 (2e-13 for the
+# 4e6 terms of the seed kernel). 1e-12 leaves a margin while still catching any real
+# error (one wrong or missing term is ~1e-7 of the seed sum).
+ENGINE_RTOL = 1e-12
+CPYTHON_RTOL = 1e-12
+# Against NumPy: each Kernel's numpy_rtol (NumPy sums pairwise or through blocked BLAS).
+
+BOUNDSCHECK_KERNELS = ["jit_tan_sum", "matmul"]
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def load_kernels(engine):
-    """A private copy of the kernel module with every kernel decorated by ``engine``.
-
-    Each copy is its own module object, so the global ``fib`` that ``fib`` calls
-    recursively is the decorated function of the same engine. ``engine=None`` gives the
-    plain CPython functions.
-    """
-    name = f"_kernels_scalar_{engine or 'python'}"
-    spec = importlib.util.spec_from_file_location(name, KERNELS_PATH)
-    module = importlib.util.module_from_spec(spec)
-    # Numba resolves a recursive call through sys.modules[func.__module__]; without this
-    # entry the compiled fib aborts with "unresolved symbol".
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    if engine is not None:
-        njit = importlib.import_module(engine).njit
-        for kernel in KERNEL_NAMES:
-            setattr(module, kernel, njit(getattr(module, kernel)))
-    return module
+def load(module, engine, overrides=None, options=None):
+    return load_kernels(module, engine, names_in(module), overrides, options)
 
 
-def kernel_args(kernel):
-    for name, args, _small in KERNELS:
-        if name == kernel:
-            return args
-    raise KeyError(kernel)
+def kernel_func(spec, engine, cache, overrides=None):
+    """The kernel under ``engine`` (None: CPython), from a module copy kept in ``cache``."""
+    key = (spec.module, engine, tuple(sorted((overrides or {}).items())))
+    if key not in cache:
+        cache[key] = load(spec.module, engine, overrides)
+    return getattr(cache[key], spec.name)
+
+
+def best_of(func, args, repeats):
+    best = None
+    result = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = func(*args)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
 
 
 def run_child(*argv):
-    """Run this script in a fresh interpreter with ``argv``; return its JSON output."""
     return common.run_child(Path(__file__).resolve(), *argv)
 
 
 def child_first_call(engine, kernel):
-    """(in a fresh process) import, then time the first call of one kernel."""
-    import numpy  # noqa: F401  (both engines are used alongside numpy; keep it out of the timing)
-
-    module = load_kernels(engine)
-    func = getattr(module, kernel)
-    args = kernel_args(kernel)
+    """(in a fresh process) import, build the input, then time the first call."""
+    spec = KERNEL_BY_NAME[kernel]
+    func = getattr(load(spec.module, engine), kernel)
+    args = spec.args()
     start = time.perf_counter()
     result = func(*args)
     elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds": elapsed, "result": result}))
+    print(json.dumps({"seconds": elapsed, "result": summary(result)}))
 
 
-def child_import(engine):
-    """(in a fresh process) time ``import engine`` with numpy already imported."""
-    import numpy  # noqa: F401
+# --------------------------------------------------------------------------- kernel suite
 
-    start = time.perf_counter()
-    importlib.import_module(engine)
-    elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds": elapsed}))
+
+def measure_kernels(specs, engines):
+    """Run every measurement and check; returns a dict of everything the reports need."""
+    first, first_results = {}, {}
+    for spec in specs:
+        for engine in engines:
+            runs = [run_child("--child-first-call", engine, spec.name)
+                    for _ in range(FIRST_CALL_RUNS)]
+            first[engine, spec.name] = statistics.median(r["seconds"] for r in runs)
+            digests = {json.dumps(r["result"], sort_keys=True) for r in runs}
+            assert len(digests) == 1, f"{engine} {spec.name}: results differ between runs: {digests}"
+            first_results[engine, spec.name] = runs[0]["result"]
+            print(f"first call {engine:8} {spec.name:19} {fmt_time(first[engine, spec.name]):>10} "
+                  f"(runs: {', '.join(fmt_time(r['seconds']) for r in runs)})", flush=True)
+
+    cache = {}
+    steady, cpython, work_ratio, checks, integer, failures = {}, {}, {}, {}, {}, []
+    for spec in specs:
+        kernel = spec.name
+        args = spec.args()
+        small_args = spec.small()
+        plain_small = kernel_func(spec, None, cache, spec.small_globals)
+        cpython[kernel], expected_small = best_of(plain_small, small_args, CPYTHON_REPEATS)
+        numpy_expected = spec.numpy(*args) if spec.numpy else None
+        results = {}
+        for engine in engines:
+            func = kernel_func(spec, engine, cache)
+            best, repeats, result = steady_state(func, args)
+            steady[engine, kernel] = best
+            results[engine] = result
+            if summary(result) != first_results[engine, kernel]:
+                failures.append(f"{engine} {kernel}: {summary(result)} in this process but "
+                                f"{first_results[engine, kernel]} in a fresh one")
+            small = kernel_func(spec, engine, cache, spec.small_globals)(*small_args)
+            checks[kernel, f"{engine} vs CPython"] = d = compare(small, expected_small)
+            if d is None or d > CPYTHON_RTOL:
+                failures.append(f"{engine} {kernel} ({spec.small_label}): {summary(small)} but "
+                                f"CPython gives {summary(expected_small)} (difference {d})")
+            if spec.numpy:
+                checks[kernel, f"{engine} vs NumPy"] = d = compare(result, numpy_expected)
+                if d is None or d > spec.numpy_rtol:
+                    failures.append(f"{engine} {kernel}: differs from {spec.numpy_text} "
+                                    f"(difference {d})")
+            print(f"steady     {engine:8} {kernel:19} {fmt_time(best):>10} (best of {repeats}); "
+                  f"result {json.dumps(summary(result))[:70]}", flush=True)
+        if "numba" in engines:
+            checks[kernel, "ferrojit vs Numba"] = d = compare(results["ferrojit"], results["numba"])
+            if d is None or d > ENGINE_RTOL:
+                failures.append(f"{kernel}: ferrojit {summary(results['ferrojit'])} but Numba "
+                                f"{summary(results['numba'])} (difference {d})")
+        work_ratio[kernel] = (spec.work(args, results["ferrojit"])
+                              / spec.work(small_args, expected_small))
+        integer[kernel] = is_integer(results["ferrojit"])
+        print(f"CPython             {kernel:19} {fmt_time(cpython[kernel]):>10} on "
+              f"{spec.small_label}; x {work_ratio[kernel]:.4g} work -> "
+              f"~{fmt_time(cpython[kernel] * work_ratio[kernel])}", flush=True)
+        del args, results, numpy_expected
+
+    bounds = {}
+    measured = {s.name for s in specs}
+    for engine in engines:
+        for kernel in BOUNDSCHECK_KERNELS:
+            if kernel not in measured:
+                continue
+            spec = KERNEL_BY_NAME[kernel]
+            checked = load(spec.module, engine, options={"boundscheck": True})
+            args = spec.args()
+            best, repeats, result = steady_state(getattr(checked, kernel), args)
+            bounds[engine, kernel] = best
+            same = compare(result, kernel_func(spec, engine, cache)(*args))
+            if same != 0.0:
+                failures.append(f"{engine} {kernel}: boundscheck=True changes the result "
+                                f"(difference {same})")
+            print(f"boundscheck {engine:8} {kernel:18} {fmt_time(best):>10} (best of {repeats}); "
+                  f"default {fmt_time(steady[engine, kernel])}", flush=True)
+
+    return {"first": first, "steady": steady, "cpython": cpython, "work_ratio": work_ratio,
+            "checks": checks, "integer": integer, "failures": failures, "bounds": bounds}
+
+
+def kernel_report(specs, engines, m):
+    """(headline lines, Markdown lines of the kernel tables, chart rows)."""
+    have_numba = "numba" in engines
+    first, steady, cpython, work_ratio = m["first"], m["steady"], m["cpython"], m["work_ratio"]
+    cpy_est = {s.name: cpython[s.name] * work_ratio[s.name] for s in specs}
+    lines, headline, chart_rows = [], [], []
+
+    if have_numba:
+        lines += [
+            "| kernel | group | ferrojit first call | Numba first call | ratio "
+            "| ferrojit steady | Numba steady | ratio | CPython steady (est.)* |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        first_ratios, steady_ratios = {}, {}
+        for spec in specs:
+            k = spec.name
+            first_ratios[k] = first["ferrojit", k] / first["numba", k]
+            steady_ratios[k] = steady["ferrojit", k] / steady["numba", k]
+            flag = " ⚠" if steady_ratios[k] > SLOWER_THRESHOLD else ""
+            lines.append(
+                f"| {spec.label} | {spec.group} | {fmt_time(first['ferrojit', k])} "
+                f"| {fmt_time(first['numba', k])} | {fmt_ratio(first_ratios[k])} "
+                f"| {fmt_time(steady['ferrojit', k])} | {fmt_time(steady['numba', k])} "
+                f"| {fmt_ratio(steady_ratios[k])}{flag} | ~{fmt_time(cpy_est[k])} |")
+            chart_rows.append((k, 1 / first_ratios[k], 1 / steady_ratios[k]))
+        gm_first = geomean(first_ratios.values())
+        gm_steady = geomean(steady_ratios.values())
+        lines.append(f"| **geometric mean ({len(specs)} kernels)** | | | | **{fmt_ratio(gm_first)}** "
+                     f"| | | **{fmt_ratio(gm_steady)}** | |")
+        slower = [(k, r) for k, r in steady_ratios.items() if r > SLOWER_THRESHOLD]
+        worst_first = max(first_ratios.items(), key=lambda kv: kv[1])
+        worst_steady = max(steady_ratios.items(), key=lambda kv: kv[1])
+        compile_ratios = {}
+        for spec in specs:
+            fj = first["ferrojit", spec.name] - steady["ferrojit", spec.name]
+            nb = first["numba", spec.name] - steady["numba", spec.name]
+            if fj > 0 and nb > 0:
+                compile_ratios[spec.name] = fj / nb
+        headline += [
+            f"- **{len(specs)} kernels**; ratio = ferrojit time / Numba time (< 1: ferrojit faster)",
+            f"- geometric mean of the ratios: first call (compile + run) **{fmt_ratio(gm_first)}**, "
+            f"steady state **{fmt_ratio(gm_steady)}**; compile cost alone (first call − steady) "
+            f"{fmt_ratio(geomean(compile_ratios.values()))}",
+            f"- slower than Numba by more than {round((SLOWER_THRESHOLD - 1) * 100)}% in steady "
+            f"state: **{len(slower)} of {len(specs)}**"
+            + (" (" + ", ".join(f"`{k}` {fmt_ratio(r)}" for k, r in slower) + ")" if slower else ""),
+            f"- worst first-call ratio: **{fmt_ratio(worst_first[1])}** (`{worst_first[0]}`); "
+            f"worst steady-state ratio: {fmt_ratio(worst_steady[1])} (`{worst_steady[0]}`)",
+        ]
+    else:
+        lines += ["| kernel | group | ferrojit first call | ferrojit steady | CPython steady (est.)* |",
+                  "|---|---|---:|---:|---:|"]
+        for spec in specs:
+            k = spec.name
+            lines.append(f"| {spec.label} | {spec.group} | {fmt_time(first['ferrojit', k])} "
+                         f"| {fmt_time(steady['ferrojit', k])} | ~{fmt_time(cpy_est[k])} |")
+        headline.append(f"- **{len(specs)} kernels**; Numba is not installed: only ferrojit and "
+                        "CPython are measured (`make bench` installs it)")
+
+    speedups = {e: geomean(cpy_est[s.name] / steady[e, s.name] for s in specs) for e in engines}
+    headline.append("- speed-up over CPython in steady state (CPython estimated, see below), "
+                    "geometric mean: " + ", ".join(f"{ENGINE_TITLE[e]} {fmt_speedup(speedups[e])}"
+                                                   for e in engines))
+    lines += [
+        "",
+        "\\* CPython is an **estimate**: the same code run by CPython on a smaller input, best "
+        f"of {CPYTHON_REPEATS}, multiplied by the work ratio (benchmark input / smaller input; "
+        "loop iterations, or inner steps counted exactly or in expectation, see `specs.py`). "
+        "⚠: ferrojit more than 10% slower than Numba in steady state.",
+    ]
+
+    # First call minus steady state.
+    if have_numba:
+        lines += ["", "### Compilation", "",
+                  "First call minus steady-state time, roughly the compilation cost (dispatch, "
+                  "typing, LLVM):", "",
+                  "| kernel | ferrojit | Numba | ratio |", "|---|---:|---:|---:|"]
+        for spec in specs:
+            fj = first["ferrojit", spec.name] - steady["ferrojit", spec.name]
+            nb = first["numba", spec.name] - steady["numba", spec.name]
+            lines.append(f"| `{spec.name}` | {fmt_time(fj)} | {fmt_time(nb)} "
+                         f"| {fmt_ratio(fj / nb if nb > 0 else None)} |")
+
+    # CPython details.
+    lines += ["", "### CPython (estimated)", "",
+              "CPython runs the same undecorated code on the smaller input; the estimate at the "
+              "benchmark size is that time multiplied by the work ratio.", "",
+              "| kernel | CPython input | CPython time | work ratio | CPython est. | "
+              + " | ".join(f"{ENGINE_TITLE[e]} speed-up" for e in engines) + " |",
+              "|---|---|---:|---:|---:|" + "---:|" * len(engines)]
+    for spec in specs:
+        k = spec.name
+        lines.append(f"| `{k}` | {spec.small_label} | {fmt_time(cpython[k])} "
+                     f"| {work_ratio[k]:.4g} | ~{fmt_time(cpy_est[k])} | "
+                     + " | ".join(fmt_speedup(cpy_est[k] / steady[e, k]) for e in engines) + " |")
+
+    # Bounds checking.
+    bounds = m["bounds"]
+    bc_kernels = [k for k in BOUNDSCHECK_KERNELS if ("ferrojit", k) in bounds]
+    if bc_kernels:
+        lines += ["", "### Bounds checking", "",
+                  "Steady state, `njit(boundscheck=True)` against the default (no checks); "
+                  "ratio = checked / unchecked", ""]
+        lines.append("| kernel | " + " | ".join(
+            f"{ENGINE_TITLE[e]} unchecked | {ENGINE_TITLE[e]} checked | ratio" for e in engines) + " |")
+        lines.append("|---|" + "---:|---:|---:|" * len(engines))
+        for k in bc_kernels:
+            lines.append(f"| `{k}` | " + " | ".join(
+                f"{fmt_time(steady[e, k])} | {fmt_time(bounds[e, k])} "
+                f"| {fmt_ratio(bounds[e, k] / steady[e, k])}" for e in engines) + " |")
+
+    # Result checks.
+    checks = m["checks"]
+    columns = (["ferrojit vs Numba"] if have_numba else []) + [
+        f"{e} vs CPython" for e in engines] + [f"{e} vs NumPy" for e in engines]
+    lines += ["", "### Result checks", "",
+              "Relative difference max\\|got − expected\\| / max\\|expected\\| (`identical`: bit "
+              "for bit; integers must be `equal`). Bounds: "
+              f"{ENGINE_RTOL:g} between the engines and against CPython running the same code on "
+              "the smaller input (same order of additions; `tanh`, `exp`, `cos` may differ in the "
+              "last bit: ferrojit's vectorised loops call glibc's libmvec, Numba libm's scalar "
+              "functions); 1e-9 against NumPy (pairwise summation, blocked BLAS), 1e-4 for the "
+              "float32 dot product (float32 running sum against float64).", "",
+              "| kernel | " + " | ".join(c.replace("numba", "Numba") for c in columns)
+              + " | NumPy reference |",
+              "|---|" + "---:|" * len(columns) + "---|"]
+    for spec in specs:
+        k = spec.name
+        cells = [fmt_diff(checks[k, c], m["integer"][k]) if (k, c) in checks else "–"
+                 for c in columns]
+        lines.append(f"| `{k}` | " + " | ".join(cells)
+                     + f" | {'`' + spec.numpy_text + '`' if spec.numpy else '–'} |")
+    if m["failures"]:
+        lines += ["", "**Failed checks:**"] + [f"- {f}" for f in m["failures"]]
+    return headline, lines, chart_rows
+
+
+def run_kernel_suite(specs, engines, header):
+    wall = time.perf_counter()
+    m = measure_kernels(specs, engines)
+    headline, lines, chart_rows = kernel_report(specs, engines, m)
+    report = "\n".join(["# Kernels: ferrojit vs Numba vs CPython", "", *header, *headline,
+                        "", *lines]) + "\n"
+    (RESULTS_DIR / "kernels.md").write_text(report, encoding="utf-8")
+    print("\n" + report)
+    print(f"(kernel suite: {time.perf_counter() - wall:.1f} s)", flush=True)
+    return headline, lines, chart_rows, m["failures"]
 
 
 # --------------------------------------------------------------------------- main
 
 
-def main():
-    have_numba = importlib.util.find_spec("numba") is not None
-    engines = ENGINES if have_numba else ["ferrojit"]
-    wall_start = time.perf_counter()
+def main(argv):
+    only = None
+    if "--only" in argv:
+        i = argv.index("--only")
+        only = set(argv[i + 1].split(","))
+        argv = argv[:i] + argv[i + 2:]
+    suites = argv or ["kernels", "micro", "cache"]
+    unknown = sorted(set(suites) - {"kernels", "micro", "cache"})
+    if unknown:
+        sys.exit(f"usage: run.py [kernels] [micro] [cache] [--only NAME,NAME]; "
+                 f"unknown: {', '.join(unknown)}")
+    specs = [k for k in KERNELS if only is None or k.name in only]
+    if only and len(specs) != len(only):
+        sys.exit(f"unknown kernel(s): {', '.join(sorted(only - {k.name for k in KERNELS}))}")
 
+    have_numba = common.have_numba()
+    engines = ENGINES if have_numba else ["ferrojit"]
+    wall = time.perf_counter()
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     header = [
-        "# ferrojit vs Numba: scalar kernels",
-        "",
         *common.machine_lines(have_numba),
-        f"- first call: compile + run, fresh process each, median of {FIRST_CALL_RUNS}; "
-        f"steady: best of N calls after a warm-up (N fills ~{STEADY_BUDGET_S} s)"
-        + ("; ratio = ferrojit / Numba (< 1: ferrojit faster)" if have_numba else ""),
+        f"- first call: compile + run in a fresh process (numpy imported and inputs built before "
+        f"the timer starts), median of {FIRST_CALL_RUNS}; steady state: best of N calls after a "
+        f"warm-up (N fills ~{common.STEADY_BUDGET_S} s); kernels returning arrays allocate them "
+        "in every call, with every engine",
     ]
     if not have_numba:
         header.append("- **Numba is not installed: only ferrojit is measured** "
                       "(`make bench` installs it)")
-    print("\n".join(header), flush=True)
-    print(flush=True)
+    print("\n".join(header) + "\n", flush=True)
 
-    # Import times.
-    import_times = {}
-    for engine in engines:
-        runs = [run_child("--child-import", engine)["seconds"] for _ in range(IMPORT_RUNS)]
-        import_times[engine] = statistics.median(runs)
-        print(f"import {engine}: {fmt_time(import_times[engine])} "
-              f"(median of {IMPORT_RUNS}, numpy already imported)", flush=True)
+    sections = []
+    failures = []
+    chart_rows = None
+    if "kernels" in suites:
+        headline, lines, chart_rows, failures = run_kernel_suite(specs, engines, header)
+        sections.append(("## Kernels", headline + [""] + lines))
+    if "micro" in suites:
+        import run_micro
 
-    # First calls, each in fresh processes.
-    first = {}
-    first_results = {}
-    for kernel in KERNEL_NAMES:
-        for engine in engines:
-            runs = [run_child("--child-first-call", engine, kernel) for _ in range(FIRST_CALL_RUNS)]
-            first[engine, kernel] = statistics.median(r["seconds"] for r in runs)
-            results = {r["result"] for r in runs}
-            assert len(results) == 1, f"{engine} {kernel}: results differ between runs: {results}"
-            first_results[engine, kernel] = results.pop()
-            print(f"first call {engine:8} {kernel:17} {fmt_time(first[engine, kernel]):>10} "
-                  f"(runs: {', '.join(fmt_time(r['seconds']) for r in runs)})", flush=True)
-
-    # Steady state, in this process; plus the correctness checks.
-    plain = load_kernels(None)
-    modules = {engine: load_kernels(engine) for engine in engines}
-    steady = {}
-    for kernel, args, small_args in KERNELS:
-        expected_small = getattr(plain, kernel)(*small_args)
-        for engine in engines:
-            func = getattr(modules[engine], kernel)
-            best, repeats, result = steady_state(func, args)
-            steady[engine, kernel] = best
-            assert result == first_results[engine, kernel], (engine, kernel, result)
-            small = func(*small_args)
-            assert small == expected_small, (
-                f"{engine} {kernel}{small_args} = {small}, CPython gives {expected_small}")
-            print(f"steady     {engine:8} {kernel:17} {fmt_time(best):>10} "
-                  f"(best of {repeats}); result {result}", flush=True)
-        if have_numba:
-            fj, nb = first_results["ferrojit", kernel], first_results["numba", kernel]
-            assert fj == nb, f"{kernel}: ferrojit gives {fj}, Numba gives {nb}"
-
-    # Table.
-    args_text = {k: ", ".join(map(str, a)) for k, a, _ in KERNELS}
-    lines = []
-    if have_numba:
-        lines.append("| kernel | ferrojit first call | Numba first call | ratio "
-                     "| ferrojit steady | Numba steady | ratio |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|")
-        first_ratios, steady_ratios = [], []
-        for kernel in KERNEL_NAMES:
-            fr = first["ferrojit", kernel] / first["numba", kernel]
-            sr = steady["ferrojit", kernel] / steady["numba", kernel]
-            first_ratios.append(fr)
-            steady_ratios.append(sr)
-            lines.append(
-                f"| `{kernel}({args_text[kernel]})` | {fmt_time(first['ferrojit', kernel])} "
-                f"| {fmt_time(first['numba', kernel])} | {fmt_ratio(fr)} "
-                f"| {fmt_time(steady['ferrojit', kernel])} "
-                f"| {fmt_time(steady['numba', kernel])} | {fmt_ratio(sr)} |")
-        lines.append(f"| **geometric mean** | | | **{fmt_ratio(geomean(first_ratios))}** "
-                     f"| | | **{fmt_ratio(geomean(steady_ratios))}** |")
-        lines.append("")
-        lines.append("First call minus steady time, roughly the compilation cost:")
-        lines.append("")
-        lines.append("| kernel | ferrojit | Numba | ratio |")
-        lines.append("|---|---:|---:|---:|")
-        for kernel in KERNEL_NAMES:
-            fj = first["ferrojit", kernel] - steady["ferrojit", kernel]
-            nb = first["numba", kernel] - steady["numba", kernel]
-            lines.append(f"| `{kernel}` | {fmt_time(fj)} | {fmt_time(nb)} "
-                         f"| {fmt_ratio(fj / nb if nb > 0 else None)} |")
-        lines.append("")
-        lines.append(f"`import ferrojit`: {fmt_time(import_times['ferrojit'])}, "
-                     f"`import numba`: {fmt_time(import_times['numba'])} "
-                     f"(ratio {fmt_ratio(import_times['ferrojit'] / import_times['numba'])}; "
-                     f"fresh process, numpy already imported, median of {IMPORT_RUNS})")
-    else:
-        lines.append("| kernel | ferrojit first call | ferrojit steady |")
-        lines.append("|---|---:|---:|")
-        for kernel in KERNEL_NAMES:
-            lines.append(f"| `{kernel}({args_text[kernel]})` "
-                         f"| {fmt_time(first['ferrojit', kernel])} "
-                         f"| {fmt_time(steady['ferrojit', kernel])} |")
-        lines.append("")
-        lines.append(f"`import ferrojit`: {fmt_time(import_times['ferrojit'])} "
-                     f"(fresh process, numpy already imported, median of {IMPORT_RUNS})")
-    lines.append("")
-    lines.append("Results checked: "
-                 + ("ferrojit == Numba on every kernel, and both " if have_numba else "ferrojit ")
-                 + "equal to CPython on smaller inputs "
-                 + ", ".join(f"`{k}({', '.join(map(str, s))})`" for k, _, s in KERNELS) + ".")
-
-    report = "\n".join(header) + "\n\n" + "\n".join(lines) + "\n"
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(report, encoding="utf-8")
-    print()
-    print(report, end="")
-    print(f"\n(written to {RESULTS_PATH.relative_to(BENCH_DIR.parent)}; "
-          f"total {time.perf_counter() - wall_start:.1f} s)")
-
-
-def run_suites(names):
-    unknown = sorted(set(names) - {"scalar", "arrays", "cache"})
-    if unknown:
-        sys.exit(f"usage: run.py [scalar] [arrays] [cache]; unknown suite(s): {', '.join(unknown)}")
-    if "scalar" in names:
-        main()
-    if "arrays" in names:
-        import run_arrays
-
-        if "scalar" in names:
-            print("\n")
-        run_arrays.main()
-    if "cache" in names:
+        sections.append(("## Micro-benchmarks", run_micro.main(engines)))
+    if "cache" in suites:
         import run_cache
 
-        print("\n")
-        run_cache.main()
+        sections.append(("## Cache", run_cache.main(engines)))
+
+    total = time.perf_counter() - wall
+    out = ["# ferrojit vs Numba vs CPython: benchmark summary", "", *header,
+           f"- `{' '.join(['bench/run.py', *sys.argv[1:]])}`: {total:.0f} s in all"]
+    if chart_rows and have_numba:
+        import chart
+
+        png = RESULTS_DIR / "summary.png"
+        if chart.write_chart(png, chart_rows, header_note=common.machine_lines(True)[1][2:]):
+            out += ["", "![speed-ups relative to Numba](summary.png)"]
+        else:
+            out += ["", "(no chart: matplotlib is not installed; `make bench` installs it)"]
+    for title, lines in sections:
+        out += ["", title, "", *lines]
+    (RESULTS_DIR / "summary.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"\n(written to bench/results/summary.md{' and summary.png' if chart_rows else ''}; "
+          f"total {total:.1f} s)")
+    if failures:
+        print("\nFAILED CHECKS:\n" + "\n".join(failures))
+        sys.exit(1)
 
 
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--child-first-call":
         child_first_call(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) >= 2 and sys.argv[1] == "--child-import":
-        child_import(sys.argv[2])
     else:
-        run_suites(sys.argv[1:] or ["scalar", "arrays", "cache"])
+        main(sys.argv[1:])

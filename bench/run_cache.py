@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import fmt_ratio, fmt_time
+from common import fmt_ratio, fmt_time, have_numba
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_PATH = BENCH_DIR / "results" / "cache.md"
@@ -62,16 +62,19 @@ def measure(engine, module, kernel, args):
     return statistics.median(cold), statistics.median(warm)
 
 
-def main():
-    engines = ["ferrojit"]
-    try:
-        import numba  # noqa: F401
-
-        engines.append("numba")
-    except ImportError:
-        print("numba is not installed: only ferrojit is measured")
+def main(engines=None):
+    if engines is None:
+        engines = ["ferrojit", "numba"] if have_numba() else ["ferrojit"]
+        if "numba" not in engines:
+            print("numba is not installed: only ferrojit is measured")
+    title = {"ferrojit": "ferrojit", "numba": "Numba"}
     lines = [
-        "| kernel | " + " | ".join(f"{e} compile | {e} cached load | load/compile" for e in engines) + " |",
+        "First call in a fresh process with `cache=True`: with an empty cache (compiles) and "
+        "with the cache the previous process wrote (loads); tiny inputs, so the call is the "
+        f"compile or the load. Median of {RUNS} pairs.",
+        "",
+        "| kernel | " + " | ".join(f"{title[e]} compile | {title[e]} cached load | load/compile"
+                                   for e in engines) + " |",
         "|---|" + "---:|---:|---:|" * len(engines),
     ]
     for module, kernel, args in KERNELS:
@@ -79,15 +82,14 @@ def main():
         for engine in engines:
             cold, warm = measure(engine, module, kernel, args)
             cells += [fmt_time(cold), fmt_time(warm), fmt_ratio(warm / cold)]
+            print(f"cache {engine:8} {kernel:18} compile {fmt_time(cold):>10}  "
+                  f"load {fmt_time(warm):>10}", flush=True)
         lines.append("| " + " | ".join(cells) + " |")
-    report = (
-        "First call in a fresh process with `cache=True`: with an empty cache (compiles) and with "
-        "the cache the previous process wrote (loads); tiny inputs, so the call is the "
-        f"compile or the load. Median of {RUNS} pairs.\n\n" + "\n".join(lines) + "\n"
-    )
+    report = "# Cache: loading against compiling\n\n" + "\n".join(lines) + "\n"
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_PATH.write_text(report, encoding="utf-8")
-    print(report, end="")
+    print("\n" + report, end="")
+    return lines
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
-        "compiled functions cannot take a `{}` argument; supported: bool, int, float, complex, NumPy scalars, None and tuples of them",
+        "compiled functions cannot take a `{}` argument; supported: bool, int, float, complex, NumPy scalars and arrays, None, and tuples of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
 }
