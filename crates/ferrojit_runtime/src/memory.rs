@@ -19,8 +19,12 @@ pub struct MemInfo {
     size: usize,
 }
 
-/// The data starts this many bytes after the header (a cache line, and the alignment).
+/// The data starts this many bytes after the start of the allocation (a cache line).
 pub const DATA_OFFSET: usize = 64;
+
+/// Arrays from this size on are aligned to a cache line (for vector loads); smaller ones to
+/// 16 bytes, enough for every element type and cheaper to allocate.
+const CACHE_LINE_FROM: usize = 4096;
 
 static LIVE: AtomicI64 = AtomicI64::new(0);
 
@@ -34,7 +38,8 @@ pub fn is_borrowed(meminfo: *const MemInfo) -> bool {
 }
 
 fn layout_for(size: usize) -> Option<Layout> {
-    Layout::from_size_align(DATA_OFFSET.checked_add(size)?, DATA_OFFSET).ok()
+    let align = if size >= CACHE_LINE_FROM { DATA_OFFSET } else { 16 };
+    Layout::from_size_align(DATA_OFFSET.checked_add(size)?, align).ok()
 }
 
 /// A new meminfo with `size` bytes of (uninitialised) data and one reference; null when the
@@ -94,7 +99,10 @@ mod tests {
         let before = live_allocations();
         let m = ferrojit_rt_alloc(100);
         assert!(!m.is_null());
-        assert_eq!(unsafe { data(m) } as usize % 64, 0);
+        assert_eq!(unsafe { data(m) } as usize % 16, 0);
+        let big = ferrojit_rt_alloc(1 << 20);
+        assert_eq!(unsafe { data(big) } as usize % 64, 0);
+        unsafe { ferrojit_rt_decref(big) };
         unsafe {
             ferrojit_rt_incref(m);
             ferrojit_rt_decref(m);
