@@ -3,8 +3,9 @@
 #   make demo    install what is missing, build the extension into .venv, run the seed's
 #                examples/seed_timing.py, then examples/demo.py (CPython vs ferrojit vs Numba)
 #   make test    install what is missing, build, cargo test --workspace, then pytest
-#   make bench   install what is missing (and numba), build, run bench/run.py: scalar and
-#                array suites, tables in bench/results/{scalar,arrays}.md
+#   make bench   install what is missing (and numba, matplotlib), build, run bench/run.py:
+#                ferrojit, Numba and CPython side by side; tables in bench/results/summary.md,
+#                chart in bench/results/summary.png
 #   make clean   remove build artefacts (keeps .venv); make distclean also removes .venv
 #                and bench/results
 #
@@ -114,6 +115,12 @@ bench: build
 	else \
 		echo "bench: pip installing numba"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check numba; \
+	fi
+	@if "$(PY)" -c 'import matplotlib' >/dev/null 2>&1; then \
+		echo "bench: matplotlib present"; \
+	else \
+		echo "bench: pip installing matplotlib (the chart bench/results/summary.png)"; \
+		"$(PY)" -m pip install -q --disable-pip-version-check matplotlib; \
 	fi
 	"$(PY)" bench/run.py
 

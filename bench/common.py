@@ -36,15 +36,16 @@ def run_child(script, *argv):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def steady_state(func, args):
-    """Best time of N calls after one warm-up call; returns (seconds, N, result)."""
+def steady_state(func, args, budget=STEADY_BUDGET_S):
+    """Best time of N calls after one warm-up call, N filling about ``budget`` seconds;
+    returns (seconds, N, result)."""
     import time
 
     result = func(*args)  # warm-up (compiles)
     start = time.perf_counter()
     func(*args)
     probe = time.perf_counter() - start
-    repeats = int(STEADY_BUDGET_S / max(probe, 1e-9))
+    repeats = int(budget / max(probe, 1e-9))
     repeats = max(STEADY_MIN_REPEATS, min(STEADY_MAX_REPEATS, repeats))
     best = probe
     gc_was_enabled = gc.isenabled()
