@@ -116,3 +116,18 @@ def slice_sum(a, i, j):
 def test_slice_bounds_held_in_none_variables(i, j):
     a = np.arange(10.0)
     assert njit(slice_sum)(a, i, j) == slice_sum(a, i, j)
+
+
+def to_int(x):
+    return int(x)
+
+
+@pytest.mark.parametrize("value, error", [(float("nan"), ValueError), (float("inf"), OverflowError), (-float("inf"), OverflowError), (1e300, OverflowError), (-1e19, OverflowError)])
+def test_float_to_int_outside_int64_raises(value, error):
+    with pytest.raises(error):
+        njit(to_int)(value)
+
+
+@pytest.mark.parametrize("value", [1.5, -2.7, 0.0, -0.0, 9.2e18, -9.223372036854775808e18])
+def test_float_to_int_inside_int64(value):
+    assert njit(to_int)(value) == int(value)

@@ -906,6 +906,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     fn float_to_int(&mut self, v: FloatValue<'ctx>, to: IntType) -> Result<IntValue<'ctx>> {
+        if to.signed && to.bits == 64 {
+            return self.float_to_int64(v);
+        }
         let b = &self.b;
         let is_nan = b.build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
         self.raise_if(is_nan, ExcKind::ValueError, "cannot convert float NaN to integer")?;
@@ -917,6 +920,27 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let it = int_type(self.cx, to.bits);
         let name = if to.signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
         Ok(self.intrinsic(name, &[it.into(), v.get_type().into()], &[v.into()])?.into_int_value())
+    }
+
+    /// `int(x)` for a float: one range check on the common path (NaN fails it too), the cold
+    /// path telling NaN (`ValueError`) from infinite or too large (`OverflowError`).
+    fn float_to_int64(&mut self, v: FloatValue<'ctx>) -> Result<IntValue<'ctx>> {
+        let ft = v.get_type();
+        let b = &self.b;
+        let low = b.build_float_compare(FloatPredicate::OGE, v, ft.const_float(-9.223372036854775808e18), "low")?;
+        let high = b.build_float_compare(FloatPredicate::OLT, v, ft.const_float(9.223372036854775808e18), "high")?;
+        let in_range = b.build_and(low, high, "inrange")?;
+        let (cold, ok) = (self.bb("int.bad"), self.bb("int.ok"));
+        self.b.build_conditional_branch(in_range, ok, cold)?;
+        self.b.position_at_end(cold);
+        let is_nan = self.b.build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
+        self.raise_if(is_nan, ExcKind::ValueError, "cannot convert float NaN to integer")?;
+        let abs = self.intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?.into_float_value();
+        let is_inf = self.b.build_float_compare(FloatPredicate::OEQ, abs, ft.const_float(f64::INFINITY), "isinf")?;
+        self.raise_if(is_inf, ExcKind::OverflowError, "cannot convert float infinity to integer")?;
+        self.raise(ExcKind::OverflowError, "float is too large for a 64-bit integer")?;
+        self.b.position_at_end(ok);
+        Ok(self.b.build_float_to_signed_int(v, self.cx.i64_type(), "int")?)
     }
 
     pub(crate) fn truth(&mut self, v: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
