@@ -37,3 +37,9 @@ def one_tuple(t):
 
 def new_array():
     return np.empty(3)
+
+
+def triad(a, b, c, out):
+    """Streaming kernel for the bandwidth check: three reads and one write per element."""
+    for i in range(a.shape[0]):
+        out[i] = a[i] * b[i] + c[i]

@@ -26,6 +26,8 @@ from common import RESULTS_DIR, fmt_ns, fmt_ratio, fmt_time, load_kernels
 
 IMPORT_RUNS = 5
 REPEATS = 7
+STREAM_N = 1 << 24  # 16 Mi float64 per array: 128 MiB, far beyond the caches
+STREAM_REPEATS = 5
 REPEAT_TARGET_S = 0.03  # N is chosen so that one repeat takes about this long
 
 # (function, label, argument expression evaluated in the timeit namespace)
@@ -58,6 +60,29 @@ def per_call(func, arg_text):
     while timer.timeit(number) < REPEAT_TARGET_S / 4:
         number *= 4
     return min(timer.repeat(repeat=REPEATS, number=number)) / number
+
+
+def bandwidth(engines):
+    """Memory bandwidth of the streaming kernel `out[i] = a[i] * b[i] + c[i]` (32 bytes moved
+    per element, not counting write-allocate) against a plain NumPy copy of the same arrays
+    (`np.copyto`, 16 bytes per element), in GB/s: best of STREAM_REPEATS."""
+    rng = np.random.default_rng(0)
+    a, b, c = (rng.random(STREAM_N) for _ in range(3))
+    out = np.empty(STREAM_N)
+
+    def best(fn):
+        fn()
+        return min(timeit.repeat(fn, repeat=STREAM_REPEATS, number=1))
+
+    copy_s = best(lambda: np.copyto(out, a))
+    rates = {"numpy copy": 16 * STREAM_N / copy_s / 1e9}
+    for engine in engines:
+        triad = getattr(load_kernels("kernels_calls", engine, ["triad"]), "triad")
+        seconds = best(lambda: triad(a, b, c, out))
+        np.testing.assert_array_equal(out, a * b + c)
+        rates[engine] = 32 * STREAM_N / seconds / 1e9
+        print(f"stream {engine:8} {rates[engine]:6.1f} GB/s (numpy copy {rates['numpy copy']:.1f} GB/s)", flush=True)
+    return rates
 
 
 def main(engines):
@@ -110,6 +135,14 @@ def main(engines):
         lines.append(f"| **geometric mean** | | | | **"
                      f"{fmt_ratio(common.geomean(times[s[0], 'ferrojit'] / times[s[0], 'numba'] for s in SHAPES))}"
                      f"** |")
+    rates = bandwidth(engines)
+    lines += ["", "### Memory bandwidth", "",
+              f"`out[i] = a[i] * b[i] + c[i]` over {STREAM_N:,} float64 elements (32 bytes per element), "
+              f"against `np.copyto` of the same size (16 bytes per element); best of {STREAM_REPEATS}.", "",
+              "| code | GB/s | share of the NumPy copy |", "|---|---:|---:|"]
+    for name, rate in rates.items():
+        label = {"numpy copy": "NumPy copy", "ferrojit": "ferrojit triad", "numba": "Numba triad"}[name]
+        lines.append(f"| {label} | {rate:.1f} | {rate / rates['numpy copy']:.0%} |")
     report = "# Micro-benchmarks\n\n" + "\n".join(common.machine_lines("numba" in engines)) \
         + "\n\n" + "\n".join(lines) + "\n"
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
