@@ -86,6 +86,10 @@ class Dispatcher(_native.DispatcherBase):
         return (_qualified_lookup, (self.__module__, self.__qualname__))
 
 
+# CPython gives a subclass the base's original call slot; point it at the fast path.
+_native.install_fast_call(Dispatcher)
+
+
 def _qualified_lookup(module, qualname):
     import importlib
 

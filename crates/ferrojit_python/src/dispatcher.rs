@@ -306,6 +306,49 @@ impl DispatcherBase {
     }
 }
 
+/// Replaces the call slot of `ty` (`DispatcherBase` or a subclass, which CPython gives the
+/// base's original slot when it is created) with [`fast_call`], which hands the argument tuple
+/// and the keyword dict straight to `__call__` instead of going through PyO3's argument
+/// extraction (which copies the positional arguments into a new tuple on every call).
+#[pyfunction]
+pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
+    if !ty.is_subclass_of::<DispatcherBase>()? {
+        return Err(pyo3::exceptions::PyTypeError::new_err("expected a DispatcherBase subclass"));
+    }
+    // SAFETY: a heap type whose instances are DispatcherBase objects; CPython allows setting a
+    // heap type's slots, followed by `PyType_Modified`.
+    unsafe {
+        let raw = ty.as_type_ptr();
+        (*raw).tp_call = Some(fast_call);
+        pyo3::ffi::PyType_Modified(raw);
+    }
+    Ok(())
+}
+
+unsafe extern "C" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut pyo3::ffi::PyObject, kwargs: *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
+    // SAFETY: CPython calls `tp_call` with the GIL held, `slf` an instance of this type (or a
+    // subclass), `args` a tuple and `kwargs` NULL or a dict.
+    let outcome = std::panic::catch_unwind(|| unsafe {
+        let py = Python::assume_attached();
+        let slf = Bound::from_borrowed_ptr(py, slf).cast_into_unchecked::<DispatcherBase>();
+        let args = Bound::from_borrowed_ptr(py, args).cast_into_unchecked::<PyTuple>();
+        let kwargs = (!kwargs.is_null()).then(|| Bound::from_borrowed_ptr(py, kwargs).cast_into_unchecked::<PyDict>());
+        match DispatcherBase::__call__(&slf, &args, kwargs.as_ref()) {
+            Ok(value) => value.into_ptr(),
+            Err(e) => {
+                e.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    });
+    outcome.unwrap_or_else(|_| {
+        // SAFETY: as above; the GIL is still held.
+        let py = unsafe { Python::assume_attached() };
+        error_class(py, "InternalError", "a panic in the dispatcher (a bug in ferrojit)").restore(py);
+        std::ptr::null_mut()
+    })
+}
+
 fn is_compile_error(py: Python<'_>, e: &PyErr) -> bool {
     py.import("ferrojit.errors")
         .and_then(|m| m.getattr("CompileError"))

@@ -60,6 +60,7 @@ fn live_allocations() -> i64 {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
     m.add_class::<dispatcher::DispatcherBase>()?;
+    m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
