@@ -398,6 +398,14 @@ def main(argv):
         sections.append(("## Cache", run_cache.main(engines)))
 
     total = time.perf_counter() - wall
+    if set(suites) != {"kernels", "micro", "cache"} or only:
+        # A partial run keeps its own tables (kernels.md, micro.md, cache.md) and leaves the
+        # summary and the chart of the last full run alone.
+        print(f"\n(partial run, summary not rewritten; total {total:.1f} s)")
+        if failures:
+            print("\nFAILED CHECKS:\n" + "\n".join(failures))
+            sys.exit(1)
+        return
     out = ["# ferrojit vs Numba vs CPython: benchmark summary", "", *header,
            f"- `{' '.join(['bench/run.py', *sys.argv[1:]])}`: {total:.0f} s in all"]
     if chart_rows and have_numba:
