@@ -209,6 +209,91 @@ pub(crate) fn basic_type_of<'ctx>(cx: &'ctx Context, ty: &Type) -> inkwell::type
     llvm_type(cx, ty).as_basic_type_enum().into()
 }
 
+/// The frame shared by NumPy inner loops: `void loop(char **args, npy_intp *dims,
+/// npy_intp *steps, void *data)` looping `i` over `0..dims[0]`. Created with the builder in the
+/// entry block; [`LoopFrame::enter`] starts the loop body, [`LoopFrame::close`] ends it.
+struct LoopFrame<'ctx> {
+    b: Builder<'ctx>,
+    i64t: inkwell::types::IntType<'ctx>,
+    ptr: inkwell::types::PointerType<'ctx>,
+    arg_ptrs: PointerValue<'ctx>,
+    dims: PointerValue<'ctx>,
+    steps: PointerValue<'ctx>,
+    /// Exception info for the calls; ufunc loops cannot raise, so it is never read.
+    exc: PointerValue<'ctx>,
+    counter: PointerValue<'ctx>,
+    head: inkwell::basic_block::BasicBlock<'ctx>,
+    body: inkwell::basic_block::BasicBlock<'ctx>,
+    done: inkwell::basic_block::BasicBlock<'ctx>,
+    f: FunctionValue<'ctx>,
+}
+
+impl<'ctx> LoopFrame<'ctx> {
+    fn new(cx: &'ctx Context, module: &inkwell::module::Module<'ctx>, name: &str) -> Result<Self> {
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let i64t = cx.i64_type();
+        let fn_type = cx.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
+        let f = module.add_function(name, fn_type, None);
+        let b = cx.create_builder();
+        let entry = cx.append_basic_block(f, "entry");
+        let (head, body, done) = (cx.append_basic_block(f, "head"), cx.append_basic_block(f, "body"), cx.append_basic_block(f, "done"));
+        b.position_at_end(entry);
+        let exc_ty = cx.struct_type(&[cx.i32_type().into(), ptr.into(), i64t.into()], false);
+        let exc = b.build_alloca(exc_ty, "exc")?;
+        let counter = b.build_alloca(i64t, "i")?;
+        b.build_store(counter, i64t.const_zero())?;
+        Ok(LoopFrame {
+            arg_ptrs: f.get_nth_param(0).unwrap().into_pointer_value(),
+            dims: f.get_nth_param(1).unwrap().into_pointer_value(),
+            steps: f.get_nth_param(2).unwrap().into_pointer_value(),
+            b,
+            i64t,
+            ptr,
+            exc,
+            counter,
+            head,
+            body,
+            done,
+            f,
+        })
+    }
+
+    /// `base[k]` for one of NumPy's npy_intp arrays.
+    fn load_i64(&self, base: PointerValue<'ctx>, k: u64) -> Result<IntValue<'ctx>> {
+        // SAFETY: NumPy passes these many dimensions and steps for the signature.
+        let p = unsafe { self.b.build_gep(self.i64t, base, &[self.i64t.const_int(k, false)], "p")? };
+        Ok(self.b.build_load(self.i64t, p, "v")?.into_int_value())
+    }
+
+    /// Operand `k`'s base pointer.
+    fn operand(&self, k: u64) -> Result<PointerValue<'ctx>> {
+        // SAFETY: NumPy passes nin + nout operand pointers.
+        let p = unsafe { self.b.build_gep(self.ptr, self.arg_ptrs, &[self.i64t.const_int(k, false)], "argp")? };
+        Ok(self.b.build_load(self.ptr, p, "base")?.into_pointer_value())
+    }
+
+    /// Ends the entry block and starts the body; returns `i`.
+    fn enter(&self) -> Result<IntValue<'ctx>> {
+        let n = self.load_i64(self.dims, 0)?;
+        self.b.build_unconditional_branch(self.head)?;
+        self.b.position_at_end(self.head);
+        let i = self.b.build_load(self.i64t, self.counter, "i")?.into_int_value();
+        let more = self.b.build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
+        self.b.build_conditional_branch(more, self.body, self.done)?;
+        self.b.position_at_end(self.body);
+        Ok(i)
+    }
+
+    fn close(&self, i: IntValue<'ctx>) -> Result<FunctionValue<'ctx>> {
+        let next = self.b.build_int_add(i, self.i64t.const_int(1, false), "next")?;
+        self.b.build_store(self.counter, next)?;
+        self.b.build_unconditional_branch(self.head)?;
+        self.b.position_at_end(self.done);
+        self.b.build_return(None)?;
+        Ok(self.f)
+    }
+}
+
 /// Emits a NumPy ufunc inner loop, `void loop(char **args, npy_intp *dims, npy_intp *steps,
 /// void *data)`, calling the scalar function `inner` on each of the `dims[0]` elements: input
 /// `k` is read at `args[k] + i * steps[k]`, the result written after the inputs. An element
@@ -221,47 +306,24 @@ pub(crate) fn ufunc_loop<'ctx>(
     ret: &Type,
     name: &str,
 ) -> Result<FunctionValue<'ctx>> {
-    let ptr = cx.ptr_type(AddressSpace::default());
-    let i64t = cx.i64_type();
-    let fn_type = cx.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
-    let f = module.add_function(name, fn_type, None);
-    let b = cx.create_builder();
-    let entry = cx.append_basic_block(f, "entry");
-    let (head, body, done) = (cx.append_basic_block(f, "head"), cx.append_basic_block(f, "body"), cx.append_basic_block(f, "done"));
-    b.position_at_end(entry);
-    let arg_ptrs = f.get_nth_param(0).unwrap().into_pointer_value();
-    let dims = f.get_nth_param(1).unwrap().into_pointer_value();
-    let steps = f.get_nth_param(2).unwrap().into_pointer_value();
-    let n = b.build_load(i64t, dims, "n")?.into_int_value();
+    let frame = LoopFrame::new(cx, module, name)?;
+    let b = &frame.b;
     let ret_ty = llvm_type(cx, ret);
     let ret_tmp = b.build_alloca(ret_ty, "ret")?;
-    let exc_ty = cx.struct_type(&[cx.i32_type().into(), ptr.into(), i64t.into()], false);
-    let exc = b.build_alloca(exc_ty, "exc")?;
-    let counter = b.build_alloca(i64t, "i")?;
-    b.build_store(counter, i64t.const_zero())?;
     // Base pointers and steps of every operand, loaded once.
     let mut bases = Vec::new();
     let mut strides = Vec::new();
     for k in 0..=args.len() as u64 {
-        let idx = [i64t.const_int(k, false)];
-        // SAFETY: NumPy passes nin + nout operands.
-        let p = unsafe { b.build_gep(ptr, arg_ptrs, &idx, "argp")? };
-        bases.push(b.build_load(ptr, p, "base")?.into_pointer_value());
-        let sp = unsafe { b.build_gep(i64t, steps, &idx, "stepp")? };
-        strides.push(b.build_load(i64t, sp, "step")?.into_int_value());
+        bases.push(frame.operand(k)?);
+        strides.push(frame.load_i64(frame.steps, k)?);
     }
-    b.build_unconditional_branch(head)?;
-    b.position_at_end(head);
-    let i = b.build_load(i64t, counter, "i")?.into_int_value();
-    let more = b.build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
-    b.build_conditional_branch(more, body, done)?;
-    b.position_at_end(body);
+    let i = frame.enter()?;
     let element = |k: usize| -> Result<PointerValue<'ctx>> {
         let off = b.build_int_mul(i, strides[k], "off")?;
         // SAFETY: within the operand for i < n.
         Ok(unsafe { b.build_gep(cx.i8_type(), bases[k], &[off], "elem")? })
     };
-    let mut call_args = vec![ret_tmp.into(), exc.into()];
+    let mut call_args = vec![ret_tmp.into(), frame.exc.into()];
     for (k, ty) in args.iter().enumerate() {
         let p = element(k)?;
         let v = b.build_load(memory_type(cx, ty), p, "in")?;
@@ -280,12 +342,7 @@ pub(crate) fn ufunc_loop<'ctx>(
         _ => value,
     };
     b.build_store(out, value)?;
-    let next = b.build_int_add(i, i64t.const_int(1, false), "next")?;
-    b.build_store(counter, next)?;
-    b.build_unconditional_branch(head)?;
-    b.position_at_end(done);
-    b.build_return(None)?;
-    Ok(f)
+    frame.close(i)
 }
 
 /// Emits a NumPy generalised-ufunc inner loop calling `inner` once per outer element. Operand
@@ -301,44 +358,24 @@ pub(crate) fn gufunc_loop<'ctx>(
     core: &[Vec<usize>],
     name: &str,
 ) -> Result<FunctionValue<'ctx>> {
-    let ptr = cx.ptr_type(AddressSpace::default());
+    let frame = LoopFrame::new(cx, module, name)?;
+    let b = &frame.b;
     let i64t = cx.i64_type();
-    let fn_type = cx.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
-    let f = module.add_function(name, fn_type, None);
-    let b = cx.create_builder();
-    let entry = cx.append_basic_block(f, "entry");
-    let (head, body, done) = (cx.append_basic_block(f, "head"), cx.append_basic_block(f, "body"), cx.append_basic_block(f, "done"));
-    b.position_at_end(entry);
-    let arg_ptrs = f.get_nth_param(0).unwrap().into_pointer_value();
-    let dims = f.get_nth_param(1).unwrap().into_pointer_value();
-    let steps = f.get_nth_param(2).unwrap().into_pointer_value();
-    let load_i64 = |base: PointerValue<'ctx>, k: u64| -> Result<IntValue<'ctx>> {
-        // SAFETY: NumPy passes these many dimensions and steps for the signature.
-        let p = unsafe { b.build_gep(i64t, base, &[i64t.const_int(k, false)], "p")? };
-        Ok(b.build_load(i64t, p, "v")?.into_int_value())
-    };
-    let n = load_i64(dims, 0)?;
     let nargs = args.len() as u64;
     let ret_tmp = b.build_alloca(cx.struct_type(&[], false), "ret")?;
-    let exc_ty = cx.struct_type(&[cx.i32_type().into(), ptr.into(), i64t.into()], false);
-    let exc = b.build_alloca(exc_ty, "exc")?;
-    let counter = b.build_alloca(i64t, "i")?;
-    b.build_store(counter, i64t.const_zero())?;
     let mut bases = Vec::new();
     let mut outer_steps = Vec::new();
     let mut core_shapes = Vec::new();
     let mut core_strides = Vec::new();
     let mut core_step_index = nargs;
     for (k, ty) in args.iter().enumerate() {
-        // SAFETY: nin + nout operand pointers.
-        let p = unsafe { b.build_gep(ptr, arg_ptrs, &[i64t.const_int(k as u64, false)], "argp")? };
-        bases.push(b.build_load(ptr, p, "base")?.into_pointer_value());
-        outer_steps.push(load_i64(steps, k as u64)?);
+        bases.push(frame.operand(k as u64)?);
+        outer_steps.push(frame.load_i64(frame.steps, k as u64)?);
         let mut shape = Vec::new();
         let mut strides = Vec::new();
         for &d in &core[k] {
-            shape.push(load_i64(dims, 1 + d as u64)?);
-            strides.push(load_i64(steps, core_step_index)?);
+            shape.push(frame.load_i64(frame.dims, 1 + d as u64)?);
+            strides.push(frame.load_i64(frame.steps, core_step_index)?);
             core_step_index += 1;
         }
         if let Type::Array(a) = ty {
@@ -351,13 +388,8 @@ pub(crate) fn gufunc_loop<'ctx>(
         core_shapes.push(shape);
         core_strides.push(strides);
     }
-    b.build_unconditional_branch(head)?;
-    b.position_at_end(head);
-    let i = b.build_load(i64t, counter, "i")?.into_int_value();
-    let more = b.build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
-    b.build_conditional_branch(more, body, done)?;
-    b.position_at_end(body);
-    let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![ret_tmp.into(), exc.into()];
+    let i = frame.enter()?;
+    let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![ret_tmp.into(), frame.exc.into()];
     for (k, ty) in args.iter().enumerate() {
         let off = b.build_int_mul(i, outer_steps[k], "off")?;
         // SAFETY: within operand k for i < n.
@@ -366,7 +398,7 @@ pub(crate) fn gufunc_loop<'ctx>(
             Type::Array(a) => {
                 let st = array_struct(cx, a.ndim);
                 let mut agg = st.get_undef();
-                agg = b.build_insert_value(agg, ptr.const_null(), 0, "meminfo")?.into_struct_value();
+                agg = b.build_insert_value(agg, frame.ptr.const_null(), 0, "meminfo")?.into_struct_value();
                 agg = b.build_insert_value(agg, p, 1, "data")?.into_struct_value();
                 for (field, values) in [(2u32, &core_shapes[k]), (3, &core_strides[k])] {
                     let mut arr = i64t.array_type(a.ndim as u32).get_undef();
@@ -388,10 +420,5 @@ pub(crate) fn gufunc_loop<'ctx>(
         }
     }
     b.build_call(inner, &call_args, "status")?;
-    let next = b.build_int_add(i, i64t.const_int(1, false), "next")?;
-    b.build_store(counter, next)?;
-    b.build_unconditional_branch(head)?;
-    b.position_at_end(done);
-    b.build_return(None)?;
-    Ok(f)
+    frame.close(i)
 }
