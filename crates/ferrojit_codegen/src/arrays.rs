@@ -265,16 +265,29 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// Calls `body(element pointer)` for every element of `arr`, in C order, through a loop
     /// nest over byte offsets.
     pub(crate) fn for_each_element(&mut self, arr: StructValue<'ctx>, a: &ArrayType, body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>) -> Result<()> {
-        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
-        self.loop_nest(arr, a, 0, data, body)
+        self.for_each_element_of(&[arr], a.ndim, &mut |this, ptrs| body(this, ptrs[0]))
     }
 
-    fn loop_nest(&mut self, arr: StructValue<'ctx>, a: &ArrayType, k: u32, base: PointerValue<'ctx>, body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>) -> Result<()> {
-        if k == a.ndim as u32 {
-            return body(self, base);
+    /// Calls `body(element pointers)` for every index of `arrays` (all of the same shape, any
+    /// strides), in C order: one loop per dimension, each array's pointer advanced by its own
+    /// stride.
+    pub(crate) fn for_each_element_of(&mut self, arrays: &[StructValue<'ctx>], ndim: u8, body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
+        let mut bases = Vec::new();
+        for arr in arrays {
+            bases.push(self.b.build_extract_value(*arr, 1, "data")?.into_pointer_value());
         }
-        let len = self.shape(arr, k)?;
-        let stride = self.stride(arr, k)?;
+        self.loop_nest(arrays, ndim, 0, &bases, body)
+    }
+
+    fn loop_nest(&mut self, arrays: &[StructValue<'ctx>], ndim: u8, k: u32, bases: &[PointerValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
+        if k == ndim as u32 {
+            return body(self, bases);
+        }
+        let len = self.shape(arrays[0], k)?;
+        let mut strides = Vec::new();
+        for arr in arrays {
+            strides.push(self.stride(*arr, k)?);
+        }
         let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
         self.b.build_store(counter, self.i64(0))?;
         let (head, inner, end) = (self.bb("each.head"), self.bb("each.body"), self.bb("each.end"));
@@ -284,10 +297,13 @@ impl<'ctx> FnLower<'ctx, '_> {
         let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
         self.b.build_conditional_branch(more, inner, end)?;
         self.b.position_at_end(inner);
-        let offset = self.b.build_int_mul(i, stride, "off")?;
-        // SAFETY (for LLVM): within the array while i < len.
-        let ptr = unsafe { self.b.build_gep(self.cx.i8_type(), base, &[offset], "p")? };
-        self.loop_nest(arr, a, k + 1, ptr, body)?;
+        let mut ptrs = Vec::new();
+        for (base, stride) in bases.iter().zip(&strides) {
+            let offset = self.b.build_int_mul(i, *stride, "off")?;
+            // SAFETY (for LLVM): within the array while i < len.
+            ptrs.push(unsafe { self.b.build_gep(self.cx.i8_type(), *base, &[offset], "p")? });
+        }
+        self.loop_nest(arrays, ndim, k + 1, &ptrs, body)?;
         let next = self.b.build_int_add(i, self.i64(1), "next")?;
         self.b.build_store(counter, next)?;
         self.b.build_unconditional_branch(head)?;
@@ -420,38 +436,11 @@ impl<'ctx> FnLower<'ctx, '_> {
         let src_v = self.expr(src)?.into_struct_value();
         let (src_dtype, dst_dtype) = ((*s.dtype).clone(), (*d.dtype).clone());
         // Both arrays have the same shape; walk them together, each by its own strides.
-        let src_data = self.b.build_extract_value(src_v, 1, "src")?.into_pointer_value();
-        let dst_data = self.b.build_extract_value(dst_v, 1, "dst")?.into_pointer_value();
-        self.copy_nest(src_v, dst_v, s.ndim, 0, src_data, dst_data, &src_dtype, &dst_dtype)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn copy_nest(&mut self, src: StructValue<'ctx>, dst: StructValue<'ctx>, ndim: u8, k: u32, src_base: PointerValue<'ctx>, dst_base: PointerValue<'ctx>, src_dtype: &Type, dst_dtype: &Type) -> Result<()> {
-        if k == ndim as u32 {
-            let v = self.load_element(src_base, src_dtype)?;
-            let v = self.cast(v, src_dtype, dst_dtype)?;
-            return self.store_element(dst_base, dst_dtype, v);
-        }
-        let len = self.shape(src, k)?;
-        let (src_stride, dst_stride) = (self.stride(src, k)?, self.stride(dst, k)?);
-        let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
-        self.b.build_store(counter, self.i64(0))?;
-        let (head, inner, end) = (self.bb("copy.head"), self.bb("copy.body"), self.bb("copy.end"));
-        self.b.build_unconditional_branch(head)?;
-        self.b.position_at_end(head);
-        let i = self.b.build_load(self.cx.i64_type(), counter, "i")?.into_int_value();
-        let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
-        self.b.build_conditional_branch(more, inner, end)?;
-        self.b.position_at_end(inner);
-        let (so, dof) = (self.b.build_int_mul(i, src_stride, "so")?, self.b.build_int_mul(i, dst_stride, "do")?);
-        // SAFETY (for LLVM): within both arrays while i < len.
-        let (sp, dp) = unsafe { (self.b.build_gep(self.cx.i8_type(), src_base, &[so], "sp")?, self.b.build_gep(self.cx.i8_type(), dst_base, &[dof], "dp")?) };
-        self.copy_nest(src, dst, ndim, k + 1, sp, dp, src_dtype, dst_dtype)?;
-        let next = self.b.build_int_add(i, self.i64(1), "next")?;
-        self.b.build_store(counter, next)?;
-        self.b.build_unconditional_branch(head)?;
-        self.b.position_at_end(end);
-        Ok(())
+        self.for_each_element_of(&[src_v, dst_v], s.ndim, &mut |this, ptrs| {
+            let v = this.load_element(ptrs[0], &src_dtype)?;
+            let v = this.cast(v, &src_dtype, &dst_dtype)?;
+            this.store_element(ptrs[1], &dst_dtype, v)
+        })
     }
 
     pub(crate) fn array_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, ty: &Type) -> Result<Value<'ctx>> {
