@@ -59,6 +59,20 @@ def run_python(pyfunc, *args, **kwargs):
         return pyfunc(*args, **kwargs)
 
 
+def _assert_raises_like(exc, exc_msg, cfunc, *args, **kwargs):
+    """Assert that ``cfunc(*args, **kwargs)`` raises the class of ``exc`` (and its message with
+    ``exc_msg``); return what it raised."""
+    with pytest.raises(Exception) as excinfo:
+        cfunc(*args, **kwargs)
+    assert type(excinfo.value) is type(exc), (
+        f"compiled raised {type(excinfo.value).__name__}: {excinfo.value}; "
+        f"Python raised {type(exc).__name__}: {exc}"
+    )
+    if exc_msg:
+        assert str(excinfo.value) == str(exc)
+    return excinfo.value
+
+
 def check(pyfunc, *args, rel=None, exc_msg=False, **kwargs):
     """Compile pyfunc with ferrojit.njit, run it and the plain Python function on args, assert the
     same type and value (recursively for tuples; NaN equals NaN; for floats exact equality unless
@@ -72,15 +86,7 @@ def check(pyfunc, *args, rel=None, exc_msg=False, **kwargs):
     try:
         expected = run_python(pyfunc, *args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any exception Python raises must be reproduced
-        with pytest.raises(Exception) as excinfo:
-            cfunc(*args, **kwargs)
-        assert type(excinfo.value) is type(exc), (
-            f"compiled raised {type(excinfo.value).__name__}: {excinfo.value}; "
-            f"Python raised {type(exc).__name__}: {exc}"
-        )
-        if exc_msg:
-            assert str(excinfo.value) == str(exc)
-        return excinfo.value
+        return _assert_raises_like(exc, exc_msg, cfunc, *args, **kwargs)
     expected = to_python(expected)
     _assert_no_int_overflow(expected)
     got = cfunc(*args, **kwargs)
@@ -198,15 +204,7 @@ def check_arrays(pyfunc, *args, rel=None, exc_msg=False, options=None, **kwargs)
     try:
         expected = _run_python_quiet(pyfunc, *py_args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any exception Python raises must be reproduced
-        with pytest.raises(Exception) as excinfo:
-            cfunc(*args, **kwargs)
-        assert type(excinfo.value) is type(exc), (
-            f"compiled raised {type(excinfo.value).__name__}: {excinfo.value}; "
-            f"Python raised {type(exc).__name__}: {exc}"
-        )
-        if exc_msg:
-            assert str(excinfo.value) == str(exc)
-        return excinfo.value
+        return _assert_raises_like(exc, exc_msg, cfunc, *args, **kwargs)
     expected = to_python(expected)
     _assert_no_int_overflow(expected)
     got = cfunc(*args, **kwargs)
