@@ -50,38 +50,25 @@ pub fn make_ufunc(
     let doc = Box::leak(CString::new(doc)?.into_boxed_c_str());
     // SAFETY: NumPy's C API with tables that outlive the ufunc.
     unsafe {
-        let ufunc = match signature {
-            None => PY_UFUNC_API.PyUFunc_FromFuncAndData(
-                py,
-                funcs.as_mut_ptr(),
-                data.as_mut_ptr(),
-                types.as_mut_ptr(),
-                loops.len() as c_int,
-                nin as c_int,
-                nout as c_int,
-                identity,
-                name.as_ptr(),
-                doc.as_ptr(),
-                0,
-            ),
-            Some(layout) => {
-                let layout = Box::leak(CString::new(layout)?.into_boxed_c_str());
-                PY_UFUNC_API.PyUFunc_FromFuncAndDataAndSignature(
-                    py,
-                    funcs.as_mut_ptr(),
-                    data.as_mut_ptr(),
-                    types.as_mut_ptr(),
-                    loops.len() as c_int,
-                    nin as c_int,
-                    nout as c_int,
-                    identity,
-                    name.as_ptr(),
-                    doc.as_ptr(),
-                    0,
-                    layout.as_ptr(),
-                )
-            }
+        // With a NULL signature NumPy makes an ordinary (not generalised) ufunc.
+        let layout = match signature {
+            Some(layout) => Box::leak(CString::new(layout)?.into_boxed_c_str()).as_ptr(),
+            None => std::ptr::null(),
         };
+        let ufunc = PY_UFUNC_API.PyUFunc_FromFuncAndDataAndSignature(
+            py,
+            funcs.as_mut_ptr(),
+            data.as_mut_ptr(),
+            types.as_mut_ptr(),
+            loops.len() as c_int,
+            nin as c_int,
+            nout as c_int,
+            identity,
+            name.as_ptr(),
+            doc.as_ptr(),
+            0,
+            layout,
+        );
         if ufunc.is_null() {
             return Err(PyErr::fetch(py));
         }
