@@ -128,6 +128,72 @@ def test_float_to_int_outside_int64_raises(value, error):
         njit(to_int)(value)
 
 
-@pytest.mark.parametrize("value", [1.5, -2.7, 0.0, -0.0, 9.2e18, -9.223372036854775808e18])
+@pytest.mark.parametrize("value", [1.5, -2.7, 0.0, -0.0, 9.2e18, -9.223372036854775808e18,
+                                   9.223372036854774784e18, -9.223372036854774784e18])
 def test_float_to_int_inside_int64(value):
     assert njit(to_int)(value) == int(value)
+
+
+# The x86 conversion instruction answers i64::MIN for every value it cannot convert, and also
+# for -2**63, the one value that does convert to i64::MIN: these tell the two apart, in both
+# widths. (Python's own int() is unbounded; past int64 we raise OverflowError, documented.)
+@pytest.mark.parametrize("value, error, message", [
+    (9.223372036854775808e18, OverflowError, "float is too large for a 64-bit integer"),
+    (-9.223372036854777856e18, OverflowError, "float is too large for a 64-bit integer"),
+    (np.float32(9.223372036854775808e18), OverflowError, "float is too large for a 64-bit integer"),
+    (np.float32(-9.2233731e18), OverflowError, "float is too large for a 64-bit integer"),
+    (np.float32("nan"), ValueError, "cannot convert float NaN to integer"),
+    (np.float32("-inf"), OverflowError, "cannot convert float infinity to integer")])
+def test_float_to_int_just_outside_int64_raises(value, error, message):
+    with pytest.raises(error, match=message):
+        njit(to_int)(value)
+
+
+@pytest.mark.parametrize("value", [np.float32(-9.223372036854775808e18), np.float32(-1.5), np.float32(1.0e18)])
+def test_float32_to_int_inside_int64(value):
+    assert njit(to_int)(value) == int(value)
+
+
+def sum_of_ints(x):
+    s = 0
+    for i in range(x.shape[0]):
+        s += int(x[i])
+    return s
+
+
+def sum_of_ints_guarded(x, skip):
+    s = 0
+    for i in range(x.shape[0]):
+        if x[i] != skip:
+            k = int(x[i] * 0.5)
+            if k > 100:
+                k = 100
+            s += k
+    return s
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("position", [0, 1, 2, 3, 4, 6, 7, 12])
+@pytest.mark.parametrize("bad, error", [(float("nan"), ValueError), (float("inf"), OverflowError), (-1e30, OverflowError)])
+def test_float_to_int_in_unrolled_loops_raises_at_the_bad_element(dtype, position, bad, error):
+    # Loops that can raise are unrolled too: every position within an unrolled group of
+    # iterations must raise, and values before and after it (including -2**63) must not.
+    x = np.full(13, -9.223372036854775808e18, dtype=dtype)
+    x[::2] = 3.75
+    x[position] = bad
+    with pytest.raises(error):
+        njit(sum_of_ints)(x)
+    with pytest.raises(error):
+        njit(sum_of_ints_guarded)(x, 1.25)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [0, 1, 3, 4, 5, 8, 13, 1000])
+def test_float_to_int_in_unrolled_loops_values(dtype, n):
+    rng = np.random.default_rng(n)
+    x = np.abs(rng.standard_normal(n) * 300).astype(dtype)
+    x[::3] = 1.25
+    if n:
+        x[n // 2] = -9.223372036854775808e18  # the sums stay inside int64: the rest is positive
+    assert njit(sum_of_ints)(x) == sum_of_ints(x)
+    assert njit(sum_of_ints_guarded)(x, 1.25) == sum_of_ints_guarded(x, 1.25)

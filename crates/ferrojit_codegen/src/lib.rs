@@ -155,19 +155,23 @@ fn host() -> Result<&'static Host> {
         // Vector variants of libm functions come from glibc's libmvec; the JIT resolves them
         // only once the library is loaded into the process.
         let libmvec = inkwell::support::load_library_permanently(std::path::Path::new("libmvec.so.1")).is_ok();
-        allow_ordered_reductions();
+        set_llvm_options();
         Ok(Host { machine, cpu, features, libmvec })
     })
     .as_ref()
     .map_err(|e| CodegenError(e.clone()))
 }
 
-/// Lets the loop vectoriser vectorise floating-point sums in their original order (the lanes
-/// are added one after another), so `s += tanh(a[i])` uses vector `tanh` and still gives
-/// bit-for-bit the result of the scalar loop.
-fn allow_ordered_reductions() {
-    let args = [c"ferrojit".as_ptr(), c"-force-ordered-reductions".as_ptr()];
-    // SAFETY: two valid C strings; called once, before any compilation.
+/// Sets LLVM's global options (once, before any compilation):
+/// - `-force-ordered-reductions` lets the loop vectoriser vectorise floating-point sums in
+///   their original order (the lanes are added one after another), so `s += tanh(a[i])` uses
+///   vector `tanh` and still gives bit-for-bit the result of the scalar loop;
+/// - `-unroll-runtime-multi-exit` lets the unroller unroll loops with more than one exit. Our
+///   loops leave early wherever an operation can raise (`int(x)` of a float, integer `//`),
+///   which kept them rolled where Numba's (which do not check) are unrolled four times.
+fn set_llvm_options() {
+    let args = [c"ferrojit".as_ptr(), c"-force-ordered-reductions".as_ptr(), c"-unroll-runtime-multi-exit".as_ptr()];
+    // SAFETY: valid C strings; called once, before any compilation.
     unsafe { llvm_sys::support::LLVMParseCommandLineOptions(args.len() as i32, args.as_ptr(), std::ptr::null()) };
 }
 

@@ -327,11 +327,29 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
+    /// Branches to `rare` when `cond` holds, else to `usual`, marking `rare` as almost never
+    /// taken. The weights keep LLVM from merging a cold check into the hot path's condition
+    /// (SimplifyCFG folds cheap conditions of unweighted branches together) and lay out the
+    /// rare block away from the loop body.
+    pub(crate) fn branch_rarely(&self, cond: IntValue<'ctx>, rare: BasicBlock<'ctx>, usual: BasicBlock<'ctx>) -> Result<()> {
+        let branch = self.b.build_conditional_branch(cond, rare, usual)?;
+        let i32t = self.cx.i32_type();
+        let weights = self.cx.metadata_node(&[
+            self.cx.metadata_string("branch_weights").into(),
+            i32t.const_int(1, false).into(),
+            i32t.const_int(1 << 20, false).into(),
+        ]);
+        branch
+            .set_metadata(weights, self.cx.get_kind_id("prof"))
+            .map_err(|e| CodegenError(format!("branch weights: {e}")))?;
+        Ok(())
+    }
+
     /// Raises `kind(msg)` when `cond` holds, then continues on the other path.
     pub(crate) fn raise_if(&self, cond: IntValue<'ctx>, kind: ExcKind, msg: &str) -> Result<()> {
         let raise_bb = self.bb("raise");
         let cont = self.bb("cont");
-        self.b.build_conditional_branch(cond, raise_bb, cont)?;
+        self.branch_rarely(cond, raise_bb, cont)?;
         self.b.position_at_end(raise_bb);
         self.raise(kind, msg)?;
         self.b.position_at_end(cont);
@@ -924,15 +942,52 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// `int(x)` for a float: one range check on the common path (NaN fails it too), the cold
     /// path telling NaN (`ValueError`) from infinite or too large (`OverflowError`).
+    /// `int(v)` for a float `v`: truncation toward zero, raising like Python when the value has
+    /// no int64 equivalent (ValueError for NaN, OverflowError for infinities and magnitudes past
+    /// the int64 range).
+    ///
+    /// The check must cost next to nothing in hot loops. On x86-64 the conversion instruction
+    /// reports failure itself: it returns i64::MIN (the "integer indefinite" value) for every
+    /// input it cannot convert, so the hot path compares the result once. Only -2**63 converts
+    /// to i64::MIN legitimately; the rare path tells it apart by its bit pattern. An integer
+    /// compare there, not a float compare, matters: LLVM's x86 back end weighs every block of
+    /// a loop when deciding whether to turn the loop's selects into branches, and a float
+    /// compare against a constant in memory made the rare path look like the loop's critical
+    /// path, which kept a later select (histogram's `if k >= nbins`) a data-dependent `cmov`
+    /// (measured on the histogram benchmark: 1.93 ms, against 1.60 ms this way and 1.44 ms
+    /// with no check at all).
     fn float_to_int64(&mut self, v: FloatValue<'ctx>) -> Result<IntValue<'ctx>> {
         let ft = v.get_type();
-        let b = &self.b;
-        let low = b.build_float_compare(FloatPredicate::OGE, v, ft.const_float(-9.223372036854775808e18), "low")?;
-        let high = b.build_float_compare(FloatPredicate::OLT, v, ft.const_float(9.223372036854775808e18), "high")?;
-        let in_range = b.build_and(low, high, "inrange")?;
+        let i64t = self.cx.i64_type();
+        let two63: f64 = 9.223372036854775808e18;
         let (cold, ok) = (self.bb("int.bad"), self.bb("int.ok"));
-        self.b.build_conditional_branch(in_range, ok, cold)?;
-        self.b.position_at_end(cold);
+        let result = if self.target_is_x86_64() {
+            let is_f64 = ft == self.cx.f64_type();
+            let (name, lanes, bits_type) = if is_f64 {
+                ("llvm.x86.sse2.cvttsd2si64", 2, i64t)
+            } else {
+                ("llvm.x86.sse.cvttss2si64", 4, self.cx.i32_type())
+            };
+            let vector = self.b.build_insert_element(ft.vec_type(lanes).get_undef(), v, i64t.const_zero(), "vec")?;
+            let result = self.intrinsic(name, &[], &[vector.into()])?.into_int_value();
+            let indefinite = self.b.build_int_compare(IntPredicate::EQ, result, i64t.const_int(1 << 63, false), "indefinite")?;
+            self.branch_rarely(indefinite, cold, ok)?;
+            self.b.position_at_end(cold);
+            let bits = self.b.build_bit_cast(v, bits_type, "bits")?.into_int_value();
+            let min_bits = if is_f64 { (-two63).to_bits() } else { u64::from((-two63 as f32).to_bits()) };
+            let is_min = self.b.build_int_compare(IntPredicate::EQ, bits, bits_type.const_int(min_bits, false), "ismin")?;
+            let raise = self.bb("int.raise");
+            self.b.build_conditional_branch(is_min, ok, raise)?;
+            self.b.position_at_end(raise);
+            Some(result)
+        } else {
+            let low = self.b.build_float_compare(FloatPredicate::ULT, v, ft.const_float(-two63), "low")?;
+            let high = self.b.build_float_compare(FloatPredicate::UGE, v, ft.const_float(two63), "high")?;
+            let bad = self.b.build_or(low, high, "bad")?;
+            self.branch_rarely(bad, cold, ok)?;
+            self.b.position_at_end(cold);
+            None
+        };
         let is_nan = self.b.build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
         self.raise_if(is_nan, ExcKind::ValueError, "cannot convert float NaN to integer")?;
         let abs = self.intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?.into_float_value();
@@ -940,7 +995,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.raise_if(is_inf, ExcKind::OverflowError, "cannot convert float infinity to integer")?;
         self.raise(ExcKind::OverflowError, "float is too large for a 64-bit integer")?;
         self.b.position_at_end(ok);
-        Ok(self.b.build_float_to_signed_int(v, self.cx.i64_type(), "int")?)
+        match result {
+            Some(result) => Ok(result),
+            // In range: `fptosi` is exact there (it is poison only outside).
+            None => Ok(self.b.build_float_to_signed_int(v, i64t, "int")?),
+        }
+    }
+
+    fn target_is_x86_64(&self) -> bool {
+        self.module.get_triple().as_str().to_bytes().starts_with(b"x86_64")
     }
 
     pub(crate) fn truth(&mut self, v: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
