@@ -8,6 +8,14 @@
 //!
 //! Arrays passed in from Python are borrowed: their meminfo field holds the ndarray's address
 //! with the low bit set ([`is_borrowed`]); reference counting ignores such values, and null.
+//!
+//! Threads: a meminfo is reachable from one thread while compiled code holds it. Compiled code
+//! gets arrays from Python only as borrowed ones (even arrays it made earlier: the ndarray is
+//! passed, tagged), and it hands a meminfo to Python only by returning it, after which no
+//! compiled code touches it again. So generated code counts references with plain loads and
+//! stores, inline, which lets LLVM fold an increment and a following decrement away; only
+//! owners on the Python side, which may drop on any thread holding the
+//! GIL, use the atomic [`ferrojit_rt_decref`]. Both see the count at offset 0 of the header.
 
 use std::alloc::{alloc, dealloc, Layout};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -84,10 +92,19 @@ pub unsafe extern "C" fn ferrojit_rt_decref(meminfo: *mut MemInfo) {
     }
     if (*meminfo).refcount.fetch_sub(1, Ordering::Release) == 1 {
         std::sync::atomic::fence(Ordering::Acquire);
-        let layout = layout_for((*meminfo).size).expect("layout was valid at allocation");
-        dealloc(meminfo as *mut u8, layout);
-        LIVE.fetch_sub(1, Ordering::Relaxed);
+        ferrojit_rt_free(meminfo);
     }
+}
+
+/// Frees a meminfo whose count reached zero (generated code counts inline and calls this).
+///
+/// # Safety
+/// `meminfo` is a live meminfo made by [`ferrojit_rt_alloc`] with no references left.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_free(meminfo: *mut MemInfo) {
+    let layout = layout_for((*meminfo).size).expect("layout was valid at allocation");
+    dealloc(meminfo as *mut u8, layout);
+    LIVE.fetch_sub(1, Ordering::Relaxed);
 }
 
 #[cfg(test)]
