@@ -1,10 +1,11 @@
 //! The on-disk cache of machine code (`cache=True`).
 //!
-//! An entry is keyed by a SHA-256 over everything the code depends on: the ferrojit version,
-//! the host CPU and its features, the compiler options, the argument and return types, and
-//! each compiled function's fingerprint (its source and every global it read, so editing a
-//! callee or changing a global constant invalidates it). Programs that embed process-local
-//! addresses (frozen global arrays) are never cached.
+//! An entry is keyed by a SHA-256 over everything the code depends on: the ferrojit version and
+//! build (a hash of the compiler's sources, see `build.rs`), the host CPU and its features, the
+//! compiler options, the argument and return types, and each compiled function's fingerprint
+//! (its source and every global it read, so editing a callee or changing a global constant
+//! invalidates it). Programs that embed process-local addresses (frozen global arrays) are
+//! never cached.
 //!
 //! File layout: `FJC1`, then length-prefixed entry symbol, return type and object, then the
 //! SHA-256 of everything before it. A file that fails any check is ignored (and rewritten

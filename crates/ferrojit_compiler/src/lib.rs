@@ -165,7 +165,7 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
 /// cached (see `cache`).
 fn cache_key(program: &infer::Program, options: &codegen::Options) -> Option<String> {
     let mut parts = vec![
-        format!("ferrojit {}", env!("CARGO_PKG_VERSION")),
+        format!("ferrojit {} build {}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID")),
         codegen::host_description().ok()?,
         format!("{:?} {:?} {} {} {:?}", options.fastmath, options.gufunc_core, options.boundscheck, options.numpy_errors, options.ufunc_loop),
     ];
