@@ -109,6 +109,48 @@ def test_keyword_call_same_signature_as_positional():
     assert len(f.signatures) == 1
 
 
+def test_every_way_of_calling_reaches_the_same_code():
+    # A call from Python code passes its arguments as an array (vectorcall); `*args`,
+    # `**kwargs`, functools.partial and an explicit __call__ go through the call slot with a
+    # tuple and a dict. All must bind, compile and convert alike.
+    import functools
+
+    f = njit(two_args)
+    assert f(2, 3) == 6
+    assert f(*(2, 3)) == 6
+    assert f(**{"a": 2, "b": 3}) == 6
+    assert f(2, **{"b": 3}) == 6
+    assert functools.partial(f, 2)(3) == 6
+    assert functools.partial(f, b=3)(2) == 6
+    assert f.__call__(2, 3) == 6
+    assert type(f).__call__(f, 2, b=3) == 6
+    assert len(f.signatures) == 1
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda g: g(1), "'b'"), (lambda g: g(1, 2, 3), "argument"), (lambda g: g(1, c=2), "'[bc]'"),
+    (lambda g: g(1, a=2), "'a'"), (lambda g: g(), "'a'")])
+@pytest.mark.parametrize("compiled_first", [False, True])
+def test_wrong_calls_raise_type_errors_like_python(call, names, compiled_first):
+    f = njit(two_args)
+    if compiled_first:
+        f(1, 2)
+    with pytest.raises(TypeError):
+        call(two_args)
+    with pytest.raises(TypeError, match=names):
+        call(f)
+
+
+def test_a_subclass_of_the_dispatcher_still_calls():
+    # Subclasses made later do not inherit the vectorcall entry; they take the call slot.
+    class Traced(type(njit(two_args))):
+        pass
+
+    g = Traced(two_args)
+    assert g(2, 3) == 6
+    assert g(a=2, b=3) == 6
+
+
 def test_default_argument_calls():
     f = njit(with_default)
     assert f(5) == 3

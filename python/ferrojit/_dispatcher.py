@@ -86,8 +86,14 @@ class Dispatcher(_native.DispatcherBase):
         return (_qualified_lookup, (self.__module__, self.__qualname__))
 
 
-# CPython gives a subclass the base's original call slot; point it at the fast path.
-_native.install_fast_call(Dispatcher)
+def _layout_sample():
+    """A Dispatcher instance for measuring the type's layout (never called)."""
+
+
+# CPython gives a subclass the base's original call slot; point it and the vectorcall
+# protocol at the fast paths (the sample instance shows where the fields sit).
+_native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample))
+del _layout_sample
 
 
 def _qualified_lookup(module, qualname):

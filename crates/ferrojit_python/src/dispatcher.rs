@@ -14,7 +14,7 @@ use ferrojit_compiler::{CompiledFunction, ExcKind, FastMath, FunctionSource, Opt
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::sync::atomic::{AtomicU64, Ordering};
-use crate::overloads::Overloads;
+use crate::overloads::{Found, Overloads};
 use std::sync::{Arc, Mutex};
 
 /// Slots in the stack buffers; larger signatures use a heap buffer.
@@ -28,6 +28,9 @@ struct Overload {
 
 #[pyclass(subclass, dict, frozen, module = "ferrojit._native")]
 pub struct DispatcherBase {
+    /// CPython's vectorcall entry for this object (see [`install_fast_call`]): every instance
+    /// holds it, at the offset the type's `tp_vectorcall_offset` names.
+    vectorcall: pyo3::ffi::vectorcallfunc,
     py_func: Py<PyAny>,
     id: u64,
     num_params: usize,
@@ -101,6 +104,7 @@ impl DispatcherBase {
         let code = py_func.getattr("__code__")?;
         let num_params: usize = code.getattr("co_argcount")?.extract()?;
         Ok(DispatcherBase {
+            vectorcall: fast_vectorcall,
             py_func: py_func.unbind(),
             id: next_id(),
             num_params,
@@ -171,7 +175,8 @@ impl DispatcherBase {
             &rebound
         };
         let mut slots = [0u64; STACK_SLOTS];
-        if let Some(overload) = this.find(args, &mut slots) {
+        // SAFETY: indices below the tuple's length.
+        if let Some(overload) = this.find(args.len(), |i| unsafe { args.get_borrowed_item_unchecked(i) }, &mut slots) {
             return this.invoke(py, &overload, &slots);
         }
         if this.forceobj {
@@ -306,23 +311,86 @@ impl DispatcherBase {
     }
 }
 
-/// Replaces the call slot of `ty` (`DispatcherBase` or a subclass, which CPython gives the
-/// base's original slot when it is created) with [`fast_call`], which hands the argument tuple
-/// and the keyword dict straight to `__call__` instead of going through PyO3's argument
-/// extraction (which copies the positional arguments into a new tuple on every call).
+/// Gives `ty` (`DispatcherBase` or a subclass, which CPython gives the base's original slots
+/// when it is created) two faster ways in:
+/// - the call slot [`fast_call`], which hands the argument tuple and the keyword dict straight
+///   to `__call__` instead of going through PyO3's argument extraction (which copies the
+///   positional arguments into a new tuple on every call);
+/// - CPython's vectorcall protocol: `f(x, y)` from Python code passes its arguments as an
+///   array, with no tuple at all, to [`fast_vectorcall`]. Each instance stores the function
+///   pointer in its `vectorcall` field; the type records that field's offset in the object
+///   (measured on `sample`, an instance: PyO3 decides where a pyclass's fields sit) and sets
+///   `Py_TPFLAGS_HAVE_VECTORCALL`. Subclasses of `ty` made later do not inherit the flag and
+///   keep the call slot.
 #[pyfunction]
-pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>) -> PyResult<()> {
-    if !ty.is_subclass_of::<DispatcherBase>()? {
-        return Err(pyo3::exceptions::PyTypeError::new_err("expected a DispatcherBase subclass"));
+pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_, DispatcherBase>) -> PyResult<()> {
+    if !ty.is_subclass_of::<DispatcherBase>()? || !sample.get_type().is(ty) {
+        return Err(pyo3::exceptions::PyTypeError::new_err("expected a DispatcherBase subclass and an instance of it"));
     }
-    // SAFETY: a heap type whose instances are DispatcherBase objects; CPython allows setting a
-    // heap type's slots, followed by `PyType_Modified`.
+    let offset = std::ptr::addr_of!(sample.get().vectorcall) as isize - sample.as_ptr() as isize;
+    // SAFETY: a heap type whose instances are DispatcherBase objects, all with the same layout
+    // as `sample` (the field offset lies inside the object). CPython allows setting a heap
+    // type's slots and flags, followed by `PyType_Modified`.
     unsafe {
         let raw = ty.as_type_ptr();
         (*raw).tp_call = Some(fast_call);
+        (*raw).tp_vectorcall_offset = offset;
+        (*raw).tp_flags |= pyo3::ffi::Py_TPFLAGS_HAVE_VECTORCALL;
         pyo3::ffi::PyType_Modified(raw);
     }
     Ok(())
+}
+
+/// The vectorcall entry: positional arguments matching a compiled signature go straight to
+/// the compiled code; anything else (keywords, missing or extra arguments, a first call)
+/// takes `__call__` with a tuple built here.
+unsafe extern "C" fn fast_vectorcall(
+    callable: *mut pyo3::ffi::PyObject,
+    args: *const *mut pyo3::ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut pyo3::ffi::PyObject,
+) -> *mut pyo3::ffi::PyObject {
+    // SAFETY: CPython calls this with the GIL held, `callable` an instance of a type whose
+    // vectorcall offset points at this function (a DispatcherBase), `args` holding the
+    // positional arguments followed by the values of the keywords named in `kwnames` (NULL or
+    // a tuple of strings).
+    let outcome = std::panic::catch_unwind(|| unsafe {
+        let py = Python::assume_attached();
+        let slf = Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<DispatcherBase>();
+        let nargs = pyo3::ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let nkw = if kwnames.is_null() { 0 } else { pyo3::ffi::PyTuple_GET_SIZE(kwnames) as usize };
+        let arg = |i: usize| Borrowed::from_ptr(py, *args.add(i));
+        let this = slf.get();
+        let result = if nkw == 0 && nargs == this.num_params {
+            let mut slots = [0u64; STACK_SLOTS];
+            match this.find(nargs, arg, &mut slots) {
+                Some(overload) => this.invoke(py, &overload, &slots),
+                None => PyTuple::new(py, (0..nargs).map(arg)).and_then(|t| DispatcherBase::__call__(&slf, &t, None)),
+            }
+        } else {
+            let positional = PyTuple::new(py, (0..nargs).map(arg));
+            let keywords = PyDict::new(py);
+            let mut bound = Ok(());
+            for k in 0..nkw {
+                let name = Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(kwnames, k as isize));
+                bound = bound.and_then(|()| keywords.set_item(name, arg(nargs + k)));
+            }
+            bound.and(positional).and_then(|t| DispatcherBase::__call__(&slf, &t, Some(&keywords)))
+        };
+        match result {
+            Ok(value) => value.into_ptr(),
+            Err(e) => {
+                e.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    });
+    outcome.unwrap_or_else(|_| {
+        // SAFETY: as above; the GIL is still held.
+        let py = unsafe { Python::assume_attached() };
+        error_class(py, "InternalError", "a panic in the dispatcher (a bug in ferrojit)").restore(py);
+        std::ptr::null_mut()
+    })
 }
 
 unsafe extern "C" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut pyo3::ffi::PyObject, kwargs: *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
@@ -468,13 +536,15 @@ impl DispatcherBase {
     }
 
     /// The specialisation matching `args` exactly, with the arguments packed into `slots`.
-    fn find(&self, args: &Bound<'_, PyTuple>, slots: &mut [u64; STACK_SLOTS]) -> Option<Arc<Overload>> {
-        self.overloads.find(|o| {
-            if o.arg_slots > STACK_SLOTS {
+    /// The first compiled signature whose types the `nargs` arguments (`arg(i)`) have exactly,
+    /// with the arguments packed into `slots` for it.
+    fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut [u64; STACK_SLOTS]) -> Option<Found<'_, Overload>> {
+        self.overloads.find_ref(|o| {
+            if o.arg_slots > STACK_SLOTS || o.compiled.args.len() != nargs {
                 return false;
             }
             let mut at = 0;
-            args.iter().zip(&o.compiled.args).all(|(a, t)| pack(&a, t, slots, &mut at))
+            o.compiled.args.iter().enumerate().all(|(i, t)| pack(&arg(i), t, slots, &mut at))
         })
     }
 

@@ -36,17 +36,27 @@ impl<T> Overloads<T> {
     }
 
     /// The first entry for which `pred` holds, in the order they were added.
-    pub fn find(&self, mut pred: impl FnMut(&T) -> bool) -> Option<Arc<T>> {
+    pub fn find(&self, pred: impl FnMut(&T) -> bool) -> Option<Arc<T>> {
+        self.find_ref(pred).map(|found| match found {
+            Found::Slot(item) => item.clone(),
+            Found::Rest(item) => item,
+        })
+    }
+
+    /// As [`Overloads::find`], without touching the reference count of an entry in the
+    /// write-once slots (an atomic increment and decrement, the dearest part of a call's
+    /// dispatch): those stay in place as long as `self`, so a borrow suffices.
+    pub fn find_ref(&self, mut pred: impl FnMut(&T) -> bool) -> Option<Found<'_, T>> {
         let n = self.len.load(Ordering::Acquire);
         for slot in &self.slots[..n.min(FAST)] {
             if let Some(item) = slot.get() {
                 if pred(item) {
-                    return Some(item.clone());
+                    return Some(Found::Slot(item));
                 }
             }
         }
         if n > FAST {
-            return self.rest.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|i| pred(i)).cloned();
+            return self.rest.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|i| pred(i)).cloned().map(Found::Rest);
         }
         None
     }
@@ -59,6 +69,23 @@ impl<T> Overloads<T> {
             out.extend(self.rest.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned());
         }
         out
+    }
+}
+
+/// An entry found by [`Overloads::find_ref`].
+pub enum Found<'a, T> {
+    Slot(&'a Arc<T>),
+    Rest(Arc<T>),
+}
+
+impl<T> std::ops::Deref for Found<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Found::Slot(item) => item,
+            Found::Rest(item) => item,
+        }
     }
 }
 
@@ -76,5 +103,7 @@ mod tests {
         assert_eq!(o.find(|i| *i == 3).map(|i| *i), Some(3));
         assert_eq!(o.find(|i| *i == 33).map(|i| *i), Some(33));
         assert_eq!(o.find(|i| *i == 99), None);
+        assert_eq!(o.find_ref(|i| *i == 5).map(|i| *i), Some(5));
+        assert_eq!(o.find_ref(|i| *i == 35).map(|i| *i), Some(35));
     }
 }
