@@ -19,6 +19,7 @@
 
 mod abi;
 mod arrays;
+mod deferred;
 mod jit;
 mod lower;
 

@@ -117,6 +117,14 @@ fn keep_vector_variants<'ctx>(cx: &'ctx Context, module: &Module<'ctx>) {
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
 
+/// The evaluated bounds of a `range` loop; `step` is `None` for the constant step 1.
+struct RangeBounds<'ctx> {
+    start: IntValue<'ctx>,
+    stop: IntValue<'ctx>,
+    step: Option<IntValue<'ctx>>,
+    step_is_constant: bool,
+}
+
 pub(crate) struct FnLower<'ctx, 'm> {
     pub(crate) cx: &'ctx Context,
     module: &'m Module<'ctx>,
@@ -138,6 +146,11 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// Hidden slots holding new array references made by expressions (allocations, calls
     /// returning arrays) until the same expression runs again or the function exits.
     owned: Vec<(PointerValue<'ctx>, Type)>,
+    /// While lowering the unchecked run of a loop whose conversion checks are deferred (see
+    /// `deferred`): the running maximum of the converted magnitudes (see
+    /// `float_to_int_unchecked`). Integer arithmetic then wraps without `nsw`, so values from
+    /// bad conversions make nothing undefined.
+    deferred_conversions: Option<PointerValue<'ctx>>,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -164,7 +177,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), deferred_conversions: None })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -498,21 +511,80 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
-    /// `for index in range(start, stop, step)` as a counted loop: the trip count is computed
-    /// up front (in unsigned arithmetic, so no bound overflows), which LLVM optimises best.
+    /// `for index in range(start, stop, step)`: the bounds are evaluated once, then the loop
+    /// runs, or, when its only possible exceptions are float -> int conversions, runs first
+    /// with the checks deferred (see `deferred`).
     fn for_range(&mut self, index: usize, start: &ir::Expr, stop: &ir::Expr, step: &ir::Expr, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
-        if matches!(step.kind, ExprKind::Const(Const::Int(1))) {
-            return self.for_unit_range(index, start, stop, body, orelse);
+        let unit_step = matches!(step.kind, ExprKind::Const(Const::Int(1)));
+        let bounds = RangeBounds {
+            start: self.expr(start)?.into_int_value(),
+            stop: self.expr(stop)?.into_int_value(),
+            step: if unit_step { None } else { Some(self.expr(step)?.into_int_value()) },
+            step_is_constant: matches!(step.kind, ExprKind::Const(_)),
+        };
+        if let Some(step) = bounds.step {
+            let is_zero = self.b.build_int_compare(IntPredicate::EQ, step, self.i64(0), "step0")?;
+            self.raise_if(is_zero, ExcKind::ValueError, "range() arg 3 must not be zero")?;
         }
-        let step_expr = step;
-        let start = self.expr(start)?.into_int_value();
-        let stop = self.expr(stop)?.into_int_value();
-        let step = self.expr(step)?.into_int_value();
+        let deferrable = if self.deferred_conversions.is_none() && orelse.is_empty() {
+            crate::deferred::deferrable_loop(&self.ir.locals, body, self.options.boundscheck)
+        } else {
+            None
+        };
+        match deferrable {
+            Some(assigned) => self.range_loop_deferring_checks(index, &bounds, body, assigned),
+            None => self.range_loop(index, &bounds, body, orelse),
+        }
+    }
+
+    /// Runs the loop with its float -> int conversions unchecked, recording whether any was
+    /// bad; if one was, restores the locals the loop assigns and runs it again with the
+    /// checks, which raises where Python would.
+    fn range_loop_deferring_checks(&mut self, index: usize, bounds: &RangeBounds<'ctx>, body: &[ir::Stmt], mut assigned: Vec<usize>) -> Result<()> {
+        assigned.push(index);
+        assigned.sort_unstable();
+        assigned.dedup();
+        let mut saved = Vec::with_capacity(assigned.len());
+        for local in assigned {
+            let ty = llvm_type(self.cx, &self.ir.locals[local].ty);
+            let slot = self.entry_alloca(ty, "saved")?;
+            let value = self.b.build_load(ty, self.locals[local], "before")?;
+            self.b.build_store(slot, value)?;
+            saved.push((local, slot, ty));
+        }
+        let i64t = self.cx.i64_type();
+        let largest = self.entry_alloca(i64t.into(), "largest.converted")?;
+        self.b.build_store(largest, i64t.const_zero())?;
+        self.deferred_conversions = Some(largest);
+        let unchecked = self.range_loop(index, bounds, body, &[]);
+        self.deferred_conversions = None;
+        unchecked?;
+        let largest = self.b.build_load(i64t, largest, "largest")?.into_int_value();
+        let two63_bits = i64t.const_int(((1u64 << 63) as f64).to_bits(), false);
+        let bad = self.b.build_int_compare(IntPredicate::UGE, largest, two63_bits, "bad")?;
+        let (recheck, done) = (self.bb("conversion.recheck"), self.bb("conversion.done"));
+        self.branch_rarely(bad, recheck, done)?;
+        self.b.position_at_end(recheck);
+        for (local, slot, ty) in saved {
+            let value = self.b.build_load(ty, slot, "before")?;
+            self.b.build_store(self.locals[local], value)?;
+        }
+        self.range_loop(index, bounds, body, &[])?;
+        self.br(done)?;
+        self.b.position_at_end(done);
+        Ok(())
+    }
+
+    /// A counted loop over evaluated bounds: with step 1, the canonical form (see
+    /// [`Self::unit_range_loop`]); otherwise with the trip count computed up front (in unsigned
+    /// arithmetic, so no bound overflows), which LLVM optimises best.
+    fn range_loop(&mut self, index: usize, bounds: &RangeBounds<'ctx>, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
+        let Some(step) = bounds.step else {
+            return self.unit_range_loop(index, bounds.start, bounds.stop, body, orelse);
+        };
+        let (start, stop) = (bounds.start, bounds.stop);
         let b = &self.b;
         let zero = self.i64(0);
-        let is_zero = b.build_int_compare(IntPredicate::EQ, step, zero, "step0")?;
-        self.raise_if(is_zero, ExcKind::ValueError, "range() arg 3 must not be zero")?;
-        let b = &self.b;
         let one = self.i64(1);
         let up = b.build_int_compare(IntPredicate::SGT, step, zero, "up")?;
         // Ascending: start < stop ? (stop - start - 1) / step + 1 : 0; descending mirrored.
@@ -562,7 +634,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let back = b.build_unconditional_branch(head)?;
         // A step known only at run time makes every array access in the body strided by it:
         // vectorised, those become gathers and scatters, slower to compile and rarely faster.
-        let strided_arrays = !matches!(step_expr.kind, ExprKind::Const(_)) && body.iter().any(|s| s.any_expr(&mut |e| matches!(e.kind, ExprKind::ArrayGet { .. }), false) || matches!(s.kind, StmtKind::ArrayStore { .. }));
+        let strided_arrays = !bounds.step_is_constant && body.iter().any(|s| s.any_expr(&mut |e| matches!(e.kind, ExprKind::ArrayGet { .. }), false) || matches!(s.kind, StmtKind::ArrayStore { .. }));
         if strided_arrays && !self.float_reduction(body) {
             // Narrow vectors keep the gathers and scatters cheap to compile; a width hint would
             // let LLVM reorder a float sum, hence only without one.
@@ -582,9 +654,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// `for (i = start; i < stop; i++)`: LLVM then knows `i < stop` inside the body, which
     /// proves indices such as `m - 1 - i` non-negative. `i + 1` cannot overflow since
     /// `i < stop`.
-    fn for_unit_range(&mut self, index: usize, start: &ir::Expr, stop: &ir::Expr, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
-        let start = self.expr(start)?.into_int_value();
-        let stop = self.expr(stop)?.into_int_value();
+    fn unit_range_loop(&mut self, index: usize, start: IntValue<'ctx>, stop: IntValue<'ctx>, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
         let value_slot = self.entry_alloca(self.cx.i64_type().into(), "value")?;
         self.b.build_store(value_slot, start)?;
         let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
@@ -956,6 +1026,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     fn float_to_int(&mut self, v: FloatValue<'ctx>, to: IntType) -> Result<IntValue<'ctx>> {
+        if let Some(largest) = self.deferred_conversions {
+            return self.float_to_int_unchecked(v, to, largest);
+        }
         if to.signed && to.bits == 64 {
             return self.float_to_int64(v);
         }
@@ -972,8 +1045,37 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(self.intrinsic(name, &[it.into(), v.get_type().into()], &[v.into()])?.into_int_value())
     }
 
-    /// `int(x)` for a float: one range check on the common path (NaN fails it too), the cold
-    /// path telling NaN (`ValueError`) from infinite or too large (`OverflowError`).
+    /// A float -> int conversion in a loop whose checks are deferred (see `deferred`): no
+    /// branch, so the loop can be vectorised. The value's magnitude, as the bits of a float64
+    /// without the sign (IEEE order is integer order there, and NaNs sort above infinity),
+    /// raises the running maximum `largest`; after the loop, a maximum from the bits of 2**63
+    /// on means some conversion may have failed. That flags every value the checked conversion
+    /// rejects, and a few it accepts (-2**63; magnitudes that narrower types saturate), for
+    /// which the checked run finds nothing to raise and only costs time. The result itself is
+    /// an arbitrary but fixed value (`freeze`) for a bad input; the checked run never uses it.
+    fn float_to_int_unchecked(&mut self, v: FloatValue<'ctx>, to: IntType, largest: PointerValue<'ctx>) -> Result<IntValue<'ctx>> {
+        let ft = v.get_type();
+        let it = int_type(self.cx, to.bits);
+        let i64t = self.cx.i64_type();
+        let wide = if ft == self.cx.f64_type() { v } else { self.b.build_float_ext(v, self.cx.f64_type(), "wide")? };
+        let bits = self.b.build_bit_cast(wide, i64t, "bits")?.into_int_value();
+        let magnitude = self.b.build_and(bits, i64t.const_int(u64::MAX >> 1, false), "magnitude")?;
+        let so_far = self.b.build_load(i64t, largest, "largest")?.into_int_value();
+        let max = self.intrinsic("llvm.umax", &[i64t.into()], &[so_far.into(), magnitude.into()])?;
+        self.b.build_store(largest, max)?;
+        if to.signed && to.bits == 64 {
+            let poison_if_bad = self.b.build_float_to_signed_int(v, it, "int")?;
+            // SAFETY: a valid builder and instruction value of this context.
+            Ok(unsafe {
+                use inkwell::values::AsValueRef;
+                IntValue::new(llvm_sys::core::LLVMBuildFreeze(self.b.as_mut_ptr(), poison_if_bad.as_value_ref(), c"int".as_ptr()))
+            })
+        } else {
+            let name = if to.signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+            Ok(self.intrinsic(name, &[it.into(), ft.into()], &[v.into()])?.into_int_value())
+        }
+    }
+
     /// `int(v)` for a float `v`: truncation toward zero, raising like Python when the value has
     /// no int64 equivalent (ValueError for NaN, OverflowError for infinities and magnitudes past
     /// the int64 range).
@@ -991,7 +1093,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     fn float_to_int64(&mut self, v: FloatValue<'ctx>) -> Result<IntValue<'ctx>> {
         let ft = v.get_type();
         let i64t = self.cx.i64_type();
-        let two63: f64 = 9.223372036854775808e18;
+        let two63 = (1u64 << 63) as f64;
         let (cold, ok) = (self.bb("int.bad"), self.bb("int.ok"));
         let result = if self.target_is_x86_64() {
             let is_f64 = ft == self.cx.f64_type();
@@ -1144,14 +1246,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     fn int_binary(&mut self, op: BinaryOp, l: IntValue<'ctx>, r: IntValue<'ctx>, ty: IntType) -> Result<IntValue<'ctx>> {
         let zero = l.get_type().const_zero();
+        // Not where values from unchecked conversions may flow (see `deferred_conversions`).
+        let no_signed_wrap = self.deferred_conversions.is_none();
         let b = &self.b;
         Ok(match op {
             // Signed arithmetic carries `nsw`, as Numba's does: it wraps on overflow at run time,
             // but the optimiser may assume it does not overflow, which lets it prove array
             // indices such as `i + k` non-negative and keep loads contiguous.
-            BinaryOp::Add if ty.signed => b.build_int_nsw_add(l, r, "add")?,
-            BinaryOp::Sub if ty.signed => b.build_int_nsw_sub(l, r, "sub")?,
-            BinaryOp::Mul if ty.signed => b.build_int_nsw_mul(l, r, "mul")?,
+            BinaryOp::Add if ty.signed && no_signed_wrap => b.build_int_nsw_add(l, r, "add")?,
+            BinaryOp::Sub if ty.signed && no_signed_wrap => b.build_int_nsw_sub(l, r, "sub")?,
+            BinaryOp::Mul if ty.signed && no_signed_wrap => b.build_int_nsw_mul(l, r, "mul")?,
             BinaryOp::Add => b.build_int_add(l, r, "add")?,
             BinaryOp::Sub => b.build_int_sub(l, r, "sub")?,
             BinaryOp::Mul => b.build_int_mul(l, r, "mul")?,
