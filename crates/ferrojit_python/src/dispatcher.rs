@@ -535,7 +535,6 @@ impl DispatcherBase {
         Ok(slot.get_or_insert(source).clone())
     }
 
-    /// The specialisation matching `args` exactly, with the arguments packed into `slots`.
     /// The first compiled signature whose types the `nargs` arguments (`arg(i)`) have exactly,
     /// with the arguments packed into `slots` for it.
     fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut [u64; STACK_SLOTS]) -> Option<Found<'_, Overload>> {
