@@ -88,9 +88,9 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
             *converts |= float_to_int(&inner.ty, &x.ty);
             false
         }
-        ExprKind::Let { local, .. } => {
+        ExprKind::Let { local, value, .. } => {
             assigned.push(*local);
-            false
+            holds_arrays(&value.ty)
         }
         // Division, modulo and powers raise for zero divisors or negative exponents; shifts
         // for negative counts.
