@@ -435,7 +435,7 @@ pub struct ArrayMemory {
 impl Drop for ArrayMemory {
     fn drop(&mut self) {
         // SAFETY: this object owns one reference to a live meminfo.
-        unsafe { ferrojit_compiler::runtime::memory::ferrojit_rt_decref(self.meminfo as *mut _) };
+        unsafe { ferrojit_compiler::runtime::memory::release(self.meminfo as *mut _) };
     }
 }
 

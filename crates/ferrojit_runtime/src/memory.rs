@@ -12,10 +12,10 @@
 //! Threads: a meminfo is reachable from one thread while compiled code holds it. Compiled code
 //! gets arrays from Python only as borrowed ones (even arrays it made earlier: the ndarray is
 //! passed, tagged), and it hands a meminfo to Python only by returning it, after which no
-//! compiled code touches it again. So generated code counts references with plain loads and
-//! stores, inline, which lets LLVM fold an increment and a following decrement away; only
-//! owners on the Python side, which may drop on any thread holding the
-//! GIL, use the atomic [`ferrojit_rt_decref`]. Both see the count at offset 0 of the header.
+//! compiled code touches it again. So the counting functions compiled code calls
+//! ([`ferrojit_rt_incref`], [`ferrojit_rt_decref`]) use plain (relaxed) loads and stores, with
+//! no locked instruction; only owners on the Python side, which may drop on any thread holding
+//! the GIL, use the atomic [`release`].
 
 use std::alloc::{alloc, dealloc, Layout};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -74,15 +74,21 @@ pub unsafe fn data(meminfo: *mut MemInfo) -> *mut u8 {
     (meminfo as *mut u8).add(DATA_OFFSET)
 }
 
+/// Adds a reference (compiled code only: see the module documentation on threads).
+///
 /// # Safety
 /// `meminfo` is null, borrowed, or a live meminfo.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_incref(meminfo: *mut MemInfo) {
     if !is_borrowed(meminfo) {
-        (*meminfo).refcount.fetch_add(1, Ordering::Relaxed);
+        let count = &(*meminfo).refcount;
+        count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     }
 }
 
+/// Drops a reference, freeing the memory with the last (compiled code only: see the module
+/// documentation on threads).
+///
 /// # Safety
 /// `meminfo` is null, borrowed, or a live meminfo this caller holds a reference to.
 #[no_mangle]
@@ -90,18 +96,31 @@ pub unsafe extern "C" fn ferrojit_rt_decref(meminfo: *mut MemInfo) {
     if is_borrowed(meminfo) {
         return;
     }
-    if (*meminfo).refcount.fetch_sub(1, Ordering::Release) == 1 {
-        std::sync::atomic::fence(Ordering::Acquire);
-        ferrojit_rt_free(meminfo);
+    let count = &(*meminfo).refcount;
+    let left = count.load(Ordering::Relaxed) - 1;
+    count.store(left, Ordering::Relaxed);
+    if left == 0 {
+        free(meminfo);
     }
 }
 
-/// Frees a meminfo whose count reached zero (generated code counts inline and calls this).
+/// Drops the reference a Python object owns (on any thread holding the GIL), atomically.
 ///
 /// # Safety
+/// `meminfo` is a live meminfo the caller holds a reference to.
+pub unsafe fn release(meminfo: *mut MemInfo) {
+    if is_borrowed(meminfo) {
+        return;
+    }
+    if (*meminfo).refcount.fetch_sub(1, Ordering::Release) == 1 {
+        std::sync::atomic::fence(Ordering::Acquire);
+        free(meminfo);
+    }
+}
+
+/// # Safety
 /// `meminfo` is a live meminfo made by [`ferrojit_rt_alloc`] with no references left.
-#[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_free(meminfo: *mut MemInfo) {
+unsafe fn free(meminfo: *mut MemInfo) {
     let layout = layout_for((*meminfo).size).expect("layout was valid at allocation");
     dealloc(meminfo as *mut u8, layout);
     LIVE.fetch_sub(1, Ordering::Relaxed);
@@ -124,13 +143,15 @@ mod tests {
             ferrojit_rt_incref(m);
             ferrojit_rt_decref(m);
             assert_eq!(live_allocations(), before + 1);
-            ferrojit_rt_decref(m);
+            // A Python owner's reference, dropped atomically, frees it as well.
+            release(m);
         }
         assert_eq!(live_allocations(), before);
         // Borrowed and null meminfos are ignored.
         unsafe {
             ferrojit_rt_incref(std::ptr::null_mut());
             ferrojit_rt_decref(0x1001 as *mut MemInfo);
+            release(0x1001 as *mut MemInfo);
         }
     }
 }
