@@ -36,7 +36,10 @@ class Dispatcher(_native.DispatcherBase):
             import inspect
 
             self._py_signature = inspect.signature(self.py_func)
-        bound = self._py_signature.bind(*args, **(kwargs or {}))
+        try:
+            bound = self._py_signature.bind(*args, **(kwargs or {}))
+        except TypeError as exc:
+            raise _call_error(self.py_func, self._py_signature, args, kwargs) or exc from None
         bound.apply_defaults()
         return bound.args
 
@@ -94,6 +97,29 @@ def _layout_sample():
 # protocol at the fast paths (the sample instance shows where the fields sit).
 _native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample))
 del _layout_sample
+
+
+def _call_error(func, signature, args, kwargs):
+    """The TypeError CPython itself gives for calling ``func`` with these arguments (its
+    wording, e.g. "f() missing 1 required positional argument: 'b'", is not the one
+    ``inspect`` gives): a stub with the same parameters, and nothing else, is called with
+    them. None if the stub accepts them."""
+    stub_signature = signature.replace(
+        parameters=[
+            p.replace(annotation=p.empty, default=None if p.default is not p.empty else p.empty)
+            for p in signature.parameters.values()
+        ],
+        return_annotation=signature.empty,
+    )
+    namespace = {}
+    exec(f"def stub{stub_signature}: pass", namespace)
+    stub = namespace["stub"]
+    stub.__name__, stub.__qualname__ = func.__name__, func.__qualname__
+    try:
+        stub(*args, **(kwargs or {}))
+    except TypeError as exc:
+        return exc
+    return None
 
 
 def _qualified_lookup(module, qualname):
