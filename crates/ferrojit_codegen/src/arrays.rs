@@ -373,6 +373,12 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.raise_if(overflow, ExcKind::ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size")?;
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
         let alloc = self.extern_fn("ferrojit_rt_alloc", Some(ptr.into()), &[self.cx.i64_type().into()]);
+        // A fresh allocation, as from malloc: nothing else the function sees points into it,
+        // so loops writing a new array from others need no run-time overlap checks.
+        let noalias = inkwell::attributes::Attribute::get_named_enum_kind_id("noalias");
+        if alloc.get_enum_attribute(inkwell::attributes::AttributeLoc::Return, noalias).is_none() {
+            alloc.add_attribute(inkwell::attributes::AttributeLoc::Return, self.cx.create_enum_attribute(noalias, 0));
+        }
         let meminfo = self.b.build_call(alloc, &[bytes.into()], "meminfo")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
         let failed = self.b.build_is_null(meminfo, "oom")?;
         self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the array")?;
