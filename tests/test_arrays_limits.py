@@ -197,3 +197,29 @@ def test_float_to_int_in_unrolled_loops_values(dtype, n):
         x[n // 2] = -9.223372036854775808e18  # the sums stay inside int64: the rest is positive
     assert njit(sum_of_ints)(x) == sum_of_ints(x)
     assert njit(sum_of_ints_guarded)(x, 1.25) == sum_of_ints_guarded(x, 1.25)
+
+
+def shift_through_a_view(n):
+    a = np.arange(n * 1.0)
+    b = a[1:]
+    for i in range(n - 1):
+        b[i] = a[i] + 1.0
+    return a
+
+
+def reverse_into_own_view(n):
+    a = np.empty(n)
+    for i in range(n):
+        a[i] = i * 0.5
+    r = a[::-1]
+    for i in range(n):
+        a[i] = r[i] * 2.0
+    return a
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 64, 1000])
+def test_new_arrays_still_alias_their_own_views(n):
+    # A fresh allocation is marked as not aliasing anything the function had before; views
+    # of it are derived from it and must still be treated as overlapping it.
+    np.testing.assert_array_equal(njit(shift_through_a_view)(n), shift_through_a_view(n))
+    np.testing.assert_array_equal(njit(reverse_into_own_view)(n), reverse_into_own_view(n))
