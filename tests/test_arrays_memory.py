@@ -177,3 +177,43 @@ def test_returned_view_of_a_temporary_keeps_its_memory():
     junk = [np.full(10, -1.0) for _ in range(100)]
     assert_same_array(v, np.array([9.0, 8.0, 7.0, 6.0, 5.0]))
     del junk
+
+
+@ferrojit.njit
+def new_filled(n, value):
+    a = np.empty(n)
+    for i in range(n):
+        a[i] = value
+    return a
+
+
+def thp_eligible(address):
+    """`THPeligible` of the mapping holding `address`, from /proc/self/smaps."""
+    with open("/proc/self/smaps") as f:
+        inside = False
+        for line in f:
+            first = line.split()[0]
+            if "-" in first and not first.endswith(":"):
+                start, end = (int(x, 16) for x in first.split("-"))
+                inside = start <= address < end
+            elif inside and first == "THPeligible:":
+                return int(line.split()[1])
+    return None
+
+
+def thp_mode():
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return f.read().split("[")[1].split("]")[0]
+    except (OSError, IndexError):
+        return None
+
+
+@pytest.mark.skipif(thp_mode() not in ("madvise", "always"), reason="transparent huge pages are off")
+def test_large_new_arrays_ask_for_huge_pages():
+    # As NumPy's allocator does: arrays of 4 MB and more are advised to use huge pages, which
+    # the kernel honours in "madvise" mode (in "always" mode every mapping is eligible).
+    big = new_filled(MB, 1.5)  # 8 MB
+    assert big.sum() == 1.5 * MB
+    middle = big.ctypes.data + big.nbytes // 2
+    assert thp_eligible(middle) == 1

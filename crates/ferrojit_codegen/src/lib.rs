@@ -11,6 +11,8 @@
 //! from a flat buffer of 8-byte slots and writes the result the same way ([`Type::leaves`]), so
 //! that the dispatcher can call any signature without allocating.
 //!
+//! [`warm_up`] pays LLVM's one-time costs of a process ahead of the first real compilation.
+//!
 //! Compiled code is never freed: each compilation's LLVM context and engine live for the rest
 //! of the process, as in Numba.
 //!
@@ -30,6 +32,7 @@ use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
 use inkwell::OptimizationLevel;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -171,17 +174,57 @@ fn host() -> Result<&'static Host> {
 ///   loops leave early wherever an operation can raise (`int(x)` of a float, integer `//`),
 ///   which kept them rolled where Numba's (which do not check) are unrolled four times.
 fn set_llvm_options() {
-    let args = [c"ferrojit".as_ptr(), c"-force-ordered-reductions".as_ptr(), c"-unroll-runtime-multi-exit".as_ptr()];
-    // SAFETY: valid C strings; called once, before any compilation.
-    unsafe { llvm_sys::support::LLVMParseCommandLineOptions(args.len() as i32, args.as_ptr(), std::ptr::null()) };
+    let mut args = vec![c"ferrojit".to_owned(), c"-force-ordered-reductions".to_owned(), c"-unroll-runtime-multi-exit".to_owned()];
+    // More options for investigating the compiler itself, e.g. `-time-passes`.
+    if let Ok(extra) = std::env::var("FERROJIT_LLVM_OPTIONS") {
+        args.extend(extra.split_whitespace().filter_map(|a| std::ffi::CString::new(a).ok()));
+    }
+    let pointers: Vec<_> = args.iter().map(|a| a.as_ptr()).collect();
+    // SAFETY: valid C strings that outlive the call; called once, before any compilation.
+    unsafe { llvm_sys::support::LLVMParseCommandLineOptions(pointers.len() as i32, pointers.as_ptr(), std::ptr::null()) };
 }
+
+/// Set by the first call of [`compile`]: from then on a [`warm_up`] is pointless and gives way.
+static COMPILATION_STARTED: AtomicBool = AtomicBool::new(false);
 
 /// Compiles `program` (root first) and returns its entry point.
 pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> {
-    // The host target machine is shared and LLVM's target machines are not thread-safe.
+    COMPILATION_STARTED.store(true, Ordering::SeqCst);
+    let serial = compile_lock();
+    let compiled = compile_locked(program, options, &|| false)?;
+    drop(serial);
+    Ok(compiled.expect("a compilation that never gives way finishes"))
+}
+
+/// Pays LLVM's one-time costs of a process (target and JIT set-up, the host subtarget, pass
+/// registration, and the first touch of LLVM's code) by compiling and loading `program`, whose
+/// code is then never called. Between its steps it stops as soon as a real compilation has
+/// started: that compilation pays what is left of the one-time costs anyway, and need not also
+/// wait for the rest of this one. Meant to run on a background thread after start-up.
+pub fn warm_up(program: &[ir::Function]) -> Result<()> {
+    let give_way = || COMPILATION_STARTED.load(Ordering::SeqCst);
+    if give_way() {
+        return Ok(());
+    }
+    let _serial = compile_lock();
+    let options = Options { load: true, ..Options::default() };
+    compile_locked(program, &options, &give_way).map(|_| ())
+}
+
+/// The host target machine is shared and LLVM's target machines are not thread-safe: one
+/// compilation at a time.
+fn compile_lock() -> std::sync::MutexGuard<'static, ()> {
     static COMPILING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _serial = COMPILING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    COMPILING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The steps of [`compile`], run under the compile lock; `None` when `give_way` said to stop
+/// between two steps.
+fn compile_locked(program: &[ir::Function], options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Compiled>> {
     let host = host()?;
+    if give_way() {
+        return Ok(None);
+    }
     let start = Instant::now();
     let context = &Context::create();
     let module = context.create_module(&program[0].name);
@@ -196,6 +239,9 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
         return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
     }
     let lower_time = start.elapsed();
+    if give_way() {
+        return Ok(None);
+    }
 
     let start = Instant::now();
     module
@@ -212,6 +258,9 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
     } else {
         None
     };
+    if give_way() {
+        return Ok(None);
+    }
 
     let start = Instant::now();
     let object = host
@@ -220,12 +269,16 @@ pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> 
         .map_err(|e| CodegenError(format!("cannot emit machine code: {e}")))?
         .as_slice()
         .to_vec();
+    if give_way() {
+        return Ok(None);
+    }
     let address = if options.load { jit::load_object(&object, &lowered.entry_symbol)? } else { 0 };
     let machine_code_time = start.elapsed();
     // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature (callers
     // check `address != 0` before calling).
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
-    Ok(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings: Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time } })
+    let timings = Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time };
+    Ok(Some(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings }))
 }
 
 /// Puts the fast-math flags on every instruction that takes them.

@@ -63,7 +63,32 @@ pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
     // SAFETY: freshly allocated and large enough for the header.
     unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size }) };
     LIVE.fetch_add(1, Ordering::Relaxed);
+    if size >= HUGE_PAGES_FROM {
+        advise_huge_pages(p as *mut u8, DATA_OFFSET + size);
+    }
     p
+}
+
+/// Allocations from this size on ask the kernel for transparent huge pages, as NumPy's own
+/// allocator does for its arrays: a new 32 MB array then takes 16 page faults instead of
+/// 8192 when it is first written.
+const HUGE_PAGES_FROM: usize = 4 << 20;
+
+/// Marks the whole pages inside `[start, start + len)` as wanting huge pages (Linux), where
+/// the system leaves that choice to programs (`transparent_hugepage` set to `madvise`). Only
+/// advice: errors (an old kernel, huge pages turned off) are ignored, as NumPy ignores them.
+fn advise_huge_pages(start: *mut u8, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let skip = (PAGE - start as usize % PAGE) % PAGE;
+        if len > skip {
+            // SAFETY: the range lies inside one live allocation; madvise does not touch data.
+            unsafe { libc::madvise(start.add(skip) as *mut libc::c_void, len - skip, libc::MADV_HUGEPAGE) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
 }
 
 /// The data of a meminfo made by [`ferrojit_rt_alloc`].
