@@ -11,4 +11,24 @@ from .types import *  # noqa: F403 (int32, float64, ... as `from numba import in
 from .types import __all__ as _type_names
 
 __version__ = "0.1.0"
+
+
+def _start_warm_up():
+    """LLVM's one-time set-up (a few milliseconds) starts now, on a background thread, so that
+    the first compilation need not pay it; ``FERROJIT_WARM_UP=0`` turns this off. The thread
+    is waited for before a fork (a child must not inherit locks held by a thread it does not
+    have) and at exit."""
+    import atexit
+    import os
+
+    if os.environ.get("FERROJIT_WARM_UP", "1") == "0" or os.environ.get("FERROJIT_DISABLE_JIT") == "1":
+        return
+    from . import _native
+
+    _native.start_warm_up()
+    os.register_at_fork(before=_native.wait_for_warm_up)
+    atexit.register(_native.wait_for_warm_up)
+
+
+_start_warm_up()
 __all__ = ["njit", "jit", "vectorize", "guvectorize", "errors", "types", "Dispatcher", *_type_names]

@@ -161,6 +161,36 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
     Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false))
 }
 
+/// Pays the compiler's one-time costs of a process ahead of the first real compilation, by
+/// compiling a small loop over an array through every stage (see
+/// [`ferrojit_codegen::warm_up`], which gives way as soon as a real compilation starts).
+/// Meant for a background thread; a failure here is not the user's concern, and the first
+/// real compilation reports whatever is wrong.
+pub fn warm_up() {
+    struct RangeOnly;
+    impl GlobalEnv for RangeOnly {
+        fn lookup(&self, name: &str) -> Option<GlobalValue> {
+            (name == "range").then(|| GlobalValue::Function("builtins.range".to_string()))
+        }
+    }
+    // An integer loop and a float loop over an array: the loop, vectoriser and unroller
+    // passes and the instruction selection that user kernels need.
+    const SOURCE: &str = "def warm_up(a, n):
+    s = 0.0
+    k = 0
+    for i in range(n):
+        a[i] = a[i] * 0.5 + 1.0
+        s += a[i]
+        k += i * i
+    return s + k
+";
+    let func = Arc::new(function_source(0, "warm_up", SourceText::new("<warm-up>", 1, SOURCE), Box::new(RangeOnly), vec![]));
+    let array = Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::C));
+    if let Ok(program) = infer::infer_program_returning(&func, &[array, Type::INT64], None) {
+        let _ = codegen::warm_up(&program.functions);
+    }
+}
+
 /// The cache key of a typed program compiled with `options`, or `None` when it cannot be
 /// cached (see `cache`).
 fn cache_key(program: &infer::Program, options: &codegen::Options) -> Option<String> {

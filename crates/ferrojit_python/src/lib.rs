@@ -56,6 +56,37 @@ fn live_allocations() -> i64 {
     ferrojit_compiler::runtime::memory::live_allocations()
 }
 
+/// The background thread started by [`start_warm_up`], until someone waits for it.
+static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::sync::Mutex::new(None);
+
+/// Starts paying the compiler's one-time set-up on a background thread (see
+/// `ferrojit_compiler::warm_up`), so that a program which does anything between
+/// `import ferrojit` and its first compilation does not wait for it. Called once, at import.
+#[pyfunction]
+fn start_warm_up() {
+    let mut slot = WARM_UP.lock().unwrap_or_else(|p| p.into_inner());
+    if slot.is_none() {
+        let spawned = std::thread::Builder::new().name("ferrojit-warm-up".into()).spawn(|| {
+            // A panic here must not reach anyone: the first real compilation reports problems.
+            let _ = std::panic::catch_unwind(ferrojit_compiler::warm_up);
+        });
+        *slot = spawned.ok();
+    }
+}
+
+/// Waits until the warm-up thread has finished (at once if there is none). Runs before the
+/// process forks, so that the child never inherits LLVM's locks held by a thread that does
+/// not exist there, and at exit, before LLVM's static objects are destroyed.
+#[pyfunction]
+fn wait_for_warm_up(py: Python<'_>) {
+    let handle = WARM_UP.lock().unwrap_or_else(|p| p.into_inner()).take();
+    if let Some(handle) = handle {
+        py.detach(move || {
+            let _ = handle.join();
+        });
+    }
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
@@ -63,6 +94,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
+    m.add_function(wrap_pyfunction!(wait_for_warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
