@@ -30,10 +30,10 @@ pub use ferrojit_runtime::ExcInfo;
 use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine};
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The entry point of a compiled root function; see the crate docs for the convention.
@@ -134,16 +134,60 @@ impl From<inkwell::builder::BuilderError> for CodegenError {
 pub type Result<T> = std::result::Result<T, CodegenError>;
 
 struct Host {
-    machine: TargetMachine,
+    target: Target,
+    triple: TargetTriple,
     cpu: String,
     features: String,
     /// glibc's vector math library is loaded: math calls may name its vector variants.
     libmvec: bool,
+    /// Target machines not in use. LLVM's target machines are not thread-safe, so each
+    /// compilation takes one of its own ([`Host::machine`]); there are as many as there were
+    /// compilations at the same time (the warm-up and a real one: two), and each keeps the
+    /// subtarget it built for the host CPU.
+    idle_machines: Mutex<Vec<TargetMachine>>,
 }
 
-// SAFETY: the target machine is only used while holding `compile`'s lock.
+// SAFETY: `target` and `triple` are only read after creation; a target machine is used by
+// one thread at a time, the one that took it from `idle_machines`.
 unsafe impl Send for Host {}
 unsafe impl Sync for Host {}
+
+impl Host {
+    /// A target machine for one compilation: an idle one (the most recently used, whose
+    /// caches are warm), else a new one.
+    fn machine(&self) -> Result<MachineLease<'_>> {
+        let idle = self.idle_machines.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let machine = match idle {
+            Some(machine) => machine,
+            None => self
+                .target
+                .create_target_machine(&self.triple, &self.cpu, &self.features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Small)
+                .ok_or_else(|| CodegenError("LLVM cannot create a target machine for this host".into()))?,
+        };
+        Ok(MachineLease { host: self, machine: Some(machine) })
+    }
+}
+
+/// A target machine taken from [`Host::idle_machines`], given back when dropped.
+struct MachineLease<'h> {
+    host: &'h Host,
+    machine: Option<TargetMachine>,
+}
+
+impl std::ops::Deref for MachineLease<'_> {
+    type Target = TargetMachine;
+    fn deref(&self) -> &TargetMachine {
+        self.machine.as_ref().expect("a lease holds its machine until dropped")
+    }
+}
+
+impl Drop for MachineLease<'_> {
+    fn drop(&mut self) {
+        if let Some(machine) = self.machine.take() {
+            self.host.idle_machines.lock().unwrap_or_else(|p| p.into_inner()).push(machine);
+        }
+    }
+}
 
 fn host() -> Result<&'static Host> {
     static HOST: OnceLock<std::result::Result<Host, String>> = OnceLock::new();
@@ -153,14 +197,14 @@ fn host() -> Result<&'static Host> {
         let target = Target::from_triple(&triple).map_err(|e| e.to_string())?;
         let cpu = TargetMachine::get_host_cpu_name().to_string();
         let features = TargetMachine::get_host_cpu_features().to_string();
-        let machine = target
-            .create_target_machine(&triple, &cpu, &features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Small)
-            .ok_or("LLVM cannot create a target machine for this host")?;
         // Vector variants of libm functions come from glibc's libmvec; the JIT resolves them
         // only once the library is loaded into the process.
         let libmvec = inkwell::support::load_library_permanently(std::path::Path::new("libmvec.so.1")).is_ok();
         set_llvm_options();
-        Ok(Host { machine, cpu, features, libmvec })
+        let host = Host { target, triple, cpu, features, libmvec, idle_machines: Mutex::new(Vec::new()) };
+        // One machine now: a target the host cannot make is an error of the set-up.
+        drop(host.machine().map_err(|e| e.0)?);
+        Ok(host)
     })
     .as_ref()
     .map_err(|e| CodegenError(e.clone()))
@@ -190,46 +234,37 @@ static COMPILATION_STARTED: AtomicBool = AtomicBool::new(false);
 /// Compiles `program` (root first) and returns its entry point.
 pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> {
     COMPILATION_STARTED.store(true, Ordering::SeqCst);
-    let serial = compile_lock();
-    let compiled = compile_locked(program, options, &|| false)?;
-    drop(serial);
+    let compiled = compile_steps(program, options, &|| false)?;
     Ok(compiled.expect("a compilation that never gives way finishes"))
 }
 
 /// Pays LLVM's one-time costs of a process (target and JIT set-up, the host subtarget, pass
 /// registration, and the first touch of LLVM's code) by compiling and loading `program`, whose
-/// code is then never called. Between its steps it stops as soon as a real compilation has
-/// started: that compilation pays what is left of the one-time costs anyway, and need not also
-/// wait for the rest of this one. Meant to run on a background thread after start-up.
+/// code is then never called. A real compilation never waits for it (each takes a target
+/// machine of its own); between its steps the warm-up stops as soon as a real compilation has
+/// started, which pays what is left of the one-time costs anyway. Meant to run on a
+/// background thread after start-up.
 pub fn warm_up(program: &[ir::Function]) -> Result<()> {
     let give_way = || COMPILATION_STARTED.load(Ordering::SeqCst);
     if give_way() {
         return Ok(());
     }
-    let _serial = compile_lock();
     let options = Options { load: true, ..Options::default() };
-    compile_locked(program, &options, &give_way).map(|_| ())
+    compile_steps(program, &options, &give_way).map(|_| ())
 }
 
-/// The host target machine is shared and LLVM's target machines are not thread-safe: one
-/// compilation at a time.
-fn compile_lock() -> std::sync::MutexGuard<'static, ()> {
-    static COMPILING: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    COMPILING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The steps of [`compile`], run under the compile lock; `None` when `give_way` said to stop
-/// between two steps.
-fn compile_locked(program: &[ir::Function], options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Compiled>> {
+/// The steps of [`compile`]; `None` when `give_way` said to stop between two steps.
+fn compile_steps(program: &[ir::Function], options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Compiled>> {
     let host = host()?;
     if give_way() {
         return Ok(None);
     }
+    let machine = host.machine()?;
     let start = Instant::now();
     let context = &Context::create();
     let module = context.create_module(&program[0].name);
-    module.set_triple(&host.machine.get_triple());
-    module.set_data_layout(&host.machine.get_target_data().get_data_layout());
+    module.set_triple(&machine.get_triple());
+    module.set_data_layout(&machine.get_target_data().get_data_layout());
     let vector_isas = if host.libmvec { lower::vector_isas(&host.features) } else { Vec::new() };
     let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features, &vector_isas, options)?;
     if !options.fastmath.is_empty() {
@@ -245,13 +280,12 @@ fn compile_locked(program: &[ir::Function], options: &Options, give_way: &dyn Fn
 
     let start = Instant::now();
     module
-        .run_passes("default<O3>", &host.machine, PassBuilderOptions::create())
+        .run_passes("default<O3>", &machine, PassBuilderOptions::create())
         .map_err(|e| CodegenError(format!("LLVM optimisation failed: {e}")))?;
     let optimize_time = start.elapsed();
     let llvm_ir = options.keep_llvm_ir.then(|| module.print_to_string().to_string());
     let asm = if options.keep_asm {
-        let buffer = host
-            .machine
+        let buffer = machine
             .write_to_memory_buffer(&module, inkwell::targets::FileType::Assembly)
             .map_err(|e| CodegenError(format!("cannot print assembly: {e}")))?;
         Some(String::from_utf8_lossy(buffer.as_slice()).into_owned())
@@ -263,8 +297,7 @@ fn compile_locked(program: &[ir::Function], options: &Options, give_way: &dyn Fn
     }
 
     let start = Instant::now();
-    let object = host
-        .machine
+    let object = machine
         .write_to_memory_buffer(&module, inkwell::targets::FileType::Object)
         .map_err(|e| CodegenError(format!("cannot emit machine code: {e}")))?
         .as_slice()
@@ -300,7 +333,7 @@ fn set_fast_math(module: &Module<'_>, flags: FastMath) {
 /// The target the machine code is for: the CPU name and its features (part of cache keys).
 pub fn host_description() -> Result<String> {
     let host = host()?;
-    Ok(format!("{} {} {}", host.machine.get_triple(), host.cpu, host.features))
+    Ok(format!("{} {} {}", host.triple, host.cpu, host.features))
 }
 
 /// Loads an object made by [`compile`] (read back from the disk cache) and returns the
