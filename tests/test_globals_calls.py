@@ -273,6 +273,43 @@ def test_call_recursive_from_compiled():
     check(call_recursive, 12)
 
 
+@njit("int64(int64)")
+def fib_eager(n):
+    # Compiled at decoration, before the name `fib_eager` is bound in this module.
+    if n < 2:
+        return n
+    return fib_eager(n - 1) + fib_eager(n - 2)
+
+
+@njit("float64(int64)")
+def halves_eager(n):
+    # The declared return type types the recursive call (the body alone would give float64
+    # too, but only after the recursion is typed).
+    return 1.0 if n == 0 else halves_eager(n - 1) / 2
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 10, 20], ids=case_id)
+def test_self_recursion_with_an_eager_signature(n):
+    assert_same(fib_eager(n), fib_reference(n))
+    assert_same(halves_eager(n), 0.5 ** n)
+
+
+def test_self_recursion_of_a_nested_function():
+    # `fact` is no module global here: the call inside refers to the decorated function.
+    @njit
+    def fact(n):
+        return 1 if n <= 1 else n * fact(n - 1)
+
+    assert_same(fact(10), math.factorial(10))
+
+
+def test_inspecting_a_recursive_function():
+    fib(10)
+    signature = fib.signatures[0]
+    assert "define" in fib.inspect_llvm(signature)
+    assert "ret" in fib.inspect_asm(signature)
+
+
 # --- keyword and default arguments at the dispatcher call site ---------------------------------
 
 def kw_defaults(a, b=2, c=3.5):

@@ -127,6 +127,10 @@ impl<'a> FnInfer<'a> {
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
+        // A declared return type is known before the body is typed: recursive calls use it.
+        if let Some(declared) = &cx.declared_ret {
+            cx.session.set_return_guess(func, args, declared);
+        }
         for (param, ty) in def.params.iter().zip(args) {
             cx.named_local(&param.name, Some(ty.clone()));
         }
@@ -227,7 +231,13 @@ impl<'a> FnInfer<'a> {
     /// Looks a global up once per compilation: later changes to the module are not seen.
     pub fn global(&mut self, name: &str, span: Span) -> Result<GlobalValue> {
         if !self.globals.contains_key(name) {
-            let value = self.func.globals.lookup(name);
+            let mut value = self.func.globals.lookup(name);
+            // The function's own name before the decorator has bound it (an eager signature
+            // compiles at decoration) or where it is no global at all (a nested function): a
+            // call of it is a recursive call, as in Python once the decorator has run.
+            if value.is_none() && name == self.func.name {
+                value = Some(GlobalValue::Jit(self.func.clone()));
+            }
             self.globals.insert(name.to_string(), value);
         }
         match &self.globals[name] {
