@@ -1257,24 +1257,50 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     let v = if op == BinaryOp::FloorDiv { b.build_int_unsigned_div(l, r, "div")? } else { b.build_int_unsigned_rem(l, r, "rem")? };
                     return numpy_zero(self, v);
                 }
-                // Python rounds toward negative infinity; `x // -1` is negation (no overflow
-                // trap for the most negative value: divide by 1 instead and negate).
-                let one = l.get_type().const_int(1, false);
+                // Python rounds toward negative infinity. `x // -1` is negation and `x % -1` is 0;
+                // the hardware division would trap on the most negative value divided by -1.
                 let minus_one = l.get_type().const_all_ones();
                 let is_m1 = b.build_int_compare(IntPredicate::EQ, r, minus_one, "m1")?;
-                let d = b.build_select(is_m1, one, r, "d")?.into_int_value();
-                let q = b.build_int_signed_div(l, d, "q")?;
-                let m = b.build_int_signed_rem(l, d, "m")?;
-                let m_nonzero = b.build_int_compare(IntPredicate::NE, m, zero, "mnz")?;
-                let signs_differ = b.build_int_compare(IntPredicate::SLT, b.build_xor(m, d, "x")?, zero, "sd")?;
-                let adjust = b.build_and(m_nonzero, signs_differ, "adj")?;
-                let v = if op == BinaryOp::FloorDiv {
-                    let q1 = b.build_int_sub(q, b.build_int_z_extend(adjust, l.get_type(), "a")?, "q1")?;
-                    let neg = b.build_int_neg(l, "neg")?;
-                    b.build_select(is_m1, neg, q1, "floordiv")?.into_int_value()
+                let by_minus_one = |this: &Self| -> Result<IntValue<'ctx>> {
+                    Ok(if op == BinaryOp::FloorDiv { this.b.build_int_neg(l, "neg")? } else { zero })
+                };
+                // The general case for a divisor `d` that is not -1. The remainder has the sign
+                // of `l` when it is not 0, so the rounding adjustment is known from the operands'
+                // signs before the division finishes (as in Numba).
+                let general = |this: &Self, d: IntValue<'ctx>| -> Result<IntValue<'ctx>> {
+                    let b = &this.b;
+                    let q = b.build_int_signed_div(l, d, "q")?;
+                    let m = b.build_int_signed_rem(l, d, "m")?;
+                    let m_nonzero = b.build_int_compare(IntPredicate::NE, m, zero, "mnz")?;
+                    let signs_differ = b.build_int_compare(IntPredicate::SLT, b.build_xor(l, d, "x")?, zero, "sd")?;
+                    let adjust = b.build_and(m_nonzero, signs_differ, "adj")?;
+                    Ok(if op == BinaryOp::FloorDiv {
+                        b.build_int_sub(q, b.build_int_z_extend(adjust, l.get_type(), "a")?, "floordiv")?
+                    } else {
+                        b.build_int_add(m, b.build_select(adjust, d, zero, "a")?.into_int_value(), "mod")?
+                    })
+                };
+                let v = if self.options.numpy_errors {
+                    // Ufunc loops stay free of branches: divide by 1 instead of -1 and select.
+                    let d = b.build_select(is_m1, l.get_type().const_int(1, false), r, "d")?.into_int_value();
+                    let v = general(self, d)?;
+                    self.b.build_select(is_m1, by_minus_one(self)?, v, "divm1")?.into_int_value()
                 } else {
-                    let m1 = b.build_int_add(m, b.build_select(adjust, d, zero, "a")?.into_int_value(), "m1")?;
-                    b.build_select(is_m1, zero, m1, "mod")?.into_int_value()
+                    // A rarely taken branch keeps the -1 test off the division's critical path
+                    // (in `a, b = b, a % b` each division waits for the one before).
+                    let (m1_bb, general_bb, done_bb) = (self.bb("divm1"), self.bb("div"), self.bb("divdone"));
+                    self.branch_rarely(is_m1, m1_bb, general_bb)?;
+                    self.b.position_at_end(m1_bb);
+                    let v_m1 = by_minus_one(self)?;
+                    self.b.build_unconditional_branch(done_bb)?;
+                    self.b.position_at_end(general_bb);
+                    let v = general(self, r)?;
+                    let general_end = self.b.get_insert_block().expect("positioned");
+                    self.b.build_unconditional_branch(done_bb)?;
+                    self.b.position_at_end(done_bb);
+                    let phi = self.b.build_phi(l.get_type(), "divres")?;
+                    phi.add_incoming(&[(&v_m1, m1_bb), (&v, general_end)]);
+                    phi.as_basic_value().into_int_value()
                 };
                 numpy_zero(self, v)?
             }
