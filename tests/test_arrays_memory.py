@@ -217,3 +217,48 @@ def test_large_new_arrays_ask_for_huge_pages():
     assert big.sum() == 1.5 * MB
     middle = big.ctypes.data + big.nbytes // 2
     assert thp_eligible(middle) == 1
+
+
+@ferrojit.njit
+def reassigned_everywhere(n, flag):
+    # Every kind of place an array variable is stored to: a first store, stores in both arms of
+    # an `if`, in a loop (its first store there replaces the previous iteration's array), after
+    # the loop, in a loop's `else`, in a tuple, and an early return. Each replaced array must be
+    # released and none released twice.
+    a = np.ones(n)
+    if flag:
+        a = np.zeros(n)
+        b = np.ones(2)
+    else:
+        b = np.zeros(3)
+    for i in range(n):
+        c = np.full(2, i * 1.0)
+        a = a.copy() if i % 2 else a
+        if i == 3:
+            break
+    else:
+        c = np.empty(1)
+    pair = (a, b)
+    pair = (b, a)
+    if n == 7:
+        return c.sum()
+    c = np.arange(3.0)
+    k = 0
+    while np.full(2, 1.0).sum() + k < n:  # a new array in a condition, made on every test
+        k += 1
+    return a.sum() + b.sum() + c.sum() + pair[0].sum() + k
+
+
+def reassigned_everywhere_python(n, flag):
+    return reassigned_everywhere.py_func(n, flag)
+
+
+@pytest.mark.parametrize("n, flag", [(0, True), (2, False), (5, True), (7, False), (7, True)])
+def test_arrays_replaced_in_every_kind_of_place_are_released(n, flag):
+    assert reassigned_everywhere(n, flag) == reassigned_everywhere_python(n, flag)
+    gc.collect()
+    live0 = _native.live_allocations()
+    for _ in range(2000):
+        reassigned_everywhere(n, flag)
+    gc.collect()
+    assert _native.live_allocations() == live0

@@ -19,7 +19,7 @@ use inkwell::module::{Linkage, Module};
 use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum};
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(crate) struct Lowered {
     pub entry_symbol: String,
@@ -146,6 +146,11 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// Hidden slots holding new array references made by expressions (allocations, calls
     /// returning arrays) until the same expression runs again or the function exits.
     owned: Vec<(PointerValue<'ctx>, Type)>,
+    /// Array-holding slots (locals and hidden slots) stored to so far, in lowering order. A
+    /// slot starts null in every call; a store outside any loop to a slot not in this set is
+    /// the first one on every path that reaches it (lowering follows the source, and only
+    /// loops go back), so there is no old reference to release.
+    stored_slots: HashSet<PointerValue<'ctx>>,
     /// While lowering the unchecked run of a loop whose conversion checks are deferred (see
     /// `deferred`): the running maximum of the converted magnitudes (see
     /// `float_to_int_unchecked`). Integer arithmetic then wraps without `nsw`, so values from
@@ -177,7 +182,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), deferred_conversions: None })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), stored_slots: HashSet::new(), deferred_conversions: None })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -296,10 +301,21 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     fn store_holding(&mut self, slot: PointerValue<'ctx>, ty: &Type, v: Value<'ctx>) -> Result<()> {
         if holds_arrays(ty) {
             self.refcount(v, ty, true)?;
+            self.release_old(slot, ty)?;
+        }
+        self.b.build_store(slot, v)?;
+        Ok(())
+    }
+
+    /// Releases what array-holding `slot` holds before a store replaces it, unless the store
+    /// is certainly the slot's first (see `stored_slots`): the runtime would skip the null,
+    /// but LLVM cannot remove the call.
+    fn release_old(&mut self, slot: PointerValue<'ctx>, ty: &Type) -> Result<()> {
+        let first = self.stored_slots.insert(slot) && self.loops.is_empty();
+        if !first {
             let old = self.b.build_load(llvm_type(self.cx, ty), slot, "old")?;
             self.refcount(old, ty, false)?;
         }
-        self.b.build_store(slot, v)?;
         Ok(())
     }
 
@@ -310,8 +326,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             return Ok(());
         }
         let slot = self.entry_alloca(llvm_type(self.cx, ty), "owned")?;
-        let old = self.b.build_load(llvm_type(self.cx, ty), slot, "old")?;
-        self.refcount(old, ty, false)?;
+        self.release_old(slot, ty)?;
         self.b.build_store(slot, v)?;
         self.owned.push((slot, ty.clone()));
         Ok(())
@@ -445,10 +460,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let (head, body_bb, else_bb, end) = (self.bb("while.head"), self.bb("while.body"), self.bb("while.else"), self.bb("while.end"));
                 self.br(head)?;
                 self.b.position_at_end(head);
+                // The condition runs on every iteration too: inside the loop for `stored_slots`.
+                self.loops.push((head, end));
                 let c = self.expr(cond)?.into_int_value();
                 self.b.build_conditional_branch(c, body_bb, else_bb)?;
                 self.b.position_at_end(body_bb);
-                self.loops.push((head, end));
                 self.block(body)?;
                 self.loops.pop();
                 if self.is_open() {
