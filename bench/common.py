@@ -38,13 +38,17 @@ def run_child(script, *argv):
 
 def steady_state(func, args, budget=STEADY_BUDGET_S):
     """Best time of N calls after one warm-up call, N filling about ``budget`` seconds;
-    returns (seconds, N, result)."""
+    returns (seconds, N, result). N comes from the best of three probe calls: a single probe
+    that happens to be slow (a page fault storm, another process) would leave few repeats
+    and a best time biased upwards."""
     import time
 
     result = func(*args)  # warm-up (compiles)
-    start = time.perf_counter()
-    func(*args)
-    probe = time.perf_counter() - start
+    probe = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        func(*args)
+        probe = min(probe, time.perf_counter() - start)
     repeats = int(budget / max(probe, 1e-9))
     repeats = max(STEADY_MIN_REPEATS, min(STEADY_MAX_REPEATS, repeats))
     best = probe
