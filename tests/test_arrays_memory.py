@@ -262,3 +262,49 @@ def test_arrays_replaced_in_every_kind_of_place_are_released(n, flag):
         reassigned_everywhere(n, flag)
     gc.collect()
     assert _native.live_allocations() == live0
+
+
+@ferrojit.njit
+def passes_through(a):
+    return a
+
+
+@ferrojit.njit
+def view_of_parameter(a, k):
+    return a[k:]
+
+
+@ferrojit.njit
+def parameter_replaced(a, n):
+    if n > 2:
+        a = np.zeros(n)
+    return a.sum()
+
+
+@ferrojit.njit
+def calls_with_parameters(n):
+    # Callees that keep their parameter's reference borrowed from the caller: given a variable
+    # and given a temporary that lives only for the call.
+    a = np.arange(n * 1.0)
+    b = passes_through(a)
+    c = view_of_parameter(np.ones(n), 1)
+    d = passes_through(view_of_parameter(a, 2))
+    return b.sum() + c.sum() + d.sum() + parameter_replaced(a, n) + parameter_replaced(a, 1)
+
+
+@pytest.mark.parametrize("n", [3, 10])
+def test_array_parameters_borrow_the_callers_reference(n):
+    assert calls_with_parameters(n) == calls_with_parameters.py_func(n)
+    x = np.arange(5.0)
+    assert passes_through(x) is not None and np.shares_memory(passes_through(x), x)
+    gc.collect()
+    live0 = _native.live_allocations()
+    for _ in range(5000):
+        calls_with_parameters(n)
+        view_of_parameter(x, 1)
+    gc.collect()
+    assert _native.live_allocations() == live0
+    # A view of an argument that was a temporary of the caller keeps that array alive.
+    v = view_of_parameter(np.ones(4), 1)
+    gc.collect()
+    assert v.sum() == 3.0

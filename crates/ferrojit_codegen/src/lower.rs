@@ -96,6 +96,27 @@ pub(crate) fn lower_program<'ctx>(
     Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
+/// Whether any statement or expression of `stmts`, nested ones included, stores to local `id`.
+fn stores_to(stmts: &[ir::Stmt], id: usize) -> bool {
+    stmts.iter().any(|s| {
+        let here = match &s.kind {
+            StmtKind::Assign { local, .. } => *local == id,
+            StmtKind::If { then_body, else_body, .. } => stores_to(then_body, id) || stores_to(else_body, id),
+            StmtKind::While { body, orelse, .. } => stores_to(body, id) || stores_to(orelse, id),
+            StmtKind::ForRange { index, body, orelse, .. } => *index == id || stores_to(body, id) || stores_to(orelse, id),
+            _ => false,
+        };
+        here || s.any_expr(
+            &mut |e| match &e.kind {
+                ExprKind::Let { local, .. } => *local == id,
+                ExprKind::Block { stmts, .. } => stores_to(stmts, id),
+                _ => false,
+            },
+            true,
+        )
+    })
+}
+
 /// Lists the declared vector math functions in `llvm.compiler.used`, so that no pass drops
 /// them before the vectoriser looks for them (as LLVM's own InjectTLIMappings does).
 fn keep_vector_variants<'ctx>(cx: &'ctx Context, module: &Module<'ctx>) {
@@ -186,16 +207,29 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     fn lower(mut self) -> Result<()> {
+        // An array parameter never stored to again keeps the caller's reference: the caller
+        // holds it for the whole call, so the parameter takes no reference of its own (and
+        // the exit block releases none).
+        let mut borrowed = HashSet::new();
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
-            self.store_local(i, v)?;
+            if holds_arrays(&self.ir.locals[i].ty) && !stores_to(&self.ir.body, i) {
+                self.b.build_store(self.locals[i], v)?;
+                self.stored_slots.insert(self.locals[i]);
+                borrowed.insert(i);
+            } else {
+                self.store_local(i, v)?;
+            }
         }
         self.block(&self.ir.body)?;
         self.br(self.exit)?;
         // The exit block: release what the locals and hidden slots hold, return the status.
         self.b.position_at_end(self.exit);
-        let mut held: Vec<(PointerValue<'ctx>, Type)> = self.ir.locals.iter().zip(&self.locals).filter(|(l, _)| holds_arrays(&l.ty)).map(|(l, p)| (*p, l.ty.clone())).collect();
+        let mut held: Vec<(PointerValue<'ctx>, Type)> = (0..self.ir.locals.len())
+            .filter(|i| holds_arrays(&self.ir.locals[*i].ty) && !borrowed.contains(i))
+            .map(|i| (self.locals[i], self.ir.locals[i].ty.clone()))
+            .collect();
         held.extend(self.owned.iter().cloned());
         for (slot, ty) in held {
             let v = self.b.build_load(llvm_type(self.cx, &ty), slot, "held")?;
