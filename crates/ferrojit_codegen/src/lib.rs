@@ -228,7 +228,8 @@ fn set_llvm_options() {
     unsafe { llvm_sys::support::LLVMParseCommandLineOptions(pointers.len() as i32, pointers.as_ptr(), std::ptr::null()) };
 }
 
-/// Set by the first call of [`compile`]: from then on a [`warm_up`] is pointless and gives way.
+/// Set by the first call of [`compile`] or [`load_object`] (a disk cache hit): from then on a
+/// [`warm_up`] is pointless and gives way.
 static COMPILATION_STARTED: AtomicBool = AtomicBool::new(false);
 
 /// Compiles `program` (root first) and returns its entry point.
@@ -339,6 +340,7 @@ pub fn host_description() -> Result<String> {
 /// Loads an object made by [`compile`] (read back from the disk cache) and returns the
 /// address of its entry point.
 pub fn load_object(object: &[u8], entry_symbol: &str) -> Result<usize> {
+    COMPILATION_STARTED.store(true, Ordering::SeqCst);
     host()?;
     jit::load_object(object, entry_symbol)
 }
