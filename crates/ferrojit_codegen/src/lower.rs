@@ -96,6 +96,50 @@ pub(crate) fn lower_program<'ctx>(
     Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
+/// Whether local `id` is stored to exactly once in `stmts` (nested ones included), with a new
+/// array (`ExprKind::ArrayNew`).
+fn only_store_is_a_new_array(stmts: &[ir::Stmt], id: usize) -> bool {
+    /// Adds one entry per store to `id`: whether it stores a new array.
+    fn collect(stmts: &[ir::Stmt], id: usize, out: &mut Vec<bool>) {
+        let is_new = |value: &ir::Expr| matches!(value.kind, ExprKind::ArrayNew { .. });
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Assign { local, value } if *local == id => out.push(is_new(value)),
+                StmtKind::If { then_body, else_body, .. } => {
+                    collect(then_body, id, out);
+                    collect(else_body, id, out);
+                }
+                StmtKind::While { body, orelse, .. } => {
+                    collect(body, id, out);
+                    collect(orelse, id, out);
+                }
+                StmtKind::ForRange { index, body, orelse, .. } => {
+                    if *index == id {
+                        out.push(false);
+                    }
+                    collect(body, id, out);
+                    collect(orelse, id, out);
+                }
+                _ => {}
+            }
+            s.any_expr(
+                &mut |e| {
+                    match &e.kind {
+                        ExprKind::Let { local, value, .. } if *local == id => out.push(is_new(value)),
+                        ExprKind::Block { stmts, .. } => collect(stmts, id, out),
+                        _ => {}
+                    }
+                    false
+                },
+                true,
+            );
+        }
+    }
+    let mut stores = Vec::new();
+    collect(stmts, id, &mut stores);
+    stores == [true]
+}
+
 /// Whether any statement or expression of `stmts`, nested ones included, stores to local `id`.
 fn stores_to(stmts: &[ir::Stmt], id: usize) -> bool {
     stmts.iter().any(|s| {
@@ -172,6 +216,9 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// the first one on every path that reaches it (lowering follows the source, and only
     /// loops go back), so there is no old reference to release.
     stored_slots: HashSet<PointerValue<'ctx>>,
+    /// Array locals that hold no reference of their own (see `lower`): stores to them take
+    /// none, and the exit block releases none.
+    borrowing_locals: HashSet<usize>,
     /// While lowering the unchecked run of a loop whose conversion checks are deferred (see
     /// `deferred`): the running maximum of the converted magnitudes (see
     /// `float_to_int_unchecked`). Integer arithmetic then wraps without `nsw`, so values from
@@ -203,7 +250,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), stored_slots: HashSet::new(), deferred_conversions: None })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), stored_slots: HashSet::new(), borrowing_locals: HashSet::new(), deferred_conversions: None })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -211,6 +258,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         // holds it for the whole call, so the parameter takes no reference of its own (and
         // the exit block releases none).
         let mut borrowed = HashSet::new();
+        // A local whose only store is one new array (the temporary of `np.empty(n)` and its
+        // kind) borrows the reference the allocation's hidden slot keeps (see `own`): that one
+        // is released only when the same expression runs again, which stores into the local
+        // anew, or at exit.
+        for i in self.ir.num_params..self.ir.locals.len() {
+            if holds_arrays(&self.ir.locals[i].ty) && only_store_is_a_new_array(&self.ir.body, i) {
+                borrowed.insert(i);
+            }
+        }
+        self.borrowing_locals = borrowed.clone();
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
@@ -328,6 +385,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Stores into local `id`, taking a reference to any array in the value and releasing the
     /// ones in the value it replaces.
     pub(crate) fn store_local(&mut self, id: usize, v: Value<'ctx>) -> Result<()> {
+        if self.borrowing_locals.contains(&id) {
+            self.b.build_store(self.locals[id], v)?;
+            return Ok(());
+        }
         let ty = self.ir.locals[id].ty.clone();
         self.store_holding(self.locals[id], &ty, v)
     }
