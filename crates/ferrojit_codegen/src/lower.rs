@@ -96,37 +96,42 @@ pub(crate) fn lower_program<'ctx>(
     Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
-/// Whether local `id` is stored to exactly once in `stmts` (nested ones included), with a new
-/// array (`ExprKind::ArrayNew`).
-fn only_store_is_a_new_array(stmts: &[ir::Stmt], id: usize) -> bool {
-    /// Adds one entry per store to `id`: whether it stores a new array.
-    fn collect(stmts: &[ir::Stmt], id: usize, out: &mut Vec<bool>) {
+/// The stores to local `id` anywhere in `stmts` (nested bodies and block expressions
+/// included), each once, keyed by the address of the IR node that stores: whether it stores a
+/// new array (`ExprKind::ArrayNew`). `any_expr` reaches some nodes along two ways; the keys
+/// count each store once.
+fn stores_to_local(stmts: &[ir::Stmt], id: usize) -> HashMap<usize, bool> {
+    fn walk(stmts: &[ir::Stmt], id: usize, out: &mut HashMap<usize, bool>) {
         let is_new = |value: &ir::Expr| matches!(value.kind, ExprKind::ArrayNew { .. });
         for s in stmts {
             match &s.kind {
-                StmtKind::Assign { local, value } if *local == id => out.push(is_new(value)),
+                StmtKind::Assign { local, value } if *local == id => {
+                    out.insert(s as *const ir::Stmt as usize, is_new(value));
+                }
                 StmtKind::If { then_body, else_body, .. } => {
-                    collect(then_body, id, out);
-                    collect(else_body, id, out);
+                    walk(then_body, id, out);
+                    walk(else_body, id, out);
                 }
                 StmtKind::While { body, orelse, .. } => {
-                    collect(body, id, out);
-                    collect(orelse, id, out);
+                    walk(body, id, out);
+                    walk(orelse, id, out);
                 }
                 StmtKind::ForRange { index, body, orelse, .. } => {
                     if *index == id {
-                        out.push(false);
+                        out.insert(s as *const ir::Stmt as usize, false);
                     }
-                    collect(body, id, out);
-                    collect(orelse, id, out);
+                    walk(body, id, out);
+                    walk(orelse, id, out);
                 }
                 _ => {}
             }
             s.any_expr(
                 &mut |e| {
                     match &e.kind {
-                        ExprKind::Let { local, value, .. } if *local == id => out.push(is_new(value)),
-                        ExprKind::Block { stmts, .. } => collect(stmts, id, out),
+                        ExprKind::Let { local, value, .. } if *local == id => {
+                            out.insert(e as *const ir::Expr as usize, is_new(value));
+                        }
+                        ExprKind::Block { stmts, .. } => walk(stmts, id, out),
                         _ => {}
                     }
                     false
@@ -135,30 +140,9 @@ fn only_store_is_a_new_array(stmts: &[ir::Stmt], id: usize) -> bool {
             );
         }
     }
-    let mut stores = Vec::new();
-    collect(stmts, id, &mut stores);
-    stores == [true]
-}
-
-/// Whether any statement or expression of `stmts`, nested ones included, stores to local `id`.
-fn stores_to(stmts: &[ir::Stmt], id: usize) -> bool {
-    stmts.iter().any(|s| {
-        let here = match &s.kind {
-            StmtKind::Assign { local, .. } => *local == id,
-            StmtKind::If { then_body, else_body, .. } => stores_to(then_body, id) || stores_to(else_body, id),
-            StmtKind::While { body, orelse, .. } => stores_to(body, id) || stores_to(orelse, id),
-            StmtKind::ForRange { index, body, orelse, .. } => *index == id || stores_to(body, id) || stores_to(orelse, id),
-            _ => false,
-        };
-        here || s.any_expr(
-            &mut |e| match &e.kind {
-                ExprKind::Let { local, .. } => *local == id,
-                ExprKind::Block { stmts, .. } => stores_to(stmts, id),
-                _ => false,
-            },
-            true,
-        )
-    })
+    let mut out = HashMap::new();
+    walk(stmts, id, &mut out);
+    out
 }
 
 /// Lists the declared vector math functions in `llvm.compiler.used`, so that no pass drops
@@ -263,7 +247,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         // is released only when the same expression runs again, which stores into the local
         // anew, or at exit.
         for i in self.ir.num_params..self.ir.locals.len() {
-            if holds_arrays(&self.ir.locals[i].ty) && only_store_is_a_new_array(&self.ir.body, i) {
+            if holds_arrays(&self.ir.locals[i].ty) && stores_to_local(&self.ir.body, i).into_values().eq([true]) {
                 borrowed.insert(i);
             }
         }
@@ -271,7 +255,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
-            if holds_arrays(&self.ir.locals[i].ty) && !stores_to(&self.ir.body, i) {
+            if holds_arrays(&self.ir.locals[i].ty) && stores_to_local(&self.ir.body, i).is_empty() {
                 self.b.build_store(self.locals[i], v)?;
                 self.stored_slots.insert(self.locals[i]);
                 borrowed.insert(i);
