@@ -96,42 +96,42 @@ pub(crate) fn lower_program<'ctx>(
     Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
-/// The stores to local `id` anywhere in `stmts` (nested bodies and block expressions
-/// included), each once, keyed by the address of the IR node that stores: whether it stores a
-/// new array (`ExprKind::ArrayNew`). `any_expr` reaches some nodes along two ways; the keys
-/// count each store once.
-fn stores_to_local(stmts: &[ir::Stmt], id: usize) -> HashMap<usize, bool> {
-    fn walk(stmts: &[ir::Stmt], id: usize, out: &mut HashMap<usize, bool>) {
+/// Every store to a local anywhere in `stmts` (nested bodies and block expressions included),
+/// by local: each store once, keyed by the address of the IR node that stores, with whether it
+/// stores a new array (`ExprKind::ArrayNew`). `any_expr` reaches some nodes along two ways; the
+/// keys count each store once.
+fn stores_by_local(stmts: &[ir::Stmt]) -> HashMap<usize, HashMap<usize, bool>> {
+    type Stores = HashMap<usize, HashMap<usize, bool>>;
+    fn walk(stmts: &[ir::Stmt], out: &mut Stores) {
         let is_new = |value: &ir::Expr| matches!(value.kind, ExprKind::ArrayNew { .. });
         for s in stmts {
+            let node = s as *const ir::Stmt as usize;
             match &s.kind {
-                StmtKind::Assign { local, value } if *local == id => {
-                    out.insert(s as *const ir::Stmt as usize, is_new(value));
+                StmtKind::Assign { local, value } => {
+                    out.entry(*local).or_default().insert(node, is_new(value));
                 }
                 StmtKind::If { then_body, else_body, .. } => {
-                    walk(then_body, id, out);
-                    walk(else_body, id, out);
+                    walk(then_body, out);
+                    walk(else_body, out);
                 }
                 StmtKind::While { body, orelse, .. } => {
-                    walk(body, id, out);
-                    walk(orelse, id, out);
+                    walk(body, out);
+                    walk(orelse, out);
                 }
                 StmtKind::ForRange { index, body, orelse, .. } => {
-                    if *index == id {
-                        out.insert(s as *const ir::Stmt as usize, false);
-                    }
-                    walk(body, id, out);
-                    walk(orelse, id, out);
+                    out.entry(*index).or_default().insert(node, false);
+                    walk(body, out);
+                    walk(orelse, out);
                 }
                 _ => {}
             }
             s.any_expr(
                 &mut |e| {
                     match &e.kind {
-                        ExprKind::Let { local, value, .. } if *local == id => {
-                            out.insert(e as *const ir::Expr as usize, is_new(value));
+                        ExprKind::Let { local, value, .. } => {
+                            out.entry(*local).or_default().insert(e as *const ir::Expr as usize, is_new(value));
                         }
-                        ExprKind::Block { stmts, .. } => walk(stmts, id, out),
+                        ExprKind::Block { stmts, .. } => walk(stmts, out),
                         _ => {}
                     }
                     false
@@ -140,8 +140,8 @@ fn stores_to_local(stmts: &[ir::Stmt], id: usize) -> HashMap<usize, bool> {
             );
         }
     }
-    let mut out = HashMap::new();
-    walk(stmts, id, &mut out);
+    let mut out = Stores::new();
+    walk(stmts, &mut out);
     out
 }
 
@@ -200,8 +200,8 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// the first one on every path that reaches it (lowering follows the source, and only
     /// loops go back), so there is no old reference to release.
     stored_slots: HashSet<PointerValue<'ctx>>,
-    /// Array locals that hold no reference of their own (see `lower`): stores to them take
-    /// none, and the exit block releases none.
+    /// Array locals that hold no reference of their own (chosen in `lower`): stores to them
+    /// take none and release none, and the exit block releases none.
     borrowing_locals: HashSet<usize>,
     /// While lowering the unchecked run of a loop whose conversion checks are deferred (see
     /// `deferred`): the running maximum of the converted magnitudes (see
@@ -238,37 +238,31 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     fn lower(mut self) -> Result<()> {
-        // An array parameter never stored to again keeps the caller's reference: the caller
-        // holds it for the whole call, so the parameter takes no reference of its own (and
-        // the exit block releases none).
-        let mut borrowed = HashSet::new();
-        // A local whose only store is one new array (the temporary of `np.empty(n)` and its
-        // kind) borrows the reference the allocation's hidden slot keeps (see `own`): that one
-        // is released only when the same expression runs again, which stores into the local
-        // anew, or at exit.
-        for i in self.ir.num_params..self.ir.locals.len() {
-            if holds_arrays(&self.ir.locals[i].ty) && stores_to_local(&self.ir.body, i).into_values().eq([true]) {
-                borrowed.insert(i);
-            }
-        }
-        self.borrowing_locals = borrowed.clone();
+        // Array locals that take no reference of their own (see `borrowing_locals`):
+        // - a parameter never stored to again keeps the caller's reference, which the caller
+        //   holds for the whole call;
+        // - a local whose only store is one new array (the temporary of `np.empty(n)` and its
+        //   kind) borrows the reference the allocation's hidden slot keeps (see `own`), which
+        //   is released only when the same expression runs again, storing into the local anew,
+        //   or at exit.
+        let stores = stores_by_local(&self.ir.body);
+        self.borrowing_locals = (0..self.ir.locals.len())
+            .filter(|&i| {
+                let stored = stores.get(&i).map(|s| s.values().copied().collect::<Vec<_>>()).unwrap_or_default();
+                holds_arrays(&self.ir.locals[i].ty) && if i < self.ir.num_params { stored.is_empty() } else { stored == [true] }
+            })
+            .collect();
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
-            if holds_arrays(&self.ir.locals[i].ty) && stores_to_local(&self.ir.body, i).is_empty() {
-                self.b.build_store(self.locals[i], v)?;
-                self.stored_slots.insert(self.locals[i]);
-                borrowed.insert(i);
-            } else {
-                self.store_local(i, v)?;
-            }
+            self.store_local(i, v)?;
         }
         self.block(&self.ir.body)?;
         self.br(self.exit)?;
         // The exit block: release what the locals and hidden slots hold, return the status.
         self.b.position_at_end(self.exit);
         let mut held: Vec<(PointerValue<'ctx>, Type)> = (0..self.ir.locals.len())
-            .filter(|i| holds_arrays(&self.ir.locals[*i].ty) && !borrowed.contains(i))
+            .filter(|i| holds_arrays(&self.ir.locals[*i].ty) && !self.borrowing_locals.contains(i))
             .map(|i| (self.locals[i], self.ir.locals[i].ty.clone()))
             .collect();
         held.extend(self.owned.iter().cloned());

@@ -83,7 +83,8 @@ fn advise_huge_pages(start: *mut u8, len: usize) {
         const PAGE: usize = 4096;
         let skip = (PAGE - start as usize % PAGE) % PAGE;
         if len > skip {
-            // SAFETY: the range lies inside one live allocation; madvise does not touch data.
+            // SAFETY: the range starts inside one live allocation (the kernel rounds its end up
+            // to a page, as with NumPy's advice); madvise gives advice and touches no data.
             unsafe { libc::madvise(start.add(skip) as *mut libc::c_void, len - skip, libc::MADV_HUGEPAGE) };
         }
     }
