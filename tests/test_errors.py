@@ -279,3 +279,61 @@ def test_missing_argument_at_call_site():
         f(1)
     with pytest.raises((TypeError, CompileError)):
         f(1, 2, 3)
+
+
+# --- values that may be None, variables of enclosing functions -----------------------------------
+
+def none_default_used_as_number(x, scale=None):
+    return x * scale
+
+
+def none_variable_used_as_number(x):
+    y = None
+    return x + y
+
+
+NONE_CASES = [
+    # (function, arguments, words the message must contain)
+    (none_default_used_as_number, (2.0,), ["`scale` may be `None`", "parameter whose default is `None`", "pass a value for `scale`", "if scale is None:"]),
+    (none_default_used_as_number, (2.0, None), ["`scale` may be `None`", "passed as `None`"]),
+    (none_variable_used_as_number, (2.0,), ["`y` may be `None`", "give `y` a value"]),
+]
+
+
+@pytest.mark.parametrize("func, args, words", NONE_CASES)
+def test_none_used_as_a_number_says_it_may_be_none(func, args, words):
+    err = expect_compile_error(TypingError, func, args, 1 if func is none_default_used_as_number else 2)
+    for w in words:
+        assert w in str(err), str(err)
+
+
+def scale_or_identity(x, scale=None):
+    if scale is None:
+        return x
+    return x * scale
+
+
+def scale_or_identity_else(x, scale=None):
+    if scale is not None:
+        y = x * scale
+    else:
+        y = x + 0.5
+    return y
+
+
+@pytest.mark.parametrize("func", [scale_or_identity, scale_or_identity_else])
+@pytest.mark.parametrize("args", [(2.0,), (2.0, None), (2.0, 3.0), (2, 3)])
+def test_is_none_test_compiles_only_the_branch_that_can_run(func, args):
+    assert ferrojit.njit(func)(*args) == func(*args)
+
+
+def test_closure_variable_names_the_enclosing_function():
+    offset = 5
+
+    def adds_offset(x):
+        return x + offset
+
+    err = expect_compile_error(UnsupportedError, adds_offset, (1,), 1)
+    assert "`offset` is a variable of the enclosing function `test_closure_variable_names_the_enclosing_function`" in str(err)
+    assert "closures are not supported yet" in str(err)
+    assert "pass `offset` as an argument" in str(err)

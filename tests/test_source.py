@@ -1,8 +1,25 @@
-"""Finding a function's source: the quick cut by indentation and its fallback."""
+"""Finding a function's source: the quick cut by indentation and its fallback; the text is the
+one captured at decoration and must be the code Python runs."""
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+import warnings
+
+import pytest
 
 import ferrojit
-from ferrojit import njit
-from ferrojit._source import source_info
+from ferrojit import jit, njit
+from ferrojit._source import _indented_block, capture
+from ferrojit._source import source_info as _source_info
+from ferrojit.errors import FerrojitWarning, UnsupportedError
+
+
+def source_info(func, fast=True):
+    return _source_info(func, capture(func), fast)
 
 
 def plain(x):
@@ -24,19 +41,22 @@ class Holder:
 
 
 def test_quick_cut_takes_the_whole_function():
-    _, first, text, _, _ = source_info(plain)
+    _, first, text, _ = source_info(plain)
     assert text.startswith("def plain(x):") and text.rstrip().endswith("return x + 1")
     assert njit(plain)(1) == 2
 
 
 def test_flush_left_strings_fall_back_to_inspect():
-    _, _, quick, _, _ = source_info(with_flush_left_docstring)
+    func = with_flush_left_docstring
+    quick = _indented_block(capture(func), func.__code__.co_firstlineno)
     assert "return x * 2" not in quick  # the quick cut stops early...
-    assert njit(with_flush_left_docstring)(3) == 6  # ...and compiling falls back to inspect
+    _, _, text, _ = source_info(func)
+    assert text.rstrip().endswith("return x * 2")  # ...and the tokenized block is complete
+    assert njit(func)(3) == 6
 
 
 def test_decorated_and_indented_methods():
-    _, first, text, _, _ = source_info(Holder.method)
+    _, first, text, _ = source_info(Holder.method)
     assert text.lstrip().startswith("@staticmethod")
     assert njit(Holder.method)(5) == 4
 
@@ -47,6 +67,128 @@ def decorated(x):
 
 
 def test_decorated_function_spans_its_decorator():
-    _, first, text, _, _ = source_info(decorated.py_func)
+    _, first, text, _ = source_info(decorated.py_func)
     assert text.startswith("@ferrojit.njit\ndef decorated(x):")
     assert decorated(4) == 16
+
+
+# --- the text compiled is the code Python runs ---------------------------------------------------
+
+def _import_file(path):
+    """Imports the module file `path` under a fresh name (nothing cached from earlier tests)."""
+    name = f"edited_{uuid.uuid4().hex}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write(path, text):
+    """Writes `text`, then moves the file's modification time forward so that no cache keyed on
+    it can mistake the new text for the old one, however fast the edit."""
+    path.write_text(textwrap.dedent(text))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
+ORIGINAL = """
+    from ferrojit import njit, jit
+
+    @njit
+    def decorated(x):
+        return x + 1
+
+    def plain(x):
+        return x + 1
+"""
+
+# Each edit makes `decorated` and `plain` different functions in the file than in memory.
+EDITS = [
+    ("different bytecode", ORIGINAL.replace("x + 1", "x * 100")),
+    ("different constant only", ORIGINAL.replace("x + 1", "x + 2")),
+    ("lines moved down", ORIGINAL.replace("from ferrojit", "# a new first line\n    from ferrojit")),
+    ("function renamed", ORIGINAL.replace("def plain", "def other").replace("def decorated", "def other2")),
+    ("parameters renamed", ORIGINAL.replace("(x)", "(y)").replace("x + 1", "y + 1")),
+]
+
+
+@pytest.mark.parametrize("edit", [e[1] for e in EDITS], ids=[e[0] for e in EDITS])
+def test_decorated_function_compiles_the_text_it_was_defined_with(tmp_path, edit):
+    path = tmp_path / "mod.py"
+    _write(path, ORIGINAL)
+    module = _import_file(path)
+    _write(path, edit)
+    assert module.decorated.py_func(3) == 4
+    assert module.decorated(3) == 4  # first call: compiles the text captured at decoration
+
+
+@pytest.mark.parametrize("edit", [e[1] for e in EDITS], ids=[e[0] for e in EDITS])
+def test_function_decorated_after_its_file_changed_is_refused(tmp_path, edit):
+    path = tmp_path / "mod.py"
+    _write(path, ORIGINAL)
+    module = _import_file(path)
+    _write(path, edit)
+    late = njit(module.plain)
+    with pytest.raises(UnsupportedError, match="is not the code Python is running") as info:
+        late(3)
+    assert "mod.py" in str(info.value) and "importlib.reload" in str(info.value)
+    # @jit runs such a function as plain Python, which gives Python's answer.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert jit(module.plain)(3) == 4
+    assert any(issubclass(w.category, FerrojitWarning) for w in caught)
+
+
+def test_unchanged_file_compiles_functions_decorated_late(tmp_path):
+    path = tmp_path / "mod.py"
+    _write(path, ORIGINAL)
+    module = _import_file(path)
+    assert njit(module.plain)(3) == 4
+
+
+def test_disk_cache_follows_the_captured_text(tmp_path):
+    """A process that compiled the old text caches it under the old text's key; a later process
+    that imports the edited file compiles and caches the new text, never loading the old code."""
+    path = tmp_path / "cached_mod.py"
+    original = ORIGINAL.replace("@njit", "@njit(cache=True)")
+    _write(path, original)
+    env = dict(os.environ, FERROJIT_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(tmp_path))
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", "import cached_mod; print(cached_mod.decorated(3), cached_mod.decorated.stats()[0]['cache_hit'])"],
+        env=env, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.split()
+    module = _import_file(path)
+    _write(path, original.replace("x + 1", "x * 100"))
+    with_cache = dict(os.environ)
+    os.environ["FERROJIT_CACHE_DIR"] = str(tmp_path / "cache")
+    try:
+        assert module.decorated(3) == 4  # compiled from the old text, cached under its key
+    finally:
+        os.environ.clear()
+        os.environ.update(with_cache)
+    assert run() == ["300", "False"]  # the edited file: new key, compiled
+    assert run() == ["300", "True"]  # and its own entry is reused
+
+
+def test_nested_functions_are_checked_against_their_code():
+    def no_capture(x):
+        return x * 3
+
+    assert njit(no_capture)(2) == 6
+
+    k = 5
+
+    def captures(x):
+        return x + k
+
+    # The text is the code Python runs; what stops it is the closure itself.
+    with pytest.raises(ferrojit.errors.CompileError, match="`k` is a variable of the enclosing function `test_nested_functions_are_checked_against_their_code`: closures are not supported yet"):
+        njit(captures)(1)
+
+
+def test_functions_without_a_source_file_say_so():
+    namespace = {}
+    exec("def made_by_exec(x):\n    return x\n", namespace)
+    with pytest.raises(UnsupportedError, match="cannot find the source code of `made_by_exec`"):
+        njit(namespace["made_by_exec"])(1)

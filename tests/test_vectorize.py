@@ -75,18 +75,16 @@ def square(x):
     return x * x
 
 
+def use_kernels(x):
+    return sq(x) + lazy(x)  # noqa: F821 (module globals bound by the test below)
+
+
 def test_vectorized_functions_callable_from_compiled_code():
-    sq = vectorize(["float64(float64)"])(square)
-    lazy = vectorize(square)
-
-    def use(x):
-        return sq(x) + lazy(x)
-
-    # The kernels are resolved as globals of `use`'s module.
-    globals()["sq"] = sq
-    globals()["lazy"] = lazy
+    # The kernels are resolved as globals of `use_kernels`'s module.
+    globals()["sq"] = vectorize(["float64(float64)"])(square)
+    globals()["lazy"] = vectorize(square)
     try:
-        assert njit(use)(3.0) == 18.0
+        assert njit(use_kernels)(3.0) == 18.0
     finally:
         del globals()["sq"], globals()["lazy"]
 

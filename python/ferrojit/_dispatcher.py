@@ -63,10 +63,9 @@ class Dispatcher(_native.DispatcherBase):
         """Print the source annotated with the inferred type of every variable, per signature."""
         import sys
 
-        import inspect
-
         out = file or sys.stdout
-        lines, first = inspect.getsourcelines(self.py_func)
+        first, text = self._source_text()
+        lines = text.splitlines()
         for args, ret, variables in self._variable_types():
             print(f"{self.__qualname__} ({', '.join(args)}) -> {ret}", file=out)
             print("-" * 80, file=out)

@@ -1,46 +1,103 @@
-"""How a Python function's source reaches the compiler."""
+"""How a Python function's source reaches the compiler.
+
+ferrojit compiles source text, while Python runs the code object it compiled when the module was
+imported. The two must be the same function, so:
+
+- the text is captured when the decorator runs (:func:`capture`), not at the first call: a file
+  edited after its import does not change what is compiled;
+- before its first compilation the captured text is compiled by CPython and compared with the
+  function's own code object (:func:`source_info` calls :func:`_matches_code`): bytecode,
+  constants, names and parameters. A text that is not the code Python runs is an error, never
+  compiled.
+
+The disk cache keys on the same captured text, so it follows it too.
+"""
+
+import os
 
 from .errors import UnsupportedError
 
+# filename -> ((st_mtime_ns, st_size), lines): one read per file however many functions it
+# decorates. An entry is reused only while the file's stat is unchanged.
+_file_lines_cache = {}
 
-def source_info(func, fast=True):
-    """Return ``(filename, first_line, text, defaults, globals)`` for ``func``.
+
+def capture(func):
+    """The lines of ``func``'s file as they are now (a list shared by the functions of one file,
+    never modified), or None when the file's text is not available. Called by the decorator."""
+    filename = func.__code__.co_filename
+    try:
+        stat = os.stat(filename)
+    except (OSError, ValueError):
+        return _linecache_lines(filename)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _file_lines_cache.get(filename)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        with open(filename, encoding="utf-8") as f:
+            lines = f.readlines()
+    except (OSError, UnicodeDecodeError):
+        return _linecache_lines(filename)
+    _file_lines_cache[filename] = (stamp, lines)
+    return lines
+
+
+def _linecache_lines(filename):
+    """Sources that are not plain files (zip imports, interactive shells that register their
+    cells with `linecache`); `linecache` imports `tokenize` on first use, so it is the fallback."""
+    import linecache
+
+    return linecache.getlines(filename) or None
+
+
+def source_info(func, lines, fast=True):
+    """Return ``(filename, first_line, text, defaults)`` for ``func``, from ``lines``,
+    the file's lines captured when it was decorated.
 
     ``text`` is the function's source as written in its file (decorators and indentation
     included), ``first_line`` the line it starts on, and ``defaults`` one tuple per positional
     parameter: ``()`` when it has no default, ``(value,)`` when it has one.
 
-    With ``fast``, the block is cut from the file by indentation (no ``inspect``, whose import
-    and tokenizing cost milliseconds); a block that does not parse (a multi-line string or
-    continuation line indented less than the function) is asked for again with ``fast=False``.
+    With ``fast``, the block is cut by indentation (no ``inspect``, whose import and tokenizing
+    cost milliseconds); a block that does not parse (a multi-line string or continuation line
+    indented less than the function) is asked for again with ``fast=False``.
+
+    Raises UnsupportedError when there is no source, or when the text is not the code Python
+    runs for ``func``.
     """
     code = func.__code__
-    text = _indented_block(code.co_filename, code.co_firstlineno) if fast else None
     first_line = code.co_firstlineno
-    if text is None:
-        import inspect
-
-        try:
-            lines, first_line = inspect.getsourcelines(func)
-        except (OSError, TypeError) as exc:
+    if not lines:
+        raise UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined in {code.co_filename}); "
+            f"ferrojit compiles functions from their source\n  hint: define the function in a .py "
+            f"file (not in `exec` or at an interactive prompt without source)"
+        )
+    text = _indented_block(lines, first_line) if fast else None
+    if text is None or not _matches_code(func, text, first_line, lines):
+        # The cut by indentation misses lines indented less than the function (in a
+        # multi-line string, a continuation line); tokenizing finds them.
+        text = _tokenized_block(lines, first_line)
+        if text is None or not _matches_code(func, text, first_line, lines):
             raise UnsupportedError(
-                f"cannot find the source code of `{func.__qualname__}` ({exc}); ferrojit compiles "
-                f"functions from their source\n  hint: define the function in a .py file (not in "
-                f"`exec` or at an interactive prompt without source)"
-            ) from None
-        text = "".join(lines)
+                f"the source of `{func.__qualname__}` in {code.co_filename}, line {first_line}, is "
+                f"not the code Python is running: the file changed after the function was "
+                f"defined, so ferrojit will not compile it (it compiles the source text, and would "
+                f"run something other than what Python runs)\n  hint: reload the module "
+                f"(`importlib.reload`) or restart Python after editing its file"
+            )
     nparams = code.co_argcount
     given = func.__defaults__ or ()
     defaults = [()] * (nparams - len(given)) + [(v,) for v in given]
-    return code.co_filename, max(first_line, 1), text, defaults, func.__globals__
+    return code.co_filename, max(first_line, 1), text, defaults
 
 
-def _indented_block(filename, first_line):
+def _indented_block(lines, first_line):
     """The decorators and ``def`` line starting at ``first_line`` plus the following lines
-    indented deeper than them, or None when the file's lines are not available."""
-    lines = _file_lines(filename)
+    indented deeper than them, or None when there is no ``def`` there."""
     start = first_line - 1
-    if not lines or not 0 <= start < len(lines):
+    if not 0 <= start < len(lines):
         return None
     base = len(lines[start]) - len(lines[start].lstrip())
     end = start
@@ -61,13 +118,162 @@ def _indented_block(filename, first_line):
     return "".join(lines[start : last + 1])
 
 
-def _file_lines(filename):
-    """The lines of a source file: read directly (cheap), else through `linecache`, which also
-    knows sources that are not plain files (zip imports) but imports `tokenize` on first use."""
-    try:
-        with open(filename, encoding="utf-8") as f:
-            return f.readlines()
-    except (OSError, UnicodeDecodeError):
-        import linecache
+def _tokenized_block(lines, first_line):
+    """The block starting at ``first_line`` as ``inspect`` finds it, by tokenizing."""
+    import inspect
 
-        return linecache.getlines(filename)
+    if not 0 < first_line <= len(lines):
+        return None
+    try:
+        return "".join(inspect.getblock(lines[first_line - 1 :]))
+    except (SyntaxError, IndentationError, ValueError):
+        return None
+
+
+def _matches_code(func, text, first_line, lines):
+    """Whether CPython compiles ``text``, at ``first_line`` of the file whose lines are
+    ``lines``, into ``func``'s code object: same bytecode, constants (nested code objects
+    included), names, local names and parameter counts; line tables may differ.
+
+    The text is compiled alone first (tens of microseconds): in its place in the file, under
+    the enclosing function's variables, with the module's imports that the bytecode depends on.
+    Only when that differs is the whole file compiled (milliseconds per thousand lines; once
+    per file) and the function looked up in it."""
+    code = func.__code__
+    if _assertions_rewritten(code):
+        return _same_definition(code, _compile_in_place(text, first_line, func), text, first_line)
+    compiled, text_first_line = _compile_in_place(text, first_line, func)
+    if compiled is not None and any(
+        c.co_name == code.co_name and c.co_firstlineno == text_first_line and _same_code(c, code)
+        for c in _nested_code(compiled)
+    ):
+        return True
+    module = _compiled_file(lines, code)
+    return (
+        module is not None
+        and _covers(code, text, first_line)
+        and any(c.co_name == code.co_name and c.co_firstlineno == code.co_firstlineno and _same_code(c, code) for c in _nested_code(module))
+    )
+
+
+# id(lines) -> (lines, the file compiled); `lines` is kept so that its id stays its own.
+_compiled_files = {}
+
+
+def _compiled_file(lines, code):
+    """The captured file compiled as a module (None if it does not compile), once per file."""
+    cached = _compiled_files.get(id(lines))
+    if cached is None:
+        try:
+            compiled = compile("".join(lines), code.co_filename, "exec", flags=_future_flags(code), dont_inherit=True)
+        except (SyntaxError, ValueError):
+            compiled = None
+        cached = _compiled_files[id(lines)] = (lines, compiled)
+    return cached[1]
+
+
+def _covers(code, text, first_line):
+    """Whether ``text`` (starting at ``first_line``) spans every line ``code`` has code on."""
+    last_line = first_line + text.count("\n") - (0 if text.endswith("\n") else -1) - 1
+    return all(line is None or first_line <= line <= last_line for _, _, line in code.co_lines())
+
+
+def _assertions_rewritten(code):
+    """pytest rewrites `assert` statements in test modules: the code Python runs is then not
+    what the text compiles to, by design. Such functions are checked by their definition."""
+    return any(name.startswith("@py") for name in code.co_varnames + code.co_names) or any(
+        hasattr(c, "co_code") and _assertions_rewritten(c) for c in code.co_consts
+    )
+
+
+def _same_definition(code, compiled_at, text, first_line):
+    """The weaker check for rewritten code: a function of the same name, parameters and first
+    line, whose text spans all of the code's lines."""
+    compiled, text_first_line = compiled_at
+    n = code.co_argcount + code.co_kwonlyargcount
+    return compiled is not None and _covers(code, text, first_line) and any(
+        c.co_name == code.co_name
+        and c.co_firstlineno == text_first_line
+        and c.co_argcount == code.co_argcount
+        and c.co_varnames[:n] == code.co_varnames[:n]
+        for c in _nested_code(compiled)
+    )
+
+
+def _compile_in_place(text, first_line, func):
+    """``text`` compiled by CPython, and the line its first line has in the result (``(None,
+    0)`` if it does not compile).
+
+    Module-level names of ``func``'s globals that hold modules are imported first: CPython
+    compiles ``module.function(...)`` differently when ``module`` comes from an import in the
+    same file. An indented function is put under ``if 1:`` (which compiles to nothing); a
+    function that reads variables of an enclosing function (``co_freevars``) is put inside a
+    function that defines them, so that it reads them the same way (``LOAD_DEREF``). Blank
+    lines in front put the first line where the file has it, when there is room for them."""
+    code = func.__code__
+    indent = text[: len(text) - len(text.lstrip(" \t"))]
+    module_type = type(os)
+    imported = [n for n in _global_names(code) if isinstance(func.__globals__.get(n), module_type)]
+    head = f"import {', '.join(imported)}\n" if imported else ""
+    if code.co_freevars:
+        if not indent:
+            return None, 0
+        head += f"def _enclosing():\n{indent}{' = '.join(code.co_freevars)} = None\n"
+    elif indent:
+        head += "if 1:\n"
+    padding = "\n" * max(first_line - 1 - head.count("\n"), 0)
+    try:
+        compiled = compile(padding + head + text, code.co_filename, "exec", flags=_future_flags(code), dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None, 0
+    return compiled, len(padding) + head.count("\n") + 1
+
+
+def _global_names(code):
+    """The names ``code`` and the code nested in it look up (globals among them)."""
+    names = set(code.co_names)
+    for c in _nested_code(code):
+        names.update(c.co_names)
+    return sorted(names)
+
+
+def _future_flags(code):
+    """The ``from __future__`` flags ``code`` was compiled with."""
+    import __future__
+
+    flags = 0
+    for feature in __future__.all_feature_names:
+        flags |= code.co_flags & getattr(__future__, feature).compiler_flag
+    return flags
+
+
+def _nested_code(code):
+    """Every code object inside ``code`` (itself excluded), depth first."""
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            yield const
+            yield from _nested_code(const)
+
+
+def _same_code(a, b):
+    """The same compiled function: what runs and what it names, not where its lines are."""
+    return (
+        a.co_code == b.co_code
+        and a.co_names == b.co_names
+        and a.co_varnames == b.co_varnames
+        and a.co_freevars == b.co_freevars
+        and a.co_cellvars == b.co_cellvars
+        and a.co_argcount == b.co_argcount
+        and a.co_posonlyargcount == b.co_posonlyargcount
+        and a.co_kwonlyargcount == b.co_kwonlyargcount
+        and getattr(a, "co_exceptiontable", None) == getattr(b, "co_exceptiontable", None)
+        and len(a.co_consts) == len(b.co_consts)
+        and all(_same_constant(x, y) for x, y in zip(a.co_consts, b.co_consts))
+    )
+
+
+def _same_constant(x, y):
+    if hasattr(x, "co_code") or hasattr(y, "co_code"):
+        return hasattr(x, "co_code") and hasattr(y, "co_code") and _same_code(x, y)
+    # repr tells 0.0 from -0.0 and compares NaNs, which == does not.
+    return type(x) is type(y) and repr(x) == repr(y)

@@ -9,6 +9,12 @@ use std::sync::Arc;
 pub trait GlobalEnv: Send + Sync {
     /// The value of `name` in the module's globals, else in `builtins`; `None` when unbound.
     fn lookup(&self, name: &str) -> Option<GlobalValue>;
+
+    /// For a nested function that reads `name` from an enclosing function (a closure
+    /// variable, which shadows any global of that name): the enclosing function's name.
+    fn enclosing_function_of(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A global's value, classified by what the compiler can do with it.

@@ -260,7 +260,10 @@ impl FnInfer<'_> {
     }
 
     pub fn binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
-        let err = |cx: &Self, l: &ir::Expr, r: &ir::Expr| cx.operand_error(op.symbol(), &l.ty, &r.ty, span);
+        let err = |cx: &Self, l: &ir::Expr, r: &ir::Expr| match cx.none_operand_note(l).or_else(|| cx.none_operand_note(r)) {
+            Some((note, hint)) => cx.typing(span, format!("unsupported operand types for `{}`: `{}` and `{}`; {note}", op.symbol(), l.ty, r.ty), Some(&hint)),
+            None => cx.operand_error(op.symbol(), &l.ty, &r.ty, span),
+        };
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
         }

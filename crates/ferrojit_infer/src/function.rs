@@ -1,6 +1,6 @@
 //! Typing one function: the walks described in the crate docs, and the statements.
 
-use crate::env::{FunctionSource, GlobalValue};
+use crate::env::{ConstValue, FunctionSource, GlobalValue};
 use crate::{ErrorKind, InferError, Session, PENDING};
 use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, LocalId, StmtKind};
 use ferrojit_syntax::ast::{self, Span};
@@ -99,6 +99,9 @@ pub(crate) struct FnInfer<'a> {
     pub final_walk: bool,
     pub changed: bool,
     loop_depth: usize,
+    /// Set by a statement after which nothing in its block can run (a pruned `if` whose live
+    /// branch returns or raises); the block stops there.
+    rest_of_block_is_dead: bool,
     globals: HashMap<String, Option<GlobalValue>>,
     /// The declared return type (an eager signature): returns convert to it.
     declared_ret: Option<Type>,
@@ -121,6 +124,7 @@ impl<'a> FnInfer<'a> {
             final_walk: false,
             changed: false,
             loop_depth: 0,
+            rest_of_block_is_dead: false,
             globals: HashMap::new(),
             pending_shape: None,
             declared_ret: None,
@@ -161,6 +165,27 @@ impl<'a> FnInfer<'a> {
     }
 
     // ---- errors ----------------------------------------------------------------------------
+
+    /// For an operand that is a variable holding `None` where a value was needed: what to tell
+    /// the user (a note and a hint). Most often a parameter defaulting to `None` that the call
+    /// did not pass.
+    pub fn none_operand_note(&self, e: &ir::Expr) -> Option<(String, String)> {
+        let ExprKind::Local(id) = e.kind else { return None };
+        if e.ty != Type::NoneType || self.locals[id].name.starts_with('$') {
+            return None;
+        }
+        let name = &self.locals[id].name;
+        let defaults_to_none = id < self.def.params.len() && matches!(self.func.defaults.get(id), Some(Some(ConstValue::None)));
+        let handle = format!("handle `None` first: of `if {name} is None:` ... `else:` only the branch that can run is compiled");
+        Some(if defaults_to_none {
+            (
+                format!("`{name}` may be `None`: it is a parameter whose default is `None`, and here it is `None` (not passed, or passed as `None`)"),
+                format!("pass a value for `{name}`, or {handle}"),
+            )
+        } else {
+            (format!("`{name}` may be `None`: here it holds `None`"), format!("give `{name}` a value before this line, or {handle}"))
+        })
+    }
 
     pub fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
         InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone(), function: self.func.name.clone() }
@@ -230,6 +255,15 @@ impl<'a> FnInfer<'a> {
 
     /// Looks a global up once per compilation: later changes to the module are not seen.
     pub fn global(&mut self, name: &str, span: Span) -> Result<GlobalValue> {
+        // A nested function's own name is a variable of the enclosing function too; it
+        // resolves to the function itself below.
+        if let Some(enclosing) = self.func.globals.enclosing_function_of(name).filter(|_| name != self.func.name) {
+            return Err(self.unsupported(
+                span,
+                format!("`{name}` is a variable of the enclosing function `{enclosing}`: closures are not supported yet"),
+                Some(&format!("pass `{name}` as an argument, or make it a module-level global (frozen at compile time)")),
+            ));
+        }
         if !self.globals.contains_key(name) {
             let mut value = self.func.globals.lookup(name);
             // The function's own name before the decorator has bound it (an eager signature
@@ -271,6 +305,9 @@ impl<'a> FnInfer<'a> {
                 Ok(()) => {}
                 Err(e) if e.message == PENDING && !self.final_walk => {}
                 Err(e) => return Err(e),
+            }
+            if std::mem::take(&mut self.rest_of_block_is_dead) {
+                break;
             }
         }
         Ok(out)
@@ -355,6 +392,16 @@ impl<'a> FnInfer<'a> {
             }
             ast::StmtKind::If { test, body, orelse } => {
                 let cond = self.cond(test);
+                // A test known from the types alone (`x is None` where `x` is a parameter left
+                // at its `None` default, or holds a number) compiles only the branch that can
+                // run, as Numba prunes it: the other one may not even type.
+                if let Ok(ir::Expr { kind: ExprKind::Const(Const::Bool(taken)), .. }) = &cond {
+                    let live = if *taken { body } else { orelse };
+                    out.extend(self.block(live)?);
+                    // What follows a pruned `if` whose branch returns or raises is dead too.
+                    self.rest_of_block_is_dead = !falls_through(live);
+                    return Ok(());
+                }
                 let then_body = self.block(body)?;
                 let else_body = self.block(orelse)?;
                 push(out, StmtKind::If { cond: cond?, then_body, else_body });

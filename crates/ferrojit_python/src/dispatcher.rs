@@ -34,6 +34,9 @@ pub struct DispatcherBase {
     py_func: Py<PyAny>,
     id: u64,
     num_params: usize,
+    /// The lines of the function's file when it was decorated (`ferrojit._source.capture`):
+    /// what is compiled is that text, whatever happens to the file later.
+    captured_lines: Py<PyAny>,
     source: Mutex<Option<Arc<FunctionSource>>>,
     /// Seconds spent reading and parsing the source (once per function).
     source_seconds: std::sync::OnceLock<f64>,
@@ -103,11 +106,13 @@ impl DispatcherBase {
         };
         let code = py_func.getattr("__code__")?;
         let num_params: usize = code.getattr("co_argcount")?.extract()?;
+        let captured_lines = py_func.py().import("ferrojit._source")?.call_method1("capture", (&py_func,))?.unbind();
         Ok(DispatcherBase {
             vectorcall: fast_vectorcall,
             py_func: py_func.unbind(),
             id: next_id(),
             num_params,
+            captured_lines,
             source: Mutex::new(None),
             overloads: Overloads::default(),
             source_seconds: std::sync::OnceLock::new(),
@@ -290,6 +295,12 @@ impl DispatcherBase {
             })
             .collect();
         Ok((compiled.address, numbers))
+    }
+
+    /// The source text being compiled and the line it starts on in its file.
+    fn _source_text(&self, py: Python<'_>) -> PyResult<(u32, String)> {
+        let source = self.function_source(py)?;
+        Ok((source.source.first_line, source.source.text.clone()))
     }
 
     /// Per signature: (argument type names, return type name, [(line, variable, type)]).
@@ -506,10 +517,10 @@ impl DispatcherBase {
         }
         let started = std::time::Instant::now();
         let module = py.import("ferrojit._source")?;
-        let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>)> {
-            module.call_method1("source_info", (self.py_func.bind(py), fast))?.extract()
+        let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>)> {
+            module.call_method1("source_info", (self.py_func.bind(py), self.captured_lines.bind(py), fast))?.extract()
         };
-        let (filename, first_line, text, defaults, globals) = read(true)?;
+        let (filename, first_line, text, defaults) = read(true)?;
         let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
         let defaults = defaults
             .iter()
@@ -518,14 +529,14 @@ impl DispatcherBase {
                 _ => d.get_item(0).ok().and_then(|v| constant(&v)),
             })
             .collect();
-        let globals = Box::new(PyGlobals::new(globals.unbind()));
+        let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py))?);
         let quick = ferrojit_compiler::SourceText::new(filename, first_line, text);
         let source = match ferrojit_compiler::parse_function(&quick) {
             Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(quick), ast: Ok(ast), globals, defaults },
             // The quick cut by indentation can miss lines (a multi-line string indented less
             // than the function); then ask `inspect`.
             Err(_) => {
-                let (filename, first_line, text, _, _) = read(false)?;
+                let (filename, first_line, text, _) = read(false)?;
                 ferrojit_compiler::function_source(self.id, &name, ferrojit_compiler::SourceText::new(filename, first_line, text), globals, defaults)
             }
         };

@@ -9,15 +9,29 @@ use pyo3::types::{PyBool, PyComplex, PyDict, PyFloat, PyInt, PyModule, PyTuple, 
 
 pub struct PyGlobals {
     globals: Py<PyDict>,
+    /// The names a nested function reads from its enclosing function (`co_freevars`).
+    free_variables: Vec<String>,
+    /// The enclosing function's name, from the function's `__qualname__`.
+    enclosing: String,
 }
 
 impl PyGlobals {
-    pub fn new(globals: Py<PyDict>) -> Self {
-        PyGlobals { globals }
+    /// The globals of `func` (its module's dictionary) and its closure variables.
+    pub fn of_function(func: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let globals = func.getattr("__globals__")?.cast_into::<PyDict>()?.unbind();
+        let free_variables: Vec<String> = func.getattr("__code__")?.getattr("co_freevars")?.extract()?;
+        let qualname: String = func.getattr("__qualname__")?.extract()?;
+        // "outer.<locals>.inner" -> "outer"
+        let enclosing = qualname.rsplit_once(".<locals>.").map(|(outer, _)| outer.rsplit('.').next().unwrap_or(outer).to_string()).unwrap_or_default();
+        Ok(PyGlobals { globals, free_variables, enclosing })
     }
 }
 
 impl GlobalEnv for PyGlobals {
+    fn enclosing_function_of(&self, name: &str) -> Option<String> {
+        self.free_variables.iter().any(|v| v == name).then(|| self.enclosing.clone())
+    }
+
     fn lookup(&self, name: &str) -> Option<GlobalValue> {
         Python::attach(|py| {
             let value = match self.globals.bind(py).get_item(name) {
