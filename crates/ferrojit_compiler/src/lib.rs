@@ -12,7 +12,7 @@ use ferrojit_infer as infer;
 pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
-pub use ferrojit_syntax::{parse_function, SourceText, Span};
+pub use ferrojit_syntax::{on_deep_stack, parse_function, SourceText, Span};
 pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, Signature, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -98,7 +98,13 @@ pub fn function_source(
 }
 
 /// Compiles `func` for `args`; with `ret`, the result is converted to that declared type.
+/// Runs on a stack of its own when the caller's is short (see
+/// [`ferrojit_syntax::on_deep_stack`]): inference and lowering recurse over expressions.
 pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
+    ferrojit_syntax::on_deep_stack(|| compile_here(func, args, ret, options))
+}
+
+fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
     let start = Instant::now();
     let program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|e| infer_error(&e))?;
     let infer_time = start.elapsed();

@@ -515,6 +515,12 @@ impl DispatcherBase {
         if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             return Ok(s.clone());
         }
+        // Checking the text compiles it with CPython, whose compiler recurses as deep as the
+        // code nests, as the parser does: neither may depend on the calling thread's stack.
+        ferrojit_compiler::on_deep_stack(|| self.read_function_source(py))
+    }
+
+    fn read_function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
         let started = std::time::Instant::now();
         let module = py.import("ferrojit._source")?;
         let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>)> {

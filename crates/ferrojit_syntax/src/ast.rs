@@ -31,6 +31,17 @@ pub struct FunctionDef {
     pub span: Span,
 }
 
+impl Drop for FunctionDef {
+    /// The body is dropped recursively, as deep as the code nests: on a deep stack, whatever
+    /// thread drops the definition.
+    fn drop(&mut self) {
+        let body = std::mem::take(&mut self.body);
+        if !body.is_empty() {
+            crate::on_deep_stack(move || drop(body));
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Param {
     pub name: String,

@@ -3,7 +3,7 @@
 
 use crate::ast::*;
 use crate::source::Dedented;
-use crate::{SyntaxError, SyntaxErrorKind};
+use crate::{SyntaxError, SyntaxErrorKind, MAX_NESTING};
 use ruff_python_ast as py;
 use ruff_text_size::Ranged;
 
@@ -11,10 +11,12 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 
 struct Lowerer<'a> {
     src: &'a Dedented,
+    /// Expressions and statements being lowered, outermost first: at most [`MAX_NESTING`].
+    depth: std::cell::Cell<usize>,
 }
 
 pub(crate) fn lower_module(module: &py::ModModule, src: &Dedented) -> Result<FunctionDef> {
-    let lowerer = Lowerer { src };
+    let lowerer = Lowerer { src, depth: std::cell::Cell::new(0) };
     match module.body.first() {
         Some(py::Stmt::FunctionDef(def)) => lowerer.function(def),
         Some(other) => Err(lowerer.unsupported(
@@ -80,6 +82,10 @@ impl Lowerer<'_> {
 
     /// Returns `None` for statements that compile to nothing (docstrings).
     fn stmt(&self, stmt: &py::Stmt) -> Result<Option<Stmt>> {
+        self.nested(stmt.range(), || self.stmt_here(stmt))
+    }
+
+    fn stmt_here(&self, stmt: &py::Stmt) -> Result<Option<Stmt>> {
         let span = self.span(stmt);
         let kind = match stmt {
             py::Stmt::Assign(s) => StmtKind::Assign {
@@ -217,6 +223,26 @@ impl Lowerer<'_> {
     }
 
     fn expr(&self, expr: &py::Expr) -> Result<Expr> {
+        self.nested(expr.range(), || self.expr_here(expr))
+    }
+
+    /// Runs `lower` one nesting level deeper, or fails past [`MAX_NESTING`] levels.
+    fn nested<T>(&self, range: ruff_text_size::TextRange, lower: impl FnOnce() -> Result<T>) -> Result<T> {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_NESTING {
+            return Err(self.unsupported(
+                range,
+                &format!("this code nests more than {MAX_NESTING} levels deep"),
+                Some("split the expression into several statements with intermediate variables"),
+            ));
+        }
+        self.depth.set(depth);
+        let result = lower();
+        self.depth.set(depth - 1);
+        result
+    }
+
+    fn expr_here(&self, expr: &py::Expr) -> Result<Expr> {
         let span = self.span(expr);
         let kind = match expr {
             py::Expr::NumberLiteral(n) => match &n.value {

@@ -37,3 +37,25 @@ fn invalid_python_is_reported() {
     assert_eq!(err.kind, SyntaxErrorKind::Invalid);
     assert_eq!(err.span.line, 10);
 }
+
+fn sum_of_terms(n: usize) -> String {
+    format!("def f(x):\n    y = 1\n    return {}\n", vec!["x"; n].join(" + "))
+}
+
+/// Parsing and lowering run on a deep stack: a thread with a small stack (128 KB, musl's
+/// default) parses code nested as deep as the limit allows.
+#[test]
+fn deep_nesting_parses_on_a_small_stack() {
+    let text = sum_of_terms(MAX_NESTING - 10);
+    let f = std::thread::Builder::new().stack_size(128 << 10).spawn(move || parse(&text).map(|f| f.body.len())).unwrap().join().unwrap();
+    assert_eq!(f, Ok(2));
+}
+
+#[test]
+fn deep_nesting_past_the_limit_is_an_error_with_its_line() {
+    let err = parse(&sum_of_terms(MAX_NESTING + 10)).unwrap_err();
+    assert_eq!(err.kind, SyntaxErrorKind::Unsupported);
+    assert!(err.message.contains(&format!("more than {MAX_NESTING} levels")), "{}", err.message);
+    assert_eq!(err.span.line, 12);
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("intermediate variables")));
+}
