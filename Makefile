@@ -12,7 +12,7 @@
 # Every step checks before it installs, so re-running on a ready machine is quick:
 #   deps  -> apt-get only when $(LLVM_PREFIX)/bin/llvm-config is missing
 #   venv  -> python3 -m venv only when .venv/bin/python is missing or broken;
-#            pip only when numpy/pytest do not import or maturin is missing
+#            pip only when numpy/pytest/pandas/dask/distributed do not import or maturin is missing
 #   build -> maturin develop --release (cargo decides what to rebuild)
 
 SHELL := /bin/bash
@@ -29,7 +29,9 @@ LLVM_PREFIX := /usr/lib/llvm-22
 export LLVM_SYS_221_PREFIX := $(LLVM_PREFIX)
 
 APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
-PY_PACKAGES  := numpy 'maturin>=1.7,<2' pytest pandas
+# dask and distributed: tests/test_arrays_unaligned.py runs compiled functions on a local Dask
+# cluster, whose workers receive arrays unaligned.
+PY_PACKAGES  := numpy 'maturin>=1.7,<2' pytest pandas dask==2026.8.0 distributed==2026.8.0
 
 VENV    := $(CURDIR)/.venv
 PY      := $(VENV)/bin/python
@@ -80,10 +82,10 @@ venv:
 			python3 -m venv "$(VENV)"; \
 		fi; \
 	fi
-	@if "$(PY)" -c 'import numpy, pytest, pandas' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
-		echo "venv: numpy, pytest, pandas and maturin present"; \
+	@if "$(PY)" -c 'import numpy, pytest, pandas, dask, distributed' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
+		echo "venv: numpy, pytest, pandas, dask, distributed and maturin present"; \
 	else \
-		echo "venv: pip installing numpy, maturin, pytest, pandas (the seed's object-mode example)"; \
+		echo "venv: pip installing numpy, maturin, pytest, pandas (the seed's object-mode example), dask and distributed (the Dask test)"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check $(PY_PACKAGES); \
 	fi
 

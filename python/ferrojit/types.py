@@ -76,11 +76,17 @@ def UniTuple(dtype, count):  # noqa: N802 (Numba's name)
     return Type(f"UniTuple({dtype} x {count})")
 
 
-def Array(dtype, ndim, layout="A", readonly=False):  # noqa: N802 (Numba's name)
-    """An array type: ``Array(float64, 2, "C")`` is ``float64[:, ::1]``."""
+def Array(dtype, ndim, layout="A", readonly=False, aligned=True):  # noqa: N802 (Numba's name)
+    """An array type: ``Array(float64, 2, "C")`` is ``float64[:, ::1]``.
+
+    ``aligned=False`` declares an array whose elements may sit at any address (NumPy's
+    ``ALIGNED`` flag unset); aligned arrays convert to it too, so a signature declared with it
+    takes both.
+    """
     if layout not in ("C", "F", "A"):
         raise ValueError(f"layout must be 'C', 'F' or 'A', not {layout!r}")
-    prefix = "readonly " if readonly else ""
+    # Numba's order of the prefixes: ``unaligned readonly array(...)``.
+    prefix = ("" if aligned else "unaligned ") + ("readonly " if readonly else "")
     return Type(f"{prefix}array({dtype}, {int(ndim)}d, {layout})")
 
 

@@ -4,6 +4,11 @@
 //! innermost stride is the item size, which lets LLVM vectorise); `A` arrays use the strides.
 //! Negative indices wrap once, as in Python; with `boundscheck` an index still outside the
 //! dimension raises `IndexError`.
+//!
+//! Every element load and store goes through [`FnLower::load_element`] and
+//! [`FnLower::store_element`], which take the alignment from the array's type: aligned arrays
+//! keep LLVM's natural alignment of the element (what lets the vectoriser use wide loads
+//! freely), unaligned ones are accessed with `align 1`, in place, never through a copy.
 
 use crate::abi::{array_struct, memory_type};
 use crate::lower::FnLower;
@@ -11,7 +16,7 @@ use crate::Result;
 use ferrojit_ir::{self as ir, ArrayAttr, ExcKind, IndexItem};
 
 use ferrojit_types::{ArrayType, Layout, Type};
-use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::values::{BasicValue, BasicValueEnum, IntValue, PointerValue, StructValue};
 use inkwell::IntPredicate;
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
@@ -85,20 +90,29 @@ impl<'ctx> FnLower<'ctx, '_> {
         })
     }
 
-    pub(crate) fn load_element(&self, ptr: PointerValue<'ctx>, dtype: &Type) -> Result<Value<'ctx>> {
+    /// Loads the element of array type `a` at `ptr`.
+    pub(crate) fn load_element(&self, ptr: PointerValue<'ctx>, a: &ArrayType) -> Result<Value<'ctx>> {
+        let dtype = &*a.dtype;
         let v = self.b.build_load(memory_type(self.cx, dtype), ptr, "elem")?;
+        if !a.aligned {
+            v.as_instruction_value().expect("a load is an instruction").set_alignment(1).map_err(|e| crate::CodegenError(e.to_string()))?;
+        }
         Ok(match dtype {
             Type::Bool => self.b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.cx.i8_type().const_zero(), "bool")?.into(),
             _ => v,
         })
     }
 
-    pub(crate) fn store_element(&self, ptr: PointerValue<'ctx>, dtype: &Type, value: Value<'ctx>) -> Result<()> {
-        let value: Value = match dtype {
+    /// Stores `value` (of the array's element type) as the element of array type `a` at `ptr`.
+    pub(crate) fn store_element(&self, ptr: PointerValue<'ctx>, a: &ArrayType, value: Value<'ctx>) -> Result<()> {
+        let value: Value = match &*a.dtype {
             Type::Bool => self.b.build_int_z_extend(value.into_int_value(), self.cx.i8_type(), "byte")?.into(),
             _ => value,
         };
-        self.b.build_store(ptr, value)?;
+        let store = self.b.build_store(ptr, value)?;
+        if !a.aligned {
+            store.set_alignment(1).map_err(|e| crate::CodegenError(e.to_string()))?;
+        }
         Ok(())
     }
 
@@ -110,7 +124,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             idx.push(self.expr(i)?.into_int_value());
         }
         let ptr = self.element_ptr(arr, &a, &idx)?;
-        self.load_element(ptr, &a.dtype)
+        self.load_element(ptr, &a)
     }
 
     pub(crate) fn array_store(&mut self, array: &ir::Expr, indices: &[ir::Expr], value: &ir::Expr) -> Result<()> {
@@ -122,7 +136,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         }
         let v = self.expr(value)?;
         let ptr = self.element_ptr(arr, &a, &idx)?;
-        self.store_element(ptr, &a.dtype, v)
+        self.store_element(ptr, &a, v)
     }
 
     /// Python's slice normalisation (`PySlice_AdjustIndices`): returns (start, step, length).
@@ -315,8 +329,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let v = self.expr(value)?;
-        let dtype = (*a.dtype).clone();
-        self.for_each_element(arr, &a, &mut |this, ptr| this.store_element(ptr, &dtype, v))
+        self.for_each_element(arr, &a, &mut |this, ptr| this.store_element(ptr, &a, v))
     }
 }
 
@@ -443,9 +456,9 @@ impl<'ctx> FnLower<'ctx, '_> {
         let (src_dtype, dst_dtype) = ((*s.dtype).clone(), (*d.dtype).clone());
         // Both arrays have the same shape; walk them together, each by its own strides.
         self.for_each_element_of(&[src_v, dst_v], s.ndim, &mut |this, ptrs| {
-            let v = this.load_element(ptrs[0], &src_dtype)?;
+            let v = this.load_element(ptrs[0], &s)?;
             let v = this.cast(v, &src_dtype, &dst_dtype)?;
-            this.store_element(ptrs[1], &dst_dtype, v)
+            this.store_element(ptrs[1], &d, v)
         })
     }
 
@@ -460,7 +473,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                 self.b.build_store(acc, zero)?;
                 let acc_ty = ty.clone();
                 self.for_each_element(arr, &a, &mut |this, ptr| {
-                    let v = this.load_element(ptr, &dtype)?;
+                    let v = this.load_element(ptr, &a)?;
                     let v = this.cast(v, &dtype, &acc_ty)?;
                     let current = this.b.build_load(crate::abi::llvm_type(this.cx, &acc_ty), acc, "acc")?;
                     let next = this.binary(ferrojit_ir::BinaryOp::Add, current, v, &acc_ty, &acc_ty)?;
@@ -519,11 +532,11 @@ impl<'ctx> FnLower<'ctx, '_> {
                 self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
                 // Start from the first element (all indices 0 address the data pointer).
                 let first_ptr = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
-                let first = self.load_element(first_ptr, &dtype)?;
+                let first = self.load_element(first_ptr, &a)?;
                 self.b.build_store(acc, first)?;
                 let is_min = op == ir::ReduceOp::Min;
                 self.for_each_element(arr, &a, &mut |this, ptr| {
-                    let v = this.load_element(ptr, &dtype)?;
+                    let v = this.load_element(ptr, &a)?;
                     let current = this.b.build_load(crate::abi::llvm_type(this.cx, &dtype), acc, "acc")?;
                     let cmp = if is_min { ferrojit_ir::CmpOp::Lt } else { ferrojit_ir::CmpOp::Gt };
                     let better = this.compare(cmp, v, current, &dtype)?;

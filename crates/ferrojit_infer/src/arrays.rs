@@ -258,7 +258,7 @@ pub(crate) fn view_type(a: &ArrayType, items: &[IndexItem]) -> ArrayType {
         }
         Layout::A => Layout::A,
     };
-    ArrayType { dtype: a.dtype.clone(), ndim, layout, readonly: a.readonly }
+    a.with(ndim, layout)
 }
 
 /// NumPy functions that create arrays.
@@ -734,7 +734,7 @@ impl FnInfer<'_> {
     /// in C order fills it.
     fn reshape_like(&self, dst: ir::Expr, src: usize, a: &ArrayType, span: Span) -> ir::Expr {
         let dims = (0..a.ndim).map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span)).collect();
-        let ty = Type::Array(ArrayType { dtype: match &dst.ty { Type::Array(d) => d.dtype.clone(), _ => unreachable!() }, ndim: a.ndim, layout: Layout::C, readonly: false });
+        let ty = Type::Array(ArrayType::new(match &dst.ty { Type::Array(d) => (*d.dtype).clone(), _ => unreachable!() }, a.ndim, Layout::C));
         ir::Expr::new(ExprKind::Reshape { array: dst.boxed(), shape: dims }, ty, span)
     }
 }

@@ -34,7 +34,8 @@ pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
             return e;
         }
         ConstValue::Array { dtype, data, shape } => {
-            let ty = ArrayType { dtype: Box::new(dtype.clone()), ndim: shape.len() as u8, layout: Layout::C, readonly: true };
+            // A frozen global is a C-contiguous copy in memory ferrojit allocated: aligned.
+            let ty = ArrayType { readonly: true, ..ArrayType::new(dtype.clone(), shape.len() as u8, Layout::C) };
             return ir::Expr::new(ExprKind::Const(Const::Array { data: *data, shape: shape.clone() }), Type::Array(ty), span);
         }
         ConstValue::Tuple(items) => {

@@ -651,13 +651,14 @@ impl<'a> FnInfer<'a> {
 
 /// Whether a value of type `from` converts to `to` (as a declared return type does):
 /// numbers to numbers (not complex to real), tuples item by item, arrays of the same element
-/// type and dimensions to any layout.
+/// type and dimensions to any layout, and aligned ones to unaligned ones (never the reverse:
+/// code for an aligned array may assume what an unaligned one does not give).
 fn convertible(from: &Type, to: &Type) -> bool {
     match (from, to) {
         (Type::Complex(_), t) if t.is_number() => matches!(t, Type::Complex(_)),
         (f, t) if f.is_number() && t.is_number() => true,
         (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y)),
-        (Type::Array(a), Type::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim && (b.layout == ferrojit_types::Layout::A || a.layout == b.layout),
+        (Type::Array(a), Type::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim && (b.layout == ferrojit_types::Layout::A || a.layout == b.layout) && (a.aligned || !b.aligned),
         (a, b) => a == b,
     }
 }

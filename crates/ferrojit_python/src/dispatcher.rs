@@ -576,6 +576,9 @@ impl DispatcherBase {
                 return self.invoke(py, overload, &buffer);
             }
         }
+        if let Some(result) = self.call_unaligned_twin(py, args, &overloads) {
+            return result;
+        }
         let given: Vec<String> = args.iter().map(|a| typeof_value(&a).map(|t| t.to_string()).unwrap_or_else(|_| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())).collect();
         let accepted: Vec<String> = overloads
             .iter()
@@ -587,6 +590,32 @@ impl DispatcherBase {
             given.join(", "),
             accepted.join("; ")
         )))
+    }
+
+    /// Numba runs a declared signature such as `float64(float64[:])` on unaligned arrays too.
+    /// ferrojit's code for aligned arrays may assume their alignment, so the first declared
+    /// signature the arguments convert to once their unaligned arrays are declared unaligned
+    /// ([`crate::values::unaligned_like`]) is compiled for them (once: later calls find it
+    /// among the signatures) and called, on the arrays as they are. `None` when no argument is
+    /// an unaligned array, or no declared signature fits.
+    fn call_unaligned_twin<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, declared: &[Arc<Overload>]) -> Option<PyResult<Bound<'py, PyAny>>> {
+        let given: Vec<Type> = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<_>>().ok()?;
+        for overload in declared {
+            if overload.compiled.args.len() != given.len() {
+                continue;
+            }
+            let twin: Vec<Type> = overload.compiled.args.iter().zip(&given).map(|(d, g)| crate::values::unaligned_like(d, g)).collect();
+            if twin == overload.compiled.args {
+                continue;
+            }
+            let mut buffer = vec![0u64; twin.iter().map(|t| t.leaves().len()).sum()];
+            let mut at = 0;
+            if args.iter().zip(&twin).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at)) {
+                let ret = crate::values::all_unaligned(&overload.compiled.ret);
+                return Some(self.compile(py, &twin, Some(&ret)).and_then(|o| self.invoke(py, &o, &buffer)));
+            }
+        }
+        None
     }
 
     fn compile(&self, py: Python<'_>, types: &[Type], ret: Option<&Type>) -> PyResult<Arc<Overload>> {

@@ -318,16 +318,16 @@ fn quick_array_type(array: &Bound<'_, PyUntypedArray>) -> Option<ArrayType> {
     // SAFETY: a live ndarray.
     let raw = unsafe { &*array.as_array_ptr() };
     let elem = builtin_descrs(array.py()).get(&(raw.descr as usize))?.clone();
-    if raw.flags & npyflags::NPY_ARRAY_ALIGNED == 0 {
-        return None;
-    }
     Some(with_flags(elem, raw))
 }
 
-/// The array type of elements `elem` with the dimensions, layout and writability of `raw`.
+/// The array type of elements `elem` with the dimensions, layout, writability and alignment
+/// of `raw`. NumPy's `ALIGNED` flag covers the data pointer and every stride, so when it is
+/// set every element is naturally aligned.
 fn with_flags(elem: Type, raw: &npyffi::PyArrayObject) -> ArrayType {
     let mut t = ArrayType::new(elem, raw.nd as u8, layout_of(raw));
     t.readonly = raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0;
+    t.aligned = raw.flags & npyflags::NPY_ARRAY_ALIGNED != 0;
     t
 }
 
@@ -340,7 +340,7 @@ fn is_array_of_type(array: &Bound<'_, PyUntypedArray>, expected: &ArrayType) -> 
         Some(elem) => {
             raw.nd as u8 == expected.ndim
                 && *elem == *expected.dtype
-                && raw.flags & npyflags::NPY_ARRAY_ALIGNED != 0
+                && (raw.flags & npyflags::NPY_ARRAY_ALIGNED != 0) == expected.aligned
                 && layout_of(raw) == expected.layout
                 && (raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0) == expected.readonly
         }
@@ -360,7 +360,7 @@ fn layout_of(raw: &npyffi::PyArrayObject) -> Layout {
 }
 
 /// The ferrojit type of an ndarray: element type, dimensions, layout (C when C-contiguous,
-/// else F when Fortran-contiguous, else A) and writability.
+/// else F when Fortran-contiguous, else A), writability and alignment.
 pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
     if let Some(t) = quick_array_type(array) {
         return Ok(t);
@@ -371,9 +371,6 @@ pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
         .ok_or_else(|| PyTypeError::new_err(format!("compiled functions cannot take arrays of dtype `{dtype}`; supported: bool, integers, floats and complex in native byte order")))?;
     // SAFETY: a live ndarray.
     let raw = unsafe { &*array.as_array_ptr() };
-    if raw.flags & npyflags::NPY_ARRAY_ALIGNED == 0 {
-        return Err(PyTypeError::new_err("compiled functions cannot take unaligned arrays; pass a copy"));
-    }
     Ok(with_flags(elem, raw))
 }
 
@@ -442,7 +439,8 @@ impl Drop for ArrayMemory {
 /// Writes `obj` into the slots as type `ty` when Numba would convert it for an explicitly
 /// declared signature: numbers to wider or narrower numbers of a kind that holds them (an
 /// int to `int32` when in range, an int or float to `float32`; never a float to an int),
-/// tuples item by item, arrays of the same element type and dimensions to an `A` layout.
+/// tuples item by item, arrays of the same element type and dimensions to an `A` layout and
+/// aligned arrays to unaligned types (Numba's `Array.can_convert_to`); never by copying.
 pub fn pack_converting(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> bool {
     let mut exact = *at;
     if pack(obj, ty, slots, &mut exact) {
@@ -480,16 +478,37 @@ pub fn pack_converting(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at:
             _ => false,
         },
         (Type::Array(want), Type::Array(have)) => {
-            let fits = want.dtype == have.dtype && want.ndim == have.ndim && want.layout == Layout::A && (want.readonly || !have.readonly);
-            if !fits {
-                return false;
-            }
-            let mut as_given = Type::Array(have.clone());
-            if let Type::Array(a) = &mut as_given {
-                a.readonly = have.readonly;
-            }
-            pack(obj, &as_given, slots, at)
+            let fits = want.dtype == have.dtype
+                && want.ndim == have.ndim
+                && (want.layout == Layout::A || want.layout == have.layout)
+                && (want.readonly || !have.readonly)
+                && (have.aligned || !want.aligned);
+            // Every array type of one number of dimensions has the same slots: the array
+            // is passed as it is, typed as what it is.
+            fits && pack(obj, &source, slots, at)
         }
         _ => false,
+    }
+}
+
+/// `declared` with every array that the argument's own type `given` has unaligned (at the same
+/// place, inside tuples too) declared unaligned instead. An eagerly compiled dispatcher called
+/// with unaligned arrays compiles this signature once more: its code for the declared aligned
+/// arrays may assume an alignment that these do not have, and copying them is not an option.
+pub fn unaligned_like(declared: &Type, given: &Type) -> Type {
+    match (declared, given) {
+        (Type::Array(d), Type::Array(g)) if !g.aligned => Type::Array(ArrayType { aligned: false, ..d.clone() }),
+        (Type::Tuple(ds), Type::Tuple(gs)) if ds.len() == gs.len() => Type::Tuple(ds.iter().zip(gs).map(|(d, g)| unaligned_like(d, g)).collect()),
+        _ => declared.clone(),
+    }
+}
+
+/// `ty` with every array in it unaligned: the declared return type of such a signature, which
+/// may return a view of its unaligned arguments (any array converts to its unaligned type).
+pub fn all_unaligned(ty: &Type) -> Type {
+    match ty {
+        Type::Array(a) => Type::Array(ArrayType { aligned: false, ..a.clone() }),
+        Type::Tuple(items) => Type::Tuple(items.iter().map(all_unaligned).collect()),
+        other => other.clone(),
     }
 }

@@ -29,9 +29,9 @@ pub enum Type {
     Array(ArrayType),
 }
 
-/// A NumPy array: element type, number of dimensions and memory layout, as in Numba
-/// (`array(float64, 2d, C)`). The layout is part of the compiled signature: C- and
-/// Fortran-contiguous arrays index without reading their strides.
+/// A NumPy array: element type, number of dimensions, memory layout and alignment, as in Numba
+/// (`array(float64, 2d, C)`, `unaligned array(float64, 1d, C)`). The layout is part of the
+/// compiled signature: C- and Fortran-contiguous arrays index without reading their strides.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ArrayType {
     /// A scalar type: bool, integer, float or complex.
@@ -40,6 +40,11 @@ pub struct ArrayType {
     pub layout: Layout,
     /// Set for arrays NumPy marks non-writeable and for global arrays frozen as constants.
     pub readonly: bool,
+    /// Whether every element sits at an address that is a multiple of its scalar's natural
+    /// alignment (NumPy's `ALIGNED` flag). Code for an aligned array may assume it; code for an
+    /// unaligned one (a buffer read at an odd offset, a pickle protocol-5 buffer) loads and
+    /// stores elements byte-aligned. Arrays that compiled code creates are always aligned.
+    pub aligned: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,12 +59,13 @@ pub enum Layout {
 
 impl ArrayType {
     pub fn new(dtype: Type, ndim: u8, layout: Layout) -> ArrayType {
-        ArrayType { dtype: Box::new(dtype), ndim, layout, readonly: false }
+        ArrayType { dtype: Box::new(dtype), ndim, layout, readonly: false, aligned: true }
     }
 
-    /// The same array type with another number of dimensions and layout.
+    /// The same array type with another number of dimensions and layout: the type of a view,
+    /// which keeps the writability and alignment of the array it views.
     pub fn with(&self, ndim: u8, layout: Layout) -> ArrayType {
-        ArrayType { dtype: self.dtype.clone(), ndim, layout, readonly: self.readonly }
+        ArrayType { dtype: self.dtype.clone(), ndim, layout, readonly: self.readonly, aligned: self.aligned }
     }
 }
 
@@ -235,11 +241,14 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
             Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
         }
+        // Arrays: layout `A` when the layouts differ, read-only when either is, unaligned when
+        // either is (as Numba's `Array.unify`).
         (Type::Array(x), Type::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Type::Array(ArrayType {
             dtype: x.dtype.clone(),
             ndim: x.ndim,
             layout: if x.layout == y.layout { x.layout } else { Layout::A },
             readonly: x.readonly || y.readonly,
+            aligned: x.aligned && y.aligned,
         })),
         _ if a.is_number() && b.is_number() => promote_arith(a, b),
         _ => None,
@@ -274,8 +283,10 @@ impl fmt::Display for Type {
                     Layout::F => "F",
                     Layout::A => "A",
                 };
+                // Numba's order of the prefixes: `unaligned readonly array(...)`.
+                let unaligned = if a.aligned { "" } else { "unaligned " };
                 let readonly = if a.readonly { "readonly " } else { "" };
-                write!(f, "{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
+                write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
         }
     }
@@ -319,5 +330,21 @@ mod tests {
         assert_eq!(Type::Complex(FloatType::F32).to_string(), "complex64");
         assert_eq!(Type::int(8, false).to_string(), "uint8");
         assert_eq!(Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C)).to_string(), "array(float64, 2d, C)");
+        let unaligned = ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 1, Layout::C) };
+        assert_eq!(Type::Array(unaligned.clone()).to_string(), "unaligned array(float64, 1d, C)");
+        let both = ArrayType { readonly: true, ..unaligned };
+        assert_eq!(Type::Array(both).to_string(), "unaligned readonly array(float64, 1d, C)");
+    }
+
+    #[test]
+    fn unaligned_wins_unification_and_views_keep_it() {
+        let aligned = ArrayType::new(Type::FLOAT64, 2, Layout::C);
+        let unaligned = ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 2, Layout::F) };
+        let Some(Type::Array(u)) = unify(&Type::Array(aligned.clone()), &Type::Array(unaligned.clone())) else { panic!("arrays unify") };
+        assert!(!u.aligned);
+        assert_eq!(u.layout, Layout::A);
+        let Some(Type::Array(same)) = unify(&Type::Array(aligned.clone()), &Type::Array(aligned)) else { panic!("arrays unify") };
+        assert!(same.aligned);
+        assert!(!unaligned.with(1, Layout::A).aligned);
     }
 }

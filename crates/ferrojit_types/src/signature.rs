@@ -1,6 +1,8 @@
 //! Signature strings as Numba writes them: `"int32(int32, int32)"`, `"void(float64[:, ::1])"`,
 //! `"(int64, UniTuple(float64 x 2))"` (no return type), and the type names `f.signatures` and
-//! `str(type)` print (`array(float64, 2d, C)`, `Tuple(int64, bool)`).
+//! `str(type)` print (`array(float64, 2d, C)`, `unaligned array(float64, 1d, C)`,
+//! `Tuple(int64, bool)`). Array types written `float64[:]` are aligned, as NumPy's arrays
+//! usually are; only the printed name with its `unaligned` prefix declares an unaligned one.
 
 use crate::{ArrayType, Layout, Type};
 
@@ -103,15 +105,19 @@ impl Parser<'_> {
     }
 
     fn ty(&mut self) -> Result<Type, String> {
-        let readonly = {
+        // Array prefixes, in either order (Numba prints `unaligned readonly array(...)`).
+        let (mut readonly, mut unaligned) = (false, false);
+        loop {
             let save = self.at;
-            if self.word() == "readonly" {
-                true
-            } else {
-                self.at = save;
-                false
+            match self.word().as_str() {
+                "readonly" if !readonly => readonly = true,
+                "unaligned" if !unaligned => unaligned = true,
+                _ => {
+                    self.at = save;
+                    break;
+                }
             }
-        };
+        }
         let t = if self.peek() == Some(b'(') {
             self.at += 1;
             Type::Tuple(self.list(b')')?)
@@ -154,8 +160,9 @@ impl Parser<'_> {
         };
         let t = if self.peek() == Some(b'[') { self.array_dims(t)? } else { t };
         Ok(match t {
-            Type::Array(mut a) if readonly => {
-                a.readonly = true;
+            Type::Array(mut a) => {
+                a.readonly |= readonly;
+                a.aligned &= !unaligned;
                 Type::Array(a)
             }
             t => t,
@@ -243,9 +250,19 @@ mod tests {
             Type::Array(ArrayType::new(Type::COMPLEX128, 3, Layout::F)),
             Type::Tuple(vec![Type::INT64, Type::Bool]),
             Type::Tuple(vec![Type::FLOAT32; 3]),
+            Type::Array(ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 1, Layout::C) }),
+            Type::Array(ArrayType { aligned: false, readonly: true, ..ArrayType::new(Type::int(16, false), 2, Layout::A) }),
         ] {
             assert_eq!(parse_type(&t.to_string()).unwrap(), t);
         }
+    }
+
+    #[test]
+    fn slice_notation_means_aligned() {
+        let s = parse_signature("void(float64[:], unaligned float64[::1], readonly unaligned int32[:, :])").unwrap();
+        assert_eq!(s.args[0], Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::A)));
+        assert_eq!(s.args[1], Type::Array(ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 1, Layout::C) }));
+        assert_eq!(s.args[2], Type::Array(ArrayType { aligned: false, readonly: true, ..ArrayType::new(Type::int(32, true), 2, Layout::A) }));
     }
 
     #[test]
