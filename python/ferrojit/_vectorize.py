@@ -9,6 +9,7 @@ from ._dispatcher import Dispatcher, _check_options, _signature_texts
 from ._typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any, Callable, Literal, Union
 
     import numpy as np
@@ -52,7 +53,7 @@ class LazyUFunc:
 
     def __init__(self, dispatcher: Dispatcher[..., Any], identity: Identity) -> None:
         self._dispatcher = dispatcher
-        self._identity = identity
+        self._identity: Identity = identity
         self._loops: dict[tuple[str, ...], tuple[int, list[int]]] = {}
         self._ufunc: np.ufunc | None = None
         self.__name__ = dispatcher.__name__
@@ -94,7 +95,7 @@ class LazyUFunc:
         return self._ensure((name,) * self.nin).reduce(array, *args, **kwargs)
 
     @property
-    def types(self) -> list[str]:
+    def types(self) -> Sequence[str]:
         return self._ufunc.types if self._ufunc is not None else []
 
     def __repr__(self) -> str:
