@@ -139,7 +139,7 @@ _native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher,
 del _layout_sample
 
 
-def _call_error(func: Callable[..., Any], signature: Any, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> TypeError | None:
+def _call_error(func: Callable[..., Any], signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> TypeError | None:
     """The TypeError CPython itself gives for calling ``func`` with these arguments (its
     wording, e.g. "f() missing 1 required positional argument: 'b'", is not the one
     ``inspect`` gives): a stub with the same parameters, and nothing else, is called with
