@@ -57,6 +57,13 @@ REVEALED = [
         "numpy.ufunc",
         id="guvectorize",
     ),
+    pytest.param(
+        "@njit\ndef NAME_kernel(x: int) -> float:\n    return x * 0.5\n"
+        "def NAME(kernel: Dispatcher[[int], float]) -> float:\n    return kernel(1)",
+        "NAME(NAME_kernel)",
+        "float",
+        id="dispatcher-as-parameter-type",
+    ),
     pytest.param("", "int32(int32, float64[:, ::1])", "ferrojit.types.Signature", id="type-call"),
     pytest.param("", "float64[:, ::1]", "ferrojit.types.Type", id="array-type"),
     pytest.param("", "UniTuple(int64, 2)", "ferrojit.types.Type", id="unituple"),
@@ -95,6 +102,13 @@ REJECTED = [
         'Argument 1 has incompatible type "str"; expected "int"  [arg-type]',
         id="py_func-argument",
     ),
+    pytest.param(
+        "@njit\ndef NAME_kernel(x: str) -> float:\n    return 0.5\n"
+        "def NAME(kernel: Dispatcher[[int], float]) -> float:\n    return kernel(1)",
+        "NAME(NAME_kernel)",
+        'Argument 1 to "NAME" has incompatible type "Dispatcher[[str], float]"; expected "Dispatcher[[int], float]"  [arg-type]',
+        id="dispatcher-of-other-parameters",
+    ),
 ]
 
 HEADER = """\
@@ -105,9 +119,10 @@ from ferrojit import UniTuple, float64, int32, int64
 
 
 def _user_file():
-    """The user code of every row, and for each row id the line its checked statement is on."""
+    """The user code of every row; for each row id the line its checked statement is on, and the
+    name that stands for NAME."""
     lines = HEADER.splitlines()
-    line_of = {}
+    line_of, name_of = {}, {}
     for kind, rows in (("reveal", REVEALED), ("reject", REJECTED)):
         for number, row in enumerate(rows):
             definitions, statement = row.values[0], row.values[1]
@@ -116,7 +131,8 @@ def _user_file():
             statement = statement.replace("NAME", name)
             lines.append(f"reveal_type({statement})" if kind == "reveal" else statement)
             line_of[row.id] = len(lines)
-    return "\n".join(lines) + "\n", line_of
+            name_of[row.id] = name
+    return "\n".join(lines) + "\n", line_of, name_of
 
 
 def _mypy(arguments, cwd, cache_dir):
@@ -137,7 +153,7 @@ def mypy_cache(tmp_path_factory):
 def mypy_messages(tmp_path_factory, mypy_cache):
     """mypy --strict on the user file: {line: [(severity, message)]}."""
     directory = tmp_path_factory.mktemp("user_code")
-    text, line_of = _user_file()
+    text, line_of, name_of = _user_file()
     (directory / "user_code.py").write_text(text)
     done = _mypy(["--strict", "user_code.py"], directory, mypy_cache)
     messages = {}
@@ -145,26 +161,27 @@ def mypy_messages(tmp_path_factory, mypy_cache):
         match = re.match(r"user_code\.py:(\d+): (error|note): (.*)$", line)
         assert match, f"unexpected mypy output: {line}\n{done.stdout}{done.stderr}"
         messages.setdefault(int(match.group(1)), []).append((match.group(2), match.group(3)))
-    return messages, line_of, text
+    return messages, line_of, name_of, text
 
 
 @pytest.mark.parametrize("definitions, expression, revealed", REVEALED)
 def test_revealed_type(request, mypy_messages, definitions, expression, revealed):
-    messages, line_of, text = mypy_messages
+    messages, line_of, _, text = mypy_messages
     line = line_of[request.node.callspec.id]
     assert messages.get(line) == [("note", f'Revealed type is "{revealed}"')], text.splitlines()[line - 1]
 
 
 @pytest.mark.parametrize("definitions, statement, error", REJECTED)
 def test_wrong_call_is_an_error(request, mypy_messages, definitions, statement, error):
-    messages, line_of, text = mypy_messages
+    messages, line_of, name_of, text = mypy_messages
     line = line_of[request.node.callspec.id]
+    error = error.replace("NAME", name_of[request.node.callspec.id])
     assert ("error", error) in messages.get(line, []), (text.splitlines()[line - 1], messages.get(line))
 
 
 def test_no_other_errors(mypy_messages):
     """Typed user code using the API passes `mypy --strict` but for the rejected statements."""
-    messages, line_of, text = mypy_messages
+    messages, line_of, _, text = mypy_messages
     rejected = {line_of[row.id] for row in REJECTED}
     others = {line: found for line, found in messages.items() if line not in rejected and any(s == "error" for s, _ in found)}
     assert not others, "\n".join(f"{text.splitlines()[line - 1]}: {found}" for line, found in others.items())
@@ -208,6 +225,15 @@ def modules_after_import():
 def test_import_is_cheap(modules_after_import, module):
     assert "ferrojit._dispatcher" in modules_after_import
     assert module not in modules_after_import
+
+
+def test_dispatcher_subscripts_at_run_time():
+    """`Dispatcher[[int], float]` in an annotation evaluated at run time is an alias of it."""
+    from ferrojit import Dispatcher
+
+    alias = Dispatcher[[int], float]
+    assert alias.__origin__ is Dispatcher
+    assert alias.__args__ == ([int], float)
 
 
 def test_dispatcher_stays_a_plain_runtime_class():

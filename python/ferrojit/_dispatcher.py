@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from types import GenericAlias
 
 from . import _native
 from ._typing import TYPE_CHECKING, Generic, P, R, overload
@@ -49,6 +50,10 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         __wrapped__: Callable[P, R]
         _options: dict[str, Any]
         _py_signature: inspect.Signature | None
+    else:
+        # `Dispatcher[[int], float]` in an annotation evaluated at run time is an alias, as for
+        # typing's generic classes (whose base Dispatcher has for type checkers only).
+        __class_getitem__ = classmethod(GenericAlias)
 
     def __init__(self, py_func: Callable[P, R], options: dict[str, Any] | None = None) -> None:
         self._options = dict(options or {})
