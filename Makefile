@@ -10,9 +10,11 @@
 #                and bench/results
 #
 # Every step checks before it installs, so re-running on a ready machine is quick:
-#   deps  -> apt-get only when $(LLVM_PREFIX)/bin/llvm-config is missing
+#   deps  -> apt-get only when /usr/lib/llvm-22/bin/llvm-config is missing and LLVM_SYS_221_PREFIX
+#            names no other LLVM; then a check that prints one line if LLVM 22 is unusable
 #   venv  -> python3 -m venv only when .venv/bin/python is missing or broken;
-#            pip only when numpy/pytest/pandas/dask/distributed do not import or maturin is missing
+#            pip only when numpy/pytest/pandas/dask/distributed/mypy do not import or maturin is
+#            missing
 #   build -> maturin develop --release (cargo decides what to rebuild)
 
 SHELL := /bin/bash
@@ -24,14 +26,17 @@ SHELL := /bin/bash
 # cargo/rustc come from rustup; find them even when ~/.cargo/bin is not on PATH.
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-LLVM_PREFIX := /usr/lib/llvm-22
-# llvm-sys 221.x (inkwell feature llvm22-1) locates LLVM through this variable.
-export LLVM_SYS_221_PREFIX := $(LLVM_PREFIX)
+# llvm-sys 221.x (inkwell feature llvm22-1) locates LLVM through this variable. One set in the
+# environment is used as it is; the default one is installed with apt-get when missing.
+LLVM_DEFAULT_PREFIX := /usr/lib/llvm-22
+LLVM_SYS_221_PREFIX ?= $(LLVM_DEFAULT_PREFIX)
+export LLVM_SYS_221_PREFIX
+LLVM_PREFIX := $(LLVM_SYS_221_PREFIX)
 
 APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
 # dask and distributed: tests/test_arrays_unaligned.py runs compiled functions on a local Dask
-# cluster, whose workers receive arrays unaligned.
-PY_PACKAGES  := numpy 'maturin>=1.7,<2' pytest pandas dask==2026.8.0 distributed==2026.8.0
+# cluster, whose workers receive arrays unaligned. mypy: tests/test_typing_api.py.
+PY_PACKAGES  := numpy maturin==1.16.0 pytest pandas dask==2026.8.0 distributed==2026.8.0 mypy==2.4.1
 
 VENV    := $(CURDIR)/.venv
 PY      := $(VENV)/bin/python
@@ -57,15 +62,16 @@ BUILD_ENV := VIRTUAL_ENV="$(VENV)" PATH="$(VENV)/bin:$$PATH" \
 
 all: build
 
+# The check after apt-get is the one `pip install .` runs (build_backend/ferrojit_build.py): a
+# missing or wrong LLVM is one line saying what to install, before cargo starts.
 deps:
-	@if [ -x "$(LLVM_PREFIX)/bin/llvm-config" ]; then \
-		echo "deps: LLVM 22 found at $(LLVM_PREFIX)"; \
-	else \
+	@if [ ! -x "$(LLVM_PREFIX)/bin/llvm-config" ] && [ "$(LLVM_PREFIX)" = "$(LLVM_DEFAULT_PREFIX)" ]; then \
 		echo "deps: installing $(APT_PACKAGES)"; \
 		export DEBIAN_FRONTEND=noninteractive; \
 		$(SUDO) apt-get update -qq; \
 		$(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
 	fi
+	@python3 build_backend/ferrojit_build.py | sed 's/^/deps: /'
 
 venv:
 	@if [ -x "$(PY)" ] && "$(PY)" -c '' >/dev/null 2>&1; then \
@@ -82,21 +88,23 @@ venv:
 			python3 -m venv "$(VENV)"; \
 		fi; \
 	fi
-	@if "$(PY)" -c 'import numpy, pytest, pandas, dask, distributed' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
-		echo "venv: numpy, pytest, pandas, dask, distributed and maturin present"; \
+	@if "$(PY)" -c 'import numpy, pytest, pandas, dask, distributed, mypy' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
+		echo "venv: numpy, pytest, pandas, dask, distributed, mypy and maturin present"; \
 	else \
-		echo "venv: pip installing numpy, maturin, pytest, pandas (the seed's object-mode example), dask and distributed (the Dask test)"; \
+		echo "venv: pip installing numpy, maturin, pytest, pandas (the seed's object-mode example), dask and distributed (the Dask test), mypy (tests/test_typing_api.py)"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check $(PY_PACKAGES); \
 	fi
 
 # Builds crates/ferrojit_python (release) and installs it into .venv as an editable
 # package: python/ is put on sys.path by a .pth file and the compiled module lands in
-# python/ferrojit/_native.*.so. cargo's output goes to target/release, the same
+# python/ferrojit/_native.*.so, stripped (pyproject's [tool.maturin] strip). maturin develop
+# does not go through pyproject's build backend (whose LLVM check `deps` runs instead), and
+# would warn that the backend is not maturin itself. cargo's output goes to target/release, the same
 # directory `cargo test --workspace --release` uses. The package's bytecode is written as a
 # wheel's installation writes it: an environment with PYTHONDONTWRITEBYTECODE=1 would otherwise
 # compile every module from source at each import (about 5 ms more for `import ferrojit`).
 build: deps venv
-	$(BUILD_ENV) "$(MATURIN)" develop --release
+	$(BUILD_ENV) MATURIN_NO_MISSING_BUILD_BACKEND_WARNING=1 "$(MATURIN)" develop --release
 	"$(PY)" -m compileall -q python/ferrojit
 
 demo: build

@@ -8,12 +8,11 @@ from . import errors, types
 from ._dispatcher import Dispatcher, jit, njit
 from ._vectorize import guvectorize, vectorize
 from .types import *  # noqa: F403 (int32, float64, ... as `from numba import int32` gives)
-from .types import __all__ as _type_names
 
 __version__ = "0.1.0"
 
 
-def _start_warm_up():
+def _start_warm_up() -> None:
     """LLVM's one-time set-up (a few milliseconds) starts now, on a background thread, so that
     the first compilation need not pay it; ``FERROJIT_WARM_UP=0`` turns this off. The thread
     is waited for before a fork (a child must not inherit locks held by a thread it does not
@@ -31,4 +30,6 @@ def _start_warm_up():
 
 
 _start_warm_up()
-__all__ = ["njit", "jit", "vectorize", "guvectorize", "errors", "types", "Dispatcher", *_type_names]
+# In the one form of extension that type checkers follow (for the names `import *` gives).
+__all__ = ["njit", "jit", "vectorize", "guvectorize", "errors", "types", "Dispatcher"]
+__all__ += types.__all__

@@ -1,10 +1,23 @@
 """The decorators ``njit`` and ``jit`` and the dispatcher they return."""
 
+from __future__ import annotations
+
 import functools
 import os
+from types import GenericAlias
 
 from . import _native
+from ._typing import TYPE_CHECKING, Generic, P, R, overload
 from .types import Signature, Type
+
+if TYPE_CHECKING:
+    import inspect
+    from typing import Any, Callable, TextIO, Union
+
+    # What `@njit(...)` and `@vectorize(...)` take as signatures: one, or a list or tuple of them;
+    # a single signature is a string, a `Signature` (`int32(int32)`) or a tuple of argument types.
+    SignatureLike = Union[str, Signature, tuple[Type, ...]]
+    Signatures = Union[str, Signature, list[SignatureLike], tuple[SignatureLike, ...]]
 
 # Options accepted with Numba's meaning. Those not acting yet are accepted so that code
 # written for Numba runs unchanged.
@@ -17,20 +30,42 @@ _KNOWN_OPTIONS = frozenset(
 )
 
 
-class Dispatcher(_native.DispatcherBase):
-    """A compiled function: compiles once per distinct argument-type signature, on first call."""
+class Dispatcher(_native.DispatcherBase, Generic[P, R]):
+    """A compiled function: compiles once per distinct argument-type signature, on first call.
 
-    def __init__(self, py_func, options=None):
+    For type checkers it is generic in the decorated function's parameters and result, so
+    ``@njit def f(x: int) -> float`` makes ``f(1)`` a ``float`` and ``f("x")`` an error."""
+
+    if TYPE_CHECKING:
+        # Declared for type checkers only: a `__call__` in the class would replace the fast
+        # call slot of the native base, and `py_func` is the base's.
+        def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
+
+        @property
+        def py_func(self) -> Callable[P, R]: ...
+
+        # Copied from the function by `functools.update_wrapper`.
+        __name__: str
+        __qualname__: str
+        __wrapped__: Callable[P, R]
+        _options: dict[str, Any]
+        _py_signature: inspect.Signature | None
+    else:
+        # `Dispatcher[[int], float]` in an annotation evaluated at run time is an alias, as for
+        # typing's generic classes (whose base Dispatcher has for type checkers only).
+        __class_getitem__ = classmethod(GenericAlias)
+
+    def __init__(self, py_func: Callable[P, R], options: dict[str, Any] | None = None) -> None:
         self._options = dict(options or {})
         functools.update_wrapper(self, py_func)
         self._py_signature = None
 
     @property
-    def signatures(self):
+    def signatures(self) -> list[tuple[Type, ...]]:
         """The compiled argument-type signatures, in compilation order."""
         return [tuple(Type(n) for n in sig) for sig in self._signature_names]
 
-    def _bind(self, args, kwargs):
+    def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> tuple[Any, ...]:
         """Positional arguments after applying keywords and defaults."""
         if self._py_signature is None:
             import inspect
@@ -43,23 +78,33 @@ class Dispatcher(_native.DispatcherBase):
         bound.apply_defaults()
         return bound.args
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<ferrojit dispatcher {self.__qualname__!r}>"
 
-    def inspect_llvm(self, signature=None):
+    @overload
+    def inspect_llvm(self, signature: None = None) -> dict[tuple[Type, ...], str]: ...
+    @overload
+    def inspect_llvm(self, signature: tuple[Type, ...]) -> str: ...
+
+    def inspect_llvm(self, signature: tuple[Type, ...] | None = None) -> str | dict[tuple[Type, ...], str]:
         """The optimised LLVM IR of a compiled signature (a tuple of types), or a dict of all."""
         return self._inspect_text("llvm", signature)
 
-    def inspect_asm(self, signature=None):
+    @overload
+    def inspect_asm(self, signature: None = None) -> dict[tuple[Type, ...], str]: ...
+    @overload
+    def inspect_asm(self, signature: tuple[Type, ...]) -> str: ...
+
+    def inspect_asm(self, signature: tuple[Type, ...] | None = None) -> str | dict[tuple[Type, ...], str]:
         """The host assembly of a compiled signature (a tuple of types), or a dict of all."""
         return self._inspect_text("asm", signature)
 
-    def _inspect_text(self, what, signature):
+    def _inspect_text(self, what: str, signature: tuple[Type, ...] | None) -> str | dict[tuple[Type, ...], str]:
         if signature is not None:
             return self._inspect([str(t) for t in signature], what)
         return {sig: self._inspect([str(t) for t in sig], what) for sig in self.signatures}
 
-    def inspect_types(self, file=None):
+    def inspect_types(self, file: TextIO | None = None) -> None:
         """Print the source annotated with the inferred type of every variable, per signature."""
         import sys
 
@@ -69,7 +114,7 @@ class Dispatcher(_native.DispatcherBase):
         for args, ret, variables in self._variable_types():
             print(f"{self.__qualname__} ({', '.join(args)}) -> {ret}", file=out)
             print("-" * 80, file=out)
-            by_line = {}
+            by_line: dict[int, list[str]] = {}
             for line, name, ty in variables:
                 by_line.setdefault(line, []).append(f"{name}: {ty}")
             for offset, text in enumerate(lines):
@@ -79,16 +124,16 @@ class Dispatcher(_native.DispatcherBase):
                     print(f"      |   # {', '.join(by_line[line])}", file=out)
             print("=" * 80, file=out)
 
-    def stats(self):
+    def stats(self) -> list[dict[str, Any]]:
         """Per compiled signature: seconds spent in each compiler stage."""
         return self._stats()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str, str], Any], tuple[str, str]]:
         # Pickle by reference, as functions are.
         return (_qualified_lookup, (self.__module__, self.__qualname__))
 
 
-def _layout_sample():
+def _layout_sample() -> None:
     """A Dispatcher instance for measuring the type's layout (never called)."""
 
 
@@ -98,7 +143,7 @@ _native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher,
 del _layout_sample
 
 
-def _call_error(func, signature, args, kwargs):
+def _call_error(func: Callable[..., Any], signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> TypeError | None:
     """The TypeError CPython itself gives for calling ``func`` with these arguments (its
     wording, e.g. "f() missing 1 required positional argument: 'b'", is not the one
     ``inspect`` gives): a stub with the same parameters, and nothing else, is called with
@@ -110,7 +155,7 @@ def _call_error(func, signature, args, kwargs):
         ],
         return_annotation=signature.empty,
     )
-    namespace = {}
+    namespace: dict[str, Any] = {}
     exec(f"def stub{stub_signature}: pass", namespace)
     stub = namespace["stub"]
     stub.__name__, stub.__qualname__ = func.__name__, func.__qualname__
@@ -121,7 +166,7 @@ def _call_error(func, signature, args, kwargs):
     return None
 
 
-def _qualified_lookup(module, qualname):
+def _qualified_lookup(module: str, qualname: str) -> Any:
     import importlib
 
     obj = importlib.import_module(module)
@@ -130,13 +175,13 @@ def _qualified_lookup(module, qualname):
     return obj
 
 
-def _check_options(options):
+def _check_options(options: dict[str, Any]) -> None:
     unknown = sorted(set(options) - _KNOWN_OPTIONS - {"_fallback"})
     if unknown:
         raise TypeError(f"unknown option(s) for ferrojit: {', '.join(unknown)}")
 
 
-def _signature_texts(signatures):
+def _signature_texts(signatures: Signatures) -> list[str]:
     """Signature strings from what the decorator was given: a string, a `Signature`, or a
     list of them."""
     if isinstance(signatures, (str, Signature)):
@@ -154,7 +199,15 @@ def _signature_texts(signatures):
     return texts
 
 
-def njit(*args, **options):
+@overload
+def njit(signatures: Signatures, /, **options: Any) -> Callable[[Callable[P, R]], Dispatcher[P, R]]: ...
+@overload
+def njit(**options: Any) -> Callable[[Callable[P, R]], Dispatcher[P, R]]: ...
+@overload
+def njit(func: Callable[P, R], /, **options: Any) -> Dispatcher[P, R]: ...
+
+
+def njit(*args: Any, **options: Any) -> Any:
     """Compile a function to machine code on its first call, raising on what cannot compile.
 
     Use as ``@njit``, ``@njit(option=...)``, or with signatures, ``@njit("int32(int32, int32)")``
@@ -171,7 +224,7 @@ def njit(*args, **options):
         raise TypeError("njit() takes at most one positional argument: the signature(s)")
     texts = _signature_texts(args[0]) if args else []
 
-    def decorate(func):
+    def decorate(func: Callable[P, R]) -> Any:
         if disabled:
             return func
         dispatcher = Dispatcher(func, options)
@@ -182,7 +235,15 @@ def njit(*args, **options):
     return decorate
 
 
-def jit(*args, **options):
+@overload
+def jit(signatures: Signatures, /, **options: Any) -> Callable[[Callable[P, R]], Dispatcher[P, R]]: ...
+@overload
+def jit(**options: Any) -> Callable[[Callable[P, R]], Dispatcher[P, R]]: ...
+@overload
+def jit(func: Callable[P, R], /, **options: Any) -> Dispatcher[P, R]: ...
+
+
+def jit(*args: Any, **options: Any) -> Any:
     """Like :func:`njit`, but what cannot compile in nopython mode runs as plain Python
     (object mode) with a :class:`~ferrojit.errors.FerrojitWarning` saying why, unless
     ``nopython=True``. ``forceobj=True`` always runs plain Python."""

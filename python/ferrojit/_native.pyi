@@ -2,12 +2,29 @@
 
 from typing import Any, Callable, Optional
 
+from typing_extensions import Self, disjoint_base, final
+
+import numpy as np
+
+__all__ = [
+    "DispatcherBase",
+    "install_fast_call",
+    "ArrayMemory",
+    "live_allocations",
+    "start_warm_up",
+    "wait_for_warm_up",
+    "make_ufunc",
+    "__version__",
+]
+
 __version__: str
 
+# A native type: a subclass can add no instance layout of another native base.
+@disjoint_base
 class DispatcherBase:
     """The callable behind ``@njit``: compiles once per argument-type signature."""
 
-    def __init__(self, py_func: Callable[..., Any], options: Optional[dict[str, Any]] = ...) -> None: ...
+    def __new__(cls, py_func: Callable[..., Any], options: Optional[dict[str, Any]] = ...) -> Self: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
     @property
     def py_func(self) -> Callable[..., Any]: ...
@@ -21,6 +38,7 @@ class DispatcherBase:
     def _ufunc_loop(self, signature: str) -> tuple[int, list[int]]: ...
     def _gufunc_loop(self, signature: str, core: list[list[int]]) -> tuple[int, list[int]]: ...
 
+@final
 class ArrayMemory:
     """Base object of ndarrays over memory allocated by compiled code."""
 
@@ -35,5 +53,5 @@ def make_ufunc(
     identity: int,
     nout: int = ...,
     signature: Optional[str] = ...,
-) -> Any: ...
-def install_fast_call(ty: type, sample: DispatcherBase) -> None: ...
+) -> np.ufunc: ...
+def install_fast_call(ty: type[DispatcherBase], sample: DispatcherBase) -> None: ...

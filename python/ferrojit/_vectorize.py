@@ -1,33 +1,46 @@
 """``@vectorize``: scalar functions compiled into real NumPy ufuncs."""
 
+from __future__ import annotations
+
 import weakref
 
 from . import _native
 from ._dispatcher import Dispatcher, _check_options, _signature_texts
+from ._typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any, Callable, Literal, Union
+
+    import numpy as np
+
+    from ._dispatcher import Signatures
+
+    Identity = Union[Literal[0, 1, "reorderable"], None]
 
 _IDENTITIES = {None: -1, 0: 0, 1: 1, "reorderable": -2}
 
 # ufunc -> the dispatcher of its scalar kernel, so compiled code calling the ufunc on scalars
 # calls the kernel directly.
-_kernels = weakref.WeakValueDictionary()
-_ufunc_kernels = {}
+_kernels: weakref.WeakValueDictionary[int, Dispatcher[..., Any]] = weakref.WeakValueDictionary()
+_ufunc_kernels: dict[int, Dispatcher[..., Any]] = {}
 
 
-def kernel_of(obj):
+def kernel_of(obj: object) -> Dispatcher[..., Any] | None:
     """The compiled scalar kernel behind a ufunc made by ``@vectorize``, or None."""
     if isinstance(obj, LazyUFunc):
         return obj._dispatcher
     return _ufunc_kernels.get(id(obj))
 
 
-def _identity_code(identity):
+def _identity_code(identity: Identity) -> int:
     try:
         return _IDENTITIES[identity]
     except (KeyError, TypeError):
         raise ValueError(f"identity must be 0, 1, None or 'reorderable', not {identity!r}") from None
 
 
-def _build(dispatcher, loops, nin, identity):
+def _build(dispatcher: Dispatcher[..., Any], loops: list[tuple[int, list[int]]], nin: int, identity: Identity) -> np.ufunc:
     ufunc = _native.make_ufunc(dispatcher.__name__, dispatcher.__doc__ or "", nin, loops, _identity_code(identity))
     _ufunc_kernels[id(ufunc)] = dispatcher
     return ufunc
@@ -38,17 +51,17 @@ class LazyUFunc:
     dtypes compiles a loop, and a real ufunc with all loops so far does the work (broadcasting,
     ``out=``, ``reduce`` and the rest come from it)."""
 
-    def __init__(self, dispatcher, identity):
+    def __init__(self, dispatcher: Dispatcher[..., Any], identity: Identity) -> None:
         self._dispatcher = dispatcher
-        self._identity = identity
-        self._loops = {}
-        self._ufunc = None
+        self._identity: Identity = identity
+        self._loops: dict[tuple[str, ...], tuple[int, list[int]]] = {}
+        self._ufunc: np.ufunc | None = None
         self.__name__ = dispatcher.__name__
         self.__doc__ = dispatcher.__doc__
         self.nin = dispatcher.py_func.__code__.co_argcount
         self.nout = 1
 
-    def _dtype_names(self, args):
+    def _dtype_names(self, args: Any) -> tuple[str, ...]:
         names = []
         for a in args:
             if isinstance(a, bool):
@@ -66,30 +79,38 @@ class LazyUFunc:
                 names.append("bool" if dtype == np.bool_ else dtype.name)
         return tuple(names)
 
-    def _ensure(self, names):
+    def _ensure(self, names: tuple[str, ...]) -> np.ufunc:
         if names not in self._loops:
             self._loops[names] = self._dispatcher._ufunc_loop(f"({', '.join(names)})")
             self._ufunc = _build(self._dispatcher, list(self._loops.values()), self.nin, self._identity)
-        return self._ufunc
+        return self._ufunc  # type: ignore[return-value]  # set whenever a loop exists
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if len(args) != self.nin:
             raise TypeError(f"{self.__name__}() takes {self.nin} arguments ({len(args)} given)")
         return self._ensure(self._dtype_names(args))(*args, **kwargs)
 
-    def reduce(self, array, *args, **kwargs):
+    def reduce(self, array: Any, *args: Any, **kwargs: Any) -> Any:
         name = self._dtype_names([array])[0]
         return self._ensure((name,) * self.nin).reduce(array, *args, **kwargs)
 
     @property
-    def types(self):
+    def types(self) -> Sequence[str]:
         return self._ufunc.types if self._ufunc is not None else []
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<ferrojit lazy ufunc {self.__name__!r}>"
 
 
-def vectorize(*args, identity=None, **options):
+@overload
+def vectorize(signatures: Signatures, /, *, identity: Identity = None, **options: Any) -> Callable[[Callable[..., Any]], np.ufunc]: ...
+@overload
+def vectorize(*, identity: Identity = None, **options: Any) -> Callable[[Callable[..., Any]], LazyUFunc]: ...
+@overload
+def vectorize(func: Callable[..., Any], /, *, identity: Identity = None, **options: Any) -> LazyUFunc: ...
+
+
+def vectorize(*args: Any, identity: Identity = None, **options: Any) -> Any:
     """Compile a scalar function into a NumPy ufunc.
 
     ``@vectorize(["float64(float64, float64)", ...])`` compiles the listed signatures now and
@@ -100,13 +121,13 @@ def vectorize(*args, identity=None, **options):
     options.pop("target", None)
     _check_options(options)
     func = None
-    signatures = []
+    signatures: list[str] = []
     if args and callable(args[0]) and not isinstance(args[0], (str, list, tuple)):
         func = args[0]
     elif args:
         signatures = _signature_texts(args[0])
 
-    def decorate(f):
+    def decorate(f: Callable[..., Any]) -> np.ufunc | LazyUFunc:
         dispatcher = Dispatcher(f, options)
         if not signatures:
             return LazyUFunc(dispatcher, identity)
@@ -117,16 +138,16 @@ def vectorize(*args, identity=None, **options):
     return decorate(func) if func is not None else decorate
 
 
-def _parse_layout(layout):
+def _parse_layout(layout: str) -> tuple[list[list[int]], list[list[int]]]:
     """``"(n),()->(n)"`` -> (input core dims, output core dims), dimension names numbered in
     order of first appearance."""
     text = layout.replace(" ", "")
     if "->" not in text:
         raise ValueError(f"layout {layout!r} needs `->` between inputs and outputs")
-    numbers = {}
+    numbers: dict[str, int] = {}
 
-    def side(part):
-        groups = []
+    def side(part: str) -> list[list[int]]:
+        groups: list[list[int]] = []
         if not part:
             return groups
         if not (part.startswith("(") and part.endswith(")")):
@@ -143,7 +164,7 @@ def _parse_layout(layout):
     return side(inputs), side(outputs)
 
 
-def guvectorize(signatures, layout, **options):
+def guvectorize(signatures: Signatures, layout: str, **options: Any) -> Callable[[Callable[..., None]], np.ufunc]:
     """Compile a kernel over core dimensions into a NumPy generalised ufunc.
 
     ``@guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)")``: the kernel
@@ -155,7 +176,7 @@ def guvectorize(signatures, layout, **options):
     texts = _signature_texts(signatures)
     ins, outs = _parse_layout(layout)
 
-    def decorate(f):
+    def decorate(f: Callable[..., None]) -> np.ufunc:
         dispatcher = Dispatcher(f, options)
         core = ins + outs
         loops = [dispatcher._gufunc_loop(text, core) for text in texts]
