@@ -49,6 +49,8 @@ pub(crate) fn int_type(cx: &Context, bits: u8) -> inkwell::types::IntType<'_> {
         8 => cx.i8_type(),
         16 => cx.i16_type(),
         32 => cx.i32_type(),
+        // Only the operands of exact int64/uint64 comparisons.
+        128 => cx.i128_type(),
         _ => cx.i64_type(),
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::abi::{basic_type_of, entry_wrapper, float_type, int_type, llvm_type};
 use crate::{CodegenError, Result};
-use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, PrintItem, StmtKind, UnaryOp};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, PrintItem, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_types::{FloatType, IntType, Type};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
@@ -1312,8 +1312,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     fn int_binary(&mut self, op: BinaryOp, l: IntValue<'ctx>, r: IntValue<'ctx>, ty: IntType) -> Result<IntValue<'ctx>> {
         let zero = l.get_type().const_zero();
-        // Not where values from unchecked conversions may flow (see `deferred_conversions`).
-        let no_signed_wrap = self.deferred_conversions.is_none();
+        // Not where values from unchecked conversions may flow (see `deferred_conversions`), and
+        // only for 64 bits: narrower integers are NumPy's types, whose wrapping is their meaning.
+        let no_signed_wrap = self.deferred_conversions.is_none() && ty.bits == 64;
         let b = &self.b;
         Ok(match op {
             // Signed arithmetic carries `nsw`, as Numba's does: it wraps on overflow at run time,
@@ -1395,8 +1396,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             BinaryOp::LShift | BinaryOp::RShift => {
                 let bits = l.get_type().get_bit_width() as u64;
-                let negative = b.build_int_compare(IntPredicate::SLT, r, zero, "negshift")?;
-                self.raise_if(negative, ExcKind::ValueError, "negative shift count")?;
+                // An unsigned count is never negative, however high its top bit.
+                if ty.signed {
+                    let negative = b.build_int_compare(IntPredicate::SLT, r, zero, "negshift")?;
+                    self.raise_if(negative, ExcKind::ValueError, "negative shift count")?;
+                }
                 let b = &self.b;
                 let width = l.get_type().const_int(bits, false);
                 let too_far = b.build_int_compare(IntPredicate::UGE, r, width, "wide")?;
@@ -1421,24 +1425,17 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     fn float_binary(&mut self, op: BinaryOp, l: FloatValue<'ctx>, r: Value<'ctx>, f: FloatType, rhs_ty: &Type) -> Result<FloatValue<'ctx>> {
         let zero = l.get_type().const_zero();
         if op == BinaryOp::Pow {
-            // Python raises for 0.0 ** negative; everything else is C's pow.
-            let (exp, negative) = match rhs_ty {
-                Type::Int(_) => {
-                    let n = r.into_int_value();
-                    let neg = self.b.build_int_compare(IntPredicate::SLT, n, n.get_type().const_zero(), "neg")?;
-                    (self.b.build_signed_int_to_float(n, l.get_type(), "exp")?, neg)
-                }
-                _ => {
-                    let y = r.into_float_value();
-                    (y, self.b.build_float_compare(FloatPredicate::OLT, y, zero, "neg")?)
-                }
+            let exp = match rhs_ty {
+                Type::Int(_) => self.b.build_signed_int_to_float(r.into_int_value(), l.get_type(), "exp")?,
+                _ => r.into_float_value(),
             };
-            if !self.options.numpy_errors {
-                let base_zero = self.b.build_float_compare(FloatPredicate::OEQ, l, zero, "zero")?;
-                let bad = self.b.build_and(base_zero, negative, "bad")?;
-                self.raise_if(bad, ExcKind::ZeroDivisionError, "0.0 cannot be raised to a negative power")?;
+            let result = self.intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?.into_float_value();
+            // Python's float raises; float32 is NumPy's type, whose `**` gives inf/NaN as it does
+            // under `error_model='numpy'`.
+            if !self.options.numpy_errors && f == FloatType::F64 {
+                self.check_float_pow(l, exp, result)?;
             }
-            return Ok(self.intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?.into_float_value());
+            return Ok(result);
         }
         let r = r.into_float_value();
         let b = &self.b;
@@ -1468,6 +1465,29 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             _ => return Err(CodegenError(format!("float {op:?} reached codegen"))),
         })
+    }
+
+    /// Raises where CPython's `float.__pow__` does, given C's `pow(x, y) == result` (float64). C's pow
+    /// gives CPython's value in every other case, and an infinite or NaN result from finite
+    /// operands in every raising case (0.0 to a negative power is infinite, a negative base
+    /// with a non-integral exponent is NaN, overflow is infinite), so the usual path costs one
+    /// comparison; the runtime sorts out the rare one.
+    fn check_float_pow(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, result: FloatValue<'ctx>) -> Result<()> {
+        let magnitude = self.intrinsic("llvm.fabs", &[result.get_type().into()], &[result.into()])?.into_float_value();
+        let infinity = result.get_type().const_float(f64::INFINITY);
+        // Unordered: true for NaN too.
+        let special = self.b.build_float_compare(FloatPredicate::UEQ, magnitude, infinity, "pow.special")?;
+        let (check_bb, done_bb) = (self.bb("pow.check"), self.bb("pow.done"));
+        self.branch_rarely(special, check_bb, done_bb)?;
+        self.b.position_at_end(check_bb);
+        let f64t = self.cx.f64_type();
+        let ptr = self.cx.ptr_type(AddressSpace::default());
+        let func = self.extern_fn(RuntimeFunc::FLOAT_POW_ERROR.symbol, Some(self.cx.i32_type().into()), &[f64t.into(), f64t.into(), f64t.into(), ptr.into()]);
+        let status = self.call_value(func, &[x.into(), y.into(), result.into(), self.exc_ptr.into()])?.into_int_value();
+        self.propagate(status)?;
+        self.b.build_unconditional_branch(done_bb)?;
+        self.b.position_at_end(done_bb);
+        Ok(())
     }
 
     /// `l // r` or `l % r` by CPython's `float_divmod`, computed in double precision; `r` is

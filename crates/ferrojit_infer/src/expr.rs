@@ -3,9 +3,37 @@
 
 use crate::env::{ConstValue, GlobalValue, ModuleKind};
 use crate::function::{FnInfer, Result};
-use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExprKind, RuntimeFunc, UnaryOp};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_syntax::ast::{self, BinOp, Span};
-use ferrojit_types::{integer_result, promote_arith, unify, ArrayType, IntType, Layout, Type};
+use ferrojit_types::{exact_comparison, promote_arith, promote_weak, unify, ArrayType, IntType, Layout, Type};
+
+/// Which operands of an operator are Python number literals (`1`, `-2`, `0.5`, `1j`, `True`):
+/// NEP 50's weak scalars, which take the other operand's type (`x_uint8 + 1` is `uint8`).
+/// Values in variables, arguments and globals are not literals: a Python int there is `int64`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Literals {
+    pub left: bool,
+    pub right: bool,
+}
+
+/// Whether `e` is written as a Python number literal, possibly signed (`-1`, `+0.5`).
+pub(crate) fn is_number_literal(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ast::ExprKind::Int(_) | ast::ExprKind::Float(_) | ast::ExprKind::Imag(_) | ast::ExprKind::Bool(_) => true,
+        ast::ExprKind::UnaryOp { op: ast::UnaryOp::Neg | ast::UnaryOp::Pos, operand } => is_number_literal(operand),
+        _ => false,
+    }
+}
+
+/// Whether the integer type `ty` holds `v`.
+fn int_holds(ty: IntType, v: i128) -> bool {
+    let bits = ty.bits as u32;
+    if ty.signed {
+        (-(1i128 << (bits - 1))..(1i128 << (bits - 1))).contains(&v)
+    } else {
+        (0..(1i128 << bits)).contains(&v)
+    }
+}
 
 /// What an expression denotes: a runtime value, or a compile-time thing (a module, a function,
 /// an exception class, a string) that only some positions accept.
@@ -136,7 +164,8 @@ impl FnInfer<'_> {
             ast::ExprKind::BinOp { op, left, right } => {
                 let l = self.expr(left)?;
                 let r = self.expr(right)?;
-                self.binop(*op, l, r, span).map(Value::Expr)
+                let literals = Literals { left: is_number_literal(left), right: is_number_literal(right) };
+                self.binop_with_literals(*op, l, r, literals, span).map(Value::Expr)
             }
             ast::ExprKind::UnaryOp { op, operand } => {
                 let x = self.expr(operand)?;
@@ -147,9 +176,10 @@ impl FnInfer<'_> {
                 self.boolop(*op == ast::BoolOp::And, values, span).map(Value::Expr)
             }
             ast::ExprKind::Compare { left, ops, comparators } => {
+                let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
                 let left = self.expr(left)?;
                 let rest = comparators.iter().map(|c| self.expr(c)).collect::<Result<Vec<_>>>()?;
-                self.compare_chain(left, ops, rest, span).map(Value::Expr)
+                self.compare_chain(left, ops, rest, &literals, span).map(Value::Expr)
             }
             ast::ExprKind::IfExp { test, body, orelse } => {
                 let cond = self.cond(test)?;
@@ -215,7 +245,13 @@ impl FnInfer<'_> {
             let norm = |v: Option<i64>, is_lower: bool| -> i64 {
                 // CPython's PySlice_AdjustIndices.
                 match v {
-                    None => if (step > 0) == is_lower { if step > 0 { 0 } else { len - 1 } } else if step > 0 { len } else { -1 },
+                    // An omitted bound is the end the step moves away from (start) or toward (stop).
+                    None => match (is_lower, step > 0) {
+                        (true, true) => 0,
+                        (true, false) => len - 1,
+                        (false, true) => len,
+                        (false, false) => -1,
+                    },
                     Some(mut v) => {
                         if v < 0 {
                             v += len;
@@ -260,7 +296,22 @@ impl FnInfer<'_> {
         ir::Expr::new(ExprKind::Binary { op, lhs: l.boxed(), rhs: r.boxed() }, ty.clone(), span)
     }
 
+    /// A binary operator on operands that are not literals.
     pub fn binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        self.binop_with_literals(op, l, r, Literals::default(), span)
+    }
+
+    /// The result type of arithmetic on `l` and `r`: NumPy 2's result type, with a literal
+    /// operand weak (NEP 50).
+    fn operator_type(l: &Type, r: &Type, literals: Literals) -> Option<Type> {
+        match (literals.left, literals.right) {
+            (true, false) => promote_weak(r, l),
+            (false, true) => promote_weak(l, r),
+            _ => promote_arith(l, r),
+        }
+    }
+
+    pub fn binop_with_literals(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         let err = |cx: &Self, l: &ir::Expr, r: &ir::Expr| match cx.none_operand_note(l).or_else(|| cx.none_operand_note(r)) {
             Some((note, hint)) => cx.typing(span, format!("unsupported operand types for `{}`: `{}` and `{}`; {note}", op.symbol(), l.ty, r.ty), Some(&hint)),
             None => cx.operand_error(op.symbol(), &l.ty, &r.ty, span),
@@ -271,8 +322,23 @@ impl FnInfer<'_> {
         if !l.ty.is_number() || !r.ty.is_number() {
             return Err(err(self, &l, &r));
         }
-        let promoted = promote_arith(&l.ty, &r.ty).expect("numbers promote");
+        let promoted = Self::operator_type(&l.ty, &r.ty, literals).expect("numbers promote");
+        // NEP 50: an integer literal the other operand's integer type cannot hold raises
+        // OverflowError when the operation runs (`np.uint8(1) + 300`). True division converts
+        // both operands to float64, which holds any literal (`np.uint8(3) / 256`).
         let both_int = l.ty.is_integer_like() && r.ty.is_integer_like();
+        if let (Type::Int(result), false) = (&promoted, op == BinOp::Div && both_int) {
+            let literal = match (literals.left, literals.right) {
+                (true, false) => Some(&l),
+                (false, true) => Some(&r),
+                _ => None,
+            };
+            if let Some(&ir::Expr { kind: ExprKind::Const(Const::Int(v)), .. }) = literal {
+                if !int_holds(*result, v) {
+                    return Ok(self.literal_overflow(v, &promoted, vec![l, r], span));
+                }
+            }
+        }
         let complex = matches!(promoted, Type::Complex(_));
         Ok(match op {
             BinOp::Add => self.binary(BinaryOp::Add, l, r, &promoted, span),
@@ -285,22 +351,20 @@ impl FnInfer<'_> {
             BinOp::FloorDiv | BinOp::Mod if complex => return Err(err(self, &l, &r)),
             BinOp::FloorDiv => self.binary(BinaryOp::FloorDiv, l, r, &promoted, span),
             BinOp::Mod => self.binary(BinaryOp::Mod, l, r, &promoted, span),
-            BinOp::Pow => return self.power(l, r, promoted, span),
+            BinOp::Pow => return self.power(l, r, promoted, literals, span),
+            // Shifts and bitwise operators need an integer result type: NumPy has none for
+            // `int64` with `uint64` (a `TypeError` there too).
             BinOp::LShift | BinOp::RShift => {
-                if !both_int {
+                if !both_int || !matches!(promoted, Type::Int(_)) {
                     return Err(err(self, &l, &r));
                 }
-                let ty = match l.ty {
-                    Type::Int(i) => Type::Int(IntType { bits: i.bits.max(64), signed: i.signed }),
-                    _ => Type::INT64,
-                };
                 let op = if op == BinOp::LShift { BinaryOp::LShift } else { BinaryOp::RShift };
-                self.binary(op, l, r, &ty, span)
+                self.binary(op, l, r, &promoted, span)
             }
             BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
                 let ty = match (&l.ty, &r.ty) {
                     (Type::Bool, Type::Bool) => Type::Bool,
-                    _ if both_int => promoted,
+                    _ if both_int && matches!(promoted, Type::Int(_)) => promoted,
                     _ => return Err(err(self, &l, &r)),
                 };
                 let op = match op {
@@ -314,33 +378,50 @@ impl FnInfer<'_> {
         })
     }
 
-    /// `**`: Numba's typing, except that an integer base with a negative literal exponent gives
-    /// a float as in Python (`2 ** -1 == 0.5`); a negative exponent only known at run time
-    /// raises `ValueError` instead of Numba's silent 0.
-    fn power(&mut self, l: ir::Expr, r: ir::Expr, promoted: Type, span: Span) -> Result<ir::Expr> {
+    /// Evaluates `operands`, then raises NumPy's `OverflowError` for the literal `value` that
+    /// `ty` cannot hold.
+    fn literal_overflow(&mut self, value: i128, ty: &Type, operands: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let msg = format!("Python integer {value} out of bounds for {ty}");
+        let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::OverflowError, msg: Some(msg) }, span };
+        let never = int_const(0, ty.clone(), span);
+        let block = ir::Expr::new(ExprKind::Block { stmts: vec![raise], value: never.boxed() }, ty.clone(), span);
+        self.discard(operands, block)
+    }
+
+    /// `**`. Integers: NumPy's result type, computed in 64 bits and wrapped to it. A base that
+    /// is a Python int (a literal or an `int64`) with a negative literal exponent gives a float
+    /// as in Python (`2 ** -1 == 0.5`); otherwise a negative exponent raises `ValueError`, as
+    /// NumPy does for its integer types (Numba silently gives 0). Floats with an integer
+    /// exponent keep it an integer, so that `x ** 2` can be a multiplication.
+    fn power(&mut self, l: ir::Expr, r: ir::Expr, promoted: Type, literals: Literals, span: Span) -> Result<ir::Expr> {
         let pow = |cx: &Self, l: ir::Expr, r: ir::Expr, ty: &Type| {
             let l = cx.cast(l, ty);
             ir::Expr::new(ExprKind::Binary { op: BinaryOp::Pow, lhs: l.boxed(), rhs: r.boxed() }, ty.clone(), span)
         };
+        let exponent_is_int = r.ty.is_integer_like() && r.ty != Type::UINT64;
         match (&l.ty.clone(), &r.ty.clone()) {
             (lt, rt) if lt.is_integer_like() && rt.is_integer_like() => {
                 if let ExprKind::Const(Const::Int(v)) = r.kind {
-                    if v < 0 {
+                    let python_int_base = literals.left || *lt == Type::INT64 || *lt == Type::Bool;
+                    if v < 0 && python_int_base {
                         let r = self.cast(r, &Type::INT64);
                         return Ok(pow(self, l, r, &Type::FLOAT64));
                     }
                 }
-                let ty = promoted;
-                let func = match ty {
-                    Type::Int(IntType { signed: true, .. }) => RuntimeFunc::POW_I64,
-                    _ => RuntimeFunc::POW_U64,
+                let Type::Int(result) = promoted else {
+                    // `int64 ** uint64` is `float64` in NumPy.
+                    return Ok(self.binary(BinaryOp::Pow, l, r, &promoted, span));
                 };
-                let args = vec![self.cast(l, &ty), self.cast(r, &ty)];
-                Ok(ir::Expr::new(ExprKind::Runtime { func, args }, ty, span))
+                // Wrapping products modulo 2**64 truncate to the products modulo 2**bits.
+                let (wide, func) = if result.signed { (Type::INT64, RuntimeFunc::POW_I64) } else { (Type::UINT64, RuntimeFunc::POW_U64) };
+                let (l, r) = (self.cast(l, &promoted), self.cast(r, &promoted));
+                let args = vec![self.cast(l, &wide), self.cast(r, &wide)];
+                let wide_pow = ir::Expr::new(ExprKind::Runtime { func, args }, wide, span);
+                Ok(self.cast(wide_pow, &promoted))
             }
-            (Type::Float(f), rt) if rt.is_integer_like() => {
+            (_, _) if exponent_is_int && matches!(promoted, Type::Float(_)) => {
                 let r = self.cast(r, &Type::INT64);
-                Ok(pow(self, l, r, &Type::Float(*f)))
+                Ok(pow(self, l, r, &promoted))
             }
             _ => Ok(self.binary(BinaryOp::Pow, l, r, &promoted, span)),
         }
@@ -368,7 +449,8 @@ impl FnInfer<'_> {
         // Fold negative literals so that `2 ** -1` and `-9223372036854775808` are constants.
         if op == ast::UnaryOp::Neg {
             match (&x.kind, &x.ty) {
-                (ExprKind::Const(Const::Int(v)), Type::Int(_)) if x.ty == Type::INT64 || *v <= 1 << 63 => {
+                // A literal too large for int64 is a uint64 (9223372036854775808 negates to int64's minimum).
+                (ExprKind::Const(Const::Int(v)), _) if x.ty == Type::INT64 || (x.ty == Type::UINT64 && *v <= 1 << 63) => {
                     return Ok(int_const(-*v, Type::INT64, span));
                 }
                 (ExprKind::Const(Const::Float(v)), _) => {
@@ -379,7 +461,8 @@ impl FnInfer<'_> {
         }
         let ty = match &x.ty {
             Type::Bool => Type::INT64,
-            Type::Int(i) => Type::Int(integer_result(*i, *i)),
+            // NumPy: in the operand's own width (`-np.uint8(1)` is 255).
+            Type::Int(_) => x.ty.clone(),
             Type::Float(_) | Type::Complex(_) if op != ast::UnaryOp::Invert => x.ty.clone(),
             other => return Err(self.typing(span, format!("bad operand type for unary `{}`: `{other}`", op.symbol()), None)),
         };
@@ -407,21 +490,28 @@ impl FnInfer<'_> {
         Ok(acc)
     }
 
-    fn compare_chain(&mut self, left: ir::Expr, ops: &[CmpOp], mut rest: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+    /// `literals[i]` tells whether operand `i` (`left` first) is a number literal.
+    fn compare_chain(&mut self, left: ir::Expr, ops: &[CmpOp], mut rest: Vec<ir::Expr>, literals: &[bool], span: Span) -> Result<ir::Expr> {
+        let pair = |i: usize| Literals { left: literals[i], right: literals[i + 1] };
         if ops.len() == 1 {
-            return self.compare(ops[0], left, rest.pop().expect("one comparator"), span);
+            return self.compare_with_literals(ops[0], left, rest.pop().expect("one comparator"), pair(0), span);
         }
         // `a < b < c` is `a < b and b < c` with `b` evaluated once, after `a`.
         let middle = rest.remove(0);
         let (left_tmp, middle_tmp) = (self.temp(left.ty.clone()), self.temp(middle.ty.clone()));
-        let first = self.compare(ops[0], self.local_expr(left_tmp, span), self.local_expr(middle_tmp, span), span)?;
-        let tail = self.compare_chain(self.local_expr(middle_tmp, span), &ops[1..], rest, span)?;
+        let first = self.compare_with_literals(ops[0], self.local_expr(left_tmp, span), self.local_expr(middle_tmp, span), pair(0), span)?;
+        let tail = self.compare_chain(self.local_expr(middle_tmp, span), &ops[1..], rest, &literals[1..], span)?;
         let and = ir::Expr::new(ExprKind::Logical { and: true, lhs: first.boxed(), rhs: tail.boxed() }, Type::Bool, span);
         let with_middle = ir::Expr::new(ExprKind::Let { local: middle_tmp, value: middle.boxed(), body: and.boxed() }, Type::Bool, span);
         Ok(ir::Expr::new(ExprKind::Let { local: left_tmp, value: left.boxed(), body: with_middle.boxed() }, Type::Bool, span))
     }
 
+    /// A comparison of operands that are not literals.
     pub fn compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        self.compare_with_literals(op, l, r, Literals::default(), span)
+    }
+
+    fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
         match op {
             CmpOp::Is | CmpOp::IsNot => {
@@ -474,9 +564,14 @@ impl FnInfer<'_> {
                 Ok(self.discard(vec![l, r], bool_const(same == (op == CmpOp::Eq), span)))
             }
             (a, b) if a.is_number() && b.is_number() => {
+                let nonnegative_const = |e: &ir::Expr| matches!(e.kind, ExprKind::Const(Const::Int(v)) if v >= 0);
                 let ty = match (a, b) {
                     (Type::Bool, Type::Bool) => Type::Bool,
-                    _ => promote_arith(a, b).expect("numbers promote"),
+                    // Integers compare exactly, as in NumPy and Python, whatever their types.
+                    (&Type::UINT64, Type::Int(_)) if nonnegative_const(&r) => Type::UINT64,
+                    (Type::Int(_), &Type::UINT64) if nonnegative_const(&l) => Type::UINT64,
+                    (Type::Int(x), Type::Int(y)) => Type::Int(exact_comparison(*x, *y)),
+                    _ => Self::operator_type(a, b, literals).expect("numbers promote"),
                 };
                 if matches!(ty, Type::Complex(_)) && !equality {
                     return Err(self.operand_error(op.symbol(), a, b, span));

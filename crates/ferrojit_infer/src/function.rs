@@ -387,7 +387,8 @@ impl<'a> FnInfer<'a> {
             ast::StmtKind::AugAssign { target, op, value } => {
                 let current = self.expr(target)?;
                 let rhs = self.expr(value)?;
-                let result = self.binop(*op, current, rhs, span)?;
+                let literals = crate::expr::Literals { left: false, right: crate::expr::is_number_literal(value) };
+                let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
                 self.assign(target, result, out)?;
             }
             ast::StmtKind::If { test, body, orelse } => {

@@ -310,6 +310,9 @@ impl RuntimeFunc {
     pub const ROUND_NDIGITS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_round_ndigits", may_raise: false };
     pub const FLOOR_DIV_F64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_floordiv_f64", may_raise: false };
     pub const MOD_F64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_mod_f64", may_raise: false };
+    /// `(x, y, pow(x, y), exc) -> status`: raises as CPython's float `**` does when C's `pow`
+    /// gave an infinite or NaN result.
+    pub const FLOAT_POW_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_float_pow_error", may_raise: true };
 }
 
 /// How a math function is typed and lowered.

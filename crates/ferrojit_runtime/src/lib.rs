@@ -91,6 +91,31 @@ fn pow_wrapping(mut base: u64, mut exp: u64) -> u64 {
     result
 }
 
+/// Called when C's `pow(x, y)` gave `result`, infinite or NaN: raises where CPython's
+/// `float.__pow__` raises and returns the status (1 when it raised). With finite operands an
+/// infinite result is 0.0 to a negative power (`ZeroDivisionError`) or an overflow
+/// (`OverflowError`), and NaN is a negative base with a non-integral exponent, whose result
+/// CPython gives as a complex number: compiled code, typed `float`, raises `ValueError` (or
+/// CPython's `OverflowError` when the complex result's magnitude overflows).
+/// Infinite or NaN operands give C's result, which is CPython's (`0.0 ** -inf` is `inf`).
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_float_pow_error(x: f64, y: f64, result: f64, exc: *mut ExcInfo) -> i32 {
+    if !x.is_finite() || !y.is_finite() {
+        return 0;
+    }
+    if x == 0.0 {
+        raise(exc, EXC_ZERO_DIVISION_ERROR, "0.0 cannot be raised to a negative power");
+    } else if result.is_nan() && x.abs().powf(y).is_infinite() {
+        // CPython computes the complex power, whose magnitude overflows.
+        raise(exc, EXC_OVERFLOW_ERROR, "complex exponentiation");
+    } else if result.is_nan() {
+        raise(exc, EXC_VALUE_ERROR, "a negative number to a non-integral power is complex; write `complex(x) ** y` for the complex result");
+    } else {
+        raise(exc, EXC_OVERFLOW_ERROR, "(34, 'Numerical result out of range')");
+    }
+    STATUS_EXCEPTION
+}
+
 /// Python's three-argument `pow(base, exp, mod)`, including modular inverses for `exp < 0`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_powmod_i64(base: i64, exp: i64, modulus: i64, exc: *mut ExcInfo) -> i64 {
@@ -366,7 +391,7 @@ use print::{
 
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
-    ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow,
+    ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
@@ -401,6 +426,23 @@ mod tests {
             ferrojit_rt_powmod_i64(2, -1, 4, &mut exc);
             assert_eq!(exc.kind, EXC_VALUE_ERROR);
         }
+    }
+
+    #[test]
+    fn float_pow_errors_are_cpythons() {
+        let raised = |x: f64, y: f64| {
+            let mut exc = ExcInfo::default();
+            let status = unsafe { ferrojit_rt_float_pow_error(x, y, x.powf(y), &mut exc) };
+            assert_eq!(status != 0, exc.kind != 0);
+            exc.kind
+        };
+        assert_eq!(raised(0.0, f64::NEG_INFINITY), 0);
+        assert_eq!(raised(f64::NAN, 1.0), 0);
+        assert_eq!(raised(0.0, -1.0), EXC_ZERO_DIVISION_ERROR);
+        assert_eq!(raised(-0.0, -3.0), EXC_ZERO_DIVISION_ERROR);
+        assert_eq!(raised(10.0, 400.0), EXC_OVERFLOW_ERROR);
+        assert_eq!(raised(-8.0, 1.0 / 3.0), EXC_VALUE_ERROR);
+        assert_eq!(raised(-1e300, 2.5), EXC_OVERFLOW_ERROR);
     }
 
     #[test]

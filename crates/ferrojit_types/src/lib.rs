@@ -1,16 +1,22 @@
-//! ferrojit's type lattice and the promotion rules it shares with Numba.
+//! ferrojit's type lattice and its promotion rules.
 //!
 //! [`Type`] is the type of a first-class runtime value: what a variable, argument or return value
 //! can hold. Compile-time-only things (modules, functions, exception classes) are not `Type`s;
 //! the inference stage keeps them apart.
 //!
-//! The promotion rules mirror Numba's `numba/core/typing/builtins.py`:
-//! - integer arithmetic happens in at least 64 bits; the result is signed if either operand is;
-//! - `int / int` is `float64`;
+//! Operators follow NumPy 2's scalar rules (`np.result_type`, NEP 50) where NumPy and Numba
+//! disagree:
+//! - two integer types give NumPy's result type: the wider of the two when the signedness is
+//!   the same, else the smallest signed type holding both (`uint8` with `int8` is `int16`), and
+//!   `int64` with `uint64` is `float64`; arithmetic happens in that width and wraps;
+//! - `bool` takes part as the other operand's type, and as `int64` with another `bool`
+//!   (Python's `True + True == 2`);
 //! - integers mixed with floats give the smallest float that holds the integer exactly
 //!   (up to 16 bits: `float32`, wider: `float64`);
-//! - reals mixed with complex give the complex type wide enough for both.
-
+//! - reals mixed with complex give the complex type wide enough for both;
+//! - a Python number literal is "weak" ([`promote_weak`]): it takes the other operand's type.
+//!
+//! Variables unify as in Numba ([`unify`]).
 mod signature;
 
 pub use signature::{parse_signature, parse_type, Signature};
@@ -143,15 +149,6 @@ impl Type {
         matches!(self, Type::Bool | Type::Int(_))
     }
 
-    /// The integer type a value of this type takes part in arithmetic as (bool counts as int64).
-    fn arith_int(&self) -> Option<IntType> {
-        match self {
-            Type::Bool => Some(IntType { bits: 64, signed: true }),
-            Type::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
     /// The smallest float type that represents every value of this integer or float type.
     fn as_float(&self) -> Option<FloatType> {
         match self {
@@ -203,22 +200,75 @@ impl Type {
     }
 }
 
-/// The result of integer arithmetic on `a` and `b` (Numba's `choose_result_int`): at least 64
-/// bits, signed when either operand is signed.
-pub fn integer_result(a: IntType, b: IntType) -> IntType {
-    IntType { bits: a.bits.max(b.bits).max(64), signed: a.signed || b.signed }
+/// NumPy 2's result type for arithmetic on two integer types: the wider type when both have
+/// the same signedness; for mixed signedness the smallest signed type holding both (`uint8` with
+/// `int8` is `int16`, `uint32` with `int16` is `int64`), and `float64` for `uint64` with any
+/// signed type, which no integer type holds.
+pub fn integer_result(a: IntType, b: IntType) -> Type {
+    if a.signed == b.signed {
+        return Type::Int(IntType { bits: a.bits.max(b.bits), signed: a.signed });
+    }
+    let (signed, unsigned) = if a.signed { (a, b) } else { (b, a) };
+    if signed.bits > unsigned.bits {
+        Type::Int(signed)
+    } else if unsigned.bits < 64 {
+        Type::Int(IntType { bits: 2 * unsigned.bits, signed: true })
+    } else {
+        Type::FLOAT64
+    }
 }
 
-/// The common numeric type for arithmetic on `a` and `b`, or `None` when either is not a number.
-/// Bools take part as `int64`, so `True + True` is `int64`.
+/// The common numeric type for arithmetic on `a` and `b` (NumPy 2's `np.result_type`), or `None`
+/// when either is not a number. `bool` with `bool` is `int64` as in Python.
 pub fn promote_arith(a: &Type, b: &Type) -> Option<Type> {
-    if let (Some(x), Some(y)) = (a.arith_int(), b.arith_int()) {
-        return Some(Type::Int(integer_result(x, y)));
+    match (a, b) {
+        (Type::Bool, Type::Bool) => return Some(Type::INT64),
+        (Type::Bool, Type::Int(i)) | (Type::Int(i), Type::Bool) => return Some(Type::Int(*i)),
+        (Type::Int(x), Type::Int(y)) => return Some(integer_result(*x, *y)),
+        _ => {}
     }
     match (a, b) {
         (Type::Complex(x), Type::Complex(y)) => Some(Type::Complex((*x).max(*y))),
         (Type::Complex(c), other) | (other, Type::Complex(c)) => Some(Type::Complex((*c).max(other.as_float()?))),
         _ => Some(Type::Float(a.as_float()?.max(b.as_float()?))),
+    }
+}
+
+/// The kinds of numbers, ordered as NEP 50 compares a weak operand with a typed one.
+fn number_kind(t: &Type) -> Option<u8> {
+    Some(match t {
+        Type::Bool => 0,
+        Type::Int(_) => 1,
+        Type::Float(_) => 2,
+        Type::Complex(_) => 3,
+        _ => return None,
+    })
+}
+
+/// The type of arithmetic between a value of type `typed` and a Python number literal of type
+/// `weak` (`int64`/`uint64` for an int, `float64`, `complex128`, `bool`), by NEP 50: a literal
+/// of a kind no higher than the typed operand's takes its type (`uint8 + 1` is `uint8`,
+/// `float32 * 0.5` is `float32`); a higher kind gives its default type at the typed operand's
+/// precision (`int8 + 0.5` is `float64`, `float32 + 1j` is `complex64`). `None` when either is
+/// not a number.
+pub fn promote_weak(typed: &Type, weak: &Type) -> Option<Type> {
+    let (kt, kw) = (number_kind(typed)?, number_kind(weak)?);
+    Some(match (typed, weak) {
+        (Type::Bool, _) => promote_arith(typed, weak)?,
+        _ if kw <= kt => typed.clone(),
+        (Type::Float(f), Type::Complex(_)) => Type::Complex(*f),
+        _ => promote_arith(&Type::INT64, weak)?,
+    })
+}
+
+/// The type two integers of types `a` and `b` are compared in so that the comparison is exact
+/// (as NumPy's and Python's are): their result type, or a 128-bit integer for `int64` with
+/// `uint64`, which has no common 64-bit type. The 128-bit type only ever appears as the
+/// operand type of a comparison.
+pub fn exact_comparison(a: IntType, b: IntType) -> IntType {
+    match integer_result(a, b) {
+        Type::Int(i) => i,
+        _ => IntType { bits: 128, signed: true },
     }
 }
 
@@ -232,11 +282,9 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
     match (a, b) {
         (Type::Bool, Type::Int(i)) | (Type::Int(i), Type::Bool) => Some(Type::Int(*i)),
         (Type::Int(x), Type::Int(y)) => {
-            if x.signed == y.signed {
-                Some(Type::Int(IntType { bits: x.bits.max(y.bits), signed: x.signed }))
-            } else {
-                Some(Type::Int(integer_result(*x, *y)))
-            }
+            // Numba's unification: 64 bits, signed, when the signedness differs.
+            let bits = if x.signed == y.signed { x.bits.max(y.bits) } else { 64 };
+            Some(Type::Int(IntType { bits, signed: x.signed || y.signed }))
         }
         (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
             Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
@@ -297,12 +345,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numba_promotion_rules() {
+    fn numpy_promotion_rules() {
         let i32_ = Type::int(32, true);
         let u64_ = Type::UINT64;
-        assert_eq!(promote_arith(&i32_, &i32_), Some(Type::INT64));
-        assert_eq!(promote_arith(&u64_, &Type::INT64), Some(Type::INT64));
-        assert_eq!(promote_arith(&Type::int(8, false), &Type::int(8, false)), Some(Type::UINT64));
+        assert_eq!(promote_arith(&i32_, &i32_), Some(i32_.clone()));
+        assert_eq!(promote_arith(&u64_, &Type::INT64), Some(Type::FLOAT64));
+        assert_eq!(promote_arith(&Type::int(8, false), &Type::int(8, false)), Some(Type::int(8, false)));
+        assert_eq!(promote_arith(&Type::int(8, false), &Type::int(8, true)), Some(Type::int(16, true)));
+        assert_eq!(promote_arith(&Type::int(32, false), &Type::int(16, true)), Some(Type::INT64));
+        assert_eq!(promote_arith(&Type::int(16, false), &Type::int(32, true)), Some(i32_.clone()));
+        assert_eq!(promote_arith(&Type::Bool, &Type::int(8, false)), Some(Type::int(8, false)));
         assert_eq!(promote_arith(&Type::INT64, &Type::FLOAT64), Some(Type::FLOAT64));
         assert_eq!(promote_arith(&Type::FLOAT32, &Type::FLOAT32), Some(Type::FLOAT32));
         assert_eq!(promote_arith(&Type::FLOAT32, &i32_), Some(Type::FLOAT64));
@@ -313,9 +365,24 @@ mod tests {
     }
 
     #[test]
+    fn weak_literals() {
+        let u8_ = Type::int(8, false);
+        assert_eq!(promote_weak(&u8_, &Type::INT64), Some(u8_.clone()));
+        assert_eq!(promote_weak(&u8_, &Type::FLOAT64), Some(Type::FLOAT64));
+        assert_eq!(promote_weak(&Type::FLOAT32, &Type::INT64), Some(Type::FLOAT32));
+        assert_eq!(promote_weak(&Type::FLOAT32, &Type::FLOAT64), Some(Type::FLOAT32));
+        assert_eq!(promote_weak(&Type::FLOAT32, &Type::COMPLEX128), Some(Type::Complex(FloatType::F32)));
+        assert_eq!(promote_weak(&u8_, &Type::COMPLEX128), Some(Type::COMPLEX128));
+        assert_eq!(promote_weak(&Type::Bool, &Type::INT64), Some(Type::INT64));
+        assert_eq!(promote_weak(&Type::Bool, &Type::Bool), Some(Type::INT64));
+        assert_eq!(promote_weak(&Type::UINT64, &Type::INT64), Some(Type::UINT64));
+    }
+
+    #[test]
     fn unification() {
         assert_eq!(unify(&Type::INT64, &Type::FLOAT64), Some(Type::FLOAT64));
         assert_eq!(unify(&Type::Bool, &Type::INT64), Some(Type::INT64));
+        assert_eq!(unify(&Type::UINT64, &Type::INT64), Some(Type::INT64));
         assert_eq!(unify(&Type::INT64, &Type::Tuple(vec![Type::INT64])), None);
         assert_eq!(
             unify(&Type::Tuple(vec![Type::INT64, Type::Bool]), &Type::Tuple(vec![Type::FLOAT64, Type::Bool])),
