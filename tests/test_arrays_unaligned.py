@@ -173,15 +173,19 @@ def test_readonly_unaligned_array():
 
 # --- reading ---------------------------------------------------------------------------------------
 
+# The accumulators start as the element type's zero (`a[0] * 0`), not as `0`: a Python int in a
+# variable is int64 here (Numba's rule), which makes `uint64 + int64` float64 (NumPy 2's rule),
+# while in Python the `0` is weak and the sum stays uint64. That rule is tested in
+# test_small_int_ops.py; these tests are about reading unaligned memory.
 def sum_loop_1d(a):
-    t = 0
+    t = a[0] * 0
     for i in range(a.shape[0]):
         t += a[i]
     return t
 
 
 def sum_loop_2d(a):
-    t = 0
+    t = a[0, 0] * 0
     for i in range(a.shape[0]):
         for j in range(a.shape[1]):
             t += a[i, j]
@@ -189,7 +193,7 @@ def sum_loop_2d(a):
 
 
 def iterate_1d(a):
-    t = 0
+    t = a[0] * 0
     for x in a:
         t += x
     return t
@@ -246,7 +250,7 @@ def write_items_1d(a):
 def write_items_2d(a):
     for i in range(a.shape[0]):
         for j in range(a.shape[1]):
-            a[i, j] = a[i, j] - i + 3 * j
+            a[i, j] = a[i, j] * 3 + 1
 
 
 def write_slices_1d(a):
@@ -318,7 +322,7 @@ def view_sums(a):
     v = a[1::2]
     w = v[::-1]
     e = a[3:3]
-    t = 0
+    t = w[0] * 0
     for i in range(w.shape[0]):
         t += w[i]
     for i in range(e.shape[0]):

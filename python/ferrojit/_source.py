@@ -13,13 +13,16 @@ imported. The two must be the same function, so:
 The disk cache keys on the same captured text, so it follows it too.
 """
 
+from __future__ import annotations
+
 import os
+from types import CodeType
 
 from .errors import UnsupportedError
 
 # filename -> ((st_mtime_ns, st_size), lines): one read per file however many functions it
 # decorates. An entry is reused only while the file's stat is unchanged.
-_file_lines_cache = {}
+_file_lines_cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
 
 
 def capture(func):
@@ -157,7 +160,7 @@ def _matches_code(func, text, first_line, lines):
 
 
 # id(lines) -> (lines, the file compiled); `lines` is kept so that its id stays its own.
-_compiled_files = {}
+_compiled_files: dict[int, tuple[list[str], CodeType | None]] = {}
 
 
 def _compiled_file(lines, code):
