@@ -2,8 +2,10 @@
 
 import functools
 import os
+import warnings
 
 from . import _native
+from .errors import FerrojitWarning
 from .types import Signature, Type
 
 # Options accepted with Numba's meaning. Those not acting yet are accepted so that code
@@ -24,6 +26,27 @@ class Dispatcher(_native.DispatcherBase):
         self._options = dict(options or {})
         functools.update_wrapper(self, py_func)
         self._py_signature = None
+        self._positional_count = py_func.__code__.co_argcount
+        self._call_error_stub = None
+
+    def __call__(self, /, *args, **kwargs):
+        # Calls reach the native entry points through the call slot and vectorcall; this is
+        # for ``f.__call__(...)`` and for subclasses, whose call slot leads here.
+        return self._call_slow(*args, **kwargs)
+
+    def _call_slow(self, /, *args, **kwargs):
+        """The calls the native entry points do not run directly: keywords, defaults or a
+        wrong number of arguments, argument types not compiled yet or needing conversion to a
+        declared signature, object mode. Runs in Python (not inside native frames) because it
+        runs Python code: see ``gil.rs`` in ferrojit_python."""
+        if kwargs or len(args) != self._positional_count:
+            args = self._bind(args, kwargs)
+        warning = self._prepare(args)
+        if warning is None:
+            return _native.call_compiled(self, args)
+        if warning:
+            warnings.warn(warning, FerrojitWarning, stacklevel=2)
+        return self.py_func(*args)
 
     @property
     def signatures(self):
@@ -39,7 +62,9 @@ class Dispatcher(_native.DispatcherBase):
         try:
             bound = self._py_signature.bind(*args, **(kwargs or {}))
         except TypeError as exc:
-            raise _call_error(self.py_func, self._py_signature, args, kwargs) or exc from None
+            if self._call_error_stub is None:
+                self._call_error_stub = _call_error_stub(self.py_func, self._py_signature)
+            raise _call_error(self._call_error_stub, args, kwargs) or exc from None
         bound.apply_defaults()
         return bound.args
 
@@ -93,17 +118,16 @@ def _layout_sample():
     """A Dispatcher instance for measuring the type's layout (never called)."""
 
 
-# CPython gives a subclass the base's original call slot; point it and the vectorcall
-# protocol at the fast paths (the sample instance shows where the fields sit).
+# Point the call slot (which `__call__` above set to a lookup of that method) and the
+# vectorcall protocol at the native entry points (the sample instance shows where the
+# fields sit).
 _native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample))
 del _layout_sample
 
 
-def _call_error(func, signature, args, kwargs):
-    """The TypeError CPython itself gives for calling ``func`` with these arguments (its
-    wording, e.g. "f() missing 1 required positional argument: 'b'", is not the one
-    ``inspect`` gives): a stub with the same parameters, and nothing else, is called with
-    them. None if the stub accepts them."""
+def _call_error_stub(func, signature):
+    """A function with the parameters of ``func`` (same names, same ones optional) and
+    nothing else, for :func:`_call_error`."""
     stub_signature = signature.replace(
         parameters=[
             p.replace(annotation=p.empty, default=None if p.default is not p.empty else p.empty)
@@ -115,6 +139,13 @@ def _call_error(func, signature, args, kwargs):
     exec(f"def stub{stub_signature}: pass", namespace)
     stub = namespace["stub"]
     stub.__name__, stub.__qualname__ = func.__name__, func.__qualname__
+    return stub
+
+
+def _call_error(stub, args, kwargs):
+    """The TypeError CPython itself gives for calling the function of ``stub`` with these
+    arguments (its wording, e.g. "f() missing 1 required positional argument: 'b'", is not
+    the one ``inspect`` gives), or None if the stub accepts them."""
     try:
         stub(*args, **(kwargs or {}))
     except TypeError as exc:

@@ -9,6 +9,7 @@
 //! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
 
 mod dispatcher;
+mod gil;
 mod globals;
 mod overloads;
 mod ufunc;
@@ -40,14 +41,22 @@ pub(crate) fn error_class(py: Python<'_>, class: &str, message: &str) -> PyErr {
     }
 }
 
-/// Writes compiled `print()` output through Python's `sys.stdout`.
+/// Writes compiled `print()` output through Python's `sys.stdout`. Called from compiled code,
+/// with the GIL released (`nogil=True`) or held, so the GIL is taken with CPython's own
+/// bookkeeping rather than PyO3's, whose count for this thread may say "attached" while the
+/// dispatcher has released the GIL without telling it (see `gil.rs`).
 fn print_through_sys_stdout(text: &str) {
-    Python::attach(|py| {
+    let state = gil::ensure_gil();
+    {
+        // SAFETY: the GIL is held until `PyGILState_Release` below.
+        let py = unsafe { Python::assume_attached() };
         let written = py.import("sys").and_then(|sys| sys.getattr("stdout")).and_then(|out| out.call_method1("write", (text,)));
         if let Err(e) = written {
             e.write_unraisable(py, None);
         }
-    });
+    }
+    // SAFETY: pairs with `ensure_gil`.
+    unsafe { pyo3::ffi::PyGILState_Release(state) };
 }
 
 /// Array allocations made by compiled code and not yet freed (for leak tests).
@@ -74,17 +83,23 @@ fn start_warm_up() {
     }
 }
 
-/// Waits until the warm-up thread has finished (at once if there is none). Runs before the
-/// process forks, so that the child never inherits LLVM's locks held by a thread that does
-/// not exist there, and at exit, before LLVM's static objects are destroyed.
-#[pyfunction]
-fn wait_for_warm_up(py: Python<'_>) {
+/// `wait_for_warm_up()`: waits until the warm-up thread has finished (at once if there is
+/// none), without the GIL. Runs before the process forks, so that the child never inherits
+/// LLVM's locks held by a thread that does not exist there, and at exit, before LLVM's static
+/// objects are destroyed. A raw entry point, since it retakes the GIL (see `gil.rs`).
+unsafe extern "C-unwind" fn wait_for_warm_up(_module: *mut pyo3::ffi::PyObject, _args: *const *mut pyo3::ffi::PyObject, _nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
     let handle = WARM_UP.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some(handle) = handle {
-        py.detach(move || {
+        // SAFETY: called by CPython with the GIL held; nothing with a destructor is alive
+        // across `restore_thread` (`join` consumed the handle, its result is dropped).
+        unsafe {
+            let tstate = pyo3::ffi::PyEval_SaveThread();
             let _ = handle.join();
-        });
+            gil::restore_thread(tstate);
+        }
     }
+    // SAFETY: the GIL is held; a new reference to None.
+    unsafe { pyo3::ffi::Py_NewRef(pyo3::ffi::Py_None()) }
 }
 
 #[pymodule]
@@ -95,7 +110,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
-    m.add_function(wrap_pyfunction!(wait_for_warm_up, m)?)?;
+    gil::init();
+    gil::add_raw_function(m, c"wait_for_warm_up", c"Waits until the compiler's warm-up thread has finished.", wait_for_warm_up)?;
+    gil::add_raw_function(m, c"call_compiled", c"call_compiled(dispatcher, args): runs the compiled signature taking the positional args.", dispatcher::call_compiled)?;
+    m.add_function(wrap_pyfunction!(gil::mark_finalizing_thread, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
