@@ -339,17 +339,9 @@ pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_,
 type RawVectorcall = unsafe extern "C-unwind" fn(*mut pyo3::ffi::PyObject, *const *mut pyo3::ffi::PyObject, usize, *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject;
 type RawCall = unsafe extern "C-unwind" fn(*mut pyo3::ffi::PyObject, *mut pyo3::ffi::PyObject, *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject;
 
-/// Argument and result slots of one call, on the stack of the entry point.
-struct CallSlots {
-    args: [u64; STACK_SLOTS],
-    ret: [u64; STACK_SLOTS],
-}
-
-impl CallSlots {
-    fn new() -> Self {
-        CallSlots { args: [0; STACK_SLOTS], ret: [0; STACK_SLOTS] }
-    }
-}
+/// Argument or result slots of one call, on the stack of the entry point (two separate
+/// arrays: each is zeroed with a few stores, one of twice the size with a call to `memset`).
+type Slots = [u64; STACK_SLOTS];
 
 /// A call ready to run compiled code: the overload and where the packed arguments and the
 /// result live. Plain data without a destructor, because it is alive while the GIL is
@@ -368,10 +360,12 @@ struct Ready {
 }
 
 impl Ready {
-    /// The arguments are packed in `heap_args`, or in `slots.args` when that is None.
-    fn new(overload: Found<'_, Overload>, heap_args: Option<Box<[u64]>>, slots: &mut CallSlots) -> Ready {
+    /// The arguments are packed in `heap_args`, or in `arg_slots` when that is None; the result
+    /// goes to `ret_slots` when it fits.
+    #[inline]
+    fn new(overload: Found<'_, Overload>, heap_args: Option<Box<[u64]>>, arg_slots: &Slots, ret_slots: &mut Slots) -> Ready {
         let (ret, ret_heap) = if overload.ret_slots <= STACK_SLOTS {
-            (slots.ret.as_mut_ptr(), 0)
+            (ret_slots.as_mut_ptr(), 0)
         } else {
             (Box::into_raw(vec![0u64; overload.ret_slots].into_boxed_slice()) as *mut u64, overload.ret_slots)
         };
@@ -380,7 +374,7 @@ impl Ready {
                 let len = heap.len();
                 (Box::into_raw(heap) as *const u64, len)
             }
-            None => (slots.args.as_ptr(), 0),
+            None => (arg_slots.as_ptr(), 0),
         };
         let (overload, owns_overload) = match overload {
             Found::Slot(arc) => (Arc::as_ptr(arc), false),
@@ -416,6 +410,7 @@ static SLOW_PATH_NAME: std::sync::atomic::AtomicPtr<pyo3::ffi::PyObject> = std::
 ///
 /// # Safety
 /// The GIL is held and `callable` is a live `DispatcherBase`.
+#[inline]
 unsafe fn dispatcher<'a>(py: Python<'_>, callable: *mut pyo3::ffi::PyObject) -> &'a DispatcherBase {
     // SAFETY: as the caller promises; the object outlives the call that borrows it.
     unsafe { &*(Borrowed::from_ptr(py, callable).cast_unchecked::<DispatcherBase>().get() as *const DispatcherBase) }
@@ -443,13 +438,15 @@ unsafe extern "C-unwind" fn fast_vectorcall(
         let nargs = pyo3::ffi::PyVectorcall_NARGS(nargsf) as usize;
         let no_keywords = kwnames.is_null() || pyo3::ffi::PyTuple_GET_SIZE(kwnames) == 0;
         if no_keywords && nargs == this.num_params {
-            let mut slots = CallSlots::new();
+            let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
             let found = crate::gil::guarded(|| {
-                let found = this.find(nargs, |i| Borrowed::from_ptr(py, *args.add(i)), &mut slots.args);
-                found.map(|f| Ready::new(f, None, &mut slots))
+                let ready = Ready::new(this.find(nargs, |i| Borrowed::from_ptr(py, *args.add(i)), &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
+                // Without `nogil` the whole call runs in this one guard.
+                Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
             });
             match found {
-                Ok(Some(ready)) => return this.run(ready),
+                Ok(Some(Ok(result))) => return result,
+                Ok(Some(Err(ready))) => return this.run(ready),
                 Ok(None) => {}
                 Err(null) => return null,
             }
@@ -469,13 +466,15 @@ unsafe extern "C-unwind" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut 
         let nargs = pyo3::ffi::PyTuple_GET_SIZE(args) as usize;
         let no_keywords = kwargs.is_null() || pyo3::ffi::PyDict_Size(kwargs) == 0;
         if no_keywords && nargs == this.num_params {
-            let mut slots = CallSlots::new();
+            let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
             let found = crate::gil::guarded(|| {
-                let found = this.find(nargs, |i| Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize)), &mut slots.args);
-                found.map(|f| Ready::new(f, None, &mut slots))
+                let ready = Ready::new(this.find(nargs, |i| Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize)), &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
+                // Without `nogil` the whole call runs in this one guard.
+                Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
             });
             match found {
-                Ok(Some(ready)) => return this.run(ready),
+                Ok(Some(Ok(result))) => return result,
+                Ok(Some(Err(ready))) => return this.run(ready),
                 Ok(None) => {}
                 Err(null) => return null,
             }
@@ -508,7 +507,7 @@ unsafe fn call_slow_path(slf: *mut pyo3::ffi::PyObject, call: impl FnOnce(*mut p
 /// `TypeError` when none does. `Dispatcher._call_slow` calls it once `_prepare` has compiled
 /// what is needed. Unguarded like [`fast_vectorcall`].
 pub unsafe extern "C-unwind" fn call_compiled(_module: *mut pyo3::ffi::PyObject, args: *const *mut pyo3::ffi::PyObject, nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
-    let mut slots = CallSlots::new();
+    let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
     let prepared = crate::gil::guarded(|| {
         Python::attach(|py| -> PyResult<(*const DispatcherBase, Ready)> {
             if nargs != 2 {
@@ -519,7 +518,7 @@ pub unsafe extern "C-unwind" fn call_compiled(_module: *mut pyo3::ffi::PyObject,
             let this = slf.cast::<DispatcherBase>()?.get() as *const DispatcherBase;
             let args = args.cast::<PyTuple>()?;
             // SAFETY: `slf` is alive for the whole call.
-            let ready = unsafe { &*this }.ready_for(py, &args, &mut slots)?;
+            let ready = unsafe { &*this }.ready_for(py, &args, &mut arg_slots, &mut ret_slots)?;
             Ok((this, ready))
         })
     });
@@ -673,7 +672,7 @@ impl DispatcherBase {
 
     /// The first compiled signature whose types the `nargs` arguments (`arg(i)`) have exactly,
     /// with the arguments packed into `slots` for it.
-    fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut [u64; STACK_SLOTS]) -> Option<Found<'_, Overload>> {
+    fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut Slots) -> Option<Found<'_, Overload>> {
         self.overloads.find_ref(|o| {
             if o.arg_slots > STACK_SLOTS || o.compiled.args.len() != nargs {
                 return false;
@@ -686,7 +685,7 @@ impl DispatcherBase {
     /// Packs the positional `args` for the first compiled signature that takes them exactly,
     /// else (when signatures were declared) the first one they convert to. Raises a
     /// `TypeError` naming what fits none of the declared signatures.
-    fn ready_for(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, slots: &mut CallSlots) -> PyResult<Ready> {
+    fn ready_for(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, arg_slots: &mut Slots, ret_slots: &mut Slots) -> PyResult<Ready> {
         let overloads = self.overloads.snapshot();
         let converting = self.frozen.load(Ordering::Relaxed);
         for converts in [false, true] {
@@ -697,7 +696,7 @@ impl DispatcherBase {
                 let mut heap = (overload.arg_slots > STACK_SLOTS).then(|| vec![0u64; overload.arg_slots].into_boxed_slice());
                 let buffer: &mut [u64] = match &mut heap {
                     Some(heap) => heap,
-                    None => &mut slots.args,
+                    None => arg_slots,
                 };
                 let mut at = 0;
                 let packed = args.iter().zip(&overload.compiled.args).all(|(a, t)| {
@@ -708,7 +707,7 @@ impl DispatcherBase {
                     }
                 });
                 if packed {
-                    return Ok(Ready::new(Found::Rest(overload.clone()), heap, slots));
+                    return Ok(Ready::new(Found::Rest(overload.clone()), heap, arg_slots, ret_slots));
                 }
             }
         }
@@ -788,38 +787,60 @@ impl DispatcherBase {
     /// The GIL is held; `ready` comes from [`Ready::new`] for a call of this dispatcher, whose
     /// argument objects the caller keeps alive.
     unsafe fn run(&self, ready: Ready) -> *mut pyo3::ffi::PyObject {
+        if !self.nogil {
+            // SAFETY: as the caller promises.
+            return crate::gil::guarded(|| unsafe { self.run_holding_gil(ready) }).unwrap_or_else(|null| null);
+        }
         let mut exc = ExcInfo::default();
-        // SAFETY: `ready.overload` is alive until `ready.release()`.
-        let (entry, ret_slots) = unsafe { ((*ready.overload).compiled.entry, (*ready.overload).ret_slots) };
         // SAFETY: `ready.args` holds the packed arguments of this signature and `ready.ret` has
-        // room for its result; the entry point was compiled for exactly these layouts.
-        let status = if self.nogil {
-            unsafe {
-                let tstate = pyo3::ffi::PyEval_SaveThread();
-                let status = entry(ready.ret, &mut exc, ready.args);
-                crate::gil::restore_thread(tstate);
-                status
-            }
-        } else {
-            unsafe { entry(ready.ret, &mut exc, ready.args) }
+        // room for its result (the entry point was compiled for exactly these layouts); the
+        // overload is alive until `ready.release()`.
+        let status = unsafe {
+            let entry = (*ready.overload).compiled.entry;
+            let tstate = pyo3::ffi::PyEval_SaveThread();
+            let status = entry(ready.ret, &mut exc, ready.args);
+            crate::gil::restore_thread(tstate);
+            status
         };
-        let finished = crate::gil::guarded(|| {
-            // SAFETY: the GIL is held again; the buffers and the overload live until `release`.
-            let py = unsafe { Python::assume_attached() };
-            let overload = unsafe { &*ready.overload };
-            let result = if status == 0 {
-                let ret = unsafe { std::slice::from_raw_parts(ready.ret, ret_slots) };
-                unpack(py, &overload.compiled.ret, ret, &mut 0).map(Bound::into_ptr)
-            } else {
-                Err(native_exception(py, &exc))
-            };
-            unsafe { ready.release() };
-            match result {
-                Ok(value) => value,
-                Err(e) => raise(e),
-            }
-        });
-        finished.unwrap_or_else(|null| null)
+        // SAFETY: the GIL is held again.
+        crate::gil::guarded(|| unsafe { self.finish(ready, status, &exc) }).unwrap_or_else(|null| null)
+    }
+
+    /// [`DispatcherBase::run`] for a dispatcher without `nogil=True`, inside a panic guard.
+    ///
+    /// # Safety
+    /// As for `run`.
+    #[inline]
+    unsafe fn run_holding_gil(&self, ready: Ready) -> *mut pyo3::ffi::PyObject {
+        let mut exc = ExcInfo::default();
+        // SAFETY: as in `run`.
+        unsafe {
+            let status = ((*ready.overload).compiled.entry)(ready.ret, &mut exc, ready.args);
+            self.finish(ready, status, &exc)
+        }
+    }
+
+    /// Boxes the result of compiled code that returned `status`, or raises the exception it
+    /// reported in `exc`; then releases what `ready` holds.
+    ///
+    /// # Safety
+    /// The GIL is held; `ready` ran and is not used after this.
+    #[inline]
+    unsafe fn finish(&self, ready: Ready, status: i32, exc: &ExcInfo) -> *mut pyo3::ffi::PyObject {
+        // SAFETY: the GIL is held; the buffers and the overload live until `release`.
+        let py = unsafe { Python::assume_attached() };
+        let overload = unsafe { &*ready.overload };
+        let result = if status == 0 {
+            let ret = unsafe { std::slice::from_raw_parts(ready.ret, overload.ret_slots) };
+            unpack(py, &overload.compiled.ret, ret, &mut 0).map(Bound::into_ptr)
+        } else {
+            Err(native_exception(py, exc))
+        };
+        unsafe { ready.release() };
+        match result {
+            Ok(value) => value,
+            Err(e) => raise(e),
+        }
     }
 }
 
