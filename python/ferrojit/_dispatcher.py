@@ -2,6 +2,8 @@
 
 import functools
 import os
+import sys
+import time
 import warnings
 
 from . import _native
@@ -28,6 +30,7 @@ class Dispatcher(_native.DispatcherBase):
         self._py_signature = None
         self._positional_count = py_func.__code__.co_argcount
         self._call_error_stub = None
+        self._sources_loaded = False
 
     def __call__(self, /, *args, **kwargs):
         # Calls reach the native entry points through the call slot and vectorcall; this is
@@ -41,6 +44,8 @@ class Dispatcher(_native.DispatcherBase):
         runs Python code: see ``gil.rs`` in ferrojit_python."""
         if kwargs or len(args) != self._positional_count:
             args = self._bind(args, kwargs)
+        if not self._sources_loaded:
+            self._load_sources()
         warning = self._prepare(args)
         if warning is None:
             return _native.call_compiled(self, args)
@@ -52,6 +57,32 @@ class Dispatcher(_native.DispatcherBase):
     def signatures(self):
         """The compiled argument-type signatures, in compilation order."""
         return [tuple(Type(n) for n in sig) for sig in self._signature_names]
+
+    def _load_sources(self):
+        """Reads the source of this function and of the compiled functions its globals name
+        (transitively), so that compiling reads none itself: reading runs Python code, which
+        had better not run inside native frames (see ``gil.rs`` in ferrojit_python). A source
+        that cannot be read is left for compilation to report."""
+        if self._sources_loaded:
+            return
+        from ._source import source_info
+
+        seen = set()
+        pending = [self]
+        while pending:
+            dispatcher = pending.pop()
+            if id(dispatcher) in seen:
+                continue
+            seen.add(id(dispatcher))
+            if not dispatcher._has_source:
+                started = time.perf_counter()
+                try:
+                    if not dispatcher._set_source(source_info(dispatcher.py_func, True), True, time.perf_counter() - started):
+                        dispatcher._set_source(source_info(dispatcher.py_func, False), False, time.perf_counter() - started)
+                except Exception:
+                    continue
+            pending.extend(_named_dispatchers(dispatcher.py_func))
+        self._sources_loaded = True
 
     def _bind(self, args, kwargs):
         """Positional arguments after applying keywords and defaults."""
@@ -123,6 +154,28 @@ def _layout_sample():
 # fields sit).
 _native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample))
 del _layout_sample
+
+
+def _named_dispatchers(func):
+    """The dispatchers (including the kernels of ``@vectorize`` ufuncs) that the global names
+    used by ``func``, and by the functions and lambdas nested in it, refer to now."""
+    vectorize = sys.modules.get("ferrojit._vectorize")
+    names = set()
+    codes = [func.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    found = []
+    for name in names:
+        value = func.__globals__.get(name)
+        if isinstance(value, Dispatcher):
+            found.append(value)
+        elif vectorize is not None and value is not None:
+            kernel = vectorize.kernel_of(value)
+            if kernel is not None:
+                found.append(kernel)
+    return found
 
 
 def _call_error_stub(func, signature):
@@ -207,6 +260,8 @@ def njit(*args, **options):
         if disabled:
             return func
         dispatcher = Dispatcher(func, options)
+        if texts:
+            dispatcher._load_sources()
         for text in texts:
             dispatcher._compile_signature(text)
         return dispatcher

@@ -68,6 +68,7 @@ class LazyUFunc:
 
     def _ensure(self, names):
         if names not in self._loops:
+            self._dispatcher._load_sources()
             self._loops[names] = self._dispatcher._ufunc_loop(f"({', '.join(names)})")
             self._ufunc = _build(self._dispatcher, list(self._loops.values()), self.nin, self._identity)
         return self._ufunc
@@ -111,6 +112,7 @@ def vectorize(*args, identity=None, **options):
         if not signatures:
             return LazyUFunc(dispatcher, identity)
         nin = f.__code__.co_argcount
+        dispatcher._load_sources()
         loops = [dispatcher._ufunc_loop(text) for text in signatures]
         return _build(dispatcher, loops, nin, identity)
 
@@ -158,6 +160,7 @@ def guvectorize(signatures, layout, **options):
     def decorate(f):
         dispatcher = Dispatcher(f, options)
         core = ins + outs
+        dispatcher._load_sources()
         loops = [dispatcher._gufunc_loop(text, core) for text in texts]
         ufunc = _native.make_ufunc(f.__name__, f.__doc__ or "", len(ins), loops, -1, len(outs), layout.replace(" ", ""))
         _ufunc_kernels[id(ufunc)] = dispatcher

@@ -173,6 +173,18 @@ impl DispatcherBase {
         PyList::new(py, items)
     }
 
+    /// Whether the source was read (see [`DispatcherBase::function_source`]).
+    #[getter]
+    fn _has_source(&self) -> bool {
+        self.source.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// For `Dispatcher._load_sources`: [`DispatcherBase::set_source`]; false when the quick
+    /// cut did not parse.
+    fn _set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<bool> {
+        Ok(self.set_source(py, info, quick, seconds)?.is_some())
+    }
+
     /// The slow path of a call (`Dispatcher._call_slow`), given the positional arguments after
     /// keywords and defaults were bound: compiles the signature they need unless one exists
     /// or signatures were declared, and returns None, after which `call_compiled` runs it; or,
@@ -635,16 +647,32 @@ impl DispatcherBase {
     }
 
     /// The parsed source and globals of the Python function, built on first use.
+    ///
+    /// `Dispatcher._load_sources` normally reads it first, from Python: reading runs Python
+    /// code, which had better not run inside native frames (see `gil.rs`). A dispatcher that
+    /// escaped it (a global rebound after the first compilation) is read from here.
     pub fn function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
         if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             return Ok(s.clone());
         }
         let started = std::time::Instant::now();
         let module = py.import("ferrojit._source")?;
-        let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>)> {
-            module.call_method1("source_info", (self.py_func.bind(py), fast))?.extract()
-        };
-        let (filename, first_line, text, defaults, globals) = read(true)?;
+        for quick in [true, false] {
+            let info = module.call_method1("source_info", (self.py_func.bind(py), quick))?;
+            if let Some(source) = self.set_source(py, &info, quick, started.elapsed().as_secs_f64())? {
+                return Ok(source);
+            }
+        }
+        Err(error_class(py, "InternalError", "the full source of a function did not give a function source"))
+    }
+
+    /// Builds the function source from `info`, what `ferrojit._source.source_info` returned
+    /// (with `quick`, the block cut by indentation), after `seconds` spent reading it. None when
+    /// the quick cut does not parse (it can miss lines: a multi-line string indented less than
+    /// the function); then the caller asks `inspect` (`quick=False`).
+    fn set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<Option<Arc<FunctionSource>>> {
+        let started = std::time::Instant::now();
+        let (filename, first_line, text, defaults, globals): (String, u32, String, Vec<Bound<'_, PyTuple>>, Bound<'_, PyDict>) = info.extract()?;
         let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
         let defaults = defaults
             .iter()
@@ -654,20 +682,19 @@ impl DispatcherBase {
             })
             .collect();
         let globals = Box::new(PyGlobals::new(globals.unbind()));
-        let quick = ferrojit_compiler::SourceText::new(filename, first_line, text);
-        let source = match ferrojit_compiler::parse_function(&quick) {
-            Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(quick), ast: Ok(ast), globals, defaults },
-            // The quick cut by indentation can miss lines (a multi-line string indented less
-            // than the function); then ask `inspect`.
-            Err(_) => {
-                let (filename, first_line, text, _, _) = read(false)?;
-                ferrojit_compiler::function_source(self.id, &name, ferrojit_compiler::SourceText::new(filename, first_line, text), globals, defaults)
+        let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
+        let source = if quick {
+            match ferrojit_compiler::parse_function(&text) {
+                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults },
+                Err(_) => return Ok(None),
             }
+        } else {
+            ferrojit_compiler::function_source(self.id, &name, text, globals, defaults)
         };
-        let _ = self.source_seconds.set(started.elapsed().as_secs_f64());
+        let _ = self.source_seconds.set(seconds + started.elapsed().as_secs_f64());
         let source = Arc::new(source);
         let mut slot = self.source.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(slot.get_or_insert(source).clone())
+        Ok(Some(slot.get_or_insert(source).clone()))
     }
 
     /// The first compiled signature whose types the `nargs` arguments (`arg(i)`) have exactly,
