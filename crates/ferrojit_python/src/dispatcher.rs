@@ -761,16 +761,18 @@ impl DispatcherBase {
         let lone_misfit = if same_arity.is_empty() { None } else { args.iter().enumerate().find(|(i, a)| !converts(*i, a)) };
         let what = match lone_misfit {
             Some((i, a)) => {
+                // Too large an integer has a type name ("int") that hides why.
                 let why = match typeof_value(&a) {
-                    Err(e) => format!(" ({})", e.value(py)),
-                    Ok(_) => String::new(),
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => format!(" ({})", e.value(py)),
+                    _ => String::new(),
                 };
-                format!("{} is a `{}`{why}, which", self.argument_label(py, i), given[i])
+                let article = if given[i].starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("{}: {article} `{}` value{why}", self.argument_label(py, i), given[i])
             }
             None => format!("`{}()`: the arguments ({})", self.qualname(py).unwrap_or_default(), given.join(", ")),
         };
         pyo3::exceptions::PyTypeError::new_err(format!(
-            "{what} matches none of the declared signatures (a function given signatures compiles no others); accepted: {}",
+            "{what} matches none of the declared signatures (accepted: {}); a function given signatures compiles no others",
             accepted.join("; ")
         ))
     }
