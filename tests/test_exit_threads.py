@@ -19,7 +19,7 @@ import pytest
 # each has done it once, lets them run a little longer (a different while in each run, so
 # that exits land at different points), prints "done" and exits.
 PRELUDE = """
-import os, random, threading, time, traceback
+import os, random, sys, threading, time, traceback
 import numpy as np
 from ferrojit import njit, jit, vectorize
 
@@ -38,7 +38,7 @@ def start(bodies):
     for event in started:
         event.wait()
     time.sleep(random.uniform(0, 0.02))
-    print("done", flush=True)
+    print("done", file=sys.__stdout__, flush=True)
 """
 
 CALLS = """
@@ -134,11 +134,28 @@ for _ in range(2):
 print("done", flush=True)
 """
 
+# Compiled `print()` without the GIL; sys.stdout is a real file, whose writes release the GIL.
+PRINTS = """
+sys.stdout = open(os.devnull, "w")
+
+@njit(nogil=True)
+def report(n):
+    s = 0
+    for i in range(n):
+        s += i
+    print("total", s)
+    return s
+
+report(1)
+start([lambda: report(1000), lambda: report(1000)])
+"""
+
 SCENARIOS = [
     pytest.param(PRELUDE + CALLS, id="calls"),
     pytest.param(PRELUDE + COMPILES, id="compiles"),
     pytest.param(PRELUDE + COMPILE_WHILE_CALLING, id="compile-while-calling"),
     pytest.param(PRELUDE + UFUNCS, id="ufuncs"),
+    pytest.param(PRELUDE + PRINTS, id="prints"),
     pytest.param(RIGHT_AFTER_IMPORT, id="right-after-import"),
 ]
 

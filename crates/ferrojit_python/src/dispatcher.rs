@@ -831,7 +831,9 @@ impl DispatcherBase {
             crate::gil::restore_thread(tstate);
             status
         };
-        // SAFETY: the GIL is held again.
+        // SAFETY: the GIL is held again; unguarded, as writing may release and retake it.
+        unsafe { crate::write_pending_output() };
+        // SAFETY: the GIL is held.
         crate::gil::guarded(|| unsafe { self.finish(ready, status, &exc) }).unwrap_or_else(|null| null)
     }
 

@@ -93,18 +93,6 @@ pub unsafe fn restore_thread(tstate: *mut ffi::PyThreadState) {
     unsafe { ffi::PyEval_RestoreThread(tstate) };
 }
 
-/// `PyGILState_Ensure` for callbacks from native code that may or may not hold the GIL, parking
-/// the thread for ever instead of taking the GIL while the interpreter is finalizing.
-pub fn ensure_gil() -> ffi::PyGILState_STATE {
-    // SAFETY: both are callable from any thread of an initialized interpreter.
-    unsafe {
-        if ffi::PyGILState_Check() == 0 && would_be_ended() {
-            park_forever();
-        }
-        ffi::PyGILState_Ensure()
-    }
-}
-
 /// Runs `f` (with the GIL held), turning a panic into a pending `InternalError`: `Err` then
 /// carries the null result to return to CPython. Never release or retake the GIL inside.
 pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, *mut ffi::PyObject> {

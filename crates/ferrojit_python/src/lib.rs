@@ -41,22 +41,76 @@ pub(crate) fn error_class(py: Python<'_>, class: &str, message: &str) -> PyErr {
     }
 }
 
-/// Writes compiled `print()` output through Python's `sys.stdout`. Called from compiled code,
-/// with the GIL released (`nogil=True`) or held, so the GIL is taken with CPython's own
-/// bookkeeping rather than PyO3's, whose count for this thread may say "attached" while the
-/// dispatcher has released the GIL without telling it (see `gil.rs`).
+/// Output of compiled `print()` made without the GIL (`nogil=True`), in the order printed,
+/// until the dispatcher writes it when the call returns (or an earlier `print()` made with the
+/// GIL does). Taking the GIL from inside compiled code instead would let CPython end a daemon
+/// thread there while the interpreter exits, through frames that cannot be unwound (see
+/// `gil.rs`).
+static PENDING_OUTPUT: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+static OUTPUT_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes compiled `print()` output through Python's `sys.stdout` (so it interleaves with
+/// Python's and can be captured); without the GIL, queues it (see [`PENDING_OUTPUT`]).
 fn print_through_sys_stdout(text: &str) {
-    let state = gil::ensure_gil();
-    {
-        // SAFETY: the GIL is held until `PyGILState_Release` below.
-        let py = unsafe { Python::assume_attached() };
-        let written = py.import("sys").and_then(|sys| sys.getattr("stdout")).and_then(|out| out.call_method1("write", (text,)));
-        if let Err(e) = written {
-            e.write_unraisable(py, None);
-        }
+    // SAFETY: callable from any thread.
+    if unsafe { pyo3::ffi::PyGILState_Check() } == 0 {
+        PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).push_str(text);
+        OUTPUT_PENDING.store(true, std::sync::atomic::Ordering::Release);
+        return;
     }
-    // SAFETY: pairs with `ensure_gil`.
-    unsafe { pyo3::ffi::PyGILState_Release(state) };
+    // SAFETY: this thread holds the GIL.
+    unsafe {
+        write_pending_output();
+        let text = pyo3::ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), text.len() as pyo3::ffi::Py_ssize_t);
+        write_to_sys_stdout(text);
+    }
+}
+
+/// Writes the output queued by `print()` without the GIL. Writing to a file may release and
+/// retake the GIL, so callers follow the rules of `gil.rs` (no panic guard around this).
+///
+/// # Safety
+/// The GIL is held.
+pub(crate) unsafe fn write_pending_output() {
+    if !OUTPUT_PENDING.swap(false, std::sync::atomic::Ordering::Acquire) {
+        return;
+    }
+    // The string is gone before the write (no destructor pending across it).
+    let text = {
+        let mut pending = PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner());
+        let text = unsafe { pyo3::ffi::PyUnicode_FromStringAndSize(pending.as_ptr().cast(), pending.len() as pyo3::ffi::Py_ssize_t) };
+        pending.clear();
+        text
+    };
+    unsafe { write_to_sys_stdout(text) };
+}
+
+/// `sys.stdout.write(text)`, taking over the reference `text` (null: an error is pending);
+/// errors are reported as unraisable. Raw C API calls only: see `write_pending_output`.
+///
+/// # Safety
+/// The GIL is held.
+unsafe fn write_to_sys_stdout(text: *mut pyo3::ffi::PyObject) {
+    use pyo3::ffi;
+    unsafe {
+        if text.is_null() {
+            ffi::PyErr_WriteUnraisable(std::ptr::null_mut());
+            return;
+        }
+        // Borrowed; may be missing at the very end of the interpreter's life.
+        let stdout = ffi::PySys_GetObject(c"stdout".as_ptr());
+        if !stdout.is_null() && stdout != ffi::Py_None() {
+            let write = ffi::PyObject_GetAttrString(stdout, c"write".as_ptr());
+            let result = if write.is_null() { write } else { ffi::PyObject_CallOneArg(write, text) };
+            if result.is_null() {
+                ffi::PyErr_WriteUnraisable(stdout);
+            } else {
+                ffi::Py_DECREF(result);
+            }
+            ffi::Py_XDECREF(write);
+        }
+        ffi::Py_DECREF(text);
+    }
 }
 
 /// Array allocations made by compiled code and not yet freed (for leak tests).
