@@ -72,7 +72,8 @@ fn print_through_sys_stdout(text: &str) {
 /// # Safety
 /// The GIL is held.
 pub(crate) unsafe fn write_pending_output() {
-    if !OUTPUT_PENDING.swap(false, std::sync::atomic::Ordering::Acquire) {
+    // A plain load first: this runs after every `nogil` call, and almost never finds output.
+    if !OUTPUT_PENDING.load(std::sync::atomic::Ordering::Relaxed) || !OUTPUT_PENDING.swap(false, std::sync::atomic::Ordering::Acquire) {
         return;
     }
     // The string is gone before the write (no destructor pending across it).
