@@ -311,23 +311,22 @@ impl DispatcherBase {
     }
 }
 
-/// Gives `ty` (`DispatcherBase` or a subclass, which CPython gives the base's original slots
-/// when it is created) two faster ways in:
-/// - the call slot [`fast_call`], which hands the argument tuple and the keyword dict straight
-///   to `__call__` instead of going through PyO3's argument extraction (which copies the
-///   positional arguments into a new tuple on every call);
+/// Gives `ty` (a `DispatcherBase` subclass: the base itself has no call slot) its two ways in:
+/// - the call slot [`fast_call`], for calls with an argument tuple and a keyword dict;
 /// - CPython's vectorcall protocol: `f(x, y)` from Python code passes its arguments as an
 ///   array, with no tuple at all, to [`fast_vectorcall`]. Each instance stores the function
 ///   pointer in its `vectorcall` field; the type records that field's offset in the object
 ///   (measured on `sample`, an instance: PyO3 decides where a pyclass's fields sit) and sets
 ///   `Py_TPFLAGS_HAVE_VECTORCALL`. Subclasses of `ty` made later do not inherit the flag and
-///   keep the call slot.
+///   have the call slot of a Python `__call__` (see `Dispatcher.__call__`).
 #[pyfunction]
 pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_, DispatcherBase>) -> PyResult<()> {
     if !ty.is_subclass_of::<DispatcherBase>()? || !sample.get_type().is(ty) {
         return Err(pyo3::exceptions::PyTypeError::new_err("expected a DispatcherBase subclass and an instance of it"));
     }
     let offset = std::ptr::addr_of!(sample.get().vectorcall) as isize - sample.as_ptr() as isize;
+    // `intern!` keeps its string for the life of the process.
+    SLOW_PATH_NAME.store(pyo3::intern!(ty.py(), "_call_slow").as_ptr(), Ordering::Relaxed);
     // SAFETY: a heap type whose instances are DispatcherBase objects, all with the same layout
     // as `sample` (the field offset lies inside the object). CPython allows setting a heap
     // type's slots and flags, followed by `PyType_Modified`.
@@ -336,8 +335,6 @@ pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_,
     // "C"` pointer types: the calling convention is the same, only CPython calls through them,
     // and the one unwind that can leave them is the forced unwind of a thread being ended,
     // which CPython's own frames let through.
-    // `intern!` keeps its string for the life of the process.
-    SLOW_PATH_NAME.store(pyo3::intern!(ty.py(), "_call_slow").as_ptr(), Ordering::Relaxed);
     unsafe {
         let raw = ty.as_type_ptr();
         (*raw).tp_call = Some(std::mem::transmute::<RawCall, pyo3::ffi::ternaryfunc>(fast_call));
