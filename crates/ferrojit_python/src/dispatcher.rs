@@ -823,10 +823,8 @@ impl DispatcherBase {
         // overload is alive until `ready.release()`.
         let status = unsafe {
             let entry = (*ready.overload).compiled.entry;
-            let tstate = pyo3::ffi::PyEval_SaveThread();
-            let status = entry(ready.ret, &mut exc, ready.args);
-            crate::gil::restore_thread(tstate);
-            status
+            let exc = &mut exc as *mut ExcInfo;
+            crate::gil::run_without_gil(|| entry(ready.ret, exc, ready.args))
         };
         // SAFETY: the GIL is held again; unguarded, as writing may release and retake it.
         unsafe { crate::write_pending_output() };

@@ -93,6 +93,47 @@ pub unsafe fn restore_thread(tstate: *mut ffi::PyThreadState) {
     unsafe { ffi::PyEval_RestoreThread(tstate) };
 }
 
+/// `PyGILState_Ensure` for callbacks from native code that may or may not hold the GIL,
+/// parking the thread for ever instead of taking the GIL while the interpreter is finalizing.
+/// (Compiled code's frames cannot be unwound, so this check is all that stands between such a
+/// callback and an abort at exit: the dispatcher avoids the case, see `PENDING_OUTPUT`.)
+pub fn ensure_gil() -> ffi::PyGILState_STATE {
+    // SAFETY: both are callable from any thread of an initialized interpreter.
+    unsafe {
+        if ffi::PyGILState_Check() == 0 && would_be_ended() {
+            park_forever();
+        }
+        ffi::PyGILState_Ensure()
+    }
+}
+
+thread_local! {
+    /// Set while this thread runs compiled code of a `nogil=True` call, without the GIL.
+    static IN_NOGIL_CALL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread runs compiled code of a `nogil=True` call (see [`run_without_gil`]).
+pub fn in_nogil_call() -> bool {
+    IN_NOGIL_CALL.with(Cell::get)
+}
+
+/// Runs `native` with the GIL released, then takes it back (see [`restore_thread`]).
+///
+/// # Safety
+/// The GIL is held; the caller's frames follow the rules of [`restore_thread`], and so does
+/// `native`, which captures plain data only.
+#[inline]
+pub unsafe fn run_without_gil<T>(native: impl FnOnce() -> T) -> T {
+    unsafe {
+        let tstate = ffi::PyEval_SaveThread();
+        IN_NOGIL_CALL.with(|c| c.set(true));
+        let result = native();
+        IN_NOGIL_CALL.with(|c| c.set(false));
+        restore_thread(tstate);
+        result
+    }
+}
+
 /// Runs `f` (with the GIL held), turning a panic into a pending `InternalError`: `Err` then
 /// carries the null result to return to CPython. Never release or retake the GIL inside.
 pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, *mut ffi::PyObject> {

@@ -50,19 +50,22 @@ static PENDING_OUTPUT: std::sync::Mutex<String> = std::sync::Mutex::new(String::
 static OUTPUT_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Writes compiled `print()` output through Python's `sys.stdout` (so it interleaves with
-/// Python's and can be captured); without the GIL, queues it (see [`PENDING_OUTPUT`]).
+/// Python's and can be captured). Inside a `nogil=True` call it queues the output instead (see
+/// [`PENDING_OUTPUT`]); elsewhere without the GIL (a `@vectorize` loop, which NumPy runs
+/// without it) it takes the GIL for the write.
 fn print_through_sys_stdout(text: &str) {
-    // SAFETY: callable from any thread.
-    if unsafe { pyo3::ffi::PyGILState_Check() } == 0 {
+    if gil::in_nogil_call() {
         PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).push_str(text);
         OUTPUT_PENDING.store(true, std::sync::atomic::Ordering::Release);
         return;
     }
-    // SAFETY: this thread holds the GIL.
+    let state = gil::ensure_gil();
+    // SAFETY: this thread holds the GIL until `PyGILState_Release`.
     unsafe {
         write_pending_output();
         let text = pyo3::ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), text.len() as pyo3::ffi::Py_ssize_t);
         write_to_sys_stdout(text);
+        pyo3::ffi::PyGILState_Release(state);
     }
 }
 
