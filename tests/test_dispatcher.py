@@ -218,3 +218,20 @@ def test_results_are_python_scalars():
     assert type(f(np.bool_(True))) is bool
     assert type(f((np.int16(1), np.float32(2)))) is tuple
     assert f((np.int16(1), np.float32(2))) == (1, 2.0)
+
+
+def prints_twice(n):
+    print("first", n)
+    print("second", n + 1)
+    return n
+
+
+@pytest.mark.parametrize("options", [{}, {"nogil": True}], ids=["gil", "nogil"])
+def test_print_output_is_written_by_the_time_the_call_returns(options, capsys):
+    # With nogil=True the output is queued while the GIL is released and written when the
+    # call returns, in order with the Python prints around it.
+    f = njit(**options)(prints_twice)
+    print("before")
+    assert f(1) == 1
+    print("after")
+    assert capsys.readouterr().out == "before\nfirst 1\nsecond 2\nafter\n"

@@ -12,6 +12,17 @@ from .types import *  # noqa: F403 (int32, float64, ... as `from numba import in
 __version__ = "0.1.0"
 
 
+def _mark_finalizing_thread() -> None:
+    """The thread that runs ``atexit`` callbacks is the one that finalizes the interpreter;
+    compiled calls on other threads must not take the GIL back during finalization (see
+    ``gil.rs`` in ferrojit_python)."""
+    import atexit
+
+    from . import _native
+
+    atexit.register(_native.mark_finalizing_thread)
+
+
 def _start_warm_up() -> None:
     """LLVM's one-time set-up (a few milliseconds) starts now, on a background thread, so that
     the first compilation need not pay it; ``FERROJIT_WARM_UP=0`` turns this off. The thread
@@ -29,6 +40,7 @@ def _start_warm_up() -> None:
     atexit.register(_native.wait_for_warm_up)
 
 
+_mark_finalizing_thread()
 _start_warm_up()
 # In the one form of extension that type checkers follow (for the names `import *` gives).
 __all__ = ["njit", "jit", "vectorize", "guvectorize", "errors", "types", "Dispatcher"]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+import time
+import warnings
 from types import GenericAlias
 
 from . import _native
+from .errors import FerrojitWarning
 from ._typing import TYPE_CHECKING, Generic, P, R, overload
 from .types import Signature, Type
 
@@ -37,8 +41,7 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
     ``@njit def f(x: int) -> float`` makes ``f(1)`` a ``float`` and ``f("x")`` an error."""
 
     if TYPE_CHECKING:
-        # Declared for type checkers only: a `__call__` in the class would replace the fast
-        # call slot of the native base, and `py_func` is the base's.
+        # For type checkers, the decorated function's signature; `py_func` is the base's.
         def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
 
         @property
@@ -55,15 +58,67 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         # typing's generic classes (whose base Dispatcher has for type checkers only).
         __class_getitem__ = classmethod(GenericAlias)
 
+        def __call__(self, /, *args, **kwargs):
+            # Calls reach the native entry points through the call slot and vectorcall
+            # (`install_fast_call` sets them after the class is made); this is for
+            # ``f.__call__(...)`` and for subclasses, whose call slot leads here.
+            return self._call_slow(*args, **kwargs)
+
     def __init__(self, py_func: Callable[P, R], options: dict[str, Any] | None = None) -> None:
         self._options = dict(options or {})
         functools.update_wrapper(self, py_func)
         self._py_signature = None
+        self._positional_count = py_func.__code__.co_argcount
+        self._call_error_stub = None
+        self._sources_loaded = False
+
+    def _call_slow(self, /, *args, **kwargs):
+        """The calls the native entry points do not run directly: keywords, defaults or a
+        wrong number of arguments, argument types not compiled yet or needing conversion to a
+        declared signature, object mode. Runs in Python (not inside native frames) because it
+        runs Python code: see ``gil.rs`` in ferrojit_python."""
+        if kwargs or len(args) != self._positional_count:
+            args = self._bind(args, kwargs)
+        if not self._sources_loaded:
+            self._load_sources()
+        warning = self._prepare(args)
+        if warning is None:
+            return _native.call_compiled(self, args)
+        if warning:
+            warnings.warn(warning, FerrojitWarning, stacklevel=2)
+        return self.py_func(*args)
 
     @property
     def signatures(self) -> list[tuple[Type, ...]]:
         """The compiled argument-type signatures, in compilation order."""
         return [tuple(Type(n) for n in sig) for sig in self._signature_names]
+
+    def _load_sources(self):
+        """Reads the source of this function and of the compiled functions its globals name
+        (transitively), so that compiling reads none itself: reading runs Python code, which
+        had better not run inside native frames (see ``gil.rs`` in ferrojit_python). A source
+        that cannot be read is left for compilation to report."""
+        if self._sources_loaded:
+            return
+        from ._source import source_info
+
+        seen = set()
+        pending = [self]
+        while pending:
+            dispatcher = pending.pop()
+            if id(dispatcher) in seen:
+                continue
+            seen.add(id(dispatcher))
+            if not dispatcher._has_source:
+                started = time.perf_counter()
+                try:
+                    lines = dispatcher._captured_lines
+                    if not dispatcher._set_source(source_info(dispatcher.py_func, lines, True), True, time.perf_counter() - started):
+                        dispatcher._set_source(source_info(dispatcher.py_func, lines, False), False, time.perf_counter() - started)
+                except Exception:
+                    continue
+            pending.extend(_named_dispatchers(dispatcher.py_func))
+        self._sources_loaded = True
 
     def _bind(self, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> tuple[Any, ...]:
         """Positional arguments after applying keywords and defaults."""
@@ -74,7 +129,9 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         try:
             bound = self._py_signature.bind(*args, **(kwargs or {}))
         except TypeError as exc:
-            raise _call_error(self.py_func, self._py_signature, args, kwargs) or exc from None
+            if self._call_error_stub is None:
+                self._call_error_stub = _call_error_stub(self.py_func, self._py_signature)
+            raise _call_error(self._call_error_stub, args, kwargs) or exc from None
         bound.apply_defaults()
         return bound.args
 
@@ -109,6 +166,7 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         import sys
 
         out = file or sys.stdout
+        self._load_sources()
         first, text = self._source_text()
         lines = text.splitlines()
         for args, ret, variables in self._variable_types():
@@ -137,17 +195,38 @@ def _layout_sample() -> None:
     """A Dispatcher instance for measuring the type's layout (never called)."""
 
 
-# CPython gives a subclass the base's original call slot; point it and the vectorcall
-# protocol at the fast paths (the sample instance shows where the fields sit).
-_native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample))
+# Point the call slot (which `__call__` above set to a lookup of that method) and the
+# vectorcall protocol at the native entry points (the sample instance shows where the
+# fields sit).
+_native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample, {"_layout_sample": True}))
 del _layout_sample
 
 
-def _call_error(func: Callable[..., Any], signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> TypeError | None:
-    """The TypeError CPython itself gives for calling ``func`` with these arguments (its
-    wording, e.g. "f() missing 1 required positional argument: 'b'", is not the one
-    ``inspect`` gives): a stub with the same parameters, and nothing else, is called with
-    them. None if the stub accepts them."""
+def _named_dispatchers(func):
+    """The dispatchers (including the kernels of ``@vectorize`` ufuncs) that the global names
+    used by ``func``, and by the functions and lambdas nested in it, refer to now."""
+    vectorize = sys.modules.get("ferrojit._vectorize")
+    names = set()
+    codes = [func.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
+    found = []
+    for name in names:
+        value = func.__globals__.get(name)
+        if isinstance(value, Dispatcher):
+            found.append(value)
+        elif vectorize is not None and value is not None:
+            kernel = vectorize.kernel_of(value)
+            if kernel is not None:
+                found.append(kernel)
+    return found
+
+
+def _call_error_stub(func, signature):
+    """A function with the parameters of ``func`` (same names, same ones optional) and
+    nothing else, for :func:`_call_error`."""
     stub_signature = signature.replace(
         parameters=[
             p.replace(annotation=p.empty, default=None if p.default is not p.empty else p.empty)
@@ -159,6 +238,13 @@ def _call_error(func: Callable[..., Any], signature: inspect.Signature, args: tu
     exec(f"def stub{stub_signature}: pass", namespace)
     stub = namespace["stub"]
     stub.__name__, stub.__qualname__ = func.__name__, func.__qualname__
+    return stub
+
+
+def _call_error(stub, args, kwargs):
+    """The TypeError CPython itself gives for calling the function of ``stub`` with these
+    arguments (its wording, e.g. "f() missing 1 required positional argument: 'b'", is not
+    the one ``inspect`` gives), or None if the stub accepts them."""
     try:
         stub(*args, **(kwargs or {}))
     except TypeError as exc:
@@ -228,6 +314,8 @@ def njit(*args: Any, **options: Any) -> Any:
         if disabled:
             return func
         dispatcher = Dispatcher(func, options)
+        if texts:
+            dispatcher._load_sources()
         for text in texts:
             dispatcher._compile_signature(text)
         return dispatcher

@@ -168,8 +168,8 @@ def _compiled_file(lines, code):
     cached = _compiled_files.get(id(lines))
     if cached is None:
         try:
-            compiled = compile("".join(lines), code.co_filename, "exec", flags=_future_flags(code), dont_inherit=True)
-        except (SyntaxError, ValueError):
+            compiled = _compile("".join(lines), code.co_filename, _future_flags(code))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             compiled = None
         cached = _compiled_files[id(lines)] = (lines, compiled)
     return cached[1]
@@ -226,10 +226,23 @@ def _compile_in_place(text, first_line, func):
         head += "if 1:\n"
     padding = "\n" * max(first_line - 1 - head.count("\n"), 0)
     try:
-        compiled = compile(padding + head + text, code.co_filename, "exec", flags=_future_flags(code), dont_inherit=True)
-    except (SyntaxError, ValueError):
+        compiled = _compile(padding + head + text, code.co_filename, _future_flags(code))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None, 0
     return compiled, len(padding) + head.count("\n") + 1
+
+
+def _compile(source, filename, flags):
+    """CPython's ``compile`` of a module text, on a stack deep enough for any nesting CPython
+    accepts (the calling thread's may be small), without showing again the warnings Python
+    showed when it compiled the file."""
+    import warnings
+
+    from . import _native
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _native.compile_on_deep_stack(source, filename, flags)
 
 
 def _global_names(code):

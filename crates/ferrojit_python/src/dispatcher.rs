@@ -1,10 +1,14 @@
 //! `DispatcherBase`: the callable returned by `@njit`.
 //!
 //! A call finds the compiled specialisation whose argument types match the arguments exactly
-//! (packing the arguments into a stack buffer as it checks, so the fast path allocates nothing),
-//! or compiles one first. Keyword arguments and defaults are bound in Python (`_bind`) and then
-//! take the same path. Compilation never holds a lock: the compiler calls back into Python to
-//! read globals, which may name this very dispatcher (recursion).
+//! (packing the arguments into a stack buffer as it checks, so the fast path allocates nothing)
+//! and runs it. Any other call goes through the Python method `Dispatcher._call_slow`, which
+//! binds keywords and defaults, has `_prepare` compile what is needed (or choose object mode),
+//! and runs compiled code through `call_compiled`. Compilation never holds a lock: the compiler
+//! calls back into Python to read globals, which may name this very dispatcher (recursion).
+//!
+//! The entry points CPython calls (`fast_vectorcall`, `fast_call`, `call_compiled`) are built
+//! so that releasing and retaking the GIL is safe while the interpreter exits: see `gil.rs`.
 
 use crate::globals::{constant, PyGlobals};
 use crate::values::{pack, pack_converting, typeof_value, unpack};
@@ -37,6 +41,8 @@ pub struct DispatcherBase {
     /// The lines of the function's file when it was decorated (`ferrojit._source.capture`):
     /// what is compiled is that text, whatever happens to the file later.
     captured_lines: Py<PyAny>,
+    /// The names of the positional parameters, for messages.
+    param_names: Vec<String>,
     source: Mutex<Option<Arc<FunctionSource>>>,
     /// Seconds spent reading and parsing the source (once per function).
     source_seconds: std::sync::OnceLock<f64>,
@@ -106,13 +112,23 @@ impl DispatcherBase {
         };
         let code = py_func.getattr("__code__")?;
         let num_params: usize = code.getattr("co_argcount")?.extract()?;
-        let captured_lines = py_func.py().import("ferrojit._source")?.call_method1("capture", (&py_func,))?.unbind();
+        // The sample instance `install_fast_call` measures is never called: it reads no file
+        // (and `import ferrojit` does not import `ferrojit._source`).
+        let captured_lines = if flag("_layout_sample")? {
+            py_func.py().None()
+        } else {
+            py_func.py().import("ferrojit._source")?.call_method1("capture", (&py_func,))?.unbind()
+        };
+        let names: Vec<String> = code.getattr("co_varnames")?.extract()?;
+        let param_names = names.into_iter().take(num_params).collect();
         Ok(DispatcherBase {
-            vectorcall: fast_vectorcall,
+            // SAFETY: see `install_fast_call`.
+            vectorcall: unsafe { std::mem::transmute::<RawVectorcall, pyo3::ffi::vectorcallfunc>(fast_vectorcall) },
             py_func: py_func.unbind(),
             id: next_id(),
             num_params,
             captured_lines,
+            param_names,
             source: Mutex::new(None),
             overloads: Overloads::default(),
             source_seconds: std::sync::OnceLock::new(),
@@ -168,56 +184,54 @@ impl DispatcherBase {
         PyList::new(py, items)
     }
 
-    #[pyo3(signature = (*args, **kwargs))]
-    fn __call__<'py>(slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>, kwargs: Option<&Bound<'py, PyDict>>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let this = slf.get();
-        let rebound;
-        let args = if kwargs.is_none_or(|k| k.is_empty()) && args.len() == this.num_params {
-            args
-        } else {
-            rebound = slf.call_method1("_bind", (args, kwargs))?.cast_into::<PyTuple>()?;
-            &rebound
-        };
-        let mut slots = [0u64; STACK_SLOTS];
-        // SAFETY: indices below the tuple's length.
-        if let Some(overload) = this.find(args.len(), |i| unsafe { args.get_borrowed_item_unchecked(i) }, &mut slots) {
-            return this.invoke(py, &overload, &slots);
+    /// The lines of the function's file captured when it was decorated (None when there was
+    /// no file to read), for `Dispatcher._load_sources`.
+    #[getter]
+    fn _captured_lines(&self, py: Python<'_>) -> Py<PyAny> {
+        self.captured_lines.clone_ref(py)
+    }
+
+    /// Whether the source was read (see [`DispatcherBase::function_source`]).
+    #[getter]
+    fn _has_source(&self) -> bool {
+        self.source.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// For `Dispatcher._load_sources`: [`DispatcherBase::set_source`]; false when the quick
+    /// cut did not parse.
+    fn _set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<bool> {
+        Ok(self.set_source(py, info, quick, seconds)?.is_some())
+    }
+
+    /// The slow path of a call (`Dispatcher._call_slow`), given the positional arguments after
+    /// keywords and defaults were bound: compiles the signature they need unless one exists
+    /// or signatures were declared, and returns None, after which `call_compiled` runs it; or,
+    /// for object mode, returns the warning to give first ("" when none is due), after which
+    /// the Python function itself runs.
+    fn _prepare(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<Option<String>> {
+        if self.forceobj {
+            return Ok(Some(String::new()));
         }
-        if this.forceobj {
-            return this.py_func.bind(py).call1(args.clone());
+        if self.frozen.load(Ordering::Relaxed) {
+            self.compile_unaligned_twin(py, args)?;
+            return Ok(None);
         }
-        if this.frozen.load(Ordering::Relaxed) {
-            return this.call_converting(slf, args);
-        }
-        let types = match args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<_>>>() {
+        let types = args.iter().enumerate().map(|(i, a)| typeof_value(&a).map_err(|e| self.argument_error(py, i, e))).collect::<PyResult<Vec<_>>>();
+        let types = match types {
             Ok(types) => types,
-            Err(e) if this.fallback => return this.object_mode_call(py, args, &e.value(py).to_string(), None),
+            Err(e) if self.fallback => return self.object_mode(py, &e.value(py).to_string(), None),
             Err(e) => return Err(e),
         };
-        if this.fallback && this.object_mode.lock().unwrap_or_else(|p| p.into_inner()).contains(&types) {
-            return this.py_func.bind(py).call1(args.clone());
+        if self.fallback && self.object_mode.lock().unwrap_or_else(|p| p.into_inner()).contains(&types) {
+            return Ok(Some(String::new()));
         }
-        let overload = match this.compile(py, &types, None) {
-            Ok(o) => o,
-            Err(e) if this.fallback && e.is_instance_of::<pyo3::exceptions::PyException>(py) && is_compile_error(py, &e) => {
-                return this.object_mode_call(py, args, &e.value(py).to_string(), Some(types));
+        match self.compile(py, &types, None) {
+            Ok(_) => Ok(None),
+            Err(e) if self.fallback && e.is_instance_of::<pyo3::exceptions::PyException>(py) && is_compile_error(py, &e) => {
+                self.object_mode(py, &e.value(py).to_string(), Some(types))
             }
-            Err(e) => return Err(e),
-        };
-        let mut heap;
-        let buffer: &mut [u64] = if overload.arg_slots <= STACK_SLOTS {
-            &mut slots
-        } else {
-            heap = vec![0u64; overload.arg_slots];
-            &mut heap
-        };
-        let mut at = 0;
-        let packed = args.iter().zip(&overload.compiled.args).all(|(a, t)| pack(&a, t, buffer, &mut at));
-        if !packed {
-            return Err(error_class(py, "InternalError", "arguments do not match the signature they were compiled for"));
+            Err(e) => Err(e),
         }
-        this.invoke(py, &overload, buffer)
     }
 
     /// The LLVM IR (`what == "llvm"`) or assembly (`"asm"`) of the compiled signature with
@@ -322,29 +336,33 @@ impl DispatcherBase {
     }
 }
 
-/// Gives `ty` (`DispatcherBase` or a subclass, which CPython gives the base's original slots
-/// when it is created) two faster ways in:
-/// - the call slot [`fast_call`], which hands the argument tuple and the keyword dict straight
-///   to `__call__` instead of going through PyO3's argument extraction (which copies the
-///   positional arguments into a new tuple on every call);
+/// Gives `ty` (a `DispatcherBase` subclass: the base itself has no call slot) its two ways in:
+/// - the call slot [`fast_call`], for calls with an argument tuple and a keyword dict;
 /// - CPython's vectorcall protocol: `f(x, y)` from Python code passes its arguments as an
 ///   array, with no tuple at all, to [`fast_vectorcall`]. Each instance stores the function
 ///   pointer in its `vectorcall` field; the type records that field's offset in the object
 ///   (measured on `sample`, an instance: PyO3 decides where a pyclass's fields sit) and sets
 ///   `Py_TPFLAGS_HAVE_VECTORCALL`. Subclasses of `ty` made later do not inherit the flag and
-///   keep the call slot.
+///   have the call slot of a Python `__call__` (see `Dispatcher.__call__`).
 #[pyfunction]
 pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_, DispatcherBase>) -> PyResult<()> {
     if !ty.is_subclass_of::<DispatcherBase>()? || !sample.get_type().is(ty) {
         return Err(pyo3::exceptions::PyTypeError::new_err("expected a DispatcherBase subclass and an instance of it"));
     }
     let offset = std::ptr::addr_of!(sample.get().vectorcall) as isize - sample.as_ptr() as isize;
+    // `intern!` keeps its string for the life of the process.
+    SLOW_PATH_NAME.store(pyo3::intern!(ty.py(), "_call_slow").as_ptr(), Ordering::Relaxed);
     // SAFETY: a heap type whose instances are DispatcherBase objects, all with the same layout
     // as `sample` (the field offset lies inside the object). CPython allows setting a heap
     // type's slots and flags, followed by `PyType_Modified`.
+    //
+    // Both entry points are `extern "C-unwind"` (see `gil.rs`), stored as CPython's `extern
+    // "C"` pointer types: the calling convention is the same, only CPython calls through them,
+    // and the one unwind that can leave them is the forced unwind of a thread being ended,
+    // which CPython's own frames let through.
     unsafe {
         let raw = ty.as_type_ptr();
-        (*raw).tp_call = Some(fast_call);
+        (*raw).tp_call = Some(std::mem::transmute::<RawCall, pyo3::ffi::ternaryfunc>(fast_call));
         (*raw).tp_vectorcall_offset = offset;
         (*raw).tp_flags |= pyo3::ffi::Py_TPFLAGS_HAVE_VECTORCALL;
         pyo3::ffi::PyType_Modified(raw);
@@ -352,80 +370,198 @@ pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_,
     Ok(())
 }
 
-/// The vectorcall entry: positional arguments matching a compiled signature go straight to
-/// the compiled code; anything else (keywords, missing or extra arguments, a first call)
-/// takes `__call__` with a tuple built here.
-unsafe extern "C" fn fast_vectorcall(
+type RawVectorcall = unsafe extern "C-unwind" fn(*mut pyo3::ffi::PyObject, *const *mut pyo3::ffi::PyObject, usize, *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject;
+type RawCall = unsafe extern "C-unwind" fn(*mut pyo3::ffi::PyObject, *mut pyo3::ffi::PyObject, *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject;
+
+/// Argument or result slots of one call, on the stack of the entry point (two separate
+/// arrays: each is zeroed with a few stores, one of twice the size with a call to `memset`).
+type Slots = [u64; STACK_SLOTS];
+
+/// A call ready to run compiled code: the overload and where the packed arguments and the
+/// result live. Plain data without a destructor, because it is alive while the GIL is
+/// released and retaken (see `gil.rs`); [`Ready::release`] gives back what it owns.
+#[derive(Clone, Copy)]
+struct Ready {
+    overload: *const Overload,
+    /// `overload` holds a reference (`Arc::into_raw`) to give back.
+    owns_overload: bool,
+    args: *const u64,
+    /// The length of the heap buffer (`Box::into_raw`) behind `args`; 0 for the stack slots.
+    args_heap: usize,
+    ret: *mut u64,
+    /// As `args_heap`, for `ret`.
+    ret_heap: usize,
+}
+
+impl Ready {
+    /// The arguments are packed in `heap_args`, or in `arg_slots` when that is None; the result
+    /// goes to `ret_slots` when it fits.
+    #[inline]
+    fn new(overload: Found<'_, Overload>, heap_args: Option<Box<[u64]>>, arg_slots: &Slots, ret_slots: &mut Slots) -> Ready {
+        let (ret, ret_heap) = if overload.ret_slots <= STACK_SLOTS {
+            (ret_slots.as_mut_ptr(), 0)
+        } else {
+            (Box::into_raw(vec![0u64; overload.ret_slots].into_boxed_slice()) as *mut u64, overload.ret_slots)
+        };
+        let (args, args_heap) = match heap_args {
+            Some(heap) => {
+                let len = heap.len();
+                (Box::into_raw(heap) as *const u64, len)
+            }
+            None => (arg_slots.as_ptr(), 0),
+        };
+        let (overload, owns_overload) = match overload {
+            Found::Slot(arc) => (Arc::as_ptr(arc), false),
+            Found::Rest(arc) => (Arc::into_raw(arc), true),
+        };
+        Ready { overload, owns_overload, args, args_heap, ret, ret_heap }
+    }
+
+    /// Frees the heap buffers and gives back the overload's reference.
+    ///
+    /// # Safety
+    /// Once per `Ready`, after its last use.
+    unsafe fn release(self) {
+        unsafe {
+            if self.args_heap > 0 {
+                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.args as *mut u64, self.args_heap)));
+            }
+            if self.ret_heap > 0 {
+                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.ret, self.ret_heap)));
+            }
+            if self.owns_overload {
+                drop(Arc::from_raw(self.overload));
+            }
+        }
+    }
+}
+
+/// The interned name of `Dispatcher._call_slow`, set by [`install_fast_call`].
+static SLOW_PATH_NAME: std::sync::atomic::AtomicPtr<pyo3::ffi::PyObject> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+/// The dispatcher behind `callable`, which CPython guarantees is one (the type's call slot or
+/// vectorcall offset led here).
+///
+/// # Safety
+/// The GIL is held and `callable` is a live `DispatcherBase`.
+#[inline]
+unsafe fn dispatcher<'a>(py: Python<'_>, callable: *mut pyo3::ffi::PyObject) -> &'a DispatcherBase {
+    // SAFETY: as the caller promises; the object outlives the call that borrows it.
+    unsafe { &*(Borrowed::from_ptr(py, callable).cast_unchecked::<DispatcherBase>().get() as *const DispatcherBase) }
+}
+
+/// The vectorcall entry: positional arguments matching a compiled signature go straight to the
+/// compiled code; anything else (keywords, missing or extra arguments, a first call, argument
+/// types needing a new compilation or a conversion) takes [`call_slow_path`].
+///
+/// `extern "C-unwind"` and unguarded but for [`crate::gil::guarded`] sections, holding only
+/// plain data: it may release and retake the GIL (see `gil.rs`). CPython calls it through a
+/// pointer of its own `extern "C"` type (see [`install_fast_call`]).
+unsafe extern "C-unwind" fn fast_vectorcall(
     callable: *mut pyo3::ffi::PyObject,
     args: *const *mut pyo3::ffi::PyObject,
     nargsf: usize,
     kwnames: *mut pyo3::ffi::PyObject,
 ) -> *mut pyo3::ffi::PyObject {
-    // SAFETY: CPython calls this with the GIL held, `callable` an instance of a type whose
-    // vectorcall offset points at this function (a DispatcherBase), `args` holding the
-    // positional arguments followed by the values of the keywords named in `kwnames` (NULL or
-    // a tuple of strings).
-    let outcome = std::panic::catch_unwind(|| unsafe {
+    // SAFETY: CPython calls this with the GIL held, `callable` a DispatcherBase (its type's
+    // vectorcall offset points at this function), `args` holding the positional arguments
+    // followed by the values of the keywords named in `kwnames` (NULL or a tuple of strings).
+    unsafe {
         let py = Python::assume_attached();
-        let slf = Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<DispatcherBase>();
+        let this = dispatcher(py, callable);
         let nargs = pyo3::ffi::PyVectorcall_NARGS(nargsf) as usize;
-        let nkw = if kwnames.is_null() { 0 } else { pyo3::ffi::PyTuple_GET_SIZE(kwnames) as usize };
-        let arg = |i: usize| Borrowed::from_ptr(py, *args.add(i));
-        let this = slf.get();
-        let result = if nkw == 0 && nargs == this.num_params {
-            let mut slots = [0u64; STACK_SLOTS];
-            match this.find(nargs, arg, &mut slots) {
-                Some(overload) => this.invoke(py, &overload, &slots),
-                None => PyTuple::new(py, (0..nargs).map(arg)).and_then(|t| DispatcherBase::__call__(&slf, &t, None)),
-            }
-        } else {
-            let positional = PyTuple::new(py, (0..nargs).map(arg));
-            let keywords = PyDict::new(py);
-            let mut bound = Ok(());
-            for k in 0..nkw {
-                let name = Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(kwnames, k as isize));
-                bound = bound.and_then(|()| keywords.set_item(name, arg(nargs + k)));
-            }
-            bound.and(positional).and_then(|t| DispatcherBase::__call__(&slf, &t, Some(&keywords)))
-        };
-        match result {
-            Ok(value) => value.into_ptr(),
-            Err(e) => {
-                e.restore(py);
-                std::ptr::null_mut()
+        let no_keywords = kwnames.is_null() || pyo3::ffi::PyTuple_GET_SIZE(kwnames) == 0;
+        if no_keywords && nargs == this.num_params {
+            let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
+            let found = crate::gil::guarded(|| {
+                let ready = Ready::new(this.find(nargs, |i| Borrowed::from_ptr(py, *args.add(i)), &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
+                // Without `nogil` the whole call runs in this one guard.
+                Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
+            });
+            match found {
+                Ok(Some(Ok(result))) => return result,
+                Ok(Some(Err(ready))) => return this.run(ready),
+                Ok(None) => {}
+                Err(null) => return null,
             }
         }
-    });
-    outcome.unwrap_or_else(|_| {
-        // SAFETY: as above; the GIL is still held.
-        let py = unsafe { Python::assume_attached() };
-        error_class(py, "InternalError", "a panic in the dispatcher (a bug in ferrojit)").restore(py);
-        std::ptr::null_mut()
-    })
+        call_slow_path(callable, |method| pyo3::ffi::PyObject_Vectorcall(method, args, nargsf, kwnames))
+    }
 }
 
-unsafe extern "C" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut pyo3::ffi::PyObject, kwargs: *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
+/// The call slot (`tp_call`), for calls made with an argument tuple and a keyword dict
+/// (`f(*args, **kwargs)`, `functools.partial`): as [`fast_vectorcall`].
+unsafe extern "C-unwind" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut pyo3::ffi::PyObject, kwargs: *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
     // SAFETY: CPython calls `tp_call` with the GIL held, `slf` an instance of this type (or a
     // subclass), `args` a tuple and `kwargs` NULL or a dict.
-    let outcome = std::panic::catch_unwind(|| unsafe {
+    unsafe {
         let py = Python::assume_attached();
-        let slf = Bound::from_borrowed_ptr(py, slf).cast_into_unchecked::<DispatcherBase>();
-        let args = Bound::from_borrowed_ptr(py, args).cast_into_unchecked::<PyTuple>();
-        let kwargs = (!kwargs.is_null()).then(|| Bound::from_borrowed_ptr(py, kwargs).cast_into_unchecked::<PyDict>());
-        match DispatcherBase::__call__(&slf, &args, kwargs.as_ref()) {
-            Ok(value) => value.into_ptr(),
-            Err(e) => {
-                e.restore(py);
-                std::ptr::null_mut()
+        let this = dispatcher(py, slf);
+        let nargs = pyo3::ffi::PyTuple_GET_SIZE(args) as usize;
+        let no_keywords = kwargs.is_null() || pyo3::ffi::PyDict_Size(kwargs) == 0;
+        if no_keywords && nargs == this.num_params {
+            let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
+            let found = crate::gil::guarded(|| {
+                let ready = Ready::new(this.find(nargs, |i| Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize)), &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
+                // Without `nogil` the whole call runs in this one guard.
+                Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
+            });
+            match found {
+                Ok(Some(Ok(result))) => return result,
+                Ok(Some(Err(ready))) => return this.run(ready),
+                Ok(None) => {}
+                Err(null) => return null,
             }
         }
+        call_slow_path(slf, |method| pyo3::ffi::PyObject_Call(method, args, kwargs))
+    }
+}
+
+/// Hands a call to the Python method `Dispatcher._call_slow` (binding keywords and defaults,
+/// compiling, object mode: it runs Python code, during which the thread may be ended at exit),
+/// calling it with `call` from this unguarded frame. The method then runs compiled code through
+/// [`call_compiled`].
+///
+/// # Safety
+/// The GIL is held and `slf` is a live dispatcher.
+unsafe fn call_slow_path(slf: *mut pyo3::ffi::PyObject, call: impl FnOnce(*mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
+    unsafe {
+        let method = pyo3::ffi::PyObject_GetAttr(slf, SLOW_PATH_NAME.load(Ordering::Relaxed));
+        if method.is_null() {
+            return method;
+        }
+        let result = call(method);
+        pyo3::ffi::Py_DECREF(method);
+        result
+    }
+}
+
+/// `_native.call_compiled(dispatcher, args)`: runs the compiled signature that takes the
+/// positional `args` (a tuple) as they are, or converted to a declared signature; raises a
+/// `TypeError` when none does. `Dispatcher._call_slow` calls it once `_prepare` has compiled
+/// what is needed. Unguarded like [`fast_vectorcall`].
+pub unsafe extern "C-unwind" fn call_compiled(_module: *mut pyo3::ffi::PyObject, args: *const *mut pyo3::ffi::PyObject, nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
+    let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
+    let prepared = crate::gil::guarded(|| {
+        Python::attach(|py| -> PyResult<(*const DispatcherBase, Ready)> {
+            if nargs != 2 {
+                return Err(pyo3::exceptions::PyTypeError::new_err("call_compiled(dispatcher, args) takes 2 arguments"));
+            }
+            // SAFETY: CPython passes `nargs` live argument objects.
+            let (slf, args) = unsafe { (Borrowed::from_ptr(py, *args), Borrowed::from_ptr(py, *args.add(1))) };
+            let this = slf.cast::<DispatcherBase>()?.get() as *const DispatcherBase;
+            let args = args.cast::<PyTuple>()?;
+            // SAFETY: `slf` is alive for the whole call.
+            let ready = unsafe { &*this }.ready_for(py, &args, &mut arg_slots, &mut ret_slots)?;
+            Ok((this, ready))
+        })
     });
-    outcome.unwrap_or_else(|_| {
-        // SAFETY: as above; the GIL is still held.
-        let py = unsafe { Python::assume_attached() };
-        error_class(py, "InternalError", "a panic in the dispatcher (a bug in ferrojit)").restore(py);
-        std::ptr::null_mut()
-    })
+    match prepared {
+        // SAFETY: the dispatcher and the argument tuple stay alive for the call (its arguments).
+        Ok(Ok((this, ready))) => unsafe { (*this).run(ready) },
+        Ok(Err(e)) => crate::gil::guarded(|| raise(e)).unwrap_or_else(|null| null),
+        Err(null) => null,
+    }
 }
 
 fn is_compile_error(py: Python<'_>, e: &PyErr) -> bool {
@@ -491,42 +627,78 @@ impl DispatcherBase {
         Some(file.parent()?.join("__pycache__"))
     }
 
-    /// Runs the Python function itself (object mode) after nopython compilation failed,
-    /// warning once per function with the reason.
-    fn object_mode_call<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, reason: &str, types: Option<Vec<Type>>) -> PyResult<Bound<'py, PyAny>> {
+    /// Records that these argument types run as plain Python (object mode) after nopython
+    /// compilation failed, and returns the warning to give with the reason: once per function,
+    /// "" after that.
+    fn object_mode(&self, py: Python<'_>, reason: &str, types: Option<Vec<Type>>) -> PyResult<Option<String>> {
         if let Some(types) = types {
             self.object_mode.lock().unwrap_or_else(|p| p.into_inner()).push(types);
         }
-        if !self.warned.swap(true, Ordering::Relaxed) {
-            let name: String = self.py_func.bind(py).getattr("__qualname__")?.extract()?;
-            let message = format!(
-                "`{name}` runs as plain Python (object mode): it could not be compiled in nopython mode.\n{reason}\n  \
-                 To get native speed, move the unsupported part into a separate plain-Python function and \
-                 compile the numeric part; use @njit to make this an error instead of a warning."
-            );
-            let category = py.import("ferrojit.errors")?.getattr("FerrojitWarning")?;
-            PyErr::warn(py, &category, &std::ffi::CString::new(message).unwrap_or_default(), 2)?;
+        if self.warned.swap(true, Ordering::Relaxed) {
+            return Ok(Some(String::new()));
         }
-        self.py_func.bind(py).call1(args.clone())
+        let name = self.qualname(py)?;
+        Ok(Some(format!(
+            "`{name}` runs as plain Python (object mode): it could not be compiled in nopython mode.\n{reason}\n  \
+             To get native speed, move the unsupported part into a separate plain-Python function and \
+             compile the numeric part; use @njit to make this an error instead of a warning."
+        )))
+    }
+
+    fn qualname(&self, py: Python<'_>) -> PyResult<String> {
+        self.py_func.bind(py).getattr("__qualname__")?.extract()
+    }
+
+    /// "`f()` argument `n`": how messages about one argument start.
+    fn argument_label(&self, py: Python<'_>, index: usize) -> String {
+        let name = self.qualname(py).unwrap_or_else(|_| "?".into());
+        match self.param_names.get(index) {
+            Some(param) => format!("`{name}()` argument `{param}`"),
+            None => format!("`{name}()` argument {}", index + 1),
+        }
+    }
+
+    /// `err`, raised for the argument at `index`, again with the function and the parameter
+    /// named first.
+    fn argument_error(&self, py: Python<'_>, index: usize, err: PyErr) -> PyErr {
+        let message = format!("{}: {}", self.argument_label(py, index), err.value(py));
+        match err.get_type(py).call1((message,)) {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(e) => e,
+        }
     }
 
     /// The parsed source and globals of the Python function, built on first use.
+    ///
+    /// `Dispatcher._load_sources` normally reads it first, from Python: reading runs Python
+    /// code, which had better not run inside native frames (see `gil.rs`). A dispatcher that
+    /// escaped it (a global rebound after the first compilation) is read from here.
     pub fn function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
         if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             return Ok(s.clone());
         }
-        // Checking the text compiles it with CPython, whose compiler recurses as deep as the
-        // code nests, as the parser does: neither may depend on the calling thread's stack.
-        ferrojit_compiler::on_deep_stack(|| self.read_function_source(py))
+        self.read_function_source(py)
     }
 
     fn read_function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
         let started = std::time::Instant::now();
         let module = py.import("ferrojit._source")?;
-        let read = |fast: bool| -> PyResult<(String, u32, String, Vec<Bound<'_, PyTuple>>)> {
-            module.call_method1("source_info", (self.py_func.bind(py), self.captured_lines.bind(py), fast))?.extract()
-        };
-        let (filename, first_line, text, defaults) = read(true)?;
+        for quick in [true, false] {
+            let info = module.call_method1("source_info", (self.py_func.bind(py), self.captured_lines.bind(py), quick))?;
+            if let Some(source) = self.set_source(py, &info, quick, started.elapsed().as_secs_f64())? {
+                return Ok(source);
+            }
+        }
+        Err(error_class(py, "InternalError", "the full source of a function did not give a function source"))
+    }
+
+    /// Builds the function source from `info`, what `ferrojit._source.source_info` returned
+    /// (with `quick`, the block cut by indentation), after `seconds` spent reading it. None when
+    /// the quick cut does not parse (it can miss lines: a multi-line string indented less than
+    /// the function); then the caller asks `inspect` (`quick=False`).
+    fn set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<Option<Arc<FunctionSource>>> {
+        let started = std::time::Instant::now();
+        let (filename, first_line, text, defaults): (String, u32, String, Vec<Bound<'_, PyTuple>>) = info.extract()?;
         let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
         let defaults = defaults
             .iter()
@@ -536,25 +708,24 @@ impl DispatcherBase {
             })
             .collect();
         let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py))?);
-        let quick = ferrojit_compiler::SourceText::new(filename, first_line, text);
-        let source = match ferrojit_compiler::parse_function(&quick) {
-            Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(quick), ast: Ok(ast), globals, defaults },
-            // The quick cut by indentation can miss lines (a multi-line string indented less
-            // than the function); then ask `inspect`.
-            Err(_) => {
-                let (filename, first_line, text, _) = read(false)?;
-                ferrojit_compiler::function_source(self.id, &name, ferrojit_compiler::SourceText::new(filename, first_line, text), globals, defaults)
+        let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
+        let source = if quick {
+            match ferrojit_compiler::parse_function(&text) {
+                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults },
+                Err(_) => return Ok(None),
             }
+        } else {
+            ferrojit_compiler::function_source(self.id, &name, text, globals, defaults)
         };
-        let _ = self.source_seconds.set(started.elapsed().as_secs_f64());
+        let _ = self.source_seconds.set(seconds + started.elapsed().as_secs_f64());
         let source = Arc::new(source);
         let mut slot = self.source.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(slot.get_or_insert(source).clone())
+        Ok(Some(slot.get_or_insert(source).clone()))
     }
 
     /// The first compiled signature whose types the `nargs` arguments (`arg(i)`) have exactly,
     /// with the arguments packed into `slots` for it.
-    fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut [u64; STACK_SLOTS]) -> Option<Found<'_, Overload>> {
+    fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut Slots) -> Option<Found<'_, Overload>> {
         self.overloads.find_ref(|o| {
             if o.arg_slots > STACK_SLOTS || o.compiled.args.len() != nargs {
                 return false;
@@ -564,58 +735,102 @@ impl DispatcherBase {
         })
     }
 
-    /// Calls the first declared signature the arguments convert to, or raises a `TypeError`
-    /// listing the signatures.
-    fn call_converting<'py>(&self, slf: &Bound<'py, Self>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
+    /// Packs the positional `args` for the first compiled signature that takes them exactly,
+    /// else (when signatures were declared) the first one they convert to. Raises a
+    /// `TypeError` naming what fits none of the declared signatures.
+    fn ready_for(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, arg_slots: &mut Slots, ret_slots: &mut Slots) -> PyResult<Ready> {
         let overloads = self.overloads.snapshot();
-        for overload in overloads.iter() {
-            let mut buffer = vec![0u64; overload.arg_slots];
-            let mut at = 0;
-            if args.len() == overload.compiled.args.len() && args.iter().zip(&overload.compiled.args).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at)) {
-                return self.invoke(py, overload, &buffer);
+        let converting = self.frozen.load(Ordering::Relaxed);
+        for converts in [false, true] {
+            if converts && !converting {
+                break;
+            }
+            for overload in overloads.iter().filter(|o| o.compiled.args.len() == args.len()) {
+                let mut heap = (overload.arg_slots > STACK_SLOTS).then(|| vec![0u64; overload.arg_slots].into_boxed_slice());
+                let buffer: &mut [u64] = match &mut heap {
+                    Some(heap) => heap,
+                    None => arg_slots,
+                };
+                let mut at = 0;
+                let packed = args.iter().zip(&overload.compiled.args).all(|(a, t)| {
+                    if converts {
+                        pack_converting(&a, t, buffer, &mut at)
+                    } else {
+                        pack(&a, t, buffer, &mut at)
+                    }
+                });
+                if packed {
+                    return Ok(Ready::new(Found::Rest(overload.clone()), heap, arg_slots, ret_slots));
+                }
             }
         }
-        if let Some(result) = self.call_unaligned_twin(py, args, &overloads) {
-            return result;
+        if converting {
+            return Err(self.declared_signature_mismatch(py, args, &overloads));
         }
-        let given: Vec<String> = args.iter().map(|a| typeof_value(&a).map(|t| t.to_string()).unwrap_or_else(|_| a.get_type().name().map(|n| n.to_string()).unwrap_or_default())).collect();
+        Err(error_class(py, "InternalError", "arguments do not match the signature they were compiled for"))
+    }
+
+    /// The `TypeError` for arguments that convert to none of the declared signatures: it names
+    /// the first argument that no declared signature takes, when there is one.
+    fn declared_signature_mismatch(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, overloads: &[Arc<Overload>]) -> PyErr {
+        let given: Vec<String> = args
+            .iter()
+            .map(|a| typeof_value(&a).map(|t| t.to_string()).unwrap_or_else(|_| a.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
+            .collect();
         let accepted: Vec<String> = overloads
             .iter()
             .map(|o| format!("{}({})", o.compiled.ret, o.compiled.args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")))
             .collect();
-        let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
-            "`{name}` was compiled for declared signatures only, and ({}) matches none of them; accepted: {}",
-            given.join(", "),
+        let same_arity: Vec<&Arc<Overload>> = overloads.iter().filter(|o| o.compiled.args.len() == args.len()).collect();
+        // Converting into no slots only checks (writes are bounded by the buffer's length).
+        let converts = |i: usize, a: &Bound<'_, PyAny>| same_arity.iter().any(|o| pack_converting(a, &o.compiled.args[i], &mut [], &mut 0));
+        let lone_misfit = if same_arity.is_empty() { None } else { args.iter().enumerate().find(|(i, a)| !converts(*i, a)) };
+        let what = match lone_misfit {
+            Some((i, a)) => {
+                // Too large an integer has a type name ("int") that hides why.
+                let why = match typeof_value(&a) {
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => format!(" ({})", e.value(py)),
+                    _ => String::new(),
+                };
+                let article = if given[i].starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("{}: {article} `{}` value{why}", self.argument_label(py, i), given[i])
+            }
+            None => format!("`{}()`: the arguments ({})", self.qualname(py).unwrap_or_default(), given.join(", ")),
+        };
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "{what} matches none of the declared signatures (accepted: {}); a function given signatures compiles no others",
             accepted.join("; ")
-        )))
+        ))
     }
 
     /// Numba runs a declared signature such as `float64(float64[:])` on unaligned arrays too.
-    /// ferrojit's code for aligned arrays may assume their alignment, so the first declared
-    /// signature the arguments convert to once their unaligned arrays are declared unaligned
-    /// ([`crate::values::unaligned_like`]) is compiled for them (once: later calls find it
-    /// among the signatures) and called, on the arrays as they are. `None` when no argument is
-    /// an unaligned array, or no declared signature fits.
-    fn call_unaligned_twin<'py>(&self, py: Python<'py>, args: &Bound<'py, PyTuple>, declared: &[Arc<Overload>]) -> Option<PyResult<Bound<'py, PyAny>>> {
-        let given: Vec<Type> = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<_>>().ok()?;
-        for overload in declared {
-            if overload.compiled.args.len() != given.len() {
-                continue;
-            }
-            let twin: Vec<Type> = overload.compiled.args.iter().zip(&given).map(|(d, g)| crate::values::unaligned_like(d, g)).collect();
-            if twin == overload.compiled.args {
-                continue;
-            }
-            let mut buffer = vec![0u64; twin.iter().map(|t| t.leaves().len()).sum()];
+    /// ferrojit's code for aligned arrays may assume their alignment, so when the arguments
+    /// convert to no declared signature as they are, the first declared signature they convert
+    /// to once their unaligned arrays are declared unaligned ([`crate::values::unaligned_like`])
+    /// is compiled for them, once: the call (and every later one) then finds it among the
+    /// signatures and runs it on the arrays as they are. Nothing is compiled when no argument
+    /// is an unaligned array, or no declared signature fits.
+    fn compile_unaligned_twin(&self, py: Python<'_>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        let declared = self.overloads.snapshot();
+        let converts = |types: &[Type]| {
+            let mut buffer = vec![0u64; types.iter().map(|t| t.leaves().len()).sum()];
             let mut at = 0;
-            if args.iter().zip(&twin).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at)) {
-                let ret = crate::values::all_unaligned(&overload.compiled.ret);
-                return Some(self.compile(py, &twin, Some(&ret)).and_then(|o| self.invoke(py, &o, &buffer)));
+            types.len() == args.len() && args.iter().zip(types).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at))
+        };
+        if declared.iter().any(|o| converts(&o.compiled.args)) {
+            return Ok(());
+        }
+        let Ok(given) = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<Type>>>() else {
+            return Ok(());
+        };
+        for overload in declared.iter().filter(|o| o.compiled.args.len() == given.len()) {
+            let twin: Vec<Type> = overload.compiled.args.iter().zip(&given).map(|(d, g)| crate::values::unaligned_like(d, g)).collect();
+            if twin != overload.compiled.args && converts(&twin) {
+                self.compile(py, &twin, Some(&crate::values::all_unaligned(&overload.compiled.ret)))?;
+                return Ok(());
             }
         }
-        None
+        Ok(())
     }
 
     fn compile(&self, py: Python<'_>, types: &[Type], ret: Option<&Type>) -> PyResult<Arc<Overload>> {
@@ -648,33 +863,80 @@ impl DispatcherBase {
         Ok(overload)
     }
 
-    fn invoke<'py>(&self, py: Python<'py>, overload: &Overload, args: &[u64]) -> PyResult<Bound<'py, PyAny>> {
-        let mut stack = [0u64; STACK_SLOTS];
-        let mut heap;
-        let ret: &mut [u64] = if overload.ret_slots <= STACK_SLOTS {
-            &mut stack
-        } else {
-            heap = vec![0u64; overload.ret_slots];
-            &mut heap
-        };
-        let mut exc = ExcInfo::default();
-        let entry = overload.compiled.entry;
-        // SAFETY: `args` holds the packed arguments of this signature and `ret` has room for
-        // its result; the entry point was compiled for exactly these layouts.
-        let status = if self.nogil {
-            // Pointers are not `Send`; the buffers outlive the call, which runs on this thread.
-            let (r, e, a) = (ret.as_mut_ptr() as usize, &mut exc as *mut ExcInfo as usize, args.as_ptr() as usize);
-            py.detach(move || unsafe { entry(r as *mut u64, e as *mut ExcInfo, a as *const u64) })
-        } else {
-            unsafe { entry(ret.as_mut_ptr(), &mut exc, args.as_ptr()) }
-        };
-        if status != 0 {
-            return Err(native_exception(py, &exc));
+    /// Runs the compiled code of `ready` and boxes its result, or raises the exception it
+    /// raised. With `nogil=True` the GIL is released around the native code and retaken here,
+    /// outside any panic guard and with only plain data alive (see `gil.rs`): this function
+    /// and its callers up to CPython are `extern "C-unwind"` entry points and plain functions.
+    ///
+    /// # Safety
+    /// The GIL is held; `ready` comes from [`Ready::new`] for a call of this dispatcher, whose
+    /// argument objects the caller keeps alive.
+    unsafe fn run(&self, ready: Ready) -> *mut pyo3::ffi::PyObject {
+        if !self.nogil {
+            // SAFETY: as the caller promises.
+            return crate::gil::guarded(|| unsafe { self.run_holding_gil(ready) }).unwrap_or_else(|null| null);
         }
-        unpack(py, &overload.compiled.ret, ret, &mut 0)
+        let mut exc = ExcInfo::default();
+        // SAFETY: `ready.args` holds the packed arguments of this signature and `ready.ret` has
+        // room for its result (the entry point was compiled for exactly these layouts); the
+        // overload is alive until `ready.release()`.
+        let status = unsafe {
+            let entry = (*ready.overload).compiled.entry;
+            let exc = &mut exc as *mut ExcInfo;
+            crate::gil::run_without_gil(|| entry(ready.ret, exc, ready.args))
+        };
+        // SAFETY: the GIL is held again; unguarded, as writing may release and retake it.
+        unsafe { crate::write_pending_output() };
+        // SAFETY: the GIL is held.
+        crate::gil::guarded(|| unsafe { self.finish(ready, status, &exc) }).unwrap_or_else(|null| null)
+    }
+
+    /// [`DispatcherBase::run`] for a dispatcher without `nogil=True`, inside a panic guard.
+    ///
+    /// # Safety
+    /// As for `run`.
+    #[inline]
+    unsafe fn run_holding_gil(&self, ready: Ready) -> *mut pyo3::ffi::PyObject {
+        let mut exc = ExcInfo::default();
+        // SAFETY: as in `run`.
+        unsafe {
+            let status = ((*ready.overload).compiled.entry)(ready.ret, &mut exc, ready.args);
+            self.finish(ready, status, &exc)
+        }
+    }
+
+    /// Boxes the result of compiled code that returned `status`, or raises the exception it
+    /// reported in `exc`; then releases what `ready` holds.
+    ///
+    /// # Safety
+    /// The GIL is held; `ready` ran and is not used after this.
+    #[inline]
+    unsafe fn finish(&self, ready: Ready, status: i32, exc: &ExcInfo) -> *mut pyo3::ffi::PyObject {
+        // SAFETY: the GIL is held; the buffers and the overload live until `release`.
+        let py = unsafe { Python::assume_attached() };
+        let overload = unsafe { &*ready.overload };
+        let result = if status == 0 {
+            let ret = unsafe { std::slice::from_raw_parts(ready.ret, overload.ret_slots) };
+            unpack(py, &overload.compiled.ret, ret, &mut 0).map(Bound::into_ptr)
+        } else {
+            Err(native_exception(py, exc))
+        };
+        unsafe { ready.release() };
+        match result {
+            Ok(value) => value,
+            Err(e) => raise(e),
+        }
     }
 }
 
+/// Sets `err` as the pending exception; returns the null result that reports it. Error paths
+/// run with PyO3's GIL accounting on (`Python::attach`): a reference dropped on the way is
+/// released at once, and ones dropped earlier on the fast path, which runs without that
+/// accounting, are released now rather than piling up in PyO3's deferred pool.
+fn raise(err: PyErr) -> *mut pyo3::ffi::PyObject {
+    Python::attach(|py| err.restore(py));
+    std::ptr::null_mut()
+}
 /// The Python exception a compiled function raised.
 fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let Some(kind) = ExcKind::from_code(exc.kind) else {

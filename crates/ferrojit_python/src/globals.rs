@@ -171,9 +171,15 @@ fn frozen_array(array: &Bound<'_, numpy::PyUntypedArray>) -> Option<ConstValue> 
 /// A ufunc made by `@vectorize`: compiled code calls its scalar kernel directly.
 fn vectorized_kernel(value: &Bound<'_, PyAny>) -> Option<GlobalValue> {
     let py = value.py();
-    // Only once `ferrojit._vectorize` is loaded can such a ufunc exist.
+    // Only once `ferrojit._vectorize` is loaded can such a ufunc exist. What its `kernel_of`
+    // does, without running Python code (compilation runs inside native frames: see `gil.rs`).
     let module = py.import("sys").ok()?.getattr("modules").ok()?.get_item("ferrojit._vectorize").ok()?;
-    let kernel = module.call_method1("kernel_of", (value,)).ok()?;
+    let kernel = if value.is_instance(&module.getattr("LazyUFunc").ok()?).ok()? {
+        value.getattr("_dispatcher").ok()?
+    } else {
+        let kernels = module.getattr("_ufunc_kernels").ok()?;
+        kernels.cast::<PyDict>().ok()?.get_item(value.as_ptr() as usize).ok()??
+    };
     let dispatcher = kernel.cast::<DispatcherBase>().ok()?;
     dispatcher.get().function_source(py).ok().map(GlobalValue::Jit)
 }

@@ -9,6 +9,7 @@
 //! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
 
 mod dispatcher;
+mod gil;
 mod globals;
 mod overloads;
 mod ufunc;
@@ -40,14 +41,80 @@ pub(crate) fn error_class(py: Python<'_>, class: &str, message: &str) -> PyErr {
     }
 }
 
-/// Writes compiled `print()` output through Python's `sys.stdout`.
+/// Output of compiled `print()` made without the GIL (`nogil=True`), in the order printed,
+/// until the dispatcher writes it when the call returns (or an earlier `print()` made with the
+/// GIL does). Taking the GIL from inside compiled code instead would let CPython end a daemon
+/// thread there while the interpreter exits, through frames that cannot be unwound (see
+/// `gil.rs`).
+static PENDING_OUTPUT: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+static OUTPUT_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes compiled `print()` output through Python's `sys.stdout` (so it interleaves with
+/// Python's and can be captured). Inside a `nogil=True` call it queues the output instead (see
+/// [`PENDING_OUTPUT`]); elsewhere without the GIL (a `@vectorize` loop, which NumPy runs
+/// without it) it takes the GIL for the write.
 fn print_through_sys_stdout(text: &str) {
-    Python::attach(|py| {
-        let written = py.import("sys").and_then(|sys| sys.getattr("stdout")).and_then(|out| out.call_method1("write", (text,)));
-        if let Err(e) = written {
-            e.write_unraisable(py, None);
+    if gil::in_nogil_call() {
+        PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).push_str(text);
+        OUTPUT_PENDING.store(true, std::sync::atomic::Ordering::Release);
+        return;
+    }
+    let state = gil::ensure_gil();
+    // SAFETY: this thread holds the GIL until `PyGILState_Release`.
+    unsafe {
+        write_pending_output();
+        let text = pyo3::ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), text.len() as pyo3::ffi::Py_ssize_t);
+        write_to_sys_stdout(text);
+        pyo3::ffi::PyGILState_Release(state);
+    }
+}
+
+/// Writes the output queued by `print()` without the GIL. Writing to a file may release and
+/// retake the GIL, so callers follow the rules of `gil.rs` (no panic guard around this).
+///
+/// # Safety
+/// The GIL is held.
+pub(crate) unsafe fn write_pending_output() {
+    // A plain load first: this runs after every `nogil` call, and almost never finds output.
+    if !OUTPUT_PENDING.load(std::sync::atomic::Ordering::Relaxed) || !OUTPUT_PENDING.swap(false, std::sync::atomic::Ordering::Acquire) {
+        return;
+    }
+    // The string is gone before the write (no destructor pending across it).
+    let text = {
+        let mut pending = PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner());
+        let text = unsafe { pyo3::ffi::PyUnicode_FromStringAndSize(pending.as_ptr().cast(), pending.len() as pyo3::ffi::Py_ssize_t) };
+        pending.clear();
+        text
+    };
+    unsafe { write_to_sys_stdout(text) };
+}
+
+/// `sys.stdout.write(text)`, taking over the reference `text` (null: an error is pending);
+/// errors are reported as unraisable. Raw C API calls only: see `write_pending_output`.
+///
+/// # Safety
+/// The GIL is held.
+unsafe fn write_to_sys_stdout(text: *mut pyo3::ffi::PyObject) {
+    use pyo3::ffi;
+    unsafe {
+        if text.is_null() {
+            ffi::PyErr_WriteUnraisable(std::ptr::null_mut());
+            return;
         }
-    });
+        // Borrowed; may be missing at the very end of the interpreter's life.
+        let stdout = ffi::PySys_GetObject(c"stdout".as_ptr());
+        if !stdout.is_null() && stdout != ffi::Py_None() {
+            let write = ffi::PyObject_GetAttrString(stdout, c"write".as_ptr());
+            let result = if write.is_null() { write } else { ffi::PyObject_CallOneArg(write, text) };
+            if result.is_null() {
+                ffi::PyErr_WriteUnraisable(stdout);
+            } else {
+                ffi::Py_DECREF(result);
+            }
+            ffi::Py_XDECREF(write);
+        }
+        ffi::Py_DECREF(text);
+    }
 }
 
 /// Array allocations made by compiled code and not yet freed (for leak tests).
@@ -62,6 +129,17 @@ static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::syn
 /// Starts paying the compiler's one-time set-up on a background thread (see
 /// `ferrojit_compiler::warm_up`), so that a program which does anything between
 /// `import ferrojit` and its first compilation does not wait for it. Called once, at import.
+/// CPython's `compile(source, filename, "exec", flags, dont_inherit=True)`, run on a deep
+/// stack (see `ferrojit_syntax::on_deep_stack`): checking a function's text compiles it again,
+/// and CPython's compiler recurses as deep as the code nests, on whatever thread asks. No
+/// Python code runs inside (the caller silences warnings), so no GIL switch happens under the
+/// stack switch.
+#[pyfunction]
+fn compile_on_deep_stack(py: Python<'_>, source: &str, filename: &str, flags: i32) -> PyResult<Py<PyAny>> {
+    let compile = py.import("builtins")?.getattr("compile")?;
+    ferrojit_compiler::on_deep_stack(|| compile.call1((source, filename, "exec", flags, true)).map(Bound::unbind))
+}
+
 #[pyfunction]
 fn start_warm_up() {
     let mut slot = WARM_UP.lock().unwrap_or_else(|p| p.into_inner());
@@ -74,17 +152,23 @@ fn start_warm_up() {
     }
 }
 
-/// Waits until the warm-up thread has finished (at once if there is none). Runs before the
-/// process forks, so that the child never inherits LLVM's locks held by a thread that does
-/// not exist there, and at exit, before LLVM's static objects are destroyed.
-#[pyfunction]
-fn wait_for_warm_up(py: Python<'_>) {
+/// `wait_for_warm_up()`: waits until the warm-up thread has finished (at once if there is
+/// none), without the GIL. Runs before the process forks, so that the child never inherits
+/// LLVM's locks held by a thread that does not exist there, and at exit, before LLVM's static
+/// objects are destroyed. A raw entry point, since it retakes the GIL (see `gil.rs`).
+unsafe extern "C-unwind" fn wait_for_warm_up(_module: *mut pyo3::ffi::PyObject, _args: *const *mut pyo3::ffi::PyObject, _nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
     let handle = WARM_UP.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some(handle) = handle {
-        py.detach(move || {
+        // SAFETY: called by CPython with the GIL held; nothing with a destructor is alive
+        // across `restore_thread` (`join` consumed the handle, its result is dropped).
+        unsafe {
+            let tstate = pyo3::ffi::PyEval_SaveThread();
             let _ = handle.join();
-        });
+            gil::restore_thread(tstate);
+        }
     }
+    // SAFETY: the GIL is held; a new reference to None.
+    unsafe { pyo3::ffi::Py_NewRef(pyo3::ffi::Py_None()) }
 }
 
 #[pymodule]
@@ -95,7 +179,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
-    m.add_function(wrap_pyfunction!(wait_for_warm_up, m)?)?;
+    m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;
+    gil::init();
+    gil::add_raw_function(m, c"wait_for_warm_up", c"Waits until the compiler's warm-up thread has finished.", wait_for_warm_up)?;
+    gil::add_raw_function(m, c"call_compiled", c"call_compiled(dispatcher, args): runs the compiled signature taking the positional args.", dispatcher::call_compiled)?;
+    m.add_function(wrap_pyfunction!(gil::mark_finalizing_thread, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -42,7 +42,8 @@ fn numpy_scalar(obj: &Bound<'_, PyAny>) -> Option<Type> {
     numpy_scalar_types(obj.py())?.get(&ty).cloned()
 }
 
-/// The ferrojit type of an argument, or a `TypeError` saying what is accepted.
+/// The ferrojit type of an argument, or a `TypeError` saying what is accepted (the dispatcher
+/// puts the function and the parameter in front of the message).
 pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if obj.is_exact_instance_of::<PyBool>() {
         return Ok(Type::Bool);
@@ -69,7 +70,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
-        "compiled functions cannot take a `{}` argument; supported: bool, int, float, complex, NumPy scalars and arrays, None, and tuples of them",
+        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, NumPy scalars and arrays, None, and tuples of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
 }
@@ -85,7 +86,10 @@ fn int_type(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if overflow > 0 && obj.extract::<u64>().is_ok() {
         return Ok(Type::UINT64);
     }
-    Err(PyOverflowError::new_err("integer argument does not fit in 64 bits; compiled functions use int64 (or uint64) integers"))
+    let bits = obj.call_method0("bit_length").and_then(|b| b.extract::<u64>()).unwrap_or(0);
+    Err(PyOverflowError::new_err(format!(
+        "an integer of {bits} bits does not fit in 64 bits; compiled functions use int64 (or uint64) integers"
+    )))
 }
 
 /// Writes `obj` into `slots[*at..]` when its type is exactly `ty`; returns false (having
