@@ -243,4 +243,21 @@ def test_dispatcher_stays_a_plain_runtime_class():
     from ferrojit import _native
 
     assert ferrojit.Dispatcher.__mro__ == (ferrojit.Dispatcher, _native.DispatcherBase, object)
-    assert "__call__" not in vars(ferrojit.Dispatcher)
+    # Its Python `__call__` serves `f.__call__(...)` only: calls take the native call slot and
+    # vectorcall that `install_fast_call` put in place, which never look the method up.
+    calls = []
+    original = ferrojit.Dispatcher.__call__
+    ferrojit.Dispatcher.__call__ = lambda self, *args, **kwargs: calls.append(args) or original(self, *args, **kwargs)
+    try:
+        f = ferrojit.njit(lambda_free_identity)
+        assert f(3) == 3 and calls == []
+        assert f.__call__(4) == 4 and calls == [(4,)]
+    finally:
+        # Setting `__call__` on the class also set its call slot; put the fast one back.
+        ferrojit.Dispatcher.__call__ = original
+        sample = _native.DispatcherBase.__new__(ferrojit.Dispatcher, lambda_free_identity, {"_layout_sample": True})
+        _native.install_fast_call(ferrojit.Dispatcher, sample)
+
+
+def lambda_free_identity(x):
+    return x
