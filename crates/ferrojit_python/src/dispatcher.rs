@@ -472,20 +472,35 @@ unsafe extern "C-unwind" fn fast_vectorcall(
         let nargs = pyo3::ffi::PyVectorcall_NARGS(nargsf) as usize;
         let no_keywords = kwnames.is_null() || pyo3::ffi::PyTuple_GET_SIZE(kwnames) == 0;
         if no_keywords && nargs == this.num_params {
-            let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
-            let found = crate::gil::guarded(|| {
-                let ready = Ready::new(this.find(nargs, |i| Borrowed::from_ptr(py, *args.add(i)), &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
-                // Without `nogil` the whole call runs in this one guard.
-                Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
-            });
-            match found {
-                Ok(Some(Ok(result))) => return result,
-                Ok(Some(Err(ready))) => return this.run(ready),
-                Ok(None) => {}
-                Err(null) => return null,
+            if let Some(result) = call_exact(this, nargs, |i| Borrowed::from_ptr(py, *args.add(i))) {
+                return result;
             }
         }
         call_slow_path(callable, |method| pyo3::ffi::PyObject_Vectorcall(method, args, nargsf, kwnames))
+    }
+}
+
+/// The fast path of both entry points: positional arguments whose types a compiled signature
+/// takes exactly run it (the result, or null with an exception set); None when no signature
+/// takes them. Inlined into the `extern "C-unwind"` entry points and holding only plain data
+/// across [`DispatcherBase::run`], which may release and retake the GIL (see `gil.rs`).
+///
+/// # Safety
+/// The GIL is held; `arg(i)` for `i < nargs` are the live positional arguments.
+#[inline(always)]
+unsafe fn call_exact<'a, 'py>(this: &DispatcherBase, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>) -> Option<*mut pyo3::ffi::PyObject> {
+    let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
+    let found = crate::gil::guarded(|| {
+        let ready = Ready::new(this.find(nargs, arg, &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
+        // Without `nogil` the whole call runs in this one guard.
+        Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
+    });
+    match found {
+        Ok(Some(Ok(result))) => Some(result),
+        // SAFETY: `ready` was made by this call and is run once.
+        Ok(Some(Err(ready))) => Some(unsafe { this.run(ready) }),
+        Ok(None) => None,
+        Err(null) => Some(null),
     }
 }
 
@@ -500,17 +515,8 @@ unsafe extern "C-unwind" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut 
         let nargs = pyo3::ffi::PyTuple_GET_SIZE(args) as usize;
         let no_keywords = kwargs.is_null() || pyo3::ffi::PyDict_Size(kwargs) == 0;
         if no_keywords && nargs == this.num_params {
-            let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
-            let found = crate::gil::guarded(|| {
-                let ready = Ready::new(this.find(nargs, |i| Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize)), &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
-                // Without `nogil` the whole call runs in this one guard.
-                Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
-            });
-            match found {
-                Ok(Some(Ok(result))) => return result,
-                Ok(Some(Err(ready))) => return this.run(ready),
-                Ok(None) => {}
-                Err(null) => return null,
+            if let Some(result) = call_exact(this, nargs, |i| Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize))) {
+                return result;
             }
         }
         call_slow_path(slf, |method| pyo3::ffi::PyObject_Call(method, args, kwargs))
