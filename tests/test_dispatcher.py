@@ -235,3 +235,19 @@ def test_print_output_is_written_by_the_time_the_call_returns(options, capsys):
     assert f(1) == 1
     print("after")
     assert capsys.readouterr().out == "before\nfirst 1\nsecond 2\nafter\n"
+
+
+@pytest.mark.parametrize("options", [{}, {"nogil": True}], ids=["holding the GIL", "nogil"])
+def test_print_output_of_other_threads_is_written_when_the_call_returns(options, capsys):
+    # Off the main thread compiled output waits until the call returns (writing may release
+    # and retake the GIL, which must not happen inside compiled frames of a thread that may be
+    # a daemon); it comes out whole and in order.
+    import threading
+
+    f = njit(**options)(prints_twice)
+    results = []
+    thread = threading.Thread(target=lambda: results.append(f(5)))
+    thread.start()
+    thread.join()
+    assert results == [5]
+    assert capsys.readouterr().out == "first 5\nsecond 6\n"

@@ -235,14 +235,25 @@ def _compile_in_place(text, first_line, func):
 def _compile(source, filename, flags):
     """CPython's ``compile`` of a module text, on a stack deep enough for any nesting CPython
     accepts (the calling thread's may be small), without showing again the warnings Python
-    showed when it compiled the file."""
+    showed when it compiled the file.
+
+    No Python code may run inside that native call (a thread switch there, while the
+    interpreter exits, would end a daemon thread through frames that cannot be unwound): the
+    warnings are silenced and the garbage collector, whose finalizers run Python code, waits."""
+    import gc
     import warnings
 
     from . import _native
 
+    collecting = gc.isenabled()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _native.compile_on_deep_stack(source, filename, flags)
+        gc.disable()
+        try:
+            return _native.compile_on_deep_stack(source, filename, flags)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _global_names(code):

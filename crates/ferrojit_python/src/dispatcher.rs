@@ -496,7 +496,13 @@ unsafe fn call_exact<'a, 'py>(this: &DispatcherBase, nargs: usize, arg: impl Fn(
         Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
     });
     match found {
-        Ok(Some(Ok(result))) => Some(result),
+        Ok(Some(Ok(result))) => {
+            // Output `print()` left waiting (see `gil::output_must_wait`); unguarded, as
+            // writing may release and retake the GIL.
+            // SAFETY: the GIL is held.
+            unsafe { crate::write_pending_output() };
+            Some(result)
+        }
         // SAFETY: `ready` was made by this call and is run once.
         Ok(Some(Err(ready))) => Some(unsafe { this.run(ready) }),
         Ok(None) => None,
@@ -880,7 +886,10 @@ impl DispatcherBase {
     unsafe fn run(&self, ready: Ready) -> *mut pyo3::ffi::PyObject {
         if !self.nogil {
             // SAFETY: as the caller promises.
-            return crate::gil::guarded(|| unsafe { self.run_holding_gil(ready) }).unwrap_or_else(|null| null);
+            let result = crate::gil::guarded(|| unsafe { self.run_holding_gil(ready) }).unwrap_or_else(|null| null);
+            // SAFETY: the GIL is held; unguarded, as writing may release and retake it.
+            unsafe { crate::write_pending_output() };
+            return result;
         }
         let mut exc = ExcInfo::default();
         // SAFETY: `ready.args` holds the packed arguments of this signature and `ready.ret` has
@@ -906,7 +915,8 @@ impl DispatcherBase {
         let mut exc = ExcInfo::default();
         // SAFETY: as in `run`.
         unsafe {
-            let status = ((*ready.overload).compiled.entry)(ready.ret, &mut exc, ready.args);
+            let entry = (*ready.overload).compiled.entry;
+            let status = crate::gil::run_holding_gil(|| entry(ready.ret, &mut exc, ready.args));
             self.finish(ready, status, &exc)
         }
     }

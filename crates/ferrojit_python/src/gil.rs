@@ -48,20 +48,32 @@ extern "C" {
 /// at run time since each version has only one of them. Both read a flag without the GIL.
 fn is_finalizing_function() -> Option<IsFinalizing> {
     static FUNCTION: OnceLock<Option<IsFinalizing>> = OnceLock::new();
-    *FUNCTION.get_or_init(|| {
-        // glibc's RTLD_DEFAULT: search the process's global symbols, where the interpreter's are.
-        let rtld_default = std::ptr::null_mut();
-        [c"Py_IsFinalizing", c"_Py_IsFinalizing"].iter().find_map(|name| {
-            // SAFETY: a symbol lookup by name; both functions take nothing and return an int.
-            let address = unsafe { dlsym(rtld_default, name.as_ptr()) };
-            (!address.is_null()).then(|| unsafe { std::mem::transmute::<*mut c_void, IsFinalizing>(address) })
-        })
+    *FUNCTION.get_or_init(|| interpreter_function(&[c"Py_IsFinalizing", c"_Py_IsFinalizing"]))
+}
+
+/// `_PyOS_IsMainThread` (CPython 3.8 and later; needs the GIL): whether this is the thread the
+/// interpreter started on, which finalization never ends. Looked up as `_Py_IsFinalizing` is.
+fn is_main_thread_function() -> Option<IsFinalizing> {
+    static FUNCTION: OnceLock<Option<IsFinalizing>> = OnceLock::new();
+    *FUNCTION.get_or_init(|| interpreter_function(&[c"_PyOS_IsMainThread"]))
+}
+
+/// The first of `names` the interpreter exports, as a function taking nothing and returning an
+/// int.
+fn interpreter_function(names: &[&std::ffi::CStr]) -> Option<IsFinalizing> {
+    // glibc's RTLD_DEFAULT: search the process's global symbols, where the interpreter's are.
+    let rtld_default = std::ptr::null_mut();
+    names.iter().find_map(|name| {
+        // SAFETY: a symbol lookup by name; the functions named take nothing and return an int.
+        let address = unsafe { dlsym(rtld_default, name.as_ptr()) };
+        (!address.is_null()).then(|| unsafe { std::mem::transmute::<*mut c_void, IsFinalizing>(address) })
     })
 }
 
-/// Looks the finalization check up now, at import, rather than first at exit.
+/// Looks the interpreter's functions up now, at import, rather than first at exit.
 pub fn init() {
     is_finalizing_function();
+    is_main_thread_function();
 }
 
 /// Whether taking the GIL now would end this thread: the interpreter is finalizing and this is
@@ -110,11 +122,35 @@ pub fn ensure_gil() -> ffi::PyGILState_STATE {
 thread_local! {
     /// Set while this thread runs compiled code of a `nogil=True` call, without the GIL.
     static IN_NOGIL_CALL: Cell<bool> = const { Cell::new(false) };
+    /// Set while this thread runs compiled code of a call holding the GIL (see
+    /// [`run_holding_gil`]).
+    static IN_GIL_CALL: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Whether this thread runs compiled code of a `nogil=True` call (see [`run_without_gil`]).
 pub fn in_nogil_call() -> bool {
     IN_NOGIL_CALL.with(Cell::get)
+}
+
+/// Whether output of compiled `print()` must wait until the dispatcher's call returns, rather
+/// than be written now: writing may release and retake the GIL, and a thread that retakes it
+/// while the interpreter exits is ended there, through compiled frames that cannot be unwound.
+/// That is every `nogil=True` call, and every call on a thread other than the main one (only
+/// those can be daemon threads); the main thread's output is written at once.
+pub fn output_must_wait() -> bool {
+    in_nogil_call()
+        // SAFETY: a call holding the GIL is running on this thread, so the GIL is held.
+        || (IN_GIL_CALL.with(Cell::get) && !is_main_thread_function().is_some_and(|f| unsafe { f() } != 0))
+}
+
+/// Runs compiled code holding the GIL, marked so that `print()` inside knows (see
+/// [`output_must_wait`]); the mark nests.
+#[inline]
+pub fn run_holding_gil<T>(native: impl FnOnce() -> T) -> T {
+    let outer = IN_GIL_CALL.with(|c| c.replace(true));
+    let result = native();
+    IN_GIL_CALL.with(|c| c.set(outer));
+    result
 }
 
 /// Runs `native` with the GIL released, then takes it back (see [`restore_thread`]).

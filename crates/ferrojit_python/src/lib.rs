@@ -41,20 +41,21 @@ pub(crate) fn error_class(py: Python<'_>, class: &str, message: &str) -> PyErr {
     }
 }
 
-/// Output of compiled `print()` made without the GIL (`nogil=True`), in the order printed,
-/// until the dispatcher writes it when the call returns (or an earlier `print()` made with the
-/// GIL does). Taking the GIL from inside compiled code instead would let CPython end a daemon
-/// thread there while the interpreter exits, through frames that cannot be unwound (see
-/// `gil.rs`).
+/// Output of compiled `print()` that must wait ([`gil::output_must_wait`]: in a `nogil=True`
+/// call, or in any call on a thread other than the main one), in the order printed, until the
+/// dispatcher writes it when the call returns (or a later `print()` that may write does).
+/// Writing from inside compiled code instead may release and retake the GIL, which would let
+/// CPython end a daemon thread there while the interpreter exits, through frames that cannot be
+/// unwound (see `gil.rs`).
 static PENDING_OUTPUT: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 static OUTPUT_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Writes compiled `print()` output through Python's `sys.stdout` (so it interleaves with
-/// Python's and can be captured). Inside a `nogil=True` call it queues the output instead (see
+/// Python's and can be captured). Where it must wait it queues the output instead (see
 /// [`PENDING_OUTPUT`]); elsewhere without the GIL (a `@vectorize` loop, which NumPy runs
 /// without it) it takes the GIL for the write.
 fn print_through_sys_stdout(text: &str) {
-    if gil::in_nogil_call() {
+    if gil::output_must_wait() {
         PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).push_str(text);
         OUTPUT_PENDING.store(true, std::sync::atomic::Ordering::Release);
         return;
