@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 import time
@@ -81,7 +82,15 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
             args = self._bind(args, kwargs)
         if not self._sources_loaded:
             self._load_sources()
-        warning = self._prepare(args)
+        # Compiling runs inside native panic guards, where no Python code may run (see
+        # ``gil.rs``): the garbage collector, whose finalizers are Python code, waits meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            warning = self._prepare(args)
+        finally:
+            if collecting:
+                gc.enable()
         if warning is None:
             return _native.call_compiled(self, args)
         if warning:
