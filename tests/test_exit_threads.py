@@ -170,12 +170,10 @@ SCENARIOS = [
     pytest.param(PRELUDE + UFUNCS, id="ufuncs"),
     pytest.param(PRELUDE + PRINTS, id="prints"),
     pytest.param(PRELUDE + PRINTS_HOLDING_THE_GIL, id="prints-holding-the-gil"),
-    # Known remaining window: a daemon thread whose first call compiles while the interpreter
-    # exits can still be ended inside compilation, where Python code (a finalizer run by a
-    # decref) may switch threads inside a panic guard. With the collector paused while
-    # compiling: 1 process in 480 (4 at once on two cores; 8 in 480 without the pause). Kept
-    # running, reported, not yet required.
-    pytest.param(RIGHT_AFTER_IMPORT, id="right-after-import", marks=pytest.mark.xfail(strict=False, reason="compilation at exit: Python code inside a native panic guard (about 1 run in 500)")),
+    # First calls compile while the interpreter exits. Before PyO3's once-cells (interned names,
+    # NumPy's type tables) were built ahead of compiling (`prepare_lazy_state`), building one
+    # inside compilation released and retook the GIL in a panic guard: about 1 process in 60.
+    pytest.param(RIGHT_AFTER_IMPORT, id="right-after-import"),
 ]
 
 # Runs per scenario: before the fix the calls scenario aborted in every run, the others in

@@ -80,6 +80,9 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         runs Python code: see ``gil.rs`` in ferrojit_python."""
         if kwargs or len(args) != self._positional_count:
             args = self._bind(args, kwargs)
+        # What the native code below would otherwise build on first use, inside panic guards
+        # (see ``gil.rs``).
+        _native.prepare_lazy_state()
         if not self._sources_loaded:
             self._load_sources()
         # Compiling runs inside native panic guards, where no Python code may run (see

@@ -36,11 +36,20 @@ impl GlobalEnv for PyGlobals {
         Python::attach(|py| {
             let value = match self.globals.bind(py).get_item(name) {
                 Ok(Some(v)) => v,
-                _ => py.import("builtins").ok()?.getattr(name).ok()?,
+                _ => loaded_module(py, "builtins")?.getattr(name).ok()?,
             };
             Some(classify(&value))
         })
     }
+}
+
+/// A module already imported, taken from `sys.modules`. Unlike `import`, which runs
+/// importlib's Python code for a package (`numpy`), this runs none: the compiler calls back
+/// into Python from inside panic guards, where Python code must not run (see `gil.rs`).
+fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
+    // SAFETY: the GIL is held; `PyImport_GetModuleDict` returns a borrowed reference.
+    let modules = unsafe { Bound::from_borrowed_ptr_or_opt(py, pyo3::ffi::PyImport_GetModuleDict())? };
+    modules.get_item(name).ok()
 }
 
 /// What the compiler can do with a Python object found as a global.
@@ -136,7 +145,7 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
         _ => return None,
     };
-    let owner = value.py().import(library).ok()?;
+    let owner = loaded_module(value.py(), library)?;
     if !owner.getattr(name.as_str()).ok()?.is(value) {
         return None;
     }
@@ -151,7 +160,7 @@ fn frozen_array(array: &Bound<'_, numpy::PyUntypedArray>) -> Option<ConstValue> 
     use numpy::PyUntypedArrayMethods;
     let ty = crate::values::array_type_of(array).ok()?;
     let py = array.py();
-    let contiguous = py.import("numpy").ok()?.call_method1("ascontiguousarray", (array,)).ok()?;
+    let contiguous = loaded_module(py, "numpy")?.call_method1("ascontiguousarray", (array,)).ok()?;
     let contiguous = contiguous.cast::<numpy::PyUntypedArray>().ok()?;
     let bytes = contiguous.len() * ty.dtype.itemsize()? as usize;
     let meminfo = ferrojit_compiler::runtime::memory::ferrojit_rt_alloc(bytes);

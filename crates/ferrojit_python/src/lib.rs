@@ -153,6 +153,28 @@ fn start_warm_up() {
     }
 }
 
+/// `prepare_lazy_state()`: builds what the compiler and the call paths otherwise build on
+/// first use inside panic guards: PyO3's once-cells (interned attribute names, the
+/// `ferrojit.errors` module, NumPy's type tables once NumPy is loaded). Initialising a
+/// once-cell releases and retakes the GIL, which must happen outside any guard (see `gil.rs`):
+/// so this is a raw, unguarded entry point, called by the slow call path before it compiles.
+/// Cheap once everything is built.
+unsafe extern "C-unwind" fn prepare_lazy_state(_module: *mut pyo3::ffi::PyObject, _args: *const *mut pyo3::ffi::PyObject, _nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
+    // SAFETY: CPython calls this with the GIL held.
+    let py = unsafe { Python::assume_attached() };
+    let exception_type = py.get_type::<pyo3::exceptions::PyException>();
+    let _ = exception_type.module();
+    let _ = exception_type.name();
+    let _ = exception_type.qualname();
+    if let Ok(builtins) = py.import("builtins") {
+        let _ = builtins.name();
+    }
+    let _ = error_class(py, "InternalError", "");
+    values::prepare_tables(py);
+    // SAFETY: the GIL is held; a new reference to None.
+    unsafe { pyo3::ffi::Py_NewRef(pyo3::ffi::Py_None()) }
+}
+
 /// `wait_for_warm_up()`: waits until the warm-up thread has finished (at once if there is
 /// none), without the GIL. Runs before the process forks, so that the child never inherits
 /// LLVM's locks held by a thread that does not exist there, and at exit, before LLVM's static
@@ -183,6 +205,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;
     gil::init();
     gil::add_raw_function(m, c"wait_for_warm_up", c"Waits until the compiler's warm-up thread has finished.", wait_for_warm_up)?;
+    gil::add_raw_function(m, c"prepare_lazy_state", c"Builds what the compiler would otherwise build on first use.", prepare_lazy_state)?;
     gil::add_raw_function(m, c"call_compiled", c"call_compiled(dispatcher, args): runs the compiled signature taking the positional args.", dispatcher::call_compiled)?;
     m.add_function(wrap_pyfunction!(gil::mark_finalizing_thread, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;

@@ -20,6 +20,14 @@ use std::collections::HashMap;
 
 /// NumPy's scalar type objects (by address) and the ferrojit type of their instances; empty
 /// until NumPy is imported.
+/// Fills the tables built on first use (NumPy's scalar types and dtypes, once NumPy is
+/// loaded): see [`crate::prepare_lazy_state`].
+pub(crate) fn prepare_tables(py: Python<'_>) {
+    if numpy_scalar_types(py).is_some() {
+        builtin_descrs(py);
+    }
+}
+
 fn numpy_scalar_types(py: Python<'_>) -> Option<&'static HashMap<usize, Type>> {
     static TABLE: PyOnceLock<HashMap<usize, Type>> = PyOnceLock::new();
     if let Some(t) = TABLE.get(py) {
