@@ -83,13 +83,14 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         # What the native code below would otherwise build on first use, inside panic guards
         # (see ``gil.rs``).
         _native.prepare_lazy_state()
-        if not self._sources_loaded:
-            self._load_sources()
-        # Compiling runs inside native panic guards, where no Python code may run (see
-        # ``gil.rs``): the garbage collector, whose finalizers are Python code, waits meanwhile.
+        # Reading sources and compiling run native code inside panic guards, where no Python
+        # code may run (see ``gil.rs``): the garbage collector, whose finalizers are Python
+        # code, waits meanwhile.
         collecting = gc.isenabled()
         gc.disable()
         try:
+            if not self._sources_loaded:
+                self._load_sources()
             warning = self._prepare(args)
         finally:
             if collecting:
