@@ -176,8 +176,6 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
 
     def inspect_types(self, file: TextIO | None = None) -> None:
         """Print the source annotated with the inferred type of every variable, per signature."""
-        import sys
-
         out = file or sys.stdout
         self._load_sources()
         first, text = self._source_text()
@@ -218,15 +216,11 @@ del _layout_sample
 def _named_dispatchers(func):
     """The dispatchers (including the kernels of ``@vectorize`` ufuncs) that the global names
     used by ``func``, and by the functions and lambdas nested in it, refer to now."""
+    from ._source import _global_names
+
     vectorize = sys.modules.get("ferrojit._vectorize")
-    names = set()
-    codes = [func.__code__]
-    while codes:
-        code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(c for c in code.co_consts if hasattr(c, "co_names"))
     found = []
-    for name in names:
+    for name in _global_names(func.__code__):
         value = func.__globals__.get(name)
         if isinstance(value, Dispatcher):
             found.append(value)
