@@ -425,10 +425,20 @@ def test_linspace_exact(args):
     check_arrays(linspace_kw, *args)
 
 
-def test_linspace_of_float32_is_float64_like_numba():
-    # NumPy 2 gives float32 for float32 bounds; Numba's np.linspace always gives float64.
-    got = ferrojit.njit(linspace)(np.float32(0.5), np.float32(3.0), 4)
-    assert_same_array(got, np.linspace(0.5, 3.0, 4))
+@pytest.mark.parametrize(
+    "start, stop",
+    [
+        (np.float32(0.5), np.float32(3.0)),
+        (np.float32(-1.25), np.int16(7)),
+        (np.int8(3), np.int64(-9)),
+    ],
+)
+def test_linspace_result_type_is_numpys(start, stop):
+    # NumPy 2 gives float32 for float32 bounds (and float32 with small ints); Numba's
+    # np.linspace always gives float64. NumPy's values in its type, exactly.
+    for num in (0, 1, 2, 4, 7):
+        got = ferrojit.njit(linspace)(start, stop, num)
+        assert_same_array(got, np.linspace(start, stop, num))
 
 
 def test_linspace_default_num():

@@ -65,8 +65,8 @@ REVEALED = [
         id="dispatcher-as-parameter-type",
     ),
     pytest.param("", "int32(int32, float64[:, ::1])", "ferrojit.types.Signature", id="type-call"),
-    pytest.param("", "float64[:, ::1]", "ferrojit.types.Type", id="array-type"),
-    pytest.param("", "UniTuple(int64, 2)", "ferrojit.types.Type", id="unituple"),
+    pytest.param("", "float64[:, ::1]", "ferrojit.types.Array", id="array-type"),
+    pytest.param("", "UniTuple(int64, 2)", "ferrojit.types.UniTuple", id="unituple"),
 ]
 
 # (definitions, a statement mypy must reject, the error it reports)

@@ -13,7 +13,7 @@ from types import GenericAlias
 from . import _native
 from .errors import FerrojitWarning
 from ._typing import TYPE_CHECKING, Generic, P, R, overload
-from .types import Signature, Type
+from .types import Signature, Type, from_name
 
 if TYPE_CHECKING:
     import inspect
@@ -91,7 +91,7 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         try:
             if not self._sources_loaded:
                 self._load_sources()
-            warning = self._prepare(args)
+            warning = _compiling(self._prepare, args)
         finally:
             if collecting:
                 gc.enable()
@@ -104,7 +104,7 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
     @property
     def signatures(self) -> list[tuple[Type, ...]]:
         """The compiled argument-type signatures, in compilation order."""
-        return [tuple(Type(n) for n in sig) for sig in self._signature_names]
+        return [tuple(from_name(n) for n in sig) for sig in self._signature_names]
 
     def _load_sources(self):
         """Reads the source of this function and of the compiled functions its globals name
@@ -171,8 +171,8 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
 
     def _inspect_text(self, what: str, signature: tuple[Type, ...] | None) -> str | dict[tuple[Type, ...], str]:
         if signature is not None:
-            return self._inspect([str(t) for t in signature], what)
-        return {sig: self._inspect([str(t) for t in sig], what) for sig in self.signatures}
+            return _compiling(self._inspect, [str(t) for t in signature], what)
+        return {sig: _compiling(self._inspect, [str(t) for t in sig], what) for sig in self.signatures}
 
     def inspect_types(self, file: TextIO | None = None) -> None:
         """Print the source annotated with the inferred type of every variable, per signature."""
@@ -211,6 +211,40 @@ def _layout_sample() -> None:
 # fields sit).
 _native.install_fast_call(Dispatcher, _native.DispatcherBase.__new__(Dispatcher, _layout_sample, {"_layout_sample": True}))
 del _layout_sample
+
+
+# Rounds of typing-function runs one compilation may take: each resolves every overloaded call
+# whose argument types are known, so real code needs as many as its calls nest.
+_MAX_OVERLOAD_ROUNDS = 100
+_library_loaded_for: frozenset[str] = frozenset()
+
+
+def _compiling(step: Callable[..., Any], *args: Any) -> Any:
+    """``step(*args)``, a native method that may compile, run until the calls of callables
+    implemented in Python (``ferrojit.extending``, ``ferrojit._lib``) that it meets are
+    resolved: their typing functions, Python code, run here between attempts, never inside the
+    compiler (see ``extending.rs`` in ferrojit_python)."""
+    global _library_loaded_for
+    # ferrojit's own library registers what it implements for each library the program has
+    # imported (NumPy's part only once NumPy is loaded: importing it costs 50 ms).
+    if "numpy" in sys.modules and "numpy" not in _library_loaded_for or not _library_loaded_for:
+        from . import _lib
+
+        _library_loaded_for = _lib.load()
+    for _ in range(_MAX_OVERLOAD_ROUNDS):
+        try:
+            return step(*args)
+        except _native.NeedsOverloads as needed:
+            from .extending import _resolve
+
+            _resolve(needed.args[0])
+    raise _native_error("InternalError", "overload resolution did not settle")
+
+
+def _native_error(name: str, message: str) -> Exception:
+    from . import errors
+
+    return getattr(errors, name)(message)
 
 
 def _named_dispatchers(func):
@@ -324,7 +358,7 @@ def njit(*args: Any, **options: Any) -> Any:
         if texts:
             dispatcher._load_sources()
         for text in texts:
-            dispatcher._compile_signature(text)
+            _compiling(dispatcher._compile_signature, text)
         return dispatcher
 
     return decorate

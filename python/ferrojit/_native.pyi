@@ -19,6 +19,11 @@ __all__ = [
     "call_compiled",
     "mark_finalizing_thread",
     "make_ufunc",
+    "NeedsOverloads",
+    "register_overload",
+    "register_overload_method",
+    "register_overload_attribute",
+    "resolve_overload",
     "__version__",
 ]
 
@@ -68,4 +73,11 @@ def make_ufunc(
     nout: int = ...,
     signature: Optional[str] = ...,
 ) -> np.ufunc: ...
+class NeedsOverloads(Exception):
+    """Raised by a compilation that needs typing functions to run first (internal)."""
+
+def register_overload(key: int, func: Any, qualified: Optional[str], display: str) -> None: ...
+def register_overload_method(name: str) -> None: ...
+def register_overload_attribute(name: str) -> None: ...
+def resolve_overload(token: int, implementation: Optional[DispatcherBase], why: str) -> None: ...
 def install_fast_call(ty: type[DispatcherBase], sample: DispatcherBase) -> None: ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 
 from . import _native
-from ._dispatcher import Dispatcher, _check_options, _signature_texts
+from ._dispatcher import Dispatcher, _check_options, _compiling, _signature_texts
 from ._typing import TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class LazyUFunc:
     def _ensure(self, names: tuple[str, ...]) -> np.ufunc:
         if names not in self._loops:
             self._dispatcher._load_sources()
-            self._loops[names] = self._dispatcher._ufunc_loop(f"({', '.join(names)})")
+            self._loops[names] = _compiling(self._dispatcher._ufunc_loop, f"({', '.join(names)})")
             self._ufunc = _build(self._dispatcher, list(self._loops.values()), self.nin, self._identity)
         return self._ufunc  # type: ignore[return-value]  # set whenever a loop exists
 
@@ -134,7 +134,7 @@ def vectorize(*args: Any, identity: Identity = None, **options: Any) -> Any:
             return LazyUFunc(dispatcher, identity)
         nin = f.__code__.co_argcount
         dispatcher._load_sources()
-        loops = [dispatcher._ufunc_loop(text) for text in signatures]
+        loops = [_compiling(dispatcher._ufunc_loop, text) for text in signatures]
         return _build(dispatcher, loops, nin, identity)
 
     return decorate(func) if func is not None else decorate
@@ -182,7 +182,7 @@ def guvectorize(signatures: Signatures, layout: str, **options: Any) -> Callable
         dispatcher = Dispatcher(f, options)
         core = ins + outs
         dispatcher._load_sources()
-        loops = [dispatcher._gufunc_loop(text, core) for text in texts]
+        loops = [_compiling(dispatcher._gufunc_loop, text, core) for text in texts]
         ufunc = _native.make_ufunc(f.__name__, f.__doc__ or "", len(ins), loops, -1, len(outs), layout.replace(" ", ""))
         _ufunc_kernels[id(ufunc)] = dispatcher
         return ufunc

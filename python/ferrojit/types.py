@@ -46,7 +46,7 @@ class Type:
             layout = "A"
         else:
             raise TypeError("`::1` may only mark the first or the last dimension")
-        return Type(f"array({self.name}, {len(dims)}d, {layout})")
+        return Array(self, len(dims), layout)
 
 
 class Signature:
@@ -71,28 +71,201 @@ class Signature:
         return hash(str(self))
 
 
-def UniTuple(dtype, count):  # noqa: N802 (Numba's name)
+class Boolean(Type):
+    """``bool``."""
+
+    __slots__ = ()
+
+
+class Number(Type):
+    """A number type, with its width in bits."""
+
+    __slots__ = ("bitwidth",)
+
+    def __init__(self, name, bitwidth):
+        super().__init__(name)
+        self.bitwidth = bitwidth
+
+
+class Integer(Number):
+    """``int8`` ... ``uint64``."""
+
+    __slots__ = ("signed",)
+
+    def __init__(self, name):
+        signed = not name.startswith("u")
+        super().__init__(name, int(name[3 if signed else 4 :]))
+        self.signed = signed
+
+
+class Float(Number):
+    """``float32``, ``float64``."""
+
+    __slots__ = ()
+
+    def __init__(self, name):
+        super().__init__(name, int(name[5:]))
+
+
+class Complex(Number):
+    """``complex64``, ``complex128``: ``underlying_float`` is the type of each part."""
+
+    __slots__ = ("underlying_float",)
+
+    def __init__(self, name):
+        super().__init__(name, int(name[7:]))
+        self.underlying_float = Float(f"float{self.bitwidth // 2}")
+
+
+class NoneType(Type):
+    """The type of ``None``."""
+
+    __slots__ = ()
+
+
+class BaseTuple(Type):
+    """A tuple type; ``types`` are its items' types."""
+
+    __slots__ = ("types",)
+
+    def __len__(self):
+        return len(self.types)
+
+    def __iter__(self):
+        return iter(self.types)
+
+    def __getitem__(self, i):
+        return self.types[i]
+
+
+class UniTuple(BaseTuple):
     """A tuple of ``count`` items of ``dtype``."""
-    return Type(f"UniTuple({dtype} x {count})")
+
+    __slots__ = ("dtype", "count")
+
+    def __init__(self, dtype, count):
+        super().__init__(f"UniTuple({dtype} x {count})")
+        self.dtype, self.count = dtype, int(count)
+        self.types = (dtype,) * self.count
 
 
-def Array(dtype, ndim, layout="A", readonly=False, aligned=True):  # noqa: N802 (Numba's name)
+class Tuple(BaseTuple):
+    """A tuple of items of the given types (a :class:`UniTuple` when they are all the same,
+    as in Numba)."""
+
+    __slots__ = ()
+
+    def __new__(cls, types):
+        types = tuple(types)
+        if types and all(t == types[0] for t in types):
+            return UniTuple(types[0], len(types))
+        return super().__new__(cls)
+
+    def __init__(self, types):
+        types = tuple(types)
+        super().__init__(f"Tuple({', '.join(str(t) for t in types)})")
+        self.types = types
+
+
+class Array(Type):
     """An array type: ``Array(float64, 2, "C")`` is ``float64[:, ::1]``.
 
     ``aligned=False`` declares an array whose elements may sit at any address (NumPy's
     ``ALIGNED`` flag unset); aligned arrays convert to it too, so a signature declared with it
     takes both.
     """
-    if layout not in ("C", "F", "A"):
-        raise ValueError(f"layout must be 'C', 'F' or 'A', not {layout!r}")
-    # Numba's order of the prefixes: ``unaligned readonly array(...)``.
-    prefix = ("" if aligned else "unaligned ") + ("readonly " if readonly else "")
-    return Type(f"{prefix}array({dtype}, {int(ndim)}d, {layout})")
+
+    __slots__ = ("dtype", "ndim", "layout", "readonly", "aligned")
+
+    def __init__(self, dtype, ndim, layout="A", readonly=False, aligned=True):
+        if layout not in ("C", "F", "A"):
+            raise ValueError(f"layout must be 'C', 'F' or 'A', not {layout!r}")
+        # Numba's order of the prefixes: ``unaligned readonly array(...)``.
+        prefix = ("" if aligned else "unaligned ") + ("readonly " if readonly else "")
+        super().__init__(f"{prefix}array({dtype}, {int(ndim)}d, {layout})")
+        self.dtype, self.ndim, self.layout = dtype, int(ndim), layout
+        self.readonly, self.aligned = bool(readonly), bool(aligned)
+
+    @property
+    def mutable(self):
+        return not self.readonly
+
+    def copy(self, dtype=None, ndim=None, layout=None, readonly=None):
+        """This array type with some of its properties replaced, as Numba's ``Array.copy``."""
+        return Array(
+            self.dtype if dtype is None else dtype,
+            self.ndim if ndim is None else ndim,
+            self.layout if layout is None else layout,
+            self.readonly if readonly is None else readonly,
+            self.aligned,
+        )
 
 
-def Tuple(types):  # noqa: N802 (Numba's name)
-    """A tuple of items of the given types."""
-    return Type(f"Tuple({', '.join(str(t) for t in types)})")
+def from_name(name):
+    """The type named ``name`` as ferrojit prints types: ``int64``, ``UniTuple(int64 x 2)``,
+    ``Tuple(int64, float64)``, ``readonly array(float64, 2d, C)``."""
+    try:
+        return _NAMED[name]
+    except KeyError:
+        pass
+    ty, rest = _parse(name.strip())
+    if rest:
+        raise ValueError(f"not a type name: {name!r}")
+    return ty
+
+
+def _parse(text):
+    """The type at the start of ``text`` and what follows it."""
+    for prefix in ("unaligned ", "readonly "):
+        if text.startswith(prefix):
+            inner, rest = _parse(text[len(prefix) :])
+            if not isinstance(inner, Array):
+                raise ValueError(f"{prefix.strip()} applies to arrays only")
+            readonly = inner.readonly or prefix == "readonly "
+            aligned = inner.aligned and prefix != "unaligned "
+            return Array(inner.dtype, inner.ndim, inner.layout, readonly, aligned), rest
+    if text.startswith("array("):
+        dtype, rest = _parse(text[6:])
+        ndim, layout_and_rest = rest.lstrip(", ").split("d, ", 1)
+        layout, rest = layout_and_rest[0], layout_and_rest[1:]
+        return Array(dtype, int(ndim), layout), _expect(rest, ")")
+    if text.startswith("UniTuple("):
+        dtype, rest = _parse(text[9:])
+        count, rest = rest.removeprefix(" x ").split(")", 1)
+        return UniTuple(dtype, int(count)), rest
+    if text.startswith("Tuple("):
+        items, rest = [], text[6:]
+        while not rest.startswith(")"):
+            item, rest = _parse(rest.removeprefix(", "))
+            items.append(item)
+        return Tuple(items), rest[1:]
+    end = len(text)
+    for stop in ",) ":
+        at = text.find(stop)
+        if at != -1:
+            end = min(end, at)
+    word, rest = text[:end], text[end:]
+    if word not in _NAMED:
+        raise ValueError(f"not a type name: {word!r}")
+    return _NAMED[word], rest
+
+
+def _expect(text, token):
+    if not text.startswith(token):
+        raise ValueError(f"expected {token!r} in a type name, found {text!r}")
+    return text[len(token) :]
+
+
+def _scalar(name):
+    if name == "bool":
+        return Boolean(name)
+    if name == "none":
+        return NoneType(name)
+    if name.startswith("complex"):
+        return Complex(name)
+    if name.startswith("float"):
+        return Float(name)
+    return Integer(name)
 
 
 _SCALARS = {
@@ -107,7 +280,11 @@ _SCALARS = {
     "c8": "complex64", "c16": "complex128", "void": "none", "none": "none",
 }
 
+_NAMED = {name: _scalar(name) for name in sorted(set(_SCALARS.values()))}
 for _alias, _name in _SCALARS.items():
-    globals()[_alias] = Type(_name)
+    globals()[_alias] = _NAMED[_name]
 
-__all__ = ["Type", "Signature", "UniTuple", "Tuple", "Array", *_SCALARS]
+__all__ = [
+    "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
+    "NoneType", "BaseTuple", "from_name", *_SCALARS,
+]

@@ -3,7 +3,7 @@
 tests/test_typing_api.py checks with mypy's stubtest that it matches the module.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 class Type:
@@ -15,7 +15,7 @@ class Type:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
     def __call__(self, *args: Type) -> Signature: ...
-    def __getitem__(self, dims: slice | tuple[slice, ...]) -> Type: ...
+    def __getitem__(self, dims: slice | tuple[slice, ...]) -> Array: ...
 
 class Signature:
     """A function signature: return type and argument types."""
@@ -27,9 +27,62 @@ class Signature:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
-def UniTuple(dtype: Type, count: int) -> Type: ...
-def Array(dtype: Type, ndim: int, layout: Literal["C", "F", "A"] = "A", readonly: bool = False, aligned: bool = True) -> Type: ...
-def Tuple(types: Iterable[Type]) -> Type: ...
+class Boolean(Type):
+    __slots__ = ()
+
+class Number(Type):
+    __slots__ = ("bitwidth",)
+    bitwidth: int
+    def __init__(self, name: str, bitwidth: int) -> None: ...
+
+class Integer(Number):
+    __slots__ = ("signed",)
+    signed: bool
+    def __init__(self, name: str) -> None: ...
+
+class Float(Number):
+    __slots__ = ()
+    def __init__(self, name: str) -> None: ...
+
+class Complex(Number):
+    __slots__ = ("underlying_float",)
+    underlying_float: Float
+    def __init__(self, name: str) -> None: ...
+
+class NoneType(Type):
+    __slots__ = ()
+
+class BaseTuple(Type):
+    __slots__ = ("types",)
+    types: tuple[Type, ...]
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Type]: ...
+    def __getitem__(self, i: int) -> Type: ...  # type: ignore[override]
+
+class UniTuple(BaseTuple):
+    __slots__ = ("dtype", "count")
+    dtype: Type
+    count: int
+    def __init__(self, dtype: Type, count: int) -> None: ...
+
+class Tuple(BaseTuple):
+    __slots__ = ()
+    def __new__(cls, types: Iterable[Type]) -> Tuple | UniTuple: ...  # type: ignore[misc]
+    def __init__(self, types: Iterable[Type]) -> None: ...
+
+class Array(Type):
+    __slots__ = ("dtype", "ndim", "layout", "readonly", "aligned")
+    dtype: Type
+    ndim: int
+    layout: str
+    readonly: bool
+    aligned: bool
+    def __init__(self, dtype: Type, ndim: int, layout: Literal["C", "F", "A"] = "A", readonly: bool = False, aligned: bool = True) -> None: ...
+    @property
+    def mutable(self) -> bool: ...
+    def copy(self, dtype: Type | None = None, ndim: int | None = None, layout: Literal["C", "F", "A"] | None = None, readonly: bool | None = None) -> Array: ...
+
+def from_name(name: str) -> Type: ...
 
 boolean: Type
 bool_: Type
@@ -68,7 +121,8 @@ void: Type
 none: Type
 
 __all__ = [
-    "Type", "Signature", "UniTuple", "Tuple", "Array",
+    "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
+    "NoneType", "BaseTuple", "from_name",
     "boolean",
     "bool_",
     "b1",

@@ -9,7 +9,7 @@ mod cache;
 
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
-pub use ferrojit_infer::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
+pub use ferrojit_infer::{overloads, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, OverloadRequest, OverloadTarget, Resolution};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{on_deep_stack, parse_function, SourceText, Span};
@@ -72,6 +72,9 @@ pub enum ErrorKind {
     Unsupported,
     Typing,
     Internal,
+    /// Not a failure: calls of callables implemented in Python need their typing functions
+    /// run (by the caller, in Python) before compiling again; see [`CompileError::needs`].
+    NeedsOverloads,
 }
 
 /// A compilation failure, with a message ready to show the user.
@@ -81,6 +84,8 @@ pub struct CompileError {
     pub message: String,
     /// Where the error points, when it points somewhere: (file name, line).
     pub location: Option<(String, u32)>,
+    /// With [`ErrorKind::NeedsOverloads`], the requests to resolve.
+    pub needs: Vec<OverloadRequest>,
 }
 
 /// Parses one function's source into a [`FunctionSource`]; syntax errors are kept inside and
@@ -106,7 +111,12 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
 
 fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
     let start = Instant::now();
-    let program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|e| infer_error(&e))?;
+    let program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|failure| match failure {
+        infer::Failure::Error(e) => infer_error(&e),
+        infer::Failure::NeedsOverloads(needs) => {
+            CompileError { kind: ErrorKind::NeedsOverloads, message: "overloads to resolve".into(), location: None, needs }
+        }
+    })?;
     let infer_time = start.elapsed();
     if options.dump_ir {
         for f in &program.functions {
@@ -139,6 +149,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         kind: ErrorKind::Internal,
         message: internal_message(&format!("code generation failed for `{}`: {}", func.name, e.0)),
         location: None,
+        needs: Vec::new(),
     };
     let cached = options.cache_dir.as_ref().filter(|_| codegen_options.load).and_then(|dir| {
         let key = cache_key(&program, &codegen_options)?;
@@ -257,12 +268,15 @@ fn infer_error(e: &infer::InferError) -> CompileError {
         infer::ErrorKind::Unsupported => ErrorKind::Unsupported,
         infer::ErrorKind::Typing => ErrorKind::Typing,
         infer::ErrorKind::Internal => ErrorKind::Internal,
+        // Both are handled inside inference and never end it.
+        infer::ErrorKind::Pending | infer::ErrorKind::NeedsOverloads => ErrorKind::Internal,
     };
     let message = if kind == ErrorKind::Internal { internal_message(&e.message) } else { e.message.clone() };
     CompileError {
         kind,
         message: format_located(&message, &e.source, e.span, e.hint.as_deref(), &e.function),
         location: Some((e.source.filename.clone(), e.span.line)),
+        needs: Vec::new(),
     }
 }
 

@@ -28,6 +28,9 @@ pub enum GlobalValue {
     Function(String),
     /// Another compiled function.
     Jit(Arc<FunctionSource>),
+    /// A callable implemented in Python through `ferrojit.extending.overload`, by its registry
+    /// key (see `overloads.rs`).
+    Overloaded(u64),
     ExceptionClass(ExcKind),
     /// Something the compiler cannot use, described by its Python type name.
     Other(String),

@@ -3,6 +3,7 @@
 
 use crate::env::{ConstValue, GlobalValue, ModuleKind};
 use crate::function::{FnInfer, Result};
+use crate::overloads::{self, OverloadRequest, OverloadTarget, Resolution};
 use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_syntax::ast::{self, BinOp, Span};
 use ferrojit_types::{exact_comparison, promote_arith, promote_weak, unify, ArrayType, IntType, Layout, Type};
@@ -37,6 +38,7 @@ fn int_holds(ty: IntType, v: i128) -> bool {
 
 /// What an expression denotes: a runtime value, or a compile-time thing (a module, a function,
 /// an exception class, a string) that only some positions accept.
+#[derive(Clone)]
 pub(crate) enum Value {
     Expr(ir::Expr),
     Global(GlobalValue),
@@ -92,6 +94,13 @@ fn int_const(v: i128, ty: Type, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Const(Const::Int(v)), ty, span)
 }
 
+/// What a call of an overloaded callable came to.
+pub(crate) enum Overloaded {
+    Call(ir::Expr),
+    /// No typing function accepted the argument types; why, when one said.
+    NoMatch(String),
+}
+
 fn bool_const(b: bool, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Const(Const::Bool(b)), Type::Bool, span)
 }
@@ -110,7 +119,7 @@ impl FnInfer<'_> {
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
-                    GlobalValue::Function(_) | GlobalValue::Jit(_) => "a function",
+                    GlobalValue::Function(_) | GlobalValue::Jit(_) | GlobalValue::Overloaded(_) => "a function",
                     GlobalValue::ExceptionClass(_) => "an exception class",
                     _ => "not a value compiled code can use",
                 };
@@ -204,7 +213,16 @@ impl FnInfer<'_> {
     }
 
     fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<Value> {
-        match self.value(value)? {
+        let value = self.value(value)?;
+        if let Value::Expr(receiver) = &value {
+            if overloads::has_attribute(attr) {
+                let target = OverloadTarget::Attribute(attr.to_string());
+                if let Overloaded::Call(e) = self.call_overloaded(target, vec![Value::Expr(receiver.clone())], vec![], span)? {
+                    return Ok(Value::Expr(e));
+                }
+            }
+        }
+        match value {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
@@ -610,6 +628,15 @@ impl FnInfer<'_> {
         match callee {
             Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
             Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::Overloaded(key)) => match self.call_overloaded(OverloadTarget::Function(key), args.clone(), keywords.clone(), span)? {
+                Overloaded::Call(e) => Ok(Value::Expr(e)),
+                Overloaded::NoMatch(why) => match overloads::library_name(key) {
+                    // An overload added to a callable the compiler implements itself: the
+                    // compiler's own version serves the types no typing function took.
+                    Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
+                    _ => Err(self.no_implementation(&overloads::display_name(key), &args, &keywords, &why, span)),
+                },
+            },
             Value::Global(GlobalValue::ExceptionClass(_)) => {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
             }
@@ -619,6 +646,16 @@ impl FnInfer<'_> {
     }
 
     fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        if overloads::has_method(name) {
+            let mut values = vec![Value::Expr(receiver.clone())];
+            for a in args {
+                values.push(self.value(a)?);
+            }
+            let kws = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+            if let Overloaded::Call(e) = self.call_overloaded(OverloadTarget::Method(name.to_string()), values, kws, span)? {
+                return Ok(e);
+            }
+        }
         if let Type::Array(_) = receiver.ty {
             let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
             let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
@@ -685,6 +722,44 @@ impl FnInfer<'_> {
         }
     }
 
+    /// A call of a callable implemented in Python (see `overloads.rs`): a call of the
+    /// implementation its typing functions chose for these argument types, or why none did.
+    /// A resolution not known yet is requested, and the statement waits for it.
+    fn call_overloaded(&mut self, target: OverloadTarget, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Overloaded> {
+        let mut arg_types = Vec::new();
+        for a in &args {
+            arg_types.push(self.overload_argument_type(a, span)?);
+        }
+        let mut keyword_types = Vec::new();
+        for (name, v, kspan) in &keywords {
+            keyword_types.push((name.clone(), self.overload_argument_type(v, *kspan)?));
+        }
+        let request = OverloadRequest { target, args: arg_types, keywords: keyword_types };
+        match overloads::resolved(&request) {
+            Some(Resolution::Implementation(implementation)) => self.call_jit(&implementation, args, keywords, span).map(Overloaded::Call),
+            Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
+            None => {
+                self.session.want_overload(request);
+                Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))
+            }
+        }
+    }
+
+    fn overload_argument_type(&self, v: &Value, span: Span) -> Result<Type> {
+        match v {
+            Value::Expr(e) => Ok(e.ty.clone()),
+            _ => Err(self.unsupported(span, "only values (numbers, tuples, arrays) can be passed to an overloaded function yet", None)),
+        }
+    }
+
+    fn no_implementation(&self, name: &str, args: &[Value], keywords: &[(String, Value, Span)], why: &str, span: Span) -> crate::InferError {
+        let mut types: Vec<String> = args.iter().map(|a| self.overload_argument_type(a, span).map(|t| t.to_string()).unwrap_or_default()).collect();
+        types.extend(keywords.iter().map(|(k, v, _)| format!("{k}={}", self.overload_argument_type(v, span).map(|t| t.to_string()).unwrap_or_default())));
+        let message = format!("no implementation of `{name}` for argument types ({})", types.join(", "));
+        let message = if why.is_empty() { message } else { format!("{message}: {why}") };
+        self.typing(span, message, None)
+    }
+
     pub fn value_expr(&self, v: Value, span: Span) -> Result<ir::Expr> {
         match v {
             Value::Expr(e) => Ok(e),
@@ -708,7 +783,9 @@ impl FnInfer<'_> {
                     ModuleKind::Numpy => "numpy",
                 };
                 let name = format!("{prefix}.{attr}");
-                if crate::builtins::is_known(&name) {
+                if let Some(key) = overloads::function_key_of_name(&name) {
+                    Ok(Value::Global(GlobalValue::Overloaded(key)))
+                } else if crate::builtins::is_known(&name) {
                     Ok(Value::Global(GlobalValue::Function(name)))
                 } else {
                     Err(self.unsupported(span, format!("`{name}` is not supported in compiled code"), None))

@@ -1,7 +1,7 @@
 //! Typing one function: the walks described in the crate docs, and the statements.
 
 use crate::env::{ConstValue, FunctionSource, GlobalValue};
-use crate::{ErrorKind, InferError, Session, PENDING};
+use crate::{ErrorKind, InferError, Session};
 use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, LocalId, StmtKind};
 use ferrojit_syntax::ast::{self, Span};
 use ferrojit_syntax::SourceText;
@@ -54,6 +54,10 @@ pub(crate) fn infer_function(
         cx.changed = false;
         cx.walk()?;
         if !cx.changed {
+            // Typing stops here until Python has resolved the overloads met so far.
+            if !cx.session.unresolved.is_empty() {
+                return Err(cx.error(ErrorKind::NeedsOverloads, def.span, "overloads to resolve", None));
+            }
             cx.final_walk = true;
             let body = cx.walk()?;
             if cx.changed {
@@ -204,7 +208,7 @@ impl<'a> FnInfer<'a> {
     }
 
     pub fn is_pending(&self, e: &InferError) -> bool {
-        !self.final_walk && e.message == PENDING
+        !self.final_walk && e.kind == ErrorKind::Pending
     }
 
     /// "Not known yet": retry in a later walk, or, in the final walk, the error `real`.
@@ -212,7 +216,7 @@ impl<'a> FnInfer<'a> {
         if self.final_walk {
             real
         } else {
-            InferError { message: PENDING.into(), ..real }
+            InferError { kind: ErrorKind::Pending, ..real }
         }
     }
 
@@ -245,6 +249,8 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Function(q)) => format!("function {q}"),
                 // The callee's own source and globals are in its own fingerprint.
                 Some(GlobalValue::Jit(f)) => format!("jit {}", f.name),
+                // The implementation chosen is a callee, with a fingerprint of its own.
+                Some(GlobalValue::Overloaded(key)) => format!("overloaded {}", crate::overloads::display_name(*key)),
                 Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),
                 Some(GlobalValue::Other(t)) => format!("other {t}"),
             };
@@ -303,7 +309,8 @@ impl<'a> FnInfer<'a> {
         for s in stmts {
             match self.stmt(s, &mut out) {
                 Ok(()) => {}
-                Err(e) if e.message == PENDING && !self.final_walk => {}
+                // Retried in a later walk, or (calls needing overloads) after they are resolved.
+                Err(e) if matches!(e.kind, ErrorKind::Pending | ErrorKind::NeedsOverloads) && !self.final_walk => {}
                 Err(e) => return Err(e),
             }
             if std::mem::take(&mut self.rest_of_block_is_dead) {

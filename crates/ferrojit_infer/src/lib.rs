@@ -19,13 +19,15 @@
 //! the outer one's return type is known.
 //!
 //! Layout: `function.rs` (walks and statements), `expr.rs` (expressions and operators),
-//! `builtins.rs` (built-in functions, `math`, NumPy scalars), `env.rs` (globals).
+//! `builtins.rs` (built-in functions, `math`, NumPy scalars), `env.rs` (globals),
+//! `overloads.rs` (callables implemented in Python and the requests that resolve them).
 
 mod arrays;
 mod builtins;
 mod env;
 mod expr;
 mod function;
+pub mod overloads;
 
 use ferrojit_ir as ir;
 use ferrojit_syntax::{SourceText, Span};
@@ -34,6 +36,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use env::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
+pub use overloads::{OverloadRequest, OverloadTarget, Resolution};
 
 /// A user-facing (or internal) error from inference, located in one function's source.
 #[derive(Clone, Debug)]
@@ -56,6 +59,22 @@ pub enum ErrorKind {
     Typing,
     /// A bug in ferrojit.
     Internal,
+    /// Not an error the user sees: what is being typed depends on something not known yet (the
+    /// return type of a function still being typed), so the statement is retried in a later
+    /// walk.
+    Pending,
+    /// Not an error the user sees: a call of an overloaded callable needs its Python typing
+    /// function to run first (see `overloads.rs`); the request is in the session.
+    NeedsOverloads,
+}
+
+/// Why [`infer_program`] gave no program.
+#[derive(Debug)]
+pub enum Failure {
+    Error(InferError),
+    /// Calls of callables implemented in Python whose typing functions must run first, after
+    /// which typing starts again (see `overloads.rs`).
+    NeedsOverloads(Vec<OverloadRequest>),
 }
 
 /// Every function needed to run the root: `functions[0]` is the root.
@@ -71,15 +90,19 @@ impl Program {
 }
 
 /// Types `root` for `args` and every compiled function it calls.
-pub fn infer_program(root: &Arc<FunctionSource>, args: &[Type]) -> Result<Program, InferError> {
+pub fn infer_program(root: &Arc<FunctionSource>, args: &[Type]) -> Result<Program, Failure> {
     infer_program_returning(root, args, None)
 }
 
 /// Like [`infer_program`], with the root's return type declared (an eager signature): every
 /// `return` converts its value to it.
-pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declared: Option<Type>) -> Result<Program, InferError> {
+pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declared: Option<Type>) -> Result<Program, Failure> {
     let mut session = Session { declared: declared.map(|t| ((root.id, args.to_vec()), t)), ..Session::default() };
-    let key = session.request(root, args, None)?;
+    let key = match session.request(root, args, None) {
+        Ok(key) => key,
+        Err(e) if e.kind == ErrorKind::NeedsOverloads => return Err(Failure::NeedsOverloads(session.unresolved)),
+        Err(e) => return Err(Failure::Error(e)),
+    };
     let mut functions = Vec::new();
     let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
     // The root first, then its callees in the order they were finished.
@@ -106,6 +129,8 @@ struct Session {
     guesses: Vec<(Key, Type)>,
     /// The root's declared return type, when its signature was given.
     declared: Option<(Key, Type)>,
+    /// Calls of overloaded callables met without a recorded resolution, without repeats.
+    unresolved: Vec<OverloadRequest>,
 }
 
 struct Entry {
@@ -125,9 +150,6 @@ pub(crate) enum CallTarget {
     /// The callee's return type depends on a function still being typed; try again next walk.
     Pending,
 }
-
-/// Marker for "retry in a later walk" travelling through `Result`s.
-pub(crate) const PENDING: &str = "\u{0}pending";
 
 impl Session {
     /// Returns the return type of `func(args)`, typing it first if needed.
@@ -153,7 +175,7 @@ impl Session {
             }
             // The callee needs the return type of a caller still in progress: forget the attempt
             // (nothing of it was cached) and let the caller's next walk retry.
-            Err(e) if e.message == PENDING && self.any_in_progress() => Ok(CallTarget::Pending),
+            Err(e) if e.kind == ErrorKind::Pending && self.any_in_progress() => Ok(CallTarget::Pending),
             Err(e) => Err(e),
         }
     }
@@ -200,6 +222,13 @@ impl Session {
 
     fn declared_return(&self, func: &FunctionSource, args: &[Type]) -> Option<Type> {
         self.declared.as_ref().filter(|(k, _)| k.0 == func.id && k.1 == args).map(|(_, t)| t.clone())
+    }
+
+    /// Notes a call of an overloaded callable that has no resolution yet.
+    fn want_overload(&mut self, request: OverloadRequest) {
+        if !self.unresolved.contains(&request) {
+            self.unresolved.push(request);
+        }
     }
 
     fn set_return_guess(&mut self, func: &FunctionSource, args: &[Type], ret: &Type) {

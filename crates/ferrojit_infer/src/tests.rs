@@ -25,7 +25,10 @@ fn infer(text: &str, args: &[Type]) -> Result<Program, InferError> {
         globals: Box::new(NoGlobals),
         defaults: vec![],
     });
-    infer_program(&func, args)
+    infer_program(&func, args).map_err(|f| match f {
+        crate::Failure::Error(e) => e,
+        crate::Failure::NeedsOverloads(needs) => panic!("no overloads are registered here, yet these were requested: {needs:?}"),
+    })
 }
 
 #[test]

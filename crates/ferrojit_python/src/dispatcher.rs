@@ -67,6 +67,9 @@ pub struct DispatcherBase {
     /// Set once signatures were given: calls convert their arguments to one of them and
     /// nothing new is compiled.
     frozen: std::sync::atomic::AtomicBool,
+    /// The implementation of an overload (`ferrojit.extending`): its closure variables are
+    /// frozen at compile time as globals are.
+    overload_implementation: bool,
 }
 
 fn next_id() -> u64 {
@@ -91,6 +94,7 @@ impl DispatcherBase {
         let cache = flag("cache")?;
         let fallback = flag("_fallback")?;
         let forceobj = flag("forceobj")?;
+        let overload_implementation = flag("_overload_implementation")?;
         let fastmath = match option("fastmath")? {
             None => FastMath::default(),
             Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => {
@@ -142,6 +146,7 @@ impl DispatcherBase {
             object_mode: Mutex::new(Vec::new()),
             warned: std::sync::atomic::AtomicBool::new(false),
             frozen: std::sync::atomic::AtomicBool::new(false),
+            overload_implementation,
         })
     }
 
@@ -719,7 +724,7 @@ impl DispatcherBase {
                 _ => d.get_item(0).ok().and_then(|v| constant(&v)),
             })
             .collect();
-        let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py))?);
+        let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py), self.overload_implementation)?);
         let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
         let source = if quick {
             match ferrojit_compiler::parse_function(&text) {

@@ -9,6 +9,9 @@ use pyo3::types::{PyBool, PyComplex, PyDict, PyFloat, PyInt, PyModule, PyTuple, 
 
 pub struct PyGlobals {
     globals: Py<PyDict>,
+    /// The closure variables of an overload's implementation, frozen as globals are: the
+    /// typing function that made it chose their values (a dtype, a flag) for these types.
+    closure: Vec<(String, Py<PyAny>)>,
     /// The names a nested function reads from its enclosing function (`co_freevars`).
     free_variables: Vec<String>,
     /// The enclosing function's name, from the function's `__qualname__`.
@@ -16,14 +19,25 @@ pub struct PyGlobals {
 }
 
 impl PyGlobals {
-    /// The globals of `func` (its module's dictionary) and its closure variables.
-    pub fn of_function(func: &Bound<'_, PyAny>) -> PyResult<Self> {
+    /// The globals of `func` (its module's dictionary) and its closure variables: the names
+    /// of those, or with `freeze_closure` their values.
+    pub fn of_function(func: &Bound<'_, PyAny>, freeze_closure: bool) -> PyResult<Self> {
         let globals = func.getattr("__globals__")?.cast_into::<PyDict>()?.unbind();
-        let free_variables: Vec<String> = func.getattr("__code__")?.getattr("co_freevars")?.extract()?;
+        let mut free_variables: Vec<String> = func.getattr("__code__")?.getattr("co_freevars")?.extract()?;
+        let mut closure = Vec::new();
+        if freeze_closure && !free_variables.is_empty() {
+            let cells = func.getattr("__closure__")?;
+            for (name, cell) in free_variables.drain(..).zip(cells.try_iter()?) {
+                // An empty cell (a variable not assigned yet) stays unbound.
+                if let Ok(value) = cell?.getattr("cell_contents") {
+                    closure.push((name, value.unbind()));
+                }
+            }
+        }
         let qualname: String = func.getattr("__qualname__")?.extract()?;
         // "outer.<locals>.inner" -> "outer"
         let enclosing = qualname.rsplit_once(".<locals>.").map(|(outer, _)| outer.rsplit('.').next().unwrap_or(outer).to_string()).unwrap_or_default();
-        Ok(PyGlobals { globals, free_variables, enclosing })
+        Ok(PyGlobals { globals, closure, free_variables, enclosing })
     }
 }
 
@@ -34,6 +48,9 @@ impl GlobalEnv for PyGlobals {
 
     fn lookup(&self, name: &str) -> Option<GlobalValue> {
         Python::attach(|py| {
+            if let Some((_, value)) = self.closure.iter().find(|(n, _)| n == name) {
+                return Some(classify(value.bind(py)));
+            }
             let value = match self.globals.bind(py).get_item(name) {
                 Ok(Some(v)) => v,
                 _ => loaded_module(py, "builtins")?.getattr(name).ok()?,
@@ -56,6 +73,9 @@ fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> 
 pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     if let Some(c) = constant(value) {
         return GlobalValue::Const(c);
+    }
+    if let Some(key) = ferrojit_compiler::overloads::function_key_of_object(value.as_ptr() as usize) {
+        return GlobalValue::Overloaded(key);
     }
     let py = value.py();
     if let Ok(module) = value.cast::<PyModule>() {

@@ -6,9 +6,12 @@
 //!   boxing).
 //! - `globals.rs`: a function's module globals as the compiler sees them (frozen constants,
 //!   modules, other compiled functions).
+//! - `extending.rs`: the registry of callables implemented in Python (`ferrojit.extending`)
+//!   and the requests that run their typing functions between compilation attempts.
 //! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
 
 mod dispatcher;
+mod extending;
 mod gil;
 mod globals;
 mod overloads;
@@ -25,6 +28,7 @@ pub(crate) fn compile_error(py: Python<'_>, err: &CompileError) -> PyErr {
         ErrorKind::Unsupported => "UnsupportedError",
         ErrorKind::Typing => "TypingError",
         ErrorKind::Internal => "InternalError",
+        ErrorKind::NeedsOverloads => return extending::needs_overloads(py, &err.needs),
     };
     error_class(py, class, &err.message)
 }
@@ -209,6 +213,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     gil::add_raw_function(m, c"call_compiled", c"call_compiled(dispatcher, args): runs the compiled signature taking the positional args.", dispatcher::call_compiled)?;
     m.add_function(wrap_pyfunction!(gil::mark_finalizing_thread, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
+    m.add("NeedsOverloads", m.py().get_type::<extending::NeedsOverloads>())?;
+    m.add_function(wrap_pyfunction!(extending::register_overload, m)?)?;
+    m.add_function(wrap_pyfunction!(extending::register_overload_method, m)?)?;
+    m.add_function(wrap_pyfunction!(extending::register_overload_attribute, m)?)?;
+    m.add_function(wrap_pyfunction!(extending::resolve_overload, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

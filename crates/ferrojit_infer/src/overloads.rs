@@ -1,0 +1,138 @@
+//! Callables implemented in Python: `ferrojit.extending.overload`, `overload_method` and
+//! `overload_attribute`, which the library in `python/ferrojit/_lib/` uses too.
+//!
+//! A typing function written in Python sees a call's argument types and returns the Python
+//! function that implements the call for them; ferrojit compiles that implementation like user
+//! code. Typing functions are Python code, and Python code must not run while the compiler does
+//! (it runs inside native panic guards: see `gil.rs` in ferrojit_python). So the exchange is
+//! split in two:
+//! 1. Inference meets a call of an overloaded callable. When this process has already resolved
+//!    it for these argument types ([`resolved`]), it compiles a call of the implementation.
+//!    Otherwise it records an [`OverloadRequest`], skips the statement as it skips a call whose
+//!    type is not known yet, and keeps typing to collect every request it can; compilation then
+//!    fails with the requests ([`crate::Failure::NeedsOverloads`]).
+//! 2. The dispatcher, in Python, runs the typing functions for each request, hands the answers
+//!    to [`record`], and compiles again. Each round resolves every call whose argument types are
+//!    known, so a chain of calls takes as many rounds as it is deep, once per process.
+//!
+//! The registry of overloaded callables ([`register_function`], ...) is filled from Python as
+//! the decorators run, so that classifying a global or a module attribute needs no Python code.
+
+use crate::env::FunctionSource;
+use ferrojit_types::Type;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock, RwLock};
+
+/// What a request asks an implementation of.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OverloadTarget {
+    /// A callable registered with `overload(func)`, by the key the registry gave it.
+    Function(u64),
+    /// `receiver.name(...)` registered with `overload_method`: the receiver is the first
+    /// argument.
+    Method(String),
+    /// `receiver.name` registered with `overload_attribute`: the receiver is the only argument.
+    Attribute(String),
+}
+
+/// One call of an overloaded callable, by the types of its arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OverloadRequest {
+    pub target: OverloadTarget,
+    pub args: Vec<Type>,
+    /// Keyword arguments in the order written.
+    pub keywords: Vec<(String, Type)>,
+}
+
+/// The answer of the typing functions to one request.
+#[derive(Clone, Debug)]
+pub enum Resolution {
+    /// Compile this function for the call; its parameters bind the call's arguments.
+    Implementation(Arc<FunctionSource>),
+    /// No typing function accepted the types; the text says why (it may be empty).
+    NoMatch(String),
+}
+
+#[derive(Default)]
+struct Registry {
+    /// Address of the Python callable -> key. The Python side keeps the callables alive, so an
+    /// address is never reused for another object.
+    by_object: HashMap<usize, u64>,
+    /// `numpy.linspace` -> key, for module attributes reached as `np.linspace`.
+    by_name: HashMap<String, u64>,
+    /// Key -> the name messages use (`np.linspace`, `mymodule.clip`).
+    display: HashMap<u64, String>,
+    /// Key -> `numpy.linspace`, the reverse of `by_name`.
+    qualified: HashMap<u64, String>,
+    methods: HashSet<String>,
+    attributes: HashSet<String>,
+    resolved: HashMap<OverloadRequest, Resolution>,
+}
+
+static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(Default::default);
+
+fn read() -> std::sync::RwLockReadGuard<'static, Registry> {
+    REGISTRY.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write() -> std::sync::RwLockWriteGuard<'static, Registry> {
+    REGISTRY.write().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Registers the callable at `address` under `key`; `qualified` is its module-qualified name
+/// (`numpy.linspace`) when a module attribute of that name is this very object.
+pub fn register_function(key: u64, address: usize, qualified: Option<String>, display: String) {
+    let mut r = write();
+    r.by_object.insert(address, key);
+    if let Some(q) = qualified {
+        r.by_name.insert(q.clone(), key);
+        r.qualified.insert(key, q);
+    }
+    r.display.insert(key, display);
+}
+
+pub fn register_method(name: &str) {
+    write().methods.insert(name.to_string());
+}
+
+pub fn register_attribute(name: &str) {
+    write().attributes.insert(name.to_string());
+}
+
+/// The key of the overloaded callable at `address`, if it is one.
+pub fn function_key_of_object(address: usize) -> Option<u64> {
+    read().by_object.get(&address).copied()
+}
+
+/// The key of the overloaded callable named `qualified` (`numpy.linspace`), if it is one.
+pub fn function_key_of_name(qualified: &str) -> Option<u64> {
+    read().by_name.get(qualified).copied()
+}
+
+pub fn display_name(key: u64) -> String {
+    read().display.get(&key).cloned().unwrap_or_else(|| format!("overloaded function #{key}"))
+}
+
+/// The module-qualified name (`numpy.sum`) of an overloaded library callable.
+pub fn library_name(key: u64) -> Option<String> {
+    read().qualified.get(&key).cloned()
+}
+
+pub fn has_method(name: &str) -> bool {
+    read().methods.contains(name)
+}
+
+pub fn has_attribute(name: &str) -> bool {
+    read().attributes.contains(name)
+}
+
+/// The answer recorded for `request` in this process, if any.
+pub fn resolved(request: &OverloadRequest) -> Option<Resolution> {
+    read().resolved.get(request).cloned()
+}
+
+/// Records the typing functions' answer to `request`; the first answer stays (two threads
+/// may resolve the same request at once, and compiled code may already use the first).
+pub fn record(request: OverloadRequest, resolution: Resolution) {
+    write().resolved.entry(request).or_insert(resolution);
+}

@@ -1,0 +1,185 @@
+"""Extending ferrojit: functions, methods and attributes implemented in Python, with Numba's API.
+
+``@overload(func)`` decorates a *typing function*. When compiled code calls ``func``, the typing
+function is called with the *types* of the arguments (``ferrojit.types`` objects; arguments the
+call leaves out take the typing function's own defaults) and returns the Python function that
+implements the call for those types, or None when it does not handle them. ferrojit compiles
+the implementation as it compiles any ``@njit`` function; its closure variables are frozen at
+compile time, as globals are::
+
+    import numpy as np
+    from ferrojit import njit, types
+    from ferrojit.extending import overload
+
+    def clip01(x):                      # plain Python, for Python callers
+        return min(max(x, 0.0), 1.0)
+
+    @overload(clip01)
+    def clip01_typing(x):
+        if isinstance(x, types.Float):
+            def impl(x):
+                return min(max(x, 0.0), 1.0)
+            return impl
+
+    @njit
+    def f(a):
+        return clip01(a[0])
+
+Each implementation is chosen once per distinct argument types per process. ferrojit's own
+library is written this way too (``ferrojit._lib``).
+
+``overload_method(types.Array, "name")`` and ``overload_attribute(types.Array, "name")`` add
+methods and attributes to a type (the receiver's type comes first); ``register_jitable`` makes a
+plain Python function callable from compiled code as it is.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from . import _native, types
+
+if TYPE_CHECKING:
+    from ._dispatcher import Dispatcher
+
+__all__ = ["overload", "overload_method", "overload_attribute", "register_jitable"]
+
+# Typing functions by registry key (one key per overloaded callable), with their jit options.
+_function_typing: dict[int, list[tuple[Callable[..., Any], dict[str, Any]]]] = {}
+# id(callable) -> key; the callables are kept alive here, so their ids stay theirs.
+_keys: dict[int, int] = {}
+_overloaded: list[Any] = []
+_display_names: dict[int, str] = {}
+# Method and attribute name -> (receiver type class, typing function, jit options).
+_method_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
+_attribute_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
+# Implementation function -> its dispatcher: an implementation returned again (a module-level
+# function, as `register_jitable` returns) is one function compiled per signature.
+_implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
+
+# The libraries whose functions compiled code may also reach as module attributes (`np.sum`),
+# by module name prefix.
+_LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy"}
+
+
+def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = None, strict: bool = True, inline: str = "never", prefer_literal: bool = False, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorates a typing function that implements ``func`` in compiled code (see the module
+    documentation). ``jit_options`` are the options the implementation compiles with
+    (``fastmath``, ``boundscheck``, ...). ``strict``, ``inline`` and ``prefer_literal`` are
+    accepted for Numba compatibility."""
+    options = dict(jit_options or {})
+
+    def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
+        key = _key_of(func)
+        _function_typing.setdefault(key, []).append((typing_func, options))
+        return typing_func
+
+    return decorate
+
+
+def overload_method(typ: type, attr: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorates a typing function that implements the method ``attr`` of values whose type is
+    an instance of ``typ`` (a class of ``ferrojit.types``, e.g. ``types.Array``). It receives
+    the receiver's type first; the implementation takes the receiver first."""
+    options = dict(kwargs.get("jit_options") or {})
+
+    def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
+        _method_typing.setdefault(attr, []).append((typ, typing_func, options))
+        _native.register_overload_method(attr)
+        return typing_func
+
+    return decorate
+
+
+def overload_attribute(typ: type, attr: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorates a typing function that implements the attribute ``attr`` of values whose type
+    is an instance of ``typ``: it receives the value's type and returns an implementation
+    taking the value and returning the attribute."""
+    options = dict(kwargs.get("jit_options") or {})
+
+    def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
+        _attribute_typing.setdefault(attr, []).append((typ, typing_func, options))
+        _native.register_overload_attribute(attr)
+        return typing_func
+
+    return decorate
+
+
+def register_jitable(*args: Any, **kwargs: Any) -> Any:
+    """Makes a plain Python function callable from compiled code, compiled as it is (for any
+    argument types): ``@register_jitable`` or ``@register_jitable(fastmath=True)``. It stays a
+    plain function for Python callers."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @overload(fn, jit_options=kwargs)
+        def typing(*args: Any, **kw: Any) -> Callable[..., Any]:
+            return fn
+
+        return fn
+
+    if len(args) == 1 and not kwargs and callable(args[0]):
+        return wrap(args[0])
+    return wrap
+
+
+def _key_of(func: Any) -> int:
+    key = _keys.get(id(func))
+    if key is None:
+        key = len(_overloaded) + 1
+        _keys[id(func)] = key
+        _overloaded.append(func)
+        qualified = _library_name(func)
+        display = qualified.replace("numpy.", "np.", 1) if qualified else getattr(func, "__qualname__", repr(func))
+        _display_names[key] = display
+        _native.register_overload(key, func, qualified, display)
+    return key
+
+
+def _library_name(func: Any) -> Optional[str]:
+    """``numpy.linspace`` for a function of a library whose module compiled code can name (the
+    object must be that module's attribute of that name), else None."""
+    module, name = getattr(func, "__module__", None), getattr(func, "__name__", None)
+    if not isinstance(module, str) or not isinstance(name, str):
+        return None
+    library = _LIBRARIES.get(module.split(".")[0])
+    if library is None or getattr(sys.modules.get(library), name, None) is not func:
+        return None
+    return f"{library}.{name}"
+
+
+def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]]]]) -> None:
+    """Runs the typing functions for the calls a compilation met (see `extending.rs` in
+    ferrojit_python) and records each answer: an implementation's dispatcher, its source read,
+    or why none was found."""
+    for token, kind, target, arg_names, keyword_names in requests:
+        args = [types.from_name(n) for n in arg_names]
+        keywords = {k: types.from_name(n) for k, n in keyword_names}
+        if kind == "function":
+            candidates = _function_typing.get(target, [])
+        else:
+            table = _method_typing if kind == "method" else _attribute_typing
+            candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
+        reasons = []
+        dispatcher = None
+        for typing_func, options in candidates:
+            try:
+                implementation = typing_func(*args, **keywords)
+            except Exception as exc:  # a typing function's refusal, told to the user
+                reasons.append(f"{type(exc).__name__}: {exc}")
+                continue
+            if implementation is not None:
+                dispatcher = _implementation(implementation, options)
+                break
+        _native.resolve_overload(token, dispatcher, "; ".join(reasons))
+
+
+def _implementation(func: Callable[..., Any], options: dict[str, Any]) -> Dispatcher[Any, Any]:
+    dispatcher = _implementations.get(func)
+    if dispatcher is None:
+        from ._dispatcher import Dispatcher
+
+        dispatcher = Dispatcher(func, {**options, "_overload_implementation": True})
+        dispatcher._load_sources()
+        _implementations[func] = dispatcher
+    return dispatcher
