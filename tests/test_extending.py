@@ -1,0 +1,488 @@
+"""ferrojit.extending: overloads written as a user writes them (Numba's API), compiled in the
+user's functions; typing functions, keywords and defaults, frozen closures, methods and
+attributes, chains of overloads, errors, reuse per signature, threads, memory and the disk
+cache."""
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import njit, types
+from ferrojit.errors import TypingError, UnsupportedError
+from ferrojit.extending import overload, overload_attribute, overload_method, register_jitable
+
+from helpers import assert_same, assert_same_array, to_python
+
+# --- an overloaded plain function, one implementation per kind of argument ----------------------
+
+
+def scaled(x, factor=2):
+    """Plain Python, for Python callers: the overload below gives compiled code the same."""
+    return x * factor
+
+
+typing_calls = []
+
+
+@overload(scaled)
+def scaled_typing(x, factor=2):
+    typing_calls.append((x, factor))
+    if isinstance(x, types.Float):
+
+        def float_impl(x, factor=2):
+            return x * factor
+
+        return float_impl
+    if isinstance(x, types.Integer):
+
+        def int_impl(x, factor=2):
+            return x * factor + 0  # same value, another implementation
+
+        return int_impl
+    return None
+
+
+@njit
+def call_positional(x):
+    return scaled(x)
+
+
+@njit
+def call_keyword(x, f):
+    return scaled(x, factor=f)
+
+
+@njit
+def call_both(x, f):
+    return scaled(x, f) + scaled(x)
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (call_positional, (1.5,)),
+        (call_positional, (7,)),
+        (call_positional, (np.float32(2.5),)),
+        (call_keyword, (1.5, 3)),
+        (call_keyword, (4, 0.5)),
+        (call_both, (3, 5)),
+        (call_both, (-2.0, 2.0)),
+    ],
+)
+def test_overloaded_function_matches_python(func, args):
+    # Compiled code returns Python scalars, as Numba's does.
+    assert_same(func(*args), to_python(func.py_func(*args)))
+
+
+def test_typing_function_sees_types_and_its_own_defaults():
+    typing_calls.clear()
+    call_keyword(np.int16(3), np.int8(2))
+    call_positional(np.uint8(9))
+    assert (types.int16, types.int8) in typing_calls
+    # An argument the call leaves out takes the typing function's default.
+    assert (types.uint8, 2) in typing_calls
+
+
+def test_resolution_is_kept_per_argument_types():
+    """Each distinct argument types run the typing functions once per process, whichever user
+    function calls them."""
+
+    @njit
+    def first(x):
+        return scaled(x)
+
+    @njit
+    def second(x):
+        return scaled(x) * 2
+
+    typing_calls.clear()
+    first(np.int32(1))
+    second(np.int32(2))
+    first(np.int32(3))
+    assert typing_calls.count((types.int32, 2)) == 1
+
+
+# --- what the typing function chooses is frozen: closure variables --------------------------------
+
+
+def pick(x):
+    return x
+
+
+@overload(pick)
+def pick_typing(x):
+    offset = 10 if isinstance(x, types.Integer) else 0.5
+    kind = np.float32 if x == types.float32 else np.float64
+
+    def impl(x):
+        return kind(x) + offset
+
+    return impl
+
+
+@pytest.mark.parametrize(
+    "arg, expected",
+    [
+        (np.int64(1), 11.0),
+        (2.0, 2.5),
+        (np.float32(1.0), 1.5),
+    ],
+)
+def test_closure_variables_of_implementations_are_frozen(arg, expected):
+    @njit
+    def f(x):
+        return pick(x)
+
+    assert_same(f(arg), expected)
+
+
+# --- register_jitable ------------------------------------------------------------------------------
+
+
+@register_jitable
+def hypot2(a, b):
+    return a * a + b * b
+
+
+@register_jitable(fastmath=True)
+def mean3(a, b, c):
+    return (a + b + c) / 3
+
+
+@njit
+def use_jitables(x, y):
+    return hypot2(x, y) + mean3(x, y, 1.0)
+
+
+def test_register_jitable_is_callable_from_python_and_compiled_code():
+    assert hypot2(3, 4) == 25  # still the plain function
+    for args in [(3.0, 4.0), (1, 2), (0.5, -2.25)]:
+        assert_same(use_jitables(*args), to_python(use_jitables.py_func(*args)))
+
+
+# --- methods and attributes ----------------------------------------------------------------------
+
+
+@overload_method(types.Array, "sum_of_squares")
+def array_sum_of_squares(a):
+    if isinstance(a.dtype, (types.Integer, types.Float)):
+
+        def impl(a):
+            total = 0.0
+            for v in a.ravel():
+                total += v * v
+            return total
+
+        return impl
+    return None
+
+
+@overload_attribute(types.Array, "last_axis_length")
+def array_last_axis_length(a):
+    if a.ndim >= 1:
+        axis = a.ndim - 1
+
+        def impl(a):
+            return a.shape[axis]
+
+        return impl
+    return None
+
+
+@overload_method(types.Integer, "twice")
+def int_twice(x, plus=0):
+    def impl(x, plus=0):
+        return 2 * x + plus
+
+    return impl
+
+
+@njit
+def method_user(a):
+    return a.sum_of_squares()
+
+
+@njit
+def attribute_user(a):
+    return a.last_axis_length
+
+
+@njit
+def scalar_method_user(n):
+    return n.twice() + n.twice(plus=1)
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(5.0),
+        np.arange(12, dtype=np.int32).reshape(3, 4),
+        np.arange(6.0).reshape(2, 3)[:, ::-1].copy(),
+        np.zeros(0),
+    ],
+)
+def test_overloaded_method_and_attribute_on_arrays(array):
+    assert_same(method_user(array), float(np.sum(array.astype(np.float64) ** 2)))
+    assert_same(attribute_user(array), array.shape[-1])
+
+
+def test_overloaded_method_on_scalars():
+    assert scalar_method_user(5) == 21
+
+
+def test_method_typing_function_returning_none_leaves_the_built_in_method():
+    @overload_method(types.Array, "sum")
+    def only_for_bool(a):
+        if a.dtype == types.boolean:
+
+            def impl(a):
+                n = 0
+                for v in a:
+                    n += 2 if v else 0
+                return n
+
+            return impl
+        return None
+
+    @njit
+    def total(a):
+        return a.sum()
+
+    assert_same(total(np.arange(4.0)), 6.0)  # the built-in `sum`
+    assert total(np.array([True, False, True])) == 4  # the overload
+
+
+# --- chains: an implementation calling other overloads ------------------------------------------
+
+
+def inner_op(x):
+    return x + 1
+
+
+def outer_op(x):
+    return inner_op(x) * 2
+
+
+@overload(inner_op)
+def inner_typing(x):
+    def impl(x):
+        return x + 1
+
+    return impl
+
+
+@overload(outer_op)
+def outer_typing(x):
+    def impl(x):
+        return inner_op(scaled(x)) * 2
+
+    return impl
+
+
+def test_implementations_call_other_overloads():
+    @njit
+    def f(x):
+        return outer_op(x) + inner_op(x)
+
+    for x in (3, 2.5):
+        assert_same(f(x), (scaled(x) + 1) * 2 + x + 1)
+
+
+def test_overloads_of_numpy_functions_and_fallback_to_built_ins():
+    """A user's overload of a NumPy function serves the types it takes; the built-in version
+    serves the others."""
+
+    @overload(np.sign)
+    def sign_of_tuple(x):
+        if isinstance(x, types.BaseTuple):
+
+            def impl(x):
+                return (np.sign(x[0]), np.sign(x[1]))
+
+            return impl
+        return None
+
+    @njit
+    def f(t, y):
+        return np.sign(t), np.sign(y)
+
+    assert f((-2.0, 3.0), -4) == ((-1.0, 1.0), -1)
+
+
+def test_new_arrays_from_implementations_do_not_leak():
+    @njit
+    def f(n):
+        total = 0.0
+        for i in range(3):
+            total += np.linspace(0.0, 1.0, n).sum()
+        return total
+
+    f(5)
+    before = ferrojit._native.live_allocations()
+    for _ in range(200):
+        f(50)
+    assert ferrojit._native.live_allocations() == before
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+def test_no_implementation_names_the_call_and_the_types():
+    @njit
+    def bad(x):
+        return scaled((x, x))
+
+    with pytest.raises(TypingError) as err:
+        bad(1)
+    text = str(err.value)
+    assert "no implementation of `scaled` for argument types (UniTuple(int64 x 2))" in text
+    assert f'File "{__file__}"' in text and "return scaled((x, x))" in text
+
+
+def strict(x):
+    return x
+
+
+@overload(strict)
+def strict_typing(x):
+    raise TypingError("strict() wants a float64")
+
+
+@njit
+def call_strict(x):
+    return strict(x)
+
+
+def test_a_typing_function_s_error_is_part_of_the_message():
+    f = call_strict
+    with pytest.raises(TypingError, match=r"no implementation of `strict` for argument types \(int64\): TypingError: strict\(\) wants a float64"):
+        f(1)
+
+
+def test_a_call_with_an_unknown_keyword_is_a_typing_error():
+    @njit
+    def f(x):
+        return scaled(x, scale=3)
+
+    with pytest.raises(TypingError, match="unexpected keyword argument 'scale'"):
+        f(1.0)
+
+
+def broken(x):
+    return x
+
+
+@overload(broken)
+def broken_typing(x):
+    def impl(x):
+        return x + (1, 2)
+
+    return impl
+
+
+@njit
+def call_broken(x):
+    return broken(x)
+
+
+def test_an_error_in_an_implementation_points_into_it():
+    with pytest.raises(TypingError) as err:
+        call_broken(1)
+    assert "return x + (1, 2)" in str(err.value)
+
+
+def test_strings_are_not_overload_arguments_yet():
+    @njit
+    def f(x):
+        return scaled(x, "two")
+
+    with pytest.raises(UnsupportedError, match="only values"):
+        f(1)
+
+
+# --- threads and the disk cache ---------------------------------------------------------------------
+
+
+def shared(x):
+    return x
+
+
+@overload(shared)
+def shared_typing(x):
+    def impl(x):
+        return x * 3
+
+    return impl
+
+
+def call_shared(x):
+    return shared(x) + 1
+
+
+def test_threads_compiling_calls_of_one_overload_at_once():
+    # Four dispatchers of one function: each compiles on its own thread.
+    funcs = [njit(call_shared) for _ in range(4)]
+    results = [None] * len(funcs)
+
+    def run(i):
+        results[i] = funcs[i](np.int16(i))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(funcs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [3 * i + 1 for i in range(len(funcs))]
+
+
+CACHED_PROGRAM = """
+import numpy as np
+from ferrojit import njit, types
+from ferrojit.extending import overload
+
+def halve(x):
+    return x / 2
+
+@overload(halve)
+def halve_typing(x):
+    def impl(x):
+        return x / 2
+    return impl
+
+@njit(cache=True)
+def f(n):
+    return halve(n) + np.linspace(0.0, 1.0, 3)[1]
+
+print(f(5), f.stats()[0]["cache_hit"])
+"""
+
+
+def test_implementations_are_stored_in_the_disk_cache_with_their_user(tmp_path):
+    script = tmp_path / "cached_overload.py"
+    script.write_text(textwrap.dedent(CACHED_PROGRAM))
+    runs = [subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout.split() == ["3.0", "False"]
+    assert runs[1].stdout.split() == ["3.0", "True"]
+
+
+def test_signatures_are_type_objects():
+    call_positional(1.5)
+    assert all(isinstance(sig[0], types.Number) for sig in call_positional.signatures)
+    assert types.from_name("array(float64, 2d, C)") == types.float64[:, ::1]
+    assert isinstance(types.from_name("UniTuple(int64 x 2)"), types.UniTuple)
+
+
+def test_linspace_endpoint_false_matches_numpy():
+    @njit
+    def f(a, b, n, e):
+        return np.linspace(a, b, n, e)
+
+    for args in [(0.0, 1.0, 5, False), (-3, 7, 4, True), (2.0, 2.0, 3, False), (1.0, -1.0, 1, False)]:
+        assert_same_array(f(*args), np.linspace(*args))
