@@ -486,3 +486,25 @@ def test_linspace_endpoint_false_matches_numpy():
 
     for args in [(0.0, 1.0, 5, False), (-3, 7, 4, True), (2.0, 2.0, 3, False), (1.0, -1.0, 1, False)]:
         assert_same_array(f(*args), np.linspace(*args))
+
+
+def test_the_library_table_names_where_each_callable_is_implemented():
+    """`ferrojit._lib.IMPLEMENTED_IN` lets the library's modules load on first use: each entry's
+    module registers a typing function for that very callable, and no module registers one
+    for a library callable missing from the table."""
+    import importlib
+    import math
+
+    from ferrojit import _lib, extending
+
+    libraries = {"numpy": np, "math": math}
+    for qualified, module in _lib.IMPLEMENTED_IN.items():
+        importlib.import_module(f"ferrojit._lib.{module}")
+        library, name = qualified.split(".", 1)
+        key = extending._key_of(getattr(libraries[library], name))
+        assert any(f.__module__ == f"ferrojit._lib.{module}" for f, _ in extending._function_typing.get(key, [])), qualified
+    for key, typing in extending._function_typing.items():
+        for f, _ in typing:
+            if f.__module__.startswith("ferrojit._lib."):
+                name = extending._library_name(extending._overloaded[key - 1])
+                assert _lib.IMPLEMENTED_IN.get(name) == f.__module__.rsplit(".", 1)[1], name

@@ -35,6 +35,7 @@ plain Python function callable from compiled code as it is.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -54,6 +55,8 @@ _display_names: dict[int, str] = {}
 # Method and attribute name -> (receiver type class, typing function, jit options).
 _method_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
 _attribute_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
+# Key -> the module of `ferrojit._lib` whose import registers the callable's typing functions.
+_lazy_modules: dict[int, str] = {}
 # Implementation function -> its dispatcher: an implementation returned again (a module-level
 # function, as `register_jitable` returns) is one function compiled per signature.
 _implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
@@ -136,6 +139,12 @@ def _key_of(func: Any) -> int:
     return key
 
 
+def _declare_library_callable(func: Any, module: str) -> None:
+    """``func`` is implemented in ``module`` (of ``ferrojit._lib``), imported when compiled code
+    first calls it."""
+    _lazy_modules[_key_of(func)] = module
+
+
 def _library_name(func: Any) -> Optional[str]:
     """``numpy.linspace`` for a function of a library whose module compiled code can name (the
     object must be that module's attribute of that name), else None."""
@@ -156,6 +165,9 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         args = [types.from_name(n) for n in arg_names]
         keywords = {k: types.from_name(n) for k, n in keyword_names}
         if kind == "function":
+            module = _lazy_modules.pop(target, None)
+            if module is not None:
+                importlib.import_module(module)
             candidates = _function_typing.get(target, [])
         else:
             table = _method_typing if kind == "method" else _attribute_typing

@@ -1,18 +1,34 @@
 """ferrojit's library written in Python: implementations that ferrojit compiles itself,
 registered with ``ferrojit.extending.overload`` exactly as a user's own would be. One module
-per area; a module is imported once the library it implements is loaded in the process."""
+per area.
+
+A module is imported only when compiled code first calls one of the callables it implements,
+so that a program's first compilation pays only for what it uses: ``IMPLEMENTED_IN`` says
+where each is defined, and ``load`` declares them to the compiler without importing anything.
+tests/test_extending.py checks that the table and the modules agree.
+"""
 
 from __future__ import annotations
 
 import sys
 
-_loaded: set[str] = {"core"}
+# Callable (module-qualified name) -> the module of this package that implements it.
+IMPLEMENTED_IN = {
+    "numpy.linspace": "creation",
+}
+
+_declared: set[str] = set()
 
 
 def load() -> frozenset[str]:
-    """Registers the implementations for the libraries imported so far; returns their names."""
-    if "numpy" not in _loaded and "numpy" in sys.modules:
-        from . import creation  # noqa: F401 (registers on import)
+    """Declares the callables implemented here of each library the process has imported (NumPy
+    is never imported for this); returns the names of those libraries."""
+    from ..extending import _declare_library_callable
 
-        _loaded.add("numpy")
-    return frozenset(_loaded)
+    for qualified, module in IMPLEMENTED_IN.items():
+        library, name = qualified.split(".", 1)
+        owner = sys.modules.get(library)
+        if library not in _declared and owner is not None:
+            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}")
+    _declared.update(library for library in ("numpy", "math", "builtins") if library in sys.modules)
+    return frozenset(_declared | {"core"})
