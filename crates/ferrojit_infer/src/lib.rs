@@ -103,6 +103,15 @@ pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declar
         Err(e) if e.kind == ErrorKind::NeedsOverloads => return Err(Failure::NeedsOverloads(session.unresolved)),
         Err(e) => return Err(Failure::Error(e)),
     };
+    let finished: Vec<(&Key, &ir::Function)> = session
+        .order
+        .iter()
+        .map(|k| match &session.entries[k].state {
+            State::Done(f) => (k, f),
+            State::InProgress(_) => unreachable!("finished functions are Done"),
+        })
+        .collect();
+    overloads::keep_typed_implementations(&finished);
     let mut functions = Vec::new();
     let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
     // The root first, then its callees in the order they were finished.
@@ -187,6 +196,16 @@ impl Session {
     /// Types `func(args)` to completion and records it as Done.
     fn request(&mut self, func: &Arc<FunctionSource>, args: &[Type], at: Option<(&Arc<SourceText>, Span)>) -> Result<Key, InferError> {
         let key: Key = (func.id, args.to_vec());
+        // An overload's implementation typed by an earlier program: taken whole, with its callees.
+        if let Some(typed) = overloads::typed_implementation(&key) {
+            for (k, f) in typed.iter() {
+                if !self.entries.contains_key(k) {
+                    self.entries.insert(k.clone(), Entry { symbol: f.symbol.clone(), state: State::Done(f.clone()) });
+                    self.order.push(k.clone());
+                }
+            }
+            return Ok(key);
+        }
         let symbol = mangle(func, args);
         self.entries.insert(key.clone(), Entry { symbol: symbol.clone(), state: State::InProgress(None) });
         let first_guess = self.guesses.len();

@@ -67,7 +67,17 @@ struct Registry {
     methods: HashSet<String>,
     attributes: HashSet<String>,
     resolved: HashMap<OverloadRequest, Resolution>,
+    /// Ids of the functions some resolution chose as an implementation.
+    implementations: HashSet<u64>,
+    /// Typed implementations, by (function id, argument types), each with every function it
+    /// calls (all implementations themselves): typed once per process, reused by every program
+    /// that calls them.
+    typed: HashMap<(u64, Vec<Type>), Arc<TypedImplementation>>,
 }
+
+/// A typed implementation and the functions it calls, each with its (function id, argument
+/// types) key, the implementation first.
+pub(crate) type TypedImplementation = Vec<((u64, Vec<Type>), ferrojit_ir::Function)>;
 
 static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(Default::default);
 
@@ -134,5 +144,57 @@ pub fn resolved(request: &OverloadRequest) -> Option<Resolution> {
 /// Records the typing functions' answer to `request`; the first answer stays (two threads
 /// may resolve the same request at once, and compiled code may already use the first).
 pub fn record(request: OverloadRequest, resolution: Resolution) {
-    write().resolved.entry(request).or_insert(resolution);
+    let mut r = write();
+    if let Resolution::Implementation(f) = &resolution {
+        r.implementations.insert(f.id);
+    }
+    r.resolved.entry(request).or_insert(resolution);
+}
+
+pub(crate) fn typed_implementation(key: &(u64, Vec<Type>)) -> Option<Arc<TypedImplementation>> {
+    read().typed.get(key).cloned()
+}
+
+/// Keeps the typed implementations among `functions` (a finished program's, by key) whose
+/// callees are all implementations too, for later programs.
+pub(crate) fn keep_typed_implementations(functions: &[(&(u64, Vec<Type>), &ferrojit_ir::Function)]) {
+    let by_symbol: HashMap<&str, usize> = functions.iter().enumerate().map(|(i, (_, f))| (f.symbol.as_str(), i)).collect();
+    let mut r = write();
+    for (i, (key, _)) in functions.iter().enumerate() {
+        if !r.implementations.contains(&key.0) || r.typed.contains_key(*key) {
+            continue;
+        }
+        // The implementation and everything it calls, transitively.
+        let mut members = vec![i];
+        let mut all_shared = true;
+        let mut next = 0;
+        while next < members.len() {
+            let f = functions[members[next]].1;
+            next += 1;
+            let mut called = Vec::new();
+            let mut note = |e: &ferrojit_ir::Expr| {
+                if let ferrojit_ir::ExprKind::Call { symbol, .. } = &e.kind {
+                    called.push(symbol.clone());
+                }
+                false
+            };
+            f.body.iter().for_each(|s| {
+                s.any_expr(&mut note, true);
+            });
+            for symbol in called {
+                match by_symbol.get(symbol.as_str()) {
+                    Some(&j) if r.implementations.contains(&functions[j].0 .0) => {
+                        if !members.contains(&j) {
+                            members.push(j);
+                        }
+                    }
+                    _ => all_shared = false,
+                }
+            }
+        }
+        if all_shared {
+            let typed = members.iter().map(|&j| (functions[j].0.clone(), functions[j].1.clone())).collect();
+            r.typed.insert((*key).clone(), Arc::new(typed));
+        }
+    }
 }
