@@ -35,6 +35,11 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.dim(array, 3, k)
     }
 
+    /// The byte stride of dimension `k`.
+    pub(crate) fn array_stride(&self, array: StructValue<'ctx>, k: u32) -> Result<IntValue<'ctx>> {
+        self.stride(array, k)
+    }
+
     /// Wraps a negative index once and, with bounds checking, raises NumPy's `IndexError`
     /// (naming the index as written and the axis length) when it is still out of range.
     fn wrap_index(&self, index: IntValue<'ctx>, len: IntValue<'ctx>, axis: u32) -> Result<IntValue<'ctx>> {
@@ -366,11 +371,17 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     pub(crate) fn array_new(&mut self, shape: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
-        let a = array_type(ty);
         let mut dims = Vec::new();
         for d in shape {
             dims.push(self.expr(d)?.into_int_value());
         }
+        self.new_array_of_dims(dims, ty)
+    }
+
+    /// A new, uninitialised array of type `ty` (C or F order) with these dimensions, owned by
+    /// a hidden slot of the lowering site (see `own`).
+    pub(crate) fn new_array_of_dims(&mut self, dims: Vec<IntValue<'ctx>>, ty: &Type) -> Result<Value<'ctx>> {
+        let a = array_type(ty);
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars");
         let mut count = self.i64(1);
         let mut overflow = self.cx.bool_type().const_zero();

@@ -76,7 +76,8 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::Raise { .. }
         | StmtKind::ArrayStore { .. }
         | StmtKind::ArrayFill { .. }
-        | StmtKind::ArrayCopy { .. } => false,
+        | StmtKind::ArrayCopy { .. }
+        | StmtKind::ArrayMap { .. } => false,
     })
 }
 
@@ -117,6 +118,9 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::ArrayNew { .. }
         | ExprKind::Reshape { .. }
         | ExprKind::ArrayReduce { .. }
+        | ExprKind::MapReduce { .. }
+        | ExprKind::MapElement(_)
+        | ExprKind::BroadcastShape(_)
         | ExprKind::Block { .. }
         | ExprKind::Print(_) => true,
     })

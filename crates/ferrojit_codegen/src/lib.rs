@@ -24,6 +24,7 @@ mod arrays;
 mod deferred;
 mod jit;
 mod lower;
+mod maps;
 
 use ferrojit_ir as ir;
 pub use ferrojit_runtime::ExcInfo;

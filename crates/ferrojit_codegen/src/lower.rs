@@ -208,6 +208,9 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// `float_to_int_unchecked`). Integer arithmetic then wraps without `nsw`, so values from
     /// bad conversions make nothing undefined.
     deferred_conversions: Option<PointerValue<'ctx>>,
+    /// While lowering the element expression of element-wise maps (see `maps`): each map's
+    /// operand elements, innermost last.
+    pub(crate) map_elements: Vec<Vec<Value<'ctx>>>,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -234,7 +237,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), stored_slots: HashSet::new(), borrowing_locals: HashSet::new(), deferred_conversions: None })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), stored_slots: HashSet::new(), borrowing_locals: HashSet::new(), deferred_conversions: None, map_elements: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -441,6 +444,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// taken. The weights keep LLVM from merging a cold check into the hot path's condition
     /// (SimplifyCFG folds cheap conditions of unweighted branches together) and lay out the
     /// rare block away from the loop body.
+    /// NumPy's error model (no exceptions from arithmetic) for this function
+    /// (`error_model='numpy'`) or inside an element-wise map, as NumPy's array operations.
+    pub(crate) fn numpy_errors(&self) -> bool {
+        self.options.numpy_errors || !self.map_elements.is_empty()
+    }
+
     pub(crate) fn branch_rarely(&self, cond: IntValue<'ctx>, rare: BasicBlock<'ctx>, usual: BasicBlock<'ctx>) -> Result<()> {
         let branch = self.b.build_conditional_branch(cond, rare, usual)?;
         let i32t = self.cx.i32_type();
@@ -573,6 +582,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::ArrayStore { array, indices, value } => self.array_store(array, indices, value)?,
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
             StmtKind::ArrayCopy { dst, src } => self.array_copy(dst, src)?,
+            StmtKind::ArrayMap { dst, operands, element } => self.array_map(dst, operands, element)?,
         }
         Ok(())
     }
@@ -954,6 +964,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
             ExprKind::ArrayReduce { op, array } => self.array_reduce(*op, array, &e.ty)?,
+            ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
+            ExprKind::MapElement(i) => self.map_element(*i)?,
+            ExprKind::BroadcastShape(operands) => self.broadcast_shape(operands, &e.ty)?,
             ExprKind::Print(items) => {
                 for item in items {
                     match item {
@@ -1332,7 +1345,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             BinaryOp::FloorDiv | BinaryOp::Mod => {
                 let is_zero = b.build_int_compare(IntPredicate::EQ, r, zero, "divzero")?;
                 // NumPy's error model: x // 0 and x % 0 are 0. Divide by 1 instead.
-                let r = if self.options.numpy_errors {
+                let r = if self.numpy_errors() {
                     b.build_select(is_zero, l.get_type().const_int(1, false), r, "divisor")?.into_int_value()
                 } else {
                     let msg = if op == BinaryOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
@@ -1340,7 +1353,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     r
                 };
                 let numpy_zero = |this: &Self, v: IntValue<'ctx>| -> Result<IntValue<'ctx>> {
-                    Ok(if this.options.numpy_errors { this.b.build_select(is_zero, zero, v, "zerodiv")?.into_int_value() } else { v })
+                    Ok(if this.numpy_errors() { this.b.build_select(is_zero, zero, v, "zerodiv")?.into_int_value() } else { v })
                 };
                 let b = &self.b;
                 if !ty.signed {
@@ -1370,7 +1383,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                         b.build_int_add(m, b.build_select(adjust, d, zero, "a")?.into_int_value(), "mod")?
                     })
                 };
-                let v = if self.options.numpy_errors {
+                let v = if self.numpy_errors() {
                     // Ufunc loops stay free of branches: divide by 1 instead of -1 and select.
                     let d = b.build_select(is_m1, l.get_type().const_int(1, false), r, "d")?.into_int_value();
                     let v = general(self, d)?;
@@ -1432,7 +1445,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             let result = self.intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?.into_float_value();
             // Python's float raises; float32 is NumPy's type, whose `**` gives inf/NaN as it does
             // under `error_model='numpy'`.
-            if !self.options.numpy_errors && f == FloatType::F64 {
+            if !self.numpy_errors() && f == FloatType::F64 {
                 self.check_float_pow(l, exp, result)?;
             }
             return Ok(result);
@@ -1450,7 +1463,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     BinaryOp::FloorDiv => "float floor division by zero",
                     _ => "float modulo",
                 };
-                if !self.options.numpy_errors {
+                if !self.numpy_errors() {
                     self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
                 } else if op != BinaryOp::Div {
                     // NumPy: x // 0.0 is x / 0.0 (inf or NaN), x % 0.0 is NaN.

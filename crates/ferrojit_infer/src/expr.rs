@@ -337,6 +337,9 @@ impl FnInfer<'_> {
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
         }
+        if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
+            return self.array_binop(op, l, r, literals, span);
+        }
         if !l.ty.is_number() || !r.ty.is_number() {
             return Err(err(self, &l, &r));
         }
@@ -459,7 +462,10 @@ impl FnInfer<'_> {
         ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, ty, span)
     }
 
-    fn unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+    pub(crate) fn unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if matches!(x.ty, Type::Array(_)) {
+            return self.array_unaryop(op, x, span);
+        }
         if op == ast::UnaryOp::Not {
             let t = self.truth(x);
             return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
@@ -529,7 +535,10 @@ impl FnInfer<'_> {
         self.compare_with_literals(op, l, r, Literals::default(), span)
     }
 
-    fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+    pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+        if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
+            return self.array_compare(op, l, r, literals, span);
+        }
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
         match op {
             CmpOp::Is | CmpOp::IsNot => {
@@ -656,6 +665,15 @@ impl FnInfer<'_> {
                 return Ok(e);
             }
         }
+        // A reduction of an array expression, without the array.
+        let receiver = if args.is_empty() && keywords.is_empty() && matches!(receiver.ty, Type::Array(_)) {
+            match self.reduce_map(receiver, name, span) {
+                Ok(reduced) => return Ok(reduced),
+                Err(receiver) => receiver,
+            }
+        } else {
+            receiver
+        };
         if let Type::Array(_) = receiver.ty {
             let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
             let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;

@@ -112,6 +112,9 @@ pub(crate) struct FnInfer<'a> {
     /// A shape tuple `shape_arg` bound to a temporary, for the array constructor to evaluate
     /// first.
     pub pending_shape: Option<(LocalId, ir::Expr)>,
+    /// Array expressions built in this walk, by the local their new array is stored in, for
+    /// the operations that fuse them (see `array_exprs`).
+    pub maps: crate::array_exprs::MapsByLocal,
 }
 
 impl<'a> FnInfer<'a> {
@@ -132,6 +135,7 @@ impl<'a> FnInfer<'a> {
             globals: HashMap::new(),
             pending_shape: None,
             declared_ret: None,
+            maps: Default::default(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -294,6 +298,7 @@ impl<'a> FnInfer<'a> {
 
     fn walk(&mut self) -> Result<Vec<ir::Stmt>> {
         self.locals.truncate(self.num_named);
+        self.maps.clear();
         self.loop_depth = 0;
         let mut body = self.block(&self.def.body)?;
         if falls_through(&self.def.body) {
@@ -395,6 +400,15 @@ impl<'a> FnInfer<'a> {
                 let current = self.expr(target)?;
                 let rhs = self.expr(value)?;
                 let literals = crate::expr::Literals { left: false, right: crate::expr::is_number_literal(value) };
+                if let Type::Array(a) = current.ty.clone() {
+                    // In place, as NumPy's `a += b`: the array itself (or the view) is written.
+                    let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
+                    self.check_same_kind(&result.ty, &a, *op, span)?;
+                    let target_view = self.expr(target)?;
+                    let stmt = self.assign_array_into(target_view, result, span)?;
+                    out.push(stmt);
+                    return Ok(());
+                }
                 let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
                 self.assign(target, result, out)?;
             }
@@ -489,6 +503,16 @@ impl<'a> FnInfer<'a> {
                 let array = self.expr(container)?;
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
+                }
+                if matches!(value.ty, Type::Array(_)) {
+                    // `a[1:-1] = b[:-2] + b[2:]`: a view of the target, filled element-wise.
+                    let view = self.array_subscript(array, index, span)?;
+                    if !matches!(view.ty, Type::Array(_)) {
+                        return Err(self.typing(span, "cannot assign an array to a single element", Some("index fewer dimensions, or take an element of the value")));
+                    }
+                    let stmt = self.assign_array_into(view, value, span)?;
+                    out.push(stmt);
+                    return Ok(());
                 }
                 let stmt = self.array_store(array, index, value, span)?;
                 out.push(stmt);

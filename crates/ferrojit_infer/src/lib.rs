@@ -22,6 +22,7 @@
 //! `builtins.rs` (built-in functions, `math`, NumPy scalars), `env.rs` (globals),
 //! `overloads.rs` (callables implemented in Python and the requests that resolve them).
 
+mod array_exprs;
 mod arrays;
 mod builtins;
 mod env;

@@ -82,6 +82,13 @@ pub enum StmtKind {
     /// Copies every element of `src` into `dst` (same shape, any layouts), converting to
     /// `dst`'s element type.
     ArrayCopy { dst: Expr, src: Expr },
+    /// An element-wise array expression stored into `dst`: for every index of `dst`, `element`
+    /// (of `dst`'s dtype) computed from the operands' elements at that index
+    /// ([`ExprKind::MapElement`]). Array operands broadcast to `dst`'s shape by NumPy's rules
+    /// (raising `ValueError` when they do not); scalar operands are the same for every element.
+    /// Operands are evaluated once, before the loop; `element` follows NumPy's error model
+    /// (integer division by zero gives 0, floats give inf or NaN), as array operations do.
+    ArrayMap { dst: Expr, operands: Vec<Expr>, element: Expr },
 }
 
 /// A whole-array reduction.
@@ -167,6 +174,17 @@ pub enum ExprKind {
     /// differ.
     Reshape { array: Box<Expr>, shape: Vec<Expr> },
     ArrayReduce { op: ReduceOp, array: Box<Expr> },
+    /// A reduction over an element-wise expression of broadcast operands, as
+    /// [`StmtKind::ArrayMap`] computes it but never stored: `a - b` summed without an array in
+    /// between. The size counted by `Mean` is the broadcast shape's.
+    MapReduce { op: ReduceOp, operands: Vec<Expr>, element: Box<Expr> },
+    /// Inside an element-wise map: operand `i`'s current element (its dtype), or the operand
+    /// itself when it is a scalar.
+    MapElement(usize),
+    /// The shape NumPy's broadcasting gives arrays of these shapes, as a tuple of int64 with as
+    /// many items as the largest of their dimensions; raises `ValueError` ("operands could not
+    /// be broadcast together with shapes ...") when they do not broadcast.
+    BroadcastShape(Vec<Expr>),
     /// Runs `stmts`, then evaluates `value`.
     Block { stmts: Vec<Stmt>, value: Box<Expr> },
     ArrayAttr { array: Box<Expr>, attr: ArrayAttr },
@@ -374,7 +392,9 @@ impl Expr {
         }
         let any_of = |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
         match &self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) => false,
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => false,
+            ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
+            ExprKind::BroadcastShape(operands) => any_of(operands, pred),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
@@ -399,6 +419,114 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it (statements of blocks
+    /// included), parents before children, letting it rewrite them in place.
+    pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        f(self);
+        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr)| es.iter_mut().for_each(|e| e.walk_mut(f));
+        match &mut self.kind {
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.walk_mut(f),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.walk_mut(f),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
+                lhs.walk_mut(f);
+                rhs.walk_mut(f);
+            }
+            ExprKind::MakeComplex { re, im } => {
+                re.walk_mut(f);
+                im.walk_mut(f);
+            }
+            ExprKind::IfExp { cond, then, otherwise } => {
+                cond.walk_mut(f);
+                then.walk_mut(f);
+                otherwise.walk_mut(f);
+            }
+            ExprKind::Let { value, body, .. } => {
+                value.walk_mut(f);
+                body.walk_mut(f);
+            }
+            ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
+            // A nested map's element refers to its own operands: only its operands are outside.
+            ExprKind::MapReduce { operands, .. } => all(operands, f),
+            ExprKind::ArrayGet { array, indices } => {
+                array.walk_mut(f);
+                all(indices, f);
+            }
+            ExprKind::ArrayNew { shape } => all(shape, f),
+            ExprKind::Reshape { array, shape } => {
+                array.walk_mut(f);
+                all(shape, f);
+            }
+            ExprKind::ArrayView { array, items } => {
+                array.walk_mut(f);
+                for item in items {
+                    match item {
+                        IndexItem::Index(e) => e.walk_mut(f),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.walk_mut(f)),
+                    }
+                }
+            }
+            ExprKind::Block { stmts, value } => {
+                stmts.iter_mut().for_each(|s| s.walk_exprs_mut(f));
+                value.walk_mut(f);
+            }
+            ExprKind::Print(items) => items.iter_mut().for_each(|i| {
+                if let PrintItem::Value(e) = i {
+                    e.walk_mut(f);
+                }
+            }),
+        }
+    }
+}
+
+impl Stmt {
+    /// Calls [`Expr::walk_mut`] on every expression of this statement, nested bodies included.
+    pub fn walk_exprs_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)| stmts.iter_mut().for_each(|s| s.walk_exprs_mut(f));
+        match &mut self.kind {
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.walk_mut(f),
+            StmtKind::If { cond, then_body, else_body } => {
+                cond.walk_mut(f);
+                block(then_body, f);
+                block(else_body, f);
+            }
+            StmtKind::While { cond, body, orelse } => {
+                cond.walk_mut(f);
+                block(body, f);
+                block(orelse, f);
+            }
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
+                start.walk_mut(f);
+                stop.walk_mut(f);
+                step.walk_mut(f);
+                block(body, f);
+                block(orelse, f);
+            }
+            StmtKind::ArrayStore { array, indices, value } => {
+                array.walk_mut(f);
+                indices.iter_mut().for_each(|i| i.walk_mut(f));
+                value.walk_mut(f);
+            }
+            StmtKind::ArrayFill { array, value } => {
+                array.walk_mut(f);
+                value.walk_mut(f);
+            }
+            StmtKind::ArrayCopy { dst, src } => {
+                dst.walk_mut(f);
+                src.walk_mut(f);
+            }
+            // As for `MapReduce`: the element belongs to the map.
+            StmtKind::ArrayMap { dst, operands, .. } => {
+                dst.walk_mut(f);
+                operands.iter_mut().for_each(|o| o.walk_mut(f));
+            }
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => {}
+        }
+    }
+}
+
 impl Stmt {
     /// Whether `pred` holds for any expression of this statement, looking into nested loops
     /// only when `into_loops` is set.
@@ -414,6 +542,7 @@ impl Stmt {
             StmtKind::ArrayStore { array, indices, value } => array.any(pred) || indices.iter().any(|i| i.any(pred)) || value.any(pred),
             StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
+            StmtKind::ArrayMap { dst, operands, element } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => false,
         }
     }

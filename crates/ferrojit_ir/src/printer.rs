@@ -90,6 +90,10 @@ impl Printer<'_> {
                 let text = format!("copy {} into {}", self.expr(src), self.expr(dst));
                 self.line(depth, &text)
             }
+            StmtKind::ArrayMap { dst, operands, element } => {
+                let text = format!("map ({}) -> {} into {}", self.exprs(operands), self.expr(element), self.expr(dst));
+                self.line(depth, &text)
+            }
             StmtKind::ArrayFill { array, value } => {
                 let text = format!("fill {} with {}", self.expr(array), self.expr(value));
                 self.line(depth, &text)
@@ -155,6 +159,9 @@ impl Printer<'_> {
             ExprKind::ArrayNew { shape } => format!("new({})", self.exprs(shape)),
             ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
             ExprKind::ArrayReduce { op, array } => format!("{op:?}({})", self.expr(array)),
+            ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map ({}) -> {})", self.exprs(operands), self.expr(element)),
+            ExprKind::MapElement(i) => format!("${i}"),
+            ExprKind::BroadcastShape(operands) => format!("broadcast_shape({})", self.exprs(operands)),
             ExprKind::Block { stmts, value } => {
                 let mut inner = Printer { f: self.f, out: String::new() };
                 inner.block(stmts, 2);

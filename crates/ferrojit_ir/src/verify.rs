@@ -5,7 +5,7 @@ use crate::*;
 
 /// Returns the first violated invariant, described for a ferrojit developer.
 pub fn verify(f: &Function) -> Result<(), String> {
-    let v = Verifier { f };
+    let v = Verifier { f, map_elements: std::cell::RefCell::new(Vec::new()) };
     if f.num_params > f.locals.len() {
         return Err(format!("{} parameters but only {} locals", f.num_params, f.locals.len()));
     }
@@ -14,6 +14,17 @@ pub fn verify(f: &Function) -> Result<(), String> {
 
 struct Verifier<'a> {
     f: &'a Function,
+    /// The element types of the operands of the element-wise maps being checked, innermost
+    /// last: what `MapElement(i)` must have.
+    map_elements: std::cell::RefCell<Vec<Vec<Type>>>,
+}
+
+/// The type of an operand's element inside a map: an array's dtype, or a scalar itself.
+fn element_type(operand: &Expr) -> Type {
+    match &operand.ty {
+        Type::Array(a) => (*a.dtype).clone(),
+        other => other.clone(),
+    }
 }
 
 fn expect(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
@@ -85,12 +96,28 @@ impl Verifier<'_> {
                 let s2 = self.array(src)?;
                 expect(d.ndim == s2.ndim, || format!("{}: copying {} into {}", s.span, src.ty, dst.ty))
             }
+            StmtKind::ArrayMap { dst, operands, element } => {
+                let d = self.array(dst)?;
+                self.map(operands, element)?;
+                let fits = operands.iter().all(|o| !matches!(&o.ty, Type::Array(a) if a.ndim > d.ndim));
+                expect(fits, || format!("{}: an operand has more dimensions than {}", s.span, dst.ty))?;
+                expect(element.ty == *d.dtype, || format!("{}: storing elements of {} into {}", s.span, element.ty, dst.ty))
+            }
             StmtKind::ArrayFill { array, value } => {
                 let a = self.array(array)?;
                 self.expr(value)?;
                 expect(value.ty == *a.dtype, || format!("{}: filling {} with {}", s.span, array.ty, value.ty))
             }
         }
+    }
+
+    /// Checks a map's operands, then its element expression with their element types.
+    fn map(&self, operands: &[Expr], element: &Expr) -> Result<(), String> {
+        operands.iter().try_for_each(|o| self.expr(o))?;
+        self.map_elements.borrow_mut().push(operands.iter().map(element_type).collect());
+        let checked = self.expr(element);
+        self.map_elements.borrow_mut().pop();
+        checked
     }
 
     fn array<'e>(&self, e: &'e Expr) -> Result<&'e ferrojit_types::ArrayType, String> {
@@ -236,6 +263,24 @@ impl Verifier<'_> {
                 expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("reshape", &e.ty))
             }
             ExprKind::ArrayReduce { array, .. } => self.array(array).map(|_| ()),
+            ExprKind::MapReduce { operands, element, .. } => {
+                self.map(operands, element)?;
+                expect(operands.iter().any(|o| matches!(o.ty, Type::Array(_))), || format!("{}: a reduction over no array", e.span))
+            }
+            ExprKind::MapElement(i) => {
+                let stack = self.map_elements.borrow();
+                match stack.last().and_then(|types| types.get(*i)) {
+                    Some(ty) => expect(*ty == e.ty, || mismatch("map element", ty)),
+                    None => Err(format!("{}: map element {i} outside a map with that many operands", e.span)),
+                }
+            }
+            ExprKind::BroadcastShape(operands) => {
+                let mut ndim = 0;
+                for o in operands {
+                    ndim = ndim.max(self.array(o)?.ndim as usize);
+                }
+                expect(e.ty == Type::Tuple(vec![Type::INT64; ndim]), || mismatch("broadcast shape", &e.ty))
+            }
             ExprKind::Block { stmts, value } => {
                 self.block(stmts, 0)?;
                 self.expr(value)?;

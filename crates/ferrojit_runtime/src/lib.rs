@@ -216,6 +216,39 @@ pub unsafe extern "C" fn ferrojit_rt_index_error(exc: *mut ExcInfo, index: i64, 
     });
 }
 
+/// Raises NumPy's `ValueError` for shapes that do not broadcast. `shapes` holds `count`
+/// shapes, each as its number of dimensions followed by the dimensions. With `into`, the two
+/// shapes are an assigned value's and its destination's ("could not broadcast input array from
+/// shape (3,) into shape (4,)"); otherwise they are operands' ("operands could not be broadcast
+/// together with shapes (3,) (4,) ", NumPy's text, trailing space included).
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`; `shapes` holds what `count` says.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_broadcast_error(exc: *mut ExcInfo, shapes: *const i64, count: i64, into: i32) {
+    let mut texts = Vec::new();
+    let mut at = 0usize;
+    for _ in 0..count {
+        let ndim = *shapes.add(at) as usize;
+        let dims: Vec<String> = (0..ndim).map(|k| (*shapes.add(at + 1 + k)).to_string()).collect();
+        at += 1 + ndim;
+        // NumPy's tuple spelling without spaces: (), (3,), (2,3).
+        texts.push(if ndim == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(",")) });
+    }
+    let message = if into != 0 && texts.len() == 2 {
+        format!("could not broadcast input array from shape {} into shape {}", texts[0], texts[1])
+    } else {
+        format!("operands could not be broadcast together with shapes {} ", texts.join(" "))
+    };
+    MESSAGE.with(|m| {
+        let mut m = m.borrow_mut();
+        *m = message;
+        (*exc).kind = EXC_VALUE_ERROR;
+        (*exc).msg = m.as_ptr();
+        (*exc).len = m.len();
+    });
+}
+
 /// CPython's `float_divmod`: returns (floor quotient, modulo with the divisor's sign).
 /// The divisor is non-zero (generated code checks first).
 fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
@@ -392,7 +425,7 @@ use print::{
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error, ferrojit_rt_broadcast_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,
