@@ -156,6 +156,9 @@ impl FnInfer<'_> {
                     Some("use the `~` operator or the logical_not function instead"),
                 ))
             }
+            (ast::UnaryOp::Pos, Type::Bool) => {
+                return Err(self.typing(span, "unary `+` of a bool array is not supported, as in NumPy", Some("convert it first, e.g. `a.astype(np.int64)`")))
+            }
             (ast::UnaryOp::Not, _) => {
                 return Err(self.typing(span, "the truth value of an array with more than one element is ambiguous", Some("use `a.any()` or `a.all()`")))
             }

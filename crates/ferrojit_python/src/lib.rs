@@ -128,6 +128,13 @@ fn live_allocations() -> i64 {
     ferrojit_compiler::runtime::memory::live_allocations()
 }
 
+/// Arrays allocated by compiled code so far, freed or not (for tests that an expression
+/// allocates nothing).
+#[pyfunction]
+fn allocations_made() -> i64 {
+    ferrojit_compiler::runtime::memory::allocations_made()
+}
+
 /// The background thread started by [`start_warm_up`], until someone waits for it.
 static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::sync::Mutex::new(None);
 
@@ -205,6 +212,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_function(wrap_pyfunction!(allocations_made, m)?)?;
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;
     gil::init();

