@@ -131,6 +131,10 @@ def safe_operands(func, a, b):
         b = np.where(b == 0, np.ones_like(b), b)
     if func is op_pow and a.dtype.kind in "iu" and kind in "f":
         a = np.abs(a)
+    if func is op_pow and "c" in (a.dtype.kind, kind):
+        # Moderate exponents: huge ones underflow complex64 powers to subnormals, where the
+        # two algorithms' relative differences are large (but no value is wrong).
+        b = (b / 40).astype(b.dtype) if kind in "fc" else b
     return a, b
 
 
@@ -172,12 +176,24 @@ def tolerance(func, dl, dr):
     return None
 
 
+# Dtype pairs that run over every layout; the others run over two layouts each, chosen in
+# turn so that every layout meets every operator.
+EVERY_LAYOUT = [(np.float64, np.float64), (np.int32, np.int32), (np.int8, np.uint8), (np.float32, np.complex128), (np.bool_, np.bool_)]
+
+
 def binary_cases():
+    names = list(LAYOUTS)
+    turn = 0
     for func in ARITHMETIC + BITWISE + COMPARISONS:
         for dl, dr in SAME + MIXED:
             if numpy_refuses(func, dl, dr) or not_yet(func, dl, dr):
                 continue
-            for layout in LAYOUTS:
+            if (dl, dr) in EVERY_LAYOUT:
+                layouts = names
+            else:
+                layouts = [names[turn % len(names)], names[(turn + 3) % len(names)]]
+                turn += 1
+            for layout in layouts:
                 yield pytest.param(func, dl, dr, layout, id=f"{func.__name__}-{np.dtype(dl).name}-{np.dtype(dr).name}-{layout}")
 
 

@@ -112,6 +112,11 @@ impl FnInfer<'_> {
                 }
             };
             ir::Expr::new(ExprKind::Binary { op: logical, lhs: el.boxed(), rhs: er.boxed() }, Type::Bool, span)
+        } else if lt == Type::Bool && rt == Type::Bool && matches!(op, BinOp::FloorDiv | BinOp::Mod) {
+            // NumPy has no boolean loop for these: they run in its smallest integer type.
+            let int8 = Type::Int(ferrojit_types::IntType { bits: 8, signed: true });
+            let (el, er) = (self.cast(el, &int8), self.cast(er, &int8));
+            self.binop_with_literals(op, el, er, literals, span)?
         } else {
             self.binop_with_literals(op, el, er, literals, span)?
         };
