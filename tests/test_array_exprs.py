@@ -378,6 +378,67 @@ def test_fused_expression_in_the_ir(tmp_path):
     assert typed.count("new(") == 1, typed
 
 
+# --- fusion across statements ------------------------------------------------------------------------
+
+
+def distance_statements(a, b):
+    d = a - b
+    return np.sqrt((d * d).sum())
+
+
+def chain_statements(a, b):
+    d = a - b
+    e = d * d
+    s = e.mean()
+    return s
+
+
+def in_loop_statements(a, b):
+    total = 0.0
+    for k in range(3):
+        d = a * k - b
+        total += d.max()
+    return total
+
+
+def used_twice(a, b):
+    # `d` is read twice: it stays an array; the result (a row plus a number) is the second.
+    d = a - b
+    first = d[0]
+    return (d * d).sum() + first
+
+
+def written_between(a, b):
+    d = a - b
+    a[0] = 100.0
+    return d.sum()
+
+
+def into_slice(u):
+    v = u[:-2] + u[2:]
+    u[1:-1] = v * 0.5
+    return u
+
+
+@pytest.mark.parametrize(
+    "func, allocations",
+    [(distance_statements, 0), (chain_statements, 0), (in_loop_statements, 0), (used_twice, 2), (written_between, 1)],
+    ids=lambda x: getattr(x, "__name__", str(x)),
+)
+def test_statements_fuse_when_the_variable_is_only_read_by_the_next_one(func, allocations):
+    a, b = values(12, np.float64).reshape(3, 4), values(4, np.float64)
+    check_arrays(func, a, b, rel=1e-13)
+    compiled = njit(func)
+    compiled(a.copy(), b)
+    before = ferrojit._native.allocations_made()
+    compiled(a.copy(), b)
+    assert ferrojit._native.allocations_made() - before == allocations
+
+
+def test_statement_fused_into_an_overlapping_slice_assignment_reads_old_values():
+    check_arrays(into_slice, values(9, np.float64) ** 2)
+
+
 # --- in-place operators and slice assignment ---------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ mod builtins;
 mod env;
 mod expr;
 mod function;
+mod fuse;
 pub mod overloads;
 
 use ferrojit_ir as ir;

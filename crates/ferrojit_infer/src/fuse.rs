@@ -1,0 +1,275 @@
+//! Fusion across statements: an array expression stored in a variable that only the next
+//! statement reads, element-wise, is computed inside that statement's loop instead of into an
+//! array of its own. `d = a - b; return np.sqrt((d * d).sum())` then allocates nothing.
+//!
+//! Within one expression, maps fuse as they are built (see `array_exprs`). This pass runs on a
+//! finished function and joins a statement `d = <new array filled by a map>` with the next
+//! statement of the same block when:
+//! - `d` is assigned nowhere else and read nowhere else: every read is in the next statement,
+//!   as an operand of element-wise maps (or of the broadcast shape of one), never as a value
+//!   (returned, passed, indexed, viewed);
+//! - nothing runs between the two (they are adjacent), so the arrays the map reads hold the
+//!   same values when the next statement reads them.
+//!
+//! The statements that evaluate the map's operands stay where they were; the allocation and
+//! the loop that filled `d` go, and each map reading `d` reads `d`'s operands and computes
+//! `d`'s element in its own loop. Chains (`d = a - b; e = d * d; s = e.sum()`) fuse one link at
+//! a time, front to back.
+
+use ferrojit_ir::{self as ir, ExprKind, LocalId, ReduceOp, StmtKind};
+use ferrojit_types::Type;
+
+/// Fuses what it can in `f` (see the module documentation), one pair of statements at a time
+/// until none is left: each fusion moves statements and reads, so the counts it relies on are
+/// taken again.
+pub(crate) fn fuse_statements(f: &mut ir::Function) {
+    loop {
+        let counts = Counts::of(&f.body);
+        if !fuse_one(&mut f.body, &counts, f.num_params) {
+            break;
+        }
+    }
+}
+
+/// A map that fills a new array: the statements evaluating its operands, its operands and its
+/// element.
+struct Definition {
+    pre: Vec<ir::Stmt>,
+    operands: Vec<ir::Expr>,
+    element: ir::Expr,
+}
+
+/// Reads and assignments of each local in a whole function.
+struct Counts {
+    reads: std::collections::HashMap<LocalId, usize>,
+    assignments: std::collections::HashMap<LocalId, usize>,
+}
+
+impl Counts {
+    fn of(body: &[ir::Stmt]) -> Counts {
+        let mut reads = std::collections::HashMap::new();
+        let mut assignments = std::collections::HashMap::new();
+        count_in(body, &mut |e| {
+            match e.kind {
+                ExprKind::Local(l) => *reads.entry(l).or_insert(0) += 1,
+                ExprKind::Let { local, .. } => *assignments.entry(local).or_insert(0) += 1,
+                _ => {}
+            }
+            false
+        });
+        fn walk(stmts: &[ir::Stmt], assignments: &mut std::collections::HashMap<LocalId, usize>) {
+            for s in stmts {
+                match &s.kind {
+                    StmtKind::Assign { local, value } => {
+                        *assignments.entry(*local).or_insert(0) += 1;
+                        value.any(&mut |e| {
+                            if let ExprKind::Block { stmts, .. } = &e.kind {
+                                walk(stmts, assignments);
+                            }
+                            false
+                        });
+                    }
+                    StmtKind::ForRange { index, body, orelse, .. } => {
+                        *assignments.entry(*index).or_insert(0) += 1;
+                        walk(body, assignments);
+                        walk(orelse, assignments);
+                    }
+                    StmtKind::If { then_body, else_body, .. } => {
+                        walk(then_body, assignments);
+                        walk(else_body, assignments);
+                    }
+                    StmtKind::While { body, orelse, .. } => {
+                        walk(body, assignments);
+                        walk(orelse, assignments);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        walk(body, &mut assignments);
+        Counts { reads, assignments }
+    }
+}
+
+/// Fuses the first pair of statements that qualifies, innermost blocks first; whether it did.
+fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bool {
+    for s in stmts.iter_mut() {
+        let nested = match &mut s.kind {
+            StmtKind::If { then_body, else_body, .. } => fuse_one(then_body, counts, num_params) || fuse_one(else_body, counts, num_params),
+            StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => fuse_one(body, counts, num_params) || fuse_one(orelse, counts, num_params),
+            _ => false,
+        };
+        if nested {
+            return true;
+        }
+    }
+    for i in 0..stmts.len().saturating_sub(1) {
+        let Some((local, def)) = definition(&stmts[i]) else { continue };
+        let all_reads_next = counts.reads.get(&local).copied().unwrap_or(0) == reads(&stmts[i + 1..i + 2], local);
+        if local < num_params || counts.assignments.get(&local) != Some(&1) || !all_reads_next {
+            continue;
+        }
+        let mut next = stmts[i + 1].clone();
+        substitute_in_stmt(&mut next, local, &def);
+        if reads(std::slice::from_ref(&next), local) != 0 {
+            continue;
+        }
+        stmts.splice(i..i + 2, def.pre.into_iter().chain(std::iter::once(next)));
+        return true;
+    }
+    false
+}
+
+/// `local = <block that allocates an array and fills it with a map>`, taken apart.
+fn definition(s: &ir::Stmt) -> Option<(LocalId, Definition)> {
+    let StmtKind::Assign { local, value } = &s.kind else { return None };
+    let ExprKind::Block { stmts, value: result } = &value.kind else { return None };
+    let ExprKind::Local(out) = result.kind else { return None };
+    let n = stmts.len();
+    if n < 3 {
+        return None;
+    }
+    let (StmtKind::Assign { value: shape, .. }, StmtKind::Assign { local: new_local, value: new }, StmtKind::ArrayMap { dst, operands, element }) = (&stmts[n - 3].kind, &stmts[n - 2].kind, &stmts[n - 1].kind) else {
+        return None;
+    };
+    let shaped = matches!(shape.kind, ExprKind::BroadcastShape(_));
+    let allocated = *new_local == out && matches!(new.kind, ExprKind::ArrayNew { .. });
+    let fills = matches!(dst.kind, ExprKind::Local(d) if d == out);
+    if !(shaped && allocated && fills) {
+        return None;
+    }
+    Some((*local, Definition { pre: stmts[..n - 3].to_vec(), operands: operands.clone(), element: element.clone() }))
+}
+
+fn count_in(stmts: &[ir::Stmt], pred: &mut dyn FnMut(&ir::Expr) -> bool) -> usize {
+    let mut n = 0;
+    for s in stmts {
+        s.any_expr(
+            &mut |e| {
+                if pred(e) {
+                    n += 1;
+                }
+                false
+            },
+            true,
+        );
+    }
+    n
+}
+
+/// How many times `local` is read in `stmts`.
+fn reads(stmts: &[ir::Stmt], local: LocalId) -> usize {
+    count_in(stmts, &mut |e| matches!(e.kind, ExprKind::Local(l) if l == local))
+}
+
+/// Replaces, in one map's operands and element, each operand that reads `local` by `def`'s
+/// operands and element.
+fn substitute_in_map(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr, local: LocalId, def: &Definition) {
+    let old = std::mem::take(operands);
+    // Where each old operand's element now comes from.
+    let mut replacement: Vec<Option<ir::Expr>> = Vec::new();
+    for o in old {
+        if matches!(o.kind, ExprKind::Local(l) if l == local) {
+            let offset = operands.len();
+            operands.extend(def.operands.iter().cloned());
+            let mut e = def.element.clone();
+            e.walk_mut(&mut |x| {
+                if let ExprKind::MapElement(i) = &mut x.kind {
+                    *i += offset;
+                }
+            });
+            replacement.push(Some(e));
+        } else {
+            operands.push(o);
+            replacement.push(None);
+        }
+    }
+    // Old operand indices, in order, to their new index (kept operands) or expression.
+    let mut kept = Vec::new();
+    let mut at = 0;
+    for r in &replacement {
+        match r {
+            None => {
+                // The kept operand sits after the operands inserted before it.
+                kept.push(at);
+                at += 1;
+            }
+            Some(_) => {
+                kept.push(usize::MAX);
+                at += def.operands.len();
+            }
+        }
+    }
+    *element = remap(element.clone(), &replacement, &kept);
+}
+
+fn remap(mut e: ir::Expr, replacement: &[Option<ir::Expr>], kept: &[usize]) -> ir::Expr {
+    e.walk_mut(&mut |x| {
+        if let ExprKind::MapElement(i) = x.kind {
+            // Marked indices (see `mark`) are final already.
+            if i < replacement.len() {
+                *x = match &replacement[i] {
+                    Some(r) => mark(r.clone()),
+                    None => ir::Expr::new(ExprKind::MapElement(usize::MAX - kept[i]), x.ty.clone(), x.span),
+                };
+            }
+        }
+    });
+    unmark(e)
+}
+
+/// Replacement expressions are walked again by `walk_mut` after they are put in place; their
+/// indices are already final, so they are stored complemented and restored by [`unmark`].
+fn mark(mut e: ir::Expr) -> ir::Expr {
+    e.walk_mut(&mut |x| {
+        if let ExprKind::MapElement(i) = &mut x.kind {
+            *i = usize::MAX - *i;
+        }
+    });
+    e
+}
+
+fn unmark(mut e: ir::Expr) -> ir::Expr {
+    e.walk_mut(&mut |x| {
+        if let ExprKind::MapElement(i) = &mut x.kind {
+            *i = usize::MAX - *i;
+        }
+    });
+    e
+}
+
+/// Substitutes `def` for `local` in every map of `s` (reads of `local` elsewhere in `s` stay:
+/// the caller checks that none is left).
+fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
+    let arrays: Vec<ir::Expr> = def.operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).cloned().collect();
+    let mut visit = |e: &mut ir::Expr| match &mut e.kind {
+        ExprKind::MapReduce { operands, element, .. } => substitute_in_map(operands, element, local, def),
+        // `d.sum()` of the variable: a reduction of `d`'s map (the mean of complex values, which
+        // divides a complex sum, stays with the array).
+        ExprKind::ArrayReduce { op, array } if matches!(array.kind, ExprKind::Local(l) if l == local) && !(*op == ReduceOp::Mean && matches!(e.ty, Type::Complex(_))) => {
+            e.kind = ExprKind::MapReduce { op: *op, operands: def.operands.clone(), element: Box::new(def.element.clone()) };
+        }
+        ExprKind::BroadcastShape(operands) => {
+            let old = std::mem::take(operands);
+            for o in old {
+                if matches!(o.kind, ExprKind::Local(l) if l == local) {
+                    operands.extend(arrays.iter().cloned());
+                } else {
+                    operands.push(o);
+                }
+            }
+        }
+        ExprKind::Block { stmts, .. } => {
+            for inner in stmts.iter_mut() {
+                if let StmtKind::ArrayMap { operands, element, .. } = &mut inner.kind {
+                    substitute_in_map(operands, element, local, def);
+                }
+            }
+        }
+        _ => {}
+    };
+    if let StmtKind::ArrayMap { operands, element, .. } = &mut s.kind {
+        substitute_in_map(operands, element, local, def);
+    }
+    s.walk_exprs_mut(&mut visit);
+}
