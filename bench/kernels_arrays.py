@@ -232,6 +232,48 @@ def nbody_forces(pos, mass):
     return F
 
 
+def lj_pair_energy(a, b):
+    """Lennard-Jones energy 4 (r^-12 - r^-6) of two particles, given as two 1-d rows of
+    coordinates (reduced units: epsilon = sigma = 1)."""
+    r2 = 0.0
+    for k in range(a.shape[0]):
+        d = a[k] - b[k]
+        r2 += d * d
+    inv6 = 1.0 / (r2 * r2 * r2)
+    return 4.0 * (inv6 * inv6 - inv6)
+
+
+def lj_energy(x):
+    """Total Lennard-Jones energy of ``n`` particles (positions n x 3) over all pairs: each
+    pair's rows ``x[i]``, ``x[j]`` are passed, as views, to the compiled lj_pair_energy."""
+    n = x.shape[0]
+    e = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            e += lj_pair_energy(x[i], x[j])
+    return e
+
+
+def conv2d_nchw(inp, w):
+    """Direct 2-d convolution ('valid', cross-correlation as in deep-learning layers) of a
+    batch of images ``inp`` (N, C, H, W) with filters ``w`` (CO, C, KH, KW): a new
+    (N, CO, H-KH+1, W-KW+1) array, by a 7-deep loop nest over 4-d arrays."""
+    nb, nc, h, wd = inp.shape
+    nco, nci, kh, kw = w.shape
+    oh = h - kh + 1
+    ow = wd - kw + 1
+    out = np.zeros((nb, nco, oh, ow))
+    for n in range(nb):
+        for co in range(nco):
+            for y in range(oh):
+                for x in range(ow):
+                    for ci in range(nci):
+                        for ky in range(kh):
+                            for kx in range(kw):
+                                out[n, co, y, x] += inp[n, ci, y + ky, x + kx] * w[co, ci, ky, kx]
+    return out
+
+
 def transpose_copy(A):
     """The transpose of a 2-d array as a new C-contiguous array."""
     n = A.shape[0]

@@ -16,7 +16,9 @@ how ``run.py`` runs it:
   divisions per gcd);
 * ``numpy``: optionally a NumPy one-liner computing the same result on the benchmark input,
   checked within ``numpy_rtol`` (NumPy adds in another order);
-* ``small_globals``: module globals replaced for the small input (the seed reads SIZE).
+* ``small_globals``: module globals replaced for the small input (the seed reads SIZE);
+* ``helpers``: functions of the same module the kernel calls, compiled by the same engine
+  but not measured on their own.
 """
 
 import math
@@ -40,6 +42,7 @@ class Kernel:
     numpy_text: str = ""
     numpy_rtol: float = 1e-9
     small_globals: dict = field(default_factory=dict)
+    helpers: tuple = ()
 
 
 # --------------------------------------------------------------------------- inputs
@@ -79,6 +82,20 @@ def _saxpy_input(n):
 def _horner_input(n):
     rng = _rng()
     return (rng.uniform(-1.0, 1.0, n), rng.standard_normal(8))
+
+
+def _lattice_input(n):
+    """``n`` particles (n x 3) on a simple cubic lattice of spacing 1.12 (near the
+    Lennard-Jones minimum 2^(1/6)), each moved by up to 0.05 per axis: no two particles
+    closer than ~1, so the energy is a sum of moderate terms, mostly negative."""
+    side = math.ceil(n ** (1 / 3))
+    grid = np.indices((side, side, side)).reshape(3, -1).T[:n]
+    return (grid * 1.12 + _rng().uniform(-0.05, 0.05, (n, 3)),)
+
+
+def _conv_input(nb, nc, size, nco, k):
+    rng = _rng()
+    return (rng.random((nb, nc, size, size)), rng.random((nco, nc, k, k)))
 
 
 def _nbody_input(n):
@@ -168,6 +185,30 @@ def _numpy_nbody(pos, mass):
     return mass[:, None] * (d * inv[:, :, None]).sum(1)
 
 
+def _numpy_lj(x):
+    """Row by row: the pairs (i, j > i) of row i in one vectorised step."""
+    total = 0.0
+    for i in range(x.shape[0] - 1):
+        d = x[i + 1:] - x[i]
+        inv6 = 1.0 / ((d * d).sum(axis=1) ** 3)
+        total += (4.0 * (inv6 * inv6 - inv6)).sum()
+    return total
+
+
+def _numpy_conv2d(inp, w):
+    kh, kw = w.shape[2:]
+    windows = np.lib.stride_tricks.sliding_window_view(inp, (kh, kw), axis=(2, 3))
+    return np.einsum("ncyxij,ocij->noyx", windows, w)
+
+
+def _conv_work(args, _result):
+    """Multiply-adds: N * CO * OH * OW * C * KH * KW."""
+    inp, w = args
+    nb, nc, h, wd = inp.shape
+    nco, _, kh, kw = w.shape
+    return nb * nco * (h - kh + 1) * (wd - kw + 1) * nc * kh * kw
+
+
 def _size(args, _result):
     return args[0].size
 
@@ -249,6 +290,16 @@ KERNELS = [
     Kernel("nbody_forces", "kernels_arrays", "array", "`nbody_forces(pos, m)` 1000 bodies, all pairs",
            lambda: _nbody_input(1000), lambda: _nbody_input(100), "100 bodies",
            lambda a, r: a[0].shape[0] ** 2, _numpy_nbody, "broadcast (n, n, 3) differences"),
+    Kernel("lj_energy", "kernels_arrays", "array",
+           "`lj_energy(x)` 3000 particles, all pairs, rows `x[i]` passed to a compiled function",
+           lambda: _lattice_input(3000), lambda: _lattice_input(150), "150 particles",
+           lambda a, r: a[0].shape[0] * (a[0].shape[0] - 1) / 2,
+           _numpy_lj, "row by row: 1/((x[i+1:]-x[i])**2).sum(1)**3", helpers=("lj_pair_energy",)),
+    Kernel("conv2d_nchw", "kernels_arrays", "array",
+           "`conv2d_nchw(inp, w)` inp 8x16x34x34, w 16x16x3x3, 7-deep loop nest",
+           lambda: _conv_input(8, 16, 34, 16, 3), lambda: _conv_input(1, 4, 12, 4, 3),
+           "inp 1x4x12x12, w 4x4x3x3", _conv_work,
+           _numpy_conv2d, "einsum over sliding_window_view(inp, (3, 3))"),
     Kernel("transpose_copy", "kernels_arrays", "array", "`transpose_copy(A)` 2000x2000 -> new array",
            lambda: (_uniform(2000, 2000),), lambda: (_uniform(200, 200),), "A 200x200",
            _size, lambda A: A.T.copy(), "A.T.copy()"),
@@ -266,4 +317,9 @@ KERNEL_BY_NAME = {k.name: k for k in KERNELS}
 
 
 def names_in(module):
-    return [k.name for k in KERNELS if k.module == module]
+    """The functions of ``module`` an engine compiles: its kernels and their helpers."""
+    names = []
+    for k in KERNELS:
+        if k.module == module:
+            names.extend((*k.helpers, k.name))
+    return names
