@@ -616,3 +616,31 @@ def test_results_and_temporaries_are_freed():
         g(np.ones((6, 7)))
     assert ferrojit._native.live_allocations() == before
 
+
+
+# --- truth values and unpacking -------------------------------------------------------------------
+
+
+def truth_of(a):
+    if a:
+        return 1
+    return 0
+
+
+@pytest.mark.parametrize(
+    "a",
+    [np.array([2.0]), np.array([0]), np.array(True), np.array(0.0), np.zeros((1, 1)), np.array([1.0, 2.0]), np.array([]), np.ones((2, 2))],
+    ids=str,
+)
+def test_truth_of_an_array_is_numpy_s(a):
+    check_arrays(truth_of, a, exc_msg=True)
+
+
+def unpack3(p):
+    x, y, z = p
+    return x * 100 + y * 10 + z
+
+
+@pytest.mark.parametrize("p", [np.array([1, 2, 3]), np.array([1.5, 2.5, 3.5])[::-1], np.arange(6).reshape(3, 2), np.array([1, 2]), np.array([1, 2, 3, 4])], ids=str)
+def test_unpacking_an_array(p):
+    check_arrays(unpack3, p)

@@ -487,6 +487,26 @@ impl<'a> FnInfer<'a> {
                 out.push(ir::Stmt { kind: StmtKind::Assign { local: id, value }, span });
                 Ok(())
             }
+            ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::Array(a) if a.ndim >= 1) => {
+                // `x, y, z = p`: the array's length must be the number of names (NumPy's
+                // iteration), each name takes `p[i]`.
+                let tmp = self.temp(value.ty.clone());
+                out.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span });
+                let len = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ir::ArrayAttr::Dim(0) }, Type::INT64, span);
+                let n = targets.len() as i128;
+                let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
+                let many = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: len.clone().boxed(), rhs: int(n).boxed() }, Type::Bool, span);
+                let few = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Lt, lhs: len.boxed(), rhs: int(n).boxed() }, Type::Bool, span);
+                let raise = |msg: String| vec![ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::ValueError, msg: Some(msg) }, span }];
+                out.push(ir::Stmt { kind: StmtKind::If { cond: many, then_body: raise(format!("too many values to unpack (expected {n})")), else_body: vec![] }, span });
+                out.push(ir::Stmt { kind: StmtKind::If { cond: few, then_body: raise(format!("not enough values to unpack (expected {n})")), else_body: vec![] }, span });
+                for (i, t) in targets.iter().enumerate() {
+                    let index = ast::Expr { kind: ast::ExprKind::Int(i as u64), span };
+                    let item = self.array_subscript(self.local_expr(tmp, span), &index, span)?;
+                    self.assign(t, item, out)?;
+                }
+                Ok(())
+            }
             ast::ExprKind::Tuple(targets) => {
                 let n = match &value.ty {
                     Type::Tuple(items) => items.len(),
@@ -651,12 +671,47 @@ impl<'a> FnInfer<'a> {
         Ok(self.truth(e))
     }
 
-    pub fn truth(&self, e: ir::Expr) -> ir::Expr {
+    pub fn truth(&mut self, e: ir::Expr) -> ir::Expr {
         if e.ty == Type::Bool {
             return e;
         }
         let span = e.span;
+        if let Type::Array(a) = e.ty.clone() {
+            return self.array_truth(e, &a, span);
+        }
         ir::Expr::new(ExprKind::Truth(e.boxed()), Type::Bool, span)
+    }
+
+    /// NumPy's truth of an array: its one element's; a `ValueError` for none or several.
+    fn array_truth(&mut self, e: ir::Expr, a: &ferrojit_types::ArrayType, span: Span) -> ir::Expr {
+        let tmp = self.temp(e.ty.clone());
+        let size = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ir::ArrayAttr::Size }, Type::INT64, span);
+        let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
+        let compare = |op, l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span);
+        let raise = |msg: &str| ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::ValueError, msg: Some(msg.into()) }, span };
+        let stmts = vec![
+            ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span },
+            ir::Stmt {
+                kind: StmtKind::If {
+                    cond: compare(ast::CmpOp::Eq, size.clone(), int(0)),
+                    then_body: vec![raise("The truth value of an empty array is ambiguous. Use `array.size > 0` to check that an array is not empty.")],
+                    else_body: vec![],
+                },
+                span,
+            },
+            ir::Stmt {
+                kind: StmtKind::If {
+                    cond: compare(ast::CmpOp::Gt, size, int(1)),
+                    then_body: vec![raise("The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()")],
+                    else_body: vec![],
+                },
+                span,
+            },
+        ];
+        let zeros = (0..a.ndim).map(|_| int(0)).collect();
+        let element = ir::Expr::new(ExprKind::ArrayGet { array: self.local_expr(tmp, span).boxed(), indices: zeros }, (*a.dtype).clone(), span);
+        let value = self.truth(element);
+        ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Bool, span)
     }
 
     /// Converts `e` to `ty`; the identity when it already has that type.
