@@ -458,8 +458,7 @@ impl FnInfer<'_> {
                 // length = max(ceil((stop - start) / step), 0); a zero step raises in the division.
                 let diff = self.binop(ast::BinOp::Sub, l(self, tp), l(self, ts), span)?;
                 let quotient = self.binop(ast::BinOp::Div, diff, l(self, tt), span)?;
-                let func = ir::MathFunc { name: "ceil", shape: ir::MathShape::Unary };
-                let ceil = ir::Expr::new(ExprKind::Math { func, args: vec![quotient] }, Type::FLOAT64, span);
+                let ceil = ir::Expr::new(ExprKind::Math { func: ir::MathFunc::CEIL, args: vec![quotient] }, Type::FLOAT64, span);
                 let zero_f = ir::Expr::new(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64, span);
                 let positive = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: ceil.clone().boxed(), rhs: zero_f.clone().boxed() }, Type::Bool, span);
                 let clamped = ir::Expr::new(ExprKind::IfExp { cond: positive.boxed(), then: ceil.boxed(), otherwise: zero_f.boxed() }, Type::FLOAT64, span);
