@@ -11,7 +11,7 @@ import pytest
 import ferrojit
 from ferrojit.errors import TypingError, UnsupportedError
 
-from helpers import check, check_print
+from helpers import check, check_arrays, check_print
 
 
 def sqrt_by_keyword(x):
@@ -122,6 +122,69 @@ def np_float32_of_two(x):
     return np.float32(x, 2.0)
 
 
+def np_zeros_unknown_keyword(x):
+    return np.zeros(3, dtype=np.float64, order='C', bogus=1)
+
+
+def np_linspace_num_twice(x):
+    return np.linspace(0, 1, 5, num=6)
+
+
+def np_linspace_without_stop(x):
+    return np.linspace(0)
+
+
+def np_full_without_value(x):
+    return np.full(3)
+
+
+def np_eye_n_twice(x):
+    return np.eye(3, N=3)
+
+
+def np_arange_of_nothing(x):
+    return np.arange()
+
+
+def np_ones_like_unknown_keyword(a):
+    return np.ones_like(a, bogus=1)
+
+
+def np_sum_unknown_keyword(a):
+    return np.sum(a, bogus=1)
+
+
+def np_reshape_without_shape(a):
+    return np.reshape(a)
+
+
+def method_sum_unknown_keyword(a):
+    return a.sum(bogus=1)
+
+
+def method_copy_unknown_keyword(a):
+    return a.copy(bogus=1)
+
+
+def method_fill_of_nothing(a):
+    return a.fill()
+
+
+def method_astype_of_nothing(a):
+    return a.astype()
+
+
+def method_ravel_of_two(a):
+    return a.ravel(1, 2)
+
+
+def method_reshape_of_nothing(a):
+    return a.reshape()
+
+
+ARRAY = np.zeros(3)
+
+
 # (function, argument, ferrojit's message, whether CPython words it the same). The messages are
 # CPython's: of a `def` (`got an unexpected keyword argument`, `missing 1 required positional
 # argument`, `takes from 1 to 2 positional arguments but 3 were given`) for callees that take
@@ -156,6 +219,21 @@ BINDING_ERRORS = [
     (np_arctan2_of_one, 2.0, "`np.arctan2()` missing 1 required positional argument: `x2`", False),
     (np_minimum_of_four, 2.0, "`np.minimum()` takes from 2 to 3 positional arguments but 4 were given", True),
     (np_float32_of_two, 2.0, "`np.float32()` takes at most 1 argument (2 given)", True),
+    (np_zeros_unknown_keyword, 2.0, "`np.zeros()` got an unexpected keyword argument `bogus`", True),
+    (np_linspace_num_twice, 2.0, "`np.linspace()` got multiple values for argument `num`", True),
+    (np_linspace_without_stop, 2.0, "`np.linspace()` missing 1 required positional argument: `stop`", True),
+    (np_full_without_value, 2.0, "`np.full()` missing 1 required positional argument: `fill_value`", True),
+    (np_eye_n_twice, 2.0, "`np.eye()` got multiple values for argument `N`", True),
+    (np_arange_of_nothing, 2.0, "`np.arange()` requires stop to be specified", False),
+    (np_ones_like_unknown_keyword, ARRAY, "`np.ones_like()` got an unexpected keyword argument `bogus`", True),
+    (np_sum_unknown_keyword, ARRAY, "`np.sum()` got an unexpected keyword argument `bogus`", True),
+    (np_reshape_without_shape, ARRAY, "`np.reshape()` missing 1 required positional argument: `shape`", True),
+    (method_sum_unknown_keyword, ARRAY, "`ndarray.sum()` got an unexpected keyword argument `bogus`", True),
+    (method_copy_unknown_keyword, ARRAY, "`ndarray.copy()` got an unexpected keyword argument `bogus`", True),
+    (method_fill_of_nothing, ARRAY, "`ndarray.fill()` missing 1 required positional argument: `value`", False),
+    (method_astype_of_nothing, ARRAY, "`ndarray.astype()` missing 1 required positional argument: `dtype`", False),
+    (method_ravel_of_two, ARRAY, "`ndarray.ravel()` takes from 0 to 1 positional arguments but 2 were given", True),
+    (method_reshape_of_nothing, ARRAY, "`ndarray.reshape()` takes exactly 1 argument (0 given)", True),
 ]
 
 
@@ -189,11 +267,26 @@ def max_key(x):
     return max(x, 1.0, key=None)
 
 
+def np_zeros_order(x):
+    return np.zeros(3, order="C")
+
+
+def method_sum_axis(a):
+    return a.sum(axis=0)
+
+
+def np_eye_k(x):
+    return np.eye(3, k=1)
+
+
 # Arguments the library accepts and compiled code does not support yet: an UnsupportedError
 # naming the argument, where plain Python runs the call.
 UNSUPPORTED_ARGUMENTS = [
     (sqrt_out, 2.0, "`np.sqrt(out=...)` is not supported in compiled code yet"),
     (max_key, 2.0, "`max(key=...)` is not supported in compiled code yet"),
+    (np_zeros_order, 2.0, "`np.zeros(order=...)` is not supported in compiled code yet"),
+    (method_sum_axis, ARRAY, "`ndarray.sum(axis=...)` is not supported in compiled code yet"),
+    (np_eye_k, 2.0, "`np.eye(k=...)` is not supported in compiled code yet"),
 ]
 
 
@@ -247,3 +340,52 @@ def test_keyword_arguments_bind_as_in_python(func, arg):
 
 def test_print_keywords_bind_as_in_python(capsys):
     check_print(capsys, print_end_by_keyword, 1.5)
+
+
+def zeros_shape_by_keyword(n):
+    return np.zeros(shape=n, dtype=np.int32)
+
+
+def full_by_keyword(n):
+    return np.full(n, fill_value=2.5)
+
+
+def arange_stop_by_keyword(n):
+    return np.arange(stop=n)
+
+
+def arange_step_by_keyword(n):
+    return np.arange(1, n, step=2)
+
+
+def eye_by_keyword(n):
+    return np.eye(N=n, M=n + 1, dtype=np.int8)
+
+
+def like_dtype_by_keyword(a):
+    return np.zeros_like(a, dtype=np.float32)
+
+
+def astype_by_keyword(a):
+    return a.astype(dtype=np.int16)
+
+
+def reshape_shape_by_keyword(a):
+    return np.reshape(a, shape=(2, 3))
+
+
+ARRAY_KEYWORD_CALLS = [
+    (zeros_shape_by_keyword, 4),
+    (full_by_keyword, 3),
+    (arange_stop_by_keyword, 5),
+    (arange_step_by_keyword, 9),
+    (eye_by_keyword, 3),
+    (like_dtype_by_keyword, np.arange(6.0)),
+    (astype_by_keyword, np.arange(6.0)),
+    (reshape_shape_by_keyword, np.arange(6.0)),
+]
+
+
+@pytest.mark.parametrize("func, arg", ARRAY_KEYWORD_CALLS, ids=lambda v: getattr(v, "__name__", None))
+def test_array_keyword_arguments_bind_as_in_numpy(func, arg):
+    check_arrays(func, arg)

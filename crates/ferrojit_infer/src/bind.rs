@@ -127,11 +127,6 @@ impl Args {
         debug_assert!(self.signature.index(name).is_some_and(|i| self.signature.params[i].required), "`{name}` is not a required parameter of `{}`", self.callee);
         self.take(name).expect("binding checks required parameters")
     }
-
-    /// Whether parameter `name` was given (and not taken yet).
-    pub fn has(&self, name: &str) -> bool {
-        self.signature.index(name).is_some_and(|i| self.values[i].is_some())
-    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,7 +1,6 @@
 //! Built-in functions, the `math` module, and NumPy's scalar functions and scalar types: their
 //! registry entries (`register`) and the functions that type and build them.
 
-use crate::arrays::{NUMPY_ARRAY_FUNCTIONS, NUMPY_CREATION};
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp};
@@ -77,31 +76,11 @@ pub(crate) fn leak(name: String) -> &'static str {
 
 /// Whether `qualified` (`math.sqrt`, `numpy.tanh`, `builtins.abs`) is a function we compile.
 pub(crate) fn is_known(qualified: &str) -> bool {
-    registry::function(qualified).is_some() || legacy_numpy(qualified).is_some()
-}
-
-fn legacy_numpy(qualified: &str) -> Option<&str> {
-    let f = qualified.strip_prefix("numpy.")?;
-    (NUMPY_CREATION.contains(&f) || NUMPY_ARRAY_FUNCTIONS.iter().any(|(n, _)| *n == f)).then_some(f)
+    registry::function(qualified).is_some()
 }
 
 impl FnInfer<'_> {
     pub(crate) fn call_library(&mut self, name: &str, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Value> {
-        if let Some(f) = legacy_numpy(name) {
-            if NUMPY_CREATION.contains(&f) {
-                return self.numpy_create(f, args, keywords, span).map(Value::Expr);
-            }
-            if let Some((_, method)) = NUMPY_ARRAY_FUNCTIONS.iter().find(|(n, _)| *n == f) {
-                if let Some(Value::Expr(first)) = args.first() {
-                    if matches!(first.ty, Type::Array(_)) {
-                        let mut args = args;
-                        let Value::Expr(array) = args.remove(0) else { unreachable!() };
-                        return self.array_method(array, method, args, keywords, span).map(Value::Expr);
-                    }
-                }
-            }
-            return Err(self.unsupported(span, format!("`{name}` is not supported in compiled code yet"), None));
-        }
         let Some(entry) = registry::function(name) else {
             return Err(match name.split_once('.') {
                 Some(("builtins", f)) => self.unsupported(span, format!("the built-in `{f}()` is not supported in compiled code"), None),
@@ -121,7 +100,14 @@ impl FnInfer<'_> {
                 }
                 self.math(entry.callee, *func, inputs, span, *python).map(Value::Expr)
             }
-            Build::ArrayFunction(_) | Build::Method(_) | Build::Attribute(_) => Err(self.internal(span, "an array member was called by name")),
+            Build::ArrayFunction(build) => {
+                let array = self.required_expr(&mut args, "a")?;
+                if !matches!(array.ty, Type::Array(_)) {
+                    return Err(self.unsupported(span, format!("`{}()` of a `{}` is not supported in compiled code yet", entry.callee, array.ty), Some("pass an array")));
+                }
+                build(self, array, &mut args, span).map(Value::Expr)
+            }
+            Build::Method(_) | Build::Attribute(_) => Err(self.internal(span, &format!("the array member `{}` was called as a function", entry.name))),
         }
     }
 

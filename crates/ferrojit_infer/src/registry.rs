@@ -88,10 +88,6 @@ impl Registry {
     pub fn attribute(&mut self, name: &'static str, build: BuildAttribute) {
         self.add(name, "", Build::Attribute(build));
     }
-
-    pub fn contains(&self, name: &str) -> bool {
-        self.functions.contains_key(name)
-    }
 }
 
 fn registry() -> &'static Registry {
@@ -99,6 +95,7 @@ fn registry() -> &'static Registry {
     REGISTRY.get_or_init(|| {
         let mut r = Registry::default();
         crate::builtins::register(&mut r);
+        crate::arrays::register(&mut r);
         r
     })
 }
