@@ -3,8 +3,8 @@
 //!
 //! A [`Signature`] is written as a Python parameter list and parsed once, when the registry is
 //! built: `"x, /"`, `"shape, dtype=None, ~order='C', *, ~like=None"`, `"*values, sep=' '"`.
-//! - `name` is required, `name=default` is optional (the default is documentation: the
-//!   building function decides what an absent argument means);
+//! - `name` is required, `name=default` is optional (the default, written without commas, is
+//!   documentation: the building function decides what an absent argument means);
 //! - parameters before `/` are positional-only, those after `*` or `*rest` keyword-only;
 //! - `*rest` collects the extra positional arguments;
 //! - `~name` is a parameter the library accepts but compiled code does not support yet: the
@@ -239,5 +239,28 @@ impl FnInfer<'_> {
     /// The argument of the required parameter `name` as a value expression.
     pub(crate) fn required_expr(&self, args: &mut Args, name: &str) -> Result<ir::Expr> {
         Ok(self.arg_expr(args, name)?.expect("binding checks required parameters"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_lists_parse_as_python_reads_them() {
+        let sig = Signature::parse("x, /, y=1, ~z=None, *rest, w, v='a')");
+        let kinds: Vec<(&str, ParamKind, bool, bool)> = sig.params.iter().map(|p| (p.name, p.kind, p.required, p.unsupported)).collect();
+        use ParamKind::*;
+        assert_eq!(kinds, [("x", PositionalOnly, true, false), ("y", PositionalOrKeyword, false, false), ("z", PositionalOrKeyword, false, true), ("w", KeywordOnly, true, false), ("v", KeywordOnly, false, false)]);
+        assert_eq!(sig.rest, Some("rest"));
+        assert!(sig.takes_keywords() && !Signature::parse("x=0, /").takes_keywords());
+        assert_eq!(sig.positional_count(), 3);
+    }
+
+    #[test]
+    fn missing_names_are_listed_as_cpython_lists_them() {
+        assert_eq!(name_list(&["a"]), "`a`");
+        assert_eq!(name_list(&["a", "b"]), "`a` and `b`");
+        assert_eq!(name_list(&["a", "b", "c"]), "`a`, `b`, and `c`");
     }
 }
