@@ -173,17 +173,39 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
         reasons = []
+        bad_calls = []
         dispatcher = None
         for typing_func, options in candidates:
             try:
                 implementation = typing_func(*args, **keywords)
+            except TypeError as exc:
+                if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+                    # Raised by the call itself: the arguments do not fit the parameters.
+                    bad_calls.append(_call_error_message(kind, target, str(exc)))
+                else:
+                    reasons.append(f"{type(exc).__name__}: {exc}")
+                continue
             except Exception as exc:  # a typing function's refusal, told to the user
                 reasons.append(f"{type(exc).__name__}: {exc}")
                 continue
             if implementation is not None:
                 dispatcher = _implementation(implementation, options)
                 break
-        _native.resolve_overload(token, dispatcher, "; ".join(reasons))
+        if dispatcher is None and bad_calls and not reasons:
+            _native.resolve_overload(token, None, bad_calls[0], True)
+        else:
+            _native.resolve_overload(token, dispatcher, "; ".join(reasons + bad_calls))
+
+
+def _call_error_message(kind: str, target: Any, message: str) -> str:
+    """CPython's message for a call whose arguments do not fit ("linspace() got multiple
+    values for argument 'num'"), naming the callable as compiled code's messages do
+    ("`np.linspace()` got multiple values for argument `num`")."""
+    import re
+
+    name = _display_names.get(target, str(target)) if kind == "function" else str(target)
+    rest = re.sub(r"^[\w.]+\(\) ", "", message)
+    return f"`{name}()` " + re.sub(r"'(\w+)'", r"`\1`", rest)
 
 
 def _implementation(func: Callable[..., Any], options: dict[str, Any]) -> Dispatcher[Any, Any]:

@@ -5,8 +5,8 @@
 //! A view keeps the C or F layout only when the subscript provably selects contiguous memory
 //! (leading integer indices then one step-1 slice for C; the mirror for F); otherwise it is `A`.
 
-use crate::builtins::bind::Args;
-use crate::builtins::registry::{self, Build, BuildMethod, Registry};
+use crate::bind::Args;
+use crate::registry::{self, Build, BuildMethod, Registry};
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, ArrayAttr, Const, ExprKind, IndexItem, StmtKind};
@@ -257,7 +257,6 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("numpy.ones_like", NEW_ARRAY_LIKE, ones_like);
     r.function("numpy.full_like", "a, fill_value, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None", full_like);
     r.function("numpy.arange", "start=None, stop=None, step=None, dtype=None, *, ~device=None, ~like=None", arange);
-    r.function("numpy.linspace", "start, stop, num=50, ~endpoint=True, ~retstep=False, ~dtype=None, ~axis=0, *, ~device=None", linspace);
     r.function("numpy.eye", "N, M=None, ~k=0, dtype=None, ~order='C', *, ~device=None, ~like=None", eye);
 
     r.method("ndarray.sum", SUM, sum);
@@ -504,58 +503,6 @@ fn arange(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span)], value }, span };
         let count = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(local, span).boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
         Ok(vec![ir::Stmt { kind: StmtKind::ForRange { index, start: int_const(0, span), stop: count, step: int_const(1, span), body: vec![store], orelse: vec![] }, span }])
-    })?;
-    let ty = made.ty.clone();
-    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)))
-}
-
-/// `np.linspace(start, stop, num=50)`, as float64.
-fn linspace(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let start = args.required("start");
-    let stop = args.required("stop");
-    let num = match args.take("num") {
-        Some(n) => cx.value_expr(n, span)?,
-        None => ir::Expr::new(ExprKind::Const(Const::Int(50)), Type::INT64, span),
-    };
-    if !num.ty.is_integer_like() {
-        return Err(cx.typing(span, "`num` must be an integer", None));
-    }
-    let start = cx.value_expr(start, span)?;
-    let stop = cx.value_expr(stop, span)?;
-    let (start, stop) = (cx.cast(start, &Type::FLOAT64), cx.cast(stop, &Type::FLOAT64));
-    let num = cx.cast(num, &Type::INT64);
-    let (ts, tp, tn) = (cx.temp(Type::FLOAT64), cx.temp(Type::FLOAT64), cx.temp(Type::INT64));
-    let pre = vec![
-        ir::Stmt { kind: StmtKind::Assign { local: ts, value: start }, span },
-        ir::Stmt { kind: StmtKind::Assign { local: tp, value: stop }, span },
-        ir::Stmt { kind: StmtKind::Assign { local: tn, value: num }, span },
-    ];
-    let index = cx.temp(Type::INT64);
-    let l = |cx: &FnInfer<'_>, id| cx.local_expr(id, span);
-    let made = cx.new_array(Type::FLOAT64, vec![l(cx, tn)], span, |cx, local| {
-        // NumPy: step = (stop - start) / (num - 1); y = start + k * step; the last
-        // element is exactly `stop`.
-        let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-        let div = cx.binop(ast::BinOp::Sub, l(cx, tn), int(1), span)?;
-        let one_or_more = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: div.clone().boxed(), rhs: int(0).boxed() }, Type::Bool, span);
-        let safe_div = ir::Expr::new(ExprKind::IfExp { cond: one_or_more.boxed(), then: div.boxed(), otherwise: int(1).boxed() }, Type::INT64, span);
-        let span_len = cx.binop(ast::BinOp::Sub, l(cx, tp), l(cx, ts), span)?;
-        let step = cx.binop(ast::BinOp::Div, span_len, safe_div, span)?;
-        let k = cx.cast(cx.local_expr(index, span), &Type::FLOAT64);
-        let offset = cx.binop(ast::BinOp::Mul, k, step, span)?;
-        let value = cx.binop(ast::BinOp::Add, l(cx, ts), offset, span)?;
-        let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span)], value }, span };
-        let last = cx.binop(ast::BinOp::Sub, l(cx, tn), int(1), span)?;
-        let has_two = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: l(cx, tn).boxed(), rhs: int(1).boxed() }, Type::Bool, span);
-        let fix_end = ir::Stmt {
-            kind: StmtKind::If {
-                cond: has_two,
-                then_body: vec![ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![last], value: l(cx, tp) }, span }],
-                else_body: vec![],
-            },
-            span,
-        };
-        Ok(vec![ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: l(cx, tn), step: int(1), body: vec![store], orelse: vec![] }, span }, fix_end])
     })?;
     let ty = made.ty.clone();
     Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)))

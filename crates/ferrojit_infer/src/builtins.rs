@@ -6,15 +6,9 @@ use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp};
 use ferrojit_syntax::ast::{BinOp, CmpOp, Span};
 use ferrojit_types::{unify, FloatType, Type};
-use bind::Args;
-use registry::{Build, Registry};
+use crate::bind::Args;
+use crate::registry::{self, Build, Registry};
 
-// The argument binder and the registry of library callables (declared here, not at the crate
-// root, so that they sit next to their main user).
-#[path = "bind.rs"]
-pub(crate) mod bind;
-#[path = "registry.rs"]
-pub(crate) mod registry;
 
 /// The parameters of a NumPy ufunc of one and of two inputs; compiled code takes the inputs only.
 pub(crate) const UNARY_UFUNC: &str = "x, /, ~out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";

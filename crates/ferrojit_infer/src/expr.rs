@@ -756,6 +756,7 @@ impl FnInfer<'_> {
         match overloads::resolved(&request) {
             Some(Resolution::Implementation(implementation)) => self.call_jit(&implementation, args, keywords, span).map(Overloaded::Call),
             Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
+            Some(Resolution::BadCall(message)) => Err(self.typing(span, message, None)),
             None => {
                 self.session.want_overload(request);
                 Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))
