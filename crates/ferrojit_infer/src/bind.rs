@@ -105,6 +105,9 @@ pub(crate) struct Args {
     pub callee: &'static str,
     signature: &'static Signature,
     values: Vec<Option<(Value, Span)>>,
+    /// Per parameter: whether its argument is written as a number literal, a weak scalar for
+    /// NumPy's promotion (NEP 50: `np.minimum(a_float32, 0.5)` is float32).
+    literal: Vec<bool>,
     pub rest: Vec<Value>,
 }
 
@@ -120,6 +123,17 @@ impl Args {
     pub fn take_spanned(&mut self, name: &str) -> Option<(Value, Span)> {
         let i = self.signature.index(name)?;
         self.values[i].take()
+    }
+
+    /// The argument of parameter `name`, if given, left in place to be read or replaced.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        let i = self.signature.index(name)?;
+        self.values[i].as_mut().map(|(v, _)| v)
+    }
+
+    /// Whether the argument of `name` is written as a number literal.
+    pub fn is_literal(&self, name: &str) -> bool {
+        self.signature.index(name).is_some_and(|i| self.literal[i])
     }
 
     /// The argument of a required parameter: binding has checked that it is there.
@@ -215,7 +229,8 @@ impl FnInfer<'_> {
         if let Some((p, (_, at))) = sig.params.iter().zip(&values).find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v))) {
             return Err(self.unsupported(*at, format!("`{callee}({}=...)` is not supported in compiled code yet", p.name), None));
         }
-        Ok(Args { callee, signature, values, rest })
+        let literal = values.iter().map(|v| matches!(v, Some((Value::Expr(e), _)) if self.literal_spans.contains(&e.span))).collect();
+        Ok(Args { callee, signature, values, literal, rest })
     }
 
     /// CPython's built-in wording for a wrong number of positional-only arguments.

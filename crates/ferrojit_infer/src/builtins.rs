@@ -11,8 +11,8 @@ use crate::registry::{self, Build, Registry};
 
 
 /// The parameters of a NumPy ufunc of one and of two inputs; compiled code takes the inputs only.
-pub(crate) const UNARY_UFUNC: &str = "x, /, ~out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
-pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, ~out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
+pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
+pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
 
 const NUMPY_SCALARS: &[&str] = &[
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
@@ -22,6 +22,7 @@ const NUMPY_SCALARS: &[&str] = &[
 /// Adds the built-ins, `math` and NumPy scalar functions and types to the registry.
 pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.abs", "x, /", abs);
+    r.elementwise("builtins.abs");
     r.function("builtins.min", "*args, ~key=None, ~default=None", min);
     r.function("builtins.max", "*args, ~key=None, ~default=None", max);
     r.function("builtins.int", "x=0, /, ~base=10", int);
@@ -82,24 +83,48 @@ impl FnInfer<'_> {
             });
         };
         let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
+        if entry.elementwise {
+            if let Some(lifted) = self.lift_elementwise(&mut args, span)? {
+                let element = self.build_entry(entry, &mut args, span)?;
+                return self.finish_elementwise(lifted, element, span).map(Value::Expr);
+            }
+        }
+        self.build_entry(entry, &mut args, span)
+    }
+
+    /// Runs `entry`'s builder on bound arguments.
+    fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
         match &entry.build {
-            Build::Function(build) => build(self, &mut args, span),
+            Build::Function(build) => build(self, args, span),
             Build::Math { func, python } => {
                 // Inputs are named as in Python (`x`, `y`) or as in NumPy (`x`; `x1`, `x2`).
                 let mut inputs = Vec::with_capacity(2);
+                let mut literal = Vec::with_capacity(2);
                 for name in ["x", "y", "x1", "x2"] {
-                    if let Some(x) = self.arg_expr(&mut args, name)? {
+                    let is_literal = args.is_literal(name);
+                    if let Some(x) = self.arg_expr(args, name)? {
                         inputs.push(x);
+                        literal.push(is_literal);
+                    }
+                }
+                if !*python && inputs.len() == 2 && literal.iter().any(|l| *l) && !literal.iter().all(|l| *l) {
+                    // NEP 50: the literal takes the other input's type where that type holds it
+                    // (`np.power(a_int32, 2)` is int32, `np.arctan2(a_float32, 2.0)` float32).
+                    let (i, j) = if literal[0] { (0, 1) } else { (1, 0) };
+                    if let Some(ty) = Self::operator_type(&inputs[j].ty, &inputs[i].ty, crate::expr::Literals { left: false, right: true }) {
+                        if ty == inputs[j].ty {
+                            inputs[i] = self.cast(inputs[i].clone(), &ty);
+                        }
                     }
                 }
                 self.math(entry.callee, *func, inputs, span, *python).map(Value::Expr)
             }
             Build::ArrayFunction(build) => {
-                let array = self.required_expr(&mut args, "a")?;
+                let array = self.required_expr(args, "a")?;
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.unsupported(span, format!("`{}()` of a `{}` is not supported in compiled code yet", entry.callee, array.ty), Some("pass an array")));
                 }
-                build(self, array, &mut args, span).map(Value::Expr)
+                build(self, array, args, span).map(Value::Expr)
             }
             Build::Method(_) | Build::Attribute(_) => Err(self.internal(span, &format!("the array member `{}` was called as a function", entry.name))),
         }
@@ -334,8 +359,7 @@ fn square(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 fn negative(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
     cx.need_number(args.callee, &x, false)?;
-    let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
-    cx.binop(BinOp::Sub, zero, x, span).map(Value::Expr)
+    cx.unaryop(ferrojit_syntax::ast::UnaryOp::Neg, x, span).map(Value::Expr)
 }
 
 fn positive(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value> {
@@ -443,6 +467,24 @@ impl FnInfer<'_> {
         if python && rounding && args[0].ty.is_integer_like() {
             return Ok(self.cast(args.pop().unwrap(), &Type::INT64));
         }
+        // NumPy 2 keeps integers integers: `np.floor` of an int is that int, `np.power` and
+        // `np.fmod` of ints are integer operations.
+        let integers = args.iter().all(|a| matches!(a.ty, Type::Int(_)));
+        if !python && integers {
+            if rounding {
+                return Ok(args.pop().unwrap());
+            }
+            if func == MathFunc::POW {
+                let b = args.pop().unwrap();
+                let a = args.pop().unwrap();
+                return self.binop(BinOp::Pow, a, b, span);
+            }
+            if func == MathFunc::FMOD {
+                let b = args.pop().unwrap();
+                let a = args.pop().unwrap();
+                return self.truncated_remainder(a, b, span);
+            }
+        }
         let float = args.iter().map(|a| match a.ty {
             Type::Float(FloatType::F32) => FloatType::F32,
             _ => FloatType::F64,
@@ -454,6 +496,28 @@ impl FnInfer<'_> {
         Ok(if python && rounding { self.cast(e, &Type::INT64) } else { e })
     }
 
+    /// C's `%` of integers (the sign of the dividend), NumPy's `fmod`, from Python's floored
+    /// `%`: `m = a % b`, less `b` when `m` and `a` have opposite signs. 0 for a zero divisor
+    /// (NumPy's value; Python's `%` raises, except inside array operations).
+    fn truncated_remainder(&mut self, a: ir::Expr, b: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let ty = ferrojit_types::promote_arith(&a.ty, &b.ty).expect("integers");
+        let (ta, tb, tm) = (self.temp(ty.clone()), self.temp(ty.clone()), self.temp(ty.clone()));
+        let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));
+        let l = |cx: &Self, t| cx.local_expr(t, span);
+        let m = self.binop(BinOp::Mod, l(self, ta), l(self, tb), span)?;
+        let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), ty.clone(), span);
+        let m_nonzero = self.compare(CmpOp::NotEq, l(self, tm), zero.clone(), span)?;
+        let m_negative = self.compare(CmpOp::Lt, l(self, tm), zero.clone(), span)?;
+        let a_negative = self.compare(CmpOp::Lt, l(self, ta), zero, span)?;
+        let signs_differ = self.compare(CmpOp::NotEq, m_negative, a_negative, span)?;
+        let adjust = ir::Expr::new(ExprKind::Logical { and: true, lhs: m_nonzero.boxed(), rhs: signs_differ.boxed() }, Type::Bool, span);
+        let adjusted = self.binop(BinOp::Sub, l(self, tm), l(self, tb), span)?;
+        let pick = ir::Expr::new(ExprKind::IfExp { cond: adjust.boxed(), then: adjusted.boxed(), otherwise: l(self, tm).boxed() }, ty.clone(), span);
+        let with_m = ir::Expr::new(ExprKind::Let { local: tm, value: m.boxed(), body: pick.boxed() }, ty.clone(), span);
+        let with_b = ir::Expr::new(ExprKind::Let { local: tb, value: b.boxed(), body: with_m.boxed() }, ty.clone(), span);
+        Ok(ir::Expr::new(ExprKind::Let { local: ta, value: a.boxed(), body: with_b.boxed() }, ty, span))
+    }
+
     /// `np.minimum`/`np.maximum` (`nan_wins`, as NumPy's) and `np.fmin`/`np.fmax` (NaN loses)
     /// of two scalars: the first argument when it compares `op` to the second.
     fn numpy_pick(&mut self, args: &mut Args, op: CmpOp, nan_wins: bool, span: Span) -> Result<Value> {
@@ -463,7 +527,8 @@ impl FnInfer<'_> {
             self.need_number(args.callee, x, true)?;
         }
         let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
-        let ty = ferrojit_types::promote_arith(&a.ty, &b.ty).expect("real numbers");
+        let literals = crate::expr::Literals { left: args.is_literal("x1"), right: args.is_literal("x2") };
+        let ty = Self::operator_type(&a.ty, &b.ty, literals).expect("real numbers");
         let ty = if a.ty == Type::Bool && b.ty == Type::Bool { Type::Bool } else { ty };
         let (ta, tb) = (self.temp(ty.clone()), self.temp(ty.clone()));
         let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));

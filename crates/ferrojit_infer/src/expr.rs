@@ -321,7 +321,7 @@ impl FnInfer<'_> {
 
     /// The result type of arithmetic on `l` and `r`: NumPy 2's result type, with a literal
     /// operand weak (NEP 50).
-    fn operator_type(l: &Type, r: &Type, literals: Literals) -> Option<Type> {
+    pub(crate) fn operator_type(l: &Type, r: &Type, literals: Literals) -> Option<Type> {
         match (literals.left, literals.right) {
             (true, false) => promote_weak(r, l),
             (false, true) => promote_weak(l, r),
@@ -632,8 +632,11 @@ impl FnInfer<'_> {
             }
         }
         let callee = self.value(func)?;
+        let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
         let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+        // For the binder, after the arguments (whose own calls set theirs).
+        self.literal_spans = literal_spans;
         match callee {
             Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
             Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),

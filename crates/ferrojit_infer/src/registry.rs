@@ -46,6 +46,10 @@ pub(crate) struct Entry {
     pub callee: &'static str,
     pub signature: Signature,
     pub build: Build,
+    /// A function of numbers applied to each element of array arguments (NumPy's ufuncs, and
+    /// Python's `abs`, which arrays implement as `np.absolute`): its inputs may be arrays,
+    /// which broadcast, and its builder types one element (see `array_exprs`).
+    pub elementwise: bool,
 }
 
 /// What modules add their entries to.
@@ -67,7 +71,9 @@ impl Registry {
             "numpy" => Box::leak(format!("np.{member}").into_boxed_str()),
             _ => name,
         };
-        let entry = Entry { name, callee, signature: Signature::parse(params), build };
+        // NumPy's element-wise functions are those with ufunc parameters (an `out=`).
+        let elementwise = matches!(build, Build::Math { python: false, .. }) || (namespace == "numpy" && params.contains("out=None"));
+        let entry = Entry { name, callee, signature: Signature::parse(params), build, elementwise };
         let map = if namespace == "ndarray" { &mut self.array_members } else { &mut self.functions };
         let previous = map.insert(if namespace == "ndarray" { member } else { name }, entry);
         assert!(previous.is_none(), "`{name}` is defined twice");
@@ -87,6 +93,12 @@ impl Registry {
 
     pub fn attribute(&mut self, name: &'static str, build: BuildAttribute) {
         self.add(name, "", Build::Attribute(build));
+    }
+
+    /// Marks `name` (already added) element-wise over arrays, though its parameters are not a
+    /// ufunc's (Python's `abs`).
+    pub fn elementwise(&mut self, name: &'static str) {
+        self.functions.get_mut(name).expect("added before").elementwise = true;
     }
 }
 
