@@ -126,23 +126,25 @@ def register_jitable(*args: Any, **kwargs: Any) -> Any:
     return wrap
 
 
-def _key_of(func: Any) -> int:
+def _key_of(func: Any, qualified: Optional[str] = None, display: Optional[str] = None) -> int:
     key = _keys.get(id(func))
     if key is None:
         key = len(_overloaded) + 1
         _keys[id(func)] = key
         _overloaded.append(func)
-        qualified = _library_name(func)
-        display = qualified.replace("numpy.", "np.", 1) if qualified else getattr(func, "__qualname__", repr(func))
+        qualified = qualified or _library_name(func)
+        if display is None:
+            display = qualified.replace("numpy.", "np.", 1) if qualified else getattr(func, "__qualname__", repr(func))
         _display_names[key] = display
         _native.register_overload(key, func, qualified, display)
     return key
 
 
-def _declare_library_callable(func: Any, module: str) -> None:
+def _declare_library_callable(func: Any, module: str, qualified: Optional[str] = None, display: Optional[str] = None) -> None:
     """``func`` is implemented in ``module`` (of ``ferrojit._lib``), imported when compiled code
-    first calls it."""
-    _lazy_modules[_key_of(func)] = module
+    first calls it; ``qualified`` names it for the compiler when it is none of a library's,
+    ``display`` for messages."""
+    _lazy_modules[_key_of(func, qualified, display)] = module
 
 
 def _library_name(func: Any) -> Optional[str]:

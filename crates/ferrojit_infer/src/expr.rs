@@ -242,6 +242,9 @@ impl FnInfer<'_> {
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         let tuple = self.expr(value)?;
         if let Type::Array(_) = tuple.ty {
+            if let Some(index_value) = self.array_index(index)? {
+                return self.call_internal("ferrojit.select", vec![tuple, index_value], span);
+            }
             return self.array_subscript(tuple, index, span);
         }
         let len = match &tuple.ty {
@@ -740,6 +743,29 @@ impl FnInfer<'_> {
                 format!("cannot infer the return type of `{}`: it is recursive and no `return` gives a type without recursing", def.name),
                 Some("add a base case that returns a value without calling the function again"),
             ))),
+        }
+    }
+
+    /// The index of `a[index]` when it is an array (a boolean mask or integer indices), typed;
+    /// None for the indices of basic indexing (integers, slices, tuples of them).
+    pub(crate) fn array_index(&mut self, index: &ast::Expr) -> Result<Option<ir::Expr>> {
+        if matches!(index.kind, ast::ExprKind::Tuple(_) | ast::ExprKind::Slice { .. } | ast::ExprKind::Int(_)) {
+            return Ok(None);
+        }
+        let e = self.expr(index)?;
+        Ok(matches!(e.ty, Type::Array(_)).then_some(e))
+    }
+
+    /// A call of one of ferrojit's own callables written in Python (`ferrojit._lib`), which
+    /// syntax compiles to (`a[mask]` is `ferrojit.select(a, mask)`).
+    pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let Some(key) = overloads::function_key_of_name(qualified) else {
+            return Err(self.internal(span, &format!("`{qualified}` is not registered: ferrojit._lib was not loaded")));
+        };
+        let values: Vec<Value> = args.into_iter().map(Value::Expr).collect();
+        match self.call_overloaded(OverloadTarget::Function(key), values.clone(), vec![], span)? {
+            Overloaded::Call(e) => Ok(e),
+            Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
         }
     }
 

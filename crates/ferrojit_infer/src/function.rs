@@ -412,6 +412,16 @@ impl<'a> FnInfer<'a> {
                     // In place, as NumPy's `a += b`: the array itself (or the view) is written.
                     let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
                     self.check_same_kind(&result.ty, &a, Some(*op), span)?;
+                    if let ast::ExprKind::Subscript { value: container, index } = &target.kind {
+                        // `a[mask] += v`: the selection was a copy; the result goes back through
+                        // the same index.
+                        if let Some(index_value) = self.array_index(index)? {
+                            let array = self.expr(container)?;
+                            let call = self.call_internal("ferrojit.assign", vec![array, index_value, result], span)?;
+                            out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                            return Ok(());
+                        }
+                    }
                     let target_view = self.expr(target)?;
                     let stmt = self.assign_array_into(target_view, result, span)?;
                     out.push(stmt);
@@ -531,6 +541,12 @@ impl<'a> FnInfer<'a> {
                 let array = self.expr(container)?;
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
+                }
+                if let Some(index_value) = self.array_index(index)? {
+                    // `a[mask] = v`, `a[indices] = v`.
+                    let call = self.call_internal("ferrojit.assign", vec![array, index_value, value], span)?;
+                    out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                    return Ok(());
                 }
                 if matches!(value.ty, Type::Array(_)) {
                     // `a[1:-1] = b[:-2] + b[2:]`: a view of the target, filled element-wise.
