@@ -957,6 +957,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
             ExprKind::ArrayReduce { op, array } => self.array_reduce(*op, array, &e.ty)?,
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
+            ExprKind::AxisReduce { op, array, axis, keepdims } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,
             ExprKind::MapElement(i) => self.map_element(*i)?,
             ExprKind::BroadcastShape(operands) => self.broadcast_shape(operands, &e.ty)?,
             ExprKind::Print(items) => {

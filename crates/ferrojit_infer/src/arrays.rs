@@ -240,10 +240,10 @@ pub(crate) fn view_type(a: &ArrayType, items: &[IndexItem]) -> ArrayType {
 const NEW_ARRAY: &str = "shape, dtype=None, ~order='C', *, ~device=None, ~like=None";
 /// Parameters shared by NumPy's `zeros_like`, `ones_like`.
 const NEW_ARRAY_LIKE: &str = "a, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None";
-/// Reductions: compiled code reduces the whole array only.
-const SUM: &str = "~axis=None, ~dtype=None, ~out=None, *, ~keepdims=False, ~initial=None, ~where=True";
-const MIN_MAX: &str = "~axis=None, ~out=None, *, ~keepdims=False, ~initial=None, ~where=True";
-const MEAN: &str = "~axis=None, ~dtype=None, ~out=None, *, ~keepdims=False, ~where=True";
+/// Reductions: of the whole array, or along one axis.
+const SUM: &str = "axis=None, ~dtype=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
+const MIN_MAX: &str = "axis=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
+const MEAN: &str = "axis=None, ~dtype=None, ~out=None, *, keepdims=False, ~where=True";
 
 /// Adds NumPy's array-creating functions, the array methods (and the NumPy functions that are
 /// methods of their first argument) and the array attributes to the registry.
@@ -272,11 +272,11 @@ pub(crate) fn register(r: &mut Registry) {
     r.method("ndarray.ravel", "~order='C'", ravel);
     r.method("ndarray.transpose", "*axes", transpose);
 
-    r.array_function("numpy.sum", "a, ~axis=None, ~dtype=None, ~out=None, ~keepdims=False, ~initial=None, ~where=True", sum);
+    r.array_function("numpy.sum", "a, axis=None, ~dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", sum);
     for (name, build) in [("numpy.min", min as BuildMethod), ("numpy.amin", min), ("numpy.max", max), ("numpy.amax", max)] {
-        r.array_function(name, "a, ~axis=None, ~out=None, ~keepdims=False, ~initial=None, ~where=True", build);
+        r.array_function(name, "a, axis=None, ~out=None, keepdims=False, ~initial=None, ~where=True", build);
     }
-    r.array_function("numpy.mean", "a, ~axis=None, ~dtype=None, ~out=None, ~keepdims=False, *, ~where=True", mean);
+    r.array_function("numpy.mean", "a, axis=None, ~dtype=None, ~out=None, keepdims=False, *, ~where=True", mean);
     r.array_function("numpy.copy", "a, ~order='K', ~subok=False", copy_keeping_order);
     r.array_function("numpy.ravel", "a, ~order='C'", ravel);
     r.array_function("numpy.reshape", "a, /, shape, ~order='C', *, ~copy=None", reshape);
@@ -545,13 +545,49 @@ fn eye(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 
 // ---- methods -------------------------------------------------------------------------------
 
-/// A reduction of the whole array to a scalar of type `ty`.
-fn reduce(cx: &FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, callee: &str, span: Span) -> Result<ir::Expr> {
+/// A reduction to values of type `ty`: of the whole array (a scalar), or along `axis=` (an
+/// array, `keepdims=` keeping the reduced dimension as length 1).
+fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let callee = args.callee;
     let a = array_type(&array);
     if matches!(*a.dtype, Type::Complex(_)) && matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
         return Err(cx.typing(span, format!("`{callee}()` of a complex array is not supported"), None));
     }
-    Ok(ir::Expr::new(ExprKind::ArrayReduce { op, array: array.boxed() }, ty, span))
+    let keepdims = match args.take("keepdims") {
+        None => false,
+        Some(Value::Expr(ir::Expr { kind: ExprKind::Const(Const::Bool(b)), .. })) => b,
+        Some(_) => return Err(cx.typing(span, format!("`keepdims=` of `{callee}()` must be written `True` or `False`"), Some("the number of dimensions of the result depends on it"))),
+    };
+    let axis = match args.take("axis") {
+        None => None,
+        Some(Value::Expr(e)) if e.ty == Type::NoneType => None,
+        Some(v) => {
+            let e = cx.value_expr(v, span)?;
+            if !e.ty.is_integer_like() || e.ty == Type::Bool {
+                return Err(cx.typing(span, format!("`axis=` of `{callee}()` must be an integer, not a `{}`", e.ty), Some("tuples of axes are not supported yet")));
+            }
+            Some(cx.cast(e, &Type::INT64))
+        }
+    };
+    let Some(axis) = axis else {
+        if keepdims {
+            return Err(cx.unsupported(span, format!("`{callee}(keepdims=True)` without `axis=` is not supported yet"), None));
+        }
+        return Ok(ir::Expr::new(ExprKind::ArrayReduce { op, array: array.boxed() }, ty, span));
+    };
+    if a.ndim == 0 {
+        return Err(cx.typing(span, "an axis of a 0-dimensional array is out of bounds", None));
+    }
+    if matches!(ty, Type::Complex(_)) && op == ir::ReduceOp::Mean {
+        return Err(cx.unsupported(span, format!("`{callee}(axis=...)` of a complex array is not supported yet"), None));
+    }
+    let ndim = if keepdims { a.ndim } else { a.ndim - 1 };
+    let reduced = ir::Expr::new(ExprKind::AxisReduce { op, array: array.boxed(), axis: axis.boxed(), keepdims }, Type::Array(ArrayType::new(ty.clone(), ndim, Layout::C)), span);
+    if ndim > 0 {
+        return Ok(reduced);
+    }
+    // A 1-d array reduced along its axis gives a scalar, as in NumPy.
+    Ok(ir::Expr::new(ExprKind::ArrayGet { array: reduced.boxed(), indices: vec![] }, ty, span))
 }
 
 /// `a.sum()`: integers sum in 64 bits of their signedness, as NumPy's.
@@ -562,17 +598,17 @@ fn sum(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Re
         Type::Int(_) => Type::UINT64,
         t => t.clone(),
     };
-    reduce(cx, array, ir::ReduceOp::Sum, ty, args.callee, span)
+    reduce(cx, array, ir::ReduceOp::Sum, ty, args, span)
 }
 
 fn min(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
     let ty = (*array_type(&array).dtype).clone();
-    reduce(cx, array, ir::ReduceOp::Min, ty, args.callee, span)
+    reduce(cx, array, ir::ReduceOp::Min, ty, args, span)
 }
 
 fn max(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
     let ty = (*array_type(&array).dtype).clone();
-    reduce(cx, array, ir::ReduceOp::Max, ty, args.callee, span)
+    reduce(cx, array, ir::ReduceOp::Max, ty, args, span)
 }
 
 /// `a.mean()`: float64 for integers and booleans, as NumPy's.
@@ -581,7 +617,7 @@ fn mean(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> R
         t @ (Type::Float(_) | Type::Complex(_)) => t.clone(),
         _ => Type::FLOAT64,
     };
-    reduce(cx, array, ir::ReduceOp::Mean, ty, args.callee, span)
+    reduce(cx, array, ir::ReduceOp::Mean, ty, args, span)
 }
 
 /// `a.item()`: the only element; ValueError when the array does not have exactly one.

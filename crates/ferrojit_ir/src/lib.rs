@@ -178,6 +178,10 @@ pub enum ExprKind {
     /// [`StmtKind::ArrayMap`] computes it but never stored: `a - b` summed without an array in
     /// between. The size counted by `Mean` is the broadcast shape's.
     MapReduce { op: ReduceOp, operands: Vec<Expr>, element: Box<Expr> },
+    /// A reduction along one axis (an int64, negative from the end; `AxisError` when out of
+    /// range): a new C-contiguous array without that dimension, or with it kept as length 1
+    /// (`keepdims`). `Min`/`Max` raise `ValueError` for an empty axis; `Mean` gives NaN.
+    AxisReduce { op: ReduceOp, array: Box<Expr>, axis: Box<Expr>, keepdims: bool },
     /// Inside an element-wise map: operand `i`'s current element (its dtype), or the operand
     /// itself when it is a scalar.
     MapElement(usize),
@@ -258,10 +262,12 @@ pub enum ExcKind {
     StopIteration,
     LookupError,
     MemoryError,
+    /// NumPy's `numpy.exceptions.AxisError` (a `ValueError` and an `IndexError`).
+    AxisError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 14] = [
+    pub const ALL: [ExcKind; 15] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -276,6 +282,7 @@ impl ExcKind {
         ExcKind::StopIteration,
         ExcKind::LookupError,
         ExcKind::MemoryError,
+        ExcKind::AxisError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -294,6 +301,7 @@ impl ExcKind {
             ExcKind::StopIteration => "StopIteration",
             ExcKind::LookupError => "LookupError",
             ExcKind::MemoryError => "MemoryError",
+            ExcKind::AxisError => "AxisError",
         }
     }
 
@@ -480,6 +488,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => false,
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
+            ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
@@ -536,6 +545,10 @@ impl Expr {
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
+            ExprKind::AxisReduce { array, axis, .. } => {
+                array.walk_mut(f);
+                axis.walk_mut(f);
+            }
             ExprKind::ArrayGet { array, indices } => {
                 array.walk_mut(f);
                 all(indices, f);
