@@ -61,7 +61,9 @@ def axes(ndim):
 
 def cases():
     for func in FUNCS:
-        for dtype in [np.float64, np.float32, np.int64, np.int8, np.uint32, np.bool_]:
+        # Every function over three dtypes; sums and maxima over three more.
+        dtypes = [np.float64, np.int8, np.bool_] + ([np.float32, np.int64, np.uint32] if func in (sum_axis, max_axis) else [])
+        for dtype in dtypes:
             for name, make in ARRAYS.items():
                 ndim = make(np.float64).ndim
                 for axis in axes(ndim):
