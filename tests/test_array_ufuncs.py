@@ -327,3 +327,31 @@ def test_where_picks_as_numpy(args):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16], ids=lambda d: np.dtype(d).name)
 def test_where_with_a_literal_keeps_the_array_s_type(dtype):
     check_arrays(where_positive, values(7, dtype))
+
+
+@ferrojit.vectorize(["float64(float64, float64)", "float32(float32, float32)"])
+def relative_difference(x, y):
+    return abs(x - y) / max(abs(x), abs(y))
+
+
+@ferrojit.vectorize
+def cube(x):
+    return x * x * x
+
+
+def vectorized_on_arrays(a, b):
+    return relative_difference(a, b) * 2 + cube(a).sum(), cube(2.0)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (values(6, np.float64) + 0.5, values(6, np.float64)[::-1] - 0.25),
+        (values(12, np.float64).reshape(3, 4) + 0.5, values(4, np.float64) - 0.25),
+        (values(6, np.float32) + 0.5, values(6, np.float32) * 2 + 1),
+    ],
+    ids=str,
+)
+def test_vectorize_ufuncs_apply_to_arrays_in_compiled_code(a, b):
+    # The compiled kernel sums `cube(a)` in order, NumPy pairwise.
+    check_arrays(vectorized_on_arrays, a, b, rel=1e-6 if a.dtype == np.float32 else 1e-14)

@@ -374,5 +374,31 @@ impl FnInfer<'_> {
     }
 }
 
+impl FnInfer<'_> {
+    /// A `@vectorize` ufunc called from compiled code: its kernel on scalars; on arrays, the
+    /// kernel on each element of the broadcast arguments, fused with what surrounds it.
+    pub(crate) fn call_vectorized(&mut self, kernel: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let arrays = args.iter().any(|a| matches!(a, Value::Expr(e) if matches!(e.ty, Type::Array(_))));
+        if !arrays {
+            return self.call_jit(kernel, args, keywords, span);
+        }
+        if let Some((_, _, kspan)) = keywords.first() {
+            return Err(self.unsupported(*kspan, "keyword arguments of a `@vectorize` ufunc on arrays are not supported yet", None));
+        }
+        let mut operands = Vec::new();
+        let mut elements = Vec::new();
+        for a in args {
+            let e = self.value_expr(a, span)?;
+            let part = self.part(e);
+            elements.push(Value::Expr(self.join(part, &mut operands, span)));
+        }
+        let element = self.call_jit(kernel, elements, vec![], span)?;
+        if !element.ty.is_number() {
+            return Err(self.typing(span, format!("a `@vectorize` kernel must return a number, not a `{}`", element.ty), None));
+        }
+        Ok(self.materialize(Map { operands, element }, span))
+    }
+}
+
 /// The local a materialised map fills, for [`FnInfer::maps`].
 pub(crate) type MapsByLocal = std::collections::HashMap<LocalId, Map>;

@@ -28,6 +28,9 @@ pub enum GlobalValue {
     Function(String),
     /// Another compiled function.
     Jit(Arc<FunctionSource>),
+    /// A `@vectorize` ufunc, by its scalar kernel: on scalars a call of the kernel, on arrays
+    /// the kernel applied to each element (broadcast, as the ufunc does).
+    Vectorized(Arc<FunctionSource>),
     /// A callable implemented in Python through `ferrojit.extending.overload`, by its registry
     /// key (see `overloads.rs`).
     Overloaded(u64),

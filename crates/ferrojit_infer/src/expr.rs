@@ -119,7 +119,7 @@ impl FnInfer<'_> {
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
-                    GlobalValue::Function(_) | GlobalValue::Jit(_) | GlobalValue::Overloaded(_) => "a function",
+                    GlobalValue::Function(_) | GlobalValue::Jit(_) | GlobalValue::Vectorized(_) | GlobalValue::Overloaded(_) => "a function",
                     GlobalValue::ExceptionClass(_) => "an exception class",
                     _ => "not a value compiled code can use",
                 };
@@ -643,6 +643,7 @@ impl FnInfer<'_> {
         match callee {
             Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
             Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::Vectorized(kernel)) => self.call_vectorized(&kernel, args, keywords, span).map(Value::Expr),
             Value::Global(GlobalValue::Overloaded(key)) => match self.call_overloaded(OverloadTarget::Function(key), args.clone(), keywords.clone(), span)? {
                 Overloaded::Call(e) => Ok(Value::Expr(e)),
                 Overloaded::NoMatch(why) => match overloads::library_name(key) {
@@ -707,7 +708,7 @@ impl FnInfer<'_> {
         }
     }
 
-    fn call_jit(&mut self, target: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+    pub(crate) fn call_jit(&mut self, target: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
         let def = match &target.ast {
             Ok(def) => def,
             // Typing the callee reports its syntax error in its own file.

@@ -261,6 +261,7 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Function(q)) => format!("function {q}"),
                 // The callee's own source and globals are in its own fingerprint.
                 Some(GlobalValue::Jit(f)) => format!("jit {}", f.name),
+                Some(GlobalValue::Vectorized(f)) => format!("vectorized {}", f.name),
                 // The implementation chosen is a callee, with a fingerprint of its own.
                 Some(GlobalValue::Overloaded(key)) => format!("overloaded {}", crate::overloads::display_name(*key)),
                 Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),

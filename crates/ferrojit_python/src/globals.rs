@@ -210,5 +210,5 @@ fn vectorized_kernel(value: &Bound<'_, PyAny>) -> Option<GlobalValue> {
         kernels.cast::<PyDict>().ok()?.get_item(value.as_ptr() as usize).ok()??
     };
     let dispatcher = kernel.cast::<DispatcherBase>().ok()?;
-    dispatcher.get().function_source(py).ok().map(GlobalValue::Jit)
+    dispatcher.get().function_source(py).ok().map(GlobalValue::Vectorized)
 }
