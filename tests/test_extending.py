@@ -501,8 +501,13 @@ def test_the_library_table_names_where_each_callable_is_implemented():
         library, name = qualified.split(".", 1)
         key = extending._key_of(getattr(libraries[library], name))
         assert any(f.__module__ == f"ferrojit._lib.{module}" for f, _ in extending._function_typing.get(key, [])), qualified
+    internal = {id(func): module for func, module, _ in _lib.INTERNAL.values()}
     for key, typing in extending._function_typing.items():
         for f, _ in typing:
             if f.__module__.startswith("ferrojit._lib."):
-                name = extending._library_name(extending._overloaded[key - 1])
-                assert _lib.IMPLEMENTED_IN.get(name) == f.__module__.rsplit(".", 1)[1], name
+                callable_ = extending._overloaded[key - 1]
+                where = internal.get(id(callable_)) or _lib.IMPLEMENTED_IN.get(extending._library_name(callable_))
+                assert where == f.__module__.rsplit(".", 1)[1], callable_
+    for name, module in _lib.METHODS_IN.items():
+        importlib.import_module(f"ferrojit._lib.{module}")
+        assert any(f.__module__ == f"ferrojit._lib.{module}" for _, f, _ in extending._method_typing.get(name, [])), name
