@@ -644,3 +644,17 @@ def unpack3(p):
 @pytest.mark.parametrize("p", [np.array([1, 2, 3]), np.array([1.5, 2.5, 3.5])[::-1], np.arange(6).reshape(3, 2), np.array([1, 2]), np.array([1, 2, 3, 4])], ids=str)
 def test_unpacking_an_array(p):
     check_arrays(unpack3, p)
+
+
+def strides_nbytes(a):
+    return a.strides, a.nbytes
+
+
+@pytest.mark.parametrize(
+    "a",
+    [values(6, np.float64), values(12, np.int16).reshape(3, 4), np.asfortranarray(values(12, np.float32).reshape(3, 4)), values(24, np.complex64)[::-3], values(0, np.uint8)],
+    ids=str,
+)
+def test_strides_and_nbytes_as_numpy(a):
+    # Compared with the argument itself: the harness's copies for Python have other strides.
+    assert njit(strides_nbytes)(a) == (a.strides, a.nbytes)

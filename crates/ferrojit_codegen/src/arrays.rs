@@ -270,11 +270,12 @@ impl<'ctx> FnLower<'ctx, '_> {
                 }
                 size.into()
             }
-            ArrayAttr::Shape => {
+            ArrayAttr::Shape | ArrayAttr::Strides => {
                 let ty = self.cx.struct_type(&vec![self.cx.i64_type().into(); a.ndim as usize], false);
                 let mut agg = ty.get_undef();
                 for k in 0..a.ndim as u32 {
-                    agg = self.b.build_insert_value(agg, self.shape(arr, k)?, k, "shape")?.into_struct_value();
+                    let v = if attr == ArrayAttr::Shape { self.shape(arr, k)? } else { self.stride(arr, k)? };
+                    agg = self.b.build_insert_value(agg, v, k, "dims")?.into_struct_value();
                 }
                 agg.into()
             }

@@ -287,6 +287,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.attribute("ndarray.ndim", ndim);
     r.attribute("ndarray.dtype", dtype);
     r.attribute("ndarray.itemsize", itemsize);
+    r.attribute("ndarray.strides", strides);
+    r.attribute("ndarray.nbytes", nbytes);
     r.attribute("ndarray.T", transposed);
 }
 
@@ -745,6 +747,19 @@ fn dtype(_cx: &mut FnInfer<'_>, array: ir::Expr, _span: Span) -> Result<Value> {
 
 fn itemsize(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
     Ok(Value::Expr(int_const(array_type(&array).dtype.itemsize().unwrap_or(0) as i128, span)))
+}
+
+/// `a.strides`: the byte step of each dimension, as a tuple of int64.
+fn strides(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    let ty = Type::Tuple(vec![Type::INT64; array_type(&array).ndim as usize]);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Strides }, ty, span)))
+}
+
+/// `a.nbytes`: the size times the item size.
+fn nbytes(cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    let itemsize = array_type(&array).dtype.itemsize().unwrap_or(0) as i128;
+    let size = ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
+    cx.binop(ast::BinOp::Mul, size, int_const(itemsize, span), span).map(Value::Expr)
 }
 
 fn transposed(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {

@@ -117,6 +117,8 @@ pub enum IndexItem {
 pub enum ArrayAttr {
     /// The shape as a tuple of int64.
     Shape,
+    /// The byte strides as a tuple of int64.
+    Strides,
     /// The number of elements (int64).
     Size,
     /// The length of dimension `n` (int64).
