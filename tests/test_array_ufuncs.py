@@ -355,3 +355,12 @@ def vectorized_on_arrays(a, b):
 def test_vectorize_ufuncs_apply_to_arrays_in_compiled_code(a, b):
     # The compiled kernel sums `cube(a)` in order, NumPy pairwise.
     check_arrays(vectorized_on_arrays, a, b, rel=1e-6 if a.dtype == np.float32 else 1e-14)
+
+
+def conjugates(a):
+    return np.conj(a), np.conjugate(a), a.conj(), a.conjugate()
+
+
+@pytest.mark.parametrize("a", [values(6, np.complex128), values(12, np.complex64).reshape(3, 4).T, values(5, np.float64), values(4, np.int32)], ids=str)
+def test_conjugates_as_numpy(a):
+    check_arrays(conjugates, a)

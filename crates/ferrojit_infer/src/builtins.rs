@@ -56,6 +56,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("numpy.fmin", BINARY_UFUNC, fmin);
     r.function("numpy.fmax", BINARY_UFUNC, fmax);
     r.function("numpy.sign", UNARY_UFUNC, sign);
+    r.function("numpy.conjugate", UNARY_UFUNC, conjugate);
+    r.function("numpy.conj", UNARY_UFUNC, conjugate);
     r.function("numpy.where", "condition, x, y, /", where_);
     r.elementwise("numpy.where");
     r.function("numpy.square", UNARY_UFUNC, square);
@@ -368,6 +370,20 @@ fn positive(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value>
     let x = cx.required_expr(args, "x")?;
     cx.need_number(args.callee, &x, false)?;
     Ok(Value::Expr(x))
+}
+
+/// `np.conjugate(x)`: the complex conjugate; a real number is its own.
+fn conjugate(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    cx.need_number(args.callee, &x, false)?;
+    let Type::Complex(f) = x.ty else { return Ok(Value::Expr(x)) };
+    let tmp = cx.temp(x.ty.clone());
+    let part = |cx: &FnInfer<'_>, imag| ir::Expr::new(ExprKind::ComplexPart { value: cx.local_expr(tmp, span).boxed(), imag }, Type::Float(f), span);
+    let (re, im) = (part(cx, false), part(cx, true));
+    let negated = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: im.boxed() }, Type::Float(f), span);
+    let made = ir::Expr::new(ExprKind::MakeComplex { re: re.boxed(), im: negated.boxed() }, x.ty.clone(), span);
+    let ty = x.ty.clone();
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: made.boxed() }, ty, span)))
 }
 
 /// `np.where(condition, x, y)`: `x` where the condition is true, else `y`, in NumPy's result

@@ -19,7 +19,11 @@ IMPLEMENTED_IN = {
 }
 
 # Array methods (by name) -> the module of this package that implements them.
-METHODS_IN = {name: "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")}
+METHODS_IN = {
+    **{name: "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    "conj": "elementwise",
+    "conjugate": "elementwise",
+}
 
 
 def select(a, index):
