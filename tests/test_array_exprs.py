@@ -658,3 +658,29 @@ def strides_nbytes(a):
 def test_strides_and_nbytes_as_numpy(a):
     # Compared with the argument itself: the harness's copies for Python have other strides.
     assert njit(strides_nbytes)(a) == (a.strides, a.nbytes)
+
+
+# --- new axes ----------------------------------------------------------------------------------------
+
+
+def pairwise_distances(X):
+    return np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=-1))
+
+
+def outer_product(a, b):
+    return a[:, np.newaxis] * b[np.newaxis, :]
+
+
+def new_axes_views(a):
+    return a[None], a[:, None], a[None, 1:, None], a[0, None]
+
+
+@pytest.mark.parametrize("X", [values(12, np.float64).reshape(4, 3), np.asfortranarray(values(6, np.float32).reshape(3, 2)), values(20, np.int64).reshape(5, 4)[::-2]], ids=str)
+def test_broadcasting_through_new_axes(X):
+    check_arrays(pairwise_distances, X, rel=1e-6 if X.dtype == np.float32 else 1e-14)
+    check_arrays(outer_product, X[0], X[:, 0])
+
+
+@pytest.mark.parametrize("a", [values(6, np.float64).reshape(2, 3), values(6, np.int8)[::-2].reshape(1, 3)], ids=str)
+def test_new_axes_are_views_of_numpy_s_shape(a):
+    check_arrays(new_axes_views, a)

@@ -199,13 +199,29 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mut offset = self.i64(0);
         let mut shape = Vec::new();
         let mut strides = Vec::new();
-        for k in 0..a.ndim as u32 {
-            let len = self.shape(arr, k)?;
-            let stride = self.stride(arr, k)?;
-            match items.get(k as usize) {
+        // Items take the array's dimensions in order (a new axis takes none); dimensions
+        // left over are kept whole.
+        let mut items = items.iter();
+        let mut k = 0u32;
+        loop {
+            let item = items.next();
+            if item.is_none() && k >= a.ndim as u32 {
+                break;
+            }
+            if let Some(IndexItem::NewAxis) = item {
+                shape.push(self.i64(1));
+                strides.push(self.i64(0));
+                continue;
+            }
+            let axis = k;
+            let len = self.shape(arr, axis)?;
+            let stride = self.stride(arr, axis)?;
+            k += 1;
+            match item {
+                Some(IndexItem::NewAxis) => unreachable!("handled above"),
                 Some(IndexItem::Index(e)) => {
                     let i = self.expr(e)?.into_int_value();
-                    let i = self.wrap_index(i, len, k)?;
+                    let i = self.wrap_index(i, len, axis)?;
                     offset = self.b.build_int_add(offset, self.b.build_int_mul(i, stride, "off")?, "offset")?;
                 }
                 Some(IndexItem::Slice { start, stop, step }) => {

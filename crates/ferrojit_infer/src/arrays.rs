@@ -27,13 +27,6 @@ impl FnInfer<'_> {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![index],
         };
-        if parts.len() > a.ndim as usize {
-            return Err(self.typing(
-                span,
-                format!("too many indices: the array is {}-dimensional, but {} were given", a.ndim, parts.len()),
-                None,
-            ));
-        }
         let mut items = Vec::new();
         for p in parts {
             items.push(match &p.kind {
@@ -54,8 +47,20 @@ impl FnInfer<'_> {
                     };
                     IndexItem::Slice { start: bound(lower)?, stop: bound(upper)?, step: bound(step)? }
                 }
-                _ => IndexItem::Index(self.index_int(p)?),
+                _ => {
+                    // `None` (`np.newaxis`) adds a dimension.
+                    let x = self.expr(p)?;
+                    if x.ty == Type::NoneType {
+                        IndexItem::NewAxis
+                    } else {
+                        IndexItem::Index(self.index_value(x, p.span)?)
+                    }
+                }
             });
+        }
+        let given = items.iter().filter(|i| !matches!(i, IndexItem::NewAxis)).count();
+        if given > a.ndim as usize {
+            return Err(self.typing(span, format!("too many indices: the array is {}-dimensional, but {} were given", a.ndim, given), None));
         }
         Ok(items)
     }
@@ -191,7 +196,7 @@ fn element_indices(items: Vec<IndexItem>, ndim: u8) -> std::result::Result<Vec<i
         .into_iter()
         .map(|i| match i {
             IndexItem::Index(e) => e,
-            IndexItem::Slice { .. } => unreachable!("checked above"),
+            IndexItem::Slice { .. } | IndexItem::NewAxis => unreachable!("checked above"),
         })
         .collect())
 }
@@ -205,12 +210,18 @@ fn keep_order(a: &ArrayType) -> Layout {
 /// The type of `a[items]` when it is a view.
 pub(crate) fn view_type(a: &ArrayType, items: &[IndexItem]) -> ArrayType {
     let dropped = items.iter().filter(|i| matches!(i, IndexItem::Index(_))).count();
+    let added = items.iter().filter(|i| matches!(i, IndexItem::NewAxis)).count();
+    if added > 0 {
+        // New axes have stride 0: the view walks its memory by its strides (layout A).
+        let ndim = a.ndim + added as u8 - dropped as u8;
+        return a.with(ndim, if ndim == 0 { Layout::C } else { Layout::A });
+    }
     let ndim = a.ndim - dropped as u8;
     let full = |i: &IndexItem| matches!(i, IndexItem::Slice { start: None, stop: None, step: None });
     let unit_step = |i: &IndexItem| match i {
         IndexItem::Slice { step: None, .. } => true,
         IndexItem::Slice { step: Some(s), .. } => matches!(s.kind, ExprKind::Const(Const::Int(1))),
-        IndexItem::Index(_) => false,
+        IndexItem::Index(_) | IndexItem::NewAxis => false,
     };
     let layout = match a.layout {
         _ if ndim == 0 => Layout::C,

@@ -831,6 +831,7 @@ impl FnInfer<'_> {
             ("tau", ModuleKind::Math) => float(std::f64::consts::TAU),
             ("inf", _) => float(f64::INFINITY),
             ("nan", _) => float(f64::NAN),
+            ("newaxis", ModuleKind::Numpy) => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span))),
             _ => {
                 let prefix = match module {
                     ModuleKind::Math => "math",

@@ -110,6 +110,8 @@ pub enum IndexItem {
     Index(Expr),
     /// A slice with optional int64 bounds and step, normalised at run time as Python does.
     Slice { start: Option<Expr>, stop: Option<Expr>, step: Option<Expr> },
+    /// `None` (`np.newaxis`): a new dimension of length 1; consumes no dimension.
+    NewAxis,
 }
 
 /// What an [`ExprKind::ArrayAttr`] reads.
@@ -508,6 +510,7 @@ impl Expr {
                     || items.iter().any(|i| match i {
                         IndexItem::Index(e) => e.any(pred),
                         IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().any(|e| e.any(pred)),
+                        IndexItem::NewAxis => false,
                     })
             }
             ExprKind::Block { stmts, value } => stmts.iter().any(|s| s.any_expr(pred, true)) || value.any(pred),
@@ -566,6 +569,7 @@ impl Expr {
                     match item {
                         IndexItem::Index(e) => e.walk_mut(f),
                         IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.walk_mut(f)),
+                        IndexItem::NewAxis => {}
                     }
                 }
             }

@@ -147,6 +147,7 @@ impl Printer<'_> {
                     .iter()
                     .map(|i| match i {
                         IndexItem::Index(e) => self.expr(e),
+                        IndexItem::NewAxis => "None".to_string(),
                         IndexItem::Slice { start, stop, step } => {
                             let part = |p: &Option<Expr>| p.as_ref().map(|e| self.expr(e)).unwrap_or_default();
                             format!("{}:{}:{}", part(start), part(stop), part(step))

@@ -228,11 +228,13 @@ impl Verifier<'_> {
             }
             ExprKind::ArrayView { array, items } => {
                 let a = self.array(array)?;
-                expect(items.len() <= a.ndim as usize, || format!("{}: too many indices for {}", e.span, array.ty))?;
+                expect(items.len() - items.iter().filter(|i| matches!(i, IndexItem::NewAxis)).count() <= a.ndim as usize, || format!("{}: too many indices for {}", e.span, array.ty))?;
                 let dropped = items.iter().filter(|i| matches!(i, IndexItem::Index(_))).count();
+                let added = items.iter().filter(|i| matches!(i, IndexItem::NewAxis)).count();
                 for item in items {
                     match item {
                         IndexItem::Index(i) => self.int_indices(std::slice::from_ref(i))?,
+                        IndexItem::NewAxis => {}
                         IndexItem::Slice { start, stop, step } => {
                             for part in [start, stop, step].into_iter().flatten() {
                                 self.int_indices(std::slice::from_ref(part))?;
@@ -241,7 +243,7 @@ impl Verifier<'_> {
                     }
                 }
                 match &e.ty {
-                    Type::Array(v) => expect(v.ndim as usize + dropped == a.ndim as usize && v.dtype == a.dtype, || mismatch("view", &e.ty)),
+                    Type::Array(v) => expect(v.ndim as usize + dropped == a.ndim as usize + added && v.dtype == a.dtype, || mismatch("view", &e.ty)),
                     other => Err(mismatch("view", other)),
                 }
             }
