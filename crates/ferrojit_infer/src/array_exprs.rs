@@ -224,8 +224,8 @@ impl FnInfer<'_> {
     }
 
     /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()` of an array expression built in this walk,
-    /// without the array: None when `x` is no such expression (or the reduction is not one of
-    /// these), and `x` comes back.
+    /// without the array; `x` comes back (as the error) when it is no such expression or the
+    /// reduction is not one of these.
     pub(crate) fn reduce_map(&mut self, x: ir::Expr, name: &str, span: Span) -> std::result::Result<ir::Expr, ir::Expr> {
         let op = match name {
             "sum" => ReduceOp::Sum,
@@ -246,8 +246,7 @@ impl FnInfer<'_> {
             _ => dtype.clone(),
         };
         let Some(map) = self.take_map(&x) else { return Err(x) };
-        let _ = span;
-        Ok(ir::Expr::new(ExprKind::MapReduce { op, operands: map.operands, element: map.element.boxed() }, ty, x.span))
+        Ok(ir::Expr::new(ExprKind::MapReduce { op, operands: map.operands, element: map.element.boxed() }, ty, span))
     }
 
     /// `view = value` where `value` is an array (or an array expression): NumPy's assignment,
