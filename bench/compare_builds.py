@@ -35,17 +35,19 @@ RUN_PY = Path(__file__).resolve().parent / "run.py"
 
 
 def describe(python):
-    """``ferrojit at <checkout> (<commit>)`` for the report."""
+    """The checkout whose ferrojit ``python`` imports, and the last commit there that changed
+    the compiler (crates/, python/), for the report."""
     code = ("import ferrojit, pathlib; print(pathlib.Path(ferrojit.__file__).resolve()"
             ".parents[2])")
     try:
         root = subprocess.run([python, "-c", code], capture_output=True, text=True,
                               check=True).stdout.strip()
-        commit = subprocess.run(["git", "-C", root, "log", "-1", "--format=%h %s"],
+        commit = subprocess.run(["git", "-C", root, "log", "-1", "--format=%h %s", "--",
+                                 "crates", "python", "Cargo.toml", "Cargo.lock"],
                                 capture_output=True, text=True, check=True).stdout.strip()
     except (subprocess.CalledProcessError, OSError) as exc:
         return f"{python} (unknown checkout: {exc})"
-    return f"`{python}`: ferrojit of {root} at {commit[:90]}"
+    return f"`{python}`: ferrojit of {root}, compiler at {commit[:90]}"
 
 
 def first_call(python, engine, kernel):

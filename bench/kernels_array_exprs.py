@@ -5,8 +5,9 @@ reductions and ufunc calls, no loops over elements.
 bench/run_exprs.py runs each of them as it is (NumPy), and compiled by ``numba.njit``, by
 ``ferrojit.njit`` and by Pythran. Several come from numpy-benchmarks
 (https://github.com/serge-sans-paille/numpy-benchmarks, BSD-3-Clause, the kernels Pythran's
-authors measure): ``arc_distance``, ``diffusion``, ``laplacien``, ``log_likelihood`` and
-``rosen``, unchanged but for names and line breaks.
+authors measure): ``arc_distance``, ``diffusion``, ``harris``, ``l2norm``, ``laplacien``,
+``log_likelihood``, ``rosen``, ``specialconvolve`` and ``vibr_energy``, unchanged but for
+names, comments and line breaks.
 
 Kernels whose docstring says "in place" return nothing: they update their array arguments,
 which is what the result checks compare.
@@ -147,3 +148,36 @@ def arc_distance(theta_1, phi_1, theta_2, phi_2):
 def clip_count(x, low, high):
     """How many elements lie in [low, high]: a sum of a boolean expression."""
     return ((x >= low) & (x <= high)).sum()
+
+
+def vibr_energy(harmonic, anharmonic, i):
+    """numpy-benchmarks' vibr_energy: one exp of a polynomial expression; a new array."""
+    return np.exp(-harmonic * i - anharmonic * (i ** 2))
+
+
+def harris(image):
+    """numpy-benchmarks' harris: Harris corner scores from forward differences; statements
+    chained through named temporaries, an expression sliced."""
+    m, n = image.shape
+    dx = (image[1:, :] - image[:m - 1, :])[:, 1:]
+    dy = (image[:, 1:] - image[:, :n - 1])[1:, :]
+    a = dx * dx
+    b = dy * dy
+    c = dx * dy
+    tr = a + b
+    det = a * b - c * c
+    k = 0.05
+    return det - k * tr * tr
+
+
+def specialconvolve(a):
+    """numpy-benchmarks' specialconvolve: a 3x3 box filter minus 9 times the centre, of a
+    uint32 image (wrapping arithmetic); a new array."""
+    rowconvol = a[1:-1, :] + a[:-2, :] + a[2:, :]
+    colconvol = rowconvol[:, 1:-1] + rowconvol[:, :-2] + rowconvol[:, 2:] - 9 * a[1:-1, 1:-1]
+    return colconvol
+
+
+def l2norm(x):
+    """numpy-benchmarks' l2norm: the Euclidean norm of each row (a reduction along axis 1)."""
+    return np.sqrt(np.sum(np.abs(x) ** 2, 1))

@@ -124,4 +124,17 @@ EXPR_KERNELS = [
                f"{F1}, float64, float64", 0.0, "an integer count"),
 ]
 
+EXPR_KERNELS += [
+    ExprKernel("vibr_energy", "a, b, c 1000000 (numpy-benchmarks)",
+               lambda: _uniforms(3, 1_000_000), f"{F1}, {F1}, {F1}"),
+    ExprKernel("harris", "image 1000x1000 (numpy-benchmarks)", lambda: _normal(1000, 1000), F2,
+               0.0, EXACT_WHY),
+    ExprKernel("specialconvolve", "a 1000x1000 uint32 (numpy-benchmarks)",
+               lambda: (np.arange(1000 * 1000, dtype=np.uint32).reshape(1000, 1000),),
+               "uint32[:,:]", 0.0, "integers"),
+    ExprKernel("l2norm", "x 1000x1000 -> 1000 row norms (numpy-benchmarks)",
+               lambda: _uniform(1000, 1000), F2, REDUCTION_RTOL,
+               "sums of 1000 terms: NumPy adds pairwise"),
+]
+
 EXPR_KERNEL_BY_NAME = {k.name: k for k in EXPR_KERNELS}
