@@ -126,23 +126,25 @@ def register_jitable(*args: Any, **kwargs: Any) -> Any:
     return wrap
 
 
-def _key_of(func: Any) -> int:
+def _key_of(func: Any, qualified: Optional[str] = None, display: Optional[str] = None) -> int:
     key = _keys.get(id(func))
     if key is None:
         key = len(_overloaded) + 1
         _keys[id(func)] = key
         _overloaded.append(func)
-        qualified = _library_name(func)
-        display = qualified.replace("numpy.", "np.", 1) if qualified else getattr(func, "__qualname__", repr(func))
+        qualified = qualified or _library_name(func)
+        if display is None:
+            display = qualified.replace("numpy.", "np.", 1) if qualified else getattr(func, "__qualname__", repr(func))
         _display_names[key] = display
         _native.register_overload(key, func, qualified, display)
     return key
 
 
-def _declare_library_callable(func: Any, module: str) -> None:
+def _declare_library_callable(func: Any, module: str, qualified: Optional[str] = None, display: Optional[str] = None) -> None:
     """``func`` is implemented in ``module`` (of ``ferrojit._lib``), imported when compiled code
-    first calls it."""
-    _lazy_modules[_key_of(func)] = module
+    first calls it; ``qualified`` names it for the compiler when it is none of a library's,
+    ``display`` for messages."""
+    _lazy_modules[_key_of(func, qualified, display)] = module
 
 
 def _library_name(func: Any) -> Optional[str]:
@@ -173,17 +175,39 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
         reasons = []
+        bad_calls = []
         dispatcher = None
         for typing_func, options in candidates:
             try:
                 implementation = typing_func(*args, **keywords)
+            except TypeError as exc:
+                if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+                    # Raised by the call itself: the arguments do not fit the parameters.
+                    bad_calls.append(_call_error_message(kind, target, str(exc)))
+                else:
+                    reasons.append(f"{type(exc).__name__}: {exc}")
+                continue
             except Exception as exc:  # a typing function's refusal, told to the user
                 reasons.append(f"{type(exc).__name__}: {exc}")
                 continue
             if implementation is not None:
                 dispatcher = _implementation(implementation, options)
                 break
-        _native.resolve_overload(token, dispatcher, "; ".join(reasons))
+        if dispatcher is None and bad_calls and not reasons:
+            _native.resolve_overload(token, None, bad_calls[0], True)
+        else:
+            _native.resolve_overload(token, dispatcher, "; ".join(reasons + bad_calls))
+
+
+def _call_error_message(kind: str, target: Any, message: str) -> str:
+    """CPython's message for a call whose arguments do not fit ("linspace() got multiple
+    values for argument 'num'"), naming the callable as compiled code's messages do
+    ("`np.linspace()` got multiple values for argument `num`")."""
+    import re
+
+    name = _display_names.get(target, str(target)) if kind == "function" else str(target)
+    rest = re.sub(r"^[\w.]+\(\) ", "", message)
+    return f"`{name}()` " + re.sub(r"'(\w+)'", r"`\1`", rest)
 
 
 def _implementation(func: Callable[..., Any], options: dict[str, Any]) -> Dispatcher[Any, Any]:

@@ -362,7 +362,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// C-order strides (in bytes) for `shape`.
-    fn c_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
+    pub(crate) fn c_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
         let mut strides = vec![self.i64(itemsize as i64); shape.len()];
         for k in (0..shape.len().saturating_sub(1)).rev() {
             strides[k] = self.b.build_int_mul(strides[k + 1], shape[k + 1], "stride")?;

@@ -119,6 +119,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Reshape { .. }
         | ExprKind::ArrayReduce { .. }
         | ExprKind::MapReduce { .. }
+        | ExprKind::AxisReduce { .. }
         | ExprKind::MapElement(_)
         | ExprKind::BroadcastShape(_)
         | ExprKind::Block { .. }

@@ -354,5 +354,6 @@ mod tests {
         assert_eq!(ferrojit_runtime::EXC_ZERO_DIVISION_ERROR, ferrojit_ir::ExcKind::ZeroDivisionError.code());
         assert_eq!(ferrojit_runtime::EXC_OVERFLOW_ERROR, ferrojit_ir::ExcKind::OverflowError.code());
         assert_eq!(ferrojit_runtime::EXC_INDEX_ERROR, ferrojit_ir::ExcKind::IndexError.code());
+        assert_eq!(ferrojit_runtime::EXC_AXIS_ERROR, ferrojit_ir::ExcKind::AxisError.code());
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::abi::{basic_type_of, entry_wrapper, float_type, int_type, llvm_type};
 use crate::{CodegenError, Result};
-use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, PrintItem, RuntimeFunc, StmtKind, UnaryOp};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, MathFunc, MathLowering, PrintItem, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_types::{FloatType, IntType, Type};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
@@ -28,14 +28,6 @@ pub(crate) struct Lowered {
 pub(crate) const UFUNC_LOOP_SYMBOL: &str = "ferrojit_ufunc_loop";
 
 pub(crate) const ENTRY_SYMBOL: &str = "ferrojit_entry";
-
-/// The libm functions glibc's libmvec provides vector variants of, with their arity.
-const LIBMVEC: &[(&str, usize)] = &[
-    ("acos", 1), ("acosh", 1), ("asin", 1), ("asinh", 1), ("atan", 1), ("atanh", 1), ("cos", 1),
-    ("cosh", 1), ("erf", 1), ("erfc", 1), ("exp", 1), ("expm1", 1), ("log", 1), ("log10", 1),
-    ("log1p", 1), ("log2", 1), ("sin", 1), ("sinh", 1), ("tan", 1), ("tanh", 1), ("atan2", 2),
-    ("hypot", 2), ("pow", 2), ("exp2", 1), ("cbrt", 1),
-];
 
 /// A vector ISA of the x86-64 vector function ABI: its mangling letter and register width.
 #[derive(Clone, Copy, Debug)]
@@ -815,7 +807,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Whether a loop body sums floats and calls no function with a vector variant.
     fn ordered_reduction_without_vector_math(&self, body: &[ir::Stmt]) -> bool {
         let vector_math = body.iter().any(|s| {
-            s.any_expr(&mut |e| matches!(&e.kind, ExprKind::Math { func, .. } if LIBMVEC.iter().any(|(n, _)| *n == func.name)), false)
+            s.any_expr(&mut |e| matches!(&e.kind, ExprKind::Math { func, .. } if matches!(func.lowering, MathLowering::Libm { vector: true, .. })), false)
         });
         !vector_math && self.float_reduction(body)
     }
@@ -916,7 +908,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 for a in args {
                     values.push(self.expr(a)?);
                 }
-                self.math(func.name, &values, &args[0].ty)?
+                self.math(*func, &values, &args[0].ty)?
             }
             ExprKind::Runtime { func, args } => {
                 let mut values = Vec::new();
@@ -965,6 +957,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
             ExprKind::ArrayReduce { op, array } => self.array_reduce(*op, array, &e.ty)?,
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
+            ExprKind::AxisReduce { op, array, axis, keepdims } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,
             ExprKind::MapElement(i) => self.map_element(*i)?,
             ExprKind::BroadcastShape(operands) => self.broadcast_shape(operands, &e.ty)?,
             ExprKind::Print(items) => {
@@ -1297,7 +1290,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             (UnaryOp::Abs, Type::Float(_)) => self.intrinsic("llvm.fabs", &[v.get_type()], &[v])?,
             (UnaryOp::Abs, Type::Complex(f)) => {
                 let (re, im) = self.parts(v)?;
-                self.math_call("hypot", *f, &[re.into(), im.into()])?
+                self.math(MathFunc::HYPOT, &[re.into(), im.into()], &Type::Float(*f))?
             }
             _ => return Err(CodegenError(format!("unary {op:?} on {ty} reached codegen"))),
         })
@@ -1608,36 +1601,33 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     // ---- math ------------------------------------------------------------------------------
 
-    fn math(&mut self, name: &str, args: &[Value<'ctx>], arg_ty: &Type) -> Result<Value<'ctx>> {
+    fn math(&mut self, func: MathFunc, args: &[Value<'ctx>], arg_ty: &Type) -> Result<Value<'ctx>> {
         let f = match arg_ty {
             Type::Float(f) => *f,
-            other => return Err(CodegenError(format!("math.{name} on {other} reached codegen"))),
+            other => return Err(CodegenError(format!("math.{} on {other} reached codegen", func.name))),
         };
         let ft = float_type(self.cx, f);
         let x = args[0].into_float_value();
         let inf = x.get_type().const_float(f64::INFINITY);
-        Ok(match name {
-            // Single instructions on x86-64, vectorised by LLVM itself.
-            "sqrt" | "floor" | "ceil" | "trunc" | "fabs" | "copysign" => self.intrinsic(&format!("llvm.{name}"), &[ft], args)?,
-            "_roundeven" => self.intrinsic("llvm.roundeven", &[ft], args)?,
-            "fmod" => self.b.build_float_rem(x, args[1].into_float_value(), "fmod")?.into(),
-            "degrees" => self.b.build_float_mul(x, x.get_type().const_float(180.0 / std::f64::consts::PI), "deg")?.into(),
-            "radians" => self.b.build_float_mul(x, x.get_type().const_float(std::f64::consts::PI / 180.0), "rad")?.into(),
-            "isnan" => self.b.build_float_compare(FloatPredicate::UNO, x, x, "isnan")?.into(),
-            "isinf" | "isfinite" => {
+        Ok(match func.lowering {
+            MathLowering::Intrinsic(name) => self.intrinsic(name, &[ft], args)?,
+            MathLowering::Libm { symbol, vector } => self.math_call(symbol, vector, f, args)?,
+            MathLowering::Remainder => self.b.build_float_rem(x, args[1].into_float_value(), "fmod")?.into(),
+            MathLowering::Degrees => self.b.build_float_mul(x, x.get_type().const_float(180.0 / std::f64::consts::PI), "deg")?.into(),
+            MathLowering::Radians => self.b.build_float_mul(x, x.get_type().const_float(std::f64::consts::PI / 180.0), "rad")?.into(),
+            MathLowering::IsNan => self.b.build_float_compare(FloatPredicate::UNO, x, x, "isnan")?.into(),
+            MathLowering::IsInf | MathLowering::IsFinite => {
                 let abs = self.intrinsic("llvm.fabs", &[ft], &[x.into()])?.into_float_value();
-                let pred = if name == "isinf" { FloatPredicate::OEQ } else { FloatPredicate::ONE };
+                let (pred, name) = if func.lowering == MathLowering::IsInf { (FloatPredicate::OEQ, "isinf") } else { (FloatPredicate::ONE, "isfinite") };
                 self.b.build_float_compare(pred, abs, inf, name)?.into()
             }
-            "gamma" => self.math_call("tgamma", f, args)?,
-            _ => self.math_call(name, f, args)?,
         })
     }
 
     /// Calls the C library's `name` (`namef` for float32). The declaration is marked as
     /// touching no memory (compiled code does not read `errno`), and, when glibc's libmvec
-    /// has vector variants, the call names them so that loops calling it vectorise.
-    fn math_call(&self, name: &str, f: FloatType, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
+    /// has vector variants (`vector`), the call names them so that loops calling it vectorise.
+    fn math_call(&self, name: &str, vector: bool, f: FloatType, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
         let cx = self.cx;
         let ft = float_type(cx, f);
         let symbol = if f == FloatType::F32 { format!("{name}f") } else { name.to_string() };
@@ -1650,7 +1640,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
         }
         let call = self.b.build_call(func, &args.iter().map(|a| (*a).into()).collect::<Vec<BasicMetadataValueEnum>>(), "call")?;
-        if let Some(variants) = self.vector_variants(name, &symbol, f, args.len()) {
+        if let Some(variants) = vector.then(|| self.vector_variants(&symbol, f, args.len())).flatten() {
             call.add_attribute(AttributeLoc::Function, cx.create_string_attribute("vector-function-abi-variant", &variants));
         }
         Ok(call.try_as_basic_value().basic().expect("math functions return a value"))
@@ -1658,9 +1648,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Declares libmvec's variants of `symbol` for each host ISA and returns the
     /// `vector-function-abi-variant` attribute value naming them.
-    fn vector_variants(&self, name: &str, symbol: &str, f: FloatType, arity: usize) -> Option<String> {
-        let (_, n) = LIBMVEC.iter().find(|(m, _)| *m == name)?;
-        debug_assert_eq!(*n, arity);
+    fn vector_variants(&self, symbol: &str, f: FloatType, arity: usize) -> Option<String> {
         let params = "v".repeat(arity);
         let mut variants = Vec::new();
         for isa in self.vector_isas {

@@ -416,3 +416,156 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.map_elements.last().and_then(|values| values.get(i)).copied().ok_or_else(|| crate::CodegenError(format!("map element {i} outside a map")))
     }
 }
+
+impl<'ctx> FnLower<'ctx, '_> {
+    /// `i < n ? of[i] : of[i + 1]`-style picks: element `k` of `values` where `k` is a run-time
+    /// index (a chain of selects; arrays have few dimensions).
+    fn pick(&self, values: &[IntValue<'ctx>], k: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
+        let mut out = values[0];
+        for (i, v) in values.iter().enumerate().skip(1) {
+            let here = self.b.build_int_compare(IntPredicate::EQ, k, self.i64(i as i64), "here")?;
+            out = self.b.build_select(here, *v, out, "pick")?.into_int_value();
+        }
+        Ok(out)
+    }
+
+    /// Runs `body(i)` for `i` in `0..len`.
+    fn counted_loop(&mut self, len: IntValue<'ctx>, body: &mut dyn FnMut(&mut Self, IntValue<'ctx>) -> Result<()>) -> Result<()> {
+        let counter = self.entry_alloca(self.cx.i64_type().into(), "k")?;
+        self.b.build_store(counter, self.i64(0))?;
+        let (head, inner, end) = (self.bb("axis.head"), self.bb("axis.body"), self.bb("axis.end"));
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(head);
+        let i = self.b.build_load(self.cx.i64_type(), counter, "k")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
+        self.b.build_conditional_branch(more, inner, end)?;
+        self.b.position_at_end(inner);
+        body(self, i)?;
+        let next = self.b.build_int_add(i, self.i64(1), "next")?;
+        self.b.build_store(counter, next)?;
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(end);
+        Ok(())
+    }
+
+    /// `ExprKind::AxisReduce`: for each index of the other dimensions (in C order), the
+    /// reduction of the elements along `axis`, stored into a new C-contiguous array.
+    pub(crate) fn axis_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, axis: &ir::Expr, keepdims: bool, ty: &Type) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let out_type = array_type(ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let given = self.expr(axis)?.into_int_value();
+        let n = a.ndim as i64;
+        // NumPy's normalisation: a negative axis counts from the end, once.
+        let negative = self.b.build_int_compare(IntPredicate::SLT, given, self.i64(0), "negaxis")?;
+        let wrapped = self.b.build_int_add(given, self.i64(n), "wrapped")?;
+        let axis_v = self.b.build_select(negative, wrapped, given, "axis")?.into_int_value();
+        let outside = self.b.build_int_compare(IntPredicate::UGE, axis_v, self.i64(n), "outside")?;
+        let (bad, ok) = (self.bb("axis.error"), self.bb("axis.ok"));
+        self.branch_rarely(outside, bad, ok)?;
+        self.b.position_at_end(bad);
+        let i64t = self.cx.i64_type();
+        let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
+        let f = self.extern_fn("ferrojit_rt_axis_error", None, &[ptr.into(), i64t.into(), i64t.into()]);
+        self.b.build_call(f, &[self.exc().into(), given.into(), self.i64(n).into()], "")?;
+        self.leave_with_exception()?;
+        self.b.position_at_end(ok);
+
+        let dims = self.dims(arr, &a)?;
+        let strides = (0..a.ndim as u32).map(|k| self.array_stride(arr, k)).collect::<Result<Vec<_>>>()?;
+        let len = self.pick(&dims, axis_v)?;
+        let along = self.pick(&strides, axis_v)?;
+        // The other dimensions, in order: dimension j of the result is j or j + 1 of the input.
+        let mut out_dims = Vec::new();
+        let mut in_strides = Vec::new();
+        for j in 0..(a.ndim as usize).saturating_sub(1) {
+            let before = self.b.build_int_compare(IntPredicate::SLT, self.i64(j as i64), axis_v, "before")?;
+            out_dims.push(self.b.build_select(before, dims[j], dims[j + 1], "dim")?.into_int_value());
+            in_strides.push(self.b.build_select(before, strides[j], strides[j + 1], "stride")?.into_int_value());
+        }
+        let itemsize = out_type.dtype.itemsize().expect("arrays hold scalars");
+        let out_strides = self.c_strides(&out_dims, itemsize)?;
+        let allocated_dims = if keepdims {
+            // The kept dimension has length 1: the memory is the same as without it.
+            (0..a.ndim as usize).map(|k| {
+                let here = self.b.build_int_compare(IntPredicate::EQ, axis_v, self.i64(k as i64), "here")?;
+                Ok(self.b.build_select(here, self.i64(1), dims[k], "dim")?.into_int_value())
+            }).collect::<Result<Vec<_>>>()?
+        } else {
+            out_dims.clone()
+        };
+        if matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
+            let mut others = self.i64(1);
+            for d in &out_dims {
+                others = self.b.build_int_mul(others, *d, "others")?;
+            }
+            // NumPy raises for an empty axis when there is anything to reduce.
+            let empty = self.b.build_int_compare(IntPredicate::EQ, len, self.i64(0), "empty")?;
+            let some = self.b.build_int_compare(IntPredicate::NE, others, self.i64(0), "some")?;
+            let refuse = self.b.build_and(empty, some, "refuse")?;
+            let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
+            self.raise_if(refuse, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
+        }
+        let out = self.new_array_of_dims(allocated_dims, ty)?.into_struct_value();
+        let out_base = self.b.build_extract_value(out, 1, "data")?.into_pointer_value();
+        let in_base = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        let dtype = (*a.dtype).clone();
+        let acc_ty = (*out_type.dtype).clone();
+        let acc_llvm = crate::abi::llvm_type(self.cx, &acc_ty);
+        let acc = self.entry_alloca(acc_llvm, "acc")?;
+        self.strided_loop_nest(&out_dims, &[out_base, in_base], &[out_strides, in_strides], &mut |this, ptrs| {
+            let (dst, src) = (ptrs[0], ptrs[1]);
+            match op {
+                ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
+                    this.b.build_store(acc, acc_llvm.const_zero())?;
+                    this.counted_loop(len, &mut |this, k| {
+                        let offset = this.b.build_int_mul(k, along, "off")?;
+                        // SAFETY (for LLVM): k < the axis length.
+                        let p = unsafe { this.b.build_gep(this.cx.i8_type(), src, &[offset], "p")? };
+                        let v = this.load_element(p, &a)?;
+                        let v = this.cast(v, &dtype, &acc_ty)?;
+                        let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                        let next = this.binary(ir::BinaryOp::Add, current, v, &acc_ty, &acc_ty)?;
+                        this.b.build_store(acc, next)?;
+                        Ok(())
+                    })?;
+                    let mut result = this.b.build_load(acc_llvm, acc, "sum")?;
+                    if op == ir::ReduceOp::Mean {
+                        // 0 / 0 is NaN for an empty axis, as NumPy's mean.
+                        let count = this.cast(len.into(), &Type::INT64, &acc_ty)?;
+                        result = this.b.build_float_div(result.into_float_value(), count.into_float_value(), "mean")?.into();
+                    }
+                    this.store_element(dst, &out_type, result)
+                }
+                ir::ReduceOp::Min | ir::ReduceOp::Max => {
+                    let first = this.load_element(src, &a)?;
+                    this.b.build_store(acc, first)?;
+                    let is_min = op == ir::ReduceOp::Min;
+                    this.counted_loop(len, &mut |this, k| {
+                        let offset = this.b.build_int_mul(k, along, "off")?;
+                        // SAFETY (for LLVM): k < the axis length.
+                        let p = unsafe { this.b.build_gep(this.cx.i8_type(), src, &[offset], "p")? };
+                        let v = this.load_element(p, &a)?;
+                        let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                        let cmp = if is_min { ir::CmpOp::Lt } else { ir::CmpOp::Gt };
+                        let better = this.compare(cmp, v, current, &dtype)?;
+                        // NaN wins, as in NumPy.
+                        let take = match dtype {
+                            Type::Float(_) => {
+                                let nan = this.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
+                                this.b.build_or(better, nan, "take")?
+                            }
+                            _ => better,
+                        };
+                        let next = this.b.build_select(take, v, current, "next")?;
+                        this.b.build_store(acc, next)?;
+                        Ok(())
+                    })?;
+                    let result = this.b.build_load(acc_llvm, acc, "result")?;
+                    this.store_element(dst, &out_type, result)
+                }
+            }
+        })?;
+        Ok(out.into())
+    }
+}

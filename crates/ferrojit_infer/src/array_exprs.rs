@@ -11,7 +11,7 @@
 //! operand takes the map back instead and fuses it into its own, so `(a - b) ** 2 * c` is one
 //! loop and one new array, and `(a - b).sum()` allocates nothing.
 
-use crate::expr::Literals;
+use crate::expr::{Literals, Value};
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, ExprKind, LocalId, ReduceOp, StmtKind};
 use ferrojit_syntax::ast::{self, BinOp, CmpOp, Span};
@@ -280,7 +280,7 @@ impl FnInfer<'_> {
 impl FnInfer<'_> {
     /// NumPy's `same_kind` casting of an in-place operation's result into the array: to a
     /// kind at least as general (bool < unsigned < signed < float < complex), never back.
-    pub(crate) fn check_same_kind(&self, result: &Type, target: &ArrayType, op: BinOp, span: Span) -> Result<()> {
+    pub(crate) fn check_same_kind(&self, result: &Type, target: &ArrayType, op: Option<BinOp>, span: Span) -> Result<()> {
         let kind = |t: &Type| match t {
             Type::Bool => 0,
             Type::Int(i) if !i.signed => 1,
@@ -293,11 +293,84 @@ impl FnInfer<'_> {
         if kind(&from) <= kind(&target.dtype) {
             return Ok(());
         }
+        let what = match op {
+            Some(op) => format!("the result of `{}=`", op.symbol()),
+            None => "the result".to_string(),
+        };
         Err(self.typing(
             span,
-            format!("cannot cast the result of `{}=` from `{from}` to the array's `{}` with casting rule 'same_kind'", op.symbol(), target.dtype),
+            format!("cannot cast {what} from `{from}` to the array's `{}` with casting rule 'same_kind'", target.dtype),
             Some("convert the array first (`a = a.astype(...)`), or write `a = a ... b` to make a new array"),
         ))
+    }
+}
+
+/// An element-wise library call with array arguments, being built: the map's operands so far,
+/// and the array given as `out=`.
+pub(crate) struct Lifted {
+    operands: Vec<ir::Expr>,
+    out: Option<ir::Expr>,
+}
+
+/// The parameters of element-wise library functions that take numbers (or arrays of them).
+const INPUTS: [&str; 4] = ["x", "y", "x1", "x2"];
+
+impl FnInfer<'_> {
+    /// For a call of an element-wise library function (`np.sqrt(a)`, `np.minimum(a, 0.5)`,
+    /// `abs(a)`): when an input is an array, or `out=` is given, replaces each input by its
+    /// element, so that the function's own builder types one element. None when the call is
+    /// on scalars only.
+    pub(crate) fn lift_elementwise(&mut self, args: &mut crate::bind::Args, span: Span) -> Result<Option<Lifted>> {
+        let out = match args.take("out") {
+            None => None,
+            Some(Value::Expr(e)) if e.ty == Type::NoneType => None,
+            Some(v) => {
+                let e = self.value_expr(v, span)?;
+                match &e.ty {
+                    Type::Array(a) if !a.readonly => Some(e),
+                    Type::Array(_) => return Err(self.typing(span, format!("`out=` of `{}()` is a read-only array", args.callee), None)),
+                    other => return Err(self.typing(span, format!("`out=` of `{}()` must be an array, not a `{other}`", args.callee), None)),
+                }
+            }
+        };
+        let any_array = INPUTS.iter().any(|name| matches!(args.get_mut(name), Some(Value::Expr(e)) if matches!(e.ty, Type::Array(_))));
+        if !any_array && out.is_none() {
+            return Ok(None);
+        }
+        let mut operands = Vec::new();
+        for name in INPUTS {
+            if let Some(Value::Expr(e)) = args.get_mut(name) {
+                if !e.ty.is_number() && !matches!(e.ty, Type::Array(_)) {
+                    continue;
+                }
+                let part = self.part(e.clone());
+                *e = self.join(part, &mut operands, span);
+            }
+        }
+        Ok(Some(Lifted { operands, out }))
+    }
+
+    /// The new array of an element-wise call lifted by [`FnInfer::lift_elementwise`], whose
+    /// builder gave `element`; or, with `out=`, that array, filled.
+    pub(crate) fn finish_elementwise(&mut self, lifted: Lifted, element: Value, span: Span) -> Result<ir::Expr> {
+        let element = self.value_expr(element, span)?;
+        let Lifted { operands, out } = lifted;
+        let Some(out) = out else {
+            return Ok(self.materialize(Map { operands, element }, span));
+        };
+        let a = match &out.ty {
+            Type::Array(a) => a.clone(),
+            _ => unreachable!("checked when lifted"),
+        };
+        self.check_same_kind(&element.ty, &a, None, span)?;
+        let tmp = self.temp(out.ty.clone());
+        let element = self.cast(element, &a.dtype);
+        let stmts = vec![
+            ir::Stmt { kind: StmtKind::Assign { local: tmp, value: out }, span },
+            ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(tmp, span), operands, element }, span },
+        ];
+        let ty = Type::Array(a);
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
 }
 

@@ -1,8 +1,12 @@
-//! Typing NumPy arrays: subscripts (elements and views), stores, attributes and iteration.
+//! Typing NumPy arrays: subscripts (elements and views), stores and iteration; and the registry
+//! entries (`register`) of array creation (`np.zeros`, ...), array methods (`a.sum()`, also
+//! reached as `np.sum(a)`) and array attributes (`a.shape`), with their building functions.
 //!
 //! A view keeps the C or F layout only when the subscript provably selects contiguous memory
 //! (leading integer indices then one step-1 slice for C; the mirror for F); otherwise it is `A`.
 
+use crate::bind::Args;
+use crate::registry::{self, Build, BuildMethod, Registry};
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, ArrayAttr, Const, ExprKind, IndexItem, StmtKind};
@@ -108,35 +112,6 @@ impl FnInfer<'_> {
             return Err(self.typing(span, format!("cannot store a `{}` into an array of `{}`", value.ty, a.dtype), Some("assign a scalar of a compatible type (array-to-array assignment is not supported yet)")));
         }
         Ok(self.cast(value, &a.dtype))
-    }
-
-    pub(crate) fn array_attribute(&mut self, array: ir::Expr, attr: &str, span: Span) -> Result<Value> {
-        let a = match &array.ty {
-            Type::Array(a) => a.clone(),
-            _ => unreachable!(),
-        };
-        let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-        let e = match attr {
-            "shape" => {
-                let ty = Type::Tuple(vec![Type::INT64; a.ndim as usize]);
-                ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Shape }, ty, span)
-            }
-            "size" => ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Size }, Type::INT64, span),
-            "ndim" => int(a.ndim as i128),
-            "dtype" => return Ok(Value::DType((*a.dtype).clone())),
-            "itemsize" => int(a.dtype.itemsize().unwrap_or(0) as i128),
-            "T" => {
-                let layout = match a.layout {
-                    Layout::C => Layout::F,
-                    Layout::F => Layout::C,
-                    Layout::A => Layout::A,
-                };
-                let layout = if a.ndim <= 1 { a.layout } else { layout };
-                ir::Expr::new(ExprKind::Transpose(array.boxed()), Type::Array(a.with(a.ndim, layout)), span)
-            }
-            _ => return Err(self.unsupported(span, format!("`.{attr}` of an array is not supported yet"), None)),
-        };
-        Ok(Value::Expr(e))
     }
 
     pub(crate) fn array_len(&self, array: ir::Expr, span: Span) -> Result<ir::Expr> {
@@ -261,16 +236,67 @@ pub(crate) fn view_type(a: &ArrayType, items: &[IndexItem]) -> ArrayType {
     a.with(ndim, layout)
 }
 
-/// NumPy functions that create arrays.
-pub(crate) const NUMPY_CREATION: &[&str] = &[
-    "empty", "zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "linspace", "eye",
-];
+/// Parameters shared by NumPy's `empty`, `zeros`, `ones`.
+const NEW_ARRAY: &str = "shape, dtype=None, ~order='C', *, ~device=None, ~like=None";
+/// Parameters shared by NumPy's `zeros_like`, `ones_like`.
+const NEW_ARRAY_LIKE: &str = "a, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None";
+/// Reductions: of the whole array, or along one axis.
+const SUM: &str = "axis=None, ~dtype=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
+const MIN_MAX: &str = "axis=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
+const MEAN: &str = "axis=None, ~dtype=None, ~out=None, *, keepdims=False, ~where=True";
 
-/// NumPy functions that reduce or copy a whole array, by the method they mirror.
-pub(crate) const NUMPY_ARRAY_FUNCTIONS: &[(&str, &str)] = &[
-    ("sum", "sum"), ("min", "min"), ("max", "max"), ("amin", "min"), ("amax", "max"), ("mean", "mean"), ("copy", "copy_k"),
-    ("ravel", "ravel"), ("reshape", "reshape"), ("transpose", "T"),
-];
+/// Adds NumPy's array-creating functions, the array methods (and the NumPy functions that are
+/// methods of their first argument) and the array attributes to the registry.
+pub(crate) fn register(r: &mut Registry) {
+    r.function("numpy.empty", NEW_ARRAY, empty);
+    r.function("numpy.zeros", NEW_ARRAY, zeros);
+    r.function("numpy.ones", NEW_ARRAY, ones);
+    r.function("numpy.full", "shape, fill_value, dtype=None, ~order='C', *, ~device=None, ~like=None", full);
+    r.function("numpy.empty_like", "prototype, /, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None", empty_like);
+    r.function("numpy.zeros_like", NEW_ARRAY_LIKE, zeros_like);
+    r.function("numpy.ones_like", NEW_ARRAY_LIKE, ones_like);
+    r.function("numpy.full_like", "a, fill_value, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None", full_like);
+    r.function("numpy.arange", "start=None, stop=None, step=None, dtype=None, *, ~device=None, ~like=None", arange);
+    r.function("numpy.eye", "N, M=None, ~k=0, dtype=None, ~order='C', *, ~device=None, ~like=None", eye);
+
+    r.method("ndarray.sum", SUM, sum);
+    r.method("ndarray.min", MIN_MAX, min);
+    r.method("ndarray.max", MIN_MAX, max);
+    r.method("ndarray.mean", MEAN, mean);
+    r.method("ndarray.item", "*args", item);
+    r.method("ndarray.fill", "value", fill);
+    r.method("ndarray.copy", "~order='C'", copy);
+    r.method("ndarray.flatten", "~order='C'", flatten);
+    r.method("ndarray.astype", "dtype, ~order='K', ~casting='unsafe', ~subok=True, ~copy=True", astype);
+    r.method("ndarray.reshape", "*shape, ~order='C', ~copy=None", reshape);
+    r.method("ndarray.ravel", "~order='C'", ravel);
+    r.method("ndarray.transpose", "*axes", transpose);
+
+    r.array_function("numpy.sum", "a, axis=None, ~dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", sum);
+    for (name, build) in [("numpy.min", min as BuildMethod), ("numpy.amin", min), ("numpy.max", max), ("numpy.amax", max)] {
+        r.array_function(name, "a, axis=None, ~out=None, keepdims=False, ~initial=None, ~where=True", build);
+    }
+    r.array_function("numpy.mean", "a, axis=None, ~dtype=None, ~out=None, keepdims=False, *, ~where=True", mean);
+    r.array_function("numpy.copy", "a, ~order='K', ~subok=False", copy_keeping_order);
+    r.array_function("numpy.ravel", "a, ~order='C'", ravel);
+    r.array_function("numpy.reshape", "a, /, shape, ~order='C', *, ~copy=None", reshape);
+    r.array_function("numpy.transpose", "a, ~axes=None", transpose);
+
+    r.attribute("ndarray.shape", shape);
+    r.attribute("ndarray.size", size);
+    r.attribute("ndarray.ndim", ndim);
+    r.attribute("ndarray.dtype", dtype);
+    r.attribute("ndarray.itemsize", itemsize);
+    r.attribute("ndarray.T", transposed);
+}
+
+/// The type of an array expression.
+fn array_type(array: &ir::Expr) -> ArrayType {
+    match &array.ty {
+        Type::Array(a) => a.clone(),
+        _ => unreachable!("an array member of a non-array"),
+    }
+}
 
 impl FnInfer<'_> {
     /// A dtype argument: `np.float32`, `float`/`int`/`bool`/`complex`, a name like
@@ -290,6 +316,14 @@ impl FnInfer<'_> {
             _ => None,
         };
         ty.ok_or_else(|| self.typing(span, "unsupported `dtype`", Some("pass a NumPy scalar type such as `np.float64`, a Python `float`/`int`/`bool`/`complex`, or `a.dtype`")))
+    }
+
+    /// The `dtype` argument if given, else `default`.
+    fn dtype_or(&self, args: &mut Args, default: impl FnOnce() -> Type) -> Result<Type> {
+        match args.take_spanned("dtype") {
+            Some((v, at)) => self.dtype_arg(&v, at),
+            None => Ok(default()),
+        }
     }
 
     /// A shape argument: an integer or a tuple of integers, as int64 expressions.
@@ -339,395 +373,438 @@ impl FnInfer<'_> {
         let value = self.element_value(value, &a, span)?;
         Ok(vec![ir::Stmt { kind: StmtKind::ArrayFill { array, value }, span }])
     }
+}
 
-    fn take_keyword(keywords: &mut Vec<(String, Value, Span)>, name: &str) -> Option<(Value, Span)> {
-        let i = keywords.iter().position(|(k, _, _)| k == name)?;
-        let (_, v, s) = keywords.remove(i);
-        Some((v, s))
+// ---- creation ------------------------------------------------------------------------------
+
+/// A new C-ordered array of the `shape` argument, of the `dtype` argument or else
+/// `default_dtype`, with every element set to `init` when given.
+fn new_filled(cx: &mut FnInfer<'_>, args: &mut Args, init: Option<ir::Expr>, default_dtype: Type, span: Span) -> Result<Value> {
+    let shape = args.required("shape");
+    let dtype = cx.dtype_or(args, || default_dtype)?;
+    let shape = cx.shape_arg(shape, span)?;
+    cx.new_array(dtype, shape, span, |cx, local| match init {
+        Some(v) => cx.fill_stmt(local, v, span),
+        None => Ok(vec![]),
+    })
+    .map(Value::Expr)
+}
+
+fn int_const(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
+}
+
+fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_filled(cx, args, None, Type::FLOAT64, span)
+}
+
+fn zeros(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_filled(cx, args, Some(int_const(0, span)), Type::FLOAT64, span)
+}
+
+fn ones(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_filled(cx, args, Some(int_const(1, span)), Type::FLOAT64, span)
+}
+
+/// `np.full(shape, fill_value)`: of the fill value's type unless `dtype` is given.
+fn full(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let fill = cx.required_expr(args, "fill_value")?;
+    let default = if fill.ty.is_number() { fill.ty.clone() } else { Type::FLOAT64 };
+    new_filled(cx, args, Some(fill), default, span)
+}
+
+/// A new array shaped like the array argument `a` (`prototype` for `empty_like`), of its dtype
+/// unless `dtype` is given, in NumPy's `order='K'`: a Fortran-ordered prototype gives a
+/// Fortran-ordered result.
+fn new_like(cx: &mut FnInfer<'_>, args: &mut Args, init: Option<ir::Expr>, span: Span) -> Result<Value> {
+    let (proto, at) = args.take_spanned("a").or_else(|| args.take_spanned("prototype")).expect("binding checks required parameters");
+    let proto = cx.value_expr(proto, at)?;
+    let a = match &proto.ty {
+        Type::Array(a) => a.clone(),
+        other => return Err(cx.typing(span, format!("`{}()` needs an array, not `{other}`", args.callee), None)),
+    };
+    let init = match init {
+        Some(v) => Some(v),
+        None => cx.arg_expr(args, "fill_value")?,
+    };
+    let dtype = cx.dtype_or(args, || (*a.dtype).clone())?;
+    let tmp = cx.temp(proto.ty.clone());
+    let shape: Vec<ir::Expr> = (0..a.ndim)
+        .map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(tmp, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span))
+        .collect();
+    let made = cx.new_array_in(dtype, shape, keep_order(&a), span, |cx, local| match init {
+        Some(v) => cx.fill_stmt(local, v, span),
+        None => Ok(vec![]),
+    })?;
+    let ty = made.ty.clone();
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Let { local: tmp, value: proto.boxed(), body: made.boxed() }, ty, span)))
+}
+
+fn empty_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_like(cx, args, None, span)
+}
+
+fn zeros_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_like(cx, args, Some(int_const(0, span)), span)
+}
+
+fn ones_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_like(cx, args, Some(int_const(1, span)), span)
+}
+
+/// `np.full_like(a, fill_value)`: the fill value is the `fill_value` argument.
+fn full_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_like(cx, args, None, span)
+}
+
+/// `np.arange([start,] stop[, step])`: a lone `start` is the stop, as in NumPy.
+fn arange(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let start = cx.arg_expr(args, "start")?;
+    let stop = cx.arg_expr(args, "stop")?;
+    let step = cx.arg_expr(args, "step")?;
+    let (start, stop) = match (start, stop) {
+        (start, Some(stop)) => (start, stop),
+        (Some(stop), None) => (None, stop),
+        (None, None) => return Err(cx.typing(span, "`np.arange()` requires stop to be specified", None)),
+    };
+    let given = || start.iter().chain(std::iter::once(&stop)).chain(step.iter());
+    let is_float = given().any(|v| matches!(v.ty, Type::Float(_)));
+    if given().any(|v| !v.ty.is_number() || matches!(v.ty, Type::Complex(_))) {
+        return Err(cx.typing(span, "`np.arange()` needs real numbers", None));
     }
+    let dtype = cx.dtype_or(args, || if is_float { Type::FLOAT64 } else { Type::INT64 })?;
+    let work = if is_float { Type::FLOAT64 } else { Type::INT64 };
+    let literal = |v: i128| if is_float { ir::Expr::new(ExprKind::Const(Const::Float(v as f64)), work.clone(), span) } else { ir::Expr::new(ExprKind::Const(Const::Int(v)), work.clone(), span) };
+    let start = start.map_or_else(|| literal(0), |v| cx.cast(v, &work));
+    let stop = cx.cast(stop, &work);
+    let step = step.map_or_else(|| literal(1), |v| cx.cast(v, &work));
+    let (ts, tp, tt) = (cx.temp(work.clone()), cx.temp(work.clone()), cx.temp(work.clone()));
+    let pre = vec![
+        ir::Stmt { kind: StmtKind::Assign { local: ts, value: start }, span },
+        ir::Stmt { kind: StmtKind::Assign { local: tp, value: stop }, span },
+        ir::Stmt { kind: StmtKind::Assign { local: tt, value: step }, span },
+    ];
+    let l = |cx: &FnInfer<'_>, id| cx.local_expr(id, span);
+    // length = max(ceil((stop - start) / step), 0); a zero step raises in the division.
+    let diff = cx.binop(ast::BinOp::Sub, l(cx, tp), l(cx, ts), span)?;
+    let quotient = cx.binop(ast::BinOp::Div, diff, l(cx, tt), span)?;
+    let ceil = ir::Expr::new(ExprKind::Math { func: ir::MathFunc::CEIL, args: vec![quotient] }, Type::FLOAT64, span);
+    let zero_f = ir::Expr::new(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64, span);
+    let positive = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: ceil.clone().boxed(), rhs: zero_f.clone().boxed() }, Type::Bool, span);
+    let clamped = ir::Expr::new(ExprKind::IfExp { cond: positive.boxed(), then: ceil.boxed(), otherwise: zero_f.boxed() }, Type::FLOAT64, span);
+    let len = cx.cast(clamped, &Type::INT64);
+    let index = cx.temp(Type::INT64);
+    let element = dtype.clone();
+    let made = cx.new_array(dtype, vec![len], span, |cx, local| {
+        let k = cx.cast(cx.local_expr(index, span), &work);
+        let offset = cx.binop(ast::BinOp::Mul, k, l(cx, tt), span)?;
+        let value = cx.binop(ast::BinOp::Add, l(cx, ts), offset, span)?;
+        let value = cx.cast(value, &element);
+        let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span)], value }, span };
+        let count = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(local, span).boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
+        Ok(vec![ir::Stmt { kind: StmtKind::ForRange { index, start: int_const(0, span), stop: count, step: int_const(1, span), body: vec![store], orelse: vec![] }, span }])
+    })?;
+    let ty = made.ty.clone();
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)))
+}
 
-    pub(crate) fn numpy_create(&mut self, f: &str, mut args: Vec<Value>, mut keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
-        let dtype_kw = Self::take_keyword(&mut keywords, "dtype");
-        let positional = |names: &[&str], args: &mut Vec<Value>, keywords: &mut Vec<(String, Value, Span)>| -> Vec<Option<Value>> {
-            let mut out: Vec<Option<Value>> = Vec::new();
-            for (i, n) in names.iter().enumerate() {
-                if i < args.len() {
-                    out.push(None);
-                } else {
-                    out.push(Self::take_keyword(keywords, n).map(|(v, _)| v));
-                }
-            }
-            let given: Vec<Value> = std::mem::take(args);
-            for (i, v) in given.into_iter().enumerate() {
-                if i < out.len() {
-                    out[i] = Some(v);
-                }
-            }
-            out
-        };
-        let result = match f {
-            "empty" | "zeros" | "ones" | "full" => {
-                let names: &[&str] = if f == "full" { &["shape", "fill_value", "dtype"] } else { &["shape", "dtype"] };
-                let mut p = positional(names, &mut args, &mut keywords).into_iter();
-                let shape = p.next().flatten().ok_or_else(|| self.typing(span, format!("`np.{f}()` needs a shape"), None))?;
-                let fill = if f == "full" { Some(p.next().flatten().ok_or_else(|| self.typing(span, "`np.full()` needs a fill value", None))?) } else { None };
-                let dtype_pos = p.next().flatten();
-                let fill = fill.map(|v| self.value_expr(v, span)).transpose()?;
-                let dtype = match dtype_kw.as_ref().map(|(v, s)| (v, *s)).or(dtype_pos.as_ref().map(|v| (v, span))) {
-                    Some((v, s)) => self.dtype_arg(v, s)?,
-                    None => match &fill {
-                        Some(x) if x.ty.is_number() => if x.ty == Type::Bool { Type::Bool } else { x.ty.clone() },
-                        _ => Type::FLOAT64,
-                    },
-                };
-                let shape = self.shape_arg(shape, span)?;
-                let init = match f {
-                    "zeros" => Some(ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span)),
-                    "ones" => Some(ir::Expr::new(ExprKind::Const(Const::Int(1)), Type::INT64, span)),
-                    "full" => fill,
-                    _ => None,
-                };
-                self.new_array(dtype, shape, span, |cx, local| match init {
-                    Some(v) => cx.fill_stmt(local, v, span),
-                    None => Ok(vec![]),
-                })?
-            }
-            "empty_like" | "zeros_like" | "ones_like" | "full_like" => {
-                let names: &[&str] = if f == "full_like" { &["a", "fill_value", "dtype"] } else { &["a", "dtype"] };
-                let mut p = positional(names, &mut args, &mut keywords).into_iter();
-                let proto = p.next().flatten().ok_or_else(|| self.typing(span, format!("`np.{f}()` needs an array"), None))?;
-                let proto = self.value_expr(proto, span)?;
-                let a = match &proto.ty {
-                    Type::Array(a) => a.clone(),
-                    other => return Err(self.typing(span, format!("`np.{f}()` needs an array, not `{other}`"), None)),
-                };
-                let fill = if f == "full_like" { Some(self.value_expr(p.next().flatten().ok_or_else(|| self.typing(span, "`np.full_like()` needs a fill value", None))?, span)?) } else { None };
-                let dtype_pos = p.next().flatten();
-                let dtype = match dtype_kw.as_ref().map(|(v, s)| (v, *s)).or(dtype_pos.as_ref().map(|v| (v, span))) {
-                    Some((v, s)) => self.dtype_arg(v, s)?,
-                    None => (*a.dtype).clone(),
-                };
-                let tmp = self.temp(proto.ty.clone());
-                let shape: Vec<ir::Expr> = (0..a.ndim)
-                    .map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span))
-                    .collect();
-                let init = match f {
-                    "zeros_like" => Some(ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span)),
-                    "ones_like" => Some(ir::Expr::new(ExprKind::Const(Const::Int(1)), Type::INT64, span)),
-                    "full_like" => fill,
-                    _ => None,
-                };
-                // NumPy's `order='K'`: a Fortran-ordered prototype gives a Fortran-ordered result.
-                let made = self.new_array_in(dtype, shape, keep_order(&a), span, |cx, local| match init {
-                    Some(v) => cx.fill_stmt(local, v, span),
-                    None => Ok(vec![]),
-                })?;
-                let ty = made.ty.clone();
-                ir::Expr::new(ExprKind::Let { local: tmp, value: proto.boxed(), body: made.boxed() }, ty, span)
-            }
-            "arange" => {
-                let values = args.drain(..).map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
-                if values.is_empty() || values.len() > 3 {
-                    return Err(self.typing(span, "`np.arange()` takes 1 to 3 arguments", None));
-                }
-                let is_float = values.iter().any(|v| matches!(v.ty, Type::Float(_)));
-                if values.iter().any(|v| !v.ty.is_number() || matches!(v.ty, Type::Complex(_))) {
-                    return Err(self.typing(span, "`np.arange()` needs real numbers", None));
-                }
-                let dtype = match &dtype_kw {
-                    Some((v, s)) => self.dtype_arg(v, *s)?,
-                    None if is_float => Type::FLOAT64,
-                    None => Type::INT64,
-                };
-                let work = if is_float { Type::FLOAT64 } else { Type::INT64 };
-                let mut values: Vec<ir::Expr> = values.into_iter().map(|v| self.cast(v, &work)).collect();
-                let one = if is_float { ir::Expr::new(ExprKind::Const(Const::Float(1.0)), work.clone(), span) } else { ir::Expr::new(ExprKind::Const(Const::Int(1)), work.clone(), span) };
-                let zero = if is_float { ir::Expr::new(ExprKind::Const(Const::Float(0.0)), work.clone(), span) } else { ir::Expr::new(ExprKind::Const(Const::Int(0)), work.clone(), span) };
-                let (start, stop, step) = match values.len() {
-                    1 => (zero, values.pop().unwrap(), one),
-                    2 => { let stop = values.pop().unwrap(); (values.pop().unwrap(), stop, one) }
-                    _ => { let step = values.pop().unwrap(); let stop = values.pop().unwrap(); (values.pop().unwrap(), stop, step) }
-                };
-                let (ts, tp, tt) = (self.temp(work.clone()), self.temp(work.clone()), self.temp(work.clone()));
-                let pre = vec![
-                    ir::Stmt { kind: StmtKind::Assign { local: ts, value: start }, span },
-                    ir::Stmt { kind: StmtKind::Assign { local: tp, value: stop }, span },
-                    ir::Stmt { kind: StmtKind::Assign { local: tt, value: step }, span },
-                ];
-                let l = |cx: &Self, id| cx.local_expr(id, span);
-                // length = max(ceil((stop - start) / step), 0); a zero step raises in the division.
-                let diff = self.binop(ast::BinOp::Sub, l(self, tp), l(self, ts), span)?;
-                let quotient = self.binop(ast::BinOp::Div, diff, l(self, tt), span)?;
-                let func = ir::MathFunc { name: "ceil", shape: ir::MathShape::Unary };
-                let ceil = ir::Expr::new(ExprKind::Math { func, args: vec![quotient] }, Type::FLOAT64, span);
-                let zero_f = ir::Expr::new(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64, span);
-                let positive = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: ceil.clone().boxed(), rhs: zero_f.clone().boxed() }, Type::Bool, span);
-                let clamped = ir::Expr::new(ExprKind::IfExp { cond: positive.boxed(), then: ceil.boxed(), otherwise: zero_f.boxed() }, Type::FLOAT64, span);
-                let len = self.cast(clamped, &Type::INT64);
-                let index = self.temp(Type::INT64);
-                let dtype2 = dtype.clone();
-                let made = self.new_array(dtype, vec![len], span, |cx, local| {
-                    let k = cx.cast(cx.local_expr(index, span), &work);
-                    let offset = cx.binop(ast::BinOp::Mul, k, l(cx, tt), span)?;
-                    let value = cx.binop(ast::BinOp::Add, l(cx, ts), offset, span)?;
-                    let value = cx.cast(value, &dtype2);
-                    let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span)], value }, span };
-                    let count = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(local, span).boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
-                    let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-                    Ok(vec![ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: count, step: int(1), body: vec![store], orelse: vec![] }, span }])
-                })?;
-                let ty = made.ty.clone();
-                ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)
-            }
-            "linspace" => {
-                let mut p = positional(&["start", "stop", "num"], &mut args, &mut keywords).into_iter();
-                let start = p.next().flatten().ok_or_else(|| self.typing(span, "`np.linspace()` needs start and stop", None))?;
-                let stop = p.next().flatten().ok_or_else(|| self.typing(span, "`np.linspace()` needs start and stop", None))?;
-                let num = match p.next().flatten() {
-                    Some(n) => self.value_expr(n, span)?,
-                    None => ir::Expr::new(ExprKind::Const(Const::Int(50)), Type::INT64, span),
-                };
-                if !num.ty.is_integer_like() {
-                    return Err(self.typing(span, "`num` must be an integer", None));
-                }
-                let start = self.value_expr(start, span)?;
-                let stop = self.value_expr(stop, span)?;
-                let (start, stop) = (self.cast(start, &Type::FLOAT64), self.cast(stop, &Type::FLOAT64));
-                let num = self.cast(num, &Type::INT64);
-                let (ts, tp, tn) = (self.temp(Type::FLOAT64), self.temp(Type::FLOAT64), self.temp(Type::INT64));
-                let pre = vec![
-                    ir::Stmt { kind: StmtKind::Assign { local: ts, value: start }, span },
-                    ir::Stmt { kind: StmtKind::Assign { local: tp, value: stop }, span },
-                    ir::Stmt { kind: StmtKind::Assign { local: tn, value: num }, span },
-                ];
-                let index = self.temp(Type::INT64);
-                let l = |cx: &Self, id| cx.local_expr(id, span);
-                let made = self.new_array(Type::FLOAT64, vec![l(self, tn)], span, |cx, local| {
-                    // NumPy: step = (stop - start) / (num - 1); y = start + k * step; the last
-                    // element is exactly `stop`.
-                    let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-                    let div = cx.binop(ast::BinOp::Sub, l(cx, tn), int(1), span)?;
-                    let one_or_more = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: div.clone().boxed(), rhs: int(0).boxed() }, Type::Bool, span);
-                    let safe_div = ir::Expr::new(ExprKind::IfExp { cond: one_or_more.boxed(), then: div.boxed(), otherwise: int(1).boxed() }, Type::INT64, span);
-                    let span_len = cx.binop(ast::BinOp::Sub, l(cx, tp), l(cx, ts), span)?;
-                    let step = cx.binop(ast::BinOp::Div, span_len, safe_div, span)?;
-                    let k = cx.cast(cx.local_expr(index, span), &Type::FLOAT64);
-                    let offset = cx.binop(ast::BinOp::Mul, k, step, span)?;
-                    let value = cx.binop(ast::BinOp::Add, l(cx, ts), offset, span)?;
-                    let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span)], value }, span };
-                    let last = cx.binop(ast::BinOp::Sub, l(cx, tn), int(1), span)?;
-                    let has_two = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: l(cx, tn).boxed(), rhs: int(1).boxed() }, Type::Bool, span);
-                    let fix_end = ir::Stmt {
-                        kind: StmtKind::If {
-                            cond: has_two,
-                            then_body: vec![ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![last], value: l(cx, tp) }, span }],
-                            else_body: vec![],
-                        },
-                        span,
-                    };
-                    Ok(vec![ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: l(cx, tn), step: int(1), body: vec![store], orelse: vec![] }, span }, fix_end])
-                })?;
-                let ty = made.ty.clone();
-                ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)
-            }
-            "eye" => {
-                let mut p = positional(&["N", "M", "k", "dtype"], &mut args, &mut keywords).into_iter();
-                let n = self.value_expr(p.next().flatten().ok_or_else(|| self.typing(span, "`np.eye()` needs N", None))?, span)?;
-                let m = p.next().flatten().map(|v| self.value_expr(v, span)).transpose()?;
-                if p.next().flatten().is_some() {
-                    return Err(self.unsupported(span, "`np.eye(k=...)` is not supported yet", None));
-                }
-                let dtype = match dtype_kw.as_ref().map(|(v, s)| (v, *s)).or(None) {
-                    Some((v, s)) => self.dtype_arg(v, s)?,
-                    None => match p.next().flatten() {
-                        Some(v) => self.dtype_arg(&v, span)?,
-                        None => Type::FLOAT64,
-                    },
-                };
-                let n = self.cast(n, &Type::INT64);
-                let tn = self.temp(Type::INT64);
-                let tm = self.temp(Type::INT64);
-                let m = match m {
-                    Some(m) => self.cast(m, &Type::INT64),
-                    None => self.local_expr(tn, span),
-                };
-                let pre = vec![
-                    ir::Stmt { kind: StmtKind::Assign { local: tn, value: n }, span },
-                    ir::Stmt { kind: StmtKind::Assign { local: tm, value: m }, span },
-                ];
-                let index = self.temp(Type::INT64);
-                let made = self.new_array(dtype, vec![self.local_expr(tn, span), self.local_expr(tm, span)], span, |cx, local| {
-                    let mut stmts = cx.fill_stmt(local, ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span), span)?;
-                    let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-                    let a = match &cx.local_expr(local, span).ty {
-                        Type::Array(a) => a.clone(),
-                        _ => unreachable!(),
-                    };
-                    let one = cx.element_value(int(1), &a, span)?;
-                    let lt = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Lt, lhs: cx.local_expr(tm, span).boxed(), rhs: cx.local_expr(tn, span).boxed() }, Type::Bool, span);
-                    let diag = ir::Expr::new(ExprKind::IfExp { cond: lt.boxed(), then: cx.local_expr(tm, span).boxed(), otherwise: cx.local_expr(tn, span).boxed() }, Type::INT64, span);
-                    let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span), cx.local_expr(index, span)], value: one }, span };
-                    stmts.push(ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: diag, step: int(1), body: vec![store], orelse: vec![] }, span });
-                    Ok(stmts)
-                })?;
-                let ty = made.ty.clone();
-                ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)
-            }
-            _ => return Err(self.unsupported(span, format!("`np.{f}()` is not supported yet"), None)),
-        };
-        if let Some((k, _, kspan)) = keywords.first() {
-            return Err(self.typing(*kspan, format!("`np.{f}()` got an unsupported keyword argument `{k}`"), None));
-        }
-        Ok(result)
-    }
-
-    /// Methods of arrays (`a.sum()`, `a.copy()`, ...), also reached through `np.sum(a)` etc.
-    pub(crate) fn array_method(&mut self, array: ir::Expr, name: &str, mut args: Vec<Value>, mut keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
-        let a = match &array.ty {
+/// `np.eye(N, M=None)`: ones on the main diagonal.
+fn eye(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let n = cx.required_expr(args, "N")?;
+    let m = cx.arg_expr(args, "M")?;
+    let dtype = cx.dtype_or(args, || Type::FLOAT64)?;
+    let n = cx.cast(n, &Type::INT64);
+    let tn = cx.temp(Type::INT64);
+    let tm = cx.temp(Type::INT64);
+    let m = match m {
+        Some(m) => cx.cast(m, &Type::INT64),
+        None => cx.local_expr(tn, span),
+    };
+    let pre = vec![
+        ir::Stmt { kind: StmtKind::Assign { local: tn, value: n }, span },
+        ir::Stmt { kind: StmtKind::Assign { local: tm, value: m }, span },
+    ];
+    let index = cx.temp(Type::INT64);
+    let made = cx.new_array(dtype, vec![cx.local_expr(tn, span), cx.local_expr(tm, span)], span, |cx, local| {
+        let mut stmts = cx.fill_stmt(local, ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span), span)?;
+        let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
+        let a = match &cx.local_expr(local, span).ty {
             Type::Array(a) => a.clone(),
-            _ => unreachable!("array_method on a non-array"),
+            _ => unreachable!(),
         };
-        if let Some((k, _, kspan)) = keywords.iter().find(|(k, _, _)| k != "dtype") {
-            return Err(self.unsupported(*kspan, format!("`{name}({k}=...)` is not supported yet"), Some("reductions over an axis are not supported yet; loop over the array")));
+        let one = cx.element_value(int(1), &a, span)?;
+        let lt = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Lt, lhs: cx.local_expr(tm, span).boxed(), rhs: cx.local_expr(tn, span).boxed() }, Type::Bool, span);
+        let diag = ir::Expr::new(ExprKind::IfExp { cond: lt.boxed(), then: cx.local_expr(tm, span).boxed(), otherwise: cx.local_expr(tn, span).boxed() }, Type::INT64, span);
+        let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span), cx.local_expr(index, span)], value: one }, span };
+        stmts.push(ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: diag, step: int(1), body: vec![store], orelse: vec![] }, span });
+        Ok(stmts)
+    })?;
+    let ty = made.ty.clone();
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)))
+}
+
+// ---- methods -------------------------------------------------------------------------------
+
+/// A reduction to values of type `ty`: of the whole array (a scalar), or along `axis=` (an
+/// array, `keepdims=` keeping the reduced dimension as length 1).
+fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let callee = args.callee;
+    let a = array_type(&array);
+    if matches!(*a.dtype, Type::Complex(_)) && matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
+        return Err(cx.typing(span, format!("`{callee}()` of a complex array is not supported"), None));
+    }
+    let keepdims = match args.take("keepdims") {
+        None => false,
+        Some(Value::Expr(ir::Expr { kind: ExprKind::Const(Const::Bool(b)), .. })) => b,
+        Some(_) => return Err(cx.typing(span, format!("`keepdims=` of `{callee}()` must be written `True` or `False`"), Some("the number of dimensions of the result depends on it"))),
+    };
+    let axis = match args.take("axis") {
+        None => None,
+        Some(Value::Expr(e)) if e.ty == Type::NoneType => None,
+        Some(v) => {
+            let e = cx.value_expr(v, span)?;
+            if !e.ty.is_integer_like() || e.ty == Type::Bool {
+                return Err(cx.typing(span, format!("`axis=` of `{callee}()` must be an integer, not a `{}`", e.ty), Some("tuples of axes are not supported yet")));
+            }
+            Some(cx.cast(e, &Type::INT64))
         }
-        let reduce = |cx: &mut Self, op: ir::ReduceOp, ty: Type, array: ir::Expr| -> Result<ir::Expr> {
-            if matches!(*a.dtype, Type::Complex(_)) && matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
-                return Err(cx.typing(span, format!("`{name}()` of a complex array is not supported"), None));
-            }
-            Ok(ir::Expr::new(ExprKind::ArrayReduce { op, array: array.boxed() }, ty, span))
-        };
-        let no_args = |cx: &Self, args: &Vec<Value>| -> Result<()> {
-            if args.is_empty() {
-                Ok(())
-            } else {
-                Err(cx.unsupported(span, format!("`{name}()` with arguments is not supported yet"), Some("reductions over an axis are not supported yet; loop over the array")))
-            }
-        };
-        match name {
-            "sum" => {
-                no_args(self, &args)?;
-                let ty = match &*a.dtype {
-                    Type::Bool => Type::INT64,
-                    Type::Int(i) if i.signed => Type::INT64,
-                    Type::Int(_) => Type::UINT64,
-                    t => t.clone(),
-                };
-                reduce(self, ir::ReduceOp::Sum, ty, array)
-            }
-            "min" | "max" => {
-                no_args(self, &args)?;
-                let op = if name == "min" { ir::ReduceOp::Min } else { ir::ReduceOp::Max };
-                reduce(self, op, (*a.dtype).clone(), array)
-            }
-            "mean" => {
-                no_args(self, &args)?;
-                let ty = match &*a.dtype {
-                    Type::Float(_) | Type::Complex(_) => (*a.dtype).clone(),
-                    _ => Type::FLOAT64,
-                };
-                reduce(self, ir::ReduceOp::Mean, ty, array)
-            }
-            "item" => {
-                no_args(self, &args)?;
-                let tmp = self.temp(array.ty.clone());
-                let size = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
-                let one = ir::Expr::new(ExprKind::Const(Const::Int(1)), Type::INT64, span);
-                let wrong = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::NotEq, lhs: size.boxed(), rhs: one.boxed() }, Type::Bool, span);
-                let raise = ir::Stmt { kind: StmtKind::Raise { exc: ir::ExcKind::ValueError, msg: Some("can only convert an array of size 1 to a Python scalar".into()) }, span };
-                let zeros = (0..a.ndim).map(|_| ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span)).collect();
-                let get = ir::Expr::new(ExprKind::ArrayGet { array: self.local_expr(tmp, span).boxed(), indices: zeros }, (*a.dtype).clone(), span);
-                let stmts = vec![
-                    ir::Stmt { kind: StmtKind::Assign { local: tmp, value: array }, span },
-                    ir::Stmt { kind: StmtKind::If { cond: wrong, then_body: vec![raise], else_body: vec![] }, span },
-                ];
-                Ok(ir::Expr::new(ExprKind::Block { stmts, value: get.boxed() }, (*a.dtype).clone(), span))
-            }
-            "fill" => {
-                if args.len() != 1 {
-                    return Err(self.typing(span, "`fill()` takes one value", None));
-                }
-                if a.readonly {
-                    return Err(self.typing(span, "cannot fill a read-only array", None));
-                }
-                let v = self.value_expr(args.pop().unwrap(), span)?;
-                let value = self.element_value(v, &a, span)?;
-                let stmts = vec![ir::Stmt { kind: StmtKind::ArrayFill { array, value }, span }];
-                Ok(ir::Expr::new(ExprKind::Block { stmts, value: ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span).boxed() }, Type::NoneType, span))
-            }
-            "copy" | "copy_k" | "astype" | "flatten" => {
-                let dtype = if name == "astype" {
-                    let v = match (args.pop(), Self::take_keyword(&mut keywords, "dtype")) {
-                        (Some(v), _) => v,
-                        (None, Some((v, _))) => v,
-                        (None, None) => return Err(self.typing(span, "`astype()` needs a dtype", None)),
-                    };
-                    self.dtype_arg(&v, span)?
-                } else {
-                    no_args(self, &args)?;
-                    (*a.dtype).clone()
-                };
-                if matches!(*a.dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
-                    return Err(self.typing(span, "cannot convert a complex array to a real one", Some("take `.real` of each element in a loop")));
-                }
-                let src = self.temp(array.ty.clone());
-                let dims = if name == "flatten" {
-                    vec![ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span)]
-                } else {
-                    (0..a.ndim).map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span)).collect()
-                };
-                let flat = name == "flatten" && a.ndim != 1;
-                // `a.copy()` and `flatten()` are C-ordered; `np.copy(a)` and `astype` keep a
-                // Fortran order (NumPy's `order='K'`).
-                let layout = if matches!(name, "astype" | "copy_k") { keep_order(&a) } else { Layout::C };
-                let made = self.new_array_in(dtype, dims, layout, span, |cx, local| {
-                    let dst = cx.local_expr(local, span);
-                    // Flattening copies in C order through a view of the flat result shaped
-                    // like the source.
-                    let dst = if flat { cx.reshape_like(dst, src, &a, span) } else { dst };
-                    Ok(vec![ir::Stmt { kind: StmtKind::ArrayCopy { dst, src: cx.local_expr(src, span) }, span }])
-                })?;
-                let ty = made.ty.clone();
-                Ok(ir::Expr::new(ExprKind::Let { local: src, value: array.boxed(), body: made.boxed() }, ty, span))
-            }
-            "reshape" => {
-                if a.layout != Layout::C {
-                    return Err(self.unsupported(span, "`reshape()` of a non-C-contiguous array is not supported yet", Some("call `.copy()` first")));
-                }
-                let shape_value = if args.len() == 1 { args.pop().unwrap() } else {
-                    let exprs = args.into_iter().map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
-                    let ty = Type::Tuple(exprs.iter().map(|e| e.ty.clone()).collect());
-                    Value::Expr(ir::Expr::new(ExprKind::Tuple(exprs), ty, span))
-                };
-                let dims = self.shape_arg(shape_value, span)?;
-                let mut stmts = Vec::new();
-                if let Some((tmp, tuple)) = self.pending_shape.take() {
-                    stmts.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: tuple }, span });
-                }
-                let ty = Type::Array(a.with(dims.len() as u8, Layout::C));
-                let reshaped = ir::Expr::new(ExprKind::Reshape { array: array.boxed(), shape: dims }, ty.clone(), span);
-                Ok(ir::Expr::new(ExprKind::Block { stmts, value: reshaped.boxed() }, ty, span))
-            }
-            "ravel" => {
-                no_args(self, &args)?;
-                if a.layout == Layout::C {
-                    let tmp = self.temp(array.ty.clone());
-                    let size = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
-                    let ty = Type::Array(a.with(1, Layout::C));
-                    let reshaped = ir::Expr::new(ExprKind::Reshape { array: self.local_expr(tmp, span).boxed(), shape: vec![size] }, ty.clone(), span);
-                    Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: array.boxed(), body: reshaped.boxed() }, ty, span))
-                } else {
-                    self.array_method(array, "flatten", args, keywords, span)
-                }
-            }
-            "T" | "transpose" => {
-                no_args(self, &args)?;
-                match self.array_attribute(array, "T", span)? {
-                    Value::Expr(e) => Ok(e),
-                    _ => unreachable!(),
-                }
+    };
+    let Some(axis) = axis else {
+        if keepdims {
+            return Err(cx.unsupported(span, format!("`{callee}(keepdims=True)` without `axis=` is not supported yet"), None));
+        }
+        return Ok(ir::Expr::new(ExprKind::ArrayReduce { op, array: array.boxed() }, ty, span));
+    };
+    if a.ndim == 0 {
+        return Err(cx.typing(span, "an axis of a 0-dimensional array is out of bounds", None));
+    }
+    if matches!(ty, Type::Complex(_)) && op == ir::ReduceOp::Mean {
+        return Err(cx.unsupported(span, format!("`{callee}(axis=...)` of a complex array is not supported yet"), None));
+    }
+    let ndim = if keepdims { a.ndim } else { a.ndim - 1 };
+    let reduced = ir::Expr::new(ExprKind::AxisReduce { op, array: array.boxed(), axis: axis.boxed(), keepdims }, Type::Array(ArrayType::new(ty.clone(), ndim, Layout::C)), span);
+    if ndim > 0 {
+        return Ok(reduced);
+    }
+    // A 1-d array reduced along its axis gives a scalar, as in NumPy.
+    Ok(ir::Expr::new(ExprKind::ArrayGet { array: reduced.boxed(), indices: vec![] }, ty, span))
+}
+
+/// `a.sum()`: integers sum in 64 bits of their signedness, as NumPy's.
+fn sum(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let ty = match &*array_type(&array).dtype {
+        Type::Bool => Type::INT64,
+        Type::Int(i) if i.signed => Type::INT64,
+        Type::Int(_) => Type::UINT64,
+        t => t.clone(),
+    };
+    reduce(cx, array, ir::ReduceOp::Sum, ty, args, span)
+}
+
+fn min(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let ty = (*array_type(&array).dtype).clone();
+    reduce(cx, array, ir::ReduceOp::Min, ty, args, span)
+}
+
+fn max(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let ty = (*array_type(&array).dtype).clone();
+    reduce(cx, array, ir::ReduceOp::Max, ty, args, span)
+}
+
+/// `a.mean()`: float64 for integers and booleans, as NumPy's.
+fn mean(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let ty = match &*array_type(&array).dtype {
+        t @ (Type::Float(_) | Type::Complex(_)) => t.clone(),
+        _ => Type::FLOAT64,
+    };
+    reduce(cx, array, ir::ReduceOp::Mean, ty, args, span)
+}
+
+/// `a.item()`: the only element; ValueError when the array does not have exactly one.
+fn item(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    if !args.rest.is_empty() {
+        return Err(cx.unsupported(span, format!("`{}()` with arguments is not supported yet", args.callee), None));
+    }
+    let a = array_type(&array);
+    let tmp = cx.temp(array.ty.clone());
+    let size = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(tmp, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
+    let wrong = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::NotEq, lhs: size.boxed(), rhs: int_const(1, span).boxed() }, Type::Bool, span);
+    let raise = ir::Stmt { kind: StmtKind::Raise { exc: ir::ExcKind::ValueError, msg: Some("can only convert an array of size 1 to a Python scalar".into()) }, span };
+    let zeros = (0..a.ndim).map(|_| int_const(0, span)).collect();
+    let get = ir::Expr::new(ExprKind::ArrayGet { array: cx.local_expr(tmp, span).boxed(), indices: zeros }, (*a.dtype).clone(), span);
+    let stmts = vec![
+        ir::Stmt { kind: StmtKind::Assign { local: tmp, value: array }, span },
+        ir::Stmt { kind: StmtKind::If { cond: wrong, then_body: vec![raise], else_body: vec![] }, span },
+    ];
+    Ok(ir::Expr::new(ExprKind::Block { stmts, value: get.boxed() }, (*a.dtype).clone(), span))
+}
+
+fn fill(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let a = array_type(&array);
+    if a.readonly {
+        return Err(cx.typing(span, "cannot fill a read-only array", None));
+    }
+    let v = cx.required_expr(args, "value")?;
+    let value = cx.element_value(v, &a, span)?;
+    let stmts = vec![ir::Stmt { kind: StmtKind::ArrayFill { array, value }, span }];
+    Ok(ir::Expr::new(ExprKind::Block { stmts, value: ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span).boxed() }, Type::NoneType, span))
+}
+
+/// `a.copy()`: C-ordered.
+fn copy(cx: &mut FnInfer<'_>, array: ir::Expr, _args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let dtype = (*array_type(&array).dtype).clone();
+    cx.copy_array(array, dtype, Layout::C, false, span)
+}
+
+/// `np.copy(a)`: NumPy's `order='K'` keeps a Fortran order.
+fn copy_keeping_order(cx: &mut FnInfer<'_>, array: ir::Expr, _args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let a = array_type(&array);
+    cx.copy_array(array, (*a.dtype).clone(), keep_order(&a), false, span)
+}
+
+/// `a.flatten()`: a one-dimensional C-ordered copy.
+fn flatten(cx: &mut FnInfer<'_>, array: ir::Expr, _args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let dtype = (*array_type(&array).dtype).clone();
+    cx.copy_array(array, dtype, Layout::C, true, span)
+}
+
+/// `a.astype(dtype)`: a converted copy, keeping a Fortran order (NumPy's `order='K'`).
+fn astype(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let (v, at) = args.take_spanned("dtype").expect("binding checks required parameters");
+    let dtype = cx.dtype_arg(&v, at)?;
+    let a = array_type(&array);
+    cx.copy_array(array, dtype, keep_order(&a), false, span)
+}
+
+/// `a.reshape(shape)`, `a.reshape(*shape)`, `np.reshape(a, shape)`: a view of a C-contiguous
+/// array.
+fn reshape(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let a = array_type(&array);
+    if a.layout != Layout::C {
+        return Err(cx.unsupported(span, "`reshape()` of a non-C-contiguous array is not supported yet", Some("call `.copy()` first")));
+    }
+    let shape_value = match args.take("shape") {
+        Some(shape) => shape,
+        None if args.rest.len() == 1 => args.rest.pop().unwrap(),
+        None if args.rest.is_empty() => return Err(cx.typing(span, format!("`{}()` takes exactly 1 argument (0 given)", args.callee), None)),
+        None => {
+            let exprs = std::mem::take(&mut args.rest).into_iter().map(|v| cx.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
+            let ty = Type::Tuple(exprs.iter().map(|e| e.ty.clone()).collect());
+            Value::Expr(ir::Expr::new(ExprKind::Tuple(exprs), ty, span))
+        }
+    };
+    let dims = cx.shape_arg(shape_value, span)?;
+    let mut stmts = Vec::new();
+    if let Some((tmp, tuple)) = cx.pending_shape.take() {
+        stmts.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: tuple }, span });
+    }
+    let ty = Type::Array(a.with(dims.len() as u8, Layout::C));
+    let reshaped = ir::Expr::new(ExprKind::Reshape { array: array.boxed(), shape: dims }, ty.clone(), span);
+    Ok(ir::Expr::new(ExprKind::Block { stmts, value: reshaped.boxed() }, ty, span))
+}
+
+/// `a.ravel()`: a flat view of a C-contiguous array, else a flat copy.
+fn ravel(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let a = array_type(&array);
+    if a.layout != Layout::C {
+        return flatten(cx, array, args, span);
+    }
+    let tmp = cx.temp(array.ty.clone());
+    let size = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(tmp, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
+    let ty = Type::Array(a.with(1, Layout::C));
+    let reshaped = ir::Expr::new(ExprKind::Reshape { array: cx.local_expr(tmp, span).boxed(), shape: vec![size] }, ty.clone(), span);
+    Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: array.boxed(), body: reshaped.boxed() }, ty, span))
+}
+
+/// `a.transpose()`, `np.transpose(a)`: `a.T`.
+fn transpose(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    if !args.rest.is_empty() {
+        return Err(cx.unsupported(span, format!("`{}()` with axes is not supported yet", args.callee), None));
+    }
+    Ok(transposed_expr(array, span))
+}
+
+// ---- attributes ----------------------------------------------------------------------------
+
+fn shape(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    let ty = Type::Tuple(vec![Type::INT64; array_type(&array).ndim as usize]);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Shape }, ty, span)))
+}
+
+fn size(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    Ok(Value::Expr(ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Size }, Type::INT64, span)))
+}
+
+fn ndim(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    Ok(Value::Expr(int_const(array_type(&array).ndim as i128, span)))
+}
+
+fn dtype(_cx: &mut FnInfer<'_>, array: ir::Expr, _span: Span) -> Result<Value> {
+    Ok(Value::DType((*array_type(&array).dtype).clone()))
+}
+
+fn itemsize(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    Ok(Value::Expr(int_const(array_type(&array).dtype.itemsize().unwrap_or(0) as i128, span)))
+}
+
+fn transposed(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    Ok(Value::Expr(transposed_expr(array, span)))
+}
+
+/// `a.T`: a view with the dimensions reversed; C and F orders swap.
+fn transposed_expr(array: ir::Expr, span: Span) -> ir::Expr {
+    let a = array_type(&array);
+    let layout = match a.layout {
+        _ if a.ndim <= 1 => a.layout,
+        Layout::C => Layout::F,
+        Layout::F => Layout::C,
+        Layout::A => Layout::A,
+    };
+    ir::Expr::new(ExprKind::Transpose(array.boxed()), Type::Array(a.with(a.ndim, layout)), span)
+}
+
+impl FnInfer<'_> {
+    /// `array.attr`, for the array attributes of the registry.
+    pub(crate) fn array_attribute(&mut self, array: ir::Expr, attr: &str, span: Span) -> Result<Value> {
+        match registry::array_member(attr).map(|e| &e.build) {
+            Some(Build::Attribute(build)) => build(self, array, span),
+            _ => Err(self.unsupported(span, format!("`.{attr}` of an array is not supported yet"), None)),
+        }
+    }
+
+    /// `array.name(args)`, for the array methods of the registry.
+    pub(crate) fn array_method(&mut self, array: ir::Expr, name: &str, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        match registry::array_member(name) {
+            Some(entry @ registry::Entry { build: Build::Method(build), .. }) => {
+                let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
+                build(self, array, &mut args, span)
             }
             _ => Err(self.unsupported(span, format!("the array method `{name}()` is not supported yet"), None)),
         }
+    }
+
+    /// A copy of `array` as a new array of `dtype` in `layout`; `flat`: one-dimensional.
+    fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
+        let a = array_type(&array);
+        if matches!(*a.dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
+            return Err(self.typing(span, "cannot convert a complex array to a real one", Some("take `.real` of each element in a loop")));
+        }
+        let src = self.temp(array.ty.clone());
+        let dims = if flat {
+            vec![ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span)]
+        } else {
+            (0..a.ndim).map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span)).collect()
+        };
+        let reshape = flat && a.ndim != 1;
+        let made = self.new_array_in(dtype, dims, layout, span, |cx, local| {
+            let dst = cx.local_expr(local, span);
+            // Flattening copies in C order through a view of the flat result shaped like the
+            // source.
+            let dst = if reshape { cx.reshape_like(dst, src, &a, span) } else { dst };
+            Ok(vec![ir::Stmt { kind: StmtKind::ArrayCopy { dst, src: cx.local_expr(src, span) }, span }])
+        })?;
+        let ty = made.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Let { local: src, value: array.boxed(), body: made.boxed() }, ty, span))
     }
 
     /// A view of the new flat array `dst` with the shape of `src`, so that an element-wise copy

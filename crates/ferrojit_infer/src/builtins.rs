@@ -1,93 +1,133 @@
-//! Calls of library functions by qualified name: Python's built-ins, the `math` module, and
-//! NumPy's scalar functions and scalar type constructors.
+//! Built-in functions, the `math` module, and NumPy's scalar functions and scalar types: their
+//! registry entries (`register`) and the functions that type and build them.
 
-use crate::arrays::{NUMPY_ARRAY_FUNCTIONS, NUMPY_CREATION};
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
-use ferrojit_ir::{self as ir, math_function, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp};
+use ferrojit_ir::{self as ir, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp};
 use ferrojit_syntax::ast::{BinOp, CmpOp, Span};
 use ferrojit_types::{unify, FloatType, Type};
+use crate::bind::Args;
+use crate::registry::{self, Build, Registry};
 
-const BUILTINS: &[&str] = &["abs", "min", "max", "int", "float", "bool", "complex", "round", "pow", "divmod", "print", "len", "range", "enumerate", "zip"];
 
-/// NumPy functions that are the same computation as a `math` function on one scalar, by their
-/// NumPy name. Unlike `math.floor`, `numpy.floor` returns a float.
-const NUMPY_MATH: &[(&str, &str)] = &[
-    ("sqrt", "sqrt"), ("exp", "exp"), ("expm1", "expm1"), ("log", "log"), ("log2", "log2"),
-    ("log10", "log10"), ("log1p", "log1p"), ("sin", "sin"), ("cos", "cos"), ("tan", "tan"),
-    ("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("sinh", "sinh"), ("cosh", "cosh"),
-    ("tanh", "tanh"), ("arcsinh", "asinh"), ("arccosh", "acosh"), ("arctanh", "atanh"),
-    ("floor", "floor"), ("ceil", "ceil"), ("trunc", "trunc"), ("fabs", "fabs"),
-    ("degrees", "degrees"), ("radians", "radians"), ("rad2deg", "degrees"), ("deg2rad", "radians"),
-    ("arctan2", "atan2"), ("hypot", "hypot"), ("copysign", "copysign"), ("power", "pow"),
-    ("fmod", "fmod"), ("isnan", "isnan"), ("isinf", "isinf"), ("isfinite", "isfinite"),
-    ("exp2", "exp2"), ("cbrt", "cbrt"),
-];
-
-/// NumPy's element-wise functions built here from comparisons and arithmetic.
-const NUMPY_ELEMENTWISE: &[&str] = &["minimum", "maximum", "fmin", "fmax", "sign", "square", "negative", "positive"];
+/// The parameters of a NumPy ufunc of one and of two inputs; compiled code takes the inputs only.
+pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
+pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
 
 const NUMPY_SCALARS: &[&str] = &[
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
     "uintp", "float32", "float64", "complex64", "complex128",
 ];
 
+/// Adds the built-ins, `math` and NumPy scalar functions and types to the registry.
+pub(crate) fn register(r: &mut Registry) {
+    r.function("builtins.abs", "x, /", abs);
+    r.elementwise("builtins.abs");
+    r.function("builtins.min", "*args, ~key=None, ~default=None", min);
+    r.function("builtins.max", "*args, ~key=None, ~default=None", max);
+    r.function("builtins.int", "x=0, /, ~base=10", int);
+    r.function("builtins.float", "x=0.0, /", float);
+    r.function("builtins.bool", "x=False, /", bool_);
+    r.function("builtins.complex", "real=0, imag=0", complex);
+    r.function("builtins.round", "number, ndigits=None", round);
+    r.function("builtins.pow", "base, exp, mod=None", pow);
+    r.function("builtins.divmod", "x, y, /", divmod);
+    r.function("builtins.len", "obj, /", len);
+    r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
+    r.function("builtins.range", "*args", only_in_for);
+    r.function("builtins.enumerate", "iterable, start=0", only_in_for);
+    r.function("builtins.zip", "*iterables, strict=False", only_in_for);
+
+    // `math.log(x[, base])`; NumPy's `log` is the math table's one-argument `log`.
+    r.function("math.log", "x, base=None, /", math_log);
+    for &func in ir::MATH_FUNCTIONS {
+        let binary = func.shape == MathShape::Binary;
+        if func != MathFunc::LOG {
+            r.add(leak(format!("math.{}", func.name)), if binary { "x, y, /" } else { "x, /" }, Build::Math { func, python: true });
+        }
+        for name in func.numpy {
+            r.add(leak(format!("numpy.{name}")), if binary { BINARY_UFUNC } else { UNARY_UFUNC }, Build::Math { func, python: false });
+        }
+    }
+    r.function("numpy.abs", UNARY_UFUNC, abs);
+    r.function("numpy.absolute", UNARY_UFUNC, abs);
+    r.function("numpy.minimum", BINARY_UFUNC, minimum);
+    r.function("numpy.maximum", BINARY_UFUNC, maximum);
+    r.function("numpy.fmin", BINARY_UFUNC, fmin);
+    r.function("numpy.fmax", BINARY_UFUNC, fmax);
+    r.function("numpy.sign", UNARY_UFUNC, sign);
+    r.function("numpy.square", UNARY_UFUNC, square);
+    r.function("numpy.negative", UNARY_UFUNC, negative);
+    r.function("numpy.positive", UNARY_UFUNC, positive);
+    for name in NUMPY_SCALARS {
+        r.function(leak(format!("numpy.{name}")), "x=0, /", numpy_scalar);
+    }
+}
+
+/// A name made once, when the registry is built, and kept as long as the registry.
+pub(crate) fn leak(name: String) -> &'static str {
+    Box::leak(name.into_boxed_str())
+}
+
 /// Whether `qualified` (`math.sqrt`, `numpy.tanh`, `builtins.abs`) is a function we compile.
 pub(crate) fn is_known(qualified: &str) -> bool {
-    match qualified.split_once('.') {
-        Some(("builtins", name)) => BUILTINS.contains(&name),
-        Some(("math", name)) => math_function(name).is_some() || name == "log",
-        Some(("numpy", name)) => {
-            NUMPY_MATH.iter().any(|(n, _)| *n == name)
-                || NUMPY_SCALARS.contains(&name)
-                || matches!(name, "abs" | "absolute")
-                || NUMPY_ELEMENTWISE.contains(&name)
-                || NUMPY_CREATION.contains(&name)
-                || NUMPY_ARRAY_FUNCTIONS.iter().any(|(n, _)| *n == name)
-        }
-        _ => false,
-    }
+    registry::function(qualified).is_some()
 }
 
 impl FnInfer<'_> {
     pub(crate) fn call_library(&mut self, name: &str, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Value> {
-        let short = name.rsplit('.').next().unwrap_or(name).to_string();
-        if name == "builtins.print" {
-            return self.print(args, keywords, span).map(Value::Expr);
-        }
-        if let Some(("numpy", f)) = name.split_once('.') {
-            if NUMPY_CREATION.contains(&f) {
-                return self.numpy_create(f, args, keywords, span).map(Value::Expr);
-            }
-            if let Some((_, method)) = NUMPY_ARRAY_FUNCTIONS.iter().find(|(n, _)| *n == f) {
-                if let Some(Value::Expr(first)) = args.first() {
-                    if matches!(first.ty, Type::Array(_)) {
-                        let mut args = args;
-                        let Value::Expr(array) = args.remove(0) else { unreachable!() };
-                        return self.array_method(array, method, args, keywords, span).map(Value::Expr);
-                    }
-                }
-            }
-        }
-        if let Some((k, _, kspan)) = keywords.first() {
-            return Err(self.typing(*kspan, format!("`{short}()` takes no keyword argument `{k}` in compiled code"), None));
-        }
-        let args = args.into_iter().map(|a| self.value_expr(a, span)).collect::<Result<Vec<_>>>()?;
-        let e = match name.split_once('.') {
-            Some(("builtins", f)) => self.builtin(f, args, span)?,
-            Some(("math", f)) => self.math(f, args, span, true)?,
-            Some(("numpy", f)) => self.numpy(f, args, span)?,
-            _ => return Err(self.unsupported(span, format!("`{name}` is not supported in compiled code"), None)),
+        let Some(entry) = registry::function(name) else {
+            return Err(match name.split_once('.') {
+                Some(("builtins", f)) => self.unsupported(span, format!("the built-in `{f}()` is not supported in compiled code"), None),
+                _ => self.unsupported(span, format!("`{name}` is not supported in compiled code yet"), None),
+            });
         };
-        Ok(Value::Expr(e))
+        let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
+        if entry.elementwise {
+            if let Some(lifted) = self.lift_elementwise(&mut args, span)? {
+                let element = self.build_entry(entry, &mut args, span)?;
+                return self.finish_elementwise(lifted, element, span).map(Value::Expr);
+            }
+        }
+        self.build_entry(entry, &mut args, span)
     }
 
-    fn arity(&self, name: &str, args: &[ir::Expr], allowed: std::ops::RangeInclusive<usize>, span: Span) -> Result<()> {
-        if allowed.contains(&args.len()) {
-            return Ok(());
+    /// Runs `entry`'s builder on bound arguments.
+    fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
+        match &entry.build {
+            Build::Function(build) => build(self, args, span),
+            Build::Math { func, python } => {
+                // Inputs are named as in Python (`x`, `y`) or as in NumPy (`x`; `x1`, `x2`).
+                let mut inputs = Vec::with_capacity(2);
+                let mut literal = Vec::with_capacity(2);
+                for name in ["x", "y", "x1", "x2"] {
+                    let is_literal = args.is_literal(name);
+                    if let Some(x) = self.arg_expr(args, name)? {
+                        inputs.push(x);
+                        literal.push(is_literal);
+                    }
+                }
+                if !*python && inputs.len() == 2 && literal.iter().any(|l| *l) && !literal.iter().all(|l| *l) {
+                    // NEP 50: the literal takes the other input's type where that type holds it
+                    // (`np.power(a_int32, 2)` is int32, `np.arctan2(a_float32, 2.0)` float32).
+                    let (i, j) = if literal[0] { (0, 1) } else { (1, 0) };
+                    if let Some(ty) = Self::operator_type(&inputs[j].ty, &inputs[i].ty, crate::expr::Literals { left: false, right: true }) {
+                        if ty == inputs[j].ty {
+                            inputs[i] = self.cast(inputs[i].clone(), &ty);
+                        }
+                    }
+                }
+                self.math(entry.callee, *func, inputs, span, *python).map(Value::Expr)
+            }
+            Build::ArrayFunction(build) => {
+                let array = self.required_expr(args, "a")?;
+                if !matches!(array.ty, Type::Array(_)) {
+                    return Err(self.unsupported(span, format!("`{}()` of a `{}` is not supported in compiled code yet", entry.callee, array.ty), Some("pass an array")));
+                }
+                build(self, array, args, span).map(Value::Expr)
+            }
+            Build::Method(_) | Build::Attribute(_) => Err(self.internal(span, &format!("the array member `{}` was called as a function", entry.name))),
         }
-        let expected = if allowed.start() == allowed.end() { allowed.start().to_string() } else { format!("{} to {}", allowed.start(), allowed.end()) };
-        Err(self.typing(span, format!("`{name}()` takes {expected} arguments, got {}", args.len()), None))
     }
 
     fn need_number(&self, name: &str, e: &ir::Expr, real: bool) -> Result<()> {
@@ -97,151 +137,287 @@ impl FnInfer<'_> {
         }
         Err(self.typing(e.span, format!("`{name}()` does not accept a `{}`", e.ty), None))
     }
+}
 
-    fn builtin(&mut self, f: &str, mut args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
-        let mk = |kind, ty| ir::Expr::new(kind, ty, span);
-        match f {
-            "abs" => {
-                self.arity(f, &args, 1..=1, span)?;
-                let x = args.pop().unwrap();
-                self.need_number(f, &x, false)?;
-                let ty = match &x.ty {
-                    Type::Bool => Type::INT64,
-                    Type::Complex(c) => Type::Float(*c),
-                    t => t.clone(),
-                };
-                let x = if x.ty == Type::Bool { self.cast(x, &Type::INT64) } else { x };
-                Ok(mk(ExprKind::Unary { op: UnaryOp::Abs, operand: x.boxed() }, ty))
-            }
-            "min" | "max" => {
-                if args.is_empty() {
-                    return Err(self.typing(span, format!("`{f}()` needs at least one argument"), None));
-                }
-                let values = if args.len() == 1 {
-                    let t = args.pop().unwrap();
-                    let n = match &t.ty {
-                        Type::Tuple(items) if !items.is_empty() => items.len(),
-                        other => return Err(self.typing(span, format!("`{f}()` of a single `{other}` is not supported"), Some("pass two or more numbers, or a non-empty tuple"))),
-                    };
-                    let tmp = self.temp(t.ty.clone());
-                    let items = (0..n).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
-                    let body = self.min_max(f == "max", items, span)?;
-                    let ty = body.ty.clone();
-                    return Ok(mk(ExprKind::Let { local: tmp, value: t.boxed(), body: body.boxed() }, ty));
-                } else {
-                    args
-                };
-                self.min_max(f == "max", values, span)
-            }
-            "int" | "float" => {
-                self.arity(f, &args, 0..=1, span)?;
-                let ty = if f == "int" { Type::INT64 } else { Type::FLOAT64 };
-                match args.pop() {
-                    None if f == "int" => Ok(mk(ExprKind::Const(Const::Int(0)), ty)),
-                    None => Ok(mk(ExprKind::Const(Const::Float(0.0)), ty)),
-                    Some(x) => {
-                        self.need_number(f, &x, true)?;
-                        Ok(self.cast(x, &ty))
-                    }
-                }
-            }
-            "bool" => {
-                self.arity(f, &args, 0..=1, span)?;
-                Ok(match args.pop() {
-                    None => mk(ExprKind::Const(Const::Bool(false)), Type::Bool),
-                    Some(x) => self.truth(x),
-                })
-            }
-            "complex" => {
-                self.arity(f, &args, 0..=2, span)?;
-                if args.len() == 1 && matches!(args[0].ty, Type::Complex(_)) {
-                    return Ok(self.cast(args.pop().unwrap(), &Type::COMPLEX128));
-                }
-                for a in &args {
-                    self.need_number(f, a, true)?;
-                }
-                let zero = || mk(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64);
-                let mut it = args.into_iter().map(|a| self.cast(a, &Type::FLOAT64));
-                let re = it.next().unwrap_or_else(zero);
-                let im = it.next().unwrap_or_else(zero);
-                Ok(mk(ExprKind::MakeComplex { re: re.boxed(), im: im.boxed() }, Type::COMPLEX128))
-            }
-            "round" => {
-                self.arity(f, &args, 1..=2, span)?;
-                let x = args.remove(0);
-                self.need_number(f, &x, true)?;
-                let ndigits = args.pop();
-                if x.ty.is_integer_like() {
-                    return match ndigits {
-                        None => Ok(if x.ty == Type::Bool { self.cast(x, &Type::INT64) } else { x }),
-                        Some(n) if matches!(n.kind, ExprKind::Const(Const::Int(v)) if v >= 0) => Ok(x),
-                        Some(n) => Err(self.unsupported(n.span, "`round()` of an integer with a negative or variable `ndigits` is not supported", None)),
-                    };
-                }
-                match ndigits {
-                    None => {
-                        let func = MathFunc { name: "_roundeven", shape: MathShape::Unary };
-                        let r = mk(ExprKind::Math { func, args: vec![x.clone()] }, x.ty.clone());
-                        Ok(self.cast(r, &Type::INT64))
-                    }
-                    Some(n) => {
-                        if !n.ty.is_integer_like() {
-                            return Err(self.typing(n.span, "`ndigits` must be an integer", None));
-                        }
-                        let ty = x.ty.clone();
-                        let args = vec![self.cast(x, &Type::FLOAT64), self.cast(n, &Type::INT64)];
-                        let r = mk(ExprKind::Runtime { func: RuntimeFunc::ROUND_NDIGITS, args }, Type::FLOAT64);
-                        Ok(self.cast(r, &ty))
-                    }
-                }
-            }
-            "pow" => {
-                self.arity(f, &args, 2..=3, span)?;
-                if args.len() == 3 {
-                    if !args.iter().all(|a| a.ty.is_integer_like()) {
-                        return Err(self.typing(span, "three-argument `pow()` needs integers", None));
-                    }
-                    let args = args.into_iter().map(|a| self.cast(a, &Type::INT64)).collect();
-                    return Ok(mk(ExprKind::Runtime { func: RuntimeFunc::POWMOD_I64, args }, Type::INT64));
-                }
-                let b = args.pop().unwrap();
-                let a = args.pop().unwrap();
-                self.binop(BinOp::Pow, a, b, span)
-            }
-            "divmod" => {
-                self.arity(f, &args, 2..=2, span)?;
-                let b = args.pop().unwrap();
-                let a = args.pop().unwrap();
-                let (ta, tb) = (self.temp(a.ty.clone()), self.temp(b.ty.clone()));
-                let q = self.binop(BinOp::FloorDiv, self.local_expr(ta, span), self.local_expr(tb, span), span)?;
-                let r = self.binop(BinOp::Mod, self.local_expr(ta, span), self.local_expr(tb, span), span)?;
-                let ty = Type::Tuple(vec![q.ty.clone(), r.ty.clone()]);
-                let pair = mk(ExprKind::Tuple(vec![q, r]), ty.clone());
-                let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pair.boxed() }, ty.clone());
-                Ok(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, ty))
-            }
-            "len" => {
-                self.arity(f, &args, 1..=1, span)?;
-                let x = args.pop().unwrap();
-                match &x.ty {
-                    Type::Array(_) => self.array_len(x, span),
-                    Type::Tuple(items) => {
-                        let n = items.len() as i128;
-                        let tmp = self.temp(x.ty.clone());
-                        let body = mk(ExprKind::Const(Const::Int(n)), Type::INT64);
-                        Ok(mk(ExprKind::Let { local: tmp, value: x.boxed(), body: body.boxed() }, Type::INT64))
-                    }
-                    other => Err(self.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
-                }
-            }
-            "range" | "enumerate" | "zip" => Err(self.unsupported(span, format!("`{f}()` is only supported as the iterable of a `for` loop"), None)),
-            _ => Err(self.unsupported(span, format!("the built-in `{f}()` is not supported in compiled code"), None)),
+fn abs(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    cx.need_number(args.callee, &x, false)?;
+    let ty = match &x.ty {
+        Type::Bool => Type::INT64,
+        Type::Complex(c) => Type::Float(*c),
+        t => t.clone(),
+    };
+    let x = if x.ty == Type::Bool { cx.cast(x, &Type::INT64) } else { x };
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Abs, operand: x.boxed() }, ty, span)))
+}
+
+fn min(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.min_max(false, args, span).map(Value::Expr)
+}
+
+fn max(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.min_max(true, args, span).map(Value::Expr)
+}
+
+/// `int(x)`, `float(x)`: Python's conversions of a real number.
+fn convert_real(cx: &mut FnInfer<'_>, args: &mut Args, ty: Type, zero: Const, span: Span) -> Result<Value> {
+    Ok(Value::Expr(match cx.arg_expr(args, "x")? {
+        None => ir::Expr::new(ExprKind::Const(zero), ty, span),
+        Some(x) => {
+            cx.need_number(args.callee, &x, true)?;
+            cx.cast(x, &ty)
+        }
+    }))
+}
+
+fn int(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    convert_real(cx, args, Type::INT64, Const::Int(0), span)
+}
+
+fn float(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    convert_real(cx, args, Type::FLOAT64, Const::Float(0.0), span)
+}
+
+fn bool_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    Ok(Value::Expr(match cx.arg_expr(args, "x")? {
+        None => ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span),
+        Some(x) => cx.truth(x),
+    }))
+}
+
+fn complex(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let re = cx.arg_expr(args, "real")?;
+    let im = cx.arg_expr(args, "imag")?;
+    if let (Some(z), None) = (&re, &im) {
+        if matches!(z.ty, Type::Complex(_)) {
+            return Ok(Value::Expr(cx.cast(re.unwrap(), &Type::COMPLEX128)));
         }
     }
+    for part in [&re, &im].into_iter().flatten() {
+        cx.need_number("complex", part, true)?;
+    }
+    let part = |cx: &FnInfer<'_>, x: Option<ir::Expr>| match x {
+        Some(x) => cx.cast(x, &Type::FLOAT64),
+        None => ir::Expr::new(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64, span),
+    };
+    let (re, im) = (part(cx, re), part(cx, im));
+    Ok(Value::Expr(ir::Expr::new(ExprKind::MakeComplex { re: re.boxed(), im: im.boxed() }, Type::COMPLEX128, span)))
+}
 
-    /// Python's `max`: the first of the largest values (`b > result` replaces), so NaN handling
-    /// matches CPython's argument-order-dependent result.
-    fn min_max(&mut self, is_max: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+fn round(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "number")?;
+    cx.need_number("round", &x, true)?;
+    let ndigits = cx.arg_expr(args, "ndigits")?;
+    let mk = |kind, ty| ir::Expr::new(kind, ty, span);
+    if x.ty.is_integer_like() {
+        return match ndigits {
+            None => Ok(Value::Expr(if x.ty == Type::Bool { cx.cast(x, &Type::INT64) } else { x })),
+            Some(n) if matches!(n.kind, ExprKind::Const(Const::Int(v)) if v >= 0) => Ok(Value::Expr(x)),
+            Some(n) => Err(cx.unsupported(n.span, "`round()` of an integer with a negative or variable `ndigits` is not supported", None)),
+        };
+    }
+    Ok(Value::Expr(match ndigits {
+        None => {
+            let r = mk(ExprKind::Math { func: MathFunc::ROUND_HALF_EVEN, args: vec![x.clone()] }, x.ty.clone());
+            cx.cast(r, &Type::INT64)
+        }
+        Some(n) => {
+            if !n.ty.is_integer_like() {
+                return Err(cx.typing(n.span, "`ndigits` must be an integer", None));
+            }
+            let ty = x.ty.clone();
+            let args = vec![cx.cast(x, &Type::FLOAT64), cx.cast(n, &Type::INT64)];
+            let r = mk(ExprKind::Runtime { func: RuntimeFunc::ROUND_NDIGITS, args }, Type::FLOAT64);
+            cx.cast(r, &ty)
+        }
+    }))
+}
+
+fn pow(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let base = cx.required_expr(args, "base")?;
+    let exp = cx.required_expr(args, "exp")?;
+    if let Some(modulus) = cx.arg_expr(args, "mod")? {
+        let args = [base, exp, modulus];
+        if !args.iter().all(|a| a.ty.is_integer_like()) {
+            return Err(cx.typing(span, "three-argument `pow()` needs integers", None));
+        }
+        let args = args.into_iter().map(|a| cx.cast(a, &Type::INT64)).collect();
+        return Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::POWMOD_I64, args }, Type::INT64, span)));
+    }
+    cx.binop(BinOp::Pow, base, exp, span).map(Value::Expr)
+}
+
+fn divmod(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let a = cx.required_expr(args, "x")?;
+    let b = cx.required_expr(args, "y")?;
+    let mk = |kind, ty| ir::Expr::new(kind, ty, span);
+    let (ta, tb) = (cx.temp(a.ty.clone()), cx.temp(b.ty.clone()));
+    let q = cx.binop(BinOp::FloorDiv, cx.local_expr(ta, span), cx.local_expr(tb, span), span)?;
+    let r = cx.binop(BinOp::Mod, cx.local_expr(ta, span), cx.local_expr(tb, span), span)?;
+    let ty = Type::Tuple(vec![q.ty.clone(), r.ty.clone()]);
+    let pair = mk(ExprKind::Tuple(vec![q, r]), ty.clone());
+    let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pair.boxed() }, ty.clone());
+    Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, ty)))
+}
+
+fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "obj")?;
+    Ok(Value::Expr(match &x.ty {
+        Type::Array(_) => cx.array_len(x, span)?,
+        Type::Tuple(items) => {
+            let n = items.len() as i128;
+            let tmp = cx.temp(x.ty.clone());
+            let body = ir::Expr::new(ExprKind::Const(Const::Int(n)), Type::INT64, span);
+            ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: body.boxed() }, Type::INT64, span)
+        }
+        other => return Err(cx.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
+    }))
+}
+
+fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    Err(cx.unsupported(span, format!("`{}()` is only supported as the iterable of a `for` loop", args.callee), None))
+}
+
+fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let mut text = |name: &str, default: &str| -> Result<String> {
+        match args.take_spanned(name) {
+            None => Ok(default.to_string()),
+            Some((Value::Str(s), _)) => Ok(s),
+            Some((_, at)) => Err(cx.unsupported(at, format!("`print({name}=...)` needs a constant string"), None)),
+        }
+    };
+    let sep = text("sep", " ")?;
+    let end = text("end", "\n")?;
+    let mut items = Vec::new();
+    for (i, a) in std::mem::take(&mut args.rest).into_iter().enumerate() {
+        if i > 0 && !sep.is_empty() {
+            items.push(PrintItem::Str(sep.clone()));
+        }
+        items.push(match a {
+            Value::Str(s) => PrintItem::Str(s),
+            other => PrintItem::Value(cx.value_expr(other, span)?),
+        });
+    }
+    if !end.is_empty() {
+        items.push(PrintItem::Str(end));
+    }
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Print(items), Type::NoneType, span)))
+}
+
+/// `math.log(x)` and `math.log(x, base)`.
+fn math_log(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let log = MathFunc::LOG;
+    let x = cx.required_expr(args, "x")?;
+    let num = cx.math("math.log", log, vec![x], span, true)?;
+    let Some(base) = cx.arg_expr(args, "base")? else { return Ok(Value::Expr(num)) };
+    let den = cx.math("math.log", log, vec![base], span, true)?;
+    let ty = ferrojit_types::promote_arith(&num.ty, &den.ty).expect("floats");
+    let (num, den) = (cx.cast(num, &ty), cx.cast(den, &ty));
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Binary { op: BinaryOp::Div, lhs: num.boxed(), rhs: den.boxed() }, ty, span)))
+}
+
+/// `np.float32(x)` and the other NumPy scalar types: the entry's name is the type's.
+fn numpy_scalar(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let ty = Type::from_name(args.callee.trim_start_matches("np.")).expect("scalar type names parse");
+    Ok(Value::Expr(match cx.arg_expr(args, "x")? {
+        None => {
+            let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
+            cx.cast(zero, &ty)
+        }
+        Some(x) if ty == Type::Bool => cx.truth(x),
+        Some(x) => {
+            cx.need_number(args.callee, &x, !matches!(ty, Type::Complex(_)))?;
+            cx.cast(x, &ty)
+        }
+    }))
+}
+
+/// NumPy's `minimum`/`maximum` (NaN wins) and `fmin`/`fmax` (NaN loses) of two scalars.
+fn minimum(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.numpy_pick(args, CmpOp::Lt, true, span)
+}
+
+fn maximum(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.numpy_pick(args, CmpOp::Gt, true, span)
+}
+
+fn fmin(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.numpy_pick(args, CmpOp::Lt, false, span)
+}
+
+fn fmax(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.numpy_pick(args, CmpOp::Gt, false, span)
+}
+
+/// `np.square(x)`: `x * x` with NumPy's types.
+fn square(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    cx.need_number(args.callee, &x, false)?;
+    cx.binop(BinOp::Mul, x.clone(), x, span).map(Value::Expr)
+}
+
+fn negative(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    cx.need_number(args.callee, &x, false)?;
+    cx.unaryop(ferrojit_syntax::ast::UnaryOp::Neg, x, span).map(Value::Expr)
+}
+
+fn positive(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    cx.need_number(args.callee, &x, false)?;
+    Ok(Value::Expr(x))
+}
+
+/// `np.sign(x)`: -1, 0 or 1 of the argument's type; NaN stays NaN.
+fn sign(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    cx.need_number(args.callee, &x, true)?;
+    let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
+    let ty = if x.ty == Type::Bool { Type::INT64 } else { x.ty.clone() };
+    let t = cx.temp(ty.clone());
+    let x = cx.cast(x, &ty);
+    let lit = |v: i128| -> ir::Expr {
+        match &ty {
+            Type::Float(_) => mk(ExprKind::Const(Const::Float(v as f64)), &ty),
+            _ => mk(ExprKind::Const(Const::Int(v)), &ty),
+        }
+    };
+    let local = cx.local_expr(t, span);
+    let gt = cx.compare(CmpOp::Gt, local.clone(), lit(0), span)?;
+    let lt = cx.compare(CmpOp::Lt, local.clone(), lit(0), span)?;
+    let eq = cx.compare(CmpOp::Eq, local.clone(), lit(0), span)?;
+    let zero_or_nan = mk(ExprKind::IfExp { cond: eq.boxed(), then: lit(0).boxed(), otherwise: local.boxed() }, &ty);
+    let neg = mk(ExprKind::IfExp { cond: lt.boxed(), then: lit(-1).boxed(), otherwise: zero_or_nan.boxed() }, &ty);
+    let body = mk(ExprKind::IfExp { cond: gt.boxed(), then: lit(1).boxed(), otherwise: neg.boxed() }, &ty);
+    Ok(Value::Expr(mk(ExprKind::Let { local: t, value: x.boxed(), body: body.boxed() }, &ty)))
+}
+
+impl FnInfer<'_> {
+    /// Python's `min`/`max` of two or more numbers or of one tuple: the first of the largest
+    /// values (`b > result` replaces), so NaN handling matches CPython's argument-order-dependent
+    /// result.
+    fn min_max(&mut self, is_max: bool, args: &mut Args, span: Span) -> Result<ir::Expr> {
+        let name = args.callee;
+        let mut values = std::mem::take(&mut args.rest).into_iter().map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
+        if values.is_empty() {
+            return Err(self.typing(span, format!("`{name}()` expected at least 1 argument, got 0"), None));
+        }
+        if values.len() == 1 {
+            let t = values.pop().unwrap();
+            let n = match &t.ty {
+                Type::Tuple(items) if !items.is_empty() => items.len(),
+                other => return Err(self.typing(span, format!("`{name}()` of a single `{other}` is not supported"), Some("pass two or more numbers, or a non-empty tuple"))),
+            };
+            let tmp = self.temp(t.ty.clone());
+            let items = (0..n).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
+            let body = self.min_max_of(is_max, items, span)?;
+            let ty = body.ty.clone();
+            return Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: t.boxed(), body: body.boxed() }, ty, span));
+        }
+        self.min_max_of(is_max, values, span)
+    }
+
+    fn min_max_of(&mut self, is_max: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
         let name = if is_max { "max" } else { "min" };
         let mut ty = values[0].ty.clone();
         for v in &values {
@@ -273,65 +449,41 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Let { local: acc, value: first.boxed(), body: body.boxed() }, ty, span))
     }
 
-    fn print(&mut self, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
-        let (mut sep, mut end) = (" ".to_string(), "\n".to_string());
-        for (k, v, kspan) in keywords {
-            let text = match v {
-                Value::Str(s) => s,
-                _ => return Err(self.unsupported(kspan, format!("`print({k}=...)` needs a constant string"), None)),
-            };
-            match k.as_str() {
-                "sep" => sep = text,
-                "end" => end = text,
-                _ => return Err(self.unsupported(kspan, format!("`print()` keyword `{k}` is not supported in compiled code"), None)),
-            }
-        }
-        let mut items = Vec::new();
-        for (i, a) in args.into_iter().enumerate() {
-            if i > 0 && !sep.is_empty() {
-                items.push(PrintItem::Str(sep.clone()));
-            }
-            items.push(match a {
-                Value::Str(s) => PrintItem::Str(s),
-                other => PrintItem::Value(self.value_expr(other, span)?),
-            });
-        }
-        if !end.is_empty() {
-            items.push(PrintItem::Str(end));
-        }
-        Ok(ir::Expr::new(ExprKind::Print(items), Type::NoneType, span))
-    }
-
-    /// A `math` function (`python_semantics`: `floor`/`ceil`/`trunc` return `int64`).
-    fn math(&mut self, f: &str, mut args: Vec<ir::Expr>, span: Span, python_semantics: bool) -> Result<ir::Expr> {
-        if f == "log" && args.len() == 2 {
-            let base = args.pop().unwrap();
-            let x = args.pop().unwrap();
-            let num = self.math("log", vec![x], span, python_semantics)?;
-            let den = self.math("log", vec![base], span, python_semantics)?;
-            let ty = ferrojit_types::promote_arith(&num.ty, &den.ty).expect("floats");
-            let (num, den) = (self.cast(num, &ty), self.cast(den, &ty));
-            return Ok(ir::Expr::new(ExprKind::Binary { op: BinaryOp::Div, lhs: num.boxed(), rhs: den.boxed() }, ty, span));
-        }
-        let func = math_function(f).ok_or_else(|| self.unsupported(span, format!("`math.{f}` is not supported in compiled code"), None))?;
-        let want = match func.shape {
-            MathShape::Unary | MathShape::Predicate => 1,
-            MathShape::Binary => 2,
-        };
-        self.arity(f, &args, want..=want, span)?;
+    /// A function of the math table on real numbers (`python`: `floor`/`ceil`/`trunc` return
+    /// `int64`, as Python's `math` functions do; NumPy's return floats). `callee` names it in
+    /// messages.
+    pub(crate) fn math(&mut self, callee: &str, func: MathFunc, mut args: Vec<ir::Expr>, span: Span, python: bool) -> Result<ir::Expr> {
         for a in &args {
             if matches!(a.ty, Type::Complex(_)) {
-                return Err(self.typing(a.span, format!("`{f}()` does not accept complex numbers"), Some("`cmath` is not supported yet")));
+                return Err(self.typing(a.span, format!("`{callee}()` does not accept complex numbers"), Some("`cmath` is not supported yet")));
             }
-            self.need_number(f, a, true)?;
+            self.need_number(callee, a, true)?;
         }
         // Integers never are NaN or infinite.
         if func.shape == MathShape::Predicate && args[0].ty.is_integer_like() {
-            return Ok(ir::Expr::new(ExprKind::Const(Const::Bool(f == "isfinite")), Type::Bool, span));
+            return Ok(ir::Expr::new(ExprKind::Const(Const::Bool(func == MathFunc::ISFINITE)), Type::Bool, span));
         }
-        let rounding = matches!(f, "floor" | "ceil" | "trunc");
-        if python_semantics && rounding && args[0].ty.is_integer_like() {
+        let rounding = func.shape == MathShape::Rounding;
+        if python && rounding && args[0].ty.is_integer_like() {
             return Ok(self.cast(args.pop().unwrap(), &Type::INT64));
+        }
+        // NumPy 2 keeps integers integers: `np.floor` of an int is that int, `np.power` and
+        // `np.fmod` of ints are integer operations.
+        let integers = args.iter().all(|a| matches!(a.ty, Type::Int(_)));
+        if !python && integers {
+            if rounding {
+                return Ok(args.pop().unwrap());
+            }
+            if func == MathFunc::POW {
+                let b = args.pop().unwrap();
+                let a = args.pop().unwrap();
+                return self.binop(BinOp::Pow, a, b, span);
+            }
+            if func == MathFunc::FMOD {
+                let b = args.pop().unwrap();
+                let a = args.pop().unwrap();
+                return self.truncated_remainder(a, b, span);
+            }
         }
         let float = args.iter().map(|a| match a.ty {
             Type::Float(FloatType::F32) => FloatType::F32,
@@ -341,96 +493,57 @@ impl FnInfer<'_> {
         let args: Vec<ir::Expr> = args.into_iter().map(|a| self.cast(a, &Type::Float(ft))).collect();
         let ty = if func.shape == MathShape::Predicate { Type::Bool } else { Type::Float(ft) };
         let e = ir::Expr::new(ExprKind::Math { func, args }, ty, span);
-        Ok(if python_semantics && rounding { self.cast(e, &Type::INT64) } else { e })
+        Ok(if python && rounding { self.cast(e, &Type::INT64) } else { e })
     }
 
-    /// `np.minimum`, `np.maximum` (NaN wins, as NumPy's), `np.fmin`, `np.fmax` (NaN loses),
-    /// `np.sign`, `np.square`, `np.negative`, `np.positive` on scalars.
-    fn numpy_elementwise(&mut self, f: &str, mut args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
-        let binary = matches!(f, "minimum" | "maximum" | "fmin" | "fmax");
-        self.arity(f, &args, if binary { 2..=2 } else { 1..=1 }, span)?;
-        for a in &args {
-            self.need_number(f, a, f != "square" && f != "negative" && f != "positive")?;
+    /// C's `%` of integers (the sign of the dividend), NumPy's `fmod`, from Python's floored
+    /// `%`: `m = a % b`, less `b` when `m` and `a` have opposite signs. 0 for a zero divisor
+    /// (NumPy's value; Python's `%` raises, except inside array operations).
+    fn truncated_remainder(&mut self, a: ir::Expr, b: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let ty = ferrojit_types::promote_arith(&a.ty, &b.ty).expect("integers");
+        let (ta, tb, tm) = (self.temp(ty.clone()), self.temp(ty.clone()), self.temp(ty.clone()));
+        let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));
+        let l = |cx: &Self, t| cx.local_expr(t, span);
+        let m = self.binop(BinOp::Mod, l(self, ta), l(self, tb), span)?;
+        let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), ty.clone(), span);
+        let m_nonzero = self.compare(CmpOp::NotEq, l(self, tm), zero.clone(), span)?;
+        let m_negative = self.compare(CmpOp::Lt, l(self, tm), zero.clone(), span)?;
+        let a_negative = self.compare(CmpOp::Lt, l(self, ta), zero, span)?;
+        let signs_differ = self.compare(CmpOp::NotEq, m_negative, a_negative, span)?;
+        let adjust = ir::Expr::new(ExprKind::Logical { and: true, lhs: m_nonzero.boxed(), rhs: signs_differ.boxed() }, Type::Bool, span);
+        let adjusted = self.binop(BinOp::Sub, l(self, tm), l(self, tb), span)?;
+        let pick = ir::Expr::new(ExprKind::IfExp { cond: adjust.boxed(), then: adjusted.boxed(), otherwise: l(self, tm).boxed() }, ty.clone(), span);
+        let with_m = ir::Expr::new(ExprKind::Let { local: tm, value: m.boxed(), body: pick.boxed() }, ty.clone(), span);
+        let with_b = ir::Expr::new(ExprKind::Let { local: tb, value: b.boxed(), body: with_m.boxed() }, ty.clone(), span);
+        Ok(ir::Expr::new(ExprKind::Let { local: ta, value: a.boxed(), body: with_b.boxed() }, ty, span))
+    }
+
+    /// `np.minimum`/`np.maximum` (`nan_wins`, as NumPy's) and `np.fmin`/`np.fmax` (NaN loses)
+    /// of two scalars: the first argument when it compares `op` to the second.
+    fn numpy_pick(&mut self, args: &mut Args, op: CmpOp, nan_wins: bool, span: Span) -> Result<Value> {
+        let a = self.required_expr(args, "x1")?;
+        let b = self.required_expr(args, "x2")?;
+        for x in [&a, &b] {
+            self.need_number(args.callee, x, true)?;
         }
         let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
-        if !binary {
-            let x = args.pop().unwrap();
-            return match f {
-                "square" => self.binop(BinOp::Mul, x.clone(), x, span),
-                "negative" => {
-                    let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
-                    self.binop(BinOp::Sub, zero, x, span)
-                }
-                "positive" => Ok(x),
-                _ => {
-                    // sign: -1, 0 or 1 of the argument's type; NaN stays NaN.
-                    let ty = if x.ty == Type::Bool { Type::INT64 } else { x.ty.clone() };
-                    let t = self.temp(ty.clone());
-                    let x = self.cast(x, &ty);
-                    let lit = |v: i128| -> ir::Expr {
-                        match &ty {
-                            Type::Float(_) => mk(ExprKind::Const(Const::Float(v as f64)), &ty),
-                            _ => mk(ExprKind::Const(Const::Int(v)), &ty),
-                        }
-                    };
-                    let local = self.local_expr(t, span);
-                    let gt = self.compare(CmpOp::Gt, local.clone(), lit(0), span)?;
-                    let lt = self.compare(CmpOp::Lt, local.clone(), lit(0), span)?;
-                    let eq = self.compare(CmpOp::Eq, local.clone(), lit(0), span)?;
-                    let zero_or_nan = mk(ExprKind::IfExp { cond: eq.boxed(), then: lit(0).boxed(), otherwise: local.boxed() }, &ty);
-                    let neg = mk(ExprKind::IfExp { cond: lt.boxed(), then: lit(-1).boxed(), otherwise: zero_or_nan.boxed() }, &ty);
-                    let body = mk(ExprKind::IfExp { cond: gt.boxed(), then: lit(1).boxed(), otherwise: neg.boxed() }, &ty);
-                    Ok(mk(ExprKind::Let { local: t, value: x.boxed(), body: body.boxed() }, &ty))
-                }
-            };
-        }
-        let b = args.pop().unwrap();
-        let a = args.pop().unwrap();
-        let ty = ferrojit_types::promote_arith(&a.ty, &b.ty).expect("real numbers");
+        let literals = crate::expr::Literals { left: args.is_literal("x1"), right: args.is_literal("x2") };
+        let ty = Self::operator_type(&a.ty, &b.ty, literals).expect("real numbers");
         let ty = if a.ty == Type::Bool && b.ty == Type::Bool { Type::Bool } else { ty };
         let (ta, tb) = (self.temp(ty.clone()), self.temp(ty.clone()));
         let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));
         let (la, lb) = (self.local_expr(ta, span), self.local_expr(tb, span));
-        let op = if matches!(f, "minimum" | "fmin") { CmpOp::Lt } else { CmpOp::Gt };
         let better = self.compare(op, la.clone(), lb.clone(), span)?;
         // NumPy: minimum picks `a` when `a < b` or `a` is NaN; fmin when `a < b` or `b` is NaN.
         let cond = if matches!(ty, Type::Float(_)) {
-            let nan_of = if matches!(f, "minimum" | "maximum") { la.clone() } else { lb.clone() };
-            let isnan = self.math("isnan", vec![nan_of], span, false)?;
+            let nan_of = if nan_wins { la.clone() } else { lb.clone() };
+            let isnan = self.math(args.callee, MathFunc::ISNAN, vec![nan_of], span, false)?;
             mk(ExprKind::Logical { and: false, lhs: better.boxed(), rhs: isnan.boxed() }, &Type::Bool)
         } else {
             better
         };
         let pick = mk(ExprKind::IfExp { cond: cond.boxed(), then: la.boxed(), otherwise: lb.boxed() }, &ty);
         let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pick.boxed() }, &ty);
-        Ok(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, &ty))
-    }
-
-    fn numpy(&mut self, f: &str, mut args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
-        if let Some((_, m)) = NUMPY_MATH.iter().find(|(n, _)| *n == f) {
-            return self.math(m, args, span, false);
-        }
-        if matches!(f, "abs" | "absolute") {
-            return self.builtin("abs", args, span);
-        }
-        if NUMPY_ELEMENTWISE.contains(&f) {
-            return self.numpy_elementwise(f, args, span);
-        }
-        if NUMPY_SCALARS.contains(&f) {
-            self.arity(f, &args, 0..=1, span)?;
-            let ty = Type::from_name(f).expect("scalar names parse");
-            return Ok(match args.pop() {
-                None => {
-                    let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
-                    self.cast(zero, &ty)
-                }
-                Some(x) if ty == Type::Bool => self.truth(x),
-                Some(x) => {
-                    self.need_number(f, &x, !matches!(ty, Type::Complex(_)))?;
-                    self.cast(x, &ty)
-                }
-            });
-        }
-        Err(self.unsupported(span, format!("`numpy.{f}` is not supported in compiled code yet"), None))
+        Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, &ty)))
     }
 }

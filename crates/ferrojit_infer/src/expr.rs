@@ -242,6 +242,9 @@ impl FnInfer<'_> {
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         let tuple = self.expr(value)?;
         if let Type::Array(_) = tuple.ty {
+            if let Some(index_value) = self.array_index(index)? {
+                return self.call_internal("ferrojit.select", vec![tuple, index_value], span);
+            }
             return self.array_subscript(tuple, index, span);
         }
         let len = match &tuple.ty {
@@ -321,7 +324,7 @@ impl FnInfer<'_> {
 
     /// The result type of arithmetic on `l` and `r`: NumPy 2's result type, with a literal
     /// operand weak (NEP 50).
-    fn operator_type(l: &Type, r: &Type, literals: Literals) -> Option<Type> {
+    pub(crate) fn operator_type(l: &Type, r: &Type, literals: Literals) -> Option<Type> {
         match (literals.left, literals.right) {
             (true, false) => promote_weak(r, l),
             (false, true) => promote_weak(l, r),
@@ -632,8 +635,11 @@ impl FnInfer<'_> {
             }
         }
         let callee = self.value(func)?;
+        let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
         let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+        // For the binder, after the arguments (whose own calls set theirs).
+        self.literal_spans = literal_spans;
         match callee {
             Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
             Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),
@@ -740,6 +746,29 @@ impl FnInfer<'_> {
         }
     }
 
+    /// The index of `a[index]` when it is an array (a boolean mask or integer indices), typed;
+    /// None for the indices of basic indexing (integers, slices, tuples of them).
+    pub(crate) fn array_index(&mut self, index: &ast::Expr) -> Result<Option<ir::Expr>> {
+        if matches!(index.kind, ast::ExprKind::Tuple(_) | ast::ExprKind::Slice { .. } | ast::ExprKind::Int(_)) {
+            return Ok(None);
+        }
+        let e = self.expr(index)?;
+        Ok(matches!(e.ty, Type::Array(_)).then_some(e))
+    }
+
+    /// A call of one of ferrojit's own callables written in Python (`ferrojit._lib`), which
+    /// syntax compiles to (`a[mask]` is `ferrojit.select(a, mask)`).
+    pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let Some(key) = overloads::function_key_of_name(qualified) else {
+            return Err(self.internal(span, &format!("`{qualified}` is not registered: ferrojit._lib was not loaded")));
+        };
+        let values: Vec<Value> = args.into_iter().map(Value::Expr).collect();
+        match self.call_overloaded(OverloadTarget::Function(key), values.clone(), vec![], span)? {
+            Overloaded::Call(e) => Ok(e),
+            Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
+        }
+    }
+
     /// A call of a callable implemented in Python (see `overloads.rs`): a call of the
     /// implementation its typing functions chose for these argument types, or why none did.
     /// A resolution not known yet is requested, and the statement waits for it.
@@ -756,6 +785,7 @@ impl FnInfer<'_> {
         match overloads::resolved(&request) {
             Some(Resolution::Implementation(implementation)) => self.call_jit(&implementation, args, keywords, span).map(Overloaded::Call),
             Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
+            Some(Resolution::BadCall(message)) => Err(self.typing(span, message, None)),
             None => {
                 self.session.want_overload(request);
                 Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))

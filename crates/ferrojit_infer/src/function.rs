@@ -116,6 +116,9 @@ pub(crate) struct FnInfer<'a> {
     /// A shape tuple `shape_arg` bound to a temporary, for the array constructor to evaluate
     /// first.
     pub pending_shape: Option<(LocalId, ir::Expr)>,
+    /// The spans of the arguments written as number literals in the library call being
+    /// bound (see `bind::Args::is_literal`).
+    pub literal_spans: Vec<Span>,
     /// Array expressions built in this walk, by the local their new array is stored in, for
     /// the operations that fuse them (see `array_exprs`).
     pub maps: crate::array_exprs::MapsByLocal,
@@ -140,6 +143,7 @@ impl<'a> FnInfer<'a> {
             pending_shape: None,
             declared_ret: None,
             maps: Default::default(),
+            literal_spans: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -407,7 +411,17 @@ impl<'a> FnInfer<'a> {
                 if let Type::Array(a) = current.ty.clone() {
                     // In place, as NumPy's `a += b`: the array itself (or the view) is written.
                     let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
-                    self.check_same_kind(&result.ty, &a, *op, span)?;
+                    self.check_same_kind(&result.ty, &a, Some(*op), span)?;
+                    if let ast::ExprKind::Subscript { value: container, index } = &target.kind {
+                        // `a[mask] += v`: the selection was a copy; the result goes back through
+                        // the same index.
+                        if let Some(index_value) = self.array_index(index)? {
+                            let array = self.expr(container)?;
+                            let call = self.call_internal("ferrojit.assign", vec![array, index_value, result], span)?;
+                            out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                            return Ok(());
+                        }
+                    }
                     let target_view = self.expr(target)?;
                     let stmt = self.assign_array_into(target_view, result, span)?;
                     out.push(stmt);
@@ -527,6 +541,12 @@ impl<'a> FnInfer<'a> {
                 let array = self.expr(container)?;
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
+                }
+                if let Some(index_value) = self.array_index(index)? {
+                    // `a[mask] = v`, `a[indices] = v`.
+                    let call = self.call_internal("ferrojit.assign", vec![array, index_value, value], span)?;
+                    out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                    return Ok(());
                 }
                 if matches!(value.ty, Type::Array(_)) {
                     // `a[1:-1] = b[:-2] + b[2:]`: a view of the target, filled element-wise.

@@ -19,17 +19,24 @@
 //! the outer one's return type is known.
 //!
 //! Layout: `function.rs` (walks and statements), `expr.rs` (expressions and operators),
-//! `builtins.rs` (built-in functions, `math`, NumPy scalars), `env.rs` (globals),
-//! `overloads.rs` (callables implemented in Python and the requests that resolve them).
+//! `array_exprs.rs` (operators on arrays: element-wise maps, broadcasting, fusion within an
+//! expression), `fuse.rs` (fusion across statements), `registry.rs` (every built-in, `math`,
+//! NumPy function, array method and attribute implemented here: name, signature, builder; a
+//! map built once), `bind.rs` (binding a call's arguments to a signature, CPython's messages),
+//! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
+//! subscripts, iteration, creation, methods, attributes), `overloads.rs` (callables
+//! implemented in Python and the requests that resolve them), `env.rs` (globals).
 
 mod array_exprs;
 mod arrays;
+mod bind;
 mod builtins;
 mod env;
 mod expr;
 mod function;
 mod fuse;
 pub mod overloads;
+mod registry;
 
 use ferrojit_ir as ir;
 use ferrojit_syntax::{SourceText, Span};

@@ -51,6 +51,9 @@ pub enum Resolution {
     Implementation(Arc<FunctionSource>),
     /// No typing function accepted the types; the text says why (it may be empty).
     NoMatch(String),
+    /// The arguments do not fit the callable's parameters (a keyword it does not have, one too
+    /// many): the text is the whole message, in CPython's words.
+    BadCall(String),
 }
 
 #[derive(Default)]

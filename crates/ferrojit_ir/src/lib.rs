@@ -151,7 +151,7 @@ pub enum ExprKind {
     TupleGet(Box<Expr>, usize),
     /// A call of another compiled function, emitted in the same module under `symbol`.
     Call { symbol: String, args: Vec<Expr> },
-    /// A math function from [`MATH_FUNCTIONS`] on floats of `ty`'s width (or to bool for the
+    /// A math function ([`MathFunc`]) on floats of `ty`'s width (or to bool for the
     /// `is*` predicates); arguments are already converted.
     Math { func: MathFunc, args: Vec<Expr> },
     /// A complex number from two floats of the complex type's width.
@@ -178,6 +178,10 @@ pub enum ExprKind {
     /// [`StmtKind::ArrayMap`] computes it but never stored: `a - b` summed without an array in
     /// between. The size counted by `Mean` is the broadcast shape's.
     MapReduce { op: ReduceOp, operands: Vec<Expr>, element: Box<Expr> },
+    /// A reduction along one axis (an int64, negative from the end; `AxisError` when out of
+    /// range): a new C-contiguous array without that dimension, or with it kept as length 1
+    /// (`keepdims`). `Min`/`Max` raise `ValueError` for an empty axis; `Mean` gives NaN.
+    AxisReduce { op: ReduceOp, array: Box<Expr>, axis: Box<Expr>, keepdims: bool },
     /// Inside an element-wise map: operand `i`'s current element (its dtype), or the operand
     /// itself when it is a scalar.
     MapElement(usize),
@@ -258,10 +262,12 @@ pub enum ExcKind {
     StopIteration,
     LookupError,
     MemoryError,
+    /// NumPy's `numpy.exceptions.AxisError` (a `ValueError` and an `IndexError`).
+    AxisError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 14] = [
+    pub const ALL: [ExcKind; 15] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -276,6 +282,7 @@ impl ExcKind {
         ExcKind::StopIteration,
         ExcKind::LookupError,
         ExcKind::MemoryError,
+        ExcKind::AxisError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -294,6 +301,7 @@ impl ExcKind {
             ExcKind::StopIteration => "StopIteration",
             ExcKind::LookupError => "LookupError",
             ExcKind::MemoryError => "MemoryError",
+            ExcKind::AxisError => "AxisError",
         }
     }
 
@@ -333,45 +341,131 @@ impl RuntimeFunc {
     pub const FLOAT_POW_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_float_pow_error", may_raise: true };
 }
 
-/// How a math function is typed and lowered.
+/// How a math function is typed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MathShape {
     /// float -> float
     Unary,
+    /// float -> float, except that Python's `math` version gives an integer (`floor`, `ceil`,
+    /// `trunc`: inference converts the float to `int64`, and an integer argument is returned
+    /// as it is).
+    Rounding,
     /// (float, float) -> float
     Binary,
     /// float -> bool
     Predicate,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MathFunc {
-    /// Python's name in the `math` module.
-    pub name: &'static str,
-    pub shape: MathShape,
+impl MathShape {
+    pub fn arity(self) -> usize {
+        if self == MathShape::Binary { 2 } else { 1 }
+    }
 }
 
-macro_rules! math_table {
-    ($($name:literal: $shape:ident),* $(,)?) => {
-        /// The `math` functions compiled natively. `floor`, `ceil`, `trunc` return floats here;
-        /// inference converts them to `int64` as Python's `math.floor` does.
-        pub const MATH_FUNCTIONS: &[MathFunc] = &[$(MathFunc { name: $name, shape: MathShape::$shape }),*];
+/// How codegen computes a math function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MathLowering {
+    /// An LLVM intrinsic overloaded on the float type (a single instruction on x86-64).
+    Intrinsic(&'static str),
+    /// A C library function, `symbol` for float64 and `symbol` + `f` for float32. `vector`:
+    /// glibc's libmvec has vector variants of it, so that loops calling it vectorise.
+    Libm { symbol: &'static str, vector: bool },
+    /// C's `fmod`: LLVM's `frem`.
+    Remainder,
+    /// Radians to degrees: `x * (180 / pi)`.
+    Degrees,
+    /// Degrees to radians: `x * (pi / 180)`.
+    Radians,
+    IsNan,
+    IsInf,
+    IsFinite,
+}
+
+/// A math function on floats: what inference types (`shape`) and codegen lowers (`lowering`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MathFunc {
+    /// Python's name in the `math` module (also how the IR printer shows it).
+    pub name: &'static str,
+    /// NumPy's names of the same computation on a scalar (`arcsin` for `asin`); NumPy's
+    /// versions of `floor`, `ceil`, `trunc` return floats.
+    pub numpy: &'static [&'static str],
+    pub shape: MathShape,
+    pub lowering: MathLowering,
+}
+
+const fn intrinsic(name: &'static str) -> MathLowering {
+    MathLowering::Intrinsic(name)
+}
+
+/// A C library function without vector variants.
+const fn libm(symbol: &'static str) -> MathLowering {
+    MathLowering::Libm { symbol, vector: false }
+}
+
+/// A C library function with libmvec vector variants.
+const fn libmvec(symbol: &'static str) -> MathLowering {
+    MathLowering::Libm { symbol, vector: true }
+}
+
+macro_rules! math_functions {
+    ($($constant:ident = $name:literal [$($numpy:literal),*] $shape:ident $lowering:expr;)*) => {
+        impl MathFunc {
+            $(pub const $constant: MathFunc = MathFunc { name: $name, numpy: &[$($numpy),*], shape: MathShape::$shape, lowering: $lowering };)*
+        }
+
+        /// The math functions compiled natively: each is `math.<name>` and `numpy.<numpy name>`
+        /// in compiled code. The one table of them: inference registers these names, codegen
+        /// lowers by `lowering`.
+        pub const MATH_FUNCTIONS: &[MathFunc] = &[$(MathFunc::$constant),*];
     };
 }
 
-math_table! {
-    "sqrt": Unary, "exp": Unary, "expm1": Unary, "log": Unary, "log2": Unary, "log10": Unary,
-    "log1p": Unary, "sin": Unary, "cos": Unary, "tan": Unary, "asin": Unary, "acos": Unary,
-    "atan": Unary, "sinh": Unary, "cosh": Unary, "tanh": Unary, "asinh": Unary, "acosh": Unary,
-    "atanh": Unary, "erf": Unary, "erfc": Unary, "gamma": Unary, "lgamma": Unary, "floor": Unary,
-    "ceil": Unary, "trunc": Unary, "fabs": Unary, "degrees": Unary, "radians": Unary,
-    "exp2": Unary, "cbrt": Unary,
-    "atan2": Binary, "copysign": Binary, "hypot": Binary, "pow": Binary, "fmod": Binary,
-    "isnan": Predicate, "isinf": Predicate, "isfinite": Predicate,
+math_functions! {
+    SQRT = "sqrt" ["sqrt"] Unary intrinsic("llvm.sqrt");
+    EXP = "exp" ["exp"] Unary libmvec("exp");
+    EXPM1 = "expm1" ["expm1"] Unary libmvec("expm1");
+    EXP2 = "exp2" ["exp2"] Unary libmvec("exp2");
+    LOG = "log" ["log"] Unary libmvec("log");
+    LOG2 = "log2" ["log2"] Unary libmvec("log2");
+    LOG10 = "log10" ["log10"] Unary libmvec("log10");
+    LOG1P = "log1p" ["log1p"] Unary libmvec("log1p");
+    CBRT = "cbrt" ["cbrt"] Unary libmvec("cbrt");
+    SIN = "sin" ["sin"] Unary libmvec("sin");
+    COS = "cos" ["cos"] Unary libmvec("cos");
+    TAN = "tan" ["tan"] Unary libmvec("tan");
+    ASIN = "asin" ["arcsin"] Unary libmvec("asin");
+    ACOS = "acos" ["arccos"] Unary libmvec("acos");
+    ATAN = "atan" ["arctan"] Unary libmvec("atan");
+    SINH = "sinh" ["sinh"] Unary libmvec("sinh");
+    COSH = "cosh" ["cosh"] Unary libmvec("cosh");
+    TANH = "tanh" ["tanh"] Unary libmvec("tanh");
+    ASINH = "asinh" ["arcsinh"] Unary libmvec("asinh");
+    ACOSH = "acosh" ["arccosh"] Unary libmvec("acosh");
+    ATANH = "atanh" ["arctanh"] Unary libmvec("atanh");
+    ERF = "erf" [] Unary libmvec("erf");
+    ERFC = "erfc" [] Unary libmvec("erfc");
+    GAMMA = "gamma" [] Unary libm("tgamma");
+    LGAMMA = "lgamma" [] Unary libm("lgamma");
+    FABS = "fabs" ["fabs"] Unary intrinsic("llvm.fabs");
+    DEGREES = "degrees" ["degrees", "rad2deg"] Unary MathLowering::Degrees;
+    RADIANS = "radians" ["radians", "deg2rad"] Unary MathLowering::Radians;
+    FLOOR = "floor" ["floor"] Rounding intrinsic("llvm.floor");
+    CEIL = "ceil" ["ceil"] Rounding intrinsic("llvm.ceil");
+    TRUNC = "trunc" ["trunc"] Rounding intrinsic("llvm.trunc");
+    ATAN2 = "atan2" ["arctan2"] Binary libmvec("atan2");
+    COPYSIGN = "copysign" ["copysign"] Binary intrinsic("llvm.copysign");
+    HYPOT = "hypot" ["hypot"] Binary libmvec("hypot");
+    POW = "pow" ["power"] Binary libmvec("pow");
+    FMOD = "fmod" ["fmod"] Binary MathLowering::Remainder;
+    ISNAN = "isnan" ["isnan"] Predicate MathLowering::IsNan;
+    ISINF = "isinf" ["isinf"] Predicate MathLowering::IsInf;
+    ISFINITE = "isfinite" ["isfinite"] Predicate MathLowering::IsFinite;
 }
 
-pub fn math_function(name: &str) -> Option<MathFunc> {
-    MATH_FUNCTIONS.iter().copied().find(|f| f.name == name)
+impl MathFunc {
+    /// Rounding half to even (Python's `round(x)` of a float, before it becomes an int). Not
+    /// in [`MATH_FUNCTIONS`]: no `math` or NumPy name reaches it.
+    pub const ROUND_HALF_EVEN: MathFunc = MathFunc { name: "round_half_even", numpy: &[], shape: MathShape::Unary, lowering: intrinsic("llvm.roundeven") };
 }
 
 impl Expr {
@@ -394,6 +488,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => false,
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
+            ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
@@ -450,6 +545,10 @@ impl Expr {
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
+            ExprKind::AxisReduce { array, axis, .. } => {
+                array.walk_mut(f);
+                axis.walk_mut(f);
+            }
             ExprKind::ArrayGet { array, indices } => {
                 array.walk_mut(f);
                 all(indices, f);
@@ -545,5 +644,24 @@ impl Stmt {
             StmtKind::ArrayMap { dst, operands, element } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod math_table_tests {
+    use super::*;
+
+    #[test]
+    fn math_and_numpy_names_are_unique_and_arities_fit() {
+        let mut seen = std::collections::HashSet::new();
+        for f in MATH_FUNCTIONS {
+            assert!(seen.insert(format!("math.{}", f.name)), "math.{} listed twice", f.name);
+            for n in f.numpy {
+                assert!(seen.insert(format!("numpy.{n}")), "numpy.{n} listed twice");
+            }
+            let binary_lowering = matches!(f.lowering, MathLowering::Remainder);
+            assert!(!binary_lowering || f.shape.arity() == 2, "{}", f.name);
+        }
+        assert!(!MATH_FUNCTIONS.contains(&MathFunc::ROUND_HALF_EVEN));
     }
 }

@@ -161,6 +161,7 @@ impl Printer<'_> {
             ExprKind::ArrayReduce { op, array } => format!("{op:?}({})", self.expr(array)),
             ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map ({}) -> {})", self.exprs(operands), self.expr(element)),
             ExprKind::MapElement(i) => format!("${i}"),
+            ExprKind::AxisReduce { op, array, axis, keepdims } => format!("{op:?}({}, axis={}{})", self.expr(array), self.expr(axis), if *keepdims { ", keepdims" } else { "" }),
             ExprKind::BroadcastShape(operands) => format!("broadcast_shape({})", self.exprs(operands)),
             ExprKind::Block { stmts, value } => {
                 let mut inner = Printer { f: self.f, out: String::new() };

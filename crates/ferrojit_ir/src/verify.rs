@@ -267,6 +267,12 @@ impl Verifier<'_> {
                 self.map(operands, element)?;
                 expect(operands.iter().any(|o| matches!(o.ty, Type::Array(_))), || format!("{}: a reduction over no array", e.span))
             }
+            ExprKind::AxisReduce { array, axis, keepdims, .. } => {
+                let a = self.array(array)?;
+                self.int_indices(std::slice::from_ref(axis))?;
+                let ndim = if *keepdims { a.ndim } else { a.ndim.wrapping_sub(1) };
+                expect(a.ndim >= 1 && matches!(&e.ty, Type::Array(r) if r.ndim == ndim), || mismatch("axis reduction", &e.ty))
+            }
             ExprKind::MapElement(i) => {
                 let stack = self.map_elements.borrow();
                 match stack.last().and_then(|types| types.get(*i)) {

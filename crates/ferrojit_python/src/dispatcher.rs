@@ -965,7 +965,10 @@ fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     };
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
-    let class = match py.import("builtins").and_then(|b| b.getattr(kind.name())) {
+    // NumPy's own exception classes live in `numpy.exceptions` (loaded with NumPy, which the
+    // arrays that raised them came from).
+    let module = if kind == ExcKind::AxisError { "numpy.exceptions" } else { "builtins" };
+    let class = match py.import(module).and_then(|b| b.getattr(kind.name())) {
         Ok(c) => c,
         Err(e) => return e,
     };

@@ -70,17 +70,20 @@ pub fn register_overload_attribute(name: &str) {
     overloads::register_attribute(name);
 }
 
-/// `resolve_overload(token, implementation, why)`: the answer to a request raised with
-/// `NeedsOverloads`: the dispatcher of the implementation to compile (its source already
-/// read), or None with the reason no typing function accepted the types.
+/// `resolve_overload(token, implementation, why, bad_call)`: the answer to a request raised
+/// with `NeedsOverloads`: the dispatcher of the implementation to compile (its source already
+/// read), or None with the reason no typing function accepted the types; with `bad_call`, the
+/// reason is that the arguments do not fit the parameters, and `why` is the whole message.
 #[pyfunction]
-pub fn resolve_overload(py: Python<'_>, token: u64, implementation: Option<&Bound<'_, DispatcherBase>>, why: String) -> PyResult<()> {
+#[pyo3(signature = (token, implementation, why, bad_call=false))]
+pub fn resolve_overload(py: Python<'_>, token: u64, implementation: Option<&Bound<'_, DispatcherBase>>, why: String, bad_call: bool) -> PyResult<()> {
     let request = WANTED.lock().unwrap_or_else(|p| p.into_inner()).as_mut().and_then(|w| w.remove(&token));
     let Some(request) = request else {
         return Err(pyo3::exceptions::PyKeyError::new_err(format!("no overload request {token}")));
     };
     let resolution = match implementation {
         Some(d) => Resolution::Implementation(d.get().function_source(py)?),
+        None if bad_call => Resolution::BadCall(why),
         None => Resolution::NoMatch(why),
     };
     overloads::record(request, resolution);

@@ -56,6 +56,7 @@ pub const EXC_VALUE_ERROR: u32 = 2;
 pub const EXC_ZERO_DIVISION_ERROR: u32 = 4;
 pub const EXC_OVERFLOW_ERROR: u32 = 9;
 pub const EXC_INDEX_ERROR: u32 = 5;
+pub const EXC_AXIS_ERROR: u32 = 15;
 
 unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
     (*exc).kind = kind;
@@ -249,6 +250,21 @@ pub unsafe extern "C" fn ferrojit_rt_broadcast_error(exc: *mut ExcInfo, shapes: 
     });
 }
 
+/// Raises NumPy's `AxisError` for an axis outside an array's dimensions.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_axis_error(exc: *mut ExcInfo, axis: i64, ndim: i64) {
+    MESSAGE.with(|m| {
+        let mut m = m.borrow_mut();
+        *m = format!("axis {axis} is out of bounds for array of dimension {ndim}");
+        (*exc).kind = EXC_AXIS_ERROR;
+        (*exc).msg = m.as_ptr();
+        (*exc).len = m.len();
+    });
+}
+
 /// CPython's `float_divmod`: returns (floor quotient, modulo with the divisor's sign).
 /// The divisor is non-zero (generated code checks first).
 fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
@@ -425,7 +441,7 @@ use print::{
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error, ferrojit_rt_broadcast_error,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_axis_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

@@ -17,6 +17,25 @@ IMPLEMENTED_IN = {
     "numpy.linspace": "creation",
 }
 
+
+def select(a, index):
+    """``a[index]`` for an array index (a boolean mask, or integers): what that subscript
+    compiles to."""
+    return a[index]
+
+
+def assign(a, index, value):
+    """``a[index] = value`` for an array index: what that assignment compiles to."""
+    a[index] = value
+
+
+# ferrojit's own callables that compiled code reaches through syntax, by the name the compiler
+# asks for -> (the callable, the module of this package that implements it).
+INTERNAL = {
+    "ferrojit.select": (select, "indexing", "indexing with an array"),
+    "ferrojit.assign": (assign, "indexing", "assigning through an array index"),
+}
+
 _declared: set[str] = set()
 
 
@@ -25,10 +44,14 @@ def load() -> frozenset[str]:
     is never imported for this); returns the names of those libraries."""
     from ..extending import _declare_library_callable
 
+    if "core" not in _declared:
+        for qualified, (func, module, display) in INTERNAL.items():
+            _declare_library_callable(func, f"{__name__}.{module}", qualified, display)
+        _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, name = qualified.split(".", 1)
         owner = sys.modules.get(library)
         if library not in _declared and owner is not None:
             _declare_library_callable(getattr(owner, name), f"{__name__}.{module}")
     _declared.update(library for library in ("numpy", "math", "builtins") if library in sys.modules)
-    return frozenset(_declared | {"core"})
+    return frozenset(_declared)

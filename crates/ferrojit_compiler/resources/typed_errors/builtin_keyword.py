@@ -1,3 +1,3 @@
 # args: float64
 def f(x):
-    return round(x, ndigits=2)
+    return round(x, digits=2)

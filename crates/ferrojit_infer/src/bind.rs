@@ -1,0 +1,281 @@
+//! Binding a library call's arguments to the callee's parameters, as Python binds a call to a
+//! signature, with CPython's error messages.
+//!
+//! A [`Signature`] is written as a Python parameter list and parsed once, when the registry is
+//! built: `"x, /"`, `"shape, dtype=None, ~order='C', *, ~like=None"`, `"*values, sep=' '"`.
+//! - `name` is required, `name=default` is optional (the default, written without commas, is
+//!   documentation: the building function decides what an absent argument means);
+//! - parameters before `/` are positional-only, those after `*` or `*rest` keyword-only;
+//! - `*rest` collects the extra positional arguments;
+//! - `~name` is a parameter the library accepts but compiled code does not support yet: the
+//!   call binds (so that misspelt names still get Python's error) and then is refused.
+//!
+//! Errors follow CPython's wording. A callee that takes no keyword argument at all (`abs`,
+//! `math.sqrt`) is worded as CPython's built-ins are (`takes exactly one argument (2 given)`,
+//! `takes no keyword arguments`); any other as a Python `def` is (`missing 1 required
+//! positional argument`, `got an unexpected keyword argument`, `got multiple values for
+//! argument`). Binding errors are typing errors at the call, or at the keyword they are about.
+
+use crate::expr::Value;
+use crate::function::{FnInfer, Result};
+use ferrojit_ir as ir;
+use ferrojit_syntax::ast::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ParamKind {
+    PositionalOnly,
+    PositionalOrKeyword,
+    KeywordOnly,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Param {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub required: bool,
+    /// Accepted by the library, refused by compiled code when given.
+    pub unsupported: bool,
+}
+
+/// A callee's parameters, in order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Signature {
+    pub params: Vec<Param>,
+    /// The name of the `*rest` parameter, when extra positional arguments are collected.
+    pub rest: Option<&'static str>,
+}
+
+impl Signature {
+    /// Parses a Python parameter list (see the module documentation). Panics on a malformed
+    /// list: signatures are constants of the compiler, checked by its tests.
+    pub fn parse(text: &'static str) -> Signature {
+        let mut sig = Signature::default();
+        let mut keyword_only = false;
+        for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item {
+                "/" => {
+                    assert!(!keyword_only, "`/` after `*` in `{text}`");
+                    for p in &mut sig.params {
+                        p.kind = ParamKind::PositionalOnly;
+                    }
+                }
+                "*" => keyword_only = true,
+                _ if item.starts_with('*') => {
+                    assert!(sig.rest.is_none() && !keyword_only, "a second `*` in `{text}`");
+                    sig.rest = Some(&item[1..]);
+                    keyword_only = true;
+                }
+                _ => {
+                    let (unsupported, item) = match item.strip_prefix('~') {
+                        Some(rest) => (true, rest),
+                        None => (false, item),
+                    };
+                    let (name, required) = match item.split_once('=') {
+                        Some((name, _default)) => (name.trim(), false),
+                        None => (item, true),
+                    };
+                    assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "bad parameter `{name}` in `{text}`");
+                    let kind = if keyword_only { ParamKind::KeywordOnly } else { ParamKind::PositionalOrKeyword };
+                    assert!(keyword_only || !required || sig.params.iter().all(|p| p.required), "a required parameter after an optional one in `{text}`");
+                    sig.params.push(Param { name, kind, required, unsupported });
+                }
+            }
+        }
+        sig
+    }
+
+    /// Whether any parameter can be passed by keyword.
+    fn takes_keywords(&self) -> bool {
+        self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
+    }
+
+    fn positional_count(&self) -> usize {
+        self.params.iter().filter(|p| p.kind != ParamKind::KeywordOnly).count()
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.params.iter().position(|p| p.name == name)
+    }
+}
+
+/// The arguments of one call bound to the callee's parameters: one optional value per
+/// parameter (with where it was written), plus the `*rest` values.
+pub(crate) struct Args {
+    /// The callee as users write it: `abs`, `math.sqrt`, `np.zeros`, `ndarray.sum`.
+    pub callee: &'static str,
+    signature: &'static Signature,
+    values: Vec<Option<(Value, Span)>>,
+    /// Per parameter: whether its argument is written as a number literal, a weak scalar for
+    /// NumPy's promotion (NEP 50: `np.minimum(a_float32, 0.5)` is float32).
+    literal: Vec<bool>,
+    pub rest: Vec<Value>,
+}
+
+impl Args {
+    /// Takes the argument of parameter `name`, if given. A name the signature does not have
+    /// is never given: one building function can serve callees whose parameters differ
+    /// (`np.reshape(a, shape)` and `a.reshape(*shape)`).
+    pub fn take(&mut self, name: &str) -> Option<Value> {
+        self.take_spanned(name).map(|(v, _)| v)
+    }
+
+    /// Like [`Args::take`], with the span of the argument (its keyword when passed by name).
+    pub fn take_spanned(&mut self, name: &str) -> Option<(Value, Span)> {
+        let i = self.signature.index(name)?;
+        self.values[i].take()
+    }
+
+    /// The argument of parameter `name`, if given, left in place to be read or replaced.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        let i = self.signature.index(name)?;
+        self.values[i].as_mut().map(|(v, _)| v)
+    }
+
+    /// Whether the argument of `name` is written as a number literal.
+    pub fn is_literal(&self, name: &str) -> bool {
+        self.signature.index(name).is_some_and(|i| self.literal[i])
+    }
+
+    /// The argument of a required parameter: binding has checked that it is there.
+    pub fn required(&mut self, name: &str) -> Value {
+        debug_assert!(self.signature.index(name).is_some_and(|i| self.signature.params[i].required), "`{name}` is not a required parameter of `{}`", self.callee);
+        self.take(name).expect("binding checks required parameters")
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+/// `a`, `a` and `b`, `a`, `b`, and `c`: CPython's list of missing parameters.
+fn name_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.len() {
+        0 | 1 => quoted.concat(),
+        2 => format!("{} and {}", quoted[0], quoted[1]),
+        n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+impl FnInfer<'_> {
+    /// Binds `positional` and `keywords` to `signature` as Python binds a call, then refuses
+    /// parameters compiled code does not support. `callee` names the function in messages.
+    pub(crate) fn bind(&self, callee: &'static str, signature: &'static Signature, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Args> {
+        let sig = signature;
+        let positional_slots = sig.positional_count();
+        let given = positional.len();
+        // Built-in style: every parameter positional-only (`abs(x, /)`, `int(x=0, /)`).
+        let builtin_style = !sig.takes_keywords();
+        let too_many = given > positional_slots && sig.rest.is_none();
+        if too_many {
+            let at_least = sig.params.iter().filter(|p| p.kind != ParamKind::KeywordOnly && p.required).count();
+            let message = if builtin_style {
+                Self::builtin_count_message(callee, at_least, positional_slots, given)
+            } else {
+                let takes = if at_least == positional_slots { plural(positional_slots, "positional argument") } else { format!("from {at_least} to {positional_slots} positional arguments") };
+                let were = if given == 1 { "was" } else { "were" };
+                format!("`{callee}()` takes {takes} but {given} {were} given")
+            };
+            return Err(self.typing(span, message, None));
+        }
+        let mut values: Vec<Option<(Value, Span)>> = Vec::with_capacity(sig.params.len());
+        values.resize_with(sig.params.len(), || None);
+        let mut rest = Vec::new();
+        for (i, v) in positional.into_iter().enumerate() {
+            if i < positional_slots {
+                let at = match &v {
+                    Value::Expr(e) => e.span,
+                    _ => span,
+                };
+                values[i] = Some((v, at));
+            } else {
+                rest.push(v);
+            }
+        }
+        for (name, v, at) in keywords {
+            if builtin_style {
+                return Err(self.typing(at, format!("`{callee}()` takes no keyword arguments"), None));
+            }
+            let Some(i) = sig.index(&name) else {
+                return Err(self.typing(at, format!("`{callee}()` got an unexpected keyword argument `{name}`"), None));
+            };
+            if sig.params[i].kind == ParamKind::PositionalOnly {
+                return Err(self.typing(at, format!("`{callee}()` got some positional-only arguments passed as keyword arguments: `{name}`"), None));
+            }
+            if values[i].is_some() {
+                return Err(self.typing(at, format!("`{callee}()` got multiple values for argument `{name}`"), None));
+            }
+            values[i] = Some((v, at));
+        }
+        let missing = |kind: fn(ParamKind) -> bool| -> Vec<&'static str> {
+            sig.params.iter().zip(&values).filter(|(p, v)| p.required && v.is_none() && kind(p.kind)).map(|(p, _)| p.name).collect()
+        };
+        let missing_positional = missing(|k| k != ParamKind::KeywordOnly);
+        if !missing_positional.is_empty() {
+            let message = if builtin_style {
+                let at_least = sig.params.iter().filter(|p| p.required).count();
+                Self::builtin_count_message(callee, at_least, positional_slots, given)
+            } else {
+                let what = if missing_positional.len() == 1 { "argument" } else { "arguments" };
+                format!("`{callee}()` missing {} required positional {what}: {}", missing_positional.len(), name_list(&missing_positional))
+            };
+            return Err(self.typing(span, message, None));
+        }
+        let missing_keyword = missing(|k| k == ParamKind::KeywordOnly);
+        if !missing_keyword.is_empty() {
+            let what = if missing_keyword.len() == 1 { "argument" } else { "arguments" };
+            return Err(self.typing(span, format!("`{callee}()` missing {} required keyword-only {what}: {}", missing_keyword.len(), name_list(&missing_keyword)), None));
+        }
+        if let Some((p, (_, at))) = sig.params.iter().zip(&values).find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v))) {
+            return Err(self.unsupported(*at, format!("`{callee}({}=...)` is not supported in compiled code yet", p.name), None));
+        }
+        let literal = values.iter().map(|v| matches!(v, Some((Value::Expr(e), _)) if self.literal_spans.contains(&e.span))).collect();
+        Ok(Args { callee, signature, values, literal, rest })
+    }
+
+    /// CPython's built-in wording for a wrong number of positional-only arguments.
+    fn builtin_count_message(callee: &str, at_least: usize, at_most: usize, given: usize) -> String {
+        let (how, n) = if at_least == at_most {
+            ("exactly", at_least)
+        } else if given > at_most {
+            ("at most", at_most)
+        } else {
+            ("at least", at_least)
+        };
+        let count = if n == 1 && how == "exactly" { "one argument".to_string() } else { plural(n, "argument") };
+        format!("`{callee}()` takes {how} {count} ({given} given)")
+    }
+
+    /// The argument of `name` as a value expression, if given.
+    pub(crate) fn arg_expr(&self, args: &mut Args, name: &str) -> Result<Option<ir::Expr>> {
+        args.take_spanned(name).map(|(v, at)| self.value_expr(v, at)).transpose()
+    }
+
+    /// The argument of the required parameter `name` as a value expression.
+    pub(crate) fn required_expr(&self, args: &mut Args, name: &str) -> Result<ir::Expr> {
+        Ok(self.arg_expr(args, name)?.expect("binding checks required parameters"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_lists_parse_as_python_reads_them() {
+        let sig = Signature::parse("x, /, y=1, ~z=None, *rest, w, v='a')");
+        let kinds: Vec<(&str, ParamKind, bool, bool)> = sig.params.iter().map(|p| (p.name, p.kind, p.required, p.unsupported)).collect();
+        use ParamKind::*;
+        assert_eq!(kinds, [("x", PositionalOnly, true, false), ("y", PositionalOrKeyword, false, false), ("z", PositionalOrKeyword, false, true), ("w", KeywordOnly, true, false), ("v", KeywordOnly, false, false)]);
+        assert_eq!(sig.rest, Some("rest"));
+        assert!(sig.takes_keywords() && !Signature::parse("x=0, /").takes_keywords());
+        assert_eq!(sig.positional_count(), 3);
+    }
+
+    #[test]
+    fn missing_names_are_listed_as_cpython_lists_them() {
+        assert_eq!(name_list(&["a"]), "`a`");
+        assert_eq!(name_list(&["a", "b"]), "`a` and `b`");
+        assert_eq!(name_list(&["a", "b", "c"]), "`a`, `b`, and `c`");
+    }
+}
