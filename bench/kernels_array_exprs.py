@@ -32,6 +32,16 @@ def pairwise_dist_rows(X):
     return out
 
 
+def pairwise_dist_row_sums(X):
+    """The same distances, one row per iteration: the differences of every point to one
+    point broadcast (n x 3 minus 3), squared and summed along the rows."""
+    n = X.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        out[i] = np.sqrt(((X - X[i]) ** 2).sum(axis=1))
+    return out
+
+
 def jacobi_2d(u):
     """One Jacobi step of the 2-d Laplace equation written with slices; a new array whose
     boundary is u's."""

@@ -145,6 +145,24 @@ def outcome(func, args):
     return result
 
 
+def same_dtype(got, expected, spec, engine):
+    """(``got``, None) when its arrays have NumPy's dtypes. A different dtype fails the check
+    (``compare`` gets None) unless ``spec.dtype_differs`` explains it for this engine: then
+    ``got`` is cast to NumPy's dtype (integers wrap as NumPy's would) and compared, and the
+    note names the engine's dtype."""
+    if isinstance(got, tuple) and isinstance(expected, tuple) and len(got) == len(expected):
+        pairs = [same_dtype(g, e, spec, engine) for g, e in zip(got, expected)]
+        notes = [n for _, n in pairs if n]
+        return tuple(g for g, _ in pairs), (notes[0] if notes else None)
+    if not (isinstance(got, np.ndarray) and isinstance(expected, np.ndarray)):
+        return got, None
+    if got.dtype == expected.dtype:
+        return got, None
+    if engine in spec.dtype_differs:
+        return got.astype(expected.dtype), f"{got.dtype}, cast to {expected.dtype}"
+    return None, f"{got.dtype} where NumPy gives {expected.dtype}"
+
+
 def child_first_call(engine, kernel):
     """(in a fresh process) import, build the input, then time the first call."""
     spec = EXPR_KERNEL_BY_NAME[kernel]
@@ -202,7 +220,7 @@ def measure(specs, engines):
             print(f"first call {engine:8} {spec.name:24} "
                   f"{fmt_time(seconds) if seconds else 'not supported: ' + error}", flush=True)
 
-    steady, checks, failures = {}, {}, []
+    steady, checks, failures, dtype_notes = {}, {}, [], {}
     for spec in specs:
         kernel = spec.name
         expected = outcome(functions["numpy", kernel], spec.args())
@@ -217,7 +235,10 @@ def measure(specs, engines):
                 continue
             runnable.append(engine)
             if engine != "numpy":
+                got, dtype_note = same_dtype(got, expected, spec, engine)
                 checks[engine, kernel] = d = compare(got, expected)
+                if dtype_note:
+                    dtype_notes[engine, kernel] = dtype_note
                 if d is None or d > bound(spec, engine):
                     failures.append(f"{engine} {kernel}: differs from NumPy (difference {d}, "
                                     f"bound {bound(spec, engine):g})")
@@ -240,7 +261,8 @@ def measure(specs, engines):
         checks["integer", kernel] = is_integer(expected)
         del expected, args
     return {"first": first, "steady": steady, "checks": checks, "failures": failures,
-            "unsupported": unsupported, "pythran_compile_s": pythran_compile_s}
+            "unsupported": unsupported, "pythran_compile_s": pythran_compile_s,
+            "dtype_notes": dtype_notes}
 
 
 def ratio(m, kernel, engine_a, engine_b, table="steady"):
@@ -334,9 +356,12 @@ def report(specs, engines, m):
               "|---|" + "---:|" * (len(compiled) + 1) + "---|"]
     for spec in specs:
         k = spec.name
-        cells = [fmt_diff(m["checks"][e, k], m["checks"]["integer", k]) if (e, k) in m["checks"]
-                 else "–" for e in compiled]
-        lines.append(f"| `{k}` | " + " | ".join(cells) + f" | {spec.rtol:g} | {spec.why} |")
+        cells = [fmt_diff(m["checks"][e, k], m["checks"]["integer", k])
+                 + (f" ({m['dtype_notes'][e, k]})" if (e, k) in m["dtype_notes"] else "")
+                 if (e, k) in m["checks"] else "–" for e in compiled]
+        why = spec.why + "".join(f"; {ENGINE_TITLE[e]}: {reason}"
+                                 for e, reason in spec.dtype_differs.items())
+        lines.append(f"| `{k}` | " + " | ".join(cells) + f" | {spec.rtol:g} | {why} |")
     if m["failures"]:
         lines += ["", "**Failed checks:**"] + [f"- {f}" for f in m["failures"]]
     return headline, lines
