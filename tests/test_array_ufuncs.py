@@ -299,3 +299,31 @@ def test_functions_fuse_with_operators():
     assert ferrojit._native.allocations_made() == before + 1
     g(a, b)
     assert ferrojit._native.allocations_made() == before + 1
+
+
+def where_positive(a):
+    return np.where(a > 0, a, 0.0)
+
+
+def where_pick(c, x, y):
+    return np.where(c, x, y)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (np.array([True, False, True]), values(3, np.float64), values(3, np.int32)),
+        (values(12, np.int64).reshape(3, 4) > 0, values(4, np.float32), np.float32(-1)),
+        (np.array(True), values(3, np.int8), values(3, np.int8) * 2),
+        (values(6, np.float64), values(6, np.uint8), values(1, np.uint8)),
+        (np.zeros(0, dtype=bool), np.zeros(0), np.ones(0)),
+    ],
+    ids=str,
+)
+def test_where_picks_as_numpy(args):
+    check_arrays(where_pick, *args)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16], ids=lambda d: np.dtype(d).name)
+def test_where_with_a_literal_keeps_the_array_s_type(dtype):
+    check_arrays(where_positive, values(7, dtype))

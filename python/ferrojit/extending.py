@@ -57,6 +57,8 @@ _method_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]]
 _attribute_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
 # Key -> the module of `ferrojit._lib` whose import registers the callable's typing functions.
 _lazy_modules: dict[int, str] = {}
+# Method name -> the module of `ferrojit._lib` that implements it for arrays.
+_lazy_method_modules: dict[str, str] = {}
 # Implementation function -> its dispatcher: an implementation returned again (a module-level
 # function, as `register_jitable` returns) is one function compiled per signature.
 _implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
@@ -147,6 +149,13 @@ def _declare_library_callable(func: Any, module: str, qualified: Optional[str] =
     _lazy_modules[_key_of(func, qualified, display)] = module
 
 
+def _declare_library_method(name: str, module: str) -> None:
+    """The array method ``name`` is implemented in ``module`` (of ``ferrojit._lib``), imported
+    when compiled code first calls it."""
+    _lazy_method_modules[name] = module
+    _native.register_overload_method(name)
+
+
 def _library_name(func: Any) -> Optional[str]:
     """``numpy.linspace`` for a function of a library whose module compiled code can name (the
     object must be that module's attribute of that name), else None."""
@@ -172,6 +181,8 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
                 importlib.import_module(module)
             candidates = _function_typing.get(target, [])
         else:
+            if kind == "method" and target in _lazy_method_modules:
+                importlib.import_module(_lazy_method_modules.pop(target))
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
         reasons = []
@@ -214,6 +225,16 @@ def _implementation(func: Callable[..., Any], options: dict[str, Any]) -> Dispat
     dispatcher = _implementations.get(func)
     if dispatcher is None:
         from ._dispatcher import Dispatcher
+
+        # Plain functions the implementation closes over (helpers the typing function defined)
+        # are compiled as they are, as `register_jitable` ones.
+        for cell in getattr(func, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if isinstance(value, type(_implementation)) and id(value) not in _keys:
+                register_jitable(value)
 
         dispatcher = Dispatcher(func, {**options, "_overload_implementation": True})
         dispatcher._load_sources()

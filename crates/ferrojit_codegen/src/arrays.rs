@@ -549,22 +549,31 @@ impl<'ctx> FnLower<'ctx, '_> {
                 self.for_each_element(arr, &a, &mut |this, ptr| {
                     let v = this.load_element(ptr, &a)?;
                     let current = this.b.build_load(crate::abi::llvm_type(this.cx, &dtype), acc, "acc")?;
-                    let cmp = if is_min { ferrojit_ir::CmpOp::Lt } else { ferrojit_ir::CmpOp::Gt };
-                    let better = this.compare(cmp, v, current, &dtype)?;
-                    // NaN wins, as in NumPy: once the accumulator is NaN no comparison replaces it.
-                    let take = match dtype {
-                        Type::Float(_) => {
-                            let nan = this.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
-                            this.b.build_or(better, nan, "take")?
-                        }
-                        _ => better,
-                    };
-                    let next = this.b.build_select(take, v, current, "next")?;
+                    let next = this.min_max_step(is_min, v, current, &dtype, None)?;
                     this.b.build_store(acc, next)?;
                     Ok(())
                 })?;
                 Ok(self.b.build_load(crate::abi::llvm_type(self.cx, ty), acc, "result")?)
             }
         }
+    }
+
+    /// One step of a `min`/`max` reduction: `v` replaces `current` when it is smaller (larger),
+    /// or NaN (NaN wins, as in NumPy: once the accumulator is NaN no comparison replaces it),
+    /// or when `first` (an i1) says there is no accumulator yet.
+    pub(crate) fn min_max_step(&mut self, is_min: bool, v: Value<'ctx>, current: Value<'ctx>, dtype: &Type, first: Option<IntValue<'ctx>>) -> Result<Value<'ctx>> {
+        let cmp = if is_min { ferrojit_ir::CmpOp::Lt } else { ferrojit_ir::CmpOp::Gt };
+        let better = self.compare(cmp, v, current, dtype)?;
+        let mut take = match dtype {
+            Type::Float(_) => {
+                let nan = self.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
+                self.b.build_or(better, nan, "take")?
+            }
+            _ => better,
+        };
+        if let Some(first) = first {
+            take = self.b.build_or(take, first, "take")?;
+        }
+        Ok(self.b.build_select(take, v, current, "next")?)
     }
 }

@@ -389,19 +389,8 @@ impl<'ctx> FnLower<'ctx, '_> {
                 let is_min = op == ir::ReduceOp::Min;
                 self.for_each_mapped(&ops, &shape, None, element, Mismatch::Operands, &mut |this, v, _| {
                     let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                    let cmp = if is_min { ir::CmpOp::Lt } else { ir::CmpOp::Gt };
-                    let better = this.compare(cmp, v, current, &elem_ty)?;
-                    // NaN wins, as in NumPy: once the accumulator is NaN no comparison replaces it.
-                    let better = match elem_ty {
-                        Type::Float(_) => {
-                            let nan = this.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
-                            this.b.build_or(better, nan, "take")?
-                        }
-                        _ => better,
-                    };
                     let first = this.b.build_not(this.b.build_load(this.cx.bool_type(), started, "started")?.into_int_value(), "first")?;
-                    let take = this.b.build_or(first, better, "take")?;
-                    let next = this.b.build_select(take, v, current, "next")?;
+                    let next = this.min_max_step(is_min, v, current, &elem_ty, Some(first))?;
                     this.b.build_store(acc, next)?;
                     this.b.build_store(started, this.cx.bool_type().const_all_ones())?;
                     Ok(())
@@ -547,17 +536,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                         let p = unsafe { this.b.build_gep(this.cx.i8_type(), src, &[offset], "p")? };
                         let v = this.load_element(p, &a)?;
                         let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                        let cmp = if is_min { ir::CmpOp::Lt } else { ir::CmpOp::Gt };
-                        let better = this.compare(cmp, v, current, &dtype)?;
-                        // NaN wins, as in NumPy.
-                        let take = match dtype {
-                            Type::Float(_) => {
-                                let nan = this.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
-                                this.b.build_or(better, nan, "take")?
-                            }
-                            _ => better,
-                        };
-                        let next = this.b.build_select(take, v, current, "next")?;
+                        let next = this.min_max_step(is_min, v, current, &dtype, None)?;
                         this.b.build_store(acc, next)?;
                         Ok(())
                     })?;

@@ -313,7 +313,7 @@ pub(crate) struct Lifted {
 }
 
 /// The parameters of element-wise library functions that take numbers (or arrays of them).
-const INPUTS: [&str; 4] = ["x", "y", "x1", "x2"];
+const INPUTS: [&str; 5] = ["condition", "x", "y", "x1", "x2"];
 
 impl FnInfer<'_> {
     /// For a call of an element-wise library function (`np.sqrt(a)`, `np.minimum(a, 0.5)`,

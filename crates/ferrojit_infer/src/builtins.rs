@@ -56,6 +56,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("numpy.fmin", BINARY_UFUNC, fmin);
     r.function("numpy.fmax", BINARY_UFUNC, fmax);
     r.function("numpy.sign", UNARY_UFUNC, sign);
+    r.function("numpy.where", "condition, x, y, /", where_);
+    r.elementwise("numpy.where");
     r.function("numpy.square", UNARY_UFUNC, square);
     r.function("numpy.negative", UNARY_UFUNC, negative);
     r.function("numpy.positive", UNARY_UFUNC, positive);
@@ -366,6 +368,22 @@ fn positive(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value>
     let x = cx.required_expr(args, "x")?;
     cx.need_number(args.callee, &x, false)?;
     Ok(Value::Expr(x))
+}
+
+/// `np.where(condition, x, y)`: `x` where the condition is true, else `y`, in NumPy's result
+/// type of the two (a literal is weak).
+fn where_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let literals = crate::expr::Literals { left: args.is_literal("x"), right: args.is_literal("y") };
+    let condition = cx.required_expr(args, "condition")?;
+    let x = cx.required_expr(args, "x")?;
+    let y = cx.required_expr(args, "y")?;
+    for v in [&condition, &x, &y] {
+        cx.need_number(args.callee, v, false)?;
+    }
+    let ty = if x.ty == Type::Bool && y.ty == Type::Bool { Type::Bool } else { FnInfer::operator_type(&x.ty, &y.ty, literals).expect("numbers promote") };
+    let cond = cx.truth(condition);
+    let (x, y) = (cx.cast(x, &ty), cx.cast(y, &ty));
+    Ok(Value::Expr(ir::Expr::new(ExprKind::IfExp { cond: cond.boxed(), then: x.boxed(), otherwise: y.boxed() }, ty, span)))
 }
 
 /// `np.sign(x)`: -1, 0 or 1 of the argument's type; NaN stays NaN.

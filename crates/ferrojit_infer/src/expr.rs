@@ -667,8 +667,13 @@ impl FnInfer<'_> {
                 values.push(self.value(a)?);
             }
             let kws = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
-            if let Overloaded::Call(e) = self.call_overloaded(OverloadTarget::Method(name.to_string()), values, kws, span)? {
-                return Ok(e);
+            match self.call_overloaded(OverloadTarget::Method(name.to_string()), values.clone(), kws.clone(), span)? {
+                Overloaded::Call(e) => return Ok(e),
+                // A typing function said why it refused, and no built-in method takes over.
+                Overloaded::NoMatch(why) if !why.is_empty() && !(matches!(receiver.ty, Type::Array(_)) && crate::registry::array_member(name).is_some()) => {
+                    return Err(self.no_implementation(&format!("{}.{name}", receiver.ty), &values, &kws, &why, span));
+                }
+                Overloaded::NoMatch(_) => {}
             }
         }
         // A reduction of an array expression, without the array.

@@ -15,7 +15,11 @@ import sys
 # Callable (module-qualified name) -> the module of this package that implements it.
 IMPLEMENTED_IN = {
     "numpy.linspace": "creation",
+    **{f"numpy.{name}": "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
 }
+
+# Array methods (by name) -> the module of this package that implements them.
+METHODS_IN = {name: "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")}
 
 
 def select(a, index):
@@ -42,11 +46,13 @@ _declared: set[str] = set()
 def load() -> frozenset[str]:
     """Declares the callables implemented here of each library the process has imported (NumPy
     is never imported for this); returns the names of those libraries."""
-    from ..extending import _declare_library_callable
+    from ..extending import _declare_library_callable, _declare_library_method
 
     if "core" not in _declared:
         for qualified, (func, module, display) in INTERNAL.items():
             _declare_library_callable(func, f"{__name__}.{module}", qualified, display)
+        for name, module in METHODS_IN.items():
+            _declare_library_method(name, f"{__name__}.{module}")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, name = qualified.split(".", 1)

@@ -6,8 +6,19 @@ import numpy as np
 
 from .. import types
 from ..errors import TypingError
-from ..extending import overload
+from ..extending import overload, register_jitable
 from . import assign, select
+
+
+@register_jitable
+def _position(j, n):
+    """Index ``j`` of an axis of length ``n``, counting from the end when negative;
+    ``IndexError`` outside."""
+    if j < 0:
+        j += n
+    if j < 0 or j >= n:
+        raise IndexError("index is out of bounds for axis 0")
+    return j
 
 
 def _mask_of(a, index):
@@ -51,11 +62,7 @@ def select_typing(a, index):
                 n = a.shape[0]
                 out = np.empty(index.shape[0], a.dtype)
                 for i in range(index.shape[0]):
-                    j = index[i]
-                    if j < 0:
-                        j += n
-                    if j < 0 or j >= n:
-                        raise IndexError("index is out of bounds for axis 0")
+                    j = _position(index[i], n)
                     out[i] = a[j]
                 return out
 
@@ -65,11 +72,7 @@ def select_typing(a, index):
             n = a.shape[0]
             out = np.empty((index.shape[0],) + a.shape[1:], a.dtype)
             for i in range(index.shape[0]):
-                j = index[i]
-                if j < 0:
-                    j += n
-                if j < 0 or j >= n:
-                    raise IndexError("index is out of bounds for axis 0")
+                j = _position(index[i], n)
                 out[i] = a[j]
             return out
 
@@ -155,11 +158,7 @@ def assign_typing(a, index, value):
             def put_scalar(a, index, value):
                 n = a.shape[0]
                 for i in range(index.shape[0]):
-                    j = index[i]
-                    if j < 0:
-                        j += n
-                    if j < 0 or j >= n:
-                        raise IndexError("index is out of bounds for axis 0")
+                    j = _position(index[i], n)
                     a[j] = value
 
             return put_scalar
@@ -170,11 +169,7 @@ def assign_typing(a, index, value):
                 raise ValueError("shape mismatch: value array could not be broadcast to indexing result")
             step = 1 if value.shape[0] == index.shape[0] else 0
             for i in range(index.shape[0]):
-                j = index[i]
-                if j < 0:
-                    j += n
-                if j < 0 or j >= n:
-                    raise IndexError("index is out of bounds for axis 0")
+                j = _position(index[i], n)
                 a[j] = value[i * step]
 
         return put_values

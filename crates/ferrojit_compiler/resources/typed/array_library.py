@@ -7,7 +7,6 @@ def f(n, x):
     e = np.zeros_like(b, dtype=np.float32)
     g = np.full_like(a, 2.5)
     h = np.arange(1, n, 2)
-    i = np.linspace(0.0, x, n)
     j = np.eye(n, 4, dtype=np.int8)
     k = a.T.copy()
     a.fill(x)
@@ -19,4 +18,4 @@ def f(n, x):
     v = np.copy(k)
     w = np.ones_like(a[0])
     z = np.ravel(a.T)
-    return s, a.shape, a.size, a.ndim, a.itemsize, r, q, t, u, v, w, d, e, g, i, j, z, a[0:1, 0:1].item(), len(a)
+    return s, a.shape, a.size, a.ndim, a.itemsize, r, q, t, u, v, w, d, e, g, j, z, a[0:1, 0:1].item(), len(a)
