@@ -191,3 +191,13 @@ def specialconvolve(a):
 def l2norm(x):
     """numpy-benchmarks' l2norm: the Euclidean norm of each row (a reduction along axis 1)."""
     return np.sqrt(np.sum(np.abs(x) ** 2, 1))
+
+
+def leaky_relu(x):
+    """np.where of a comparison, an array and an expression; a new array."""
+    return np.where(x > 0.0, x, 0.01 * x)
+
+
+def positive_mean(x):
+    """The mean of the positive elements, through a boolean mask (a new, shorter array)."""
+    return x[x > 0.0].mean()

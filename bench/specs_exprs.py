@@ -146,4 +146,10 @@ EXPR_KERNELS += [
                "sums of 1000 terms: NumPy adds pairwise"),
 ]
 
+EXPR_KERNELS += [
+    ExprKernel("leaky_relu", "x 2000000", lambda: _normal(2_000_000), F1, 0.0, EXACT_WHY),
+    ExprKernel("positive_mean", "x 2000000, about half of it selected",
+               lambda: _normal(2_000_000), F1, REDUCTION_RTOL, REDUCTION_WHY),
+]
+
 EXPR_KERNEL_BY_NAME = {k.name: k for k in EXPR_KERNELS}
