@@ -3,8 +3,9 @@
 #   make demo    install what is missing, build the extension into .venv, run the seed's
 #                examples/seed_timing.py, then examples/demo.py (CPython vs ferrojit vs Numba)
 #   make test    install what is missing, build, cargo test --workspace, then pytest
-#   make bench   install what is missing (and numba, matplotlib), build, run bench/run.py:
-#                ferrojit, Numba and CPython side by side; tables in bench/results/summary.md,
+#   make bench   install what is missing (and numba, matplotlib, pythran and g++), build, run
+#                bench/run.py: ferrojit, Numba and CPython side by side, and on whole-array
+#                code NumPy and Pythran too; tables in bench/results/summary.md,
 #                chart in bench/results/summary.png
 #   make clean   remove build artefacts (keeps .venv); make distclean also removes .venv
 #                and bench/results
@@ -37,6 +38,8 @@ APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
 # dask and distributed: tests/test_arrays_unaligned.py runs compiled functions on a local Dask
 # cluster, whose workers receive arrays unaligned. mypy: tests/test_typing_api.py.
 PY_PACKAGES  := numpy maturin==1.16.0 pytest pandas dask==2026.8.0 distributed==2026.8.0 mypy==2.4.1
+# The array-expression benchmarks (bench/run_exprs.py) compare with Pythran, ahead of time.
+PYTHRAN      := pythran==0.19.0
 
 VENV    := $(CURDIR)/.venv
 PY      := $(VENV)/bin/python
@@ -134,6 +137,20 @@ bench: build
 	else \
 		echo "bench: pip installing matplotlib (the chart bench/results/summary.png)"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check matplotlib; \
+	fi
+	@if "$(PY)" -c 'import pythran' >/dev/null 2>&1; then \
+		echo "bench: pythran present"; \
+	else \
+		echo "bench: pip installing $(PYTHRAN) (the array-expression suite compares with it)"; \
+		"$(PY)" -m pip install -q --disable-pip-version-check $(PYTHRAN); \
+	fi
+	@if command -v g++ >/dev/null 2>&1; then \
+		echo "bench: g++ present (Pythran compiles with it)"; \
+	else \
+		echo "bench: installing g++ (Pythran compiles with it)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		$(SUDO) apt-get update -qq; \
+		$(SUDO) apt-get install -y -qq g++; \
 	fi
 	"$(PY)" bench/run.py
 

@@ -22,13 +22,14 @@ STEADY_MIN_REPEATS = 5
 STEADY_MAX_REPEATS = 100_000
 
 
-def run_child(script, *argv):
-    """Run ``script`` in a fresh interpreter with ``argv``; return its JSON output."""
+def run_child(script, *argv, python=None):
+    """Run ``script`` in a fresh interpreter (this one, or the executable ``python``) with
+    ``argv``; return its JSON output."""
     env = dict(os.environ)
     env.pop("FERROJIT_DUMP_IR", None)
     env.pop("FERROJIT_BOUNDSCHECK", None)
     proc = subprocess.run(
-        [sys.executable, str(script), *argv],
+        [python or sys.executable, str(script), *argv],
         capture_output=True, text=True, env=env, check=False,
     )
     if proc.returncode != 0:

@@ -1,8 +1,9 @@
 """Benchmarks: ferrojit, Numba and CPython side by side, in the same run.
 
-Usage: ``make bench`` (installs numba and matplotlib into .venv first), or
-``.venv/bin/python bench/run.py [kernels] [micro] [cache] [--only NAME,NAME]``: all three
-suites by default; ``--only`` restricts the kernel suite to some kernels.
+Usage: ``make bench`` (installs numba, pythran and matplotlib into .venv first), or
+``.venv/bin/python bench/run.py [kernels] [exprs] [micro] [cache] [--only NAME,NAME]``: all
+four suites by default; ``--only`` restricts the kernel and array-expression suites to some
+kernels.
 
 Kernel suite (the kernels of ``kernels_scalar.py`` and ``kernels_arrays.py``, their inputs
 in ``specs.py``), per kernel and engine:
@@ -22,10 +23,12 @@ CPython on the smaller input, each against a NumPy one-liner where there is one,
 fresh process's result against the steady-state one. ``boundscheck=True`` is timed against
 the default for two kernels.
 
+Array-expression suite (``run_exprs.py``): whole-array NumPy code, ferrojit against NumPy,
+Numba and Pythran.
 Micro suite (``run_micro.py``): ``import`` times and the overhead of one call from Python.
 Cache suite (``run_cache.py``): first call with ``cache=True``, compiling against loading.
 
-Reports: ``bench/results/kernels.md``, ``micro.md``, ``cache.md``, all of them together in
+Reports: ``bench/results/kernels.md``, ``exprs.md``, ``micro.md``, ``cache.md``, all of them together in
 ``summary.md``, and the chart ``summary.png`` (speed-ups relative to Numba, log scale; needs
 matplotlib). Without numba installed only ferrojit and CPython are measured.
 """
@@ -46,6 +49,7 @@ STEADY_BUDGET_S = 0.8  # per engine and kernel, in two rounds
 CPYTHON_REPEATS = 3
 SLOWER_THRESHOLD = 1.10  # "slower than Numba" means a steady-state ratio above this
 ENGINES = ["ferrojit", "numba"]
+SUITES = ["kernels", "exprs", "micro", "cache"]
 ENGINE_TITLE = {"ferrojit": "ferrojit", "numba": "Numba", "python": "CPython"}
 
 # Tolerances of the float checks, relative to the largest magnitude of the expected value
@@ -356,14 +360,17 @@ def main(argv):
         i = argv.index("--only")
         only = set(argv[i + 1].split(","))
         argv = argv[:i] + argv[i + 2:]
-    suites = argv or ["kernels", "micro", "cache"]
-    unknown = sorted(set(suites) - {"kernels", "micro", "cache"})
+    suites = argv or list(SUITES)
+    unknown = sorted(set(suites) - set(SUITES))
     if unknown:
-        sys.exit(f"usage: run.py [kernels] [micro] [cache] [--only NAME,NAME]; "
+        sys.exit(f"usage: run.py [kernels] [exprs] [micro] [cache] [--only NAME,NAME]; "
                  f"unknown: {', '.join(unknown)}")
+    from specs_exprs import EXPR_KERNELS
+
     specs = [k for k in KERNELS if only is None or k.name in only]
-    if only and len(specs) != len(only):
-        sys.exit(f"unknown kernel(s): {', '.join(sorted(only - {k.name for k in KERNELS}))}")
+    known = {k.name for k in KERNELS} | {k.name for k in EXPR_KERNELS}
+    if only and only - known:
+        sys.exit(f"unknown kernel(s): {', '.join(sorted(only - known))}")
 
     have_numba = common.have_numba()
     engines = ENGINES if have_numba else ["ferrojit"]
@@ -385,9 +392,15 @@ def main(argv):
     sections = []
     failures = []
     chart_rows = None
-    if "kernels" in suites:
+    if "kernels" in suites and specs:
         headline, lines, chart_rows, failures = run_kernel_suite(specs, engines, header)
         sections.append(("## Kernels", headline + [""] + lines))
+    if "exprs" in suites and (only is None or only & {k.name for k in EXPR_KERNELS}):
+        import run_exprs
+
+        lines, expr_failures = run_exprs.main(have_numba, only)
+        failures = failures + expr_failures
+        sections.append(("## Array expressions: ferrojit vs NumPy, Numba and Pythran", lines))
     if "micro" in suites:
         import run_micro
 
@@ -398,8 +411,8 @@ def main(argv):
         sections.append(("## Cache", run_cache.main(engines)))
 
     total = time.perf_counter() - wall
-    if set(suites) != {"kernels", "micro", "cache"} or only:
-        # A partial run keeps its own tables (kernels.md, micro.md, cache.md) and leaves the
+    if set(suites) != set(SUITES) or only:
+        # A partial run keeps its own tables (kernels.md, exprs.md, ...) and leaves the
         # summary and the chart of the last full run alone.
         print(f"\n(partial run, summary not rewritten; total {total:.1f} s)")
         if failures:
