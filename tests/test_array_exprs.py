@@ -414,6 +414,11 @@ def written_between(a, b):
     return d.sum()
 
 
+def expensive_read_twice(a, b):
+    d = np.sin(a) * np.exp(b)
+    return (d * d).sum()
+
+
 def into_slice(u):
     v = u[:-2] + u[2:]
     u[1:-1] = v * 0.5
@@ -422,7 +427,7 @@ def into_slice(u):
 
 @pytest.mark.parametrize(
     "func, allocations",
-    [(distance_statements, 0), (chain_statements, 0), (in_loop_statements, 0), (used_twice, 2), (written_between, 1)],
+    [(distance_statements, 0), (chain_statements, 0), (in_loop_statements, 0), (used_twice, 2), (written_between, 1), (expensive_read_twice, 1)],
     ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_statements_fuse_when_the_variable_is_only_read_by_the_next_one(func, allocations):

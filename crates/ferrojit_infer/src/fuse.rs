@@ -9,7 +9,9 @@
 //!   as an operand of element-wise maps (or of the broadcast shape of one), never as a value
 //!   (returned, passed, indexed, viewed);
 //! - nothing runs between the two (they are adjacent), so the arrays the map reads hold the
-//!   same values when the next statement reads them.
+//!   same values when the next statement reads them;
+//! - `d` is read once, or its element is cheap arithmetic: each read computes the element
+//!   again, which for calls (`sin`, `exp`) costs more than the array saves.
 //!
 //! The statements that evaluate the map's operands stay where they were; the allocation and
 //! the loop that filled `d` go, and each map reading `d` reads `d`'s operands and computes
@@ -105,8 +107,14 @@ fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bo
     }
     for i in 0..stmts.len().saturating_sub(1) {
         let Some((local, def)) = definition(&stmts[i]) else { continue };
-        let all_reads_next = counts.reads.get(&local).copied().unwrap_or(0) == reads(&stmts[i + 1..i + 2], local);
+        let read = counts.reads.get(&local).copied().unwrap_or(0);
+        let all_reads_next = read == reads(&stmts[i + 1..i + 2], local);
         if local < num_params || counts.assignments.get(&local) != Some(&1) || !all_reads_next {
+            continue;
+        }
+        // Each read computes the element again: worth it for a few arithmetic operations, not
+        // for calls (`sin`, `exp`), which the array computes once.
+        if read > 1 && def.element.any(&mut |e| matches!(e.kind, ExprKind::Math { .. } | ExprKind::Runtime { .. } | ExprKind::Call { .. })) {
             continue;
         }
         let mut next = stmts[i + 1].clone();
