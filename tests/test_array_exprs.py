@@ -332,11 +332,15 @@ def fused_min_max(a, b):
     return (a - b).min(), (a * b).max()
 
 
+def fused_functions(a, b):
+    return np.sum((a - b) * 2), np.amin(a + b), np.max(a * b), np.mean(a - b)
+
+
 def long_expression(a, b, c):
     return (a - b) ** 2 * c + 0.5 * (a + b) / (c + 2.0) - (a > b) * 1.5
 
 
-@pytest.mark.parametrize("func, nargs", [(fused_sum, 2), (fused_mean, 3), (fused_min_max, 2)])
+@pytest.mark.parametrize("func, nargs", [(fused_sum, 2), (fused_mean, 3), (fused_min_max, 2), (fused_functions, 2)])
 @pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.float32, np.float64], ids=lambda d: np.dtype(d).name)
 def test_reductions_of_expressions_match_numpy_and_allocate_nothing(func, nargs, dtype):
     args = [values(12, dtype).reshape(3, 4)[:, ::-1], values(4, dtype), values(12, dtype).reshape(3, 4)][:nargs]

@@ -128,6 +128,17 @@ impl FnInfer<'_> {
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.unsupported(span, format!("`{}()` of a `{}` is not supported in compiled code yet", entry.callee, array.ty), Some("pass an array")));
                 }
+                // `np.sum(a - b)` of a whole expression, as `(a - b).sum()`: without the array.
+                let whole = args.get_mut("axis").is_none() && args.get_mut("keepdims").is_none();
+                let method = entry.name.trim_start_matches("numpy.").trim_start_matches('a');
+                let array = if whole && matches!(method, "sum" | "min" | "max" | "mean") {
+                    match self.reduce_map(array, method, span) {
+                        Ok(reduced) => return Ok(Value::Expr(reduced)),
+                        Err(array) => array,
+                    }
+                } else {
+                    array
+                };
                 build(self, array, args, span).map(Value::Expr)
             }
             Build::Method(_) | Build::Attribute(_) => Err(self.internal(span, &format!("the array member `{}` was called as a function", entry.name))),
