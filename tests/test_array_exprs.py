@@ -693,3 +693,27 @@ def test_broadcasting_through_new_axes(X):
 @pytest.mark.parametrize("a", [values(6, np.float64).reshape(2, 3), values(6, np.int8)[::-2].reshape(1, 3)], ids=str)
 def test_new_axes_are_views_of_numpy_s_shape(a):
     check_arrays(new_axes_views, a)
+
+
+# --- real and imaginary parts ------------------------------------------------------------------------
+
+
+def parts(a):
+    return a.real, a.imag, a.real * 2 + a.imag
+
+
+def write_parts(a):
+    a.real[:] = 1.5
+    a.imag[::2] = a.real[::2] * -1
+    return a
+
+
+@pytest.mark.parametrize(
+    "a",
+    [values(6, np.complex128), values(12, np.complex64).reshape(3, 4).T, values(12, np.complex128)[::-3], values(5, np.float64), values(4, np.int16)],
+    ids=str,
+)
+def test_real_and_imaginary_parts_as_numpy(a):
+    check_arrays(parts, a)
+    if a.dtype.kind == "c":
+        check_arrays(write_parts, a.copy())

@@ -260,6 +260,25 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(agg.into())
     }
 
+    /// `a.real` or `a.imag` of a complex array: a view of one part of each element, with the
+    /// array's shape and strides (the imaginary parts start half an element further).
+    pub(crate) fn complex_part_view(&mut self, array: &ir::Expr, imag: bool) -> Result<Value<'ctx>> {
+        let a = array_type(&array.ty);
+        let arr = self.expr(array)?.into_struct_value();
+        let mut shape = Vec::new();
+        let mut strides = Vec::new();
+        for k in 0..a.ndim as u32 {
+            shape.push(self.shape(arr, k)?);
+            strides.push(self.stride(arr, k)?);
+        }
+        let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        let half = a.dtype.itemsize().expect("complex") as i64 / 2;
+        // SAFETY (for LLVM): inside the first element (or one past an empty array's end).
+        let data = unsafe { self.b.build_gep(self.cx.i8_type(), data, &[self.i64(if imag { half } else { 0 })], "part")? };
+        self.make_array(a.ndim, meminfo, data.into(), &shape, &strides)
+    }
+
     pub(crate) fn transpose(&mut self, array: &ir::Expr) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();

@@ -108,8 +108,9 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::TupleGet(..)
         | ExprKind::Math { .. }
         | ExprKind::MakeComplex { .. }
-        | ExprKind::ComplexPart { .. }
         | ExprKind::ArrayAttr { .. } => false,
+        // A part of a complex number, or a view of the parts of a complex array (a view).
+        ExprKind::ComplexPart { value, .. } => matches!(value.ty, Type::Array(_)),
         // Calls (effects, exceptions), new arrays and views (memory, reference counts).
         ExprKind::Call { .. }
         | ExprKind::Runtime { .. }

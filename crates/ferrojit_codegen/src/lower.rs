@@ -936,6 +936,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let i = self.expr(im)?;
                 self.complex(r.into_float_value(), i.into_float_value())?.into()
             }
+            ExprKind::ComplexPart { value, imag } if matches!(value.ty, Type::Array(_)) => self.complex_part_view(value, *imag)?,
             ExprKind::ComplexPart { value, imag } => {
                 let v = self.expr(value)?.into_struct_value();
                 self.b.build_extract_value(v, *imag as u32, "part")?

@@ -223,6 +223,12 @@ impl FnInfer<'_> {
         ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(out, span).boxed() }, out_ty, span)
     }
 
+    /// A new array of the operands' broadcast shape holding `element` (over their
+    /// `MapElement`s) at each index.
+    pub(crate) fn materialize_map(&mut self, operands: Vec<ir::Expr>, element: ir::Expr, span: Span) -> ir::Expr {
+        self.materialize(Map { operands, element }, span)
+    }
+
     /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()` of an array expression built in this walk,
     /// without the array; `x` comes back (as the error) when it is no such expression or the
     /// reduction is not one of these.

@@ -299,6 +299,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.attribute("ndarray.dtype", dtype);
     r.attribute("ndarray.itemsize", itemsize);
     r.attribute("ndarray.strides", strides);
+    r.attribute("ndarray.real", real);
+    r.attribute("ndarray.imag", imag);
     r.attribute("ndarray.nbytes", nbytes);
     r.attribute("ndarray.T", transposed);
 }
@@ -758,6 +760,32 @@ fn dtype(_cx: &mut FnInfer<'_>, array: ir::Expr, _span: Span) -> Result<Value> {
 
 fn itemsize(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
     Ok(Value::Expr(int_const(array_type(&array).dtype.itemsize().unwrap_or(0) as i128, span)))
+}
+
+/// `a.real`: for a complex array, a view of the real parts (writable through it); any other
+/// array is its own real part.
+fn real(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    complex_part(array, false, span).map(Value::Expr)
+}
+
+/// `a.imag`: for a complex array, a view of the imaginary parts; for any other, zeros (a new
+/// array, as NumPy's read-only one).
+fn imag(cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
+    let a = array_type(&array);
+    if matches!(*a.dtype, Type::Complex(_)) {
+        return complex_part(array, true, span).map(Value::Expr);
+    }
+    let zero = cx.cast(int_const(0, span), &a.dtype);
+    let zeros = cx.materialize_map(vec![array], zero, span);
+    Ok(Value::Expr(zeros))
+}
+
+fn complex_part(array: ir::Expr, imag: bool, span: Span) -> Result<ir::Expr> {
+    let a = array_type(&array);
+    let Type::Complex(f) = *a.dtype else { return Ok(array) };
+    // Strides of two floats per element: not contiguous.
+    let ty = Type::Array(ArrayType { dtype: Box::new(Type::Float(f)), layout: if a.ndim == 0 { Layout::C } else { Layout::A }, ..a.clone() });
+    Ok(ir::Expr::new(ExprKind::ComplexPart { value: array.boxed(), imag }, ty, span))
 }
 
 /// `a.strides`: the byte step of each dimension, as a tuple of int64.

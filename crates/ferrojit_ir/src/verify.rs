@@ -216,6 +216,11 @@ impl Verifier<'_> {
                 self.expr(value)?;
                 match &value.ty {
                     Type::Complex(f) => expect(e.ty == Type::Float(*f), || mismatch("complex part", &e.ty)),
+                    // A view of one part of each element of a complex array.
+                    Type::Array(a) => match (&*a.dtype, &e.ty) {
+                        (Type::Complex(f), Type::Array(v)) => expect(*v.dtype == Type::Float(*f) && v.ndim == a.ndim, || mismatch("complex part view", &e.ty)),
+                        _ => Err(mismatch("complex part of an array", &e.ty)),
+                    },
                     other => Err(mismatch("complex operand", other)),
                 }
             }
