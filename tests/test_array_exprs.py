@@ -717,3 +717,24 @@ def test_real_and_imaginary_parts_as_numpy(a):
     check_arrays(parts, a)
     if a.dtype.kind == "c":
         check_arrays(write_parts, a.copy())
+
+
+# --- transposes with axes ----------------------------------------------------------------------------
+
+
+def transposes(a):
+    return a.transpose(1, 0, 2), a.transpose((2, 0, 1)), np.transpose(a, (0, 2, 1)), a.transpose(-1, 0, 1) * 2, a.transpose(0, 1, 2)
+
+
+@pytest.mark.parametrize("a", [values(24, np.float64).reshape(2, 3, 4), np.asfortranarray(values(24, np.int32).reshape(2, 3, 4)), values(48, np.float32).reshape(2, 4, 6)[:, ::-1, ::2]], ids=str)
+def test_transposes_with_axes_as_numpy(a):
+    check_arrays(transposes, a)
+
+
+def test_transpose_axes_must_be_a_permutation():
+    @njit
+    def bad(a):
+        return a.transpose(0, 0, 1)
+
+    with pytest.raises(TypingError, match="axes don't match array"):
+        bad(np.zeros((2, 2, 2)))

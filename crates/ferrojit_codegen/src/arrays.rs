@@ -279,14 +279,14 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.make_array(a.ndim, meminfo, data.into(), &shape, &strides)
     }
 
-    pub(crate) fn transpose(&mut self, array: &ir::Expr) -> Result<Value<'ctx>> {
+    pub(crate) fn transpose(&mut self, array: &ir::Expr, axes: &[u8]) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let mut shape = Vec::new();
         let mut strides = Vec::new();
-        for k in (0..a.ndim as u32).rev() {
-            shape.push(self.shape(arr, k)?);
-            strides.push(self.stride(arr, k)?);
+        for &k in axes {
+            shape.push(self.shape(arr, k as u32)?);
+            strides.push(self.stride(arr, k as u32)?);
         }
         let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
         let data = self.b.build_extract_value(arr, 1, "data")?;

@@ -115,7 +115,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         ExprKind::Call { .. }
         | ExprKind::Runtime { .. }
         | ExprKind::ArrayView { .. }
-        | ExprKind::Transpose(_)
+        | ExprKind::Transpose { .. }
         | ExprKind::ArrayNew { .. }
         | ExprKind::Reshape { .. }
         | ExprKind::ArrayReduce { .. }

@@ -943,7 +943,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::ArrayGet { array, indices } => self.array_get(array, indices)?,
             ExprKind::ArrayView { array, items } => self.array_view(array, items, &e.ty)?,
-            ExprKind::Transpose(array) => self.transpose(array)?,
+            ExprKind::Transpose { array, axes } => self.transpose(array, axes)?,
             ExprKind::ArrayAttr { array, attr } => self.array_attr(array, *attr)?,
             ExprKind::Let { local, value, body } => {
                 let v = self.expr(value)?;

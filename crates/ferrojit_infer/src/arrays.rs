@@ -291,7 +291,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.array_function("numpy.copy", "a, ~order='K', ~subok=False", copy_keeping_order);
     r.array_function("numpy.ravel", "a, ~order='C'", ravel);
     r.array_function("numpy.reshape", "a, /, shape, ~order='C', *, ~copy=None", reshape);
-    r.array_function("numpy.transpose", "a, ~axes=None", transpose);
+    r.array_function("numpy.transpose", "a, axes=None", transpose);
 
     r.attribute("ndarray.shape", shape);
     r.attribute("ndarray.size", size);
@@ -732,11 +732,39 @@ fn ravel(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> 
 }
 
 /// `a.transpose()`, `np.transpose(a)`: `a.T`.
+/// `a.transpose()`, `a.transpose(1, 0, 2)`, `a.transpose((1, 0, 2))`, `np.transpose(a, axes)`:
+/// axes given as constant integers (negative ones count from the end), a permutation.
 fn transpose(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
-    if !args.rest.is_empty() {
-        return Err(cx.unsupported(span, format!("`{}()` with axes is not supported yet", args.callee), None));
+    let mut given: Vec<Value> = std::mem::take(&mut args.rest);
+    if let Some(axes) = args.take("axes") {
+        given.push(axes);
     }
-    Ok(transposed_expr(array, span))
+    if given.is_empty() || matches!(given.as_slice(), [Value::Expr(e)] if e.ty == Type::NoneType) {
+        return Ok(transposed_expr(array, span));
+    }
+    // One tuple of axes, or the axes one by one.
+    let items: Vec<ir::Expr> = match given.as_slice() {
+        [Value::Expr(ir::Expr { kind: ExprKind::Tuple(items), .. })] => items.clone(),
+        _ => given.into_iter().map(|v| cx.value_expr(v, span)).collect::<Result<_>>()?,
+    };
+    let ndim = array_type(&array).ndim as i128;
+    let mut axes = Vec::new();
+    for item in &items {
+        let ExprKind::Const(Const::Int(k)) = item.kind else {
+            return Err(cx.unsupported(item.span, format!("the axes of `{}()` must be constant integers", args.callee), None));
+        };
+        let k = if k < 0 { k + ndim } else { k };
+        if !(0..ndim).contains(&k) {
+            return Err(cx.typing(item.span, format!("axis {k} is out of bounds for array of dimension {ndim}"), None));
+        }
+        axes.push(k as u8);
+    }
+    let mut sorted = axes.clone();
+    sorted.sort_unstable();
+    if sorted.len() != ndim as usize || !sorted.iter().copied().eq(0..ndim as u8) {
+        return Err(cx.typing(span, "axes don't match array", Some("give each dimension once, e.g. `a.transpose(1, 0, 2)`")));
+    }
+    Ok(permuted(array, axes, span))
 }
 
 // ---- attributes ----------------------------------------------------------------------------
@@ -807,14 +835,23 @@ fn transposed(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Valu
 
 /// `a.T`: a view with the dimensions reversed; C and F orders swap.
 fn transposed_expr(array: ir::Expr, span: Span) -> ir::Expr {
+    let ndim = array_type(&array).ndim;
+    permuted(array, (0..ndim).rev().collect(), span)
+}
+
+/// A view with dimension `k` taken from dimension `axes[k]`: reversing them swaps C and F;
+/// the identity keeps the layout; any other permutation walks the strides (A).
+fn permuted(array: ir::Expr, axes: Vec<u8>, span: Span) -> ir::Expr {
     let a = array_type(&array);
+    let identity = axes.iter().enumerate().all(|(k, &x)| k == x as usize);
+    let reversed = axes.iter().rev().enumerate().all(|(k, &x)| k == x as usize);
     let layout = match a.layout {
-        _ if a.ndim <= 1 => a.layout,
-        Layout::C => Layout::F,
-        Layout::F => Layout::C,
-        Layout::A => Layout::A,
+        _ if identity || a.ndim <= 1 => a.layout,
+        Layout::C if reversed => Layout::F,
+        Layout::F if reversed => Layout::C,
+        _ => Layout::A,
     };
-    ir::Expr::new(ExprKind::Transpose(array.boxed()), Type::Array(a.with(a.ndim, layout)), span)
+    ir::Expr::new(ExprKind::Transpose { array: array.boxed(), axes }, Type::Array(a.with(a.ndim, layout)), span)
 }
 
 impl FnInfer<'_> {

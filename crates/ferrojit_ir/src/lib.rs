@@ -169,8 +169,9 @@ pub enum ExprKind {
     /// A view: integer indices drop dimensions, slices narrow them, and dimensions not
     /// mentioned are kept whole. Shares the array's memory.
     ArrayView { array: Box<Expr>, items: Vec<IndexItem> },
-    /// The transposed view (`a.T`).
-    Transpose(Box<Expr>),
+    /// A view with the dimensions permuted: dimension `k` of the view is dimension `axes[k]`
+    /// of the array (`a.T` reverses them; `a.transpose(1, 0, 2)`).
+    Transpose { array: Box<Expr>, axes: Vec<u8> },
     /// A new, uninitialised C- or F-contiguous array of `ty` with the given int64 dimensions (a
     /// new reference, owned by the function until stored or returned).
     ArrayNew { shape: Vec<Expr> },
@@ -494,7 +495,7 @@ impl Expr {
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.any(pred),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
             ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
@@ -527,7 +528,7 @@ impl Expr {
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr)| es.iter_mut().for_each(|e| e.walk_mut(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose(x) => x.walk_mut(f),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } => x.walk_mut(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.walk_mut(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 lhs.walk_mut(f);

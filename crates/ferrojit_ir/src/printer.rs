@@ -156,7 +156,7 @@ impl Printer<'_> {
                     .collect();
                 format!("view {}[{}]", self.expr(array), items.join(", "))
             }
-            ExprKind::Transpose(a) => format!("{}.T", self.expr(a)),
+            ExprKind::Transpose { array, axes } => format!("{}.transpose{axes:?}", self.expr(array)),
             ExprKind::ArrayNew { shape } => format!("new({})", self.exprs(shape)),
             ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
             ExprKind::ArrayReduce { op, array } => format!("{op:?}({})", self.expr(array)),

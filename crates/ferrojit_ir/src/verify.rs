@@ -252,8 +252,11 @@ impl Verifier<'_> {
                     other => Err(mismatch("view", other)),
                 }
             }
-            ExprKind::Transpose(a) => {
-                let at = self.array(a)?;
+            ExprKind::Transpose { array, axes } => {
+                let at = self.array(array)?;
+                let mut sorted = axes.clone();
+                sorted.sort_unstable();
+                expect(sorted.iter().copied().eq(0..at.ndim), || format!("{}: transpose axes {axes:?} are no permutation of {} dimensions", e.span, at.ndim))?;
                 match &e.ty {
                     Type::Array(t) => expect(t.ndim == at.ndim && t.dtype == at.dtype, || mismatch("transpose", &e.ty)),
                     other => Err(mismatch("transpose", other)),
