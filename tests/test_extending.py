@@ -511,3 +511,11 @@ def test_the_library_table_names_where_each_callable_is_implemented():
     for name, module in _lib.METHODS_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")
         assert any(f.__module__ == f"ferrojit._lib.{module}" for _, f, _ in extending._method_typing.get(name, [])), name
+
+
+def test_the_extension_api_is_reached_as_numba_s():
+    code = "import ferrojit as numba\nassert numba.extending.overload is __import__('ferrojit.extending').extending.overload\nprint('ok')\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    with pytest.raises(AttributeError):
+        ferrojit.no_such_thing  # noqa: B018

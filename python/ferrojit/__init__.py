@@ -40,6 +40,16 @@ def _start_warm_up() -> None:
     atexit.register(_native.wait_for_warm_up)
 
 
+def __getattr__(name: str) -> object:
+    """``ferrojit.extending`` on first use, as ``numba.extending`` is reached after
+    ``import numba`` (importing it with the package would slow ``import ferrojit`` down)."""
+    if name == "extending":
+        import importlib
+
+        return importlib.import_module(".extending", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _mark_finalizing_thread()
 _start_warm_up()
 # In the one form of extension that type checkers follow (for the names `import *` gives).
