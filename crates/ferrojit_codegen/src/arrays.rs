@@ -327,43 +327,14 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// strides), in C order: one loop per dimension, each array's pointer advanced by its own
     /// stride.
     pub(crate) fn for_each_element_of(&mut self, arrays: &[StructValue<'ctx>], ndim: u8, body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
+        let shape = (0..ndim as u32).map(|k| self.shape(arrays[0], k)).collect::<Result<Vec<_>>>()?;
         let mut bases = Vec::new();
-        for arr in arrays {
-            bases.push(self.b.build_extract_value(*arr, 1, "data")?.into_pointer_value());
-        }
-        self.loop_nest(arrays, ndim, 0, &bases, body)
-    }
-
-    fn loop_nest(&mut self, arrays: &[StructValue<'ctx>], ndim: u8, k: u32, bases: &[PointerValue<'ctx>], body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
-        if k == ndim as u32 {
-            return body(self, bases);
-        }
-        let len = self.shape(arrays[0], k)?;
         let mut strides = Vec::new();
         for arr in arrays {
-            strides.push(self.stride(*arr, k)?);
+            bases.push(self.b.build_extract_value(*arr, 1, "data")?.into_pointer_value());
+            strides.push((0..ndim as u32).map(|k| self.stride(*arr, k)).collect::<Result<Vec<_>>>()?);
         }
-        let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
-        self.b.build_store(counter, self.i64(0))?;
-        let (head, inner, end) = (self.bb("each.head"), self.bb("each.body"), self.bb("each.end"));
-        self.b.build_unconditional_branch(head)?;
-        self.b.position_at_end(head);
-        let i = self.b.build_load(self.cx.i64_type(), counter, "i")?.into_int_value();
-        let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
-        self.b.build_conditional_branch(more, inner, end)?;
-        self.b.position_at_end(inner);
-        let mut ptrs = Vec::new();
-        for (base, stride) in bases.iter().zip(&strides) {
-            let offset = self.b.build_int_mul(i, *stride, "off")?;
-            // SAFETY (for LLVM): within the array while i < len.
-            ptrs.push(unsafe { self.b.build_gep(self.cx.i8_type(), *base, &[offset], "p")? });
-        }
-        self.loop_nest(arrays, ndim, k + 1, &ptrs, body)?;
-        let next = self.b.build_int_add(i, self.i64(1), "next")?;
-        self.b.build_store(counter, next)?;
-        self.b.build_unconditional_branch(head)?;
-        self.b.position_at_end(end);
-        Ok(())
+        self.strided_loop_nest(&shape, &bases, &strides, body)
     }
 
     pub(crate) fn array_fill(&mut self, array: &ir::Expr, value: &ir::Expr) -> Result<()> {

@@ -143,7 +143,7 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// Calls `body(pointers)` for every index of `shape` in C order; pointer `i` starts at
     /// `bases[i]` and moves by `strides[i][k]` bytes per step of dimension `k`.
-    fn strided_loop_nest(
+    pub(crate) fn strided_loop_nest(
         &mut self,
         shape: &[IntValue<'ctx>],
         bases: &[PointerValue<'ctx>],
