@@ -21,6 +21,19 @@ def _position(j, n):
     return j
 
 
+@register_jitable
+def _value_step(index, value):
+    """How far ``value`` advances per selected element of the mask ``index``: 1 when it holds one
+    value per selected element, 0 when it holds one value for all; ``ValueError`` otherwise."""
+    count = 0
+    for selected in index.ravel():
+        if selected:
+            count += 1
+    if value.shape[0] != count and value.shape[0] != 1:
+        raise ValueError("NumPy boolean array indexing assignment cannot assign the values to the selected elements: their numbers differ")
+    return 1 if value.shape[0] == count else 0
+
+
 def _mask_of(a, index):
     return isinstance(a, types.Array) and isinstance(index, types.Array) and isinstance(index.dtype, types.Boolean)
 
@@ -115,13 +128,7 @@ def assign_typing(a, index, value):
             def copy_1d(a, index, value):
                 if a.shape != index.shape:
                     raise IndexError("boolean index did not match indexed array")
-                count = 0
-                for i in range(a.shape[0]):
-                    if index[i]:
-                        count += 1
-                if value.shape[0] != count and value.shape[0] != 1:
-                    raise ValueError("NumPy boolean array indexing assignment cannot assign the values to the selected elements: their numbers differ")
-                step = 1 if value.shape[0] == count else 0
+                step = _value_step(index, value)
                 k = 0
                 for i in range(a.shape[0]):
                     if index[i]:
@@ -133,14 +140,7 @@ def assign_typing(a, index, value):
         def copy_2d(a, index, value):
             if a.shape != index.shape:
                 raise IndexError("boolean index did not match indexed array")
-            count = 0
-            for i in range(a.shape[0]):
-                for j in range(a.shape[1]):
-                    if index[i, j]:
-                        count += 1
-            if value.shape[0] != count and value.shape[0] != 1:
-                raise ValueError("NumPy boolean array indexing assignment cannot assign the values to the selected elements: their numbers differ")
-            step = 1 if value.shape[0] == count else 0
+            step = _value_step(index, value)
             k = 0
             for i in range(a.shape[0]):
                 for j in range(a.shape[1]):
