@@ -574,7 +574,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::ArrayStore { array, indices, value } => self.array_store(array, indices, value)?,
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
             StmtKind::ArrayCopy { dst, src } => self.array_copy(dst, src)?,
-            StmtKind::ArrayMap { dst, operands, element } => self.array_map(dst, operands, element)?,
+            StmtKind::ArrayMap { dst, operands, element, fresh } => self.array_map(dst, operands, element, *fresh)?,
         }
         Ok(())
     }

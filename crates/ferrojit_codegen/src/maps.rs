@@ -119,8 +119,10 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// The byte strides that walk `arr` over `shape` (its broadcast target): 0 along broadcast
-    /// dimensions. Raises when `arr` does not broadcast to `shape`.
-    fn broadcast_strides(&mut self, arr: StructValue<'ctx>, a: &ArrayType, shape: &[IntValue<'ctx>], mismatch: Mismatch) -> Result<Vec<IntValue<'ctx>>> {
+    /// dimensions. Raises when `arr` does not broadcast to `shape`, unless `mismatch` is None:
+    /// the caller knows it does (`shape` is the checked broadcast shape of operands that
+    /// include `arr`).
+    fn broadcast_strides(&mut self, arr: StructValue<'ctx>, a: &ArrayType, shape: &[IntValue<'ctx>], mismatch: Option<Mismatch>) -> Result<Vec<IntValue<'ctx>>> {
         let dims = self.dims(arr, a)?;
         let lead = shape.len() - dims.len();
         let mut strides = vec![self.i64(0); lead];
@@ -135,7 +137,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             // is never used).
             strides.push(self.b.build_select(is_one, self.i64(0), stride, "bstride")?.into_int_value());
         }
-        if !dims.is_empty() {
+        if let (Some(mismatch), false) = (mismatch, dims.is_empty()) {
             self.check_broadcast(ok, &[dims, shape.to_vec()], mismatch)?;
         }
         Ok(strides)
@@ -195,7 +197,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         shape: &[IntValue<'ctx>],
         extra: Option<(PointerValue<'ctx>, Vec<IntValue<'ctx>>)>,
         element: &ir::Expr,
-        mismatch: Mismatch,
+        mismatch: Option<Mismatch>,
         body: &mut dyn FnMut(&mut Self, Value<'ctx>, Option<PointerValue<'ctx>>) -> Result<()>,
     ) -> Result<()> {
         // One pointer per array operand, in operand order, then the destination's if any.
@@ -304,20 +306,24 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(phi.as_basic_value().into_struct_value())
     }
 
-    /// `StmtKind::ArrayMap`: every element of `dst` from the operands' elements.
-    pub(crate) fn array_map(&mut self, dst: &ir::Expr, operands: &[ir::Expr], element: &ir::Expr) -> Result<()> {
+    /// `StmtKind::ArrayMap`: every element of `dst` from the operands' elements; `fresh`: `dst`
+    /// is a new array of the operands' checked broadcast shape (see the IR's `ArrayMap`).
+    pub(crate) fn array_map(&mut self, dst: &ir::Expr, operands: &[ir::Expr], element: &ir::Expr, fresh: bool) -> Result<()> {
         let d = array_type(&dst.ty);
         let dst_v = self.expr(dst)?.into_struct_value();
         let mut ops = self.map_operands(operands)?;
-        for o in ops.iter_mut() {
-            if let Operand::Array(arr, a) = o {
-                *arr = self.unaliased(*arr, a, dst_v, &d)?;
+        if !fresh {
+            for o in ops.iter_mut() {
+                if let Operand::Array(arr, a) = o {
+                    *arr = self.unaliased(*arr, a, dst_v, &d)?;
+                }
             }
         }
         let shape = self.dims(dst_v, &d)?;
         let base = self.b.build_extract_value(dst_v, 1, "data")?.into_pointer_value();
         let strides = (0..d.ndim as u32).map(|k| self.array_stride(dst_v, k)).collect::<Result<Vec<_>>>()?;
-        self.for_each_mapped(&ops, &shape, Some((base, strides)), element, Mismatch::Into, &mut |this, v, dst_ptr| {
+        let mismatch = (!fresh).then_some(Mismatch::Into);
+        self.for_each_mapped(&ops, &shape, Some((base, strides)), element, mismatch, &mut |this, v, dst_ptr| {
             this.store_element(dst_ptr.expect("the destination's pointer"), &d, v)
         })
     }
@@ -361,7 +367,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
                 self.b.build_store(acc, acc_llvm.const_zero())?;
                 let acc_ty = ty.clone();
-                self.for_each_mapped(&ops, &shape, None, element, Mismatch::Operands, &mut |this, v, _| {
+                self.for_each_mapped(&ops, &shape, None, element, None, &mut |this, v, _| {
                     let v = this.cast(v, &elem_ty, &acc_ty)?;
                     let current = this.b.build_load(acc_llvm, acc, "acc")?;
                     let next = this.binary(ir::BinaryOp::Add, current, v, &acc_ty, &acc_ty)?;
@@ -387,7 +393,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                 let started = self.entry_alloca(self.cx.bool_type().into(), "started")?;
                 self.b.build_store(started, self.cx.bool_type().const_zero())?;
                 let is_min = op == ir::ReduceOp::Min;
-                self.for_each_mapped(&ops, &shape, None, element, Mismatch::Operands, &mut |this, v, _| {
+                self.for_each_mapped(&ops, &shape, None, element, None, &mut |this, v, _| {
                     let current = this.b.build_load(acc_llvm, acc, "acc")?;
                     let first = this.b.build_not(this.b.build_load(this.cx.bool_type(), started, "started")?.into_int_value(), "first")?;
                     let next = this.min_max_step(is_min, v, current, &elem_ty, Some(first))?;

@@ -6,12 +6,13 @@
 //! - `resources/typed_errors/<name>.py`: compiling must fail; `resources/typed_errors/<name>.err`
 //!   holds the error kind and the message as the user sees it (file, line, column, source line).
 //!
-//! Fixture format: the first line gives the root's argument types, e.g. `# args: int64, float64`
-//! (`# args:` alone for none). The rest of the file holds one or more top-level functions (each
-//! starting at column 0 with `def` or its decorators); the first is the root, and every function
-//! is visible to the others (and to itself) as a global under its name, which is how recursion
-//! and calls between compiled functions are tested. Each function's source starts at its own line
-//! of the file, so line numbers in the output are the file's.
+//! Fixture format: the first line gives the root's argument types in Numba's signature syntax,
+//! e.g. `# args: int64, float64[:, ::1]` (`# args:` alone for none). The rest of the file holds
+//! one or more top-level functions (each starting at column 0 with `def` or its decorators);
+//! the first is the root, and every function is visible to the others (and to itself) as a
+//! global under its name, which is how recursion and calls between compiled functions are
+//! tested. Each function's source starts at its own line of the file, so line numbers in the
+//! output are the file's.
 //!
 //! Golden files are generated, never edited by hand:
 //!
@@ -23,7 +24,7 @@
 mod golden;
 
 use ferrojit_compiler::{
-    compile, format_located, function_source, ConstValue, ExcKind, FunctionSource, GlobalEnv, GlobalValue, ModuleKind,
+    compile, format_located, function_source, parse_signature, ConstValue, ExcKind, FunctionSource, GlobalEnv, GlobalValue, ModuleKind,
     Options, SourceText, Type,
 };
 use golden::{file_name, files_with_ext, read_text, Golden};
@@ -83,14 +84,11 @@ impl Fixture {
 fn load(path: &Path) -> Result<Fixture, String> {
     let text = read_text(path);
     let (header, _) = text.split_once('\n').unwrap_or((&text, ""));
-    let args = header
+    let list = header
         .strip_prefix("# args:")
-        .ok_or_else(|| format!("the first line must be `# args: <type>, ...`, found `{header}`"))?
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| Type::from_name(t).ok_or_else(|| format!("unknown type `{t}` in the `# args:` line")))
-        .collect::<Result<Vec<_>, _>>()?;
+        .ok_or_else(|| format!("the first line must be `# args: <type>, ...`, found `{header}`"))?;
+    // Numba's signature syntax, so that arrays are written `float64[:, ::1]`.
+    let args = parse_signature(&format!("({list})")).map_err(|e| format!("bad `# args:` line `{list}`: {e}"))?.args;
 
     let registry: Registry = Arc::new(OnceLock::new());
     let filename = file_name(path);

@@ -218,7 +218,7 @@ impl FnInfer<'_> {
         let dims = (0..ndim as usize).map(|k| self.tuple_get(self.local_expr(shape, span), k, span)).collect();
         let out = self.temp(out_ty.clone());
         stmts.push(ir::Stmt { kind: StmtKind::Assign { local: out, value: ir::Expr::new(ExprKind::ArrayNew { shape: dims }, out_ty.clone(), span) }, span });
-        stmts.push(ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(out, span), operands, element }, span });
+        stmts.push(ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(out, span), operands, element, fresh: true }, span });
         self.maps.insert(out, original);
         ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(out, span).boxed() }, out_ty, span)
     }
@@ -278,7 +278,7 @@ impl FnInfer<'_> {
         let mut operands = Vec::new();
         let e = self.join(part, &mut operands, span);
         let element = self.cast(e, &a.dtype);
-        Ok(ir::Stmt { kind: StmtKind::ArrayMap { dst: view, operands, element }, span })
+        Ok(ir::Stmt { kind: StmtKind::ArrayMap { dst: view, operands, element, fresh: false }, span })
     }
 }
 
@@ -372,7 +372,7 @@ impl FnInfer<'_> {
         let element = self.cast(element, &a.dtype);
         let stmts = vec![
             ir::Stmt { kind: StmtKind::Assign { local: tmp, value: out }, span },
-            ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(tmp, span), operands, element }, span },
+            ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(tmp, span), operands, element, fresh: false }, span },
         ];
         let ty = Type::Array(a);
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))

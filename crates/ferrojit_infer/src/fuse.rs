@@ -137,7 +137,7 @@ fn definition(s: &ir::Stmt) -> Option<(LocalId, Definition)> {
     if n < 3 {
         return None;
     }
-    let (StmtKind::Assign { value: shape, .. }, StmtKind::Assign { local: new_local, value: new }, StmtKind::ArrayMap { dst, operands, element }) = (&stmts[n - 3].kind, &stmts[n - 2].kind, &stmts[n - 1].kind) else {
+    let (StmtKind::Assign { value: shape, .. }, StmtKind::Assign { local: new_local, value: new }, StmtKind::ArrayMap { dst, operands, element, .. }) = (&stmts[n - 3].kind, &stmts[n - 2].kind, &stmts[n - 1].kind) else {
         return None;
     };
     let shaped = matches!(shape.kind, ExprKind::BroadcastShape(_));

@@ -88,7 +88,11 @@ pub enum StmtKind {
     /// (raising `ValueError` when they do not); scalar operands are the same for every element.
     /// Operands are evaluated once, before the loop; `element` follows NumPy's error model
     /// (integer division by zero gives 0, floats give inf or NaN), as array operations do.
-    ArrayMap { dst: Expr, operands: Vec<Expr>, element: Expr },
+    ///
+    /// `fresh`: `dst` is a new array, allocated just before with the operands' broadcast shape
+    /// (already checked). No operand can share its memory and every operand broadcasts to its
+    /// shape, so the map neither copies overlapping operands nor checks shapes again.
+    ArrayMap { dst: Expr, operands: Vec<Expr>, element: Expr, fresh: bool },
 }
 
 /// A whole-array reduction.
@@ -648,7 +652,7 @@ impl Stmt {
             StmtKind::ArrayStore { array, indices, value } => array.any(pred) || indices.iter().any(|i| i.any(pred)) || value.any(pred),
             StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
-            StmtKind::ArrayMap { dst, operands, element } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
+            StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => false,
         }
     }

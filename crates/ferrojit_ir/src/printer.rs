@@ -90,8 +90,9 @@ impl Printer<'_> {
                 let text = format!("copy {} into {}", self.expr(src), self.expr(dst));
                 self.line(depth, &text)
             }
-            StmtKind::ArrayMap { dst, operands, element } => {
-                let text = format!("map ({}) -> {} into {}", self.exprs(operands), self.expr(element), self.expr(dst));
+            StmtKind::ArrayMap { dst, operands, element, fresh } => {
+                let into = if *fresh { "into new" } else { "into" };
+                let text = format!("map ({}) -> {} {into} {}", self.exprs(operands), self.expr(element), self.expr(dst));
                 self.line(depth, &text)
             }
             StmtKind::ArrayFill { array, value } => {

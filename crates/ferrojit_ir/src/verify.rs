@@ -96,7 +96,7 @@ impl Verifier<'_> {
                 let s2 = self.array(src)?;
                 expect(d.ndim == s2.ndim, || format!("{}: copying {} into {}", s.span, src.ty, dst.ty))
             }
-            StmtKind::ArrayMap { dst, operands, element } => {
+            StmtKind::ArrayMap { dst, operands, element, .. } => {
                 let d = self.array(dst)?;
                 self.map(operands, element)?;
                 let fits = operands.iter().all(|o| !matches!(&o.ty, Type::Array(a) if a.ndim > d.ndim));
