@@ -292,11 +292,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let dims = self.dims(arr, a)?;
         let copy_ty = Type::Array(a.with(a.ndim, ferrojit_types::Layout::C));
         let copy = self.new_array_of_dims(dims, &copy_ty)?.into_struct_value();
-        let c = array_type(&copy_ty);
-        self.for_each_element_of(&[arr, copy], a.ndim, &mut |this, ptrs| {
-            let v = this.load_element(ptrs[0], a)?;
-            this.store_element(ptrs[1], &c, v)
-        })?;
+        self.copy_elements(arr, copy, a)?;
         let copied_from = self.b.get_insert_block().expect("positioned");
         self.b.build_unconditional_branch(join)?;
         self.b.position_at_end(join);
@@ -304,6 +300,30 @@ impl<'ctx> FnLower<'ctx, '_> {
         let phi = self.b.build_phi(arr.get_type(), "operand")?;
         phi.add_incoming(&[(&arr, from), (&copy, copied_from)]);
         Ok(phi.as_basic_value().into_struct_value())
+    }
+
+    /// Copies every element of `src` into `dst`, an array of the same shape and dtype that does
+    /// not overlap it, through the runtime (one call: for rare paths, where a loop nest of
+    /// their own would only cost compile time).
+    fn copy_elements(&mut self, src: StructValue<'ctx>, dst: StructValue<'ctx>, a: &ArrayType) -> Result<()> {
+        let i64t = self.cx.i64_type();
+        let n = a.ndim as u32;
+        let buffer = self.entry_alloca(i64t.array_type(3 * n).into(), "copy.dims")?;
+        for k in 0..n {
+            let values = [self.shape(src, k)?, self.array_stride(src, k)?, self.array_stride(dst, k)?];
+            for (part, v) in values.into_iter().enumerate() {
+                // SAFETY (for LLVM): part * n + k < 3 * n, the buffer's length.
+                let slot = unsafe { self.b.build_in_bounds_gep(i64t, buffer, &[self.i64((part as u32 * n + k) as i64)], "dim")? };
+                self.b.build_store(slot, v)?;
+            }
+        }
+        let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
+        let f = self.extern_fn("ferrojit_rt_copy_elements", None, &[i64t.into(), ptr.into(), ptr.into(), ptr.into(), i64t.into()]);
+        let from = self.b.build_extract_value(src, 1, "data")?;
+        let to = self.b.build_extract_value(dst, 1, "data")?;
+        let itemsize = a.dtype.itemsize().expect("arrays hold scalars") as i64;
+        self.b.build_call(f, &[self.i64(n as i64).into(), buffer.into(), from.into(), to.into(), self.i64(itemsize).into()], "")?;
+        Ok(())
     }
 
     /// `StmtKind::ArrayMap`: every element of `dst` from the operands' elements; `fresh`: `dst`

@@ -432,7 +432,7 @@ macro_rules! symbol_table {
     };
 }
 
-use memory::{ferrojit_rt_alloc, ferrojit_rt_decref, ferrojit_rt_incref};
+use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
     ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
@@ -441,7 +441,7 @@ use print::{
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_axis_error,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_axis_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

@@ -188,3 +188,46 @@ mod tests {
         }
     }
 }
+
+/// Copies the elements of one strided array into another of the same shape and element size,
+/// in C order. Compiled code calls it on its rare paths (an operand that overlaps the array a
+/// map writes is copied first), so that each such path is one call rather than a loop nest of
+/// its own in every function.
+///
+/// # Safety
+/// `dims` holds `3 * ndim` values: the shape, then the source's byte strides, then the
+/// destination's; `src` and `dst` address arrays of that shape and those strides whose
+/// elements are `itemsize` bytes long, and the two do not overlap.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_copy_elements(ndim: i64, dims: *const i64, src: *const u8, dst: *mut u8, itemsize: i64) {
+    let ndim = ndim as usize;
+    let dims = std::slice::from_raw_parts(dims, 3 * ndim);
+    let (shape, rest) = dims.split_at(ndim);
+    let (src_strides, dst_strides) = rest.split_at(ndim);
+    if shape.iter().any(|&n| n <= 0) {
+        return;
+    }
+    let itemsize = itemsize as usize;
+    // An odometer over the index, with the two element addresses kept in step.
+    let mut index = vec![0i64; ndim];
+    let (mut s, mut d) = (src, dst);
+    loop {
+        std::ptr::copy_nonoverlapping(s, d, itemsize);
+        let mut k = ndim;
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            index[k] += 1;
+            s = s.offset(src_strides[k] as isize);
+            d = d.offset(dst_strides[k] as isize);
+            if index[k] < shape[k] {
+                break;
+            }
+            s = s.offset(-(src_strides[k] * shape[k]) as isize);
+            d = d.offset(-(dst_strides[k] * shape[k]) as isize);
+            index[k] = 0;
+        }
+    }
+}
