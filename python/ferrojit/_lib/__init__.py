@@ -26,14 +26,16 @@ METHODS_IN = {
 }
 
 
-def select(a, index):
-    """``a[index]`` for an array index (a boolean mask, or integers): what that subscript
-    compiles to."""
+def select(a, index, axis):
+    """``a[..., index, ...]`` with an array among the items, once the compiler has made the
+    view ``a`` whose first axes ``index`` covers (see ``indexing``): what that subscript
+    compiles to. ``axis`` is the indexed array's axis, for error messages."""
     return a[index]
 
 
-def assign(a, index, value):
-    """``a[index] = value`` for an array index: what that assignment compiles to."""
+def assign(a, index, value, axis):
+    """``a[..., index, ...] = value`` with an array among the items: what that assignment
+    compiles to (arguments as for ``select``)."""
     a[index] = value
 
 
