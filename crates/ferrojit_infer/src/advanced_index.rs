@@ -14,10 +14,42 @@
 //! (`a[0, :, idx]`), they come first.
 
 use crate::arrays::{permuted, view_type, Part};
+use crate::bind::Args;
+use crate::expr::Value;
 use crate::function::{FnInfer, Result};
-use ferrojit_ir::{self as ir, Const, ExprKind, IndexItem};
+use crate::registry::Registry;
+use ferrojit_ir::{self as ir, Const, ExprKind, IndexItem, RuntimeFunc};
 use ferrojit_syntax::ast::Span;
 use ferrojit_types::{ArrayType, Type};
+
+/// Adds the runtime calls that raise NumPy's indexing errors with their numbers in the message,
+/// which the overloads in Python reach as `ferrojit._lib.index_error(index, axis, size)` and
+/// `ferrojit._lib.mask_shape_error(axis, size, mask_size)` (compiled code has no string
+/// formatting). Each returns 0 and never returns normally.
+pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit._lib.index_error", "index, axis, size, /", index_error);
+    r.function("ferrojit._lib.mask_shape_error", "axis, size, mask_size, /", mask_shape_error);
+}
+
+fn runtime_error(cx: &mut FnInfer<'_>, args: &mut Args, names: [&str; 3], func: RuntimeFunc, span: Span) -> Result<Value> {
+    let mut values = Vec::new();
+    for name in names {
+        let x = cx.required_expr(args, name)?;
+        if !x.ty.is_integer_like() {
+            return Err(cx.typing(x.span, format!("`{name}` must be an integer, not a `{}`", x.ty), None));
+        }
+        values.push(cx.cast(x, &Type::INT64));
+    }
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args: values }, Type::INT64, span)))
+}
+
+fn index_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_error(cx, args, ["index", "axis", "size"], RuntimeFunc::INDEX_ERROR, span)
+}
+
+fn mask_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_error(cx, args, ["axis", "size", "mask_size"], RuntimeFunc::MASK_SHAPE_ERROR, span)
+}
 
 /// The compile-time shape of an advanced subscript.
 struct Advanced {

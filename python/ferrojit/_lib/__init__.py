@@ -39,6 +39,20 @@ def assign(a, index, value, axis):
     a[index] = value
 
 
+def index_error(index, axis, size):
+    """Raises NumPy's ``IndexError`` for ``index`` outside the axis ``axis`` of length ``size``.
+    In compiled code, a runtime call (the message is formatted there); it never returns."""
+    raise IndexError(f"index {index} is out of bounds for axis {axis} with size {size}")
+
+
+def mask_shape_error(axis, size, mask_size):
+    """Raises NumPy's ``IndexError`` for a boolean index of ``mask_size`` elements along the
+    axis ``axis`` of length ``size``. In compiled code, a runtime call; it never returns."""
+    raise IndexError(
+        f"boolean index did not match indexed array along axis {axis}; size of axis is {size} but size of corresponding boolean axis is {mask_size}"
+    )
+
+
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler
 # asks for -> (the callable, the module of this package that implements it).
 INTERNAL = {

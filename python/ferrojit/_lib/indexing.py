@@ -26,18 +26,17 @@ import numpy as np
 from .. import types
 from ..errors import TypingError
 from ..extending import overload, register_jitable
-from . import assign, select
+from . import assign, index_error, mask_shape_error, select
 
 
 @register_jitable
 def _position(j, n, axis):
     """Index ``j`` of the axis ``axis`` of length ``n``, counting from the end when negative;
     NumPy's ``IndexError`` outside."""
-    if j < 0:
-        j += n
-    if j < 0 or j >= n:
-        raise IndexError("index is out of bounds for the axis indexed with an array")
-    return j
+    k = j + n if j < 0 else j
+    if k < 0 or k >= n:
+        index_error(j, axis, n)
+    return k
 
 
 def _integer_index(index):
@@ -166,7 +165,7 @@ def _count_selected_typing(a, mask, axis):
 
         def count_1d(a, mask, axis):
             if mask.shape[0] != a.shape[0]:
-                raise IndexError("boolean index did not match indexed array")
+                mask_shape_error(axis, a.shape[0], mask.shape[0])
             count = 0
             for i in range(mask.shape[0]):
                 if mask[i]:
@@ -177,7 +176,7 @@ def _count_selected_typing(a, mask, axis):
 
     def count_rows(a, mask, axis):
         if mask.shape[0] != a.shape[0]:
-            raise IndexError("boolean index did not match indexed array")
+            mask_shape_error(axis, a.shape[0], mask.shape[0])
         count = 0
         for i in range(mask.shape[0]):
             count += _count_selected(a[i], mask[i], axis + 1)
