@@ -25,18 +25,33 @@ import numpy as np
 
 from .. import types
 from ..errors import TypingError
-from ..extending import overload, register_jitable
+from ..extending import overload
 from . import assign, index_error, mask_shape_error, select
 
 
-@register_jitable
 def _position(j, n, axis):
     """Index ``j`` of the axis ``axis`` of length ``n``, counting from the end when negative;
     NumPy's ``IndexError`` outside."""
-    k = j + n if j < 0 else j
-    if k < 0 or k >= n:
-        index_error(j, axis, n)
-    return k
+
+
+@overload(_position)
+def _position_typing(j, n, axis):
+    if isinstance(j, types.Integer) and not j.signed:
+        # Never negative; and `j + n` would mix unsigned and signed into a float.
+        def unsigned_position(j, n, axis):
+            if j >= n:
+                index_error(j, axis, n)
+            return j
+
+        return unsigned_position
+
+    def position(j, n, axis):
+        k = j + n if j < 0 else j
+        if k < 0 or k >= n:
+            index_error(j, axis, n)
+        return k
+
+    return position
 
 
 def _integer_index(index):
