@@ -385,3 +385,258 @@ def test_a_second_index_array_is_rejected_clearly():
 
     with pytest.raises(ferrojit.errors.UnsupportedError, match="more than one array"):
         njit(two_arrays)(np.zeros((3, 3)), np.array([0]), np.array([1]))
+
+
+# --- boolean masks over some dimensions, or along one axis ------------------------------------
+
+
+def mask_first(a, m):
+    return a[m]
+
+
+def mask_second(a, m):
+    return a[:, m]
+
+
+def mask_after_int(a, m):
+    return a[1, m]
+
+
+def mask_last(a, m):
+    return a[..., m]
+
+
+def mask_int_apart(a, m):
+    return a[0, :, m]
+
+
+def fill_mask_first(a, m):
+    a[m] = 0
+    return a
+
+
+def put_mask_second(a, m, v):
+    a[:, m] = v
+    return a
+
+
+def add_mask_first(a, m):
+    a[m] += 1
+    return a
+
+
+def add_mask_last(a, m):
+    a[..., m] -= 2
+    return a
+
+
+def rows_of(shape, pattern):
+    """A boolean mask of `shape` whose elements follow `pattern` (0 or 1 per element, cycled)."""
+    return (np.resize(np.array(pattern), int(np.prod(shape))) == 1).reshape(shape)
+
+
+MASK_LAYOUTS = ["2d_C", "2d_F", "2d_strided", "2d_negative", "3d_C", "3d_F", "3d_T"]
+
+
+@pytest.mark.parametrize("f, axis", [(mask_first, 0), (mask_second, 1), (mask_after_int, 1), (mask_last, -1)], ids=lambda v: getattr(v, "__name__", str(v)))
+@pytest.mark.parametrize("layout", MASK_LAYOUTS)
+def test_mask_along_one_axis_reads_as_numpy(f, axis, layout):
+    for dtype in (np.float64, np.uint8):
+        a = SHAPED[layout](dtype)
+        check_arrays(f, a, rows_of(a.shape[axis], [1, 0, 1, 1]))
+
+
+@pytest.mark.parametrize(
+    "f, a, m",
+    [
+        (mask_first, values(24, np.int32).reshape(2, 3, 4), rows_of((2, 3), [0, 1, 1])),
+        (mask_first, values(24, np.float64).reshape(4, 3, 2).T, rows_of((2, 3), [1, 0])),
+        (mask_last, values(24, np.int32).reshape(2, 3, 4), rows_of((3, 4), [0, 1, 1, 0, 1])),
+        (mask_int_apart, values(24, np.int32).reshape(2, 3, 4), rows_of(4, [1, 0])),
+        (mask_first, values(24, np.float64).reshape(2, 3, 4), np.zeros((2, 3), dtype=bool)),
+        (mask_first, values(0, np.float64).reshape(0, 3), np.zeros(0, dtype=bool)),
+        (mask_second, values(12, np.float64).reshape(3, 4)[:, ::-1], rows_of(4, [1, 1, 0])[::-1]),
+        (mask_first, values(12, np.complex128).reshape(3, 4), rows_of(3, [1, 0])),
+    ],
+    ids=str,
+)
+def test_masks_of_fewer_dimensions_read_as_numpy(f, a, m):
+    check_arrays(f, a, m)
+
+
+@pytest.mark.parametrize(
+    "f, a, m",
+    [
+        (mask_first, values(12, np.float64).reshape(3, 4), rows_of(4, [1])),
+        (mask_first, values(12, np.float64).reshape(3, 4), rows_of(2, [1])),
+        (mask_second, values(12, np.float64).reshape(3, 4), rows_of(3, [1])),
+        (mask_first, values(24, np.float64).reshape(2, 3, 4), rows_of((2, 4), [1])),
+        (mask_last, values(24, np.float64).reshape(2, 3, 4), rows_of((3, 5), [1])),
+        (fill_mask_first, values(12, np.float64).reshape(3, 4), rows_of(2, [1])),
+        (put_mask_second, values(12, np.float64).reshape(3, 4), rows_of(5, [1])),
+    ],
+    ids=str,
+)
+def test_mask_of_the_wrong_shape_is_numpys_index_error(f, a, m):
+    args = (a, m, 1.0) if f is put_mask_second else (a, m)
+    check_arrays(f, *args, exc_msg=True)
+
+
+@pytest.mark.parametrize(
+    "f, shape, m, v",
+    [
+        (fill_mask_first, (3, 4), [1, 0, 1], None),
+        (fill_mask_first, (2, 3, 4), [[1, 0, 1], [0, 0, 1]], None),
+        (add_mask_first, (3, 4), [0, 1, 1], None),
+        (add_mask_first, (2, 3, 4), [[1, 0, 1], [0, 0, 1]], None),
+        (add_mask_last, (3, 4), [0, 1, 1, 1], None),
+        (put_mask_second, (3, 4), [1, 0, 0, 1], 7),
+        (put_mask_second, (3, 4), [1, 0, 0, 1], np.array([5, 6])),
+        (put_mask_second, (3, 4), [1, 0, 0, 1], np.arange(6).reshape(3, 2)),
+        (put_mask_second, (3, 4), [1, 0, 0, 1], np.arange(3).reshape(3, 1)),
+        (put_mask_second, (2, 3, 4), [0, 1, 1], np.arange(8).reshape(2, 1, 4)),
+        (put_mask_second, (3, 4), [0, 0, 0, 0], 1),
+        # Values of another shape: NumPy's ValueError, nothing written.
+        (put_mask_second, (3, 4), [1, 0, 0, 1], np.array([5, 6, 7])),
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_assignment_through_masks_as_numpy(f, shape, m, v, layout):
+    a = values(int(np.prod(shape)), np.float64).reshape(shape)
+    a = {"C": a, "F": np.asfortranarray(a), "reversed": a[::-1]}[layout]
+    m = np.array(m) == 1
+    args = (a, m) if v is None else (a, m, v)
+    check_arrays(f, *args)
+
+
+# --- `...` ------------------------------------------------------------------------------------
+
+
+def whole(a):
+    return a[...]
+
+
+def last_element_axis(a):
+    return a[..., 0]
+
+
+def first_then_rest(a):
+    return a[0, ...]
+
+
+def new_last_axis(a):
+    return a[..., None]
+
+
+def slice_after_ellipsis(a):
+    return a[..., 1:, None]
+
+
+def every_axis_named(a):
+    # An integer per axis with `...`: NumPy gives a 0-dimensional array, not a scalar.
+    return a[0, ..., -1]
+
+
+def fill_all(a):
+    a[...] = 0
+    return a
+
+
+def fill_last_column(a):
+    a[..., -1] = 5
+    return a
+
+
+def add_to_first_rows(a):
+    a[:1, ...] += 2
+    return a
+
+
+def placeholder_statement(a):
+    ...
+    return a.sum()
+
+
+ELLIPSIS_FUNCS = [whole, last_element_axis, first_then_rest, new_last_axis, slice_after_ellipsis, fill_all, fill_last_column, add_to_first_rows, placeholder_statement]
+
+
+@pytest.mark.parametrize("f", ELLIPSIS_FUNCS + [every_axis_named], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("layout", ["1d", "1d_reversed", "2d_C", "2d_F", "2d_negative", "3d_T", "2d_empty"])
+def test_ellipsis_as_numpy(f, layout):
+    a = SHAPED[layout](np.int32)
+    if (a.size == 0 and f in (first_then_rest, every_axis_named)) or (a.ndim == 1 and f is every_axis_named):
+        pytest.skip("an integer index into an empty axis, or more integers than axes")
+    check_arrays(f, a)
+
+
+@pytest.mark.parametrize("layout", ["1d", "2d_C", "3d_F", "3d_T"])
+def test_ellipsis_with_an_index_array(layout):
+    check_arrays(last_axis, SHAPED[layout](np.float64), np.array([-1, 0, 2]))
+    check_arrays(add_last_axis, SHAPED[layout](np.float64), np.array([1, 1, 0]), np.float64(3.5))
+
+
+def test_a_second_ellipsis_is_rejected_clearly():
+    def two(a):
+        return a[..., 0, ...]
+
+    with pytest.raises(ferrojit.errors.TypingError, match="single ellipsis"):
+        njit(two)(np.zeros((2, 2)))
+
+
+def test_ellipsis_outside_a_subscript_is_rejected_clearly():
+    def bound(a):
+        x = ...
+        return a
+
+    with pytest.raises(ferrojit.errors.UnsupportedError, match="only supported as an item of an array subscript"):
+        njit(bound)(np.zeros(2))
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+
+def gather_in_expression(a, idx, m):
+    return (a[:, idx] + a[m][:, :1].sum()).sum() + a[..., idx][0, 0]
+
+
+def update_through_indices(a, idx, m):
+    a[:, idx] += a[:, idx] * 2
+    a[m] -= 1
+    a[..., idx] = a[0, idx]
+    return a
+
+
+def gather_fails_midway(a, idx):
+    b = a[:, idx]
+    return b.sum()
+
+
+@pytest.mark.parametrize(
+    "f, args",
+    [
+        (gather_in_expression, (values(12, np.float64).reshape(3, 4), np.array([0, 2, -1]), np.array([True, False, True]))),
+        (update_through_indices, (values(12, np.float64).reshape(3, 4), np.array([0, 2, -1]), np.array([True, False, True]))),
+        (gather_fails_midway, (values(12, np.float64).reshape(3, 4), np.array([0, 2, 9]))),
+        (put_second_axis, (values(12, np.float64).reshape(3, 4), np.array([0, 2, 9]), np.ones(3))),
+        (put_second_axis, (values(12, np.float64).reshape(3, 4), np.array([0, 2]), np.ones(5))),
+        (mask_first, (values(24, np.float64).reshape(2, 3, 4), np.ones((2, 2), dtype=bool))),
+        (add_mask_first, (values(12, np.float64).reshape(3, 4), np.ones(4, dtype=bool))),
+        (int_slice_array, (values(24, np.float64).reshape(2, 3, 4), np.array([[0, 1], [2, 4]]))),
+    ],
+    ids=lambda v: v.__name__ if callable(v) else "",
+)
+def test_indexing_with_arrays_leaks_nothing(f, args):
+    cfunc = njit(f)
+
+    def run():
+        try:
+            cfunc(*[x.copy() if isinstance(x, np.ndarray) else x for x in args])
+        except (IndexError, ValueError):
+            pass
+
+    run()
+    before = ferrojit._native.live_allocations()
+    for _ in range(50):
+        run()
+    assert ferrojit._native.live_allocations() == before
