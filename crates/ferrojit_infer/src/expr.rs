@@ -751,7 +751,7 @@ impl FnInfer<'_> {
     }
 
     /// A call of one of ferrojit's own callables written in Python (`ferrojit._lib`), which
-    /// syntax compiles to (`a[mask]` is `ferrojit.select(a, mask)`).
+    /// syntax compiles to (`a[:, idx]` is `ferrojit.select(view, idx, axis)`).
     pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
         let Some(key) = overloads::function_key_of_name(qualified) else {
             return Err(self.internal(span, &format!("`{qualified}` is not registered: ferrojit._lib was not loaded")));
