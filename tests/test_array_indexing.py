@@ -640,3 +640,39 @@ def test_indexing_with_arrays_leaks_nothing(f, args):
     for _ in range(50):
         run()
     assert ferrojit._native.live_allocations() == before
+
+
+def put_reversed_through_indices(a, idx):
+    a[idx] = a[::-1]
+    return a
+
+
+def put_reversed_columns(a, idx):
+    a[:, idx] = a[:, ::-1]
+    return a
+
+
+def put_reversed_through_mask(a, m):
+    a[m] = a[::-1]
+    return a
+
+
+def put_own_rows(a, idx):
+    a[idx] = a
+    return a
+
+
+@pytest.mark.parametrize(
+    "f, a, index",
+    [
+        # Through integer indices NumPy reads every value before writing.
+        (put_reversed_through_indices, np.arange(5.0), np.arange(5)),
+        (put_reversed_columns, np.arange(8).reshape(2, 4), np.array([0, 1, 2, 3])),
+        (put_own_rows, np.arange(12.0).reshape(4, 3), np.array([3, 2, 1, 0])),
+        # Through a mask NumPy writes as it reads.
+        (put_reversed_through_mask, np.arange(5.0), np.ones(5, dtype=bool)),
+    ],
+    ids=lambda v: v.__name__ if callable(v) else "",
+)
+def test_values_sharing_memory_with_the_target_as_numpy(f, a, index):
+    check_arrays(f, a, index)

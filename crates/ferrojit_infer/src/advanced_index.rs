@@ -18,9 +18,9 @@ use crate::bind::Args;
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use crate::registry::Registry;
-use ferrojit_ir::{self as ir, Const, ExprKind, IndexItem, RuntimeFunc};
+use ferrojit_ir::{self as ir, Const, ExprKind, IndexItem, RuntimeFunc, StmtKind};
 use ferrojit_syntax::ast::Span;
-use ferrojit_types::{ArrayType, Type};
+use ferrojit_types::{ArrayType, Layout, Type};
 
 /// Adds the runtime calls that raise NumPy's indexing errors with their numbers in the message,
 /// which the overloads in Python reach as `ferrojit._lib.index_error(index, axis, size)` and
@@ -85,6 +85,20 @@ fn from_front(ndim: usize, to: usize, count: usize) -> Vec<u8> {
     (count..count + to).chain(0..count).chain(count + to..ndim).map(|k| k as u8).collect()
 }
 
+/// Whether `e` makes a new array (an array expression's result), which shares no memory with
+/// any other.
+fn is_new_array(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ExprKind::ArrayNew { .. } => true,
+        ExprKind::Block { stmts, value } => match &value.kind {
+            ExprKind::Local(made) => stmts.iter().any(|s| matches!(&s.kind, StmtKind::Assign { local, value } if local == made && matches!(value.kind, ExprKind::ArrayNew { .. }))),
+            _ => false,
+        },
+        ExprKind::Transpose { array, .. } | ExprKind::ArrayView { array, .. } => is_new_array(array),
+        _ => false,
+    }
+}
+
 fn permuted_unless_identity(array: ir::Expr, axes: Vec<u8>, span: Span) -> ir::Expr {
     if axes.iter().enumerate().all(|(k, &x)| k == x as usize) {
         array
@@ -110,7 +124,27 @@ impl FnInfer<'_> {
     pub(crate) fn advanced_store(&mut self, array: ir::Expr, parts: Vec<Part>, value: ir::Expr, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
         let adv = self.advanced(array, parts, span);
-        let value = match &value.ty {
+        let by_indices = matches!(&adv.index.ty, Type::Array(i) if *i.dtype != Type::Bool);
+        let value = match value.ty.clone() {
+            // NumPy reads the values before writing through integer indices (a value sharing
+            // memory with the target, `a[idx] = a[::-1]`, gives the old elements); a new array
+            // cannot share it, another is copied. (Through a mask NumPy writes as it reads.)
+            Type::Array(v) if by_indices && !is_new_array(&value) => {
+                let copied = self.copy_array(value, (*v.dtype).clone(), Layout::C, false, span)?;
+                self.broadcast_value(copied, &adv, span)?
+            }
+            Type::Array(_) => self.broadcast_value(value, &adv, span)?,
+            _ => self.element_value(value, &a, span)?,
+        };
+        let axis = ir::Expr::new(ExprKind::Const(Const::Int(adv.axis as i128)), Type::INT64, span);
+        self.call_internal("ferrojit.assign", vec![adv.covered, adv.index, value, axis], span)
+    }
+
+    /// The array `value` with as many dimensions as the selection `adv` (missing leading ones
+    /// of length 1, as broadcasting has them), its axes in the order the overload walks the
+    /// selection: the index dimensions first.
+    fn broadcast_value(&mut self, value: ir::Expr, adv: &Advanced, span: Span) -> Result<ir::Expr> {
+        match &value.ty {
             Type::Array(v) => {
                 if v.ndim as usize > adv.result_ndim {
                     return Err(self.typing(span, format!("cannot assign a {}-dimensional array to a {}-dimensional selection", v.ndim, adv.result_ndim), Some("index fewer dimensions, or take part of the value")));
@@ -125,12 +159,10 @@ impl FnInfer<'_> {
                 } else {
                     value
                 };
-                permuted_unless_identity(value, to_front(adv.result_ndim, adv.place, adv.index_dims), span)
+                Ok(permuted_unless_identity(value, to_front(adv.result_ndim, adv.place, adv.index_dims), span))
             }
-            _ => self.element_value(value, &a, span)?,
-        };
-        let axis = ir::Expr::new(ExprKind::Const(Const::Int(adv.axis as i128)), Type::INT64, span);
-        self.call_internal("ferrojit.assign", vec![adv.covered, adv.index, value, axis], span)
+            _ => unreachable!("an array value"),
+        }
     }
 
     fn advanced(&mut self, array: ir::Expr, parts: Vec<Part>, span: Span) -> Advanced {

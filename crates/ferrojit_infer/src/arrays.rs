@@ -952,7 +952,7 @@ impl FnInfer<'_> {
     }
 
     /// A copy of `array` as a new array of `dtype` in `layout`; `flat`: one-dimensional.
-    fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
+    pub(crate) fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
         if matches!(*a.dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
             return Err(self.typing(span, "cannot convert a complex array to a real one", Some("take `.real` of each element in a loop")));
