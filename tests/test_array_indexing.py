@@ -234,6 +234,9 @@ def test_index_arrays_of_every_integer_dtype(f, index_dtype):
         (int_slice_array, values(24, np.int32).reshape(2, 3, 4), np.array([[0], [3]])),
         (first_axis, values(6, np.int64), np.zeros((2, 0), dtype=np.int64)),
         (second_axis, values(12, np.float64).reshape(3, 4), np.array([], dtype=np.int64)),
+        (first_axis, values(12, np.int8).reshape(4, 3), np.asfortranarray(np.array([[0, 1, 2], [3, -1, -2]]))),
+        (last_axis, values(12, np.int8).reshape(4, 3), np.array([0, 1, 2, 1, 0, 2])[::-2]),
+        (second_axis, values(24, np.float32).reshape(2, 3, 4), np.array([[0, 1, 2], [2, 1, 0]]).T),
     ],
     ids=str,
 )
