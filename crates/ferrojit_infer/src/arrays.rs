@@ -22,14 +22,17 @@ pub(crate) enum Sequence {
 }
 
 impl FnInfer<'_> {
-    fn subscript_items(&mut self, index: &ast::Expr, a: &ArrayType, span: Span) -> Result<Vec<IndexItem>> {
-        let parts: Vec<&ast::Expr> = match &index.kind {
+    /// The items of `a[index]`, each typed once, with `...` expanded into the whole dimensions
+    /// the other items leave.
+    pub(crate) fn subscript_parts(&mut self, index: &ast::Expr, a: &ArrayType, span: Span) -> Result<Subscript> {
+        let written: Vec<&ast::Expr> = match &index.kind {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![index],
         };
-        let mut items = Vec::new();
-        for p in parts {
-            items.push(match &p.kind {
+        let mut parts = Vec::new();
+        let mut ellipsis = None;
+        for p in written {
+            parts.push(match &p.kind {
                 ast::ExprKind::Slice { lower, upper, step } => {
                     let mut bound = |b: &Option<Box<ast::Expr>>| -> Result<Option<ir::Expr>> {
                         match b {
@@ -45,24 +48,41 @@ impl FnInfer<'_> {
                             }
                         }
                     };
-                    IndexItem::Slice { start: bound(lower)?, stop: bound(upper)?, step: bound(step)? }
+                    Part::Item(IndexItem::Slice { start: bound(lower)?, stop: bound(upper)?, step: bound(step)? })
+                }
+                ast::ExprKind::Ellipsis => {
+                    if ellipsis.is_some() {
+                        return Err(self.typing(p.span, "an index can only have a single ellipsis ('...')", None));
+                    }
+                    ellipsis = Some(parts.len());
+                    continue;
                 }
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
-                    if x.ty == Type::NoneType {
-                        IndexItem::NewAxis
-                    } else {
-                        IndexItem::Index(self.index_value(x, p.span)?)
+                    match &x.ty {
+                        Type::NoneType => Part::Item(IndexItem::NewAxis),
+                        Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
+                        Type::Array(_) => {
+                            return Err(self.typing(p.span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
+                        }
+                        _ => Part::Item(IndexItem::Index(self.index_value(x, p.span)?)),
                     }
                 }
             });
         }
-        let given = items.iter().filter(|i| !matches!(i, IndexItem::NewAxis)).count();
-        if given > a.ndim as usize {
-            return Err(self.typing(span, format!("too many indices: the array is {}-dimensional, but {} were given", a.ndim, given), None));
+        let consumed: usize = parts.iter().map(Part::dims_consumed).sum();
+        if consumed > a.ndim as usize {
+            return Err(self.typing(span, format!("too many indices: the array is {}-dimensional, but {} were given", a.ndim, consumed), None));
         }
-        Ok(items)
+        if let Some(at) = ellipsis {
+            let whole = || Part::Item(IndexItem::Slice { start: None, stop: None, step: None });
+            parts.splice(at..at, (consumed..a.ndim as usize).map(|_| whole()));
+        }
+        if parts.iter().filter(|p| matches!(p, Part::Array(_))).count() > 1 {
+            return Err(self.unsupported(span, "indexing with more than one array is not supported yet", Some("index one axis with an array at a time")));
+        }
+        Ok(Subscript { parts, ellipsis: ellipsis.is_some() })
     }
 
     fn index_int(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
@@ -77,13 +97,14 @@ impl FnInfer<'_> {
         }
     }
 
-    /// `array[index]`: an element, or a view.
+    /// `array[index]`: an element, a view, or (with an array among the items) a new array.
     pub(crate) fn array_subscript(&mut self, array: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
-        let a = match &array.ty {
-            Type::Array(a) => a.clone(),
-            _ => unreachable!("array_subscript on a non-array"),
-        };
-        let items = match element_indices(self.subscript_items(index, &a, span)?, a.ndim) {
+        let a = array_type(&array);
+        let subscript = self.subscript_parts(index, &a, span)?;
+        if subscript.has_array() {
+            return self.advanced_select(array, subscript.parts, span);
+        }
+        let items = match element_indices(subscript, a.ndim) {
             Ok(indices) => return Ok(ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span)),
             Err(items) => items,
         };
@@ -91,17 +112,29 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span))
     }
 
-    /// `array[index] = value`.
+    /// `array[index] = value`, `value` a scalar or an array.
     pub(crate) fn array_store(&mut self, array: ir::Expr, index: &ast::Expr, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
-        let a = match &array.ty {
-            Type::Array(a) => a.clone(),
-            _ => unreachable!("array_store on a non-array"),
-        };
+        let a = array_type(&array);
         if a.readonly {
             return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", array.ty), Some("copy it first with `.copy()`")));
         }
+        let subscript = self.subscript_parts(index, &a, span)?;
+        if subscript.has_array() {
+            let call = self.advanced_store(array, subscript.parts, value, span)?;
+            return Ok(ir::Stmt { kind: StmtKind::Expr(call), span });
+        }
+        if matches!(value.ty, Type::Array(_)) {
+            // `a[1:-1] = b[:-2] + b[2:]`: a view of the target, filled element-wise.
+            let items = match element_indices(subscript, a.ndim) {
+                Ok(_) => return Err(self.typing(span, "cannot assign an array to a single element", Some("index fewer dimensions, or take an element of the value"))),
+                Err(items) => items,
+            };
+            let ty = Type::Array(view_type(&a, &items));
+            let view = ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span);
+            return self.assign_array_into(view, value, span);
+        }
         let value = self.element_value(value, &a, span)?;
-        let items = match element_indices(self.subscript_items(index, &a, span)?, a.ndim) {
+        let items = match element_indices(subscript, a.ndim) {
             Ok(indices) => return Ok(ir::Stmt { kind: StmtKind::ArrayStore { array, indices, value }, span }),
             Err(items) => items,
         };
@@ -188,8 +221,52 @@ impl FnInfer<'_> {
 
 /// The integer indices when `items` name one element (an integer per dimension), else the
 /// items back (a view).
-fn element_indices(items: Vec<IndexItem>, ndim: u8) -> std::result::Result<Vec<ir::Expr>, Vec<IndexItem>> {
-    if items.len() != ndim as usize || !items.iter().all(|i| matches!(i, IndexItem::Index(_))) {
+/// One item of an array subscript: a basic one, or an array (integers or a boolean mask).
+pub(crate) enum Part {
+    Item(IndexItem),
+    Array(ir::Expr),
+}
+
+impl Part {
+    /// How many dimensions of the indexed array the item stands for: a boolean mask, as many
+    /// as it has; `None` none.
+    pub(crate) fn dims_consumed(&self) -> usize {
+        match self {
+            Part::Item(IndexItem::NewAxis) => 0,
+            Part::Item(_) => 1,
+            Part::Array(x) => match &x.ty {
+                Type::Array(m) if *m.dtype == Type::Bool => m.ndim as usize,
+                _ => 1,
+            },
+        }
+    }
+}
+
+/// The typed items of a subscript, `...` already expanded.
+pub(crate) struct Subscript {
+    pub(crate) parts: Vec<Part>,
+    /// Whether `...` was written: `a[0, ...]` is a 0-dimensional view, not an element.
+    pub(crate) ellipsis: bool,
+}
+
+impl Subscript {
+    fn has_array(&self) -> bool {
+        self.parts.iter().any(|p| matches!(p, Part::Array(_)))
+    }
+}
+
+/// The indices of an element when the subscript names one (an integer per dimension and no
+/// `...`); otherwise the items of a view. The subscript has no array items.
+fn element_indices(subscript: Subscript, ndim: u8) -> std::result::Result<Vec<ir::Expr>, Vec<IndexItem>> {
+    let items: Vec<IndexItem> = subscript
+        .parts
+        .into_iter()
+        .map(|p| match p {
+            Part::Item(item) => item,
+            Part::Array(_) => unreachable!("subscripts with arrays are advanced"),
+        })
+        .collect();
+    if subscript.ellipsis || items.len() != ndim as usize || !items.iter().all(|i| matches!(i, IndexItem::Index(_))) {
         return Err(items);
     }
     Ok(items
@@ -841,7 +918,7 @@ fn transposed_expr(array: ir::Expr, span: Span) -> ir::Expr {
 
 /// A view with dimension `k` taken from dimension `axes[k]`: reversing them swaps C and F;
 /// the identity keeps the layout; any other permutation walks the strides (A).
-fn permuted(array: ir::Expr, axes: Vec<u8>, span: Span) -> ir::Expr {
+pub(crate) fn permuted(array: ir::Expr, axes: Vec<u8>, span: Span) -> ir::Expr {
     let a = array_type(&array);
     let identity = axes.iter().enumerate().all(|(k, &x)| k == x as usize);
     let reversed = axes.iter().rev().enumerate().all(|(k, &x)| k == x as usize);
@@ -875,7 +952,7 @@ impl FnInfer<'_> {
     }
 
     /// A copy of `array` as a new array of `dtype` in `layout`; `flat`: one-dimensional.
-    fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
+    pub(crate) fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
         if matches!(*a.dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
             return Err(self.typing(span, "cannot convert a complex array to a real one", Some("take `.real` of each element in a loop")));

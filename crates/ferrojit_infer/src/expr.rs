@@ -141,6 +141,7 @@ impl FnInfer<'_> {
             ast::ExprKind::Bool(b) => expr(ExprKind::Const(Const::Bool(*b)), Type::Bool),
             ast::ExprKind::None => expr(ExprKind::Const(Const::None), Type::NoneType),
             ast::ExprKind::Str(s) => Ok(Value::Str(s.clone())),
+            ast::ExprKind::Ellipsis => Err(self.unsupported(span, "`...` is only supported as an item of an array subscript (`a[..., 0]`)", None)),
             ast::ExprKind::Name(name) => {
                 if let Some(&id) = self.names.get(name) {
                     return match &self.locals[id].ty {
@@ -242,9 +243,6 @@ impl FnInfer<'_> {
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         let tuple = self.expr(value)?;
         if let Type::Array(_) = tuple.ty {
-            if let Some(index_value) = self.array_index(index)? {
-                return self.call_internal("ferrojit.select", vec![tuple, index_value], span);
-            }
             return self.array_subscript(tuple, index, span);
         }
         let len = match &tuple.ty {
@@ -752,18 +750,8 @@ impl FnInfer<'_> {
         }
     }
 
-    /// The index of `a[index]` when it is an array (a boolean mask or integer indices), typed;
-    /// None for the indices of basic indexing (integers, slices, tuples of them).
-    pub(crate) fn array_index(&mut self, index: &ast::Expr) -> Result<Option<ir::Expr>> {
-        if matches!(index.kind, ast::ExprKind::Tuple(_) | ast::ExprKind::Slice { .. } | ast::ExprKind::Int(_)) {
-            return Ok(None);
-        }
-        let e = self.expr(index)?;
-        Ok(matches!(e.ty, Type::Array(_)).then_some(e))
-    }
-
     /// A call of one of ferrojit's own callables written in Python (`ferrojit._lib`), which
-    /// syntax compiles to (`a[mask]` is `ferrojit.select(a, mask)`).
+    /// syntax compiles to (`a[:, idx]` is `ferrojit.select(view, idx, axis)`).
     pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
         let Some(key) = overloads::function_key_of_name(qualified) else {
             return Err(self.internal(span, &format!("`{qualified}` is not registered: ferrojit._lib was not loaded")));

@@ -414,12 +414,12 @@ impl<'a> FnInfer<'a> {
                     let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
                     self.check_same_kind(&result.ty, &a, Some(*op), span)?;
                     if let ast::ExprKind::Subscript { value: container, index } = &target.kind {
-                        // `a[mask] += v`: the selection was a copy; the result goes back through
-                        // the same index.
-                        if let Some(index_value) = self.array_index(index)? {
-                            let array = self.expr(container)?;
-                            let call = self.call_internal("ferrojit.assign", vec![array, index_value, result], span)?;
-                            out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                        // `a[1:] += v` writes the view; `a[mask] += v`, `a[:, idx] += v`: the
+                        // selection was a copy, and the result goes back through the same index.
+                        let array = self.expr(container)?;
+                        if matches!(array.ty, Type::Array(_)) {
+                            let stmt = self.array_store(array, index, result, span)?;
+                            out.push(stmt);
                             return Ok(());
                         }
                     }
@@ -542,22 +542,6 @@ impl<'a> FnInfer<'a> {
                 let array = self.expr(container)?;
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
-                }
-                if let Some(index_value) = self.array_index(index)? {
-                    // `a[mask] = v`, `a[indices] = v`.
-                    let call = self.call_internal("ferrojit.assign", vec![array, index_value, value], span)?;
-                    out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
-                    return Ok(());
-                }
-                if matches!(value.ty, Type::Array(_)) {
-                    // `a[1:-1] = b[:-2] + b[2:]`: a view of the target, filled element-wise.
-                    let view = self.array_subscript(array, index, span)?;
-                    if !matches!(view.ty, Type::Array(_)) {
-                        return Err(self.typing(span, "cannot assign an array to a single element", Some("index fewer dimensions, or take an element of the value")));
-                    }
-                    let stmt = self.assign_array_into(view, value, span)?;
-                    out.push(stmt);
-                    return Ok(());
                 }
                 let stmt = self.array_store(array, index, value, span)?;
                 out.push(stmt);

@@ -27,6 +27,7 @@
 //! subscripts, iteration, creation, methods, attributes), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `env.rs` (globals).
 
+mod advanced_index;
 mod array_exprs;
 mod arrays;
 mod bind;

@@ -108,6 +108,7 @@ fn registry() -> &'static Registry {
         let mut r = Registry::default();
         crate::builtins::register(&mut r);
         crate::arrays::register(&mut r);
+        crate::advanced_index::register(&mut r);
         r
     })
 }

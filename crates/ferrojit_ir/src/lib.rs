@@ -348,6 +348,12 @@ impl RuntimeFunc {
     /// `(x, y, pow(x, y), exc) -> status`: raises as CPython's float `**` does when C's `pow`
     /// gave an infinite or NaN result.
     pub const FLOAT_POW_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_float_pow_error", may_raise: true };
+    /// `(index, axis, size) -> 0`: always raises NumPy's `IndexError` for an index outside
+    /// its axis, with the numbers in the message.
+    pub const INDEX_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_index_error", may_raise: true };
+    /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
+    /// of the wrong shape.
+    pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
 }
 
 /// How a math function is typed.

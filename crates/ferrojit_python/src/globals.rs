@@ -163,6 +163,8 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         "builtins" => "builtins",
         "math" => "math",
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
+        // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`).
+        "ferrojit._lib" => "ferrojit._lib",
         _ => return None,
     };
     let owner = loaded_module(value.py(), library)?;

@@ -208,10 +208,41 @@ thread_local! {
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_index_error(exc: *mut ExcInfo, index: i64, axis: i64, size: i64) {
+    raise_formatted(exc, EXC_INDEX_ERROR, format!("index {index} is out of bounds for axis {axis} with size {size}"));
+}
+
+/// [`ferrojit_rt_index_error`] as a runtime call of compiled code (`ferrojit._lib.index_error`,
+/// used by indexing with arrays): arguments first, the exception last, a value returned.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_index_error(index: i64, axis: i64, size: i64, exc: *mut ExcInfo) -> i64 {
+    ferrojit_rt_index_error(exc, index, axis, size);
+    0
+}
+
+/// Raises NumPy's `IndexError` for a boolean index whose dimension `axis` has `mask_size`
+/// elements where the indexed array has `size` (`ferrojit._lib.mask_shape_error`).
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_mask_shape_error(axis: i64, size: i64, mask_size: i64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(
+        exc,
+        EXC_INDEX_ERROR,
+        format!("boolean index did not match indexed array along axis {axis}; size of axis is {size} but size of corresponding boolean axis is {mask_size}"),
+    );
+    0
+}
+
+/// Raises `kind` with `message`, kept in this thread's [`MESSAGE`] until the dispatcher reads it.
+unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: String) {
     MESSAGE.with(|m| {
         let mut m = m.borrow_mut();
-        *m = format!("index {index} is out of bounds for axis {axis} with size {size}");
-        (*exc).kind = EXC_INDEX_ERROR;
+        *m = message;
+        (*exc).kind = kind;
         (*exc).msg = m.as_ptr();
         (*exc).len = m.len();
     });
@@ -442,6 +473,7 @@ symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_axis_error,
+    ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

@@ -89,6 +89,9 @@ pub enum ExprKind {
     Imag(f64),
     Bool(bool),
     None,
+    /// `...` (`Ellipsis`): in an array subscript, as many whole dimensions as the other
+    /// items leave.
+    Ellipsis,
     Str(String),
     Name(String),
     Attribute { value: Box<Expr>, attr: String },

@@ -150,8 +150,9 @@ impl Lowerer<'_> {
                 (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),
             },
             py::Stmt::Expr(s) => {
-                // A docstring, or any other lone string literal, is not code.
-                if let py::Expr::StringLiteral(_) = *s.value {
+                // A docstring, or any other lone string literal, is not code; nor is a lone
+                // `...` (a placeholder body).
+                if let py::Expr::StringLiteral(_) | py::Expr::EllipsisLiteral(_) = *s.value {
                     return Ok(None);
                 }
                 StmtKind::Expr(self.expr(&s.value)?)
@@ -260,6 +261,7 @@ impl Lowerer<'_> {
             },
             py::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
             py::Expr::NoneLiteral(_) => ExprKind::None,
+            py::Expr::EllipsisLiteral(_) => ExprKind::Ellipsis,
             py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
             py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
             py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
@@ -338,7 +340,6 @@ impl Lowerer<'_> {
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
             py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
             py::Expr::Starred(_) => ("starred expressions are not supported", None),
-            py::Expr::EllipsisLiteral(_) => ("`...` is not supported here", None),
             _ => ("this expression is not supported", None),
         };
         self.unsupported(expr.range(), what, hint)

@@ -26,15 +26,31 @@ METHODS_IN = {
 }
 
 
-def select(a, index):
-    """``a[index]`` for an array index (a boolean mask, or integers): what that subscript
-    compiles to."""
+def select(a, index, axis):
+    """``a[..., index, ...]`` with an array among the items, once the compiler has made the
+    view ``a`` whose first axes ``index`` covers (see ``indexing``): what that subscript
+    compiles to. ``axis`` is the indexed array's axis, for error messages."""
     return a[index]
 
 
-def assign(a, index, value):
-    """``a[index] = value`` for an array index: what that assignment compiles to."""
+def assign(a, index, value, axis):
+    """``a[..., index, ...] = value`` with an array among the items: what that assignment
+    compiles to (arguments as for ``select``)."""
     a[index] = value
+
+
+def index_error(index, axis, size):
+    """Raises NumPy's ``IndexError`` for ``index`` outside the axis ``axis`` of length ``size``.
+    In compiled code, a runtime call (the message is formatted there); it never returns."""
+    raise IndexError(f"index {index} is out of bounds for axis {axis} with size {size}")
+
+
+def mask_shape_error(axis, size, mask_size):
+    """Raises NumPy's ``IndexError`` for a boolean index of ``mask_size`` elements along the
+    axis ``axis`` of length ``size``. In compiled code, a runtime call; it never returns."""
+    raise IndexError(
+        f"boolean index did not match indexed array along axis {axis}; size of axis is {size} but size of corresponding boolean axis is {mask_size}"
+    )
 
 
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler
