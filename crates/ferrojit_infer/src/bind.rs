@@ -100,6 +100,7 @@ impl Signature {
 
 /// The arguments of one call bound to the callee's parameters: one optional value per
 /// parameter (with where it was written), plus the `*rest` values.
+#[derive(Clone)]
 pub(crate) struct Args {
     /// The callee as users write it: `abs`, `math.sqrt`, `np.zeros`, `ndarray.sum`.
     pub callee: &'static str,

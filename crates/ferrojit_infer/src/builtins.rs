@@ -10,9 +10,9 @@ use crate::bind::Args;
 use crate::registry::{self, Build, Registry};
 
 
-/// The parameters of a NumPy ufunc of one and of two inputs; compiled code takes the inputs only.
-pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
-pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
+/// The parameters of a NumPy ufunc of one and of two inputs (see `array_exprs` for the options).
+pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
+pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
 
 const NUMPY_SCALARS: &[&str] = &[
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
@@ -88,16 +88,15 @@ impl FnInfer<'_> {
         };
         let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
         if entry.elementwise {
-            if let Some(lifted) = self.lift_elementwise(&mut args, span)? {
-                let element = self.build_entry(entry, &mut args, span)?;
-                return self.finish_elementwise(lifted, element, span).map(Value::Expr);
+            if let Some(lifted) = self.call_elementwise(entry, &mut args, span)? {
+                return Ok(Value::Expr(lifted));
             }
         }
         self.build_entry(entry, &mut args, span)
     }
 
     /// Runs `entry`'s builder on bound arguments.
-    fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
+    pub(crate) fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
         match &entry.build {
             Build::Function(build) => build(self, args, span),
             Build::Math { func, python } => {
