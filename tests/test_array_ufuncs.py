@@ -357,6 +357,45 @@ def test_vectorize_ufuncs_apply_to_arrays_in_compiled_code(a, b):
     check_arrays(vectorized_on_arrays, a, b, rel=1e-6 if a.dtype == np.float32 else 1e-14)
 
 
+def vectorized_into(a, out):
+    return cube(a, out=out)
+
+def vectorized_where(a, out):
+    return cube(a, out=out, where=a > 1)
+
+def vectorized_positional_out(a, b, out):
+    relative_difference(a, b, out)
+    return out
+
+def vectorized_unsafe(a, out):
+    return relative_difference(a, a + 1, out=out, casting="unsafe")
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (vectorized_into, (np.arange(5.0), np.zeros(5))),
+        (vectorized_into, (np.arange(6.0).reshape(2, 3), np.zeros((2, 3), dtype=np.complex128))),
+        (vectorized_where, (np.arange(5.0), np.full(5, -1.0))),
+        (vectorized_positional_out, (np.arange(4.0) + 1, np.arange(4.0)[::-1] + 2, np.zeros(4))),
+        (vectorized_unsafe, (np.arange(4.0) + 1, np.zeros(4, dtype=np.int32))),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_vectorize_ufuncs_take_ufunc_options_in_compiled_code(func, args):
+    got = check_arrays(func, *args, rel=1e-14)
+    assert got is args[-1]
+
+
+def test_vectorize_ufunc_out_refuses_a_cast_as_numpy():
+    args = (np.arange(3.0), np.zeros(3, dtype=np.int64))
+    with pytest.raises(TypeError) as numpy_error:
+        vectorized_into(*args)
+    with pytest.raises(TypingError) as error:
+        njit(vectorized_into)(*args)
+    assert str(numpy_error.value) in str(error.value)
+
+
 def conjugates(a):
     return np.conj(a), np.conjugate(a), a.conj(), a.conjugate()
 

@@ -391,9 +391,6 @@ pub(crate) struct Lifted {
     array_inputs: Vec<(&'static str, usize)>,
 }
 
-/// The parameters of element-wise library functions that take numbers (or arrays of them).
-const INPUTS: [&str; 5] = ["condition", "x", "y", "x1", "x2"];
-
 /// NumPy's name of a ufunc, for its messages: `absolute` for `np.abs`.
 fn ufunc_name(callee: &str) -> &str {
     match callee.trim_start_matches("np.") {
@@ -414,8 +411,10 @@ impl FnInfer<'_> {
     /// ufunc computes it. None (the arguments untouched) when the call is on scalars only.
     pub(crate) fn call_elementwise(&mut self, entry: &'static crate::registry::Entry, args: &mut crate::bind::Args, span: Span) -> Result<Option<ir::Expr>> {
         let Some(mut lifted) = self.lift_elementwise(args, span)? else { return Ok(None) };
-        let element = self.elementwise_element(entry, args, &mut lifted, span)?;
-        self.finish_elementwise(lifted, element, entry.callee, span).map(Some)
+        let ufunc = ufunc_name(entry.callee);
+        let mut build = |cx: &mut Self, args: &mut crate::bind::Args| cx.build_entry(entry, args, span).and_then(|v| cx.value_expr(v, span));
+        let element = self.elementwise_element(ufunc, &mut build, args, &mut lifted, span)?;
+        self.finish_elementwise(lifted, element, ufunc, span).map(Some)
     }
 
     /// For a lifted call: takes the ufunc options, and replaces each input by its element, so
@@ -459,14 +458,15 @@ impl FnInfer<'_> {
                 }
             }
         };
-        let any_array = INPUTS.iter().any(|name| matches!(args.get_mut(name), Some(Value::Expr(e)) if matches!(e.ty, Type::Array(_))));
+        let inputs: Vec<&'static str> = args.positional_only().collect();
+        let any_array = inputs.iter().any(|name| matches!(args.get_mut(name), Some(Value::Expr(e)) if matches!(e.ty, Type::Array(_))));
         let options = out.is_some() || dtype.is_some() || mask.is_some() || casting.is_some();
         if !any_array && !options {
             return Ok(None);
         }
         let mut operands = Vec::new();
         let mut array_inputs = Vec::new();
-        for name in INPUTS {
+        for name in inputs {
             if let Some(Value::Expr(e)) = args.get_mut(name) {
                 if !e.ty.is_number() && !matches!(e.ty, Type::Array(_)) {
                     continue;
@@ -493,13 +493,11 @@ impl FnInfer<'_> {
     /// loop for the inputs, or with `dtype=T` the loop whose output is `T` (the inputs cast to
     /// `T` when the function's loop for them gives another type); every conversion of an input
     /// is checked against `casting=`.
-    fn elementwise_element(&mut self, entry: &'static crate::registry::Entry, args: &mut crate::bind::Args, lifted: &mut Lifted, span: Span) -> Result<ir::Expr> {
-        let ufunc = ufunc_name(entry.callee);
-        let inputs: Vec<&'static str> = INPUTS.into_iter().filter(|n| matches!(args.get_mut(n), Some(Value::Expr(e)) if e.ty.is_number())).collect();
+    fn elementwise_element(&mut self, ufunc: &str, build: &mut dyn FnMut(&mut Self, &mut crate::bind::Args) -> Result<ir::Expr>, args: &mut crate::bind::Args, lifted: &mut Lifted, span: Span) -> Result<ir::Expr> {
+        let inputs: Vec<&'static str> = args.positional_only().collect::<Vec<_>>().into_iter().filter(|n| matches!(args.get_mut(n), Some(Value::Expr(e)) if e.ty.is_number())).collect();
         let input_words = |name: &str| if inputs.len() == 1 { "input".to_string() } else { format!("input {}", inputs.iter().position(|n| *n == name).unwrap_or(0)) };
         let Some(want) = lifted.dtype.clone() else {
-            let element = self.build_entry(entry, args, span)?;
-            let element = self.value_expr(element, span)?;
+            let element = build(self, args)?;
             if matches!(lifted.casting, Casting::No | Casting::Equiv) {
                 // The loop's conversions of the inputs are the casts of their elements.
                 for &(name, i) in &lifted.array_inputs {
@@ -515,7 +513,7 @@ impl FnInfer<'_> {
         // `np.abs(complex_array, dtype=np.float64)`).
         let natural = {
             let mut probe = args.clone();
-            self.build_entry(entry, &mut probe, span).and_then(|v| self.value_expr(v, span))
+            build(self, &mut probe)
         };
         if let Ok(e) = &natural {
             if e.ty == want {
@@ -533,7 +531,7 @@ impl FnInfer<'_> {
                 }
             }
         }
-        let element = match self.build_entry(entry, args, span).and_then(|v| self.value_expr(v, span)) {
+        let element = match build(self, args) {
             Ok(e) if e.ty == want => e,
             Ok(_) => return Err(self.typing(span, format!("No loop matching the specified signature and casting was found for ufunc {ufunc}"), Some("pass a `dtype=` the function computes in, as in NumPy"))),
             Err(err) => return Err(natural.err().unwrap_or(err)),
@@ -552,7 +550,7 @@ impl FnInfer<'_> {
     /// The new array of a lifted call whose element is `element`; or, with `out=`, that array,
     /// filled. With `where=`, only where the mask is true: elsewhere `out=` keeps its values,
     /// and a new array holds zeros (NumPy leaves them uninitialised).
-    fn finish_elementwise(&mut self, lifted: Lifted, element: ir::Expr, callee: &str, span: Span) -> Result<ir::Expr> {
+    fn finish_elementwise(&mut self, lifted: Lifted, element: ir::Expr, ufunc: &str, span: Span) -> Result<ir::Expr> {
         let Lifted { mut operands, out, mask, casting, .. } = lifted;
         let Some(out) = out else {
             let element = match mask {
@@ -573,7 +571,7 @@ impl FnInfer<'_> {
         if !casting.allows(&from, &a.dtype) {
             return Err(self.typing(
                 span,
-                format!("Cannot cast ufunc '{}' output from {} to {} with casting rule '{}'", ufunc_name(callee), dtype_words(&from), dtype_words(&a.dtype), casting.name()),
+                format!("Cannot cast ufunc '{ufunc}' output from {} to {} with casting rule '{}'", dtype_words(&from), dtype_words(&a.dtype), casting.name()),
                 Some("pass an `out=` array of the result's type, or `casting='unsafe'`"),
             ));
         }
@@ -617,25 +615,59 @@ impl FnInfer<'_> {
     /// kernel on each element of the broadcast arguments, fused with what surrounds it.
     pub(crate) fn call_vectorized(&mut self, kernel: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
         let arrays = args.iter().any(|a| matches!(a, Value::Expr(e) if matches!(e.ty, Type::Array(_))));
-        if !arrays {
+        if !arrays && keywords.is_empty() {
             return self.call_jit(kernel, args, keywords, span);
         }
-        if let Some((_, _, kspan)) = keywords.first() {
-            return Err(self.unsupported(*kspan, "keyword arguments of a `@vectorize` ufunc on arrays are not supported yet", None));
-        }
-        let mut operands = Vec::new();
-        let mut elements = Vec::new();
-        for a in args {
-            let e = self.value_expr(a, span)?;
-            let part = self.part(e);
-            elements.push(Value::Expr(self.join(part, &mut operands, span)));
-        }
-        let element = self.call_jit(kernel, elements, vec![], span)?;
-        if !element.ty.is_number() {
-            return Err(self.typing(span, format!("a `@vectorize` kernel must return a number, not a `{}`", element.ty), None));
-        }
-        Ok(self.materialize(Map { operands, element }, span))
+        // Bound as NumPy's ufunc of as many inputs as the kernel has parameters.
+        let nin = match &kernel.ast {
+            Ok(def) => def.params.len(),
+            Err(_) => return self.call_jit(kernel, args, keywords, span),
+        };
+        let signature = ufunc_signature(nin);
+        let callee = interned(&kernel.name);
+        let mut bound = self.bind(callee, signature, args, keywords, span)?;
+        let Some(mut lifted) = self.lift_elementwise(&mut bound, span)? else {
+            return Err(self.internal(span, "a `@vectorize` call with arrays or options was not lifted"));
+        };
+        let mut build = |cx: &mut Self, args: &mut crate::bind::Args| {
+            let inputs: Vec<&'static str> = args.positional_only().collect();
+            let elements = inputs.into_iter().map(|n| args.take(n).expect("inputs are required")).collect();
+            let element = cx.call_jit(kernel, elements, vec![], span)?;
+            if !element.ty.is_number() {
+                return Err(cx.typing(span, format!("a `@vectorize` kernel must return a number, not a `{}`", element.ty), None));
+            }
+            Ok(element)
+        };
+        let element = self.elementwise_element(&kernel.name, &mut build, &mut bound, &mut lifted, span)?;
+        self.finish_elementwise(lifted, element, &kernel.name, span)
     }
+}
+
+/// `name` kept for the life of the process, once per distinct name (binding names callees by
+/// `&'static str`).
+fn interned(name: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<std::collections::HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let made = crate::builtins::leak(name.to_string());
+    names.insert(made);
+    made
+}
+
+/// The parameters of a NumPy ufunc of `nin` inputs (`x1, ..., xn, /, out=None, *, where=True,
+/// ...`), made once per number of inputs.
+fn ufunc_signature(nin: usize) -> &'static crate::bind::Signature {
+    use std::sync::{Mutex, OnceLock};
+    static SIGNATURES: OnceLock<Mutex<std::collections::HashMap<usize, &'static crate::bind::Signature>>> = OnceLock::new();
+    let mut made = SIGNATURES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    made.entry(nin).or_insert_with(|| {
+        let inputs: Vec<String> = (1..=nin).map(|i| format!("x{i}")).collect();
+        let text = crate::builtins::leak(format!("{}, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True", inputs.join(", ")));
+        Box::leak(Box::new(crate::bind::Signature::parse(text)))
+    })
 }
 
 /// The local a materialised map fills, for [`FnInfer::maps`].

@@ -132,6 +132,11 @@ impl Args {
         self.values[i].as_mut().map(|(v, _)| v)
     }
 
+    /// The callee's positional-only parameters: the inputs of an element-wise function.
+    pub fn positional_only(&self) -> impl Iterator<Item = &'static str> {
+        self.signature.params.iter().filter(|p| p.kind == ParamKind::PositionalOnly).map(|p| p.name)
+    }
+
     /// Whether the argument of `name` is written as a number literal.
     pub fn is_literal(&self, name: &str) -> bool {
         self.signature.index(name).is_some_and(|i| self.literal[i])
