@@ -173,8 +173,14 @@ impl FnInfer<'_> {
     }
 
     /// A new array holding the map's values (see the module documentation), or, when every
-    /// array operand is 0-dimensional, the value itself, as NumPy gives a scalar then.
+    /// array operand is 0-dimensional, the value itself, as NumPy's ufuncs give a scalar then.
     fn materialize(&mut self, map: Map, span: Span) -> ir::Expr {
+        self.materialize_as(map, false, span)
+    }
+
+    /// [`FnInfer::materialize`], giving a 0-dimensional array rather than a scalar when
+    /// `keep_0d` (as NumPy's `np.where` and `a.imag` do).
+    fn materialize_as(&mut self, map: Map, keep_0d: bool, span: Span) -> ir::Expr {
         // Kept as they are for a consumer that takes the map back (and drops this block).
         let original = map.clone();
         let Map { operands, element } = map;
@@ -193,7 +199,7 @@ impl FnInfer<'_> {
             .collect();
         let arrays: Vec<&ArrayType> = operands.iter().filter_map(|o| if let Type::Array(a) = &o.ty { Some(a) } else { None }).collect();
         let ndim = arrays.iter().map(|a| a.ndim).max().unwrap_or(0);
-        if ndim == 0 {
+        if ndim == 0 && !keep_0d {
             let mut element = element;
             element.walk_mut(&mut |x| {
                 if let ExprKind::MapElement(i) = x.kind {
@@ -225,8 +231,20 @@ impl FnInfer<'_> {
 
     /// A new array of the operands' broadcast shape holding `element` (over their
     /// `MapElement`s) at each index.
+    /// A new 0-dimensional array holding the number `x`.
+    pub(crate) fn as_0d_array(&mut self, x: ir::Expr, span: Span) -> ir::Expr {
+        let ty = Type::Array(ArrayType::new(x.ty.clone(), 0, Layout::C));
+        let local = self.temp(ty.clone());
+        let stmts = vec![
+            ir::Stmt { kind: StmtKind::Assign { local, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![] }, ty.clone(), span) }, span },
+            ir::Stmt { kind: StmtKind::ArrayStore { array: self.local_expr(local, span), indices: vec![], value: x }, span },
+        ];
+        ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(local, span).boxed() }, ty, span)
+    }
+
+    /// Always an array, 0-dimensional ones included.
     pub(crate) fn materialize_map(&mut self, operands: Vec<ir::Expr>, element: ir::Expr, span: Span) -> ir::Expr {
-        self.materialize(Map { operands, element }, span)
+        self.materialize_as(Map { operands, element }, true, span)
     }
 
     /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()` of an array expression built in this walk,
@@ -386,6 +404,9 @@ pub(crate) struct Lifted {
     /// The element of the `where=` mask (an operand's element, or a bool scalar).
     mask: Option<ir::Expr>,
     casting: Casting,
+    /// The result is an array even when every input is a scalar or 0-dimensional (`np.where`,
+    /// which is no ufunc).
+    keep_0d: bool,
     /// Per input taken from an array: its parameter and its operand index, whose element the
     /// ufunc's own loop converts only as `casting=` allows.
     array_inputs: Vec<(&'static str, usize)>,
@@ -411,6 +432,7 @@ impl FnInfer<'_> {
     /// ufunc computes it. None (the arguments untouched) when the call is on scalars only.
     pub(crate) fn call_elementwise(&mut self, entry: &'static crate::registry::Entry, args: &mut crate::bind::Args, span: Span) -> Result<Option<ir::Expr>> {
         let Some(mut lifted) = self.lift_elementwise(args, span)? else { return Ok(None) };
+        lifted.keep_0d = entry.name == "numpy.where";
         let ufunc = ufunc_name(entry.callee);
         let mut build = |cx: &mut Self, args: &mut crate::bind::Args| cx.build_entry(entry, args, span).and_then(|v| cx.value_expr(v, span));
         let element = self.elementwise_element(ufunc, &mut build, args, &mut lifted, span)?;
@@ -486,7 +508,7 @@ impl FnInfer<'_> {
             }
             None => None,
         };
-        Ok(Some(Lifted { operands, out, dtype, mask, casting: casting.unwrap_or(Casting::SameKind), array_inputs }))
+        Ok(Some(Lifted { operands, out, dtype, mask, casting: casting.unwrap_or(Casting::SameKind), keep_0d: false, array_inputs }))
     }
 
     /// The element of a lifted call, typed as NumPy picks the ufunc's loop: the function's own
@@ -551,7 +573,7 @@ impl FnInfer<'_> {
     /// filled. With `where=`, only where the mask is true: elsewhere `out=` keeps its values,
     /// and a new array holds zeros (NumPy leaves them uninitialised).
     fn finish_elementwise(&mut self, lifted: Lifted, element: ir::Expr, ufunc: &str, span: Span) -> Result<ir::Expr> {
-        let Lifted { mut operands, out, mask, casting, .. } = lifted;
+        let Lifted { mut operands, out, mask, casting, keep_0d, .. } = lifted;
         let Some(out) = out else {
             let element = match mask {
                 Some(mask) => {
@@ -561,7 +583,7 @@ impl FnInfer<'_> {
                 }
                 None => element,
             };
-            return Ok(self.materialize(Map { operands, element }, span));
+            return Ok(self.materialize_as(Map { operands, element }, keep_0d, span));
         };
         let a = match &out.ty {
             Type::Array(a) => a.clone(),

@@ -144,6 +144,18 @@ impl FnInfer<'_> {
         }
     }
 
+    /// The element of a 0-dimensional array (`float(a)` of one is its value, as in NumPy);
+    /// any other value as it is.
+    pub(crate) fn element_of_0d(&self, x: ir::Expr) -> ir::Expr {
+        match &x.ty {
+            Type::Array(a) if a.ndim == 0 => {
+                let (ty, span) = ((*a.dtype).clone(), x.span);
+                ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, ty, span)
+            }
+            _ => x,
+        }
+    }
+
     fn need_number(&self, name: &str, e: &ir::Expr, real: bool) -> Result<()> {
         let ok = if real { e.ty.is_number() && !matches!(e.ty, Type::Complex(_)) } else { e.ty.is_number() };
         if ok {
@@ -178,6 +190,7 @@ fn convert_real(cx: &mut FnInfer<'_>, args: &mut Args, ty: Type, zero: Const, sp
     Ok(Value::Expr(match cx.arg_expr(args, "x")? {
         None => ir::Expr::new(ExprKind::Const(zero), ty, span),
         Some(x) => {
+            let x = cx.element_of_0d(x);
             cx.need_number(args.callee, &x, true)?;
             cx.cast(x, &ty)
         }
@@ -200,8 +213,8 @@ fn bool_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 }
 
 fn complex(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let re = cx.arg_expr(args, "real")?;
-    let im = cx.arg_expr(args, "imag")?;
+    let re = cx.arg_expr(args, "real")?.map(|x| cx.element_of_0d(x));
+    let im = cx.arg_expr(args, "imag")?.map(|x| cx.element_of_0d(x));
     if let (Some(z), None) = (&re, &im) {
         if matches!(z.ty, Type::Complex(_)) {
             return Ok(Value::Expr(cx.cast(re.unwrap(), &Type::COMPLEX128)));

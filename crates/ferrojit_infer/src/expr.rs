@@ -662,6 +662,10 @@ impl FnInfer<'_> {
     }
 
     fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        // NumPy's scalars have the reductions of arrays (a 0-d array's `a - a.mean()` is a
+        // scalar, whose `.sum()` NumPy computes): the scalar as a 0-d array.
+        const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
+        let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
         if overloads::has_method(name) {
             let mut values = vec![Value::Expr(receiver.clone())];
             for a in args {
