@@ -213,6 +213,15 @@ impl FnInfer<'_> {
     }
 
     fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<Value> {
+        if let ast::ExprKind::Attribute { value: array, attr: flags } = &value.kind {
+            if flags == "flags" {
+                // `a.flags.c_contiguous`: one flag of an array, read at once.
+                let array = self.expr(array)?;
+                if matches!(array.ty, Type::Array(_)) {
+                    return self.array_flag(array, attr, span).map(Value::Expr);
+                }
+            }
+        }
         let value = self.value(value)?;
         if let Value::Expr(receiver) = &value {
             if overloads::has_attribute(attr) {
