@@ -593,3 +593,30 @@ def test_a_view_of_part_of_an_argument_is_a_new_array_over_its_memory(func, a):
     expected = func(a)
     assert got is not a and np.shares_memory(got, a)
     assert np.array_equal(got, expected) and got.strides == expected.strides
+
+
+def minimum_into_safe(a, out):
+    np.minimum(a, a, out=out, casting="safe")
+
+def minimum_into_same_kind(a, out):
+    np.minimum(a, a, out=out, casting="same_kind")
+
+
+CAST_DTYPES = [np.bool_, np.uint8, np.int8, np.uint16, np.int16, np.uint32, np.int32, np.uint64, np.int64, np.float32, np.float64, np.complex64, np.complex128]
+
+
+@pytest.mark.parametrize("func", [minimum_into_safe, minimum_into_same_kind], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("source", [t for t in CAST_DTYPES if np.dtype(t).kind != "c"], ids=lambda t: np.dtype(t).name)
+def test_output_casting_rules_are_numpy_s(func, source):
+    # Every target type: the compiled call refuses exactly the casts NumPy refuses (complex
+    # sources are left out: compiled `np.minimum` does not order complex numbers).
+    a = np.arange(3).astype(source)
+    for target in CAST_DTYPES:
+        out = np.zeros(3, dtype=target)
+        allowed = np.can_cast(source, target, casting=func.__name__.split("_into_")[1])
+        if allowed:
+            njit(func)(a, out)
+            assert (out == np.minimum(a, a).astype(target)).all()
+        else:
+            with pytest.raises(TypingError, match="Cannot cast ufunc 'minimum' output"):
+                njit(func)(a, out)
