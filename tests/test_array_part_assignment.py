@@ -82,3 +82,29 @@ def test_what_numpy_refuses_on_real_arrays_is_refused_at_compile_time(func, erro
         njit(func)(np.zeros(3))
     text = str(excinfo.value)
     assert message in text and "test_array_part_assignment.py" in text
+
+
+def set_other_attribute(a):
+    a.x = 1
+
+
+def set_attribute_of_number(a):
+    n = a.size
+    n.x = 1
+
+
+@pytest.mark.parametrize(
+    "func, error, message",
+    [
+        (set_other_attribute, TypingError, "the array attribute `x` cannot be assigned"),
+        (set_attribute_of_number, UnsupportedError, "assigning to the attribute `x` of a `int64` is not supported"),
+    ],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_other_attribute_targets_are_refused_naming_the_line(func, error, message):
+    with pytest.raises(AttributeError):
+        func(np.zeros(3))
+    with pytest.raises(error) as excinfo:
+        njit(func)(np.zeros(3))
+    text = str(excinfo.value)
+    assert message in text and f"line {func.__code__.co_firstlineno + 1 + (func is set_attribute_of_number)}" in text
