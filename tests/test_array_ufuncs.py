@@ -357,6 +357,45 @@ def test_vectorize_ufuncs_apply_to_arrays_in_compiled_code(a, b):
     check_arrays(vectorized_on_arrays, a, b, rel=1e-6 if a.dtype == np.float32 else 1e-14)
 
 
+def vectorized_into(a, out):
+    return cube(a, out=out)
+
+def vectorized_where(a, out):
+    return cube(a, out=out, where=a > 1)
+
+def vectorized_positional_out(a, b, out):
+    relative_difference(a, b, out)
+    return out
+
+def vectorized_unsafe(a, out):
+    return relative_difference(a, a + 1, out=out, casting="unsafe")
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (vectorized_into, (np.arange(5.0), np.zeros(5))),
+        (vectorized_into, (np.arange(6.0).reshape(2, 3), np.zeros((2, 3), dtype=np.complex128))),
+        (vectorized_where, (np.arange(5.0), np.full(5, -1.0))),
+        (vectorized_positional_out, (np.arange(4.0) + 1, np.arange(4.0)[::-1] + 2, np.zeros(4))),
+        (vectorized_unsafe, (np.arange(4.0) + 1, np.zeros(4, dtype=np.int32))),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_vectorize_ufuncs_take_ufunc_options_in_compiled_code(func, args):
+    got = check_arrays(func, *args, rel=1e-14)
+    assert got is args[-1]
+
+
+def test_vectorize_ufunc_out_refuses_a_cast_as_numpy():
+    args = (np.arange(3.0), np.zeros(3, dtype=np.int64))
+    with pytest.raises(TypeError) as numpy_error:
+        vectorized_into(*args)
+    with pytest.raises(TypingError) as error:
+        njit(vectorized_into)(*args)
+    assert str(numpy_error.value) in str(error.value)
+
+
 def conjugates(a):
     return np.conj(a), np.conjugate(a), a.conj(), a.conjugate()
 
@@ -364,3 +403,220 @@ def conjugates(a):
 @pytest.mark.parametrize("a", [values(6, np.complex128), values(12, np.complex64).reshape(3, 4).T, values(5, np.float64), values(4, np.int32)], ids=str)
 def test_conjugates_as_numpy(a):
     check_arrays(conjugates, a)
+
+
+# ---- ufunc options: dtype=, where=, casting= (NumPy 2's loop choice and casting errors) ------
+
+def sqrt_float32(a):
+    return np.sqrt(a, dtype=np.float32)
+
+def sqrt_builtin_float(a):
+    return np.sqrt(a, dtype=float)
+
+def negative_int64(a):
+    return np.negative(a, dtype=np.int64)
+
+def negative_int64_unsafe(a):
+    return np.negative(a, dtype=np.int64, casting="unsafe")
+
+def minimum_int64(a, b):
+    return np.minimum(a, b, dtype=np.int64)
+
+def arctan2_float32(a, b):
+    return np.arctan2(a, b, dtype=np.float32)
+
+def power_literal_float32(a):
+    return np.power(a, 2, dtype=np.float32)
+
+def isnan_bool(a):
+    return np.isnan(a, dtype=np.bool_)
+
+def abs_of_complex_float64(a):
+    return np.abs(a * 1j, dtype=np.float64)
+
+def sqrt_where_out(a, out):
+    return np.sqrt(a, out=out, where=a > 1)
+
+def minimum_where_mask_out(a, b, mask, out):
+    np.minimum(a, b, out=out, where=mask)
+    return out
+
+def exp_where_scalar_out(a, out):
+    return np.exp(a, out=out, where=False) + np.exp(a, where=True)
+
+def sqrt_safe(a):
+    return np.sqrt(a, casting="safe")
+
+def sqrt_no(a):
+    return np.sqrt(a, casting="no")
+
+def sqrt_out_unsafe(a, out):
+    return np.sqrt(a, out=out, casting="unsafe")
+
+def sqrt_where_fused(a):
+    # Without `out=`: NumPy leaves unselected elements uninitialised; the compiled code's are 0.
+    return np.sqrt(a + 1, where=a > 1) * 2
+
+
+@pytest.mark.parametrize(
+    "func, args",
+    [
+        (sqrt_float32, (values(6, np.float64) ** 2,)),
+        (sqrt_float32, (np.arange(6, dtype=np.int64),)),
+        (sqrt_float32, (np.arange(12.0).reshape(3, 4).T,)),
+        (sqrt_builtin_float, (np.arange(6, dtype=np.int32),)),
+        (negative_int64, (np.arange(5, dtype=np.int8),)),
+        (negative_int64_unsafe, (values(6, np.float64),)),
+        (minimum_int64, (np.arange(6, dtype=np.int32), np.arange(6, dtype=np.uint16)[::-1])),
+        (arctan2_float32, (values(6, np.float64), values(3, np.float32)[:1])),
+        (arctan2_float32, (np.arange(4, dtype=np.int16), 2.0)),
+        (power_literal_float32, (np.arange(5, dtype=np.int64),)),
+        (isnan_bool, (np.array([1.0, np.nan, 3.0]),)),
+        (abs_of_complex_float64, (values(5, np.float64),)),
+        (sqrt_where_out, (np.arange(6.0), np.full(6, -1.0))),
+        (sqrt_where_out, (np.arange(6.0).reshape(2, 3), np.full((2, 3), -1.0, dtype=np.float32))),
+        (minimum_where_mask_out, (np.arange(6.0), 2.5, np.array([True, False, True, True, False, False]), np.full(6, 9.0))),
+        (minimum_where_mask_out, (np.arange(6.0).reshape(2, 3), np.ones(3), np.array([False, True, True]), np.zeros((2, 3)))),
+        (exp_where_scalar_out, (values(4, np.float64), np.full(4, 0.5))),
+        (sqrt_safe, (np.arange(4, dtype=np.int32),)),
+        (sqrt_no, (np.arange(4.0),)),
+        (sqrt_out_unsafe, (np.arange(4.0) ** 2, np.zeros(4, dtype=np.int64))),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_ufunc_options_match_numpy(func, args):
+    check_arrays(func, *args, rel=1e-6)
+
+
+def test_where_without_out_gives_zeros_where_unselected():
+    a = np.arange(6.0)
+    got = njit(sqrt_where_fused)(a)
+    selected = a > 1
+    assert got.dtype == np.float64
+    np.testing.assert_allclose(got[selected], np.sqrt(a + 1)[selected] * 2)
+    assert (got[~selected] == 0).all()
+
+
+def sqrt_int64(a):
+    return np.sqrt(a, dtype=np.int64)
+
+def isnan_float32(a):
+    return np.isnan(a, dtype=np.float32)
+
+def abs_of_complex_float32(a):
+    return np.abs(a * 1j, dtype=np.float32)
+
+def sqrt_float32_safe(a):
+    return np.sqrt(a, dtype=np.float32, casting="safe")
+
+def power_float_literal_int64(a):
+    return np.power(a, 2.0, dtype=np.int64)
+
+def sqrt_out_int64(a):
+    return np.sqrt(a, out=np.zeros(a.shape, dtype=np.int64))
+
+def sqrt_bad_casting(a):
+    return np.sqrt(a, casting="bad")
+
+def sqrt_where_not_bool(a):
+    return np.sqrt(a, out=np.zeros(a.shape), where=a)
+
+
+@pytest.mark.parametrize(
+    "func, a",
+    [
+        (sqrt_int64, np.arange(3.0)),
+        (isnan_float32, np.arange(3.0)),
+        (negative_int64, np.arange(3.0)),
+        (minimum_int64, np.arange(3.0)),
+        (abs_of_complex_float32, np.arange(3.0)),
+        (sqrt_float32_safe, np.arange(3.0)),
+        (sqrt_float32_safe, np.arange(3)),
+        (sqrt_no, np.arange(3)),
+        (power_float_literal_int64, np.arange(3)),
+        (sqrt_out_int64, np.arange(3.0)),
+        (sqrt_bad_casting, np.arange(3.0)),
+        (sqrt_where_not_bool, np.arange(3)),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_disallowed_ufunc_casts_are_typing_errors_with_numpy_s_words(func, a):
+    args = (a, a) if func is minimum_int64 else (a,)
+    with pytest.raises((TypeError, ValueError)) as numpy_error:
+        func(*args)
+    with pytest.raises(TypingError) as error:
+        njit(func)(*args)
+    message = str(error.value)
+    assert str(numpy_error.value) in message
+    assert "test_array_ufuncs.py" in message and f"line {func.__code__.co_firstlineno + 1}" in message
+
+
+def sqrt_into(a, out):
+    return np.sqrt(a, out=out)
+
+def same_array(a):
+    return a
+
+def whole_view(a):
+    return a[:]
+
+
+@pytest.mark.parametrize(
+    "func, args, which",
+    [
+        (sqrt_into, (np.arange(4.0), np.zeros(4)), 1),
+        (sqrt_into, (np.arange(6.0).reshape(2, 3), np.zeros((2, 3), dtype=np.float32)), 1),
+        (with_out_returned, (np.arange(4.0), np.zeros(4)), 1),
+        (same_array, (np.arange(3),), 0),
+        (same_array, (np.arange(12.0).reshape(3, 4)[:, ::2],), 0),
+        (same_array, (np.array(2.5),), 0),
+        (whole_view, (np.arange(3),), 0),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_an_argument_array_returned_unchanged_is_the_same_object(func, args, which):
+    # As NumPy's `np.sqrt(a, out=b) is b`; Numba also gives back the argument.
+    assert func(*args) is args[which] or func is whole_view
+    assert njit(func)(*args) is args[which]
+
+
+def tail(a):
+    return a[1:]
+
+def transposed(a):
+    return a.T
+
+
+@pytest.mark.parametrize("func, a", [(tail, np.arange(6)), (transposed, np.arange(6.0).reshape(2, 3)), (tail, np.arange(6)[::2])], ids=str)
+def test_a_view_of_part_of_an_argument_is_a_new_array_over_its_memory(func, a):
+    got = njit(func)(a)
+    expected = func(a)
+    assert got is not a and np.shares_memory(got, a)
+    assert np.array_equal(got, expected) and got.strides == expected.strides
+
+
+def minimum_into_safe(a, out):
+    np.minimum(a, a, out=out, casting="safe")
+
+def minimum_into_same_kind(a, out):
+    np.minimum(a, a, out=out, casting="same_kind")
+
+
+CAST_DTYPES = [np.bool_, np.uint8, np.int8, np.uint16, np.int16, np.uint32, np.int32, np.uint64, np.int64, np.float32, np.float64, np.complex64, np.complex128]
+
+
+@pytest.mark.parametrize("func", [minimum_into_safe, minimum_into_same_kind], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("source", [t for t in CAST_DTYPES if np.dtype(t).kind != "c"], ids=lambda t: np.dtype(t).name)
+def test_output_casting_rules_are_numpy_s(func, source):
+    # Every target type: the compiled call refuses exactly the casts NumPy refuses (complex
+    # sources are left out: compiled `np.minimum` does not order complex numbers).
+    a = np.arange(3).astype(source)
+    for target in CAST_DTYPES:
+        out = np.zeros(3, dtype=target)
+        allowed = np.can_cast(source, target, casting=func.__name__.split("_into_")[1])
+        if allowed:
+            njit(func)(a, out)
+            assert (out == np.minimum(a, a).astype(target)).all()
+        else:
+            with pytest.raises(TypingError, match="Cannot cast ufunc 'minimum' output"):
+                njit(func)(a, out)

@@ -259,8 +259,8 @@ def test_binding_error_is_a_typing_error_at_the_call(func, arg, message, same_as
         assert wording(message) == wording(str(python_error.value)), (message, str(python_error.value))
 
 
-def sqrt_where(x):
-    return np.sqrt(x, where=True)
+def sqrt_order(x):
+    return np.sqrt(x, order="C")
 
 
 def max_key(x):
@@ -282,7 +282,7 @@ def np_eye_k(x):
 # Arguments the library accepts and compiled code does not support yet: an UnsupportedError
 # naming the argument, where plain Python runs the call.
 UNSUPPORTED_ARGUMENTS = [
-    (sqrt_where, 2.0, "`np.sqrt(where=...)` is not supported in compiled code yet"),
+    (sqrt_order, 2.0, "`np.sqrt(order=...)` is not supported in compiled code yet"),
     (max_key, 2.0, "`max(key=...)` is not supported in compiled code yet"),
     (np_zeros_order, 2.0, "`np.zeros(order=...)` is not supported in compiled code yet"),
     (method_sum_dtype, ARRAY, "`ndarray.sum(dtype=...)` is not supported in compiled code yet"),

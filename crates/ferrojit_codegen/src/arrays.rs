@@ -433,6 +433,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         for d in shape {
             dims.push(self.expr(d)?.into_int_value());
         }
+        let given = dims.clone();
         // Product of the given dimensions, a negative one (unknown, as NumPy reads any
         // negative size) counted as 1; then the unknown one becomes the rest.
         let zero = self.i64(0);
@@ -460,7 +461,22 @@ impl<'ctx> FnLower<'ctx, '_> {
             total = self.b.build_int_mul(total, *d, "total")?;
         }
         let mismatch = self.b.build_int_compare(IntPredicate::NE, total, size, "mismatch")?;
-        self.raise_if(mismatch, ExcKind::ValueError, "cannot reshape array: the new shape has a different size")?;
+        let (bad, cont) = (self.bb("reshape.error"), self.bb("reshape.ok"));
+        self.branch_rarely(mismatch, bad, cont)?;
+        self.b.position_at_end(bad);
+        // NumPy's message names the size and the shape as given.
+        let i64t = self.cx.i64_type();
+        let buffer = self.entry_alloca(i64t.array_type(given.len().max(1) as u32).into(), "shape")?;
+        for (k, d) in given.iter().enumerate() {
+            // SAFETY (for LLVM): `k` is inside the buffer.
+            let slot = unsafe { self.b.build_in_bounds_gep(i64t, buffer, &[self.i64(k as i64)], "slot")? };
+            self.b.build_store(slot, *d)?;
+        }
+        let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
+        let f = self.extern_fn("ferrojit_rt_reshape_error", None, &[ptr.into(), i64t.into(), ptr.into(), i64t.into()]);
+        self.b.build_call(f, &[self.exc().into(), size.into(), buffer.into(), self.i64(given.len() as i64).into()], "")?;
+        self.leave_with_exception()?;
+        self.b.position_at_end(cont);
         let strides = self.c_strides(&dims, a.dtype.itemsize().expect("scalar"))?;
         let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
         let data = self.b.build_extract_value(arr, 1, "data")?;

@@ -173,8 +173,14 @@ impl FnInfer<'_> {
     }
 
     /// A new array holding the map's values (see the module documentation), or, when every
-    /// array operand is 0-dimensional, the value itself, as NumPy gives a scalar then.
+    /// array operand is 0-dimensional, the value itself, as NumPy's ufuncs give a scalar then.
     fn materialize(&mut self, map: Map, span: Span) -> ir::Expr {
+        self.materialize_as(map, false, span)
+    }
+
+    /// [`FnInfer::materialize`], giving a 0-dimensional array rather than a scalar when
+    /// `keep_0d` (as NumPy's `np.where` and `a.imag` do).
+    fn materialize_as(&mut self, map: Map, keep_0d: bool, span: Span) -> ir::Expr {
         // Kept as they are for a consumer that takes the map back (and drops this block).
         let original = map.clone();
         let Map { operands, element } = map;
@@ -193,7 +199,7 @@ impl FnInfer<'_> {
             .collect();
         let arrays: Vec<&ArrayType> = operands.iter().filter_map(|o| if let Type::Array(a) = &o.ty { Some(a) } else { None }).collect();
         let ndim = arrays.iter().map(|a| a.ndim).max().unwrap_or(0);
-        if ndim == 0 {
+        if ndim == 0 && !keep_0d {
             let mut element = element;
             element.walk_mut(&mut |x| {
                 if let ExprKind::MapElement(i) = x.kind {
@@ -225,8 +231,20 @@ impl FnInfer<'_> {
 
     /// A new array of the operands' broadcast shape holding `element` (over their
     /// `MapElement`s) at each index.
+    /// A new 0-dimensional array holding the number `x`.
+    pub(crate) fn as_0d_array(&mut self, x: ir::Expr, span: Span) -> ir::Expr {
+        let ty = Type::Array(ArrayType::new(x.ty.clone(), 0, Layout::C));
+        let local = self.temp(ty.clone());
+        let stmts = vec![
+            ir::Stmt { kind: StmtKind::Assign { local, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![] }, ty.clone(), span) }, span },
+            ir::Stmt { kind: StmtKind::ArrayStore { array: self.local_expr(local, span), indices: vec![], value: x }, span },
+        ];
+        ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(local, span).boxed() }, ty, span)
+    }
+
+    /// Always an array, 0-dimensional ones included.
     pub(crate) fn materialize_map(&mut self, operands: Vec<ir::Expr>, element: ir::Expr, span: Span) -> ir::Expr {
-        self.materialize(Map { operands, element }, span)
+        self.materialize_as(Map { operands, element }, true, span)
     }
 
     /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()` of an array expression built in this walk,
@@ -310,22 +328,120 @@ impl FnInfer<'_> {
     }
 }
 
-/// An element-wise library call with array arguments, being built: the map's operands so far,
-/// and the array given as `out=`.
+/// NumPy's casting rules (a ufunc's `casting=`), from the strictest; `same_kind` is the default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Casting {
+    No,
+    Equiv,
+    Safe,
+    SameKind,
+    Unsafe,
+}
+
+impl Casting {
+    const ALL: [Casting; 5] = [Casting::No, Casting::Equiv, Casting::Safe, Casting::SameKind, Casting::Unsafe];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Casting::No => "no",
+            Casting::Equiv => "equiv",
+            Casting::Safe => "safe",
+            Casting::SameKind => "same_kind",
+            Casting::Unsafe => "unsafe",
+        }
+    }
+
+    /// Whether NumPy converts `from` to `to` under this rule (`np.can_cast(from, to, rule)`),
+    /// for the number types compiled code has (all in native byte order, so `no` is `equiv`).
+    pub(crate) fn allows(self, from: &Type, to: &Type) -> bool {
+        match self {
+            Casting::No | Casting::Equiv => from == to,
+            Casting::Safe => safe_cast(from, to),
+            // Within a kind or to a more general one: bool < unsigned < signed < float < complex
+            // (unsigned into signed counts as the same kind; signed into unsigned does not).
+            Casting::SameKind => safe_cast(from, to) || kind_rank(from) <= kind_rank(to),
+            Casting::Unsafe => true,
+        }
+    }
+}
+
+fn kind_rank(t: &Type) -> u8 {
+    match t {
+        Type::Bool => 0,
+        Type::Int(i) if !i.signed => 1,
+        Type::Int(_) => 2,
+        Type::Float(_) => 3,
+        _ => 4,
+    }
+}
+
+/// NumPy's `safe` casting: every value of `from` is exactly a value of `to` (integers of up to
+/// 16 bits into any float, wider ones into float64 only, as NumPy's table has it).
+fn safe_cast(from: &Type, to: &Type) -> bool {
+    use ferrojit_types::FloatType;
+    let int_into_float = |bits: u8, f: FloatType| bits <= 16 || f == FloatType::F64;
+    match (from, to) {
+        _ if from == to => true,
+        (Type::Bool, t) => t.is_number(),
+        (Type::Int(f), Type::Int(t)) => match (f.signed, t.signed) {
+            (false, true) => t.bits > f.bits,
+            (s, u) if s == u => t.bits >= f.bits,
+            _ => false,
+        },
+        (Type::Int(i), Type::Float(f) | Type::Complex(f)) => int_into_float(i.bits, *f),
+        (Type::Float(f), Type::Float(t) | Type::Complex(t)) | (Type::Complex(f), Type::Complex(t)) => t.bits() >= f.bits(),
+        _ => false,
+    }
+}
+
+/// An element-wise library call lifted over arrays, being built: the map's operands so far,
+/// the array given as `out=`, and the ufunc options `dtype=`, `where=` and `casting=`.
 pub(crate) struct Lifted {
     operands: Vec<ir::Expr>,
     out: Option<ir::Expr>,
+    /// The loop's output type asked for by `dtype=`.
+    dtype: Option<Type>,
+    /// The element of the `where=` mask (an operand's element, or a bool scalar).
+    mask: Option<ir::Expr>,
+    casting: Casting,
+    /// The result is an array even when every input is a scalar or 0-dimensional (`np.where`,
+    /// which is no ufunc).
+    keep_0d: bool,
+    /// Per input taken from an array: its parameter and its operand index, whose element the
+    /// ufunc's own loop converts only as `casting=` allows.
+    array_inputs: Vec<(&'static str, usize)>,
 }
 
-/// The parameters of element-wise library functions that take numbers (or arrays of them).
-const INPUTS: [&str; 5] = ["condition", "x", "y", "x1", "x2"];
+/// NumPy's name of a ufunc, for its messages: `absolute` for `np.abs`.
+fn ufunc_name(callee: &str) -> &str {
+    match callee.trim_start_matches("np.") {
+        "abs" => "absolute",
+        "conj" => "conjugate",
+        name => name,
+    }
+}
+
+fn dtype_words(t: &Type) -> String {
+    format!("dtype('{t}')")
+}
 
 impl FnInfer<'_> {
-    /// For a call of an element-wise library function (`np.sqrt(a)`, `np.minimum(a, 0.5)`,
-    /// `abs(a)`): when an input is an array, or `out=` is given, replaces each input by its
-    /// element, so that the function's own builder types one element. None when the call is
-    /// on scalars only.
-    pub(crate) fn lift_elementwise(&mut self, args: &mut crate::bind::Args, span: Span) -> Result<Option<Lifted>> {
+    /// A call of an element-wise library function (`np.sqrt(a)`, `np.minimum(a, 0.5)`,
+    /// `abs(a)`) with an array input or a ufunc option (`out=`, `dtype=`, `where=`,
+    /// `casting=`): the map of the function's element over the broadcast inputs, as NumPy's
+    /// ufunc computes it. None (the arguments untouched) when the call is on scalars only.
+    pub(crate) fn call_elementwise(&mut self, entry: &'static crate::registry::Entry, args: &mut crate::bind::Args, span: Span) -> Result<Option<ir::Expr>> {
+        let Some(mut lifted) = self.lift_elementwise(args, span)? else { return Ok(None) };
+        lifted.keep_0d = entry.name == "numpy.where";
+        let ufunc = ufunc_name(entry.callee);
+        let mut build = |cx: &mut Self, args: &mut crate::bind::Args| cx.build_entry(entry, args, span).and_then(|v| cx.value_expr(v, span));
+        let element = self.elementwise_element(ufunc, &mut build, args, &mut lifted, span)?;
+        self.finish_elementwise(lifted, element, ufunc, span).map(Some)
+    }
+
+    /// For a lifted call: takes the ufunc options, and replaces each input by its element, so
+    /// that the function's own builder types one element.
+    fn lift_elementwise(&mut self, args: &mut crate::bind::Args, span: Span) -> Result<Option<Lifted>> {
         let out = match args.take("out") {
             None => None,
             Some(Value::Expr(e)) if e.ty == Type::NoneType => None,
@@ -338,38 +454,161 @@ impl FnInfer<'_> {
                 }
             }
         };
-        let any_array = INPUTS.iter().any(|name| matches!(args.get_mut(name), Some(Value::Expr(e)) if matches!(e.ty, Type::Array(_))));
-        if !any_array && out.is_none() {
+        let dtype = match args.take_spanned("dtype") {
+            None | Some((Value::Expr(ir::Expr { ty: Type::NoneType, .. }), _)) => None,
+            Some((v, at)) => Some(self.dtype_arg(&v, at)?),
+        };
+        let casting = match args.take_spanned("casting") {
+            None => None,
+            Some((Value::Str(name), at)) => match Casting::ALL.into_iter().find(|c| c.name() == name) {
+                Some(c) => Some(c),
+                None => return Err(self.typing(at, format!("casting must be one of 'no', 'equiv', 'safe', 'same_kind', 'unsafe' (got '{name}')"), None)),
+            },
+            Some((_, at)) => return Err(self.typing(at, "`casting=` must be a string: 'no', 'equiv', 'safe', 'same_kind' or 'unsafe'", None)),
+        };
+        let mask = match args.take_spanned("where") {
+            None => None,
+            Some((v, at)) => {
+                let e = self.value_expr(v, at)?;
+                match &e.ty {
+                    Type::Bool => Some(e),
+                    Type::Array(a) if *a.dtype == Type::Bool => Some(e),
+                    other => {
+                        let from = dtype_of(other);
+                        return Err(self.typing(at, format!("Cannot cast array data from {} to dtype('bool') according to the rule 'safe'", dtype_words(&from)), Some("pass a boolean array or `True`/`False` as `where=`, e.g. `where=a > 0`")));
+                    }
+                }
+            }
+        };
+        let inputs: Vec<&'static str> = args.positional_only().collect();
+        let any_array = inputs.iter().any(|name| matches!(args.get_mut(name), Some(Value::Expr(e)) if matches!(e.ty, Type::Array(_))));
+        let options = out.is_some() || dtype.is_some() || mask.is_some() || casting.is_some();
+        if !any_array && !options {
             return Ok(None);
         }
         let mut operands = Vec::new();
-        for name in INPUTS {
+        let mut array_inputs = Vec::new();
+        for name in inputs {
             if let Some(Value::Expr(e)) = args.get_mut(name) {
                 if !e.ty.is_number() && !matches!(e.ty, Type::Array(_)) {
                     continue;
                 }
                 let part = self.part(e.clone());
+                if let Part::Operand(_) = part {
+                    array_inputs.push((name, operands.len()));
+                }
                 *e = self.join(part, &mut operands, span);
             }
         }
-        Ok(Some(Lifted { operands, out }))
+        // The mask joins the map last: its shape broadcasts with the inputs', as in NumPy.
+        let mask = match mask {
+            Some(m) => {
+                let part = self.part(m);
+                Some(self.join(part, &mut operands, span))
+            }
+            None => None,
+        };
+        Ok(Some(Lifted { operands, out, dtype, mask, casting: casting.unwrap_or(Casting::SameKind), keep_0d: false, array_inputs }))
     }
 
-    /// The new array of an element-wise call lifted by [`FnInfer::lift_elementwise`], whose
-    /// builder gave `element`; or, with `out=`, that array, filled.
-    pub(crate) fn finish_elementwise(&mut self, lifted: Lifted, element: Value, span: Span) -> Result<ir::Expr> {
-        let element = self.value_expr(element, span)?;
-        let Lifted { operands, out } = lifted;
+    /// The element of a lifted call, typed as NumPy picks the ufunc's loop: the function's own
+    /// loop for the inputs, or with `dtype=T` the loop whose output is `T` (the inputs cast to
+    /// `T` when the function's loop for them gives another type); every conversion of an input
+    /// is checked against `casting=`.
+    fn elementwise_element(&mut self, ufunc: &str, build: &mut dyn FnMut(&mut Self, &mut crate::bind::Args) -> Result<ir::Expr>, args: &mut crate::bind::Args, lifted: &mut Lifted, span: Span) -> Result<ir::Expr> {
+        let inputs: Vec<&'static str> = args.positional_only().collect::<Vec<_>>().into_iter().filter(|n| matches!(args.get_mut(n), Some(Value::Expr(e)) if e.ty.is_number())).collect();
+        let input_words = |name: &str| if inputs.len() == 1 { "input".to_string() } else { format!("input {}", inputs.iter().position(|n| *n == name).unwrap_or(0)) };
+        let Some(want) = lifted.dtype.clone() else {
+            let element = build(self, args)?;
+            if matches!(lifted.casting, Casting::No | Casting::Equiv) {
+                // The loop's conversions of the inputs are the casts of their elements.
+                for &(name, i) in &lifted.array_inputs {
+                    let from = dtype_of(&lifted.operands[i].ty);
+                    if let Some(to) = cast_of_operand(&element, i) {
+                        return Err(self.typing(span, format!("Cannot cast ufunc '{ufunc}' {} from {} to {} with casting rule '{}'", input_words(name), dtype_words(&from), dtype_words(&to), lifted.casting.name()), None));
+                    }
+                }
+            }
+            return Ok(element);
+        };
+        // The function's own loop, when it already gives `want` (`np.isnan(a, dtype=bool)`,
+        // `np.abs(complex_array, dtype=np.float64)`).
+        let natural = {
+            let mut probe = args.clone();
+            build(self, &mut probe)
+        };
+        if let Ok(e) = &natural {
+            if e.ty == want {
+                return natural;
+            }
+        }
+        // Else the loop of `want` inputs: it must exist, then take the inputs by `casting=`.
+        let mut converted = Vec::new();
+        for &name in &inputs {
+            let literal = args.is_literal(name);
+            if let Some(Value::Expr(e)) = args.get_mut(name) {
+                if e.ty != want {
+                    converted.push((name, e.ty.clone(), literal));
+                    *e = self.cast(e.clone(), &want);
+                }
+            }
+        }
+        let element = match build(self, args) {
+            Ok(e) if e.ty == want => e,
+            Ok(_) => return Err(self.typing(span, format!("No loop matching the specified signature and casting was found for ufunc {ufunc}"), Some("pass a `dtype=` the function computes in, as in NumPy"))),
+            Err(err) => return Err(natural.err().unwrap_or(err)),
+        };
+        // A Python number written in the call is weak (NEP 50): it converts by value within
+        // its kind or to a more general one (`2` into int32 even with `casting='safe'`).
+        let refused = |from: &Type, literal: bool| {
+            if literal && lifted.casting != Casting::Unsafe { kind_rank(from) > kind_rank(&want) } else { !lifted.casting.allows(from, &want) }
+        };
+        if let Some((name, from, _)) = converted.into_iter().find(|(_, from, literal)| refused(from, *literal)) {
+            return Err(self.typing(span, format!("Cannot cast ufunc '{ufunc}' {} from {} to {} with casting rule '{}'", input_words(name), dtype_words(&from), dtype_words(&want), lifted.casting.name()), None));
+        }
+        Ok(element)
+    }
+
+    /// The new array of a lifted call whose element is `element`; or, with `out=`, that array,
+    /// filled. With `where=`, only where the mask is true: elsewhere `out=` keeps its values,
+    /// and a new array holds zeros (NumPy leaves them uninitialised).
+    fn finish_elementwise(&mut self, lifted: Lifted, element: ir::Expr, ufunc: &str, span: Span) -> Result<ir::Expr> {
+        let Lifted { mut operands, out, mask, casting, keep_0d, .. } = lifted;
         let Some(out) = out else {
-            return Ok(self.materialize(Map { operands, element }, span));
+            let element = match mask {
+                Some(mask) => {
+                    let zero = self.cast(ir::Expr::new(ExprKind::Const(ir::Const::Int(0)), Type::INT64, span), &element.ty);
+                    let ty = element.ty.clone();
+                    ir::Expr::new(ExprKind::IfExp { cond: mask.boxed(), then: element.boxed(), otherwise: zero.boxed() }, ty, span)
+                }
+                None => element,
+            };
+            return Ok(self.materialize_as(Map { operands, element }, keep_0d, span));
         };
         let a = match &out.ty {
             Type::Array(a) => a.clone(),
             _ => unreachable!("checked when lifted"),
         };
-        self.check_same_kind(&element.ty, &a, None, span)?;
+        let from = dtype_of(&element.ty);
+        if !casting.allows(&from, &a.dtype) {
+            return Err(self.typing(
+                span,
+                format!("Cannot cast ufunc '{ufunc}' output from {} to {} with casting rule '{}'", dtype_words(&from), dtype_words(&a.dtype), casting.name()),
+                Some("pass an `out=` array of the result's type, or `casting='unsafe'`"),
+            ));
+        }
         let tmp = self.temp(out.ty.clone());
         let element = self.cast(element, &a.dtype);
+        let element = match mask {
+            Some(mask) => {
+                // Unselected elements keep the value `out` holds: the array reads itself there.
+                operands.push(self.local_expr(tmp, span));
+                let kept = ir::Expr::new(ExprKind::MapElement(operands.len() - 1), (*a.dtype).clone(), span);
+                let ty = element.ty.clone();
+                ir::Expr::new(ExprKind::IfExp { cond: mask.boxed(), then: element.boxed(), otherwise: kept.boxed() }, ty, span)
+            }
+            None => element,
+        };
         let stmts = vec![
             ir::Stmt { kind: StmtKind::Assign { local: tmp, value: out }, span },
             ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(tmp, span), operands, element, fresh: false }, span },
@@ -379,30 +618,78 @@ impl FnInfer<'_> {
     }
 }
 
+/// The type operand `i`'s element is converted to in `element`, if it is.
+fn cast_of_operand(element: &ir::Expr, i: usize) -> Option<Type> {
+    let mut found = None;
+    let mut element = element.clone();
+    element.walk_mut(&mut |x| {
+        if let ExprKind::Cast(inner) = &x.kind {
+            if matches!(inner.kind, ExprKind::MapElement(j) if j == i) && found.is_none() {
+                found = Some(x.ty.clone());
+            }
+        }
+    });
+    found
+}
+
 impl FnInfer<'_> {
     /// A `@vectorize` ufunc called from compiled code: its kernel on scalars; on arrays, the
     /// kernel on each element of the broadcast arguments, fused with what surrounds it.
     pub(crate) fn call_vectorized(&mut self, kernel: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
         let arrays = args.iter().any(|a| matches!(a, Value::Expr(e) if matches!(e.ty, Type::Array(_))));
-        if !arrays {
+        if !arrays && keywords.is_empty() {
             return self.call_jit(kernel, args, keywords, span);
         }
-        if let Some((_, _, kspan)) = keywords.first() {
-            return Err(self.unsupported(*kspan, "keyword arguments of a `@vectorize` ufunc on arrays are not supported yet", None));
-        }
-        let mut operands = Vec::new();
-        let mut elements = Vec::new();
-        for a in args {
-            let e = self.value_expr(a, span)?;
-            let part = self.part(e);
-            elements.push(Value::Expr(self.join(part, &mut operands, span)));
-        }
-        let element = self.call_jit(kernel, elements, vec![], span)?;
-        if !element.ty.is_number() {
-            return Err(self.typing(span, format!("a `@vectorize` kernel must return a number, not a `{}`", element.ty), None));
-        }
-        Ok(self.materialize(Map { operands, element }, span))
+        // Bound as NumPy's ufunc of as many inputs as the kernel has parameters.
+        let nin = match &kernel.ast {
+            Ok(def) => def.params.len(),
+            Err(_) => return self.call_jit(kernel, args, keywords, span),
+        };
+        let signature = ufunc_signature(nin);
+        let callee = interned(&kernel.name);
+        let mut bound = self.bind(callee, signature, args, keywords, span)?;
+        let Some(mut lifted) = self.lift_elementwise(&mut bound, span)? else {
+            return Err(self.internal(span, "a `@vectorize` call with arrays or options was not lifted"));
+        };
+        let mut build = |cx: &mut Self, args: &mut crate::bind::Args| {
+            let inputs: Vec<&'static str> = args.positional_only().collect();
+            let elements = inputs.into_iter().map(|n| args.take(n).expect("inputs are required")).collect();
+            let element = cx.call_jit(kernel, elements, vec![], span)?;
+            if !element.ty.is_number() {
+                return Err(cx.typing(span, format!("a `@vectorize` kernel must return a number, not a `{}`", element.ty), None));
+            }
+            Ok(element)
+        };
+        let element = self.elementwise_element(&kernel.name, &mut build, &mut bound, &mut lifted, span)?;
+        self.finish_elementwise(lifted, element, &kernel.name, span)
     }
+}
+
+/// `name` kept for the life of the process, once per distinct name (binding names callees by
+/// `&'static str`).
+fn interned(name: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<std::collections::HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let made = crate::builtins::leak(name.to_string());
+    names.insert(made);
+    made
+}
+
+/// The parameters of a NumPy ufunc of `nin` inputs (`x1, ..., xn, /, out=None, *, where=True,
+/// ...`), made once per number of inputs.
+fn ufunc_signature(nin: usize) -> &'static crate::bind::Signature {
+    use std::sync::{Mutex, OnceLock};
+    static SIGNATURES: OnceLock<Mutex<std::collections::HashMap<usize, &'static crate::bind::Signature>>> = OnceLock::new();
+    let mut made = SIGNATURES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    made.entry(nin).or_insert_with(|| {
+        let inputs: Vec<String> = (1..=nin).map(|i| format!("x{i}")).collect();
+        let text = crate::builtins::leak(format!("{}, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True", inputs.join(", ")));
+        Box::leak(Box::new(crate::bind::Signature::parse(text)))
+    })
 }
 
 /// The local a materialised map fills, for [`FnInfer::maps`].

@@ -867,6 +867,62 @@ fn itemsize(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value>
     Ok(Value::Expr(int_const(array_type(&array).dtype.itemsize().unwrap_or(0) as i128, span)))
 }
 
+impl FnInfer<'_> {
+    /// `a.flags.<flag>` of an array: `c_contiguous` (or `contiguous`), `f_contiguous` (or
+    /// `fortran`), `writeable`, `aligned`, by NumPy's
+    /// definitions. Known from the type when the layout decides it, else computed from the
+    /// shape and strides.
+    pub(crate) fn array_flag(&mut self, array: ir::Expr, flag: &str, span: Span) -> Result<ir::Expr> {
+        let a = array_type(&array);
+        let known = |v: bool| ir::Expr::new(ExprKind::Const(Const::Bool(v)), Type::Bool, span);
+        match flag {
+            "writeable" => return Ok(known(!a.readonly)),
+            "aligned" => return Ok(known(a.aligned)),
+            "c_contiguous" | "contiguous" | "f_contiguous" | "fortran" => {}
+            "owndata" | "writebackifcopy" => return Err(self.unsupported(span, format!("`a.flags.{flag}` is not supported in compiled code"), None)),
+            _ => return Err(self.typing(span, format!("an array's flags have no attribute `{flag}`"), Some("read `c_contiguous`, `f_contiguous`, `writeable` or `aligned`"))),
+        }
+        let local = self.temp(array.ty.clone());
+        let value = if matches!(flag, "f_contiguous" | "fortran") { self.contiguity(local, &a, true, span) } else { self.contiguity(local, &a, false, span) };
+        Ok(ir::Expr::new(ExprKind::Let { local, value: array.boxed(), body: value.boxed() }, Type::Bool, span))
+    }
+
+    /// Whether the array in `local` is C-contiguous (`fortran`: Fortran-contiguous), as NumPy
+    /// decides: each dimension longer than 1 steps over the product of the ones after it
+    /// (before it), or some dimension is empty.
+    fn contiguity(&mut self, local: usize, a: &ArrayType, fortran: bool, span: Span) -> ir::Expr {
+        let known = |v: bool| ir::Expr::new(ExprKind::Const(Const::Bool(v)), Type::Bool, span);
+        let decided = match (a.layout, fortran) {
+            _ if a.ndim == 0 => Some(true),
+            (Layout::C, false) | (Layout::F, true) => Some(true),
+            (Layout::C | Layout::F, _) if a.ndim == 1 => Some(true),
+            _ => None,
+        };
+        if let Some(v) = decided {
+            return known(v);
+        }
+        let array = self.local_expr(local, span);
+        let int = |v: i128| int_const(v, span);
+        let dim = |k: u8| ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span);
+        let strides = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Strides }, Type::Tuple(vec![Type::INT64; a.ndim as usize]), span);
+        let cmp = |op, l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span);
+        let logical = |and, l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Logical { and, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span);
+        let mul = |l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Mul, lhs: l.boxed(), rhs: r.boxed() }, Type::INT64, span);
+        let order: Vec<u8> = if fortran { (0..a.ndim).collect() } else { (0..a.ndim).rev().collect() };
+        let mut step = int(a.dtype.itemsize().unwrap_or(0) as i128);
+        let mut steps_match = known(true);
+        let mut empty = known(false);
+        for k in order {
+            let stride = self.tuple_get(strides.clone(), k as usize, span);
+            let fits = logical(false, cmp(ast::CmpOp::Eq, dim(k), int(1)), cmp(ast::CmpOp::Eq, stride, step.clone()));
+            steps_match = logical(true, steps_match, fits);
+            empty = logical(false, empty, cmp(ast::CmpOp::Eq, dim(k), int(0)));
+            step = mul(step, dim(k));
+        }
+        logical(false, empty, steps_match)
+    }
+}
+
 /// `a.real`: for a complex array, a view of the real parts (writable through it); any other
 /// array is its own real part.
 fn real(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {

@@ -100,6 +100,7 @@ impl Signature {
 
 /// The arguments of one call bound to the callee's parameters: one optional value per
 /// parameter (with where it was written), plus the `*rest` values.
+#[derive(Clone)]
 pub(crate) struct Args {
     /// The callee as users write it: `abs`, `math.sqrt`, `np.zeros`, `ndarray.sum`.
     pub callee: &'static str,
@@ -129,6 +130,11 @@ impl Args {
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
         let i = self.signature.index(name)?;
         self.values[i].as_mut().map(|(v, _)| v)
+    }
+
+    /// The callee's positional-only parameters: the inputs of an element-wise function.
+    pub fn positional_only(&self) -> impl Iterator<Item = &'static str> {
+        self.signature.params.iter().filter(|p| p.kind == ParamKind::PositionalOnly).map(|p| p.name)
     }
 
     /// Whether the argument of `name` is written as a number literal.

@@ -10,9 +10,9 @@ use crate::bind::Args;
 use crate::registry::{self, Build, Registry};
 
 
-/// The parameters of a NumPy ufunc of one and of two inputs; compiled code takes the inputs only.
-pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
-pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, ~where=True, ~casting='same_kind', ~order='K', ~dtype=None, ~subok=True";
+/// The parameters of a NumPy ufunc of one and of two inputs (see `array_exprs` for the options).
+pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
+pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
 
 const NUMPY_SCALARS: &[&str] = &[
     "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
@@ -88,16 +88,15 @@ impl FnInfer<'_> {
         };
         let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
         if entry.elementwise {
-            if let Some(lifted) = self.lift_elementwise(&mut args, span)? {
-                let element = self.build_entry(entry, &mut args, span)?;
-                return self.finish_elementwise(lifted, element, span).map(Value::Expr);
+            if let Some(lifted) = self.call_elementwise(entry, &mut args, span)? {
+                return Ok(Value::Expr(lifted));
             }
         }
         self.build_entry(entry, &mut args, span)
     }
 
     /// Runs `entry`'s builder on bound arguments.
-    fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
+    pub(crate) fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
         match &entry.build {
             Build::Function(build) => build(self, args, span),
             Build::Math { func, python } => {
@@ -145,6 +144,18 @@ impl FnInfer<'_> {
         }
     }
 
+    /// The element of a 0-dimensional array (`float(a)` of one is its value, as in NumPy);
+    /// any other value as it is.
+    pub(crate) fn element_of_0d(&self, x: ir::Expr) -> ir::Expr {
+        match &x.ty {
+            Type::Array(a) if a.ndim == 0 => {
+                let (ty, span) = ((*a.dtype).clone(), x.span);
+                ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, ty, span)
+            }
+            _ => x,
+        }
+    }
+
     fn need_number(&self, name: &str, e: &ir::Expr, real: bool) -> Result<()> {
         let ok = if real { e.ty.is_number() && !matches!(e.ty, Type::Complex(_)) } else { e.ty.is_number() };
         if ok {
@@ -179,6 +190,7 @@ fn convert_real(cx: &mut FnInfer<'_>, args: &mut Args, ty: Type, zero: Const, sp
     Ok(Value::Expr(match cx.arg_expr(args, "x")? {
         None => ir::Expr::new(ExprKind::Const(zero), ty, span),
         Some(x) => {
+            let x = cx.element_of_0d(x);
             cx.need_number(args.callee, &x, true)?;
             cx.cast(x, &ty)
         }
@@ -201,8 +213,8 @@ fn bool_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 }
 
 fn complex(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let re = cx.arg_expr(args, "real")?;
-    let im = cx.arg_expr(args, "imag")?;
+    let re = cx.arg_expr(args, "real")?.map(|x| cx.element_of_0d(x));
+    let im = cx.arg_expr(args, "imag")?.map(|x| cx.element_of_0d(x));
     if let (Some(z), None) = (&re, &im) {
         if matches!(z.ty, Type::Complex(_)) {
             return Ok(Value::Expr(cx.cast(re.unwrap(), &Type::COMPLEX128)));

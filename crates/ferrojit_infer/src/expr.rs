@@ -214,6 +214,15 @@ impl FnInfer<'_> {
     }
 
     fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<Value> {
+        if let ast::ExprKind::Attribute { value: array, attr: flags } = &value.kind {
+            if flags == "flags" {
+                // `a.flags.c_contiguous`: one flag of an array, read at once.
+                let array = self.expr(array)?;
+                if matches!(array.ty, Type::Array(_)) {
+                    return self.array_flag(array, attr, span).map(Value::Expr);
+                }
+            }
+        }
         let value = self.value(value)?;
         if let Value::Expr(receiver) = &value {
             if overloads::has_attribute(attr) {
@@ -660,6 +669,10 @@ impl FnInfer<'_> {
     }
 
     fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        // NumPy's scalars have the reductions of arrays (a 0-d array's `a - a.mean()` is a
+        // scalar, whose `.sum()` NumPy computes): the scalar as a 0-d array.
+        const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
+        let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
         if overloads::has_method(name) {
             let mut values = vec![Value::Expr(receiver.clone())];
             for a in args {

@@ -423,6 +423,10 @@ impl<'a> FnInfer<'a> {
                             return Ok(());
                         }
                     }
+                    if let ast::ExprKind::Attribute { value: container, attr } = &target.kind {
+                        // `a.real += 1`: written through the attribute's view, as assigned.
+                        return self.assign_attribute(container, attr, result, true, span, out);
+                    }
                     let target_view = self.expr(target)?;
                     let stmt = self.assign_array_into(target_view, result, span)?;
                     out.push(stmt);
@@ -547,8 +551,50 @@ impl<'a> FnInfer<'a> {
                 out.push(stmt);
                 Ok(())
             }
+            ast::ExprKind::Attribute { value: container, attr } => self.assign_attribute(container, attr, value, false, span, out),
             _ => Err(self.unsupported(span, "this assignment target is not supported", None)),
         }
+    }
+
+    /// `a.real = x`, `a.imag = x`: NumPy writes `x` (broadcast) into the view of that part of
+    /// the array. A real array is its own real part and has no imaginary part to set (its
+    /// `imag` is a read-only array of zeros, which `augmented` assignment would write).
+    fn assign_attribute(&mut self, container: &ast::Expr, attr: &str, value: ir::Expr, augmented: bool, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let array = self.expr(container)?;
+        let a = match &array.ty {
+            Type::Array(a) => a.clone(),
+            other => return Err(self.unsupported(span, format!("assigning to the attribute `{attr}` of a `{other}` is not supported"), None)),
+        };
+        match attr {
+            "real" => {}
+            "imag" if matches!(*a.dtype, Type::Complex(_)) => {}
+            "imag" => {
+                let message = if augmented { "output array is read-only" } else { "array does not have imaginary part to set" };
+                return Err(self.typing(span, message, Some("the imaginary part of a real array is read-only zeros: make the array complex first, e.g. `a = a.astype(np.complex128)`")));
+            }
+            "shape" => return Err(self.unsupported(span, "assigning to `shape` is not supported", Some("write `a = a.reshape(...)`"))),
+            _ => return Err(self.typing(span, format!("the array attribute `{attr}` cannot be assigned"), None)),
+        }
+        let Some(crate::registry::Entry { build: crate::registry::Build::Attribute(part), .. }) = crate::registry::array_member(attr) else {
+            return Err(self.internal(span, "array part attributes are registered"));
+        };
+        let view = match part(self, array, span)? {
+            crate::expr::Value::Expr(view) => view,
+            _ => return Err(self.internal(span, "an array part is an expression")),
+        };
+        if matches!(value.ty, Type::Array(_)) {
+            let stmt = self.assign_array_into(view, value, span)?;
+            out.push(stmt);
+            return Ok(());
+        }
+        let Type::Array(v) = &view.ty else { return Err(self.internal(span, "an array part is an array")) };
+        if v.readonly {
+            return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", view.ty), Some("copy it first with `.copy()`")));
+        }
+        let v = v.clone();
+        let value = self.element_value(value, &v, span)?;
+        out.push(ir::Stmt { kind: StmtKind::ArrayFill { array: view, value }, span });
+        Ok(())
     }
 
     fn for_stmt(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {

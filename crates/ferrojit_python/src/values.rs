@@ -395,6 +395,13 @@ fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims:
     let base: *mut pyo3::ffi::PyObject = if meminfo & 1 == 1 {
         let base = (meminfo & !1) as *mut pyo3::ffi::PyObject;
         // SAFETY: the tagged pointer is an ndarray the caller still holds.
+        if unsafe { is_whole_of(py, base as *const npyffi::PyArrayObject, a, data, dims, strides) } {
+            // The argument itself, unchanged (`np.sqrt(a, out=b)` returns `b`, as in NumPy).
+            // SAFETY: as above; the new reference is the result's.
+            unsafe { pyo3::ffi::Py_INCREF(base) };
+            return Ok(unsafe { Bound::from_owned_ptr(py, base) });
+        }
+        // SAFETY: the tagged pointer is an ndarray the caller still holds.
         unsafe { pyo3::ffi::Py_INCREF(base) };
         base
     } else if meminfo != 0 {
@@ -432,6 +439,21 @@ fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims:
         }
         Ok(Bound::from_owned_ptr(py, array))
     }
+}
+
+/// Whether the array `a` at `data` with `dims` and `strides` is exactly the ndarray `base`:
+/// same memory, dimensions, strides, element type and writability (Numba gives back the
+/// argument object in this case too).
+///
+/// # Safety
+/// `base` is a live ndarray.
+unsafe fn is_whole_of(py: Python<'_>, base: *const npyffi::PyArrayObject, a: &ArrayType, data: u64, dims: &[npyffi::npy_intp], strides: &[npyffi::npy_intp]) -> bool {
+    let raw = &*base;
+    raw.data as u64 == data
+        && raw.nd as usize == dims.len()
+        && (0..dims.len()).all(|k| *raw.dimensions.add(k) == dims[k] && *raw.strides.add(k) == strides[k])
+        && builtin_descrs(py).get(&(raw.descr as usize)) == Some(&*a.dtype)
+        && (raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0) == a.readonly
 }
 
 /// The base object of an ndarray over memory allocated by compiled code: holds one reference

@@ -281,6 +281,28 @@ pub unsafe extern "C" fn ferrojit_rt_broadcast_error(exc: *mut ExcInfo, shapes: 
     });
 }
 
+/// Raises NumPy's `ValueError` for a reshape into a shape of another size: "cannot reshape
+/// array of size 6 into shape (4,4)", the shape as given (`ndim` dimensions at `dims`) and
+/// spelt as NumPy spells it: leading unknown (negative) dimensions left out, later ones
+/// written `newaxis`, a trailing comma only for a shape of one dimension (`(-1, 5)` is
+/// written `(5)`, `(5, -1)` is `(5,newaxis)`, `(7,)` is `(7,)`).
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`; `dims` holds `ndim` values.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_reshape_error(exc: *mut ExcInfo, size: i64, dims: *const i64, ndim: i64) {
+    let dims: Vec<i64> = (0..ndim.max(0) as usize).map(|k| *dims.add(k)).collect();
+    let shown: Vec<String> = dims.iter().skip_while(|d| **d < 0).map(|d| if *d < 0 { "newaxis".to_string() } else { d.to_string() }).collect();
+    let shape = if dims.len() == 1 && !shown.is_empty() { format!("({},)", shown[0]) } else { format!("({})", shown.join(",")) };
+    MESSAGE.with(|m| {
+        let mut m = m.borrow_mut();
+        *m = format!("cannot reshape array of size {size} into shape {shape}");
+        (*exc).kind = EXC_VALUE_ERROR;
+        (*exc).msg = m.as_ptr();
+        (*exc).len = m.len();
+    });
+}
+
 /// Raises NumPy's `AxisError` for an axis outside an array's dimensions.
 ///
 /// # Safety
@@ -472,7 +494,7 @@ use print::{
 symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_axis_error,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,

@@ -179,7 +179,8 @@ impl Lowerer<'_> {
         self.unsupported(stmt.range(), what, hint)
     }
 
-    /// An assignment target: a name, a tuple/list of targets, or a subscript.
+    /// An assignment target: a name, a tuple/list of targets, a subscript, or an attribute
+    /// (typing decides which attributes take values: `a.real`, `a.imag` of arrays).
     fn target(&self, expr: &py::Expr) -> Result<Expr> {
         let span = self.span(expr);
         let kind = match expr {
@@ -188,7 +189,7 @@ impl Lowerer<'_> {
             py::Expr::List(l) => ExprKind::Tuple(l.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
             py::Expr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(&s.value)?), index: Box::new(self.expr(&s.slice)?) },
             py::Expr::Starred(_) => return Err(self.unsupported(expr.range(), "starred assignment targets are not supported", Some("unpack into a fixed number of names"))),
-            py::Expr::Attribute(_) => return Err(self.unsupported(expr.range(), "assigning to an attribute is not supported", None)),
+            py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
             _ => return Err(self.unsupported(expr.range(), "this assignment target is not supported", None)),
         };
         Ok(Expr { kind, span })

@@ -1,3 +1,0 @@
-def f(p):
-    p.x = 1
-    return p
