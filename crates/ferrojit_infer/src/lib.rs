@@ -35,6 +35,7 @@ mod env;
 mod expr;
 mod function;
 mod fuse;
+mod iteration;
 pub mod overloads;
 mod registry;
 
