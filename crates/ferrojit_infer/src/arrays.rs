@@ -19,6 +19,7 @@ impl FnInfer<'_> {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![index],
         };
+        let single = parts.len() == 1;
         let mut items = Vec::new();
         for p in parts {
             items.push(match &p.kind {
@@ -42,6 +43,14 @@ impl FnInfer<'_> {
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
+                    if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(|t| matches!(t, Type::Int(_)))) {
+                        // `a[idx]` with a tuple of integers held in a value (`for idx in
+                        // np.ndindex(a.shape)`): as `a[i, j]`.
+                        for i in self.tuple_items(x, p.span) {
+                            items.push(IndexItem::Index(self.index_value(i, p.span)?));
+                        }
+                        continue;
+                    }
                     if x.ty == Type::NoneType {
                         IndexItem::NewAxis
                     } else {

@@ -712,6 +712,24 @@ impl<'a> FnInfer<'a> {
         ir::Expr::new(ExprKind::Cast(e.boxed()), ty.clone(), span)
     }
 
+    /// The items of a tuple value, evaluating it once (when it is not a local, the first item
+    /// binds it to a temporary, and items are evaluated in order).
+    pub fn tuple_items(&mut self, tuple: ir::Expr, span: Span) -> Vec<ir::Expr> {
+        let n = match &tuple.ty {
+            Type::Tuple(items) => items.len(),
+            _ => unreachable!("tuple_items of a non-tuple"),
+        };
+        if matches!(tuple.kind, ExprKind::Local(_)) || n == 0 {
+            return (0..n).map(|i| self.tuple_get(tuple.clone(), i, span)).collect();
+        }
+        let tmp = self.temp(tuple.ty.clone());
+        let mut items: Vec<ir::Expr> = (0..n).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
+        let first = items[0].clone();
+        let ty = first.ty.clone();
+        items[0] = ir::Expr::new(ExprKind::Let { local: tmp, value: tuple.boxed(), body: first.boxed() }, ty, span);
+        items
+    }
+
     pub fn tuple_get(&self, tuple: ir::Expr, i: usize, span: Span) -> ir::Expr {
         let ty = match &tuple.ty {
             Type::Tuple(items) => items[i].clone(),
