@@ -186,6 +186,25 @@ def ndindex_break_else(n, m, stop):
     return t
 
 
+def continue_else_without_break(a):
+    # No `break`: multi-dimensional walks run as nested loops; `continue` and `else` keep
+    # their meaning.
+    s = a.sum() - a.sum()
+    for idx, x in np.ndenumerate(a):
+        if idx[-1] == 1:
+            continue
+        s = s * 3 + x
+    else:
+        s = s * 2
+    for x in np.nditer(a):
+        if x < 0:
+            continue
+        s = s * 3 + x
+    else:
+        s = s - 1
+    return s
+
+
 def nested_flat(a, b):
     s = a.sum() - a.sum()
     for x in a.flat:
@@ -260,6 +279,9 @@ def test_loops_over_dtypes(func, dtype, name):
     (ndindex_break_else, (3, 4, 7)),
     (ndindex_break_else, (3, 4, 100)),
     (nested_flat, (make_2d("cols_step2"), make_2d("T")[:2, :2])),
+    (continue_else_without_break, (make_2d("T"),)),
+    (continue_else_without_break, (make_3d(order="F")[:, ::-1],)),
+    (continue_else_without_break, (make_2d("empty_3x0"),)),
     (nditer_item_fold, (make_2d("T"),)),
     (nditer_item_fold, (make_2d("F_sub_reversed", np.float32),)),
     (nditer_item_fold, (make_2d("both_reversed", np.int16),)),

@@ -806,7 +806,7 @@ fn is_true_literal(e: &ast::Expr) -> bool {
 }
 
 /// Whether a `break` in `stmts` leaves the loop that directly contains them.
-fn contains_break(stmts: &[ast::Stmt]) -> bool {
+pub(crate) fn contains_break(stmts: &[ast::Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         ast::StmtKind::Break => true,
         ast::StmtKind::If { body, orelse, .. } => contains_break(body) || contains_break(orelse),

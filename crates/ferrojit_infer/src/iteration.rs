@@ -29,7 +29,15 @@ pub(crate) struct Walk {
     pub advance: Vec<ir::Stmt>,
     /// The item of the current iteration, in terms of the loop index and the walk's locals.
     pub item: ir::Expr,
+    /// For a walk whose item depends only on per-dimension counters (see `counters`): each
+    /// counter with its dimension, outermost first. Such a walk can also run as nested loops
+    /// over the counters, which LLVM optimises as hand-written ones (see `for_walk`).
+    pub nest: Vec<(LocalId, ir::Expr)>,
 }
+
+/// Per-dimension counters (see `FnInfer::counters`): the indices, the count, the statements
+/// stepping them, and the nest.
+type Counters = (Vec<ir::Expr>, ir::Expr, Vec<ir::Stmt>, Vec<(LocalId, ir::Expr)>);
 
 /// The NumPy iteration functions a `for` loop takes.
 const ITERATION_FUNCTIONS: [&str; 3] = ["numpy.ndindex", "numpy.ndenumerate", "numpy.nditer"];
@@ -80,13 +88,26 @@ impl FnInfer<'_> {
     pub(crate) fn for_walk(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let k = self.temp(Type::INT64);
         let walk = self.iterable_walk(iter, k, out)?;
-        let mut body_ir = walk.advance;
+        // Without `break`, a walk over counters runs as nested loops, one per dimension (the
+        // body's `continue` steps the innermost; `else` follows the outermost). A `break` must
+        // leave every level: then the single loop steps the counters itself.
+        let nested = !walk.nest.is_empty() && !crate::function::contains_break(body);
+        let mut body_ir = if nested { vec![] } else { walk.advance };
         self.assign(target, walk.item, &mut body_ir)?;
         self.loop_depth += 1;
         let rest = self.block(body);
         self.loop_depth -= 1;
         body_ir.extend(rest?);
         let orelse = self.block(orelse)?;
+        if nested {
+            let mut orelse = Some(orelse);
+            for (level, (counter, dim)) in walk.nest.into_iter().enumerate().rev() {
+                let else_body = if level == 0 { orelse.take().unwrap_or_default() } else { vec![] };
+                body_ir = vec![stmt(StmtKind::ForRange { index: counter, start: int(0, iter.span), stop: dim, step: int(1, iter.span), body: body_ir, orelse: else_body }, span)];
+            }
+            out.extend(body_ir);
+            return Ok(());
+        }
         out.push(stmt(StmtKind::ForRange { index: k, start: int(0, iter.span), stop: walk.count, step: int(1, iter.span), body: body_ir, orelse }, span));
         Ok(())
     }
@@ -114,7 +135,7 @@ impl FnInfer<'_> {
                     let diff = binary(BinaryOp::Sub, stop, start.clone(), span);
                     let count = if_exp(compare(CmpOp::Gt, diff.clone(), int(0, span), span), diff, int(0, span), span);
                     let item = binary(BinaryOp::Add, start, self.local_expr(k, span), span);
-                    return Ok(Walk { count, advance: vec![], item });
+                    return Ok(Walk { count, advance: vec![], item, nest: vec![] });
                 };
                 let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
                 setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
@@ -126,7 +147,7 @@ impl FnInfer<'_> {
                 let n = self.hold(if_exp(compare(CmpOp::Gt, step.clone(), int(0, span), span), up, down, span), setup);
                 let count = if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span);
                 let item = binary(BinaryOp::Add, start, binary(BinaryOp::Mul, self.local_expr(k, span), step, span), span);
-                return Ok(Walk { count, advance: vec![], item });
+                return Ok(Walk { count, advance: vec![], item, nest: vec![] });
             }
             if self.is_builtin(func, "enumerate")? {
                 let positional = args.iter().map(|a| Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, a.span))).collect();
@@ -148,7 +169,7 @@ impl FnInfer<'_> {
                 }
                 let ty = Type::Tuple(vec![Type::INT64, inner.item.ty.clone()]);
                 let item = ir::Expr::new(ExprKind::Tuple(vec![index, inner.item]), ty, span);
-                return Ok(Walk { count: inner.count, advance: inner.advance, item });
+                return Ok(Walk { count: inner.count, advance: inner.advance, item, nest: vec![] });
             }
             if self.is_builtin(func, "zip")? {
                 if let Some(kw) = keywords.first() {
@@ -173,7 +194,7 @@ impl FnInfer<'_> {
                 }
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 let item = ir::Expr::new(ExprKind::Tuple(items), ty, span);
-                return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item });
+                return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item, nest: vec![] });
             }
             if let Some(name) = self.iteration_function(func)? {
                 let positional = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
@@ -185,11 +206,11 @@ impl FnInfer<'_> {
                     "numpy.ndenumerate" => {
                         let array = self.array_operand(&mut bound, "arr")?;
                         let array = self.hold(array, setup);
-                        let (indices, count, advance) = self.c_order_counters(&array, k, setup, span);
+                        let (indices, count, advance, nest) = self.c_order_counters(&array, k, setup, span);
                         let element = ir::Expr::new(ExprKind::ArrayGet { array: array.clone().boxed(), indices: indices.clone() }, (*array_type(&array).dtype).clone(), span);
                         let index = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
                         let ty = Type::Tuple(vec![index.ty.clone(), element.ty.clone()]);
-                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span) })
+                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), nest })
                     }
                     _ => {
                         let array = self.array_operand(&mut bound, "op")?;
@@ -222,7 +243,7 @@ impl FnInfer<'_> {
                     let ty = Type::Array(crate::arrays::view_type(&a, &items));
                     ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span)
                 };
-                Ok(Walk { count, advance: vec![], item })
+                Ok(Walk { count, advance: vec![], item, nest: vec![] })
             }
             Value::Expr(value) if matches!(value.ty, Type::Array(_)) => Err(self.typing(span, "iteration over a 0-d array", Some("iterate over `a.flat`, or read the element with `a[()]`"))),
             Value::Expr(value) => Err(self.unsupported(
@@ -300,9 +321,9 @@ impl FnInfer<'_> {
             setup.push(stmt(StmtKind::If { cond: negative, then_body: vec![raise(ExcKind::ValueError, "negative dimensions are not allowed", span)], else_body: vec![] }, span));
             dims.push(d);
         }
-        let (indices, count, advance) = self.counters(dims, k, setup, span);
+        let (indices, count, advance, nest) = self.counters(dims, k, setup, span);
         let item = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
-        Ok(Walk { count, advance, item })
+        Ok(Walk { count, advance, item, nest })
     }
 
     /// The elements of `array` (held in a local) in C order, as `a.flat` gives them.
@@ -315,11 +336,11 @@ impl FnInfer<'_> {
             let flat = self.hold(flat, setup);
             let count = ir::Expr::new(ExprKind::ArrayAttr { array: flat.clone().boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
             let item = ir::Expr::new(ExprKind::ArrayGet { array: flat.boxed(), indices: vec![self.local_expr(k, span)] }, dtype, span);
-            return Walk { count, advance: vec![], item };
+            return Walk { count, advance: vec![], item, nest: vec![] };
         }
-        let (indices, count, advance) = self.c_order_counters(&array, k, setup, span);
+        let (indices, count, advance, nest) = self.c_order_counters(&array, k, setup, span);
         let item = ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, dtype, span);
-        Walk { count, advance, item }
+        Walk { count, advance, item, nest }
     }
 
     /// The 1-d view of a C-contiguous array.
@@ -330,7 +351,7 @@ impl FnInfer<'_> {
     }
 
     /// Counters over the dimensions of `array` (held in a local), in C order.
-    fn c_order_counters(&mut self, array: &ir::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> (Vec<ir::Expr>, ir::Expr, Vec<ir::Stmt>) {
+    fn c_order_counters(&mut self, array: &ir::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Counters {
         let ndim = array_type(array).ndim;
         let dims = (0..ndim)
             .map(|j| {
@@ -343,18 +364,19 @@ impl FnInfer<'_> {
 
     /// Counters over `dims` (non-negative int64s held in locals), last fastest, stepped by the
     /// loop with index `k`: the current index per dimension, the number of items (the
-    /// product), and the statements stepping them at the start of each iteration.
+    /// product), the statements stepping them at the start of each iteration, and (with two
+    /// dimensions or more) the counters with their dimensions for nested loops ([`Walk::nest`]).
     ///
     /// With one dimension the counter is `k` itself. With more, the counters start one step
     /// before the first index (the last one at -1), and each iteration first steps the last
     /// counter and carries into the ones before it; the loop runs only while items remain, so
     /// the first counter never needs a check.
-    fn counters(&mut self, dims: Vec<ir::Expr>, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> (Vec<ir::Expr>, ir::Expr, Vec<ir::Stmt>) {
+    fn counters(&mut self, dims: Vec<ir::Expr>, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Counters {
         let n = dims.len();
         let count = dims.iter().cloned().reduce(|p, d| binary(BinaryOp::Mul, p, d, span)).unwrap_or_else(|| int(1, span));
         match n {
-            0 => return (vec![], count, vec![]),
-            1 => return (vec![self.local_expr(k, span)], count, vec![]),
+            0 => return (vec![], count, vec![], vec![]),
+            1 => return (vec![self.local_expr(k, span)], count, vec![], vec![]),
             _ => {}
         }
         let counters: Vec<LocalId> = (0..n).map(|_| self.temp(Type::INT64)).collect();
@@ -377,7 +399,7 @@ impl FnInfer<'_> {
             step = stmts;
         }
         let indices = counters.iter().map(|&c| self.local_expr(c, span)).collect();
-        (indices, count, step)
+        (indices, count, step, counters.into_iter().zip(dims).collect())
     }
 
     /// A view of `array` (held in a local) whose C order is the order of its elements in
