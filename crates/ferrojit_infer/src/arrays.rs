@@ -1,4 +1,4 @@
-//! Typing NumPy arrays: subscripts (elements and views), stores and iteration; and the registry
+//! Typing NumPy arrays: subscripts (elements and views) and stores; and the registry
 //! entries (`register`) of array creation (`np.zeros`, ...), array methods (`a.sum()`, also
 //! reached as `np.sum(a)`) and array attributes (`a.shape`), with their building functions.
 //!

@@ -29,15 +29,24 @@ pub(crate) struct Walk {
     pub advance: Vec<ir::Stmt>,
     /// The item of the current iteration, in terms of the loop index and the walk's locals.
     pub item: ir::Expr,
+    /// Run once before the single counted loop (not before nested loops): starts `advance`'s
+    /// state.
+    pub start: Vec<ir::Stmt>,
     /// For a walk whose item depends only on per-dimension counters (see `counters`): each
     /// counter with its dimension, outermost first. Such a walk can also run as nested loops
     /// over the counters, which LLVM optimises as hand-written ones (see `for_walk`).
     pub nest: Vec<(LocalId, ir::Expr)>,
 }
 
-/// Per-dimension counters (see `FnInfer::counters`): the indices, the count, the statements
-/// stepping them, and the nest.
-type Counters = (Vec<ir::Expr>, ir::Expr, Vec<ir::Stmt>, Vec<(LocalId, ir::Expr)>);
+/// Per-dimension counters (see `FnInfer::counters`), with what a [`Walk`] over them needs.
+struct Counters {
+    /// The current index per dimension.
+    indices: Vec<ir::Expr>,
+    count: ir::Expr,
+    advance: Vec<ir::Stmt>,
+    start: Vec<ir::Stmt>,
+    nest: Vec<(LocalId, ir::Expr)>,
+}
 
 /// The NumPy iteration functions a `for` loop takes.
 const ITERATION_FUNCTIONS: [&str; 3] = ["numpy.ndindex", "numpy.ndenumerate", "numpy.nditer"];
@@ -92,6 +101,9 @@ impl FnInfer<'_> {
         // body's `continue` steps the innermost; `else` follows the outermost). A `break` must
         // leave every level: then the single loop steps the counters itself.
         let nested = !walk.nest.is_empty() && !crate::function::contains_break(body);
+        if !nested {
+            out.extend(walk.start);
+        }
         let mut body_ir = if nested { vec![] } else { walk.advance };
         self.assign(target, walk.item, &mut body_ir)?;
         self.loop_depth += 1;
@@ -135,7 +147,7 @@ impl FnInfer<'_> {
                     let diff = binary(BinaryOp::Sub, stop, start.clone(), span);
                     let count = if_exp(compare(CmpOp::Gt, diff.clone(), int(0, span), span), diff, int(0, span), span);
                     let item = binary(BinaryOp::Add, start, self.local_expr(k, span), span);
-                    return Ok(Walk { count, advance: vec![], item, nest: vec![] });
+                    return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
                 };
                 let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
                 setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
@@ -147,7 +159,7 @@ impl FnInfer<'_> {
                 let n = self.hold(if_exp(compare(CmpOp::Gt, step.clone(), int(0, span), span), up, down, span), setup);
                 let count = if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span);
                 let item = binary(BinaryOp::Add, start, binary(BinaryOp::Mul, self.local_expr(k, span), step, span), span);
-                return Ok(Walk { count, advance: vec![], item, nest: vec![] });
+                return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
             }
             if self.is_builtin(func, "enumerate")? {
                 let positional = args.iter().map(|a| Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, a.span))).collect();
@@ -169,7 +181,8 @@ impl FnInfer<'_> {
                 }
                 let ty = Type::Tuple(vec![Type::INT64, inner.item.ty.clone()]);
                 let item = ir::Expr::new(ExprKind::Tuple(vec![index, inner.item]), ty, span);
-                return Ok(Walk { count: inner.count, advance: inner.advance, item, nest: vec![] });
+                setup.extend(inner.start);
+                return Ok(Walk { count: inner.count, advance: inner.advance, item, start: vec![], nest: vec![] });
             }
             if self.is_builtin(func, "zip")? {
                 if let Some(kw) = keywords.first() {
@@ -190,11 +203,12 @@ impl FnInfer<'_> {
                         Some(c) => if_exp(compare(CmpOp::Lt, len.clone(), c.clone(), span), len, c, span),
                     });
                     advance.extend(w.advance);
+                    setup.extend(w.start);
                     items.push(w.item);
                 }
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 let item = ir::Expr::new(ExprKind::Tuple(items), ty, span);
-                return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item, nest: vec![] });
+                return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item, start: vec![], nest: vec![] });
             }
             if let Some(name) = self.iteration_function(func)? {
                 let positional = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
@@ -206,11 +220,11 @@ impl FnInfer<'_> {
                     "numpy.ndenumerate" => {
                         let array = self.array_operand(&mut bound, "arr")?;
                         let array = self.hold(array, setup);
-                        let (indices, count, advance, nest) = self.c_order_counters(&array, k, setup, span);
+                        let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
                         let element = ir::Expr::new(ExprKind::ArrayGet { array: array.clone().boxed(), indices: indices.clone() }, (*array_type(&array).dtype).clone(), span);
                         let index = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
                         let ty = Type::Tuple(vec![index.ty.clone(), element.ty.clone()]);
-                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), nest })
+                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), start, nest })
                     }
                     _ => {
                         let array = self.array_operand(&mut bound, "op")?;
@@ -243,7 +257,7 @@ impl FnInfer<'_> {
                     let ty = Type::Array(crate::arrays::view_type(&a, &items));
                     ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span)
                 };
-                Ok(Walk { count, advance: vec![], item, nest: vec![] })
+                Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] })
             }
             Value::Expr(value) if matches!(value.ty, Type::Array(_)) => Err(self.typing(span, "iteration over a 0-d array", Some("iterate over `a.flat`, or read the element with `a[()]`"))),
             Value::Expr(value) => Err(self.unsupported(
@@ -257,11 +271,15 @@ impl FnInfer<'_> {
 
     /// Which of NumPy's iteration functions `func` names, if any.
     fn iteration_function(&mut self, func: &ast::Expr) -> Result<Option<&'static str>> {
-        if let ast::ExprKind::Attribute { value, .. } | ast::ExprKind::Subscript { value, .. } = &func.kind {
-            // Only a module's attribute can name one; anything else is typed by the caller.
-            if !matches!(self.value(value)?, Value::Global(crate::env::GlobalValue::Module(_))) {
-                return Ok(None);
-            }
+        // A name (`from numpy import nditer`) or a module's attribute (`np.nditer`): typing
+        // these twice (here and by the caller) computes nothing.
+        let named = match &func.kind {
+            ast::ExprKind::Name(_) => true,
+            ast::ExprKind::Attribute { value, .. } => matches!(value.kind, ast::ExprKind::Name(_)),
+            _ => false,
+        };
+        if !named {
+            return Ok(None);
         }
         Ok(match self.value(func) {
             Ok(Value::Global(crate::env::GlobalValue::Function(name))) => ITERATION_FUNCTIONS.iter().copied().find(|f| *f == name),
@@ -321,9 +339,9 @@ impl FnInfer<'_> {
             setup.push(stmt(StmtKind::If { cond: negative, then_body: vec![raise(ExcKind::ValueError, "negative dimensions are not allowed", span)], else_body: vec![] }, span));
             dims.push(d);
         }
-        let (indices, count, advance, nest) = self.counters(dims, k, setup, span);
+        let Counters { indices, count, advance, start, nest } = self.counters(dims, k, span);
         let item = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
-        Ok(Walk { count, advance, item, nest })
+        Ok(Walk { count, advance, item, start, nest })
     }
 
     /// The elements of `array` (held in a local) in C order, as `a.flat` gives them.
@@ -336,11 +354,11 @@ impl FnInfer<'_> {
             let flat = self.hold(flat, setup);
             let count = ir::Expr::new(ExprKind::ArrayAttr { array: flat.clone().boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
             let item = ir::Expr::new(ExprKind::ArrayGet { array: flat.boxed(), indices: vec![self.local_expr(k, span)] }, dtype, span);
-            return Walk { count, advance: vec![], item, nest: vec![] };
+            return Walk { count, advance: vec![], item, start: vec![], nest: vec![] };
         }
-        let (indices, count, advance, nest) = self.c_order_counters(&array, k, setup, span);
+        let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
         let item = ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, dtype, span);
-        Walk { count, advance, item, nest }
+        Walk { count, advance, item, start, nest }
     }
 
     /// The 1-d view of a C-contiguous array.
@@ -359,7 +377,7 @@ impl FnInfer<'_> {
                 self.hold(d, setup)
             })
             .collect();
-        self.counters(dims, k, setup, span)
+        self.counters(dims, k, span)
     }
 
     /// Counters over `dims` (non-negative int64s held in locals), last fastest, stepped by the
@@ -371,17 +389,18 @@ impl FnInfer<'_> {
     /// before the first index (the last one at -1), and each iteration first steps the last
     /// counter and carries into the ones before it; the loop runs only while items remain, so
     /// the first counter never needs a check.
-    fn counters(&mut self, dims: Vec<ir::Expr>, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Counters {
+    fn counters(&mut self, dims: Vec<ir::Expr>, k: LocalId, span: Span) -> Counters {
         let n = dims.len();
         let count = dims.iter().cloned().reduce(|p, d| binary(BinaryOp::Mul, p, d, span)).unwrap_or_else(|| int(1, span));
         match n {
-            0 => return (vec![], count, vec![], vec![]),
-            1 => return (vec![self.local_expr(k, span)], count, vec![], vec![]),
+            0 => return Counters { indices: vec![], count, advance: vec![], start: vec![], nest: vec![] },
+            1 => return Counters { indices: vec![self.local_expr(k, span)], count, advance: vec![], start: vec![], nest: vec![] },
             _ => {}
         }
         let counters: Vec<LocalId> = (0..n).map(|_| self.temp(Type::INT64)).collect();
+        let mut start = Vec::new();
         for (j, &c) in counters.iter().enumerate() {
-            setup.push(stmt(StmtKind::Assign { local: c, value: int(if j == n - 1 { -1 } else { 0 }, span) }, span));
+            start.push(stmt(StmtKind::Assign { local: c, value: int(if j == n - 1 { -1 } else { 0 }, span) }, span));
         }
         // Built from the first counter outwards: stepping counter j, then, when it reaches its
         // dimension, resetting it and stepping counter j - 1 (the statements built so far).
@@ -399,7 +418,7 @@ impl FnInfer<'_> {
             step = stmts;
         }
         let indices = counters.iter().map(|&c| self.local_expr(c, span)).collect();
-        (indices, count, step, counters.into_iter().zip(dims).collect())
+        Counters { indices, count, advance: step, start, nest: counters.into_iter().zip(dims).collect() }
     }
 
     /// A view of `array` (held in a local) whose C order is the order of its elements in
