@@ -528,3 +528,24 @@ def test_no_memory_held_after_calls(func, args, exc):
             assert exc is not None and isinstance(e, exc)
     gc.collect()
     assert _native.live_allocations() == live0
+
+
+# --- .item() gives Python's scalar, as in NumPy --------------------------------------------------
+
+def item_arithmetic(a):
+    # A Python float (float64) or int (int64): NumPy computes in those, not in the dtype.
+    return a.item() * 0.1 + a.item() * 200
+
+
+def nditer_item_arithmetic(a):
+    s = 0.0
+    for x in np.nditer(a):
+        s += x.item() * 0.1 + x.item() * 200
+    return s
+
+
+@pytest.mark.parametrize("func", [item_arithmetic, nditer_item_arithmetic], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("value, dtype", [(1.1, np.float32), (100, np.int8), (250, np.uint8), (3, np.int16), (True, np.bool_)],
+                         ids=["float32", "int8", "uint8", "int16", "bool"])
+def test_item_is_a_python_scalar(func, value, dtype):
+    check_reading(func, np.array([value], dtype=dtype))
