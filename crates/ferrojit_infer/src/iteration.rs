@@ -162,10 +162,7 @@ impl FnInfer<'_> {
                 return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
             }
             if self.is_builtin(func, "enumerate")? {
-                let positional = args.iter().map(|a| Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, a.span))).collect();
-                let named = keywords.iter().map(|kw| (kw.name.clone(), Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, kw.value.span)), kw.span)).collect();
-                let entry = crate::registry::function("builtins.enumerate").expect("registered");
-                self.bind(entry.callee, &entry.signature, positional, named, span)?;
+                self.check_binding("builtins.enumerate", args, keywords, span)?;
                 let iterable = args.first().unwrap_or_else(|| &keywords.iter().find(|kw| kw.name == "iterable").expect("bound").value);
                 let start_arg = args.get(1).or_else(|| keywords.iter().find(|kw| kw.name == "start").map(|kw| &kw.value));
                 let inner = self.iterable_walk(iterable, k, setup)?;
@@ -211,6 +208,9 @@ impl FnInfer<'_> {
                 return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item, start: vec![], nest: vec![] });
             }
             if let Some(name) = self.iteration_function(func)? {
+                // Before typing the arguments: `flags=("multi_index",)` is refused as a
+                // parameter, whatever its value.
+                self.check_binding(name, args, keywords, span)?;
                 let positional = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
                 let named = keywords.iter().map(|kw| Ok((kw.name.clone(), self.value(&kw.value)?, kw.span))).collect::<Result<Vec<_>>>()?;
                 let entry = crate::registry::function(name).expect("registered");
@@ -267,6 +267,17 @@ impl FnInfer<'_> {
             )),
             _ => Err(self.typing(span, "this cannot be iterated over in compiled code", Some("loop over `range(...)`, an array, `a.flat`, `np.ndindex`, `np.ndenumerate`, `np.nditer`, or `zip`/`enumerate` of those"))),
         }
+    }
+
+    /// Binds the arguments of a call of library function `name`, not typed yet, to its
+    /// signature: CPython's errors for a wrong call, and the refusal of parameters compiled code
+    /// does not support.
+    fn check_binding(&self, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<()> {
+        let untyped = |at: Span| Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, at));
+        let positional = args.iter().map(|a| untyped(a.span)).collect();
+        let named = keywords.iter().map(|kw| (kw.name.clone(), untyped(kw.value.span), kw.span)).collect();
+        let entry = crate::registry::function(name).expect("registered");
+        self.bind(entry.callee, &entry.signature, positional, named, span).map(|_| ())
     }
 
     /// Which of NumPy's iteration functions `func` names, if any.
