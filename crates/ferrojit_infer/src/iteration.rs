@@ -12,7 +12,12 @@
 //! counter per dimension, stepped like an odometer at the start of each iteration (last
 //! dimension fastest: C order): the loop stays a single counted loop, so `break`, `continue`
 //! and `else` keep their meaning, and the carry to an outer dimension is a rarely taken branch.
-//! A C-contiguous array is walked as its flat 1-d view instead, exactly as a hand-written loop.
+//! When the body has no `break` (and the walk is not inside `zip`/`enumerate`), the counters
+//! are the indices of nested loops instead, one per dimension, which LLVM optimises (and
+//! vectorises) as hand-written ones. A C-contiguous array is walked as its flat 1-d view.
+//!
+//! An iterable whose length is not known before the loop (a generator, say) would join with a
+//! condition tested at the start of each iteration in place of the count.
 
 use crate::bind::Args;
 use crate::expr::Value;
