@@ -1,4 +1,4 @@
-//! Typing NumPy arrays: subscripts (elements and views), stores and iteration; and the registry
+//! Typing NumPy arrays: subscripts (elements and views) and stores; and the registry
 //! entries (`register`) of array creation (`np.zeros`, ...), array methods (`a.sum()`, also
 //! reached as `np.sum(a)`) and array attributes (`a.shape`), with their building functions.
 //!
@@ -13,14 +13,6 @@ use ferrojit_ir::{self as ir, ArrayAttr, Const, ExprKind, IndexItem, StmtKind};
 use ferrojit_syntax::ast::{self, Span};
 use ferrojit_types::{ArrayType, Layout, Type};
 
-/// A sequence a `for` loop walks by index: its length and how to get item `i`.
-pub(crate) enum Sequence {
-    /// `range(start, stop)` with step 1, bounds as int64.
-    Range { start: ir::Expr, stop: ir::Expr },
-    /// An array held in a temporary local.
-    Array(usize, ArrayType),
-}
-
 impl FnInfer<'_> {
     /// The items of `a[index]`, each typed once, with `...` expanded into the whole dimensions
     /// the other items leave.
@@ -29,6 +21,7 @@ impl FnInfer<'_> {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![index],
         };
+        let single = written.len() == 1;
         let mut parts = Vec::new();
         let mut ellipsis = None;
         for p in written {
@@ -60,6 +53,14 @@ impl FnInfer<'_> {
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
+                    if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(|t| matches!(t, Type::Int(_)))) {
+                        // `a[idx]` with a tuple of integers held in a value (`for idx in
+                        // np.ndindex(a.shape)`): as `a[i, j]`.
+                        for i in self.tuple_items(x, p.span) {
+                            parts.push(Part::Item(IndexItem::Index(self.index_value(i, p.span)?)));
+                        }
+                        continue;
+                    }
                     match &x.ty {
                         Type::NoneType => Part::Item(IndexItem::NewAxis),
                         Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
@@ -83,11 +84,6 @@ impl FnInfer<'_> {
             return Err(self.unsupported(span, "indexing with more than one array is not supported yet", Some("index one axis with an array at a time")));
         }
         Ok(Subscript { parts, ellipsis: ellipsis.is_some() })
-    }
-
-    fn index_int(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
-        let x = self.expr(e)?;
-        self.index_value(x, e.span)
     }
 
     fn index_value(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
@@ -157,65 +153,6 @@ impl FnInfer<'_> {
             return Err(self.typing(span, "`len()` of a 0-dimensional array", None));
         }
         Ok(ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span))
-    }
-
-    /// What `for` walks for `iter` when it is an array or `range(...)` inside `zip`/`enumerate`.
-    pub(crate) fn sequence(&mut self, iter: &ast::Expr, out: &mut Vec<ir::Stmt>) -> Result<Sequence> {
-        if let ast::ExprKind::Call { func, args, keywords } = &iter.kind {
-            if keywords.is_empty() && self.is_builtin(func, "range")? && (1..=2).contains(&args.len()) {
-                let mut bounds = Vec::new();
-                for a in args {
-                    bounds.push(self.index_int(a)?);
-                }
-                let stop = bounds.pop().unwrap();
-                let start = bounds.pop().unwrap_or_else(|| ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, iter.span));
-                return Ok(Sequence::Range { start, stop });
-            }
-        }
-        let value = self.expr(iter)?;
-        match value.ty.clone() {
-            Type::Array(a) if a.ndim >= 1 => {
-                let tmp = self.temp(value.ty.clone());
-                out.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span: iter.span });
-                Ok(Sequence::Array(tmp, a))
-            }
-            other => Err(self.unsupported(
-                iter.span,
-                format!("iterating over a `{other}` is not supported"),
-                Some("loop over `range(...)`, an array, or `zip`/`enumerate` of those"),
-            )),
-        }
-    }
-
-    pub(crate) fn sequence_len(&self, seq: &Sequence, span: Span) -> ir::Expr {
-        match seq {
-            Sequence::Range { start, stop } => {
-                // max(stop - start, 0)
-                let diff = ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Sub, lhs: stop.clone().boxed(), rhs: start.clone().boxed() }, Type::INT64, span);
-                let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
-                let positive = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: diff.clone().boxed(), rhs: zero.clone().boxed() }, Type::Bool, span);
-                ir::Expr::new(ExprKind::IfExp { cond: positive.boxed(), then: diff.boxed(), otherwise: zero.boxed() }, Type::INT64, span)
-            }
-            Sequence::Array(tmp, _) => {
-                ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(*tmp, span).boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span)
-            }
-        }
-    }
-
-    pub(crate) fn sequence_item(&self, seq: &Sequence, index: ir::Expr, span: Span) -> ir::Expr {
-        match seq {
-            Sequence::Range { start, .. } => ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Add, lhs: start.clone().boxed(), rhs: index.boxed() }, Type::INT64, span),
-            Sequence::Array(tmp, a) => {
-                let array = self.local_expr(*tmp, span).boxed();
-                if a.ndim == 1 {
-                    ir::Expr::new(ExprKind::ArrayGet { array, indices: vec![index] }, (*a.dtype).clone(), span)
-                } else {
-                    let items = vec![IndexItem::Index(index)];
-                    let ty = Type::Array(view_type(a, &items));
-                    ir::Expr::new(ExprKind::ArrayView { array, items }, ty, span)
-                }
-            }
-        }
     }
 }
 
@@ -728,7 +665,10 @@ fn item(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> R
         ir::Stmt { kind: StmtKind::Assign { local: tmp, value: array }, span },
         ir::Stmt { kind: StmtKind::If { cond: wrong, then_body: vec![raise], else_body: vec![] }, span },
     ];
-    Ok(ir::Expr::new(ExprKind::Block { stmts, value: get.boxed() }, (*a.dtype).clone(), span))
+    // A Python scalar, as NumPy's `item()` gives.
+    let ty = crate::expr::python_scalar_type(&a.dtype);
+    let value = cx.cast(get, &ty);
+    Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, ty, span))
 }
 
 fn fill(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
@@ -967,7 +907,7 @@ fn transposed(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Valu
 }
 
 /// `a.T`: a view with the dimensions reversed; C and F orders swap.
-fn transposed_expr(array: ir::Expr, span: Span) -> ir::Expr {
+pub(crate) fn transposed_expr(array: ir::Expr, span: Span) -> ir::Expr {
     let ndim = array_type(&array).ndim;
     permuted(array, (0..ndim).rev().collect(), span)
 }

@@ -37,6 +37,9 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.range", "*args", only_in_for);
     r.function("builtins.enumerate", "iterable, start=0", only_in_for);
     r.function("builtins.zip", "*iterables, strict=False", only_in_for);
+    r.function("numpy.ndindex", "*shape", only_in_for);
+    r.function("numpy.ndenumerate", "arr", only_in_for);
+    r.function("numpy.nditer", "op, ~flags=None, ~op_flags=None, ~op_dtypes=None, ~order='K', ~casting='safe', ~op_axes=None, ~itershape=None, ~buffersize=0", only_in_for);
 
     // `math.log(x[, base])`; NumPy's `log` is the math table's one-argument `log`.
     r.function("math.log", "x, base=None, /", math_log);
@@ -288,6 +291,10 @@ fn divmod(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 }
 
 fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    if let Some(Value::FlatIter(array)) = args.get_mut("obj") {
+        let array = array.clone();
+        return Ok(Value::Expr(cx.flat_len(array, span)));
+    }
     let x = cx.required_expr(args, "obj")?;
     Ok(Value::Expr(match &x.ty {
         Type::Array(_) => cx.array_len(x, span)?,

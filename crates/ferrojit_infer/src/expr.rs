@@ -45,6 +45,21 @@ pub(crate) enum Value {
     Str(String),
     /// An array element type known at compile time (`a.dtype`).
     DType(Type),
+    /// `a.flat` of array `a`: iterated, indexed (`a.flat[i]`, also assigned to) or measured
+    /// (`len(a.flat)`), not held as a value (see `iteration`).
+    FlatIter(ir::Expr),
+}
+
+/// The type of the Python scalar that NumPy's `.item()` gives for a scalar of type `ty`: bool,
+/// int (int64, or uint64 for uint64 values), float (float64) or complex (complex128).
+pub(crate) fn python_scalar_type(ty: &Type) -> Type {
+    match ty {
+        Type::Int(i) if i.bits == 64 && !i.signed => Type::UINT64,
+        Type::Int(_) => Type::INT64,
+        Type::Float(_) => Type::FLOAT64,
+        Type::Complex(_) => Type::COMPLEX128,
+        other => other.clone(),
+    }
 }
 
 pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
@@ -116,6 +131,7 @@ impl FnInfer<'_> {
                 None,
             )),
             Value::DType(_) => Err(self.unsupported(e.span, "a dtype can only be passed to array-creating functions", Some("e.g. `np.empty(n, dtype=a.dtype)`"))),
+            Value::FlatIter(_) => Err(self.flat_iter_misused(e.span)),
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
@@ -234,6 +250,7 @@ impl FnInfer<'_> {
         }
         match value {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => Ok(Value::FlatIter(x)),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
                 (Type::Complex(f), "real" | "imag") => {
@@ -250,9 +267,20 @@ impl FnInfer<'_> {
     }
 
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
-        let tuple = self.expr(value)?;
+        let tuple = if matches!(&value.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat") {
+            match self.value(value)? {
+                Value::FlatIter(array) => return self.flat_get(array, index, span),
+                v => self.value_expr(v, value.span)?,
+            }
+        } else {
+            self.expr(value)?
+        };
         if let Type::Array(_) = tuple.ty {
             return self.array_subscript(tuple, index, span);
+        }
+        if tuple.ty.is_number() && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty()) {
+            // `x[()]` of a NumPy scalar (what `np.nditer` gives): the scalar itself.
+            return Ok(tuple);
         }
         let len = match &tuple.ty {
             Type::Tuple(items) => items.len() as i64,
@@ -715,6 +743,10 @@ impl FnInfer<'_> {
                 Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: receiver.boxed(), body: made.boxed() }, ty, span))
             }
             (t, "conjugate", 0) if t.is_number() => Ok(receiver),
+            (t, "item", 0) if t.is_number() => {
+                let ty = python_scalar_type(t);
+                Ok(self.cast(receiver, &ty))
+            }
             (ty, _, _) => Err(self.typing(span, format!("a `{ty}` has no method `{name}` in compiled code"), None)),
         }
     }
@@ -820,6 +852,7 @@ impl FnInfer<'_> {
             Value::Expr(e) => Ok(e),
             Value::Str(_) => Err(self.unsupported(span, "string arguments are not supported", None)),
             Value::DType(_) => Err(self.unsupported(span, "a dtype can only be passed to array-creating functions", None)),
+            Value::FlatIter(_) => Err(self.flat_iter_misused(span)),
             Value::Global(_) => Err(self.typing(span, "functions, modules and classes cannot be passed as arguments yet", None)),
         }
     }

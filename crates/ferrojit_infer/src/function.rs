@@ -106,7 +106,7 @@ pub(crate) struct FnInfer<'a> {
     /// In the final walk, "not known yet" is an error; in earlier walks it skips the statement.
     pub final_walk: bool,
     pub changed: bool,
-    loop_depth: usize,
+    pub loop_depth: usize,
     /// Set by a statement after which nothing in its block can run (a pruned `if` whose live
     /// branch returns or raises); the block stops there.
     rest_of_block_is_dead: bool,
@@ -318,7 +318,7 @@ impl<'a> FnInfer<'a> {
         Ok(body)
     }
 
-    fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<ir::Stmt>> {
+    pub(crate) fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<ir::Stmt>> {
         let mut out = Vec::new();
         for s in stmts {
             match self.stmt(s, &mut out) {
@@ -495,7 +495,7 @@ impl<'a> FnInfer<'a> {
         Ok(())
     }
 
-    fn assign(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
+    pub(crate) fn assign(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let span = target.span;
         match &target.kind {
             ast::ExprKind::Name(name) => {
@@ -543,6 +543,11 @@ impl<'a> FnInfer<'a> {
                 Ok(())
             }
             ast::ExprKind::Subscript { value: container, index } => {
+                if matches!(&container.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat") {
+                    if let crate::expr::Value::FlatIter(array) = self.value(container)? {
+                        return self.flat_store(array, index, value, span, out);
+                    }
+                }
                 let array = self.expr(container)?;
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
@@ -600,7 +605,7 @@ impl<'a> FnInfer<'a> {
     fn for_stmt(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let range_args = match &iter.kind {
             ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "range")? => args,
-            _ => return self.for_sequence(target, iter, body, orelse, span, out),
+            _ => return self.for_walk(target, iter, body, orelse, span, out),
         };
         let mut bounds = Vec::new();
         for a in range_args {
@@ -633,51 +638,6 @@ impl<'a> FnInfer<'a> {
         body_ir.extend(rest?);
         let orelse = self.block(orelse)?;
         out.push(ir::Stmt { kind: StmtKind::ForRange { index, start, stop, step, body: body_ir, orelse }, span });
-        Ok(())
-    }
-
-    /// `for target in seq`, `for i, v in enumerate(seq)`, `for a, b in zip(s1, s2, ...)` over
-    /// arrays and `range(stop)`/`range(start, stop)`: a counted loop over indices.
-    fn for_sequence(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
-        let (kind, parts): (&str, Vec<&ast::Expr>) = match &iter.kind {
-            ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "enumerate")? && args.len() == 1 => ("enumerate", vec![&args[0]]),
-            ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "zip")? && !args.is_empty() => ("zip", args.iter().collect()),
-            _ => ("plain", vec![iter]),
-        };
-        let mut sequences = Vec::new();
-        for p in parts {
-            sequences.push(self.sequence(p, out)?);
-        }
-        // The loop runs over the shortest sequence, as `zip` stops at the shortest.
-        let mut count = self.sequence_len(&sequences[0], iter.span);
-        for seq in &sequences[1..] {
-            let len = self.sequence_len(seq, iter.span);
-            let shorter = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Lt, lhs: len.clone().boxed(), rhs: count.clone().boxed() }, Type::Bool, iter.span);
-            count = ir::Expr::new(ExprKind::IfExp { cond: shorter.boxed(), then: len.boxed(), otherwise: count.boxed() }, Type::INT64, iter.span);
-        }
-        let index = self.temp(Type::INT64);
-        let items: Vec<ir::Expr> = sequences.iter().map(|s| self.sequence_item(s, self.local_expr(index, iter.span), iter.span)).collect();
-        let value = match kind {
-            "enumerate" => {
-                let item = items.into_iter().next().unwrap();
-                let ty = Type::Tuple(vec![Type::INT64, item.ty.clone()]);
-                ir::Expr::new(ExprKind::Tuple(vec![self.local_expr(index, iter.span), item]), ty, iter.span)
-            }
-            "zip" => {
-                let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
-                ir::Expr::new(ExprKind::Tuple(items), ty, iter.span)
-            }
-            _ => items.into_iter().next().unwrap(),
-        };
-        let mut body_ir = Vec::new();
-        self.assign(target, value, &mut body_ir)?;
-        self.loop_depth += 1;
-        let rest = self.block(body);
-        self.loop_depth -= 1;
-        body_ir.extend(rest?);
-        let orelse = self.block(orelse)?;
-        let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, iter.span);
-        out.push(ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: count, step: int(1), body: body_ir, orelse }, span });
         Ok(())
     }
 
@@ -782,6 +742,24 @@ impl<'a> FnInfer<'a> {
         ir::Expr::new(ExprKind::Cast(e.boxed()), ty.clone(), span)
     }
 
+    /// The items of a tuple value, evaluating it once (when it is not a local, the first item
+    /// binds it to a temporary, and items are evaluated in order).
+    pub fn tuple_items(&mut self, tuple: ir::Expr, span: Span) -> Vec<ir::Expr> {
+        let n = match &tuple.ty {
+            Type::Tuple(items) => items.len(),
+            _ => unreachable!("tuple_items of a non-tuple"),
+        };
+        if matches!(tuple.kind, ExprKind::Local(_)) || n == 0 {
+            return (0..n).map(|i| self.tuple_get(tuple.clone(), i, span)).collect();
+        }
+        let tmp = self.temp(tuple.ty.clone());
+        let mut items: Vec<ir::Expr> = (0..n).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
+        let first = items[0].clone();
+        let ty = first.ty.clone();
+        items[0] = ir::Expr::new(ExprKind::Let { local: tmp, value: tuple.boxed(), body: first.boxed() }, ty, span);
+        items
+    }
+
     pub fn tuple_get(&self, tuple: ir::Expr, i: usize, span: Span) -> ir::Expr {
         let ty = match &tuple.ty {
             Type::Tuple(items) => items[i].clone(),
@@ -858,7 +836,7 @@ fn is_true_literal(e: &ast::Expr) -> bool {
 }
 
 /// Whether a `break` in `stmts` leaves the loop that directly contains them.
-fn contains_break(stmts: &[ast::Stmt]) -> bool {
+pub(crate) fn contains_break(stmts: &[ast::Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         ast::StmtKind::Break => true,
         ast::StmtKind::If { body, orelse, .. } => contains_break(body) || contains_break(orelse),

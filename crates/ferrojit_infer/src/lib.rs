@@ -24,7 +24,8 @@
 //! NumPy function, array method and attribute implemented here: name, signature, builder; a
 //! map built once), `bind.rs` (binding a call's arguments to a signature, CPython's messages),
 //! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
-//! subscripts, iteration, creation, methods, attributes), `overloads.rs` (callables
+//! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
+//! the iteration protocol; `a.flat`), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `env.rs` (globals).
 
 mod advanced_index;
@@ -36,6 +37,7 @@ mod env;
 mod expr;
 mod function;
 mod fuse;
+mod iteration;
 pub mod overloads;
 mod registry;
 
