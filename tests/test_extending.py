@@ -394,13 +394,15 @@ def test_an_error_in_an_implementation_points_into_it():
     assert "return x + (1, 2)" in str(err.value)
 
 
-def test_strings_are_not_overload_arguments_yet():
+def test_a_string_used_as_a_run_time_value_in_an_implementation_is_a_typing_error():
+    # The typing function accepts any `factor`; the implementation multiplies by it.
     @njit
     def f(x):
         return scaled(x, "two")
 
-    with pytest.raises(UnsupportedError, match="only values"):
+    with pytest.raises(TypingError, match="a string cannot be used here") as err:
         f(1)
+    assert "return x * factor + 0" in str(err.value)
 
 
 # --- threads and the disk cache ---------------------------------------------------------------------
