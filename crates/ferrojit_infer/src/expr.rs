@@ -345,6 +345,20 @@ impl FnInfer<'_> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_binop(op, l, r, literals, span);
         }
+        // Sums, differences and products of int64 constants (globals, frozen closure variables,
+        // literals) are constants too, so that they can index tuples: `shape[k + 1:]`.
+        if let (ExprKind::Const(Const::Int(x)), ExprKind::Const(Const::Int(y)), &Type::INT64, &Type::INT64) = (&l.kind, &r.kind, &l.ty, &r.ty) {
+            let (x, y) = (*x as i64, *y as i64);
+            let folded = match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                _ => None,
+            };
+            if let Some(v) = folded {
+                return Ok(int_const(v as i128, Type::INT64, span));
+            }
+        }
         if !l.ty.is_number() || !r.ty.is_number() {
             return Err(err(self, &l, &r));
         }

@@ -667,6 +667,11 @@ impl<'a> FnInfer<'a> {
     fn constant_message(&mut self, e: &ast::Expr) -> Result<String> {
         match &e.kind {
             ast::ExprKind::Str(s) => Ok(s.clone()),
+            // A global (or an overload's static argument) bound to a string.
+            ast::ExprKind::Name(_) => match self.value(e)? {
+                crate::expr::Value::Str(s) => Ok(s),
+                _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
+            },
             _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
         }
     }
