@@ -130,6 +130,58 @@ def test_reductions_in_expressions_and_memory():
     assert ferrojit._native.live_allocations() == before
 
 
+# --- dtype= of sum and mean, complex means -----------------------------------------------------
+
+
+def sum_to_float32(a, axis):
+    return a.sum(axis=axis, dtype=np.float32)
+
+
+def sum_to_int8(a, axis):
+    return np.sum(a, axis, dtype=np.int8)
+
+
+def mean_to_float32(a, axis):
+    return np.mean(a, axis=axis, dtype=np.float32)
+
+
+def mean_to_complex(a, axis):
+    return a.mean(axis=axis, dtype=np.complex128)
+
+
+def sum_whole_to_float32(a, axis):
+    return a.sum(dtype=np.float32)
+
+
+def mean_whole_to_own_dtype(a, axis):
+    return np.mean(a, dtype=a.dtype)
+
+
+@pytest.mark.parametrize("func", [sum_to_float32, sum_to_int8, mean_to_float32, mean_to_complex, sum_whole_to_float32, mean_whole_to_own_dtype, mean_axis, sum_keepdims])
+@pytest.mark.parametrize("dtype", [np.float64, np.int16, np.bool_, np.complex128], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("name, axis", [("2d_F", 0), ("3d_T", -1), ("2d_reversed", 1)])
+def test_dtype_of_sum_and_mean_and_complex_means_match_numpy(func, dtype, name, axis):
+    a = ARRAYS[name](dtype)
+    if func is sum_to_int8 and np.dtype(dtype).kind == "f":
+        a = a.round() % 64  # values int8 holds: out-of-range float-to-int casts are undefined in C
+    if np.dtype(dtype).kind == "c" and func in (sum_to_float32, sum_to_int8, mean_to_float32, sum_whole_to_float32):
+        # NumPy refuses to sum complex numbers into a real type; so does ferrojit, when compiling.
+        with pytest.raises(TypingError, match="of a complex array cannot be computed in"):
+            njit(func)(a, axis)
+        return
+    if func is mean_whole_to_own_dtype and np.dtype(dtype).kind != "f" and np.dtype(dtype).kind != "c":
+        with pytest.raises(ferrojit.errors.UnsupportedError, match=r"the mean is computed in a float or complex type"):
+            njit(func)(a, axis)
+        return
+    rel = 1e-5 if func in (sum_to_float32, mean_to_float32, sum_whole_to_float32) else 1e-14 if np.dtype(dtype).kind in "fc" else None
+    check_arrays(func, a, axis, rel=rel)
+
+
+def test_complex_mean_of_empty_axes_is_nan_as_numpy():
+    check_arrays(mean_axis, np.zeros((0, 3), dtype=np.complex128), 0)
+    check_arrays(mean_axis, np.zeros((3, 0), dtype=np.complex64), 0)
+
+
 # --- the reductions written in Python (ferrojit/_lib/reductions.py): a constant axis ------------
 #
 # Their axis must be a constant (the shape of the result depends on it): each function reads the
