@@ -353,3 +353,33 @@ pub(crate) fn keep_typed_implementations(functions: &[(&(u64, Vec<Type>), &ferro
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argument_types_are_spelled_as_numba_spells_them() {
+        let spelled: Vec<String> = [
+            ArgType::Value(Type::INT64),
+            ArgType::IntLiteral(-1),
+            ArgType::BoolLiteral(true),
+            ArgType::NumberClass(Type::FLOAT32),
+            ArgType::DType(Type::int(8, false)),
+            ArgType::StringLiteral("ortho".into()),
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(spelled, ["int64", "Literal[int](-1)", "Literal[bool](True)", "class(float32)", "dtype(uint8)", "Literal[str](ortho)"]);
+    }
+
+    #[test]
+    fn number_classes_are_numpy_s_scalar_types_and_python_s_number_types() {
+        assert_eq!(number_class("numpy.float32"), Some(Type::FLOAT32));
+        assert_eq!(number_class("builtins.int"), Some(Type::INT64));
+        assert_eq!(number_class("builtins.bool"), Some(Type::Bool));
+        assert_eq!(number_class("numpy.sqrt"), None);
+        assert_eq!(number_class("numpy.none"), None);
+    }
+}
