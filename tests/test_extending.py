@@ -251,8 +251,14 @@ def test_method_typing_function_returning_none_leaves_the_built_in_method():
     def total(a):
         return a.sum()
 
+    @njit
+    def total_along(a):
+        return a.sum(axis=0)
+
     assert_same(total(np.arange(4.0)), 6.0)  # the built-in `sum`
     assert total(np.ones((2, 2, 2), dtype=np.uint16)) == 7  # the overload
+    # A call the typing function's parameters do not fit (no `axis`) is the built-in's too.
+    assert_same_array(total_along(np.ones((2, 2, 2), dtype=np.uint16)), np.full((2, 2), 2, dtype=np.uint64))
 
 
 # --- chains: an implementation calling other overloads ------------------------------------------

@@ -99,6 +99,9 @@ pub(crate) enum Overloaded {
     Call(ir::Expr),
     /// No typing function accepted the argument types; why, when one said.
     NoMatch(String),
+    /// The arguments fit no typing function's parameters: CPython's message. A callable the
+    /// compiler implements too (a built-in method a user overloaded) serves the call instead.
+    BadCall(String),
 }
 
 fn bool_const(b: bool, span: Span) -> ir::Expr {
@@ -668,6 +671,10 @@ impl FnInfer<'_> {
                     Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
                     _ => Err(self.no_implementation(&overloads::display_name(key), &args, &keywords, &why, span)),
                 },
+                Overloaded::BadCall(message) => match overloads::library_name(key) {
+                    Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
+                    _ => Err(self.typing(span, message, None)),
+                },
             },
             Value::Global(GlobalValue::ExceptionClass(_)) => {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
@@ -691,6 +698,10 @@ impl FnInfer<'_> {
                     return Err(self.no_implementation(&format!("{}.{name}", receiver.ty), &values, &kws, &why, span));
                 }
                 Overloaded::NoMatch(_) => {}
+                Overloaded::BadCall(message) if !(matches!(receiver.ty, Type::Array(_)) && crate::registry::array_member(name).is_some()) => {
+                    return Err(self.typing(span, message, None));
+                }
+                Overloaded::BadCall(_) => {}
             }
         }
         // A reduction of an array expression, without the array.
@@ -788,6 +799,7 @@ impl FnInfer<'_> {
         match self.call_overloaded(OverloadTarget::Function(key), values.clone(), vec![], span)? {
             Overloaded::Call(e) => Ok(e),
             Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
+            Overloaded::BadCall(message) => Err(self.typing(span, message, None)),
         }
     }
 
@@ -807,7 +819,7 @@ impl FnInfer<'_> {
         match overloads::resolved(&request) {
             Some(Resolution::Implementation { function, literal }) => self.call_implementation(&function, literal, args, keywords, span).map(Overloaded::Call),
             Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
-            Some(Resolution::BadCall(message)) => Err(self.typing(span, message, None)),
+            Some(Resolution::BadCall(message)) => Ok(Overloaded::BadCall(message)),
             None => {
                 self.session.want_overload(request);
                 Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))
