@@ -1,13 +1,12 @@
 """Whole-array reductions written in Python (ferrojit._lib.reductions): prod, argmin, argmax,
-all, any, var, std (ddof), cumsum, cumprod, as methods and np. functions, against NumPy over
-dtypes and layouts, with NaN and empty arrays."""
+all, any, var, std (ddof), cumsum, cumprod, as methods and np. functions (with keepdims), against
+NumPy over dtypes and layouts, with NaN and empty arrays. Along an axis: test_array_axis_reductions.py."""
 
 import numpy as np
 import pytest
 
 import ferrojit
 from ferrojit import njit
-from ferrojit.errors import TypingError
 
 from array_cases import values
 from helpers import check_arrays
@@ -61,9 +60,21 @@ def cumprod_function(a):
     return np.cumprod(a)
 
 
-EXACT = [prod_method, prod_function, argmin_method, argmax_function, all_method, any_function, cumsum_method, cumprod_function]
+def prod_kept(a):
+    return a.prod(keepdims=True)
+
+
+def any_kept(a):
+    return np.any(a, keepdims=True)
+
+
+def var_kept(a):
+    return np.var(a, keepdims=True)
+
+
+EXACT = [prod_method, prod_function, argmin_method, argmax_function, all_method, any_function, cumsum_method, cumprod_function, prod_kept, any_kept]
 # NumPy sums pairwise, ferrojit in order: the same values up to rounding.
-SUMMED = [var_method, var_ddof, std_method, std_ddof]
+SUMMED = [var_method, var_ddof, std_method, std_ddof, var_kept]
 LAYOUTS = {
     "C": lambda dt: values(7, dt),
     "reversed": lambda dt: values(14, dt)[::-2],
@@ -89,7 +100,7 @@ def test_reductions_match_numpy(func, dtype, layout):
     rel = None
     if func in SUMMED:
         rel = 1e-5 if dtype == np.float32 else 1e-12
-    elif np.dtype(dtype).kind == "f" and func in (prod_method, prod_function, cumprod_function):
+    elif np.dtype(dtype).kind == "f" and func in (prod_method, prod_function, cumprod_function, prod_kept):
         # NumPy multiplies in memory order (a Fortran array column by column), ferrojit in C
         # order: the same values up to rounding.
         rel = 1e-6 if dtype == np.float32 else 1e-15
@@ -106,15 +117,6 @@ def test_complex_products_and_truth():
     a = np.array([1 + 1j, 2 - 1j, 0.5j])
     for func in (prod_method, all_method, any_function, cumprod_function, cumsum_method):
         check_arrays(func, a)
-
-
-def test_axis_is_not_supported_yet_with_a_clear_message():
-    @njit
-    def f(a):
-        return a.prod(axis=0)
-
-    with pytest.raises(TypingError, match=r"`prod\(axis=...\)` is not supported yet"):
-        f(np.ones((2, 2)))
 
 
 def test_no_leaks():

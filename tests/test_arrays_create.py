@@ -811,3 +811,28 @@ def test_numpy_constants():
 @pytest.mark.parametrize("x", [0.5, -3.25, 2.0, 1e-9], ids=case_id)
 def test_numpy_functions_on_python_scalars(x):
     check_arrays(np_on_python_scalars, x, rel=1e-15)
+
+
+# --- np.identity (written in Python: the dtype reaches its implementation as a static argument) ---
+
+
+def identity_default(n, like):
+    return np.identity(n)
+
+
+def identity_float32(n, like):
+    return np.identity(n, np.float32)
+
+
+def identity_of_int(n, like):
+    return np.identity(n, dtype=int)
+
+
+def identity_like(n, like):
+    return np.identity(n, dtype=like.dtype)
+
+
+@pytest.mark.parametrize("func", [identity_default, identity_float32, identity_of_int, identity_like])
+@pytest.mark.parametrize("n, like", [(3, np.zeros(1, np.uint8)), (0, np.zeros(1, np.complex64)), (1, np.zeros(1, np.bool_))], ids=["3-uint8", "0-complex64", "1-bool"])
+def test_identity_matches_numpy(func, n, like):
+    check_arrays(func, n, like)

@@ -6,10 +6,13 @@ import re
 
 import numpy as np
 import pytest
+from numpy.exceptions import AxisError
 
 import ferrojit
 from ferrojit import errors
 from ferrojit.errors import CompileError, InternalError, TypingError, UnsupportedError
+
+import helpers
 
 THIS_FILE = os.path.basename(__file__)
 
@@ -383,3 +386,25 @@ def test_closure_variable_names_the_enclosing_function():
     assert "`offset` is a variable of the enclosing function `test_closure_variable_names_the_enclosing_function`" in str(err)
     assert "closures are not supported yet" in str(err)
     assert "pass `offset` as an argument" in str(err)
+
+
+# --- raise: messages from global strings, NumPy's AxisError ----------------------------------------
+
+LIMIT_MESSAGE = "x must be below 10"
+
+
+def raise_with_global_message(x):
+    if x >= 10:
+        raise ValueError(LIMIT_MESSAGE)
+    return x
+
+
+def raise_numpy_axis_error(x):
+    if x > 1:
+        raise AxisError("axis 2 is out of bounds for array of dimension 2")
+    return x
+
+
+@pytest.mark.parametrize("func, x", [(raise_with_global_message, 12), (raise_with_global_message, 3), (raise_numpy_axis_error, 2), (raise_numpy_axis_error, 0)])
+def test_raise_with_a_global_string_message_and_numpy_s_axis_error(func, x):
+    helpers.check(func, x, exc_msg=True)

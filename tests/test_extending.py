@@ -251,8 +251,14 @@ def test_method_typing_function_returning_none_leaves_the_built_in_method():
     def total(a):
         return a.sum()
 
+    @njit
+    def total_along(a):
+        return a.sum(axis=0)
+
     assert_same(total(np.arange(4.0)), 6.0)  # the built-in `sum`
     assert total(np.ones((2, 2, 2), dtype=np.uint16)) == 7  # the overload
+    # A call the typing function's parameters do not fit (no `axis`) is the built-in's too.
+    assert_same_array(total_along(np.ones((2, 2, 2), dtype=np.uint16)), np.full((2, 2), 2, dtype=np.uint64))
 
 
 # --- chains: an implementation calling other overloads ------------------------------------------
@@ -394,13 +400,343 @@ def test_an_error_in_an_implementation_points_into_it():
     assert "return x + (1, 2)" in str(err.value)
 
 
-def test_strings_are_not_overload_arguments_yet():
+def test_a_string_used_as_a_run_time_value_in_an_implementation_is_a_typing_error():
+    # The typing function accepts any `factor`; the implementation multiplies by it.
     @njit
     def f(x):
         return scaled(x, "two")
 
-    with pytest.raises(UnsupportedError, match="only values"):
+    with pytest.raises(TypingError, match="a string cannot be used here") as err:
         f(1)
+    assert "return x * factor + 0" in str(err.value)
+
+
+# --- static arguments: number types, dtypes, strings and literals ----------------------------------
+
+
+def seen_type(x):
+    """Plain Python: what compiled code's `seen_type` reports is the type its typing function saw."""
+    return None
+
+
+seen_types = []
+
+
+@overload(seen_type, prefer_literal=True)
+def seen_type_typing(x):
+    seen_types.append(x)
+
+    def impl(x):
+        return 0
+
+    return impl
+
+
+GLOBAL_AXIS = -2
+
+
+@njit
+def pass_np_float32(a, n):
+    return seen_type(np.float32)
+
+
+@njit
+def pass_builtin_float(a, n):
+    return seen_type(float)
+
+
+@njit
+def pass_dtype(a, n):
+    return seen_type(a.dtype)
+
+
+@njit
+def pass_string(a, n):
+    return seen_type("ortho")
+
+
+@njit
+def pass_int_literal(a, n):
+    return seen_type(3)
+
+
+@njit
+def pass_negative_global(a, n):
+    return seen_type(GLOBAL_AXIS)
+
+
+@njit
+def pass_bool_literal(a, n):
+    return seen_type(True)
+
+
+@njit
+def pass_run_time_int(a, n):
+    return seen_type(n)
+
+
+@pytest.mark.parametrize(
+    "func, expected, kind",
+    [
+        (pass_np_float32, types.NumberClass(types.float32), types.NumberClass),
+        (pass_builtin_float, types.NumberClass(types.float64), types.NumberClass),
+        (pass_dtype, types.DType(types.int16), types.DType),
+        (pass_string, types.StringLiteral("ortho"), types.StringLiteral),
+        (pass_int_literal, types.IntegerLiteral(3), types.IntegerLiteral),
+        (pass_negative_global, types.IntegerLiteral(-2), types.IntegerLiteral),
+        (pass_bool_literal, types.BooleanLiteral(True), types.BooleanLiteral),
+        (pass_run_time_int, types.int64, types.Integer),
+    ],
+)
+def test_typing_functions_see_static_argument_types(func, expected, kind):
+    seen_types.clear()
+    assert func(np.zeros(2, dtype=np.int16), 5) == 0
+    assert seen_types == [expected]
+    assert type(seen_types[0]) is kind and str(seen_types[0]) == str(expected)
+
+
+@pytest.mark.parametrize(
+    "ty, value, plain",
+    [
+        (types.IntegerLiteral(-3), -3, types.int64),
+        (types.BooleanLiteral(False), False, types.boolean),
+        (types.StringLiteral("a, b)"), "a, b)", types.StringLiteral("a, b)")),
+    ],
+)
+def test_literal_types_have_numba_s_attributes(ty, value, plain):
+    assert ty.literal_value == value and type(ty.literal_value) is type(value)
+    assert types.unliteral(ty) == plain
+    assert types.from_name(str(ty)) == ty
+    if isinstance(value, int) and not isinstance(value, bool):
+        assert isinstance(ty, types.Integer) and ty.bitwidth == 64 and ty.signed
+
+
+@pytest.mark.parametrize("ty, dtype", [(types.NumberClass(types.uint8), types.uint8), (types.DType(types.complex64), types.complex64)])
+def test_dtype_specs_give_their_element_type(ty, dtype):
+    assert isinstance(ty, types.DTypeSpec) and ty.dtype == dtype
+    assert types.from_name(str(ty)) == ty
+
+
+# A user's reduction along a literal axis to a given dtype, written as with Numba: the typing
+# function reads the axis's value and the dtype's element type.
+
+
+def column_or_row_sums(a, axis, dtype=None):
+    return a.sum(axis=axis, dtype=dtype)
+
+
+sums_typing_calls = []
+
+
+@overload(column_or_row_sums)
+def column_or_row_sums_typing(a, axis, dtype=None):
+    sums_typing_calls.append((a, axis, dtype))
+    if not isinstance(a, types.Array) or a.ndim != 2 or not isinstance(axis, types.IntegerLiteral):
+        return None  # the plain `int64` axis first: refused, so the literal is given next
+    if dtype is not None and not isinstance(dtype, types.DTypeSpec):
+        return None
+    along = axis.literal_value % 2
+    out_dtype = a.dtype if dtype is None else dtype.dtype
+
+    def impl(a, axis, dtype=None):
+        rows, cols = a.shape
+        out = np.zeros(cols if along == 0 else rows, dtype)
+        for i in range(rows):
+            for j in range(cols):
+                if along == 0:
+                    out[j] += a[i, j]
+                else:
+                    out[i] += a[i, j]
+        return out
+
+    if dtype is None:
+        typed = np.dtype(out_dtype.name).type
+
+        def impl_default(a, axis, dtype=None):
+            return impl(a, axis, typed)
+
+        return impl_default
+    return impl
+
+
+@njit
+def sums_to_float32_along_0(a):
+    return column_or_row_sums(a, 0, np.float32)
+
+
+@njit
+def sums_along_minus_1_keyword_dtype(a):
+    return column_or_row_sums(a, axis=-1, dtype=a.dtype)
+
+
+@njit
+def sums_to_builtin_float_along_1(a):
+    return column_or_row_sums(a, 1, dtype=float)
+
+
+@njit
+def sums_default_dtype_along_0(a):
+    return column_or_row_sums(a, 0)
+
+
+@pytest.mark.parametrize(
+    "func, axis, dtype",
+    [
+        (sums_to_float32_along_0, 0, np.float32),
+        (sums_along_minus_1_keyword_dtype, -1, None),
+        (sums_to_builtin_float_along_1, 1, float),
+        (sums_default_dtype_along_0, 0, None),
+    ],
+)
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.arange(6, dtype=np.int32).reshape(2, 3),
+        np.linspace(-1.0, 2.0, 12).reshape(3, 4),
+        np.arange(12.0).reshape(3, 4)[::2, ::-1],
+    ],
+)
+def test_user_overload_with_a_dtype_and_a_literal_axis_matches_numpy(func, axis, dtype, array):
+    expected = array.sum(axis=axis, dtype=array.dtype if dtype is None else dtype)
+    assert_same_array(func(array), expected)
+
+
+def test_literal_implementations_are_chosen_once_per_value_and_types():
+    sums_typing_calls.clear()
+    a = np.arange(6, dtype=np.uint16).reshape(2, 3)  # a type no other test uses
+    assert_same_array(sums_to_float32_along_0(a), a.sum(axis=0, dtype=np.float32))
+    sums_to_float32_along_0(a + 1)
+
+    @njit
+    def another_user(a):
+        return column_or_row_sums(a, 0, np.float32)
+
+    another_user(a)
+    # Refused with the plain axis type, then accepted with the literal: two runs, once.
+    assert [(str(call[1]), str(call[2])) for call in sums_typing_calls] == [("int64", "class(float32)"), ("Literal[int](0)", "class(float32)")]
+
+
+def converted(x, to):
+    return to(x)
+
+
+@overload(converted)
+def converted_typing(x, to):
+    if isinstance(to, types.NumberClass):
+
+        def call_number_class(x, to):
+            return to(x)
+
+        return call_number_class
+    return None
+
+
+@njit
+def to_float32(x):
+    return converted(x, np.float32)
+
+
+@njit
+def to_int8(x):
+    return converted(x, np.int8)
+
+
+@njit
+def to_builtin_float(x):
+    return converted(x, float)
+
+
+@njit
+def to_complex128(x):
+    return converted(x, np.complex128)
+
+
+@njit
+def to_bool(x):
+    return converted(x, bool)
+
+
+@pytest.mark.parametrize(
+    "func, x, expected",
+    [(to_float32, 2.75, 2.75), (to_int8, 300, 44), (to_builtin_float, 3, 3.0), (to_complex128, 1.5, 1.5 + 0j), (to_bool, 2, True)],
+)
+def test_an_implementation_calls_a_number_class_argument_to_convert(func, x, expected):
+    assert_same(func(x), expected)
+
+
+def by_mode(x, mode):
+    return x
+
+
+@overload(by_mode)
+def by_mode_typing(x, mode):
+    if not isinstance(mode, types.StringLiteral):
+        raise TypeError("`mode` must be a constant string")
+    if mode.literal_value == "double":
+
+        def double(x, mode):
+            return x * 2
+
+        return double
+    if mode.literal_value == "negate":
+
+        def negate(x, mode):
+            return -x
+
+        return negate
+    raise ValueError(f"unknown mode {mode.literal_value!r}")
+
+
+@njit
+def double_it(x):
+    return by_mode(x, "double")
+
+
+@njit
+def negate_it(x):
+    return by_mode(x, mode="negate")
+
+
+@njit
+def unknown_mode(x):
+    return by_mode(x, "triple")
+
+
+def test_a_string_argument_chooses_the_implementation_at_compile_time():
+    assert double_it(21) == 42
+    assert negate_it(2.5) == -2.5
+    with pytest.raises(TypingError, match=r"no implementation of `.*by_mode` for argument types \(int64, Literal\[str\]\(triple\)\): ValueError: unknown mode 'triple'"):
+        unknown_mode(1)
+
+
+def reassigns(x, step):
+    return x
+
+
+@overload(reassigns, prefer_literal=True)
+def reassigns_typing(x, step):
+    def impl(x, step):
+        step = step * 2
+        return x + step
+
+    return impl
+
+
+def test_a_literal_parameter_the_implementation_assigns_is_a_run_time_variable():
+    @njit
+    def f(x):
+        return reassigns(x, 3)
+
+    assert f(1) == 7
+
+
+def test_a_dtype_parameter_the_implementation_assigns_is_an_error_naming_it():
+    @njit
+    def f(a):
+        return reassigns(a[0], a.dtype)
+
+    with pytest.raises(UnsupportedError, match="the parameter `step` of `impl` is given a compile-time value"):
+        f(np.zeros(2))
 
 
 # --- threads and the disk cache ---------------------------------------------------------------------

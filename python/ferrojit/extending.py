@@ -28,6 +28,17 @@ compile time, as globals are::
 Each implementation is chosen once per distinct argument types per process. ferrojit's own
 library is written this way too (``ferrojit._lib``).
 
+Arguments known at compile time reach the typing function with static types, as in Numba: a
+NumPy scalar type (``np.float32``, ``float``) is a ``types.NumberClass``, an array's ``dtype`` a
+``types.DType`` (both ``types.DTypeSpec``, whose ``dtype`` is the element type), a string a
+``types.StringLiteral``, and an integer or bool constant (``axis=0``) a ``types.IntegerLiteral``
+or ``types.BooleanLiteral`` (an ``Integer``/``Boolean`` too), whose ``literal_value`` is the
+value. A typing function is first given the plain types of literals (``int64``, ``bool``), then,
+if it returned None, the literal types (the other way round with ``prefer_literal=True``); an
+implementation chosen for literal types is compiled for each value and sees it as a constant.
+The implementation receives dtypes, number types and strings as compile-time values too: it
+may pass them on (``np.empty(n, dtype)``) or call a number type to convert.
+
 ``overload_method(types.Array, "name")`` and ``overload_attribute(types.Array, "name")`` add
 methods and attributes to a type (the receiver's type comes first); ``register_jitable`` makes a
 plain Python function callable from compiled code as it is.
@@ -46,8 +57,10 @@ if TYPE_CHECKING:
 
 __all__ = ["overload", "overload_method", "overload_attribute", "register_jitable"]
 
-# Typing functions by registry key (one key per overloaded callable), with their jit options.
+# Typing functions by registry key (one key per overloaded callable), with their jit options
+# (and `prefer_literal`, kept among them under `_PREFER_LITERAL`).
 _function_typing: dict[int, list[tuple[Callable[..., Any], dict[str, Any]]]] = {}
+_PREFER_LITERAL = "_prefer_literal"
 # id(callable) -> key; the callables are kept alive here, so their ids stay theirs.
 _keys: dict[int, int] = {}
 _overloaded: list[Any] = []
@@ -72,8 +85,11 @@ def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = N
     """Decorates a typing function that implements ``func`` in compiled code (see the module
     documentation). ``jit_options`` are the options the implementation compiles with
     (``fastmath``, ``boundscheck``, ...). ``strict``, ``inline`` and ``prefer_literal`` are
-    accepted for Numba compatibility."""
+    accepted for Numba compatibility; ``prefer_literal=True`` gives the typing function the
+    literal types of constant arguments before their plain types."""
     options = dict(jit_options or {})
+    if prefer_literal:
+        options[_PREFER_LITERAL] = True
 
     def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
         key = _key_of(func)
@@ -88,6 +104,8 @@ def overload_method(typ: type, attr: str, **kwargs: Any) -> Callable[[Callable[.
     an instance of ``typ`` (a class of ``ferrojit.types``, e.g. ``types.Array``). It receives
     the receiver's type first; the implementation takes the receiver first."""
     options = dict(kwargs.get("jit_options") or {})
+    if kwargs.get("prefer_literal"):
+        options[_PREFER_LITERAL] = True
 
     def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
         _method_typing.setdefault(attr, []).append((typ, typing_func, options))
@@ -185,29 +203,47 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
                 importlib.import_module(_lazy_method_modules.pop(target))
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
-        reasons = []
-        bad_calls = []
-        dispatcher = None
+        reasons: list[str] = []
+        bad_calls: list[str] = []
+        dispatcher, literal = None, False
+        has_literals = any(isinstance(t, (types.IntegerLiteral, types.BooleanLiteral)) for t in [*args, *keywords.values()])
         for typing_func, options in candidates:
-            try:
-                implementation = typing_func(*args, **keywords)
-            except TypeError as exc:
-                if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
-                    # Raised by the call itself: the arguments do not fit the parameters.
-                    bad_calls.append(_call_error_message(kind, target, str(exc)))
-                else:
-                    reasons.append(f"{type(exc).__name__}: {exc}")
-                continue
-            except Exception as exc:  # a typing function's refusal, told to the user
-                reasons.append(f"{type(exc).__name__}: {exc}")
-                continue
-            if implementation is not None:
-                dispatcher = _implementation(implementation, options)
+            # Numba's order: the plain types of literal arguments first, then the literal types
+            # (reversed with `prefer_literal`); only one try when there are no literals.
+            tries = [False, True] if has_literals else [True]
+            if options.get(_PREFER_LITERAL):
+                tries.reverse()
+            for use_literals in tries:
+                given_args = args if use_literals else [types.unliteral(t) for t in args]
+                given_keywords = keywords if use_literals else {k: types.unliteral(t) for k, t in keywords.items()}
+                implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls)
+                if implementation is not None:
+                    dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k != _PREFER_LITERAL})
+                    literal = use_literals and has_literals
+                    break
+            if dispatcher is not None:
                 break
         if dispatcher is None and bad_calls and not reasons:
             _native.resolve_overload(token, None, bad_calls[0], True)
         else:
-            _native.resolve_overload(token, dispatcher, "; ".join(reasons + bad_calls))
+            # A reason given by both tries is told once.
+            _native.resolve_overload(token, dispatcher, "; ".join(dict.fromkeys(reasons + bad_calls)), False, literal)
+
+
+def _run_typing(typing_func: Callable[..., Any], kind: str, target: Any, args: list[Any], keywords: dict[str, Any], reasons: list[str], bad_calls: list[str]) -> Any:
+    """The implementation ``typing_func`` returns for the argument types, or None, noting in
+    ``reasons`` why it refused or in ``bad_calls`` why the arguments do not fit it."""
+    try:
+        return typing_func(*args, **keywords)
+    except TypeError as exc:
+        if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+            # Raised by the call itself: the arguments do not fit the parameters.
+            bad_calls.append(_call_error_message(kind, target, str(exc)))
+        else:
+            reasons.append(f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a typing function's refusal, told to the user
+        reasons.append(f"{type(exc).__name__}: {exc}")
+    return None
 
 
 def _call_error_message(kind: str, target: Any, message: str) -> str:

@@ -201,6 +201,94 @@ class Array(Type):
         )
 
 
+class Literal(Type):
+    """A value known at compile time, as Numba's literal types: ``literal_value`` is the value.
+    An overload's typing function sees constants written in the call (``axis=0``,
+    ``keepdims=True``, ``"ortho"``) with these types; see :func:`unliteral`."""
+
+    __slots__ = ()
+
+
+class IntegerLiteral(Literal, Integer):
+    """An integer constant, ``Literal[int](0)``: an ``int64`` at run time (an ``Integer``
+    too)."""
+
+    __slots__ = ("literal_value",)
+
+    def __init__(self, value):
+        Type.__init__(self, f"Literal[int]({int(value)})")
+        self.bitwidth, self.signed, self.literal_value = 64, True, int(value)
+
+    @property
+    def literal_type(self):
+        return int64
+
+
+class BooleanLiteral(Literal, Boolean):
+    """``True`` or ``False`` written in the call, ``Literal[bool](True)``: a ``bool`` at run
+    time (a ``Boolean`` too)."""
+
+    __slots__ = ("literal_value",)
+
+    def __init__(self, value):
+        Type.__init__(self, f"Literal[bool]({bool(value)})")
+        self.literal_value = bool(value)
+
+    @property
+    def literal_type(self):
+        return boolean
+
+
+class StringLiteral(Literal):
+    """A string constant, ``Literal[str](text)``: compiled code has no strings at run time, so
+    an implementation can only use it at compile time (or pass it on)."""
+
+    __slots__ = ("literal_value",)
+
+    def __init__(self, value):
+        super().__init__(f"Literal[str]({value})")
+        self.literal_value = str(value)
+
+
+class DTypeSpec(Type):
+    """A type that stands for an element type: ``dtype`` is that type (a :class:`Number` or
+    ``boolean``)."""
+
+    __slots__ = ()
+
+
+class NumberClass(DTypeSpec):
+    """A number type used as a value, ``class(float32)``: ``np.float32``, ``np.int64``, or
+    Python's ``float``/``int``/``bool``/``complex``; ``instance_type`` (also ``dtype``) is the
+    type of the numbers it makes. Calling it in compiled code converts, as NumPy's."""
+
+    __slots__ = ("instance_type",)
+
+    def __init__(self, instance_type):
+        super().__init__(f"class({instance_type})")
+        self.instance_type = instance_type
+
+    @property
+    def dtype(self):
+        return self.instance_type
+
+
+class DType(DTypeSpec):
+    """An array's ``dtype`` attribute, ``dtype(float32)``: ``dtype`` is the element type."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype):
+        super().__init__(f"dtype({dtype})")
+        self.dtype = dtype
+
+
+def unliteral(ty):
+    """The run-time type of ``ty``: ``int64`` for an integer literal, ``boolean`` for a bool
+    literal, ``ty`` itself otherwise (as Numba's ``types.unliteral``)."""
+    return ty.literal_type if isinstance(ty, (IntegerLiteral, BooleanLiteral)) else ty
+
+
 def from_name(name):
     """The type named ``name`` as ferrojit prints types: ``int64``, ``UniTuple(int64 x 2)``,
     ``Tuple(int64, float64)``, ``readonly array(float64, 2d, C)``."""
@@ -208,6 +296,9 @@ def from_name(name):
         return _NAMED[name]
     except KeyError:
         pass
+    # A string's text may hold any character: it is only ever a whole argument's type.
+    if name.startswith("Literal[str](") and name.endswith(")"):
+        return StringLiteral(name[len("Literal[str](") : -1])
     ty, rest = _parse(name.strip())
     if rest:
         raise ValueError(f"not a type name: {name!r}")
@@ -224,6 +315,14 @@ def _parse(text):
             readonly = inner.readonly or prefix == "readonly "
             aligned = inner.aligned and prefix != "unaligned "
             return Array(inner.dtype, inner.ndim, inner.layout, readonly, aligned), rest
+    for prefix, make in (("Literal[int](", lambda v: IntegerLiteral(int(v))), ("Literal[bool](", lambda v: BooleanLiteral(v == "True"))):
+        if text.startswith(prefix):
+            value, rest = text[len(prefix) :].split(")", 1)
+            return make(value), rest
+    for prefix, make in (("class(", NumberClass), ("dtype(", DType)):
+        if text.startswith(prefix):
+            inner, rest = _parse(text[len(prefix) :])
+            return make(inner), _expect(rest, ")")
     if text.startswith("array("):
         dtype, rest = _parse(text[6:])
         ndim, layout_and_rest = rest.lstrip(", ").split("d, ", 1)
@@ -286,5 +385,6 @@ for _alias, _name in _SCALARS.items():
 
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
-    "NoneType", "BaseTuple", "from_name", *_SCALARS,
+    "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
+    "NumberClass", "DType", "unliteral", "from_name", *_SCALARS,
 ]

@@ -4,7 +4,7 @@ tests/test_typing_api.py checks with mypy's stubtest that it matches the module.
 """
 
 from collections.abc import Iterable, Iterator
-from typing import Literal
+import typing
 
 class Type:
     """A ferrojit type, compared and hashed by its name."""
@@ -77,11 +77,49 @@ class Array(Type):
     layout: str
     readonly: bool
     aligned: bool
-    def __init__(self, dtype: Type, ndim: int, layout: Literal["C", "F", "A"] = "A", readonly: bool = False, aligned: bool = True) -> None: ...
+    def __init__(self, dtype: Type, ndim: int, layout: typing.Literal["C", "F", "A"] = "A", readonly: bool = False, aligned: bool = True) -> None: ...
     @property
     def mutable(self) -> bool: ...
-    def copy(self, dtype: Type | None = None, ndim: int | None = None, layout: Literal["C", "F", "A"] | None = None, readonly: bool | None = None) -> Array: ...
+    def copy(self, dtype: Type | None = None, ndim: int | None = None, layout: typing.Literal["C", "F", "A"] | None = None, readonly: bool | None = None) -> Array: ...
 
+class Literal(Type):
+    __slots__ = ()
+
+class IntegerLiteral(Literal, Integer):
+    __slots__ = ("literal_value",)
+    literal_value: int
+    def __init__(self, value: int) -> None: ...
+    @property
+    def literal_type(self) -> Integer: ...
+
+class BooleanLiteral(Literal, Boolean):
+    __slots__ = ("literal_value",)
+    literal_value: bool
+    def __init__(self, value: bool) -> None: ...
+    @property
+    def literal_type(self) -> Boolean: ...
+
+class StringLiteral(Literal):
+    __slots__ = ("literal_value",)
+    literal_value: str
+    def __init__(self, value: str) -> None: ...
+
+class DTypeSpec(Type):
+    __slots__ = ()
+
+class NumberClass(DTypeSpec):
+    __slots__ = ("instance_type",)
+    instance_type: Type
+    def __init__(self, instance_type: Type) -> None: ...
+    @property
+    def dtype(self) -> Type: ...
+
+class DType(DTypeSpec):
+    __slots__ = ("dtype",)
+    dtype: Type
+    def __init__(self, dtype: Type) -> None: ...
+
+def unliteral(ty: Type) -> Type: ...
 def from_name(name: str) -> Type: ...
 
 boolean: Type
@@ -122,7 +160,8 @@ none: Type
 
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
-    "NoneType", "BaseTuple", "from_name",
+    "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
+    "NumberClass", "DType", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",

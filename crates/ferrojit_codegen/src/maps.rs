@@ -463,6 +463,38 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(())
     }
 
+    /// `sum / count` for a mean in the float or complex type `ty`: NaN (in both parts of a
+    /// complex) when `count` is 0, as NumPy's mean of nothing.
+    fn divide_by_count(&mut self, sum: Value<'ctx>, count: IntValue<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
+        let Type::Complex(part) = ty else {
+            // 0 / 0 is NaN.
+            let n = self.cast(count.into(), &Type::INT64, ty)?;
+            return Ok(self.b.build_float_div(sum.into_float_value(), n.into_float_value(), "mean")?.into());
+        };
+        // Complex division by `n + 0j`, as NumPy's mean divides (inf and NaN spread to both
+        // parts as they do there); NaN in both parts for no element.
+        let n = self.cast(count.into(), &Type::INT64, &Type::Float(*part))?.into_float_value();
+        let st = sum.get_type().into_struct_type();
+        let made = self.b.build_insert_value(st.get_undef(), n, 0, "re")?;
+        let divisor = self.b.build_insert_value(made, n.get_type().const_zero(), 1, "im")?.into_struct_value();
+        let empty = self.b.build_int_compare(IntPredicate::EQ, count, self.i64(0), "empty")?;
+        let (divide_bb, empty_bb, end) = (self.bb("mean.div"), self.bb("mean.empty"), self.bb("mean.end"));
+        self.b.build_conditional_branch(empty, empty_bb, divide_bb)?;
+        self.b.position_at_end(divide_bb);
+        let quotient = self.binary(ir::BinaryOp::Div, sum, divisor.into(), ty, ty)?;
+        let from = self.b.get_insert_block().expect("positioned");
+        self.b.build_unconditional_branch(end)?;
+        self.b.position_at_end(empty_bb);
+        let nan = n.get_type().const_float(f64::NAN);
+        let made = self.b.build_insert_value(st.get_undef(), nan, 0, "re")?;
+        let nan_c = self.b.build_insert_value(made, nan, 1, "im")?.into_struct_value();
+        self.b.build_unconditional_branch(end)?;
+        self.b.position_at_end(end);
+        let phi = self.b.build_phi(st, "mean")?;
+        phi.add_incoming(&[(&quotient, from), (&nan_c, empty_bb)]);
+        Ok(phi.as_basic_value())
+    }
+
     /// `ExprKind::AxisReduce`: for each index of the other dimensions (in C order), the
     /// reduction of the elements along `axis`, stored into a new C-contiguous array.
     pub(crate) fn axis_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, axis: &ir::Expr, keepdims: bool, ty: &Type) -> Result<Value<'ctx>> {
@@ -546,9 +578,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                     })?;
                     let mut result = this.b.build_load(acc_llvm, acc, "sum")?;
                     if op == ir::ReduceOp::Mean {
-                        // 0 / 0 is NaN for an empty axis, as NumPy's mean.
-                        let count = this.cast(len.into(), &Type::INT64, &acc_ty)?;
-                        result = this.b.build_float_div(result.into_float_value(), count.into_float_value(), "mean")?.into();
+                        result = this.divide_by_count(result, len, &acc_ty)?;
                     }
                     this.store_element(dst, &out_type, result)
                 }

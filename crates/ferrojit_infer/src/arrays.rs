@@ -266,9 +266,9 @@ const NEW_ARRAY: &str = "shape, dtype=None, ~order='C', *, ~device=None, ~like=N
 /// Parameters shared by NumPy's `zeros_like`, `ones_like`.
 const NEW_ARRAY_LIKE: &str = "a, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None";
 /// Reductions: of the whole array, or along one axis.
-const SUM: &str = "axis=None, ~dtype=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
+const SUM: &str = "axis=None, dtype=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
 const MIN_MAX: &str = "axis=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
-const MEAN: &str = "axis=None, ~dtype=None, ~out=None, *, keepdims=False, ~where=True";
+const MEAN: &str = "axis=None, dtype=None, ~out=None, *, keepdims=False, ~where=True";
 
 /// Adds NumPy's array-creating functions, the array methods (and the NumPy functions that are
 /// methods of their first argument) and the array attributes to the registry.
@@ -297,11 +297,11 @@ pub(crate) fn register(r: &mut Registry) {
     r.method("ndarray.ravel", "~order='C'", ravel);
     r.method("ndarray.transpose", "*axes", transpose);
 
-    r.array_function("numpy.sum", "a, axis=None, ~dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", sum);
+    r.array_function("numpy.sum", "a, axis=None, dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", sum);
     for (name, build) in [("numpy.min", min as BuildMethod), ("numpy.amin", min), ("numpy.max", max), ("numpy.amax", max)] {
         r.array_function(name, "a, axis=None, ~out=None, keepdims=False, ~initial=None, ~where=True", build);
     }
-    r.array_function("numpy.mean", "a, axis=None, ~dtype=None, ~out=None, keepdims=False, *, ~where=True", mean);
+    r.array_function("numpy.mean", "a, axis=None, dtype=None, ~out=None, keepdims=False, *, ~where=True", mean);
     r.array_function("numpy.copy", "a, ~order='K', ~subok=False", copy_keeping_order);
     r.array_function("numpy.ravel", "a, ~order='C'", ravel);
     r.array_function("numpy.reshape", "a, /, shape, ~order='C', *, ~copy=None", reshape);
@@ -607,9 +607,6 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
     if a.ndim == 0 {
         return Err(cx.typing(span, "an axis of a 0-dimensional array is out of bounds", None));
     }
-    if matches!(ty, Type::Complex(_)) && op == ir::ReduceOp::Mean {
-        return Err(cx.unsupported(span, format!("`{callee}(axis=...)` of a complex array is not supported yet"), None));
-    }
     let ndim = if keepdims { a.ndim } else { a.ndim - 1 };
     let reduced = ir::Expr::new(ExprKind::AxisReduce { op, array: array.boxed(), axis: axis.boxed(), keepdims }, Type::Array(ArrayType::new(ty.clone(), ndim, Layout::C)), span);
     if ndim > 0 {
@@ -619,13 +616,30 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
     Ok(ir::Expr::new(ExprKind::ArrayGet { array: reduced.boxed(), indices: vec![] }, ty, span))
 }
 
-/// `a.sum()`: integers sum in 64 bits of their signedness, as NumPy's.
+/// The `dtype=` argument of a reduction (None when absent or `None`): the type it sums in and
+/// gives. A complex array does not sum into a real type.
+fn reduction_dtype(cx: &mut FnInfer<'_>, array: &ir::Expr, args: &mut Args, span: Span) -> Result<Option<Type>> {
+    let Some((v, at)) = args.take_spanned("dtype") else { return Ok(None) };
+    if matches!(&v, Value::Expr(e) if e.ty == Type::NoneType) {
+        return Ok(None);
+    }
+    let dtype = cx.dtype_arg(&v, at)?;
+    if matches!(*array_type(array).dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
+        return Err(cx.typing(span, format!("`{}()` of a complex array cannot be computed in `{dtype}`", args.callee), Some("give a complex `dtype=`, or reduce `.real` and `.imag`")));
+    }
+    Ok(Some(dtype))
+}
+
+/// `a.sum()`: integers sum in 64 bits of their signedness, as NumPy's; in `dtype=` when given.
 fn sum(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
-    let ty = match &*array_type(&array).dtype {
-        Type::Bool => Type::INT64,
-        Type::Int(i) if i.signed => Type::INT64,
-        Type::Int(_) => Type::UINT64,
-        t => t.clone(),
+    let ty = match reduction_dtype(cx, &array, args, span)? {
+        Some(dtype) => dtype,
+        None => match &*array_type(&array).dtype {
+            Type::Bool => Type::INT64,
+            Type::Int(i) if i.signed => Type::INT64,
+            Type::Int(_) => Type::UINT64,
+            t => t.clone(),
+        },
     };
     reduce(cx, array, ir::ReduceOp::Sum, ty, args, span)
 }
@@ -640,11 +654,16 @@ fn max(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Re
     reduce(cx, array, ir::ReduceOp::Max, ty, args, span)
 }
 
-/// `a.mean()`: float64 for integers and booleans, as NumPy's.
+/// `a.mean()`: float64 for integers and booleans, as NumPy's; in `dtype=` (a float or complex
+/// type) when given.
 fn mean(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
-    let ty = match &*array_type(&array).dtype {
-        t @ (Type::Float(_) | Type::Complex(_)) => t.clone(),
-        _ => Type::FLOAT64,
+    let ty = match reduction_dtype(cx, &array, args, span)? {
+        Some(dtype @ (Type::Float(_) | Type::Complex(_))) => dtype,
+        Some(dtype) => return Err(cx.unsupported(span, format!("`{}(dtype={dtype})` is not supported: the mean is computed in a float or complex type", args.callee), Some("pass `dtype=np.float64`, or round the result"))),
+        None => match &*array_type(&array).dtype {
+            t @ (Type::Float(_) | Type::Complex(_)) => t.clone(),
+            _ => Type::FLOAT64,
+        },
     };
     reduce(cx, array, ir::ReduceOp::Mean, ty, args, span)
 }

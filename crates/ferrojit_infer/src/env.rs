@@ -35,6 +35,10 @@ pub enum GlobalValue {
     /// key (see `overloads.rs`).
     Overloaded(u64),
     ExceptionClass(ExcKind),
+    /// An array element type (an overload implementation's parameter given `a.dtype`).
+    DType(ferrojit_types::Type),
+    /// A string (an overload implementation's parameter given a string constant).
+    Str(String),
     /// Something the compiler cannot use, described by its Python type name.
     Other(String),
 }

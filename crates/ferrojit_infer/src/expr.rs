@@ -3,7 +3,7 @@
 
 use crate::env::{ConstValue, GlobalValue, ModuleKind};
 use crate::function::{FnInfer, Result};
-use crate::overloads::{self, OverloadRequest, OverloadTarget, Resolution};
+use crate::overloads::{self, ArgType, OverloadRequest, OverloadTarget, Resolution, StaticParam};
 use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_syntax::ast::{self, BinOp, Span};
 use ferrojit_types::{exact_comparison, promote_arith, promote_weak, unify, ArrayType, IntType, Layout, Type};
@@ -114,6 +114,9 @@ pub(crate) enum Overloaded {
     Call(ir::Expr),
     /// No typing function accepted the argument types; why, when one said.
     NoMatch(String),
+    /// The arguments fit no typing function's parameters: CPython's message. A callable the
+    /// compiler implements too (a built-in method a user overloaded) serves the call instead.
+    BadCall(String),
 }
 
 fn bool_const(b: bool, span: Span) -> ir::Expr {
@@ -171,6 +174,8 @@ impl FnInfer<'_> {
                 }
                 match self.global(name, span)? {
                     GlobalValue::Const(c) => Ok(Value::Expr(constant(&c, span))),
+                    GlobalValue::DType(t) => Ok(Value::DType(t)),
+                    GlobalValue::Str(s) => Ok(Value::Str(s)),
                     GlobalValue::Other(type_name) => Err(self.typing(
                         span,
                         format!("global `{name}` is a `{type_name}`, which compiled code cannot use"),
@@ -377,6 +382,20 @@ impl FnInfer<'_> {
         }
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_binop(op, l, r, literals, span);
+        }
+        // Sums, differences and products of int64 constants (globals, frozen closure variables,
+        // literals) are constants too, so that they can index tuples: `shape[k + 1:]`.
+        if let (ExprKind::Const(Const::Int(x)), ExprKind::Const(Const::Int(y)), &Type::INT64, &Type::INT64) = (&l.kind, &r.kind, &l.ty, &r.ty) {
+            let (x, y) = (*x as i64, *y as i64);
+            let folded = match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                _ => None,
+            };
+            if let Some(v) = folded {
+                return Ok(int_const(v as i128, Type::INT64, span));
+            }
         }
         if !l.ty.is_number() || !r.ty.is_number() {
             return Err(err(self, &l, &r));
@@ -687,6 +706,10 @@ impl FnInfer<'_> {
                     Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
                     _ => Err(self.no_implementation(&overloads::display_name(key), &args, &keywords, &why, span)),
                 },
+                Overloaded::BadCall(message) => match overloads::library_name(key) {
+                    Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
+                    _ => Err(self.typing(span, message, None)),
+                },
             },
             Value::Global(GlobalValue::ExceptionClass(_)) => {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
@@ -714,6 +737,10 @@ impl FnInfer<'_> {
                     return Err(self.no_implementation(&format!("{}.{name}", receiver.ty), &values, &kws, &why, span));
                 }
                 Overloaded::NoMatch(_) => {}
+                Overloaded::BadCall(message) if !(matches!(receiver.ty, Type::Array(_)) && crate::registry::array_member(name).is_some()) => {
+                    return Err(self.typing(span, message, None));
+                }
+                Overloaded::BadCall(_) => {}
             }
         }
         // A reduction of an array expression, without the array.
@@ -805,6 +832,7 @@ impl FnInfer<'_> {
         match self.call_overloaded(OverloadTarget::Function(key), values.clone(), vec![], span)? {
             Overloaded::Call(e) => Ok(e),
             Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
+            Overloaded::BadCall(message) => Err(self.typing(span, message, None)),
         }
     }
 
@@ -822,9 +850,9 @@ impl FnInfer<'_> {
         }
         let request = OverloadRequest { target, args: arg_types, keywords: keyword_types };
         match overloads::resolved(&request) {
-            Some(Resolution::Implementation(implementation)) => self.call_jit(&implementation, args, keywords, span).map(Overloaded::Call),
+            Some(Resolution::Implementation { function, literal }) => self.call_implementation(&function, literal, args, keywords, span).map(Overloaded::Call),
             Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
-            Some(Resolution::BadCall(message)) => Err(self.typing(span, message, None)),
+            Some(Resolution::BadCall(message)) => Ok(Overloaded::BadCall(message)),
             None => {
                 self.session.want_overload(request);
                 Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))
@@ -832,16 +860,88 @@ impl FnInfer<'_> {
         }
     }
 
-    fn overload_argument_type(&self, v: &Value, span: Span) -> Result<Type> {
+    /// The type a typing function sees for an argument: a literal for an integer or bool
+    /// constant, the static types of dtypes, number classes and strings, else the value's type.
+    fn overload_argument_type(&self, v: &Value, span: Span) -> Result<ArgType> {
+        Ok(match v {
+            Value::Expr(e) => match (&e.kind, &e.ty) {
+                (ExprKind::Const(Const::Int(v)), &Type::INT64) => ArgType::IntLiteral(*v as i64),
+                (ExprKind::Const(Const::Bool(b)), Type::Bool) => ArgType::BoolLiteral(*b),
+                _ => ArgType::Value(e.ty.clone()),
+            },
+            Value::DType(t) => ArgType::DType(t.clone()),
+            Value::Str(s) => ArgType::StringLiteral(s.clone()),
+            Value::Global(GlobalValue::Function(q)) if overloads::number_class(q).is_some() => ArgType::NumberClass(overloads::number_class(q).expect("checked")),
+            Value::Global(_) => {
+                return Err(self.unsupported(span, "only values (numbers, tuples, arrays), dtypes, number types and strings can be passed to an overloaded function", None))
+            }
+        })
+    }
+
+    /// The compile-time value an implementation's parameter takes for the argument `v`, if it
+    /// is one: dtypes, number types and strings always; integer and bool constants when the
+    /// typing function accepted them as literals.
+    fn static_param(v: &Value, literal: bool) -> Option<StaticParam> {
         match v {
-            Value::Expr(e) => Ok(e.ty.clone()),
-            _ => Err(self.unsupported(span, "only values (numbers, tuples, arrays) can be passed to an overloaded function yet", None)),
+            Value::DType(t) => Some(StaticParam::DType(t.clone())),
+            Value::Str(s) => Some(StaticParam::Str(s.clone())),
+            Value::Global(GlobalValue::Function(q)) if overloads::number_class(q).is_some() => Some(StaticParam::NumberClass(q.clone())),
+            Value::Expr(e) if literal => match (&e.kind, &e.ty) {
+                (ExprKind::Const(Const::Int(v)), &Type::INT64) => Some(StaticParam::Int(*v as i64)),
+                (ExprKind::Const(Const::Bool(b)), Type::Bool) => Some(StaticParam::Bool(*b)),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
+    /// A call of the implementation an overload resolved to: its static arguments bound at
+    /// compile time (see `overloads::with_static_params`), the others passed as to any compiled
+    /// function.
+    fn call_implementation(&mut self, implementation: &std::sync::Arc<crate::env::FunctionSource>, literal: bool, mut args: Vec<Value>, mut keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let Ok(def) = &implementation.ast else { return self.call_jit(implementation, args, keywords, span) };
+        let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
+        let mut assigned = Vec::new();
+        crate::function::collect_assigned(&def.body, &mut assigned);
+        let mut statics: Vec<(usize, StaticParam)> = Vec::new();
+        let bound = args.iter().enumerate().map(|(i, v)| (Some(i), v, span)).chain(keywords.iter().map(|(name, v, at)| (params.iter().position(|p| p == name), v, *at)));
+        for (index, v, at) in bound {
+            let (Some(i), Some(param)) = (index.filter(|i| *i < params.len()), Self::static_param(v, literal)) else { continue };
+            if assigned.iter().any(|n| n == params[i]) {
+                if matches!(param, StaticParam::Int(_) | StaticParam::Bool(_)) {
+                    continue; // assigned in the body: a variable, taken at run time
+                }
+                return Err(self.unsupported(
+                    at,
+                    format!("the parameter `{}` of `{}` is given a compile-time value (a dtype, number type or string) and cannot be assigned", params[i], def.name),
+                    Some("assign the value to another name in the implementation"),
+                ));
+            }
+            if statics.iter().any(|(k, _)| *k == i) {
+                // Given twice: the call itself reports it.
+                return self.call_jit(implementation, args, keywords, span);
+            }
+            statics.push((i, param));
+        }
+        if statics.is_empty() {
+            return self.call_jit(implementation, args, keywords, span);
+        }
+        statics.sort_by_key(|(i, _)| *i);
+        let is_static = |i: usize| statics.iter().any(|(k, _)| *k == i);
+        let mut position = 0;
+        args.retain(|_| {
+            position += 1;
+            !is_static(position - 1)
+        });
+        keywords.retain(|(name, _, _)| !params.iter().position(|p| p == name).is_some_and(is_static));
+        let specialised = overloads::with_static_params(implementation, statics);
+        self.call_jit(&specialised, args, keywords, span)
+    }
+
     fn no_implementation(&self, name: &str, args: &[Value], keywords: &[(String, Value, Span)], why: &str, span: Span) -> crate::InferError {
-        let mut types: Vec<String> = args.iter().map(|a| self.overload_argument_type(a, span).map(|t| t.to_string()).unwrap_or_default()).collect();
-        types.extend(keywords.iter().map(|(k, v, _)| format!("{k}={}", self.overload_argument_type(v, span).map(|t| t.to_string()).unwrap_or_default())));
+        let type_name = |v: &Value| self.overload_argument_type(v, span).map(|t| t.to_string()).unwrap_or_default();
+        let mut types: Vec<String> = args.iter().map(type_name).collect();
+        types.extend(keywords.iter().map(|(k, v, _)| format!("{k}={}", type_name(v))));
         let message = format!("no implementation of `{name}` for argument types ({})", types.join(", "));
         let message = if why.is_empty() { message } else { format!("{message}: {why}") };
         self.typing(span, message, None)

@@ -265,6 +265,8 @@ impl<'a> FnInfer<'a> {
                 // The implementation chosen is a callee, with a fingerprint of its own.
                 Some(GlobalValue::Overloaded(key)) => format!("overloaded {}", crate::overloads::display_name(*key)),
                 Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),
+                Some(GlobalValue::DType(t)) => format!("dtype {t}"),
+                Some(GlobalValue::Str(text)) => format!("str {text:?}"),
                 Some(GlobalValue::Other(t)) => format!("other {t}"),
             };
             out.push_str(&format!("{name}={value}\n"));
@@ -655,6 +657,11 @@ impl<'a> FnInfer<'a> {
     fn constant_message(&mut self, e: &ast::Expr) -> Result<String> {
         match &e.kind {
             ast::ExprKind::Str(s) => Ok(s.clone()),
+            // A global (or an overload's static argument) bound to a string.
+            ast::ExprKind::Name(_) => match self.value(e)? {
+                crate::expr::Value::Str(s) => Ok(s),
+                _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
+            },
             _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
         }
     }
@@ -784,7 +791,7 @@ fn convertible(from: &Type, to: &Type) -> bool {
 }
 
 /// Names bound by assignment anywhere in the body: Python makes them local to the function.
-fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
     fn target(e: &ast::Expr, out: &mut Vec<String>) {
         match &e.kind {
             ast::ExprKind::Name(n) => out.push(n.clone()),

@@ -17,11 +17,70 @@
 //!
 //! The registry of overloaded callables ([`register_function`], ...) is filled from Python as
 //! the decorators run, so that classifying a global or a module attribute needs no Python code.
+//!
+//! Static arguments (Numba's): an argument known at compile time reaches the typing function
+//! as such ([`ArgType`]): a NumPy scalar type (`np.float32`), a dtype (`a.dtype`), a string, or
+//! an integer or bool constant as a literal type. An implementation receives a static argument
+//! as a name bound at compile time rather than a parameter ([`with_static_params`]): one typed
+//! function per implementation and static values, as Numba compiles one per literal type.
 
-use crate::env::FunctionSource;
+use crate::env::{ConstValue, FunctionSource, GlobalEnv, GlobalValue};
 use ferrojit_types::Type;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::sync::{Arc, LazyLock, RwLock};
+
+/// The type of one argument of a call of an overloaded callable, as its typing function sees
+/// it, spelled as Numba spells it (see `python/ferrojit/types.py`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ArgType {
+    /// A value computed at run time.
+    Value(Type),
+    /// An integer constant (`0`, `-1`, a global bound to an int): `Literal[int](0)`, an
+    /// `int64` at run time.
+    IntLiteral(i64),
+    /// `True` or `False`: `Literal[bool](True)`.
+    BoolLiteral(bool),
+    /// A number type used as a value (`np.float32`, `float`): `class(float32)`.
+    NumberClass(Type),
+    /// An array's `dtype` attribute: `dtype(float32)`.
+    DType(Type),
+    /// A string constant: `Literal[str](text)`.
+    StringLiteral(String),
+}
+
+impl ArgType {
+    /// Whether the argument is a literal, which a typing function also sees without its value
+    /// (as `int64` or `bool`, see [`Resolution::Implementation`]).
+    pub fn is_literal(&self) -> bool {
+        matches!(self, ArgType::IntLiteral(_) | ArgType::BoolLiteral(_))
+    }
+}
+
+impl fmt::Display for ArgType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArgType::Value(t) => write!(f, "{t}"),
+            ArgType::IntLiteral(v) => write!(f, "Literal[int]({v})"),
+            ArgType::BoolLiteral(b) => write!(f, "Literal[bool]({})", if *b { "True" } else { "False" }),
+            ArgType::NumberClass(t) => write!(f, "class({t})"),
+            ArgType::DType(t) => write!(f, "dtype({t})"),
+            ArgType::StringLiteral(s) => write!(f, "Literal[str]({s})"),
+        }
+    }
+}
+
+/// The number type a library callable stands for when used as a value (`numpy.float32`,
+/// `builtins.float`), as NumPy reads it in `dtype=`.
+pub fn number_class(qualified: &str) -> Option<Type> {
+    match qualified {
+        "builtins.float" => Some(Type::FLOAT64),
+        "builtins.int" => Some(Type::INT64),
+        "builtins.bool" => Some(Type::Bool),
+        "builtins.complex" => Some(Type::COMPLEX128),
+        q => q.strip_prefix("numpy.").and_then(Type::from_name).filter(|t| t.is_number()),
+    }
+}
 
 /// What a request asks an implementation of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -35,20 +94,24 @@ pub enum OverloadTarget {
     Attribute(String),
 }
 
-/// One call of an overloaded callable, by the types of its arguments.
+/// One call of an overloaded callable, by the types of its arguments (literal values
+/// included: each distinct value is a request of its own).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OverloadRequest {
     pub target: OverloadTarget,
-    pub args: Vec<Type>,
+    pub args: Vec<ArgType>,
     /// Keyword arguments in the order written.
-    pub keywords: Vec<(String, Type)>,
+    pub keywords: Vec<(String, ArgType)>,
 }
 
 /// The answer of the typing functions to one request.
 #[derive(Clone, Debug)]
 pub enum Resolution {
-    /// Compile this function for the call; its parameters bind the call's arguments.
-    Implementation(Arc<FunctionSource>),
+    /// Compile `function` for the call; its parameters bind the call's arguments. With
+    /// `literal`, the typing function accepted the literal types, and the implementation sees
+    /// literal arguments as constants; else it was given their plain types (`int64`, `bool`)
+    /// and takes them at run time, one compilation serving every value.
+    Implementation { function: Arc<FunctionSource>, literal: bool },
     /// No typing function accepted the types; the text says why (it may be empty).
     NoMatch(String),
     /// The arguments do not fit the callable's parameters (a keyword it does not have, one too
@@ -76,6 +139,9 @@ struct Registry {
     /// calls (all implementations themselves): typed once per process, reused by every program
     /// that calls them.
     typed: HashMap<(u64, Vec<Type>), Arc<TypedImplementation>>,
+    /// Implementations with some parameters bound at compile time, by (implementation id,
+    /// bound parameters): made once per process, so each is typed once.
+    specialised: HashMap<(u64, Vec<(usize, StaticParam)>), Arc<FunctionSource>>,
 }
 
 /// A typed implementation and the functions it calls, each with its (function id, argument
@@ -148,10 +214,96 @@ pub fn resolved(request: &OverloadRequest) -> Option<Resolution> {
 /// may resolve the same request at once, and compiled code may already use the first).
 pub fn record(request: OverloadRequest, resolution: Resolution) {
     let mut r = write();
-    if let Resolution::Implementation(f) = &resolution {
-        r.implementations.insert(f.id);
+    if let Resolution::Implementation { function, .. } = &resolution {
+        r.implementations.insert(function.id);
     }
     r.resolved.entry(request).or_insert(resolution);
+}
+
+/// A compile-time value bound to a parameter of an implementation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum StaticParam {
+    Int(i64),
+    Bool(bool),
+    /// A number type, by the qualified name of the callable written (`numpy.float32`,
+    /// `builtins.float`), which calls of the parameter then call.
+    NumberClass(String),
+    DType(Type),
+    Str(String),
+}
+
+impl StaticParam {
+    /// What the parameter's name denotes in the implementation's body.
+    fn value(&self) -> GlobalValue {
+        match self {
+            StaticParam::Int(v) => GlobalValue::Const(ConstValue::Int(*v)),
+            StaticParam::Bool(b) => GlobalValue::Const(ConstValue::Bool(*b)),
+            StaticParam::NumberClass(q) => GlobalValue::Function(q.clone()),
+            StaticParam::DType(t) => GlobalValue::DType(t.clone()),
+            StaticParam::Str(s) => GlobalValue::Str(s.clone()),
+        }
+    }
+}
+
+/// The names of an implementation's parameters bound at compile time, seen before its globals
+/// (Python's scoping would make them locals; they are never assigned: see
+/// [`with_static_params`]).
+struct StaticParams {
+    implementation: Arc<FunctionSource>,
+    bound: HashMap<String, GlobalValue>,
+}
+
+impl GlobalEnv for StaticParams {
+    fn lookup(&self, name: &str) -> Option<GlobalValue> {
+        self.bound.get(name).cloned().or_else(|| self.implementation.globals.lookup(name))
+    }
+
+    fn enclosing_function_of(&self, name: &str) -> Option<String> {
+        if self.bound.contains_key(name) {
+            return None;
+        }
+        self.implementation.globals.enclosing_function_of(name)
+    }
+}
+
+/// `implementation` with the parameters at the given indices (in increasing order, none of
+/// them assigned in the body) bound to compile-time values: a function without those
+/// parameters, whose body reads them as frozen names. One per implementation and values for
+/// the life of the process.
+pub(crate) fn with_static_params(implementation: &Arc<FunctionSource>, params: Vec<(usize, StaticParam)>) -> Arc<FunctionSource> {
+    let key = (implementation.id, params);
+    if let Some(f) = read().specialised.get(&key) {
+        return f.clone();
+    }
+    let params = &key.1;
+    let is_static = |i: usize| params.iter().any(|(k, _)| *k == i);
+    let mut ast = implementation.ast.clone();
+    let mut bound = HashMap::new();
+    if let Ok(def) = &mut ast {
+        for (i, p) in params {
+            bound.insert(def.params[*i].name.clone(), p.value());
+        }
+        let mut i = 0;
+        def.params.retain(|_| {
+            i += 1;
+            !is_static(i - 1)
+        });
+    }
+    let defaults = implementation.defaults.iter().enumerate().filter(|(i, _)| !is_static(*i)).map(|(_, d)| d.clone()).collect();
+    // Ids of Python functions count up from 1; these count down from the top of the range.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(u64::MAX);
+    let id = NEXT.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    let specialised = Arc::new(FunctionSource {
+        id,
+        name: implementation.name.clone(),
+        source: implementation.source.clone(),
+        ast,
+        globals: Box::new(StaticParams { implementation: implementation.clone(), bound }),
+        defaults,
+    });
+    let mut r = write();
+    r.implementations.insert(id);
+    r.specialised.entry(key).or_insert(specialised).clone()
 }
 
 pub(crate) fn typed_implementation(key: &(u64, Vec<Type>)) -> Option<Arc<TypedImplementation>> {
@@ -199,5 +351,35 @@ pub(crate) fn keep_typed_implementations(functions: &[(&(u64, Vec<Type>), &ferro
             let typed = members.iter().map(|&j| (functions[j].0.clone(), functions[j].1.clone())).collect();
             r.typed.insert((*key).clone(), Arc::new(typed));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argument_types_are_spelled_as_numba_spells_them() {
+        let spelled: Vec<String> = [
+            ArgType::Value(Type::INT64),
+            ArgType::IntLiteral(-1),
+            ArgType::BoolLiteral(true),
+            ArgType::NumberClass(Type::FLOAT32),
+            ArgType::DType(Type::int(8, false)),
+            ArgType::StringLiteral("ortho".into()),
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+        assert_eq!(spelled, ["int64", "Literal[int](-1)", "Literal[bool](True)", "class(float32)", "dtype(uint8)", "Literal[str](ortho)"]);
+    }
+
+    #[test]
+    fn number_classes_are_numpy_s_scalar_types_and_python_s_number_types() {
+        assert_eq!(number_class("numpy.float32"), Some(Type::FLOAT32));
+        assert_eq!(number_class("builtins.int"), Some(Type::INT64));
+        assert_eq!(number_class("builtins.bool"), Some(Type::Bool));
+        assert_eq!(number_class("numpy.sqrt"), None);
+        assert_eq!(number_class("numpy.none"), None);
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! A compilation that meets calls with no recorded resolution raises `NeedsOverloads` with
 //! one `(token, kind, target, argument type names, keyword (name, type name) pairs)` tuple per
-//! call; the Python caller runs the typing functions and answers each token with
+//! call (type names as Numba spells them, literals included: `Literal[int](0)`, `class(float32)`); the Python caller runs the typing functions and answers each token with
 //! `resolve_overload`, then compiles again.
 
 use crate::dispatcher::DispatcherBase;
@@ -70,19 +70,21 @@ pub fn register_overload_attribute(name: &str) {
     overloads::register_attribute(name);
 }
 
-/// `resolve_overload(token, implementation, why, bad_call)`: the answer to a request raised
-/// with `NeedsOverloads`: the dispatcher of the implementation to compile (its source already
-/// read), or None with the reason no typing function accepted the types; with `bad_call`, the
-/// reason is that the arguments do not fit the parameters, and `why` is the whole message.
+/// `resolve_overload(token, implementation, why, bad_call, literal)`: the answer to a request
+/// raised with `NeedsOverloads`: the dispatcher of the implementation to compile (its source
+/// already read), or None with the reason no typing function accepted the types; with
+/// `bad_call`, the reason is that the arguments do not fit the parameters, and `why` is the
+/// whole message. `literal`: the typing function accepted the literal argument types (not
+/// their plain types), so the implementation sees literal arguments as constants.
 #[pyfunction]
-#[pyo3(signature = (token, implementation, why, bad_call=false))]
-pub fn resolve_overload(py: Python<'_>, token: u64, implementation: Option<&Bound<'_, DispatcherBase>>, why: String, bad_call: bool) -> PyResult<()> {
+#[pyo3(signature = (token, implementation, why, bad_call=false, literal=false))]
+pub fn resolve_overload(py: Python<'_>, token: u64, implementation: Option<&Bound<'_, DispatcherBase>>, why: String, bad_call: bool, literal: bool) -> PyResult<()> {
     let request = WANTED.lock().unwrap_or_else(|p| p.into_inner()).as_mut().and_then(|w| w.remove(&token));
     let Some(request) = request else {
         return Err(pyo3::exceptions::PyKeyError::new_err(format!("no overload request {token}")));
     };
     let resolution = match implementation {
-        Some(d) => Resolution::Implementation(d.get().function_source(py)?),
+        Some(d) => Resolution::Implementation { function: d.get().function_source(py)?, literal },
         None if bad_call => Resolution::BadCall(why),
         None => Resolution::NoMatch(why),
     };

@@ -91,8 +91,16 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Err(_) => GlobalValue::Other("function without source".into()),
         };
     }
+    if let Ok(text) = value.cast::<pyo3::types::PyString>() {
+        // A constant message for `raise` and `assert` (or an overload's static argument).
+        if let Ok(text) = text.to_str() {
+            return GlobalValue::Str(text.to_string());
+        }
+    }
     if let Ok(t) = value.cast::<PyType>() {
-        let is_builtin_exception = t.module().map(|m| m.to_string() == "builtins").unwrap_or(false)
+        // Built-in exception classes, and NumPy's `AxisError`.
+        let module = t.module().map(|m| m.to_string()).unwrap_or_default();
+        let is_builtin_exception = (module == "builtins" || (module == "numpy.exceptions" && t.name().is_ok_and(|n| n.to_string() == "AxisError")))
             && t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false);
         if is_builtin_exception {
             if let Some(kind) = t.name().ok().and_then(|n| ExcKind::from_name(&n.to_string())) {

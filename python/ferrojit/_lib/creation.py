@@ -1,4 +1,4 @@
-"""NumPy functions that create arrays."""
+"""NumPy functions that create arrays (the others are the compiler's: np.empty, np.zeros, ...)."""
 
 import numpy as np
 
@@ -50,3 +50,24 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         return y
 
     return impl
+
+
+@overload(np.identity)
+def identity(n, dtype=None):
+    """``np.identity(n, dtype)``: ``np.eye(n)``, the dtype (a number type or an array's
+    ``dtype``) passed on as it came."""
+    if not isinstance(n, (types.Integer, types.Boolean)):
+        return None
+    if dtype is None or isinstance(dtype, types.NoneType):
+
+        def identity_float64(n, dtype=None):
+            return np.eye(n)
+
+        return identity_float64
+    if not isinstance(dtype, types.DTypeSpec):
+        raise TypingError("`np.identity(dtype=...)` takes a NumPy scalar type such as `np.float64`, or an array's `dtype`")
+
+    def identity_of(n, dtype=None):
+        return np.eye(n, dtype=dtype)
+
+    return identity_of
