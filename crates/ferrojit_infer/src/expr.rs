@@ -872,6 +872,7 @@ impl FnInfer<'_> {
             Value::DType(t) => ArgType::DType(t.clone()),
             Value::Str(s) => ArgType::StringLiteral(s.clone()),
             Value::Global(GlobalValue::Function(q)) if overloads::number_class(q).is_some() => ArgType::NumberClass(overloads::number_class(q).expect("checked")),
+            Value::FlatIter(_) => return Err(self.flat_iter_misused(span)),
             Value::Global(_) => {
                 return Err(self.unsupported(span, "only values (numbers, tuples, arrays), dtypes, number types and strings can be passed to an overloaded function", None))
             }
