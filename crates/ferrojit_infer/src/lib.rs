@@ -34,7 +34,7 @@ mod builtins;
 mod env;
 mod expr;
 mod function;
-mod fuse;
+pub mod fuse;
 pub mod overloads;
 mod registry;
 
