@@ -103,7 +103,7 @@ impl Ownership<'_> {
             StmtKind::ArrayStore { array, indices, value } => std::iter::once(array).chain(indices).chain([value]).try_for_each(borrowed),
             StmtKind::ArrayFill { array, value } => [array, value].into_iter().try_for_each(borrowed),
             StmtKind::ArrayCopy { dst, src } => [dst, src].into_iter().try_for_each(borrowed),
-            StmtKind::ArrayMap { dst, operands, element } => std::iter::once(dst).chain(operands).chain([element]).try_for_each(borrowed),
+            StmtKind::ArrayMap { dst, operands, element, .. } => std::iter::once(dst).chain(operands).chain([element]).try_for_each(borrowed),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => Ok(()),
         }
     }
