@@ -321,3 +321,137 @@ impl Pass {
 fn placeholder(span: Span) -> Expr {
     Expr::new(ExprKind::Const(Const::None), Type::NoneType, span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrojit_types::{ArrayType, Layout};
+
+    fn span() -> Span {
+        Span { line: 1, col: 0, end_line: 1, end_col: 1 }
+    }
+
+    fn array() -> Type {
+        Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::C))
+    }
+
+    fn expr(kind: ExprKind, ty: Type) -> Expr {
+        Expr::new(kind, ty, span())
+    }
+
+    fn stmt(kind: StmtKind) -> Stmt {
+        Stmt { kind, span: span() }
+    }
+
+    fn new_array() -> Expr {
+        expr(ExprKind::ArrayNew { shape: vec![expr(ExprKind::Const(Const::Int(3)), Type::INT64)] }, array())
+    }
+
+    fn reversed(local: LocalId) -> Expr {
+        let step = expr(ExprKind::Const(Const::Int(-1)), Type::INT64);
+        let items = vec![IndexItem::Slice { start: None, stop: None, step: Some(step) }];
+        expr(ExprKind::ArrayView { array: expr(ExprKind::Local(local), array()).boxed(), items }, array())
+    }
+
+    fn function(body: Vec<Stmt>) -> Function {
+        Function {
+            name: "f".into(),
+            symbol: "f".into(),
+            num_params: 1,
+            arg_types: vec![array()],
+            locals: vec![Local { name: "a".into(), ty: array() }, Local { name: "b".into(), ty: array() }],
+            ret: array(),
+            body,
+            span: span(),
+            fingerprint: None,
+            ownership: None,
+        }
+    }
+
+    /// `b = np.empty(3); while True: b = b[::-1]; a = b; np.empty(3).sum(); break`, then
+    /// `return b`, in a function of one array parameter `a`.
+    fn sample() -> Function {
+        let loop_body = vec![
+            stmt(StmtKind::Assign { local: 1, value: reversed(1) }),
+            stmt(StmtKind::Assign { local: 0, value: expr(ExprKind::Local(1), array()) }),
+            stmt(StmtKind::Expr(expr(ExprKind::ArrayReduce { op: ReduceOp::Sum, array: new_array().boxed() }, Type::FLOAT64))),
+            stmt(StmtKind::Break),
+        ];
+        function(vec![
+            stmt(StmtKind::Assign { local: 1, value: new_array() }),
+            stmt(StmtKind::While { cond: expr(ExprKind::Const(Const::Bool(true)), Type::Bool), body: loop_body, orelse: vec![] }),
+            stmt(StmtKind::Return(expr(ExprKind::Local(1), array()))),
+        ])
+    }
+
+    #[test]
+    fn the_pass_accounts_for_every_reference() {
+        let mut f = sample();
+        verify(&f).unwrap();
+        insert_ownership(&mut f);
+        verify(&f).unwrap();
+        let text = print_function(&f);
+        let expected = [
+            "fn f(a.0: array(float64, 1d, C) owned) -> array(float64, 1d, C)  # f",
+            "  let b.1: array(float64, 1d, C) owned",
+            "  let $old_b.2: array(float64, 1d, C) transfer",
+            "  let $old_a.3: array(float64, 1d, C) transfer",
+            "  let $new.4: array(float64, 1d, C) owned",
+            // The assigned parameter takes a reference of its own; the first store moves the
+            // new array in; in the loop, the old value is released after the new one is held.
+            "  a.0 = retain(a.0: array(float64, 1d, C)): array(float64, 1d, C)",
+            "  b.1 = new(3: int64): array(float64, 1d, C)",
+            "  while True: bool:",
+            "    $old_b.2 = b.1: array(float64, 1d, C)",
+            "    b.1 = retain(view b.1: array(float64, 1d, C)[::-1: int64]: array(float64, 1d, C)): array(float64, 1d, C)",
+            "    release $old_b.2",
+            "    $old_a.3 = a.0: array(float64, 1d, C)",
+            "    a.0 = retain(b.1: array(float64, 1d, C)): array(float64, 1d, C)",
+            "    release $old_a.3",
+            // A temporary: owned by a hidden local, released when the expression runs again.
+            "    Sum({",
+            "    release $new.4",
+            "    $new.4 = new(3: int64): array(float64, 1d, C)",
+            "    } => $new.4: array(float64, 1d, C): array(float64, 1d, C)): float64",
+            "    break",
+            "  return retain(b.1: array(float64, 1d, C)): array(float64, 1d, C)",
+        ];
+        assert_eq!(text.lines().collect::<Vec<_>>(), expected, "{text}");
+        let o = f.ownership.as_ref().unwrap();
+        assert_eq!(o.owned.iter().copied().collect::<Vec<_>>(), vec![0, 1, 4]);
+        assert_eq!(o.transfer.iter().copied().collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn the_verifier_rejects_unaccounted_references() {
+        let mut f = sample();
+        insert_ownership(&mut f);
+        let owned = f.ownership.clone().unwrap();
+        let cases: Vec<(&str, Box<dyn Fn(&mut Function)>)> = vec![
+            ("new reference where a borrowed value is needed", Box::new(|f: &mut Function| {
+                f.body.push(stmt(StmtKind::Expr(new_array())));
+            })),
+            ("borrowed value where an owned one is needed", Box::new(|f: &mut Function| {
+                f.body.insert(0, stmt(StmtKind::Return(expr(ExprKind::Local(0), array()))));
+            })),
+            ("release of c.5, which owns nothing", Box::new(|f: &mut Function| {
+                f.locals.push(Local { name: "c".into(), ty: array() });
+                f.body.insert(0, stmt(StmtKind::Release(5)));
+            })),
+            ("store into c.5, a local of a heap type that owns nothing", Box::new(|f: &mut Function| {
+                f.locals.push(Local { name: "c".into(), ty: array() });
+                f.body.insert(0, stmt(StmtKind::Assign { local: 5, value: expr(ExprKind::Local(0), array()) }));
+            })),
+            ("retain before the ownership pass", Box::new(|f: &mut Function| {
+                f.ownership = None;
+            })),
+        ];
+        for (message, spoil) in cases {
+            let mut g = f.clone();
+            g.ownership = Some(owned.clone());
+            spoil(&mut g);
+            let err = verify(&g).expect_err(message);
+            assert!(err.contains(message), "expected `{message}`, got `{err}`");
+        }
+    }
+}

@@ -465,3 +465,25 @@ mod tests {
         assert!(!unaligned.with(1, Layout::A).aligned);
     }
 }
+
+#[cfg(test)]
+mod heap_parts_tests {
+    use super::*;
+
+    #[test]
+    fn heap_parts_are_arrays_wherever_they_sit_in_tuples() {
+        let array = Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C));
+        let part = |path: &[usize]| HeapPart { path: path.to_vec(), kind: HeapKind::Array };
+        let cases: Vec<(Type, Vec<HeapPart>)> = vec![
+            (Type::FLOAT64, vec![]),
+            (Type::Tuple(vec![Type::INT64, Type::Bool]), vec![]),
+            (array.clone(), vec![part(&[])]),
+            (Type::Tuple(vec![Type::INT64, array.clone()]), vec![part(&[1])]),
+            (Type::Tuple(vec![array.clone(), Type::Tuple(vec![Type::FLOAT64, array.clone()])]), vec![part(&[0]), part(&[1, 1])]),
+        ];
+        for (ty, parts) in cases {
+            assert_eq!(ty.heap_parts(), parts, "{ty}");
+            assert_eq!(ty.holds_heap(), !parts.is_empty(), "{ty}");
+        }
+    }
+}
