@@ -385,8 +385,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.new_array_of_dims(dims, ty)
     }
 
-    /// A new, uninitialised array of type `ty` (C or F order) with these dimensions, owned by
-    /// a hidden slot of the lowering site (see `own`).
+    /// A new, uninitialised array of type `ty` (C or F order) with these dimensions: a new
+    /// reference, which the IR gives an owner (see `ferrojit_ir::ownership`).
     pub(crate) fn new_array_of_dims(&mut self, dims: Vec<IntValue<'ctx>>, ty: &Type) -> Result<Value<'ctx>> {
         let a = array_type(ty);
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars");
@@ -416,9 +416,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         // SAFETY (for LLVM): the data follows the header inside the allocation.
         let data = unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), meminfo, &[self.i64(ferrojit_runtime::memory::DATA_OFFSET as i64)], "data")? };
         let strides = if a.layout == Layout::F { self.f_strides(&dims, itemsize)? } else { self.c_strides(&dims, itemsize)? };
-        let array = self.make_array(a.ndim, meminfo.into(), data.into(), &dims, &strides)?;
-        self.own(array, ty)?;
-        Ok(array)
+        self.make_array(a.ndim, meminfo.into(), data.into(), &dims, &strides)
     }
 
     /// A C-contiguous view with a new shape; one dimension may be -1 (inferred).

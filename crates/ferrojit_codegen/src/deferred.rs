@@ -77,7 +77,8 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::ArrayStore { .. }
         | StmtKind::ArrayFill { .. }
         | StmtKind::ArrayCopy { .. }
-        | StmtKind::ArrayMap { .. } => false,
+        | StmtKind::ArrayMap { .. }
+        | StmtKind::Release(_) => false,
     })
 }
 
@@ -124,6 +125,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::MapElement(_)
         | ExprKind::BroadcastShape(_)
         | ExprKind::Block { .. }
+        | ExprKind::Retain(_)
         | ExprKind::Print(_) => true,
     })
 }
@@ -169,5 +171,5 @@ pub(crate) fn float_to_int(from: &Type, to: &Type) -> bool {
 }
 
 fn holds_arrays(ty: &Type) -> bool {
-    crate::lower::holds_arrays(ty)
+    ty.holds_heap()
 }

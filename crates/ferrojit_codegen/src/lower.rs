@@ -9,7 +9,7 @@
 use crate::abi::{basic_type_of, entry_wrapper, float_type, int_type, llvm_type};
 use crate::{CodegenError, Result};
 use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, MathFunc, MathLowering, PrintItem, RuntimeFunc, StmtKind, UnaryOp};
-use ferrojit_types::{FloatType, IntType, Type};
+use ferrojit_types::{FloatType, HeapKind, IntType, Type};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
@@ -19,7 +19,7 @@ use inkwell::module::{Linkage, Module};
 use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum};
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 pub(crate) struct Lowered {
     pub entry_symbol: String,
@@ -88,55 +88,6 @@ pub(crate) fn lower_program<'ctx>(
     Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
-/// Every store to a local anywhere in `stmts` (nested bodies and block expressions included),
-/// by local: each store once, keyed by the address of the IR node that stores, with whether it
-/// stores a new array (`ExprKind::ArrayNew`). `any_expr` reaches some nodes along two ways; the
-/// keys count each store once.
-fn stores_by_local(stmts: &[ir::Stmt]) -> HashMap<usize, HashMap<usize, bool>> {
-    type Stores = HashMap<usize, HashMap<usize, bool>>;
-    fn walk(stmts: &[ir::Stmt], out: &mut Stores) {
-        let is_new = |value: &ir::Expr| matches!(value.kind, ExprKind::ArrayNew { .. });
-        for s in stmts {
-            let node = s as *const ir::Stmt as usize;
-            match &s.kind {
-                StmtKind::Assign { local, value } => {
-                    out.entry(*local).or_default().insert(node, is_new(value));
-                }
-                StmtKind::If { then_body, else_body, .. } => {
-                    walk(then_body, out);
-                    walk(else_body, out);
-                }
-                StmtKind::While { body, orelse, .. } => {
-                    walk(body, out);
-                    walk(orelse, out);
-                }
-                StmtKind::ForRange { index, body, orelse, .. } => {
-                    out.entry(*index).or_default().insert(node, false);
-                    walk(body, out);
-                    walk(orelse, out);
-                }
-                _ => {}
-            }
-            s.any_expr(
-                &mut |e| {
-                    match &e.kind {
-                        ExprKind::Let { local, value, .. } => {
-                            out.entry(*local).or_default().insert(e as *const ir::Expr as usize, is_new(value));
-                        }
-                        ExprKind::Block { stmts, .. } => walk(stmts, out),
-                        _ => {}
-                    }
-                    false
-                },
-                true,
-            );
-        }
-    }
-    let mut out = Stores::new();
-    walk(stmts, &mut out);
-    out
-}
-
 /// Lists the declared vector math functions in `llvm.compiler.used`, so that no pass drops
 /// them before the vectoriser looks for them (as LLVM's own InjectTLIMappings does).
 fn keep_vector_variants<'ctx>(cx: &'ctx Context, module: &Module<'ctx>) {
@@ -181,20 +132,14 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// (continue target, break target) of the enclosing loops, innermost last.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
     /// Every exit (return, raise, a callee's exception) stores its status here and branches
-    /// to `exit`, which releases the function's array references and returns the status.
+    /// to `exit`, which releases the references of the owned locals (as the ownership pass
+    /// chose them: [`ir::Ownership::owned`]) and returns the status.
     status: PointerValue<'ctx>,
     exit: BasicBlock<'ctx>,
-    /// Hidden slots holding new array references made by expressions (allocations, calls
-    /// returning arrays) until the same expression runs again or the function exits.
-    owned: Vec<(PointerValue<'ctx>, Type)>,
-    /// Array-holding slots (locals and hidden slots) stored to so far, in lowering order. A
-    /// slot starts null in every call; a store outside any loop to a slot not in this set is
-    /// the first one on every path that reaches it (lowering follows the source, and only
-    /// loops go back), so there is no old reference to release.
-    stored_slots: HashSet<PointerValue<'ctx>>,
-    /// Array locals that hold no reference of their own (chosen in `lower`): stores to them
-    /// take none and release none, and the exit block releases none.
-    borrowing_locals: HashSet<usize>,
+    /// Arrays lowering makes for itself, never IR values (the copy of a map operand that
+    /// overlaps the destination): each in a slot of its own, released when the same code runs
+    /// again or at exit.
+    scratch_arrays: Vec<(PointerValue<'ctx>, Type)>,
     /// While lowering the unchecked run of a loop whose conversion checks are deferred (see
     /// `deferred`): the running maximum of the converted magnitudes (see
     /// `float_to_int_unchecked`). Integer arithmetic then wraps without `nsw`, so values from
@@ -229,24 +174,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, owned: Vec::new(), stored_slots: HashSet::new(), borrowing_locals: HashSet::new(), deferred_conversions: None, map_elements: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
-        // Array locals that take no reference of their own (see `borrowing_locals`):
-        // - a parameter never stored to again keeps the caller's reference, which the caller
-        //   holds for the whole call;
-        // - a local whose only store is one new array (the temporary of `np.empty(n)` and its
-        //   kind) borrows the reference the allocation's hidden slot keeps (see `own`), which
-        //   is released only when the same expression runs again, storing into the local anew,
-        //   or at exit.
-        let stores = stores_by_local(&self.ir.body);
-        self.borrowing_locals = (0..self.ir.locals.len())
-            .filter(|&i| {
-                let stored = stores.get(&i).map(|s| s.values().copied().collect::<Vec<_>>()).unwrap_or_default();
-                holds_arrays(&self.ir.locals[i].ty) && if i < self.ir.num_params { stored.is_empty() } else { stored == [true] }
-            })
-            .collect();
+        let ownership = self.ir.ownership.as_ref().ok_or_else(|| CodegenError(format!("{}: the ownership pass has not run", self.ir.name)))?;
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
@@ -254,13 +186,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         self.block(&self.ir.body)?;
         self.br(self.exit)?;
-        // The exit block: release what the locals and hidden slots hold, return the status.
+        // The exit block: release what the owned locals and scratch arrays hold, return the
+        // status.
         self.b.position_at_end(self.exit);
-        let mut held: Vec<(PointerValue<'ctx>, Type)> = (0..self.ir.locals.len())
-            .filter(|i| holds_arrays(&self.ir.locals[*i].ty) && !self.borrowing_locals.contains(i))
-            .map(|i| (self.locals[i], self.ir.locals[i].ty.clone()))
-            .collect();
-        held.extend(self.owned.iter().cloned());
+        let mut held: Vec<(PointerValue<'ctx>, Type)> = ownership.owned.iter().map(|&i| (self.locals[i], self.ir.locals[i].ty.clone())).collect();
+        held.extend(self.scratch_arrays.iter().cloned());
         for (slot, ty) in held {
             let v = self.b.build_load(llvm_type(self.cx, &ty), slot, "held")?;
             self.refcount(v, &ty, false)?;
@@ -355,67 +285,35 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(slot)
     }
 
-    /// Stores into local `id`, taking a reference to any array in the value and releasing the
-    /// ones in the value it replaces.
+    /// Stores into local `id`. Ownership is the IR's: a value an owned local keeps is already
+    /// owned (`Retain`, a new reference) and the old one is released by a `Release` statement.
     pub(crate) fn store_local(&mut self, id: usize, v: Value<'ctx>) -> Result<()> {
-        if self.borrowing_locals.contains(&id) {
-            self.b.build_store(self.locals[id], v)?;
-            return Ok(());
-        }
-        let ty = self.ir.locals[id].ty.clone();
-        self.store_holding(self.locals[id], &ty, v)
+        self.b.build_store(self.locals[id], v)?;
+        Ok(())
     }
 
-    fn store_holding(&mut self, slot: PointerValue<'ctx>, ty: &Type, v: Value<'ctx>) -> Result<()> {
-        if holds_arrays(ty) {
-            self.refcount(v, ty, true)?;
-            self.release_old(slot, ty)?;
-        }
+    /// Keeps an array lowering makes for itself in a slot of its own (see `scratch_arrays`).
+    pub(crate) fn keep_scratch_array(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
+        let slot = self.entry_alloca(llvm_type(self.cx, ty), "scratch")?;
+        let old = self.b.build_load(llvm_type(self.cx, ty), slot, "old")?;
+        self.refcount(old, ty, false)?;
         self.b.build_store(slot, v)?;
+        self.scratch_arrays.push((slot, ty.clone()));
         Ok(())
     }
 
-    /// Releases what array-holding `slot` holds before a store replaces it, unless the store
-    /// is certainly the slot's first (see `stored_slots`): the runtime would skip the null,
-    /// but LLVM cannot remove the call.
-    fn release_old(&mut self, slot: PointerValue<'ctx>, ty: &Type) -> Result<()> {
-        let first = self.stored_slots.insert(slot) && self.loops.is_empty();
-        if !first {
-            let old = self.b.build_load(llvm_type(self.cx, ty), slot, "old")?;
-            self.refcount(old, ty, false)?;
-        }
-        Ok(())
-    }
-
-    /// Keeps a new reference (an allocation, an array returned by a call) in a hidden slot of
-    /// this expression until it runs again or the function exits.
-    pub(crate) fn own(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
-        if !holds_arrays(ty) {
-            return Ok(());
-        }
-        let slot = self.entry_alloca(llvm_type(self.cx, ty), "owned")?;
-        self.release_old(slot, ty)?;
-        self.b.build_store(slot, v)?;
-        self.owned.push((slot, ty.clone()));
-        Ok(())
-    }
-
-    /// Adds (`incref`) or drops a reference to every array inside `v`.
+    /// Adds (`incref`) or drops a reference to every heap value inside `v` (its
+    /// [`Type::heap_parts`]).
     pub(crate) fn refcount(&mut self, v: Value<'ctx>, ty: &Type, incref: bool) -> Result<()> {
-        match ty {
-            Type::Array(_) => {
-                let meminfo = self.b.build_extract_value(v.into_struct_value(), 0, "meminfo")?.into_pointer_value();
-                self.count_reference(meminfo, incref)?;
+        for part in ty.heap_parts() {
+            let mut x = v;
+            for &i in &part.path {
+                x = self.b.build_extract_value(x.into_struct_value(), i as u32, "item")?;
             }
-            Type::Tuple(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if holds_arrays(item) {
-                        let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
-                        self.refcount(x, item, incref)?;
-                    }
-                }
-            }
-            _ => {}
+            let meminfo = match part.kind {
+                HeapKind::Array => self.b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
+            };
+            self.count_reference(meminfo, incref)?;
         }
         Ok(())
     }
@@ -557,9 +455,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.continue_dead();
             }
             StmtKind::Return(value) => {
+                // The value is owned (see the ownership pass): its references go to the caller.
                 let v = self.expr(value)?;
-                // The caller receives its own reference to every returned array.
-                self.refcount(v, &value.ty, true)?;
                 self.b.build_store(self.ret_ptr, v)?;
                 self.leave(self.cx.i32_type().const_zero())?;
                 self.continue_dead();
@@ -570,6 +467,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             StmtKind::Expr(e) => {
                 self.expr(e)?;
+            }
+            StmtKind::Release(local) => {
+                let ty = &self.ir.locals[*local].ty;
+                let llvm = llvm_type(self.cx, ty);
+                let v = self.b.build_load(llvm, self.locals[*local], "released")?;
+                self.refcount(v, &ty.clone(), false)?;
+                self.b.build_store(self.locals[*local], llvm.const_zero())?;
             }
             StmtKind::ArrayStore { array, indices, value } => self.array_store(array, indices, value)?,
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
@@ -899,9 +803,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 }
                 let status = self.call_value(callee, &values)?.into_int_value();
                 self.propagate(status)?;
-                let result = self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?;
-                self.own(result, &e.ty)?;
-                result
+                self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?
             }
             ExprKind::Math { func, args } => {
                 let mut values = Vec::new();
@@ -953,6 +855,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::Block { stmts, value } => {
                 self.block(stmts)?;
                 self.expr(value)?
+            }
+            ExprKind::Retain(x) => {
+                let v = self.expr(x)?;
+                self.refcount(v, &x.ty, true)?;
+                v
             }
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
@@ -1722,15 +1629,6 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
         }
         Ok(())
-    }
-}
-
-/// Whether values of `ty` hold array references (arrays, or tuples containing them).
-pub(crate) fn holds_arrays(ty: &Type) -> bool {
-    match ty {
-        Type::Array(_) => true,
-        Type::Tuple(items) => items.iter().any(holds_arrays),
-        _ => false,
     }
 }
 

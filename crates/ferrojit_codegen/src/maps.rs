@@ -291,7 +291,9 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(copy_bb);
         let dims = self.dims(arr, a)?;
         let copy_ty = Type::Array(a.with(a.ndim, ferrojit_types::Layout::C));
-        let copy = self.new_array_of_dims(dims, &copy_ty)?.into_struct_value();
+        let copy = self.new_array_of_dims(dims, &copy_ty)?;
+        self.keep_scratch_array(copy, &copy_ty)?;
+        let copy = copy.into_struct_value();
         self.copy_elements(arr, copy, a)?;
         let copied_from = self.b.get_insert_block().expect("positioned");
         self.b.build_unconditional_branch(join)?;

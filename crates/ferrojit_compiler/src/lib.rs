@@ -1,11 +1,13 @@
 //! Drives the pipeline for one (function, argument types) pair: typed IR from
-//! `ferrojit_infer`, machine code from `ferrojit_codegen`; and turns every failure into a
-//! [`CompileError`] whose message points at the user's source.
+//! `ferrojit_infer`, the passes over it ([`passes::PASSES`]: fusion, ownership), machine code
+//! from `ferrojit_codegen`; and turns every failure into a [`CompileError`] whose message
+//! points at the user's source.
 //!
 //! Parsing happens earlier, once per Python function, when its [`FunctionSource`] is built
 //! (see [`function_source`]); its result is reused for every signature.
 
 mod cache;
+pub mod passes;
 
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
@@ -111,12 +113,13 @@ pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, op
 
 fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
     let start = Instant::now();
-    let program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|failure| match failure {
+    let mut program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|failure| match failure {
         infer::Failure::Error(e) => infer_error(&e),
         infer::Failure::NeedsOverloads(needs) => {
             CompileError { kind: ErrorKind::NeedsOverloads, message: "overloads to resolve".into(), location: None, needs }
         }
     })?;
+    passes::run_passes(&mut program.functions).map_err(|msg| CompileError { kind: ErrorKind::Internal, message: internal_message(&msg), location: None, needs: Vec::new() })?;
     let infer_time = start.elapsed();
     if options.dump_ir {
         for f in &program.functions {
@@ -203,8 +206,10 @@ pub fn warm_up() {
 ";
     let func = Arc::new(function_source(0, "warm_up", SourceText::new("<warm-up>", 1, SOURCE), Box::new(RangeOnly), vec![]));
     let array = Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::C));
-    if let Ok(program) = infer::infer_program_returning(&func, &[array, Type::INT64], None) {
-        let _ = codegen::warm_up(&program.functions);
+    if let Ok(mut program) = infer::infer_program_returning(&func, &[array, Type::INT64], None) {
+        if passes::run_passes(&mut program.functions).is_ok() {
+            let _ = codegen::warm_up(&program.functions);
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Golden tests of type inference: Python source + argument types -> typed IR.
 //!
 //! - `resources/typed/<name>.py`: the typed IR of every function the root needs (the root first,
-//!   then its callees), as `ferrojit_ir::print_function` renders it, is compared with
+//!   then its callees) after the passes (`ferrojit_compiler::passes`: fusion, ownership), as
+//!   `ferrojit_ir::print_function` renders it, is compared with
 //!   `resources/typed/<name>.ir`. Every function must also pass `ferrojit_ir::verify`.
 //! - `resources/typed_errors/<name>.py`: compiling must fail; `resources/typed_errors/<name>.err`
 //!   holds the error kind and the message as the user sees it (file, line, column, source line).
@@ -158,7 +159,7 @@ fn typed_ir_fixtures() {
             }
         };
         let root = fixture.root();
-        let program = match ferrojit_infer::infer_program(root, &fixture.args) {
+        let mut program = match ferrojit_infer::infer_program(root, &fixture.args) {
             Ok(p) => p,
             Err(ferrojit_infer::Failure::NeedsOverloads(needs)) => {
                 golden.fail(&py, format!("expected type inference to succeed, got requests for overloads: {needs:?}"));
@@ -170,6 +171,10 @@ fn typed_ir_fixtures() {
                 continue;
             }
         };
+        if let Err(e) = ferrojit_compiler::passes::run_passes(&mut program.functions) {
+            golden.fail(&py, e);
+            continue;
+        }
         let mut out = String::new();
         for (i, f) in program.functions.iter().enumerate() {
             if let Err(e) = ferrojit_ir::verify(f) {

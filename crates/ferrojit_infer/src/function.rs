@@ -63,7 +63,7 @@ pub(crate) fn infer_function(
             if cx.changed {
                 return Err(cx.internal(def.span, "types changed during the final walk"));
             }
-            let mut function = ir::Function {
+            let function = ir::Function {
                 name: def.name.clone(),
                 symbol,
                 num_params: args.len(),
@@ -73,13 +73,10 @@ pub(crate) fn infer_function(
                 body,
                 span: def.span,
                 fingerprint: cx.fingerprint(),
+                ownership: None,
             };
             if let Err(msg) = ir::verify(&function) {
                 return Err(cx.internal(def.span, &format!("typed IR is invalid: {msg}")));
-            }
-            crate::fuse::fuse_statements(&mut function);
-            if let Err(msg) = ir::verify(&function) {
-                return Err(cx.internal(def.span, &format!("typed IR is invalid after fusing statements: {msg}")));
             }
             return Ok(function);
         }

@@ -24,7 +24,7 @@ use ferrojit_types::Type;
 /// Fuses what it can in `f` (see the module documentation), one pair of statements at a time
 /// until none is left: each fusion moves statements and reads, so the counts it relies on are
 /// taken again.
-pub(crate) fn fuse_statements(f: &mut ir::Function) {
+pub fn fuse_statements(f: &mut ir::Function) {
     loop {
         let counts = Counts::of(&f.body);
         if !fuse_one(&mut f.body, &counts, f.num_params) {

@@ -36,7 +36,7 @@ mod builtins;
 mod env;
 mod expr;
 mod function;
-mod fuse;
+pub mod fuse;
 mod iteration;
 pub mod overloads;
 mod registry;

@@ -11,11 +11,16 @@
 //!   return type; conditions (`If`, `While`, `IfExp`, `Not`) are `bool`;
 //! - `Binary` operands have the node's type, except comparisons (operands equal, result bool) and
 //!   `Pow` with an integer exponent on a float base;
-//! - local ids index [`Function::locals`]; parameters are the first locals.
+//! - local ids index [`Function::locals`]; parameters are the first locals;
+//! - once the ownership pass has run ([`Function::ownership`] is set), every reference to a
+//!   heap value is accounted for (see [`ownership`] for the rules); before, no `Retain` or
+//!   `Release` appears.
 //!
 //! Layout: this file defines the IR; `printer.rs` renders it (`FERROJIT_DUMP_IR=1`, golden
-//! tests); `verify.rs` checks the invariants above.
+//! tests); `verify.rs` checks the invariants above; `ownership.rs` is the pass that decides
+//! where references to heap values are taken and dropped.
 
+pub mod ownership;
 mod printer;
 mod verify;
 
@@ -45,6 +50,23 @@ pub struct Function {
     /// function's source and each global it read, as `name=value`. `None` when the code
     /// embeds addresses valid only in this process (frozen global arrays): not cacheable.
     pub fingerprint: Option<String>,
+    /// What the ownership pass decided; `None` before it runs (codegen refuses such a function).
+    pub ownership: Option<Ownership>,
+}
+
+/// The locals that hold references of their own, as the ownership pass chose them. Every other
+/// local of a heap type borrows: a parameter never assigned (the caller holds its reference for
+/// the whole call).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ownership {
+    /// Locals that own what they hold: every exit of the function (returns, raises, a callee's
+    /// exception) releases them, and a store that replaces their value releases the old one
+    /// with an explicit [`StmtKind::Release`].
+    pub owned: std::collections::BTreeSet<LocalId>,
+    /// Locals that hold a reference only from the store that fills them to the `Release` that
+    /// follows it, with nothing that can raise in between (the old value of an owned local
+    /// being replaced): no exit releases them.
+    pub transfer: std::collections::BTreeSet<LocalId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +101,10 @@ pub enum StmtKind {
     /// Stores `value` (the element type) into every element of `array` (`a[1:3] = 0`,
     /// `a.fill(0)`).
     ArrayFill { array: Expr, value: Expr },
+    /// Drops the references the local holds (null ones are skipped) and clears it, so that a
+    /// later release of it (at an exit) drops nothing. Only owned and transfer locals are
+    /// released.
+    Release(LocalId),
     /// Copies every element of `src` into `dst` (same shape, any layouts), converting to
     /// `dst`'s element type.
     ArrayCopy { dst: Expr, src: Expr },
@@ -206,6 +232,9 @@ pub enum ExprKind {
     Let { local: LocalId, value: Box<Expr>, body: Box<Expr> },
     /// `print(...)`: items separated by spaces, then a newline. Type is `NoneType`.
     Print(Vec<PrintItem>),
+    /// The operand's value with a new reference taken to each of its heap parts: an owned
+    /// value made from a borrowed one (inserted by the ownership pass).
+    Retain(Box<Expr>),
 }
 
 #[derive(Clone, Debug)]
@@ -493,6 +522,93 @@ impl Expr {
     }
 }
 
+/// The direct sub-expressions of an expression kind, for [`Expr::for_each_child`] and its
+/// mutable twin (`$iter` is `iter` or `iter_mut`).
+macro_rules! each_child {
+    ($kind:expr, $f:ident, $iter:ident) => {
+        match $kind {
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
+            ExprKind::Block { value, .. } => $f(value),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => $f(x),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => $f(x),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
+                $f(lhs);
+                $f(rhs);
+            }
+            ExprKind::MakeComplex { re, im } => {
+                $f(re);
+                $f(im);
+            }
+            ExprKind::IfExp { cond, then, otherwise } => {
+                $f(cond);
+                $f(then);
+                $f(otherwise);
+            }
+            ExprKind::Let { value, body, .. } => {
+                $f(value);
+                $f(body);
+            }
+            ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => args.$iter().for_each(|e| $f(e)),
+            ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
+            ExprKind::AxisReduce { array, axis, .. } => {
+                $f(array);
+                $f(axis);
+            }
+            ExprKind::ArrayGet { array, indices } => {
+                $f(array);
+                indices.$iter().for_each(|e| $f(e));
+            }
+            ExprKind::ArrayNew { shape } => shape.$iter().for_each(|e| $f(e)),
+            ExprKind::Reshape { array, shape } => {
+                $f(array);
+                shape.$iter().for_each(|e| $f(e));
+            }
+            ExprKind::ArrayView { array, items } => {
+                $f(array);
+                for item in items {
+                    match item {
+                        IndexItem::Index(e) => $f(e),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| $f(e)),
+                        IndexItem::NewAxis => {}
+                    }
+                }
+            }
+            ExprKind::Print(items) => items.$iter().for_each(|i| {
+                if let PrintItem::Value(e) = i {
+                    $f(e);
+                }
+            }),
+        }
+    };
+}
+
+impl Expr {
+    /// Whether evaluating this expression makes a new reference to a heap value that nobody
+    /// owns yet (a new array, an array an axis reduction fills, a callee's result holding
+    /// arrays): the ownership pass gives each such value an owner. Every other expression of a
+    /// heap type borrows what it shows (a local, a view, a tuple item).
+    pub fn makes_new_reference(&self) -> bool {
+        match &self.kind {
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } => true,
+            ExprKind::Call { .. } => self.ty.holds_heap(),
+            _ => false,
+        }
+    }
+
+    /// Calls `f` on each direct sub-expression, in evaluation order. Not on the element of
+    /// a map (it refers to the map's operands, evaluated per element by the map) nor on the
+    /// expressions inside a block's statements.
+    pub fn for_each_child_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        each_child!(&mut self.kind, f, iter_mut)
+    }
+
+    /// [`Expr::for_each_child_mut`] for reading.
+    pub fn for_each_child(&self, f: &mut dyn FnMut(&Expr)) {
+        each_child!(&self.kind, f, iter)
+    }
+}
+
 impl Expr {
     /// Whether `pred` holds for this expression or any expression inside it.
     pub fn any(&self, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
@@ -505,7 +621,7 @@ impl Expr {
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } => x.any(pred),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
             ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
@@ -538,7 +654,7 @@ impl Expr {
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr)| es.iter_mut().for_each(|e| e.walk_mut(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } => x.walk_mut(f),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.walk_mut(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.walk_mut(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 lhs.walk_mut(f);
@@ -638,7 +754,7 @@ impl Stmt {
                 dst.walk_mut(f);
                 operands.iter_mut().for_each(|o| o.walk_mut(f));
             }
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => {}
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
     }
 }
@@ -659,7 +775,7 @@ impl Stmt {
             StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => false,
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => false,
         }
     }
 }

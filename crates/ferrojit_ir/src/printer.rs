@@ -1,15 +1,22 @@
 //! Renders a [`Function`] as indented text: the format of `FERROJIT_DUMP_IR=1` and of the golden
-//! files. Every expression shows its type after a colon; locals print as `name.id`.
+//! files. Every expression shows its type after a colon; locals print as `name.id`. Once the
+//! ownership pass has run, the locals that own their values say so (`owned`, or `transfer` for
+//! those holding an old value until its release).
 
 use crate::*;
 use std::fmt::Write;
 
 pub fn print_function(f: &Function) -> String {
     let mut p = Printer { f, out: String::new() };
-    let params: Vec<String> = (0..f.num_params).map(|i| format!("{}: {}", p.local(i), f.locals[i].ty)).collect();
+    let role = |i: LocalId| match &f.ownership {
+        Some(o) if o.owned.contains(&i) => " owned",
+        Some(o) if o.transfer.contains(&i) => " transfer",
+        _ => "",
+    };
+    let params: Vec<String> = (0..f.num_params).map(|i| format!("{}: {}{}", p.local(i), f.locals[i].ty, role(i))).collect();
     let _ = writeln!(p.out, "fn {}({}) -> {}  # {}", f.name, params.join(", "), f.ret, f.symbol);
     for (i, local) in f.locals.iter().enumerate().skip(f.num_params) {
-        let _ = writeln!(p.out, "  let {}: {}", p.local(i), local.ty);
+        let _ = writeln!(p.out, "  let {}: {}{}", p.local(i), local.ty, role(i));
     }
     p.block(&f.body, 1);
     p.out
@@ -69,6 +76,10 @@ impl Printer<'_> {
                 self.loop_else(orelse, depth);
             }
             StmtKind::Break => self.line(depth, "break"),
+            StmtKind::Release(local) => {
+                let text = format!("release {}", self.local(*local));
+                self.line(depth, &text)
+            }
             StmtKind::Continue => self.line(depth, "continue"),
             StmtKind::Return(e) => {
                 let text = format!("return {}", self.expr(e));
@@ -125,6 +136,7 @@ impl Printer<'_> {
             },
             ExprKind::Local(id) => self.local(*id),
             ExprKind::Cast(x) => format!("cast({})", self.expr(x)),
+            ExprKind::Retain(x) => format!("retain({})", self.expr(x)),
             ExprKind::Binary { op, lhs, rhs } => format!("({} {:?} {})", self.expr(lhs), op, self.expr(rhs)),
             ExprKind::Unary { op, operand } => format!("{:?}({})", op, self.expr(operand)),
             ExprKind::Compare { op, lhs, rhs } => format!("({} {} {})", self.expr(lhs), op.symbol(), self.expr(rhs)),

@@ -1,5 +1,13 @@
 //! Checks the invariants listed in the crate docs. A failure is a bug in ferrojit (the stage
 //! that built the IR), never a user error; the message names the offending node.
+//!
+//! Once the ownership pass has run, it also checks that every reference is accounted for:
+//! - a value stored into an owned local (by assignment or `let`) or returned is owned: a new
+//!   reference, a `Retain`, or a tuple, conditional or block of owned values;
+//! - everywhere else a value of a heap type is borrowed: no new reference or `Retain` appears
+//!   where nothing would release it;
+//! - only owned and transfer locals are released, transfer locals are stored borrowed values
+//!   (the old value of an owned local) and no other local of a heap type is stored to.
 
 use crate::*;
 
@@ -9,7 +17,138 @@ pub fn verify(f: &Function) -> Result<(), String> {
     if f.num_params > f.locals.len() {
         return Err(format!("{} parameters but only {} locals", f.num_params, f.locals.len()));
     }
-    v.block(&f.body, 0)
+    v.block(&f.body, 0)?;
+    match &f.ownership {
+        Some(ownership) => Ownership { f, o: ownership }.block(&f.body),
+        None => {
+            let mut found = None;
+            let mut note = |e: &Expr| {
+                if matches!(e.kind, ExprKind::Retain(_)) {
+                    found = Some(e.span);
+                }
+                false
+            };
+            let released = f.body.iter().any(|s| s.any_expr(&mut note, true) || has_release(s));
+            match found {
+                Some(span) => Err(format!("{span}: retain before the ownership pass")),
+                None if released => Err("release before the ownership pass".to_string()),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// Whether `s` is or contains (in nested bodies) a `Release` statement.
+fn has_release(s: &Stmt) -> bool {
+    let any = |stmts: &[Stmt]| stmts.iter().any(has_release);
+    match &s.kind {
+        StmtKind::Release(_) => true,
+        StmtKind::If { then_body, else_body, .. } => any(then_body) || any(else_body),
+        StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => any(body) || any(orelse),
+        _ => false,
+    }
+}
+
+/// What a position needs of a value of a heap type.
+#[derive(Clone, Copy, PartialEq)]
+enum Need {
+    Owned,
+    Borrowed,
+}
+
+/// The ownership checks (see the module documentation).
+struct Ownership<'a> {
+    f: &'a Function,
+    o: &'a crate::Ownership,
+}
+
+impl Ownership<'_> {
+    fn block(&self, stmts: &[Stmt]) -> Result<(), String> {
+        stmts.iter().try_for_each(|s| self.stmt(s))
+    }
+
+    /// What a store into `local` needs of its value.
+    fn store(&self, local: LocalId, value: &Expr, span: Span) -> Result<(), String> {
+        if self.o.owned.contains(&local) {
+            self.expr(value, Need::Owned)
+        } else if self.o.transfer.contains(&local) || !self.f.locals[local].ty.holds_heap() {
+            self.expr(value, Need::Borrowed)
+        } else {
+            Err(format!("{span}: store into {}.{local}, a local of a heap type that owns nothing", self.f.locals[local].name))
+        }
+    }
+
+    fn stmt(&self, s: &Stmt) -> Result<(), String> {
+        let borrowed = |e: &Expr| self.expr(e, Need::Borrowed);
+        match &s.kind {
+            StmtKind::Assign { local, value } => self.store(*local, value, s.span),
+            StmtKind::Return(value) => self.expr(value, Need::Owned),
+            StmtKind::Expr(e) => borrowed(e),
+            StmtKind::Release(local) => expect(self.o.owned.contains(local) || self.o.transfer.contains(local), || format!("{}: release of {}.{local}, which owns nothing", s.span, self.f.locals[*local].name)),
+            StmtKind::If { cond, then_body, else_body } => {
+                borrowed(cond)?;
+                self.block(then_body)?;
+                self.block(else_body)
+            }
+            StmtKind::While { cond, body, orelse } => {
+                borrowed(cond)?;
+                self.block(body)?;
+                self.block(orelse)
+            }
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
+                [start, stop, step].into_iter().try_for_each(borrowed)?;
+                self.block(body)?;
+                self.block(orelse)
+            }
+            StmtKind::ArrayStore { array, indices, value } => std::iter::once(array).chain(indices).chain([value]).try_for_each(borrowed),
+            StmtKind::ArrayFill { array, value } => [array, value].into_iter().try_for_each(borrowed),
+            StmtKind::ArrayCopy { dst, src } => [dst, src].into_iter().try_for_each(borrowed),
+            StmtKind::ArrayMap { dst, operands, element, .. } => std::iter::once(dst).chain(operands).chain([element]).try_for_each(borrowed),
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => Ok(()),
+        }
+    }
+
+    fn expr(&self, e: &Expr, need: Need) -> Result<(), String> {
+        let heap = e.ty.holds_heap();
+        let children = |need: Need| {
+            let mut result = Ok(());
+            e.for_each_child(&mut |c| {
+                if result.is_ok() {
+                    result = self.expr(c, need);
+                }
+            });
+            result
+        };
+        if !heap {
+            return match &e.kind {
+                ExprKind::Block { stmts, value } => self.block(stmts).and_then(|_| self.expr(value, Need::Borrowed)),
+                ExprKind::Let { local, value, body } => self.store(*local, value, e.span).and_then(|_| self.expr(body, Need::Borrowed)),
+                _ => children(Need::Borrowed),
+            };
+        }
+        match &e.kind {
+            ExprKind::Retain(x) if need == Need::Owned => self.expr(x, Need::Borrowed),
+            _ if e.makes_new_reference() && need == Need::Owned => children(Need::Borrowed),
+            ExprKind::Retain(_) => Err(format!("{}: retained value where a borrowed one is needed: nothing would release it", e.span)),
+            _ if e.makes_new_reference() => Err(format!("{}: new reference where a borrowed value is needed: nothing would release it", e.span)),
+            ExprKind::Tuple(_) => children(need),
+            ExprKind::IfExp { cond, then, otherwise } => {
+                self.expr(cond, Need::Borrowed)?;
+                self.expr(then, need)?;
+                self.expr(otherwise, need)
+            }
+            ExprKind::Block { stmts, value } => {
+                self.block(stmts)?;
+                self.expr(value, need)
+            }
+            ExprKind::Let { local, value, body } => {
+                self.store(*local, value, e.span)?;
+                self.expr(body, need)
+            }
+            _ if need == Need::Owned => Err(format!("{}: borrowed value where an owned one is needed (stored or returned without a retain)", e.span)),
+            _ => children(Need::Borrowed),
+        }
+    }
 }
 
 struct Verifier<'a> {
@@ -83,6 +222,7 @@ impl Verifier<'_> {
                 expect(e.ty == self.f.ret, || format!("{}: returning {} from a function returning {}", s.span, e.ty, self.f.ret))
             }
             StmtKind::Raise { .. } => Ok(()),
+            StmtKind::Release(local) => self.local_ty(*local, s.span).map(|_| ()),
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::ArrayStore { array, indices, value } => {
                 let a = self.array(array)?;
@@ -155,6 +295,10 @@ impl Verifier<'_> {
                 expect(ty == &e.ty, || mismatch("local", ty))
             }
             ExprKind::Cast(x) => self.expr(x),
+            ExprKind::Retain(x) => {
+                self.expr(x)?;
+                expect(x.ty == e.ty && e.ty.holds_heap(), || mismatch("retained value", &x.ty))
+            }
             ExprKind::Binary { op, lhs, rhs } => {
                 self.expr(lhs)?;
                 self.expr(rhs)?;

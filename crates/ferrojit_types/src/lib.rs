@@ -88,6 +88,56 @@ impl Type {
     }
 }
 
+/// A kind of reference-counted value: what a value of this kind keeps on the heap and how code
+/// reaches its reference count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeapKind {
+    /// An array's meminfo (its first field): null for arrays the function does not own a part
+    /// of (frozen globals); the runtime skips those.
+    Array,
+}
+
+/// One reference-counted value inside a value of some type: the tuple indices that lead to it
+/// (outermost first; empty for the value itself) and its kind.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HeapPart {
+    pub path: Vec<usize>,
+    pub kind: HeapKind,
+}
+
+impl Type {
+    /// The reference-counted values a value of this type holds, in order. The one place that
+    /// says which types live on the heap: ownership (who takes and drops references) and
+    /// codegen (how a reference is counted) ask here, so a new heap type (lists, strings, ...)
+    /// joins by answering here with a kind of its own.
+    pub fn heap_parts(&self) -> Vec<HeapPart> {
+        fn collect(ty: &Type, path: &mut Vec<usize>, out: &mut Vec<HeapPart>) {
+            match ty {
+                Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
+                Type::Tuple(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(i);
+                        collect(item, path, out);
+                        path.pop();
+                    }
+                }
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType => {}
+            }
+        }
+        let mut out = Vec::new();
+        collect(self, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// Whether a value of this type holds any reference-counted value (see [`Type::heap_parts`]).
+    pub fn holds_heap(&self) -> bool {
+        match self {
+            Type::Tuple(items) => items.iter().any(Type::holds_heap),
+            other => !other.heap_parts().is_empty(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IntType {
     pub bits: u8,
@@ -413,5 +463,27 @@ mod tests {
         let Some(Type::Array(same)) = unify(&Type::Array(aligned.clone()), &Type::Array(aligned)) else { panic!("arrays unify") };
         assert!(same.aligned);
         assert!(!unaligned.with(1, Layout::A).aligned);
+    }
+}
+
+#[cfg(test)]
+mod heap_parts_tests {
+    use super::*;
+
+    #[test]
+    fn heap_parts_are_arrays_wherever_they_sit_in_tuples() {
+        let array = Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C));
+        let part = |path: &[usize]| HeapPart { path: path.to_vec(), kind: HeapKind::Array };
+        let cases: Vec<(Type, Vec<HeapPart>)> = vec![
+            (Type::FLOAT64, vec![]),
+            (Type::Tuple(vec![Type::INT64, Type::Bool]), vec![]),
+            (array.clone(), vec![part(&[])]),
+            (Type::Tuple(vec![Type::INT64, array.clone()]), vec![part(&[1])]),
+            (Type::Tuple(vec![array.clone(), Type::Tuple(vec![Type::FLOAT64, array.clone()])]), vec![part(&[0]), part(&[1, 1])]),
+        ];
+        for (ty, parts) in cases {
+            assert_eq!(ty.heap_parts(), parts, "{ty}");
+            assert_eq!(ty.holds_heap(), !parts.is_empty(), "{ty}");
+        }
     }
 }

@@ -1,0 +1,14 @@
+# args: float64[::1], int64
+def f(a, n):
+    b = np.zeros(n)
+    for i in range(n):
+        b = b + a[i]
+        if i == 3:
+            return (b + a)[1:]
+    a = a[::-1]
+    x, y = pair(n)
+    return x + y.sum() + a
+
+
+def pair(n):
+    return np.zeros(n), np.ones(n)
