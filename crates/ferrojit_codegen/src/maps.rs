@@ -237,10 +237,10 @@ impl<'ctx> FnLower<'ctx, '_> {
             this.b.build_conditional_branch(unit, contiguous, strided)?;
             this.b.position_at_end(contiguous);
             let unit_strides: Vec<IntValue<'ctx>> = itemsizes.iter().map(|s| this.i64(*s as i64)).collect();
-            this.inner_loop(dims[last], ptrs, &unit_strides, &mut block, body)?;
+            this.inner_loop(dims[last], ptrs, &unit_strides, true, &mut block, body)?;
             this.b.build_unconditional_branch(done)?;
             this.b.position_at_end(strided);
-            this.inner_loop(dims[last], ptrs, &inner, &mut block, body)?;
+            this.inner_loop(dims[last], ptrs, &inner, false, &mut block, body)?;
             this.b.build_unconditional_branch(done)?;
             this.b.position_at_end(done);
             Ok(())
@@ -261,42 +261,47 @@ impl<'ctx> FnLower<'ctx, '_> {
             return body(self, bases);
         }
         let steps: Vec<IntValue<'ctx>> = strides.iter().map(|s| s[k]).collect();
-        self.counted_loop(self.i64(0), dims[k], bases, &steps, &mut |this, _, ptrs| this.outer_loops(dims, k + 1, ptrs, strides, body))
+        self.counted_loop(self.i64(0), dims[k], bases, &steps, false, &mut |this, _, ptrs| this.outer_loops(dims, k + 1, ptrs, strides, body))
     }
 
-    /// The innermost loop over `0..len`, whole or in blocks.
+    /// The innermost loop over `0..len`, whole or in blocks; see [`FnLower::counted_loop`]
+    /// for `vectorise`.
     fn inner_loop(
         &mut self,
         len: IntValue<'ctx>,
         bases: &[PointerValue<'ctx>],
         steps: &[IntValue<'ctx>],
+        vectorise: bool,
         block: &mut Option<(u64, &mut dyn FnMut(&mut Self) -> Result<()>)>,
         body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>,
     ) -> Result<()> {
         let Some((size, after_block)) = block.as_mut() else {
-            return self.counted_loop(self.i64(0), len, bases, steps, &mut |this, _, ptrs| body(this, ptrs));
+            return self.counted_loop(self.i64(0), len, bases, steps, vectorise, &mut |this, _, ptrs| body(this, ptrs));
         };
         let size = self.i64(*size as i64);
         let blocks = self.b.build_int_signed_div(self.b.build_int_add(len, self.b.build_int_sub(size, self.i64(1), "round")?, "up")?, size, "blocks")?;
         let no_steps: Vec<IntValue<'ctx>> = steps.iter().map(|_| self.i64(0)).collect();
-        self.counted_loop(self.i64(0), blocks, bases, &no_steps, &mut |this, b, ptrs| {
+        self.counted_loop(self.i64(0), blocks, bases, &no_steps, false, &mut |this, b, ptrs| {
             let start = this.b.build_int_mul(b, size, "start")?;
             let end = this.b.build_int_add(start, size, "end")?;
             let short = this.b.build_int_compare(IntPredicate::SLT, len, end, "short")?;
             let end = this.b.build_select(short, len, end, "end")?.into_int_value();
-            this.counted_loop(start, end, ptrs, steps, &mut |this, _, ptrs| body(this, ptrs))?;
+            this.counted_loop(start, end, ptrs, steps, vectorise, &mut |this, _, ptrs| body(this, ptrs))?;
             after_block(this)
         })
     }
 
     /// Runs `body(i, pointers)` for `i` in `start..end`, pointer `p` at `bases[p] + i *
-    /// steps[p]` bytes.
+    /// steps[p]` bytes. Unless `vectorise`, LLVM is told to leave the loop scalar (loops over
+    /// blocks and rows, and strided loops, whose vector forms would gather and scatter: slow
+    /// to compile and rarely faster).
     pub(crate) fn counted_loop(
         &mut self,
         start: IntValue<'ctx>,
         end: IntValue<'ctx>,
         bases: &[PointerValue<'ctx>],
         steps: &[IntValue<'ctx>],
+        vectorise: bool,
         body: &mut dyn FnMut(&mut Self, IntValue<'ctx>, &[PointerValue<'ctx>]) -> Result<()>,
     ) -> Result<()> {
         let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
@@ -317,7 +322,10 @@ impl<'ctx> FnLower<'ctx, '_> {
         body(self, i, &ptrs)?;
         let next = self.b.build_int_nsw_add(i, self.i64(1), "next")?;
         self.b.build_store(counter, next)?;
-        self.b.build_unconditional_branch(head)?;
+        let back = self.b.build_unconditional_branch(head)?;
+        if !vectorise {
+            self.no_vectorize(back);
+        }
         self.b.position_at_end(exit);
         Ok(())
     }
@@ -645,7 +653,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_store(carry, merged)?;
         self.b.build_store(level, self.b.build_int_add(l, self.i64(1), "up")?)?;
         self.b.build_store(bits, self.b.build_right_shift(m, self.i64(1), false, "bits")?)?;
-        self.b.build_unconditional_branch(head)?;
+        let back = self.b.build_unconditional_branch(head)?;
+        self.no_vectorize(back);
         self.b.position_at_end(done);
         let l = self.b.build_load(i64t, level, "level")?.into_int_value();
         // SAFETY (for LLVM): as above.
@@ -668,7 +677,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let count = self.b.build_load(i64t, blocks, "blocks")?.into_int_value();
         let stack_ty = sum.llvm.array_type(PAIRWISE_LEVELS);
         let levels = self.b.build_int_sub(self.i64(64), self.intrinsic("llvm.ctlz", &[i64t.into()], &[count.into(), self.cx.bool_type().const_zero().into()])?.into_int_value(), "levels")?;
-        self.counted_loop(self.i64(0), levels, &[], &[], &mut |this, l, _| {
+        self.counted_loop(self.i64(0), levels, &[], &[], false, &mut |this, l, _| {
             let bit = this.b.build_right_shift(count, l, false, "bit")?;
             let set = this.b.build_int_truncate(bit, this.cx.bool_type(), "set")?;
             let (add, next) = (this.bb("sum.level"), this.bb("sum.next"));
