@@ -32,6 +32,10 @@ enum Operand<'ctx> {
 /// tree's depth, log2 of the number of blocks.
 const PAIRWISE_BLOCK: u64 = 128;
 
+/// The blocks of a pairwise sum along a strided innermost loop, summed in order: as many
+/// terms as each of NumPy's eight running sums takes.
+const PAIRWISE_STRIDED_BLOCK: u64 = PAIRWISE_BLOCK / 8;
+
 /// Levels of the pairwise tree's stack: enough for 2**64 blocks.
 const PAIRWISE_LEVELS: u32 = 64;
 
@@ -44,6 +48,15 @@ struct RunningSum<'ctx> {
     llvm: inkwell::types::BasicTypeEnum<'ctx>,
     block: PointerValue<'ctx>,
     levels: Option<(PointerValue<'ctx>, PointerValue<'ctx>)>,
+}
+
+/// The block size of a strided loop for blocks of `size` in a unit-stride one.
+fn strided_block_size(size: u64) -> u64 {
+    if size == PAIRWISE_BLOCK {
+        PAIRWISE_STRIDED_BLOCK
+    } else {
+        size
+    }
 }
 
 impl RunningSum<'_> {
@@ -199,12 +212,12 @@ impl<'ctx> FnLower<'ctx, '_> {
         bases: &[PointerValue<'ctx>],
         strides: &[Vec<IntValue<'ctx>>],
         itemsizes: &[u64],
-        mut block: Option<(u64, &mut dyn FnMut(&mut Self) -> Result<()>)>,
+        block: Option<(u64, &mut dyn FnMut(&mut Self) -> Result<()>)>,
         body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>,
     ) -> Result<()> {
         let Some(last) = shape.len().checked_sub(1) else {
             body(self, bases)?;
-            if let Some((_, after_block)) = block.as_mut() {
+            if let Some((_, after_block)) = block {
                 after_block(self)?;
             }
             return Ok(());
@@ -232,15 +245,21 @@ impl<'ctx> FnLower<'ctx, '_> {
             unit = self.b.build_and(unit, self.b.build_int_compare(IntPredicate::EQ, s[last], self.i64(*size as i64), "unit")?, "unit")?;
         }
         let inner: Vec<IntValue<'ctx>> = strides.iter().map(|s| s[last]).collect();
+        let mut nothing_after = |_: &mut Self| Ok(());
+        let (block_size, after_block): (Option<u64>, &mut dyn FnMut(&mut Self) -> Result<()>) = match block {
+            Some((size, after_block)) => (Some(size), after_block),
+            None => (None, &mut nothing_after),
+        };
         self.outer_loops(&dims, 0, bases, strides, &mut |this, ptrs| {
             let (contiguous, strided, done) = (this.bb("map.contiguous"), this.bb("map.strided"), this.bb("map.rows"));
             this.b.build_conditional_branch(unit, contiguous, strided)?;
             this.b.position_at_end(contiguous);
             let unit_strides: Vec<IntValue<'ctx>> = itemsizes.iter().map(|s| this.i64(*s as i64)).collect();
-            this.inner_loop(dims[last], ptrs, &unit_strides, true, &mut block, body)?;
+            this.inner_loop(dims[last], ptrs, &unit_strides, true, block_size, &mut *after_block, body)?;
             this.b.build_unconditional_branch(done)?;
             this.b.position_at_end(strided);
-            this.inner_loop(dims[last], ptrs, &inner, false, &mut block, body)?;
+            // A strided run is summed in order: shorter blocks keep its rounding as small.
+            this.inner_loop(dims[last], ptrs, &inner, false, block_size.map(strided_block_size), &mut *after_block, body)?;
             this.b.build_unconditional_branch(done)?;
             this.b.position_at_end(done);
             Ok(())
@@ -264,21 +283,23 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.counted_loop(self.i64(0), dims[k], bases, &steps, false, &mut |this, _, ptrs| this.outer_loops(dims, k + 1, ptrs, strides, body))
     }
 
-    /// The innermost loop over `0..len`, whole or in blocks; see [`FnLower::counted_loop`]
-    /// for `vectorise`.
+    /// The innermost loop over `0..len`, whole or in blocks of `block_size` indices with
+    /// `after_block` after each; see [`FnLower::counted_loop`] for `vectorise`.
+    #[allow(clippy::too_many_arguments)]
     fn inner_loop(
         &mut self,
         len: IntValue<'ctx>,
         bases: &[PointerValue<'ctx>],
         steps: &[IntValue<'ctx>],
         vectorise: bool,
-        block: &mut Option<(u64, &mut dyn FnMut(&mut Self) -> Result<()>)>,
+        block_size: Option<u64>,
+        after_block: &mut dyn FnMut(&mut Self) -> Result<()>,
         body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>,
     ) -> Result<()> {
-        let Some((size, after_block)) = block.as_mut() else {
+        let Some(size) = block_size else {
             return self.counted_loop(self.i64(0), len, bases, steps, vectorise, &mut |this, _, ptrs| body(this, ptrs));
         };
-        let size = self.i64(*size as i64);
+        let size = self.i64(size as i64);
         let blocks = self.b.build_int_signed_div(self.b.build_int_add(len, self.b.build_int_sub(size, self.i64(1), "round")?, "up")?, size, "blocks")?;
         let no_steps: Vec<IntValue<'ctx>> = steps.iter().map(|_| self.i64(0)).collect();
         self.counted_loop(self.i64(0), blocks, bases, &no_steps, false, &mut |this, b, ptrs| {
