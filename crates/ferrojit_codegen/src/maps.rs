@@ -805,13 +805,28 @@ impl<'ctx> FnLower<'ctx, '_> {
             let result = match op {
                 ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
                     let sum = this.sum_begin(&acc_ty)?;
-                    let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
-                    let block = sum.pairwise().then_some((PAIRWISE_BLOCK, &mut after_block as &mut dyn FnMut(&mut Self) -> Result<()>));
-                    this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], block, &mut |this, p| {
+                    let mut add = |this: &mut Self, p: &[PointerValue<'ctx>]| {
                         let v = this.load_element(p[0], &a)?;
                         let v = this.cast(v, &dtype, &acc_ty)?;
                         this.sum_add(&sum, v)
-                    })?;
+                    };
+                    if sum.pairwise() {
+                        // An axis no longer than a block is one block, with no tree to build:
+                        // short axes (the rows of an (n, 3) array) are common.
+                        let (one_block, blocks, summed) = (this.bb("axis.short"), this.bb("axis.long"), this.bb("axis.summed"));
+                        let short = this.b.build_int_compare(IntPredicate::SLE, len, this.i64(PAIRWISE_BLOCK as i64), "short")?;
+                        this.b.build_conditional_branch(short, one_block, blocks)?;
+                        this.b.position_at_end(one_block);
+                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], None, &mut add)?;
+                        this.b.build_unconditional_branch(summed)?;
+                        this.b.position_at_end(blocks);
+                        let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
+                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], Some((PAIRWISE_BLOCK, &mut after_block)), &mut add)?;
+                        this.b.build_unconditional_branch(summed)?;
+                        this.b.position_at_end(summed);
+                    } else {
+                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], None, &mut add)?;
+                    }
                     let total = this.sum_end(&sum)?;
                     if op == ir::ReduceOp::Mean { this.mean_of(total, len, &acc_ty)? } else { total }
                 }
