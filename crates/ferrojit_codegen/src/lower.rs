@@ -762,7 +762,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     /// Marks the loop whose back edge is `back` as not to be vectorised.
-    pub(crate) fn no_vectorize(&self, back: inkwell::values::InstructionValue<'ctx>) {
+    fn no_vectorize(&self, back: inkwell::values::InstructionValue<'ctx>) {
         self.loop_metadata(back, "llvm.loop.vectorize.enable", 0);
     }
 

@@ -312,6 +312,30 @@ impl<'ctx> FnLower<'ctx, '_> {
         })
     }
 
+    /// Tells LLVM to neither vectorise nor unroll the loop whose back edge is `back`: loops
+    /// that run few times (over blocks, rows, tree levels) or whose vector form would not pay
+    /// (strided runs) cost compile time and code size in those forms, and gain little.
+    fn keep_scalar(&self, back: inkwell::values::InstructionValue<'ctx>) {
+        use inkwell::values::AsValueRef;
+        use llvm_sys::core::*;
+        use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
+        // SAFETY: metadata built in this function's context and attached to its instruction;
+        // the loop ID refers to itself, as LLVM requires, through a temporary node.
+        unsafe {
+            let ctx = self.cx.raw();
+            let name = |text: &str| LLVMMDStringInContext2(ctx, text.as_ptr() as *const _, text.len());
+            let off = LLVMValueAsMetadata(LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0));
+            let mut vectorise = [name("llvm.loop.vectorize.enable"), off];
+            let mut unroll = [name("llvm.loop.unroll.disable")];
+            let temp = LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
+            let mut id_ops = [temp, LLVMMDNodeInContext2(ctx, vectorise.as_mut_ptr(), 2), LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1)];
+            let id = LLVMMDNodeInContext2(ctx, id_ops.as_mut_ptr(), id_ops.len());
+            LLVMMetadataReplaceAllUsesWith(temp, id);
+            let kind = LLVMGetMDKindIDInContext(ctx, c"llvm.loop".as_ptr(), "llvm.loop".len() as u32);
+            LLVMSetMetadata(back.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
+        }
+    }
+
     /// Runs `body(i, pointers)` for `i` in `start..end`, pointer `p` at `bases[p] + i *
     /// steps[p]` bytes. Unless `vectorise`, LLVM is told to leave the loop scalar (loops over
     /// blocks and rows, and strided loops, whose vector forms would gather and scatter: slow
@@ -345,7 +369,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_store(counter, next)?;
         let back = self.b.build_unconditional_branch(head)?;
         if !vectorise {
-            self.no_vectorize(back);
+            self.keep_scalar(back);
         }
         self.b.position_at_end(exit);
         Ok(())
@@ -675,7 +699,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_store(level, self.b.build_int_add(l, self.i64(1), "up")?)?;
         self.b.build_store(bits, self.b.build_right_shift(m, self.i64(1), false, "bits")?)?;
         let back = self.b.build_unconditional_branch(head)?;
-        self.no_vectorize(back);
+        self.keep_scalar(back);
         self.b.position_at_end(done);
         let l = self.b.build_load(i64t, level, "level")?.into_int_value();
         // SAFETY (for LLVM): as above.
