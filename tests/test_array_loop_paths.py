@@ -192,7 +192,7 @@ def shift_columns_right(m):
         (shift_columns_right, lambda: _grid(6, 40)),
         (shift_right, lambda: np.zeros(0)),
     ],
-    ids=lambda x: getattr(x, "__name__", ""),
+    ids=["shift right", "shift left", "reverse into itself", "double in place", "add own transpose", "shift rows down", "shift columns right", "shift right, empty"],
 )
 def test_destinations_overlapping_operands_read_the_old_values(func, make):
     check_arrays(func, make())
@@ -323,7 +323,7 @@ def test_empty_min_and_max_raise(func):
         (largest, (np.ones((4, 5)),), "@llvm.vector.reduce.fmaximum"),
         (row_sums, (np.ones((4, 5)),), "call reassoc double @llvm.vector.reduce.fadd"),
     ],
-    ids=lambda x: getattr(x, "__name__", ""),
+    ids=["sum", "sum of a map", "min", "max of 2-d", "sum along an axis"],
 )
 def test_contiguous_reductions_vectorise(func, args, pattern):
     f = ferrojit.njit(func)
