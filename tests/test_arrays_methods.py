@@ -153,14 +153,16 @@ def test_float_sums_special_values(a):
         check_arrays(m_mean, a, rel=rel_for(a))
 
 
-def test_float_sum_is_sequential():
-    # Documents why a tolerance is needed: NumPy's pairwise sum and the sequential sum differ.
+def test_float_sum_is_pairwise_not_sequential():
+    # Documents why a tolerance is needed, and how small it is: ferrojit sums pairwise as NumPy
+    # does (in other blocks: the last bit may differ), far closer than the sequential sum.
     a = np.full(1000, 0.1)
     sequential = 0.0
     for v in a:
         sequential += float(v)
-    assert ferrojit.njit(m_sum)(a) == pytest.approx(a.sum(), rel=1e-12)
-    assert ferrojit.njit(m_sum)(a) == pytest.approx(sequential, rel=1e-15)
+    got = ferrojit.njit(m_sum)(a)
+    assert got == pytest.approx(a.sum(), rel=4 * np.finfo(np.float64).eps)
+    assert abs(got - 100.0) < abs(sequential - 100.0) / 10
 
 
 def test_reductions_of_readonly_arrays():

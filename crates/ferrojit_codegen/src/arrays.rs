@@ -317,24 +317,25 @@ impl<'ctx> FnLower<'ctx, '_> {
         })
     }
 
-    /// Calls `body(element pointer)` for every element of `arr`, in C order, through a loop
-    /// nest over byte offsets.
+    /// Calls `body(element pointer)` for every element of `arr`, in C order.
     pub(crate) fn for_each_element(&mut self, arr: StructValue<'ctx>, a: &ArrayType, body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>) -> Result<()> {
-        self.for_each_element_of(&[arr], a.ndim, &mut |this, ptrs| body(this, ptrs[0]))
+        self.for_each_element_of(&[(arr, a)], &mut |this, ptrs| body(this, ptrs[0]))
     }
 
     /// Calls `body(element pointers)` for every index of `arrays` (all of the same shape, any
-    /// strides), in C order: one loop per dimension, each array's pointer advanced by its own
-    /// stride.
-    pub(crate) fn for_each_element_of(&mut self, arrays: &[StructValue<'ctx>], ndim: u8, body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
-        let shape = (0..ndim as u32).map(|k| self.shape(arrays[0], k)).collect::<Result<Vec<_>>>()?;
+    /// strides), in C order, through the map lowering's loop nest.
+    pub(crate) fn for_each_element_of(&mut self, arrays: &[(StructValue<'ctx>, &ArrayType)], body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
+        let (first, a) = arrays[0];
+        let shape = (0..a.ndim as u32).map(|k| self.shape(first, k)).collect::<Result<Vec<_>>>()?;
         let mut bases = Vec::new();
         let mut strides = Vec::new();
-        for arr in arrays {
+        let mut itemsizes = Vec::new();
+        for (arr, t) in arrays {
             bases.push(self.b.build_extract_value(*arr, 1, "data")?.into_pointer_value());
-            strides.push((0..ndim as u32).map(|k| self.stride(*arr, k)).collect::<Result<Vec<_>>>()?);
+            strides.push((0..a.ndim as u32).map(|k| self.stride(*arr, k)).collect::<Result<Vec<_>>>()?);
+            itemsizes.push(t.dtype.itemsize().expect("arrays hold scalars"));
         }
-        self.strided_loop_nest(&shape, &bases, &strides, body)
+        self.strided_loop_nest(&shape, &bases, &strides, &itemsizes, body)
     }
 
     pub(crate) fn array_fill(&mut self, array: &ir::Expr, value: &ir::Expr) -> Result<()> {
@@ -487,114 +488,50 @@ impl<'ctx> FnLower<'ctx, '_> {
         let src_v = self.expr(src)?.into_struct_value();
         let (src_dtype, dst_dtype) = ((*s.dtype).clone(), (*d.dtype).clone());
         // Both arrays have the same shape; walk them together, each by its own strides.
-        self.for_each_element_of(&[src_v, dst_v], s.ndim, &mut |this, ptrs| {
+        self.for_each_element_of(&[(src_v, &s), (dst_v, &d)], &mut |this, ptrs| {
             let v = this.load_element(ptrs[0], &s)?;
             let v = this.cast(v, &src_dtype, &dst_dtype)?;
             this.store_element(ptrs[1], &d, v)
         })
     }
 
-    pub(crate) fn array_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, ty: &Type) -> Result<Value<'ctx>> {
-        let a = array_type(&array.ty);
-        let arr = self.expr(array)?.into_struct_value();
-        let dtype = (*a.dtype).clone();
-        let acc = self.entry_alloca(crate::abi::llvm_type(self.cx, ty), "acc")?;
-        match op {
-            ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
-                let zero = crate::abi::llvm_type(self.cx, ty).const_zero();
-                self.b.build_store(acc, zero)?;
-                let acc_ty = ty.clone();
-                self.for_each_element(arr, &a, &mut |this, ptr| {
-                    let v = this.load_element(ptr, &a)?;
-                    let v = this.cast(v, &dtype, &acc_ty)?;
-                    let current = this.b.build_load(crate::abi::llvm_type(this.cx, &acc_ty), acc, "acc")?;
-                    let next = this.binary(ferrojit_ir::BinaryOp::Add, current, v, &acc_ty, &acc_ty)?;
-                    this.b.build_store(acc, next)?;
-                    Ok(())
-                })?;
-                let sum = self.b.build_load(crate::abi::llvm_type(self.cx, ty), acc, "sum")?;
-                if op == ir::ReduceOp::Sum {
-                    return Ok(sum);
-                }
-                let mut size = self.i64(1);
-                for k in 0..a.ndim as u32 {
-                    size = self.b.build_int_mul(size, self.shape(arr, k)?, "size")?;
-                }
-                let float = match ty {
-                    Type::Float(f) | Type::Complex(f) => *f,
-                    _ => unreachable!("mean is a float"),
-                };
-                let n = self.cast(size.into(), &Type::INT64, &Type::Float(float))?.into_float_value();
-                // NumPy gives NaN (with a warning) for the mean of an empty array.
-                Ok(match ty {
-                    // Complex division by (n + 0j), as NumPy's mean divides: inf and NaN
-                    // spread to both parts as they do there.
-                    Type::Complex(_) => {
-                        let st = sum.get_type().into_struct_type();
-                        let zero = n.get_type().const_zero();
-                        let agg = self.b.build_insert_value(st.get_undef(), n, 0, "re")?;
-                        let count = self.b.build_insert_value(agg, zero, 1, "im")?.into_struct_value();
-                        let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
-                        let (nonempty_bb, empty_bb, end) = (self.bb("mean.div"), self.bb("mean.empty"), self.bb("mean.end"));
-                        self.b.build_conditional_branch(empty, empty_bb, nonempty_bb)?;
-                        self.b.position_at_end(nonempty_bb);
-                        let q = self.binary(ferrojit_ir::BinaryOp::Div, sum, count.into(), ty, ty)?;
-                        let from = self.b.get_insert_block().expect("positioned");
-                        self.b.build_unconditional_branch(end)?;
-                        self.b.position_at_end(empty_bb);
-                        let nan = n.get_type().const_float(f64::NAN);
-                        let agg = self.b.build_insert_value(st.get_undef(), nan, 0, "re")?;
-                        let nan_c = self.b.build_insert_value(agg, nan, 1, "im")?.into_struct_value();
-                        self.b.build_unconditional_branch(end)?;
-                        self.b.position_at_end(end);
-                        let phi = self.b.build_phi(st, "mean")?;
-                        phi.add_incoming(&[(&q, from), (&nan_c, empty_bb)]);
-                        phi.as_basic_value()
-                    }
-                    _ => self.b.build_float_div(sum.into_float_value(), n, "mean")?.into(),
-                })
-            }
-            ir::ReduceOp::Min | ir::ReduceOp::Max => {
-                let mut size = self.i64(1);
-                for k in 0..a.ndim as u32 {
-                    size = self.b.build_int_mul(size, self.shape(arr, k)?, "size")?;
-                }
-                let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
-                let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
-                self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
-                // Start from the first element (all indices 0 address the data pointer).
-                let first_ptr = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
-                let first = self.load_element(first_ptr, &a)?;
-                self.b.build_store(acc, first)?;
-                let is_min = op == ir::ReduceOp::Min;
-                self.for_each_element(arr, &a, &mut |this, ptr| {
-                    let v = this.load_element(ptr, &a)?;
-                    let current = this.b.build_load(crate::abi::llvm_type(this.cx, &dtype), acc, "acc")?;
-                    let next = this.min_max_step(is_min, v, current, &dtype, None)?;
-                    this.b.build_store(acc, next)?;
-                    Ok(())
-                })?;
-                Ok(self.b.build_load(crate::abi::llvm_type(self.cx, ty), acc, "result")?)
-            }
-        }
+    /// One step of a `min`/`max` reduction: the smaller (larger) of `v` and `current`, NaN
+    /// when either is NaN, as NumPy's `minimum` (`maximum`). LLVM's `minimum`/`maximum` and
+    /// integer `smin`/`umin` intrinsics say so in a form its vectoriser reduces in vector
+    /// lanes.
+    pub(crate) fn min_max_step(&mut self, is_min: bool, v: Value<'ctx>, current: Value<'ctx>, dtype: &Type) -> Result<Value<'ctx>> {
+        let name = match (dtype, is_min) {
+            (Type::Float(_), true) => "llvm.minimum",
+            (Type::Float(_), false) => "llvm.maximum",
+            (Type::Int(i), true) => if i.signed { "llvm.smin" } else { "llvm.umin" },
+            (Type::Int(i), false) => if i.signed { "llvm.smax" } else { "llvm.umax" },
+            // False < True.
+            (Type::Bool, true) => return Ok(self.b.build_and(v.into_int_value(), current.into_int_value(), "min")?.into()),
+            (Type::Bool, false) => return Ok(self.b.build_or(v.into_int_value(), current.into_int_value(), "max")?.into()),
+            (other, _) => return Err(crate::CodegenError(format!("min/max of {other} reached codegen"))),
+        };
+        self.intrinsic(name, &[v.get_type()], &[v, current])
     }
 
-    /// One step of a `min`/`max` reduction: `v` replaces `current` when it is smaller (larger),
-    /// or NaN (NaN wins, as in NumPy: once the accumulator is NaN no comparison replaces it),
-    /// or when `first` (an i1) says there is no accumulator yet.
-    pub(crate) fn min_max_step(&mut self, is_min: bool, v: Value<'ctx>, current: Value<'ctx>, dtype: &Type, first: Option<IntValue<'ctx>>) -> Result<Value<'ctx>> {
-        let cmp = if is_min { ferrojit_ir::CmpOp::Lt } else { ferrojit_ir::CmpOp::Gt };
-        let better = self.compare(cmp, v, current, dtype)?;
-        let mut take = match dtype {
-            Type::Float(_) => {
-                let nan = self.b.build_float_compare(inkwell::FloatPredicate::UNO, v.into_float_value(), v.into_float_value(), "nan")?;
-                self.b.build_or(better, nan, "take")?
+    /// The value a `min`/`max` reduction starts from, which every element replaces: +inf
+    /// (-inf) for floats, the type's largest (smallest) value for integers.
+    pub(crate) fn min_max_identity(&self, is_min: bool, dtype: &Type) -> Result<Value<'ctx>> {
+        Ok(match dtype {
+            Type::Float(f) => crate::abi::float_type(self.cx, *f).into_float_type().const_float(if is_min { f64::INFINITY } else { f64::NEG_INFINITY }).into(),
+            Type::Int(i) => {
+                let t = crate::abi::int_type(self.cx, i.bits);
+                let ones = t.const_all_ones();
+                match (i.signed, is_min) {
+                    (false, true) => ones,
+                    (false, false) => t.const_zero(),
+                    // 0111... and 1000...
+                    (true, true) => t.const_int(u64::MAX >> (65 - i.bits as u32), false),
+                    (true, false) => t.const_int(1u64 << (i.bits as u32 - 1), false),
+                }
+                .into()
             }
-            _ => better,
-        };
-        if let Some(first) = first {
-            take = self.b.build_or(take, first, "take")?;
-        }
-        Ok(self.b.build_select(take, v, current, "next")?)
+            Type::Bool => self.cx.bool_type().const_int(is_min as u64, false).into(),
+            other => return Err(crate::CodegenError(format!("min/max of {other} reached codegen"))),
+        })
     }
 }

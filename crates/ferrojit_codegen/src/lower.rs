@@ -863,7 +863,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
-            ExprKind::ArrayReduce { op, array } => self.array_reduce(*op, array, &e.ty)?,
+            // The reduction of the map whose element is the array's element.
+            ExprKind::ArrayReduce { op, array } => {
+                let element = ir::Expr::new(ExprKind::MapElement(0), (*crate::arrays::array_type(&array.ty).dtype).clone(), array.span);
+                self.map_reduce(*op, std::slice::from_ref(&**array), &element, &e.ty)?
+            }
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
             ExprKind::AxisReduce { op, array, axis, keepdims } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,
             ExprKind::MapElement(i) => self.map_element(*i)?,
@@ -917,13 +921,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
     }
 
-    fn complex(&self, re: FloatValue<'ctx>, im: FloatValue<'ctx>) -> Result<StructValue<'ctx>> {
+    pub(crate) fn complex(&self, re: FloatValue<'ctx>, im: FloatValue<'ctx>) -> Result<StructValue<'ctx>> {
         let st = self.cx.struct_type(&[re.get_type().into(), im.get_type().into()], false);
         let agg = self.b.build_insert_value(st.get_undef(), re, 0, "re")?;
         Ok(self.b.build_insert_value(agg, im, 1, "im")?.into_struct_value())
     }
 
-    fn parts(&self, v: Value<'ctx>) -> Result<(FloatValue<'ctx>, FloatValue<'ctx>)> {
+    pub(crate) fn parts(&self, v: Value<'ctx>) -> Result<(FloatValue<'ctx>, FloatValue<'ctx>)> {
         let s = v.into_struct_value();
         Ok((self.b.build_extract_value(s, 0, "re")?.into_float_value(), self.b.build_extract_value(s, 1, "im")?.into_float_value()))
     }
