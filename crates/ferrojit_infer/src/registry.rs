@@ -71,8 +71,9 @@ impl Registry {
             "numpy" => Box::leak(format!("np.{member}").into_boxed_str()),
             _ => name,
         };
-        // NumPy's element-wise functions are those with ufunc parameters (an `out=`).
-        let elementwise = matches!(build, Build::Math { python: false, .. }) || (namespace == "numpy" && params.contains("out=None"));
+        // NumPy's element-wise functions are those with a ufunc's parameters: positional-only
+        // inputs, then `out=` (reductions such as `np.sum` have an `out=` too, not after `/`).
+        let elementwise = matches!(build, Build::Math { python: false, .. }) || (namespace == "numpy" && params.contains("/, out=None"));
         let entry = Entry { name, callee, signature: Signature::parse(params), build, elementwise };
         let map = if namespace == "ndarray" { &mut self.array_members } else { &mut self.functions };
         let previous = map.insert(if namespace == "ndarray" { member } else { name }, entry);
