@@ -336,7 +336,8 @@ def test_python_reductions_with_dtype_match_numpy(func, dtype, axis, monkeypatch
         ("def f(a, k):\n    return a.argmax(axis=1.5)", r"`axis=` of `.*argmax\(\)` must be an integer, not `float64`"),
         ("def f(a, k):\n    return np.any(a, axis=0, keepdims=k > 0)", r"`keepdims=` of `.*any\(\)` must be written `True` or `False`"),
         ("def f(a, k):\n    return a.cumsum(dtype=k)", r"`cumsum\(dtype=...\)` takes a NumPy scalar type"),
-        ("def f(a, k):\n    return a[0, 0].var(axis=0)", "has no method `var`"),
+        # A number's reductions are a 0-d array's (as NumPy's scalars'), which has no axis 0.
+        ("def f(a, k):\n    return a[0, 0].var(axis=0)", "an axis of a 0-dimensional array is out of bounds"),
     ],
 )
 def test_python_reductions_argument_errors(source, message, tmp_path):
