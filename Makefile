@@ -14,7 +14,7 @@
 #   deps  -> apt-get only when /usr/lib/llvm-22/bin/llvm-config is missing and LLVM_SYS_221_PREFIX
 #            names no other LLVM; then a check that prints one line if LLVM 22 is unusable
 #   venv  -> python3 -m venv only when .venv/bin/python is missing or broken;
-#            pip only when numpy/pytest/pandas/dask/distributed/mypy do not import or maturin is
+#            pip only when numpy/pytest/xdist/pandas/dask/distributed/mypy do not import or maturin is
 #            missing
 #   build -> maturin develop --release (cargo decides what to rebuild)
 
@@ -37,9 +37,14 @@ LLVM_PREFIX := $(LLVM_SYS_221_PREFIX)
 APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
 # dask and distributed: tests/test_arrays_unaligned.py runs compiled functions on a local Dask
 # cluster, whose workers receive arrays unaligned. mypy: tests/test_typing_api.py.
-PY_PACKAGES  := numpy maturin==1.16.0 pytest pandas dask==2026.8.0 distributed==2026.8.0 mypy==2.4.1
+# pytest-xdist: the Python tests run on every core, one test file per worker at a time.
+PY_PACKAGES  := numpy maturin==1.16.0 pytest pytest-xdist==3.8.0 pandas dask==2026.8.0 distributed==2026.8.0 mypy==2.4.1
 # The array-expression benchmarks (bench/run_exprs.py) compare with Pythran, ahead of time.
 PYTHRAN      := pythran==0.19.0
+
+# One pytest worker per core, each taking whole test files (a file's tests share compiled
+# functions and fixtures, and some check process-wide counters before and after).
+PYTEST_WORKERS := -n auto --dist loadfile
 
 VENV    := $(CURDIR)/.venv
 PY      := $(VENV)/bin/python
@@ -91,10 +96,10 @@ venv:
 			python3 -m venv "$(VENV)"; \
 		fi; \
 	fi
-	@if "$(PY)" -c 'import numpy, pytest, pandas, dask, distributed, mypy' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
-		echo "venv: numpy, pytest, pandas, dask, distributed, mypy and maturin present"; \
+	@if "$(PY)" -c 'import numpy, pytest, xdist, pandas, dask, distributed, mypy' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
+		echo "venv: numpy, pytest, pytest-xdist, pandas, dask, distributed, mypy and maturin present"; \
 	else \
-		echo "venv: pip installing numpy, maturin, pytest, pandas (the seed's object-mode example), dask and distributed (the Dask test), mypy (tests/test_typing_api.py)"; \
+		echo "venv: pip installing numpy, maturin, pytest, pytest-xdist, pandas (the seed's object-mode example), dask and distributed (the Dask test), mypy (tests/test_typing_api.py)"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check $(PY_PACKAGES); \
 	fi
 
@@ -116,14 +121,14 @@ demo: build
 
 test: build
 	$(BUILD_ENV) cargo test --workspace --release
-	"$(PY)" -m pytest -q tests
+	"$(PY)" -m pytest -q $(PYTEST_WORKERS) tests
 
 # The two halves of `test`, for quick iteration (they assume `make build` was run).
 test-rust:
 	$(BUILD_ENV) cargo test --workspace --release
 
 test-python:
-	"$(PY)" -m pytest -q tests
+	"$(PY)" -m pytest -q $(PYTEST_WORKERS) tests
 
 bench: build
 	@if "$(PY)" -c 'import numba' >/dev/null 2>&1; then \

@@ -89,7 +89,7 @@ def test_masks_assign_arrays_and_update_in_place(dtype):
         (values(8, np.float64), np.array([8])),
         (values(8, np.float64), np.array([-9])),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_integer_indices_select_as_numpy(a, idx):
     check_arrays(take, a, idx)
@@ -98,7 +98,7 @@ def test_integer_indices_select_as_numpy(a, idx):
 @pytest.mark.parametrize(
     "idx, v",
     [(np.array([1, 3]), 5.0), (np.array([1, -1]), np.array([7.0, 8.0])), (np.array([0, 2]), np.array([9.0])), (np.array([4]), 1.0)],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_integer_indices_assign_as_numpy(idx, v):
     check_arrays(put, np.zeros(4), idx, v)
@@ -238,7 +238,7 @@ def test_index_arrays_of_every_integer_dtype(f, index_dtype):
         (last_axis, values(12, np.int8).reshape(4, 3), np.array([0, 1, 2, 1, 0, 2])[::-2]),
         (second_axis, values(24, np.float32).reshape(2, 3, 4), np.array([[0, 1, 2], [2, 1, 0]]).T),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_index_arrays_of_several_dimensions_and_empty(f, a, idx):
     check_arrays(f, a, idx)
@@ -257,7 +257,7 @@ def test_index_arrays_of_several_dimensions_and_empty(f, a, idx):
         (second_axis, values(12, np.float64).reshape(3, 4), np.array([7], dtype=np.uint8)),
         (first_axis, values(12, np.float64).reshape(3, 4), np.array([[0, 1], [2, 3]])),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_out_of_range_index_is_numpys_index_error(f, a, idx):
     check_arrays(f, a, idx, exc_msg=True)
@@ -335,7 +335,7 @@ def scale_first_axis(a, idx):
         (put_int_slice_array, (2, 3, 4), [3, 0], np.arange(6).reshape(2, 3)),
         (put_int_slice_array, (2, 3, 4), [3, 0], np.arange(3)),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 @pytest.mark.parametrize("dtype", [np.float64, np.int32, np.complex128], ids=lambda d: np.dtype(d).name)
 def test_assignment_through_an_integer_array_as_numpy(f, shape, idx, v, dtype):
@@ -361,7 +361,7 @@ def test_assignment_and_update_in_place_over_layouts(layout):
         (put_first_axis, (4,), [1, 2, 9], np.array([1.0, 2.0, 3.0])),
         (put_int_slice_array, (2, 3, 4), [0, 4], 5.0),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_assignment_out_of_range_raises_before_writing(f, shape, idx, v):
     check_arrays(f, np.zeros(shape), np.array(idx), v, exc_msg=True)
@@ -375,7 +375,7 @@ def test_assignment_out_of_range_raises_before_writing(f, shape, idx, v):
         (put_first_axis, (4,), [1, 2], np.array([1.0, 2.0, 3.0])),
         (put_first_axis, (3, 4), [[0, 1]], np.ones((3, 4))),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_value_of_another_shape_is_a_value_error(f, shape, idx, v):
     # The class is NumPy's; the message names no shapes (compiled code formats only numbers).
@@ -461,7 +461,7 @@ def test_mask_along_one_axis_reads_as_numpy(f, axis, layout):
         (mask_second, values(12, np.float64).reshape(3, 4)[:, ::-1], rows_of(4, [1, 1, 0])[::-1]),
         (mask_first, values(12, np.complex128).reshape(3, 4), rows_of(3, [1, 0])),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_masks_of_fewer_dimensions_read_as_numpy(f, a, m):
     check_arrays(f, a, m)
@@ -478,7 +478,7 @@ def test_masks_of_fewer_dimensions_read_as_numpy(f, a, m):
         (fill_mask_first, values(12, np.float64).reshape(3, 4), rows_of(2, [1])),
         (put_mask_second, values(12, np.float64).reshape(3, 4), rows_of(5, [1])),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_mask_of_the_wrong_shape_is_numpys_index_error(f, a, m):
     args = (a, m, 1.0) if f is put_mask_second else (a, m)
@@ -502,7 +502,7 @@ def test_mask_of_the_wrong_shape_is_numpys_index_error(f, a, m):
         # Values of another shape: NumPy's ValueError, nothing written.
         (put_mask_second, (3, 4), [1, 0, 0, 1], np.array([5, 6, 7])),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 @pytest.mark.parametrize("layout", ["C", "F", "reversed"])
 def test_assignment_through_masks_as_numpy(f, shape, m, v, layout):

@@ -221,7 +221,7 @@ def test_unary_functions_on_arrays_match_numpy(name, dtype, layout):
 @pytest.mark.parametrize(
     "shapes",
     [((7,), (7,)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (5,)), ((0,), (1,)), ((2, 3), ())],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_binary_functions_on_arrays_match_numpy(name, dtype, shapes):
     a = values(int(np.prod(shapes[0])), dtype).reshape(shapes[0])
@@ -261,7 +261,7 @@ def python_abs(a):
     return abs(a - 3)
 
 
-@pytest.mark.parametrize("a", [values(6, np.float64), values(12, np.float32).reshape(3, 4).T, values(6, np.int64)], ids=str)
+@pytest.mark.parametrize("a", [values(6, np.float64), values(12, np.float32).reshape(3, 4).T, values(6, np.int64)], ids=lambda x: getattr(x, "__name__", str(x)))
 def test_functions_with_scalars_and_python_abs(a):
     check_arrays(with_scalars, a, rel=1e-6 if a.dtype == np.float32 else 1e-14)
     check_arrays(python_abs, a)
@@ -275,7 +275,7 @@ def test_functions_with_scalars_and_python_abs(a):
         (np.arange(6, dtype=np.int64), np.zeros(6, dtype=np.float32)),
         (2.0, np.zeros(3)),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_out_is_written_and_returned(a, out):
     check_arrays(with_out, a, out, rel=1e-6)
@@ -318,7 +318,7 @@ def where_pick(c, x, y):
         (values(6, np.float64), values(6, np.uint8), values(1, np.uint8)),
         (np.zeros(0, dtype=bool), np.zeros(0), np.ones(0)),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_where_picks_as_numpy(args):
     check_arrays(where_pick, *args)
@@ -350,7 +350,7 @@ def vectorized_on_arrays(a, b):
         (values(12, np.float64).reshape(3, 4) + 0.5, values(4, np.float64) - 0.25),
         (values(6, np.float32) + 0.5, values(6, np.float32) * 2 + 1),
     ],
-    ids=str,
+    ids=lambda x: getattr(x, "__name__", str(x)),
 )
 def test_vectorize_ufuncs_apply_to_arrays_in_compiled_code(a, b):
     # The compiled kernel sums `cube(a)` in order, NumPy pairwise.
@@ -400,7 +400,7 @@ def conjugates(a):
     return np.conj(a), np.conjugate(a), a.conj(), a.conjugate()
 
 
-@pytest.mark.parametrize("a", [values(6, np.complex128), values(12, np.complex64).reshape(3, 4).T, values(5, np.float64), values(4, np.int32)], ids=str)
+@pytest.mark.parametrize("a", [values(6, np.complex128), values(12, np.complex64).reshape(3, 4).T, values(5, np.float64), values(4, np.int32)], ids=lambda x: getattr(x, "__name__", str(x)))
 def test_conjugates_as_numpy(a):
     check_arrays(conjugates, a)
 
@@ -587,7 +587,7 @@ def transposed(a):
     return a.T
 
 
-@pytest.mark.parametrize("func, a", [(tail, np.arange(6)), (transposed, np.arange(6.0).reshape(2, 3)), (tail, np.arange(6)[::2])], ids=str)
+@pytest.mark.parametrize("func, a", [(tail, np.arange(6)), (transposed, np.arange(6.0).reshape(2, 3)), (tail, np.arange(6)[::2])], ids=lambda x: getattr(x, "__name__", str(x)))
 def test_a_view_of_part_of_an_argument_is_a_new_array_over_its_memory(func, a):
     got = njit(func)(a)
     expected = func(a)
