@@ -610,7 +610,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         if strided_arrays && !self.float_reduction(body) {
             // Narrow vectors keep the gathers and scatters cheap to compile; a width hint would
             // let LLVM reorder a float sum, hence only without one.
-            self.loop_metadata(back, "llvm.loop.vectorize.width", 16);
+            self.loop_metadata(back, &[("llvm.loop.vectorize.width", Some(16))]);
         } else {
             self.loop_hints(back, body);
         }
@@ -667,12 +667,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Marks the loop whose back edge is `back` as not to be vectorised.
     fn no_vectorize(&self, back: inkwell::values::InstructionValue<'ctx>) {
-        self.loop_metadata(back, "llvm.loop.vectorize.enable", 0);
+        self.loop_metadata(back, &[("llvm.loop.vectorize.enable", Some(0))]);
     }
 
-    /// Puts the loop hint `key` = `value` (an i32, or i1 for `.enable`) on the loop whose back
-    /// edge is `back`.
-    fn loop_metadata(&self, back: inkwell::values::InstructionValue<'ctx>, key: &str, value: u64) {
+    /// Puts the loop hints on the loop whose back edge is `back`: each a key with a value (an
+    /// i32, or i1 for `.enable` keys) or a key alone (`llvm.loop.unroll.disable`).
+    pub(crate) fn loop_metadata(&self, back: inkwell::values::InstructionValue<'ctx>, hints: &[(&str, Option<u64>)]) {
         use inkwell::values::AsValueRef;
         use llvm_sys::core::*;
         use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
@@ -680,12 +680,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         // the loop ID refers to itself, as LLVM requires, through a temporary node.
         unsafe {
             let ctx = self.cx.raw();
-            let ty = if key.ends_with(".enable") { LLVMInt1TypeInContext(ctx) } else { LLVMInt32TypeInContext(ctx) };
-            let value = LLVMValueAsMetadata(LLVMConstInt(ty, value, 0));
-            let mut hint_ops = [LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len()), value];
-            let hint = LLVMMDNodeInContext2(ctx, hint_ops.as_mut_ptr(), hint_ops.len());
             let temp = LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
-            let mut id_ops = [temp, hint];
+            let mut id_ops = vec![temp];
+            for (key, value) in hints {
+                let mut hint_ops = vec![LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len())];
+                if let Some(value) = value {
+                    let ty = if key.ends_with(".enable") { LLVMInt1TypeInContext(ctx) } else { LLVMInt32TypeInContext(ctx) };
+                    hint_ops.push(LLVMValueAsMetadata(LLVMConstInt(ty, *value, 0)));
+                }
+                id_ops.push(LLVMMDNodeInContext2(ctx, hint_ops.as_mut_ptr(), hint_ops.len()));
+            }
             let id = LLVMMDNodeInContext2(ctx, id_ops.as_mut_ptr(), id_ops.len());
             LLVMMetadataReplaceAllUsesWith(temp, id);
             let kind = LLVMGetMDKindIDInContext(ctx, c"llvm.loop".as_ptr(), "llvm.loop".len() as u32);

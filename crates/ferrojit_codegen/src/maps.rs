@@ -318,24 +318,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// that run few times (over blocks, rows, tree levels) or whose vector form would not pay
     /// (strided runs) cost compile time and code size in those forms, and gain little.
     fn keep_scalar(&self, back: inkwell::values::InstructionValue<'ctx>) {
-        use inkwell::values::AsValueRef;
-        use llvm_sys::core::*;
-        use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
-        // SAFETY: metadata built in this function's context and attached to its instruction;
-        // the loop ID refers to itself, as LLVM requires, through a temporary node.
-        unsafe {
-            let ctx = self.cx.raw();
-            let name = |text: &str| LLVMMDStringInContext2(ctx, text.as_ptr() as *const _, text.len());
-            let off = LLVMValueAsMetadata(LLVMConstInt(LLVMInt1TypeInContext(ctx), 0, 0));
-            let mut vectorise = [name("llvm.loop.vectorize.enable"), off];
-            let mut unroll = [name("llvm.loop.unroll.disable")];
-            let temp = LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
-            let mut id_ops = [temp, LLVMMDNodeInContext2(ctx, vectorise.as_mut_ptr(), 2), LLVMMDNodeInContext2(ctx, unroll.as_mut_ptr(), 1)];
-            let id = LLVMMDNodeInContext2(ctx, id_ops.as_mut_ptr(), id_ops.len());
-            LLVMMetadataReplaceAllUsesWith(temp, id);
-            let kind = LLVMGetMDKindIDInContext(ctx, c"llvm.loop".as_ptr(), "llvm.loop".len() as u32);
-            LLVMSetMetadata(back.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
-        }
+        self.loop_metadata(back, &[("llvm.loop.vectorize.enable", Some(0)), ("llvm.loop.unroll.disable", None)]);
     }
 
     /// Runs `body(i, pointers)` for `i` in `start..end`, pointer `p` at `bases[p] + i *
