@@ -13,6 +13,7 @@ import pytest
 
 import ferrojit
 from ferrojit import jit, njit
+from ferrojit import _source
 from ferrojit._source import _indented_block, capture
 from ferrojit._source import source_info as _source_info
 from ferrojit.errors import FerrojitWarning, UnsupportedError
@@ -192,3 +193,130 @@ def test_functions_without_a_source_file_say_so():
     exec("def made_by_exec(x):\n    return x\n", namespace)
     with pytest.raises(UnsupportedError, match="cannot find the source code of `made_by_exec`"):
         njit(namespace["made_by_exec"])(1)
+
+
+def _run_program(tmp_path, program):
+    """Runs `program` (a file in `tmp_path`) in a fresh process; returns what it printed."""
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(program))
+    env = dict(os.environ, FERROJIT_WARM_UP="0")
+    done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_checking_a_source_does_not_call_the_compile_builtin(tmp_path):
+    """The check compiles through CPython's C entry point: the builtin's first call in a process
+    builds the `ast` module's classes (milliseconds), which a check does not need."""
+    program = """
+        import builtins
+        from ferrojit import njit
+
+        calls = []
+        compile_builtin = builtins.compile
+        builtins.compile = lambda *args, **kwargs: calls.append(args[1]) or compile_builtin(*args, **kwargs)
+
+        @njit
+        def f(x):
+            return x + 1
+
+        print(f(1), len(calls))
+    """
+    assert _run_program(tmp_path, program) == ["2", "0"]
+
+
+# What the source check compiled, by file, in a program calling a library function written in
+# Python (`np.linspace`, in ferrojit/_lib/creation.py) from a function of its own.
+CHECKED_PROGRAM = """
+    import os
+    import numpy as np
+    from ferrojit import _source, njit
+    {before}
+    checked = []
+    matches_code = _source._matches_code
+    _source._matches_code = lambda func, *rest: checked.append(func.__code__.co_filename) or matches_code(func, *rest)
+
+    @njit
+    def user(n):
+        return np.linspace(0.0, 1.0, n)[n - 1]
+
+    assert user(3) == 1.0
+    print(sum(f == __file__ for f in checked), sum(os.path.basename(f) == "creation.py" for f in checked))
+"""
+
+# (code run before, user functions checked, library functions checked)
+LIBRARY_CHECKS = [
+    # The library module imported by the compiler, its file unchanged: its functions are not
+    # compiled again to compare them; the user's function is.
+    pytest.param("", ["1", "0"], id="library-module-imported-on-first-use"),
+    # Imported by someone else first: nothing says when its file was read; checked as user code.
+    pytest.param("import ferrojit._lib.creation", ["1", "1"], id="library-module-imported-before"),
+]
+
+
+@pytest.mark.parametrize("before, checked", LIBRARY_CHECKS)
+def test_library_functions_are_checked_unless_their_file_is_unchanged_since_import(tmp_path, before, checked):
+    assert _run_program(tmp_path, CHECKED_PROGRAM.format(before=before)) == checked
+
+
+def _import_as_library_file(path):
+    """Imports `path` as ferrojit imports its library's modules: its stamp taken first."""
+    stamp = _source.file_stamp(str(path))
+    module = _import_file(path)
+    _source.trust_library_file(str(path), stamp)
+    return module
+
+
+def test_library_file_unchanged_since_import_is_not_compiled_again(tmp_path, monkeypatch):
+    path = tmp_path / "library_mod.py"
+    _write(path, ORIGINAL)
+    module = _import_as_library_file(path)
+    monkeypatch.setattr(_source, "_matches_code", lambda *args: pytest.fail("compiled again"))
+    assert njit(module.plain)(3) == 4
+
+
+@pytest.mark.parametrize("edit", [e[1] for e in EDITS], ids=[e[0] for e in EDITS])
+def test_library_file_changed_after_import_is_checked(tmp_path, edit):
+    path = tmp_path / "library_mod.py"
+    _write(path, ORIGINAL)
+    module = _import_as_library_file(path)
+    _write(path, edit)
+    with pytest.raises(UnsupportedError, match="is not the code Python is running"):
+        njit(module.plain)(3)
+
+
+OVERLOAD_ORIGINAL = """
+    from ferrojit import njit
+    from ferrojit.extending import overload
+
+    def clip(x):
+        return x
+
+    @overload(clip)
+    def clip_typing(x):
+        def impl(x):
+            return x + 1
+        return impl
+
+    @njit
+    def calls_clip(x):
+        return clip(x)
+"""
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        pytest.param(OVERLOAD_ORIGINAL.replace("x + 1", "x + 2"), id="different constant"),
+        pytest.param(OVERLOAD_ORIGINAL.replace("def clip(x):", "# a new line\n    def clip(x):"), id="lines moved down"),
+    ],
+)
+def test_user_overload_implementation_is_checked(tmp_path, edit):
+    """A user's implementation is read when compiled code first calls it: an edit of its file
+    since the import is found, however the implementation was reached."""
+    path = tmp_path / "overload_mod.py"
+    _write(path, OVERLOAD_ORIGINAL)
+    module = _import_file(path)
+    _write(path, edit)
+    with pytest.raises(UnsupportedError, match="is not the code Python is running"):
+        module.calls_clip(3)

@@ -227,6 +227,57 @@ def test_import_is_cheap(modules_after_import, module):
     assert module not in modules_after_import
 
 
+# Modules that neither `ferrojit.extending` nor a program's first compilations may load (when
+# the program itself does not): the first call of a function, and of one calling an overload
+# the program defines, pay for compiling only (importing typing costs milliseconds).
+FIRST_COMPILATION_PROGRAM = """
+import sys
+from ferrojit import njit
+from ferrojit.extending import overload
+
+def twice(x):
+    return 2 * x
+
+@overload(twice)
+def twice_typing(x):
+    def impl(x):
+        return 2 * x
+    return impl
+
+@njit
+def plain(x):
+    return x + 1
+
+@njit
+def calls_overload(x):
+    return twice(x) + 1
+
+assert plain(1) == 2 and calls_overload(1) == 3
+print(" ".join(sys.modules))
+"""
+
+NOT_IMPORTED_BY_FIRST_COMPILATION = [
+    pytest.param("typing", id="typing"),
+    pytest.param("importlib", id="importlib"),
+]
+
+
+@pytest.fixture(scope="module")
+def modules_loaded_by_first_compilation(tmp_path_factory):
+    path = tmp_path_factory.mktemp("first_compilation") / "program.py"
+    path.write_text(FIRST_COMPILATION_PROGRAM)
+    env = dict(os.environ, FERROJIT_WARM_UP="0")
+    done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.split())
+
+
+@pytest.mark.parametrize("module", NOT_IMPORTED_BY_FIRST_COMPILATION)
+def test_first_compilation_is_cheap(modules_loaded_by_first_compilation, module):
+    assert "ferrojit._lib" in modules_loaded_by_first_compilation
+    assert module not in modules_loaded_by_first_compilation
+
+
 def test_dispatcher_subscripts_at_run_time():
     """`Dispatcher[[int], float]` in an annotation evaluated at run time is an alias of it."""
     from ferrojit import Dispatcher

@@ -25,15 +25,45 @@ from .errors import UnsupportedError
 _file_lines_cache: dict[str, tuple[tuple[int, int], list[str]]] = {}
 
 
+# File of ferrojit's own library (`ferrojit._lib`) -> its stamp taken just before its module was
+# imported (see `trust_library_file`).
+_library_file_stamps: dict[str, tuple[int, int]] = {}
+
+
+def file_stamp(filename):
+    """``(st_mtime_ns, st_size)`` of the file, or None when it cannot be read."""
+    try:
+        stat = os.stat(filename)
+    except (OSError, ValueError):
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def trust_library_file(filename, stamp):
+    """``filename`` is a module file of ferrojit's own library, and ``stamp`` its
+    :func:`file_stamp` taken before Python imported it. While the file keeps that stamp, the
+    text captured from it is the text Python compiled the module from, so :func:`source_info`
+    does not compile its functions again to compare them (a first call that needs a dozen
+    library functions would otherwise pay a CPython compilation for each). Once the file
+    changes, its functions are checked as any other's."""
+    _library_file_stamps[filename] = stamp
+
+
+def _is_unchanged_library_text(filename, lines):
+    """Whether ``lines`` were captured from a file of ferrojit's library that had the stamp
+    it had before its module was imported."""
+    trusted = _library_file_stamps.get(filename)
+    cached = _file_lines_cache.get(filename)
+    return trusted is not None and cached is not None and cached[1] is lines and cached[0] == trusted
+
+
 def capture(func):
     """The lines of ``func``'s file as they are now (a list shared by the functions of one file,
     never modified), or None when the file's text is not available. Called by the decorator."""
     filename = func.__code__.co_filename
-    try:
-        stat = os.stat(filename)
-    except (OSError, ValueError):
+    stamp = file_stamp(filename)
+    if stamp is None:
         return _linecache_lines(filename)
-    stamp = (stat.st_mtime_ns, stat.st_size)
     cached = _file_lines_cache.get(filename)
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -77,12 +107,14 @@ def source_info(func, lines, fast=True):
             f"ferrojit compiles functions from their source\n  hint: define the function in a .py "
             f"file (not in `exec` or at an interactive prompt without source)"
         )
+    # ferrojit's own library, unchanged since Python read it, is what Python runs.
+    trusted = _is_unchanged_library_text(code.co_filename, lines)
     text = _indented_block(lines, first_line) if fast else None
-    if text is None or not _matches_code(func, text, first_line, lines):
+    if text is None or not (trusted or _matches_code(func, text, first_line, lines)):
         # The cut by indentation misses lines indented less than the function (in a
         # multi-line string, a continuation line); tokenizing finds them.
         text = _tokenized_block(lines, first_line)
-        if text is None or not _matches_code(func, text, first_line, lines):
+        if text is None or not (trusted or _matches_code(func, text, first_line, lines)):
             raise UnsupportedError(
                 f"the source of `{func.__qualname__}` in {code.co_filename}, line {first_line}, is "
                 f"not the code Python is running: the file changed after the function was "

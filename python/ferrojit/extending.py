@@ -46,13 +46,16 @@ plain Python function callable from compiled code as it is.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from . import _native, types
+from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    # Annotations only: importing `typing` at run time would cost the first compilation of a
+    # program that has not imported it (NumPy does) milliseconds.
+    from typing import Any, Callable, Optional
+
     from ._dispatcher import Dispatcher
 
 __all__ = ["overload", "overload_method", "overload_attribute", "register_jitable"]
@@ -196,11 +199,11 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         if kind == "function":
             module = _lazy_modules.pop(target, None)
             if module is not None:
-                importlib.import_module(module)
+                _import(module)
             candidates = _function_typing.get(target, [])
         else:
             if kind == "method" and target in _lazy_method_modules:
-                importlib.import_module(_lazy_method_modules.pop(target))
+                _import(_lazy_method_modules.pop(target))
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
         reasons: list[str] = []
@@ -228,6 +231,13 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         else:
             # A reason given by both tries is told once.
             _native.resolve_overload(token, dispatcher, "; ".join(dict.fromkeys(reasons + bad_calls)), False, literal)
+
+
+def _import(module: str) -> None:
+    """Imports ``module``, a module of ``ferrojit._lib``, on first use."""
+    from ._lib import import_module
+
+    import_module(module)
 
 
 def _run_typing(typing_func: Callable[..., Any], kind: str, target: Any, args: list[Any], keywords: dict[str, Any], reasons: list[str], bad_calls: list[str]) -> Any:

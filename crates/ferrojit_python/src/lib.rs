@@ -138,20 +138,37 @@ fn allocations_made() -> i64 {
 /// The background thread started by [`start_warm_up`], until someone waits for it.
 static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::sync::Mutex::new(None);
 
+/// What CPython's `compile(source, filename, "exec", flags, dont_inherit=True)` returns, run
+/// on a deep stack (see `ferrojit_syntax::on_deep_stack`): checking a function's text compiles
+/// it again, and CPython's compiler recurses as deep as the code nests, on whatever thread
+/// asks. No Python code runs inside (the caller silences warnings), so no GIL switch happens
+/// under the stack switch.
+///
+/// It calls CPython's C entry point rather than the builtin: the builtin first asks whether its
+/// argument is an `ast` node, which builds the `ast` module's hundred classes on its first call
+/// in a process (2 ms, the largest part of checking the first function's source when nothing
+/// has imported `ast` yet).
+#[pyfunction]
+fn compile_on_deep_stack(py: Python<'_>, source: &str, filename: &Bound<'_, pyo3::types::PyString>, flags: i32) -> PyResult<Py<PyAny>> {
+    let Ok(source) = std::ffi::CString::new(source) else {
+        return Err(pyo3::exceptions::PyValueError::new_err("source code string cannot contain null bytes"));
+    };
+    // As the builtin sets them: the text is UTF-8, and every feature of this Python is on.
+    const PYCF_SOURCE_IS_UTF8: i32 = 0x0100;
+    let mut compiler_flags = pyo3::ffi::PyCompilerFlags { cf_flags: flags | PYCF_SOURCE_IS_UTF8, cf_feature_version: i32::from(py.version_info().minor) };
+    ferrojit_compiler::on_deep_stack(|| {
+        // SAFETY: the GIL is held; `source` is NUL-terminated and `filename` a str, both alive
+        // for the call; -1 is the interpreter's own optimisation level, as the builtin's default.
+        unsafe {
+            let code = pyo3::ffi::Py_CompileStringObject(source.as_ptr(), filename.as_ptr(), pyo3::ffi::Py_file_input, &mut compiler_flags, -1);
+            Bound::from_owned_ptr_or_err(py, code).map(Bound::unbind)
+        }
+    })
+}
+
 /// Starts paying the compiler's one-time set-up on a background thread (see
 /// `ferrojit_compiler::warm_up`), so that a program which does anything between
 /// `import ferrojit` and its first compilation does not wait for it. Called once, at import.
-/// CPython's `compile(source, filename, "exec", flags, dont_inherit=True)`, run on a deep
-/// stack (see `ferrojit_syntax::on_deep_stack`): checking a function's text compiles it again,
-/// and CPython's compiler recurses as deep as the code nests, on whatever thread asks. No
-/// Python code runs inside (the caller silences warnings), so no GIL switch happens under the
-/// stack switch.
-#[pyfunction]
-fn compile_on_deep_stack(py: Python<'_>, source: &str, filename: &str, flags: i32) -> PyResult<Py<PyAny>> {
-    let compile = py.import("builtins")?.getattr("compile")?;
-    ferrojit_compiler::on_deep_stack(|| compile.call1((source, filename, "exec", flags, true)).map(Bound::unbind))
-}
-
 #[pyfunction]
 fn start_warm_up() {
     let mut slot = WARM_UP.lock().unwrap_or_else(|p| p.into_inner());

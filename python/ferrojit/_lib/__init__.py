@@ -10,6 +10,7 @@ tests/test_extending.py checks that the table and the modules agree.
 
 from __future__ import annotations
 
+import os
 import sys
 
 # Callable (module-qualified name) -> the module of this package that implements it.
@@ -62,6 +63,23 @@ INTERNAL = {
 }
 
 _declared: set[str] = set()
+
+
+def import_module(name: str) -> None:
+    """Imports ``name``, a module of this package, when compiled code first needs it. Its
+    file's stamp is taken before Python reads it, so that the functions it defines are known
+    to be compiled from the file's text as long as the file keeps that stamp (see
+    ``_source.trust_library_file``): an edit at any moment after the stamp changes it. A
+    module some other code imported first is checked as user code is."""
+    if name in sys.modules:
+        return
+    from .. import _source
+
+    filename = os.path.join(os.path.dirname(__file__), name.rpartition(".")[2] + ".py")
+    stamp = _source.file_stamp(filename)
+    __import__(name)
+    if stamp is not None and getattr(sys.modules[name], "__file__", None) == filename:
+        _source.trust_library_file(filename, stamp)
 
 
 def load() -> frozenset[str]:
