@@ -297,6 +297,84 @@ def test_implementations_call_other_overloads():
         assert_same(f(x), (scaled(x) + 1) * 2 + x + 1)
 
 
+def plus_one(x):
+    return x + 1
+
+
+def doubled(x):
+    return x * 2
+
+
+@overload(plus_one)
+def plus_one_typing(x):
+    def impl(x):
+        return x + 1
+
+    return impl
+
+
+@overload(doubled)
+def doubled_typing(x):
+    def impl(x):
+        return x * 2
+
+    return impl
+
+
+@njit
+def two_args(x, y):
+    return x - y
+
+
+@njit
+def overloads_in_a_binary_operation(x):
+    return plus_one(x) + doubled(x)
+
+
+@njit
+def overloads_as_arguments(x):
+    return max(plus_one(x), doubled(x))
+
+
+@njit
+def overloads_as_positional_and_keyword_arguments(x):
+    return two_args(plus_one(x), y=doubled(x))
+
+
+@njit
+def overloads_compared(x):
+    return plus_one(x) < doubled(x)
+
+
+@njit
+def overloads_in_a_tuple(x):
+    return (plus_one(x), doubled(x))[1]
+
+
+# Each row calls the overloads with argument types of its own, which no other row resolved.
+ONE_ROUND = [
+    pytest.param(overloads_in_a_binary_operation, 3, id="binary-operation"),
+    pytest.param(overloads_as_arguments, 2.5, id="call-arguments"),
+    pytest.param(overloads_as_positional_and_keyword_arguments, np.int32(3), id="keyword-argument"),
+    pytest.param(overloads_compared, True, id="comparison"),
+    pytest.param(overloads_in_a_tuple, 1 + 2j, id="tuple"),
+]
+
+
+@pytest.mark.parametrize("func, arg", ONE_ROUND)
+def test_overloaded_calls_of_one_expression_resolve_in_one_round(monkeypatch, func, arg):
+    """Typing goes on after a call whose implementation is not known yet, so that the calls
+    beside it are asked for at the same time: one round of typing-function runs, not one per
+    call."""
+    from ferrojit import extending
+
+    rounds = []
+    resolve = extending._resolve
+    monkeypatch.setattr(extending, "_resolve", lambda requests: rounds.append(len(requests)) or resolve(requests))
+    assert_same(func(arg), func.py_func(arg))
+    assert rounds == [2]
+
+
 def test_overloads_of_numpy_functions_and_fallback_to_built_ins():
     """A user's overload of a NumPy function serves the types it takes; the built-in version
     serves the others."""

@@ -188,13 +188,13 @@ impl FnInfer<'_> {
             ast::ExprKind::Subscript { value, index } => self.subscript(value, index, span).map(Value::Expr),
             ast::ExprKind::Slice { .. } => Err(self.unsupported(span, "slices are only supported when indexing", None)),
             ast::ExprKind::Tuple(items) => {
-                let items = items.iter().map(|i| self.expr(i)).collect::<Result<Vec<_>>>()?;
+                let items = self.each_collecting_overloads(items, |cx, i| cx.expr(i))?;
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 expr(ExprKind::Tuple(items), ty)
             }
             ast::ExprKind::BinOp { op, left, right } => {
-                let l = self.expr(left)?;
-                let r = self.expr(right)?;
+                let mut sides = self.each_collecting_overloads([&**left, &**right], |cx, e| cx.expr(e))?;
+                let (r, l) = (sides.pop().expect("two sides"), sides.pop().expect("two sides"));
                 let literals = Literals { left: is_number_literal(left), right: is_number_literal(right) };
                 self.binop_with_literals(*op, l, r, literals, span).map(Value::Expr)
             }
@@ -203,13 +203,13 @@ impl FnInfer<'_> {
                 self.unaryop(*op, x, span).map(Value::Expr)
             }
             ast::ExprKind::BoolOp { op, values } => {
-                let values = values.iter().map(|v| self.expr(v)).collect::<Result<Vec<_>>>()?;
+                let values = self.each_collecting_overloads(values, |cx, v| cx.expr(v))?;
                 self.boolop(*op == ast::BoolOp::And, values, span).map(Value::Expr)
             }
             ast::ExprKind::Compare { left, ops, comparators } => {
                 let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
-                let left = self.expr(left)?;
-                let rest = comparators.iter().map(|c| self.expr(c)).collect::<Result<Vec<_>>>()?;
+                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| cx.expr(c))?;
+                let left = rest.remove(0);
                 self.compare_chain(left, ops, rest, &literals, span).map(Value::Expr)
             }
             ast::ExprKind::IfExp { test, body, orelse } => {
@@ -690,8 +690,7 @@ impl FnInfer<'_> {
         }
         let callee = self.value(func)?;
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
-        let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
-        let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+        let (args, keywords) = self.arguments(args, keywords)?;
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         match callee {
@@ -725,11 +724,8 @@ impl FnInfer<'_> {
         const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
         let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
         if overloads::has_method(name) {
-            let mut values = vec![Value::Expr(receiver.clone())];
-            for a in args {
-                values.push(self.value(a)?);
-            }
-            let kws = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
+            let (mut values, kws) = self.arguments(args, keywords)?;
+            values.insert(0, Value::Expr(receiver.clone()));
             match self.call_overloaded(OverloadTarget::Method(name.to_string()), values.clone(), kws.clone(), span)? {
                 Overloaded::Call(e) => return Ok(e),
                 // A typing function said why it refused, and no built-in method takes over.
@@ -833,6 +829,41 @@ impl FnInfer<'_> {
             Overloaded::Call(e) => Ok(e),
             Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
             Overloaded::BadCall(message) => Err(self.typing(span, message, None)),
+        }
+    }
+
+    /// Types each of `items` with `f`, in order. A call waiting for the typing functions of an
+    /// overloaded callable (`NeedsOverloads`) does not stop the items after it from being
+    /// typed, so that their own such calls are requested in the same round: `f(x) + g(x)` and
+    /// `h(f(x), g(x))` take one round of typing-function runs, not one per call (see
+    /// `overloads.rs`). The first error is the one returned; errors after a wait are told
+    /// again once the calls are resolved.
+    pub(crate) fn each_collecting_overloads<A, T>(&mut self, items: impl IntoIterator<Item = A>, mut f: impl FnMut(&mut Self, A) -> Result<T>) -> Result<Vec<T>> {
+        let mut typed = Vec::new();
+        let mut waiting = None;
+        for item in items {
+            match (f(self, item), &waiting) {
+                (Ok(t), None) => typed.push(t),
+                (Err(e), None) if e.kind == crate::ErrorKind::NeedsOverloads => waiting = Some(e),
+                (Err(e), None) => return Err(e),
+                (_, Some(_)) => {}
+            }
+        }
+        match waiting {
+            Some(e) => Err(e),
+            None => Ok(typed),
+        }
+    }
+
+    /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`].
+    #[allow(clippy::type_complexity)]
+    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
+        match self.each_collecting_overloads(args, |cx, a| cx.value(a)) {
+            Err(e) if e.kind != crate::ErrorKind::NeedsOverloads => Err(e),
+            positional => {
+                let keywords = self.each_collecting_overloads(keywords, |cx, k| Ok((k.name.clone(), cx.value(&k.value)?, k.span)));
+                Ok((positional?, keywords?))
+            }
         }
     }
 
