@@ -27,7 +27,8 @@ use ferrojit_types::{ArrayType, Layout, Type};
 /// which the overloads in Python reach as `ferrojit._lib.index_error(index, axis, size)`,
 /// `ferrojit._lib.mask_shape_error(axis, size, mask_size)`,
 /// `ferrojit._lib.index_broadcast_error()` and
-/// `ferrojit._lib.value_shape_error(place, index_dims, missing)` (compiled code has no string
+/// `ferrojit._lib.value_shape_error(place, index_dims, missing)`,
+/// `ferrojit._lib.mask_value_count_error(values, selected)` (compiled code has no string
 /// formatting). The last two name shapes recorded just before with
 /// `ferrojit._lib.message_shape()` (a new shape) and `ferrojit._lib.message_dim(d)` (its next
 /// dimension). Each returns 0; the error calls never return normally.
@@ -38,6 +39,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.message_dim", "dim, /", message_dim);
     r.function("ferrojit._lib.index_broadcast_error", "", index_broadcast_error);
     r.function("ferrojit._lib.value_shape_error", "place, index_dims, missing, /", value_shape_error);
+    r.function("ferrojit._lib.mask_value_count_error", "values, selected, /", mask_value_count_error);
 }
 
 fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
@@ -74,6 +76,10 @@ fn index_broadcast_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> R
 
 fn value_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &["place", "index_dims", "missing"], RuntimeFunc::VALUE_SHAPE_ERROR, span)
+}
+
+fn mask_value_count_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["values", "selected"], RuntimeFunc::MASK_VALUE_COUNT_ERROR, span)
 }
 
 /// The compile-time shape of an advanced subscript.
@@ -165,16 +171,18 @@ impl FnInfer<'_> {
     /// An array `value` broadcasts to the shape `array[parts]` has.
     pub(crate) fn advanced_store(&mut self, array: ir::Expr, parts: Vec<Part>, value: ir::Expr, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
+        // `a[mask]` with a mask over every axis: NumPy's own path, with its own messages.
+        let whole_mask = matches!(parts.as_slice(), [Part::Array(m)] if matches!(&m.ty, Type::Array(m) if *m.dtype == Type::Bool && m.ndim == a.ndim));
         let adv = self.advanced(array, parts, span);
         let by_indices = !matches!(&adv.index.ty, Type::Array(i) if *i.dtype == Type::Bool);
         // For the message of a value of the wrong shape: how the value's axes, as the
-        // overload walks them, go back to NumPy's order, and how many leading length-1 axes
-        // were added to it.
+        // overload walks them, go back to NumPy's order, how many leading length-1 axes were
+        // added to it, and whether NumPy's path for a mask over every axis words it.
         let missing = match &value.ty {
             Type::Array(v) => adv.result_ndim.saturating_sub(v.ndim as usize),
             _ => 0,
         };
-        let value_layout = tuple_of(vec![int_const(adv.place, span), int_const(adv.index_dims, span), int_const(missing, span)], span);
+        let value_layout = tuple_of(vec![int_const(adv.place, span), int_const(adv.index_dims, span), int_const(missing, span), int_const(whole_mask as usize, span)], span);
         let value = match value.ty.clone() {
             // NumPy reads the values before writing through integer indices (a value sharing
             // memory with the target, `a[idx] = a[::-1]`, gives the old elements); a new array

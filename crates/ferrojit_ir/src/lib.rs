@@ -393,6 +393,9 @@ impl RuntimeFunc {
     /// `(place, index_dims, missing) -> 0`: always raises NumPy's `ValueError` for an assigned
     /// value that does not broadcast to the indexing result (the two recorded shapes).
     pub const VALUE_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_value_shape_error", may_raise: true };
+    /// `(values, selected) -> 0`: always raises NumPy's `ValueError` for a value of another
+    /// length assigned through one boolean mask over every axis.
+    pub const MASK_VALUE_COUNT_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_value_count_error", may_raise: true };
 }
 
 /// How a math function is typed.

@@ -314,6 +314,22 @@ pub unsafe extern "C" fn ferrojit_rt_raise_value_shape_error(place: i64, index_d
     0
 }
 
+/// Raises NumPy's `ValueError` for a value of `values` elements assigned through one boolean
+/// mask over every axis, which selects `selected` elements (`ferrojit._lib.mask_value_count_error`;
+/// NumPy's own path for such a mask, with its own text). Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_mask_value_count_error(values: i64, selected: i64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(
+        exc,
+        EXC_VALUE_ERROR,
+        format!("NumPy boolean array indexing assignment cannot assign {values} input values to the {selected} output values where the mask is true"),
+    );
+    0
+}
+
 /// Raises `kind` with `message`, kept in this thread's [`MESSAGE`] until the dispatcher reads it.
 unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: String) {
     MESSAGE.with(|m| {
@@ -573,7 +589,7 @@ symbol_table! {
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
-    ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error,
+    ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

@@ -107,6 +107,15 @@ def value_shape_error(place, index_dims, missing):
     )
 
 
+def mask_value_count_error(values, selected):
+    """Raises NumPy's ``ValueError`` for a value of ``values`` elements assigned through one
+    boolean mask over every axis, which selects ``selected`` elements. In compiled code, a
+    runtime call; it never returns."""
+    raise ValueError(
+        f"NumPy boolean array indexing assignment cannot assign {values} input values to the {selected} output values where the mask is true"
+    )
+
+
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler
 # asks for -> (the callable, the module of this package that implements it).
 INTERNAL = {

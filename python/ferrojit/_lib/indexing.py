@@ -13,9 +13,11 @@ axis, value_layout)`` with:
   their length, or 1 to broadcast) and whose other axes broadcast to ``a``'s remaining ones;
 - ``axis``: the indexed array's axis of each index array (an integer, or a tuple for a tuple),
   for error messages;
-- ``value_layout``: ``(place, index_dims, missing)``, how the value's axes were reordered
-  (the index dimensions, at ``place`` in NumPy's order, moved first) and how many leading
-  length-1 axes were added to it, so that a value of the wrong shape is named as NumPy does.
+- ``value_layout``: ``(place, index_dims, missing, whole_mask)``, how the value's axes were
+  reordered (the index dimensions, at ``place`` in NumPy's order, moved first), how many
+  leading length-1 axes were added to it, and whether the subscript is one mask over every
+  axis (NumPy's own path, worded its own way), so that a value of the wrong shape is named as
+  NumPy does.
 
 ``select`` returns a new C-ordered array of shape ``index dimensions + a.shape[covered:]`` (a
 mask gives one dimension, its number of True elements); the compiler moves the index
@@ -33,7 +35,17 @@ import numpy as np
 from .. import types
 from ..errors import TypingError
 from ..extending import overload
-from . import assign, index_broadcast_error, index_error, mask_shape_error, message_dim, message_shape, select, value_shape_error
+from . import (
+    assign,
+    index_broadcast_error,
+    index_error,
+    mask_shape_error,
+    mask_value_count_error,
+    message_dim,
+    message_shape,
+    select,
+    value_shape_error,
+)
 
 
 def _position(j, n, axis):
@@ -710,6 +722,8 @@ def assign_typing(a, index, value, axis, value_layout):
 
         def copy_by_mask(a, index, value, axis, value_layout):
             count = _count_selected(a, index, axis)
+            if value_layout[3] and value.shape[0] != count and value.shape[0] != 1:
+                mask_value_count_error(value.shape[0], count)
             _check_value_shape(value, (count,) + a.shape[covered:], value_layout)
             _scatter_selected(a, index, value, 0 if value.shape[0] == 1 else 1, 0)
 
