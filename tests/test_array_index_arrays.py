@@ -74,6 +74,11 @@ def pair_in_expression(a, i, j):
     return (a[i, j] * 2).sum()
 
 
+def pair_held_in_a_tuple(a, i, j):
+    index = (i, j)
+    return a[index]
+
+
 # f -> the numbers of dimensions of the arrays it indexes.
 READERS = {
     pair: (2, 3),
@@ -87,6 +92,7 @@ READERS = {
     ellipsis_then_pair: (2, 3),
     three_arrays: (3,),
     pair_in_expression: (2, 3),
+    pair_held_in_a_tuple: (2, 3),
 }
 
 # Index arrays that broadcast together: equal shapes, a column and a row, a length-1 array,
@@ -197,6 +203,12 @@ def add_pair_apart(a, i, j, v):
     return a
 
 
+def put_pair_held_in_a_tuple(a, i, j, v):
+    index = (i, 1, j)
+    a[index] = v
+    return a
+
+
 def swap_by_pairs(a, i, j, v):
     # The value shares memory with the target: NumPy reads it all before writing.
     a[i, j] = a[j, i]
@@ -223,6 +235,7 @@ def swap_by_pairs(a, i, j, v):
         (add_pair, (3, 4), [[0], [2]], [0, 1], np.array([[1.0, 2.0], [3.0, 4.0]])),
         (add_pair_apart, (3, 4, 5), [1, 2], [0, 3], np.arange(4.0)),
         (swap_by_pairs, (4, 4), [0, 1, 2], [3, 2, 1], 0.0),
+        (put_pair_held_in_a_tuple, (3, 4, 5), [[0], [2]], [4, 0, 1], np.arange(3.0)),
     ],
     ids=lambda x: getattr(x, "__name__", None),
 )

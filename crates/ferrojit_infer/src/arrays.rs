@@ -54,34 +54,16 @@ impl FnInfer<'_> {
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
-                    if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(|t| matches!(t, Type::Int(_)))) {
-                        // `a[idx]` with a tuple of integers held in a value (`for idx in
-                        // np.ndindex(a.shape)`): as `a[i, j]`.
+                    let integer_or_array = |t: &Type| matches!(t, Type::Int(_)) || matches!(t, Type::Array(i) if matches!(*i.dtype, Type::Int(_)));
+                    if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(integer_or_array)) {
+                        // `a[idx]` with a tuple of integers (`for idx in np.ndindex(a.shape)`)
+                        // or of integer arrays held in a value: as `a[i, j]`.
                         for i in self.tuple_items(x, p.span) {
-                            parts.push(Part::Item(IndexItem::Index(self.index_value(i, p.span)?)));
+                            parts.push(self.index_part(i, p.span, &mut zero_dim_index)?);
                         }
                         continue;
                     }
-                    match &x.ty {
-                        Type::NoneType => Part::Item(IndexItem::NewAxis),
-                        Type::Array(index) if index.ndim == 0 && matches!(*index.dtype, Type::Int(_)) => {
-                            // NumPy 2 takes a 0-d integer array as the integer it holds (its
-                            // place among arrays, its bounds check), but what it selects is a
-                            // copy, never a view.
-                            zero_dim_index = true;
-                            let dtype = (*index.dtype).clone();
-                            let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, dtype, p.span);
-                            Part::Item(IndexItem::Index(self.index_value(held, p.span)?))
-                        }
-                        Type::Array(index) if index.ndim == 0 => {
-                            return Err(self.unsupported(p.span, "0-dimensional boolean index arrays are not supported yet", Some("index with `None` for a new axis, or test the condition with `if`")));
-                        }
-                        Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
-                        Type::Array(_) => {
-                            return Err(self.typing(p.span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
-                        }
-                        _ => Part::Item(IndexItem::Index(self.index_value(x, p.span)?)),
-                    }
+                    self.index_part(x, p.span, &mut zero_dim_index)?
                 }
             });
         }
@@ -99,6 +81,30 @@ impl FnInfer<'_> {
             return Err(self.unsupported(span, "a boolean mask together with other index arrays is not supported yet", Some("index with the mask in a subscript of its own")));
         }
         Ok(Subscript { parts, ellipsis: ellipsis.is_some(), zero_dim_index })
+    }
+
+    /// One item of a subscript that is neither a slice nor `...`: `None`, an integer, or an
+    /// index array. A 0-d integer array is the integer it holds (`zero_dim_index` is set).
+    fn index_part(&mut self, x: ir::Expr, span: Span, zero_dim_index: &mut bool) -> Result<Part> {
+        Ok(match &x.ty {
+            Type::NoneType => Part::Item(IndexItem::NewAxis),
+            Type::Array(index) if index.ndim == 0 && matches!(*index.dtype, Type::Int(_)) => {
+                // NumPy 2 takes a 0-d integer array as the integer it holds (its place among
+                // arrays, its bounds check), but what it selects is a copy, never a view.
+                *zero_dim_index = true;
+                let dtype = (*index.dtype).clone();
+                let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, dtype, span);
+                Part::Item(IndexItem::Index(self.index_value(held, span)?))
+            }
+            Type::Array(index) if index.ndim == 0 => {
+                return Err(self.unsupported(span, "0-dimensional boolean index arrays are not supported yet", Some("index with `None` for a new axis, or test the condition with `if`")));
+            }
+            Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
+            Type::Array(_) => {
+                return Err(self.typing(span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
+            }
+            _ => Part::Item(IndexItem::Index(self.index_value(x, span)?)),
+        })
     }
 
     fn index_value(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
