@@ -3,10 +3,11 @@
 //!
 //! The structure is settled here, at compile time; the loops are Python overloads of
 //! `ferrojit.select` / `ferrojit.assign` (`ferrojit/_lib/indexing.py`). The basic items make a
-//! view of the array whose axes the index array covers come first (`covered`); the overload
-//! gathers from (or scatters into) that view along its first axes, giving a C-ordered result
-//! of shape `index dimensions + remaining view dimensions`; a transposed view of that result
-//! puts the index dimensions where NumPy does.
+//! view of the array whose axes the index arrays cover come first, in the order of the arrays
+//! (`covered`); the overload gathers from (or scatters into) that view along its first axes,
+//! giving a C-ordered result of shape `index dimensions + remaining view dimensions` (two or
+//! more integer arrays broadcast together into the index dimensions); a transposed view of
+//! that result puts the index dimensions where NumPy does.
 //!
 //! NumPy's rule for the place of the index dimensions: integers count as advanced indices
 //! next to an array. When all advanced items are adjacent, the index dimensions replace them
@@ -23,17 +24,27 @@ use ferrojit_syntax::ast::Span;
 use ferrojit_types::{ArrayType, Layout, Type};
 
 /// Adds the runtime calls that raise NumPy's indexing errors with their numbers in the message,
-/// which the overloads in Python reach as `ferrojit._lib.index_error(index, axis, size)` and
-/// `ferrojit._lib.mask_shape_error(axis, size, mask_size)` (compiled code has no string
-/// formatting). Each returns 0 and never returns normally.
+/// which the overloads in Python reach as `ferrojit._lib.index_error(index, axis, size)`,
+/// `ferrojit._lib.mask_shape_error(axis, size, mask_size)`,
+/// `ferrojit._lib.index_broadcast_error()` and
+/// `ferrojit._lib.value_shape_error(place, index_dims, missing)`,
+/// `ferrojit._lib.mask_value_count_error(values, selected)` (compiled code has no string
+/// formatting). The last two name shapes recorded just before with
+/// `ferrojit._lib.message_shape()` (a new shape) and `ferrojit._lib.message_dim(d)` (its next
+/// dimension). Each returns 0; the error calls never return normally.
 pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.index_error", "index, axis, size, /", index_error);
     r.function("ferrojit._lib.mask_shape_error", "axis, size, mask_size, /", mask_shape_error);
+    r.function("ferrojit._lib.message_shape", "", message_shape);
+    r.function("ferrojit._lib.message_dim", "dim, /", message_dim);
+    r.function("ferrojit._lib.index_broadcast_error", "", index_broadcast_error);
+    r.function("ferrojit._lib.value_shape_error", "place, index_dims, missing, /", value_shape_error);
+    r.function("ferrojit._lib.mask_value_count_error", "values, selected, /", mask_value_count_error);
 }
 
-fn runtime_error(cx: &mut FnInfer<'_>, args: &mut Args, names: [&str; 3], func: RuntimeFunc, span: Span) -> Result<Value> {
+fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
     let mut values = Vec::new();
-    for name in names {
+    for &name in names {
         let x = cx.required_expr(args, name)?;
         if !x.ty.is_integer_like() {
             return Err(cx.typing(x.span, format!("`{name}` must be an integer, not a `{}`", x.ty), None));
@@ -44,27 +55,59 @@ fn runtime_error(cx: &mut FnInfer<'_>, args: &mut Args, names: [&str; 3], func: 
 }
 
 fn index_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_error(cx, args, ["index", "axis", "size"], RuntimeFunc::INDEX_ERROR, span)
+    runtime_call(cx, args, &["index", "axis", "size"], RuntimeFunc::INDEX_ERROR, span)
 }
 
 fn mask_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_error(cx, args, ["axis", "size", "mask_size"], RuntimeFunc::MASK_SHAPE_ERROR, span)
+    runtime_call(cx, args, &["axis", "size", "mask_size"], RuntimeFunc::MASK_SHAPE_ERROR, span)
+}
+
+fn message_shape(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[], RuntimeFunc::MESSAGE_SHAPE, span)
+}
+
+fn message_dim(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["dim"], RuntimeFunc::MESSAGE_DIM, span)
+}
+
+fn index_broadcast_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[], RuntimeFunc::INDEX_BROADCAST_ERROR, span)
+}
+
+fn value_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["place", "index_dims", "missing"], RuntimeFunc::VALUE_SHAPE_ERROR, span)
+}
+
+fn mask_value_count_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["values", "selected"], RuntimeFunc::MASK_VALUE_COUNT_ERROR, span)
 }
 
 /// The compile-time shape of an advanced subscript.
 struct Advanced {
-    /// The view the overload walks, its covered axes first.
+    /// The view the overload walks, its covered axes first (in the order of the index arrays).
     covered: ir::Expr,
-    /// The index array: integers, or a boolean mask over the covered axes.
+    /// The index array (integers, or a boolean mask over the covered axes), or the tuple of
+    /// the integer index arrays when there are two or more.
     index: ir::Expr,
-    /// The indexed array's axis of the first covered one, for NumPy's error messages.
-    axis: i64,
-    /// How many result dimensions the index gives: its own for integers, one for a mask.
+    /// The indexed array's axis of each index array, for NumPy's error messages: an integer
+    /// for one array, a tuple for several.
+    axis: ir::Expr,
+    /// How many result dimensions the index gives: its own for integers (the most of any
+    /// array when several broadcast together), one for a mask.
     index_dims: usize,
     /// Where NumPy puts those dimensions in the result.
     place: usize,
     /// The number of dimensions of the result.
     result_ndim: usize,
+}
+
+fn int_const(value: usize, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(value as i128)), Type::INT64, span)
+}
+
+fn tuple_of(items: Vec<ir::Expr>, span: Span) -> ir::Expr {
+    let ty = Type::Tuple(items.iter().map(|e| e.ty.clone()).collect());
+    ir::Expr::new(ExprKind::Tuple(items), ty, span)
 }
 
 fn array_type(e: &ir::Expr) -> ArrayType {
@@ -78,6 +121,12 @@ fn array_type(e: &ir::Expr) -> ArrayType {
 /// keeping their order.
 fn to_front(ndim: usize, from: usize, count: usize) -> Vec<u8> {
     (from..from + count).chain(0..from).chain(from + count..ndim).map(|k| k as u8).collect()
+}
+
+/// The permutation that moves the axes `first` (in that order) to the front, the others
+/// keeping their order.
+fn these_to_front(ndim: usize, first: &[usize]) -> Vec<u8> {
+    first.iter().copied().chain((0..ndim).filter(|k| !first.contains(k))).map(|k| k as u8).collect()
 }
 
 /// Its inverse: the first `count` axes go to `to`.
@@ -111,8 +160,7 @@ impl FnInfer<'_> {
     /// `array[parts]` with one array item: a new array.
     pub(crate) fn advanced_select(&mut self, array: ir::Expr, parts: Vec<Part>, span: Span) -> Result<ir::Expr> {
         let adv = self.advanced(array, parts, span);
-        let axis = ir::Expr::new(ExprKind::Const(Const::Int(adv.axis as i128)), Type::INT64, span);
-        let gathered = self.call_internal("ferrojit.select", vec![adv.covered, adv.index, axis], span)?;
+        let gathered = self.call_internal("ferrojit.select", vec![adv.covered, adv.index, adv.axis], span)?;
         if !matches!(&gathered.ty, Type::Array(r) if r.ndim as usize == adv.result_ndim) {
             return Err(self.internal(span, &format!("`ferrojit.select` gave a `{}`, not a {}-dimensional array", gathered.ty, adv.result_ndim)));
         }
@@ -123,8 +171,18 @@ impl FnInfer<'_> {
     /// An array `value` broadcasts to the shape `array[parts]` has.
     pub(crate) fn advanced_store(&mut self, array: ir::Expr, parts: Vec<Part>, value: ir::Expr, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
+        // `a[mask]` with a mask over every axis: NumPy's own path, with its own messages.
+        let whole_mask = matches!(parts.as_slice(), [Part::Array(m)] if matches!(&m.ty, Type::Array(m) if *m.dtype == Type::Bool && m.ndim == a.ndim));
         let adv = self.advanced(array, parts, span);
-        let by_indices = matches!(&adv.index.ty, Type::Array(i) if *i.dtype != Type::Bool);
+        let by_indices = !matches!(&adv.index.ty, Type::Array(i) if *i.dtype == Type::Bool);
+        // For the message of a value of the wrong shape: how the value's axes, as the
+        // overload walks them, go back to NumPy's order, how many leading length-1 axes were
+        // added to it, and whether NumPy's path for a mask over every axis words it.
+        let missing = match &value.ty {
+            Type::Array(v) => adv.result_ndim.saturating_sub(v.ndim as usize),
+            _ => 0,
+        };
+        let value_layout = tuple_of(vec![int_const(adv.place, span), int_const(adv.index_dims, span), int_const(missing, span), int_const(whole_mask as usize, span)], span);
         let value = match value.ty.clone() {
             // NumPy reads the values before writing through integer indices (a value sharing
             // memory with the target, `a[idx] = a[::-1]`, gives the old elements); a new array
@@ -136,8 +194,7 @@ impl FnInfer<'_> {
             Type::Array(_) => self.broadcast_value(value, &adv, span)?,
             _ => self.element_value(value, &a, span)?,
         };
-        let axis = ir::Expr::new(ExprKind::Const(Const::Int(adv.axis as i128)), Type::INT64, span);
-        self.call_internal("ferrojit.assign", vec![adv.covered, adv.index, value, axis], span)
+        self.call_internal("ferrojit.assign", vec![adv.covered, adv.index, value, adv.axis, value_layout], span)
     }
 
     /// The array `value` with as many dimensions as the selection `adv` (missing leading ones
@@ -167,29 +224,43 @@ impl FnInfer<'_> {
 
     fn advanced(&mut self, array: ir::Expr, parts: Vec<Part>, span: Span) -> Advanced {
         let a = array_type(&array);
-        let at = parts.iter().position(|p| matches!(p, Part::Array(_))).expect("an advanced subscript has an array item");
-        let axis: usize = parts[..at].iter().map(Part::dims_consumed).sum();
-        let covered_count = parts[at].dims_consumed();
-        // The view's axes before the covered ones: those of the slices and new axes before.
-        let view_at = parts[..at].iter().filter(|p| matches!(p, Part::Item(IndexItem::Slice { .. } | IndexItem::NewAxis))).count();
-        // Integers and the array are the advanced items; any other item between them sends
-        // the index dimensions to the front.
+        // Each index array's first axis in the indexed array (for messages) and in the view
+        // the basic items make (integers drop their axis from it; slices and new axes keep
+        // or add one).
+        let mut axes = Vec::new();
+        let mut covered_axes = Vec::new();
+        let (mut axis, mut view_axis) = (0usize, 0usize);
+        for p in &parts {
+            match p {
+                Part::Array(_) => {
+                    axes.push(axis);
+                    covered_axes.extend(view_axis..view_axis + p.dims_consumed());
+                    view_axis += p.dims_consumed();
+                }
+                Part::Item(IndexItem::Slice { .. } | IndexItem::NewAxis) => view_axis += 1,
+                Part::Item(IndexItem::Index(_)) => {}
+            }
+            axis += p.dims_consumed();
+        }
+        // Integers and arrays are the advanced items; any other item between them sends the
+        // index dimensions to the front.
         let advanced_at: Vec<usize> = parts.iter().enumerate().filter(|(_, p)| matches!(p, Part::Array(_) | Part::Item(IndexItem::Index(_)))).map(|(k, _)| k).collect();
         let adjacent = advanced_at.last().unwrap() - advanced_at[0] + 1 == advanced_at.len();
-        let mut index = None;
+        let mut arrays = Vec::new();
         let mut items = Vec::with_capacity(parts.len());
         for p in parts {
+            let consumed = p.dims_consumed();
             match p {
                 Part::Item(item) => items.push(item),
                 Part::Array(x) => {
-                    items.extend((0..covered_count).map(|_| IndexItem::Slice { start: None, stop: None, step: None }));
-                    index = Some(x);
+                    items.extend((0..consumed).map(|_| IndexItem::Slice { start: None, stop: None, step: None }));
+                    arrays.push(x);
                 }
             }
         }
-        let index = index.expect("found above");
-        let index_type = array_type(&index);
-        let index_dims = if *index_type.dtype == Type::Bool { 1 } else { index_type.ndim as usize };
+        let index_types: Vec<ArrayType> = arrays.iter().map(array_type).collect();
+        // Several integer arrays broadcast together: as many dimensions as the longest has.
+        let index_dims = if *index_types[0].dtype == Type::Bool { 1 } else { index_types.iter().map(|t| t.ndim as usize).max().unwrap_or(0) };
         let whole = items.iter().all(|i| matches!(i, IndexItem::Slice { start: None, stop: None, step: None }));
         let view = if whole {
             array
@@ -198,14 +269,19 @@ impl FnInfer<'_> {
             ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span)
         };
         let view_ndim = array_type(&view).ndim as usize;
-        let covered = permuted_unless_identity(view, to_front(view_ndim, view_at, covered_count), span);
+        let covered = permuted_unless_identity(view, these_to_front(view_ndim, &covered_axes), span);
+        let (index, axis) = if arrays.len() == 1 {
+            (arrays.pop().expect("one array"), int_const(axes[0], span))
+        } else {
+            (tuple_of(arrays, span), tuple_of(axes.iter().map(|&k| int_const(k, span)).collect(), span))
+        };
         Advanced {
             covered,
             index,
-            axis: axis as i64,
+            axis,
             index_dims,
-            place: if adjacent { view_at } else { 0 },
-            result_ndim: view_ndim - covered_count + index_dims,
+            place: if adjacent { covered_axes[0] } else { 0 },
+            result_ndim: view_ndim - covered_axes.len() + index_dims,
         }
     }
 }

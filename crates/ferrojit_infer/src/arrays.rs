@@ -24,6 +24,7 @@ impl FnInfer<'_> {
         let single = written.len() == 1;
         let mut parts = Vec::new();
         let mut ellipsis = None;
+        let mut zero_dim_index = false;
         for p in written {
             parts.push(match &p.kind {
                 ast::ExprKind::Slice { lower, upper, step } => {
@@ -53,22 +54,16 @@ impl FnInfer<'_> {
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
-                    if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(|t| matches!(t, Type::Int(_)))) {
-                        // `a[idx]` with a tuple of integers held in a value (`for idx in
-                        // np.ndindex(a.shape)`): as `a[i, j]`.
+                    let integer_or_array = |t: &Type| matches!(t, Type::Int(_)) || matches!(t, Type::Array(i) if matches!(*i.dtype, Type::Int(_)));
+                    if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(integer_or_array)) {
+                        // `a[idx]` with a tuple of integers (`for idx in np.ndindex(a.shape)`)
+                        // or of integer arrays held in a value: as `a[i, j]`.
                         for i in self.tuple_items(x, p.span) {
-                            parts.push(Part::Item(IndexItem::Index(self.index_value(i, p.span)?)));
+                            parts.push(self.index_part(i, p.span, &mut zero_dim_index)?);
                         }
                         continue;
                     }
-                    match &x.ty {
-                        Type::NoneType => Part::Item(IndexItem::NewAxis),
-                        Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
-                        Type::Array(_) => {
-                            return Err(self.typing(p.span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
-                        }
-                        _ => Part::Item(IndexItem::Index(self.index_value(x, p.span)?)),
-                    }
+                    self.index_part(x, p.span, &mut zero_dim_index)?
                 }
             });
         }
@@ -80,10 +75,36 @@ impl FnInfer<'_> {
             let whole = || Part::Item(IndexItem::Slice { start: None, stop: None, step: None });
             parts.splice(at..at, (consumed..a.ndim as usize).map(|_| whole()));
         }
-        if parts.iter().filter(|p| matches!(p, Part::Array(_))).count() > 1 {
-            return Err(self.unsupported(span, "indexing with more than one array is not supported yet", Some("index one axis with an array at a time")));
+        let arrays = parts.iter().filter(|p| matches!(p, Part::Array(_))).count();
+        let masks = parts.iter().filter(|p| matches!(p, Part::Array(x) if matches!(&x.ty, Type::Array(m) if *m.dtype == Type::Bool))).count();
+        if arrays > 1 && masks > 0 {
+            return Err(self.unsupported(span, "a boolean mask together with other index arrays is not supported yet", Some("index with the mask in a subscript of its own")));
         }
-        Ok(Subscript { parts, ellipsis: ellipsis.is_some() })
+        Ok(Subscript { parts, ellipsis: ellipsis.is_some(), zero_dim_index })
+    }
+
+    /// One item of a subscript that is neither a slice nor `...`: `None`, an integer, or an
+    /// index array. A 0-d integer array is the integer it holds (`zero_dim_index` is set).
+    fn index_part(&mut self, x: ir::Expr, span: Span, zero_dim_index: &mut bool) -> Result<Part> {
+        Ok(match &x.ty {
+            Type::NoneType => Part::Item(IndexItem::NewAxis),
+            Type::Array(index) if index.ndim == 0 && matches!(*index.dtype, Type::Int(_)) => {
+                // NumPy 2 takes a 0-d integer array as the integer it holds (its place among
+                // arrays, its bounds check), but what it selects is a copy, never a view.
+                *zero_dim_index = true;
+                let dtype = (*index.dtype).clone();
+                let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, dtype, span);
+                Part::Item(IndexItem::Index(self.index_value(held, span)?))
+            }
+            Type::Array(index) if index.ndim == 0 => {
+                return Err(self.unsupported(span, "0-dimensional boolean index arrays are not supported yet", Some("index with `None` for a new axis, or test the condition with `if`")));
+            }
+            Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
+            Type::Array(_) => {
+                return Err(self.typing(span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
+            }
+            _ => Part::Item(IndexItem::Index(self.index_value(x, span)?)),
+        })
     }
 
     fn index_value(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
@@ -100,12 +121,18 @@ impl FnInfer<'_> {
         if subscript.has_array() {
             return self.advanced_select(array, subscript.parts, span);
         }
+        let copied = subscript.zero_dim_index;
         let items = match element_indices(subscript, a.ndim) {
             Ok(indices) => return Ok(ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span)),
             Err(items) => items,
         };
-        let ty = Type::Array(view_type(&a, &items));
-        Ok(ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span))
+        let view_ty = view_type(&a, &items);
+        let view = ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, Type::Array(view_ty.clone()), span);
+        if copied {
+            // In NumPy's memory order, as its copy keeps it.
+            return self.copy_array(view, (*view_ty.dtype).clone(), keep_order(&view_ty), false, span);
+        }
+        Ok(view)
     }
 
     /// `array[index] = value`, `value` a scalar or an array.
@@ -184,6 +211,8 @@ pub(crate) struct Subscript {
     pub(crate) parts: Vec<Part>,
     /// Whether `...` was written: `a[0, ...]` is a 0-dimensional view, not an element.
     pub(crate) ellipsis: bool,
+    /// Whether a 0-d integer array stands among the (integer) items: a view becomes a copy.
+    pub(crate) zero_dim_index: bool,
 }
 
 impl Subscript {
@@ -889,7 +918,8 @@ fn real(_cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
 }
 
 /// `a.imag`: for a complex array, a view of the imaginary parts; for any other, zeros (a new
-/// array, as NumPy's read-only one).
+/// array, typed read-only as NumPy's is: writing through it is refused at compile time, and
+/// returned to Python it is not writeable).
 fn imag(cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
     let a = array_type(&array);
     if matches!(*a.dtype, Type::Complex(_)) {
@@ -897,7 +927,11 @@ fn imag(cx: &mut FnInfer<'_>, array: ir::Expr, span: Span) -> Result<Value> {
     }
     let zero = cx.cast(int_const(0, span), &a.dtype);
     let zeros = cx.materialize_map(vec![array], zero, span);
-    Ok(Value::Expr(zeros))
+    // A whole view of the new array, typed read-only.
+    let z = array_type(&zeros);
+    let items: Vec<IndexItem> = (0..z.ndim).map(|_| IndexItem::Slice { start: None, stop: None, step: None }).collect();
+    let ty = Type::Array(ArrayType { readonly: true, ..view_type(&z, &items) });
+    Ok(Value::Expr(ir::Expr::new(ExprKind::ArrayView { array: zeros.boxed(), items }, ty, span)))
 }
 
 fn complex_part(array: ir::Expr, imag: bool, span: Span) -> Result<ir::Expr> {

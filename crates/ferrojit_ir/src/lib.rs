@@ -383,6 +383,19 @@ impl RuntimeFunc {
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
     /// of the wrong shape.
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
+    /// `() -> 0`: starts a shape for the next message naming shapes.
+    pub const MESSAGE_SHAPE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_shape", may_raise: false };
+    /// `(dim) -> 0`: adds a dimension to the shape last started.
+    pub const MESSAGE_DIM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_dim", may_raise: false };
+    /// `() -> 0`: always raises NumPy's `IndexError` for index arrays that do not broadcast
+    /// together, naming the recorded shapes.
+    pub const INDEX_BROADCAST_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_index_broadcast_error", may_raise: true };
+    /// `(place, index_dims, missing) -> 0`: always raises NumPy's `ValueError` for an assigned
+    /// value that does not broadcast to the indexing result (the two recorded shapes).
+    pub const VALUE_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_value_shape_error", may_raise: true };
+    /// `(values, selected) -> 0`: always raises NumPy's `ValueError` for a value of another
+    /// length assigned through one boolean mask over every axis.
+    pub const MASK_VALUE_COUNT_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_value_count_error", may_raise: true };
 }
 
 /// How a math function is typed.

@@ -237,6 +237,99 @@ pub unsafe extern "C" fn ferrojit_rt_raise_mask_shape_error(axis: i64, size: i64
     0
 }
 
+thread_local! {
+    /// Shapes recorded by compiled code for the message it raises next
+    /// ([`ferrojit_rt_message_shape`], [`ferrojit_rt_message_dim`]); the raising call takes them.
+    static MESSAGE_SHAPES: std::cell::RefCell<Vec<Vec<i64>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts a new shape for the next message (`ferrojit._lib.message_shape`); returns 0.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_message_shape() -> i64 {
+    MESSAGE_SHAPES.with(|s| s.borrow_mut().push(Vec::new()));
+    0
+}
+
+/// Appends the dimension `dim` to the shape last started (`ferrojit._lib.message_dim`); returns 0.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_message_dim(dim: i64) -> i64 {
+    MESSAGE_SHAPES.with(|s| {
+        let mut shapes = s.borrow_mut();
+        if shapes.is_empty() {
+            shapes.push(Vec::new());
+        }
+        shapes.last_mut().expect("a shape").push(dim);
+    });
+    0
+}
+
+/// NumPy's spelling of a shape: `()`, `(3,)`, `(2,3)`.
+fn shape_text(dims: &[i64]) -> String {
+    let dims: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
+    if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(",")) }
+}
+
+/// The recorded shapes, taken (none is left for a later message).
+fn take_message_shapes() -> Vec<Vec<i64>> {
+    MESSAGE_SHAPES.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// Raises NumPy's `IndexError` for index arrays whose shapes (the recorded ones) do not
+/// broadcast together (`ferrojit._lib.index_broadcast_error`), NumPy's text with its trailing
+/// space. Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_index_broadcast_error(exc: *mut ExcInfo) -> i64 {
+    let texts: Vec<String> = take_message_shapes().iter().map(|s| shape_text(s)).collect();
+    raise_formatted(exc, EXC_INDEX_ERROR, format!("shape mismatch: indexing arrays could not be broadcast together with shapes {} ", texts.join(" ")));
+    0
+}
+
+/// Raises NumPy's `ValueError` for a value assigned through index arrays that does not
+/// broadcast to the indexing result (`ferrojit._lib.value_shape_error`). The two recorded
+/// shapes are the value's and the result's in the order the assignment walks them, the
+/// `index_dims` index dimensions first; in NumPy's order those go to `place`, and the value's
+/// first `missing` dimensions, added as length 1, are not its own. Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_value_shape_error(place: i64, index_dims: i64, missing: i64, exc: *mut ExcInfo) -> i64 {
+    let shapes = take_message_shapes();
+    let numpy_order = |walked: &[i64]| -> Vec<i64> {
+        let (index, rest) = walked.split_at((index_dims.max(0) as usize).min(walked.len()));
+        let place = (place.max(0) as usize).min(rest.len());
+        rest[..place].iter().chain(index).chain(&rest[place..]).copied().collect()
+    };
+    let value = shapes.first().map(|s| numpy_order(s)).unwrap_or_default();
+    let result = shapes.get(1).map(|s| numpy_order(s)).unwrap_or_default();
+    let own = &value[(missing.max(0) as usize).min(value.len())..];
+    raise_formatted(
+        exc,
+        EXC_VALUE_ERROR,
+        format!("shape mismatch: value array of shape {} could not be broadcast to indexing result of shape {}", shape_text(own), shape_text(&result)),
+    );
+    0
+}
+
+/// Raises NumPy's `ValueError` for a value of `values` elements assigned through one boolean
+/// mask over every axis, which selects `selected` elements (`ferrojit._lib.mask_value_count_error`;
+/// NumPy's own path for such a mask, with its own text). Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_mask_value_count_error(values: i64, selected: i64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(
+        exc,
+        EXC_VALUE_ERROR,
+        format!("NumPy boolean array indexing assignment cannot assign {values} input values to the {selected} output values where the mask is true"),
+    );
+    0
+}
+
 /// Raises `kind` with `message`, kept in this thread's [`MESSAGE`] until the dispatcher reads it.
 unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: String) {
     MESSAGE.with(|m| {
@@ -495,7 +588,8 @@ symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
-    ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error,
+    ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
+    ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

@@ -29,15 +29,17 @@ METHODS_IN = {
 
 
 def select(a, index, axis):
-    """``a[..., index, ...]`` with an array among the items, once the compiler has made the
-    view ``a`` whose first axes ``index`` covers (see ``indexing``): what that subscript
-    compiles to. ``axis`` is the indexed array's axis, for error messages."""
+    """``a[..., index, ...]`` with arrays among the items, once the compiler has made the view
+    ``a`` whose first axes ``index`` covers (see ``indexing``): what that subscript compiles
+    to. ``index`` is one array or a tuple of integer arrays; ``axis`` is the indexed array's
+    axis of each, for error messages."""
     return a[index]
 
 
-def assign(a, index, value, axis):
-    """``a[..., index, ...] = value`` with an array among the items: what that assignment
-    compiles to (arguments as for ``select``)."""
+def assign(a, index, value, axis, value_layout):
+    """``a[..., index, ...] = value`` with arrays among the items: what that assignment
+    compiles to (arguments as for ``select``; ``value_layout`` tells how ``value``'s axes were
+    reordered, for the message of a value of the wrong shape)."""
     a[index] = value
 
 
@@ -52,6 +54,66 @@ def mask_shape_error(axis, size, mask_size):
     axis ``axis`` of length ``size``. In compiled code, a runtime call; it never returns."""
     raise IndexError(
         f"boolean index did not match indexed array along axis {axis}; size of axis is {size} but size of corresponding boolean axis is {mask_size}"
+    )
+
+
+# Shapes recorded for the next message that names shapes (in compiled code, kept by the runtime).
+_message_shapes: list[list[int]] = []
+
+
+def message_shape():
+    """Starts a new shape for the next message naming shapes
+    (``index_broadcast_error``, ``value_shape_error``)."""
+    _message_shapes.append([])
+    return 0
+
+
+def message_dim(dim):
+    """Adds the dimension ``dim`` to the shape last started."""
+    _message_shapes[-1].append(int(dim))
+    return 0
+
+
+def _shape_text(dims):
+    return f"({dims[0]},)" if len(dims) == 1 else "(" + ",".join(map(str, dims)) + ")"
+
+
+def _take_message_shapes():
+    shapes = list(_message_shapes)
+    _message_shapes.clear()
+    return shapes
+
+
+def index_broadcast_error():
+    """Raises NumPy's ``IndexError`` for index arrays whose shapes (the recorded ones) do not
+    broadcast together. In compiled code, a runtime call; it never returns."""
+    texts = " ".join(_shape_text(s) for s in _take_message_shapes())
+    raise IndexError(f"shape mismatch: indexing arrays could not be broadcast together with shapes {texts} ")
+
+
+def value_shape_error(place, index_dims, missing):
+    """Raises NumPy's ``ValueError`` for an assigned value that does not broadcast to the
+    indexing result. The recorded shapes are the value's and the result's as the assignment
+    walks them, the ``index_dims`` index dimensions first; in NumPy's order they are at
+    ``place``, and the value's first ``missing`` dimensions were added. In compiled code, a
+    runtime call; it never returns."""
+
+    def numpy_order(walked):
+        index, rest = walked[:index_dims], walked[index_dims:]
+        return rest[:place] + index + rest[place:]
+
+    value, result = (numpy_order(s) for s in _take_message_shapes()[:2])
+    raise ValueError(
+        f"shape mismatch: value array of shape {_shape_text(value[missing:])} could not be broadcast to indexing result of shape {_shape_text(result)}"
+    )
+
+
+def mask_value_count_error(values, selected):
+    """Raises NumPy's ``ValueError`` for a value of ``values`` elements assigned through one
+    boolean mask over every axis, which selects ``selected`` elements. In compiled code, a
+    runtime call; it never returns."""
+    raise ValueError(
+        f"NumPy boolean array indexing assignment cannot assign {values} input values to the {selected} output values where the mask is true"
     )
 
 

@@ -1,24 +1,33 @@
 """Indexing with arrays (NumPy's advanced indexing): integer indices and boolean masks, read
-(``a[:, idx]``, ``a[m]``) and written (``a[idx, 1:] = v``, ``a[m] += 1``).
+(``a[:, idx]``, ``a[i, j]``, ``a[m]``) and written (``a[idx, 1:] = v``, ``a[m] += 1``).
 
 The compiler settles the structure of the subscript (crates/ferrojit_infer/src/advanced_index.rs)
 and calls ``ferrojit._lib.select(a, index, axis)`` or ``ferrojit._lib.assign(a, index, value,
-axis)`` with:
+axis, value_layout)`` with:
 
 - ``a``: a view of the indexed array whose first axes are the ones ``index`` covers (one for
-  integers, as many as the mask has for a mask);
-- ``index``: the integer array or the boolean mask;
+  each integer array, as many as the mask has for a mask);
+- ``index``: the integer array or the boolean mask; or, for two or more integer arrays (which
+  broadcast together, as NumPy's do), the tuple of them;
 - ``value``: a scalar, or an array whose first axes stand for the index dimensions (each of
   their length, or 1 to broadcast) and whose other axes broadcast to ``a``'s remaining ones;
-- ``axis``: the indexed array's axis of ``a``'s first one, for error messages.
+- ``axis``: the indexed array's axis of each index array (an integer, or a tuple for a tuple),
+  for error messages;
+- ``value_layout``: ``(place, index_dims, missing, whole_mask)``, how the value's axes were
+  reordered (the index dimensions, at ``place`` in NumPy's order, moved first), how many
+  leading length-1 axes were added to it, and whether the subscript is one mask over every
+  axis (NumPy's own path, worded its own way), so that a value of the wrong shape is named as
+  NumPy does.
 
 ``select`` returns a new C-ordered array of shape ``index dimensions + a.shape[covered:]`` (a
 mask gives one dimension, its number of True elements); the compiler moves the index
-dimensions to NumPy's place. ``assign`` checks every index and the value's shape before it
+dimensions to NumPy's place. ``assign`` checks the value's shape and every index before it
 writes anything, as NumPy does.
 
 The walks over an index of any number of dimensions recurse, one overload per dimension count:
-an index of ``d`` dimensions calls the walk for ``d - 1`` on each of its rows.
+an index of ``d`` dimensions calls the walk for ``d - 1`` on each of its rows. Walks over a
+tuple (of index arrays, or of a shape's lengths) recurse the same way on its first item and
+the rest.
 """
 
 import numpy as np
@@ -26,7 +35,17 @@ import numpy as np
 from .. import types
 from ..errors import TypingError
 from ..extending import overload
-from . import assign, index_error, mask_shape_error, select
+from . import (
+    assign,
+    index_broadcast_error,
+    index_error,
+    mask_shape_error,
+    mask_value_count_error,
+    message_dim,
+    message_shape,
+    select,
+    value_shape_error,
+)
 
 
 def _position(j, n, axis):
@@ -60,6 +79,105 @@ def _integer_index(index):
 
 def _mask(index):
     return isinstance(index, types.Array) and isinstance(index.dtype, types.Boolean)
+
+
+# --- shapes in messages -----------------------------------------------------------------------
+
+
+def _record_dims(dims):
+    """Adds the lengths of the tuple ``dims`` to the shape last started for a message."""
+
+
+@overload(_record_dims)
+def _record_dims_typing(dims):
+    if len(dims) == 0:
+
+        def no_dims(dims):
+            return 0
+
+        return no_dims
+    if len(dims) == 1:
+
+        def last_dim(dims):
+            message_dim(dims[0])
+
+        return last_dim
+
+    def first_dim_then_rest(dims):
+        message_dim(dims[0])
+        _record_dims(dims[1:])
+
+    return first_dim_then_rest
+
+
+def _record_shape(shape):
+    """Records the tuple ``shape`` for the next message naming shapes."""
+
+
+@overload(_record_shape)
+def _record_shape_typing(shape):
+    def record_shape(shape):
+        message_shape()
+        _record_dims(shape)
+
+    return record_shape
+
+
+def _fits(dims, into):
+    """Whether each length of the tuple ``dims`` is the one of ``into`` (a tuple as long) or
+    1: whether an array of shape ``dims`` broadcasts to ``into``."""
+
+
+@overload(_fits)
+def _fits_typing(dims, into):
+    if len(dims) == 0:
+
+        def nothing_to_fit(dims, into):
+            return True
+
+        return nothing_to_fit
+
+    def first_fits_then_rest(dims, into):
+        if dims[0] != into[0] and dims[0] != 1:
+            return False
+        return _fits(dims[1:], into[1:])
+
+    return first_fits_then_rest
+
+
+def _check_value_shape(value, result_shape, value_layout):
+    """NumPy's ``ValueError`` unless ``value`` (its axes ordered as the assignment walks the
+    indexing result) broadcasts to ``result_shape``."""
+
+
+@overload(_check_value_shape)
+def _check_value_shape_typing(value, result_shape, value_layout):
+    def check_value_shape(value, result_shape, value_layout):
+        if not _fits(value.shape, result_shape):
+            _record_shape(value.shape)
+            _record_shape(result_shape)
+            value_shape_error(value_layout[0], value_layout[1], value_layout[2])
+
+    return check_value_shape
+
+
+def _is_empty(shape):
+    """Whether one of the lengths of the tuple ``shape`` is 0."""
+
+
+@overload(_is_empty)
+def _is_empty_typing(shape):
+    if len(shape) == 1:
+
+        def last_is_empty(shape):
+            return shape[0] == 0
+
+        return last_is_empty
+
+    def first_or_rest_empty(shape):
+        return shape[0] == 0 or _is_empty(shape[1:])
+
+    return first_or_rest_empty
 
 
 # --- integer indices ------------------------------------------------------------------------
@@ -101,30 +219,6 @@ def _gather_typing(out, a, index, axis):
     return gather_rows
 
 
-def _check_value_shape(index, value):
-    """NumPy's ``ValueError`` unless each of the first ``index.ndim`` dimensions of ``value`` is
-    as long as ``index``'s or 1."""
-
-
-@overload(_check_value_shape)
-def _check_value_shape_typing(index, value):
-    if index.ndim == 1:
-
-        def check_1d(index, value):
-            if value.shape[0] != index.shape[0] and value.shape[0] != 1:
-                raise ValueError("shape mismatch: value array could not be broadcast to indexing result")
-
-        return check_1d
-
-    def check_rows(index, value):
-        if value.shape[0] != index.shape[0] and value.shape[0] != 1:
-            raise ValueError("shape mismatch: value array could not be broadcast to indexing result")
-        if index.shape[0] > 0 and value.shape[0] > 0:
-            _check_value_shape(index[0], value[0])
-
-    return check_rows
-
-
 def _scatter(a, index, value, axis):
     """``a[index[i, ...]] = value[i, ...]`` for every position of ``index`` (``value`` a scalar,
     or an array whose length-1 dimensions repeat); the indices are checked already."""
@@ -162,6 +256,275 @@ def _scatter_typing(a, index, value, axis):
         step = 0 if value.shape[0] == 1 else 1
         for i in range(index.shape[0]):
             _scatter(a, index[i], value[i * step], axis)
+
+    return copy_rows
+
+
+# --- several integer arrays, broadcast together ----------------------------------------------
+
+
+def _record_index_shapes(indices):
+    """Records the shape of each array of the tuple ``indices``."""
+
+
+@overload(_record_index_shapes)
+def _record_index_shapes_typing(indices):
+    if len(indices) == 1:
+
+        def last_shape(indices):
+            _record_shape(indices[0].shape)
+
+        return last_shape
+
+    def first_shape_then_rest(indices):
+        _record_shape(indices[0].shape)
+        _record_index_shapes(indices[1:])
+
+    return first_shape_then_rest
+
+
+def _broadcast_length(n, m, indices):
+    """The length that ``n`` and ``m`` broadcast to; NumPy's ``IndexError`` naming the shapes
+    of ``indices`` when they do not."""
+
+
+@overload(_broadcast_length)
+def _broadcast_length_typing(n, m, indices):
+    def broadcast_length(n, m, indices):
+        if n == m or m == 1:
+            return n
+        if n != 1:
+            _record_index_shapes(indices)
+            index_broadcast_error()
+        return m
+
+    return broadcast_length
+
+
+def _broadcast_dims(shape, dims, indices):
+    """The tuple ``shape`` broadcast with ``dims`` (a tuple no longer, aligned at the end)."""
+
+
+@overload(_broadcast_dims)
+def _broadcast_dims_typing(shape, dims, indices):
+    if len(shape) > len(dims):
+
+        def keep_first(shape, dims, indices):
+            return shape[:1] + _broadcast_dims(shape[1:], dims, indices)
+
+        return keep_first
+    if len(shape) == 1:
+
+        def last_length(shape, dims, indices):
+            return (_broadcast_length(shape[0], dims[0], indices),)
+
+        return last_length
+
+    def first_length_then_rest(shape, dims, indices):
+        return (_broadcast_length(shape[0], dims[0], indices),) + _broadcast_dims(shape[1:], dims[1:], indices)
+
+    return first_length_then_rest
+
+
+def _broadcast_with(shape, arrays, indices):
+    """The tuple ``shape`` broadcast with the shape of each array of the tuple ``arrays``."""
+
+
+@overload(_broadcast_with)
+def _broadcast_with_typing(shape, arrays, indices):
+    if len(arrays) == 1:
+
+        def with_last(shape, arrays, indices):
+            return _broadcast_dims(shape, arrays[0].shape, indices)
+
+        return with_last
+
+    def with_first_then_rest(shape, arrays, indices):
+        return _broadcast_with(_broadcast_dims(shape, arrays[0].shape, indices), arrays[1:], indices)
+
+    return with_first_then_rest
+
+
+def _index_shape(indices):
+    """The shape the arrays of the tuple ``indices`` broadcast to (NumPy's ``IndexError`` when
+    they do not)."""
+
+
+@overload(_index_shape)
+def _index_shape_typing(indices):
+    # Start from the shape of an array with the most dimensions: the result has as many.
+    longest = max(range(len(indices)), key=lambda m: indices[m].ndim)
+
+    def index_shape(indices):
+        return _broadcast_with(indices[longest].shape, indices, indices)
+
+    return index_shape
+
+
+def _check_all_positions(indices, lengths, axes):
+    """Raises NumPy's ``IndexError`` when an element of an array of the tuple ``indices`` is
+    outside its axis (of the length in the same place of the tuple ``lengths``); arrays are
+    checked one after the other, as NumPy does."""
+
+
+@overload(_check_all_positions)
+def _check_all_positions_typing(indices, lengths, axes):
+    if len(indices) == 1:
+
+        def check_last(indices, lengths, axes):
+            _check_positions(indices[0], lengths[0], axes[0])
+
+        return check_last
+
+    def check_first_then_rest(indices, lengths, axes):
+        _check_positions(indices[0], lengths[0], axes[0])
+        _check_all_positions(indices[1:], lengths[1:], axes[1:])
+
+    return check_first_then_rest
+
+
+def _row(index, i, shape):
+    """``index`` one level into the broadcast ``shape`` (a tuple): its row ``i`` (row 0 when
+    its first length is 1) when it has as many dimensions as ``shape``, else itself (it
+    broadcasts along that level)."""
+
+
+@overload(_row)
+def _row_typing(index, i, shape):
+    if index.ndim == len(shape):
+
+        def take_row(index, i, shape):
+            return index[i if index.shape[0] != 1 else 0]
+
+        return take_row
+
+    def keep(index, i, shape):
+        return index
+
+    return keep
+
+
+def _rows(indices, i, shape):
+    """``_row`` of each array of the tuple ``indices``, as a tuple."""
+
+
+@overload(_rows)
+def _rows_typing(indices, i, shape):
+    if len(indices) == 1:
+
+        def last_row(indices, i, shape):
+            return (_row(indices[0], i, shape),)
+
+        return last_row
+
+    def first_row_then_rest(indices, i, shape):
+        return (_row(indices[0], i, shape),) + _rows(indices[1:], i, shape)
+
+    return first_row_then_rest
+
+
+def _pick(a, indices, i, axes):
+    """``a[j0, j1, ...]`` where ``jm`` is the element ``i`` (0 when it has one) of the 1-d
+    array ``indices[m]``: an element, or a view of ``a``'s other axes."""
+
+
+@overload(_pick)
+def _pick_typing(a, indices, i, axes):
+    if len(indices) == 1:
+
+        def pick_last(a, indices, i, axes):
+            index = indices[0]
+            return a[_position(index[i if index.shape[0] != 1 else 0], a.shape[0], axes[0])]
+
+        return pick_last
+
+    def pick_first_then_rest(a, indices, i, axes):
+        index = indices[0]
+        return _pick(a[_position(index[i if index.shape[0] != 1 else 0], a.shape[0], axes[0])], indices[1:], i, axes[1:])
+
+    return pick_first_then_rest
+
+
+def _gather_broadcast(out, a, indices, axes, shape):
+    """``out[p] = a[indices[0][p], indices[1][p], ...]`` for every position ``p`` of the
+    broadcast ``shape`` of the arrays of the tuple ``indices``."""
+
+
+@overload(_gather_broadcast)
+def _gather_broadcast_typing(out, a, indices, axes, shape):
+    if len(shape) == 1:
+
+        def gather_last_level(out, a, indices, axes, shape):
+            for i in range(shape[0]):
+                out[i] = _pick(a, indices, i, axes)
+
+        return gather_last_level
+
+    def gather_rows(out, a, indices, axes, shape):
+        for i in range(shape[0]):
+            _gather_broadcast(out[i], a, _rows(indices, i, shape), axes, shape[1:])
+
+    return gather_rows
+
+
+def _put(a, indices, i, value, axes):
+    """``a[j0, j1, ...] = value`` where ``jm`` is the element ``i`` (0 when it has one) of the
+    1-d array ``indices[m]``."""
+
+
+@overload(_put)
+def _put_typing(a, indices, i, value, axes):
+    if len(indices) == 1:
+
+        def put_last(a, indices, i, value, axes):
+            index = indices[0]
+            a[_position(index[i if index.shape[0] != 1 else 0], a.shape[0], axes[0])] = value
+
+        return put_last
+
+    def put_first_then_rest(a, indices, i, value, axes):
+        index = indices[0]
+        _put(a[_position(index[i if index.shape[0] != 1 else 0], a.shape[0], axes[0])], indices[1:], i, value, axes[1:])
+
+    return put_first_then_rest
+
+
+def _scatter_broadcast(a, indices, value, axes, shape):
+    """``a[indices[0][p], indices[1][p], ...] = value[p]`` for every position ``p`` of the
+    broadcast ``shape`` (``value`` a scalar, or an array whose length-1 dimensions repeat);
+    the indices and the value's shape are checked already."""
+
+
+@overload(_scatter_broadcast)
+def _scatter_broadcast_typing(a, indices, value, axes, shape):
+    scalar = not isinstance(value, types.Array)
+    if len(shape) == 1 and scalar:
+
+        def fill_last_level(a, indices, value, axes, shape):
+            for i in range(shape[0]):
+                _put(a, indices, i, value, axes)
+
+        return fill_last_level
+    if len(shape) == 1:
+
+        def copy_last_level(a, indices, value, axes, shape):
+            step = 0 if value.shape[0] == 1 else 1
+            for i in range(shape[0]):
+                _put(a, indices, i, value[i * step], axes)
+
+        return copy_last_level
+    if scalar:
+
+        def fill_rows(a, indices, value, axes, shape):
+            for i in range(shape[0]):
+                _scatter_broadcast(a, _rows(indices, i, shape), value, axes, shape[1:])
+
+        return fill_rows
+
+    def copy_rows(a, indices, value, axes, shape):
+        step = 0 if value.shape[0] == 1 else 1
+        for i in range(shape[0]):
+            _scatter_broadcast(a, _rows(indices, i, shape), value[i * step], axes, shape[1:])
 
     return copy_rows
 
@@ -265,11 +628,20 @@ def _scatter_selected_typing(a, mask, value, step, k):
 # --- the entry points -----------------------------------------------------------------------
 
 
+def _index_arrays(index):
+    """Whether ``index`` is a tuple of two or more integer arrays (several index arrays)."""
+    return isinstance(index, types.BaseTuple) and len(index) > 1 and all(_integer_index(x) and x.ndim > 0 for x in index.types)
+
+
 def _check_index(a, index):
-    if not isinstance(a, types.Array) or not (_integer_index(index) or _mask(index)):
+    if not isinstance(a, types.Array):
+        return False
+    if _index_arrays(index):
+        return True
+    if not (_integer_index(index) or _mask(index)):
         return False
     if index.ndim == 0:
-        raise TypingError("0-dimensional index arrays are not supported yet; index with an integer")
+        raise TypingError("0-dimensional index arrays are not supported here; index with an integer")
     if index.ndim > a.ndim and _mask(index):
         raise TypingError(f"too many indices: a {index.ndim}-dimensional boolean index for a {a.ndim}-dimensional array")
     return True
@@ -279,6 +651,18 @@ def _check_index(a, index):
 def select_typing(a, index, axis):
     if not _check_index(a, index):
         return None
+    if _index_arrays(index):
+        covered = len(index)
+
+        def select_broadcast(a, index, axis):
+            shape = _index_shape(index)
+            if not _is_empty(shape):
+                _check_all_positions(index, a.shape, axis)
+            out = np.empty(shape + a.shape[covered:], a.dtype)
+            _gather_broadcast(out, a, index, axis, shape)
+            return out
+
+        return select_broadcast
     if _mask(index):
         covered = index.ndim
 
@@ -299,39 +683,62 @@ def select_typing(a, index, axis):
 
 
 @overload(assign)
-def assign_typing(a, index, value, axis):
+def assign_typing(a, index, value, axis, value_layout):
     if not _check_index(a, index):
         return None
     scalar = isinstance(value, (types.Number, types.Boolean))
     if not (scalar or isinstance(value, types.Array)):
         return None
+    # NumPy checks the value's shape, then the indices, before it writes anything.
+    if _index_arrays(index):
+        covered = len(index)
+        if scalar:
+
+            def fill_broadcast(a, index, value, axis, value_layout):
+                shape = _index_shape(index)
+                if not _is_empty(shape):
+                    _check_all_positions(index, a.shape, axis)
+                _scatter_broadcast(a, index, value, axis, shape)
+
+            return fill_broadcast
+
+        def copy_broadcast(a, index, value, axis, value_layout):
+            shape = _index_shape(index)
+            _check_value_shape(value, shape + a.shape[covered:], value_layout)
+            if not _is_empty(shape):
+                _check_all_positions(index, a.shape, axis)
+            _scatter_broadcast(a, index, value, axis, shape)
+
+        return copy_broadcast
     if _mask(index) and scalar:
 
-        def fill_by_mask(a, index, value, axis):
+        def fill_by_mask(a, index, value, axis, value_layout):
             _count_selected(a, index, axis)
             _scatter_selected(a, index, value, 0, 0)
 
         return fill_by_mask
     if _mask(index):
+        covered = index.ndim
 
-        def copy_by_mask(a, index, value, axis):
+        def copy_by_mask(a, index, value, axis, value_layout):
             count = _count_selected(a, index, axis)
-            if value.shape[0] != count and value.shape[0] != 1:
-                raise ValueError("shape mismatch: value array could not be broadcast to indexing result")
+            if value_layout[3] and value.shape[0] != count and value.shape[0] != 1:
+                mask_value_count_error(value.shape[0], count)
+            _check_value_shape(value, (count,) + a.shape[covered:], value_layout)
             _scatter_selected(a, index, value, 0 if value.shape[0] == 1 else 1, 0)
 
         return copy_by_mask
     if scalar:
 
-        def fill_by_indices(a, index, value, axis):
+        def fill_by_indices(a, index, value, axis, value_layout):
             _check_positions(index, a.shape[0], axis)
             _scatter(a, index, value, axis)
 
         return fill_by_indices
 
-    def copy_by_indices(a, index, value, axis):
+    def copy_by_indices(a, index, value, axis, value_layout):
+        _check_value_shape(value, index.shape + a.shape[1:], value_layout)
         _check_positions(index, a.shape[0], axis)
-        _check_value_shape(index, value)
         _scatter(a, index, value, axis)
 
     return copy_by_indices
