@@ -265,19 +265,18 @@ def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
     _refuse_given("np.eye", k=k, order=order, device=device, like=like)
     columns_given = _given(M) and not isinstance(M, types.NoneType)
     for dimension in (N, M) if columns_given else (N,):
-        if not isinstance(dimension, (types.Integer, types.Boolean)):
+        if not isinstance(dimension, types.Integer):
             raise CallRefused(f"the dimensions of `np.eye()` must be integers, not `{dimension}`")
     element = _element_type(dtype, np.float64)
 
     def eye_of(N, M=None, dtype=None):
-        rows = int(N)
         if M is None:
-            columns = rows
+            columns = N
         else:
-            columns = int(M)
-        result = np.empty((rows, columns), element)
+            columns = M
+        result = np.empty((N, columns), element)
         result.fill(0)
-        for i in range(min(rows, columns)):
+        for i in range(min(N, columns)):
             result[i, i] = 1
         return result
 
