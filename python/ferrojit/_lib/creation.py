@@ -219,10 +219,11 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
     if not all(isinstance(t, (types.Boolean, types.Integer, types.Float)) for t in bounds):
         raise CallRefused("`np.arange()` needs real numbers", hint="complex ranges are not supported yet")
     promoted = np.result_type(np.int64, *(_numpy_type(t) for t in bounds))
-    work = np.float64 if promoted.kind == "f" else np.int64
+    floating = promoted.kind == "f"
+    work = np.float64 if floating else np.int64
     element = _element_type(dtype, promoted.type)
     boolean = element is np.bool_
-    division_message = "float division by zero" if work is np.float64 else "division by zero"
+    division_message = "float division by zero" if floating else "division by zero"
 
     def arange_of(start=None, stop=None, step=None, dtype=None):
         if stop is None:
@@ -241,13 +242,16 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
         if delta == 0:
             raise ZeroDivisionError(division_message)
         length = np.ceil((last - first) / delta)
-        if length != length:
-            raise ValueError("arange: cannot compute length")
-        if length >= 9.223372036854775807e18:
-            raise ValueError("Maximum allowed size exceeded")
+        if floating:
+            # NaN and lengths beyond int64 (from infinite or huge bounds), refused as NumPy does.
+            if length != length:
+                raise ValueError("arange: cannot compute length")
+            if length >= 9.223372036854775807e18:
+                raise ValueError("Maximum allowed size exceeded")
         n = int(length) if length > 0 else 0
-        if boolean and n > 2:
-            raise TypeError("arange() is only supported for booleans when the result has at most length 2.")
+        if boolean:
+            if n > 2:
+                raise TypeError("arange() is only supported for booleans when the result has at most length 2.")
         result = np.empty(n, element)
         for i in range(n):
             result[i] = first + i * delta
