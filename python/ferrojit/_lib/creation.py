@@ -335,20 +335,12 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 @overload(np.identity)
 def identity(n, dtype=None):
-    """``np.identity(n, dtype)``: ``np.eye(n)``, the dtype (a number type or an array's
-    ``dtype``) passed on as it came."""
-    if not isinstance(n, (types.Integer, types.Boolean)):
+    """``np.identity(n, dtype)``: ``np.eye(n)`` of the dtype (float64 unless given)."""
+    if not isinstance(n, types.Integer):
         return None
-    if dtype is None or isinstance(dtype, types.NoneType):
-
-        def identity_float64(n, dtype=None):
-            return np.eye(n)
-
-        return identity_float64
-    if not isinstance(dtype, types.DTypeSpec):
-        raise TypingError("`np.identity(dtype=...)` takes a NumPy scalar type such as `np.float64`, or an array's `dtype`")
+    element = _element_type(dtype, np.float64)
 
     def identity_of(n, dtype=None):
-        return np.eye(n, dtype=dtype)
+        return np.eye(n, dtype=element)
 
     return identity_of
