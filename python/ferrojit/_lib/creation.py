@@ -53,7 +53,7 @@ def _element_type(dtype, default):
     if isinstance(dtype, types.StringLiteral):
         try:
             named = np.dtype(dtype.literal_value)
-        except TypeError:
+        except (TypeError, ValueError):
             named = None
         if named is not None and named.isnative and named.name in _ELEMENT_TYPES:
             return named.type
