@@ -149,6 +149,18 @@ def register_jitable(*args: Any, **kwargs: Any) -> Any:
     return wrap
 
 
+class CallRefused(Exception):
+    """Raised by a typing function of ferrojit's library (``ferrojit._lib``) to refuse a call
+    with an error of its own: the message (and ``hint``) are the whole compile error at the
+    call, as the compiler words its own refusals, rather than a reason appended to "no
+    implementation of ...". ``unsupported``: an argument compiled code does not support yet
+    (an ``UnsupportedError``), else a ``TypingError``."""
+
+    def __init__(self, message: str, hint: Optional[str] = None, unsupported: bool = False) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.unsupported = message, hint, unsupported
+
+
 def _key_of(func: Any, qualified: Optional[str] = None, display: Optional[str] = None) -> int:
     key = _keys.get(id(func))
     if key is None:
@@ -208,6 +220,7 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
         reasons: list[str] = []
         bad_calls: list[str] = []
+        refusals: list[CallRefused] = []
         dispatcher, literal = None, False
         has_literals = any(isinstance(t, (types.IntegerLiteral, types.BooleanLiteral)) for t in [*args, *keywords.values()])
         for typing_func, options in candidates:
@@ -219,14 +232,17 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             for use_literals in tries:
                 given_args = args if use_literals else [types.unliteral(t) for t in args]
                 given_keywords = keywords if use_literals else {k: types.unliteral(t) for k, t in keywords.items()}
-                implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls)
+                implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls, refusals)
                 if implementation is not None:
                     dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k != _PREFER_LITERAL})
                     literal = use_literals and has_literals
                     break
             if dispatcher is not None:
                 break
-        if dispatcher is None and bad_calls and not reasons:
+        if dispatcher is None and refusals:
+            refused = refusals[0]
+            _native.resolve_overload(token, None, refused.message, refused=True, hint=refused.hint, unsupported=refused.unsupported)
+        elif dispatcher is None and bad_calls and not reasons:
             _native.resolve_overload(token, None, bad_calls[0], True)
         else:
             # A reason given by both tries is told once.
@@ -240,11 +256,14 @@ def _import(module: str) -> None:
     import_module(module)
 
 
-def _run_typing(typing_func: Callable[..., Any], kind: str, target: Any, args: list[Any], keywords: dict[str, Any], reasons: list[str], bad_calls: list[str]) -> Any:
+def _run_typing(typing_func: Callable[..., Any], kind: str, target: Any, args: list[Any], keywords: dict[str, Any], reasons: list[str], bad_calls: list[str], refusals: list[CallRefused]) -> Any:
     """The implementation ``typing_func`` returns for the argument types, or None, noting in
-    ``reasons`` why it refused or in ``bad_calls`` why the arguments do not fit it."""
+    ``reasons`` why it refused, in ``bad_calls`` why the arguments do not fit it, or in
+    ``refusals`` the library's own error."""
     try:
         return typing_func(*args, **keywords)
+    except CallRefused as exc:
+        refusals.append(exc)
     except TypeError as exc:
         if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
             # Raised by the call itself: the arguments do not fit the parameters.

@@ -290,28 +290,17 @@ pub(crate) fn view_type(a: &ArrayType, items: &[IndexItem]) -> ArrayType {
     a.with(ndim, layout)
 }
 
-/// Parameters shared by NumPy's `empty`, `zeros`, `ones`.
-const NEW_ARRAY: &str = "shape, dtype=None, ~order='C', *, ~device=None, ~like=None";
-/// Parameters shared by NumPy's `zeros_like`, `ones_like`.
-const NEW_ARRAY_LIKE: &str = "a, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None";
 /// Reductions: of the whole array, or along one axis.
 const SUM: &str = "axis=None, dtype=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
 const MIN_MAX: &str = "axis=None, ~out=None, *, keepdims=False, ~initial=None, ~where=True";
 const MEAN: &str = "axis=None, dtype=None, ~out=None, *, keepdims=False, ~where=True";
 
-/// Adds NumPy's array-creating functions, the array methods (and the NumPy functions that are
-/// methods of their first argument) and the array attributes to the registry.
+/// Adds `np.empty` (NumPy's other array-creating functions are written in Python on top of it
+/// and `a.fill`: `python/ferrojit/_lib/creation.py`), the array methods (and the NumPy
+/// functions that are methods of their first argument) and the array attributes to the
+/// registry.
 pub(crate) fn register(r: &mut Registry) {
-    r.function("numpy.empty", NEW_ARRAY, empty);
-    r.function("numpy.zeros", NEW_ARRAY, zeros);
-    r.function("numpy.ones", NEW_ARRAY, ones);
-    r.function("numpy.full", "shape, fill_value, dtype=None, ~order='C', *, ~device=None, ~like=None", full);
-    r.function("numpy.empty_like", "prototype, /, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None", empty_like);
-    r.function("numpy.zeros_like", NEW_ARRAY_LIKE, zeros_like);
-    r.function("numpy.ones_like", NEW_ARRAY_LIKE, ones_like);
-    r.function("numpy.full_like", "a, fill_value, dtype=None, ~order='K', ~subok=True, ~shape=None, *, ~device=None", full_like);
-    r.function("numpy.arange", "start=None, stop=None, step=None, dtype=None, *, ~device=None, ~like=None", arange);
-    r.function("numpy.eye", "N, M=None, ~k=0, dtype=None, ~order='C', *, ~device=None, ~like=None", eye);
+    r.function("numpy.empty", "shape, dtype=None, ~order='C', *, ~device=None, ~like=None", empty);
 
     r.method("ndarray.sum", SUM, sum);
     r.method("ndarray.min", MIN_MAX, min);
@@ -376,9 +365,10 @@ impl FnInfer<'_> {
         ty.ok_or_else(|| self.typing(span, "unsupported `dtype`", Some("pass a NumPy scalar type such as `np.float64`, a Python `float`/`int`/`bool`/`complex`, or `a.dtype`")))
     }
 
-    /// The `dtype` argument if given, else `default`.
+    /// The `dtype` argument if given and not None, else `default`.
     fn dtype_or(&self, args: &mut Args, default: impl FnOnce() -> Type) -> Result<Type> {
         match args.take_spanned("dtype") {
+            Some((Value::Expr(e), _)) if e.ty == Type::NoneType => Ok(default()),
             Some((v, at)) => self.dtype_arg(&v, at),
             None => Ok(default()),
         }
@@ -403,12 +393,8 @@ impl FnInfer<'_> {
         }
     }
 
-    /// A new C-contiguous array of `dtype` and `shape`, initialised by `init(array local)`.
-    fn new_array(&mut self, dtype: Type, shape: Vec<ir::Expr>, span: Span, init: impl FnOnce(&mut Self, usize) -> Result<Vec<ir::Stmt>>) -> Result<ir::Expr> {
-        self.new_array_in(dtype, shape, Layout::C, span, init)
-    }
-
-    /// A new array in `layout` (C or F).
+    /// A new array of `dtype` and `shape` in `layout` (C or F), initialised by
+    /// `init(array local)`.
     fn new_array_in(&mut self, dtype: Type, shape: Vec<ir::Expr>, layout: Layout, span: Span, init: impl FnOnce(&mut Self, usize) -> Result<Vec<ir::Stmt>>) -> Result<ir::Expr> {
         let ty = Type::Array(ArrayType::new(dtype, shape.len() as u8, layout));
         let mut stmts = Vec::new();
@@ -421,184 +407,22 @@ impl FnInfer<'_> {
         stmts.extend(init(self, local)?);
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(local, span).boxed() }, ty, span))
     }
-
-    fn fill_stmt(&mut self, local: usize, value: ir::Expr, span: Span) -> Result<Vec<ir::Stmt>> {
-        let array = self.local_expr(local, span);
-        let a = match &array.ty {
-            Type::Array(a) => a.clone(),
-            _ => unreachable!(),
-        };
-        let value = self.element_value(value, &a, span)?;
-        Ok(vec![ir::Stmt { kind: StmtKind::ArrayFill { array, value }, span }])
-    }
 }
 
 // ---- creation ------------------------------------------------------------------------------
 
-/// A new C-ordered array of the `shape` argument, of the `dtype` argument or else
-/// `default_dtype`, with every element set to `init` when given.
-fn new_filled(cx: &mut FnInfer<'_>, args: &mut Args, init: Option<ir::Expr>, default_dtype: Type, span: Span) -> Result<Value> {
+/// `np.empty(shape, dtype)`: a new C-ordered array of the `shape` argument (an integer or a
+/// tuple of integers; a negative dimension raises NumPy's `ValueError` when the call runs), of
+/// the `dtype` argument or else float64, its elements not initialised.
+fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let shape = args.required("shape");
-    let dtype = cx.dtype_or(args, || default_dtype)?;
+    let dtype = cx.dtype_or(args, || Type::FLOAT64)?;
     let shape = cx.shape_arg(shape, span)?;
-    cx.new_array(dtype, shape, span, |cx, local| match init {
-        Some(v) => cx.fill_stmt(local, v, span),
-        None => Ok(vec![]),
-    })
-    .map(Value::Expr)
+    cx.new_array_in(dtype, shape, Layout::C, span, |_, _| Ok(vec![])).map(Value::Expr)
 }
 
 fn int_const(v: i128, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
-}
-
-fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_filled(cx, args, None, Type::FLOAT64, span)
-}
-
-fn zeros(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_filled(cx, args, Some(int_const(0, span)), Type::FLOAT64, span)
-}
-
-fn ones(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_filled(cx, args, Some(int_const(1, span)), Type::FLOAT64, span)
-}
-
-/// `np.full(shape, fill_value)`: of the fill value's type unless `dtype` is given.
-fn full(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let fill = cx.required_expr(args, "fill_value")?;
-    let default = if fill.ty.is_number() { fill.ty.clone() } else { Type::FLOAT64 };
-    new_filled(cx, args, Some(fill), default, span)
-}
-
-/// A new array shaped like the array argument `a` (`prototype` for `empty_like`), of its dtype
-/// unless `dtype` is given, in NumPy's `order='K'`: a Fortran-ordered prototype gives a
-/// Fortran-ordered result.
-fn new_like(cx: &mut FnInfer<'_>, args: &mut Args, init: Option<ir::Expr>, span: Span) -> Result<Value> {
-    let (proto, at) = args.take_spanned("a").or_else(|| args.take_spanned("prototype")).expect("binding checks required parameters");
-    let proto = cx.value_expr(proto, at)?;
-    let a = match &proto.ty {
-        Type::Array(a) => a.clone(),
-        other => return Err(cx.typing(span, format!("`{}()` needs an array, not `{other}`", args.callee), None)),
-    };
-    let init = match init {
-        Some(v) => Some(v),
-        None => cx.arg_expr(args, "fill_value")?,
-    };
-    let dtype = cx.dtype_or(args, || (*a.dtype).clone())?;
-    let tmp = cx.temp(proto.ty.clone());
-    let shape: Vec<ir::Expr> = (0..a.ndim)
-        .map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(tmp, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span))
-        .collect();
-    let made = cx.new_array_in(dtype, shape, keep_order(&a), span, |cx, local| match init {
-        Some(v) => cx.fill_stmt(local, v, span),
-        None => Ok(vec![]),
-    })?;
-    let ty = made.ty.clone();
-    Ok(Value::Expr(ir::Expr::new(ExprKind::Let { local: tmp, value: proto.boxed(), body: made.boxed() }, ty, span)))
-}
-
-fn empty_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_like(cx, args, None, span)
-}
-
-fn zeros_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_like(cx, args, Some(int_const(0, span)), span)
-}
-
-fn ones_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_like(cx, args, Some(int_const(1, span)), span)
-}
-
-/// `np.full_like(a, fill_value)`: the fill value is the `fill_value` argument.
-fn full_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    new_like(cx, args, None, span)
-}
-
-/// `np.arange([start,] stop[, step])`: a lone `start` is the stop, as in NumPy.
-fn arange(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let start = cx.arg_expr(args, "start")?;
-    let stop = cx.arg_expr(args, "stop")?;
-    let step = cx.arg_expr(args, "step")?;
-    let (start, stop) = match (start, stop) {
-        (start, Some(stop)) => (start, stop),
-        (Some(stop), None) => (None, stop),
-        (None, None) => return Err(cx.typing(span, "`np.arange()` requires stop to be specified", None)),
-    };
-    let given = || start.iter().chain(std::iter::once(&stop)).chain(step.iter());
-    let is_float = given().any(|v| matches!(v.ty, Type::Float(_)));
-    if given().any(|v| !v.ty.is_number() || matches!(v.ty, Type::Complex(_))) {
-        return Err(cx.typing(span, "`np.arange()` needs real numbers", None));
-    }
-    let dtype = cx.dtype_or(args, || if is_float { Type::FLOAT64 } else { Type::INT64 })?;
-    let work = if is_float { Type::FLOAT64 } else { Type::INT64 };
-    let literal = |v: i128| if is_float { ir::Expr::new(ExprKind::Const(Const::Float(v as f64)), work.clone(), span) } else { ir::Expr::new(ExprKind::Const(Const::Int(v)), work.clone(), span) };
-    let start = start.map_or_else(|| literal(0), |v| cx.cast(v, &work));
-    let stop = cx.cast(stop, &work);
-    let step = step.map_or_else(|| literal(1), |v| cx.cast(v, &work));
-    let (ts, tp, tt) = (cx.temp(work.clone()), cx.temp(work.clone()), cx.temp(work.clone()));
-    let pre = vec![
-        ir::Stmt { kind: StmtKind::Assign { local: ts, value: start }, span },
-        ir::Stmt { kind: StmtKind::Assign { local: tp, value: stop }, span },
-        ir::Stmt { kind: StmtKind::Assign { local: tt, value: step }, span },
-    ];
-    let l = |cx: &FnInfer<'_>, id| cx.local_expr(id, span);
-    // length = max(ceil((stop - start) / step), 0); a zero step raises in the division.
-    let diff = cx.binop(ast::BinOp::Sub, l(cx, tp), l(cx, ts), span)?;
-    let quotient = cx.binop(ast::BinOp::Div, diff, l(cx, tt), span)?;
-    let ceil = ir::Expr::new(ExprKind::Math { func: ir::MathFunc::CEIL, args: vec![quotient] }, Type::FLOAT64, span);
-    let zero_f = ir::Expr::new(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64, span);
-    let positive = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: ceil.clone().boxed(), rhs: zero_f.clone().boxed() }, Type::Bool, span);
-    let clamped = ir::Expr::new(ExprKind::IfExp { cond: positive.boxed(), then: ceil.boxed(), otherwise: zero_f.boxed() }, Type::FLOAT64, span);
-    let len = cx.cast(clamped, &Type::INT64);
-    let index = cx.temp(Type::INT64);
-    let element = dtype.clone();
-    let made = cx.new_array(dtype, vec![len], span, |cx, local| {
-        let k = cx.cast(cx.local_expr(index, span), &work);
-        let offset = cx.binop(ast::BinOp::Mul, k, l(cx, tt), span)?;
-        let value = cx.binop(ast::BinOp::Add, l(cx, ts), offset, span)?;
-        let value = cx.cast(value, &element);
-        let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span)], value }, span };
-        let count = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(local, span).boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
-        Ok(vec![ir::Stmt { kind: StmtKind::ForRange { index, start: int_const(0, span), stop: count, step: int_const(1, span), body: vec![store], orelse: vec![] }, span }])
-    })?;
-    let ty = made.ty.clone();
-    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)))
-}
-
-/// `np.eye(N, M=None)`: ones on the main diagonal.
-fn eye(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let n = cx.required_expr(args, "N")?;
-    let m = cx.arg_expr(args, "M")?;
-    let dtype = cx.dtype_or(args, || Type::FLOAT64)?;
-    let n = cx.cast(n, &Type::INT64);
-    let tn = cx.temp(Type::INT64);
-    let tm = cx.temp(Type::INT64);
-    let m = match m {
-        Some(m) => cx.cast(m, &Type::INT64),
-        None => cx.local_expr(tn, span),
-    };
-    let pre = vec![
-        ir::Stmt { kind: StmtKind::Assign { local: tn, value: n }, span },
-        ir::Stmt { kind: StmtKind::Assign { local: tm, value: m }, span },
-    ];
-    let index = cx.temp(Type::INT64);
-    let made = cx.new_array(dtype, vec![cx.local_expr(tn, span), cx.local_expr(tm, span)], span, |cx, local| {
-        let mut stmts = cx.fill_stmt(local, ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span), span)?;
-        let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-        let a = match &cx.local_expr(local, span).ty {
-            Type::Array(a) => a.clone(),
-            _ => unreachable!(),
-        };
-        let one = cx.element_value(int(1), &a, span)?;
-        let lt = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Lt, lhs: cx.local_expr(tm, span).boxed(), rhs: cx.local_expr(tn, span).boxed() }, Type::Bool, span);
-        let diag = ir::Expr::new(ExprKind::IfExp { cond: lt.boxed(), then: cx.local_expr(tm, span).boxed(), otherwise: cx.local_expr(tn, span).boxed() }, Type::INT64, span);
-        let store = ir::Stmt { kind: StmtKind::ArrayStore { array: cx.local_expr(local, span), indices: vec![cx.local_expr(index, span), cx.local_expr(index, span)], value: one }, span };
-        stmts.push(ir::Stmt { kind: StmtKind::ForRange { index, start: int(0), stop: diag, step: int(1), body: vec![store], orelse: vec![] }, span });
-        Ok(stmts)
-    })?;
-    let ty = made.ty.clone();
-    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: pre, value: made.boxed() }, ty, span)))
 }
 
 // ---- methods -------------------------------------------------------------------------------

@@ -117,6 +117,8 @@ pub(crate) enum Overloaded {
     /// The arguments fit no typing function's parameters: CPython's message. A callable the
     /// compiler implements too (a built-in method a user overloaded) serves the call instead.
     BadCall(String),
+    /// The library refused the call: the error to raise at the call.
+    Refused(Box<crate::InferError>),
 }
 
 fn bool_const(b: bool, span: Span) -> ir::Expr {
@@ -709,6 +711,7 @@ impl FnInfer<'_> {
                     Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
                     _ => Err(self.typing(span, message, None)),
                 },
+                Overloaded::Refused(error) => Err(*error),
             },
             Value::Global(GlobalValue::ExceptionClass(_)) => {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
@@ -737,6 +740,7 @@ impl FnInfer<'_> {
                     return Err(self.typing(span, message, None));
                 }
                 Overloaded::BadCall(_) => {}
+                Overloaded::Refused(error) => return Err(*error),
             }
         }
         // A reduction of an array expression, without the array.
@@ -829,6 +833,7 @@ impl FnInfer<'_> {
             Overloaded::Call(e) => Ok(e),
             Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
             Overloaded::BadCall(message) => Err(self.typing(span, message, None)),
+            Overloaded::Refused(error) => Err(*error),
         }
     }
 
@@ -884,6 +889,11 @@ impl FnInfer<'_> {
             Some(Resolution::Implementation { function, literal }) => self.call_implementation(&function, literal, args, keywords, span).map(Overloaded::Call),
             Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
             Some(Resolution::BadCall(message)) => Ok(Overloaded::BadCall(message)),
+            Some(Resolution::Refused { message, hint, unsupported }) => Ok(Overloaded::Refused(Box::new(if unsupported {
+                self.unsupported(span, message, hint.as_deref())
+            } else {
+                self.typing(span, message, hint.as_deref())
+            }))),
             None => {
                 self.session.want_overload(request);
                 Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))

@@ -117,6 +117,10 @@ pub enum Resolution {
     /// The arguments do not fit the callable's parameters (a keyword it does not have, one too
     /// many): the text is the whole message, in CPython's words.
     BadCall(String),
+    /// A typing function of ferrojit's library refused the call with the whole error: an
+    /// `UnsupportedError` when `unsupported` (an argument compiled code does not support yet),
+    /// else a `TypingError`.
+    Refused { message: String, hint: Option<String>, unsupported: bool },
 }
 
 #[derive(Default)]

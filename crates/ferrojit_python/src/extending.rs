@@ -70,21 +70,35 @@ pub fn register_overload_attribute(name: &str) {
     overloads::register_attribute(name);
 }
 
-/// `resolve_overload(token, implementation, why, bad_call, literal)`: the answer to a request
-/// raised with `NeedsOverloads`: the dispatcher of the implementation to compile (its source
-/// already read), or None with the reason no typing function accepted the types; with
-/// `bad_call`, the reason is that the arguments do not fit the parameters, and `why` is the
-/// whole message. `literal`: the typing function accepted the literal argument types (not
-/// their plain types), so the implementation sees literal arguments as constants.
+/// `resolve_overload(token, implementation, why, bad_call, literal, refused, hint, unsupported)`:
+/// the answer to a request raised with `NeedsOverloads`: the dispatcher of the implementation
+/// to compile (its source already read), or None with the reason no typing function accepted
+/// the types; with `bad_call`, the reason is that the arguments do not fit the parameters, and
+/// `why` is the whole message. `literal`: the typing function accepted the literal argument
+/// types (not their plain types), so the implementation sees literal arguments as constants.
+/// `refused`: a typing function of ferrojit's library refused the call, and `why` (with
+/// `hint`) is the whole error, an `UnsupportedError` when `unsupported`, else a `TypingError`.
 #[pyfunction]
-#[pyo3(signature = (token, implementation, why, bad_call=false, literal=false))]
-pub fn resolve_overload(py: Python<'_>, token: u64, implementation: Option<&Bound<'_, DispatcherBase>>, why: String, bad_call: bool, literal: bool) -> PyResult<()> {
+#[pyo3(signature = (token, implementation, why, bad_call=false, literal=false, refused=false, hint=None, unsupported=false))]
+#[allow(clippy::too_many_arguments)]
+pub fn resolve_overload(
+    py: Python<'_>,
+    token: u64,
+    implementation: Option<&Bound<'_, DispatcherBase>>,
+    why: String,
+    bad_call: bool,
+    literal: bool,
+    refused: bool,
+    hint: Option<String>,
+    unsupported: bool,
+) -> PyResult<()> {
     let request = WANTED.lock().unwrap_or_else(|p| p.into_inner()).as_mut().and_then(|w| w.remove(&token));
     let Some(request) = request else {
         return Err(pyo3::exceptions::PyKeyError::new_err(format!("no overload request {token}")));
     };
     let resolution = match implementation {
         Some(d) => Resolution::Implementation { function: d.get().function_source(py)?, literal },
+        None if refused => Resolution::Refused { message: why, hint, unsupported },
         None if bad_call => Resolution::BadCall(why),
         None => Resolution::NoMatch(why),
     };

@@ -15,8 +15,7 @@ import sys
 
 # Callable (module-qualified name) -> the module of this package that implements it.
 IMPLEMENTED_IN = {
-    "numpy.linspace": "creation",
-    "numpy.identity": "creation",
+    **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
     **{f"numpy.{name}": "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
 }
 

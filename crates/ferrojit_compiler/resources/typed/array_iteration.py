@@ -3,7 +3,8 @@
 # (ndindex), else as one counted loop stepping per-dimension counters (flat of a transposed
 # view); nditer of a C array walks its flat view.
 def f(n):
-    a = np.zeros((n, 3))
+    a = np.empty((n, 3))
+    a.fill(0.0)
     s = 0.0
     for i, j in np.ndindex(a.shape):
         s += a[i, j]

@@ -1,6 +1,7 @@
 # args: float64[::1], int64
 def f(a, n):
-    b = np.zeros(n)
+    b = np.empty(n)
+    b.fill(0.0)
     for i in range(n):
         b = b + a[i]
         if i == 3:
@@ -11,4 +12,4 @@ def f(a, n):
 
 
 def pair(n):
-    return np.zeros(n), np.ones(n)
+    return np.empty(n), np.empty(n)
