@@ -251,12 +251,10 @@ fn unmark(mut e: ir::Expr) -> ir::Expr {
 fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
     let arrays: Vec<ir::Expr> = def.operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).cloned().collect();
     let mut visit = |e: &mut ir::Expr| match &mut e.kind {
+        // The mean of complex values, which divides a complex sum, stays with the array.
+        ExprKind::MapReduce { op: ReduceOp::Mean, .. } if matches!(e.ty, Type::Complex(_)) => {}
+        // `(d * 2).sum()`, and `d.sum()`: the reduction of the map whose element is `d`'s.
         ExprKind::MapReduce { operands, element, .. } => substitute_in_map(operands, element, local, def),
-        // `d.sum()` of the variable: a reduction of `d`'s map (the mean of complex values, which
-        // divides a complex sum, stays with the array).
-        ExprKind::ArrayReduce { op, array } if matches!(array.kind, ExprKind::Local(l) if l == local) && !(*op == ReduceOp::Mean && matches!(e.ty, Type::Complex(_))) => {
-            e.kind = ExprKind::MapReduce { op: *op, operands: def.operands.clone(), element: Box::new(def.element.clone()) };
-        }
         ExprKind::BroadcastShape(operands) => {
             let old = std::mem::take(operands);
             for o in old {

@@ -374,7 +374,7 @@ mod tests {
         let loop_body = vec![
             stmt(StmtKind::Assign { local: 1, value: reversed(1) }),
             stmt(StmtKind::Assign { local: 0, value: expr(ExprKind::Local(1), array()) }),
-            stmt(StmtKind::Expr(expr(ExprKind::ArrayReduce { op: ReduceOp::Sum, array: new_array().boxed() }, Type::FLOAT64))),
+            stmt(StmtKind::Expr(expr(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![new_array()], element: expr(ExprKind::MapElement(0), Type::FLOAT64).boxed() }, Type::FLOAT64))),
             stmt(StmtKind::Break),
         ];
         function(vec![
@@ -409,10 +409,10 @@ mod tests {
             "    a.0 = retain(b.1: array(float64, 1d, C)): array(float64, 1d, C)",
             "    release $old_a.3",
             // A temporary: owned by a hidden local, released when the expression runs again.
-            "    Sum({",
+            "    Sum(map ({",
             "    release $new.4",
             "    $new.4 = new(3: int64): array(float64, 1d, C)",
-            "    } => $new.4: array(float64, 1d, C): array(float64, 1d, C)): float64",
+            "    } => $new.4: array(float64, 1d, C): array(float64, 1d, C)) -> $0: float64): float64",
             "    break",
             "  return retain(b.1: array(float64, 1d, C)): array(float64, 1d, C)",
         ];
