@@ -174,8 +174,10 @@ fn reads(stmts: &[ir::Stmt], local: LocalId) -> usize {
 /// operands and element.
 fn substitute_in_map(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr, local: LocalId, def: &Definition) {
     let old = std::mem::take(operands);
-    // Where each old operand's element now comes from.
-    let mut replacement: Vec<Option<ir::Expr>> = Vec::new();
+    // Per old operand, what its element becomes over the new operands: a kept operand's
+    // element at its new index (after the operands inserted before it), a replaced one's
+    // `def`'s element over `def`'s operands, inserted in its place.
+    let mut rewritten = Vec::with_capacity(old.len());
     for o in old {
         if matches!(o.kind, ExprKind::Local(l) if l == local) {
             let offset = operands.len();
@@ -186,64 +188,39 @@ fn substitute_in_map(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr, local
                     *i += offset;
                 }
             });
-            replacement.push(Some(e));
+            rewritten.push(Rewritten::Element(e));
         } else {
+            rewritten.push(Rewritten::Operand(operands.len()));
             operands.push(o);
-            replacement.push(None);
         }
     }
-    // Old operand indices, in order, to their new index (kept operands) or expression.
-    let mut kept = Vec::new();
-    let mut at = 0;
-    for r in &replacement {
-        match r {
-            None => {
-                // The kept operand sits after the operands inserted before it.
-                kept.push(at);
-                at += 1;
-            }
-            Some(_) => {
-                kept.push(usize::MAX);
-                at += def.operands.len();
-            }
-        }
-    }
-    *element = remap(element.clone(), &replacement, &kept);
+    remap(element, &rewritten);
 }
 
-fn remap(mut e: ir::Expr, replacement: &[Option<ir::Expr>], kept: &[usize]) -> ir::Expr {
-    e.walk_mut(&mut |x| {
-        if let ExprKind::MapElement(i) = x.kind {
-            // Marked indices (see `mark`) are final already.
-            if i < replacement.len() {
-                *x = match &replacement[i] {
-                    Some(r) => mark(r.clone()),
-                    None => ir::Expr::new(ExprKind::MapElement(usize::MAX - kept[i]), x.ty.clone(), x.span),
-                };
-            }
-        }
-    });
-    unmark(e)
+/// What the element of an old operand of a map becomes over the map's new operands.
+enum Rewritten {
+    /// The element of the new operand at this index.
+    Operand(usize),
+    /// This expression, over the new operands.
+    Element(ir::Expr),
 }
 
-/// Replacement expressions are walked again by `walk_mut` after they are put in place; their
-/// indices are already final, so they are stored complemented and restored by [`unmark`].
-fn mark(mut e: ir::Expr) -> ir::Expr {
-    e.walk_mut(&mut |x| {
-        if let ExprKind::MapElement(i) = &mut x.kind {
-            *i = usize::MAX - *i;
-        }
+/// Rewrites `element`, an expression over a map's old operands, over its new ones: each
+/// `MapElement(i)` becomes `rewritten[i]`.
+///
+/// Invariant: every `MapElement` of `element` is an old index and is rewritten exactly once.
+/// What is put in place holds new indices only, so the walk does not enter it (it would read
+/// those as old indices). A nested reduction's element indexes that reduction's own operands
+/// and is not entered either.
+fn remap(element: &mut ir::Expr, rewritten: &[Rewritten]) {
+    element.rewrite(&mut |x| {
+        let ExprKind::MapElement(old) = x.kind else { return true };
+        *x = match &rewritten[old] {
+            Rewritten::Operand(new) => ir::Expr::new(ExprKind::MapElement(*new), x.ty.clone(), x.span),
+            Rewritten::Element(e) => e.clone(),
+        };
+        false
     });
-    e
-}
-
-fn unmark(mut e: ir::Expr) -> ir::Expr {
-    e.walk_mut(&mut |x| {
-        if let ExprKind::MapElement(i) = &mut x.kind {
-            *i = usize::MAX - *i;
-        }
-    });
-    e
 }
 
 /// Substitutes `def` for `local` in every map of `s` (reads of `local` elsewhere in `s` stay:
@@ -278,4 +255,62 @@ fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
         substitute_in_map(operands, element, local, def);
     }
     s.walk_exprs_mut(&mut visit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrojit_ir::{BinaryOp, Const};
+    use ferrojit_syntax::ast::Span;
+    use ferrojit_types::{ArrayType, Layout};
+
+    fn array() -> Type {
+        Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::C))
+    }
+
+    fn local(l: LocalId) -> ir::Expr {
+        ir::Expr::new(ExprKind::Local(l), array(), Span::default())
+    }
+
+    fn element(i: usize) -> ir::Expr {
+        ir::Expr::new(ExprKind::MapElement(i), Type::FLOAT64, Span::default())
+    }
+
+    fn binary(op: BinaryOp, lhs: ir::Expr, rhs: ir::Expr) -> ir::Expr {
+        ir::Expr::new(ExprKind::Binary { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::FLOAT64, Span::default())
+    }
+
+    /// The element and operands of a map, written as `$0 * ($1 - $2)` over `[x.0, 2.0]`.
+    fn show(operands: &[ir::Expr], element: &ir::Expr) -> String {
+        fn expr(e: &ir::Expr) -> String {
+            match &e.kind {
+                ExprKind::MapElement(i) => format!("${i}"),
+                ExprKind::Local(l) => format!("x.{l}"),
+                ExprKind::Const(Const::Float(v)) => format!("{v:?}"),
+                ExprKind::Binary { op, lhs, rhs } => format!("({} {op:?} {})", expr(lhs), expr(rhs)),
+                ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map [{}] -> {})", operands.iter().map(expr).collect::<Vec<_>>().join(", "), expr(element)),
+                other => panic!("not shown: {other:?}"),
+            }
+        }
+        format!("[{}] -> {}", operands.iter().map(expr).collect::<Vec<_>>().join(", "), expr(element))
+    }
+
+    /// `d = x.2 - x.3`, substituted into maps that read `d` (local 1) among other operands.
+    #[test]
+    fn each_read_of_the_variable_becomes_its_element_over_its_operands() {
+        let def = Definition { pre: vec![], operands: vec![local(2), local(3)], element: binary(BinaryOp::Sub, element(0), element(1)) };
+        let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
+        // A nested reduction's element indexes its own operands: it is left as it is.
+        let nested = ir::Expr::new(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![local(0)], element: element(0).boxed() }, Type::FLOAT64, Span::default());
+        let cases: Vec<(Vec<ir::Expr>, ir::Expr, &str)> = vec![
+            (vec![local(1)], element(0), "[x.2, x.3] -> ($0 Sub $1)"),
+            (vec![local(0), local(1), two.clone()], binary(BinaryOp::Add, binary(BinaryOp::Mul, element(0), element(1)), element(2)), "[x.0, x.2, x.3, 2.0] -> (($0 Mul ($1 Sub $2)) Add $3)"),
+            (vec![local(1), local(0), local(1)], binary(BinaryOp::Mul, binary(BinaryOp::Mul, element(0), element(1)), element(2)), "[x.2, x.3, x.0, x.2, x.3] -> ((($0 Sub $1) Mul $2) Mul ($3 Sub $4))"),
+            (vec![local(0), local(1)], binary(BinaryOp::Add, element(1), binary(BinaryOp::Mul, element(0), nested)), "[x.0, x.2, x.3] -> (($1 Sub $2) Add ($0 Mul Sum(map [x.0] -> $0)))"),
+        ];
+        for (mut operands, mut e, expected) in cases {
+            substitute_in_map(&mut operands, &mut e, 1, &def);
+            assert_eq!(show(&operands, &e), expected);
+        }
+    }
 }

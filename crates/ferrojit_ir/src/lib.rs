@@ -649,63 +649,74 @@ impl Expr {
     /// Calls `f` on this expression and every expression inside it (statements of blocks
     /// included), parents before children, letting it rewrite them in place.
     pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
-        f(self);
-        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr)| es.iter_mut().for_each(|e| e.walk_mut(f));
+        self.rewrite(&mut |e| {
+            f(e);
+            true
+        })
+    }
+
+    /// [`Expr::walk_mut`] that enters an expression's children only when `f` returns true for
+    /// it: an expression `f` puts in place of another is not visited again when `f` says so.
+    pub fn rewrite(&mut self, f: &mut dyn FnMut(&mut Expr) -> bool) {
+        if !f(self) {
+            return;
+        }
+        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.walk_mut(f),
-            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.walk_mut(f),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.rewrite(f),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
-                lhs.walk_mut(f);
-                rhs.walk_mut(f);
+                lhs.rewrite(f);
+                rhs.rewrite(f);
             }
             ExprKind::MakeComplex { re, im } => {
-                re.walk_mut(f);
-                im.walk_mut(f);
+                re.rewrite(f);
+                im.rewrite(f);
             }
             ExprKind::IfExp { cond, then, otherwise } => {
-                cond.walk_mut(f);
-                then.walk_mut(f);
-                otherwise.walk_mut(f);
+                cond.rewrite(f);
+                then.rewrite(f);
+                otherwise.rewrite(f);
             }
             ExprKind::Let { value, body, .. } => {
-                value.walk_mut(f);
-                body.walk_mut(f);
+                value.rewrite(f);
+                body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::AxisReduce { array, axis, .. } => {
-                array.walk_mut(f);
-                axis.walk_mut(f);
+                array.rewrite(f);
+                axis.rewrite(f);
             }
             ExprKind::ArrayGet { array, indices } => {
-                array.walk_mut(f);
+                array.rewrite(f);
                 all(indices, f);
             }
             ExprKind::ArrayNew { shape } => all(shape, f),
             ExprKind::Reshape { array, shape } => {
-                array.walk_mut(f);
+                array.rewrite(f);
                 all(shape, f);
             }
             ExprKind::ArrayView { array, items } => {
-                array.walk_mut(f);
+                array.rewrite(f);
                 for item in items {
                     match item {
-                        IndexItem::Index(e) => e.walk_mut(f),
-                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.walk_mut(f)),
+                        IndexItem::Index(e) => e.rewrite(f),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.rewrite(f)),
                         IndexItem::NewAxis => {}
                     }
                 }
             }
             ExprKind::Block { stmts, value } => {
-                stmts.iter_mut().for_each(|s| s.walk_exprs_mut(f));
-                value.walk_mut(f);
+                stmts.iter_mut().for_each(|s| s.rewrite_exprs(f));
+                value.rewrite(f);
             }
             ExprKind::Print(items) => items.iter_mut().for_each(|i| {
                 if let PrintItem::Value(e) = i {
-                    e.walk_mut(f);
+                    e.rewrite(f);
                 }
             }),
         }
@@ -715,43 +726,51 @@ impl Expr {
 impl Stmt {
     /// Calls [`Expr::walk_mut`] on every expression of this statement, nested bodies included.
     pub fn walk_exprs_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
-        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)| stmts.iter_mut().for_each(|s| s.walk_exprs_mut(f));
+        self.rewrite_exprs(&mut |e| {
+            f(e);
+            true
+        })
+    }
+
+    /// [`Stmt::walk_exprs_mut`] with [`Expr::rewrite`]'s control over entering children.
+    pub fn rewrite_exprs(&mut self, f: &mut dyn FnMut(&mut Expr) -> bool) {
+        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool| stmts.iter_mut().for_each(|s| s.rewrite_exprs(f));
         match &mut self.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.walk_mut(f),
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.rewrite(f),
             StmtKind::If { cond, then_body, else_body } => {
-                cond.walk_mut(f);
+                cond.rewrite(f);
                 block(then_body, f);
                 block(else_body, f);
             }
             StmtKind::While { cond, body, orelse } => {
-                cond.walk_mut(f);
+                cond.rewrite(f);
                 block(body, f);
                 block(orelse, f);
             }
             StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
-                start.walk_mut(f);
-                stop.walk_mut(f);
-                step.walk_mut(f);
+                start.rewrite(f);
+                stop.rewrite(f);
+                step.rewrite(f);
                 block(body, f);
                 block(orelse, f);
             }
             StmtKind::ArrayStore { array, indices, value } => {
-                array.walk_mut(f);
-                indices.iter_mut().for_each(|i| i.walk_mut(f));
-                value.walk_mut(f);
+                array.rewrite(f);
+                indices.iter_mut().for_each(|i| i.rewrite(f));
+                value.rewrite(f);
             }
             StmtKind::ArrayFill { array, value } => {
-                array.walk_mut(f);
-                value.walk_mut(f);
+                array.rewrite(f);
+                value.rewrite(f);
             }
             StmtKind::ArrayCopy { dst, src } => {
-                dst.walk_mut(f);
-                src.walk_mut(f);
+                dst.rewrite(f);
+                src.rewrite(f);
             }
             // As for `MapReduce`: the element belongs to the map.
             StmtKind::ArrayMap { dst, operands, .. } => {
-                dst.walk_mut(f);
-                operands.iter_mut().for_each(|o| o.walk_mut(f));
+                dst.rewrite(f);
+                operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
