@@ -444,6 +444,32 @@ def test_statements_fuse_when_the_variable_is_only_read_by_the_next_one(func, al
     assert ferrojit._native.allocations_made() - before == allocations
 
 
+def complex_mean_expression(a, b):
+    return (a * b).mean()
+
+
+def complex_mean_statements(a, b):
+    d = a * b
+    return d.mean()
+
+
+def complex_mean_function(a, b):
+    return np.mean(a * b - b)
+
+
+@pytest.mark.parametrize("func", [complex_mean_expression, complex_mean_statements, complex_mean_function], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128], ids=lambda d: np.dtype(d).name)
+def test_complex_mean_of_an_expression_matches_numpy_and_allocates_nothing(func, dtype):
+    a, b = values(12, dtype).reshape(3, 4)[:, ::-1], values(4, dtype)
+    # NumPy sums pairwise, ferrojit in blocks: the same values up to rounding.
+    check_arrays(func, a, b, rel=1e-5 if dtype == np.complex64 else 1e-13)
+    compiled = njit(func)
+    compiled(a, b)
+    before = ferrojit._native.allocations_made()
+    compiled(a, b)
+    assert ferrojit._native.allocations_made() == before
+
+
 def test_statement_fused_into_an_overlapping_slice_assignment_reads_old_values():
     check_arrays(into_slice, values(9, np.float64) ** 2)
 

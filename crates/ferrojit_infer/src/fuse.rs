@@ -18,7 +18,7 @@
 //! `d`'s element in its own loop. Chains (`d = a - b; e = d * d; s = e.sum()`) fuse one link at
 //! a time, front to back.
 
-use ferrojit_ir::{self as ir, ExprKind, LocalId, ReduceOp, StmtKind};
+use ferrojit_ir::{self as ir, ExprKind, LocalId, StmtKind};
 use ferrojit_types::Type;
 
 /// Fuses what it can in `f` (see the module documentation), one pair of statements at a time
@@ -228,8 +228,6 @@ fn remap(element: &mut ir::Expr, rewritten: &[Rewritten]) {
 fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
     let arrays: Vec<ir::Expr> = def.operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).cloned().collect();
     let mut visit = |e: &mut ir::Expr| match &mut e.kind {
-        // The mean of complex values, which divides a complex sum, stays with the array.
-        ExprKind::MapReduce { op: ReduceOp::Mean, .. } if matches!(e.ty, Type::Complex(_)) => {}
         // `(d * 2).sum()`, and `d.sum()`: the reduction of the map whose element is `d`'s.
         ExprKind::MapReduce { operands, element, .. } => substitute_in_map(operands, element, local, def),
         ExprKind::BroadcastShape(operands) => {
@@ -260,7 +258,7 @@ fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferrojit_ir::{BinaryOp, Const};
+    use ferrojit_ir::{BinaryOp, Const, ReduceOp};
     use ferrojit_syntax::ast::Span;
     use ferrojit_types::{ArrayType, Layout};
 
