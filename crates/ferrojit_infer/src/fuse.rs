@@ -50,46 +50,13 @@ struct Counts {
 impl Counts {
     fn of(body: &[ir::Stmt]) -> Counts {
         let mut reads = std::collections::HashMap::new();
-        let mut assignments = std::collections::HashMap::new();
         count_in(body, &mut |e| {
-            match e.kind {
-                ExprKind::Local(l) => *reads.entry(l).or_insert(0) += 1,
-                ExprKind::Let { local, .. } => *assignments.entry(local).or_insert(0) += 1,
-                _ => {}
+            if let ExprKind::Local(l) = e.kind {
+                *reads.entry(l).or_insert(0) += 1;
             }
             false
         });
-        fn walk(stmts: &[ir::Stmt], assignments: &mut std::collections::HashMap<LocalId, usize>) {
-            for s in stmts {
-                match &s.kind {
-                    StmtKind::Assign { local, value } => {
-                        *assignments.entry(*local).or_insert(0) += 1;
-                        value.any(&mut |e| {
-                            if let ExprKind::Block { stmts, .. } = &e.kind {
-                                walk(stmts, assignments);
-                            }
-                            false
-                        });
-                    }
-                    StmtKind::ForRange { index, body, orelse, .. } => {
-                        *assignments.entry(*index).or_insert(0) += 1;
-                        walk(body, assignments);
-                        walk(orelse, assignments);
-                    }
-                    StmtKind::If { then_body, else_body, .. } => {
-                        walk(then_body, assignments);
-                        walk(else_body, assignments);
-                    }
-                    StmtKind::While { body, orelse, .. } => {
-                        walk(body, assignments);
-                        walk(orelse, assignments);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        walk(body, &mut assignments);
-        Counts { reads, assignments }
+        Counts { reads, assignments: ir::assignment_counts(body) }
     }
 }
 
@@ -309,6 +276,60 @@ mod tests {
         for (mut operands, mut e, expected) in cases {
             substitute_in_map(&mut operands, &mut e, 1, &def);
             assert_eq!(show(&operands, &e), expected);
+        }
+    }
+
+    fn int(v: i128) -> ir::Expr {
+        ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, Span::default())
+    }
+
+    fn stmt(kind: StmtKind) -> ir::Stmt {
+        ir::Stmt { kind, span: Span::default() }
+    }
+
+    /// `d.1 = a.0 * 2.0` as inference builds it: a new array of the broadcast shape (in `$shape.2`
+    /// and `$new.3`) filled by a map.
+    fn definition_of_d() -> ir::Stmt {
+        let shape_ty = Type::Tuple(vec![Type::INT64]);
+        let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
+        let stmts = vec![
+            stmt(StmtKind::Assign { local: 2, value: ir::Expr::new(ExprKind::BroadcastShape(vec![local(0)]), shape_ty.clone(), Span::default()) }),
+            stmt(StmtKind::Assign { local: 3, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![ir::Expr::new(ExprKind::TupleGet(ir::Expr::new(ExprKind::Local(2), shape_ty, Span::default()).boxed(), 0), Type::INT64, Span::default())] }, array(), Span::default()) }),
+            stmt(StmtKind::ArrayMap { dst: local(3), operands: vec![local(0)], element: binary(BinaryOp::Mul, element(0), two), fresh: true }),
+        ];
+        stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::Block { stmts, value: local(3).boxed() }, array(), Span::default()) })
+    }
+
+    /// `return d.1.sum()`.
+    fn return_sum_of_d() -> ir::Stmt {
+        stmt(StmtKind::Return(ir::Expr::new(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![local(1)], element: element(0).boxed() }, Type::FLOAT64, Span::default())))
+    }
+
+    /// `d` assigned again by a statement inside a block: `{ d.1 = new(3) } => 0`.
+    fn block_assigning_d() -> ir::Expr {
+        let again = stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![int(3)] }, array(), Span::default()) });
+        ir::Expr::new(ExprKind::Block { stmts: vec![again], value: int(0).boxed() }, Type::INT64, Span::default())
+    }
+
+    /// A variable fuses only when the definition is its one assignment: an assignment anywhere
+    /// else, inside blocks of any expression included, keeps it an array. (The front end
+    /// assigns only fresh temporaries inside blocks, so this guards hand-built and future IR.)
+    #[test]
+    fn a_variable_assigned_anywhere_else_is_not_fused() {
+        let cases: Vec<(&str, Vec<ir::Stmt>, bool)> = vec![
+            ("only the definition", vec![], true),
+            ("in an assigned value's block", vec![stmt(StmtKind::Assign { local: 4, value: block_assigning_d() })], false),
+            ("in an expression statement's block", vec![stmt(StmtKind::Expr(block_assigning_d()))], false),
+            ("in a loop condition's block", vec![stmt(StmtKind::While { cond: ir::Expr::new(ExprKind::Truth(block_assigning_d().boxed()), Type::Bool, Span::default()), body: vec![stmt(StmtKind::Break)], orelse: vec![] })], false),
+        ];
+        for (what, before, fuses) in cases {
+            let mut body = before;
+            body.push(definition_of_d());
+            body.push(return_sum_of_d());
+            let counts = Counts::of(&body);
+            assert_eq!(fuse_one(&mut body, &counts, 1), fuses, "{what}");
+            let sum_reads_d = matches!(&body.last().unwrap().kind, StmtKind::Return(e) if e.any(&mut |x| matches!(x.kind, ExprKind::Local(1))));
+            assert_eq!(sum_reads_d, !fuses, "{what}");
         }
     }
 }

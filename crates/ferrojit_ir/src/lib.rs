@@ -798,6 +798,55 @@ impl Stmt {
     }
 }
 
+/// How many times each local is assigned in a function's body: by `Assign` statements, as a
+/// `ForRange` index and by `Let` bindings, at any depth (branches, loop bodies, and blocks
+/// inside any expression, not only inside assigned values). Locals never assigned are absent.
+///
+/// Each assignment is counted once: one walk visits every expression once (blocks included),
+/// and the statements of the body and of each block are counted when that body or block is
+/// reached, without entering the blocks inside them (the walk reaches those).
+pub fn assignment_counts(body: &[Stmt]) -> std::collections::HashMap<LocalId, usize> {
+    use std::collections::HashMap;
+    /// The assignments by the statements of one body and of the branches and loops inside it.
+    fn statements(stmts: &[Stmt], counts: &mut HashMap<LocalId, usize>) {
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Assign { local, .. } => *counts.entry(*local).or_insert(0) += 1,
+                StmtKind::ForRange { index, body, orelse, .. } => {
+                    *counts.entry(*index).or_insert(0) += 1;
+                    statements(body, counts);
+                    statements(orelse, counts);
+                }
+                StmtKind::If { then_body, else_body, .. } => {
+                    statements(then_body, counts);
+                    statements(else_body, counts);
+                }
+                StmtKind::While { body, orelse, .. } => {
+                    statements(body, counts);
+                    statements(orelse, counts);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut counts = HashMap::new();
+    statements(body, &mut counts);
+    for s in body {
+        s.any_expr(
+            &mut |e| {
+                match &e.kind {
+                    ExprKind::Let { local, .. } => *counts.entry(*local).or_insert(0) += 1,
+                    ExprKind::Block { stmts, .. } => statements(stmts, &mut counts),
+                    _ => {}
+                }
+                false
+            },
+            true,
+        );
+    }
+    counts
+}
+
 #[cfg(test)]
 mod math_table_tests {
     use super::*;
@@ -814,5 +863,55 @@ mod math_table_tests {
             assert!(!binary_lowering || f.shape.arity() == 2, "{}", f.name);
         }
         assert!(!MATH_FUNCTIONS.contains(&MathFunc::ROUND_HALF_EVEN));
+    }
+}
+
+#[cfg(test)]
+mod assignment_count_tests {
+    use super::*;
+
+    fn int(v: i128) -> Expr {
+        Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, Span::default())
+    }
+
+    fn local(l: LocalId) -> Expr {
+        Expr::new(ExprKind::Local(l), Type::INT64, Span::default())
+    }
+
+    fn stmt(kind: StmtKind) -> Stmt {
+        Stmt { kind, span: Span::default() }
+    }
+
+    fn assign(l: LocalId, value: Expr) -> Stmt {
+        stmt(StmtKind::Assign { local: l, value })
+    }
+
+    /// `{ stmts } => value`.
+    fn block(stmts: Vec<Stmt>, value: Expr) -> Expr {
+        Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::INT64, Span::default())
+    }
+
+    #[test]
+    fn every_assignment_counts_once_wherever_it_is() {
+        let body = vec![
+            // Blocks in blocks in an assigned value: 0, 1 and 2 once each.
+            assign(0, block(vec![assign(1, block(vec![assign(2, int(1))], local(2)))], local(1))),
+            // A block in a returned value, one in a loop's condition, a `let` in a branch's.
+            stmt(StmtKind::While {
+                cond: Expr::new(ExprKind::Truth(block(vec![assign(4, int(0))], local(4)).boxed()), Type::Bool, Span::default()),
+                body: vec![stmt(StmtKind::ForRange { index: 5, start: int(0), stop: int(3), step: int(1), body: vec![assign(0, local(5))], orelse: vec![] })],
+                orelse: vec![],
+            }),
+            stmt(StmtKind::If {
+                cond: Expr::new(ExprKind::Truth(Expr::new(ExprKind::Let { local: 6, value: int(1).boxed(), body: local(6).boxed() }, Type::INT64, Span::default()).boxed()), Type::Bool, Span::default()),
+                then_body: vec![stmt(StmtKind::Expr(block(vec![assign(7, int(2))], local(7))))],
+                else_body: vec![],
+            }),
+            stmt(StmtKind::Return(block(vec![assign(3, int(2)), assign(0, int(3))], local(3)))),
+        ];
+        let counts = assignment_counts(&body);
+        let mut sorted: Vec<(LocalId, usize)> = counts.into_iter().collect();
+        sorted.sort();
+        assert_eq!(sorted, [(0, 3), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]);
     }
 }

@@ -31,11 +31,11 @@ use std::collections::{BTreeSet, HashSet};
 /// documentation). Runs once, on a typed (and fused) function.
 pub fn insert_ownership(f: &mut Function) {
     let mut pass = Pass { locals: std::mem::take(&mut f.locals), owned: BTreeSet::new(), transfer: BTreeSet::new(), stored: HashSet::new(), loop_depth: 0 };
-    let assigned = assigned_locals(&f.body);
+    let assigned = assignment_counts(&f.body);
     for (id, local) in pass.locals.iter().enumerate() {
         // A parameter never assigned borrows the caller's reference; a local never assigned
         // holds nothing.
-        if local.ty.holds_heap() && assigned.contains(&id) {
+        if local.ty.holds_heap() && assigned.contains_key(&id) {
             pass.owned.insert(id);
         }
     }
@@ -53,49 +53,6 @@ pub fn insert_ownership(f: &mut Function) {
     f.body = body;
     f.locals = pass.locals;
     f.ownership = Some(Ownership { owned: pass.owned, transfer: pass.transfer });
-}
-
-/// Locals stored to anywhere in `stmts` (assignments and `let` bindings).
-fn assigned_locals(stmts: &[Stmt]) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
-    fn walk(stmts: &[Stmt], out: &mut HashSet<LocalId>) {
-        for s in stmts {
-            match &s.kind {
-                StmtKind::Assign { local, .. } => {
-                    out.insert(*local);
-                }
-                StmtKind::ForRange { index, body, orelse, .. } => {
-                    out.insert(*index);
-                    walk(body, out);
-                    walk(orelse, out);
-                }
-                StmtKind::If { then_body, else_body, .. } => {
-                    walk(then_body, out);
-                    walk(else_body, out);
-                }
-                StmtKind::While { body, orelse, .. } => {
-                    walk(body, out);
-                    walk(orelse, out);
-                }
-                _ => {}
-            }
-            s.any_expr(
-                &mut |e| {
-                    match &e.kind {
-                        ExprKind::Let { local, .. } => {
-                            out.insert(*local);
-                        }
-                        ExprKind::Block { stmts, .. } => walk(stmts, out),
-                        _ => {}
-                    }
-                    false
-                },
-                false,
-            );
-        }
-    }
-    walk(stmts, &mut out);
-    out
 }
 
 struct Pass {
