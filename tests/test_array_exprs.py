@@ -444,6 +444,20 @@ def test_statements_fuse_when_the_variable_is_only_read_by_the_next_one(func, al
     assert ferrojit._native.allocations_made() - before == allocations
 
 
+def sum_of_expression_in_int8(a, b):
+    return np.sum(a * b, dtype=np.int8)
+
+
+def mean_of_expression_in_float32(a, b):
+    return np.mean(a - b, dtype=np.float32)
+
+
+@pytest.mark.parametrize("func", [sum_of_expression_in_int8, mean_of_expression_in_float32], ids=lambda f: f.__name__)
+def test_reduction_of_an_expression_keeps_its_dtype_argument(func):
+    # Products within int8, whose sum (200) wraps as NumPy wraps it.
+    check_arrays(func, np.arange(5.0), np.full(5, 20.0))
+
+
 def complex_mean_expression(a, b):
     return (a * b).mean()
 
