@@ -444,6 +444,46 @@ def test_statements_fuse_when_the_variable_is_only_read_by_the_next_one(func, al
     assert ferrojit._native.allocations_made() - before == allocations
 
 
+def sum_of_expression_in_int8(a, b):
+    return np.sum(a * b, dtype=np.int8)
+
+
+def mean_of_expression_in_float32(a, b):
+    return np.mean(a - b, dtype=np.float32)
+
+
+@pytest.mark.parametrize("func", [sum_of_expression_in_int8, mean_of_expression_in_float32], ids=lambda f: f.__name__)
+def test_reduction_of_an_expression_keeps_its_dtype_argument(func):
+    # Products within int8, whose sum (200) wraps as NumPy wraps it.
+    check_arrays(func, np.arange(5.0), np.full(5, 20.0))
+
+
+def complex_mean_expression(a, b):
+    return (a * b).mean()
+
+
+def complex_mean_statements(a, b):
+    d = a * b
+    return d.mean()
+
+
+def complex_mean_function(a, b):
+    return np.mean(a * b - b)
+
+
+@pytest.mark.parametrize("func", [complex_mean_expression, complex_mean_statements, complex_mean_function], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128], ids=lambda d: np.dtype(d).name)
+def test_complex_mean_of_an_expression_matches_numpy_and_allocates_nothing(func, dtype):
+    a, b = values(12, dtype).reshape(3, 4)[:, ::-1], values(4, dtype)
+    # NumPy sums pairwise, ferrojit in blocks: the same values up to rounding.
+    check_arrays(func, a, b, rel=1e-5 if dtype == np.complex64 else 1e-13)
+    compiled = njit(func)
+    compiled(a, b)
+    before = ferrojit._native.allocations_made()
+    compiled(a, b)
+    assert ferrojit._native.allocations_made() == before
+
+
 def test_statement_fused_into_an_overlapping_slice_assignment_reads_old_values():
     check_arrays(into_slice, values(9, np.float64) ** 2)
 

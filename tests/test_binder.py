@@ -182,6 +182,40 @@ def method_reshape_of_nothing(a):
     return a.reshape()
 
 
+@ferrojit.njit
+def jit_pair(x, y=1.0):
+    return x + y
+
+
+@ferrojit.njit
+def jit_three(a, b, c):
+    return a + b + c
+
+
+def jit_unknown_keyword(x):
+    return jit_pair(x, bogus=1.0)
+
+
+def jit_of_nothing(x):
+    return jit_pair()
+
+
+def jit_x_twice(x):
+    return jit_pair(x, x=2.0)
+
+
+def jit_of_three(x):
+    return jit_pair(x, 1.0, 2.0)
+
+
+def jit_missing_two(x):
+    return jit_three(x)
+
+
+def jit_three_of_four(x):
+    return jit_three(x, x, x, x)
+
+
 ARRAY = np.zeros(3)
 
 
@@ -234,6 +268,13 @@ BINDING_ERRORS = [
     (method_astype_of_nothing, ARRAY, "`ndarray.astype()` missing 1 required positional argument: `dtype`", False),
     (method_ravel_of_two, ARRAY, "`ndarray.ravel()` takes from 0 to 1 positional arguments but 2 were given", True),
     (method_reshape_of_nothing, ARRAY, "`ndarray.reshape()` takes exactly 1 argument (0 given)", True),
+    # One compiled function calling another binds as the other's `def` does.
+    (jit_unknown_keyword, 2.0, "`jit_pair()` got an unexpected keyword argument `bogus`", True),
+    (jit_of_nothing, 2.0, "`jit_pair()` missing 1 required positional argument: `x`", True),
+    (jit_x_twice, 2.0, "`jit_pair()` got multiple values for argument `x`", True),
+    (jit_of_three, 2.0, "`jit_pair()` takes from 1 to 2 positional arguments but 3 were given", True),
+    (jit_missing_two, 2.0, "`jit_three()` missing 2 required positional arguments: `b` and `c`", True),
+    (jit_three_of_four, 2.0, "`jit_three()` takes 3 positional arguments but 4 were given", True),
 ]
 
 

@@ -119,7 +119,6 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Transpose { .. }
         | ExprKind::ArrayNew { .. }
         | ExprKind::Reshape { .. }
-        | ExprKind::ArrayReduce { .. }
         | ExprKind::MapReduce { .. }
         | ExprKind::AxisReduce { .. }
         | ExprKind::MapElement(_)

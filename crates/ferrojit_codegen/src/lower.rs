@@ -867,11 +867,6 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
-            // The reduction of the map whose element is the array's element.
-            ExprKind::ArrayReduce { op, array } => {
-                let element = ir::Expr::new(ExprKind::MapElement(0), (*crate::arrays::array_type(&array.ty).dtype).clone(), array.span);
-                self.map_reduce(*op, std::slice::from_ref(&**array), &element, &e.ty)?
-            }
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
             ExprKind::AxisReduce { op, array, axis, keepdims } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,
             ExprKind::MapElement(i) => self.map_element(*i)?,

@@ -263,9 +263,7 @@ impl FnInfer<'_> {
             (ReduceOp::Sum, Type::Bool) => Type::INT64,
             (ReduceOp::Sum, Type::Int(i)) => if i.signed { Type::INT64 } else { Type::UINT64 },
             (ReduceOp::Min | ReduceOp::Max, Type::Complex(_)) => return Err(x),
-            // The mean of complex values divides a complex sum: left to the array method.
-            (ReduceOp::Mean, Type::Complex(_)) => return Err(x),
-            (ReduceOp::Mean, Type::Float(_)) => dtype.clone(),
+            (ReduceOp::Mean, Type::Float(_) | Type::Complex(_)) => dtype.clone(),
             (ReduceOp::Mean, _) => Type::FLOAT64,
             _ => dtype.clone(),
         };

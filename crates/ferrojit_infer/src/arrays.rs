@@ -455,7 +455,9 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
         if keepdims {
             return Err(cx.unsupported(span, format!("`{callee}(keepdims=True)` without `axis=` is not supported yet"), None));
         }
-        return Ok(ir::Expr::new(ExprKind::ArrayReduce { op, array: array.boxed() }, ty, span));
+        // The reduction of the map whose element is the array's element.
+        let element = ir::Expr::new(ExprKind::MapElement(0), (*a.dtype).clone(), array.span);
+        return Ok(ir::Expr::new(ExprKind::MapReduce { op, operands: vec![array], element: element.boxed() }, ty, span));
     };
     if a.ndim == 0 {
         return Err(cx.typing(span, "an axis of a 0-dimensional array is out of bounds", None));

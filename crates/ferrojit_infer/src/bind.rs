@@ -1,5 +1,6 @@
-//! Binding a library call's arguments to the callee's parameters, as Python binds a call to a
-//! signature, with CPython's error messages.
+//! Binding a call's arguments to the callee's parameters, as Python binds a call to a
+//! signature, with CPython's error messages: of the library's callables and of the user's
+//! compiled functions alike.
 //!
 //! A [`Signature`] is written as a Python parameter list and parsed once, when the registry is
 //! built: `"x, /"`, `"shape, dtype=None, ~order='C', *, ~like=None"`, `"*values, sep=' '"`.
@@ -28,9 +29,11 @@ pub(crate) enum ParamKind {
     KeywordOnly,
 }
 
+/// A parameter, named by a `&'static str` in the library's signatures and by a `String` in
+/// those of the user's compiled functions.
 #[derive(Clone, Debug)]
-pub(crate) struct Param {
-    pub name: &'static str,
+pub(crate) struct Param<Name = &'static str> {
+    pub name: Name,
     pub kind: ParamKind,
     pub required: bool,
     /// Accepted by the library, refused by compiled code when given.
@@ -38,9 +41,9 @@ pub(crate) struct Param {
 }
 
 /// A callee's parameters, in order.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Signature {
-    pub params: Vec<Param>,
+#[derive(Clone, Debug)]
+pub(crate) struct Signature<Name = &'static str> {
+    pub params: Vec<Param<Name>>,
     /// The name of the `*rest` parameter, when extra positional arguments are collected.
     pub rest: Option<&'static str>,
 }
@@ -49,7 +52,7 @@ impl Signature {
     /// Parses a Python parameter list (see the module documentation). Panics on a malformed
     /// list: signatures are constants of the compiler, checked by its tests.
     pub fn parse(text: &'static str) -> Signature {
-        let mut sig = Signature::default();
+        let mut sig = Signature { params: Vec::new(), rest: None };
         let mut keyword_only = false;
         for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
@@ -83,7 +86,18 @@ impl Signature {
         }
         sig
     }
+}
 
+impl Signature<String> {
+    /// The signature of a compiled function: its parameters by position or keyword, each
+    /// with a default or not (`has_default[i]`), none collecting extra arguments.
+    pub fn of_function(names: impl IntoIterator<Item = String>, has_default: impl Fn(usize) -> bool) -> Signature<String> {
+        let params = names.into_iter().enumerate().map(|(i, name)| Param { name, kind: ParamKind::PositionalOrKeyword, required: !has_default(i), unsupported: false }).collect();
+        Signature { params, rest: None }
+    }
+}
+
+impl<Name: AsRef<str>> Signature<Name> {
     /// Whether any parameter can be passed by keyword.
     fn takes_keywords(&self) -> bool {
         self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
@@ -94,7 +108,7 @@ impl Signature {
     }
 
     fn index(&self, name: &str) -> Option<usize> {
-        self.params.iter().position(|p| p.name == name)
+        self.params.iter().position(|p| p.name.as_ref() == name)
     }
 }
 
@@ -167,7 +181,20 @@ impl FnInfer<'_> {
     /// Binds `positional` and `keywords` to `signature` as Python binds a call, then refuses
     /// parameters compiled code does not support. `callee` names the function in messages.
     pub(crate) fn bind(&self, callee: &'static str, signature: &'static Signature, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Args> {
-        let sig = signature;
+        let (values, rest) = self.bind_values(callee, signature, positional, keywords, span)?;
+        if let Some((p, (_, at))) = signature.params.iter().zip(&values).find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v))) {
+            return Err(self.unsupported(*at, format!("`{callee}({}=...)` is not supported in compiled code yet", p.name), None));
+        }
+        let literal = values.iter().map(|v| matches!(v, Some((Value::Expr(e), _)) if self.literal_spans.contains(&e.span))).collect();
+        Ok(Args { callee, signature, values, literal, rest })
+    }
+
+    /// Binds `positional` and `keywords` to `sig` as Python binds a call: per parameter its
+    /// argument if given (with where it was written), and the extra positional arguments
+    /// `*rest` collects. The one binder of every callee, the library's and the user's
+    /// compiled functions.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn bind_values<Name: AsRef<str>>(&self, callee: &str, sig: &Signature<Name>, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<(Vec<Option<(Value, Span)>>, Vec<Value>)> {
         let positional_slots = sig.positional_count();
         let given = positional.len();
         // Built-in style: every parameter positional-only (`abs(x, /)`, `int(x=0, /)`).
@@ -213,8 +240,8 @@ impl FnInfer<'_> {
             }
             values[i] = Some((v, at));
         }
-        let missing = |kind: fn(ParamKind) -> bool| -> Vec<&'static str> {
-            sig.params.iter().zip(&values).filter(|(p, v)| p.required && v.is_none() && kind(p.kind)).map(|(p, _)| p.name).collect()
+        let missing = |kind: fn(ParamKind) -> bool| -> Vec<&str> {
+            sig.params.iter().zip(&values).filter(|(p, v)| p.required && v.is_none() && kind(p.kind)).map(|(p, _)| p.name.as_ref()).collect()
         };
         let missing_positional = missing(|k| k != ParamKind::KeywordOnly);
         if !missing_positional.is_empty() {
@@ -232,11 +259,7 @@ impl FnInfer<'_> {
             let what = if missing_keyword.len() == 1 { "argument" } else { "arguments" };
             return Err(self.typing(span, format!("`{callee}()` missing {} required keyword-only {what}: {}", missing_keyword.len(), name_list(&missing_keyword)), None));
         }
-        if let Some((p, (_, at))) = sig.params.iter().zip(&values).find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v))) {
-            return Err(self.unsupported(*at, format!("`{callee}({}=...)` is not supported in compiled code yet", p.name), None));
-        }
-        let literal = values.iter().map(|v| matches!(v, Some((Value::Expr(e), _)) if self.literal_spans.contains(&e.span))).collect();
-        Ok(Args { callee, signature, values, literal, rest })
+        Ok((values, rest))
     }
 
     /// CPython's built-in wording for a wrong number of positional-only arguments.

@@ -131,7 +131,8 @@ impl FnInfer<'_> {
                     return Err(self.unsupported(span, format!("`{}()` of a `{}` is not supported in compiled code yet", entry.callee, array.ty), Some("pass an array")));
                 }
                 // `np.sum(a - b)` of a whole expression, as `(a - b).sum()`: without the array.
-                let whole = args.get_mut("axis").is_none() && args.get_mut("keepdims").is_none();
+                // A `dtype=` is the reduction's, which the array's method applies.
+                let whole = args.get_mut("axis").is_none() && args.get_mut("keepdims").is_none() && args.get_mut("dtype").is_none();
                 let method = entry.name.trim_start_matches("numpy.").trim_start_matches('a');
                 let array = if whole && matches!(method, "sum" | "min" | "max" | "mean") {
                     match self.reduce_map(array, method, span) {

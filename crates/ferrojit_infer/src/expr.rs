@@ -787,29 +787,15 @@ impl FnInfer<'_> {
                 return Err(self.internal(span, "callee with a syntax error was typed"));
             }
         };
-        let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
-        if args.len() > params.len() {
-            return Err(self.typing(span, format!("`{}` takes {} arguments but {} were given", def.name, params.len(), args.len()), None));
-        }
-        let mut bound: Vec<Option<ir::Expr>> = vec![None; params.len()];
-        for (i, a) in args.into_iter().enumerate() {
-            bound[i] = Some(self.value_expr(a, span)?);
-        }
-        for (name, v, kspan) in keywords {
-            let Some(i) = params.iter().position(|p| *p == name) else {
-                return Err(self.typing(kspan, format!("`{}` has no parameter named `{name}`", def.name), None));
-            };
-            if bound[i].is_some() {
-                return Err(self.typing(kspan, format!("argument `{name}` of `{}` is given twice", def.name), None));
-            }
-            bound[i] = Some(self.value_expr(v, kspan)?);
-        }
-        let mut exprs = Vec::new();
+        let default = |i: usize| target.defaults.get(i).cloned().flatten();
+        let signature = crate::bind::Signature::of_function(def.params.iter().map(|p| p.name.clone()), |i| default(i).is_some());
+        let (bound, _) = self.bind_values(&def.name, &signature, args, keywords, span)?;
+        let mut exprs = Vec::with_capacity(bound.len());
         for (i, b) in bound.into_iter().enumerate() {
-            match b.or_else(|| target.defaults.get(i).cloned().flatten().map(|c| constant(&c, span))) {
-                Some(e) => exprs.push(e),
-                None => return Err(self.typing(span, format!("call to `{}` is missing the argument `{}`", def.name, params[i]), None)),
-            }
+            exprs.push(match b {
+                Some((v, at)) => self.value_expr(v, at)?,
+                None => constant(&default(i).expect("binding checks required parameters"), span),
+            });
         }
         let tys: Vec<Type> = exprs.iter().map(|e| e.ty.clone()).collect();
         match self.session.call(target, &tys, Some((&self.func.source, span)))? {

@@ -18,7 +18,7 @@
 //! `d`'s element in its own loop. Chains (`d = a - b; e = d * d; s = e.sum()`) fuse one link at
 //! a time, front to back.
 
-use ferrojit_ir::{self as ir, ExprKind, LocalId, ReduceOp, StmtKind};
+use ferrojit_ir::{self as ir, ExprKind, LocalId, StmtKind};
 use ferrojit_types::Type;
 
 /// Fuses what it can in `f` (see the module documentation), one pair of statements at a time
@@ -50,46 +50,13 @@ struct Counts {
 impl Counts {
     fn of(body: &[ir::Stmt]) -> Counts {
         let mut reads = std::collections::HashMap::new();
-        let mut assignments = std::collections::HashMap::new();
         count_in(body, &mut |e| {
-            match e.kind {
-                ExprKind::Local(l) => *reads.entry(l).or_insert(0) += 1,
-                ExprKind::Let { local, .. } => *assignments.entry(local).or_insert(0) += 1,
-                _ => {}
+            if let ExprKind::Local(l) = e.kind {
+                *reads.entry(l).or_insert(0) += 1;
             }
             false
         });
-        fn walk(stmts: &[ir::Stmt], assignments: &mut std::collections::HashMap<LocalId, usize>) {
-            for s in stmts {
-                match &s.kind {
-                    StmtKind::Assign { local, value } => {
-                        *assignments.entry(*local).or_insert(0) += 1;
-                        value.any(&mut |e| {
-                            if let ExprKind::Block { stmts, .. } = &e.kind {
-                                walk(stmts, assignments);
-                            }
-                            false
-                        });
-                    }
-                    StmtKind::ForRange { index, body, orelse, .. } => {
-                        *assignments.entry(*index).or_insert(0) += 1;
-                        walk(body, assignments);
-                        walk(orelse, assignments);
-                    }
-                    StmtKind::If { then_body, else_body, .. } => {
-                        walk(then_body, assignments);
-                        walk(else_body, assignments);
-                    }
-                    StmtKind::While { body, orelse, .. } => {
-                        walk(body, assignments);
-                        walk(orelse, assignments);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        walk(body, &mut assignments);
-        Counts { reads, assignments }
+        Counts { reads, assignments: ir::assignment_counts(body) }
     }
 }
 
@@ -174,8 +141,10 @@ fn reads(stmts: &[ir::Stmt], local: LocalId) -> usize {
 /// operands and element.
 fn substitute_in_map(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr, local: LocalId, def: &Definition) {
     let old = std::mem::take(operands);
-    // Where each old operand's element now comes from.
-    let mut replacement: Vec<Option<ir::Expr>> = Vec::new();
+    // Per old operand, what its element becomes over the new operands: a kept operand's
+    // element at its new index (after the operands inserted before it), a replaced one's
+    // `def`'s element over `def`'s operands, inserted in its place.
+    let mut rewritten = Vec::with_capacity(old.len());
     for o in old {
         if matches!(o.kind, ExprKind::Local(l) if l == local) {
             let offset = operands.len();
@@ -186,64 +155,39 @@ fn substitute_in_map(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr, local
                     *i += offset;
                 }
             });
-            replacement.push(Some(e));
+            rewritten.push(Rewritten::Element(e));
         } else {
+            rewritten.push(Rewritten::Operand(operands.len()));
             operands.push(o);
-            replacement.push(None);
         }
     }
-    // Old operand indices, in order, to their new index (kept operands) or expression.
-    let mut kept = Vec::new();
-    let mut at = 0;
-    for r in &replacement {
-        match r {
-            None => {
-                // The kept operand sits after the operands inserted before it.
-                kept.push(at);
-                at += 1;
-            }
-            Some(_) => {
-                kept.push(usize::MAX);
-                at += def.operands.len();
-            }
-        }
-    }
-    *element = remap(element.clone(), &replacement, &kept);
+    remap(element, &rewritten);
 }
 
-fn remap(mut e: ir::Expr, replacement: &[Option<ir::Expr>], kept: &[usize]) -> ir::Expr {
-    e.walk_mut(&mut |x| {
-        if let ExprKind::MapElement(i) = x.kind {
-            // Marked indices (see `mark`) are final already.
-            if i < replacement.len() {
-                *x = match &replacement[i] {
-                    Some(r) => mark(r.clone()),
-                    None => ir::Expr::new(ExprKind::MapElement(usize::MAX - kept[i]), x.ty.clone(), x.span),
-                };
-            }
-        }
-    });
-    unmark(e)
+/// What the element of an old operand of a map becomes over the map's new operands.
+enum Rewritten {
+    /// The element of the new operand at this index.
+    Operand(usize),
+    /// This expression, over the new operands.
+    Element(ir::Expr),
 }
 
-/// Replacement expressions are walked again by `walk_mut` after they are put in place; their
-/// indices are already final, so they are stored complemented and restored by [`unmark`].
-fn mark(mut e: ir::Expr) -> ir::Expr {
-    e.walk_mut(&mut |x| {
-        if let ExprKind::MapElement(i) = &mut x.kind {
-            *i = usize::MAX - *i;
-        }
+/// Rewrites `element`, an expression over a map's old operands, over its new ones: each
+/// `MapElement(i)` becomes `rewritten[i]`.
+///
+/// Invariant: every `MapElement` of `element` is an old index and is rewritten exactly once.
+/// What is put in place holds new indices only, so the walk does not enter it (it would read
+/// those as old indices). A nested reduction's element indexes that reduction's own operands
+/// and is not entered either.
+fn remap(element: &mut ir::Expr, rewritten: &[Rewritten]) {
+    element.rewrite(&mut |x| {
+        let ExprKind::MapElement(old) = x.kind else { return true };
+        *x = match &rewritten[old] {
+            Rewritten::Operand(new) => ir::Expr::new(ExprKind::MapElement(*new), x.ty.clone(), x.span),
+            Rewritten::Element(e) => e.clone(),
+        };
+        false
     });
-    e
-}
-
-fn unmark(mut e: ir::Expr) -> ir::Expr {
-    e.walk_mut(&mut |x| {
-        if let ExprKind::MapElement(i) = &mut x.kind {
-            *i = usize::MAX - *i;
-        }
-    });
-    e
 }
 
 /// Substitutes `def` for `local` in every map of `s` (reads of `local` elsewhere in `s` stay:
@@ -251,12 +195,8 @@ fn unmark(mut e: ir::Expr) -> ir::Expr {
 fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
     let arrays: Vec<ir::Expr> = def.operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).cloned().collect();
     let mut visit = |e: &mut ir::Expr| match &mut e.kind {
+        // `(d * 2).sum()`, and `d.sum()`: the reduction of the map whose element is `d`'s.
         ExprKind::MapReduce { operands, element, .. } => substitute_in_map(operands, element, local, def),
-        // `d.sum()` of the variable: a reduction of `d`'s map (the mean of complex values, which
-        // divides a complex sum, stays with the array).
-        ExprKind::ArrayReduce { op, array } if matches!(array.kind, ExprKind::Local(l) if l == local) && !(*op == ReduceOp::Mean && matches!(e.ty, Type::Complex(_))) => {
-            e.kind = ExprKind::MapReduce { op: *op, operands: def.operands.clone(), element: Box::new(def.element.clone()) };
-        }
         ExprKind::BroadcastShape(operands) => {
             let old = std::mem::take(operands);
             for o in old {
@@ -280,4 +220,116 @@ fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
         substitute_in_map(operands, element, local, def);
     }
     s.walk_exprs_mut(&mut visit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrojit_ir::{BinaryOp, Const, ReduceOp};
+    use ferrojit_syntax::ast::Span;
+    use ferrojit_types::{ArrayType, Layout};
+
+    fn array() -> Type {
+        Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::C))
+    }
+
+    fn local(l: LocalId) -> ir::Expr {
+        ir::Expr::new(ExprKind::Local(l), array(), Span::default())
+    }
+
+    fn element(i: usize) -> ir::Expr {
+        ir::Expr::new(ExprKind::MapElement(i), Type::FLOAT64, Span::default())
+    }
+
+    fn binary(op: BinaryOp, lhs: ir::Expr, rhs: ir::Expr) -> ir::Expr {
+        ir::Expr::new(ExprKind::Binary { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::FLOAT64, Span::default())
+    }
+
+    /// The element and operands of a map, written as `$0 * ($1 - $2)` over `[x.0, 2.0]`.
+    fn show(operands: &[ir::Expr], element: &ir::Expr) -> String {
+        fn expr(e: &ir::Expr) -> String {
+            match &e.kind {
+                ExprKind::MapElement(i) => format!("${i}"),
+                ExprKind::Local(l) => format!("x.{l}"),
+                ExprKind::Const(Const::Float(v)) => format!("{v:?}"),
+                ExprKind::Binary { op, lhs, rhs } => format!("({} {op:?} {})", expr(lhs), expr(rhs)),
+                ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map [{}] -> {})", operands.iter().map(expr).collect::<Vec<_>>().join(", "), expr(element)),
+                other => panic!("not shown: {other:?}"),
+            }
+        }
+        format!("[{}] -> {}", operands.iter().map(expr).collect::<Vec<_>>().join(", "), expr(element))
+    }
+
+    /// `d = x.2 - x.3`, substituted into maps that read `d` (local 1) among other operands.
+    #[test]
+    fn each_read_of_the_variable_becomes_its_element_over_its_operands() {
+        let def = Definition { pre: vec![], operands: vec![local(2), local(3)], element: binary(BinaryOp::Sub, element(0), element(1)) };
+        let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
+        // A nested reduction's element indexes its own operands: it is left as it is.
+        let nested = ir::Expr::new(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![local(0)], element: element(0).boxed() }, Type::FLOAT64, Span::default());
+        let cases: Vec<(Vec<ir::Expr>, ir::Expr, &str)> = vec![
+            (vec![local(1)], element(0), "[x.2, x.3] -> ($0 Sub $1)"),
+            (vec![local(0), local(1), two.clone()], binary(BinaryOp::Add, binary(BinaryOp::Mul, element(0), element(1)), element(2)), "[x.0, x.2, x.3, 2.0] -> (($0 Mul ($1 Sub $2)) Add $3)"),
+            (vec![local(1), local(0), local(1)], binary(BinaryOp::Mul, binary(BinaryOp::Mul, element(0), element(1)), element(2)), "[x.2, x.3, x.0, x.2, x.3] -> ((($0 Sub $1) Mul $2) Mul ($3 Sub $4))"),
+            (vec![local(0), local(1)], binary(BinaryOp::Add, element(1), binary(BinaryOp::Mul, element(0), nested)), "[x.0, x.2, x.3] -> (($1 Sub $2) Add ($0 Mul Sum(map [x.0] -> $0)))"),
+        ];
+        for (mut operands, mut e, expected) in cases {
+            substitute_in_map(&mut operands, &mut e, 1, &def);
+            assert_eq!(show(&operands, &e), expected);
+        }
+    }
+
+    fn int(v: i128) -> ir::Expr {
+        ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, Span::default())
+    }
+
+    fn stmt(kind: StmtKind) -> ir::Stmt {
+        ir::Stmt { kind, span: Span::default() }
+    }
+
+    /// `d.1 = a.0 * 2.0` as inference builds it: a new array of the broadcast shape (in `$shape.2`
+    /// and `$new.3`) filled by a map.
+    fn definition_of_d() -> ir::Stmt {
+        let shape_ty = Type::Tuple(vec![Type::INT64]);
+        let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
+        let stmts = vec![
+            stmt(StmtKind::Assign { local: 2, value: ir::Expr::new(ExprKind::BroadcastShape(vec![local(0)]), shape_ty.clone(), Span::default()) }),
+            stmt(StmtKind::Assign { local: 3, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![ir::Expr::new(ExprKind::TupleGet(ir::Expr::new(ExprKind::Local(2), shape_ty, Span::default()).boxed(), 0), Type::INT64, Span::default())] }, array(), Span::default()) }),
+            stmt(StmtKind::ArrayMap { dst: local(3), operands: vec![local(0)], element: binary(BinaryOp::Mul, element(0), two), fresh: true }),
+        ];
+        stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::Block { stmts, value: local(3).boxed() }, array(), Span::default()) })
+    }
+
+    /// `return d.1.sum()`.
+    fn return_sum_of_d() -> ir::Stmt {
+        stmt(StmtKind::Return(ir::Expr::new(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![local(1)], element: element(0).boxed() }, Type::FLOAT64, Span::default())))
+    }
+
+    /// `d` assigned again by a statement inside a block: `{ d.1 = new(3) } => 0`.
+    fn block_assigning_d() -> ir::Expr {
+        let again = stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![int(3)] }, array(), Span::default()) });
+        ir::Expr::new(ExprKind::Block { stmts: vec![again], value: int(0).boxed() }, Type::INT64, Span::default())
+    }
+
+    /// A variable fuses only when the definition is its one assignment: an assignment anywhere
+    /// else, inside blocks of any expression included, keeps it an array. (The front end
+    /// assigns only fresh temporaries inside blocks, so this guards hand-built and future IR.)
+    #[test]
+    fn a_variable_assigned_anywhere_else_is_not_fused() {
+        let cases: Vec<(&str, Vec<ir::Stmt>, bool)> = vec![
+            ("only the definition", vec![], true),
+            ("in an assigned value's block", vec![stmt(StmtKind::Assign { local: 4, value: block_assigning_d() })], false),
+            ("in an expression statement's block", vec![stmt(StmtKind::Expr(block_assigning_d()))], false),
+            ("in a loop condition's block", vec![stmt(StmtKind::While { cond: ir::Expr::new(ExprKind::Truth(block_assigning_d().boxed()), Type::Bool, Span::default()), body: vec![stmt(StmtKind::Break)], orelse: vec![] })], false),
+        ];
+        for (what, before, fuses) in cases {
+            let mut body = before;
+            body.push(definition_of_d());
+            body.push(return_sum_of_d());
+            let counts = Counts::of(&body);
+            assert_eq!(fuse_one(&mut body, &counts, 1), fuses, "{what}");
+            let sum_reads_d = matches!(&body.last().unwrap().kind, StmtKind::Return(e) if e.any(&mut |x| matches!(x.kind, ExprKind::Local(1))));
+            assert_eq!(sum_reads_d, !fuses, "{what}");
+        }
+    }
 }

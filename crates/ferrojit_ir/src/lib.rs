@@ -208,7 +208,6 @@ pub enum ExprKind {
     /// A view of a contiguous array with another shape (`reshape`); raises when the sizes
     /// differ.
     Reshape { array: Box<Expr>, shape: Vec<Expr> },
-    ArrayReduce { op: ReduceOp, array: Box<Expr> },
     /// A reduction over an element-wise expression of broadcast operands, as
     /// [`StmtKind::ArrayMap`] computes it but never stored: `a - b` summed without an array in
     /// between. The size counted by `Mean` is the broadcast shape's.
@@ -543,7 +542,7 @@ macro_rules! each_child {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
             ExprKind::Block { value, .. } => $f(value),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => $f(x),
-            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => $f(x),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => $f(x),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 $f(lhs);
                 $f(rhs);
@@ -635,7 +634,7 @@ impl Expr {
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.any(pred),
-            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.any(pred),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.any(pred),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
             ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
             ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
@@ -663,63 +662,74 @@ impl Expr {
     /// Calls `f` on this expression and every expression inside it (statements of blocks
     /// included), parents before children, letting it rewrite them in place.
     pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
-        f(self);
-        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr)| es.iter_mut().for_each(|e| e.walk_mut(f));
+        self.rewrite(&mut |e| {
+            f(e);
+            true
+        })
+    }
+
+    /// [`Expr::walk_mut`] that enters an expression's children only when `f` returns true for
+    /// it: an expression `f` puts in place of another is not visited again when `f` says so.
+    pub fn rewrite(&mut self, f: &mut dyn FnMut(&mut Expr) -> bool) {
+        if !f(self) {
+            return;
+        }
+        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.walk_mut(f),
-            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } | ExprKind::ArrayReduce { array: x, .. } => x.walk_mut(f),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.rewrite(f),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
-                lhs.walk_mut(f);
-                rhs.walk_mut(f);
+                lhs.rewrite(f);
+                rhs.rewrite(f);
             }
             ExprKind::MakeComplex { re, im } => {
-                re.walk_mut(f);
-                im.walk_mut(f);
+                re.rewrite(f);
+                im.rewrite(f);
             }
             ExprKind::IfExp { cond, then, otherwise } => {
-                cond.walk_mut(f);
-                then.walk_mut(f);
-                otherwise.walk_mut(f);
+                cond.rewrite(f);
+                then.rewrite(f);
+                otherwise.rewrite(f);
             }
             ExprKind::Let { value, body, .. } => {
-                value.walk_mut(f);
-                body.walk_mut(f);
+                value.rewrite(f);
+                body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::AxisReduce { array, axis, .. } => {
-                array.walk_mut(f);
-                axis.walk_mut(f);
+                array.rewrite(f);
+                axis.rewrite(f);
             }
             ExprKind::ArrayGet { array, indices } => {
-                array.walk_mut(f);
+                array.rewrite(f);
                 all(indices, f);
             }
             ExprKind::ArrayNew { shape } => all(shape, f),
             ExprKind::Reshape { array, shape } => {
-                array.walk_mut(f);
+                array.rewrite(f);
                 all(shape, f);
             }
             ExprKind::ArrayView { array, items } => {
-                array.walk_mut(f);
+                array.rewrite(f);
                 for item in items {
                     match item {
-                        IndexItem::Index(e) => e.walk_mut(f),
-                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.walk_mut(f)),
+                        IndexItem::Index(e) => e.rewrite(f),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.rewrite(f)),
                         IndexItem::NewAxis => {}
                     }
                 }
             }
             ExprKind::Block { stmts, value } => {
-                stmts.iter_mut().for_each(|s| s.walk_exprs_mut(f));
-                value.walk_mut(f);
+                stmts.iter_mut().for_each(|s| s.rewrite_exprs(f));
+                value.rewrite(f);
             }
             ExprKind::Print(items) => items.iter_mut().for_each(|i| {
                 if let PrintItem::Value(e) = i {
-                    e.walk_mut(f);
+                    e.rewrite(f);
                 }
             }),
         }
@@ -729,43 +739,51 @@ impl Expr {
 impl Stmt {
     /// Calls [`Expr::walk_mut`] on every expression of this statement, nested bodies included.
     pub fn walk_exprs_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
-        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr)| stmts.iter_mut().for_each(|s| s.walk_exprs_mut(f));
+        self.rewrite_exprs(&mut |e| {
+            f(e);
+            true
+        })
+    }
+
+    /// [`Stmt::walk_exprs_mut`] with [`Expr::rewrite`]'s control over entering children.
+    pub fn rewrite_exprs(&mut self, f: &mut dyn FnMut(&mut Expr) -> bool) {
+        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool| stmts.iter_mut().for_each(|s| s.rewrite_exprs(f));
         match &mut self.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.walk_mut(f),
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.rewrite(f),
             StmtKind::If { cond, then_body, else_body } => {
-                cond.walk_mut(f);
+                cond.rewrite(f);
                 block(then_body, f);
                 block(else_body, f);
             }
             StmtKind::While { cond, body, orelse } => {
-                cond.walk_mut(f);
+                cond.rewrite(f);
                 block(body, f);
                 block(orelse, f);
             }
             StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
-                start.walk_mut(f);
-                stop.walk_mut(f);
-                step.walk_mut(f);
+                start.rewrite(f);
+                stop.rewrite(f);
+                step.rewrite(f);
                 block(body, f);
                 block(orelse, f);
             }
             StmtKind::ArrayStore { array, indices, value } => {
-                array.walk_mut(f);
-                indices.iter_mut().for_each(|i| i.walk_mut(f));
-                value.walk_mut(f);
+                array.rewrite(f);
+                indices.iter_mut().for_each(|i| i.rewrite(f));
+                value.rewrite(f);
             }
             StmtKind::ArrayFill { array, value } => {
-                array.walk_mut(f);
-                value.walk_mut(f);
+                array.rewrite(f);
+                value.rewrite(f);
             }
             StmtKind::ArrayCopy { dst, src } => {
-                dst.walk_mut(f);
-                src.walk_mut(f);
+                dst.rewrite(f);
+                src.rewrite(f);
             }
             // As for `MapReduce`: the element belongs to the map.
             StmtKind::ArrayMap { dst, operands, .. } => {
-                dst.walk_mut(f);
-                operands.iter_mut().for_each(|o| o.walk_mut(f));
+                dst.rewrite(f);
+                operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
@@ -793,6 +811,55 @@ impl Stmt {
     }
 }
 
+/// How many times each local is assigned in a function's body: by `Assign` statements, as a
+/// `ForRange` index and by `Let` bindings, at any depth (branches, loop bodies, and blocks
+/// inside any expression, not only inside assigned values). Locals never assigned are absent.
+///
+/// Each assignment is counted once: one walk visits every expression once (blocks included),
+/// and the statements of the body and of each block are counted when that body or block is
+/// reached, without entering the blocks inside them (the walk reaches those).
+pub fn assignment_counts(body: &[Stmt]) -> std::collections::HashMap<LocalId, usize> {
+    use std::collections::HashMap;
+    /// The assignments by the statements of one body and of the branches and loops inside it.
+    fn statements(stmts: &[Stmt], counts: &mut HashMap<LocalId, usize>) {
+        for s in stmts {
+            match &s.kind {
+                StmtKind::Assign { local, .. } => *counts.entry(*local).or_insert(0) += 1,
+                StmtKind::ForRange { index, body, orelse, .. } => {
+                    *counts.entry(*index).or_insert(0) += 1;
+                    statements(body, counts);
+                    statements(orelse, counts);
+                }
+                StmtKind::If { then_body, else_body, .. } => {
+                    statements(then_body, counts);
+                    statements(else_body, counts);
+                }
+                StmtKind::While { body, orelse, .. } => {
+                    statements(body, counts);
+                    statements(orelse, counts);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut counts = HashMap::new();
+    statements(body, &mut counts);
+    for s in body {
+        s.any_expr(
+            &mut |e| {
+                match &e.kind {
+                    ExprKind::Let { local, .. } => *counts.entry(*local).or_insert(0) += 1,
+                    ExprKind::Block { stmts, .. } => statements(stmts, &mut counts),
+                    _ => {}
+                }
+                false
+            },
+            true,
+        );
+    }
+    counts
+}
+
 #[cfg(test)]
 mod math_table_tests {
     use super::*;
@@ -809,5 +876,55 @@ mod math_table_tests {
             assert!(!binary_lowering || f.shape.arity() == 2, "{}", f.name);
         }
         assert!(!MATH_FUNCTIONS.contains(&MathFunc::ROUND_HALF_EVEN));
+    }
+}
+
+#[cfg(test)]
+mod assignment_count_tests {
+    use super::*;
+
+    fn int(v: i128) -> Expr {
+        Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, Span::default())
+    }
+
+    fn local(l: LocalId) -> Expr {
+        Expr::new(ExprKind::Local(l), Type::INT64, Span::default())
+    }
+
+    fn stmt(kind: StmtKind) -> Stmt {
+        Stmt { kind, span: Span::default() }
+    }
+
+    fn assign(l: LocalId, value: Expr) -> Stmt {
+        stmt(StmtKind::Assign { local: l, value })
+    }
+
+    /// `{ stmts } => value`.
+    fn block(stmts: Vec<Stmt>, value: Expr) -> Expr {
+        Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::INT64, Span::default())
+    }
+
+    #[test]
+    fn every_assignment_counts_once_wherever_it_is() {
+        let body = vec![
+            // Blocks in blocks in an assigned value: 0, 1 and 2 once each.
+            assign(0, block(vec![assign(1, block(vec![assign(2, int(1))], local(2)))], local(1))),
+            // A block in a returned value, one in a loop's condition, a `let` in a branch's.
+            stmt(StmtKind::While {
+                cond: Expr::new(ExprKind::Truth(block(vec![assign(4, int(0))], local(4)).boxed()), Type::Bool, Span::default()),
+                body: vec![stmt(StmtKind::ForRange { index: 5, start: int(0), stop: int(3), step: int(1), body: vec![assign(0, local(5))], orelse: vec![] })],
+                orelse: vec![],
+            }),
+            stmt(StmtKind::If {
+                cond: Expr::new(ExprKind::Truth(Expr::new(ExprKind::Let { local: 6, value: int(1).boxed(), body: local(6).boxed() }, Type::INT64, Span::default()).boxed()), Type::Bool, Span::default()),
+                then_body: vec![stmt(StmtKind::Expr(block(vec![assign(7, int(2))], local(7))))],
+                else_body: vec![],
+            }),
+            stmt(StmtKind::Return(block(vec![assign(3, int(2)), assign(0, int(3))], local(3)))),
+        ];
+        let counts = assignment_counts(&body);
+        let mut sorted: Vec<(LocalId, usize)> = counts.into_iter().collect();
+        sorted.sort();
+        assert_eq!(sorted, [(0, 3), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]);
     }
 }

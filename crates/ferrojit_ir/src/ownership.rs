@@ -31,11 +31,11 @@ use std::collections::{BTreeSet, HashSet};
 /// documentation). Runs once, on a typed (and fused) function.
 pub fn insert_ownership(f: &mut Function) {
     let mut pass = Pass { locals: std::mem::take(&mut f.locals), owned: BTreeSet::new(), transfer: BTreeSet::new(), stored: HashSet::new(), loop_depth: 0 };
-    let assigned = assigned_locals(&f.body);
+    let assigned = assignment_counts(&f.body);
     for (id, local) in pass.locals.iter().enumerate() {
         // A parameter never assigned borrows the caller's reference; a local never assigned
         // holds nothing.
-        if local.ty.holds_heap() && assigned.contains(&id) {
+        if local.ty.holds_heap() && assigned.contains_key(&id) {
             pass.owned.insert(id);
         }
     }
@@ -53,49 +53,6 @@ pub fn insert_ownership(f: &mut Function) {
     f.body = body;
     f.locals = pass.locals;
     f.ownership = Some(Ownership { owned: pass.owned, transfer: pass.transfer });
-}
-
-/// Locals stored to anywhere in `stmts` (assignments and `let` bindings).
-fn assigned_locals(stmts: &[Stmt]) -> HashSet<LocalId> {
-    let mut out = HashSet::new();
-    fn walk(stmts: &[Stmt], out: &mut HashSet<LocalId>) {
-        for s in stmts {
-            match &s.kind {
-                StmtKind::Assign { local, .. } => {
-                    out.insert(*local);
-                }
-                StmtKind::ForRange { index, body, orelse, .. } => {
-                    out.insert(*index);
-                    walk(body, out);
-                    walk(orelse, out);
-                }
-                StmtKind::If { then_body, else_body, .. } => {
-                    walk(then_body, out);
-                    walk(else_body, out);
-                }
-                StmtKind::While { body, orelse, .. } => {
-                    walk(body, out);
-                    walk(orelse, out);
-                }
-                _ => {}
-            }
-            s.any_expr(
-                &mut |e| {
-                    match &e.kind {
-                        ExprKind::Let { local, .. } => {
-                            out.insert(*local);
-                        }
-                        ExprKind::Block { stmts, .. } => walk(stmts, out),
-                        _ => {}
-                    }
-                    false
-                },
-                false,
-            );
-        }
-    }
-    walk(stmts, &mut out);
-    out
 }
 
 struct Pass {
@@ -374,7 +331,7 @@ mod tests {
         let loop_body = vec![
             stmt(StmtKind::Assign { local: 1, value: reversed(1) }),
             stmt(StmtKind::Assign { local: 0, value: expr(ExprKind::Local(1), array()) }),
-            stmt(StmtKind::Expr(expr(ExprKind::ArrayReduce { op: ReduceOp::Sum, array: new_array().boxed() }, Type::FLOAT64))),
+            stmt(StmtKind::Expr(expr(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![new_array()], element: expr(ExprKind::MapElement(0), Type::FLOAT64).boxed() }, Type::FLOAT64))),
             stmt(StmtKind::Break),
         ];
         function(vec![
@@ -409,10 +366,10 @@ mod tests {
             "    a.0 = retain(b.1: array(float64, 1d, C)): array(float64, 1d, C)",
             "    release $old_a.3",
             // A temporary: owned by a hidden local, released when the expression runs again.
-            "    Sum({",
+            "    Sum(map ({",
             "    release $new.4",
             "    $new.4 = new(3: int64): array(float64, 1d, C)",
-            "    } => $new.4: array(float64, 1d, C): array(float64, 1d, C)): float64",
+            "    } => $new.4: array(float64, 1d, C): array(float64, 1d, C)) -> $0: float64): float64",
             "    break",
             "  return retain(b.1: array(float64, 1d, C)): array(float64, 1d, C)",
         ];

@@ -172,7 +172,6 @@ impl Printer<'_> {
             ExprKind::Transpose { array, axes } => format!("{}.transpose{axes:?}", self.expr(array)),
             ExprKind::ArrayNew { shape } => format!("new({})", self.exprs(shape)),
             ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
-            ExprKind::ArrayReduce { op, array } => format!("{op:?}({})", self.expr(array)),
             ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map ({}) -> {})", self.exprs(operands), self.expr(element)),
             ExprKind::MapElement(i) => format!("${i}"),
             ExprKind::AxisReduce { op, array, axis, keepdims } => format!("{op:?}({}, axis={}{})", self.expr(array), self.expr(axis), if *keepdims { ", keepdims" } else { "" }),

@@ -416,7 +416,6 @@ impl Verifier<'_> {
                 self.int_indices(shape)?;
                 expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("reshape", &e.ty))
             }
-            ExprKind::ArrayReduce { array, .. } => self.array(array).map(|_| ()),
             ExprKind::MapReduce { operands, element, .. } => {
                 self.map(operands, element)?;
                 expect(operands.iter().any(|o| matches!(o.ty, Type::Array(_))), || format!("{}: a reduction over no array", e.span))
