@@ -22,16 +22,18 @@ use ferrojit_ir::{self as ir, Const, ExprKind, IndexItem, RuntimeFunc, StmtKind}
 use ferrojit_syntax::ast::Span;
 use ferrojit_types::{ArrayType, Layout, Type};
 
-/// Adds the runtime calls that raise NumPy's indexing errors with their numbers in the message,
-/// which the overloads in Python reach as `ferrojit._lib.index_error(index, axis, size)` and
-/// `ferrojit._lib.mask_shape_error(axis, size, mask_size)` (compiled code has no string
-/// formatting). Each returns 0 and never returns normally.
+/// Adds the runtime calls that raise NumPy's indexing and axis errors with their numbers in the
+/// message, which the overloads in Python reach as `ferrojit._lib.index_error(index, axis,
+/// size)`, `ferrojit._lib.mask_shape_error(axis, size, mask_size)` and
+/// `ferrojit._lib.axis_error(axis, ndim)` (compiled code has no string formatting). Each
+/// returns 0 and never returns normally.
 pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.index_error", "index, axis, size, /", index_error);
     r.function("ferrojit._lib.mask_shape_error", "axis, size, mask_size, /", mask_shape_error);
+    r.function("ferrojit._lib.axis_error", "axis, ndim, /", axis_error);
 }
 
-fn runtime_error(cx: &mut FnInfer<'_>, args: &mut Args, names: [&str; 3], func: RuntimeFunc, span: Span) -> Result<Value> {
+fn runtime_error(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
     let mut values = Vec::new();
     for name in names {
         let x = cx.required_expr(args, name)?;
@@ -44,11 +46,15 @@ fn runtime_error(cx: &mut FnInfer<'_>, args: &mut Args, names: [&str; 3], func: 
 }
 
 fn index_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_error(cx, args, ["index", "axis", "size"], RuntimeFunc::INDEX_ERROR, span)
+    runtime_error(cx, args, &["index", "axis", "size"], RuntimeFunc::INDEX_ERROR, span)
 }
 
 fn mask_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_error(cx, args, ["axis", "size", "mask_size"], RuntimeFunc::MASK_SHAPE_ERROR, span)
+    runtime_error(cx, args, &["axis", "size", "mask_size"], RuntimeFunc::MASK_SHAPE_ERROR, span)
+}
+
+fn axis_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_error(cx, args, &["axis", "ndim"], RuntimeFunc::AXIS_ERROR, span)
 }
 
 /// The compile-time shape of an advanced subscript.

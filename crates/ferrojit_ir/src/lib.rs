@@ -383,6 +383,9 @@ impl RuntimeFunc {
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
     /// of the wrong shape.
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
+    /// `(axis, ndim) -> 0`: always raises NumPy's `AxisError` for an axis outside an array's
+    /// dimensions, with the numbers in the message.
+    pub const AXIS_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_axis_error", may_raise: true };
 }
 
 /// How a math function is typed.

@@ -16,12 +16,13 @@ import sys
 IMPLEMENTED_IN = {
     "numpy.linspace": "creation",
     "numpy.identity": "creation",
-    **{f"numpy.{name}": "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
+    **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
-    **{name: "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     "conj": "elementwise",
     "conjugate": "elementwise",
 }
@@ -52,6 +53,14 @@ def mask_shape_error(axis, size, mask_size):
     raise IndexError(
         f"boolean index did not match indexed array along axis {axis}; size of axis is {size} but size of corresponding boolean axis is {mask_size}"
     )
+
+
+def axis_error(axis, ndim):
+    """Raises NumPy's ``AxisError`` for ``axis`` outside the dimensions of an array of ``ndim``
+    dimensions. In compiled code, a runtime call; it never returns."""
+    from numpy.exceptions import AxisError
+
+    raise AxisError(f"axis {axis} is out of bounds for array of dimension {ndim}")
 
 
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler
