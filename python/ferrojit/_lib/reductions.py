@@ -111,9 +111,10 @@ class _Axis:
             raise TypingError(f"`{name}(axis=...)` of a 0-dimensional array: an axis of a 0-dimensional array is out of bounds")
 
     def scalar(self, a):
-        """Whether the result is a scalar: no ``keepdims``, and no axis or as many axes as
-        dimensions (more raise when the call runs: some axis is repeated or out of range)."""
-        return not self.keepdims and (self.count is None or self.count >= a.ndim)
+        """Whether the result is a scalar: a 0-dimensional array's (kept dimensions or not, as
+        NumPy's); else without ``keepdims``, with no axis or as many axes as dimensions (more
+        raise when the call runs: some axis is repeated or out of range)."""
+        return a.ndim == 0 or (not self.keepdims and (self.count is None or self.count >= a.ndim))
 
     def result_ndim(self, a):
         if self.keepdims:
@@ -537,33 +538,46 @@ def _truth_reduction(name, want):
 
 def _spread(name, root):
     def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-        if not _real_or_bool(a):
+        if not _number(a):
             return None
         _no_out(name, out)
         spec = _Axis(name, a, axis, keepdims)
+        complex_values = isinstance(a.dtype, types.Complex)
         # As NumPy: the mean in `computed`, the deviations in the type of `a - mean`, their
-        # squares summed in `computed`.
+        # squared magnitudes summed in `result`: `computed`, but the real type of a complex
+        # array's when no `dtype=` is given.
         computed = _mean_type(name, a.dtype, dtype)
         deviation = np.result_type(_numpy_type(a.dtype), computed).type
+        if complex_values:
+            result = computed if _given(dtype) else np.finfo(computed).dtype.type
+        elif issubclass(computed, np.complexfloating):
+            raise TypingError(f"`{name}(dtype=...)` of a real array must be a float type such as `np.float64`")
+        else:
+            result = computed
+        # The squared magnitudes have no imaginary part: summed in `result`'s real type.
+        real = np.finfo(result).dtype.type
 
-        # sum((x - mean)**2) / (n - ddof) over a lane; NaN or inf when n - ddof <= 0.
+        # sum(|x - mean|**2) / (n - ddof) over a lane; NaN or inf when n - ddof <= 0.
         def lane_spread(flat, start, step, n, ddof):
             total = computed(0)
             for j in range(n):
                 total += computed(flat[start + j * step])
             m = computed(total / computed(n)) if n > 0 else computed(np.nan)
-            s = computed(0)
+            s = real(0)
             for j in range(n):
                 d = deviation(flat[start + j * step]) - deviation(m)
-                s += computed(d * d)
+                if complex_values:
+                    s += real(d.real * d.real + d.imag * d.imag)
+                else:
+                    s += real(d * d)
             dof = n - ddof
             if dof <= 0:
-                v = computed(np.nan) if s == 0 or s != s else computed(np.inf)
+                v = real(np.nan) if s == 0 or s != s else real(np.inf)
             else:
-                v = computed(s / computed(dof))
-            return computed(np.sqrt(v)) if root else v
+                v = real(s / real(dof))
+            return result(real(np.sqrt(v)) if root else v)
 
-        reduce = _reducer(a, spec, lane_spread, computed)
+        reduce = _reducer(a, spec, lane_spread, result)
 
         def spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
             return reduce(a, axis, ddof)
