@@ -184,8 +184,8 @@ def test_complex_mean_of_empty_axes_is_nan_as_numpy():
 
 # --- the reductions written in Python (ferrojit/_lib/reductions.py): a constant axis ------------
 #
-# Their axis must be a constant (the shape of the result depends on it): each function reads the
-# module global AXIS, frozen when it compiles (every check compiles afresh).
+# Each function reads the module global AXIS, frozen when it compiles (every check compiles
+# afresh); run-time axes are in test_array_reduction_axes.py.
 
 AXIS = 0
 
@@ -332,7 +332,9 @@ def test_python_reductions_with_dtype_match_numpy(func, dtype, axis, monkeypatch
 @pytest.mark.parametrize(
     "source, message",
     [
-        ("def f(a, k):\n    return a.prod(axis=k)", r"`axis=` of `.*prod\(\)` must be a constant integer"),
+        # NumPy's argmin, argmax, cumsum and cumprod take one axis.
+        ("def f(a, k):\n    return a.argmin(axis=(0, k))", r"`axis=` of `.*argmin\(\)` must be an integer, not `UniTuple\(int64 x 2\)`"),
+        ("def f(a, k):\n    return a.prod(axis=1.5)", r"`axis=` of `.*prod\(\)` must be an integer or a tuple of integers, not `float64`"),
         ("def f(a, k):\n    return a.argmax(axis=1.5)", r"`axis=` of `.*argmax\(\)` must be an integer, not `float64`"),
         ("def f(a, k):\n    return np.any(a, axis=0, keepdims=k > 0)", r"`keepdims=` of `.*any\(\)` must be written `True` or `False`"),
         ("def f(a, k):\n    return a.cumsum(dtype=k)", r"`cumsum\(dtype=...\)` takes a NumPy scalar type"),

@@ -446,7 +446,7 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
         Some(v) => {
             let e = cx.value_expr(v, span)?;
             if !e.ty.is_integer_like() || e.ty == Type::Bool {
-                return Err(cx.typing(span, format!("`axis=` of `{callee}()` must be an integer, not a `{}`", e.ty), Some("tuples of axes are not supported yet")));
+                return Err(cx.typing(span, format!("`axis=` of `{callee}()` must be an integer, not a `{}`", e.ty), Some("give an integer, or a tuple of integers such as `axis=(0, 1)`")));
             }
             Some(cx.cast(e, &Type::INT64))
         }

@@ -395,6 +395,9 @@ impl RuntimeFunc {
     /// `(values, selected) -> 0`: always raises NumPy's `ValueError` for a value of another
     /// length assigned through one boolean mask over every axis.
     pub const MASK_VALUE_COUNT_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_value_count_error", may_raise: true };
+    /// `(axis, ndim) -> 0`: always raises NumPy's `AxisError` for an axis outside an array's
+    /// dimensions, with the numbers in the message.
+    pub const AXIS_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_axis_error", may_raise: true };
 }
 
 /// How a math function is typed.

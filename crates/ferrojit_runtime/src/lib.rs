@@ -411,6 +411,18 @@ pub unsafe extern "C" fn ferrojit_rt_axis_error(exc: *mut ExcInfo, axis: i64, nd
     });
 }
 
+/// [`ferrojit_rt_axis_error`] as a runtime call of compiled code (`ferrojit._lib.axis_error`,
+/// used by the reductions written in Python): arguments first, the exception last, a value
+/// returned.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_axis_error(axis: i64, ndim: i64, exc: *mut ExcInfo) -> i64 {
+    ferrojit_rt_axis_error(exc, axis, ndim);
+    0
+}
+
 /// CPython's `float_divmod`: returns (floor quotient, modulo with the divisor's sign).
 /// The divisor is non-zero (generated code checks first).
 fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
@@ -590,6 +602,7 @@ symbol_table! {
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
+    ferrojit_rt_raise_axis_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

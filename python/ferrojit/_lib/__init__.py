@@ -16,12 +16,13 @@ import sys
 # Callable (module-qualified name) -> the module of this package that implements it.
 IMPLEMENTED_IN = {
     **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
-    **{f"numpy.{name}": "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
+    **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
-    **{name: "reductions" for name in ("prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     "conj": "elementwise",
     "conjugate": "elementwise",
 }
@@ -114,6 +115,14 @@ def mask_value_count_error(values, selected):
     raise ValueError(
         f"NumPy boolean array indexing assignment cannot assign {values} input values to the {selected} output values where the mask is true"
     )
+
+
+def axis_error(axis, ndim):
+    """Raises NumPy's ``AxisError`` for ``axis`` outside the dimensions of an array of ``ndim``
+    dimensions. In compiled code, a runtime call; it never returns."""
+    from numpy.exceptions import AxisError
+
+    raise AxisError(f"axis {axis} is out of bounds for array of dimension {ndim}")
 
 
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler

@@ -1,21 +1,30 @@
 """Reductions written in Python: ``prod``, ``argmin``, ``argmax``, ``all``, ``any``, ``var``,
 ``std``, ``cumsum``, ``cumprod``, as array methods and ``np.`` functions, with NumPy's result
-types, NaN and empty-array behaviour: of the whole array, or along a constant ``axis=``
-(negative from the end; NumPy's ``AxisError`` when out of range) with ``keepdims=``; ``dtype=``
-where NumPy has it.
+types, NaN and empty-array behaviour; and the calls of ``sum``, ``min``, ``max``, ``mean`` that
+the compiler's own versions do not take (a tuple of axes, ``initial=``, ``keepdims=True`` of the
+whole array). Each reduces the whole array, or along ``axis=``: an integer or (except ``argmin``,
+``argmax``, ``cumsum``, ``cumprod``) a tuple of integers, constant or not, negative from the end,
+with NumPy's ``AxisError`` when out of range and ``ValueError`` when repeated (raised when the
+call runs); with ``keepdims=``, ``dtype=``, ``initial=`` where NumPy has them.
 
-Every reduction walks *lanes*: the elements ``flat[start + j * step]`` for ``j < n`` of the
-array's values in C order (``a.ravel()``). The whole array is one lane; along axis ``k``, the
-lane of result element ``o`` (in C order) starts at ``(o // inner) * n * inner + o % inner``
-with step ``inner``, the product of the dimensions after ``k``, and ``n = a.shape[k]``.
+Every reduction walks *lanes* of the array's values in C order (``flat = a.ravel()``): the
+elements ``flat[start + j * step]`` for ``j < n``. The whole array is one lane. Along a set of
+axes, result element ``o`` (C order over the kept dimensions) has the lane of the elements
+``flat[bases[o] + offsets[j]]``, ``bases`` and ``offsets`` being the positions of the kept and
+of the reduced dimensions' indices (see :func:`_lane_positions`); when ``offsets`` is an
+arithmetic progression (one axis, or adjacent ones) the lane is read in place, else gathered
+into a buffer first.
+
+The number of dimensions of a result depends only on the number of axes and on ``keepdims``,
+both known when compiling: the axes' values may be run-time values, checked when the call runs.
 """
 
 import numpy as np
-from numpy.exceptions import AxisError
 
 from .. import types
 from ..errors import TypingError
 from ..extending import overload, overload_method, register_jitable
+from . import axis_error
 
 
 def _real_or_bool(a):
@@ -26,19 +35,29 @@ def _number(a):
     return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float, types.Complex))
 
 
+def _given(value):
+    """Whether an optional argument was given (not left out, nor written ``None``)."""
+    return value is not None and not isinstance(value, types.NoneType)
+
+
 def _numpy_type(ty):
     """The NumPy scalar type of the ferrojit type ``ty`` (``np.float32`` for ``float32``)."""
     return np.dtype(ty.name).type
 
 
+def _dtype_argument(name, given):
+    """The NumPy scalar type of a ``dtype=`` argument."""
+    if not isinstance(given, types.DTypeSpec):
+        raise TypingError(f"`{name}(dtype=...)` takes a NumPy scalar type such as `np.float64`, or an array's `dtype`")
+    return _numpy_type(given.dtype)
+
+
 def _accumulator(name, dtype, given):
     """NumPy's type for sums and products of ``dtype``: the ``dtype=`` argument's when given;
-    else 64-bit integers of the same signedness for booleans and integers, the type itself
-    otherwise."""
-    if given is not None and not isinstance(given, types.NoneType):
-        if not isinstance(given, types.DTypeSpec):
-            raise TypingError(f"`{name}(dtype=...)` takes a NumPy scalar type such as `np.float64`, or an array's `dtype`")
-        return _numpy_type(given.dtype)
+    else 64-bit integers (NumPy's platform integers) of the same signedness for booleans and
+    integers, the type itself otherwise."""
+    if _given(given):
+        return _dtype_argument(name, given)
     if isinstance(dtype, types.Boolean) or (isinstance(dtype, types.Integer) and dtype.signed):
         return np.int64
     if isinstance(dtype, types.Integer):
@@ -46,90 +65,263 @@ def _accumulator(name, dtype, given):
     return _numpy_type(dtype)
 
 
+def _mean_type(name, dtype, given):
+    """NumPy's type for means, variances and standard deviations of ``dtype``: the ``dtype=``
+    argument's when given (a float or complex type), else float64 for booleans and integers,
+    the type itself otherwise."""
+    if _given(given):
+        computed = _dtype_argument(name, given)
+        if not issubclass(computed, np.inexact):
+            raise TypingError(f"`{name}(dtype=...)` must be a float or complex type such as `np.float64`: {name} divides")
+        if isinstance(dtype, types.Complex) and not issubclass(computed, np.complexfloating):
+            raise TypingError(f"`{name}()` of a complex array cannot be computed in `{computed.__name__}`: give a complex `dtype=`")
+        return computed
+    if isinstance(dtype, (types.Float, types.Complex)):
+        return _numpy_type(dtype)
+    return np.float64
+
+
+def _is_axis_integer(ty):
+    return isinstance(ty, types.Integer) and not isinstance(ty, types.Boolean)
+
+
 class _Axis:
     """What a reduction's ``axis=`` and ``keepdims=`` arguments ask for, read at typing time:
-    ``axis`` is None (the whole array) or the dimension, in ``0 .. ndim``; ``error`` is NumPy's
-    ``AxisError`` message when the axis is out of range (raised when the call runs)."""
+    ``count`` is None (the whole array) or the number of axes given (1 for an integer, the
+    length of a tuple of integers); ``keepdims`` whether the reduced dimensions are kept."""
 
-    def __init__(self, name, a, axis, keepdims=False):
-        self.axis, self.error = None, None
+    def __init__(self, name, a, axis, keepdims=False, tuples=True):
         if isinstance(keepdims, types.BooleanLiteral):
             keepdims = keepdims.literal_value
         if not isinstance(keepdims, bool):
             raise TypingError(f"`keepdims=` of `{name}()` must be written `True` or `False`: the number of dimensions of the result depends on it")
         self.keepdims = keepdims
-        if axis is None or isinstance(axis, types.NoneType):
+        self.count = None
+        if not _given(axis):
             return
-        if not isinstance(axis, types.IntegerLiteral):
-            if isinstance(axis, (types.Integer, types.Boolean)):
-                raise TypingError(f"`axis=` of `{name}()` must be a constant integer, such as `axis=0` or `axis=-1`: the shape of the result depends on it")
-            raise TypingError(f"`axis=` of `{name}()` must be an integer, not `{axis}` (tuples of axes are not supported yet)")
-        value = axis.literal_value
-        if a.ndim == 0:
-            raise TypingError(f"`{name}(axis={value})` of a 0-dimensional array: an axis of a 0-dimensional array is out of bounds")
-        if -a.ndim <= value < a.ndim:
-            self.axis = value % a.ndim
+        if _is_axis_integer(axis):
+            self.count = 1
+        elif tuples and isinstance(axis, types.BaseTuple) and all(_is_axis_integer(t) for t in axis.types):
+            self.count = len(axis.types)
+        elif tuples:
+            raise TypingError(f"`axis=` of `{name}()` must be an integer or a tuple of integers, not `{axis}`")
         else:
-            self.axis = 0
-            self.error = f"axis {value} is out of bounds for array of dimension {a.ndim}"
+            raise TypingError(f"`axis=` of `{name}()` must be an integer, not `{axis}`")
+        if a.ndim == 0 and self.count > 0:
+            raise TypingError(f"`{name}(axis=...)` of a 0-dimensional array: an axis of a 0-dimensional array is out of bounds")
 
-    def whole(self, a):
-        """Whether the result is the whole array's, as a scalar (no axis, or the only axis of a
-        1-d array, without ``keepdims``)."""
-        return not self.keepdims and (self.axis is None or (a.ndim == 1 and self.error is None))
+    def scalar(self, a):
+        """Whether the result is a scalar: a 0-dimensional array's (kept dimensions or not, as
+        NumPy's); else without ``keepdims``, with no axis or as many axes as dimensions (more
+        raise when the call runs: some axis is repeated or out of range)."""
+        return a.ndim == 0 or (not self.keepdims and (self.count is None or self.count >= a.ndim))
+
+    def result_ndim(self, a):
+        if self.keepdims:
+            return a.ndim
+        return a.ndim - (a.ndim if self.count is None else self.count)
+
+
+def _store_items(items, out, count):
+    """Stores the first ``count`` items of the tuple ``items`` in the array ``out``."""
+
+
+@overload(_store_items, prefer_literal=True)
+def _store_items_typing(items, out, count):
+    # Tuples are indexed with constants only: one implementation per count, each storing its
+    # last item after the ones before.
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    if last < 0:
+
+        def store_none(items, out, count):
+            return None
+
+        return store_none
+
+    def store_items(items, out, count):
+        _store_items(items, out, last)
+        out[last] = items[last]
+
+    return store_items
+
+
+def _tuple_of(values, count):
+    """The tuple of the first ``count`` elements of the array ``values``."""
+
+
+@overload(_tuple_of, prefer_literal=True)
+def _tuple_of_typing(values, count):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    if last < 0:
+
+        def no_items(values, count):
+            return ()
+
+        return no_items
+
+    def items(values, count):
+        return _tuple_of(values, last) + (values[last],)
+
+    return items
+
+
+def _dimensions(shape):
+    """The lengths of an array's dimensions, as an int64 array."""
+
+
+@overload(_dimensions)
+def _dimensions_typing(shape):
+    if not isinstance(shape, types.BaseTuple):
+        return None
+    ndim = len(shape.types)
+
+    def dimensions(shape):
+        dims = np.empty(ndim, np.int64)
+        _store_items(shape, dims, ndim)
+        return dims
+
+    return dimensions
+
+
+def _reduced_dimensions(axis, ndim):
+    """Which of ``ndim`` dimensions ``axis`` reduces (a boolean array): all for None; else the
+    integer or the tuple of integers given, counted from the end when negative, with NumPy's
+    ``AxisError`` when one is out of range and ``ValueError`` when two are the same
+    dimension."""
+
+
+@overload(_reduced_dimensions)
+def _reduced_dimensions_typing(axis, ndim):
+    if not _given(axis):
+
+        def every_dimension(axis, ndim):
+            return np.ones(ndim, np.bool_)
+
+        return every_dimension
+    count = len(axis.types) if isinstance(axis, types.BaseTuple) else 1
+    one = not isinstance(axis, types.BaseTuple)
+
+    def given_dimensions(axis, ndim):
+        values = np.empty(count, np.int64)
+        if one:
+            values[0] = axis
+        else:
+            _store_items(axis, values, count)
+        # NumPy checks every axis's range before it looks for repeats.
+        for i in range(count):
+            if values[i] < -ndim or values[i] >= ndim:
+                axis_error(values[i], ndim)
+        reduced = np.zeros(ndim, np.bool_)
+        for i in range(count):
+            k = values[i] + ndim if values[i] < 0 else values[i]
+            if reduced[k]:
+                raise ValueError("duplicate value in 'axis'")
+            reduced[k] = True
+        return reduced
+
+    return given_dimensions
 
 
 @register_jitable
-def _raise_axis_error(message):
-    raise AxisError(message)
+def _positions(dims, strides, chosen, want):
+    """The offsets in ``flat`` of the index combinations of the dimensions ``d`` with
+    ``chosen[d] == want``, in C order over those dimensions."""
+    count = 1
+    for d in range(dims.size):
+        if chosen[d] == want:
+            count *= dims[d]
+    positions = np.empty(count, np.int64)
+    for p in range(count):
+        rest = p
+        offset = 0
+        for d in range(dims.size - 1, -1, -1):
+            if chosen[d] == want:
+                offset += (rest % dims[d]) * strides[d]
+                rest //= dims[d]
+        positions[p] = offset
+    return positions
 
 
-def _along_axis(a, spec, lane, result_type):
-    """A function ``(a, extra)`` giving the reduction whose result element is
-    ``lane(flat, start, step, n, extra)``, along ``spec``'s axis (or of the whole array kept as
-    ``ndim`` dimensions of length 1)."""
-    if spec.axis is None:
-        ones = (1,) * a.ndim
-
-        def reduce_kept(a, extra):
-            out = np.empty(ones, result_type)
-            flat = a.ravel()
-            out.ravel()[0] = lane(flat, 0, 1, flat.size, extra)
-            return out
-
-        return reduce_kept
-    k, keepdims, error = spec.axis, spec.keepdims, spec.error
-    bad_axis = error is not None
-
-    def reduce_along(a, extra):
-        if bad_axis:
-            _raise_axis_error(error)
-        flat = a.ravel()
-        n = a.shape[k]
-        # C-contiguous, with the reduced dimension kept: its stride counts `inner` elements.
-        out = np.empty(a.shape[:k] + (1,) + a.shape[k + 1 :], result_type)
-        inner = out.strides[k] // out.itemsize
-        out_flat = out.ravel()
-        for o in range(out.size):
-            out_flat[o] = lane(flat, (o // inner) * n * inner + o % inner, inner, n, extra)
-        if keepdims:
-            return out
-        return out.reshape(a.shape[:k] + a.shape[k + 1 :])
-
-    return reduce_along
+@register_jitable
+def _lane_positions(dims, reduced):
+    """``(bases, offsets)``: the offsets in ``flat`` (the array in C order) of each result
+    element's first element, and of a lane's elements from its first (see the module's
+    docstring)."""
+    strides = np.empty(dims.size, np.int64)
+    stride = 1
+    for d in range(dims.size - 1, -1, -1):
+        strides[d] = stride
+        stride *= dims[d]
+    return _positions(dims, strides, reduced, False), _positions(dims, strides, reduced, True)
 
 
-def _whole_or_along(a, spec, lane, result_type):
-    """A function ``(a, extra)`` giving the reduction ``spec`` asks for: of the whole array as a
-    scalar (one lane), else along ``spec``'s axis (see :func:`_along_axis`)."""
-    if spec.whole(a):
+@register_jitable
+def _step_of(offsets):
+    """The step of ``offsets`` when it is an arithmetic progression, else -1."""
+    if offsets.size < 2:
+        return 1
+    step = offsets[1] - offsets[0]
+    for j in range(2, offsets.size):
+        if offsets[j] - offsets[j - 1] != step:
+            return -1
+    return step
 
-        def reduce_whole(a, extra):
+
+def _reducer(a, spec, lane, result_type, empty_message=None):
+    """A function ``(a, axis, extra)`` giving the reduction ``spec`` asks for, whose value over
+    a lane is ``lane(flat, start, step, n, extra)``: a scalar, or a new C-ordered array of
+    ``result_type``. ``empty_message`` is the ``ValueError`` of a reduction without identity
+    along empty lanes, raised even when there are no lanes (NumPy's)."""
+    ndim = a.ndim
+    has_axis = spec.count is not None
+    no_identity = empty_message is not None
+    # A constant string either way: compiled code raises constant messages only.
+    empty_message = empty_message or ""
+    if spec.scalar(a):
+
+        def reduce_whole(a, axis, extra):
+            if has_axis:
+                _reduced_dimensions(axis, ndim)
             flat = a.ravel()
             return lane(flat, 0, 1, flat.size, extra)
 
         return reduce_whole
-    return _along_axis(a, spec, lane, result_type)
+    result_ndim = spec.result_ndim(a)
+    keepdims = spec.keepdims
+
+    def reduce_lanes(a, axis, extra):
+        reduced = _reduced_dimensions(axis, ndim)
+        dims = _dimensions(a.shape)
+        bases, offsets = _lane_positions(dims, reduced)
+        n = offsets.size
+        if no_identity and n == 0:
+            raise ValueError(empty_message)
+        result_dims = np.empty(result_ndim, np.int64)
+        r = 0
+        for d in range(ndim):
+            if keepdims or not reduced[d]:
+                result_dims[r] = 1 if reduced[d] else dims[d]
+                r += 1
+        out = np.empty(_tuple_of(result_dims, result_ndim), result_type)
+        out_flat = out.ravel()
+        flat = a.ravel()
+        step = _step_of(offsets)
+        if step >= 0:
+            for o in range(bases.size):
+                out_flat[o] = lane(flat, bases[o], step, n, extra)
+        else:
+            lane_values = np.empty(n, flat.dtype)
+            for o in range(bases.size):
+                for j in range(n):
+                    lane_values[j] = flat[bases[o] + offsets[j]]
+                out_flat[o] = lane(lane_values, 0, 1, n, extra)
+        return out
+
+    return reduce_lanes
 
 
 def _both(name, typing):
@@ -141,29 +333,147 @@ def _both(name, typing):
 
 
 def _no_out(name, out):
-    if out is not None and not isinstance(out, types.NoneType):
+    if _given(out):
         raise TypingError(f"`{name}(out=...)` is not supported yet: assign the result instead")
 
 
-def prod_typing(a, axis=None, dtype=None, out=None, keepdims=False):
-    if not _number(a):
+def _initial_value(name, initial):
+    """Whether ``initial=`` was given, checking that it is a number."""
+    if not _given(initial):
+        return False
+    if not isinstance(initial, (types.Boolean, types.Integer, types.Float, types.Complex)):
+        raise TypingError(f"`initial=` of `{name}()` must be a number, not `{initial}`")
+    return True
+
+
+def _compiler_builds(axis, keepdims, initial=None):
+    """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` itself
+    (crates/ferrojit_infer/src/arrays.rs): the whole array, or one integer axis, without
+    ``initial=``; a tuple of axes, ``initial=`` and the whole array's ``keepdims=True`` are
+    this module's."""
+    kept_whole = not _given(axis) and isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value
+    return not (isinstance(axis, types.BaseTuple) or _given(initial) or kept_whole)
+
+
+def _sum_or_product(name, multiply, compiler_builds_some):
+    """``sum`` (``multiply`` False) or ``prod``: in NumPy's accumulator type (see
+    :func:`_accumulator`), starting from ``initial=`` (0 or 1 when not given). With
+    ``compiler_builds_some``, the calls the compiler builds are declined (see
+    :func:`_compiler_builds`)."""
+
+    def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+        if not _number(a) or _given(where):
+            return None
+        if compiler_builds_some and _compiler_builds(axis, keepdims, initial):
+            return None
+        _no_out(name, out)
+        spec = _Axis(name, a, axis, keepdims)
+        acc = _accumulator(name, a.dtype, dtype)
+        if isinstance(a.dtype, types.Complex) and not issubclass(acc, np.complexfloating):
+            raise TypingError(f"`{name}()` of a complex array cannot be computed in `{acc.__name__}`: give a complex `dtype=`")
+        has_initial = _initial_value(name, initial)
+
+        def accumulate(flat, start, step, n, start_value):
+            result = acc(start_value)
+            for j in range(n):
+                if multiply:
+                    result *= acc(flat[start + j * step])
+                else:
+                    result += acc(flat[start + j * step])
+            return result
+
+        reduce = _reducer(a, spec, accumulate, acc)
+        identity = 1 if multiply else 0
+        if has_initial:
+
+            def reduce_from_initial(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+                return reduce(a, axis, initial)
+
+            return reduce_from_initial
+
+        def reduce_from_identity(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+            return reduce(a, axis, identity)
+
+        return reduce_from_identity
+
+    return typing
+
+
+def _extreme(name, larger):
+    """``min`` or ``max`` (``larger``) for the calls the compiler does not build (see
+    :func:`_compiler_builds`): NaN wins, as in NumPy; an empty lane gives ``initial``, or
+    NumPy's ``ValueError`` without it."""
+    ufunc = "maximum" if larger else "minimum"
+    message = f"zero-size array to reduction operation {ufunc} which has no identity"
+
+    def typing(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+        if not _real_or_bool(a) or _given(where) or _compiler_builds(axis, keepdims, initial):
+            return None
+        _no_out(name, out)
+        spec = _Axis(name, a, axis, keepdims)
+        has_initial = _initial_value(name, initial)
+        result = _numpy_type(a.dtype)
+        floats = isinstance(a.dtype, types.Float)
+
+        def extreme(flat, start, step, n, initial):
+            if has_initial:
+                best = result(initial)
+                first = 0
+            else:
+                if n == 0:
+                    raise ValueError(message)
+                best = flat[start]
+                first = 1
+            if floats and best != best:
+                return best
+            for j in range(first, n):
+                v = flat[start + j * step]
+                if floats and v != v:
+                    return v
+                if (v > best) if larger else (v < best):
+                    best = v
+            return best
+
+        reduce = _reducer(a, spec, extreme, result, None if has_initial else message)
+        if has_initial:
+
+            def extreme_from_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+                return reduce(a, axis, initial)
+
+            return extreme_from_initial
+
+        def extreme_of_elements(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+            return reduce(a, axis, 0)
+
+        return extreme_of_elements
+
+    return typing
+
+
+def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
+    """``mean`` for the calls the compiler does not build (see :func:`_compiler_builds`): the
+    sum in NumPy's type (see :func:`_mean_type`) over the count; NaN for an empty lane."""
+    if not _number(a) or _given(where) or _compiler_builds(axis, keepdims):
         return None
-    _no_out("prod", out)
-    spec = _Axis("prod", a, axis, keepdims)
-    acc = _accumulator("prod", a.dtype, dtype)
+    _no_out("mean", out)
+    spec = _Axis("mean", a, axis, keepdims)
+    result = _mean_type("mean", a.dtype, dtype)
+    not_a_number = result(complex(np.nan, np.nan)) if issubclass(result, np.complexfloating) else result(np.nan)
 
-    def product(flat, start, step, n, extra):
-        result = acc(1)
+    def lane_mean(flat, start, step, n, extra):
+        total = result(0)
         for j in range(n):
-            result *= acc(flat[start + j * step])
-        return result
+            total += result(flat[start + j * step])
+        if n == 0:
+            return not_a_number
+        return result(total / result(n))
 
-    reduce = _whole_or_along(a, spec, product, acc)
+    reduce = _reducer(a, spec, lane_mean, result)
 
-    def prod(a, axis=None, dtype=None, out=None, keepdims=False):
-        return reduce(a, 0)
+    def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
+        return reduce(a, axis, 0)
 
-    return prod
+    return mean
 
 
 def _arg_extreme(name, larger):
@@ -171,7 +481,7 @@ def _arg_extreme(name, larger):
         if not _real_or_bool(a):
             return None
         _no_out(name, out)
-        spec = _Axis(name, a, axis, keepdims)
+        spec = _Axis(name, a, axis, keepdims, tuples=False)
         floats = isinstance(a.dtype, types.Float)
         message = f"attempt to get {name} of an empty sequence"
 
@@ -192,10 +502,10 @@ def _arg_extreme(name, larger):
                     at = j
             return at
 
-        reduce = _whole_or_along(a, spec, first_extreme, np.int64)
+        reduce = _reducer(a, spec, first_extreme, np.int64, message)
 
         def arg_extreme(a, axis=None, out=None, keepdims=False):
-            return reduce(a, 0)
+            return reduce(a, axis, 0)
 
         return arg_extreme
 
@@ -216,10 +526,10 @@ def _truth_reduction(name, want):
                     return want
             return not want
 
-        reduce = _whole_or_along(a, spec, reduce_truth, np.bool_)
+        reduce = _reducer(a, spec, reduce_truth, np.bool_)
 
         def truth(a, axis=None, out=None, keepdims=False):
-            return reduce(a, 0)
+            return reduce(a, axis, 0)
 
         return truth
 
@@ -228,36 +538,49 @@ def _truth_reduction(name, want):
 
 def _spread(name, root):
     def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-        if not _real_or_bool(a):
+        if not _number(a):
             return None
         _no_out(name, out)
-        if dtype is not None and not isinstance(dtype, types.NoneType):
-            raise TypingError(f"`{name}(dtype=...)` is not supported yet")
         spec = _Axis(name, a, axis, keepdims)
-        result = np.float32 if a.dtype == types.float32 else np.float64
+        complex_values = isinstance(a.dtype, types.Complex)
+        # As NumPy: the mean in `computed`, the deviations in the type of `a - mean`, their
+        # squared magnitudes summed in `result`: `computed`, but the real type of a complex
+        # array's when no `dtype=` is given.
+        computed = _mean_type(name, a.dtype, dtype)
+        deviation = np.result_type(_numpy_type(a.dtype), computed).type
+        if complex_values:
+            result = computed if _given(dtype) else np.finfo(computed).dtype.type
+        elif issubclass(computed, np.complexfloating):
+            raise TypingError(f"`{name}(dtype=...)` of a real array must be a float type such as `np.float64`")
+        else:
+            result = computed
+        # The squared magnitudes have no imaginary part: summed in `result`'s real type.
+        real = np.finfo(result).dtype.type
 
-        # sum((x - mean)**2) / (n - ddof) over a lane, as NumPy computes it; NaN or inf when
-        # n - ddof <= 0.
+        # sum(|x - mean|**2) / (n - ddof) over a lane; NaN or inf when n - ddof <= 0.
         def lane_spread(flat, start, step, n, ddof):
-            total = 0.0
+            total = computed(0)
             for j in range(n):
-                total += flat[start + j * step]
-            m = total / n if n > 0 else np.nan
-            s = 0.0
+                total += computed(flat[start + j * step])
+            m = computed(total / computed(n)) if n > 0 else computed(np.nan)
+            s = real(0)
             for j in range(n):
-                d = flat[start + j * step] - m
-                s += d * d
+                d = deviation(flat[start + j * step]) - deviation(m)
+                if complex_values:
+                    s += real(d.real * d.real + d.imag * d.imag)
+                else:
+                    s += real(d * d)
             dof = n - ddof
             if dof <= 0:
-                v = result(np.nan) if s == 0 or s != s else result(np.inf)
+                v = real(np.nan) if s == 0 or s != s else real(np.inf)
             else:
-                v = result(s / result(dof))
-            return result(np.sqrt(v)) if root else v
+                v = real(s / real(dof))
+            return result(real(np.sqrt(v)) if root else v)
 
-        reduce = _whole_or_along(a, spec, lane_spread, result)
+        reduce = _reducer(a, spec, lane_spread, result)
 
         def spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-            return reduce(a, ddof)
+            return reduce(a, axis, ddof)
 
         return spread
 
@@ -269,10 +592,10 @@ def _cumulative(name, multiply):
         if not _number(a):
             return None
         _no_out(name, out)
-        spec = _Axis(name, a, axis)
+        spec = _Axis(name, a, axis, tuples=False)
         acc = _accumulator(name, a.dtype, dtype)
 
-        if spec.axis is None:
+        if spec.count is None:
 
             def cumulative(a, axis=None, dtype=None, out=None):
                 flat = a.ravel()
@@ -287,18 +610,23 @@ def _cumulative(name, multiply):
                 return result
 
             return cumulative
-        k, error = spec.axis, spec.error
-        bad_axis = error is not None
+        ndim = a.ndim
 
         # Element f of the C-ordered result adds (or multiplies) the one `inner` elements
-        # before it, unless it starts its lane.
+        # before it, unless it starts its lane (of `n` elements along the axis `k`).
         def cumulative_along(a, axis=None, dtype=None, out=None):
-            if bad_axis:
-                _raise_axis_error(error)
+            reduced = _reduced_dimensions(axis, ndim)
+            dims = _dimensions(a.shape)
+            k = 0
+            for d in range(ndim):
+                if reduced[d]:
+                    k = d
+            inner = 1
+            for d in range(k + 1, ndim):
+                inner *= dims[d]
+            n = dims[k]
             flat = a.ravel()
-            n = a.shape[k]
             result = np.empty(a.shape, acc)
-            inner = result.strides[k] // result.itemsize
             result_flat = result.ravel()
             for f in range(flat.size):
                 v = acc(flat[f])
@@ -315,7 +643,11 @@ def _cumulative(name, multiply):
     return typing
 
 
-_both("prod", prod_typing)
+_both("sum", _sum_or_product("sum", False, True))
+_both("prod", _sum_or_product("prod", True, False))
+_both("min", _extreme("min", False))
+_both("max", _extreme("max", True))
+_both("mean", mean_typing)
 _both("argmin", _arg_extreme("argmin", False))
 _both("argmax", _arg_extreme("argmax", True))
 _both("all", _truth_reduction("all", False))
@@ -324,3 +656,6 @@ _both("var", _spread("var", False))
 _both("std", _spread("std", True))
 _both("cumsum", _cumulative("cumsum", False))
 _both("cumprod", _cumulative("cumprod", True))
+# NumPy's other names of `min` and `max`.
+overload(np.amin, prefer_literal=True)(_extreme("amin", False))
+overload(np.amax, prefer_literal=True)(_extreme("amax", True))
