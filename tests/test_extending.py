@@ -261,6 +261,74 @@ def test_method_typing_function_returning_none_leaves_the_built_in_method():
     assert_same_array(total_along(np.ones((2, 2, 2), dtype=np.uint16)), np.full((2, 2), 2, dtype=np.uint64))
 
 
+def test_a_method_overload_added_after_the_library_declined_is_asked():
+    # The library's `sum` declines this call and the built-in answers; an overload registered
+    # afterwards must still be asked by later compilations (the type is one no other test uses).
+    @njit
+    def before(a):
+        return a.sum()
+
+    array = np.ones((2, 2, 2, 2), dtype=np.int16)
+    assert before(array) == 16
+
+    @overload_method(types.Array, "sum")
+    def only_for_4d_int16(a):
+        if a.dtype == types.int16 and a.ndim == 4:
+
+            def impl(a):
+                return -5
+
+            return impl
+        return None
+
+    @njit
+    def after(a):
+        return a.sum()
+
+    assert after(array) == -5
+
+
+def late_typed(x):
+    return x
+
+
+@overload(late_typed)
+def late_typed_for_floats(x):
+    if isinstance(x, types.Float):
+
+        def impl(x):
+            return x * 2.0
+
+        return impl
+    return None
+
+
+def test_a_function_overload_added_after_a_refusal_is_asked():
+    @njit
+    def on_int(x):
+        return late_typed(x)
+
+    with pytest.raises(TypingError):
+        on_int(3)
+
+    @overload(late_typed)
+    def late_typed_for_ints(x):
+        if isinstance(x, types.Integer):
+
+            def impl(x):
+                return x + 100
+
+            return impl
+        return None
+
+    @njit
+    def on_int_again(x):
+        return late_typed(x)
+
+    assert on_int_again(3) == 103
+    assert on_int_again(1.5) == 3.0
+
+
 # --- chains: an implementation calling other overloads ------------------------------------------
 
 

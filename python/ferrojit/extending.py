@@ -97,6 +97,7 @@ def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = N
     def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
         key = _key_of(func)
         _function_typing.setdefault(key, []).append((typing_func, options))
+        _native.typing_added(key)
         return typing_func
 
     return decorate

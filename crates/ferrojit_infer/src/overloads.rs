@@ -175,11 +175,30 @@ pub fn register_function(key: u64, address: usize, qualified: Option<String>, di
 }
 
 pub fn register_method(name: &str) {
-    write().methods.insert(name.to_string());
+    let mut r = write();
+    r.methods.insert(name.to_string());
+    r.forget_unaccepted(&OverloadTarget::Method(name.to_string()));
 }
 
 pub fn register_attribute(name: &str) {
-    write().attributes.insert(name.to_string());
+    let mut r = write();
+    r.attributes.insert(name.to_string());
+    r.forget_unaccepted(&OverloadTarget::Attribute(name.to_string()));
+}
+
+/// A typing function was added to the overloaded callable `key`.
+pub fn typing_added(key: u64) {
+    write().forget_unaccepted(&OverloadTarget::Function(key));
+}
+
+impl Registry {
+    /// A new typing function for `target` may accept what the earlier ones did not: the
+    /// answers recorded without an implementation are forgotten, so that the next compilation
+    /// asks again. Answers with an implementation stay (compiled code may already call it, and
+    /// the first typing function to accept keeps the call, as in Numba).
+    fn forget_unaccepted(&mut self, target: &OverloadTarget) {
+        self.resolved.retain(|request, answer| &request.target != target || matches!(answer, Resolution::Implementation { .. }));
+    }
 }
 
 /// The key of the overloaded callable at `address`, if it is one.

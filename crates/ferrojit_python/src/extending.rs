@@ -58,6 +58,13 @@ pub fn register_overload(key: u64, func: &Bound<'_, PyAny>, qualified: Option<St
     overloads::register_function(key, func.as_ptr() as usize, qualified, display);
 }
 
+/// `typing_added(key)`: a typing function was added to the overloaded callable `key`; answers
+/// recorded without an implementation are asked again.
+#[pyfunction]
+pub fn typing_added(key: u64) {
+    overloads::typing_added(key);
+}
+
 /// `register_overload_method(name)`: some type has a method `name` implemented in Python.
 #[pyfunction]
 pub fn register_overload_method(name: &str) {

@@ -241,6 +241,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NeedsOverloads", m.py().get_type::<extending::NeedsOverloads>())?;
     m.add_function(wrap_pyfunction!(extending::register_overload, m)?)?;
     m.add_function(wrap_pyfunction!(extending::register_overload_method, m)?)?;
+    m.add_function(wrap_pyfunction!(extending::typing_added, m)?)?;
     m.add_function(wrap_pyfunction!(extending::register_overload_attribute, m)?)?;
     m.add_function(wrap_pyfunction!(extending::resolve_overload, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
