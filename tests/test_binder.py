@@ -308,16 +308,16 @@ def max_key(x):
     return max(x, 1.0, key=None)
 
 
-def np_zeros_order(x):
-    return np.zeros(3, order="C")
+def np_zeros_like_array(a):
+    return np.zeros(3, like=a)
 
 
 def method_sum_where(a):
     return a.sum(where=a > 0)
 
 
-def np_eye_k(x):
-    return np.eye(3, k=1)
+def np_empty_like_array(a):
+    return np.empty(3, like=a)
 
 
 # Arguments the library accepts and compiled code does not support yet: an UnsupportedError
@@ -325,9 +325,9 @@ def np_eye_k(x):
 UNSUPPORTED_ARGUMENTS = [
     (sqrt_order, 2.0, "`np.sqrt(order=...)` is not supported in compiled code yet"),
     (max_key, 2.0, "`max(key=...)` is not supported in compiled code yet"),
-    (np_zeros_order, 2.0, "`np.zeros(order=...)` is not supported in compiled code yet"),
+    (np_zeros_like_array, ARRAY, "`np.zeros(like=...)` is not supported in compiled code yet"),
     (method_sum_where, ARRAY, "`ndarray.sum(where=...)` is not supported in compiled code yet"),
-    (np_eye_k, 2.0, "`np.eye(k=...)` is not supported in compiled code yet"),
+    (np_empty_like_array, ARRAY, "`np.empty(like=...)` is not supported in compiled code yet"),
 ]
 
 

@@ -268,7 +268,7 @@ def _run_typing(typing_func: Callable[..., Any], kind: str, target: Any, args: l
     except TypeError as exc:
         if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
             # Raised by the call itself: the arguments do not fit the parameters.
-            bad_calls.append(_call_error_message(kind, target, str(exc)))
+            bad_calls.append(_call_error_message(kind, target, typing_func, str(exc)))
         else:
             reasons.append(f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a typing function's refusal, told to the user
@@ -276,14 +276,17 @@ def _run_typing(typing_func: Callable[..., Any], kind: str, target: Any, args: l
     return None
 
 
-def _call_error_message(kind: str, target: Any, message: str) -> str:
-    """CPython's message for a call whose arguments do not fit ("linspace() got multiple
-    values for argument 'num'"), naming the callable as compiled code's messages do
-    ("`np.linspace()` got multiple values for argument `num`")."""
+def _call_error_message(kind: str, target: Any, typing_func: Callable[..., Any], message: str) -> str:
+    """CPython's message for a call whose arguments do not fit the typing function ("zeros()
+    got an unexpected keyword argument 'bogus'"), naming the callable as compiled code's
+    messages do, after its registry key ("`np.zeros()` got an unexpected keyword argument
+    `bogus`"): the typing function's own name (its ``__qualname__``, which CPython's message
+    starts with, ``_filled.<locals>.typing`` for one a factory made) never shows."""
     import re
 
     name = _display_names.get(target, str(target)) if kind == "function" else str(target)
-    rest = re.sub(r"^[\w.]+\(\) ", "", message)
+    own_name = f"{getattr(typing_func, '__qualname__', '')}() "
+    rest = message[len(own_name) :] if message.startswith(own_name) else message
     return f"`{name}()` " + re.sub(r"'(\w+)'", r"`\1`", rest)
 
 

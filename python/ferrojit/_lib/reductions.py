@@ -25,6 +25,7 @@ from .. import types
 from ..errors import TypingError
 from ..extending import overload, overload_method, register_jitable
 from . import axis_error
+from .dtypes import numpy_type as _numpy_type
 
 
 def _real_or_bool(a):
@@ -38,11 +39,6 @@ def _number(a):
 def _given(value):
     """Whether an optional argument was given (not left out, nor written ``None``)."""
     return value is not None and not isinstance(value, types.NoneType)
-
-
-def _numpy_type(ty):
-    """The NumPy scalar type of the ferrojit type ``ty`` (``np.float32`` for ``float32``)."""
-    return np.dtype(ty.name).type
 
 
 def _dtype_argument(name, given):
