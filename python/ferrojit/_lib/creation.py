@@ -118,8 +118,8 @@ def _fill_setter(value, element, ndim):
         return fill_with_scalar
     if value.ndim > ndim:
         raise CallRefused(
-            f"cannot broadcast a fill value of {value.ndim} dimensions into an array of {ndim}",
-            hint="give a fill value with at most as many dimensions as the shape",
+            f"cannot broadcast a {value.ndim}-dimensional fill value into a {ndim}-dimensional array",
+            hint="give a fill value with at most as many dimensions as the shape (drop its leading dimensions of length 1)",
         )
 
     def fill_with_array(array, value):
