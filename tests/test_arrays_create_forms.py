@@ -148,7 +148,7 @@ def full_order_f(shape, like):
 
 
 def empty_order_f_filled(shape, like):
-    a = np.empty(shape, np.uint8, order="F", device="cpu")
+    a = np.empty(shape, np.uint8, order="F", device="cpu", like=None)
     a.fill(9)
     return a
 
@@ -587,7 +587,7 @@ def eye_bool(n):
 
 REFUSED = [
     (zeros_order_k, TypingError, "`order=` of `np.zeros()` must be one of 'C', 'F'"),
-    (empty_order_a, TypingError, "`order=` of `np.empty()` must be 'C' or 'F'"),
+    (empty_order_a, TypingError, "`order=` of `np.empty()` must be one of 'C', 'F'"),
     (ones_like_order_x, TypingError, "`order=` of `np.ones_like()` must be one of 'C', 'F', 'A', 'K'"),
     (eye_order_number, TypingError, "`order=` of `np.eye()` must be one of 'C', 'F'"),
     (full_like_subok_number, TypingError, "`subok=` of `np.full_like()` must be True or False, not `int64`"),

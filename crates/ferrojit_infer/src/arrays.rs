@@ -300,7 +300,7 @@ const MEAN: &str = "axis=None, dtype=None, ~out=None, *, keepdims=False, ~where=
 /// functions that are methods of their first argument) and the array attributes to the
 /// registry.
 pub(crate) fn register(r: &mut Registry) {
-    r.function("numpy.empty", "shape, dtype=None, order='C', *, device=None, ~like=None", empty);
+    r.function("numpy.empty", "shape, dtype=None, order='C', *, device=None, like=None", empty);
 
     r.method("ndarray.sum", SUM, sum);
     r.method("ndarray.min", MIN_MAX, min);
@@ -414,7 +414,8 @@ impl FnInfer<'_> {
 /// `np.empty(shape, dtype, order)`: a new array of the `shape` argument (an integer or a tuple
 /// of integers; a negative dimension raises NumPy's `ValueError` when the call runs), of the
 /// `dtype` argument or else float64, in C order or, with `order='F'`, Fortran order, its
-/// elements not initialised. `device=` may be None or `"cpu"`, NumPy's only device.
+/// elements not initialised. `device=` may be None or `"cpu"`, NumPy's only device, and
+/// `like=` None.
 fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let shape = args.required("shape");
     let dtype = cx.dtype_or(args, || Type::FLOAT64)?;
@@ -423,13 +424,18 @@ fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         Some((Value::Expr(e), _)) if e.ty == Type::NoneType => false,
         Some((Value::Str(s), _)) if s.eq_ignore_ascii_case("C") => false,
         Some((Value::Str(s), _)) if s.eq_ignore_ascii_case("F") => true,
-        Some((_, at)) => return Err(cx.typing(at, "`order=` of `np.empty()` must be 'C' or 'F'", Some("write the order as a constant string: `order='F'`"))),
+        Some((_, at)) => return Err(cx.typing(at, "`order=` of `np.empty()` must be one of 'C', 'F'", Some("write the order as a constant string, such as `order='F'`"))),
     };
     match args.take_spanned("device") {
         None => {}
         Some((Value::Expr(e), _)) if e.ty == Type::NoneType => {}
         Some((Value::Str(s), _)) if s == "cpu" => {}
         Some((_, at)) => return Err(cx.typing(at, "`device=` of `np.empty()` must be None or \"cpu\"", Some("NumPy arrays live on the CPU only"))),
+    }
+    match args.take_spanned("like") {
+        None => {}
+        Some((Value::Expr(e), _)) if e.ty == Type::NoneType => {}
+        Some((_, at)) => return Err(cx.unsupported(at, "`np.empty(like=...)` is not supported in compiled code yet", Some("only `like=None` is"))),
     }
     let shape = cx.shape_arg(shape, span)?;
     // One dimension or none: the two orders are the same memory, typed C.
