@@ -353,7 +353,9 @@ impl<'ctx> FnLower<'ctx, '_> {
         let next = self.b.build_int_nsw_add(i, self.i64(1), "next")?;
         self.b.build_store(counter, next)?;
         let back = self.b.build_unconditional_branch(head)?;
-        if !vectorise {
+        if vectorise {
+            self.loop_metadata(back, &[]);
+        } else {
             self.keep_scalar(back);
         }
         self.b.position_at_end(exit);
