@@ -75,11 +75,6 @@ impl FnInfer<'_> {
             let whole = || Part::Item(IndexItem::Slice { start: None, stop: None, step: None });
             parts.splice(at..at, (consumed..a.ndim as usize).map(|_| whole()));
         }
-        let arrays = parts.iter().filter(|p| matches!(p, Part::Array(_))).count();
-        let masks = parts.iter().filter(|p| matches!(p, Part::Array(x) if matches!(&x.ty, Type::Array(m) if *m.dtype == Type::Bool))).count();
-        if arrays > 1 && masks > 0 {
-            return Err(self.unsupported(span, "a boolean mask together with other index arrays is not supported yet", Some("index with the mask in a subscript of its own")));
-        }
         Ok(Subscript { parts, ellipsis: ellipsis.is_some(), zero_dim_index })
     }
 
@@ -96,9 +91,11 @@ impl FnInfer<'_> {
                 let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, dtype, span);
                 Part::Item(IndexItem::Index(self.index_value(held, span)?))
             }
-            Type::Array(index) if index.ndim == 0 => {
-                return Err(self.unsupported(span, "0-dimensional boolean index arrays are not supported yet", Some("index with `None` for a new axis, or test the condition with `if`")));
+            Type::Array(index) if index.ndim == 0 && *index.dtype == Type::Bool => {
+                let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, Type::Bool, span);
+                Part::Bool(held)
             }
+            Type::Bool => Part::Bool(x),
             Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
             Type::Array(_) => {
                 return Err(self.typing(span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
@@ -189,6 +186,10 @@ impl FnInfer<'_> {
 pub(crate) enum Part {
     Item(IndexItem),
     Array(ir::Expr),
+    /// A boolean scalar or 0-d boolean array (`a[True]`, `a[np.array(False)]`), held as a
+    /// `bool`: NumPy adds a new axis there and indexes it with `[0]` when true, `[]` when
+    /// false (an advanced index of length 1 or 0 that uses no axis of the array).
+    Bool(ir::Expr),
 }
 
 impl Part {
@@ -196,7 +197,7 @@ impl Part {
     /// as it has; `None` none.
     pub(crate) fn dims_consumed(&self) -> usize {
         match self {
-            Part::Item(IndexItem::NewAxis) => 0,
+            Part::Item(IndexItem::NewAxis) | Part::Bool(_) => 0,
             Part::Item(_) => 1,
             Part::Array(x) => match &x.ty {
                 Type::Array(m) if *m.dtype == Type::Bool => m.ndim as usize,
@@ -217,7 +218,7 @@ pub(crate) struct Subscript {
 
 impl Subscript {
     fn has_array(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Array(_)))
+        self.parts.iter().any(|p| matches!(p, Part::Array(_) | Part::Bool(_)))
     }
 }
 
@@ -229,7 +230,7 @@ fn element_indices(subscript: Subscript, ndim: u8) -> std::result::Result<Vec<ir
         .into_iter()
         .map(|p| match p {
             Part::Item(item) => item,
-            Part::Array(_) => unreachable!("subscripts with arrays are advanced"),
+            Part::Array(_) | Part::Bool(_) => unreachable!("subscripts with arrays are advanced"),
         })
         .collect();
     if subscript.ellipsis || items.len() != ndim as usize || !items.iter().all(|i| matches!(i, IndexItem::Index(_))) {
