@@ -162,8 +162,10 @@ def test_index_arrays_of_every_integer_dtype_together(i_dtype, j_dtype):
         (np.asfortranarray(np.array([[0, 1], [2, 0]])), np.array([[3], [1]])),
         (np.array([[0, 1, 2], [2, 1, 0]]).T, np.array([[1, 2]])),
         (np.zeros((2, 0), dtype=np.int64), np.array([[1]])),
+        # NumPy converts uint64 index arrays to int64 as C does: 2**64 - 1 is -1.
+        (np.array([2**64 - 1, 0], dtype=np.uint64), np.array([2**64 - 3], dtype=np.uint64)),
     ],
-    ids=["strided", "fortran_and_column", "transposed", "empty_2d"],
+    ids=["strided", "fortran_and_column", "transposed", "empty_2d", "uint64_beyond_int64"],
 )
 def test_index_arrays_of_any_layout(i, j):
     check_arrays(pair, LAYOUTS["3d_C"](np.float64), i, j)
@@ -273,6 +275,7 @@ def test_assignment_through_several_index_arrays_over_layouts(layout, index_dtyp
         (pair, (3, 4), [0, 9], [7, 0]),
         (pair, (3, 4), [], [9]),
         (pair, (3, 4), np.array([3], dtype=np.uint64), np.array([0], dtype=np.uint64)),
+        (pair, (3, 4), np.array([0], dtype=np.uint64), np.array([2**63 + 1], dtype=np.uint64)),
     ],
     ids=lambda x: getattr(x, "__name__", None),
 )

@@ -38,7 +38,7 @@ impl FnInfer<'_> {
                                 if x.ty == Type::NoneType {
                                     return Ok(None);
                                 }
-                                Ok(Some(self.index_value(x, e.span)?))
+                                Ok(Some(self.slice_bound(x, e.span)?))
                             }
                         }
                     };
@@ -109,6 +109,21 @@ impl FnInfer<'_> {
             Type::Int(_) => Ok(self.cast(x, &Type::INT64)),
             other => Err(self.typing(span, format!("array indices must be integers or slices, not `{other}`"), None)),
         }
+    }
+
+    /// A slice's start, stop or step as an int64. Python clamps a bound beyond the largest
+    /// int64 to it (`a[2**63:]` is empty), which a uint64 of 2**63 or more needs: converted as
+    /// it is, it would be negative.
+    fn slice_bound(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if x.ty != Type::UINT64 {
+            return self.index_value(x, span);
+        }
+        let local = self.temp(Type::UINT64);
+        let held = || ir::Expr::new(ExprKind::Local(local), Type::UINT64, span);
+        let largest = |ty: Type| ir::Expr::new(ExprKind::Const(Const::Int(i64::MAX as i128)), ty, span);
+        let beyond = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: held().boxed(), rhs: largest(Type::UINT64).boxed() }, Type::Bool, span);
+        let clamped = ir::Expr::new(ExprKind::IfExp { cond: beyond.boxed(), then: largest(Type::INT64).boxed(), otherwise: self.cast(held(), &Type::INT64).boxed() }, Type::INT64, span);
+        Ok(ir::Expr::new(ExprKind::Let { local, value: x.boxed(), body: clamped.boxed() }, Type::INT64, span))
     }
 
     /// `array[index]`: an element, a view, or (with an array among the items) a new array.

@@ -57,7 +57,7 @@ def _position(j, n, axis):
 
 @overload(_position)
 def _position_typing(j, n, axis):
-    if isinstance(j, types.Integer) and not j.signed:
+    if isinstance(j, types.Integer) and not j.signed and j.bitwidth < 64:
         # Never negative; and `j + n` would mix unsigned and signed into a float.
         def unsigned_position(j, n, axis):
             if j >= n:
@@ -65,6 +65,13 @@ def _position_typing(j, n, axis):
             return j
 
         return unsigned_position
+    if isinstance(j, types.Integer) and not j.signed:
+        # NumPy converts uint64 index arrays to int64 as C does: 2**64 - 1 is -1, the last
+        # element, and 2**63 is named as -2**63 when out of range.
+        def uint64_position(j, n, axis):
+            return _position(np.int64(j), n, axis)
+
+        return uint64_position
 
     def position(j, n, axis):
         k = j + n if j < 0 else j
