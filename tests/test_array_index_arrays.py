@@ -346,6 +346,11 @@ def two_masks(a, m, j):
     return a[m, :, j > 1]
 
 
+def mask_and_array_held_in_a_tuple(a, m, j):
+    index = (j, m)
+    return a[index]
+
+
 MASK_READ_ROWS = [
     # f, layout, mask, integer array (or, for two_masks, the array whose `> 1` is the mask)
     (mask_then_array, "2d_C", [True, False, True], [1, -1]),
@@ -364,6 +369,7 @@ MASK_READ_ROWS = [
     (mask_around_int, "3d_C", [True, False, True], [4, 0]),
     (mask_array_after_slice, "3d_F", [True, False, True, True], [4, 0, 1]),
     (two_masks, "3d_C", [True, False, True], [0, 3, 1, 5, 0]),
+    (mask_and_array_held_in_a_tuple, "2d_F", [True, False, True, True], [[2], [0]]),
     (mask_then_array, "3d_empty", [True, False, True], []),
 ]
 

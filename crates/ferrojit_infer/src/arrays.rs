@@ -54,10 +54,10 @@ impl FnInfer<'_> {
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
-                    let integer_or_array = |t: &Type| matches!(t, Type::Int(_)) || matches!(t, Type::Array(i) if matches!(*i.dtype, Type::Int(_)));
+                    let integer_or_array = |t: &Type| matches!(t, Type::Int(_) | Type::Bool) || matches!(t, Type::Array(i) if matches!(*i.dtype, Type::Int(_) | Type::Bool));
                     if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(integer_or_array)) {
                         // `a[idx]` with a tuple of integers (`for idx in np.ndindex(a.shape)`)
-                        // or of integer arrays held in a value: as `a[i, j]`.
+                        // or of index arrays (or booleans) held in a value: as `a[i, j]`.
                         for i in self.tuple_items(x, p.span) {
                             parts.push(self.index_part(i, p.span, &mut zero_dim_index)?);
                         }
