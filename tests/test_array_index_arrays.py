@@ -162,8 +162,10 @@ def test_index_arrays_of_every_integer_dtype_together(i_dtype, j_dtype):
         (np.asfortranarray(np.array([[0, 1], [2, 0]])), np.array([[3], [1]])),
         (np.array([[0, 1, 2], [2, 1, 0]]).T, np.array([[1, 2]])),
         (np.zeros((2, 0), dtype=np.int64), np.array([[1]])),
+        # NumPy converts uint64 index arrays to int64 as C does: 2**64 - 1 is -1.
+        (np.array([2**64 - 1, 0], dtype=np.uint64), np.array([2**64 - 3], dtype=np.uint64)),
     ],
-    ids=["strided", "fortran_and_column", "transposed", "empty_2d"],
+    ids=["strided", "fortran_and_column", "transposed", "empty_2d", "uint64_beyond_int64"],
 )
 def test_index_arrays_of_any_layout(i, j):
     check_arrays(pair, LAYOUTS["3d_C"](np.float64), i, j)
@@ -273,6 +275,7 @@ def test_assignment_through_several_index_arrays_over_layouts(layout, index_dtyp
         (pair, (3, 4), [0, 9], [7, 0]),
         (pair, (3, 4), [], [9]),
         (pair, (3, 4), np.array([3], dtype=np.uint64), np.array([0], dtype=np.uint64)),
+        (pair, (3, 4), np.array([0], dtype=np.uint64), np.array([2**63 + 1], dtype=np.uint64)),
     ],
     ids=lambda x: getattr(x, "__name__", None),
 )
@@ -316,13 +319,253 @@ def test_bad_assignments_through_several_arrays_raise_as_numpy_before_writing(f,
     np.testing.assert_array_equal(a, before)
 
 
-def by_mask_and_array(a, m, j):
+# --- a boolean mask among other index arrays ---------------------------------------------------
+
+
+def mask_then_array(a, m, j):
     return a[m, j]
 
 
-def test_a_mask_among_other_index_arrays_is_refused_clearly():
-    with pytest.raises(ferrojit.errors.UnsupportedError, match="boolean mask together with other index arrays"):
-        njit(by_mask_and_array)(np.zeros((3, 3)), np.array([True, False, True]), np.array([0, 1]))
+def array_then_mask(a, m, j):
+    return a[j, m]
+
+
+def mask_apart_from_array(a, m, j):
+    return a[m, :, j]
+
+
+def mask_around_int(a, m, j):
+    return a[m, 1, j]
+
+
+def mask_array_after_slice(a, m, j):
+    return a[1:, m, j]
+
+
+def two_masks(a, m, j):
+    return a[m, :, j > 1]
+
+
+def mask_and_array_held_in_a_tuple(a, m, j):
+    index = (j, m)
+    return a[index]
+
+
+MASK_READ_ROWS = [
+    # f, layout, mask, integer array (or, for two_masks, the array whose `> 1` is the mask)
+    (mask_then_array, "2d_C", [True, False, True], [1, -1]),
+    (mask_then_array, "2d_F", [True, False, True], [[1], [3]]),
+    (mask_then_array, "2d_negative", [False, True, True], [0]),
+    (mask_then_array, "2d_strided", [False, False, False], [2]),
+    (mask_then_array, "3d_T", [True, True, False], [3, 0]),
+    (mask_then_array, "3d_C", [[True, False, True, False]] * 3, [4]),
+    (mask_then_array, "3d_F", [[True, False, True, False], [False] * 4, [True] * 4], [[4], [0]]),
+    (array_then_mask, "2d_C", [True, False, True, True], [2, 0, 1]),
+    (array_then_mask, "2d_F", [True, False, True, True], [[2], [0]]),
+    (array_then_mask, "3d_negative", [True, False, True, True, False, False, False, True], [0, 2, -1, 1]),
+    (mask_apart_from_array, "3d_C", [True, False, True], [4, 0]),
+    (mask_apart_from_array, "3d_T", [True, False, True], [[4], [0]]),
+    (mask_apart_from_array, "3d_F", [False, True, False], [2]),
+    (mask_around_int, "3d_C", [True, False, True], [4, 0]),
+    (mask_array_after_slice, "3d_F", [True, False, True, True], [4, 0, 1]),
+    (two_masks, "3d_C", [True, False, True], [0, 3, 1, 5, 0]),
+    (mask_and_array_held_in_a_tuple, "2d_F", [True, False, True, True], [[2], [0]]),
+    (mask_then_array, "3d_empty", [True, False, True], []),
+]
+
+
+@pytest.mark.parametrize("f, layout, m, j", MASK_READ_ROWS, ids=lambda x: getattr(x, "__name__", None))
+def test_a_mask_among_index_arrays_reads_as_its_nonzero_as_numpy(f, layout, m, j):
+    a = LAYOUTS[layout](np.float64)
+    check_arrays(f, a, np.array(m, dtype=np.bool_), np.array(j, dtype=np.int64).reshape(np.shape(j)))
+
+
+@pytest.mark.parametrize(
+    "f, shape, m, j",
+    [
+        # The mask's length is checked first, against the indexed array's axis.
+        (mask_then_array, (3, 4), [True, False], [0]),
+        (array_then_mask, (3, 4), [True, False, True], [0, 1]),
+        (mask_apart_from_array, (3, 4, 5), [True] * 4, [9]),
+        (mask_array_after_slice, (3, 4, 5), [True, False, True], [0]),
+        (mask_then_array, (3, 4, 5), [[True, False, True]] * 3, [0]),
+        # Then the arrays broadcast, the mask as its nonzero() (here of shape (2,)).
+        (mask_then_array, (3, 4), [True, False, True], [0, 1, 2]),
+        (array_then_mask, (3, 4), [True, False, True, False], [[0, 1, 2]]),
+        # Then the integers are checked.
+        (mask_then_array, (3, 4), [True, False, True], [0, 4]),
+        (mask_apart_from_array, (3, 4, 5), [True, False, True], [-6]),
+        (array_then_mask, (3, 4), [True, False, True, False], np.array([3], dtype=np.uint8)),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_bad_masks_among_index_arrays_raise_numpys_index_error(f, shape, m, j):
+    a = values(int(np.prod(shape)), np.float64).reshape(shape)
+    check_arrays(f, a, np.array(m, dtype=np.bool_), np.asarray(j, dtype=getattr(j, "dtype", np.int64)), exc_msg=True)
+
+
+def put_mask_then_array(a, m, j, v):
+    a[m, j] = v
+    return a
+
+
+def put_array_then_mask(a, m, j, v):
+    a[j, m] = v
+    return a
+
+
+def put_mask_apart_from_array(a, m, j, v):
+    a[m, :, j] = v
+    return a
+
+
+def add_mask_then_array(a, m, j, v):
+    a[m, j] += v
+    return a
+
+
+def add_mask_apart_from_array(a, m, j, v):
+    a[m, :, j] *= v
+    return a
+
+
+def swap_by_mask_and_array(a, m, j, v):
+    # The value shares memory with the target: NumPy reads it all before writing.
+    a[m, j] = a[j, m]
+    return a
+
+
+MASK_WRITE_ROWS = [
+    (put_mask_then_array, (3, 4), [True, False, True], [1, 3], 7.5),
+    (put_mask_then_array, (3, 4), [True, False, True], [1, 3], np.array([1.0, 2.0])),
+    (put_mask_then_array, (3, 4), [True, False, True], [[1], [3]], np.array([1.0, 2.0])),
+    (put_mask_then_array, (3, 4, 5), [True, False, True], [0, 2], np.arange(5.0)),
+    (put_mask_then_array, (3, 4), [False, False, False], [1], np.ones(1)),
+    (put_array_then_mask, (3, 4), [True, True, False, True], [0, 2, 2], np.array([1.0, 2.0, 3.0])),
+    (put_mask_apart_from_array, (3, 4, 5), [True, False, True], [4, -1], np.arange(8.0).reshape(2, 4)),
+    (put_mask_apart_from_array, (3, 4, 5), [True, False, True], [4, -1], 1.0),
+    (add_mask_then_array, (3, 4), [True, True, True], [0, 0, 3], 1.0),
+    (add_mask_then_array, (3, 4), [True, False, True], [[0], [3]], np.array([[1.0, 2.0], [3.0, 4.0]])),
+    (add_mask_apart_from_array, (3, 4, 5), [False, True, True], [0, 3], np.arange(4.0)),
+    (swap_by_mask_and_array, (4, 4), [True, False, True, True], [3, 2, 1], 0.0),
+]
+
+
+@pytest.mark.parametrize("f, shape, m, j, v", MASK_WRITE_ROWS, ids=lambda x: getattr(x, "__name__", None))
+def test_assignment_through_a_mask_among_index_arrays_as_numpy(f, shape, m, j, v):
+    a = values(int(np.prod(shape)), np.float64).reshape(shape)
+    check_arrays(f, a, np.array(m, dtype=np.bool_), np.array(j, dtype=np.int64).reshape(np.shape(j)), v)
+
+
+@pytest.mark.parametrize(
+    "f, shape, m, j, v",
+    [
+        (put_mask_then_array, (3, 4), [True, False], [1], 1.0),
+        (put_mask_then_array, (3, 4), [True, False, True], [1, 2, 3], 1.0),
+        (put_mask_then_array, (3, 4), [True, False, True], [1, 2], np.ones(3)),
+        (put_mask_apart_from_array, (3, 4, 5), [True, False, True], [0, 1], np.ones((4, 2))),
+        # NumPy checks the value's shape before the indices.
+        (put_mask_then_array, (3, 4), [True, False, True], [1, 9], np.ones(3)),
+        (put_mask_then_array, (3, 4), [True, False, True], [1, 9], np.ones(2)),
+        (add_mask_then_array, (3, 4), [True, False, True], [0, -5], 1.0),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_bad_assignments_through_a_mask_among_arrays_raise_as_numpy_before_writing(f, shape, m, j, v):
+    a = values(int(np.prod(shape)), np.float64).reshape(shape)
+    before = a.copy()
+    check_arrays(f, a, np.array(m, dtype=np.bool_), np.array(j, dtype=np.int64), v, exc_msg=True)
+    np.testing.assert_array_equal(a, before)
+
+
+# --- boolean scalars and 0-d boolean index arrays ------------------------------------------------
+
+
+def at_boolean(a, b):
+    return a[b]
+
+
+def at_boolean_then_array(a, b):
+    return a[b, np.arange(3) % 2]
+
+
+def at_boolean_among_slices(a, b):
+    return a[:, b, 1:]
+
+
+def at_int_then_boolean(a, b):
+    return a[1, b]
+
+
+def at_boolean_twice(a, b):
+    return a[b, ..., b]
+
+
+def at_boolean_then_mask(a, b):
+    return a[b, a[:, 0] > a[0, 0]]
+
+
+# Booleans as NumPy takes them: 0-d boolean arrays, NumPy's booleans, Python's.
+BOOLEANS = {
+    "0d_true": np.array(True),
+    "0d_false": np.array(False),
+    "numpy_true": np.True_,
+    "python_false": False,
+}
+
+
+@pytest.mark.parametrize("b", BOOLEANS.values(), ids=BOOLEANS.keys())
+@pytest.mark.parametrize(
+    "f, layout",
+    [
+        (at_boolean, "2d_C"),
+        (at_boolean, "3d_negative"),
+        (at_boolean_then_array, "2d_F"),
+        (at_boolean_then_array, "3d_T"),
+        (at_boolean_among_slices, "2d_strided"),
+        (at_boolean_among_slices, "3d_C"),
+        (at_int_then_boolean, "3d_F"),
+        (at_boolean_twice, "3d_C"),
+        (at_boolean_then_mask, "2d_C"),
+        (at_boolean, "3d_empty"),
+    ],
+    ids=lambda x: getattr(x, "__name__", str(x)),
+)
+def test_boolean_index_adds_an_axis_of_length_1_or_0_as_numpy(f, layout, b):
+    # With an array (of shape (3,)), false (shape (0,)) does not broadcast: NumPy's IndexError.
+    check_arrays(f, LAYOUTS[layout](np.float64), b, exc_msg=True)
+
+
+@pytest.mark.parametrize("a", [np.array(2.5), values(1, np.int32).reshape(())], ids=["float", "int32"])
+@pytest.mark.parametrize("b", BOOLEANS.values(), ids=BOOLEANS.keys())
+def test_boolean_index_of_a_0d_array_as_numpy(a, b):
+    check_arrays(at_boolean, a, b)
+
+
+def put_at_boolean(a, b, v):
+    a[b] = v
+    return a
+
+
+def add_at_boolean_among_slices(a, b, v):
+    a[:, b, 1:] += v
+    return a
+
+
+@pytest.mark.parametrize("b", BOOLEANS.values(), ids=BOOLEANS.keys())
+@pytest.mark.parametrize(
+    "f, shape, v",
+    [
+        (put_at_boolean, (3, 4), 9.0),
+        (put_at_boolean, (3, 4), np.arange(4.0)),
+        (put_at_boolean, (3, 4), np.ones((2, 4))),
+        (add_at_boolean_among_slices, (3, 4), 1.5),
+        (add_at_boolean_among_slices, (3, 4, 5), np.arange(5.0)),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_assignment_through_a_boolean_index_as_numpy(f, shape, v, b):
+    check_arrays(f, values(int(np.prod(shape)), np.float64).reshape(shape), b, v, exc_msg=True)
 
 
 # --- one array: the value's shape in the message ------------------------------------------------
@@ -495,11 +738,6 @@ def test_assignment_through_zero_dim_index_arrays_as_numpy(f, a, v):
     check_arrays(f, a, np.array(2), v)
 
 
-def test_zero_dim_boolean_index_is_refused_clearly():
-    with pytest.raises(ferrojit.errors.UnsupportedError, match="0-dimensional boolean index arrays"):
-        njit(at_zero_dim)(np.zeros(3), np.array(True))
-
-
 # --- `...` twice ------------------------------------------------------------------------------
 
 
@@ -563,12 +801,21 @@ def test_no_leaks_over_many_calls_including_raising_ones():
     i, j = np.array([[0], [2]]), np.array([1, 3, 0])
     reads, puts, zero_dim = njit(pair_apart), njit(put_pair), njit(boundscheck=True)(at_zero_dim_then_slice)
     adds, put_one, imaginary = njit(add_pair), njit(put_second), njit(imaginary_part)
+    by_mask, by_2d_mask, put_by_mask = njit(mask_apart_from_array), njit(mask_then_array), njit(put_mask_then_array)
+    add_by_mask, by_boolean, put_by_boolean = njit(add_mask_then_array), njit(at_boolean_then_array), njit(put_at_boolean)
+    m, m2 = np.array([True, False, True]), np.array([[True, False, True, True]] * 3)
     calls = [
         lambda: reads(a, i, j),
         lambda: puts(a, i, j, np.ones(5)),
         lambda: adds(a, i, j, 1.0),
         lambda: zero_dim(a, np.array(1)),
         lambda: imaginary(a),
+        lambda: by_mask(a, m, i),
+        lambda: by_2d_mask(a, m2, np.array([4])),
+        lambda: put_by_mask(a, m, i, np.ones(5)),
+        lambda: add_by_mask(a, m, i, 1.0),
+        lambda: by_boolean(a, np.array(True)),
+        lambda: put_by_boolean(a, False, np.ones(5)),
     ]
     raising = [
         (IndexError, lambda: reads(a, np.array([0, 1]), np.array([0, 1, 2]))),
@@ -577,6 +824,14 @@ def test_no_leaks_over_many_calls_including_raising_ones():
         (IndexError, lambda: puts(a, np.array([0, 7]), np.array([0, 1]), np.ones(5))),
         (ValueError, lambda: put_one(a, np.array([0, 1]), np.ones((4, 5)))),
         (IndexError, lambda: zero_dim(a, np.array(3))),
+        # Raised once the mask's nonzero() is made or while it is: a mask of the wrong length
+        # along its second axis, arrays that do not broadcast, an index out of range, a value of the wrong shape.
+        (IndexError, lambda: by_2d_mask(a, np.ones((3, 3), dtype=np.bool_), np.array([4]))),
+        (IndexError, lambda: by_mask(a, m, np.array([0, 1, 2]))),
+        (IndexError, lambda: by_mask(a, m, np.array([0, 5]))),
+        (ValueError, lambda: put_by_mask(a, m, i, np.ones((3, 5)))),
+        (IndexError, lambda: add_by_mask(a, m, np.array([[0], [9]]), 1.0)),
+        (IndexError, lambda: by_boolean(a, False)),
     ]
     for call in calls:
         call()

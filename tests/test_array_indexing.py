@@ -237,6 +237,9 @@ def test_index_arrays_of_every_integer_dtype(f, index_dtype):
         (first_axis, values(12, np.int8).reshape(4, 3), np.asfortranarray(np.array([[0, 1, 2], [3, -1, -2]]))),
         (last_axis, values(12, np.int8).reshape(4, 3), np.array([0, 1, 2, 1, 0, 2])[::-2]),
         (second_axis, values(24, np.float32).reshape(2, 3, 4), np.array([[0, 1, 2], [2, 1, 0]]).T),
+        # NumPy converts uint64 index arrays to int64 as C does: 2**64 - 1 is -1.
+        (first_axis, values(5, np.float64), np.array([2**64 - 1, 0, 2**64 - 5], dtype=np.uint64)),
+        (second_axis, values(12, np.float64).reshape(3, 4), np.array([[2**64 - 2]], dtype=np.uint64)),
     ],
     ids=lambda x: getattr(x, "__name__", str(x)),
 )
@@ -256,6 +259,9 @@ def test_index_arrays_of_several_dimensions_and_empty(f, a, idx):
         (new_axis_then_array, values(12, np.float64).reshape(3, 4), np.array([4])),
         (second_axis, values(12, np.float64).reshape(3, 4), np.array([7], dtype=np.uint8)),
         (first_axis, values(12, np.float64).reshape(3, 4), np.array([[0, 1], [2, 3]])),
+        # 2**63 and more are negative as int64, as NumPy names them.
+        (first_axis, values(3, np.float64), np.array([0, 2**63], dtype=np.uint64)),
+        (second_axis, values(12, np.float64).reshape(3, 4), np.array([2**64 - 5], dtype=np.uint64)),
     ],
     ids=lambda x: getattr(x, "__name__", str(x)),
 )

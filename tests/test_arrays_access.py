@@ -318,6 +318,19 @@ def test_slices_with_variable_bounds(view, start, stop, step):
     check_arrays(sl_vars_stop, a, stop)
 
 
+def sl_vars_step(a, k):
+    return a[::k]
+
+
+# Python clamps slice bounds beyond the largest int64 to it; a uint64 of 2**63 or more is
+# such a bound, not a negative one.
+@pytest.mark.parametrize("bound", [np.uint64(2**63), np.uint64(2**64 - 1), np.uint64(2)], ids=["2**63", "2**64-1", "2"])
+@pytest.mark.parametrize("func", [sl_vars_start, sl_vars_stop, sl_vars_step], ids=case_id)
+def test_uint64_slice_bounds_beyond_int64_clamp_as_numpy(func, bound):
+    check_arrays(func, make_1d("reversed"), bound)
+    check_arrays(func, make_1d("contiguous"), bound, options={"boundscheck": True})
+
+
 def sl_step_zero(a, k):
     return a[::k]
 
@@ -977,9 +990,24 @@ def set_col(a, j, v):
     (row_reversed, np.zeros((3, 4)), (3,)), (mixed_3d, np.zeros((2, 3, 4)), (1, 9)),
     (mixed_3d, np.zeros((2, 3, 4), order="F"), (-3, 0)), (set_col, np.zeros((3, 4)), (4, 1.0)),
     (col_of, np.zeros((3, 4)), (3,)), (mixed_3d, np.zeros((2, 3, 4)), (-2, -4)),
+    # Any integer on an empty axis is out of range, whatever the other axes hold.
+    (col_of, np.zeros((3, 0)), (1,)), (col_of, np.zeros((0, 0)), (0,)), (col_of, np.zeros((2, 0)), (-1,)),
+    (set_col, np.zeros((3, 0)), (0, 1.0)), (row_reversed, np.zeros((0, 3)), (0,)), (mixed_3d, np.zeros((2, 0, 4)), (1, 0)),
 ], ids=lambda v: case_id(v) if callable(v) or isinstance(v, tuple) else "")
 def test_boundscheck_index_mixed_with_slices(func, a, idx):
     check_arrays(func, a, *idx, exc_msg=True, options={"boundscheck": True})
+
+
+# NumPy converts an integer index to a C long: a uint64 of 2**63 or more does not fit.
+@pytest.mark.parametrize(
+    "i",
+    [np.uint64(2**63), np.uint64(2**64 - 1), np.array(2**63, dtype=np.uint64), np.array(2**64 - 1, dtype=np.uint64), np.uint64(3)],
+    ids=["2**63", "2**64-1", "0d_2**63", "0d_2**64-1", "3"],
+)
+def test_boundscheck_uint64_index_beyond_int64_is_numpys_overflow_error(i):
+    check_arrays(get1, np.arange(3.0), i, exc_msg=True, options={"boundscheck": True})
+    check_arrays(col_of, np.zeros((2, 3)), i, exc_msg=True, options={"boundscheck": True})
+    check_arrays(set_col, np.zeros((2, 3)), i, 1.0, exc_msg=True, options={"boundscheck": True})
 
 
 def test_boundscheck_empty_array():

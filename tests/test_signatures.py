@@ -106,3 +106,50 @@ def test_types_namespace_mirrors_numba():
     assert str(types.Tuple([types.int64, types.float64])) == "Tuple(int64, float64)"
     f = njit(types.float64(types.Array(types.float64, 1, "A")))(total)
     assert f(np.arange(4.0)) == 6.0
+
+
+def one(x):
+    return x
+
+
+def two_with_default(x, y=2.0):
+    return x + y
+
+
+def three(x, y, z):
+    return x + y + z
+
+
+@pytest.mark.parametrize(
+    "func, signature, args",
+    [
+        (one, "float64(float64, float64)", (1.0, 2.0)),
+        (one, "float64()", ()),
+        (two_with_default, "float64(float64, float64, float64)", (1.0, 2.0, 3.0)),
+        (three, "float64(float64)", (1.0,)),
+        (three, "float64()", ()),
+        (three, [(float64, float64, float64, float64)], (1.0, 2.0, 3.0, 4.0)),
+    ],
+    ids=lambda x: getattr(x, "__name__", None),
+)
+def test_a_signature_of_another_length_is_cpythons_type_error_at_the_def(func, signature, args):
+    with pytest.raises(TypeError) as cpython:
+        func(*args)
+    with pytest.raises(TypeError) as compiled:
+        njit(signature)(func)
+    assert isinstance(compiled.value, ferrojit.errors.TypingError)
+    lines = str(compiled.value).splitlines()
+    assert lines[0] == str(cpython.value)
+    assert lines[1].startswith(f'  File "{__file__}", line {func.__code__.co_firstlineno},')
+    assert f"the signature gives {len(args)} argument type" in lines[-1]
+
+
+def test_a_vectorize_signature_of_another_length_is_cpythons_type_error():
+    with pytest.raises(TypeError, match=r"^one\(\) takes 1 positional argument but 2 were given\n"):
+        ferrojit.vectorize(["float64(float64, float64)"])(one)
+
+
+def test_a_signature_leaving_out_a_parameter_with_a_default_is_refused_clearly():
+    # Python binds `two_with_default(1.0)`; a compiled signature names every parameter's type.
+    with pytest.raises(ferrojit.errors.ArgumentCountError, match=r"^two_with_default\(\) is compiled for 1 argument but takes 2 arguments\n(.|\n)*those with defaults too"):
+        njit("float64(float64)")(two_with_default)

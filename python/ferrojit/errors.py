@@ -18,6 +18,12 @@ class TypingError(CompileError):
     path and a tuple on another, an unknown global name, or a call with wrong arguments)."""
 
 
+class ArgumentCountError(TypingError, TypeError):
+    """A function compiled for another number of arguments than it takes (a declared
+    signature of the wrong length): a ``TypeError`` worded as CPython words a call with that
+    many arguments (``f() takes 1 positional argument but 2 were given``)."""
+
+
 class InternalError(CompileError):
     """A bug in ferrojit. Please report it with the code that triggered it."""
 

@@ -13,7 +13,7 @@
 use crate::abi::{array_struct, memory_type};
 use crate::lower::FnLower;
 use crate::Result;
-use ferrojit_ir::{self as ir, ArrayAttr, ExcKind, IndexItem};
+use ferrojit_ir::{self as ir, ArrayAttr, ExcKind, ExprKind, IndexItem};
 
 use ferrojit_types::{ArrayType, Layout, Type};
 use inkwell::values::{BasicValue, BasicValueEnum, IntValue, PointerValue, StructValue};
@@ -61,6 +61,18 @@ impl<'ctx> FnLower<'ctx, '_> {
             self.b.position_at_end(cont);
         }
         Ok(checked)
+    }
+
+    /// The value of the integer index `index` (an int64), after NumPy's conversion of it to
+    /// a C integer with bounds checking: a uint64 of 2**63 or more (negative here) does not
+    /// fit, an `OverflowError`, not an index counting from the end.
+    fn index(&mut self, index: &ir::Expr) -> Result<IntValue<'ctx>> {
+        let value = self.expr(index)?.into_int_value();
+        if self.options.boundscheck && matches!(&index.kind, ExprKind::Cast(from) if from.ty == Type::UINT64) {
+            let too_large = self.b.build_int_compare(IntPredicate::SLT, value, self.i64(0), "toolarge")?;
+            self.raise_if(too_large, ExcKind::OverflowError, "Python int too large to convert to C long")?;
+        }
+        Ok(value)
     }
 
     pub(crate) fn element_ptr(&mut self, array: StructValue<'ctx>, a: &ArrayType, indices: &[IntValue<'ctx>]) -> Result<PointerValue<'ctx>> {
@@ -126,7 +138,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let arr = self.expr(array)?.into_struct_value();
         let mut idx = Vec::new();
         for i in indices {
-            idx.push(self.expr(i)?.into_int_value());
+            idx.push(self.index(i)?);
         }
         let ptr = self.element_ptr(arr, &a, &idx)?;
         self.load_element(ptr, &a)
@@ -137,7 +149,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let arr = self.expr(array)?.into_struct_value();
         let mut idx = Vec::new();
         for i in indices {
-            idx.push(self.expr(i)?.into_int_value());
+            idx.push(self.index(i)?);
         }
         let v = self.expr(value)?;
         let ptr = self.element_ptr(arr, &a, &idx)?;
@@ -220,7 +232,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             match item {
                 Some(IndexItem::NewAxis) => unreachable!("handled above"),
                 Some(IndexItem::Index(e)) => {
-                    let i = self.expr(e)?.into_int_value();
+                    let i = self.index(e)?;
                     let i = self.wrap_index(i, len, axis)?;
                     offset = self.b.build_int_add(offset, self.b.build_int_mul(i, stride, "off")?, "offset")?;
                 }

@@ -73,6 +73,8 @@ pub struct Timings {
 pub enum ErrorKind {
     Unsupported,
     Typing,
+    /// A function compiled for another number of arguments than it takes.
+    ArgumentCount,
     Internal,
     /// Not a failure: calls of callables implemented in Python need their typing functions
     /// run (by the caller, in Python) before compiling again; see [`CompileError::needs`].
@@ -272,6 +274,7 @@ fn infer_error(e: &infer::InferError) -> CompileError {
     let kind = match e.kind {
         infer::ErrorKind::Unsupported => ErrorKind::Unsupported,
         infer::ErrorKind::Typing => ErrorKind::Typing,
+        infer::ErrorKind::ArgumentCount => ErrorKind::ArgumentCount,
         infer::ErrorKind::Internal => ErrorKind::Internal,
         // Both are handled inside inference and never end it.
         infer::ErrorKind::Pending | infer::ErrorKind::NeedsOverloads => ErrorKind::Internal,

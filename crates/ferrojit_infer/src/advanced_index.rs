@@ -9,6 +9,10 @@
 //! more integer arrays broadcast together into the index dimensions); a transposed view of
 //! that result puts the index dimensions where NumPy does.
 //!
+//! A boolean mask among other index arrays stands for the integer arrays of its `nonzero()`,
+//! and a boolean scalar or 0-d boolean array for a new axis indexed by `[0]` (true) or `[]`
+//! (false), as NumPy has them; the overload makes those arrays.
+//!
 //! NumPy's rule for the place of the index dimensions: integers count as advanced indices
 //! next to an array. When all advanced items are adjacent, the index dimensions replace them
 //! in place (`a[:, idx]`, `a[:, 0, idx]`); when a slice, `None` or `...` separates them
@@ -91,11 +95,12 @@ fn axis_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value
 struct Advanced {
     /// The view the overload walks, its covered axes first (in the order of the index arrays).
     covered: ir::Expr,
-    /// The index array (integers, or a boolean mask over the covered axes), or the tuple of
-    /// the integer index arrays when there are two or more.
+    /// The index array (integers, or a boolean mask over the covered axes) when it is the
+    /// only one; else the tuple of the index arrays and boolean scalars, in order.
     index: ir::Expr,
-    /// The indexed array's axis of each index array, for NumPy's error messages: an integer
-    /// for one array, a tuple for several.
+    /// For NumPy's error messages: the indexed array's (first) axis of the one index array;
+    /// or, with a tuple, the indexed array's axis of each covered axis (a mask covers as many
+    /// as it has dimensions).
     axis: ir::Expr,
     /// How many result dimensions the index gives: its own for integers (the most of any
     /// array when several broadcast together), one for a mask.
@@ -229,18 +234,25 @@ impl FnInfer<'_> {
 
     fn advanced(&mut self, array: ir::Expr, parts: Vec<Part>, span: Span) -> Advanced {
         let a = array_type(&array);
-        // Each index array's first axis in the indexed array (for messages) and in the view
-        // the basic items make (integers drop their axis from it; slices and new axes keep
-        // or add one).
+        // The indexed array's axis of each axis the index arrays cover, for messages (a mask
+        // covers as many as it has dimensions), and the covered axes in the view the basic
+        // items make (integers drop their axis from it; slices and new axes keep or add one;
+        // a boolean scalar adds the new axis it indexes).
         let mut axes = Vec::new();
         let mut covered_axes = Vec::new();
         let (mut axis, mut view_axis) = (0usize, 0usize);
         for p in &parts {
             match p {
                 Part::Array(_) => {
+                    let consumed = p.dims_consumed();
+                    axes.extend(axis..axis + consumed);
+                    covered_axes.extend(view_axis..view_axis + consumed);
+                    view_axis += consumed;
+                }
+                Part::Bool(_) => {
                     axes.push(axis);
-                    covered_axes.extend(view_axis..view_axis + p.dims_consumed());
-                    view_axis += p.dims_consumed();
+                    covered_axes.push(view_axis);
+                    view_axis += 1;
                 }
                 Part::Item(IndexItem::Slice { .. } | IndexItem::NewAxis) => view_axis += 1,
                 Part::Item(IndexItem::Index(_)) => {}
@@ -249,9 +261,27 @@ impl FnInfer<'_> {
         }
         // Integers and arrays are the advanced items; any other item between them sends the
         // index dimensions to the front.
-        let advanced_at: Vec<usize> = parts.iter().enumerate().filter(|(_, p)| matches!(p, Part::Array(_) | Part::Item(IndexItem::Index(_)))).map(|(k, _)| k).collect();
+        let advanced_at: Vec<usize> = parts.iter().enumerate().filter(|(_, p)| matches!(p, Part::Array(_) | Part::Bool(_) | Part::Item(IndexItem::Index(_)))).map(|(k, _)| k).collect();
         let adjacent = advanced_at.last().unwrap() - advanced_at[0] + 1 == advanced_at.len();
-        let mut arrays = Vec::new();
+        // The index dimensions: those of the integer arrays, broadcast together (as many as
+        // the longest has); a mask among them stands for its `nonzero()` (one dimension),
+        // and so does a boolean scalar (`[0]` or `[]`).
+        let index_dims = parts
+            .iter()
+            .map(|p| match p {
+                Part::Array(x) => match &x.ty {
+                    Type::Array(i) if *i.dtype != Type::Bool => i.ndim as usize,
+                    _ => 1,
+                },
+                Part::Bool(_) => 1,
+                Part::Item(_) => 0,
+            })
+            .max()
+            .unwrap_or(0);
+        // One array alone goes to the overload as it is; several, or a boolean scalar, as a
+        // tuple, whose masks and booleans the overload turns into integer arrays.
+        let alone = matches!(parts.iter().filter(|p| !matches!(p, Part::Item(_))).collect::<Vec<_>>().as_slice(), [Part::Array(_)]);
+        let mut indices = Vec::new();
         let mut items = Vec::with_capacity(parts.len());
         for p in parts {
             let consumed = p.dims_consumed();
@@ -259,13 +289,14 @@ impl FnInfer<'_> {
                 Part::Item(item) => items.push(item),
                 Part::Array(x) => {
                     items.extend((0..consumed).map(|_| IndexItem::Slice { start: None, stop: None, step: None }));
-                    arrays.push(x);
+                    indices.push(x);
+                }
+                Part::Bool(b) => {
+                    items.push(IndexItem::NewAxis);
+                    indices.push(b);
                 }
             }
         }
-        let index_types: Vec<ArrayType> = arrays.iter().map(array_type).collect();
-        // Several integer arrays broadcast together: as many dimensions as the longest has.
-        let index_dims = if *index_types[0].dtype == Type::Bool { 1 } else { index_types.iter().map(|t| t.ndim as usize).max().unwrap_or(0) };
         let whole = items.iter().all(|i| matches!(i, IndexItem::Slice { start: None, stop: None, step: None }));
         let view = if whole {
             array
@@ -275,10 +306,10 @@ impl FnInfer<'_> {
         };
         let view_ndim = array_type(&view).ndim as usize;
         let covered = permuted_unless_identity(view, these_to_front(view_ndim, &covered_axes), span);
-        let (index, axis) = if arrays.len() == 1 {
-            (arrays.pop().expect("one array"), int_const(axes[0], span))
+        let (index, axis) = if alone {
+            (indices.pop().expect("one array"), int_const(axes[0], span))
         } else {
-            (tuple_of(arrays, span), tuple_of(axes.iter().map(|&k| int_const(k, span)).collect(), span))
+            (tuple_of(indices, span), tuple_of(axes.iter().map(|&k| int_const(k, span)).collect(), span))
         };
         Advanced {
             covered,

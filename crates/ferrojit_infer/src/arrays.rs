@@ -38,7 +38,7 @@ impl FnInfer<'_> {
                                 if x.ty == Type::NoneType {
                                     return Ok(None);
                                 }
-                                Ok(Some(self.index_value(x, e.span)?))
+                                Ok(Some(self.slice_bound(x, e.span)?))
                             }
                         }
                     };
@@ -54,10 +54,10 @@ impl FnInfer<'_> {
                 _ => {
                     // `None` (`np.newaxis`) adds a dimension.
                     let x = self.expr(p)?;
-                    let integer_or_array = |t: &Type| matches!(t, Type::Int(_)) || matches!(t, Type::Array(i) if matches!(*i.dtype, Type::Int(_)));
+                    let integer_or_array = |t: &Type| matches!(t, Type::Int(_) | Type::Bool) || matches!(t, Type::Array(i) if matches!(*i.dtype, Type::Int(_) | Type::Bool));
                     if single && matches!(&x.ty, Type::Tuple(ts) if ts.iter().all(integer_or_array)) {
                         // `a[idx]` with a tuple of integers (`for idx in np.ndindex(a.shape)`)
-                        // or of integer arrays held in a value: as `a[i, j]`.
+                        // or of index arrays (or booleans) held in a value: as `a[i, j]`.
                         for i in self.tuple_items(x, p.span) {
                             parts.push(self.index_part(i, p.span, &mut zero_dim_index)?);
                         }
@@ -75,11 +75,6 @@ impl FnInfer<'_> {
             let whole = || Part::Item(IndexItem::Slice { start: None, stop: None, step: None });
             parts.splice(at..at, (consumed..a.ndim as usize).map(|_| whole()));
         }
-        let arrays = parts.iter().filter(|p| matches!(p, Part::Array(_))).count();
-        let masks = parts.iter().filter(|p| matches!(p, Part::Array(x) if matches!(&x.ty, Type::Array(m) if *m.dtype == Type::Bool))).count();
-        if arrays > 1 && masks > 0 {
-            return Err(self.unsupported(span, "a boolean mask together with other index arrays is not supported yet", Some("index with the mask in a subscript of its own")));
-        }
         Ok(Subscript { parts, ellipsis: ellipsis.is_some(), zero_dim_index })
     }
 
@@ -96,9 +91,11 @@ impl FnInfer<'_> {
                 let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, dtype, span);
                 Part::Item(IndexItem::Index(self.index_value(held, span)?))
             }
-            Type::Array(index) if index.ndim == 0 => {
-                return Err(self.unsupported(span, "0-dimensional boolean index arrays are not supported yet", Some("index with `None` for a new axis, or test the condition with `if`")));
+            Type::Array(index) if index.ndim == 0 && *index.dtype == Type::Bool => {
+                let held = ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, Type::Bool, span);
+                Part::Bool(held)
             }
+            Type::Bool => Part::Bool(x),
             Type::Array(index) if matches!(*index.dtype, Type::Int(_) | Type::Bool) => Part::Array(x),
             Type::Array(_) => {
                 return Err(self.typing(span, format!("arrays used as indices must be of integer (or boolean) type, not `{}`", x.ty), None));
@@ -112,6 +109,21 @@ impl FnInfer<'_> {
             Type::Int(_) => Ok(self.cast(x, &Type::INT64)),
             other => Err(self.typing(span, format!("array indices must be integers or slices, not `{other}`"), None)),
         }
+    }
+
+    /// A slice's start, stop or step as an int64. Python clamps a bound beyond the largest
+    /// int64 to it (`a[2**63:]` is empty), which a uint64 of 2**63 or more needs: converted as
+    /// it is, it would be negative.
+    fn slice_bound(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if x.ty != Type::UINT64 {
+            return self.index_value(x, span);
+        }
+        let local = self.temp(Type::UINT64);
+        let held = || ir::Expr::new(ExprKind::Local(local), Type::UINT64, span);
+        let largest = |ty: Type| ir::Expr::new(ExprKind::Const(Const::Int(i64::MAX as i128)), ty, span);
+        let beyond = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: held().boxed(), rhs: largest(Type::UINT64).boxed() }, Type::Bool, span);
+        let clamped = ir::Expr::new(ExprKind::IfExp { cond: beyond.boxed(), then: largest(Type::INT64).boxed(), otherwise: self.cast(held(), &Type::INT64).boxed() }, Type::INT64, span);
+        Ok(ir::Expr::new(ExprKind::Let { local, value: x.boxed(), body: clamped.boxed() }, Type::INT64, span))
     }
 
     /// `array[index]`: an element, a view, or (with an array among the items) a new array.
@@ -189,6 +201,10 @@ impl FnInfer<'_> {
 pub(crate) enum Part {
     Item(IndexItem),
     Array(ir::Expr),
+    /// A boolean scalar or 0-d boolean array (`a[True]`, `a[np.array(False)]`), held as a
+    /// `bool`: NumPy adds a new axis there and indexes it with `[0]` when true, `[]` when
+    /// false (an advanced index of length 1 or 0 that uses no axis of the array).
+    Bool(ir::Expr),
 }
 
 impl Part {
@@ -196,7 +212,7 @@ impl Part {
     /// as it has; `None` none.
     pub(crate) fn dims_consumed(&self) -> usize {
         match self {
-            Part::Item(IndexItem::NewAxis) => 0,
+            Part::Item(IndexItem::NewAxis) | Part::Bool(_) => 0,
             Part::Item(_) => 1,
             Part::Array(x) => match &x.ty {
                 Type::Array(m) if *m.dtype == Type::Bool => m.ndim as usize,
@@ -217,7 +233,7 @@ pub(crate) struct Subscript {
 
 impl Subscript {
     fn has_array(&self) -> bool {
-        self.parts.iter().any(|p| matches!(p, Part::Array(_)))
+        self.parts.iter().any(|p| matches!(p, Part::Array(_) | Part::Bool(_)))
     }
 }
 
@@ -229,7 +245,7 @@ fn element_indices(subscript: Subscript, ndim: u8) -> std::result::Result<Vec<ir
         .into_iter()
         .map(|p| match p {
             Part::Item(item) => item,
-            Part::Array(_) => unreachable!("subscripts with arrays are advanced"),
+            Part::Array(_) | Part::Bool(_) => unreachable!("subscripts with arrays are advanced"),
         })
         .collect();
     if subscript.ellipsis || items.len() != ndim as usize || !items.iter().all(|i| matches!(i, IndexItem::Index(_))) {

@@ -163,13 +163,14 @@ impl Args {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
-/// `a`, `a` and `b`, `a`, `b`, and `c`: CPython's list of missing parameters.
-fn name_list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+/// `a`, `a` and `b`, `a`, `b`, and `c`: CPython's list of missing parameters, each name
+/// between `quote`s (CPython's own `'`, or the backquotes of compile-time messages).
+pub(crate) fn name_list(names: &[&str], quote: char) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{quote}{n}{quote}")).collect();
     match quoted.len() {
         0 | 1 => quoted.concat(),
         2 => format!("{} and {}", quoted[0], quoted[1]),
@@ -250,14 +251,14 @@ impl FnInfer<'_> {
                 Self::builtin_count_message(callee, at_least, positional_slots, given)
             } else {
                 let what = if missing_positional.len() == 1 { "argument" } else { "arguments" };
-                format!("`{callee}()` missing {} required positional {what}: {}", missing_positional.len(), name_list(&missing_positional))
+                format!("`{callee}()` missing {} required positional {what}: {}", missing_positional.len(), name_list(&missing_positional, '`'))
             };
             return Err(self.typing(span, message, None));
         }
         let missing_keyword = missing(|k| k == ParamKind::KeywordOnly);
         if !missing_keyword.is_empty() {
             let what = if missing_keyword.len() == 1 { "argument" } else { "arguments" };
-            return Err(self.typing(span, format!("`{callee}()` missing {} required keyword-only {what}: {}", missing_keyword.len(), name_list(&missing_keyword)), None));
+            return Err(self.typing(span, format!("`{callee}()` missing {} required keyword-only {what}: {}", missing_keyword.len(), name_list(&missing_keyword, '`')), None));
         }
         Ok((values, rest))
     }
@@ -303,8 +304,8 @@ mod tests {
 
     #[test]
     fn missing_names_are_listed_as_cpython_lists_them() {
-        assert_eq!(name_list(&["a"]), "`a`");
-        assert_eq!(name_list(&["a", "b"]), "`a` and `b`");
-        assert_eq!(name_list(&["a", "b", "c"]), "`a`, `b`, and `c`");
+        assert_eq!(name_list(&["a"], '`'), "`a`");
+        assert_eq!(name_list(&["a", "b"], '`'), "`a` and `b`");
+        assert_eq!(name_list(&["a", "b", "c"], '\''), "'a', 'b', and 'c'");
     }
 }

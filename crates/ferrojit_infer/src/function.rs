@@ -40,14 +40,9 @@ pub(crate) fn infer_function(
     };
     if def.params.len() != args.len() {
         let (source, span) = at.map(|(s, sp)| (s.clone(), sp)).unwrap_or((func.source.clone(), def.span));
-        return Err(InferError {
-            kind: ErrorKind::Typing,
-            message: format!("`{}` takes {} arguments but {} were given", def.name, def.params.len(), args.len()),
-            span,
-            hint: None,
-            source,
-            function: func.name.clone(),
-        });
+        let has_default = |i: usize| func.defaults.get(i).is_some_and(Option::is_some);
+        let (message, hint) = argument_count_message(def, has_default, args);
+        return Err(InferError { kind: ErrorKind::ArgumentCount, message, span, hint: Some(hint), source, function: func.name.clone() });
     }
     let mut cx = FnInfer::new(session, func, def, args);
     for _ in 0..MAX_WALKS {
@@ -777,6 +772,29 @@ impl<'a> FnInfer<'a> {
 /// numbers to numbers (not complex to real), tuples item by item, arrays of the same element
 /// type and dimensions to any layout, and aligned ones to unaligned ones (never the reverse:
 /// code for an aligned array may assume what an unaligned one does not give).
+/// The message and hint for `def` compiled for the argument types `args`, not one per
+/// parameter (a declared signature of another length): CPython's words for a call with that
+/// many positional arguments. Fewer arguments that defaults make up bind in Python, but a
+/// compiled signature names every parameter's type.
+fn argument_count_message(def: &ast::FunctionDef, has_default: impl Fn(usize) -> bool, args: &[Type]) -> (String, String) {
+    use crate::bind::{name_list, plural};
+    let (name, given, total) = (&def.name, args.len(), def.params.len());
+    let required = (0..total).take_while(|&i| !has_default(i)).count();
+    let types: Vec<String> = args.iter().map(Type::to_string).collect();
+    let with_defaults = if required < total { ", those with defaults too" } else { "" };
+    let hint = format!("the signature gives {} ({}): declare one per parameter of `{name}`{with_defaults}", plural(given, "argument type"), types.join(", "));
+    let message = if given > total {
+        let takes = if required == total { plural(total, "positional argument") } else { format!("from {required} to {total} positional arguments") };
+        format!("{name}() takes {takes} but {given} {} given", if given == 1 { "was" } else { "were" })
+    } else if given < required {
+        let missing: Vec<&str> = def.params[given..required].iter().map(|p| p.name.as_str()).collect();
+        format!("{name}() missing {} required positional {}: {}", missing.len(), if missing.len() == 1 { "argument" } else { "arguments" }, name_list(&missing, '\''))
+    } else {
+        format!("{name}() is compiled for {} but takes {}", plural(given, "argument"), plural(total, "argument"))
+    };
+    (message, hint)
+}
+
 fn convertible(from: &Type, to: &Type) -> bool {
     match (from, to) {
         (Type::Complex(_), t) if t.is_number() => matches!(t, Type::Complex(_)),

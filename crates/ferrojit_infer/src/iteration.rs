@@ -22,7 +22,7 @@
 use crate::bind::Args;
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
-use ferrojit_ir::{self as ir, ArrayAttr, BinaryOp, Const, ExcKind, ExprKind, IndexItem, LocalId, StmtKind};
+use ferrojit_ir::{self as ir, ArrayAttr, BinaryOp, Const, ExcKind, ExprKind, IndexItem, LocalId, RuntimeFunc, StmtKind};
 use ferrojit_syntax::ast::{self, CmpOp, Span};
 use ferrojit_types::{ArrayType, Layout, Type};
 
@@ -536,10 +536,12 @@ impl FnInfer<'_> {
         let size = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
         let size = self.hold(size, &mut stmts);
         let i = self.hold(i, &mut stmts);
-        let wrapped = if_exp(compare(CmpOp::Lt, i.clone(), int(0, span), span), binary(BinaryOp::Add, i.clone(), size.clone(), span), i, span);
+        let wrapped = if_exp(compare(CmpOp::Lt, i.clone(), int(0, span), span), binary(BinaryOp::Add, i.clone(), size.clone(), span), i.clone(), span);
         let j = self.hold(wrapped, &mut stmts);
-        let out_of_range = either(compare(CmpOp::Lt, j.clone(), int(0, span), span), compare(CmpOp::GtE, j.clone(), size, span), span);
-        stmts.push(stmt(StmtKind::If { cond: out_of_range, then_body: vec![raise(ExcKind::IndexError, "index out of bounds for the array's size (a.flat)", span)], else_body: vec![] }, span));
+        let out_of_range = either(compare(CmpOp::Lt, j.clone(), int(0, span), span), compare(CmpOp::GtE, j.clone(), size.clone(), span), span);
+        // NumPy's message, naming the index as given.
+        let index_error = ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::FLAT_INDEX_ERROR, args: vec![i, size] }, Type::INT64, span);
+        stmts.push(stmt(StmtKind::If { cond: out_of_range, then_body: vec![stmt(StmtKind::Expr(index_error), span)], else_body: vec![] }, span));
         if a.ndim == 0 {
             return Ok((stmts, array, vec![]));
         }

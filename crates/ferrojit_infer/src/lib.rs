@@ -69,6 +69,10 @@ pub enum ErrorKind {
     Unsupported,
     /// Code whose types do not work out.
     Typing,
+    /// A function compiled for another number of arguments than it takes (a declared
+    /// signature of the wrong length): in Python a `TypeError` too, as CPython raises for a
+    /// call with that many arguments.
+    ArgumentCount,
     /// A bug in ferrojit.
     Internal,
     /// Not an error the user sees: what is being typed depends on something not known yet (the

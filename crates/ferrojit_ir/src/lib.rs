@@ -379,6 +379,9 @@ impl RuntimeFunc {
     /// `(index, axis, size) -> 0`: always raises NumPy's `IndexError` for an index outside
     /// its axis, with the numbers in the message.
     pub const INDEX_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_index_error", may_raise: true };
+    /// `(index, size) -> 0`: always raises NumPy's `IndexError` for `a.flat[index]` outside
+    /// the array's `size` elements.
+    pub const FLAT_INDEX_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_flat_index_error", may_raise: true };
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
     /// of the wrong shape.
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };

@@ -27,6 +27,7 @@ pub(crate) fn compile_error(py: Python<'_>, err: &CompileError) -> PyErr {
     let class = match err.kind {
         ErrorKind::Unsupported => "UnsupportedError",
         ErrorKind::Typing => "TypingError",
+        ErrorKind::ArgumentCount => "ArgumentCountError",
         ErrorKind::Internal => "InternalError",
         ErrorKind::NeedsOverloads => return extending::needs_overloads(py, &err.needs),
     };

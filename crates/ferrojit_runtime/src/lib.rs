@@ -222,6 +222,17 @@ pub unsafe extern "C" fn ferrojit_rt_raise_index_error(index: i64, axis: i64, si
     0
 }
 
+/// Raises NumPy's `IndexError` for `a.flat[index]` outside the `size` elements of the array.
+/// Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_flat_index_error(index: i64, size: i64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, EXC_INDEX_ERROR, format!("index {index} is out of bounds for size {size}"));
+    0
+}
+
 /// Raises NumPy's `IndexError` for a boolean index whose dimension `axis` has `mask_size`
 /// elements where the indexed array has `size` (`ferrojit._lib.mask_shape_error`).
 ///
@@ -600,7 +611,7 @@ symbol_table! {
     ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
-    ferrojit_rt_raise_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
+    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

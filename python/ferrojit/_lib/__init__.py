@@ -31,8 +31,8 @@ METHODS_IN = {
 def select(a, index, axis):
     """``a[..., index, ...]`` with arrays among the items, once the compiler has made the view
     ``a`` whose first axes ``index`` covers (see ``indexing``): what that subscript compiles
-    to. ``index`` is one array or a tuple of integer arrays; ``axis`` is the indexed array's
-    axis of each, for error messages."""
+    to. ``index`` is one array, or a tuple of index arrays and boolean scalars; ``axis`` is the
+    indexed array's axis of each covered axis, for error messages."""
     return a[index]
 
 

@@ -7,12 +7,14 @@ axis, value_layout)`` with:
 
 - ``a``: a view of the indexed array whose first axes are the ones ``index`` covers (one for
   each integer array, as many as the mask has for a mask);
-- ``index``: the integer array or the boolean mask; or, for two or more integer arrays (which
-  broadcast together, as NumPy's do), the tuple of them;
+- ``index``: the integer array or the boolean mask; or, for two or more index arrays (which
+  broadcast together, as NumPy's do), or a boolean scalar among the items, the tuple of them:
+  there a mask stands for the integer arrays of its ``nonzero()`` and a boolean scalar (or
+  0-d boolean array) for ``[0]`` or ``[]`` indexing a new axis of length 1, as in NumPy;
 - ``value``: a scalar, or an array whose first axes stand for the index dimensions (each of
   their length, or 1 to broadcast) and whose other axes broadcast to ``a``'s remaining ones;
-- ``axis``: the indexed array's axis of each index array (an integer, or a tuple for a tuple),
-  for error messages;
+- ``axis``: for error messages, the indexed array's axis of the index array (an integer); for
+  a tuple, the indexed array's axis of each axis of ``a`` the tuple covers (a tuple);
 - ``value_layout``: ``(place, index_dims, missing, whole_mask)``, how the value's axes were
   reordered (the index dimensions, at ``place`` in NumPy's order, moved first), how many
   leading length-1 axes were added to it, and whether the subscript is one mask over every
@@ -55,7 +57,7 @@ def _position(j, n, axis):
 
 @overload(_position)
 def _position_typing(j, n, axis):
-    if isinstance(j, types.Integer) and not j.signed:
+    if isinstance(j, types.Integer) and not j.signed and j.bitwidth < 64:
         # Never negative; and `j + n` would mix unsigned and signed into a float.
         def unsigned_position(j, n, axis):
             if j >= n:
@@ -63,6 +65,13 @@ def _position_typing(j, n, axis):
             return j
 
         return unsigned_position
+    if isinstance(j, types.Integer) and not j.signed:
+        # NumPy converts uint64 index arrays to int64 as C does: 2**64 - 1 is -1, the last
+        # element, and 2**63 is named as -2**63 when out of range.
+        def uint64_position(j, n, axis):
+            return _position(np.int64(j), n, axis)
+
+        return uint64_position
 
     def position(j, n, axis):
         k = j + n if j < 0 else j
@@ -625,18 +634,173 @@ def _scatter_selected_typing(a, mask, value, step, k):
     return scatter_rows
 
 
+# --- masks and booleans among index arrays ---------------------------------------------------
+
+
+def _check_mask_shape(mask_shape, shape, axis):
+    """Raises NumPy's ``IndexError`` unless the tuple ``mask_shape`` is the start of the tuple
+    ``shape``, whose first length is that of the indexed array's axis ``axis``."""
+
+
+@overload(_check_mask_shape)
+def _check_mask_shape_typing(mask_shape, shape, axis):
+    if len(mask_shape) == 0:
+
+        def nothing_to_check(mask_shape, shape, axis):
+            return 0
+
+        return nothing_to_check
+
+    def check_first_then_rest(mask_shape, shape, axis):
+        if mask_shape[0] != shape[0]:
+            mask_shape_error(axis, shape[0], mask_shape[0])
+        _check_mask_shape(mask_shape[1:], shape[1:], axis + 1)
+
+    return check_first_then_rest
+
+
+def _unravel_into(coords, n, p, shape):
+    """Writes the coordinates of the flat C-order position ``p`` in the tuple ``shape`` into
+    the column ``n`` of ``coords`` (one row per length of ``shape``)."""
+
+
+@overload(_unravel_into)
+def _unravel_into_typing(coords, n, p, shape):
+    if len(shape) == 1:
+
+        def first_coordinate(coords, n, p, shape):
+            coords[0, n] = p
+
+        return first_coordinate
+    last = len(shape) - 1
+
+    def last_coordinate_then_rest(coords, n, p, shape):
+        coords[last, n] = p % shape[last]
+        _unravel_into(coords, n, p // shape[last], shape[:last])
+
+    return last_coordinate_then_rest
+
+
+def _coordinate_rows(coords, shape, first):
+    """The rows ``first``, ``first + 1``, ... of ``coords``, one per length of the tuple
+    ``shape``, as a tuple."""
+
+
+@overload(_coordinate_rows)
+def _coordinate_rows_typing(coords, shape, first):
+    if len(shape) == 1:
+
+        def last_row(coords, shape, first):
+            return (coords[first],)
+
+        return last_row
+
+    def first_row_then_rest(coords, shape, first):
+        return (coords[first],) + _coordinate_rows(coords, shape[1:], first + 1)
+
+    return first_row_then_rest
+
+
+def _nonzero(mask):
+    """NumPy's ``mask.nonzero()``: a tuple of one int64 array per dimension of ``mask``, the
+    coordinates of its True elements in C order."""
+
+
+@overload(_nonzero)
+def _nonzero_typing(mask):
+    if mask.ndim == 1:
+
+        def nonzero_1d(mask):
+            count = 0
+            for i in range(mask.shape[0]):
+                if mask[i]:
+                    count += 1
+            positions = np.empty(count, np.int64)
+            n = 0
+            for i in range(mask.shape[0]):
+                if mask[i]:
+                    positions[n] = i
+                    n += 1
+            return (positions,)
+
+        return nonzero_1d
+    ndim = mask.ndim
+
+    def nonzero(mask):
+        flat = mask.ravel()
+        count = 0
+        for x in flat:
+            if x:
+                count += 1
+        coords = np.empty((ndim, count), np.int64)
+        n = 0
+        for p in range(flat.shape[0]):
+            if flat[p]:
+                _unravel_into(coords, n, p, mask.shape)
+                n += 1
+        return _coordinate_rows(coords, mask.shape, 0)
+
+    return nonzero
+
+
+def _integer_indices(index, shape, axes):
+    """The tuple of integer arrays NumPy indexes with for the tuple ``index``: its integer
+    arrays as they are; for a mask, its ``nonzero()`` once its shape is checked against the
+    lengths of the tuple ``shape`` it covers (NumPy's ``IndexError`` naming the axis of
+    ``axes``, the indexed array's axis of each length); for a boolean scalar, ``[0]`` when
+    true and ``[]`` when false (its length of ``shape`` is the 1 of the new axis it indexes)."""
+
+
+@overload(_integer_indices)
+def _integer_indices_typing(index, shape, axes):
+    if len(index) == 0:
+
+        def no_indices(index, shape, axes):
+            return ()
+
+        return no_indices
+    first = index[0]
+    if _mask(first):
+        covered = first.ndim
+
+        def mask_then_rest(index, shape, axes):
+            mask = index[0]
+            _check_mask_shape(mask.shape, shape, axes[0])
+            return _nonzero(mask) + _integer_indices(index[1:], shape[covered:], axes[covered:])
+
+        return mask_then_rest
+    if isinstance(first, types.Boolean):
+
+        def boolean_then_rest(index, shape, axes):
+            return (np.zeros(1 if index[0] else 0, np.int64),) + _integer_indices(index[1:], shape[1:], axes[1:])
+
+        return boolean_then_rest
+
+    def array_then_rest(index, shape, axes):
+        return (index[0],) + _integer_indices(index[1:], shape[1:], axes[1:])
+
+    return array_then_rest
+
+
 # --- the entry points -----------------------------------------------------------------------
 
 
-def _index_arrays(index):
-    """Whether ``index`` is a tuple of two or more integer arrays (several index arrays)."""
-    return isinstance(index, types.BaseTuple) and len(index) > 1 and all(_integer_index(x) and x.ndim > 0 for x in index.types)
+def _index_tuple(index):
+    """Whether ``index`` is a tuple of index arrays (integers or masks) and boolean scalars,
+    which the compiler passes for two or more arrays, or any boolean scalar."""
+    return isinstance(index, types.BaseTuple) and len(index) > 0 and all(((_integer_index(x) or _mask(x)) and x.ndim > 0) or isinstance(x, types.Boolean) for x in index.types)
+
+
+def _covered(index):
+    """How many axes of the indexed view the tuple ``index`` covers: one per integer array or
+    boolean scalar, one per dimension of a mask."""
+    return sum(x.ndim if _mask(x) else 1 for x in index.types)
 
 
 def _check_index(a, index):
     if not isinstance(a, types.Array):
         return False
-    if _index_arrays(index):
+    if _index_tuple(index):
         return True
     if not (_integer_index(index) or _mask(index)):
         return False
@@ -651,15 +815,16 @@ def _check_index(a, index):
 def select_typing(a, index, axis):
     if not _check_index(a, index):
         return None
-    if _index_arrays(index):
-        covered = len(index)
+    if _index_tuple(index):
+        covered = _covered(index)
 
         def select_broadcast(a, index, axis):
-            shape = _index_shape(index)
+            indices = _integer_indices(index, a.shape, axis)
+            shape = _index_shape(indices)
             if not _is_empty(shape):
-                _check_all_positions(index, a.shape, axis)
+                _check_all_positions(indices, a.shape, axis)
             out = np.empty(shape + a.shape[covered:], a.dtype)
-            _gather_broadcast(out, a, index, axis, shape)
+            _gather_broadcast(out, a, indices, axis, shape)
             return out
 
         return select_broadcast
@@ -690,24 +855,26 @@ def assign_typing(a, index, value, axis, value_layout):
     if not (scalar or isinstance(value, types.Array)):
         return None
     # NumPy checks the value's shape, then the indices, before it writes anything.
-    if _index_arrays(index):
-        covered = len(index)
+    if _index_tuple(index):
+        covered = _covered(index)
         if scalar:
 
             def fill_broadcast(a, index, value, axis, value_layout):
-                shape = _index_shape(index)
+                indices = _integer_indices(index, a.shape, axis)
+                shape = _index_shape(indices)
                 if not _is_empty(shape):
-                    _check_all_positions(index, a.shape, axis)
-                _scatter_broadcast(a, index, value, axis, shape)
+                    _check_all_positions(indices, a.shape, axis)
+                _scatter_broadcast(a, indices, value, axis, shape)
 
             return fill_broadcast
 
         def copy_broadcast(a, index, value, axis, value_layout):
-            shape = _index_shape(index)
+            indices = _integer_indices(index, a.shape, axis)
+            shape = _index_shape(indices)
             _check_value_shape(value, shape + a.shape[covered:], value_layout)
             if not _is_empty(shape):
-                _check_all_positions(index, a.shape, axis)
-            _scatter_broadcast(a, index, value, axis, shape)
+                _check_all_positions(indices, a.shape, axis)
+            _scatter_broadcast(a, indices, value, axis, shape)
 
         return copy_broadcast
     if _mask(index) and scalar:
