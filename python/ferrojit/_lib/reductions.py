@@ -675,10 +675,11 @@ def _extreme(name, larger):
         if not _number(a) or compiler_builds(name, a, axis, keepdims, out, initial, where):
             return None
         spec = _Axis(name, a, axis, keepdims)
-        _out_given(name, out)
+        has_out = _out_given(name, out)
         masked = _where_given(name, where)
         has_initial = _initial_value(name, initial)
-        result = _numpy_type(a.dtype)
+        # NumPy compares in the type of `out` too (an `initial` out of `a`'s range stays so).
+        result = np.result_type(_numpy_type(a.dtype), _numpy_type(out.dtype)).type if has_out else _numpy_type(a.dtype)
 
         def extreme(flat, selected, start, step, n, initial):
             if has_initial:
@@ -687,14 +688,14 @@ def _extreme(name, larger):
             else:
                 if n == 0:
                     raise ValueError(message)
-                best = flat[start]
+                best = result(flat[start])
                 first = 1
             if _is_nan(best):
                 return best
             for j in range(first, n):
                 if masked and not selected[start + j * step]:
                     continue
-                v = flat[start + j * step]
+                v = result(flat[start + j * step])
                 if _is_nan(v):
                     return v
                 if _greater(v, best) if larger else _greater(best, v):
@@ -768,9 +769,14 @@ def _argument_out_checker(name, a, spec, out):
     wrong_ndim = has_out and out.ndim != result_ndim
     message = f"output array does not match result of np.{name}."
 
+    if not has_out:
+
+        def nothing_to_check(a, reduced, out):
+            return None
+
+        return nothing_to_check
+
     def check(a, reduced, out):
-        if not has_out:
-            return
         if has_cast_error:
             raise TypeError(cast_error)
         if wrong_ndim:
@@ -946,9 +952,14 @@ def _accumulation_out_checker(a, spec, out):
     too_few = f"Iterator input op_axes[0][{ndim - 1 - out_ndim}] (=={out_ndim}) is not a valid axis of op[0], which has {out_ndim} dimensions "
     shared = min(ndim, out_ndim)
 
+    if not has_out:
+
+        def nothing_to_check(a, out):
+            return None
+
+        return nothing_to_check
+
     def check(a, out):
-        if not has_out:
-            return
         if whole:
             if out_ndim != 1 or _dimensions(out.shape)[0] != a.size:
                 raise ValueError(wrong_size)
