@@ -439,7 +439,9 @@ fn remapped_shape_text(dims: &[i64]) -> String {
 /// - 2: `out=` has length 1 in its dimension `x`, which the result does not have;
 /// - 3: `out=` has length `y` in the reduced axis `x` with `keepdims=True`;
 /// - 4: `out=` of an accumulation (the first recorded shape; remapped, the second) has length
-///   1 where the broadcast shape (the third) has not.
+///   1 where the broadcast shape (the third) has not;
+/// - 5: the mask (the first recorded shape) does not broadcast to the array's shape (the
+///   second), as `np.broadcast_to` says it.
 ///
 /// Returns 0.
 ///
@@ -470,6 +472,10 @@ pub unsafe extern "C" fn ferrojit_rt_raise_reduction_shape_error(kind: i64, x: i
         4 => {
             let text = |k: usize| shapes.get(k).map(|s| shape_text(s)).unwrap_or_default();
             format!("non-broadcastable output operand with shape {} [remapped to {}] doesn't match the broadcast shape {}", text(0), text(1), text(2))
+        }
+        5 => {
+            let text = |k: usize| shapes.get(k).map(|s| shape_text(s)).unwrap_or_default();
+            format!("operands could not be broadcast together with remapped shapes [original->remapped]: {}  and requested shape {}", text(0), text(1))
         }
         2 => format!("output operand requires a reduction along dimension {x}, but the reduction is not enabled. The dimension size of 1 does not match the expected output shape."),
         3 => format!("operand was set up as a reduction along axis {x}, but the length of the axis is {y} (it has to be 1)"),

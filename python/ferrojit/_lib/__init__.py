@@ -177,8 +177,9 @@ def reduction_shape_error(kind, x, y):
     broadcast shape (the second); 2, ``out`` has length 1 in its dimension ``x``, which the
     result does not have; 3, ``out`` has length ``y`` in the reduced axis ``x`` with
     ``keepdims=True``; 4, ``out`` of an accumulation (the first recorded shape; remapped,
-    the second) has length 1 where the broadcast shape (the third) has not. In compiled
-    code, a runtime call; it never returns."""
+    the second) has length 1 where the broadcast shape (the third) has not; 5, the mask (the
+    first recorded shape) does not broadcast to the array's shape (the second), as
+    ``np.broadcast_to`` says it. In compiled code, a runtime call; it never returns."""
     shapes = _take_message_shapes()
     if kind == 0:
         texts = ""
@@ -196,6 +197,8 @@ def reduction_shape_error(kind, x, y):
     if kind == 4:
         own, remapped, broadcast = (_shape_text(s) for s in shapes[:3])
         raise ValueError(f"non-broadcastable output operand with shape {own} [remapped to {remapped}] doesn't match the broadcast shape {broadcast}")
+    if kind == 5:
+        raise ValueError(f"operands could not be broadcast together with remapped shapes [original->remapped]: {_shape_text(shapes[0])}  and requested shape {_shape_text(shapes[1])}")
     if kind == 2:
         raise ValueError(f"output operand requires a reduction along dimension {x}, but the reduction is not enabled. The dimension size of 1 does not match the expected output shape.")
     raise ValueError(f"operand was set up as a reduction along axis {x}, but the length of the axis is {y} (it has to be 1)")

@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import types
 from ..errors import TypingError
-from ..extending import overload, overload_method, register_jitable
+from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, compiler_builds, message_dim, message_shape, reduction_shape_error
 
 
@@ -297,7 +297,8 @@ def _out_given(name, out):
     if not _given(out):
         return False
     if not isinstance(out, types.Array):
-        raise TypingError(f"`out=` of `{name}()` must be an array, not `{out}`")
+        # Refused with this error, not left to the compiler's own `sum`, `min`, `max`, `mean`.
+        raise CallRefused(f"`out=` of `{name}()` must be an array, not `{out}`")
     return True
 
 
@@ -306,7 +307,7 @@ def _where_given(name, where):
     if not _given(where):
         return False
     if not isinstance(where, (types.Array, types.Boolean)):
-        raise TypingError(f"`where=` of `{name}()` must be an array of booleans or a bool, not `{where}`")
+        raise CallRefused(f"`where=` of `{name}()` must be an array of booleans or a bool, not `{where}`")
     return True
 
 
@@ -327,20 +328,23 @@ def _joined(length, other):
     return -1
 
 
-def _operands_checker(a, spec, out, where):
+def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
     """A function ``(dims, reduced, out, where)`` checking, as NumPy does and with its
     ``ValueError``s, that ``out`` and the ``where`` mask fit the reduction of ``a`` (of
     dimensions ``dims``) over the ``reduced`` dimensions: their shapes, ``out``'s remapped to
     ``a``'s dimensions (a reduced dimension without ``keepdims`` has none, NumPy's
     ``newaxis``) and the mask's aligned on the right, broadcast together into ``a``'s shape;
-    ``out`` has length 1 exactly in the reduced dimensions it keeps. The numbers of
-    dimensions were checked before."""
+    ``out`` has length 1 exactly in the reduced dimensions it keeps. A bool ``where`` is a
+    0-dimensional mask. With ``mask_broadcast_to`` (``mean``, ``var``, ``std``, which count
+    the selected elements first), the mask is first broadcast to ``a``'s shape alone, with
+    ``np.broadcast_to``'s error. The numbers of dimensions were checked before."""
     ndim = a.ndim
     keepdims = spec.keepdims
     has_out = _given(out)
     out_ndim = out.ndim if has_out else 0
-    has_mask = isinstance(where, types.Array)
-    mask_ndim = where.ndim if has_mask else 0
+    has_mask = _given(where)
+    mask_is_array = isinstance(where, types.Array)
+    mask_ndim = where.ndim if mask_is_array else 0
 
     def check(dims, reduced, out, where):
         out_dims = np.full(ndim, -1, np.int64)
@@ -355,10 +359,20 @@ def _operands_checker(a, spec, out, where):
                     out_places[d] = k
                     k += 1
         mask_dims = np.full(ndim, -1, np.int64)
-        if has_mask:
+        if mask_is_array:
             given = _dimensions(where.shape)
             for j in range(mask_ndim):
                 mask_dims[ndim - mask_ndim + j] = given[j]
+            if mask_broadcast_to:
+                for d in range(ndim):
+                    if mask_dims[d] >= 0 and mask_dims[d] != 1 and mask_dims[d] != dims[d]:
+                        message_shape()
+                        for j in range(mask_ndim):
+                            message_dim(given[j])
+                        message_shape()
+                        for e in range(ndim):
+                            message_dim(dims[e])
+                        reduction_shape_error(5, 0, 0)
         broadcast = np.empty(ndim, np.int64)
         fits = True
         for d in range(ndim):
@@ -386,8 +400,9 @@ def _operands_checker(a, spec, out, where):
                 message_dim(dims[d])
             if has_mask:
                 message_shape()
-                for j in range(mask_ndim):
-                    message_dim(_dimensions(where.shape)[j])
+                if mask_is_array:
+                    for j in range(mask_ndim):
+                        message_dim(_dimensions(where.shape)[j])
                 operands += 1
             reduction_shape_error(0, operands, remapped)
         for d in range(ndim):
@@ -454,14 +469,16 @@ def _store_typing(out, result):
     return store
 
 
-def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, out=None, where=None):
+def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, out=None, where=None, refusal=None, mask_broadcast_to=False):
     """A function ``(a, axis, extra, out, where)`` giving the reduction ``spec`` asks for, whose
     value over a lane is ``lane(flat, selected, start, step, n, extra)``: a scalar, or a new
     C-ordered array of ``result_type``, or ``out`` holding it when ``out`` is given.
     ``selected`` is the flat mask of ``where``'s selection (when given) walked in the same
     lanes. ``empty_message`` is the ``ValueError`` of a reduction without identity along empty
     lanes, raised even when there are no lanes (NumPy's); ``operation`` NumPy's name of the
-    reduction in its messages (``add`` for ``sum``)."""
+    reduction in its messages (``add`` for ``sum``). ``refusal``: the ``ValueError`` raised
+    once the arguments are checked, instead of reducing; ``mask_broadcast_to``: see
+    :func:`_operands_checker`."""
     ndim = a.ndim
     has_axis = spec.count is not None
     no_identity = empty_message is not None
@@ -485,7 +502,9 @@ def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, ou
         shape_error = "input operand has more dimensions than allowed by the axis remapping"
     has_shape_error = bool(shape_error)
     checks_operands = has_out or has_mask
-    check_operands = _operands_checker(a, spec, out, where)
+    check_operands = _operands_checker(a, spec, out, where, mask_broadcast_to)
+    refused = refusal is not None
+    refusal = refusal or ""
 
     if has_type_error or has_shape_error:
         # Not compiled further: `out` or the mask would not fit the result.
@@ -503,6 +522,8 @@ def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, ou
         dims = _dimensions(a.shape)
         if checks_operands:
             check_operands(dims, reduced, out, where)
+        if refused:
+            raise ValueError(refusal)
         return reduced, dims
 
     if spec.scalar(a) and not has_out:
@@ -702,13 +723,9 @@ def _extreme(name, larger):
                     best = v
             return best
 
-        reduce = _reducer(name, operation, a, spec, extreme, result, None if has_initial else message, out, where)
-        if masked and not has_initial:
-
-            def extreme_without_identity(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-                raise ValueError(no_identity)
-
-            return extreme_without_identity
+        # With `where=` and no `initial=`: NumPy's error, once the arguments are checked.
+        refusal = no_identity if masked and not has_initial else None
+        reduce = _reducer(name, operation, a, spec, extreme, result, None if has_initial else message, out, where, refusal)
         if has_initial:
 
             def extreme_from_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
@@ -748,7 +765,7 @@ def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
             return not_a_number
         return result(total / result(count))
 
-    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where)
+    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True)
 
     def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
         return reduce(a, axis, 0, out, where)
@@ -881,9 +898,16 @@ def _spread(name, root):
         if not _number(a):
             return None
         spec = _Axis(name, a, axis, keepdims)
-        _out_given(name, out)
+        has_out = _out_given(name, out)
         masked = _where_given(name, where)
         complex_values = isinstance(a.dtype, types.Complex)
+        # NumPy takes the square root of the variance stored in `out`, in place: refused for an
+        # integer or bool `out`, once the variance is stored (NumPy's TypeError).
+        root_refused = ""
+        if root and has_out and isinstance(out.dtype, (types.Boolean, types.Integer)):
+            root_loop = np.result_type(_numpy_type(out.dtype), np.float16)
+            root_refused = f"Cannot cast ufunc 'sqrt' output from dtype('{root_loop}') to dtype('{out.dtype.name}') with casting rule 'same_kind'"
+        takes_root = root and not root_refused
         # As NumPy: the mean in `computed`, the deviations in the type of `a - mean`, their
         # squared magnitudes summed in `result`: `computed`, but the real type of a complex
         # array's when no `dtype=` is given.
@@ -921,7 +945,7 @@ def _spread(name, root):
                 v = real(np.nan) if s == 0 or s != s else real(np.inf)
             else:
                 v = real(s / real(dof))
-            spread = real(np.sqrt(v)) if root else v
+            spread = real(np.sqrt(v)) if takes_root else v
             if complex_result:
                 if s != s or (dof <= 0 and s == 0):
                     return result(complex(np.nan, np.nan))
@@ -929,7 +953,15 @@ def _spread(name, root):
                     return result(complex(np.inf, np.nan))
             return result(spread)
 
-        reduce = _reducer(name, "add", a, spec, lane_spread, result, out=out, where=where)
+        reduce = _reducer(name, "add", a, spec, lane_spread, result, out=out, where=where, mask_broadcast_to=True)
+
+        if root_refused:
+
+            def variance_then_refused(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+                reduce(a, axis, ddof, out, where)
+                raise TypeError(root_refused)
+
+            return variance_then_refused
 
         def spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
             return reduce(a, axis, ddof, out, where)
