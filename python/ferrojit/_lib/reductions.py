@@ -36,10 +36,6 @@ from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, compiler_builds, message_dim, message_shape, reduction_shape_error
 
 
-def _real_or_bool(a):
-    return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float))
-
-
 def _number(a):
     return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float, types.Complex))
 
@@ -47,11 +43,6 @@ def _number(a):
 def _given(value):
     """Whether an optional argument was given (not left out, nor written ``None``)."""
     return value is not None and not isinstance(value, types.NoneType)
-
-
-def _extreme_types(a):
-    """Arrays whose ``min``, ``max``, ``argmin``, ``argmax`` NumPy has: any number."""
-    return _number(a)
 
 
 def _numpy_type(ty):
