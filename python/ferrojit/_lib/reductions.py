@@ -325,8 +325,8 @@ def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
     dimensions ``dims``) over the ``reduced`` dimensions: their shapes, ``out``'s remapped to
     ``a``'s dimensions (a reduced dimension without ``keepdims`` has none, NumPy's
     ``newaxis``) and the mask's aligned on the right, broadcast together into ``a``'s shape;
-    ``out`` has length 1 exactly in the reduced dimensions it keeps. A bool ``where`` is a
-    0-dimensional mask. With ``mask_broadcast_to`` (``mean``, ``var``, ``std``, which count
+    ``out`` has length 1 exactly in the reduced dimensions it keeps. ``where=False`` is a
+    0-dimensional mask (``True``, no mask). With ``mask_broadcast_to`` (``mean``, ``var``, ``std``, which count
     the selected elements first), the mask is first broadcast to ``a``'s shape alone, with
     ``np.broadcast_to``'s error. The numbers of dimensions were checked before."""
     ndim = a.ndim
@@ -389,12 +389,16 @@ def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
             message_shape()
             for d in range(ndim):
                 message_dim(dims[d])
-            if has_mask:
+            if mask_is_array:
                 message_shape()
-                if mask_is_array:
-                    for j in range(mask_ndim):
-                        message_dim(_dimensions(where.shape)[j])
+                for j in range(mask_ndim):
+                    message_dim(_dimensions(where.shape)[j])
                 operands += 1
+            elif has_mask:
+                # NumPy has no mask operand for `where=True`; `False` is a 0-d one.
+                if not where:
+                    message_shape()
+                    operands += 1
             reduction_shape_error(0, operands, remapped)
         for d in range(ndim):
             if dims[d] != broadcast[d]:
