@@ -375,7 +375,7 @@ def test_dtype_of_var_and_std_matches_numpy(func, dtype, axis):
     check_arrays(func, a, axis, rel=rel)
 
 
-# A real array's variance in a complex type is refused (test_argument_errors).
+# A real array's variance in a complex type: tests/test_array_reduction_out_where.py.
 OWN_AND_COMPLEX = [
     (func, dtype) for func in (std_whole_to_own, var_complex, std_complex_kept, var_complex_to) for dtype in (np.float32, np.float64, np.complex128) if func is not var_complex_to or dtype == np.complex128
 ]
@@ -396,7 +396,8 @@ def test_complex_var_and_std_and_own_dtype_match_numpy(func, dtype, axis):
     [
         ("def f(a, k):\n    return a.var(dtype=np.int64)", r"`var\(dtype=...\)` must be a float or complex type"),
         ("def f(a, k):\n    return np.std(a, dtype=k)", r"`std\(dtype=...\)` takes a NumPy scalar type"),
-        ("def f(a, k):\n    return a.var(dtype=np.complex128)", r"`var\(dtype=...\)` of a real array must be a float type"),
+        ("def f(a, k):\n    return a.sum(where=1.5)", r"`where=` of `sum\(\)` must be an array of booleans or a bool, not `float64`"),
+        ("def f(a, k):\n    return np.max(a, axis=0, out=(a,))", r"`out=` of `max\(\)` must be an array, not"),
         ("def f(a, k):\n    return a.prod(initial=(1, 2))", r"`initial=` of `prod\(\)` must be a number"),
         ("def f(a, k):\n    return np.cumsum(a, axis=(0, 1))", r"`axis=` of `cumsum\(\)` must be an integer, not `UniTuple\(int64 x 2\)`"),
         ("def f(a, k):\n    return a.prod(axis=(0, 1.5))", r"`axis=` of `prod\(\)` must be an integer or a tuple of integers"),

@@ -224,11 +224,11 @@ def test_min_max_of_empty_raise_value_error(func, shape):
 
 
 @pytest.mark.parametrize("dtype", COMPLEXES, ids=dtype_id)
-def test_min_max_of_complex_is_a_typing_error(dtype):
-    # Known unsupported (documented); it must be refused at compile time, not give garbage.
+def test_min_max_of_complex_match_numpy(dtype):
+    # NumPy's order: real part, then imaginary part (ferrojit/_lib/reductions.py).
     for func in (m_min, m_max):
-        with pytest.raises(ferrojit.errors.TypingError):
-            ferrojit.njit(func)(values(3, dtype))
+        check_arrays(func, values(3, dtype))
+        check_arrays(func, values(6, dtype).reshape(2, 3)[:, ::-1])
 
 
 # --- item ----------------------------------------------------------------------------------------

@@ -68,6 +68,8 @@ _PREFER_LITERAL = "_prefer_literal"
 _keys: dict[int, int] = {}
 _overloaded: list[Any] = []
 _display_names: dict[int, str] = {}
+# Key -> the module-qualified name of a library's callable (`numpy.sum`).
+_qualified_names: dict[int, str] = {}
 # Method and attribute name -> (receiver type class, typing function, jit options).
 _method_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
 _attribute_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]]]] = {}
@@ -172,6 +174,8 @@ def _key_of(func: Any, qualified: Optional[str] = None, display: Optional[str] =
         if display is None:
             display = qualified.replace("numpy.", "np.", 1) if qualified else getattr(func, "__qualname__", repr(func))
         _display_names[key] = display
+        if qualified:
+            _qualified_names[key] = qualified
         _native.register_overload(key, func, qualified, display)
     return key
 
@@ -209,13 +213,15 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
     for token, kind, target, arg_names, keyword_names in requests:
         args = [types.from_name(n) for n in arg_names]
         keywords = {k: types.from_name(n) for k, n in keyword_names}
+        # A library module not imported yet is left so when it would decline the call anyway
+        # (see `_lib.declined_unloaded`): the typing functions registered so far answer.
         if kind == "function":
-            module = _lazy_modules.pop(target, None)
-            if module is not None:
-                _import(module)
+            module = _lazy_modules.get(target)
+            if module is not None and not _declined_unloaded(_qualified_names.get(target), args, keywords):
+                _import(_lazy_modules.pop(target))
             candidates = _function_typing.get(target, [])
         else:
-            if kind == "method" and target in _lazy_method_modules:
+            if kind == "method" and target in _lazy_method_modules and not _declined_unloaded(f"numpy.{target}", args, keywords):
                 _import(_lazy_method_modules.pop(target))
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
@@ -248,6 +254,16 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         else:
             # A reason given by both tries is told once.
             _native.resolve_overload(token, dispatcher, "; ".join(dict.fromkeys(reasons + bad_calls)), False, literal)
+
+
+def _declined_unloaded(qualified: Optional[str], args: list[Any], keywords: dict[str, Any]) -> bool:
+    """Whether ferrojit's library would decline this call of NumPy's ``qualified`` function (or
+    of the array method of the same name), known without importing its module."""
+    if qualified is None or not qualified.startswith("numpy."):
+        return False
+    from ._lib import declined_unloaded
+
+    return declined_unloaded(qualified[len("numpy.") :], args, keywords)
 
 
 def _import(module: str) -> None:

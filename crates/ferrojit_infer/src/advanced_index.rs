@@ -30,7 +30,8 @@ use ferrojit_types::{ArrayType, Layout, Type};
 /// Adds the runtime calls that raise NumPy's indexing and axis errors with their numbers in the
 /// message, which the overloads in Python reach as `ferrojit._lib.index_error(index, axis,
 /// size)`, `ferrojit._lib.mask_shape_error(axis, size, mask_size)`,
-/// `ferrojit._lib.axis_error(axis, ndim)`, `ferrojit._lib.index_broadcast_error()`,
+/// `ferrojit._lib.axis_error(axis, ndim)`, `ferrojit._lib.reduction_shape_error(kind, x, y)`,
+/// `ferrojit._lib.index_broadcast_error()`,
 /// `ferrojit._lib.value_shape_error(place, index_dims, missing)` and
 /// `ferrojit._lib.mask_value_count_error(values, selected)` (compiled code has no string
 /// formatting). The last two name shapes recorded just before with
@@ -45,6 +46,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.value_shape_error", "place, index_dims, missing, /", value_shape_error);
     r.function("ferrojit._lib.mask_value_count_error", "values, selected, /", mask_value_count_error);
     r.function("ferrojit._lib.axis_error", "axis, ndim, /", axis_error);
+    r.function("ferrojit._lib.reduction_shape_error", "kind, x, y, /", reduction_shape_error);
 }
 
 fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
@@ -89,6 +91,10 @@ fn mask_value_count_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> 
 
 fn axis_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &["axis", "ndim"], RuntimeFunc::AXIS_ERROR, span)
+}
+
+fn reduction_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "x", "y"], RuntimeFunc::REDUCTION_SHAPE_ERROR, span)
 }
 
 /// The compile-time shape of an advanced subscript.

@@ -401,6 +401,10 @@ impl RuntimeFunc {
     /// `(axis, ndim) -> 0`: always raises NumPy's `AxisError` for an axis outside an array's
     /// dimensions, with the numbers in the message.
     pub const AXIS_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_axis_error", may_raise: true };
+    /// `(kind, x, y) -> 0`: always raises one of NumPy's `ValueError`s for the operands of a
+    /// reduction (`out=`, `where=`) whose shapes do not fit, naming the recorded shapes or the
+    /// numbers `x` and `y` (see `ferrojit_rt_raise_reduction_shape_error`).
+    pub const REDUCTION_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_reduction_shape_error", may_raise: true };
 }
 
 /// How a math function is typed.

@@ -434,6 +434,68 @@ pub unsafe extern "C" fn ferrojit_rt_raise_axis_error(axis: i64, ndim: i64, exc:
     0
 }
 
+/// NumPy's spelling of a shape an operand is remapped to in a reduction: missing dimensions
+/// (recorded as -1) are left out at the start and written `newaxis` after, and one dimension
+/// has no trailing comma (`(3)`, `(2,newaxis)`).
+fn remapped_shape_text(dims: &[i64]) -> String {
+    let dims: Vec<String> = dims.iter().skip_while(|&&d| d < 0).map(|&d| if d < 0 { "newaxis".to_string() } else { d.to_string() }).collect();
+    format!("({})", dims.join(","))
+}
+
+/// Raises one of NumPy's `ValueError`s for the operands of a reduction whose shapes do not fit
+/// (`ferrojit._lib.reduction_shape_error`, used by the reductions written in Python):
+/// - `kind` 0: the operands do not broadcast together; `x` operands were recorded in order,
+///   each one shape, or two (its own and the one it is remapped to) when its bit is set in `y`;
+/// - 1: the array reduced (the first recorded shape) is not the broadcast shape (the second);
+/// - 2: `out=` has length 1 in its dimension `x`, which the result does not have;
+/// - 3: `out=` has length `y` in the reduced axis `x` with `keepdims=True`;
+/// - 4: `out=` of an accumulation (the first recorded shape; remapped, the second) has length
+///   1 where the broadcast shape (the third) has not;
+/// - 5: the mask (the first recorded shape) does not broadcast to the array's shape (the
+///   second), as `np.broadcast_to` says it.
+///
+/// Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_reduction_shape_error(kind: i64, x: i64, y: i64, exc: *mut ExcInfo) -> i64 {
+    let shapes = take_message_shapes();
+    let message = match kind {
+        0 => {
+            let mut texts = String::new();
+            let mut next = shapes.iter();
+            for operand in 0..x {
+                let own = next.next().map(|s| shape_text(s)).unwrap_or_default();
+                texts.push_str(&own);
+                if y & (1 << operand) != 0 {
+                    texts.push_str("->");
+                    texts.push_str(&next.next().map(|s| remapped_shape_text(s)).unwrap_or_default());
+                }
+                texts.push(' ');
+            }
+            format!("operands could not be broadcast together with remapped shapes [original->remapped]: {texts}")
+        }
+        1 => {
+            let text = |k: usize| shapes.get(k).map(|s| shape_text(s)).unwrap_or_default();
+            format!("non-broadcastable operand with shape {} doesn't match the broadcast shape {}", text(0), text(1))
+        }
+        4 => {
+            let text = |k: usize| shapes.get(k).map(|s| shape_text(s)).unwrap_or_default();
+            format!("non-broadcastable output operand with shape {} [remapped to {}] doesn't match the broadcast shape {}", text(0), text(1), text(2))
+        }
+        5 => {
+            let text = |k: usize| shapes.get(k).map(|s| shape_text(s)).unwrap_or_default();
+            format!("operands could not be broadcast together with remapped shapes [original->remapped]: {}  and requested shape {}", text(0), text(1))
+        }
+        2 => format!("output operand requires a reduction along dimension {x}, but the reduction is not enabled. The dimension size of 1 does not match the expected output shape."),
+        3 => format!("operand was set up as a reduction along axis {x}, but the length of the axis is {y} (it has to be 1)"),
+        _ => format!("unknown reduction shape error {kind}"),
+    };
+    raise_formatted(exc, EXC_VALUE_ERROR, message);
+    0
+}
+
 /// CPython's `float_divmod`: returns (floor quotient, modulo with the divisor's sign).
 /// The divisor is non-zero (generated code checks first).
 fn float_divmod(vx: f64, wx: f64) -> (f64, f64) {
@@ -613,7 +675,7 @@ symbol_table! {
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
-    ferrojit_rt_raise_axis_error,
+    ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,

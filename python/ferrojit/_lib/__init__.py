@@ -78,6 +78,50 @@ def _shape_text(dims):
     return f"({dims[0]},)" if len(dims) == 1 else "(" + ",".join(map(str, dims)) + ")"
 
 
+# The parameters after the array (or the method's receiver) of the reductions whose usual calls
+# the compiler builds itself (crates/ferrojit_infer/src/arrays.rs).
+_COMPILER_REDUCTIONS = {
+    "sum": ("axis", "dtype", "out", "keepdims", "initial", "where"),
+    **dict.fromkeys(("min", "amin", "max", "amax"), ("axis", "out", "keepdims", "initial", "where")),
+    "mean": ("axis", "dtype", "out", "keepdims", "where"),
+}
+
+
+def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=None, where=None, **others):
+    """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` (the
+    types of its arguments) itself: of a real array (``min``, ``max``) or any array, whole or
+    along one integer axis, without ``out=``, ``where=``, ``initial=``; a tuple of axes, those
+    arguments, the whole array's ``keepdims=True`` and complex ``min``/``max`` are
+    ``reductions``'."""
+    from .. import types
+
+    def given(value):
+        return value is not None and not isinstance(value, types.NoneType)
+
+    if not isinstance(array, types.Array) or any(given(v) for v in (out, initial, where)) or isinstance(axis, types.BaseTuple):
+        return False
+    if name in ("min", "amin", "max", "amax") and isinstance(array.dtype, types.Complex):
+        return False
+    kept_whole = not given(axis) and isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value
+    return not kept_whole
+
+
+def declined_unloaded(name, args, keywords):
+    """Whether ``reductions`` would decline this call of ``name`` (an array method or a NumPy
+    function's name; the types of its positional and keyword arguments), leaving it to the
+    compiler: the answer without importing the module, which a program using only the
+    compiler's reductions never needs. False when unsure (the module then answers)."""
+    parameters = _COMPILER_REDUCTIONS.get(name)
+    if parameters is None or len(args) > len(parameters) + 1:
+        return False
+    bound = dict(zip(("array",) + parameters, args))
+    for keyword, value in keywords.items():
+        if keyword not in parameters or keyword in bound:
+            return False
+        bound[keyword] = value
+    return compiler_builds(name, **bound)
+
+
 def _take_message_shapes():
     shapes = list(_message_shapes)
     _message_shapes.clear()
@@ -123,6 +167,41 @@ def axis_error(axis, ndim):
     from numpy.exceptions import AxisError
 
     raise AxisError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+
+
+def reduction_shape_error(kind, x, y):
+    """Raises one of NumPy's ``ValueError``s for the operands of a reduction (``out=``,
+    ``where=``) whose shapes do not fit: ``kind`` 0, the recorded operands' shapes do not
+    broadcast together (``x`` operands, each recorded once, or twice, as it is and remapped,
+    when its bit is set in ``y``); 1, the reduced array (the first recorded shape) is not the
+    broadcast shape (the second); 2, ``out`` has length 1 in its dimension ``x``, which the
+    result does not have; 3, ``out`` has length ``y`` in the reduced axis ``x`` with
+    ``keepdims=True``; 4, ``out`` of an accumulation (the first recorded shape; remapped,
+    the second) has length 1 where the broadcast shape (the third) has not; 5, the mask (the
+    first recorded shape) does not broadcast to the array's shape (the second), as
+    ``np.broadcast_to`` says it. In compiled code, a runtime call; it never returns."""
+    shapes = _take_message_shapes()
+    if kind == 0:
+        texts = ""
+        for operand in range(x):
+            texts += _shape_text(shapes.pop(0))
+            if y & (1 << operand):
+                remapped = list(shapes.pop(0))
+                while remapped and remapped[0] < 0:
+                    remapped.pop(0)
+                texts += "->(" + ",".join("newaxis" if d < 0 else str(d) for d in remapped) + ")"
+            texts += " "
+        raise ValueError(f"operands could not be broadcast together with remapped shapes [original->remapped]: {texts}")
+    if kind == 1:
+        raise ValueError(f"non-broadcastable operand with shape {_shape_text(shapes[0])} doesn't match the broadcast shape {_shape_text(shapes[1])}")
+    if kind == 4:
+        own, remapped, broadcast = (_shape_text(s) for s in shapes[:3])
+        raise ValueError(f"non-broadcastable output operand with shape {own} [remapped to {remapped}] doesn't match the broadcast shape {broadcast}")
+    if kind == 5:
+        raise ValueError(f"operands could not be broadcast together with remapped shapes [original->remapped]: {_shape_text(shapes[0])}  and requested shape {_shape_text(shapes[1])}")
+    if kind == 2:
+        raise ValueError(f"output operand requires a reduction along dimension {x}, but the reduction is not enabled. The dimension size of 1 does not match the expected output shape.")
+    raise ValueError(f"operand was set up as a reduction along axis {x}, but the length of the axis is {y} (it has to be 1)")
 
 
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler

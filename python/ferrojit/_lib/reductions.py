@@ -5,7 +5,15 @@ the compiler's own versions do not take (a tuple of axes, ``initial=``, ``keepdi
 whole array). Each reduces the whole array, or along ``axis=``: an integer or (except ``argmin``,
 ``argmax``, ``cumsum``, ``cumprod``) a tuple of integers, constant or not, negative from the end,
 with NumPy's ``AxisError`` when out of range and ``ValueError`` when repeated (raised when the
-call runs); with ``keepdims=``, ``dtype=``, ``initial=`` where NumPy has them.
+call runs); with ``keepdims=``, ``dtype=``, ``initial=``, ``out=``, ``where=`` where NumPy has
+them. ``min``, ``max``, ``argmin``, ``argmax`` order complex numbers as NumPy does: by real
+part, then imaginary part, a NaN in either part winning.
+
+``out=`` receives the result, cast as NumPy casts a reduction's output (``casting='unsafe'``:
+a complex result into a real ``out`` keeps the real part), and is what the call returns; its
+shape is checked against the result's, with NumPy's errors, before anything is computed.
+``where=`` (a boolean array broadcast to the array's shape, or a bool) selects the elements
+reduced.
 
 Every reduction walks *lanes* of the array's values in C order (``flat = a.ravel()``): the
 elements ``flat[start + j * step]`` for ``j < n``. The whole array is one lane. Along a set of
@@ -13,7 +21,8 @@ axes, result element ``o`` (C order over the kept dimensions) has the lane of th
 ``flat[bases[o] + offsets[j]]``, ``bases`` and ``offsets`` being the positions of the kept and
 of the reduced dimensions' indices (see :func:`_lane_positions`); when ``offsets`` is an
 arithmetic progression (one axis, or adjacent ones) the lane is read in place, else gathered
-into a buffer first.
+into a buffer first. With ``where=``, the mask broadcast to the array's shape is walked in the
+same lanes (``selected``), else the lane functions are given ``flat`` there and ignore it.
 
 The number of dimensions of a result depends only on the number of axes and on ``keepdims``,
 both known when compiling: the axes' values may be run-time values, checked when the call runs.
@@ -23,13 +32,9 @@ import numpy as np
 
 from .. import types
 from ..errors import TypingError
-from ..extending import overload, overload_method, register_jitable
-from . import axis_error
+from ..extending import CallRefused, overload, overload_method, register_jitable
+from . import axis_error, compiler_builds, message_dim, message_shape, reduction_shape_error
 from .dtypes import numpy_type as _numpy_type
-
-
-def _real_or_bool(a):
-    return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float))
 
 
 def _number(a):
@@ -48,23 +53,28 @@ def _dtype_argument(name, given):
     return _numpy_type(given.dtype)
 
 
-def _accumulator(name, dtype, given):
+def _accumulator(name, dtype, given, out=None):
     """NumPy's type for sums and products of ``dtype``: the ``dtype=`` argument's when given;
     else 64-bit integers (NumPy's platform integers) of the same signedness for booleans and
-    integers, the type itself otherwise."""
+    integers, the type itself otherwise; promoted with the dtype of ``out`` when given (NumPy
+    chooses the loop from both)."""
     if _given(given):
         return _dtype_argument(name, given)
     if isinstance(dtype, types.Boolean) or (isinstance(dtype, types.Integer) and dtype.signed):
-        return np.int64
-    if isinstance(dtype, types.Integer):
-        return np.uint64
-    return _numpy_type(dtype)
+        acc = np.int64
+    elif isinstance(dtype, types.Integer):
+        acc = np.uint64
+    else:
+        acc = _numpy_type(dtype)
+    if out is not None:
+        acc = np.result_type(acc, _numpy_type(out.dtype)).type
+    return acc
 
 
-def _mean_type(name, dtype, given):
+def _mean_type(name, dtype, given, out=None):
     """NumPy's type for means, variances and standard deviations of ``dtype``: the ``dtype=``
     argument's when given (a float or complex type), else float64 for booleans and integers,
-    the type itself otherwise."""
+    the type itself otherwise, promoted with the dtype of ``out`` when given."""
     if _given(given):
         computed = _dtype_argument(name, given)
         if not issubclass(computed, np.inexact):
@@ -73,6 +83,8 @@ def _mean_type(name, dtype, given):
             raise TypingError(f"`{name}()` of a complex array cannot be computed in `{computed.__name__}`: give a complex `dtype=`")
         return computed
     if isinstance(dtype, (types.Float, types.Complex)):
+        if out is not None:
+            return np.result_type(_numpy_type(dtype), _numpy_type(out.dtype)).type
         return _numpy_type(dtype)
     return np.float64
 
@@ -267,31 +279,256 @@ def _step_of(offsets):
     return step
 
 
-def _reducer(a, spec, lane, result_type, empty_message=None):
-    """A function ``(a, axis, extra)`` giving the reduction ``spec`` asks for, whose value over
-    a lane is ``lane(flat, start, step, n, extra)``: a scalar, or a new C-ordered array of
-    ``result_type``. ``empty_message`` is the ``ValueError`` of a reduction without identity
-    along empty lanes, raised even when there are no lanes (NumPy's)."""
+def _out_given(name, out):
+    """Whether ``out=`` was given, checking that it is an array (NumPy's reductions take no other)."""
+    if not _given(out):
+        return False
+    if not isinstance(out, types.Array):
+        # Refused with this error, not left to the compiler's own `sum`, `min`, `max`, `mean`.
+        raise CallRefused(f"`out=` of `{name}()` must be an array, not `{out}`")
+    return True
+
+
+def _where_given(name, where):
+    """Whether ``where=`` was given, checking that it is an array or a bool."""
+    if not _given(where):
+        return False
+    if not isinstance(where, (types.Array, types.Boolean)):
+        raise CallRefused(f"`where=` of `{name}()` must be an array of booleans or a bool, not `{where}`")
+    return True
+
+
+def _cast_error(source, target):
+    """NumPy's ``TypeError`` text for an array of ``source`` it does not cast to ``target``."""
+    return f"Cannot cast array data from dtype('{source}') to dtype('{target}') according to the rule 'safe'"
+
+
+@register_jitable
+def _joined(length, other):
+    """The length two operands' dimensions broadcast to, from the one so far (``length``, -1
+    when they already do not broadcast) and another (``other``, -1 when the operand has no
+    such dimension); -1 when they do not broadcast."""
+    if length < 0 or other < 0 or other == 1 or other == length:
+        return length
+    if length == 1:
+        return other
+    return -1
+
+
+def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
+    """A function ``(dims, reduced, out, where)`` checking, as NumPy does and with its
+    ``ValueError``s, that ``out`` and the ``where`` mask fit the reduction of ``a`` (of
+    dimensions ``dims``) over the ``reduced`` dimensions: their shapes, ``out``'s remapped to
+    ``a``'s dimensions (a reduced dimension without ``keepdims`` has none, NumPy's
+    ``newaxis``) and the mask's aligned on the right, broadcast together into ``a``'s shape;
+    ``out`` has length 1 exactly in the reduced dimensions it keeps. ``where=False`` is a
+    0-dimensional mask (``True``, no mask). With ``mask_broadcast_to`` (``mean``, ``var``, ``std``, which count
+    the selected elements first), the mask is first broadcast to ``a``'s shape alone, with
+    ``np.broadcast_to``'s error. The numbers of dimensions were checked before."""
+    ndim = a.ndim
+    keepdims = spec.keepdims
+    has_out = _given(out)
+    out_ndim = out.ndim if has_out else 0
+    has_mask = _given(where)
+    mask_is_array = isinstance(where, types.Array)
+    mask_ndim = where.ndim if mask_is_array else 0
+
+    def check(dims, reduced, out, where):
+        out_dims = np.full(ndim, -1, np.int64)
+        # Each dimension's position in `out`, for NumPy's message naming it.
+        out_places = np.zeros(ndim, np.int64)
+        if has_out:
+            own = _dimensions(out.shape)
+            k = 0
+            for d in range(ndim):
+                if keepdims or not reduced[d]:
+                    out_dims[d] = own[k]
+                    out_places[d] = k
+                    k += 1
+        mask_dims = np.full(ndim, -1, np.int64)
+        if mask_is_array:
+            given = _dimensions(where.shape)
+            for j in range(mask_ndim):
+                mask_dims[ndim - mask_ndim + j] = given[j]
+            if mask_broadcast_to:
+                for d in range(ndim):
+                    if mask_dims[d] >= 0 and mask_dims[d] != 1 and mask_dims[d] != dims[d]:
+                        message_shape()
+                        for j in range(mask_ndim):
+                            message_dim(given[j])
+                        message_shape()
+                        for e in range(ndim):
+                            message_dim(dims[e])
+                        reduction_shape_error(5, 0, 0)
+        broadcast = np.empty(ndim, np.int64)
+        fits = True
+        for d in range(ndim):
+            broadcast[d] = _joined(_joined(dims[d], out_dims[d]), mask_dims[d])
+            if broadcast[d] < 0:
+                fits = False
+        if not fits:
+            # NumPy names `out` (as given, then remapped), the array, then the mask.
+            operands = 1
+            remapped = 0
+            if has_out:
+                message_shape()
+                for k in range(out_ndim):
+                    message_dim(_dimensions(out.shape)[k])
+                message_shape()
+                for d in range(ndim):
+                    if keepdims or not reduced[d]:
+                        message_dim(out_dims[d])
+                    else:
+                        message_dim(-1)
+                operands += 1
+                remapped = 1
+            message_shape()
+            for d in range(ndim):
+                message_dim(dims[d])
+            if mask_is_array:
+                message_shape()
+                for j in range(mask_ndim):
+                    message_dim(_dimensions(where.shape)[j])
+                operands += 1
+            elif has_mask:
+                # NumPy has no mask operand for `where=True`; `False` is a 0-d one.
+                if not where:
+                    message_shape()
+                    operands += 1
+            reduction_shape_error(0, operands, remapped)
+        for d in range(ndim):
+            if dims[d] != broadcast[d]:
+                message_shape()
+                for e in range(ndim):
+                    message_dim(dims[e])
+                message_shape()
+                for e in range(ndim):
+                    message_dim(broadcast[e])
+                reduction_shape_error(1, 0, 0)
+        if has_out:
+            # NumPy meets the dimensions last to first.
+            for d in range(ndim - 1, -1, -1):
+                if reduced[d] and keepdims and out_dims[d] != 1:
+                    reduction_shape_error(3, d, out_dims[d])
+                if not reduced[d] and out_dims[d] == 1 and broadcast[d] != 1:
+                    reduction_shape_error(2, out_places[d], 0)
+
+    return check
+
+
+def _selection(a, flat, where):
+    """The elements ``where`` selects, as a flat boolean array in C order of ``a``'s (the mask
+    broadcast to its shape, checked before); ``flat`` when ``where`` was not given."""
+
+
+@overload(_selection)
+def _selection_typing(a, flat, where):
+    if not _given(where):
+
+        def everything(a, flat, where):
+            return flat
+
+        return everything
+
+    def selected(a, flat, where):
+        mask = np.empty(a.shape, np.bool_)
+        mask[...] = where
+        return mask.ravel()
+
+    return selected
+
+
+def _store(out, result):
+    """Writes ``result`` (an array of ``out``'s shape, or a scalar into a 0-d or all-ones
+    ``out``) into ``out``, cast as NumPy casts a
+    reduction's output: unsafely, a complex result into a real ``out`` keeping its real part."""
+
+
+@overload(_store)
+def _store_typing(out, result):
+    values = result.dtype if isinstance(result, types.Array) else result
+    if isinstance(values, types.Complex) and not isinstance(out.dtype, types.Complex):
+
+        def store_real(out, result):
+            out[...] = result.real
+
+        return store_real
+
+    def store(out, result):
+        out[...] = result
+
+    return store
+
+
+def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, out=None, where=None, refusal=None, mask_broadcast_to=False):
+    """A function ``(a, axis, extra, out, where)`` giving the reduction ``spec`` asks for, whose
+    value over a lane is ``lane(flat, selected, start, step, n, extra)``: a scalar, or a new
+    C-ordered array of ``result_type``, or ``out`` holding it when ``out`` is given.
+    ``selected`` is the flat mask of ``where``'s selection (when given) walked in the same
+    lanes. ``empty_message`` is the ``ValueError`` of a reduction without identity along empty
+    lanes, raised even when there are no lanes (NumPy's); ``operation`` NumPy's name of the
+    reduction in its messages (``add`` for ``sum``). ``refusal``: the ``ValueError`` raised
+    once the arguments are checked, instead of reducing; ``mask_broadcast_to``: see
+    :func:`_operands_checker`."""
     ndim = a.ndim
     has_axis = spec.count is not None
     no_identity = empty_message is not None
-    # A constant string either way: compiled code raises constant messages only.
+    # Constant strings either way: compiled code raises constant messages only.
     empty_message = empty_message or ""
-    if spec.scalar(a):
-
-        def reduce_whole(a, axis, extra):
-            if has_axis:
-                _reduced_dimensions(axis, ndim)
-            flat = a.ravel()
-            return lane(flat, 0, 1, flat.size, extra)
-
-        return reduce_whole
-    result_ndim = spec.result_ndim(a)
+    has_out = _given(out)
+    masked = _given(where)
+    has_mask = isinstance(where, types.Array)
     keepdims = spec.keepdims
+    result_ndim = max(spec.result_ndim(a), 0)
+    # NumPy's errors known from the types alone, raised when the call runs, once the axes are
+    # checked.
+    type_error = _cast_error(where.dtype.name, "bool") if has_mask and not isinstance(where.dtype, types.Boolean) else ""
+    has_type_error = bool(type_error)
+    shape_error = ""
+    if has_out and out.ndim != result_ndim:
+        shape_error = f"output parameter for reduction operation {operation} has the wrong number of dimensions: Found {out.ndim} but expected {result_ndim}"
+        if keepdims:
+            shape_error += " (must match the operand's when keepdims=True)"
+    elif has_mask and where.ndim > ndim:
+        shape_error = "input operand has more dimensions than allowed by the axis remapping"
+    has_shape_error = bool(shape_error)
+    checks_operands = has_out or has_mask
+    check_operands = _operands_checker(a, spec, out, where, mask_broadcast_to)
+    refused = refusal is not None
+    refusal = refusal or ""
 
-    def reduce_lanes(a, axis, extra):
+    if has_type_error or has_shape_error:
+        # Not compiled further: `out` or the mask would not fit the result.
+        def refuse(a, axis, extra, out, where):
+            _reduced_dimensions(axis, ndim)
+            if has_type_error:
+                raise TypeError(type_error)
+            raise ValueError(shape_error)
+
+        return refuse
+
+    def checked(a, axis, out, where):
+        """The reduced dimensions and ``a``'s, once every argument is checked."""
         reduced = _reduced_dimensions(axis, ndim)
         dims = _dimensions(a.shape)
+        if checks_operands:
+            check_operands(dims, reduced, out, where)
+        if refused:
+            raise ValueError(refusal)
+        return reduced, dims
+
+    if spec.scalar(a) and not has_out:
+
+        def reduce_whole(a, axis, extra, out, where):
+            if has_axis or masked:
+                checked(a, axis, out, where)
+            flat = a.ravel()
+            return lane(flat, _selection(a, flat, where), 0, 1, flat.size, extra)
+
+        return reduce_whole
+
+    def reduce_lanes(a, axis, extra, out, where):
+        reduced, dims = checked(a, axis, out, where)
         bases, offsets = _lane_positions(dims, reduced)
         n = offsets.size
         if no_identity and n == 0:
@@ -302,22 +539,74 @@ def _reducer(a, spec, lane, result_type, empty_message=None):
             if keepdims or not reduced[d]:
                 result_dims[r] = 1 if reduced[d] else dims[d]
                 r += 1
-        out = np.empty(_tuple_of(result_dims, result_ndim), result_type)
-        out_flat = out.ravel()
+        result = np.empty(_tuple_of(result_dims, result_ndim), result_type)
+        result_flat = result.ravel()
         flat = a.ravel()
+        selected = _selection(a, flat, where)
         step = _step_of(offsets)
         if step >= 0:
             for o in range(bases.size):
-                out_flat[o] = lane(flat, bases[o], step, n, extra)
+                result_flat[o] = lane(flat, selected, bases[o], step, n, extra)
         else:
             lane_values = np.empty(n, flat.dtype)
+            lane_selected = np.empty(n, selected.dtype)
             for o in range(bases.size):
                 for j in range(n):
                     lane_values[j] = flat[bases[o] + offsets[j]]
-                out_flat[o] = lane(lane_values, 0, 1, n, extra)
-        return out
+                    if masked:
+                        lane_selected[j] = selected[bases[o] + offsets[j]]
+                result_flat[o] = lane(lane_values, lane_selected, 0, 1, n, extra)
+        if has_out:
+            _store(out, result)
+            return out
+        return result
 
     return reduce_lanes
+
+
+def _is_nan(value):
+    """Whether the number ``value`` is NaN (a complex number when either part is)."""
+
+
+@overload(_is_nan)
+def _is_nan_typing(value):
+    if isinstance(value, types.Complex):
+
+        def complex_is_nan(value):
+            return value.real != value.real or value.imag != value.imag
+
+        return complex_is_nan
+    if isinstance(value, types.Float):
+
+        def float_is_nan(value):
+            return value != value
+
+        return float_is_nan
+
+    def never_nan(value):
+        return False
+
+    return never_nan
+
+
+def _greater(x, y):
+    """``x > y`` in NumPy's order: complex numbers by real part, then imaginary part (neither
+    is NaN)."""
+
+
+@overload(_greater)
+def _greater_typing(x, y):
+    if isinstance(x, types.Complex):
+
+        def complex_greater(x, y):
+            return x.real > y.real or (x.real == y.real and x.imag > y.imag)
+
+        return complex_greater
+
+    def greater(x, y):
+        return x > y
+
+    return greater
 
 
 def _both(name, typing):
@@ -326,11 +615,6 @@ def _both(name, typing):
     overload_method(types.Array, name, prefer_literal=True)(typing)
     overload(getattr(np, name), prefer_literal=True)(typing)
     return typing
-
-
-def _no_out(name, out):
-    if _given(out):
-        raise TypingError(f"`{name}(out=...)` is not supported yet: assign the result instead")
 
 
 def _initial_value(name, initial):
@@ -342,53 +626,48 @@ def _initial_value(name, initial):
     return True
 
 
-def _compiler_builds(axis, keepdims, initial=None):
-    """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` itself
-    (crates/ferrojit_infer/src/arrays.rs): the whole array, or one integer axis, without
-    ``initial=``; a tuple of axes, ``initial=`` and the whole array's ``keepdims=True`` are
-    this module's."""
-    kept_whole = not _given(axis) and isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value
-    return not (isinstance(axis, types.BaseTuple) or _given(initial) or kept_whole)
-
-
 def _sum_or_product(name, multiply, compiler_builds_some):
     """``sum`` (``multiply`` False) or ``prod``: in NumPy's accumulator type (see
-    :func:`_accumulator`), starting from ``initial=`` (0 or 1 when not given). With
-    ``compiler_builds_some``, the calls the compiler builds are declined (see
-    :func:`_compiler_builds`)."""
+    :func:`_accumulator`), starting from ``initial=`` (0 or 1 when not given), over the
+    elements ``where=`` selects. With ``compiler_builds_some``, the calls the compiler builds
+    are declined (see ``compiler_builds``)."""
+    operation = "multiply" if multiply else "add"
 
     def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        if not _number(a) or _given(where):
+        if not _number(a):
             return None
-        if compiler_builds_some and _compiler_builds(axis, keepdims, initial):
+        if compiler_builds_some and compiler_builds(name, a, axis, keepdims, out, initial, where):
             return None
-        _no_out(name, out)
         spec = _Axis(name, a, axis, keepdims)
-        acc = _accumulator(name, a.dtype, dtype)
+        has_out = _out_given(name, out)
+        masked = _where_given(name, where)
+        acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
         if isinstance(a.dtype, types.Complex) and not issubclass(acc, np.complexfloating):
             raise TypingError(f"`{name}()` of a complex array cannot be computed in `{acc.__name__}`: give a complex `dtype=`")
         has_initial = _initial_value(name, initial)
 
-        def accumulate(flat, start, step, n, start_value):
+        def accumulate(flat, selected, start, step, n, start_value):
             result = acc(start_value)
             for j in range(n):
+                if masked and not selected[start + j * step]:
+                    continue
                 if multiply:
                     result *= acc(flat[start + j * step])
                 else:
                     result += acc(flat[start + j * step])
             return result
 
-        reduce = _reducer(a, spec, accumulate, acc)
+        reduce = _reducer(name, operation, a, spec, accumulate, acc, out=out, where=where)
         identity = 1 if multiply else 0
         if has_initial:
 
             def reduce_from_initial(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-                return reduce(a, axis, initial)
+                return reduce(a, axis, initial, out, where)
 
             return reduce_from_initial
 
         def reduce_from_identity(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-            return reduce(a, axis, identity)
+            return reduce(a, axis, identity, out, where)
 
         return reduce_from_identity
 
@@ -397,49 +676,56 @@ def _sum_or_product(name, multiply, compiler_builds_some):
 
 def _extreme(name, larger):
     """``min`` or ``max`` (``larger``) for the calls the compiler does not build (see
-    :func:`_compiler_builds`): NaN wins, as in NumPy; an empty lane gives ``initial``, or
-    NumPy's ``ValueError`` without it."""
-    ufunc = "maximum" if larger else "minimum"
-    message = f"zero-size array to reduction operation {ufunc} which has no identity"
+    ``compiler_builds``): NaN wins, as in NumPy; complex numbers are ordered by real part, then
+    imaginary part; an empty lane gives ``initial``, or NumPy's ``ValueError`` without it;
+    ``where=`` needs ``initial=`` (NumPy's ``ValueError`` otherwise)."""
+    operation = "maximum" if larger else "minimum"
+    message = f"zero-size array to reduction operation {operation} which has no identity"
+    no_identity = f"reduction operation '{operation}' does not have an identity, so to use a where mask one has to specify 'initial'"
 
     def typing(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-        if not _real_or_bool(a) or _given(where) or _compiler_builds(axis, keepdims, initial):
+        if not _number(a) or compiler_builds(name, a, axis, keepdims, out, initial, where):
             return None
-        _no_out(name, out)
         spec = _Axis(name, a, axis, keepdims)
+        has_out = _out_given(name, out)
+        masked = _where_given(name, where)
         has_initial = _initial_value(name, initial)
-        result = _numpy_type(a.dtype)
-        floats = isinstance(a.dtype, types.Float)
+        # NumPy compares in the type of `out` too (an `initial` out of `a`'s range stays so).
+        result = np.result_type(_numpy_type(a.dtype), _numpy_type(out.dtype)).type if has_out else _numpy_type(a.dtype)
 
-        def extreme(flat, start, step, n, initial):
+        def extreme(flat, selected, start, step, n, initial):
             if has_initial:
                 best = result(initial)
                 first = 0
             else:
                 if n == 0:
                     raise ValueError(message)
-                best = flat[start]
+                best = result(flat[start])
                 first = 1
-            if floats and best != best:
+            if _is_nan(best):
                 return best
             for j in range(first, n):
-                v = flat[start + j * step]
-                if floats and v != v:
+                if masked and not selected[start + j * step]:
+                    continue
+                v = result(flat[start + j * step])
+                if _is_nan(v):
                     return v
-                if (v > best) if larger else (v < best):
+                if _greater(v, best) if larger else _greater(best, v):
                     best = v
             return best
 
-        reduce = _reducer(a, spec, extreme, result, None if has_initial else message)
+        # With `where=` and no `initial=`: NumPy's error, once the arguments are checked.
+        refusal = no_identity if masked and not has_initial else None
+        reduce = _reducer(name, operation, a, spec, extreme, result, None if has_initial else message, out, where, refusal)
         if has_initial:
 
             def extreme_from_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-                return reduce(a, axis, initial)
+                return reduce(a, axis, initial, out, where)
 
             return extreme_from_initial
 
         def extreme_of_elements(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-            return reduce(a, axis, 0)
+            return reduce(a, axis, 0, out, where)
 
         return extreme_of_elements
 
@@ -447,61 +733,122 @@ def _extreme(name, larger):
 
 
 def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
-    """``mean`` for the calls the compiler does not build (see :func:`_compiler_builds`): the
-    sum in NumPy's type (see :func:`_mean_type`) over the count; NaN for an empty lane."""
-    if not _number(a) or _given(where) or _compiler_builds(axis, keepdims):
+    """``mean`` for the calls the compiler does not build (see ``compiler_builds``): the sum of
+    the elements ``where=`` selects, in NumPy's type (see :func:`_mean_type`), over their
+    count; NaN for an empty lane."""
+    if not _number(a) or compiler_builds("mean", a, axis, keepdims, out, None, where):
         return None
-    _no_out("mean", out)
     spec = _Axis("mean", a, axis, keepdims)
-    result = _mean_type("mean", a.dtype, dtype)
+    has_out = _out_given("mean", out)
+    masked = _where_given("mean", where)
+    result = _mean_type("mean", a.dtype, dtype, out if has_out else None)
     not_a_number = result(complex(np.nan, np.nan)) if issubclass(result, np.complexfloating) else result(np.nan)
 
-    def lane_mean(flat, start, step, n, extra):
+    def lane_mean(flat, selected, start, step, n, extra):
         total = result(0)
+        count = 0
         for j in range(n):
+            if masked and not selected[start + j * step]:
+                continue
             total += result(flat[start + j * step])
-        if n == 0:
+            count += 1
+        if count == 0:
             return not_a_number
-        return result(total / result(n))
+        return result(total / result(count))
 
-    reduce = _reducer(a, spec, lane_mean, result)
+    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True)
 
     def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
-        return reduce(a, axis, 0)
+        return reduce(a, axis, 0, out, where)
 
     return mean
 
 
+def _argument_out_checker(name, a, spec, out):
+    """A function ``(a, reduced, out)`` checking ``out`` of ``argmin``/``argmax`` as NumPy does: of
+    a dtype int64 casts to safely (else NumPy's ``TypeError``), of the result's shape (else
+    NumPy's ``ValueError``)."""
+    ndim = a.ndim
+    has_out = _given(out)
+    keepdims = spec.keepdims
+    cast_error = "" if not has_out or np.can_cast(_numpy_type(out.dtype), np.int64, "safe") else _cast_error(out.dtype.name, "int64")
+    has_cast_error = bool(cast_error)
+    result_ndim = spec.result_ndim(a)
+    wrong_ndim = has_out and out.ndim != result_ndim
+    message = f"output array does not match result of np.{name}."
+
+    if not has_out:
+
+        def nothing_to_check(a, reduced, out):
+            return None
+
+        return nothing_to_check
+
+    def check(a, reduced, out):
+        if has_cast_error:
+            raise TypeError(cast_error)
+        if wrong_ndim:
+            raise ValueError(message)
+        dims = _dimensions(a.shape)
+        own = _dimensions(out.shape)
+        k = 0
+        for d in range(ndim):
+            if keepdims or not reduced[d]:
+                if own[k] != (1 if reduced[d] else dims[d]):
+                    raise ValueError(message)
+                k += 1
+
+    return check
+
+
 def _arg_extreme(name, larger):
     def typing(a, axis=None, out=None, keepdims=False):
-        if not _real_or_bool(a):
+        if not _number(a):
             return None
-        _no_out(name, out)
         spec = _Axis(name, a, axis, keepdims, tuples=False)
-        floats = isinstance(a.dtype, types.Float)
+        _out_given(name, out)
         message = f"attempt to get {name} of an empty sequence"
+        check_out = _argument_out_checker(name, a, spec, out)
+        ndim = a.ndim
 
         # The index in its lane of the extreme value; the first NaN's when there is one (NumPy).
-        def first_extreme(flat, start, step, n, extra):
+        def first_extreme(flat, selected, start, step, n, extra):
             if n == 0:
                 raise ValueError(message)
             best = flat[start]
             at = 0
-            if floats and best != best:
+            if _is_nan(best):
                 return 0
             for j in range(1, n):
                 v = flat[start + j * step]
-                if floats and v != v:
+                if _is_nan(v):
                     return j
-                if (v > best) if larger else (v < best):
+                if _greater(v, best) if larger else _greater(best, v):
                     best = v
                     at = j
             return at
 
-        reduce = _reducer(a, spec, first_extreme, np.int64, message)
+        # `out` is checked here, as NumPy does, not as a reduction's.
+        reduce = _reducer(name, "", a, spec, first_extreme, np.int64, message)
+        if _given(out) and out.ndim != spec.result_ndim(a):
+
+            def arg_extreme_refused(a, axis=None, out=None, keepdims=False):
+                check_out(a, _reduced_dimensions(axis, ndim), out)
+                return 0
+
+            return arg_extreme_refused
+        if _given(out):
+
+            def arg_extreme_into(a, axis=None, out=None, keepdims=False):
+                # NumPy checks the axis first, then `out`.
+                check_out(a, _reduced_dimensions(axis, ndim), out)
+                _store(out, reduce(a, axis, 0, None, None))
+                return out
+
+            return arg_extreme_into
 
         def arg_extreme(a, axis=None, out=None, keepdims=False):
-            return reduce(a, axis, 0)
+            return reduce(a, axis, 0, None, None)
 
         return arg_extreme
 
@@ -509,23 +856,28 @@ def _arg_extreme(name, larger):
 
 
 def _truth_reduction(name, want):
-    def typing(a, axis=None, out=None, keepdims=False):
+    operation = "logical_or" if want else "logical_and"
+
+    def typing(a, axis=None, out=None, keepdims=False, where=None):
         if not _number(a):
             return None
-        _no_out(name, out)
         spec = _Axis(name, a, axis, keepdims)
+        _out_given(name, out)
+        masked = _where_given(name, where)
 
         # `any` stops at the first true element, `all` at the first false one.
-        def reduce_truth(flat, start, step, n, extra):
+        def reduce_truth(flat, selected, start, step, n, extra):
             for j in range(n):
+                if masked and not selected[start + j * step]:
+                    continue
                 if bool(flat[start + j * step]) == want:
                     return want
             return not want
 
-        reduce = _reducer(a, spec, reduce_truth, np.bool_)
+        reduce = _reducer(name, operation, a, spec, reduce_truth, np.bool_, out=out, where=where)
 
-        def truth(a, axis=None, out=None, keepdims=False):
-            return reduce(a, axis, 0)
+        def truth(a, axis=None, out=None, keepdims=False, where=None):
+            return reduce(a, axis, 0, out, where)
 
         return truth
 
@@ -533,67 +885,173 @@ def _truth_reduction(name, want):
 
 
 def _spread(name, root):
-    def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
         if not _number(a):
             return None
-        _no_out(name, out)
         spec = _Axis(name, a, axis, keepdims)
+        has_out = _out_given(name, out)
+        masked = _where_given(name, where)
         complex_values = isinstance(a.dtype, types.Complex)
+        # NumPy takes the square root of the variance stored in `out`, in place: refused for an
+        # integer or bool `out`, once the variance is stored (NumPy's TypeError).
+        root_refused = ""
+        if root and has_out and isinstance(out.dtype, (types.Boolean, types.Integer)):
+            root_loop = np.result_type(_numpy_type(out.dtype), np.float16)
+            root_refused = f"Cannot cast ufunc 'sqrt' output from dtype('{root_loop}') to dtype('{out.dtype.name}') with casting rule 'same_kind'"
+        takes_root = root and not root_refused
         # As NumPy: the mean in `computed`, the deviations in the type of `a - mean`, their
         # squared magnitudes summed in `result`: `computed`, but the real type of a complex
         # array's when no `dtype=` is given.
         computed = _mean_type(name, a.dtype, dtype)
         deviation = np.result_type(_numpy_type(a.dtype), computed).type
-        if complex_values:
-            result = computed if _given(dtype) else np.finfo(computed).dtype.type
-        elif issubclass(computed, np.complexfloating):
-            raise TypingError(f"`{name}(dtype=...)` of a real array must be a float type such as `np.float64`")
-        else:
-            result = computed
+        result = np.finfo(computed).dtype.type if complex_values and not _given(dtype) else computed
+        complex_result = issubclass(result, np.complexfloating)
         # The squared magnitudes have no imaginary part: summed in `result`'s real type.
         real = np.finfo(result).dtype.type
+        complex_deviations = issubclass(deviation, np.complexfloating)
 
-        # sum(|x - mean|**2) / (n - ddof) over a lane; NaN or inf when n - ddof <= 0.
-        def lane_spread(flat, start, step, n, ddof):
+        # sum(|x - mean|**2) / (n - ddof) over the selected elements of a lane; NaN or inf
+        # when n - ddof <= 0. A complex result has NumPy's complex quotient: NaN in both parts
+        # when the sum is NaN or 0 / 0, inf + NaN j for a positive sum over 0.
+        def lane_spread(flat, selected, start, step, n, ddof):
             total = computed(0)
+            count = 0
             for j in range(n):
+                if masked and not selected[start + j * step]:
+                    continue
                 total += computed(flat[start + j * step])
-            m = computed(total / computed(n)) if n > 0 else computed(np.nan)
+                count += 1
+            m = computed(total / computed(count)) if count > 0 else computed(np.nan)
             s = real(0)
             for j in range(n):
+                if masked and not selected[start + j * step]:
+                    continue
                 d = deviation(flat[start + j * step]) - deviation(m)
-                if complex_values:
+                if complex_deviations:
                     s += real(d.real * d.real + d.imag * d.imag)
                 else:
                     s += real(d * d)
-            dof = n - ddof
+            dof = count - ddof
             if dof <= 0:
                 v = real(np.nan) if s == 0 or s != s else real(np.inf)
             else:
                 v = real(s / real(dof))
-            return result(real(np.sqrt(v)) if root else v)
+            spread = real(np.sqrt(v)) if takes_root else v
+            if complex_result:
+                if s != s or (dof <= 0 and s == 0):
+                    return result(complex(np.nan, np.nan))
+                if dof <= 0:
+                    return result(complex(np.inf, np.nan))
+            return result(spread)
 
-        reduce = _reducer(a, spec, lane_spread, result)
+        reduce = _reducer(name, "add", a, spec, lane_spread, result, out=out, where=where, mask_broadcast_to=True)
 
-        def spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-            return reduce(a, axis, ddof)
+        if root_refused:
+
+            def variance_then_refused(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+                reduce(a, axis, ddof, out, where)
+                raise TypeError(root_refused)
+
+            return variance_then_refused
+
+        def spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+            return reduce(a, axis, ddof, out, where)
 
         return spread
 
     return typing
 
 
+def _accumulation_out_checker(a, spec, out):
+    """A function ``(a, out)`` checking ``out`` of ``cumsum``/``cumprod`` as NumPy does, with
+    its ``ValueError``s: the whole array's accumulation goes into a one-dimensional ``out`` of
+    its size; along an axis, ``out`` has ``a``'s shape."""
+    ndim = a.ndim
+    has_out = _given(out)
+    out_ndim = out.ndim if has_out else 0
+    whole = spec.count is None
+    wrong_size = "provided out is the wrong size for the accumulation."
+    # NumPy's iterator meets `out`'s missing dimensions (they are numbered last to first).
+    too_few = f"Iterator input op_axes[0][{ndim - 1 - out_ndim}] (=={out_ndim}) is not a valid axis of op[0], which has {out_ndim} dimensions "
+    shared = min(ndim, out_ndim)
+
+    if not has_out:
+
+        def nothing_to_check(a, out):
+            return None
+
+        return nothing_to_check
+
+    def check(a, out):
+        if whole:
+            if out_ndim != 1 or _dimensions(out.shape)[0] != a.size:
+                raise ValueError(wrong_size)
+            return
+        if out_ndim < ndim:
+            raise ValueError(too_few)
+        dims = _dimensions(a.shape)
+        own = _dimensions(out.shape)
+        # `out` is remapped to its first `ndim` dimensions.
+        fits = out_ndim == ndim
+        short = False
+        for d in range(shared):
+            if own[d] != dims[d]:
+                if own[d] == 1:
+                    short = True
+                else:
+                    fits = False
+        if not fits:
+            message_shape()
+            for k in range(out_ndim):
+                message_dim(own[k])
+            message_shape()
+            for d in range(ndim):
+                message_dim(own[d])
+            message_shape()
+            for d in range(ndim):
+                message_dim(dims[d])
+            message_shape()
+            for d in range(ndim):
+                message_dim(dims[d])
+            reduction_shape_error(0, 2, 3)
+        if short:
+            message_shape()
+            for d in range(ndim):
+                message_dim(own[d])
+            message_shape()
+            for d in range(ndim - 1, -1, -1):
+                message_dim(own[d])
+            message_shape()
+            for d in range(ndim):
+                message_dim(dims[d])
+            reduction_shape_error(4, 0, 0)
+
+    return check
+
+
 def _cumulative(name, multiply):
     def typing(a, axis=None, dtype=None, out=None):
         if not _number(a):
             return None
-        _no_out(name, out)
         spec = _Axis(name, a, axis, tuples=False)
-        acc = _accumulator(name, a.dtype, dtype)
+        has_out = _out_given(name, out)
+        acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
+        check_out = _accumulation_out_checker(a, spec, out)
+        if has_out and out.ndim != (1 if spec.count is None else a.ndim):
+            ndim = a.ndim
+
+            # `out` cannot hold the result: the checks raise NumPy's error.
+            def cumulative_refused(a, axis=None, dtype=None, out=None):
+                _reduced_dimensions(axis, ndim)
+                check_out(a, out)
+                return out
+
+            return cumulative_refused
 
         if spec.count is None:
 
             def cumulative(a, axis=None, dtype=None, out=None):
+                check_out(a, out)
                 flat = a.ravel()
                 result = np.empty(flat.size, acc)
                 running = acc(1) if multiply else acc(0)
@@ -603,6 +1061,9 @@ def _cumulative(name, multiply):
                     else:
                         running += acc(flat[i])
                     result[i] = running
+                if has_out:
+                    _store(out, result)
+                    return out
                 return result
 
             return cumulative
@@ -612,6 +1073,7 @@ def _cumulative(name, multiply):
         # before it, unless it starts its lane (of `n` elements along the axis `k`).
         def cumulative_along(a, axis=None, dtype=None, out=None):
             reduced = _reduced_dimensions(axis, ndim)
+            check_out(a, out)
             dims = _dimensions(a.shape)
             k = 0
             for d in range(ndim):
@@ -632,6 +1094,9 @@ def _cumulative(name, multiply):
                     else:
                         v = result_flat[f - inner] + v
                 result_flat[f] = v
+            if has_out:
+                _store(out, result)
+                return out
             return result
 
         return cumulative_along
