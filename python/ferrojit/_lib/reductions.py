@@ -195,6 +195,15 @@ def _dimensions_typing(shape):
     return dimensions
 
 
+@register_jitable
+def _record_shape(dims, n):
+    """Records the first ``n`` lengths of the int64 array ``dims`` as one shape of the next
+    error message naming shapes (``reduction_shape_error``)."""
+    message_shape()
+    for k in range(n):
+        message_dim(dims[k])
+
+
 def _reduced_dimensions(axis, ndim):
     """Which of ``ndim`` dimensions ``axis`` reduces (a boolean array): all for None; else the
     integer or the tuple of integers given, counted from the end when negative, with NumPy's
@@ -353,12 +362,8 @@ def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
             if mask_broadcast_to:
                 for d in range(ndim):
                     if mask_dims[d] >= 0 and mask_dims[d] != 1 and mask_dims[d] != dims[d]:
-                        message_shape()
-                        for j in range(mask_ndim):
-                            message_dim(given[j])
-                        message_shape()
-                        for e in range(ndim):
-                            message_dim(dims[e])
+                        _record_shape(given, mask_ndim)
+                        _record_shape(dims, ndim)
                         reduction_shape_error(5, 0, 0)
         broadcast = np.empty(ndim, np.int64)
         fits = True
@@ -371,9 +376,7 @@ def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
             operands = 1
             remapped = 0
             if has_out:
-                message_shape()
-                for k in range(out_ndim):
-                    message_dim(_dimensions(out.shape)[k])
+                _record_shape(_dimensions(out.shape), out_ndim)
                 message_shape()
                 for d in range(ndim):
                     if keepdims or not reduced[d]:
@@ -382,13 +385,9 @@ def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
                         message_dim(-1)
                 operands += 1
                 remapped = 1
-            message_shape()
-            for d in range(ndim):
-                message_dim(dims[d])
+            _record_shape(dims, ndim)
             if mask_is_array:
-                message_shape()
-                for j in range(mask_ndim):
-                    message_dim(_dimensions(where.shape)[j])
+                _record_shape(_dimensions(where.shape), mask_ndim)
                 operands += 1
             elif has_mask:
                 # NumPy has no mask operand for `where=True`; `False` is a 0-d one.
@@ -398,12 +397,8 @@ def _operands_checker(a, spec, out, where, mask_broadcast_to=False):
             reduction_shape_error(0, operands, remapped)
         for d in range(ndim):
             if dims[d] != broadcast[d]:
-                message_shape()
-                for e in range(ndim):
-                    message_dim(dims[e])
-                message_shape()
-                for e in range(ndim):
-                    message_dim(broadcast[e])
+                _record_shape(dims, ndim)
+                _record_shape(broadcast, ndim)
                 reduction_shape_error(1, 0, 0)
         if has_out:
             # NumPy meets the dimensions last to first.
@@ -1001,29 +996,17 @@ def _accumulation_out_checker(a, spec, out):
                 else:
                     fits = False
         if not fits:
-            message_shape()
-            for k in range(out_ndim):
-                message_dim(own[k])
-            message_shape()
-            for d in range(ndim):
-                message_dim(own[d])
-            message_shape()
-            for d in range(ndim):
-                message_dim(dims[d])
-            message_shape()
-            for d in range(ndim):
-                message_dim(dims[d])
+            _record_shape(own, out_ndim)
+            _record_shape(own, ndim)
+            _record_shape(dims, ndim)
+            _record_shape(dims, ndim)
             reduction_shape_error(0, 2, 3)
         if short:
-            message_shape()
-            for d in range(ndim):
-                message_dim(own[d])
+            _record_shape(own, ndim)
             message_shape()
             for d in range(ndim - 1, -1, -1):
                 message_dim(own[d])
-            message_shape()
-            for d in range(ndim):
-                message_dim(dims[d])
+            _record_shape(dims, ndim)
             reduction_shape_error(4, 0, 0)
 
     return check
