@@ -194,6 +194,10 @@ def _declare_library_method(name: str, module: str) -> None:
     _native.register_overload_method(name)
 
 
+# Submodules whose functions compiled code reaches through their library (`np.linalg.solve`).
+_SUBMODULES = frozenset(["numpy.linalg"])
+
+
 def _library_name(func: Any) -> Optional[str]:
     """``numpy.linspace`` for a function of a library whose module compiled code can name (the
     object must be that module's attribute of that name), else None."""
@@ -201,9 +205,14 @@ def _library_name(func: Any) -> Optional[str]:
     if not isinstance(module, str) or not isinstance(name, str):
         return None
     library = _LIBRARIES.get(module.split(".")[0])
-    if library is None or getattr(sys.modules.get(library), name, None) is not func:
+    if library is None:
         return None
-    return f"{library}.{name}"
+    if getattr(sys.modules.get(library), name, None) is func:
+        return f"{library}.{name}"
+    # A function of a public submodule compiled code can name (`numpy.linalg.solve`).
+    if module in _SUBMODULES and getattr(sys.modules.get(module), name, None) is func:
+        return f"{module}.{name}"
+    return None
 
 
 def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]]]]) -> None:

@@ -310,6 +310,10 @@ impl<'ctx> FnLower<'ctx, '_> {
         let arr = self.expr(array)?.into_struct_value();
         Ok(match attr {
             ArrayAttr::Dim(k) => self.shape(arr, k as u32)?.into(),
+            ArrayAttr::DataAddress => {
+                let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+                self.b.build_ptr_to_int(data, self.cx.i64_type(), "address")?.into()
+            }
             ArrayAttr::Size => {
                 let mut size = self.i64(1);
                 for k in 0..a.ndim as u32 {

@@ -49,7 +49,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.reduction_shape_error", "kind, x, y, /", reduction_shape_error);
 }
 
-fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
+pub(crate) fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
     let mut values = Vec::new();
     for &name in names {
         let x = cx.required_expr(args, name)?;

@@ -64,6 +64,8 @@ pub enum ConstValue {
 pub enum ModuleKind {
     Math,
     Numpy,
+    /// `numpy.linalg` (`np.linalg.solve`, `np.linalg.LinAlgError`).
+    NumpyLinalg,
 }
 
 /// A function the compiler can type: its parsed source plus where its names resolve.

@@ -382,6 +382,10 @@ impl FnInfer<'_> {
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
         }
+        // `a @ b` is `np.matmul(a, b)`, which the library implements (`_lib/linalg.py`).
+        if op == BinOp::MatMul {
+            return self.call_internal("numpy.matmul", vec![l, r], span);
+        }
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_binop(op, l, r, literals, span);
         }
@@ -454,7 +458,7 @@ impl FnInfer<'_> {
                 };
                 self.binary(op, l, r, &ty, span)
             }
-            BinOp::MatMul => return Err(self.unsupported(span, "`@` needs arrays, which are not supported yet", None)),
+            BinOp::MatMul => unreachable!("`@` is `np.matmul`, called above"),
         })
     }
 
@@ -994,10 +998,13 @@ impl FnInfer<'_> {
             ("inf", _) => float(f64::INFINITY),
             ("nan", _) => float(f64::NAN),
             ("newaxis", ModuleKind::Numpy) => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span))),
+            ("linalg", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyLinalg))),
+            ("LinAlgError", ModuleKind::NumpyLinalg) => Ok(Value::Global(GlobalValue::ExceptionClass(ExcKind::LinAlgError))),
             _ => {
                 let prefix = match module {
                     ModuleKind::Math => "math",
                     ModuleKind::Numpy => "numpy",
+                    ModuleKind::NumpyLinalg => "numpy.linalg",
                 };
                 let name = format!("{prefix}.{attr}");
                 if let Some(key) = overloads::function_key_of_name(&name) {

@@ -38,6 +38,7 @@ mod expr;
 mod function;
 pub mod fuse;
 mod iteration;
+mod linalg;
 pub mod overloads;
 mod registry;
 

@@ -155,6 +155,9 @@ pub enum ArrayAttr {
     Size,
     /// The length of dimension `n` (int64).
     Dim(u8),
+    /// The address of the first element, as an int64: what BLAS and LAPACK calls take. The
+    /// array must stay alive (held by a variable) while the address is used.
+    DataAddress,
 }
 
 #[derive(Clone, Debug)]
@@ -301,10 +304,12 @@ pub enum ExcKind {
     MemoryError,
     /// NumPy's `numpy.exceptions.AxisError` (a `ValueError` and an `IndexError`).
     AxisError,
+    /// NumPy's `numpy.linalg.LinAlgError` (a `ValueError`).
+    LinAlgError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 15] = [
+    pub const ALL: [ExcKind; 16] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -320,6 +325,7 @@ impl ExcKind {
         ExcKind::LookupError,
         ExcKind::MemoryError,
         ExcKind::AxisError,
+        ExcKind::LinAlgError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -339,6 +345,16 @@ impl ExcKind {
             ExcKind::LookupError => "LookupError",
             ExcKind::MemoryError => "MemoryError",
             ExcKind::AxisError => "AxisError",
+            ExcKind::LinAlgError => "LinAlgError",
+        }
+    }
+
+    /// The module that defines the exception class: NumPy's own classes live in NumPy.
+    pub fn module(self) -> &'static str {
+        match self {
+            ExcKind::AxisError => "numpy.exceptions",
+            ExcKind::LinAlgError => "numpy.linalg",
+            _ => "builtins",
         }
     }
 
@@ -405,6 +421,13 @@ impl RuntimeFunc {
     /// reduction (`out=`, `where=`) whose shapes do not fit, naming the recorded shapes or the
     /// numbers `x` and `y` (see `ferrojit_rt_raise_reduction_shape_error`).
     pub const REDUCTION_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_reduction_shape_error", may_raise: true };
+    /// BLAS and LAPACK through the provider the Python side installed (see
+    /// `ferrojit_runtime::linalg`): int64 arguments (sizes, flags, data addresses), an int64
+    /// status.
+    pub const BLAS_GEMM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_gemm", may_raise: false };
+    pub const LAPACK_GESV: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gesv", may_raise: false };
+    pub const LAPACK_GETRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_getrf", may_raise: false };
+    pub const LAPACK_POTRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_potrf", may_raise: false };
 }
 
 /// How a math function is typed.

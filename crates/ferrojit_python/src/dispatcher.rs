@@ -965,10 +965,9 @@ fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     };
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
-    // NumPy's own exception classes live in `numpy.exceptions` (loaded with NumPy, which the
+    // NumPy's own exception classes live in NumPy's modules (loaded with NumPy, which the
     // arrays that raised them came from).
-    let module = if kind == ExcKind::AxisError { "numpy.exceptions" } else { "builtins" };
-    let class = match py.import(module).and_then(|b| b.getattr(kind.name())) {
+    let class = match py.import(kind.module()).and_then(|b| b.getattr(kind.name())) {
         Ok(c) => c,
         Err(e) => return e,
     };

@@ -82,6 +82,7 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
         return match module.name().map(|n| n.to_string()).as_deref() {
             Ok("math") => GlobalValue::Module(ModuleKind::Math),
             Ok("numpy") => GlobalValue::Module(ModuleKind::Numpy),
+            Ok("numpy.linalg") => GlobalValue::Module(ModuleKind::NumpyLinalg),
             _ => GlobalValue::Other("module".into()),
         };
     }
@@ -98,13 +99,13 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
         }
     }
     if let Ok(t) = value.cast::<PyType>() {
-        // Built-in exception classes, and NumPy's `AxisError`.
+        // Built-in exception classes, and NumPy's `AxisError` and `LinAlgError`.
         let module = t.module().map(|m| m.to_string()).unwrap_or_default();
-        let is_builtin_exception = (module == "builtins" || (module == "numpy.exceptions" && t.name().is_ok_and(|n| n.to_string() == "AxisError")))
-            && t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false);
-        if is_builtin_exception {
+        if t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false) {
             if let Some(kind) = t.name().ok().and_then(|n| ExcKind::from_name(&n.to_string())) {
-                return GlobalValue::ExceptionClass(kind);
+                if kind.module() == module {
+                    return GlobalValue::ExceptionClass(kind);
+                }
             }
         }
     }
@@ -171,8 +172,9 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         "builtins" => "builtins",
         "math" => "math",
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
-        // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`).
-        "ferrojit._lib" => "ferrojit._lib",
+        // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`,
+        // `ferrojit._lib.linalg.blas_gemm`).
+        m if m == "ferrojit._lib" || m.starts_with("ferrojit._lib.") => m,
         _ => return None,
     };
     let owner = loaded_module(value.py(), library)?;

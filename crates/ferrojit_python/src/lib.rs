@@ -136,6 +136,21 @@ fn allocations_made() -> i64 {
     ferrojit_compiler::runtime::memory::allocations_made()
 }
 
+/// Installs the BLAS/LAPACK provider that `np.dot`, `@` and `np.linalg` call (see
+/// `ferrojit_runtime::linalg`): `int64` tells whether its integers are 64-bit, `routines`
+/// maps routine names (`"dgemm"`) to their addresses. Called by `ferrojit/_lib/linalg.py`.
+#[pyfunction]
+fn set_linalg_provider(int64: bool, routines: std::collections::HashMap<String, usize>) {
+    ferrojit_compiler::runtime::linalg::set_provider(int64, routines);
+}
+
+/// The names of the routines `set_linalg_provider` needs, for each of the letters `s`, `d`,
+/// `c`, `z` in front (`"gemm"` -> `"dgemm"`).
+#[pyfunction]
+fn linalg_routines() -> Vec<&'static str> {
+    ferrojit_compiler::runtime::linalg::ROUTINES.to_vec()
+}
+
 /// The background thread started by [`start_warm_up`], until someone waits for it.
 static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::sync::Mutex::new(None);
 
@@ -230,6 +245,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;
+    m.add_function(wrap_pyfunction!(linalg_routines, m)?)?;
     m.add_function(wrap_pyfunction!(allocations_made, m)?)?;
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;

@@ -18,6 +18,9 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Linear algebra (`a @ b` is `np.matmul(a, b)`).
+    **{f"numpy.{name}": "linalg" for name in ("matmul", "dot")},
+    **{f"numpy.linalg.{name}": "linalg" for name in ("solve", "inv", "det", "slogdet", "cholesky", "matrix_power")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
@@ -120,6 +123,12 @@ def declined_unloaded(name, args, keywords):
             return False
         bound[keyword] = value
     return compiler_builds(name, **bound)
+
+
+def data_address(a):
+    """The address of the array ``a``'s first element, as an int (for BLAS and LAPACK calls;
+    ``a`` must stay alive while it is used). In compiled code, read from the array."""
+    return a.ctypes.data
 
 
 def _take_message_shapes():
@@ -246,6 +255,9 @@ def load() -> frozenset[str]:
         library, name = qualified.split(".", 1)
         owner = sys.modules.get(library)
         if library not in _declared and owner is not None:
-            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}")
+            func = owner
+            for part in name.split("."):  # `linalg.solve`: through the submodule
+                func = getattr(func, part)
+            _declare_library_callable(func, f"{__name__}.{module}")
     _declared.update(library for library in ("numpy", "math", "builtins") if library in sys.modules)
     return frozenset(_declared)

@@ -1,0 +1,545 @@
+"""Linear algebra: ``np.matmul`` (and ``@``), ``np.dot``, and ``np.linalg``'s ``solve``,
+``inv``, ``det``, ``slogdet``, ``cholesky`` and ``matrix_power``.
+
+The work is done by BLAS and LAPACK, never by hand-written loops, for float32, float64,
+complex64 and complex128 (other numbers are converted as NumPy converts them; integer and
+bool matrix products, which BLAS lacks, are loops, as NumPy's own are).
+
+**The provider.** ferrojit links no BLAS of its own. The first typing of a call here finds
+one and hands its routines' addresses to the runtime (``_native.set_linalg_provider``):
+
+1. NumPy's own OpenBLAS (``scipy-openblas``, which NumPy's wheels ship and load): the very
+   library ``np.linalg`` calls, so results agree with NumPy's, at no extra dependency;
+2. else SciPy's ``scipy.linalg.cython_blas`` / ``cython_lapack`` function pointers (what
+   Numba uses), for a NumPy built against another BLAS;
+3. else the call is refused with a message that says what to install.
+
+The compiled code calls the routines through ``blas_gemm`` and ``lapack_*`` below, which
+take int64 arguments: the element kind (0 float32, 1 float64, 2 complex64, 3 complex128),
+sizes, flags and the data addresses of arrays (``_lib.data_address``). LAPACK works on
+column-major matrices; the implementations follow NumPy's own (``_umath_linalg``) step for
+step (the same LAPACK calls on the same Fortran-ordered copies; ``inv`` solves ``A X = I``,
+``det`` is ``sign * exp(log|det|)``), so that results are NumPy's to the bit.
+"""
+
+import ctypes
+import os
+import sys
+
+import numpy as np
+
+from .. import _native, types
+from ..extending import CallRefused, overload, register_jitable
+from . import data_address
+from .dtypes import numpy_type
+
+_KINDS = {np.float32: 0, np.float64: 1, np.complex64: 2, np.complex128: 3}
+_LETTERS = "sdcz"
+_INSTALL_HINT = (
+    "np.linalg, np.dot and `@` need a BLAS/LAPACK: ferrojit uses NumPy's own OpenBLAS (NumPy's wheels from "
+    "PyPI ship it) or SciPy's; install SciPy (`pip install scipy`) or a NumPy wheel from PyPI"
+)
+
+
+# ---- the runtime calls (meaningful in compiled code only) --------------------------------------
+
+
+def blas_gemm(kind, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc):
+    """``C = op(A) @ op(B)`` in column-major terms (``C``: m x n), ``op`` the transpose when
+    its flag is 1. In compiled code, a call of the provider's ``?gemm``."""
+    raise NotImplementedError("blas_gemm is called from compiled code only")
+
+
+def lapack_gesv(kind, n, nrhs, a, lda, b, ldb):
+    """Solves ``A X = B`` in place (column-major ``A``: n x n, ``B``: n x nrhs); returns
+    LAPACK's ``info`` (> 0: singular)."""
+    raise NotImplementedError("lapack_gesv is called from compiled code only")
+
+
+def lapack_getrf(kind, n, a, lda):
+    """LU-factorises ``A`` (n x n) in place; returns ``2 * info + parity`` (``info`` > 0:
+    singular; ``parity``: the number of row swaps modulo 2)."""
+    raise NotImplementedError("lapack_getrf is called from compiled code only")
+
+
+def lapack_potrf(kind, lower, n, a, lda):
+    """The Cholesky factor of ``A`` (n x n) in place, in its lower (``lower`` = 1) or upper
+    triangle; returns LAPACK's ``info`` (> 0: not positive definite)."""
+    raise NotImplementedError("lapack_potrf is called from compiled code only")
+
+
+# ---- finding the provider ---------------------------------------------------------------------
+
+_provider_state = []  # [True] once installed, [False] once none was found
+
+
+def _numpy_openblas():
+    """(path, symbol prefix, symbol suffix, int64) of NumPy's own scipy-openblas, if loaded."""
+    try:
+        config = np.__config__.CONFIG["Build Dependencies"]["lapack"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if config.get("name") != "scipy-openblas":
+        return None
+    path = None
+    if sys.platform.startswith("linux"):
+        # The library is loaded with NumPy's extension modules; find the file mapped.
+        try:
+            with open("/proc/self/maps") as maps:
+                for line in maps:
+                    name = line.rsplit(None, 1)[-1]
+                    if os.path.basename(name).startswith("libscipy_openblas"):
+                        path = name
+                        break
+        except OSError:
+            path = None
+    if path is None:
+        return None
+    int64 = "64" in os.path.basename(path).split(".")[0].split("-")[0]
+    # Fortran names end in `_`; the 64-bit-integer build appends `64_` to them (`dgemm_64_`).
+    return path, "scipy_", "_64_" if int64 else "_", int64
+
+
+def _capsule_address(capsule):
+    get_name = ctypes.pythonapi.PyCapsule_GetName
+    get_name.restype, get_name.argtypes = ctypes.c_char_p, [ctypes.py_object]
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype, get_pointer.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    return get_pointer(capsule, get_name(capsule))
+
+
+def _scipy_routines(names):
+    try:
+        from scipy.linalg import cython_blas, cython_lapack
+    except ImportError:
+        return None
+    capsules = {**cython_blas.__pyx_capi__, **cython_lapack.__pyx_capi__}
+    if not all(name in capsules for name in names):
+        return None
+    return {name: _capsule_address(capsules[name]) for name in names}
+
+
+def _install_provider():
+    """Finds a provider and installs it; whether one was found (cached)."""
+    if _provider_state:
+        return _provider_state[0]
+    names = [letter + routine for routine in _native.linalg_routines() for letter in _LETTERS]
+    found = _numpy_openblas()
+    routines, int64 = None, False
+    if found is not None:
+        path, prefix, suffix, int64 = found
+        library = ctypes.CDLL(path)
+        try:
+            routines = {name: ctypes.cast(getattr(library, prefix + name + suffix), ctypes.c_void_p).value for name in names}
+        except AttributeError:
+            routines = None
+    if routines is None:
+        routines, int64 = _scipy_routines(names), False
+    if routines is not None:
+        _native.set_linalg_provider(int64, routines)
+    _provider_state.append(routines is not None)
+    return _provider_state[0]
+
+
+def _require_provider(name):
+    if not _install_provider():
+        raise CallRefused(f"`{name}` cannot run: no BLAS/LAPACK was found", hint=_INSTALL_HINT)
+
+
+# ---- typing helpers ---------------------------------------------------------------------------
+
+_NUMBER = (types.Boolean, types.Integer, types.Float, types.Complex)
+
+
+def _element(x):
+    """The NumPy scalar type of an array's elements or of a number."""
+    return numpy_type(x.dtype if isinstance(x, types.Array) else x)
+
+
+def _lapack_type(*operands):
+    """The type LAPACK computes in for these operands, as ``np.linalg`` chooses it: float32,
+    complex64 and complex128 stay, anything else becomes float64 (a complex operand makes
+    the result complex)."""
+    t = np.result_type(*[_element(x) for x in operands]).type
+    if t in (np.float32, np.float64, np.complex64, np.complex128):
+        return t
+    return np.complex128 if issubclass(t, np.complexfloating) else np.float64
+
+
+def _check_matrix(name, a, ndims=(2,)):
+    if not isinstance(a, types.Array) or not isinstance(a.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes an array of numbers, not a `{a}`")
+    if a.ndim not in ndims:
+        raise CallRefused(
+            f"`{name}` of a {a.ndim}-dimensional array is not supported yet (only {' or '.join(map(str, ndims))} dimensions)",
+            hint="stacks of matrices are not supported in compiled code yet; loop over them",
+        )
+
+
+@register_jitable
+def _fortran_copy(a, element):
+    """A Fortran-ordered copy of the 2-d ``a`` with elements of type ``element``."""
+    copy = np.empty((a.shape[0], a.shape[1]), element, "F")
+    copy[:, :] = a
+    return copy
+
+
+@register_jitable
+def _c_copy(a, element):
+    """A C-ordered copy of the 2-d ``a`` with elements of type ``element``."""
+    copy = np.empty((a.shape[0], a.shape[1]), element, "C")
+    copy[:, :] = a
+    return copy
+
+
+@register_jitable
+def _square_size(a):
+    if a.shape[0] != a.shape[1]:
+        raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+    return a.shape[0]
+
+
+# ---- np.matmul, `@`, np.dot -------------------------------------------------------------------
+
+
+@register_jitable
+def _blas_product(a, b, out, kind):
+    """``out = a @ b`` for C-contiguous 2-d ``a`` (m x k), ``b`` (k x n) and ``out`` (m x n), by
+    ``?gemm``: the C-ordered buffers are the column-major transposes, and
+    ``out.T = b.T @ a.T``."""
+    m, k = a.shape
+    n = b.shape[1]
+    if m == 0 or n == 0:
+        return out
+    if k == 0:
+        out[:, :] = 0
+        return out
+    blas_gemm(kind, 0, 0, n, m, k, data_address(b), n, data_address(a), k, data_address(out), n)
+    return out
+
+
+@register_jitable
+def _loop_product(a, b, out, kind):
+    """``out = a @ b`` for 2-d arrays of integers or booleans, which BLAS lacks: the sums of
+    products in ``out``'s type (``kind`` is unused)."""
+    m, k = a.shape
+    n = b.shape[1]
+    out[:, :] = 0
+    for i in range(m):
+        for p in range(k):
+            x = a[i, p]
+            for j in range(n):
+                out[i, j] += x * b[p, j]
+    return out
+
+
+@register_jitable
+def _row_matrix(a, element):
+    """The 1-d ``a`` as a C-ordered 1 x n matrix of ``element`` (a view when it can be)."""
+    return _c_copy(a[None, :], element)
+
+
+@register_jitable
+def _column_matrix(b, element):
+    """The 1-d ``b`` as a C-ordered n x 1 matrix of ``element``."""
+    return _c_copy(b[:, None], element)
+
+
+@register_jitable
+def _same_matrix(a, element):
+    return a
+
+
+@register_jitable
+def _product_shapes(a, b):
+    if a.shape[1] != b.shape[0]:
+        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?)")
+
+
+@register_jitable
+def _scalar_result(out, result):
+    return result(out[0, 0])
+
+
+@register_jitable
+def _vector_result(out, result):
+    return out.ravel().astype(result)
+
+
+@register_jitable
+def _matrix_result(out, result):
+    return out.astype(result)
+
+
+@register_jitable
+def _matrix_as_is(out, result):
+    return out
+
+
+def _matmul_impl(name, a, b):
+    """The implementation of ``matmul(a, b)`` for 1-d and 2-d operands: both as C-ordered
+    matrices of the computation type (copied unless they are), multiplied by BLAS or, for
+    integers and booleans, by a loop, then shaped and typed as NumPy's result."""
+    for x in (a, b):
+        if not isinstance(x, types.Array):
+            raise CallRefused(f"`{name}` takes arrays, not a `{x}`; use `*` to multiply by a scalar")
+        _check_matrix(name, x, (1, 2))
+    result = np.result_type(_element(a), _element(b)).type
+    blas = result in _KINDS
+    if blas:
+        _require_provider(name)
+    kind = _KINDS.get(result, -1)
+    multiply = _blas_product if blas else _loop_product
+    # NumPy's boolean product is whether any product is true: sums in int8, then converted.
+    work = np.int8 if result is np.bool_ else result
+
+    def operand(x, vector_form):
+        if x.ndim == 1:
+            return vector_form
+        return _same_matrix if x.layout == "C" and _element(x) is work else _c_copy
+
+    left, right = operand(a, _row_matrix), operand(b, _column_matrix)
+    if a.ndim == 1 and b.ndim == 1:
+        finish = _scalar_result
+    elif a.ndim == 1 or b.ndim == 1:
+        finish = _vector_result
+    else:
+        finish = _matrix_as_is if work is result else _matrix_result
+
+    def impl(a, b):
+        a2 = left(a, work)
+        b2 = right(b, work)
+        _product_shapes(a2, b2)
+        out = np.empty((a2.shape[0], b2.shape[1]), work)
+        multiply(a2, b2, out, kind)
+        return finish(out, result)
+
+    return impl
+
+
+@overload(np.matmul)
+def matmul(x1, x2, /):
+    return _matmul_impl("np.matmul", x1, x2)
+
+
+@overload(np.dot)
+def dot(a, b, out=None):
+    if out is not None:
+        raise CallRefused("`np.dot(..., out=...)` is not supported in compiled code yet")
+    if isinstance(a, _NUMBER) or isinstance(b, _NUMBER):
+        if isinstance(a, types.Array) or isinstance(b, types.Array):
+
+            def scaled(a, b, out=None):
+                return a * b
+
+            return scaled
+        return None
+    if isinstance(a, types.Array) and isinstance(b, types.Array) and (a.ndim > 2 or b.ndim > 2):
+        raise CallRefused("`np.dot` of arrays of more than 2 dimensions is not supported in compiled code yet", hint="use `np.matmul` (`@`) for stacks of matrices")
+    impl = _matmul_impl("np.dot", a, b)
+
+    def dot_of(a, b, out=None):
+        return impl(a, b)
+
+    return dot_of
+
+
+# ---- np.linalg --------------------------------------------------------------------------------
+
+
+@register_jitable
+def _column_view(b):
+    return b[:, None]
+
+
+@register_jitable
+def _as_given(b):
+    return b
+
+
+@register_jitable
+def _first_column(x, element):
+    return x[:, 0].copy()
+
+
+@overload(np.linalg.solve)
+def solve(a, b):
+    _check_matrix("np.linalg.solve", a)
+    _check_matrix("np.linalg.solve", b, (1, 2))
+    _require_provider("np.linalg.solve")
+    element = _lapack_type(a, b)
+    kind = _KINDS[element]
+    # A 1-d `b` is one right-hand side, solved as an n x 1 matrix.
+    as_matrix, finish = (_column_view, _first_column) if b.ndim == 1 else (_as_given, _c_copy)
+
+    def impl(a, b):
+        n = _square_size(a)
+        rhs = as_matrix(b)
+        if rhs.shape[0] != n:
+            raise ValueError(
+                "solve: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (m,m),(m,n)->(m,n)"
+            )
+        x = _fortran_copy(rhs, element)
+        if n > 0 and x.shape[1] > 0:
+            lu = _fortran_copy(a, element)
+            if lapack_gesv(kind, n, x.shape[1], data_address(lu), n, data_address(x), n) > 0:
+                raise np.linalg.LinAlgError("Singular matrix")
+        return finish(x, element)
+
+    return impl
+
+
+@overload(np.linalg.inv)
+def inv(a):
+    _check_matrix("np.linalg.inv", a)
+    _require_provider("np.linalg.inv")
+    element = _lapack_type(a)
+    kind = _KINDS[element]
+
+    def impl(a):
+        # As NumPy's: solves A X = I.
+        n = _square_size(a)
+        x = np.zeros((n, n), element, "F")
+        for i in range(n):
+            x[i, i] = 1
+        if n > 0:
+            lu = _fortran_copy(a, element)
+            if lapack_gesv(kind, n, n, data_address(lu), n, data_address(x), n) > 0:
+                raise np.linalg.LinAlgError("Singular matrix")
+        return _c_copy(x, element)
+
+    return impl
+
+
+@register_jitable
+def _sign_and_log(a, element, real, complex_, kind):
+    """``slogdet(a)`` as NumPy computes it: the LU factors of ``a`` (``getrf``), the sign
+    from the row swaps and the diagonal's signs (phases, for complex), and the sum of the
+    logarithms of the diagonal's magnitudes, in order."""
+    n = _square_size(a)
+    if n == 0:
+        return element(1), real(0)
+    lu = _fortran_copy(a, element)
+    status = lapack_getrf(kind, n, data_address(lu), n)
+    if (status >> 1) > 0:
+        return element(0), real(-np.inf)
+    sign = element(-1) if status & 1 else element(1)
+    log_abs = real(0)
+    for i in range(n):
+        d = lu[i, i]
+        magnitude = abs(d)
+        if complex_:
+            sign = sign * (d / magnitude)
+        elif d < 0:
+            sign = -sign
+        log_abs += np.log(magnitude)
+    return sign, log_abs
+
+
+def _slogdet_arguments(name, a):
+    _check_matrix(name, a)
+    _require_provider(name)
+    element = _lapack_type(a)
+    real = np.float32 if element in (np.float32, np.complex64) else np.float64
+    return element, real, issubclass(element, np.complexfloating), _KINDS[element]
+
+
+@overload(np.linalg.det)
+def det(a):
+    element, real, complex_, kind = _slogdet_arguments("np.linalg.det", a)
+
+    def impl(a):
+        # NumPy's determinant is sign * exp(log|det|).
+        sign, log_abs = _sign_and_log(a, element, real, complex_, kind)
+        return sign * np.exp(log_abs)
+
+    return impl
+
+
+@overload(np.linalg.slogdet)
+def slogdet(a):
+    element, real, complex_, kind = _slogdet_arguments("np.linalg.slogdet", a)
+
+    def impl(a):
+        return _sign_and_log(a, element, real, complex_, kind)
+
+    return impl
+
+
+@overload(np.linalg.cholesky)
+def cholesky(a, /, *, upper=False):
+    _check_matrix("np.linalg.cholesky", a)
+    _require_provider("np.linalg.cholesky")
+    if not isinstance(upper, (bool, types.Boolean)):
+        raise CallRefused(f"`upper` of `np.linalg.cholesky` must be a bool, not a `{upper}`")
+    element = _lapack_type(a)
+    kind = _KINDS[element]
+
+    def impl(a, upper=False):
+        n = _square_size(a)
+        factor = _fortran_copy(a, element)
+        if n > 0 and lapack_potrf(kind, 0 if upper else 1, n, data_address(factor), n) > 0:
+            raise np.linalg.LinAlgError("Matrix is not positive definite")
+        out = np.zeros((n, n), element)
+        for i in range(n):
+            for j in range(n):
+                if (j >= i) if upper else (j <= i):
+                    out[i, j] = factor[i, j]
+        return out
+
+    return impl
+
+
+@overload(np.linalg.matrix_power)
+def matrix_power(a, n):
+    _check_matrix("np.linalg.matrix_power", a)
+    if not isinstance(n, types.Integer):
+        raise CallRefused(f"the exponent of `np.linalg.matrix_power` must be an integer, not a `{n}`")
+    element = _element(a)
+    floating = element in _KINDS
+    if floating:
+        _require_provider("np.linalg.matrix_power")
+    negative = _matrix_inverse if floating else _integer_inverse
+
+    def impl(a, n):
+        size = _square_size(a)
+        if n == 0:
+            identity = np.zeros((size, size), element)
+            for i in range(size):
+                identity[i, i] = 1
+            return identity
+        base = negative(a) if n < 0 else _c_copy(a, element)
+        n = -n if n < 0 else n
+        if n == 1:
+            return base
+        if n == 2:
+            return base @ base
+        if n == 3:
+            return (base @ base) @ base
+        # NumPy's binary decomposition: the same products in the same order.
+        power = base
+        result = base
+        first_power, first_result = True, True
+        while n > 0:
+            if not first_power:
+                power = power @ power
+            first_power = False
+            bit = n & 1
+            n >>= 1
+            if bit:
+                result = power if first_result else result @ power
+                first_result = False
+        return result
+
+    return impl
+
+
+@register_jitable
+def _matrix_inverse(a):
+    return np.linalg.inv(a)
+
+
+@register_jitable
+def _integer_inverse(a):
+    raise TypeError("Integer matrices cannot be inverted")
+    return a
