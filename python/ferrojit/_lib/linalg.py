@@ -156,14 +156,23 @@ def _element(x):
     return numpy_type(x.dtype if isinstance(x, types.Array) else x)
 
 
-def _lapack_type(*operands):
-    """The type LAPACK computes in for these operands, as ``np.linalg`` chooses it: float32,
-    complex64 and complex128 stay, anything else becomes float64 (a complex operand makes
-    the result complex)."""
-    t = np.result_type(*[_element(x) for x in operands]).type
-    if t in (np.float32, np.float64, np.complex64, np.complex128):
-        return t
-    return np.complex128 if issubclass(t, np.complexfloating) else np.float64
+def _lapack_types(name, *operands):
+    """(the type LAPACK computes in, the result's type) for these operands, as ``np.linalg``
+    chooses them (its ``_commonType``): the computation is always in double precision
+    (float64, or complex128 when an operand is complex); the result is single precision
+    when every operand is float32 or complex64, else the computation's type."""
+    single, complex_ = True, False
+    for x in operands:
+        t = _element(x)
+        if issubclass(t, np.complexfloating):
+            complex_ = True
+        if t not in (np.float32, np.complex64):
+            single = False
+        if issubclass(t, np.floating) and t not in (np.float32, np.float64):
+            raise CallRefused(f"array type {np.dtype(t).name} is unsupported in linalg (`{name}`)")
+    if complex_:
+        return np.complex128, np.complex64 if single else np.complex128
+    return np.float64, np.float32 if single else np.float64
 
 
 def _check_matrix(name, a, ndims=(2,)):
@@ -359,7 +368,7 @@ def _as_given(b):
 
 @register_jitable
 def _first_column(x, element):
-    return x[:, 0].copy()
+    return x[:, 0].astype(element)
 
 
 @overload(np.linalg.solve)
@@ -367,7 +376,7 @@ def solve(a, b):
     _check_matrix("np.linalg.solve", a)
     _check_matrix("np.linalg.solve", b, (1, 2))
     _require_provider("np.linalg.solve")
-    element = _lapack_type(a, b)
+    element, result = _lapack_types("np.linalg.solve", a, b)
     kind = _KINDS[element]
     # A 1-d `b` is one right-hand side, solved as an n x 1 matrix.
     as_matrix, finish = (_column_view, _first_column) if b.ndim == 1 else (_as_given, _c_copy)
@@ -384,7 +393,7 @@ def solve(a, b):
             lu = _fortran_copy(a, element)
             if lapack_gesv(kind, n, x.shape[1], data_address(lu), n, data_address(x), n) > 0:
                 raise np.linalg.LinAlgError("Singular matrix")
-        return finish(x, element)
+        return finish(x, result)
 
     return impl
 
@@ -393,7 +402,7 @@ def solve(a, b):
 def inv(a):
     _check_matrix("np.linalg.inv", a)
     _require_provider("np.linalg.inv")
-    element = _lapack_type(a)
+    element, result = _lapack_types("np.linalg.inv", a)
     kind = _KINDS[element]
 
     def impl(a):
@@ -406,62 +415,83 @@ def inv(a):
             lu = _fortran_copy(a, element)
             if lapack_gesv(kind, n, n, data_address(lu), n, data_address(x), n) > 0:
                 raise np.linalg.LinAlgError("Singular matrix")
-        return _c_copy(x, element)
+        return _c_copy(x, result)
 
     return impl
 
 
 @register_jitable
-def _sign_and_log(a, element, real, complex_, kind):
-    """``slogdet(a)`` as NumPy computes it: the LU factors of ``a`` (``getrf``), the sign
-    from the row swaps and the diagonal's signs (phases, for complex), and the sum of the
-    logarithms of the diagonal's magnitudes, in order."""
-    n = _square_size(a)
-    if n == 0:
-        return element(1), real(0)
-    lu = _fortran_copy(a, element)
-    status = lapack_getrf(kind, n, data_address(lu), n)
-    if (status >> 1) > 0:
-        return element(0), real(-np.inf)
-    sign = element(-1) if status & 1 else element(1)
-    log_abs = real(0)
-    for i in range(n):
-        d = lu[i, i]
-        magnitude = abs(d)
-        if complex_:
-            sign = sign * (d / magnitude)
-        elif d < 0:
-            sign = -sign
-        log_abs += np.log(magnitude)
-    return sign, log_abs
+def _real_sign(sign, d, magnitude):
+    return -sign if d < 0 else sign
+
+
+@register_jitable
+def _complex_sign(sign, d, magnitude):
+    return sign * (d / magnitude)
 
 
 def _slogdet_arguments(name, a):
+    """(the function ``a -> (sign, log|det|)`` computed as NumPy computes them, the result
+    type, the type of the logarithm) for ``det`` and ``slogdet`` of ``a``: in double
+    precision, the LU factors of ``a`` (``getrf``), the sign from the row swaps and the
+    diagonal's signs (phases, for complex), and the sum of the logarithms of the diagonal's
+    magnitudes, in order."""
     _check_matrix(name, a)
     _require_provider(name)
-    element = _lapack_type(a)
-    real = np.float32 if element in (np.float32, np.complex64) else np.float64
-    return element, real, issubclass(element, np.complexfloating), _KINDS[element]
+    element, result = _lapack_types(name, a)
+    real = np.float32 if result in (np.float32, np.complex64) else np.float64
+    sign_update = _complex_sign if issubclass(element, np.complexfloating) else _real_sign
+    kind = _KINDS[element]
+
+    def sign_and_log(a):
+        n = _square_size(a)
+        if n == 0:
+            return element(1), 0.0
+        lu = _fortran_copy(a, element)
+        status = lapack_getrf(kind, n, data_address(lu), n)
+        if (status >> 1) > 0:
+            return element(0), -np.inf
+        sign = element(-1) if status & 1 else element(1)
+        log_abs = 0.0
+        for i in range(n):
+            d = lu[i, i]
+            magnitude = abs(d)
+            sign = sign_update(sign, d, magnitude)
+            log_abs += np.log(magnitude)
+        return sign, log_abs
+
+    return sign_and_log, result, real
+
+
+@register_jitable
+def _real_sign(sign, d, magnitude):
+    return -sign if d < 0 else sign
+
+
+@register_jitable
+def _complex_sign(sign, d, magnitude):
+    return sign * (d / magnitude)
 
 
 @overload(np.linalg.det)
 def det(a):
-    element, real, complex_, kind = _slogdet_arguments("np.linalg.det", a)
+    sign_and_log, result, real = _slogdet_arguments("np.linalg.det", a)
 
     def impl(a):
         # NumPy's determinant is sign * exp(log|det|).
-        sign, log_abs = _sign_and_log(a, element, real, complex_, kind)
-        return sign * np.exp(log_abs)
+        sign, log_abs = sign_and_log(a)
+        return result(sign * np.exp(log_abs))
 
     return impl
 
 
 @overload(np.linalg.slogdet)
 def slogdet(a):
-    element, real, complex_, kind = _slogdet_arguments("np.linalg.slogdet", a)
+    sign_and_log, result, real = _slogdet_arguments("np.linalg.slogdet", a)
 
     def impl(a):
-        return _sign_and_log(a, element, real, complex_, kind)
+        sign, log_abs = sign_and_log(a)
+        return result(sign), real(log_abs)
 
     return impl
 
@@ -472,7 +502,7 @@ def cholesky(a, /, *, upper=False):
     _require_provider("np.linalg.cholesky")
     if not isinstance(upper, (bool, types.Boolean)):
         raise CallRefused(f"`upper` of `np.linalg.cholesky` must be a bool, not a `{upper}`")
-    element = _lapack_type(a)
+    element, result = _lapack_types("np.linalg.cholesky", a)
     kind = _KINDS[element]
 
     def impl(a, upper=False):
@@ -480,7 +510,8 @@ def cholesky(a, /, *, upper=False):
         factor = _fortran_copy(a, element)
         if n > 0 and lapack_potrf(kind, 0 if upper else 1, n, data_address(factor), n) > 0:
             raise np.linalg.LinAlgError("Matrix is not positive definite")
-        out = np.zeros((n, n), element)
+        # LAPACK leaves the other triangle as it was; NumPy's factor has zeros there.
+        out = np.zeros((n, n), result)
         for i in range(n):
             for j in range(n):
                 if (j >= i) if upper else (j <= i):
@@ -541,5 +572,8 @@ def _matrix_inverse(a):
 
 @register_jitable
 def _integer_inverse(a):
-    raise TypeError("Integer matrices cannot be inverted")
+    # NumPy inverts to a float matrix: a result type that would depend on the exponent's sign.
+    raise NotImplementedError(
+        "np.linalg.matrix_power of an integer matrix with a negative exponent is not supported in compiled code; convert the matrix to float first"
+    )
     return a

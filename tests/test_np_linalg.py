@@ -1,0 +1,325 @@
+"""Linear algebra in compiled code (`_lib/linalg.py`): `@`, `np.matmul`, `np.dot` and
+`np.linalg`'s solve/inv/det/slogdet/cholesky/matrix_power, against NumPy.
+
+ferrojit calls the BLAS/LAPACK NumPy itself calls (NumPy's own OpenBLAS) and follows NumPy's
+steps, so most results are compared bit for bit. Where NumPy picks another BLAS routine
+than ferrojit (`gemv` or `dot` for a vector operand, a transposed operand instead of a copy),
+the blocking of the sums may differ: those rows compare within a few units in the last
+place (rtol 1e-5 for 32-bit, 1e-13 for 64-bit elements), as stated by `exact=False`.
+"""
+
+import gc
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native
+from ferrojit.errors import TypingError
+
+
+@ferrojit.njit
+def matmul_operator(a, b):
+    return a @ b
+
+
+@ferrojit.njit
+def matmul_function(a, b):
+    return np.matmul(a, b)
+
+
+@ferrojit.njit
+def dot(a, b):
+    return np.dot(a, b)
+
+
+@ferrojit.njit
+def solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+@ferrojit.njit
+def inv(a):
+    return np.linalg.inv(a)
+
+
+@ferrojit.njit
+def det(a):
+    return np.linalg.det(a)
+
+
+@ferrojit.njit
+def slogdet(a):
+    return np.linalg.slogdet(a)
+
+
+@ferrojit.njit
+def cholesky(a):
+    return np.linalg.cholesky(a)
+
+
+@ferrojit.njit
+def cholesky_upper(a):
+    return np.linalg.cholesky(a, upper=True)
+
+
+@ferrojit.njit
+def matrix_power(a, n):
+    return np.linalg.matrix_power(a, n)
+
+
+def numbers(shape, dtype, seed=0):
+    """Values of `dtype` with the given shape: small integers for integer and bool types,
+    normal deviates (complex: two of them) for the others."""
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return rng.integers(0, 2, shape).astype(bool)
+    if dtype.kind in "iu":
+        return rng.integers(0, 5, shape).astype(dtype)
+    x = rng.standard_normal(shape)
+    if dtype.kind == "c":
+        x = x + 1j * rng.standard_normal(shape)
+    return x.astype(dtype)
+
+
+def laid_out(a, layout):
+    """`a`'s values in another memory layout: C, F, every other element, or reversed."""
+    if layout == "C" or a.ndim == 0:
+        return np.ascontiguousarray(a)
+    if layout == "F":
+        return np.asfortranarray(a)
+    if layout == "strided":
+        big = np.zeros(tuple(2 * n for n in a.shape), a.dtype)
+        view = big[tuple(slice(None, None, 2) for _ in a.shape)]
+        view[...] = a
+        return view
+    if layout == "reversed":
+        flipped = np.ascontiguousarray(a[tuple(slice(None, None, -1) for _ in a.shape)])
+        return flipped[tuple(slice(None, None, -1) for _ in a.shape)]
+    raise AssertionError(layout)
+
+
+def check_same(got, want, exact):
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want)
+        for g, w in zip(got, want):
+            check_same(g, w, exact)
+        return
+    want_array = isinstance(want, np.ndarray)
+    single = np.asarray(want).dtype in (np.float32, np.complex64)
+    assert isinstance(got, np.ndarray) == want_array, (type(got), type(want))
+    if want_array:
+        assert got.dtype == want.dtype and got.shape == want.shape
+    else:
+        # Scalars come back as Python numbers (as from Numba): compare with NumPy's value.
+        want = want.item() if isinstance(want, np.generic) else want
+        assert type(got) is type(want), (type(got), type(want))
+    if exact:
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-5 if single else 1e-13, atol=1e-6 if single else 1e-13)
+
+
+DTYPES = [np.float64, np.float32, np.complex128, np.complex64, np.int64, np.int32, np.uint8, np.bool_]
+LAYOUTS = ["C", "F", "strided", "reversed"]
+PRODUCT_SHAPES = [((3, 4), (4, 5)), ((1, 1), (1, 1)), ((6, 6), (6, 6)), ((0, 3), (3, 2)), ((3, 0), (0, 2)), ((2, 3), (3, 0))]
+VECTOR_SHAPES = [((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 3)), ((0,), (0,)), ((0, 2), (2,))]
+
+
+@pytest.mark.parametrize("func", [matmul_operator, matmul_function, dot], ids=["operator", "np.matmul", "np.dot"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shapes", PRODUCT_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_matrix_products(func, dtype, shapes, layout):
+    a = laid_out(numbers(shapes[0], dtype, 1), layout)
+    b = laid_out(numbers(shapes[1], dtype, 2), layout)
+    check_same(func(a, b), a @ b, exact=layout == "C" or np.dtype(dtype).kind in "biu")
+
+
+@pytest.mark.parametrize("func", [matmul_operator, dot], ids=["operator", "np.dot"])
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shapes", VECTOR_SHAPES, ids=str)
+def test_products_with_vectors(func, dtype, shapes):
+    a, b = numbers(shapes[0], dtype, 1), numbers(shapes[1], dtype, 2)
+    check_same(func(a, b), np.dot(a, b), exact=np.dtype(dtype).kind in "biu")
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [(np.float32, np.float64), (np.int64, np.float64), (np.int32, np.float32), (np.float64, np.complex64), (np.bool_, np.int16), (np.uint8, np.int8)],
+    ids=str,
+)
+def test_products_promote_as_numpy(left, right):
+    a, b = numbers((3, 4), left, 1), numbers((4, 2), right, 2)
+    check_same(matmul_operator(a, b), a @ b, exact=False)
+
+
+def test_dot_of_a_scalar_scales():
+    a = numbers((3, 2), np.float64)
+    check_same(dot(a, 2.5), np.dot(a, 2.5), exact=True)
+    check_same(dot(3, a), np.dot(3, a), exact=True)
+
+
+@pytest.mark.parametrize("func", [matmul_operator, dot], ids=["operator", "np.dot"])
+@pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((4,), (5,)), ((2, 3), (4,))], ids=str)
+def test_mismatched_products_raise_value_error(func, shapes):
+    a, b = numbers(shapes[0], np.float64), numbers(shapes[1], np.float64)
+    with pytest.raises(ValueError) as numpy_error:
+        np.matmul(a, b)
+    with pytest.raises(ValueError, match="mismatch in its core dimension 0") as error:
+        func(a, b)
+    assert str(numpy_error.value).startswith(str(error.value))
+
+
+def test_products_of_stacks_are_refused_clearly():
+    a = np.ones((2, 3, 3))
+    with pytest.raises(TypingError, match="3-dimensional array is not supported yet"):
+        matmul_operator(a, a)
+
+
+SQUARE_DTYPES = [np.float64, np.float32, np.complex128, np.complex64, np.int64, np.int8]
+
+
+def square(n, dtype, seed=0):
+    """A well-conditioned n x n matrix of `dtype` (integers: a dominant diagonal)."""
+    a = numbers((n, n), dtype, seed)
+    return (a + np.asarray(4 * n, a.dtype) * np.eye(n, dtype=a.dtype)).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", SQUARE_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("rhs", ["vector", "matrix"])
+def test_solve(dtype, n, layout, rhs):
+    a = laid_out(square(n, dtype), layout)
+    b = laid_out(numbers((n,) if rhs == "vector" else (n, 3), dtype, 5), layout)
+    got = solve(a, b)
+    want = np.linalg.solve(a, b)
+    check_same(got, want, exact=True)
+    assert got.flags.c_contiguous
+
+
+@pytest.mark.parametrize("func, numpy_func", [(inv, np.linalg.inv), (det, np.linalg.det), (slogdet, np.linalg.slogdet)], ids=["inv", "det", "slogdet"])
+@pytest.mark.parametrize("dtype", SQUARE_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_inverse_and_determinants(func, numpy_func, dtype, n, layout):
+    a = laid_out(square(n, dtype, 3), layout)
+    want = numpy_func(a)
+    if numpy_func is np.linalg.slogdet:
+        want = (want.sign, want.logabsdet)
+    check_same(func(a), want, exact=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128], ids=lambda d: np.dtype(d).name)
+def test_singular_matrices(dtype):
+    a = np.array([[1, 2], [2, 4]], dtype)
+    for func, numpy_func in [(inv, np.linalg.inv), (lambda a: solve(a, np.ones(2, dtype)), lambda a: np.linalg.solve(a, np.ones(2, dtype)))]:
+        with pytest.raises(np.linalg.LinAlgError) as numpy_error:
+            numpy_func(a)
+        with pytest.raises(np.linalg.LinAlgError) as error:
+            func(a)
+        assert str(error.value) == str(numpy_error.value)
+    check_same(det(a), np.linalg.det(a), exact=True)
+    want = np.linalg.slogdet(a)
+    check_same(slogdet(a), (want.sign, want.logabsdet), exact=True)
+
+
+@pytest.mark.parametrize("func", [inv, det, slogdet, cholesky, lambda a: solve(a, np.ones(2))], ids=["inv", "det", "slogdet", "cholesky", "solve"])
+def test_non_square_matrices_raise_lin_alg_error(func):
+    a = np.ones((2, 3))
+    with pytest.raises(np.linalg.LinAlgError, match="Last 2 dimensions of the array must be square"):
+        func(a)
+
+
+def test_solve_with_a_mismatched_right_hand_side():
+    with pytest.raises(ValueError, match="solve: Input operand 1 has a mismatch in its core dimension 0"):
+        solve(np.eye(3), np.ones(4))
+
+
+def positive_definite(n, dtype):
+    a = numbers((n, n), dtype, 7)
+    return (a @ a.conj().T + n * np.eye(n)).astype(dtype)
+
+
+@pytest.mark.parametrize("func, upper", [(cholesky, False), (cholesky_upper, True)], ids=["lower", "upper"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.complex64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("n", [0, 1, 4])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_cholesky(func, upper, dtype, n, layout):
+    a = laid_out(positive_definite(n, dtype), layout)
+    check_same(func(a), np.linalg.cholesky(a, upper=upper), exact=True)
+
+
+def test_cholesky_of_a_matrix_not_positive_definite():
+    a = np.array([[1.0, 2.0], [2.0, 1.0]])
+    with pytest.raises(np.linalg.LinAlgError, match="Matrix is not positive definite"):
+        cholesky(a)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128, np.int64, np.float32], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("power", [0, 1, 2, 3, 4, 5, 8, 13, -1, -2, -5])
+def test_matrix_power(dtype, power):
+    a = square(3, dtype, 11) if np.dtype(dtype).kind != "i" else numbers((3, 3), dtype, 11)
+    if power < 0 and np.dtype(dtype).kind == "i":
+        # NumPy gives a float matrix here: a type that would depend on the exponent's sign.
+        with pytest.raises(NotImplementedError, match="convert the matrix to float first"):
+            matrix_power(a, power)
+        return
+    check_same(matrix_power(a, power), np.linalg.matrix_power(a, power), exact=True)
+
+
+@ferrojit.njit
+def everything(a, b, spd):
+    x = a @ b
+    y = np.linalg.solve(a, b)
+    z = np.linalg.inv(a) + np.linalg.cholesky(spd) + np.linalg.matrix_power(a, 5)
+    return x.sum() + y.sum() + z.sum() + np.linalg.det(a) + np.dot(b[:, 0], b[:, 1])
+
+
+def test_nothing_leaks():
+    a, b, spd = square(4, np.float64), numbers((4, 2), np.float64), positive_definite(4, np.float64)
+    everything(a, b, spd)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(3000):
+        everything(a, b, spd)
+    singular = np.zeros((4, 4))
+    for _ in range(3000):
+        with pytest.raises(np.linalg.LinAlgError):
+            everything(singular, b, spd)
+    gc.collect()
+    assert _native.live_allocations() == live
+
+
+def test_without_a_provider_the_error_says_what_to_install(tmp_path):
+    script = tmp_path / "no_provider.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+            import ferrojit
+            from ferrojit._lib import linalg
+            from ferrojit.errors import TypingError
+            linalg._numpy_openblas = lambda: None
+            linalg._scipy_routines = lambda names: None
+
+            @ferrojit.njit
+            def f(a):
+                return a @ a
+
+            try:
+                f(np.eye(2))
+            except TypingError as e:
+                print(str(e))
+            """
+        )
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True).stdout
+    assert "`np.matmul` cannot run: no BLAS/LAPACK was found" in out
+    assert "pip install scipy" in out
+    assert "return a @ a" in out
