@@ -323,3 +323,155 @@ def test_without_a_provider_the_error_says_what_to_install(tmp_path):
     assert "`np.matmul` cannot run: no BLAS/LAPACK was found" in out
     assert "pip install scipy" in out
     assert "return a @ a" in out
+
+
+@ferrojit.njit
+def eigh(a):
+    return np.linalg.eigh(a)
+
+
+@ferrojit.njit
+def eigh_upper(a):
+    return np.linalg.eigh(a, UPLO="U")
+
+
+@ferrojit.njit
+def eigvalsh(a):
+    return np.linalg.eigvalsh(a)
+
+
+@ferrojit.njit
+def svd_full(a):
+    return np.linalg.svd(a)
+
+
+@ferrojit.njit
+def svd_reduced(a):
+    return np.linalg.svd(a, full_matrices=False)
+
+
+@ferrojit.njit
+def svd_values(a):
+    return np.linalg.svd(a, compute_uv=False)
+
+
+@ferrojit.njit
+def qr_reduced(a):
+    return np.linalg.qr(a)
+
+
+@ferrojit.njit
+def qr_complete(a):
+    return np.linalg.qr(a, mode="complete")
+
+
+@ferrojit.njit
+def qr_r(a):
+    return np.linalg.qr(a, mode="r")
+
+
+@ferrojit.njit
+def lstsq(a, b):
+    return np.linalg.lstsq(a, b)
+
+
+@ferrojit.njit
+def lstsq_rcond(a, b, rcond):
+    return np.linalg.lstsq(a, b, rcond=rcond)
+
+
+def as_tuple(result):
+    """NumPy's named results (EighResult, SVDResult, QRResult) as the plain tuples compiled
+    code returns."""
+    return tuple(result) if isinstance(result, tuple) else result
+
+
+def hermitian(n, dtype):
+    a = numbers((n, n), dtype, 13)
+    return (a + a.conj().T).astype(dtype)
+
+
+@pytest.mark.parametrize(
+    "func, numpy_func",
+    [(eigh, np.linalg.eigh), (eigh_upper, lambda a: np.linalg.eigh(a, UPLO="U")), (eigvalsh, np.linalg.eigvalsh)],
+    ids=["eigh", "eigh-upper", "eigvalsh"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.complex64, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("n", [0, 1, 4])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_hermitian_eigenproblems(func, numpy_func, dtype, n, layout):
+    a = laid_out(hermitian(n, dtype), layout)
+    check_same(func(a), as_tuple(numpy_func(a)), exact=True)
+
+
+MATRIX_SHAPES = [(4, 4), (5, 3), (3, 5), (1, 4), (0, 3), (3, 0)]
+
+
+@pytest.mark.parametrize(
+    "func, numpy_func",
+    [
+        (svd_full, np.linalg.svd),
+        (svd_reduced, lambda a: np.linalg.svd(a, full_matrices=False)),
+        (svd_values, lambda a: np.linalg.svd(a, compute_uv=False)),
+        (qr_reduced, np.linalg.qr),
+        (qr_complete, lambda a: np.linalg.qr(a, mode="complete")),
+        (qr_r, lambda a: np.linalg.qr(a, mode="r")),
+    ],
+    ids=["svd", "svd-reduced", "svd-values", "qr", "qr-complete", "qr-r"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int32], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", MATRIX_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_svd_and_qr(func, numpy_func, dtype, shape, layout):
+    a = laid_out(numbers(shape, dtype, 17), layout)
+    check_same(func(a), as_tuple(numpy_func(a)), exact=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(6, 3), (3, 6), (4, 4), (5, 1), (0, 3), (3, 0)], ids=str)
+@pytest.mark.parametrize("rhs", ["vector", "matrix", "no-columns"])
+@pytest.mark.parametrize("rank_deficient", [False, True], ids=["full-rank", "rank-deficient"])
+def test_lstsq(dtype, shape, rhs, rank_deficient):
+    a = numbers(shape, dtype, 19)
+    if rank_deficient and shape[1] > 1 and shape[0] > 0:
+        a[:, 1] = a[:, 0]
+    b = numbers((shape[0],) if rhs == "vector" else (shape[0], 2 if rhs == "matrix" else 0), dtype, 23)
+    want = np.linalg.lstsq(a, b)
+    got = lstsq(a, b)
+    check_same(got[:2] + got[3:], want[:2] + want[3:], exact=True)
+    assert got[2] == want[2]
+
+
+@pytest.mark.parametrize("rcond", [1e-3, 0.5, -1.0])
+def test_lstsq_with_rcond(rcond):
+    a = numbers((6, 3), np.float64, 29) * np.array([1.0, 1e-2, 1e-4])
+    b = numbers((6,), np.float64, 31)
+    want = np.linalg.lstsq(a, b, rcond=rcond)
+    got = lstsq_rcond(a, b, rcond)
+    check_same(got[:2] + got[3:], want[:2] + want[3:], exact=True)
+    assert got[2] == want[2]
+
+
+def test_lstsq_with_mismatched_rows():
+    with pytest.raises(np.linalg.LinAlgError, match="Incompatible dimensions"):
+        lstsq(np.ones((3, 2)), np.ones(4))
+
+
+@ferrojit.njit
+def decompositions(a, s):
+    u, sv, vt = np.linalg.svd(a)
+    q, r = np.linalg.qr(a)
+    w, v = np.linalg.eigh(s)
+    x, res, rank, sl = np.linalg.lstsq(a, a[:, 0])
+    return u.sum() + sv.sum() + vt.sum() + q.sum() + r.sum() + w.sum() + v.sum() + x.sum() + res.sum() + rank + sl.sum()
+
+
+def test_decompositions_leak_nothing():
+    a, s = numbers((5, 3), np.float64), hermitian(4, np.float64)
+    decompositions(a, s)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(3000):
+        decompositions(a, s)
+    gc.collect()
+    assert _native.live_allocations() == live

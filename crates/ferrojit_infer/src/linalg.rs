@@ -18,6 +18,11 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.linalg.lapack_gesv", "kind, n, nrhs, a, lda, b, ldb, /", lapack_gesv);
     r.function("ferrojit._lib.linalg.lapack_getrf", "kind, n, a, lda, /", lapack_getrf);
     r.function("ferrojit._lib.linalg.lapack_potrf", "kind, lower, n, a, lda, /", lapack_potrf);
+    r.function("ferrojit._lib.linalg.lapack_heevd", "kind, vectors, lower, n, a, lda, w, /", lapack_heevd);
+    r.function("ferrojit._lib.linalg.lapack_gesdd", "kind, job, m, n, a, lda, s, u, ldu, vt, ldvt, /", lapack_gesdd);
+    r.function("ferrojit._lib.linalg.lapack_geqrf", "kind, m, n, a, lda, tau, /", lapack_geqrf);
+    r.function("ferrojit._lib.linalg.lapack_orgqr", "kind, m, n, k, a, lda, tau, /", lapack_orgqr);
+    r.function("ferrojit._lib.linalg.lapack_gelsd", "kind, m, n, nrhs, a, lda, b, ldb, s, rcond, /", lapack_gelsd);
 }
 
 fn data_address(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -42,4 +47,35 @@ fn lapack_getrf(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Val
 
 fn lapack_potrf(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &["kind", "lower", "n", "a", "lda"], RuntimeFunc::LAPACK_POTRF, span)
+}
+
+fn lapack_heevd(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "vectors", "lower", "n", "a", "lda", "w"], RuntimeFunc::LAPACK_HEEVD, span)
+}
+
+fn lapack_gesdd(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "job", "m", "n", "a", "lda", "s", "u", "ldu", "vt", "ldvt"], RuntimeFunc::LAPACK_GESDD, span)
+}
+
+fn lapack_geqrf(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "m", "n", "a", "lda", "tau"], RuntimeFunc::LAPACK_GEQRF, span)
+}
+
+fn lapack_orgqr(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "m", "n", "k", "a", "lda", "tau"], RuntimeFunc::LAPACK_ORGQR, span)
+}
+
+/// `gelsd`'s integer arguments, then `rcond` as a float64.
+fn lapack_gelsd(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let rcond = cx.required_expr(args, "rcond")?;
+    if !rcond.ty.is_number() || matches!(rcond.ty, Type::Complex(_)) {
+        return Err(cx.typing(rcond.span, format!("`rcond` must be a real number, not a `{}`", rcond.ty), None));
+    }
+    let rcond = cx.cast(rcond, &Type::FLOAT64);
+    let Value::Expr(call) = runtime_call(cx, args, &["kind", "m", "n", "nrhs", "a", "lda", "b", "ldb", "s"], RuntimeFunc::LAPACK_GELSD, span)? else {
+        unreachable!("a runtime call is an expression")
+    };
+    let ExprKind::Runtime { func, mut args } = call.kind else { unreachable!("a runtime call") };
+    args.push(rcond);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args }, Type::INT64, span)))
 }

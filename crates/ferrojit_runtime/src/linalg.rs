@@ -20,15 +20,18 @@ use std::sync::RwLock;
 struct Provider {
     /// The provider's integers are 64-bit (else 32-bit).
     int64: bool,
-    /// Routine name, with its kind letter (`"dgemm"`) -> address.
+    /// Routine name (`"dgemm"`) -> address.
     routines: HashMap<String, usize>,
 }
 
 static PROVIDER: RwLock<Option<Provider>> = RwLock::new(None);
 
-/// The routine names the wrappers use, for each of the four kinds (`s`, `d`, `c`, `z` + these):
-/// what the Python side must look up.
-pub const ROUTINES: [&str; 4] = ["gemm", "gesv", "getrf", "potrf"];
+/// The routines the wrappers call: what the Python side must find. Matrix products keep
+/// their operands' precision (`sgemm`..`zgemm`); the rest of `np.linalg` computes in double
+/// precision, real or complex, as NumPy's does.
+pub const ROUTINES: [&str; 20] = [
+    "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
+];
 
 /// Installs the provider: `int64` tells its integer width, `routines` maps names such as
 /// `"dgemm"` to addresses. Replaces an earlier provider.
@@ -43,12 +46,27 @@ pub fn has_provider() -> bool {
 
 const KIND_LETTERS: [char; 4] = ['s', 'd', 'c', 'z'];
 
-/// The address of routine `name` (without its letter) for `kind`, and the integer width.
-fn routine(kind: i64, name: &str) -> Option<(usize, bool)> {
-    let letter = *KIND_LETTERS.get(usize::try_from(kind).ok()?)?;
+/// The address of routine `name` and the provider's integer width.
+fn routine_named(name: &str) -> Option<(usize, bool)> {
     let guard = PROVIDER.read().unwrap_or_else(|p| p.into_inner());
     let provider = guard.as_ref()?;
-    provider.routines.get(&format!("{letter}{name}")).map(|&address| (address, provider.int64))
+    provider.routines.get(name).map(|&address| (address, provider.int64))
+}
+
+/// The routine `name` (without its letter) for `kind`.
+fn routine(kind: i64, name: &str) -> Option<(usize, bool)> {
+    let letter = *KIND_LETTERS.get(usize::try_from(kind).ok()?)?;
+    routine_named(&format!("{letter}{name}"))
+}
+
+/// The double-precision routine for `kind` (1: real, 3: complex; NumPy computes `np.linalg`
+/// in double precision): `real` or `complex` by name.
+fn double_routine(kind: i64, real: &str, complex: &str) -> Option<(usize, bool)> {
+    match kind {
+        1 => routine_named(real),
+        3 => routine_named(complex),
+        _ => None,
+    }
 }
 
 /// An integer argument in the provider's width, by pointer.
@@ -80,33 +98,40 @@ impl Int {
     }
 }
 
-/// Pivot indices as the provider writes them (its integer width), `n` of them.
-enum Pivots {
+/// An array of the provider's integers (pivot indices, integer workspace), `n` of them.
+enum Ints {
     Wide(Vec<i64>),
     Narrow(Vec<i32>),
 }
 
-impl Pivots {
-    fn new(n: i64, int64: bool) -> Pivots {
+impl Ints {
+    fn new(n: i64, int64: bool) -> Ints {
         let n = n.max(1) as usize;
         if int64 {
-            Pivots::Wide(vec![0; n])
+            Ints::Wide(vec![0; n])
         } else {
-            Pivots::Narrow(vec![0; n])
+            Ints::Narrow(vec![0; n])
         }
     }
     fn ptr(&mut self) -> *mut c_void {
         match self {
-            Pivots::Wide(v) => v.as_mut_ptr() as *mut c_void,
-            Pivots::Narrow(v) => v.as_mut_ptr() as *mut c_void,
+            Ints::Wide(v) => v.as_mut_ptr() as *mut c_void,
+            Ints::Narrow(v) => v.as_mut_ptr() as *mut c_void,
+        }
+    }
+    /// The first integer: the size a workspace query asks for.
+    fn first(&self) -> i64 {
+        match self {
+            Ints::Wide(v) => v[0],
+            Ints::Narrow(v) => v[0] as i64,
         }
     }
     /// How many rows the factorisation swapped, modulo 2 (1-based pivots as LAPACK's).
     fn parity(&self, n: i64) -> i64 {
         let swapped = |k: usize, p: i64| (p != k as i64 + 1) as i64;
         let count: i64 = match self {
-            Pivots::Wide(v) => v.iter().take(n as usize).enumerate().map(|(k, &p)| swapped(k, p)).sum(),
-            Pivots::Narrow(v) => v.iter().take(n as usize).enumerate().map(|(k, &p)| swapped(k, p as i64)).sum(),
+            Ints::Wide(v) => v.iter().take(n as usize).enumerate().map(|(k, &p)| swapped(k, p)).sum(),
+            Ints::Narrow(v) => v.iter().take(n as usize).enumerate().map(|(k, &p)| swapped(k, p as i64)).sum(),
         };
         count & 1
     }
@@ -183,7 +208,7 @@ pub unsafe extern "C" fn ferrojit_rt_blas_gemm(kind: i64, trans_a: i64, trans_b:
 pub unsafe extern "C" fn ferrojit_rt_lapack_gesv(kind: i64, n: i64, nrhs: i64, a: i64, lda: i64, b: i64, ldb: i64) -> i64 {
     let Some((address, int64)) = routine(kind, "gesv") else { return MISSING };
     let gesv: unsafe extern "C" fn(F, F, F, F, F, F, F, F) = std::mem::transmute(address);
-    let mut pivots = Pivots::new(n, int64);
+    let mut pivots = Ints::new(n, int64);
     let (mut n, mut nrhs, mut lda, mut ldb) = (Int::new(n, int64), Int::new(nrhs, int64), Int::new(lda, int64), Int::new(ldb, int64));
     let mut info = Int::new(0, int64);
     gesv(n.ptr(), nrhs.ptr(), a as F, lda.ptr(), pivots.ptr(), b as F, ldb.ptr(), info.ptr());
@@ -200,7 +225,7 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_gesv(kind: i64, n: i64, nrhs: i64, a
 pub unsafe extern "C" fn ferrojit_rt_lapack_getrf(kind: i64, n: i64, a: i64, lda: i64) -> i64 {
     let Some((address, int64)) = routine(kind, "getrf") else { return MISSING };
     let getrf: unsafe extern "C" fn(F, F, F, F, F, F) = std::mem::transmute(address);
-    let mut pivots = Pivots::new(n, int64);
+    let mut pivots = Ints::new(n, int64);
     let size = n;
     let (mut m, mut n, mut lda) = (Int::new(size, int64), Int::new(size, int64), Int::new(lda, int64));
     let mut info = Int::new(0, int64);
@@ -226,4 +251,212 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_potrf(kind: i64, lower: i64, n: i64,
     let mut info = Int::new(0, int64);
     potrf(&mut uplo as *mut u8 as F, n.ptr(), a as F, lda.ptr(), info.ptr(), 1);
     info.get()
+}
+
+/// A workspace of `count` elements of `size` bytes (at least one element: LAPACK reads
+/// the first even when asked for none).
+fn workspace(count: i64, size: usize) -> Vec<u8> {
+    vec![0u8; count.max(1) as usize * size]
+}
+
+/// The element count a workspace query wrote into the first element of a real (`f64`) or
+/// complex (its real part) workspace.
+fn queried(buffer: &[u8]) -> i64 {
+    f64::from_ne_bytes(buffer[..8].try_into().expect("a workspace holds one element")).max(1.0) as i64
+}
+
+/// `kind` 1 is real double precision, 3 complex: the size in bytes of its elements.
+fn double_size(kind: i64) -> usize {
+    if kind == 3 {
+        16
+    } else {
+        8
+    }
+}
+
+fn flag(yes: bool, on: u8, off: u8) -> u8 {
+    if yes {
+        on
+    } else {
+        off
+    }
+}
+
+/// The workspaces of one LAPACK call: `work` (elements of the kind), `rwork` (float64, complex
+/// routines only) and `iwork` (the provider's integers), with their sizes as passed.
+struct Workspaces {
+    work: Vec<u8>,
+    rwork: Vec<u8>,
+    iwork: Ints,
+    lwork: Int,
+    lrwork: Int,
+    liwork: Int,
+}
+
+impl Workspaces {
+    /// Workspaces for a size query: every size -1, one element each.
+    fn query(int64: bool) -> Workspaces {
+        Workspaces { work: workspace(1, 16), rwork: workspace(1, 8), iwork: Ints::new(1, int64), lwork: Int::new(-1, int64), lrwork: Int::new(-1, int64), liwork: Int::new(-1, int64) }
+    }
+
+    /// The workspaces a query asked for (its answers in the first elements), each at least
+    /// `minimum` = (work, rwork, iwork) elements.
+    fn answered(&self, kind: i64, minimum: (i64, i64, i64), int64: bool) -> Workspaces {
+        let work = queried(&self.work).max(minimum.0);
+        let rwork = queried(&self.rwork).max(minimum.1);
+        let iwork = self.iwork.first().max(minimum.2).max(1);
+        Workspaces {
+            work: workspace(work, double_size(kind)),
+            rwork: workspace(rwork, 8),
+            iwork: Ints::new(iwork, int64),
+            lwork: Int::new(work, int64),
+            lrwork: Int::new(rwork, int64),
+            liwork: Int::new(iwork, int64),
+        }
+    }
+}
+
+/// The eigenvalues (into `w`, ascending, float64) and, with `vectors` = 1, the eigenvectors
+/// (into `a`'s columns) of the symmetric (Hermitian) `A` (n x n), from its lower (`lower` = 1)
+/// or upper triangle (`dsyevd` / `zheevd`). Returns LAPACK's `info` (> 0: no convergence),
+/// or [`MISSING`].
+///
+/// # Safety
+/// `a` points to a column-major n x n matrix with leading dimension `lda`, `w` to n float64.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_lapack_heevd(kind: i64, vectors: i64, lower: i64, n: i64, a: i64, lda: i64, w: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dsyevd", "zheevd") else { return MISSING };
+    let (mut jobz, mut uplo) = (flag(vectors != 0, b'V', b'N'), flag(lower != 0, b'L', b'U'));
+    let (mut n, mut lda) = (Int::new(n, int64), Int::new(lda, int64));
+    let mut info = Int::new(0, int64);
+    let mut call = |ws: &mut Workspaces| {
+        if kind == 3 {
+            let heevd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            heevd(&mut jobz as *mut u8 as F, &mut uplo as *mut u8 as F, n.ptr(), a as F, lda.ptr(), w as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, ws.lrwork.ptr(), ws.iwork.ptr(), ws.liwork.ptr(), info.ptr(), 1, 1);
+        } else {
+            let syevd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            syevd(&mut jobz as *mut u8 as F, &mut uplo as *mut u8 as F, n.ptr(), a as F, lda.ptr(), w as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.iwork.ptr(), ws.liwork.ptr(), info.ptr(), 1, 1);
+        }
+        info.get()
+    };
+    let mut query = Workspaces::query(int64);
+    if call(&mut query) != 0 {
+        return info.get();
+    }
+    call(&mut query.answered(kind, (1, 1, 1), int64))
+}
+
+/// The singular values (into `s`, descending, float64) of `A` (m x n, destroyed) and, with
+/// `job` 1 (`S`: the first min(m, n) columns) or 2 (`A`: all of them), the singular vectors
+/// into `u` (m x ucol) and `vt` (vrow x n) (`dgesdd` / `zgesdd`; job 0 computes none and
+/// ignores `u` and `vt`). Returns LAPACK's `info` (> 0: no convergence), or [`MISSING`].
+///
+/// # Safety
+/// The addresses point to column-major matrices of the sizes and leading dimensions given.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_lapack_gesdd(kind: i64, job: i64, m: i64, n: i64, a: i64, lda: i64, s: i64, u: i64, ldu: i64, vt: i64, ldvt: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgesdd", "zgesdd") else { return MISSING };
+    let mut jobz = [b'N', b'S', b'A'][job.clamp(0, 2) as usize];
+    let (small, large) = (m.min(n), m.max(n));
+    // LAPACK's sizes for the real-valued workspace of zgesdd, and the integers of both.
+    let rwork = if job == 0 { 7 * small } else { (5 * small * small + 5 * small).max(2 * large * small + 2 * small * small + small) };
+    let minimum = (1, rwork, 8 * small);
+    let (mut m, mut n, mut lda, mut ldu, mut ldvt) = (Int::new(m, int64), Int::new(n, int64), Int::new(lda, int64), Int::new(ldu, int64), Int::new(ldvt, int64));
+    let mut info = Int::new(0, int64);
+    let mut call = |ws: &mut Workspaces| {
+        if kind == 3 {
+            let gesdd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize) = std::mem::transmute(address);
+            gesdd(&mut jobz as *mut u8 as F, m.ptr(), n.ptr(), a as F, lda.ptr(), s as F, u as F, ldu.ptr(), vt as F, ldvt.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, ws.iwork.ptr(), info.ptr(), 1);
+        } else {
+            let gesdd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize) = std::mem::transmute(address);
+            gesdd(&mut jobz as *mut u8 as F, m.ptr(), n.ptr(), a as F, lda.ptr(), s as F, u as F, ldu.ptr(), vt as F, ldvt.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.iwork.ptr(), info.ptr(), 1);
+        }
+        info.get()
+    };
+    let mut query = Workspaces::query(int64);
+    query.rwork = workspace(minimum.1, 8);
+    query.iwork = Ints::new(minimum.2.max(1), int64);
+    if call(&mut query) != 0 {
+        return info.get();
+    }
+    call(&mut query.answered(kind, minimum, int64))
+}
+
+/// The QR factorisation of `A` (m x n) in place (`dgeqrf` / `zgeqrf`): `R` in the upper
+/// triangle, the reflectors below it and their factors in `tau` (min(m, n) elements).
+/// Returns LAPACK's `info`, or [`MISSING`].
+///
+/// # Safety
+/// `a` points to a column-major m x n matrix with leading dimension `lda`, `tau` to
+/// min(m, n) elements.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_lapack_geqrf(kind: i64, m: i64, n: i64, a: i64, lda: i64, tau: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgeqrf", "zgeqrf") else { return MISSING };
+    let geqrf: unsafe extern "C" fn(F, F, F, F, F, F, F, F) = std::mem::transmute(address);
+    let columns = n.max(1);
+    let (mut m, mut n, mut lda) = (Int::new(m, int64), Int::new(n, int64), Int::new(lda, int64));
+    let mut info = Int::new(0, int64);
+    let mut call = |ws: &mut Workspaces| {
+        geqrf(m.ptr(), n.ptr(), a as F, lda.ptr(), tau as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), info.ptr());
+        info.get()
+    };
+    let mut query = Workspaces::query(int64);
+    if call(&mut query) != 0 {
+        return info.get();
+    }
+    call(&mut query.answered(kind, (columns, 1, 1), int64))
+}
+
+/// The first `n` columns of the `Q` whose `k` reflectors `geqrf` left in `A` (m x n) and
+/// `tau`, in place (`dorgqr` / `zungqr`). Returns LAPACK's `info`, or [`MISSING`].
+///
+/// # Safety
+/// As for [`ferrojit_rt_lapack_geqrf`].
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_lapack_orgqr(kind: i64, m: i64, n: i64, k: i64, a: i64, lda: i64, tau: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dorgqr", "zungqr") else { return MISSING };
+    let orgqr: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F) = std::mem::transmute(address);
+    let columns = n.max(1);
+    let (mut m, mut n, mut k, mut lda) = (Int::new(m, int64), Int::new(n, int64), Int::new(k, int64), Int::new(lda, int64));
+    let mut info = Int::new(0, int64);
+    let mut call = |ws: &mut Workspaces| {
+        orgqr(m.ptr(), n.ptr(), k.ptr(), a as F, lda.ptr(), tau as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), info.ptr());
+        info.get()
+    };
+    let mut query = Workspaces::query(int64);
+    if call(&mut query) != 0 {
+        return info.get();
+    }
+    call(&mut query.answered(kind, (columns, 1, 1), int64))
+}
+
+/// The least-squares solutions of `A X = B` (`dgelsd` / `zgelsd`): `A` (m x n, destroyed),
+/// `B` (max(m, n) x nrhs, overwritten by `X` in its first n rows), the singular values of `A`
+/// into `s` (float64), singular values below `rcond` times the largest treated as zero.
+/// Returns the effective rank, `-1 - info` when LAPACK failed (info > 0: no convergence), or
+/// [`MISSING`].
+///
+/// # Safety
+/// The addresses point to column-major matrices of the sizes and leading dimensions given.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_lapack_gelsd(kind: i64, m: i64, n: i64, nrhs: i64, a: i64, lda: i64, b: i64, ldb: i64, s: i64, rcond: f64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgelsd", "zgelsd") else { return MISSING };
+    let (mut m, mut n, mut nrhs, mut lda, mut ldb) = (Int::new(m, int64), Int::new(n, int64), Int::new(nrhs, int64), Int::new(lda, int64), Int::new(ldb, int64));
+    let mut rcond = rcond;
+    let (mut rank, mut info) = (Int::new(0, int64), Int::new(0, int64));
+    let mut call = |ws: &mut Workspaces| {
+        if kind == 3 {
+            let gelsd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, F) = std::mem::transmute(address);
+            gelsd(m.ptr(), n.ptr(), nrhs.ptr(), a as F, lda.ptr(), b as F, ldb.ptr(), s as F, &mut rcond as *mut f64 as F, rank.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, ws.iwork.ptr(), info.ptr());
+        } else {
+            let gelsd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F) = std::mem::transmute(address);
+            gelsd(m.ptr(), n.ptr(), nrhs.ptr(), a as F, lda.ptr(), b as F, ldb.ptr(), s as F, &mut rcond as *mut f64 as F, rank.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.iwork.ptr(), info.ptr());
+        }
+        info.get()
+    };
+    let mut query = Workspaces::query(int64);
+    if call(&mut query) != 0 || call(&mut query.answered(kind, (1, 1, 1), int64)) != 0 {
+        return -1 - info.get();
+    }
+    rank.get()
 }

@@ -34,7 +34,6 @@ from . import data_address
 from .dtypes import numpy_type
 
 _KINDS = {np.float32: 0, np.float64: 1, np.complex64: 2, np.complex128: 3}
-_LETTERS = "sdcz"
 _INSTALL_HINT = (
     "np.linalg, np.dot and `@` need a BLAS/LAPACK: ferrojit uses NumPy's own OpenBLAS (NumPy's wheels from "
     "PyPI ship it) or SciPy's; install SciPy (`pip install scipy`) or a NumPy wheel from PyPI"
@@ -66,6 +65,36 @@ def lapack_potrf(kind, lower, n, a, lda):
     """The Cholesky factor of ``A`` (n x n) in place, in its lower (``lower`` = 1) or upper
     triangle; returns LAPACK's ``info`` (> 0: not positive definite)."""
     raise NotImplementedError("lapack_potrf is called from compiled code only")
+
+
+def lapack_heevd(kind, vectors, lower, n, a, lda, w):
+    """Eigenvalues (into the float64 ``w``) and, with ``vectors`` = 1, eigenvectors (into ``a``'s
+    columns) of the symmetric or Hermitian ``A``; returns LAPACK's ``info``."""
+    raise NotImplementedError("lapack_heevd is called from compiled code only")
+
+
+def lapack_gesdd(kind, job, m, n, a, lda, s, u, ldu, vt, ldvt):
+    """Singular values into ``s`` and, with ``job`` 1 (reduced) or 2 (full), singular vectors
+    into ``u`` and ``vt``; returns LAPACK's ``info``."""
+    raise NotImplementedError("lapack_gesdd is called from compiled code only")
+
+
+def lapack_geqrf(kind, m, n, a, lda, tau):
+    """The QR factorisation of ``A`` in place (R above the diagonal, reflectors below, their
+    factors in ``tau``); returns LAPACK's ``info``."""
+    raise NotImplementedError("lapack_geqrf is called from compiled code only")
+
+
+def lapack_orgqr(kind, m, n, k, a, lda, tau):
+    """The first ``n`` columns of Q from ``k`` reflectors of ``geqrf``, in place; returns
+    LAPACK's ``info``."""
+    raise NotImplementedError("lapack_orgqr is called from compiled code only")
+
+
+def lapack_gelsd(kind, m, n, nrhs, a, lda, b, ldb, s, rcond):
+    """Least-squares solutions into ``b``'s first n rows and ``A``'s singular values into
+    ``s``; returns the effective rank, or ``-1 - info`` when LAPACK failed."""
+    raise NotImplementedError("lapack_gelsd is called from compiled code only")
 
 
 # ---- finding the provider ---------------------------------------------------------------------
@@ -123,7 +152,7 @@ def _install_provider():
     """Finds a provider and installs it; whether one was found (cached)."""
     if _provider_state:
         return _provider_state[0]
-    names = [letter + routine for routine in _native.linalg_routines() for letter in _LETTERS]
+    names = _native.linalg_routines()
     found = _numpy_openblas()
     routines, int64 = None, False
     if found is not None:
@@ -577,3 +606,235 @@ def _integer_inverse(a):
         "np.linalg.matrix_power of an integer matrix with a negative exponent is not supported in compiled code; convert the matrix to float first"
     )
     return a
+
+
+# ---- decompositions ---------------------------------------------------------------------------
+
+
+def _real_of(t):
+    return np.float32 if t in (np.float32, np.complex64) else np.float64
+
+
+def _check_uplo(name, uplo):
+    value = uplo if isinstance(uplo, str) else getattr(uplo, "literal_value", None)
+    if value not in ("L", "U"):
+        raise CallRefused(f"`UPLO` of `{name}` must be the constant 'L' or 'U'")
+    return 1 if value == "L" else 0
+
+
+def _eigh_function(name, a, UPLO, vectors):
+    _check_matrix(name, a)
+    _require_provider(name)
+    element, result = _lapack_types(name, a)
+    real = _real_of(result)
+    kind, lower = _KINDS[element], _check_uplo(name, UPLO)
+
+    def decompose(a):
+        n = _square_size(a)
+        factor = _fortran_copy(a, element)
+        w = np.empty(n, np.float64)
+        if n > 0 and lapack_heevd(kind, vectors, lower, n, data_address(factor), n, data_address(w)) > 0:
+            raise np.linalg.LinAlgError("Eigenvalues did not converge")
+        return w.astype(real), _c_copy(factor, result)
+
+    return decompose
+
+
+@overload(np.linalg.eigh)
+def eigh(a, UPLO="L"):
+    decompose = _eigh_function("np.linalg.eigh", a, UPLO, 1)
+
+    def impl(a, UPLO=None):
+        return decompose(a)
+
+    return impl
+
+
+@overload(np.linalg.eigvalsh)
+def eigvalsh(a, UPLO="L"):
+    decompose = _eigh_function("np.linalg.eigvalsh", a, UPLO, 0)
+
+    def impl(a, UPLO=None):
+        return decompose(a)[0]
+
+    return impl
+
+
+def _constant(name, argument, value, default):
+    """The value of a constant bool argument (its default when left out)."""
+    if isinstance(value, bool):
+        return value
+    literal = getattr(value, "literal_value", None)
+    if isinstance(literal, bool):
+        return literal
+    raise CallRefused(f"`{argument}` of `{name}` must be the constant True or False")
+
+
+def _svd_function(name, a, job):
+    """``a -> (u, s, vh)`` by ``gesdd`` with ``job`` 0 (values only: ``u`` and ``vh`` are
+    empty), 1 (reduced) or 2 (full)."""
+    _check_matrix(name, a)
+    _require_provider(name)
+    element, result = _lapack_types(name, a)
+    real, kind = _real_of(result), _KINDS[element]
+
+    def decompose(a):
+        m, n = a.shape
+        k = min(m, n)
+        factor = _fortran_copy(a, element)
+        s = np.empty(k, np.float64)
+        ucols, vrows = (m, n) if job == 2 else ((k, k) if job == 1 else (0, 0))
+        u = np.zeros((m if job else 0, ucols), element, "F")
+        vt = np.zeros((vrows, n), element, "F")
+        if k > 0:
+            status = lapack_gesdd(kind, job, m, n, data_address(factor), max(m, 1), data_address(s), data_address(u), max(m, 1), data_address(vt), max(vrows, 1))
+            if status > 0:
+                raise np.linalg.LinAlgError("SVD did not converge")
+        elif job == 2:
+            # No singular values: the singular vectors are the identity's columns.
+            for i in range(m):
+                u[i, i] = 1
+            for j in range(n):
+                vt[j, j] = 1
+        return _c_copy(u, result), s.astype(real), _c_copy(vt, result)
+
+    return decompose
+
+
+@overload(np.linalg.svd)
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    name = "np.linalg.svd"
+    if _constant(name, "hermitian", hermitian, False):
+        raise CallRefused("`np.linalg.svd(..., hermitian=True)` is not supported in compiled code yet")
+    vectors = _constant(name, "compute_uv", compute_uv, True)
+    decompose = _svd_function(name, a, (2 if _constant(name, "full_matrices", full_matrices, True) else 1) if vectors else 0)
+    if vectors:
+
+        def impl(a, full_matrices=True, compute_uv=True, hermitian=False):
+            return decompose(a)
+
+    else:
+
+        def impl(a, full_matrices=True, compute_uv=True, hermitian=False):
+            return decompose(a)[1]
+
+    return impl
+
+
+@overload(np.linalg.qr)
+def qr(a, mode="reduced"):
+    name = "np.linalg.qr"
+    _check_matrix(name, a)
+    _require_provider(name)
+    value = mode if isinstance(mode, str) else getattr(mode, "literal_value", None)
+    if value not in ("reduced", "complete", "r"):
+        raise CallRefused(f"`mode` of `{name}` must be the constant 'reduced', 'complete' or 'r' ('raw' is not supported in compiled code)")
+    element, result = _lapack_types(name, a)
+    kind = _KINDS[element]
+
+    def factors(a):
+        m, n = a.shape
+        k = min(m, n)
+        factor = _fortran_copy(a, element)
+        tau = np.empty(k, element)
+        if k > 0:
+            lapack_geqrf(kind, m, n, data_address(factor), max(m, 1), data_address(tau))
+        return factor, tau
+
+    def upper(factor, rows):
+        # R: the upper triangle of the factors' first `rows` rows.
+        n = factor.shape[1]
+        r = np.zeros((rows, n), result)
+        for i in range(rows):
+            for j in range(i, n):
+                r[i, j] = factor[i, j]
+        return r
+
+    if value == "r":
+
+        def only_r(a, mode=None):
+            factor, tau = factors(a)
+            return upper(factor, min(a.shape[0], a.shape[1]))
+
+        return only_r
+    complete = value == "complete"
+
+    def impl(a, mode=None):
+        m, n = a.shape
+        k = min(m, n)
+        factor, tau = factors(a)
+        columns = m if complete and m > n else k
+        q = np.zeros((m, columns), element, "F")
+        q[:, : min(n, columns)] = factor[:, : min(n, columns)]
+        if m > 0 and columns > 0:
+            lapack_orgqr(kind, m, columns, k, data_address(q), m, data_address(tau))
+        return _c_copy(q, result), upper(factor, columns)
+
+    return impl
+
+
+@register_jitable
+def _squared_magnitude(x):
+    return (x * np.conj(x)).real
+
+
+@register_jitable
+def _default_cutoff(rcond, m, n):
+    # NumPy 2's default: the machine precision times the larger dimension.
+    return 2.220446049250313e-16 * max(m, n)
+
+
+@register_jitable
+def _given_cutoff(rcond, m, n):
+    return float(rcond)
+
+
+@overload(np.linalg.lstsq)
+def lstsq(a, b, rcond=None):
+    name = "np.linalg.lstsq"
+    _check_matrix(name, a)
+    _check_matrix(name, b, (1, 2))
+    _require_provider(name)
+    element, result = _lapack_types(name, a, b)
+    real, kind = _real_of(result), _KINDS[element]
+    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
+        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
+    cutoff_of = _default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_cutoff
+    as_matrix, finish = (_column_view, _first_column) if b.ndim == 1 else (_as_given, _c_copy)
+
+    def impl(a, b, rcond=None):
+        m, n = a.shape
+        rhs = as_matrix(b)
+        if rhs.shape[0] != m:
+            raise np.linalg.LinAlgError("Incompatible dimensions")
+        nrhs = rhs.shape[1]
+        cutoff = cutoff_of(rcond, m, n)
+        rows = max(m, n)
+        x = np.zeros((rows, nrhs), element, "F")
+        x[:m, :] = rhs
+        s = np.zeros(min(m, n), np.float64)
+        rank = 0
+        if m > 0 and n > 0 and nrhs > 0:
+            factor = _fortran_copy(a, element)
+            rank = lapack_gelsd(kind, m, n, nrhs, data_address(factor), max(m, 1), data_address(x), max(rows, 1), data_address(s), cutoff)
+            if rank < 0:
+                raise np.linalg.LinAlgError("SVD did not converge in Linear Least Squares")
+        elif m > 0 and n > 0:
+            # No right-hand side: only the singular values and the rank.
+            factor = _fortran_copy(a, element)
+            empty = np.zeros((rows, 1), element, "F")
+            rank = lapack_gelsd(kind, m, n, 1, data_address(factor), max(m, 1), data_address(empty), max(rows, 1), data_address(s), cutoff)
+        solution = x[:n, :]
+        if m == 0:
+            solution[:, :] = 0
+        # Residuals only for a full-rank overdetermined system, as NumPy's.
+        count = nrhs if rank == n and m > n else 0
+        residuals = np.zeros(count, real)
+        for j in range(count):
+            total = 0.0
+            for i in range(n, m):
+                total += _squared_magnitude(x[i, j])
+            residuals[j] = total
+        return finish(solution, result), residuals, rank, s.astype(real)
+
+    return impl
