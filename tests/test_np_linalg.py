@@ -1,12 +1,4 @@
-"""Linear algebra in compiled code (`_lib/linalg.py`): `@`, `np.matmul`, `np.dot` and
-`np.linalg`'s solve/inv/det/slogdet/cholesky/matrix_power, against NumPy.
-
-ferrojit calls the BLAS/LAPACK NumPy itself calls (NumPy's own OpenBLAS) and follows NumPy's
-steps, so most results are compared bit for bit. Where NumPy picks another BLAS routine
-than ferrojit (`gemv` or `dot` for a vector operand, a transposed operand instead of a copy),
-the blocking of the sums may differ: those rows compare within a few units in the last
-place (rtol 1e-5 for 32-bit, 1e-13 for 64-bit elements), as stated by `exact=False`.
-"""
+"""np.linalg's solvers and decompositions against NumPy (see linalg_cases.py)."""
 
 import gc
 import subprocess
@@ -18,167 +10,20 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
-from ferrojit.errors import TypingError
 
-
-@ferrojit.njit
-def matmul_operator(a, b):
-    return a @ b
-
-
-@ferrojit.njit
-def matmul_function(a, b):
-    return np.matmul(a, b)
-
-
-@ferrojit.njit
-def dot(a, b):
-    return np.dot(a, b)
-
-
-@ferrojit.njit
-def solve(a, b):
-    return np.linalg.solve(a, b)
-
-
-@ferrojit.njit
-def inv(a):
-    return np.linalg.inv(a)
-
-
-@ferrojit.njit
-def det(a):
-    return np.linalg.det(a)
-
-
-@ferrojit.njit
-def slogdet(a):
-    return np.linalg.slogdet(a)
-
-
-@ferrojit.njit
-def cholesky(a):
-    return np.linalg.cholesky(a)
-
-
-@ferrojit.njit
-def cholesky_upper(a):
-    return np.linalg.cholesky(a, upper=True)
-
-
-@ferrojit.njit
-def matrix_power(a, n):
-    return np.linalg.matrix_power(a, n)
-
-
-def numbers(shape, dtype, seed=0):
-    """Values of `dtype` with the given shape: small integers for integer and bool types,
-    normal deviates (complex: two of them) for the others."""
-    rng = np.random.default_rng(seed)
-    dtype = np.dtype(dtype)
-    if dtype.kind == "b":
-        return rng.integers(0, 2, shape).astype(bool)
-    if dtype.kind in "iu":
-        return rng.integers(0, 5, shape).astype(dtype)
-    x = rng.standard_normal(shape)
-    if dtype.kind == "c":
-        x = x + 1j * rng.standard_normal(shape)
-    return x.astype(dtype)
-
-
-def laid_out(a, layout):
-    """`a`'s values in another memory layout: C, F, every other element, or reversed."""
-    if layout == "C" or a.ndim == 0:
-        return np.ascontiguousarray(a)
-    if layout == "F":
-        return np.asfortranarray(a)
-    if layout == "strided":
-        big = np.zeros(tuple(2 * n for n in a.shape), a.dtype)
-        view = big[tuple(slice(None, None, 2) for _ in a.shape)]
-        view[...] = a
-        return view
-    if layout == "reversed":
-        flipped = np.ascontiguousarray(a[tuple(slice(None, None, -1) for _ in a.shape)])
-        return flipped[tuple(slice(None, None, -1) for _ in a.shape)]
-    raise AssertionError(layout)
-
-
-def check_same(got, want, exact):
-    if isinstance(want, tuple):
-        assert isinstance(got, tuple) and len(got) == len(want)
-        for g, w in zip(got, want):
-            check_same(g, w, exact)
-        return
-    want_array = isinstance(want, np.ndarray)
-    single = np.asarray(want).dtype in (np.float32, np.complex64)
-    assert isinstance(got, np.ndarray) == want_array, (type(got), type(want))
-    if want_array:
-        assert got.dtype == want.dtype and got.shape == want.shape
-    else:
-        # Scalars come back as Python numbers (as from Numba): compare with NumPy's value.
-        want = want.item() if isinstance(want, np.generic) else want
-        assert type(got) is type(want), (type(got), type(want))
-    if exact:
-        np.testing.assert_array_equal(got, want)
-    else:
-        np.testing.assert_allclose(got, want, rtol=1e-5 if single else 1e-13, atol=1e-6 if single else 1e-13)
-
-
-DTYPES = [np.float64, np.float32, np.complex128, np.complex64, np.int64, np.int32, np.uint8, np.bool_]
-LAYOUTS = ["C", "F", "strided", "reversed"]
-PRODUCT_SHAPES = [((3, 4), (4, 5)), ((1, 1), (1, 1)), ((6, 6), (6, 6)), ((0, 3), (3, 2)), ((3, 0), (0, 2)), ((2, 3), (3, 0))]
-VECTOR_SHAPES = [((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 3)), ((0,), (0,)), ((0, 2), (2,))]
-
-
-@pytest.mark.parametrize("func", [matmul_operator, matmul_function, dot], ids=["operator", "np.matmul", "np.dot"])
-@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("shapes", PRODUCT_SHAPES, ids=str)
-@pytest.mark.parametrize("layout", LAYOUTS)
-def test_matrix_products(func, dtype, shapes, layout):
-    a = laid_out(numbers(shapes[0], dtype, 1), layout)
-    b = laid_out(numbers(shapes[1], dtype, 2), layout)
-    check_same(func(a, b), a @ b, exact=layout == "C" or np.dtype(dtype).kind in "biu")
-
-
-@pytest.mark.parametrize("func", [matmul_operator, dot], ids=["operator", "np.dot"])
-@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("shapes", VECTOR_SHAPES, ids=str)
-def test_products_with_vectors(func, dtype, shapes):
-    a, b = numbers(shapes[0], dtype, 1), numbers(shapes[1], dtype, 2)
-    check_same(func(a, b), np.dot(a, b), exact=np.dtype(dtype).kind in "biu")
-
-
-@pytest.mark.parametrize(
-    "left, right",
-    [(np.float32, np.float64), (np.int64, np.float64), (np.int32, np.float32), (np.float64, np.complex64), (np.bool_, np.int16), (np.uint8, np.int8)],
-    ids=str,
+from linalg_cases import (
+    LAYOUTS,
+    solve,
+    inv,
+    det,
+    slogdet,
+    cholesky,
+    cholesky_upper,
+    matrix_power,
+    numbers,
+    laid_out,
+    check_same,
 )
-def test_products_promote_as_numpy(left, right):
-    a, b = numbers((3, 4), left, 1), numbers((4, 2), right, 2)
-    check_same(matmul_operator(a, b), a @ b, exact=False)
-
-
-def test_dot_of_a_scalar_scales():
-    a = numbers((3, 2), np.float64)
-    check_same(dot(a, 2.5), np.dot(a, 2.5), exact=True)
-    check_same(dot(3, a), np.dot(3, a), exact=True)
-
-
-@pytest.mark.parametrize("func", [matmul_operator, dot], ids=["operator", "np.dot"])
-@pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((4,), (5,)), ((2, 3), (4,))], ids=str)
-def test_mismatched_products_raise_value_error(func, shapes):
-    a, b = numbers(shapes[0], np.float64), numbers(shapes[1], np.float64)
-    with pytest.raises(ValueError) as numpy_error:
-        np.matmul(a, b)
-    with pytest.raises(ValueError, match="mismatch in its core dimension 0") as error:
-        func(a, b)
-    assert str(numpy_error.value).startswith(str(error.value))
-
-
-def test_products_of_stacks_are_refused_clearly():
-    a = np.ones((2, 3, 3))
-    with pytest.raises(TypingError, match="3-dimensional array is not supported yet"):
-        matmul_operator(a, a)
 
 
 SQUARE_DTYPES = [np.float64, np.float32, np.complex128, np.complex64, np.int64, np.int8]
@@ -475,3 +320,5 @@ def test_decompositions_leak_nothing():
         decompositions(a, s)
     gc.collect()
     assert _native.live_allocations() == live
+
+

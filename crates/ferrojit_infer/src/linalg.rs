@@ -14,6 +14,7 @@ use ferrojit_types::Type;
 
 pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.data_address", "a, /", data_address);
+    r.function("ferrojit._lib.linalg.blas_dot", "kind, n, x, incx, y, incy, /", blas_dot);
     r.function("ferrojit._lib.linalg.blas_gemm", "kind, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, /", blas_gemm);
     r.function("ferrojit._lib.linalg.lapack_gesv", "kind, n, nrhs, a, lda, b, ldb, /", lapack_gesv);
     r.function("ferrojit._lib.linalg.lapack_getrf", "kind, n, a, lda, /", lapack_getrf);
@@ -78,4 +79,12 @@ fn lapack_gelsd(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Val
     let ExprKind::Runtime { func, mut args } = call.kind else { unreachable!("a runtime call") };
     args.push(rcond);
     Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args }, Type::INT64, span)))
+}
+
+/// The float64 dot product (the runtime call's integer result type replaced).
+fn blas_dot(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let Value::Expr(call) = runtime_call(cx, args, &["kind", "n", "x", "incx", "y", "incy"], RuntimeFunc::BLAS_DOT, span)? else {
+        unreachable!("a runtime call is an expression")
+    };
+    Ok(Value::Expr(ir::Expr::new(call.kind, Type::FLOAT64, span)))
 }

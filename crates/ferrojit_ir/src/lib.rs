@@ -424,6 +424,8 @@ impl RuntimeFunc {
     /// BLAS and LAPACK through the provider the Python side installed (see
     /// `ferrojit_runtime::linalg`): int64 arguments (sizes, flags, data addresses), an int64
     /// status.
+    /// Returns a float64 (the dot product).
+    pub const BLAS_DOT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_dot", may_raise: false };
     pub const BLAS_GEMM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_gemm", may_raise: false };
     pub const LAPACK_GESV: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gesv", may_raise: false };
     pub const LAPACK_GETRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_getrf", may_raise: false };

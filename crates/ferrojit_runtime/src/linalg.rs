@@ -29,8 +29,8 @@ static PROVIDER: RwLock<Option<Provider>> = RwLock::new(None);
 /// The routines the wrappers call: what the Python side must find. Matrix products keep
 /// their operands' precision (`sgemm`..`zgemm`); the rest of `np.linalg` computes in double
 /// precision, real or complex, as NumPy's does.
-pub const ROUTINES: [&str; 20] = [
-    "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
+pub const ROUTINES: [&str; 22] = [
+    "sdot", "ddot", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
 ];
 
 /// Installs the provider: `int64` tells its integer width, `routines` maps names such as
@@ -197,6 +197,24 @@ pub unsafe extern "C" fn ferrojit_rt_blas_gemm(kind: i64, trans_a: i64, trans_b:
         1,
     );
     0
+}
+
+/// The dot product of the real vectors `x` and `y` (`n` elements each, `incx`/`incy`
+/// elements apart; `sdot` for `kind` 0, `ddot` for 1), as float64. NaN for another kind.
+///
+/// # Safety
+/// The addresses point to vectors of the lengths and strides given.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_blas_dot(kind: i64, n: i64, x: i64, incx: i64, y: i64, incy: i64) -> f64 {
+    let (Some((address, int64)), true) = (routine(kind, "dot"), kind == 0 || kind == 1) else { return f64::NAN };
+    let (mut n, mut incx, mut incy) = (Int::new(n, int64), Int::new(incx, int64), Int::new(incy, int64));
+    if kind == 0 {
+        let sdot: unsafe extern "C" fn(F, F, F, F, F) -> f32 = std::mem::transmute(address);
+        sdot(n.ptr(), x as F, incx.ptr(), y as F, incy.ptr()) as f64
+    } else {
+        let ddot: unsafe extern "C" fn(F, F, F, F, F) -> f64 = std::mem::transmute(address);
+        ddot(n.ptr(), x as F, incx.ptr(), y as F, incy.ptr())
+    }
 }
 
 /// Solves `A X = B` in place (`gesv`): `A` (n x n) is overwritten by its LU factors and `B`

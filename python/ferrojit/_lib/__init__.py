@@ -20,7 +20,7 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Linear algebra (`a @ b` is `np.matmul(a, b)`).
     **{f"numpy.{name}": "linalg" for name in ("matmul", "dot")},
-    **{f"numpy.linalg.{name}": "linalg" for name in ("solve", "inv", "det", "slogdet", "cholesky", "matrix_power", "eigh", "eigvalsh", "svd", "qr", "lstsq")},
+    **{f"numpy.linalg.{name}": "linalg" for name in ("solve", "inv", "det", "slogdet", "cholesky", "matrix_power", "eigh", "eigvalsh", "svd", "qr", "lstsq", "norm", "pinv", "matrix_rank", "cond")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.

@@ -43,6 +43,12 @@ _INSTALL_HINT = (
 # ---- the runtime calls (meaningful in compiled code only) --------------------------------------
 
 
+def blas_dot(kind, n, x, incx, y, incy):
+    """The dot product of two real vectors (``sdot``/``ddot``), as a float64. In compiled
+    code, a call of the provider's routine."""
+    raise NotImplementedError("blas_dot is called from compiled code only")
+
+
 def blas_gemm(kind, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc):
     """``C = op(A) @ op(B)`` in column-major terms (``C``: m x n), ``op`` the transpose when
     its flag is 1. In compiled code, a call of the provider's ``?gemm``."""
@@ -241,10 +247,11 @@ def _square_size(a):
 
 
 @register_jitable
-def _blas_product(a, b, out, kind):
-    """``out = a @ b`` for C-contiguous 2-d ``a`` (m x k), ``b`` (k x n) and ``out`` (m x n), by
-    ``?gemm``: the C-ordered buffers are the column-major transposes, and
-    ``out.T = b.T @ a.T``."""
+def _blas_product(a, b, out, kind, trans_a, trans_b):
+    """``out = a @ b`` for 2-d ``a`` (m x k) and ``b`` (k x n), each C-contiguous or, with its
+    ``trans_`` flag 1, Fortran-contiguous, and a C-contiguous ``out`` (m x n), by ``?gemm``
+    as NumPy calls it: a C-ordered buffer is the column-major transpose, so
+    ``out.T = b.T @ a.T``, and a Fortran-ordered operand is passed transposed."""
     m, k = a.shape
     n = b.shape[1]
     if m == 0 or n == 0:
@@ -252,14 +259,16 @@ def _blas_product(a, b, out, kind):
     if k == 0:
         out[:, :] = 0
         return out
-    blas_gemm(kind, 0, 0, n, m, k, data_address(b), n, data_address(a), k, data_address(out), n)
+    lda = m if trans_a else k
+    ldb = k if trans_b else n
+    blas_gemm(kind, trans_b, trans_a, n, m, k, data_address(b), ldb, data_address(a), lda, data_address(out), n)
     return out
 
 
 @register_jitable
-def _loop_product(a, b, out, kind):
+def _loop_product(a, b, out, kind, trans_a, trans_b):
     """``out = a @ b`` for 2-d arrays of integers or booleans, which BLAS lacks: the sums of
-    products in ``out``'s type (``kind`` is unused)."""
+    products in ``out``'s type (the other arguments are unused)."""
     m, k = a.shape
     n = b.shape[1]
     out[:, :] = 0
@@ -286,6 +295,32 @@ def _column_matrix(b, element):
 @register_jitable
 def _same_matrix(a, element):
     return a
+
+
+@register_jitable
+def _real_dot(x, y, kind):
+    """``x . y`` of real 1-d vectors of the element type ``kind`` (0 float32, 1 float64) by
+    BLAS's ``?dot``, as ``np.dot`` computes it (a vector whose step is not positive is copied
+    first), returned as a float64."""
+    n = x.shape[0]
+    if n == 0:
+        return 0.0
+    size = x.itemsize
+    if x.strides[0] <= 0:
+        x = x.copy()
+    if y.strides[0] <= 0:
+        y = y.copy()
+    return blas_dot(kind, n, data_address(x), x.strides[0] // size, data_address(y), y.strides[0] // size)
+
+
+@register_jitable
+def _same_vector(x, element):
+    return x
+
+
+@register_jitable
+def _vector_as(x, element):
+    return x.astype(element)
 
 
 @register_jitable
@@ -332,11 +367,25 @@ def _matmul_impl(name, a, b):
     work = np.int8 if result is np.bool_ else result
 
     def operand(x, vector_form):
+        """(how to make the operand a matrix BLAS takes, whether it is passed transposed)."""
         if x.ndim == 1:
-            return vector_form
-        return _same_matrix if x.layout == "C" and _element(x) is work else _c_copy
+            return vector_form, 0
+        if x.layout in ("C", "F") and _element(x) is work and blas:
+            return _same_matrix, int(x.layout == "F")
+        return _c_copy, 0
 
-    left, right = operand(a, _row_matrix), operand(b, _column_matrix)
+    (left, trans_a), (right, trans_b) = operand(a, _row_matrix), operand(b, _column_matrix)
+    if a.ndim == 1 and b.ndim == 1 and kind in (0, 1):
+        # As NumPy's: the dot product of real vectors is BLAS's `?dot`.
+        to_work_a = _same_vector if _element(a) is work else _vector_as
+        to_work_b = _same_vector if _element(b) is work else _vector_as
+
+        def vector_dot(a, b):
+            if a.shape[0] != b.shape[0]:
+                _product_shapes(a[None, :], b[:, None])
+            return result(_real_dot(to_work_a(a, work), to_work_b(b, work), kind))
+
+        return vector_dot
     if a.ndim == 1 and b.ndim == 1:
         finish = _scalar_result
     elif a.ndim == 1 or b.ndim == 1:
@@ -349,7 +398,7 @@ def _matmul_impl(name, a, b):
         b2 = right(b, work)
         _product_shapes(a2, b2)
         out = np.empty((a2.shape[0], b2.shape[1]), work)
-        multiply(a2, b2, out, kind)
+        multiply(a2, b2, out, kind, trans_a, trans_b)
         return finish(out, result)
 
     return impl
@@ -836,5 +885,258 @@ def lstsq(a, b, rcond=None):
                 total += _squared_magnitude(x[i, j])
             residuals[j] = total
         return finish(solution, result), residuals, rank, s.astype(real)
+
+    return impl
+
+
+# ---- norms ------------------------------------------------------------------------------------
+
+
+def _literal(value):
+    """The value of a constant argument (a plain Python default, or a literal type's value),
+    else None."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return getattr(value, "literal_value", None)
+
+
+@register_jitable
+def _array_power(x, exponent):
+    """``x ** exponent`` for an array and a scalar exponent as NumPy computes it: its exact
+    forms for the exponents 1, -1, 0, 0.5 and 2 (``fast_scalar_power``), else ``power``."""
+    if exponent == 1:
+        return x.copy()
+    if exponent == -1:
+        return 1 / x
+    if exponent == 0:
+        return np.ones_like(x)
+    if exponent == 0.5:
+        return np.sqrt(x)
+    if exponent == 2:
+        return x * x
+    return x**exponent
+
+
+@register_jitable
+def _vector_norm(x, ord, real):
+    """NumPy's norm of the 1-d ``x`` for a numeric ``ord`` (its branches in NumPy's order)."""
+    magnitudes = np.abs(x)
+    if ord == np.inf:
+        return real(magnitudes.max(initial=0))
+    if ord == -np.inf:
+        return real(magnitudes.min())
+    if ord == 0:
+        return real((x != 0).astype(real).sum())
+    if ord == 1:
+        return real(magnitudes.sum())
+    # NumPy raises to `ord` and to its reciprocal in the array's own type.
+    total = _array_power(magnitudes, real(ord)).sum()
+    return real(total ** (real(1) / real(ord)))
+
+
+@register_jitable
+def _matrix_norm(x, ord, real):
+    """NumPy's norm of the 2-d ``x`` for a numeric ``ord``: 2 and -2 from the singular
+    values, 1 and -1 from the column sums of magnitudes, inf and -inf from the row sums."""
+    if ord == 2 or ord == -2:
+        s = np.linalg.svd(x, compute_uv=False)
+        return real(s.max(initial=0) if ord == 2 else s.min())
+    magnitudes = np.abs(x)
+    if ord == 1:
+        return real(magnitudes.sum(axis=0).max(initial=0))
+    if ord == -1:
+        return real(magnitudes.sum(axis=0).min())
+    if ord == np.inf:
+        return real(magnitudes.sum(axis=1).max(initial=0))
+    if ord == -np.inf:
+        return real(magnitudes.sum(axis=1).min())
+    raise ValueError("Invalid norm order for matrices.")
+
+
+@overload(np.linalg.norm)
+def norm(x, ord=None, axis=None, keepdims=False):
+    name = "np.linalg.norm"
+    if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
+    if not (axis is None or isinstance(axis, types.NoneType)):
+        raise CallRefused(f"`{name}(..., axis=...)` is not supported in compiled code yet", hint="norms of whole vectors and matrices (axis=None) are")
+    keep = _constant(name, "keepdims", keepdims, False)
+    _require_provider(name)
+    t = _element(x)
+    work = t if issubclass(t, np.inexact) else np.float64
+    real = _real_of(work)
+    complex_ = issubclass(work, np.complexfloating)
+    kind = 0 if real is np.float32 else 1
+    ndim = x.ndim
+    order = _literal(ord)
+    numeric = isinstance(ord, (int, float, types.Integer, types.Float)) and not isinstance(ord, bool)
+    if ord is not None and not isinstance(ord, types.NoneType) and not numeric and order not in ("fro", "f", "nuc"):
+        raise CallRefused(f"`ord` of `{name}` must be None, a number, 'fro' or 'nuc', not a `{ord}`")
+    if order in ("fro", "f", "nuc") and ndim != 2:
+        raise CallRefused(f"`{name}(..., ord={order!r})` needs a 2-dimensional array, not a {ndim}-dimensional one")
+    # The F-ordered array's own memory order, as NumPy's `ravel(order='K')`.
+    flat = _memory_order_ravel if x.layout == "F" else _c_ravel
+    shape = (1,) * ndim
+
+    def euclidean(x, ord):
+        v = flat(x.astype(work))
+        if complex_:
+            total = _real_dot(v.real, v.real, kind) + _real_dot(v.imag, v.imag, kind)
+        else:
+            total = _real_dot(v, v, kind)
+        return np.sqrt(real(total))
+
+    if ord is None or isinstance(ord, types.NoneType) or order in ("fro", "f"):
+        compute = euclidean
+    elif order == "nuc":
+
+        def compute(x, ord):
+            return real(np.linalg.svd(x.astype(work), compute_uv=False).sum())
+
+    elif ndim == 1:
+
+        def compute(x, ord):
+            if ord == 2:
+                return euclidean(x, ord)
+            return _vector_norm(x.astype(work), ord, real)
+
+    elif ndim == 2:
+
+        def compute(x, ord):
+            return _matrix_norm(x.astype(work), ord, real)
+
+    else:
+        raise CallRefused(f"`{name}` with `ord` of a {ndim}-dimensional array needs `axis`", hint="NumPy raises ValueError: Improper number of dimensions to norm.")
+    if keep:
+
+        def impl(x, ord=None, axis=None, keepdims=False):
+            return np.full(shape, compute(x, ord), real)
+
+    else:
+
+        def impl(x, ord=None, axis=None, keepdims=False):
+            return compute(x, ord)
+
+    return impl
+
+
+@register_jitable
+def _c_ravel(x):
+    return x.ravel()
+
+
+@register_jitable
+def _memory_order_ravel(x):
+    return x.T.ravel()
+
+
+# ---- derived: pinv, matrix_rank, cond ---------------------------------------------------------
+
+
+@overload(np.linalg.pinv)
+def pinv(a, rcond=None, hermitian=False):
+    name = "np.linalg.pinv"
+    _check_matrix(name, a)
+    _require_provider(name)
+    if _constant(name, "hermitian", hermitian, False):
+        raise CallRefused("`np.linalg.pinv(..., hermitian=True)` is not supported in compiled code yet")
+    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
+        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
+    cutoff_of = _pinv_default if rcond is None or isinstance(rcond, types.NoneType) else _given_cutoff
+    real = _real_of(_lapack_types(name, a)[1])
+    # NumPy's pseudo-inverse of an empty matrix keeps the matrix's own type; an integer one
+    # is float64 here, as for every other shape.
+    given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
+
+    def impl(a, rcond=None, hermitian=False):
+        # NumPy's steps, in the singular values' type (single precision stays single): the
+        # SVD of conj(a), small singular values dropped, vt.T @ (1/s * u.T).
+        m, n = a.shape
+        if m == 0 or n == 0:
+            return np.zeros((n, m), given)
+        u, s, vt = np.linalg.svd(a.conj(), full_matrices=False)
+        cutoff = real(cutoff_of(rcond, m, n)) * s.max()
+        inverse = np.zeros(s.shape[0], real)
+        for i in range(s.shape[0]):
+            if s[i] > cutoff:
+                inverse[i] = 1 / s[i]
+        return vt.T @ (inverse[:, None] * u.T)
+
+    return impl
+
+
+@register_jitable
+def _pinv_default(rcond, m, n):
+    return 1e-15
+
+
+@overload(np.linalg.matrix_rank)
+def matrix_rank(A, tol=None, hermitian=False):
+    name = "np.linalg.matrix_rank"
+    if not isinstance(A, types.Array) or not isinstance(A.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes an array of numbers, not a `{A}`")
+    if _constant(name, "hermitian", hermitian, False):
+        raise CallRefused("`np.linalg.matrix_rank(..., hermitian=True)` is not supported in compiled code yet")
+    if A.ndim < 2:
+
+        def vector_rank(A, tol=None, hermitian=False):
+            return int((A != 0).any())
+
+        return vector_rank
+    _check_matrix(name, A)
+    _require_provider(name)
+    threshold_of = _default_tolerance if tol is None or isinstance(tol, types.NoneType) else _given_tolerance
+    eps = float(np.finfo(_real_of(_lapack_types(name, A)[1])).eps)
+
+    def impl(A, tol=None, hermitian=False):
+        s = np.linalg.svd(A, compute_uv=False)
+        if s.shape[0] == 0:
+            return 0
+        threshold = threshold_of(tol, s, eps * max(A.shape[0], A.shape[1]))
+        return int((s > threshold).sum())
+
+    return impl
+
+
+@register_jitable
+def _default_tolerance(tol, s, rtol):
+    # NumPy's default: the largest singular value times max(m, n) times the precision.
+    return s.max() * rtol
+
+
+@register_jitable
+def _given_tolerance(tol, s, rtol):
+    return float(tol)
+
+
+@register_jitable
+def _real_has_nan(x):
+    return np.isnan(x).any()
+
+
+@register_jitable
+def _complex_has_nan(x):
+    return np.isnan(x.real).any() or np.isnan(x.imag).any()
+
+
+@overload(np.linalg.cond)
+def cond(x, p=None):
+    name = "np.linalg.cond"
+    _check_matrix(name, x)
+    _require_provider(name)
+    if not (p is None or isinstance(p, types.NoneType)):
+        raise CallRefused(f"`{name}(x, p)` with `p` given is not supported in compiled code yet", hint="the default (p=None, the 2-norm condition number) is")
+    real = _real_of(_lapack_types(name, x)[1])
+    has_nan = _complex_has_nan if isinstance(x.dtype, types.Complex) else _real_has_nan
+
+    def impl(x, p=None):
+        if x.shape[0] == 0 or x.shape[1] == 0:
+            raise np.linalg.LinAlgError("cond is not defined on empty arrays")
+        s = np.linalg.svd(x, compute_uv=False)
+        r = s[0] / s[s.shape[0] - 1]
+        # NumPy turns a NaN ratio (a zero singular value) into inf unless x holds a NaN.
+        if np.isnan(r) and not has_nan(x):
+            return real(np.inf)
+        return real(r)
 
     return impl
