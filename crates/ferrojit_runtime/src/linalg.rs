@@ -80,7 +80,8 @@ impl Int {
         if int64 {
             Int::Wide(value)
         } else {
-            // Sizes beyond 32 bits cannot reach a 32-bit provider; the Python side checks.
+            // A 32-bit provider (SciPy's) cannot take a dimension of 2**31 or more: such a size
+            // would be truncated here. NumPy's own provider, the usual one, has 64-bit integers.
             Int::Narrow(value as i32)
         }
     }
