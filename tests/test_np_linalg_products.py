@@ -68,10 +68,24 @@ def test_mismatched_products_raise_value_error(func, shapes):
     assert str(numpy_error.value).startswith(str(error.value))
 
 
-def test_products_of_stacks_are_refused_clearly():
-    a = np.ones((2, 3, 3))
-    with pytest.raises(TypingError, match="3-dimensional array is not supported yet"):
-        matmul_operator(a, a)
+STACKED_SHAPES = [((2, 3, 4), (2, 4, 5)), ((2, 3, 4, 5), (2, 3, 5, 2)), ((2, 3, 4), (4, 2)), ((3, 4), (2, 4, 5)), ((0, 3, 4), (0, 4, 2)), ((2, 0, 4), (2, 4, 3))]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shapes", STACKED_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_stacks_of_matrices(dtype, shapes, layout):
+    a = laid_out(numbers(shapes[0], dtype, 3), layout)
+    b = laid_out(numbers(shapes[1], dtype, 4), layout)
+    # Each matrix of a stack is copied into C order before its product.
+    check_same(matmul_operator(a, b), a @ b, exact=layout == "C" or np.dtype(dtype).kind == "i")
+
+
+def test_stacks_of_other_shapes_and_vectors():
+    with pytest.raises(ValueError, match="stacks of matrices of different shapes"):
+        matmul_operator(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
+    with pytest.raises(TypingError, match="a stack of matrices and a 1-dimensional array"):
+        matmul_operator(np.ones((2, 3, 4)), np.ones(4))
 
 
 @ferrojit.njit

@@ -404,8 +404,71 @@ def _matmul_impl(name, a, b):
     return impl
 
 
+@register_jitable
+def _c_contiguous(x):
+    return x.copy()
+
+
+@register_jitable
+def _as_is(x):
+    return x
+
+
+@register_jitable
+def _stack_of_first(a, b):
+    return a.shape[:-2]
+
+
+@register_jitable
+def _stack_of_second(a, b):
+    return b.shape[:-2]
+
+
+@register_jitable
+def _stacks_of_both(a, b):
+    if a.shape[:-2] != b.shape[:-2]:
+        raise ValueError("matmul: stacks of matrices of different shapes are not supported in compiled code yet (NumPy broadcasts them)")
+    return a.shape[:-2]
+
+
+def _stacked_matmul_impl(name, a, b):
+    """``matmul`` of stacks of matrices (an operand of 3 or more dimensions): the product of
+    each pair of matrices, the other operand's single matrix paired with each when it has
+    2 dimensions. The stacks' leading shapes must be equal (NumPy also broadcasts them)."""
+    for x in (a, b):
+        if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
+            raise CallRefused(f"`{name}` takes arrays of numbers, not a `{x}`")
+        if x.ndim < 2:
+            raise CallRefused(f"`{name}` of a stack of matrices and a 1-dimensional array is not supported in compiled code yet")
+    a_contiguous = _as_is if a.layout == "C" else _c_contiguous
+    b_contiguous = _as_is if b.layout == "C" else _c_contiguous
+    stacked_a, stacked_b = a.ndim > 2, b.ndim > 2
+    result = np.result_type(_element(a), _element(b)).type
+    batch_of = _stacks_of_both if stacked_a and stacked_b else (_stack_of_first if stacked_a else _stack_of_second)
+
+    def impl(a, b):
+        m, k = a.shape[a.ndim - 2], a.shape[a.ndim - 1]
+        k2, n = b.shape[b.ndim - 2], b.shape[b.ndim - 1]
+        batch = batch_of(a, b)
+        if k != k2:
+            raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?)")
+        ac = a_contiguous(a)
+        bc = b_contiguous(b)
+        out = np.empty(batch + (m, n), result)
+        flat_out = out.reshape((-1, m, n))
+        flat_a = ac.reshape((-1, m, k)) if stacked_a else ac.reshape((1, m, k))
+        flat_b = bc.reshape((-1, k, n)) if stacked_b else bc.reshape((1, k, n))
+        for i in range(flat_out.shape[0]):
+            flat_out[i] = np.matmul(flat_a[i if stacked_a else 0], flat_b[i if stacked_b else 0])
+        return out
+
+    return impl
+
+
 @overload(np.matmul)
 def matmul(x1, x2, /):
+    if isinstance(x1, types.Array) and isinstance(x2, types.Array) and (x1.ndim > 2 or x2.ndim > 2):
+        return _stacked_matmul_impl("np.matmul", x1, x2)
     return _matmul_impl("np.matmul", x1, x2)
 
 
