@@ -1037,9 +1037,13 @@ def _cumulative(name, multiply):
                 check_out(a, out)
                 flat = a.ravel()
                 result = np.empty(flat.size, acc)
-                running = acc(1) if multiply else acc(0)
+                # The first element is taken as it is, not multiplied by 1: (1+0j) * (inf+0j)
+                # has a NaN imaginary part.
+                running = acc(0)
                 for i in range(flat.size):
-                    if multiply:
+                    if i == 0:
+                        running = acc(flat[0])
+                    elif multiply:
                         running *= acc(flat[i])
                     else:
                         running += acc(flat[i])

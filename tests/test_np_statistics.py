@@ -1,0 +1,333 @@
+"""NumPy's nan-functions and statistics against NumPy: ``nansum``, ``nanprod``, ``nanmean``,
+``nanvar``, ``nanstd``, ``nanmin``, ``nanmax``, ``nanargmin``, ``nanargmax``, ``nancumsum``,
+``nancumprod``, ``ptp``, ``average``, ``cov``, ``corrcoef``: dtypes x layouts x axes, NaN and
+infinite inputs, lanes of NaNs only, empty arrays, every keyword; the same dtype, shape and
+values as NumPy's, or its exception and message; no leak on any path."""
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import njit
+
+from array_cases import values
+from helpers import _assert_raises_like, _clone_arg, _run_python_quiet, assert_same_array, assert_same_value, to_python
+
+# One dispatcher per function for the whole module: the axes are run-time values, so a row
+# compiles only the argument types it is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, rel=None, exc_msg=True):
+    """The same dtype, shape and values as NumPy's (floats within ``rel`` when given), or the
+    same exception and message; the arguments unchanged alike."""
+    cfunc = _COMPILED.setdefault(pyfunc, njit(pyfunc))
+    py_args = tuple(_clone_arg(a) for a in args)
+    try:
+        expected = _run_python_quiet(pyfunc, *py_args)
+    except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
+        return _assert_raises_like(exc, exc_msg, cfunc, *args)
+    got = cfunc(*args)
+    assert_same_value(got, to_python(expected), rel=rel)
+    for a, p in zip(args, py_args):
+        if isinstance(a, np.ndarray):
+            assert_same_array(a, p, where="argument after the call")
+    return got
+
+
+def with_nans(dtype, n=60):
+    """``values`` of ``dtype`` (exact sums and products: small multiples of 1/4) with NaNs
+    (float and complex: in either part) and, in floats, infinities at fixed places."""
+    a = values(n, dtype)
+    if a.dtype.kind in "iu":
+        return (a % 5 + 1).astype(dtype)
+    if a.dtype.kind in "fc":
+        a = a / 8
+        a[3::7] = np.nan
+        a[5] = np.inf
+        a[11] = -np.inf
+        if a.dtype.kind == "c":
+            a[9::11] = complex(1.5, np.nan)
+    return a
+
+
+def layouts(dtype):
+    """Arrays of ``dtype`` by layout, 3-dimensional; ``all_nan`` has a lane of NaNs only along
+    every axis (the first along the last axis, and its first elements along the others)."""
+    c = with_nans(dtype, 24).reshape(2, 3, 4)
+    made = {
+        "C": c,
+        "F": np.asfortranarray(c),
+        "strided": with_nans(dtype, 60).reshape(3, 4, 5)[::2, 1:, ::2],
+        "negative": c[::-1, :, ::-2],
+        "empty_middle": np.zeros((2, 0, 4), dtype),
+    }
+    if np.dtype(dtype).kind in "fc":
+        all_nan = c.copy()
+        all_nan[0, 0, :] = np.nan
+        all_nan[:, 0, 0] = np.nan
+        all_nan[0, :, 0] = np.nan
+        made["all_nan"] = all_nan
+    return made
+
+
+# Every row compiles what its argument types need once (the layouts "strided" and "negative"
+# share one type, and so do the integer axes): the table keeps the compiles few.
+DTYPES = [np.bool_, np.int64, np.float32, np.float64, np.complex128]
+LAYOUTS = ["C", "strided", "negative", "empty_middle", "all_nan"]
+AXES = [None, 0, -1, 2, 3, (0, 2)]
+
+
+def nansum(a, axis):
+    return np.nansum(a, axis=axis)
+
+
+def nansum_kept(a, axis):
+    return np.nansum(a, axis=axis, keepdims=True)
+
+
+def nanprod(a, axis):
+    return np.nanprod(a, axis=axis)
+
+
+def nanmean(a, axis):
+    return np.nanmean(a, axis=axis)
+
+
+def nanmean_kept(a, axis):
+    return np.nanmean(a, axis=axis, keepdims=True)
+
+
+def nanvar(a, axis):
+    return np.nanvar(a, axis=axis)
+
+
+def nanvar_ddof(a, axis):
+    return np.nanvar(a, axis=axis, ddof=2)
+
+
+def nanstd(a, axis):
+    return np.nanstd(a, axis=axis)
+
+
+def nanmin(a, axis):
+    return np.nanmin(a, axis=axis)
+
+
+def nanmax(a, axis):
+    return np.nanmax(a, axis=axis)
+
+
+def nanmax_kept(a, axis):
+    return np.nanmax(a, axis=axis, keepdims=True)
+
+
+def nanargmin(a, axis):
+    return np.nanargmin(a, axis=axis)
+
+
+def nanargmax(a, axis):
+    return np.nanargmax(a, axis=axis)
+
+
+def nanargmax_kept(a, axis):
+    return np.nanargmax(a, axis=axis, keepdims=True)
+
+
+def nancumsum(a, axis):
+    return np.nancumsum(a, axis=axis)
+
+
+def nancumprod(a, axis):
+    return np.nancumprod(a, axis=axis)
+
+
+# The mean and the spreads divide: NumPy's sums add pairwise in blocks of 8, these in order,
+# so the last bits may differ (the values summed are exact; the quotients and squares are not).
+INEXACT = {nanmean: 1e-12, nanmean_kept: 1e-12, nanvar: 1e-12, nanvar_ddof: 1e-12, nanstd: 1e-12}
+ONE_AXIS = {nanargmin, nanargmax, nanargmax_kept, nancumsum, nancumprod}
+NAN_FUNCTIONS = [nansum, nanprod, nanmean, nanvar, nanstd, nanmin, nanmax, nanargmin, nanargmax, nancumsum, nancumprod]
+# Forms with other keywords, and other dtypes and layouts, on fewer rows.
+MORE_NAN_CASES = [
+    (nansum_kept, np.float64, "C"),
+    (nansum_kept, np.float64, "all_nan"),
+    (nanmean_kept, np.float32, "all_nan"),
+    (nanvar_ddof, np.float64, "all_nan"),
+    (nanvar_ddof, np.complex128, "C"),
+    (nanmax_kept, np.float64, "all_nan"),
+    (nanargmax_kept, np.float64, "C"),
+    (nansum, np.uint8, "C"),
+    (nanmax, np.uint8, "negative"),
+    (nanmin, np.int8, "C"),
+    (nanargmin, np.int8, "C"),
+    (nanmean, np.float64, "F"),
+    (nanargmin, np.float64, "F"),
+    (nancumsum, np.complex128, "F"),
+]
+
+
+def _tolerance(func, dtype):
+    rel = INEXACT.get(func)
+    if rel is not None and np.dtype(dtype) in (np.float32, np.complex64):
+        return 1e-5
+    return rel
+
+
+@pytest.mark.parametrize("axis", AXES, ids=lambda v: f"axis={v}")
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("func", NAN_FUNCTIONS, ids=lambda f: f.__name__)
+def test_nan_functions(func, dtype, layout, axis):
+    arrays = layouts(dtype)
+    if layout not in arrays:
+        pytest.skip("no NaN in this dtype")
+    if func in ONE_AXIS and isinstance(axis, tuple):
+        pytest.skip("NumPy takes one axis")
+    check_arrays(func, arrays[layout], axis, rel=_tolerance(func, dtype))
+
+
+@pytest.mark.parametrize("axis", AXES, ids=lambda v: f"axis={v}")
+@pytest.mark.parametrize("func, dtype, layout", MORE_NAN_CASES, ids=lambda v: v.__name__ if callable(v) else str(v))
+def test_more_nan_functions(func, dtype, layout, axis):
+    test_nan_functions(func, dtype, layout, axis)
+
+
+def nansum_float64(a):
+    return np.nansum(a, axis=1, dtype=np.float64)
+
+
+def nansum_out(a, out):
+    return np.nansum(a, axis=0, out=out)
+
+
+def nansum_initial_where(a, mask):
+    return np.nansum(a, initial=1.0, where=mask)
+
+
+def nanprod_int32(a):
+    return np.nanprod(a, dtype=np.int32)
+
+
+def nanmean_float32(a):
+    return np.nanmean(a, axis=(0, 1), dtype=np.float32)
+
+
+def nanmean_where(a, mask):
+    return np.nanmean(a, axis=1, where=mask)
+
+
+def nanvar_float64(a):
+    return np.nanvar(a, axis=-1, dtype=np.float64)
+
+
+def nanstd_ddof_kept(a):
+    return np.nanstd(a, axis=0, ddof=1, keepdims=True)
+
+
+def nanmin_initial(a):
+    return np.nanmin(a, axis=1, initial=-1.0)
+
+
+def nanmin_where_without_initial(a, mask):
+    return np.nanmin(a, where=mask)
+
+
+def nanmax_out(a, out):
+    return np.nanmax(a, axis=1, out=out)
+
+
+def nanargmin_out(a, out):
+    return np.nanargmin(a, axis=0, out=out)
+
+
+def nancumsum_float32(a):
+    return np.nancumsum(a, dtype=np.float32)
+
+
+def nancumprod_out(a, out):
+    return np.nancumprod(a, axis=1, out=out)
+
+
+def _f64(*shape):
+    return with_nans(np.float64, 60)[: int(np.prod(shape))].reshape(shape)
+
+
+_MASK = np.array([True, False, True, True])
+
+KEYWORD_CASES = [
+    (nansum_float64, (with_nans(np.float32, 12).reshape(3, 4),)),
+    (nansum_float64, (with_nans(np.int8, 12).reshape(3, 4),)),
+    (nansum_out, (_f64(3, 4), np.zeros(4))),
+    (nansum_out, (_f64(3, 4), np.zeros(4, np.float32))),
+    (nansum_out, (_f64(3, 4), np.zeros(3))),
+    (nansum_initial_where, (_f64(3, 4), _MASK)),
+    (nanprod_int32, (with_nans(np.int8, 12).reshape(3, 4),)),
+    (nanmean_float32, (_f64(3, 4),)),
+    (nanmean_float32, (with_nans(np.int64, 24).reshape(2, 3, 4),)),
+    (nanmean_where, (_f64(3, 4), _MASK)),
+    (nanvar_float64, (with_nans(np.float32, 12).reshape(3, 4),)),
+    (nanstd_ddof_kept, (_f64(3, 4),)),
+    (nanstd_ddof_kept, (with_nans(np.complex128, 12).reshape(3, 4),)),
+    (nanmin_initial, (_f64(3, 4),)),
+    (nanmin_where_without_initial, (_f64(3, 4), _MASK)),
+    (nanmax_out, (_f64(3, 4), np.zeros(3))),
+    (nanmax_out, (_f64(3, 4), np.zeros(4))),
+    (nanargmin_out, (_f64(3, 4), np.zeros(4, np.int64))),
+    (nanargmin_out, (_f64(3, 4), np.zeros(4, np.int32))),
+    (nancumsum_float32, (_f64(3, 4),)),
+    (nancumprod_out, (_f64(3, 4), np.zeros((3, 4)))),
+    (nancumprod_out, (_f64(3, 4), np.zeros((3, 5)))),
+]
+
+
+@pytest.mark.parametrize("func, args", KEYWORD_CASES, ids=lambda v: v.__name__ if callable(v) else "")
+def test_nan_function_keywords(func, args):
+    check_arrays(func, *args, rel=1e-12)
+
+
+def nanmax_0d(a):
+    return np.nanmax(a)
+
+
+def nanargmin_0d(a):
+    return np.nanargmin(a)
+
+
+def nansum_0d(a):
+    return np.nansum(a)
+
+
+def nanmean_0d(a):
+    return np.nanmean(a)
+
+
+@pytest.mark.parametrize("func", [nanmax_0d, nanargmin_0d, nansum_0d, nanmean_0d], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("value", [2.5, np.nan, -np.inf], ids=repr)
+def test_nan_functions_of_0d_arrays(func, value):
+    check_arrays(func, np.array(value))
+
+
+def nan_functions_together(a, axis):
+    return (
+        np.nansum(a, axis=axis).sum()
+        + np.nanmean(a, axis=axis).sum()
+        + np.nanstd(a, axis=axis).sum()
+        + np.nanmax(a, axis=axis).sum()
+        + np.nanargmin(a, axis=axis).sum()
+        + np.nancumprod(a, axis=axis).sum()
+    )
+
+
+@pytest.mark.parametrize("axis", [1, 3], ids=["axis", "axis_out_of_range_raises"])
+@pytest.mark.parametrize("layout", ["C", "all_nan"])
+def test_nan_functions_leak_nothing(layout, axis):
+    a = layouts(np.float64)[layout]
+    check_arrays(nan_functions_together, a, axis, rel=1e-12)
+    f = _COMPILED[nan_functions_together]
+    before = ferrojit._native.live_allocations()
+    for _ in range(100):
+        try:
+            f(a, axis)
+        except (ValueError, IndexError):
+            pass
+    assert ferrojit._native.live_allocations() == before
