@@ -307,6 +307,168 @@ def test_nan_functions_of_0d_arrays(func, value):
     check_arrays(func, np.array(value))
 
 
+# --- ptp, average, cov, corrcoef ------------------------------------------------------------------
+
+
+def ptp(a):
+    return np.ptp(a)
+
+
+def ptp_axis(a, axis):
+    return np.ptp(a, axis=axis)
+
+
+def ptp_kept(a):
+    return np.ptp(a, axis=(0, 2), keepdims=True)
+
+
+def ptp_out(a, out):
+    return np.ptp(a, axis=0, out=out)
+
+
+def average(a):
+    return np.average(a)
+
+
+def average_axis(a, axis):
+    return np.average(a, axis=axis)
+
+
+def average_returned(a):
+    return np.average(a, axis=(0, 1), returned=True, keepdims=True)
+
+
+def average_returned_whole(a):
+    return np.average(a, returned=True)
+
+
+def average_weighted(a, w):
+    return np.average(a, weights=w)
+
+
+def average_weighted_axis(a, w):
+    return np.average(a, axis=-1, weights=w)
+
+
+def average_weighted_returned(a, w):
+    return np.average(a, axis=1, weights=w, returned=True)
+
+
+def cov(m):
+    return np.cov(m)
+
+
+def cov_columns(m):
+    return np.cov(m, rowvar=False)
+
+
+def cov_bias(m):
+    return np.cov(m, bias=True)
+
+
+def cov_ddof(m, ddof):
+    return np.cov(m, ddof=ddof)
+
+
+def cov_two(m, y):
+    return np.cov(m, y)
+
+
+def corrcoef(x):
+    return np.corrcoef(x)
+
+
+def corrcoef_two_columns(x, y):
+    return np.corrcoef(x, y, rowvar=False)
+
+
+_A = np.array([[1.5, -2.0, 3.0, 0.5], [2.0, 4.5, -1.0, 0.25], [0.0, 1.0, 2.0, 3.0]])
+_W = np.array([1.0, 2.0, 0.5, 0.0])
+
+STATISTICS_FUNCTIONS = [ptp, ptp_kept, average, average_returned, average_returned_whole, cov, cov_columns, cov_bias, corrcoef]
+STATISTICS_ARRAYS = {
+    "float64": _A,
+    "int8": _A.astype(np.int8),
+    "uint8": (_A * 10 % 7).astype(np.uint8),
+    "float32": _A.astype(np.float32),
+    "complex128": _A + 1j * _A[::-1],
+    "bool": _A > 1,
+    "transposed": _A.T,
+    "negative": _A[::-1, ::-2],
+    "nan": np.where(_A == 3.0, np.nan, _A),
+    "one_row": _A[:1],
+    "1d": _A[1],
+    "constant_1d": np.ones(4),
+    "empty": np.zeros((0, 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(STATISTICS_ARRAYS))
+@pytest.mark.parametrize("func", STATISTICS_FUNCTIONS, ids=lambda f: f.__name__)
+def test_statistics(func, name):
+    a = STATISTICS_ARRAYS[name]
+    if func in (ptp_kept, average_returned) and a.ndim < 3:
+        a = a.reshape(a.shape[:1] + (1,) + a.shape[1:]) if a.ndim == 2 else a.reshape(1, 1, -1)
+    if func in (cov, cov_columns, cov_bias, corrcoef) and name == "one_row":
+        pytest.skip("NumPy squeezes one variable given as a 2-d array to 0-d: here it stays 1 x 1 (see test_one_variable_stays_a_matrix)")
+    # The means add in order, NumPy's pairwise (and its covariance products through BLAS).
+    check_arrays(func, a, rel=1e-12 if np.dtype(a.dtype) != np.float32 else 1e-6)
+
+
+STATISTICS_CASES = [
+    (ptp_axis, (_A, 1)),
+    (ptp_axis, (_A.astype(np.int8) * 60, 0)),
+    (ptp_axis, (_A, 2)),
+    (ptp_axis, (np.zeros((0, 3)), 1)),
+    (ptp_axis, (np.zeros((0, 3)), 0)),
+    (ptp_out, (_A, np.zeros(4))),
+    (ptp_out, (_A, np.zeros(3))),
+    (average_axis, (_A, 0)),
+    (average_axis, (_A.astype(np.int64), -1)),
+    (average_axis, (_A, (0, 1))),
+    (average_axis, (np.zeros((0, 3)), 0)),
+    (average_weighted, (_A, _A * 0 + 2)),
+    (average_weighted, (_A.astype(np.int8), _A.astype(np.float32))),
+    (average_weighted, (_A.astype(np.float32), _A.astype(np.float32))),
+    (average_weighted, (_A, np.zeros((3, 4)))),
+    (average_weighted, (_A, _W)),
+    (average_weighted, (_A, _A[:, :2])),
+    (average_weighted_axis, (_A, _W)),
+    (average_weighted_axis, (_A.astype(np.int16), _W.astype(np.int64))),
+    (average_weighted_axis, (_A + 1j, _W)),
+    (average_weighted_axis, (_A, _W[:3])),
+    (average_weighted_axis, (_A, np.zeros(4))),
+    (average_weighted_axis, (_A, _A[:, :2])),
+    (average_weighted_returned, (_A, _A)),
+    (average_weighted_returned, (_A, _W)),
+    (cov_ddof, (_A, 0)),
+    (cov_ddof, (_A, 3)),
+    (cov_ddof, (_A, 4)),
+    (cov_ddof, (_A, 6)),
+    (cov_two, (_A, _A[::-1])),
+    (cov_two, (_A[0], _A[1])),
+    (cov_two, (_A, _A[:, :3]), "class"),
+    (cov_two, (_A.astype(np.float32), (_A > 1))),
+    (corrcoef_two_columns, (_A, _A[::-1] + 1j)),
+    (corrcoef_two_columns, (_A[0], _A[1])),
+]
+
+
+# Rows marked "class": NumPy's message names the sizes, compiled code raises constant messages.
+@pytest.mark.parametrize(
+    "func, args, check", [(row + ("message",))[:3] for row in STATISTICS_CASES], ids=lambda v: v.__name__ if callable(v) else ""
+)
+def test_statistics_keywords(func, args, check):
+    check_arrays(func, *args, rel=1e-12, exc_msg=check == "message")
+
+
+def test_one_variable_stays_a_matrix():
+    # NumPy's cov of one variable given as a 2-d array is 0-d; the number of variables is
+    # known when the call runs only, so compiled code keeps the 1 x 1 matrix of the same value.
+    got = njit(cov)(_A[:1])
+    assert got.shape == (1, 1) and got[0, 0] == pytest.approx(float(np.cov(_A[:1])), rel=1e-12)
+
+
 def nan_functions_together(a, axis):
     return (
         np.nansum(a, axis=axis).sum()
@@ -315,6 +477,10 @@ def nan_functions_together(a, axis):
         + np.nanmax(a, axis=axis).sum()
         + np.nanargmin(a, axis=axis).sum()
         + np.nancumprod(a, axis=axis).sum()
+        + np.ptp(a, axis=axis).sum()
+        + np.average(a, axis=axis, weights=a[0, 0]).sum()
+        + np.cov(a[0]).sum()
+        + np.corrcoef(a[0]).sum()
     )
 
 

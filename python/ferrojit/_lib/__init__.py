@@ -20,7 +20,7 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Statistics and nan-functions.
     **{f"numpy.{name}": "mathematics" for name in ("clip", "round", "around", "fix", "isclose", "allclose", "array_equal", "trace", "take", "diff", "outer", "inner", "vdot", "kron", "cross", "convolve", "correlate", "interp")},
-    **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmin", "nanmax", "nanargmin", "nanargmax", "nancumsum", "nancumprod")},
+    **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmin", "nanmax", "nanargmin", "nanargmax", "nancumsum", "nancumprod", "ptp", "average", "cov", "corrcoef")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.

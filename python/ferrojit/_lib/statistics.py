@@ -15,12 +15,14 @@ lane of NaNs only, and for ``nanvar``/``nanstd`` when fewer than ``ddof`` + 1 va
 import numpy as np
 
 from .. import types
-from ..extending import overload
+from ..extending import CallRefused, overload
+from . import axis_error
 from .dtypes import numpy_type
 from .reductions import (
     _arg_extreme,
     _Axis,
     _cumulative,
+    _dimensions,
     _given,
     _greater,
     _is_nan,
@@ -30,6 +32,7 @@ from .reductions import (
     _reducer,
     _spread,
     _sum_or_product,
+    _tuple_of,
     _where_given,
 )
 
@@ -297,3 +300,391 @@ overload(np.nanmax, prefer_literal=True)(_nan_extreme("nanmax", True))
 overload(np.nanmean, prefer_literal=True)(nanmean_typing)
 overload(np.nanvar, prefer_literal=True)(_nan_spread("nanvar", False, _spread("nanvar", False)))
 overload(np.nanstd, prefer_literal=True)(_nan_spread("nanstd", True, _spread("nanstd", True)))
+
+
+# --- ptp, average, cov, corrcoef -------------------------------------------------------------------
+
+
+def ptp_typing(a, axis=None, out=None, keepdims=False):
+    """``np.ptp``: ``max - min`` (in the array's type, wrapping as NumPy's subtraction does; NaN
+    when a NaN is met), ``axis=`` (integer or tuple), ``out=``, ``keepdims=``; NumPy's errors
+    for an empty lane and for booleans."""
+    if not _number(a):
+        return None
+    if isinstance(a.dtype, types.Boolean):
+
+        def refused(a, axis=None, out=None, keepdims=False):
+            raise TypeError(
+                "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
+            )
+
+        return refused
+    spec = _Axis("ptp", a, axis, keepdims)
+    _out_given("ptp", out)
+    result = numpy_type(a.dtype)
+    empty = "zero-size array to reduction operation maximum which has no identity"
+
+    def spread(flat, selected, start, step, n, extra):
+        if n == 0:
+            raise ValueError(empty)
+        largest = flat[start]
+        smallest = flat[start]
+        if _is_nan(largest):
+            return result(largest - largest)
+        for j in range(1, n):
+            v = flat[start + j * step]
+            if _is_nan(v):
+                return result(v - v)
+            if _greater(v, largest):
+                largest = v
+            if _greater(smallest, v):
+                smallest = v
+        return result(largest - smallest)
+
+    reduce = _reducer("ptp", "maximum", a, spec, spread, result, empty, out)
+
+    def ptp(a, axis=None, out=None, keepdims=False):
+        return reduce(a, axis, 0, out, None)
+
+    return ptp
+
+
+overload(np.ptp, prefer_literal=True)(ptp_typing)
+
+
+def _lane_sum(result):
+    """The lane function of ``reductions._reducer`` summing in ``result``, in order."""
+
+    def lane_sum(flat, selected, start, step, n, extra):
+        total = result(0)
+        for j in range(n):
+            total += result(flat[start + j * step])
+        return total
+
+    return lane_sum
+
+
+def average_typing(a, axis=None, weights=None, returned=False, keepdims=False):
+    """``np.average``: the mean (NumPy's type: float64 for booleans and integers), or with
+    ``weights`` (of ``a``'s shape, or 1-d along the one ``axis``) ``sum(a * w) / sum(w)`` in
+    ``result_type(a, w)`` (and float64 for booleans and integers), NumPy's
+    ``ZeroDivisionError`` when weights sum to zero; ``axis=`` (integer or tuple),
+    ``keepdims=``; ``returned=True`` gives ``(average, sum of weights)`` (the count without
+    weights), the second of the first's shape."""
+    if not _number(a):
+        return None
+    spec = _Axis("average", a, axis, keepdims)
+    if isinstance(returned, types.BooleanLiteral):
+        returned = returned.literal_value
+    if not isinstance(returned, bool):
+        raise CallRefused("`returned=` of `average()` must be written `True` or `False`: the result's type depends on it")
+    weighted = _given(weights)
+    if weighted:
+        if not _number(weights):
+            raise CallRefused("`weights=` of `average()` must be an array of numbers")
+        operands = [np.dtype(a.dtype.name), np.dtype(weights.dtype.name)]
+        if not isinstance(a.dtype, (types.Float, types.Complex)):
+            operands.append(np.float64)
+        result = np.result_type(*operands).type
+    else:
+        result = _mean_type("average", a.dtype, None)
+    computed = types.Array(types.from_name(np.dtype(result).name), a.ndim, "C")
+    total = _reducer("average", "add", computed, spec, _lane_sum(result), result)
+    scalar = spec.scalar(a)
+    ndim = a.ndim
+    along = spec.count == 1 and not isinstance(axis, types.BaseTuple)
+    # Weights of another number of dimensions than `a`: 1-d, along the one axis (NumPy also
+    # takes weights of the shape of several axes).
+    one_dimensional = weighted and weights.ndim != ndim
+    shape_message = "Shape of weights must be consistent with shape of a along specified axis."
+    if one_dimensional and not _given(axis):
+
+        def axis_needed(a, axis=None, weights=None, returned=False, keepdims=False):
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+
+        return axis_needed
+    if one_dimensional and weights.ndim != (spec.count or 0):
+
+        def inconsistent(a, axis=None, weights=None, returned=False, keepdims=False):
+            raise ValueError(shape_message)
+
+        return inconsistent
+    if one_dimensional and not along:
+        raise CallRefused("`weights=` of `average()` over several axes must have the shape of `a`", unsupported=True)
+    has_axis = _given(axis)
+
+    if one_dimensional:
+
+        def spread_weights(a, axis, weights):
+            k = axis + ndim if axis < 0 else axis
+            if k < 0 or k >= ndim:
+                axis_error(axis, ndim)
+            length = _dimensions(a.shape)[k]
+            if weights.shape[0] != length:
+                raise ValueError(shape_message)
+            dims = np.ones(ndim, np.int64)
+            dims[k] = length
+            spread = np.empty(a.shape, result)
+            spread[...] = weights.astype(result).reshape(_tuple_of(dims, ndim))
+            return spread
+
+    elif weighted:
+
+        def spread_weights(a, axis, weights):
+            if a.shape != weights.shape:
+                if has_axis:
+                    raise ValueError(shape_message)
+                raise TypeError("Axis must be specified when shapes of a and weights differ.")
+            return weights.astype(result)
+
+    else:
+
+        def spread_weights(a, axis, weights):
+            return np.ones(a.shape, result)
+
+    if scalar:
+
+        def zero_sum(sums):
+            return sums == 0
+
+        def counted(a, mean):
+            return result(a.size)
+
+        # A scalar quotient by zero would raise: NumPy's mean of nothing is NaN.
+        def quotient(numerator, denominator):
+            return numerator / denominator if denominator != 0 else result(np.nan)
+
+    else:
+
+        def zero_sum(sums):
+            return (sums == 0).any()
+
+        def counted(a, mean):
+            return np.full(mean.shape, a.size // max(mean.size, 1), result)
+
+        def quotient(numerator, denominator):
+            return numerator / denominator
+
+    if returned:
+
+        def finish(mean, weights_sum):
+            return mean, weights_sum
+
+    else:
+
+        def finish(mean, weights_sum):
+            return mean
+
+    def sums(a, axis, weights):
+        """``(sum(a * w), sum(w))`` along the axes."""
+        w = spread_weights(a, axis, weights)
+        weighted_values = a.astype(result) * w
+        return total(weighted_values, axis, 0, None, None), total(w, axis, 0, None, None)
+
+    if weighted:
+
+        def average_weighted(a, axis=None, weights=None, returned=False, keepdims=False):
+            numerator, denominator = sums(a, axis, weights)
+            if zero_sum(denominator):
+                raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+            return finish(quotient(numerator, denominator), denominator)
+
+        return average_weighted
+
+    def average(a, axis=None, weights=None, returned=False, keepdims=False):
+        numerator, count = sums(a, axis, weights)
+        mean = quotient(numerator, count)
+        return finish(mean, counted(a, mean))
+
+    return average
+
+
+overload(np.average, prefer_literal=True)(average_typing)
+
+
+def _observations(name, m, rowvar):
+    """The function giving ``m`` (1-d: one variable; 2-d: a variable per row, or per column
+    without ``rowvar``, as NumPy reads it) as a new 2-d array of variables by rows."""
+    if m.ndim > 2:
+        raise CallRefused(f"`{name}()` takes arrays of 1 or 2 dimensions", hint="NumPy raises ValueError: m has more than 2 dimensions")
+    if m.ndim == 1:
+
+        def one_variable(m, rowvar, result):
+            rows = np.empty((1, m.shape[0]), result)
+            rows[0] = m
+            return rows
+
+        return one_variable
+
+    def variables(m, rowvar, result):
+        # NumPy reads a single row as one variable whatever `rowvar` says.
+        by_rows = rowvar or m.shape[0] == 1
+        shape = m.shape if by_rows else (m.shape[1], m.shape[0])
+        rows = np.empty(shape, result)
+        if by_rows:
+            rows[...] = m
+        else:
+            rows[...] = m.T
+        return rows
+
+    return variables
+
+
+def _covariance_typing(name, correlation):
+    """``np.cov`` or ``np.corrcoef`` (``correlation``): of the variables of ``m`` and ``y``
+    (rows, or columns without ``rowvar``) in float64 (complex128 for complex input), the
+    observations centred by their means, over ``n - ddof`` (NaN or inf when not positive, as
+    NumPy); ``cov``'s ``bias``, ``ddof``, ``fweights``/``aweights`` not yet. A 0-d array for one
+    1-d ``m`` (NumPy's squeeze), else the 2-d matrix (NumPy squeezes a matrix of one variable
+    given as a 2-d array to 0-d too, which the types cannot tell: here it stays 1 x 1)."""
+
+    def typing(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
+        if not _number(m) or (_given(y) and not _number(y)):
+            return None
+        for keyword, value in (("fweights", fweights), ("aweights", aweights), ("dtype", dtype)):
+            if _given(value):
+                raise CallRefused(f"`{keyword}=` of `{name}()` is not supported in compiled code yet", unsupported=True)
+        has_y = _given(y)
+        result = np.result_type(np.dtype(m.dtype.name), *( [np.dtype(y.dtype.name)] if has_y else []), np.float64).type
+        complex_values = issubclass(result, np.complexfloating)
+        rows_of_m = _observations(name, m, rowvar)
+        rows_of_y = _observations(name, y, rowvar) if has_y else None
+        has_ddof = _given(ddof)
+        squeezed = m.ndim == 1 and not has_y
+
+        if has_y:
+
+            def all_rows(m, y, rowvar):
+                first = rows_of_m(m, rowvar, result)
+                second = rows_of_y(y, rowvar, result)
+                if first.shape[1] != second.shape[1]:
+                    raise ValueError("all the input array dimensions except for the concatenation axis must match exactly")
+                rows = np.empty((first.shape[0] + second.shape[0], first.shape[1]), result)
+                rows[: first.shape[0]] = first
+                rows[first.shape[0] :] = second
+                return rows
+
+        else:
+
+            def all_rows(m, y, rowvar):
+                return rows_of_m(m, rowvar, result)
+
+        if has_ddof:
+
+            def freedom(bias, ddof):
+                return ddof
+
+        else:
+
+            def freedom(bias, ddof):
+                return 0 if bias else 1
+
+        if complex_values:
+
+            def conjugate(v):
+                return np.conjugate(v)
+
+        else:
+
+            def conjugate(v):
+                return v
+
+        def covariance(m, y, rowvar, bias, ddof):
+            rows = all_rows(m, y, rowvar)
+            variables, n = rows.shape
+            for i in range(variables):
+                rows[i] -= rows[i].sum() / n if n > 0 else result(np.nan)
+            factor = n - freedom(bias, ddof)
+            # NumPy multiplies by 1 / factor, with a factor not positive taken as 0.
+            scale = 1.0 / factor if factor > 0 else np.inf
+            c = np.empty((variables, variables), result)
+            for i in range(variables):
+                for j in range(variables):
+                    total = result(0)
+                    for k in range(n):
+                        total += rows[i, k] * conjugate(rows[j, k])
+                    c[i, j] = total * scale
+            return c
+
+        if correlation:
+
+            def matrix(m, y, rowvar, bias, ddof):
+                c = covariance(m, y, rowvar, bias, ddof)
+                variables = c.shape[0]
+                spread = np.empty(variables, np.float64)
+                for i in range(variables):
+                    spread[i] = np.sqrt(c[i, i].real)
+                # Array quotients: a zero deviation gives NaN or inf, as in NumPy.
+                c = c / spread.reshape((variables, 1)) / spread.reshape((1, variables))
+                for i in range(variables):
+                    for j in range(variables):
+                        c[i, j] = _clipped_unit(c[i, j])
+                return c
+
+        else:
+            matrix = covariance
+
+        if squeezed and correlation:
+
+            def one_variable(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
+                # NumPy divides 0-d arrays: a number.
+                c = covariance(m, y, rowvar, bias, ddof)
+                return (c / c)[0, 0]
+
+            return one_variable
+        if squeezed:
+
+            def one_covariance(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
+                return matrix(m, y, rowvar, bias, ddof).reshape(())
+
+            return one_covariance
+
+        def covariances(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
+            return matrix(m, y, rowvar, bias, ddof)
+
+        return covariances
+
+    return typing
+
+
+def _clipped_unit(v):
+    """``v`` with its real part (and imaginary part) clipped to [-1, 1], NaN kept."""
+
+
+@overload(_clipped_unit)
+def _clipped_unit_typing(v):
+    if isinstance(v, types.Complex):
+
+        def complex_clipped(v):
+            return complex(_clipped_unit(v.real), _clipped_unit(v.imag))
+
+        return complex_clipped
+
+    def clipped(v):
+        if v > 1.0:
+            return 1.0
+        if v < -1.0:
+            return -1.0
+        return v
+
+    return clipped
+
+
+overload(np.cov, prefer_literal=True)(_covariance_typing("cov", False))
+
+
+def corrcoef_typing(x, y=None, rowvar=True, bias=None, ddof=None, dtype=None):
+    """``np.corrcoef``: the covariance matrix (see ``cov``) over the products of the standard
+    deviations, clipped to [-1, 1] (each part of a complex one)."""
+    typing = _covariance_typing("corrcoef", True)
+    implementation = typing(x, y, rowvar, False, None, None, None, dtype)
+    if implementation is None:
+        return None
+
+    def corrcoef(x, y=None, rowvar=True, bias=None, ddof=None, dtype=None):
+        return implementation(x, y, rowvar, False, None, None, None, None)
+
+    return corrcoef
+
+
+overload(np.corrcoef, prefer_literal=True)(corrcoef_typing)
