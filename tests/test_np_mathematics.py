@@ -495,6 +495,154 @@ def test_cross_of_two_2_vectors_raises():
         njit(cross_of_two_2_vectors)(_V[:2], _W[:2])
 
 
+def real(a):
+    return np.real(a)
+
+
+def imag(a):
+    return np.imag(a)
+
+
+def angle(a):
+    return np.angle(a)
+
+
+def angle_degrees(a):
+    return np.angle(a, deg=True)
+
+
+def nan_to_num(a):
+    return np.nan_to_num(a)
+
+
+def nan_to_num_values(a):
+    return np.nan_to_num(a, nan=-1.0, posinf=9.0)
+
+
+def nan_to_num_in_place(a):
+    return np.nan_to_num(a, copy=False, neginf=-5.0)
+
+
+def polyval(p, x):
+    return np.polyval(p, x)
+
+
+def trapezoid(y):
+    return np.trapezoid(y)
+
+
+def trapezoid_dx_axis(y):
+    return np.trapezoid(y, dx=0.5, axis=0)
+
+
+def trapezoid_x(y, x):
+    return np.trapezoid(y, x)
+
+
+def ediff1d(a):
+    return np.ediff1d(a)
+
+
+def ediff1d_ends(a, end):
+    return np.ediff1d(a, to_end=end, to_begin=-1)
+
+
+def ediff1d_float_begin(a):
+    return np.ediff1d(a, to_begin=1.5)
+
+
+def unwrap(p):
+    return np.unwrap(p)
+
+
+def unwrap_keywords(p):
+    return np.unwrap(p, discont=4.0, axis=0, period=6.0)
+
+
+def extract(condition, a):
+    return np.extract(condition, a)
+
+
+def place(a, mask, values):
+    np.place(a, mask, values)
+    return a
+
+
+def put(a, indices, values):
+    np.put(a, indices, values)
+    return a
+
+
+def put_wrap(a, indices, values):
+    np.put(a, indices, values, mode="wrap")
+    return a
+
+
+def put_clip(a, indices, values):
+    np.put(a, indices, values, mode="clip")
+    return a
+
+
+_S = np.array([[1.5, -2.0, np.nan, 0.5], [np.inf, 4.5, -np.inf, 0.25], [0.0, -0.0, 2.0, 3.0]])
+_SZ = _S + 1j * _S[::-1]
+_PHASES = np.array([0.0, 3.0, 6.5, 1.0, -4.0, 9.0, np.nan, 2.0])
+_P = np.array([1.5, -2.0, 3.0])
+
+MORE_CASES = []
+# int8/int16 are left out of angle: NumPy computes their arctan2 in float16/float32, compiled
+# code in float64 (see the README's typing rules).
+for _x in (_S, np.array([[1, -2, 3], [0, 4, -5]]), _S.astype(np.float32), _SZ, _S > 1, 2.5, -3, 1 + 1j, _S[::-1, ::2]):
+    MORE_CASES += [(_f, (_x,)) for _f in (real, imag, angle, angle_degrees, nan_to_num, nan_to_num_values)]
+MORE_CASES += [(nan_to_num_in_place, (_x,)) for _x in (_S.copy(), _S.astype(np.float32), _SZ.copy(), np.asfortranarray(_S), np.arange(3))]
+MORE_CASES += [
+    (polyval, (_P, _S)),
+    (polyval, (_P, 2.0)),
+    (polyval, (_P.astype(np.int64), 2)),
+    (polyval, (_P.astype(np.int8), _S.astype(np.float32))),
+    (polyval, (_P, _SZ)),
+    (polyval, (_P[:0], _S)),
+    (polyval, (_P > 0, _S > 0)),
+]
+for _y in (_S, np.arange(12).reshape(3, 4), _S.astype(np.float32), _SZ, _S[0], np.zeros((3, 0)), _S[:, ::-1]):
+    MORE_CASES += [(trapezoid, (_y,)), (trapezoid_dx_axis, (_y,))]
+MORE_CASES += [
+    (trapezoid_x, (_S, np.array([0.0, 1.0, 3.0, 6.0]))),
+    (trapezoid_x, (_S[1], np.array([0, 1, 3, 6]))),
+    (trapezoid_x, (_S, np.ones(3)), "class"),
+]
+for _a in (_S, np.array([1, 4, 9, 3], np.int8), np.array([True, False]), _S[:0], np.full(3, 3, np.uint8)):
+    MORE_CASES += [(ediff1d, (_a,)), (ediff1d_ends, (_a, np.array([7, 8]))), (ediff1d_float_begin, (_a,))]
+MORE_CASES += [(ediff1d_ends, (_S, 2.5))]
+for _p in (_PHASES, _PHASES.reshape(2, 4), _PHASES.astype(np.float32), np.linspace(0, 20, 12).reshape(3, 4), _PHASES[::-1]):
+    MORE_CASES += [(unwrap, (_p,)), (unwrap_keywords, (_p,))]
+MORE_CASES += [
+    (extract, (_S > 1, _S)),
+    (extract, (np.array([0, 2, 0, 1]), np.arange(3.0))),
+    (extract, (np.array([0, 2, 0]), np.arange(5))),
+    (extract, (_S.T > 0, _S)),
+    (place, (_S.copy(), _S > 1, np.array([9.0, 8.0]))),
+    (place, (np.asfortranarray(_S), _S > 0, 7)),
+    (place, (_S.copy(), _S > 100, np.zeros(0))),
+    (place, (_S.copy(), _S > 1, np.zeros(0))),
+    (place, (_S.copy(), np.ones(3, bool), 1.0)),
+]
+for _f in (put, put_wrap, put_clip):
+    MORE_CASES += [
+        (_f, (_S.copy(), np.array([0, 5, -1]), np.array([9.0, 8.0]))),
+        (_f, (_S.copy(), 3, 7.5)),
+        (_f, (np.arange(5), np.array([7, -9]), np.array([1, 2]))),
+        (_f, (_S.copy(), np.array([1]), np.zeros(0))),
+        (_f, (_S[::2, ::-1].copy(), np.array([[0, 2], [1, 3]]), -1.0)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "func, args, check", [(row + ("message",))[:3] for row in MORE_CASES], ids=lambda v: v.__name__ if callable(v) else ""
+)
+def test_elementwise_polynomials_selections(func, args, check):
+    check_arrays(func, *args, rel=1e-12, exc_msg=check == "message")
+
+
 def everything(a, indices):
     return (
         np.clip(a, 0.0, 1.0).sum()
@@ -511,6 +659,12 @@ def everything(a, indices):
         + np.convolve(a[0], a[1], "same").sum()
         + np.correlate(a[0], a[1, :2]).sum()
         + np.interp(a, a[0], a[1]).sum()
+        + np.nan_to_num(a).sum()
+        + np.polyval(a[0], a).sum()
+        + np.trapezoid(a).sum()
+        + np.ediff1d(a, to_begin=a[0]).sum()
+        + np.unwrap(a).sum()
+        + np.extract(a > 1, a).sum()
     )
 
 

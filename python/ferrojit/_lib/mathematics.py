@@ -1091,3 +1091,465 @@ def interp_typing(x, xp, fp, left=None, right=None, period=None):
 
 
 overload(np.interp)(interp_typing)
+
+
+# --- element-wise forms ----------------------------------------------------------------------------
+
+
+def real_typing(val):
+    """``np.real``: the real part (a view of a complex array's; the array itself otherwise)."""
+    if not _numeric(val):
+        return None
+
+    def real(val):
+        return val.real
+
+    return real
+
+
+def imag_typing(val):
+    """``np.imag``: the imaginary part (a view of a complex array's; zeros otherwise)."""
+    if not _numeric(val):
+        return None
+
+    def imag(val):
+        return val.imag
+
+    return imag
+
+
+overload(np.real)(real_typing)
+overload(np.imag)(imag_typing)
+
+
+def angle_typing(z, deg=False):
+    """``np.angle``: ``arctan2(z.imag, z.real)``, in degrees with ``deg``."""
+    if not _numeric(z):
+        return None
+    dtype = z.dtype if isinstance(z, types.Array) else z
+    # Degrees in the type of the angle: float32 for float32 parts, else float64.
+    unit = np.float32 if dtype.name in ("float32", "complex64") else np.float64
+    degrees = unit(180.0 / np.pi)
+
+    def angle(z, deg=False):
+        a = np.arctan2(z.imag, z.real)
+        if deg:
+            return a * degrees
+        return a
+
+    return angle
+
+
+overload(np.angle)(angle_typing)
+
+
+def nan_to_num_typing(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """``np.nan_to_num``: NaN replaced by ``nan``, infinities by ``posinf``/``neginf`` (the
+    largest finite values of the type by default), in each part of a complex number; booleans
+    and integers unchanged; ``copy=False`` (a constant) replaces in place and returns ``x``."""
+    if not _numeric(x):
+        return None
+    if isinstance(copy, types.BooleanLiteral):
+        copy = copy.literal_value
+    if not isinstance(copy, bool):
+        raise CallRefused("`copy=` of `nan_to_num()` must be written `True` or `False`")
+    dtype = x.dtype if isinstance(x, types.Array) else x
+    inexact = isinstance(dtype, (types.Float, types.Complex))
+    part = np.finfo(numpy_type(dtype)).dtype.type if inexact else None
+    largest = float(np.finfo(part).max) if inexact else 0.0
+    number = numpy_type(dtype)
+
+    def replacement(given, default):
+        if _given(given):
+
+            def given_value(value):
+                return part(value)
+
+            return given_value
+
+        def default_value(value):
+            return part(default)
+
+        return default_value
+
+    high, low = replacement(posinf, largest), replacement(neginf, -largest)
+
+    def finite(v, nan, posinf, neginf):
+        if v != v:
+            return part(nan)
+        if v == np.inf:
+            return high(posinf)
+        if v == -np.inf:
+            return low(neginf)
+        return v
+
+    if isinstance(dtype, types.Complex):
+
+        def replaced(v, nan, posinf, neginf):
+            return number(complex(finite(v.real, nan, posinf, neginf), finite(v.imag, nan, posinf, neginf)))
+
+    elif inexact:
+
+        def replaced(v, nan, posinf, neginf):
+            return number(finite(v, nan, posinf, neginf))
+
+    else:
+
+        def replaced(v, nan, posinf, neginf):
+            return v
+
+    if not isinstance(x, types.Array):
+
+        def nan_to_num_number(x, copy=True, nan=0.0, posinf=None, neginf=None):
+            return replaced(x, nan, posinf, neginf)
+
+        return nan_to_num_number
+
+    if copy:
+
+        def target(x):
+            return x.copy()
+
+    else:
+
+        def target(x):
+            return x
+
+    def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+        result = target(x)
+        if inexact:
+            for index in np.ndindex(result.shape):
+                result[index] = replaced(result[index], nan, posinf, neginf)
+        return result
+
+    return nan_to_num
+
+
+overload(np.nan_to_num, prefer_literal=True)(nan_to_num_typing)
+
+
+# --- polynomials, integration, unwrapping ----------------------------------------------------
+
+
+def polyval_typing(p, x):
+    """``np.polyval``: Horner's scheme, ``y = y * x + p[i]`` from ``y = 0`` of ``x``'s type,
+    in NumPy's result type; a number for a number ``x``."""
+    if not (isinstance(p, types.Array) and _numeric(p) and _numeric(x)):
+        return None
+    result = _strong_result(p, x)
+    array_x = isinstance(x, types.Array)
+
+    def evaluated(value, coefficients):
+        y = result(0)
+        for c in coefficients:
+            y = result(y * result(value) + result(c))
+        return y
+
+    if not array_x:
+
+        def polyval_number(p, x):
+            return evaluated(x, p.ravel())
+
+        return polyval_number
+
+    def polyval(p, x):
+        coefficients = p.ravel()
+        y = np.empty(x.shape, result)
+        flat = y.ravel()
+        k = 0
+        for value in x.flat:
+            flat[k] = evaluated(value, coefficients)
+            k += 1
+        return y
+
+    return polyval
+
+
+overload(np.polyval)(polyval_typing)
+
+
+def trapezoid_typing(y, x=None, dx=1.0, axis=-1):
+    """``np.trapezoid``: ``sum(d * (y[i + 1] + y[i]) / 2)`` along the constant ``axis``,
+    ``d`` the differences of a 1-d ``x`` or the spacing ``dx`` (a number), in NumPy's result
+    type; a number for a 1-d ``y``."""
+    if not (isinstance(y, types.Array) and _numeric(y)) or y.ndim == 0:
+        return None
+    has_x = _given(x)
+    if has_x and not (isinstance(x, types.Array) and x.ndim == 1 and _numeric(x)):
+        raise CallRefused("`x=` of `trapezoid()` must be a 1-d array in compiled code", unsupported=True)
+    ndim = y.ndim
+    k = _normalised_axis("trapezoid", _constant("trapezoid", "axis", axis), ndim)
+    spacing = x if has_x else (dx if isinstance(dx, types.Type) else types.float64)
+    result = np.result_type(_operand(spacing) if not has_x else np.dtype(x.dtype.name), np.dtype(y.dtype.name), 2.0).type
+    to_last = tuple(d for d in range(ndim) if d != k) + (k,)
+    lead = ndim - 1
+
+    if has_x:
+
+        def step(x, dx, i):
+            return result(x[i + 1] - x[i])
+
+        def check_length(x, n):
+            if x.shape[0] != n:
+                raise ValueError("operands could not be broadcast together: x and y differ in length along the axis")
+
+    else:
+
+        def step(x, dx, i):
+            return result(dx)
+
+        def check_length(x, n):
+            return None
+
+    def area(values, x, dx):
+        n = values.shape[0]
+        check_length(x, n)
+        total = result(0)
+        for i in range(n - 1):
+            total += step(x, dx, i) * (result(values[i + 1]) + result(values[i])) / result(2.0)
+        return total
+
+    if lead == 0:
+
+        def trapezoid_line(y, x=None, dx=1.0, axis=-1):
+            return area(y, x, dx)
+
+        return trapezoid_line
+
+    def trapezoid(y, x=None, dx=1.0, axis=-1):
+        lanes = y.transpose(to_last)
+        areas = np.empty(lanes.shape[:lead], result)
+        for index in np.ndindex(lanes.shape[:lead]):
+            areas[index] = area(lanes[index], x, dx)
+        return areas
+
+    return trapezoid
+
+
+overload(np.trapezoid, prefer_literal=True)(trapezoid_typing)
+
+
+def ediff1d_typing(ary, to_end=None, to_begin=None):
+    """``np.ediff1d``: the differences of the flattened array, after ``to_begin`` and before
+    ``to_end`` (numbers or arrays, flattened), in the array's type (NumPy's ``TypeError`` for
+    ends it does not cast to it under ``same_kind``)."""
+    if not (isinstance(ary, types.Array) and _numeric(ary)):
+        return None
+    dtype = numpy_type(ary.dtype)
+    writers = []
+    for name, end in (("to_begin", to_begin), ("to_end", to_end)):
+        if _given(end):
+            if not _numeric(end):
+                raise CallRefused(f"`{name}=` of `ediff1d()` must be a number or an array of numbers")
+            if not np.can_cast(_strong_type(end), dtype, "same_kind"):
+                message = f"dtype of `{name}` must be compatible with input `ary` under the `same_kind` rule."
+
+                def refused(ary, to_end=None, to_begin=None):
+                    raise TypeError(message)
+
+                return refused
+        writers.append(_flattener(end) if _given(end) else None)
+    begin_flat, end_flat = writers
+
+    def none_given(end):
+        return np.empty(0, dtype)
+
+    begin_values = begin_flat or none_given
+    end_values = end_flat or none_given
+    boolean = dtype is np.bool_
+
+    def ediff1d(ary, to_end=None, to_begin=None):
+        if boolean:
+            raise TypeError(
+                "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
+            )
+        flat = ary.ravel()
+        before = begin_values(to_begin)
+        after = end_values(to_end)
+        n = max(flat.size - 1, 0)
+        joined = np.empty(before.size + n + after.size, dtype)
+        joined[: before.size] = before
+        for i in range(n):
+            joined[before.size + i] = flat[i + 1] - flat[i]
+        joined[before.size + n :] = after
+        return joined
+
+    return ediff1d
+
+
+overload(np.ediff1d)(ediff1d_typing)
+
+
+def unwrap_typing(p, discont=None, axis=-1, period=2 * np.pi):
+    """``np.unwrap``: along the constant ``axis``, differences beyond ``discont`` (half the
+    period by default) corrected by multiples of ``period``, as NumPy computes them (float
+    input)."""
+    if not (isinstance(p, types.Array) and isinstance(p.dtype, types.Float)) or p.ndim == 0:
+        return None
+    ndim = p.ndim
+    k = _normalised_axis("unwrap", _constant("unwrap", "axis", axis), ndim)
+    result = numpy_type(p.dtype)
+    to_last = tuple(d for d in range(ndim) if d != k) + (k,)
+    if _given(discont):
+
+        def threshold(discont, period):
+            return discont
+
+    else:
+
+        def threshold(discont, period):
+            return period / 2
+
+    def unwrap(p, discont=None, axis=-1, period=2 * np.pi):
+        lanes = p.transpose(to_last)
+        unwrapped = np.empty(lanes.shape, result)
+        unwrapped[...] = lanes
+        flat_lanes = unwrapped.reshape((-1, lanes.shape[ndim - 1]))
+        # In the array's type, as NumPy (a Python float period is weak).
+        whole = result(period)
+        high = result(period / 2)
+        low = -high
+        limit = threshold(discont, period)
+        for r in range(flat_lanes.shape[0]):
+            correction = result(0)
+            previous = flat_lanes[r, 0]
+            for i in range(1, flat_lanes.shape[1]):
+                current = flat_lanes[r, i]
+                d = result(current - previous)
+                wrapped = result(result((d - low) % whole) + low)
+                if wrapped == low and d > 0:
+                    wrapped = high
+                fix = result(wrapped - d)
+                if abs(d) < limit:
+                    fix = result(0)
+                correction += fix
+                flat_lanes[r, i] = result(current + correction)
+                previous = current
+        return _moved_back(unwrapped, k)
+
+    return unwrap
+
+
+def _moved_back(values, k):
+    """``values`` (an axis moved last) with that axis back at ``k``."""
+
+
+@overload(_moved_back)
+def _moved_back_typing(values, k):
+    ndim = values.ndim
+    if not isinstance(k, types.IntegerLiteral):
+        return None
+    place = k.literal_value
+    back = tuple(range(place)) + (ndim - 1,) + tuple(range(place, ndim - 1))
+
+    def moved_back(values, k):
+        return values.transpose(back)
+
+    return moved_back
+
+
+overload(np.unwrap, prefer_literal=True)(unwrap_typing)
+
+
+# --- selections --------------------------------------------------------------------------------
+
+
+def extract_typing(condition, arr):
+    """``np.extract``: the elements of the flattened ``arr`` where the flattened ``condition``
+    is nonzero (NumPy's ``IndexError`` for a true condition beyond ``arr``)."""
+    if not (isinstance(condition, types.Array) and isinstance(arr, types.Array) and _numeric(arr)):
+        return None
+
+    def extract(condition, arr):
+        flat = arr.ravel()
+        chosen = condition.ravel()
+        count = 0
+        for i in range(chosen.size):
+            if chosen[i] != 0:
+                count += 1
+        picked = np.empty(count, flat.dtype)
+        k = 0
+        for i in range(chosen.size):
+            if chosen[i] != 0:
+                if i >= flat.size:
+                    index_error(i, 0, flat.size)
+                picked[k] = flat[i]
+                k += 1
+        return picked
+
+    return extract
+
+
+overload(np.extract)(extract_typing)
+
+
+def place_typing(arr, mask, vals):
+    """``np.place``: the elements of ``arr`` where ``mask`` is true (both in C order) set to
+    ``vals`` in turn, repeated as needed; NumPy's ``ValueError``s."""
+    if not (isinstance(arr, types.Array) and isinstance(mask, types.Array) and _numeric(vals)):
+        return None
+    values_of = _flattener(vals)
+
+    def place(arr, mask, vals):
+        if mask.size != arr.size:
+            raise ValueError("place: mask and data must be the same size")
+        values = values_of(vals)
+        chosen = mask.ravel()
+        k = 0
+        taken = 0
+        for index in np.ndindex(arr.shape):
+            if chosen[k]:
+                if values.size == 0:
+                    raise ValueError("Cannot insert from an empty array!")
+                arr[index] = values[taken % values.size]
+                taken += 1
+            k += 1
+
+    return place
+
+
+overload(np.place)(place_typing)
+
+
+def put_typing(a, ind, v, mode="raise"):
+    """``np.put``: ``a.flat[ind] = v`` (``ind`` and ``v`` numbers or arrays, ``v`` repeated as
+    needed), ``mode`` ``'raise'`` (NumPy's ``IndexError``), ``'wrap'``, ``'clip'``."""
+    if not (isinstance(a, types.Array) and _numeric(ind) and _numeric(v)):
+        return None
+    index_type = ind.dtype if isinstance(ind, types.Array) else ind
+    if not isinstance(index_type, types.Integer) or isinstance(index_type, types.Boolean):
+        raise CallRefused("`ind` of `put()` must be integers or an array of integers")
+    if isinstance(mode, str) or isinstance(mode, types.NoneType):
+        chosen = "raise"
+    elif isinstance(mode, types.StringLiteral) and mode.literal_value in _TAKE_MODES:
+        chosen = mode.literal_value
+    else:
+        raise CallRefused("`mode=` of `put()` must be 'raise', 'wrap' or 'clip'", hint="write it as a constant string")
+    wrap, clip = chosen == "wrap", chosen == "clip"
+    indices_of, values_of = _flattener(ind), _flattener(v)
+
+    def put(a, ind, v, mode=None):
+        indices = indices_of(ind)
+        values = values_of(v)
+        n = a.size
+        if values.size == 0 or indices.size == 0:
+            return None
+        if n == 0:
+            raise IndexError("cannot replace elements of an empty array")
+        for j in range(indices.size):
+            i = indices[j]
+            if wrap:
+                i = i % n
+            elif clip:
+                i = 0 if i < 0 else (n - 1 if i >= n else i)
+            elif i < -n or i >= n:
+                index_error(i, 0, n)
+            elif i < 0:
+                i += n
+            a.flat[i] = values[j % values.size]
+        return None
+
+    return put
+
+
+overload(np.put)(put_typing)
