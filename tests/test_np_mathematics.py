@@ -643,6 +643,61 @@ def test_elementwise_polynomials_selections(func, args, check):
     check_arrays(func, *args, rel=1e-12, exc_msg=check == "message")
 
 
+def select(conditions, choices):
+    return np.select(conditions, choices)
+
+
+def select_default(conditions, choices):
+    return np.select(conditions, choices, 5)
+
+
+def select_nan_default(conditions, choices):
+    return np.select(conditions, choices, default=np.nan)
+
+
+def gradient(f):
+    return np.gradient(f)
+
+
+def gradient_spacing(f):
+    return np.gradient(f, 0.5)
+
+
+def gradient_axis_order_2(f):
+    return np.gradient(f, axis=-1, edge_order=2)
+
+
+def gradient_spacing_order_2(f):
+    return np.gradient(f, 2.0, edge_order=2)
+
+
+def gradient_order_3(f):
+    return np.gradient(f, edge_order=3)
+
+
+_G = np.arange(12.0).reshape(3, 4)
+SELECT_GRADIENT_CASES = [
+    (select, ((_G > 5, _G < 2), (_G, _G * 10))),
+    (select_default, ((_G > 5, _G < 2), (_G.astype(np.int8), np.int8(3)))),
+    (select_nan_default, ((_G > 5,), (_G.astype(np.float32),))),
+    (select, ((_G > 5, _G[0] < 2), (_G, 1.5))),
+    (select, ((_G > 5, _G), (_G, _G))),
+    (select, ((), ())),
+    (select, ((_G > 5,), (_G, _G))),
+    (select_default, ((_G > 5, _G > 7), (_G.astype(np.int16), _G.astype(np.uint8)))),
+]
+for _f in (gradient, gradient_spacing, gradient_axis_order_2, gradient_spacing_order_2, gradient_order_3):
+    for _x in (_S[:, ::-1].copy() * 0 + _G, _G[0], _G.astype(np.int8), _G.astype(np.float32) ** 2, _G + 1j * _G[::-1],
+               _G[:, :2], np.arange(24.0).reshape(2, 3, 4) ** 2, _G[::-1, ::2] ** 3):
+        SELECT_GRADIENT_CASES.append((_f, (_x,)))
+
+
+@pytest.mark.parametrize("func, args", SELECT_GRADIENT_CASES, ids=lambda v: v.__name__ if callable(v) else "")
+def test_select_and_gradient(func, args):
+    # The gradient's quotients are NumPy's, but its array expressions may be fused differently.
+    check_arrays(func, *args, rel=1e-12)
+
+
 def everything(a, indices):
     return (
         np.clip(a, 0.0, 1.0).sum()
@@ -665,6 +720,8 @@ def everything(a, indices):
         + np.ediff1d(a, to_begin=a[0]).sum()
         + np.unwrap(a).sum()
         + np.extract(a > 1, a).sum()
+        + np.select((a > 1, a < 0.5), (a, a * 2)).sum()
+        + np.gradient(a)[1].sum()
     )
 
 

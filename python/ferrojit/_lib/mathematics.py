@@ -1553,3 +1553,176 @@ def put_typing(a, ind, v, mode="raise"):
 
 
 overload(np.put)(put_typing)
+
+
+def select_typing(condlist, choicelist, default=0):
+    """``np.select`` of tuples of conditions (boolean arrays or bools) and choices (numbers or
+    arrays): where the first true condition picks its choice, ``default`` elsewhere, all
+    broadcast together, in NumPy's result type of the choices and ``default`` (a Python number
+    is weak); NumPy's errors."""
+    if not (isinstance(condlist, types.BaseTuple) and isinstance(choicelist, types.BaseTuple)):
+        return None
+    count = len(condlist.types)
+    refusal = None
+    if count == 0:
+        refusal = (ValueError, "select with an empty condition list is not possible")
+    elif len(choicelist.types) != count:
+        refusal = (ValueError, "list of cases must be same length as list of conditions")
+    else:
+        for i, condition in enumerate(condlist.types):
+            kind = condition.dtype if isinstance(condition, types.Array) else condition
+            if not isinstance(kind, types.Boolean):
+                refusal = (TypeError, f"invalid entry {i} in condlist: should be boolean ndarray")
+                break
+    if refusal is not None:
+        error, message = refusal
+        if error is ValueError:
+
+            def select_refused(condlist, choicelist, default=0):
+                raise ValueError(message)
+
+            return select_refused
+
+        def select_wrong_condition(condlist, choicelist, default=0):
+            raise TypeError(message)
+
+        return select_wrong_condition
+    if not all(_numeric(t) for t in choicelist.types):
+        raise CallRefused("the choices of `select()` must be numbers or arrays of numbers")
+    default_type = default if isinstance(default, types.Type) else types.int64
+    result = _result_type(*choicelist.types, default_type)
+
+    def select(condlist, choicelist, default=0):
+        return _chosen(condlist, choicelist, result(default), result, 0)
+
+    return select
+
+
+def _chosen(condlist, choicelist, fallback, result, first):
+    """The selection of ``np.select`` over the conditions from ``first`` on (a constant), with
+    ``fallback`` where none holds, in ``result``."""
+
+
+@overload(_chosen, prefer_literal=True)
+def _chosen_typing(condlist, choicelist, fallback, result, first):
+    if not isinstance(first, types.IntegerLiteral):
+        return None
+    k = first.literal_value
+    if k == len(condlist.types):
+
+        def nothing_more(condlist, choicelist, fallback, result, first):
+            return fallback
+
+        return nothing_more
+    after = k + 1
+    choice = choicelist.types[k]
+    if isinstance(choice, types.Array):
+
+        def converted(value, result):
+            return value.astype(result)
+
+    else:
+
+        def converted(value, result):
+            return result(value)
+
+    def chosen(condlist, choicelist, fallback, result, first):
+        return np.where(condlist[k], converted(choicelist[k], result), _chosen(condlist, choicelist, fallback, result, after))
+
+    return chosen
+
+
+overload(np.select)(select_typing)
+
+
+def gradient_typing(f, spacing=None, *, axis=None, edge_order=1):
+    """``np.gradient`` with one scalar spacing (1 by default) for every axis: central
+    differences inside, one-sided ones of ``edge_order`` 1 or 2 at the ends, as NumPy computes
+    them (float64 for integers, the type itself for floats and complex numbers); along the
+    constant ``axis=``, or every axis (a tuple of arrays for 2 or 3 dimensions). The
+    implementations take ``axis`` and ``edge_order`` by keyword or position (compiled code has
+    no keyword-only parameters): this typing function keeps NumPy's keyword-only ones."""
+    if not (isinstance(f, types.Array) and _numeric(f)) or f.ndim == 0:
+        return None
+    if isinstance(f.dtype, types.Boolean):
+        raise CallRefused("`np.gradient()` of booleans is not supported", hint="NumPy's subtraction of booleans raises TypeError")
+    if _given(spacing) and not isinstance(spacing, _REAL):
+        raise CallRefused("the spacing of `np.gradient()` must be one number in compiled code", hint="coordinates and one spacing per axis are not supported yet", unsupported=True)
+    ndim = f.ndim
+    result = numpy_type(f.dtype) if isinstance(f.dtype, (types.Float, types.Complex)) else np.float64
+    # Coefficients as NumPy's Python floats: weak, in the type of the values.
+    real = np.finfo(result).dtype.type
+    order = _constant("gradient", "edge_order", edge_order)
+    if order not in (1, 2):
+
+        def wrong_order(f, spacing=None, axis=None, edge_order=1):
+            raise ValueError("'edge_order' greater than 2 not supported")
+
+        return wrong_order
+    too_small = "Shape of array too small to calculate a numerical gradient, at least (edge_order + 1) elements are required."
+    if _given(spacing):
+
+        def step_of(spacing):
+            return np.float64(spacing)
+
+    else:
+
+        def step_of(spacing):
+            return np.float64(1.0)
+
+    def along(k):
+        to_last = tuple(d for d in range(ndim) if d != k) + (k,)
+        back = tuple(range(k)) + (ndim - 1,) + tuple(range(k, ndim - 1))
+
+        def gradient_along(f, spacing):
+            lanes = f.transpose(to_last)
+            n = lanes.shape[ndim - 1]
+            if n < order + 1:
+                raise ValueError(too_small)
+            dx = step_of(spacing)
+            values = np.empty(lanes.shape, result)
+            values[...] = lanes
+            out = np.empty(lanes.shape, result)
+            flat_values = values.reshape((-1, n))
+            flat_out = out.reshape((-1, n))
+            twice = real(2.0 * dx)
+            for r in range(flat_values.shape[0]):
+                v = flat_values[r]
+                for i in range(1, n - 1):
+                    flat_out[r, i] = (v[i + 1] - v[i - 1]) / twice
+                if order == 1:
+                    flat_out[r, 0] = (v[1] - v[0]) / real(dx)
+                    flat_out[r, n - 1] = (v[n - 1] - v[n - 2]) / real(dx)
+                else:
+                    flat_out[r, 0] = real(-1.5 / dx) * v[0] + real(2.0 / dx) * v[1] + real(-0.5 / dx) * v[2]
+                    flat_out[r, n - 1] = real(0.5 / dx) * v[n - 3] + real(-2.0 / dx) * v[n - 2] + real(1.5 / dx) * v[n - 1]
+            return out.transpose(back)
+
+        return gradient_along
+
+    if _given(axis) or ndim == 1:
+        k = _normalised_axis("gradient", _constant("gradient", "axis", axis), ndim) if _given(axis) else 0
+        one = along(k)
+
+        def gradient(f, spacing=None, axis=None, edge_order=1):
+            return one(f, spacing)
+
+        return gradient
+    if ndim == 2:
+        first, second = along(0), along(1)
+
+        def gradient_2d(f, spacing=None, axis=None, edge_order=1):
+            return first(f, spacing), second(f, spacing)
+
+        return gradient_2d
+    if ndim == 3:
+        first, second, third = along(0), along(1), along(2)
+
+        def gradient_3d(f, spacing=None, axis=None, edge_order=1):
+            return first(f, spacing), second(f, spacing), third(f, spacing)
+
+        return gradient_3d
+    raise CallRefused("`np.gradient()` along every axis of more than 3 dimensions is not supported yet", hint="give `axis=`", unsupported=True)
+
+
+overload(np.gradient, prefer_literal=True)(gradient_typing)
