@@ -12,26 +12,15 @@ from ferrojit import njit
 from ferrojit.errors import CompileError
 
 from array_cases import values
-from helpers import _assert_raises_like, _clone_arg, _run_python_quiet, assert_same_array, assert_same_value, to_python
+from helpers import check_arrays_compiled_once
 
 _COMPILED = {}
 
 
 def check_arrays(pyfunc, *args, rel=None, exc_msg=True):
-    """The same dtype, shape and values as NumPy's, or the same exception and message; the
-    arguments unchanged alike (``out=`` written alike)."""
-    cfunc = _COMPILED.setdefault(pyfunc, njit(pyfunc))
-    py_args = tuple(_clone_arg(a) for a in args)
-    try:
-        expected = _run_python_quiet(pyfunc, *py_args)
-    except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
-        return _assert_raises_like(exc, exc_msg, cfunc, *args)
-    got = cfunc(*args)
-    assert_same_value(got, to_python(expected), rel=rel)
-    for a, p in zip(args, py_args):
-        if isinstance(a, np.ndarray):
-            assert_same_array(a, p, where="argument after the call")
-    return got
+    """The same dtype, shape and values as NumPy's (floats within ``rel`` when given), or the
+    same exception (and message with ``exc_msg``); the arguments unchanged alike."""
+    return check_arrays_compiled_once(_COMPILED, pyfunc, *args, rel=rel, exc_msg=exc_msg)
 
 
 def special(dtype, n=24):
@@ -738,3 +727,37 @@ def test_leak_nothing(indices):
         except IndexError:
             pass
     assert ferrojit._native.live_allocations() == before
+
+
+def trace_axis_out_of_range(a):
+    return np.trace(a, axis1=5)
+
+
+def take_axis_out_of_range(a):
+    return np.take(a, 1, axis=1)
+
+
+def clip_of_complex(a):
+    return np.clip(a, 0, 1)
+
+
+def gradient_with_coordinates(a):
+    return np.gradient(a, a)
+
+
+@pytest.mark.parametrize(
+    "func, arg, message",
+    [
+        (trace_axis_out_of_range, np.ones((2, 2)), "axis 5 is out of bounds for array of dimension 2"),
+        (take_axis_out_of_range, np.ones(3), "axis 1 is out of bounds for array of dimension 1"),
+        (clip_of_complex, np.ones(2, complex), "`clip()` of complex numbers is not supported"),
+        (gradient_with_coordinates, np.ones(3), "the spacing of `np.gradient()` must be one number"),
+    ],
+    ids=lambda v: v.__name__ if callable(v) else "",
+)
+def test_refused_when_compiling(func, arg, message):
+    # Constant axes are checked when compiling; unsupported argument kinds are refused at the
+    # call, with the user's line.
+    with pytest.raises(CompileError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
+        njit(func)(arg)
+    assert "test_np_mathematics.py" in str(info.value)

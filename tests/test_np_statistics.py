@@ -11,7 +11,7 @@ import ferrojit
 from ferrojit import njit
 
 from array_cases import values
-from helpers import _assert_raises_like, _clone_arg, _run_python_quiet, assert_same_array, assert_same_value, to_python
+from helpers import check_arrays_compiled_once
 
 # One dispatcher per function for the whole module: the axes are run-time values, so a row
 # compiles only the argument types it is the first to meet.
@@ -20,19 +20,8 @@ _COMPILED = {}
 
 def check_arrays(pyfunc, *args, rel=None, exc_msg=True):
     """The same dtype, shape and values as NumPy's (floats within ``rel`` when given), or the
-    same exception and message; the arguments unchanged alike."""
-    cfunc = _COMPILED.setdefault(pyfunc, njit(pyfunc))
-    py_args = tuple(_clone_arg(a) for a in args)
-    try:
-        expected = _run_python_quiet(pyfunc, *py_args)
-    except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
-        return _assert_raises_like(exc, exc_msg, cfunc, *args)
-    got = cfunc(*args)
-    assert_same_value(got, to_python(expected), rel=rel)
-    for a, p in zip(args, py_args):
-        if isinstance(a, np.ndarray):
-            assert_same_array(a, p, where="argument after the call")
-    return got
+    same exception (and message with ``exc_msg``); the arguments unchanged alike."""
+    return check_arrays_compiled_once(_COMPILED, pyfunc, *args, rel=rel, exc_msg=exc_msg)
 
 
 def with_nans(dtype, n=60):

@@ -55,12 +55,10 @@ def _constant(name, what, value, kind=int):
 
 
 def _normalised_axis(name, axis, ndim):
-    """``axis`` (a constant) counted from the front; NumPy's ``AxisError`` raised when the call
-    runs is not possible for a constant, so out of range is refused here."""
+    """``axis`` (a constant) counted from the front; out of range, refused when compiling with
+    NumPy's ``AxisError`` text."""
     if not -ndim <= axis < ndim:
-        from numpy.exceptions import AxisError
-
-        raise AxisError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+        raise CallRefused(f"`{name}()`: axis {axis} is out of bounds for array of dimension {ndim}")
     return axis % ndim
 
 
@@ -432,8 +430,8 @@ def trace_typing(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     return trace
 
 
-overload(np.trace)(trace_typing)
-overload_method(types.Array, "trace")(trace_typing)
+overload(np.trace, prefer_literal=True)(trace_typing)
+overload_method(types.Array, "trace", prefer_literal=True)(trace_typing)
 
 
 _TAKE_MODES = ("raise", "wrap", "clip")
@@ -522,8 +520,8 @@ def take_typing(a, indices, axis=None, out=None, mode="raise"):
     return take
 
 
-overload(np.take)(take_typing)
-overload_method(types.Array, "take")(take_typing)
+overload(np.take, prefer_literal=True)(take_typing)
+overload_method(types.Array, "take", prefer_literal=True)(take_typing)
 
 
 def _strong_type(ty):

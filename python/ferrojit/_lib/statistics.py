@@ -15,7 +15,7 @@ lane of NaNs only, and for ``nanvar``/``nanstd`` when fewer than ``ddof`` + 1 va
 import numpy as np
 
 from .. import types
-from ..extending import CallRefused, overload
+from ..extending import CallRefused, overload, register_jitable
 from . import axis_error
 from .dtypes import numpy_type
 from .reductions import (
@@ -23,6 +23,7 @@ from .reductions import (
     _Axis,
     _cumulative,
     _dimensions,
+    _extreme,
     _given,
     _greater,
     _is_nan,
@@ -147,57 +148,19 @@ def _nan_arg_extreme(arg_extreme, fill):
     return typing
 
 
-def _nan_extreme(name, larger):
-    """``nanmin``/``nanmax`` (``larger``): NumPy's ``fmin``/``fmax`` reduction, the extreme of
-    the values that are not NaN, NaN for a lane of NaNs only; ``initial=``, ``where=`` (which
-    needs ``initial=``, NumPy's ``ValueError`` otherwise), ``out=``, ``keepdims=``."""
-    operation = "fmax" if larger else "fmin"
-    empty = f"zero-size array to reduction operation {operation} which has no identity"
-    no_identity = f"reduction operation '{operation}' does not have an identity, so to use a where mask one has to specify 'initial'"
-
-    def typing(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-        if not _number(a):
-            return None
-        spec = _Axis(name, a, axis, keepdims)
-        has_out = _out_given(name, out)
-        masked = _where_given(name, where)
-        has_initial = _given(initial)
-        result = np.result_type(numpy_type(a.dtype), numpy_type(out.dtype)).type if has_out else numpy_type(a.dtype)
-
-        def extreme(flat, selected, start, step, n, initial):
-            # `best` is NaN until a value that is not NaN is met (fmin/fmax keep the other
-            # operand of a NaN).
-            if has_initial:
-                best = result(initial)
-            else:
-                if n == 0:
-                    raise ValueError(empty)
-                best = result(flat[start])
-            for j in range(n):
-                if masked and not selected[start + j * step]:
-                    continue
-                v = result(flat[start + j * step])
-                if _is_nan(v):
-                    continue
-                if _is_nan(best) or (_greater(v, best) if larger else _greater(best, v)):
-                    best = v
-            return best
-
-        refusal = no_identity if masked and not has_initial else None
-        reduce = _reducer(name, operation, a, spec, extreme, result, None if has_initial else empty, out, where, refusal)
-        if has_initial:
-
-            def extreme_from_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-                return reduce(a, axis, initial, out, where)
-
-            return extreme_from_initial
-
-        def extreme_of_elements(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-            return reduce(a, axis, 0, out, where)
-
-        return extreme_of_elements
-
-    return typing
+@register_jitable
+def _sum_of_numbers(flat, selected, start, step, n, masked, result):
+    """``(sum, count)`` of the elements of a lane (see ``reductions``) that are not NaN (and
+    selected, when ``masked``), the sum in the type ``result``."""
+    total = result(0)
+    count = 0
+    for j in range(n):
+        v = flat[start + j * step]
+        if (masked and not selected[start + j * step]) or _is_nan(v):
+            continue
+        total += result(v)
+        count += 1
+    return total, count
 
 
 def nanmean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
@@ -212,14 +175,7 @@ def nanmean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=Non
     not_a_number = result(complex(np.nan, np.nan)) if issubclass(result, np.complexfloating) else result(np.nan)
 
     def lane_mean(flat, selected, start, step, n, extra):
-        total = result(0)
-        count = 0
-        for j in range(n):
-            v = flat[start + j * step]
-            if (masked and not selected[start + j * step]) or _is_nan(v):
-                continue
-            total += result(v)
-            count += 1
+        total, count = _sum_of_numbers(flat, selected, start, step, n, masked, result)
         if count == 0:
             return not_a_number
         return result(total / result(count))
@@ -253,14 +209,7 @@ def _nan_spread(name, root, plain):
         complex_deviations = issubclass(deviation, np.complexfloating)
 
         def lane_spread(flat, selected, start, step, n, ddof):
-            total = computed(0)
-            count = 0
-            for j in range(n):
-                v = flat[start + j * step]
-                if (masked and not selected[start + j * step]) or _is_nan(v):
-                    continue
-                total += computed(v)
-                count += 1
+            total, count = _sum_of_numbers(flat, selected, start, step, n, masked, computed)
             m = computed(total / computed(count)) if count > 0 else computed(np.nan)
             s = real(0)
             for j in range(n):
@@ -295,8 +244,8 @@ overload(np.nancumsum, prefer_literal=True)(_accumulating(_cumulative("nancumsum
 overload(np.nancumprod, prefer_literal=True)(_accumulating(_cumulative("nancumprod", True), 1))
 overload(np.nanargmin, prefer_literal=True)(_nan_arg_extreme(_arg_extreme("argmin", False), np.inf))
 overload(np.nanargmax, prefer_literal=True)(_nan_arg_extreme(_arg_extreme("argmax", True), -np.inf))
-overload(np.nanmin, prefer_literal=True)(_nan_extreme("nanmin", False))
-overload(np.nanmax, prefer_literal=True)(_nan_extreme("nanmax", True))
+overload(np.nanmin, prefer_literal=True)(_extreme("nanmin", False, skip_nans=True))
+overload(np.nanmax, prefer_literal=True)(_extreme("nanmax", True, skip_nans=True))
 overload(np.nanmean, prefer_literal=True)(nanmean_typing)
 overload(np.nanvar, prefer_literal=True)(_nan_spread("nanvar", False, _spread("nanvar", False)))
 overload(np.nanstd, prefer_literal=True)(_nan_spread("nanstd", True, _spread("nanstd", True)))
