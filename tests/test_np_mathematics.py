@@ -397,6 +397,14 @@ def interp_ends(x, xp, fp):
     return np.interp(x, xp, fp, left=-1.0, right=np.nan)
 
 
+def interp_periodic(x, xp, fp):
+    return np.interp(x, xp, fp, period=360)
+
+
+def interp_period_zero(x, xp, fp):
+    return np.interp(x, xp, fp, period=0.0)
+
+
 _V = np.array([1.0, 2.5, -3.0, 4.0, 0.5])
 _W = np.array([0.5, -1.0, 2.0])
 _Z = _V + 1j * _V[::-1]
@@ -450,6 +458,13 @@ for _f in (convolve, convolve_same, convolve_valid, correlate, correlate_full, c
         (_f, (_V, _W[:0])),
         (_f, (_V[::-2], _V[:1])),
     ]
+PRODUCT_CASES += [
+    (interp_periodic, (np.array([-180.0, -170, -185, 185, -10, -5, 0, 365, np.nan]), np.array([190.0, -190, 350, -350]), np.array([5.0, 10, 3, 4]))),
+    (interp_periodic, (7.5, np.array([0, 10, 370, 90]), np.array([1.0, 2.0, 3.0, 4.0]) + 1j)),
+    (interp_periodic, (_X, _XP[:0], _FP[:0])),
+    (interp_periodic, (_X, _XP, _FP[:3])),
+    (interp_period_zero, (_X, _XP, _FP)),
+]
 for _f in (interp, interp_ends):
     PRODUCT_CASES += [
         (_f, (_X, _XP, _FP)),

@@ -1005,11 +1005,12 @@ def interp_typing(x, xp, fp, left=None, right=None, period=None):
     increasing, as NumPy requires without checking) at ``x`` (a number, giving a float, or an
     array), in float64 (complex128 for complex ``fp``, each part interpolated alike);
     ``left``/``right`` below and above (``fp``'s ends by default); NaN ``x`` gives NaN (with
-    one point, that point's value, as NumPy)."""
+    one point, that point's value, as NumPy); ``period=`` as NumPy (points sorted stably)."""
     if not (_numeric(x) and isinstance(xp, types.Array) and isinstance(fp, types.Array) and _numeric(xp) and _numeric(fp)):
         return None
-    if _given(period):
-        raise CallRefused("`period=` of `np.interp()` is not supported in compiled code yet", unsupported=True)
+    periodic = _given(period)
+    if periodic and not isinstance(period, _REAL):
+        raise CallRefused("`period=` of `np.interp()` must be a number")
     if xp.ndim != 1 or fp.ndim != 1:
         raise CallRefused("`xp` and `fp` of `np.interp()` must be 1-dimensional", hint="NumPy raises ValueError: object too deep for desired array")
     if isinstance(x, types.Complex) or isinstance(getattr(x, "dtype", None), types.Complex) or isinstance(xp.dtype, types.Complex):
@@ -1061,16 +1062,58 @@ def interp_typing(x, xp, fp, left=None, right=None, period=None):
             values[0] = x
             return values
 
+    if periodic:
+
+        def prepared(x, xp, fp, left, right, period):
+            """NumPy's periodic case: ``x`` and ``xp`` modulo the period, the points sorted
+            and extended by one period at each end; ``left``/``right`` ignored."""
+            if period == 0:
+                raise ValueError("period must be a non-zero value")
+            if fp.size != xp.size:
+                raise ValueError("fp and xp are not of the same length")
+            span = abs(np.float64(period))
+            where = positions(x) % span
+            n = xp.size
+            order = np.empty(n, np.int64)
+            reduced = xp.astype(np.float64) % span
+            # Insertion sort of the positions by their reduced points (stable).
+            for i in range(n):
+                j = i
+                while j > 0 and reduced[order[j - 1]] > reduced[i]:
+                    order[j] = order[j - 1]
+                    j -= 1
+                order[j] = i
+            points = np.empty(n + 2, np.float64)
+            values = np.empty(n + 2, result)
+            for i in range(n):
+                points[i + 1] = reduced[order[i]]
+                values[i + 1] = result(fp[order[i]])
+            if n > 0:
+                points[0] = points[n] - span
+                values[0] = values[n]
+                points[n + 1] = points[1] + span
+                values[n + 1] = values[1]
+            return where, points[: n + 2 if n > 0 else 0], values[: n + 2 if n > 0 else 0], values[0], values[n + 1]
+
+    else:
+
+        def prepared(x, xp, fp, left, right, period):
+            if xp.size == 0:
+                raise ValueError("array of sample points is empty")
+            if fp.size != xp.size:
+                raise ValueError("fp and xp are not of the same length.")
+            points = xp.astype(np.float64)
+            values = fp.astype(result)
+            if values.size == 0:
+                return positions(x), points, values, result(0), result(0)
+            below = left_value(left, values[0])
+            above = right_value(right, values[values.size - 1])
+            return positions(x), points, values, below, above
+
     def interp(x, xp, fp, left=None, right=None, period=None):
-        if xp.size == 0:
+        where, points, values, below, above = prepared(x, xp, fp, left, right, period)
+        if points.size == 0:
             raise ValueError("array of sample points is empty")
-        if fp.size != xp.size:
-            raise ValueError("fp and xp are not of the same length.")
-        points = xp.astype(np.float64)
-        values = fp.astype(result)
-        below = left_value(left, values[0])
-        above = right_value(right, values[values.size - 1])
-        where = positions(x)
         interpolated = np.empty(where.shape, result)
         flat = interpolated.ravel()
         k = 0
