@@ -60,10 +60,12 @@ def layouts(dtype):
     return made
 
 
-# Every row compiles what its argument types need once (the layouts "strided" and "negative"
-# share one type, and so do the integer axes): the table keeps the compiles few.
+# Every row compiles what its argument types need once (C-ordered arrays share one type, the
+# layouts "strided" and "negative" another, and so do the integer axes): the table keeps the
+# compiles few, the other layouts on fewer dtypes.
 DTYPES = [np.bool_, np.int64, np.float32, np.float64, np.complex128]
-LAYOUTS = ["C", "strided", "negative", "empty_middle", "all_nan"]
+LAYOUTS = ["C", "empty_middle", "all_nan"]
+OTHER_LAYOUTS = ["F", "strided", "negative"]
 AXES = [None, 0, -1, 2, 3, (0, 2)]
 
 
@@ -147,10 +149,6 @@ MORE_NAN_CASES = [
     (nanargmax_kept, np.float64, "C"),
     (nansum, np.uint8, "C"),
     (nanmax, np.uint8, "negative"),
-    (nanmin, np.int8, "C"),
-    (nanargmin, np.int8, "C"),
-    (nanmean, np.float64, "F"),
-    (nanargmin, np.float64, "F"),
     (nancumsum, np.complex128, "F"),
 ]
 
@@ -173,6 +171,14 @@ def test_nan_functions(func, dtype, layout, axis):
     if func in ONE_AXIS and isinstance(axis, tuple):
         pytest.skip("NumPy takes one axis")
     check_arrays(func, arrays[layout], axis, rel=_tolerance(func, dtype))
+
+
+@pytest.mark.parametrize("axis", [None, 1, -1, (0, 2)], ids=lambda v: f"axis={v}")
+@pytest.mark.parametrize("layout", OTHER_LAYOUTS)
+@pytest.mark.parametrize("dtype", [np.float64, np.int8], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("func", NAN_FUNCTIONS, ids=lambda f: f.__name__)
+def test_nan_functions_of_other_layouts(func, dtype, layout, axis):
+    test_nan_functions(func, dtype, layout, axis)
 
 
 @pytest.mark.parametrize("axis", AXES, ids=lambda v: f"axis={v}")
@@ -363,6 +369,22 @@ def cov_two(m, y):
     return np.cov(m, y)
 
 
+def cov_frequencies(m, f):
+    return np.cov(m, fweights=f)
+
+
+def cov_reliabilities(m, a):
+    return np.cov(m, aweights=a)
+
+
+def cov_both_weights(m, f, a):
+    return np.cov(m, fweights=f, aweights=a, ddof=2)
+
+
+def cov_both_weights_biased(m, f, a):
+    return np.cov(m, fweights=f, aweights=a, bias=True)
+
+
 def corrcoef(x):
     return np.corrcoef(x)
 
@@ -438,6 +460,16 @@ STATISTICS_CASES = [
     (cov_two, (_A[0], _A[1])),
     (cov_two, (_A, _A[:, :3]), "class"),
     (cov_two, (_A.astype(np.float32), (_A > 1))),
+    (cov_frequencies, (_A, np.array([1, 2, 0, 3]))),
+    (cov_frequencies, (_A[0], np.array([1, 2, 0, 3]))),
+    (cov_frequencies, (_A, np.array([1, 2, 0]))),
+    (cov_frequencies, (_A, np.array([0, 1, -1, 2]))),
+    (cov_frequencies, (_A, np.array([1.5, 2.0, 0.0, 3.0]))),
+    (cov_reliabilities, (_A, _W)),
+    (cov_reliabilities, (_A + 1j, _W)),
+    (cov_reliabilities, (_A, -_W)),
+    (cov_both_weights, (_A, np.array([1, 2, 0, 3]), _W)),
+    (cov_both_weights_biased, (_A, np.array([1, 2, 0, 3]), _W)),
     (corrcoef_two_columns, (_A, _A[::-1] + 1j)),
     (corrcoef_two_columns, (_A[0], _A[1])),
 ]

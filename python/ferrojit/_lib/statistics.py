@@ -483,16 +483,19 @@ def _covariance_typing(name, correlation):
     """``np.cov`` or ``np.corrcoef`` (``correlation``): of the variables of ``m`` and ``y``
     (rows, or columns without ``rowvar``) in float64 (complex128 for complex input), the
     observations centred by their means, over ``n - ddof`` (NaN or inf when not positive, as
-    NumPy); ``cov``'s ``bias``, ``ddof``, ``fweights``/``aweights`` not yet. A 0-d array for one
+    NumPy); ``cov``'s ``bias``, ``ddof``, ``fweights``/``aweights`` (1-d). A 0-d array for one
     1-d ``m`` (NumPy's squeeze), else the 2-d matrix (NumPy squeezes a matrix of one variable
     given as a 2-d array to 0-d too, which the types cannot tell: here it stays 1 x 1)."""
 
     def typing(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
         if not _number(m) or (_given(y) and not _number(y)):
             return None
-        for keyword, value in (("fweights", fweights), ("aweights", aweights), ("dtype", dtype)):
-            if _given(value):
-                raise CallRefused(f"`{keyword}=` of `{name}()` is not supported in compiled code yet", unsupported=True)
+        if _given(dtype):
+            raise CallRefused(f"`dtype=` of `{name}()` is not supported in compiled code yet", unsupported=True)
+        has_frequencies, has_reliabilities = _given(fweights), _given(aweights)
+        for keyword, value in (("fweights", fweights), ("aweights", aweights)):
+            if _given(value) and not (_number(value) and value.ndim == 1):
+                raise CallRefused(f"`{keyword}=` of `{name}()` must be a 1-d array", hint=f"NumPy raises RuntimeError: cannot handle multidimensional {keyword}")
         has_y = _given(y)
         result = np.result_type(np.dtype(m.dtype.name), *( [np.dtype(y.dtype.name)] if has_y else []), np.float64).type
         complex_values = issubclass(result, np.complexfloating)
@@ -538,12 +541,75 @@ def _covariance_typing(name, correlation):
             def conjugate(v):
                 return v
 
-        def covariance(m, y, rowvar, bias, ddof):
+        def weights_reader(kind):
+            """The function reading ``fweights`` or ``aweights`` (``kind``) as float64,
+            checked as NumPy checks them (compiled code raises constant messages)."""
+            frequencies = kind == "fweights"
+            incompatible = f"incompatible numbers of samples and {kind}"
+            negative = f"{kind} cannot be negative"
+
+            def read(given, n):
+                if given.shape[0] != n:
+                    raise RuntimeError(incompatible)
+                weights = given.astype(np.float64)
+                for k in range(n):
+                    if frequencies and weights[k] != np.round(weights[k]):
+                        raise TypeError("fweights must be integer")
+                    if weights[k] < 0:
+                        raise ValueError(negative)
+                return weights
+
+            return read
+
+        read_frequencies, read_reliabilities = weights_reader("fweights"), weights_reader("aweights")
+
+        if has_frequencies:
+
+            def frequency_weights(fweights, n):
+                return read_frequencies(fweights, n)
+
+        else:
+
+            def frequency_weights(fweights, n):
+                return np.ones(n, np.float64)
+
+        if has_reliabilities:
+
+            def reliability_weights(aweights, n):
+                return read_reliabilities(aweights, n)
+
+            def reliability_sum(w, aweights):
+                return (w * aweights).sum()
+
+        else:
+
+            def reliability_weights(aweights, n):
+                return np.ones(n, np.float64)
+
+            def reliability_sum(w, aweights):
+                return 0.0
+
+        def covariance(m, y, rowvar, bias, ddof, fweights, aweights):
             rows = all_rows(m, y, rowvar)
             variables, n = rows.shape
+            # Without weights, ones: NumPy's unweighted sums have the same values.
+            reliabilities = reliability_weights(aweights, n)
+            w = frequency_weights(fweights, n) * reliabilities
+            w_sum = w.sum()
             for i in range(variables):
-                rows[i] -= rows[i].sum() / n if n > 0 else result(np.nan)
-            factor = n - freedom(bias, ddof)
+                weighted = result(0)
+                for k in range(n):
+                    weighted += rows[i, k] * w[k]
+                rows[i] -= weighted / w_sum if w_sum != 0 else result(np.nan)
+            dof = freedom(bias, ddof)
+            if not (has_frequencies or has_reliabilities):
+                factor = n - dof
+            elif dof == 0:
+                factor = w_sum
+            elif not has_reliabilities:
+                factor = w_sum - dof
+            else:
+                factor = w_sum - dof * reliability_sum(w, reliabilities) / w_sum
             # NumPy multiplies by 1 / factor, with a factor not positive taken as 0.
             scale = 1.0 / factor if factor > 0 else np.inf
             c = np.empty((variables, variables), result)
@@ -551,14 +617,14 @@ def _covariance_typing(name, correlation):
                 for j in range(variables):
                     total = result(0)
                     for k in range(n):
-                        total += rows[i, k] * conjugate(rows[j, k])
+                        total += rows[i, k] * conjugate(rows[j, k] * w[k])
                     c[i, j] = total * scale
             return c
 
         if correlation:
 
-            def matrix(m, y, rowvar, bias, ddof):
-                c = covariance(m, y, rowvar, bias, ddof)
+            def matrix(m, y, rowvar, bias, ddof, fweights, aweights):
+                c = covariance(m, y, rowvar, bias, ddof, fweights, aweights)
                 variables = c.shape[0]
                 spread = np.empty(variables, np.float64)
                 for i in range(variables):
@@ -577,19 +643,19 @@ def _covariance_typing(name, correlation):
 
             def one_variable(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
                 # NumPy divides 0-d arrays: a number.
-                c = covariance(m, y, rowvar, bias, ddof)
+                c = covariance(m, y, rowvar, bias, ddof, fweights, aweights)
                 return (c / c)[0, 0]
 
             return one_variable
         if squeezed:
 
             def one_covariance(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
-                return matrix(m, y, rowvar, bias, ddof).reshape(())
+                return matrix(m, y, rowvar, bias, ddof, fweights, aweights).reshape(())
 
             return one_covariance
 
         def covariances(m, y=None, rowvar=True, bias=False, ddof=None, fweights=None, aweights=None, dtype=None):
-            return matrix(m, y, rowvar, bias, ddof)
+            return matrix(m, y, rowvar, bias, ddof, fweights, aweights)
 
         return covariances
 
