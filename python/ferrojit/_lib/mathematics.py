@@ -487,18 +487,18 @@ def take_typing(a, indices, axis=None, out=None, mode="raise"):
 
     if index_array:
 
-        def _count(indices):
+        def count_of(indices):
             return indices.size
 
     else:
 
-        def _count(indices):
+        def count_of(indices):
             return 1
 
     def take(a, indices, axis=None, out=None, mode=None):
         source = taken_from(a)
         n = source.shape[0]
-        if n == 0 and _count(indices) > 0:
+        if n == 0 and count_of(indices) > 0:
             raise IndexError("cannot do a non-empty take from an empty axes.")
         if index_array:
             positions = np.empty(indices.shape, np.int64)
