@@ -18,9 +18,11 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
-    # Statistics and nan-functions.
+    # Mathematics; statistics and nan-functions.
     **{f"numpy.{name}": "mathematics" for name in ("clip", "round", "around", "fix", "isclose", "allclose", "array_equal", "trace", "take", "diff", "outer", "inner", "vdot", "kron", "cross", "convolve", "correlate", "interp", "real", "imag", "angle", "nan_to_num", "polyval", "trapezoid", "ediff1d", "unwrap", "extract", "place", "put", "select", "gradient")},
-    **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmin", "nanmax", "nanargmin", "nanargmax", "nancumsum", "nancumprod", "ptp", "average", "cov", "corrcoef")},
+    **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanargmin", "nanargmax", "nancumsum", "nancumprod", "ptp", "average", "cov", "corrcoef")},
+    # `nanmin`, `nanmax`: the reductions' `min` and `max` passing NaNs over.
+    **{f"numpy.{name}": "reductions" for name in ("nanmin", "nanmax")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.

@@ -1114,3 +1114,6 @@ _both("cumprod", _cumulative("cumprod", True))
 # NumPy's other names of `min` and `max`.
 overload(np.amin, prefer_literal=True)(_extreme("amin", False))
 overload(np.amax, prefer_literal=True)(_extreme("amax", True))
+# NumPy's `fmin`/`fmax` reductions, the nan-functions' extremes.
+overload(np.nanmin, prefer_literal=True)(_extreme("nanmin", False, skip_nans=True))
+overload(np.nanmax, prefer_literal=True)(_extreme("nanmax", True, skip_nans=True))

@@ -7,8 +7,9 @@ The nan-functions of boolean and integer arrays are the plain reductions (those 
 NaN), as in NumPy. Of float and complex arrays, as NumPy computes them: ``nansum``,
 ``nanprod``, ``nancumsum``, ``nancumprod`` reduce a copy whose NaNs are 0 (1 for products);
 ``nanargmin``/``nanargmax`` take the ``argmin``/``argmax`` of a copy whose NaNs are +inf/-inf,
-after raising NumPy's ``ValueError`` for a lane of NaNs only; ``nanmin``, ``nanmax``,
-``nanmean``, ``nanvar``, ``nanstd`` walk the lanes of ``reductions`` skipping NaNs (NaN for a
+after raising NumPy's ``ValueError`` for a lane of NaNs only; ``nanmean``, ``nanvar``,
+``nanstd`` walk the lanes of ``reductions`` skipping NaNs (``nanmin`` and ``nanmax`` are
+``reductions``' own ``min`` and ``max`` passing NaNs over, registered there) (NaN for a
 lane of NaNs only, and for ``nanvar``/``nanstd`` when fewer than ``ddof`` + 1 values remain).
 """
 
@@ -23,7 +24,6 @@ from .reductions import (
     _Axis,
     _cumulative,
     _dimensions,
-    _extreme,
     _given,
     _greater,
     _is_nan,
@@ -244,8 +244,6 @@ overload(np.nancumsum, prefer_literal=True)(_accumulating(_cumulative("nancumsum
 overload(np.nancumprod, prefer_literal=True)(_accumulating(_cumulative("nancumprod", True), 1))
 overload(np.nanargmin, prefer_literal=True)(_nan_arg_extreme(_arg_extreme("argmin", False), np.inf))
 overload(np.nanargmax, prefer_literal=True)(_nan_arg_extreme(_arg_extreme("argmax", True), -np.inf))
-overload(np.nanmin, prefer_literal=True)(_extreme("nanmin", False, skip_nans=True))
-overload(np.nanmax, prefer_literal=True)(_extreme("nanmax", True, skip_nans=True))
 overload(np.nanmean, prefer_literal=True)(nanmean_typing)
 overload(np.nanvar, prefer_literal=True)(_nan_spread("nanvar", False, _spread("nanvar", False)))
 overload(np.nanstd, prefer_literal=True)(_nan_spread("nanstd", True, _spread("nanstd", True)))
