@@ -213,3 +213,21 @@ def check_arrays(pyfunc, *args, rel=None, exc_msg=False, options=None, **kwargs)
         if isinstance(a, np.ndarray):
             assert_same_array(a, p, where=f"argument {i} after the call")
     return got
+
+
+def check_arrays_compiled_once(compiled, pyfunc, *args, rel=None, exc_msg=True):
+    """:func:`check_arrays` with one dispatcher per function for a whole test module, kept in
+    ``compiled`` (function -> dispatcher): a row compiles only the argument types it is the
+    first to meet. NumPy's message must match too unless ``exc_msg`` is False."""
+    cfunc = compiled.setdefault(pyfunc, ferrojit.njit(pyfunc))
+    py_args = tuple(_clone_arg(a) for a in args)
+    try:
+        expected = _run_python_quiet(pyfunc, *py_args)
+    except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
+        return _assert_raises_like(exc, exc_msg, cfunc, *args)
+    got = cfunc(*args)
+    assert_same_value(got, to_python(expected), rel=rel)
+    for i, (a, p) in enumerate(zip(args, py_args)):
+        if isinstance(a, np.ndarray):
+            assert_same_array(a, p, where=f"argument {i} after the call")
+    return got

@@ -21,11 +21,18 @@ IMPLEMENTED_IN = {
     # Linear algebra (`a @ b` is `np.matmul(a, b)`).
     **{f"numpy.{name}": "linalg" for name in ("matmul", "dot")},
     **{f"numpy.linalg.{name}": "linalg" for name in ("solve", "inv", "det", "slogdet", "cholesky", "matrix_power", "eigh", "eigvalsh", "svd", "qr", "lstsq", "norm", "pinv", "matrix_rank", "cond")},
+    # Mathematics; statistics and nan-functions.
+    **{f"numpy.{name}": "mathematics" for name in ("clip", "round", "around", "fix", "isclose", "allclose", "array_equal", "trace", "take", "diff", "outer", "inner", "vdot", "kron", "cross", "convolve", "correlate", "interp", "real", "imag", "angle", "nan_to_num", "polyval", "trapezoid", "ediff1d", "unwrap", "extract", "place", "put", "select", "gradient")},
+    **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanargmin", "nanargmax", "nancumsum", "nancumprod", "ptp", "average", "cov", "corrcoef")},
+    # `nanmin`, `nanmax`: the reductions' `min` and `max` passing NaNs over.
+    **{f"numpy.{name}": "reductions" for name in ("nanmin", "nanmax")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Mathematics.
+    **{name: "mathematics" for name in ("clip", "round", "trace", "take")},
     "conj": "elementwise",
     "conjugate": "elementwise",
 }

@@ -669,17 +669,22 @@ def _sum_or_product(name, multiply, compiler_builds_some):
     return typing
 
 
-def _extreme(name, larger):
+def _extreme(name, larger, skip_nans=False):
     """``min`` or ``max`` (``larger``) for the calls the compiler does not build (see
     ``compiler_builds``): NaN wins, as in NumPy; complex numbers are ordered by real part, then
     imaginary part; an empty lane gives ``initial``, or NumPy's ``ValueError`` without it;
-    ``where=`` needs ``initial=`` (NumPy's ``ValueError`` otherwise)."""
-    operation = "maximum" if larger else "minimum"
+    ``where=`` needs ``initial=`` (NumPy's ``ValueError`` otherwise). With ``skip_nans``,
+    ``nanmin``/``nanmax`` (NumPy's ``fmin``/``fmax`` reductions, every call): NaNs are passed
+    over, a lane of NaNs only gives its first."""
+    if skip_nans:
+        operation = "fmax" if larger else "fmin"
+    else:
+        operation = "maximum" if larger else "minimum"
     message = f"zero-size array to reduction operation {operation} which has no identity"
     no_identity = f"reduction operation '{operation}' does not have an identity, so to use a where mask one has to specify 'initial'"
 
     def typing(a, axis=None, out=None, keepdims=False, initial=None, where=None):
-        if not _number(a) or compiler_builds(name, a, axis, keepdims, out, initial, where):
+        if not _number(a) or (not skip_nans and compiler_builds(name, a, axis, keepdims, out, initial, where)):
             return None
         spec = _Axis(name, a, axis, keepdims)
         has_out = _out_given(name, out)
@@ -697,15 +702,17 @@ def _extreme(name, larger):
                     raise ValueError(message)
                 best = result(flat[start])
                 first = 1
-            if _is_nan(best):
+            if _is_nan(best) and not skip_nans:
                 return best
             for j in range(first, n):
                 if masked and not selected[start + j * step]:
                     continue
                 v = result(flat[start + j * step])
                 if _is_nan(v):
+                    if skip_nans:
+                        continue
                     return v
-                if _greater(v, best) if larger else _greater(best, v):
+                if (skip_nans and _is_nan(best)) or (_greater(v, best) if larger else _greater(best, v)):
                     best = v
             return best
 
@@ -1037,9 +1044,13 @@ def _cumulative(name, multiply):
                 check_out(a, out)
                 flat = a.ravel()
                 result = np.empty(flat.size, acc)
-                running = acc(1) if multiply else acc(0)
+                # The first element is taken as it is, not multiplied by 1: (1+0j) * (inf+0j)
+                # has a NaN imaginary part.
+                running = acc(0)
                 for i in range(flat.size):
-                    if multiply:
+                    if i == 0:
+                        running = acc(flat[0])
+                    elif multiply:
                         running *= acc(flat[i])
                     else:
                         running += acc(flat[i])
@@ -1103,3 +1114,6 @@ _both("cumprod", _cumulative("cumprod", True))
 # NumPy's other names of `min` and `max`.
 overload(np.amin, prefer_literal=True)(_extreme("amin", False))
 overload(np.amax, prefer_literal=True)(_extreme("amax", True))
+# NumPy's `fmin`/`fmax` reductions, the nan-functions' extremes.
+overload(np.nanmin, prefer_literal=True)(_extreme("nanmin", False, skip_nans=True))
+overload(np.nanmax, prefer_literal=True)(_extreme("nanmax", True, skip_nans=True))
