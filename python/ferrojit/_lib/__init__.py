@@ -18,11 +18,15 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Sorting, searching and the order statistics.
+    **{f"numpy.{name}": "sorting" for name in ("sort", "argsort")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Sorting and searching.
+    **{name: "sorting" for name in ("sort", "argsort")},
     "conj": "elementwise",
     "conjugate": "elementwise",
 }

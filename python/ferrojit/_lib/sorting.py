@@ -1,0 +1,584 @@
+"""Sorting written in Python: ``np.sort`` and ``a.sort()``, ``argsort``, ``lexsort``,
+``partition``, ``argpartition``, and the order statistics built on selection (``median``,
+``percentile``, ``quantile`` and their ``nan`` forms).
+
+Each algorithm is defined once and works on a *run*: the elements ``keys[lo:lo + n]`` of a
+one-dimensional contiguous array, permuted in place, together with ``idx[lo:lo + n]`` when
+``idx`` is an array (the original positions, for ``argsort``) and not None. Calls along an axis
+walk the array's *lanes* (see :func:`_lane_geometry`): each lane is copied into a run, ordered,
+and copied out.
+
+NumPy's order: NaN after every number (in a float run, the NaNs are moved to its end first and
+the rest ordered with ``<``); complex numbers by real part, then imaginary part, those with NaN
+parts last (see :func:`_less`). ``kind='quicksort'`` and ``'heapsort'`` run an introsort
+(quicksort falling back to heapsort, NumPy's own quicksort); ``'mergesort'`` and ``'stable'``
+a merge sort, which keeps equal elements in their order.
+"""
+
+import numpy as np
+
+from .. import types
+from ..extending import CallRefused, overload, overload_method, register_jitable
+from . import axis_error
+from .reductions import _dimensions, _tuple_of
+
+# Runs this short are ordered by insertion (introsort's small partitions, merge sort's first runs).
+_SMALL_RUN = 16
+
+
+def _given(value):
+    """Whether an optional argument was given (not left out, nor written ``None``)."""
+    return isinstance(value, types.Type) and not isinstance(value, types.NoneType)
+
+
+def _sortable(a):
+    return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float, types.Complex))
+
+
+def _less(x, y):
+    """``x < y`` in NumPy's sort order."""
+
+
+@overload(_less)
+def _less_typing(x, y):
+    if isinstance(x, types.Complex):
+        # NumPy's order of complex numbers: [R + Rj, R + nanj, nan + Rj, nan + nanj].
+        def complex_less(x, y):
+            if x.real < y.real:
+                return x.imag == x.imag or y.imag != y.imag
+            if x.real > y.real:
+                return y.imag != y.imag and x.imag == x.imag
+            if x.real == y.real or (x.real != x.real and y.real != y.real):
+                return x.imag < y.imag or (y.imag != y.imag and x.imag == x.imag)
+            return y.real != y.real
+
+        return complex_less
+    if isinstance(x, types.Float):
+
+        def float_less(x, y):
+            return x < y or (y != y and x == x)
+
+        return float_less
+
+    def less(x, y):
+        return x < y
+
+    return less
+
+
+def _run_less(x, y):
+    """``x < y`` between elements of a run whose NaNs were moved out (see :func:`_nan_to_end`):
+    ``<`` for real numbers, :func:`_less` for complex ones."""
+
+
+@overload(_run_less)
+def _run_less_typing(x, y):
+    if isinstance(x, types.Complex):
+
+        def complex_run_less(x, y):
+            return _less(x, y)
+
+        return complex_run_less
+
+    def run_less(x, y):
+        return x < y
+
+    return run_less
+
+
+def _item(idx, i):
+    """``idx[i]``, or 0 when there are no indices (``idx`` is None)."""
+
+
+@overload(_item)
+def _item_typing(idx, i):
+    if isinstance(idx, types.NoneType):
+
+        def no_item(idx, i):
+            return 0
+
+        return no_item
+
+    def item(idx, i):
+        return idx[i]
+
+    return item
+
+
+def _put(idx, i, value):
+    """``idx[i] = value``, nothing when there are no indices (``idx`` is None)."""
+
+
+@overload(_put)
+def _put_typing(idx, i, value):
+    if isinstance(idx, types.NoneType):
+
+        def no_put(idx, i, value):
+            return None
+
+        return no_put
+
+    def put(idx, i, value):
+        idx[i] = value
+
+    return put
+
+
+@register_jitable
+def _swap(keys, idx, i, j):
+    k = keys[i]
+    keys[i] = keys[j]
+    keys[j] = k
+    p = _item(idx, i)
+    _put(idx, i, _item(idx, j))
+    _put(idx, j, p)
+
+
+def _nan_to_end(keys, idx, lo, n):
+    """Moves the NaNs of the run to its end, the other elements (and the NaNs) keeping their
+    order; returns the number of elements before the NaNs."""
+
+
+@overload(_nan_to_end)
+def _nan_to_end_typing(keys, idx, lo, n):
+    if not isinstance(keys.dtype, types.Float):
+
+        def no_nan(keys, idx, lo, n):
+            return n
+
+        return no_nan
+
+    def nan_to_end(keys, idx, lo, n):
+        nans = 0
+        for i in range(lo, lo + n):
+            if keys[i] != keys[i]:
+                nans += 1
+        if nans == 0:
+            return n
+        nan_keys = np.empty(nans, keys.dtype)
+        nan_idx = np.empty(nans, np.int64)
+        kept = lo
+        found = 0
+        for i in range(lo, lo + n):
+            v = keys[i]
+            if v != v:
+                nan_keys[found] = v
+                nan_idx[found] = _item(idx, i)
+                found += 1
+            else:
+                keys[kept] = v
+                _put(idx, kept, _item(idx, i))
+                kept += 1
+        for t in range(nans):
+            keys[kept + t] = nan_keys[t]
+            _put(idx, kept + t, nan_idx[t])
+        return n - nans
+
+    return nan_to_end
+
+
+@register_jitable
+def _insertion_sort(keys, idx, lo, hi):
+    """Orders ``keys[lo:hi]`` by insertion; stable."""
+    for i in range(lo + 1, hi):
+        x = keys[i]
+        p = _item(idx, i)
+        j = i - 1
+        while j >= lo and _run_less(x, keys[j]):
+            keys[j + 1] = keys[j]
+            _put(idx, j + 1, _item(idx, j))
+            j -= 1
+        keys[j + 1] = x
+        _put(idx, j + 1, p)
+
+
+@register_jitable
+def _sift_down(keys, idx, lo, root, end):
+    """Restores the max-heap ``keys[lo:lo + end]`` below ``root``."""
+    while True:
+        child = 2 * root + 1
+        if child >= end:
+            return
+        if child + 1 < end and _run_less(keys[lo + child], keys[lo + child + 1]):
+            child += 1
+        if not _run_less(keys[lo + root], keys[lo + child]):
+            return
+        _swap(keys, idx, lo + root, lo + child)
+        root = child
+
+
+@register_jitable
+def _heap_sort(keys, idx, lo, hi):
+    n = hi - lo
+    for start in range(n // 2 - 1, -1, -1):
+        _sift_down(keys, idx, lo, start, n)
+    for end in range(n - 1, 0, -1):
+        _swap(keys, idx, lo, lo + end)
+        _sift_down(keys, idx, lo, 0, end)
+
+
+@register_jitable
+def _median_of_three_pivot(keys, idx, lo, hi):
+    """Orders ``keys[lo]``, ``keys[mid]``, ``keys[hi - 1]`` and moves the median of the three to
+    ``hi - 2``; ``keys[lo]`` and ``keys[hi - 1]`` then bound the partition scans."""
+    mid = lo + ((hi - lo) >> 1)
+    if _run_less(keys[mid], keys[lo]):
+        _swap(keys, idx, mid, lo)
+    if _run_less(keys[hi - 1], keys[mid]):
+        _swap(keys, idx, hi - 1, mid)
+        if _run_less(keys[mid], keys[lo]):
+            _swap(keys, idx, mid, lo)
+    _swap(keys, idx, mid, hi - 2)
+    return keys[hi - 2]
+
+
+@register_jitable
+def _partition_run(keys, idx, lo, hi):
+    """Hoare partition of ``keys[lo:hi]`` (at least 4 elements) around a median of three: returns
+    the pivot's final position ``p``, with nothing after ``keys[p]`` before it and nothing
+    before it after it."""
+    pivot = _median_of_three_pivot(keys, idx, lo, hi)
+    i = lo
+    j = hi - 2
+    while True:
+        i += 1
+        while _run_less(keys[i], pivot):
+            i += 1
+        j -= 1
+        while _run_less(pivot, keys[j]):
+            j -= 1
+        if i >= j:
+            break
+        _swap(keys, idx, i, j)
+    _swap(keys, idx, i, hi - 2)
+    return i
+
+
+@register_jitable
+def _depth_limit(n):
+    """Introsort's number of partition levels before heapsort: 2 log2(n)."""
+    limit = 0
+    while n > 1:
+        limit += 2
+        n >>= 1
+    return limit
+
+
+@register_jitable
+def _intro_sort(keys, idx, lo, hi):
+    """Orders ``keys[lo:hi]`` (no NaN among real numbers): quicksort with a median-of-three
+    pivot, the smaller side of each partition kept on a stack (at most log2(n) entries), its
+    larger side continued; heapsort past ``2 log2(n)`` levels, insertion for short runs."""
+    if hi - lo < 2:
+        return
+    stack = np.empty((64, 3), np.int64)
+    top = 0
+    depth = _depth_limit(hi - lo)
+    while True:
+        while hi - lo > _SMALL_RUN:
+            if depth == 0:
+                _heap_sort(keys, idx, lo, hi)
+                lo = hi
+                break
+            depth -= 1
+            p = _partition_run(keys, idx, lo, hi)
+            if p - lo < hi - p:
+                stack[top, 0] = p + 1
+                stack[top, 1] = hi
+                hi = p
+            else:
+                stack[top, 0] = lo
+                stack[top, 1] = p
+                lo = p + 1
+            stack[top, 2] = depth
+            top += 1
+        _insertion_sort(keys, idx, lo, hi)
+        if top == 0:
+            return
+        top -= 1
+        lo = stack[top, 0]
+        hi = stack[top, 1]
+        depth = stack[top, 2]
+
+
+@register_jitable
+def _merge_sort(keys, idx, lo, hi, buffer_keys, buffer_idx):
+    """Orders ``keys[lo:hi]`` stably (no NaN among real numbers): runs of ``_SMALL_RUN``
+    ordered by insertion, then merged pairwise bottom-up; a merge copies its left run into the
+    buffers (of at least half the run's length) and is skipped when the two runs are already
+    in order. A left run has fewer than ``hi - lo`` elements: the buffers' length."""
+    for start in range(lo, hi, _SMALL_RUN):
+        _insertion_sort(keys, idx, start, min(start + _SMALL_RUN, hi))
+    width = _SMALL_RUN
+    while width < hi - lo:
+        for left in range(lo, hi - width, 2 * width):
+            mid = left + width
+            right = min(mid + width, hi)
+            if not _run_less(keys[mid], keys[mid - 1]):
+                continue
+            m = mid - left
+            for t in range(m):
+                buffer_keys[t] = keys[left + t]
+                _put(buffer_idx, t, _item(idx, left + t))
+            i = 0
+            j = mid
+            k = left
+            while i < m and j < right:
+                if _run_less(keys[j], buffer_keys[i]):
+                    keys[k] = keys[j]
+                    _put(idx, k, _item(idx, j))
+                    j += 1
+                else:
+                    keys[k] = buffer_keys[i]
+                    _put(idx, k, _item(buffer_idx, i))
+                    i += 1
+                k += 1
+            while i < m:
+                keys[k] = buffer_keys[i]
+                _put(idx, k, _item(buffer_idx, i))
+                i += 1
+                k += 1
+        width *= 2
+
+
+def _index_buffer(idx, n):
+    """A scratch buffer of ``n`` indices for :func:`_merge_sort`, or None when there are no
+    indices."""
+
+
+@overload(_index_buffer)
+def _index_buffer_typing(idx, n):
+    if isinstance(idx, types.NoneType):
+
+        def no_buffer(idx, n):
+            return None
+
+        return no_buffer
+
+    def buffer(idx, n):
+        return np.empty(n, np.int64)
+
+    return buffer
+
+
+@register_jitable
+def _sort_run(keys, idx, lo, n, stable):
+    """Orders the run ``keys[lo:lo + n]`` (with ``idx``) in NumPy's order; ``stable``: keeping
+    equal elements in their order."""
+    valid = _nan_to_end(keys, idx, lo, n)
+    if stable:
+        _merge_sort(keys, idx, lo, lo + valid, np.empty(valid, keys.dtype), _index_buffer(idx, valid))
+    else:
+        _intro_sort(keys, idx, lo, lo + valid)
+
+
+@register_jitable
+def _lane_geometry(dims, axis):
+    """``(outer, n, inner)`` of the lanes along ``axis`` (checked, negative from the end) of an
+    array of dimensions ``dims``: lane ``(o, i)`` is the elements ``flat[o * n * inner + i +
+    j * inner]`` for ``j < n`` of the array in C order ``flat``."""
+    ndim = dims.size
+    if axis < -ndim or axis >= ndim:
+        axis_error(axis, ndim)
+    k = axis + ndim if axis < 0 else axis
+    outer = 1
+    for d in range(k):
+        outer *= dims[d]
+    inner = 1
+    for d in range(k + 1, ndim):
+        inner *= dims[d]
+    return outer, dims[k], inner
+
+
+@register_jitable
+def _sort_lanes(flat, idx, dims, axis, stable):
+    """Orders every lane along ``axis`` of the C-ordered ``flat`` (of dimensions ``dims``) in
+    place, with ``idx`` (the lanes' positions along the axis, filled here) when not None."""
+    outer, n, inner = _lane_geometry(dims, axis)
+    if inner == 1:
+        for o in range(outer):
+            for j in range(n):
+                _put(idx, o * n + j, j)
+            _sort_run(flat, idx, o * n, n, stable)
+        return
+    lane = np.empty(n, flat.dtype)
+    lane_idx = _index_buffer(idx, n)
+    for o in range(outer):
+        for i in range(inner):
+            start = o * n * inner + i
+            for j in range(n):
+                lane[j] = flat[start + j * inner]
+                _put(lane_idx, j, j)
+            _sort_run(lane, lane_idx, 0, n, stable)
+            for j in range(n):
+                flat[start + j * inner] = lane[j]
+                _put(idx, start + j * inner, _item(lane_idx, j))
+
+
+@register_jitable
+def _mirrored_axis(axis, ndim):
+    """The axis of ``a.T`` that is ``a``'s ``axis``; an axis out of range is left so, for
+    :func:`_lane_geometry`'s error."""
+    if axis < -ndim or axis >= ndim:
+        return axis
+    return ndim - 1 - (axis + ndim if axis < 0 else axis)
+
+
+def _stable_kind(name, kind, stable):
+    """Whether a sort's ``kind=`` and ``stable=`` ask for a stable order: ``kind`` None, or a
+    string starting with ``q``, ``h`` (unstable), ``m`` or ``s`` (stable) in either case, as
+    NumPy reads it; ``stable=True`` asks for it too. Returns None for a kind NumPy refuses
+    (raised when the call runs)."""
+    if _given(stable):
+        if not isinstance(stable, types.BooleanLiteral):
+            raise CallRefused(f"`stable=` of `{name}()` must be written `True`, `False` or `None`")
+        if _given(kind):
+            raise CallRefused(f"`{name}()` takes `kind=` or `stable=`, not both", hint="NumPy raises ValueError when both are given")
+        return stable.literal_value
+    if not _given(kind):
+        return False
+    if not isinstance(kind, types.StringLiteral):
+        raise CallRefused(f"`kind=` of `{name}()` must be a constant string such as `'stable'`")
+    letter = kind.literal_value[:1].lower()
+    if letter in ("q", "h"):
+        return False
+    if letter in ("m", "s"):
+        return True
+    return None
+
+
+def _kind_error(kind):
+    return f"sort kind must be one of 'quick', 'heap', or 'stable' (got '{kind.literal_value}')"
+
+
+def _check_order(name, order):
+    if _given(order):
+        raise CallRefused(f"`{name}(order=...)` orders structured arrays by field: not supported in compiled code", unsupported=True)
+
+
+def _whole(axis):
+    """Whether ``axis=None`` was written (the array is flattened first)."""
+    return axis is None or isinstance(axis, types.NoneType)
+
+
+def _check_axis_type(name, axis):
+    if isinstance(axis, int) or _whole(axis):
+        return
+    if not (isinstance(axis, types.Integer) and not isinstance(axis, types.Boolean)):
+        raise CallRefused(f"`axis=` of `{name}()` must be an integer or None, not `{axis}`")
+
+
+def _flipped(a):
+    """Whether ``a`` is ordered along its axes from the last (Fortran order): NumPy's ``sort``
+    keeps that order, so such an array is ordered through its transpose, whose C order it is."""
+    return a.layout == "F" and a.ndim > 1
+
+
+@overload(np.sort, prefer_literal=True)
+def sort_typing(a, axis=-1, kind=None, order=None, stable=None):
+    if not _sortable(a):
+        return None
+    _check_axis_type("sort", axis)
+    _check_order("sort", order)
+    is_stable = _stable_kind("sort", kind, stable)
+    if is_stable is None:
+        message = _kind_error(kind)
+
+        def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
+            raise ValueError(message)
+
+        return refused_kind
+    if _whole(axis):
+
+        def sort_flat(a, axis=-1, kind=None, order=None, stable=None):
+            flat = a.flatten()
+            _sort_run(flat, None, 0, flat.size, is_stable)
+            return flat
+
+        return sort_flat
+    if _flipped(a):
+        ndim = a.ndim
+
+        def sort_fortran(a, axis=-1, kind=None, order=None, stable=None):
+            t = a.T
+            result = t.copy()
+            _sort_lanes(result.ravel(), None, _dimensions(t.shape), _mirrored_axis(axis, ndim), is_stable)
+            return result.T
+
+        return sort_fortran
+
+    def sort(a, axis=-1, kind=None, order=None, stable=None):
+        result = a.copy()
+        _sort_lanes(result.ravel(), None, _dimensions(a.shape), axis, is_stable)
+        return result
+
+    return sort
+
+
+@overload_method(types.Array, "sort", prefer_literal=True)
+def array_sort_typing(a, axis=-1, kind=None, order=None, stable=None):
+    if not _sortable(a):
+        return None
+    _check_axis_type("sort", axis)
+    if _whole(axis):
+        raise CallRefused("`a.sort(axis=None)`: NumPy sorts an array in place along one axis", hint="use `np.sort(a, axis=None)` for the flattened array")
+    _check_order("sort", order)
+    if a.readonly:
+        raise CallRefused("`a.sort()` of a read-only array", hint="sort a copy, `np.sort(a)`")
+    is_stable = _stable_kind("sort", kind, stable)
+    if is_stable is None:
+        message = _kind_error(kind)
+
+        def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
+            raise ValueError(message)
+
+        return refused_kind
+    contiguous_lanes = a.layout == "C"
+
+    def sort_in_place(a, axis=-1, kind=None, order=None, stable=None):
+        dims = _dimensions(a.shape)
+        if contiguous_lanes:
+            # `ravel` of a C-ordered array is a view: its lanes are ordered in place.
+            _sort_lanes(a.ravel(), None, dims, axis, is_stable)
+        else:
+            ordered = a.copy()
+            _sort_lanes(ordered.ravel(), None, dims, axis, is_stable)
+            a[...] = ordered
+
+    return sort_in_place
+
+
+def argsort_typing(a, axis=-1, kind=None, order=None, stable=None):
+    if not _sortable(a):
+        return None
+    _check_axis_type("argsort", axis)
+    _check_order("argsort", order)
+    is_stable = _stable_kind("argsort", kind, stable)
+    if is_stable is None:
+        message = _kind_error(kind)
+
+        def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
+            raise ValueError(message)
+
+        return refused_kind
+    if _whole(axis) or a.ndim == 0:
+        # NumPy's argsort of a 0-d array is that of its one element, as a 1-d array.
+        def argsort_flat(a, axis=-1, kind=None, order=None, stable=None):
+            keys = a.flatten()
+            idx = np.arange(keys.size)
+            _sort_run(keys, idx, 0, keys.size, is_stable)
+            return idx
+
+        return argsort_flat
+    # NumPy's indices are in C order whatever the array's.
+    def argsort(a, axis=-1, kind=None, order=None, stable=None):
+        keys = a.copy()
+        idx = np.empty(a.shape, np.int64)
+        _sort_lanes(keys.ravel(), idx.ravel(), _dimensions(a.shape), axis, is_stable)
+        return idx
+
+    return argsort
+
+
+overload(np.argsort, prefer_literal=True)(argsort_typing)
+overload_method(types.Array, "argsort", prefer_literal=True)(argsort_typing)

@@ -1,0 +1,229 @@
+"""Sorting against NumPy: ``np.sort``, ``a.sort()``, ``argsort`` (every kind; stable kinds keep
+ties in order), over every dtype (NaN last, complex numbers in NumPy's order), layouts and axes;
+their errors; no leak."""
+
+import gc
+
+import numpy as np
+import pytest
+
+from ferrojit import _native, njit
+
+from array_cases import dtype_id
+from helpers import _assert_raises_like, _clone_arg, _run_python_quiet, assert_same_array, assert_same_value, to_python
+
+_COMPILED = {}
+# A dtype of each kind and width class (each compiles the sorts once more).
+DTYPES = [np.bool_, np.int8, np.uint16, np.int64, np.uint64, np.float32, np.float64, np.complex64, np.complex128]
+
+
+def check_arrays(pyfunc, *args):
+    """The same dtype, shape, values (sign of zeros included) and flags as NumPy's result, the
+    same arguments after the call, or the same exception and message; each function compiled
+    once for the module."""
+    cfunc = _COMPILED.setdefault(pyfunc, njit(pyfunc))
+    py_args = tuple(_clone_arg(a) for a in args)
+    try:
+        expected = _run_python_quiet(pyfunc, *py_args)
+    except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
+        return _assert_raises_like(exc, True, cfunc, *args)
+    got = cfunc(*args)
+    assert_same_value(got, to_python(expected))
+    # A new array's memory order (not that of an argument returned, whose copy above is C).
+    if isinstance(expected, np.ndarray) and expected.ndim > 1 and not any(expected is p for p in py_args):
+        assert (got.flags.c_contiguous, got.flags.f_contiguous) == (expected.flags.c_contiguous, expected.flags.f_contiguous)
+    for a, p in zip(args, py_args):
+        if isinstance(a, np.ndarray):
+            assert_same_array(a, p, where="argument after the call")
+    return got
+
+
+def with_ties(n, dtype, seed=0, signed_zeros=False):
+    """``n`` values of ``dtype`` with many ties, NaNs among floats (in either part of complex
+    numbers), zeros of both signs when ``signed_zeros``."""
+    rng = np.random.default_rng(seed)
+    dt = np.dtype(dtype)
+    if dt.kind == "b":
+        return rng.integers(0, 2, n).astype(bool)
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        picks = np.array([info.min, info.max, 0, 1, 2, 7, info.max - 1], dtype=dt)
+        return picks[rng.integers(0, picks.size, n)]
+    base = rng.integers(-3, 4, n).astype(np.float64)
+    if signed_zeros:
+        base[base == 0] = -0.0
+        base[::5] = 0.0
+    base[rng.integers(0, n, max(n // 6, 1))] = np.nan
+    base[::7] = np.inf
+    if dt.kind == "c":
+        imag = rng.integers(-1, 2, n).astype(np.float64)
+        imag[rng.integers(0, n, max(n // 6, 1))] = np.nan
+        return (base + 0j + imag * 1j).astype(dt) if not signed_zeros else (base + 1j * imag).astype(dt)
+    return base.astype(dt)
+
+
+def layouts(dtype, signed_zeros=False):
+    c = with_ties(60, dtype, 1, signed_zeros).reshape(3, 4, 5)
+    return {
+        "1d": with_ties(101, dtype, 2, signed_zeros),
+        "C": c,
+        "F": np.asfortranarray(c),
+        "strided": with_ties(120, dtype, 3, signed_zeros).reshape(4, 6, 5)[::2, 1:, ::2],
+        "negative": c[::-1, :, ::-2],
+        "empty": np.zeros((3, 0, 2), dtype),
+        "0d": np.array(with_ties(1, dtype, 4)[0]),
+    }
+
+
+def sort_default(a):
+    return np.sort(a)
+
+
+def sort_axis0_stable(a):
+    return np.sort(a, axis=0, kind="stable")
+
+
+def sort_axis1_merge(a):
+    return np.sort(a, 1, "mergesort")
+
+
+def sort_flat_heap(a):
+    return np.sort(a, axis=None, kind="heapsort")
+
+
+def sort_stable_keyword(a):
+    return np.sort(a, axis=-1, stable=True)
+
+
+def sort_method(a):
+    a.sort()
+    return a
+
+
+def sort_method_axis0(a):
+    a.sort(axis=0, kind="stable")
+    return a
+
+
+def argsort_stable(a):
+    return np.argsort(a, kind="stable")
+
+
+def argsort_axis0_stable(a):
+    return a.argsort(axis=0, kind="mergesort")
+
+
+def argsort_flat_stable(a):
+    return np.argsort(a, axis=None, stable=True)
+
+
+def argsort_axis_runtime(a, axis):
+    return np.argsort(a, axis, kind="stable")
+
+
+def argsort_quick(a, axis):
+    return np.argsort(a, axis)
+
+
+def sort_axis_runtime(a, axis):
+    return np.sort(a, axis)
+
+
+# The functions whose results are unique in NumPy's order: ties, zeros of either sign and NaNs
+# of any payload are in their given order (stable) or indistinguishable.
+STABLE = [sort_axis0_stable, sort_axis1_merge, sort_method_axis0, argsort_stable, argsort_axis0_stable]
+# Unstable kinds: zeros of both signs may end up in either order, so the data has no -0.0.
+UNSTABLE = [sort_default, sort_flat_heap, sort_method]
+
+
+@pytest.mark.parametrize("func", STABLE + UNSTABLE, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
+@pytest.mark.parametrize("layout", ["1d", "C", "F", "strided", "negative", "empty", "0d"])
+def test_sorts_match_numpy(func, dtype, layout):
+    a = layouts(dtype, signed_zeros=func in STABLE)[layout]
+    check_arrays(func, a)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
+@pytest.mark.parametrize("layout", ["1d", "C", "F", "strided", "negative", "empty"])
+def test_quicksort_argsort_orders_the_array(dtype, layout):
+    """An unstable argsort's ties may be in any order: its indices must order the array along
+    the axis, as NumPy's do."""
+    a = layouts(dtype)[layout]
+    for axis in range(-1, a.ndim):
+        got = _COMPILED.setdefault(argsort_quick, njit(argsort_quick))(a, axis)
+        assert got.dtype == np.int64 and got.shape == a.shape
+        ordered = np.take_along_axis(a, got, axis=axis)
+        assert_same_array(ordered, np.sort(a, axis=axis))
+        assert (np.sort(got, axis=axis) == np.arange(a.shape[axis]).reshape([-1 if d == (axis % a.ndim) else 1 for d in range(a.ndim)])).all()
+
+
+@pytest.mark.parametrize("func", [sort_stable_keyword, argsort_flat_stable], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", [np.int32, np.float64, np.complex128], ids=dtype_id)
+def test_keywords_match_numpy(func, dtype):
+    for a in layouts(dtype, signed_zeros=True).values():
+        check_arrays(func, a)
+
+
+@pytest.mark.parametrize("axis", [-4, -3, -1, 0, 2, 3])
+@pytest.mark.parametrize("func", [sort_axis_runtime, argsort_axis_runtime], ids=lambda f: f.__name__)
+def test_axes_given_at_run_time(func, axis):
+    check_arrays(func, layouts(np.float64, signed_zeros=True)["strided"], axis)
+
+
+@pytest.mark.parametrize(
+    "a",
+    [
+        np.arange(2000.0)[::-1].copy(),
+        np.arange(2000) % 3,
+        np.zeros(3000, np.int16),
+        np.tile(np.arange(50.0), 40),
+        np.full(1000, np.nan),
+        np.random.default_rng(5).standard_normal(5000),
+    ],
+    ids=["descending", "three-values", "all-equal", "repeated-runs", "all-nan", "random"],
+)
+@pytest.mark.parametrize("func", [sort_default, sort_axis0_stable, argsort_stable], ids=lambda f: f.__name__)
+def test_long_runs_match_numpy(a, func):
+    """Runs long enough for introsort's partitions and merge sort's merges."""
+    check_arrays(func, a)
+
+
+def sort_kind_bad(a):
+    return np.sort(a, kind="bogus")
+
+
+def argsort_kind_bad(a):
+    return np.argsort(a, kind="x")
+
+
+def sort_0d(a):
+    return np.sort(a, axis=0)
+
+
+@pytest.mark.parametrize("func", [sort_kind_bad, argsort_kind_bad, sort_0d, sort_method], ids=lambda f: f.__name__)
+def test_errors_match_numpy(func):
+    check_arrays(func, np.array(3.0) if func in (sort_0d, sort_method) else np.arange(4.0))
+
+
+@njit
+def sort_and_keep(a):
+    b = np.sort(a, axis=0)
+    c = np.argsort(a, kind="stable")
+    d = np.sort(a, axis=None, kind="stable")
+    a.sort(axis=1)
+    return b, c[0], d
+
+
+def test_no_leaks():
+    a = with_ties(60, np.float64).reshape(6, 10)
+    sort_and_keep(a.copy())
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2_000):
+        kept = sort_and_keep(a.copy())
+        with pytest.raises(ValueError):
+            _COMPILED.setdefault(sort_kind_bad, njit(sort_kind_bad))(a)
+    del kept
+    gc.collect()
+    assert _native.live_allocations() == live
