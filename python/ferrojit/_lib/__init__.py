@@ -20,6 +20,7 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Sorting, searching and the order statistics.
     **{f"numpy.{name}": "sorting" for name in ("sort", "argsort")},
+    **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
@@ -27,6 +28,7 @@ METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Sorting and searching.
     **{name: "sorting" for name in ("sort", "argsort")},
+    "nonzero": "searching",
     "conj": "elementwise",
     "conjugate": "elementwise",
 }
@@ -115,6 +117,9 @@ def declined_unloaded(name, args, keywords):
     function's name; the types of its positional and keyword arguments), leaving it to the
     compiler: the answer without importing the module, which a program using only the
     compiler's reductions never needs. False when unsure (the module then answers)."""
+    if name == "where":
+        # `np.where(condition, x, y)` is the compiler's; the library has the one-argument form.
+        return len(args) + len(keywords) > 1
     parameters = _COMPILER_REDUCTIONS.get(name)
     if parameters is None or len(args) > len(parameters) + 1:
         return False

