@@ -191,13 +191,169 @@ def test_where_of_a_condition_matches_numpy():
     check_arrays(where_condition, layouts(np.float64)["C"])
 
 
+# --- bincount, digitize, histogram ---------------------------------------------------------
+
+
+def bincount(x):
+    return np.bincount(x)
+
+
+def bincount_weighted(x, w):
+    return np.bincount(x, weights=w, minlength=12)
+
+
+def bincount_minlength(x, m):
+    return np.bincount(x, None, m)
+
+
+@pytest.mark.parametrize(
+    "x",
+    [np.array([1, 3, 3, 0, 5], np.int8), np.array([2, 2, 9], np.uint64), np.array([True, False, True]), np.zeros(0, np.int64), np.arange(20)[::-3], np.array([1, -1]), np.array([0.5, 1.0])],
+    ids=["int8", "uint64", "bool", "empty", "strided", "negative", "float"],
+)
+def test_bincount_matches_numpy(x):
+    check_arrays(bincount, x)
+    if x.dtype.kind != "f":
+        check_arrays(bincount_minlength, x, 9)
+    # NumPy counts an empty array with weights in int64, where the type of the result here
+    # depends on the argument types only (float64, as NumPy's for any other weighted count).
+    if x.dtype.kind != "f" and x.size:
+        check_arrays(bincount_weighted, x, np.linspace(0.0, 2.0, x.size))
+        check_arrays(bincount_weighted, x, np.arange(x.size, dtype=np.int16))
+        check_arrays(bincount_minlength, x, -1)
+        check_arrays(bincount_weighted, x, np.ones(x.size + 1))
+
+
+def digitize(x, bins):
+    return np.digitize(x, bins)
+
+
+def digitize_right(x, bins):
+    return np.digitize(x, bins, right=True)
+
+
+BINS = {
+    "rising": np.array([-1.0, 0.0, 0.0, 2.5, 7.0]),
+    "falling": np.array([7, 2, 0, 0, -1], np.int32),
+    "one": np.array([0.5], np.float32),
+    "empty": np.zeros(0),
+    "nonmonotonic": np.array([1.0, 3.0, 2.0]),
+}
+
+
+@pytest.mark.parametrize("bins", list(BINS), ids=list(BINS))
+@pytest.mark.parametrize("func", [digitize, digitize_right], ids=lambda f: f.__name__)
+def test_digitize_matches_numpy(func, bins):
+    for x in (np.array([[-2.0, -1.0, 0.0], [1.0, 2.5, np.nan]]), np.arange(-3, 9, 2, dtype=np.int8), np.array([np.inf, -0.0], np.float32), 0.0, 7):
+        check_arrays(func, x, BINS[bins])
+
+
+def test_digitize_of_complex_values_raises_as_numpy():
+    check_arrays(digitize, np.array([1j]), BINS["rising"])
+
+
+def histogram(a):
+    return np.histogram(a)
+
+
+def histogram_bins_range(a):
+    return np.histogram(a, 7, range=(-1.0, 2.5))
+
+
+def histogram_edges(a, edges):
+    return np.histogram(a, bins=edges)
+
+
+def histogram_weighted(a, w):
+    return np.histogram(a, 5, weights=w)
+
+
+def histogram_edges_weighted_density(a, edges, w):
+    return np.histogram(a, edges, weights=w, density=True)
+
+
+def histogram_density(a):
+    return np.histogram(a, 4, density=True)
+
+
+def histogram_bins_runtime(a, bins):
+    return np.histogram(a, bins)
+
+
+def histogram_range_int(a):
+    return np.histogram(a, 3, (0, 10))
+
+
+def histogram_range_reversed(a):
+    return np.histogram(a, 3, (2.0, 1.0))
+
+
+def histogram_range_infinite(a):
+    return np.histogram(a, 3, (0.0, np.inf))
+
+
+RNG = np.random.default_rng(11)
+SAMPLES = {
+    "normal": RNG.standard_normal(1000),
+    "float32": RNG.standard_normal(300).astype(np.float32),
+    "ints": RNG.integers(-5, 9, 300),
+    "uint8": RNG.integers(0, 255, 100).astype(np.uint8),
+    "ramp": np.arange(10.0),
+    "one-value": np.full(7, 3.0),
+    "empty": np.zeros(0),
+    "2d-strided": RNG.standard_normal((20, 30))[::2, ::-3],
+    "nan-inside": np.array([0.0, np.nan, 1.0]),
+}
+
+
+@pytest.mark.parametrize("sample", list(SAMPLES), ids=list(SAMPLES))
+def test_histogram_matches_numpy(sample):
+    a = SAMPLES[sample]
+    edges = np.array([-2, -0.5, 0, 0.1, 1, 3])
+    # Weights of eighths: their sums are exact in any order (NumPy adds them in an unstable
+    # sort's order).
+    w = RNG.integers(0, 16, a.shape) / 8
+    for func, args in [
+        (histogram, ()),
+        (histogram_bins_range, ()),
+        (histogram_edges, (edges,)),
+        (histogram_weighted, (w,)),
+        (histogram_edges_weighted_density, (edges, w)),
+        (histogram_density, ()),
+        (histogram_bins_runtime, (1,)),
+        (histogram_bins_runtime, (0,)),
+        (histogram_range_int, ()),
+        (histogram_range_reversed, ()),
+    ]:
+        check_arrays(func, a, *args)
+
+
+@pytest.mark.parametrize("func", [histogram, histogram_range_infinite], ids=lambda f: f.__name__)
+def test_histogram_of_unbounded_ranges_raises_valueerror(func):
+    """NumPy's messages name the range's numbers, which compiled code cannot format: the class
+    is NumPy's."""
+    a = np.array([0.0, np.inf])
+    with pytest.raises(ValueError):
+        func(a)
+    with pytest.raises(ValueError, match="not finite"):
+        _COMPILED_HIST.setdefault(func, njit(func))(a)
+
+
+_COMPILED_HIST = {}
+
+
+def test_histogram_edges_must_increase():
+    check_arrays(histogram_edges, np.arange(3.0), np.array([0.0, 2.0, 1.0]))
+
+
 @njit
 def search_and_keep(a, v):
     s = np.searchsorted(a, v)
     u = np.unique(v, return_index=True, return_inverse=True, return_counts=True)
     n = np.nonzero(v)
     w = np.argwhere(v)
-    return s, u[2], n[0], w, np.flatnonzero(v), np.count_nonzero(v, axis=0)
+    h = np.histogram(a, 4)
+    return s, u[2], n[0], w, np.flatnonzero(v), np.count_nonzero(v, axis=0), np.bincount(np.argsort(a)), np.digitize(v, a), h[0], np.histogram(a, a, weights=a)[1]
 
 
 def test_no_leaks():

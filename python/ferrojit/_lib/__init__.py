@@ -20,7 +20,7 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Sorting, searching and the order statistics.
     **{f"numpy.{name}": "sorting" for name in ("sort", "argsort")},
-    **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero")},
+    **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero", "bincount", "digitize", "histogram")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.

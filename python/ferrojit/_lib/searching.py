@@ -322,3 +322,381 @@ def count_nonzero_typing(a, axis=None, keepdims=False):
         return reduce(a, axis, 0, None, None)
 
     return count_nonzero
+
+
+# --- bincount, digitize, histogram --------------------------------------------------------------
+
+
+def _integers(a):
+    return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer))
+
+
+def _weight(weights, i):
+    """The weight ``weights[i]`` as a float64, or 1 (an int64) when there are no weights."""
+
+
+@overload(_weight)
+def _weight_typing(weights, i):
+    if isinstance(weights, types.NoneType):
+        return _unit_weight
+
+    def weight(weights, i):
+        return np.float64(weights[i])
+
+    return weight
+
+
+def _unit_weight(weights, i):
+    return 1
+
+
+def _size_of(weights, otherwise):
+    """``weights.size``, or ``otherwise`` when there are no weights."""
+
+
+@overload(_size_of)
+def _size_of_typing(weights, otherwise):
+    if isinstance(weights, types.NoneType):
+
+        def no_size(weights, otherwise):
+            return otherwise
+
+        return no_size
+
+    def size(weights, otherwise):
+        return weights.size
+
+    return size
+
+
+@overload(np.bincount, prefer_literal=True)
+def bincount_typing(x, weights=None, minlength=0):
+    if not isinstance(x, types.Array):
+        return None
+    if x.ndim != 1:
+        raise CallRefused("`np.bincount()` counts a 1-dimensional array", hint="NumPy raises ValueError: object too deep for desired array")
+    if not _integers(x):
+        message = f"Cannot cast array data from dtype('{x.dtype.name}') to dtype('int64') according to the rule 'safe'"
+
+        def refused(x, weights=None, minlength=0):
+            raise TypeError(message)
+            return np.zeros(0, np.int64)
+
+        return refused
+    weighted = _given(weights)
+    if weighted and not (isinstance(weights, types.Array) and weights.ndim == 1 and isinstance(weights.dtype, (types.Boolean, types.Integer, types.Float))):
+        raise CallRefused("`weights=` of `np.bincount()` must be a 1-dimensional array of real numbers")
+    result_type = np.float64 if weighted else np.int64
+
+    def bincount(x, weights=None, minlength=0):
+        if minlength < 0:
+            raise ValueError("'minlength' must not be negative")
+        length = 0
+        for i in range(x.size):
+            # (A bool would index as a mask.)
+            v = np.int64(x[i])
+            if v < 0:
+                raise ValueError("'list' argument must have no negative elements")
+            if v >= length:
+                length = v + 1
+        if _size_of(weights, x.size) != x.size:
+            raise ValueError("The weights and list don't have the same length.")
+        counts = np.zeros(max(length, minlength), result_type)
+        for i in range(x.size):
+            counts[np.int64(x[i])] += _weight(weights, i)
+        return counts
+
+    return bincount
+
+
+@register_jitable
+def _bins_direction(bins):
+    """1 when ``bins`` increases (never decreases), -1 when it decreases, NumPy's
+    ``ValueError`` otherwise (NaNs break both)."""
+    rising = True
+    falling = True
+    for i in range(1, bins.size):
+        if not bins[i] >= bins[i - 1]:
+            rising = False
+        if not bins[i] <= bins[i - 1]:
+            falling = False
+    if rising:
+        return 1
+    if falling:
+        return -1
+    raise ValueError("bins must be monotonically increasing or decreasing")
+
+
+@register_jitable
+def _digitized(keys, direction, v, right):
+    """The bin of ``v`` among the edges ``keys`` (in the common type), ``np.digitize``'s."""
+    if direction > 0:
+        return _insertion_point(keys, v, not right)
+    # Decreasing edges: searched from their end.
+    lo = 0
+    hi = keys.size
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        x = keys[keys.size - 1 - mid]
+        if (not _less(v, x)) if not right else _less(x, v):
+            lo = mid + 1
+        else:
+            hi = mid
+    return keys.size - lo
+
+
+@overload(np.digitize, prefer_literal=True)
+def digitize_typing(x, bins, right=False):
+    if not ((_number(x) or _sortable(x)) and _sortable(bins)):
+        return None
+    if bins.ndim != 1:
+        raise CallRefused("`bins` of `np.digitize()` must be a 1-dimensional array", hint="NumPy raises ValueError: object too deep for desired array")
+    values = x.dtype if isinstance(x, types.Array) else x
+    if isinstance(values, types.Complex):
+
+        def refused(x, bins, right=False):
+            raise TypeError("x may not be complex")
+            return 0
+
+        return refused
+    common = np.result_type(numpy_type(values), numpy_type(bins.dtype)).type
+
+    if not isinstance(x, types.Array):
+
+        def digitize_one(x, bins, right=False):
+            keys = bins.astype(common)
+            return _digitized(keys, _bins_direction(keys), common(x), right)
+
+        return digitize_one
+
+    def digitize(x, bins, right=False):
+        keys = bins.astype(common)
+        direction = _bins_direction(keys)
+        result = np.empty(x.shape, np.int64)
+        found = result.ravel()
+        wanted = x.ravel()
+        for i in range(wanted.size):
+            found[i] = _digitized(keys, direction, common(wanted[i]), right)
+        return result
+
+    return digitize
+
+
+def _range_bounds(a, given_range, bounds_type):
+    """``(first, last)``: the outer edges of ``np.histogram``'s bins, in ``bounds_type``, from
+    ``given_range`` or else from the values (0 and 1 for none), widened by a half on either side
+    when equal; NumPy's ``ValueError``s for a reversed or infinite range."""
+
+
+@overload(_range_bounds)
+def _range_bounds_typing(a, given_range, bounds_type):
+    if isinstance(given_range, types.NoneType) or given_range is None:
+
+        def from_values(a, given_range, bounds_type):
+            if a.size == 0:
+                first = bounds_type(0)
+                last = bounds_type(1)
+            else:
+                flat = a.ravel()
+                first = bounds_type(flat[0])
+                last = first
+                for i in range(flat.size):
+                    v = bounds_type(flat[i])
+                    if v != v:
+                        first = v
+                        last = v
+                        break
+                    first = min(first, v)
+                    last = max(last, v)
+                if first != first:
+                    raise ValueError("autodetected range of [nan, nan] is not finite")
+                if not (np.isfinite(first) and np.isfinite(last)):
+                    # NumPy's message names the infinite bound found.
+                    raise ValueError("autodetected range of the values is not finite")
+            if first == last:
+                first = first - bounds_type(0.5)
+                last = last + bounds_type(0.5)
+            return first, last
+
+        return from_values
+
+    def from_range(a, given_range, bounds_type):
+        first = bounds_type(given_range[0])
+        last = bounds_type(given_range[1])
+        if first > last:
+            raise ValueError("max must be larger than min in range parameter.")
+        if not (np.isfinite(first) and np.isfinite(last)):
+            # NumPy's message names the range given.
+            raise ValueError("supplied range is not finite")
+        if first == last:
+            first = first - bounds_type(0.5)
+            last = last + bounds_type(0.5)
+        return first, last
+
+    return from_range
+
+
+@register_jitable
+def _increasing(edges, strictly):
+    """Whether ``edges`` never decrease (``strictly``: always increase)."""
+    for i in range(1, edges.size):
+        if edges[i - 1] > edges[i] or (strictly and edges[i - 1] == edges[i]):
+            return False
+    return True
+
+
+@register_jitable
+def _uniform_counts(values, weights, edges, edge_type, first, last, nbins, counts):
+    """Adds each of ``values`` (in ``edge_type``, the edges') between ``first`` and ``last`` to its bin
+    of the ``nbins`` equal ones of ``edges``, as NumPy finds it: from its distance to ``first``,
+    corrected by one bin either way against the edges; the last edge belongs to the last bin."""
+    width = edge_type(last - first)
+    for i in range(values.size):
+        x = edge_type(values[i])
+        if not (x >= first and x <= last):
+            continue
+        k = np.int64((edge_type(x - first) / width) * edge_type(nbins))
+        if k == nbins:
+            k -= 1
+        if x < edges[k]:
+            k -= 1
+        elif x >= edges[k + 1] and k != nbins - 1:
+            k += 1
+        counts[k] += _weight(weights, i)
+
+
+@register_jitable
+def _edge_counts(values, weights, edges, counts):
+    """Adds ``values`` to the bins between ``edges`` (increasing; the last edge belongs to the
+    last bin), as NumPy counts them: through the sorted values' cumulative counts (weights)."""
+    keys = values.copy()
+    idx = np.arange(keys.size)
+    _sort_run(keys, idx, 0, keys.size, False)
+    running = np.zeros(keys.size + 1, counts.dtype)
+    for i in range(keys.size):
+        running[i + 1] = running[i] + _weight(weights, idx[i])
+    m = edges.size
+    below = _insertion_point(keys, edges[0], False)
+    for e in range(1, m):
+        above = _insertion_point(keys, edges[e], e == m - 1)
+        counts[e - 1] += running[above] - running[below]
+        below = above
+
+
+@overload(np.histogram, prefer_literal=True)
+def histogram_typing(a, bins=10, range=None, density=None, weights=None):
+    if not (isinstance(a, types.Array) and isinstance(a.dtype, (types.Integer, types.Float))) or isinstance(a.dtype, types.Boolean):
+        if isinstance(a, types.Array):
+            raise CallRefused(f"`np.histogram()` of an array of `{a.dtype}` is not supported", hint="histogram an array of integers or floats (`a.astype(np.int64)`)")
+        return None
+    values_type = numpy_type(a.dtype)
+    has_range = _given(range)
+    if has_range and not (isinstance(range, types.BaseTuple) and len(range.types) == 2 and all(_number(t) and not isinstance(t, types.Complex) for t in range.types)):
+        raise CallRefused("`range=` of `np.histogram()` must be a tuple of two numbers `(min, max)`")
+    weighted = _given(weights)
+    if weighted and not (isinstance(weights, types.Array) and isinstance(weights.dtype, (types.Boolean, types.Integer, types.Float))):
+        raise CallRefused("`weights=` of `np.histogram()` must be an array of real numbers")
+    with_density = _constant_flag("histogram", "density", density)
+    # NumPy's types: the edges of equal bins in the values' float type (float64 for integers);
+    # the outer edges in the values' type, or float64 from `range=` (Python numbers); the
+    # counts int64, or the weights' type.
+    float_values = issubclass(values_type, np.floating)
+    edge_type = values_type if float_values else np.float64
+    bounds_type = values_type if float_values and not has_range else np.float64
+    count_type = np.float64 if with_density else (numpy_type(weights.dtype) if weighted else np.int64)
+    accumulate_type = np.float64 if weighted else np.int64
+    # (The implementations' parameter `range` hides the built-in: their loops are in helpers.)
+    if isinstance(bins, types.Array):
+        if bins.ndim != 1 or not isinstance(bins.dtype, (types.Integer, types.Float)):
+            raise CallRefused("`bins` of `np.histogram()` must be an integer or a 1-dimensional array of edges")
+        common = np.result_type(values_type, numpy_type(bins.dtype)).type
+
+        def histogram_edges(a, bins=10, range=None, density=None, weights=None):
+            if _size_of(weights, a.size) != a.size:
+                raise ValueError("weights should have the same shape as a.")
+            if not _increasing(bins, False):
+                raise ValueError("`bins` must increase monotonically, when an array")
+            counts = np.zeros(max(bins.size - 1, 0), accumulate_type)
+            _edge_counts(a.ravel().astype(common), _flat(weights), bins.astype(common), counts)
+            return _finished(counts, bins, with_density, count_type), bins.copy()
+
+        return histogram_edges
+    if not (isinstance(bins, int) or isinstance(bins, types.Integer)):
+        raise CallRefused("`bins` of `np.histogram()` must be an integer or an array of edges", hint="NumPy's names of bin estimators (`'auto'`) are not supported in compiled code", unsupported=isinstance(bins, types.StringLiteral))
+    known_bins = bins if isinstance(bins, int) else (bins.literal_value if isinstance(bins, types.IntegerLiteral) else None)
+    too_many = f"Too many bins for data range. Cannot create {known_bins} finite-sized bins." if known_bins is not None else "Too many bins for data range."
+
+    def histogram_equal(a, bins=10, range=None, density=None, weights=None):
+        if _size_of(weights, a.size) != a.size:
+            raise ValueError("weights should have the same shape as a.")
+        if bins < 1:
+            raise ValueError("`bins` must be positive, when an integer")
+        first, last = _range_bounds(a, range, bounds_type)
+        edges = np.linspace(first, last, bins + 1).astype(edge_type)
+        if not _increasing(edges, True):
+            raise ValueError(too_many)
+        counts = np.zeros(bins, accumulate_type)
+        _uniform_counts(a.ravel(), _flat(weights), edges, edge_type, edge_type(first), edge_type(last), bins, counts)
+        return _finished(counts, edges, with_density, count_type), edges
+
+    return histogram_equal
+
+
+def _flat(weights):
+    """The weights in C order (None stays None)."""
+
+
+@overload(_flat)
+def _flat_typing(weights):
+    if isinstance(weights, types.NoneType):
+
+        def no_weights(weights):
+            return None
+
+        return no_weights
+
+    def flat(weights):
+        return weights.ravel()
+
+    return flat
+
+
+@register_jitable
+def _pairwise_sum(values, lo, n):
+    """The float64 sum of ``values[lo:lo + n]`` added as NumPy adds a contiguous array: in
+    order below 8 elements, in 8 interleaved partial sums up to 128, halves (multiples of 8)
+    above."""
+    if n < 8:
+        total = 0.0
+        for i in range(lo, lo + n):
+            total += np.float64(values[i])
+        return total
+    if n > 128:
+        half = n // 2
+        half -= half % 8
+        return _pairwise_sum(values, lo, half) + _pairwise_sum(values, lo + half, n - half)
+    partial = np.empty(8, np.float64)
+    for j in range(8):
+        partial[j] = np.float64(values[lo + j])
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            partial[j] += np.float64(values[lo + i + j])
+        i += 8
+    total = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
+    while i < n:
+        total += np.float64(values[lo + i])
+        i += 1
+    return total
+
+
+@register_jitable
+def _finished(counts, edges, density, count_type):
+    """The histogram NumPy returns: the counts in ``count_type``, or with ``density`` each
+    over its bin's width and the total."""
+    if density:
+        total = _pairwise_sum(counts, 0, counts.size)
+        # Array division: NumPy's NaN or infinity by a zero total, not an error.
+        widths = (edges[1:] - edges[:-1]).astype(np.float64)
+        return (counts.astype(np.float64) / widths / total).astype(count_type)
+    return counts.astype(count_type)
