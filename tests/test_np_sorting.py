@@ -212,7 +212,11 @@ def sort_and_keep(a):
     c = np.argsort(a, kind="stable")
     d = np.sort(a, axis=None, kind="stable")
     a.sort(axis=1)
-    return b, c[0], d
+    p = np.partition(a, (1, 3), axis=0)
+    q = np.argpartition(a, 2)
+    m = np.median(a, axis=1)
+    r = np.nanquantile(a, np.linspace(0.0, 1.0, 3), axis=0)
+    return b, c[0], d, p, q[1], m, r, np.percentile(a, 50.0)
 
 
 def test_no_leaks():
@@ -227,3 +231,168 @@ def test_no_leaks():
     del kept
     gc.collect()
     assert _native.live_allocations() == live
+
+
+# --- partition, argpartition ---------------------------------------------------------------------
+
+
+def partition(a, kth):
+    return np.partition(a, kth)
+
+
+def partition_axis0(a, kth):
+    return np.partition(a, kth, axis=0)
+
+
+def partition_flat(a, kth):
+    return np.partition(a, kth, axis=None)
+
+
+def argpartition(a, kth):
+    return np.argpartition(a, kth)
+
+
+def argpartition_method_axis0(a, kth):
+    return a.argpartition(kth, axis=0)
+
+
+def partition_method(a, kth):
+    a.partition(kth)
+    return a
+
+
+def check_partition(func, a, kth):
+    """A partition's order away from its positions is NumPy's choice: compared are the elements
+    at the positions (those of NumPy's sort), and that none before is larger, none after
+    smaller, with the same multiset of elements in each lane."""
+    cfunc = _COMPILED.setdefault(func, njit(func))
+    arg = a.copy(order="K") if func is not partition_method else a.copy()
+    expected_error = None
+    try:
+        expected = func(a.copy(), kth)
+    except Exception as exc:  # noqa: BLE001 - NumPy's exception must be reproduced
+        expected_error = exc
+    if expected_error is not None:
+        # NumPy's message names the numbers ("kth(=7) out of bounds (4)"), which compiled code
+        # cannot format yet.
+        with pytest.raises(type(expected_error), match="out of bounds"):
+            cfunc(arg, kth)
+        return
+    got = cfunc(arg, kth)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    axis = None if func is partition_flat else (0 if func in (partition_axis0, argpartition_method_axis0) else -1)
+    source = a.ravel() if axis is None else a
+    if got.dtype == np.int64 and func in (argpartition, argpartition_method_axis0):
+        got = np.take_along_axis(source, got, axis=axis if axis is not None else 0)
+        expected = np.take_along_axis(source, expected, axis=axis if axis is not None else 0)
+    ax = 0 if axis is None else axis
+    ordered = np.sort(got, axis=ax)
+    assert_same_array(ordered, np.sort(source, axis=ax))
+    n = got.shape[ax] if got.ndim else 1
+    for k in np.atleast_1d(kth):
+        k = k % n
+        at = np.take(got, [k], axis=ax)
+        assert_same_array(at, np.take(expected, [k], axis=ax))
+        assert_same_array(at, np.take(ordered, [k], axis=ax))
+        before, after = np.take(got, range(k), axis=ax), np.take(got, range(k + 1, n), axis=ax)
+        real_at = at.real if got.dtype.kind == "c" else at
+        if got.dtype.kind != "c" and not np.isnan(real_at).any():
+            assert (before <= at).all() and ((after >= at) | np.isnan(after)).all()
+
+
+PARTITIONS = [partition, partition_axis0, partition_flat, argpartition, argpartition_method_axis0, partition_method]
+
+
+@pytest.mark.parametrize("func", PARTITIONS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", [np.bool_, np.int8, np.uint64, np.float32, np.float64, np.complex128], ids=dtype_id)
+def test_partitions_match_numpy(func, dtype):
+    a = layouts(dtype)["C"][:, :, :4].copy()
+    for kth in (0, 2, -1, (1, 3), (3, 0)):
+        check_partition(func, a, kth)
+    check_partition(func, a, 7)
+    long = with_ties(301, dtype, 6).reshape(-1, 1) if func in (partition_axis0, argpartition_method_axis0) else with_ties(301, dtype, 6)
+    for kth in (0, 150, 299, (10, 200, 150)):
+        check_partition(func, long, kth)
+
+
+# --- median, percentile, quantile and their nan forms ---------------------------------------------
+
+
+def median(a):
+    return np.median(a)
+
+
+def median_axis_kept(a):
+    return np.median(a, axis=-1, keepdims=True)
+
+
+def median_axes(a):
+    return np.median(a, axis=(0, 2))
+
+
+def nanmedian_axis0(a):
+    return np.nanmedian(a, axis=0)
+
+
+def quantile(a):
+    return np.quantile(a, 0.3)
+
+
+def quantile_axis1(a):
+    return np.quantile(a, 0.75, axis=1)
+
+
+def quantile_q_array(a, q):
+    return np.quantile(a, q, axis=0)
+
+
+def nanquantile(a):
+    return np.nanquantile(a, 0.9, axis=-1)
+
+
+def percentile(a):
+    return np.percentile(a, 12.5)
+
+
+def percentile_q_array(a, q):
+    return np.percentile(a, q * 100, axis=-1, keepdims=True)
+
+
+def nanpercentile_q_array(a, q):
+    return np.nanpercentile(a, q * 100)
+
+
+def quantile_out_of_range(a):
+    return np.quantile(a, 1.5)
+
+
+def percentile_out_of_range(a):
+    return np.percentile(a, -1.0)
+
+
+STATISTICS = [median, median_axis_kept, median_axes, nanmedian_axis0, quantile, quantile_axis1, nanquantile, percentile, quantile_out_of_range, percentile_out_of_range]
+WITH_Q = [quantile_q_array, percentile_q_array, nanpercentile_q_array]
+
+
+def statistic_samples(dtype):
+    rng = np.random.default_rng(12)
+    if np.dtype(dtype).kind == "f":
+        values = rng.standard_normal(60).astype(dtype)
+        values[[3, 17, 18]] = np.nan
+        values[40:45] = np.nan
+    else:
+        values = rng.integers(-50, 50, 60).astype(dtype)
+    c = values.reshape(3, 4, 5)
+    return {
+        "C": c,
+        "negative": c[::-1, :, ::-2],
+        "all-nan-lane": np.where(np.arange(60).reshape(3, 4, 5) < 5, np.nan, c) if np.dtype(dtype).kind == "f" else c[:, :1],
+    }
+
+
+@pytest.mark.parametrize("func", STATISTICS + WITH_Q, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", [np.int8, np.uint16, np.float32, np.float64], ids=dtype_id)
+def test_order_statistics_match_numpy(func, dtype):
+    q = np.array([0.0, 0.1, 0.5, 0.999, 1.0])
+    for a in statistic_samples(dtype).values():
+        check_arrays(func, a, *((q,) if func in WITH_Q else ()))

@@ -19,7 +19,7 @@ IMPLEMENTED_IN = {
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Sorting, searching and the order statistics.
-    **{f"numpy.{name}": "sorting" for name in ("sort", "argsort")},
+    **{f"numpy.{name}": "sorting" for name in ("sort", "argsort", "partition", "argpartition", "median", "nanmedian", "quantile", "nanquantile", "percentile", "nanpercentile")},
     **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero", "bincount", "digitize", "histogram")},
 }
 
@@ -27,7 +27,7 @@ IMPLEMENTED_IN = {
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Sorting and searching.
-    **{name: "sorting" for name in ("sort", "argsort")},
+    **{name: "sorting" for name in ("sort", "argsort", "partition", "argpartition")},
     "nonzero": "searching",
     "conj": "elementwise",
     "conjugate": "elementwise",

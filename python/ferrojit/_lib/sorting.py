@@ -20,7 +20,8 @@ import numpy as np
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error
-from .reductions import _dimensions, _tuple_of
+from .dtypes import numpy_type
+from .reductions import _dimensions, _store_items, _tuple_of
 
 # Runs this short are ordered by insertion (introsort's small partitions, merge sort's first runs).
 _SMALL_RUN = 16
@@ -582,3 +583,380 @@ def argsort_typing(a, axis=-1, kind=None, order=None, stable=None):
 
 overload(np.argsort, prefer_literal=True)(argsort_typing)
 overload_method(types.Array, "argsort", prefer_literal=True)(argsort_typing)
+
+
+# --- selection: partition, argpartition, and the order statistics -------------------------------
+
+
+@register_jitable
+def _select(keys, idx, lo, hi, k):
+    """Moves into ``keys[k]`` the element NumPy's order puts there among ``keys[lo:hi]`` (no
+    NaN among real numbers), none after it smaller and none before it larger: introselect,
+    quicksort's partitions narrowed to the side holding ``k``, heapsort past ``2 log2(n)``
+    levels."""
+    depth = _depth_limit(hi - lo)
+    while hi - lo > _SMALL_RUN:
+        if depth == 0:
+            _heap_sort(keys, idx, lo, hi)
+            return
+        depth -= 1
+        p = _partition_run(keys, idx, lo, hi)
+        if k == p:
+            return
+        if k < p:
+            hi = p
+        else:
+            lo = p + 1
+    _insertion_sort(keys, idx, lo, hi)
+
+
+@register_jitable
+def _partition_lane(keys, idx, lo, n, kth):
+    """Partitions the run ``keys[lo:lo + n]`` around each of the positions ``kth`` (an int64
+    array, checked, each in ``[0, n)``): NaNs last, then each position's element in place
+    with none smaller after it and none larger before it."""
+    valid = _nan_to_end(keys, idx, lo, n)
+    ordered = np.sort(kth)
+    start = 0
+    for t in range(ordered.size):
+        k = ordered[t]
+        if k >= valid:
+            return
+        if k >= start:
+            _select(keys, idx, lo + start, lo + valid, lo + k)
+            start = k + 1
+
+
+@register_jitable
+def _kth_positions(kth, n):
+    """The partition positions ``kth`` (an array of integers) in ``[0, n)``, NumPy's
+    ``ValueError`` for one out of range, negative ones from the end."""
+    positions = np.empty(kth.size, np.int64)
+    for t in range(kth.size):
+        k = np.int64(kth[t])
+        if k < -n or k >= n:
+            raise ValueError("kth out of bounds")
+        positions[t] = k + n if k < 0 else k
+    return positions
+
+
+def _as_positions(kth):
+    """``kth`` (an integer, a tuple of integers or an array of them) as an int64 array."""
+
+
+@overload(_as_positions)
+def _as_positions_typing(kth):
+    if isinstance(kth, types.Array):
+
+        def from_array(kth):
+            return kth.ravel().astype(np.int64)
+
+        return from_array
+    if isinstance(kth, types.BaseTuple):
+        count = len(kth.types)
+
+        def from_tuple(kth):
+            positions = np.empty(count, np.int64)
+            _store_items(kth, positions, count)
+            return positions
+
+        return from_tuple
+
+    def from_integer(kth):
+        positions = np.empty(1, np.int64)
+        positions[0] = kth
+        return positions
+
+    return from_integer
+
+
+@register_jitable
+def _partition_lanes(flat, idx, dims, axis, kth):
+    """``_sort_lanes`` for partitions: every lane along ``axis`` partitioned around ``kth``."""
+    outer, n, inner = _lane_geometry(dims, axis)
+    positions = _kth_positions(_as_positions(kth), n)
+    lane = np.empty(n, flat.dtype)
+    lane_idx = _index_buffer(idx, n)
+    for o in range(outer):
+        for i in range(inner):
+            start = o * n * inner + i
+            for j in range(n):
+                lane[j] = flat[start + j * inner]
+                _put(lane_idx, j, j)
+            _partition_lane(lane, lane_idx, 0, n, positions)
+            for j in range(n):
+                flat[start + j * inner] = lane[j]
+                _put(idx, start + j * inner, _item(lane_idx, j))
+
+
+def _check_kth(name, kth):
+    integer = isinstance(kth, types.Integer) and not isinstance(kth, types.Boolean)
+    tuple_of_integers = isinstance(kth, types.BaseTuple) and all(isinstance(t, types.Integer) and not isinstance(t, types.Boolean) for t in kth.types)
+    array_of_integers = isinstance(kth, types.Array) and isinstance(kth.dtype, types.Integer) and not isinstance(kth.dtype, types.Boolean)
+    if not (integer or tuple_of_integers or array_of_integers):
+        raise CallRefused(f"`kth` of `{name}()` must be an integer, a tuple of integers or an array of integers, not `{kth}`")
+
+
+def _partition_kind(name, kind):
+    if _given(kind) and not (isinstance(kind, types.StringLiteral) and kind.literal_value == "introselect"):
+        raise CallRefused(f"`kind=` of `{name}()` must be `'introselect'`, NumPy's only selection algorithm")
+
+
+def partition_typing(a, kth, axis=-1, kind="introselect", order=None):
+    if not _sortable(a):
+        return None
+    _check_kth("partition", kth)
+    _check_axis_type("partition", axis)
+    _partition_kind("partition", kind if kind != "introselect" else None)
+    _check_order("partition", order)
+    if _whole(axis):
+
+        def partition_flat(a, kth, axis=-1, kind=None, order=None):
+            flat = a.flatten()
+            _partition_lanes(flat, None, _dimensions(flat.shape), 0, kth)
+            return flat
+
+        return partition_flat
+
+    def partition(a, kth, axis=-1, kind=None, order=None):
+        result = a.copy()
+        _partition_lanes(result.ravel(), None, _dimensions(a.shape), axis, kth)
+        return result
+
+    return partition
+
+
+def argpartition_typing(a, kth, axis=-1, kind="introselect", order=None):
+    if not _sortable(a):
+        return None
+    _check_kth("argpartition", kth)
+    _check_axis_type("argpartition", axis)
+    _partition_kind("argpartition", kind if kind != "introselect" else None)
+    _check_order("argpartition", order)
+    if _whole(axis) or a.ndim == 0:
+
+        def argpartition_flat(a, kth, axis=-1, kind=None, order=None):
+            keys = a.flatten()
+            idx = np.empty(keys.size, np.int64)
+            _partition_lanes(keys, idx, _dimensions(keys.shape), 0, kth)
+            return idx
+
+        return argpartition_flat
+
+    def argpartition(a, kth, axis=-1, kind=None, order=None):
+        keys = a.copy()
+        idx = np.empty(a.shape, np.int64)
+        _partition_lanes(keys.ravel(), idx.ravel(), _dimensions(a.shape), axis, kth)
+        return idx
+
+    return argpartition
+
+
+overload(np.partition, prefer_literal=True)(partition_typing)
+overload(np.argpartition, prefer_literal=True)(argpartition_typing)
+overload_method(types.Array, "argpartition", prefer_literal=True)(argpartition_typing)
+
+
+@overload_method(types.Array, "partition", prefer_literal=True)
+def array_partition_typing(a, kth, axis=-1, kind="introselect", order=None):
+    if not _sortable(a):
+        return None
+    if a.readonly:
+        raise CallRefused("`a.partition()` of a read-only array", hint="partition a copy, `np.partition(a, kth)`")
+    partitioned = partition_typing(a, kth, axis, kind, order)
+    if _whole(axis):
+        raise CallRefused("`a.partition(axis=None)`: NumPy partitions an array in place along one axis")
+
+    def partition_in_place(a, kth, axis=-1, kind=None, order=None):
+        a[...] = partitioned(a, kth, axis)
+
+    return partition_in_place
+
+
+# --- median, percentile, quantile and their nan forms ------------------------------------------
+
+
+def _statistic_axes(name, a, axis, keepdims):
+    from .reductions import _Axis
+
+    return _Axis(name, a, axis, keepdims)
+
+
+def _scalar_of(q):
+    """``q`` (a number or a 0-d array) as a float64."""
+
+
+@overload(_scalar_of)
+def _scalar_of_typing(q):
+    if isinstance(q, types.Array):
+
+        def element(q):
+            return np.float64(q[()])
+
+        return element
+
+    def number(q):
+        return np.float64(q)
+
+    return number
+
+
+def _order_statistic(name, a, axis, keepdims, skip_nans, lane, result_type, extra_given=False):
+    """A function ``(a, axis, extra)`` reducing ``a`` (real numbers) along ``axis`` (None, an
+    integer or a tuple of them) with ``lane(values, n, extra)`` on a fresh copy of each lane,
+    whose NaNs were moved to its end: NaN for a lane holding one (unless ``skip_nans``: then
+    the NaNs are left out) or none."""
+    from .reductions import _reducer
+
+    spec = _statistic_axes(name, a, axis, keepdims)
+    not_a_number = result_type(np.nan)
+
+    def lane_statistic(flat, selected, start, step, n, extra):
+        values = np.empty(n, flat.dtype)
+        for j in range(n):
+            values[j] = flat[start + j * step]
+        valid = _nan_to_end(values, None, 0, n)
+        if valid < n and not skip_nans:
+            return not_a_number
+        if valid == 0:
+            return not_a_number
+        return lane(values, valid, extra)
+
+    return _reducer(name, "", a, spec, lane_statistic, result_type)
+
+
+def _real_array(name, a):
+    if not _sortable(a):
+        return False
+    if isinstance(a.dtype, types.Complex):
+        raise CallRefused(f"`np.{name}()` of a complex array is not supported", hint="NumPy orders complex numbers only to sort them; take `.real`")
+    return True
+
+
+def _check_out(name, out, overwrite_input):
+    if _given(out):
+        raise CallRefused(f"`np.{name}(out=...)` is not supported in compiled code yet", hint="assign the result: `out[...] = np.{name}(...)`", unsupported=True)
+
+
+def _median(name, skip_nans):
+    def typing(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+        if not _real_array(name, a):
+            return None
+        _check_out(name, out, overwrite_input)
+        result_type = np.float32 if isinstance(a.dtype, types.Float) and a.dtype.bitwidth == 32 else np.float64
+
+        # NumPy's median: the middle element, or the mean of the two middle ones (their sum
+        # over 2 in the result's type).
+        def middle(values, n, extra):
+            half = n // 2
+            _select(values, None, 0, n, half)
+            upper = result_type(values[half])
+            if n % 2 == 1:
+                return upper
+            lower = values[0]
+            for j in range(1, half):
+                if values[j] > lower:
+                    lower = values[j]
+            return result_type((result_type(lower) + upper) / result_type(2))
+
+        reduce = _order_statistic(name, a, axis, keepdims, skip_nans, middle, result_type)
+
+        def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+            return reduce(a, axis, 0.0, None, None)
+
+        return median
+
+    return typing
+
+
+def _quantile(name, skip_nans, scale):
+    """``quantile`` (``scale`` 1) or ``percentile`` (100), with NumPy's ``method='linear'``:
+    the values at the positions ``floor(v)`` and the next, for ``v = (n - 1) q``, interpolated
+    as NumPy's ``_lerp`` does."""
+    out_of_range = "Quantiles must be in the range [0, 1]" if scale == 1 else "Percentiles must be in the range [0, 100]"
+
+    def typing(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, weights=None, interpolation=None):
+        if not _real_array(name, a):
+            return None
+        _check_out(name, out, overwrite_input)
+        if _given(weights) or _given(interpolation):
+            raise CallRefused(f"`np.{name}()` with `weights=` or `interpolation=` is not supported in compiled code yet", unsupported=True)
+        if method != "linear" and not (isinstance(method, types.StringLiteral) and method.literal_value == "linear"):
+            raise CallRefused(f"`np.{name}(method=...)`: only NumPy's default `'linear'` is supported in compiled code yet", unsupported=True)
+        q_array = isinstance(q, types.Array)
+        if not (q_array and isinstance(q.dtype, (types.Integer, types.Float)) and q.ndim <= 1) and not (isinstance(q, (types.Integer, types.Float)) and not isinstance(q, types.Boolean)):
+            raise CallRefused(f"`q` of `np.{name}()` must be a real number or a 1-dimensional array of them")
+        # NumPy 2 keeps a float32 array's type for a Python number `q`; an array `q` computes
+        # in float64.
+        float32 = isinstance(a.dtype, types.Float) and a.dtype.bitwidth == 32
+        result_type = np.float32 if float32 and not q_array else np.float64
+        element = numpy_type(a.dtype)
+
+        def interpolated(values, n, q):
+            virtual = np.float64(n - 1) * q
+            previous = np.floor(virtual)
+            if virtual >= n - 1:
+                previous = -1.0
+            elif virtual < 0:
+                previous = 0.0
+            below = np.int64(previous)
+            above = below + 1 if previous >= 0 else below
+            if below < 0:
+                below += n
+                above += n
+            # The weight and its complement in float64, each then rounded to the result's
+            # type, as NumPy's (a Python float, weak, for a Python number `q`).
+            gamma = virtual - previous
+            _select(values, None, 0, n, below)
+            if above != below:
+                _select(values, None, below + 1, n, above)
+            low = values[below]
+            high = values[above]
+            difference = element(high - low)
+            if gamma >= 0.5:
+                return result_type(high - difference * result_type(1.0 - gamma))
+            return result_type(low + difference * result_type(gamma))
+
+        reduce = _order_statistic(name, a, axis, keepdims, skip_nans, interpolated, result_type)
+        whole = _statistic_axes(name, a, axis, keepdims).scalar(a)
+
+        if not q_array or q.ndim == 0:
+
+            def one_quantile(a, q, axis=None, out=None, overwrite_input=False, method=None, keepdims=False, weights=None, interpolation=None):
+                fraction = _scalar_of(q) / scale
+                if not (fraction >= 0 and fraction <= 1):
+                    raise ValueError(out_of_range)
+                return reduce(a, axis, fraction, None, None)
+
+            return one_quantile
+
+        def many_quantiles(a, q, axis=None, out=None, overwrite_input=False, method=None, keepdims=False, weights=None, interpolation=None):
+            fractions = q.ravel().astype(np.float64) / scale
+            for t in range(fractions.size):
+                if not (fractions[t] >= 0 and fractions[t] <= 1):
+                    raise ValueError(out_of_range)
+            if whole:
+                result = np.empty(fractions.size, result_type)
+                for t in range(fractions.size):
+                    result[t] = reduce(a, axis, fractions[t], None, None)
+                return result
+            first = reduce(a, axis, fractions[0], None, None)
+            stacked = np.empty((fractions.size,) + first.shape, result_type)
+            for t in range(fractions.size):
+                stacked[t] = reduce(a, axis, fractions[t], None, None)
+            return stacked
+
+        return many_quantiles
+
+    return typing
+
+
+for _name, _typing in [
+    ("median", _median("median", False)),
+    ("nanmedian", _median("nanmedian", True)),
+    ("quantile", _quantile("quantile", False, 1)),
+    ("nanquantile", _quantile("nanquantile", True, 1)),
+    ("percentile", _quantile("percentile", False, 100)),
+    ("nanpercentile", _quantile("nanpercentile", True, 100)),
+]:
+    overload(getattr(np, _name), prefer_literal=True)(_typing)
