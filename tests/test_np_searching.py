@@ -346,6 +346,57 @@ def test_histogram_edges_must_increase():
     check_arrays(histogram_edges, np.arange(3.0), np.array([0.0, 2.0, 1.0]))
 
 
+# --- set functions ------------------------------------------------------------------------------
+
+
+def isin(a, b):
+    return np.isin(a, b)
+
+
+def isin_inverted(a, b):
+    return np.isin(a, b, invert=True, assume_unique=False)
+
+
+def intersect1d(a, b):
+    return np.intersect1d(a, b)
+
+
+def intersect1d_unique(a, b):
+    return np.intersect1d(np.unique(a), np.unique(b), assume_unique=True)
+
+
+def union1d(a, b):
+    return np.union1d(a, b)
+
+
+def setdiff1d(a, b):
+    return np.setdiff1d(a, b)
+
+
+def setdiff1d_unique(a, b):
+    return np.setdiff1d(a, b, True)
+
+
+SETS = [isin, isin_inverted, intersect1d, intersect1d_unique, union1d, setdiff1d, setdiff1d_unique]
+SET_CASES = {
+    "float-nan": (np.array([[3.0, 1, np.nan], [2, 5, 3]]), np.array([3, np.nan, 7, 2], np.float32)),
+    "int8-float": (np.array([1, 2, -3, 2], np.int8), np.array([2.5, 2.0, -3.0])),
+    "uint8-int64": (np.arange(10, dtype=np.uint8)[::-2], np.array([0, 4, 8, 300, -1])),
+    "bool-int": (np.array([True, False, True]), np.array([1, 5])),
+    "complex": (np.array([1 + 1j, 2, 1 + 1j, 3j]), np.array([3j, 1 - 1j])),
+    "empty": (np.zeros(0), np.array([1.0, 2.0])),
+    "0d": (np.array(2.0), np.array([1.0, 2.0])),
+    "fortran": (np.asfortranarray(np.arange(12).reshape(3, 4) % 5), np.array([[1, 9], [4, 4]])),
+}
+
+
+@pytest.mark.parametrize("case", list(SET_CASES), ids=list(SET_CASES))
+@pytest.mark.parametrize("func", SETS, ids=lambda f: f.__name__)
+def test_set_functions_match_numpy(func, case):
+    a, b = SET_CASES[case]
+    check_arrays(func, a, b)
+
+
 @njit
 def search_and_keep(a, v):
     s = np.searchsorted(a, v)
@@ -353,7 +404,8 @@ def search_and_keep(a, v):
     n = np.nonzero(v)
     w = np.argwhere(v)
     h = np.histogram(a, 4)
-    return s, u[2], n[0], w, np.flatnonzero(v), np.count_nonzero(v, axis=0), np.bincount(np.argsort(a)), np.digitize(v, a), h[0], np.histogram(a, a, weights=a)[1]
+    sets = (np.isin(v, a), np.intersect1d(v, a), np.union1d(v, a), np.setdiff1d(v, a))
+    return s, u[2], n[0], w, np.flatnonzero(v), np.count_nonzero(v, axis=0), np.bincount(np.argsort(a)), np.digitize(v, a), h[0], np.histogram(a, a, weights=a)[1], sets
 
 
 def test_no_leaks():

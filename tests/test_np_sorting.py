@@ -396,3 +396,39 @@ def test_order_statistics_match_numpy(func, dtype):
     q = np.array([0.0, 0.1, 0.5, 0.999, 1.0])
     for a in statistic_samples(dtype).values():
         check_arrays(func, a, *((q,) if func in WITH_Q else ()))
+
+
+# --- lexsort --------------------------------------------------------------------------------------
+
+
+def lexsort_pair(k1, k2):
+    return np.lexsort((k1, k2))
+
+
+def lexsort_three(k1, k2):
+    return np.lexsort((k2, k1, k2[::-1]))
+
+
+LEXSORT_KEYS = {
+    "ints-floats": (np.array([1, 5, 1, 4, 3, 4, 4]), np.array([9.0, 4, 0, 4, 0, 2, 1])),
+    "nan-ties": (np.array([2.0, np.nan, 2.0, 1.0, np.nan, 1.0]), np.array([1, 1, 0, 0, 1, 1], np.int8)),
+    "bool-complex": (np.array([True, False, True, False]), np.array([1 + 1j, 1 + 1j, 1j, 1j])),
+    "long": (with_ties(500, np.int16, 3), with_ties(500, np.float64, 4)),
+    "empty": (np.zeros(0), np.zeros(0, np.int32)),
+    "lengths-differ": (np.arange(3), np.arange(4)),
+}
+
+
+@pytest.mark.parametrize("keys", list(LEXSORT_KEYS), ids=list(LEXSORT_KEYS))
+@pytest.mark.parametrize("func", [lexsort_pair, lexsort_three], ids=lambda f: f.__name__)
+def test_lexsort_matches_numpy(func, keys):
+    check_arrays(func, *LEXSORT_KEYS[keys])
+
+
+def lexsort_2d(m):
+    return np.lexsort(m)
+
+
+@pytest.mark.parametrize("m", [np.array([[1, 2, 1, 2], [0, 0, 1, 1]]), with_ties(60, np.float32, 5).reshape(3, 20), np.zeros((2, 0))], ids=["ints", "float32-nan", "empty"])
+def test_lexsort_of_rows_matches_numpy(m):
+    check_arrays(lexsort_2d, m)

@@ -19,8 +19,8 @@ IMPLEMENTED_IN = {
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Sorting, searching and the order statistics.
-    **{f"numpy.{name}": "sorting" for name in ("sort", "argsort", "partition", "argpartition", "median", "nanmedian", "quantile", "nanquantile", "percentile", "nanpercentile")},
-    **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero", "bincount", "digitize", "histogram")},
+    **{f"numpy.{name}": "sorting" for name in ("sort", "argsort", "lexsort", "partition", "argpartition", "median", "nanmedian", "quantile", "nanquantile", "percentile", "nanpercentile")},
+    **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero", "bincount", "digitize", "histogram", "isin", "intersect1d", "union1d", "setdiff1d")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.

@@ -700,3 +700,122 @@ def _finished(counts, edges, density, count_type):
         widths = (edges[1:] - edges[:-1]).astype(np.float64)
         return (counts.astype(np.float64) / widths / total).astype(count_type)
     return counts.astype(count_type)
+
+
+# --- set functions: isin, intersect1d, union1d, setdiff1d ---------------------------------------
+# (NumPy 2.4 has no `in1d` any more: `isin` replaces it.)
+
+
+def _common_type(name, *arrays):
+    for a in arrays:
+        if not _sortable(a):
+            return None
+    return np.result_type(*(numpy_type(a.dtype) for a in arrays)).type
+
+
+@register_jitable
+def _distinct(a, assume_unique, common):
+    """The elements of ``a`` in ``common``: all of them in C order when ``assume_unique``, else
+    its distinct values in NumPy's order (``np.unique``'s)."""
+    if assume_unique:
+        return a.ravel().astype(common)
+    keys, idx, starts = _unique_parts(a, True)
+    values = np.empty(starts.size - 1, common)
+    for g in range(values.size):
+        values[g] = common(keys[starts[g]])
+    return values
+
+
+@register_jitable
+def _membership(element, test_elements, invert, common):
+    """Whether each of ``element`` (an array, any shape) is among ``test_elements``
+    (``invert``: is not), as a boolean array of its shape: a binary search among the ordered
+    test elements (NaN is nowhere, as NumPy's ``==`` finds it)."""
+    keys = test_elements.flatten().astype(common)
+    _sort_run(keys, None, 0, keys.size, False)
+    result = np.empty(element.shape, np.bool_)
+    found = result.ravel()
+    wanted = element.ravel()
+    for i in range(wanted.size):
+        v = common(wanted[i])
+        p = _insertion_point(keys, v, False)
+        found[i] = (p < keys.size and keys[p] == v) != invert
+    return result
+
+
+@overload(np.isin, prefer_literal=True)
+def isin_typing(element, test_elements, assume_unique=False, invert=False, kind=None):
+    common = _common_type("isin", element, test_elements)
+    if common is None:
+        return None
+    if _given(kind) and not (isinstance(kind, types.StringLiteral) and kind.literal_value in ("sort", "table")):
+        raise CallRefused("`kind=` of `np.isin()` must be None, `'sort'` or `'table'`")
+
+    def isin(element, test_elements, assume_unique=False, invert=False, kind=None):
+        return _membership(element, test_elements, invert, common)
+
+    return isin
+
+
+@overload(np.intersect1d, prefer_literal=True)
+def intersect1d_typing(ar1, ar2, assume_unique=False, return_indices=False):
+    common = _common_type("intersect1d", ar1, ar2)
+    if common is None:
+        return None
+    if _constant_flag("intersect1d", "return_indices", return_indices):
+        raise CallRefused("`np.intersect1d(return_indices=True)` is not supported in compiled code yet", unsupported=True)
+
+    # NumPy's: the distinct values of each, together in order; a value equal to the next is
+    # in both.
+    def intersect1d(ar1, ar2, assume_unique=False, return_indices=False):
+        first = _distinct(ar1, assume_unique, common)
+        second = _distinct(ar2, assume_unique, common)
+        both = np.empty(first.size + second.size, common)
+        both[: first.size] = first
+        both[first.size :] = second
+        _sort_run(both, None, 0, both.size, True)
+        count = 0
+        for i in range(both.size - 1):
+            if both[i] == both[i + 1]:
+                count += 1
+        common_values = np.empty(count, common)
+        count = 0
+        for i in range(both.size - 1):
+            if both[i] == both[i + 1]:
+                common_values[count] = both[i]
+                count += 1
+        return common_values
+
+    return intersect1d
+
+
+@overload(np.union1d)
+def union1d_typing(ar1, ar2):
+    common = _common_type("union1d", ar1, ar2)
+    if common is None:
+        return None
+
+    def union1d(ar1, ar2):
+        both = np.empty(ar1.size + ar2.size, common)
+        both[: ar1.size] = ar1.ravel()
+        both[ar1.size :] = ar2.ravel()
+        return _distinct(both, False, common)
+
+    return union1d
+
+
+@overload(np.setdiff1d, prefer_literal=True)
+def setdiff1d_typing(ar1, ar2, assume_unique=False):
+    if _common_type("setdiff1d", ar1, ar2) is None:
+        return None
+    own = numpy_type(ar1.dtype)
+    common = _common_type("setdiff1d", ar1, ar2)
+
+    # The distinct values of `ar1` (all of its elements, in order, when `assume_unique`)
+    # that are not in `ar2`, in `ar1`'s type.
+    def setdiff1d(ar1, ar2, assume_unique=False):
+        first = _distinct(ar1, assume_unique, own)
+        kept = _membership(first, ar2, True, common)
+        return first[kept]
+
+    return setdiff1d

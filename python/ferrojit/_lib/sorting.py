@@ -960,3 +960,68 @@ for _name, _typing in [
     ("nanpercentile", _quantile("nanpercentile", True, 100)),
 ]:
     overload(getattr(np, _name), prefer_literal=True)(_typing)
+
+
+# --- lexsort -------------------------------------------------------------------------------------
+
+
+def _sort_by_keys(keys, idx, count):
+    """Orders ``idx`` stably by ``keys[0]``, then ``keys[1]``, ... ``keys[count - 1]`` (each
+    pass stable: the last key decides first, ties fall to the ones before)."""
+
+
+@overload(_sort_by_keys, prefer_literal=True)
+def _sort_by_keys_typing(keys, idx, count):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    if last < 0:
+
+        def no_keys(keys, idx, count):
+            return None
+
+        return no_keys
+
+    def by_keys(keys, idx, count):
+        _sort_by_keys(keys, idx, last)
+        _sort_by_key(keys[last], idx)
+
+    return by_keys
+
+
+@register_jitable
+def _sort_by_key(key, idx):
+    """Reorders ``idx`` stably by ``key[idx]`` (``key`` 1-d, of ``idx``'s length)."""
+    if key.size != idx.size:
+        raise ValueError("all keys need to be the same shape")
+    values = np.empty(idx.size, key.dtype)
+    for i in range(idx.size):
+        values[i] = key[idx[i]]
+    _sort_run(values, idx, 0, idx.size, True)
+
+
+@overload(np.lexsort, prefer_literal=True)
+def lexsort_typing(keys, axis=-1):
+    if not (isinstance(axis, int) and axis == -1 or isinstance(axis, types.IntegerLiteral) and axis.literal_value in (-1, 0)):
+        raise CallRefused("`np.lexsort()` of 1-dimensional keys sorts along `axis=-1` only in compiled code", unsupported=True)
+    if isinstance(keys, types.Array):
+        if keys.ndim != 2 or not _sortable(keys):
+            raise CallRefused("`np.lexsort()` takes a tuple of 1-dimensional arrays, or a 2-dimensional array whose rows are the keys")
+
+        def lexsort_rows(keys, axis=-1):
+            idx = np.arange(keys.shape[1])
+            for k in range(keys.shape[0]):
+                _sort_by_key(keys[k], idx)
+            return idx
+
+        return lexsort_rows
+    if not (isinstance(keys, types.BaseTuple) and len(keys.types) > 0 and all(_sortable(t) and t.ndim == 1 for t in keys.types)):
+        raise CallRefused("`np.lexsort()` takes a non-empty tuple of 1-dimensional arrays, or a 2-dimensional array whose rows are the keys")
+    count = len(keys.types)
+
+    def lexsort(keys, axis=-1):
+        idx = np.arange(keys[count - 1].size)
+        _sort_by_keys(keys, idx, count)
+        return idx
+
+    return lexsort
