@@ -482,6 +482,15 @@ def digitize_typing(x, bins, right=False):
     return digitize
 
 
+@register_jitable
+def _widened(first, last, bounds_type):
+    """The outer edges ``(first, last)``, half a unit apart either way when equal (NumPy's, so
+    that the bins have a width)."""
+    if first == last:
+        return first - bounds_type(0.5), last + bounds_type(0.5)
+    return first, last
+
+
 def _range_bounds(a, given_range, bounds_type):
     """``(first, last)``: the outer edges of ``np.histogram``'s bins, in ``bounds_type``, from
     ``given_range`` or else from the values (0 and 1 for none), widened by a half on either side
@@ -513,10 +522,7 @@ def _range_bounds_typing(a, given_range, bounds_type):
                 if not (np.isfinite(first) and np.isfinite(last)):
                     # NumPy's message names the infinite bound found.
                     raise ValueError("autodetected range of the values is not finite")
-            if first == last:
-                first = first - bounds_type(0.5)
-                last = last + bounds_type(0.5)
-            return first, last
+            return _widened(first, last, bounds_type)
 
         return from_values
 
@@ -528,10 +534,7 @@ def _range_bounds_typing(a, given_range, bounds_type):
         if not (np.isfinite(first) and np.isfinite(last)):
             # NumPy's message names the range given.
             raise ValueError("supplied range is not finite")
-        if first == last:
-            first = first - bounds_type(0.5)
-            last = last + bounds_type(0.5)
-        return first, last
+        return _widened(first, last, bounds_type)
 
     return from_range
 

@@ -391,16 +391,38 @@ def _lane_geometry(dims, axis):
     return outer, dims[k], inner
 
 
+def _order_run(keys, idx, lo, n, stable, positions):
+    """Orders the run ``keys[lo:lo + n]``: sorts it (``positions`` None) or partitions it
+    around ``positions`` (an int64 array, see :func:`_partition_lane`)."""
+
+
+@overload(_order_run)
+def _order_run_typing(keys, idx, lo, n, stable, positions):
+    if isinstance(positions, types.NoneType):
+
+        def sort_run(keys, idx, lo, n, stable, positions):
+            _sort_run(keys, idx, lo, n, stable)
+
+        return sort_run
+
+    def partition_run(keys, idx, lo, n, stable, positions):
+        _partition_lane(keys, idx, lo, n, positions)
+
+    return partition_run
+
+
 @register_jitable
-def _sort_lanes(flat, idx, dims, axis, stable):
+def _sort_lanes(flat, idx, dims, axis, stable, positions=None):
     """Orders every lane along ``axis`` of the C-ordered ``flat`` (of dimensions ``dims``) in
-    place, with ``idx`` (the lanes' positions along the axis, filled here) when not None."""
+    place, with ``idx`` (the lanes' positions along the axis, filled here) when not None:
+    sorted, or partitioned around ``positions`` (see :func:`_order_run`). Lanes of adjacent
+    elements are ordered where they are, others through a copy."""
     outer, n, inner = _lane_geometry(dims, axis)
     if inner == 1:
         for o in range(outer):
             for j in range(n):
                 _put(idx, o * n + j, j)
-            _sort_run(flat, idx, o * n, n, stable)
+            _order_run(flat, idx, o * n, n, stable, positions)
         return
     lane = np.empty(n, flat.dtype)
     lane_idx = _index_buffer(idx, n)
@@ -410,7 +432,7 @@ def _sort_lanes(flat, idx, dims, axis, stable):
             for j in range(n):
                 lane[j] = flat[start + j * inner]
                 _put(lane_idx, j, j)
-            _sort_run(lane, lane_idx, 0, n, stable)
+            _order_run(lane, lane_idx, 0, n, stable, positions)
             for j in range(n):
                 flat[start + j * inner] = lane[j]
                 _put(idx, start + j * inner, _item(lane_idx, j))
@@ -448,8 +470,22 @@ def _stable_kind(name, kind, stable):
     return None
 
 
-def _kind_error(kind):
-    return f"sort kind must be one of 'quick', 'heap', or 'stable' (got '{kind.literal_value}')"
+def _refused_kind(kind):
+    """The implementation raising NumPy's ``ValueError`` for a sort ``kind`` it does not know."""
+    message = f"sort kind must be one of 'quick', 'heap', or 'stable' (got '{kind.literal_value}')"
+
+    def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
+        raise ValueError(message)
+
+    return refused_kind
+
+
+def _sort_arguments(name, axis, kind, order, stable):
+    """Checks the arguments of a sort but the array; returns whether it is stable, None for a
+    kind NumPy refuses (see :func:`_stable_kind`)."""
+    _check_axis_type(name, axis)
+    _check_order(name, order)
+    return _stable_kind(name, kind, stable)
 
 
 def _check_order(name, order):
@@ -479,16 +515,9 @@ def _flipped(a):
 def sort_typing(a, axis=-1, kind=None, order=None, stable=None):
     if not _sortable(a):
         return None
-    _check_axis_type("sort", axis)
-    _check_order("sort", order)
-    is_stable = _stable_kind("sort", kind, stable)
+    is_stable = _sort_arguments("sort", axis, kind, order, stable)
     if is_stable is None:
-        message = _kind_error(kind)
-
-        def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
-            raise ValueError(message)
-
-        return refused_kind
+        return _refused_kind(kind)
     if _whole(axis):
 
         def sort_flat(a, axis=-1, kind=None, order=None, stable=None):
@@ -520,20 +549,13 @@ def sort_typing(a, axis=-1, kind=None, order=None, stable=None):
 def array_sort_typing(a, axis=-1, kind=None, order=None, stable=None):
     if not _sortable(a):
         return None
-    _check_axis_type("sort", axis)
     if _whole(axis):
         raise CallRefused("`a.sort(axis=None)`: NumPy sorts an array in place along one axis", hint="use `np.sort(a, axis=None)` for the flattened array")
-    _check_order("sort", order)
     if a.readonly:
         raise CallRefused("`a.sort()` of a read-only array", hint="sort a copy, `np.sort(a)`")
-    is_stable = _stable_kind("sort", kind, stable)
+    is_stable = _sort_arguments("sort", axis, kind, order, stable)
     if is_stable is None:
-        message = _kind_error(kind)
-
-        def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
-            raise ValueError(message)
-
-        return refused_kind
+        return _refused_kind(kind)
     contiguous_lanes = a.layout == "C"
 
     def sort_in_place(a, axis=-1, kind=None, order=None, stable=None):
@@ -552,16 +574,9 @@ def array_sort_typing(a, axis=-1, kind=None, order=None, stable=None):
 def argsort_typing(a, axis=-1, kind=None, order=None, stable=None):
     if not _sortable(a):
         return None
-    _check_axis_type("argsort", axis)
-    _check_order("argsort", order)
-    is_stable = _stable_kind("argsort", kind, stable)
+    is_stable = _sort_arguments("argsort", axis, kind, order, stable)
     if is_stable is None:
-        message = _kind_error(kind)
-
-        def refused_kind(a, axis=-1, kind=None, order=None, stable=None):
-            raise ValueError(message)
-
-        return refused_kind
+        return _refused_kind(kind)
     if _whole(axis) or a.ndim == 0:
         # NumPy's argsort of a 0-d array is that of its one element, as a 1-d array.
         def argsort_flat(a, axis=-1, kind=None, order=None, stable=None):
@@ -672,21 +687,9 @@ def _as_positions_typing(kth):
 
 @register_jitable
 def _partition_lanes(flat, idx, dims, axis, kth):
-    """``_sort_lanes`` for partitions: every lane along ``axis`` partitioned around ``kth``."""
+    """Partitions every lane along ``axis`` around ``kth`` (see :func:`_sort_lanes`)."""
     outer, n, inner = _lane_geometry(dims, axis)
-    positions = _kth_positions(_as_positions(kth), n)
-    lane = np.empty(n, flat.dtype)
-    lane_idx = _index_buffer(idx, n)
-    for o in range(outer):
-        for i in range(inner):
-            start = o * n * inner + i
-            for j in range(n):
-                lane[j] = flat[start + j * inner]
-                _put(lane_idx, j, j)
-            _partition_lane(lane, lane_idx, 0, n, positions)
-            for j in range(n):
-                flat[start + j * inner] = lane[j]
-                _put(idx, start + j * inner, _item(lane_idx, j))
+    _sort_lanes(flat, idx, dims, axis, False, _kth_positions(_as_positions(kth), n))
 
 
 def _check_kth(name, kth):
@@ -697,18 +700,19 @@ def _check_kth(name, kth):
         raise CallRefused(f"`kth` of `{name}()` must be an integer, a tuple of integers or an array of integers, not `{kth}`")
 
 
-def _partition_kind(name, kind):
-    if _given(kind) and not (isinstance(kind, types.StringLiteral) and kind.literal_value == "introselect"):
+def _partition_arguments(name, kth, axis, kind, order):
+    """Checks the arguments of a partition but the array."""
+    _check_kth(name, kth)
+    _check_axis_type(name, axis)
+    if kind != "introselect" and _given(kind) and not (isinstance(kind, types.StringLiteral) and kind.literal_value == "introselect"):
         raise CallRefused(f"`kind=` of `{name}()` must be `'introselect'`, NumPy's only selection algorithm")
+    _check_order(name, order)
 
 
 def partition_typing(a, kth, axis=-1, kind="introselect", order=None):
     if not _sortable(a):
         return None
-    _check_kth("partition", kth)
-    _check_axis_type("partition", axis)
-    _partition_kind("partition", kind if kind != "introselect" else None)
-    _check_order("partition", order)
+    _partition_arguments("partition", kth, axis, kind, order)
     if _whole(axis):
 
         def partition_flat(a, kth, axis=-1, kind=None, order=None):
@@ -729,10 +733,7 @@ def partition_typing(a, kth, axis=-1, kind="introselect", order=None):
 def argpartition_typing(a, kth, axis=-1, kind="introselect", order=None):
     if not _sortable(a):
         return None
-    _check_kth("argpartition", kth)
-    _check_axis_type("argpartition", axis)
-    _partition_kind("argpartition", kind if kind != "introselect" else None)
-    _check_order("argpartition", order)
+    _partition_arguments("argpartition", kth, axis, kind, order)
     if _whole(axis) or a.ndim == 0:
 
         def argpartition_flat(a, kth, axis=-1, kind=None, order=None):
