@@ -180,12 +180,19 @@ def test_axes_given_at_run_time(func, axis):
         np.tile(np.arange(50.0), 40),
         np.full(1000, np.nan),
         np.random.default_rng(5).standard_normal(5000),
+        np.random.default_rng(6).standard_normal(3000).astype(np.float32),
+        np.random.default_rng(7).integers(-(2**31), 2**31, 3000).astype(np.int32),
+        np.random.default_rng(8).integers(0, 2**64 - 1, 3000, dtype=np.uint64),
+        np.tile(np.array([np.inf, -np.inf, 5e-324, -5e-324, np.nan, -1.0, 2.0, 1e300]), 300),
+        np.random.default_rng(9).integers(-100, 100, 3000).astype(np.uint32),
     ],
-    ids=["descending", "three-values", "all-equal", "repeated-runs", "all-nan", "random"],
+    ids=["descending", "three-values", "all-equal", "repeated-runs", "all-nan", "random", "float32", "int32", "uint64", "extremes", "uint32-wrapped"],
 )
 @pytest.mark.parametrize("func", [sort_default, sort_axis0_stable, argsort_stable], ids=lambda f: f.__name__)
 def test_long_runs_match_numpy(a, func):
-    """Runs long enough for introsort's partitions and merge sort's merges."""
+    """Runs long enough for introsort's partitions, merge sort's merges and radix sort (a
+    sort of 32 or 64-bit values; no zeros of both signs, whose order an unstable sort leaves
+    open)."""
     check_arrays(func, a)
 
 
@@ -432,3 +439,43 @@ def lexsort_2d(m):
 @pytest.mark.parametrize("m", [np.array([[1, 2, 1, 2], [0, 0, 1, 1]]), with_ties(60, np.float32, 5).reshape(3, 20), np.zeros((2, 0))], ids=["ints", "float32-nan", "empty"])
 def test_lexsort_of_rows_matches_numpy(m):
     check_arrays(lexsort_2d, m)
+
+
+# --- a.view(dtype): the bits of the elements as another type of the same size ---------------------
+
+
+def view_bits(a):
+    return a.view(np.uint64)
+
+
+def view_signed(a):
+    return a.view(np.int32)
+
+
+def write_through_view(a):
+    v = a.view(np.uint64)
+    v[0] = v[1]
+    return a
+
+
+@pytest.mark.parametrize(
+    "func, a",
+    [
+        (view_bits, np.array([-0.0, 0.0, np.inf, np.nan, -1.5])),
+        (view_bits, np.arange(6.0).reshape(2, 3)[:, ::-2]),
+        (view_signed, np.array([1.0, -2.5], np.float32)),
+        (view_signed, np.array([3, 2**32 - 1], np.uint32)),
+        (write_through_view, np.array([1.0, -2.0, 3.0])),
+    ],
+    ids=["float64-bits", "strided", "float32-bits", "uint32-signed", "write-through"],
+)
+def test_view_matches_numpy(func, a):
+    # A view has its array's strides: NumPy's run here is on a contiguous copy of a strided one.
+    check_arrays(func, a, flags=a.flags.c_contiguous)
+
+
+def test_view_of_another_item_size_is_refused():
+    from ferrojit.errors import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="another item size"):
+        njit(view_signed)(np.arange(3.0))

@@ -362,11 +362,102 @@ def _index_buffer_typing(idx, n):
     return buffer
 
 
+# Runs at least this long are ordered by radix sort where it applies (see `_radix_run`).
+_RADIX_RUN = 1024
+
+
+@register_jitable
+def _radix_sort(bits, scratch, passes, unsigned):
+    """Orders the unsigned integers ``bits`` (``passes`` bytes each, of type ``unsigned``), stably, by least
+    significant digit first: one pass per byte, with ``scratch`` of the same length, a pass
+    skipped when every element has the same byte there."""
+    n = bits.size
+    counts = np.zeros((passes, 256), np.int64)
+    for i in range(n):
+        x = bits[i]
+        for b in range(passes):
+            counts[b, np.int64(x & 255)] += 1
+            x = x >> 8
+    offsets = np.empty(256, np.int64)
+    source = bits
+    target = scratch
+    moved = 0
+    for b in range(passes):
+        shift = unsigned(8 * b)
+        if counts[b, np.int64((source[0] >> shift) & 255)] == n:
+            continue
+        total = 0
+        for d in range(256):
+            offsets[d] = total
+            total += counts[b, d]
+        for i in range(n):
+            x = source[i]
+            d = np.int64((x >> shift) & 255)
+            target[offsets[d]] = x
+            offsets[d] += 1
+        source, target = target, source
+        moved += 1
+    if moved % 2 == 1:
+        bits[:] = scratch
+
+
+def _radix_run(keys, idx, lo, n, stable):
+    """Orders the run ``keys[lo:lo + n]`` (no NaN) by radix sort and returns True, when it
+    applies: a sort of values (no ``idx``) of 32 or 64-bit integers or floats, at least
+    ``_RADIX_RUN`` of them, floats only when not ``stable`` (their bits tell -0.0 from 0.0).
+    The values' bits are read as unsigned integers in the same order: the sign bit flipped
+    (signed integers, positive floats) or all bits (negative floats)."""
+
+
+@overload(_radix_run)
+def _radix_run_typing(keys, idx, lo, n, stable):
+    dtype = keys.dtype
+    width = getattr(dtype, "bitwidth", 0)
+    applies = isinstance(idx, types.NoneType) and isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean) and width in (32, 64)
+    if not applies:
+
+        def not_applied(keys, idx, lo, n, stable):
+            return False
+
+        return not_applied
+    unsigned = np.uint64 if width == 64 else np.uint32
+    sign = unsigned(1) << unsigned(width - 1)
+    every = ~unsigned(0)
+    floats = isinstance(dtype, types.Float)
+    signed = floats or dtype.signed
+    passes = width // 8
+
+    def radix_run(keys, idx, lo, n, stable):
+        if n < _RADIX_RUN or (floats and stable):
+            return False
+        bits = keys[lo : lo + n].view(unsigned)
+        if signed:
+            for i in range(n):
+                x = bits[i]
+                if floats and (x & sign) != 0:
+                    bits[i] = x ^ every
+                else:
+                    bits[i] = x ^ sign
+        _radix_sort(bits, np.empty(n, unsigned), passes, unsigned)
+        if signed:
+            for i in range(n):
+                x = bits[i]
+                if floats and (x & sign) == 0:
+                    bits[i] = x ^ every
+                else:
+                    bits[i] = x ^ sign
+        return True
+
+    return radix_run
+
+
 @register_jitable
 def _sort_run(keys, idx, lo, n, stable):
     """Orders the run ``keys[lo:lo + n]`` (with ``idx``) in NumPy's order; ``stable``: keeping
     equal elements in their order."""
     valid = _nan_to_end(keys, idx, lo, n)
+    if _radix_run(keys, idx, lo, valid, stable):
+        return
     if stable:
         _merge_sort(keys, idx, lo, lo + valid, np.empty(valid, keys.dtype), _index_buffer(idx, valid))
     else:
