@@ -330,6 +330,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.method("ndarray.reshape", "*shape, ~order='C', ~copy=None", reshape);
     r.method("ndarray.ravel", "~order='C'", ravel);
     r.method("ndarray.transpose", "*axes", transpose);
+    r.method("ndarray.view", "dtype", view);
 
     r.array_function("numpy.sum", "a, axis=None, dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", sum);
     for (name, build) in [("numpy.min", min as BuildMethod), ("numpy.amin", min), ("numpy.max", max), ("numpy.amax", max)] {
@@ -618,6 +619,20 @@ fn astype(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) ->
     let dtype = cx.dtype_arg(&v, at)?;
     let a = array_type(&array);
     cx.copy_array(array, dtype, keep_order(&a), false, span)
+}
+
+/// `a.view(dtype)`: the same memory read as another number type of the same item size (the
+/// bits of a float64 as a uint64, say), a view of the same shape and strides.
+fn view(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let (v, at) = args.take_spanned("dtype").expect("binding checks required parameters");
+    let dtype = cx.dtype_arg(&v, at)?;
+    let a = array_type(&array);
+    if dtype.itemsize() != a.dtype.itemsize() {
+        return Err(cx.unsupported(span, format!("`view()` of a `{}` array as `{dtype}`, of another item size, is not supported yet", a.dtype), Some("view it as a type of the same size")));
+    }
+    let axes: Vec<u8> = (0..a.ndim).collect();
+    let ty = Type::Array(ArrayType { dtype: Box::new(dtype), ..a });
+    Ok(ir::Expr::new(ExprKind::Transpose { array: array.boxed(), axes }, ty, span))
 }
 
 /// `a.reshape(shape)`, `a.reshape(*shape)`, `np.reshape(a, shape)`: a view of a C-contiguous

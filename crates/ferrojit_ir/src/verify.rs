@@ -402,7 +402,8 @@ impl Verifier<'_> {
                 sorted.sort_unstable();
                 expect(sorted.iter().copied().eq(0..at.ndim), || format!("{}: transpose axes {axes:?} are no permutation of {} dimensions", e.span, at.ndim))?;
                 match &e.ty {
-                    Type::Array(t) => expect(t.ndim == at.ndim && t.dtype == at.dtype, || mismatch("transpose", &e.ty)),
+                    // The same dtype, or one of the same item size (`a.view(dtype)`).
+                    Type::Array(t) => expect(t.ndim == at.ndim && t.dtype.itemsize() == at.dtype.itemsize(), || mismatch("transpose", &e.ty)),
                     other => Err(mismatch("transpose", other)),
                 }
             }

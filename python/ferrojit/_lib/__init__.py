@@ -26,6 +26,9 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanargmin", "nanargmax", "nancumsum", "nancumprod", "ptp", "average", "cov", "corrcoef")},
     # `nanmin`, `nanmax`: the reductions' `min` and `max` passing NaNs over.
     **{f"numpy.{name}": "reductions" for name in ("nanmin", "nanmax")},
+    # Sorting, searching and the order statistics.
+    **{f"numpy.{name}": "sorting" for name in ("sort", "argsort", "lexsort", "partition", "argpartition", "median", "nanmedian", "quantile", "nanquantile", "percentile", "nanpercentile")},
+    **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero", "bincount", "digitize", "histogram", "isin", "intersect1d", "union1d", "setdiff1d")},
 }
 
 # Array methods (by name) -> the module of this package that implements them.
@@ -33,6 +36,9 @@ METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Mathematics.
     **{name: "mathematics" for name in ("clip", "round", "trace", "take")},
+    # Sorting and searching.
+    **{name: "sorting" for name in ("sort", "argsort", "partition", "argpartition")},
+    "nonzero": "searching",
     "conj": "elementwise",
     "conjugate": "elementwise",
 }
@@ -121,6 +127,9 @@ def declined_unloaded(name, args, keywords):
     function's name; the types of its positional and keyword arguments), leaving it to the
     compiler: the answer without importing the module, which a program using only the
     compiler's reductions never needs. False when unsure (the module then answers)."""
+    if name == "where":
+        # `np.where(condition, x, y)` is the compiler's; the library has the one-argument form.
+        return len(args) + len(keywords) > 1
     parameters = _COMPILER_REDUCTIONS.get(name)
     if parameters is None or len(args) > len(parameters) + 1:
         return False
