@@ -18,11 +18,26 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Creation and shape: arrays made from values, joined, reordered and reshaped.
+    **{
+        f"numpy.{name}": "creation"
+        for name in ("array", "asarray", "ascontiguousarray", "asfortranarray", "logspace", "geomspace", "diag", "diagflat", "tri", "tril", "triu", "vander", "meshgrid", "indices")
+    },
+    **{
+        f"numpy.{name}": "shape"
+        for name in (
+            "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "expand_dims", "squeeze", "flip", "fliplr", "flipud",
+            "rot90", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d", "atleast_3d", "repeat", "tile", "roll", "ravel", "copy",
+            "broadcast_to", "broadcast_arrays", "resize", "append", "pad", "delete", "insert",
+        )
+    },
 }
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Shape.
+    **{name: "shape" for name in ("squeeze", "swapaxes", "repeat", "ravel", "copy")},
     "conj": "elementwise",
     "conjugate": "elementwise",
 }
@@ -87,6 +102,11 @@ _COMPILER_REDUCTIONS = {
 }
 
 
+# `ravel` and `copy` (methods and NumPy functions) of an array are the compiler's without `order=`
+# (`shape` implements the orders).
+_COMPILER_WITHOUT_ORDER = ("ravel", "copy")
+
+
 def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=None, where=None, **others):
     """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` (the
     types of its arguments) itself: of a real array (``min``, ``max``) or any array, whole or
@@ -107,10 +127,12 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
 
 
 def declined_unloaded(name, args, keywords):
-    """Whether ``reductions`` would decline this call of ``name`` (an array method or a NumPy
-    function's name; the types of its positional and keyword arguments), leaving it to the
-    compiler: the answer without importing the module, which a program using only the
+    """Whether ``reductions`` (or ``shape``, for ``ravel`` and ``copy``) would decline this call
+    of ``name`` (an array method or a NumPy function's name; the types of its positional and
+    keyword arguments), leaving it to the compiler: the answer without importing the module, which a program using only the
     compiler's reductions never needs. False when unsure (the module then answers)."""
+    if name in _COMPILER_WITHOUT_ORDER:
+        return len(args) <= 1 and "order" not in keywords
     parameters = _COMPILER_REDUCTIONS.get(name)
     if parameters is None or len(args) > len(parameters) + 1:
         return False
