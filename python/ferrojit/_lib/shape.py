@@ -285,6 +285,20 @@ def _place_joined_typing(front, arrays, count, k):
 
         return place_real_part
 
+    if axis == 0 and front.layout == "C" and arrays.types[last].layout == "C" and front.dtype == arrays.types[last].dtype:
+        # Both in C order along the first axis: one flat run of elements, copied by a loop
+        # (a slice assignment between arrays that may overlap compiles to much more code).
+        def place_flat(front, arrays, count, k):
+            start = _place_joined(front, arrays, last, axis)
+            source = arrays[last].ravel()
+            target = front.ravel()
+            offset = start * (source.size // arrays[last].shape[0]) if source.size > 0 else 0
+            for i in range(source.size):
+                target[offset + i] = source[i]
+            return start + arrays[last].shape[0]
+
+        return place_flat
+
     def place(front, arrays, count, k):
         start = _place_joined(front, arrays, last, axis)
         stop = start + arrays[last].shape[axis]
