@@ -29,6 +29,19 @@ IMPLEMENTED_IN = {
     # Sorting, searching and the order statistics.
     **{f"numpy.{name}": "sorting" for name in ("sort", "argsort", "lexsort", "partition", "argpartition", "median", "nanmedian", "quantile", "nanquantile", "percentile", "nanpercentile")},
     **{f"numpy.{name}": "searching" for name in ("searchsorted", "unique", "nonzero", "where", "argwhere", "flatnonzero", "count_nonzero", "bincount", "digitize", "histogram", "isin", "intersect1d", "union1d", "setdiff1d")},
+    # Creation and shape: arrays made from values, joined, reordered and reshaped.
+    **{
+        f"numpy.{name}": "creation"
+        for name in ("array", "asarray", "ascontiguousarray", "asfortranarray", "logspace", "geomspace", "diag", "diagflat", "tri", "tril", "triu", "vander", "meshgrid", "indices")
+    },
+    **{
+        f"numpy.{name}": "shape"
+        for name in (
+            "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "expand_dims", "squeeze", "flip", "fliplr", "flipud",
+            "rot90", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d", "atleast_3d", "repeat", "tile", "roll", "ravel", "copy",
+            "broadcast_to", "broadcast_arrays", "resize", "append", "pad", "delete", "insert",
+        )
+    },
 }
 
 # Array methods (by name) -> the module of this package that implements them.
@@ -39,6 +52,8 @@ METHODS_IN = {
     # Sorting and searching.
     **{name: "sorting" for name in ("sort", "argsort", "partition", "argpartition")},
     "nonzero": "searching",
+    # Shape.
+    **{name: "shape" for name in ("squeeze", "swapaxes", "repeat", "ravel", "copy")},
     "conj": "elementwise",
     "conjugate": "elementwise",
 }
@@ -103,6 +118,11 @@ _COMPILER_REDUCTIONS = {
 }
 
 
+# `ravel` and `copy` (methods and NumPy functions) of an array are the compiler's without `order=`
+# (`shape` implements the orders).
+_COMPILER_WITHOUT_ORDER = ("ravel", "copy")
+
+
 def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=None, where=None, **others):
     """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` (the
     types of its arguments) itself: of a real array (``min``, ``max``) or any array, whole or
@@ -123,13 +143,15 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
 
 
 def declined_unloaded(name, args, keywords):
-    """Whether ``reductions`` would decline this call of ``name`` (an array method or a NumPy
-    function's name; the types of its positional and keyword arguments), leaving it to the
-    compiler: the answer without importing the module, which a program using only the
+    """Whether ``reductions`` (``shape`` for ``ravel`` and ``copy``, ``searching`` for ``where``) would decline this call
+    of ``name`` (an array method or a NumPy function's name; the types of its positional and
+    keyword arguments), leaving it to the compiler: the answer without importing the module, which a program using only the
     compiler's reductions never needs. False when unsure (the module then answers)."""
     if name == "where":
         # `np.where(condition, x, y)` is the compiler's; the library has the one-argument form.
         return len(args) + len(keywords) > 1
+    if name in _COMPILER_WITHOUT_ORDER:
+        return len(args) <= 1 and "order" not in keywords
     parameters = _COMPILER_REDUCTIONS.get(name)
     if parameters is None or len(args) > len(parameters) + 1:
         return False

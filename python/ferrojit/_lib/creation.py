@@ -443,29 +443,44 @@ def _inexact(*scalars):
 
 
 @overload(np.linspace)
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    if not isinstance(start, _REAL) or not isinstance(stop, _REAL):
-        return None
-    if not isinstance(num, (int, types.Integer, types.Boolean)) or not isinstance(endpoint, (bool, types.Boolean)):
-        return None
-    if retstep is not False or dtype is not None or axis != 0:
-        raise TypingError("`np.linspace()` with `retstep=`, `dtype=` or `axis=` is not supported yet")
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
+    """``np.linspace(start, stop, num)``: NumPy's algorithm in NumPy's result type (the bounds'
+    common type, made floating): ``i * step + start``, or ``(i / div) * delta + start`` when the
+    step underflows to 0, the last sample ``stop`` itself; converted to ``dtype=`` (integer
+    types take the floor first, as NumPy's); with ``retstep=True`` the pair of the samples and
+    the step (NaN for fewer than two intervals)."""
+    _check_device("np.linspace", device)
+    if not isinstance(start, _NUMBER) or not isinstance(stop, _NUMBER):
+        raise CallRefused("the bounds of `np.linspace()` must be numbers", hint="arrays of bounds are not supported in compiled code yet", unsupported=True)
+    if not isinstance(num, (int, types.Integer)) or isinstance(num, types.Boolean):
+        raise CallRefused(f"`num` of `np.linspace()` must be an integer, not `{num}`")
+    if not isinstance(endpoint, (bool, types.Boolean)):
+        raise CallRefused("`endpoint=` of `np.linspace()` must be True or False")
+    if isinstance(retstep, types.BooleanLiteral):
+        retstep = retstep.literal_value
+    if not isinstance(retstep, bool):
+        raise CallRefused("`retstep=` of `np.linspace()` must be written `True` or `False`: the result's type depends on it")
+    if not (axis == 0 or isinstance(axis, types.IntegerLiteral) and axis.literal_value in (0, -1)):
+        raise CallRefused("`axis=` of `np.linspace()` with number bounds must be 0 (or -1)")
     out = _inexact(start, stop)
+    element = _element_type(dtype, out)
+    floor = np.issubdtype(element, np.integer)
+    complex_samples = np.issubdtype(out, np.complexfloating)
 
-    # NumPy's algorithm, in the result's type: y = i * step + start, or (i / div) * delta +
-    # start when the step underflows to 0; the last sample is `stop` itself.
-    def impl(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    def samples(start, stop, num, endpoint):
         if num < 0:
             raise ValueError("Number of samples must be non-negative.")
         div = num - 1 if endpoint else num
         y = np.empty(num, out)
         lo = out(start)
         delta = out(stop) - lo
+        step = out(np.nan)
         if div > 0:
-            step = delta / out(div)
+            # NumPy divides a complex number by a real one multiplying by its reciprocal.
+            step = delta * (1.0 / div) if complex_samples else delta / out(div)
             if step == 0:
                 for i in range(num):
-                    y[i] = out(i) / out(div) * delta + lo
+                    y[i] = (out(i) * (1.0 / div) if complex_samples else out(i) / out(div)) * delta + lo
             else:
                 for i in range(num):
                     y[i] = out(i) * step + lo
@@ -474,7 +489,72 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
                 y[i] = out(i) * delta + lo
         if endpoint and num > 1:
             y[num - 1] = stop
-        return y
+        if floor:
+            y = np.floor(y)
+        return y.astype(element), step
+
+    if retstep:
+
+        def with_step(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, device=None):
+            return samples(start, stop, num, endpoint)
+
+        return with_step
+
+    def impl(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, device=None):
+        return samples(start, stop, num, endpoint)[0]
+
+    return impl
+
+
+@overload(np.logspace)
+def logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    """``np.logspace``: ``base ** np.linspace(start, stop, num, endpoint)``, in the samples'
+    type (a number base is a Python scalar to NumPy, which does not widen it), converted to
+    ``dtype=``."""
+    if not isinstance(base, (float, int)) and not isinstance(base, _REAL):
+        raise CallRefused("`base=` of `np.logspace()` must be a real number", hint="arrays of bases are not supported in compiled code yet", unsupported=True)
+    if not isinstance(start, _REAL) or not isinstance(stop, _REAL):
+        raise CallRefused("the bounds of `np.logspace()` must be real numbers", unsupported=True)
+    if not (axis == 0 or isinstance(axis, types.IntegerLiteral) and axis.literal_value in (0, -1)):
+        raise CallRefused("`axis=` of `np.logspace()` with number bounds must be 0 (or -1)")
+    out = _inexact(start, stop)
+    element = _element_type(dtype, out)
+
+    def impl(start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+        y = np.linspace(start, stop, num, endpoint)
+        # `**` rounds as NumPy's `power` does (the compiled `np.power` of arrays does not always).
+        return (out(base) ** y).astype(element)
+
+    return impl
+
+
+@overload(np.geomspace)
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``np.geomspace``: NumPy's algorithm for real bounds of one sign: the logarithms spaced
+    evenly, the first and last samples the bounds themselves."""
+    if not isinstance(start, _REAL) or not isinstance(stop, _REAL):
+        raise CallRefused("the bounds of `np.geomspace()` must be real numbers", hint="complex and array bounds are not supported in compiled code yet", unsupported=True)
+    if not (axis == 0 or isinstance(axis, types.IntegerLiteral) and axis.literal_value in (0, -1)):
+        raise CallRefused("`axis=` of `np.geomspace()` with number bounds must be 0 (or -1)")
+    # NumPy's type: the bounds' and `dtype=`'s (float64 by default), made floating.
+    element = _element_type(dtype, np.float64)
+    out = np.result_type(numpy_type(start), numpy_type(stop), element, 1.0).type
+
+    def impl(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+        first = out(start)
+        last = out(stop)
+        if first == 0 or last == 0:
+            raise ValueError("Geometric sequence cannot include zero")
+        sign = np.sign(first)
+        first = first / sign
+        last = last / sign
+        result = np.logspace(np.log10(first), np.log10(last), num, endpoint)
+        if num > 0:
+            result[0] = first
+            if num > 1 and endpoint:
+                result[num - 1] = last
+        result *= sign
+        return result.astype(element)
 
     return impl
 
@@ -490,3 +570,599 @@ def identity(n, dtype=None):
         return np.eye(n, dtype=element)
 
     return identity_of
+
+
+# ---- np.array, np.asarray, np.ascontiguousarray, np.asfortranarray ---------------------------------
+
+
+def _nested_form(value):
+    """``(shape, leaf types)`` of a (nested) tuple of numbers as ``np.array`` reads it, or None
+    when its items are not all numbers or all tuples of one form (NumPy's inhomogeneous
+    shape)."""
+    if isinstance(value, _NUMBER):
+        return (), [value]
+    if not isinstance(value, types.BaseTuple) or len(value.types) == 0:
+        return None
+    forms = [_nested_form(t) for t in value.types]
+    if any(f is None for f in forms) or len({f[0] for f in forms}) != 1:
+        return None
+    return (len(value.types),) + forms[0][0], [leaf for f in forms for leaf in f[1]]
+
+
+def _fill_nested(out, items, count):
+    """Stores the (nested) tuple ``items`` of numbers into ``out`` (of its shape), the first
+    ``count`` items along the first axis."""
+
+
+@overload(_fill_nested, prefer_literal=True)
+def _fill_nested_typing(out, items, count):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    if last < 0:
+
+        def nothing(out, items, count):
+            return None
+
+        return nothing
+    inner = items.types[last]
+    if isinstance(inner, types.BaseTuple):
+        inner_count = len(inner.types)
+
+        def fill_row(out, items, count):
+            _fill_nested(out, items, last)
+            _fill_nested(out[last], items[last], inner_count)
+
+        return fill_row
+    if isinstance(inner, types.Complex) and not isinstance(out.dtype, types.Complex):
+
+        def fill_real_part(out, items, count):
+            _fill_nested(out, items, last)
+            out[last] = items[last].real
+
+        return fill_real_part
+
+    def fill_item(out, items, count):
+        _fill_nested(out, items, last)
+        out[last] = items[last]
+
+    return fill_item
+
+
+def _copy_flag(name, copy):
+    """``copy=`` as NumPy 2 reads it: True (always copy), None (copy only when needed) or False
+    (never; a needed copy raises ``ValueError``)."""
+    if isinstance(copy, types.BooleanLiteral):
+        return copy.literal_value
+    if copy is None or isinstance(copy, (bool, types.NoneType)):
+        return copy if isinstance(copy, bool) else None
+    raise CallRefused(f"`copy=` of `{name}()` must be written True, False or None")
+
+
+def _array_from(name, obj, dtype, copy, order, ndmin):
+    """The implementation ``(obj) -> array`` of ``np.array(obj, dtype, copy=copy, order=order,
+    ndmin=ndmin)`` (``order``, ``ndmin``: plain values) for a number, a (nested) tuple of
+    numbers, a tuple of arrays of one shape or an array."""
+    if isinstance(obj, types.Array):
+        element = _element_type(dtype, numpy_type(obj.dtype))
+        same_type = element is numpy_type(obj.dtype)
+        if order in ("C", "F"):
+            layout = order
+            fits = obj.layout == order or obj.ndim <= 1 and obj.layout in "CF"
+        else:
+            layout = "F" if obj.layout == "F" and obj.ndim > 1 else "C"
+            fits = True
+        if not copy and same_type and fits:
+            make = _unchanged
+        elif copy is False:
+
+            def make(obj):
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+
+        elif isinstance(obj.dtype, types.Complex) and np.dtype(element).kind != "c":
+            # NumPy keeps the real parts (with a ComplexWarning).
+            def make(obj):
+                result = np.empty(obj.shape, element, layout)
+                result[...] = obj.real
+                return result
+
+        else:
+
+            def make(obj):
+                result = np.empty(obj.shape, element, layout)
+                result[...] = obj
+                return result
+
+        ndim = obj.ndim
+    elif isinstance(obj, types.BaseTuple) and len(obj.types) > 0 and all(isinstance(t, types.Array) for t in obj.types):
+        element = _element_type(dtype, np.result_type(*(numpy_type(t.dtype) for t in obj.types)).type)
+        if len({t.ndim for t in obj.types}) != 1:
+            raise CallRefused(f"`{name}()` of arrays with different numbers of dimensions: NumPy's array would have an inhomogeneous shape")
+        if copy is False:
+            raise CallRefused(f"`{name}(copy=False)` of a tuple: making an array of a tuple copies")
+        ndim = obj.types[0].ndim + 1
+
+        def make(obj):
+            stacked = np.stack(obj)
+            result = np.empty(stacked.shape, element)
+            result[...] = stacked
+            return result
+
+    else:
+        form = _nested_form(obj)
+        if form is None:
+            raise CallRefused(
+                f"`{name}()` takes a number, an array, a (nested) tuple of numbers of a rectangular shape or a tuple of arrays, not `{obj}`",
+                hint="lists are not supported in compiled code yet",
+            )
+        if copy is False:
+            raise CallRefused(f"`{name}(copy=False)` of a number or a tuple: making an array of it copies")
+        shape, leaves = form
+        element = _element_type(dtype, np.result_type(*(numpy_type(t) for t in leaves)).type)
+        if np.dtype(element).kind != "c" and any(isinstance(t, types.Complex) for t in leaves):
+            raise CallRefused(f"`{name}()` cannot store complex numbers into an array of `{np.dtype(element).name}`")
+        layout = "F" if order == "F" else "C"
+        ndim = len(shape)
+        count = shape[0] if shape else 0
+
+        if ndim == 0:
+
+            def make(obj):
+                result = np.empty((), element)
+                result.fill(obj)
+                return result
+
+        else:
+
+            def make(obj):
+                result = np.empty(shape, element, layout)
+                _fill_nested(result, obj, count)
+                return result
+
+    if ndmin is not None and ndmin > ndim:
+        missing = ndmin - ndim
+        inner = make
+
+        def make(obj):
+            return with_leading_axes(inner(obj), missing)
+
+    return make
+
+
+def _unchanged(obj):
+    return obj
+
+
+def with_leading_axes(a, count):
+    """The view of ``a`` with ``count`` (a constant) new axes of length 1 in front."""
+
+
+@overload(with_leading_axes, prefer_literal=True)
+def _with_leading_axes_typing(a, count):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    rest = count.literal_value - 1
+    if rest < 0:
+
+        def unchanged(a, count):
+            return a
+
+        return unchanged
+
+    def one_more(a, count):
+        return with_leading_axes(a, rest)[None, ...]
+
+    return one_more
+
+
+def _ndmin(ndmin):
+    if isinstance(ndmin, int):
+        return ndmin
+    if isinstance(ndmin, types.IntegerLiteral):
+        return ndmin.literal_value
+    raise CallRefused("`ndmin=` must be written as a constant integer: the number of dimensions of the result depends on it")
+
+
+@overload(np.array)
+def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
+    """``np.array(object)`` of a number, an array, a (nested) tuple of numbers or a tuple of
+    arrays of one shape, in NumPy's type (or ``dtype=``): a new array (``copy=None``: the
+    array itself when it fits, ``copy=False``: never a copy)."""
+    _check_like("np.array", like)
+    letter = _memory_order("np.array", order if isinstance(order, types.Type) else types.StringLiteral(order), "CFAK", "K")
+    make = _array_from("np.array", object, dtype, _copy_flag("np.array", copy), letter, _ndmin(ndmin))
+    body = register_jitable(make)
+
+    def array_of(object, dtype=None, copy=True, order=None, subok=False, ndmin=0, like=None):
+        return body(object)
+
+    return array_of
+
+
+@overload(np.asarray)
+def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    """``np.asarray(a)``: ``a`` itself when it is an array of the type (and the memory order)
+    asked for, else a new array as ``np.array`` makes it."""
+    _check_device("np.asarray", device)
+    _check_like("np.asarray", like)
+    letter = _memory_order("np.asarray", order, "CFAK", "K")
+    body = register_jitable(_array_from("np.asarray", a, dtype, _copy_flag("np.asarray", copy), letter, None))
+
+    def asarray_of(a, dtype=None, order=None, device=None, copy=None, like=None):
+        return body(a)
+
+    return asarray_of
+
+
+def _contiguous(name, letter):
+    def typing(a, dtype=None, *, like=None):
+        _check_like(name, like)
+        body = register_jitable(_array_from(name, a, dtype, None, letter, 1))
+
+        def contiguous_of(a, dtype=None, like=None):
+            return body(a)
+
+        return contiguous_of
+
+    return typing
+
+
+overload(np.ascontiguousarray)(_contiguous("np.ascontiguousarray", "C"))
+overload(np.asfortranarray)(_contiguous("np.asfortranarray", "F"))
+
+
+# ---- np.diag, np.diagflat, np.tri, np.tril, np.triu, np.vander --------------------------------------
+
+
+@register_jitable
+def _diagonal_start(k):
+    """The row and column of the first element of the diagonal ``k``."""
+    if k >= 0:
+        return 0, k
+    return -k, 0
+
+
+@overload(np.diag)
+def diag(v, k=0):
+    """``np.diag(v, k)``: of a 1-d array, a new square array of zeros with ``v`` on the
+    diagonal ``k``; of a 2-d array, a new 1-d array of its diagonal ``k`` (NumPy gives a
+    read-only view)."""
+    if not isinstance(v, types.Array):
+        raise CallRefused(f"`np.diag()` needs an array, not `{v}`")
+    if _given(k) and not isinstance(k, types.Integer):
+        raise CallRefused(f"the diagonal `k` of `np.diag()` must be an integer, not `{k}`")
+    if v.ndim == 1:
+
+        def square(v, k=0):
+            n = v.shape[0] + abs(k)
+            result = np.zeros((n, n), v.dtype)
+            row, column = _diagonal_start(k)
+            for i in range(v.shape[0]):
+                result[row + i, column + i] = v[i]
+            return result
+
+        return square
+    if v.ndim == 2:
+
+        def diagonal(v, k=0):
+            row, column = _diagonal_start(k)
+            n = max(0, min(v.shape[0] - row, v.shape[1] - column))
+            result = np.empty(n, v.dtype)
+            for i in range(n):
+                result[i] = v[row + i, column + i]
+            return result
+
+        return diagonal
+
+    def other_dimensions(v, k=0):
+        raise ValueError("Input must be 1- or 2-d.")
+
+    return other_dimensions
+
+
+@overload(np.diagflat)
+def diagflat(v, k=0):
+    """``np.diagflat(v, k)``: ``np.diag`` of ``v`` flattened (a number is one element)."""
+    if isinstance(v, _NUMBER):
+
+        def of_number(v, k=0):
+            return np.diag(np.array(v).reshape(1), k)
+
+        return of_number
+
+    def flattened(v, k=0):
+        return np.diag(v.ravel(), k)
+
+    return flattened
+
+
+@overload(np.tri)
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    """``np.tri(N, M, k)``: an ``N`` by ``M`` array with ones at and below the diagonal ``k``,
+    zeros above; float64 unless ``dtype`` is given."""
+    _check_like("np.tri", like)
+    for dimension in (N, M) if _present(M) else (N,):
+        if not isinstance(dimension, types.Integer):
+            raise CallRefused(f"the dimensions of `np.tri()` must be integers, not `{dimension}`")
+    element = np.float64 if dtype is float else _element_type(dtype, np.float64)
+
+    def tri_of(N, M=None, k=0, dtype=None, like=None):
+        rows = int(N)
+        if M is None:
+            columns = rows
+        else:
+            columns = int(M)
+        result = np.empty((rows, columns), element)
+        for i in range(rows):
+            for j in range(columns):
+                result[i, j] = j <= i + k
+        return result
+
+    return tri_of
+
+
+def _triangle(name, lower):
+    """The typing function of ``np.tril`` (``lower``) and ``np.triu``: a new array of ``m``
+    with the elements above (below) the diagonal ``k`` of its last two axes made zero; a 1-d
+    ``m`` is the row of a square array."""
+
+    def typing(m, k=0):
+        if not isinstance(m, types.Array):
+            raise CallRefused(f"`{name}()` needs an array, not `{m}`")
+        if m.ndim == 0:
+            raise CallRefused(f"`{name}()` of a 0-dimensional array: it needs at least one dimension")
+        ndim = m.ndim
+
+        def triangle(m, k=0):
+            rows = m.shape[ndim - 2] if ndim > 1 else m.shape[0]
+            columns = m.shape[ndim - 1]
+            if lower:
+                mask = np.tri(rows, columns, k, np.bool_)
+            else:
+                mask = ~np.tri(rows, columns, k - 1, np.bool_)
+            return np.where(mask, m, np.zeros(1, m.dtype))
+
+        return triangle
+
+    return typing
+
+
+overload(np.tril)(_triangle("np.tril", True))
+overload(np.triu)(_triangle("np.triu", False))
+
+
+@overload(np.vander)
+def vander(x, N=None, increasing=False):
+    """``np.vander(x, N, increasing)``: the columns are the powers of ``x`` (decreasing unless
+    ``increasing``), each the previous one times ``x``, as NumPy's ``multiply.accumulate``
+    computes them, in ``x``'s type promoted with int64."""
+    if not isinstance(x, types.Array):
+        raise CallRefused(f"`np.vander()` needs an array, not `{x}`", hint="lists are not supported in compiled code yet")
+    if x.ndim != 1:
+
+        def not_one_dimensional(x, N=None, increasing=False):
+            raise ValueError("x must be a one-dimensional array or sequence.")
+
+        return not_one_dimensional
+    element = np.promote_types(numpy_type(x.dtype), np.int64).type
+
+    def vander_of(x, N=None, increasing=False):
+        rows = x.shape[0]
+        if N is None:
+            columns = rows
+        else:
+            columns = int(N)
+        result = np.empty((rows, columns), element)
+        powers = result if increasing else result[:, ::-1]
+        if columns > 0:
+            powers[:, 0] = 1
+        if columns > 1:
+            powers[:, 1] = x
+            for j in range(2, columns):
+                powers[:, j] = powers[:, j - 1] * powers[:, 1]
+        return result
+
+    return vander_of
+
+
+# ---- np.meshgrid, np.indices -------------------------------------------------------------------------
+
+
+def _flag(name, value, default):
+    if isinstance(value, types.BooleanLiteral):
+        return value.literal_value
+    if isinstance(value, bool):
+        return value
+    if value is None or isinstance(value, types.NoneType):
+        return default
+    raise CallRefused(f"`{name}` must be written `True` or `False`: the result depends on it")
+
+
+def _grid_axis(index, count, xy):
+    """The axis of the result along which the ``index``-th of ``count`` vectors of
+    ``np.meshgrid`` lies (``'xy'`` indexing swaps the first two)."""
+    if xy and count > 1 and index < 2:
+        return 1 - index
+    return index
+
+
+def _grid_arrays(vectors, count, total, xy, sparse):
+    """The tuple of ``np.meshgrid``'s arrays of the first ``count`` of ``vectors`` (of
+    ``total``): each vector (flattened) laid along its axis, broadcast to the grid's shape
+    unless ``sparse``; every one a new C-ordered array."""
+
+
+@overload(_grid_arrays, prefer_literal=True)
+def _grid_arrays_typing(vectors, count, total, xy, sparse):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    n = total.literal_value
+    if last < 0:
+
+        def none_yet(vectors, count, total, xy, sparse):
+            return ()
+
+        return none_yet
+    along = _grid_axis(last, n, xy.literal_value)
+    dense = not sparse.literal_value
+    before = (1,) * along
+    after = (1,) * (n - along - 1)
+    swapped = xy.literal_value and n > 1
+
+    def with_last(vectors, count, total, xy, sparse):
+        laid = vectors[last].ravel().reshape(before + (vectors[last].size,) + after)
+        if dense:
+            sizes = _sizes_of(vectors, n)
+            if swapped:
+                result = np.empty((sizes[1], sizes[0]) + sizes[2:], laid.dtype)
+            else:
+                result = np.empty(sizes, laid.dtype)
+            result[...] = laid
+        else:
+            result = laid.copy()
+        return _grid_arrays(vectors, last, total, xy, sparse) + (result,)
+
+    return with_last
+
+
+def _sizes_of(vectors, count):
+    """The tuple of the sizes of the first ``count`` arrays of ``vectors``."""
+
+
+@overload(_sizes_of, prefer_literal=True)
+def _sizes_of_typing(vectors, count):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    if last < 0:
+
+        def none_yet(vectors, count):
+            return ()
+
+        return none_yet
+
+    def with_last(vectors, count):
+        return _sizes_of(vectors, last) + (vectors[last].size,)
+
+    return with_last
+
+
+@overload(np.meshgrid)
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    """``np.meshgrid(x, y, ...)``: the tuple of coordinate arrays of the grid of the vectors
+    (flattened), ``'xy'`` (Cartesian, the first two axes swapped) or ``'ij'`` (matrix)
+    indexing; ``sparse=True`` keeps each vector along its own axis. Every array is a new one
+    (with ``copy=False`` NumPy gives read-only broadcast views)."""
+    text = indexing.literal_value if isinstance(indexing, types.StringLiteral) else indexing
+    if text not in ("xy", "ij"):
+        raise CallRefused("`indexing=` of `np.meshgrid()` must be 'xy' or 'ij'")
+    is_sparse = _flag("sparse=", sparse, False)
+    _flag("copy=", copy, True)
+    for x in xi:
+        if not isinstance(x, types.Array):
+            raise CallRefused(f"`np.meshgrid()` needs arrays, not `{x}`", hint="lists are not supported in compiled code yet")
+    count = len(xi)
+    xy = text == "xy"
+
+    def grid0():
+        return ()
+
+    def grid1(a, copy=True, sparse=False, indexing=None):
+        return _grid_arrays((a,), 1, 1, xy, is_sparse)
+
+    def grid2(a, b, copy=True, sparse=False, indexing=None):
+        return _grid_arrays((a, b), 2, 2, xy, is_sparse)
+
+    def grid3(a, b, c, copy=True, sparse=False, indexing=None):
+        return _grid_arrays((a, b, c), 3, 3, xy, is_sparse)
+
+    def grid4(a, b, c, d, copy=True, sparse=False, indexing=None):
+        return _grid_arrays((a, b, c, d), 4, 4, xy, is_sparse)
+
+    forms = (grid0, grid1, grid2, grid3, grid4)
+    if count >= len(forms):
+        raise CallRefused("`np.meshgrid()` of more than 4 arrays is not supported in compiled code yet", unsupported=True)
+    return forms[count]
+
+
+def _index_arrays(dimensions, count, total, element, sparse):
+    """The tuple of ``np.indices``' arrays for the first ``count`` of the ``total``
+    dimensions: the indices along dimension ``i``, of the grid's shape, or (``sparse``) of
+    length 1 elsewhere."""
+
+
+@overload(_index_arrays, prefer_literal=True)
+def _index_arrays_typing(dimensions, count, total, element, sparse):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    n = total.literal_value
+    if last < 0:
+
+        def none_yet(dimensions, count, total, element, sparse):
+            return ()
+
+        return none_yet
+    before = (1,) * last
+    after = (1,) * (n - last - 1)
+    dense = not sparse.literal_value
+
+    def with_last(dimensions, count, total, element, sparse):
+        laid = np.arange(dimensions[last]).astype(element).reshape(before + (dimensions[last],) + after)
+        if dense:
+            result = np.empty(dimensions, element)
+            result[...] = laid
+        else:
+            result = laid
+        return _index_arrays(dimensions, last, total, element, sparse) + (result,)
+
+    return with_last
+
+
+@overload(np.indices)
+def indices(dimensions, dtype=int, sparse=False):
+    """``np.indices(dimensions)``: the array of the index grids of ``dimensions`` (a tuple),
+    stacked along a new first axis; with ``sparse=True`` the tuple of them, each of length 1
+    along the other dimensions."""
+    if not (isinstance(dimensions, types.BaseTuple) and all(isinstance(t, types.Integer) for t in dimensions.types)):
+        raise CallRefused(f"`dimensions` of `np.indices()` must be a tuple of integers, not `{dimensions}`")
+    element = np.int64 if dtype is int else _element_type(dtype, np.int64)
+    is_sparse = _flag("sparse=", sparse, False)
+    n = len(dimensions.types)
+    if is_sparse:
+
+        def sparse_indices(dimensions, dtype=None, sparse=False):
+            return _index_arrays(dimensions, n, n, element, True)
+
+        return sparse_indices
+
+    def dense_indices(dimensions, dtype=None, sparse=False):
+        result = np.empty((n,) + dimensions, element)
+        _stack_into(result, _index_arrays(dimensions, n, n, element, True), n)
+        return result
+
+    return dense_indices
+
+
+def _stack_into(result, arrays, count):
+    """``result[i] = arrays[i]`` (broadcast) for ``i < count``."""
+
+
+@overload(_stack_into, prefer_literal=True)
+def _stack_into_typing(result, arrays, count):
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    last = count.literal_value - 1
+    if last < 0:
+
+        def nothing(result, arrays, count):
+            return None
+
+        return nothing
+
+    def store(result, arrays, count):
+        _stack_into(result, arrays, last)
+        result[last] = arrays[last]
+
+    return store
