@@ -64,6 +64,10 @@ pub enum ConstValue {
 pub enum ModuleKind {
     Math,
     Numpy,
+    /// `numpy.random`, reached as `np.random` or imported itself.
+    NumpyRandom,
+    /// Python's `random` module.
+    Random,
 }
 
 /// A function the compiler can type: its parsed source plus where its names resolve.

@@ -405,6 +405,25 @@ impl RuntimeFunc {
     /// reduction (`out=`, `where=`) whose shapes do not fit, naming the recorded shapes or the
     /// numbers `x` and `y` (see `ferrojit_rt_raise_reduction_shape_error`).
     pub const REDUCTION_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_reduction_shape_error", may_raise: true };
+    /// The Mersenne Twister streams of `np.random` and Python's `random` (the first argument
+    /// names the stream; see `ferrojit_runtime::random`): `(stream, seed) -> 0`, NumPy's seeding.
+    pub const RANDOM_SEED_NUMPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_numpy", may_raise: false };
+    /// `(stream, seed) -> 0`: CPython's seeding from an integer.
+    pub const RANDOM_SEED_PYTHON: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_python", may_raise: false };
+    /// `(stream) -> 0`: seeding from the operating system's entropy.
+    pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_entropy", may_raise: false };
+    /// `(stream) -> word`: the next 32-bit word.
+    pub const RANDOM_NEXT_U32: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_u32", may_raise: false };
+    /// `(stream) -> float`: the next double in [0, 1).
+    pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_double", may_raise: false };
+    /// `(stream, max) -> value`: a value in `[0, max]` (unsigned 64 bits) by masked rejection.
+    pub const RANDOM_MASKED_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_masked_interval", may_raise: false };
+    /// `(stream, k) -> bits`: CPython's `getrandbits(k)`, `k` at most 64.
+    pub const RANDOM_GETRANDBITS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_getrandbits", may_raise: false };
+    /// `(stream) -> float`: takes the kept normal deviate (NaN when none is kept).
+    pub const RANDOM_TAKE_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_take_gauss", may_raise: false };
+    /// `(stream, value) -> 0`: keeps a normal deviate for the next call.
+    pub const RANDOM_KEEP_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_keep_gauss", may_raise: false };
 }
 
 /// How a math function is typed.

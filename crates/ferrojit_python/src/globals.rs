@@ -82,6 +82,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
         return match module.name().map(|n| n.to_string()).as_deref() {
             Ok("math") => GlobalValue::Module(ModuleKind::Math),
             Ok("numpy") => GlobalValue::Module(ModuleKind::Numpy),
+            Ok("numpy.random") => GlobalValue::Module(ModuleKind::NumpyRandom),
+            Ok("random") => GlobalValue::Module(ModuleKind::Random),
             _ => GlobalValue::Other("module".into()),
         };
     }
@@ -171,8 +173,10 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         "builtins" => "builtins",
         "math" => "math",
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
-        // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`).
+        // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`,
+        // `ferrojit._lib.random.next_double`).
         "ferrojit._lib" => "ferrojit._lib",
+        "ferrojit._lib.random" => "ferrojit._lib.random",
         _ => return None,
     };
     let owner = loaded_module(value.py(), library)?;

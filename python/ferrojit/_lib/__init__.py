@@ -18,7 +18,24 @@ IMPLEMENTED_IN = {
     **{f"numpy.{name}": "creation" for name in ("zeros", "ones", "full", "empty_like", "zeros_like", "ones_like", "full_like", "arange", "eye", "identity", "linspace")},
     # `sum`, `min`, `max`, `mean`: the calls the compiler does not build itself.
     **{f"numpy.{name}": "reductions" for name in ("sum", "min", "amin", "max", "amax", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
+    # Random numbers: np.random's legacy functions and Python's `random` module.
+    **{
+        f"numpy.random.{name}": "random"
+        for name in (
+            "seed", "random", "random_sample", "rand", "randn", "standard_normal", "normal", "uniform", "randint", "choice", "shuffle",
+            "permutation", "exponential", "poisson", "binomial", "geometric", "gamma", "beta", "chisquare", "laplace", "lognormal",
+            "logistic", "triangular", "standard_t",
+        )
+    },
+    **{
+        f"random.{name}": "random"
+        for name in ("seed", "random", "randint", "randrange", "uniform", "gauss", "normalvariate", "expovariate", "getrandbits", "shuffle", "choice")
+    },
 }
+
+# The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs
+# that use it: it costs NumPy 100 ms and more).
+LIBRARIES = ("builtins", "math", "numpy", "numpy.random", "random")
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
@@ -243,9 +260,9 @@ def load() -> frozenset[str]:
             _declare_library_method(name, f"{__name__}.{module}")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
-        library, name = qualified.split(".", 1)
+        library, _, name = qualified.rpartition(".")
         owner = sys.modules.get(library)
         if library not in _declared and owner is not None:
             _declare_library_callable(getattr(owner, name), f"{__name__}.{module}")
-    _declared.update(library for library in ("numpy", "math", "builtins") if library in sys.modules)
+    _declared.update(library for library in LIBRARIES if library in sys.modules)
     return frozenset(_declared)
