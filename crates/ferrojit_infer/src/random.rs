@@ -21,6 +21,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.random.getrandbits", "stream, k, /", getrandbits);
     r.function("ferrojit._lib.random.take_gauss", "stream, /", take_gauss);
     r.function("ferrojit._lib.random.keep_gauss", "stream, value, /", keep_gauss);
+    r.function("ferrojit._lib.random.c_pow", "x, y, /", c_pow);
 }
 
 /// The call of `func` with the arguments `params` (by name, each converted to its type: an
@@ -74,4 +75,8 @@ fn take_gauss(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value
 
 fn keep_gauss(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &[STREAM, ("value", Type::FLOAT64)], RuntimeFunc::RANDOM_KEEP_GAUSS, Type::INT64, span)
+}
+
+fn c_pow(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[("x", Type::FLOAT64), ("y", Type::FLOAT64)], RuntimeFunc::RANDOM_POW, Type::FLOAT64, span)
 }

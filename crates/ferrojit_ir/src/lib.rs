@@ -424,6 +424,8 @@ impl RuntimeFunc {
     pub const RANDOM_TAKE_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_take_gauss", may_raise: false };
     /// `(stream, value) -> 0`: keeps a normal deviate for the next call.
     pub const RANDOM_KEEP_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_keep_gauss", may_raise: false };
+    /// `(x, y) -> x ** y` by the C library's `pow`, never rewritten by LLVM.
+    pub const RANDOM_POW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_pow", may_raise: false };
 }
 
 /// How a math function is typed.

@@ -247,6 +247,15 @@ pub extern "C" fn ferrojit_rt_random_keep_gauss(stream: i64, value: f64) -> i64 
     0
 }
 
+/// `x ** y` by the C library's `pow`, as NumPy's distributions compute it. Written in generated
+/// code, a power whose exponent becomes a constant (`np.random.gamma(0.5)`: `u ** (1 / 0.5)`)
+/// would be rewritten by LLVM (`pow(u, 2.0)` as `u * u`), which rounds differently from `pow`
+/// in the last bit.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_random_pow(x: f64, y: f64) -> f64 {
+    x.powf(y)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

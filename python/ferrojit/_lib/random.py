@@ -83,6 +83,12 @@ def keep_gauss(stream, value):
     raise _compiled_only()
 
 
+def c_pow(x, y):
+    """``x ** y`` by the C library's ``pow``, as NumPy computes it: LLVM would rewrite a power
+    whose exponent it finds constant (``u ** 2.0`` as ``u * u``, which rounds differently)."""
+    raise _compiled_only()
+
+
 # ---- argument checks at compile time --------------------------------------------------------
 
 
@@ -159,12 +165,12 @@ def _standard_gamma(shape):
             u = next_double(_NUMPY)
             v = _standard_exponential()
             if u <= 1.0 - shape:
-                x = u ** (1.0 / shape)
+                x = c_pow(u, 1.0 / shape)
                 if x <= v:
                     return x
             else:
                 y = -math.log((1 - u) / shape)
-                x = (1.0 - shape + shape * y) ** (1.0 / shape)
+                x = c_pow(1.0 - shape + shape * y, 1.0 / shape)
                 if x <= v + y:
                     return x
     b = shape - 1.0 / 3.0
@@ -190,8 +196,8 @@ def _beta(a, b):
         while True:
             u = next_double(_NUMPY)
             v = next_double(_NUMPY)
-            x = u ** (1.0 / a)
-            y = v ** (1.0 / b)
+            x = c_pow(u, 1.0 / a)
+            y = c_pow(v, 1.0 / b)
             if x + y <= 1.0:
                 if x + y > 0:
                     return x / (x + y)
