@@ -27,7 +27,8 @@ SCALAR_CALLS = [
     "normal()", "normal(1.5, 2.0)", "normal(scale=0.5)", "normal(-3, 0)",
     "uniform()", "uniform(-2.0, 3.0)", "uniform(5, 1)", "uniform(high=4.0)",
     "randint(10)", "randint(-5, 5)", "randint(1)", "randint(0, 2**32)", "randint(0, 2**32 + 1)", "randint(-2**40, 2**40)",
-    "randint(0, 2**62)", "randint(-2**63, 2**63 - 1)",
+    "randint(0, 2**62)", "randint(-2**63, 2**63 - 1)", "randint(0, 2**31, dtype=np.int32)", "randint(3, dtype=np.uint32)",
+    "randint(-9, 9, dtype=np.int64)", "randint(2**40, dtype=np.uint64)", "randint(0, 2**32, dtype=np.uint32)",
     "exponential()", "exponential(2.5)", "exponential(0.0)",
     "poisson()", "poisson(3.5)", "poisson(0.0)", "poisson(9.99)", "poisson(10.0)", "poisson(25.0)", "poisson(1000.0)", "poisson(1e7)",
     "binomial(10, 0.3)", "binomial(100, 0.7)", "binomial(1000, 0.4)", "binomial(1000, 0.9)", "binomial(0, 0.5)", "binomial(7, 0.0)",
@@ -51,7 +52,8 @@ ARRAY_CALLS = [
     "rand(3)", "rand(3, 4)", "rand(2, 1, 2)", "rand(1, 2, 1, 2)", "randn(6)", "randn(2, 3)",
     "standard_normal((4,))", "standard_normal(7)", "normal(0.0, 1.0, (3, 3))", "normal(2.0, 0.5, size=0)", "normal(size=(0, 3))",
     "uniform(0, 1, 7)", "uniform(-1.0, 1.0, (2, 3))",
-    "randint(0, 100, (5, 5))", "randint(7, size=9)", "randint(-2**40, 2**40, 6)",
+    "randint(0, 100, (5, 5))", "randint(7, size=9)", "randint(-2**40, 2**40, 6)", "randint(5, 100, size=4, dtype=np.int32)",
+    "randint(0, 2**32, 5, np.uint32)", "randint(9, size=3, dtype=np.uint64)", "randint(5, 5, 0)", "randint(0, size=(2, 0))",
     "exponential(1.0, 10)", "poisson(4.0, (3, 4))", "poisson(50.0, 8)", "binomial(20, 0.25, 12)", "binomial(500, 0.5, 5)",
     "geometric(0.2, 9)", "gamma(2.0, 1.0, (2, 5))", "gamma(0.3, size=6)", "beta(2.0, 2.0, 8)", "beta(0.2, 0.7, 8)", "chisquare(2.0, 6)",
     "laplace(0, 1, 6)", "lognormal(0, 1, 6)", "logistic(0, 1, 6)", "triangular(0, 1, 2, 6)", "standard_t(3.0, 6)",
@@ -110,7 +112,7 @@ def test_scalar_stream_is_numpy_s(calls, index, seed):
     got = getattr(calls, f"scalar_{index}")(seed, 1000)
     state = np.random.RandomState(seed)
     expected = np.array([_expected(call, state) for _ in range(1000)])
-    assert got.dtype == (np.int64 if expected.dtype.kind == "i" else np.float64)
+    assert got.dtype == (np.int64 if expected.dtype.kind in "iu" else np.float64)
     np.testing.assert_array_equal(got, expected, strict=False)
     assert got.tobytes() == expected.astype(got.dtype).tobytes()
 
@@ -233,7 +235,8 @@ ERROR_CALLS = [
     "gamma(1.0, -1.0)", "beta(0.0, 1.0)", "beta(1.0, -2.0)", "chisquare(0.0)", "standard_t(-1.0)", "uniform(0.0, np.inf)",
     "uniform(-1e308, 1e308)", "triangular(2.0, 1.0, 3.0)", "triangular(1.0, 4.0, 3.0)", "triangular(1.0, 1.0, 1.0)",
     "lognormal(0.0, -1.0)", "laplace(0.0, -1.0)", "logistic(0.0, -1.0)", "randint(0)", "randint(-1)", "randint(5, 5)",
-    "randint(3, 1)", "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])",
+    "randint(3, 1)", "randint(0, 0)", "randint(-2**31 - 1, 5, dtype=np.int32)", "randint(0, 2**31 + 1, dtype=np.int32)",
+    "randint(-1, 5, dtype=np.uint32)", "randint(2**32 + 1, dtype=np.uint32)", "randint(-1, 5, dtype=np.uint64)", "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])",
     "choice(5, p=P5_TWICE)", "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)",
 ]
 
@@ -262,7 +265,7 @@ def test_parameter_errors_are_numpy_s(failing_calls, index):
 
 REFUSED_CALLS = [
     ("normal(np.zeros(3))", "with an array `loc` is not supported in compiled code yet"),
-    ("randint(0, 10, dtype=np.int8)", "`dtype=` of `np.random.randint()` other than int64"),
+    ("randint(0, 10, dtype=np.int8)", "`dtype=` of `np.random.randint()` must be int64, int32, uint32 or uint64"),
     ("random(size=1.5)", "`size=` of `np.random.random()` must be None, an integer or a tuple of integers"),
     ("choice(np.zeros((2, 2)))", "`a` of `np.random.choice()` must be an integer or a 1-d array"),
     ("shuffle(np.zeros(()))", "`np.random.shuffle()` takes an array of at least one dimension"),

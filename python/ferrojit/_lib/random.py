@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, register_jitable
+from .dtypes import numpy_type
 
 _NUMPY = 0
 _PYTHON = 1
@@ -629,30 +630,51 @@ def uniform(low=0.0, high=1.0, size=None):
     return draws
 
 
+# The result types of `np.random.randint` whose draws are 32- or 64-bit words masked to the
+# range: NumPy's smaller types draw from a buffer of words, not supported here.
+_RANDINT_TYPES = {np.int64: (-(2**63), 2**63 - 1), np.int32: (-(2**31), 2**31 - 1), np.uint32: (0, 2**32 - 1), np.uint64: (0, 2**63 - 1)}
+
+
 @overload(np.random.randint)
 def randint(low, high=None, size=None, dtype=int):
     for parameter, value in (("low", low), ("high", high)):
         if _given(value) and not isinstance(value, (types.Integer, types.Boolean)):
             raise CallRefused(f"`{parameter}` of `np.random.randint()` must be an integer in compiled code, not `{value}`", unsupported=isinstance(value, types.Array))
     _check_size("np.random.randint", size)
-    if _given(dtype) and not (isinstance(dtype, types.DTypeSpec) and dtype.dtype == types.int64) and dtype is not int:
-        raise CallRefused("`dtype=` of `np.random.randint()` other than int64 is not supported in compiled code yet", unsupported=True)
+    element = numpy_type(dtype.dtype) if isinstance(dtype, types.DTypeSpec) else np.int64 if dtype in (int, None) else None
+    if element not in _RANDINT_TYPES:
+        raise CallRefused(
+            "`dtype=` of `np.random.randint()` must be int64, int32, uint32 or uint64 in compiled code",
+            hint="the other integer types are not supported yet",
+            unsupported=True,
+        )
+    lowest, highest = _RANDINT_TYPES[element]
+    # NumPy's bounds checks, on the closed range [low, high - 1].
+    low_out_of_bounds = f"low is out of bounds for {np.dtype(element).name}"
+    high_out_of_bounds = f"high is out of bounds for {np.dtype(element).name}"
 
     def draws(low, high=None, size=None, dtype=None):
+        if size is not None:
+            out, flat = _new_flat(size, element)
+            if flat.size == 0:
+                return out
         if high is None:
-            if low <= 0:
-                raise ValueError("high <= 0")
             first = 0
             last = low - 1
         else:
-            if low >= high:
-                raise ValueError("low >= high")
             first = low
             last = high - 1
+        if first < lowest:
+            raise ValueError(low_out_of_bounds)
+        if last > highest:
+            raise ValueError(high_out_of_bounds)
+        if first > last:
+            if first == 0:
+                raise ValueError("high <= 0")
+            raise ValueError("low >= high")
         width = last - first
         if size is None:
-            return first + masked_interval(_NUMPY, width)
-        out, flat = _new_flat(size, np.int64)
+            return element(first + masked_interval(_NUMPY, width))
         for i in range(flat.size):
             flat[i] = first + masked_interval(_NUMPY, width)
         return out
