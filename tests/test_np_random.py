@@ -6,7 +6,6 @@ Each row's call is compiled from a small module written for the test (a call per
 a user writes it), and run by NumPy's `RandomState` for comparison."""
 
 import gc
-import importlib.util
 import threading
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
+from helpers import import_written_module
 
 P5 = np.array([0.1, 0.2, 0.3, 0.15, 0.25])
 P5_WITH_ZEROS = np.array([0.0, 0.5, 0.0, 0.25, 0.25])
@@ -65,13 +65,7 @@ ARRAY_CALLS = [
 
 
 def _module(tmp_path_factory, name, source):
-    """Imports a module written from `source`: compiled code reads its functions' text."""
-    path = tmp_path_factory.mktemp("random_calls") / f"{name}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_written_module(tmp_path_factory.mktemp("random_calls"), name, source)
 
 
 _HEADER = "import numpy as np\nimport ferrojit\nfrom test_np_random import P5, P5_WITH_ZEROS, P5_TWICE, P5_NEGATIVE, P5_NAN, ARRAY7, INTS12\n"

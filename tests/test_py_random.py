@@ -5,7 +5,6 @@ CPython's errors; the state is per thread and apart from NumPy's.
 Each row's call is compiled from a small module written for the test, and run by CPython's
 `random.Random` for comparison."""
 
-import importlib.util
 import random
 import threading
 
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 import ferrojit
+from helpers import import_written_module
 
 SEEDS = [0, 1, 12345, 2**32, 2**40 + 7, -5, 2**63 - 1]
 
@@ -26,12 +26,7 @@ CALLS = [
 
 
 def _module(tmp_path_factory, name, source):
-    path = tmp_path_factory.mktemp("py_random_calls") / f"{name}.py"
-    path.write_text(source)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return import_written_module(tmp_path_factory.mktemp("py_random_calls"), name, source)
 
 
 _HEADER = "import random\nimport numpy as np\nimport ferrojit\n"

@@ -191,7 +191,7 @@ def _standard_gamma(shape):
 
 
 @register_jitable
-def _beta(a, b):
+def _beta(a, b, _=0.0):
     """``legacy_beta``: Johnk's algorithm for both parameters at most 1, else two gammas."""
     if a <= 1.0 and b <= 1.0:
         while True:
@@ -242,7 +242,7 @@ def _loggam(x):
 
 
 @register_jitable
-def _poisson(lam):
+def _poisson(lam, _b=0.0, _c=0.0):
     """``random_poisson``: PTRS for a mean of 10 or more, else multiplication of uniforms."""
     if lam >= 10:
         slam = math.sqrt(lam)
@@ -384,7 +384,7 @@ def _binomial_btpe(n, p):
 
 
 @register_jitable
-def _binomial(n, p):
+def _binomial(n, p, _=0.0):
     """``legacy_random_binomial``."""
     if p <= 0.5:
         if p * n <= 30.0:
@@ -397,7 +397,7 @@ def _binomial(n, p):
 
 
 @register_jitable
-def _geometric(p):
+def _geometric(p, _b=0.0, _c=0.0):
     """``legacy_random_geometric``: search for p >= 1/3, else inversion."""
     if p >= 0.333333333333333333333333:
         x = 1
@@ -413,7 +413,7 @@ def _geometric(p):
 
 
 @register_jitable
-def _laplace(loc, scale):
+def _laplace(loc, scale, _=0.0):
     """``random_laplace`` (a draw of 0 is rejected)."""
     u = next_double(_NUMPY)
     while u == 0.0:
@@ -424,7 +424,7 @@ def _laplace(loc, scale):
 
 
 @register_jitable
-def _logistic(loc, scale):
+def _logistic(loc, scale, _=0.0):
     """``random_logistic`` (a draw of 0 is rejected)."""
     u = next_double(_NUMPY)
     while u == 0.0:
@@ -446,7 +446,7 @@ def _triangular(left, mode, right):
 
 
 @register_jitable
-def _standard_t(df):
+def _standard_t(df, _b=0.0, _c=0.0):
     num = _gauss_pair(_NUMPY)
     denom = _standard_gamma(df / 2)
     return math.sqrt(df / 2) * num / math.sqrt(denom)
@@ -491,56 +491,103 @@ def np_seed(seed=None):
     raise CallRefused(f"`np.random.seed()` takes an integer or None in compiled code, not `{seed}`", unsupported=True)
 
 
-def _uniform_draws(name):
+def _sampler(draw, dtype):
+    """``sample(size, a, b, c)``: ``draw(a, b, c)`` (a distribution's parameters, padded to
+    three with zeros: the draws take three, the unused ones named ``_``, ``_b``, ``_c``) once
+    when ``size`` is None, else once per element of a new array of shape
+    ``size`` holding ``dtype``, in C order. One per distribution, compiled per signature."""
+
+    def sample(size, a, b, c):
+        if size is None:
+            return draw(a, b, c)
+        out, flat = _new_flat(size, dtype)
+        for i in range(flat.size):
+            flat[i] = draw(a, b, c)
+        return out
+
+    return register_jitable(sample)
+
+
+@register_jitable
+def _draw_uniform(low, width, _):
+    return low + width * next_double(_NUMPY)
+
+
+@register_jitable
+def _draw_normal(loc, scale, _):
+    return loc + scale * _gauss_pair(_NUMPY)
+
+
+@register_jitable
+def _draw_lognormal(mean, sigma, _):
+    return math.exp(mean + sigma * _gauss_pair(_NUMPY))
+
+
+@register_jitable
+def _draw_exponential(scale, _b, _c):
+    return scale * _standard_exponential()
+
+
+@register_jitable
+def _draw_gamma(shape, scale, _):
+    return scale * _standard_gamma(shape)
+
+
+@register_jitable
+def _draw_chisquare(df, _b, _c):
+    return 2.0 * _standard_gamma(df / 2.0)
+
+
+@register_jitable
+def _draw_bounded(first, width, _):
+    """``first + random_interval(width)`` (``width`` read as unsigned 64 bits)."""
+    return first + masked_interval(_NUMPY, width)
+
+
+_sample_uniform = _sampler(_draw_uniform, np.float64)
+_sample_normal = _sampler(_draw_normal, np.float64)
+_sample_lognormal = _sampler(_draw_lognormal, np.float64)
+_sample_exponential = _sampler(_draw_exponential, np.float64)
+_sample_gamma = _sampler(_draw_gamma, np.float64)
+_sample_chisquare = _sampler(_draw_chisquare, np.float64)
+_sample_beta = _sampler(_beta, np.float64)
+_sample_standard_t = _sampler(_standard_t, np.float64)
+_sample_laplace = _sampler(_laplace, np.float64)
+_sample_logistic = _sampler(_logistic, np.float64)
+_sample_triangular = _sampler(_triangular, np.float64)
+_sample_poisson = _sampler(_poisson, np.int64)
+_sample_binomial = _sampler(_binomial, np.int64)
+_sample_geometric = _sampler(_geometric, np.int64)
+
+
+def _without_parameters(name, sample):
+    """The typing function of ``np.random.random``, ``random_sample`` (``sample`` uniform on
+    [0, 1)) or ``standard_normal``."""
+
     def typing(size=None):
         _check_size(name, size)
 
         def draws(size=None):
-            if size is None:
-                return next_double(_NUMPY)
-            out, flat = _new_flat(size, np.float64)
-            for i in range(flat.size):
-                flat[i] = next_double(_NUMPY)
-            return out
+            return sample(size, 0.0, 1.0, 0.0)
 
         return draws
 
     return typing
 
 
-for _function in (np.random.random, np.random.random_sample):
-    overload(_function)(_uniform_draws(f"np.random.{_function.__name__}"))
-
-
-@overload(np.random.standard_normal)
-def standard_normal(size=None):
-    _check_size("np.random.standard_normal", size)
-
-    def draws(size=None):
-        if size is None:
-            return _gauss_pair(_NUMPY)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = _gauss_pair(_NUMPY)
-        return out
-
-    return draws
+overload(np.random.random)(_without_parameters("np.random.random", _sample_uniform))
+overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _sample_uniform))
+overload(np.random.standard_normal)(_without_parameters("np.random.standard_normal", _sample_normal))
 
 
 @register_jitable
 def _uniform_array(shape):
-    out, flat = _new_flat(shape, np.float64)
-    for i in range(flat.size):
-        flat[i] = next_double(_NUMPY)
-    return out
+    return _sample_uniform(shape, 0.0, 1.0, 0.0)
 
 
 @register_jitable
 def _normal_array(shape):
-    out, flat = _new_flat(shape, np.float64)
-    for i in range(flat.size):
-        flat[i] = _gauss_pair(_NUMPY)
-    return out
+    return _sample_normal(shape, 0.0, 1.0, 0.0)
 
 
 def _by_dimensions(name, draw_one, draw_array):
@@ -594,23 +641,6 @@ overload(np.random.rand)(_by_dimensions("np.random.rand", _one_uniform, _uniform
 overload(np.random.randn)(_by_dimensions("np.random.randn", _one_normal, _normal_array))
 
 
-@overload(np.random.normal)
-def normal(loc=0.0, scale=1.0, size=None):
-    _check_real("np.random.normal", loc=loc, scale=scale)
-    _check_size("np.random.normal", size)
-
-    def draws(loc=0.0, scale=1.0, size=None):
-        _non_negative(scale, "scale < 0")
-        if size is None:
-            return loc + scale * _gauss_pair(_NUMPY)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = loc + scale * _gauss_pair(_NUMPY)
-        return out
-
-    return draws
-
-
 @overload(np.random.uniform)
 def uniform(low=0.0, high=1.0, size=None):
     _check_real("np.random.uniform", low=low, high=high)
@@ -620,12 +650,7 @@ def uniform(low=0.0, high=1.0, size=None):
         width = float(high) - float(low)
         if not math.isfinite(width):
             raise OverflowError("Range exceeds valid bounds")
-        if size is None:
-            return low + width * next_double(_NUMPY)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = low + width * next_double(_NUMPY)
-        return out
+        return _sample_uniform(size, low, width, 0.0)
 
     return draws
 
@@ -633,6 +658,9 @@ def uniform(low=0.0, high=1.0, size=None):
 # The result types of `np.random.randint` whose draws are 32- or 64-bit words masked to the
 # range: NumPy's smaller types draw from a buffer of words, not supported here.
 _RANDINT_TYPES = {np.int64: (-(2**63), 2**63 - 1), np.int32: (-(2**31), 2**31 - 1), np.uint32: (0, 2**32 - 1), np.uint64: (0, 2**63 - 1)}
+
+
+_sample_bounded = {element: _sampler(_draw_bounded, element) for element in _RANDINT_TYPES}
 
 
 @overload(np.random.randint)
@@ -649,15 +677,17 @@ def randint(low, high=None, size=None, dtype=int):
             unsupported=True,
         )
     lowest, highest = _RANDINT_TYPES[element]
+    sample = _sample_bounded[element]
     # NumPy's bounds checks, on the closed range [low, high - 1].
     low_out_of_bounds = f"low is out of bounds for {np.dtype(element).name}"
     high_out_of_bounds = f"high is out of bounds for {np.dtype(element).name}"
 
     def draws(low, high=None, size=None, dtype=None):
         if size is not None:
-            out, flat = _new_flat(size, element)
-            if flat.size == 0:
-                return out
+            # NumPy returns an empty array before looking at the bounds.
+            empty = np.empty(size, element)
+            if empty.size == 0:
+                return empty
         if high is None:
             first = 0
             last = low - 1
@@ -672,19 +702,40 @@ def randint(low, high=None, size=None, dtype=int):
             if first == 0:
                 raise ValueError("high <= 0")
             raise ValueError("low >= high")
-        width = last - first
         if size is None:
-            return element(first + masked_interval(_NUMPY, width))
-        for i in range(flat.size):
-            flat[i] = first + masked_interval(_NUMPY, width)
-        return out
+            return element(_draw_bounded(first, last - first, 0))
+        return sample(size, first, last - first, 0)
 
     return draws
 
 
 # ---- np.random: the other distributions -----------------------------------------------------
-# Each checks its parameters as NumPy does when the call runs, then draws one value, or fills
-# a new array of shape `size` in C order.
+# Each checks its parameters as NumPy does when the call runs (with NumPy's messages), then
+# samples.
+
+
+@overload(np.random.normal)
+def normal(loc=0.0, scale=1.0, size=None):
+    _check_real("np.random.normal", loc=loc, scale=scale)
+    _check_size("np.random.normal", size)
+
+    def draws(loc=0.0, scale=1.0, size=None):
+        _non_negative(scale, "scale < 0")
+        return _sample_normal(size, loc, scale, 0.0)
+
+    return draws
+
+
+@overload(np.random.lognormal)
+def lognormal(mean=0.0, sigma=1.0, size=None):
+    _check_real("np.random.lognormal", mean=mean, sigma=sigma)
+    _check_size("np.random.lognormal", size)
+
+    def draws(mean=0.0, sigma=1.0, size=None):
+        _non_negative(sigma, "sigma < 0")
+        return _sample_lognormal(size, mean, sigma, 0.0)
+
+    return draws
 
 
 @overload(np.random.exponential)
@@ -694,12 +745,7 @@ def exponential(scale=1.0, size=None):
 
     def draws(scale=1.0, size=None):
         _non_negative(scale, "scale < 0")
-        if size is None:
-            return scale * _standard_exponential()
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = scale * _standard_exponential()
-        return out
+        return _sample_exponential(size, scale, 0.0, 0.0)
 
     return draws
 
@@ -714,12 +760,7 @@ def poisson(lam=1.0, size=None):
             raise ValueError("lam < 0 or lam is NaN")
         if not lam <= _POISSON_LAM_MAX:
             raise ValueError("lam value too large")
-        if size is None:
-            return _poisson(lam)
-        out, flat = _new_flat(size, np.int64)
-        for i in range(flat.size):
-            flat[i] = _poisson(lam)
-        return out
+        return _sample_poisson(size, lam, 0.0, 0.0)
 
     return draws
 
@@ -736,12 +777,7 @@ def binomial(n, p, size=None):
             raise ValueError("p < 0, p > 1 or p is NaN")
         if n < 0:
             raise ValueError("n < 0")
-        if size is None:
-            return _binomial(n, p)
-        out, flat = _new_flat(size, np.int64)
-        for i in range(flat.size):
-            flat[i] = _binomial(n, p)
-        return out
+        return _sample_binomial(size, n, p, 0.0)
 
     return draws
 
@@ -754,12 +790,7 @@ def geometric(p, size=None):
     def draws(p, size=None):
         if not (p > 0 and p <= 1):
             raise ValueError("p <= 0, p > 1 or p contains NaNs")
-        if size is None:
-            return _geometric(p)
-        out, flat = _new_flat(size, np.int64)
-        for i in range(flat.size):
-            flat[i] = _geometric(p)
-        return out
+        return _sample_geometric(size, p, 0.0, 0.0)
 
     return draws
 
@@ -772,12 +803,7 @@ def gamma(shape, scale=1.0, size=None):
     def draws(shape, scale=1.0, size=None):
         _non_negative(shape, "shape < 0")
         _non_negative(scale, "scale < 0")
-        if size is None:
-            return scale * _standard_gamma(shape)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = scale * _standard_gamma(shape)
-        return out
+        return _sample_gamma(size, shape, scale, 0.0)
 
     return draws
 
@@ -790,12 +816,7 @@ def beta(a, b, size=None):
     def draws(a, b, size=None):
         _positive(a, "a <= 0")
         _positive(b, "b <= 0")
-        if size is None:
-            return _beta(a, b)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = _beta(a, b)
-        return out
+        return _sample_beta(size, a, b, 0.0)
 
     return draws
 
@@ -807,12 +828,7 @@ def chisquare(df, size=None):
 
     def draws(df, size=None):
         _positive(df, "df <= 0")
-        if size is None:
-            return 2.0 * _standard_gamma(df / 2.0)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = 2.0 * _standard_gamma(df / 2.0)
-        return out
+        return _sample_chisquare(size, df, 0.0, 0.0)
 
     return draws
 
@@ -824,65 +840,29 @@ def standard_t(df, size=None):
 
     def draws(df, size=None):
         _positive(df, "df <= 0")
-        if size is None:
-            return _standard_t(df)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = _standard_t(df)
-        return out
+        return _sample_standard_t(size, df, 0.0, 0.0)
 
     return draws
 
 
-@overload(np.random.laplace)
-def laplace(loc=0.0, scale=1.0, size=None):
-    _check_real("np.random.laplace", loc=loc, scale=scale)
-    _check_size("np.random.laplace", size)
+def _location_scale(name, sample):
+    """The typing function of ``np.random.laplace`` or ``logistic``."""
 
-    def draws(loc=0.0, scale=1.0, size=None):
-        _non_negative(scale, "scale < 0")
-        if size is None:
-            return _laplace(loc, scale)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = _laplace(loc, scale)
-        return out
+    def typing(loc=0.0, scale=1.0, size=None):
+        _check_real(name, loc=loc, scale=scale)
+        _check_size(name, size)
 
-    return draws
+        def draws(loc=0.0, scale=1.0, size=None):
+            _non_negative(scale, "scale < 0")
+            return sample(size, loc, scale, 0.0)
 
+        return draws
 
-@overload(np.random.logistic)
-def logistic(loc=0.0, scale=1.0, size=None):
-    _check_real("np.random.logistic", loc=loc, scale=scale)
-    _check_size("np.random.logistic", size)
-
-    def draws(loc=0.0, scale=1.0, size=None):
-        _non_negative(scale, "scale < 0")
-        if size is None:
-            return _logistic(loc, scale)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = _logistic(loc, scale)
-        return out
-
-    return draws
+    return typing
 
 
-@overload(np.random.lognormal)
-def lognormal(mean=0.0, sigma=1.0, size=None):
-    _check_real("np.random.lognormal", mean=mean, sigma=sigma)
-    _check_size("np.random.lognormal", size)
-
-    def draws(mean=0.0, sigma=1.0, size=None):
-        _non_negative(sigma, "sigma < 0")
-        if size is None:
-            return math.exp(mean + sigma * _gauss_pair(_NUMPY))
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = math.exp(mean + sigma * _gauss_pair(_NUMPY))
-        return out
-
-    return draws
+overload(np.random.laplace)(_location_scale("np.random.laplace", _sample_laplace))
+overload(np.random.logistic)(_location_scale("np.random.logistic", _sample_logistic))
 
 
 @overload(np.random.triangular)
@@ -897,12 +877,7 @@ def triangular(left, mode, right, size=None):
             raise ValueError("mode > right")
         if left == right:
             raise ValueError("left == right")
-        if size is None:
-            return _triangular(left, mode, right)
-        out, flat = _new_flat(size, np.float64)
-        for i in range(flat.size):
-            flat[i] = _triangular(left, mode, right)
-        return out
+        return _sample_triangular(size, left, mode, right)
 
     return draws
 
