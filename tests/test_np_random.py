@@ -18,6 +18,11 @@ from helpers import import_written_module
 P5 = np.array([0.1, 0.2, 0.3, 0.15, 0.25])
 P5_WITH_ZEROS = np.array([0.0, 0.5, 0.0, 0.25, 0.25])
 P5_TWICE, P5_NEGATIVE, P5_NAN = P5 * 2, P5 - 0.1, P5 * np.nan
+# Parameter arrays, broadcast together as NumPy does.
+LOCS, HIGHS, SCALES = np.array([-1.0, 0.0, 2.5]), np.array([0.0, 4.0, 2.75]), np.array([[0.5], [2.0]])
+LAMS, NS, PS, SHAPES = np.array([0.5, 3.0, 12.0, 150.0]), np.array([5, 50, 500]), np.array([0.1, 0.5, 0.95]), np.array([0.3, 1.0, 4.0])
+NEGATIVE_SCALES, NAN_LAMS, NEGATIVE_LAMS = np.array([1.0, -0.0]), np.array([1.0, np.nan]), np.array([1.0, -2.0])
+BAD_PS, NEGATIVE_NS, INFINITE = np.array([0.5, 1.5]), np.array([3, -1, 2]), np.array([1.0, np.inf, 2.0])
 ARRAY7 = np.arange(7.0) * 1.5
 INTS12 = np.arange(12)
 
@@ -60,6 +65,10 @@ ARRAY_CALLS = [
     "choice(10, 5)", "choice(10, (2, 3))", "choice(10, 4, replace=False)", "choice(10, 10, replace=False)", "choice(5, 10, p=P5)",
     "choice(5, 3, replace=False, p=P5)", "choice(5, 3, replace=False, p=P5_WITH_ZEROS)", "choice(ARRAY7, 4)", "choice(ARRAY7, (2, 2), replace=False)",
     "choice(INTS12, 5, p=np.full(12, 1 / 12))", "choice(3, 0)", "choice(0, 0)",
+    "normal(LOCS, 1.0)", "normal(LOCS, SCALES)", "normal(0.0, SCALES, size=(4, 2, 3))", "normal(LOCS, 2.0, size=(2, 3))", "normal(INTS12, 1)",
+    "uniform(LOCS, HIGHS)", "uniform(LOCS, 3.0, (2, 3))", "lognormal(LOCS, 0.5)", "exponential(SCALES)", "poisson(LAMS)", "poisson(LAMS, (3, 4))",
+    "binomial(NS, PS)", "binomial(NS, 0.3, (2, 3))", "binomial(10, PS)", "geometric(PS)", "gamma(SHAPES)", "gamma(SHAPES, SCALES)",
+    "beta(SHAPES, 2.0)", "chisquare(SHAPES)", "laplace(LOCS, SCALES)", "logistic(LOCS)", "triangular(LOCS, 3.0, 4.0)", "standard_t(SHAPES)",
     "permutation(12)", "permutation(0)", "permutation(ARRAY7)", "permutation(INTS12.reshape(4, 3))", "permutation(ARRAY7[::-2])",
 ]
 
@@ -68,7 +77,7 @@ def _module(tmp_path_factory, name, source):
     return import_written_module(tmp_path_factory.mktemp("random_calls"), name, source)
 
 
-_HEADER = "import numpy as np\nimport ferrojit\nfrom test_np_random import P5, P5_WITH_ZEROS, P5_TWICE, P5_NEGATIVE, P5_NAN, ARRAY7, INTS12\n"
+_HEADER = "import numpy as np\nimport ferrojit\nfrom test_np_random import *\n"
 
 
 @pytest.fixture(scope="module")
@@ -232,6 +241,9 @@ ERROR_CALLS = [
     "randint(3, 1)", "randint(0, 0)", "randint(-2**31 - 1, 5, dtype=np.int32)", "randint(0, 2**31 + 1, dtype=np.int32)",
     "randint(-1, 5, dtype=np.uint32)", "randint(2**32 + 1, dtype=np.uint32)", "randint(-1, 5, dtype=np.uint64)", "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])",
     "choice(5, p=P5_TWICE)", "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)",
+    "normal(0.0, NEGATIVE_SCALES)", "exponential(NEGATIVE_SCALES)", "poisson(NAN_LAMS)", "poisson(NEGATIVE_LAMS)", "binomial(NS, BAD_PS)",
+    "binomial(NEGATIVE_NS, 0.5)", "geometric(BAD_PS)", "gamma(SHAPES, NEGATIVE_SCALES)", "beta(LOCS, 1.0)", "chisquare(LOCS)",
+    "triangular(LOCS, 0.0, 3.0)", "triangular(0.0, LOCS, 1.0)", "triangular(HIGHS, 4.0, 4.0)", "uniform(0.0, INFINITE)", "standard_t(LOCS)",
 ]
 
 
@@ -258,12 +270,13 @@ def test_parameter_errors_are_numpy_s(failing_calls, index):
 
 
 REFUSED_CALLS = [
-    ("normal(np.zeros(3))", "with an array `loc` is not supported in compiled code yet"),
+    ("normal(np.zeros(()))", "with a 0-d array `loc` is not supported in compiled code yet"),
+    ("normal(np.zeros(3, np.complex128))", "`loc` of `np.random.normal()` must hold real numbers"),
     ("randint(0, 10, dtype=np.int8)", "`dtype=` of `np.random.randint()` must be int64, int32, uint32 or uint64"),
     ("random(size=1.5)", "`size=` of `np.random.random()` must be None, an integer or a tuple of integers"),
     ("choice(np.zeros((2, 2)))", "`a` of `np.random.choice()` must be an integer or a 1-d array"),
     ("shuffle(np.zeros(()))", "`np.random.shuffle()` takes an array of at least one dimension"),
-    ("binomial(3.0, 0.5)", "`n` of `np.random.binomial()` must be an integer"),
+    ("binomial(3.0, 0.5)", "`n` of `np.random.binomial()` must be integers"),
 ]
 
 
@@ -350,3 +363,69 @@ def test_random_arrays_free_everything():
     del results
     gc.collect()
     assert _native.live_allocations() == live
+
+
+def test_the_functions_are_reached_however_they_are_imported(tmp_path_factory):
+    source = """
+import numpy
+import numpy.random as npr
+from numpy import random as nr
+from numpy.random import normal, seed
+import ferrojit
+
+@ferrojit.njit
+def draws(s):
+    seed(s)
+    return numpy.random.random(), npr.randint(9), nr.standard_normal(), normal(2.0, 0.5)
+"""
+    module = _module(tmp_path_factory, "imported_forms", source)
+    state = np.random.RandomState(6)
+    assert module.draws(6) == (state.random_sample(), state.randint(9), state.standard_normal(), state.normal(2.0, 0.5))
+
+
+def test_numpy_random_is_imported_only_by_programs_that_use_it(tmp_path):
+    """NumPy imports `numpy.random` on first attribute access, which compiled code does not
+    make: the first compilation naming `np.random` imports it, and no other does (it costs
+    NumPy 100 ms and more)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import numpy as np
+from ferrojit import njit
+
+@njit
+def plain(x):
+    return np.sum(np.arange(x))
+
+plain(4)
+assert "numpy.random" not in sys.modules
+
+@njit
+def seeded():
+    np.random.seed(1)
+    return np.random.random()
+
+value = seeded()
+assert "numpy.random" in sys.modules
+assert value == np.random.RandomState(1).random_sample()
+print("ok")
+"""
+    program = tmp_path / "program.py"
+    program.write_text(code)
+    done = subprocess.run([sys.executable, str(program)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["normal(LOCS, SCALES, size=(3,))", "normal(LOCS, 1.0, size=(2,))", "poisson(LAMS, 3)", "normal(LOCS, LAMS)"],
+)
+def test_parameters_that_do_not_broadcast_are_a_value_error(tmp_path_factory, call):
+    """NumPy's messages name the shapes, which compiled code does not format."""
+    with pytest.raises(ValueError):
+        _expected(call, np.random.RandomState(0))
+    module = _module(tmp_path_factory, "unbroadcast", _HEADER + f"\n@ferrojit.njit\ndef draw():\n    return np.random.{call}\n")
+    with pytest.raises(ValueError):
+        module.draw()

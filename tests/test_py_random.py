@@ -228,3 +228,19 @@ def test_streams_are_per_thread_and_apart_from_numpy_s():
     g = random.Random(5)
     assert first + draws(3).tolist() == [g.random() for _ in range(6)]
     assert reseed_fresh_then_draw() != reseed_fresh_then_draw()
+
+
+def test_the_functions_are_reached_however_they_are_imported(tmp_path_factory):
+    source = """
+import random as r
+from random import gauss, seed
+import ferrojit
+
+@ferrojit.njit
+def draws(s):
+    seed(s)
+    return r.random(), gauss(1.0, 2.0), r.randint(1, 6)
+"""
+    module = _module(tmp_path_factory, "imported_py_forms", source)
+    g = random.Random(6)
+    assert module.draws(6) == (g.random(), g.gauss(1.0, 2.0), g.randint(1, 6))

@@ -80,14 +80,20 @@ impl Mt19937 {
         self.kept_gauss = f64::NAN;
     }
 
+    /// The next 624 words of state (the reference's loops, split where the indices wrap).
     fn generate(&mut self) {
         let twist = |upper: u32, lower: u32, far: u32| {
             let y = (upper & UPPER_MASK) | (lower & LOWER_MASK);
-            far ^ (y >> 1) ^ (if y & 1 != 0 { MATRIX_A } else { 0 })
+            far ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & MATRIX_A)
         };
-        for i in 0..N {
-            self.key[i] = twist(self.key[i], self.key[(i + 1) % N], self.key[(i + M) % N]);
+        let key = &mut self.key;
+        for i in 0..N - M {
+            key[i] = twist(key[i], key[i + 1], key[i + M]);
         }
+        for i in N - M..N - 1 {
+            key[i] = twist(key[i], key[i + 1], key[i + M - N]);
+        }
+        key[N - 1] = twist(key[N - 1], key[0], key[M - 1]);
         self.pos = 0;
     }
 
@@ -169,25 +175,32 @@ fn entropy_words() -> [u32; 8] {
     std::array::from_fn(|i| u32::from_le_bytes([bytes[4 * i], bytes[4 * i + 1], bytes[4 * i + 2], bytes[4 * i + 3]]))
 }
 
+/// Runs `f` on this thread's slot of `stream` (None until the thread first uses it).
+fn with_slot<R>(stream: i64, f: impl FnOnce(&mut Option<Box<Mt19937>>) -> R) -> R {
+    STATES.with(|states| f(&mut states.borrow_mut()[(stream as usize).min(STREAMS - 1)]))
+}
+
 /// Runs `f` on this thread's state of `stream`, seeded from entropy first if it never was.
 fn with_state<R>(stream: i64, f: impl FnOnce(&mut Mt19937) -> R) -> R {
-    STATES.with(|states| {
-        let mut states = states.borrow_mut();
-        let slot = &mut states[(stream as usize).min(STREAMS - 1)];
-        let state = slot.get_or_insert_with(|| {
+    with_slot(stream, |slot| {
+        f(slot.get_or_insert_with(|| {
             let mut state = Box::new(Mt19937::new());
             state.init_by_array(&entropy_words());
             state
-        });
-        f(state)
+        }))
     })
+}
+
+/// Runs `f`, which seeds it, on this thread's state of `stream`.
+fn seed_state(stream: i64, f: impl FnOnce(&mut Mt19937)) {
+    with_slot(stream, |slot| f(slot.get_or_insert_with(|| Box::new(Mt19937::new()))))
 }
 
 /// `np.random.seed(seed)` with an integer in [0, 2**32) (the caller checks it): NumPy's
 /// `mt19937_seed`, the reference `init_genrand`. Returns 0.
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_random_seed_numpy(stream: i64, seed: i64) -> i64 {
-    with_state(stream, |s| s.init_genrand(seed as u32));
+    seed_state(stream, |s| s.init_genrand(seed as u32));
     0
 }
 
@@ -197,14 +210,14 @@ pub extern "C" fn ferrojit_rt_random_seed_numpy(stream: i64, seed: i64) -> i64 {
 pub extern "C" fn ferrojit_rt_random_seed_python(stream: i64, seed: i64) -> i64 {
     let magnitude = seed.unsigned_abs();
     let words: Vec<u32> = if magnitude >> 32 != 0 { vec![magnitude as u32, (magnitude >> 32) as u32] } else { vec![magnitude as u32] };
-    with_state(stream, |s| s.init_by_array(&words));
+    seed_state(stream, |s| s.init_by_array(&words));
     0
 }
 
 /// `seed()` / `seed(None)`: fresh entropy from the operating system. Returns 0.
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_random_seed_entropy(stream: i64) -> i64 {
-    with_state(stream, |s| s.init_by_array(&entropy_words()));
+    seed_state(stream, |s| s.init_by_array(&entropy_words()));
     0
 }
 

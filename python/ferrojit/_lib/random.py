@@ -106,17 +106,23 @@ def _check_size(name, size):
     raise CallRefused(f"`size=` of `{name}()` must be None, an integer or a tuple of integers, not `{size}`")
 
 
+_REAL = (types.Boolean, types.Integer, types.Float)
+
+
 def _check_real(name, **arguments):
-    """The distribution's parameters are real numbers (arrays of parameters are not supported
-    yet)."""
+    """The distribution's parameters are real numbers, or arrays of them (broadcast together,
+    one value drawn per element, as NumPy does)."""
     for parameter, value in arguments.items():
         if isinstance(value, types.Array):
-            raise CallRefused(
-                f"`{name}()` with an array `{parameter}` is not supported in compiled code yet",
-                hint="pass a number, or call it once per element",
-                unsupported=True,
-            )
-        if isinstance(value, types.Type) and not isinstance(value, (types.Boolean, types.Integer, types.Float)):
+            if not isinstance(value.dtype, _REAL):
+                raise CallRefused(f"`{parameter}` of `{name}()` must hold real numbers, not `{value.dtype}`")
+            if value.ndim == 0:
+                raise CallRefused(
+                    f"`{name}()` with a 0-d array `{parameter}` is not supported in compiled code yet",
+                    hint=f"pass the number it holds, `{parameter}[()]`",
+                    unsupported=True,
+                )
+        elif isinstance(value, types.Type) and not isinstance(value, _REAL):
             raise CallRefused(f"`{parameter}` of `{name}()` must be a real number, not `{value}`")
 
 
@@ -455,18 +461,101 @@ def _standard_t(df, _b=0.0, _c=0.0):
 # ---- parameter checks when the call runs (NumPy's messages) ---------------------------------
 
 
-@register_jitable
-def _non_negative(value, name_error):
-    """NumPy's ``CONS_NON_NEGATIVE``: a negative value (-0.0 too, NaN passing) is refused."""
-    if value == value and (value < 0 or (value == 0 and math.copysign(1.0, value) < 0)):
-        raise ValueError(name_error)
+def _non_negative(value, message):
+    """NumPy's ``CONS_NON_NEGATIVE``: a value (of an array, any) with its sign bit set, -0.0
+    included, is refused with ``ValueError(message)``; NaN passes."""
 
 
-@register_jitable
-def _positive(value, name_error):
-    """NumPy's ``CONS_POSITIVE``."""
-    if value <= 0:
-        raise ValueError(name_error)
+def _positive(value, message):
+    """NumPy's ``CONS_POSITIVE``: a value (of an array, any) not above 0 is refused."""
+
+
+def _require(condition, message):
+    """Raises ``ValueError(message)`` unless ``condition`` holds (of a boolean array, every
+    element: NaN parameters fail the comparisons NumPy makes them fail)."""
+
+
+def _refuse(condition, message):
+    """Raises ``ValueError(message)`` when ``condition`` holds (of a boolean array, any
+    element)."""
+
+
+@overload(_non_negative)
+def _non_negative_typing(value, message):
+    if isinstance(value, types.Array):
+
+        def check_all(value, message):
+            for v in value.flat:
+                if v == v and math.copysign(1.0, v) < 0:
+                    raise ValueError(message)
+
+        return check_all
+
+    def check(value, message):
+        if value == value and math.copysign(1.0, value) < 0:
+            raise ValueError(message)
+
+    return check
+
+
+@overload(_positive)
+def _positive_typing(value, message):
+    if isinstance(value, types.Array):
+
+        def check_all(value, message):
+            for v in value.flat:
+                if v <= 0:
+                    raise ValueError(message)
+
+        return check_all
+
+    def check(value, message):
+        if value <= 0:
+            raise ValueError(message)
+
+    return check
+
+
+@overload(_require)
+def _require_typing(condition, message):
+    if isinstance(condition, types.Array):
+
+        def require_all(condition, message):
+            for holds in condition.flat:
+                if not holds:
+                    raise ValueError(message)
+
+        return require_all
+
+    def require(condition, message):
+        if not condition:
+            raise ValueError(message)
+
+    return require
+
+
+@overload(_refuse)
+def _refuse_typing(condition, message):
+    if isinstance(condition, types.Array):
+
+        def refuse_any(condition, message):
+            for holds in condition.flat:
+                if holds:
+                    raise ValueError(message)
+
+        return refuse_any
+
+    def refuse(condition, message):
+        if condition:
+            raise ValueError(message)
+
+    return refuse
+
+
+def _nan_message(name, parameters):
+    """NumPy's wording for NaN among a parameter's values: "is NaN" of a number, "contains
+    NaNs" of an array."""
+    return f"{name} contains NaNs" if isinstance(parameters, types.Array) else f"{name} is NaN"
 
 
 # ---- np.random: seeding, uniform and normal -------------------------------------------------
@@ -494,18 +583,53 @@ def np_seed(seed=None):
 def _sampler(draw, dtype):
     """``sample(size, a, b, c)``: ``draw(a, b, c)`` (a distribution's parameters, padded to
     three with zeros: the draws take three, the unused ones named ``_``, ``_b``, ``_c``) once
-    when ``size`` is None, else once per element of a new array of shape
-    ``size`` holding ``dtype``, in C order. One per distribution, compiled per signature."""
+    when ``size`` is None and the parameters are numbers, else once per element of a new array
+    holding ``dtype``, in C order: of shape ``size``, or that of the parameters broadcast
+    together, each element drawn with the parameters' values there. One per distribution,
+    compiled per signature."""
 
     def sample(size, a, b, c):
-        if size is None:
-            return draw(a, b, c)
-        out, flat = _new_flat(size, dtype)
-        for i in range(flat.size):
-            flat[i] = draw(a, b, c)
-        return out
+        pass
 
-    return register_jitable(sample)
+    @overload(sample)
+    def sample_typing(size, a, b, c):
+        if any(isinstance(x, types.Array) for x in (a, b, c)):
+
+            def sample_broadcast(size, a, b, c):
+                full_a, full_b, full_c = _broadcast_parameters(size, a, b, c)
+                out, flat = _new_flat(full_a.shape, dtype)
+                flat_a, flat_b, flat_c = full_a.reshape(out.size), full_b.reshape(out.size), full_c.reshape(out.size)
+                for i in range(out.size):
+                    flat[i] = draw(flat_a[i], flat_b[i], flat_c[i])
+                return out
+
+            return sample_broadcast
+
+        def sample_numbers(size, a, b, c):
+            if size is None:
+                return draw(a, b, c)
+            out, flat = _new_flat(size, dtype)
+            for i in range(flat.size):
+                flat[i] = draw(a, b, c)
+            return out
+
+        return sample_numbers
+
+    return sample
+
+
+@register_jitable
+def _broadcast_parameters(size, a, b, c):
+    """The parameters as new arrays of one shape, ``size`` or else that of the parameters
+    broadcast together (integers stay integers)."""
+    if size is None:
+        zeros = np.zeros((a * 0 + b * 0 + c * 0).shape, np.int64)
+    else:
+        zeros = np.zeros(size, np.int64)
+    full_a, full_b, full_c = a + zeros, b + zeros, c + zeros
+    if full_a.shape != zeros.shape or full_b.shape != zeros.shape or full_c.shape != zeros.shape:
+        raise ValueError("Output size is not compatible with broadcast dimensions of inputs")
+    return full_a, full_b, full_c
 
 
 @register_jitable
@@ -641,15 +765,38 @@ overload(np.random.rand)(_by_dimensions("np.random.rand", _one_uniform, _uniform
 overload(np.random.randn)(_by_dimensions("np.random.randn", _one_normal, _normal_array))
 
 
+def _require_finite(width):
+    """``np.random.uniform``'s ``OverflowError`` for an infinite or NaN width (of an array,
+    any)."""
+
+
+@overload(_require_finite)
+def _require_finite_typing(width):
+    if isinstance(width, types.Array):
+
+        def require_all(width):
+            for w in width.flat:
+                if not math.isfinite(w):
+                    raise OverflowError("Range exceeds valid bounds")
+
+        return require_all
+
+    def require(width):
+        if not math.isfinite(width):
+            raise OverflowError("Range exceeds valid bounds")
+
+    return require
+
+
 @overload(np.random.uniform)
 def uniform(low=0.0, high=1.0, size=None):
     _check_real("np.random.uniform", low=low, high=high)
     _check_size("np.random.uniform", size)
 
     def draws(low=0.0, high=1.0, size=None):
-        width = float(high) - float(low)
-        if not math.isfinite(width):
-            raise OverflowError("Range exceeds valid bounds")
+        # NumPy takes the bounds as doubles first.
+        width = (high + 0.0) - (low + 0.0)
+        _require_finite(width)
         return _sample_uniform(size, low, width, 0.0)
 
     return draws
@@ -755,11 +902,19 @@ def poisson(lam=1.0, size=None):
     _check_real("np.random.poisson", lam=lam)
     _check_size("np.random.poisson", size)
 
+    if isinstance(lam, types.Array):
+
+        def draws_of_array(lam=1.0, size=None):
+            # NumPy's order for arrays: a NaN is "too large".
+            _require(lam <= _POISSON_LAM_MAX, "lam value too large")
+            _require(lam >= 0, "lam < 0 or lam contains NaNs")
+            return _sample_poisson(size, lam, 0.0, 0.0)
+
+        return draws_of_array
+
     def draws(lam=1.0, size=None):
-        if not lam >= 0:
-            raise ValueError("lam < 0 or lam is NaN")
-        if not lam <= _POISSON_LAM_MAX:
-            raise ValueError("lam value too large")
+        _require(lam >= 0, "lam < 0 or lam is NaN")
+        _require(lam <= _POISSON_LAM_MAX, "lam value too large")
         return _sample_poisson(size, lam, 0.0, 0.0)
 
     return draws
@@ -768,15 +923,14 @@ def poisson(lam=1.0, size=None):
 @overload(np.random.binomial)
 def binomial(n, p, size=None):
     _check_real("np.random.binomial", n=n, p=p)
-    if isinstance(n, types.Float):
-        raise CallRefused("`n` of `np.random.binomial()` must be an integer in compiled code, not `float64`", unsupported=True)
+    if isinstance(n.dtype if isinstance(n, types.Array) else n, types.Float):
+        raise CallRefused(f"`n` of `np.random.binomial()` must be integers in compiled code, not `{n}`", unsupported=True)
     _check_size("np.random.binomial", size)
+    p_message = f"p < 0, p > 1 or {_nan_message('p', p)}"
 
     def draws(n, p, size=None):
-        if not (p >= 0 and p <= 1):
-            raise ValueError("p < 0, p > 1 or p is NaN")
-        if n < 0:
-            raise ValueError("n < 0")
+        _require((p >= 0) & (p <= 1), p_message)
+        _refuse(n < 0, "n < 0")
         return _sample_binomial(size, n, p, 0.0)
 
     return draws
@@ -788,8 +942,7 @@ def geometric(p, size=None):
     _check_size("np.random.geometric", size)
 
     def draws(p, size=None):
-        if not (p > 0 and p <= 1):
-            raise ValueError("p <= 0, p > 1 or p contains NaNs")
+        _require((p > 0) & (p <= 1), "p <= 0, p > 1 or p contains NaNs")
         return _sample_geometric(size, p, 0.0, 0.0)
 
     return draws
@@ -871,12 +1024,9 @@ def triangular(left, mode, right, size=None):
     _check_size("np.random.triangular", size)
 
     def draws(left, mode, right, size=None):
-        if left > mode:
-            raise ValueError("left > mode")
-        if mode > right:
-            raise ValueError("mode > right")
-        if left == right:
-            raise ValueError("left == right")
+        _refuse(left > mode, "left > mode")
+        _refuse(mode > right, "mode > right")
+        _refuse(left == right, "left == right")
         return _sample_triangular(size, left, mode, right)
 
     return draws
