@@ -338,6 +338,8 @@ def make_random_arrays(n, a, p):
         np.random.chisquare(2.0, n), np.random.laplace(0.0, 1.0, n), np.random.lognormal(0.0, 1.0, n), np.random.logistic(0.0, 1.0, n),
         np.random.triangular(0.0, 1.0, 2.0, n), np.random.standard_t(2.0, n), np.random.choice(n, n), np.random.choice(a, 2, False),
         np.random.choice(5, 3, False, p), np.random.choice(5, n, True, p), np.random.permutation(n), np.random.permutation(a),
+        np.random.normal(a, 1.0), np.random.uniform(a, a + 1.0, (2, a.size)), np.random.binomial(np.arange(n), p[:1]),
+        np.random.poisson(a, (n, a.size)),
     )
 
 
@@ -349,17 +351,27 @@ def fail_after_allocating(n):
     return kept, chosen
 
 
+@ferrojit.njit
+def fail_after_broadcasting(locs, n):
+    # Raises after the library broadcast the parameters.
+    return np.random.normal(locs, 1.0, (n, 2))
+
+
 def test_random_arrays_free_everything():
     a = np.arange(6.0)
     make_random_arrays(4, a, P5)
     with pytest.raises(ValueError):
         fail_after_allocating(5)
+    with pytest.raises(ValueError):
+        fail_after_broadcasting(LOCS, 3)
     gc.collect()
     live = _native.live_allocations()
     for _ in range(2000):
         results = make_random_arrays(4, a, P5)
         with pytest.raises(ValueError):
             fail_after_allocating(5)
+        with pytest.raises(ValueError):
+            fail_after_broadcasting(LOCS, 3)
     del results
     gc.collect()
     assert _native.live_allocations() == live
