@@ -861,18 +861,6 @@ def randint(low, high=None, size=None, dtype=int):
 # samples.
 
 
-@overload(np.random.normal)
-def normal(loc=0.0, scale=1.0, size=None):
-    _check_real("np.random.normal", loc=loc, scale=scale)
-    _check_size("np.random.normal", size)
-
-    def draws(loc=0.0, scale=1.0, size=None):
-        _non_negative(scale, "scale < 0")
-        return _sample_normal(size, loc, scale, 0.0)
-
-    return draws
-
-
 @overload(np.random.lognormal)
 def lognormal(mean=0.0, sigma=1.0, size=None):
     _check_real("np.random.lognormal", mean=mean, sigma=sigma)
@@ -974,32 +962,28 @@ def beta(a, b, size=None):
     return draws
 
 
-@overload(np.random.chisquare)
-def chisquare(df, size=None):
-    _check_real("np.random.chisquare", df=df)
-    _check_size("np.random.chisquare", size)
+def _degrees_of_freedom(name, sample):
+    """The typing function of ``np.random.chisquare`` or ``standard_t``."""
 
-    def draws(df, size=None):
-        _positive(df, "df <= 0")
-        return _sample_chisquare(size, df, 0.0, 0.0)
+    def typing(df, size=None):
+        _check_real(name, df=df)
+        _check_size(name, size)
 
-    return draws
+        def draws(df, size=None):
+            _positive(df, "df <= 0")
+            return sample(size, df, 0.0, 0.0)
+
+        return draws
+
+    return typing
 
 
-@overload(np.random.standard_t)
-def standard_t(df, size=None):
-    _check_real("np.random.standard_t", df=df)
-    _check_size("np.random.standard_t", size)
-
-    def draws(df, size=None):
-        _positive(df, "df <= 0")
-        return _sample_standard_t(size, df, 0.0, 0.0)
-
-    return draws
+overload(np.random.chisquare)(_degrees_of_freedom("np.random.chisquare", _sample_chisquare))
+overload(np.random.standard_t)(_degrees_of_freedom("np.random.standard_t", _sample_standard_t))
 
 
 def _location_scale(name, sample):
-    """The typing function of ``np.random.laplace`` or ``logistic``."""
+    """The typing function of ``np.random.normal``, ``laplace`` or ``logistic``."""
 
     def typing(loc=0.0, scale=1.0, size=None):
         _check_real(name, loc=loc, scale=scale)
@@ -1014,6 +998,7 @@ def _location_scale(name, sample):
     return typing
 
 
+overload(np.random.normal)(_location_scale("np.random.normal", _sample_normal))
 overload(np.random.laplace)(_location_scale("np.random.laplace", _sample_laplace))
 overload(np.random.logistic)(_location_scale("np.random.logistic", _sample_logistic))
 
