@@ -15,7 +15,6 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.random.seed_numpy", "stream, seed, /", seed_numpy);
     r.function("ferrojit._lib.random.seed_python", "stream, seed, /", seed_python);
     r.function("ferrojit._lib.random.seed_entropy", "stream, /", seed_entropy);
-    r.function("ferrojit._lib.random.next_u32", "stream, /", next_u32);
     r.function("ferrojit._lib.random.next_double", "stream, /", next_double);
     r.function("ferrojit._lib.random.masked_interval", "stream, max, /", masked_interval);
     r.function("ferrojit._lib.random.getrandbits", "stream, k, /", getrandbits);
@@ -51,10 +50,6 @@ fn seed_python(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Valu
 
 fn seed_entropy(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_SEED_ENTROPY, Type::INT64, span)
-}
-
-fn next_u32(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_NEXT_U32, Type::INT64, span)
 }
 
 fn next_double(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

@@ -412,8 +412,6 @@ impl RuntimeFunc {
     pub const RANDOM_SEED_PYTHON: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_python", may_raise: false };
     /// `(stream) -> 0`: seeding from the operating system's entropy.
     pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_entropy", may_raise: false };
-    /// `(stream) -> word`: the next 32-bit word.
-    pub const RANDOM_NEXT_U32: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_u32", may_raise: false };
     /// `(stream) -> float`: the next double in [0, 1).
     pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_double", may_raise: false };
     /// `(stream, max) -> value`: a value in `[0, max]` (unsigned 64 bits) by masked rejection.

@@ -221,12 +221,6 @@ pub extern "C" fn ferrojit_rt_random_seed_entropy(stream: i64) -> i64 {
     0
 }
 
-/// The next 32-bit word of `stream`.
-#[no_mangle]
-pub extern "C" fn ferrojit_rt_random_next_u32(stream: i64) -> i64 {
-    with_state(stream, |s| s.next_u32() as i64)
-}
-
 /// The next double in [0, 1) of `stream` (two words).
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_random_next_double(stream: i64) -> f64 {

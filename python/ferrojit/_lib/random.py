@@ -9,8 +9,8 @@ the distributions below are NumPy's legacy algorithms (``legacy-distributions.c`
 53-bit doubles. The streams are the compiled code's own: seeding NumPy's or Python's generator
 in Python does not seed them, nor the other way round.
 
-The runtime calls (``seed_numpy`` ... ``keep_gauss``) exist only in compiled code; the first
-argument names the stream (``_NUMPY`` or ``_PYTHON``).
+The runtime calls (``seed_numpy`` ... ``c_pow``) exist only in compiled code; the first
+argument of those of a stream names it (``_NUMPY`` or ``_PYTHON``).
 """
 
 import math
@@ -51,11 +51,6 @@ def seed_python(stream, seed):
 
 def seed_entropy(stream):
     """Seeds ``stream`` from the operating system's entropy."""
-    raise _compiled_only()
-
-
-def next_u32(stream):
-    """The next 32-bit word of ``stream``."""
     raise _compiled_only()
 
 
