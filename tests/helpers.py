@@ -231,3 +231,14 @@ def check_arrays_compiled_once(compiled, pyfunc, *args, rel=None, exc_msg=True):
         if isinstance(a, np.ndarray):
             assert_same_array(a, p, where=f"argument {i} after the call")
     return got
+def import_written_module(directory, name, source):
+    """Writes `source` to `directory/name.py` and imports it: functions compiled from a table of
+    calls, each written out as a user writes it (compiled code reads its functions' text)."""
+    import importlib.util
+
+    path = directory / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

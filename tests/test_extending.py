@@ -974,13 +974,14 @@ def test_the_library_table_names_where_each_callable_is_implemented():
     for a library callable missing from the table."""
     import importlib
     import math
+    import random
 
     from ferrojit import _lib, extending
 
-    libraries = {"numpy": np, "math": math}
+    libraries = {"numpy": np, "math": math, "numpy.random": np.random, "random": random}
     for qualified, module in _lib.IMPLEMENTED_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")
-        library, name = qualified.split(".", 1)
+        library, _, name = qualified.rpartition(".")
         key = extending._key_of(getattr(libraries[library], name))
         assert any(f.__module__ == f"ferrojit._lib.{module}" for f, _ in extending._function_typing.get(key, [])), qualified
     internal = {id(func): module for func, module, _ in _lib.INTERNAL.values()}
@@ -990,7 +991,8 @@ def test_the_library_table_names_where_each_callable_is_implemented():
                 callable_ = extending._overloaded[key - 1]
                 if getattr(callable_, "__module__", None) == f.__module__:
                     continue  # a helper of the module itself (indexing's `_position`), not a library callable
-                where = internal.get(id(callable_)) or _lib.IMPLEMENTED_IN.get(extending._library_name(callable_))
+                qualified = extending._qualified_names.get(key) or extending._library_name(callable_)
+                where = internal.get(id(callable_)) or _lib.IMPLEMENTED_IN.get(qualified)
                 assert where == f.__module__.rsplit(".", 1)[1], callable_
     for name, module in _lib.METHODS_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")

@@ -217,6 +217,9 @@ del _layout_sample
 # whose argument types are known, so real code needs as many as its calls nest.
 _MAX_OVERLOAD_ROUNDS = 100
 _library_loaded_for: frozenset[str] = frozenset()
+# The libraries with callables in ferrojit's library that a program may import after its first
+# compilation (see `_lib.LIBRARIES`).
+_LIBRARIES_DECLARED_LATE = ("numpy", "numpy.random", "random")
 
 
 def _compiling(step: Callable[..., Any], *args: Any) -> Any:
@@ -227,7 +230,7 @@ def _compiling(step: Callable[..., Any], *args: Any) -> Any:
     global _library_loaded_for
     # ferrojit's own library registers what it implements for each library the program has
     # imported (NumPy's part only once NumPy is loaded: importing it costs 50 ms).
-    if "numpy" in sys.modules and "numpy" not in _library_loaded_for or not _library_loaded_for:
+    if not _library_loaded_for or any(name in sys.modules and name not in _library_loaded_for for name in _LIBRARIES_DECLARED_LATE):
         from . import _lib
 
         _library_loaded_for = _lib.load()
@@ -238,6 +241,16 @@ def _compiling(step: Callable[..., Any], *args: Any) -> Any:
             from .extending import _resolve
 
             _resolve(needed.args[0])
+        except Exception as error:
+            # `np.random.x` in compiled code before the program imported `numpy.random` (NumPy
+            # imports it on first attribute access, which compiled code does not make): import
+            # it now, declare its callables, and compile again.
+            if "`numpy.random." not in str(error) or "numpy.random" in sys.modules or "numpy" not in sys.modules:
+                raise
+            import numpy.random  # noqa: F401
+            from . import _lib
+
+            _library_loaded_for = _lib.load()
     raise _native_error("InternalError", "overload resolution did not settle")
 
 

@@ -84,6 +84,7 @@ _implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
 # The libraries whose functions compiled code may also reach as module attributes (`np.sum`),
 # by module name prefix.
 _LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy"}
+_GENERATOR_MODULES = ("numpy.random", "random")
 
 
 def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = None, strict: bool = True, inline: str = "never", prefer_literal: bool = False, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -202,16 +203,19 @@ def _library_name(func: Any) -> Optional[str]:
     """``numpy.linspace`` for a function of a library whose module compiled code can name (the
     object must be that module's attribute of that name), else None."""
     module, name = getattr(func, "__module__", None), getattr(func, "__name__", None)
-    if not isinstance(module, str) or not isinstance(name, str):
+    if not isinstance(name, str):
         return None
-    library = _LIBRARIES.get(module.split(".")[0])
-    if library is None:
-        return None
-    if getattr(sys.modules.get(library), name, None) is func:
+    library = _LIBRARIES.get(module.split(".")[0]) if isinstance(module, str) else None
+    if library is not None and getattr(sys.modules.get(library), name, None) is func:
         return f"{library}.{name}"
     # A function of a public submodule compiled code can name (`numpy.linalg.solve`).
     if module in _SUBMODULES and getattr(sys.modules.get(module), name, None) is func:
         return f"{module}.{name}"
+    # The functions of `numpy.random` and `random` are bound methods of the modules' hidden
+    # generators (some without a module name).
+    for library in _GENERATOR_MODULES:
+        if getattr(sys.modules.get(library), name, None) is func:
+            return f"{library}.{name}"
     return None
 
 

@@ -66,6 +66,10 @@ pub enum ModuleKind {
     Numpy,
     /// `numpy.linalg` (`np.linalg.solve`, `np.linalg.LinAlgError`).
     NumpyLinalg,
+    /// `numpy.random`, reached as `np.random` or imported itself.
+    NumpyRandom,
+    /// Python's `random` module.
+    Random,
 }
 
 /// A function the compiler can type: its parsed source plus where its names resolve.

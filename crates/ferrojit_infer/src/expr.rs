@@ -991,20 +991,24 @@ impl FnInfer<'_> {
 
     fn module_attribute(&mut self, module: ModuleKind, attr: &str, span: Span) -> Result<Value> {
         let float = |v: f64| Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span)));
+        let math_or_numpy = matches!(module, ModuleKind::Math | ModuleKind::Numpy);
         match (attr, module) {
-            ("pi", _) => float(std::f64::consts::PI),
-            ("e", _) => float(std::f64::consts::E),
+            ("pi", _) if math_or_numpy => float(std::f64::consts::PI),
+            ("e", _) if math_or_numpy => float(std::f64::consts::E),
             ("tau", ModuleKind::Math) => float(std::f64::consts::TAU),
-            ("inf", _) => float(f64::INFINITY),
-            ("nan", _) => float(f64::NAN),
+            ("inf", _) if math_or_numpy => float(f64::INFINITY),
+            ("nan", _) if math_or_numpy => float(f64::NAN),
             ("newaxis", ModuleKind::Numpy) => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span))),
             ("linalg", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyLinalg))),
             ("LinAlgError", ModuleKind::NumpyLinalg) => Ok(Value::Global(GlobalValue::ExceptionClass(ExcKind::LinAlgError))),
+            ("random", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyRandom))),
             _ => {
                 let prefix = match module {
                     ModuleKind::Math => "math",
                     ModuleKind::Numpy => "numpy",
                     ModuleKind::NumpyLinalg => "numpy.linalg",
+                    ModuleKind::NumpyRandom => "numpy.random",
+                    ModuleKind::Random => "random",
                 };
                 let name = format!("{prefix}.{attr}");
                 if let Some(key) = overloads::function_key_of_name(&name) {

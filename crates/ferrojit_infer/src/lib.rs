@@ -29,6 +29,7 @@
 //! implemented in Python and the requests that resolve them), `env.rs` (globals).
 
 mod advanced_index;
+mod random;
 mod array_exprs;
 mod arrays;
 mod bind;

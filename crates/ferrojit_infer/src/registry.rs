@@ -111,6 +111,7 @@ fn registry() -> &'static Registry {
         crate::arrays::register(&mut r);
         crate::advanced_index::register(&mut r);
         crate::linalg::register(&mut r);
+        crate::random::register(&mut r);
         r
     })
 }

@@ -436,6 +436,25 @@ impl RuntimeFunc {
     pub const LAPACK_ORGQR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_orgqr", may_raise: false };
     /// As the others, but its last argument (`rcond`) is a float64.
     pub const LAPACK_GELSD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gelsd", may_raise: false };
+    /// The Mersenne Twister streams of `np.random` and Python's `random` (the first argument
+    /// names the stream; see `ferrojit_runtime::random`): `(stream, seed) -> 0`, NumPy's seeding.
+    pub const RANDOM_SEED_NUMPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_numpy", may_raise: false };
+    /// `(stream, seed) -> 0`: CPython's seeding from an integer.
+    pub const RANDOM_SEED_PYTHON: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_python", may_raise: false };
+    /// `(stream) -> 0`: seeding from the operating system's entropy.
+    pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_entropy", may_raise: false };
+    /// `(stream) -> float`: the next double in [0, 1).
+    pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_double", may_raise: false };
+    /// `(stream, max) -> value`: a value in `[0, max]` (unsigned 64 bits) by masked rejection.
+    pub const RANDOM_MASKED_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_masked_interval", may_raise: false };
+    /// `(stream, k) -> bits`: CPython's `getrandbits(k)`, `k` at most 64.
+    pub const RANDOM_GETRANDBITS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_getrandbits", may_raise: false };
+    /// `(stream) -> float`: takes the kept normal deviate (NaN when none is kept).
+    pub const RANDOM_TAKE_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_take_gauss", may_raise: false };
+    /// `(stream, value) -> 0`: keeps a normal deviate for the next call.
+    pub const RANDOM_KEEP_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_keep_gauss", may_raise: false };
+    /// `(x, y) -> x ** y` by the C library's `pow`, never rewritten by LLVM.
+    pub const RANDOM_POW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_pow", may_raise: false };
 }
 
 /// How a math function is typed.

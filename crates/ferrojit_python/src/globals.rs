@@ -83,6 +83,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("math") => GlobalValue::Module(ModuleKind::Math),
             Ok("numpy") => GlobalValue::Module(ModuleKind::Numpy),
             Ok("numpy.linalg") => GlobalValue::Module(ModuleKind::NumpyLinalg),
+            Ok("numpy.random") => GlobalValue::Module(ModuleKind::NumpyRandom),
+            Ok("random") => GlobalValue::Module(ModuleKind::Random),
             _ => GlobalValue::Other("module".into()),
         };
     }
@@ -173,7 +175,7 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         "math" => "math",
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
         // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`,
-        // `ferrojit._lib.linalg.blas_gemm`).
+        // `ferrojit._lib.linalg.blas_gemm`, `ferrojit._lib.random.next_double`).
         m if m == "ferrojit._lib" || m.starts_with("ferrojit._lib.") => m,
         _ => return None,
     };

@@ -6,11 +6,13 @@
 //!
 //! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `memory.rs`
 //! (reference-counted array memory); `print.rs` (`print()` with Python's formatting, written
-//! through a hook so that it reaches `sys.stdout`).
+//! through a hook so that it reaches `sys.stdout`); `random.rs` (the Mersenne Twister streams of
+//! `np.random` and Python's `random`, per thread).
 
 pub mod linalg;
 pub mod memory;
 mod print;
+pub mod random;
 
 pub use print::{format_float_repr, set_print_hook, PrintHook};
 
@@ -668,6 +670,11 @@ use linalg::{
     ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gelsd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_heevd,
     ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_potrf,
 };
+use random::{
+    ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss, ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double,
+    ferrojit_rt_random_seed_entropy, ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python,
+    ferrojit_rt_random_pow, ferrojit_rt_random_take_gauss,
+};
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
@@ -686,6 +693,9 @@ symbol_table! {
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,
+    ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python, ferrojit_rt_random_seed_entropy,
+    ferrojit_rt_random_next_double, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
+    ferrojit_rt_random_keep_gauss, ferrojit_rt_random_pow,
     tanh, tanhf, sinh, sinhf, cosh, coshf, tan, tanf, asin, asinf, acos, acosf, atan, atanf,
     asinh, asinhf, acosh, acoshf, atanh, atanhf, expm1, expm1f, log1p, log1pf, erf, erff,
     erfc, erfcf, tgamma, tgammaf, lgamma, lgammaf, atan2, atan2f, hypot, hypotf, fmod, fmodf,

@@ -42,7 +42,24 @@ IMPLEMENTED_IN = {
             "broadcast_to", "broadcast_arrays", "resize", "append", "pad", "delete", "insert",
         )
     },
+    # Random numbers: np.random's legacy functions and Python's `random` module.
+    **{
+        f"numpy.random.{name}": "random"
+        for name in (
+            "seed", "random", "random_sample", "rand", "randn", "standard_normal", "normal", "uniform", "randint", "choice", "shuffle",
+            "permutation", "exponential", "poisson", "binomial", "geometric", "gamma", "beta", "chisquare", "laplace", "lognormal",
+            "logistic", "triangular", "standard_t",
+        )
+    },
+    **{
+        f"random.{name}": "random"
+        for name in ("seed", "random", "randint", "randrange", "uniform", "gauss", "normalvariate", "expovariate", "getrandbits", "shuffle", "choice")
+    },
 }
+
+# The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs
+# that use it: it costs NumPy 100 ms and more).
+LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random")
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
@@ -290,12 +307,9 @@ def load() -> frozenset[str]:
             _declare_library_method(name, f"{__name__}.{module}")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
-        library, name = qualified.split(".", 1)
+        library, _, name = qualified.rpartition(".")
         owner = sys.modules.get(library)
         if library not in _declared and owner is not None:
-            func = owner
-            for part in name.split("."):  # `linalg.solve`: through the submodule
-                func = getattr(func, part)
-            _declare_library_callable(func, f"{__name__}.{module}")
-    _declared.update(library for library in ("numpy", "math", "builtins") if library in sys.modules)
+            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}")
+    _declared.update(library for library in LIBRARIES if library in sys.modules)
     return frozenset(_declared)

@@ -1,0 +1,77 @@
+//! The runtime calls behind the random numbers of compiled code (`np.random`'s legacy
+//! functions and Python's `random` module): the Mersenne Twister streams of
+//! `ferrojit_runtime::random`, which the distributions written in Python
+//! (`ferrojit/_lib/random.py`) reach as `ferrojit._lib.random.<name>(stream, ...)`.
+
+use crate::bind::Args;
+use crate::expr::Value;
+use crate::function::{FnInfer, Result};
+use crate::registry::Registry;
+use ferrojit_ir::{self as ir, ExprKind, RuntimeFunc};
+use ferrojit_syntax::ast::Span;
+use ferrojit_types::Type;
+
+pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit._lib.random.seed_numpy", "stream, seed, /", seed_numpy);
+    r.function("ferrojit._lib.random.seed_python", "stream, seed, /", seed_python);
+    r.function("ferrojit._lib.random.seed_entropy", "stream, /", seed_entropy);
+    r.function("ferrojit._lib.random.next_double", "stream, /", next_double);
+    r.function("ferrojit._lib.random.masked_interval", "stream, max, /", masked_interval);
+    r.function("ferrojit._lib.random.getrandbits", "stream, k, /", getrandbits);
+    r.function("ferrojit._lib.random.take_gauss", "stream, /", take_gauss);
+    r.function("ferrojit._lib.random.keep_gauss", "stream, value, /", keep_gauss);
+    r.function("ferrojit._lib.random.c_pow", "x, y, /", c_pow);
+}
+
+/// The call of `func` with the arguments `params` (by name, each converted to its type: an
+/// integer parameter takes integers and bools, a float one any real number).
+fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, params: &[(&str, Type)], func: RuntimeFunc, result: Type, span: Span) -> Result<Value> {
+    let mut values = Vec::new();
+    for (name, ty) in params {
+        let x = cx.required_expr(args, name)?;
+        let fits = if *ty == Type::FLOAT64 { x.ty.is_number() && !matches!(x.ty, Type::Complex(_)) } else { x.ty.is_integer_like() };
+        if !fits {
+            return Err(cx.typing(x.span, format!("`{name}` must be a `{ty}`, not a `{}`", x.ty), None));
+        }
+        values.push(cx.cast(x, ty));
+    }
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args: values }, result, span)))
+}
+
+const STREAM: (&str, Type) = ("stream", Type::INT64);
+
+fn seed_numpy(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM, ("seed", Type::INT64)], RuntimeFunc::RANDOM_SEED_NUMPY, Type::INT64, span)
+}
+
+fn seed_python(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM, ("seed", Type::INT64)], RuntimeFunc::RANDOM_SEED_PYTHON, Type::INT64, span)
+}
+
+fn seed_entropy(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_SEED_ENTROPY, Type::INT64, span)
+}
+
+fn next_double(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_NEXT_DOUBLE, Type::FLOAT64, span)
+}
+
+fn masked_interval(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM, ("max", Type::INT64)], RuntimeFunc::RANDOM_MASKED_INTERVAL, Type::INT64, span)
+}
+
+fn getrandbits(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM, ("k", Type::INT64)], RuntimeFunc::RANDOM_GETRANDBITS, Type::INT64, span)
+}
+
+fn take_gauss(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_TAKE_GAUSS, Type::FLOAT64, span)
+}
+
+fn keep_gauss(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM, ("value", Type::FLOAT64)], RuntimeFunc::RANDOM_KEEP_GAUSS, Type::INT64, span)
+}
+
+fn c_pow(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[("x", Type::FLOAT64), ("y", Type::FLOAT64)], RuntimeFunc::RANDOM_POW, Type::FLOAT64, span)
+}
