@@ -978,7 +978,7 @@ def test_the_library_table_names_where_each_callable_is_implemented():
 
     from ferrojit import _lib, extending
 
-    libraries = {"numpy": np, "math": math, "numpy.random": np.random, "random": random}
+    libraries = {"numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random}
     for qualified, module in _lib.IMPLEMENTED_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")
         library, _, name = qualified.rpartition(".")
