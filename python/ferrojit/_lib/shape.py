@@ -925,36 +925,30 @@ def flip(m, axis=None):
     return flipped_each
 
 
-@overload(np.fliplr)
-def fliplr(m):
-    _check_array("np.fliplr", m)
-    if m.ndim < 2:
+def _flipped_along(name, axis):
+    """The typing function of ``np.fliplr`` (``axis`` 1) and ``np.flipud`` (0): ``np.flip``
+    along ``axis``, NumPy's ``ValueError`` for an array without that axis."""
+    message = f"Input must be >= {axis + 1}-d."
 
-        def too_few(m):
-            raise ValueError("Input must be >= 2-d.")
+    def typing(m):
+        _check_array(name, m)
+        if m.ndim <= axis:
 
-        return too_few
+            def too_few(m):
+                raise ValueError(message)
 
-    def flipped(m):
-        return np.flip(m, 1)
+            return too_few
 
-    return flipped
+        def flipped(m):
+            return np.flip(m, axis)
+
+        return flipped
+
+    return typing
 
 
-@overload(np.flipud)
-def flipud(m):
-    _check_array("np.flipud", m)
-    if m.ndim < 1:
-
-        def too_few(m):
-            raise ValueError("Input must be >= 1-d.")
-
-        return too_few
-
-    def flipped(m):
-        return np.flip(m, 0)
-
-    return flipped
+overload(np.fliplr)(_flipped_along("np.fliplr", 1))
+overload(np.flipud)(_flipped_along("np.flipud", 0))
 
 
 @_axis_operation("swapaxes")
