@@ -136,7 +136,7 @@ def _from_front_typing(a, k):
 # name -> factory(spec, payload type, k) returning the implementation ``(spec, payload, k)`` of
 # the operation ``name`` along the constant axis ``k``; ``spec`` is a string the caller's typing
 # function chose (a dtype's name, a layout), ``payload`` the tuple of the call's values.
-_AT_AXIS = {}
+_AT_AXIS: dict = {}
 
 
 def _at_axis(name, spec, payload, k):
@@ -313,7 +313,7 @@ def _map_arrays(name, arrays, count):
 
 
 # name -> factory(item type) -> function of one item.
-_ELEMENT_MAPS = {}
+_ELEMENT_MAPS: dict = {}
 
 
 @overload(_map_arrays, prefer_literal=True)
@@ -607,7 +607,7 @@ def _on_tuple(name, items, options):
 
 
 # name -> factory(items type, options type) -> implementation (name, items, options).
-_ON_TUPLE = {}
+_ON_TUPLE: dict = {}
 
 
 @overload(_on_tuple)
