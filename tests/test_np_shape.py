@@ -627,19 +627,26 @@ def join_and_view(a, b, axis):
     f = np.flip(c, axis)
     e = np.expand_dims(c, (0, 2))
     q = np.squeeze(e, 0)
+    return c.sum() + s.sum() + h.sum() + v.sum() + f[0, 0] + q.sum() + np.rot90(a, axis).sum() + np.moveaxis(s, 0, -1).sum()
+
+
+@ferrojit.njit
+def make_new_arrays(a, b, axis):
     p = np.pad(a, 1, "edge").sum() + np.pad(a, ((1, 0), (2, 1)), constant_values=3).sum() + np.resize(a, (3, 4)).sum()
     p += np.delete(a, 1, axis).sum() + np.insert(a, 1, 2.0, axis).sum() + np.append(a, b).sum() + np.broadcast_to(a[0], (4, 3)).sum()
     p += np.broadcast_arrays(a, b[:1])[1].sum() + np.repeat(a, 2, axis).sum() + np.tile(a, (2, 2)).sum() + np.roll(a, 1, axis).sum()
-    return c.sum() + s.sum() + h.sum() + v.sum() + f[0, 0] + q.sum() + np.rot90(a, axis).sum() + np.moveaxis(s, 0, -1).sum() + p
+    return p
 
 
 def test_joining_many_times_frees_everything():
     a, b = grid(), grid(order="F")
     join_and_view(a, b, 0)
+    make_new_arrays(a, b, 0)
     gc.collect()
     live = _native.live_allocations()
     for i in range(5_000):
         join_and_view(a, b, i % 2)
+        make_new_arrays(a, b, i % 2)
         with pytest.raises(ValueError):
             join_and_view(a, b[:, :2], 0)
     gc.collect()

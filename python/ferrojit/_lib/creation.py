@@ -1139,30 +1139,70 @@ def indices(dimensions, dtype=int, sparse=False):
 
     def dense_indices(dimensions, dtype=None, sparse=False):
         result = np.empty((n,) + dimensions, element)
-        _stack_into(result, _index_arrays(dimensions, n, n, element, True), n)
+        stack_into(result, _index_arrays(dimensions, n, n, element, True), n)
         return result
 
     return dense_indices
 
 
-def _stack_into(result, arrays, count):
-    """``result[i] = arrays[i]`` (broadcast) for ``i < count``."""
+def stack_into(front, arrays, count):
+    """``front[i] = arrays[i]`` (broadcast, converted as ``_storable`` says) for the first
+    ``count`` arrays of the tuple ``arrays``."""
 
 
-@overload(_stack_into, prefer_literal=True)
-def _stack_into_typing(result, arrays, count):
+@overload(stack_into, prefer_literal=True)
+def _stack_into_typing(front, arrays, count):
     if not isinstance(count, types.IntegerLiteral):
         return None
     last = count.literal_value - 1
     if last < 0:
 
-        def nothing(result, arrays, count):
+        def nothing(front, arrays, count):
             return None
 
         return nothing
 
-    def store(result, arrays, count):
-        _stack_into(result, arrays, last)
-        result[last] = arrays[last]
+    def place(front, arrays, count):
+        stack_into(front, arrays, last)
+        front[last] = _storable(arrays[last], front)
 
-    return store
+    return place
+
+
+def complex_into_real(source, target):
+    """Whether an array of complex numbers is copied into a real one (``casting='unsafe'``),
+    which NumPy does keeping the real parts."""
+    return isinstance(source.dtype, types.Complex) and not isinstance(target.dtype, types.Complex)
+
+
+def _storable(x, target):
+    """The array (or, of a 0-d array, the element) ``x`` as it is stored into ``target``: its
+    real part for a real ``target`` and a complex ``x``."""
+
+
+@overload(_storable)
+def _storable_typing(x, target):
+    real = complex_into_real(x, target)
+    if x.ndim == 0 and real:
+
+        def real_element(x, target):
+            return x[()].real
+
+        return real_element
+    if x.ndim == 0:
+
+        def element(x, target):
+            return x[()]
+
+        return element
+    if real:
+
+        def real_part(x, target):
+            return x.real
+
+        return real_part
+
+    def unchanged(x, target):
+        return x
+
+    return unchanged

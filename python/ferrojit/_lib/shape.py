@@ -23,7 +23,7 @@ import numpy as np
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, index_error, message_dim, message_shape, reduction_shape_error
-from .creation import with_leading_axes
+from .creation import complex_into_real, stack_into, with_leading_axes
 from .dtypes import numpy_type
 from .reductions import _dimensions, _store_items, _tuple_of
 
@@ -136,7 +136,7 @@ def _from_front_typing(a, k):
 # name -> factory(spec, payload type, k) returning the implementation ``(spec, payload, k)`` of
 # the operation ``name`` along the constant axis ``k``; ``spec`` is a string the caller's typing
 # function chose (a dtype's name, a layout), ``payload`` the tuple of the call's values.
-_AT_AXIS = {}
+_AT_AXIS: dict = {}
 
 
 def _at_axis(name, spec, payload, k):
@@ -275,7 +275,7 @@ def _place_joined_typing(front, arrays, count, k):
 
         return nothing
 
-    if _complex_into_real(arrays.types[last], front):
+    if complex_into_real(arrays.types[last], front):
 
         def place_real_part(front, arrays, count, k):
             start = _place_joined(front, arrays, last, axis)
@@ -308,18 +308,12 @@ def _place_joined_typing(front, arrays, count, k):
     return place
 
 
-def _complex_into_real(source, target):
-    """Whether an array of complex numbers is copied into a real one (``casting='unsafe'``),
-    which NumPy does keeping the real parts."""
-    return isinstance(source.dtype, types.Complex) and not isinstance(target.dtype, types.Complex)
-
-
 def _map_arrays(name, arrays, count):
     """The tuple of ``_ELEMENT_MAPS[name](x)`` for the first ``count`` items of ``arrays``."""
 
 
 # name -> factory(item type) -> function of one item.
-_ELEMENT_MAPS = {}
+_ELEMENT_MAPS: dict = {}
 
 
 @overload(_map_arrays, prefer_literal=True)
@@ -532,66 +526,10 @@ def _stack_at(spec, payload, k):
             raise ValueError("all input arrays must have the same shape")
         shape = arrays[0].shape
         result = np.empty(shape[:k] + (count,) + shape[k:], element, layout)
-        _place_stacked(_to_front(result, k), arrays, count)
+        stack_into(_to_front(result, k), arrays, count)
         return result
 
     return stack_along
-
-
-def _place_stacked(front, arrays, count):
-    """``front[i] = arrays[i]`` for the first ``count`` arrays."""
-
-
-@overload(_place_stacked, prefer_literal=True)
-def _place_stacked_typing(front, arrays, count):
-    if not isinstance(count, types.IntegerLiteral):
-        return None
-    last = count.literal_value - 1
-    if last < 0:
-
-        def nothing(front, arrays, count):
-            return None
-
-        return nothing
-
-    def place(front, arrays, count):
-        _place_stacked(front, arrays, last)
-        front[last] = _storable(arrays[last], front)
-
-    return place
-
-
-def _storable(x, target):
-    """The array (or, of a 0-d array, the element) ``x`` as it is stored into ``target``: its
-    real part for a real ``target`` and a complex ``x``."""
-
-
-@overload(_storable)
-def _storable_typing(x, target):
-    real = _complex_into_real(x, target)
-    if x.ndim == 0 and real:
-
-        def real_element(x, target):
-            return x[()].real
-
-        return real_element
-    if x.ndim == 0:
-
-        def element(x, target):
-            return x[()]
-
-        return element
-    if real:
-
-        def real_part(x, target):
-            return x.real
-
-        return real_part
-
-    def unchanged(x, target):
-        return x
-
-    return unchanged
 
 
 @overload(np.stack, prefer_literal=True)
@@ -669,7 +607,7 @@ def _on_tuple(name, items, options):
 
 
 # name -> factory(items type, options type) -> implementation (name, items, options).
-_ON_TUPLE = {}
+_ON_TUPLE: dict = {}
 
 
 @overload(_on_tuple)
@@ -987,36 +925,30 @@ def flip(m, axis=None):
     return flipped_each
 
 
-@overload(np.fliplr)
-def fliplr(m):
-    _check_array("np.fliplr", m)
-    if m.ndim < 2:
+def _flipped_along(name, axis):
+    """The typing function of ``np.fliplr`` (``axis`` 1) and ``np.flipud`` (0): ``np.flip``
+    along ``axis``, NumPy's ``ValueError`` for an array without that axis."""
+    message = f"Input must be >= {axis + 1}-d."
 
-        def too_few(m):
-            raise ValueError("Input must be >= 2-d.")
+    def typing(m):
+        _check_array(name, m)
+        if m.ndim <= axis:
 
-        return too_few
+            def too_few(m):
+                raise ValueError(message)
 
-    def flipped(m):
-        return np.flip(m, 1)
+            return too_few
 
-    return flipped
+        def flipped(m):
+            return np.flip(m, axis)
+
+        return flipped
+
+    return typing
 
 
-@overload(np.flipud)
-def flipud(m):
-    _check_array("np.flipud", m)
-    if m.ndim < 1:
-
-        def too_few(m):
-            raise ValueError("Input must be >= 1-d.")
-
-        return too_few
-
-    def flipped(m):
-        return np.flip(m, 0)
-
-    return flipped
+overload(np.fliplr)(_flipped_along("np.fliplr", 1))
+overload(np.flipud)(_flipped_along("np.flipud", 0))
 
 
 @_axis_operation("swapaxes")
