@@ -62,6 +62,26 @@ def _normalised_axis(name, axis, ndim):
     return axis % ndim
 
 
+def _delivered(result, out):
+    """``result``, or ``out`` holding it (cast to ``out``'s type) when ``out=`` was given."""
+
+
+@overload(_delivered)
+def _delivered_typing(result, out):
+    if _given(out):
+
+        def into_out(result, out):
+            out[...] = result
+            return out
+
+        return into_out
+
+    def as_computed(result, out):
+        return result
+
+    return as_computed
+
+
 # --- clip --------------------------------------------------------------------------------------
 
 
@@ -77,16 +97,12 @@ def clip_typing(a, a_min=None, a_max=None, out=None):
     if any(isinstance(t, types.Complex) or (isinstance(t, types.Array) and isinstance(t.dtype, types.Complex)) for t in (a, *bounds)):
         raise CallRefused("`clip()` of complex numbers is not supported in compiled code", unsupported=True)
     result = _result_type(a, *bounds)
-    has_out = _given(out)
     lower = _bound(a_min, result, True)
     upper = _bound(a_max, result, False)
 
     def clip(a, a_min=None, a_max=None, out=None):
         clipped = upper(lower(a.astype(result), a_min), a_max)
-        if has_out:
-            out[...] = clipped
-            return out
-        return clipped
+        return _delivered(clipped, out)
 
     return clip
 
@@ -190,7 +206,6 @@ def round_typing(a, decimals=0, out=None):
     dtype = a.dtype if isinstance(a, types.Array) else a
     if isinstance(dtype, types.Boolean):
         raise CallRefused("`round()` of booleans is not supported in compiled code", hint="convert to an integer or float type first", unsupported=True)
-    has_out = _given(out)
     if not isinstance(a, types.Array):
 
         def round_number(a, decimals=0, out=None):
@@ -205,10 +220,7 @@ def round_typing(a, decimals=0, out=None):
         for v in a.flat:
             flat[k] = _rounded(v, decimals)
             k += 1
-        if has_out:
-            out[...] = result
-            return out
-        return result
+        return _delivered(result, out)
 
     return round_array
 
@@ -223,7 +235,6 @@ def fix_typing(x, out=None):
     array), ``out=``."""
     if not _numeric(x) or isinstance(getattr(x, "dtype", x), types.Complex):
         return None
-    has_out = _given(out)
     if isinstance(getattr(x, "dtype", x), types.Float):
 
         def truncated(x):
@@ -241,10 +252,7 @@ def fix_typing(x, out=None):
 
     def fix(x, out=None):
         result = truncated(x)
-        if has_out:
-            out[...] = result
-            return out
-        return result
+        return _delivered(result, out)
 
     return fix
 
@@ -393,7 +401,6 @@ def trace_typing(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     acc = _accumulator("trace", a.dtype, dtype)
     order = _moved_last(a.ndim, first, second)
     lead = a.ndim - 2
-    has_out = _given(out)
 
     def diagonal_sum(plane, offset):
         rows, columns = plane.shape
@@ -410,10 +417,7 @@ def trace_typing(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 
         def trace_plane(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
             total = diagonal_sum(a.transpose(order), offset)
-            if has_out:
-                out[...] = total
-                return out
-            return total
+            return _delivered(total, out)
 
         return trace_plane
 
@@ -422,10 +426,7 @@ def trace_typing(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
         result = np.empty(planes.shape[:lead], acc)
         for index in np.ndindex(planes.shape[:lead]):
             result[index] = diagonal_sum(planes[index], offset)
-        if has_out:
-            out[...] = result
-            return out
-        return result
+        return _delivered(result, out)
 
     return trace
 
@@ -455,7 +456,6 @@ def take_typing(a, indices, axis=None, out=None, mode="raise"):
     else:
         raise CallRefused("`mode=` of `take()` must be 'raise', 'wrap' or 'clip'", hint="write it as a constant string")
     wrap, clip = chosen == "wrap", chosen == "clip"
-    has_out = _given(out)
     along = _given(axis)
     k = _normalised_axis("take", _constant("take", "axis", axis), a.ndim) if along else 0
     ndim = a.ndim if along else 1
@@ -512,10 +512,7 @@ def take_typing(a, indices, axis=None, out=None, mode="raise"):
             result = source[position(indices, n)]
         else:
             result = source[position(indices, n)].copy()
-        if has_out:
-            out[...] = result
-            return out
-        return result
+        return _delivered(result, out)
 
     return take
 
@@ -675,7 +672,6 @@ def outer_typing(a, b, out=None):
         return None
     result = _strong_result(a, b)
     flat_a, flat_b = _flattener(a), _flattener(b)
-    has_out = _given(out)
 
     def outer(a, b, out=None):
         x, y = flat_a(a), flat_b(b)
@@ -683,10 +679,7 @@ def outer_typing(a, b, out=None):
         for i in range(x.size):
             for j in range(y.size):
                 product[i, j] = x[i] * y[j]
-        if has_out:
-            out[...] = product
-            return out
-        return product
+        return _delivered(product, out)
 
     return outer
 
