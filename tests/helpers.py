@@ -242,3 +242,12 @@ def import_written_module(directory, name, source):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def compile_error_of_call(directory, header, call):
+    """The text of the compile error of `return <call>` in a function written to a module
+    (`header` imports what the call names); it names the module's file, `refused_call.py`."""
+    module = import_written_module(directory, "refused_call", header + f"\n@ferrojit.njit\ndef refused():\n    return {call}\n")
+    with pytest.raises((ferrojit.errors.TypingError, ferrojit.errors.UnsupportedError)) as error:
+        module.refused()
+    return str(error.value)

@@ -27,9 +27,9 @@ _PYTHON = 1
 
 # NumPy's largest legacy Poisson mean (``LEGACY_POISSON_LAM_MAX``).
 _POISSON_LAM_MAX = float(np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10)
-# CPython's constants, taken from its module.
-_TWOPI = _python_random.TWOPI
-_NV_MAGICCONST = _python_random.NV_MAGICCONST
+# CPython's constants, computed as its module computes them.
+_TWOPI = 2.0 * math.pi
+_NV_MAGICCONST = 4 * math.exp(-0.5) / math.sqrt(2.0)
 
 
 def _compiled_only():
