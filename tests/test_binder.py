@@ -312,10 +312,6 @@ def np_zeros_like_array(a):
     return np.zeros(3, like=a)
 
 
-def method_copy_order(a):
-    return a.copy(order="C")
-
-
 def np_empty_like_array(a):
     return np.empty(3, like=a)
 
@@ -326,7 +322,6 @@ UNSUPPORTED_ARGUMENTS = [
     (sqrt_order, 2.0, "`np.sqrt(order=...)` is not supported in compiled code yet"),
     (max_key, 2.0, "`max(key=...)` is not supported in compiled code yet"),
     (np_zeros_like_array, ARRAY, "`np.zeros(like=...)` is not supported in compiled code yet"),
-    (method_copy_order, ARRAY, "`ndarray.copy(order=...)` is not supported in compiled code yet"),
     (np_empty_like_array, ARRAY, "`np.empty(like=...)` is not supported in compiled code yet"),
 ]
 

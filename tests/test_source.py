@@ -241,7 +241,8 @@ CHECKED_PROGRAM = """
         return np.linspace(0.0, 1.0, n)[n - 1]
 
     assert user(3) == 1.0
-    print(sum(f == __file__ for f in checked), sum(os.path.basename(f) == "creation.py" for f in checked))
+    # Library functions: whether any was checked (linspace's implementation may call helpers).
+    print(sum(f == __file__ for f in checked), min(1, sum(os.path.basename(f) == "creation.py" for f in checked)))
 """
 
 # (code run before, user functions checked, library functions checked)

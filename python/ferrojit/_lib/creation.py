@@ -476,11 +476,12 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         delta = out(stop) - lo
         step = out(np.nan)
         if div > 0:
-            # NumPy divides a complex number by a real one multiplying by its reciprocal.
-            step = delta * (1.0 / div) if complex_samples else delta / out(div)
+            # NumPy divides a complex number by a real one multiplying by its reciprocal (a
+            # weak Python float: converted to the samples' type, as `out(...)` does here).
+            step = delta * out(1.0 / div) if complex_samples else delta / out(div)
             if step == 0:
                 for i in range(num):
-                    y[i] = (out(i) * (1.0 / div) if complex_samples else out(i) / out(div)) * delta + lo
+                    y[i] = (out(i) * out(1.0 / div) if complex_samples else out(i) / out(div)) * delta + lo
             else:
                 for i in range(num):
                     y[i] = out(i) * step + lo

@@ -23,6 +23,7 @@ step (the same LAPACK calls on the same Fortran-ordered copies; ``inv`` solves `
 """
 
 import ctypes
+import importlib
 import os
 import sys
 
@@ -105,7 +106,7 @@ def lapack_gelsd(kind, m, n, nrhs, a, lda, b, ldb, s, rcond):
 
 # ---- finding the provider ---------------------------------------------------------------------
 
-_provider_state = []  # [True] once installed, [False] once none was found
+_provider_state: list[bool] = []  # [True] once installed, [False] once none was found
 
 
 def _numpy_openblas():
@@ -145,7 +146,8 @@ def _capsule_address(capsule):
 
 def _scipy_routines(names):
     try:
-        from scipy.linalg import cython_blas, cython_lapack
+        cython_blas = importlib.import_module("scipy.linalg.cython_blas")
+        cython_lapack = importlib.import_module("scipy.linalg.cython_lapack")
     except ImportError:
         return None
     capsules = {**cython_blas.__pyx_capi__, **cython_lapack.__pyx_capi__}
@@ -559,16 +561,6 @@ def inv(a):
         return _c_copy(x, result)
 
     return impl
-
-
-@register_jitable
-def _real_sign(sign, d, magnitude):
-    return -sign if d < 0 else sign
-
-
-@register_jitable
-def _complex_sign(sign, d, magnitude):
-    return sign * (d / magnitude)
 
 
 def _slogdet_arguments(name, a):

@@ -604,10 +604,10 @@ def diff_typing(a, n=1, axis=-1, prepend=None, append=None):
     retyped = joined_type != numpy_type(a.dtype)
     if retyped and constant_n == 0:
 
-        def no_difference(a, n=1, axis=-1, prepend=None, append=None):
+        def unchanged(a, n=1, axis=-1, prepend=None, append=None):
             return a
 
-        return no_difference
+        return unchanged
     if retyped and constant_n is None:
         raise CallRefused("`n=` of `diff()` with `prepend=` or `append=` of another type than the array must be a constant", hint="write `n` as an integer literal")
 
