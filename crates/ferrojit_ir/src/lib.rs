@@ -421,9 +421,9 @@ impl RuntimeFunc {
     /// reduction (`out=`, `where=`) whose shapes do not fit, naming the recorded shapes or the
     /// numbers `x` and `y` (see `ferrojit_rt_raise_reduction_shape_error`).
     pub const REDUCTION_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_reduction_shape_error", may_raise: true };
-    /// BLAS and LAPACK through the provider the Python side installed (see
-    /// `ferrojit_runtime::linalg`): int64 arguments (sizes, flags, data addresses), an int64
-    /// status.
+    // BLAS and LAPACK through the provider the Python side installed (see
+    // `ferrojit_runtime::linalg`): int64 arguments (sizes, flags, data addresses), an int64
+    // status unless said otherwise.
     /// Returns a float64 (the dot product).
     pub const BLAS_DOT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_dot", may_raise: false };
     pub const BLAS_GEMM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_gemm", may_raise: false };
