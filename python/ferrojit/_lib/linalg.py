@@ -295,8 +295,9 @@ def _column_matrix(b, element):
 
 
 @register_jitable
-def _same_matrix(a, element):
-    return a
+def _unchanged(x, element):
+    """``x`` itself: an operand already of the element type and memory order needed."""
+    return x
 
 
 @register_jitable
@@ -313,11 +314,6 @@ def _real_dot(x, y, kind):
     if y.strides[0] <= 0:
         y = y.copy()
     return blas_dot(kind, n, data_address(x), x.strides[0] // size, data_address(y), y.strides[0] // size)
-
-
-@register_jitable
-def _same_vector(x, element):
-    return x
 
 
 @register_jitable
@@ -373,14 +369,14 @@ def _matmul_impl(name, a, b):
         if x.ndim == 1:
             return vector_form, 0
         if x.layout in ("C", "F") and _element(x) is work and blas:
-            return _same_matrix, int(x.layout == "F")
+            return _unchanged, int(x.layout == "F")
         return _c_copy, 0
 
     (left, trans_a), (right, trans_b) = operand(a, _row_matrix), operand(b, _column_matrix)
     if a.ndim == 1 and b.ndim == 1 and kind in (0, 1):
         # As NumPy's: the dot product of real vectors is BLAS's `?dot`.
-        to_work_a = _same_vector if _element(a) is work else _vector_as
-        to_work_b = _same_vector if _element(b) is work else _vector_as
+        to_work_a = _unchanged if _element(a) is work else _vector_as
+        to_work_b = _unchanged if _element(b) is work else _vector_as
 
         def vector_dot(a, b):
             if a.shape[0] != b.shape[0]:
