@@ -48,8 +48,9 @@ fn check(err: LLVMErrorRef) -> Result<()> {
     }
 }
 
-/// Loads a relocatable object and returns the address of `symbol` in it.
-pub(crate) fn load_object(object: &[u8], symbol: &str) -> Result<usize> {
+/// Loads a relocatable object and returns the address of `symbol` in it; the object's
+/// references to the names in `links` resolve to their addresses.
+pub(crate) fn load_object(object: &[u8], symbol: &str, links: &[(&str, usize)]) -> Result<usize> {
     let mut jit = jit()?.lock().unwrap_or_else(|p| p.into_inner());
     jit.dylibs += 1;
     let name = CString::new(format!("ferrojit.{}", jit.dylibs)).expect("no NUL");
@@ -60,6 +61,7 @@ pub(crate) fn load_object(object: &[u8], symbol: &str) -> Result<usize> {
         let mut dylib = std::ptr::null_mut();
         check(LLVMOrcExecutionSessionCreateJITDylib(session, &mut dylib, name.as_ptr()))?;
         define_runtime_symbols(session, dylib)?;
+        define_links(session, dylib, links)?;
         let mut generator = std::ptr::null_mut();
         check(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&mut generator, LLVMOrcLLJITGetGlobalPrefix(jit.lljit), None, std::ptr::null_mut()))?;
         LLVMOrcJITDylibAddGenerator(dylib, generator);
@@ -72,7 +74,7 @@ pub(crate) fn load_object(object: &[u8], symbol: &str) -> Result<usize> {
 unsafe fn define_runtime_symbols(session: LLVMOrcExecutionSessionRef, dylib: LLVMOrcJITDylibRef) -> Result<()> {
     static TABLE: OnceLock<Vec<(CString, usize)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| ferrojit_runtime::symbols().into_iter().map(|(n, a)| (CString::new(n).expect("no NUL"), a)).collect());
-    let generic = (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8) | (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8);
+    let generic = callable_export();
     let mut pairs: Vec<LLVMOrcCSymbolMapPair> = table
         .iter()
         .map(|(name, address)| LLVMOrcCSymbolMapPair {
@@ -82,6 +84,27 @@ unsafe fn define_runtime_symbols(session: LLVMOrcExecutionSessionRef, dylib: LLV
         .collect();
     let unit = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
     check(LLVMOrcJITDylibDefine(dylib, unit))
+}
+
+unsafe fn define_links(session: LLVMOrcExecutionSessionRef, dylib: LLVMOrcJITDylibRef, links: &[(&str, usize)]) -> Result<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<CString> = links.iter().map(|(n, _)| CString::new(*n).map_err(|_| CodegenError("symbol with NUL".into()))).collect::<Result<_>>()?;
+    let mut pairs: Vec<LLVMOrcCSymbolMapPair> = names
+        .iter()
+        .zip(links)
+        .map(|(name, (_, address))| LLVMOrcCSymbolMapPair {
+            Name: LLVMOrcExecutionSessionIntern(session, name.as_ptr()),
+            Sym: LLVMJITEvaluatedSymbol { Address: *address as u64, Flags: LLVMJITSymbolFlags { GenericFlags: callable_export(), TargetFlags: 0 } },
+        })
+        .collect();
+    let unit = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
+    check(LLVMOrcJITDylibDefine(dylib, unit))
+}
+
+fn callable_export() -> u8 {
+    (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8) | (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8)
 }
 
 struct LookupResult {

@@ -62,6 +62,22 @@ pub struct Options {
     /// NumPy's error model: float division by zero gives inf/NaN and integer division by zero
     /// gives 0, instead of raising `ZeroDivisionError`.
     pub numpy_errors: bool,
+    /// Compile a unit of shared library code instead of an entry point: the root keeps the
+    /// internal calling convention and is exported under this name, for other modules to call
+    /// as an [`External`]. Excludes `ufunc_loop` and `gufunc_core`.
+    pub export_root_as: Option<String>,
+}
+
+/// A function compiled in a module of its own and already loaded, which the program calls:
+/// calls of its IR `symbol` go to `link_name`, resolved to `address` when the object is
+/// loaded. The object refers to it by `link_name` only, so a cached object can be loaded in
+/// another process once the same unit is loaded there (see `ferrojit_compiler::library`).
+#[derive(Clone, Debug)]
+pub struct External {
+    pub symbol: String,
+    pub link_name: String,
+    pub arg_types: Vec<ferrojit_types::Type>,
+    pub address: usize,
 }
 
 /// Which fast-math relaxations are allowed, by Numba's flag names.
@@ -234,9 +250,10 @@ fn set_llvm_options() {
 static COMPILATION_STARTED: AtomicBool = AtomicBool::new(false);
 
 /// Compiles `program` (root first) and returns its entry point.
-pub fn compile(program: &[ir::Function], options: &Options) -> Result<Compiled> {
+/// Calls of the `externals` go to code loaded before.
+pub fn compile(program: &[&ir::Function], externals: &[External], options: &Options) -> Result<Compiled> {
     COMPILATION_STARTED.store(true, Ordering::SeqCst);
-    let compiled = compile_steps(program, options, &|| false)?;
+    let compiled = compile_steps(program, externals, options, &|| false)?;
     Ok(compiled.expect("a compilation that never gives way finishes"))
 }
 
@@ -252,11 +269,12 @@ pub fn warm_up(program: &[ir::Function]) -> Result<()> {
         return Ok(());
     }
     let options = Options { load: true, ..Options::default() };
-    compile_steps(program, &options, &give_way).map(|_| ())
+    let program: Vec<&ir::Function> = program.iter().collect();
+    compile_steps(&program, &[], &options, &give_way).map(|_| ())
 }
 
 /// The steps of [`compile`]; `None` when `give_way` said to stop between two steps.
-fn compile_steps(program: &[ir::Function], options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Compiled>> {
+fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Compiled>> {
     let host = host()?;
     if give_way() {
         return Ok(None);
@@ -268,7 +286,7 @@ fn compile_steps(program: &[ir::Function], options: &Options, give_way: &dyn Fn(
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
     let vector_isas = if host.libmvec { lower::vector_isas(&host.features) } else { Vec::new() };
-    let lowered = lower::lower_program(context, &module, program, &host.cpu, &host.features, &vector_isas, options)?;
+    let lowered = lower::lower_program(context, &module, program, externals, &host.cpu, &host.features, &vector_isas, options)?;
     if !options.fastmath.is_empty() {
         set_fast_math(&module, options.fastmath);
     }
@@ -307,7 +325,7 @@ fn compile_steps(program: &[ir::Function], options: &Options, give_way: &dyn Fn(
     if give_way() {
         return Ok(None);
     }
-    let address = if options.load { jit::load_object(&object, &lowered.entry_symbol)? } else { 0 };
+    let address = if options.load { jit::load_object(&object, &lowered.entry_symbol, &link_addresses(externals))? } else { 0 };
     let machine_code_time = start.elapsed();
     // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature (callers
     // check `address != 0` before calling).
@@ -338,12 +356,20 @@ pub fn host_description() -> Result<String> {
     Ok(format!("{} {} {}", host.triple, host.cpu, host.features))
 }
 
-/// Loads an object made by [`compile`] (read back from the disk cache) and returns the
-/// address of its entry point.
-pub fn load_object(object: &[u8], entry_symbol: &str) -> Result<usize> {
+/// Loads an object made by [`compile`] (read back from the disk cache) with the `externals`
+/// it was compiled against, and returns the address of its entry point.
+pub fn load_object(object: &[u8], entry_symbol: &str, externals: &[External]) -> Result<usize> {
     COMPILATION_STARTED.store(true, Ordering::SeqCst);
     host()?;
-    jit::load_object(object, entry_symbol)
+    jit::load_object(object, entry_symbol, &link_addresses(externals))
+}
+
+/// Each external's name and address, once per name (see `lower::lower_program`).
+fn link_addresses(externals: &[External]) -> Vec<(&str, usize)> {
+    let mut links: Vec<(&str, usize)> = externals.iter().map(|e| (e.link_name.as_str(), e.address)).collect();
+    links.sort_unstable();
+    links.dedup_by_key(|(name, _)| *name);
+    links
 }
 
 #[cfg(test)]

@@ -64,7 +64,8 @@ pub(crate) fn vector_isas(features: &str) -> Vec<VectorIsa> {
 pub(crate) fn lower_program<'ctx>(
     cx: &'ctx Context,
     module: &Module<'ctx>,
-    program: &[ir::Function],
+    program: &[&ir::Function],
+    externals: &[crate::External],
     cpu: &str,
     features: &str,
     vector_isas: &[VectorIsa],
@@ -76,19 +77,40 @@ pub(crate) fn lower_program<'ctx>(
         f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-features", features));
         f.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind"), 0));
     };
-    let mut fns = HashMap::new();
-    for f in program {
+    // Every function has the internal convention `i32 f(ptr ret, ptr exc, args...)`.
+    let fn_type = |arg_types: &[Type]| {
         let mut params: Vec<BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into()];
-        params.extend(f.arg_types.iter().map(|t| basic_type_of(cx, t)));
-        let fv = module.add_function(&f.symbol, cx.i32_type().fn_type(&params, false), Some(Linkage::Internal));
+        params.extend(arg_types.iter().map(|t| basic_type_of(cx, t)));
+        cx.i32_type().fn_type(&params, false)
+    };
+    let mut fns = HashMap::new();
+    for (i, f) in program.iter().enumerate() {
+        let exported = options.export_root_as.as_deref().filter(|_| i == 0);
+        let fv = match exported {
+            Some(name) => module.add_function(name, fn_type(&f.arg_types), Some(Linkage::External)),
+            None => module.add_function(&f.symbol, fn_type(&f.arg_types), Some(Linkage::Internal)),
+        };
         host_attributes(fv);
         fns.insert(f.symbol.clone(), fv);
+    }
+    for e in externals {
+        // Two functions of the program may be the same unit (one implementation reached
+        // through two static-argument specialisations with the same values): one declaration.
+        let fv = module.get_function(&e.link_name).unwrap_or_else(|| {
+            let fv = module.add_function(&e.link_name, fn_type(&e.arg_types), Some(Linkage::External));
+            host_attributes(fv);
+            fv
+        });
+        fns.insert(e.symbol.clone(), fv);
     }
     for f in program {
         FnLower::new(cx, module, fns[&f.symbol], f, &fns, vector_isas, options)?.lower()?;
     }
     keep_vector_variants(cx, module);
     let root = &program[0];
+    if let Some(name) = &options.export_root_as {
+        return Ok(Lowered { entry_symbol: name.clone() });
+    }
     let entry = if let Some(core) = &options.gufunc_core {
         crate::abi::gufunc_loop(cx, module, fns[&root.symbol], &root.arg_types, core, UFUNC_LOOP_SYMBOL)?
     } else if options.ufunc_loop {

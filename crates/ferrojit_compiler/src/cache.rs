@@ -58,8 +58,9 @@ pub fn read(path: &Path) -> Option<Entry> {
     Some(Entry { symbol, ret, object })
 }
 
-/// Writes an entry; failures (read-only directory, full disk) only mean no caching.
-pub fn write(path: &Path, entry: &Entry) {
+/// Writes an entry and says whether it was written; failures (read-only directory, full
+/// disk) only mean no caching.
+pub fn write(path: &Path, entry: &Entry) -> bool {
     let mut payload = MAGIC.to_vec();
     for field in [entry.symbol.as_bytes(), entry.ret.as_bytes(), &entry.object] {
         payload.extend((field.len() as u64).to_le_bytes());
@@ -67,16 +68,21 @@ pub fn write(path: &Path, entry: &Entry) {
     }
     let checksum = Sha256::digest(&payload);
     payload.extend(checksum.as_slice());
-    let Some(dir) = path.parent() else { return };
+    let Some(dir) = path.parent() else { return false };
     if std::fs::create_dir_all(dir).is_err() {
-        return;
+        return false;
     }
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let unique = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = path.with_extension(format!("tmp.{}.{unique}", std::process::id()));
-    if std::fs::write(&tmp, &payload).is_ok() && std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if std::fs::write(&tmp, &payload).is_err() {
+        return false;
     }
+    if std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return false;
+    }
+    true
 }
 
 #[cfg(test)]

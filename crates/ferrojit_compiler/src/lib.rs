@@ -7,7 +7,9 @@
 //! (see [`function_source`]); its result is reused for every signature.
 
 mod cache;
+mod library;
 pub mod passes;
+pub use library::library_units;
 
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
@@ -103,7 +105,7 @@ pub fn function_source(
 ) -> FunctionSource {
     let source = Arc::new(source);
     let ast = ferrojit_syntax::parse_function(&source);
-    FunctionSource { id, name: name.to_string(), source, ast, globals, defaults }
+    FunctionSource { id, name: name.to_string(), source, ast, globals, defaults, library: false }
 }
 
 /// Compiles `func` for `args`; with `ret`, the result is converted to that declared type.
@@ -137,6 +139,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         boundscheck: options.boundscheck,
         fastmath: options.fastmath,
         numpy_errors: options.numpy_errors,
+        export_root_as: None,
     };
     let root = program.root();
     let finish = |entry: codegen::EntryFn, address: usize, llvm_ir: Option<String>, asm: Option<String>, timings: Timings, cache_hit: bool| CompiledFunction {
@@ -156,30 +159,41 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         location: None,
         needs: Vec::new(),
     };
+    // The library's units this program calls, loaded first: both the cached object and a new
+    // one refer to them.
+    let linked = library::link(&program.functions, &codegen_options).map_err(internal)?;
+    let library_time = linked.timings;
     let cached = options.cache_dir.as_ref().filter(|_| codegen_options.load).and_then(|dir| {
-        let key = cache_key(&program, &codegen_options)?;
+        let key = cache_key(&program, &linked.externals, &codegen_options)?;
         Some(cache::path(dir, &func.name, &key))
     });
     if let Some(path) = &cached {
         if let Some(entry) = cache::read(path).filter(|e| e.ret == root.ret.to_string()) {
-            if let Ok(address) = codegen::load_object(&entry.object, &entry.symbol) {
+            if let Ok(address) = codegen::load_object(&entry.object, &entry.symbol, &linked.externals) {
                 // SAFETY: the cached entry point has the `EntryFn` signature (or is a ufunc loop,
                 // whose callers use `address`).
                 let entry_fn: codegen::EntryFn = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(address) };
-                return Ok(finish(entry_fn, address, None, None, Timings { infer: infer_time, ..Timings::default() }, true));
+                let timings = Timings { infer: infer_time, ..library_time };
+                return Ok(finish(entry_fn, address, None, None, timings, true));
             }
         }
     }
-    let compiled = codegen::compile(&program.functions, &codegen_options).map_err(internal)?;
+    let module_functions: Vec<&ferrojit_ir::Function> = linked.members.iter().map(|&i| &program.functions[i]).collect();
+    let compiled = codegen::compile(&module_functions, &linked.externals, &codegen_options).map_err(internal)?;
     if options.dump_ir {
         if let Some(ir) = &compiled.llvm_ir {
             println!("---- optimised LLVM IR: {} ----\n{}", func.name, ir);
         }
     }
     if let Some(path) = &cached {
-        cache::write(path, &cache::Entry { symbol: compiled.entry_symbol.clone(), ret: root.ret.to_string(), object: compiled.object.clone() });
+        let _ = cache::write(path, &cache::Entry { symbol: compiled.entry_symbol.clone(), ret: root.ret.to_string(), object: compiled.object.clone() });
     }
-    let timings = Timings { infer: infer_time, lower: compiled.timings.lower, optimize: compiled.timings.optimize, machine_code: compiled.timings.machine_code };
+    let timings = Timings {
+        infer: infer_time,
+        lower: library_time.lower + compiled.timings.lower,
+        optimize: library_time.optimize + compiled.timings.optimize,
+        machine_code: library_time.machine_code + compiled.timings.machine_code,
+    };
     Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false))
 }
 
@@ -217,7 +231,7 @@ pub fn warm_up() {
 
 /// The cache key of a typed program compiled with `options`, or `None` when it cannot be
 /// cached (see `cache`).
-fn cache_key(program: &infer::Program, options: &codegen::Options) -> Option<String> {
+fn cache_key(program: &infer::Program, externals: &[codegen::External], options: &codegen::Options) -> Option<String> {
     let mut parts = vec![
         format!("ferrojit {} build {}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID")),
         codegen::host_description().ok()?,
@@ -228,6 +242,8 @@ fn cache_key(program: &infer::Program, options: &codegen::Options) -> Option<Str
         parts.push(format!("{}({}) -> {}", f.name, args.join(","), f.ret));
         parts.push(f.fingerprint.clone()?);
     }
+    // The units the object calls, by the names it refers to them by.
+    parts.extend(externals.iter().map(|e| e.link_name.clone()));
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
     Some(cache::key(&refs))
 }

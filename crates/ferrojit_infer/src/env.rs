@@ -83,6 +83,9 @@ pub struct FunctionSource {
     /// Default values of the parameters, aligned with the parameter list (`None`: no default),
     /// used when another compiled function calls this one without every argument.
     pub defaults: Vec<Option<ConstValue>>,
+    /// An implementation from ferrojit's own library (`python/ferrojit/_lib/`), whose machine
+    /// code may be shared between callers and processes (see `ir::Function::library`).
+    pub library: bool,
 }
 
 impl std::fmt::Debug for FunctionSource {

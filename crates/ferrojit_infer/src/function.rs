@@ -49,8 +49,9 @@ pub(crate) fn infer_function(
         cx.changed = false;
         cx.walk()?;
         if !cx.changed {
-            // Typing stops here until Python has resolved the overloads met so far.
-            if !cx.session.unresolved.is_empty() {
+            // Typing stops here until Python has resolved the overloads this function waits for
+            // (its own calls', or its callees'); a function that waits for none finishes.
+            if cx.waiting_for_overloads {
                 return Err(cx.error(ErrorKind::NeedsOverloads, def.span, "overloads to resolve", None));
             }
             cx.final_walk = true;
@@ -69,6 +70,7 @@ pub(crate) fn infer_function(
                 span: def.span,
                 fingerprint: cx.fingerprint(),
                 ownership: None,
+                library: func.library,
             };
             if let Err(msg) = ir::verify(&function) {
                 return Err(cx.internal(def.span, &format!("typed IR is invalid: {msg}")));
@@ -99,6 +101,8 @@ pub(crate) struct FnInfer<'a> {
     pub final_walk: bool,
     pub changed: bool,
     pub loop_depth: usize,
+    /// Set in a walk that skipped a statement for calls whose overloads are not resolved yet.
+    waiting_for_overloads: bool,
     /// Set by a statement after which nothing in its block can run (a pruned `if` whose live
     /// branch returns or raises); the block stops there.
     rest_of_block_is_dead: bool,
@@ -131,6 +135,7 @@ impl<'a> FnInfer<'a> {
             changed: false,
             loop_depth: 0,
             rest_of_block_is_dead: false,
+            waiting_for_overloads: false,
             globals: HashMap::new(),
             pending_shape: None,
             declared_ret: None,
@@ -300,6 +305,7 @@ impl<'a> FnInfer<'a> {
     // ---- walks -----------------------------------------------------------------------------
 
     fn walk(&mut self) -> Result<Vec<ir::Stmt>> {
+        self.waiting_for_overloads = false;
         self.locals.truncate(self.num_named);
         self.maps.clear();
         self.loop_depth = 0;
@@ -318,7 +324,8 @@ impl<'a> FnInfer<'a> {
             match self.stmt(s, &mut out) {
                 Ok(()) => {}
                 // Retried in a later walk, or (calls needing overloads) after they are resolved.
-                Err(e) if matches!(e.kind, ErrorKind::Pending | ErrorKind::NeedsOverloads) && !self.final_walk => {}
+                Err(e) if e.kind == ErrorKind::Pending && !self.final_walk => {}
+                Err(e) if e.kind == ErrorKind::NeedsOverloads && !self.final_walk => self.waiting_for_overloads = true,
                 Err(e) => return Err(e),
             }
             if std::mem::take(&mut self.rest_of_block_is_dead) {

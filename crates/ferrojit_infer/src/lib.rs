@@ -118,18 +118,15 @@ pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declar
     let mut session = Session { declared: declared.map(|t| ((root.id, args.to_vec()), t)), ..Session::default() };
     let key = match session.request(root, args, None) {
         Ok(key) => key,
-        Err(e) if e.kind == ErrorKind::NeedsOverloads => return Err(Failure::NeedsOverloads(session.unresolved)),
+        Err(e) if e.kind == ErrorKind::NeedsOverloads => {
+            // The implementations finished in this round are kept, so that the next round,
+            // after the typing functions ran, types only what was still waiting.
+            overloads::keep_typed_implementations(&session.finished());
+            return Err(Failure::NeedsOverloads(session.unresolved));
+        }
         Err(e) => return Err(Failure::Error(e)),
     };
-    let finished: Vec<(&Key, &ir::Function)> = session
-        .order
-        .iter()
-        .map(|k| match &session.entries[k].state {
-            State::Done(f) => (k, f),
-            State::InProgress(_) => unreachable!("finished functions are Done"),
-        })
-        .collect();
-    overloads::keep_typed_implementations(&finished);
+    overloads::keep_typed_implementations(&session.finished());
     let mut functions = Vec::new();
     let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
     // The root first, then its callees in the order they were finished.
@@ -158,6 +155,9 @@ struct Session {
     declared: Option<(Key, Type)>,
     /// Calls of overloaded callables met without a recorded resolution, without repeats.
     unresolved: Vec<OverloadRequest>,
+    /// Functions whose typing stopped for unresolved overloads, with that error: nothing in
+    /// this session can resolve them, so later calls get the error without typing again.
+    waiting: HashMap<Key, InferError>,
 }
 
 struct Entry {
@@ -179,9 +179,23 @@ pub(crate) enum CallTarget {
 }
 
 impl Session {
+    /// The functions typed to completion, in the order they finished.
+    fn finished(&self) -> Vec<(&Key, &ir::Function)> {
+        self.order
+            .iter()
+            .filter_map(|k| match &self.entries.get(k)?.state {
+                State::Done(f) => Some((k, f)),
+                State::InProgress(_) => None,
+            })
+            .collect()
+    }
+
     /// Returns the return type of `func(args)`, typing it first if needed.
     fn call(&mut self, func: &Arc<FunctionSource>, args: &[Type], at: Option<(&Arc<SourceText>, Span)>) -> Result<CallTarget, InferError> {
         let key: Key = (func.id, args.to_vec());
+        if let Some(e) = self.waiting.get(&key) {
+            return Err(e.clone());
+        }
         if let Some(entry) = self.entries.get(&key) {
             return Ok(match &entry.state {
                 State::Done(f) => CallTarget::Ready { symbol: f.symbol.clone(), ret: f.ret.clone() },
@@ -252,6 +266,9 @@ impl Session {
             Err(e) => {
                 self.entries.remove(&key);
                 self.guesses.truncate(first_guess);
+                if e.kind == ErrorKind::NeedsOverloads {
+                    self.waiting.insert(key, e.clone());
+                }
                 Err(e)
             }
         }

@@ -323,6 +323,7 @@ pub(crate) fn with_static_params(implementation: &Arc<FunctionSource>, params: V
         ast,
         globals: Box::new(StaticParams { implementation: implementation.clone(), bound }),
         defaults,
+        library: implementation.library,
     });
     let mut r = write();
     r.implementations.insert(id);

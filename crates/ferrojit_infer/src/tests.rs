@@ -24,6 +24,7 @@ fn infer(text: &str, args: &[Type]) -> Result<Program, InferError> {
         source,
         globals: Box::new(NoGlobals),
         defaults: vec![],
+        library: false,
     });
     infer_program(&func, args).map_err(|f| match f {
         crate::Failure::Error(e) => e,

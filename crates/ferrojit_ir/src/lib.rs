@@ -52,6 +52,51 @@ pub struct Function {
     pub fingerprint: Option<String>,
     /// What the ownership pass decided; `None` before it runs (codegen refuses such a function).
     pub ownership: Option<Ownership>,
+    /// An implementation from ferrojit's own library. One with a loop is compiled once per
+    /// signature and options into a module of its own, which every caller in the process
+    /// shares and the library's disk cache keeps (`ferrojit_compiler::library`).
+    pub library: bool,
+}
+
+impl Function {
+    /// Whether the function's machine code has a loop: a loop statement, or an array operation
+    /// lowered to one (a fill, copy, map or reduction), at any depth.
+    pub fn has_loop(&self) -> bool {
+        fn loops(s: &Stmt) -> bool {
+            match &s.kind {
+                StmtKind::While { .. } | StmtKind::ForRange { .. } | StmtKind::ArrayFill { .. } | StmtKind::ArrayCopy { .. } | StmtKind::ArrayMap { .. } => true,
+                StmtKind::If { then_body, else_body, .. } if then_body.iter().chain(else_body).any(loops) => true,
+                _ => s.any_expr(
+                    &mut |e| match &e.kind {
+                        ExprKind::MapReduce { .. } | ExprKind::AxisReduce { .. } => true,
+                        ExprKind::Block { stmts, .. } => stmts.iter().any(loops),
+                        _ => false,
+                    },
+                    true,
+                ),
+            }
+        }
+        self.body.iter().any(loops)
+    }
+
+    /// The symbols this function calls, each once, in the order of their first call.
+    pub fn callees(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in &self.body {
+            s.any_expr(
+                &mut |e| {
+                    if let ExprKind::Call { symbol, .. } = &e.kind {
+                        if !out.contains(symbol) {
+                            out.push(symbol.clone());
+                        }
+                    }
+                    false
+                },
+                true,
+            );
+        }
+        out
+    }
 }
 
 /// The locals that hold references of their own, as the ownership pass chose them. Every other

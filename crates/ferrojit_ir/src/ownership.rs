@@ -321,6 +321,7 @@ mod tests {
             body,
             span: span(),
             fingerprint: None,
+            library: false,
             ownership: None,
         }
     }

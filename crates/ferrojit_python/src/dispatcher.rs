@@ -70,6 +70,9 @@ pub struct DispatcherBase {
     /// The implementation of an overload (`ferrojit.extending`): its closure variables are
     /// frozen at compile time as globals are.
     overload_implementation: bool,
+    /// An implementation of ferrojit's own library (defined in `ferrojit._lib`): see
+    /// `FunctionSource::library`.
+    library: bool,
 }
 
 fn next_id() -> u64 {
@@ -95,6 +98,8 @@ impl DispatcherBase {
         let fallback = flag("_fallback")?;
         let forceobj = flag("forceobj")?;
         let overload_implementation = flag("_overload_implementation")?;
+        let module: Option<String> = py_func.getattr("__module__").ok().and_then(|m| m.extract().ok());
+        let library = overload_implementation && module.is_some_and(|m| m.starts_with("ferrojit._lib"));
         let fastmath = match option("fastmath")? {
             None => FastMath::default(),
             Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => {
@@ -147,6 +152,7 @@ impl DispatcherBase {
             warned: std::sync::atomic::AtomicBool::new(false),
             frozen: std::sync::atomic::AtomicBool::new(false),
             overload_implementation,
+            library,
         })
     }
 
@@ -728,11 +734,11 @@ impl DispatcherBase {
         let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
         let source = if quick {
             match ferrojit_compiler::parse_function(&text) {
-                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults },
+                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults, library: self.library },
                 Err(_) => return Ok(None),
             }
         } else {
-            ferrojit_compiler::function_source(self.id, &name, text, globals, defaults)
+            FunctionSource { library: self.library, ..ferrojit_compiler::function_source(self.id, &name, text, globals, defaults) }
         };
         let _ = self.source_seconds.set(seconds + started.elapsed().as_secs_f64());
         let source = Arc::new(source);

@@ -151,6 +151,13 @@ fn linalg_routines() -> Vec<&'static str> {
     ferrojit_compiler::runtime::linalg::ROUTINES.to_vec()
 }
 
+/// The units of ferrojit's library loaded in this process (see `ferrojit_compiler::library`),
+/// each as (`name(argument types) -> return type`, whether it was read from the disk cache).
+#[pyfunction]
+fn library_units() -> Vec<(String, bool)> {
+    ferrojit_compiler::library_units()
+}
+
 /// The background thread started by [`start_warm_up`], until someone waits for it.
 static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::sync::Mutex::new(None);
 
@@ -247,6 +254,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;
     m.add_function(wrap_pyfunction!(linalg_routines, m)?)?;
+    m.add_function(wrap_pyfunction!(library_units, m)?)?;
     m.add_function(wrap_pyfunction!(allocations_made, m)?)?;
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;

@@ -1,0 +1,283 @@
+//! ferrojit's own library (`python/ferrojit/_lib/`) compiled once, not into every caller.
+//!
+//! A library implementation is typed once per argument types and process (see
+//! `ferrojit_infer::overloads`), but its machine code used to be generated into each caller's
+//! module: every user function calling `np.sort` paid LLVM's work on the sort again, 0.3-0.5 s.
+//! Here each library function whose body has a loop becomes a *unit*: a module of its own,
+//! compiled once per signature and options, loaded once, and called by every program of the
+//! process through its exported symbol (a [`codegen::External`]). The library's disk cache
+//! keeps the units' objects, so later processes load them instead of compiling.
+//!
+//! Library functions without a loop stay in their callers' modules, where LLVM inlines them:
+//! they are cheap to compile, and the call would cost more than their body.
+//!
+//! Partition of a program: a unit holds its root and every function reachable from it through
+//! calls of functions that are not units themselves. A unit called from a member is linked as
+//! an external, unless it calls back into the root (mutual recursion), in which case it is a
+//! member too; so units depend on each other without cycles, and are ensured depth first.
+//!
+//! Keys: a unit is known by a hash of everything its machine code depends on ([`unit_key`]):
+//! the compiler build and host, the code-generation options, and for each function reachable
+//! from the root its name, types, fingerprint (source and globals read) and, in call order,
+//! what it calls. The key names the exported symbol (`fjlib_<key>`), the process's table entry
+//! and the cache file. A unit whose code embeds process-local addresses has no such key: it
+//! is compiled once per process under a process-local name and never cached on disk.
+
+use crate::{cache, codegen, Timings};
+use ferrojit_ir as ir;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+/// A program split into the caller's module and the units it calls.
+pub(crate) struct Linked {
+    /// Indices into the program of the functions compiled in the caller's module, root first.
+    pub members: Vec<usize>,
+    /// The units the caller's module calls, loaded.
+    pub externals: Vec<codegen::External>,
+    /// The time spent compiling units for this program (nothing when all were loaded).
+    pub timings: Timings,
+}
+
+/// A unit loaded into this process.
+#[derive(Clone)]
+struct Loaded {
+    link_name: String,
+    address: usize,
+    /// `name(argument types) -> return type` of its root.
+    signature: String,
+    /// Read from the disk cache rather than compiled.
+    from_disk: bool,
+}
+
+/// The library units loaded in this process: (`name(argument types) -> return type`, whether
+/// it was read from the disk cache), in no particular order.
+pub fn library_units() -> Vec<(String, bool)> {
+    loaded().lock().unwrap_or_else(|p| p.into_inner()).values().map(|u| (u.signature.clone(), u.from_disk)).collect()
+}
+
+/// Units loaded in this process, by key (see the module docs).
+fn loaded() -> &'static Mutex<HashMap<String, Loaded>> {
+    static LOADED: OnceLock<Mutex<HashMap<String, Loaded>>> = OnceLock::new();
+    LOADED.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Splits `functions` (a typed program, root first) into the caller's module and units, and
+/// makes sure every unit it calls is loaded: from this process's table, the disk cache, or by
+/// compiling it.
+pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options) -> Result<Linked, codegen::CodegenError> {
+    let graph = Graph::new(functions);
+    let (members, external_indices) = graph.unit(0);
+    let mut timings = Timings::default();
+    let mut externals = Vec::new();
+    for i in external_indices {
+        let loaded = graph.ensure(i, options, &mut timings)?;
+        externals.push(codegen::External {
+            symbol: functions[i].symbol.clone(),
+            link_name: loaded.link_name,
+            arg_types: functions[i].arg_types.clone(),
+            address: loaded.address,
+        });
+    }
+    Ok(Linked { members, externals, timings })
+}
+
+/// The call graph of a program.
+struct Graph<'a> {
+    functions: &'a [ir::Function],
+    /// Per function, the indices of the functions it calls, in the order of their first call.
+    callees: Vec<Vec<usize>>,
+    /// Per function, whether it is compiled as a unit of its own.
+    is_unit: Vec<bool>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(functions: &'a [ir::Function]) -> Self {
+        let index: HashMap<&str, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.as_str(), i)).collect();
+        let callees = functions.iter().map(|f| f.callees().iter().filter_map(|s| index.get(s.as_str()).copied()).collect()).collect();
+        // The root is the caller's own function, never a unit.
+        let is_unit = functions.iter().enumerate().map(|(i, f)| i != 0 && f.library && f.has_loop()).collect();
+        Graph { functions, callees, is_unit }
+    }
+
+    fn reaches(&self, from: usize, to: usize) -> bool {
+        let mut seen = vec![false; self.functions.len()];
+        let mut stack = vec![from];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            for &c in &self.callees[i] {
+                if c == to {
+                    return true;
+                }
+                stack.push(c);
+            }
+        }
+        false
+    }
+
+    /// The members of the module rooted at `root` (root first) and the units it calls.
+    fn unit(&self, root: usize) -> (Vec<usize>, Vec<usize>) {
+        let mut members = vec![root];
+        let mut externals = Vec::new();
+        let mut next = 0;
+        while next < members.len() {
+            let m = members[next];
+            next += 1;
+            for &c in &self.callees[m] {
+                if members.contains(&c) || externals.contains(&c) {
+                    continue;
+                }
+                if self.is_unit[c] && !self.reaches(c, root) {
+                    externals.push(c);
+                } else {
+                    members.push(c);
+                }
+            }
+        }
+        (members, externals)
+    }
+
+    /// Loads the unit rooted at `root`, after the units it calls.
+    fn ensure(&self, root: usize, options: &codegen::Options, timings: &mut Timings) -> Result<Loaded, codegen::CodegenError> {
+        let options = unit_options(options);
+        let stable_key = unit_key(self.functions, &self.callees, root, &options);
+        let key = stable_key.clone().unwrap_or_else(|| format!("{} {}", self.functions[root].symbol, options_text(&options)));
+        if let Some(found) = loaded().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(found.clone());
+        }
+        let (members, external_indices) = self.unit(root);
+        let mut externals = Vec::new();
+        for i in external_indices {
+            let loaded = self.ensure(i, &options, timings)?;
+            externals.push(codegen::External {
+                symbol: self.functions[i].symbol.clone(),
+                link_name: loaded.link_name,
+                arg_types: self.functions[i].arg_types.clone(),
+                address: loaded.address,
+            });
+        }
+        let link_name = match &stable_key {
+            Some(k) => format!("fjlib_{}", &k[..32]),
+            None => {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                format!("fjlib_local_{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            }
+        };
+        let root_function = &self.functions[root];
+        let file = stable_key.as_ref().and_then(|k| Some(cache::path(&cache_dir()?, &root_function.name, k)));
+        let cached = file.as_ref().and_then(|path| cache::read(path)).filter(|e| e.symbol == link_name && e.ret == root_function.ret.to_string());
+        let from_disk = cached.and_then(|e| codegen::load_object(&e.object, &link_name, &externals).ok());
+        let address = match from_disk {
+            Some(address) => address,
+            None => {
+                let program: Vec<&ir::Function> = members.iter().map(|&i| &self.functions[i]).collect();
+                let options = codegen::Options { export_root_as: Some(link_name.clone()), ..options };
+                let compiled = codegen::compile(&program, &externals, &options)?;
+                timings.lower += compiled.timings.lower;
+                timings.optimize += compiled.timings.optimize;
+                timings.machine_code += compiled.timings.machine_code;
+                if let Some(path) = &file {
+                    if cache::write(path, &cache::Entry { symbol: link_name.clone(), ret: root_function.ret.to_string(), object: compiled.object }) {
+                        prune_once(path);
+                    }
+                }
+                compiled.address
+            }
+        };
+        let args: Vec<String> = root_function.arg_types.iter().map(|t| t.to_string()).collect();
+        let signature = format!("{}({}) -> {}", root_function.name, args.join(", "), root_function.ret);
+        let unit = Loaded { link_name, address, signature, from_disk: from_disk.is_some() };
+        // Another thread may have loaded the same unit meanwhile; either copy serves.
+        Ok(loaded().lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_insert(unit).clone())
+    }
+}
+
+/// The options a unit is compiled with: its caller's choices about the code (bounds checks,
+/// fast math, error model), none about the entry point or what to keep.
+fn unit_options(options: &codegen::Options) -> codegen::Options {
+    codegen::Options {
+        load: true,
+        boundscheck: options.boundscheck,
+        fastmath: options.fastmath,
+        numpy_errors: options.numpy_errors,
+        ..codegen::Options::default()
+    }
+}
+
+fn options_text(options: &codegen::Options) -> String {
+    format!("boundscheck={} fastmath={:?} numpy_errors={}", options.boundscheck, options.fastmath, options.numpy_errors)
+}
+
+/// The key of the unit rooted at `root` (see the module docs); `None` when a function it
+/// reaches has no fingerprint (its code embeds process-local addresses).
+fn unit_key(functions: &[ir::Function], callees: &[Vec<usize>], root: usize, options: &codegen::Options) -> Option<String> {
+    /// Appends the description of `i` and, depth first, of what it calls; a function already
+    /// described is referred to by its position in the description.
+    fn describe(functions: &[ir::Function], callees: &[Vec<usize>], i: usize, order: &mut Vec<usize>, out: &mut Vec<String>) -> Option<()> {
+        if let Some(position) = order.iter().position(|&j| j == i) {
+            out.push(format!("see #{position}"));
+            return Some(());
+        }
+        order.push(i);
+        let f = &functions[i];
+        let args: Vec<String> = f.arg_types.iter().map(|t| t.to_string()).collect();
+        out.push(format!("#{} {}({}) -> {} library={}", order.len() - 1, f.name, args.join(","), f.ret, f.library));
+        out.push(f.fingerprint.clone()?);
+        out.push(format!("calls {}", callees[i].len()));
+        for &c in &callees[i] {
+            describe(functions, callees, c, order, out)?;
+        }
+        Some(())
+    }
+    let mut parts = vec![
+        format!("ferrojit {} build {}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID")),
+        codegen::host_description().ok()?,
+        options_text(options),
+    ];
+    describe(functions, callees, root, &mut Vec::new(), &mut parts)?;
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    Some(cache::key(&refs))
+}
+
+/// Where the library's units are cached: `FERROJIT_LIBRARY_CACHE` (`0` or empty: nowhere),
+/// else `ferrojit` in the user's cache directory (`$XDG_CACHE_HOME`, else `~/.cache`); one
+/// subdirectory per ferrojit build, since no other build can use its files.
+fn cache_dir() -> Option<PathBuf> {
+    let base = match std::env::var_os("FERROJIT_LIBRARY_CACHE") {
+        Some(v) if v.is_empty() || v == "0" => return None,
+        Some(v) => PathBuf::from(v),
+        None => match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+            Some(v) => PathBuf::from(v).join("ferrojit"),
+            None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".cache").join("ferrojit"),
+        },
+    };
+    Some(base.join(format!("library-{}-{}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID"))))
+}
+
+/// How many builds' directories the library cache keeps: the newest written to.
+const BUILDS_KEPT: usize = 3;
+
+/// Removes the directories of older builds from the library cache, once per process, after
+/// the first file this process wrote into it (`written`), so that the cache does not grow
+/// with every ferrojit build installed or made.
+fn prune_once(written: &std::path::Path) {
+    static PRUNED: std::sync::Once = std::sync::Once::new();
+    PRUNED.call_once(|| {
+        let Some(base) = written.parent().and_then(|d| d.parent()) else { return };
+        let Ok(entries) = std::fs::read_dir(base) else { return };
+        let mut builds: Vec<(std::time::SystemTime, PathBuf)> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("library-") && e.path().is_dir())
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        builds.sort_by(|a, b| b.0.cmp(&a.0));
+        let own = written.parent();
+        for (_, dir) in builds.into_iter().skip(BUILDS_KEPT) {
+            if Some(dir.as_path()) != own {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    });
+}
