@@ -54,8 +54,11 @@ pub struct CompiledFunction {
     pub ret: Type,
     pub llvm_ir: Option<String>,
     pub asm: Option<String>,
-    /// Loaded from the disk cache: no LLVM work was done.
+    /// Loaded from the disk cache: no LLVM work was done on the function itself.
     pub cache_hit: bool,
+    /// The units of ferrojit's library compiled for this function (see `library`), each as
+    /// `name(argument types) -> return type` with its time; their time is in `timings` too.
+    pub library_units_compiled: Vec<(String, Timings)>,
     /// The types of the user's variables, by the source line that assigns them:
     /// (line, name, type), for `inspect_types`.
     pub variable_types: Vec<(u32, String, String)>,
@@ -142,7 +145,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         export_root_as: None,
     };
     let root = program.root();
-    let finish = |entry: codegen::EntryFn, address: usize, llvm_ir: Option<String>, asm: Option<String>, timings: Timings, cache_hit: bool| CompiledFunction {
+    let finish = |entry: codegen::EntryFn, address: usize, llvm_ir: Option<String>, asm: Option<String>, timings: Timings, cache_hit: bool, library_units_compiled: Vec<(String, Timings)>| CompiledFunction {
         entry,
         address,
         args: args.to_vec(),
@@ -150,6 +153,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         llvm_ir: if options.keep_llvm_ir { llvm_ir } else { None },
         asm,
         cache_hit,
+        library_units_compiled,
         variable_types: variable_types(root),
         timings,
     };
@@ -163,6 +167,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
     // one refer to them.
     let linked = library::link(&program.functions, &codegen_options).map_err(internal)?;
     let library_time = linked.timings;
+    let library_compiled = linked.compiled;
     let cached = options.cache_dir.as_ref().filter(|_| codegen_options.load).and_then(|dir| {
         let key = cache_key(&program, &linked.externals, &codegen_options)?;
         Some(cache::path(dir, &func.name, &key))
@@ -174,7 +179,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
                 // whose callers use `address`).
                 let entry_fn: codegen::EntryFn = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(address) };
                 let timings = Timings { infer: infer_time, ..library_time };
-                return Ok(finish(entry_fn, address, None, None, timings, true));
+                return Ok(finish(entry_fn, address, None, None, timings, true, library_compiled));
             }
         }
     }
@@ -194,7 +199,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         optimize: library_time.optimize + compiled.timings.optimize,
         machine_code: library_time.machine_code + compiled.timings.machine_code,
     };
-    Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false))
+    Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false, library_compiled))
 }
 
 /// Pays the compiler's one-time costs of a process ahead of the first real compilation, by

@@ -3,13 +3,19 @@
 //! A library implementation is typed once per argument types and process (see
 //! `ferrojit_infer::overloads`), but its machine code used to be generated into each caller's
 //! module: every user function calling `np.sort` paid LLVM's work on the sort again, 0.3-0.5 s.
-//! Here each library function whose body has a loop becomes a *unit*: a module of its own,
-//! compiled once per signature and options, loaded once, and called by every program of the
-//! process through its exported symbol (a [`codegen::External`]). The library's disk cache
-//! keeps the units' objects, so later processes load them instead of compiling.
+//! Here each entry into the library (a library function called from outside it, by the user's
+//! code) that has a loop, in its body or in the library functions it calls, becomes a *unit*: a
+//! module of its own, compiled once per signature and options, loaded once, and called by
+//! every program of the process through its exported symbol (a [`codegen::External`]). The
+//! library's disk cache keeps the units' objects, so later processes load them instead of
+//! compiling.
 //!
-//! Library functions without a loop stay in their callers' modules, where LLVM inlines them:
-//! they are cheap to compile, and the call would cost more than their body.
+//! The library functions an entry calls are compiled into its unit, where LLVM inlines them
+//! and drops what the entry's constant arguments rule out (`np.sort` compiles the unstable
+//! sort's code only): one module per entry costs less than one per helper, whose fixed costs
+//! add up (a stable sort of float64 was 14 modules, 1.3 s, against one module, 0.45 s). Entries
+//! without a loop stay in their callers' modules: they are cheap to compile, and a call would
+//! cost more than their body.
 //!
 //! Partition of a program: a unit holds its root and every function reachable from it through
 //! calls of functions that are not units themselves. A unit called from a member is linked as
@@ -37,7 +43,17 @@ pub(crate) struct Linked {
     pub externals: Vec<codegen::External>,
     /// The time spent compiling units for this program (nothing when all were loaded).
     pub timings: Timings,
+    /// The units compiled for this program (not found loaded or on disk), each with its
+    /// `name(argument types) -> return type` and the time it took.
+    pub compiled: Vec<(String, Timings)>,
 }
+
+/// The size (in expression nodes, see `ir::Function::size`) from which a library helper with a
+/// loop is a unit of its own, shared by the entries that call it (the sorts of `np.sort`,
+/// `np.argsort`, `np.median`, ...), rather than compiled into each. Smaller helpers cost less
+/// to compile again than a module of their own does (about 5-10 ms however small), and are
+/// better inlined.
+const SHARED_HELPER_SIZE: usize = 100;
 
 /// A unit loaded into this process.
 #[derive(Clone)]
@@ -68,10 +84,10 @@ fn loaded() -> &'static Mutex<HashMap<String, Loaded>> {
 pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options) -> Result<Linked, codegen::CodegenError> {
     let graph = Graph::new(functions);
     let (members, external_indices) = graph.unit(0);
-    let mut timings = Timings::default();
+    let mut compiled = Vec::new();
     let mut externals = Vec::new();
     for i in external_indices {
-        let loaded = graph.ensure(i, options, &mut timings)?;
+        let loaded = graph.ensure(i, options, &mut compiled)?;
         externals.push(codegen::External {
             symbol: functions[i].symbol.clone(),
             link_name: loaded.link_name,
@@ -79,7 +95,13 @@ pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options) -> Re
             address: loaded.address,
         });
     }
-    Ok(Linked { members, externals, timings })
+    let mut timings = Timings::default();
+    for (_, t) in &compiled {
+        timings.lower += t.lower;
+        timings.optimize += t.optimize;
+        timings.machine_code += t.machine_code;
+    }
+    Ok(Linked { members, externals, timings, compiled })
 }
 
 /// The call graph of a program.
@@ -95,9 +117,40 @@ impl<'a> Graph<'a> {
     fn new(functions: &'a [ir::Function]) -> Self {
         let index: HashMap<&str, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.as_str(), i)).collect();
         let callees = functions.iter().map(|f| f.callees().iter().filter_map(|s| index.get(s.as_str()).copied()).collect()).collect();
+        let mut graph = Graph { functions, callees, is_unit: vec![false; functions.len()] };
+        // Entries into the library: library functions that a function outside it calls.
+        let mut entry = vec![false; functions.len()];
+        for (i, f) in functions.iter().enumerate() {
+            if !f.library {
+                for &c in &graph.callees[i] {
+                    entry[c] = functions[c].library;
+                }
+            }
+        }
         // The root is the caller's own function, never a unit.
-        let is_unit = functions.iter().enumerate().map(|(i, f)| i != 0 && f.library && f.has_loop()).collect();
-        Graph { functions, callees, is_unit }
+        graph.is_unit = (0..functions.len())
+            .map(|i| {
+                let f = &functions[i];
+                i != 0 && f.library && ((entry[i] && graph.loops_within_library(i)) || (f.size() >= SHARED_HELPER_SIZE && f.has_loop()))
+            })
+            .collect();
+        graph
+    }
+
+    /// Whether `i` or a library function it reaches has a loop.
+    fn loops_within_library(&self, i: usize) -> bool {
+        let mut seen = vec![false; self.functions.len()];
+        let mut stack = vec![i];
+        while let Some(j) = stack.pop() {
+            if std::mem::replace(&mut seen[j], true) {
+                continue;
+            }
+            if self.functions[j].has_loop() {
+                return true;
+            }
+            stack.extend(self.callees[j].iter().copied().filter(|&c| self.functions[c].library));
+        }
+        false
     }
 
     fn reaches(&self, from: usize, to: usize) -> bool {
@@ -140,7 +193,7 @@ impl<'a> Graph<'a> {
     }
 
     /// Loads the unit rooted at `root`, after the units it calls.
-    fn ensure(&self, root: usize, options: &codegen::Options, timings: &mut Timings) -> Result<Loaded, codegen::CodegenError> {
+    fn ensure(&self, root: usize, options: &codegen::Options, compiled_units: &mut Vec<(String, Timings)>) -> Result<Loaded, codegen::CodegenError> {
         let options = unit_options(options);
         let stable_key = unit_key(self.functions, &self.callees, root, &options);
         let key = stable_key.clone().unwrap_or_else(|| format!("{} {}", self.functions[root].symbol, options_text(&options)));
@@ -150,7 +203,7 @@ impl<'a> Graph<'a> {
         let (members, external_indices) = self.unit(root);
         let mut externals = Vec::new();
         for i in external_indices {
-            let loaded = self.ensure(i, &options, timings)?;
+            let loaded = self.ensure(i, &options, compiled_units)?;
             externals.push(codegen::External {
                 symbol: self.functions[i].symbol.clone(),
                 link_name: loaded.link_name,
@@ -166,6 +219,8 @@ impl<'a> Graph<'a> {
             }
         };
         let root_function = &self.functions[root];
+        let args: Vec<String> = root_function.arg_types.iter().map(|t| t.to_string()).collect();
+        let signature = format!("{}({}) -> {}", root_function.name, args.join(", "), root_function.ret);
         let file = stable_key.as_ref().and_then(|k| Some(cache::path(&cache_dir()?, &root_function.name, k)));
         let cached = file.as_ref().and_then(|path| cache::read(path)).filter(|e| e.symbol == link_name && e.ret == root_function.ret.to_string());
         let from_disk = cached.and_then(|e| codegen::load_object(&e.object, &link_name, &externals).ok());
@@ -175,9 +230,8 @@ impl<'a> Graph<'a> {
                 let program: Vec<&ir::Function> = members.iter().map(|&i| &self.functions[i]).collect();
                 let options = codegen::Options { export_root_as: Some(link_name.clone()), ..options };
                 let compiled = codegen::compile(&program, &externals, &options)?;
-                timings.lower += compiled.timings.lower;
-                timings.optimize += compiled.timings.optimize;
-                timings.machine_code += compiled.timings.machine_code;
+                let t = compiled.timings;
+                compiled_units.push((signature.clone(), Timings { lower: t.lower, optimize: t.optimize, machine_code: t.machine_code, ..Timings::default() }));
                 if let Some(path) = &file {
                     if cache::write(path, &cache::Entry { symbol: link_name.clone(), ret: root_function.ret.to_string(), object: compiled.object }) {
                         prune_once(path);
@@ -186,8 +240,6 @@ impl<'a> Graph<'a> {
                 compiled.address
             }
         };
-        let args: Vec<String> = root_function.arg_types.iter().map(|t| t.to_string()).collect();
-        let signature = format!("{}({}) -> {}", root_function.name, args.join(", "), root_function.ret);
         let unit = Loaded { link_name, address, signature, from_disk: from_disk.is_some() };
         // Another thread may have loaded the same unit meanwhile; either copy serves.
         Ok(loaded().lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_insert(unit).clone())

@@ -79,6 +79,22 @@ impl Function {
         self.body.iter().any(loops)
     }
 
+    /// The number of expression nodes in the body, at any depth: a measure of how much code
+    /// the function makes.
+    pub fn size(&self) -> usize {
+        let mut count = 0;
+        for s in &self.body {
+            s.any_expr(
+                &mut |_| {
+                    count += 1;
+                    false
+                },
+                true,
+            );
+        }
+        count
+    }
+
     /// The symbols this function calls, each once, in the order of their first call.
     pub fn callees(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

@@ -614,6 +614,14 @@ impl DispatcherBase {
             if compiled.cache_hit { " (loaded from the cache)" } else { "" },
             total
         );
+        for (unit, t) in &compiled.library_units_compiled {
+            eprintln!(
+                "ferrojit:   library unit {unit}: lower {:.2} ms, optimize {:.2} ms, machine code {:.2} ms",
+                ms(t.lower),
+                ms(t.optimize),
+                ms(t.machine_code)
+            );
+        }
     }
 
     /// Compiler options from the decorator and the environment.
