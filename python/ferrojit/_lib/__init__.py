@@ -55,11 +55,19 @@ IMPLEMENTED_IN = {
         f"random.{name}": "random"
         for name in ("seed", "random", "randint", "randrange", "uniform", "gauss", "normalvariate", "expovariate", "getrandbits", "shuffle", "choice")
     },
+    # Python's numeric modules: `math` (what the compiler does not build), `cmath`, `operator`.
+    **{
+        f"math.{name}": "pymath"
+        for name in (
+            "factorial", "comb", "perm", "isqrt", "gcd", "lcm", "fsum", "prod", "modf", "frexp", "ldexp", "nextafter", "ulp", "dist",
+            "remainder", "isclose", "hypot",
+        )
+    },
 }
 
 # The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs
 # that use it: it costs NumPy 100 ms and more).
-LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random")
+LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator")
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {

@@ -1,0 +1,758 @@
+"""Python's numeric modules in compiled code: the functions of ``math`` the compiler does not
+build itself (``factorial``, ``comb``, ``perm``, ``isqrt``, ``gcd``, ``lcm``, ``fsum``,
+``prod``, ``modf``, ``frexp``, ``ldexp``, ``nextafter``, ``ulp``, ``dist``, ``remainder``,
+``isclose``, ``hypot`` of any number of coordinates, ``gamma``, ``lgamma``), ``cmath``, and the
+functions of ``operator``.
+
+Each follows CPython's own algorithm (``Modules/mathmodule.c``, ``Modules/cmathmodule.c``)
+step for step on the same doubles, so results are CPython's bit for bit, special values
+(signed zeros, infinities, NaNs) and errors included (``ValueError("math domain error")``,
+``OverflowError("math range error")``, CPython's messages for bad integer arguments). The C
+library functions CPython calls (``frexp``, ``ldexp``, ``nextafter``) are exact operations,
+written here with exact float arithmetic.
+
+Integers are 64-bit in compiled code: where CPython's result would be an integer beyond int64
+(``factorial(21)``, ``comb(100, 50)``, ``prod`` of large integers, ``lcm``), the call raises
+``OverflowError`` instead of wrapping.
+"""
+
+import cmath
+import math
+import operator
+
+import numpy as np
+
+from .. import types
+from ..extending import CallRefused, overload, register_jitable
+
+_INTEGRAL = (types.Boolean, types.Integer)
+_REAL = (types.Boolean, types.Integer, types.Float)
+_NUMBER = (*_REAL, types.Complex)
+
+_INT64_MAX = 9223372036854775807
+_DBL_MIN = 2.2250738585072014e-308
+_DBL_MAX = 1.7976931348623157e308
+_TWO_POW_54 = 18014398509481984.0
+
+
+def _refuse_integer(name, *arguments):
+    """CPython's ``TypeError`` text for a non-integer argument of an integer function, as a
+    compile error."""
+    for value in arguments:
+        if isinstance(value, types.Type) and not isinstance(value, _INTEGRAL):
+            kind = "float" if isinstance(value, types.Float) else str(value)
+            raise CallRefused(f"`math.{name}()`: '{kind}' object cannot be interpreted as an integer")
+
+
+def _refuse_real(name, *arguments):
+    """CPython's ``TypeError`` for a complex (or other) argument of a real function."""
+    for value in arguments:
+        if isinstance(value, types.Type) and not isinstance(value, _REAL):
+            raise CallRefused(f"`math.{name}()` must be given a real number, not `{value}`", hint="use `cmath` for complex numbers")
+
+
+# ---- integers ------------------------------------------------------------------------------
+
+
+@register_jitable
+def _checked_product(a, b):
+    """``a * b`` of int64 values, raising ``OverflowError`` when it is beyond int64. Checked
+    before multiplying: the compiler may assume that signed products do not overflow."""
+    if a == 0 or b == 0:
+        return 0
+    if a == -_INT64_MAX - 1 or b == -_INT64_MAX - 1:
+        if a == 1 or b == 1:
+            return a * b
+        raise OverflowError("integer result does not fit in 64 bits (compiled integers are int64)")
+    abs_a, abs_b = abs(a), abs(b)
+    # A negative product may reach -2**63, one more than the largest positive one.
+    limit = (_INT64_MAX - (abs_b - 1)) // abs_b + 1 if (a < 0) != (b < 0) else _INT64_MAX // abs_b
+    if abs_a > limit:
+        raise OverflowError("integer result does not fit in 64 bits (compiled integers are int64)")
+    return a * b
+
+
+@overload(math.factorial)
+def factorial(n):
+    _refuse_integer("factorial", n)
+
+    def impl(n):
+        n = int(n)
+        if n < 0:
+            raise ValueError("factorial() not defined for negative values")
+        result = 1
+        for i in range(2, n + 1):
+            result = _checked_product(result, i)
+        return result
+
+    return impl
+
+
+@register_jitable
+def _gcd(a, b):
+    """Euclid's algorithm on non-negative int64 values."""
+    while b != 0:
+        a, b = b, a % b
+    return a
+
+
+@register_jitable
+def _magnitude(a):
+    """``abs(a)`` of an int64, raising ``OverflowError`` for -2**63 (whose magnitude int64
+    cannot hold)."""
+    if a < 0:
+        if a == -_INT64_MAX - 1:
+            raise OverflowError("integer result does not fit in 64 bits (compiled integers are int64)")
+        return -a
+    return a
+
+
+@overload(math.comb)
+def comb(n, k):
+    _refuse_integer("comb", n, k)
+
+    def impl(n, k):
+        n, k = int(n), int(k)
+        if n < 0:
+            raise ValueError("n must be a non-negative integer")
+        if k < 0:
+            raise ValueError("k must be a non-negative integer")
+        if k > n:
+            return 0
+        k = min(k, n - k)
+        # result is comb(n, i) after step i: each step multiplies by (n - i) / (i + 1) exactly,
+        # dividing first by what (i + 1) shares with result. The values grow with i (i < n/2),
+        # so an overflow on the way means the result overflows too.
+        result = 1
+        for i in range(k):
+            divisor = i + 1
+            common = _gcd(result, divisor)
+            result //= common
+            result = _checked_product(result, (n - i) // (divisor // common))
+        return result
+
+    return impl
+
+
+@overload(math.perm)
+def perm(n, k=None):
+    _refuse_integer("perm", n)
+    if isinstance(k, types.NoneType) or k is None:
+
+        def all_of(n, k=None):
+            return math.factorial(n)
+
+        return all_of
+    _refuse_integer("perm", k)
+
+    def impl(n, k=None):
+        n, k = int(n), int(k)
+        if n < 0:
+            raise ValueError("n must be a non-negative integer")
+        if k < 0:
+            raise ValueError("k must be a non-negative integer")
+        if k > n:
+            return 0
+        result = 1
+        for i in range(n - k + 1, n + 1):
+            result = _checked_product(result, i)
+        return result
+
+    return impl
+
+
+@overload(math.isqrt)
+def isqrt(n):
+    _refuse_integer("isqrt", n)
+
+    def impl(n):
+        n = int(n)
+        if n < 0:
+            raise ValueError("isqrt() argument must be nonnegative")
+        if n == 0:
+            return 0
+        # The float square root is within one of the answer; the comparisons below use
+        # divisions, as (r + 1) ** 2 may exceed int64 near 2**63.
+        r = int(math.sqrt(float(n)))
+        while r > n // r:
+            r -= 1
+        while r + 1 <= n // (r + 1):
+            r += 1
+        return r
+
+    return impl
+
+
+@register_jitable
+def _gcd_of(values):
+    """CPython's ``math.gcd(*values)`` of an array of int64 values."""
+    result = 0
+    for i in range(values.shape[0]):
+        result = _gcd(result, _magnitude(values[i]))
+    return result
+
+
+@register_jitable
+def _lcm_of(values):
+    """CPython's ``math.lcm(*values)`` of an array of int64 values."""
+    result = 1
+    for i in range(values.shape[0]):
+        value = _magnitude(values[i])
+        if value == 0 or result == 0:
+            result = 0
+        else:
+            result = _checked_product(result // _gcd(result, value), value)
+    return result
+
+
+# Compiled implementations take no ``*args``: a function of any number of arguments is one of
+# these forms, which gather the arguments into an array for the function of an array.
+_MOST_ARGUMENTS = 8
+
+
+def _gathering(name, count, of_array, dtype):
+    """The implementation of ``math.<name>`` called with ``count`` arguments: ``of_array`` of
+    the arguments converted to ``dtype``, in one array."""
+    if count > _MOST_ARGUMENTS:
+        raise CallRefused(f"`math.{name}()` of more than {_MOST_ARGUMENTS} arguments is not supported in compiled code yet", unsupported=True)
+
+    def none():
+        return of_array(np.empty(0, dtype))
+
+    def one(a):
+        return of_array(np.array((a,), dtype))
+
+    def two(a, b):
+        return of_array(np.array((a, b), dtype))
+
+    def three(a, b, c):
+        return of_array(np.array((a, b, c), dtype))
+
+    def four(a, b, c, d):
+        return of_array(np.array((a, b, c, d), dtype))
+
+    def five(a, b, c, d, e):
+        return of_array(np.array((a, b, c, d, e), dtype))
+
+    def six(a, b, c, d, e, f):
+        return of_array(np.array((a, b, c, d, e, f), dtype))
+
+    def seven(a, b, c, d, e, f, g):
+        return of_array(np.array((a, b, c, d, e, f, g), dtype))
+
+    def eight(a, b, c, d, e, f, g, h):
+        return of_array(np.array((a, b, c, d, e, f, g, h), dtype))
+
+    return (none, one, two, three, four, five, six, seven, eight)[count]
+
+
+@overload(math.gcd)
+def gcd(*integers):
+    _refuse_integer("gcd", *integers)
+    return _gathering("gcd", len(integers), _gcd_of, np.int64)
+
+
+@overload(math.lcm)
+def lcm(*integers):
+    _refuse_integer("lcm", *integers)
+    return _gathering("lcm", len(integers), _lcm_of, np.int64)
+
+
+# ---- sums and products -----------------------------------------------------------------------
+
+
+def _sequence(name, values):
+    """The element type of ``values``, a tuple of real numbers or a 1-d array of them (what
+    compiled code can iterate over for ``fsum`` and ``prod``)."""
+    if isinstance(values, types.Array):
+        if values.ndim != 1 or not isinstance(values.dtype, _NUMBER):
+            raise CallRefused(f"`math.{name}()` of a `{values}` is not supported in compiled code", hint="pass a 1-d array or a tuple of numbers")
+        return [values.dtype]
+    if isinstance(values, types.BaseTuple):
+        items = list(values)
+        if not all(isinstance(t, _NUMBER) for t in items):
+            raise CallRefused(f"`math.{name}()` of a tuple holding `{values}` is not supported in compiled code", hint="pass numbers")
+        return items
+    raise CallRefused(f"`math.{name}()` of a `{values}` is not supported in compiled code yet", hint="pass a tuple or a 1-d array", unsupported=True)
+
+
+@register_jitable
+def _fsum_of(values):
+    """CPython's ``math.fsum`` (Shewchuk's algorithm as ``math_fsum`` runs it) of a 1-d array
+    of float64: the partials are non-overlapping, in increasing magnitude; their exact sum is
+    the sum so far."""
+    partials = np.empty(32, np.float64)
+    n = 0
+    special_sum = 0.0
+    inf_sum = 0.0
+    for index in range(values.shape[0]):
+        x = values[index]
+        xsave = x
+        i = 0
+        for j in range(n):
+            y = partials[j]
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                partials[i] = lo
+                i += 1
+            x = hi
+        n = i
+        if x != 0.0:
+            if not math.isfinite(x):
+                # Either an intermediate overflow or a NaN or infinity among the values.
+                if math.isfinite(xsave):
+                    raise OverflowError("intermediate overflow in fsum")
+                if math.isinf(xsave):
+                    inf_sum += xsave
+                special_sum += xsave
+                n = 0
+            else:
+                if n == partials.shape[0]:
+                    grown = np.empty(2 * n, np.float64)
+                    grown[:n] = partials
+                    partials = grown
+                partials[n] = x
+                n += 1
+    if special_sum != 0.0:
+        if math.isnan(inf_sum):
+            raise ValueError("-inf + inf in fsum")
+        return special_sum
+    hi = 0.0
+    if n > 0:
+        n -= 1
+        hi = partials[n]
+        lo = 0.0
+        # Sum the partials from the top, stopping when the sum becomes inexact.
+        while n > 0:
+            x = hi
+            n -= 1
+            y = partials[n]
+            hi = x + y
+            yr = hi - x
+            lo = y - yr
+            if lo != 0.0:
+                break
+        # Half-even rounding across partials (so that fsum([1e-16, 1, 1e16]) rounds up).
+        if n > 0 and ((lo < 0.0 and partials[n - 1] < 0.0) or (lo > 0.0 and partials[n - 1] > 0.0)):
+            y = lo * 2.0
+            x = hi + y
+            yr = x - hi
+            if y == yr:
+                hi = x
+    return hi
+
+
+def _values(seq, dtype):
+    """``seq`` (a tuple of numbers or a 1-d array) as an array of ``dtype``, for iterating."""
+
+
+@overload(_values)
+def _values_typing(seq, dtype):
+    if isinstance(seq, types.BaseTuple) and len(seq) == 0:
+
+        def of_nothing(seq, dtype):
+            return np.empty(0, dtype)
+
+        return of_nothing
+
+    def of_values(seq, dtype):
+        return np.asarray(seq).astype(dtype)
+
+    return of_values
+
+
+@overload(math.fsum)
+def fsum(seq):
+    items = _sequence("fsum", seq)
+    if any(isinstance(t, types.Complex) for t in items):
+        raise CallRefused("`math.fsum()` must be given real numbers, not complex ones")
+    def impl(seq):
+        return _fsum_of(_values(seq, np.float64))
+
+    return impl
+
+
+def _product_type(items, start):
+    """The type of ``start * items[0] * ...`` in CPython: int for integers and bools, float
+    when a float is among them, complex when a complex is; for an array, its element type's
+    kind (int64 for integers, whose products are checked for overflow)."""
+    everything = [*items, start]
+    if any(isinstance(t, types.Complex) for t in everything):
+        return np.complex128
+    if any(isinstance(t, types.Float) for t in everything):
+        float32_only = all(isinstance(t, types.Float) and t.bitwidth == 32 for t in items)
+        return np.float32 if float32_only and isinstance(start, _INTEGRAL) else np.float64
+    return np.int64
+
+
+@register_jitable
+def _int_product(values, start):
+    """The product of int64 values, raising ``OverflowError`` beyond int64."""
+    result = start
+    for i in range(values.shape[0]):
+        result = _checked_product(result, values[i])
+    return result
+
+
+@register_jitable
+def _product(values, start):
+    result = start
+    for i in range(values.shape[0]):
+        result = result * values[i]
+    return result
+
+
+@overload(math.prod)
+def prod(iterable, start=1):
+    items = _sequence("prod", iterable)
+    if start == 1:
+        start = types.int64
+    if not isinstance(start, _NUMBER):
+        raise CallRefused(f"`start=` of `math.prod()` must be a number, not `{start}`")
+    result_type = _product_type(items, start)
+    # NumPy float32 elements multiply in float32, as NumPy's scalars do; a tuple is converted
+    # to one array of the result's type (each item converts exactly, as Python's mixed
+    # arithmetic converts it).
+    if result_type is np.int64:
+
+        def of_integers(iterable, start=1):
+            return _int_product(_values(iterable, np.int64), int(start))
+
+        return of_integers
+
+    def of_numbers(iterable, start=1):
+        return _product(_values(iterable, result_type), result_type(start))
+
+    return of_numbers
+
+
+# ---- the representation of floats ------------------------------------------------------------
+
+
+@register_jitable
+def _power_of_two(n):
+    """``2.0 ** n``, exactly, for ``-1074 <= n <= 1023``."""
+    if n < -1022:
+        return 2.0 ** (n + 54) / _TWO_POW_54
+    return 2.0**n
+
+
+@register_jitable
+def _scaled(x, n):
+    """The C library's ``ldexp(x, n)`` (``x * 2**n`` correctly rounded) for an int ``n``: musl's
+    ``scalbn``, whose first steps are exact and whose last multiplication rounds once (to the
+    nearest, also among subnormals)."""
+    y = x
+    if n > 1023:
+        y *= 8.98846567431158e307  # 2**1023
+        n -= 1023
+        if n > 1023:
+            y *= 8.98846567431158e307
+            n -= 1023
+            if n > 1023:
+                n = 1023
+    elif n < -1022:
+        # Keep the final n below -53 so that only the last multiplication rounds.
+        y *= 2.004168360008973e-292  # 2**-1022 * 2**53
+        n += 1022 - 53
+        if n < -1022:
+            y *= 2.004168360008973e-292
+            n += 1022 - 53
+            if n < -1022:
+                n = -1022
+    return y * _power_of_two(n)
+
+
+@register_jitable
+def _frexp(x):
+    """The C library's ``frexp``: ``(m, e)`` with ``x == m * 2**e``, ``0.5 <= abs(m) < 1``
+    (``(x, 0)`` for zeros, infinities and NaNs)."""
+    if x == 0.0 or not math.isfinite(x):
+        return x, 0
+    m = abs(x)
+    e = 0
+    if m < _DBL_MIN:
+        m *= _TWO_POW_54
+        e = -54
+    # m is normal: log2 finds its binade but for a rounding at the binade's top.
+    k = int(np.floor(np.log2(m))) + 1
+    f = m * _power_of_two(-k) if k <= 1022 else m * 0.5 * _power_of_two(1 - k)
+    while f >= 1.0:
+        f *= 0.5
+        k += 1
+    while f < 0.5:
+        f *= 2.0
+        k -= 1
+    return math.copysign(f, x), e + k
+
+
+@overload(math.frexp)
+def frexp(x):
+    _refuse_real("frexp", x)
+
+    def impl(x):
+        return _frexp(float(x))
+
+    return impl
+
+
+@overload(math.ldexp)
+def ldexp(x, i):
+    _refuse_real("ldexp", x)
+    if not isinstance(i, _INTEGRAL):
+        raise CallRefused("`math.ldexp()`: Expected an int as second argument to ldexp.")
+
+    def impl(x, i):
+        x = float(x)
+        if x == 0.0 or not math.isfinite(x):
+            return x
+        r = _scaled(x, int(i))
+        if math.isinf(r):
+            raise OverflowError("math range error")
+        return r
+
+    return impl
+
+
+@register_jitable
+def _next_after(x, y):
+    """The C library's ``nextafter(x, y)``: the float next to ``x`` towards ``y``."""
+    if math.isnan(x) or math.isnan(y):
+        return x + y
+    if x == y:
+        return y
+    if x == 0.0:
+        return math.copysign(5e-324, y)
+    if math.isinf(x):
+        return math.copysign(_DBL_MAX, x)
+    m, e = _frexp(x)
+    away_from_zero = (y > x) == (x > 0.0)
+    # The spacing of the floats around x, 2**(e - 53) (2**-1074 among subnormals), is halved
+    # below a power of two.
+    spacing_exponent = e - 53
+    if not away_from_zero and abs(m) == 0.5:
+        spacing_exponent -= 1
+    step = _power_of_two(max(spacing_exponent, -1074))
+    r = x + step if (y > x) else x - step
+    if r == 0.0:
+        return math.copysign(0.0, x)
+    return r
+
+
+@overload(math.nextafter)
+def nextafter(x, y):
+    _refuse_real("nextafter", x, y)
+
+    def impl(x, y):
+        return _next_after(float(x), float(y))
+
+    return impl
+
+
+@overload(math.ulp)
+def ulp(x):
+    _refuse_real("ulp", x)
+
+    def impl(x):
+        x = float(x)
+        if math.isnan(x):
+            return x
+        x = abs(x)
+        if math.isinf(x):
+            return x
+        x2 = _next_after(x, math.inf)
+        if math.isinf(x2):
+            # x is the largest float.
+            x2 = _next_after(x, -math.inf)
+            return x - x2
+        return x2 - x
+
+    return impl
+
+
+@overload(math.modf)
+def modf(x):
+    _refuse_real("modf", x)
+
+    def impl(x):
+        x = float(x)
+        if math.isinf(x):
+            return math.copysign(0.0, x), x
+        if math.isnan(x):
+            return x, x
+        whole = np.trunc(x)
+        return math.copysign(x - whole, x), whole
+
+    return impl
+
+
+@register_jitable
+def _remainder(x, y):
+    """CPython's ``m_remainder``: IEEE 754's remainder, ``x - n*y`` for the integer ``n``
+    nearest ``x / y`` (the even one in a tie)."""
+    if math.isfinite(x) and math.isfinite(y):
+        if y == 0.0:
+            return math.nan
+        absx = abs(x)
+        absy = abs(y)
+        m = np.fmod(absx, absy)
+        # m against half of absy, compared through c = absy - m (exact whenever it matters).
+        c = absy - m
+        if m < c:
+            r = m
+        elif m > c:
+            r = -c
+        else:
+            # A tie: m if the multiple of absy below absx is even, else -m (all exact).
+            r = m - 2.0 * np.fmod(0.5 * (absx - m), absy)
+        return math.copysign(1.0, x) * r
+    if math.isnan(x):
+        return x
+    if math.isnan(y):
+        return y
+    if math.isinf(x):
+        return math.nan
+    return x
+
+
+@overload(math.remainder)
+def remainder(x, y):
+    _refuse_real("remainder", x, y)
+
+    def impl(x, y):
+        x, y = float(x), float(y)
+        r = _remainder(x, y)
+        if math.isnan(r) and not math.isnan(x) and not math.isnan(y):
+            raise ValueError("math domain error")
+        return r
+
+    return impl
+
+
+@overload(math.isclose)
+def isclose(a, b, rel_tol=1e-09, abs_tol=0.0):
+    _refuse_real("isclose", a, b, rel_tol, abs_tol)
+
+    def impl(a, b, rel_tol=1e-09, abs_tol=0.0):
+        a, b, rel_tol, abs_tol = float(a), float(b), float(rel_tol), float(abs_tol)
+        if rel_tol < 0.0 or abs_tol < 0.0:
+            raise ValueError("tolerances must be non-negative")
+        if a == b:
+            return True
+        if math.isinf(a) or math.isinf(b):
+            return False
+        diff = abs(b - a)
+        return diff <= abs(rel_tol * b) or diff <= abs(rel_tol * a) or diff <= abs_tol
+
+    return impl
+
+
+# ---- Euclidean norms ------------------------------------------------------------------------
+
+
+@register_jitable
+def _split(x):
+    """Dekker's split of ``x`` into a high half of 26 bits and the rest (CPython's ``dl_split``)."""
+    t = x * 134217729.0  # 2**27 + 1
+    hi = t - (t - x)
+    return hi, x - hi
+
+
+@register_jitable
+def _exact_product(x, y):
+    """``x * y`` as an unevaluated sum ``hi + lo``, exactly (CPython's ``dl_mul``)."""
+    xh, xl = _split(x)
+    yh, yl = _split(y)
+    p = xh * yh
+    q = xh * yl + xl * yh
+    z = p + q
+    return z, p - z + q + xl * yl
+
+
+@register_jitable
+def _vector_norm(vec, max_value, found_nan):
+    """CPython's ``vector_norm``: the Euclidean norm of the non-negative float64 values
+    ``vec`` (an array, overwritten), whose largest is ``max_value``, correctly rounded in
+    almost every case: each square is taken exactly after scaling by a power of two and summed
+    with compensation, then the square root gets a differential correction."""
+    n = vec.shape[0]
+    if math.isinf(max_value):
+        return max_value
+    if found_nan:
+        return math.nan
+    if max_value == 0.0 or n <= 1:
+        return max_value
+    unscale = 1.0
+    max_e = _frexp(max_value)[1]
+    if max_e < -1023:
+        # Subnormals: 2**-max_e would overflow; make them normal first.
+        for i in range(n):
+            vec[i] /= _DBL_MIN
+        unscale = _DBL_MIN
+        max_e = _frexp(max_value / _DBL_MIN)[1]
+    scale = _scaled(1.0, -max_e)
+    csum = 1.0
+    frac1 = 0.0
+    frac2 = 0.0
+    for i in range(n):
+        x = vec[i] * scale  # lossless
+        hi, lo = _exact_product(x, x)
+        total = csum + hi  # lossless
+        frac2 += (csum - total) + hi
+        csum = total
+        frac1 += lo
+    h = math.sqrt(csum - 1.0 + (frac1 + frac2))
+    hi, lo = _exact_product(-h, h)
+    total = csum + hi
+    frac2 += (csum - total) + hi
+    csum = total
+    frac1 += lo
+    x = csum - 1.0 + (frac1 + frac2)
+    h += x / (2.0 * h)  # differential correction
+    return unscale * (h / scale)
+
+
+@register_jitable
+def _hypot_of(coordinates):
+    """CPython's ``math.hypot(*coordinates)`` of an array of float64 values (overwritten)."""
+    vec = coordinates
+    max_value = 0.0
+    found_nan = False
+    for i in range(vec.shape[0]):
+        x = abs(vec[i])
+        vec[i] = x
+        found_nan |= math.isnan(x)
+        if x > max_value:
+            max_value = x
+    return _vector_norm(vec, max_value, found_nan)
+
+
+@overload(math.hypot)
+def hypot(*coordinates):
+    _refuse_real("hypot", *coordinates)
+    return _gathering("hypot", len(coordinates), _hypot_of, np.float64)
+
+
+@overload(math.dist)
+def dist(p, q):
+    for point in (p, q):
+        if not isinstance(point, types.BaseTuple) or not all(isinstance(t, _REAL) for t in point):
+            raise CallRefused(f"`math.dist()` of a `{point}` is not supported in compiled code", hint="pass tuples of real numbers")
+    if len(p) != len(q):
+        raise CallRefused("`math.dist()`: both points must have the same number of dimensions")
+
+    def impl(p, q):
+        vec = np.abs(_values(p, np.float64) - _values(q, np.float64))
+        max_value = 0.0
+        found_nan = False
+        for i in range(vec.shape[0]):
+            found_nan |= math.isnan(vec[i])
+            if vec[i] > max_value:
+                max_value = vec[i]
+        return _vector_norm(vec, max_value, found_nan)
+
+    return impl
