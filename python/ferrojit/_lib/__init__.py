@@ -63,6 +63,21 @@ IMPLEMENTED_IN = {
             "remainder", "isclose", "hypot",
         )
     },
+    **{
+        f"cmath.{name}": "pymath"
+        for name in (
+            "sqrt", "exp", "log", "log10", "cos", "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "tanh", "acosh", "asinh", "atanh",
+            "phase", "polar", "rect", "isfinite", "isnan", "isinf", "isclose",
+        )
+    },
+    **{
+        f"operator.{name}": "pymath"
+        for name in (
+            "add", "iadd", "sub", "isub", "mul", "imul", "truediv", "itruediv", "floordiv", "ifloordiv", "mod", "imod", "pow", "ipow",
+            "matmul", "and_", "iand", "or_", "ior", "xor", "ixor", "lshift", "ilshift", "rshift", "irshift", "eq", "ne", "lt", "le", "gt",
+            "ge", "getitem", "setitem", "neg", "pos", "abs", "invert", "inv", "not_", "truth", "index",
+        )
+    },
 }
 
 # The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs

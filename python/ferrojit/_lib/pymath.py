@@ -756,3 +756,684 @@ def dist(p, q):
         return _vector_norm(vec, max_value, found_nan)
 
     return impl
+
+
+# ---- operator --------------------------------------------------------------------------------
+# Each function is its operator, with the operator's meaning for the arguments' types (numbers,
+# arrays, tuples): the implementations below are the operators themselves.
+
+
+def _add(a, b):
+    return a + b
+
+
+def _sub(a, b):
+    return a - b
+
+
+def _mul(a, b):
+    return a * b
+
+
+def _truediv(a, b):
+    return a / b
+
+
+def _floordiv(a, b):
+    return a // b
+
+
+def _mod(a, b):
+    return a % b
+
+
+def _pow(a, b):
+    return a**b
+
+
+def _matmul(a, b):
+    return a @ b
+
+
+def _and(a, b):
+    return a & b
+
+
+def _or(a, b):
+    return a | b
+
+
+def _xor(a, b):
+    return a ^ b
+
+
+def _lshift(a, b):
+    return a << b
+
+
+def _rshift(a, b):
+    return a >> b
+
+
+def _eq(a, b):
+    return a == b
+
+
+def _ne(a, b):
+    return a != b
+
+
+def _lt(a, b):
+    return a < b
+
+
+def _le(a, b):
+    return a <= b
+
+
+def _gt(a, b):
+    return a > b
+
+
+def _ge(a, b):
+    return a >= b
+
+
+def _getitem(a, b):
+    return a[b]
+
+
+def _neg(a):
+    return -a
+
+
+def _pos(a):
+    return +a
+
+
+def _abs(a):
+    return abs(a)
+
+
+def _invert(a):
+    return ~a
+
+
+def _not(a):
+    return not a
+
+
+def _truth(a):
+    return bool(a)
+
+
+def _index(a):
+    return int(a)
+
+
+def _setitem(a, b, c):
+    a[b] = c
+
+
+_OPERATORS = {
+    operator.add: _add, operator.iadd: _add, operator.sub: _sub, operator.isub: _sub, operator.mul: _mul, operator.imul: _mul,
+    operator.truediv: _truediv, operator.itruediv: _truediv, operator.floordiv: _floordiv, operator.ifloordiv: _floordiv,
+    operator.mod: _mod, operator.imod: _mod, operator.pow: _pow, operator.ipow: _pow, operator.matmul: _matmul,
+    operator.and_: _and, operator.iand: _and, operator.or_: _or, operator.ior: _or, operator.xor: _xor, operator.ixor: _xor,
+    operator.lshift: _lshift, operator.ilshift: _lshift, operator.rshift: _rshift, operator.irshift: _rshift,
+    operator.eq: _eq, operator.ne: _ne, operator.lt: _lt, operator.le: _le, operator.gt: _gt, operator.ge: _ge,
+    operator.getitem: _getitem, operator.setitem: _setitem,
+    operator.neg: _neg, operator.pos: _pos, operator.abs: _abs, operator.invert: _invert, operator.inv: _invert,
+    operator.not_: _not, operator.truth: _truth,
+}
+
+
+def _operator_typing(implementation):
+    def typing(*args):
+        return implementation
+
+    return typing
+
+
+for _function, _implementation in _OPERATORS.items():
+    if _function is not operator.getitem:
+        overload(_function)(_operator_typing(_implementation))
+
+
+@overload(operator.getitem)
+def getitem(a, b):
+    if not isinstance(a, types.BaseTuple):
+        return _getitem
+    # A tuple's item is chosen when compiling: the index must be a constant.
+    if not isinstance(b, types.IntegerLiteral):
+        return None
+    position = b.literal_value
+
+    def item(a, b):
+        return a[position]
+
+    return item
+
+
+@overload(operator.index)
+def index(a):
+    # CPython's ``operator.index`` takes what has ``__index__``: integers and bools (NumPy's
+    # bool_ has none, but compiled code does not tell it from bool).
+    if not isinstance(a, _INTEGRAL):
+        raise CallRefused(f"`operator.index()`: '{a}' object cannot be interpreted as an integer")
+    return _index
+
+
+# ---- cmath ----------------------------------------------------------------------------------
+# CPython's cmathmodule.c, function by function, on the real and imaginary parts. Each internal
+# function returns ``(real, imag, error)``: ``error`` is CPython's errno after the C function,
+# _EDOM (ValueError "math domain error"), _ERANGE (OverflowError "math range error") or 0.
+
+_EDOM = 1
+_ERANGE = 2
+_LARGE_DOUBLE = _DBL_MAX / 4.0
+_SQRT_LARGE_DOUBLE = math.sqrt(_LARGE_DOUBLE)
+_LOG_LARGE_DOUBLE = math.log(_LARGE_DOUBLE)
+_SQRT_DBL_MIN = math.sqrt(_DBL_MIN)
+_SCALE_UP = 53  # odd, and 2**_SCALE_UP makes a subnormal normal
+_SCALE_DOWN = -27  # -(_SCALE_UP + 1) / 2
+_LN2 = 0.6931471805599453094
+_LN10 = 2.302585092994045684
+
+# One value of each kind ``_special_type`` tells apart: -inf, negative, -0.0, +0.0, positive,
+# +inf, NaN.
+_KINDS = (-math.inf, -2.0, -0.0, 0.0, 2.0, math.inf, math.nan)
+
+
+def _special_values(function):
+    """CPython's table of ``function`` (of ``cmath``) at non-finite arguments, by the kinds of
+    the real and imaginary parts: ``[real kind, imag kind] -> (real, imag, error)``. Taken from
+    CPython's own ``cmath`` when this module loads: for these arguments its result depends only
+    on the kinds (C99 Annex G), and the tests compare every entry with other values of each
+    kind. Entries where the code handles the value itself (``exp(inf + 1j)``) are never read."""
+    table = np.zeros((7, 7, 3))
+    for i, re in enumerate(_KINDS):
+        for j, im in enumerate(_KINDS):
+            try:
+                z = function(complex(re, im)) if function is not cmath.rect else function(re, im)
+                table[i, j] = (z.real, z.imag, 0)
+            except ValueError:
+                table[i, j, 2] = _EDOM
+            except OverflowError:
+                table[i, j, 2] = _ERANGE
+    return table
+
+
+_ACOS_SPECIAL = _special_values(cmath.acos)
+_ACOSH_SPECIAL = _special_values(cmath.acosh)
+_ASINH_SPECIAL = _special_values(cmath.asinh)
+_ATANH_SPECIAL = _special_values(cmath.atanh)
+_COSH_SPECIAL = _special_values(cmath.cosh)
+_EXP_SPECIAL = _special_values(cmath.exp)
+_LOG_SPECIAL = _special_values(cmath.log)
+_SINH_SPECIAL = _special_values(cmath.sinh)
+_SQRT_SPECIAL = _special_values(cmath.sqrt)
+_TANH_SPECIAL = _special_values(cmath.tanh)
+_RECT_SPECIAL = _special_values(cmath.rect)
+
+
+@register_jitable
+def _special_type(d):
+    """The index of ``d``'s kind in ``_KINDS``."""
+    if math.isfinite(d):
+        if d != 0.0:
+            return 4 if math.copysign(1.0, d) == 1.0 else 1
+        return 3 if math.copysign(1.0, d) == 1.0 else 2
+    if math.isnan(d):
+        return 6
+    return 5 if d > 0.0 else 0
+
+
+@register_jitable
+def _special(table, re, im):
+    i, j = _special_type(re), _special_type(im)
+    return table[i, j, 0], table[i, j, 1], int(table[i, j, 2])
+
+
+@register_jitable
+def _c_sqrt(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        return _special(_SQRT_SPECIAL, re, im)
+    if re == 0.0 and im == 0.0:
+        return 0.0, im, 0
+    ax = abs(re)
+    ay = abs(im)
+    if ax < _DBL_MIN and ay < _DBL_MIN:
+        # hypot(ax, ay) would be subnormal: scale up first.
+        ax = _scaled(ax, _SCALE_UP)
+        s = _scaled(math.sqrt(ax + np.hypot(ax, _scaled(ay, _SCALE_UP))), _SCALE_DOWN)
+    else:
+        ax /= 8.0
+        s = 2.0 * math.sqrt(ax + np.hypot(ax, ay / 8.0))
+    d = ay / (2.0 * s)
+    if re >= 0.0:
+        return s, math.copysign(d, im), 0
+    return d, math.copysign(s, im), 0
+
+
+@register_jitable
+def _c_log(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        return _special(_LOG_SPECIAL, re, im)
+    ax = abs(re)
+    ay = abs(im)
+    if ax > _LARGE_DOUBLE or ay > _LARGE_DOUBLE:
+        real = math.log(np.hypot(ax / 2.0, ay / 2.0)) + _LN2
+    elif ax < _DBL_MIN and ay < _DBL_MIN:
+        if ax > 0.0 or ay > 0.0:
+            # hypot(ax, ay) would be subnormal.
+            real = math.log(np.hypot(_scaled(ax, 53), _scaled(ay, 53))) - 53 * _LN2
+        else:
+            return -math.inf, np.arctan2(im, re), _EDOM
+    else:
+        h = np.hypot(ax, ay)
+        if 0.71 <= h and h <= 1.73:
+            am = ax if ax > ay else ay
+            an = ay if ax > ay else ax
+            real = np.log1p((am - 1) * (am + 1) + an * an) / 2.0
+        else:
+            real = math.log(h)
+    return real, np.arctan2(im, re), 0
+
+
+@register_jitable
+def _c_quot(ar, ai, br, bi):
+    """CPython's complex division ``_Py_c_quot`` (``_EDOM`` for a zero divisor)."""
+    abs_br = -br if br < 0 else br
+    abs_bi = -bi if bi < 0 else bi
+    if abs_br >= abs_bi:
+        if abs_br == 0.0:
+            return 0.0, 0.0, _EDOM
+        ratio = bi / br
+        denom = br + bi * ratio
+        return (ar + ai * ratio) / denom, (ai - ar * ratio) / denom, 0
+    if abs_bi >= abs_br:
+        ratio = br / bi
+        denom = br * ratio + bi
+        return (ar * ratio + ai) / denom, (ai * ratio - ar) / denom, 0
+    # A NaN in the divisor.
+    return math.nan, math.nan, 0
+
+
+@register_jitable
+def _c_exp(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        if math.isinf(re) and math.isfinite(im) and im != 0.0:
+            if re > 0:
+                real, imag = math.copysign(math.inf, np.cos(im)), math.copysign(math.inf, np.sin(im))
+            else:
+                real, imag = math.copysign(0.0, np.cos(im)), math.copysign(0.0, np.sin(im))
+            return real, imag, 0
+        return _special(_EXP_SPECIAL, re, im)
+    if re > _LOG_LARGE_DOUBLE:
+        scale = np.exp(re - 1.0)
+        real = scale * np.cos(im) * math.e
+        imag = scale * np.sin(im) * math.e
+    else:
+        scale = np.exp(re)
+        real = scale * np.cos(im)
+        imag = scale * np.sin(im)
+    return real, imag, _ERANGE if math.isinf(real) or math.isinf(imag) else 0
+
+
+@register_jitable
+def _c_cosh(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        if math.isinf(re) and math.isfinite(im) and im != 0.0:
+            sign = 1.0 if re > 0 else -1.0
+            return math.copysign(math.inf, np.cos(im)), sign * math.copysign(math.inf, np.sin(im)), 0
+        return _special(_COSH_SPECIAL, re, im)
+    if abs(re) > _LOG_LARGE_DOUBLE:
+        # cosh(re) overflows where cosh(z) need not.
+        x_minus_one = re - math.copysign(1.0, re)
+        real = np.cos(im) * np.cosh(x_minus_one) * math.e
+        imag = np.sin(im) * np.sinh(x_minus_one) * math.e
+    else:
+        real = np.cos(im) * np.cosh(re)
+        imag = np.sin(im) * np.sinh(re)
+    return real, imag, _ERANGE if math.isinf(real) or math.isinf(imag) else 0
+
+
+@register_jitable
+def _c_sinh(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        if math.isinf(re) and math.isfinite(im) and im != 0.0:
+            sign = 1.0 if re > 0 else -1.0
+            return sign * math.copysign(math.inf, np.cos(im)), math.copysign(math.inf, np.sin(im)), 0
+        return _special(_SINH_SPECIAL, re, im)
+    if abs(re) > _LOG_LARGE_DOUBLE:
+        x_minus_one = re - math.copysign(1.0, re)
+        real = np.cos(im) * np.sinh(x_minus_one) * math.e
+        imag = np.sin(im) * np.cosh(x_minus_one) * math.e
+    else:
+        real = np.cos(im) * np.sinh(re)
+        imag = np.sin(im) * np.cosh(re)
+    return real, imag, _ERANGE if math.isinf(real) or math.isinf(imag) else 0
+
+
+@register_jitable
+def _c_tanh(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        if math.isinf(re) and math.isfinite(im) and im != 0.0:
+            return (1.0 if re > 0 else -1.0), math.copysign(0.0, 2.0 * np.sin(im) * np.cos(im)), 0
+        return _special(_TANH_SPECIAL, re, im)
+    if abs(re) > _LOG_LARGE_DOUBLE:
+        return math.copysign(1.0, re), 4.0 * np.sin(im) * np.cos(im) * np.exp(-2.0 * abs(re)), 0
+    tx = np.tanh(re)
+    ty = np.tan(im)
+    cx = 1.0 / np.cosh(re)
+    txty = tx * ty
+    denom = 1.0 + txty * txty
+    return tx * (1.0 + ty * ty) / denom, ((ty / denom) * cx) * cx, 0
+
+
+@register_jitable
+def _c_acos(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        return _special(_ACOS_SPECIAL, re, im)
+    if abs(re) > _LARGE_DOUBLE or abs(im) > _LARGE_DOUBLE:
+        real = np.arctan2(abs(im), re)
+        if re < 0.0:
+            imag = -math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, im)
+        else:
+            imag = math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, -im)
+        return real, imag, 0
+    s1r, s1i, _ = _c_sqrt(1.0 - re, -im)
+    s2r, s2i, _ = _c_sqrt(1.0 + re, im)
+    return 2.0 * np.arctan2(s1r, s2r), np.arcsinh(s2r * s1i - s2i * s1r), 0
+
+
+@register_jitable
+def _c_acosh(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        return _special(_ACOSH_SPECIAL, re, im)
+    if abs(re) > _LARGE_DOUBLE or abs(im) > _LARGE_DOUBLE:
+        return math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, np.arctan2(im, re), 0
+    s1r, s1i, _ = _c_sqrt(re - 1.0, im)
+    s2r, s2i, _ = _c_sqrt(re + 1.0, im)
+    return np.arcsinh(s1r * s2r + s1i * s2i), 2.0 * np.arctan2(s1i, s2r), 0
+
+
+@register_jitable
+def _c_asinh(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        return _special(_ASINH_SPECIAL, re, im)
+    if abs(re) > _LARGE_DOUBLE or abs(im) > _LARGE_DOUBLE:
+        if im >= 0.0:
+            real = math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, re)
+        else:
+            real = -math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, -re)
+        return real, np.arctan2(im, abs(re)), 0
+    s1r, s1i, _ = _c_sqrt(1.0 + im, -re)
+    s2r, s2i, _ = _c_sqrt(1.0 - im, re)
+    return np.arcsinh(s1r * s2i - s2r * s1i), np.arctan2(im, s1r * s2r - s1i * s2i), 0
+
+
+@register_jitable
+def _c_atanh(re, im):
+    if not (math.isfinite(re) and math.isfinite(im)):
+        return _special(_ATANH_SPECIAL, re, im)
+    if re < 0.0:
+        # atanh(z) = -atanh(-z)
+        real, imag, error = _c_atanh_of_nonnegative(-re, -im)
+        return -real, -imag, error
+    return _c_atanh_of_nonnegative(re, im)
+
+
+@register_jitable
+def _c_atanh_of_nonnegative(re, im):
+    ay = abs(im)
+    if re > _SQRT_LARGE_DOUBLE or ay > _SQRT_LARGE_DOUBLE:
+        # atanh(z) ~ 1/z +/- i*pi/2 for large z.
+        h = np.hypot(re / 2.0, im / 2.0)
+        return re / 4.0 / h / h, -math.copysign(math.pi / 2.0, -im), 0
+    if re == 1.0 and ay < _SQRT_DBL_MIN:
+        if ay == 0.0:
+            return math.inf, im, _EDOM
+        return -math.log(math.sqrt(ay) / math.sqrt(np.hypot(ay, 2.0))), math.copysign(np.arctan2(2.0, -ay) / 2, im), 0
+    real = np.log1p(4.0 * re / ((1 - re) * (1 - re) + ay * ay)) / 4.0
+    imag = -np.arctan2(-2.0 * im, (1 - re) * (1 + re) - ay * ay) / 2.0
+    return real, imag, 0
+
+
+@register_jitable
+def _c_atan2(re, im):
+    """CPython's ``c_atan2``, the phase of ``re + im*j``."""
+    if math.isnan(re) or math.isnan(im):
+        return math.nan
+    if math.isinf(im):
+        if math.isinf(re):
+            if math.copysign(1.0, re) == 1.0:
+                return math.copysign(0.25 * math.pi, im)
+            return math.copysign(0.75 * math.pi, im)
+        return math.copysign(0.5 * math.pi, im)
+    if math.isinf(re) or im == 0.0:
+        if math.copysign(1.0, re) == 1.0:
+            return math.copysign(0.0, im)
+        return math.copysign(math.pi, im)
+    return np.arctan2(im, re)
+
+
+@register_jitable
+def _c_abs(re, im):
+    """CPython's ``_Py_c_abs``: ``(abs(z), error)``, ``_ERANGE`` on overflow."""
+    if not (math.isfinite(re) and math.isfinite(im)):
+        if math.isinf(re):
+            return abs(re), 0
+        if math.isinf(im):
+            return abs(im), 0
+        return math.nan, 0
+    result = np.hypot(re, im)
+    return result, 0 if math.isfinite(result) else _ERANGE
+
+
+@register_jitable
+def _complex_result(real, imag, error):
+    """The result of a ``cmath`` function, or CPython's exception for its errno."""
+    if error == _EDOM:
+        raise ValueError("math domain error")
+    if error == _ERANGE:
+        raise OverflowError("math range error")
+    return complex(real, imag)
+
+
+def _refuse_complex(name, *arguments):
+    for value in arguments:
+        if isinstance(value, types.Type) and not isinstance(value, _NUMBER):
+            raise CallRefused(f"`cmath.{name}()` must be given a number, not `{value}`")
+
+
+def _cmath_function(function, core):
+    """Declares ``function`` (of ``cmath``, of one complex number) as ``core`` computes it."""
+
+    def typing(z):
+        _refuse_complex(function.__name__, z)
+
+        def impl(z):
+            z = complex(z)
+            real, imag, error = core(z.real, z.imag)
+            return _complex_result(real, imag, error)
+
+        return impl
+
+    overload(function)(typing)
+
+
+@register_jitable
+def _c_asin(re, im):
+    # asin(z) = -i asinh(iz)
+    real, imag, error = _c_asinh(-im, re)
+    return imag, -real, error
+
+
+@register_jitable
+def _c_atan(re, im):
+    # atan(z) = -i atanh(iz)
+    real, imag, error = _c_atanh(-im, re)
+    return imag, -real, error
+
+
+@register_jitable
+def _c_cos(re, im):
+    # cos(z) = cosh(iz)
+    return _c_cosh(-im, re)
+
+
+@register_jitable
+def _c_sin(re, im):
+    # sin(z) = -i sinh(iz)
+    real, imag, error = _c_sinh(-im, re)
+    return imag, -real, error
+
+
+@register_jitable
+def _c_tan(re, im):
+    # tan(z) = -i tanh(iz)
+    real, imag, error = _c_tanh(-im, re)
+    return imag, -real, error
+
+
+@register_jitable
+def _c_log10(re, im):
+    real, imag, error = _c_log(re, im)
+    return real / _LN10, imag / _LN10, error
+
+
+for _function, _core in (
+    (cmath.sqrt, _c_sqrt), (cmath.exp, _c_exp), (cmath.log10, _c_log10), (cmath.cos, _c_cos), (cmath.sin, _c_sin), (cmath.tan, _c_tan),
+    (cmath.acos, _c_acos), (cmath.asin, _c_asin), (cmath.atan, _c_atan), (cmath.cosh, _c_cosh), (cmath.sinh, _c_sinh),
+    (cmath.tanh, _c_tanh), (cmath.acosh, _c_acosh), (cmath.asinh, _c_asinh), (cmath.atanh, _c_atanh),
+):
+    _cmath_function(_function, _core)
+
+
+@overload(cmath.log)
+def c_log(x, base=None):
+    _refuse_complex("log", x)
+    if base is None or isinstance(base, types.NoneType):
+
+        def natural(x, base=None):
+            z = complex(x)
+            real, imag, error = _c_log(z.real, z.imag)
+            return _complex_result(real, imag, error)
+
+        return natural
+    _refuse_complex("log", base)
+
+    def of_base(x, base=None):
+        z = complex(x)
+        b = complex(base)
+        # As CPython: the error is the last step's (the logarithm of the base, the division).
+        zr, zi, error = _c_log(z.real, z.imag)
+        br, bi, error = _c_log(b.real, b.imag)
+        real, imag, quotient_error = _c_quot(zr, zi, br, bi)
+        return _complex_result(real, imag, quotient_error if quotient_error != 0 else error)
+
+    return of_base
+
+
+@overload(cmath.phase)
+def phase(z):
+    _refuse_complex("phase", z)
+
+    def impl(z):
+        z = complex(z)
+        phi = _c_atan2(z.real, z.imag)
+        # CPython reports the C library's errno: glibc's atan2 sets ERANGE for a result that
+        # underflows to zero (a nonzero finite y, a finite x).
+        if phi == 0.0 and z.imag != 0.0 and math.isfinite(z.imag) and math.isfinite(z.real):
+            raise OverflowError("math range error")
+        return phi
+
+    return impl
+
+
+@overload(cmath.polar)
+def polar(z):
+    _refuse_complex("polar", z)
+
+    def impl(z):
+        z = complex(z)
+        phi = _c_atan2(z.real, z.imag)
+        r, error = _c_abs(z.real, z.imag)
+        if error != 0:
+            raise OverflowError("math range error")
+        return r, phi
+
+    return impl
+
+
+@overload(cmath.rect)
+def rect(r, phi):
+    _refuse_real("rect", r, phi)
+
+    def impl(r, phi):
+        r, phi = float(r), float(phi)
+        if not (math.isfinite(r) and math.isfinite(phi)):
+            if math.isinf(r) and math.isfinite(phi) and phi != 0.0:
+                sign = 1.0 if r > 0 else -1.0
+                return complex(sign * math.copysign(math.inf, np.cos(phi)), sign * math.copysign(math.inf, np.sin(phi)))
+            real, imag, error = _special(_RECT_SPECIAL, r, phi)
+            return _complex_result(real, imag, error)
+        if phi == 0.0:
+            return complex(r, r * phi)
+        return complex(r * np.cos(phi), r * np.sin(phi))
+
+    return impl
+
+
+@overload(cmath.isfinite)
+def c_isfinite(z):
+    _refuse_complex("isfinite", z)
+
+    def impl(z):
+        z = complex(z)
+        return math.isfinite(z.real) and math.isfinite(z.imag)
+
+    return impl
+
+
+@overload(cmath.isnan)
+def c_isnan(z):
+    _refuse_complex("isnan", z)
+
+    def impl(z):
+        z = complex(z)
+        return math.isnan(z.real) or math.isnan(z.imag)
+
+    return impl
+
+
+@overload(cmath.isinf)
+def c_isinf(z):
+    _refuse_complex("isinf", z)
+
+    def impl(z):
+        z = complex(z)
+        return math.isinf(z.real) or math.isinf(z.imag)
+
+    return impl
+
+
+@overload(cmath.isclose)
+def c_isclose(a, b, rel_tol=1e-09, abs_tol=0.0):
+    _refuse_complex("isclose", a, b)
+    _refuse_real("isclose", rel_tol, abs_tol)
+
+    def impl(a, b, rel_tol=1e-09, abs_tol=0.0):
+        a, b, rel_tol, abs_tol = complex(a), complex(b), float(rel_tol), float(abs_tol)
+        if rel_tol < 0.0 or abs_tol < 0.0:
+            raise ValueError("tolerances must be non-negative")
+        if a.real == b.real and a.imag == b.imag:
+            return True
+        if math.isinf(a.real) or math.isinf(a.imag) or math.isinf(b.real) or math.isinf(b.imag):
+            return False
+        diff = _c_abs(a.real - b.real, a.imag - b.imag)[0]
+        return diff <= rel_tol * _c_abs(b.real, b.imag)[0] or diff <= rel_tol * _c_abs(a.real, a.imag)[0] or diff <= abs_tol
+
+    return impl
