@@ -1387,37 +1387,39 @@ def rect(r, phi):
     return impl
 
 
-@overload(cmath.isfinite)
-def c_isfinite(z):
-    _refuse_complex("isfinite", z)
-
-    def impl(z):
-        z = complex(z)
-        return math.isfinite(z.real) and math.isfinite(z.imag)
-
-    return impl
+@register_jitable
+def _c_isfinite(re, im):
+    return math.isfinite(re) and math.isfinite(im)
 
 
-@overload(cmath.isnan)
-def c_isnan(z):
-    _refuse_complex("isnan", z)
-
-    def impl(z):
-        z = complex(z)
-        return math.isnan(z.real) or math.isnan(z.imag)
-
-    return impl
+@register_jitable
+def _c_isnan(re, im):
+    return math.isnan(re) or math.isnan(im)
 
 
-@overload(cmath.isinf)
-def c_isinf(z):
-    _refuse_complex("isinf", z)
+@register_jitable
+def _c_isinf(re, im):
+    return math.isinf(re) or math.isinf(im)
 
-    def impl(z):
-        z = complex(z)
-        return math.isinf(z.real) or math.isinf(z.imag)
 
-    return impl
+def _cmath_predicate(function, core):
+    """Declares ``function`` (of ``cmath``, a predicate of one complex number) as ``core``
+    computes it from the parts."""
+
+    def typing(z):
+        _refuse_complex(function.__name__, z)
+
+        def impl(z):
+            z = complex(z)
+            return core(z.real, z.imag)
+
+        return impl
+
+    overload(function)(typing)
+
+
+for _function, _core in ((cmath.isfinite, _c_isfinite), (cmath.isnan, _c_isnan), (cmath.isinf, _c_isinf)):
+    _cmath_predicate(_function, _core)
 
 
 @overload(cmath.isclose)
