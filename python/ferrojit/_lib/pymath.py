@@ -1082,38 +1082,43 @@ def _c_exp(re, im):
 
 
 @register_jitable
-def _c_cosh(re, im):
+def _c_cosh_or_sinh(re, im, sine):
+    """CPython's ``cmath.cosh`` (``sine`` false) or ``cmath.sinh`` (true), the two written
+    alike: ``cos(im) * f(re) + i sin(im) * g(re)`` with ``(f, g)`` ``(cosh, sinh)`` or
+    ``(sinh, cosh)``."""
     if not (math.isfinite(re) and math.isfinite(im)):
         if math.isinf(re) and math.isfinite(im) and im != 0.0:
             sign = 1.0 if re > 0 else -1.0
-            return math.copysign(math.inf, np.cos(im)), sign * math.copysign(math.inf, np.sin(im)), 0
-        return _special(_COSH_SPECIAL, re, im)
+            real = math.copysign(math.inf, np.cos(im))
+            imag = math.copysign(math.inf, np.sin(im))
+            return (sign * real, imag, 0) if sine else (real, sign * imag, 0)
+        return _special(_SINH_SPECIAL if sine else _COSH_SPECIAL, re, im)
+    x = re
+    scale = 1.0
     if abs(re) > _LOG_LARGE_DOUBLE:
-        # cosh(re) overflows where cosh(z) need not.
-        x_minus_one = re - math.copysign(1.0, re)
-        real = np.cos(im) * np.cosh(x_minus_one) * math.e
-        imag = np.sin(im) * np.sinh(x_minus_one) * math.e
+        # cosh(re) and sinh(re) overflow where the result need not.
+        x = re - math.copysign(1.0, re)
+        scale = math.e
+    even, odd = np.cosh(x), np.sinh(x)
+    if sine:
+        even, odd = odd, even
+    if scale == 1.0:
+        real = np.cos(im) * even
+        imag = np.sin(im) * odd
     else:
-        real = np.cos(im) * np.cosh(re)
-        imag = np.sin(im) * np.sinh(re)
+        real = np.cos(im) * even * scale
+        imag = np.sin(im) * odd * scale
     return real, imag, _ERANGE if math.isinf(real) or math.isinf(imag) else 0
 
 
 @register_jitable
+def _c_cosh(re, im):
+    return _c_cosh_or_sinh(re, im, False)
+
+
+@register_jitable
 def _c_sinh(re, im):
-    if not (math.isfinite(re) and math.isfinite(im)):
-        if math.isinf(re) and math.isfinite(im) and im != 0.0:
-            sign = 1.0 if re > 0 else -1.0
-            return sign * math.copysign(math.inf, np.cos(im)), math.copysign(math.inf, np.sin(im)), 0
-        return _special(_SINH_SPECIAL, re, im)
-    if abs(re) > _LOG_LARGE_DOUBLE:
-        x_minus_one = re - math.copysign(1.0, re)
-        real = np.cos(im) * np.sinh(x_minus_one) * math.e
-        imag = np.sin(im) * np.cosh(x_minus_one) * math.e
-    else:
-        real = np.cos(im) * np.sinh(re)
-        imag = np.sin(im) * np.cosh(re)
-    return real, imag, _ERANGE if math.isinf(real) or math.isinf(imag) else 0
+    return _c_cosh_or_sinh(re, im, True)
 
 
 @register_jitable
