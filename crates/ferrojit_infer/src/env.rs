@@ -70,6 +70,10 @@ pub enum ModuleKind {
     NumpyRandom,
     /// Python's `random` module.
     Random,
+    /// Python's `cmath` module.
+    Cmath,
+    /// Python's `operator` module.
+    Operator,
 }
 
 /// A function the compiler can type: its parsed source plus where its names resolve.

@@ -991,13 +991,16 @@ impl FnInfer<'_> {
 
     fn module_attribute(&mut self, module: ModuleKind, attr: &str, span: Span) -> Result<Value> {
         let float = |v: f64| Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span)));
-        let math_or_numpy = matches!(module, ModuleKind::Math | ModuleKind::Numpy);
+        let complex = |im: f64| Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Complex(0.0, im)), Type::COMPLEX128, span)));
+        let constants = matches!(module, ModuleKind::Math | ModuleKind::Numpy | ModuleKind::Cmath);
         match (attr, module) {
-            ("pi", _) if math_or_numpy => float(std::f64::consts::PI),
-            ("e", _) if math_or_numpy => float(std::f64::consts::E),
-            ("tau", ModuleKind::Math) => float(std::f64::consts::TAU),
-            ("inf", _) if math_or_numpy => float(f64::INFINITY),
-            ("nan", _) if math_or_numpy => float(f64::NAN),
+            ("pi", _) if constants => float(std::f64::consts::PI),
+            ("e", _) if constants => float(std::f64::consts::E),
+            ("tau", ModuleKind::Math | ModuleKind::Cmath) => float(std::f64::consts::TAU),
+            ("inf", _) if constants => float(f64::INFINITY),
+            ("nan", _) if constants => float(f64::NAN),
+            ("infj", ModuleKind::Cmath) => complex(f64::INFINITY),
+            ("nanj", ModuleKind::Cmath) => complex(f64::NAN),
             ("newaxis", ModuleKind::Numpy) => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span))),
             ("linalg", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyLinalg))),
             ("LinAlgError", ModuleKind::NumpyLinalg) => Ok(Value::Global(GlobalValue::ExceptionClass(ExcKind::LinAlgError))),
@@ -1009,6 +1012,8 @@ impl FnInfer<'_> {
                     ModuleKind::NumpyLinalg => "numpy.linalg",
                     ModuleKind::NumpyRandom => "numpy.random",
                     ModuleKind::Random => "random",
+                    ModuleKind::Cmath => "cmath",
+                    ModuleKind::Operator => "operator",
                 };
                 let name = format!("{prefix}.{attr}");
                 if let Some(key) = overloads::function_key_of_name(&name) {

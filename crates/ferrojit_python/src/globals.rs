@@ -85,6 +85,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("numpy.linalg") => GlobalValue::Module(ModuleKind::NumpyLinalg),
             Ok("numpy.random") => GlobalValue::Module(ModuleKind::NumpyRandom),
             Ok("random") => GlobalValue::Module(ModuleKind::Random),
+            Ok("cmath") => GlobalValue::Module(ModuleKind::Cmath),
+            Ok("operator") => GlobalValue::Module(ModuleKind::Operator),
             _ => GlobalValue::Other("module".into()),
         };
     }

@@ -55,11 +55,34 @@ IMPLEMENTED_IN = {
         f"random.{name}": "random"
         for name in ("seed", "random", "randint", "randrange", "uniform", "gauss", "normalvariate", "expovariate", "getrandbits", "shuffle", "choice")
     },
+    # Python's numeric modules: `math` (what the compiler does not build), `cmath`, `operator`.
+    **{
+        f"math.{name}": "pymath"
+        for name in (
+            "factorial", "comb", "perm", "isqrt", "gcd", "lcm", "fsum", "prod", "modf", "frexp", "ldexp", "nextafter", "ulp", "dist",
+            "remainder", "isclose", "hypot",
+        )
+    },
+    **{
+        f"cmath.{name}": "pymath"
+        for name in (
+            "sqrt", "exp", "log", "log10", "cos", "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "tanh", "acosh", "asinh", "atanh",
+            "phase", "polar", "rect", "isfinite", "isnan", "isinf", "isclose",
+        )
+    },
+    **{
+        f"operator.{name}": "pymath"
+        for name in (
+            "add", "iadd", "sub", "isub", "mul", "imul", "truediv", "itruediv", "floordiv", "ifloordiv", "mod", "imod", "pow", "ipow",
+            "matmul", "and_", "iand", "or_", "ior", "xor", "ixor", "lshift", "ilshift", "rshift", "irshift", "eq", "ne", "lt", "le", "gt",
+            "ge", "getitem", "setitem", "neg", "pos", "abs", "invert", "inv", "not_", "truth", "index",
+        )
+    },
 }
 
 # The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs
 # that use it: it costs NumPy 100 ms and more).
-LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random")
+LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator")
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
