@@ -699,12 +699,23 @@ def _vector_norm(vec, max_value, found_nan):
     frac1 = 0.0
     frac2 = 0.0
     for i in range(n):
-        x = vec[i] * scale  # lossless
-        hi, lo = _exact_product(x, x)
-        total = csum + hi  # lossless
-        frac2 += (csum - total) + hi
-        csum = total
-        frac1 += lo
+        csum, frac1, frac2 = _add_square(vec[i] * scale, csum, frac1, frac2)  # scaling is lossless
+    return _corrected_root(csum, frac1, frac2, scale, unscale)
+
+
+@register_jitable
+def _add_square(x, csum, frac1, frac2):
+    """One step of ``vector_norm``'s compensated sum ``csum + frac1 + frac2``: adds ``x * x``,
+    taken exactly."""
+    hi, lo = _exact_product(x, x)
+    total = csum + hi  # lossless
+    return total, frac1 + lo, frac2 + ((csum - total) + hi)
+
+
+@register_jitable
+def _corrected_root(csum, frac1, frac2, scale, unscale):
+    """The end of ``vector_norm``: the square root of the sum (``csum - 1 + frac1 + frac2``,
+    of values scaled by ``scale``) with a differential correction, scaled back."""
     h = math.sqrt(csum - 1.0 + (frac1 + frac2))
     hi, lo = _exact_product(-h, h)
     total = csum + hi
@@ -714,6 +725,36 @@ def _vector_norm(vec, max_value, found_nan):
     x = csum - 1.0 + (frac1 + frac2)
     h += x / (2.0 * h)  # differential correction
     return unscale * (h / scale)
+
+
+@register_jitable
+def _hypot_pair(x, y):
+    """CPython's ``math.hypot(x, y)``: ``_vector_norm`` of two values, step for step, without
+    gathering them into an array (``hypot`` is called in loops)."""
+    x = abs(x)
+    y = abs(y)
+    max_value = 0.0
+    if x > max_value:
+        max_value = x
+    if y > max_value:
+        max_value = y
+    if math.isinf(max_value):
+        return max_value
+    if math.isnan(x) or math.isnan(y):
+        return math.nan
+    if max_value == 0.0:
+        return max_value
+    unscale = 1.0
+    max_e = _frexp(max_value)[1]
+    if max_e < -1023:
+        x /= _DBL_MIN
+        y /= _DBL_MIN
+        unscale = _DBL_MIN
+        max_e = _frexp(max_value / _DBL_MIN)[1]
+    scale = _scaled(1.0, -max_e)
+    csum, frac1, frac2 = _add_square(x * scale, 1.0, 0.0, 0.0)
+    csum, frac1, frac2 = _add_square(y * scale, csum, frac1, frac2)
+    return _corrected_root(csum, frac1, frac2, scale, unscale)
 
 
 @register_jitable
@@ -734,6 +775,12 @@ def _hypot_of(coordinates):
 @overload(math.hypot)
 def hypot(*coordinates):
     _refuse_real("hypot", *coordinates)
+    if len(coordinates) == 2:
+
+        def pair(x, y):
+            return _hypot_pair(float(x), float(y))
+
+        return pair
     return _gathering("hypot", len(coordinates), _hypot_of, np.float64)
 
 
