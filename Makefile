@@ -35,10 +35,15 @@ export LLVM_SYS_221_PREFIX
 LLVM_PREFIX := $(LLVM_SYS_221_PREFIX)
 
 APT_PACKAGES := llvm-22-dev libpolly-22-dev zlib1g-dev libzstd-dev
+# SciPy's BLAS and LAPACK: ferrojit's second provider (it calls NumPy's own OpenBLAS first),
+# and what Numba's linear algebra (np.dot, @, np.linalg) needs.
+SCIPY        := scipy==1.16.3
 # dask and distributed: tests/test_arrays_unaligned.py runs compiled functions on a local Dask
-# cluster, whose workers receive arrays unaligned. mypy: tests/test_typing_api.py.
+# cluster, whose workers receive arrays unaligned. mypy: tests/test_typing_api.py. scipy: the
+# linear algebra's second BLAS/LAPACK provider (tests/test_np_linalg.py), and Numba's linear
+# algebra in the benchmarks.
 # pytest-xdist: the Python tests run on every core, one test file per worker at a time.
-PY_PACKAGES  := numpy maturin==1.16.0 pytest pytest-xdist==3.8.0 pandas dask==2026.8.0 distributed==2026.8.0 mypy==2.4.1
+PY_PACKAGES  := numpy maturin==1.16.0 pytest pytest-xdist==3.8.0 pandas dask==2026.8.0 distributed==2026.8.0 mypy==2.4.1 $(SCIPY)
 # The array-expression benchmarks (bench/run_exprs.py) compare with Pythran, ahead of time.
 PYTHRAN      := pythran==0.19.0
 
@@ -96,10 +101,10 @@ venv:
 			python3 -m venv "$(VENV)"; \
 		fi; \
 	fi
-	@if "$(PY)" -c 'import numpy, pytest, xdist, pandas, dask, distributed, mypy' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
-		echo "venv: numpy, pytest, pytest-xdist, pandas, dask, distributed, mypy and maturin present"; \
+	@if "$(PY)" -c 'import numpy, pytest, xdist, pandas, dask, distributed, mypy, scipy' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
+		echo "venv: numpy, pytest, pytest-xdist, pandas, dask, distributed, mypy, scipy and maturin present"; \
 	else \
-		echo "venv: pip installing numpy, maturin, pytest, pytest-xdist, pandas (the seed's object-mode example), dask and distributed (the Dask test), mypy (tests/test_typing_api.py)"; \
+		echo "venv: pip installing numpy, maturin, pytest, pytest-xdist, pandas (the seed's object-mode example), dask and distributed (the Dask test), mypy (tests/test_typing_api.py), scipy (the second BLAS/LAPACK provider)"; \
 		"$(PY)" -m pip install -q --disable-pip-version-check $(PY_PACKAGES); \
 	fi
 

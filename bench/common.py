@@ -22,10 +22,10 @@ STEADY_MIN_REPEATS = 5
 STEADY_MAX_REPEATS = 100_000
 
 
-def run_child(script, *argv, python=None):
+def run_child(script, *argv, python=None, env_extra=None):
     """Run ``script`` in a fresh interpreter (this one, or the executable ``python``) with
-    ``argv``; return its JSON output."""
-    env = dict(os.environ)
+    ``argv`` and the environment variables ``env_extra`` added; return its JSON output."""
+    env = dict(os.environ, **(env_extra or {}))
     env.pop("FERROJIT_DUMP_IR", None)
     env.pop("FERROJIT_BOUNDSCHECK", None)
     proc = subprocess.run(

@@ -201,3 +201,46 @@ def leaky_relu(x):
 def positive_mean(x):
     """The mean of the positive elements, through a boolean mask (a new, shorter array)."""
     return x[x > 0.0].mean()
+
+
+# ---- NumPy's library: sorting, searching, histograms, statistics, linear algebra, random ----
+
+
+def sort_searchsorted(x, queries):
+    """Sorts the data, then finds where each query falls in it."""
+    return np.searchsorted(np.sort(x), queries)
+
+
+def histogram_bincount(x, labels):
+    """A fixed-range histogram of the data plus the counts of integer labels."""
+    return np.histogram(x, 64, (-4.0, 4.0))[0] + np.bincount(labels, minlength=64)
+
+
+def median_percentile(x):
+    """The median and the 90th percentile of the data (each a partial sort)."""
+    return np.median(x) + np.percentile(x, 90.0)
+
+
+def least_squares(x, y):
+    """A cubic fitted to the points by least squares (an SVD of the design matrix)."""
+    return np.linalg.lstsq(np.vander(x, 4), y)[0]
+
+
+def monte_carlo_pi(n):
+    """pi from n random points of the unit square, with NumPy's seeded legacy stream."""
+    np.random.seed(42)
+    x = np.random.random(n)
+    y = np.random.random(n)
+    return 4.0 * np.sum(x * x + y * y < 1.0) / n
+
+
+def kmeans_step(X, centroids):
+    """One k-means step: each point to its nearest centroid, each centroid to the mean of its
+    points."""
+    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    labels = np.argmin(d, axis=1)
+    moved = np.empty_like(centroids)
+    for k in range(centroids.shape[0]):
+        members = X[labels == k]
+        moved[k] = members.sum(axis=0) / members.shape[0]
+    return moved

@@ -1,6 +1,7 @@
 """np.linalg's solvers and decompositions against NumPy (see linalg_cases.py)."""
 
 import gc
+import json
 import subprocess
 import sys
 import textwrap
@@ -168,6 +169,50 @@ def test_without_a_provider_the_error_says_what_to_install(tmp_path):
     assert "`np.matmul` cannot run: no BLAS/LAPACK was found" in out
     assert "pip install scipy" in out
     assert "return a @ a" in out
+
+
+def test_scipy_serves_when_numpy_has_no_openblas_of_its_own(tmp_path):
+    """The second provider: SciPy's cython_blas/cython_lapack (32-bit integers). Its OpenBLAS
+    is another build than NumPy's, whose kernels may round differently: results agree within
+    1e-12 of their largest magnitude, not bit for bit."""
+    pytest.importorskip("scipy")
+    script = tmp_path / "scipy_provider.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import json
+            import numpy as np
+            import ferrojit
+            from ferrojit._lib import linalg
+            linalg._numpy_openblas = lambda: None
+
+            @ferrojit.njit
+            def f(a, b, v):
+                q, r = np.linalg.qr(a)
+                return (a @ b, np.dot(v, v), np.linalg.solve(a, v), np.linalg.inv(a), np.linalg.det(a),
+                        np.linalg.svd(a)[1], np.linalg.eigvalsh(a + a.T), np.linalg.cholesky(a @ a.T + 4.0 * np.eye(4)),
+                        np.abs(r), np.linalg.lstsq(b, v)[0], (a.astype(np.float32) @ b.astype(np.float32)).astype(np.float64))
+
+            rng = np.random.default_rng(3)
+            a, b, v = rng.standard_normal((4, 4)), rng.standard_normal((4, 4)), rng.standard_normal(4)
+            got = f(a, b, v)
+            q, r = np.linalg.qr(a)
+            expected = (a @ b, np.dot(v, v), np.linalg.solve(a, v), np.linalg.inv(a), np.linalg.det(a),
+                        np.linalg.svd(a)[1], np.linalg.eigvalsh(a + a.T), np.linalg.cholesky(a @ a.T + 4.0 * np.eye(4)),
+                        np.abs(r), np.linalg.lstsq(b, v)[0], (a.astype(np.float32) @ b.astype(np.float32)).astype(np.float64))
+            errors = [float(np.max(np.abs(np.asarray(g) - e)) / max(np.max(np.abs(e)), 1e-300)) for g, e in zip(got, expected)]
+            print(json.dumps({"provider": linalg._provider_state, "errors": errors}))
+            """
+        )
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["provider"] == [True]
+    assert len(out["errors"]) == 11
+    # float32 products round to float32: their bound is float32's.
+    assert all(e <= 1e-12 for e in out["errors"][:-1]), out["errors"]
+    assert out["errors"][-1] <= 1e-6, out["errors"]
 
 
 @ferrojit.njit
