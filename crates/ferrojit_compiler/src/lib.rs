@@ -165,7 +165,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
     };
     // The library's units this program calls, loaded first: both the cached object and a new
     // one refer to them.
-    let linked = library::link(&program.functions, &codegen_options).map_err(internal)?;
+    let linked = library::link(&program.functions, &codegen_options, options.dump_ir).map_err(internal)?;
     let library_time = linked.timings;
     let library_compiled = linked.compiled;
     let cached = options.cache_dir.as_ref().filter(|_| codegen_options.load).and_then(|dir| {

@@ -81,8 +81,10 @@ fn loaded() -> &'static Mutex<HashMap<String, Loaded>> {
 /// Splits `functions` (a typed program, root first) into the caller's module and units, and
 /// makes sure every unit it calls is loaded: from this process's table, the disk cache, or by
 /// compiling it.
-pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options) -> Result<Linked, codegen::CodegenError> {
-    let graph = Graph::new(functions);
+/// With `dump_ir`, the optimised LLVM IR of each unit compiled is printed (`FERROJIT_DUMP_IR`).
+pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options, dump_ir: bool) -> Result<Linked, codegen::CodegenError> {
+    let mut graph = Graph::new(functions);
+    graph.dump_ir = dump_ir;
     let (members, external_indices) = graph.unit(0);
     let mut compiled = Vec::new();
     let mut externals = Vec::new();
@@ -111,13 +113,15 @@ struct Graph<'a> {
     callees: Vec<Vec<usize>>,
     /// Per function, whether it is compiled as a unit of its own.
     is_unit: Vec<bool>,
+    /// Print the optimised LLVM IR of each unit compiled.
+    dump_ir: bool,
 }
 
 impl<'a> Graph<'a> {
     fn new(functions: &'a [ir::Function]) -> Self {
         let index: HashMap<&str, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.as_str(), i)).collect();
         let callees = functions.iter().map(|f| f.callees().iter().filter_map(|s| index.get(s.as_str()).copied()).collect()).collect();
-        let mut graph = Graph { functions, callees, is_unit: vec![false; functions.len()] };
+        let mut graph = Graph { functions, callees, is_unit: vec![false; functions.len()], dump_ir: false };
         // Entries into the library: library functions that a function outside it calls.
         let mut entry = vec![false; functions.len()];
         for (i, f) in functions.iter().enumerate() {
@@ -228,8 +232,11 @@ impl<'a> Graph<'a> {
             Some(address) => address,
             None => {
                 let program: Vec<&ir::Function> = members.iter().map(|&i| &self.functions[i]).collect();
-                let options = codegen::Options { export_root_as: Some(link_name.clone()), ..options };
+                let options = codegen::Options { export_root_as: Some(link_name.clone()), keep_llvm_ir: self.dump_ir, ..options };
                 let compiled = codegen::compile(&program, &externals, &options)?;
+                if let Some(ir) = &compiled.llvm_ir {
+                    println!("---- optimised LLVM IR: library unit {signature} ----\n{ir}");
+                }
                 let t = compiled.timings;
                 compiled_units.push((signature.clone(), Timings { lower: t.lower, optimize: t.optimize, machine_code: t.machine_code, ..Timings::default() }));
                 if let Some(path) = &file {
