@@ -87,16 +87,7 @@ pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options, dump_
     graph.dump_ir = dump_ir;
     let (members, external_indices) = graph.unit(0);
     let mut compiled = Vec::new();
-    let mut externals = Vec::new();
-    for i in external_indices {
-        let loaded = graph.ensure(i, options, &mut compiled)?;
-        externals.push(codegen::External {
-            symbol: functions[i].symbol.clone(),
-            link_name: loaded.link_name,
-            arg_types: functions[i].arg_types.clone(),
-            address: loaded.address,
-        });
-    }
+    let externals = graph.externals(&external_indices, options, &mut compiled)?;
     let mut timings = Timings::default();
     for (_, t) in &compiled {
         timings.lower += t.lower;
@@ -196,6 +187,21 @@ impl<'a> Graph<'a> {
         (members, externals)
     }
 
+    /// The units `indices`, loaded, as a module calling them declares them.
+    fn externals(&self, indices: &[usize], options: &codegen::Options, compiled_units: &mut Vec<(String, Timings)>) -> Result<Vec<codegen::External>, codegen::CodegenError> {
+        let mut externals = Vec::new();
+        for &i in indices {
+            let loaded = self.ensure(i, options, compiled_units)?;
+            externals.push(codegen::External {
+                symbol: self.functions[i].symbol.clone(),
+                link_name: loaded.link_name,
+                arg_types: self.functions[i].arg_types.clone(),
+                address: loaded.address,
+            });
+        }
+        Ok(externals)
+    }
+
     /// Loads the unit rooted at `root`, after the units it calls.
     fn ensure(&self, root: usize, options: &codegen::Options, compiled_units: &mut Vec<(String, Timings)>) -> Result<Loaded, codegen::CodegenError> {
         let options = unit_options(options);
@@ -205,16 +211,7 @@ impl<'a> Graph<'a> {
             return Ok(found.clone());
         }
         let (members, external_indices) = self.unit(root);
-        let mut externals = Vec::new();
-        for i in external_indices {
-            let loaded = self.ensure(i, &options, compiled_units)?;
-            externals.push(codegen::External {
-                symbol: self.functions[i].symbol.clone(),
-                link_name: loaded.link_name,
-                arg_types: self.functions[i].arg_types.clone(),
-                address: loaded.address,
-            });
-        }
+        let externals = self.externals(&external_indices, &options, compiled_units)?;
         let link_name = match &stable_key {
             Some(k) => format!("fjlib_{}", &k[..32]),
             None => {
@@ -339,4 +336,114 @@ fn prune_once(written: &std::path::Path) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrojit_ir::{Const, Expr, ExprKind, Stmt, StmtKind};
+    use ferrojit_syntax::Span;
+    use ferrojit_types::Type;
+
+    const SPAN: Span = Span { line: 1, col: 0, end_line: 1, end_col: 1 };
+
+    /// A function named `name` that calls `calls` in order, with a loop when `looping`, and
+    /// `size` extra expression statements (to make it large).
+    fn function(name: &str, library: bool, looping: bool, size: usize, calls: &[&str]) -> ir::Function {
+        let statement = |kind| Stmt { kind, span: SPAN };
+        let constant = || Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, SPAN);
+        let mut body: Vec<Stmt> = calls
+            .iter()
+            .map(|c| statement(StmtKind::Expr(Expr::new(ExprKind::Call { symbol: c.to_string(), args: vec![] }, Type::NoneType, SPAN))))
+            .collect();
+        if looping {
+            body.push(statement(StmtKind::While { cond: Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, SPAN), body: vec![], orelse: vec![] }));
+        }
+        body.extend((0..size).map(|_| statement(StmtKind::Expr(constant()))));
+        ir::Function {
+            name: name.into(),
+            symbol: name.into(),
+            num_params: 0,
+            arg_types: vec![],
+            locals: vec![],
+            ret: Type::NoneType,
+            body,
+            span: SPAN,
+            fingerprint: Some(name.into()),
+            ownership: None,
+            library,
+        }
+    }
+
+    fn names(functions: &[ir::Function], indices: &[usize]) -> Vec<String> {
+        indices.iter().map(|&i| functions[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn entries_with_loops_and_large_looping_helpers_are_units() {
+        let program = vec![
+            function("user", false, false, 0, &["sort", "wrapper", "small"]),
+            // An entry whose loop is in a small helper: a unit, the helper inside it.
+            function("sort", true, false, 0, &["helper", "big"]),
+            function("helper", true, true, 0, &[]),
+            // A large helper with a loop: a unit of its own, shared.
+            function("big", true, true, SHARED_HELPER_SIZE, &[]),
+            // An entry without any loop, even in what it calls: compiled into its caller.
+            function("wrapper", true, false, 0, &["flat"]),
+            function("flat", true, false, 0, &[]),
+            // An entry whose only loop is in a helper shared with `sort`: a unit too.
+            function("small", true, false, 0, &["helper"]),
+        ];
+        let graph = Graph::new(&program);
+        let (members, externals) = graph.unit(0);
+        assert_eq!(names(&program, &members), ["user", "wrapper", "flat"]);
+        assert_eq!(names(&program, &externals), ["sort", "small"]);
+        let (members, externals) = graph.unit(1);
+        assert_eq!(names(&program, &members), ["sort", "helper"]);
+        assert_eq!(names(&program, &externals), ["big"]);
+    }
+
+    #[test]
+    fn a_unit_calling_back_into_its_caller_is_compiled_with_it() {
+        let program = vec![
+            function("user", false, false, 0, &["a"]),
+            function("a", true, true, 0, &["b"]),
+            function("b", true, true, SHARED_HELPER_SIZE, &["a"]),
+        ];
+        let graph = Graph::new(&program);
+        assert_eq!(names(&program, &graph.unit(0).1), ["a"]);
+        // `b` calls `a` back: one module holds both, and `a` depends on no unit.
+        let (members, externals) = graph.unit(1);
+        assert_eq!(names(&program, &members), ["a", "b"]);
+        assert!(externals.is_empty());
+    }
+
+    #[test]
+    fn keys_follow_what_the_code_depends_on() {
+        let options = codegen::Options::default();
+        let key_of = |program: &[ir::Function]| {
+            let graph = Graph::new(program);
+            unit_key(program, &graph.callees, 1, &options)
+        };
+        let program = vec![function("user", false, false, 0, &["a"]), function("a", true, true, 0, &["h"]), function("h", true, false, 0, &[])];
+        let key = key_of(&program).expect("every function has a fingerprint");
+        // The same code under other symbols (another process's ids): the same key.
+        let mut renamed = program.clone();
+        for f in &mut renamed {
+            f.symbol = format!("{}.{}", f.symbol, 99);
+        }
+        renamed[1].body[0] = Stmt { kind: StmtKind::Expr(Expr::new(ExprKind::Call { symbol: "h.99".into(), args: vec![] }, Type::NoneType, SPAN)), span: SPAN };
+        assert_eq!(key_of(&renamed).as_deref(), Some(key.as_str()));
+        // A callee's source changed: another key.
+        let mut edited = program.clone();
+        edited[2].fingerprint = Some("h, edited".into());
+        assert_ne!(key_of(&edited), Some(key.clone()));
+        // Other options: another key.
+        let graph = Graph::new(&program);
+        assert_ne!(unit_key(&program, &graph.callees, 1, &codegen::Options { boundscheck: true, ..Default::default() }), Some(key));
+        // Process-local addresses: no key.
+        let mut local = program.clone();
+        local[2].fingerprint = None;
+        assert_eq!(key_of(&local), None);
+    }
 }

@@ -19,6 +19,7 @@ Integers are 64-bit in compiled code: where CPython's result would be an integer
 import cmath
 import math
 import operator
+from typing import Any, Callable
 
 import numpy as np
 
@@ -922,7 +923,7 @@ def _setitem(a, b, c):
     a[b] = c
 
 
-_OPERATORS = {
+_OPERATORS: dict[Callable[..., Any], Callable[..., Any]] = {
     operator.add: _add, operator.iadd: _add, operator.sub: _sub, operator.isub: _sub, operator.mul: _mul, operator.imul: _mul,
     operator.truediv: _truediv, operator.itruediv: _truediv, operator.floordiv: _floordiv, operator.ifloordiv: _floordiv,
     operator.mod: _mod, operator.imod: _mod, operator.pow: _pow, operator.ipow: _pow, operator.matmul: _matmul,
