@@ -159,7 +159,7 @@ thread_local! {
 
 /// Words of entropy from the operating system (the clock and the thread's address mixed in,
 /// should `/dev/urandom` be unreadable).
-fn entropy_words() -> [u32; 8] {
+pub(crate) fn entropy_words() -> [u32; 8] {
     use std::io::Read;
     let mut bytes = [0u8; 32];
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));

@@ -1,0 +1,448 @@
+"""``np.random.default_rng`` Generators in compiled code, bit for bit NumPy's PCG64 streams.
+
+A Generator is, in compiled code, a 1-tuple holding its state: a C-ordered uint64 array of
+``STATE_WORDS`` words (the PCG64 state and increment, ``has_uint32`` and ``uinteger``, as
+``crates/ferrojit_runtime/src/pcg64.rs`` lays them out). An array is reference-counted memory
+that compiled code already frees with its last reference, so a Generator needs no type of its
+own in the compiler and never leaks; the tuple around it is what the methods below are
+registered on (a tuple of one uint64 array is a Generator to them). The runtime's PCG64
+functions take the address of the state's words.
+
+A ``np.random.Generator`` passed to a compiled function is converted when the call starts (its
+``bit_generator.state`` dict read into a new state array) and written back when the call
+returns or raises (``write_back``), so that the Python object's stream continues where compiled
+code stopped. The state dict is the one interface of NumPy's bit generators that does not
+depend on how NumPy was built (the ``ctypes`` state pointer leads to a struct whose 128-bit
+fields are laid out as the compiler that built NumPy chose); it costs a few microseconds per
+call. Each call works on its own copy, so two threads using one Generator at once do not crash
+(their draws may overlap, as they would not in NumPy, which locks the Generator).
+
+The draws are NumPy's (``distributions.c``, ``_generator.pyx``, ``_bounded_integers.pyx.in``):
+doubles from 53 bits, float32s from 24 bits of a 32-bit half, the ziggurat normal and
+exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 16-bit,
+8-bit and bool results), ``random_interval`` for shuffling.
+"""
+
+import numpy as np
+
+from .. import types
+from ..extending import CallRefused, overload, overload_method, register_jitable
+from . import data_address
+from .dtypes import numpy_type
+from .random import _broadcast_parameters, _check_real, _check_size, _given, _new_flat, _non_negative
+
+STATE_WORDS = 6
+
+
+def _compiled_only():
+    return RuntimeError("ferrojit._lib.generator's runtime calls run only in compiled code")
+
+
+# The runtime calls (see ``ferrojit_infer::random``); ``state`` is the address of a state array's words.
+
+
+def pcg64_seed(state, seed):
+    """Seeds as ``PCG64(SeedSequence(seed))`` does (``seed`` >= 0)."""
+    raise _compiled_only()
+
+
+def pcg64_seed_entropy(state):
+    """Seeds from 128 bits of the operating system's entropy."""
+    raise _compiled_only()
+
+
+def pcg64_next_uint64(state):
+    """The next 64-bit output's bits."""
+    raise _compiled_only()
+
+
+def pcg64_next_double(state, single):
+    """The next double in [0, 1); float32's (as a double) when ``single``."""
+    raise _compiled_only()
+
+
+def pcg64_standard_normal(state, single):
+    """A standard normal deviate (float32's when ``single``)."""
+    raise _compiled_only()
+
+
+def pcg64_standard_exponential(state, single):
+    """A standard exponential deviate (float32's when ``single``)."""
+    raise _compiled_only()
+
+
+def pcg64_interval(state, max):
+    """A value in ``[0, max]`` by ``random_interval``."""
+    raise _compiled_only()
+
+
+def pcg64_bounded_fill(state, off, rng, count, bits, out):
+    """Fills ``count`` elements of ``bits`` bits at the address ``out`` with ``off + [0, rng]``."""
+    raise _compiled_only()
+
+
+# ---- Generators passed in from Python and returned to it ------------------------------------
+
+
+def _state_words(generator):
+    """The state array of a ``np.random.Generator`` (a PCG64 one)."""
+    state = generator.bit_generator.state
+    if state.get("bit_generator") != "PCG64":
+        raise TypeError(f"compiled code takes Generators of PCG64 only, not of {state.get('bit_generator')}")
+    value, increment = state["state"]["state"], state["state"]["inc"]
+    mask = (1 << 64) - 1
+    words = [value & mask, value >> 64, increment & mask, increment >> 64, state["has_uint32"], state["uinteger"]]
+    return np.array(words, dtype=np.uint64)
+
+
+def _write_back(generator, words):
+    value = int(words[0]) | int(words[1]) << 64
+    increment = int(words[2]) | int(words[3]) << 64
+    generator.bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": value, "inc": increment},
+        "has_uint32": int(words[4]),
+        "uinteger": int(words[5]),
+    }
+
+
+def call_with_generators(call, args):
+    """``call(*args)`` with each ``np.random.Generator`` among ``args`` replaced by its state in
+    compiled form; the states are written back to the Generators when the call returns or
+    raises."""
+    converted = []
+    passed = []
+    for a in args:
+        if isinstance(a, np.random.Generator):
+            words = _state_words(a)
+            passed.append((a, words))
+            converted.append((words,))
+        else:
+            converted.append(a)
+    try:
+        return call(*converted)
+    finally:
+        for generator, words in passed:
+            _write_back(generator, words)
+
+
+# ---- typing helpers -------------------------------------------------------------------------
+
+
+def is_generator(ty):
+    """Whether ``ty`` is a Generator's type in compiled code: a tuple of one 1-d uint64 array."""
+    return isinstance(ty, types.BaseTuple) and len(ty) == 1 and isinstance(ty[0], types.Array) and ty[0].ndim == 1 and ty[0].layout == "C" and ty[0].dtype == types.uint64
+
+
+@register_jitable
+def _state_address(rng):
+    state = rng[0]
+    if state.size != STATE_WORDS:
+        raise TypeError("a tuple of one uint64 array is a Generator in compiled code, but this one holds no Generator state")
+    return data_address(state)
+
+
+def _element(name, dtype, default, allowed):
+    """The NumPy scalar type ``dtype=`` names (``default`` when not given), one of ``allowed``."""
+    if isinstance(dtype, types.DTypeSpec):
+        element = numpy_type(dtype.dtype)
+    elif dtype is None or not isinstance(dtype, types.Type):
+        element = {None: default, int: np.int64, float: np.float64, bool: np.bool_}.get(dtype, dtype)
+    else:
+        element = None
+    if element not in allowed:
+        raise CallRefused(f"`dtype=` of `{name}()` must be one of {', '.join(np.dtype(t).name for t in allowed)}, not `{dtype}`")
+    return element
+
+
+# ---- samplers -------------------------------------------------------------------------------
+
+
+def _sampler(draw, dtype):
+    """``sample(state, size, a, b)``: ``draw(state, a, b)`` once when ``size`` is None and the
+    parameters are numbers, else once per element of a new C-ordered array holding ``dtype``,
+    of shape ``size`` or of the parameters broadcast together (as the legacy functions'
+    samplers, ``random._sampler``, on a Generator's state)."""
+
+    def sample(state, size, a, b):
+        pass
+
+    @overload(sample)
+    def sample_typing(state, size, a, b):
+        if isinstance(a, types.Array) or isinstance(b, types.Array):
+
+            def sample_broadcast(state, size, a, b):
+                full_a, full_b, _ = _broadcast_parameters(size, a, b, 0)
+                out, flat = _new_flat(full_a.shape, dtype)
+                flat_a, flat_b = full_a.reshape(out.size), full_b.reshape(out.size)
+                for i in range(out.size):
+                    flat[i] = draw(state, flat_a[i], flat_b[i])
+                return out
+
+            return sample_broadcast
+
+        def sample_numbers(state, size, a, b):
+            if size is None:
+                return draw(state, a, b)
+            out, flat = _new_flat(size, dtype)
+            for i in range(flat.size):
+                flat[i] = draw(state, a, b)
+            return out
+
+        return sample_numbers
+
+    return sample
+
+
+@register_jitable
+def _draw_double(state, _a, _b):
+    return pcg64_next_double(state, 0)
+
+
+@register_jitable
+def _draw_float(state, _a, _b):
+    return pcg64_next_double(state, 1)
+
+
+@register_jitable
+def _draw_standard_normal(state, _a, _b):
+    return pcg64_standard_normal(state, 0)
+
+
+@register_jitable
+def _draw_standard_normal_float(state, _a, _b):
+    return pcg64_standard_normal(state, 1)
+
+
+@register_jitable
+def _draw_standard_exponential(state, _a, _b):
+    return pcg64_standard_exponential(state, 0)
+
+
+@register_jitable
+def _draw_standard_exponential_float(state, _a, _b):
+    return pcg64_standard_exponential(state, 1)
+
+
+@register_jitable
+def _draw_uniform(state, low, width):
+    return low + width * pcg64_next_double(state, 0)
+
+
+@register_jitable
+def _draw_normal(state, loc, scale):
+    return loc + scale * pcg64_standard_normal(state, 0)
+
+
+@register_jitable
+def _draw_exponential(state, scale, _b):
+    return scale * pcg64_standard_exponential(state, 0)
+
+
+# Per method without parameters: its float64 and float32 samplers.
+_STANDARD_SAMPLERS = {
+    "random": {np.float64: _sampler(_draw_double, np.float64), np.float32: _sampler(_draw_float, np.float32)},
+    "standard_normal": {np.float64: _sampler(_draw_standard_normal, np.float64), np.float32: _sampler(_draw_standard_normal_float, np.float32)},
+    "standard_exponential": {
+        np.float64: _sampler(_draw_standard_exponential, np.float64),
+        np.float32: _sampler(_draw_standard_exponential_float, np.float32),
+    },
+}
+_sample_uniform = _sampler(_draw_uniform, np.float64)
+_sample_normal = _sampler(_draw_normal, np.float64)
+_sample_exponential = _sampler(_draw_exponential, np.float64)
+
+
+# ---- np.random.default_rng ------------------------------------------------------------------
+
+
+@overload(np.random.default_rng)
+def default_rng(seed=None):
+    if is_generator(seed):
+        # NumPy returns a Generator given to it unchanged.
+        def same(seed=None):
+            return seed
+
+        return same
+    if isinstance(seed, (types.Integer, types.Boolean)):
+
+        def seeded(seed=None):
+            if seed < 0:
+                raise ValueError("expected non-negative integer")
+            state = np.empty(STATE_WORDS, np.uint64)
+            pcg64_seed(data_address(state), seed)
+            return (state,)
+
+        return seeded
+    if not _given(seed):
+
+        def fresh(seed=None):
+            state = np.empty(STATE_WORDS, np.uint64)
+            pcg64_seed_entropy(data_address(state))
+            return (state,)
+
+        return fresh
+    raise CallRefused(f"`np.random.default_rng()` takes an integer, None or a Generator in compiled code, not `{seed}`", unsupported=True)
+
+
+# ---- the methods ----------------------------------------------------------------------------
+
+
+def _without_parameters(name):
+    """The typing function of ``Generator.random``, ``standard_normal`` or
+    ``standard_exponential`` (``size=``, ``dtype=`` float64 or float32)."""
+    samplers = _STANDARD_SAMPLERS[name]
+
+    def typing(rng, size=None, dtype=np.float64):
+        if not is_generator(rng):
+            return None
+        _check_size(f"Generator.{name}", size)
+        sample = samplers[_element(f"Generator.{name}", dtype, np.float64, tuple(samplers))]
+
+        def draws(rng, size=None, dtype=None):
+            return sample(_state_address(rng), size, 0.0, 0.0)
+
+        return draws
+
+    return typing
+
+
+for _name in _STANDARD_SAMPLERS:
+    overload_method(types.BaseTuple, _name)(_without_parameters(_name))
+
+
+@register_jitable
+def _require_finite_width(width):
+    if not np.all(np.isfinite(width)):
+        raise OverflowError("Range exceeds valid bounds")
+
+
+@overload_method(types.BaseTuple, "uniform")
+def uniform(rng, low=0.0, high=1.0, size=None):
+    if not is_generator(rng):
+        return None
+    _check_real("Generator.uniform", low=low, high=high)
+    _check_size("Generator.uniform", size)
+    if isinstance(low, types.Array) or isinstance(high, types.Array):
+
+        def draws_of_arrays(rng, low=0.0, high=1.0, size=None):
+            width = (high + 0.0) - (low + 0.0)
+            _require_finite_width(width)
+            _non_negative(width, "high - low < 0")
+            return _sample_uniform(_state_address(rng), size, low + 0.0, width)
+
+        return draws_of_arrays
+
+    def draws(rng, low=0.0, high=1.0, size=None):
+        # NumPy takes the bounds as doubles first.
+        low = low + 0.0
+        width = (high + 0.0) - low
+        if not np.isfinite(width):
+            raise OverflowError("high - low range exceeds valid bounds")
+        _non_negative(width, "high - low < 0")
+        return _sample_uniform(_state_address(rng), size, low, width)
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "normal")
+def normal(rng, loc=0.0, scale=1.0, size=None):
+    if not is_generator(rng):
+        return None
+    _check_real("Generator.normal", loc=loc, scale=scale)
+    _check_size("Generator.normal", size)
+
+    def draws(rng, loc=0.0, scale=1.0, size=None):
+        _non_negative(scale, "scale < 0")
+        return _sample_normal(_state_address(rng), size, loc, scale)
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "exponential")
+def exponential(rng, scale=1.0, size=None):
+    if not is_generator(rng):
+        return None
+    _check_real("Generator.exponential", scale=scale)
+    _check_size("Generator.exponential", size)
+
+    def draws(rng, scale=1.0, size=None):
+        _non_negative(scale, "scale < 0")
+        return _sample_exponential(_state_address(rng), size, scale, 0.0)
+
+    return draws
+
+
+# Result types of `integers`: their bounds and the width of the draws NumPy makes for them (1
+# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's: compiled
+# code's integer bounds are int64.
+_INTEGER_TYPES = {
+    np.int64: (-(2**63), 2**63 - 1, 64),
+    np.int32: (-(2**31), 2**31 - 1, 32),
+    np.int16: (-(2**15), 2**15 - 1, 16),
+    np.int8: (-(2**7), 2**7 - 1, 8),
+    np.uint64: (0, 2**63 - 1, 64),
+    np.uint32: (0, 2**32 - 1, 32),
+    np.uint16: (0, 2**16 - 1, 16),
+    np.uint8: (0, 2**8 - 1, 8),
+    np.bool_: (0, 1, 1),
+}
+
+
+@register_jitable
+def _bounded_fill(state, out, first, last, bits):
+    """Fills the C-ordered array ``out`` with integers in ``[first, last]`` drawn as NumPy's
+    ``random_bounded_*_fill`` draws them for elements of ``bits`` bits (1 for bool)."""
+    pcg64_bounded_fill(state, first, last - first, out.size, bits, data_address(out))
+
+
+@overload_method(types.BaseTuple, "integers")
+def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
+    if not is_generator(rng):
+        return None
+    for parameter, value in (("low", low), ("high", high)):
+        if _given(value) and not isinstance(value, (types.Integer, types.Boolean)):
+            raise CallRefused(f"`{parameter}` of `Generator.integers()` must be an integer in compiled code, not `{value}`", unsupported=isinstance(value, types.Array))
+    if _given(endpoint) and not isinstance(endpoint, types.Boolean):
+        raise CallRefused(f"`endpoint` of `Generator.integers()` must be a bool, not `{endpoint}`")
+    _check_size("Generator.integers", size)
+    element = _element("Generator.integers", dtype, np.int64, tuple(_INTEGER_TYPES))
+    lowest, highest, bits = _INTEGER_TYPES[element]
+    low_out_of_bounds = f"low is out of bounds for {np.dtype(element).name}"
+    high_out_of_bounds = f"high is out of bounds for {np.dtype(element).name}"
+
+    def draws(rng, low, high=None, size=None, dtype=None, endpoint=False):
+        state = _state_address(rng)
+        if size is None:
+            out = np.empty(1, element)
+        else:
+            out = np.empty(size, element)
+            # NumPy returns an empty array before looking at the bounds.
+            if out.size == 0:
+                return out
+        if high is None:
+            first = 0
+            last = low
+        else:
+            first = low
+            last = high
+        if not endpoint:
+            last = last - 1
+        if first < lowest:
+            raise ValueError(low_out_of_bounds)
+        if last > highest:
+            raise ValueError(high_out_of_bounds)
+        if first > last:
+            if endpoint:
+                if first == 0:
+                    raise ValueError("high < 0")
+                raise ValueError("low > high")
+            if first == 0:
+                raise ValueError("high <= 0")
+            raise ValueError("low >= high")
+        _bounded_fill(state, out, first, last, bits)
+        if size is None:
+            return out[0]
+        return out
+
+    return draws
