@@ -446,3 +446,302 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
         return out
 
     return draws
+
+
+# ---- shuffle, permutation, choice -----------------------------------------------------------
+
+
+def _shuffle_rows(state, x):
+    """NumPy's Generator shuffle along the first axis: for i from the last row down to 1, swap
+    rows i and ``random_interval(i)`` (nothing is drawn for an empty array)."""
+
+
+@overload(_shuffle_rows)
+def _shuffle_rows_typing(state, x):
+    if x.ndim == 1:
+
+        def shuffle_items(state, x):
+            if x.size == 0:
+                return
+            for i in range(len(x) - 1, 0, -1):
+                j = pcg64_interval(state, i)
+                x[i], x[j] = x[j], x[i]
+
+        return shuffle_items
+
+    def shuffle_rows(state, x):
+        if x.size == 0:
+            return
+        for i in range(len(x) - 1, 0, -1):
+            j = pcg64_interval(state, i)
+            if i != j:
+                row = x[j].copy()
+                x[j] = x[i]
+                x[i] = row
+
+    return shuffle_rows
+
+
+@overload_method(types.BaseTuple, "shuffle")
+def shuffle(rng, x, axis=0):
+    if not is_generator(rng):
+        return None
+    if not isinstance(x, types.Array) or x.ndim == 0:
+        raise CallRefused(f"`Generator.shuffle()` takes an array of at least one dimension in compiled code, not `{x}`")
+    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
+        raise CallRefused("`axis=` of `Generator.shuffle()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if x.readonly:
+
+        def read_only(rng, x, axis=0):
+            raise ValueError("array is read-only")
+
+        return read_only
+
+    def shuffled(rng, x, axis=0):
+        _shuffle_rows(_state_address(rng), x)
+
+    return shuffled
+
+
+@overload_method(types.BaseTuple, "permutation")
+def permutation(rng, x, axis=0):
+    if not is_generator(rng):
+        return None
+    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
+        raise CallRefused("`axis=` of `Generator.permutation()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if isinstance(x, types.Integer):
+
+        def permuted_range(rng, x, axis=0):
+            out = np.arange(x)
+            _shuffle_rows(_state_address(rng), out)
+            return out
+
+        return permuted_range
+    if not isinstance(x, types.Array) or x.ndim == 0:
+        raise CallRefused(f"`Generator.permutation()` takes an integer or an array of at least one dimension, not `{x}`")
+
+    def permuted_copy(rng, x, axis=0):
+        # NumPy shuffles a copy of a 1-d array, and takes the rows of others in a shuffled
+        # order of their indices: the same draws.
+        out = x.copy()
+        _shuffle_rows(_state_address(rng), out)
+        return out
+
+    return permuted_copy
+
+
+@register_jitable
+def _bounded_int64(state, scratch, high):
+    """``random_bounded_uint64(0, high)`` with Lemire's method, through the one-element int64
+    array ``scratch``."""
+    pcg64_bounded_fill(state, 0, high, 1, 64, data_address(scratch))
+    return scratch[0]
+
+
+@register_jitable
+def _shuffle_tail(state, data, first):
+    """NumPy's ``_shuffle_int``: for i from the last index down to ``first``, swap items i and
+    ``random_bounded_uint64(0, i)``."""
+    scratch = np.empty(1, np.int64)
+    for i in range(data.size - 1, first - 1, -1):
+        j = _bounded_int64(state, scratch, i)
+        data[i], data[j] = data[j], data[i]
+
+
+@register_jitable
+def _distinct_indices(state, population, count, shuffle):
+    """``count`` distinct indices below ``population`` as NumPy's Generator draws them without
+    replacement and without probabilities: a partial shuffle of all indices when it takes many
+    of a large population, else Floyd's algorithm with an open-addressing set of the indices
+    taken, shuffled afterwards when ``shuffle``."""
+    cutoff = 50 if shuffle else 20
+    if population > 10000 and count > population // cutoff:
+        order = np.arange(population)
+        _shuffle_tail(state, order, max(population - count, 1))
+        return order[population - count :].copy()
+    found = np.empty(count, np.int64)
+    scratch = np.empty(1, np.int64)
+    # The smallest all-ones mask covering 1.2 * count (the set's size less one).
+    mask = int(1.2 * count)
+    for power in range(6):
+        mask |= mask >> (1 << power)
+    taken = np.full(mask + 1, -1, np.int64)
+    for j in range(population - count, population):
+        value = _bounded_int64(state, scratch, j)
+        loc = value & mask
+        while taken[loc] != -1 and taken[loc] != value:
+            loc = (loc + 1) & mask
+        if taken[loc] == -1:
+            taken[loc] = value
+            found[j - population + count] = value
+        else:
+            loc = j & mask
+            while taken[loc] != -1:
+                loc = (loc + 1) & mask
+            taken[loc] = j
+            found[j - population + count] = j
+    if shuffle:
+        _shuffle_tail(state, found, 1)
+    return found
+
+
+@register_jitable
+def _search_right(cdf, value):
+    """The index ``np.searchsorted(cdf, value, side='right')`` gives."""
+    low = 0
+    high = cdf.size
+    while low < high:
+        middle = (low + high) // 2
+        if value < cdf[middle]:
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+@register_jitable
+def _normalised_cdf(p):
+    """``cdf = np.cumsum(p); cdf /= cdf[-1]``."""
+    cdf = np.empty(p.size, np.float64)
+    total = 0.0
+    for i in range(p.size):
+        total += p[i]
+        cdf[i] = total
+    last = cdf[p.size - 1]
+    for i in range(p.size):
+        cdf[i] /= last
+    return cdf
+
+
+@register_jitable
+def _checked_probabilities(p, population, tolerance):
+    """``p`` as float64, checked as NumPy's Generator checks it."""
+    if p.ndim != 1:
+        raise ValueError("p must be 1-dimensional")
+    if p.size != population:
+        raise ValueError("a and p must have same size")
+    probabilities = np.empty(p.size, np.float64)
+    total = 0.0
+    correction = 0.0
+    for i in range(p.size):
+        probabilities[i] = p[i]
+        # Kahan's summation, as NumPy's check.
+        y = probabilities[i] - correction
+        t = total + y
+        correction = (t - total) - y
+        total = t
+    if total != total:
+        raise ValueError("Probabilities contain NaN")
+    for i in range(p.size):
+        if probabilities[i] < 0:
+            raise ValueError("Probabilities are not non-negative")
+    if abs(total - 1.0) > tolerance:
+        raise ValueError("Probabilities do not sum to 1. See Notes section of docstring for more information.")
+    return probabilities
+
+
+@register_jitable
+def _weighted_indices(state, found, p, replace):
+    """Fills ``found`` with the indices NumPy's Generator draws with the probabilities ``p``
+    (float64, checked): by the normalised cumulative sums of ``p`` and one double per index;
+    without replacement, in rounds that draw one double per index still wanted and keep the
+    first occurrence of each new index, in order."""
+    count = found.size
+    if replace:
+        cdf = _normalised_cdf(p)
+        for i in range(count):
+            found[i] = _search_right(cdf, pcg64_next_double(state, 0))
+        return
+    nonzero = 0
+    for i in range(p.size):
+        if p[i] > 0:
+            nonzero += 1
+    if nonzero < count:
+        raise ValueError("Fewer non-zero entries in p than size")
+    weights = p.copy()
+    chosen = 0
+    while chosen < count:
+        wanted = count - chosen
+        draws = np.empty(wanted, np.float64)
+        for i in range(wanted):
+            draws[i] = pcg64_next_double(state, 0)
+        for i in range(chosen):
+            weights[found[i]] = 0.0
+        cdf = _normalised_cdf(weights)
+        seen = np.zeros(p.size, np.bool_)
+        for i in range(wanted):
+            index = _search_right(cdf, draws[i])
+            if not seen[index]:
+                seen[index] = True
+                found[chosen] = index
+                chosen += 1
+
+
+def _choice_indices(state, population, size, replace, p, shuffle, from_array):
+    """The indices NumPy's ``Generator.choice`` draws from ``population`` elements, in a new
+    int64 array of shape ``size`` (of one element when ``size`` is None)."""
+
+
+@overload(_choice_indices)
+def _choice_indices_typing(state, population, size, replace, p, shuffle, from_array):
+    tolerance = 1.4901161193847656e-08
+    if isinstance(p, types.Array) and isinstance(p.dtype, types.Float):
+        tolerance = max(tolerance, float(np.sqrt(np.finfo(numpy_type(p.dtype)).eps)))
+    weighted = isinstance(p, types.Array)
+
+    def indices(state, population, size, replace, p, shuffle, from_array):
+        if size is None:
+            found = np.empty(1, np.int64)
+        else:
+            found = np.empty(size, np.int64).reshape(-1)
+        count = found.size
+        if count != 0 and population <= 0:
+            if from_array:
+                raise ValueError("a cannot be empty unless no samples are taken")
+            raise ValueError("a must be a positive integer unless no samples are taken")
+        if weighted:
+            probabilities = _checked_probabilities(p, population, tolerance)
+        if not replace and count > population:
+            raise ValueError("Cannot take a larger sample than population when replace is False")
+        if weighted:
+            _weighted_indices(state, found, probabilities, replace)
+        elif replace:
+            _bounded_fill(state, found, 0, population - 1, 64)
+        else:
+            found[:] = _distinct_indices(state, population, count, shuffle)
+        return found
+
+    return indices
+
+
+@overload_method(types.BaseTuple, "choice")
+def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+    if not is_generator(rng):
+        return None
+    _check_size("Generator.choice", size)
+    if _given(p) and not (isinstance(p, types.Array) and isinstance(p.dtype, (types.Float, types.Integer))):
+        raise CallRefused(f"`p` of `Generator.choice()` must be an array of probabilities, not `{p}`")
+    for parameter, value in (("replace", replace), ("shuffle", shuffle)):
+        if _given(value) and not isinstance(value, types.Boolean):
+            raise CallRefused(f"`{parameter}` of `Generator.choice()` must be a bool, not `{value}`")
+    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
+        raise CallRefused("`axis=` of `Generator.choice()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if isinstance(a, types.Integer):
+
+        def chosen_from_range(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+            indices = _choice_indices(_state_address(rng), a, size, replace, p, shuffle, False)
+            if size is None:
+                return indices[0]
+            return indices.reshape(size)
+
+        return chosen_from_range
+    if not isinstance(a, types.Array) or a.ndim != 1:
+        raise CallRefused(f"`a` of `Generator.choice()` must be an integer or a 1-d array in compiled code, not `{a}`", unsupported=True)
+
+    def chosen_from_array(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+        indices = _choice_indices(_state_address(rng), len(a), size, replace, p, shuffle, True)
+        if size is None:
+            return a[indices[0]]
+        return a[indices.reshape(size)]
+
+    return chosen_from_array
