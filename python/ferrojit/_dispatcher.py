@@ -80,12 +80,13 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         runs Python code: see ``gil.rs`` in ferrojit_python."""
         if kwargs or len(args) != self._positional_count:
             args = self._bind(args, kwargs)
-        # `np.random.Generator` arguments run as their state (see `_lib.generator`).
+        # `np.random.Generator` arguments run as their state (see `_lib.generator`); the
+        # converted call takes the native entry points again.
         numpy_random = sys.modules.get("numpy.random")
         if numpy_random is not None and any(isinstance(a, numpy_random.Generator) for a in args):
             from ._lib.generator import call_with_generators
 
-            return call_with_generators(self._call_slow, args)
+            return call_with_generators(self, args)
         # What the native code below would otherwise build on first use, inside panic guards
         # (see ``gil.rs``).
         _native.prepare_lazy_state()

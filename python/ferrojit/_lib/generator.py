@@ -96,13 +96,12 @@ def _state_words(generator):
 
 
 def _write_back(generator, words):
-    value = int(words[0]) | int(words[1]) << 64
-    increment = int(words[2]) | int(words[3]) << 64
+    low, high, increment_low, increment_high, has_uint32, uinteger = words.tolist()
     generator.bit_generator.state = {
         "bit_generator": "PCG64",
-        "state": {"state": value, "inc": increment},
-        "has_uint32": int(words[4]),
-        "uinteger": int(words[5]),
+        "state": {"state": low | high << 64, "inc": increment_low | increment_high << 64},
+        "has_uint32": has_uint32,
+        "uinteger": uinteger,
     }
 
 
