@@ -419,12 +419,14 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
             # NumPy returns an empty array before looking at the bounds.
             if out.size == 0:
                 return out
+        # The bounds in int64 (a constant such as `2**63 - 1` is typed uint64, and int64 and
+        # uint64 do not compare as Python's integers in compiled code).
         if high is None:
-            first = 0
-            last = low
+            first = np.int64(0)
+            last = np.int64(low)
         else:
-            first = low
-            last = high
+            first = np.int64(low)
+            last = np.int64(high)
         if not endpoint:
             last = last - 1
         if first < lowest:
@@ -615,8 +617,6 @@ def _normalised_cdf(p):
 @register_jitable
 def _checked_probabilities(p, population, tolerance):
     """``p`` as float64, checked as NumPy's Generator checks it."""
-    if p.ndim != 1:
-        raise ValueError("p must be 1-dimensional")
     if p.size != population:
         raise ValueError("a and p must have same size")
     probabilities = np.empty(p.size, np.float64)
@@ -687,6 +687,14 @@ def _choice_indices_typing(state, population, size, replace, p, shuffle, from_ar
     if isinstance(p, types.Array) and isinstance(p.dtype, types.Float):
         tolerance = max(tolerance, float(np.sqrt(np.finfo(numpy_type(p.dtype)).eps)))
     weighted = isinstance(p, types.Array)
+    if weighted and p.ndim != 1:
+
+        def not_one_dimensional(state, population, size, replace, p, shuffle, from_array):
+            if p.ndim != 1:
+                raise ValueError("p must be 1-dimensional")
+            return np.empty(1, np.int64)
+
+        return not_one_dimensional
 
     def indices(state, population, size, replace, p, shuffle, from_array):
         if size is None:
