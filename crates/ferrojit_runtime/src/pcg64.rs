@@ -199,19 +199,9 @@ impl Pcg64<'_> {
         }
     }
 
-    /// `random_interval`: the smallest bit mask covering `max`, applied to 32-bit outputs (64-bit
-    /// ones when `max` needs them) until one is not above `max`.
+    /// `random_interval`, as NumPy's Generator shuffles with it.
     fn interval(&mut self, max: u64) -> u64 {
-        if max == 0 {
-            return 0;
-        }
-        let mask = u64::MAX >> max.leading_zeros();
-        loop {
-            let value = if max <= u32::MAX as u64 { self.next_u32() as u64 & mask } else { self.next_u64() & mask };
-            if value <= max {
-                return value;
-            }
-        }
+        crate::random::masked_interval(self, max, Self::next_u32, Self::next_u64)
     }
 
     /// `bounded_lemire_uint64` for `rng` below `u64::MAX`.

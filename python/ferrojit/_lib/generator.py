@@ -29,7 +29,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import data_address
 from .dtypes import numpy_type
-from .random import _broadcast_parameters, _check_real, _check_size, _given, _new_flat, _non_negative
+from .random import _broadcast_parameters, _check_real, _check_size, _given, _new_flat, _non_negative, _normalised_cdf, _search_right
 
 STATE_WORDS = 6
 
@@ -584,34 +584,6 @@ def _distinct_indices(state, population, count, shuffle):
     if shuffle:
         _shuffle_tail(state, found, 1)
     return found
-
-
-@register_jitable
-def _search_right(cdf, value):
-    """The index ``np.searchsorted(cdf, value, side='right')`` gives."""
-    low = 0
-    high = cdf.size
-    while low < high:
-        middle = (low + high) // 2
-        if value < cdf[middle]:
-            high = middle
-        else:
-            low = middle + 1
-    return low
-
-
-@register_jitable
-def _normalised_cdf(p):
-    """``cdf = np.cumsum(p); cdf /= cdf[-1]``."""
-    cdf = np.empty(p.size, np.float64)
-    total = 0.0
-    for i in range(p.size):
-        total += p[i]
-        cdf[i] = total
-    last = cdf[p.size - 1]
-    for i in range(p.size):
-        cdf[i] /= last
-    return cdf
 
 
 @register_jitable
