@@ -29,7 +29,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import data_address
 from .dtypes import numpy_type
-from .random import _broadcast_parameters, _check_real, _check_size, _given, _new_flat, _non_negative, _normalised_cdf, _search_right
+from .random import _broadcast_parameters, _check_real, _check_size, _given, _new_flat, _non_negative, _shuffle_rows, _weighted_indices
 
 STATE_WORDS = 6
 
@@ -452,35 +452,16 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 # ---- shuffle, permutation, choice -----------------------------------------------------------
 
 
-def _shuffle_rows(state, x):
-    """NumPy's Generator shuffle along the first axis: for i from the last row down to 1, swap
-    rows i and ``random_interval(i)`` (nothing is drawn for an empty array)."""
+@register_jitable
+def uniform_of_generator(source):
+    """The next double of the Generator ``source`` (``random._uniform_of`` of a Generator)."""
+    return pcg64_next_double(_state_address(source), 0)
 
 
-@overload(_shuffle_rows)
-def _shuffle_rows_typing(state, x):
-    if x.ndim == 1:
-
-        def shuffle_items(state, x):
-            if x.size == 0:
-                return
-            for i in range(len(x) - 1, 0, -1):
-                j = pcg64_interval(state, i)
-                x[i], x[j] = x[j], x[i]
-
-        return shuffle_items
-
-    def shuffle_rows(state, x):
-        if x.size == 0:
-            return
-        for i in range(len(x) - 1, 0, -1):
-            j = pcg64_interval(state, i)
-            if i != j:
-                row = x[j].copy()
-                x[j] = x[i]
-                x[i] = row
-
-    return shuffle_rows
+@register_jitable
+def interval_of_generator(source, max):
+    """``random_interval(max)`` of the Generator ``source`` (``random._interval_of``)."""
+    return pcg64_interval(_state_address(source), max)
 
 
 @overload_method(types.BaseTuple, "shuffle")
@@ -499,7 +480,7 @@ def shuffle(rng, x, axis=0):
         return read_only
 
     def shuffled(rng, x, axis=0):
-        _shuffle_rows(_state_address(rng), x)
+        _shuffle_rows(rng, x)
 
     return shuffled
 
@@ -514,7 +495,7 @@ def permutation(rng, x, axis=0):
 
         def permuted_range(rng, x, axis=0):
             out = np.arange(x)
-            _shuffle_rows(_state_address(rng), out)
+            _shuffle_rows(rng, out)
             return out
 
         return permuted_range
@@ -525,7 +506,7 @@ def permutation(rng, x, axis=0):
         # NumPy shuffles a copy of a 1-d array, and takes the rows of others in a shuffled
         # order of their indices: the same draws.
         out = x.copy()
-        _shuffle_rows(_state_address(rng), out)
+        _shuffle_rows(rng, out)
         return out
 
     return permuted_copy
@@ -611,64 +592,28 @@ def _checked_probabilities(p, population, tolerance):
     return probabilities
 
 
-@register_jitable
-def _weighted_indices(state, found, p, replace):
-    """Fills ``found`` with the indices NumPy's Generator draws with the probabilities ``p``
-    (float64, checked): by the normalised cumulative sums of ``p`` and one double per index;
-    without replacement, in rounds that draw one double per index still wanted and keep the
-    first occurrence of each new index, in order."""
-    count = found.size
-    if replace:
-        cdf = _normalised_cdf(p)
-        for i in range(count):
-            found[i] = _search_right(cdf, pcg64_next_double(state, 0))
-        return
-    nonzero = 0
-    for i in range(p.size):
-        if p[i] > 0:
-            nonzero += 1
-    if nonzero < count:
-        raise ValueError("Fewer non-zero entries in p than size")
-    weights = p.copy()
-    chosen = 0
-    while chosen < count:
-        wanted = count - chosen
-        draws = np.empty(wanted, np.float64)
-        for i in range(wanted):
-            draws[i] = pcg64_next_double(state, 0)
-        for i in range(chosen):
-            weights[found[i]] = 0.0
-        cdf = _normalised_cdf(weights)
-        seen = np.zeros(p.size, np.bool_)
-        for i in range(wanted):
-            index = _search_right(cdf, draws[i])
-            if not seen[index]:
-                seen[index] = True
-                found[chosen] = index
-                chosen += 1
-
-
-def _choice_indices(state, population, size, replace, p, shuffle, from_array):
+def _choice_indices(rng, population, size, replace, p, shuffle, from_array):
     """The indices NumPy's ``Generator.choice`` draws from ``population`` elements, in a new
     int64 array of shape ``size`` (of one element when ``size`` is None)."""
 
 
 @overload(_choice_indices)
-def _choice_indices_typing(state, population, size, replace, p, shuffle, from_array):
+def _choice_indices_typing(rng, population, size, replace, p, shuffle, from_array):
     tolerance = 1.4901161193847656e-08
     if isinstance(p, types.Array) and isinstance(p.dtype, types.Float):
         tolerance = max(tolerance, float(np.sqrt(np.finfo(numpy_type(p.dtype)).eps)))
     weighted = isinstance(p, types.Array)
     if weighted and p.ndim != 1:
 
-        def not_one_dimensional(state, population, size, replace, p, shuffle, from_array):
+        def not_one_dimensional(rng, population, size, replace, p, shuffle, from_array):
             if p.ndim != 1:
                 raise ValueError("p must be 1-dimensional")
             return np.empty(1, np.int64)
 
         return not_one_dimensional
 
-    def indices(state, population, size, replace, p, shuffle, from_array):
+    def indices(rng, population, size, replace, p, shuffle, from_array):
+        state = _state_address(rng)
         if size is None:
             found = np.empty(1, np.int64)
         else:
@@ -683,7 +628,7 @@ def _choice_indices_typing(state, population, size, replace, p, shuffle, from_ar
         if not replace and count > population:
             raise ValueError("Cannot take a larger sample than population when replace is False")
         if weighted:
-            _weighted_indices(state, found, probabilities, replace)
+            _weighted_indices(rng, found, replace, probabilities)
         elif replace:
             _bounded_fill(state, found, 0, population - 1, 64)
         else:
@@ -708,7 +653,7 @@ def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
     if isinstance(a, types.Integer):
 
         def chosen_from_range(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
-            indices = _choice_indices(_state_address(rng), a, size, replace, p, shuffle, False)
+            indices = _choice_indices(rng, a, size, replace, p, shuffle, False)
             if size is None:
                 return indices[0]
             return indices.reshape(size)
@@ -718,7 +663,7 @@ def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
         raise CallRefused(f"`a` of `Generator.choice()` must be an integer or a 1-d array in compiled code, not `{a}`", unsupported=True)
 
     def chosen_from_array(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
-        indices = _choice_indices(_state_address(rng), len(a), size, replace, p, shuffle, True)
+        indices = _choice_indices(rng, len(a), size, replace, p, shuffle, True)
         if size is None:
             return a[indices[0]]
         return a[indices.reshape(size)]
