@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import ferrojit
+import ferrojit.errors
 from ferrojit import _native
 from helpers import compile_error_of_call, import_written_module
 
@@ -428,3 +429,17 @@ def test_generator_arrays_and_states_are_freed():
     del results
     gc.collect()
     assert _native.live_allocations() == live
+
+
+@ferrojit.jit
+def draw_in_object_mode(rng, n):
+    print(object())  # not compilable: the function runs in object mode
+    return rng.random(n)
+
+
+def test_object_mode_draws_from_the_generator_itself():
+    ours, theirs = np.random.default_rng(21), np.random.default_rng(21)
+    with pytest.warns(ferrojit.errors.FerrojitWarning):
+        got = draw_in_object_mode(ours, 3)
+    assert got.tobytes() == theirs.random(3).tobytes()
+    assert ours.bit_generator.state == theirs.bit_generator.state

@@ -12,9 +12,9 @@
 
 pub mod linalg;
 pub mod memory;
+pub mod pcg64;
 mod print;
 pub mod random;
-pub mod pcg64;
 mod ziggurat_tables;
 
 pub use print::{format_float_repr, set_print_hook, PrintHook};

@@ -308,8 +308,8 @@ fn seed_from_words(g: &mut Pcg64<'_>, entropy: &[u32]) {
         }
     }
     for &extra in entropy.iter().skip(POOL) {
-        for dst in 0..POOL {
-            pool[dst] = mix(pool[dst], hashmix(extra));
+        for word in pool.iter_mut() {
+            *word = mix(*word, hashmix(extra));
         }
     }
     let mut hash_const = INIT_B;
@@ -328,6 +328,8 @@ fn seed_from_words(g: &mut Pcg64<'_>, entropy: &[u32]) {
 
 /// `np.random.default_rng(seed)` for an integer `seed` >= 0 (the caller checks it): its 32-bit
 /// words, least significant first (one word 0 for 0), through SeedSequence. Returns 0.
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_seed(state: i64, seed: i64) -> i64 {
     let seed = seed as u64;
@@ -338,6 +340,8 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_seed(state: i64, seed: i64) -> i64 {
 
 /// `np.random.default_rng()` / `default_rng(None)`: 128 bits of the operating system's entropy
 /// through SeedSequence, as NumPy seeds it. Returns 0.
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_seed_entropy(state: i64) -> i64 {
     seed_from_words(&mut Pcg64::at(state), &crate::random::entropy_words()[..4]);
@@ -345,6 +349,8 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_seed_entropy(state: i64) -> i64 {
 }
 
 /// The next 64-bit output (its bits as an int64).
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_next_uint64(state: i64) -> i64 {
     Pcg64::at(state).next_u64() as i64
@@ -352,6 +358,8 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_next_uint64(state: i64) -> i64 {
 
 /// The next double in [0, 1) (`next_double`); with `single`, NumPy's float32 `next_float`
 /// (given as the double of the same value).
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_next_double(state: i64, single: i64) -> f64 {
     let mut g = Pcg64::at(state);
@@ -359,6 +367,8 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_next_double(state: i64, single: i64) 
 }
 
 /// A standard normal deviate by NumPy's ziggurat, float32's with `single` (given as a double).
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_standard_normal(state: i64, single: i64) -> f64 {
     let mut g = Pcg64::at(state);
@@ -366,6 +376,8 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_standard_normal(state: i64, single: i
 }
 
 /// A standard exponential deviate by NumPy's ziggurat, float32's with `single`.
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_standard_exponential(state: i64, single: i64) -> f64 {
     let mut g = Pcg64::at(state);
@@ -374,6 +386,8 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_standard_exponential(state: i64, sing
 
 /// `random_interval(max)`: a value in `[0, max]` (unsigned 64 bits) by masked rejection, as
 /// NumPy's Generator shuffles and permutes.
+/// # Safety
+/// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_interval(state: i64, max: i64) -> i64 {
     Pcg64::at(state).interval(max as u64) as i64
@@ -384,6 +398,9 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_interval(state: i64, max: i64) -> i64
 /// Lemire's method (`use_masked` false, as `Generator.integers` always has it); the sums wrap
 /// in the element's width. `off` and `rng` are the bits of unsigned values of that width.
 /// Returns 0.
+/// # Safety
+/// `state` is the data address of a Generator's state array, and `out` that of `count`
+/// writable elements of `bits` bits (a byte each for bool).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(state: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
     let mut g = Pcg64::at(state);

@@ -105,24 +105,29 @@ def _write_back(generator, words):
     }
 
 
-def call_with_generators(call, args):
-    """``call(*args)`` with each ``np.random.Generator`` among ``args`` replaced by its state in
-    compiled form; the states are written back to the Generators when the call returns or
-    raises."""
+def call_with_generators(dispatcher, args):
+    """Runs the compiled ``dispatcher`` on ``args`` with each ``np.random.Generator`` among them
+    replaced by its state in compiled form; the states are written back to the Generators when
+    the call returns or raises, those that compiled code advanced (in object mode the Python
+    function draws from the Generators themselves, whose states are then left as they are)."""
     converted = []
     passed = []
     for a in args:
         if isinstance(a, np.random.Generator):
             words = _state_words(a)
-            passed.append((a, words))
+            passed.append((a, words, words.tolist()))
             converted.append((words,))
         else:
             converted.append(a)
     try:
-        return call(*converted)
+        if dispatcher._options.get("_fallback") or dispatcher._options.get("forceobj"):
+            return dispatcher._run(tuple(converted), args)
+        # Compiled code only: the native entry points run the converted call directly.
+        return dispatcher(*converted)
     finally:
-        for generator, words in passed:
-            _write_back(generator, words)
+        for generator, words, initial in passed:
+            if words.tolist() != initial:
+                _write_back(generator, words)
 
 
 # ---- typing helpers -------------------------------------------------------------------------
