@@ -245,6 +245,18 @@ def test_a_generator_passed_in_continues_numpy_s_stream():
     assert ours.integers(9) == theirs.integers(9)
 
 
+@ferrojit.njit
+def draw_from_both(first, second):
+    return first.random(2), second.random(2)
+
+
+def test_a_generator_passed_twice_is_one_stream():
+    ours, theirs = np.random.default_rng(13), np.random.default_rng(13)
+    got = draw_from_both(ours, ours)
+    assert np.concatenate(got).tobytes() == theirs.random(4).tobytes()
+    assert ours.bit_generator.state == theirs.bit_generator.state
+
+
 def test_a_generator_passed_in_keeps_its_draws_when_the_call_raises():
     ours, theirs = np.random.default_rng(12), np.random.default_rng(12)
     with pytest.raises(ValueError, match="^low >= high$"):

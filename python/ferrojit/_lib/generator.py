@@ -111,12 +111,15 @@ def call_with_generators(dispatcher, args):
     the call returns or raises, those that compiled code advanced (in object mode the Python
     function draws from the Generators themselves, whose states are then left as they are)."""
     converted = []
-    passed = []
+    # id of each Generator -> (it, its state's compiled form, the state's words as read): a
+    # Generator passed twice is one state.
+    passed = {}
     for a in args:
         if isinstance(a, np.random.Generator):
-            words = _state_words(a)
-            passed.append((a, words, words.tolist()))
-            converted.append((words,))
+            if id(a) not in passed:
+                words = _state_words(a)
+                passed[id(a)] = (a, (words,), words.tolist())
+            converted.append(passed[id(a)][1])
         else:
             converted.append(a)
     try:
@@ -125,7 +128,7 @@ def call_with_generators(dispatcher, args):
         # Compiled code only: the native entry points run the converted call directly.
         return dispatcher(*converted)
     finally:
-        for generator, words, initial in passed:
+        for generator, (words,), initial in passed.values():
             if words.tolist() != initial:
                 _write_back(generator, words)
 
