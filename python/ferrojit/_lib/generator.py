@@ -10,12 +10,15 @@ functions take the address of the state's words.
 
 A ``np.random.Generator`` passed to a compiled function is converted when the call starts (its
 ``bit_generator.state`` dict read into a new state array) and written back when the call
-returns or raises (``write_back``), so that the Python object's stream continues where compiled
-code stopped. The state dict is the one interface of NumPy's bit generators that does not
-depend on how NumPy was built (the ``ctypes`` state pointer leads to a struct whose 128-bit
-fields are laid out as the compiler that built NumPy chose); it costs a few microseconds per
-call. Each call works on its own copy, so two threads using one Generator at once do not crash
-(their draws may overlap, as they would not in NumPy, which locks the Generator).
+returns or raises (``call_with_generators``), so that the Python object's stream continues
+where compiled code stopped. The state dict is the one interface of NumPy's bit generators that
+does not depend on how NumPy was built (the ``ctypes`` state pointer leads to a struct whose
+128-bit fields are laid out as the compiler that built NumPy chose, and Numba's way, calling
+NumPy's ``next_uint64`` through a function pointer for every word, would also keep the
+distributions from being inlined); reading and writing it costs about 10 us per call. Each
+call works on its own copy, so two threads using one Generator at once do not crash (their
+draws may repeat each other's, as they would not in NumPy, which locks the Generator). A
+Generator returned from compiled code comes back to Python as its state tuple.
 
 The draws are NumPy's (``distributions.c``, ``_generator.pyx``, ``_bounded_integers.pyx.in``):
 doubles from 53 bits, float32s from 24 bits of a 32-bit half, the ziggurat normal and
@@ -81,7 +84,7 @@ def pcg64_bounded_fill(state, off, rng, count, bits, out):
     raise _compiled_only()
 
 
-# ---- Generators passed in from Python and returned to it ------------------------------------
+# ---- Generators passed in from Python ------------------------------------------------------
 
 
 def _state_words(generator):
@@ -143,6 +146,8 @@ def is_generator(ty):
 
 @register_jitable
 def _state_address(rng):
+    """The address of the state words of the Generator ``rng``, whose array is checked to be
+    one's: the runtime reads and writes ``STATE_WORDS`` words there."""
     state = rng[0]
     if state.size != STATE_WORDS:
         raise TypeError("a tuple of one uint64 array is a Generator in compiled code, but this one holds no Generator state")
