@@ -30,9 +30,6 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.generator.pcg64_seed_entropy", "state, /", |cx, args, span| {
         runtime_call(cx, args, &[STATE], RuntimeFunc::PCG64_SEED_ENTROPY, Type::INT64, span)
     });
-    r.function("ferrojit._lib.generator.pcg64_next_uint64", "state, /", |cx, args, span| {
-        runtime_call(cx, args, &[STATE], RuntimeFunc::PCG64_NEXT_UINT64, Type::INT64, span)
-    });
     r.function("ferrojit._lib.generator.pcg64_next_double", "state, single, /", |cx, args, span| {
         runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_NEXT_DOUBLE, Type::FLOAT64, span)
     });

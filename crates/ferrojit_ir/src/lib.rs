@@ -506,8 +506,6 @@ impl RuntimeFunc {
     pub const PCG64_SEED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed", may_raise: false };
     /// `(state) -> 0`: seeding from the operating system's entropy.
     pub const PCG64_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed_entropy", may_raise: false };
-    /// `(state) -> int64`: the bits of the next 64-bit output.
-    pub const PCG64_NEXT_UINT64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_next_uint64", may_raise: false };
     /// `(state, single) -> float64`: the next double in [0, 1), or float32's value with `single`.
     pub const PCG64_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_next_double", may_raise: false };
     /// `(state, single) -> float64`: a standard normal deviate (NumPy's ziggurat).

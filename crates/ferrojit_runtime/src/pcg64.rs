@@ -348,14 +348,6 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_seed_entropy(state: i64) -> i64 {
     0
 }
 
-/// The next 64-bit output (its bits as an int64).
-/// # Safety
-/// `state` is the data address of a Generator's state array (see the module's documentation).
-#[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_next_uint64(state: i64) -> i64 {
-    Pcg64::at(state).next_u64() as i64
-}
-
 /// The next double in [0, 1) (`next_double`); with `single`, NumPy's float32 `next_float`
 /// (given as the double of the same value).
 /// # Safety

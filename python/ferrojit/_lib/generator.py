@@ -54,11 +54,6 @@ def pcg64_seed_entropy(state):
     raise _compiled_only()
 
 
-def pcg64_next_uint64(state):
-    """The next 64-bit output's bits."""
-    raise _compiled_only()
-
-
 def pcg64_next_double(state, single):
     """The next double in [0, 1); float32's (as a double) when ``single``."""
     raise _compiled_only()
