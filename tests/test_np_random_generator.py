@@ -63,7 +63,8 @@ ARRAY_CALLS = [
     "choice(5, 3, replace=False, p=P5)", "choice(5, 3, replace=False, p=P5_WITH_ZEROS)", "choice(ARRAY7, 4)", "choice(ARRAY7, (2, 2), replace=False)",
     "choice(INTS12, 5, p=np.full(12, 1 / 12))", "choice(3, 0)", "choice(0, 0)", "choice(50, 10, replace=False, shuffle=False)",
     "choice(30000, 1000, replace=False)", "choice(30000, 10000, replace=False)", "choice(30000, 1000, replace=False, shuffle=False)",
-    "choice(2**40, 3, replace=False)",
+    "choice(2**40, 3, replace=False)", "choice(INTS12.reshape(4, 3))", "choice(INTS12.reshape(4, 3), 5)",
+    "choice(INTS12.reshape(6, 1, 2), (2, 2), replace=False)", "choice(np.asfortranarray(INTS12.reshape(4, 3)), 3, p=P5[:4] / P5[:4].sum())",
     "permutation(12)", "permutation(0)", "permutation(ARRAY7)", "permutation(INTS12.reshape(4, 3))", "permutation(ARRAY7[::-2])",
 ]
 
@@ -376,7 +377,7 @@ REFUSED_CALLS = [
     ("integers(LOCS)", "`low` of `Generator.integers()` must be an integer in compiled code"),
     ("normal(np.zeros(3, np.complex128))", "`loc` of `Generator.normal()` must hold real numbers"),
     ("random(size=1.5)", "`size=` of `Generator.random()` must be None, an integer or a tuple of integers"),
-    ("choice(np.zeros((2, 2)))", "`a` of `Generator.choice()` must be an integer or a 1-d array"),
+    ("choice(np.zeros(()))", "`a` of `Generator.choice()` must be an integer or an array of at least one dimension"),
     ("choice(5, axis=1)", "`axis=` of `Generator.choice()` other than 0 is not supported"),
     ("shuffle(np.zeros(()))", "`Generator.shuffle()` takes an array of at least one dimension"),
 ]

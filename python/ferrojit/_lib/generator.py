@@ -667,8 +667,18 @@ def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
             return indices.reshape(size)
 
         return chosen_from_range
-    if not isinstance(a, types.Array) or a.ndim != 1:
-        raise CallRefused(f"`a` of `Generator.choice()` must be an integer or a 1-d array in compiled code, not `{a}`", unsupported=True)
+    if not isinstance(a, types.Array) or a.ndim == 0:
+        raise CallRefused(f"`a` of `Generator.choice()` must be an integer or an array of at least one dimension in compiled code, not `{a}`", unsupported=True)
+    if a.ndim > 1:
+
+        def chosen_rows(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+            # NumPy takes the rows (`a.take(indices, axis=0)`): new arrays.
+            indices = _choice_indices(rng, len(a), size, replace, p, shuffle, True)
+            if size is None:
+                return a[indices[0]].copy()
+            return a[indices.reshape(size)]
+
+        return chosen_rows
 
     def chosen_from_array(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
         indices = _choice_indices(rng, len(a), size, replace, p, shuffle, True)
