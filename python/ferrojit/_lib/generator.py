@@ -32,7 +32,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import data_address
 from .dtypes import numpy_type
-from .random import _broadcast_parameters, _check_real, _check_size, _given, _new_flat, _non_negative, _shuffle_rows, _weighted_indices
+from .random import _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
 
 STATE_WORDS = 6
 
@@ -164,85 +164,53 @@ def _element(name, dtype, default, allowed):
 
 # ---- samplers -------------------------------------------------------------------------------
 
-
-def _sampler(draw, dtype):
-    """``sample(state, size, a, b)``: ``draw(state, a, b)`` once when ``size`` is None and the
-    parameters are numbers, else once per element of a new C-ordered array holding ``dtype``,
-    of shape ``size`` or of the parameters broadcast together (as the legacy functions'
-    samplers, ``random._sampler``, on a Generator's state)."""
-
-    def sample(state, size, a, b):
-        pass
-
-    @overload(sample)
-    def sample_typing(state, size, a, b):
-        if isinstance(a, types.Array) or isinstance(b, types.Array):
-
-            def sample_broadcast(state, size, a, b):
-                full_a, full_b, _ = _broadcast_parameters(size, a, b, 0)
-                out, flat = _new_flat(full_a.shape, dtype)
-                flat_a, flat_b = full_a.reshape(out.size), full_b.reshape(out.size)
-                for i in range(out.size):
-                    flat[i] = draw(state, flat_a[i], flat_b[i])
-                return out
-
-            return sample_broadcast
-
-        def sample_numbers(state, size, a, b):
-            if size is None:
-                return draw(state, a, b)
-            out, flat = _new_flat(size, dtype)
-            for i in range(flat.size):
-                flat[i] = draw(state, a, b)
-            return out
-
-        return sample_numbers
-
-    return sample
+# The draws of the samplers (``random._sampler``, shared with the legacy functions): the
+# Generator's state address comes as the third parameter, which the samplers pass to each draw
+# (broadcast with the others when they are arrays).
 
 
 @register_jitable
-def _draw_double(state, _a, _b):
+def _draw_double(_a, _b, state):
     return pcg64_next_double(state, 0)
 
 
 @register_jitable
-def _draw_float(state, _a, _b):
+def _draw_float(_a, _b, state):
     return pcg64_next_double(state, 1)
 
 
 @register_jitable
-def _draw_standard_normal(state, _a, _b):
+def _draw_standard_normal(_a, _b, state):
     return pcg64_standard_normal(state, 0)
 
 
 @register_jitable
-def _draw_standard_normal_float(state, _a, _b):
+def _draw_standard_normal_float(_a, _b, state):
     return pcg64_standard_normal(state, 1)
 
 
 @register_jitable
-def _draw_standard_exponential(state, _a, _b):
+def _draw_standard_exponential(_a, _b, state):
     return pcg64_standard_exponential(state, 0)
 
 
 @register_jitable
-def _draw_standard_exponential_float(state, _a, _b):
+def _draw_standard_exponential_float(_a, _b, state):
     return pcg64_standard_exponential(state, 1)
 
 
 @register_jitable
-def _draw_uniform(state, low, width):
+def _draw_uniform(low, width, state):
     return low + width * pcg64_next_double(state, 0)
 
 
 @register_jitable
-def _draw_normal(state, loc, scale):
+def _draw_normal(loc, scale, state):
     return loc + scale * pcg64_standard_normal(state, 0)
 
 
 @register_jitable
-def _draw_exponential(state, scale, _b):
+def _draw_exponential(scale, _b, state):
     return scale * pcg64_standard_exponential(state, 0)
 
 
@@ -307,7 +275,7 @@ def _without_parameters(name):
         sample = samplers[_element(f"Generator.{name}", dtype, np.float64, tuple(samplers))]
 
         def draws(rng, size=None, dtype=None):
-            return sample(_state_address(rng), size, 0.0, 0.0)
+            return sample(size, 0.0, 0.0, _state_address(rng))
 
         return draws
 
@@ -336,7 +304,7 @@ def uniform(rng, low=0.0, high=1.0, size=None):
             width = (high + 0.0) - (low + 0.0)
             _require_finite_width(width)
             _non_negative(width, "high - low < 0")
-            return _sample_uniform(_state_address(rng), size, low + 0.0, width)
+            return _sample_uniform(size, low + 0.0, width, _state_address(rng))
 
         return draws_of_arrays
 
@@ -347,7 +315,7 @@ def uniform(rng, low=0.0, high=1.0, size=None):
         if not np.isfinite(width):
             raise OverflowError("high - low range exceeds valid bounds")
         _non_negative(width, "high - low < 0")
-        return _sample_uniform(_state_address(rng), size, low, width)
+        return _sample_uniform(size, low, width, _state_address(rng))
 
     return draws
 
@@ -361,7 +329,7 @@ def normal(rng, loc=0.0, scale=1.0, size=None):
 
     def draws(rng, loc=0.0, scale=1.0, size=None):
         _non_negative(scale, "scale < 0")
-        return _sample_normal(_state_address(rng), size, loc, scale)
+        return _sample_normal(size, loc, scale, _state_address(rng))
 
     return draws
 
@@ -375,7 +343,7 @@ def exponential(rng, scale=1.0, size=None):
 
     def draws(rng, scale=1.0, size=None):
         _non_negative(scale, "scale < 0")
-        return _sample_exponential(_state_address(rng), size, scale, 0.0)
+        return _sample_exponential(size, scale, 0.0, _state_address(rng))
 
     return draws
 

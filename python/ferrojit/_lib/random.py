@@ -581,7 +581,8 @@ def _sampler(draw, dtype):
     when ``size`` is None and the parameters are numbers, else once per element of a new array
     holding ``dtype``, in C order: of shape ``size``, or that of the parameters broadcast
     together, each element drawn with the parameters' values there. One per distribution,
-    compiled per signature."""
+    compiled per signature. Generators' samplers (``generator``) pass their state's address as
+    ``c``."""
 
     def sample(size, a, b, c):
         pass
