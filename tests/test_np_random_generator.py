@@ -27,6 +27,10 @@ ARRAY7 = np.arange(7.0) * 1.5
 # int64's bounds as globals: compiled code types the constant `2**63 - 1` as uint64.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 INTS12 = np.arange(12)
+# Arrays of bounds, made here: an array expression on a global array does not compile yet.
+HIGHS12, LOWS12, NEGATIVE12, DOUBLE12, BOOL_HIGHS12 = INTS12 + 1, INTS12 - 1, -INTS12, 2 * INTS12 + 2, INTS12 % 2 + 1
+INT32_HIGHS12, BIG12, MINUS5_12, VERY_NEGATIVE12 = (INTS12 + 1).astype(np.int32), INTS12 + 250, INTS12 - 5, -INTS12 - 120
+UINT64_12, INT_LOCS = INTS12.astype(np.uint64), LOCS.astype(np.int64)
 
 # Calls drawing one value, repeated 300 times after `rng = np.random.default_rng(seed)`.
 SCALAR_CALLS = [
@@ -57,6 +61,9 @@ ARRAY_CALLS = [
     "integers(0, 1000, 25, dtype=np.uint16)", "integers(-7, 7, 25, dtype=np.int8)", "integers(0, 256, 25, dtype=np.uint8)",
     "integers(2, size=70, dtype=np.bool_)", "integers(1, 2, size=5, dtype=np.bool_)", "integers(0, 65536, 9, dtype=np.uint16)",
     "integers(0, 2**32 - 1, 9, endpoint=True)", "integers(INT64_MIN, INT64_MAX, 5, endpoint=True)",
+    "integers(HIGHS12)", "integers(INTS12, 20)", "integers(NEGATIVE12, INTS12, endpoint=True)", "integers(0, HIGHS12, (3, 12), np.int16)",
+    "integers(INTS12, DOUBLE12, dtype=np.uint8)", "integers(0, BOOL_HIGHS12, dtype=np.bool_)", "integers(INTS12.reshape(3, 4), 100, dtype=np.uint32)",
+    "integers(-5, INT32_HIGHS12, dtype=np.int64)",
     "normal(LOCS, 1.0)", "normal(LOCS, SCALES)", "normal(0.0, SCALES, size=(4, 2, 3))", "normal(INTS12, 1)", "uniform(LOCS, HIGHS)",
     "uniform(LOCS, 3.0, (2, 3))", "exponential(SCALES)",
     "choice(10, 5)", "choice(10, (2, 3))", "choice(10, 4, replace=False)", "choice(10, 10, replace=False)", "choice(5, 10, p=P5)",
@@ -344,6 +351,9 @@ ERROR_CALLS = [
     "integers(-2**31 - 1, 5, dtype=np.int32)", "integers(0, 2**31 + 1, dtype=np.int32)", "integers(-1, 5, dtype=np.uint32)",
     "integers(2**32 + 1, dtype=np.uint32)", "integers(-1, 5, dtype=np.uint64)", "integers(-1, 5, dtype=np.uint8)", "integers(0, 257, dtype=np.uint8)",
     "integers(-129, 0, dtype=np.int8)", "integers(0, 2**15 + 1, dtype=np.int16)", "integers(0, 3, dtype=np.bool_)",
+    "integers(INTS12)", "integers(LOWS12, 5)", "integers(INTS12, 10, endpoint=True)", "integers(0, LOWS12, endpoint=True)",
+    "integers(LOWS12, dtype=np.uint8)", "integers(0, BIG12, dtype=np.uint8)", "integers(MINUS5_12, 3, dtype=np.uint64)",
+    "integers(VERY_NEGATIVE12, 0, dtype=np.int8)",
     "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])", "choice(5, p=P5_TWICE)",
     "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)", "choice(5, p=SCALES)",
 ]
@@ -374,7 +384,8 @@ def test_parameter_errors_are_numpy_s(failing_calls, index):
 REFUSED_CALLS = [
     ("random(dtype=np.int64)", "`dtype=` of `Generator.random()` must be one of float64, float32"),
     ("integers(0, 10, dtype=np.float64)", "`dtype=` of `Generator.integers()` must be one of int64"),
-    ("integers(LOCS)", "`low` of `Generator.integers()` must be an integer in compiled code"),
+    ("integers(LOCS)", "`low` of `Generator.integers()` must be an integer or an array of integers in compiled code"),
+    ("integers(UINT64_12)", "`low` of `Generator.integers()` as a uint64 array is not supported"),
     ("normal(np.zeros(3, np.complex128))", "`loc` of `Generator.normal()` must hold real numbers"),
     ("random(size=1.5)", "`size=` of `Generator.random()` must be None, an integer or a tuple of integers"),
     ("choice(np.zeros(()))", "`a` of `Generator.choice()` must be an integer or an array of at least one dimension"),
@@ -456,3 +467,13 @@ def test_object_mode_draws_from_the_generator_itself():
         got = draw_in_object_mode(ours, 3)
     assert got.tobytes() == theirs.random(3).tobytes()
     assert ours.bit_generator.state == theirs.bit_generator.state
+
+
+@pytest.mark.parametrize("call", ["integers(INTS12, 20, size=5)", "normal(LOCS, SCALES, size=(3,))", "uniform(LOCS, HIGHS, size=(2,))", "integers(INT_LOCS, INTS12)"])
+def test_parameters_that_do_not_broadcast_are_a_value_error(tmp_path_factory, call):
+    """NumPy's messages name the shapes, which compiled code does not format."""
+    with pytest.raises(ValueError):
+        _expected(call, np.random.default_rng(0))
+    module = _module(tmp_path_factory, "unbroadcast", _HEADER + f"\n@ferrojit.njit\ndef draw():\n    return np.random.default_rng(0).{call}\n")
+    with pytest.raises(ValueError):
+        module.draw()

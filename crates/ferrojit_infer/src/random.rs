@@ -46,6 +46,10 @@ pub(crate) fn register(r: &mut Registry) {
         let params = [STATE, ("off", Type::INT64), ("rng", Type::INT64), ("count", Type::INT64), ("bits", Type::INT64), ("out", Type::INT64)];
         runtime_call(cx, args, &params, RuntimeFunc::PCG64_BOUNDED_FILL, Type::INT64, span)
     });
+    r.function("ferrojit._lib.generator.pcg64_bounded_fill_each", "state, offs, rngs, count, bits, out, /", |cx, args, span| {
+        let params = [STATE, ("offs", Type::INT64), ("rngs", Type::INT64), ("count", Type::INT64), ("bits", Type::INT64), ("out", Type::INT64)];
+        runtime_call(cx, args, &params, RuntimeFunc::PCG64_BOUNDED_FILL_EACH, Type::INT64, span)
+    });
 }
 
 /// The call of `func` with the arguments `params` (by name, each converted to its type: an

@@ -516,6 +516,9 @@ impl RuntimeFunc {
     pub const PCG64_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_interval", may_raise: false };
     /// `(state, off, rng, count, bits, out) -> 0`: bounded integers into the array data at `out`.
     pub const PCG64_BOUNDED_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_bounded_fill", may_raise: false };
+    /// `(state, offs, rngs, count, bits, out) -> 0`: the same with an offset and a range per
+    /// element, read from int64 arrays at the addresses `offs` and `rngs`.
+    pub const PCG64_BOUNDED_FILL_EACH: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_bounded_fill_each", may_raise: false };
 }
 
 /// How a math function is typed.

@@ -385,73 +385,96 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_interval(state: i64, max: i64) -> i64
     Pcg64::at(state).interval(max as u64) as i64
 }
 
+/// A value in `[0, rng]` for an element of `bits` bits (64, 32, 16, 8, or 1 for bool), drawn as
+/// NumPy's `random_bounded_uint64` and `random_buffered_bounded_uint{32,16,8}`/`bool` draw it
+/// with Lemire's method (`use_masked` false, as `Generator.integers` always has it): `buffer`
+/// carries NumPy's 32-bit buffer from one element of a call to the next (16, 8 and 1 bits).
+fn bounded(g: &mut Pcg64<'_>, buffer: &mut Buffer, rng: u64, bits: i64) -> u64 {
+    match bits {
+        64 => {
+            if rng == 0 {
+                0
+            } else if rng < u32::MAX as u64 {
+                g.lemire_u32(rng as u32) as u64
+            } else if rng == u32::MAX as u64 {
+                g.next_u32() as u64
+            } else if rng == u64::MAX {
+                g.next_u64()
+            } else {
+                g.lemire_u64(rng)
+            }
+        }
+        32 => match rng as u32 {
+            0 => 0,
+            u32::MAX => g.next_u32() as u64,
+            rng => g.lemire_u32(rng) as u64,
+        },
+        16 | 8 => {
+            let largest = u32::MAX >> (32 - buffer.bits);
+            match rng as u32 & largest {
+                0 => 0,
+                rng if rng == largest => buffer.next(g) as u64,
+                rng => buffer.lemire(g, rng) as u64,
+            }
+        }
+        // bool (`buffered_bounded_bool`): one bit of the buffer per value unless the range is
+        // empty.
+        _ => {
+            if rng == 0 {
+                0
+            } else {
+                buffer.next(g) as u64
+            }
+        }
+    }
+}
+
+/// Writes `off + value`, wrapped to `bits` bits, as element `i` of the array data at `out`.
+unsafe fn store(out: i64, i: usize, bits: i64, value: u64) {
+    match bits {
+        64 => *(out as usize as *mut u64).add(i) = value,
+        32 => *(out as usize as *mut u32).add(i) = value as u32,
+        16 => *(out as usize as *mut u16).add(i) = value as u16,
+        _ => *(out as usize as *mut u8).add(i) = value as u8,
+    }
+}
+
+fn new_buffer(bits: i64) -> Buffer {
+    Buffer { bits: if bits == 16 || bits == 8 { bits as u32 } else { 1 }, word: 0, left: 0 }
+}
+
 /// Fills the `count` elements of `bits` bits (64, 32, 16, 8, or 1 for bool) at `out` with
-/// `off + v`, `v` in `[0, rng]` drawn as NumPy's `random_bounded_uint{bits}_fill` draws it with
-/// Lemire's method (`use_masked` false, as `Generator.integers` always has it); the sums wrap
-/// in the element's width. `off` and `rng` are the bits of unsigned values of that width.
-/// Returns 0.
+/// `off + v`, `v` in `[0, rng]` (see `bounded`), as NumPy's `random_bounded_uint{bits}_fill`;
+/// the sums wrap in the element's width. `off` and `rng` are the bits of unsigned values of
+/// that width. Returns 0.
 /// # Safety
 /// `state` is the data address of a Generator's state array, and `out` that of `count`
 /// writable elements of `bits` bits (a byte each for bool).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(state: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
     let mut g = Pcg64::at(state);
-    let (off, rng, count) = (off as u64, rng as u64, count.max(0) as usize);
-    let mut draw: Box<dyn FnMut(&mut Pcg64<'_>) -> u64> = match bits {
-        64 => {
-            if rng == 0 {
-                Box::new(|_| 0)
-            } else if rng < u32::MAX as u64 {
-                Box::new(move |g| g.lemire_u32(rng as u32) as u64)
-            } else if rng == u32::MAX as u64 {
-                Box::new(|g| g.next_u32() as u64)
-            } else if rng == u64::MAX {
-                Box::new(|g| g.next_u64())
-            } else {
-                Box::new(move |g| g.lemire_u64(rng))
-            }
-        }
-        32 => {
-            let rng = rng as u32;
-            if rng == 0 {
-                Box::new(|_| 0)
-            } else if rng == u32::MAX {
-                Box::new(|g| g.next_u32() as u64)
-            } else {
-                Box::new(move |g| g.lemire_u32(rng) as u64)
-            }
-        }
-        16 | 8 => {
-            let bits = bits as u32;
-            let rng = rng as u32 & (u32::MAX >> (32 - bits));
-            let mut buffer = Buffer { bits, word: 0, left: 0 };
-            if rng == 0 {
-                Box::new(|_| 0)
-            } else if rng == u32::MAX >> (32 - bits) {
-                Box::new(move |g| buffer.next(g) as u64)
-            } else {
-                Box::new(move |g| buffer.lemire(g, rng) as u64)
-            }
-        }
-        _ => {
-            // bool: `buffered_bounded_bool`, one bit of the buffer per value unless the range
-            // is empty.
-            let mut buffer = Buffer { bits: 1, word: 0, left: 0 };
-            if rng == 0 {
-                Box::new(|_| 0)
-            } else {
-                Box::new(move |g| buffer.next(g) as u64)
-            }
-        }
-    };
-    for i in 0..count {
-        let value = off.wrapping_add(draw(&mut g));
-        match bits {
-            64 => *(out as usize as *mut u64).add(i) = value,
-            32 => *(out as usize as *mut u32).add(i) = value as u32,
-            16 => *(out as usize as *mut u16).add(i) = value as u16,
-            _ => *(out as usize as *mut u8).add(i) = value as u8,
-        }
+    let mut buffer = new_buffer(bits);
+    for i in 0..count.max(0) as usize {
+        let value = (off as u64).wrapping_add(bounded(&mut g, &mut buffer, rng as u64, bits));
+        store(out, i, bits, value);
+    }
+    0
+}
+
+/// As `ferrojit_rt_pcg64_bounded_fill` with an offset and a range per element, read from the
+/// int64 arrays at `offs` and `rngs`: NumPy's `integers` with arrays of bounds (its
+/// `_rand_*_broadcast`, one buffer for the whole call). Returns 0.
+/// # Safety
+/// As `ferrojit_rt_pcg64_bounded_fill`; `offs` and `rngs` are the data addresses of `count`
+/// int64 each.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill_each(state: i64, offs: i64, rngs: i64, count: i64, bits: i64, out: i64) -> i64 {
+    let mut g = Pcg64::at(state);
+    let mut buffer = new_buffer(bits);
+    for i in 0..count.max(0) as usize {
+        let off = *(offs as usize as *const u64).add(i);
+        let rng = *(rngs as usize as *const u64).add(i);
+        store(out, i, bits, off.wrapping_add(bounded(&mut g, &mut buffer, rng, bits)));
     }
     0
 }

@@ -32,7 +32,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import data_address
 from .dtypes import numpy_type
-from .random import _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
+from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
 
 STATE_WORDS = 6
 
@@ -66,6 +66,12 @@ def pcg64_standard_normal(state, single):
 
 def pcg64_standard_exponential(state, single):
     """A standard exponential deviate (float32's when ``single``)."""
+    raise _compiled_only()
+
+
+def pcg64_bounded_fill_each(state, offs, rngs, count, bits, out):
+    """``pcg64_bounded_fill`` with the offset and range of each element read from the int64
+    arrays at the addresses ``offs`` and ``rngs``."""
     raise _compiled_only()
 
 
@@ -371,13 +377,41 @@ def _bounded_fill(state, out, first, last, bits):
     pcg64_bounded_fill(state, first, last - first, out.size, bits, data_address(out))
 
 
+def _bound_arrays(size, low, high):
+    """``integers``' bounds as two int64 arrays of the result's shape, ``[0, low)`` when
+    ``high`` is None (NumPy's broadcast path)."""
+
+
+@overload(_bound_arrays)
+def _bound_arrays_typing(size, low, high):
+    if not _given(high):
+
+        def below_low(size, low, high):
+            lows, highs, _ = _broadcast_parameters(size, 0, low, 0)
+            return lows, highs
+
+        return below_low
+
+    def between(size, low, high):
+        lows, highs, _ = _broadcast_parameters(size, low, high, 0)
+        return lows, highs
+
+    return between
+
+
 @overload_method(types.BaseTuple, "integers")
 def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
     if not is_generator(rng):
         return None
     for parameter, value in (("low", low), ("high", high)):
-        if _given(value) and not isinstance(value, (types.Integer, types.Boolean)):
-            raise CallRefused(f"`{parameter}` of `Generator.integers()` must be an integer in compiled code, not `{value}`", unsupported=isinstance(value, types.Array))
+        if isinstance(value, types.Array) and value.ndim > 0 and isinstance(value.dtype, (types.Integer, types.Boolean)):
+            if value.dtype == types.uint64:
+                raise CallRefused(f"`{parameter}` of `Generator.integers()` as a uint64 array is not supported in compiled code yet", unsupported=True)
+        elif _given(value) and not isinstance(value, (types.Integer, types.Boolean)):
+            raise CallRefused(
+                f"`{parameter}` of `Generator.integers()` must be an integer or an array of integers in compiled code, not `{value}`",
+                unsupported=isinstance(value, types.Array),
+            )
     if _given(endpoint) and not isinstance(endpoint, types.Boolean):
         raise CallRefused(f"`endpoint` of `Generator.integers()` must be a bool, not `{endpoint}`")
     _check_size("Generator.integers", size)
@@ -385,6 +419,36 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
     lowest, highest, bits = _INTEGER_TYPES[element]
     low_out_of_bounds = f"low is out of bounds for {np.dtype(element).name}"
     high_out_of_bounds = f"high is out of bounds for {np.dtype(element).name}"
+
+    if isinstance(low, types.Array) or isinstance(high, types.Array):
+
+        def draws_of_arrays(rng, low, high=None, size=None, dtype=None, endpoint=False):
+            state = _state_address(rng)
+            if size is not None:
+                empty = np.empty(size, element)
+                if empty.size == 0:
+                    return empty
+            lows, highs = _bound_arrays(size, low, high)
+            lasts = highs if endpoint else highs - 1
+            if np.any(lows < lowest):
+                raise ValueError(low_out_of_bounds)
+            if np.any(lasts > highest):
+                raise ValueError(high_out_of_bounds)
+            if np.any(lows > lasts):
+                if endpoint:
+                    if not np.any(lows):
+                        raise ValueError("high < 0")
+                    raise ValueError("low > high")
+                if not np.any(lows):
+                    raise ValueError("high <= 0")
+                raise ValueError("low >= high")
+            out = np.empty(lows.shape, element)
+            offsets = np.ascontiguousarray(lows)
+            ranges = np.ascontiguousarray(lasts - lows)
+            pcg64_bounded_fill_each(state, data_address(offsets), data_address(ranges), out.size, bits, data_address(out))
+            return out
+
+        return draws_of_arrays
 
     def draws(rng, low, high=None, size=None, dtype=None, endpoint=False):
         state = _state_address(rng)
