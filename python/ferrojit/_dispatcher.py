@@ -80,6 +80,17 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         runs Python code: see ``gil.rs`` in ferrojit_python."""
         if kwargs or len(args) != self._positional_count:
             args = self._bind(args, kwargs)
+        # `np.random.Generator` arguments run as their state (see `_lib.generator`).
+        numpy_random = sys.modules.get("numpy.random")
+        if numpy_random is not None and any(isinstance(a, numpy_random.Generator) for a in args):
+            from ._lib.generator import call_with_generators
+
+            return call_with_generators(self, args)
+        return self._run(args, args)
+
+    def _run(self, args, python_args):
+        """Compiles for ``args`` if needed and runs the compiled code on them, or runs the Python
+        function on ``python_args`` (the arguments as given) in object mode."""
         # What the native code below would otherwise build on first use, inside panic guards
         # (see ``gil.rs``).
         _native.prepare_lazy_state()
@@ -98,8 +109,8 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         if warning is None:
             return _native.call_compiled(self, args)
         if warning:
-            warnings.warn(warning, FerrojitWarning, stacklevel=2)
-        return self.py_func(*args)
+            warnings.warn(warning, FerrojitWarning, stacklevel=3)
+        return self.py_func(*python_args)
 
     @property
     def signatures(self) -> list[tuple[Type, ...]]:

@@ -1,7 +1,9 @@
 //! The runtime calls behind the random numbers of compiled code (`np.random`'s legacy
 //! functions and Python's `random` module): the Mersenne Twister streams of
 //! `ferrojit_runtime::random`, which the distributions written in Python
-//! (`ferrojit/_lib/random.py`) reach as `ferrojit._lib.random.<name>(stream, ...)`.
+//! (`ferrojit/_lib/random.py`) reach as `ferrojit._lib.random.<name>(stream, ...)`; and the PCG64
+//! bit generator of `np.random.default_rng` Generators (`ferrojit_runtime::pcg64`), reached as
+//! `ferrojit._lib.generator.pcg64_<name>(state, ...)`.
 
 use crate::bind::Args;
 use crate::expr::Value;
@@ -21,6 +23,33 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.random.take_gauss", "stream, /", take_gauss);
     r.function("ferrojit._lib.random.keep_gauss", "stream, value, /", keep_gauss);
     r.function("ferrojit._lib.random.c_pow", "x, y, /", c_pow);
+    // `np.random.default_rng` Generators (`ferrojit/_lib/generator.py`).
+    r.function("ferrojit._lib.generator.pcg64_seed", "state, seed, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE, ("seed", Type::INT64)], RuntimeFunc::PCG64_SEED, Type::INT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_seed_entropy", "state, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE], RuntimeFunc::PCG64_SEED_ENTROPY, Type::INT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_next_double", "state, single, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_NEXT_DOUBLE, Type::FLOAT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_standard_normal", "state, single, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_STANDARD_NORMAL, Type::FLOAT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_standard_exponential", "state, single, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_STANDARD_EXPONENTIAL, Type::FLOAT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_interval", "state, max, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE, ("max", Type::INT64)], RuntimeFunc::PCG64_INTERVAL, Type::INT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_bounded_fill", "state, off, rng, count, bits, out, /", |cx, args, span| {
+        let params = [STATE, ("off", Type::INT64), ("rng", Type::INT64), ("count", Type::INT64), ("bits", Type::INT64), ("out", Type::INT64)];
+        runtime_call(cx, args, &params, RuntimeFunc::PCG64_BOUNDED_FILL, Type::INT64, span)
+    });
+    r.function("ferrojit._lib.generator.pcg64_bounded_fill_each", "state, offs, rngs, count, bits, out, /", |cx, args, span| {
+        let params = [STATE, ("offs", Type::INT64), ("rngs", Type::INT64), ("count", Type::INT64), ("bits", Type::INT64), ("out", Type::INT64)];
+        runtime_call(cx, args, &params, RuntimeFunc::PCG64_BOUNDED_FILL_EACH, Type::INT64, span)
+    });
 }
 
 /// The call of `func` with the arguments `params` (by name, each converted to its type: an
@@ -39,6 +68,10 @@ fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, params: &[(&str, Type)], 
 }
 
 const STREAM: (&str, Type) = ("stream", Type::INT64);
+/// A Generator's state: the data address of its state array.
+const STATE: (&str, Type) = ("state", Type::INT64);
+/// Nonzero for float32's draws.
+const SINGLE: (&str, Type) = ("single", Type::INT64);
 
 fn seed_numpy(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &[STREAM, ("seed", Type::INT64)], RuntimeFunc::RANDOM_SEED_NUMPY, Type::INT64, span)

@@ -516,6 +516,25 @@ impl RuntimeFunc {
     pub const RANDOM_KEEP_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_keep_gauss", may_raise: false };
     /// `(x, y) -> x ** y` by the C library's `pow`, never rewritten by LLVM.
     pub const RANDOM_POW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_pow", may_raise: false };
+    /// The PCG64 bit generator of `np.random.default_rng` Generators (see
+    /// `ferrojit_runtime::pcg64`): the first argument is the data address of the Generator's
+    /// state array. `(state, seed) -> 0`, SeedSequence's seeding from an integer.
+    pub const PCG64_SEED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed", may_raise: false };
+    /// `(state) -> 0`: seeding from the operating system's entropy.
+    pub const PCG64_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed_entropy", may_raise: false };
+    /// `(state, single) -> float64`: the next double in [0, 1), or float32's value with `single`.
+    pub const PCG64_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_next_double", may_raise: false };
+    /// `(state, single) -> float64`: a standard normal deviate (NumPy's ziggurat).
+    pub const PCG64_STANDARD_NORMAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_standard_normal", may_raise: false };
+    /// `(state, single) -> float64`: a standard exponential deviate (NumPy's ziggurat).
+    pub const PCG64_STANDARD_EXPONENTIAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_standard_exponential", may_raise: false };
+    /// `(state, max) -> int64`: a value in `[0, max]` (NumPy's `random_interval`).
+    pub const PCG64_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_interval", may_raise: false };
+    /// `(state, off, rng, count, bits, out) -> 0`: bounded integers into the array data at `out`.
+    pub const PCG64_BOUNDED_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_bounded_fill", may_raise: false };
+    /// `(state, offs, rngs, count, bits, out) -> 0`: the same with an offset and a range per
+    /// element, read from int64 arrays at the addresses `offs` and `rngs`.
+    pub const PCG64_BOUNDED_FILL_EACH: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_bounded_fill_each", may_raise: false };
 }
 
 /// How a math function is typed.

@@ -7,12 +7,15 @@
 //! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `memory.rs`
 //! (reference-counted array memory); `print.rs` (`print()` with Python's formatting, written
 //! through a hook so that it reaches `sys.stdout`); `random.rs` (the Mersenne Twister streams of
-//! `np.random` and Python's `random`, per thread).
+//! `np.random` and Python's `random`, per thread); `pcg64.rs` (the PCG64 bit generator of
+//! `np.random.default_rng` Generators, on states that compiled code owns).
 
 pub mod linalg;
 pub mod memory;
+pub mod pcg64;
 mod print;
 pub mod random;
+mod ziggurat_tables;
 
 pub use print::{format_float_repr, set_print_hook, PrintHook};
 
@@ -675,6 +678,10 @@ use random::{
     ferrojit_rt_random_seed_entropy, ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python,
     ferrojit_rt_random_pow, ferrojit_rt_random_take_gauss,
 };
+use pcg64::{
+    ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_next_double, ferrojit_rt_pcg64_seed,
+    ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_standard_exponential, ferrojit_rt_pcg64_standard_normal,
+};
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
@@ -696,6 +703,8 @@ symbol_table! {
     ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python, ferrojit_rt_random_seed_entropy,
     ferrojit_rt_random_next_double, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
     ferrojit_rt_random_keep_gauss, ferrojit_rt_random_pow,
+    ferrojit_rt_pcg64_seed, ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_next_double,
+    ferrojit_rt_pcg64_standard_normal, ferrojit_rt_pcg64_standard_exponential, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each,
     tanh, tanhf, sinh, sinhf, cosh, coshf, tan, tanf, asin, asinf, acos, acosf, atan, atanf,
     asinh, asinhf, acosh, acoshf, atanh, atanhf, expm1, expm1f, log1p, log1pf, erf, erff,
     erfc, erfcf, tgamma, tgammaf, lgamma, lgammaf, atan2, atan2f, hypot, hypotf, fmod, fmodf,

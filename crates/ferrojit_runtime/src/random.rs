@@ -126,16 +126,7 @@ impl Mt19937 {
     /// (64-bit ones when `max` needs them) until one is not above `max` (NumPy's
     /// `random_interval`, and its legacy bounded integers with `use_masked`).
     fn masked_interval(&mut self, max: u64) -> u64 {
-        if max == 0 {
-            return 0;
-        }
-        let mask = u64::MAX >> max.leading_zeros();
-        loop {
-            let value = if max <= u32::MAX as u64 { self.next_u32() as u64 & mask } else { self.next_u64() & mask };
-            if value <= max {
-                return value;
-            }
-        }
+        masked_interval(self, max, Self::next_u32, Self::next_u64)
     }
 
     /// CPython's `getrandbits(k)` for `k` in 0..=64: 32-bit words from the least significant,
@@ -153,13 +144,29 @@ impl Mt19937 {
     }
 }
 
+/// NumPy's `random_interval` on any bit generator `g`: a value in `[0, max]`, the smallest bit
+/// mask covering `max` applied to its 32-bit words (64-bit ones when `max` needs them) until one
+/// is not above `max`.
+pub(crate) fn masked_interval<G>(g: &mut G, max: u64, next_u32: fn(&mut G) -> u32, next_u64: fn(&mut G) -> u64) -> u64 {
+    if max == 0 {
+        return 0;
+    }
+    let mask = u64::MAX >> max.leading_zeros();
+    loop {
+        let value = if max <= u32::MAX as u64 { next_u32(g) as u64 & mask } else { next_u64(g) & mask };
+        if value <= max {
+            return value;
+        }
+    }
+}
+
 thread_local! {
     static STATES: RefCell<[Option<Box<Mt19937>>; STREAMS]> = const { RefCell::new([None, None]) };
 }
 
 /// Words of entropy from the operating system (the clock and the thread's address mixed in,
 /// should `/dev/urandom` be unreadable).
-fn entropy_words() -> [u32; 8] {
+pub(crate) fn entropy_words() -> [u32; 8] {
     use std::io::Read;
     let mut bytes = [0u8; 32];
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));

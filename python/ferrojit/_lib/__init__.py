@@ -51,6 +51,8 @@ IMPLEMENTED_IN = {
             "logistic", "triangular", "standard_t",
         )
     },
+    # np.random.default_rng Generators (their methods are registered on their compiled form).
+    "numpy.random.default_rng": "generator",
     **{
         f"random.{name}": "random"
         for name in ("seed", "random", "randint", "randrange", "uniform", "gauss", "normalvariate", "expovariate", "getrandbits", "shuffle", "choice")

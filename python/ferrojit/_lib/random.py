@@ -581,7 +581,8 @@ def _sampler(draw, dtype):
     when ``size`` is None and the parameters are numbers, else once per element of a new array
     holding ``dtype``, in C order: of shape ``size``, or that of the parameters broadcast
     together, each element drawn with the parameters' values there. One per distribution,
-    compiled per signature."""
+    compiled per signature. Generators' samplers (``generator``) pass their state's address as
+    ``c``."""
 
     def sample(size, a, b, c):
         pass
@@ -1015,29 +1016,65 @@ def triangular(left, mode, right, size=None):
 # ---- np.random: shuffle, permutation, choice ------------------------------------------------
 
 
-def _shuffle_rows(x):
-    """NumPy's legacy shuffle along the first axis: for i from the last row down to 1, swap
-    rows i and ``random_interval(i)`` (nothing is drawn for an empty array)."""
+def _uniform_of(source):
+    """The next double in [0, 1) of ``source``: a stream of this module (``_NUMPY``), or a
+    ``np.random.default_rng`` Generator (see ``generator``)."""
+
+
+@overload(_uniform_of)
+def _uniform_of_typing(source):
+    if isinstance(source, types.Integer):
+
+        def of_stream(source):
+            return next_double(source)
+
+        return of_stream
+    from .generator import uniform_of_generator
+
+    return uniform_of_generator
+
+
+def _interval_of(source, max):
+    """NumPy's ``random_interval(max)`` drawn from ``source`` (as ``_uniform_of``)."""
+
+
+@overload(_interval_of)
+def _interval_of_typing(source, max):
+    if isinstance(source, types.Integer):
+
+        def of_stream(source, max):
+            return masked_interval(source, max)
+
+        return of_stream
+    from .generator import interval_of_generator
+
+    return interval_of_generator
+
+
+def _shuffle_rows(source, x):
+    """NumPy's shuffle along the first axis, legacy and Generator's alike: for i from the last
+    row down to 1, swap rows i and ``random_interval(i)`` of ``source`` (nothing is drawn for an
+    empty array)."""
 
 
 @overload(_shuffle_rows)
-def _shuffle_rows_typing(x):
+def _shuffle_rows_typing(source, x):
     if x.ndim == 1:
 
-        def shuffle_items(x):
+        def shuffle_items(source, x):
             if x.size == 0:
                 return
             for i in range(len(x) - 1, 0, -1):
-                j = masked_interval(_NUMPY, i)
+                j = _interval_of(source, i)
                 x[i], x[j] = x[j], x[i]
 
         return shuffle_items
 
-    def shuffle_rows(x):
+    def shuffle_rows(source, x):
         if x.size == 0:
             return
         for i in range(len(x) - 1, 0, -1):
-            j = masked_interval(_NUMPY, i)
+            j = _interval_of(source, i)
             if i != j:
                 row = x[j].copy()
                 x[j] = x[i]
@@ -1052,7 +1089,7 @@ def shuffle(x):
         raise CallRefused(f"`np.random.shuffle()` takes an array of at least one dimension in compiled code, not `{x}`")
 
     def shuffled(x):
-        _shuffle_rows(x)
+        _shuffle_rows(_NUMPY, x)
 
     return shuffled
 
@@ -1063,7 +1100,7 @@ def permutation(x):
 
         def permuted_range(x):
             out = np.arange(x)
-            _shuffle_rows(out)
+            _shuffle_rows(_NUMPY, out)
             return out
 
         return permuted_range
@@ -1072,7 +1109,7 @@ def permutation(x):
 
     def permuted_copy(x):
         out = x.copy()
-        _shuffle_rows(out)
+        _shuffle_rows(_NUMPY, out)
         return out
 
     return permuted_copy
@@ -1130,16 +1167,17 @@ def _check_probabilities(p, population):
 
 
 @register_jitable
-def _weighted_indices(found, population, replace, p):
-    """Fills ``found`` with the indices NumPy's legacy ``choice`` draws with the probabilities
-    ``p``: by the normalised cumulative sums of ``p``; without replacement, in rounds that draw
-    one uniform per index still wanted and keep the first occurrence of each new index they
-    select, in order."""
+def _weighted_indices(source, found, replace, p):
+    """Fills ``found`` with the indices NumPy's ``choice`` (legacy and Generator's alike) draws
+    from ``source`` (as ``_uniform_of``) with the probabilities ``p``, checked: by the
+    normalised cumulative sums of ``p``; without replacement, in rounds that draw one uniform
+    per index still wanted and keep the first occurrence of each new index they select, in
+    order."""
     count = found.size
     if replace:
         cdf = _normalised_cdf(p)
         for i in range(count):
-            found[i] = _search_right(cdf, next_double(_NUMPY))
+            found[i] = _search_right(cdf, _uniform_of(source))
         return
     nonzero = 0
     for i in range(p.size):
@@ -1154,11 +1192,11 @@ def _weighted_indices(found, population, replace, p):
         wanted = count - chosen
         draws = np.empty(wanted, np.float64)
         for i in range(wanted):
-            draws[i] = next_double(_NUMPY)
+            draws[i] = _uniform_of(source)
         for i in range(chosen):
             weights[found[i]] = 0.0
         cdf = _normalised_cdf(weights)
-        seen = np.zeros(population, np.bool_)
+        seen = np.zeros(p.size, np.bool_)
         for i in range(wanted):
             index = _search_right(cdf, draws[i])
             if not seen[index]:
@@ -1198,7 +1236,7 @@ def _fill_indices_typing(found, population, replace, p):
 
         def weighted(found, population, replace, p):
             _check_probabilities(p, population)
-            _weighted_indices(found, population, replace, p)
+            _weighted_indices(_NUMPY, found, replace, p)
 
         return weighted
 
@@ -1209,7 +1247,7 @@ def _fill_indices_typing(found, population, replace, p):
         else:
             # NumPy permutes the whole population and keeps the first indices.
             order = np.arange(population)
-            _shuffle_rows(order)
+            _shuffle_rows(_NUMPY, order)
             found[:] = order[: found.size]
 
     return uniform

@@ -1,0 +1,721 @@
+"""``np.random.default_rng`` Generators in compiled code, bit for bit NumPy's PCG64 streams.
+
+A Generator is, in compiled code, a 1-tuple holding its state: a C-ordered uint64 array of
+``STATE_WORDS`` words (the PCG64 state and increment, ``has_uint32`` and ``uinteger``, as
+``crates/ferrojit_runtime/src/pcg64.rs`` lays them out). An array is reference-counted memory
+that compiled code already frees with its last reference, so a Generator needs no type of its
+own in the compiler and never leaks; the tuple around it is what the methods below are
+registered on (a tuple of one uint64 array is a Generator to them). The runtime's PCG64
+functions take the address of the state's words.
+
+A ``np.random.Generator`` passed to a compiled function is converted when the call starts (its
+``bit_generator.state`` dict read into a new state array) and written back when the call
+returns or raises (``call_with_generators``), so that the Python object's stream continues
+where compiled code stopped. The state dict is the one interface of NumPy's bit generators that
+does not depend on how NumPy was built (the ``ctypes`` state pointer leads to a struct whose
+128-bit fields are laid out as the compiler that built NumPy chose, and Numba's way, calling
+NumPy's ``next_uint64`` through a function pointer for every word, would also keep the
+distributions from being inlined); reading and writing it costs about 10 us per call. Each
+call works on its own copy, so two threads using one Generator at once do not crash (their
+draws may repeat each other's, as they would not in NumPy, which locks the Generator). A
+Generator returned from compiled code comes back to Python as its state tuple.
+
+The draws are NumPy's (``distributions.c``, ``_generator.pyx``, ``_bounded_integers.pyx.in``):
+doubles from 53 bits, float32s from 24 bits of a 32-bit half, the ziggurat normal and
+exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 16-bit,
+8-bit and bool results), ``random_interval`` for shuffling.
+"""
+
+import numpy as np
+
+from .. import types
+from ..extending import CallRefused, overload, overload_method, register_jitable
+from . import data_address
+from .dtypes import numpy_type
+from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
+
+STATE_WORDS = 6
+
+
+def _compiled_only():
+    return RuntimeError("ferrojit._lib.generator's runtime calls run only in compiled code")
+
+
+# The runtime calls (see ``ferrojit_infer::random``); ``state`` is the address of a state array's words.
+
+
+def pcg64_seed(state, seed):
+    """Seeds as ``PCG64(SeedSequence(seed))`` does (``seed`` >= 0)."""
+    raise _compiled_only()
+
+
+def pcg64_seed_entropy(state):
+    """Seeds from 128 bits of the operating system's entropy."""
+    raise _compiled_only()
+
+
+def pcg64_next_double(state, single):
+    """The next double in [0, 1); float32's (as a double) when ``single``."""
+    raise _compiled_only()
+
+
+def pcg64_standard_normal(state, single):
+    """A standard normal deviate (float32's when ``single``)."""
+    raise _compiled_only()
+
+
+def pcg64_standard_exponential(state, single):
+    """A standard exponential deviate (float32's when ``single``)."""
+    raise _compiled_only()
+
+
+def pcg64_bounded_fill_each(state, offs, rngs, count, bits, out):
+    """``pcg64_bounded_fill`` with the offset and range of each element read from the int64
+    arrays at the addresses ``offs`` and ``rngs``."""
+    raise _compiled_only()
+
+
+def pcg64_interval(state, max):
+    """A value in ``[0, max]`` by ``random_interval``."""
+    raise _compiled_only()
+
+
+def pcg64_bounded_fill(state, off, rng, count, bits, out):
+    """Fills ``count`` elements of ``bits`` bits at the address ``out`` with ``off + [0, rng]``."""
+    raise _compiled_only()
+
+
+# ---- Generators passed in from Python ------------------------------------------------------
+
+
+def _state_words(generator):
+    """The state array of a ``np.random.Generator`` (a PCG64 one)."""
+    state = generator.bit_generator.state
+    if state.get("bit_generator") != "PCG64":
+        raise TypeError(f"compiled code takes Generators of PCG64 only, not of {state.get('bit_generator')}")
+    value, increment = state["state"]["state"], state["state"]["inc"]
+    mask = (1 << 64) - 1
+    words = [value & mask, value >> 64, increment & mask, increment >> 64, state["has_uint32"], state["uinteger"]]
+    return np.array(words, dtype=np.uint64)
+
+
+def _write_back(generator, words):
+    low, high, increment_low, increment_high, has_uint32, uinteger = words.tolist()
+    generator.bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": low | high << 64, "inc": increment_low | increment_high << 64},
+        "has_uint32": has_uint32,
+        "uinteger": uinteger,
+    }
+
+
+def call_with_generators(dispatcher, args):
+    """Runs the compiled ``dispatcher`` on ``args`` with each ``np.random.Generator`` among them
+    replaced by its state in compiled form; the states are written back to the Generators when
+    the call returns or raises, those that compiled code advanced (in object mode the Python
+    function draws from the Generators themselves, whose states are then left as they are)."""
+    converted = []
+    # id of each Generator -> (it, its state's compiled form, the state's words as read): a
+    # Generator passed twice is one state.
+    passed = {}
+    for a in args:
+        if isinstance(a, np.random.Generator):
+            if id(a) not in passed:
+                words = _state_words(a)
+                passed[id(a)] = (a, (words,), words.tolist())
+            converted.append(passed[id(a)][1])
+        else:
+            converted.append(a)
+    try:
+        if dispatcher._options.get("_fallback") or dispatcher._options.get("forceobj"):
+            return dispatcher._run(tuple(converted), args)
+        # Compiled code only: the native entry points run the converted call directly.
+        return dispatcher(*converted)
+    finally:
+        for generator, (words,), initial in passed.values():
+            if words.tolist() != initial:
+                _write_back(generator, words)
+
+
+# ---- typing helpers -------------------------------------------------------------------------
+
+
+def is_generator(ty):
+    """Whether ``ty`` is a Generator's type in compiled code: a tuple of one 1-d uint64 array."""
+    return isinstance(ty, types.BaseTuple) and len(ty) == 1 and isinstance(ty[0], types.Array) and ty[0].ndim == 1 and ty[0].layout == "C" and ty[0].dtype == types.uint64
+
+
+@register_jitable
+def _state_address(rng):
+    """The address of the state words of the Generator ``rng``, whose array is checked to be
+    one's: the runtime reads and writes ``STATE_WORDS`` words there."""
+    state = rng[0]
+    if state.size != STATE_WORDS:
+        raise TypeError("a tuple of one uint64 array is a Generator in compiled code, but this one holds no Generator state")
+    return data_address(state)
+
+
+def _element(name, dtype, default, allowed):
+    """The NumPy scalar type ``dtype=`` names (``default`` when not given), one of ``allowed``."""
+    if isinstance(dtype, types.DTypeSpec):
+        element = numpy_type(dtype.dtype)
+    elif dtype is None or not isinstance(dtype, types.Type):
+        element = {None: default, int: np.int64, float: np.float64, bool: np.bool_}.get(dtype, dtype)
+    else:
+        element = None
+    if element not in allowed:
+        raise CallRefused(f"`dtype=` of `{name}()` must be one of {', '.join(np.dtype(t).name for t in allowed)}, not `{dtype}`")
+    return element
+
+
+# ---- samplers -------------------------------------------------------------------------------
+
+# The draws of the samplers (``random._sampler``, shared with the legacy functions): the
+# Generator's state address comes as the third parameter, which the samplers pass to each draw
+# (broadcast with the others when they are arrays).
+
+
+@register_jitable
+def _draw_double(_a, _b, state):
+    return pcg64_next_double(state, 0)
+
+
+@register_jitable
+def _draw_float(_a, _b, state):
+    return pcg64_next_double(state, 1)
+
+
+@register_jitable
+def _draw_standard_normal(_a, _b, state):
+    return pcg64_standard_normal(state, 0)
+
+
+@register_jitable
+def _draw_standard_normal_float(_a, _b, state):
+    return pcg64_standard_normal(state, 1)
+
+
+@register_jitable
+def _draw_standard_exponential(_a, _b, state):
+    return pcg64_standard_exponential(state, 0)
+
+
+@register_jitable
+def _draw_standard_exponential_float(_a, _b, state):
+    return pcg64_standard_exponential(state, 1)
+
+
+@register_jitable
+def _draw_uniform(low, width, state):
+    return low + width * pcg64_next_double(state, 0)
+
+
+@register_jitable
+def _draw_normal(loc, scale, state):
+    return loc + scale * pcg64_standard_normal(state, 0)
+
+
+@register_jitable
+def _draw_exponential(scale, _b, state):
+    return scale * pcg64_standard_exponential(state, 0)
+
+
+# Per method without parameters: its float64 and float32 samplers.
+_STANDARD_SAMPLERS = {
+    "random": {np.float64: _sampler(_draw_double, np.float64), np.float32: _sampler(_draw_float, np.float32)},
+    "standard_normal": {np.float64: _sampler(_draw_standard_normal, np.float64), np.float32: _sampler(_draw_standard_normal_float, np.float32)},
+    "standard_exponential": {
+        np.float64: _sampler(_draw_standard_exponential, np.float64),
+        np.float32: _sampler(_draw_standard_exponential_float, np.float32),
+    },
+}
+_sample_uniform = _sampler(_draw_uniform, np.float64)
+_sample_normal = _sampler(_draw_normal, np.float64)
+_sample_exponential = _sampler(_draw_exponential, np.float64)
+
+
+# ---- np.random.default_rng ------------------------------------------------------------------
+
+
+@overload(np.random.default_rng)
+def default_rng(seed=None):
+    if is_generator(seed):
+        # NumPy returns a Generator given to it unchanged.
+        def same(seed=None):
+            return seed
+
+        return same
+    if isinstance(seed, (types.Integer, types.Boolean)):
+
+        def seeded(seed=None):
+            if seed < 0:
+                raise ValueError("expected non-negative integer")
+            state = np.empty(STATE_WORDS, np.uint64)
+            pcg64_seed(data_address(state), seed)
+            return (state,)
+
+        return seeded
+    if not _given(seed):
+
+        def fresh(seed=None):
+            state = np.empty(STATE_WORDS, np.uint64)
+            pcg64_seed_entropy(data_address(state))
+            return (state,)
+
+        return fresh
+    raise CallRefused(f"`np.random.default_rng()` takes an integer, None or a Generator in compiled code, not `{seed}`", unsupported=True)
+
+
+# ---- the methods ----------------------------------------------------------------------------
+
+
+def _without_parameters(name):
+    """The typing function of ``Generator.random``, ``standard_normal`` or
+    ``standard_exponential`` (``size=``, ``dtype=`` float64 or float32)."""
+    samplers = _STANDARD_SAMPLERS[name]
+
+    def typing(rng, size=None, dtype=np.float64):
+        if not is_generator(rng):
+            return None
+        _check_size(f"Generator.{name}", size)
+        sample = samplers[_element(f"Generator.{name}", dtype, np.float64, tuple(samplers))]
+
+        def draws(rng, size=None, dtype=None):
+            return sample(size, 0.0, 0.0, _state_address(rng))
+
+        return draws
+
+    return typing
+
+
+for _name in _STANDARD_SAMPLERS:
+    overload_method(types.BaseTuple, _name)(_without_parameters(_name))
+
+
+@register_jitable
+def _require_finite_width(width):
+    if not np.all(np.isfinite(width)):
+        raise OverflowError("Range exceeds valid bounds")
+
+
+@overload_method(types.BaseTuple, "uniform")
+def uniform(rng, low=0.0, high=1.0, size=None):
+    if not is_generator(rng):
+        return None
+    _check_real("Generator.uniform", low=low, high=high)
+    _check_size("Generator.uniform", size)
+    if isinstance(low, types.Array) or isinstance(high, types.Array):
+
+        def draws_of_arrays(rng, low=0.0, high=1.0, size=None):
+            width = (high + 0.0) - (low + 0.0)
+            _require_finite_width(width)
+            _non_negative(width, "high - low < 0")
+            return _sample_uniform(size, low + 0.0, width, _state_address(rng))
+
+        return draws_of_arrays
+
+    def draws(rng, low=0.0, high=1.0, size=None):
+        # NumPy takes the bounds as doubles first.
+        low = low + 0.0
+        width = (high + 0.0) - low
+        if not np.isfinite(width):
+            raise OverflowError("high - low range exceeds valid bounds")
+        _non_negative(width, "high - low < 0")
+        return _sample_uniform(size, low, width, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "normal")
+def normal(rng, loc=0.0, scale=1.0, size=None):
+    if not is_generator(rng):
+        return None
+    _check_real("Generator.normal", loc=loc, scale=scale)
+    _check_size("Generator.normal", size)
+
+    def draws(rng, loc=0.0, scale=1.0, size=None):
+        _non_negative(scale, "scale < 0")
+        return _sample_normal(size, loc, scale, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "exponential")
+def exponential(rng, scale=1.0, size=None):
+    if not is_generator(rng):
+        return None
+    _check_real("Generator.exponential", scale=scale)
+    _check_size("Generator.exponential", size)
+
+    def draws(rng, scale=1.0, size=None):
+        _non_negative(scale, "scale < 0")
+        return _sample_exponential(size, scale, 0.0, _state_address(rng))
+
+    return draws
+
+
+# Result types of `integers`: their bounds and the width of the draws NumPy makes for them (1
+# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's: compiled
+# code's integer bounds are int64.
+_INTEGER_TYPES = {
+    np.int64: (-(2**63), 2**63 - 1, 64),
+    np.int32: (-(2**31), 2**31 - 1, 32),
+    np.int16: (-(2**15), 2**15 - 1, 16),
+    np.int8: (-(2**7), 2**7 - 1, 8),
+    np.uint64: (0, 2**63 - 1, 64),
+    np.uint32: (0, 2**32 - 1, 32),
+    np.uint16: (0, 2**16 - 1, 16),
+    np.uint8: (0, 2**8 - 1, 8),
+    np.bool_: (0, 1, 1),
+}
+
+
+@register_jitable
+def _bounded_fill(state, out, first, last, bits):
+    """Fills the C-ordered array ``out`` with integers in ``[first, last]`` drawn as NumPy's
+    ``random_bounded_*_fill`` draws them for elements of ``bits`` bits (1 for bool)."""
+    pcg64_bounded_fill(state, first, last - first, out.size, bits, data_address(out))
+
+
+def _bound_arrays(size, low, high):
+    """``integers``' bounds as two int64 arrays of the result's shape, ``[0, low)`` when
+    ``high`` is None (NumPy's broadcast path)."""
+
+
+@overload(_bound_arrays)
+def _bound_arrays_typing(size, low, high):
+    if not _given(high):
+
+        def below_low(size, low, high):
+            lows, highs, _ = _broadcast_parameters(size, 0, low, 0)
+            return lows, highs
+
+        return below_low
+
+    def between(size, low, high):
+        lows, highs, _ = _broadcast_parameters(size, low, high, 0)
+        return lows, highs
+
+    return between
+
+
+@overload_method(types.BaseTuple, "integers")
+def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
+    if not is_generator(rng):
+        return None
+    for parameter, value in (("low", low), ("high", high)):
+        if isinstance(value, types.Array) and value.ndim > 0 and isinstance(value.dtype, (types.Integer, types.Boolean)):
+            if value.dtype == types.uint64:
+                raise CallRefused(f"`{parameter}` of `Generator.integers()` as a uint64 array is not supported in compiled code yet", unsupported=True)
+        elif _given(value) and not isinstance(value, (types.Integer, types.Boolean)):
+            raise CallRefused(
+                f"`{parameter}` of `Generator.integers()` must be an integer or an array of integers in compiled code, not `{value}`",
+                unsupported=isinstance(value, types.Array),
+            )
+    if _given(endpoint) and not isinstance(endpoint, types.Boolean):
+        raise CallRefused(f"`endpoint` of `Generator.integers()` must be a bool, not `{endpoint}`")
+    _check_size("Generator.integers", size)
+    element = _element("Generator.integers", dtype, np.int64, tuple(_INTEGER_TYPES))
+    lowest, highest, bits = _INTEGER_TYPES[element]
+    low_out_of_bounds = f"low is out of bounds for {np.dtype(element).name}"
+    high_out_of_bounds = f"high is out of bounds for {np.dtype(element).name}"
+
+    if isinstance(low, types.Array) or isinstance(high, types.Array):
+
+        def draws_of_arrays(rng, low, high=None, size=None, dtype=None, endpoint=False):
+            state = _state_address(rng)
+            if size is not None:
+                empty = np.empty(size, element)
+                if empty.size == 0:
+                    return empty
+            lows, highs = _bound_arrays(size, low, high)
+            lasts = highs if endpoint else highs - 1
+            if np.any(lows < lowest):
+                raise ValueError(low_out_of_bounds)
+            if np.any(lasts > highest):
+                raise ValueError(high_out_of_bounds)
+            if np.any(lows > lasts):
+                if endpoint:
+                    if not np.any(lows):
+                        raise ValueError("high < 0")
+                    raise ValueError("low > high")
+                if not np.any(lows):
+                    raise ValueError("high <= 0")
+                raise ValueError("low >= high")
+            out = np.empty(lows.shape, element)
+            offsets = np.ascontiguousarray(lows)
+            ranges = np.ascontiguousarray(lasts - lows)
+            pcg64_bounded_fill_each(state, data_address(offsets), data_address(ranges), out.size, bits, data_address(out))
+            return out
+
+        return draws_of_arrays
+
+    def draws(rng, low, high=None, size=None, dtype=None, endpoint=False):
+        state = _state_address(rng)
+        if size is None:
+            out = np.empty(1, element)
+        else:
+            out = np.empty(size, element)
+            # NumPy returns an empty array before looking at the bounds.
+            if out.size == 0:
+                return out
+        # The bounds in int64 (a constant such as `2**63 - 1` is typed uint64, and int64 and
+        # uint64 do not compare as Python's integers in compiled code).
+        if high is None:
+            first = np.int64(0)
+            last = np.int64(low)
+        else:
+            first = np.int64(low)
+            last = np.int64(high)
+        if not endpoint:
+            last = last - 1
+        if first < lowest:
+            raise ValueError(low_out_of_bounds)
+        if last > highest:
+            raise ValueError(high_out_of_bounds)
+        if first > last:
+            if endpoint:
+                if first == 0:
+                    raise ValueError("high < 0")
+                raise ValueError("low > high")
+            if first == 0:
+                raise ValueError("high <= 0")
+            raise ValueError("low >= high")
+        _bounded_fill(state, out, first, last, bits)
+        if size is None:
+            return out[0]
+        return out
+
+    return draws
+
+
+# ---- shuffle, permutation, choice -----------------------------------------------------------
+
+
+@register_jitable
+def uniform_of_generator(source):
+    """The next double of the Generator ``source`` (``random._uniform_of`` of a Generator)."""
+    return pcg64_next_double(_state_address(source), 0)
+
+
+@register_jitable
+def interval_of_generator(source, max):
+    """``random_interval(max)`` of the Generator ``source`` (``random._interval_of``)."""
+    return pcg64_interval(_state_address(source), max)
+
+
+@overload_method(types.BaseTuple, "shuffle")
+def shuffle(rng, x, axis=0):
+    if not is_generator(rng):
+        return None
+    if not isinstance(x, types.Array) or x.ndim == 0:
+        raise CallRefused(f"`Generator.shuffle()` takes an array of at least one dimension in compiled code, not `{x}`")
+    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
+        raise CallRefused("`axis=` of `Generator.shuffle()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if x.readonly:
+
+        def read_only(rng, x, axis=0):
+            raise ValueError("array is read-only")
+
+        return read_only
+
+    def shuffled(rng, x, axis=0):
+        _shuffle_rows(rng, x)
+
+    return shuffled
+
+
+@overload_method(types.BaseTuple, "permutation")
+def permutation(rng, x, axis=0):
+    if not is_generator(rng):
+        return None
+    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
+        raise CallRefused("`axis=` of `Generator.permutation()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if isinstance(x, types.Integer):
+
+        def permuted_range(rng, x, axis=0):
+            out = np.arange(x)
+            _shuffle_rows(rng, out)
+            return out
+
+        return permuted_range
+    if not isinstance(x, types.Array) or x.ndim == 0:
+        raise CallRefused(f"`Generator.permutation()` takes an integer or an array of at least one dimension, not `{x}`")
+
+    def permuted_copy(rng, x, axis=0):
+        # NumPy shuffles a copy of a 1-d array, and takes the rows of others in a shuffled
+        # order of their indices: the same draws.
+        out = x.copy()
+        _shuffle_rows(rng, out)
+        return out
+
+    return permuted_copy
+
+
+@register_jitable
+def _bounded_int64(state, scratch, high):
+    """``random_bounded_uint64(0, high)`` with Lemire's method, through the one-element int64
+    array ``scratch``."""
+    pcg64_bounded_fill(state, 0, high, 1, 64, data_address(scratch))
+    return scratch[0]
+
+
+@register_jitable
+def _shuffle_tail(state, data, first):
+    """NumPy's ``_shuffle_int``: for i from the last index down to ``first``, swap items i and
+    ``random_bounded_uint64(0, i)``."""
+    scratch = np.empty(1, np.int64)
+    for i in range(data.size - 1, first - 1, -1):
+        j = _bounded_int64(state, scratch, i)
+        data[i], data[j] = data[j], data[i]
+
+
+@register_jitable
+def _distinct_indices(state, population, count, shuffle):
+    """``count`` distinct indices below ``population`` as NumPy's Generator draws them without
+    replacement and without probabilities: a partial shuffle of all indices when it takes many
+    of a large population, else Floyd's algorithm with an open-addressing set of the indices
+    taken, shuffled afterwards when ``shuffle``."""
+    cutoff = 50 if shuffle else 20
+    if population > 10000 and count > population // cutoff:
+        order = np.arange(population)
+        _shuffle_tail(state, order, max(population - count, 1))
+        return order[population - count :].copy()
+    found = np.empty(count, np.int64)
+    scratch = np.empty(1, np.int64)
+    # The smallest all-ones mask covering 1.2 * count (the set's size less one).
+    mask = int(1.2 * count)
+    for power in range(6):
+        mask |= mask >> (1 << power)
+    taken = np.full(mask + 1, -1, np.int64)
+    for j in range(population - count, population):
+        value = _bounded_int64(state, scratch, j)
+        loc = value & mask
+        while taken[loc] != -1 and taken[loc] != value:
+            loc = (loc + 1) & mask
+        if taken[loc] == -1:
+            taken[loc] = value
+            found[j - population + count] = value
+        else:
+            loc = j & mask
+            while taken[loc] != -1:
+                loc = (loc + 1) & mask
+            taken[loc] = j
+            found[j - population + count] = j
+    if shuffle:
+        _shuffle_tail(state, found, 1)
+    return found
+
+
+@register_jitable
+def _checked_probabilities(p, population, tolerance):
+    """``p`` as float64, checked as NumPy's Generator checks it."""
+    if p.size != population:
+        raise ValueError("a and p must have same size")
+    probabilities = np.empty(p.size, np.float64)
+    total = 0.0
+    correction = 0.0
+    for i in range(p.size):
+        probabilities[i] = p[i]
+        # Kahan's summation, as NumPy's check.
+        y = probabilities[i] - correction
+        t = total + y
+        correction = (t - total) - y
+        total = t
+    if total != total:
+        raise ValueError("Probabilities contain NaN")
+    for i in range(p.size):
+        if probabilities[i] < 0:
+            raise ValueError("Probabilities are not non-negative")
+    if abs(total - 1.0) > tolerance:
+        raise ValueError("Probabilities do not sum to 1. See Notes section of docstring for more information.")
+    return probabilities
+
+
+def _choice_indices(rng, population, size, replace, p, shuffle, from_array):
+    """The indices NumPy's ``Generator.choice`` draws from ``population`` elements, in a new
+    int64 array of shape ``size`` (of one element when ``size`` is None)."""
+
+
+@overload(_choice_indices)
+def _choice_indices_typing(rng, population, size, replace, p, shuffle, from_array):
+    tolerance = 1.4901161193847656e-08
+    if isinstance(p, types.Array) and isinstance(p.dtype, types.Float):
+        tolerance = max(tolerance, float(np.sqrt(np.finfo(numpy_type(p.dtype)).eps)))
+    weighted = isinstance(p, types.Array)
+    if weighted and p.ndim != 1:
+
+        def not_one_dimensional(rng, population, size, replace, p, shuffle, from_array):
+            if p.ndim != 1:
+                raise ValueError("p must be 1-dimensional")
+            return np.empty(1, np.int64)
+
+        return not_one_dimensional
+
+    def indices(rng, population, size, replace, p, shuffle, from_array):
+        state = _state_address(rng)
+        if size is None:
+            found = np.empty(1, np.int64)
+        else:
+            found = np.empty(size, np.int64).reshape(-1)
+        count = found.size
+        if count != 0 and population <= 0:
+            if from_array:
+                raise ValueError("a cannot be empty unless no samples are taken")
+            raise ValueError("a must be a positive integer unless no samples are taken")
+        if weighted:
+            probabilities = _checked_probabilities(p, population, tolerance)
+        if not replace and count > population:
+            raise ValueError("Cannot take a larger sample than population when replace is False")
+        if weighted:
+            _weighted_indices(rng, found, replace, probabilities)
+        elif replace:
+            _bounded_fill(state, found, 0, population - 1, 64)
+        else:
+            found[:] = _distinct_indices(state, population, count, shuffle)
+        return found
+
+    return indices
+
+
+@overload_method(types.BaseTuple, "choice")
+def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+    if not is_generator(rng):
+        return None
+    _check_size("Generator.choice", size)
+    if _given(p) and not (isinstance(p, types.Array) and isinstance(p.dtype, (types.Float, types.Integer))):
+        raise CallRefused(f"`p` of `Generator.choice()` must be an array of probabilities, not `{p}`")
+    for parameter, value in (("replace", replace), ("shuffle", shuffle)):
+        if _given(value) and not isinstance(value, types.Boolean):
+            raise CallRefused(f"`{parameter}` of `Generator.choice()` must be a bool, not `{value}`")
+    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
+        raise CallRefused("`axis=` of `Generator.choice()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if isinstance(a, types.Integer):
+
+        def chosen_from_range(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+            indices = _choice_indices(rng, a, size, replace, p, shuffle, False)
+            if size is None:
+                return indices[0]
+            return indices.reshape(size)
+
+        return chosen_from_range
+    if not isinstance(a, types.Array) or a.ndim == 0:
+        raise CallRefused(f"`a` of `Generator.choice()` must be an integer or an array of at least one dimension in compiled code, not `{a}`", unsupported=True)
+    if a.ndim > 1:
+
+        def chosen_rows(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+            # NumPy takes the rows (`a.take(indices, axis=0)`): new arrays.
+            indices = _choice_indices(rng, len(a), size, replace, p, shuffle, True)
+            if size is None:
+                return a[indices[0]].copy()
+            return a[indices.reshape(size)]
+
+        return chosen_rows
+
+    def chosen_from_array(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+        indices = _choice_indices(rng, len(a), size, replace, p, shuffle, True)
+        if size is None:
+            return a[indices[0]]
+        return a[indices.reshape(size)]
+
+    return chosen_from_array
