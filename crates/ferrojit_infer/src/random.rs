@@ -18,6 +18,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.random.seed_python", "stream, seed, /", seed_python);
     r.function("ferrojit._lib.random.seed_entropy", "stream, /", seed_entropy);
     r.function("ferrojit._lib.random.next_double", "stream, /", next_double);
+    r.function("ferrojit._lib.random.fill_doubles", "stream, data, n, /", fill_doubles);
     r.function("ferrojit._lib.random.masked_interval", "stream, max, /", masked_interval);
     r.function("ferrojit._lib.random.getrandbits", "stream, k, /", getrandbits);
     r.function("ferrojit._lib.random.take_gauss", "stream, /", take_gauss);
@@ -87,6 +88,10 @@ fn seed_entropy(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Val
 
 fn next_double(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_NEXT_DOUBLE, Type::FLOAT64, span)
+}
+
+fn fill_doubles(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &[STREAM, ("data", Type::INT64), ("n", Type::INT64)], RuntimeFunc::RANDOM_FILL_DOUBLES, Type::INT64, span)
 }
 
 fn masked_interval(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

@@ -506,6 +506,7 @@ impl RuntimeFunc {
     pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_entropy", may_raise: false };
     /// `(stream) -> float`: the next double in [0, 1).
     pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_double", may_raise: false };
+    pub const RANDOM_FILL_DOUBLES: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_fill_doubles", may_raise: false };
     /// `(stream, max) -> value`: a value in `[0, max]` (unsigned 64 bits) by masked rejection.
     pub const RANDOM_MASKED_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_masked_interval", may_raise: false };
     /// `(stream, k) -> bits`: CPython's `getrandbits(k)`, `k` at most 64.

@@ -674,7 +674,7 @@ use linalg::{
     ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_potrf,
 };
 use random::{
-    ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss, ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double,
+    ferrojit_rt_random_fill_doubles, ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss, ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double,
     ferrojit_rt_random_seed_entropy, ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python,
     ferrojit_rt_random_pow, ferrojit_rt_random_take_gauss,
 };
@@ -701,7 +701,7 @@ symbol_table! {
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,
     ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python, ferrojit_rt_random_seed_entropy,
-    ferrojit_rt_random_next_double, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
+    ferrojit_rt_random_next_double, ferrojit_rt_random_fill_doubles, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
     ferrojit_rt_random_keep_gauss, ferrojit_rt_random_pow,
     ferrojit_rt_pcg64_seed, ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_next_double,
     ferrojit_rt_pcg64_standard_normal, ferrojit_rt_pcg64_standard_exponential, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each,

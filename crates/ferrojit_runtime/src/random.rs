@@ -234,6 +234,22 @@ pub extern "C" fn ferrojit_rt_random_next_double(stream: i64) -> f64 {
     with_state(stream, |s| s.next_double())
 }
 
+/// Fills `data[..n]` with the next `n` doubles of `stream`, in order: the same values as `n`
+/// calls of [`ferrojit_rt_random_next_double`], one call for a whole array.
+///
+/// # Safety
+/// `data` is the address of `n` writable, contiguous doubles.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_random_fill_doubles(stream: i64, data: i64, n: i64) -> i64 {
+    if n <= 0 {
+        return 0;
+    }
+    // SAFETY: the caller passes a contiguous array of `n` doubles it owns.
+    let out = unsafe { std::slice::from_raw_parts_mut(data as *mut f64, n as usize) };
+    with_state(stream, |s| out.iter_mut().for_each(|x| *x = s.next_double()));
+    0
+}
+
 /// A value in `[0, max]` (`max` read as unsigned 64 bits; so is the result) by masked
 /// rejection sampling.
 #[no_mangle]

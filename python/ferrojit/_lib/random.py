@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, register_jitable
+from . import data_address
 from .dtypes import numpy_type
 
 _NUMPY = 0
@@ -56,6 +57,12 @@ def seed_entropy(stream):
 
 def next_double(stream):
     """The next double in [0, 1) of ``stream``, from two words."""
+    raise _compiled_only()
+
+
+def fill_doubles(stream, data, n):
+    """Fills the ``n`` contiguous doubles at address ``data`` with the next doubles of
+    ``stream``, as ``n`` calls of ``next_double`` would, in one call."""
     raise _compiled_only()
 
 
@@ -695,14 +702,25 @@ def _without_parameters(name, sample):
     return typing
 
 
-overload(np.random.random)(_without_parameters("np.random.random", _sample_uniform))
-overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _sample_uniform))
+@register_jitable
+def _doubles(size, a, b, c):
+    """``np.random.random(size)``: one double, or an array of them filled by one runtime call
+    (the same stream as a call per element, at the speed of NumPy's own loop)."""
+    if size is None:
+        return next_double(_NUMPY)
+    out, flat = _new_flat(size, np.float64)
+    fill_doubles(_NUMPY, data_address(flat), flat.size)
+    return out
+
+
+overload(np.random.random)(_without_parameters("np.random.random", _doubles))
+overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _doubles))
 overload(np.random.standard_normal)(_without_parameters("np.random.standard_normal", _sample_normal))
 
 
 @register_jitable
 def _uniform_array(shape):
-    return _sample_uniform(shape, 0.0, 1.0, 0.0)
+    return _doubles(shape, 0.0, 1.0, 0.0)
 
 
 @register_jitable
