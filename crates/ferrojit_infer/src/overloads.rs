@@ -350,17 +350,7 @@ pub(crate) fn keep_typed_implementations(functions: &[(&(u64, Vec<Type>), &ferro
         while next < members.len() {
             let f = functions[members[next]].1;
             next += 1;
-            let mut called = Vec::new();
-            let mut note = |e: &ferrojit_ir::Expr| {
-                if let ferrojit_ir::ExprKind::Call { symbol, .. } = &e.kind {
-                    called.push(symbol.clone());
-                }
-                false
-            };
-            f.body.iter().for_each(|s| {
-                s.any_expr(&mut note, true);
-            });
-            for symbol in called {
+            for symbol in f.callees() {
                 match by_symbol.get(symbol.as_str()) {
                     Some(&j) if r.implementations.contains(&functions[j].0 .0) => {
                         if !members.contains(&j) {
