@@ -1,5 +1,7 @@
 """Array methods and the NumPy functions that mirror them: sum/min/max/mean over the whole array,
 item, copy, reshape, ravel, flatten, astype, T/transpose; on every dtype family and every layout."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -541,39 +543,63 @@ AS_COMPLEX = [as_complex64, as_complex128]
 
 
 def astype_source(dtype):
-    """Values whose conversion to every target is defined (no NaN/inf or out-of-range floats to
-    integers, which are undefined behaviour in C and in Numba)."""
+    """Values whose conversion to every target NumPy defines (no NaN, infinities or floats past
+    the integer types' ranges, whose results NumPy calls undefined: see
+    test_astype_of_undefined_float_conversions)."""
     dt = np.dtype(dtype)
     if dt.kind == "f":
         return np.array([0.0, 1.9, -1.9, 100.5, -0.0, 3.0], dtype=dt)
     if dt.kind == "c":
-        return np.array([0, 1.5 - 2j, -1j, 3], dtype=dt)
+        return np.array([0, 1.5 - 2j, -1j, 3, -2.5 + 1j], dtype=dt)
     return values(9, dt)
 
 
 @pytest.mark.parametrize("src", REALS, ids=dtype_id)
 @pytest.mark.parametrize("func", AS_REAL + AS_COMPLEX + [as_builtin_float, as_builtin_int, as_same], ids=case_id)
 def test_astype_real_sources(func, src):
+    # Negative floats to unsigned types included: NumPy's casts go through a signed integer
+    # (-1.9 -> uint8 is 255), and so do ferrojit's.
     a = astype_source(src)
-    if np.dtype(src).kind == "f" and func in (as_uint8, as_uint16, as_uint32, as_uint64):
-        a = np.abs(a)  # negative floats to unsigned integers are undefined behaviour
     check_arrays(func, a)
     check_arrays(func, a[::-1])
     check_arrays(func, np.asfortranarray(np.stack([a, a[::-1]])))
 
 
 @pytest.mark.parametrize("src", COMPLEXES, ids=dtype_id)
-@pytest.mark.parametrize("func", AS_COMPLEX + [as_same], ids=case_id)
+@pytest.mark.parametrize("func", AS_REAL + AS_COMPLEX + [as_builtin_float, as_builtin_int, as_same], ids=case_id)
 def test_astype_complex_sources(func, src):
-    check_arrays(func, astype_source(src))
-    check_arrays(func, astype_source(src)[::-2])
+    # To a real type NumPy keeps the real part (and warns with ComplexWarning; compiled code does
+    # not warn). To bool, a value is True when either part is nonzero.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+        check_arrays(func, astype_source(src))
+        check_arrays(func, astype_source(src)[::-2])
 
 
-@pytest.mark.parametrize("func", [as_float64, as_bool, as_int8], ids=case_id)
-def test_astype_complex_to_real_is_a_typing_error(func):
-    # NumPy discards the imaginary part with a ComplexWarning; Numba refuses to compile it.
-    with pytest.raises(ferrojit.errors.TypingError):
-        ferrojit.njit(func)(np.array([1 + 2j]))
+# Finite floats past a narrow integer type's range: NumPy converts through a 32-bit integer and
+# keeps its low bits (300.5 -> int8 is 44).
+NARROW_WRAPS = np.array([300.5, -200.7, 70000.2, -40000.9, 1e9, -2e9])
+
+
+@pytest.mark.parametrize("func", [as_int8, as_uint8, as_int16, as_uint16], ids=case_id)
+def test_astype_of_floats_past_narrow_ranges(func):
+    check_arrays(func, NARROW_WRAPS)
+    check_arrays(func, NARROW_WRAPS.astype(np.float32))
+
+
+@pytest.mark.parametrize("func", [as_int8, as_uint8, as_int16, as_uint16, as_int32, as_uint32, as_int64, as_uint64, as_builtin_int], ids=case_id)
+def test_astype_of_undefined_float_conversions(func):
+    # NaN, infinities and values past every integer type: NumPy warns and gives a
+    # platform-defined value; compiled code gives a value of the right type without raising
+    # (unlike `int(x)`, which raises as Python does), and converts the defined values beside
+    # them exactly.
+    a = np.array([np.nan, 2.5, np.inf, -7.0, -np.inf, 1e30, -1e30, 12.0])
+    with np.errstate(invalid="ignore"):
+        expected = func(a)
+    got = ferrojit.njit(func)(a)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    defined = [1, 3, 7]
+    assert got[defined].tolist() == expected[defined].tolist()
 
 
 WRAP_SOURCES = [

@@ -506,7 +506,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         // Both arrays have the same shape; walk them together, each by its own strides.
         self.for_each_element_of(&[(src_v, &s), (dst_v, &d)], &mut |this, ptrs| {
             let v = this.load_element(ptrs[0], &s)?;
-            let v = this.cast(v, &src_dtype, &dst_dtype)?;
+            let v = this.numpy_cast(v, &src_dtype, &dst_dtype)?;
             this.store_element(ptrs[1], &d, v)
         })
     }

@@ -1054,6 +1054,59 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         })
     }
 
+    /// Converts one array element as NumPy's casting loops do (`astype`, array copies): no
+    /// exception, unlike `cast`'s Python `int()`. A complex value gives its real part (NumPy
+    /// also warns, with ComplexWarning). A float becomes an integer as NumPy's C casts do on
+    /// x86-64: through a 32-bit integer for types of up to 32 bits except uint32, through a
+    /// 64-bit one for uint32 and int64, so that in-range values and negative values cast to
+    /// unsigned types (`-3.7` -> uint8 253) give NumPy's results. NaN, infinities and values
+    /// past the intermediate type's range give an arbitrary but fixed value; NumPy's are
+    /// platform-defined too (its documentation calls them undefined).
+    pub(crate) fn numpy_cast(&mut self, v: Value<'ctx>, from: &Type, to: &Type) -> Result<Value<'ctx>> {
+        match (from, to) {
+            (Type::Complex(f), Type::Bool | Type::Int(_) | Type::Float(_)) => {
+                let (re, _) = self.parts(v)?;
+                if *to == Type::Bool {
+                    return self.cast(v, from, to);
+                }
+                self.numpy_cast(re.into(), &Type::Float(*f), to)
+            }
+            (Type::Float(_), Type::Int(i)) => {
+                let v = v.into_float_value();
+                let through = |this: &mut Self, bits: u8| -> Result<IntValue<'ctx>> {
+                    let wide = this.b.build_float_to_signed_int(v, int_type(this.cx, bits), "int")?;
+                    this.freeze(wide)
+                };
+                let target = int_type(self.cx, i.bits);
+                let converted = match (i.bits, i.signed) {
+                    (64, false) => {
+                        // At 2**63 and above only an unsigned conversion fits.
+                        let high = self.b.build_float_compare(FloatPredicate::OGE, v, v.get_type().const_float((1u64 << 63) as f64), "high")?;
+                        let unsigned = self.b.build_float_to_unsigned_int(v, target, "uint")?;
+                        let unsigned = self.freeze(unsigned)?;
+                        let signed = through(self, 64)?;
+                        return Ok(self.b.build_select(high, unsigned, signed, "int")?);
+                    }
+                    (64, true) | (32, false) => through(self, 64)?,
+                    _ => through(self, 32)?,
+                };
+                Ok(if converted.get_type() == target { converted } else { self.b.build_int_truncate(converted, target, "trunc")? }.into())
+            }
+            _ => self.cast(v, from, to),
+        }
+    }
+
+    /// `freeze` of a value that may be poison (an out-of-range float -> int conversion): an
+    /// arbitrary but fixed value instead, which later instructions may use without making
+    /// their own results poison.
+    fn freeze(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
+        // SAFETY: a valid builder and instruction value of this context.
+        Ok(unsafe {
+            use inkwell::values::AsValueRef;
+            IntValue::new(llvm_sys::core::LLVMBuildFreeze(self.b.as_mut_ptr(), v.as_value_ref(), c"int".as_ptr()))
+        })
+    }
+
     fn float_to_int(&mut self, v: FloatValue<'ctx>, to: IntType) -> Result<IntValue<'ctx>> {
         if let Some(largest) = self.deferred_conversions {
             return self.float_to_int_unchecked(v, to, largest);
@@ -1094,11 +1147,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.b.build_store(largest, max)?;
         if to.signed && to.bits == 64 {
             let poison_if_bad = self.b.build_float_to_signed_int(v, it, "int")?;
-            // SAFETY: a valid builder and instruction value of this context.
-            Ok(unsafe {
-                use inkwell::values::AsValueRef;
-                IntValue::new(llvm_sys::core::LLVMBuildFreeze(self.b.as_mut_ptr(), poison_if_bad.as_value_ref(), c"int".as_ptr()))
-            })
+            self.freeze(poison_if_bad)
         } else {
             let name = if to.signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
             Ok(self.intrinsic(name, &[it.into(), ft.into()], &[v.into()])?.into_int_value())

@@ -879,12 +879,10 @@ impl FnInfer<'_> {
         }
     }
 
-    /// A copy of `array` as a new array of `dtype` in `layout`; `flat`: one-dimensional.
+    /// A copy of `array` as a new array of `dtype` in `layout`; `flat`: one-dimensional. Elements
+    /// convert as NumPy's casts do (a complex array to a real one keeps the real parts).
     pub(crate) fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
-        if matches!(*a.dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
-            return Err(self.typing(span, "cannot convert a complex array to a real one", Some("take `.real` of each element in a loop")));
-        }
         let src = self.temp(array.ty.clone());
         let dims = if flat {
             vec![ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span)]
