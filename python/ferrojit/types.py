@@ -201,6 +201,20 @@ class Array(Type):
         )
 
 
+class Record(Type):
+    """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
+    offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
+    ``align=True``. In compiled code one record (``a[i]``) is a 0-d array of this dtype."""
+
+    __slots__ = ("fields", "size", "aligned")
+
+    def __init__(self, fields, size, aligned=False):
+        fields = tuple((str(n), t, int(o)) for n, t, o in fields)
+        spelled = ",".join(f"{n}[type={t};offset={o}]" for n, t, o in fields)
+        super().__init__(f"Record({spelled};{int(size)};{bool(aligned)})")
+        self.fields, self.size, self.aligned = fields, int(size), bool(aligned)
+
+
 class Literal(Type):
     """A value known at compile time, as Numba's literal types: ``literal_value`` is the value.
     An overload's typing function sees constants written in the call (``axis=0``,
@@ -323,6 +337,19 @@ def _parse(text):
         if text.startswith(prefix):
             inner, rest = _parse(text[len(prefix) :])
             return make(inner), _expect(rest, ")")
+    if text.startswith("Record("):
+        fields, rest = [], text[len("Record(") :]
+        while True:
+            name, rest = rest.split("[type=", 1)
+            ty, rest = _parse(rest)
+            offset, rest = _expect(rest, ";offset=").split("]", 1)
+            fields.append((name, ty, int(offset)))
+            if rest.startswith(";"):
+                break
+            rest = _expect(rest, ",")
+        size, aligned_and_rest = rest[1:].split(";", 1)
+        aligned, rest = aligned_and_rest.split(")", 1)
+        return Record(fields, int(size), aligned == "True"), rest
     if text.startswith("array("):
         dtype, rest = _parse(text[6:])
         ndim, layout_and_rest = rest.lstrip(", ").split("d, ", 1)
@@ -339,7 +366,7 @@ def _parse(text):
             items.append(item)
         return Tuple(items), rest[1:]
     end = len(text)
-    for stop in ",) ":
+    for stop in ",) ;":
         at = text.find(stop)
         if at != -1:
             end = min(end, at)

@@ -26,6 +26,8 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
             cx.struct_type(&fields, false).into()
         }
         Type::Array(a) => array_struct(cx, a.ndim).into(),
+        // A record as it sits in array memory, moved whole only by array copies.
+        Type::Record(r) => cx.i8_type().array_type(r.size as u32).into(),
     }
 }
 
@@ -102,6 +104,7 @@ fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ct
             }
             agg.into()
         }
+        Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
         Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
@@ -153,6 +156,7 @@ fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
                 }
             }
         }
+        Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
         Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],

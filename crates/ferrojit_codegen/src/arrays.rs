@@ -275,6 +275,13 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// `a.real` or `a.imag` of a complex array: a view of one part of each element, with the
     /// array's shape and strides (the imaginary parts start half an element further).
     pub(crate) fn complex_part_view(&mut self, array: &ir::Expr, imag: bool) -> Result<Value<'ctx>> {
+        let half = array_type(&array.ty).dtype.itemsize().expect("complex") / 2;
+        self.offset_view(array, if imag { half } else { 0 })
+    }
+
+    /// A view of the same shape and strides whose data starts `offset` bytes into each element:
+    /// a part of each complex number, a field of each record.
+    pub(crate) fn offset_view(&mut self, array: &ir::Expr, offset: u64) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let mut shape = Vec::new();
@@ -285,9 +292,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         }
         let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
         let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
-        let half = a.dtype.itemsize().expect("complex") as i64 / 2;
         // SAFETY (for LLVM): inside the first element (or one past an empty array's end).
-        let data = unsafe { self.b.build_gep(self.cx.i8_type(), data, &[self.i64(if imag { half } else { 0 })], "part")? };
+        let data = unsafe { self.b.build_gep(self.cx.i8_type(), data, &[self.i64(offset as i64)], "part")? };
         self.make_array(a.ndim, meminfo, data.into(), &shape, &strides)
     }
 

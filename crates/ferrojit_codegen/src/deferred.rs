@@ -117,6 +117,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Runtime { .. }
         | ExprKind::ArrayView { .. }
         | ExprKind::Transpose { .. }
+        | ExprKind::FieldView { .. }
         | ExprKind::ArrayNew { .. }
         | ExprKind::Reshape { .. }
         | ExprKind::MapReduce { .. }

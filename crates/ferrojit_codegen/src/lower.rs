@@ -896,6 +896,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::ArrayGet { array, indices } => self.array_get(array, indices)?,
             ExprKind::ArrayView { array, items } => self.array_view(array, items, &e.ty)?,
             ExprKind::Transpose { array, axes } => self.transpose(array, axes)?,
+            ExprKind::FieldView { array, offset } => self.offset_view(array, *offset)?,
             ExprKind::ArrayAttr { array, attr } => self.array_attr(array, *attr)?,
             ExprKind::Let { local, value, body } => {
                 let v = self.expr(value)?;
@@ -1233,7 +1234,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
-            Type::Array(_) => return Err(CodegenError("truth value of an array reached codegen".into())),
+            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
 
@@ -1713,7 +1714,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
                 self.b.build_call(f, &[], "")?;
             }
-            Type::Array(_) => return Err(CodegenError("printing an array reached codegen".into())),
+            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

@@ -159,7 +159,7 @@ fn is_new_array(e: &ir::Expr) -> bool {
             ExprKind::Local(made) => stmts.iter().any(|s| matches!(&s.kind, StmtKind::Assign { local, value } if local == made && matches!(value.kind, ExprKind::ArrayNew { .. }))),
             _ => false,
         },
-        ExprKind::Transpose { array, .. } | ExprKind::ArrayView { array, .. } => is_new_array(array),
+        ExprKind::Transpose { array, .. } | ExprKind::ArrayView { array, .. } | ExprKind::FieldView { array, .. } => is_new_array(array),
         _ => false,
     }
 }

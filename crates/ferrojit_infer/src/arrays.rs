@@ -128,6 +128,9 @@ impl FnInfer<'_> {
 
     /// `array[index]`: an element, a view, or (with an array among the items) a new array.
     pub(crate) fn array_subscript(&mut self, array: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        if let ast::ExprKind::Str(name) = &index.kind {
+            return self.record_field(array, name, false, span);
+        }
         let a = array_type(&array);
         let subscript = self.subscript_parts(index, &a, span)?;
         if subscript.has_array() {
@@ -135,7 +138,7 @@ impl FnInfer<'_> {
         }
         let copied = subscript.zero_dim_index;
         let items = match element_indices(subscript, a.ndim) {
-            Ok(indices) => return Ok(ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span)),
+            Ok(indices) => return Ok(element_at(array, indices, span)),
             Err(items) => items,
         };
         let view_ty = view_type(&a, &items);
@@ -147,11 +150,44 @@ impl FnInfer<'_> {
         Ok(view)
     }
 
+    /// A field of a structured array, `a['x']` (`attribute`: `r.x`): a view of that field of
+    /// every record, or for one record (a 0-d structured array, `a[i]`) the field's value, as
+    /// NumPy's `np.void` gives it. A 0-d structured array passed in is taken as one record too.
+    pub(crate) fn record_field(&mut self, array: ir::Expr, name: &str, attribute: bool, span: Span) -> Result<ir::Expr> {
+        let Type::Array(a) = array.ty.clone() else {
+            return Err(self.typing(span, format!("a `{}` cannot be indexed by a string", array.ty), Some("only fields of structured arrays are indexed by name")));
+        };
+        let Type::Record(record) = &*a.dtype else {
+            return Err(self.typing(span, format!("only structured arrays have fields; `['{name}']` of a `{}`", array.ty), None));
+        };
+        let Some(field) = record.field(name) else {
+            let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+            return Err(self.typing(span, format!("no field of name {name}"), Some(&format!("the fields are {}", names.join(", ")))));
+        };
+        if attribute && a.ndim > 0 {
+            return Err(self.typing(span, format!("an array has no attribute `{name}`"), Some(&format!("read the field of every record with `a['{name}']`, or of one with `a[i].{name}`"))));
+        }
+        let size = field.ty.itemsize().expect("a number field");
+        // The alignment NumPy requires of a field's type: its size, or a part's for complex.
+        let natural = if matches!(field.ty, Type::Complex(_)) { size / 2 } else { size };
+        let aligned = a.aligned && field.offset % natural == 0 && record.size % natural == 0;
+        let layout = if a.ndim == 0 || (record.size == size && field.offset == 0) { a.layout } else { Layout::A };
+        let ty = ArrayType { dtype: Box::new(field.ty.clone()), ndim: a.ndim, layout, readonly: a.readonly, aligned };
+        let view = ir::Expr::new(ExprKind::FieldView { array: array.boxed(), offset: field.offset }, Type::Array(ty.clone()), span);
+        if ty.ndim > 0 {
+            return Ok(view);
+        }
+        Ok(ir::Expr::new(ExprKind::ArrayGet { array: view.boxed(), indices: vec![] }, (*ty.dtype).clone(), span))
+    }
+
     /// `array[index] = value`, `value` a scalar or an array.
     pub(crate) fn array_store(&mut self, array: ir::Expr, index: &ast::Expr, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
         let a = array_type(&array);
         if a.readonly {
             return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", array.ty), Some("copy it first with `.copy()`")));
+        }
+        if let ast::ExprKind::Str(name) = &index.kind {
+            return self.record_field_store(array, name, value, span);
         }
         let subscript = self.subscript_parts(index, &a, span)?;
         if subscript.has_array() {
@@ -175,6 +211,21 @@ impl FnInfer<'_> {
         };
         let ty = Type::Array(view_type(&a, &items));
         let view = ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span);
+        Ok(ir::Stmt { kind: StmtKind::ArrayFill { array: view, value }, span })
+    }
+
+    /// `a['x'] = value`, `r['x'] = value`, `r.x = value`: the value (a scalar, or an array
+    /// broadcast to the field's view) written into that field of every record.
+    pub(crate) fn record_field_store(&mut self, array: ir::Expr, name: &str, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
+        let field = self.record_field(array, name, false, span)?;
+        let view = match field.kind {
+            ExprKind::ArrayGet { array, .. } => *array,
+            _ => field,
+        };
+        if matches!(value.ty, Type::Array(_)) {
+            return self.assign_array_into(view, value, span);
+        }
+        let value = self.element_value(value, &array_type(&view), span)?;
         Ok(ir::Stmt { kind: StmtKind::ArrayFill { array: view, value }, span })
     }
 
@@ -857,6 +908,29 @@ pub(crate) fn permuted(array: ir::Expr, axes: Vec<u8>, span: Span) -> ir::Expr {
         _ => Layout::A,
     };
     ir::Expr::new(ExprKind::Transpose { array: array.boxed(), axes }, Type::Array(a.with(a.ndim, layout)), span)
+}
+
+/// The element of `array` at one index per dimension: its value, or for a structured array
+/// the record there, a 0-d view of the array through which its fields are read and written
+/// (NumPy's `np.void`).
+pub(crate) fn element_at(array: ir::Expr, indices: Vec<ir::Expr>, span: Span) -> ir::Expr {
+    let a = array_type(&array);
+    if matches!(*a.dtype, Type::Record(_)) {
+        let items: Vec<IndexItem> = indices.into_iter().map(IndexItem::Index).collect();
+        let ty = Type::Array(view_type(&a, &items));
+        return ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span);
+    }
+    ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span)
+}
+
+/// Whether `ty` is one record: a 0-d structured array (`a[i]`).
+pub(crate) fn is_record(ty: &Type) -> bool {
+    matches!(ty, Type::Array(a) if a.ndim == 0 && matches!(*a.dtype, Type::Record(_)))
+}
+
+/// Whether `ty` is a structured array with a field `name`.
+pub(crate) fn record_has_field(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Array(a) if matches!(&*a.dtype, Type::Record(r) if r.field(name).is_some()))
 }
 
 impl FnInfer<'_> {

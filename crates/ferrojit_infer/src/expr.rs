@@ -257,6 +257,11 @@ impl FnInfer<'_> {
         }
         match value {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            // A field of one record (`a[i].x`, as Numba allows); a name that is neither a field
+            // nor an array attribute gets the record's fields as a hint.
+            Value::Expr(x) if crate::arrays::record_has_field(&x.ty, attr) || (crate::arrays::is_record(&x.ty) && crate::registry::array_member(attr).is_none()) => {
+                self.record_field(x, attr, true, span).map(Value::Expr)
+            }
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => Ok(Value::FlatIter(x)),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {

@@ -567,6 +567,17 @@ impl<'a> FnInfer<'a> {
     /// `imag` is a read-only array of zeros, which `augmented` assignment would write).
     fn assign_attribute(&mut self, container: &ast::Expr, attr: &str, value: ir::Expr, augmented: bool, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let array = self.expr(container)?;
+        if crate::arrays::is_record(&array.ty) && crate::arrays::record_has_field(&array.ty, attr) {
+            // `r.x = v` of one record `r = a[i]`: written into the array.
+            if let Type::Array(a) = &array.ty {
+                if a.readonly {
+                    return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", array.ty), Some("copy it first with `.copy()`")));
+                }
+            }
+            let stmt = self.record_field_store(array, attr, value, span)?;
+            out.push(stmt);
+            return Ok(());
+        }
         let a = match &array.ty {
             Type::Array(a) => a.clone(),
             other => return Err(self.unsupported(span, format!("assigning to the attribute `{attr}` of a `{other}` is not supported"), None)),

@@ -226,7 +226,7 @@ impl FnInfer<'_> {
                         let array = self.array_operand(&mut bound, "arr")?;
                         let array = self.hold(array, setup);
                         let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
-                        let element = ir::Expr::new(ExprKind::ArrayGet { array: array.clone().boxed(), indices: indices.clone() }, (*array_type(&array).dtype).clone(), span);
+                        let element = crate::arrays::element_at(array.clone(), indices.clone(), span);
                         let index = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
                         let ty = Type::Tuple(vec![index.ty.clone(), element.ty.clone()]);
                         Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), start, nest })
@@ -256,7 +256,7 @@ impl FnInfer<'_> {
                 let count = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
                 let index = self.local_expr(k, span);
                 let item = if a.ndim == 1 {
-                    ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices: vec![index] }, (*a.dtype).clone(), span)
+                    crate::arrays::element_at(array, vec![index], span)
                 } else {
                     let items = vec![IndexItem::Index(index)];
                     let ty = Type::Array(crate::arrays::view_type(&a, &items));
@@ -363,17 +363,16 @@ impl FnInfer<'_> {
     /// The elements of `array` (held in a local) in C order, as `a.flat` gives them.
     fn elements_walk(&mut self, array: ir::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Walk {
         let a = array_type(&array);
-        let dtype = (*a.dtype).clone();
         if a.layout == Layout::C && a.ndim >= 2 {
             // The flat view: one index, as a hand-written loop over a 1-d array.
             let flat = self.flat_view(array, span);
             let flat = self.hold(flat, setup);
             let count = ir::Expr::new(ExprKind::ArrayAttr { array: flat.clone().boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
-            let item = ir::Expr::new(ExprKind::ArrayGet { array: flat.boxed(), indices: vec![self.local_expr(k, span)] }, dtype, span);
+            let item = crate::arrays::element_at(flat, vec![self.local_expr(k, span)], span);
             return Walk { count, advance: vec![], item, start: vec![], nest: vec![] };
         }
         let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
-        let item = ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, dtype, span);
+        let item = crate::arrays::element_at(array, indices, span);
         Walk { count, advance, item, start, nest }
     }
 
@@ -568,10 +567,10 @@ impl FnInfer<'_> {
 
     /// `a.flat[index]` read.
     pub(crate) fn flat_get(&mut self, array: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
-        let dtype = (*array_type(&array).dtype).clone();
         let (stmts, array, indices) = self.flat_element(array, index, span)?;
-        let get = ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, dtype.clone(), span);
-        Ok(ir::Expr::new(ExprKind::Block { stmts, value: get.boxed() }, dtype, span))
+        let get = crate::arrays::element_at(array, indices, span);
+        let ty = get.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: get.boxed() }, ty, span))
     }
 
     /// `a.flat[index] = value`.

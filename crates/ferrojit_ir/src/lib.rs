@@ -266,6 +266,10 @@ pub enum ExprKind {
     /// A view with the dimensions permuted: dimension `k` of the view is dimension `axes[k]`
     /// of the array (`a.T` reverses them; `a.transpose(1, 0, 2)`).
     Transpose { array: Box<Expr>, axes: Vec<u8> },
+    /// A view of one field of every record of a structured array (`a['x']`): the array's
+    /// shape and strides, its data moved `offset` bytes into each record, elements of the
+    /// field's type (the expression's dtype).
+    FieldView { array: Box<Expr>, offset: u64 },
     /// A new, uninitialised C- or F-contiguous array of `ty` with the given int64 dimensions (a
     /// new reference, owned by the function until stored or returned).
     ArrayNew { shape: Vec<Expr> },
@@ -682,7 +686,7 @@ macro_rules! each_child {
         match $kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
             ExprKind::Block { value, .. } => $f(value),
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => $f(x),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => $f(x),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => $f(x),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 $f(lhs);
@@ -774,7 +778,7 @@ impl Expr {
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.any(pred),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.any(pred),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
             ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
@@ -818,7 +822,7 @@ impl Expr {
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::Retain(x) => x.rewrite(f),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => x.rewrite(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 lhs.rewrite(f);

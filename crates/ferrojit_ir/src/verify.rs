@@ -407,6 +407,17 @@ impl Verifier<'_> {
                     other => Err(mismatch("transpose", other)),
                 }
             }
+            ExprKind::FieldView { array, offset } => {
+                let at = self.array(array)?;
+                let Type::Record(record) = &*at.dtype else { return Err(mismatch("field view of a non-record array", &array.ty)) };
+                match &e.ty {
+                    Type::Array(t) => expect(
+                        t.ndim == at.ndim && record.fields.iter().any(|f| f.offset == *offset && f.ty == *t.dtype),
+                        || mismatch("field view", &e.ty),
+                    ),
+                    other => Err(mismatch("field view", other)),
+                }
+            }
             ExprKind::ArrayAttr { array, .. } => self.array(array).map(|_| ()),
             ExprKind::ArrayNew { shape } => {
                 self.int_indices(shape)?;

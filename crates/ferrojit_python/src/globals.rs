@@ -113,6 +113,10 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             }
         }
     }
+    if let Some(dtype) = crate::values::dtype_object(value) {
+        // `dt = np.dtype([('x', 'f8'), ('n', 'i4')])`, given as `np.empty(n, dtype=dt)`.
+        return dtype.map_or_else(|e| GlobalValue::Other(e.to_string()), GlobalValue::DType);
+    }
     if let Some(kernel) = vectorized_kernel(value) {
         return kernel;
     }

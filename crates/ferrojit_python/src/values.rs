@@ -7,7 +7,7 @@
 //! can never disagree. [`unpack`] boxes a result as Numba does: Python `bool`, `int`, `float`,
 //! `complex`, `None` and tuples.
 
-use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, Type};
+use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, RecordField, RecordType, Type};
 use numpy::npyffi::{self, flags as npyflags, PY_ARRAY_API};
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use std::os::raw::c_int;
@@ -180,6 +180,7 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack(&o, ty, slots, at)),
             _ => false,
         },
+        Type::Record(_) => false,
     }
 }
 
@@ -242,8 +243,15 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             let (meminfo, data) = (take(), take());
             let mut dims: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
             let mut strides: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
-            box_array(py, a, meminfo, data, &mut dims, &mut strides)?
+            let array = box_array(py, a, meminfo, data, &mut dims, &mut strides)?;
+            if a.ndim == 0 && matches!(*a.dtype, Type::Record(_)) {
+                // One record (`a[i]`): NumPy's `np.void`, a view of the array's memory.
+                array.get_item(())?
+            } else {
+                array
+            }
         }
+        Type::Record(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned on its own"))),
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, values)?.into_any()
@@ -378,12 +386,84 @@ pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
         return Ok(t);
     }
     let dtype = array.dtype();
-    let elem = element_type(dtype.num(), dtype.itemsize())
-        .filter(|_| dtype.is_native_byteorder() != Some(false))
-        .ok_or_else(|| PyTypeError::new_err(format!("compiled functions cannot take arrays of dtype `{dtype}`; supported: bool, integers, floats and complex in native byte order")))?;
+    let elem = match dtype.has_fields() {
+        true => record_type_of(dtype.as_any())?,
+        false => number_dtype(dtype.as_any())?,
+    };
     // SAFETY: a live ndarray.
     let raw = unsafe { &*array.as_array_ptr() };
     Ok(with_flags(elem, raw))
+}
+
+/// The number type of a NumPy dtype: bool, an integer, a float or a complex in native byte
+/// order.
+fn number_dtype(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
+    let descr = dtype.cast::<numpy::PyArrayDescr>()?;
+    element_type(descr.num(), descr.itemsize())
+        .filter(|_| descr.is_native_byteorder() != Some(false))
+        .ok_or_else(|| PyTypeError::new_err(format!("compiled functions cannot take arrays of dtype `{descr}`; supported: bool, integers, floats and complex in native byte order, and structured dtypes of those")))
+}
+
+/// The element type a NumPy dtype object stands for (a number or a structured dtype), or why
+/// compiled code cannot use it; `None` when `obj` is not a dtype object.
+pub fn dtype_object(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
+    numpy_scalar_types(obj.py())?;
+    let descr = obj.cast::<numpy::PyArrayDescr>().ok()?;
+    Some(if descr.has_fields() { record_type_of(obj) } else { number_dtype(obj) })
+}
+
+/// The record type of a structured dtype: its fields in order (each a number type, not a
+/// nested structure or a sub-array), offsets and item size.
+pub fn record_type_of(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
+    let refuse = |why: String| PyTypeError::new_err(format!("compiled functions cannot take arrays of the structured dtype `{dtype}`: {why}"));
+    let names = dtype.getattr("names")?;
+    let fields = dtype.getattr("fields")?;
+    let mut record = RecordType { fields: Vec::new(), size: dtype.getattr("itemsize")?.extract()?, aligned_struct: dtype.getattr("isalignedstruct")?.extract()? };
+    for name in names.try_iter()? {
+        let name = name?;
+        let entry = fields.get_item(&name)?;
+        let (field_dtype, offset) = (entry.get_item(0)?, entry.get_item(1)?.extract::<u64>()?);
+        let name: String = name.extract()?;
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(refuse(format!("its field name {name:?} is not made of ASCII letters, digits and underscores, which compiled code requires")));
+        }
+        if field_dtype.getattr("shape")?.len()? != 0 {
+            return Err(refuse(format!("its field `{name}` is a sub-array, which is not supported yet")));
+        }
+        if field_dtype.getattr("names")?.is_truthy()? {
+            return Err(refuse(format!("its field `{name}` is a nested structure, which is not supported yet")));
+        }
+        let ty = number_dtype(&field_dtype).map_err(|_| refuse(format!("its field `{name}` has the dtype `{field_dtype}`; fields must be bool, integers, floats or complex in native byte order")))?;
+        record.fields.push(RecordField { name, ty, offset });
+    }
+    Ok(Type::Record(record))
+}
+
+/// A new reference to the NumPy dtype of an array element type (built once per record type).
+fn descr_of(py: Python<'_>, elem: &Type) -> PyResult<*mut npyffi::PyArray_Descr> {
+    let Type::Record(record) = elem else {
+        // SAFETY: NumPy's C API; returns a new reference.
+        return Ok(unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, type_number(elem)) });
+    };
+    static RECORD_DTYPES: PyOnceLock<std::sync::Mutex<HashMap<RecordType, Py<PyAny>>>> = PyOnceLock::new();
+    let table = RECORD_DTYPES.get_or_init(py, Default::default);
+    let known = table.lock().unwrap_or_else(|e| e.into_inner()).get(record).map(|d| d.clone_ref(py));
+    let dtype = match known {
+        Some(dtype) => dtype,
+        None => {
+            let spec = pyo3::types::PyDict::new(py);
+            let formats = record.fields.iter().map(|f| descr_of(py, &f.ty).map(|d| unsafe { Bound::from_owned_ptr(py, d as *mut ffi::PyObject) })).collect::<PyResult<Vec<_>>>()?;
+            spec.set_item("names", record.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>())?;
+            spec.set_item("formats", formats)?;
+            spec.set_item("offsets", record.fields.iter().map(|f| f.offset).collect::<Vec<_>>())?;
+            spec.set_item("itemsize", record.size)?;
+            spec.set_item("aligned", record.aligned_struct)?;
+            let dtype = py.import("numpy")?.getattr("dtype")?.call1((spec,))?.unbind();
+            table.lock().unwrap_or_else(|e| e.into_inner()).insert(record.clone(), dtype.clone_ref(py));
+            dtype
+        }
+    };
+    Ok(dtype.into_ptr() as *mut npyffi::PyArray_Descr)
 }
 
 /// An ndarray over memory a compiled function returned. For a borrowed array (`meminfo` is
@@ -414,7 +494,15 @@ fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims:
     // reference that SetBaseObject steals; `data`, `dims` and `strides` describe memory inside
     // `base`, which the new array keeps alive.
     unsafe {
-        let descr = PY_ARRAY_API.PyArray_DescrFromType(py, type_number(&a.dtype));
+        let descr = match descr_of(py, &a.dtype) {
+            Ok(descr) => descr,
+            Err(e) => {
+                if !base.is_null() {
+                    pyo3::ffi::Py_DECREF(base);
+                }
+                return Err(e);
+            }
+        };
         let array_type = PY_ARRAY_API.get_type_object(py, npyffi::NpyTypes::PyArray_Type);
         let array = PY_ARRAY_API.PyArray_NewFromDescr(
             py,

@@ -33,6 +33,37 @@ pub enum Type {
     NoneType,
     Tuple(Vec<Type>),
     Array(ArrayType),
+    /// A structured (record) dtype: only ever the element type of an array, never a value of
+    /// its own. One record of an array (`a[i]`) is a 0-d view of the array (see
+    /// [`RecordType`]).
+    Record(RecordType),
+}
+
+/// NumPy's structured dtype (`np.dtype([('x', 'f8'), ('n', 'i4')])`): named fields of number
+/// types at fixed byte offsets in an item of `size` bytes (packed, or padded as `align=True`
+/// lays them out). In compiled code one record, `a[i]`, is a 0-d view of the array, so that
+/// reading `a[i].x` and writing `a[i].x = v` reach the array's memory as NumPy's `np.void`
+/// does.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordType {
+    pub fields: Vec<RecordField>,
+    pub size: u64,
+    /// NumPy's `isalignedstruct`: the dtype was made with `align=True` (C struct padding).
+    pub aligned_struct: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RecordField {
+    pub name: String,
+    /// A number type (bool, integer, float or complex).
+    pub ty: Type,
+    pub offset: u64,
+}
+
+impl RecordType {
+    pub fn field(&self, name: &str) -> Option<&RecordField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
 }
 
 /// A NumPy array: element type, number of dimensions, memory layout and alignment, as in Numba
@@ -83,6 +114,7 @@ impl Type {
             Type::Int(i) => i.bits as u64 / 8,
             Type::Float(f) => f.bits() as u64 / 8,
             Type::Complex(f) => 2 * f.bits() as u64 / 8,
+            Type::Record(r) => r.size,
             _ => return None,
         })
     }
@@ -121,7 +153,7 @@ impl Type {
                         path.pop();
                     }
                 }
-                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType => {}
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) => {}
             }
         }
         let mut out = Vec::new();
@@ -238,7 +270,8 @@ impl Type {
             Type::Int(i) => out.push(Leaf::Int(*i)),
             Type::Float(f) => out.push(Leaf::Float(*f)),
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
-            Type::NoneType => {}
+            // Records are array elements, never passed as values.
+            Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
@@ -386,6 +419,17 @@ impl fmt::Display for Type {
                 let readonly = if a.readonly { "readonly " } else { "" };
                 write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
+            // Numba's spelling: `Record(x[type=float64;offset=0],n[type=int32;offset=8];12;False)`.
+            Type::Record(r) => {
+                write!(f, "Record(")?;
+                for (i, field) in r.fields.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ",")?;
+                    }
+                    write!(f, "{}[type={};offset={}]", field.name, field.ty, field.offset)?;
+                }
+                write!(f, ";{};{})", r.size, if r.aligned_struct { "True" } else { "False" })
+            }
         }
     }
 }
@@ -451,6 +495,24 @@ mod tests {
         assert_eq!(Type::Array(unaligned.clone()).to_string(), "unaligned array(float64, 1d, C)");
         let both = ArrayType { readonly: true, ..unaligned };
         assert_eq!(Type::Array(both).to_string(), "unaligned readonly array(float64, 1d, C)");
+    }
+
+    #[test]
+    fn records_print_as_numba_and_parse_back() {
+        let record = Type::Record(RecordType {
+            fields: vec![
+                RecordField { name: "x".into(), ty: Type::FLOAT64, offset: 0 },
+                RecordField { name: "n_2".into(), ty: Type::int(32, true), offset: 8 },
+            ],
+            size: 16,
+            aligned_struct: true,
+        });
+        let text = "Record(x[type=float64;offset=0],n_2[type=int32;offset=8];16;True)";
+        assert_eq!(record.to_string(), text);
+        assert_eq!(parse_type(text), Ok(record.clone()));
+        let array = Type::Array(ArrayType::new(record, 1, Layout::A));
+        assert_eq!(parse_type(&array.to_string()), Ok(array));
+        assert!(parse_type("Record(x[type=float64;offset=0];8)").is_err());
     }
 
     #[test]

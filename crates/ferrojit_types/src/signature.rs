@@ -139,6 +139,7 @@ impl Parser<'_> {
                     self.expect(b'(')?;
                     Type::Tuple(self.list(b')')?)
                 }
+                "Record" => self.record()?,
                 "array" => {
                     self.expect(b'(')?;
                     let dtype = self.ty()?;
@@ -167,6 +168,41 @@ impl Parser<'_> {
             }
             t => t,
         })
+    }
+
+    /// The rest of `Record(x[type=float64;offset=0],n[type=int32;offset=8];12;False)`, as
+    /// [`Type`]'s `Display` writes it (field names are identifiers).
+    fn record(&mut self) -> Result<Type, String> {
+        let keyword = |p: &mut Self, word: &str| if p.word() == word && p.eat(b'=') { Ok(()) } else { Err(p.error(&format!("expected `{word}=`"))) };
+        self.expect(b'(')?;
+        let mut fields = Vec::new();
+        loop {
+            let name = self.word();
+            if name.is_empty() {
+                return Err(self.error("expected a field name"));
+            }
+            self.expect(b'[')?;
+            keyword(self, "type")?;
+            let ty = self.ty()?;
+            self.expect(b';')?;
+            keyword(self, "offset")?;
+            let offset = self.word().parse().map_err(|_| self.error("expected an offset"))?;
+            self.expect(b']')?;
+            fields.push(crate::RecordField { name, ty, offset });
+            if self.eat(b';') {
+                break;
+            }
+            self.expect(b',')?;
+        }
+        let size = self.word().parse().map_err(|_| self.error("expected the record's size"))?;
+        self.expect(b';')?;
+        let aligned_struct = match self.word().as_str() {
+            "True" => true,
+            "False" => false,
+            _ => return Err(self.error("expected `True` or `False`")),
+        };
+        self.expect(b')')?;
+        Ok(Type::Record(crate::RecordType { fields, size, aligned_struct }))
     }
 
     /// `[:]`, `[:, ::1]` (C), `[::1, :]` (F): one entry per dimension.
