@@ -727,6 +727,29 @@ def test_writing_a_global_array_is_a_typing_error(func):
     assert_same_array(G_WRITE, np.zeros(3))
 
 
+def global_plus_scalar():
+    return G_READ + 1.0
+
+
+def global_times_itself():
+    return G_READ * G_READ[::-1]
+
+
+def global_in_ufunc_and_comparison():
+    return np.sqrt(G_READ), -G_2D, G_READ > 2.0, 2 ** G_READ
+
+
+def global_expression_into_library():
+    return np.cumsum(G_READ + 1.0), np.sort(G_READ[::-1] * 2), (G_2D + 1).sum(axis=0)
+
+
+@pytest.mark.parametrize("func", [global_plus_scalar, global_times_itself, global_in_ufunc_and_comparison, global_expression_into_library], ids=case_id)
+def test_global_arrays_in_array_expressions(func):
+    # A frozen global array is an operand of the expression like any array (it was once taken
+    # for a scalar constant, and typing recursed until the stack overflowed).
+    check_arrays(func)
+
+
 def test_returning_a_global_array():
     got = ferrojit.njit(return_global)()
     assert_same_array(got, G_RETURN)

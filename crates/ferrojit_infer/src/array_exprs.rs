@@ -58,7 +58,9 @@ impl FnInfer<'_> {
             return Part::Map(map);
         }
         match e.kind {
-            ExprKind::Const(_) => Part::Constant(e),
+            // A scalar constant sits in the element expression; a frozen global array is an
+            // operand like any array.
+            ExprKind::Const(_) if !matches!(e.ty, Type::Array(_)) => Part::Constant(e),
             _ => Part::Operand(e),
         }
     }
