@@ -215,6 +215,27 @@ class Record(Type):
         self.fields, self.size, self.aligned = fields, int(size), bool(aligned)
 
 
+class NPDatetime(Type):
+    """``datetime64[unit]`` (``unit`` as NumPy's codes, ``""`` for the generic unit), as
+    Numba's ``types.NPDatetime``."""
+
+    __slots__ = ("unit",)
+
+    def __init__(self, unit=""):
+        super().__init__(f"datetime64[{unit}]" if unit else "datetime64")
+        self.unit = unit
+
+
+class NPTimedelta(Type):
+    """``timedelta64[unit]``, as Numba's ``types.NPTimedelta``."""
+
+    __slots__ = ("unit",)
+
+    def __init__(self, unit=""):
+        super().__init__(f"timedelta64[{unit}]" if unit else "timedelta64")
+        self.unit = unit
+
+
 class Literal(Type):
     """A value known at compile time, as Numba's literal types: ``literal_value`` is the value.
     An overload's typing function sees constants written in the call (``axis=0``,
@@ -337,6 +358,13 @@ def _parse(text):
         if text.startswith(prefix):
             inner, rest = _parse(text[len(prefix) :])
             return make(inner), _expect(rest, ")")
+    for prefix, make in (("datetime64", NPDatetime), ("timedelta64", NPTimedelta)):
+        if text.startswith(prefix):
+            rest = text[len(prefix) :]
+            if rest.startswith("[") and not rest.startswith("[:"):
+                unit, rest = rest[1:].split("]", 1)
+                return make(unit), rest
+            return make(), rest
     if text.startswith("Record("):
         fields, rest = [], text[len("Record(") :]
         while True:

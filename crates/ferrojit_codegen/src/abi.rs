@@ -15,6 +15,7 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
     match ty {
         Type::Bool => cx.bool_type().into(),
         Type::Int(i) => int_type(cx, i.bits).into(),
+        Type::Datetime(_) | Type::Timedelta(_) => cx.i64_type().into(),
         Type::Float(f) => float_type(cx, *f),
         Type::Complex(f) => {
             let part = float_type(cx, *f);
@@ -77,7 +78,7 @@ fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ct
             let byte = b.build_load(cx.i8_type(), p, "b")?.into_int_value();
             b.build_int_compare(inkwell::IntPredicate::NE, byte, cx.i8_type().const_zero(), "bool")?.into()
         }
-        Type::Int(_) | Type::Float(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_load(llvm_type(cx, ty), p, "arg")?
@@ -135,7 +136,7 @@ fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
             let byte = b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?;
             b.build_store(p, byte)?;
         }
-        Type::Int(_) | Type::Float(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_store(p, value)?;

@@ -938,7 +938,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     fn constant(&self, c: &Const, ty: &Type) -> Value<'ctx> {
         let cx = self.cx;
         match (c, ty) {
-            (Const::Int(_) | Const::Bool(_), _) if ty.is_integer_like() => {
+            (Const::Int(_) | Const::Bool(_), _) if ty.is_integer_like() || matches!(ty, Type::Datetime(_) | Type::Timedelta(_)) => {
                 let v = match c {
                     Const::Bool(b) => *b as i128,
                     Const::Int(v) => *v,
@@ -986,6 +986,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         // Arrays differing only in layout or writability share one representation.
         if let (Type::Array(_), Type::Array(_)) = (from, to) {
+            return Ok(v);
+        }
+        // A datetime64/timedelta64 is its int64 count: inference converts units and checks NaT
+        // itself, and reaches the count through casts to and from int64.
+        if let (Type::Datetime(_) | Type::Timedelta(_), Type::Int(IntType { bits: 64, .. })) | (Type::Int(IntType { bits: 64, .. }), Type::Datetime(_) | Type::Timedelta(_)) = (from, to) {
             return Ok(v);
         }
         let cx = self.cx;
@@ -1234,7 +1239,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
-            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
 
@@ -1714,7 +1719,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
                 self.b.build_call(f, &[], "")?;
             }
-            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

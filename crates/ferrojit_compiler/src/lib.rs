@@ -17,7 +17,7 @@ pub use ferrojit_infer::{overloads, ConstValue, FunctionSource, GlobalEnv, Globa
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{on_deep_stack, parse_function, SourceText, Span};
-pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, RecordField, RecordType, Signature, Type};
+pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, RecordField, RecordType, Signature, TimeUnit, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -92,7 +92,7 @@ impl FnInfer<'_> {
     pub(crate) fn array_binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (dtype_of(&l.ty), dtype_of(&r.ty));
         for t in [&lt, &rt] {
-            if !t.is_number() {
+            if !t.is_number() && !crate::datetimes::is_time(t) {
                 return Err(self.typing(span, format!("unsupported operand types for `{}` on arrays: `{}` and `{}`", op.symbol(), l.ty, r.ty), None));
             }
         }
@@ -129,7 +129,7 @@ impl FnInfer<'_> {
     pub(crate) fn array_compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (dtype_of(&l.ty), dtype_of(&r.ty));
         for t in [&lt, &rt] {
-            if !t.is_number() {
+            if !t.is_number() && !crate::datetimes::is_time(t) {
                 return Err(self.typing(span, format!("cannot compare `{}` with `{}` element-wise", l.ty, r.ty), None));
             }
         }

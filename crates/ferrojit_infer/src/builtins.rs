@@ -171,6 +171,9 @@ impl FnInfer<'_> {
 
 fn abs(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
+    if crate::datetimes::is_time(&x.ty) {
+        return cx.time_unary(Some(UnaryOp::Abs), x, span).map(Value::Expr);
+    }
     cx.need_number(args.callee, &x, false)?;
     let ty = match &x.ty {
         Type::Bool => Type::INT64,

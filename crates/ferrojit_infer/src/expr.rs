@@ -394,6 +394,9 @@ impl FnInfer<'_> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_binop(op, l, r, literals, span);
         }
+        if crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty) {
+            return self.time_binop(op, l, r, span);
+        }
         // Sums, differences and products of int64 constants (globals, frozen closure variables,
         // literals) are constants too, so that they can index tuples: `shape[k + 1:]`.
         if let (ExprKind::Const(Const::Int(x)), ExprKind::Const(Const::Int(y)), &Type::INT64, &Type::INT64) = (&l.kind, &r.kind, &l.ty, &r.ty) {
@@ -534,6 +537,14 @@ impl FnInfer<'_> {
         if matches!(x.ty, Type::Array(_)) {
             return self.array_unaryop(op, x, span);
         }
+        if crate::datetimes::is_time(&x.ty) && op != ast::UnaryOp::Not {
+            let op = match op {
+                ast::UnaryOp::Neg => Some(UnaryOp::Neg),
+                ast::UnaryOp::Pos => None,
+                _ => Some(UnaryOp::Invert),
+            };
+            return self.time_unary(op, x, span);
+        }
         if op == ast::UnaryOp::Not {
             let t = self.truth(x);
             return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
@@ -606,6 +617,9 @@ impl FnInfer<'_> {
     pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_compare(op, l, r, literals, span);
+        }
+        if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
+            return self.time_compare(op, l, r, span);
         }
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
         match op {

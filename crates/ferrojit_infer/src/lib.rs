@@ -34,6 +34,7 @@ mod array_exprs;
 mod arrays;
 mod bind;
 mod builtins;
+mod datetimes;
 mod env;
 mod expr;
 mod function;

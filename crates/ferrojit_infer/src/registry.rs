@@ -112,6 +112,7 @@ fn registry() -> &'static Registry {
         crate::advanced_index::register(&mut r);
         crate::linalg::register(&mut r);
         crate::random::register(&mut r);
+        crate::datetimes::register(&mut r);
         r
     })
 }

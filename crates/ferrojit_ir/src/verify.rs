@@ -281,7 +281,8 @@ impl Verifier<'_> {
         match &e.kind {
             ExprKind::Const(c) => {
                 let ok = match c {
-                    Const::Int(_) => e.ty.is_integer_like(),
+                    // A datetime64/timedelta64 constant is its int64 count.
+                    Const::Int(_) => e.ty.is_integer_like() || matches!(e.ty, Type::Datetime(_) | Type::Timedelta(_)),
                     Const::Float(_) => matches!(e.ty, Type::Float(_)),
                     Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
                     Const::Bool(_) => e.ty == Type::Bool,

@@ -7,7 +7,7 @@
 //! can never disagree. [`unpack`] boxes a result as Numba does: Python `bool`, `int`, `float`,
 //! `complex`, `None` and tuples.
 
-use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, RecordField, RecordType, Type};
+use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, RecordField, RecordType, TimeUnit, Type};
 use numpy::npyffi::{self, flags as npyflags, PY_ARRAY_API};
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
 use std::os::raw::c_int;
@@ -74,6 +74,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
+    if let Some(t) = time_scalar(obj) {
+        return t;
+    }
     if let Some(array) = as_ndarray(obj) {
         return array_type_of(array).map(Type::Array);
     }
@@ -81,6 +84,51 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, NumPy scalars and arrays, None, and tuples of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
+}
+
+/// The type of a `np.datetime64`/`np.timedelta64` scalar; `None` for other objects.
+fn time_scalar(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
+    numpy_scalar_types(obj.py())?;
+    let np = loaded_numpy(obj.py())?;
+    let is_time = ["datetime64", "timedelta64"].iter().any(|name| np.getattr(*name).is_ok_and(|t| obj.get_type().is(&t)));
+    is_time.then(|| time_dtype(&obj.getattr("dtype")?))
+}
+
+fn loaded_numpy(py: Python<'_>) -> Option<Bound<'_, PyAny>> {
+    py.import("sys").ok()?.getattr("modules").ok()?.get_item("numpy").ok()
+}
+
+/// The type of a `datetime64[unit]`/`timedelta64[unit]` dtype (`<M8[ns]`, `<m8`), refusing
+/// multiples of units (`M8[3ms]`) and non-native byte order.
+fn time_dtype(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
+    let spelled: String = dtype.getattr("str")?.extract()?;
+    let refuse = || PyTypeError::new_err(format!("compiled functions cannot take the dtype `{spelled}`; datetime64 and timedelta64 take one unit (`M8[ns]`, `m8[D]`) in native byte order"));
+    let body = spelled.strip_prefix('<').or_else(|| spelled.strip_prefix('=')).ok_or_else(refuse)?;
+    let (kind, unit) = match body.split_once('[') {
+        Some((kind, unit)) => (kind, TimeUnit::from_code(unit.strip_suffix(']').ok_or_else(refuse)?).ok_or_else(refuse)?),
+        None => (body, TimeUnit::Generic),
+    };
+    match kind {
+        "M8" => Ok(Type::Datetime(unit)),
+        "m8" => Ok(Type::Timedelta(unit)),
+        _ => Err(refuse()),
+    }
+}
+
+/// A datetime64/timedelta64 scalar of `ty` holding the count `value`.
+fn time_value<'py>(py: Python<'py>, ty: &Type, value: i64) -> PyResult<Bound<'py, PyAny>> {
+    let (class, unit) = match ty {
+        Type::Datetime(unit) => ("datetime64", unit),
+        Type::Timedelta(unit) => ("timedelta64", unit),
+        _ => return Err(PyTypeError::new_err(format!("`{ty}` is not a time type"))),
+    };
+    let class = py.import("numpy")?.getattr(class)?;
+    match unit {
+        // NumPy has only NaT as a datetime64 of generic units.
+        TimeUnit::Generic if matches!(ty, Type::Datetime(_)) => class.call1(("NaT",)),
+        TimeUnit::Generic => class.call1((value,)),
+        unit => class.call1((value, unit.code())),
+    }
 }
 
 fn int_type(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
@@ -181,6 +229,10 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             _ => false,
         },
         Type::Record(_) => false,
+        Type::Datetime(_) | Type::Timedelta(_) => match time_scalar(obj) {
+            Some(Ok(t)) if t == *ty => obj.call_method1("view", ("i8",)).and_then(|v| v.extract::<i64>()).map(|v| put(v as u64)).is_ok(),
+            _ => false,
+        },
     }
 }
 
@@ -252,6 +304,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             }
         }
         Type::Record(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned on its own"))),
+        Type::Datetime(_) | Type::Timedelta(_) => time_value(py, ty, take() as i64)?,
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, values)?.into_any()
@@ -399,6 +452,9 @@ pub fn array_type_of(array: &Bound<'_, PyUntypedArray>) -> PyResult<ArrayType> {
 /// order.
 fn number_dtype(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
     let descr = dtype.cast::<numpy::PyArrayDescr>()?;
+    if matches!(descr.kind(), b'M' | b'm') {
+        return time_dtype(dtype);
+    }
     element_type(descr.num(), descr.itemsize())
         .filter(|_| descr.is_native_byteorder() != Some(false))
         .ok_or_else(|| PyTypeError::new_err(format!("compiled functions cannot take arrays of dtype `{descr}`; supported: bool, integers, floats and complex in native byte order, and structured dtypes of those")))
@@ -441,16 +497,23 @@ pub fn record_type_of(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
 
 /// A new reference to the NumPy dtype of an array element type (built once per record type).
 fn descr_of(py: Python<'_>, elem: &Type) -> PyResult<*mut npyffi::PyArray_Descr> {
-    let Type::Record(record) = elem else {
+    if !matches!(elem, Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_)) {
         // SAFETY: NumPy's C API; returns a new reference.
         return Ok(unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, type_number(elem)) });
-    };
-    static RECORD_DTYPES: PyOnceLock<std::sync::Mutex<HashMap<RecordType, Py<PyAny>>>> = PyOnceLock::new();
-    let table = RECORD_DTYPES.get_or_init(py, Default::default);
-    let known = table.lock().unwrap_or_else(|e| e.into_inner()).get(record).map(|d| d.clone_ref(py));
-    let dtype = match known {
-        Some(dtype) => dtype,
-        None => {
+    }
+    static MADE_DTYPES: PyOnceLock<std::sync::Mutex<HashMap<Type, Py<PyAny>>>> = PyOnceLock::new();
+    let table = MADE_DTYPES.get_or_init(py, Default::default);
+    let known = table.lock().unwrap_or_else(|e| e.into_inner()).get(elem).map(|d| d.clone_ref(py));
+    let dtype = match (known, elem) {
+        (Some(dtype), _) => dtype,
+        (None, Type::Datetime(unit) | Type::Timedelta(unit)) => {
+            let kind = if matches!(elem, Type::Datetime(_)) { "M8" } else { "m8" };
+            let spelled = if *unit == TimeUnit::Generic { kind.to_string() } else { format!("{kind}[{}]", unit.code()) };
+            let dtype = py.import("numpy")?.getattr("dtype")?.call1((spelled,))?.unbind();
+            table.lock().unwrap_or_else(|e| e.into_inner()).insert(elem.clone(), dtype.clone_ref(py));
+            dtype
+        }
+        (None, Type::Record(record)) => {
             let spec = pyo3::types::PyDict::new(py);
             let formats = record.fields.iter().map(|f| descr_of(py, &f.ty).map(|d| unsafe { Bound::from_owned_ptr(py, d as *mut ffi::PyObject) })).collect::<PyResult<Vec<_>>>()?;
             spec.set_item("names", record.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>())?;
@@ -459,9 +522,10 @@ fn descr_of(py: Python<'_>, elem: &Type) -> PyResult<*mut npyffi::PyArray_Descr>
             spec.set_item("itemsize", record.size)?;
             spec.set_item("aligned", record.aligned_struct)?;
             let dtype = py.import("numpy")?.getattr("dtype")?.call1((spec,))?.unbind();
-            table.lock().unwrap_or_else(|e| e.into_inner()).insert(record.clone(), dtype.clone_ref(py));
+            table.lock().unwrap_or_else(|e| e.into_inner()).insert(elem.clone(), dtype.clone_ref(py));
             dtype
         }
+        (None, _) => unreachable!("only records and time types are made here"),
     };
     Ok(dtype.into_ptr() as *mut npyffi::PyArray_Descr)
 }

@@ -33,10 +33,99 @@ pub enum Type {
     NoneType,
     Tuple(Vec<Type>),
     Array(ArrayType),
+    /// NumPy's `datetime64[unit]`: a count of units since 1970-01-01T00:00 (an int64; its
+    /// smallest value is NaT, "not a time").
+    Datetime(TimeUnit),
+    /// NumPy's `timedelta64[unit]`: a count of units (an int64; its smallest value is NaT).
+    Timedelta(TimeUnit),
     /// A structured (record) dtype: only ever the element type of an array, never a value of
     /// its own. One record of an array (`a[i]`) is a 0-d view of the array (see
     /// [`RecordType`]).
     Record(RecordType),
+}
+
+/// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
+/// `np.timedelta64(5)` without one, which takes the other operand's unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TimeUnit {
+    Generic,
+    Years,
+    Months,
+    Weeks,
+    Days,
+    Hours,
+    Minutes,
+    Seconds,
+    Millis,
+    Micros,
+    Nanos,
+    Picos,
+    Femtos,
+    Attos,
+}
+
+impl TimeUnit {
+    pub const ALL: [TimeUnit; 14] = [
+        TimeUnit::Generic,
+        TimeUnit::Years,
+        TimeUnit::Months,
+        TimeUnit::Weeks,
+        TimeUnit::Days,
+        TimeUnit::Hours,
+        TimeUnit::Minutes,
+        TimeUnit::Seconds,
+        TimeUnit::Millis,
+        TimeUnit::Micros,
+        TimeUnit::Nanos,
+        TimeUnit::Picos,
+        TimeUnit::Femtos,
+        TimeUnit::Attos,
+    ];
+
+    /// NumPy's code: `Y`, `M`, `W`, `D`, `h`, `m`, `s`, `ms`, `us`, `ns`, `ps`, `fs`, `as`
+    /// (`generic` for none).
+    pub fn code(self) -> &'static str {
+        match self {
+            TimeUnit::Generic => "generic",
+            TimeUnit::Years => "Y",
+            TimeUnit::Months => "M",
+            TimeUnit::Weeks => "W",
+            TimeUnit::Days => "D",
+            TimeUnit::Hours => "h",
+            TimeUnit::Minutes => "m",
+            TimeUnit::Seconds => "s",
+            TimeUnit::Millis => "ms",
+            TimeUnit::Micros => "us",
+            TimeUnit::Nanos => "ns",
+            TimeUnit::Picos => "ps",
+            TimeUnit::Femtos => "fs",
+            TimeUnit::Attos => "as",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TimeUnit> {
+        TimeUnit::ALL.into_iter().find(|u| u.code() == code)
+    }
+
+    /// Attoseconds per unit for the units of fixed length (weeks and finer); `None` for years,
+    /// months (of varying length) and the generic unit.
+    pub fn attoseconds(self) -> Option<u128> {
+        let second: u128 = 1_000_000_000_000_000_000;
+        Some(match self {
+            TimeUnit::Weeks => 7 * 86_400 * second,
+            TimeUnit::Days => 86_400 * second,
+            TimeUnit::Hours => 3_600 * second,
+            TimeUnit::Minutes => 60 * second,
+            TimeUnit::Seconds => second,
+            TimeUnit::Millis => second / 1_000,
+            TimeUnit::Micros => second / 1_000_000,
+            TimeUnit::Nanos => second / 1_000_000_000,
+            TimeUnit::Picos => 1_000_000,
+            TimeUnit::Femtos => 1_000,
+            TimeUnit::Attos => 1,
+            TimeUnit::Generic | TimeUnit::Years | TimeUnit::Months => return None,
+        })
+    }
 }
 
 /// NumPy's structured dtype (`np.dtype([('x', 'f8'), ('n', 'i4')])`): named fields of number
@@ -115,6 +204,7 @@ impl Type {
             Type::Float(f) => f.bits() as u64 / 8,
             Type::Complex(f) => 2 * f.bits() as u64 / 8,
             Type::Record(r) => r.size,
+            Type::Datetime(_) | Type::Timedelta(_) => 8,
             _ => return None,
         })
     }
@@ -153,7 +243,7 @@ impl Type {
                         path.pop();
                     }
                 }
-                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) => {}
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
             }
         }
         let mut out = Vec::new();
@@ -268,6 +358,7 @@ impl Type {
         match self {
             Type::Bool => out.push(Leaf::Bool),
             Type::Int(i) => out.push(Leaf::Int(*i)),
+            Type::Datetime(_) | Type::Timedelta(_) => out.push(Leaf::Int(IntType { bits: 64, signed: true })),
             Type::Float(f) => out.push(Leaf::Float(*f)),
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
             // Records are array elements, never passed as values.
@@ -419,6 +510,10 @@ impl fmt::Display for Type {
                 let readonly = if a.readonly { "readonly " } else { "" };
                 write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
+            Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
+            Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
+            Type::Datetime(unit) => write!(f, "datetime64[{}]", unit.code()),
+            Type::Timedelta(unit) => write!(f, "timedelta64[{}]", unit.code()),
             // Numba's spelling: `Record(x[type=float64;offset=0],n[type=int32;offset=8];12;False)`.
             Type::Record(r) => {
                 write!(f, "Record(")?;
@@ -513,6 +608,18 @@ mod tests {
         let array = Type::Array(ArrayType::new(record, 1, Layout::A));
         assert_eq!(parse_type(&array.to_string()), Ok(array));
         assert!(parse_type("Record(x[type=float64;offset=0];8)").is_err());
+    }
+
+    #[test]
+    fn time_types_print_as_numba_and_parse_back() {
+        for ty in [Type::Datetime(TimeUnit::Nanos), Type::Timedelta(TimeUnit::Days), Type::Timedelta(TimeUnit::Generic), Type::Datetime(TimeUnit::Attos)] {
+            assert_eq!(parse_type(&ty.to_string()), Ok(ty.clone()));
+            let array = Type::Array(ArrayType::new(ty, 2, Layout::F));
+            assert_eq!(parse_type(&array.to_string()), Ok(array));
+        }
+        assert_eq!(Type::Datetime(TimeUnit::Micros).to_string(), "datetime64[us]");
+        assert_eq!(parse_type("datetime64[ns][:]"), Ok(Type::Array(ArrayType::new(Type::Datetime(TimeUnit::Nanos), 1, Layout::A))));
+        assert!(parse_type("datetime64[fortnight]").is_err());
     }
 
     #[test]

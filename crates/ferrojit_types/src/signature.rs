@@ -140,6 +140,22 @@ impl Parser<'_> {
                     Type::Tuple(self.list(b')')?)
                 }
                 "Record" => self.record()?,
+                "datetime64" | "timedelta64" => {
+                    // `datetime64[ns]`; a `[` followed by `:` starts array dimensions instead.
+                    let unit = if self.peek() == Some(b'[') && self.s.get(self.at + 1) != Some(&b':') {
+                        self.at += 1;
+                        let code = self.word();
+                        self.expect(b']')?;
+                        crate::TimeUnit::from_code(&code).ok_or_else(|| self.error(&format!("unknown time unit `{code}`")))?
+                    } else {
+                        crate::TimeUnit::Generic
+                    };
+                    if name == "datetime64" {
+                        Type::Datetime(unit)
+                    } else {
+                        Type::Timedelta(unit)
+                    }
+                }
                 "array" => {
                     self.expect(b'(')?;
                     let dtype = self.ty()?;
@@ -207,7 +223,7 @@ impl Parser<'_> {
 
     /// `[:]`, `[:, ::1]` (C), `[::1, :]` (F): one entry per dimension.
     fn array_dims(&mut self, dtype: Type) -> Result<Type, String> {
-        if !dtype.is_number() {
+        if !dtype.is_number() && !matches!(dtype, Type::Datetime(_) | Type::Timedelta(_)) {
             return Err(self.error("only numbers can be array elements"));
         }
         self.expect(b'[')?;

@@ -1,0 +1,516 @@
+//! NumPy's `datetime64` and `timedelta64` in compiled code: constructors, arithmetic and
+//! comparisons with NumPy's unit rules and NaT ("not a time", the smallest int64).
+//!
+//! A time value is its int64 count of units. Typing lowers each operation to int64 (and
+//! float64) arithmetic on the counts, with the NaT checks NumPy makes, so that code generation
+//! only converts between a time type and its count (see `ferrojit_codegen`'s `cast`). Operands
+//! of two units meet in the finer one, which every unit of fixed length (weeks and finer)
+//! divides exactly; years and months meet only each other (a year is twelve months), as for
+//! NumPy's timedeltas. A datetime64 in years or months with a finer unit, which NumPy converts
+//! through the calendar, is not supported yet.
+
+use crate::bind::Args;
+use crate::expr::{Literals, Value};
+use crate::function::{FnInfer, Result};
+use crate::registry::Registry;
+use ferrojit_ir::{self as ir, Const, ExprKind, UnaryOp};
+use ferrojit_syntax::ast::{BinOp, CmpOp, Span};
+use ferrojit_types::{TimeUnit, Type};
+
+/// NaT: the count that stands for "not a time".
+const NAT: i128 = i64::MIN as i128;
+
+pub(crate) fn register(r: &mut Registry) {
+    r.function("numpy.datetime64", "value=None, unit=None, /", datetime64);
+    r.function("numpy.timedelta64", "value=0, unit=None, /", timedelta64);
+    r.function("numpy.isnat", crate::builtins::UNARY_UFUNC, isnat);
+}
+
+pub(crate) fn is_time(ty: &Type) -> bool {
+    matches!(ty, Type::Datetime(_) | Type::Timedelta(_))
+}
+
+fn unit_of(ty: &Type) -> TimeUnit {
+    match ty {
+        Type::Datetime(u) | Type::Timedelta(u) => *u,
+        _ => TimeUnit::Generic,
+    }
+}
+
+/// The unit two time operands meet in: the finer one; `None` when NumPy has no common unit
+/// (years or months with a unit of fixed length).
+fn common_unit(a: TimeUnit, b: TimeUnit) -> Option<TimeUnit> {
+    use TimeUnit::{Generic, Months, Years};
+    Some(match (a, b) {
+        _ if a == b => a,
+        (Generic, u) | (u, Generic) => u,
+        (Years, Months) | (Months, Years) => Months,
+        _ => {
+            let (x, y) = (a.attoseconds()?, b.attoseconds()?);
+            if x <= y {
+                a
+            } else {
+                b
+            }
+        }
+    })
+}
+
+/// How many counts of `to` make one of `from` (`to` is `from` or finer).
+fn factor(from: TimeUnit, to: TimeUnit) -> i128 {
+    match (from, to) {
+        _ if from == to => 1,
+        (TimeUnit::Generic, _) => 1,
+        (TimeUnit::Years, TimeUnit::Months) => 12,
+        _ => (from.attoseconds().expect("a fixed unit") / to.attoseconds().expect("a fixed unit")) as i128,
+    }
+}
+
+fn int(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
+}
+
+/// The code's own year, month, day (proleptic Gregorian) as days since 1970-01-01.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses NumPy's ISO 8601 forms: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, then `THH`, `:MM`, `:SS`
+/// and a fraction of 1-18 digits, or `NaT`; gives the count and the unit the text's precision
+/// implies (as `np.datetime64(text)` does).
+fn parse_datetime(text: &str) -> Option<(i128, TimeUnit)> {
+    if text.eq_ignore_ascii_case("nat") {
+        return Some((NAT, TimeUnit::Generic));
+    }
+    let number = |s: &str, len: usize| -> Option<i64> { if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None } };
+    let (date, time) = match text.split_once(['T', ' ']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let (negative, date) = match date.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, date),
+    };
+    let mut parts = date.split('-');
+    let year = number(parts.next()?, 4)? * if negative { -1 } else { 1 };
+    let month = match parts.next() {
+        Some(m) => Some(number(m, 2)?),
+        None => None,
+    };
+    let day = match parts.next() {
+        Some(d) => Some(number(d, 2)?),
+        None => None,
+    };
+    if parts.next().is_some() || !(1..=12).contains(&month.unwrap_or(1)) || !(1..=31).contains(&day.unwrap_or(1)) {
+        return None;
+    }
+    let Some(day) = day else {
+        if time.is_some() {
+            return None;
+        }
+        return Some(match month {
+            None => ((year - 1970) as i128, TimeUnit::Years),
+            Some(m) => (((year - 1970) * 12 + m - 1) as i128, TimeUnit::Months),
+        });
+    };
+    let month = month.expect("a day follows a month");
+    let days = days_from_civil(year, month, day);
+    // The day must exist in its month (no 2021-02-30).
+    if days_from_civil(year, month, 1) + day - 1 != days || (month < 12 && days >= days_from_civil(year, month + 1, 1)) {
+        return None;
+    }
+    let Some(time) = time else { return Some((days as i128, TimeUnit::Days)) };
+    let (clock, fraction) = match time.split_once('.') {
+        Some((c, f)) => (c, Some(f)),
+        None => (time, None),
+    };
+    let fields: Vec<&str> = clock.split(':').collect();
+    if fields.len() > 3 || (fraction.is_some() && fields.len() != 3) {
+        return None;
+    }
+    let limits = [24, 60, 60];
+    let mut seconds = days as i128 * 86_400;
+    let mut unit = TimeUnit::Hours;
+    for (k, field) in fields.iter().enumerate() {
+        let v = number(field, 2)?;
+        if v >= limits[k] {
+            return None;
+        }
+        seconds += v as i128 * [3_600, 60, 1][k];
+        unit = [TimeUnit::Hours, TimeUnit::Minutes, TimeUnit::Seconds][k];
+    }
+    let whole = seconds / [3_600, 60, 1][fields.len() - 1];
+    let Some(fraction) = fraction else { return Some((whole, unit)) };
+    if fraction.is_empty() || fraction.len() > 18 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = fraction.len().div_ceil(3) * 3;
+    let unit = match digits {
+        3 => TimeUnit::Millis,
+        6 => TimeUnit::Micros,
+        9 => TimeUnit::Nanos,
+        12 => TimeUnit::Picos,
+        15 => TimeUnit::Femtos,
+        _ => TimeUnit::Attos,
+    };
+    let scale = 10i128.pow(digits as u32);
+    let part: i128 = format!("{fraction:0<digits$}").parse().ok()?;
+    Some((seconds * scale + part, unit))
+}
+
+fn unit_argument(cx: &FnInfer<'_>, args: &mut Args, span: Span) -> Result<Option<TimeUnit>> {
+    match args.take("unit") {
+        None => Ok(None),
+        Some(Value::Expr(e)) if e.ty == Type::NoneType => Ok(None),
+        Some(Value::Str(code)) => match TimeUnit::from_code(&code) {
+            Some(unit) => Ok(Some(unit)),
+            None => Err(cx.typing(span, format!("Invalid datetime unit \"{code}\" in metadata"), Some("units are Y, M, W, D, h, m, s, ms, us, ns, ps, fs, as"))),
+        },
+        Some(_) => Err(cx.typing(span, format!("`{}()`'s unit must be a constant string such as 'D' or 'ns'", args.callee), None)),
+    }
+}
+
+/// `np.datetime64('2020-01-01')`, `np.datetime64('2020-01-01T10:30', 's')`,
+/// `np.datetime64('NaT')`, `np.datetime64(n, 'D')` (an integer count).
+fn datetime64(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let value = args.take("value");
+    let unit = unit_argument(cx, args, span)?;
+    let (count, ty) = match value {
+        Some(Value::Str(text)) => {
+            let Some((count, implied)) = parse_datetime(&text) else {
+                return Err(cx.typing(span, format!("Error parsing datetime string \"{text}\""), Some("write an ISO 8601 date such as '2020-01-31' or '2020-01-31T10:30:00'")));
+            };
+            let unit = unit.unwrap_or(implied);
+            if count == NAT {
+                return Ok(Value::Expr(cx.time_constant(NAT, Type::Datetime(unit), span)));
+            }
+            let Some(common) = common_unit(implied, unit).filter(|c| *c == unit) else {
+                return Err(cx.unsupported(span, format!("the date \"{text}\" in the unit `{}` is not supported yet", unit.code()), Some(&format!("give it in its own precision, `{}` or finer", implied.code()))));
+            };
+            (count * factor(implied, common), Type::Datetime(unit))
+        }
+        Some(Value::Expr(e)) if e.ty.is_integer_like() => {
+            let Some(unit) = unit else {
+                return Err(cx.typing(span, "Cannot create a NumPy datetime other than NaT with generic units", Some("give a unit: `np.datetime64(n, 'D')`")));
+            };
+            let count = cx.cast(e, &Type::INT64);
+            return Ok(Value::Expr(cx.from_count(count, Type::Datetime(unit), span)));
+        }
+        Some(Value::Expr(e)) if e.ty == Type::NoneType => (NAT, Type::Datetime(unit.unwrap_or(TimeUnit::Generic))),
+        Some(Value::Expr(e)) if matches!(e.ty, Type::Datetime(_)) => {
+            let to = unit.unwrap_or(unit_of(&e.ty));
+            return cx.time_in_unit(e, to, span).map(Value::Expr);
+        }
+        _ => return Err(cx.typing(span, "`np.datetime64()` takes a date string, an integer count with a unit, or a datetime64", None)),
+    };
+    Ok(Value::Expr(cx.time_constant(count, ty, span)))
+}
+
+/// `np.timedelta64(n, 'D')`, `np.timedelta64(n)` (generic units), `np.timedelta64('NaT', 'ns')`.
+fn timedelta64(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let value = args.take("value");
+    let unit = unit_argument(cx, args, span)?.unwrap_or(TimeUnit::Generic);
+    match value {
+        None => Ok(Value::Expr(cx.time_constant(0, Type::Timedelta(unit), span))),
+        Some(Value::Str(text)) if text.eq_ignore_ascii_case("nat") => Ok(Value::Expr(cx.time_constant(NAT, Type::Timedelta(unit), span))),
+        Some(Value::Expr(e)) if e.ty.is_integer_like() => {
+            let count = cx.cast(e, &Type::INT64);
+            Ok(Value::Expr(cx.from_count(count, Type::Timedelta(unit), span)))
+        }
+        Some(Value::Expr(e)) if matches!(e.ty, Type::Timedelta(_)) => cx.time_in_unit(e, unit, span).map(Value::Expr),
+        _ => Err(cx.typing(span, "`np.timedelta64()` takes an integer count (and a unit), 'NaT' or a timedelta64", None)),
+    }
+}
+
+/// `np.isnat(x)`: whether a datetime64 or timedelta64 is NaT.
+fn isnat(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    let x = cx.element_of_0d(x);
+    if !is_time(&x.ty) {
+        return Err(cx.typing(span, format!("ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64, not `{}`", x.ty), None));
+    }
+    let count = cx.count_of(x);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: count.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span)))
+}
+
+impl FnInfer<'_> {
+    fn time_constant(&self, count: i128, ty: Type, span: Span) -> ir::Expr {
+        ir::Expr::new(ExprKind::Const(Const::Int(count)), ty, span)
+    }
+
+    /// The int64 count of a time value.
+    fn count_of(&self, e: ir::Expr) -> ir::Expr {
+        let span = e.span;
+        ir::Expr::new(ExprKind::Cast(e.boxed()), Type::INT64, span)
+    }
+
+    /// The time value of type `ty` whose count is the int64 `count`.
+    fn from_count(&self, count: ir::Expr, ty: Type, span: Span) -> ir::Expr {
+        ir::Expr::new(ExprKind::Cast(count.boxed()), ty, span)
+    }
+
+    /// `let x = value in body(x)`, `x` a new local of `value`'s type.
+    fn with_value(&mut self, value: ir::Expr, body: impl FnOnce(&mut Self, ir::Expr) -> Result<ir::Expr>) -> Result<ir::Expr> {
+        let span = value.span;
+        let local = self.temp(value.ty.clone());
+        let body = body(self, self.local_expr(local, span))?;
+        let ty = body.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Let { local, value: value.boxed(), body: body.boxed() }, ty, span))
+    }
+
+    /// The count of a time value (or an integer, taken as a count) in the finer unit `to`,
+    /// NaT kept.
+    fn count_in(&mut self, e: ir::Expr, to: TimeUnit, span: Span) -> Result<ir::Expr> {
+        let from = unit_of(&e.ty);
+        let count = if is_time(&e.ty) { self.count_of(e) } else { self.cast(e, &Type::INT64) };
+        let times = factor(from, to);
+        if times == 1 {
+            return Ok(count);
+        }
+        self.with_value(count, |cx, c| {
+            let scaled = cx.binop_with_literals(BinOp::Mul, c.clone(), int(times, span), Literals::default(), span)?;
+            Ok(cx.unless_nat(&[c], scaled, span))
+        })
+    }
+
+    /// `value` unless one of the int64 `counts` is NaT, then NaT (of `value`'s type).
+    fn unless_nat(&self, counts: &[ir::Expr], value: ir::Expr, span: Span) -> ir::Expr {
+        let nat = self.any_nat(counts, span);
+        let ty = value.ty.clone();
+        let fallback = match &ty {
+            Type::Float(_) => ir::Expr::new(ExprKind::Const(Const::Float(f64::NAN)), ty.clone(), span),
+            _ => ir::Expr::new(ExprKind::Const(Const::Int(if ty == Type::INT64 || is_time(&ty) { NAT } else { 0 })), ty.clone(), span),
+        };
+        ir::Expr::new(ExprKind::IfExp { cond: nat.boxed(), then: fallback.boxed(), otherwise: value.boxed() }, ty, span)
+    }
+
+    fn any_nat(&self, counts: &[ir::Expr], span: Span) -> ir::Expr {
+        let is_nat = |c: &ir::Expr| ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: c.clone().boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span);
+        counts.iter().skip(1).fold(is_nat(&counts[0]), |acc, c| ir::Expr::new(ExprKind::Logical { and: false, lhs: acc.boxed(), rhs: is_nat(c).boxed() }, Type::Bool, span))
+    }
+
+    /// A time value in the unit `to`, which must be its own or finer.
+    fn time_in_unit(&mut self, e: ir::Expr, to: TimeUnit, span: Span) -> Result<ir::Expr> {
+        let from = unit_of(&e.ty);
+        let ty = match e.ty {
+            Type::Datetime(_) => Type::Datetime(to),
+            _ => Type::Timedelta(to),
+        };
+        if common_unit(from, to) != Some(to) {
+            return Err(self.unsupported(span, format!("converting a `{}` to the coarser unit `{}` is not supported yet", e.ty, to.code()), None));
+        }
+        let count = self.count_in(e, to, span)?;
+        Ok(self.from_count(count, ty, span))
+    }
+
+    fn common_unit_of(&self, l: &Type, r: &Type, span: Span) -> Result<TimeUnit> {
+        let (a, b) = (unit_of(l), unit_of(r));
+        common_unit(a, b).ok_or_else(|| {
+            self.typing(
+                span,
+                format!("Cannot get a common metadata divisor for Numpy datetime metadata [{}] and [{}] because they have incompatible nonlinear base time units.", a.code(), b.code()),
+                Some("convert one operand to the other's unit first"),
+            )
+        })
+    }
+
+    /// `l op r` where either operand is a datetime64 or timedelta64, as NumPy's operators.
+    pub(crate) fn time_binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let (lt, rt) = (l.ty.clone(), r.ty.clone());
+        let refuse = |cx: &Self| cx.typing(span, format!("unsupported operand types for `{}`: `{lt}` and `{rt}`", op.symbol()), None);
+        let int_like = |t: &Type| t.is_integer_like();
+        let real = |t: &Type| matches!(t, Type::Float(_)) || t.is_integer_like();
+        match (op, &lt, &rt) {
+            // Sums and differences: in the common unit, an integer taken as a count of it.
+            (BinOp::Add | BinOp::Sub, Type::Timedelta(_), Type::Timedelta(_))
+            | (BinOp::Add | BinOp::Sub, Type::Datetime(_), Type::Timedelta(_))
+            | (BinOp::Add, Type::Timedelta(_), Type::Datetime(_))
+            | (BinOp::Sub, Type::Datetime(_), Type::Datetime(_)) => {
+                let unit = self.common_unit_of(&lt, &rt, span)?;
+                let result = match (&lt, &rt) {
+                    (Type::Datetime(_), Type::Datetime(_)) => Type::Timedelta(unit),
+                    (Type::Datetime(_), _) | (_, Type::Datetime(_)) => Type::Datetime(unit),
+                    _ => Type::Timedelta(unit),
+                };
+                self.counts_op(op, l, r, unit, result, span)
+            }
+            (BinOp::Add | BinOp::Sub, Type::Datetime(u) | Type::Timedelta(u), t) if int_like(t) => {
+                let result = lt.clone();
+                self.counts_op(op, l, r, *u, result, span)
+            }
+            (BinOp::Add, t, Type::Datetime(u) | Type::Timedelta(u)) if int_like(t) => {
+                let result = rt.clone();
+                self.counts_op(op, l, r, *u, result, span)
+            }
+            // A timedelta times or divided by a number.
+            (BinOp::Mul, Type::Timedelta(_), t) | (BinOp::Div | BinOp::FloorDiv, Type::Timedelta(_), t) if real(t) => self.scaled(op, l, r, span),
+            (BinOp::Mul, t, Type::Timedelta(_)) if real(t) => self.scaled(op, r, l, span),
+            // Two timedeltas: a float ratio, an integer quotient, a timedelta remainder.
+            (BinOp::Div | BinOp::FloorDiv | BinOp::Mod, Type::Timedelta(_), Type::Timedelta(_)) => {
+                let unit = self.common_unit_of(&lt, &rt, span)?;
+                let (a, b) = (self.count_in(l, unit, span)?, self.count_in(r, unit, span)?);
+                self.with_value(a, |cx, a| {
+                    cx.with_value(b, |cx, b| {
+                        let counts = [a.clone(), b.clone()];
+                        Ok(match op {
+                            BinOp::Div => {
+                                let (fa, fb) = (cx.cast(a, &Type::FLOAT64), cx.cast(b, &Type::FLOAT64));
+                                let ratio = ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Div, lhs: fa.boxed(), rhs: fb.boxed() }, Type::FLOAT64, span);
+                                cx.unless_nat(&counts, ratio, span)
+                            }
+                            BinOp::FloorDiv => {
+                                // NumPy gives 0 for NaT operands (and warns).
+                                let quotient = cx.binop_with_literals(BinOp::FloorDiv, a, b, Literals::default(), span)?;
+                                let zero = int(0, span);
+                                let nat = cx.any_nat(&counts, span);
+                                ir::Expr::new(ExprKind::IfExp { cond: nat.boxed(), then: zero.boxed(), otherwise: quotient.boxed() }, Type::INT64, span)
+                            }
+                            _ => {
+                                let rest = cx.binop_with_literals(BinOp::Mod, a, b, Literals::default(), span)?;
+                                let rest = cx.from_count(rest, Type::Timedelta(unit), span);
+                                cx.unless_nat(&counts, rest, span)
+                            }
+                        })
+                    })
+                })
+            }
+            _ => Err(refuse(self)),
+        }
+    }
+
+    /// `a op b` on the counts of `a` and `b` in `unit`, NaT if either is NaT: a value of `result`.
+    fn counts_op(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, unit: TimeUnit, result: Type, span: Span) -> Result<ir::Expr> {
+        let (a, b) = (self.count_in(l, unit, span)?, self.count_in(r, unit, span)?);
+        self.with_value(a, |cx, a| {
+            cx.with_value(b, |cx, b| {
+                let value = cx.binop_with_literals(op, a.clone(), b.clone(), Literals::default(), span)?;
+                let value = cx.from_count(value, result, span);
+                Ok(cx.unless_nat(&[a, b], value, span))
+            })
+        })
+    }
+
+    /// A timedelta times or divided by a number: by an integer exactly (`//` flooring, `/`
+    /// truncating toward zero as NumPy's), by a float in float64, truncated; NaT for NaT, for
+    /// NaN and for results past the int64 range.
+    fn scaled(&mut self, op: BinOp, delta: ir::Expr, number: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let ty = delta.ty.clone();
+        let count = self.count_of(delta);
+        let exact = number.ty.is_integer_like() && op != BinOp::Div;
+        self.with_value(count, |cx, c| {
+            if exact {
+                let n = cx.cast(number, &Type::INT64);
+                let value = cx.binop_with_literals(op, c.clone(), n, Literals::default(), span)?;
+                let value = cx.from_count(value, ty, span);
+                return Ok(cx.unless_nat(&[c], value, span));
+            }
+            let f = cx.cast(c.clone(), &Type::FLOAT64);
+            let n = cx.cast(number, &Type::FLOAT64);
+            let product = cx.binop_with_literals(op, f, n, Literals::default(), span)?;
+            let product = if op == BinOp::Div {
+                ir::Expr::new(ExprKind::Math { func: ir::MathFunc::TRUNC, args: vec![product] }, Type::FLOAT64, span)
+            } else {
+                product
+            };
+            cx.with_value(product, |cx, p| {
+                // In range (NaN fails both comparisons): the conversion cannot raise.
+                let float = |v: f64| ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span);
+                let above = ir::Expr::new(ExprKind::Compare { op: CmpOp::GtE, lhs: p.clone().boxed(), rhs: float(-9.223372036854775e18).boxed() }, Type::Bool, span);
+                let below = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: p.clone().boxed(), rhs: float(9.223372036854775e18).boxed() }, Type::Bool, span);
+                let fits = ir::Expr::new(ExprKind::Logical { and: true, lhs: above.boxed(), rhs: below.boxed() }, Type::Bool, span);
+                let value = cx.from_count(cx.cast(p, &Type::INT64), ty.clone(), span);
+                let nat = cx.time_constant(NAT, ty.clone(), span);
+                let checked = ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: value.boxed(), otherwise: nat.boxed() }, ty.clone(), span);
+                Ok(cx.unless_nat(&[c], checked, span))
+            })
+        })
+    }
+
+    /// `l op r` comparing time values of one kind in their common unit; NaT compares unequal
+    /// to everything (`!=` is true, every other comparison false), as in NumPy.
+    pub(crate) fn time_compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let same_kind = matches!((&l.ty, &r.ty), (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_)));
+        if !same_kind || !matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE) {
+            return Err(self.typing(span, format!("cannot compare a `{}` with a `{}` by `{}`", l.ty, r.ty, op.symbol()), Some("compare datetimes with datetimes and timedeltas with timedeltas")));
+        }
+        let unit = self.common_unit_of(&l.ty, &r.ty, span)?;
+        let (a, b) = (self.count_in(l, unit, span)?, self.count_in(r, unit, span)?);
+        self.with_value(a, |cx, a| {
+            cx.with_value(b, |cx, b| {
+                let nat = cx.any_nat(&[a.clone(), b.clone()], span);
+                let compared = ir::Expr::new(ExprKind::Compare { op, lhs: a.boxed(), rhs: b.boxed() }, Type::Bool, span);
+                let (and, lhs) = if op == CmpOp::NotEq {
+                    (false, nat)
+                } else {
+                    (true, ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: nat.boxed() }, Type::Bool, span))
+                };
+                Ok(ir::Expr::new(ExprKind::Logical { and, lhs: lhs.boxed(), rhs: compared.boxed() }, Type::Bool, span))
+            })
+        })
+    }
+
+    /// `-d`, `abs(d)` of a timedelta, NaT kept; `+d` (`op` None) is `d`.
+    pub(crate) fn time_unary(&mut self, op: Option<UnaryOp>, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let ty = x.ty.clone();
+        if !matches!(ty, Type::Timedelta(_)) || !matches!(op, None | Some(UnaryOp::Neg | UnaryOp::Abs)) {
+            return Err(self.typing(span, format!("bad operand type for unary operator: `{ty}`"), None));
+        }
+        let count = self.count_of(x);
+        self.with_value(count, |cx, c| {
+            let value = match op {
+                None => c.clone(),
+                Some(op) => ir::Expr::new(ExprKind::Unary { op, operand: c.clone().boxed() }, Type::INT64, span),
+            };
+            let value = cx.from_count(value, ty, span);
+            Ok(cx.unless_nat(&[c], value, span))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_as_numpy_reads_them() {
+        let cases: &[(&str, Option<(i128, TimeUnit)>)] = &[
+            ("2020", Some((50, TimeUnit::Years))),
+            ("2020-03", Some((50 * 12 + 2, TimeUnit::Months))),
+            ("1970-01-01", Some((0, TimeUnit::Days))),
+            ("2020-01-01", Some((18262, TimeUnit::Days))),
+            ("1969-12-31", Some((-1, TimeUnit::Days))),
+            ("2020-02-29", Some((18321, TimeUnit::Days))),
+            ("2020-01-01T10", Some((18262 * 24 + 10, TimeUnit::Hours))),
+            ("2020-01-01T10:30", Some(((18262 * 24 + 10) * 60 + 30, TimeUnit::Minutes))),
+            ("1969-12-31T23:59:59.999999999", Some((-1, TimeUnit::Nanos))),
+            ("1970-01-01T00:00:01.5", Some((1500, TimeUnit::Millis))),
+            ("NaT", Some((NAT, TimeUnit::Generic))),
+            ("2021-02-29", None),
+            ("2020-13-01", None),
+            ("2020-1-01", None),
+            ("2020-01-01T24", None),
+            ("yesterday", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse_datetime(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn units_meet_in_the_finer_one() {
+        use TimeUnit::*;
+        assert_eq!(common_unit(Days, Hours), Some(Hours));
+        assert_eq!(common_unit(Weeks, Days), Some(Days));
+        assert_eq!(common_unit(Generic, Nanos), Some(Nanos));
+        assert_eq!(common_unit(Years, Months), Some(Months));
+        assert_eq!(common_unit(Years, Days), None);
+        assert_eq!(factor(Weeks, Days), 7);
+        assert_eq!(factor(Days, Nanos), 86_400_000_000_000);
+    }
+}
