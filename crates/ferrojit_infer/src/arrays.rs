@@ -231,6 +231,9 @@ impl FnInfer<'_> {
 
     /// Converts a scalar to the array's element type, as NumPy's assignment casts.
     pub(crate) fn element_value(&mut self, value: ir::Expr, a: &ArrayType, span: Span) -> Result<ir::Expr> {
+        if crate::datetimes::is_time(&a.dtype) || crate::datetimes::is_time(&value.ty) {
+            return self.time_element(value, &a.dtype, span);
+        }
         let ok = value.ty.is_number() && (matches!(*a.dtype, Type::Complex(_)) || !matches!(value.ty, Type::Complex(_)));
         if !ok {
             return Err(self.typing(span, format!("cannot store a `{}` into an array of `{}`", value.ty, a.dtype), Some("assign a scalar of a compatible type (array-to-array assignment is not supported yet)")));
@@ -957,6 +960,9 @@ impl FnInfer<'_> {
     /// convert as NumPy's casts do (a complex array to a real one keeps the real parts).
     pub(crate) fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
+        if *a.dtype != dtype && (crate::datetimes::is_time(&a.dtype) || crate::datetimes::is_time(&dtype)) {
+            return Err(self.unsupported(span, format!("converting an array of `{}` to `{dtype}` is not supported yet", a.dtype), Some("convert element by element in a loop")));
+        }
         let src = self.temp(array.ty.clone());
         let dims = if flat {
             vec![ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span)]

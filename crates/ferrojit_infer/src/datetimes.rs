@@ -81,6 +81,56 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The year and month (1-12) of a day counted from 1970-01-01 (proleptic Gregorian).
+fn civil_from_days(days: i64) -> (i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month)
+}
+
+/// A datetime count in unit `from` as a count in unit `to`, as NumPy converts dates: through
+/// the calendar between years or months and fixed units, flooring toward the past where `to`
+/// is coarser. `None` for the generic unit.
+fn convert_date(count: i128, from: TimeUnit, to: TimeUnit) -> Option<i128> {
+    use TimeUnit::{Days, Months, Years};
+    let months = |count: i128| match from {
+        Years => Some(count * 12),
+        Months => Some(count),
+        _ => None,
+    };
+    // Every unit reaches days (or months, for years and months) exactly or by flooring.
+    let days = match from {
+        Years | Months => {
+            let m = months(count)? as i64;
+            days_from_civil(1970 + m.div_euclid(12), m.rem_euclid(12) + 1, 1) as i128
+        }
+        _ => (count * from.attoseconds()? as i128).div_euclid(Days.attoseconds()? as i128),
+    };
+    Some(match to {
+        Years | Months => {
+            let m = match months(count) {
+                Some(m) => m,
+                None => {
+                    let (year, month) = civil_from_days(days as i64);
+                    ((year - 1970) * 12 + month - 1) as i128
+                }
+            };
+            if to == Years { m.div_euclid(12) } else { m }
+        }
+        TimeUnit::Generic => return None,
+        _ if matches!(from, Years | Months) => days * Days.attoseconds()? as i128 / to.attoseconds()? as i128,
+        _ => {
+            let (f, t) = (from.attoseconds()? as i128, to.attoseconds()? as i128);
+            if f >= t { count * (f / t) } else { count.div_euclid(t / f) }
+        }
+    })
+}
+
 /// Parses NumPy's ISO 8601 forms: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, then `THH`, `:MM`, `:SS`
 /// and a fraction of 1-18 digits, or `NaT`; gives the count and the unit the text's precision
 /// implies (as `np.datetime64(text)` does).
@@ -190,10 +240,10 @@ fn datetime64(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value
             if count == NAT {
                 return Ok(Value::Expr(cx.time_constant(NAT, Type::Datetime(unit), span)));
             }
-            let Some(common) = common_unit(implied, unit).filter(|c| *c == unit) else {
-                return Err(cx.unsupported(span, format!("the date \"{text}\" in the unit `{}` is not supported yet", unit.code()), Some(&format!("give it in its own precision, `{}` or finer", implied.code()))));
+            let Some(count) = convert_date(count, implied, unit) else {
+                return Err(cx.typing(span, format!("the date \"{text}\" has no value in the unit `{}`", unit.code()), None));
             };
-            (count * factor(implied, common), Type::Datetime(unit))
+            (count, Type::Datetime(unit))
         }
         Some(Value::Expr(e)) if e.ty.is_integer_like() => {
             let Some(unit) = unit else {
@@ -320,6 +370,20 @@ impl FnInfer<'_> {
         })
     }
 
+    /// A value stored into an array of the time type `dtype`: a time value of the same kind in
+    /// its unit or a coarser one, or an integer taken as a count.
+    pub(crate) fn time_element(&mut self, value: ir::Expr, dtype: &Type, span: Span) -> Result<ir::Expr> {
+        let same_kind = matches!((&value.ty, dtype), (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_)));
+        if same_kind {
+            return self.time_in_unit(value, unit_of(dtype), span);
+        }
+        if value.ty.is_integer_like() && is_time(dtype) {
+            let count = self.cast(value, &Type::INT64);
+            return Ok(self.from_count(count, dtype.clone(), span));
+        }
+        Err(self.typing(span, format!("cannot store a `{}` into an array of `{dtype}`", value.ty), None))
+    }
+
     /// `l op r` where either operand is a datetime64 or timedelta64, as NumPy's operators.
     pub(crate) fn time_binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (l.ty.clone(), r.ty.clone());
@@ -365,15 +429,20 @@ impl FnInfer<'_> {
                                 cx.unless_nat(&counts, ratio, span)
                             }
                             BinOp::FloorDiv => {
-                                // NumPy gives 0 for NaT operands (and warns).
+                                // NumPy gives 0 for NaT operands and a zero divisor (and warns).
+                                let by_zero = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: b.clone().boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
                                 let quotient = cx.binop_with_literals(BinOp::FloorDiv, a, b, Literals::default(), span)?;
-                                let zero = int(0, span);
                                 let nat = cx.any_nat(&counts, span);
-                                ir::Expr::new(ExprKind::IfExp { cond: nat.boxed(), then: zero.boxed(), otherwise: quotient.boxed() }, Type::INT64, span)
+                                let undefined = ir::Expr::new(ExprKind::Logical { and: false, lhs: nat.boxed(), rhs: by_zero.boxed() }, Type::Bool, span);
+                                ir::Expr::new(ExprKind::IfExp { cond: undefined.boxed(), then: int(0, span).boxed(), otherwise: quotient.boxed() }, Type::INT64, span)
                             }
                             _ => {
+                                // NaT for a zero divisor, as NumPy's.
+                                let by_zero = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: b.clone().boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
                                 let rest = cx.binop_with_literals(BinOp::Mod, a, b, Literals::default(), span)?;
                                 let rest = cx.from_count(rest, Type::Timedelta(unit), span);
+                                let nat = cx.time_constant(NAT, Type::Timedelta(unit), span);
+                                let rest = ir::Expr::new(ExprKind::IfExp { cond: by_zero.boxed(), then: nat.boxed(), otherwise: rest.boxed() }, Type::Timedelta(unit), span);
                                 cx.unless_nat(&counts, rest, span)
                             }
                         })
@@ -396,19 +465,31 @@ impl FnInfer<'_> {
         })
     }
 
-    /// A timedelta times or divided by a number: by an integer exactly (`//` flooring, `/`
-    /// truncating toward zero as NumPy's), by a float in float64, truncated; NaT for NaT, for
-    /// NaN and for results past the int64 range.
+    /// A timedelta times or divided by a number: by an integer exactly (`/` and `//` both
+    /// truncate toward zero, as NumPy's; by zero NaT), by a float in float64, truncated; NaT
+    /// for NaT, for NaN and for results past the int64 range.
     fn scaled(&mut self, op: BinOp, delta: ir::Expr, number: ir::Expr, span: Span) -> Result<ir::Expr> {
         let ty = delta.ty.clone();
         let count = self.count_of(delta);
-        let exact = number.ty.is_integer_like() && op != BinOp::Div;
+        let exact = number.ty.is_integer_like();
         self.with_value(count, |cx, c| {
             if exact {
                 let n = cx.cast(number, &Type::INT64);
-                let value = cx.binop_with_literals(op, c.clone(), n, Literals::default(), span)?;
-                let value = cx.from_count(value, ty, span);
-                return Ok(cx.unless_nat(&[c], value, span));
+                return cx.with_value(n, |cx, n| {
+                    let value = if op == BinOp::Mul {
+                        cx.binop_with_literals(op, c.clone(), n.clone(), Literals::default(), span)?
+                    } else {
+                        cx.truncating_division(c.clone(), n.clone(), span)?
+                    };
+                    let value = cx.from_count(value, ty.clone(), span);
+                    let value = cx.unless_nat(&[c.clone()], value, span);
+                    if op == BinOp::Mul {
+                        return Ok(value);
+                    }
+                    let zero = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: n.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+                    let nat = cx.time_constant(NAT, ty.clone(), span);
+                    Ok(ir::Expr::new(ExprKind::IfExp { cond: zero.boxed(), then: nat.boxed(), otherwise: value.boxed() }, ty.clone(), span))
+                });
             }
             let f = cx.cast(c.clone(), &Type::FLOAT64);
             let n = cx.cast(number, &Type::FLOAT64);
@@ -429,6 +510,20 @@ impl FnInfer<'_> {
                 let checked = ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: value.boxed(), otherwise: nat.boxed() }, ty.clone(), span);
                 Ok(cx.unless_nat(&[c], checked, span))
             })
+        })
+    }
+
+    /// `a / b` of int64 counts truncated toward zero (C's division, which NumPy's timedelta
+    /// by integer loops use): the quotient of the magnitudes, negated when the signs differ.
+    /// `b` is not zero and `a` not NaT (the caller checks both).
+    fn truncating_division(&mut self, a: ir::Expr, b: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let magnitude = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Abs, operand: e.boxed() }, Type::INT64, span);
+        let quotient = self.binop_with_literals(BinOp::FloorDiv, magnitude(a.clone()), magnitude(b.clone()), Literals::default(), span)?;
+        let negative = |e: ir::Expr| ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: e.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+        let differ = ir::Expr::new(ExprKind::Compare { op: CmpOp::NotEq, lhs: negative(a).boxed(), rhs: negative(b).boxed() }, Type::Bool, span);
+        self.with_value(quotient, |_, q| {
+            let negated = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: q.clone().boxed() }, Type::INT64, span);
+            Ok(ir::Expr::new(ExprKind::IfExp { cond: differ.boxed(), then: negated.boxed(), otherwise: q.boxed() }, Type::INT64, span))
         })
     }
 
@@ -499,6 +594,28 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(parse_datetime(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_convert_through_the_calendar() {
+        use TimeUnit::*;
+        let cases = [
+            ((50 * 12 + 5, Months), Days, days_from_civil(2020, 6, 1) as i128),
+            ((51, Years), Hours, days_from_civil(2021, 1, 1) as i128 * 24),
+            ((days_from_civil(2020, 1, 1) as i128 * 24 + 10, Hours), Days, days_from_civil(2020, 1, 1) as i128),
+            ((-1, Hours), Days, -1),
+            ((days_from_civil(2020, 1, 31) as i128, Days), Months, 50 * 12),
+            ((-1, Days), Years, -1),
+            ((3, Years), Months, 36),
+            ((-13, Months), Years, -2),
+        ];
+        for ((count, from), to, expected) in cases {
+            assert_eq!(convert_date(count, from, to), Some(expected), "{count} {from:?} -> {to:?}");
+        }
+        for days in [-800_000, -1, 0, 59, 18_321, 2_932_896] {
+            let (year, month) = civil_from_days(days);
+            assert!(days_from_civil(year, month, 1) <= days && days < days_from_civil(year + (month == 12) as i64, month % 12 + 1, 1));
         }
     }
 

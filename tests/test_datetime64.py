@@ -1,0 +1,324 @@
+"""datetime64 and timedelta64: scalars and arrays as arguments and results, the constructors
+and ISO date constants, arithmetic, comparisons and np.isnat, differential against NumPy over
+units, NaT and array layouts."""
+
+import gc
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native
+from helpers import assert_same, assert_same_array, to_python
+
+
+def assert_same_time(got, expected, where="result"):
+    """Same type, dtype (unit) and count; NaT equals NaT. Arrays as assert_same_array, other
+    values as the compiled code boxes them (Python scalars)."""
+    if isinstance(expected, tuple):
+        assert type(got) is tuple and len(got) == len(expected), f"{where}: {got!r} != {expected!r}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            assert_same_time(g, e, f"{where}[{i}]")
+    elif isinstance(expected, np.ndarray):
+        assert_same_array(got, expected, where=where)
+    elif isinstance(expected, (np.datetime64, np.timedelta64)):
+        assert type(got) is type(expected), f"{where}: {got!r} != {expected!r}"
+        assert got.dtype == expected.dtype, f"{where}: {got!r} != {expected!r}"
+        assert got.view("i8") == expected.view("i8"), f"{where}: {got!r} != {expected!r}"
+    else:
+        assert_same(got, to_python(expected), where=where)
+
+
+def check_time(func, *args):
+    compiled = ferrojit.njit(func)
+    with np.errstate(all="ignore"):
+        expected = func(*args)
+    assert_same_time(compiled(*args), expected)
+
+
+UNITS = ["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns"]
+FIXED_UNITS = ["W", "D", "h", "m", "s", "ms", "us", "ns"]
+
+
+def date_in(unit, count=1234):
+    return np.datetime64(count, unit)
+
+
+def delta_in(unit, count=-57):
+    return np.timedelta64(count, unit)
+
+
+def nat_date(unit):
+    return np.datetime64("NaT", unit)
+
+
+def nat_delta(unit):
+    return np.timedelta64("NaT", unit)
+
+
+# --- arithmetic and comparisons of scalars -------------------------------------------------------
+
+def add(x, y):
+    return x + y
+
+
+def sub(x, y):
+    return x - y
+
+
+def compare_all(x, y):
+    return x < y, x <= y, x == y, x != y, x > y, x >= y
+
+
+def delta_by_delta(x, y):
+    return x / y, x // y, x % y
+
+
+def delta_by_numbers(x):
+    return x * 3, -2 * x, x * 1.5, x / 4, x / 2.5, x // 3, x // -3
+
+
+def by_zero(x, zero):
+    return x // zero, x / zero, x // np.timedelta64(zero, "s"), x % np.timedelta64(zero, "s")
+
+
+def unary(x):
+    return -x, +x, abs(x)
+
+
+def nat_test(x):
+    return np.isnat(x)
+
+
+def plus_integer(x):
+    return x + 7, x - 2
+
+
+PAIRS = (
+    [(delta_in(a), delta_in(b, 31)) for a in FIXED_UNITS for b in ("D", "s", "ns")]
+    + [(date_in(a), delta_in(b, 31)) for a in FIXED_UNITS for b in ("D", "h", "us")]
+    + [(delta_in("Y", 3), delta_in("M", 5)), (date_in("M"), delta_in("Y", 2)), (date_in("Y"), delta_in("Y", 2))]
+    + [(date_in(u), delta_in(u)) for u in UNITS]
+)
+
+
+def pair_id(pair):
+    return "-".join(str(v.dtype) for v in pair)
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=pair_id)
+@pytest.mark.parametrize("func", [add, sub])
+def test_sums_and_differences(func, pair):
+    x, y = pair
+    check_time(func, x, y)
+    if isinstance(x, np.timedelta64):
+        check_time(func, y, x)
+
+
+DATE_PAIRS = [(date_in(a, 50), date_in(b, 17)) for a in UNITS for b in UNITS if (a in FIXED_UNITS) == (b in FIXED_UNITS)]
+
+
+@pytest.mark.parametrize("pair", DATE_PAIRS, ids=pair_id)
+def test_dates_subtract_and_compare(pair):
+    check_time(sub, *pair)
+    check_time(compare_all, *pair)
+    check_time(compare_all, pair[0], pair[0])
+
+
+@pytest.mark.parametrize("unit", FIXED_UNITS)
+@pytest.mark.parametrize("func", [add, sub, compare_all])
+def test_nat_propagates_and_compares_unequal(func, unit):
+    if func is add:
+        check_time(func, nat_date(unit), delta_in("D"))
+        check_time(func, delta_in("h"), nat_delta(unit))
+    else:
+        check_time(func, nat_date(unit), date_in("D"))
+        check_time(func, date_in("s"), nat_date(unit))
+        check_time(func, nat_delta(unit), nat_delta(unit))
+
+
+@pytest.mark.parametrize("x, y", [
+    (delta_in("h", 36), delta_in("h", 5)), (delta_in("h", -36), delta_in("h", 5)), (delta_in("D", 7), delta_in("h", 5)),
+    (delta_in("ns", 10**12), delta_in("s", -3)), (nat_delta("h"), delta_in("h", 5)), (delta_in("h", 5), nat_delta("D")),
+], ids=lambda v: repr(v))
+def test_timedelta_ratios_quotients_and_remainders(x, y):
+    check_time(delta_by_delta, x, y)
+
+
+@pytest.mark.parametrize("x", [delta_in("h", 37), delta_in("D", -7), delta_in("ns", 10**15), nat_delta("s")], ids=repr)
+def test_timedelta_times_and_by_numbers(x):
+    check_time(delta_by_numbers, x)
+    check_time(unary, x)
+    check_time(by_zero, x, 0)
+
+
+@pytest.mark.parametrize("x", [date_in("D"), date_in("ns", -5), nat_date("h"), delta_in("s"), nat_delta("D"), np.datetime64("NaT")], ids=repr)
+def test_isnat(x):
+    check_time(nat_test, x)
+
+
+@pytest.mark.parametrize("x", [date_in("D"), date_in("M"), delta_in("h"), nat_date("s")], ids=repr)
+def test_an_integer_counts_in_the_operands_unit(x):
+    check_time(plus_integer, x)
+
+
+# --- constructors and constants ------------------------------------------------------------------
+
+def constants():
+    return (np.datetime64("2020-03-01"), np.datetime64("2020-03"), np.datetime64("2020"),
+            np.datetime64("2020-03-01T10"), np.datetime64("2020-03-01T10:30"), np.datetime64("2020-03-01T10:30:15"),
+            np.datetime64("2020-03-01T10:30:15.250"), np.datetime64("1969-12-31T23:59:59.999999"),
+            np.datetime64("2020-03-01T10:30:15.123456789"), np.datetime64("NaT"), np.datetime64("2020-03-01", "s"),
+            np.datetime64("2021-06", "D"), np.datetime64("NaT", "ns"), np.datetime64("2020-01-01T10:30", "D"),
+            np.datetime64("2020-01-15", "M"), np.datetime64("1969-12-31T23", "Y"), np.datetime64("1969-12-31T23:59", "W"),
+            np.datetime64("2021", "h"))
+
+
+def delta_constants():
+    return np.timedelta64(3, "D"), np.timedelta64(-5), np.timedelta64("NaT", "h"), np.timedelta64(), np.timedelta64(2, "W")
+
+
+def from_counts(n):
+    return np.datetime64(n, "D"), np.datetime64(n, "ns"), np.timedelta64(n, "m"), np.timedelta64(n)
+
+
+def converted(d, t):
+    return np.datetime64(d, "ns"), np.timedelta64(t, "us")
+
+
+def test_date_constants():
+    check_time(constants)
+    check_time(delta_constants)
+
+
+@pytest.mark.parametrize("n", [0, 17, -40000])
+def test_constructors_from_counts(n):
+    check_time(from_counts, n)
+
+
+def test_constructors_convert_to_finer_units():
+    check_time(converted, date_in("D"), delta_in("s"))
+    check_time(converted, nat_date("h"), nat_delta("ms"))
+
+
+def bad_date():
+    return np.datetime64("2021-02-30")
+
+
+def bad_unit():
+    return np.timedelta64(3, "fortnight")
+
+
+def years_with_days():
+    return np.timedelta64(1, "Y") + np.timedelta64(1, "D")
+
+
+def datetime_plus_datetime(d):
+    return d + d
+
+
+@pytest.mark.parametrize("func, args, message", [
+    (bad_date, (), "Error parsing datetime string"),
+    (bad_unit, (), "Invalid datetime unit"),
+    (years_with_days, (), "incompatible nonlinear base time units"),
+    (datetime_plus_datetime, (date_in("D"),), "unsupported operand types"),
+])
+def test_errors_are_typing_errors(func, args, message):
+    with pytest.raises(ferrojit.errors.TypingError, match=message):
+        ferrojit.njit(func)(*args)
+
+
+# --- arrays ----------------------------------------------------------------------------------------
+
+def dates(unit, order="C"):
+    base = np.array(["2020-01-01", "2020-02-29T13:45", "NaT", "1969-07-20T20:17", "2038-01-19T03:14:07", "1900-03-01"], dtype=f"M8[{unit}]")
+    return np.asarray(base.reshape(2, 3), order=order)
+
+
+def layouts(unit):
+    grid = dates(unit)
+    return {
+        "C": grid,
+        "F": dates(unit, "F"),
+        "strided": grid[:, ::2],
+        "reversed": grid[::-1, ::-1],
+        "0-d": np.array(grid[0, 1]),
+        "empty": grid[:0],
+    }
+
+
+def array_ops(a, t):
+    return a + t, a - a, np.isnat(a), t - (a - a), a != a
+
+
+def array_comparisons(a):
+    return a >= a[..., :1], a[..., ::-1] < a, a == a[:1]
+
+
+def array_steps(a):
+    flat = a.ravel()
+    return flat[1:] - flat[:-1]
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "reversed", "0-d", "empty"])
+@pytest.mark.parametrize("unit", ["D", "s", "ns"])
+def test_array_expressions(unit, layout):
+    a = layouts(unit)[layout]
+    check_time(array_ops, a, delta_in("h", 30))
+    if a.ndim:
+        check_time(array_steps, a)
+        check_time(array_comparisons, a)
+
+
+def sum_of_gaps(a):
+    total = np.timedelta64(0, "s")
+    for i in range(1, a.shape[0]):
+        if not np.isnat(a[i]) and not np.isnat(a[i - 1]):
+            total = total + (a[i] - a[i - 1])
+    return total
+
+
+def write_dates(a, d):
+    for i in range(a.shape[0]):
+        a[i] = d + np.timedelta64(i, "D")
+
+
+def test_loops_read_and_write_time_arrays():
+    a = dates("s").ravel()
+    check_time(sum_of_gaps, a)
+    compiled, expected = a.copy(), a.copy()
+    ferrojit.njit(write_dates)(compiled, np.datetime64("2024-02-28"))
+    write_dates(expected, np.datetime64("2024-02-28"))
+    assert_same_array(compiled, expected)
+
+
+def identity(x):
+    return x
+
+
+@pytest.mark.parametrize("value", [dates("D"), dates("ns", "F"), np.array([1, -2], "m8[h]"), np.array([], "m8"), date_in("Y"), delta_in("ms"), np.timedelta64(4)], ids=lambda v: str(v.dtype))
+def test_time_values_round_trip(value):
+    check_time(identity, value)
+
+
+def shifted(a):
+    return a + np.timedelta64(1, "h")
+
+
+def test_new_time_arrays_are_freed():
+    a = dates("s")
+    shifted(a)
+    f = ferrojit.njit(shifted)
+    f(a)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(5_000):
+        f(a)
+    gc.collect()
+    assert _native.live_allocations() == live
+
+
+@pytest.mark.parametrize("dtype", ["M8[3ms]", ">M8[ns]"])
+def test_unsupported_time_dtypes_are_refused_clearly(dtype):
+    with pytest.raises(TypeError, match="datetime64 and timedelta64 take one unit"):
+        ferrojit.njit(identity)(np.zeros(2, dtype))
