@@ -279,3 +279,30 @@ def test_writing_a_read_only_record_array_is_a_typing_error():
 def test_unsupported_structured_dtypes_are_refused_clearly(dtype, message):
     with pytest.raises(TypeError, match=message):
         ferrojit.njit(read_field)(np.zeros(2, dtype))
+
+
+def zeros_and_ones(n):
+    return np.zeros(n, GLOBAL_DTYPE), np.ones((2, n), dtype=GLOBAL_DTYPE, order="F")
+
+
+def filled_with(a, v):
+    a.fill(v)
+    b = a.copy()
+    b[...] = 7
+    return a, b, np.zeros_like(a)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_zeros_ones_of_structured_dtypes(n):
+    check_arrays(zeros_and_ones, n)
+    got = ferrojit.njit(zeros_and_ones)(n)[0]
+    # The padding between fields is zeroed too, as NumPy's `np.zeros`.
+    assert got.tobytes() == np.zeros(n, GLOBAL_DTYPE).tobytes()
+
+
+@pytest.mark.parametrize("dtype_name", ["packed", "aligned", "every-type"])
+# An integer argument is int64 in compiled code (README, "Typing rules"), so NumPy gets it as
+# np.int64, whose -3 wraps into a uint8 field (a Python int -3 would be refused by NEP 50).
+@pytest.mark.parametrize("value", [0, 2.5, True, np.int64(-3)], ids=repr)
+def test_filling_records_sets_every_field(dtype_name, value):
+    check_arrays(filled_with, filled(DTYPES[dtype_name], (5,)), value)

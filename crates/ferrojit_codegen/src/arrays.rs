@@ -364,7 +364,32 @@ impl<'ctx> FnLower<'ctx, '_> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let v = self.expr(value)?;
+        if let Type::Record(record) = &*a.dtype {
+            return self.fill_records(arr, &a, record, v, &value.ty);
+        }
         self.for_each_element(arr, &a, &mut |this, ptr| this.store_element(ptr, &a, v))
+    }
+
+    /// A number stored into every field of every record, as NumPy's `a[...] = 0` (`np.zeros`
+    /// of a structured dtype): each field gets the number cast to its type, and the bytes
+    /// between fields are zeroed.
+    fn fill_records(&mut self, arr: inkwell::values::StructValue<'ctx>, a: &ArrayType, record: &ferrojit_types::RecordType, v: Value<'ctx>, value_type: &Type) -> Result<()> {
+        let fields: Vec<(u64, Type, Value<'ctx>)> = record
+            .fields
+            .iter()
+            .map(|f| Ok((f.offset, f.ty.clone(), self.numpy_cast(v, value_type, &f.ty)?)))
+            .collect::<Result<_>>()?;
+        let size = self.i64(record.size as i64);
+        self.for_each_element(arr, a, &mut |this, ptr| {
+            this.b.build_memset(ptr, 1, this.cx.i8_type().const_zero(), size).map_err(|e| crate::CodegenError(e.to_string()))?;
+            for (offset, ty, value) in &fields {
+                // SAFETY (for LLVM): a field inside the record.
+                let at = unsafe { this.b.build_gep(this.cx.i8_type(), ptr, &[this.i64(*offset as i64)], "field")? };
+                let field = ArrayType { aligned: false, ..ArrayType::new(ty.clone(), 0, ferrojit_types::Layout::C) };
+                this.store_element(at, &field, *value)?;
+            }
+            Ok(())
+        })
     }
 }
 

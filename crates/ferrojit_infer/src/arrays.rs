@@ -234,6 +234,10 @@ impl FnInfer<'_> {
         if crate::datetimes::is_time(&a.dtype) || crate::datetimes::is_time(&value.ty) {
             return self.time_element(value, &a.dtype, span);
         }
+        if matches!(*a.dtype, Type::Record(_)) && value.ty.is_number() {
+            // Every field takes the number (`a[...] = 0`, `a.fill(1)`), cast field by field.
+            return Ok(value);
+        }
         let ok = value.ty.is_number() && (matches!(*a.dtype, Type::Complex(_)) || !matches!(value.ty, Type::Complex(_)));
         if !ok {
             return Err(self.typing(span, format!("cannot store a `{}` into an array of `{}`", value.ty, a.dtype), Some("assign a scalar of a compatible type (array-to-array assignment is not supported yet)")));

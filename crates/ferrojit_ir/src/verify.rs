@@ -246,7 +246,9 @@ impl Verifier<'_> {
             StmtKind::ArrayFill { array, value } => {
                 let a = self.array(array)?;
                 self.expr(value)?;
-                expect(value.ty == *a.dtype, || format!("{}: filling {} with {}", s.span, array.ty, value.ty))
+                // Records are filled field by field with one number.
+                let fits = value.ty == *a.dtype || (matches!(*a.dtype, Type::Record(_)) && value.ty.is_number());
+                expect(fits, || format!("{}: filling {} with {}", s.span, array.ty, value.ty))
             }
         }
     }
