@@ -73,6 +73,9 @@ ARRAY_CALLS = [
     "choice(2**40, 3, replace=False)", "choice(INTS12.reshape(4, 3))", "choice(INTS12.reshape(4, 3), 5)",
     "choice(INTS12.reshape(6, 1, 2), (2, 2), replace=False)", "choice(np.asfortranarray(INTS12.reshape(4, 3)), 3, p=P5[:4] / P5[:4].sum())",
     "permutation(12)", "permutation(0)", "permutation(ARRAY7)", "permutation(INTS12.reshape(4, 3))", "permutation(ARRAY7[::-2])",
+    # Arrays filled by the runtime in one call.
+    "random(20001)", "random(20001, dtype=np.float32)", "uniform(-2.0, 3.0, 20001)", "normal(1.0, 2.0, (3, 6667))",
+    "exponential(2.0, 20001)", "integers(0, 1000, 20001)", "integers(-5, 5, 20001, dtype=np.int8)",
 ]
 
 

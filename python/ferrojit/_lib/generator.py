@@ -32,6 +32,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import data_address
 from .dtypes import numpy_type
+from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
 from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
 
 STATE_WORDS = 6
@@ -54,18 +55,17 @@ def pcg64_seed_entropy(state):
     raise _compiled_only()
 
 
-def pcg64_next_double(state, single):
-    """The next double in [0, 1); float32's (as a double) when ``single``."""
+def pcg64_draw(state, kind, single, a, b):
+    """A value of the distribution ``kind`` (``random.KIND_*``) with the parameters ``a``,
+    ``b``, by NumPy's Generator algorithms; float32's (as a double) of the standard
+    distributions when ``single``."""
     raise _compiled_only()
 
 
-def pcg64_standard_normal(state, single):
-    """A standard normal deviate (float32's when ``single``)."""
-    raise _compiled_only()
-
-
-def pcg64_standard_exponential(state, single):
-    """A standard exponential deviate (float32's when ``single``)."""
+def pcg64_fill(state, kind, single, a, b, data, n):
+    """Fills the ``n`` contiguous elements at address ``data`` (float64, float32 when
+    ``single``) with the values of ``n`` calls of ``pcg64_draw(state, kind, single, a, b)``, in
+    one call."""
     raise _compiled_only()
 
 
@@ -170,68 +170,33 @@ def _element(name, dtype, default, allowed):
 
 # ---- samplers -------------------------------------------------------------------------------
 
-# The draws of the samplers (``random._sampler``, shared with the legacy functions): the
-# Generator's state address comes as the third parameter, which the samplers pass to each draw
-# (broadcast with the others when they are arrays).
+def _runtime_sampler(kind, element):
+    """The sampler (``random._sampler``, shared with the legacy functions) of the distribution
+    ``kind`` (``random.KIND_*``, its parameters ``a`` and ``b``) into elements of ``element``
+    (float64, or float32 for NumPy's float32 algorithms of the standard distributions): the
+    Generator's state address comes as its third parameter (broadcast with the others when
+    they are arrays), and the runtime draws one value at a time or a whole array in one call."""
+    single = 1 if element == np.float32 else 0
 
+    @register_jitable
+    def draw_one(a, b, state):
+        return pcg64_draw(state, kind, single, a, b)
 
-@register_jitable
-def _draw_double(_a, _b, state):
-    return pcg64_next_double(state, 0)
+    @register_jitable
+    def fill_all(flat, a, b, state):
+        pcg64_fill(state, kind, single, a, b, data_address(flat), flat.size)
 
-
-@register_jitable
-def _draw_float(_a, _b, state):
-    return pcg64_next_double(state, 1)
-
-
-@register_jitable
-def _draw_standard_normal(_a, _b, state):
-    return pcg64_standard_normal(state, 0)
-
-
-@register_jitable
-def _draw_standard_normal_float(_a, _b, state):
-    return pcg64_standard_normal(state, 1)
-
-
-@register_jitable
-def _draw_standard_exponential(_a, _b, state):
-    return pcg64_standard_exponential(state, 0)
-
-
-@register_jitable
-def _draw_standard_exponential_float(_a, _b, state):
-    return pcg64_standard_exponential(state, 1)
-
-
-@register_jitable
-def _draw_uniform(low, width, state):
-    return low + width * pcg64_next_double(state, 0)
-
-
-@register_jitable
-def _draw_normal(loc, scale, state):
-    return loc + scale * pcg64_standard_normal(state, 0)
-
-
-@register_jitable
-def _draw_exponential(scale, _b, state):
-    return scale * pcg64_standard_exponential(state, 0)
+    return _sampler(draw_one, element, fill_all)
 
 
 # Per method without parameters: its float64 and float32 samplers.
 _STANDARD_SAMPLERS = {
-    "random": {np.float64: _sampler(_draw_double, np.float64), np.float32: _sampler(_draw_float, np.float32)},
-    "standard_normal": {np.float64: _sampler(_draw_standard_normal, np.float64), np.float32: _sampler(_draw_standard_normal_float, np.float32)},
-    "standard_exponential": {
-        np.float64: _sampler(_draw_standard_exponential, np.float64),
-        np.float32: _sampler(_draw_standard_exponential_float, np.float32),
-    },
+    name: {element: _runtime_sampler(kind, element) for element in (np.float64, np.float32)}
+    for name, kind in (("random", KIND_RANDOM), ("standard_normal", KIND_STANDARD_NORMAL), ("standard_exponential", KIND_STANDARD_EXPONENTIAL))
 }
-_sample_uniform = _sampler(_draw_uniform, np.float64)
-_sample_normal = _sampler(_draw_normal, np.float64)
-_sample_exponential = _sampler(_draw_exponential, np.float64)
+_sample_uniform = _runtime_sampler(KIND_UNIFORM, np.float64)  # (low, width)
+_sample_normal = _runtime_sampler(KIND_NORMAL, np.float64)  # (loc, scale)
+_sample_exponential = _runtime_sampler(KIND_EXPONENTIAL, np.float64)  # (scale,)
 
 
 # ---- np.random.default_rng ------------------------------------------------------------------
@@ -495,7 +460,7 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 @register_jitable
 def uniform_of_generator(source):
     """The next double of the Generator ``source`` (``random._uniform_of`` of a Generator)."""
-    return pcg64_next_double(_state_address(source), 0)
+    return pcg64_draw(_state_address(source), KIND_RANDOM, 0, 0.0, 0.0)
 
 
 @register_jitable

@@ -26,6 +26,16 @@ from .dtypes import numpy_type
 _NUMPY = 0
 _PYTHON = 1
 
+# The distributions of the runtime's ``draw_deviate`` and ``fill_deviates`` (``random::KIND_*`` in
+# ``ferrojit_runtime``), shared with Generators' ``pcg64_draw``/``pcg64_fill``: a bit
+# generator's standard deviates, and NumPy's formulas on them with the parameters ``a``, ``b``.
+KIND_RANDOM = 0
+KIND_STANDARD_NORMAL = 1
+KIND_STANDARD_EXPONENTIAL = 2
+KIND_UNIFORM = 3  # a + b * random(), b the width
+KIND_NORMAL = 4  # a + b * standard_normal()
+KIND_EXPONENTIAL = 5  # a * standard_exponential()
+
 # NumPy's largest legacy Poisson mean (``LEGACY_POISSON_LAM_MAX``).
 _POISSON_LAM_MAX = float(np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10)
 # CPython's constants, computed as its module computes them.
@@ -60,9 +70,22 @@ def next_double(stream):
     raise _compiled_only()
 
 
-def fill_doubles(stream, data, n):
-    """Fills the ``n`` contiguous doubles at address ``data`` with the next doubles of
-    ``stream``, as ``n`` calls of ``next_double`` would, in one call."""
+def draw_deviate(stream, kind, a, b):
+    """A value of the distribution ``kind`` (``KIND_*``) with the parameters ``a``, ``b``, drawn
+    from ``stream`` by NumPy's legacy algorithm (the standard normal deviate is the polar
+    method's, the second of a pair kept for the next call)."""
+    raise _compiled_only()
+
+
+def fill_deviates(stream, kind, a, b, data, n):
+    """Fills the ``n`` contiguous doubles at address ``data`` with the values of ``n`` calls of
+    ``draw_deviate(stream, kind, a, b)``, in one call."""
+    raise _compiled_only()
+
+
+def bounded_fill(stream, off, rng, count, bits, out):
+    """Fills the ``count`` contiguous elements of ``bits`` bits (64 or 32) at address ``out``
+    with ``off + masked_interval(stream, rng)`` each, in one call."""
     raise _compiled_only()
 
 
@@ -128,6 +151,31 @@ def _check_real(name, **arguments):
             raise CallRefused(f"`{parameter}` of `{name}()` must be a real number, not `{value}`")
 
 
+def _no_elements(size):
+    """Whether an array of shape ``size`` (an integer or a tuple of them) has no elements,
+    found without making one (NumPy's error for a negative dimension is raised)."""
+
+
+@overload(_no_elements)
+def _no_elements_typing(size):
+    if isinstance(size, types.Integer):
+
+        def no_elements_of_length(size):
+            if size < 0:
+                np.empty(size, np.uint8)
+            return size == 0
+
+        return no_elements_of_length
+
+    def no_elements_of_shape(size):
+        dims = np.array(size)
+        if np.any(dims < 0):
+            np.empty(size, np.uint8)
+        return np.any(dims == 0)
+
+    return no_elements_of_shape
+
+
 @register_jitable
 def _new_flat(size, dtype):
     """A new C-ordered array of shape ``size`` and a 1-d view of its elements, in order."""
@@ -142,24 +190,13 @@ def _new_flat(size, dtype):
 def _gauss_pair(stream):
     """NumPy's legacy normal deviate (``legacy_gauss``): the polar method, whose second value
     is kept for the next call."""
-    kept = take_gauss(stream)
-    if kept == kept:
-        return kept
-    x1 = 2.0 * next_double(stream) - 1.0
-    x2 = 2.0 * next_double(stream) - 1.0
-    r2 = x1 * x1 + x2 * x2
-    while r2 >= 1.0 or r2 == 0.0:
-        x1 = 2.0 * next_double(stream) - 1.0
-        x2 = 2.0 * next_double(stream) - 1.0
-        r2 = x1 * x1 + x2 * x2
-    f = math.sqrt(-2.0 * math.log(r2) / r2)
-    keep_gauss(stream, f * x1)
-    return f * x2
+    return draw_deviate(stream, KIND_STANDARD_NORMAL, 0.0, 0.0)
 
 
 @register_jitable
 def _standard_exponential():
-    return -math.log(1.0 - next_double(_NUMPY))
+    """``legacy_standard_exponential``."""
+    return draw_deviate(_NUMPY, KIND_STANDARD_EXPONENTIAL, 0.0, 0.0)
 
 
 @register_jitable
@@ -582,14 +619,20 @@ def np_seed(seed=None):
     raise CallRefused(f"`np.random.seed()` takes an integer or None in compiled code, not `{seed}`", unsupported=True)
 
 
-def _sampler(draw, dtype):
+def _sampler(draw, dtype, fill=None):
     """``sample(size, a, b, c)``: ``draw(a, b, c)`` (a distribution's parameters, padded to
     three with zeros: the draws take three, the unused ones named ``_``, ``_b``, ``_c``) once
     when ``size`` is None and the parameters are numbers, else once per element of a new array
     holding ``dtype``, in C order: of shape ``size``, or that of the parameters broadcast
     together, each element drawn with the parameters' values there. One per distribution,
     compiled per signature. Generators' samplers (``generator``) pass their state's address as
-    ``c``."""
+    ``c``.
+
+    ``fill(flat, a, b, c)``, when given, fills the new 1-d array ``flat`` with the values of as
+    many calls of ``draw(a, b, c)``, in one runtime call (the distributions the runtime draws
+    in bulk): an array of numbers' draws is then made at the speed of NumPy's own loop."""
+    if fill is None:
+        fill = _fill_by_draws(draw)
 
     def sample(size, a, b, c):
         pass
@@ -612,13 +655,23 @@ def _sampler(draw, dtype):
             if size is None:
                 return draw(a, b, c)
             out, flat = _new_flat(size, dtype)
-            for i in range(flat.size):
-                flat[i] = draw(a, b, c)
+            fill(flat, a, b, c)
             return out
 
         return sample_numbers
 
     return sample
+
+
+def _fill_by_draws(draw):
+    """The ``fill`` of a sampler whose draws the runtime makes one at a time."""
+
+    @register_jitable
+    def fill_each(flat, a, b, c):
+        for i in range(flat.size):
+            flat[i] = draw(a, b, c)
+
+    return fill_each
 
 
 @register_jitable
@@ -635,24 +688,31 @@ def _broadcast_parameters(size, a, b, c):
     return full_a, full_b, full_c
 
 
-@register_jitable
-def _draw_uniform(low, width, _):
-    return low + width * next_double(_NUMPY)
+def _runtime_sampler(kind):
+    """The sampler of the distribution ``kind`` (``KIND_*``, its parameters ``a`` and ``b``),
+    which the runtime draws from ``np.random``'s stream one value at a time or a whole array in
+    one call."""
+
+    @register_jitable
+    def draw_one(a, b, _c):
+        return draw_deviate(_NUMPY, kind, a, b)
+
+    @register_jitable
+    def fill_all(flat, a, b, _c):
+        fill_deviates(_NUMPY, kind, a, b, data_address(flat), flat.size)
+
+    return _sampler(draw_one, np.float64, fill_all)
 
 
-@register_jitable
-def _draw_normal(loc, scale, _):
-    return loc + scale * _gauss_pair(_NUMPY)
+_sample_random = _runtime_sampler(KIND_RANDOM)
+_sample_uniform = _runtime_sampler(KIND_UNIFORM)  # (low, width)
+_sample_normal = _runtime_sampler(KIND_NORMAL)  # (loc, scale)
+_sample_exponential = _runtime_sampler(KIND_EXPONENTIAL)  # (scale,)
 
 
 @register_jitable
 def _draw_lognormal(mean, sigma, _):
     return math.exp(mean + sigma * _gauss_pair(_NUMPY))
-
-
-@register_jitable
-def _draw_exponential(scale, _b, _c):
-    return scale * _standard_exponential()
 
 
 @register_jitable
@@ -671,10 +731,12 @@ def _draw_bounded(first, width, _):
     return first + masked_interval(_NUMPY, width)
 
 
-_sample_uniform = _sampler(_draw_uniform, np.float64)
-_sample_normal = _sampler(_draw_normal, np.float64)
+@register_jitable
+def _fill_bounded(flat, first, width, _):
+    bounded_fill(_NUMPY, first, width, flat.size, flat.itemsize * 8, data_address(flat))
+
+
 _sample_lognormal = _sampler(_draw_lognormal, np.float64)
-_sample_exponential = _sampler(_draw_exponential, np.float64)
 _sample_gamma = _sampler(_draw_gamma, np.float64)
 _sample_chisquare = _sampler(_draw_chisquare, np.float64)
 _sample_beta = _sampler(_beta, np.float64)
@@ -702,25 +764,14 @@ def _without_parameters(name, sample):
     return typing
 
 
-@register_jitable
-def _doubles(size, a, b, c):
-    """``np.random.random(size)``: one double, or an array of them filled by one runtime call
-    (the same stream as a call per element, at the speed of NumPy's own loop)."""
-    if size is None:
-        return next_double(_NUMPY)
-    out, flat = _new_flat(size, np.float64)
-    fill_doubles(_NUMPY, data_address(flat), flat.size)
-    return out
-
-
-overload(np.random.random)(_without_parameters("np.random.random", _doubles))
-overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _doubles))
+overload(np.random.random)(_without_parameters("np.random.random", _sample_random))
+overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _sample_random))
 overload(np.random.standard_normal)(_without_parameters("np.random.standard_normal", _sample_normal))
 
 
 @register_jitable
 def _uniform_array(shape):
-    return _doubles(shape, 0.0, 1.0, 0.0)
+    return _sample_random(shape, 0.0, 0.0, 0.0)
 
 
 @register_jitable
@@ -821,7 +872,7 @@ def uniform(low=0.0, high=1.0, size=None):
 _RANDINT_TYPES = {np.int64: (-(2**63), 2**63 - 1), np.int32: (-(2**31), 2**31 - 1), np.uint32: (0, 2**32 - 1), np.uint64: (0, 2**63 - 1)}
 
 
-_sample_bounded = {element: _sampler(_draw_bounded, element) for element in _RANDINT_TYPES}
+_sample_bounded = {element: _sampler(_draw_bounded, element, _fill_bounded) for element in _RANDINT_TYPES}
 
 
 @overload(np.random.randint)
@@ -846,9 +897,8 @@ def randint(low, high=None, size=None, dtype=int):
     def draws(low, high=None, size=None, dtype=None):
         if size is not None:
             # NumPy returns an empty array before looking at the bounds.
-            empty = np.empty(size, element)
-            if empty.size == 0:
-                return empty
+            if _no_elements(size):
+                return np.empty(size, element)
         if high is None:
             first = 0
             last = low - 1
