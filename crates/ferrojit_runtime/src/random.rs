@@ -27,6 +27,7 @@ const STREAMS: usize = 2;
 /// `gauss`, CPython's `gauss_next`; NaN when there is none: a deviate is never NaN).
 struct Mt19937 {
     key: [u32; N],
+    /// The index in `key` of the next word to temper: at most `N`, which means all are used.
     pos: usize,
     kept_gauss: f64,
 }
@@ -104,7 +105,8 @@ impl Mt19937 {
         if self.pos == N {
             self.generate();
         }
-        let mut y = self.key[self.pos];
+        // SAFETY: `pos` is at most `N` and was just brought below it.
+        let mut y = unsafe { *self.key.get_unchecked(self.pos) };
         self.pos += 1;
         y ^= y >> 11;
         y ^= (y << 7) & 0x9d2c_5680;
