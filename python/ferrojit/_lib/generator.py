@@ -30,7 +30,7 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import data_address
+from . import axis_error, data_address
 from .dtypes import numpy_type
 from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
 from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
@@ -190,10 +190,8 @@ def _runtime_sampler(kind, element):
 
 
 # Per method without parameters: its float64 and float32 samplers.
-_STANDARD_SAMPLERS = {
-    name: {element: _runtime_sampler(kind, element) for element in (np.float64, np.float32)}
-    for name, kind in (("random", KIND_RANDOM), ("standard_normal", KIND_STANDARD_NORMAL), ("standard_exponential", KIND_STANDARD_EXPONENTIAL))
-}
+_STANDARD_KINDS = {"random": KIND_RANDOM, "standard_normal": KIND_STANDARD_NORMAL, "standard_exponential": KIND_STANDARD_EXPONENTIAL}
+_STANDARD_SAMPLERS = {name: {element: _runtime_sampler(kind, element) for element in (np.float64, np.float32)} for name, kind in _STANDARD_KINDS.items()}
 _sample_uniform = _runtime_sampler(KIND_UNIFORM, np.float64)  # (low, width)
 _sample_normal = _runtime_sampler(KIND_NORMAL, np.float64)  # (loc, scale)
 _sample_exponential = _runtime_sampler(KIND_EXPONENTIAL, np.float64)  # (scale,)
@@ -234,21 +232,80 @@ def default_rng(seed=None):
 # ---- the methods ----------------------------------------------------------------------------
 
 
+@register_jitable
+def _require_contiguous(out):
+    """NumPy's ``ValueError`` for an ``out=`` it cannot fill as one block of memory."""
+    if not ((out.flags.c_contiguous or out.flags.f_contiguous) and out.flags.writeable):
+        raise ValueError("Supplied output array must be contiguous, writable, aligned, and in machine byte-order.")
+
+
+def _require_shape(size, out):
+    """NumPy's ``ValueError`` when ``size`` is given and is not the shape of ``out``."""
+
+
+@overload(_require_shape)
+def _require_shape_typing(size, out):
+    if not _given(size):
+
+        def any_shape(size, out):
+            pass
+
+        return any_shape
+    dims = 1 if isinstance(size, types.Integer) else len(size)
+    if dims != out.ndim:
+
+        def other_dimensions(size, out):
+            raise ValueError("size must match out.shape when used together")
+
+        return other_dimensions
+
+    def same_dimensions(size, out):
+        if np.any(np.array(out.shape) != np.array(size)):
+            raise ValueError("size must match out.shape when used together")
+
+    return same_dimensions
+
+
 def _without_parameters(name):
     """The typing function of ``Generator.random``, ``standard_normal`` or
-    ``standard_exponential`` (``size=``, ``dtype=`` float64 or float32)."""
+    ``standard_exponential`` (``size=``, ``dtype=`` float64 or float32, ``out=``)."""
     samplers = _STANDARD_SAMPLERS[name]
+    kind = _STANDARD_KINDS[name]
 
-    def typing(rng, size=None, dtype=np.float64):
+    def typing(rng, size=None, dtype=np.float64, out=None):
         if not is_generator(rng):
             return None
         _check_size(f"Generator.{name}", size)
-        sample = samplers[_element(f"Generator.{name}", dtype, np.float64, tuple(samplers))]
+        element = _element(f"Generator.{name}", dtype, np.float64, tuple(samplers))
+        sample = samplers[element]
+        if not _given(out):
 
-        def draws(rng, size=None, dtype=None):
-            return sample(size, 0.0, 0.0, _state_address(rng))
+            def draws(rng, size=None, dtype=None, out=None):
+                return sample(size, 0.0, 0.0, _state_address(rng))
 
-        return draws
+            return draws
+        if not isinstance(out, types.Array):
+            raise CallRefused(f"`out=` of `Generator.{name}()` must be an array, not `{out}`")
+        # NumPy's checks of `out`, in its order: its memory, its dtype, its shape.
+        if numpy_type(out.dtype) != element:
+            wrong_type = f"Supplied output array has the wrong type. Expected {np.dtype(element)}, got {np.dtype(numpy_type(out.dtype))}"
+
+            def of_wrong_type(rng, size=None, dtype=None, out=None):
+                _require_contiguous(out)
+                raise TypeError(wrong_type)
+                return out
+
+            return of_wrong_type
+        single = 1 if element == np.float32 else 0
+
+        def draws_into(rng, size=None, dtype=None, out=None):
+            _require_contiguous(out)
+            _require_shape(size, out)
+            # A contiguous array's elements, in memory order, as NumPy fills them.
+            pcg64_fill(_state_address(rng), kind, single, 0.0, 0.0, data_address(out), out.size)
+            return out
+
+        return draws_into
 
     return typing
 
@@ -364,6 +421,51 @@ def _bound_arrays_typing(size, low, high):
     return between
 
 
+def _sign_and_bits(x):
+    """``(x < 0, x as uint64)`` for an integer ``x`` of any type (an unsigned one is never
+    negative, whatever its bits)."""
+
+
+@overload(_sign_and_bits)
+def _sign_and_bits_typing(x):
+    if isinstance(x, types.Integer) and not x.signed:
+
+        def unsigned(x):
+            return False, np.uint64(x)
+
+        return unsigned
+
+    def signed(x):
+        return x < 0, np.uint64(x)
+
+    return signed
+
+
+@register_jitable
+def _int64_first(low):
+    """Whether ``low`` is above int64's range, and ``low`` in int64."""
+    negative, bits = _sign_and_bits(low)
+    return not negative and bits > np.uint64(9223372036854775807), np.int64(low)
+
+
+@register_jitable
+def _int64_last(high, endpoint, message):
+    """The largest value asked for, ``high`` or ``high - 1``, in int64; NumPy's ``ValueError``
+    ``message`` when it is above int64's range."""
+    negative, bits = _sign_and_bits(high)
+    if negative or endpoint:
+        last = bits
+    elif bits == 0:
+        return np.int64(-1)
+    else:
+        last = bits - np.uint64(1)
+    if not negative and last > np.uint64(9223372036854775807):
+        raise ValueError(message)
+    if negative and not endpoint:
+        return np.int64(high) - 1
+    return np.int64(last)
+
+
 @overload_method(types.BaseTuple, "integers")
 def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
     if not is_generator(rng):
@@ -415,6 +517,45 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 
         return draws_of_arrays
 
+    if element == np.uint64:
+
+        def draws_uint64(rng, low, high=None, size=None, dtype=None, endpoint=False):
+            state = _state_address(rng)
+            if size is None:
+                out = np.empty(1, element)
+            else:
+                out = np.empty(size, element)
+                if out.size == 0:
+                    return out
+            # Each bound as its sign and its bits in uint64: they may be above int64's range.
+            if high is None:
+                first_negative, first = False, np.uint64(0)
+                top_negative, top = _sign_and_bits(low)
+            else:
+                first_negative, first = _sign_and_bits(low)
+                top_negative, top = _sign_and_bits(high)
+            # The largest value asked for, `last`, is below 0 when `last_negative`.
+            last_negative, last = top_negative, top
+            if not endpoint:
+                last_negative = top_negative or top == 0
+                last = top - np.uint64(1)
+            if first_negative:
+                raise ValueError(low_out_of_bounds)
+            if last_negative or first > last:
+                if endpoint:
+                    if first == 0:
+                        raise ValueError("high < 0")
+                    raise ValueError("low > high")
+                if first == 0:
+                    raise ValueError("high <= 0")
+                raise ValueError("low >= high")
+            _bounded_fill(state, out, first, last, bits)
+            if size is None:
+                return out[0]
+            return out
+
+        return draws_uint64
+
     def draws(rng, low, high=None, size=None, dtype=None, endpoint=False):
         state = _state_address(rng)
         if size is None:
@@ -425,15 +566,20 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
             if out.size == 0:
                 return out
         # The bounds in int64 (a constant such as `2**63 - 1` is typed uint64, and int64 and
-        # uint64 do not compare as Python's integers in compiled code).
+        # uint64 do not compare as Python's integers in compiled code); one above int64's range
+        # is out of this type's bounds.
         if high is None:
             first = np.int64(0)
-            last = np.int64(low)
+            last = _int64_last(low, endpoint, high_out_of_bounds)
         else:
-            first = np.int64(low)
-            last = np.int64(high)
-        if not endpoint:
-            last = last - 1
+            last = _int64_last(high, endpoint, high_out_of_bounds)
+            # Above int64's range, `low` is above `last` (NumPy checks `low` against the
+            # type's lowest value only).
+            above, first = _int64_first(low)
+            if above:
+                if endpoint:
+                    raise ValueError("low > high")
+                raise ValueError("low >= high")
         if first < lowest:
             raise ValueError(low_out_of_bounds)
         if last > highest:
@@ -469,14 +615,27 @@ def interval_of_generator(source, max):
     return pcg64_interval(_state_address(source), max)
 
 
+@register_jitable
+def _axis_of(axis, ndim):
+    """``axis`` counted from the front (``normalize_axis_index``), NumPy's ``AxisError``
+    outside ``ndim`` dimensions."""
+    if axis < -ndim or axis >= ndim:
+        axis_error(axis, ndim)
+    return axis + ndim if axis < 0 else axis
+
+
+def _check_axis(name, axis):
+    if _given(axis) and not isinstance(axis, types.Integer):
+        raise CallRefused(f"`axis=` of `Generator.{name}()` must be an integer, not `{axis}`")
+
+
 @overload_method(types.BaseTuple, "shuffle")
 def shuffle(rng, x, axis=0):
     if not is_generator(rng):
         return None
     if not isinstance(x, types.Array) or x.ndim == 0:
         raise CallRefused(f"`Generator.shuffle()` takes an array of at least one dimension in compiled code, not `{x}`")
-    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
-        raise CallRefused("`axis=` of `Generator.shuffle()` other than 0 is not supported in compiled code yet", unsupported=True)
+    _check_axis("shuffle", axis)
     if x.readonly:
 
         def read_only(rng, x, axis=0):
@@ -485,7 +644,8 @@ def shuffle(rng, x, axis=0):
         return read_only
 
     def shuffled(rng, x, axis=0):
-        _shuffle_rows(rng, x)
+        # NumPy shuffles the rows of the view with `axis` first.
+        _shuffle_rows(rng, np.swapaxes(x, 0, _axis_of(axis, x.ndim)))
 
     return shuffled
 
@@ -494,8 +654,7 @@ def shuffle(rng, x, axis=0):
 def permutation(rng, x, axis=0):
     if not is_generator(rng):
         return None
-    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
-        raise CallRefused("`axis=` of `Generator.permutation()` other than 0 is not supported in compiled code yet", unsupported=True)
+    _check_axis("permutation", axis)
     if isinstance(x, types.Integer):
 
         def permuted_range(rng, x, axis=0):
@@ -508,11 +667,12 @@ def permutation(rng, x, axis=0):
         raise CallRefused(f"`Generator.permutation()` takes an integer or an array of at least one dimension, not `{x}`")
 
     def permuted_copy(rng, x, axis=0):
-        # NumPy shuffles a copy of a 1-d array, and takes the rows of others in a shuffled
-        # order of their indices: the same draws.
-        out = x.copy()
+        # NumPy takes the slices along `axis` in a shuffled order of their indices (a copy of
+        # a 1-d array shuffled): the draws of shuffling them in place, on a C-ordered copy.
+        along = _axis_of(axis, x.ndim)
+        out = np.ascontiguousarray(np.swapaxes(x, 0, along)).copy()
         _shuffle_rows(rng, out)
-        return out
+        return np.ascontiguousarray(np.swapaxes(out, 0, along))
 
     return permuted_copy
 
