@@ -26,6 +26,8 @@ exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 
 8-bit and bool results), ``random_interval`` for shuffling.
 """
 
+import math
+
 import numpy as np
 
 from .. import types
@@ -34,6 +36,8 @@ from . import axis_error, data_address
 from .dtypes import numpy_type
 from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
 from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
+from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _poisson
+from .random import _positive, _refuse, _require, _standard_gamma, _standard_t, _exponential_of, _uniform_of, _nan_message, c_pow
 
 STATE_WORDS = 6
 
@@ -187,6 +191,78 @@ def _runtime_sampler(kind, element):
         pcg64_fill(state, kind, single, a, b, data_address(flat), flat.size)
 
     return _sampler(draw_one, element, fill_all)
+
+
+def _state_sampler(distribution, element):
+    """The sampler of ``distribution(source, a, b)`` (a function of ``random``, shared with the
+    legacy functions, or one of the Generator's own below) drawn from the Generator whose state
+    address the sampler is given as its third parameter."""
+
+    @register_jitable
+    def draw_one(a, b, state):
+        return distribution((state,), a, b)
+
+    return _sampler(draw_one, element)
+
+
+@register_jitable
+def _beta(source, a, b):
+    """``random_beta``: Johnk's algorithm for both parameters at most 1 (with logarithms when
+    a power underflows; a proportion for tiny ones), else two gammas."""
+    if a <= 1.0 and b <= 1.0:
+        if a < 3e-103 and b < 3e-103:
+            return 1.0 if (a + b) * _uniform_of(source) < a else 0.0
+        while True:
+            u = _uniform_of(source)
+            v = _uniform_of(source)
+            x = c_pow(u, 1.0 / a)
+            y = c_pow(v, 1.0 / b)
+            x_plus_y = x + y
+            if x_plus_y <= 1.0 and u + v > 0.0:
+                if x > 0 and y > 0:
+                    return x / x_plus_y
+                delta = math.log(u) / a - math.log(v) / b
+                if delta > 0:
+                    return math.exp(-math.log1p(math.exp(-delta)))
+                return math.exp(delta - math.log1p(math.exp(delta)))
+    ga = _standard_gamma(source, a)
+    gb = _standard_gamma(source, b)
+    return ga / (ga + gb)
+
+
+@register_jitable
+def _binomial(source, n, p):
+    return _binomial_of(source, n, p, True)
+
+
+@register_jitable
+def _geometric(source, p, _b):
+    """``random_geometric``: search for p >= 1/3, else inversion of an exponential deviate
+    (int64's largest value beyond it)."""
+    if p >= 0.333333333333333333333333:
+        return _geometric_search(source, p)
+    z = np.ceil(-_exponential_of(source) / math.log1p(-p))
+    if z >= 9.223372036854776e18:
+        return 9223372036854775807
+    return int(z)
+
+
+@register_jitable
+def _standard_gamma_of(source, shape, _b):
+    return _standard_gamma(source, shape)
+
+
+_sample_standard_gamma = _state_sampler(_standard_gamma_of, np.float64)
+_sample_gamma = _state_sampler(_gamma, np.float64)
+_sample_beta = _state_sampler(_beta, np.float64)
+_sample_chisquare = _state_sampler(_chisquare, np.float64)
+_sample_standard_t = _state_sampler(_standard_t, np.float64)
+_sample_lognormal = _state_sampler(_lognormal, np.float64)
+_sample_laplace = _state_sampler(_laplace, np.float64)
+_sample_logistic = _state_sampler(_logistic, np.float64)
+_sample_poisson = _state_sampler(_poisson, np.int64)
+_sample_binomial = _state_sampler(_binomial, np.int64)
+_sample_geometric = _state_sampler(_geometric, np.int64)
 
 
 # Per method without parameters: its float64 and float32 samplers.
@@ -372,6 +448,162 @@ def exponential(rng, scale=1.0, size=None):
     def draws(rng, scale=1.0, size=None):
         _non_negative(scale, "scale < 0")
         return _sample_exponential(size, scale, 0.0, _state_address(rng))
+
+    return draws
+
+
+# The other distributions: NumPy's parameter checks (the same messages as the legacy
+# functions'), then samples.
+
+
+def _method(name, rng, size, **parameters):
+    """Whether ``rng`` is a Generator (else the method is not one of this module), after
+    checking the types of ``size`` and the parameters."""
+    if not is_generator(rng):
+        return False
+    _check_real(f"Generator.{name}", **parameters)
+    _check_size(f"Generator.{name}", size)
+    return True
+
+
+@overload_method(types.BaseTuple, "standard_gamma")
+def standard_gamma(rng, shape, size=None, dtype=np.float64, out=None):
+    if not _method("standard_gamma", rng, size, shape=shape):
+        return None
+    if _given(out) or _element("Generator.standard_gamma", dtype, np.float64, (np.float64, np.float32)) != np.float64:
+        raise CallRefused("`Generator.standard_gamma()` with `dtype=np.float32` or `out=` is not supported in compiled code yet", unsupported=True)
+
+    def draws(rng, shape, size=None, dtype=None, out=None):
+        _non_negative(shape, "shape < 0")
+        return _sample_standard_gamma(size, shape, 0.0, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "gamma")
+def gamma(rng, shape, scale=1.0, size=None):
+    if not _method("gamma", rng, size, shape=shape, scale=scale):
+        return None
+
+    def draws(rng, shape, scale=1.0, size=None):
+        _non_negative(shape, "shape < 0")
+        _non_negative(scale, "scale < 0")
+        return _sample_gamma(size, shape, scale, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "beta")
+def beta(rng, a, b, size=None):
+    if not _method("beta", rng, size, a=a, b=b):
+        return None
+
+    def draws(rng, a, b, size=None):
+        _positive(a, "a <= 0")
+        _positive(b, "b <= 0")
+        return _sample_beta(size, a, b, _state_address(rng))
+
+    return draws
+
+
+def _degrees_of_freedom(name, sample):
+    """The typing function of ``Generator.chisquare`` or ``standard_t``."""
+
+    def typing(rng, df, size=None):
+        if not _method(name, rng, size, df=df):
+            return None
+
+        def draws(rng, df, size=None):
+            _positive(df, "df <= 0")
+            return sample(size, df, 0.0, _state_address(rng))
+
+        return draws
+
+    return typing
+
+
+overload_method(types.BaseTuple, "chisquare")(_degrees_of_freedom("chisquare", _sample_chisquare))
+overload_method(types.BaseTuple, "standard_t")(_degrees_of_freedom("standard_t", _sample_standard_t))
+
+
+def _location_scale(name, sample):
+    """The typing function of ``Generator.laplace`` or ``logistic``."""
+
+    def typing(rng, loc=0.0, scale=1.0, size=None):
+        if not _method(name, rng, size, loc=loc, scale=scale):
+            return None
+
+        def draws(rng, loc=0.0, scale=1.0, size=None):
+            _non_negative(scale, "scale < 0")
+            return sample(size, loc, scale, _state_address(rng))
+
+        return draws
+
+    return typing
+
+
+overload_method(types.BaseTuple, "laplace")(_location_scale("laplace", _sample_laplace))
+overload_method(types.BaseTuple, "logistic")(_location_scale("logistic", _sample_logistic))
+
+
+@overload_method(types.BaseTuple, "lognormal")
+def lognormal(rng, mean=0.0, sigma=1.0, size=None):
+    if not _method("lognormal", rng, size, mean=mean, sigma=sigma):
+        return None
+
+    def draws(rng, mean=0.0, sigma=1.0, size=None):
+        _non_negative(sigma, "sigma < 0")
+        return _sample_lognormal(size, mean, sigma, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "poisson")
+def poisson(rng, lam=1.0, size=None):
+    if not _method("poisson", rng, size, lam=lam):
+        return None
+    if isinstance(lam, types.Array):
+
+        def draws_of_array(rng, lam=1.0, size=None):
+            # NumPy's order for arrays: a NaN is "too large".
+            _require(lam <= _POISSON_LAM_MAX, "lam value too large")
+            _require(lam >= 0, "lam < 0 or lam contains NaNs")
+            return _sample_poisson(size, lam, 0.0, _state_address(rng))
+
+        return draws_of_array
+
+    def draws(rng, lam=1.0, size=None):
+        _require(lam >= 0, "lam < 0 or lam is NaN")
+        _require(lam <= _POISSON_LAM_MAX, "lam value too large")
+        return _sample_poisson(size, lam, 0.0, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "binomial")
+def binomial(rng, n, p, size=None):
+    if not _method("binomial", rng, size, n=n, p=p):
+        return None
+    if isinstance(n.dtype if isinstance(n, types.Array) else n, types.Float):
+        raise CallRefused(f"`n` of `Generator.binomial()` must be integers in compiled code, not `{n}`", unsupported=True)
+    p_message = f"p < 0, p > 1 or {_nan_message('p', p)}"
+
+    def draws(rng, n, p, size=None):
+        _require((p >= 0) & (p <= 1), p_message)
+        _refuse(n < 0, "n < 0")
+        return _sample_binomial(size, n, p, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "geometric")
+def geometric(rng, p, size=None):
+    if not _method("geometric", rng, size, p=p):
+        return None
+
+    def draws(rng, p, size=None):
+        _require((p > 0) & (p <= 1), "p <= 0, p > 1 or p contains NaNs")
+        return _sample_geometric(size, p, 0.0, _state_address(rng))
 
     return draws
 
@@ -603,16 +835,45 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 # ---- shuffle, permutation, choice -----------------------------------------------------------
 
 
+def _address_of(source):
+    """The address of the state words of ``source``: a Generator, or the 1-tuple of that
+    address that the samplers make (``_state_sampler``)."""
+
+
+@overload(_address_of)
+def _address_of_typing(source):
+    if is_generator(source):
+        return _state_address
+
+    def given(source):
+        return source[0]
+
+    return given
+
+
+# The deviates of a Generator as the distributions shared with the legacy functions draw them
+# (``random._uniform_of``...), ``source`` a Generator or the 1-tuple of its state's address.
+
+
 @register_jitable
 def uniform_of_generator(source):
-    """The next double of the Generator ``source`` (``random._uniform_of`` of a Generator)."""
-    return pcg64_draw(_state_address(source), KIND_RANDOM, 0, 0.0, 0.0)
+    return pcg64_draw(_address_of(source), KIND_RANDOM, 0, 0.0, 0.0)
+
+
+@register_jitable
+def normal_of_generator(source):
+    return pcg64_draw(_address_of(source), KIND_STANDARD_NORMAL, 0, 0.0, 0.0)
+
+
+@register_jitable
+def exponential_of_generator(source):
+    return pcg64_draw(_address_of(source), KIND_STANDARD_EXPONENTIAL, 0, 0.0, 0.0)
 
 
 @register_jitable
 def interval_of_generator(source, max):
     """``random_interval(max)`` of the Generator ``source`` (``random._interval_of``)."""
-    return pcg64_interval(_state_address(source), max)
+    return pcg64_interval(_address_of(source), max)
 
 
 @register_jitable

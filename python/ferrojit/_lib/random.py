@@ -187,29 +187,17 @@ def _new_flat(size, dtype):
 
 
 @register_jitable
-def _gauss_pair(stream):
-    """NumPy's legacy normal deviate (``legacy_gauss``): the polar method, whose second value
-    is kept for the next call."""
-    return draw_deviate(stream, KIND_STANDARD_NORMAL, 0.0, 0.0)
-
-
-@register_jitable
-def _standard_exponential():
-    """``legacy_standard_exponential``."""
-    return draw_deviate(_NUMPY, KIND_STANDARD_EXPONENTIAL, 0.0, 0.0)
-
-
-@register_jitable
-def _standard_gamma(shape):
-    """``legacy_standard_gamma``."""
+def _standard_gamma(source, shape):
+    """``random_standard_gamma`` (``legacy_standard_gamma`` on a stream: the same steps on
+    the legacy normal and exponential deviates)."""
     if shape == 1.0:
-        return _standard_exponential()
+        return _exponential_of(source)
     if shape == 0.0:
         return 0.0
     if shape < 1.0:
         while True:
-            u = next_double(_NUMPY)
-            v = _standard_exponential()
+            u = _uniform_of(source)
+            v = _exponential_of(source)
             if u <= 1.0 - shape:
                 x = c_pow(u, 1.0 / shape)
                 if x <= v:
@@ -222,13 +210,13 @@ def _standard_gamma(shape):
     b = shape - 1.0 / 3.0
     c = 1.0 / math.sqrt(9 * b)
     while True:
-        x = _gauss_pair(_NUMPY)
+        x = _normal_of(source)
         v = 1.0 + c * x
         while v <= 0.0:
-            x = _gauss_pair(_NUMPY)
+            x = _normal_of(source)
             v = 1.0 + c * x
         v = v * v * v
-        u = next_double(_NUMPY)
+        u = _uniform_of(source)
         if u < 1.0 - 0.0331 * (x * x) * (x * x):
             return b * v
         if math.log(u) < 0.5 * x * x + b * (1.0 - v + math.log(v)):
@@ -236,7 +224,7 @@ def _standard_gamma(shape):
 
 
 @register_jitable
-def _beta(a, b, _=0.0):
+def _beta(_source, a, b):
     """``legacy_beta``: Johnk's algorithm for both parameters at most 1, else two gammas."""
     if a <= 1.0 and b <= 1.0:
         while True:
@@ -253,8 +241,8 @@ def _beta(a, b, _=0.0):
                 log_x -= log_m
                 log_y -= log_m
                 return math.exp(log_x - math.log(math.exp(log_x) + math.exp(log_y)))
-    ga = _standard_gamma(a)
-    gb = _standard_gamma(b)
+    ga = _standard_gamma(_NUMPY, a)
+    gb = _standard_gamma(_NUMPY, b)
     return ga / (ga + gb)
 
 
@@ -287,7 +275,7 @@ def _loggam(x):
 
 
 @register_jitable
-def _poisson(lam, _b=0.0, _c=0.0):
+def _poisson(source, lam, _b):
     """``random_poisson``: PTRS for a mean of 10 or more, else multiplication of uniforms."""
     if lam >= 10:
         slam = math.sqrt(lam)
@@ -297,8 +285,8 @@ def _poisson(lam, _b=0.0, _c=0.0):
         invalpha = 1.1239 + 1.1328 / (b - 3.4)
         vr = 0.9277 - 3.6224 / (b - 2)
         while True:
-            u = next_double(_NUMPY) - 0.5
-            v = next_double(_NUMPY)
+            u = _uniform_of(source) - 0.5
+            v = _uniform_of(source)
             us = 0.5 - abs(u)
             k = int(math.floor((2 * a / us + b) * u + lam + 0.43))
             if us >= 0.07 and v <= vr:
@@ -313,7 +301,7 @@ def _poisson(lam, _b=0.0, _c=0.0):
     x = 0
     prod = 1.0
     while True:
-        prod *= next_double(_NUMPY)
+        prod *= _uniform_of(source)
         if prod > enlam:
             x += 1
         else:
@@ -321,21 +309,22 @@ def _poisson(lam, _b=0.0, _c=0.0):
 
 
 @register_jitable
-def _binomial_inversion(n, p):
-    """``legacy_random_binomial_inversion``."""
+def _binomial_inversion(source, n, p, corrected):
+    """``random_binomial_inversion`` (``corrected``, Generators') or
+    ``legacy_random_binomial_inversion``, which differ in how they take ``(1 - p) ** n``."""
     q = 1.0 - p
-    qn = math.exp(n * math.log(q))
+    qn = math.exp(n * math.log1p(-p)) if corrected else math.exp(n * math.log(q))
     np_ = n * p
     bound = int(min(n, np_ + 10.0 * math.sqrt(np_ * q + 1)))
     x = 0
     px = qn
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     while u > px:
         x += 1
         if x > bound:
             x = 0
             px = qn
-            u = next_double(_NUMPY)
+            u = _uniform_of(source)
         else:
             u -= px
             px = ((n - x + 1) * p * px) / (x * q)
@@ -343,17 +332,19 @@ def _binomial_inversion(n, p):
 
 
 @register_jitable
-def _stirling_term(value):
-    """One of the error terms of Stirling's approximation that the legacy BTPE adds (where
-    the corrected version subtracts two of them)."""
+def _stirling_term(value, leading):
+    """One of the error terms of Stirling's approximation in BTPE's bound (``leading`` is
+    13860, or the legacy version's 13680)."""
     square = value * value
-    return (13680.0 - (462.0 - (132.0 - (99.0 - 140.0 / square) / square) / square) / square) / value / 166320.0
+    return (leading - (462.0 - (132.0 - (99.0 - 140.0 / square) / square) / square) / square) / value / 166320.0
 
 
 @register_jitable
-def _binomial_btpe(n, p):
-    """``legacy_random_binomial_btpe``, its steps as a loop that draws again (``Step10``)
-    until a value is accepted."""
+def _binomial_btpe(source, n, p, corrected):
+    """``random_binomial_btpe``, its steps as a loop that draws again (``Step10``) until a
+    value is accepted: ``corrected``, Generators' (the last two error terms of the bound
+    subtracted, as the corrected algorithm has it), else ``legacy_random_binomial_btpe`` (all
+    four added, its first constant 13680)."""
     r = min(p, 1.0 - p)
     q = 1.0 - r
     fm = n * r + r
@@ -372,8 +363,8 @@ def _binomial_btpe(n, p):
     p4 = p3 + c / lamr
     nrq = n * r * q
     while True:
-        u = next_double(_NUMPY) * p4
-        v = next_double(_NUMPY)
+        u = _uniform_of(source) * p4
+        v = _uniform_of(source)
         if u <= p1:
             y = int(math.floor(xm - p1 * v + u))
             break
@@ -419,7 +410,10 @@ def _binomial_btpe(n, p):
         z = n + 1.0 - m
         w = n - y + 1.0
         bound = xm * math.log(f1 / x1) + (n - m + 0.5) * math.log(z / w) + (y - m) * math.log(w * r / (x1 * q))
-        bound = bound + _stirling_term(f1) + _stirling_term(z) + _stirling_term(x1) + _stirling_term(w)
+        if corrected:
+            bound = bound + _stirling_term(f1, 13860.0) + _stirling_term(z, 13860.0) - _stirling_term(x1, 13860.0) - _stirling_term(w, 13860.0)
+        else:
+            bound = bound + _stirling_term(f1, 13680.0) + _stirling_term(z, 13680.0) + _stirling_term(x1, 13680.0) + _stirling_term(w, 13680.0)
         if big_a > bound:
             continue
         break
@@ -429,51 +423,66 @@ def _binomial_btpe(n, p):
 
 
 @register_jitable
-def _binomial(n, p, _=0.0):
-    """``legacy_random_binomial``."""
+def _binomial_of(source, n, p, corrected):
+    """``random_binomial`` (``corrected``, Generators': nothing drawn when ``n`` or ``p`` is 0)
+    or ``legacy_random_binomial``."""
+    if corrected and (n == 0 or p == 0.0):
+        return 0
     if p <= 0.5:
         if p * n <= 30.0:
-            return _binomial_inversion(n, p)
-        return _binomial_btpe(n, p)
+            return _binomial_inversion(source, n, p, corrected)
+        return _binomial_btpe(source, n, p, corrected)
     q = 1.0 - p
     if q * n <= 30.0:
-        return n - _binomial_inversion(n, q)
-    return n - _binomial_btpe(n, q)
+        return n - _binomial_inversion(source, n, q, corrected)
+    return n - _binomial_btpe(source, n, q, corrected)
 
 
 @register_jitable
-def _geometric(p, _b=0.0, _c=0.0):
+def _binomial(source, n, p):
+    """``legacy_random_binomial``."""
+    return _binomial_of(source, n, p, False)
+
+
+@register_jitable
+def _geometric_search(source, p):
+    """``random_geometric_search``, for p >= 1/3."""
+    x = 1
+    total = prod = p
+    q = 1.0 - p
+    u = _uniform_of(source)
+    while u > total:
+        prod *= q
+        total += prod
+        x += 1
+    return x
+
+
+@register_jitable
+def _geometric(source, p, _b):
     """``legacy_random_geometric``: search for p >= 1/3, else inversion."""
     if p >= 0.333333333333333333333333:
-        x = 1
-        total = prod = p
-        q = 1.0 - p
-        u = next_double(_NUMPY)
-        while u > total:
-            prod *= q
-            total += prod
-            x += 1
-        return x
-    return int(math.ceil(math.log1p(-next_double(_NUMPY)) / math.log(1 - p)))
+        return _geometric_search(source, p)
+    return int(math.ceil(math.log1p(-_uniform_of(source)) / math.log(1 - p)))
 
 
 @register_jitable
-def _laplace(loc, scale, _=0.0):
+def _laplace(source, loc, scale):
     """``random_laplace`` (a draw of 0 is rejected)."""
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     while u == 0.0:
-        u = next_double(_NUMPY)
+        u = _uniform_of(source)
     if u >= 0.5:
         return loc - scale * math.log(2.0 - u - u)
     return loc + scale * math.log(u + u)
 
 
 @register_jitable
-def _logistic(loc, scale, _=0.0):
+def _logistic(source, loc, scale):
     """``random_logistic`` (a draw of 0 is rejected)."""
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     while u == 0.0:
-        u = next_double(_NUMPY)
+        u = _uniform_of(source)
     return loc + scale * math.log(u / (1.0 - u))
 
 
@@ -491,9 +500,9 @@ def _triangular(left, mode, right):
 
 
 @register_jitable
-def _standard_t(df, _b=0.0, _c=0.0):
-    num = _gauss_pair(_NUMPY)
-    denom = _standard_gamma(df / 2)
+def _standard_t(source, df, _b):
+    num = _normal_of(source)
+    denom = _standard_gamma(source, df / 2)
     return math.sqrt(df / 2) * num / math.sqrt(denom)
 
 
@@ -711,18 +720,28 @@ _sample_exponential = _runtime_sampler(KIND_EXPONENTIAL)  # (scale,)
 
 
 @register_jitable
-def _draw_lognormal(mean, sigma, _):
-    return math.exp(mean + sigma * _gauss_pair(_NUMPY))
+def _lognormal(source, mean, sigma):
+    return math.exp(mean + sigma * _normal_of(source))
 
 
 @register_jitable
-def _draw_gamma(shape, scale, _):
-    return scale * _standard_gamma(shape)
+def _gamma(source, shape, scale):
+    return scale * _standard_gamma(source, shape)
 
 
 @register_jitable
-def _draw_chisquare(df, _b, _c):
-    return 2.0 * _standard_gamma(df / 2.0)
+def _chisquare(source, df, _b):
+    return 2.0 * _standard_gamma(source, df / 2.0)
+
+
+def _stream_sampler(distribution, dtype):
+    """The sampler of ``distribution(source, a, b)`` drawn from ``np.random``'s stream."""
+
+    @register_jitable
+    def draw_one(a, b, _c):
+        return distribution(_NUMPY, a, b)
+
+    return _sampler(draw_one, dtype)
 
 
 @register_jitable
@@ -736,17 +755,17 @@ def _fill_bounded(flat, first, width, _):
     bounded_fill(_NUMPY, first, width, flat.size, flat.itemsize * 8, data_address(flat))
 
 
-_sample_lognormal = _sampler(_draw_lognormal, np.float64)
-_sample_gamma = _sampler(_draw_gamma, np.float64)
-_sample_chisquare = _sampler(_draw_chisquare, np.float64)
-_sample_beta = _sampler(_beta, np.float64)
-_sample_standard_t = _sampler(_standard_t, np.float64)
-_sample_laplace = _sampler(_laplace, np.float64)
-_sample_logistic = _sampler(_logistic, np.float64)
+_sample_lognormal = _stream_sampler(_lognormal, np.float64)
+_sample_gamma = _stream_sampler(_gamma, np.float64)
+_sample_chisquare = _stream_sampler(_chisquare, np.float64)
+_sample_beta = _stream_sampler(_beta, np.float64)
+_sample_standard_t = _stream_sampler(_standard_t, np.float64)
+_sample_laplace = _stream_sampler(_laplace, np.float64)
+_sample_logistic = _stream_sampler(_logistic, np.float64)
 _sample_triangular = _sampler(_triangular, np.float64)
-_sample_poisson = _sampler(_poisson, np.int64)
-_sample_binomial = _sampler(_binomial, np.int64)
-_sample_geometric = _sampler(_geometric, np.int64)
+_sample_poisson = _stream_sampler(_poisson, np.int64)
+_sample_binomial = _stream_sampler(_binomial, np.int64)
+_sample_geometric = _stream_sampler(_geometric, np.int64)
 
 
 def _without_parameters(name, sample):
@@ -823,7 +842,7 @@ def _one_uniform():
 
 @register_jitable
 def _one_normal():
-    return _gauss_pair(_NUMPY)
+    return draw_deviate(_NUMPY, KIND_STANDARD_NORMAL, 0.0, 0.0)
 
 
 overload(np.random.rand)(_by_dimensions("np.random.rand", _one_uniform, _uniform_array))
@@ -1086,7 +1105,8 @@ def triangular(left, mode, right, size=None):
 
 def _uniform_of(source):
     """The next double in [0, 1) of ``source``: a stream of this module (``_NUMPY``), or a
-    ``np.random.default_rng`` Generator (see ``generator``)."""
+    ``np.random.default_rng`` Generator or the 1-tuple of its state's address (see
+    ``generator``)."""
 
 
 @overload(_uniform_of)
@@ -1100,6 +1120,42 @@ def _uniform_of_typing(source):
     from .generator import uniform_of_generator
 
     return uniform_of_generator
+
+
+def _normal_of(source):
+    """A standard normal deviate of ``source`` (as ``_uniform_of``): the legacy polar
+    method's of a stream, the ziggurat's of a Generator."""
+
+
+@overload(_normal_of)
+def _normal_of_typing(source):
+    if isinstance(source, types.Integer):
+
+        def of_stream(source):
+            return draw_deviate(source, KIND_STANDARD_NORMAL, 0.0, 0.0)
+
+        return of_stream
+    from .generator import normal_of_generator
+
+    return normal_of_generator
+
+
+def _exponential_of(source):
+    """A standard exponential deviate of ``source`` (as ``_uniform_of``): ``-log(1 - u)`` of a
+    stream, the ziggurat's of a Generator."""
+
+
+@overload(_exponential_of)
+def _exponential_of_typing(source):
+    if isinstance(source, types.Integer):
+
+        def of_stream(source):
+            return draw_deviate(source, KIND_STANDARD_EXPONENTIAL, 0.0, 0.0)
+
+        return of_stream
+    from .generator import exponential_of_generator
+
+    return exponential_of_generator
 
 
 def _interval_of(source, max):
