@@ -609,8 +609,8 @@ def geometric(rng, p, size=None):
 
 
 # Result types of `integers`: their bounds and the width of the draws NumPy makes for them (1
-# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's: compiled
-# code's integer bounds are int64.
+# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's for arrays
+# of bounds, which are int64 in compiled code; numbers may go up to 2**64 - 1 (`_uint64_range`).
 _INTEGER_TYPES = {
     np.int64: (-(2**63), 2**63 - 1, 64),
     np.int32: (-(2**31), 2**31 - 1, 32),
@@ -671,6 +671,66 @@ def _sign_and_bits_typing(x):
         return x < 0, np.uint64(x)
 
     return signed
+
+
+@register_jitable
+def _int64_range(low, high, endpoint, lowest, highest, low_out_of_bounds, high_out_of_bounds):
+    """``integers``' smallest and largest values in int64, checked as NumPy checks them for a
+    result type within int64's range (``lowest``, ``highest``). A constant such as
+    `2**63 - 1` is typed uint64, and int64 and uint64 do not compare as Python's integers in
+    compiled code: a bound above int64's range is taken apart first."""
+    if high is None:
+        first = np.int64(0)
+        last = _int64_last(low, endpoint, high_out_of_bounds)
+    else:
+        last = _int64_last(high, endpoint, high_out_of_bounds)
+        # Above int64's range, `low` is above `last` (NumPy checks `low` against the type's
+        # lowest value only).
+        above, first = _int64_first(low)
+        if above:
+            _empty_range(1, endpoint)
+    if first < lowest:
+        raise ValueError(low_out_of_bounds)
+    if last > highest:
+        raise ValueError(high_out_of_bounds)
+    if first > last:
+        _empty_range(first, endpoint)
+    return first, last
+
+
+@register_jitable
+def _uint64_range(low, high, endpoint, lowest, highest, low_out_of_bounds, high_out_of_bounds):
+    """``integers``' smallest and largest values in uint64 for a uint64 result, checked as
+    NumPy checks them: each bound taken as its sign and its bits, as it may be above int64's
+    range (``lowest`` and ``highest``, 0 and 2**64 - 1, need no comparison)."""
+    if high is None:
+        first_negative, first = False, np.uint64(0)
+        top_negative, top = _sign_and_bits(low)
+    else:
+        first_negative, first = _sign_and_bits(low)
+        top_negative, top = _sign_and_bits(high)
+    # The largest value asked for, `last`, is below 0 when `last_negative`.
+    last_negative, last = top_negative, top
+    if not endpoint:
+        last_negative = top_negative or top == 0
+        last = top - np.uint64(1)
+    if first_negative:
+        raise ValueError(low_out_of_bounds)
+    if last_negative or first > last:
+        _empty_range(first, endpoint)
+    return first, last
+
+
+@register_jitable
+def _empty_range(first, endpoint):
+    """NumPy's ``ValueError`` for bounds that hold no integer, ``first`` the lower one."""
+    if endpoint:
+        if first == 0:
+            raise ValueError("high < 0")
+        raise ValueError("low > high")
+    if first == 0:
+        raise ValueError("high <= 0")
+    raise ValueError("low >= high")
 
 
 @register_jitable
@@ -749,44 +809,7 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 
         return draws_of_arrays
 
-    if element == np.uint64:
-
-        def draws_uint64(rng, low, high=None, size=None, dtype=None, endpoint=False):
-            state = _state_address(rng)
-            if size is None:
-                out = np.empty(1, element)
-            else:
-                out = np.empty(size, element)
-                if out.size == 0:
-                    return out
-            # Each bound as its sign and its bits in uint64: they may be above int64's range.
-            if high is None:
-                first_negative, first = False, np.uint64(0)
-                top_negative, top = _sign_and_bits(low)
-            else:
-                first_negative, first = _sign_and_bits(low)
-                top_negative, top = _sign_and_bits(high)
-            # The largest value asked for, `last`, is below 0 when `last_negative`.
-            last_negative, last = top_negative, top
-            if not endpoint:
-                last_negative = top_negative or top == 0
-                last = top - np.uint64(1)
-            if first_negative:
-                raise ValueError(low_out_of_bounds)
-            if last_negative or first > last:
-                if endpoint:
-                    if first == 0:
-                        raise ValueError("high < 0")
-                    raise ValueError("low > high")
-                if first == 0:
-                    raise ValueError("high <= 0")
-                raise ValueError("low >= high")
-            _bounded_fill(state, out, first, last, bits)
-            if size is None:
-                return out[0]
-            return out
-
-        return draws_uint64
+    checked_range = _uint64_range if element == np.uint64 else _int64_range
 
     def draws(rng, low, high=None, size=None, dtype=None, endpoint=False):
         state = _state_address(rng)
@@ -797,33 +820,7 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
             # NumPy returns an empty array before looking at the bounds.
             if out.size == 0:
                 return out
-        # The bounds in int64 (a constant such as `2**63 - 1` is typed uint64, and int64 and
-        # uint64 do not compare as Python's integers in compiled code); one above int64's range
-        # is out of this type's bounds.
-        if high is None:
-            first = np.int64(0)
-            last = _int64_last(low, endpoint, high_out_of_bounds)
-        else:
-            last = _int64_last(high, endpoint, high_out_of_bounds)
-            # Above int64's range, `low` is above `last` (NumPy checks `low` against the
-            # type's lowest value only).
-            above, first = _int64_first(low)
-            if above:
-                if endpoint:
-                    raise ValueError("low > high")
-                raise ValueError("low >= high")
-        if first < lowest:
-            raise ValueError(low_out_of_bounds)
-        if last > highest:
-            raise ValueError(high_out_of_bounds)
-        if first > last:
-            if endpoint:
-                if first == 0:
-                    raise ValueError("high < 0")
-                raise ValueError("low > high")
-            if first == 0:
-                raise ValueError("high <= 0")
-            raise ValueError("low >= high")
+        first, last = checked_range(low, high, endpoint, lowest, highest, low_out_of_bounds, high_out_of_bounds)
         _bounded_fill(state, out, first, last, bits)
         if size is None:
             return out[0]

@@ -1122,40 +1122,32 @@ def _uniform_of_typing(source):
     return uniform_of_generator
 
 
-def _normal_of(source):
-    """A standard normal deviate of ``source`` (as ``_uniform_of``): the legacy polar
-    method's of a stream, the ziggurat's of a Generator."""
+def _standard_deviate_of(kind, of_generator):
+    """``deviate_of(source)``: a deviate of the standard distribution ``kind`` drawn from
+    ``source`` (as ``_uniform_of``), by the legacy algorithm of a stream (the polar method's
+    normal, ``-log(1 - u)``) or the one of a Generator (``generator.<of_generator>``, the
+    ziggurat's)."""
+
+    def deviate_of(source):
+        pass
+
+    @overload(deviate_of)
+    def deviate_of_typing(source):
+        if isinstance(source, types.Integer):
+
+            def of_stream(source):
+                return draw_deviate(source, kind, 0.0, 0.0)
+
+            return of_stream
+        from . import generator
+
+        return getattr(generator, of_generator)
+
+    return deviate_of
 
 
-@overload(_normal_of)
-def _normal_of_typing(source):
-    if isinstance(source, types.Integer):
-
-        def of_stream(source):
-            return draw_deviate(source, KIND_STANDARD_NORMAL, 0.0, 0.0)
-
-        return of_stream
-    from .generator import normal_of_generator
-
-    return normal_of_generator
-
-
-def _exponential_of(source):
-    """A standard exponential deviate of ``source`` (as ``_uniform_of``): ``-log(1 - u)`` of a
-    stream, the ziggurat's of a Generator."""
-
-
-@overload(_exponential_of)
-def _exponential_of_typing(source):
-    if isinstance(source, types.Integer):
-
-        def of_stream(source):
-            return draw_deviate(source, KIND_STANDARD_EXPONENTIAL, 0.0, 0.0)
-
-        return of_stream
-    from .generator import exponential_of_generator
-
-    return exponential_of_generator
+_normal_of = _standard_deviate_of(KIND_STANDARD_NORMAL, "normal_of_generator")
+_exponential_of = _standard_deviate_of(KIND_STANDARD_EXPONENTIAL, "exponential_of_generator")
 
 
 def _interval_of(source, max):
