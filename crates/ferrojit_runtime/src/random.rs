@@ -370,7 +370,7 @@ pub unsafe extern "C" fn ferrojit_rt_random_fill(stream: i64, kind: i64, a: f64,
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_random_bounded_fill(stream: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
     // SAFETY: as the caller promises.
-    with_state(stream, |s| unsafe { crate::pcg64::store_each(out, count, bits, || (off as u64).wrapping_add(s.masked_interval(rng as u64))) });
+    with_state(stream, |s| unsafe { crate::pcg64::store_each(out, count, bits, || (off as u64).wrapping_add(masked_interval(s, rng as u64))) });
     0
 }
 
