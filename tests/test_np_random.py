@@ -70,6 +70,10 @@ ARRAY_CALLS = [
     "binomial(NS, PS)", "binomial(NS, 0.3, (2, 3))", "binomial(10, PS)", "geometric(PS)", "gamma(SHAPES)", "gamma(SHAPES, SCALES)",
     "beta(SHAPES, 2.0)", "chisquare(SHAPES)", "laplace(LOCS, SCALES)", "logistic(LOCS)", "triangular(LOCS, 3.0, 4.0)", "standard_t(SHAPES)",
     "permutation(12)", "permutation(0)", "permutation(ARRAY7)", "permutation(INTS12.reshape(4, 3))", "permutation(ARRAY7[::-2])",
+    # Arrays filled by the runtime in one call: many blocks of the generator's 624 words.
+    "random(20001)", "uniform(-2.0, 3.0, 20001)", "normal(1.0, 2.0, 20001)", "standard_normal((3, 6667))", "randn(20001)",
+    "exponential(2.0, 20001)", "randint(0, 1000, 20001)", "randint(-2**40, 2**40, 20001)",
+    "randint(5, 100, 20001, dtype=np.int32)", "randint(0, 2**32, 20001, np.uint32)", "randint(2**40, size=20001, dtype=np.uint64)",
 ]
 
 
@@ -169,6 +173,26 @@ def seed_then_normal(seed):
 @ferrojit.njit
 def one_normal():
     return np.random.normal()
+
+
+@ferrojit.njit
+def normals_across_fills(seed):
+    np.random.seed(seed)
+    a = np.random.normal(0.0, 1.0, 5)
+    b = np.random.normal()
+    c = np.random.randn(3)
+    d = np.random.standard_normal()
+    e = np.random.gamma(3.0, 1.0, 3)
+    f = np.random.normal(2.0, 3.0, 4)
+    return a, b, c, d, e, f, np.random.normal()
+
+
+def test_odd_fills_keep_the_second_gaussian_for_the_next_call():
+    state = np.random.RandomState(17)
+    expected = (state.normal(0.0, 1.0, 5), state.normal(), state.randn(3), state.standard_normal(), state.gamma(3.0, 1.0, 3), state.normal(2.0, 3.0, 4), state.normal())
+    got = normals_across_fills(17)
+    for g, e in zip(got, expected):
+        assert np.asarray(g).tobytes() == np.asarray(e).tobytes()
 
 
 def test_seeding_forgets_the_kept_gaussian():

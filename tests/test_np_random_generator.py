@@ -31,6 +31,11 @@ INTS12 = np.arange(12)
 HIGHS12, LOWS12, NEGATIVE12, DOUBLE12, BOOL_HIGHS12 = INTS12 + 1, INTS12 - 1, -INTS12, 2 * INTS12 + 2, INTS12 % 2 + 1
 INT32_HIGHS12, BIG12, MINUS5_12, VERY_NEGATIVE12 = (INTS12 + 1).astype(np.int32), INTS12 + 250, INTS12 - 5, -INTS12 - 120
 UINT64_12, INT_LOCS = INTS12.astype(np.uint64), LOCS.astype(np.int64)
+# Bounds beyond int64's range, as uint64 values.
+UINT64_MAX, UINT64_2_63, UINT64_2_63_5 = np.uint64(2**64 - 1), np.uint64(2**63), np.uint64(2**63 + 5)
+INTS60_3D = np.arange(60).reshape(3, 4, 5)
+LAMS, NS, PS, SHAPES = np.array([0.5, 3.0, 12.0, 150.0]), np.array([5, 50, 500]), np.array([0.1, 0.5, 0.95]), np.array([0.3, 1.0, 4.0])
+NAN_LAMS, NEGATIVE_LAMS, BAD_PS, NEGATIVE_NS = np.array([1.0, np.nan]), np.array([1.0, -2.0]), np.array([0.5, 1.5]), np.array([3, -1, 2])
 
 # Calls drawing one value, repeated 300 times after `rng = np.random.default_rng(seed)`.
 SCALAR_CALLS = [
@@ -47,6 +52,14 @@ SCALAR_CALLS = [
     "integers(200, dtype=np.uint8)", "integers(256, dtype=np.uint8)", "integers(2, dtype=np.bool_)", "integers(0, 1, dtype=np.bool_, endpoint=True)",
     "integers(1, dtype=bool)", "integers(7, dtype=int)",
     "choice(10)", "choice(ARRAY7)", "choice(5, p=P5)", "choice(ARRAY7, replace=False)", "choice(5, p=P5_FLOAT32)",
+    "standard_gamma(0.5)", "standard_gamma(1.0)", "standard_gamma(3.0)", "standard_gamma(0.0)", "gamma(2.0)", "gamma(0.3, 2.0)", "gamma(100.0, 0.5)",
+    "beta(0.5, 0.5)", "beta(2.0, 3.0)", "beta(0.5, 3.0)", "beta(1e-3, 1e-3)", "beta(1e-2, 1e-2)", "beta(1e-200, 1e-200)",
+    "chisquare(3.0)", "chisquare(0.5)", "chisquare(2)", "standard_t(5.0)", "standard_t(0.5)", "standard_t(1)",
+    "lognormal()", "lognormal(0.5, 0.25)", "laplace()", "laplace(1.0, 2.0)", "laplace(scale=0.0)", "logistic()", "logistic(-1.0, 3.0)",
+    "poisson()", "poisson(3.5)", "poisson(0.0)", "poisson(9.99)", "poisson(10.0)", "poisson(25.0)", "poisson(1000.0)", "poisson(1e7)",
+    "binomial(10, 0.3)", "binomial(100, 0.7)", "binomial(1000, 0.4)", "binomial(1000, 0.9)", "binomial(0, 0.5)", "binomial(7, 0.0)",
+    "binomial(7, 1.0)", "binomial(100000, 0.5)", "binomial(60, 0.5)",
+    "geometric(0.1)", "geometric(0.01)", "geometric(1 / 3)", "geometric(0.5)", "geometric(1.0)", "geometric(1e-300)",
 ]
 
 # Calls with `size=` or shuffling arrays, made once after seeding; a draw after each checks
@@ -73,6 +86,19 @@ ARRAY_CALLS = [
     "choice(2**40, 3, replace=False)", "choice(INTS12.reshape(4, 3))", "choice(INTS12.reshape(4, 3), 5)",
     "choice(INTS12.reshape(6, 1, 2), (2, 2), replace=False)", "choice(np.asfortranarray(INTS12.reshape(4, 3)), 3, p=P5[:4] / P5[:4].sum())",
     "permutation(12)", "permutation(0)", "permutation(ARRAY7)", "permutation(INTS12.reshape(4, 3))", "permutation(ARRAY7[::-2])",
+    "integers(UINT64_MAX, size=5, dtype=np.uint64)", "integers(0, UINT64_MAX, 4, np.uint64, True)", "integers(UINT64_2_63, UINT64_MAX, 3, np.uint64)",
+    "integers(UINT64_2_63, UINT64_2_63_5, 6, np.uint64)", "integers(UINT64_2_63, size=3)", "integers(5, UINT64_2_63_5, 3, np.uint64, True)",
+    "permutation(INTS12.reshape(3, 4), axis=1)", "permutation(INTS60_3D, axis=-1)", "permutation(INTS60_3D, axis=1)", "permutation(ARRAY7, axis=-1)",
+    "permutation(np.asfortranarray(INTS12.reshape(3, 4)), axis=1)", "permutation(INTS12.reshape(3, 4)[:, ::-2], 1)", "permutation(5, axis=3)",
+    "standard_gamma(2.0, (3, 4))", "gamma(2.0, 1.0, (2, 5))", "gamma(0.3, size=6)", "beta(2.0, 2.0, 8)", "beta(0.2, 0.7, 8)", "chisquare(2.0, 6)",
+    "standard_t(3.0, 6)", "lognormal(0, 1, 6)", "laplace(0, 1, 6)", "logistic(0, 1, 6)", "poisson(4.0, (3, 4))", "poisson(50.0, 8)",
+    "binomial(20, 0.25, 12)", "binomial(500, 0.5, 5)", "geometric(0.2, 9)", "geometric(0.6, 9)",
+    "gamma(SHAPES)", "gamma(SHAPES, SCALES)", "standard_gamma(SHAPES, (2, 3))", "beta(SHAPES, 2.0)", "chisquare(SHAPES)", "standard_t(SHAPES)",
+    "lognormal(LOCS, 0.5)", "laplace(LOCS, SCALES)", "logistic(LOCS)", "poisson(LAMS)", "poisson(LAMS, (3, 4))", "binomial(NS, PS)",
+    "binomial(NS, 0.3, (2, 3))", "binomial(10, PS)", "geometric(PS)",
+    # Arrays filled by the runtime in one call.
+    "random(20001)", "random(20001, dtype=np.float32)", "uniform(-2.0, 3.0, 20001)", "normal(1.0, 2.0, (3, 6667))",
+    "exponential(2.0, 20001)", "integers(0, 1000, 20001)", "integers(-5, 5, 20001, dtype=np.int8)",
 ]
 
 
@@ -337,6 +363,129 @@ def test_shuffle_is_numpy_s(array):
     assert after == rng.random()
 
 
+@ferrojit.njit
+def shuffled_along(seed, a, axis):
+    rng = np.random.default_rng(seed)
+    rng.shuffle(a, axis=axis)
+    return rng.random()
+
+
+@pytest.mark.parametrize(
+    "array, axis",
+    [
+        (np.arange(10.0), -1),
+        (np.arange(24).reshape(6, 4), 1),
+        (np.arange(24).reshape(6, 4), -2),
+        (np.arange(60, dtype=np.int32).reshape(3, 4, 5), 2),
+        (np.arange(60, dtype=np.int32).reshape(3, 4, 5), 1),
+        (np.asfortranarray(np.arange(12.0).reshape(4, 3)), 1),
+        (np.arange(40.0).reshape(5, 8)[:, ::-3], 1),
+        (np.zeros((5, 0)), 1),
+        (np.arange(6, dtype=np.uint8).reshape(2, 3) > 2, -1),
+    ],
+    ids=["1d-last", "2d-columns", "2d-minus-2", "3d-last", "3d-middle", "fortran-columns", "negative-stride-columns", "empty", "bool"],
+)
+def test_shuffle_along_an_axis_is_numpy_s(array, axis):
+    ours, theirs = array.copy(), array.copy()
+    after = shuffled_along(8, ours, axis)
+    rng = np.random.default_rng(8)
+    rng.shuffle(theirs, axis=axis)
+    np.testing.assert_array_equal(ours, theirs)
+    assert after == rng.random()
+
+
+@pytest.mark.parametrize("axis", [2, -3])
+def test_shuffle_along_a_missing_axis_is_numpy_s_error(axis):
+    with pytest.raises(np.exceptions.AxisError) as theirs:
+        np.random.default_rng(1).shuffle(np.zeros((2, 2)), axis=axis)
+    with pytest.raises(np.exceptions.AxisError) as ours:
+        shuffled_along(1, np.zeros((2, 2)), axis)
+    assert str(ours.value) == str(theirs.value)
+
+
+@ferrojit.njit
+def random_into(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.random(out=out), rng.random()
+
+
+@ferrojit.njit
+def random_into_sized(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.random((2, 3), out=out), rng.random()
+
+
+@ferrojit.njit
+def random_into_float32(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.random(out.shape, np.float32, out), rng.random()
+
+
+@ferrojit.njit
+def standard_normal_into(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(out=out), rng.random()
+
+
+@ferrojit.njit
+def standard_normal_into_float32(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(dtype=np.float32, out=out), rng.random()
+
+
+@ferrojit.njit
+def standard_exponential_into(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_exponential(size=out.size, out=out), rng.random()
+
+
+@ferrojit.njit
+def standard_exponential_into_float32(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_exponential(dtype=np.float32, out=out), rng.random()
+
+
+# (compiled function, NumPy's call on a Generator `rng` and the array `out`, the array given).
+OUT_CALLS = [
+    (random_into, "random(out=out)", np.zeros(7)),
+    (random_into, "random(out=out)", np.zeros((20001,))),
+    (random_into, "random(out=out)", np.zeros((2, 3), order="F")),
+    (random_into, "random(out=out)", np.zeros(0)),
+    (random_into_sized, "random((2, 3), out=out)", np.zeros((2, 3))),
+    (random_into_float32, "random(out.shape, np.float32, out)", np.zeros((3, 3), np.float32)),
+    (standard_normal_into, "standard_normal(out=out)", np.zeros((4, 5))),
+    (standard_normal_into_float32, "standard_normal(dtype=np.float32, out=out)", np.zeros(9, np.float32)),
+    (standard_exponential_into, "standard_exponential(size=out.size, out=out)", np.zeros(9)),
+    (standard_exponential_into_float32, "standard_exponential(dtype=np.float32, out=out)", np.zeros((2, 2), np.float32)),
+    # NumPy's errors.
+    (random_into, "random(out=out)", np.zeros(7, np.float32)),
+    (random_into, "random(out=out)", np.zeros(14)[::2]),
+    (random_into_sized, "random((2, 3), out=out)", np.zeros((3, 2))),
+    (random_into_sized, "random((2, 3), out=out)", np.zeros(6)),
+    (random_into_float32, "random(out.shape, np.float32, out)", np.zeros(3)),
+    (standard_normal_into, "standard_normal(out=out)", np.zeros((4, 6))[:, :5]),
+]
+
+
+@pytest.mark.parametrize("compiled, call, given", OUT_CALLS, ids=[f"{c}-{g.dtype}-{g.shape}-{i}" for i, (_, c, g) in enumerate(OUT_CALLS)])
+def test_out_is_filled_as_numpy_fills_it(compiled, call, given):
+    # A non-contiguous `given` is refused before anything is written: both calls may take it.
+    contiguous = given.flags.c_contiguous or given.flags.f_contiguous
+    out, theirs = (given.copy(order="K"), given.copy(order="K")) if contiguous else (given, given)
+    rng = np.random.default_rng(11)
+    try:
+        expected = eval(f"rng.{call}", {"rng": rng, "np": np, "out": theirs})
+    except Exception as error:
+        with pytest.raises(type(error)) as ours:
+            compiled(11, out)
+        assert str(ours.value) == str(error)
+        return
+    got, after = compiled(11, out)
+    assert got is out or np.shares_memory(got, out)
+    assert got.tobytes() == expected.tobytes() and got.dtype == expected.dtype and got.shape == expected.shape
+    assert after == rng.random()
+
+
 def test_shuffling_a_read_only_array_is_numpy_s_error():
     a = np.arange(5.0)
     a.flags.writeable = False
@@ -354,6 +503,13 @@ ERROR_CALLS = [
     "integers(INTS12)", "integers(LOWS12, 5)", "integers(INTS12, 10, endpoint=True)", "integers(0, LOWS12, endpoint=True)",
     "integers(LOWS12, dtype=np.uint8)", "integers(0, BIG12, dtype=np.uint8)", "integers(MINUS5_12, 3, dtype=np.uint64)",
     "integers(VERY_NEGATIVE12, 0, dtype=np.int8)",
+    "integers(UINT64_2_63, UINT64_2_63_5)", "integers(UINT64_2_63, UINT64_2_63)", "integers(UINT64_2_63, UINT64_2_63, endpoint=True)",
+    "integers(7, 3, dtype=np.uint64)", "integers(0, dtype=np.uint64)", "integers(-3, UINT64_MAX, dtype=np.uint64)",
+    "permutation(INTS12.reshape(3, 4), axis=2)", "permutation(ARRAY7, axis=-2)",
+    "standard_gamma(-1.0)", "gamma(-1.0)", "gamma(1.0, -1.0)", "gamma(NEGATIVE_SCALES)", "beta(0.0, 1.0)", "beta(1.0, -1.0)", "chisquare(0.0)",
+    "standard_t(-1.0)", "lognormal(0.0, -1.0)", "laplace(0.0, -1.0)", "logistic(0.0, NEGATIVE_SCALES)", "poisson(-1.0)", "poisson(np.nan)",
+    "poisson(1e19)", "poisson(NAN_LAMS)", "poisson(NEGATIVE_LAMS)", "binomial(-1, 0.5)", "binomial(5, 1.5)", "binomial(5, np.nan)",
+    "binomial(NEGATIVE_NS, 0.5)", "binomial(5, BAD_PS)", "geometric(0.0)", "geometric(1.5)", "geometric(np.nan)", "geometric(BAD_PS)",
     "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])", "choice(5, p=P5_TWICE)",
     "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)", "choice(5, p=SCALES)",
 ]
@@ -414,6 +570,10 @@ def make_generator_arrays(n, a, p):
         rng.uniform(0.0, 1.0, n), rng.integers(0, 9, (n, n)), rng.integers(0, 9, n, dtype=np.uint8), rng.exponential(1.0, n),
         rng.choice(n, n), rng.choice(a, 2, False), rng.choice(5, 3, False, p), rng.choice(5, n, True, p), rng.choice(20000, 1000, False),
         rng.permutation(n), rng.permutation(a), rng.normal(a, 1.0), rng.uniform(a, a + 1.0, (2, a.size)), np.random.default_rng(rng).random(2),
+        rng.permutation(a.reshape(2, 3), 1), rng.integers(UINT64_2_63, UINT64_MAX, n, np.uint64), rng.random(out=np.empty(n)),
+        rng.standard_normal(dtype=np.float32, out=np.empty((n, 2), np.float32)),
+        rng.gamma(2.0, 1.0, n), rng.beta(a + 1.0, 0.5), rng.poisson(3.0, (n, 2)), rng.binomial(10, 0.5, n), rng.geometric(0.3, n),
+        rng.laplace(a), rng.standard_t(3.0, n),
     )
 
 

@@ -18,7 +18,17 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.random.seed_python", "stream, seed, /", seed_python);
     r.function("ferrojit._lib.random.seed_entropy", "stream, /", seed_entropy);
     r.function("ferrojit._lib.random.next_double", "stream, /", next_double);
-    r.function("ferrojit._lib.random.fill_doubles", "stream, data, n, /", fill_doubles);
+    r.function("ferrojit._lib.random.draw_deviate", "stream, kind, a, b, /", |cx, args, span| {
+        runtime_call(cx, args, &[STREAM, KIND, ("a", Type::FLOAT64), ("b", Type::FLOAT64)], RuntimeFunc::RANDOM_DRAW, Type::FLOAT64, span)
+    });
+    r.function("ferrojit._lib.random.fill_deviates", "stream, kind, a, b, data, n, /", |cx, args, span| {
+        let params = [STREAM, KIND, ("a", Type::FLOAT64), ("b", Type::FLOAT64), ("data", Type::INT64), ("n", Type::INT64)];
+        runtime_call(cx, args, &params, RuntimeFunc::RANDOM_FILL, Type::INT64, span)
+    });
+    r.function("ferrojit._lib.random.bounded_fill", "stream, off, rng, count, bits, out, /", |cx, args, span| {
+        let params = [STREAM, ("off", Type::INT64), ("rng", Type::INT64), ("count", Type::INT64), ("bits", Type::INT64), ("out", Type::INT64)];
+        runtime_call(cx, args, &params, RuntimeFunc::RANDOM_BOUNDED_FILL, Type::INT64, span)
+    });
     r.function("ferrojit._lib.random.masked_interval", "stream, max, /", masked_interval);
     r.function("ferrojit._lib.random.getrandbits", "stream, k, /", getrandbits);
     r.function("ferrojit._lib.random.take_gauss", "stream, /", take_gauss);
@@ -31,14 +41,12 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.generator.pcg64_seed_entropy", "state, /", |cx, args, span| {
         runtime_call(cx, args, &[STATE], RuntimeFunc::PCG64_SEED_ENTROPY, Type::INT64, span)
     });
-    r.function("ferrojit._lib.generator.pcg64_next_double", "state, single, /", |cx, args, span| {
-        runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_NEXT_DOUBLE, Type::FLOAT64, span)
+    r.function("ferrojit._lib.generator.pcg64_draw", "state, kind, single, a, b, /", |cx, args, span| {
+        runtime_call(cx, args, &[STATE, KIND, SINGLE, ("a", Type::FLOAT64), ("b", Type::FLOAT64)], RuntimeFunc::PCG64_DRAW, Type::FLOAT64, span)
     });
-    r.function("ferrojit._lib.generator.pcg64_standard_normal", "state, single, /", |cx, args, span| {
-        runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_STANDARD_NORMAL, Type::FLOAT64, span)
-    });
-    r.function("ferrojit._lib.generator.pcg64_standard_exponential", "state, single, /", |cx, args, span| {
-        runtime_call(cx, args, &[STATE, SINGLE], RuntimeFunc::PCG64_STANDARD_EXPONENTIAL, Type::FLOAT64, span)
+    r.function("ferrojit._lib.generator.pcg64_fill", "state, kind, single, a, b, data, n, /", |cx, args, span| {
+        let params = [STATE, KIND, SINGLE, ("a", Type::FLOAT64), ("b", Type::FLOAT64), ("data", Type::INT64), ("n", Type::INT64)];
+        runtime_call(cx, args, &params, RuntimeFunc::PCG64_FILL, Type::INT64, span)
     });
     r.function("ferrojit._lib.generator.pcg64_interval", "state, max, /", |cx, args, span| {
         runtime_call(cx, args, &[STATE, ("max", Type::INT64)], RuntimeFunc::PCG64_INTERVAL, Type::INT64, span)
@@ -71,6 +79,8 @@ fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, params: &[(&str, Type)], 
 const STREAM: (&str, Type) = ("stream", Type::INT64);
 /// A Generator's state: the data address of its state array.
 const STATE: (&str, Type) = ("state", Type::INT64);
+/// A distribution (`ferrojit_runtime::random::KIND_RANDOM`...).
+const KIND: (&str, Type) = ("kind", Type::INT64);
 /// Nonzero for float32's draws.
 const SINGLE: (&str, Type) = ("single", Type::INT64);
 
@@ -88,10 +98,6 @@ fn seed_entropy(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Val
 
 fn next_double(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &[STREAM], RuntimeFunc::RANDOM_NEXT_DOUBLE, Type::FLOAT64, span)
-}
-
-fn fill_doubles(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(cx, args, &[STREAM, ("data", Type::INT64), ("n", Type::INT64)], RuntimeFunc::RANDOM_FILL_DOUBLES, Type::INT64, span)
 }
 
 fn masked_interval(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

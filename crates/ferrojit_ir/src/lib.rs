@@ -510,7 +510,14 @@ impl RuntimeFunc {
     pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_entropy", may_raise: false };
     /// `(stream) -> float`: the next double in [0, 1).
     pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_double", may_raise: false };
-    pub const RANDOM_FILL_DOUBLES: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_fill_doubles", may_raise: false };
+    /// `(stream, kind, a, b) -> float`: a value of the distribution `kind` with the parameters
+    /// `a`, `b` (see `ferrojit_runtime::random::draw`).
+    pub const RANDOM_DRAW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_draw", may_raise: false };
+    /// `(stream, kind, a, b, data, n) -> 0`: `n` such values into the float64 array data at `data`.
+    pub const RANDOM_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_fill", may_raise: false };
+    /// `(stream, off, rng, count, bits, out) -> 0`: `off` plus masked values in `[0, rng]` into
+    /// the array data at `out`, of elements of `bits` bits.
+    pub const RANDOM_BOUNDED_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_bounded_fill", may_raise: false };
     /// `(stream, max) -> value`: a value in `[0, max]` (unsigned 64 bits) by masked rejection.
     pub const RANDOM_MASKED_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_masked_interval", may_raise: false };
     /// `(stream, k) -> bits`: CPython's `getrandbits(k)`, `k` at most 64.
@@ -527,12 +534,12 @@ impl RuntimeFunc {
     pub const PCG64_SEED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed", may_raise: false };
     /// `(state) -> 0`: seeding from the operating system's entropy.
     pub const PCG64_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed_entropy", may_raise: false };
-    /// `(state, single) -> float64`: the next double in [0, 1), or float32's value with `single`.
-    pub const PCG64_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_next_double", may_raise: false };
-    /// `(state, single) -> float64`: a standard normal deviate (NumPy's ziggurat).
-    pub const PCG64_STANDARD_NORMAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_standard_normal", may_raise: false };
-    /// `(state, single) -> float64`: a standard exponential deviate (NumPy's ziggurat).
-    pub const PCG64_STANDARD_EXPONENTIAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_standard_exponential", may_raise: false };
+    /// `(state, kind, single, a, b) -> float64`: a value of the distribution `kind` (as
+    /// `RANDOM_DRAW`), or float32's value with `single`.
+    pub const PCG64_DRAW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_draw", may_raise: false };
+    /// `(state, kind, single, a, b, data, n) -> 0`: `n` such values into the array data at
+    /// `data` (float32 elements with `single`).
+    pub const PCG64_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_fill", may_raise: false };
     /// `(state, max) -> int64`: a value in `[0, max]` (NumPy's `random_interval`).
     pub const PCG64_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_interval", may_raise: false };
     /// `(state, off, rng, count, bits, out) -> 0`: bounded integers into the array data at `out`.

@@ -674,13 +674,13 @@ use linalg::{
     ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_potrf,
 };
 use random::{
-    ferrojit_rt_random_fill_doubles, ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss, ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double,
+    ferrojit_rt_random_bounded_fill, ferrojit_rt_random_draw, ferrojit_rt_random_fill, ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss, ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double,
     ferrojit_rt_random_seed_entropy, ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python,
     ferrojit_rt_random_pow, ferrojit_rt_random_take_gauss,
 };
 use pcg64::{
-    ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_next_double, ferrojit_rt_pcg64_seed,
-    ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_standard_exponential, ferrojit_rt_pcg64_standard_normal,
+    ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_seed,
+    ferrojit_rt_pcg64_seed_entropy,
 };
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
@@ -701,10 +701,9 @@ symbol_table! {
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
     ferrojit_rt_print_flush,
     ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python, ferrojit_rt_random_seed_entropy,
-    ferrojit_rt_random_next_double, ferrojit_rt_random_fill_doubles, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
+    ferrojit_rt_random_next_double, ferrojit_rt_random_draw, ferrojit_rt_random_fill, ferrojit_rt_random_bounded_fill, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
     ferrojit_rt_random_keep_gauss, ferrojit_rt_random_pow,
-    ferrojit_rt_pcg64_seed, ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_next_double,
-    ferrojit_rt_pcg64_standard_normal, ferrojit_rt_pcg64_standard_exponential, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each,
+    ferrojit_rt_pcg64_seed, ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each,
     tanh, tanhf, sinh, sinhf, cosh, coshf, tan, tanf, asin, asinf, acos, acosf, atan, atanf,
     asinh, asinhf, acosh, acoshf, atanh, atanhf, expm1, expm1f, log1p, log1pf, erf, erff,
     erfc, erfcf, tgamma, tgammaf, lgamma, lgammaf, atan2, atan2f, hypot, hypotf, fmod, fmodf,

@@ -23,6 +23,7 @@
 //! and on C tables, which is why they are Rust; the distributions built on them are Python
 //! (`ferrojit/_lib/generator.py`).
 
+use crate::random::{draw, fill, Deviates, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL};
 use crate::ziggurat_tables::*;
 
 /// Words of a Generator's state array.
@@ -30,17 +31,29 @@ pub const STATE_WORDS: usize = 6;
 
 const MULTIPLIER: u128 = (2_549_297_995_355_413_924u128 << 64) | 4_865_540_595_714_422_341u128;
 
-/// A view of a state array's words.
-struct Pcg64<'a> {
-    words: &'a mut [u64; STATE_WORDS],
+/// A copy of a state array's words, written back to the array when dropped: the generator
+/// steps in registers through a whole fill rather than through memory the compiler must
+/// assume the output may alias.
+struct Pcg64 {
+    words: [u64; STATE_WORDS],
+    array: *mut [u64; STATE_WORDS],
 }
 
-impl Pcg64<'_> {
+impl Drop for Pcg64 {
+    fn drop(&mut self) {
+        // SAFETY: `array` is the live state array `at` read (see there).
+        unsafe { *self.array = self.words };
+    }
+}
+
+impl Pcg64 {
     /// # Safety
     /// `state` is the data address of a live, aligned array of at least `STATE_WORDS` uint64
-    /// (the library checks the array's size before calling).
-    unsafe fn at(state: i64) -> Pcg64<'static> {
-        Pcg64 { words: &mut *(state as usize as *mut [u64; STATE_WORDS]) }
+    /// (the library checks the array's size before calling), which nothing else uses until the
+    /// returned value is dropped.
+    unsafe fn at(state: i64) -> Pcg64 {
+        let array = state as usize as *mut [u64; STATE_WORDS];
+        Pcg64 { words: *array, array }
     }
 
     fn lcg_state(&self) -> u128 {
@@ -201,7 +214,7 @@ impl Pcg64<'_> {
 
     /// `random_interval`, as NumPy's Generator shuffles with it.
     fn interval(&mut self, max: u64) -> u64 {
-        crate::random::masked_interval(self, max, Self::next_u32, Self::next_u64)
+        crate::random::masked_interval(self, max)
     }
 
     /// `bounded_lemire_uint64` for `rng` below `u64::MAX`.
@@ -235,6 +248,38 @@ impl Pcg64<'_> {
     }
 }
 
+impl Deviates for Pcg64 {
+    fn word32(&mut self) -> u32 {
+        self.next_u32()
+    }
+
+    fn word64(&mut self) -> u64 {
+        self.next_u64()
+    }
+
+    fn double(&mut self) -> f64 {
+        self.next_double()
+    }
+
+    fn standard_normal(&mut self) -> f64 {
+        Pcg64::standard_normal(self)
+    }
+
+    fn standard_exponential(&mut self) -> f64 {
+        Pcg64::standard_exponential(self)
+    }
+}
+
+/// A float32 deviate of the distribution `kind` (`KIND_RANDOM`, `KIND_STANDARD_NORMAL` or
+/// `KIND_STANDARD_EXPONENTIAL`, NumPy's float32 algorithms; the others have no float32 form).
+fn draw_single(g: &mut Pcg64, kind: i64) -> f32 {
+    match kind {
+        KIND_STANDARD_NORMAL => g.standard_normal_f(),
+        KIND_STANDARD_EXPONENTIAL => g.standard_exponential_f(),
+        _ => g.next_float(),
+    }
+}
+
 /// NumPy's buffer of one 32-bit output handed out in `bits`-bit pieces, lowest first
 /// (`buffered_uint16`, `buffered_uint8`, and the bits of `buffered_bounded_bool`). It lives for
 /// one fill: a new call starts with an empty buffer, as NumPy's does.
@@ -245,7 +290,7 @@ struct Buffer {
 }
 
 impl Buffer {
-    fn next(&mut self, g: &mut Pcg64<'_>) -> u32 {
+    fn next(&mut self, g: &mut Pcg64) -> u32 {
         if self.left == 0 {
             self.word = g.next_u32();
             self.left = 32 / self.bits - 1;
@@ -258,7 +303,7 @@ impl Buffer {
 
     /// `buffered_bounded_lemire_uint16`/`uint8`: Lemire's method on `bits`-bit pieces, for
     /// `rng` below the type's largest value.
-    fn lemire(&mut self, g: &mut Pcg64<'_>, rng: u32) -> u32 {
+    fn lemire(&mut self, g: &mut Pcg64, rng: u32) -> u32 {
         let excl = rng + 1;
         let mask = u32::MAX >> (32 - self.bits);
         let mut m = self.next(g) * excl;
@@ -277,7 +322,7 @@ impl Buffer {
 /// Seeds from the 32-bit words of the entropy, as `PCG64(SeedSequence(entropy))` does:
 /// SeedSequence's pool of four words, then `generate_state(4, np.uint64)`, whose first two
 /// words (high first) are the initial state and the last two the sequence.
-fn seed_from_words(g: &mut Pcg64<'_>, entropy: &[u32]) {
+fn seed_from_words(g: &mut Pcg64, entropy: &[u32]) {
     const INIT_A: u32 = 0x43b0_d7e5;
     const MULT_A: u32 = 0x931e_8875;
     const INIT_B: u32 = 0x8b51_f9dd;
@@ -348,32 +393,39 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_seed_entropy(state: i64) -> i64 {
     0
 }
 
-/// The next double in [0, 1) (`next_double`); with `single`, NumPy's float32 `next_float`
+/// One value of the distribution `kind` (`crate::random::KIND_RANDOM`...; `a` and `b` are
+/// its parameters); with `single`, NumPy's float32 deviate of the standard distributions
 /// (given as the double of the same value).
 /// # Safety
 /// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_next_double(state: i64, single: i64) -> f64 {
+pub unsafe extern "C" fn ferrojit_rt_pcg64_draw(state: i64, kind: i64, single: i64, a: f64, b: f64) -> f64 {
     let mut g = Pcg64::at(state);
-    if single != 0 { g.next_float() as f64 } else { g.next_double() }
+    if single != 0 { draw_single(&mut g, kind) as f64 } else { draw(&mut g, kind, a, b) }
 }
 
-/// A standard normal deviate by NumPy's ziggurat, float32's with `single` (given as a double).
+/// Fills the `n` contiguous elements at `data` (float64, or float32 with `single`) with the
+/// next `n` values of `ferrojit_rt_pcg64_draw(state, kind, single, a, b)`, in one call.
+/// Returns 0.
 /// # Safety
-/// `state` is the data address of a Generator's state array (see the module's documentation).
+/// `state` is the data address of a Generator's state array, and `data` that of `n` writable,
+/// contiguous float64 (float32 with `single`).
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_standard_normal(state: i64, single: i64) -> f64 {
+pub unsafe extern "C" fn ferrojit_rt_pcg64_fill(state: i64, kind: i64, single: i64, a: f64, b: f64, data: i64, n: i64) -> i64 {
     let mut g = Pcg64::at(state);
-    if single != 0 { g.standard_normal_f() as f64 } else { g.standard_normal() }
-}
-
-/// A standard exponential deviate by NumPy's ziggurat, float32's with `single`.
-/// # Safety
-/// `state` is the data address of a Generator's state array (see the module's documentation).
-#[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_standard_exponential(state: i64, single: i64) -> f64 {
-    let mut g = Pcg64::at(state);
-    if single != 0 { g.standard_exponential_f() as f64 } else { g.standard_exponential() }
+    let n = n.max(0) as usize;
+    if single != 0 {
+        let out = std::slice::from_raw_parts_mut(data as usize as *mut f32, n);
+        // One loop per distribution, as `random::fill` has them.
+        match kind {
+            KIND_STANDARD_NORMAL => out.iter_mut().for_each(|x| *x = g.standard_normal_f()),
+            KIND_STANDARD_EXPONENTIAL => out.iter_mut().for_each(|x| *x = g.standard_exponential_f()),
+            _ => out.iter_mut().for_each(|x| *x = g.next_float()),
+        }
+    } else {
+        fill(&mut g, kind, a, b, std::slice::from_raw_parts_mut(data as usize as *mut f64, n));
+    }
+    0
 }
 
 /// `random_interval(max)`: a value in `[0, max]` (unsigned 64 bits) by masked rejection, as
@@ -389,7 +441,7 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_interval(state: i64, max: i64) -> i64
 /// NumPy's `random_bounded_uint64` and `random_buffered_bounded_uint{32,16,8}`/`bool` draw it
 /// with Lemire's method (`use_masked` false, as `Generator.integers` always has it): `buffer`
 /// carries NumPy's 32-bit buffer from one element of a call to the next (16, 8 and 1 bits).
-fn bounded(g: &mut Pcg64<'_>, buffer: &mut Buffer, rng: u64, bits: i64) -> u64 {
+fn bounded(g: &mut Pcg64, buffer: &mut Buffer, rng: u64, bits: i64) -> u64 {
     match bits {
         64 => {
             if rng == 0 {
@@ -429,13 +481,19 @@ fn bounded(g: &mut Pcg64<'_>, buffer: &mut Buffer, rng: u64, bits: i64) -> u64 {
     }
 }
 
-/// Writes `off + value`, wrapped to `bits` bits, as element `i` of the array data at `out`.
-unsafe fn store(out: i64, i: usize, bits: i64, value: u64) {
+/// Writes the values of `count` calls of `next`, in order, each wrapped to `bits` bits (64, 32,
+/// 16, or 8 for 8 and bool), as the elements of the array data at `out`.
+/// # Safety
+/// `out` is the address of `count` writable, contiguous elements of `bits` bits.
+pub(crate) unsafe fn store_each(out: i64, count: i64, bits: i64, mut next: impl FnMut() -> u64) {
+    unsafe fn elements<T>(out: i64, count: i64) -> &'static mut [T] {
+        std::slice::from_raw_parts_mut(out as usize as *mut T, count.max(0) as usize)
+    }
     match bits {
-        64 => *(out as usize as *mut u64).add(i) = value,
-        32 => *(out as usize as *mut u32).add(i) = value as u32,
-        16 => *(out as usize as *mut u16).add(i) = value as u16,
-        _ => *(out as usize as *mut u8).add(i) = value as u8,
+        64 => elements::<u64>(out, count).iter_mut().for_each(|x| *x = next()),
+        32 => elements::<u32>(out, count).iter_mut().for_each(|x| *x = next() as u32),
+        16 => elements::<u16>(out, count).iter_mut().for_each(|x| *x = next() as u16),
+        _ => elements::<u8>(out, count).iter_mut().for_each(|x| *x = next() as u8),
     }
 }
 
@@ -454,10 +512,7 @@ fn new_buffer(bits: i64) -> Buffer {
 pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(state: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
     let mut g = Pcg64::at(state);
     let mut buffer = new_buffer(bits);
-    for i in 0..count.max(0) as usize {
-        let value = (off as u64).wrapping_add(bounded(&mut g, &mut buffer, rng as u64, bits));
-        store(out, i, bits, value);
-    }
+    store_each(out, count, bits, || (off as u64).wrapping_add(bounded(&mut g, &mut buffer, rng as u64, bits)));
     0
 }
 
@@ -471,11 +526,13 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(state: i64, off: i64, rn
 pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill_each(state: i64, offs: i64, rngs: i64, count: i64, bits: i64, out: i64) -> i64 {
     let mut g = Pcg64::at(state);
     let mut buffer = new_buffer(bits);
-    for i in 0..count.max(0) as usize {
+    let mut i = 0;
+    store_each(out, count, bits, || {
         let off = *(offs as usize as *const u64).add(i);
         let rng = *(rngs as usize as *const u64).add(i);
-        store(out, i, bits, off.wrapping_add(bounded(&mut g, &mut buffer, rng, bits)));
-    }
+        i += 1;
+        off.wrapping_add(bounded(&mut g, &mut buffer, rng, bits))
+    });
     0
 }
 

@@ -27,6 +27,7 @@ const STREAMS: usize = 2;
 /// `gauss`, CPython's `gauss_next`; NaN when there is none: a deviate is never NaN).
 struct Mt19937 {
     key: [u32; N],
+    /// The index in `key` of the next word to temper: at most `N`, which means all are used.
     pos: usize,
     kept_gauss: f64,
 }
@@ -80,7 +81,9 @@ impl Mt19937 {
         self.kept_gauss = f64::NAN;
     }
 
-    /// The next 624 words of state (the reference's loops, split where the indices wrap).
+    /// The next 624 words of state (the reference's loops, split where the indices wrap). Kept
+    /// out of line: `next_u32` is inlined into the fills' loops, and this runs once per 624.
+    #[inline(never)]
     fn generate(&mut self) {
         let twist = |upper: u32, lower: u32, far: u32| {
             let y = (upper & UPPER_MASK) | (lower & LOWER_MASK);
@@ -97,11 +100,13 @@ impl Mt19937 {
         self.pos = 0;
     }
 
+    #[inline(always)]
     fn next_u32(&mut self) -> u32 {
         if self.pos == N {
             self.generate();
         }
-        let mut y = self.key[self.pos];
+        // SAFETY: `pos` is at most `N` and was just brought below it.
+        let mut y = unsafe { *self.key.get_unchecked(self.pos) };
         self.pos += 1;
         y ^= y >> 11;
         y ^= (y << 7) & 0x9d2c_5680;
@@ -122,11 +127,29 @@ impl Mt19937 {
         (a * 67_108_864.0 + b) / 9_007_199_254_740_992.0
     }
 
+    /// NumPy's legacy normal deviate (`legacy_gauss`): the polar method, whose second value is
+    /// kept for the next call.
+    fn gauss(&mut self) -> f64 {
+        if !self.kept_gauss.is_nan() {
+            return std::mem::replace(&mut self.kept_gauss, f64::NAN);
+        }
+        loop {
+            let x1 = 2.0 * self.next_double() - 1.0;
+            let x2 = 2.0 * self.next_double() - 1.0;
+            let r2 = x1 * x1 + x2 * x2;
+            if r2 < 1.0 && r2 != 0.0 {
+                let f = (-2.0 * r2.ln() / r2).sqrt();
+                self.kept_gauss = f * x1;
+                return f * x2;
+            }
+        }
+    }
+
     /// A value in `[0, max]`: the smallest bit mask covering `max` applied to 32-bit words
     /// (64-bit ones when `max` needs them) until one is not above `max` (NumPy's
     /// `random_interval`, and its legacy bounded integers with `use_masked`).
     fn masked_interval(&mut self, max: u64) -> u64 {
-        masked_interval(self, max, Self::next_u32, Self::next_u64)
+        masked_interval(self, max)
     }
 
     /// CPython's `getrandbits(k)` for `k` in 0..=64: 32-bit words from the least significant,
@@ -144,16 +167,96 @@ impl Mt19937 {
     }
 }
 
+/// The distributions `draw` makes (the numbers are those of `ferrojit/_lib/random.py`'s
+/// `_KIND_*`): each a bit generator's standard deviate, or NumPy's formula on it with the
+/// parameters `a` and `b`, for the legacy functions and Generators alike.
+pub(crate) const KIND_RANDOM: i64 = 0;
+pub(crate) const KIND_STANDARD_NORMAL: i64 = 1;
+pub(crate) const KIND_STANDARD_EXPONENTIAL: i64 = 2;
+/// `a + b * random()`: `uniform(low=a)` with the width `b = high - low`.
+pub(crate) const KIND_UNIFORM: i64 = 3;
+/// `a + b * standard_normal()`: `normal(loc=a, scale=b)`.
+pub(crate) const KIND_NORMAL: i64 = 4;
+/// `a * standard_exponential()`: `exponential(scale=a)`.
+pub(crate) const KIND_EXPONENTIAL: i64 = 5;
+
+/// A bit generator: its 32- and 64-bit words, and its standard deviates as NumPy makes them
+/// from it.
+pub(crate) trait Deviates {
+    fn word32(&mut self) -> u32;
+    fn word64(&mut self) -> u64;
+    fn double(&mut self) -> f64;
+    fn standard_normal(&mut self) -> f64;
+    fn standard_exponential(&mut self) -> f64;
+}
+
+impl Deviates for Mt19937 {
+    fn word32(&mut self) -> u32 {
+        self.next_u32()
+    }
+
+    fn word64(&mut self) -> u64 {
+        self.next_u64()
+    }
+
+    fn double(&mut self) -> f64 {
+        self.next_double()
+    }
+
+    fn standard_normal(&mut self) -> f64 {
+        self.gauss()
+    }
+
+    /// `legacy_standard_exponential`.
+    fn standard_exponential(&mut self) -> f64 {
+        -(1.0 - self.next_double()).ln()
+    }
+}
+
+/// One value of the distribution `kind` (see `KIND_RANDOM`...). The expressions are NumPy's,
+/// evaluated in the same order (no fused multiply-add), so the values are bit for bit its own.
+#[inline(always)]
+pub(crate) fn draw<G: Deviates>(g: &mut G, kind: i64, a: f64, b: f64) -> f64 {
+    match kind {
+        KIND_STANDARD_NORMAL => g.standard_normal(),
+        KIND_STANDARD_EXPONENTIAL => g.standard_exponential(),
+        KIND_UNIFORM => a + b * g.double(),
+        KIND_NORMAL => a + b * g.standard_normal(),
+        KIND_EXPONENTIAL => a * g.standard_exponential(),
+        KIND_RANDOM => g.double(),
+        // No kind the library passes: a double as well, rather than a panic across the C boundary.
+        _ => g.double(),
+    }
+}
+
+/// Fills `out` with the values of as many `draw(g, kind, a, b)`, in order. The loop is
+/// compiled once per distribution, so that the generator's state stays in registers through
+/// it rather than being read and written for every value.
+pub(crate) fn fill<G: Deviates>(g: &mut G, kind: i64, a: f64, b: f64, out: &mut [f64]) {
+    fn each<const KIND: i64, G: Deviates>(g: &mut G, a: f64, b: f64, out: &mut [f64]) {
+        out.iter_mut().for_each(|x| *x = draw(g, KIND, a, b));
+    }
+    match kind {
+        KIND_STANDARD_NORMAL => each::<KIND_STANDARD_NORMAL, G>(g, a, b, out),
+        KIND_STANDARD_EXPONENTIAL => each::<KIND_STANDARD_EXPONENTIAL, G>(g, a, b, out),
+        KIND_UNIFORM => each::<KIND_UNIFORM, G>(g, a, b, out),
+        KIND_NORMAL => each::<KIND_NORMAL, G>(g, a, b, out),
+        KIND_EXPONENTIAL => each::<KIND_EXPONENTIAL, G>(g, a, b, out),
+        _ => each::<KIND_RANDOM, G>(g, a, b, out),
+    }
+}
+
 /// NumPy's `random_interval` on any bit generator `g`: a value in `[0, max]`, the smallest bit
 /// mask covering `max` applied to its 32-bit words (64-bit ones when `max` needs them) until one
 /// is not above `max`.
-pub(crate) fn masked_interval<G>(g: &mut G, max: u64, next_u32: fn(&mut G) -> u32, next_u64: fn(&mut G) -> u64) -> u64 {
+#[inline(always)]
+pub(crate) fn masked_interval<G: Deviates>(g: &mut G, max: u64) -> u64 {
     if max == 0 {
         return 0;
     }
     let mask = u64::MAX >> max.leading_zeros();
     loop {
-        let value = if max <= u32::MAX as u64 { next_u32(g) as u64 & mask } else { next_u64(g) & mask };
+        let value = if max <= u32::MAX as u64 { g.word32() as u64 & mask } else { g.word64() & mask };
         if value <= max {
             return value;
         }
@@ -234,19 +337,40 @@ pub extern "C" fn ferrojit_rt_random_next_double(stream: i64) -> f64 {
     with_state(stream, |s| s.next_double())
 }
 
-/// Fills `data[..n]` with the next `n` doubles of `stream`, in order: the same values as `n`
-/// calls of [`ferrojit_rt_random_next_double`], one call for a whole array.
+/// One value of the distribution `kind` of `stream` (see `KIND_RANDOM`; `a` and `b` are its
+/// parameters).
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_random_draw(stream: i64, kind: i64, a: f64, b: f64) -> f64 {
+    with_state(stream, |s| draw(s, kind, a, b))
+}
+
+/// Fills `data[..n]` with the next `n` values of the distribution `kind` of `stream`, in order:
+/// the values of `n` calls of [`ferrojit_rt_random_draw`], in one call for a whole array.
+/// Returns 0.
 ///
 /// # Safety
 /// `data` is the address of `n` writable, contiguous doubles.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_random_fill_doubles(stream: i64, data: i64, n: i64) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_random_fill(stream: i64, kind: i64, a: f64, b: f64, data: i64, n: i64) -> i64 {
     if n <= 0 {
         return 0;
     }
     // SAFETY: the caller passes a contiguous array of `n` doubles it owns.
     let out = unsafe { std::slice::from_raw_parts_mut(data as *mut f64, n as usize) };
-    with_state(stream, |s| out.iter_mut().for_each(|x| *x = s.next_double()));
+    with_state(stream, |s| fill(s, kind, a, b, out));
+    0
+}
+
+/// Fills the `count` elements of `bits` bits (64 or 32) at `out` with `off + v`, `v` in
+/// `[0, rng]` by masked rejection sampling (NumPy's legacy bounded integers), wrapped to the
+/// element's width: `count` calls of [`ferrojit_rt_random_masked_interval`] in one. Returns 0.
+///
+/// # Safety
+/// `out` is the address of `count` writable, contiguous elements of `bits` bits.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_random_bounded_fill(stream: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
+    // SAFETY: as the caller promises.
+    with_state(stream, |s| unsafe { crate::pcg64::store_each(out, count, bits, || (off as u64).wrapping_add(masked_interval(s, rng as u64))) });
     0
 }
 

@@ -26,13 +26,18 @@ exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 
 8-bit and bool results), ``random_interval`` for shuffling.
 """
 
+import math
+
 import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import data_address
+from . import axis_error, data_address
 from .dtypes import numpy_type
+from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
 from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
+from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _poisson
+from .random import _positive, _refuse, _require, _standard_gamma, _standard_t, _exponential_of, _uniform_of, _nan_message, c_pow
 
 STATE_WORDS = 6
 
@@ -54,18 +59,17 @@ def pcg64_seed_entropy(state):
     raise _compiled_only()
 
 
-def pcg64_next_double(state, single):
-    """The next double in [0, 1); float32's (as a double) when ``single``."""
+def pcg64_draw(state, kind, single, a, b):
+    """A value of the distribution ``kind`` (``random.KIND_*``) with the parameters ``a``,
+    ``b``, by NumPy's Generator algorithms; float32's (as a double) of the standard
+    distributions when ``single``."""
     raise _compiled_only()
 
 
-def pcg64_standard_normal(state, single):
-    """A standard normal deviate (float32's when ``single``)."""
-    raise _compiled_only()
-
-
-def pcg64_standard_exponential(state, single):
-    """A standard exponential deviate (float32's when ``single``)."""
+def pcg64_fill(state, kind, single, a, b, data, n):
+    """Fills the ``n`` contiguous elements at address ``data`` (float64, float32 when
+    ``single``) with the values of ``n`` calls of ``pcg64_draw(state, kind, single, a, b)``, in
+    one call."""
     raise _compiled_only()
 
 
@@ -170,68 +174,103 @@ def _element(name, dtype, default, allowed):
 
 # ---- samplers -------------------------------------------------------------------------------
 
-# The draws of the samplers (``random._sampler``, shared with the legacy functions): the
-# Generator's state address comes as the third parameter, which the samplers pass to each draw
-# (broadcast with the others when they are arrays).
+def _runtime_sampler(kind, element):
+    """The sampler (``random._sampler``, shared with the legacy functions) of the distribution
+    ``kind`` (``random.KIND_*``, its parameters ``a`` and ``b``) into elements of ``element``
+    (float64, or float32 for NumPy's float32 algorithms of the standard distributions): the
+    Generator's state address comes as its third parameter (broadcast with the others when
+    they are arrays), and the runtime draws one value at a time or a whole array in one call."""
+    single = 1 if element == np.float32 else 0
+
+    @register_jitable
+    def draw_one(a, b, state):
+        return pcg64_draw(state, kind, single, a, b)
+
+    @register_jitable
+    def fill_all(flat, a, b, state):
+        pcg64_fill(state, kind, single, a, b, data_address(flat), flat.size)
+
+    return _sampler(draw_one, element, fill_all)
+
+
+def _state_sampler(distribution, element):
+    """The sampler of ``distribution(source, a, b)`` (a function of ``random``, shared with the
+    legacy functions, or one of the Generator's own below) drawn from the Generator whose state
+    address the sampler is given as its third parameter."""
+
+    @register_jitable
+    def draw_one(a, b, state):
+        return distribution((state,), a, b)
+
+    return _sampler(draw_one, element)
 
 
 @register_jitable
-def _draw_double(_a, _b, state):
-    return pcg64_next_double(state, 0)
+def _beta(source, a, b):
+    """``random_beta``: Johnk's algorithm for both parameters at most 1 (with logarithms when
+    a power underflows; a proportion for tiny ones), else two gammas."""
+    if a <= 1.0 and b <= 1.0:
+        if a < 3e-103 and b < 3e-103:
+            return 1.0 if (a + b) * _uniform_of(source) < a else 0.0
+        while True:
+            u = _uniform_of(source)
+            v = _uniform_of(source)
+            x = c_pow(u, 1.0 / a)
+            y = c_pow(v, 1.0 / b)
+            x_plus_y = x + y
+            if x_plus_y <= 1.0 and u + v > 0.0:
+                if x > 0 and y > 0:
+                    return x / x_plus_y
+                delta = math.log(u) / a - math.log(v) / b
+                if delta > 0:
+                    return math.exp(-math.log1p(math.exp(-delta)))
+                return math.exp(delta - math.log1p(math.exp(delta)))
+    ga = _standard_gamma(source, a)
+    gb = _standard_gamma(source, b)
+    return ga / (ga + gb)
 
 
 @register_jitable
-def _draw_float(_a, _b, state):
-    return pcg64_next_double(state, 1)
+def _binomial(source, n, p):
+    return _binomial_of(source, n, p, True)
 
 
 @register_jitable
-def _draw_standard_normal(_a, _b, state):
-    return pcg64_standard_normal(state, 0)
+def _geometric(source, p, _b):
+    """``random_geometric``: search for p >= 1/3, else inversion of an exponential deviate
+    (int64's largest value beyond it)."""
+    if p >= 0.333333333333333333333333:
+        return _geometric_search(source, p)
+    z = np.ceil(-_exponential_of(source) / math.log1p(-p))
+    if z >= 9.223372036854776e18:
+        return 9223372036854775807
+    return int(z)
 
 
 @register_jitable
-def _draw_standard_normal_float(_a, _b, state):
-    return pcg64_standard_normal(state, 1)
+def _standard_gamma_of(source, shape, _b):
+    return _standard_gamma(source, shape)
 
 
-@register_jitable
-def _draw_standard_exponential(_a, _b, state):
-    return pcg64_standard_exponential(state, 0)
-
-
-@register_jitable
-def _draw_standard_exponential_float(_a, _b, state):
-    return pcg64_standard_exponential(state, 1)
-
-
-@register_jitable
-def _draw_uniform(low, width, state):
-    return low + width * pcg64_next_double(state, 0)
-
-
-@register_jitable
-def _draw_normal(loc, scale, state):
-    return loc + scale * pcg64_standard_normal(state, 0)
-
-
-@register_jitable
-def _draw_exponential(scale, _b, state):
-    return scale * pcg64_standard_exponential(state, 0)
+_sample_standard_gamma = _state_sampler(_standard_gamma_of, np.float64)
+_sample_gamma = _state_sampler(_gamma, np.float64)
+_sample_beta = _state_sampler(_beta, np.float64)
+_sample_chisquare = _state_sampler(_chisquare, np.float64)
+_sample_standard_t = _state_sampler(_standard_t, np.float64)
+_sample_lognormal = _state_sampler(_lognormal, np.float64)
+_sample_laplace = _state_sampler(_laplace, np.float64)
+_sample_logistic = _state_sampler(_logistic, np.float64)
+_sample_poisson = _state_sampler(_poisson, np.int64)
+_sample_binomial = _state_sampler(_binomial, np.int64)
+_sample_geometric = _state_sampler(_geometric, np.int64)
 
 
 # Per method without parameters: its float64 and float32 samplers.
-_STANDARD_SAMPLERS = {
-    "random": {np.float64: _sampler(_draw_double, np.float64), np.float32: _sampler(_draw_float, np.float32)},
-    "standard_normal": {np.float64: _sampler(_draw_standard_normal, np.float64), np.float32: _sampler(_draw_standard_normal_float, np.float32)},
-    "standard_exponential": {
-        np.float64: _sampler(_draw_standard_exponential, np.float64),
-        np.float32: _sampler(_draw_standard_exponential_float, np.float32),
-    },
-}
-_sample_uniform = _sampler(_draw_uniform, np.float64)
-_sample_normal = _sampler(_draw_normal, np.float64)
-_sample_exponential = _sampler(_draw_exponential, np.float64)
+_STANDARD_KINDS = {"random": KIND_RANDOM, "standard_normal": KIND_STANDARD_NORMAL, "standard_exponential": KIND_STANDARD_EXPONENTIAL}
+_STANDARD_SAMPLERS = {name: {element: _runtime_sampler(kind, element) for element in (np.float64, np.float32)} for name, kind in _STANDARD_KINDS.items()}
+_sample_uniform = _runtime_sampler(KIND_UNIFORM, np.float64)  # (low, width)
+_sample_normal = _runtime_sampler(KIND_NORMAL, np.float64)  # (loc, scale)
+_sample_exponential = _runtime_sampler(KIND_EXPONENTIAL, np.float64)  # (scale,)
 
 
 # ---- np.random.default_rng ------------------------------------------------------------------
@@ -269,21 +308,80 @@ def default_rng(seed=None):
 # ---- the methods ----------------------------------------------------------------------------
 
 
+@register_jitable
+def _require_contiguous(out):
+    """NumPy's ``ValueError`` for an ``out=`` it cannot fill as one block of memory."""
+    if not ((out.flags.c_contiguous or out.flags.f_contiguous) and out.flags.writeable):
+        raise ValueError("Supplied output array must be contiguous, writable, aligned, and in machine byte-order.")
+
+
+def _require_shape(size, out):
+    """NumPy's ``ValueError`` when ``size`` is given and is not the shape of ``out``."""
+
+
+@overload(_require_shape)
+def _require_shape_typing(size, out):
+    if not _given(size):
+
+        def any_shape(size, out):
+            pass
+
+        return any_shape
+    dims = 1 if isinstance(size, types.Integer) else len(size)
+    if dims != out.ndim:
+
+        def other_dimensions(size, out):
+            raise ValueError("size must match out.shape when used together")
+
+        return other_dimensions
+
+    def same_dimensions(size, out):
+        if np.any(np.array(out.shape) != np.array(size)):
+            raise ValueError("size must match out.shape when used together")
+
+    return same_dimensions
+
+
 def _without_parameters(name):
     """The typing function of ``Generator.random``, ``standard_normal`` or
-    ``standard_exponential`` (``size=``, ``dtype=`` float64 or float32)."""
+    ``standard_exponential`` (``size=``, ``dtype=`` float64 or float32, ``out=``)."""
     samplers = _STANDARD_SAMPLERS[name]
+    kind = _STANDARD_KINDS[name]
 
-    def typing(rng, size=None, dtype=np.float64):
+    def typing(rng, size=None, dtype=np.float64, out=None):
         if not is_generator(rng):
             return None
         _check_size(f"Generator.{name}", size)
-        sample = samplers[_element(f"Generator.{name}", dtype, np.float64, tuple(samplers))]
+        element = _element(f"Generator.{name}", dtype, np.float64, tuple(samplers))
+        sample = samplers[element]
+        if not _given(out):
 
-        def draws(rng, size=None, dtype=None):
-            return sample(size, 0.0, 0.0, _state_address(rng))
+            def draws(rng, size=None, dtype=None, out=None):
+                return sample(size, 0.0, 0.0, _state_address(rng))
 
-        return draws
+            return draws
+        if not isinstance(out, types.Array):
+            raise CallRefused(f"`out=` of `Generator.{name}()` must be an array, not `{out}`")
+        # NumPy's checks of `out`, in its order: its memory, its dtype, its shape.
+        if numpy_type(out.dtype) != element:
+            wrong_type = f"Supplied output array has the wrong type. Expected {np.dtype(element)}, got {np.dtype(numpy_type(out.dtype))}"
+
+            def of_wrong_type(rng, size=None, dtype=None, out=None):
+                _require_contiguous(out)
+                raise TypeError(wrong_type)
+                return out
+
+            return of_wrong_type
+        single = 1 if element == np.float32 else 0
+
+        def draws_into(rng, size=None, dtype=None, out=None):
+            _require_contiguous(out)
+            _require_shape(size, out)
+            # A contiguous array's elements, in memory order, as NumPy fills them.
+            pcg64_fill(_state_address(rng), kind, single, 0.0, 0.0, data_address(out), out.size)
+            return out
+
+        return draws_into
 
     return typing
 
@@ -354,9 +452,165 @@ def exponential(rng, scale=1.0, size=None):
     return draws
 
 
+# The other distributions: NumPy's parameter checks (the same messages as the legacy
+# functions'), then samples.
+
+
+def _method(name, rng, size, **parameters):
+    """Whether ``rng`` is a Generator (else the method is not one of this module), after
+    checking the types of ``size`` and the parameters."""
+    if not is_generator(rng):
+        return False
+    _check_real(f"Generator.{name}", **parameters)
+    _check_size(f"Generator.{name}", size)
+    return True
+
+
+@overload_method(types.BaseTuple, "standard_gamma")
+def standard_gamma(rng, shape, size=None, dtype=np.float64, out=None):
+    if not _method("standard_gamma", rng, size, shape=shape):
+        return None
+    if _given(out) or _element("Generator.standard_gamma", dtype, np.float64, (np.float64, np.float32)) != np.float64:
+        raise CallRefused("`Generator.standard_gamma()` with `dtype=np.float32` or `out=` is not supported in compiled code yet", unsupported=True)
+
+    def draws(rng, shape, size=None, dtype=None, out=None):
+        _non_negative(shape, "shape < 0")
+        return _sample_standard_gamma(size, shape, 0.0, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "gamma")
+def gamma(rng, shape, scale=1.0, size=None):
+    if not _method("gamma", rng, size, shape=shape, scale=scale):
+        return None
+
+    def draws(rng, shape, scale=1.0, size=None):
+        _non_negative(shape, "shape < 0")
+        _non_negative(scale, "scale < 0")
+        return _sample_gamma(size, shape, scale, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "beta")
+def beta(rng, a, b, size=None):
+    if not _method("beta", rng, size, a=a, b=b):
+        return None
+
+    def draws(rng, a, b, size=None):
+        _positive(a, "a <= 0")
+        _positive(b, "b <= 0")
+        return _sample_beta(size, a, b, _state_address(rng))
+
+    return draws
+
+
+def _degrees_of_freedom(name, sample):
+    """The typing function of ``Generator.chisquare`` or ``standard_t``."""
+
+    def typing(rng, df, size=None):
+        if not _method(name, rng, size, df=df):
+            return None
+
+        def draws(rng, df, size=None):
+            _positive(df, "df <= 0")
+            return sample(size, df, 0.0, _state_address(rng))
+
+        return draws
+
+    return typing
+
+
+overload_method(types.BaseTuple, "chisquare")(_degrees_of_freedom("chisquare", _sample_chisquare))
+overload_method(types.BaseTuple, "standard_t")(_degrees_of_freedom("standard_t", _sample_standard_t))
+
+
+def _location_scale(name, sample):
+    """The typing function of ``Generator.laplace`` or ``logistic``."""
+
+    def typing(rng, loc=0.0, scale=1.0, size=None):
+        if not _method(name, rng, size, loc=loc, scale=scale):
+            return None
+
+        def draws(rng, loc=0.0, scale=1.0, size=None):
+            _non_negative(scale, "scale < 0")
+            return sample(size, loc, scale, _state_address(rng))
+
+        return draws
+
+    return typing
+
+
+overload_method(types.BaseTuple, "laplace")(_location_scale("laplace", _sample_laplace))
+overload_method(types.BaseTuple, "logistic")(_location_scale("logistic", _sample_logistic))
+
+
+@overload_method(types.BaseTuple, "lognormal")
+def lognormal(rng, mean=0.0, sigma=1.0, size=None):
+    if not _method("lognormal", rng, size, mean=mean, sigma=sigma):
+        return None
+
+    def draws(rng, mean=0.0, sigma=1.0, size=None):
+        _non_negative(sigma, "sigma < 0")
+        return _sample_lognormal(size, mean, sigma, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "poisson")
+def poisson(rng, lam=1.0, size=None):
+    if not _method("poisson", rng, size, lam=lam):
+        return None
+    if isinstance(lam, types.Array):
+
+        def draws_of_array(rng, lam=1.0, size=None):
+            # NumPy's order for arrays: a NaN is "too large".
+            _require(lam <= _POISSON_LAM_MAX, "lam value too large")
+            _require(lam >= 0, "lam < 0 or lam contains NaNs")
+            return _sample_poisson(size, lam, 0.0, _state_address(rng))
+
+        return draws_of_array
+
+    def draws(rng, lam=1.0, size=None):
+        _require(lam >= 0, "lam < 0 or lam is NaN")
+        _require(lam <= _POISSON_LAM_MAX, "lam value too large")
+        return _sample_poisson(size, lam, 0.0, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "binomial")
+def binomial(rng, n, p, size=None):
+    if not _method("binomial", rng, size, n=n, p=p):
+        return None
+    if isinstance(n.dtype if isinstance(n, types.Array) else n, types.Float):
+        raise CallRefused(f"`n` of `Generator.binomial()` must be integers in compiled code, not `{n}`", unsupported=True)
+    p_message = f"p < 0, p > 1 or {_nan_message('p', p)}"
+
+    def draws(rng, n, p, size=None):
+        _require((p >= 0) & (p <= 1), p_message)
+        _refuse(n < 0, "n < 0")
+        return _sample_binomial(size, n, p, _state_address(rng))
+
+    return draws
+
+
+@overload_method(types.BaseTuple, "geometric")
+def geometric(rng, p, size=None):
+    if not _method("geometric", rng, size, p=p):
+        return None
+
+    def draws(rng, p, size=None):
+        _require((p > 0) & (p <= 1), "p <= 0, p > 1 or p contains NaNs")
+        return _sample_geometric(size, p, 0.0, _state_address(rng))
+
+    return draws
+
+
 # Result types of `integers`: their bounds and the width of the draws NumPy makes for them (1
-# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's: compiled
-# code's integer bounds are int64.
+# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's for arrays
+# of bounds, which are int64 in compiled code; numbers may go up to 2**64 - 1 (`_uint64_range`).
 _INTEGER_TYPES = {
     np.int64: (-(2**63), 2**63 - 1, 64),
     np.int32: (-(2**31), 2**31 - 1, 32),
@@ -397,6 +651,111 @@ def _bound_arrays_typing(size, low, high):
         return lows, highs
 
     return between
+
+
+def _sign_and_bits(x):
+    """``(x < 0, x as uint64)`` for an integer ``x`` of any type (an unsigned one is never
+    negative, whatever its bits)."""
+
+
+@overload(_sign_and_bits)
+def _sign_and_bits_typing(x):
+    if isinstance(x, types.Integer) and not x.signed:
+
+        def unsigned(x):
+            return False, np.uint64(x)
+
+        return unsigned
+
+    def signed(x):
+        return x < 0, np.uint64(x)
+
+    return signed
+
+
+@register_jitable
+def _int64_range(low, high, endpoint, lowest, highest, low_out_of_bounds, high_out_of_bounds):
+    """``integers``' smallest and largest values in int64, checked as NumPy checks them for a
+    result type within int64's range (``lowest``, ``highest``). A constant such as
+    `2**63 - 1` is typed uint64, and int64 and uint64 do not compare as Python's integers in
+    compiled code: a bound above int64's range is taken apart first."""
+    if high is None:
+        first = np.int64(0)
+        last = _int64_last(low, endpoint, high_out_of_bounds)
+    else:
+        last = _int64_last(high, endpoint, high_out_of_bounds)
+        # Above int64's range, `low` is above `last` (NumPy checks `low` against the type's
+        # lowest value only).
+        above, first = _int64_first(low)
+        if above:
+            _empty_range(1, endpoint)
+    if first < lowest:
+        raise ValueError(low_out_of_bounds)
+    if last > highest:
+        raise ValueError(high_out_of_bounds)
+    if first > last:
+        _empty_range(first, endpoint)
+    return first, last
+
+
+@register_jitable
+def _uint64_range(low, high, endpoint, lowest, highest, low_out_of_bounds, high_out_of_bounds):
+    """``integers``' smallest and largest values in uint64 for a uint64 result, checked as
+    NumPy checks them: each bound taken as its sign and its bits, as it may be above int64's
+    range (``lowest`` and ``highest``, 0 and 2**64 - 1, need no comparison)."""
+    if high is None:
+        first_negative, first = False, np.uint64(0)
+        top_negative, top = _sign_and_bits(low)
+    else:
+        first_negative, first = _sign_and_bits(low)
+        top_negative, top = _sign_and_bits(high)
+    # The largest value asked for, `last`, is below 0 when `last_negative`.
+    last_negative, last = top_negative, top
+    if not endpoint:
+        last_negative = top_negative or top == 0
+        last = top - np.uint64(1)
+    if first_negative:
+        raise ValueError(low_out_of_bounds)
+    if last_negative or first > last:
+        _empty_range(first, endpoint)
+    return first, last
+
+
+@register_jitable
+def _empty_range(first, endpoint):
+    """NumPy's ``ValueError`` for bounds that hold no integer, ``first`` the lower one."""
+    if endpoint:
+        if first == 0:
+            raise ValueError("high < 0")
+        raise ValueError("low > high")
+    if first == 0:
+        raise ValueError("high <= 0")
+    raise ValueError("low >= high")
+
+
+@register_jitable
+def _int64_first(low):
+    """Whether ``low`` is above int64's range, and ``low`` in int64."""
+    negative, bits = _sign_and_bits(low)
+    return not negative and bits > np.uint64(9223372036854775807), np.int64(low)
+
+
+@register_jitable
+def _int64_last(high, endpoint, message):
+    """The largest value asked for, ``high`` or ``high - 1``, in int64; NumPy's ``ValueError``
+    ``message`` when it is above int64's range."""
+    negative, bits = _sign_and_bits(high)
+    if negative or endpoint:
+        last = bits
+    elif bits == 0:
+        return np.int64(-1)
+    else:
+        last = bits - np.uint64(1)
+    if not negative and last > np.uint64(9223372036854775807):
+        raise ValueError(message)
+    if negative and not endpoint:
+        return np.int64(high) - 1
+    return np.int64(last)
 
 
 @overload_method(types.BaseTuple, "integers")
@@ -450,6 +809,8 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 
         return draws_of_arrays
 
+    checked_range = _uint64_range if element == np.uint64 else _int64_range
+
     def draws(rng, low, high=None, size=None, dtype=None, endpoint=False):
         state = _state_address(rng)
         if size is None:
@@ -459,28 +820,7 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
             # NumPy returns an empty array before looking at the bounds.
             if out.size == 0:
                 return out
-        # The bounds in int64 (a constant such as `2**63 - 1` is typed uint64, and int64 and
-        # uint64 do not compare as Python's integers in compiled code).
-        if high is None:
-            first = np.int64(0)
-            last = np.int64(low)
-        else:
-            first = np.int64(low)
-            last = np.int64(high)
-        if not endpoint:
-            last = last - 1
-        if first < lowest:
-            raise ValueError(low_out_of_bounds)
-        if last > highest:
-            raise ValueError(high_out_of_bounds)
-        if first > last:
-            if endpoint:
-                if first == 0:
-                    raise ValueError("high < 0")
-                raise ValueError("low > high")
-            if first == 0:
-                raise ValueError("high <= 0")
-            raise ValueError("low >= high")
+        first, last = checked_range(low, high, endpoint, lowest, highest, low_out_of_bounds, high_out_of_bounds)
         _bounded_fill(state, out, first, last, bits)
         if size is None:
             return out[0]
@@ -492,16 +832,59 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
 # ---- shuffle, permutation, choice -----------------------------------------------------------
 
 
+def _address_of(source):
+    """The address of the state words of ``source``: a Generator, or the 1-tuple of that
+    address that the samplers make (``_state_sampler``)."""
+
+
+@overload(_address_of)
+def _address_of_typing(source):
+    if is_generator(source):
+        return _state_address
+
+    def given(source):
+        return source[0]
+
+    return given
+
+
+# The deviates of a Generator as the distributions shared with the legacy functions draw them
+# (``random._uniform_of``...), ``source`` a Generator or the 1-tuple of its state's address.
+
+
 @register_jitable
 def uniform_of_generator(source):
-    """The next double of the Generator ``source`` (``random._uniform_of`` of a Generator)."""
-    return pcg64_next_double(_state_address(source), 0)
+    return pcg64_draw(_address_of(source), KIND_RANDOM, 0, 0.0, 0.0)
+
+
+@register_jitable
+def normal_of_generator(source):
+    return pcg64_draw(_address_of(source), KIND_STANDARD_NORMAL, 0, 0.0, 0.0)
+
+
+@register_jitable
+def exponential_of_generator(source):
+    return pcg64_draw(_address_of(source), KIND_STANDARD_EXPONENTIAL, 0, 0.0, 0.0)
 
 
 @register_jitable
 def interval_of_generator(source, max):
     """``random_interval(max)`` of the Generator ``source`` (``random._interval_of``)."""
-    return pcg64_interval(_state_address(source), max)
+    return pcg64_interval(_address_of(source), max)
+
+
+@register_jitable
+def _axis_of(axis, ndim):
+    """``axis`` counted from the front (``normalize_axis_index``), NumPy's ``AxisError``
+    outside ``ndim`` dimensions."""
+    if axis < -ndim or axis >= ndim:
+        axis_error(axis, ndim)
+    return axis + ndim if axis < 0 else axis
+
+
+def _check_axis(name, axis):
+    if _given(axis) and not isinstance(axis, types.Integer):
+        raise CallRefused(f"`axis=` of `Generator.{name}()` must be an integer, not `{axis}`")
 
 
 @overload_method(types.BaseTuple, "shuffle")
@@ -510,8 +893,7 @@ def shuffle(rng, x, axis=0):
         return None
     if not isinstance(x, types.Array) or x.ndim == 0:
         raise CallRefused(f"`Generator.shuffle()` takes an array of at least one dimension in compiled code, not `{x}`")
-    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
-        raise CallRefused("`axis=` of `Generator.shuffle()` other than 0 is not supported in compiled code yet", unsupported=True)
+    _check_axis("shuffle", axis)
     if x.readonly:
 
         def read_only(rng, x, axis=0):
@@ -520,7 +902,8 @@ def shuffle(rng, x, axis=0):
         return read_only
 
     def shuffled(rng, x, axis=0):
-        _shuffle_rows(rng, x)
+        # NumPy shuffles the rows of the view with `axis` first.
+        _shuffle_rows(rng, np.swapaxes(x, 0, _axis_of(axis, x.ndim)))
 
     return shuffled
 
@@ -529,8 +912,7 @@ def shuffle(rng, x, axis=0):
 def permutation(rng, x, axis=0):
     if not is_generator(rng):
         return None
-    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
-        raise CallRefused("`axis=` of `Generator.permutation()` other than 0 is not supported in compiled code yet", unsupported=True)
+    _check_axis("permutation", axis)
     if isinstance(x, types.Integer):
 
         def permuted_range(rng, x, axis=0):
@@ -543,11 +925,12 @@ def permutation(rng, x, axis=0):
         raise CallRefused(f"`Generator.permutation()` takes an integer or an array of at least one dimension, not `{x}`")
 
     def permuted_copy(rng, x, axis=0):
-        # NumPy shuffles a copy of a 1-d array, and takes the rows of others in a shuffled
-        # order of their indices: the same draws.
-        out = x.copy()
+        # NumPy takes the slices along `axis` in a shuffled order of their indices (a copy of
+        # a 1-d array shuffled): the draws of shuffling them in place, on a C-ordered copy.
+        along = _axis_of(axis, x.ndim)
+        out = np.ascontiguousarray(np.swapaxes(x, 0, along)).copy()
         _shuffle_rows(rng, out)
-        return out
+        return np.ascontiguousarray(np.swapaxes(out, 0, along))
 
     return permuted_copy
 

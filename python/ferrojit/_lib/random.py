@@ -26,6 +26,16 @@ from .dtypes import numpy_type
 _NUMPY = 0
 _PYTHON = 1
 
+# The distributions of the runtime's ``draw_deviate`` and ``fill_deviates`` (``random::KIND_*`` in
+# ``ferrojit_runtime``), shared with Generators' ``pcg64_draw``/``pcg64_fill``: a bit
+# generator's standard deviates, and NumPy's formulas on them with the parameters ``a``, ``b``.
+KIND_RANDOM = 0
+KIND_STANDARD_NORMAL = 1
+KIND_STANDARD_EXPONENTIAL = 2
+KIND_UNIFORM = 3  # a + b * random(), b the width
+KIND_NORMAL = 4  # a + b * standard_normal()
+KIND_EXPONENTIAL = 5  # a * standard_exponential()
+
 # NumPy's largest legacy Poisson mean (``LEGACY_POISSON_LAM_MAX``).
 _POISSON_LAM_MAX = float(np.iinfo(np.int64).max - np.sqrt(np.iinfo(np.int64).max) * 10)
 # CPython's constants, computed as its module computes them.
@@ -60,9 +70,22 @@ def next_double(stream):
     raise _compiled_only()
 
 
-def fill_doubles(stream, data, n):
-    """Fills the ``n`` contiguous doubles at address ``data`` with the next doubles of
-    ``stream``, as ``n`` calls of ``next_double`` would, in one call."""
+def draw_deviate(stream, kind, a, b):
+    """A value of the distribution ``kind`` (``KIND_*``) with the parameters ``a``, ``b``, drawn
+    from ``stream`` by NumPy's legacy algorithm (the standard normal deviate is the polar
+    method's, the second of a pair kept for the next call)."""
+    raise _compiled_only()
+
+
+def fill_deviates(stream, kind, a, b, data, n):
+    """Fills the ``n`` contiguous doubles at address ``data`` with the values of ``n`` calls of
+    ``draw_deviate(stream, kind, a, b)``, in one call."""
+    raise _compiled_only()
+
+
+def bounded_fill(stream, off, rng, count, bits, out):
+    """Fills the ``count`` contiguous elements of ``bits`` bits (64 or 32) at address ``out``
+    with ``off + masked_interval(stream, rng)`` each, in one call."""
     raise _compiled_only()
 
 
@@ -128,6 +151,31 @@ def _check_real(name, **arguments):
             raise CallRefused(f"`{parameter}` of `{name}()` must be a real number, not `{value}`")
 
 
+def _no_elements(size):
+    """Whether an array of shape ``size`` (an integer or a tuple of them) has no elements,
+    found without making one (NumPy's error for a negative dimension is raised)."""
+
+
+@overload(_no_elements)
+def _no_elements_typing(size):
+    if isinstance(size, types.Integer):
+
+        def no_elements_of_length(size):
+            if size < 0:
+                np.empty(size, np.uint8)
+            return size == 0
+
+        return no_elements_of_length
+
+    def no_elements_of_shape(size):
+        dims = np.array(size)
+        if np.any(dims < 0):
+            np.empty(size, np.uint8)
+        return np.any(dims == 0)
+
+    return no_elements_of_shape
+
+
 @register_jitable
 def _new_flat(size, dtype):
     """A new C-ordered array of shape ``size`` and a 1-d view of its elements, in order."""
@@ -139,40 +187,17 @@ def _new_flat(size, dtype):
 
 
 @register_jitable
-def _gauss_pair(stream):
-    """NumPy's legacy normal deviate (``legacy_gauss``): the polar method, whose second value
-    is kept for the next call."""
-    kept = take_gauss(stream)
-    if kept == kept:
-        return kept
-    x1 = 2.0 * next_double(stream) - 1.0
-    x2 = 2.0 * next_double(stream) - 1.0
-    r2 = x1 * x1 + x2 * x2
-    while r2 >= 1.0 or r2 == 0.0:
-        x1 = 2.0 * next_double(stream) - 1.0
-        x2 = 2.0 * next_double(stream) - 1.0
-        r2 = x1 * x1 + x2 * x2
-    f = math.sqrt(-2.0 * math.log(r2) / r2)
-    keep_gauss(stream, f * x1)
-    return f * x2
-
-
-@register_jitable
-def _standard_exponential():
-    return -math.log(1.0 - next_double(_NUMPY))
-
-
-@register_jitable
-def _standard_gamma(shape):
-    """``legacy_standard_gamma``."""
+def _standard_gamma(source, shape):
+    """``random_standard_gamma`` (``legacy_standard_gamma`` on a stream: the same steps on
+    the legacy normal and exponential deviates)."""
     if shape == 1.0:
-        return _standard_exponential()
+        return _exponential_of(source)
     if shape == 0.0:
         return 0.0
     if shape < 1.0:
         while True:
-            u = next_double(_NUMPY)
-            v = _standard_exponential()
+            u = _uniform_of(source)
+            v = _exponential_of(source)
             if u <= 1.0 - shape:
                 x = c_pow(u, 1.0 / shape)
                 if x <= v:
@@ -185,13 +210,13 @@ def _standard_gamma(shape):
     b = shape - 1.0 / 3.0
     c = 1.0 / math.sqrt(9 * b)
     while True:
-        x = _gauss_pair(_NUMPY)
+        x = _normal_of(source)
         v = 1.0 + c * x
         while v <= 0.0:
-            x = _gauss_pair(_NUMPY)
+            x = _normal_of(source)
             v = 1.0 + c * x
         v = v * v * v
-        u = next_double(_NUMPY)
+        u = _uniform_of(source)
         if u < 1.0 - 0.0331 * (x * x) * (x * x):
             return b * v
         if math.log(u) < 0.5 * x * x + b * (1.0 - v + math.log(v)):
@@ -199,7 +224,7 @@ def _standard_gamma(shape):
 
 
 @register_jitable
-def _beta(a, b, _=0.0):
+def _beta(_source, a, b):
     """``legacy_beta``: Johnk's algorithm for both parameters at most 1, else two gammas."""
     if a <= 1.0 and b <= 1.0:
         while True:
@@ -216,8 +241,8 @@ def _beta(a, b, _=0.0):
                 log_x -= log_m
                 log_y -= log_m
                 return math.exp(log_x - math.log(math.exp(log_x) + math.exp(log_y)))
-    ga = _standard_gamma(a)
-    gb = _standard_gamma(b)
+    ga = _standard_gamma(_NUMPY, a)
+    gb = _standard_gamma(_NUMPY, b)
     return ga / (ga + gb)
 
 
@@ -250,7 +275,7 @@ def _loggam(x):
 
 
 @register_jitable
-def _poisson(lam, _b=0.0, _c=0.0):
+def _poisson(source, lam, _b):
     """``random_poisson``: PTRS for a mean of 10 or more, else multiplication of uniforms."""
     if lam >= 10:
         slam = math.sqrt(lam)
@@ -260,8 +285,8 @@ def _poisson(lam, _b=0.0, _c=0.0):
         invalpha = 1.1239 + 1.1328 / (b - 3.4)
         vr = 0.9277 - 3.6224 / (b - 2)
         while True:
-            u = next_double(_NUMPY) - 0.5
-            v = next_double(_NUMPY)
+            u = _uniform_of(source) - 0.5
+            v = _uniform_of(source)
             us = 0.5 - abs(u)
             k = int(math.floor((2 * a / us + b) * u + lam + 0.43))
             if us >= 0.07 and v <= vr:
@@ -276,7 +301,7 @@ def _poisson(lam, _b=0.0, _c=0.0):
     x = 0
     prod = 1.0
     while True:
-        prod *= next_double(_NUMPY)
+        prod *= _uniform_of(source)
         if prod > enlam:
             x += 1
         else:
@@ -284,21 +309,22 @@ def _poisson(lam, _b=0.0, _c=0.0):
 
 
 @register_jitable
-def _binomial_inversion(n, p):
-    """``legacy_random_binomial_inversion``."""
+def _binomial_inversion(source, n, p, corrected):
+    """``random_binomial_inversion`` (``corrected``, Generators') or
+    ``legacy_random_binomial_inversion``, which differ in how they take ``(1 - p) ** n``."""
     q = 1.0 - p
-    qn = math.exp(n * math.log(q))
+    qn = math.exp(n * math.log1p(-p)) if corrected else math.exp(n * math.log(q))
     np_ = n * p
     bound = int(min(n, np_ + 10.0 * math.sqrt(np_ * q + 1)))
     x = 0
     px = qn
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     while u > px:
         x += 1
         if x > bound:
             x = 0
             px = qn
-            u = next_double(_NUMPY)
+            u = _uniform_of(source)
         else:
             u -= px
             px = ((n - x + 1) * p * px) / (x * q)
@@ -306,17 +332,19 @@ def _binomial_inversion(n, p):
 
 
 @register_jitable
-def _stirling_term(value):
-    """One of the error terms of Stirling's approximation that the legacy BTPE adds (where
-    the corrected version subtracts two of them)."""
+def _stirling_term(value, leading):
+    """One of the error terms of Stirling's approximation in BTPE's bound (``leading`` is
+    13860, or the legacy version's 13680)."""
     square = value * value
-    return (13680.0 - (462.0 - (132.0 - (99.0 - 140.0 / square) / square) / square) / square) / value / 166320.0
+    return (leading - (462.0 - (132.0 - (99.0 - 140.0 / square) / square) / square) / square) / value / 166320.0
 
 
 @register_jitable
-def _binomial_btpe(n, p):
-    """``legacy_random_binomial_btpe``, its steps as a loop that draws again (``Step10``)
-    until a value is accepted."""
+def _binomial_btpe(source, n, p, corrected):
+    """``random_binomial_btpe``, its steps as a loop that draws again (``Step10``) until a
+    value is accepted: ``corrected``, Generators' (the last two error terms of the bound
+    subtracted, as the corrected algorithm has it), else ``legacy_random_binomial_btpe`` (all
+    four added, its first constant 13680)."""
     r = min(p, 1.0 - p)
     q = 1.0 - r
     fm = n * r + r
@@ -335,8 +363,8 @@ def _binomial_btpe(n, p):
     p4 = p3 + c / lamr
     nrq = n * r * q
     while True:
-        u = next_double(_NUMPY) * p4
-        v = next_double(_NUMPY)
+        u = _uniform_of(source) * p4
+        v = _uniform_of(source)
         if u <= p1:
             y = int(math.floor(xm - p1 * v + u))
             break
@@ -382,7 +410,10 @@ def _binomial_btpe(n, p):
         z = n + 1.0 - m
         w = n - y + 1.0
         bound = xm * math.log(f1 / x1) + (n - m + 0.5) * math.log(z / w) + (y - m) * math.log(w * r / (x1 * q))
-        bound = bound + _stirling_term(f1) + _stirling_term(z) + _stirling_term(x1) + _stirling_term(w)
+        if corrected:
+            bound = bound + _stirling_term(f1, 13860.0) + _stirling_term(z, 13860.0) - _stirling_term(x1, 13860.0) - _stirling_term(w, 13860.0)
+        else:
+            bound = bound + _stirling_term(f1, 13680.0) + _stirling_term(z, 13680.0) + _stirling_term(x1, 13680.0) + _stirling_term(w, 13680.0)
         if big_a > bound:
             continue
         break
@@ -392,51 +423,66 @@ def _binomial_btpe(n, p):
 
 
 @register_jitable
-def _binomial(n, p, _=0.0):
-    """``legacy_random_binomial``."""
+def _binomial_of(source, n, p, corrected):
+    """``random_binomial`` (``corrected``, Generators': nothing drawn when ``n`` or ``p`` is 0)
+    or ``legacy_random_binomial``."""
+    if corrected and (n == 0 or p == 0.0):
+        return 0
     if p <= 0.5:
         if p * n <= 30.0:
-            return _binomial_inversion(n, p)
-        return _binomial_btpe(n, p)
+            return _binomial_inversion(source, n, p, corrected)
+        return _binomial_btpe(source, n, p, corrected)
     q = 1.0 - p
     if q * n <= 30.0:
-        return n - _binomial_inversion(n, q)
-    return n - _binomial_btpe(n, q)
+        return n - _binomial_inversion(source, n, q, corrected)
+    return n - _binomial_btpe(source, n, q, corrected)
 
 
 @register_jitable
-def _geometric(p, _b=0.0, _c=0.0):
+def _binomial(source, n, p):
+    """``legacy_random_binomial``."""
+    return _binomial_of(source, n, p, False)
+
+
+@register_jitable
+def _geometric_search(source, p):
+    """``random_geometric_search``, for p >= 1/3."""
+    x = 1
+    total = prod = p
+    q = 1.0 - p
+    u = _uniform_of(source)
+    while u > total:
+        prod *= q
+        total += prod
+        x += 1
+    return x
+
+
+@register_jitable
+def _geometric(source, p, _b):
     """``legacy_random_geometric``: search for p >= 1/3, else inversion."""
     if p >= 0.333333333333333333333333:
-        x = 1
-        total = prod = p
-        q = 1.0 - p
-        u = next_double(_NUMPY)
-        while u > total:
-            prod *= q
-            total += prod
-            x += 1
-        return x
-    return int(math.ceil(math.log1p(-next_double(_NUMPY)) / math.log(1 - p)))
+        return _geometric_search(source, p)
+    return int(math.ceil(math.log1p(-_uniform_of(source)) / math.log(1 - p)))
 
 
 @register_jitable
-def _laplace(loc, scale, _=0.0):
+def _laplace(source, loc, scale):
     """``random_laplace`` (a draw of 0 is rejected)."""
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     while u == 0.0:
-        u = next_double(_NUMPY)
+        u = _uniform_of(source)
     if u >= 0.5:
         return loc - scale * math.log(2.0 - u - u)
     return loc + scale * math.log(u + u)
 
 
 @register_jitable
-def _logistic(loc, scale, _=0.0):
+def _logistic(source, loc, scale):
     """``random_logistic`` (a draw of 0 is rejected)."""
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     while u == 0.0:
-        u = next_double(_NUMPY)
+        u = _uniform_of(source)
     return loc + scale * math.log(u / (1.0 - u))
 
 
@@ -454,9 +500,9 @@ def _triangular(left, mode, right):
 
 
 @register_jitable
-def _standard_t(df, _b=0.0, _c=0.0):
-    num = _gauss_pair(_NUMPY)
-    denom = _standard_gamma(df / 2)
+def _standard_t(source, df, _b):
+    num = _normal_of(source)
+    denom = _standard_gamma(source, df / 2)
     return math.sqrt(df / 2) * num / math.sqrt(denom)
 
 
@@ -582,14 +628,20 @@ def np_seed(seed=None):
     raise CallRefused(f"`np.random.seed()` takes an integer or None in compiled code, not `{seed}`", unsupported=True)
 
 
-def _sampler(draw, dtype):
+def _sampler(draw, dtype, fill=None):
     """``sample(size, a, b, c)``: ``draw(a, b, c)`` (a distribution's parameters, padded to
     three with zeros: the draws take three, the unused ones named ``_``, ``_b``, ``_c``) once
     when ``size`` is None and the parameters are numbers, else once per element of a new array
     holding ``dtype``, in C order: of shape ``size``, or that of the parameters broadcast
     together, each element drawn with the parameters' values there. One per distribution,
     compiled per signature. Generators' samplers (``generator``) pass their state's address as
-    ``c``."""
+    ``c``.
+
+    ``fill(flat, a, b, c)``, when given, fills the new 1-d array ``flat`` with the values of as
+    many calls of ``draw(a, b, c)``, in one runtime call (the distributions the runtime draws
+    in bulk): an array of numbers' draws is then made at the speed of NumPy's own loop."""
+    if fill is None:
+        fill = _fill_by_draws(draw)
 
     def sample(size, a, b, c):
         pass
@@ -612,13 +664,23 @@ def _sampler(draw, dtype):
             if size is None:
                 return draw(a, b, c)
             out, flat = _new_flat(size, dtype)
-            for i in range(flat.size):
-                flat[i] = draw(a, b, c)
+            fill(flat, a, b, c)
             return out
 
         return sample_numbers
 
     return sample
+
+
+def _fill_by_draws(draw):
+    """The ``fill`` of a sampler whose draws the runtime makes one at a time."""
+
+    @register_jitable
+    def fill_each(flat, a, b, c):
+        for i in range(flat.size):
+            flat[i] = draw(a, b, c)
+
+    return fill_each
 
 
 @register_jitable
@@ -635,34 +697,51 @@ def _broadcast_parameters(size, a, b, c):
     return full_a, full_b, full_c
 
 
-@register_jitable
-def _draw_uniform(low, width, _):
-    return low + width * next_double(_NUMPY)
+def _runtime_sampler(kind):
+    """The sampler of the distribution ``kind`` (``KIND_*``, its parameters ``a`` and ``b``),
+    which the runtime draws from ``np.random``'s stream one value at a time or a whole array in
+    one call."""
+
+    @register_jitable
+    def draw_one(a, b, _c):
+        return draw_deviate(_NUMPY, kind, a, b)
+
+    @register_jitable
+    def fill_all(flat, a, b, _c):
+        fill_deviates(_NUMPY, kind, a, b, data_address(flat), flat.size)
+
+    return _sampler(draw_one, np.float64, fill_all)
+
+
+_sample_random = _runtime_sampler(KIND_RANDOM)
+_sample_uniform = _runtime_sampler(KIND_UNIFORM)  # (low, width)
+_sample_normal = _runtime_sampler(KIND_NORMAL)  # (loc, scale)
+_sample_exponential = _runtime_sampler(KIND_EXPONENTIAL)  # (scale,)
 
 
 @register_jitable
-def _draw_normal(loc, scale, _):
-    return loc + scale * _gauss_pair(_NUMPY)
+def _lognormal(source, mean, sigma):
+    return math.exp(mean + sigma * _normal_of(source))
 
 
 @register_jitable
-def _draw_lognormal(mean, sigma, _):
-    return math.exp(mean + sigma * _gauss_pair(_NUMPY))
+def _gamma(source, shape, scale):
+    return scale * _standard_gamma(source, shape)
 
 
 @register_jitable
-def _draw_exponential(scale, _b, _c):
-    return scale * _standard_exponential()
+def _chisquare(source, df, _b):
+    return 2.0 * _standard_gamma(source, df / 2.0)
 
 
-@register_jitable
-def _draw_gamma(shape, scale, _):
-    return scale * _standard_gamma(shape)
+def _stream_sampler(distribution, dtype):
+    """The sampler of ``distribution(source, a, b)`` drawn from ``np.random``'s stream."""
 
+    @register_jitable
+    def draw_one(a, b, _c):
+        return distribution(_NUMPY, a, b)
 
-@register_jitable
-def _draw_chisquare(df, _b, _c):
-    return 2.0 * _standard_gamma(df / 2.0)
+    return _sampler(draw_one, dtype)
 
 
 @register_jitable
@@ -671,20 +750,22 @@ def _draw_bounded(first, width, _):
     return first + masked_interval(_NUMPY, width)
 
 
-_sample_uniform = _sampler(_draw_uniform, np.float64)
-_sample_normal = _sampler(_draw_normal, np.float64)
-_sample_lognormal = _sampler(_draw_lognormal, np.float64)
-_sample_exponential = _sampler(_draw_exponential, np.float64)
-_sample_gamma = _sampler(_draw_gamma, np.float64)
-_sample_chisquare = _sampler(_draw_chisquare, np.float64)
-_sample_beta = _sampler(_beta, np.float64)
-_sample_standard_t = _sampler(_standard_t, np.float64)
-_sample_laplace = _sampler(_laplace, np.float64)
-_sample_logistic = _sampler(_logistic, np.float64)
+@register_jitable
+def _fill_bounded(flat, first, width, _):
+    bounded_fill(_NUMPY, first, width, flat.size, flat.itemsize * 8, data_address(flat))
+
+
+_sample_lognormal = _stream_sampler(_lognormal, np.float64)
+_sample_gamma = _stream_sampler(_gamma, np.float64)
+_sample_chisquare = _stream_sampler(_chisquare, np.float64)
+_sample_beta = _stream_sampler(_beta, np.float64)
+_sample_standard_t = _stream_sampler(_standard_t, np.float64)
+_sample_laplace = _stream_sampler(_laplace, np.float64)
+_sample_logistic = _stream_sampler(_logistic, np.float64)
 _sample_triangular = _sampler(_triangular, np.float64)
-_sample_poisson = _sampler(_poisson, np.int64)
-_sample_binomial = _sampler(_binomial, np.int64)
-_sample_geometric = _sampler(_geometric, np.int64)
+_sample_poisson = _stream_sampler(_poisson, np.int64)
+_sample_binomial = _stream_sampler(_binomial, np.int64)
+_sample_geometric = _stream_sampler(_geometric, np.int64)
 
 
 def _without_parameters(name, sample):
@@ -702,25 +783,14 @@ def _without_parameters(name, sample):
     return typing
 
 
-@register_jitable
-def _doubles(size, a, b, c):
-    """``np.random.random(size)``: one double, or an array of them filled by one runtime call
-    (the same stream as a call per element, at the speed of NumPy's own loop)."""
-    if size is None:
-        return next_double(_NUMPY)
-    out, flat = _new_flat(size, np.float64)
-    fill_doubles(_NUMPY, data_address(flat), flat.size)
-    return out
-
-
-overload(np.random.random)(_without_parameters("np.random.random", _doubles))
-overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _doubles))
+overload(np.random.random)(_without_parameters("np.random.random", _sample_random))
+overload(np.random.random_sample)(_without_parameters("np.random.random_sample", _sample_random))
 overload(np.random.standard_normal)(_without_parameters("np.random.standard_normal", _sample_normal))
 
 
 @register_jitable
 def _uniform_array(shape):
-    return _doubles(shape, 0.0, 1.0, 0.0)
+    return _sample_random(shape, 0.0, 0.0, 0.0)
 
 
 @register_jitable
@@ -772,7 +842,7 @@ def _one_uniform():
 
 @register_jitable
 def _one_normal():
-    return _gauss_pair(_NUMPY)
+    return draw_deviate(_NUMPY, KIND_STANDARD_NORMAL, 0.0, 0.0)
 
 
 overload(np.random.rand)(_by_dimensions("np.random.rand", _one_uniform, _uniform_array))
@@ -821,7 +891,7 @@ def uniform(low=0.0, high=1.0, size=None):
 _RANDINT_TYPES = {np.int64: (-(2**63), 2**63 - 1), np.int32: (-(2**31), 2**31 - 1), np.uint32: (0, 2**32 - 1), np.uint64: (0, 2**63 - 1)}
 
 
-_sample_bounded = {element: _sampler(_draw_bounded, element) for element in _RANDINT_TYPES}
+_sample_bounded = {element: _sampler(_draw_bounded, element, _fill_bounded) for element in _RANDINT_TYPES}
 
 
 @overload(np.random.randint)
@@ -846,9 +916,8 @@ def randint(low, high=None, size=None, dtype=int):
     def draws(low, high=None, size=None, dtype=None):
         if size is not None:
             # NumPy returns an empty array before looking at the bounds.
-            empty = np.empty(size, element)
-            if empty.size == 0:
-                return empty
+            if _no_elements(size):
+                return np.empty(size, element)
         if high is None:
             first = 0
             last = low - 1
@@ -1036,7 +1105,8 @@ def triangular(left, mode, right, size=None):
 
 def _uniform_of(source):
     """The next double in [0, 1) of ``source``: a stream of this module (``_NUMPY``), or a
-    ``np.random.default_rng`` Generator (see ``generator``)."""
+    ``np.random.default_rng`` Generator or the 1-tuple of its state's address (see
+    ``generator``)."""
 
 
 @overload(_uniform_of)
@@ -1050,6 +1120,34 @@ def _uniform_of_typing(source):
     from .generator import uniform_of_generator
 
     return uniform_of_generator
+
+
+def _standard_deviate_of(kind, of_generator):
+    """``deviate_of(source)``: a deviate of the standard distribution ``kind`` drawn from
+    ``source`` (as ``_uniform_of``), by the legacy algorithm of a stream (the polar method's
+    normal, ``-log(1 - u)``) or the one of a Generator (``generator.<of_generator>``, the
+    ziggurat's)."""
+
+    def deviate_of(source):
+        pass
+
+    @overload(deviate_of)
+    def deviate_of_typing(source):
+        if isinstance(source, types.Integer):
+
+            def of_stream(source):
+                return draw_deviate(source, kind, 0.0, 0.0)
+
+            return of_stream
+        from . import generator
+
+        return getattr(generator, of_generator)
+
+    return deviate_of
+
+
+_normal_of = _standard_deviate_of(KIND_STANDARD_NORMAL, "normal_of_generator")
+_exponential_of = _standard_deviate_of(KIND_STANDARD_EXPONENTIAL, "exponential_of_generator")
 
 
 def _interval_of(source, max):
