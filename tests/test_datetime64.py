@@ -322,3 +322,24 @@ def test_new_time_arrays_are_freed():
 def test_unsupported_time_dtypes_are_refused_clearly(dtype):
     with pytest.raises(TypeError, match="datetime64 and timedelta64 take one unit"):
         ferrojit.njit(identity)(np.zeros(2, dtype))
+
+
+def truths(d, t):
+    return bool(d), bool(t), not t
+
+
+@pytest.mark.parametrize("d, t", [(date_in("D", 0), delta_in("h", 0)), (date_in("s", 5), delta_in("h", -2)), (nat_date("D"), nat_delta("ns"))], ids=repr)
+def test_truth_of_time_values_is_a_nonzero_count(d, t):
+    check_time(truths, d, t)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("print(a[0])", "printing a"),
+    ("return a.min()", "is not supported yet"),
+    ("return a.astype(np.int64)", "converting an array"),
+])
+def test_unsupported_uses_of_time_arrays_are_clear_errors(tmp_path, body, message):
+    from helpers import import_written_module
+    module = import_written_module(tmp_path, "time_misuse", f"import numpy as np\n\n\ndef f(a):\n    {body}\n")
+    with pytest.raises(ferrojit.errors.UnsupportedError, match=message):
+        ferrojit.njit(module.f)(dates("D").ravel())

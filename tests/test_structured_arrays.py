@@ -306,3 +306,27 @@ def test_zeros_ones_of_structured_dtypes(n):
 @pytest.mark.parametrize("value", [0, 2.5, True, np.int64(-3)], ids=repr)
 def test_filling_records_sets_every_field(dtype_name, value):
     check_arrays(filled_with, filled(DTYPES[dtype_name], (5,)), value)
+
+
+def truth_of_records(a):
+    return bool(a[0]), bool(a[1]), bool(a[2])
+
+
+def test_truth_of_a_record_is_any_field_nonzero():
+    a = np.zeros(3, DTYPES["packed"])
+    a["x"][1] = -0.0
+    a["small"][2] = 3
+    check_arrays(truth_of_records, a)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("print(a[0])", "printing a"),
+    ("return a.item()", "structured array"),
+    ("return a.astype(np.float64)", "converting an array"),
+    ("return a.sum()", "is not supported yet"),
+])
+def test_unsupported_uses_of_records_are_clear_errors(tmp_path, body, message):
+    from helpers import import_written_module
+    module = import_written_module(tmp_path, "record_misuse", f"import numpy as np\n\n\ndef f(a):\n    {body}\n")
+    with pytest.raises(ferrojit.errors.UnsupportedError, match=message):
+        ferrojit.njit(module.f)(filled(DTYPES["packed"], (3,)))

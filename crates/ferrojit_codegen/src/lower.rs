@@ -1228,7 +1228,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let b = &self.b;
         Ok(match ty {
             Type::Bool => v.into_int_value(),
-            Type::Int(_) => b.build_int_compare(IntPredicate::NE, v.into_int_value(), v.get_type().const_zero().into_int_value(), "truth")?,
+            // A time value is true when its count is nonzero (NaT too), as NumPy's.
+            Type::Int(_) | Type::Datetime(_) | Type::Timedelta(_) => b.build_int_compare(IntPredicate::NE, v.into_int_value(), v.get_type().const_zero().into_int_value(), "truth")?,
             Type::Float(_) => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), v.get_type().const_zero().into_float_value(), "truth")?,
             Type::Complex(_) => {
                 let (re, im) = self.parts(v)?;
@@ -1239,7 +1240,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
 

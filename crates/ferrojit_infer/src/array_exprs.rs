@@ -261,6 +261,9 @@ impl FnInfer<'_> {
             _ => return Err(x),
         };
         let dtype = dtype_of(&x.ty);
+        if !dtype.is_number() {
+            return Err(x);
+        }
         let ty = match (op, &dtype) {
             (ReduceOp::Sum, Type::Bool) => Type::INT64,
             (ReduceOp::Sum, Type::Int(i)) => if i.signed { Type::INT64 } else { Type::UINT64 },

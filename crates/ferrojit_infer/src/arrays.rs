@@ -532,6 +532,9 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
     if matches!(*a.dtype, Type::Complex(_)) && matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
         return Err(cx.typing(span, format!("`{callee}()` of a complex array is not supported"), None));
     }
+    if !a.dtype.is_number() {
+        return Err(cx.unsupported(span, format!("`{callee}()` of an array of `{}` is not supported yet", a.dtype), Some("loop over the elements")));
+    }
     let keepdims = match args.take("keepdims") {
         None => false,
         Some(Value::Expr(ir::Expr { kind: ExprKind::Const(Const::Bool(b)), .. })) => b,
@@ -626,6 +629,9 @@ fn item(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> R
         return Err(cx.unsupported(span, format!("`{}()` with arguments is not supported yet", args.callee), None));
     }
     let a = array_type(&array);
+    if matches!(*a.dtype, Type::Record(_)) {
+        return Err(cx.unsupported(span, format!("`{}()` of a structured array is not supported yet", args.callee), Some("read the fields: `a[0]['x']`")));
+    }
     let tmp = cx.temp(array.ty.clone());
     let size = ir::Expr::new(ExprKind::ArrayAttr { array: cx.local_expr(tmp, span).boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
     let wrong = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::NotEq, lhs: size.boxed(), rhs: int_const(1, span).boxed() }, Type::Bool, span);
@@ -964,7 +970,8 @@ impl FnInfer<'_> {
     /// convert as NumPy's casts do (a complex array to a real one keeps the real parts).
     pub(crate) fn copy_array(&mut self, array: ir::Expr, dtype: Type, layout: Layout, flat: bool, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
-        if *a.dtype != dtype && (crate::datetimes::is_time(&a.dtype) || crate::datetimes::is_time(&dtype)) {
+        let special = |t: &Type| crate::datetimes::is_time(t) || matches!(t, Type::Record(_));
+        if *a.dtype != dtype && (special(&a.dtype) || special(&dtype)) {
             return Err(self.unsupported(span, format!("converting an array of `{}` to `{dtype}` is not supported yet", a.dtype), Some("convert element by element in a loop")));
         }
         let src = self.temp(array.ty.clone());

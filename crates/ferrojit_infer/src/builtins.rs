@@ -333,13 +333,30 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         }
         items.push(match a {
             Value::Str(s) => PrintItem::Str(s),
-            other => PrintItem::Value(cx.value_expr(other, span)?),
+            other => {
+                let e = cx.value_expr(other, span)?;
+                if !printable(&e.ty) {
+                    return Err(cx.unsupported(span, format!("printing a `{}` is not supported yet", e.ty), Some("print its parts (fields, counts) instead")));
+                }
+                PrintItem::Value(e)
+            }
         });
     }
     if !end.is_empty() {
         items.push(PrintItem::Str(end));
     }
     Ok(Value::Expr(ir::Expr::new(ExprKind::Print(items), Type::NoneType, span)))
+}
+
+/// Whether `print` can show a value of this type: not time values or records yet (nor arrays
+/// of them).
+fn printable(ty: &Type) -> bool {
+    match ty {
+        Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) => false,
+        Type::Array(a) => printable(&a.dtype),
+        Type::Tuple(items) => items.iter().all(printable),
+        _ => true,
+    }
 }
 
 /// `math.log(x)` and `math.log(x, base)`.

@@ -705,9 +705,32 @@ impl<'a> FnInfer<'a> {
         }
         let span = e.span;
         if let Type::Array(a) = e.ty.clone() {
+            if let (0, Type::Record(record)) = (a.ndim, &*a.dtype) {
+                return self.record_truth(e, record, span);
+            }
             return self.array_truth(e, &a, span);
         }
         ir::Expr::new(ExprKind::Truth(e.boxed()), Type::Bool, span)
+    }
+
+    /// The truth of one record (a 0-d structured array), as NumPy's `np.void`: whether any
+    /// field is nonzero.
+    fn record_truth(&mut self, e: ir::Expr, record: &ferrojit_types::RecordType, span: Span) -> ir::Expr {
+        let tmp = self.temp(e.ty.clone());
+        let Type::Array(a) = &e.ty else { unreachable!("a record is a 0-d array") };
+        let mut any: Option<ir::Expr> = None;
+        for field in &record.fields {
+            let view_type = ferrojit_types::ArrayType { dtype: Box::new(field.ty.clone()), aligned: false, ..a.clone() };
+            let view = ir::Expr::new(ExprKind::FieldView { array: self.local_expr(tmp, span).boxed(), offset: field.offset }, Type::Array(view_type), span);
+            let value = ir::Expr::new(ExprKind::ArrayGet { array: view.boxed(), indices: vec![] }, field.ty.clone(), span);
+            let truth = self.truth(value);
+            any = Some(match any {
+                None => truth,
+                Some(before) => ir::Expr::new(ExprKind::Logical { and: false, lhs: before.boxed(), rhs: truth.boxed() }, Type::Bool, span),
+            });
+        }
+        let any = any.unwrap_or_else(|| ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span));
+        ir::Expr::new(ExprKind::Let { local: tmp, value: e.boxed(), body: any.boxed() }, Type::Bool, span)
     }
 
     /// NumPy's truth of an array: its one element's; a `ValueError` for none or several.
@@ -737,7 +760,7 @@ impl<'a> FnInfer<'a> {
             },
         ];
         let zeros = (0..a.ndim).map(|_| int(0)).collect();
-        let element = ir::Expr::new(ExprKind::ArrayGet { array: self.local_expr(tmp, span).boxed(), indices: zeros }, (*a.dtype).clone(), span);
+        let element = crate::arrays::element_at(self.local_expr(tmp, span), zeros, span);
         let value = self.truth(element);
         ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Bool, span)
     }
