@@ -343,3 +343,32 @@ def test_unsupported_uses_of_time_arrays_are_clear_errors(tmp_path, body, messag
     module = import_written_module(tmp_path, "time_misuse", f"import numpy as np\n\n\ndef f(a):\n    {body}\n")
     with pytest.raises(ferrojit.errors.UnsupportedError, match=message):
         ferrojit.njit(module.f)(dates("D").ravel())
+
+
+def whole_reductions(a):
+    return a.min(), a.max(), np.min(a), np.max(a)
+
+
+def delta_sum(t):
+    return t.sum(), np.sum(t)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "reversed", "0-d"])
+@pytest.mark.parametrize("unit", ["D", "ns"])
+def test_minimum_and_maximum_propagate_nat(unit, layout):
+    a = layouts(unit)[layout]
+    check_time(whole_reductions, a)
+    without_nat = a[~np.isnat(a)] if a.ndim else a
+    if without_nat.size:
+        check_time(whole_reductions, without_nat)
+
+
+@pytest.mark.parametrize("t", [np.array([5, -3, 7], "m8[h]"), np.array([5, -3, 7], "m8[h]")[::-1], np.array([[1, 2], [3, 4]], "m8[s]").T,
+                               np.array([], "m8[D]"), np.array([4, "NaT"], "m8[ms]")], ids=lambda v: f"{v.dtype}-{v.shape}")
+def test_timedelta_sums(t):
+    check_time(delta_sum, t)
+
+
+def test_empty_time_minimum_raises_as_numpy():
+    with pytest.raises(ValueError):
+        ferrojit.njit(whole_reductions)(np.array([], "M8[s]"))

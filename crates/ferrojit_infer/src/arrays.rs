@@ -532,7 +532,8 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
     if matches!(*a.dtype, Type::Complex(_)) && matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
         return Err(cx.typing(span, format!("`{callee}()` of a complex array is not supported"), None));
     }
-    if !a.dtype.is_number() {
+    let time = crate::datetimes::is_time(&a.dtype) && (matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) || (op == ir::ReduceOp::Sum && matches!(*a.dtype, Type::Timedelta(_))));
+    if !a.dtype.is_number() && !time {
         return Err(cx.unsupported(span, format!("`{callee}()` of an array of `{}` is not supported yet", a.dtype), Some("loop over the elements")));
     }
     let keepdims = match args.take("keepdims") {
@@ -555,12 +556,18 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
         if keepdims {
             return Err(cx.unsupported(span, format!("`{callee}(keepdims=True)` without `axis=` is not supported yet"), None));
         }
+        if time {
+            return Ok(cx.time_reduction(array, op, span));
+        }
         // The reduction of the map whose element is the array's element.
         let element = ir::Expr::new(ExprKind::MapElement(0), (*a.dtype).clone(), array.span);
         return Ok(ir::Expr::new(ExprKind::MapReduce { op, operands: vec![array], element: element.boxed() }, ty, span));
     };
     if a.ndim == 0 {
         return Err(cx.typing(span, "an axis of a 0-dimensional array is out of bounds", None));
+    }
+    if time {
+        return Err(cx.unsupported(span, format!("`{callee}(axis=...)` of an array of `{}` is not supported yet", a.dtype), Some("reduce the whole array, or loop over the axis")));
     }
     let ndim = if keepdims { a.ndim } else { a.ndim - 1 };
     let reduced = ir::Expr::new(ExprKind::AxisReduce { op, array: array.boxed(), axis: axis.boxed(), keepdims }, Type::Array(ArrayType::new(ty.clone(), ndim, Layout::C)), span);

@@ -13,7 +13,7 @@ use crate::bind::Args;
 use crate::expr::{Literals, Value};
 use crate::function::{FnInfer, Result};
 use crate::registry::Registry;
-use ferrojit_ir::{self as ir, Const, ExprKind, UnaryOp};
+use ferrojit_ir::{self as ir, Const, ExprKind, ReduceOp, UnaryOp};
 use ferrojit_syntax::ast::{BinOp, CmpOp, Span};
 use ferrojit_types::{TimeUnit, Type};
 
@@ -368,6 +368,43 @@ impl FnInfer<'_> {
                 Some("convert one operand to the other's unit first"),
             )
         })
+    }
+
+    /// `a.min()`, `a.max()`, `a.sum()` of a whole array of time values, on their counts: NaT
+    /// when any element is NaT, as NumPy's (NaT is the smallest count, so the counts' minimum
+    /// says whether there is one). The minimum and maximum of an empty array raise as NumPy's;
+    /// the sum of an empty array is zero.
+    pub(crate) fn time_reduction(&mut self, array: ir::Expr, op: ReduceOp, span: Span) -> ir::Expr {
+        let Type::Array(a) = array.ty.clone() else { unreachable!("a time array") };
+        let dtype = (*a.dtype).clone();
+        let local = self.temp(array.ty.clone());
+        let counts = |cx: &Self| {
+            let view = ferrojit_types::ArrayType { dtype: Box::new(Type::INT64), ..a.clone() };
+            let axes = (0..a.ndim).collect();
+            ir::Expr::new(ExprKind::Transpose { array: cx.local_expr(local, span).boxed(), axes }, Type::Array(view), span)
+        };
+        let reduce = |cx: &Self, op| {
+            let element = ir::Expr::new(ExprKind::MapElement(0), Type::INT64, span);
+            ir::Expr::new(ExprKind::MapReduce { op, operands: vec![counts(cx)], element: element.boxed() }, Type::INT64, span)
+        };
+        let least = reduce(self, ReduceOp::Min);
+        let result = if op == ReduceOp::Min {
+            self.from_count(least, dtype, span)
+        } else {
+            let has_nat = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: least.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span);
+            let has_nat = if op == ReduceOp::Sum {
+                let size = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(local, span).boxed(), attr: ir::ArrayAttr::Size }, Type::INT64, span);
+                let filled = ir::Expr::new(ExprKind::Compare { op: CmpOp::Gt, lhs: size.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+                ir::Expr::new(ExprKind::Logical { and: true, lhs: filled.boxed(), rhs: has_nat.boxed() }, Type::Bool, span)
+            } else {
+                has_nat
+            };
+            let value = self.from_count(reduce(self, op), dtype.clone(), span);
+            let nat = self.time_constant(NAT, dtype.clone(), span);
+            ir::Expr::new(ExprKind::IfExp { cond: has_nat.boxed(), then: nat.boxed(), otherwise: value.boxed() }, dtype, span)
+        };
+        let ty = result.ty.clone();
+        ir::Expr::new(ExprKind::Let { local, value: array.boxed(), body: result.boxed() }, ty, span)
     }
 
     /// A value stored into an array of the time type `dtype`: a time value of the same kind in
