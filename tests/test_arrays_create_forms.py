@@ -684,6 +684,54 @@ def test_errors_after_allocating_free_everything(n, error):
 
 
 @ferrojit.njit
+def fails_above_three(n):
+    if n > 3:
+        raise ValueError("too many")
+    return n
+
+
+@ferrojit.njit
+def kept_then_raise(n):
+    kept = np.empty(n)
+    return kept, fails_above_three(n)
+
+
+@ferrojit.njit
+def new_then_raise(n):
+    return np.empty(n), fails_above_three(n)
+
+
+@ferrojit.njit
+def nested_then_raise(n):
+    kept = np.empty(n)
+    return (n, (kept, kept[1:])), fails_above_three(n)
+
+
+@ferrojit.njit
+def kept_then_zero_division(n):
+    kept = np.zeros(n)
+    return kept, 1 // (n - 5)
+
+
+@pytest.mark.parametrize("func, error", [
+    (kept_then_raise, ValueError), (new_then_raise, ValueError), (nested_then_raise, ValueError), (kept_then_zero_division, ZeroDivisionError),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_tuples_whose_later_item_raises_free_their_arrays(func, error):
+    # The tuple's arrays are taken only once every item has been computed: a reference taken
+    # before a later item raised would have no owner to drop it.
+    func(3)
+    with pytest.raises(error):
+        func(5)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2_000):
+        with pytest.raises(error):
+            func(5)
+    gc.collect()
+    assert _native.live_allocations() == live
+
+
+@ferrojit.njit
 def create_in_orders_and_forms(n, fortran):
     a = np.zeros((n, 2), order="F")
     b = np.full((2, n), np.arange(n), order="F")

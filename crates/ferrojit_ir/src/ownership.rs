@@ -27,6 +27,24 @@
 use crate::*;
 use std::collections::{BTreeSet, HashSet};
 
+/// Whether a tuple's items hold a heap value followed by an item that may raise (anything but
+/// locals and constants, conservatively): an owned tuple built item by item would then hold a
+/// reference no local owns when the later item raises.
+fn raises_after_a_reference(items: &[Expr]) -> bool {
+    fn cannot_raise(e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Local(_) | ExprKind::Const(_) => true,
+            ExprKind::Tuple(items) => items.iter().all(cannot_raise),
+            ExprKind::TupleGet(x, _) => cannot_raise(x),
+            _ => false,
+        }
+    }
+    match items.iter().position(|i| i.ty.holds_heap()) {
+        Some(first) => items[first + 1..].iter().any(|i| !cannot_raise(i)),
+        None => false,
+    }
+}
+
 /// Inserts the ownership operations into `f` and records its owned locals (see the module
 /// documentation). Runs once, on a typed (and fused) function.
 pub fn insert_ownership(f: &mut Function) {
@@ -188,6 +206,7 @@ impl Pass {
             return e.for_each_child_mut(&mut |c| self.borrowed(c));
         }
         match &mut e.kind {
+            ExprKind::Tuple(items) if raises_after_a_reference(items) => self.owned_tuple_at_the_end(e),
             ExprKind::Tuple(items) => items.iter_mut().for_each(|i| self.owned_value(i)),
             ExprKind::IfExp { cond, then, otherwise } => {
                 self.borrowed(cond);
@@ -207,6 +226,31 @@ impl Pass {
                 *e = Expr::new(ExprKind::Retain(inner.boxed()), ty, span);
             }
         }
+    }
+
+    /// An owned tuple whose items are each evaluated into a local first (a heap item into an
+    /// owned one), and only then read into the tuple: `(a, f(x))` must not hold a reference to
+    /// `a` that no local owns while `f` may raise, since nothing would drop it on that exit.
+    fn owned_tuple_at_the_end(&mut self, e: &mut Expr) {
+        let span = e.span;
+        let ty = e.ty.clone();
+        let ExprKind::Tuple(items) = std::mem::replace(&mut e.kind, ExprKind::Const(Const::None)) else { unreachable!("a tuple") };
+        let mut bindings = Vec::new();
+        let mut reads = Vec::new();
+        for item in items {
+            let local = self.new_local("$item", &item.ty);
+            if item.ty.holds_heap() {
+                self.owned.insert(local);
+            }
+            reads.push(self.local(local, span));
+            bindings.push((local, item));
+        }
+        let mut chain = Expr::new(ExprKind::Tuple(reads), ty.clone(), span);
+        for (local, value) in bindings.into_iter().rev() {
+            chain = Expr::new(ExprKind::Let { local, value: value.boxed(), body: chain.boxed() }, ty.clone(), span);
+        }
+        *e = chain;
+        self.owned_value(e);
     }
 
     /// Rewrites `e` so that it yields a borrowed value (or no heap value at all): each new
