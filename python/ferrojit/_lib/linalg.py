@@ -80,6 +80,13 @@ def lapack_heevd(kind, vectors, lower, n, a, lda, w):
     raise NotImplementedError("lapack_heevd is called from compiled code only")
 
 
+def lapack_geev(kind, vectors, n, a, lda, wr, wi, vr, ldvr):
+    """Eigenvalues and, with ``vectors`` = 1, right eigenvectors of the general ``A``; real:
+    the values' real and imaginary parts into the float64 ``wr`` and ``wi`` and the vectors
+    in LAPACK's packed real form; complex: the values into ``wr``; returns LAPACK's ``info``."""
+    raise NotImplementedError("lapack_geev is called from compiled code only")
+
+
 def lapack_gesdd(kind, job, m, n, a, lda, s, u, ldu, vt, ldvt):
     """Singular values into ``s`` and, with ``job`` 1 (reduced) or 2 (full), singular vectors
     into ``u`` and ``vt``; returns LAPACK's ``info``."""
@@ -760,6 +767,102 @@ def eigvalsh(a, UPLO="L"):
     return impl
 
 
+@register_jitable
+def _real_finite(x):
+    return np.isfinite(x).all()
+
+
+@register_jitable
+def _complex_finite(x):
+    return np.isfinite(x.real).all() and np.isfinite(x.imag).all()
+
+
+@register_jitable
+def _real_eigenpairs(factor, vectors, complex_result):
+    """``geev`` of the real Fortran-ordered float64 ``factor`` (destroyed): the eigenvalues
+    and (``vectors`` = 1) eigenvectors as complex arrays, NumPy's unpacking of LAPACK's
+    packed form (a pair ``a +- bi`` has ``vr[:, j] +- i vr[:, j + 1]`` as its vectors)."""
+    n = factor.shape[0]
+    wr = np.zeros(n, np.float64)
+    wi = np.zeros(n, np.float64)
+    size = n if vectors else 1
+    vr = np.zeros((size, size), np.float64, "F")
+    if n > 0 and lapack_geev(1, vectors, n, data_address(factor), n, data_address(wr), data_address(wi), data_address(vr), size) > 0:
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+    w = np.empty(n, complex_result)
+    w.real[:] = wr
+    w.imag[:] = wi
+    v = np.zeros((n if vectors else 0, n if vectors else 0), complex_result)
+    if vectors:
+        j = 0
+        while j < n:
+            if wi[j] == 0:
+                v.real[:, j] = vr[:, j]
+                j += 1
+            else:
+                v.real[:, j] = vr[:, j]
+                v.imag[:, j] = vr[:, j + 1]
+                v.real[:, j + 1] = vr[:, j]
+                v.imag[:, j + 1] = -vr[:, j + 1]
+                j += 2
+    return w, v
+
+
+@register_jitable
+def _complex_eigenpairs(factor, vectors, complex_result):
+    """``geev`` of the complex Fortran-ordered complex128 ``factor`` (destroyed)."""
+    n = factor.shape[0]
+    w = np.zeros(n, np.complex128)
+    size = n if vectors else 1
+    vr = np.zeros((size, size), np.complex128, "F")
+    if n > 0 and lapack_geev(3, vectors, n, data_address(factor), n, data_address(w), data_address(w), data_address(vr), size) > 0:
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+    v = _c_copy(vr, complex_result) if vectors else np.zeros((0, 0), complex_result)
+    return w.astype(complex_result), v
+
+
+def _eig_function(name, a, vectors):
+    """``a -> (w, v)`` by ``geev``, in double precision as NumPy's; ``v`` is empty unless
+    ``vectors`` is 1. Both are always complex, also for real ``a``: NumPy 2.5's rule (NumPy
+    up to 2.4 returns real arrays when every imaginary part is zero, a type that depends on
+    the values, which compiled code cannot have)."""
+    _check_matrix(name, a)
+    _require_provider(name)
+    element, result = _lapack_types(name, a)
+    complex_result = np.complex64 if _real_of(result) is np.float32 else np.complex128
+    eigenpairs = _complex_eigenpairs if issubclass(element, np.complexfloating) else _real_eigenpairs
+    finite = _complex_finite if issubclass(element, np.complexfloating) else _real_finite
+
+    def decompose(a):
+        _square_size(a)
+        factor = _fortran_copy(a, element)
+        if not finite(factor):
+            raise np.linalg.LinAlgError("Array must not contain infs or NaNs")
+        return eigenpairs(factor, vectors, complex_result)
+
+    return decompose
+
+
+@overload(np.linalg.eig)
+def eig(a):
+    decompose = _eig_function("np.linalg.eig", a, 1)
+
+    def impl(a):
+        return decompose(a)
+
+    return impl
+
+
+@overload(np.linalg.eigvals)
+def eigvals(a):
+    decompose = _eig_function("np.linalg.eigvals", a, 0)
+
+    def impl(a):
+        return decompose(a)[0]
+
+    return impl
+
+
 def _constant(name, argument, value, default):
     """The value of a constant bool argument (its default when left out)."""
     if isinstance(value, bool):
@@ -1189,5 +1292,215 @@ def cond(x, p=None):
         if np.isnan(r) and not has_nan(x):
             return real(np.inf)
         return real(r)
+
+    return impl
+
+
+# ---- polynomials: np.roots, np.polyfit --------------------------------------------------------
+
+
+def _complex_of(t):
+    return np.complex64 if t in (np.float32, np.complex64) else np.complex128
+
+
+@overload(np.roots)
+def roots(p):
+    """NumPy's steps: the leading and trailing zeros dropped, the eigenvalues of the
+    companion matrix, a zero root per trailing zero. Always complex (NumPy's eigenvalues of
+    a real matrix are real when every one is, and its result for fewer than two coefficients
+    is an empty float64 array: types that depend on the values)."""
+    name = "np.roots"
+    if not isinstance(p, types.Array) or not isinstance(p.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes a 1-dimensional array of coefficients, not a `{p}`", hint="lists are not supported in compiled code yet")
+    if p.ndim != 1:
+
+        def not_one_dimensional(p):
+            raise ValueError("Input must be a rank-1 array.")
+
+        return not_one_dimensional
+    _require_provider(name)
+    t = _element(p)
+    work = t if issubclass(t, np.inexact) else np.float64
+    complex_result = _complex_of(work)
+
+    def impl(p):
+        first, last = -1, -1
+        for i in range(p.shape[0]):
+            if p[i] != 0:
+                if first < 0:
+                    first = i
+                last = i
+        if first < 0:
+            return np.zeros(0, complex_result)
+        trailing = p.shape[0] - last - 1
+        q = p[first : last + 1].astype(work)
+        n = q.shape[0]
+        out = np.zeros(n - 1 + trailing, complex_result)
+        if n > 1:
+            companion = np.zeros((n - 1, n - 1), work)
+            for i in range(1, n - 1):
+                companion[i, i - 1] = 1
+            companion[0, :] = -q[1:] / q[0]
+            out[: n - 1] = np.linalg.eigvals(companion)
+        return out
+
+    return impl
+
+
+def _cov_mode(name, cov):
+    value = _literal(cov)
+    if value is None and not (cov is None or isinstance(cov, types.NoneType)):
+        value = getattr(cov, "literal_value", None)
+    if value in (False, True, "unscaled"):
+        return value
+    raise CallRefused(f"`cov` of `{name}` must be the constant False, True or 'unscaled'")
+
+
+@register_jitable
+def _unweighted(lhs, rhs, w):
+    return lhs, rhs
+
+
+@register_jitable
+def _fit_weights(rhs, w):
+    weights = w + 0.0
+    if weights.shape[0] != rhs.shape[0]:
+        raise TypeError("expected w and y to have the same length")
+    return weights
+
+
+@register_jitable
+def _weighted_vector(lhs, rhs, w):
+    """The rows of ``lhs`` and the elements of the 1-d ``rhs`` times the weights ``w``, in
+    place and in their own types, as NumPy's."""
+    weights = _fit_weights(rhs, w)
+    lhs *= weights[:, None]
+    rhs *= weights
+    return lhs, rhs
+
+
+@register_jitable
+def _weighted_matrix(lhs, rhs, w):
+    """The rows of ``lhs`` and of the 2-d ``rhs`` times the weights ``w``, in place."""
+    weights = _fit_weights(rhs, w)
+    lhs *= weights[:, None]
+    rhs *= weights[:, None]
+    return lhs, rhs
+
+
+@register_jitable
+def _fit_default_cutoff(rcond, count, eps):
+    return count * eps
+
+
+@register_jitable
+def _given_fit_cutoff(rcond, count, eps):
+    return float(rcond)
+
+
+@register_jitable
+def _unscaled_cov(base, resids, count, order):
+    return base
+
+
+@register_jitable
+def _unscaled_matrix_cov(base, resids, count, order):
+    return base.reshape((order, order, 1))
+
+
+@register_jitable
+def _residual_factor(resids, count, order):
+    if count <= order:
+        raise ValueError("the number of data points must exceed order to scale the covariance matrix")
+    return resids / (count - order)
+
+
+@register_jitable
+def _scaled_cov(base, resids, count, order):
+    return base * _residual_factor(resids, count, order)
+
+
+@register_jitable
+def _scaled_matrix_cov(base, resids, count, order):
+    return base.reshape((order, order, 1)) * _residual_factor(resids, count, order)
+
+
+@overload(np.polyfit)
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """NumPy's steps: the Vandermonde matrix of ``x``, rows weighted by ``w``, columns scaled
+    to unit norm, ``lstsq``, the coefficients scaled back. NumPy's ``RankWarning`` for a
+    rank-deficient fit is not issued (compiled code has no warnings)."""
+    name = "np.polyfit"
+    for argument, value in (("x", x), ("y", y)):
+        if not isinstance(value, types.Array) or not isinstance(value.dtype, _NUMBER):
+            raise CallRefused(f"`{argument}` of `{name}` must be an array of numbers, not a `{value}`", hint="lists are not supported in compiled code yet")
+    if not isinstance(deg, types.Integer):
+        raise CallRefused(f"`deg` of `{name}` must be an integer, not a `{deg}`")
+    weighted = not (w is None or isinstance(w, types.NoneType))
+    if weighted and (not isinstance(w, types.Array) or not isinstance(w.dtype, _NUMBER)):
+        raise CallRefused(f"`w` of `{name}` must be an array of numbers or None, not a `{w}`")
+    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
+        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
+    full_result = _constant(name, "full", full, False)
+    cov_mode = False if full_result else _cov_mode(name, cov)
+    _require_provider(name)
+    if x.ndim != 1 or y.ndim not in (1, 2) or (weighted and w.ndim != 1):
+        message = "expected 1D vector for x" if x.ndim != 1 else ("expected 1D or 2D array for y" if y.ndim not in (1, 2) else "expected a 1-d array for weights")
+
+        def wrong_dimensions(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            raise TypeError(message)
+
+        return wrong_dimensions
+    xt = np.result_type(_element(x), 0.0).type
+    # NumPy's default cutoff: len(x) times the precision of x's (floating) type.
+    eps = float(np.finfo(xt).eps)
+    weigh = (_weighted_matrix if y.ndim == 2 else _weighted_vector) if weighted else _unweighted
+    cutoff_of = _fit_default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_fit_cutoff
+    two_d = y.ndim == 2
+
+    def fit(x, y, deg, rcond, w):
+        order = deg + 1
+        xf = x + 0.0
+        yf = y + 0.0
+        if deg < 0:
+            raise ValueError("expected deg >= 0")
+        if xf.shape[0] == 0:
+            raise TypeError("expected non-empty vector for x")
+        if xf.shape[0] != yf.shape[0]:
+            raise TypeError("expected x and y to have same length")
+        cutoff = cutoff_of(rcond, xf.shape[0], eps)
+        lhs, rhs = weigh(np.vander(xf, order), yf, w)
+        scale = np.sqrt((lhs * lhs).sum(axis=0))
+        lhs = lhs / scale
+        c, resids, rank, s = np.linalg.lstsq(lhs, rhs, cutoff)
+        c = (c.T / scale).T
+        return c, resids, rank, s, cutoff, lhs, scale
+
+    if full_result:
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
+            return c, resids, rank, s, cutoff
+
+    elif cov_mode is False:
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            return fit(x, y, deg, rcond, w)[0]
+
+    else:
+        unscaled = cov_mode == "unscaled"
+        # NumPy's covariance: inv(lhs.T @ lhs) / outer(scale, scale), times the residuals over
+        # the degrees of freedom unless 'unscaled'; a third axis of length 1 (unscaled) or of
+        # y's columns for a 2-d y.
+        if unscaled:
+            finish = _unscaled_matrix_cov if two_d else _unscaled_cov
+        else:
+            finish = _scaled_matrix_cov if two_d else _scaled_cov
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
+            base = np.linalg.inv(np.dot(lhs.T, lhs))
+            base = base / np.outer(scale, scale)
+            return c, finish(base, resids, x.shape[0], deg + 1)
 
     return impl
