@@ -1389,6 +1389,18 @@ def _weighted_matrix(lhs, rhs, w):
 
 
 @register_jitable
+def _real_by_real(x, scale):
+    return x / scale
+
+
+@register_jitable
+def _complex_by_real(x, scale):
+    # NumPy divides by the real scale as by a complex number of imaginary part 0, Smith's
+    # algorithm: both parts times the reciprocal of the scale.
+    return x * (1 / scale)
+
+
+@register_jitable
 def _fit_default_cutoff(rcond, count, eps):
     return count * eps
 
@@ -1436,6 +1448,8 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
             raise CallRefused(f"`{argument}` of `{name}` must be an array of numbers, not a `{value}`", hint="lists are not supported in compiled code yet")
     if not isinstance(deg, types.Integer):
         raise CallRefused(f"`deg` of `{name}` must be an integer, not a `{deg}`")
+    if isinstance(x.dtype, types.Complex):
+        raise CallRefused(f"`{name}` of complex `x` is not supported in compiled code yet", hint="complex `y` is")
     weighted = not (w is None or isinstance(w, types.NoneType))
     if weighted and (not isinstance(w, types.Array) or not isinstance(w.dtype, _NUMBER)):
         raise CallRefused(f"`w` of `{name}` must be an array of numbers or None, not a `{w}`")
@@ -1457,6 +1471,8 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     weigh = (_weighted_matrix if y.ndim == 2 else _weighted_vector) if weighted else _unweighted
     cutoff_of = _fit_default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_fit_cutoff
     two_d = y.ndim == 2
+    complex_y = isinstance(y.dtype, types.Complex)
+    divide_columns = _complex_by_real if complex_y else _real_by_real
 
     def fit(x, y, deg, rcond, w):
         order = deg + 1
@@ -1473,7 +1489,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         scale = np.sqrt((lhs * lhs).sum(axis=0))
         lhs = lhs / scale
         c, resids, rank, s = np.linalg.lstsq(lhs, rhs, cutoff)
-        c = (c.T / scale).T
+        c = divide_columns(c.T, scale).T
         return c, resids, rank, s, cutoff, lhs, scale
 
     if full_result:
