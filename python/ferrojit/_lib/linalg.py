@@ -891,7 +891,8 @@ def _svd_function(name, a, job):
         vt = np.zeros((vrows, n), element, "F")
         if k > 0:
             status = lapack_gesdd(kind, job, m, n, data_address(factor), max(m, 1), data_address(s), data_address(u), max(m, 1), data_address(vt), max(vrows, 1))
-            if status > 0:
+            # As NumPy's: any failure (LAPACK refuses a matrix holding a NaN) is non-convergence.
+            if status != 0:
                 raise np.linalg.LinAlgError("SVD did not converge")
         elif job == 2:
             # No singular values: the singular vectors are the identity's columns.
@@ -904,12 +905,39 @@ def _svd_function(name, a, job):
     return decompose
 
 
+@register_jitable
+def _hermitian_svd(a):
+    """NumPy's SVD of a Hermitian ``a`` from its eigendecomposition: the eigenvalues'
+    magnitudes in descending order (``argsort(|w|)[::-1]``), their eigenvectors as ``u``, and
+    ``vh`` the conjugate transpose of ``u`` times the eigenvalues' signs."""
+    w, v = np.linalg.eigh(a)
+    signs = np.sign(w)
+    magnitudes = np.abs(w)
+    order = np.argsort(magnitudes)[::-1]
+    u = v[:, order]
+    vh = (u * signs[order][None, :]).T.conj()
+    return u, magnitudes[order], vh
+
+
+@register_jitable
+def _hermitian_singular_values(a):
+    return np.sort(np.abs(np.linalg.eigvalsh(a)))[::-1]
+
+
 @overload(np.linalg.svd)
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     name = "np.linalg.svd"
-    if _constant(name, "hermitian", hermitian, False):
-        raise CallRefused("`np.linalg.svd(..., hermitian=True)` is not supported in compiled code yet")
     vectors = _constant(name, "compute_uv", compute_uv, True)
+    if _constant(name, "hermitian", hermitian, False):
+        # full_matrices has no effect on a square (Hermitian) matrix.
+        _constant(name, "full_matrices", full_matrices, True)
+        _check_matrix(name, a)
+        decompose_hermitian = _hermitian_svd if vectors else _hermitian_singular_values
+
+        def hermitian_impl(a, full_matrices=True, compute_uv=True, hermitian=False):
+            return decompose_hermitian(a)
+
+        return hermitian_impl
     decompose = _svd_function(name, a, (2 if _constant(name, "full_matrices", full_matrices, True) else 1) if vectors else 0)
     if vectors:
 
@@ -1192,8 +1220,7 @@ def pinv(a, rcond=None, hermitian=False):
     name = "np.linalg.pinv"
     _check_matrix(name, a)
     _require_provider(name)
-    if _constant(name, "hermitian", hermitian, False):
-        raise CallRefused("`np.linalg.pinv(..., hermitian=True)` is not supported in compiled code yet")
+    singular_triple = _hermitian_svd if _constant(name, "hermitian", hermitian, False) else _reduced_svd
     if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
         raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
     cutoff_of = _pinv_default if rcond is None or isinstance(rcond, types.NoneType) else _given_cutoff
@@ -1208,7 +1235,7 @@ def pinv(a, rcond=None, hermitian=False):
         m, n = a.shape
         if m == 0 or n == 0:
             return np.zeros((n, m), given)
-        u, s, vt = np.linalg.svd(a.conj(), full_matrices=False)
+        u, s, vt = singular_triple(a.conj())
         cutoff = real(cutoff_of(rcond, m, n)) * s.max()
         inverse = np.zeros(s.shape[0], real)
         for i in range(s.shape[0]):
@@ -1217,6 +1244,11 @@ def pinv(a, rcond=None, hermitian=False):
         return vt.T @ (inverse[:, None] * u.T)
 
     return impl
+
+
+@register_jitable
+def _reduced_svd(a):
+    return np.linalg.svd(a, full_matrices=False)
 
 
 @register_jitable
@@ -1229,8 +1261,7 @@ def matrix_rank(A, tol=None, hermitian=False):
     name = "np.linalg.matrix_rank"
     if not isinstance(A, types.Array) or not isinstance(A.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{A}`")
-    if _constant(name, "hermitian", hermitian, False):
-        raise CallRefused("`np.linalg.matrix_rank(..., hermitian=True)` is not supported in compiled code yet")
+    singular_values = _hermitian_singular_values if _constant(name, "hermitian", hermitian, False) else _singular_values
     if A.ndim < 2:
 
         def vector_rank(A, tol=None, hermitian=False):
@@ -1243,13 +1274,18 @@ def matrix_rank(A, tol=None, hermitian=False):
     eps = float(np.finfo(_real_of(_lapack_types(name, A)[1])).eps)
 
     def impl(A, tol=None, hermitian=False):
-        s = np.linalg.svd(A, compute_uv=False)
+        s = singular_values(A)
         if s.shape[0] == 0:
             return 0
         threshold = threshold_of(tol, s, eps * max(A.shape[0], A.shape[1]))
         return int((s > threshold).sum())
 
     return impl
+
+
+@register_jitable
+def _singular_values(a):
+    return np.linalg.svd(a, compute_uv=False)
 
 
 @register_jitable
@@ -1273,250 +1309,91 @@ def _complex_has_nan(x):
     return np.isnan(x.real).any() or np.isnan(x.imag).any()
 
 
+@register_jitable
+def _inverse_or_nan(x, element, kind):
+    """The inverse of the square ``x`` in ``element`` (double precision, not cast back), NaN
+    everywhere when ``x`` is singular: NumPy's ``cond`` inverts with errors ignored."""
+    n = _square_size(x)
+    inverse = np.zeros((n, n), element, "F")
+    for i in range(n):
+        inverse[i, i] = 1
+    if n > 0:
+        lu = _fortran_copy(x, element)
+        if lapack_gesv(kind, n, n, data_address(lu), n, data_address(inverse), n) > 0:
+            inverse[:, :] = np.nan
+    # C-ordered, as NumPy's, so that sums over its rows and columns run in NumPy's order.
+    return _c_copy(inverse, element)
+
+
+@register_jitable
+def _frobenius(x):
+    """NumPy's Frobenius norm over the last two axes: the square root of the sum of the
+    squared magnitudes (not BLAS's dot, as the whole-array norm)."""
+    return np.sqrt((x.conj() * x).real.sum())
+
+
 @overload(np.linalg.cond)
 def cond(x, p=None):
     name = "np.linalg.cond"
     _check_matrix(name, x)
     _require_provider(name)
-    if not (p is None or isinstance(p, types.NoneType)):
-        raise CallRefused(f"`{name}(x, p)` with `p` given is not supported in compiled code yet", hint="the default (p=None, the 2-norm condition number) is")
-    real = _real_of(_lapack_types(name, x)[1])
+    element, result = _lapack_types(name, x)
+    real = _real_of(result)
     has_nan = _complex_has_nan if isinstance(x.dtype, types.Complex) else _real_has_nan
+    given = _element(x) if issubclass(_element(x), np.inexact) else np.float64
+    given_real = _real_of(given)
+    element_real = _real_of(element)
+    order = _literal(p)
+    no_order = p is None or isinstance(p, types.NoneType)
+    numeric = isinstance(p, (int, float, types.Integer, types.Float)) and not isinstance(p, (bool, types.Boolean))
+    if not (no_order or numeric or order in ("fro", "f", "nuc")):
+        raise CallRefused(f"`p` of `{name}` must be None, a number, 'fro' or 'nuc', not a `{p}`")
+    kind = _KINDS[element]
+
+    def ratio(x):
+        # NumPy: the ratio of the largest and smallest singular values (their inverse for -2).
+        s = np.linalg.svd(x, compute_uv=False)
+        return s[0] / s[s.shape[0] - 1]
+
+    def norm_product(x, p):
+        # NumPy: norm(x, p) * norm(inv(x), p), the inverse in double precision.
+        inverse = _inverse_or_nan(x, element, kind)
+        return real(_matrix_norm(x.astype(given), p, given_real) * _matrix_norm(inverse, p, element_real))
+
+    if no_order:
+
+        def compute(x, p):
+            return real(ratio(x))
+
+    elif order in ("fro", "f"):
+
+        def compute(x, p):
+            inverse = _inverse_or_nan(x, element, kind)
+            return real(given_real(_frobenius(x.astype(given))) * _frobenius(inverse))
+
+    elif order == "nuc":
+
+        def compute(x, p):
+            inverse = _inverse_or_nan(x, element, kind)
+            return real(np.linalg.svd(x.astype(given), compute_uv=False).sum() * np.linalg.svd(inverse, compute_uv=False).sum())
+
+    else:
+
+        def compute(x, p):
+            if p == 2:
+                return real(ratio(x))
+            if p == -2:
+                s = np.linalg.svd(x, compute_uv=False)
+                return real(s[s.shape[0] - 1] / s[0])
+            return norm_product(x, p)
 
     def impl(x, p=None):
         if x.shape[0] == 0 or x.shape[1] == 0:
             raise np.linalg.LinAlgError("cond is not defined on empty arrays")
-        s = np.linalg.svd(x, compute_uv=False)
-        r = s[0] / s[s.shape[0] - 1]
-        # NumPy turns a NaN ratio (a zero singular value) into inf unless x holds a NaN.
+        r = compute(x, p)
+        # NumPy turns a NaN (a zero singular value, a singular matrix) into inf unless x holds a NaN.
         if np.isnan(r) and not has_nan(x):
             return real(np.inf)
-        return real(r)
-
-    return impl
-
-
-# ---- polynomials: np.roots, np.polyfit --------------------------------------------------------
-
-
-def _complex_of(t):
-    return np.complex64 if t in (np.float32, np.complex64) else np.complex128
-
-
-@overload(np.roots)
-def roots(p):
-    """NumPy's steps: the leading and trailing zeros dropped, the eigenvalues of the
-    companion matrix, a zero root per trailing zero. Always complex (NumPy's eigenvalues of
-    a real matrix are real when every one is, and its result for fewer than two coefficients
-    is an empty float64 array: types that depend on the values)."""
-    name = "np.roots"
-    if not isinstance(p, types.Array) or not isinstance(p.dtype, _NUMBER):
-        raise CallRefused(f"`{name}` takes a 1-dimensional array of coefficients, not a `{p}`", hint="lists are not supported in compiled code yet")
-    if p.ndim != 1:
-
-        def not_one_dimensional(p):
-            raise ValueError("Input must be a rank-1 array.")
-
-        return not_one_dimensional
-    _require_provider(name)
-    t = _element(p)
-    work = t if issubclass(t, np.inexact) else np.float64
-    complex_result = _complex_of(work)
-
-    def impl(p):
-        first, last = -1, -1
-        for i in range(p.shape[0]):
-            if p[i] != 0:
-                if first < 0:
-                    first = i
-                last = i
-        if first < 0:
-            return np.zeros(0, complex_result)
-        trailing = p.shape[0] - last - 1
-        q = p[first : last + 1].astype(work)
-        n = q.shape[0]
-        out = np.zeros(n - 1 + trailing, complex_result)
-        if n > 1:
-            companion = np.zeros((n - 1, n - 1), work)
-            for i in range(1, n - 1):
-                companion[i, i - 1] = 1
-            companion[0, :] = -q[1:] / q[0]
-            out[: n - 1] = np.linalg.eigvals(companion)
-        return out
-
-    return impl
-
-
-def _cov_mode(name, cov):
-    value = _literal(cov)
-    if value is None and not (cov is None or isinstance(cov, types.NoneType)):
-        value = getattr(cov, "literal_value", None)
-    if value in (False, True, "unscaled"):
-        return value
-    raise CallRefused(f"`cov` of `{name}` must be the constant False, True or 'unscaled'")
-
-
-@register_jitable
-def _unweighted(lhs, rhs, w):
-    return lhs, rhs
-
-
-@register_jitable
-def _fit_weights(rhs, w):
-    weights = w + 0.0
-    if weights.shape[0] != rhs.shape[0]:
-        raise TypeError("expected w and y to have the same length")
-    return weights
-
-
-@register_jitable
-def _weighted_vector(lhs, rhs, w):
-    """The rows of ``lhs`` and the elements of the 1-d ``rhs`` times the weights ``w``, in
-    place and in their own types, as NumPy's."""
-    weights = _fit_weights(rhs, w)
-    lhs *= weights[:, None]
-    rhs *= weights
-    return lhs, rhs
-
-
-@register_jitable
-def _weighted_matrix(lhs, rhs, w):
-    """The rows of ``lhs`` and of the 2-d ``rhs`` times the weights ``w``, in place."""
-    weights = _fit_weights(rhs, w)
-    lhs *= weights[:, None]
-    rhs *= weights[:, None]
-    return lhs, rhs
-
-
-@register_jitable
-def _real_by_real(x, scale):
-    return x / scale
-
-
-@register_jitable
-def _complex_by_real(x, scale):
-    # NumPy divides by the real scale as by a complex number of imaginary part 0, Smith's
-    # algorithm: both parts times the reciprocal of the scale.
-    return x * (1 / scale)
-
-
-@register_jitable
-def _fit_default_cutoff(rcond, count, eps):
-    return count * eps
-
-
-@register_jitable
-def _given_fit_cutoff(rcond, count, eps):
-    return float(rcond)
-
-
-@register_jitable
-def _unscaled_cov(base, resids, count, order):
-    return base
-
-
-@register_jitable
-def _unscaled_matrix_cov(base, resids, count, order):
-    return base.reshape((order, order, 1))
-
-
-@register_jitable
-def _residual_factor(resids, count, order):
-    if count <= order:
-        raise ValueError("the number of data points must exceed order to scale the covariance matrix")
-    return resids / (count - order)
-
-
-@register_jitable
-def _scaled_cov(base, resids, count, order):
-    return base * _residual_factor(resids, count, order)
-
-
-@register_jitable
-def _scaled_matrix_cov(base, resids, count, order):
-    return base.reshape((order, order, 1)) * _residual_factor(resids, count, order)
-
-
-@overload(np.polyfit)
-def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
-    """NumPy's steps: the Vandermonde matrix of ``x``, rows weighted by ``w``, columns scaled
-    to unit norm, ``lstsq``, the coefficients scaled back. NumPy's ``RankWarning`` for a
-    rank-deficient fit is not issued (compiled code has no warnings)."""
-    name = "np.polyfit"
-    for argument, value in (("x", x), ("y", y)):
-        if not isinstance(value, types.Array) or not isinstance(value.dtype, _NUMBER):
-            raise CallRefused(f"`{argument}` of `{name}` must be an array of numbers, not a `{value}`", hint="lists are not supported in compiled code yet")
-    if not isinstance(deg, types.Integer):
-        raise CallRefused(f"`deg` of `{name}` must be an integer, not a `{deg}`")
-    if isinstance(x.dtype, types.Complex):
-        raise CallRefused(f"`{name}` of complex `x` is not supported in compiled code yet", hint="complex `y` is")
-    weighted = not (w is None or isinstance(w, types.NoneType))
-    if weighted and (not isinstance(w, types.Array) or not isinstance(w.dtype, _NUMBER)):
-        raise CallRefused(f"`w` of `{name}` must be an array of numbers or None, not a `{w}`")
-    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
-        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
-    full_result = _constant(name, "full", full, False)
-    cov_mode = False if full_result else _cov_mode(name, cov)
-    _require_provider(name)
-    if x.ndim != 1 or y.ndim not in (1, 2) or (weighted and w.ndim != 1):
-        message = "expected 1D vector for x" if x.ndim != 1 else ("expected 1D or 2D array for y" if y.ndim not in (1, 2) else "expected a 1-d array for weights")
-
-        def wrong_dimensions(x, y, deg, rcond=None, full=False, w=None, cov=False):
-            raise TypeError(message)
-
-        return wrong_dimensions
-    xt = np.result_type(_element(x), 0.0).type
-    # NumPy's default cutoff: len(x) times the precision of x's (floating) type.
-    eps = float(np.finfo(xt).eps)
-    weigh = (_weighted_matrix if y.ndim == 2 else _weighted_vector) if weighted else _unweighted
-    cutoff_of = _fit_default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_fit_cutoff
-    two_d = y.ndim == 2
-    complex_y = isinstance(y.dtype, types.Complex)
-    divide_columns = _complex_by_real if complex_y else _real_by_real
-
-    def fit(x, y, deg, rcond, w):
-        order = deg + 1
-        xf = x + 0.0
-        yf = y + 0.0
-        if deg < 0:
-            raise ValueError("expected deg >= 0")
-        if xf.shape[0] == 0:
-            raise TypeError("expected non-empty vector for x")
-        if xf.shape[0] != yf.shape[0]:
-            raise TypeError("expected x and y to have same length")
-        cutoff = cutoff_of(rcond, xf.shape[0], eps)
-        lhs, rhs = weigh(np.vander(xf, order), yf, w)
-        scale = np.sqrt((lhs * lhs).sum(axis=0))
-        lhs = lhs / scale
-        c, resids, rank, s = np.linalg.lstsq(lhs, rhs, cutoff)
-        c = divide_columns(c.T, scale).T
-        return c, resids, rank, s, cutoff, lhs, scale
-
-    if full_result:
-
-        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
-            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
-            return c, resids, rank, s, cutoff
-
-    elif cov_mode is False:
-
-        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
-            return fit(x, y, deg, rcond, w)[0]
-
-    else:
-        unscaled = cov_mode == "unscaled"
-        # NumPy's covariance: inv(lhs.T @ lhs) / outer(scale, scale), times the residuals over
-        # the degrees of freedom unless 'unscaled'; a third axis of length 1 (unscaled) or of
-        # y's columns for a 2-d y.
-        if unscaled:
-            finish = _unscaled_matrix_cov if two_d else _unscaled_cov
-        else:
-            finish = _scaled_matrix_cov if two_d else _scaled_cov
-
-        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
-            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
-            base = np.linalg.inv(np.dot(lhs.T, lhs))
-            base = base / np.outer(scale, scale)
-            return c, finish(base, resids, x.shape[0], deg + 1)
+        return r
 
     return impl
