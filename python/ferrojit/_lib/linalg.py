@@ -252,6 +252,139 @@ def _square_size(a):
     return a.shape[0]
 
 
+# ---- stacks of matrices ------------------------------------------------------------------------
+#
+# np.linalg's functions of one matrix take stacks (..., m, n) as NumPy's do: the function of
+# each matrix, the results stacked with the stack's leading shape.
+
+
+def _is_stack(a):
+    return isinstance(a, types.Array) and a.ndim > 2 and isinstance(a.dtype, _NUMBER)
+
+
+@register_jitable
+def _stack_size(a):
+    """The number of matrices in the stack ``a`` (..., m, n); 1 for a matrix. (The size of
+    an array of the leading shape: a product over a tuple of any length.)"""
+    return np.empty(a.shape[:-2], np.int8).size
+
+
+@register_jitable
+def _matrices(a):
+    """The stack ``a`` as a C-ordered (count, m, n) array (a view when ``a`` is C-ordered)."""
+    return np.ascontiguousarray(a).reshape((_stack_size(a), a.shape[-2], a.shape[-1]))
+
+
+@register_jitable
+def _check_stack(a, square):
+    # NumPy checks the shape before any matrix, so an empty stack of non-square ones raises too.
+    if square and a.shape[-2] != a.shape[-1]:
+        raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+
+
+@register_jitable
+def _stacked_output(a, core, element):
+    """An uninitialised result for the stack ``a``: its leading shape then ``core``, and
+    the same memory as (count,) + ``core``."""
+    out = np.empty(a.shape[:-2] + core, element)
+    return out, out.reshape((_stack_size(a),) + core)
+
+
+@register_jitable
+def _scalar_core(m, n):
+    return ()
+
+
+@register_jitable
+def _square_core(m, n):
+    return (m, m)
+
+
+@register_jitable
+def _vector_core(m, n):
+    return (m,)
+
+
+@register_jitable
+def _smaller_core(m, n):
+    return (min(m, n),)
+
+
+@register_jitable
+def _left_reduced_core(m, n):
+    return (m, min(m, n))
+
+
+@register_jitable
+def _right_reduced_core(m, n):
+    return (min(m, n), n)
+
+
+@register_jitable
+def _right_square_core(m, n):
+    return (n, n)
+
+
+def _stacked(function, square, *outputs):
+    """``a -> results`` for a stack ``a``: ``function`` (compiled, of one matrix) of each
+    matrix, giving one result or a tuple of them; ``outputs`` are (element type, core
+    shape function of (m, n)) for each, a result's shape being the stack's leading shape
+    then its core shape. ``square``: the matrices must be square."""
+    if len(outputs) == 1:
+        ((element, core),) = outputs
+
+        def one(a):
+            _check_stack(a, square)
+            m, n = a.shape[-2], a.shape[-1]
+            flat = _matrices(a)
+            out, flat_out = _stacked_output(a, core(m, n), element)
+            for i in range(flat.shape[0]):
+                flat_out[i] = function(flat[i])
+            return out
+
+        return one
+    if len(outputs) == 2:
+        (element0, core0), (element1, core1) = outputs
+
+        def two(a):
+            _check_stack(a, square)
+            m, n = a.shape[-2], a.shape[-1]
+            flat = _matrices(a)
+            out0, flat0 = _stacked_output(a, core0(m, n), element0)
+            out1, flat1 = _stacked_output(a, core1(m, n), element1)
+            for i in range(flat.shape[0]):
+                r0, r1 = function(flat[i])
+                flat0[i] = r0
+                flat1[i] = r1
+            return out0, out1
+
+        return two
+    (element0, core0), (element1, core1), (element2, core2) = outputs
+
+    def three(a):
+        _check_stack(a, square)
+        m, n = a.shape[-2], a.shape[-1]
+        flat = _matrices(a)
+        out0, flat0 = _stacked_output(a, core0(m, n), element0)
+        out1, flat1 = _stacked_output(a, core1(m, n), element1)
+        out2, flat2 = _stacked_output(a, core2(m, n), element2)
+        for i in range(flat.shape[0]):
+            r0, r1, r2 = function(flat[i])
+            flat0[i] = r0
+            flat1[i] = r1
+            flat2[i] = r2
+        return out0, out1, out2
+
+    return three
+
+
+def _stack_types(name, a):
+    """(result type, its real type) of a np.linalg function of the stack ``a``."""
+    _require_provider(name)
+    result = _lapack_types(name, a)[1]
+    return result, _real_of(result)
+
+
 # ---- np.matmul, `@`, np.dot -------------------------------------------------------------------
 
 
@@ -410,62 +543,74 @@ def _matmul_impl(name, a, b):
 
 
 @register_jitable
-def _c_contiguous(x):
-    return x.copy()
+def _stack_indices(x):
+    """The index of each matrix of the stack ``x`` in ``_matrices(x)``, in an array of the
+    stack's leading shape (0-d for a matrix)."""
+    return np.arange(_stack_size(x)).reshape(x.shape[:-2])
 
 
 @register_jitable
-def _as_is(x):
-    return x
+def _broadcast_pairs(left, right):
+    """For two stacks whose leading shapes broadcast (NumPy's ValueError when they do not):
+    arrays of the broadcast leading shape holding, for each matrix of the result, the index
+    of the left operand's matrix and of the right operand's."""
+    index_left = _stack_indices(left)
+    index_right = _stack_indices(right)
+    return index_left + 0 * index_right, index_right + 0 * index_left
 
 
 @register_jitable
-def _stack_of_first(a, b):
-    return a.shape[:-2]
+def _row_of(a):
+    return a.reshape((1, a.shape[0]))
 
 
 @register_jitable
-def _stack_of_second(a, b):
-    return b.shape[:-2]
+def _column_of(b):
+    return b.reshape((b.shape[0], 1))
 
 
 @register_jitable
-def _stacks_of_both(a, b):
-    if a.shape[:-2] != b.shape[:-2]:
-        raise ValueError("matmul: stacks of matrices of different shapes are not supported in compiled code yet (NumPy broadcasts them)")
-    return a.shape[:-2]
+def _drop_rows(out):
+    # The product of a vector (as a 1 x k matrix) and a stack: the row axis removed.
+    return out.reshape(out.shape[:-2] + (out.shape[-1],))
+
+
+@register_jitable
+def _drop_columns(out):
+    return out.reshape(out.shape[:-1])
 
 
 def _stacked_matmul_impl(name, a, b):
-    """``matmul`` of stacks of matrices (an operand of 3 or more dimensions): the product of
-    each pair of matrices, the other operand's single matrix paired with each when it has
-    2 dimensions. The stacks' leading shapes must be equal (NumPy also broadcasts them)."""
+    """``matmul`` with a stack of matrices (an operand of 3 or more dimensions), as NumPy's:
+    a vector operand is a 1 x k (left) or k x 1 (right) matrix whose axis the result drops;
+    the stacks' leading shapes broadcast; each pair of matrices is multiplied as 2-d ones."""
     for x in (a, b):
         if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
             raise CallRefused(f"`{name}` takes arrays of numbers, not a `{x}`")
-        if x.ndim < 2:
-            raise CallRefused(f"`{name}` of a stack of matrices and a 1-dimensional array is not supported in compiled code yet")
-    a_contiguous = _as_is if a.layout == "C" else _c_contiguous
-    b_contiguous = _as_is if b.layout == "C" else _c_contiguous
-    stacked_a, stacked_b = a.ndim > 2, b.ndim > 2
+        if x.ndim == 0:
+            raise CallRefused(f"`{name}` takes arrays of at least 1 dimension; use `*` to multiply by a scalar")
+    as_left = _row_of if a.ndim == 1 else _as_given
+    as_right = _column_of if b.ndim == 1 else _as_given
+    finish = _drop_rows if a.ndim == 1 else (_drop_columns if b.ndim == 1 else _as_given)
     result = np.result_type(_element(a), _element(b)).type
-    batch_of = _stacks_of_both if stacked_a and stacked_b else (_stack_of_first if stacked_a else _stack_of_second)
 
     def impl(a, b):
-        m, k = a.shape[a.ndim - 2], a.shape[a.ndim - 1]
-        k2, n = b.shape[b.ndim - 2], b.shape[b.ndim - 1]
-        batch = batch_of(a, b)
-        if k != k2:
+        left = as_left(a)
+        right = as_right(b)
+        m, k = left.shape[-2], left.shape[-1]
+        n = right.shape[-1]
+        if right.shape[-2] != k:
             raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?)")
-        ac = a_contiguous(a)
-        bc = b_contiguous(b)
-        out = np.empty(batch + (m, n), result)
-        flat_out = out.reshape((-1, m, n))
-        flat_a = ac.reshape((-1, m, k)) if stacked_a else ac.reshape((1, m, k))
-        flat_b = bc.reshape((-1, k, n)) if stacked_b else bc.reshape((1, k, n))
-        for i in range(flat_out.shape[0]):
-            flat_out[i] = np.matmul(flat_a[i if stacked_a else 0], flat_b[i if stacked_b else 0])
-        return out
+        pairs_left, pairs_right = _broadcast_pairs(left, right)
+        matrices_left = _matrices(left)
+        matrices_right = _matrices(right)
+        out = np.empty(pairs_left.shape + (m, n), result)
+        flat_out = out.reshape((pairs_left.size, m, n))
+        flat_left = pairs_left.ravel()
+        flat_right = pairs_right.ravel()
+        for i in range(flat_left.shape[0]):
+            flat_out[i] = np.matmul(matrices_left[flat_left[i]], matrices_right[flat_right[i]])
+        return finish(out)
 
     return impl
 
@@ -517,8 +662,43 @@ def _first_column(x, element):
     return x[:, 0].astype(element)
 
 
+def _stacked_solve_impl(a, b):
+    """``solve`` with a stack: ``b`` of one dimension is one right-hand side for every matrix
+    (NumPy's ``solve1``), else a stack of right-hand-side matrices; leading shapes broadcast."""
+    name = "np.linalg.solve"
+    for x in (a, b):
+        if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER) or x.ndim == 0:
+            raise CallRefused(f"`{name}` takes arrays of numbers, not a `{x}`")
+    _require_provider(name)
+    result = _lapack_types(name, a, b)[1]
+    vector = b.ndim == 1
+    as_right = _column_of if vector else _as_given
+    finish = _drop_columns if vector else _as_given
+
+    def impl(a, b):
+        _check_stack(a, True)
+        right = as_right(b)
+        m, n = a.shape[-1], right.shape[-1]
+        if right.shape[-2] != m:
+            raise ValueError("solve: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (m,m),(m,n)->(m,n)")
+        pairs_left, pairs_right = _broadcast_pairs(a, right)
+        matrices_left = _matrices(a)
+        matrices_right = _matrices(right)
+        out = np.empty(pairs_left.shape + (m, n), result)
+        flat_out = out.reshape((pairs_left.size, m, n))
+        flat_left = pairs_left.ravel()
+        flat_right = pairs_right.ravel()
+        for i in range(flat_left.shape[0]):
+            flat_out[i] = np.linalg.solve(matrices_left[flat_left[i]], matrices_right[flat_right[i]])
+        return finish(out)
+
+    return impl
+
+
 @overload(np.linalg.solve)
 def solve(a, b):
+    if _is_stack(a) or _is_stack(b):
+        return _stacked_solve_impl(a, b)
     _check_matrix("np.linalg.solve", a)
     _check_matrix("np.linalg.solve", b, (1, 2))
     _require_provider("np.linalg.solve")
@@ -544,8 +724,16 @@ def solve(a, b):
     return impl
 
 
+@register_jitable
+def _inverse(a):
+    return np.linalg.inv(a)
+
+
 @overload(np.linalg.inv)
 def inv(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.inv", a)
+        return _stacked(_inverse, True, (result, _square_core))
     _check_matrix("np.linalg.inv", a)
     _require_provider("np.linalg.inv")
     element, result = _lapack_types("np.linalg.inv", a)
@@ -609,8 +797,21 @@ def _complex_sign(sign, d, magnitude):
     return sign * (d / magnitude)
 
 
+@register_jitable
+def _determinant(a):
+    return np.linalg.det(a)
+
+
+@register_jitable
+def _sign_and_logarithm(a):
+    return np.linalg.slogdet(a)
+
+
 @overload(np.linalg.det)
 def det(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.det", a)
+        return _stacked(_determinant, True, (result, _scalar_core))
     sign_and_log, result, real = _slogdet_arguments("np.linalg.det", a)
 
     def impl(a):
@@ -623,6 +824,9 @@ def det(a):
 
 @overload(np.linalg.slogdet)
 def slogdet(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.slogdet", a)
+        return _stacked(_sign_and_logarithm, True, (result, _scalar_core), (real, _scalar_core))
     sign_and_log, result, real = _slogdet_arguments("np.linalg.slogdet", a)
 
     def impl(a):
@@ -632,8 +836,26 @@ def slogdet(a):
     return impl
 
 
+@register_jitable
+def _lower_cholesky(a):
+    return np.linalg.cholesky(a)
+
+
+@register_jitable
+def _upper_cholesky(a):
+    return np.linalg.cholesky(a, upper=True)
+
+
 @overload(np.linalg.cholesky)
 def cholesky(a, /, *, upper=False):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.cholesky", a)
+        stacked = _stacked(_upper_cholesky if _constant("np.linalg.cholesky", "upper", upper, False) else _lower_cholesky, True, (result, _square_core))
+
+        def stacked_impl(a, upper=False):
+            return stacked(a)
+
+        return stacked_impl
     _check_matrix("np.linalg.cholesky", a)
     _require_provider("np.linalg.cholesky")
     if not isinstance(upper, (bool, types.Boolean)):
@@ -747,8 +969,37 @@ def _eigh_function(name, a, UPLO, vectors):
     return decompose
 
 
+@register_jitable
+def _eigh_lower(a):
+    return np.linalg.eigh(a)
+
+
+@register_jitable
+def _eigh_upper(a):
+    return np.linalg.eigh(a, "U")
+
+
+@register_jitable
+def _eigvalsh_lower(a):
+    return np.linalg.eigvalsh(a)
+
+
+@register_jitable
+def _eigvalsh_upper(a):
+    return np.linalg.eigvalsh(a, "U")
+
+
 @overload(np.linalg.eigh)
 def eigh(a, UPLO="L"):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eigh", a)
+        one = _eigh_lower if _check_uplo("np.linalg.eigh", UPLO) else _eigh_upper
+        stacked = _stacked(one, True, (real, _vector_core), (result, _square_core))
+
+        def stacked_impl(a, UPLO=None):
+            return stacked(a)
+
+        return stacked_impl
     decompose = _eigh_function("np.linalg.eigh", a, UPLO, 1)
 
     def impl(a, UPLO=None):
@@ -759,6 +1010,15 @@ def eigh(a, UPLO="L"):
 
 @overload(np.linalg.eigvalsh)
 def eigvalsh(a, UPLO="L"):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eigvalsh", a)
+        one = _eigvalsh_lower if _check_uplo("np.linalg.eigvalsh", UPLO) else _eigvalsh_upper
+        stacked = _stacked(one, True, (real, _vector_core))
+
+        def stacked_impl(a, UPLO=None):
+            return stacked(a)
+
+        return stacked_impl
     decompose = _eigh_function("np.linalg.eigvalsh", a, UPLO, 0)
 
     def impl(a, UPLO=None):
@@ -843,8 +1103,21 @@ def _eig_function(name, a, vectors):
     return decompose
 
 
+@register_jitable
+def _eigenpairs(a):
+    return np.linalg.eig(a)
+
+
+@register_jitable
+def _eigenvalues(a):
+    return np.linalg.eigvals(a)
+
+
 @overload(np.linalg.eig)
 def eig(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eig", a)
+        return _stacked(_eigenpairs, True, (_complex_of(result), _vector_core), (_complex_of(result), _square_core))
     decompose = _eig_function("np.linalg.eig", a, 1)
 
     def impl(a):
@@ -855,6 +1128,9 @@ def eig(a):
 
 @overload(np.linalg.eigvals)
 def eigvals(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eigvals", a)
+        return _stacked(_eigenvalues, True, (_complex_of(result), _vector_core))
     decompose = _eig_function("np.linalg.eigvals", a, 0)
 
     def impl(a):
@@ -924,10 +1200,44 @@ def _hermitian_singular_values(a):
     return np.sort(np.abs(np.linalg.eigvalsh(a)))[::-1]
 
 
+@register_jitable
+def _full_svd(a):
+    return np.linalg.svd(a)
+
+
+@register_jitable
+def _hermitian_svd_of(a):
+    return np.linalg.svd(a, hermitian=True)
+
+
+@register_jitable
+def _hermitian_values_of(a):
+    return np.linalg.svd(a, compute_uv=False, hermitian=True)
+
+
 @overload(np.linalg.svd)
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     name = "np.linalg.svd"
     vectors = _constant(name, "compute_uv", compute_uv, True)
+    if _is_stack(a):
+        result, real = _stack_types(name, a)
+        full = _constant(name, "full_matrices", full_matrices, True)
+        if _constant(name, "hermitian", hermitian, False):
+            if vectors:
+                stacked = _stacked(_hermitian_svd_of, True, (result, _square_core), (real, _vector_core), (result, _square_core))
+            else:
+                stacked = _stacked(_hermitian_values_of, True, (real, _vector_core))
+        elif not vectors:
+            stacked = _stacked(_singular_values, False, (real, _smaller_core))
+        elif full:
+            stacked = _stacked(_full_svd, False, (result, _square_core), (real, _smaller_core), (result, _right_square_core))
+        else:
+            stacked = _stacked(_reduced_svd, False, (result, _left_reduced_core), (real, _smaller_core), (result, _right_reduced_core))
+
+        def stacked_impl(a, full_matrices=True, compute_uv=True, hermitian=False):
+            return stacked(a)
+
+        return stacked_impl
     if _constant(name, "hermitian", hermitian, False):
         # full_matrices has no effect on a square (Hermitian) matrix.
         _constant(name, "full_matrices", full_matrices, True)
@@ -1395,5 +1705,231 @@ def cond(x, p=None):
         if np.isnan(r) and not has_nan(x):
             return real(np.inf)
         return r
+
+    return impl
+
+
+# ---- polynomials: np.roots, np.polyfit --------------------------------------------------------
+
+
+def _complex_of(t):
+    return np.complex64 if t in (np.float32, np.complex64) else np.complex128
+
+
+@overload(np.roots)
+def roots(p):
+    """NumPy's steps: the leading and trailing zeros dropped, the eigenvalues of the
+    companion matrix, a zero root per trailing zero. Always complex (NumPy's eigenvalues of
+    a real matrix are real when every one is, and its result for fewer than two coefficients
+    is an empty float64 array: types that depend on the values)."""
+    name = "np.roots"
+    if not isinstance(p, types.Array) or not isinstance(p.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes a 1-dimensional array of coefficients, not a `{p}`", hint="lists are not supported in compiled code yet")
+    if p.ndim != 1:
+
+        def not_one_dimensional(p):
+            raise ValueError("Input must be a rank-1 array.")
+
+        return not_one_dimensional
+    _require_provider(name)
+    t = _element(p)
+    work = t if issubclass(t, np.inexact) else np.float64
+    complex_result = _complex_of(work)
+
+    def impl(p):
+        first, last = -1, -1
+        for i in range(p.shape[0]):
+            if p[i] != 0:
+                if first < 0:
+                    first = i
+                last = i
+        if first < 0:
+            return np.zeros(0, complex_result)
+        trailing = p.shape[0] - last - 1
+        q = p[first : last + 1].astype(work)
+        n = q.shape[0]
+        out = np.zeros(n - 1 + trailing, complex_result)
+        if n > 1:
+            companion = np.zeros((n - 1, n - 1), work)
+            for i in range(1, n - 1):
+                companion[i, i - 1] = 1
+            companion[0, :] = -q[1:] / q[0]
+            out[: n - 1] = np.linalg.eigvals(companion)
+        return out
+
+    return impl
+
+
+def _cov_mode(name, cov):
+    value = _literal(cov)
+    if value is None and not (cov is None or isinstance(cov, types.NoneType)):
+        value = getattr(cov, "literal_value", None)
+    if value in (False, True, "unscaled"):
+        return value
+    raise CallRefused(f"`cov` of `{name}` must be the constant False, True or 'unscaled'")
+
+
+@register_jitable
+def _unweighted(lhs, rhs, w):
+    return lhs, rhs
+
+
+@register_jitable
+def _fit_weights(rhs, w):
+    weights = w + 0.0
+    if weights.shape[0] != rhs.shape[0]:
+        raise TypeError("expected w and y to have the same length")
+    return weights
+
+
+@register_jitable
+def _weighted_vector(lhs, rhs, w):
+    """The rows of ``lhs`` and the elements of the 1-d ``rhs`` times the weights ``w``, in
+    place and in their own types, as NumPy's."""
+    weights = _fit_weights(rhs, w)
+    lhs *= weights[:, None]
+    rhs *= weights
+    return lhs, rhs
+
+
+@register_jitable
+def _weighted_matrix(lhs, rhs, w):
+    """The rows of ``lhs`` and of the 2-d ``rhs`` times the weights ``w``, in place."""
+    weights = _fit_weights(rhs, w)
+    lhs *= weights[:, None]
+    rhs *= weights[:, None]
+    return lhs, rhs
+
+
+@register_jitable
+def _real_by_real(x, scale):
+    return x / scale
+
+
+@register_jitable
+def _complex_by_real(x, scale):
+    # NumPy divides by the real scale as by a complex number of imaginary part 0, Smith's
+    # algorithm: both parts times the reciprocal of the scale.
+    return x * (1 / scale)
+
+
+@register_jitable
+def _fit_default_cutoff(rcond, count, eps):
+    return count * eps
+
+
+@register_jitable
+def _given_fit_cutoff(rcond, count, eps):
+    return float(rcond)
+
+
+@register_jitable
+def _unscaled_cov(base, resids, count, order):
+    return base
+
+
+@register_jitable
+def _unscaled_matrix_cov(base, resids, count, order):
+    return base.reshape((order, order, 1))
+
+
+@register_jitable
+def _residual_factor(resids, count, order):
+    if count <= order:
+        raise ValueError("the number of data points must exceed order to scale the covariance matrix")
+    return resids / (count - order)
+
+
+@register_jitable
+def _scaled_cov(base, resids, count, order):
+    return base * _residual_factor(resids, count, order)
+
+
+@register_jitable
+def _scaled_matrix_cov(base, resids, count, order):
+    return base.reshape((order, order, 1)) * _residual_factor(resids, count, order)
+
+
+@overload(np.polyfit)
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """NumPy's steps: the Vandermonde matrix of ``x``, rows weighted by ``w``, columns scaled
+    to unit norm, ``lstsq``, the coefficients scaled back. NumPy's ``RankWarning`` for a
+    rank-deficient fit is not issued (compiled code has no warnings)."""
+    name = "np.polyfit"
+    for argument, value in (("x", x), ("y", y)):
+        if not isinstance(value, types.Array) or not isinstance(value.dtype, _NUMBER):
+            raise CallRefused(f"`{argument}` of `{name}` must be an array of numbers, not a `{value}`", hint="lists are not supported in compiled code yet")
+    if not isinstance(deg, types.Integer):
+        raise CallRefused(f"`deg` of `{name}` must be an integer, not a `{deg}`")
+    if isinstance(x.dtype, types.Complex):
+        raise CallRefused(f"`{name}` of complex `x` is not supported in compiled code yet", hint="complex `y` is")
+    weighted = not (w is None or isinstance(w, types.NoneType))
+    if weighted and (not isinstance(w, types.Array) or not isinstance(w.dtype, _NUMBER)):
+        raise CallRefused(f"`w` of `{name}` must be an array of numbers or None, not a `{w}`")
+    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
+        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
+    full_result = _constant(name, "full", full, False)
+    cov_mode = False if full_result else _cov_mode(name, cov)
+    _require_provider(name)
+    if x.ndim != 1 or y.ndim not in (1, 2) or (weighted and w.ndim != 1):
+        message = "expected 1D vector for x" if x.ndim != 1 else ("expected 1D or 2D array for y" if y.ndim not in (1, 2) else "expected a 1-d array for weights")
+
+        def wrong_dimensions(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            raise TypeError(message)
+
+        return wrong_dimensions
+    xt = np.result_type(_element(x), 0.0).type
+    # NumPy's default cutoff: len(x) times the precision of x's (floating) type.
+    eps = float(np.finfo(xt).eps)
+    weigh = (_weighted_matrix if y.ndim == 2 else _weighted_vector) if weighted else _unweighted
+    cutoff_of = _fit_default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_fit_cutoff
+    two_d = y.ndim == 2
+    complex_y = isinstance(y.dtype, types.Complex)
+    divide_columns = _complex_by_real if complex_y else _real_by_real
+
+    def fit(x, y, deg, rcond, w):
+        order = deg + 1
+        xf = x + 0.0
+        yf = y + 0.0
+        if deg < 0:
+            raise ValueError("expected deg >= 0")
+        if xf.shape[0] == 0:
+            raise TypeError("expected non-empty vector for x")
+        if xf.shape[0] != yf.shape[0]:
+            raise TypeError("expected x and y to have same length")
+        cutoff = cutoff_of(rcond, xf.shape[0], eps)
+        lhs, rhs = weigh(np.vander(xf, order), yf, w)
+        scale = np.sqrt((lhs * lhs).sum(axis=0))
+        lhs = lhs / scale
+        c, resids, rank, s = np.linalg.lstsq(lhs, rhs, cutoff)
+        c = divide_columns(c.T, scale).T
+        return c, resids, rank, s, cutoff, lhs, scale
+
+    if full_result:
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
+            return c, resids, rank, s, cutoff
+
+    elif cov_mode is False:
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            return fit(x, y, deg, rcond, w)[0]
+
+    else:
+        unscaled = cov_mode == "unscaled"
+        # NumPy's covariance: inv(lhs.T @ lhs) / outer(scale, scale), times the residuals over
+        # the degrees of freedom unless 'unscaled'; a third axis of length 1 (unscaled) or of
+        # y's columns for a 2-d y.
+        if unscaled:
+            finish = _unscaled_matrix_cov if two_d else _unscaled_cov
+        else:
+            finish = _scaled_matrix_cov if two_d else _scaled_cov
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
+            base = np.linalg.inv(np.dot(lhs.T, lhs))
+            base = base / np.outer(scale, scale)
+            return c, finish(base, resids, x.shape[0], deg + 1)
 
     return impl
