@@ -561,12 +561,12 @@ def _broadcast_pairs(left, right):
 
 @register_jitable
 def _row_of(a):
-    return a.reshape((1, a.shape[0]))
+    return a[None, :]
 
 
 @register_jitable
 def _column_of(b):
-    return b.reshape((b.shape[0], 1))
+    return b[:, None]
 
 
 @register_jitable
