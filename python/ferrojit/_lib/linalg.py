@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import _native, types
 from ..extending import CallRefused, overload, register_jitable
-from . import data_address
+from . import axis_error, data_address
 from .dtypes import numpy_type
 
 _KINDS = {np.float32: 0, np.float64: 1, np.complex64: 2, np.complex128: 3}
@@ -1450,9 +1450,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
     name = "np.linalg.norm"
     if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
-    if not (axis is None or isinstance(axis, types.NoneType)):
-        raise CallRefused(f"`{name}(..., axis=...)` is not supported in compiled code yet", hint="norms of whole vectors and matrices (axis=None) are")
     keep = _constant(name, "keepdims", keepdims, False)
+    if not (axis is None or isinstance(axis, types.NoneType)):
+        return _norm_along_axes(name, x, ord, axis, keep)
     _require_provider(name)
     t = _element(x)
     work = t if issubclass(t, np.inexact) else np.float64
@@ -1510,6 +1510,195 @@ def norm(x, ord=None, axis=None, keepdims=False):
             return compute(x, ord)
 
     return impl
+
+
+def _axis_count(name, axis):
+    """How many axes ``axis`` (an integer or a tuple of integers) names."""
+    if isinstance(axis, types.Integer):
+        return 1
+    if isinstance(axis, types.BaseTuple) and all(isinstance(t, types.Integer) for t in axis.types):
+        return len(axis.types)
+    raise CallRefused(f"`axis` of `{name}` must be an integer or a tuple of 1 or 2 integers, not a `{axis}`")
+
+
+@register_jitable
+def _first_axis(axis):
+    return axis[0]
+
+
+@register_jitable
+def _the_axis(axis):
+    return axis
+
+
+@register_jitable
+def _normalised_axis(axis, ndim):
+    if axis < -ndim or axis >= ndim:
+        axis_error(axis, ndim)
+    return axis + ndim if axis < 0 else axis
+
+
+@register_jitable
+def _number_power(x, exponent):
+    return x**exponent
+
+
+@register_jitable
+def _euclidean_norms(x, axis):
+    return np.sqrt((x.conj() * x).real.sum(axis=axis))
+
+
+@register_jitable
+def _singular_values_along(x, row, col):
+    """The singular values of the matrices of ``x`` whose rows run along ``row`` and columns
+    along ``col``, along the last axis (NumPy's ``_multi_svd_norm``)."""
+    return np.linalg.svd(np.moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+
+
+@register_jitable
+def _matrix_norms(x, ord, row, col, real):
+    """NumPy's norms of the matrices of ``x`` (rows along ``row``, columns along ``col``,
+    both normalised) for a numeric ``ord``, its branches in NumPy's order."""
+    if ord == 2:
+        return _singular_values_along(x, row, col).max(axis=-1)
+    if ord == -2:
+        return _singular_values_along(x, row, col).min(axis=-1)
+    if ord == 1 or ord == -1:
+        column_sums = np.abs(x).sum(axis=row)
+        remaining = col - 1 if col > row else col
+        if ord == 1:
+            return column_sums.max(axis=remaining, initial=0)
+        return column_sums.min(axis=remaining)
+    if ord == np.inf or ord == -np.inf:
+        row_sums = np.abs(x).sum(axis=col)
+        remaining = row - 1 if row > col else row
+        if ord == np.inf:
+            return row_sums.max(axis=remaining, initial=0)
+        return row_sums.min(axis=remaining)
+    raise ValueError("Invalid norm order for matrices.")
+
+
+@register_jitable
+def _keep_one_axis(result, axis):
+    return np.expand_dims(result, axis)
+
+
+@register_jitable
+def _keep_two_axes(result, row, col):
+    return np.expand_dims(result, (row, col))
+
+
+@register_jitable
+def _scalar_kept_1(result, axis):
+    return np.full((1,), result)
+
+
+@register_jitable
+def _scalar_kept_2(result, row, col):
+    return np.full((1, 1), result)
+
+
+@register_jitable
+def _not_kept_1(result, axis):
+    return result
+
+
+@register_jitable
+def _not_kept_2(result, row, col):
+    return result
+
+
+def _norm_along_axes(name, x, ord, axis, keep):
+    """``norm(x, ord, axis, keepdims)`` with ``axis`` given: vector norms along one axis or
+    matrix norms over two, NumPy's formulas (in ``x``'s floating type; other numbers as
+    float64), the reduced axes kept with length 1 when ``keep``."""
+    count = _axis_count(name, axis)
+    t = _element(x)
+    work = t if issubclass(t, np.inexact) else np.float64
+    real = _real_of(work)
+    ndim = x.ndim
+    order = _literal(ord)
+    no_order = ord is None or isinstance(ord, types.NoneType)
+    numeric = isinstance(ord, (int, float, types.Integer, types.Float)) and not isinstance(ord, (bool, types.Boolean))
+    if not (no_order or numeric or order in ("fro", "f", "nuc")):
+        raise CallRefused(f"`ord` of `{name}` must be None, a number, 'fro' or 'nuc', not a `{ord}`")
+    if count not in (1, 2):
+
+        def improper(x, ord=None, axis=None, keepdims=False):
+            raise ValueError("Improper number of dimensions to norm.")
+
+        return improper
+    if count == 1 and order in ("fro", "f", "nuc"):
+        message = f"Invalid norm order '{order}' for vectors"
+
+        def matrix_order(x, ord=None, axis=None, keepdims=False):
+            raise ValueError(message)
+
+        return matrix_order
+    if count == 1:
+        one_axis = _first_axis if isinstance(axis, types.BaseTuple) else _the_axis
+        finish = (_keep_one_axis if ndim > 1 else _scalar_kept_1) if keep else _not_kept_1
+        # The sums along the axis are a number for a vector, else an array (NumPy's ** of each).
+        power_of_sums = _array_power if ndim > 1 else _number_power
+
+        def vector_norms(x, ord, axis):
+            # NumPy's norms of the vectors along `axis` of `x` (of a floating type) for a
+            # numeric `ord`, its branches in NumPy's order (a number when x is a vector).
+            if ord == np.inf:
+                return np.abs(x).max(axis=axis, initial=0)
+            if ord == -np.inf:
+                return np.abs(x).min(axis=axis)
+            if ord == 0:
+                return (x != 0).astype(real).sum(axis=axis)
+            if ord == 1:
+                return np.abs(x).sum(axis=axis)
+            if ord == 2:
+                return _euclidean_norms(x, axis)
+            total = _array_power(np.abs(x), real(ord)).sum(axis=axis)
+            return power_of_sums(total, real(1) / real(ord))
+
+        if no_order:
+
+            def vector_impl(x, ord=None, axis=None, keepdims=False):
+                a = _normalised_axis(one_axis(axis), x.ndim)
+                return finish(_euclidean_norms(x.astype(work), a), a)
+
+        else:
+
+            def vector_impl(x, ord=None, axis=None, keepdims=False):
+                a = _normalised_axis(one_axis(axis), x.ndim)
+                return finish(vector_norms(x.astype(work), ord, a), a)
+
+        return vector_impl
+    finish = (_keep_two_axes if ndim > 2 else _scalar_kept_2) if keep else _not_kept_2
+
+    def axes(x, axis):
+        row = _normalised_axis(axis[0], x.ndim)
+        col = _normalised_axis(axis[1], x.ndim)
+        if row == col:
+            raise ValueError("Duplicate axes given.")
+        return row, col
+
+    if no_order or order in ("fro", "f"):
+
+        def compute(x, ord, row, col):
+            return _euclidean_norms(x, (row, col))
+
+    elif order == "nuc":
+
+        def compute(x, ord, row, col):
+            return _singular_values_along(x, row, col).sum(axis=-1)
+
+    else:
+
+        def compute(x, ord, row, col):
+            return _matrix_norms(x, ord, row, col, real)
+
+    def matrix_impl(x, ord=None, axis=None, keepdims=False):
+        row, col = axes(x, axis)
+        return finish(compute(x.astype(work), ord, row, col), row, col)
+
+    return matrix_impl
 
 
 @register_jitable
