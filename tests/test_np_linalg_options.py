@@ -118,9 +118,99 @@ def test_cond_of_an_empty_matrix_raises_lin_alg_error():
 
 
 @ferrojit.njit
+def norm_axis(x, ord, axis):
+    return np.linalg.norm(x, ord, axis)
+
+
+@ferrojit.njit
+def norm_axis_kept(x, ord, axis):
+    return np.linalg.norm(x, ord, axis, keepdims=True)
+
+
+@ferrojit.njit
+def norm_default_axis(x, axis):
+    return np.linalg.norm(x, axis=axis)
+
+
+@ferrojit.njit
+def norm_fro_axis(x, axis):
+    return np.linalg.norm(x, "fro", axis)
+
+
+@ferrojit.njit
+def norm_nuc_axis(x, axis):
+    return np.linalg.norm(x, "nuc", axis)
+
+
+NORM_DTYPES = [np.float64, np.float32, np.complex128, np.int64, np.bool_]
+
+
+@pytest.mark.parametrize("dtype", NORM_DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape, axis", [((5,), 0), ((5,), -1), ((5,), (0,)), ((3, 4), 0), ((3, 4), 1), ((3, 4), (-1,)), ((2, 3, 4), 1), ((2, 3, 4), -1), ((0, 3), 1), ((3, 0), 1)], ids=str)
+@pytest.mark.parametrize("ord", [None, np.inf, -np.inf, 0, 1, 2, 3, 0.5, -1], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_vector_norms_along_an_axis(dtype, shape, axis, ord, layout):
+    x = laid_out(numbers(shape, dtype, 103), layout)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            want, want_kept = np.linalg.norm(x, ord, axis), np.linalg.norm(x, ord, axis, keepdims=True)
+        except ValueError as error:
+            # The minimum of an empty axis.
+            with pytest.raises(ValueError, match="zero-size array"):
+                norm_axis(x, ord, axis)
+            assert "zero-size array" in str(error)
+            return
+    got = norm_default_axis(x, axis) if ord is None else norm_axis(x, ord, axis)
+    got_kept = norm_axis_kept(x, ord, axis)
+    # Exact for maxima, minima and counts, and whenever each vector is contiguous or short;
+    # sums along an axis otherwise associate their additions differently from NumPy's (and
+    # NumPy's complex magnitude may differ in the last place): within a few ulps.
+    exact = ord in (np.inf, -np.inf, 0) and np.dtype(dtype).kind != "c"
+    check_same(got, want, exact)
+    check_same(got_kept, want_kept, exact)
+
+
+@pytest.mark.parametrize("dtype", NORM_DTYPES[:4], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape, axis", [((3, 4), (0, 1)), ((3, 4), (1, 0)), ((3, 4), (-2, -1)), ((2, 3, 4), (1, 2)), ((2, 3, 4), (2, 0)), ((2, 3, 4), (0, -2)), ((0, 3, 2), (1, 2))], ids=str)
+@pytest.mark.parametrize("ord", [None, "fro", "nuc", np.inf, -np.inf, 1, -1, 2, -2], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_matrix_norms_over_two_axes(dtype, shape, axis, ord, layout):
+    x = laid_out(numbers(shape, dtype, 107), layout)
+    want, want_kept = np.linalg.norm(x, ord, axis), np.linalg.norm(x, ord, axis, keepdims=True)
+    func = {None: lambda x, axis: norm_default_axis(x, axis), "fro": norm_fro_axis, "nuc": norm_nuc_axis}.get(ord, lambda x, axis: norm_axis(x, ord, axis))
+    # Exact where the norm is an extremum of singular values; sums of magnitudes within a few ulps.
+    check_same(func(x, axis), want, exact=ord in (2, -2))
+    if ord not in (None, "fro", "nuc"):
+        check_same(norm_axis_kept(x, ord, axis), want_kept, exact=ord in (2, -2))
+
+
+@pytest.mark.parametrize(
+    "func, x, axis, error, message",
+    [
+        (norm_default_axis, np.ones((2, 3)), (0, 0), ValueError, "Duplicate axes given."),
+        (norm_default_axis, np.ones((2, 3)), (1, -1), ValueError, "Duplicate axes given."),
+        (norm_default_axis, np.ones((2, 3)), 2, np.exceptions.AxisError, "axis 2 is out of bounds for array of dimension 2"),
+        (norm_default_axis, np.ones((2, 3)), (0, -3), np.exceptions.AxisError, "axis -3 is out of bounds for array of dimension 2"),
+        (norm_default_axis, np.ones((2, 3, 4)), (0, 1, 2), ValueError, "Improper number of dimensions to norm."),
+        (norm_fro_axis, np.ones((2, 3)), 1, ValueError, "Invalid norm order 'fro' for vectors"),
+        (lambda x, axis: norm_axis(x, 3, axis), np.ones((2, 3)), (0, 1), ValueError, "Invalid norm order for matrices."),
+    ],
+    ids=["duplicate", "duplicate-negative", "out-of-bounds", "out-of-bounds-negative", "three-axes", "fro-of-vectors", "invalid-order"],
+)
+def test_norm_axis_errors(func, x, axis, error, message):
+    numpy_func = {norm_default_axis: lambda x, axis: np.linalg.norm(x, axis=axis), norm_fro_axis: lambda x, axis: np.linalg.norm(x, "fro", axis)}.get(func, lambda x, axis: np.linalg.norm(x, 3, axis))
+    with pytest.raises(error, match=message):
+        numpy_func(x, axis)
+    with pytest.raises(error, match=message):
+        func(x, axis)
+
+
+@ferrojit.njit
 def everything(a):
     u, s, vh = np.linalg.svd(a, hermitian=True)
-    return u.sum() + s.sum() + vh.sum() + np.linalg.pinv(a, hermitian=True).sum() + np.linalg.matrix_rank(a, hermitian=True) + np.linalg.cond(a, 1) + np.linalg.cond(a, "fro")
+    total = u.sum() + s.sum() + vh.sum() + np.linalg.pinv(a, hermitian=True).sum() + np.linalg.matrix_rank(a, hermitian=True) + np.linalg.cond(a, 1) + np.linalg.cond(a, "fro")
+    return total + np.linalg.norm(a, 3, 1, keepdims=True).sum() + np.linalg.norm(a, "nuc", (1, 0), keepdims=True).sum() + np.linalg.norm(a, axis=0).sum()
 
 
 def test_nothing_leaks():
