@@ -147,6 +147,52 @@ def test_svd_of_stacks(func, numpy_func, dtype, shape, layout):
     check_same(func(a), numpy_func(a), exact=True)
 
 
+@ferrojit.njit
+def qr(a):
+    return np.linalg.qr(a)
+
+
+@ferrojit.njit
+def qr_complete(a):
+    return np.linalg.qr(a, "complete")
+
+
+@ferrojit.njit
+def qr_r(a):
+    return np.linalg.qr(a, "r")
+
+
+@ferrojit.njit
+def pinv(a):
+    return np.linalg.pinv(a)
+
+
+@ferrojit.njit
+def matrix_rank(a):
+    return np.linalg.matrix_rank(a)
+
+
+@pytest.mark.parametrize(
+    "func, numpy_func",
+    [
+        (qr, lambda a: tuple(np.linalg.qr(a))),
+        (qr_complete, lambda a: tuple(np.linalg.qr(a, "complete"))),
+        (qr_r, lambda a: np.linalg.qr(a, "r")),
+        (pinv, np.linalg.pinv),
+        (matrix_rank, np.linalg.matrix_rank),
+    ],
+    ids=["qr", "qr-complete", "qr-r", "pinv", "matrix_rank"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3, 4, 2), (2, 2, 2, 5), (0, 3, 2), (2, 3, 3)], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_qr_pinv_and_matrix_rank_of_stacks(func, numpy_func, dtype, shape, layout):
+    a = laid_out(numbers(shape, dtype, 109), layout)
+    if shape[-1] > 1 and shape[0] > 0:
+        a[0, ..., 1] = a[0, ..., 0]  # a rank-deficient matrix in the stack
+    check_same(func(a), numpy_func(a), exact=True)
+
+
 @pytest.mark.parametrize("func", [inv, det, slogdet, cholesky, eigh, eig, eigvals], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("shape", [(2, 3, 4), (0, 2, 3)], ids=str)
 def test_stacks_of_non_square_matrices_raise_lin_alg_error(func, shape):

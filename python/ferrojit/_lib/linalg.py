@@ -225,7 +225,7 @@ def _check_matrix(name, a, ndims=(2,)):
     if a.ndim not in ndims:
         raise CallRefused(
             f"`{name}` of a {a.ndim}-dimensional array is not supported yet (only {' or '.join(map(str, ndims))} dimensions)",
-            hint="stacks of matrices are not supported in compiled code yet; loop over them",
+            hint="this function takes no stacks of matrices in compiled code yet; loop over them",
         )
 
 
@@ -1262,9 +1262,45 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return impl
 
 
+@register_jitable
+def _qr_reduced(a):
+    return np.linalg.qr(a)
+
+
+@register_jitable
+def _qr_complete(a):
+    return np.linalg.qr(a, "complete")
+
+
+@register_jitable
+def _qr_r(a):
+    return np.linalg.qr(a, "r")
+
+
+@register_jitable
+def _whole_core(m, n):
+    return (m, n)
+
+
 @overload(np.linalg.qr)
 def qr(a, mode="reduced"):
     name = "np.linalg.qr"
+    if _is_stack(a):
+        result, real = _stack_types(name, a)
+        value = _literal(mode)
+        if value == "reduced":
+            stacked = _stacked(_qr_reduced, False, (result, _left_reduced_core), (result, _right_reduced_core))
+        elif value == "complete":
+            stacked = _stacked(_qr_complete, False, (result, _square_core), (result, _whole_core))
+        elif value == "r":
+            stacked = _stacked(_qr_r, False, (result, _right_reduced_core))
+        else:
+            raise CallRefused(f"`mode` of `{name}` must be the constant 'reduced', 'complete' or 'r' ('raw' is not supported in compiled code)")
+
+        def stacked_impl(a, mode=None):
+            return stacked(a)
+
+        return stacked_impl
     _check_matrix(name, a)
     _require_provider(name)
     value = mode if isinstance(mode, str) else getattr(mode, "literal_value", None)
@@ -1714,9 +1750,51 @@ def _memory_order_ravel(x):
 # ---- derived: pinv, matrix_rank, cond ---------------------------------------------------------
 
 
+@register_jitable
+def _pseudo_inverse(a):
+    return np.linalg.pinv(a)
+
+
+@register_jitable
+def _hermitian_pseudo_inverse(a):
+    return np.linalg.pinv(a, hermitian=True)
+
+
+@register_jitable
+def _transposed_core(m, n):
+    return (n, m)
+
+
+@register_jitable
+def _rank(a):
+    return np.linalg.matrix_rank(a)
+
+
+@register_jitable
+def _hermitian_rank(a):
+    return np.linalg.matrix_rank(a, hermitian=True)
+
+
+def _default_only(name, argument, value):
+    if not (value is None or isinstance(value, types.NoneType)):
+        raise CallRefused(f"`{name}` of a stack of matrices with `{argument}` given is not supported in compiled code yet", hint=f"the default `{argument}` is; or loop over the matrices")
+
+
 @overload(np.linalg.pinv)
 def pinv(a, rcond=None, hermitian=False):
     name = "np.linalg.pinv"
+    if _is_stack(a):
+        _default_only(name, "rcond", rcond)
+        result, real = _stack_types(name, a)
+        # An empty matrix's pseudo-inverse keeps an inexact type (float64 for integers).
+        given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
+        one = _hermitian_pseudo_inverse if _constant(name, "hermitian", hermitian, False) else _pseudo_inverse
+        stacked = _stacked(one, False, (np.result_type(result, given).type, _transposed_core))
+
+        def stacked_impl(a, rcond=None, hermitian=False):
+            return stacked(a)
+
+        return stacked_impl
     _check_matrix(name, a)
     _require_provider(name)
     singular_triple = _hermitian_svd if _constant(name, "hermitian", hermitian, False) else _reduced_svd
@@ -1761,6 +1839,15 @@ def matrix_rank(A, tol=None, hermitian=False):
     if not isinstance(A, types.Array) or not isinstance(A.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{A}`")
     singular_values = _hermitian_singular_values if _constant(name, "hermitian", hermitian, False) else _singular_values
+    if _is_stack(A):
+        _default_only(name, "tol", tol)
+        _require_provider(name)
+        stacked = _stacked(_hermitian_rank if _constant(name, "hermitian", hermitian, False) else _rank, False, (np.int64, _scalar_core))
+
+        def stacked_impl(A, tol=None, hermitian=False):
+            return stacked(A)
+
+        return stacked_impl
     if A.ndim < 2:
 
         def vector_rank(A, tol=None, hermitian=False):
