@@ -1,5 +1,6 @@
-"""Linear algebra: ``np.matmul`` (and ``@``), ``np.dot``, and ``np.linalg``'s ``solve``,
-``inv``, ``det``, ``slogdet``, ``cholesky`` and ``matrix_power``.
+"""Linear algebra: ``np.matmul`` (and ``@``), ``np.dot``, ``np.linalg`` (solvers,
+decompositions, eigenproblems, norms; stacks of matrices where NumPy takes them), and the
+polynomial functions built on it, ``np.roots`` and ``np.polyfit``.
 
 The work is done by BLAS and LAPACK, never by hand-written loops, for float32, float64,
 complex64 and complex128 (other numbers are converted as NumPy converts them; integer and
