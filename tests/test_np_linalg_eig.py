@@ -14,17 +14,7 @@ import pytest
 import ferrojit
 from ferrojit import _native
 
-from linalg_cases import LAYOUTS, laid_out, numbers
-
-
-@ferrojit.njit
-def eig(a):
-    return np.linalg.eig(a)
-
-
-@ferrojit.njit
-def eigvals(a):
-    return np.linalg.eigvals(a)
+from linalg_cases import LAYOUTS, as_complex, eig, eigvals, laid_out, numbers
 
 
 @ferrojit.njit
@@ -60,11 +50,6 @@ def polyfit_cov(x, y, deg):
 @ferrojit.njit
 def polyfit_cov_unscaled(x, y, deg):
     return np.polyfit(x, y, deg, cov="unscaled")
-
-
-def as_complex(x):
-    """NumPy's result as NumPy 2.5 types it: complex of its own precision."""
-    return x.astype(np.complex64 if x.dtype in (np.float32, np.complex64) else np.complex128)
 
 
 def check_array(got, want):

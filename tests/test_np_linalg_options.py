@@ -10,7 +10,7 @@ import pytest
 import ferrojit
 from ferrojit import _native
 
-from linalg_cases import LAYOUTS, laid_out, numbers, check_same
+from linalg_cases import laid_out, numbers, check_same
 
 
 @ferrojit.njit

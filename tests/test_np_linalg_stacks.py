@@ -9,34 +9,9 @@ import pytest
 import ferrojit
 from ferrojit import _native
 
-from linalg_cases import laid_out, numbers, check_same
+from linalg_cases import as_complex, cholesky, cholesky_upper, det, eig, eigvals, inv, laid_out, numbers, check_same, slogdet
 
 
-
-
-@ferrojit.njit
-def inv(a):
-    return np.linalg.inv(a)
-
-
-@ferrojit.njit
-def det(a):
-    return np.linalg.det(a)
-
-
-@ferrojit.njit
-def slogdet(a):
-    return np.linalg.slogdet(a)
-
-
-@ferrojit.njit
-def cholesky(a):
-    return np.linalg.cholesky(a)
-
-
-@ferrojit.njit
-def cholesky_upper(a):
-    return np.linalg.cholesky(a, upper=True)
 
 
 @ferrojit.njit
@@ -47,16 +22,6 @@ def eigh(a):
 @ferrojit.njit
 def eigvalsh_upper(a):
     return np.linalg.eigvalsh(a, "U")
-
-
-@ferrojit.njit
-def eig(a):
-    return np.linalg.eig(a)
-
-
-@ferrojit.njit
-def eigvals(a):
-    return np.linalg.eigvals(a)
 
 
 @ferrojit.njit
@@ -82,10 +47,6 @@ def svd_hermitian(a):
 @ferrojit.njit
 def solve(a, b):
     return np.linalg.solve(a, b)
-
-
-def as_complex(x):
-    return x.astype(np.complex64 if x.dtype in (np.float32, np.complex64) else np.complex128)
 
 
 def regular(shape, dtype):

@@ -725,16 +725,11 @@ def solve(a, b):
     return impl
 
 
-@register_jitable
-def _inverse(a):
-    return np.linalg.inv(a)
-
-
 @overload(np.linalg.inv)
 def inv(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.inv", a)
-        return _stacked(_inverse, True, (result, _square_core))
+        return _stacked(np.linalg.inv, True, (result, _square_core))
     _check_matrix("np.linalg.inv", a)
     _require_provider("np.linalg.inv")
     element, result = _lapack_types("np.linalg.inv", a)
@@ -798,21 +793,11 @@ def _complex_sign(sign, d, magnitude):
     return sign * (d / magnitude)
 
 
-@register_jitable
-def _determinant(a):
-    return np.linalg.det(a)
-
-
-@register_jitable
-def _sign_and_logarithm(a):
-    return np.linalg.slogdet(a)
-
-
 @overload(np.linalg.det)
 def det(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.det", a)
-        return _stacked(_determinant, True, (result, _scalar_core))
+        return _stacked(np.linalg.det, True, (result, _scalar_core))
     sign_and_log, result, real = _slogdet_arguments("np.linalg.det", a)
 
     def impl(a):
@@ -827,7 +812,7 @@ def det(a):
 def slogdet(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.slogdet", a)
-        return _stacked(_sign_and_logarithm, True, (result, _scalar_core), (real, _scalar_core))
+        return _stacked(np.linalg.slogdet, True, (result, _scalar_core), (real, _scalar_core))
     sign_and_log, result, real = _slogdet_arguments("np.linalg.slogdet", a)
 
     def impl(a):
@@ -835,11 +820,6 @@ def slogdet(a):
         return result(sign), real(log_abs)
 
     return impl
-
-
-@register_jitable
-def _lower_cholesky(a):
-    return np.linalg.cholesky(a)
 
 
 @register_jitable
@@ -851,7 +831,7 @@ def _upper_cholesky(a):
 def cholesky(a, /, *, upper=False):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.cholesky", a)
-        stacked = _stacked(_upper_cholesky if _constant("np.linalg.cholesky", "upper", upper, False) else _lower_cholesky, True, (result, _square_core))
+        stacked = _stacked(_upper_cholesky if _constant("np.linalg.cholesky", "upper", upper, False) else np.linalg.cholesky, True, (result, _square_core))
 
         def stacked_impl(a, upper=False):
             return stacked(a)
@@ -971,18 +951,8 @@ def _eigh_function(name, a, UPLO, vectors):
 
 
 @register_jitable
-def _eigh_lower(a):
-    return np.linalg.eigh(a)
-
-
-@register_jitable
 def _eigh_upper(a):
     return np.linalg.eigh(a, "U")
-
-
-@register_jitable
-def _eigvalsh_lower(a):
-    return np.linalg.eigvalsh(a)
 
 
 @register_jitable
@@ -994,7 +964,7 @@ def _eigvalsh_upper(a):
 def eigh(a, UPLO="L"):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eigh", a)
-        one = _eigh_lower if _check_uplo("np.linalg.eigh", UPLO) else _eigh_upper
+        one = np.linalg.eigh if _check_uplo("np.linalg.eigh", UPLO) else _eigh_upper
         stacked = _stacked(one, True, (real, _vector_core), (result, _square_core))
 
         def stacked_impl(a, UPLO=None):
@@ -1013,7 +983,7 @@ def eigh(a, UPLO="L"):
 def eigvalsh(a, UPLO="L"):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eigvalsh", a)
-        one = _eigvalsh_lower if _check_uplo("np.linalg.eigvalsh", UPLO) else _eigvalsh_upper
+        one = np.linalg.eigvalsh if _check_uplo("np.linalg.eigvalsh", UPLO) else _eigvalsh_upper
         stacked = _stacked(one, True, (real, _vector_core))
 
         def stacked_impl(a, UPLO=None):
@@ -1104,21 +1074,11 @@ def _eig_function(name, a, vectors):
     return decompose
 
 
-@register_jitable
-def _eigenpairs(a):
-    return np.linalg.eig(a)
-
-
-@register_jitable
-def _eigenvalues(a):
-    return np.linalg.eigvals(a)
-
-
 @overload(np.linalg.eig)
 def eig(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eig", a)
-        return _stacked(_eigenpairs, True, (_complex_of(result), _vector_core), (_complex_of(result), _square_core))
+        return _stacked(np.linalg.eig, True, (_complex_of(result), _vector_core), (_complex_of(result), _square_core))
     decompose = _eig_function("np.linalg.eig", a, 1)
 
     def impl(a):
@@ -1131,7 +1091,7 @@ def eig(a):
 def eigvals(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eigvals", a)
-        return _stacked(_eigenvalues, True, (_complex_of(result), _vector_core))
+        return _stacked(np.linalg.eigvals, True, (_complex_of(result), _vector_core))
     decompose = _eig_function("np.linalg.eigvals", a, 0)
 
     def impl(a):
@@ -1202,11 +1162,6 @@ def _hermitian_singular_values(a):
 
 
 @register_jitable
-def _full_svd(a):
-    return np.linalg.svd(a)
-
-
-@register_jitable
 def _hermitian_svd_of(a):
     return np.linalg.svd(a, hermitian=True)
 
@@ -1231,7 +1186,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
         elif not vectors:
             stacked = _stacked(_singular_values, False, (real, _smaller_core))
         elif full:
-            stacked = _stacked(_full_svd, False, (result, _square_core), (real, _smaller_core), (result, _right_square_core))
+            stacked = _stacked(np.linalg.svd, False, (result, _square_core), (real, _smaller_core), (result, _right_square_core))
         else:
             stacked = _stacked(_reduced_svd, False, (result, _left_reduced_core), (real, _smaller_core), (result, _right_reduced_core))
 
@@ -1264,11 +1219,6 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
 
 
 @register_jitable
-def _qr_reduced(a):
-    return np.linalg.qr(a)
-
-
-@register_jitable
 def _qr_complete(a):
     return np.linalg.qr(a, "complete")
 
@@ -1290,7 +1240,7 @@ def qr(a, mode="reduced"):
         result, real = _stack_types(name, a)
         value = _literal(mode)
         if value == "reduced":
-            stacked = _stacked(_qr_reduced, False, (result, _left_reduced_core), (result, _right_reduced_core))
+            stacked = _stacked(np.linalg.qr, False, (result, _left_reduced_core), (result, _right_reduced_core))
         elif value == "complete":
             stacked = _stacked(_qr_complete, False, (result, _square_core), (result, _whole_core))
         elif value == "r":
@@ -1752,11 +1702,6 @@ def _memory_order_ravel(x):
 
 
 @register_jitable
-def _pseudo_inverse(a):
-    return np.linalg.pinv(a)
-
-
-@register_jitable
 def _hermitian_pseudo_inverse(a):
     return np.linalg.pinv(a, hermitian=True)
 
@@ -1764,11 +1709,6 @@ def _hermitian_pseudo_inverse(a):
 @register_jitable
 def _transposed_core(m, n):
     return (n, m)
-
-
-@register_jitable
-def _rank(a):
-    return np.linalg.matrix_rank(a)
 
 
 @register_jitable
@@ -1789,7 +1729,7 @@ def pinv(a, rcond=None, hermitian=False):
         result, real = _stack_types(name, a)
         # An empty matrix's pseudo-inverse keeps an inexact type (float64 for integers).
         given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
-        one = _hermitian_pseudo_inverse if _constant(name, "hermitian", hermitian, False) else _pseudo_inverse
+        one = _hermitian_pseudo_inverse if _constant(name, "hermitian", hermitian, False) else np.linalg.pinv
         stacked = _stacked(one, False, (np.result_type(result, given).type, _transposed_core))
 
         def stacked_impl(a, rcond=None, hermitian=False):
@@ -1843,7 +1783,7 @@ def matrix_rank(A, tol=None, hermitian=False):
     if _is_stack(A):
         _default_only(name, "tol", tol)
         _require_provider(name)
-        stacked = _stacked(_hermitian_rank if _constant(name, "hermitian", hermitian, False) else _rank, False, (np.int64, _scalar_core))
+        stacked = _stacked(_hermitian_rank if _constant(name, "hermitian", hermitian, False) else np.linalg.matrix_rank, False, (np.int64, _scalar_core))
 
         def stacked_impl(A, tol=None, hermitian=False):
             return stacked(A)
