@@ -65,6 +65,23 @@ def matrix_power(a, n):
     return np.linalg.matrix_power(a, n)
 
 
+@ferrojit.njit
+def eig(a):
+    return np.linalg.eig(a)
+
+
+@ferrojit.njit
+def eigvals(a):
+    return np.linalg.eigvals(a)
+
+
+def as_complex(x):
+    """NumPy's eigenvalues or eigenvectors as NumPy 2.5 types them, as ferrojit does: complex
+    of their own precision (NumPy up to 2.4 returns real arrays when every imaginary part is
+    zero)."""
+    return x.astype(np.complex64 if x.dtype in (np.float32, np.complex64) else np.complex128)
+
+
 def numbers(shape, dtype, seed=0):
     """Values of `dtype` with the given shape: small integers for integer and bool types,
     normal deviates (complex: two of them) for the others."""

@@ -81,11 +81,38 @@ def test_stacks_of_matrices(dtype, shapes, layout):
     check_same(matmul_operator(a, b), a @ b, exact=layout == "C" or np.dtype(dtype).kind == "i")
 
 
-def test_stacks_of_other_shapes_and_vectors():
-    with pytest.raises(ValueError, match="stacks of matrices of different shapes"):
-        matmul_operator(np.ones((2, 3, 4)), np.ones((3, 4, 5)))
-    with pytest.raises(TypingError, match="a stack of matrices and a 1-dimensional array"):
-        matmul_operator(np.ones((2, 3, 4)), np.ones(4))
+BROADCAST_SHAPES = [
+    ((2, 1, 3, 4), (3, 4, 5)),
+    ((1, 3, 4), (5, 4, 2)),
+    ((2, 1, 3, 4), (1, 2, 4, 5)),
+    ((3, 4), (2, 2, 4, 5)),
+    ((0, 1, 3, 4), (2, 4, 5)),
+    ((4,), (3, 4, 5)),
+    ((3, 2, 4), (4,)),
+    ((4,), (2, 0, 4, 5)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex64, np.int32, np.bool_], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shapes", BROADCAST_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_stacks_broadcast_and_take_vectors(dtype, shapes, layout):
+    a = laid_out(numbers(shapes[0], dtype, 5), layout)
+    b = laid_out(numbers(shapes[1], dtype, 6), layout)
+    # NumPy multiplies a vector and a matrix with `gemv`, ferrojit with `gemm` (the vector as
+    # a 1 x k or k x 1 matrix): sums associated differently, within a few ulps.
+    vector = a.ndim == 1 or b.ndim == 1
+    exact = np.dtype(dtype).kind in "ib" or (layout == "C" and not vector)
+    check_same(matmul_operator(a, b), a @ b, exact=exact)
+
+
+@pytest.mark.parametrize("shapes", [((2, 3, 4), (3, 4, 5)), ((2, 2, 3, 4), (3, 1, 4, 5))], ids=str)
+def test_stacks_whose_leading_shapes_do_not_broadcast_raise_value_error(shapes):
+    a, b = np.ones(shapes[0]), np.ones(shapes[1])
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        a @ b
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        matmul_operator(a, b)
 
 
 @ferrojit.njit

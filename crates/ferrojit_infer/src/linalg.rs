@@ -20,6 +20,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.linalg.lapack_getrf", "kind, n, a, lda, /", lapack_getrf);
     r.function("ferrojit._lib.linalg.lapack_potrf", "kind, lower, n, a, lda, /", lapack_potrf);
     r.function("ferrojit._lib.linalg.lapack_heevd", "kind, vectors, lower, n, a, lda, w, /", lapack_heevd);
+    r.function("ferrojit._lib.linalg.lapack_geev", "kind, vectors, n, a, lda, wr, wi, vr, ldvr, /", lapack_geev);
     r.function("ferrojit._lib.linalg.lapack_gesdd", "kind, job, m, n, a, lda, s, u, ldu, vt, ldvt, /", lapack_gesdd);
     r.function("ferrojit._lib.linalg.lapack_geqrf", "kind, m, n, a, lda, tau, /", lapack_geqrf);
     r.function("ferrojit._lib.linalg.lapack_orgqr", "kind, m, n, k, a, lda, tau, /", lapack_orgqr);
@@ -52,6 +53,10 @@ fn lapack_potrf(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Val
 
 fn lapack_heevd(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     runtime_call(cx, args, &["kind", "vectors", "lower", "n", "a", "lda", "w"], RuntimeFunc::LAPACK_HEEVD, span)
+}
+
+fn lapack_geev(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "vectors", "n", "a", "lda", "wr", "wi", "vr", "ldvr"], RuntimeFunc::LAPACK_GEEV, span)
 }
 
 fn lapack_gesdd(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

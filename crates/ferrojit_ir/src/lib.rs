@@ -496,6 +496,7 @@ impl RuntimeFunc {
     pub const LAPACK_GETRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_getrf", may_raise: false };
     pub const LAPACK_POTRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_potrf", may_raise: false };
     pub const LAPACK_HEEVD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_heevd", may_raise: false };
+    pub const LAPACK_GEEV: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_geev", may_raise: false };
     pub const LAPACK_GESDD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gesdd", may_raise: false };
     pub const LAPACK_GEQRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_geqrf", may_raise: false };
     pub const LAPACK_ORGQR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_orgqr", may_raise: false };

@@ -29,8 +29,8 @@ static PROVIDER: RwLock<Option<Provider>> = RwLock::new(None);
 /// The routines the wrappers call: what the Python side must find. Matrix products keep
 /// their operands' precision (`sgemm`..`zgemm`); the rest of `np.linalg` computes in double
 /// precision, real or complex, as NumPy's does.
-pub const ROUTINES: [&str; 22] = [
-    "sdot", "ddot", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
+pub const ROUTINES: [&str; 24] = [
+    "sdot", "ddot", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgeev", "zgeev", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
 ];
 
 /// Installs the provider: `int64` tells its integer width, `routines` maps names such as
@@ -363,6 +363,46 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_heevd(kind: i64, vectors: i64, lower
         return info.get();
     }
     call(&mut query.answered(kind, (1, 1, 1), int64))
+}
+
+/// The eigenvalues and, with `vectors` = 1, the right eigenvectors of the general `A` (n x n,
+/// destroyed) (`dgeev` / `zgeev`, no left eigenvectors). Real (`kind` 1): the eigenvalues'
+/// real parts into `wr` and imaginary parts into `wi` (float64 each), the eigenvectors into
+/// `vr` in LAPACK's packed real form (a complex pair's vectors as the real and imaginary
+/// parts in two columns). Complex (`kind` 3): the eigenvalues into `wr` (complex128; `wi`
+/// unused) and the eigenvectors into `vr`. Returns LAPACK's `info` (> 0: no convergence), or
+/// [`MISSING`].
+///
+/// # Safety
+/// `a` and `vr` (with `vectors` = 1) point to column-major n x n matrices with leading
+/// dimensions `lda` and `ldvr`; `wr` and `wi` to n elements.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_lapack_geev(kind: i64, vectors: i64, n: i64, a: i64, lda: i64, wr: i64, wi: i64, vr: i64, ldvr: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgeev", "zgeev") else { return MISSING };
+    let (mut jobvl, mut jobvr) = (b'N', flag(vectors != 0, b'V', b'N'));
+    // zgeev's real workspace: 2n float64.
+    let minimum = (1, 2 * n, 1);
+    // No left eigenvectors: LAPACK still reads their leading dimension (at least 1) and address.
+    let mut unused_left = [0f64; 2];
+    let (mut n, mut lda, mut ldvl, mut ldvr) = (Int::new(n, int64), Int::new(lda, int64), Int::new(1, int64), Int::new(ldvr.max(1), int64));
+    let mut info = Int::new(0, int64);
+    let vl = unused_left.as_mut_ptr() as F;
+    let mut call = |ws: &mut Workspaces| {
+        if kind == 3 {
+            let geev: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            geev(&mut jobvl as *mut u8 as F, &mut jobvr as *mut u8 as F, n.ptr(), a as F, lda.ptr(), wr as F, vl, ldvl.ptr(), vr as F, ldvr.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, info.ptr(), 1, 1);
+        } else {
+            let geev: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            geev(&mut jobvl as *mut u8 as F, &mut jobvr as *mut u8 as F, n.ptr(), a as F, lda.ptr(), wr as F, wi as F, vl, ldvl.ptr(), vr as F, ldvr.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), info.ptr(), 1, 1);
+        }
+        info.get()
+    };
+    let mut query = Workspaces::query(int64);
+    query.rwork = workspace(minimum.1, 8);
+    if call(&mut query) != 0 {
+        return info.get();
+    }
+    call(&mut query.answered(kind, minimum, int64))
 }
 
 /// The singular values (into `s`, descending, float64) of `A` (m x n, destroyed) and, with

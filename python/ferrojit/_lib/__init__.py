@@ -21,6 +21,9 @@ IMPLEMENTED_IN = {
     # Linear algebra (`a @ b` is `np.matmul(a, b)`).
     **{f"numpy.{name}": "linalg" for name in ("matmul", "dot")},
     **{f"numpy.linalg.{name}": "linalg" for name in ("solve", "inv", "det", "slogdet", "cholesky", "matrix_power", "eigh", "eigvalsh", "svd", "qr", "lstsq", "norm", "pinv", "matrix_rank", "cond")},
+    # Linear algebra: general eigenproblems; polynomial fits and roots (eigenvalues and least squares).
+    **{f"numpy.linalg.{name}": "linalg" for name in ("eig", "eigvals")},
+    **{f"numpy.{name}": "linalg" for name in ("polyfit", "roots")},
     # Mathematics; statistics and nan-functions.
     **{f"numpy.{name}": "mathematics" for name in ("clip", "round", "around", "fix", "isclose", "allclose", "array_equal", "trace", "take", "diff", "outer", "inner", "vdot", "kron", "cross", "convolve", "correlate", "interp", "real", "imag", "angle", "nan_to_num", "polyval", "trapezoid", "ediff1d", "unwrap", "extract", "place", "put", "select", "gradient")},
     **{f"numpy.{name}": "statistics" for name in ("nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanargmin", "nanargmax", "nancumsum", "nancumprod", "ptp", "average", "cov", "corrcoef")},

@@ -1,5 +1,6 @@
-"""Linear algebra: ``np.matmul`` (and ``@``), ``np.dot``, and ``np.linalg``'s ``solve``,
-``inv``, ``det``, ``slogdet``, ``cholesky`` and ``matrix_power``.
+"""Linear algebra: ``np.matmul`` (and ``@``), ``np.dot``, ``np.linalg`` (solvers,
+decompositions, eigenproblems, norms; stacks of matrices where NumPy takes them), and the
+polynomial functions built on it, ``np.roots`` and ``np.polyfit``.
 
 The work is done by BLAS and LAPACK, never by hand-written loops, for float32, float64,
 complex64 and complex128 (other numbers are converted as NumPy converts them; integer and
@@ -31,7 +32,7 @@ import numpy as np
 
 from .. import _native, types
 from ..extending import CallRefused, overload, register_jitable
-from . import data_address
+from . import axis_error, data_address
 from .dtypes import numpy_type
 
 _KINDS = {np.float32: 0, np.float64: 1, np.complex64: 2, np.complex128: 3}
@@ -78,6 +79,13 @@ def lapack_heevd(kind, vectors, lower, n, a, lda, w):
     """Eigenvalues (into the float64 ``w``) and, with ``vectors`` = 1, eigenvectors (into ``a``'s
     columns) of the symmetric or Hermitian ``A``; returns LAPACK's ``info``."""
     raise NotImplementedError("lapack_heevd is called from compiled code only")
+
+
+def lapack_geev(kind, vectors, n, a, lda, wr, wi, vr, ldvr):
+    """Eigenvalues and, with ``vectors`` = 1, right eigenvectors of the general ``A``; real:
+    the values' real and imaginary parts into the float64 ``wr`` and ``wi`` and the vectors
+    in LAPACK's packed real form; complex: the values into ``wr``; returns LAPACK's ``info``."""
+    raise NotImplementedError("lapack_geev is called from compiled code only")
 
 
 def lapack_gesdd(kind, job, m, n, a, lda, s, u, ldu, vt, ldvt):
@@ -218,7 +226,7 @@ def _check_matrix(name, a, ndims=(2,)):
     if a.ndim not in ndims:
         raise CallRefused(
             f"`{name}` of a {a.ndim}-dimensional array is not supported yet (only {' or '.join(map(str, ndims))} dimensions)",
-            hint="stacks of matrices are not supported in compiled code yet; loop over them",
+            hint="this function takes no stacks of matrices in compiled code yet; loop over them",
         )
 
 
@@ -243,6 +251,139 @@ def _square_size(a):
     if a.shape[0] != a.shape[1]:
         raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
     return a.shape[0]
+
+
+# ---- stacks of matrices ------------------------------------------------------------------------
+#
+# np.linalg's functions of one matrix take stacks (..., m, n) as NumPy's do: the function of
+# each matrix, the results stacked with the stack's leading shape.
+
+
+def _is_stack(a):
+    return isinstance(a, types.Array) and a.ndim > 2 and isinstance(a.dtype, _NUMBER)
+
+
+@register_jitable
+def _stack_size(a):
+    """The number of matrices in the stack ``a`` (..., m, n); 1 for a matrix. (The size of
+    an array of the leading shape: a product over a tuple of any length.)"""
+    return np.empty(a.shape[:-2], np.int8).size
+
+
+@register_jitable
+def _matrices(a):
+    """The stack ``a`` as a C-ordered (count, m, n) array (a view when ``a`` is C-ordered)."""
+    return np.ascontiguousarray(a).reshape((_stack_size(a), a.shape[-2], a.shape[-1]))
+
+
+@register_jitable
+def _check_stack(a, square):
+    # NumPy checks the shape before any matrix, so an empty stack of non-square ones raises too.
+    if square and a.shape[-2] != a.shape[-1]:
+        raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+
+
+@register_jitable
+def _stacked_output(a, core, element):
+    """An uninitialised result for the stack ``a``: its leading shape then ``core``, and
+    the same memory as (count,) + ``core``."""
+    out = np.empty(a.shape[:-2] + core, element)
+    return out, out.reshape((_stack_size(a),) + core)
+
+
+@register_jitable
+def _scalar_core(m, n):
+    return ()
+
+
+@register_jitable
+def _square_core(m, n):
+    return (m, m)
+
+
+@register_jitable
+def _vector_core(m, n):
+    return (m,)
+
+
+@register_jitable
+def _smaller_core(m, n):
+    return (min(m, n),)
+
+
+@register_jitable
+def _left_reduced_core(m, n):
+    return (m, min(m, n))
+
+
+@register_jitable
+def _right_reduced_core(m, n):
+    return (min(m, n), n)
+
+
+@register_jitable
+def _right_square_core(m, n):
+    return (n, n)
+
+
+def _stacked(function, square, *outputs):
+    """``a -> results`` for a stack ``a``: ``function`` (compiled, of one matrix) of each
+    matrix, giving one result or a tuple of them; ``outputs`` are (element type, core
+    shape function of (m, n)) for each, a result's shape being the stack's leading shape
+    then its core shape. ``square``: the matrices must be square."""
+    if len(outputs) == 1:
+        ((element, core),) = outputs
+
+        def one(a):
+            _check_stack(a, square)
+            m, n = a.shape[-2], a.shape[-1]
+            flat = _matrices(a)
+            out, flat_out = _stacked_output(a, core(m, n), element)
+            for i in range(flat.shape[0]):
+                flat_out[i] = function(flat[i])
+            return out
+
+        return one
+    if len(outputs) == 2:
+        (element0, core0), (element1, core1) = outputs
+
+        def two(a):
+            _check_stack(a, square)
+            m, n = a.shape[-2], a.shape[-1]
+            flat = _matrices(a)
+            out0, flat0 = _stacked_output(a, core0(m, n), element0)
+            out1, flat1 = _stacked_output(a, core1(m, n), element1)
+            for i in range(flat.shape[0]):
+                r0, r1 = function(flat[i])
+                flat0[i] = r0
+                flat1[i] = r1
+            return out0, out1
+
+        return two
+    (element0, core0), (element1, core1), (element2, core2) = outputs
+
+    def three(a):
+        _check_stack(a, square)
+        m, n = a.shape[-2], a.shape[-1]
+        flat = _matrices(a)
+        out0, flat0 = _stacked_output(a, core0(m, n), element0)
+        out1, flat1 = _stacked_output(a, core1(m, n), element1)
+        out2, flat2 = _stacked_output(a, core2(m, n), element2)
+        for i in range(flat.shape[0]):
+            r0, r1, r2 = function(flat[i])
+            flat0[i] = r0
+            flat1[i] = r1
+            flat2[i] = r2
+        return out0, out1, out2
+
+    return three
+
+
+def _stack_types(name, a):
+    """(result type, its real type) of a np.linalg function of the stack ``a``."""
+    _require_provider(name)
+    result = _lapack_types(name, a)[1]
+    return result, _real_of(result)
 
 
 # ---- np.matmul, `@`, np.dot -------------------------------------------------------------------
@@ -403,62 +544,74 @@ def _matmul_impl(name, a, b):
 
 
 @register_jitable
-def _c_contiguous(x):
-    return x.copy()
+def _stack_indices(x):
+    """The index of each matrix of the stack ``x`` in ``_matrices(x)``, in an array of the
+    stack's leading shape (0-d for a matrix)."""
+    return np.arange(_stack_size(x)).reshape(x.shape[:-2])
 
 
 @register_jitable
-def _as_is(x):
-    return x
+def _broadcast_pairs(left, right):
+    """For two stacks whose leading shapes broadcast (NumPy's ValueError when they do not):
+    arrays of the broadcast leading shape holding, for each matrix of the result, the index
+    of the left operand's matrix and of the right operand's."""
+    index_left = _stack_indices(left)
+    index_right = _stack_indices(right)
+    return index_left + 0 * index_right, index_right + 0 * index_left
 
 
 @register_jitable
-def _stack_of_first(a, b):
-    return a.shape[:-2]
+def _row_of(a):
+    return a[None, :]
 
 
 @register_jitable
-def _stack_of_second(a, b):
-    return b.shape[:-2]
+def _column_of(b):
+    return b[:, None]
 
 
 @register_jitable
-def _stacks_of_both(a, b):
-    if a.shape[:-2] != b.shape[:-2]:
-        raise ValueError("matmul: stacks of matrices of different shapes are not supported in compiled code yet (NumPy broadcasts them)")
-    return a.shape[:-2]
+def _drop_rows(out):
+    # The product of a vector (as a 1 x k matrix) and a stack: the row axis removed.
+    return out.reshape(out.shape[:-2] + (out.shape[-1],))
+
+
+@register_jitable
+def _drop_columns(out):
+    return out.reshape(out.shape[:-1])
 
 
 def _stacked_matmul_impl(name, a, b):
-    """``matmul`` of stacks of matrices (an operand of 3 or more dimensions): the product of
-    each pair of matrices, the other operand's single matrix paired with each when it has
-    2 dimensions. The stacks' leading shapes must be equal (NumPy also broadcasts them)."""
+    """``matmul`` with a stack of matrices (an operand of 3 or more dimensions), as NumPy's:
+    a vector operand is a 1 x k (left) or k x 1 (right) matrix whose axis the result drops;
+    the stacks' leading shapes broadcast; each pair of matrices is multiplied as 2-d ones."""
     for x in (a, b):
         if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
             raise CallRefused(f"`{name}` takes arrays of numbers, not a `{x}`")
-        if x.ndim < 2:
-            raise CallRefused(f"`{name}` of a stack of matrices and a 1-dimensional array is not supported in compiled code yet")
-    a_contiguous = _as_is if a.layout == "C" else _c_contiguous
-    b_contiguous = _as_is if b.layout == "C" else _c_contiguous
-    stacked_a, stacked_b = a.ndim > 2, b.ndim > 2
+        if x.ndim == 0:
+            raise CallRefused(f"`{name}` takes arrays of at least 1 dimension; use `*` to multiply by a scalar")
+    as_left = _row_of if a.ndim == 1 else _as_given
+    as_right = _column_of if b.ndim == 1 else _as_given
+    finish = _drop_rows if a.ndim == 1 else (_drop_columns if b.ndim == 1 else _as_given)
     result = np.result_type(_element(a), _element(b)).type
-    batch_of = _stacks_of_both if stacked_a and stacked_b else (_stack_of_first if stacked_a else _stack_of_second)
 
     def impl(a, b):
-        m, k = a.shape[a.ndim - 2], a.shape[a.ndim - 1]
-        k2, n = b.shape[b.ndim - 2], b.shape[b.ndim - 1]
-        batch = batch_of(a, b)
-        if k != k2:
+        left = as_left(a)
+        right = as_right(b)
+        m, k = left.shape[-2], left.shape[-1]
+        n = right.shape[-1]
+        if right.shape[-2] != k:
             raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?)")
-        ac = a_contiguous(a)
-        bc = b_contiguous(b)
-        out = np.empty(batch + (m, n), result)
-        flat_out = out.reshape((-1, m, n))
-        flat_a = ac.reshape((-1, m, k)) if stacked_a else ac.reshape((1, m, k))
-        flat_b = bc.reshape((-1, k, n)) if stacked_b else bc.reshape((1, k, n))
-        for i in range(flat_out.shape[0]):
-            flat_out[i] = np.matmul(flat_a[i if stacked_a else 0], flat_b[i if stacked_b else 0])
-        return out
+        pairs_left, pairs_right = _broadcast_pairs(left, right)
+        matrices_left = _matrices(left)
+        matrices_right = _matrices(right)
+        out = np.empty(pairs_left.shape + (m, n), result)
+        flat_out = out.reshape((pairs_left.size, m, n))
+        flat_left = pairs_left.ravel()
+        flat_right = pairs_right.ravel()
+        for i in range(flat_left.shape[0]):
+            flat_out[i] = np.matmul(matrices_left[flat_left[i]], matrices_right[flat_right[i]])
+        return finish(out)
 
     return impl
 
@@ -510,8 +663,43 @@ def _first_column(x, element):
     return x[:, 0].astype(element)
 
 
+def _stacked_solve_impl(a, b):
+    """``solve`` with a stack: ``b`` of one dimension is one right-hand side for every matrix
+    (NumPy's ``solve1``), else a stack of right-hand-side matrices; leading shapes broadcast."""
+    name = "np.linalg.solve"
+    for x in (a, b):
+        if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER) or x.ndim == 0:
+            raise CallRefused(f"`{name}` takes arrays of numbers, not a `{x}`")
+    _require_provider(name)
+    result = _lapack_types(name, a, b)[1]
+    vector = b.ndim == 1
+    as_right = _column_of if vector else _as_given
+    finish = _drop_columns if vector else _as_given
+
+    def impl(a, b):
+        _check_stack(a, True)
+        right = as_right(b)
+        m, n = a.shape[-1], right.shape[-1]
+        if right.shape[-2] != m:
+            raise ValueError("solve: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (m,m),(m,n)->(m,n)")
+        pairs_left, pairs_right = _broadcast_pairs(a, right)
+        matrices_left = _matrices(a)
+        matrices_right = _matrices(right)
+        out = np.empty(pairs_left.shape + (m, n), result)
+        flat_out = out.reshape((pairs_left.size, m, n))
+        flat_left = pairs_left.ravel()
+        flat_right = pairs_right.ravel()
+        for i in range(flat_left.shape[0]):
+            flat_out[i] = np.linalg.solve(matrices_left[flat_left[i]], matrices_right[flat_right[i]])
+        return finish(out)
+
+    return impl
+
+
 @overload(np.linalg.solve)
 def solve(a, b):
+    if _is_stack(a) or _is_stack(b):
+        return _stacked_solve_impl(a, b)
     _check_matrix("np.linalg.solve", a)
     _check_matrix("np.linalg.solve", b, (1, 2))
     _require_provider("np.linalg.solve")
@@ -539,6 +727,9 @@ def solve(a, b):
 
 @overload(np.linalg.inv)
 def inv(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.inv", a)
+        return _stacked(np.linalg.inv, True, (result, _square_core))
     _check_matrix("np.linalg.inv", a)
     _require_provider("np.linalg.inv")
     element, result = _lapack_types("np.linalg.inv", a)
@@ -604,6 +795,9 @@ def _complex_sign(sign, d, magnitude):
 
 @overload(np.linalg.det)
 def det(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.det", a)
+        return _stacked(np.linalg.det, True, (result, _scalar_core))
     sign_and_log, result, real = _slogdet_arguments("np.linalg.det", a)
 
     def impl(a):
@@ -616,6 +810,9 @@ def det(a):
 
 @overload(np.linalg.slogdet)
 def slogdet(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.slogdet", a)
+        return _stacked(np.linalg.slogdet, True, (result, _scalar_core), (real, _scalar_core))
     sign_and_log, result, real = _slogdet_arguments("np.linalg.slogdet", a)
 
     def impl(a):
@@ -625,8 +822,21 @@ def slogdet(a):
     return impl
 
 
+@register_jitable
+def _upper_cholesky(a):
+    return np.linalg.cholesky(a, upper=True)
+
+
 @overload(np.linalg.cholesky)
 def cholesky(a, /, *, upper=False):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.cholesky", a)
+        stacked = _stacked(_upper_cholesky if _constant("np.linalg.cholesky", "upper", upper, False) else np.linalg.cholesky, True, (result, _square_core))
+
+        def stacked_impl(a, upper=False):
+            return stacked(a)
+
+        return stacked_impl
     _check_matrix("np.linalg.cholesky", a)
     _require_provider("np.linalg.cholesky")
     if not isinstance(upper, (bool, types.Boolean)):
@@ -740,8 +950,27 @@ def _eigh_function(name, a, UPLO, vectors):
     return decompose
 
 
+@register_jitable
+def _eigh_upper(a):
+    return np.linalg.eigh(a, "U")
+
+
+@register_jitable
+def _eigvalsh_upper(a):
+    return np.linalg.eigvalsh(a, "U")
+
+
 @overload(np.linalg.eigh)
 def eigh(a, UPLO="L"):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eigh", a)
+        one = np.linalg.eigh if _check_uplo("np.linalg.eigh", UPLO) else _eigh_upper
+        stacked = _stacked(one, True, (real, _vector_core), (result, _square_core))
+
+        def stacked_impl(a, UPLO=None):
+            return stacked(a)
+
+        return stacked_impl
     decompose = _eigh_function("np.linalg.eigh", a, UPLO, 1)
 
     def impl(a, UPLO=None):
@@ -752,9 +981,120 @@ def eigh(a, UPLO="L"):
 
 @overload(np.linalg.eigvalsh)
 def eigvalsh(a, UPLO="L"):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eigvalsh", a)
+        one = np.linalg.eigvalsh if _check_uplo("np.linalg.eigvalsh", UPLO) else _eigvalsh_upper
+        stacked = _stacked(one, True, (real, _vector_core))
+
+        def stacked_impl(a, UPLO=None):
+            return stacked(a)
+
+        return stacked_impl
     decompose = _eigh_function("np.linalg.eigvalsh", a, UPLO, 0)
 
     def impl(a, UPLO=None):
+        return decompose(a)[0]
+
+    return impl
+
+
+@register_jitable
+def _real_finite(x):
+    return np.isfinite(x).all()
+
+
+@register_jitable
+def _complex_finite(x):
+    return np.isfinite(x.real).all() and np.isfinite(x.imag).all()
+
+
+@register_jitable
+def _real_eigenpairs(factor, vectors, complex_result):
+    """``geev`` of the real Fortran-ordered float64 ``factor`` (destroyed): the eigenvalues
+    and (``vectors`` = 1) eigenvectors as complex arrays, NumPy's unpacking of LAPACK's
+    packed form (a pair ``a +- bi`` has ``vr[:, j] +- i vr[:, j + 1]`` as its vectors)."""
+    n = factor.shape[0]
+    wr = np.zeros(n, np.float64)
+    wi = np.zeros(n, np.float64)
+    size = n if vectors else 1
+    vr = np.zeros((size, size), np.float64, "F")
+    if n > 0 and lapack_geev(1, vectors, n, data_address(factor), n, data_address(wr), data_address(wi), data_address(vr), size) > 0:
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+    w = np.empty(n, complex_result)
+    w.real[:] = wr
+    w.imag[:] = wi
+    v = np.zeros((n if vectors else 0, n if vectors else 0), complex_result)
+    if vectors:
+        j = 0
+        while j < n:
+            if wi[j] == 0:
+                v.real[:, j] = vr[:, j]
+                j += 1
+            else:
+                v.real[:, j] = vr[:, j]
+                v.imag[:, j] = vr[:, j + 1]
+                v.real[:, j + 1] = vr[:, j]
+                v.imag[:, j + 1] = -vr[:, j + 1]
+                j += 2
+    return w, v
+
+
+@register_jitable
+def _complex_eigenpairs(factor, vectors, complex_result):
+    """``geev`` of the complex Fortran-ordered complex128 ``factor`` (destroyed)."""
+    n = factor.shape[0]
+    w = np.zeros(n, np.complex128)
+    size = n if vectors else 1
+    vr = np.zeros((size, size), np.complex128, "F")
+    if n > 0 and lapack_geev(3, vectors, n, data_address(factor), n, data_address(w), data_address(w), data_address(vr), size) > 0:
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+    v = _c_copy(vr, complex_result) if vectors else np.zeros((0, 0), complex_result)
+    return w.astype(complex_result), v
+
+
+def _eig_function(name, a, vectors):
+    """``a -> (w, v)`` by ``geev``, in double precision as NumPy's; ``v`` is empty unless
+    ``vectors`` is 1. Both are always complex, also for real ``a``: NumPy 2.5's rule (NumPy
+    up to 2.4 returns real arrays when every imaginary part is zero, a type that depends on
+    the values, which compiled code cannot have)."""
+    _check_matrix(name, a)
+    _require_provider(name)
+    element, result = _lapack_types(name, a)
+    complex_result = np.complex64 if _real_of(result) is np.float32 else np.complex128
+    eigenpairs = _complex_eigenpairs if issubclass(element, np.complexfloating) else _real_eigenpairs
+    finite = _complex_finite if issubclass(element, np.complexfloating) else _real_finite
+
+    def decompose(a):
+        _square_size(a)
+        factor = _fortran_copy(a, element)
+        if not finite(factor):
+            raise np.linalg.LinAlgError("Array must not contain infs or NaNs")
+        return eigenpairs(factor, vectors, complex_result)
+
+    return decompose
+
+
+@overload(np.linalg.eig)
+def eig(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eig", a)
+        return _stacked(np.linalg.eig, True, (_complex_of(result), _vector_core), (_complex_of(result), _square_core))
+    decompose = _eig_function("np.linalg.eig", a, 1)
+
+    def impl(a):
+        return decompose(a)
+
+    return impl
+
+
+@overload(np.linalg.eigvals)
+def eigvals(a):
+    if _is_stack(a):
+        result, real = _stack_types("np.linalg.eigvals", a)
+        return _stacked(np.linalg.eigvals, True, (_complex_of(result), _vector_core))
+    decompose = _eig_function("np.linalg.eigvals", a, 0)
+
+    def impl(a):
         return decompose(a)[0]
 
     return impl
@@ -788,7 +1128,8 @@ def _svd_function(name, a, job):
         vt = np.zeros((vrows, n), element, "F")
         if k > 0:
             status = lapack_gesdd(kind, job, m, n, data_address(factor), max(m, 1), data_address(s), data_address(u), max(m, 1), data_address(vt), max(vrows, 1))
-            if status > 0:
+            # As NumPy's: any failure (LAPACK refuses a matrix holding a NaN) is non-convergence.
+            if status != 0:
                 raise np.linalg.LinAlgError("SVD did not converge")
         elif job == 2:
             # No singular values: the singular vectors are the identity's columns.
@@ -801,12 +1142,68 @@ def _svd_function(name, a, job):
     return decompose
 
 
+@register_jitable
+def _hermitian_svd(a):
+    """NumPy's SVD of a Hermitian ``a`` from its eigendecomposition: the eigenvalues'
+    magnitudes in descending order (``argsort(|w|)[::-1]``), their eigenvectors as ``u``, and
+    ``vh`` the conjugate transpose of ``u`` times the eigenvalues' signs."""
+    w, v = np.linalg.eigh(a)
+    signs = np.sign(w)
+    magnitudes = np.abs(w)
+    order = np.argsort(magnitudes)[::-1]
+    u = v[:, order]
+    vh = (u * signs[order][None, :]).T.conj()
+    return u, magnitudes[order], vh
+
+
+@register_jitable
+def _hermitian_singular_values(a):
+    return np.sort(np.abs(np.linalg.eigvalsh(a)))[::-1]
+
+
+@register_jitable
+def _hermitian_svd_of(a):
+    return np.linalg.svd(a, hermitian=True)
+
+
+@register_jitable
+def _hermitian_values_of(a):
+    return np.linalg.svd(a, compute_uv=False, hermitian=True)
+
+
 @overload(np.linalg.svd)
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     name = "np.linalg.svd"
-    if _constant(name, "hermitian", hermitian, False):
-        raise CallRefused("`np.linalg.svd(..., hermitian=True)` is not supported in compiled code yet")
     vectors = _constant(name, "compute_uv", compute_uv, True)
+    if _is_stack(a):
+        result, real = _stack_types(name, a)
+        full = _constant(name, "full_matrices", full_matrices, True)
+        if _constant(name, "hermitian", hermitian, False):
+            if vectors:
+                stacked = _stacked(_hermitian_svd_of, True, (result, _square_core), (real, _vector_core), (result, _square_core))
+            else:
+                stacked = _stacked(_hermitian_values_of, True, (real, _vector_core))
+        elif not vectors:
+            stacked = _stacked(_singular_values, False, (real, _smaller_core))
+        elif full:
+            stacked = _stacked(np.linalg.svd, False, (result, _square_core), (real, _smaller_core), (result, _right_square_core))
+        else:
+            stacked = _stacked(_reduced_svd, False, (result, _left_reduced_core), (real, _smaller_core), (result, _right_reduced_core))
+
+        def stacked_impl(a, full_matrices=True, compute_uv=True, hermitian=False):
+            return stacked(a)
+
+        return stacked_impl
+    if _constant(name, "hermitian", hermitian, False):
+        # full_matrices has no effect on a square (Hermitian) matrix.
+        _constant(name, "full_matrices", full_matrices, True)
+        _check_matrix(name, a)
+        decompose_hermitian = _hermitian_svd if vectors else _hermitian_singular_values
+
+        def hermitian_impl(a, full_matrices=True, compute_uv=True, hermitian=False):
+            return decompose_hermitian(a)
+
+        return hermitian_impl
     decompose = _svd_function(name, a, (2 if _constant(name, "full_matrices", full_matrices, True) else 1) if vectors else 0)
     if vectors:
 
@@ -821,9 +1218,40 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return impl
 
 
+@register_jitable
+def _qr_complete(a):
+    return np.linalg.qr(a, "complete")
+
+
+@register_jitable
+def _qr_r(a):
+    return np.linalg.qr(a, "r")
+
+
+@register_jitable
+def _whole_core(m, n):
+    return (m, n)
+
+
 @overload(np.linalg.qr)
 def qr(a, mode="reduced"):
     name = "np.linalg.qr"
+    if _is_stack(a):
+        result, real = _stack_types(name, a)
+        value = _literal(mode)
+        if value == "reduced":
+            stacked = _stacked(np.linalg.qr, False, (result, _left_reduced_core), (result, _right_reduced_core))
+        elif value == "complete":
+            stacked = _stacked(_qr_complete, False, (result, _square_core), (result, _whole_core))
+        elif value == "r":
+            stacked = _stacked(_qr_r, False, (result, _right_reduced_core))
+        else:
+            raise CallRefused(f"`mode` of `{name}` must be the constant 'reduced', 'complete' or 'r' ('raw' is not supported in compiled code)")
+
+        def stacked_impl(a, mode=None):
+            return stacked(a)
+
+        return stacked_impl
     _check_matrix(name, a)
     _require_provider(name)
     value = mode if isinstance(mode, str) else getattr(mode, "literal_value", None)
@@ -1009,9 +1437,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
     name = "np.linalg.norm"
     if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
-    if not (axis is None or isinstance(axis, types.NoneType)):
-        raise CallRefused(f"`{name}(..., axis=...)` is not supported in compiled code yet", hint="norms of whole vectors and matrices (axis=None) are")
     keep = _constant(name, "keepdims", keepdims, False)
+    if not (axis is None or isinstance(axis, types.NoneType)):
+        return _norm_along_axes(name, x, ord, axis, keep)
     _require_provider(name)
     t = _element(x)
     work = t if issubclass(t, np.inexact) else np.float64
@@ -1071,6 +1499,195 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return impl
 
 
+def _axis_count(name, axis):
+    """How many axes ``axis`` (an integer or a tuple of integers) names."""
+    if isinstance(axis, types.Integer):
+        return 1
+    if isinstance(axis, types.BaseTuple) and all(isinstance(t, types.Integer) for t in axis.types):
+        return len(axis.types)
+    raise CallRefused(f"`axis` of `{name}` must be an integer or a tuple of 1 or 2 integers, not a `{axis}`")
+
+
+@register_jitable
+def _first_axis(axis):
+    return axis[0]
+
+
+@register_jitable
+def _the_axis(axis):
+    return axis
+
+
+@register_jitable
+def _normalised_axis(axis, ndim):
+    if axis < -ndim or axis >= ndim:
+        axis_error(axis, ndim)
+    return axis + ndim if axis < 0 else axis
+
+
+@register_jitable
+def _number_power(x, exponent):
+    return x**exponent
+
+
+@register_jitable
+def _euclidean_norms(x, axis):
+    return np.sqrt((x.conj() * x).real.sum(axis=axis))
+
+
+@register_jitable
+def _singular_values_along(x, row, col):
+    """The singular values of the matrices of ``x`` whose rows run along ``row`` and columns
+    along ``col``, along the last axis (NumPy's ``_multi_svd_norm``)."""
+    return np.linalg.svd(np.moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+
+
+@register_jitable
+def _matrix_norms(x, ord, row, col, real):
+    """NumPy's norms of the matrices of ``x`` (rows along ``row``, columns along ``col``,
+    both normalised) for a numeric ``ord``, its branches in NumPy's order."""
+    if ord == 2:
+        return _singular_values_along(x, row, col).max(axis=-1)
+    if ord == -2:
+        return _singular_values_along(x, row, col).min(axis=-1)
+    if ord == 1 or ord == -1:
+        column_sums = np.abs(x).sum(axis=row)
+        remaining = col - 1 if col > row else col
+        if ord == 1:
+            return column_sums.max(axis=remaining, initial=0)
+        return column_sums.min(axis=remaining)
+    if ord == np.inf or ord == -np.inf:
+        row_sums = np.abs(x).sum(axis=col)
+        remaining = row - 1 if row > col else row
+        if ord == np.inf:
+            return row_sums.max(axis=remaining, initial=0)
+        return row_sums.min(axis=remaining)
+    raise ValueError("Invalid norm order for matrices.")
+
+
+@register_jitable
+def _keep_one_axis(result, axis):
+    return np.expand_dims(result, axis)
+
+
+@register_jitable
+def _keep_two_axes(result, row, col):
+    return np.expand_dims(result, (row, col))
+
+
+@register_jitable
+def _scalar_kept_1(result, axis):
+    return np.full((1,), result)
+
+
+@register_jitable
+def _scalar_kept_2(result, row, col):
+    return np.full((1, 1), result)
+
+
+@register_jitable
+def _not_kept_1(result, axis):
+    return result
+
+
+@register_jitable
+def _not_kept_2(result, row, col):
+    return result
+
+
+def _norm_along_axes(name, x, ord, axis, keep):
+    """``norm(x, ord, axis, keepdims)`` with ``axis`` given: vector norms along one axis or
+    matrix norms over two, NumPy's formulas (in ``x``'s floating type; other numbers as
+    float64), the reduced axes kept with length 1 when ``keep``."""
+    count = _axis_count(name, axis)
+    t = _element(x)
+    work = t if issubclass(t, np.inexact) else np.float64
+    real = _real_of(work)
+    ndim = x.ndim
+    order = _literal(ord)
+    no_order = ord is None or isinstance(ord, types.NoneType)
+    numeric = isinstance(ord, (int, float, types.Integer, types.Float)) and not isinstance(ord, (bool, types.Boolean))
+    if not (no_order or numeric or order in ("fro", "f", "nuc")):
+        raise CallRefused(f"`ord` of `{name}` must be None, a number, 'fro' or 'nuc', not a `{ord}`")
+    if count not in (1, 2):
+
+        def improper(x, ord=None, axis=None, keepdims=False):
+            raise ValueError("Improper number of dimensions to norm.")
+
+        return improper
+    if count == 1 and order in ("fro", "f", "nuc"):
+        message = f"Invalid norm order '{order}' for vectors"
+
+        def matrix_order(x, ord=None, axis=None, keepdims=False):
+            raise ValueError(message)
+
+        return matrix_order
+    if count == 1:
+        one_axis = _first_axis if isinstance(axis, types.BaseTuple) else _the_axis
+        finish = (_keep_one_axis if ndim > 1 else _scalar_kept_1) if keep else _not_kept_1
+        # The sums along the axis are a number for a vector, else an array (NumPy's ** of each).
+        power_of_sums = _array_power if ndim > 1 else _number_power
+
+        def vector_norms(x, ord, axis):
+            # NumPy's norms of the vectors along `axis` of `x` (of a floating type) for a
+            # numeric `ord`, its branches in NumPy's order (a number when x is a vector).
+            if ord == np.inf:
+                return np.abs(x).max(axis=axis, initial=0)
+            if ord == -np.inf:
+                return np.abs(x).min(axis=axis)
+            if ord == 0:
+                return (x != 0).astype(real).sum(axis=axis)
+            if ord == 1:
+                return np.abs(x).sum(axis=axis)
+            if ord == 2:
+                return _euclidean_norms(x, axis)
+            total = _array_power(np.abs(x), real(ord)).sum(axis=axis)
+            return power_of_sums(total, real(1) / real(ord))
+
+        if no_order:
+
+            def vector_impl(x, ord=None, axis=None, keepdims=False):
+                a = _normalised_axis(one_axis(axis), x.ndim)
+                return finish(_euclidean_norms(x.astype(work), a), a)
+
+        else:
+
+            def vector_impl(x, ord=None, axis=None, keepdims=False):
+                a = _normalised_axis(one_axis(axis), x.ndim)
+                return finish(vector_norms(x.astype(work), ord, a), a)
+
+        return vector_impl
+    finish = (_keep_two_axes if ndim > 2 else _scalar_kept_2) if keep else _not_kept_2
+
+    def axes(x, axis):
+        row = _normalised_axis(axis[0], x.ndim)
+        col = _normalised_axis(axis[1], x.ndim)
+        if row == col:
+            raise ValueError("Duplicate axes given.")
+        return row, col
+
+    if no_order or order in ("fro", "f"):
+
+        def compute(x, ord, row, col):
+            return _euclidean_norms(x, (row, col))
+
+    elif order == "nuc":
+
+        def compute(x, ord, row, col):
+            return _singular_values_along(x, row, col).sum(axis=-1)
+
+    else:
+
+        def compute(x, ord, row, col):
+            return _matrix_norms(x, ord, row, col, real)
+
+    def matrix_impl(x, ord=None, axis=None, keepdims=False):
+        row, col = axes(x, axis)
+        return finish(compute(x.astype(work), ord, row, col), row, col)
+
+    return matrix_impl
+
+
 @register_jitable
 def _c_ravel(x):
     return x.ravel()
@@ -1084,13 +1701,44 @@ def _memory_order_ravel(x):
 # ---- derived: pinv, matrix_rank, cond ---------------------------------------------------------
 
 
+@register_jitable
+def _hermitian_pseudo_inverse(a):
+    return np.linalg.pinv(a, hermitian=True)
+
+
+@register_jitable
+def _transposed_core(m, n):
+    return (n, m)
+
+
+@register_jitable
+def _hermitian_rank(a):
+    return np.linalg.matrix_rank(a, hermitian=True)
+
+
+def _default_only(name, argument, value):
+    if not (value is None or isinstance(value, types.NoneType)):
+        raise CallRefused(f"`{name}` of a stack of matrices with `{argument}` given is not supported in compiled code yet", hint=f"the default `{argument}` is; or loop over the matrices")
+
+
 @overload(np.linalg.pinv)
 def pinv(a, rcond=None, hermitian=False):
     name = "np.linalg.pinv"
+    if _is_stack(a):
+        _default_only(name, "rcond", rcond)
+        result, real = _stack_types(name, a)
+        # An empty matrix's pseudo-inverse keeps an inexact type (float64 for integers).
+        given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
+        one = _hermitian_pseudo_inverse if _constant(name, "hermitian", hermitian, False) else np.linalg.pinv
+        stacked = _stacked(one, False, (np.result_type(result, given).type, _transposed_core))
+
+        def stacked_impl(a, rcond=None, hermitian=False):
+            return stacked(a)
+
+        return stacked_impl
     _check_matrix(name, a)
     _require_provider(name)
-    if _constant(name, "hermitian", hermitian, False):
-        raise CallRefused("`np.linalg.pinv(..., hermitian=True)` is not supported in compiled code yet")
+    singular_triple = _hermitian_svd if _constant(name, "hermitian", hermitian, False) else _reduced_svd
     if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
         raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
     cutoff_of = _pinv_default if rcond is None or isinstance(rcond, types.NoneType) else _given_cutoff
@@ -1105,7 +1753,7 @@ def pinv(a, rcond=None, hermitian=False):
         m, n = a.shape
         if m == 0 or n == 0:
             return np.zeros((n, m), given)
-        u, s, vt = np.linalg.svd(a.conj(), full_matrices=False)
+        u, s, vt = singular_triple(a.conj())
         cutoff = real(cutoff_of(rcond, m, n)) * s.max()
         inverse = np.zeros(s.shape[0], real)
         for i in range(s.shape[0]):
@@ -1114,6 +1762,11 @@ def pinv(a, rcond=None, hermitian=False):
         return vt.T @ (inverse[:, None] * u.T)
 
     return impl
+
+
+@register_jitable
+def _reduced_svd(a):
+    return np.linalg.svd(a, full_matrices=False)
 
 
 @register_jitable
@@ -1126,8 +1779,16 @@ def matrix_rank(A, tol=None, hermitian=False):
     name = "np.linalg.matrix_rank"
     if not isinstance(A, types.Array) or not isinstance(A.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{A}`")
-    if _constant(name, "hermitian", hermitian, False):
-        raise CallRefused("`np.linalg.matrix_rank(..., hermitian=True)` is not supported in compiled code yet")
+    singular_values = _hermitian_singular_values if _constant(name, "hermitian", hermitian, False) else _singular_values
+    if _is_stack(A):
+        _default_only(name, "tol", tol)
+        _require_provider(name)
+        stacked = _stacked(_hermitian_rank if _constant(name, "hermitian", hermitian, False) else np.linalg.matrix_rank, False, (np.int64, _scalar_core))
+
+        def stacked_impl(A, tol=None, hermitian=False):
+            return stacked(A)
+
+        return stacked_impl
     if A.ndim < 2:
 
         def vector_rank(A, tol=None, hermitian=False):
@@ -1140,13 +1801,18 @@ def matrix_rank(A, tol=None, hermitian=False):
     eps = float(np.finfo(_real_of(_lapack_types(name, A)[1])).eps)
 
     def impl(A, tol=None, hermitian=False):
-        s = np.linalg.svd(A, compute_uv=False)
+        s = singular_values(A)
         if s.shape[0] == 0:
             return 0
         threshold = threshold_of(tol, s, eps * max(A.shape[0], A.shape[1]))
         return int((s > threshold).sum())
 
     return impl
+
+
+@register_jitable
+def _singular_values(a):
+    return np.linalg.svd(a, compute_uv=False)
 
 
 @register_jitable
@@ -1170,24 +1836,317 @@ def _complex_has_nan(x):
     return np.isnan(x.real).any() or np.isnan(x.imag).any()
 
 
+@register_jitable
+def _inverse_or_nan(x, element, kind):
+    """The inverse of the square ``x`` in ``element`` (double precision, not cast back), NaN
+    everywhere when ``x`` is singular: NumPy's ``cond`` inverts with errors ignored."""
+    n = _square_size(x)
+    inverse = np.zeros((n, n), element, "F")
+    for i in range(n):
+        inverse[i, i] = 1
+    if n > 0:
+        lu = _fortran_copy(x, element)
+        if lapack_gesv(kind, n, n, data_address(lu), n, data_address(inverse), n) > 0:
+            inverse[:, :] = np.nan
+    # C-ordered, as NumPy's, so that sums over its rows and columns run in NumPy's order.
+    return _c_copy(inverse, element)
+
+
+@register_jitable
+def _frobenius(x):
+    """NumPy's Frobenius norm over the last two axes: the square root of the sum of the
+    squared magnitudes (not BLAS's dot, as the whole-array norm)."""
+    return np.sqrt((x.conj() * x).real.sum())
+
+
 @overload(np.linalg.cond)
 def cond(x, p=None):
     name = "np.linalg.cond"
     _check_matrix(name, x)
     _require_provider(name)
-    if not (p is None or isinstance(p, types.NoneType)):
-        raise CallRefused(f"`{name}(x, p)` with `p` given is not supported in compiled code yet", hint="the default (p=None, the 2-norm condition number) is")
-    real = _real_of(_lapack_types(name, x)[1])
+    element, result = _lapack_types(name, x)
+    real = _real_of(result)
     has_nan = _complex_has_nan if isinstance(x.dtype, types.Complex) else _real_has_nan
+    given = _element(x) if issubclass(_element(x), np.inexact) else np.float64
+    given_real = _real_of(given)
+    element_real = _real_of(element)
+    order = _literal(p)
+    no_order = p is None or isinstance(p, types.NoneType)
+    numeric = isinstance(p, (int, float, types.Integer, types.Float)) and not isinstance(p, (bool, types.Boolean))
+    if not (no_order or numeric or order in ("fro", "f", "nuc")):
+        raise CallRefused(f"`p` of `{name}` must be None, a number, 'fro' or 'nuc', not a `{p}`")
+    kind = _KINDS[element]
+
+    def ratio(x):
+        # NumPy: the ratio of the largest and smallest singular values (their inverse for -2).
+        s = np.linalg.svd(x, compute_uv=False)
+        return s[0] / s[s.shape[0] - 1]
+
+    def norm_product(x, p):
+        # NumPy: norm(x, p) * norm(inv(x), p), the inverse in double precision.
+        inverse = _inverse_or_nan(x, element, kind)
+        return real(_matrix_norm(x.astype(given), p, given_real) * _matrix_norm(inverse, p, element_real))
+
+    if no_order:
+
+        def compute(x, p):
+            return real(ratio(x))
+
+    elif order in ("fro", "f"):
+
+        def compute(x, p):
+            inverse = _inverse_or_nan(x, element, kind)
+            return real(given_real(_frobenius(x.astype(given))) * _frobenius(inverse))
+
+    elif order == "nuc":
+
+        def compute(x, p):
+            inverse = _inverse_or_nan(x, element, kind)
+            return real(np.linalg.svd(x.astype(given), compute_uv=False).sum() * np.linalg.svd(inverse, compute_uv=False).sum())
+
+    else:
+
+        def compute(x, p):
+            if p == 2:
+                return real(ratio(x))
+            if p == -2:
+                s = np.linalg.svd(x, compute_uv=False)
+                return real(s[s.shape[0] - 1] / s[0])
+            return norm_product(x, p)
 
     def impl(x, p=None):
         if x.shape[0] == 0 or x.shape[1] == 0:
             raise np.linalg.LinAlgError("cond is not defined on empty arrays")
-        s = np.linalg.svd(x, compute_uv=False)
-        r = s[0] / s[s.shape[0] - 1]
-        # NumPy turns a NaN ratio (a zero singular value) into inf unless x holds a NaN.
+        r = compute(x, p)
+        # NumPy turns a NaN (a zero singular value, a singular matrix) into inf unless x holds a NaN.
         if np.isnan(r) and not has_nan(x):
             return real(np.inf)
-        return real(r)
+        return r
+
+    return impl
+
+
+# ---- polynomials: np.roots, np.polyfit --------------------------------------------------------
+
+
+def _complex_of(t):
+    return np.complex64 if t in (np.float32, np.complex64) else np.complex128
+
+
+@overload(np.roots)
+def roots(p):
+    """NumPy's steps: the leading and trailing zeros dropped, the eigenvalues of the
+    companion matrix, a zero root per trailing zero. Always complex (NumPy's eigenvalues of
+    a real matrix are real when every one is, and its result for fewer than two coefficients
+    is an empty float64 array: types that depend on the values)."""
+    name = "np.roots"
+    if not isinstance(p, types.Array) or not isinstance(p.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes a 1-dimensional array of coefficients, not a `{p}`", hint="lists are not supported in compiled code yet")
+    if p.ndim != 1:
+
+        def not_one_dimensional(p):
+            raise ValueError("Input must be a rank-1 array.")
+
+        return not_one_dimensional
+    _require_provider(name)
+    t = _element(p)
+    work = t if issubclass(t, np.inexact) else np.float64
+    complex_result = _complex_of(work)
+
+    def impl(p):
+        first, last = -1, -1
+        for i in range(p.shape[0]):
+            if p[i] != 0:
+                if first < 0:
+                    first = i
+                last = i
+        if first < 0:
+            return np.zeros(0, complex_result)
+        trailing = p.shape[0] - last - 1
+        q = p[first : last + 1].astype(work)
+        n = q.shape[0]
+        out = np.zeros(n - 1 + trailing, complex_result)
+        if n > 1:
+            companion = np.zeros((n - 1, n - 1), work)
+            for i in range(1, n - 1):
+                companion[i, i - 1] = 1
+            companion[0, :] = -q[1:] / q[0]
+            out[: n - 1] = np.linalg.eigvals(companion)
+        return out
+
+    return impl
+
+
+def _cov_mode(name, cov):
+    value = _literal(cov)
+    if value is None and not (cov is None or isinstance(cov, types.NoneType)):
+        value = getattr(cov, "literal_value", None)
+    if value in (False, True, "unscaled"):
+        return value
+    raise CallRefused(f"`cov` of `{name}` must be the constant False, True or 'unscaled'")
+
+
+@register_jitable
+def _unweighted(lhs, rhs, w):
+    return lhs, rhs
+
+
+@register_jitable
+def _fit_weights(rhs, w):
+    weights = w + 0.0
+    if weights.shape[0] != rhs.shape[0]:
+        raise TypeError("expected w and y to have the same length")
+    return weights
+
+
+@register_jitable
+def _weighted_vector(lhs, rhs, w):
+    """The rows of ``lhs`` and the elements of the 1-d ``rhs`` times the weights ``w``, in
+    place and in their own types, as NumPy's."""
+    weights = _fit_weights(rhs, w)
+    lhs *= weights[:, None]
+    rhs *= weights
+    return lhs, rhs
+
+
+@register_jitable
+def _weighted_matrix(lhs, rhs, w):
+    """The rows of ``lhs`` and of the 2-d ``rhs`` times the weights ``w``, in place."""
+    weights = _fit_weights(rhs, w)
+    lhs *= weights[:, None]
+    rhs *= weights[:, None]
+    return lhs, rhs
+
+
+@register_jitable
+def _real_by_real(x, scale):
+    return x / scale
+
+
+@register_jitable
+def _complex_by_real(x, scale):
+    # NumPy divides by the real scale as by a complex number of imaginary part 0, Smith's
+    # algorithm: both parts times the reciprocal of the scale.
+    return x * (1 / scale)
+
+
+@register_jitable
+def _fit_default_cutoff(rcond, count, eps):
+    return count * eps
+
+
+@register_jitable
+def _given_fit_cutoff(rcond, count, eps):
+    return float(rcond)
+
+
+@register_jitable
+def _unscaled_cov(base, resids, count, order):
+    return base
+
+
+@register_jitable
+def _unscaled_matrix_cov(base, resids, count, order):
+    return base.reshape((order, order, 1))
+
+
+@register_jitable
+def _residual_factor(resids, count, order):
+    if count <= order:
+        raise ValueError("the number of data points must exceed order to scale the covariance matrix")
+    return resids / (count - order)
+
+
+@register_jitable
+def _scaled_cov(base, resids, count, order):
+    return base * _residual_factor(resids, count, order)
+
+
+@register_jitable
+def _scaled_matrix_cov(base, resids, count, order):
+    return base.reshape((order, order, 1)) * _residual_factor(resids, count, order)
+
+
+@overload(np.polyfit)
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """NumPy's steps: the Vandermonde matrix of ``x``, rows weighted by ``w``, columns scaled
+    to unit norm, ``lstsq``, the coefficients scaled back. NumPy's ``RankWarning`` for a
+    rank-deficient fit is not issued (compiled code has no warnings)."""
+    name = "np.polyfit"
+    for argument, value in (("x", x), ("y", y)):
+        if not isinstance(value, types.Array) or not isinstance(value.dtype, _NUMBER):
+            raise CallRefused(f"`{argument}` of `{name}` must be an array of numbers, not a `{value}`", hint="lists are not supported in compiled code yet")
+    if not isinstance(deg, types.Integer):
+        raise CallRefused(f"`deg` of `{name}` must be an integer, not a `{deg}`")
+    if isinstance(x.dtype, types.Complex):
+        raise CallRefused(f"`{name}` of complex `x` is not supported in compiled code yet", hint="complex `y` is")
+    weighted = not (w is None or isinstance(w, types.NoneType))
+    if weighted and (not isinstance(w, types.Array) or not isinstance(w.dtype, _NUMBER)):
+        raise CallRefused(f"`w` of `{name}` must be an array of numbers or None, not a `{w}`")
+    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
+        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
+    full_result = _constant(name, "full", full, False)
+    cov_mode = False if full_result else _cov_mode(name, cov)
+    _require_provider(name)
+    if x.ndim != 1 or y.ndim not in (1, 2) or (weighted and w.ndim != 1):
+        message = "expected 1D vector for x" if x.ndim != 1 else ("expected 1D or 2D array for y" if y.ndim not in (1, 2) else "expected a 1-d array for weights")
+
+        def wrong_dimensions(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            raise TypeError(message)
+
+        return wrong_dimensions
+    xt = np.result_type(_element(x), 0.0).type
+    # NumPy's default cutoff: len(x) times the precision of x's (floating) type.
+    eps = float(np.finfo(xt).eps)
+    weigh = (_weighted_matrix if y.ndim == 2 else _weighted_vector) if weighted else _unweighted
+    cutoff_of = _fit_default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_fit_cutoff
+    two_d = y.ndim == 2
+    complex_y = isinstance(y.dtype, types.Complex)
+    divide_columns = _complex_by_real if complex_y else _real_by_real
+
+    def fit(x, y, deg, rcond, w):
+        order = deg + 1
+        xf = x + 0.0
+        yf = y + 0.0
+        if deg < 0:
+            raise ValueError("expected deg >= 0")
+        if xf.shape[0] == 0:
+            raise TypeError("expected non-empty vector for x")
+        if xf.shape[0] != yf.shape[0]:
+            raise TypeError("expected x and y to have same length")
+        cutoff = cutoff_of(rcond, xf.shape[0], eps)
+        lhs, rhs = weigh(np.vander(xf, order), yf, w)
+        scale = np.sqrt((lhs * lhs).sum(axis=0))
+        lhs = lhs / scale
+        c, resids, rank, s = np.linalg.lstsq(lhs, rhs, cutoff)
+        c = divide_columns(c.T, scale).T
+        return c, resids, rank, s, cutoff, lhs, scale
+
+    if full_result:
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
+            return c, resids, rank, s, cutoff
+
+    elif cov_mode is False:
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            return fit(x, y, deg, rcond, w)[0]
+
+    else:
+        unscaled = cov_mode == "unscaled"
+        # NumPy's covariance: inv(lhs.T @ lhs) / outer(scale, scale), times the residuals over
+        # the degrees of freedom unless 'unscaled'; a third axis of length 1 (unscaled) or of
+        # y's columns for a 2-d y.
+        if unscaled:
+            finish = _unscaled_matrix_cov if two_d else _unscaled_cov
+        else:
+            finish = _scaled_matrix_cov if two_d else _scaled_cov
+
+        def impl(x, y, deg, rcond=None, full=False, w=None, cov=False):
+            c, resids, rank, s, cutoff, lhs, scale = fit(x, y, deg, rcond, w)
+            base = np.linalg.inv(np.dot(lhs.T, lhs))
+            base = base / np.outer(scale, scale)
+            return c, finish(base, resids, x.shape[0], deg + 1)
 
     return impl

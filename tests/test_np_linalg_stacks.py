@@ -1,0 +1,218 @@
+"""np.linalg's functions of stacks of matrices (..., M, N) against NumPy (see linalg_cases.py):
+each matrix as the 2-d function computes it, so results are NumPy's to the bit."""
+
+import gc
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native
+
+from linalg_cases import as_complex, cholesky, cholesky_upper, det, eig, eigvals, inv, laid_out, numbers, check_same, slogdet
+
+
+
+
+@ferrojit.njit
+def eigh(a):
+    return np.linalg.eigh(a)
+
+
+@ferrojit.njit
+def eigvalsh_upper(a):
+    return np.linalg.eigvalsh(a, "U")
+
+
+@ferrojit.njit
+def svd(a):
+    return np.linalg.svd(a)
+
+
+@ferrojit.njit
+def svd_reduced(a):
+    return np.linalg.svd(a, full_matrices=False)
+
+
+@ferrojit.njit
+def singular_values(a):
+    return np.linalg.svd(a, compute_uv=False)
+
+
+@ferrojit.njit
+def svd_hermitian(a):
+    return np.linalg.svd(a, hermitian=True)
+
+
+@ferrojit.njit
+def solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+def regular(shape, dtype):
+    """Well-conditioned matrices (integers: a dominant diagonal)."""
+    n = shape[-1]
+    return (numbers(shape, dtype, 67) + np.asarray(4 * n, dtype) * np.eye(n, dtype=dtype)).astype(dtype)
+
+
+def positive_definite(shape, dtype):
+    a = numbers(shape, dtype, 71)
+    a = a @ np.conj(np.swapaxes(a, -1, -2))
+    return (a + shape[-1] * np.eye(shape[-1], dtype=a.dtype)).astype(dtype)
+
+
+def symmetric(shape, dtype):
+    a = numbers(shape, dtype, 73)
+    return (a + np.conj(np.swapaxes(a, -1, -2))).astype(dtype)
+
+
+SQUARE_FUNCTIONS = [
+    (inv, np.linalg.inv, regular),
+    (det, np.linalg.det, regular),
+    (slogdet, lambda a: tuple(np.linalg.slogdet(a)), regular),
+    (cholesky, np.linalg.cholesky, positive_definite),
+    (cholesky_upper, lambda a: np.linalg.cholesky(a, upper=True), positive_definite),
+    (eigh, lambda a: tuple(np.linalg.eigh(a)), symmetric),
+    (eigvalsh_upper, lambda a: np.linalg.eigvalsh(a, "U"), symmetric),
+    (eig, lambda a: tuple(as_complex(x) for x in np.linalg.eig(a)), numbers),
+    (eigvals, lambda a: as_complex(np.linalg.eigvals(a)), numbers),
+    (svd_hermitian, lambda a: tuple(np.linalg.svd(a, hermitian=True)), symmetric),
+]
+
+
+@pytest.mark.parametrize("func, numpy_func, make", SQUARE_FUNCTIONS, ids=[func.__name__ for func, _, _ in SQUARE_FUNCTIONS])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3, 4, 4), (2, 3, 2, 2), (0, 3, 3), (2, 0, 0), (1, 1, 1)], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "reversed"])
+def test_functions_of_square_stacks(func, numpy_func, make, dtype, shape, layout):
+    if make is positive_definite and np.dtype(dtype).kind == "i":
+        dtype = np.float64
+    a = laid_out(make(shape, dtype), layout)
+    check_same(func(a), numpy_func(a), exact=True)
+
+
+@pytest.mark.parametrize(
+    "func, numpy_func",
+    [
+        (svd, lambda a: tuple(np.linalg.svd(a))),
+        (svd_reduced, lambda a: tuple(np.linalg.svd(a, full_matrices=False))),
+        (singular_values, lambda a: np.linalg.svd(a, compute_uv=False)),
+    ],
+    ids=["svd", "svd-reduced", "singular-values"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex64, np.int32], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3, 4, 2), (2, 2, 2, 5), (0, 3, 2), (2, 0, 3)], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_svd_of_stacks(func, numpy_func, dtype, shape, layout):
+    a = laid_out(numbers(shape, dtype, 79), layout)
+    check_same(func(a), numpy_func(a), exact=True)
+
+
+@ferrojit.njit
+def qr(a):
+    return np.linalg.qr(a)
+
+
+@ferrojit.njit
+def qr_complete(a):
+    return np.linalg.qr(a, "complete")
+
+
+@ferrojit.njit
+def qr_r(a):
+    return np.linalg.qr(a, "r")
+
+
+@ferrojit.njit
+def pinv(a):
+    return np.linalg.pinv(a)
+
+
+@ferrojit.njit
+def matrix_rank(a):
+    return np.linalg.matrix_rank(a)
+
+
+@pytest.mark.parametrize(
+    "func, numpy_func",
+    [
+        (qr, lambda a: tuple(np.linalg.qr(a))),
+        (qr_complete, lambda a: tuple(np.linalg.qr(a, "complete"))),
+        (qr_r, lambda a: np.linalg.qr(a, "r")),
+        (pinv, np.linalg.pinv),
+        (matrix_rank, np.linalg.matrix_rank),
+    ],
+    ids=["qr", "qr-complete", "qr-r", "pinv", "matrix_rank"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3, 4, 2), (2, 2, 2, 5), (0, 3, 2), (2, 3, 3)], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_qr_pinv_and_matrix_rank_of_stacks(func, numpy_func, dtype, shape, layout):
+    a = laid_out(numbers(shape, dtype, 109), layout)
+    if shape[-1] > 1 and shape[0] > 0:
+        a[0, ..., 1] = a[0, ..., 0]  # a rank-deficient matrix in the stack
+    check_same(func(a), numpy_func(a), exact=True)
+
+
+@pytest.mark.parametrize("func", [inv, det, slogdet, cholesky, eigh, eig, eigvals], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shape", [(2, 3, 4), (0, 2, 3)], ids=str)
+def test_stacks_of_non_square_matrices_raise_lin_alg_error(func, shape):
+    with pytest.raises(np.linalg.LinAlgError, match="Last 2 dimensions of the array must be square"):
+        func(np.ones(shape))
+
+
+def test_a_singular_matrix_in_a_stack_raises_lin_alg_error():
+    a = np.stack([np.eye(3), np.ones((3, 3))])
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        np.linalg.inv(a)
+    with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+        inv(a)
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [((3, 4, 4), (4,)), ((3, 4, 4), (4, 2)), ((3, 4, 4), (3, 4, 2)), ((2, 1, 4, 4), (3, 4, 2)), ((4, 4), (3, 4, 2)), ((0, 4, 4), (4,)), ((3, 4, 4), (3, 4, 0))],
+    ids=str,
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_solve_with_stacks(shapes, dtype, layout):
+    n = shapes[0][-1]
+    a = laid_out((numbers(shapes[0], dtype, 83) + np.asarray(4 * n, dtype) * np.eye(n, dtype=dtype)).astype(dtype), layout)
+    b = laid_out(numbers(shapes[1], dtype, 89), layout)
+    check_same(solve(a, b), np.linalg.solve(a, b), exact=True)
+
+
+def test_solve_with_stacks_that_do_not_broadcast_raises_value_error():
+    a, b = np.ones((2, 3, 3)) + np.eye(3), np.ones((3, 3, 1))
+    with pytest.raises(ValueError):
+        np.linalg.solve(a, b)
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        solve(a, b)
+
+
+@ferrojit.njit
+def everything(a, spd, b):
+    w, v = np.linalg.eigh(spd)
+    e, x = np.linalg.eig(a)
+    u, s, vh = np.linalg.svd(a)
+    sign, logdet = np.linalg.slogdet(a)
+    total = np.linalg.inv(a).sum() + np.linalg.det(a).sum() + np.linalg.cholesky(spd).sum() + w.sum() + v.sum()
+    total += e.sum().real + x.sum().real + u.sum() + s.sum() + vh.sum() + sign.sum() + logdet.sum()
+    return total + np.linalg.solve(a, b).sum() + (a @ b).sum() + (b[0, :, 0] @ a).sum()
+
+
+def test_nothing_leaks():
+    a, spd, b = numbers((3, 4, 4), np.float64, 97), positive_definite((3, 4, 4), np.float64), numbers((3, 4, 2), np.float64, 101)
+    everything(a, spd, b)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2000):
+        everything(a, spd, b)
+    singular = a.copy()
+    singular[1] = 0
+    for _ in range(2000):
+        with pytest.raises(np.linalg.LinAlgError):
+            everything(singular, spd, b)
+    gc.collect()
+    assert _native.live_allocations() == live
