@@ -35,7 +35,7 @@ fn raises_after_a_reference(items: &[Expr]) -> bool {
         match &e.kind {
             ExprKind::Local(_) | ExprKind::Const(_) => true,
             ExprKind::Tuple(items) => items.iter().all(cannot_raise),
-            ExprKind::TupleGet(x, _) => cannot_raise(x),
+            ExprKind::TupleGet(x, _) | ExprKind::ArrayAttr { array: x, .. } => cannot_raise(x),
             _ => false,
         }
     }
