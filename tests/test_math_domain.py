@@ -321,3 +321,10 @@ def test_error_model_numpy_gives_nan():
     # `error_model='numpy'` trades Python's exceptions for NumPy's values, as it does for `/`.
     assert math.isnan(ferrojit.njit(error_model="numpy")(m_sqrt)(-1.0))
     assert ferrojit.njit(error_model="numpy")(m_exp)(1000.0) == INF
+
+
+def test_vectorize_kernel_gives_nan():
+    # A ufunc loop cannot raise: `@vectorize` kernels follow NumPy's error model.
+    root = ferrojit.vectorize(["float64(float64)"])(m_sqrt)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(root(np.array([4.0, -1.0])), [2.0, NAN])
