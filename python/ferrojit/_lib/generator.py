@@ -26,7 +26,6 @@ exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 
 8-bit and bool results), ``random_interval`` for shuffling.
 """
 
-import math
 
 import numpy as np
 
