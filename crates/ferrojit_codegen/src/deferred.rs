@@ -19,7 +19,7 @@
 //! and its integer arithmetic wraps instead of carrying LLVM's no-overflow flags, so a bad
 //! value makes nothing undefined.
 
-use ferrojit_ir::{self as ir, BinaryOp, ExprKind, LocalId, StmtKind};
+use ferrojit_ir::{self as ir, BinaryOp, ExprKind, LocalId, PythonErrors, StmtKind};
 use ferrojit_types::Type;
 
 /// The locals a loop body assigns, when the loop qualifies (see the module documentation);
@@ -98,6 +98,8 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         // for negative counts.
         ExprKind::Binary { op, .. } => matches!(op, BinaryOp::Div | BinaryOp::FloorDiv | BinaryOp::Mod | BinaryOp::Pow | BinaryOp::LShift | BinaryOp::RShift),
         ExprKind::ArrayGet { .. } => boundscheck,
+        // `math.sqrt(-1.0)`, `math.exp(1000.0)`: Python's versions raise.
+        ExprKind::Math { func, checked, .. } => *checked && func.python_errors != PythonErrors::Never,
         ExprKind::Const(_)
         | ExprKind::Local(_)
         | ExprKind::Unary { .. }
@@ -107,7 +109,6 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::IfExp { .. }
         | ExprKind::Tuple(_)
         | ExprKind::TupleGet(..)
-        | ExprKind::Math { .. }
         | ExprKind::MakeComplex { .. }
         | ExprKind::ArrayAttr { .. } => false,
         // A part of a complex number, or a view of the parts of a complex array (a view).

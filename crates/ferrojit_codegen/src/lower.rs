@@ -8,7 +8,7 @@
 
 use crate::abi::{basic_type_of, entry_wrapper, float_type, int_type, llvm_type};
 use crate::{CodegenError, Result};
-use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, MathFunc, MathLowering, PrintItem, RuntimeFunc, StmtKind, UnaryOp};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, MathFunc, MathLowering, PrintItem, PythonErrors, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_types::{FloatType, HeapKind, IntType, Type};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
@@ -855,12 +855,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.propagate(status)?;
                 self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?
             }
-            ExprKind::Math { func, args } => {
+            ExprKind::Math { func, args, checked } => {
                 let mut values = Vec::new();
                 for a in args {
                     values.push(self.expr(a)?);
                 }
-                self.math(*func, &values, &args[0].ty)?
+                let result = self.math(*func, &values, &args[0].ty)?;
+                if *checked && func.python_errors != PythonErrors::Never && !self.numpy_errors() {
+                    self.check_math_result(func.python_errors, &values, result.into_float_value())?;
+                }
+                result
             }
             ExprKind::Runtime { func, args } => {
                 let mut values = Vec::new();
@@ -1635,6 +1639,54 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.b.build_float_compare(pred, abs, inf, name)?.into()
             }
         })
+    }
+
+    /// Raises as CPython's `math` function does for `result` of `args` (`errors`, see
+    /// [`PythonErrors`]). A finite result never raises: the usual path costs one comparison
+    /// and a branch taken almost never; the rules for NaN and infinities are on the cold path.
+    fn check_math_result(&mut self, errors: PythonErrors, args: &[Value<'ctx>], result: FloatValue<'ctx>) -> Result<()> {
+        let ft = result.get_type();
+        let inf = ft.const_float(f64::INFINITY);
+        let fabs = |this: &Self, v: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> { Ok(this.intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?.into_float_value()) };
+        let magnitude = fabs(self, result)?;
+        // Unordered or equal: NaN or an infinity.
+        let not_finite = self.b.build_float_compare(FloatPredicate::UEQ, magnitude, inf, "special")?;
+        let (special, ok) = (self.bb("math.special"), self.bb("math.ok"));
+        self.branch_rarely(not_finite, special, ok)?;
+        self.b.position_at_end(special);
+        let b = &self.b;
+        let result_nan = b.build_float_compare(FloatPredicate::UNO, result, result, "nan")?;
+        let (mut any_nan, mut all_finite) = (self.cx.bool_type().const_zero(), self.cx.bool_type().const_all_ones());
+        for a in args {
+            let a = a.into_float_value();
+            let nan = self.b.build_float_compare(FloatPredicate::UNO, a, a, "arg.nan")?;
+            any_nan = self.b.build_or(any_nan, nan, "any.nan")?;
+            let a_finite = self.b.build_float_compare(FloatPredicate::ONE, fabs(self, a)?, inf, "arg.finite")?;
+            all_finite = self.b.build_and(all_finite, a_finite, "all.finite")?;
+        }
+        let b = &self.b;
+        // NaN from numbers: outside the domain (`sqrt(-1)`, `sin(inf)`, `fmod(x, 0)`).
+        let invalid = b.build_and(result_nan, b.build_not(any_nan, "numbers")?, "invalid")?;
+        self.raise_if(invalid, ExcKind::ValueError, "math domain error")?;
+        // Here the result is infinite (or NaN from NaN, whose arguments are not all finite).
+        let b = &self.b;
+        let from_finite = b.build_and(all_finite, b.build_not(result_nan, "inf")?, "from.finite")?;
+        match errors {
+            PythonErrors::Never => {}
+            // A pole: `log(0)`, `atanh(1)`.
+            PythonErrors::Domain => self.raise_if(from_finite, ExcKind::ValueError, "math domain error")?,
+            PythonErrors::Range => self.raise_if(from_finite, ExcKind::OverflowError, "math range error")?,
+            PythonErrors::Power => {
+                // `0.0 ** negative` is a pole; any other infinity from finite numbers overflowed.
+                let zero_base = self.b.build_float_compare(FloatPredicate::OEQ, args[0].into_float_value(), ft.const_zero(), "zero.base")?;
+                let pole = self.b.build_and(from_finite, zero_base, "pole")?;
+                self.raise_if(pole, ExcKind::ValueError, "math domain error")?;
+                self.raise_if(from_finite, ExcKind::OverflowError, "math range error")?;
+            }
+        }
+        self.b.build_unconditional_branch(ok)?;
+        self.b.position_at_end(ok);
+        Ok(())
     }
 
     /// Calls the C library's `name` (`namef` for float32). The declaration is marked as

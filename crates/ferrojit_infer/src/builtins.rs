@@ -252,7 +252,7 @@ fn round(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     }
     Ok(Value::Expr(match ndigits {
         None => {
-            let r = mk(ExprKind::Math { func: MathFunc::ROUND_HALF_EVEN, args: vec![x.clone()] }, x.ty.clone());
+            let r = mk(ExprKind::Math { func: MathFunc::ROUND_HALF_EVEN, args: vec![x.clone()], checked: false }, x.ty.clone());
             cx.cast(r, &Type::INT64)
         }
         Some(n) => {
@@ -577,7 +577,7 @@ impl FnInfer<'_> {
         let ft = if float.clone().all(|f| f == FloatType::F32) { FloatType::F32 } else { FloatType::F64 };
         let args: Vec<ir::Expr> = args.into_iter().map(|a| self.cast(a, &Type::Float(ft))).collect();
         let ty = if func.shape == MathShape::Predicate { Type::Bool } else { Type::Float(ft) };
-        let e = ir::Expr::new(ExprKind::Math { func, args }, ty, span);
+        let e = ir::Expr::new(ExprKind::Math { func, args, checked: python }, ty, span);
         Ok(if python && rounding { self.cast(e, &Type::INT64) } else { e })
     }
 

@@ -532,7 +532,7 @@ impl FnInfer<'_> {
             let n = cx.cast(number, &Type::FLOAT64);
             let product = cx.binop_with_literals(op, f, n, Literals::default(), span)?;
             let product = if op == BinOp::Div {
-                ir::Expr::new(ExprKind::Math { func: ir::MathFunc::TRUNC, args: vec![product] }, Type::FLOAT64, span)
+                ir::Expr::new(ExprKind::Math { func: ir::MathFunc::TRUNC, args: vec![product], checked: false }, Type::FLOAT64, span)
             } else {
                 product
             };

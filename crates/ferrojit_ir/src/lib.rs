@@ -250,8 +250,10 @@ pub enum ExprKind {
     /// A call of another compiled function, emitted in the same module under `symbol`.
     Call { symbol: String, args: Vec<Expr> },
     /// A math function ([`MathFunc`]) on floats of `ty`'s width (or to bool for the
-    /// `is*` predicates); arguments are already converted.
-    Math { func: MathFunc, args: Vec<Expr> },
+    /// `is*` predicates); arguments are already converted. `checked`: Python's `math` version,
+    /// which raises where CPython's does (`func.python_errors`); NumPy's names and the
+    /// compiler's own uses give NaN and infinities instead.
+    Math { func: MathFunc, args: Vec<Expr>, checked: bool },
     /// A complex number from two floats of the complex type's width.
     MakeComplex { re: Box<Expr>, im: Box<Expr> },
     /// The real or imaginary part of a complex number.
@@ -590,6 +592,27 @@ pub enum MathLowering {
     IsFinite,
 }
 
+/// When CPython's `math` version of a function raises (`Modules/mathmodule.c`: `math_1` and
+/// its `can_overflow` flag, `math_2`, `math_pow`). The checks look at the result only when it
+/// is NaN or infinite, which the C library's function gives exactly where CPython's rules
+/// apply; NumPy's names never raise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PythonErrors {
+    /// Never raises for float arguments: the result is finite, or non-finite only from
+    /// non-finite arguments (`atan`, `tanh`, `cbrt`, `copysign`, `atan2`, ...).
+    Never,
+    /// `ValueError("math domain error")` for a NaN from arguments that are not NaN and for an
+    /// infinity from finite arguments, a pole (`sqrt(-1)`, `sin(inf)`, `log(0)`, `atanh(1)`).
+    Domain,
+    /// `ValueError("math domain error")` for a NaN from arguments that are not NaN,
+    /// `OverflowError("math range error")` for an infinity from finite arguments (`exp`,
+    /// `cosh`, ...).
+    Range,
+    /// As `Range`, except that an infinity from a zero base (`0.0 ** -1.0`, a pole) is a
+    /// `ValueError` (`math.pow`).
+    Power,
+}
+
 /// A math function on floats: what inference types (`shape`) and codegen lowers (`lowering`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MathFunc {
@@ -600,15 +623,12 @@ pub struct MathFunc {
     pub numpy: &'static [&'static str],
     pub shape: MathShape,
     pub lowering: MathLowering,
+    /// When the `math` version raises (the NumPy names never do).
+    pub python_errors: PythonErrors,
 }
 
 const fn intrinsic(name: &'static str) -> MathLowering {
     MathLowering::Intrinsic(name)
-}
-
-/// A C library function without vector variants.
-const fn libm(symbol: &'static str) -> MathLowering {
-    MathLowering::Libm { symbol, vector: false }
 }
 
 /// A C library function with libmvec vector variants.
@@ -617,9 +637,9 @@ const fn libmvec(symbol: &'static str) -> MathLowering {
 }
 
 macro_rules! math_functions {
-    ($($constant:ident = $name:literal [$($numpy:literal),*] $shape:ident $lowering:expr;)*) => {
+    ($($constant:ident = $name:literal [$($numpy:literal),*] $shape:ident $lowering:expr, $errors:ident;)*) => {
         impl MathFunc {
-            $(pub const $constant: MathFunc = MathFunc { name: $name, numpy: &[$($numpy),*], shape: MathShape::$shape, lowering: $lowering };)*
+            $(pub const $constant: MathFunc = MathFunc { name: $name, numpy: &[$($numpy),*], shape: MathShape::$shape, lowering: $lowering, python_errors: PythonErrors::$errors };)*
         }
 
         /// The math functions compiled natively: each is `math.<name>` and `numpy.<numpy name>`
@@ -629,52 +649,54 @@ macro_rules! math_functions {
     };
 }
 
+// The last column is CPython's error rule for `math.<name>`: `Domain` for the functions
+// `mathmodule.c` wraps with `math_1(..., can_overflow=0)`, `Range` for `can_overflow=1`, `Never`
+// where the C library's result is never NaN from a number nor infinite from a finite number.
+// `math.gamma`, `lgamma` and `hypot` are CPython's own algorithms, in `_lib/pymath.py`.
 math_functions! {
-    SQRT = "sqrt" ["sqrt"] Unary intrinsic("llvm.sqrt");
-    EXP = "exp" ["exp"] Unary libmvec("exp");
-    EXPM1 = "expm1" ["expm1"] Unary libmvec("expm1");
-    EXP2 = "exp2" ["exp2"] Unary libmvec("exp2");
-    LOG = "log" ["log"] Unary libmvec("log");
-    LOG2 = "log2" ["log2"] Unary libmvec("log2");
-    LOG10 = "log10" ["log10"] Unary libmvec("log10");
-    LOG1P = "log1p" ["log1p"] Unary libmvec("log1p");
-    CBRT = "cbrt" ["cbrt"] Unary libmvec("cbrt");
-    SIN = "sin" ["sin"] Unary libmvec("sin");
-    COS = "cos" ["cos"] Unary libmvec("cos");
-    TAN = "tan" ["tan"] Unary libmvec("tan");
-    ASIN = "asin" ["arcsin"] Unary libmvec("asin");
-    ACOS = "acos" ["arccos"] Unary libmvec("acos");
-    ATAN = "atan" ["arctan"] Unary libmvec("atan");
-    SINH = "sinh" ["sinh"] Unary libmvec("sinh");
-    COSH = "cosh" ["cosh"] Unary libmvec("cosh");
-    TANH = "tanh" ["tanh"] Unary libmvec("tanh");
-    ASINH = "asinh" ["arcsinh"] Unary libmvec("asinh");
-    ACOSH = "acosh" ["arccosh"] Unary libmvec("acosh");
-    ATANH = "atanh" ["arctanh"] Unary libmvec("atanh");
-    ERF = "erf" [] Unary libmvec("erf");
-    ERFC = "erfc" [] Unary libmvec("erfc");
-    GAMMA = "gamma" [] Unary libm("tgamma");
-    LGAMMA = "lgamma" [] Unary libm("lgamma");
-    FABS = "fabs" ["fabs"] Unary intrinsic("llvm.fabs");
-    DEGREES = "degrees" ["degrees", "rad2deg"] Unary MathLowering::Degrees;
-    RADIANS = "radians" ["radians", "deg2rad"] Unary MathLowering::Radians;
-    FLOOR = "floor" ["floor"] Rounding intrinsic("llvm.floor");
-    CEIL = "ceil" ["ceil"] Rounding intrinsic("llvm.ceil");
-    TRUNC = "trunc" ["trunc"] Rounding intrinsic("llvm.trunc");
-    ATAN2 = "atan2" ["arctan2"] Binary libmvec("atan2");
-    COPYSIGN = "copysign" ["copysign"] Binary intrinsic("llvm.copysign");
-    HYPOT = "hypot" ["hypot"] Binary libmvec("hypot");
-    POW = "pow" ["power"] Binary libmvec("pow");
-    FMOD = "fmod" ["fmod"] Binary MathLowering::Remainder;
-    ISNAN = "isnan" ["isnan"] Predicate MathLowering::IsNan;
-    ISINF = "isinf" ["isinf"] Predicate MathLowering::IsInf;
-    ISFINITE = "isfinite" ["isfinite"] Predicate MathLowering::IsFinite;
+    SQRT = "sqrt" ["sqrt"] Unary intrinsic("llvm.sqrt"), Domain;
+    EXP = "exp" ["exp"] Unary libmvec("exp"), Range;
+    EXPM1 = "expm1" ["expm1"] Unary libmvec("expm1"), Range;
+    EXP2 = "exp2" ["exp2"] Unary libmvec("exp2"), Range;
+    LOG = "log" ["log"] Unary libmvec("log"), Domain;
+    LOG2 = "log2" ["log2"] Unary libmvec("log2"), Domain;
+    LOG10 = "log10" ["log10"] Unary libmvec("log10"), Domain;
+    LOG1P = "log1p" ["log1p"] Unary libmvec("log1p"), Domain;
+    CBRT = "cbrt" ["cbrt"] Unary libmvec("cbrt"), Never;
+    SIN = "sin" ["sin"] Unary libmvec("sin"), Domain;
+    COS = "cos" ["cos"] Unary libmvec("cos"), Domain;
+    TAN = "tan" ["tan"] Unary libmvec("tan"), Domain;
+    ASIN = "asin" ["arcsin"] Unary libmvec("asin"), Domain;
+    ACOS = "acos" ["arccos"] Unary libmvec("acos"), Domain;
+    ATAN = "atan" ["arctan"] Unary libmvec("atan"), Never;
+    SINH = "sinh" ["sinh"] Unary libmvec("sinh"), Range;
+    COSH = "cosh" ["cosh"] Unary libmvec("cosh"), Range;
+    TANH = "tanh" ["tanh"] Unary libmvec("tanh"), Never;
+    ASINH = "asinh" ["arcsinh"] Unary libmvec("asinh"), Never;
+    ACOSH = "acosh" ["arccosh"] Unary libmvec("acosh"), Domain;
+    ATANH = "atanh" ["arctanh"] Unary libmvec("atanh"), Domain;
+    ERF = "erf" [] Unary libmvec("erf"), Never;
+    ERFC = "erfc" [] Unary libmvec("erfc"), Never;
+    FABS = "fabs" ["fabs"] Unary intrinsic("llvm.fabs"), Never;
+    DEGREES = "degrees" ["degrees", "rad2deg"] Unary MathLowering::Degrees, Never;
+    RADIANS = "radians" ["radians", "deg2rad"] Unary MathLowering::Radians, Never;
+    FLOOR = "floor" ["floor"] Rounding intrinsic("llvm.floor"), Never;
+    CEIL = "ceil" ["ceil"] Rounding intrinsic("llvm.ceil"), Never;
+    TRUNC = "trunc" ["trunc"] Rounding intrinsic("llvm.trunc"), Never;
+    ATAN2 = "atan2" ["arctan2"] Binary libmvec("atan2"), Never;
+    COPYSIGN = "copysign" ["copysign"] Binary intrinsic("llvm.copysign"), Never;
+    HYPOT = "hypot" ["hypot"] Binary libmvec("hypot"), Never;
+    POW = "pow" ["power"] Binary libmvec("pow"), Power;
+    FMOD = "fmod" ["fmod"] Binary MathLowering::Remainder, Domain;
+    ISNAN = "isnan" ["isnan"] Predicate MathLowering::IsNan, Never;
+    ISINF = "isinf" ["isinf"] Predicate MathLowering::IsInf, Never;
+    ISFINITE = "isfinite" ["isfinite"] Predicate MathLowering::IsFinite, Never;
 }
 
 impl MathFunc {
     /// Rounding half to even (Python's `round(x)` of a float, before it becomes an int). Not
     /// in [`MATH_FUNCTIONS`]: no `math` or NumPy name reaches it.
-    pub const ROUND_HALF_EVEN: MathFunc = MathFunc { name: "round_half_even", numpy: &[], shape: MathShape::Unary, lowering: intrinsic("llvm.roundeven") };
+    pub const ROUND_HALF_EVEN: MathFunc = MathFunc { name: "round_half_even", numpy: &[], shape: MathShape::Unary, lowering: intrinsic("llvm.roundeven"), python_errors: PythonErrors::Never };
 }
 
 impl Expr {

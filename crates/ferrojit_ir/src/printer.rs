@@ -150,7 +150,11 @@ impl Printer<'_> {
             ExprKind::Tuple(items) => format!("({},)", self.exprs(items)),
             ExprKind::TupleGet(t, i) => format!("{}[{}]", self.expr(t), i),
             ExprKind::Call { symbol, args } => format!("call {}({})", symbol, self.exprs(args)),
-            ExprKind::Math { func, args } => format!("math.{}({})", func.name, self.exprs(args)),
+            // Python's `math` version of a function that may raise is marked `python`.
+            ExprKind::Math { func, args, checked } => {
+                let python = *checked && func.python_errors != PythonErrors::Never;
+                format!("{}math.{}({})", if python { "python " } else { "" }, func.name, self.exprs(args))
+            }
             ExprKind::MakeComplex { re, im } => format!("complex({}, {})", self.expr(re), self.expr(im)),
             ExprKind::ComplexPart { value, imag } => format!("{}.{}", self.expr(value), if *imag { "imag" } else { "real" }),
             ExprKind::Runtime { func, args } => format!("runtime {}({})", func.symbol, self.exprs(args)),

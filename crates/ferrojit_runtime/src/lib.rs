@@ -648,10 +648,6 @@ extern "C" {
     fn erff(x: f32) -> f32;
     fn erfc(x: f64) -> f64;
     fn erfcf(x: f32) -> f32;
-    fn tgamma(x: f64) -> f64;
-    fn tgammaf(x: f32) -> f32;
-    fn lgamma(x: f64) -> f64;
-    fn lgammaf(x: f32) -> f32;
     fn atan2(y: f64, x: f64) -> f64;
     fn atan2f(y: f32, x: f32) -> f32;
     fn hypot(x: f64, y: f64) -> f64;
@@ -706,7 +702,7 @@ symbol_table! {
     ferrojit_rt_pcg64_seed, ferrojit_rt_pcg64_seed_entropy, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each,
     tanh, tanhf, sinh, sinhf, cosh, coshf, tan, tanf, asin, asinf, acos, acosf, atan, atanf,
     asinh, asinhf, acosh, acoshf, atanh, atanhf, expm1, expm1f, log1p, log1pf, erf, erff,
-    erfc, erfcf, tgamma, tgammaf, lgamma, lgammaf, atan2, atan2f, hypot, hypotf, fmod, fmodf,
+    erfc, erfcf, atan2, atan2f, hypot, hypotf, fmod, fmodf,
 }
 
 #[cfg(test)]

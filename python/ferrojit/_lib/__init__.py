@@ -65,7 +65,7 @@ IMPLEMENTED_IN = {
         f"math.{name}": "pymath"
         for name in (
             "factorial", "comb", "perm", "isqrt", "gcd", "lcm", "fsum", "prod", "modf", "frexp", "ldexp", "nextafter", "ulp", "dist",
-            "remainder", "isclose", "hypot",
+            "remainder", "isclose", "hypot", "gamma", "lgamma",
         )
     },
     **{

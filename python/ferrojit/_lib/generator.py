@@ -26,7 +26,6 @@ exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 
 8-bit and bool results), ``random_interval`` for shuffling.
 """
 
-import math
 
 import numpy as np
 
@@ -221,10 +220,10 @@ def _beta(source, a, b):
             if x_plus_y <= 1.0 and u + v > 0.0:
                 if x > 0 and y > 0:
                     return x / x_plus_y
-                delta = math.log(u) / a - math.log(v) / b
+                delta = np.log(u) / a - np.log(v) / b
                 if delta > 0:
-                    return math.exp(-math.log1p(math.exp(-delta)))
-                return math.exp(delta - math.log1p(math.exp(delta)))
+                    return np.exp(-np.log1p(np.exp(-delta)))
+                return np.exp(delta - np.log1p(np.exp(delta)))
     ga = _standard_gamma(source, a)
     gb = _standard_gamma(source, b)
     return ga / (ga + gb)
@@ -241,7 +240,7 @@ def _geometric(source, p, _b):
     (int64's largest value beyond it)."""
     if p >= 0.333333333333333333333333:
         return _geometric_search(source, p)
-    z = np.ceil(-_exponential_of(source) / math.log1p(-p))
+    z = np.ceil(-_exponential_of(source) / np.log1p(-p))
     if z >= 9.223372036854776e18:
         return 9223372036854775807
     return int(z)

@@ -174,7 +174,7 @@ def isqrt(n):
             return 0
         # The float square root is within one of the answer; the comparisons below use
         # divisions, as (r + 1) ** 2 may exceed int64 near 2**63.
-        r = int(math.sqrt(float(n)))
+        r = int(np.sqrt(float(n)))
         while r > n // r:
             r -= 1
         while r + 1 <= n // (r + 1):
@@ -652,6 +652,187 @@ def isclose(a, b, rel_tol=1e-09, abs_tol=0.0):
     return impl
 
 
+# ---- gamma and lgamma -----------------------------------------------------------------------
+# CPython's own ``m_tgamma`` and ``m_lgamma``, not the C library's: Lanczos' approximation with
+# N = 13 and g = 6.024680040776729583740234375 (Boost's parameters), its sum written as a
+# rational function, and the reflection formula for negative arguments. The C functions they
+# call (``exp``, ``pow``, ``log``, ``sin``, ``cos``, ``fmod``) are NumPy's names here, which
+# are the same C library calls without Python's error checks.
+
+_PI = 3.141592653589793238462643383279502884197
+_LOG_PI = 1.144729885849400174143427351353058711647
+_LANCZOS_G = 6.024680040776729583740234375
+_LANCZOS_G_MINUS_HALF = 5.524680040776729583740234375
+_LANCZOS_NUMERATOR = np.array([
+    23531376880.410759688572007674451636754734846804940,
+    42919803642.649098768957899047001988850926355848959,
+    35711959237.355668049440185451547166705960488635843,
+    17921034426.037209699919755754458931112671403265390,
+    6039542586.3520280050642916443072979210699388420708,
+    1439720407.3117216736632230727949123939715485786772,
+    248874557.86205415651146038641322942321632125127801,
+    31426415.585400194380614231628318205362874684987640,
+    2876370.6289353724412254090516208496135991145378768,
+    186056.26539522349504029498971604569928220784236328,
+    8071.6720023658162106380029022722506138218516325024,
+    210.82427775157934587250973392071336271166969580291,
+    2.5066282746310002701649081771338373386264310793408,
+])
+# The denominator is x * (x + 1) * ... * (x + 11), by powers of x.
+_LANCZOS_DENOMINATOR = np.array([
+    0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0, 13339535.0, 2637558.0,
+    357423.0, 32670.0, 1925.0, 66.0, 1.0,
+])
+# gamma(n) = (n - 1)! for n = 1 to 23, all exact in float64.
+_GAMMA_OF_INTEGERS = np.array([float(math.factorial(n - 1)) for n in range(1, 24)])
+
+
+@register_jitable
+def _sin_pi(x):
+    """``sin(pi * x)`` of a finite ``x``, exact at integers and half-integers and accurate near
+    them (CPython's ``m_sinpi``): the argument is reduced to ``[0, 2)`` exactly, then to the
+    nearest multiple of 1/2."""
+    y = np.fmod(abs(x), 2.0)
+    # C's round() of 2y, halves away from zero; 2y - trunc(2y) is exact.
+    twice = 2.0 * y
+    n = int(twice)
+    if twice - n >= 0.5:
+        n += 1
+    if n == 0:
+        r = np.sin(_PI * y)
+    elif n == 1:
+        r = np.cos(_PI * (y - 0.5))
+    elif n == 2:
+        # Not -sin(pi * (y - 1)), which is -0.0 at y == 1.
+        r = np.sin(_PI * (1.0 - y))
+    elif n == 3:
+        r = -np.cos(_PI * (y - 1.5))
+    else:
+        r = np.sin(_PI * (y - 2.0))
+    return math.copysign(1.0, x) * r
+
+
+@register_jitable
+def _lanczos_sum(x):
+    """Lanczos' sum of a positive ``x``, as the rational function of ``x`` (below 5) or of
+    ``1 / x`` (from 5, where powers of ``x`` would overflow)."""
+    num = 0.0
+    den = 0.0
+    if x < 5.0:
+        for i in range(12, -1, -1):
+            num = num * x + _LANCZOS_NUMERATOR[i]
+            den = den * x + _LANCZOS_DENOMINATOR[i]
+    else:
+        for i in range(13):
+            num = num / x + _LANCZOS_NUMERATOR[i]
+            den = den / x + _LANCZOS_DENOMINATOR[i]
+    return num / den
+
+
+@register_jitable
+def _gamma(x):
+    """CPython's ``math.gamma`` of a float, its errors included."""
+    if not math.isfinite(x):
+        if math.isnan(x) or x > 0.0:
+            return x
+        raise ValueError("math domain error")
+    if x == 0.0:
+        raise ValueError("math domain error")  # a pole
+    if x == np.floor(x):
+        if x < 0.0:
+            raise ValueError("math domain error")  # poles at the negative integers
+        if x <= 23.0:
+            return _GAMMA_OF_INTEGERS[int(x) - 1]
+    absx = abs(x)
+    if absx < 1e-20:
+        # gamma(x) ~ 1/x near 0.
+        r = 1.0 / x
+        if math.isinf(r):
+            raise OverflowError("math range error")
+        return r
+    if absx > 200.0:
+        # Beyond 200, gamma overflows, or underflows to a signed zero for negative x.
+        if x < 0.0:
+            return 0.0 / _sin_pi(x)
+        raise OverflowError("math range error")
+    y = absx + _LANCZOS_G_MINUS_HALF
+    # z: the rounding error of y, computed exactly whichever operand is the larger.
+    if absx > _LANCZOS_G_MINUS_HALF:
+        q = y - absx
+        z = q - _LANCZOS_G_MINUS_HALF
+    else:
+        q = y - _LANCZOS_G_MINUS_HALF
+        z = q - absx
+    # pow(y, absx - 0.5) / exp(y), corrected to first order for that error.
+    z = z * _LANCZOS_G / y
+    if x < 0.0:
+        r = -_PI / _sin_pi(absx) / absx * np.exp(y) / _lanczos_sum(absx)
+        r -= z * r
+        if absx < 140.0:
+            r /= np.power(y, absx - 0.5)
+        else:
+            # In two halves, so that the power does not overflow on its own.
+            sqrtpow = np.power(y, absx / 2.0 - 0.25)
+            r /= sqrtpow
+            r /= sqrtpow
+    else:
+        r = _lanczos_sum(absx) / np.exp(y)
+        r += z * r
+        if absx < 140.0:
+            r *= np.power(y, absx - 0.5)
+        else:
+            sqrtpow = np.power(y, absx / 2.0 - 0.25)
+            r *= sqrtpow
+            r *= sqrtpow
+    if math.isinf(r):
+        raise OverflowError("math range error")
+    return r
+
+
+@register_jitable
+def _lgamma(x):
+    """CPython's ``math.lgamma`` of a float, its errors included."""
+    if not math.isfinite(x):
+        if math.isnan(x):
+            return x
+        return math.inf
+    if x == np.floor(x) and x <= 2.0:
+        if x <= 0.0:
+            raise ValueError("math domain error")  # poles at 0 and the negative integers
+        return 0.0
+    absx = abs(x)
+    if absx < 1e-20:
+        return -np.log(absx)  # lgamma(x) ~ -log(|x|) near 0
+    r = np.log(_lanczos_sum(absx)) - _LANCZOS_G
+    r += (absx - 0.5) * (np.log(absx + _LANCZOS_G - 0.5) - 1.0)
+    if x < 0.0:
+        # The reflection formula.
+        r = _LOG_PI - np.log(abs(_sin_pi(absx))) - np.log(absx) - r
+    if math.isinf(r):
+        raise OverflowError("math range error")
+    return r
+
+
+@overload(math.gamma)
+def gamma(x):
+    _refuse_real("gamma", x)
+
+    def impl(x):
+        return _gamma(float(x))
+
+    return impl
+
+
+@overload(math.lgamma)
+def lgamma(x):
+    _refuse_real("lgamma", x)
+
+    def impl(x):
+        return _lgamma(float(x))
+
+    return impl
+
+
 # ---- Euclidean norms ------------------------------------------------------------------------
 
 
@@ -717,7 +898,7 @@ def _add_square(x, csum, frac1, frac2):
 def _corrected_root(csum, frac1, frac2, scale, unscale):
     """The end of ``vector_norm``: the square root of the sum (``csum - 1 + frac1 + frac2``,
     of values scaled by ``scale``) with a differential correction, scaled back."""
-    h = math.sqrt(csum - 1.0 + (frac1 + frac2))
+    h = np.sqrt(csum - 1.0 + (frac1 + frac2))
     hi, lo = _exact_product(-h, h)
     total = csum + hi
     frac2 += (csum - total) + hi
@@ -1054,10 +1235,10 @@ def _c_sqrt(re, im):
     if ax < _DBL_MIN and ay < _DBL_MIN:
         # hypot(ax, ay) would be subnormal: scale up first.
         ax = _scaled(ax, _SCALE_UP)
-        s = _scaled(math.sqrt(ax + np.hypot(ax, _scaled(ay, _SCALE_UP))), _SCALE_DOWN)
+        s = _scaled(np.sqrt(ax + np.hypot(ax, _scaled(ay, _SCALE_UP))), _SCALE_DOWN)
     else:
         ax /= 8.0
-        s = 2.0 * math.sqrt(ax + np.hypot(ax, ay / 8.0))
+        s = 2.0 * np.sqrt(ax + np.hypot(ax, ay / 8.0))
     d = ay / (2.0 * s)
     if re >= 0.0:
         return s, math.copysign(d, im), 0
@@ -1071,11 +1252,11 @@ def _c_log(re, im):
     ax = abs(re)
     ay = abs(im)
     if ax > _LARGE_DOUBLE or ay > _LARGE_DOUBLE:
-        real = math.log(np.hypot(ax / 2.0, ay / 2.0)) + _LN2
+        real = np.log(np.hypot(ax / 2.0, ay / 2.0)) + _LN2
     elif ax < _DBL_MIN and ay < _DBL_MIN:
         if ax > 0.0 or ay > 0.0:
             # hypot(ax, ay) would be subnormal.
-            real = math.log(np.hypot(_scaled(ax, 53), _scaled(ay, 53))) - 53 * _LN2
+            real = np.log(np.hypot(_scaled(ax, 53), _scaled(ay, 53))) - 53 * _LN2
         else:
             return -math.inf, np.arctan2(im, re), _EDOM
     else:
@@ -1085,7 +1266,7 @@ def _c_log(re, im):
             an = ay if ax > ay else ax
             real = np.log1p((am - 1) * (am + 1) + an * an) / 2.0
         else:
-            real = math.log(h)
+            real = np.log(h)
     return real, np.arctan2(im, re), 0
 
 
@@ -1192,9 +1373,9 @@ def _c_acos(re, im):
     if abs(re) > _LARGE_DOUBLE or abs(im) > _LARGE_DOUBLE:
         real = np.arctan2(abs(im), re)
         if re < 0.0:
-            imag = -math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, im)
+            imag = -math.copysign(np.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, im)
         else:
-            imag = math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, -im)
+            imag = math.copysign(np.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, -im)
         return real, imag, 0
     s1r, s1i, _ = _c_sqrt(1.0 - re, -im)
     s2r, s2i, _ = _c_sqrt(1.0 + re, im)
@@ -1206,7 +1387,7 @@ def _c_acosh(re, im):
     if not (math.isfinite(re) and math.isfinite(im)):
         return _special(_ACOSH_SPECIAL, re, im)
     if abs(re) > _LARGE_DOUBLE or abs(im) > _LARGE_DOUBLE:
-        return math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, np.arctan2(im, re), 0
+        return np.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, np.arctan2(im, re), 0
     s1r, s1i, _ = _c_sqrt(re - 1.0, im)
     s2r, s2i, _ = _c_sqrt(re + 1.0, im)
     return np.arcsinh(s1r * s2r + s1i * s2i), 2.0 * np.arctan2(s1i, s2r), 0
@@ -1218,9 +1399,9 @@ def _c_asinh(re, im):
         return _special(_ASINH_SPECIAL, re, im)
     if abs(re) > _LARGE_DOUBLE or abs(im) > _LARGE_DOUBLE:
         if im >= 0.0:
-            real = math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, re)
+            real = math.copysign(np.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, re)
         else:
-            real = -math.copysign(math.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, -re)
+            real = -math.copysign(np.log(np.hypot(re / 2.0, im / 2.0)) + _LN2 * 2.0, -re)
         return real, np.arctan2(im, abs(re)), 0
     s1r, s1i, _ = _c_sqrt(1.0 + im, -re)
     s2r, s2i, _ = _c_sqrt(1.0 - im, re)
@@ -1248,7 +1429,7 @@ def _c_atanh_of_nonnegative(re, im):
     if re == 1.0 and ay < _SQRT_DBL_MIN:
         if ay == 0.0:
             return math.inf, im, _EDOM
-        return -math.log(math.sqrt(ay) / math.sqrt(np.hypot(ay, 2.0))), math.copysign(np.arctan2(2.0, -ay) / 2, im), 0
+        return -np.log(np.sqrt(ay) / np.sqrt(np.hypot(ay, 2.0))), math.copysign(np.arctan2(2.0, -ay) / 2, im), 0
     real = np.log1p(4.0 * re / ((1 - re) * (1 - re) + ay * ay)) / 4.0
     imag = -np.arctan2(-2.0 * im, (1 - re) * (1 + re) - ay * ay) / 2.0
     return real, imag, 0

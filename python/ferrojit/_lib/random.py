@@ -203,12 +203,12 @@ def _standard_gamma(source, shape):
                 if x <= v:
                     return x
             else:
-                y = -math.log((1 - u) / shape)
+                y = -np.log((1 - u) / shape)
                 x = c_pow(1.0 - shape + shape * y, 1.0 / shape)
                 if x <= v + y:
                     return x
     b = shape - 1.0 / 3.0
-    c = 1.0 / math.sqrt(9 * b)
+    c = 1.0 / np.sqrt(9 * b)
     while True:
         x = _normal_of(source)
         v = 1.0 + c * x
@@ -219,7 +219,7 @@ def _standard_gamma(source, shape):
         u = _uniform_of(source)
         if u < 1.0 - 0.0331 * (x * x) * (x * x):
             return b * v
-        if math.log(u) < 0.5 * x * x + b * (1.0 - v + math.log(v)):
+        if np.log(u) < 0.5 * x * x + b * (1.0 - v + np.log(v)):
             return b * v
 
 
@@ -235,12 +235,12 @@ def _beta(_source, a, b):
             if x + y <= 1.0:
                 if x + y > 0:
                     return x / (x + y)
-                log_x = math.log(u) / a
-                log_y = math.log(v) / b
+                log_x = np.log(u) / a
+                log_y = np.log(v) / b
                 log_m = log_x if log_x > log_y else log_y
                 log_x -= log_m
                 log_y -= log_m
-                return math.exp(log_x - math.log(math.exp(log_x) + math.exp(log_y)))
+                return np.exp(log_x - np.log(np.exp(log_x) + np.exp(log_y)))
     ga = _standard_gamma(_NUMPY, a)
     gb = _standard_gamma(_NUMPY, b)
     return ga / (ga + gb)
@@ -266,10 +266,10 @@ def _loggam(x):
     for k in range(8, -1, -1):
         gl0 *= x2
         gl0 += _LOGGAM_COEFFICIENTS[k]
-    gl = gl0 / x0 + 0.5 * 1.8378770664093453 + (x0 - 0.5) * math.log(x0) - x0
+    gl = gl0 / x0 + 0.5 * 1.8378770664093453 + (x0 - 0.5) * np.log(x0) - x0
     if x < 7.0:
         for k in range(n):
-            gl -= math.log(x0 - 1.0)
+            gl -= np.log(x0 - 1.0)
             x0 -= 1.0
     return gl
 
@@ -278,8 +278,8 @@ def _loggam(x):
 def _poisson(source, lam, _b):
     """``random_poisson``: PTRS for a mean of 10 or more, else multiplication of uniforms."""
     if lam >= 10:
-        slam = math.sqrt(lam)
-        loglam = math.log(lam)
+        slam = np.sqrt(lam)
+        loglam = np.log(lam)
         b = 0.931 + 2.53 * slam
         a = -0.059 + 0.02483 * b
         invalpha = 1.1239 + 1.1328 / (b - 3.4)
@@ -293,11 +293,11 @@ def _poisson(source, lam, _b):
                 return k
             if k < 0 or (us < 0.013 and v > us):
                 continue
-            if math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b) <= -lam + k * loglam - _loggam(k + 1.0):
+            if np.log(v) + np.log(invalpha) - np.log(a / (us * us) + b) <= -lam + k * loglam - _loggam(k + 1.0):
                 return k
     if lam == 0:
         return 0
-    enlam = math.exp(-lam)
+    enlam = np.exp(-lam)
     x = 0
     prod = 1.0
     while True:
@@ -313,9 +313,9 @@ def _binomial_inversion(source, n, p, corrected):
     """``random_binomial_inversion`` (``corrected``, Generators') or
     ``legacy_random_binomial_inversion``, which differ in how they take ``(1 - p) ** n``."""
     q = 1.0 - p
-    qn = math.exp(n * math.log1p(-p)) if corrected else math.exp(n * math.log(q))
+    qn = np.exp(n * np.log1p(-p)) if corrected else np.exp(n * np.log(q))
     np_ = n * p
-    bound = int(min(n, np_ + 10.0 * math.sqrt(np_ * q + 1)))
+    bound = int(min(n, np_ + 10.0 * np.sqrt(np_ * q + 1)))
     x = 0
     px = qn
     u = _uniform_of(source)
@@ -349,7 +349,7 @@ def _binomial_btpe(source, n, p, corrected):
     q = 1.0 - r
     fm = n * r + r
     m = int(math.floor(fm))
-    p1 = math.floor(2.195 * math.sqrt(n * r * q) - 4.6 * q) + 0.5
+    p1 = math.floor(2.195 * np.sqrt(n * r * q) - 4.6 * q) + 0.5
     xm = m + 0.5
     xl = xm - p1
     xr = xm + p1
@@ -375,12 +375,12 @@ def _binomial_btpe(source, n, p, corrected):
                 continue
             y = int(math.floor(x))
         elif u <= p3:
-            y = int(math.floor(xl + math.log(v) / laml))
+            y = int(math.floor(xl + np.log(v) / laml))
             if y < 0 or v == 0.0:
                 continue
             v = v * (u - p2) * laml
         else:
-            y = int(math.floor(xr - math.log(v) / lamr))
+            y = int(math.floor(xr - np.log(v) / lamr))
             if y > n or v == 0.0:
                 continue
             v = v * (u - p3) * lamr
@@ -400,7 +400,7 @@ def _binomial_btpe(source, n, p, corrected):
             break
         rho = (k / nrq) * ((k * (k / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5)
         t = -k * k / (2 * nrq)
-        big_a = math.log(v)
+        big_a = np.log(v)
         if big_a < t - rho:
             break
         if big_a > t + rho:
@@ -409,7 +409,7 @@ def _binomial_btpe(source, n, p, corrected):
         f1 = m + 1.0
         z = n + 1.0 - m
         w = n - y + 1.0
-        bound = xm * math.log(f1 / x1) + (n - m + 0.5) * math.log(z / w) + (y - m) * math.log(w * r / (x1 * q))
+        bound = xm * np.log(f1 / x1) + (n - m + 0.5) * np.log(z / w) + (y - m) * np.log(w * r / (x1 * q))
         if corrected:
             bound = bound + _stirling_term(f1, 13860.0) + _stirling_term(z, 13860.0) - _stirling_term(x1, 13860.0) - _stirling_term(w, 13860.0)
         else:
@@ -463,7 +463,7 @@ def _geometric(source, p, _b):
     """``legacy_random_geometric``: search for p >= 1/3, else inversion."""
     if p >= 0.333333333333333333333333:
         return _geometric_search(source, p)
-    return int(math.ceil(math.log1p(-_uniform_of(source)) / math.log(1 - p)))
+    return int(math.ceil(np.log1p(-_uniform_of(source)) / np.log(1 - p)))
 
 
 @register_jitable
@@ -473,8 +473,8 @@ def _laplace(source, loc, scale):
     while u == 0.0:
         u = _uniform_of(source)
     if u >= 0.5:
-        return loc - scale * math.log(2.0 - u - u)
-    return loc + scale * math.log(u + u)
+        return loc - scale * np.log(2.0 - u - u)
+    return loc + scale * np.log(u + u)
 
 
 @register_jitable
@@ -483,7 +483,7 @@ def _logistic(source, loc, scale):
     u = _uniform_of(source)
     while u == 0.0:
         u = _uniform_of(source)
-    return loc + scale * math.log(u / (1.0 - u))
+    return loc + scale * np.log(u / (1.0 - u))
 
 
 @register_jitable
@@ -495,15 +495,15 @@ def _triangular(left, mode, right):
     right_prod = (right - mode) * base
     u = next_double(_NUMPY)
     if u <= ratio:
-        return left + math.sqrt(u * left_prod)
-    return right - math.sqrt((1.0 - u) * right_prod)
+        return left + np.sqrt(u * left_prod)
+    return right - np.sqrt((1.0 - u) * right_prod)
 
 
 @register_jitable
 def _standard_t(source, df, _b):
     num = _normal_of(source)
     denom = _standard_gamma(source, df / 2)
-    return math.sqrt(df / 2) * num / math.sqrt(denom)
+    return np.sqrt(df / 2) * num / np.sqrt(denom)
 
 
 # ---- parameter checks when the call runs (NumPy's messages) ---------------------------------
@@ -721,7 +721,7 @@ _sample_exponential = _runtime_sampler(KIND_EXPONENTIAL)  # (scale,)
 
 @register_jitable
 def _lognormal(source, mean, sigma):
-    return math.exp(mean + sigma * _normal_of(source))
+    return np.exp(mean + sigma * _normal_of(source))
 
 
 @register_jitable
