@@ -167,17 +167,7 @@ impl FnInfer<'_> {
         if attribute && a.ndim > 0 {
             return Err(self.typing(span, format!("an array has no attribute `{name}`"), Some(&format!("read the field of every record with `a['{name}']`, or of one with `a[i].{name}`"))));
         }
-        let size = field.ty.itemsize().expect("a number field");
-        // The alignment NumPy requires of a field's type: its size, or a part's for complex.
-        let natural = if matches!(field.ty, Type::Complex(_)) { size / 2 } else { size };
-        let aligned = a.aligned && field.offset % natural == 0 && record.size % natural == 0;
-        let layout = if a.ndim == 0 || (record.size == size && field.offset == 0) { a.layout } else { Layout::A };
-        let ty = ArrayType { dtype: Box::new(field.ty.clone()), ndim: a.ndim, layout, readonly: a.readonly, aligned };
-        let view = ir::Expr::new(ExprKind::FieldView { array: array.boxed(), offset: field.offset }, Type::Array(ty.clone()), span);
-        if ty.ndim > 0 {
-            return Ok(view);
-        }
-        Ok(ir::Expr::new(ExprKind::ArrayGet { array: view.boxed(), indices: vec![] }, (*ty.dtype).clone(), span))
+        Ok(field_of(array, field, span))
     }
 
     /// `array[index] = value`, `value` a scalar or an array.
@@ -941,6 +931,24 @@ pub(crate) fn element_at(array: ir::Expr, indices: Vec<ir::Expr>, span: Span) ->
         return ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span);
     }
     ir::Expr::new(ExprKind::ArrayGet { array: array.boxed(), indices }, (*a.dtype).clone(), span)
+}
+
+/// The field `field` of the structured array `array`: a view of it in every record, or for one
+/// record (a 0-d array) its value.
+pub(crate) fn field_of(array: ir::Expr, field: &ferrojit_types::RecordField, span: Span) -> ir::Expr {
+    let a = array_type(&array);
+    let Type::Record(record) = &*a.dtype else { unreachable!("a structured array") };
+    let size = field.ty.itemsize().expect("a number field");
+    // The alignment NumPy requires of a field's type: its size, or a part's for complex.
+    let natural = if matches!(field.ty, Type::Complex(_)) { size / 2 } else { size };
+    let aligned = a.aligned && field.offset % natural == 0 && record.size % natural == 0;
+    let layout = if a.ndim == 0 || (record.size == size && field.offset == 0) { a.layout } else { Layout::A };
+    let ty = ArrayType { dtype: Box::new(field.ty.clone()), ndim: a.ndim, layout, readonly: a.readonly, aligned };
+    let view = ir::Expr::new(ExprKind::FieldView { array: array.boxed(), offset: field.offset }, Type::Array(ty.clone()), span);
+    if ty.ndim > 0 {
+        return view;
+    }
+    ir::Expr::new(ExprKind::ArrayGet { array: view.boxed(), indices: vec![] }, (*ty.dtype).clone(), span)
 }
 
 /// Whether `ty` is one record: a 0-d structured array (`a[i]`).

@@ -717,12 +717,9 @@ impl<'a> FnInfer<'a> {
     /// field is nonzero.
     fn record_truth(&mut self, e: ir::Expr, record: &ferrojit_types::RecordType, span: Span) -> ir::Expr {
         let tmp = self.temp(e.ty.clone());
-        let Type::Array(a) = &e.ty else { unreachable!("a record is a 0-d array") };
         let mut any: Option<ir::Expr> = None;
         for field in &record.fields {
-            let view_type = ferrojit_types::ArrayType { dtype: Box::new(field.ty.clone()), aligned: false, ..a.clone() };
-            let view = ir::Expr::new(ExprKind::FieldView { array: self.local_expr(tmp, span).boxed(), offset: field.offset }, Type::Array(view_type), span);
-            let value = ir::Expr::new(ExprKind::ArrayGet { array: view.boxed(), indices: vec![] }, field.ty.clone(), span);
+            let value = crate::arrays::field_of(self.local_expr(tmp, span), field, span);
             let truth = self.truth(value);
             any = Some(match any {
                 None => truth,

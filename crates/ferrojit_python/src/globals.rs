@@ -63,7 +63,7 @@ impl GlobalEnv for PyGlobals {
 /// A module already imported, taken from `sys.modules`. Unlike `import`, which runs
 /// importlib's Python code for a package (`numpy`), this runs none: the compiler calls back
 /// into Python from inside panic guards, where Python code must not run (see `gil.rs`).
-fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
+pub(crate) fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
     // SAFETY: the GIL is held; `PyImport_GetModuleDict` returns a borrowed reference.
     let modules = unsafe { Bound::from_borrowed_ptr_or_opt(py, pyo3::ffi::PyImport_GetModuleDict())? };
     modules.get_item(name).ok()

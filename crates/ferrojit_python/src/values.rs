@@ -89,13 +89,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
 /// The type of a `np.datetime64`/`np.timedelta64` scalar; `None` for other objects.
 fn time_scalar(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
     numpy_scalar_types(obj.py())?;
-    let np = loaded_numpy(obj.py())?;
+    let np = crate::globals::loaded_module(obj.py(), "numpy")?;
     let is_time = ["datetime64", "timedelta64"].iter().any(|name| np.getattr(*name).is_ok_and(|t| obj.get_type().is(&t)));
     is_time.then(|| time_dtype(&obj.getattr("dtype")?))
-}
-
-fn loaded_numpy(py: Python<'_>) -> Option<Bound<'_, PyAny>> {
-    py.import("sys").ok()?.getattr("modules").ok()?.get_item("numpy").ok()
 }
 
 /// The type of a `datetime64[unit]`/`timedelta64[unit]` dtype (`<M8[ns]`, `<m8`), refusing
