@@ -34,7 +34,7 @@ from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, data_address
 from .dtypes import numpy_type
 from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
-from .random import _broadcast_parameters, _check_real, _check_size, _given, _non_negative, _sampler, _shuffle_rows, _weighted_indices
+from .random import _broadcast_parameters, _check_real, _check_size, _given, _kahan_total, _non_negative, _sampler, _shuffle_rows, _weighted_indices
 from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _poisson
 from .random import _positive, _refuse, _require, _standard_gamma, _standard_t, _exponential_of, _uniform_of, _nan_message, c_pow
 
@@ -995,15 +995,9 @@ def _checked_probabilities(p, population, tolerance):
     if p.size != population:
         raise ValueError("a and p must have same size")
     probabilities = np.empty(p.size, np.float64)
-    total = 0.0
-    correction = 0.0
     for i in range(p.size):
         probabilities[i] = p[i]
-        # Kahan's summation, as NumPy's check.
-        y = probabilities[i] - correction
-        t = total + y
-        correction = (t - total) - y
-        total = t
+    total = _kahan_total(probabilities)
     if total != total:
         raise ValueError("Probabilities contain NaN")
     for i in range(p.size):

@@ -1260,19 +1260,26 @@ def _normalised_cdf(p):
 
 
 @register_jitable
+def _kahan_total(p):
+    """The sum of the 1-d ``p`` in float64 by Kahan's compensated summation, as NumPy's checks
+    of choice probabilities (legacy and Generator) add them."""
+    total = 0.0
+    correction = 0.0
+    for i in range(p.size):
+        y = p[i] - correction
+        t = total + y
+        correction = (t - total) - y
+        total = t
+    return total
+
+
+@register_jitable
 def _check_probabilities(p, population):
     if p.ndim != 1:
         raise ValueError("'p' must be 1-dimensional")
     if p.size != population:
         raise ValueError("'a' and 'p' must have same size")
-    total = 0.0
-    correction = 0.0
-    for i in range(p.size):
-        # Kahan's summation, as NumPy's check.
-        y = p[i] - correction
-        t = total + y
-        correction = (t - total) - y
-        total = t
+    total = _kahan_total(p)
     if total != total:
         raise ValueError("probabilities contain NaN")
     for i in range(p.size):
