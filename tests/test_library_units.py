@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from ferrojit import _native, njit
+from ferrojit import _native, extending, njit
 
 RUNNER = textwrap.dedent("""
     import json
@@ -168,3 +168,49 @@ def test_an_exception_raised_in_a_unit_reaches_the_caller_without_a_leak():
         with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
             f(np.ones((3, 3)))
     assert _native.live_allocations() == before
+
+
+def inverse(a):
+    return np.linalg.inv(a)
+
+
+def test_one_unit_serves_every_layout_of_an_any_layout_function():
+    f = njit(inverse)
+    a = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.25], [0.5, 0.25, 2.0]])
+    for laid_out in (a, np.asfortranarray(a), np.ascontiguousarray(a[::-1, ::-1])[::-1, ::-1], np.kron(a, np.ones((2, 2)))[::2, ::2]):
+        np.testing.assert_array_equal(f(laid_out), np.linalg.inv(laid_out))
+    assert len(f.signatures) == 3
+    inverses = [name for name, _ in _native.library_units() if name.startswith("impl(array(float64, 2d, ")]
+    assert inverses == ["impl(array(float64, 2d, A)) -> array(float64, 2d, C)"], inverses
+
+
+def first_row_total(a):
+    pass
+
+
+LAYOUTS_SEEN = []
+
+
+@extending.overload(first_row_total, any_layout=True)
+def _first_row_total(a):
+    LAYOUTS_SEEN.append((a.layout, a.ndim))
+
+    def impl(a):
+        t = 0.0
+        for x in a[0]:
+            t += x
+        return t
+
+    return impl
+
+
+@njit
+def call_first_row_total(a):
+    return first_row_total(a)
+
+
+def test_an_any_layout_typing_function_sees_layout_a():
+    a = np.arange(12.0).reshape(3, 4)
+    for laid_out in (a, np.asfortranarray(a), a[:, ::2]):
+        assert call_first_row_total(laid_out) == laid_out[0].sum()
+    assert LAYOUTS_SEEN and all(s == ("A", 2) for s in LAYOUTS_SEEN)

@@ -61,9 +61,11 @@ if TYPE_CHECKING:
 __all__ = ["overload", "overload_method", "overload_attribute", "register_jitable"]
 
 # Typing functions by registry key (one key per overloaded callable), with their jit options
-# (and `prefer_literal`, kept among them under `_PREFER_LITERAL`).
+# (and `prefer_literal` and `any_layout`, kept among them under `_PREFER_LITERAL` and
+# `_ANY_LAYOUT`).
 _function_typing: dict[int, list[tuple[Callable[..., Any], dict[str, Any]]]] = {}
 _PREFER_LITERAL = "_prefer_literal"
+_ANY_LAYOUT = "_any_layout"
 # id(callable) -> key; the callables are kept alive here, so their ids stay theirs.
 _keys: dict[int, int] = {}
 _overloaded: list[Any] = []
@@ -87,15 +89,23 @@ _LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy", "cmath":
 _GENERATOR_MODULES = ("numpy.random", "random")
 
 
-def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = None, strict: bool = True, inline: str = "never", prefer_literal: bool = False, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = None, strict: bool = True, inline: str = "never", prefer_literal: bool = False, any_layout: bool = False, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorates a typing function that implements ``func`` in compiled code (see the module
     documentation). ``jit_options`` are the options the implementation compiles with
     (``fastmath``, ``boundscheck``, ...). ``strict``, ``inline`` and ``prefer_literal`` are
     accepted for Numba compatibility; ``prefer_literal=True`` gives the typing function the
-    literal types of constant arguments before their plain types."""
+    literal types of constant arguments before their plain types.
+
+    ``any_layout=True`` (ferrojit's own) gives the typing function every array argument of one
+    or more dimensions as layout ``'A'``: one compilation of the implementation then serves C,
+    F and strided arrays alike, where each layout would otherwise compile it again. Meant for
+    implementations whose speed does not hang on the layout (those that copy their input, or
+    hand it to LAPACK)."""
     options = dict(jit_options or {})
     if prefer_literal:
         options[_PREFER_LITERAL] = True
+    if any_layout:
+        options[_ANY_LAYOUT] = True
 
     def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
         key = _key_of(func)
@@ -241,7 +251,7 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         reasons: list[str] = []
         bad_calls: list[str] = []
         refusals: list[CallRefused] = []
-        dispatcher, literal = None, False
+        dispatcher, literal, any_layout = None, False, False
         has_literals = any(isinstance(t, (types.IntegerLiteral, types.BooleanLiteral)) for t in [*args, *keywords.values()])
         for typing_func, options in candidates:
             # Numba's order: the plain types of literal arguments first, then the literal types
@@ -249,13 +259,15 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             tries = [False, True] if has_literals else [True]
             if options.get(_PREFER_LITERAL):
                 tries.reverse()
+            erase = _any_layout if options.get(_ANY_LAYOUT) else (lambda t: t)
             for use_literals in tries:
-                given_args = args if use_literals else [types.unliteral(t) for t in args]
-                given_keywords = keywords if use_literals else {k: types.unliteral(t) for k, t in keywords.items()}
+                given_args = [erase(t if use_literals else types.unliteral(t)) for t in args]
+                given_keywords = {k: erase(t if use_literals else types.unliteral(t)) for k, t in keywords.items()}
                 implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls, refusals)
                 if implementation is not None:
-                    dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k != _PREFER_LITERAL})
+                    dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k not in (_PREFER_LITERAL, _ANY_LAYOUT)})
                     literal = use_literals and has_literals
+                    any_layout = bool(options.get(_ANY_LAYOUT))
                     break
             if dispatcher is not None:
                 break
@@ -266,7 +278,15 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             _native.resolve_overload(token, None, bad_calls[0], True)
         else:
             # A reason given by both tries is told once.
-            _native.resolve_overload(token, dispatcher, "; ".join(dict.fromkeys(reasons + bad_calls)), False, literal)
+            _native.resolve_overload(token, dispatcher, "; ".join(dict.fromkeys(reasons + bad_calls)), False, literal, any_layout=any_layout)
+
+
+def _any_layout(t: Any) -> Any:
+    """``t`` as a typing function declared with ``any_layout=True`` sees it: an array of one or
+    more dimensions as layout ``'A'`` (the call converts the argument to it)."""
+    if isinstance(t, types.Array) and t.ndim > 0 and t.layout != "A":
+        return t.copy(layout="A")
+    return t
 
 
 def _declined_unloaded(qualified: Optional[str], args: list[Any], keywords: dict[str, Any]) -> bool:

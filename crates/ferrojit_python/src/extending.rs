@@ -14,7 +14,12 @@ use pyo3::types::{PyList, PyTuple};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-pyo3::create_exception!(_native, NeedsOverloads, pyo3::exceptions::PyException, "Raised by a compilation that needs typing functions to run first (internal).");
+pyo3::create_exception!(
+    _native,
+    NeedsOverloads,
+    pyo3::exceptions::PyException,
+    "Raised by a compilation that needs typing functions to run first (internal)."
+);
 
 /// Requests handed to Python and not answered yet, by token.
 static WANTED: Mutex<Option<HashMap<u64, OverloadRequest>>> = Mutex::new(None);
@@ -35,11 +40,28 @@ pub fn needs_overloads(py: Python<'_>, requests: &[OverloadRequest]) -> PyErr {
             let (kind, target): (&str, Bound<'_, PyAny>) = match &request.target {
                 OverloadTarget::Function(key) => ("function", key.into_pyobject(py)?.into_any()),
                 OverloadTarget::Method(name) => ("method", name.into_pyobject(py)?.into_any()),
-                OverloadTarget::Attribute(name) => ("attribute", name.into_pyobject(py)?.into_any()),
+                OverloadTarget::Attribute(name) => {
+                    ("attribute", name.into_pyobject(py)?.into_any())
+                }
             };
             let args = PyList::new(py, request.args.iter().map(|t| t.to_string()))?;
-            let keywords = PyList::new(py, request.keywords.iter().map(|(k, t)| (k.as_str(), t.to_string())))?;
-            list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), kind.into_pyobject(py)?.into_any(), target, args.into_any(), keywords.into_any()])?)?;
+            let keywords = PyList::new(
+                py,
+                request
+                    .keywords
+                    .iter()
+                    .map(|(k, t)| (k.as_str(), t.to_string())),
+            )?;
+            list.append(PyTuple::new(
+                py,
+                [
+                    token.into_pyobject(py)?.into_any(),
+                    kind.into_pyobject(py)?.into_any(),
+                    target,
+                    args.into_any(),
+                    keywords.into_any(),
+                ],
+            )?)?;
             wanted.insert(token, request.clone());
         }
         Ok(list)
@@ -54,7 +76,12 @@ pub fn needs_overloads(py: Python<'_>, requests: &[OverloadRequest]) -> PyErr {
 /// implemented by the typing functions registered under `key`; `qualified` is the
 /// module-qualified name by which compiled code may also reach it (`numpy.linspace`), or None.
 #[pyfunction]
-pub fn register_overload(key: u64, func: &Bound<'_, PyAny>, qualified: Option<String>, display: String) {
+pub fn register_overload(
+    key: u64,
+    func: &Bound<'_, PyAny>,
+    qualified: Option<String>,
+    display: String,
+) {
     overloads::register_function(key, func.as_ptr() as usize, qualified, display);
 }
 
@@ -85,8 +112,10 @@ pub fn register_overload_attribute(name: &str) {
 /// types (not their plain types), so the implementation sees literal arguments as constants.
 /// `refused`: a typing function of ferrojit's library refused the call, and `why` (with
 /// `hint`) is the whole error, an `UnsupportedError` when `unsupported`, else a `TypingError`.
+/// `any_layout`: the typing function was given array arguments as layout `A` (see
+/// `Resolution::Implementation`).
 #[pyfunction]
-#[pyo3(signature = (token, implementation, why, bad_call=false, literal=false, refused=false, hint=None, unsupported=false))]
+#[pyo3(signature = (token, implementation, why, bad_call=false, literal=false, refused=false, hint=None, unsupported=false, any_layout=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn resolve_overload(
     py: Python<'_>,
@@ -98,14 +127,29 @@ pub fn resolve_overload(
     refused: bool,
     hint: Option<String>,
     unsupported: bool,
+    any_layout: bool,
 ) -> PyResult<()> {
-    let request = WANTED.lock().unwrap_or_else(|p| p.into_inner()).as_mut().and_then(|w| w.remove(&token));
+    let request = WANTED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_mut()
+        .and_then(|w| w.remove(&token));
     let Some(request) = request else {
-        return Err(pyo3::exceptions::PyKeyError::new_err(format!("no overload request {token}")));
+        return Err(pyo3::exceptions::PyKeyError::new_err(format!(
+            "no overload request {token}"
+        )));
     };
     let resolution = match implementation {
-        Some(d) => Resolution::Implementation { function: d.get().function_source(py)?, literal },
-        None if refused => Resolution::Refused { message: why, hint, unsupported },
+        Some(d) => Resolution::Implementation {
+            function: d.get().function_source(py)?,
+            literal,
+            any_layout,
+        },
+        None if refused => Resolution::Refused {
+            message: why,
+            hint,
+            unsupported,
+        },
         None if bad_call => Resolution::BadCall(why),
         None => Resolution::NoMatch(why),
     };

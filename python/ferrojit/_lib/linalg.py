@@ -696,7 +696,7 @@ def _stacked_solve_impl(a, b):
     return impl
 
 
-@overload(np.linalg.solve)
+@overload(np.linalg.solve, any_layout=True)
 def solve(a, b):
     if _is_stack(a) or _is_stack(b):
         return _stacked_solve_impl(a, b)
@@ -725,7 +725,7 @@ def solve(a, b):
     return impl
 
 
-@overload(np.linalg.inv)
+@overload(np.linalg.inv, any_layout=True)
 def inv(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.inv", a)
@@ -793,7 +793,7 @@ def _complex_sign(sign, d, magnitude):
     return sign * (d / magnitude)
 
 
-@overload(np.linalg.det)
+@overload(np.linalg.det, any_layout=True)
 def det(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.det", a)
@@ -808,7 +808,7 @@ def det(a):
     return impl
 
 
-@overload(np.linalg.slogdet)
+@overload(np.linalg.slogdet, any_layout=True)
 def slogdet(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.slogdet", a)
@@ -827,7 +827,7 @@ def _upper_cholesky(a):
     return np.linalg.cholesky(a, upper=True)
 
 
-@overload(np.linalg.cholesky)
+@overload(np.linalg.cholesky, any_layout=True)
 def cholesky(a, /, *, upper=False):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.cholesky", a)
@@ -960,7 +960,7 @@ def _eigvalsh_upper(a):
     return np.linalg.eigvalsh(a, "U")
 
 
-@overload(np.linalg.eigh)
+@overload(np.linalg.eigh, any_layout=True)
 def eigh(a, UPLO="L"):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eigh", a)
@@ -979,7 +979,7 @@ def eigh(a, UPLO="L"):
     return impl
 
 
-@overload(np.linalg.eigvalsh)
+@overload(np.linalg.eigvalsh, any_layout=True)
 def eigvalsh(a, UPLO="L"):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eigvalsh", a)
@@ -1074,7 +1074,7 @@ def _eig_function(name, a, vectors):
     return decompose
 
 
-@overload(np.linalg.eig)
+@overload(np.linalg.eig, any_layout=True)
 def eig(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eig", a)
@@ -1087,7 +1087,7 @@ def eig(a):
     return impl
 
 
-@overload(np.linalg.eigvals)
+@overload(np.linalg.eigvals, any_layout=True)
 def eigvals(a):
     if _is_stack(a):
         result, real = _stack_types("np.linalg.eigvals", a)
@@ -1171,7 +1171,7 @@ def _hermitian_values_of(a):
     return np.linalg.svd(a, compute_uv=False, hermitian=True)
 
 
-@overload(np.linalg.svd)
+@overload(np.linalg.svd, any_layout=True)
 def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     name = "np.linalg.svd"
     vectors = _constant(name, "compute_uv", compute_uv, True)
@@ -1233,7 +1233,7 @@ def _whole_core(m, n):
     return (m, n)
 
 
-@overload(np.linalg.qr)
+@overload(np.linalg.qr, any_layout=True)
 def qr(a, mode="reduced"):
     name = "np.linalg.qr"
     if _is_stack(a):
@@ -1317,7 +1317,7 @@ def _given_cutoff(rcond, m, n):
     return float(rcond)
 
 
-@overload(np.linalg.lstsq)
+@overload(np.linalg.lstsq, any_layout=True)
 def lstsq(a, b, rcond=None):
     name = "np.linalg.lstsq"
     _check_matrix(name, a)
@@ -1437,9 +1437,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
     name = "np.linalg.norm"
     if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
-    keep = _constant(name, "keepdims", keepdims, False)
     if not (axis is None or isinstance(axis, types.NoneType)):
-        return _norm_along_axes(name, x, ord, axis, keep)
+        return None  # norm_along_axes
+    keep = _constant(name, "keepdims", keepdims, False)
     _require_provider(name)
     t = _element(x)
     work = t if issubclass(t, np.inexact) else np.float64
@@ -1595,10 +1595,18 @@ def _not_kept_2(result, row, col):
     return result
 
 
-def _norm_along_axes(name, x, ord, axis, keep):
+@overload(np.linalg.norm, any_layout=True)
+def norm_along_axes(x, ord=None, axis=None, keepdims=False):
     """``norm(x, ord, axis, keepdims)`` with ``axis`` given: vector norms along one axis or
     matrix norms over two, NumPy's formulas (in ``x``'s floating type; other numbers as
-    float64), the reduced axes kept with length 1 when ``keep``."""
+    float64), the reduced axes kept with length 1 when ``keepdims``. The array's layout does
+    not matter: its first step is a copy (``astype``)."""
+    name = "np.linalg.norm"
+    if axis is None or isinstance(axis, types.NoneType):
+        return None  # norm
+    if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
+        raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
+    keep = _constant(name, "keepdims", keepdims, False)
     count = _axis_count(name, axis)
     t = _element(x)
     work = t if issubclass(t, np.inexact) else np.float64
@@ -1721,7 +1729,7 @@ def _default_only(name, argument, value):
         raise CallRefused(f"`{name}` of a stack of matrices with `{argument}` given is not supported in compiled code yet", hint=f"the default `{argument}` is; or loop over the matrices")
 
 
-@overload(np.linalg.pinv)
+@overload(np.linalg.pinv, any_layout=True)
 def pinv(a, rcond=None, hermitian=False):
     name = "np.linalg.pinv"
     if _is_stack(a):
@@ -1774,7 +1782,7 @@ def _pinv_default(rcond, m, n):
     return 1e-15
 
 
-@overload(np.linalg.matrix_rank)
+@overload(np.linalg.matrix_rank, any_layout=True)
 def matrix_rank(A, tol=None, hermitian=False):
     name = "np.linalg.matrix_rank"
     if not isinstance(A, types.Array) or not isinstance(A.dtype, _NUMBER):
@@ -1859,7 +1867,7 @@ def _frobenius(x):
     return np.sqrt((x.conj() * x).real.sum())
 
 
-@overload(np.linalg.cond)
+@overload(np.linalg.cond, any_layout=True)
 def cond(x, p=None):
     name = "np.linalg.cond"
     _check_matrix(name, x)
