@@ -60,6 +60,7 @@ SCALAR_CALLS = [
     "binomial(10, 0.3)", "binomial(100, 0.7)", "binomial(1000, 0.4)", "binomial(1000, 0.9)", "binomial(0, 0.5)", "binomial(7, 0.0)",
     "binomial(7, 1.0)", "binomial(100000, 0.5)", "binomial(60, 0.5)",
     "geometric(0.1)", "geometric(0.01)", "geometric(1 / 3)", "geometric(0.5)", "geometric(1.0)", "geometric(1e-300)",
+    "triangular(0.0, 0.5, 1.0)", "triangular(-2, 3, 7)", "triangular(0.0, 0.0, 1.0)", "triangular(0.0, 1.0, 1.0)",
 ]
 
 # Calls with `size=` or shuffling arrays, made once after seeding; a draw after each checks
@@ -96,6 +97,8 @@ ARRAY_CALLS = [
     "gamma(SHAPES)", "gamma(SHAPES, SCALES)", "standard_gamma(SHAPES, (2, 3))", "beta(SHAPES, 2.0)", "chisquare(SHAPES)", "standard_t(SHAPES)",
     "lognormal(LOCS, 0.5)", "laplace(LOCS, SCALES)", "logistic(LOCS)", "poisson(LAMS)", "poisson(LAMS, (3, 4))", "binomial(NS, PS)",
     "binomial(NS, 0.3, (2, 3))", "binomial(10, PS)", "geometric(PS)",
+    "triangular(0.0, 0.25, 1.0, 9)", "triangular(-1, 0, 2, (2, 3))", "triangular(LOCS - 10.0, LOCS, 10.0)",
+    "triangular(-10.0, LOCS, HIGHS + 10.0, (4, 2, 3))", "triangular(0.0, 0.5, 1.0, 0)",
     # Arrays filled by the runtime in one call.
     "random(20001)", "random(20001, dtype=np.float32)", "uniform(-2.0, 3.0, 20001)", "normal(1.0, 2.0, (3, 6667))",
     "exponential(2.0, 20001)", "integers(0, 1000, 20001)", "integers(-5, 5, 20001, dtype=np.int8)",
@@ -512,6 +515,8 @@ ERROR_CALLS = [
     "binomial(NEGATIVE_NS, 0.5)", "binomial(5, BAD_PS)", "geometric(0.0)", "geometric(1.5)", "geometric(np.nan)", "geometric(BAD_PS)",
     "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])", "choice(5, p=P5_TWICE)",
     "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)", "choice(5, p=SCALES)",
+    "triangular(1.0, 0.5, 2.0)", "triangular(0.0, 2.0, 1.0)", "triangular(1.0, 1.0, 1.0)", "triangular(LOCS, LOCS - 1.0, 10.0)",
+    "triangular(LOCS, LOCS, LOCS)",
 ]
 
 

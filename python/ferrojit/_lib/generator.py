@@ -35,7 +35,7 @@ from . import axis_error, data_address
 from .dtypes import numpy_type
 from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
 from .random import _broadcast_parameters, _check_real, _check_size, _given, _kahan_total, _non_negative, _sampler, _shuffle_rows, _weighted_indices
-from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _poisson
+from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _new_flat, _poisson, _triangular_of
 from .random import _positive, _refuse, _require, _standard_gamma, _standard_t, _exponential_of, _uniform_of, _nan_message, c_pow
 
 STATE_WORDS = 6
@@ -543,6 +543,46 @@ def _location_scale(name, sample):
 
 overload_method(types.BaseTuple, "laplace")(_location_scale("laplace", _sample_laplace))
 overload_method(types.BaseTuple, "logistic")(_location_scale("logistic", _sample_logistic))
+
+
+@overload_method(types.BaseTuple, "triangular")
+def triangular(rng, left, mode, right, size=None):
+    """``Generator.triangular``: NumPy's checks of the parameters (of every element of arrays),
+    then one deviate per value, of the parameters broadcast together (and to ``size``) in C
+    order. Its own loops rather than a sampler's: it has three parameters besides the
+    Generator's state."""
+    if not _method("triangular", rng, size, left=left, mode=mode, right=right):
+        return None
+
+    if any(isinstance(x, types.Array) for x in (left, mode, right)):
+
+        def draws_broadcast(rng, left, mode, right, size=None):
+            _refuse(left > mode, "left > mode")
+            _refuse(mode > right, "mode > right")
+            _refuse(left == right, "left == right")
+            full_left, full_mode, full_right = _broadcast_parameters(size, left, mode, right)
+            source = (_state_address(rng),)
+            out, flat = _new_flat(full_left.shape, np.float64)
+            flat_left, flat_mode, flat_right = full_left.reshape(out.size), full_mode.reshape(out.size), full_right.reshape(out.size)
+            for i in range(out.size):
+                flat[i] = _triangular_of(source, np.float64(flat_left[i]), np.float64(flat_mode[i]), np.float64(flat_right[i]))
+            return out
+
+        return draws_broadcast
+
+    def draws(rng, left, mode, right, size=None):
+        _refuse(left > mode, "left > mode")
+        _refuse(mode > right, "mode > right")
+        _refuse(left == right, "left == right")
+        source = (_state_address(rng),)
+        if size is None:
+            return _triangular_of(source, np.float64(left), np.float64(mode), np.float64(right))
+        out, flat = _new_flat(size, np.float64)
+        for i in range(flat.size):
+            flat[i] = _triangular_of(source, np.float64(left), np.float64(mode), np.float64(right))
+        return out
+
+    return draws
 
 
 @overload_method(types.BaseTuple, "lognormal")

@@ -487,16 +487,23 @@ def _logistic(source, loc, scale):
 
 
 @register_jitable
-def _triangular(left, mode, right):
+def _triangular_of(source, left, mode, right):
+    """``random_triangular``: the inverse of the distribution function, two branches at the
+    mode (one deviate of ``source``, as ``_uniform_of``)."""
     base = right - left
     left_base = mode - left
     ratio = left_base / base
     left_prod = left_base * base
     right_prod = (right - mode) * base
-    u = next_double(_NUMPY)
+    u = _uniform_of(source)
     if u <= ratio:
         return left + np.sqrt(u * left_prod)
     return right - np.sqrt((1.0 - u) * right_prod)
+
+
+@register_jitable
+def _triangular(left, mode, right):
+    return _triangular_of(_NUMPY, left, mode, right)
 
 
 @register_jitable
