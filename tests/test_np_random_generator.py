@@ -578,7 +578,7 @@ def make_generator_arrays(n, a, p):
         rng.permutation(a.reshape(2, 3), 1), rng.integers(UINT64_2_63, UINT64_MAX, n, np.uint64), rng.random(out=np.empty(n)),
         rng.standard_normal(dtype=np.float32, out=np.empty((n, 2), np.float32)),
         rng.gamma(2.0, 1.0, n), rng.beta(a + 1.0, 0.5), rng.poisson(3.0, (n, 2)), rng.binomial(10, 0.5, n), rng.geometric(0.3, n),
-        rng.laplace(a), rng.standard_t(3.0, n),
+        rng.laplace(a), rng.standard_t(3.0, n), rng.triangular(0.0, 0.5, 1.0, n), rng.triangular(a - 1.0, a, a + 1.0, (2, a.size)),
     )
 
 
@@ -634,7 +634,7 @@ def test_object_mode_draws_from_the_generator_itself():
     assert ours.bit_generator.state == theirs.bit_generator.state
 
 
-@pytest.mark.parametrize("call", ["integers(INTS12, 20, size=5)", "normal(LOCS, SCALES, size=(3,))", "uniform(LOCS, HIGHS, size=(2,))", "integers(INT_LOCS, INTS12)"])
+@pytest.mark.parametrize("call", ["integers(INTS12, 20, size=5)", "normal(LOCS, SCALES, size=(3,))", "uniform(LOCS, HIGHS, size=(2,))", "integers(INT_LOCS, INTS12)", "triangular(LOCS - 1.0, LOCS, HIGHS12)", "triangular(-1.0, 0.0, HIGHS, size=(2,))"])
 def test_parameters_that_do_not_broadcast_are_a_value_error(tmp_path_factory, call):
     """NumPy's messages name the shapes, which compiled code does not format."""
     with pytest.raises(ValueError):
