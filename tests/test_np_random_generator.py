@@ -85,6 +85,8 @@ ARRAY_CALLS = [
     "choice(INTS12, 5, p=np.full(12, 1 / 12))", "choice(3, 0)", "choice(0, 0)", "choice(50, 10, replace=False, shuffle=False)",
     "choice(30000, 1000, replace=False)", "choice(30000, 10000, replace=False)", "choice(30000, 1000, replace=False, shuffle=False)",
     "choice(2**40, 3, replace=False)", "choice(INTS12.reshape(4, 3))", "choice(INTS12.reshape(4, 3), 5)",
+    "choice(INTS12.reshape(3, 4), 2, axis=1)", "choice(INTS12.reshape(3, 4), axis=1)", "choice(INTS60_3D, (2, 2), replace=False, axis=-1)",
+    "choice(INTS60_3D, 3, p=P5[:4] / P5[:4].sum(), axis=1)", "choice(INTS60_3D, 2, axis=-3)", "choice(5, 3, axis=1)",
     "choice(INTS12.reshape(6, 1, 2), (2, 2), replace=False)", "choice(np.asfortranarray(INTS12.reshape(4, 3)), 3, p=P5[:4] / P5[:4].sum())",
     "permutation(12)", "permutation(0)", "permutation(ARRAY7)", "permutation(INTS12.reshape(4, 3))", "permutation(ARRAY7[::-2])",
     "integers(UINT64_MAX, size=5, dtype=np.uint64)", "integers(0, UINT64_MAX, 4, np.uint64, True)", "integers(UINT64_2_63, UINT64_MAX, 3, np.uint64)",
@@ -516,7 +518,7 @@ ERROR_CALLS = [
     "choice(0)", "choice(ARRAY7[:0])", "choice(3, 4, replace=False)", "choice(5, p=P5[:4])", "choice(5, p=P5_TWICE)",
     "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)", "choice(5, p=SCALES)",
     "triangular(1.0, 0.5, 2.0)", "triangular(0.0, 2.0, 1.0)", "triangular(1.0, 1.0, 1.0)", "triangular(LOCS, LOCS - 1.0, 10.0)",
-    "triangular(LOCS, LOCS, LOCS)",
+    "triangular(LOCS, LOCS, LOCS)", "choice(INTS12.reshape(3, 4), axis=2)", "choice(INTS12, axis=-2)",
 ]
 
 
@@ -550,7 +552,7 @@ REFUSED_CALLS = [
     ("normal(np.zeros(3, np.complex128))", "`loc` of `Generator.normal()` must hold real numbers"),
     ("random(size=1.5)", "`size=` of `Generator.random()` must be None, an integer or a tuple of integers"),
     ("choice(np.zeros(()))", "`a` of `Generator.choice()` must be an integer or an array of at least one dimension"),
-    ("choice(5, axis=1)", "`axis=` of `Generator.choice()` other than 0 is not supported"),
+    ("choice(INTS12, axis=int(np.random.default_rng(0).integers(1)))", "`axis=` of `Generator.choice()` must be a constant integer"),
     ("shuffle(np.zeros(()))", "`Generator.shuffle()` takes an array of at least one dimension"),
 ]
 
@@ -579,6 +581,7 @@ def make_generator_arrays(n, a, p):
         rng.standard_normal(dtype=np.float32, out=np.empty((n, 2), np.float32)),
         rng.gamma(2.0, 1.0, n), rng.beta(a + 1.0, 0.5), rng.poisson(3.0, (n, 2)), rng.binomial(10, 0.5, n), rng.geometric(0.3, n),
         rng.laplace(a), rng.standard_t(3.0, n), rng.triangular(0.0, 0.5, 1.0, n), rng.triangular(a - 1.0, a, a + 1.0, (2, a.size)),
+        rng.choice(a.reshape(2, 3), 2, axis=1), rng.choice(a.reshape(2, 3), axis=-1),
     )
 
 

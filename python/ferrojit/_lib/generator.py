@@ -1104,9 +1104,11 @@ def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
     for parameter, value in (("replace", replace), ("shuffle", shuffle)):
         if _given(value) and not isinstance(value, types.Boolean):
             raise CallRefused(f"`{parameter}` of `Generator.choice()` must be a bool, not `{value}`")
-    if _given(axis) and not (isinstance(axis, types.IntegerLiteral) and axis.literal_value == 0):
-        raise CallRefused("`axis=` of `Generator.choice()` other than 0 is not supported in compiled code yet", unsupported=True)
+    if _given(axis) and not isinstance(axis, types.IntegerLiteral):
+        raise CallRefused("`axis=` of `Generator.choice()` must be a constant integer in compiled code", unsupported=True)
+    along = axis.literal_value if _given(axis) else axis
     if isinstance(a, types.Integer):
+        # NumPy ignores `axis` when choosing from a range.
 
         def chosen_from_range(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
             indices = _choice_indices(rng, a, size, replace, p, shuffle, False)
@@ -1117,6 +1119,24 @@ def choice(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
         return chosen_from_range
     if not isinstance(a, types.Array) or a.ndim == 0:
         raise CallRefused(f"`a` of `Generator.choice()` must be an integer or an array of at least one dimension in compiled code, not `{a}`", unsupported=True)
+    if not -a.ndim <= along < a.ndim:
+
+        def no_such_axis(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+            # NumPy's error: it reads the population's size as `a.shape[axis]`.
+            raise IndexError("tuple index out of range")
+
+        return no_such_axis
+    along %= a.ndim
+    if along > 0:
+
+        def chosen_along(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
+            # NumPy takes the slices along the axis (`a.take(indices, axis=axis)`): new arrays.
+            indices = _choice_indices(rng, a.shape[along], size, replace, p, shuffle, True)
+            if size is None:
+                return np.take(a, indices[0], axis=along)
+            return np.take(a, indices.reshape(size), axis=along)
+
+        return chosen_along
     if a.ndim > 1:
 
         def chosen_rows(rng, a, size=None, replace=True, p=None, axis=0, shuffle=True):
