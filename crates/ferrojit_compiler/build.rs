@@ -24,9 +24,7 @@ fn main() {
 
 /// The `.rs` and `Cargo.toml` files under `dir`, skipping build output and test data.
 fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();

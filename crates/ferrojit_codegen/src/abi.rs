@@ -66,36 +66,17 @@ pub(crate) fn float_type(cx: &Context, f: FloatType) -> BasicTypeEnum<'_> {
 }
 
 /// Reads a value of `ty` from consecutive slots starting at `*slot`, advancing it.
-fn load_slots<'ctx>(
-    cx: &'ctx Context,
-    b: &Builder<'ctx>,
-    base: PointerValue<'ctx>,
-    ty: &Type,
-    slot: &mut u32,
-) -> Result<BasicValueEnum<'ctx>> {
+fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, slot: &mut u32) -> Result<BasicValueEnum<'ctx>> {
     let leaf_ptr = |b: &Builder<'ctx>, i: u32| -> Result<PointerValue<'ctx>> {
         // SAFETY: the dispatcher sizes the buffer from the same `Type::leaves`.
-        Ok(unsafe {
-            b.build_gep(
-                cx.i64_type(),
-                base,
-                &[cx.i64_type().const_int(i as u64, false)],
-                "slot",
-            )?
-        })
+        Ok(unsafe { b.build_gep(cx.i64_type(), base, &[cx.i64_type().const_int(i as u64, false)], "slot")? })
     };
     Ok(match ty {
         Type::Bool => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             let byte = b.build_load(cx.i8_type(), p, "b")?.into_int_value();
-            b.build_int_compare(
-                inkwell::IntPredicate::NE,
-                byte,
-                cx.i8_type().const_zero(),
-                "bool",
-            )?
-            .into()
+            b.build_int_compare(inkwell::IntPredicate::NE, byte, cx.i8_type().const_zero(), "bool")?.into()
         }
         Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) => {
             let p = leaf_ptr(b, *slot)?;
@@ -110,9 +91,7 @@ fn load_slots<'ctx>(
                 let p = leaf_ptr(b, *slot)?;
                 *slot += 1;
                 let v = b.build_load(ptr, p, "ptr")?;
-                agg = b
-                    .build_insert_value(agg, v, field, "array")?
-                    .into_struct_value();
+                agg = b.build_insert_value(agg, v, field, "array")?.into_struct_value();
             }
             for field in 2..4 {
                 let mut dims = cx.i64_type().array_type(a.ndim as u32).get_undef();
@@ -122,17 +101,11 @@ fn load_slots<'ctx>(
                     let v = b.build_load(cx.i64_type(), p, "dim")?;
                     dims = b.build_insert_value(dims, v, k, "dims")?.into_array_value();
                 }
-                agg = b
-                    .build_insert_value(agg, dims, field, "array")?
-                    .into_struct_value();
+                agg = b.build_insert_value(agg, dims, field, "array")?.into_struct_value();
             }
             agg.into()
         }
-        Type::Record(_) => {
-            return Err(crate::CodegenError(format!(
-                "a `{ty}` passed as a value reached codegen"
-            )))
-        }
+        Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
         Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
@@ -143,9 +116,7 @@ fn load_slots<'ctx>(
             let mut agg = st.get_undef();
             for (i, item) in items.iter().enumerate() {
                 let v = load_slots(cx, b, base, item, slot)?;
-                agg = b
-                    .build_insert_value(agg, v, i as u32, "agg")?
-                    .into_struct_value();
+                agg = b.build_insert_value(agg, v, i as u32, "agg")?.into_struct_value();
             }
             agg.into()
         }
@@ -153,24 +124,10 @@ fn load_slots<'ctx>(
 }
 
 /// Writes `value` of `ty` into consecutive slots starting at `*slot`, advancing it.
-fn store_slots<'ctx>(
-    cx: &'ctx Context,
-    b: &Builder<'ctx>,
-    base: PointerValue<'ctx>,
-    ty: &Type,
-    value: BasicValueEnum<'ctx>,
-    slot: &mut u32,
-) -> Result<()> {
+fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, value: BasicValueEnum<'ctx>, slot: &mut u32) -> Result<()> {
     let leaf_ptr = |b: &Builder<'ctx>, i: u32| -> Result<PointerValue<'ctx>> {
         // SAFETY: the dispatcher sizes the buffer from the same `Type::leaves`.
-        Ok(unsafe {
-            b.build_gep(
-                cx.i64_type(),
-                base,
-                &[cx.i64_type().const_int(i as u64, false)],
-                "slot",
-            )?
-        })
+        Ok(unsafe { b.build_gep(cx.i64_type(), base, &[cx.i64_type().const_int(i as u64, false)], "slot")? })
     };
     match ty {
         Type::Bool => {
@@ -200,11 +157,7 @@ fn store_slots<'ctx>(
                 }
             }
         }
-        Type::Record(_) => {
-            return Err(crate::CodegenError(format!(
-                "a `{ty}` returned as a value reached codegen"
-            )))
-        }
+        Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
         Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
@@ -230,9 +183,7 @@ pub(crate) fn entry_wrapper<'ctx>(
     name: &str,
 ) -> Result<FunctionValue<'ctx>> {
     let ptr = cx.ptr_type(AddressSpace::default());
-    let fn_type = cx
-        .i32_type()
-        .fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
+    let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
     let f = module.add_function(name, fn_type, None);
     let b = cx.create_builder();
     b.position_at_end(cx.append_basic_block(f, "entry"));
@@ -246,18 +197,8 @@ pub(crate) fn entry_wrapper<'ctx>(
     for ty in args {
         call_args.push(load_slots(cx, &b, arg_slots, ty, &mut slot)?.into());
     }
-    let status = b
-        .build_call(inner, &call_args, "status")?
-        .try_as_basic_value()
-        .basic()
-        .expect("i32 status")
-        .into_int_value();
-    let ok = b.build_int_compare(
-        inkwell::IntPredicate::EQ,
-        status,
-        cx.i32_type().const_zero(),
-        "ok",
-    )?;
+    let status = b.build_call(inner, &call_args, "status")?.try_as_basic_value().basic().expect("i32 status").into_int_value();
+    let ok = b.build_int_compare(inkwell::IntPredicate::EQ, status, cx.i32_type().const_zero(), "ok")?;
     let ok_bb = cx.append_basic_block(f, "ok");
     let err_bb = cx.append_basic_block(f, "err");
     b.build_conditional_branch(ok, ok_bb, err_bb)?;
@@ -271,10 +212,7 @@ pub(crate) fn entry_wrapper<'ctx>(
     Ok(f)
 }
 
-pub(crate) fn basic_type_of<'ctx>(
-    cx: &'ctx Context,
-    ty: &Type,
-) -> inkwell::types::BasicMetadataTypeEnum<'ctx> {
+pub(crate) fn basic_type_of<'ctx>(cx: &'ctx Context, ty: &Type) -> inkwell::types::BasicMetadataTypeEnum<'ctx> {
     llvm_type(cx, ty).as_basic_type_enum().into()
 }
 
@@ -301,17 +239,11 @@ impl<'ctx> LoopFrame<'ctx> {
     fn new(cx: &'ctx Context, module: &inkwell::module::Module<'ctx>, name: &str) -> Result<Self> {
         let ptr = cx.ptr_type(AddressSpace::default());
         let i64t = cx.i64_type();
-        let fn_type = cx
-            .void_type()
-            .fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
+        let fn_type = cx.void_type().fn_type(&[ptr.into(), ptr.into(), ptr.into(), ptr.into()], false);
         let f = module.add_function(name, fn_type, None);
         let b = cx.create_builder();
         let entry = cx.append_basic_block(f, "entry");
-        let (head, body, done) = (
-            cx.append_basic_block(f, "head"),
-            cx.append_basic_block(f, "body"),
-            cx.append_basic_block(f, "done"),
-        );
+        let (head, body, done) = (cx.append_basic_block(f, "head"), cx.append_basic_block(f, "body"), cx.append_basic_block(f, "done"));
         b.position_at_end(entry);
         let exc_ty = cx.struct_type(&[cx.i32_type().into(), ptr.into(), i64t.into()], false);
         let exc = b.build_alloca(exc_ty, "exc")?;
@@ -336,24 +268,14 @@ impl<'ctx> LoopFrame<'ctx> {
     /// `base[k]` for one of NumPy's npy_intp arrays.
     fn load_i64(&self, base: PointerValue<'ctx>, k: u64) -> Result<IntValue<'ctx>> {
         // SAFETY: NumPy passes these many dimensions and steps for the signature.
-        let p = unsafe {
-            self.b
-                .build_gep(self.i64t, base, &[self.i64t.const_int(k, false)], "p")?
-        };
+        let p = unsafe { self.b.build_gep(self.i64t, base, &[self.i64t.const_int(k, false)], "p")? };
         Ok(self.b.build_load(self.i64t, p, "v")?.into_int_value())
     }
 
     /// Operand `k`'s base pointer.
     fn operand(&self, k: u64) -> Result<PointerValue<'ctx>> {
         // SAFETY: NumPy passes nin + nout operand pointers.
-        let p = unsafe {
-            self.b.build_gep(
-                self.ptr,
-                self.arg_ptrs,
-                &[self.i64t.const_int(k, false)],
-                "argp",
-            )?
-        };
+        let p = unsafe { self.b.build_gep(self.ptr, self.arg_ptrs, &[self.i64t.const_int(k, false)], "argp")? };
         Ok(self.b.build_load(self.ptr, p, "base")?.into_pointer_value())
     }
 
@@ -362,23 +284,15 @@ impl<'ctx> LoopFrame<'ctx> {
         let n = self.load_i64(self.dims, 0)?;
         self.b.build_unconditional_branch(self.head)?;
         self.b.position_at_end(self.head);
-        let i = self
-            .b
-            .build_load(self.i64t, self.counter, "i")?
-            .into_int_value();
-        let more = self
-            .b
-            .build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
-        self.b
-            .build_conditional_branch(more, self.body, self.done)?;
+        let i = self.b.build_load(self.i64t, self.counter, "i")?.into_int_value();
+        let more = self.b.build_int_compare(inkwell::IntPredicate::SLT, i, n, "more")?;
+        self.b.build_conditional_branch(more, self.body, self.done)?;
         self.b.position_at_end(self.body);
         Ok(i)
     }
 
     fn close(&self, i: IntValue<'ctx>) -> Result<FunctionValue<'ctx>> {
-        let next = self
-            .b
-            .build_int_add(i, self.i64t.const_int(1, false), "next")?;
+        let next = self.b.build_int_add(i, self.i64t.const_int(1, false), "next")?;
         self.b.build_store(self.counter, next)?;
         self.b.build_unconditional_branch(self.head)?;
         self.b.position_at_end(self.done);
@@ -421,14 +335,7 @@ pub(crate) fn ufunc_loop<'ctx>(
         let p = element(k)?;
         let v = b.build_load(memory_type(cx, ty), p, "in")?;
         let v: BasicValueEnum = match ty {
-            Type::Bool => b
-                .build_int_compare(
-                    inkwell::IntPredicate::NE,
-                    v.into_int_value(),
-                    cx.i8_type().const_zero(),
-                    "b",
-                )?
-                .into(),
+            Type::Bool => b.build_int_compare(inkwell::IntPredicate::NE, v.into_int_value(), cx.i8_type().const_zero(), "b")?.into(),
             _ => v,
         };
         call_args.push(v.into());
@@ -438,9 +345,7 @@ pub(crate) fn ufunc_loop<'ctx>(
     let out = element(args.len())?;
     let value = b.build_load(ret_ty, ret_tmp, "out")?;
     let value: BasicValueEnum = match ret {
-        Type::Bool => b
-            .build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?
-            .into(),
+        Type::Bool => b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?.into(),
         _ => value,
     };
     b.build_store(out, value)?;
@@ -491,8 +396,7 @@ pub(crate) fn gufunc_loop<'ctx>(
         core_strides.push(strides);
     }
     let i = frame.enter()?;
-    let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> =
-        vec![ret_tmp.into(), frame.exc.into()];
+    let mut call_args: Vec<inkwell::values::BasicMetadataValueEnum> = vec![ret_tmp.into(), frame.exc.into()];
     for (k, ty) in args.iter().enumerate() {
         let off = b.build_int_mul(i, outer_steps[k], "off")?;
         // SAFETY: within operand k for i < n.
@@ -501,34 +405,21 @@ pub(crate) fn gufunc_loop<'ctx>(
             Type::Array(a) => {
                 let st = array_struct(cx, a.ndim);
                 let mut agg = st.get_undef();
-                agg = b
-                    .build_insert_value(agg, frame.ptr.const_null(), 0, "meminfo")?
-                    .into_struct_value();
+                agg = b.build_insert_value(agg, frame.ptr.const_null(), 0, "meminfo")?.into_struct_value();
                 agg = b.build_insert_value(agg, p, 1, "data")?.into_struct_value();
                 for (field, values) in [(2u32, &core_shapes[k]), (3, &core_strides[k])] {
                     let mut arr = i64t.array_type(a.ndim as u32).get_undef();
                     for (j, v) in values.iter().enumerate() {
-                        arr = b
-                            .build_insert_value(arr, *v, j as u32, "dim")?
-                            .into_array_value();
+                        arr = b.build_insert_value(arr, *v, j as u32, "dim")?.into_array_value();
                     }
-                    agg = b
-                        .build_insert_value(agg, arr, field, "dims")?
-                        .into_struct_value();
+                    agg = b.build_insert_value(agg, arr, field, "dims")?.into_struct_value();
                 }
                 call_args.push(agg.into());
             }
             scalar => {
                 let v = b.build_load(memory_type(cx, scalar), p, "in")?;
                 let v: BasicValueEnum = match scalar {
-                    Type::Bool => b
-                        .build_int_compare(
-                            inkwell::IntPredicate::NE,
-                            v.into_int_value(),
-                            cx.i8_type().const_zero(),
-                            "b",
-                        )?
-                        .into(),
+                    Type::Bool => b.build_int_compare(inkwell::IntPredicate::NE, v.into_int_value(), cx.i8_type().const_zero(), "b")?.into(),
                     _ => v,
                 };
                 call_args.push(v.into());

@@ -23,10 +23,7 @@ type Value<'ctx> = BasicValueEnum<'ctx>;
 
 impl<'ctx> FnLower<'ctx, '_> {
     fn dim(&self, array: StructValue<'ctx>, field: u32, k: u32) -> Result<IntValue<'ctx>> {
-        let dims = self
-            .b
-            .build_extract_value(array, field, "dims")?
-            .into_array_value();
+        let dims = self.b.build_extract_value(array, field, "dims")?.into_array_value();
         Ok(self.b.build_extract_value(dims, k, "dim")?.into_int_value())
     }
 
@@ -45,43 +42,21 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// Wraps a negative index once and, with bounds checking, raises NumPy's `IndexError`
     /// (naming the index as written and the axis length) when it is still out of range.
-    fn wrap_index(
-        &self,
-        index: IntValue<'ctx>,
-        len: IntValue<'ctx>,
-        axis: u32,
-    ) -> Result<IntValue<'ctx>> {
+    fn wrap_index(&self, index: IntValue<'ctx>, len: IntValue<'ctx>, axis: u32) -> Result<IntValue<'ctx>> {
         let b = &self.b;
         let negative = b.build_int_compare(IntPredicate::SLT, index, self.i64(0), "neg")?;
         let wrapped = b.build_int_add(index, len, "wrapped")?;
-        let checked = b
-            .build_select(negative, wrapped, index, "index")?
-            .into_int_value();
+        let checked = b.build_select(negative, wrapped, index, "index")?.into_int_value();
         if self.options.boundscheck {
             // Unsigned comparison catches both index < 0 and index >= len.
-            let outside = self
-                .b
-                .build_int_compare(IntPredicate::UGE, checked, len, "oob")?;
+            let outside = self.b.build_int_compare(IntPredicate::UGE, checked, len, "oob")?;
             let (raise_bb, cont) = (self.bb("oob"), self.bb("inbounds"));
             self.b.build_conditional_branch(outside, raise_bb, cont)?;
             self.b.position_at_end(raise_bb);
             let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
             let i64t = self.cx.i64_type();
-            let f = self.extern_fn(
-                "ferrojit_rt_index_error",
-                None,
-                &[ptr.into(), i64t.into(), i64t.into(), i64t.into()],
-            );
-            self.b.build_call(
-                f,
-                &[
-                    self.exc().into(),
-                    index.into(),
-                    self.i64(axis as i64).into(),
-                    len.into(),
-                ],
-                "",
-            )?;
+            let f = self.extern_fn("ferrojit_rt_index_error", None, &[ptr.into(), i64t.into(), i64t.into(), i64t.into()]);
+            self.b.build_call(f, &[self.exc().into(), index.into(), self.i64(axis as i64).into(), len.into()], "")?;
             self.leave_with_exception()?;
             self.b.position_at_end(cont);
         }
@@ -93,54 +68,30 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// fit, an `OverflowError`, not an index counting from the end.
     fn index(&mut self, index: &ir::Expr) -> Result<IntValue<'ctx>> {
         let value = self.expr(index)?.into_int_value();
-        if self.options.boundscheck
-            && matches!(&index.kind, ExprKind::Cast(from) if from.ty == Type::UINT64)
-        {
-            let too_large =
-                self.b
-                    .build_int_compare(IntPredicate::SLT, value, self.i64(0), "toolarge")?;
-            self.raise_if(
-                too_large,
-                ExcKind::OverflowError,
-                "Python int too large to convert to C long",
-            )?;
+        if self.options.boundscheck && matches!(&index.kind, ExprKind::Cast(from) if from.ty == Type::UINT64) {
+            let too_large = self.b.build_int_compare(IntPredicate::SLT, value, self.i64(0), "toolarge")?;
+            self.raise_if(too_large, ExcKind::OverflowError, "Python int too large to convert to C long")?;
         }
         Ok(value)
     }
 
-    pub(crate) fn element_ptr(
-        &mut self,
-        array: StructValue<'ctx>,
-        a: &ArrayType,
-        indices: &[IntValue<'ctx>],
-    ) -> Result<PointerValue<'ctx>> {
+    pub(crate) fn element_ptr(&mut self, array: StructValue<'ctx>, a: &ArrayType, indices: &[IntValue<'ctx>]) -> Result<PointerValue<'ctx>> {
         let mut wrapped = Vec::with_capacity(indices.len());
         for (k, i) in indices.iter().enumerate() {
             let len = self.shape(array, k as u32)?;
             wrapped.push(self.wrap_index(*i, len, k as u32)?);
         }
-        let data = self
-            .b
-            .build_extract_value(array, 1, "data")?
-            .into_pointer_value();
+        let data = self.b.build_extract_value(array, 1, "data")?.into_pointer_value();
         let elem = memory_type(self.cx, &a.dtype);
         let b = &self.b;
         Ok(match a.layout {
             Layout::C | Layout::F if !wrapped.is_empty() => {
                 // Horner's rule over the dimensions, innermost last (C) or first (F).
-                let order: Vec<usize> = if a.layout == Layout::C {
-                    (0..wrapped.len()).collect()
-                } else {
-                    (0..wrapped.len()).rev().collect()
-                };
+                let order: Vec<usize> = if a.layout == Layout::C { (0..wrapped.len()).collect() } else { (0..wrapped.len()).rev().collect() };
                 let mut linear = wrapped[order[0]];
                 for &k in &order[1..] {
                     let len = self.shape(array, k as u32)?;
-                    linear = b.build_int_nsw_add(
-                        b.build_int_nsw_mul(linear, len, "scaled")?,
-                        wrapped[k],
-                        "linear",
-                    )?;
+                    linear = b.build_int_nsw_add(b.build_int_nsw_mul(linear, len, "scaled")?, wrapped[k], "linear")?;
                 }
                 // SAFETY (for LLVM): the index is within the array's allocation when in range.
                 unsafe { b.build_in_bounds_gep(elem, data, &[linear], "elem")? }
@@ -149,11 +100,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                 let mut offset = self.i64(0);
                 for (k, i) in wrapped.iter().enumerate() {
                     let stride = self.stride(array, k as u32)?;
-                    offset = b.build_int_nsw_add(
-                        offset,
-                        b.build_int_nsw_mul(*i, stride, "off")?,
-                        "offset",
-                    )?;
+                    offset = b.build_int_nsw_add(offset, b.build_int_nsw_mul(*i, stride, "off")?, "offset")?;
                 }
                 unsafe { b.build_in_bounds_gep(self.cx.i8_type(), data, &[offset], "elem")? }
             }
@@ -161,63 +108,32 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// Loads the element of array type `a` at `ptr`.
-    pub(crate) fn load_element(
-        &self,
-        ptr: PointerValue<'ctx>,
-        a: &ArrayType,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn load_element(&self, ptr: PointerValue<'ctx>, a: &ArrayType) -> Result<Value<'ctx>> {
         let dtype = &*a.dtype;
-        let v = self
-            .b
-            .build_load(memory_type(self.cx, dtype), ptr, "elem")?;
+        let v = self.b.build_load(memory_type(self.cx, dtype), ptr, "elem")?;
         if !a.aligned {
-            v.as_instruction_value()
-                .expect("a load is an instruction")
-                .set_alignment(1)
-                .map_err(|e| crate::CodegenError(e.to_string()))?;
+            v.as_instruction_value().expect("a load is an instruction").set_alignment(1).map_err(|e| crate::CodegenError(e.to_string()))?;
         }
         Ok(match dtype {
-            Type::Bool => self
-                .b
-                .build_int_compare(
-                    IntPredicate::NE,
-                    v.into_int_value(),
-                    self.cx.i8_type().const_zero(),
-                    "bool",
-                )?
-                .into(),
+            Type::Bool => self.b.build_int_compare(IntPredicate::NE, v.into_int_value(), self.cx.i8_type().const_zero(), "bool")?.into(),
             _ => v,
         })
     }
 
     /// Stores `value` (of the array's element type) as the element of array type `a` at `ptr`.
-    pub(crate) fn store_element(
-        &self,
-        ptr: PointerValue<'ctx>,
-        a: &ArrayType,
-        value: Value<'ctx>,
-    ) -> Result<()> {
+    pub(crate) fn store_element(&self, ptr: PointerValue<'ctx>, a: &ArrayType, value: Value<'ctx>) -> Result<()> {
         let value: Value = match &*a.dtype {
-            Type::Bool => self
-                .b
-                .build_int_z_extend(value.into_int_value(), self.cx.i8_type(), "byte")?
-                .into(),
+            Type::Bool => self.b.build_int_z_extend(value.into_int_value(), self.cx.i8_type(), "byte")?.into(),
             _ => value,
         };
         let store = self.b.build_store(ptr, value)?;
         if !a.aligned {
-            store
-                .set_alignment(1)
-                .map_err(|e| crate::CodegenError(e.to_string()))?;
+            store.set_alignment(1).map_err(|e| crate::CodegenError(e.to_string()))?;
         }
         Ok(())
     }
 
-    pub(crate) fn array_get(
-        &mut self,
-        array: &ir::Expr,
-        indices: &[ir::Expr],
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn array_get(&mut self, array: &ir::Expr, indices: &[ir::Expr]) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let mut idx = Vec::new();
@@ -228,12 +144,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.load_element(ptr, &a)
     }
 
-    pub(crate) fn array_store(
-        &mut self,
-        array: &ir::Expr,
-        indices: &[ir::Expr],
-        value: &ir::Expr,
-    ) -> Result<()> {
+    pub(crate) fn array_store(&mut self, array: &ir::Expr, indices: &[ir::Expr], value: &ir::Expr) -> Result<()> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let mut idx = Vec::new();
@@ -246,13 +157,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// Python's slice normalisation (`PySlice_AdjustIndices`): returns (start, step, length).
-    fn normalize_slice(
-        &mut self,
-        len: IntValue<'ctx>,
-        start: Option<&ir::Expr>,
-        stop: Option<&ir::Expr>,
-        step: Option<&ir::Expr>,
-    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
+    fn normalize_slice(&mut self, len: IntValue<'ctx>, start: Option<&ir::Expr>, stop: Option<&ir::Expr>, step: Option<&ir::Expr>) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
         let zero = self.i64(0);
         let one = self.i64(1);
         let minus_one = self.i64(-1);
@@ -260,73 +165,39 @@ impl<'ctx> FnLower<'ctx, '_> {
             Some(s) => self.expr(s)?.into_int_value(),
             None => one,
         };
-        let is_zero = self
-            .b
-            .build_int_compare(IntPredicate::EQ, step, zero, "step0")?;
+        let is_zero = self.b.build_int_compare(IntPredicate::EQ, step, zero, "step0")?;
         self.raise_if(is_zero, ExcKind::ValueError, "slice step cannot be zero")?;
-        let back = self
-            .b
-            .build_int_compare(IntPredicate::SLT, step, zero, "back")?;
+        let back = self.b.build_int_compare(IntPredicate::SLT, step, zero, "back")?;
         let len_m1 = self.b.build_int_sub(len, one, "lenm1")?;
-        let bound =
-            |this: &mut Self, e: Option<&ir::Expr>, is_start: bool| -> Result<IntValue<'ctx>> {
-                let b = &this.b;
-                let default = if is_start {
-                    b.build_select(back, len_m1, zero, "dflt")?
-                } else {
-                    b.build_select(back, minus_one, len, "dflt")?
-                }
-                .into_int_value();
-                let Some(e) = e else { return Ok(default) };
-                let v = this.expr(e)?.into_int_value();
-                let b = &this.b;
-                let low = b
-                    .build_select(back, minus_one, zero, "low")?
-                    .into_int_value();
-                let high = b.build_select(back, len_m1, len, "high")?.into_int_value();
-                let shifted = b.build_int_add(v, len, "shifted")?;
-                let neg = b.build_int_compare(IntPredicate::SLT, v, zero, "neg")?;
-                let still_neg =
-                    b.build_int_compare(IntPredicate::SLT, shifted, zero, "stillneg")?;
-                let from_neg = b
-                    .build_select(still_neg, low, shifted, "fromneg")?
-                    .into_int_value();
-                let too_big = b.build_int_compare(IntPredicate::SGE, v, len, "big")?;
-                let from_pos = b
-                    .build_select(too_big, high, v, "frompos")?
-                    .into_int_value();
-                Ok(b.build_select(neg, from_neg, from_pos, "bound")?
-                    .into_int_value())
-            };
+        let bound = |this: &mut Self, e: Option<&ir::Expr>, is_start: bool| -> Result<IntValue<'ctx>> {
+            let b = &this.b;
+            let default = if is_start { b.build_select(back, len_m1, zero, "dflt")? } else { b.build_select(back, minus_one, len, "dflt")? }.into_int_value();
+            let Some(e) = e else { return Ok(default) };
+            let v = this.expr(e)?.into_int_value();
+            let b = &this.b;
+            let low = b.build_select(back, minus_one, zero, "low")?.into_int_value();
+            let high = b.build_select(back, len_m1, len, "high")?.into_int_value();
+            let shifted = b.build_int_add(v, len, "shifted")?;
+            let neg = b.build_int_compare(IntPredicate::SLT, v, zero, "neg")?;
+            let still_neg = b.build_int_compare(IntPredicate::SLT, shifted, zero, "stillneg")?;
+            let from_neg = b.build_select(still_neg, low, shifted, "fromneg")?.into_int_value();
+            let too_big = b.build_int_compare(IntPredicate::SGE, v, len, "big")?;
+            let from_pos = b.build_select(too_big, high, v, "frompos")?.into_int_value();
+            Ok(b.build_select(neg, from_neg, from_pos, "bound")?.into_int_value())
+        };
         let start_v = bound(self, start, true)?;
         let stop_v = bound(self, stop, false)?;
         let b = &self.b;
         // length = step > 0 ? (start < stop ? (stop - start - 1) / step + 1 : 0)
         //                   : (stop < start ? (start - stop - 1) / -step + 1 : 0)
         let fwd = {
-            let n = b.build_int_add(
-                b.build_int_signed_div(
-                    b.build_int_sub(b.build_int_sub(stop_v, start_v, "d")?, one, "d1")?,
-                    step,
-                    "q",
-                )?,
-                one,
-                "n",
-            )?;
+            let n = b.build_int_add(b.build_int_signed_div(b.build_int_sub(b.build_int_sub(stop_v, start_v, "d")?, one, "d1")?, step, "q")?, one, "n")?;
             let some = b.build_int_compare(IntPredicate::SLT, start_v, stop_v, "some")?;
             b.build_select(some, n, zero, "fwd")?.into_int_value()
         };
         let bwd = {
             let neg_step = b.build_int_neg(step, "negstep")?;
-            let n = b.build_int_add(
-                b.build_int_signed_div(
-                    b.build_int_sub(b.build_int_sub(start_v, stop_v, "d")?, one, "d1")?,
-                    neg_step,
-                    "q",
-                )?,
-                one,
-                "n",
-            )?;
+            let n = b.build_int_add(b.build_int_signed_div(b.build_int_sub(b.build_int_sub(start_v, stop_v, "d")?, one, "d1")?, neg_step, "q")?, one, "n")?;
             let some = b.build_int_compare(IntPredicate::SLT, stop_v, start_v, "some")?;
             b.build_select(some, n, zero, "bwd")?.into_int_value()
         };
@@ -334,12 +205,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok((start_v, step, length))
     }
 
-    pub(crate) fn array_view(
-        &mut self,
-        array: &ir::Expr,
-        items: &[IndexItem],
-        result: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn array_view(&mut self, array: &ir::Expr, items: &[IndexItem], result: &Type) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let mut offset = self.i64(0);
@@ -368,20 +234,11 @@ impl<'ctx> FnLower<'ctx, '_> {
                 Some(IndexItem::Index(e)) => {
                     let i = self.index(e)?;
                     let i = self.wrap_index(i, len, axis)?;
-                    offset = self.b.build_int_add(
-                        offset,
-                        self.b.build_int_mul(i, stride, "off")?,
-                        "offset",
-                    )?;
+                    offset = self.b.build_int_add(offset, self.b.build_int_mul(i, stride, "off")?, "offset")?;
                 }
                 Some(IndexItem::Slice { start, stop, step }) => {
-                    let (start, step, length) =
-                        self.normalize_slice(len, start.as_ref(), stop.as_ref(), step.as_ref())?;
-                    offset = self.b.build_int_add(
-                        offset,
-                        self.b.build_int_mul(start, stride, "off")?,
-                        "offset",
-                    )?;
+                    let (start, step, length) = self.normalize_slice(len, start.as_ref(), stop.as_ref(), step.as_ref())?;
+                    offset = self.b.build_int_add(offset, self.b.build_int_mul(start, stride, "off")?, "offset")?;
                     shape.push(length);
                     strides.push(self.b.build_int_mul(stride, step, "stride")?);
                 }
@@ -391,62 +248,33 @@ impl<'ctx> FnLower<'ctx, '_> {
                 }
             }
         }
-        let data = self
-            .b
-            .build_extract_value(arr, 1, "data")?
-            .into_pointer_value();
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
         // SAFETY (for LLVM): a view's data pointer stays inside the viewed allocation, or one
         // past it for empty views, which plain (not inbounds) GEP allows.
-        let data = unsafe {
-            self.b
-                .build_gep(self.cx.i8_type(), data, &[offset], "viewdata")?
-        };
+        let data = unsafe { self.b.build_gep(self.cx.i8_type(), data, &[offset], "viewdata")? };
         let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
         let ndim = array_type(result).ndim;
         self.make_array(ndim, meminfo, data.into(), &shape, &strides)
     }
 
-    pub(crate) fn make_array(
-        &self,
-        ndim: u8,
-        meminfo: Value<'ctx>,
-        data: Value<'ctx>,
-        shape: &[IntValue<'ctx>],
-        strides: &[IntValue<'ctx>],
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn make_array(&self, ndim: u8, meminfo: Value<'ctx>, data: Value<'ctx>, shape: &[IntValue<'ctx>], strides: &[IntValue<'ctx>]) -> Result<Value<'ctx>> {
         let st = array_struct(self.cx, ndim);
         let mut agg = st.get_undef();
-        agg = self
-            .b
-            .build_insert_value(agg, meminfo, 0, "meminfo")?
-            .into_struct_value();
-        agg = self
-            .b
-            .build_insert_value(agg, data, 1, "data")?
-            .into_struct_value();
+        agg = self.b.build_insert_value(agg, meminfo, 0, "meminfo")?.into_struct_value();
+        agg = self.b.build_insert_value(agg, data, 1, "data")?.into_struct_value();
         for (field, dims) in [(2u32, shape), (3, strides)] {
             let mut arr = self.cx.i64_type().array_type(ndim as u32).get_undef();
             for (k, d) in dims.iter().enumerate() {
-                arr = self
-                    .b
-                    .build_insert_value(arr, *d, k as u32, "dim")?
-                    .into_array_value();
+                arr = self.b.build_insert_value(arr, *d, k as u32, "dim")?.into_array_value();
             }
-            agg = self
-                .b
-                .build_insert_value(agg, arr, field, "dims")?
-                .into_struct_value();
+            agg = self.b.build_insert_value(agg, arr, field, "dims")?.into_struct_value();
         }
         Ok(agg.into())
     }
 
     /// `a.real` or `a.imag` of a complex array: a view of one part of each element, with the
     /// array's shape and strides (the imaginary parts start half an element further).
-    pub(crate) fn complex_part_view(
-        &mut self,
-        array: &ir::Expr,
-        imag: bool,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn complex_part_view(&mut self, array: &ir::Expr, imag: bool) -> Result<Value<'ctx>> {
         let half = array_type(&array.ty).dtype.itemsize().expect("complex") / 2;
         self.offset_view(array, if imag { half } else { 0 })
     }
@@ -463,15 +291,9 @@ impl<'ctx> FnLower<'ctx, '_> {
             strides.push(self.stride(arr, k)?);
         }
         let meminfo = self.b.build_extract_value(arr, 0, "meminfo")?;
-        let data = self
-            .b
-            .build_extract_value(arr, 1, "data")?
-            .into_pointer_value();
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
         // SAFETY (for LLVM): inside the first element (or one past an empty array's end).
-        let data = unsafe {
-            self.b
-                .build_gep(self.cx.i8_type(), data, &[self.i64(offset as i64)], "part")?
-        };
+        let data = unsafe { self.b.build_gep(self.cx.i8_type(), data, &[self.i64(offset as i64)], "part")? };
         self.make_array(a.ndim, meminfo, data.into(), &shape, &strides)
     }
 
@@ -495,13 +317,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(match attr {
             ArrayAttr::Dim(k) => self.shape(arr, k as u32)?.into(),
             ArrayAttr::DataAddress => {
-                let data = self
-                    .b
-                    .build_extract_value(arr, 1, "data")?
-                    .into_pointer_value();
-                self.b
-                    .build_ptr_to_int(data, self.cx.i64_type(), "address")?
-                    .into()
+                let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+                self.b.build_ptr_to_int(data, self.cx.i64_type(), "address")?.into()
             }
             ArrayAttr::Size => {
                 let mut size = self.i64(1);
@@ -511,20 +328,11 @@ impl<'ctx> FnLower<'ctx, '_> {
                 size.into()
             }
             ArrayAttr::Shape | ArrayAttr::Strides => {
-                let ty = self
-                    .cx
-                    .struct_type(&vec![self.cx.i64_type().into(); a.ndim as usize], false);
+                let ty = self.cx.struct_type(&vec![self.cx.i64_type().into(); a.ndim as usize], false);
                 let mut agg = ty.get_undef();
                 for k in 0..a.ndim as u32 {
-                    let v = if attr == ArrayAttr::Shape {
-                        self.shape(arr, k)?
-                    } else {
-                        self.stride(arr, k)?
-                    };
-                    agg = self
-                        .b
-                        .build_insert_value(agg, v, k, "dims")?
-                        .into_struct_value();
+                    let v = if attr == ArrayAttr::Shape { self.shape(arr, k)? } else { self.stride(arr, k)? };
+                    agg = self.b.build_insert_value(agg, v, k, "dims")?.into_struct_value();
                 }
                 agg.into()
             }
@@ -532,40 +340,21 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// Calls `body(element pointer)` for every element of `arr`, in C order.
-    pub(crate) fn for_each_element(
-        &mut self,
-        arr: StructValue<'ctx>,
-        a: &ArrayType,
-        body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>,
-    ) -> Result<()> {
+    pub(crate) fn for_each_element(&mut self, arr: StructValue<'ctx>, a: &ArrayType, body: &mut dyn FnMut(&mut Self, PointerValue<'ctx>) -> Result<()>) -> Result<()> {
         self.for_each_element_of(&[(arr, a)], &mut |this, ptrs| body(this, ptrs[0]))
     }
 
     /// Calls `body(element pointers)` for every index of `arrays` (all of the same shape, any
     /// strides), in C order, through the map lowering's loop nest.
-    pub(crate) fn for_each_element_of(
-        &mut self,
-        arrays: &[(StructValue<'ctx>, &ArrayType)],
-        body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>,
-    ) -> Result<()> {
+    pub(crate) fn for_each_element_of(&mut self, arrays: &[(StructValue<'ctx>, &ArrayType)], body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>) -> Result<()> {
         let (first, a) = arrays[0];
-        let shape = (0..a.ndim as u32)
-            .map(|k| self.shape(first, k))
-            .collect::<Result<Vec<_>>>()?;
+        let shape = (0..a.ndim as u32).map(|k| self.shape(first, k)).collect::<Result<Vec<_>>>()?;
         let mut bases = Vec::new();
         let mut strides = Vec::new();
         let mut itemsizes = Vec::new();
         for (arr, t) in arrays {
-            bases.push(
-                self.b
-                    .build_extract_value(*arr, 1, "data")?
-                    .into_pointer_value(),
-            );
-            strides.push(
-                (0..a.ndim as u32)
-                    .map(|k| self.stride(*arr, k))
-                    .collect::<Result<Vec<_>>>()?,
-            );
+            bases.push(self.b.build_extract_value(*arr, 1, "data")?.into_pointer_value());
+            strides.push((0..a.ndim as u32).map(|k| self.stride(*arr, k)).collect::<Result<Vec<_>>>()?);
             itemsizes.push(t.dtype.itemsize().expect("arrays hold scalars"));
         }
         self.strided_loop_nest(&shape, &bases, &strides, &itemsizes, body)
@@ -584,44 +373,19 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// A number stored into every field of every record, as NumPy's `a[...] = 0` (`np.zeros`
     /// of a structured dtype): each field gets the number cast to its type, and the bytes
     /// between fields are zeroed.
-    fn fill_records(
-        &mut self,
-        arr: inkwell::values::StructValue<'ctx>,
-        a: &ArrayType,
-        record: &ferrojit_types::RecordType,
-        v: Value<'ctx>,
-        value_type: &Type,
-    ) -> Result<()> {
+    fn fill_records(&mut self, arr: inkwell::values::StructValue<'ctx>, a: &ArrayType, record: &ferrojit_types::RecordType, v: Value<'ctx>, value_type: &Type) -> Result<()> {
         let fields: Vec<(u64, Type, Value<'ctx>)> = record
             .fields
             .iter()
-            .map(|f| {
-                Ok((
-                    f.offset,
-                    f.ty.clone(),
-                    self.numpy_cast(v, value_type, &f.ty)?,
-                ))
-            })
+            .map(|f| Ok((f.offset, f.ty.clone(), self.numpy_cast(v, value_type, &f.ty)?)))
             .collect::<Result<_>>()?;
         let size = self.i64(record.size as i64);
         self.for_each_element(arr, a, &mut |this, ptr| {
-            this.b
-                .build_memset(ptr, 1, this.cx.i8_type().const_zero(), size)
-                .map_err(|e| crate::CodegenError(e.to_string()))?;
+            this.b.build_memset(ptr, 1, this.cx.i8_type().const_zero(), size).map_err(|e| crate::CodegenError(e.to_string()))?;
             for (offset, ty, value) in &fields {
                 // SAFETY (for LLVM): a field inside the record.
-                let at = unsafe {
-                    this.b.build_gep(
-                        this.cx.i8_type(),
-                        ptr,
-                        &[this.i64(*offset as i64)],
-                        "field",
-                    )?
-                };
-                let field = ArrayType {
-                    aligned: false,
-                    ..ArrayType::new(ty.clone(), 0, ferrojit_types::Layout::C)
-                };
+                let at = unsafe { this.b.build_gep(this.cx.i8_type(), ptr, &[this.i64(*offset as i64)], "field")? };
+                let field = ArrayType { aligned: false, ..ArrayType::new(ty.clone(), 0, ferrojit_types::Layout::C) };
                 this.store_element(at, &field, *value)?;
             }
             Ok(())
@@ -641,47 +405,22 @@ impl<'ctx> FnLower<'ctx, '_> {
     fn f_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
         let mut strides = vec![self.i64(itemsize as i64); shape.len()];
         for k in 1..shape.len() {
-            strides[k] = self
-                .b
-                .build_int_mul(strides[k - 1], shape[k - 1], "stride")?;
+            strides[k] = self.b.build_int_mul(strides[k - 1], shape[k - 1], "stride")?;
         }
         Ok(strides)
     }
 
     /// `a * b` with a flag set when the signed product overflows.
-    fn checked_mul(
-        &self,
-        a: IntValue<'ctx>,
-        b: IntValue<'ctx>,
-    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
-        let pair = self
-            .intrinsic(
-                "llvm.smul.with.overflow",
-                &[self.cx.i64_type().into()],
-                &[a.into(), b.into()],
-            )?
-            .into_struct_value();
-        Ok((
-            self.b
-                .build_extract_value(pair, 0, "product")?
-                .into_int_value(),
-            self.b
-                .build_extract_value(pair, 1, "overflow")?
-                .into_int_value(),
-        ))
+    fn checked_mul(&self, a: IntValue<'ctx>, b: IntValue<'ctx>) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let pair = self.intrinsic("llvm.smul.with.overflow", &[self.cx.i64_type().into()], &[a.into(), b.into()])?.into_struct_value();
+        Ok((self.b.build_extract_value(pair, 0, "product")?.into_int_value(), self.b.build_extract_value(pair, 1, "overflow")?.into_int_value()))
     }
 
     /// C-order strides (in bytes) for `shape`.
-    pub(crate) fn c_strides(
-        &self,
-        shape: &[IntValue<'ctx>],
-        itemsize: u64,
-    ) -> Result<Vec<IntValue<'ctx>>> {
+    pub(crate) fn c_strides(&self, shape: &[IntValue<'ctx>], itemsize: u64) -> Result<Vec<IntValue<'ctx>>> {
         let mut strides = vec![self.i64(itemsize as i64); shape.len()];
         for k in (0..shape.len().saturating_sub(1)).rev() {
-            strides[k] = self
-                .b
-                .build_int_mul(strides[k + 1], shape[k + 1], "stride")?;
+            strides[k] = self.b.build_int_mul(strides[k + 1], shape[k + 1], "stride")?;
         }
         Ok(strides)
     }
@@ -696,24 +435,14 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// A new, uninitialised array of type `ty` (C or F order) with these dimensions: a new
     /// reference, which the IR gives an owner (see `ferrojit_ir::ownership`).
-    pub(crate) fn new_array_of_dims(
-        &mut self,
-        dims: Vec<IntValue<'ctx>>,
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn new_array_of_dims(&mut self, dims: Vec<IntValue<'ctx>>, ty: &Type) -> Result<Value<'ctx>> {
         let a = array_type(ty);
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars");
         let mut count = self.i64(1);
         let mut overflow = self.cx.bool_type().const_zero();
         for d in &dims {
-            let negative =
-                self.b
-                    .build_int_compare(IntPredicate::SLT, *d, self.i64(0), "negdim")?;
-            self.raise_if(
-                negative,
-                ExcKind::ValueError,
-                "negative dimensions are not allowed",
-            )?;
+            let negative = self.b.build_int_compare(IntPredicate::SLT, *d, self.i64(0), "negdim")?;
+            self.raise_if(negative, ExcKind::ValueError, "negative dimensions are not allowed")?;
             let (product, over) = self.checked_mul(count, *d)?;
             count = product;
             overflow = self.b.build_or(overflow, over, "overflow")?;
@@ -722,60 +451,24 @@ impl<'ctx> FnLower<'ctx, '_> {
         let overflow = self.b.build_or(overflow, over, "overflow")?;
         self.raise_if(overflow, ExcKind::ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size")?;
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
-        let alloc = self.extern_fn(
-            "ferrojit_rt_alloc",
-            Some(ptr.into()),
-            &[self.cx.i64_type().into()],
-        );
+        let alloc = self.extern_fn("ferrojit_rt_alloc", Some(ptr.into()), &[self.cx.i64_type().into()]);
         // A fresh allocation, as from malloc: nothing else the function sees points into it,
         // so loops writing a new array from others need no run-time overlap checks.
         let noalias = inkwell::attributes::Attribute::get_named_enum_kind_id("noalias");
-        if alloc
-            .get_enum_attribute(inkwell::attributes::AttributeLoc::Return, noalias)
-            .is_none()
-        {
-            alloc.add_attribute(
-                inkwell::attributes::AttributeLoc::Return,
-                self.cx.create_enum_attribute(noalias, 0),
-            );
+        if alloc.get_enum_attribute(inkwell::attributes::AttributeLoc::Return, noalias).is_none() {
+            alloc.add_attribute(inkwell::attributes::AttributeLoc::Return, self.cx.create_enum_attribute(noalias, 0));
         }
-        let meminfo = self
-            .b
-            .build_call(alloc, &[bytes.into()], "meminfo")?
-            .try_as_basic_value()
-            .basic()
-            .expect("a pointer")
-            .into_pointer_value();
+        let meminfo = self.b.build_call(alloc, &[bytes.into()], "meminfo")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
         let failed = self.b.build_is_null(meminfo, "oom")?;
-        self.raise_if(
-            failed,
-            ExcKind::MemoryError,
-            "cannot allocate memory for the array",
-        )?;
+        self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the array")?;
         // SAFETY (for LLVM): the data follows the header inside the allocation.
-        let data = unsafe {
-            self.b.build_in_bounds_gep(
-                self.cx.i8_type(),
-                meminfo,
-                &[self.i64(ferrojit_runtime::memory::DATA_OFFSET as i64)],
-                "data",
-            )?
-        };
-        let strides = if a.layout == Layout::F {
-            self.f_strides(&dims, itemsize)?
-        } else {
-            self.c_strides(&dims, itemsize)?
-        };
+        let data = unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), meminfo, &[self.i64(ferrojit_runtime::memory::DATA_OFFSET as i64)], "data")? };
+        let strides = if a.layout == Layout::F { self.f_strides(&dims, itemsize)? } else { self.c_strides(&dims, itemsize)? };
         self.make_array(a.ndim, meminfo.into(), data.into(), &dims, &strides)
     }
 
     /// A C-contiguous view with a new shape; one dimension may be -1 (inferred).
-    pub(crate) fn reshape(
-        &mut self,
-        array: &ir::Expr,
-        shape: &[ir::Expr],
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn reshape(&mut self, array: &ir::Expr, shape: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let arr = self.expr(array)?.into_struct_value();
         let mut size = self.i64(1);
@@ -794,89 +487,40 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mut unknowns = self.i64(0);
         let mut overflow = self.cx.bool_type().const_zero();
         for d in &dims {
-            let is_unknown = self
-                .b
-                .build_int_compare(IntPredicate::SLT, *d, zero, "unknown")?;
-            unknowns = self.b.build_int_add(
-                unknowns,
-                self.b
-                    .build_int_z_extend(is_unknown, self.cx.i64_type(), "one")?,
-                "unknowns",
-            )?;
-            let factor = self
-                .b
-                .build_select(is_unknown, self.i64(1), *d, "factor")?
-                .into_int_value();
+            let is_unknown = self.b.build_int_compare(IntPredicate::SLT, *d, zero, "unknown")?;
+            unknowns = self.b.build_int_add(unknowns, self.b.build_int_z_extend(is_unknown, self.cx.i64_type(), "one")?, "unknowns")?;
+            let factor = self.b.build_select(is_unknown, self.i64(1), *d, "factor")?.into_int_value();
             let (product, over) = self.checked_mul(known, factor)?;
             known = product;
             overflow = self.b.build_or(overflow, over, "overflow")?;
         }
-        let several =
-            self.b
-                .build_int_compare(IntPredicate::SGT, unknowns, self.i64(1), "several")?;
-        self.raise_if(
-            several,
-            ExcKind::ValueError,
-            "can only specify one unknown dimension",
-        )?;
-        self.raise_if(
-            overflow,
-            ExcKind::ValueError,
-            "cannot reshape array: the new shape is too big",
-        )?;
-        let known_zero = self
-            .b
-            .build_int_compare(IntPredicate::EQ, known, zero, "kz")?;
-        let divisor = self
-            .b
-            .build_select(known_zero, self.i64(1), known, "divisor")?
-            .into_int_value();
+        let several = self.b.build_int_compare(IntPredicate::SGT, unknowns, self.i64(1), "several")?;
+        self.raise_if(several, ExcKind::ValueError, "can only specify one unknown dimension")?;
+        self.raise_if(overflow, ExcKind::ValueError, "cannot reshape array: the new shape is too big")?;
+        let known_zero = self.b.build_int_compare(IntPredicate::EQ, known, zero, "kz")?;
+        let divisor = self.b.build_select(known_zero, self.i64(1), known, "divisor")?.into_int_value();
         let inferred = self.b.build_int_signed_div(size, divisor, "inferred")?;
         let mut total = self.i64(1);
         for d in dims.iter_mut() {
-            let is_unknown = self
-                .b
-                .build_int_compare(IntPredicate::SLT, *d, zero, "unknown")?;
-            *d = self
-                .b
-                .build_select(is_unknown, inferred, *d, "dim")?
-                .into_int_value();
+            let is_unknown = self.b.build_int_compare(IntPredicate::SLT, *d, zero, "unknown")?;
+            *d = self.b.build_select(is_unknown, inferred, *d, "dim")?.into_int_value();
             total = self.b.build_int_mul(total, *d, "total")?;
         }
-        let mismatch = self
-            .b
-            .build_int_compare(IntPredicate::NE, total, size, "mismatch")?;
+        let mismatch = self.b.build_int_compare(IntPredicate::NE, total, size, "mismatch")?;
         let (bad, cont) = (self.bb("reshape.error"), self.bb("reshape.ok"));
         self.branch_rarely(mismatch, bad, cont)?;
         self.b.position_at_end(bad);
         // NumPy's message names the size and the shape as given.
         let i64t = self.cx.i64_type();
-        let buffer =
-            self.entry_alloca(i64t.array_type(given.len().max(1) as u32).into(), "shape")?;
+        let buffer = self.entry_alloca(i64t.array_type(given.len().max(1) as u32).into(), "shape")?;
         for (k, d) in given.iter().enumerate() {
             // SAFETY (for LLVM): `k` is inside the buffer.
-            let slot = unsafe {
-                self.b
-                    .build_in_bounds_gep(i64t, buffer, &[self.i64(k as i64)], "slot")?
-            };
+            let slot = unsafe { self.b.build_in_bounds_gep(i64t, buffer, &[self.i64(k as i64)], "slot")? };
             self.b.build_store(slot, *d)?;
         }
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
-        let f = self.extern_fn(
-            "ferrojit_rt_reshape_error",
-            None,
-            &[ptr.into(), i64t.into(), ptr.into(), i64t.into()],
-        );
-        self.b.build_call(
-            f,
-            &[
-                self.exc().into(),
-                size.into(),
-                buffer.into(),
-                self.i64(given.len() as i64).into(),
-            ],
-            "",
-        )?;
+        let f = self.extern_fn("ferrojit_rt_reshape_error", None, &[ptr.into(), i64t.into(), ptr.into(), i64t.into()]);
+        self.b.build_call(f, &[self.exc().into(), size.into(), buffer.into(), self.i64(given.len() as i64).into()], "")?;
         self.leave_with_exception()?;
         self.b.position_at_end(cont);
         let strides = self.c_strides(&dims, a.dtype.itemsize().expect("scalar"))?;
@@ -902,48 +546,16 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// when either is NaN, as NumPy's `minimum` (`maximum`). LLVM's `minimum`/`maximum` and
     /// integer `smin`/`umin` intrinsics say so in a form its vectoriser reduces in vector
     /// lanes.
-    pub(crate) fn min_max_step(
-        &mut self,
-        is_min: bool,
-        v: Value<'ctx>,
-        current: Value<'ctx>,
-        dtype: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn min_max_step(&mut self, is_min: bool, v: Value<'ctx>, current: Value<'ctx>, dtype: &Type) -> Result<Value<'ctx>> {
         let name = match (dtype, is_min) {
             (Type::Float(_), true) => "llvm.minimum",
             (Type::Float(_), false) => "llvm.maximum",
-            (Type::Int(i), true) => {
-                if i.signed {
-                    "llvm.smin"
-                } else {
-                    "llvm.umin"
-                }
-            }
-            (Type::Int(i), false) => {
-                if i.signed {
-                    "llvm.smax"
-                } else {
-                    "llvm.umax"
-                }
-            }
+            (Type::Int(i), true) => if i.signed { "llvm.smin" } else { "llvm.umin" },
+            (Type::Int(i), false) => if i.signed { "llvm.smax" } else { "llvm.umax" },
             // False < True.
-            (Type::Bool, true) => {
-                return Ok(self
-                    .b
-                    .build_and(v.into_int_value(), current.into_int_value(), "min")?
-                    .into())
-            }
-            (Type::Bool, false) => {
-                return Ok(self
-                    .b
-                    .build_or(v.into_int_value(), current.into_int_value(), "max")?
-                    .into())
-            }
-            (other, _) => {
-                return Err(crate::CodegenError(format!(
-                    "min/max of {other} reached codegen"
-                )))
-            }
+            (Type::Bool, true) => return Ok(self.b.build_and(v.into_int_value(), current.into_int_value(), "min")?.into()),
+            (Type::Bool, false) => return Ok(self.b.build_or(v.into_int_value(), current.into_int_value(), "max")?.into()),
+            (other, _) => return Err(crate::CodegenError(format!("min/max of {other} reached codegen"))),
         };
         self.intrinsic(name, &[v.get_type()], &[v, current])
     }
@@ -952,14 +564,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// (-inf) for floats, the type's largest (smallest) value for integers.
     pub(crate) fn min_max_identity(&self, is_min: bool, dtype: &Type) -> Result<Value<'ctx>> {
         Ok(match dtype {
-            Type::Float(f) => crate::abi::float_type(self.cx, *f)
-                .into_float_type()
-                .const_float(if is_min {
-                    f64::INFINITY
-                } else {
-                    f64::NEG_INFINITY
-                })
-                .into(),
+            Type::Float(f) => crate::abi::float_type(self.cx, *f).into_float_type().const_float(if is_min { f64::INFINITY } else { f64::NEG_INFINITY }).into(),
             Type::Int(i) => {
                 let t = crate::abi::int_type(self.cx, i.bits);
                 let ones = t.const_all_ones();
@@ -973,11 +578,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                 .into()
             }
             Type::Bool => self.cx.bool_type().const_int(is_min as u64, false).into(),
-            other => {
-                return Err(crate::CodegenError(format!(
-                    "min/max of {other} reached codegen"
-                )))
-            }
+            other => return Err(crate::CodegenError(format!("min/max of {other} reached codegen"))),
         })
     }
 }

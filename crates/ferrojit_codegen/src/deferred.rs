@@ -24,11 +24,7 @@ use ferrojit_types::Type;
 
 /// The locals a loop body assigns, when the loop qualifies (see the module documentation);
 /// `None` when it does not, or has no float -> int conversion to defer.
-pub(crate) fn deferrable_loop(
-    locals: &[ir::Local],
-    body: &[ir::Stmt],
-    boundscheck: bool,
-) -> Option<Vec<LocalId>> {
+pub(crate) fn deferrable_loop(locals: &[ir::Local], body: &[ir::Stmt], boundscheck: bool) -> Option<Vec<LocalId>> {
     let mut assigned = Vec::new();
     let mut converts = false;
     if !statements_qualify(locals, body, boundscheck, &mut assigned, &mut converts) || !converts {
@@ -51,9 +47,7 @@ pub(crate) fn deferrable_loop(
     let indices_clean = body.iter().all(|s| {
         !s.any_expr(
             &mut |e| match &e.kind {
-                ExprKind::ArrayGet { indices, .. } => {
-                    indices.iter().any(|i| depends_on_conversion(i, &tainted))
-                }
+                ExprKind::ArrayGet { indices, .. } => indices.iter().any(|i| depends_on_conversion(i, &tainted)),
                 _ => false,
             },
             true,
@@ -62,24 +56,13 @@ pub(crate) fn deferrable_loop(
     indices_clean.then_some(assigned)
 }
 
-fn statements_qualify(
-    locals: &[ir::Local],
-    stmts: &[ir::Stmt],
-    boundscheck: bool,
-    assigned: &mut Vec<LocalId>,
-    converts: &mut bool,
-) -> bool {
+fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: bool, assigned: &mut Vec<LocalId>, converts: &mut bool) -> bool {
     stmts.iter().all(|s| match &s.kind {
         StmtKind::Assign { local, value } => {
             assigned.push(*local);
-            !holds_arrays(&locals[*local].ty)
-                && expression_qualifies(value, boundscheck, assigned, converts)
+            !holds_arrays(&locals[*local].ty) && expression_qualifies(value, boundscheck, assigned, converts)
         }
-        StmtKind::If {
-            cond,
-            then_body,
-            else_body,
-        } => {
+        StmtKind::If { cond, then_body, else_body } => {
             expression_qualifies(cond, boundscheck, assigned, converts)
                 && statements_qualify(locals, then_body, boundscheck, assigned, converts)
                 && statements_qualify(locals, else_body, boundscheck, assigned, converts)
@@ -101,12 +84,7 @@ fn statements_qualify(
 
 /// Whether `e` can neither raise (other than by a float -> int conversion) nor have an effect
 /// outside the function's locals; records the conversions and the locals `let` binds.
-fn expression_qualifies(
-    e: &ir::Expr,
-    boundscheck: bool,
-    assigned: &mut Vec<LocalId>,
-    converts: &mut bool,
-) -> bool {
+fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<LocalId>, converts: &mut bool) -> bool {
     !e.any(&mut |x| match &x.kind {
         ExprKind::Cast(inner) => {
             *converts |= float_to_int(&inner.ty, &x.ty);
@@ -118,20 +96,10 @@ fn expression_qualifies(
         }
         // Division, modulo and powers raise for zero divisors or negative exponents; shifts
         // for negative counts.
-        ExprKind::Binary { op, .. } => matches!(
-            op,
-            BinaryOp::Div
-                | BinaryOp::FloorDiv
-                | BinaryOp::Mod
-                | BinaryOp::Pow
-                | BinaryOp::LShift
-                | BinaryOp::RShift
-        ),
+        ExprKind::Binary { op, .. } => matches!(op, BinaryOp::Div | BinaryOp::FloorDiv | BinaryOp::Mod | BinaryOp::Pow | BinaryOp::LShift | BinaryOp::RShift),
         ExprKind::ArrayGet { .. } => boundscheck,
         // `math.sqrt(-1.0)`, `math.exp(1000.0)`: Python's versions raise.
-        ExprKind::Math { func, checked, .. } => {
-            *checked && func.python_errors != PythonErrors::Never
-        }
+        ExprKind::Math { func, checked, .. } => *checked && func.python_errors != PythonErrors::Never,
         ExprKind::Const(_)
         | ExprKind::Local(_)
         | ExprKind::Unary { .. }
@@ -168,11 +136,7 @@ fn visit_assignments(stmts: &[ir::Stmt], f: &mut dyn FnMut(LocalId, &ir::Expr)) 
     for s in stmts {
         match &s.kind {
             StmtKind::Assign { local, value } => f(*local, value),
-            StmtKind::If {
-                then_body,
-                else_body,
-                ..
-            } => {
+            StmtKind::If { then_body, else_body, .. } => {
                 visit_assignments(then_body, f);
                 visit_assignments(else_body, f);
             }

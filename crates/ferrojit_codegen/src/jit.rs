@@ -59,84 +59,44 @@ pub(crate) fn load_object(object: &[u8], symbol: &str, links: &[(&str, usize)]) 
     unsafe {
         let session = LLVMOrcLLJITGetExecutionSession(jit.lljit);
         let mut dylib = std::ptr::null_mut();
-        check(LLVMOrcExecutionSessionCreateJITDylib(
-            session,
-            &mut dylib,
-            name.as_ptr(),
-        ))?;
+        check(LLVMOrcExecutionSessionCreateJITDylib(session, &mut dylib, name.as_ptr()))?;
         define_runtime_symbols(session, dylib)?;
         define_links(session, dylib, links)?;
         let mut generator = std::ptr::null_mut();
-        check(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
-            &mut generator,
-            LLVMOrcLLJITGetGlobalPrefix(jit.lljit),
-            None,
-            std::ptr::null_mut(),
-        ))?;
+        check(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&mut generator, LLVMOrcLLJITGetGlobalPrefix(jit.lljit), None, std::ptr::null_mut()))?;
         LLVMOrcJITDylibAddGenerator(dylib, generator);
-        let buffer = llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy(
-            object.as_ptr() as *const _,
-            object.len(),
-            c"object".as_ptr(),
-        );
+        let buffer = llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr() as *const _, object.len(), c"object".as_ptr());
         check(LLVMOrcLLJITAddObjectFile(jit.lljit, dylib, buffer))?;
         lookup(session, dylib, symbol)
     }
 }
 
-unsafe fn define_runtime_symbols(
-    session: LLVMOrcExecutionSessionRef,
-    dylib: LLVMOrcJITDylibRef,
-) -> Result<()> {
+unsafe fn define_runtime_symbols(session: LLVMOrcExecutionSessionRef, dylib: LLVMOrcJITDylibRef) -> Result<()> {
     static TABLE: OnceLock<Vec<(CString, usize)>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        ferrojit_runtime::symbols()
-            .into_iter()
-            .map(|(n, a)| (CString::new(n).expect("no NUL"), a))
-            .collect()
-    });
+    let table = TABLE.get_or_init(|| ferrojit_runtime::symbols().into_iter().map(|(n, a)| (CString::new(n).expect("no NUL"), a)).collect());
     let generic = callable_export();
     let mut pairs: Vec<LLVMOrcCSymbolMapPair> = table
         .iter()
         .map(|(name, address)| LLVMOrcCSymbolMapPair {
             Name: LLVMOrcExecutionSessionIntern(session, name.as_ptr()),
-            Sym: LLVMJITEvaluatedSymbol {
-                Address: *address as u64,
-                Flags: LLVMJITSymbolFlags {
-                    GenericFlags: generic,
-                    TargetFlags: 0,
-                },
-            },
+            Sym: LLVMJITEvaluatedSymbol { Address: *address as u64, Flags: LLVMJITSymbolFlags { GenericFlags: generic, TargetFlags: 0 } },
         })
         .collect();
     let unit = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
     check(LLVMOrcJITDylibDefine(dylib, unit))
 }
 
-unsafe fn define_links(
-    session: LLVMOrcExecutionSessionRef,
-    dylib: LLVMOrcJITDylibRef,
-    links: &[(&str, usize)],
-) -> Result<()> {
+unsafe fn define_links(session: LLVMOrcExecutionSessionRef, dylib: LLVMOrcJITDylibRef, links: &[(&str, usize)]) -> Result<()> {
     if links.is_empty() {
         return Ok(());
     }
-    let names: Vec<CString> = links
-        .iter()
-        .map(|(n, _)| CString::new(*n).map_err(|_| CodegenError("symbol with NUL".into())))
-        .collect::<Result<_>>()?;
+    let names: Vec<CString> = links.iter().map(|(n, _)| CString::new(*n).map_err(|_| CodegenError("symbol with NUL".into()))).collect::<Result<_>>()?;
     let mut pairs: Vec<LLVMOrcCSymbolMapPair> = names
         .iter()
         .zip(links)
         .map(|(name, (_, address))| LLVMOrcCSymbolMapPair {
             Name: LLVMOrcExecutionSessionIntern(session, name.as_ptr()),
-            Sym: LLVMJITEvaluatedSymbol {
-                Address: *address as u64,
-                Flags: LLVMJITSymbolFlags {
-                    GenericFlags: callable_export(),
-                    TargetFlags: 0,
-                },
-            },
+            Sym: LLVMJITEvaluatedSymbol { Address: *address as u64, Flags: LLVMJITSymbolFlags { GenericFlags: callable_export(), TargetFlags: 0 } },
         })
         .collect();
     let unit = LLVMOrcAbsoluteSymbols(pairs.as_mut_ptr(), pairs.len());
@@ -144,8 +104,7 @@ unsafe fn define_links(
 }
 
 fn callable_export() -> u8 {
-    (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8)
-        | (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8)
+    (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsExported as u8) | (LLVMJITSymbolGenericFlags::LLVMJITSymbolGenericFlagsCallable as u8)
 }
 
 struct LookupResult {
@@ -154,12 +113,7 @@ struct LookupResult {
     error: Option<String>,
 }
 
-extern "C" fn on_lookup(
-    err: LLVMErrorRef,
-    result: LLVMOrcCSymbolMapPairs,
-    count: usize,
-    ctx: *mut c_void,
-) {
+extern "C" fn on_lookup(err: LLVMErrorRef, result: LLVMOrcCSymbolMapPairs, count: usize, ctx: *mut c_void) {
     // SAFETY: `ctx` is the `LookupResult` of the waiting `lookup` call.
     let out = unsafe { &mut *(ctx as *mut LookupResult) };
     out.done = true;
@@ -170,25 +124,14 @@ extern "C" fn on_lookup(
     }
 }
 
-unsafe fn lookup(
-    session: LLVMOrcExecutionSessionRef,
-    dylib: LLVMOrcJITDylibRef,
-    symbol: &str,
-) -> Result<usize> {
+unsafe fn lookup(session: LLVMOrcExecutionSessionRef, dylib: LLVMOrcJITDylibRef, symbol: &str) -> Result<usize> {
     let name = CString::new(symbol).map_err(|_| CodegenError("symbol with NUL".into()))?;
-    let mut order = [LLVMOrcCJITDylibSearchOrderElement {
-        JD: dylib,
-        JDLookupFlags: LLVMOrcJITDylibLookupFlags::LLVMOrcJITDylibLookupFlagsMatchAllSymbols,
-    }];
+    let mut order = [LLVMOrcCJITDylibSearchOrderElement { JD: dylib, JDLookupFlags: LLVMOrcJITDylibLookupFlags::LLVMOrcJITDylibLookupFlagsMatchAllSymbols }];
     let mut set = [LLVMOrcCLookupSetElement {
         Name: LLVMOrcExecutionSessionIntern(session, name.as_ptr()),
         LookupFlags: LLVMOrcSymbolLookupFlags::LLVMOrcSymbolLookupFlagsRequiredSymbol,
     }];
-    let mut result = LookupResult {
-        done: false,
-        address: 0,
-        error: None,
-    };
+    let mut result = LookupResult { done: false, address: 0, error: None };
     // LLJIT's default dispatcher materialises in place: the callback runs before this returns.
     LLVMOrcExecutionSessionLookup(
         session,
@@ -201,9 +144,7 @@ unsafe fn lookup(
         &mut result as *mut LookupResult as *mut c_void,
     );
     if !result.done {
-        return Err(CodegenError(
-            "the JIT did not finish loading synchronously".into(),
-        ));
+        return Err(CodegenError("the JIT did not finish loading synchronously".into()));
     }
     if let Some(e) = result.error {
         return Err(CodegenError(format!("cannot load compiled code: {e}")));

@@ -31,17 +31,14 @@ pub use ferrojit_runtime::ExcInfo;
 use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{
-    CodeModel, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
-};
+use inkwell::targets::{CodeModel, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The entry point of a compiled root function; see the crate docs for the convention.
-pub type EntryFn =
-    unsafe extern "C" fn(ret_slots: *mut u64, exc: *mut ExcInfo, arg_slots: *const u64) -> i32;
+pub type EntryFn = unsafe extern "C" fn(ret_slots: *mut u64, exc: *mut ExcInfo, arg_slots: *const u64) -> i32;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -95,9 +92,7 @@ impl FastMath {
 
     /// The flags named (`nnan`, `ninf`, `nsz`, `arcp`, `contract`, `afn`, `reassoc`), or the
     /// first unknown name.
-    pub fn from_names<'a>(
-        names: impl IntoIterator<Item = &'a str>,
-    ) -> std::result::Result<FastMath, String> {
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> std::result::Result<FastMath, String> {
         use inkwell::values::FastMathFlags as F;
         let mut flags = F::empty();
         for name in names {
@@ -178,31 +173,15 @@ impl Host {
     /// A target machine for one compilation: an idle one (the most recently used, whose
     /// caches are warm), else a new one.
     fn machine(&self) -> Result<MachineLease<'_>> {
-        let idle = self
-            .idle_machines
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop();
+        let idle = self.idle_machines.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let machine = match idle {
             Some(machine) => machine,
             None => self
                 .target
-                .create_target_machine(
-                    &self.triple,
-                    &self.cpu,
-                    &self.features,
-                    OptimizationLevel::Aggressive,
-                    RelocMode::PIC,
-                    CodeModel::Small,
-                )
-                .ok_or_else(|| {
-                    CodegenError("LLVM cannot create a target machine for this host".into())
-                })?,
+                .create_target_machine(&self.triple, &self.cpu, &self.features, OptimizationLevel::Aggressive, RelocMode::PIC, CodeModel::Small)
+                .ok_or_else(|| CodegenError("LLVM cannot create a target machine for this host".into()))?,
         };
-        Ok(MachineLease {
-            host: self,
-            machine: Some(machine),
-        })
+        Ok(MachineLease { host: self, machine: Some(machine) })
     }
 }
 
@@ -215,20 +194,14 @@ struct MachineLease<'h> {
 impl std::ops::Deref for MachineLease<'_> {
     type Target = TargetMachine;
     fn deref(&self) -> &TargetMachine {
-        self.machine
-            .as_ref()
-            .expect("a lease holds its machine until dropped")
+        self.machine.as_ref().expect("a lease holds its machine until dropped")
     }
 }
 
 impl Drop for MachineLease<'_> {
     fn drop(&mut self) {
         if let Some(machine) = self.machine.take() {
-            self.host
-                .idle_machines
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(machine);
+            self.host.idle_machines.lock().unwrap_or_else(|p| p.into_inner()).push(machine);
         }
     }
 }
@@ -243,18 +216,9 @@ fn host() -> Result<&'static Host> {
         let features = TargetMachine::get_host_cpu_features().to_string();
         // Vector variants of libm functions come from glibc's libmvec; the JIT resolves them
         // only once the library is loaded into the process.
-        let libmvec =
-            inkwell::support::load_library_permanently(std::path::Path::new("libmvec.so.1"))
-                .is_ok();
+        let libmvec = inkwell::support::load_library_permanently(std::path::Path::new("libmvec.so.1")).is_ok();
         set_llvm_options();
-        let host = Host {
-            target,
-            triple,
-            cpu,
-            features,
-            libmvec,
-            idle_machines: Mutex::new(Vec::new()),
-        };
+        let host = Host { target, triple, cpu, features, libmvec, idle_machines: Mutex::new(Vec::new()) };
         // One machine now: a target the host cannot make is an error of the set-up.
         drop(host.machine().map_err(|e| e.0)?);
         Ok(host)
@@ -271,28 +235,14 @@ fn host() -> Result<&'static Host> {
 ///   loops leave early wherever an operation can raise (`int(x)` of a float, integer `//`),
 ///   which kept them rolled where Numba's (which do not check) are unrolled four times.
 fn set_llvm_options() {
-    let mut args = vec![
-        c"ferrojit".to_owned(),
-        c"-force-ordered-reductions".to_owned(),
-        c"-unroll-runtime-multi-exit".to_owned(),
-    ];
+    let mut args = vec![c"ferrojit".to_owned(), c"-force-ordered-reductions".to_owned(), c"-unroll-runtime-multi-exit".to_owned()];
     // More options for investigating the compiler itself, e.g. `-time-passes`.
     if let Ok(extra) = std::env::var("FERROJIT_LLVM_OPTIONS") {
-        args.extend(
-            extra
-                .split_whitespace()
-                .filter_map(|a| std::ffi::CString::new(a).ok()),
-        );
+        args.extend(extra.split_whitespace().filter_map(|a| std::ffi::CString::new(a).ok()));
     }
     let pointers: Vec<_> = args.iter().map(|a| a.as_ptr()).collect();
     // SAFETY: valid C strings that outlive the call; called once, before any compilation.
-    unsafe {
-        llvm_sys::support::LLVMParseCommandLineOptions(
-            pointers.len() as i32,
-            pointers.as_ptr(),
-            std::ptr::null(),
-        )
-    };
+    unsafe { llvm_sys::support::LLVMParseCommandLineOptions(pointers.len() as i32, pointers.as_ptr(), std::ptr::null()) };
 }
 
 /// Set by the first call of [`compile`] or [`load_object`] (a disk cache hit): from then on a
@@ -301,11 +251,7 @@ static COMPILATION_STARTED: AtomicBool = AtomicBool::new(false);
 
 /// Compiles `program` (root first) and returns its entry point.
 /// Calls of the `externals` go to code loaded before.
-pub fn compile(
-    program: &[&ir::Function],
-    externals: &[External],
-    options: &Options,
-) -> Result<Compiled> {
+pub fn compile(program: &[&ir::Function], externals: &[External], options: &Options) -> Result<Compiled> {
     COMPILATION_STARTED.store(true, Ordering::SeqCst);
     let compiled = compile_steps(program, externals, options, &|| false)?;
     Ok(compiled.expect("a compilation that never gives way finishes"))
@@ -322,21 +268,13 @@ pub fn warm_up(program: &[ir::Function]) -> Result<()> {
     if give_way() {
         return Ok(());
     }
-    let options = Options {
-        load: true,
-        ..Options::default()
-    };
+    let options = Options { load: true, ..Options::default() };
     let program: Vec<&ir::Function> = program.iter().collect();
     compile_steps(&program, &[], &options, &give_way).map(|_| ())
 }
 
 /// The steps of [`compile`]; `None` when `give_way` said to stop between two steps.
-fn compile_steps(
-    program: &[&ir::Function],
-    externals: &[External],
-    options: &Options,
-    give_way: &dyn Fn() -> bool,
-) -> Result<Option<Compiled>> {
+fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Compiled>> {
     let host = host()?;
     if give_way() {
         return Ok(None);
@@ -347,30 +285,13 @@ fn compile_steps(
     let module = context.create_module(&program[0].name);
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
-    let vector_isas = if host.libmvec {
-        lower::vector_isas(&host.features)
-    } else {
-        Vec::new()
-    };
-    let lowered = lower::lower_program(
-        context,
-        &module,
-        program,
-        externals,
-        &host.cpu,
-        &host.features,
-        &vector_isas,
-        options,
-    )?;
+    let vector_isas = if host.libmvec { lower::vector_isas(&host.features) } else { Vec::new() };
+    let lowered = lower::lower_program(context, &module, program, externals, &host.cpu, &host.features, &vector_isas, options)?;
     if !options.fastmath.is_empty() {
         set_fast_math(&module, options.fastmath);
     }
     if let Err(e) = module.verify() {
-        return Err(CodegenError(format!(
-            "LLVM rejected the generated IR: {}\n{}",
-            e.to_string(),
-            module.print_to_string().to_string()
-        )));
+        return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
     }
     let lower_time = start.elapsed();
     if give_way() {
@@ -382,9 +303,7 @@ fn compile_steps(
         .run_passes("default<O3>", &machine, PassBuilderOptions::create())
         .map_err(|e| CodegenError(format!("LLVM optimisation failed: {e}")))?;
     let optimize_time = start.elapsed();
-    let llvm_ir = options
-        .keep_llvm_ir
-        .then(|| module.print_to_string().to_string());
+    let llvm_ir = options.keep_llvm_ir.then(|| module.print_to_string().to_string());
     let asm = if options.keep_asm {
         let buffer = machine
             .write_to_memory_buffer(&module, inkwell::targets::FileType::Assembly)
@@ -406,29 +325,13 @@ fn compile_steps(
     if give_way() {
         return Ok(None);
     }
-    let address = if options.load {
-        jit::load_object(&object, &lowered.entry_symbol, &link_addresses(externals))?
-    } else {
-        0
-    };
+    let address = if options.load { jit::load_object(&object, &lowered.entry_symbol, &link_addresses(externals))? } else { 0 };
     let machine_code_time = start.elapsed();
     // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature (callers
     // check `address != 0` before calling).
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
-    let timings = Timings {
-        lower: lower_time,
-        optimize: optimize_time,
-        machine_code: machine_code_time,
-    };
-    Ok(Some(Compiled {
-        entry,
-        address,
-        object,
-        entry_symbol: lowered.entry_symbol,
-        llvm_ir,
-        asm,
-        timings,
-    }))
+    let timings = Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time };
+    Ok(Some(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings }))
 }
 
 /// Puts the fast-math flags on every instruction that takes them.
@@ -463,10 +366,7 @@ pub fn load_object(object: &[u8], entry_symbol: &str, externals: &[External]) ->
 
 /// Each external's name and address, once per name (see `lower::lower_program`).
 fn link_addresses(externals: &[External]) -> Vec<(&str, usize)> {
-    let mut links: Vec<(&str, usize)> = externals
-        .iter()
-        .map(|e| (e.link_name.as_str(), e.address))
-        .collect();
+    let mut links: Vec<(&str, usize)> = externals.iter().map(|e| (e.link_name.as_str(), e.address)).collect();
     links.sort_unstable();
     links.dedup_by_key(|(name, _)| *name);
     links
@@ -476,25 +376,10 @@ fn link_addresses(externals: &[External]) -> Vec<(&str, usize)> {
 mod tests {
     #[test]
     fn runtime_exception_codes_match_the_ir() {
-        assert_eq!(
-            ferrojit_runtime::EXC_VALUE_ERROR,
-            ferrojit_ir::ExcKind::ValueError.code()
-        );
-        assert_eq!(
-            ferrojit_runtime::EXC_ZERO_DIVISION_ERROR,
-            ferrojit_ir::ExcKind::ZeroDivisionError.code()
-        );
-        assert_eq!(
-            ferrojit_runtime::EXC_OVERFLOW_ERROR,
-            ferrojit_ir::ExcKind::OverflowError.code()
-        );
-        assert_eq!(
-            ferrojit_runtime::EXC_INDEX_ERROR,
-            ferrojit_ir::ExcKind::IndexError.code()
-        );
-        assert_eq!(
-            ferrojit_runtime::EXC_AXIS_ERROR,
-            ferrojit_ir::ExcKind::AxisError.code()
-        );
+        assert_eq!(ferrojit_runtime::EXC_VALUE_ERROR, ferrojit_ir::ExcKind::ValueError.code());
+        assert_eq!(ferrojit_runtime::EXC_ZERO_DIVISION_ERROR, ferrojit_ir::ExcKind::ZeroDivisionError.code());
+        assert_eq!(ferrojit_runtime::EXC_OVERFLOW_ERROR, ferrojit_ir::ExcKind::OverflowError.code());
+        assert_eq!(ferrojit_runtime::EXC_INDEX_ERROR, ferrojit_ir::ExcKind::IndexError.code());
+        assert_eq!(ferrojit_runtime::EXC_AXIS_ERROR, ferrojit_ir::ExcKind::AxisError.code());
     }
 }

@@ -8,10 +8,7 @@
 
 use crate::abi::{basic_type_of, entry_wrapper, float_type, int_type, llvm_type};
 use crate::{CodegenError, Result};
-use ferrojit_ir::{
-    self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, MathFunc, MathLowering, PrintItem,
-    PythonErrors, RuntimeFunc, StmtKind, UnaryOp,
-};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, MathFunc, MathLowering, PrintItem, PythonErrors, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_types::{FloatType, HeapKind, IntType, Type};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
@@ -20,10 +17,7 @@ use inkwell::context::Context;
 use inkwell::intrinsics::Intrinsic;
 use inkwell::module::{Linkage, Module};
 use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum};
-use inkwell::values::{
-    BasicMetadataValueEnum, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue,
-    StructValue,
-};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FloatValue, FunctionValue, IntValue, PointerValue, StructValue};
 use inkwell::{AddressSpace, FloatPredicate, IntPredicate};
 use std::collections::HashMap;
 
@@ -37,10 +31,7 @@ use std::collections::HashMap;
 /// from 498 to 219 million instructions, on `matmul` from 124 to 96 million. The price:
 /// `matmul`'s inner loops, 200 iterations, run about 10% slower with their last 8 rolled.
 /// Unrolling the copy 4 times instead kept that speed but gave back the compile time.
-const SCALAR_COPY_OF_VECTOR_LOOP: [(&str, Option<u64>); 2] = [
-    ("llvm.loop.isvectorized", Some(1)),
-    ("llvm.loop.unroll.runtime.disable", None),
-];
+const SCALAR_COPY_OF_VECTOR_LOOP: [(&str, Option<u64>); 2] = [("llvm.loop.isvectorized", Some(1)), ("llvm.loop.unroll.runtime.disable", None)];
 
 pub(crate) struct Lowered {
     pub entry_symbol: String,
@@ -62,16 +53,10 @@ pub(crate) fn vector_isas(features: &str) -> Vec<VectorIsa> {
     let has = |f: &str| features.split(',').any(|x| x == f);
     let mut isas = Vec::new();
     if has("+avx2") {
-        isas.push(VectorIsa {
-            letter: 'd',
-            bits: 256,
-        });
+        isas.push(VectorIsa { letter: 'd', bits: 256 });
     }
     if has("+avx512f") {
-        isas.push(VectorIsa {
-            letter: 'e',
-            bits: 512,
-        });
+        isas.push(VectorIsa { letter: 'e', bits: 512 });
     }
     isas
 }
@@ -88,21 +73,9 @@ pub(crate) fn lower_program<'ctx>(
 ) -> Result<Lowered> {
     let ptr = cx.ptr_type(AddressSpace::default());
     let host_attributes = |f: FunctionValue<'ctx>| {
-        f.add_attribute(
-            AttributeLoc::Function,
-            cx.create_string_attribute("target-cpu", cpu),
-        );
-        f.add_attribute(
-            AttributeLoc::Function,
-            cx.create_string_attribute("target-features", features),
-        );
-        f.add_attribute(
-            AttributeLoc::Function,
-            cx.create_enum_attribute(
-                inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind"),
-                0,
-            ),
-        );
+        f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-cpu", cpu));
+        f.add_attribute(AttributeLoc::Function, cx.create_string_attribute("target-features", features));
+        f.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind"), 0));
     };
     // Every function has the internal convention `i32 f(ptr ret, ptr exc, args...)`.
     let fn_type = |arg_types: &[Type]| {
@@ -124,8 +97,7 @@ pub(crate) fn lower_program<'ctx>(
         // Two functions of the program may be the same unit (one implementation reached
         // through two static-argument specialisations with the same values): one declaration.
         let fv = module.get_function(&e.link_name).unwrap_or_else(|| {
-            let fv =
-                module.add_function(&e.link_name, fn_type(&e.arg_types), Some(Linkage::External));
+            let fv = module.add_function(&e.link_name, fn_type(&e.arg_types), Some(Linkage::External));
             host_attributes(fv);
             fv
         });
@@ -138,46 +110,21 @@ pub(crate) fn lower_program<'ctx>(
     let root = &program[0];
     if let Some(name) = &options.export_root_as {
         inline_single_callers(cx, program.iter().skip(1).map(|f| fns[&f.symbol]));
-        return Ok(Lowered {
-            entry_symbol: name.clone(),
-        });
+        return Ok(Lowered { entry_symbol: name.clone() });
     }
     let entry = if let Some(core) = &options.gufunc_core {
-        crate::abi::gufunc_loop(
-            cx,
-            module,
-            fns[&root.symbol],
-            &root.arg_types,
-            core,
-            UFUNC_LOOP_SYMBOL,
-        )?
+        crate::abi::gufunc_loop(cx, module, fns[&root.symbol], &root.arg_types, core, UFUNC_LOOP_SYMBOL)?
     } else if options.ufunc_loop {
-        crate::abi::ufunc_loop(
-            cx,
-            module,
-            fns[&root.symbol],
-            &root.arg_types,
-            &root.ret,
-            UFUNC_LOOP_SYMBOL,
-        )?
+        crate::abi::ufunc_loop(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, UFUNC_LOOP_SYMBOL)?
     } else {
-        entry_wrapper(
-            cx,
-            module,
-            fns[&root.symbol],
-            &root.arg_types,
-            &root.ret,
-            ENTRY_SYMBOL,
-        )?
+        entry_wrapper(cx, module, fns[&root.symbol], &root.arg_types, &root.ret, ENTRY_SYMBOL)?
     };
     host_attributes(entry);
-    Ok(Lowered {
-        entry_symbol: entry.get_name().to_string_lossy().into_owned(),
-    })
+    Ok(Lowered { entry_symbol: entry.get_name().to_string_lossy().into_owned() })
 }
 
-/// Marks `alwaysinline` each of `functions` (internal ones) that has exactly one call, from
-/// another function. LLVM's inliner works bottom-up: it optimises a callee, inlines it into
+/// Marks `alwaysinline` each of `functions` (the unit's own but its root) that has exactly one
+/// call, from another function. LLVM's inliner works bottom-up: it optimises a callee, inlines it into
 /// its caller, then optimises the caller again with the callee's body in it, so a chain of
 /// calls `a -> b -> c` optimises `c`'s code once per level. A library unit is such a chain (a
 /// library function calls its helpers, which call theirs, each once), and that repetition was
@@ -187,31 +134,17 @@ pub(crate) fn lower_program<'ctx>(
 /// slower (1.1-1.4x on six of the 28 loop kernels of `bench/`, best of 4 runs), where the
 /// kernels whose time is in library units (sorting, histogram, median, least squares,
 /// k-means) ran as fast as before.
-fn inline_single_callers<'ctx>(
-    cx: &'ctx Context,
-    functions: impl Iterator<Item = FunctionValue<'ctx>>,
-) {
-    let always_inline = cx.create_enum_attribute(
-        inkwell::attributes::Attribute::get_named_enum_kind_id("alwaysinline"),
-        0,
-    );
-    for f in functions {
-        if f.get_linkage() != Linkage::Internal {
-            continue;
-        }
-        if called_once_by_another(f) {
-            f.add_attribute(AttributeLoc::Function, always_inline);
-        }
+fn inline_single_callers<'ctx>(cx: &'ctx Context, functions: impl Iterator<Item = FunctionValue<'ctx>>) {
+    let always_inline = cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("alwaysinline"), 0);
+    for f in functions.filter(|f| called_once_by_another(*f)) {
+        f.add_attribute(AttributeLoc::Function, always_inline);
     }
 }
 
 /// Whether `f`'s only use is one call of it, from another function.
 fn called_once_by_another(f: FunctionValue<'_>) -> bool {
     use inkwell::values::AsValueRef;
-    use llvm_sys::core::{
-        LLVMGetBasicBlockParent, LLVMGetCalledValue, LLVMGetFirstUse, LLVMGetInstructionParent,
-        LLVMGetNextUse, LLVMGetUser, LLVMIsACallInst,
-    };
+    use llvm_sys::core::{LLVMGetBasicBlockParent, LLVMGetCalledValue, LLVMGetFirstUse, LLVMGetInstructionParent, LLVMGetNextUse, LLVMGetUser, LLVMIsACallInst};
     let function = f.as_value_ref();
     // SAFETY: `function` is a live function of a module being built; the uses, their user and
     // its block are read, not changed.
@@ -315,31 +248,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower {
-            cx,
-            module,
-            b,
-            options,
-            vector_isas,
-            f,
-            ir,
-            fns,
-            locals,
-            ret_ptr,
-            exc_ptr,
-            loops: Vec::new(),
-            status,
-            exit,
-            scratch_arrays: Vec::new(),
-            deferred_conversions: None,
-            map_elements: Vec::new(),
-        })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
-        let ownership = self.ir.ownership.as_ref().ok_or_else(|| {
-            CodegenError(format!("{}: the ownership pass has not run", self.ir.name))
-        })?;
+        let ownership = self.ir.ownership.as_ref().ok_or_else(|| CodegenError(format!("{}: the ownership pass has not run", self.ir.name)))?;
         for i in 0..self.ir.num_params {
             let arg = self.f.get_nth_param(2 + i as u32).unwrap();
             let v = self.cast(arg, &self.ir.arg_types[i], &self.ir.locals[i].ty)?;
@@ -350,19 +263,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         // The exit block: release what the owned locals and scratch arrays hold, return the
         // status.
         self.b.position_at_end(self.exit);
-        let mut held: Vec<(PointerValue<'ctx>, Type)> = ownership
-            .owned
-            .iter()
-            .map(|&i| (self.locals[i], self.ir.locals[i].ty.clone()))
-            .collect();
+        let mut held: Vec<(PointerValue<'ctx>, Type)> = ownership.owned.iter().map(|&i| (self.locals[i], self.ir.locals[i].ty.clone())).collect();
         held.extend(self.scratch_arrays.iter().cloned());
         for (slot, ty) in held {
             let v = self.b.build_load(llvm_type(self.cx, &ty), slot, "held")?;
             self.refcount(v, &ty, false)?;
         }
-        let status = self
-            .b
-            .build_load(self.cx.i32_type(), self.status, "status")?;
+        let status = self.b.build_load(self.cx.i32_type(), self.status, "status")?;
         self.b.build_return(Some(&status))?;
         // Blocks left open are unreachable: the body ends in a return on every path.
         for bb in self.f.get_basic_blocks() {
@@ -381,10 +288,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     pub(crate) fn is_open(&self) -> bool {
-        self.b
-            .get_insert_block()
-            .and_then(|bb| bb.get_terminator())
-            .is_none()
+        self.b.get_insert_block().and_then(|bb| bb.get_terminator()).is_none()
     }
 
     /// After a terminator, keeps emitting into a fresh (unreachable) block.
@@ -417,28 +321,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Fills the exception info and leaves through the exit block with the exception status.
     fn raise(&self, kind: ExcKind, msg: &str) -> Result<()> {
         let cx = self.cx;
-        let exc_ty = cx.struct_type(
-            &[
-                cx.i32_type().into(),
-                cx.ptr_type(AddressSpace::default()).into(),
-                cx.i64_type().into(),
-            ],
-            false,
-        );
-        let field = |i| {
-            self.b
-                .build_struct_gep(exc_ty, self.exc_ptr, i, "exc.field")
-        };
-        self.b.build_store(
-            field(0)?,
-            cx.i32_type().const_int(kind.code() as u64, false),
-        )?;
+        let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
+        let field = |i| self.b.build_struct_gep(exc_ty, self.exc_ptr, i, "exc.field");
+        self.b.build_store(field(0)?, cx.i32_type().const_int(kind.code() as u64, false))?;
         self.b.build_store(field(1)?, self.string_ptr(msg))?;
         self.b.build_store(field(2)?, self.i64(msg.len() as i64))?;
-        self.leave(
-            cx.i32_type()
-                .const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false),
-        )
+        self.leave(cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
     }
 
     pub(crate) fn exc(&self) -> PointerValue<'ctx> {
@@ -447,11 +335,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Leaves with the exception status; the exception info is already filled in.
     pub(crate) fn leave_with_exception(&self) -> Result<()> {
-        self.leave(
-            self.cx
-                .i32_type()
-                .const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false),
-        )
+        self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
     }
 
     /// Stores `status` and branches to the exit block.
@@ -463,15 +347,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// An `alloca` in the entry block (so that it is made once per call, not per loop
     /// iteration, and `mem2reg` can promote it), zero-initialised.
-    pub(crate) fn entry_alloca(
-        &self,
-        ty: BasicTypeEnum<'ctx>,
-        name: &str,
-    ) -> Result<PointerValue<'ctx>> {
-        let entry = self
-            .f
-            .get_first_basic_block()
-            .expect("functions have an entry block");
+    pub(crate) fn entry_alloca(&self, ty: BasicTypeEnum<'ctx>, name: &str) -> Result<PointerValue<'ctx>> {
+        let entry = self.f.get_first_basic_block().expect("functions have an entry block");
         let b = self.cx.create_builder();
         match entry.get_first_instruction() {
             Some(first) => b.position_before(&first),
@@ -505,15 +382,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         for part in ty.heap_parts() {
             let mut x = v;
             for &i in &part.path {
-                x = self
-                    .b
-                    .build_extract_value(x.into_struct_value(), i as u32, "item")?;
+                x = self.b.build_extract_value(x.into_struct_value(), i as u32, "item")?;
             }
             let meminfo = match part.kind {
-                HeapKind::Array => self
-                    .b
-                    .build_extract_value(x.into_struct_value(), 0, "meminfo")?
-                    .into_pointer_value(),
+                HeapKind::Array => self.b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
             };
             self.count_reference(meminfo, incref)?;
         }
@@ -526,11 +398,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// 15-20% slower, for 1-2 ns per site at run time.
     fn count_reference(&mut self, meminfo: PointerValue<'ctx>, incref: bool) -> Result<()> {
         let ptr = self.cx.ptr_type(AddressSpace::default());
-        let name = if incref {
-            "ferrojit_rt_incref"
-        } else {
-            "ferrojit_rt_decref"
-        };
+        let name = if incref { "ferrojit_rt_incref" } else { "ferrojit_rt_decref" };
         let f = self.extern_fn(name, None, &[ptr.into()]);
         self.b.build_call(f, &[meminfo.into()], "")?;
         Ok(())
@@ -546,12 +414,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.options.numpy_errors || !self.map_elements.is_empty()
     }
 
-    pub(crate) fn branch_rarely(
-        &self,
-        cond: IntValue<'ctx>,
-        rare: BasicBlock<'ctx>,
-        usual: BasicBlock<'ctx>,
-    ) -> Result<()> {
+    pub(crate) fn branch_rarely(&self, cond: IntValue<'ctx>, rare: BasicBlock<'ctx>, usual: BasicBlock<'ctx>) -> Result<()> {
         let branch = self.b.build_conditional_branch(cond, rare, usual)?;
         let i32t = self.cx.i32_type();
         let weights = self.cx.metadata_node(&[
@@ -578,12 +441,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Leaves with the status `s` when it is non-zero (a callee raised).
     fn propagate(&self, status: IntValue<'ctx>) -> Result<()> {
-        let failed = self.b.build_int_compare(
-            IntPredicate::NE,
-            status,
-            self.cx.i32_type().const_zero(),
-            "failed",
-        )?;
+        let failed = self.b.build_int_compare(IntPredicate::NE, status, self.cx.i32_type().const_zero(), "failed")?;
         let err = self.bb("propagate");
         let cont = self.bb("cont");
         self.b.build_conditional_branch(failed, err, cont)?;
@@ -593,36 +451,20 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
-    pub(crate) fn intrinsic(
-        &self,
-        name: &str,
-        types: &[BasicTypeEnum<'ctx>],
-        args: &[Value<'ctx>],
-    ) -> Result<Value<'ctx>> {
-        let intrinsic = Intrinsic::find(name)
-            .ok_or_else(|| CodegenError(format!("unknown intrinsic {name}")))?;
-        let decl = intrinsic
-            .get_declaration(self.module, types)
-            .ok_or_else(|| CodegenError(format!("cannot declare {name}")))?;
+    pub(crate) fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>], args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
+        let intrinsic = Intrinsic::find(name).ok_or_else(|| CodegenError(format!("unknown intrinsic {name}")))?;
+        let decl = intrinsic.get_declaration(self.module, types).ok_or_else(|| CodegenError(format!("cannot declare {name}")))?;
         self.call_value(decl, args)
     }
 
     fn call_value(&self, f: FunctionValue<'ctx>, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
         let args: Vec<BasicMetadataValueEnum> = args.iter().map(|a| (*a).into()).collect();
         let call = self.b.build_call(f, &args, "call")?;
-        Ok(call
-            .try_as_basic_value()
-            .basic()
-            .unwrap_or_else(|| self.cx.struct_type(&[], false).const_zero().into()))
+        Ok(call.try_as_basic_value().basic().unwrap_or_else(|| self.cx.struct_type(&[], false).const_zero().into()))
     }
 
     /// Declares (once) an external function by symbol.
-    pub(crate) fn extern_fn(
-        &self,
-        name: &str,
-        ret: Option<BasicTypeEnum<'ctx>>,
-        params: &[BasicMetadataTypeEnum<'ctx>],
-    ) -> FunctionValue<'ctx> {
+    pub(crate) fn extern_fn(&self, name: &str, ret: Option<BasicTypeEnum<'ctx>>, params: &[BasicMetadataTypeEnum<'ctx>]) -> FunctionValue<'ctx> {
         if let Some(f) = self.module.get_function(name) {
             return f;
         }
@@ -648,11 +490,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let v = self.expr(value)?;
                 self.store_local(*local, v)?;
             }
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => {
+            StmtKind::If { cond, then_body, else_body } => {
                 let c = self.expr(cond)?.into_int_value();
                 let (then_bb, else_bb, end) = (self.bb("then"), self.bb("else"), self.bb("endif"));
                 self.b.build_conditional_branch(c, then_bb, else_bb)?;
@@ -665,12 +503,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.b.position_at_end(end);
             }
             StmtKind::While { cond, body, orelse } => {
-                let (head, body_bb, else_bb, end) = (
-                    self.bb("while.head"),
-                    self.bb("while.body"),
-                    self.bb("while.else"),
-                    self.bb("while.end"),
-                );
+                let (head, body_bb, else_bb, end) = (self.bb("while.head"), self.bb("while.body"), self.bb("while.else"), self.bb("while.end"));
                 self.br(head)?;
                 self.b.position_at_end(head);
                 // The condition runs on every iteration too: inside the loop for `stored_slots`.
@@ -689,25 +522,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.br(end)?;
                 self.b.position_at_end(end);
             }
-            StmtKind::ForRange {
-                index,
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-            } => self.for_range(*index, start, stop, step, body, orelse)?,
+            StmtKind::ForRange { index, start, stop, step, body, orelse } => self.for_range(*index, start, stop, step, body, orelse)?,
             StmtKind::Break | StmtKind::Continue => {
-                let (cont, brk) = *self
-                    .loops
-                    .last()
-                    .ok_or_else(|| CodegenError("break outside a loop".into()))?;
-                self.b
-                    .build_unconditional_branch(if matches!(s.kind, StmtKind::Break) {
-                        brk
-                    } else {
-                        cont
-                    })?;
+                let (cont, brk) = *self.loops.last().ok_or_else(|| CodegenError("break outside a loop".into()))?;
+                self.b.build_unconditional_branch(if matches!(s.kind, StmtKind::Break) { brk } else { cont })?;
                 self.continue_dead();
             }
             StmtKind::Return(value) => {
@@ -731,19 +549,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.refcount(v, &ty.clone(), false)?;
                 self.b.build_store(self.locals[*local], llvm.const_zero())?;
             }
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => self.array_store(array, indices, value)?,
+            StmtKind::ArrayStore { array, indices, value } => self.array_store(array, indices, value)?,
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
             StmtKind::ArrayCopy { dst, src } => self.array_copy(dst, src)?,
-            StmtKind::ArrayMap {
-                dst,
-                operands,
-                element,
-                fresh,
-            } => self.array_map(dst, operands, element, *fresh)?,
+            StmtKind::ArrayMap { dst, operands, element, fresh } => self.array_map(dst, operands, element, *fresh)?,
         }
         Ok(())
     }
@@ -751,35 +560,17 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// `for index in range(start, stop, step)`: the bounds are evaluated once, then the loop
     /// runs, or, when its only possible exceptions are float -> int conversions, runs first
     /// with the checks deferred (see `deferred`).
-    fn for_range(
-        &mut self,
-        index: usize,
-        start: &ir::Expr,
-        stop: &ir::Expr,
-        step: &ir::Expr,
-        body: &[ir::Stmt],
-        orelse: &[ir::Stmt],
-    ) -> Result<()> {
+    fn for_range(&mut self, index: usize, start: &ir::Expr, stop: &ir::Expr, step: &ir::Expr, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
         let unit_step = matches!(step.kind, ExprKind::Const(Const::Int(1)));
         let bounds = RangeBounds {
             start: self.expr(start)?.into_int_value(),
             stop: self.expr(stop)?.into_int_value(),
-            step: if unit_step {
-                None
-            } else {
-                Some(self.expr(step)?.into_int_value())
-            },
+            step: if unit_step { None } else { Some(self.expr(step)?.into_int_value()) },
             step_is_constant: matches!(step.kind, ExprKind::Const(_)),
         };
         if let Some(step) = bounds.step {
-            let is_zero = self
-                .b
-                .build_int_compare(IntPredicate::EQ, step, self.i64(0), "step0")?;
-            self.raise_if(
-                is_zero,
-                ExcKind::ValueError,
-                "range() arg 3 must not be zero",
-            )?;
+            let is_zero = self.b.build_int_compare(IntPredicate::EQ, step, self.i64(0), "step0")?;
+            self.raise_if(is_zero, ExcKind::ValueError, "range() arg 3 must not be zero")?;
         }
         let deferrable = if self.deferred_conversions.is_none() && orelse.is_empty() {
             crate::deferred::deferrable_loop(&self.ir.locals, body, self.options.boundscheck)
@@ -795,13 +586,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Runs the loop with its float -> int conversions unchecked, recording whether any was
     /// bad; if one was, restores the locals the loop assigns and runs it again with the
     /// checks, which raises where Python would.
-    fn range_loop_deferring_checks(
-        &mut self,
-        index: usize,
-        bounds: &RangeBounds<'ctx>,
-        body: &[ir::Stmt],
-        mut assigned: Vec<usize>,
-    ) -> Result<()> {
+    fn range_loop_deferring_checks(&mut self, index: usize, bounds: &RangeBounds<'ctx>, body: &[ir::Stmt], mut assigned: Vec<usize>) -> Result<()> {
         assigned.push(index);
         assigned.sort_unstable();
         assigned.dedup();
@@ -820,14 +605,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let unchecked = self.range_loop(index, bounds, body, &[]);
         self.deferred_conversions = None;
         unchecked?;
-        let largest = self
-            .b
-            .build_load(i64t, largest, "largest")?
-            .into_int_value();
+        let largest = self.b.build_load(i64t, largest, "largest")?.into_int_value();
         let two63_bits = i64t.const_int(((1u64 << 63) as f64).to_bits(), false);
-        let bad = self
-            .b
-            .build_int_compare(IntPredicate::UGE, largest, two63_bits, "bad")?;
+        let bad = self.b.build_int_compare(IntPredicate::UGE, largest, two63_bits, "bad")?;
         let (recheck, done) = (self.bb("conversion.recheck"), self.bb("conversion.done"));
         self.branch_rarely(bad, recheck, done)?;
         self.b.position_at_end(recheck);
@@ -844,13 +624,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// A counted loop over evaluated bounds: with step 1, the canonical form (see
     /// [`Self::unit_range_loop`]); otherwise with the trip count computed up front (in unsigned
     /// arithmetic, so no bound overflows), which LLVM optimises best.
-    fn range_loop(
-        &mut self,
-        index: usize,
-        bounds: &RangeBounds<'ctx>,
-        body: &[ir::Stmt],
-        orelse: &[ir::Stmt],
-    ) -> Result<()> {
+    fn range_loop(&mut self, index: usize, bounds: &RangeBounds<'ctx>, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
         let Some(step) = bounds.step else {
             return self.unit_range_loop(index, bounds.start, bounds.stop, body, orelse);
         };
@@ -883,18 +657,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let b = &self.b;
         b.build_store(k_slot, zero)?;
         b.build_store(value_slot, start)?;
-        let (head, body_bb, latch, else_bb, end) = (
-            self.bb("for.head"),
-            self.bb("for.body"),
-            self.bb("for.latch"),
-            self.bb("for.else"),
-            self.bb("for.end"),
-        );
+        let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
         b.build_unconditional_branch(head)?;
         b.position_at_end(head);
-        let k = b
-            .build_load(self.cx.i64_type(), k_slot, "k")?
-            .into_int_value();
+        let k = b.build_load(self.cx.i64_type(), k_slot, "k")?.into_int_value();
         let more = b.build_int_compare(IntPredicate::ULT, k, count, "more")?;
         b.build_conditional_branch(more, body_bb, else_bb)?;
         b.position_at_end(body_bb);
@@ -906,23 +672,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.br(latch)?;
         let b = &self.b;
         b.position_at_end(latch);
-        let k = b
-            .build_load(self.cx.i64_type(), k_slot, "k")?
-            .into_int_value();
+        let k = b.build_load(self.cx.i64_type(), k_slot, "k")?.into_int_value();
         let next = b.build_int_add(k, one, "k.next")?;
         b.build_store(k_slot, next)?;
-        let value = b
-            .build_load(self.cx.i64_type(), value_slot, "i")?
-            .into_int_value();
+        let value = b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
         b.build_store(value_slot, b.build_int_add(value, step, "i.next")?)?;
         let back = b.build_unconditional_branch(head)?;
         // A step known only at run time makes every array access in the body strided by it:
         // vectorised, those become gathers and scatters, slower to compile and rarely faster.
-        let strided_arrays = !bounds.step_is_constant
-            && body.iter().any(|s| {
-                s.any_expr(&mut |e| matches!(e.kind, ExprKind::ArrayGet { .. }), false)
-                    || matches!(s.kind, StmtKind::ArrayStore { .. })
-            });
+        let strided_arrays = !bounds.step_is_constant && body.iter().any(|s| s.any_expr(&mut |e| matches!(e.kind, ExprKind::ArrayGet { .. }), false) || matches!(s.kind, StmtKind::ArrayStore { .. }));
         if strided_arrays && !self.float_reduction(body) {
             // Narrow vectors keep the gathers and scatters cheap to compile; a width hint would
             // let LLVM reorder a float sum, hence only without one.
@@ -942,32 +700,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// `for (i = start; i < stop; i++)`: LLVM then knows `i < stop` inside the body, which
     /// proves indices such as `m - 1 - i` non-negative. `i + 1` cannot overflow since
     /// `i < stop`.
-    fn unit_range_loop(
-        &mut self,
-        index: usize,
-        start: IntValue<'ctx>,
-        stop: IntValue<'ctx>,
-        body: &[ir::Stmt],
-        orelse: &[ir::Stmt],
-    ) -> Result<()> {
+    fn unit_range_loop(&mut self, index: usize, start: IntValue<'ctx>, stop: IntValue<'ctx>, body: &[ir::Stmt], orelse: &[ir::Stmt]) -> Result<()> {
         let value_slot = self.entry_alloca(self.cx.i64_type().into(), "value")?;
         self.b.build_store(value_slot, start)?;
-        let (head, body_bb, latch, else_bb, end) = (
-            self.bb("for.head"),
-            self.bb("for.body"),
-            self.bb("for.latch"),
-            self.bb("for.else"),
-            self.bb("for.end"),
-        );
+        let (head, body_bb, latch, else_bb, end) = (self.bb("for.head"), self.bb("for.body"), self.bb("for.latch"), self.bb("for.else"), self.bb("for.end"));
         self.b.build_unconditional_branch(head)?;
         self.b.position_at_end(head);
-        let value = self
-            .b
-            .build_load(self.cx.i64_type(), value_slot, "i")?
-            .into_int_value();
-        let more = self
-            .b
-            .build_int_compare(IntPredicate::SLT, value, stop, "more")?;
+        let value = self.b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, value, stop, "more")?;
         self.b.build_conditional_branch(more, body_bb, else_bb)?;
         self.b.position_at_end(body_bb);
         self.b.build_store(self.locals[index], value)?;
@@ -976,10 +716,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.loops.pop();
         self.br(latch)?;
         self.b.position_at_end(latch);
-        let value = self
-            .b
-            .build_load(self.cx.i64_type(), value_slot, "i")?
-            .into_int_value();
+        let value = self.b.build_load(self.cx.i64_type(), value_slot, "i")?.into_int_value();
         let next = self.b.build_int_nsw_add(value, self.i64(1), "i.next")?;
         self.b.build_store(value_slot, next)?;
         let back = self.b.build_unconditional_branch(head)?;
@@ -1014,11 +751,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     ///
     /// A loop LLVM may vectorise also gets the attributes of its scalar copy
     /// ([`SCALAR_COPY_OF_VECTOR_LOOP`]).
-    pub(crate) fn loop_metadata(
-        &self,
-        back: inkwell::values::InstructionValue<'ctx>,
-        hints: &[(&str, Option<u64>)],
-    ) {
+    pub(crate) fn loop_metadata(&self, back: inkwell::values::InstructionValue<'ctx>, hints: &[(&str, Option<u64>)]) {
         use inkwell::values::AsValueRef;
         use llvm_sys::core::*;
         use llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
@@ -1027,17 +760,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         unsafe {
             let ctx = self.cx.raw();
             let hint_node = |key: &str, value: Option<u64>| {
-                let mut hint_ops = vec![LLVMMDStringInContext2(
-                    ctx,
-                    key.as_ptr() as *const _,
-                    key.len(),
-                )];
+                let mut hint_ops = vec![LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len())];
                 if let Some(value) = value {
-                    let ty = if key.ends_with(".enable") {
-                        LLVMInt1TypeInContext(ctx)
-                    } else {
-                        LLVMInt32TypeInContext(ctx)
-                    };
+                    let ty = if key.ends_with(".enable") { LLVMInt1TypeInContext(ctx) } else { LLVMInt32TypeInContext(ctx) };
                     hint_ops.push(LLVMValueAsMetadata(LLVMConstInt(ty, value, 0)));
                 }
                 LLVMMDNodeInContext2(ctx, hint_ops.as_mut_ptr(), hint_ops.len())
@@ -1047,26 +772,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             id_ops.extend(hints.iter().map(|(key, value)| hint_node(key, *value)));
             if !hints.contains(&("llvm.loop.vectorize.enable", Some(0))) {
                 let key = "llvm.loop.vectorize.followup_epilogue";
-                let mut followup = vec![LLVMMDStringInContext2(
-                    ctx,
-                    key.as_ptr() as *const _,
-                    key.len(),
-                )];
-                followup.extend(
-                    SCALAR_COPY_OF_VECTOR_LOOP
-                        .iter()
-                        .map(|(key, value)| hint_node(key, *value)),
-                );
-                id_ops.push(LLVMMDNodeInContext2(
-                    ctx,
-                    followup.as_mut_ptr(),
-                    followup.len(),
-                ));
+                let mut followup = vec![LLVMMDStringInContext2(ctx, key.as_ptr() as *const _, key.len())];
+                followup.extend(SCALAR_COPY_OF_VECTOR_LOOP.iter().map(|(key, value)| hint_node(key, *value)));
+                id_ops.push(LLVMMDNodeInContext2(ctx, followup.as_mut_ptr(), followup.len()));
             }
             let id = LLVMMDNodeInContext2(ctx, id_ops.as_mut_ptr(), id_ops.len());
             LLVMMetadataReplaceAllUsesWith(temp, id);
-            let kind =
-                LLVMGetMDKindIDInContext(ctx, c"llvm.loop".as_ptr(), "llvm.loop".len() as u32);
+            let kind = LLVMGetMDKindIDInContext(ctx, c"llvm.loop".as_ptr(), "llvm.loop".len() as u32);
             LLVMSetMetadata(back.as_value_ref(), kind, LLVMMetadataAsValue(ctx, id));
         }
     }
@@ -1077,14 +789,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         fn reduces(locals: &[ir::Local], stmts: &[ir::Stmt]) -> bool {
             stmts.iter().any(|s| match &s.kind {
                 StmtKind::Assign { local, value } => {
-                    matches!(locals[*local].ty, Type::Float(_) | Type::Complex(_))
-                        && value.any(&mut |e| matches!(e.kind, ExprKind::Local(id) if id == *local))
+                    matches!(locals[*local].ty, Type::Float(_) | Type::Complex(_)) && value.any(&mut |e| matches!(e.kind, ExprKind::Local(id) if id == *local))
                 }
-                StmtKind::If {
-                    then_body,
-                    else_body,
-                    ..
-                } => reduces(locals, then_body) || reduces(locals, else_body),
+                StmtKind::If { then_body, else_body, .. } => reduces(locals, then_body) || reduces(locals, else_body),
                 _ => false,
             })
         }
@@ -1105,10 +812,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let cx = self.cx;
         Ok(match &e.kind {
             ExprKind::Const(c) => self.constant(c, &e.ty),
-            ExprKind::Local(id) => {
-                self.b
-                    .build_load(llvm_type(cx, &e.ty), self.locals[*id], "v")?
-            }
+            ExprKind::Local(id) => self.b.build_load(llvm_type(cx, &e.ty), self.locals[*id], "v")?,
             ExprKind::Cast(x) => {
                 let v = self.expr(x)?;
                 self.cast(v, &x.ty, &e.ty)?
@@ -1150,17 +854,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 phi.add_incoming(&[(&l, from_lhs), (&r, from_rhs)]);
                 phi.as_basic_value()
             }
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => {
+            ExprKind::IfExp { cond, then, otherwise } => {
                 let c = self.expr(cond)?.into_int_value();
-                let (then_bb, else_bb, end) = (
-                    self.bb("ifexp.then"),
-                    self.bb("ifexp.else"),
-                    self.bb("ifexp.end"),
-                );
+                let (then_bb, else_bb, end) = (self.bb("ifexp.then"), self.bb("ifexp.else"), self.bb("ifexp.end"));
                 self.b.build_conditional_branch(c, then_bb, else_bb)?;
                 self.b.position_at_end(then_bb);
                 let a = self.expr(then)?;
@@ -1180,10 +876,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let mut agg = st.get_undef();
                 for (i, item) in items.iter().enumerate() {
                     let v = self.expr(item)?;
-                    agg = self
-                        .b
-                        .build_insert_value(agg, v, i as u32, "tuple")?
-                        .into_struct_value();
+                    agg = self.b.build_insert_value(agg, v, i as u32, "tuple")?.into_struct_value();
                 }
                 agg.into()
             }
@@ -1192,10 +885,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.b.build_extract_value(v, *i as u32, "item")?
             }
             ExprKind::Call { symbol, args } => {
-                let callee = *self
-                    .fns
-                    .get(symbol)
-                    .ok_or_else(|| CodegenError(format!("call of unknown function {symbol}")))?;
+                let callee = *self.fns.get(symbol).ok_or_else(|| CodegenError(format!("call of unknown function {symbol}")))?;
                 let ret = self.entry_alloca(llvm_type(cx, &e.ty), "callret")?;
                 let mut values: Vec<Value> = vec![ret.into(), self.exc_ptr.into()];
                 for a in args {
@@ -1205,11 +895,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.propagate(status)?;
                 self.b.build_load(llvm_type(cx, &e.ty), ret, "result")?
             }
-            ExprKind::Math {
-                func,
-                args,
-                checked,
-            } => {
+            ExprKind::Math { func, args, checked } => {
                 let mut values = Vec::new();
                 for a in args {
                     values.push(self.expr(a)?);
@@ -1234,16 +920,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn(func.symbol, Some(llvm_type(cx, &e.ty)), &params);
                 let result = self.call_value(f, &values)?;
                 if func.may_raise {
-                    let kind = self
-                        .b
-                        .build_load(cx.i32_type(), self.exc_ptr, "exc.kind")?
-                        .into_int_value();
-                    let raised = self.b.build_int_compare(
-                        IntPredicate::NE,
-                        kind,
-                        cx.i32_type().const_zero(),
-                        "raised",
-                    )?;
+                    let kind = self.b.build_load(cx.i32_type(), self.exc_ptr, "exc.kind")?.into_int_value();
+                    let raised = self.b.build_int_compare(IntPredicate::NE, kind, cx.i32_type().const_zero(), "raised")?;
                     let status = self.b.build_int_z_extend(raised, cx.i32_type(), "status")?;
                     self.propagate(status)?;
                 }
@@ -1252,12 +930,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             ExprKind::MakeComplex { re, im } => {
                 let r = self.expr(re)?;
                 let i = self.expr(im)?;
-                self.complex(r.into_float_value(), i.into_float_value())?
-                    .into()
+                self.complex(r.into_float_value(), i.into_float_value())?.into()
             }
-            ExprKind::ComplexPart { value, imag } if matches!(value.ty, Type::Array(_)) => {
-                self.complex_part_view(value, *imag)?
-            }
+            ExprKind::ComplexPart { value, imag } if matches!(value.ty, Type::Array(_)) => self.complex_part_view(value, *imag)?,
             ExprKind::ComplexPart { value, imag } => {
                 let v = self.expr(value)?.into_struct_value();
                 self.b.build_extract_value(v, *imag as u32, "part")?
@@ -1283,17 +958,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
-            ExprKind::MapReduce {
-                op,
-                operands,
-                element,
-            } => self.map_reduce(*op, operands, element, &e.ty)?,
-            ExprKind::AxisReduce {
-                op,
-                array,
-                axis,
-                keepdims,
-            } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,
+            ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
+            ExprKind::AxisReduce { op, array, axis, keepdims } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,
             ExprKind::MapElement(i) => self.map_element(*i)?,
             ExprKind::BroadcastShape(operands) => self.broadcast_shape(operands, &e.ty)?,
             ExprKind::Print(items) => {
@@ -1316,22 +982,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     fn constant(&self, c: &Const, ty: &Type) -> Value<'ctx> {
         let cx = self.cx;
         match (c, ty) {
-            (Const::Int(_) | Const::Bool(_), _)
-                if ty.is_integer_like() || matches!(ty, Type::Datetime(_) | Type::Timedelta(_)) =>
-            {
+            (Const::Int(_) | Const::Bool(_), _) if ty.is_integer_like() || matches!(ty, Type::Datetime(_) | Type::Timedelta(_)) => {
                 let v = match c {
                     Const::Bool(b) => *b as i128,
                     Const::Int(v) => *v,
                     _ => unreachable!(),
                 };
-                llvm_type(cx, ty)
-                    .into_int_type()
-                    .const_int(v as u64, false)
-                    .into()
+                llvm_type(cx, ty).into_int_type().const_int(v as u64, false).into()
             }
-            (Const::Float(v), Type::Float(_)) => {
-                llvm_type(cx, ty).into_float_type().const_float(*v).into()
-            }
+            (Const::Float(v), Type::Float(_)) => llvm_type(cx, ty).into_float_type().const_float(*v).into(),
             (Const::Array { data, shape }, Type::Array(a)) => {
                 let i64t = cx.i64_type();
                 let itemsize = a.dtype.itemsize().unwrap_or(1) as i64;
@@ -1339,59 +998,28 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 for k in (0..shape.len().saturating_sub(1)).rev() {
                     strides[k] = strides[k + 1] * shape[k + 1];
                 }
-                let dims = |v: &[i64]| {
-                    i64t.const_array(
-                        &v.iter()
-                            .map(|d| i64t.const_int(*d as u64, true))
-                            .collect::<Vec<_>>(),
-                    )
-                };
+                let dims = |v: &[i64]| i64t.const_array(&v.iter().map(|d| i64t.const_int(*d as u64, true)).collect::<Vec<_>>());
                 let ptr = cx.ptr_type(AddressSpace::default());
                 let data_ptr = i64t.const_int(*data, false).const_to_pointer(ptr);
-                cx.const_struct(
-                    &[
-                        ptr.const_null().into(),
-                        data_ptr.into(),
-                        dims(shape).into(),
-                        dims(&strides).into(),
-                    ],
-                    false,
-                )
-                .into()
+                cx.const_struct(&[ptr.const_null().into(), data_ptr.into(), dims(shape).into(), dims(&strides).into()], false).into()
             }
             (Const::Complex(re, im), Type::Complex(f)) => {
                 let ft = float_type(cx, *f).into_float_type();
-                cx.const_struct(
-                    &[ft.const_float(*re).into(), ft.const_float(*im).into()],
-                    false,
-                )
-                .into()
+                cx.const_struct(&[ft.const_float(*re).into(), ft.const_float(*im).into()], false).into()
             }
             _ => llvm_type(cx, ty).const_zero(),
         }
     }
 
-    pub(crate) fn complex(
-        &self,
-        re: FloatValue<'ctx>,
-        im: FloatValue<'ctx>,
-    ) -> Result<StructValue<'ctx>> {
-        let st = self
-            .cx
-            .struct_type(&[re.get_type().into(), im.get_type().into()], false);
+    pub(crate) fn complex(&self, re: FloatValue<'ctx>, im: FloatValue<'ctx>) -> Result<StructValue<'ctx>> {
+        let st = self.cx.struct_type(&[re.get_type().into(), im.get_type().into()], false);
         let agg = self.b.build_insert_value(st.get_undef(), re, 0, "re")?;
-        Ok(self
-            .b
-            .build_insert_value(agg, im, 1, "im")?
-            .into_struct_value())
+        Ok(self.b.build_insert_value(agg, im, 1, "im")?.into_struct_value())
     }
 
     pub(crate) fn parts(&self, v: Value<'ctx>) -> Result<(FloatValue<'ctx>, FloatValue<'ctx>)> {
         let s = v.into_struct_value();
-        Ok((
-            self.b.build_extract_value(s, 0, "re")?.into_float_value(),
-            self.b.build_extract_value(s, 1, "im")?.into_float_value(),
-        ))
+        Ok((self.b.build_extract_value(s, 0, "re")?.into_float_value(), self.b.build_extract_value(s, 1, "im")?.into_float_value()))
     }
 
     /// Converts between numeric types (and tuples element-wise). Float -> int raises as
@@ -1406,10 +1034,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         // A datetime64/timedelta64 is its int64 count: inference converts units and checks NaT
         // itself, and reaches the count through casts to and from int64.
-        if let (Type::Datetime(_) | Type::Timedelta(_), Type::Int(IntType { bits: 64, .. }))
-        | (Type::Int(IntType { bits: 64, .. }), Type::Datetime(_) | Type::Timedelta(_)) =
-            (from, to)
-        {
+        if let (Type::Datetime(_) | Type::Timedelta(_), Type::Int(IntType { bits: 64, .. })) | (Type::Int(IntType { bits: 64, .. }), Type::Datetime(_) | Type::Timedelta(_)) = (from, to) {
             return Ok(v);
         }
         let cx = self.cx;
@@ -1417,16 +1042,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let target = llvm_type(cx, to);
         Ok(match (from, to) {
             (_, Type::Bool) => self.truth(v, from)?.into(),
-            (Type::Bool, Type::Int(_)) => b
-                .build_int_z_extend(v.into_int_value(), target.into_int_type(), "zext")?
-                .into(),
-            (Type::Bool, Type::Float(_)) => b
-                .build_unsigned_int_to_float(
-                    v.into_int_value(),
-                    target.into_float_type(),
-                    "uitofp",
-                )?
-                .into(),
+            (Type::Bool, Type::Int(_)) => b.build_int_z_extend(v.into_int_value(), target.into_int_type(), "zext")?.into(),
+            (Type::Bool, Type::Float(_)) => b.build_unsigned_int_to_float(v.into_int_value(), target.into_float_type(), "uitofp")?.into(),
             (Type::Int(a), Type::Int(bt)) => {
                 let v = v.into_int_value();
                 let t = target.into_int_type();
@@ -1443,11 +1060,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             (Type::Int(a), Type::Float(_)) => {
                 let t = target.into_float_type();
                 if a.signed {
-                    b.build_signed_int_to_float(v.into_int_value(), t, "sitofp")?
-                        .into()
+                    b.build_signed_int_to_float(v.into_int_value(), t, "sitofp")?.into()
                 } else {
-                    b.build_unsigned_int_to_float(v.into_int_value(), t, "uitofp")?
-                        .into()
+                    b.build_unsigned_int_to_float(v.into_int_value(), t, "uitofp")?.into()
                 }
             }
             (Type::Float(a), Type::Float(bt)) => {
@@ -1455,8 +1070,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 if a.bits() < bt.bits() {
                     b.build_float_ext(v.into_float_value(), t, "fpext")?.into()
                 } else {
-                    b.build_float_trunc(v.into_float_value(), t, "fptrunc")?
-                        .into()
+                    b.build_float_trunc(v.into_float_value(), t, "fptrunc")?.into()
                 }
             }
             (Type::Float(_), Type::Int(i)) => self.float_to_int(v.into_float_value(), *i)?.into(),
@@ -1467,9 +1081,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             (Type::Complex(_), Type::Complex(f)) => {
                 let (re, im) = self.parts(v)?;
-                let pf = |cx: &mut Self, x: FloatValue<'ctx>, from_f: &Type| {
-                    cx.cast(x.into(), from_f, &Type::Float(*f))
-                };
+                let pf = |cx: &mut Self, x: FloatValue<'ctx>, from_f: &Type| cx.cast(x.into(), from_f, &Type::Float(*f));
                 let from_f = match from {
                     Type::Complex(ff) => Type::Float(*ff),
                     _ => unreachable!(),
@@ -1482,14 +1094,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let st = target.into_struct_type();
                 let mut agg = st.get_undef();
                 for (i, (f, t)) in fs.iter().zip(ts).enumerate() {
-                    let item =
-                        self.b
-                            .build_extract_value(v.into_struct_value(), i as u32, "item")?;
+                    let item = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
                     let item = self.cast(item, f, t)?;
-                    agg = self
-                        .b
-                        .build_insert_value(agg, item, i as u32, "tuple")?
-                        .into_struct_value();
+                    agg = self.b.build_insert_value(agg, item, i as u32, "tuple")?.into_struct_value();
                 }
                 agg.into()
             }
@@ -1505,12 +1112,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// unsigned types (`-3.7` -> uint8 253) give NumPy's results. NaN, infinities and values
     /// past the intermediate type's range give an arbitrary but fixed value; NumPy's are
     /// platform-defined too (its documentation calls them undefined).
-    pub(crate) fn numpy_cast(
-        &mut self,
-        v: Value<'ctx>,
-        from: &Type,
-        to: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn numpy_cast(&mut self, v: Value<'ctx>, from: &Type, to: &Type) -> Result<Value<'ctx>> {
         match (from, to) {
             (Type::Complex(f), Type::Bool | Type::Int(_) | Type::Float(_)) => {
                 let (re, _) = self.parts(v)?;
@@ -1522,21 +1124,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             (Type::Float(_), Type::Int(i)) => {
                 let v = v.into_float_value();
                 let through = |this: &mut Self, bits: u8| -> Result<IntValue<'ctx>> {
-                    let wide =
-                        this.b
-                            .build_float_to_signed_int(v, int_type(this.cx, bits), "int")?;
+                    let wide = this.b.build_float_to_signed_int(v, int_type(this.cx, bits), "int")?;
                     this.freeze(wide)
                 };
                 let target = int_type(self.cx, i.bits);
                 let converted = match (i.bits, i.signed) {
                     (64, false) => {
                         // At 2**63 and above only an unsigned conversion fits.
-                        let high = self.b.build_float_compare(
-                            FloatPredicate::OGE,
-                            v,
-                            v.get_type().const_float((1u64 << 63) as f64),
-                            "high",
-                        )?;
+                        let high = self.b.build_float_compare(FloatPredicate::OGE, v, v.get_type().const_float((1u64 << 63) as f64), "high")?;
                         let unsigned = self.b.build_float_to_unsigned_int(v, target, "uint")?;
                         let unsigned = self.freeze(unsigned)?;
                         let signed = through(self, 64)?;
@@ -1545,12 +1140,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     (64, true) | (32, false) => through(self, 64)?,
                     _ => through(self, 32)?,
                 };
-                Ok(if converted.get_type() == target {
-                    converted
-                } else {
-                    self.b.build_int_truncate(converted, target, "trunc")?
-                }
-                .into())
+                Ok(if converted.get_type() == target { converted } else { self.b.build_int_truncate(converted, target, "trunc")? }.into())
             }
             _ => self.cast(v, from, to),
         }
@@ -1563,11 +1153,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         // SAFETY: a valid builder and instruction value of this context.
         Ok(unsafe {
             use inkwell::values::AsValueRef;
-            IntValue::new(llvm_sys::core::LLVMBuildFreeze(
-                self.b.as_mut_ptr(),
-                v.as_value_ref(),
-                c"int".as_ptr(),
-            ))
+            IntValue::new(llvm_sys::core::LLVMBuildFreeze(self.b.as_mut_ptr(), v.as_value_ref(), c"int".as_ptr()))
         })
     }
 
@@ -1580,31 +1166,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         let b = &self.b;
         let is_nan = b.build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
-        self.raise_if(
-            is_nan,
-            ExcKind::ValueError,
-            "cannot convert float NaN to integer",
-        )?;
+        self.raise_if(is_nan, ExcKind::ValueError, "cannot convert float NaN to integer")?;
         let b = &self.b;
-        let abs = self
-            .intrinsic("llvm.fabs", &[v.get_type().into()], &[v.into()])?
-            .into_float_value();
+        let abs = self.intrinsic("llvm.fabs", &[v.get_type().into()], &[v.into()])?.into_float_value();
         let inf = v.get_type().const_float(f64::INFINITY);
         let is_inf = b.build_float_compare(FloatPredicate::OEQ, abs, inf, "isinf")?;
-        self.raise_if(
-            is_inf,
-            ExcKind::OverflowError,
-            "cannot convert float infinity to integer",
-        )?;
+        self.raise_if(is_inf, ExcKind::OverflowError, "cannot convert float infinity to integer")?;
         let it = int_type(self.cx, to.bits);
-        let name = if to.signed {
-            "llvm.fptosi.sat"
-        } else {
-            "llvm.fptoui.sat"
-        };
-        Ok(self
-            .intrinsic(name, &[it.into(), v.get_type().into()], &[v.into()])?
-            .into_int_value())
+        let name = if to.signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+        Ok(self.intrinsic(name, &[it.into(), v.get_type().into()], &[v.into()])?.into_int_value())
     }
 
     /// A float -> int conversion in a loop whose checks are deferred (see `deferred`): no
@@ -1615,46 +1185,22 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// rejects, and a few it accepts (-2**63; magnitudes that narrower types saturate), for
     /// which the checked run finds nothing to raise and only costs time. The result itself is
     /// an arbitrary but fixed value (`freeze`) for a bad input; the checked run never uses it.
-    fn float_to_int_unchecked(
-        &mut self,
-        v: FloatValue<'ctx>,
-        to: IntType,
-        largest: PointerValue<'ctx>,
-    ) -> Result<IntValue<'ctx>> {
+    fn float_to_int_unchecked(&mut self, v: FloatValue<'ctx>, to: IntType, largest: PointerValue<'ctx>) -> Result<IntValue<'ctx>> {
         let ft = v.get_type();
         let it = int_type(self.cx, to.bits);
         let i64t = self.cx.i64_type();
-        let wide = if ft == self.cx.f64_type() {
-            v
-        } else {
-            self.b.build_float_ext(v, self.cx.f64_type(), "wide")?
-        };
+        let wide = if ft == self.cx.f64_type() { v } else { self.b.build_float_ext(v, self.cx.f64_type(), "wide")? };
         let bits = self.b.build_bit_cast(wide, i64t, "bits")?.into_int_value();
-        let magnitude =
-            self.b
-                .build_and(bits, i64t.const_int(u64::MAX >> 1, false), "magnitude")?;
-        let so_far = self
-            .b
-            .build_load(i64t, largest, "largest")?
-            .into_int_value();
-        let max = self.intrinsic(
-            "llvm.umax",
-            &[i64t.into()],
-            &[so_far.into(), magnitude.into()],
-        )?;
+        let magnitude = self.b.build_and(bits, i64t.const_int(u64::MAX >> 1, false), "magnitude")?;
+        let so_far = self.b.build_load(i64t, largest, "largest")?.into_int_value();
+        let max = self.intrinsic("llvm.umax", &[i64t.into()], &[so_far.into(), magnitude.into()])?;
         self.b.build_store(largest, max)?;
         if to.signed && to.bits == 64 {
             let poison_if_bad = self.b.build_float_to_signed_int(v, it, "int")?;
             self.freeze(poison_if_bad)
         } else {
-            let name = if to.signed {
-                "llvm.fptosi.sat"
-            } else {
-                "llvm.fptoui.sat"
-            };
-            Ok(self
-                .intrinsic(name, &[it.into(), ft.into()], &[v.into()])?
-                .into_int_value())
+            let name = if to.signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+            Ok(self.intrinsic(name, &[it.into(), ft.into()], &[v.into()])?.into_int_value())
         }
     }
 
@@ -1684,86 +1230,32 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             } else {
                 ("llvm.x86.sse.cvttss2si64", 4, self.cx.i32_type())
             };
-            let vector = self.b.build_insert_element(
-                ft.vec_type(lanes).get_undef(),
-                v,
-                i64t.const_zero(),
-                "vec",
-            )?;
-            let result = self
-                .intrinsic(name, &[], &[vector.into()])?
-                .into_int_value();
-            let indefinite = self.b.build_int_compare(
-                IntPredicate::EQ,
-                result,
-                i64t.const_int(1 << 63, false),
-                "indefinite",
-            )?;
+            let vector = self.b.build_insert_element(ft.vec_type(lanes).get_undef(), v, i64t.const_zero(), "vec")?;
+            let result = self.intrinsic(name, &[], &[vector.into()])?.into_int_value();
+            let indefinite = self.b.build_int_compare(IntPredicate::EQ, result, i64t.const_int(1 << 63, false), "indefinite")?;
             self.branch_rarely(indefinite, cold, ok)?;
             self.b.position_at_end(cold);
-            let bits = self
-                .b
-                .build_bit_cast(v, bits_type, "bits")?
-                .into_int_value();
-            let min_bits = if is_f64 {
-                (-two63).to_bits()
-            } else {
-                u64::from((-two63 as f32).to_bits())
-            };
-            let is_min = self.b.build_int_compare(
-                IntPredicate::EQ,
-                bits,
-                bits_type.const_int(min_bits, false),
-                "ismin",
-            )?;
+            let bits = self.b.build_bit_cast(v, bits_type, "bits")?.into_int_value();
+            let min_bits = if is_f64 { (-two63).to_bits() } else { u64::from((-two63 as f32).to_bits()) };
+            let is_min = self.b.build_int_compare(IntPredicate::EQ, bits, bits_type.const_int(min_bits, false), "ismin")?;
             let raise = self.bb("int.raise");
             self.b.build_conditional_branch(is_min, ok, raise)?;
             self.b.position_at_end(raise);
             Some(result)
         } else {
-            let low = self.b.build_float_compare(
-                FloatPredicate::ULT,
-                v,
-                ft.const_float(-two63),
-                "low",
-            )?;
-            let high = self.b.build_float_compare(
-                FloatPredicate::UGE,
-                v,
-                ft.const_float(two63),
-                "high",
-            )?;
+            let low = self.b.build_float_compare(FloatPredicate::ULT, v, ft.const_float(-two63), "low")?;
+            let high = self.b.build_float_compare(FloatPredicate::UGE, v, ft.const_float(two63), "high")?;
             let bad = self.b.build_or(low, high, "bad")?;
             self.branch_rarely(bad, cold, ok)?;
             self.b.position_at_end(cold);
             None
         };
-        let is_nan = self
-            .b
-            .build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
-        self.raise_if(
-            is_nan,
-            ExcKind::ValueError,
-            "cannot convert float NaN to integer",
-        )?;
-        let abs = self
-            .intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?
-            .into_float_value();
-        let is_inf = self.b.build_float_compare(
-            FloatPredicate::OEQ,
-            abs,
-            ft.const_float(f64::INFINITY),
-            "isinf",
-        )?;
-        self.raise_if(
-            is_inf,
-            ExcKind::OverflowError,
-            "cannot convert float infinity to integer",
-        )?;
-        self.raise(
-            ExcKind::OverflowError,
-            "float is too large for a 64-bit integer",
-        )?;
+        let is_nan = self.b.build_float_compare(FloatPredicate::UNO, v, v, "isnan")?;
+        self.raise_if(is_nan, ExcKind::ValueError, "cannot convert float NaN to integer")?;
+        let abs = self.intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?.into_float_value();
+        let is_inf = self.b.build_float_compare(FloatPredicate::OEQ, abs, ft.const_float(f64::INFINITY), "isinf")?;
+        self.raise_if(is_inf, ExcKind::OverflowError, "cannot convert float infinity to integer")?;
+        self.raise(ExcKind::OverflowError, "float is too large for a 64-bit integer")?;
         self.b.position_at_end(ok);
         match result {
             Some(result) => Ok(result),
@@ -1773,11 +1265,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     fn target_is_x86_64(&self) -> bool {
-        self.module
-            .get_triple()
-            .as_str()
-            .to_bytes()
-            .starts_with(b"x86_64")
+        self.module.get_triple().as_str().to_bytes().starts_with(b"x86_64")
     }
 
     pub(crate) fn truth(&mut self, v: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
@@ -1785,55 +1273,22 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(match ty {
             Type::Bool => v.into_int_value(),
             // A time value is true when its count is nonzero (NaT too), as NumPy's.
-            Type::Int(_) | Type::Datetime(_) | Type::Timedelta(_) => b.build_int_compare(
-                IntPredicate::NE,
-                v.into_int_value(),
-                v.get_type().const_zero().into_int_value(),
-                "truth",
-            )?,
-            Type::Float(_) => b.build_float_compare(
-                FloatPredicate::UNE,
-                v.into_float_value(),
-                v.get_type().const_zero().into_float_value(),
-                "truth",
-            )?,
+            Type::Int(_) | Type::Datetime(_) | Type::Timedelta(_) => b.build_int_compare(IntPredicate::NE, v.into_int_value(), v.get_type().const_zero().into_int_value(), "truth")?,
+            Type::Float(_) => b.build_float_compare(FloatPredicate::UNE, v.into_float_value(), v.get_type().const_zero().into_float_value(), "truth")?,
             Type::Complex(_) => {
                 let (re, im) = self.parts(v)?;
                 let b = &self.b;
-                let r = b.build_float_compare(
-                    FloatPredicate::UNE,
-                    re,
-                    re.get_type().const_zero(),
-                    "re",
-                )?;
-                let i = b.build_float_compare(
-                    FloatPredicate::UNE,
-                    im,
-                    im.get_type().const_zero(),
-                    "im",
-                )?;
+                let r = b.build_float_compare(FloatPredicate::UNE, re, re.get_type().const_zero(), "re")?;
+                let i = b.build_float_compare(FloatPredicate::UNE, im, im.get_type().const_zero(), "im")?;
                 b.build_or(r, i, "truth")?
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
-            Type::Tuple(items) => self
-                .cx
-                .bool_type()
-                .const_int(!items.is_empty() as u64, false),
-            Type::Array(_) | Type::Record(_) => {
-                return Err(CodegenError(format!(
-                    "truth value of a `{ty}` reached codegen"
-                )))
-            }
+            Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
+            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
 
-    pub(crate) fn compare(
-        &mut self,
-        op: CmpOp,
-        l: Value<'ctx>,
-        r: Value<'ctx>,
-        ty: &Type,
-    ) -> Result<IntValue<'ctx>> {
+    pub(crate) fn compare(&mut self, op: CmpOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
         let b = &self.b;
         match ty {
             Type::Bool | Type::Int(_) => {
@@ -1853,12 +1308,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 };
                 Ok(b.build_int_compare(pred, l.into_int_value(), r.into_int_value(), "cmp")?)
             }
-            Type::Float(_) => Ok(b.build_float_compare(
-                float_predicate(op)?,
-                l.into_float_value(),
-                r.into_float_value(),
-                "cmp",
-            )?),
+            Type::Float(_) => Ok(b.build_float_compare(float_predicate(op)?, l.into_float_value(), r.into_float_value(), "cmp")?),
             Type::Complex(_) => {
                 let (lr, li) = self.parts(l)?;
                 let (rr, ri) = self.parts(r)?;
@@ -1866,15 +1316,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let pred = float_predicate(op)?;
                 let x = b.build_float_compare(pred, lr, rr, "cmp.re")?;
                 let y = b.build_float_compare(pred, li, ri, "cmp.im")?;
-                Ok(if op == CmpOp::Eq {
-                    b.build_and(x, y, "cmp")?
-                } else {
-                    b.build_or(x, y, "cmp")?
-                })
+                Ok(if op == CmpOp::Eq { b.build_and(x, y, "cmp")? } else { b.build_or(x, y, "cmp")? })
             }
-            other => Err(CodegenError(format!(
-                "comparison of {other} reached codegen"
-            ))),
+            other => Err(CodegenError(format!("comparison of {other} reached codegen"))),
         }
     }
 
@@ -1884,9 +1328,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             (UnaryOp::Not, _) => b.build_not(v.into_int_value(), "not")?.into(),
             (UnaryOp::Invert, _) => b.build_not(v.into_int_value(), "invert")?.into(),
             (UnaryOp::Neg, Type::Int(_)) => b.build_int_neg(v.into_int_value(), "neg")?.into(),
-            (UnaryOp::Neg, Type::Float(_)) => {
-                b.build_float_neg(v.into_float_value(), "neg")?.into()
-            }
+            (UnaryOp::Neg, Type::Float(_)) => b.build_float_neg(v.into_float_value(), "neg")?.into(),
             (UnaryOp::Neg, Type::Complex(_)) => {
                 let (re, im) = self.parts(v)?;
                 let re = self.b.build_float_neg(re, "neg.re")?;
@@ -1899,8 +1341,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 }
                 let x = v.into_int_value();
                 let neg = b.build_int_neg(x, "neg")?;
-                let is_neg =
-                    b.build_int_compare(IntPredicate::SLT, x, x.get_type().const_zero(), "isneg")?;
+                let is_neg = b.build_int_compare(IntPredicate::SLT, x, x.get_type().const_zero(), "isneg")?;
                 b.build_select(is_neg, neg, x, "abs")?
             }
             (UnaryOp::Abs, Type::Float(_)) => self.intrinsic("llvm.fabs", &[v.get_type()], &[v])?,
@@ -1908,22 +1349,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let (re, im) = self.parts(v)?;
                 self.math(MathFunc::HYPOT, &[re.into(), im.into()], &Type::Float(*f))?
             }
-            _ => {
-                return Err(CodegenError(format!(
-                    "unary {op:?} on {ty} reached codegen"
-                )))
-            }
+            _ => return Err(CodegenError(format!("unary {op:?} on {ty} reached codegen"))),
         })
     }
 
-    pub(crate) fn binary(
-        &mut self,
-        op: BinaryOp,
-        l: Value<'ctx>,
-        r: Value<'ctx>,
-        ty: &Type,
-        rhs_ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type, rhs_ty: &Type) -> Result<Value<'ctx>> {
         match ty {
             Type::Bool => {
                 let (l, r) = (l.into_int_value(), r.into_int_value());
@@ -1936,24 +1366,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 }
                 .into())
             }
-            Type::Int(i) => self
-                .int_binary(op, l.into_int_value(), r.into_int_value(), *i)
-                .map(Into::into),
-            Type::Float(f) => self
-                .float_binary(op, l.into_float_value(), r, *f, rhs_ty)
-                .map(Into::into),
+            Type::Int(i) => self.int_binary(op, l.into_int_value(), r.into_int_value(), *i).map(Into::into),
+            Type::Float(f) => self.float_binary(op, l.into_float_value(), r, *f, rhs_ty).map(Into::into),
             Type::Complex(f) => self.complex_binary(op, l, r, *f),
             other => Err(CodegenError(format!("{op:?} on {other} reached codegen"))),
         }
     }
 
-    fn int_binary(
-        &mut self,
-        op: BinaryOp,
-        l: IntValue<'ctx>,
-        r: IntValue<'ctx>,
-        ty: IntType,
-    ) -> Result<IntValue<'ctx>> {
+    fn int_binary(&mut self, op: BinaryOp, l: IntValue<'ctx>, r: IntValue<'ctx>, ty: IntType) -> Result<IntValue<'ctx>> {
         let zero = l.get_type().const_zero();
         // Not where values from unchecked conversions may flow (see `deferred_conversions`), and
         // only for 64 bits: narrower integers are NumPy's types, whose wrapping is their meaning.
@@ -1976,33 +1396,18 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let is_zero = b.build_int_compare(IntPredicate::EQ, r, zero, "divzero")?;
                 // NumPy's error model: x // 0 and x % 0 are 0. Divide by 1 instead.
                 let r = if self.numpy_errors() {
-                    b.build_select(is_zero, l.get_type().const_int(1, false), r, "divisor")?
-                        .into_int_value()
+                    b.build_select(is_zero, l.get_type().const_int(1, false), r, "divisor")?.into_int_value()
                 } else {
-                    let msg = if op == BinaryOp::Mod {
-                        "integer modulo by zero"
-                    } else {
-                        "integer division or modulo by zero"
-                    };
+                    let msg = if op == BinaryOp::Mod { "integer modulo by zero" } else { "integer division or modulo by zero" };
                     self.raise_if(is_zero, ExcKind::ZeroDivisionError, msg)?;
                     r
                 };
                 let numpy_zero = |this: &Self, v: IntValue<'ctx>| -> Result<IntValue<'ctx>> {
-                    Ok(if this.numpy_errors() {
-                        this.b
-                            .build_select(is_zero, zero, v, "zerodiv")?
-                            .into_int_value()
-                    } else {
-                        v
-                    })
+                    Ok(if this.numpy_errors() { this.b.build_select(is_zero, zero, v, "zerodiv")?.into_int_value() } else { v })
                 };
                 let b = &self.b;
                 if !ty.signed {
-                    let v = if op == BinaryOp::FloorDiv {
-                        b.build_int_unsigned_div(l, r, "div")?
-                    } else {
-                        b.build_int_unsigned_rem(l, r, "rem")?
-                    };
+                    let v = if op == BinaryOp::FloorDiv { b.build_int_unsigned_div(l, r, "div")? } else { b.build_int_unsigned_rem(l, r, "rem")? };
                     return numpy_zero(self, v);
                 }
                 // Python rounds toward negative infinity. `x // -1` is negation and `x % -1` is 0;
@@ -2010,11 +1415,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let minus_one = l.get_type().const_all_ones();
                 let is_m1 = b.build_int_compare(IntPredicate::EQ, r, minus_one, "m1")?;
                 let by_minus_one = |this: &Self| -> Result<IntValue<'ctx>> {
-                    Ok(if op == BinaryOp::FloorDiv {
-                        this.b.build_int_neg(l, "neg")?
-                    } else {
-                        zero
-                    })
+                    Ok(if op == BinaryOp::FloorDiv { this.b.build_int_neg(l, "neg")? } else { zero })
                 };
                 // The general case for a divisor `d` that is not -1. The remainder has the sign
                 // of `l` when it is not 0, so the rounding adjustment is known from the operands'
@@ -2024,41 +1425,23 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     let q = b.build_int_signed_div(l, d, "q")?;
                     let m = b.build_int_signed_rem(l, d, "m")?;
                     let m_nonzero = b.build_int_compare(IntPredicate::NE, m, zero, "mnz")?;
-                    let signs_differ = b.build_int_compare(
-                        IntPredicate::SLT,
-                        b.build_xor(l, d, "x")?,
-                        zero,
-                        "sd",
-                    )?;
+                    let signs_differ = b.build_int_compare(IntPredicate::SLT, b.build_xor(l, d, "x")?, zero, "sd")?;
                     let adjust = b.build_and(m_nonzero, signs_differ, "adj")?;
                     Ok(if op == BinaryOp::FloorDiv {
-                        b.build_int_sub(
-                            q,
-                            b.build_int_z_extend(adjust, l.get_type(), "a")?,
-                            "floordiv",
-                        )?
+                        b.build_int_sub(q, b.build_int_z_extend(adjust, l.get_type(), "a")?, "floordiv")?
                     } else {
-                        b.build_int_add(
-                            m,
-                            b.build_select(adjust, d, zero, "a")?.into_int_value(),
-                            "mod",
-                        )?
+                        b.build_int_add(m, b.build_select(adjust, d, zero, "a")?.into_int_value(), "mod")?
                     })
                 };
                 let v = if self.numpy_errors() {
                     // Ufunc loops stay free of branches: divide by 1 instead of -1 and select.
-                    let d = b
-                        .build_select(is_m1, l.get_type().const_int(1, false), r, "d")?
-                        .into_int_value();
+                    let d = b.build_select(is_m1, l.get_type().const_int(1, false), r, "d")?.into_int_value();
                     let v = general(self, d)?;
-                    self.b
-                        .build_select(is_m1, by_minus_one(self)?, v, "divm1")?
-                        .into_int_value()
+                    self.b.build_select(is_m1, by_minus_one(self)?, v, "divm1")?.into_int_value()
                 } else {
                     // A rarely taken branch keeps the -1 test off the division's critical path
                     // (in `a, b = b, a % b` each division waits for the one before).
-                    let (m1_bb, general_bb, done_bb) =
-                        (self.bb("divm1"), self.bb("div"), self.bb("divdone"));
+                    let (m1_bb, general_bb, done_bb) = (self.bb("divm1"), self.bb("div"), self.bb("divdone"));
                     self.branch_rarely(is_m1, m1_bb, general_bb)?;
                     self.b.position_at_end(m1_bb);
                     let v_m1 = by_minus_one(self)?;
@@ -2089,43 +1472,27 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 if op == BinaryOp::LShift {
                     // Shifting every bit out leaves 0 (the wrapped value of Python's result).
                     let shifted = b.build_left_shift(l, count, "shl")?;
-                    b.build_select(too_far, zero, shifted, "shl")?
-                        .into_int_value()
+                    b.build_select(too_far, zero, shifted, "shl")?.into_int_value()
                 } else if ty.signed {
                     // Shifting by bits-1 gives the sign fill Python's result has.
                     b.build_right_shift(l, count, true, "ashr")?
                 } else {
                     let shifted = b.build_right_shift(l, count, false, "lshr")?;
-                    b.build_select(too_far, zero, shifted, "lshr")?
-                        .into_int_value()
+                    b.build_select(too_far, zero, shifted, "lshr")?.into_int_value()
                 }
             }
-            BinaryOp::Div | BinaryOp::Pow => {
-                return Err(CodegenError(format!("integer {op:?} reached codegen")))
-            }
+            BinaryOp::Div | BinaryOp::Pow => return Err(CodegenError(format!("integer {op:?} reached codegen"))),
         })
     }
 
-    fn float_binary(
-        &mut self,
-        op: BinaryOp,
-        l: FloatValue<'ctx>,
-        r: Value<'ctx>,
-        f: FloatType,
-        rhs_ty: &Type,
-    ) -> Result<FloatValue<'ctx>> {
+    fn float_binary(&mut self, op: BinaryOp, l: FloatValue<'ctx>, r: Value<'ctx>, f: FloatType, rhs_ty: &Type) -> Result<FloatValue<'ctx>> {
         let zero = l.get_type().const_zero();
         if op == BinaryOp::Pow {
             let exp = match rhs_ty {
-                Type::Int(_) => {
-                    self.b
-                        .build_signed_int_to_float(r.into_int_value(), l.get_type(), "exp")?
-                }
+                Type::Int(_) => self.b.build_signed_int_to_float(r.into_int_value(), l.get_type(), "exp")?,
                 _ => r.into_float_value(),
             };
-            let result = self
-                .intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?
-                .into_float_value();
+            let result = self.intrinsic("llvm.pow", &[l.get_type().into()], &[l.into(), exp.into()])?.into_float_value();
             // Python's float raises; float32 is NumPy's type, whose `**` gives inf/NaN as it does
             // under `error_model='numpy'`.
             if !self.numpy_errors() && f == FloatType::F64 {
@@ -2151,15 +1518,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 } else if op != BinaryOp::Div {
                     // NumPy: x // 0.0 is x / 0.0 (inf or NaN), x % 0.0 is NaN.
                     let v = self.float_divmod(op, l, r, f)?;
-                    let by_zero = if op == BinaryOp::FloorDiv {
-                        self.b.build_float_div(l, r, "q")?
-                    } else {
-                        l.get_type().const_float(f64::NAN)
-                    };
-                    return Ok(self
-                        .b
-                        .build_select(is_zero, by_zero, v, "numpy")?
-                        .into_float_value());
+                    let by_zero = if op == BinaryOp::FloorDiv { self.b.build_float_div(l, r, "q")? } else { l.get_type().const_float(f64::NAN) };
+                    return Ok(self.b.build_select(is_zero, by_zero, v, "numpy")?.into_float_value());
                 }
                 if op == BinaryOp::Div {
                     return Ok(self.b.build_float_div(l, r, "fdiv")?);
@@ -2175,36 +1535,18 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// operands in every raising case (0.0 to a negative power is infinite, a negative base
     /// with a non-integral exponent is NaN, overflow is infinite), so the usual path costs one
     /// comparison; the runtime sorts out the rare one.
-    fn check_float_pow(
-        &mut self,
-        x: FloatValue<'ctx>,
-        y: FloatValue<'ctx>,
-        result: FloatValue<'ctx>,
-    ) -> Result<()> {
-        let magnitude = self
-            .intrinsic("llvm.fabs", &[result.get_type().into()], &[result.into()])?
-            .into_float_value();
+    fn check_float_pow(&mut self, x: FloatValue<'ctx>, y: FloatValue<'ctx>, result: FloatValue<'ctx>) -> Result<()> {
+        let magnitude = self.intrinsic("llvm.fabs", &[result.get_type().into()], &[result.into()])?.into_float_value();
         let infinity = result.get_type().const_float(f64::INFINITY);
         // Unordered: true for NaN too.
-        let special =
-            self.b
-                .build_float_compare(FloatPredicate::UEQ, magnitude, infinity, "pow.special")?;
+        let special = self.b.build_float_compare(FloatPredicate::UEQ, magnitude, infinity, "pow.special")?;
         let (check_bb, done_bb) = (self.bb("pow.check"), self.bb("pow.done"));
         self.branch_rarely(special, check_bb, done_bb)?;
         self.b.position_at_end(check_bb);
         let f64t = self.cx.f64_type();
         let ptr = self.cx.ptr_type(AddressSpace::default());
-        let func = self.extern_fn(
-            RuntimeFunc::FLOAT_POW_ERROR.symbol,
-            Some(self.cx.i32_type().into()),
-            &[f64t.into(), f64t.into(), f64t.into(), ptr.into()],
-        );
-        let status = self
-            .call_value(
-                func,
-                &[x.into(), y.into(), result.into(), self.exc_ptr.into()],
-            )?
-            .into_int_value();
+        let func = self.extern_fn(RuntimeFunc::FLOAT_POW_ERROR.symbol, Some(self.cx.i32_type().into()), &[f64t.into(), f64t.into(), f64t.into(), ptr.into()]);
+        let status = self.call_value(func, &[x.into(), y.into(), result.into(), self.exc_ptr.into()])?.into_int_value();
         self.propagate(status)?;
         self.b.build_unconditional_branch(done_bb)?;
         self.b.position_at_end(done_bb);
@@ -2213,190 +1555,93 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// `l // r` or `l % r` by CPython's `float_divmod`, computed in double precision; `r` is
     /// not zero (or the caller discards the result).
-    fn float_divmod(
-        &self,
-        op: BinaryOp,
-        l: FloatValue<'ctx>,
-        r: FloatValue<'ctx>,
-        f: FloatType,
-    ) -> Result<FloatValue<'ctx>> {
+    fn float_divmod(&self, op: BinaryOp, l: FloatValue<'ctx>, r: FloatValue<'ctx>, f: FloatType) -> Result<FloatValue<'ctx>> {
         let f64t = self.cx.f64_type();
         let (l64, r64) = if f == FloatType::F32 {
-            (
-                self.b.build_float_ext(l, f64t, "l")?,
-                self.b.build_float_ext(r, f64t, "r")?,
-            )
+            (self.b.build_float_ext(l, f64t, "l")?, self.b.build_float_ext(r, f64t, "r")?)
         } else {
             (l, r)
         };
-        let symbol = if op == BinaryOp::FloorDiv {
-            "ferrojit_rt_floordiv_f64"
-        } else {
-            "ferrojit_rt_mod_f64"
-        };
+        let symbol = if op == BinaryOp::FloorDiv { "ferrojit_rt_floordiv_f64" } else { "ferrojit_rt_mod_f64" };
         let func = self.extern_fn(symbol, Some(f64t.into()), &[f64t.into(), f64t.into()]);
-        let v = self
-            .call_value(func, &[l64.into(), r64.into()])?
-            .into_float_value();
-        Ok(if f == FloatType::F32 {
-            self.b.build_float_trunc(v, l.get_type(), "f32")?
-        } else {
-            v
-        })
+        let v = self.call_value(func, &[l64.into(), r64.into()])?.into_float_value();
+        Ok(if f == FloatType::F32 { self.b.build_float_trunc(v, l.get_type(), "f32")? } else { v })
     }
 
-    fn complex_binary(
-        &mut self,
-        op: BinaryOp,
-        l: Value<'ctx>,
-        r: Value<'ctx>,
-        f: FloatType,
-    ) -> Result<Value<'ctx>> {
+    fn complex_binary(&mut self, op: BinaryOp, l: Value<'ctx>, r: Value<'ctx>, f: FloatType) -> Result<Value<'ctx>> {
         let (a, bi) = self.parts(l)?;
         let (c, d) = self.parts(r)?;
         let b = &self.b;
         let (re, im) = match op {
-            BinaryOp::Add => (
-                b.build_float_add(a, c, "re")?,
-                b.build_float_add(bi, d, "im")?,
-            ),
-            BinaryOp::Sub => (
-                b.build_float_sub(a, c, "re")?,
-                b.build_float_sub(bi, d, "im")?,
-            ),
+            BinaryOp::Add => (b.build_float_add(a, c, "re")?, b.build_float_add(bi, d, "im")?),
+            BinaryOp::Sub => (b.build_float_sub(a, c, "re")?, b.build_float_sub(bi, d, "im")?),
             BinaryOp::Mul => {
-                let re = b.build_float_sub(
-                    b.build_float_mul(a, c, "ac")?,
-                    b.build_float_mul(bi, d, "bd")?,
-                    "re",
-                )?;
-                let im = b.build_float_add(
-                    b.build_float_mul(a, d, "ad")?,
-                    b.build_float_mul(bi, c, "bc")?,
-                    "im",
-                )?;
+                let re = b.build_float_sub(b.build_float_mul(a, c, "ac")?, b.build_float_mul(bi, d, "bd")?, "re")?;
+                let im = b.build_float_add(b.build_float_mul(a, d, "ad")?, b.build_float_mul(bi, c, "bc")?, "im")?;
                 (re, im)
             }
             BinaryOp::Div => {
                 // CPython's `_Py_c_quot` (Smith's algorithm): both branches are computed and the
                 // one for the larger divisor component is selected.
                 let zero = a.get_type().const_zero();
-                let abs_c = self
-                    .intrinsic("llvm.fabs", &[a.get_type().into()], &[c.into()])?
-                    .into_float_value();
-                let abs_d = self
-                    .intrinsic("llvm.fabs", &[a.get_type().into()], &[d.into()])?
-                    .into_float_value();
+                let abs_c = self.intrinsic("llvm.fabs", &[a.get_type().into()], &[c.into()])?.into_float_value();
+                let abs_d = self.intrinsic("llvm.fabs", &[a.get_type().into()], &[d.into()])?.into_float_value();
                 let b = &self.b;
                 let both_zero = b.build_and(
                     b.build_float_compare(FloatPredicate::OEQ, c, zero, "c0")?,
                     b.build_float_compare(FloatPredicate::OEQ, d, zero, "d0")?,
                     "z",
                 )?;
-                self.raise_if(
-                    both_zero,
-                    ExcKind::ZeroDivisionError,
-                    "complex division by zero",
-                )?;
+                self.raise_if(both_zero, ExcKind::ZeroDivisionError, "complex division by zero")?;
                 let b = &self.b;
                 let c_bigger = b.build_float_compare(FloatPredicate::OGE, abs_c, abs_d, "cbig")?;
                 // |c| >= |d|
                 // complex64 is a NumPy type: NumPy scales by the reciprocal of the denominator
                 // instead of dividing by it, which rounds differently in float32.
                 let one = a.get_type().const_float(1.0);
-                let over =
-                    |n: FloatValue<'ctx>, denom: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> {
-                        Ok(if f == FloatType::F32 {
-                            b.build_float_mul(n, b.build_float_div(one, denom, "scale")?, "q")?
-                        } else {
-                            b.build_float_div(n, denom, "q")?
-                        })
-                    };
+                let over = |n: FloatValue<'ctx>, denom: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> {
+                    Ok(if f == FloatType::F32 {
+                        b.build_float_mul(n, b.build_float_div(one, denom, "scale")?, "q")?
+                    } else {
+                        b.build_float_div(n, denom, "q")?
+                    })
+                };
                 let ratio1 = b.build_float_div(d, c, "ratio")?;
                 let denom1 = b.build_float_add(c, b.build_float_mul(d, ratio1, "t")?, "denom")?;
-                let re1 = over(
-                    b.build_float_add(a, b.build_float_mul(bi, ratio1, "t")?, "n")?,
-                    denom1,
-                )?;
-                let im1 = over(
-                    b.build_float_sub(bi, b.build_float_mul(a, ratio1, "t")?, "n")?,
-                    denom1,
-                )?;
+                let re1 = over(b.build_float_add(a, b.build_float_mul(bi, ratio1, "t")?, "n")?, denom1)?;
+                let im1 = over(b.build_float_sub(bi, b.build_float_mul(a, ratio1, "t")?, "n")?, denom1)?;
                 // |d| > |c|
                 let ratio2 = b.build_float_div(c, d, "ratio")?;
                 let denom2 = b.build_float_add(b.build_float_mul(c, ratio2, "t")?, d, "denom")?;
-                let re2 = over(
-                    b.build_float_add(b.build_float_mul(a, ratio2, "t")?, bi, "n")?,
-                    denom2,
-                )?;
-                let im2 = over(
-                    b.build_float_sub(b.build_float_mul(bi, ratio2, "t")?, a, "n")?,
-                    denom2,
-                )?;
+                let re2 = over(b.build_float_add(b.build_float_mul(a, ratio2, "t")?, bi, "n")?, denom2)?;
+                let im2 = over(b.build_float_sub(b.build_float_mul(bi, ratio2, "t")?, a, "n")?, denom2)?;
                 let re = b.build_select(c_bigger, re1, re2, "re")?.into_float_value();
                 let im = b.build_select(c_bigger, im1, im2, "im")?.into_float_value();
                 (re, im)
             }
             BinaryOp::Pow => return self.complex_pow((a, bi), (c, d), f),
-            _ => {
-                return Err(CodegenError(format!(
-                    "complex {op:?} reached codegen (type {f:?})"
-                )))
-            }
+            _ => return Err(CodegenError(format!("complex {op:?} reached codegen (type {f:?})"))),
         };
         Ok(self.complex(re, im)?.into())
     }
 
     /// CPython's complex power, computed by the runtime in double precision.
-    fn complex_pow(
-        &mut self,
-        a: (FloatValue<'ctx>, FloatValue<'ctx>),
-        b: (FloatValue<'ctx>, FloatValue<'ctx>),
-        f: FloatType,
-    ) -> Result<Value<'ctx>> {
+    fn complex_pow(&mut self, a: (FloatValue<'ctx>, FloatValue<'ctx>), b: (FloatValue<'ctx>, FloatValue<'ctx>), f: FloatType) -> Result<Value<'ctx>> {
         let cx = self.cx;
         let f64t = cx.f64_type();
         let wide = |s: &Self, v: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> {
-            Ok(if f == FloatType::F32 {
-                s.b.build_float_ext(v, f64t, "wide")?
-            } else {
-                v
-            })
+            Ok(if f == FloatType::F32 { s.b.build_float_ext(v, f64t, "wide")? } else { v })
         };
-        let args: Vec<Value> = vec![
-            wide(self, a.0)?.into(),
-            wide(self, a.1)?.into(),
-            wide(self, b.0)?.into(),
-            wide(self, b.1)?.into(),
-        ];
+        let args: Vec<Value> = vec![wide(self, a.0)?.into(), wide(self, a.1)?.into(), wide(self, b.0)?.into(), wide(self, b.1)?.into()];
         let out = self.entry_alloca(f64t.array_type(2).into(), "cpow.out")?;
         let ptr = cx.ptr_type(AddressSpace::default());
-        let func = self.extern_fn(
-            "ferrojit_rt_cpow",
-            None,
-            &[
-                f64t.into(),
-                f64t.into(),
-                f64t.into(),
-                f64t.into(),
-                ptr.into(),
-                ptr.into(),
-            ],
-        );
+        let func = self.extern_fn("ferrojit_rt_cpow", None, &[f64t.into(), f64t.into(), f64t.into(), f64t.into(), ptr.into(), ptr.into()]);
         let mut call_args = args;
         call_args.push(out.into());
         call_args.push(self.exc_ptr.into());
         self.call_value(func, &call_args)?;
-        let kind = self
-            .b
-            .build_load(cx.i32_type(), self.exc_ptr, "exc.kind")?
-            .into_int_value();
-        let raised = self.b.build_int_compare(
-            IntPredicate::NE,
-            kind,
-            cx.i32_type().const_zero(),
-            "raised",
-        )?;
+        let kind = self.b.build_load(cx.i32_type(), self.exc_ptr, "exc.kind")?.into_int_value();
+        let raised = self.b.build_int_compare(IntPredicate::NE, kind, cx.i32_type().const_zero(), "raised")?;
         let status = self.b.build_int_z_extend(raised, cx.i32_type(), "status")?;
         self.propagate(status)?;
         let re_ptr = out;
@@ -2416,12 +1661,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     fn math(&mut self, func: MathFunc, args: &[Value<'ctx>], arg_ty: &Type) -> Result<Value<'ctx>> {
         let f = match arg_ty {
             Type::Float(f) => *f,
-            other => {
-                return Err(CodegenError(format!(
-                    "math.{} on {other} reached codegen",
-                    func.name
-                )))
-            }
+            other => return Err(CodegenError(format!("math.{} on {other} reached codegen", func.name))),
         };
         let ft = float_type(self.cx, f);
         let x = args[0].into_float_value();
@@ -2429,39 +1669,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(match func.lowering {
             MathLowering::Intrinsic(name) => self.intrinsic(name, &[ft], args)?,
             MathLowering::Libm { symbol, vector } => self.math_call(symbol, vector, f, args)?,
-            MathLowering::Remainder => self
-                .b
-                .build_float_rem(x, args[1].into_float_value(), "fmod")?
-                .into(),
-            MathLowering::Degrees => self
-                .b
-                .build_float_mul(
-                    x,
-                    x.get_type().const_float(180.0 / std::f64::consts::PI),
-                    "deg",
-                )?
-                .into(),
-            MathLowering::Radians => self
-                .b
-                .build_float_mul(
-                    x,
-                    x.get_type().const_float(std::f64::consts::PI / 180.0),
-                    "rad",
-                )?
-                .into(),
-            MathLowering::IsNan => self
-                .b
-                .build_float_compare(FloatPredicate::UNO, x, x, "isnan")?
-                .into(),
+            MathLowering::Remainder => self.b.build_float_rem(x, args[1].into_float_value(), "fmod")?.into(),
+            MathLowering::Degrees => self.b.build_float_mul(x, x.get_type().const_float(180.0 / std::f64::consts::PI), "deg")?.into(),
+            MathLowering::Radians => self.b.build_float_mul(x, x.get_type().const_float(std::f64::consts::PI / 180.0), "rad")?.into(),
+            MathLowering::IsNan => self.b.build_float_compare(FloatPredicate::UNO, x, x, "isnan")?.into(),
             MathLowering::IsInf | MathLowering::IsFinite => {
-                let abs = self
-                    .intrinsic("llvm.fabs", &[ft], &[x.into()])?
-                    .into_float_value();
-                let (pred, name) = if func.lowering == MathLowering::IsInf {
-                    (FloatPredicate::OEQ, "isinf")
-                } else {
-                    (FloatPredicate::ONE, "isfinite")
-                };
+                let abs = self.intrinsic("llvm.fabs", &[ft], &[x.into()])?.into_float_value();
+                let (pred, name) = if func.lowering == MathLowering::IsInf { (FloatPredicate::OEQ, "isinf") } else { (FloatPredicate::ONE, "isfinite") };
                 self.b.build_float_compare(pred, abs, inf, name)?.into()
             }
         })
@@ -2470,45 +1684,24 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Raises as CPython's `math` function does for `result` of `args` (`errors`, see
     /// [`PythonErrors`]). A finite result never raises: the usual path costs one comparison
     /// and a branch taken almost never; the rules for NaN and infinities are on the cold path.
-    fn check_math_result(
-        &mut self,
-        errors: PythonErrors,
-        args: &[Value<'ctx>],
-        result: FloatValue<'ctx>,
-    ) -> Result<()> {
+    fn check_math_result(&mut self, errors: PythonErrors, args: &[Value<'ctx>], result: FloatValue<'ctx>) -> Result<()> {
         let ft = result.get_type();
         let inf = ft.const_float(f64::INFINITY);
-        let fabs = |this: &Self, v: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> {
-            Ok(this
-                .intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?
-                .into_float_value())
-        };
+        let fabs = |this: &Self, v: FloatValue<'ctx>| -> Result<FloatValue<'ctx>> { Ok(this.intrinsic("llvm.fabs", &[ft.into()], &[v.into()])?.into_float_value()) };
         let magnitude = fabs(self, result)?;
         // Unordered or equal: NaN or an infinity.
-        let not_finite =
-            self.b
-                .build_float_compare(FloatPredicate::UEQ, magnitude, inf, "special")?;
+        let not_finite = self.b.build_float_compare(FloatPredicate::UEQ, magnitude, inf, "special")?;
         let (special, ok) = (self.bb("math.special"), self.bb("math.ok"));
         self.branch_rarely(not_finite, special, ok)?;
         self.b.position_at_end(special);
         let b = &self.b;
         let result_nan = b.build_float_compare(FloatPredicate::UNO, result, result, "nan")?;
-        let (mut any_nan, mut all_finite) = (
-            self.cx.bool_type().const_zero(),
-            self.cx.bool_type().const_all_ones(),
-        );
+        let (mut any_nan, mut all_finite) = (self.cx.bool_type().const_zero(), self.cx.bool_type().const_all_ones());
         for a in args {
             let a = a.into_float_value();
-            let nan = self
-                .b
-                .build_float_compare(FloatPredicate::UNO, a, a, "arg.nan")?;
+            let nan = self.b.build_float_compare(FloatPredicate::UNO, a, a, "arg.nan")?;
             any_nan = self.b.build_or(any_nan, nan, "any.nan")?;
-            let a_finite = self.b.build_float_compare(
-                FloatPredicate::ONE,
-                fabs(self, a)?,
-                inf,
-                "arg.finite",
-            )?;
+            let a_finite = self.b.build_float_compare(FloatPredicate::ONE, fabs(self, a)?, inf, "arg.finite")?;
             all_finite = self.b.build_and(all_finite, a_finite, "all.finite")?;
         }
         let b = &self.b;
@@ -2517,25 +1710,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.raise_if(invalid, ExcKind::ValueError, "math domain error")?;
         // Here the result is infinite (or NaN from NaN, whose arguments are not all finite).
         let b = &self.b;
-        let from_finite =
-            b.build_and(all_finite, b.build_not(result_nan, "inf")?, "from.finite")?;
+        let from_finite = b.build_and(all_finite, b.build_not(result_nan, "inf")?, "from.finite")?;
         match errors {
             PythonErrors::Never => {}
             // A pole: `log(0)`, `atanh(1)`.
-            PythonErrors::Domain => {
-                self.raise_if(from_finite, ExcKind::ValueError, "math domain error")?
-            }
-            PythonErrors::Range => {
-                self.raise_if(from_finite, ExcKind::OverflowError, "math range error")?
-            }
+            PythonErrors::Domain => self.raise_if(from_finite, ExcKind::ValueError, "math domain error")?,
+            PythonErrors::Range => self.raise_if(from_finite, ExcKind::OverflowError, "math range error")?,
             PythonErrors::Power => {
                 // `0.0 ** negative` is a pole; any other infinity from finite numbers overflowed.
-                let zero_base = self.b.build_float_compare(
-                    FloatPredicate::OEQ,
-                    args[0].into_float_value(),
-                    ft.const_zero(),
-                    "zero.base",
-                )?;
+                let zero_base = self.b.build_float_compare(FloatPredicate::OEQ, args[0].into_float_value(), ft.const_zero(), "zero.base")?;
                 let pole = self.b.build_and(from_finite, zero_base, "pole")?;
                 self.raise_if(pole, ExcKind::ValueError, "math domain error")?;
                 self.raise_if(from_finite, ExcKind::OverflowError, "math range error")?;
@@ -2549,60 +1732,23 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Calls the C library's `name` (`namef` for float32). The declaration is marked as
     /// touching no memory (compiled code does not read `errno`), and, when glibc's libmvec
     /// has vector variants (`vector`), the call names them so that loops calling it vectorise.
-    fn math_call(
-        &self,
-        name: &str,
-        vector: bool,
-        f: FloatType,
-        args: &[Value<'ctx>],
-    ) -> Result<Value<'ctx>> {
+    fn math_call(&self, name: &str, vector: bool, f: FloatType, args: &[Value<'ctx>]) -> Result<Value<'ctx>> {
         let cx = self.cx;
         let ft = float_type(cx, f);
-        let symbol = if f == FloatType::F32 {
-            format!("{name}f")
-        } else {
-            name.to_string()
-        };
+        let symbol = if f == FloatType::F32 { format!("{name}f") } else { name.to_string() };
         let params: Vec<BasicMetadataTypeEnum> = args.iter().map(|_| ft.into()).collect();
         let fresh = self.module.get_function(&symbol).is_none();
         let func = self.extern_fn(&symbol, Some(ft), &params);
         if fresh {
-            for (attr, value) in [
-                ("memory", 0),
-                ("nounwind", 0),
-                ("willreturn", 0),
-                ("nosync", 0),
-            ] {
-                func.add_attribute(
-                    AttributeLoc::Function,
-                    cx.create_enum_attribute(
-                        inkwell::attributes::Attribute::get_named_enum_kind_id(attr),
-                        value,
-                    ),
-                );
+            for (attr, value) in [("memory", 0), ("nounwind", 0), ("willreturn", 0), ("nosync", 0)] {
+                func.add_attribute(AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id(attr), value));
             }
         }
-        let call = self.b.build_call(
-            func,
-            &args
-                .iter()
-                .map(|a| (*a).into())
-                .collect::<Vec<BasicMetadataValueEnum>>(),
-            "call",
-        )?;
-        if let Some(variants) = vector
-            .then(|| self.vector_variants(&symbol, f, args.len()))
-            .flatten()
-        {
-            call.add_attribute(
-                AttributeLoc::Function,
-                cx.create_string_attribute("vector-function-abi-variant", &variants),
-            );
+        let call = self.b.build_call(func, &args.iter().map(|a| (*a).into()).collect::<Vec<BasicMetadataValueEnum>>(), "call")?;
+        if let Some(variants) = vector.then(|| self.vector_variants(&symbol, f, args.len())).flatten() {
+            call.add_attribute(AttributeLoc::Function, cx.create_string_attribute("vector-function-abi-variant", &variants));
         }
-        Ok(call
-            .try_as_basic_value()
-            .basic()
-            .expect("math functions return a value"))
+        Ok(call.try_as_basic_value().basic().expect("math functions return a value"))
     }
 
     /// Declares libmvec's variants of `symbol` for each host ISA and returns the
@@ -2619,9 +1765,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             };
             let vparams: Vec<BasicMetadataTypeEnum> = (0..arity).map(|_| vt.into()).collect();
             self.extern_fn(&vector_name, Some(vt.into()), &vparams);
-            variants.push(format!(
-                "_ZGV_LLVM_N{lanes}{params}_{symbol}({vector_name})"
-            ));
+            variants.push(format!("_ZGV_LLVM_N{lanes}{params}_{symbol}({vector_name})"));
         }
         (!variants.is_empty()).then(|| variants.join(","))
     }
@@ -2630,16 +1774,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     fn print_str(&self, s: &str) -> Result<()> {
         let ptr = self.cx.ptr_type(AddressSpace::default());
-        let f = self.extern_fn(
-            "ferrojit_rt_print_str",
-            None,
-            &[ptr.into(), self.cx.i64_type().into()],
-        );
-        self.b.build_call(
-            f,
-            &[self.string_ptr(s).into(), self.i64(s.len() as i64).into()],
-            "",
-        )?;
+        let f = self.extern_fn("ferrojit_rt_print_str", None, &[ptr.into(), self.cx.i64_type().into()]);
+        self.b.build_call(f, &[self.string_ptr(s).into(), self.i64(s.len() as i64).into()], "")?;
         Ok(())
     }
 
@@ -2648,26 +1784,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let (i64t, f64t) = (cx.i64_type(), cx.f64_type());
         match ty {
             Type::Bool => {
-                let byte = self
-                    .b
-                    .build_int_z_extend(v.into_int_value(), cx.i8_type(), "b")?;
+                let byte = self.b.build_int_z_extend(v.into_int_value(), cx.i8_type(), "b")?;
                 let f = self.extern_fn("ferrojit_rt_print_bool", None, &[cx.i8_type().into()]);
                 self.b.build_call(f, &[byte.into()], "")?;
             }
             Type::Int(i) => {
-                let wide = self.cast(
-                    v,
-                    ty,
-                    &Type::Int(IntType {
-                        bits: 64,
-                        signed: i.signed,
-                    }),
-                )?;
-                let name = if i.signed {
-                    "ferrojit_rt_print_i64"
-                } else {
-                    "ferrojit_rt_print_u64"
-                };
+                let wide = self.cast(v, ty, &Type::Int(IntType { bits: 64, signed: i.signed }))?;
+                let name = if i.signed { "ferrojit_rt_print_i64" } else { "ferrojit_rt_print_u64" };
                 let f = self.extern_fn(name, None, &[i64t.into()]);
                 self.b.build_call(f, &[wide.into()], "")?;
             }
@@ -2682,29 +1805,21 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::Complex(_) => {
                 let wide = self.cast(v, ty, &Type::COMPLEX128)?;
                 let (re, im) = self.parts(wide)?;
-                let f = self.extern_fn(
-                    "ferrojit_rt_print_complex",
-                    None,
-                    &[f64t.into(), f64t.into()],
-                );
+                let f = self.extern_fn("ferrojit_rt_print_complex", None, &[f64t.into(), f64t.into()]);
                 self.b.build_call(f, &[re.into(), im.into()], "")?;
             }
             Type::NoneType => {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
                 self.b.build_call(f, &[], "")?;
             }
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {
-                return Err(CodegenError(format!("printing a `{ty}` reached codegen")))
-            }
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.print_str(", ")?;
                     }
-                    let x = self
-                        .b
-                        .build_extract_value(v.into_struct_value(), i as u32, "item")?;
+                    let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
                     self.print_value(x, item)?;
                 }
                 self.print_str(if items.len() == 1 { ",)" } else { ")" })?;

@@ -14,8 +14,8 @@ use crate::lower::FnLower;
 use crate::Result;
 use ferrojit_ir::{self as ir, ExcKind};
 use ferrojit_types::{ArrayType, Type};
-use inkwell::types::BasicType;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue, StructValue};
+use inkwell::types::BasicType;
 use inkwell::IntPredicate;
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
@@ -94,21 +94,14 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// Raises NumPy's `ValueError` naming `shapes` (see `ferrojit_rt_broadcast_error`), in the
     /// block the builder is in, which it ends.
-    fn broadcast_error(
-        &mut self,
-        shapes: &[Vec<IntValue<'ctx>>],
-        mismatch: Mismatch,
-    ) -> Result<()> {
+    fn broadcast_error(&mut self, shapes: &[Vec<IntValue<'ctx>>], mismatch: Mismatch) -> Result<()> {
         let words: usize = shapes.iter().map(|s| 1 + s.len()).sum();
         let i64t = self.cx.i64_type();
         let buffer = self.entry_alloca(i64t.array_type(words as u32).into(), "shapes")?;
         let mut at = 0;
         let mut put = |this: &mut Self, v: IntValue<'ctx>| -> Result<()> {
             // SAFETY (for LLVM): `at` < `words`, the buffer's length.
-            let slot = unsafe {
-                this.b
-                    .build_in_bounds_gep(i64t, buffer, &[this.i64(at as i64)], "slot")?
-            };
+            let slot = unsafe { this.b.build_in_bounds_gep(i64t, buffer, &[this.i64(at as i64)], "slot")? };
             this.b.build_store(slot, v)?;
             at += 1;
             Ok(())
@@ -120,40 +113,14 @@ impl<'ctx> FnLower<'ctx, '_> {
             }
         }
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
-        let f = self.extern_fn(
-            "ferrojit_rt_broadcast_error",
-            None,
-            &[
-                ptr.into(),
-                ptr.into(),
-                i64t.into(),
-                self.cx.i32_type().into(),
-            ],
-        );
-        let into = self
-            .cx
-            .i32_type()
-            .const_int(matches!(mismatch, Mismatch::Into) as u64, false);
-        self.b.build_call(
-            f,
-            &[
-                self.exc().into(),
-                buffer.into(),
-                self.i64(shapes.len() as i64).into(),
-                into.into(),
-            ],
-            "",
-        )?;
+        let f = self.extern_fn("ferrojit_rt_broadcast_error", None, &[ptr.into(), ptr.into(), i64t.into(), self.cx.i32_type().into()]);
+        let into = self.cx.i32_type().const_int(matches!(mismatch, Mismatch::Into) as u64, false);
+        self.b.build_call(f, &[self.exc().into(), buffer.into(), self.i64(shapes.len() as i64).into(), into.into()], "")?;
         self.leave_with_exception()
     }
 
     /// Continues only when `ok`; otherwise raises the broadcast error for `shapes`.
-    fn check_broadcast(
-        &mut self,
-        ok: IntValue<'ctx>,
-        shapes: &[Vec<IntValue<'ctx>>],
-        mismatch: Mismatch,
-    ) -> Result<()> {
+    fn check_broadcast(&mut self, ok: IntValue<'ctx>, shapes: &[Vec<IntValue<'ctx>>], mismatch: Mismatch) -> Result<()> {
         let (bad, cont) = (self.bb("broadcast.error"), self.bb("broadcast.ok"));
         let mismatched = self.b.build_not(ok, "mismatched")?;
         self.branch_rarely(mismatched, bad, cont)?;
@@ -164,36 +131,22 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// The broadcast shape of the array operands (NumPy's rules), checked.
-    fn broadcast(
-        &mut self,
-        arrays: &[(StructValue<'ctx>, ArrayType)],
-    ) -> Result<Vec<IntValue<'ctx>>> {
-        let ndim = arrays
-            .iter()
-            .map(|(_, a)| a.ndim as usize)
-            .max()
-            .unwrap_or(0);
-        let shapes: Vec<Vec<IntValue<'ctx>>> = arrays
-            .iter()
-            .map(|(arr, a)| self.dims(*arr, a))
-            .collect::<Result<_>>()?;
+    fn broadcast(&mut self, arrays: &[(StructValue<'ctx>, ArrayType)]) -> Result<Vec<IntValue<'ctx>>> {
+        let ndim = arrays.iter().map(|(_, a)| a.ndim as usize).max().unwrap_or(0);
+        let shapes: Vec<Vec<IntValue<'ctx>>> = arrays.iter().map(|(arr, a)| self.dims(*arr, a)).collect::<Result<_>>()?;
         let mut out = Vec::new();
         let mut ok = self.cx.bool_type().const_all_ones();
         let one = self.i64(1);
         for k in 0..ndim {
             let mut d = one;
             for shape in &shapes {
-                let Some(j) = (k + shape.len()).checked_sub(ndim) else {
-                    continue;
-                };
+                let Some(j) = (k + shape.len()).checked_sub(ndim) else { continue };
                 let s = shape[j];
                 // s agrees with what came before when either is 1 or they are equal.
                 let s_is_one = self.b.build_int_compare(IntPredicate::EQ, s, one, "s1")?;
                 let d_is_one = self.b.build_int_compare(IntPredicate::EQ, d, one, "d1")?;
                 let equal = self.b.build_int_compare(IntPredicate::EQ, s, d, "eq")?;
-                let agree =
-                    self.b
-                        .build_or(self.b.build_or(s_is_one, d_is_one, "one")?, equal, "agree")?;
+                let agree = self.b.build_or(self.b.build_or(s_is_one, d_is_one, "one")?, equal, "agree")?;
                 ok = self.b.build_and(ok, agree, "ok")?;
                 d = self.b.build_select(s_is_one, d, s, "dim")?.into_int_value();
             }
@@ -209,36 +162,20 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// dimensions. Raises when `arr` does not broadcast to `shape`, unless `mismatch` is None:
     /// the caller knows it does (`shape` is the checked broadcast shape of operands that
     /// include `arr`).
-    fn broadcast_strides(
-        &mut self,
-        arr: StructValue<'ctx>,
-        a: &ArrayType,
-        shape: &[IntValue<'ctx>],
-        mismatch: Option<Mismatch>,
-    ) -> Result<Vec<IntValue<'ctx>>> {
+    fn broadcast_strides(&mut self, arr: StructValue<'ctx>, a: &ArrayType, shape: &[IntValue<'ctx>], mismatch: Option<Mismatch>) -> Result<Vec<IntValue<'ctx>>> {
         let dims = self.dims(arr, a)?;
         let lead = shape.len() - dims.len();
         let mut strides = vec![self.i64(0); lead];
         let mut ok = self.cx.bool_type().const_all_ones();
         for (j, d) in dims.iter().enumerate() {
             let target = shape[lead + j];
-            let is_one = self
-                .b
-                .build_int_compare(IntPredicate::EQ, *d, self.i64(1), "one")?;
-            let equal = self
-                .b
-                .build_int_compare(IntPredicate::EQ, *d, target, "eq")?;
-            ok = self
-                .b
-                .build_and(ok, self.b.build_or(is_one, equal, "fits")?, "ok")?;
+            let is_one = self.b.build_int_compare(IntPredicate::EQ, *d, self.i64(1), "one")?;
+            let equal = self.b.build_int_compare(IntPredicate::EQ, *d, target, "eq")?;
+            ok = self.b.build_and(ok, self.b.build_or(is_one, equal, "fits")?, "ok")?;
             let stride = self.array_stride(arr, j as u32)?;
             // A dimension of length 1 repeats its element (when the target is 1 too, the stride
             // is never used).
-            strides.push(
-                self.b
-                    .build_select(is_one, self.i64(0), stride, "bstride")?
-                    .into_int_value(),
-            );
+            strides.push(self.b.build_select(is_one, self.i64(0), stride, "bstride")?.into_int_value());
         }
         if let (Some(mismatch), false) = (mismatch, dims.is_empty()) {
             self.check_broadcast(ok, &[dims, shape.to_vec()], mismatch)?;
@@ -296,81 +233,35 @@ impl<'ctx> FnLower<'ctx, '_> {
             let mut fits = i1.const_all_ones();
             for s in strides {
                 let spans = self.b.build_int_mul(s[last], run, "span")?;
-                fits = self.b.build_and(
-                    fits,
-                    self.b
-                        .build_int_compare(IntPredicate::EQ, s[k], spans, "fits")?,
-                    "fits",
-                )?;
+                fits = self.b.build_and(fits, self.b.build_int_compare(IntPredicate::EQ, s[k], spans, "fits")?, "fits")?;
             }
-            let single = self
-                .b
-                .build_int_compare(IntPredicate::EQ, shape[k], one, "single")?;
-            merging =
-                self.b
-                    .build_and(merging, self.b.build_or(fits, single, "merges")?, "merging")?;
+            let single = self.b.build_int_compare(IntPredicate::EQ, shape[k], one, "single")?;
+            merging = self.b.build_and(merging, self.b.build_or(fits, single, "merges")?, "merging")?;
             let longer = self.b.build_int_mul(run, shape[k], "run")?;
-            run = self
-                .b
-                .build_select(merging, longer, run, "run")?
-                .into_int_value();
-            dims[k] = self
-                .b
-                .build_select(merging, one, shape[k], "dim")?
-                .into_int_value();
+            run = self.b.build_select(merging, longer, run, "run")?.into_int_value();
+            dims[k] = self.b.build_select(merging, one, shape[k], "dim")?.into_int_value();
         }
         dims[last] = run;
         let mut unit = i1.const_all_ones();
         for (s, size) in strides.iter().zip(itemsizes) {
-            unit = self.b.build_and(
-                unit,
-                self.b.build_int_compare(
-                    IntPredicate::EQ,
-                    s[last],
-                    self.i64(*size as i64),
-                    "unit",
-                )?,
-                "unit",
-            )?;
+            unit = self.b.build_and(unit, self.b.build_int_compare(IntPredicate::EQ, s[last], self.i64(*size as i64), "unit")?, "unit")?;
         }
         let inner: Vec<IntValue<'ctx>> = strides.iter().map(|s| s[last]).collect();
         let mut nothing_after = |_: &mut Self| Ok(());
-        let (block_size, after_block): (Option<u64>, &mut dyn FnMut(&mut Self) -> Result<()>) =
-            match block {
-                Some((size, after_block)) => (Some(size), after_block),
-                None => (None, &mut nothing_after),
-            };
+        let (block_size, after_block): (Option<u64>, &mut dyn FnMut(&mut Self) -> Result<()>) = match block {
+            Some((size, after_block)) => (Some(size), after_block),
+            None => (None, &mut nothing_after),
+        };
         self.outer_loops(&dims, 0, bases, strides, &mut |this, ptrs| {
-            let (contiguous, strided, done) = (
-                this.bb("map.contiguous"),
-                this.bb("map.strided"),
-                this.bb("map.rows"),
-            );
+            let (contiguous, strided, done) = (this.bb("map.contiguous"), this.bb("map.strided"), this.bb("map.rows"));
             this.b.build_conditional_branch(unit, contiguous, strided)?;
             this.b.position_at_end(contiguous);
-            let unit_strides: Vec<IntValue<'ctx>> =
-                itemsizes.iter().map(|s| this.i64(*s as i64)).collect();
-            this.inner_loop(
-                dims[last],
-                ptrs,
-                &unit_strides,
-                true,
-                block_size,
-                &mut *after_block,
-                body,
-            )?;
+            let unit_strides: Vec<IntValue<'ctx>> = itemsizes.iter().map(|s| this.i64(*s as i64)).collect();
+            this.inner_loop(dims[last], ptrs, &unit_strides, true, block_size, &mut *after_block, body)?;
             this.b.build_unconditional_branch(done)?;
             this.b.position_at_end(strided);
             // A strided run is summed in order: shorter blocks keep its rounding as small.
-            this.inner_loop(
-                dims[last],
-                ptrs,
-                &inner,
-                false,
-                block_size.map(strided_block_size),
-                &mut *after_block,
-                body,
-            )?;
+            this.inner_loop(dims[last], ptrs, &inner, false, block_size.map(strided_block_size), &mut *after_block, body)?;
             this.b.build_unconditional_branch(done)?;
             this.b.position_at_end(done);
             Ok(())
@@ -391,14 +282,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             return body(self, bases);
         }
         let steps: Vec<IntValue<'ctx>> = strides.iter().map(|s| s[k]).collect();
-        self.counted_loop(
-            self.i64(0),
-            dims[k],
-            bases,
-            &steps,
-            false,
-            &mut |this, _, ptrs| this.outer_loops(dims, k + 1, ptrs, strides, body),
-        )
+        self.counted_loop(self.i64(0), dims[k], bases, &steps, false, &mut |this, _, ptrs| this.outer_loops(dims, k + 1, ptrs, strides, body))
     }
 
     /// The innermost loop over `0..len`, whole or in blocks of `block_size` indices with
@@ -415,58 +299,26 @@ impl<'ctx> FnLower<'ctx, '_> {
         body: &mut dyn FnMut(&mut Self, &[PointerValue<'ctx>]) -> Result<()>,
     ) -> Result<()> {
         let Some(size) = block_size else {
-            return self.counted_loop(
-                self.i64(0),
-                len,
-                bases,
-                steps,
-                vectorise,
-                &mut |this, _, ptrs| body(this, ptrs),
-            );
+            return self.counted_loop(self.i64(0), len, bases, steps, vectorise, &mut |this, _, ptrs| body(this, ptrs));
         };
         let size = self.i64(size as i64);
-        let blocks = self.b.build_int_signed_div(
-            self.b
-                .build_int_add(len, self.b.build_int_sub(size, self.i64(1), "round")?, "up")?,
-            size,
-            "blocks",
-        )?;
+        let blocks = self.b.build_int_signed_div(self.b.build_int_add(len, self.b.build_int_sub(size, self.i64(1), "round")?, "up")?, size, "blocks")?;
         let no_steps: Vec<IntValue<'ctx>> = steps.iter().map(|_| self.i64(0)).collect();
-        self.counted_loop(
-            self.i64(0),
-            blocks,
-            bases,
-            &no_steps,
-            false,
-            &mut |this, b, ptrs| {
-                let start = this.b.build_int_mul(b, size, "start")?;
-                let end = this.b.build_int_add(start, size, "end")?;
-                let short = this
-                    .b
-                    .build_int_compare(IntPredicate::SLT, len, end, "short")?;
-                let end = this
-                    .b
-                    .build_select(short, len, end, "end")?
-                    .into_int_value();
-                this.counted_loop(start, end, ptrs, steps, vectorise, &mut |this, _, ptrs| {
-                    body(this, ptrs)
-                })?;
-                after_block(this)
-            },
-        )
+        self.counted_loop(self.i64(0), blocks, bases, &no_steps, false, &mut |this, b, ptrs| {
+            let start = this.b.build_int_mul(b, size, "start")?;
+            let end = this.b.build_int_add(start, size, "end")?;
+            let short = this.b.build_int_compare(IntPredicate::SLT, len, end, "short")?;
+            let end = this.b.build_select(short, len, end, "end")?.into_int_value();
+            this.counted_loop(start, end, ptrs, steps, vectorise, &mut |this, _, ptrs| body(this, ptrs))?;
+            after_block(this)
+        })
     }
 
     /// Tells LLVM to neither vectorise nor unroll the loop whose back edge is `back`: loops
     /// that run few times (over blocks, rows, tree levels) or whose vector form would not pay
     /// (strided runs) cost compile time and code size in those forms, and gain little.
     fn keep_scalar(&self, back: inkwell::values::InstructionValue<'ctx>) {
-        self.loop_metadata(
-            back,
-            &[
-                ("llvm.loop.vectorize.enable", Some(0)),
-                ("llvm.loop.unroll.disable", None),
-            ],
-        );
+        self.loop_metadata(back, &[("llvm.loop.vectorize.enable", Some(0)), ("llvm.loop.unroll.disable", None)]);
     }
 
     /// Runs `body(i, pointers)` for `i` in `start..end`, pointer `p` at `bases[p] + i *
@@ -484,30 +336,18 @@ impl<'ctx> FnLower<'ctx, '_> {
     ) -> Result<()> {
         let counter = self.entry_alloca(self.cx.i64_type().into(), "i")?;
         self.b.build_store(counter, start)?;
-        let (head, inner, exit) = (
-            self.bb("loop.head"),
-            self.bb("loop.body"),
-            self.bb("loop.end"),
-        );
+        let (head, inner, exit) = (self.bb("loop.head"), self.bb("loop.body"), self.bb("loop.end"));
         self.b.build_unconditional_branch(head)?;
         self.b.position_at_end(head);
-        let i = self
-            .b
-            .build_load(self.cx.i64_type(), counter, "i")?
-            .into_int_value();
-        let more = self
-            .b
-            .build_int_compare(IntPredicate::SLT, i, end, "more")?;
+        let i = self.b.build_load(self.cx.i64_type(), counter, "i")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, i, end, "more")?;
         self.b.build_conditional_branch(more, inner, exit)?;
         self.b.position_at_end(inner);
         let mut ptrs = Vec::new();
         for (base, step) in bases.iter().zip(steps) {
             let offset = self.b.build_int_nsw_mul(i, *step, "off")?;
             // SAFETY (for LLVM): inside the operand while i < its (broadcast) length.
-            ptrs.push(unsafe {
-                self.b
-                    .build_in_bounds_gep(self.cx.i8_type(), *base, &[offset], "p")?
-            });
+            ptrs.push(unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), *base, &[offset], "p")? });
         }
         body(self, i, &ptrs)?;
         let next = self.b.build_int_nsw_add(i, self.i64(1), "next")?;
@@ -540,11 +380,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mut itemsizes = Vec::new();
         for o in operands {
             if let Operand::Array(arr, a) = o {
-                bases.push(
-                    self.b
-                        .build_extract_value(*arr, 1, "data")?
-                        .into_pointer_value(),
-                );
+                bases.push(self.b.build_extract_value(*arr, 1, "data")?.into_pointer_value());
                 strides.push(self.broadcast_strides(*arr, a, shape, mismatch)?);
                 itemsizes.push(a.dtype.itemsize().expect("arrays hold scalars"));
             }
@@ -556,52 +392,30 @@ impl<'ctx> FnLower<'ctx, '_> {
             itemsizes.push(itemsize);
         }
         let has_extra = bases.len() > arrays;
-        self.blocked_loop_nest(
-            shape,
-            &bases,
-            &strides,
-            &itemsizes,
-            block,
-            &mut |this, ptrs| {
-                let mut values = Vec::new();
-                let mut next_pointer = 0;
-                for o in operands {
-                    values.push(match o {
-                        Operand::Scalar(v) => *v,
-                        Operand::Array(_, a) => {
-                            next_pointer += 1;
-                            this.load_element(ptrs[next_pointer - 1], a)?
-                        }
-                    });
-                }
-                this.map_elements.push(values);
-                let v = this.expr(element);
-                this.map_elements.pop();
-                body(
-                    this,
-                    v?,
-                    if has_extra {
-                        ptrs.last().copied()
-                    } else {
-                        None
-                    },
-                )
-            },
-        )
+        self.blocked_loop_nest(shape, &bases, &strides, &itemsizes, block, &mut |this, ptrs| {
+            let mut values = Vec::new();
+            let mut next_pointer = 0;
+            for o in operands {
+                values.push(match o {
+                    Operand::Scalar(v) => *v,
+                    Operand::Array(_, a) => {
+                        next_pointer += 1;
+                        this.load_element(ptrs[next_pointer - 1], a)?
+                    }
+                });
+            }
+            this.map_elements.push(values);
+            let v = this.expr(element);
+            this.map_elements.pop();
+            body(this, v?, if has_extra { ptrs.last().copied() } else { None })
+        })
     }
 
     /// The lowest and one-past-highest byte addresses an array's elements occupy, and whether
     /// it has none.
-    fn extent(
-        &mut self,
-        arr: StructValue<'ctx>,
-        a: &ArrayType,
-    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
+    fn extent(&mut self, arr: StructValue<'ctx>, a: &ArrayType) -> Result<(IntValue<'ctx>, IntValue<'ctx>, IntValue<'ctx>)> {
         let i64t = self.cx.i64_type();
-        let data = self
-            .b
-            .build_extract_value(arr, 1, "data")?
-            .into_pointer_value();
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
         let mut lo = self.b.build_ptr_to_int(data, i64t, "lo")?;
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars") as i64;
         let mut hi = self.b.build_int_add(lo, self.i64(itemsize), "hi")?;
@@ -611,22 +425,12 @@ impl<'ctx> FnLower<'ctx, '_> {
             let stride = self.array_stride(arr, k)?;
             let last = self.b.build_int_sub(len, self.i64(1), "last")?;
             let reach = self.b.build_int_mul(last, stride, "reach")?;
-            let negative =
-                self.b
-                    .build_int_compare(IntPredicate::SLT, reach, self.i64(0), "down")?;
-            let down = self
-                .b
-                .build_select(negative, reach, self.i64(0), "down")?
-                .into_int_value();
-            let up = self
-                .b
-                .build_select(negative, self.i64(0), reach, "up")?
-                .into_int_value();
+            let negative = self.b.build_int_compare(IntPredicate::SLT, reach, self.i64(0), "down")?;
+            let down = self.b.build_select(negative, reach, self.i64(0), "down")?.into_int_value();
+            let up = self.b.build_select(negative, self.i64(0), reach, "up")?.into_int_value();
             lo = self.b.build_int_add(lo, down, "lo")?;
             hi = self.b.build_int_add(hi, up, "hi")?;
-            let none = self
-                .b
-                .build_int_compare(IntPredicate::EQ, len, self.i64(0), "none")?;
+            let none = self.b.build_int_compare(IntPredicate::EQ, len, self.i64(0), "none")?;
             empty = self.b.build_or(empty, none, "empty")?;
         }
         Ok((lo, hi, empty))
@@ -636,62 +440,28 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// view: a map reads each operand element before writing the destination element at the
     /// same index, so only an identical view may share memory with the destination (NumPy
     /// copies overlapping inputs too: `u[1:] = u[:-1] + 1` reads the old values).
-    fn unaliased(
-        &mut self,
-        arr: StructValue<'ctx>,
-        a: &ArrayType,
-        dst: StructValue<'ctx>,
-        d: &ArrayType,
-    ) -> Result<StructValue<'ctx>> {
+    fn unaliased(&mut self, arr: StructValue<'ctx>, a: &ArrayType, dst: StructValue<'ctx>, d: &ArrayType) -> Result<StructValue<'ctx>> {
         let (lo, hi, empty) = self.extent(arr, a)?;
         let (dlo, dhi, dempty) = self.extent(dst, d)?;
-        let before = self
-            .b
-            .build_int_compare(IntPredicate::ULT, lo, dhi, "before")?;
-        let after = self
-            .b
-            .build_int_compare(IntPredicate::ULT, dlo, hi, "after")?;
+        let before = self.b.build_int_compare(IntPredicate::ULT, lo, dhi, "before")?;
+        let after = self.b.build_int_compare(IntPredicate::ULT, dlo, hi, "after")?;
         let either_empty = self.b.build_or(empty, dempty, "either_empty")?;
         let overlap = self.b.build_and(before, after, "overlap")?;
-        let overlap =
-            self.b
-                .build_and(overlap, self.b.build_not(either_empty, "some")?, "overlap")?;
+        let overlap = self.b.build_and(overlap, self.b.build_not(either_empty, "some")?, "overlap")?;
         let mut same = self.cx.bool_type().const_zero();
         if a.ndim == d.ndim && a.dtype == d.dtype {
-            let pa = self
-                .b
-                .build_extract_value(arr, 1, "data")?
-                .into_pointer_value();
-            let pd = self
-                .b
-                .build_extract_value(dst, 1, "data")?
-                .into_pointer_value();
+            let pa = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+            let pd = self.b.build_extract_value(dst, 1, "data")?.into_pointer_value();
             let pa = self.b.build_ptr_to_int(pa, self.cx.i64_type(), "pa")?;
             let pd = self.b.build_ptr_to_int(pd, self.cx.i64_type(), "pd")?;
             same = self.b.build_int_compare(IntPredicate::EQ, pa, pd, "same")?;
             for k in 0..a.ndim as u32 {
-                let eq_len = self.b.build_int_compare(
-                    IntPredicate::EQ,
-                    self.shape(arr, k)?,
-                    self.shape(dst, k)?,
-                    "eqlen",
-                )?;
-                let eq_stride = self.b.build_int_compare(
-                    IntPredicate::EQ,
-                    self.array_stride(arr, k)?,
-                    self.array_stride(dst, k)?,
-                    "eqstride",
-                )?;
-                same = self.b.build_and(
-                    same,
-                    self.b.build_and(eq_len, eq_stride, "eqdim")?,
-                    "same",
-                )?;
+                let eq_len = self.b.build_int_compare(IntPredicate::EQ, self.shape(arr, k)?, self.shape(dst, k)?, "eqlen")?;
+                let eq_stride = self.b.build_int_compare(IntPredicate::EQ, self.array_stride(arr, k)?, self.array_stride(dst, k)?, "eqstride")?;
+                same = self.b.build_and(same, self.b.build_and(eq_len, eq_stride, "eqdim")?, "same")?;
             }
         }
-        let copy_needed = self
-            .b
-            .build_and(overlap, self.b.build_not(same, "differs")?, "copy")?;
+        let copy_needed = self.b.build_and(overlap, self.b.build_not(same, "differs")?, "copy")?;
         let from = self.b.get_insert_block().expect("positioned");
         let (copy_bb, join) = (self.bb("map.copy"), self.bb("map.operand"));
         self.branch_rarely(copy_needed, copy_bb, join)?;
@@ -714,66 +484,30 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// Copies every element of `src` into `dst`, an array of the same shape and dtype that does
     /// not overlap it, through the runtime (one call: for rare paths, where a loop nest of
     /// their own would only cost compile time).
-    fn copy_elements(
-        &mut self,
-        src: StructValue<'ctx>,
-        dst: StructValue<'ctx>,
-        a: &ArrayType,
-    ) -> Result<()> {
+    fn copy_elements(&mut self, src: StructValue<'ctx>, dst: StructValue<'ctx>, a: &ArrayType) -> Result<()> {
         let i64t = self.cx.i64_type();
         let n = a.ndim as u32;
         let buffer = self.entry_alloca(i64t.array_type(3 * n).into(), "copy.dims")?;
         for k in 0..n {
-            let values = [
-                self.shape(src, k)?,
-                self.array_stride(src, k)?,
-                self.array_stride(dst, k)?,
-            ];
+            let values = [self.shape(src, k)?, self.array_stride(src, k)?, self.array_stride(dst, k)?];
             for (part, v) in values.into_iter().enumerate() {
                 // SAFETY (for LLVM): part * n + k < 3 * n, the buffer's length.
-                let slot = unsafe {
-                    self.b.build_in_bounds_gep(
-                        i64t,
-                        buffer,
-                        &[self.i64((part as u32 * n + k) as i64)],
-                        "dim",
-                    )?
-                };
+                let slot = unsafe { self.b.build_in_bounds_gep(i64t, buffer, &[self.i64((part as u32 * n + k) as i64)], "dim")? };
                 self.b.build_store(slot, v)?;
             }
         }
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
-        let f = self.extern_fn(
-            "ferrojit_rt_copy_elements",
-            None,
-            &[i64t.into(), ptr.into(), ptr.into(), ptr.into(), i64t.into()],
-        );
+        let f = self.extern_fn("ferrojit_rt_copy_elements", None, &[i64t.into(), ptr.into(), ptr.into(), ptr.into(), i64t.into()]);
         let from = self.b.build_extract_value(src, 1, "data")?;
         let to = self.b.build_extract_value(dst, 1, "data")?;
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars") as i64;
-        self.b.build_call(
-            f,
-            &[
-                self.i64(n as i64).into(),
-                buffer.into(),
-                from.into(),
-                to.into(),
-                self.i64(itemsize).into(),
-            ],
-            "",
-        )?;
+        self.b.build_call(f, &[self.i64(n as i64).into(), buffer.into(), from.into(), to.into(), self.i64(itemsize).into()], "")?;
         Ok(())
     }
 
     /// `StmtKind::ArrayMap`: every element of `dst` from the operands' elements; `fresh`: `dst`
     /// is a new array of the operands' checked broadcast shape (see the IR's `ArrayMap`).
-    pub(crate) fn array_map(
-        &mut self,
-        dst: &ir::Expr,
-        operands: &[ir::Expr],
-        element: &ir::Expr,
-        fresh: bool,
-    ) -> Result<()> {
+    pub(crate) fn array_map(&mut self, dst: &ir::Expr, operands: &[ir::Expr], element: &ir::Expr, fresh: bool) -> Result<()> {
         let d = array_type(&dst.ty);
         let dst_v = self.expr(dst)?.into_struct_value();
         let mut ops = self.map_operands(operands)?;
@@ -785,34 +519,17 @@ impl<'ctx> FnLower<'ctx, '_> {
             }
         }
         let shape = self.dims(dst_v, &d)?;
-        let base = self
-            .b
-            .build_extract_value(dst_v, 1, "data")?
-            .into_pointer_value();
-        let strides = (0..d.ndim as u32)
-            .map(|k| self.array_stride(dst_v, k))
-            .collect::<Result<Vec<_>>>()?;
+        let base = self.b.build_extract_value(dst_v, 1, "data")?.into_pointer_value();
+        let strides = (0..d.ndim as u32).map(|k| self.array_stride(dst_v, k)).collect::<Result<Vec<_>>>()?;
         let itemsize = d.dtype.itemsize().expect("arrays hold scalars");
         let mismatch = (!fresh).then_some(Mismatch::Into);
-        self.for_each_mapped(
-            &ops,
-            &shape,
-            Some((base, strides, itemsize)),
-            element,
-            mismatch,
-            None,
-            &mut |this, v, dst_ptr| {
-                this.store_element(dst_ptr.expect("the destination's pointer"), &d, v)
-            },
-        )
+        self.for_each_mapped(&ops, &shape, Some((base, strides, itemsize)), element, mismatch, None, &mut |this, v, dst_ptr| {
+            this.store_element(dst_ptr.expect("the destination's pointer"), &d, v)
+        })
     }
 
     /// `ExprKind::BroadcastShape`: the broadcast shape of array operands, as a tuple.
-    pub(crate) fn broadcast_shape(
-        &mut self,
-        operands: &[ir::Expr],
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn broadcast_shape(&mut self, operands: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
         let mut arrays = Vec::new();
         for o in operands {
             let v = self.expr(o)?.into_struct_value();
@@ -822,23 +539,14 @@ impl<'ctx> FnLower<'ctx, '_> {
         let st = crate::abi::llvm_type(self.cx, ty).into_struct_type();
         let mut agg = st.get_undef();
         for (k, d) in shape.into_iter().enumerate() {
-            agg = self
-                .b
-                .build_insert_value(agg, d, k as u32, "shape")?
-                .into_struct_value();
+            agg = self.b.build_insert_value(agg, d, k as u32, "shape")?.into_struct_value();
         }
         Ok(agg.into())
     }
 
     /// `ExprKind::MapReduce`: a reduction of the element-wise expression over the operands'
     /// broadcast shape, with no array in between.
-    pub(crate) fn map_reduce(
-        &mut self,
-        op: ir::ReduceOp,
-        operands: &[ir::Expr],
-        element: &ir::Expr,
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn map_reduce(&mut self, op: ir::ReduceOp, operands: &[ir::Expr], element: &ir::Expr, ty: &Type) -> Result<Value<'ctx>> {
         let ops = self.map_operands(operands)?;
         let arrays: Vec<(StructValue<'ctx>, ArrayType)> = ops
             .iter()
@@ -857,22 +565,11 @@ impl<'ctx> FnLower<'ctx, '_> {
             ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
                 let sum = self.sum_begin(ty)?;
                 let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
-                let block = sum.pairwise().then_some((
-                    PAIRWISE_BLOCK,
-                    &mut after_block as &mut dyn FnMut(&mut Self) -> Result<()>,
-                ));
-                self.for_each_mapped(
-                    &ops,
-                    &shape,
-                    None,
-                    element,
-                    None,
-                    block,
-                    &mut |this, v, _| {
-                        let v = this.cast(v, &elem_ty, ty)?;
-                        this.sum_add(&sum, v)
-                    },
-                )?;
+                let block = sum.pairwise().then_some((PAIRWISE_BLOCK, &mut after_block as &mut dyn FnMut(&mut Self) -> Result<()>));
+                self.for_each_mapped(&ops, &shape, None, element, None, block, &mut |this, v, _| {
+                    let v = this.cast(v, &elem_ty, ty)?;
+                    this.sum_add(&sum, v)
+                })?;
                 let total = self.sum_end(&sum)?;
                 if op == ir::ReduceOp::Sum {
                     return Ok(total);
@@ -880,34 +577,20 @@ impl<'ctx> FnLower<'ctx, '_> {
                 self.mean_of(total, size, ty)
             }
             ir::ReduceOp::Min | ir::ReduceOp::Max => {
-                let empty =
-                    self.b
-                        .build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
+                let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
                 let is_min = op == ir::ReduceOp::Min;
                 let what = if is_min { "minimum" } else { "maximum" };
-                self.raise_if(
-                    empty,
-                    ExcKind::ValueError,
-                    &format!("zero-size array to reduction operation {what} which has no identity"),
-                )?;
+                self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
                 let acc_llvm = crate::abi::llvm_type(self.cx, ty);
                 let acc = self.entry_alloca(acc_llvm, "acc")?;
                 let identity = self.min_max_identity(is_min, ty)?;
                 self.b.build_store(acc, identity)?;
-                self.for_each_mapped(
-                    &ops,
-                    &shape,
-                    None,
-                    element,
-                    None,
-                    None,
-                    &mut |this, v, _| {
-                        let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                        let next = this.min_max_step(is_min, v, current, &elem_ty)?;
-                        this.b.build_store(acc, next)?;
-                        Ok(())
-                    },
-                )?;
+                self.for_each_mapped(&ops, &shape, None, element, None, None, &mut |this, v, _| {
+                    let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                    let next = this.min_max_step(is_min, v, current, &elem_ty)?;
+                    this.b.build_store(acc, next)?;
+                    Ok(())
+                })?;
                 Ok(self.b.build_load(acc_llvm, acc, "result")?)
             }
         }
@@ -915,49 +598,25 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// `sum / count` as NumPy's mean: a float or complex sum divided by the number of
     /// elements; NaN (NumPy also warns) when there are none.
-    fn mean_of(
-        &mut self,
-        sum: Value<'ctx>,
-        count: IntValue<'ctx>,
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    fn mean_of(&mut self, sum: Value<'ctx>, count: IntValue<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
         let float = match ty {
             Type::Float(f) | Type::Complex(f) => *f,
-            _ => {
-                return Err(crate::CodegenError(format!(
-                    "a mean typed {ty}, not a float or complex number"
-                )))
-            }
+            _ => return Err(crate::CodegenError(format!("a mean typed {ty}, not a float or complex number"))),
         };
-        let n = self
-            .cast(count.into(), &Type::INT64, &Type::Float(float))?
-            .into_float_value();
+        let n = self.cast(count.into(), &Type::INT64, &Type::Float(float))?.into_float_value();
         let Type::Complex(_) = ty else {
             // 0 / 0 is NaN.
-            return Ok(self
-                .b
-                .build_float_div(sum.into_float_value(), n, "mean")?
-                .into());
+            return Ok(self.b.build_float_div(sum.into_float_value(), n, "mean")?.into());
         };
         // Complex division by (n + 0j), as NumPy's mean divides: inf and NaN spread to both
         // parts as they do there; an empty mean is NaN in both parts.
         let st = sum.get_type().into_struct_type();
         let zero = n.get_type().const_zero();
         let agg = self.b.build_insert_value(st.get_undef(), n, 0, "re")?;
-        let divisor = self
-            .b
-            .build_insert_value(agg, zero, 1, "im")?
-            .into_struct_value();
-        let empty = self
-            .b
-            .build_int_compare(IntPredicate::EQ, count, self.i64(0), "empty")?;
-        let (nonempty_bb, empty_bb, end) = (
-            self.bb("mean.div"),
-            self.bb("mean.empty"),
-            self.bb("mean.end"),
-        );
-        self.b
-            .build_conditional_branch(empty, empty_bb, nonempty_bb)?;
+        let divisor = self.b.build_insert_value(agg, zero, 1, "im")?.into_struct_value();
+        let empty = self.b.build_int_compare(IntPredicate::EQ, count, self.i64(0), "empty")?;
+        let (nonempty_bb, empty_bb, end) = (self.bb("mean.div"), self.bb("mean.empty"), self.bb("mean.end"));
+        self.b.build_conditional_branch(empty, empty_bb, nonempty_bb)?;
         self.b.position_at_end(nonempty_bb);
         let q = self.binary(ir::BinaryOp::Div, sum, divisor.into(), ty, ty)?;
         let from = self.b.get_insert_block().expect("positioned");
@@ -965,10 +624,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(empty_bb);
         let nan = n.get_type().const_float(f64::NAN);
         let agg = self.b.build_insert_value(st.get_undef(), nan, 0, "re")?;
-        let nan_c = self
-            .b
-            .build_insert_value(agg, nan, 1, "im")?
-            .into_struct_value();
+        let nan_c = self.b.build_insert_value(agg, nan, 1, "im")?.into_struct_value();
         self.b.build_unconditional_branch(end)?;
         self.b.position_at_end(end);
         let phi = self.b.build_phi(st, "mean")?;
@@ -989,12 +645,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         } else {
             None
         };
-        Ok(RunningSum {
-            ty: ty.clone(),
-            llvm,
-            block,
-            levels,
-        })
+        Ok(RunningSum { ty: ty.clone(), llvm, block, levels })
     }
 
     /// Adds `v` to the current block. Floating-point additions here may be reordered
@@ -1007,20 +658,11 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(())
     }
 
-    fn add_reassociable(
-        &mut self,
-        a: Value<'ctx>,
-        b: Value<'ctx>,
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
-        let fadd = |this: &Self,
-                    x: inkwell::values::FloatValue<'ctx>,
-                    y: inkwell::values::FloatValue<'ctx>|
-         -> Result<inkwell::values::FloatValue<'ctx>> {
+    fn add_reassociable(&mut self, a: Value<'ctx>, b: Value<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
+        let fadd = |this: &Self, x: inkwell::values::FloatValue<'ctx>, y: inkwell::values::FloatValue<'ctx>| -> Result<inkwell::values::FloatValue<'ctx>> {
             let s = this.b.build_float_add(x, y, "sum")?;
             if let Some(inst) = s.as_instruction() {
-                inst.set_fast_math_flags(inkwell::values::FastMathFlags::AllowReassoc)
-                    .map_err(|e| crate::CodegenError(e.to_string()))?;
+                inst.set_fast_math_flags(inkwell::values::FastMathFlags::AllowReassoc).map_err(|e| crate::CodegenError(e.to_string()))?;
             }
             Ok(s)
         };
@@ -1040,9 +682,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// the binary tree, merging with the equal-sized partial sums below it (block number
     /// `k`'s trailing one bits count them), and the next block starts at 0.
     fn sum_block_end(&mut self, sum: &RunningSum<'ctx>) -> Result<()> {
-        let Some((stack, blocks)) = sum.levels else {
-            return Ok(());
-        };
+        let Some((stack, blocks)) = sum.levels else { return Ok(()) };
         let i64t = self.cx.i64_type();
         let carry = self.entry_alloca(sum.llvm, "sum.carry")?;
         let level = self.entry_alloca(i64t.into(), "sum.level")?;
@@ -1051,16 +691,11 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_store(carry, block_sum)?;
         self.b.build_store(sum.block, sum.llvm.const_zero())?;
         let k = self.b.build_load(i64t, blocks, "k")?.into_int_value();
-        self.b
-            .build_store(blocks, self.b.build_int_add(k, self.i64(1), "k1")?)?;
+        self.b.build_store(blocks, self.b.build_int_add(k, self.i64(1), "k1")?)?;
         self.b.build_store(bits, k)?;
         self.b.build_store(level, self.i64(0))?;
         let stack_ty = sum.llvm.array_type(PAIRWISE_LEVELS);
-        let (head, merge, done) = (
-            self.bb("sum.head"),
-            self.bb("sum.merge"),
-            self.bb("sum.push"),
-        );
+        let (head, merge, done) = (self.bb("sum.head"), self.bb("sum.merge"), self.bb("sum.push"));
         self.b.build_unconditional_branch(head)?;
         self.b.position_at_end(head);
         let m = self.b.build_load(i64t, bits, "bits")?.into_int_value();
@@ -1069,29 +704,19 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(merge);
         let l = self.b.build_load(i64t, level, "level")?.into_int_value();
         // SAFETY (for LLVM): level < 64, the bit count of `blocks`.
-        let slot = unsafe {
-            self.b
-                .build_in_bounds_gep(stack_ty, stack, &[self.i64(0), l], "slot")?
-        };
+        let slot = unsafe { self.b.build_in_bounds_gep(stack_ty, stack, &[self.i64(0), l], "slot")? };
         let below = self.b.build_load(sum.llvm, slot, "below")?;
         let c = self.b.build_load(sum.llvm, carry, "carry")?;
         let merged = self.binary(ir::BinaryOp::Add, below, c, &sum.ty, &sum.ty)?;
         self.b.build_store(carry, merged)?;
-        self.b
-            .build_store(level, self.b.build_int_add(l, self.i64(1), "up")?)?;
-        self.b.build_store(
-            bits,
-            self.b.build_right_shift(m, self.i64(1), false, "bits")?,
-        )?;
+        self.b.build_store(level, self.b.build_int_add(l, self.i64(1), "up")?)?;
+        self.b.build_store(bits, self.b.build_right_shift(m, self.i64(1), false, "bits")?)?;
         let back = self.b.build_unconditional_branch(head)?;
         self.keep_scalar(back);
         self.b.position_at_end(done);
         let l = self.b.build_load(i64t, level, "level")?.into_int_value();
         // SAFETY (for LLVM): as above.
-        let slot = unsafe {
-            self.b
-                .build_in_bounds_gep(stack_ty, stack, &[self.i64(0), l], "slot")?
-        };
+        let slot = unsafe { self.b.build_in_bounds_gep(stack_ty, stack, &[self.i64(0), l], "slot")? };
         let c = self.b.build_load(sum.llvm, carry, "carry")?;
         self.b.build_store(slot, c)?;
         Ok(())
@@ -1109,16 +734,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_store(total, open)?;
         let count = self.b.build_load(i64t, blocks, "blocks")?.into_int_value();
         let stack_ty = sum.llvm.array_type(PAIRWISE_LEVELS);
-        let levels = self.b.build_int_sub(
-            self.i64(64),
-            self.intrinsic(
-                "llvm.ctlz",
-                &[i64t.into()],
-                &[count.into(), self.cx.bool_type().const_zero().into()],
-            )?
-            .into_int_value(),
-            "levels",
-        )?;
+        let levels = self.b.build_int_sub(self.i64(64), self.intrinsic("llvm.ctlz", &[i64t.into()], &[count.into(), self.cx.bool_type().const_zero().into()])?.into_int_value(), "levels")?;
         self.counted_loop(self.i64(0), levels, &[], &[], false, &mut |this, l, _| {
             let bit = this.b.build_right_shift(count, l, false, "bit")?;
             let set = this.b.build_int_truncate(bit, this.cx.bool_type(), "set")?;
@@ -1126,10 +742,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             this.b.build_conditional_branch(set, add, next)?;
             this.b.position_at_end(add);
             // SAFETY (for LLVM): l < 64.
-            let slot = unsafe {
-                this.b
-                    .build_in_bounds_gep(stack_ty, stack, &[this.i64(0), l], "slot")?
-            };
+            let slot = unsafe { this.b.build_in_bounds_gep(stack_ty, stack, &[this.i64(0), l], "slot")? };
             let partial = this.b.build_load(sum.llvm, slot, "partial")?;
             let t = this.b.build_load(sum.llvm, total, "total")?;
             let t = this.binary(ir::BinaryOp::Add, t, partial, &sum.ty, &sum.ty)?;
@@ -1143,11 +756,7 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// Inside a map: operand `i`'s current element.
     pub(crate) fn map_element(&self, i: usize) -> Result<Value<'ctx>> {
-        self.map_elements
-            .last()
-            .and_then(|values| values.get(i))
-            .copied()
-            .ok_or_else(|| crate::CodegenError(format!("map element {i} outside a map")))
+        self.map_elements.last().and_then(|values| values.get(i)).copied().ok_or_else(|| crate::CodegenError(format!("map element {i} outside a map")))
     }
 }
 
@@ -1157,9 +766,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     fn pick(&self, values: &[IntValue<'ctx>], k: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
         let mut out = values[0];
         for (i, v) in values.iter().enumerate().skip(1) {
-            let here = self
-                .b
-                .build_int_compare(IntPredicate::EQ, k, self.i64(i as i64), "here")?;
+            let here = self.b.build_int_compare(IntPredicate::EQ, k, self.i64(i as i64), "here")?;
             out = self.b.build_select(here, *v, out, "pick")?.into_int_value();
         }
         Ok(out)
@@ -1167,94 +774,47 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// `ExprKind::AxisReduce`: for each index of the other dimensions (in C order), the
     /// reduction of the elements along `axis`, stored into a new C-contiguous array.
-    pub(crate) fn axis_reduce(
-        &mut self,
-        op: ir::ReduceOp,
-        array: &ir::Expr,
-        axis: &ir::Expr,
-        keepdims: bool,
-        ty: &Type,
-    ) -> Result<Value<'ctx>> {
+    pub(crate) fn axis_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, axis: &ir::Expr, keepdims: bool, ty: &Type) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
         let out_type = array_type(ty);
         let arr = self.expr(array)?.into_struct_value();
         let given = self.expr(axis)?.into_int_value();
         let n = a.ndim as i64;
         // NumPy's normalisation: a negative axis counts from the end, once.
-        let negative =
-            self.b
-                .build_int_compare(IntPredicate::SLT, given, self.i64(0), "negaxis")?;
+        let negative = self.b.build_int_compare(IntPredicate::SLT, given, self.i64(0), "negaxis")?;
         let wrapped = self.b.build_int_add(given, self.i64(n), "wrapped")?;
-        let axis_v = self
-            .b
-            .build_select(negative, wrapped, given, "axis")?
-            .into_int_value();
-        let outside =
-            self.b
-                .build_int_compare(IntPredicate::UGE, axis_v, self.i64(n), "outside")?;
+        let axis_v = self.b.build_select(negative, wrapped, given, "axis")?.into_int_value();
+        let outside = self.b.build_int_compare(IntPredicate::UGE, axis_v, self.i64(n), "outside")?;
         let (bad, ok) = (self.bb("axis.error"), self.bb("axis.ok"));
         self.branch_rarely(outside, bad, ok)?;
         self.b.position_at_end(bad);
         let i64t = self.cx.i64_type();
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
-        let f = self.extern_fn(
-            "ferrojit_rt_axis_error",
-            None,
-            &[ptr.into(), i64t.into(), i64t.into()],
-        );
-        self.b.build_call(
-            f,
-            &[self.exc().into(), given.into(), self.i64(n).into()],
-            "",
-        )?;
+        let f = self.extern_fn("ferrojit_rt_axis_error", None, &[ptr.into(), i64t.into(), i64t.into()]);
+        self.b.build_call(f, &[self.exc().into(), given.into(), self.i64(n).into()], "")?;
         self.leave_with_exception()?;
         self.b.position_at_end(ok);
 
         let dims = self.dims(arr, &a)?;
-        let strides = (0..a.ndim as u32)
-            .map(|k| self.array_stride(arr, k))
-            .collect::<Result<Vec<_>>>()?;
+        let strides = (0..a.ndim as u32).map(|k| self.array_stride(arr, k)).collect::<Result<Vec<_>>>()?;
         let len = self.pick(&dims, axis_v)?;
         let along = self.pick(&strides, axis_v)?;
         // The other dimensions, in order: dimension j of the result is j or j + 1 of the input.
         let mut out_dims = Vec::new();
         let mut in_strides = Vec::new();
         for j in 0..(a.ndim as usize).saturating_sub(1) {
-            let before = self.b.build_int_compare(
-                IntPredicate::SLT,
-                self.i64(j as i64),
-                axis_v,
-                "before",
-            )?;
-            out_dims.push(
-                self.b
-                    .build_select(before, dims[j], dims[j + 1], "dim")?
-                    .into_int_value(),
-            );
-            in_strides.push(
-                self.b
-                    .build_select(before, strides[j], strides[j + 1], "stride")?
-                    .into_int_value(),
-            );
+            let before = self.b.build_int_compare(IntPredicate::SLT, self.i64(j as i64), axis_v, "before")?;
+            out_dims.push(self.b.build_select(before, dims[j], dims[j + 1], "dim")?.into_int_value());
+            in_strides.push(self.b.build_select(before, strides[j], strides[j + 1], "stride")?.into_int_value());
         }
         let itemsize = out_type.dtype.itemsize().expect("arrays hold scalars");
         let out_strides = self.c_strides(&out_dims, itemsize)?;
         let allocated_dims = if keepdims {
             // The kept dimension has length 1: the memory is the same as without it.
-            (0..a.ndim as usize)
-                .map(|k| {
-                    let here = self.b.build_int_compare(
-                        IntPredicate::EQ,
-                        axis_v,
-                        self.i64(k as i64),
-                        "here",
-                    )?;
-                    Ok(self
-                        .b
-                        .build_select(here, self.i64(1), dims[k], "dim")?
-                        .into_int_value())
-                })
-                .collect::<Result<Vec<_>>>()?
+            (0..a.ndim as usize).map(|k| {
+                let here = self.b.build_int_compare(IntPredicate::EQ, axis_v, self.i64(k as i64), "here")?;
+                Ok(self.b.build_select(here, self.i64(1), dims[k], "dim")?.into_int_value())
+            }).collect::<Result<Vec<_>>>()?
         } else {
             out_dims.clone()
         };
@@ -1264,133 +824,67 @@ impl<'ctx> FnLower<'ctx, '_> {
                 others = self.b.build_int_mul(others, *d, "others")?;
             }
             // NumPy raises for an empty axis when there is anything to reduce.
-            let empty = self
-                .b
-                .build_int_compare(IntPredicate::EQ, len, self.i64(0), "empty")?;
-            let some = self
-                .b
-                .build_int_compare(IntPredicate::NE, others, self.i64(0), "some")?;
+            let empty = self.b.build_int_compare(IntPredicate::EQ, len, self.i64(0), "empty")?;
+            let some = self.b.build_int_compare(IntPredicate::NE, others, self.i64(0), "some")?;
             let refuse = self.b.build_and(empty, some, "refuse")?;
-            let what = if op == ir::ReduceOp::Min {
-                "minimum"
-            } else {
-                "maximum"
-            };
-            self.raise_if(
-                refuse,
-                ExcKind::ValueError,
-                &format!("zero-size array to reduction operation {what} which has no identity"),
-            )?;
+            let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
+            self.raise_if(refuse, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
         }
-        let out = self
-            .new_array_of_dims(allocated_dims, ty)?
-            .into_struct_value();
-        let out_base = self
-            .b
-            .build_extract_value(out, 1, "data")?
-            .into_pointer_value();
-        let in_base = self
-            .b
-            .build_extract_value(arr, 1, "data")?
-            .into_pointer_value();
+        let out = self.new_array_of_dims(allocated_dims, ty)?.into_struct_value();
+        let out_base = self.b.build_extract_value(out, 1, "data")?.into_pointer_value();
+        let in_base = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
         let dtype = (*a.dtype).clone();
         let acc_ty = (*out_type.dtype).clone();
         let in_size = dtype.itemsize().expect("arrays hold scalars");
         let sizes = [itemsize, in_size];
-        self.strided_loop_nest(
-            &out_dims,
-            &[out_base, in_base],
-            &[out_strides, in_strides],
-            &sizes,
-            &mut |this, ptrs| {
-                let (dst, src) = (ptrs[0], ptrs[1]);
-                let result = match op {
-                    ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
-                        let sum = this.sum_begin(&acc_ty)?;
-                        let mut add = |this: &mut Self, p: &[PointerValue<'ctx>]| {
-                            let v = this.load_element(p[0], &a)?;
-                            let v = this.cast(v, &dtype, &acc_ty)?;
-                            this.sum_add(&sum, v)
-                        };
-                        if sum.pairwise() {
-                            // An axis no longer than a block is one block, with no tree to build:
-                            // short axes (the rows of an (n, 3) array) are common.
-                            let (one_block, blocks, summed) = (
-                                this.bb("axis.short"),
-                                this.bb("axis.long"),
-                                this.bb("axis.summed"),
-                            );
-                            let short = this.b.build_int_compare(
-                                IntPredicate::SLE,
-                                len,
-                                this.i64(PAIRWISE_BLOCK as i64),
-                                "short",
-                            )?;
-                            this.b.build_conditional_branch(short, one_block, blocks)?;
-                            this.b.position_at_end(one_block);
-                            this.blocked_loop_nest(
-                                &[len],
-                                &[src],
-                                &[vec![along]],
-                                &[in_size],
-                                None,
-                                &mut add,
-                            )?;
-                            this.b.build_unconditional_branch(summed)?;
-                            this.b.position_at_end(blocks);
-                            let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
-                            this.blocked_loop_nest(
-                                &[len],
-                                &[src],
-                                &[vec![along]],
-                                &[in_size],
-                                Some((PAIRWISE_BLOCK, &mut after_block)),
-                                &mut add,
-                            )?;
-                            this.b.build_unconditional_branch(summed)?;
-                            this.b.position_at_end(summed);
-                        } else {
-                            this.blocked_loop_nest(
-                                &[len],
-                                &[src],
-                                &[vec![along]],
-                                &[in_size],
-                                None,
-                                &mut add,
-                            )?;
-                        }
-                        let total = this.sum_end(&sum)?;
-                        if op == ir::ReduceOp::Mean {
-                            this.mean_of(total, len, &acc_ty)?
-                        } else {
-                            total
-                        }
+        self.strided_loop_nest(&out_dims, &[out_base, in_base], &[out_strides, in_strides], &sizes, &mut |this, ptrs| {
+            let (dst, src) = (ptrs[0], ptrs[1]);
+            let result = match op {
+                ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
+                    let sum = this.sum_begin(&acc_ty)?;
+                    let mut add = |this: &mut Self, p: &[PointerValue<'ctx>]| {
+                        let v = this.load_element(p[0], &a)?;
+                        let v = this.cast(v, &dtype, &acc_ty)?;
+                        this.sum_add(&sum, v)
+                    };
+                    if sum.pairwise() {
+                        // An axis no longer than a block is one block, with no tree to build:
+                        // short axes (the rows of an (n, 3) array) are common.
+                        let (one_block, blocks, summed) = (this.bb("axis.short"), this.bb("axis.long"), this.bb("axis.summed"));
+                        let short = this.b.build_int_compare(IntPredicate::SLE, len, this.i64(PAIRWISE_BLOCK as i64), "short")?;
+                        this.b.build_conditional_branch(short, one_block, blocks)?;
+                        this.b.position_at_end(one_block);
+                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], None, &mut add)?;
+                        this.b.build_unconditional_branch(summed)?;
+                        this.b.position_at_end(blocks);
+                        let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
+                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], Some((PAIRWISE_BLOCK, &mut after_block)), &mut add)?;
+                        this.b.build_unconditional_branch(summed)?;
+                        this.b.position_at_end(summed);
+                    } else {
+                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], None, &mut add)?;
                     }
-                    ir::ReduceOp::Min | ir::ReduceOp::Max => {
-                        let is_min = op == ir::ReduceOp::Min;
-                        let acc_llvm = crate::abi::llvm_type(this.cx, &acc_ty);
-                        let acc = this.entry_alloca(acc_llvm, "acc")?;
-                        let identity = this.min_max_identity(is_min, &acc_ty)?;
-                        this.b.build_store(acc, identity)?;
-                        this.strided_loop_nest(
-                            &[len],
-                            &[src],
-                            &[vec![along]],
-                            &[in_size],
-                            &mut |this, p| {
-                                let v = this.load_element(p[0], &a)?;
-                                let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                                let next = this.min_max_step(is_min, v, current, &dtype)?;
-                                this.b.build_store(acc, next)?;
-                                Ok(())
-                            },
-                        )?;
-                        this.b.build_load(acc_llvm, acc, "result")?
-                    }
-                };
-                this.store_element(dst, &out_type, result)
-            },
-        )?;
+                    let total = this.sum_end(&sum)?;
+                    if op == ir::ReduceOp::Mean { this.mean_of(total, len, &acc_ty)? } else { total }
+                }
+                ir::ReduceOp::Min | ir::ReduceOp::Max => {
+                    let is_min = op == ir::ReduceOp::Min;
+                    let acc_llvm = crate::abi::llvm_type(this.cx, &acc_ty);
+                    let acc = this.entry_alloca(acc_llvm, "acc")?;
+                    let identity = this.min_max_identity(is_min, &acc_ty)?;
+                    this.b.build_store(acc, identity)?;
+                    this.strided_loop_nest(&[len], &[src], &[vec![along]], &[in_size], &mut |this, p| {
+                        let v = this.load_element(p[0], &a)?;
+                        let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                        let next = this.min_max_step(is_min, v, current, &dtype)?;
+                        this.b.build_store(acc, next)?;
+                        Ok(())
+                    })?;
+                    this.b.build_load(acc_llvm, acc, "result")?
+                }
+            };
+            this.store_element(dst, &out_type, result)
+        })?;
         Ok(out.into())
     }
 }

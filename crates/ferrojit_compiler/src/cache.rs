@@ -35,16 +35,7 @@ pub fn key(parts: &[&str]) -> String {
 
 /// The cache file for `function` under `dir`.
 pub fn path(dir: &Path, function: &str, key: &str) -> PathBuf {
-    let name: String = function
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let name: String = function.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     dir.join(format!("{name}-{}.fjc", &key[..24]))
 }
 
@@ -64,11 +55,7 @@ pub fn read(path: &Path) -> Option<Entry> {
     let symbol = String::from_utf8(field()?).ok()?;
     let ret = String::from_utf8(field()?).ok()?;
     let object = field()?;
-    Some(Entry {
-        symbol,
-        ret,
-        object,
-    })
+    Some(Entry { symbol, ret, object })
 }
 
 /// Writes an entry and says whether it was written; failures (read-only directory, full
@@ -81,9 +68,7 @@ pub fn write(path: &Path, entry: &Entry) -> bool {
     }
     let checksum = Sha256::digest(&payload);
     payload.extend(checksum.as_slice());
-    let Some(dir) = path.parent() else {
-        return false;
-    };
+    let Some(dir) = path.parent() else { return false };
     if std::fs::create_dir_all(dir).is_err() {
         return false;
     }
@@ -108,25 +93,10 @@ mod tests {
     fn round_trip_and_corruption() {
         let dir = std::env::temp_dir().join(format!("ferrojit-cache-test-{}", std::process::id()));
         let p = path(&dir, "f<locals>.g", &key(&["a", "b"]));
-        assert!(p
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("f_locals__g-"));
-        write(
-            &p,
-            &Entry {
-                symbol: "sym".into(),
-                ret: "int64".into(),
-                object: vec![1, 2, 3],
-            },
-        );
+        assert!(p.file_name().unwrap().to_str().unwrap().starts_with("f_locals__g-"));
+        write(&p, &Entry { symbol: "sym".into(), ret: "int64".into(), object: vec![1, 2, 3] });
         let e = read(&p).unwrap();
-        assert_eq!(
-            (e.symbol.as_str(), e.ret.as_str(), e.object.as_slice()),
-            ("sym", "int64", &[1u8, 2, 3][..])
-        );
+        assert_eq!((e.symbol.as_str(), e.ret.as_str(), e.object.as_slice()), ("sym", "int64", &[1u8, 2, 3][..]));
         // Truncated and flipped files are rejected.
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 5]).unwrap();

@@ -13,17 +13,11 @@ pub use library::library_units;
 
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
-pub use ferrojit_infer::{
-    overloads, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, OverloadRequest,
-    OverloadTarget, Resolution,
-};
+pub use ferrojit_infer::{overloads, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, OverloadRequest, OverloadTarget, Resolution};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{on_deep_stack, parse_function, SourceText, Span};
-pub use ferrojit_types::{
-    parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, RecordField,
-    RecordType, Signature, TimeUnit, Type,
-};
+pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FloatType, IntType, Layout, Leaf, RecordField, RecordType, Signature, TimeUnit, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -114,61 +108,29 @@ pub fn function_source(
 ) -> FunctionSource {
     let source = Arc::new(source);
     let ast = ferrojit_syntax::parse_function(&source);
-    FunctionSource {
-        id,
-        name: name.to_string(),
-        source,
-        ast,
-        globals,
-        defaults,
-        library: false,
-    }
+    FunctionSource { id, name: name.to_string(), source, ast, globals, defaults, library: false }
 }
 
 /// Compiles `func` for `args`; with `ret`, the result is converted to that declared type.
 /// Runs on a stack of its own when the caller's is short (see
 /// [`ferrojit_syntax::on_deep_stack`]): inference and lowering recurse over expressions.
-pub fn compile(
-    func: &Arc<FunctionSource>,
-    args: &[Type],
-    ret: Option<&Type>,
-    options: &Options,
-) -> Result<CompiledFunction, CompileError> {
+pub fn compile(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
     ferrojit_syntax::on_deep_stack(|| compile_here(func, args, ret, options))
 }
 
-fn compile_here(
-    func: &Arc<FunctionSource>,
-    args: &[Type],
-    ret: Option<&Type>,
-    options: &Options,
-) -> Result<CompiledFunction, CompileError> {
+fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, options: &Options) -> Result<CompiledFunction, CompileError> {
     let start = Instant::now();
-    let mut program = infer::infer_program_returning(func, args, ret.cloned()).map_err(
-        |failure| match failure {
-            infer::Failure::Error(e) => infer_error(&e),
-            infer::Failure::NeedsOverloads(needs) => CompileError {
-                kind: ErrorKind::NeedsOverloads,
-                message: "overloads to resolve".into(),
-                location: None,
-                needs,
-            },
-        },
-    )?;
-    passes::run_passes(&mut program.functions).map_err(|msg| CompileError {
-        kind: ErrorKind::Internal,
-        message: internal_message(&msg),
-        location: None,
-        needs: Vec::new(),
+    let mut program = infer::infer_program_returning(func, args, ret.cloned()).map_err(|failure| match failure {
+        infer::Failure::Error(e) => infer_error(&e),
+        infer::Failure::NeedsOverloads(needs) => {
+            CompileError { kind: ErrorKind::NeedsOverloads, message: "overloads to resolve".into(), location: None, needs }
+        }
     })?;
+    passes::run_passes(&mut program.functions).map_err(|msg| CompileError { kind: ErrorKind::Internal, message: internal_message(&msg), location: None, needs: Vec::new() })?;
     let infer_time = start.elapsed();
     if options.dump_ir {
         for f in &program.functions {
-            println!(
-                "---- typed IR: {} ----\n{}",
-                f.name,
-                ferrojit_ir::print_function(f)
-            );
+            println!("---- typed IR: {} ----\n{}", f.name, ferrojit_ir::print_function(f));
         }
     }
     let codegen_options = codegen::Options {
@@ -183,94 +145,53 @@ fn compile_here(
         export_root_as: None,
     };
     let root = program.root();
-    let finish =
-        |entry: codegen::EntryFn,
-         address: usize,
-         llvm_ir: Option<String>,
-         asm: Option<String>,
-         timings: Timings,
-         cache_hit: bool,
-         library_units_compiled: Vec<(String, Timings)>| CompiledFunction {
-            entry,
-            address,
-            args: args.to_vec(),
-            ret: root.ret.clone(),
-            llvm_ir: if options.keep_llvm_ir { llvm_ir } else { None },
-            asm,
-            cache_hit,
-            library_units_compiled,
-            variable_types: variable_types(root),
-            timings,
-        };
+    let finish = |entry: codegen::EntryFn, address: usize, llvm_ir: Option<String>, asm: Option<String>, timings: Timings, cache_hit: bool, library_units_compiled: Vec<(String, Timings)>| CompiledFunction {
+        entry,
+        address,
+        args: args.to_vec(),
+        ret: root.ret.clone(),
+        llvm_ir: if options.keep_llvm_ir { llvm_ir } else { None },
+        asm,
+        cache_hit,
+        library_units_compiled,
+        variable_types: variable_types(root),
+        timings,
+    };
     let internal = |e: codegen::CodegenError| CompileError {
         kind: ErrorKind::Internal,
-        message: internal_message(&format!(
-            "code generation failed for `{}`: {}",
-            func.name, e.0
-        )),
+        message: internal_message(&format!("code generation failed for `{}`: {}", func.name, e.0)),
         location: None,
         needs: Vec::new(),
     };
     // The library's units this program calls, loaded first: both the cached object and a new
     // one refer to them.
-    let linked =
-        library::link(&program.functions, &codegen_options, options.dump_ir).map_err(internal)?;
+    let linked = library::link(&program.functions, &codegen_options, options.dump_ir).map_err(internal)?;
     let library_time = linked.timings;
     let library_compiled = linked.compiled;
-    let cached = options
-        .cache_dir
-        .as_ref()
-        .filter(|_| codegen_options.load)
-        .and_then(|dir| {
-            let key = cache_key(&program, &linked.externals, &codegen_options)?;
-            Some(cache::path(dir, &func.name, &key))
-        });
+    let cached = options.cache_dir.as_ref().filter(|_| codegen_options.load).and_then(|dir| {
+        let key = cache_key(&program, &linked.externals, &codegen_options)?;
+        Some(cache::path(dir, &func.name, &key))
+    });
     if let Some(path) = &cached {
         if let Some(entry) = cache::read(path).filter(|e| e.ret == root.ret.to_string()) {
-            if let Ok(address) =
-                codegen::load_object(&entry.object, &entry.symbol, &linked.externals)
-            {
+            if let Ok(address) = codegen::load_object(&entry.object, &entry.symbol, &linked.externals) {
                 // SAFETY: the cached entry point has the `EntryFn` signature (or is a ufunc loop,
                 // whose callers use `address`).
-                let entry_fn: codegen::EntryFn =
-                    unsafe { std::mem::transmute::<usize, codegen::EntryFn>(address) };
-                let timings = Timings {
-                    infer: infer_time,
-                    ..library_time
-                };
-                return Ok(finish(
-                    entry_fn,
-                    address,
-                    None,
-                    None,
-                    timings,
-                    true,
-                    library_compiled,
-                ));
+                let entry_fn: codegen::EntryFn = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(address) };
+                let timings = Timings { infer: infer_time, ..library_time };
+                return Ok(finish(entry_fn, address, None, None, timings, true, library_compiled));
             }
         }
     }
-    let module_functions: Vec<&ferrojit_ir::Function> = linked
-        .members
-        .iter()
-        .map(|&i| &program.functions[i])
-        .collect();
-    let compiled = codegen::compile(&module_functions, &linked.externals, &codegen_options)
-        .map_err(internal)?;
+    let module_functions: Vec<&ferrojit_ir::Function> = linked.members.iter().map(|&i| &program.functions[i]).collect();
+    let compiled = codegen::compile(&module_functions, &linked.externals, &codegen_options).map_err(internal)?;
     if options.dump_ir {
         if let Some(ir) = &compiled.llvm_ir {
             println!("---- optimised LLVM IR: {} ----\n{}", func.name, ir);
         }
     }
     if let Some(path) = &cached {
-        let _ = cache::write(
-            path,
-            &cache::Entry {
-                symbol: compiled.entry_symbol.clone(),
-                ret: root.ret.to_string(),
-                object: compiled.object.clone(),
-            },
-        );
+        let _ = cache::write(path, &cache::Entry { symbol: compiled.entry_symbol.clone(), ret: root.ret.to_string(), object: compiled.object.clone() });
     }
     let timings = Timings {
         infer: infer_time,
@@ -278,15 +199,7 @@ fn compile_here(
         optimize: library_time.optimize + compiled.timings.optimize,
         machine_code: library_time.machine_code + compiled.timings.machine_code,
     };
-    Ok(finish(
-        compiled.entry,
-        compiled.address,
-        compiled.llvm_ir,
-        compiled.asm,
-        timings,
-        false,
-        library_compiled,
-    ))
+    Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false, library_compiled))
 }
 
 /// Pays the compiler's one-time costs of a process ahead of the first real compilation, by
@@ -312,13 +225,7 @@ pub fn warm_up() {
         k += i * i
     return s + k
 ";
-    let func = Arc::new(function_source(
-        0,
-        "warm_up",
-        SourceText::new("<warm-up>", 1, SOURCE),
-        Box::new(RangeOnly),
-        vec![],
-    ));
+    let func = Arc::new(function_source(0, "warm_up", SourceText::new("<warm-up>", 1, SOURCE), Box::new(RangeOnly), vec![]));
     let array = Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::C));
     if let Ok(mut program) = infer::infer_program_returning(&func, &[array, Type::INT64], None) {
         if passes::run_passes(&mut program.functions).is_ok() {
@@ -329,26 +236,11 @@ pub fn warm_up() {
 
 /// The cache key of a typed program compiled with `options`, or `None` when it cannot be
 /// cached (see `cache`).
-fn cache_key(
-    program: &infer::Program,
-    externals: &[codegen::External],
-    options: &codegen::Options,
-) -> Option<String> {
+fn cache_key(program: &infer::Program, externals: &[codegen::External], options: &codegen::Options) -> Option<String> {
     let mut parts = vec![
-        format!(
-            "ferrojit {} build {}",
-            env!("CARGO_PKG_VERSION"),
-            env!("FERROJIT_BUILD_ID")
-        ),
+        format!("ferrojit {} build {}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID")),
         codegen::host_description().ok()?,
-        format!(
-            "{:?} {:?} {} {} {:?}",
-            options.fastmath,
-            options.gufunc_core,
-            options.boundscheck,
-            options.numpy_errors,
-            options.ufunc_loop
-        ),
+        format!("{:?} {:?} {} {} {:?}", options.fastmath, options.gufunc_core, options.boundscheck, options.numpy_errors, options.ufunc_loop),
     ];
     for f in &program.functions {
         let args: Vec<String> = f.arg_types.iter().map(|t| t.to_string()).collect();
@@ -365,11 +257,7 @@ fn cache_key(
 /// and the parameters on the function's line.
 fn variable_types(f: &ferrojit_ir::Function) -> Vec<(u32, String, String)> {
     use ferrojit_ir::StmtKind;
-    fn walk(
-        f: &ferrojit_ir::Function,
-        stmts: &[ferrojit_ir::Stmt],
-        out: &mut Vec<(u32, String, String)>,
-    ) {
+    fn walk(f: &ferrojit_ir::Function, stmts: &[ferrojit_ir::Stmt], out: &mut Vec<(u32, String, String)>) {
         for s in stmts {
             match &s.kind {
                 StmtKind::Assign { local, .. } => {
@@ -381,11 +269,7 @@ fn variable_types(f: &ferrojit_ir::Function) -> Vec<(u32, String, String)> {
                         }
                     }
                 }
-                StmtKind::If {
-                    then_body,
-                    else_body,
-                    ..
-                } => {
+                StmtKind::If { then_body, else_body, .. } => {
                     walk(f, then_body, out);
                     walk(f, else_body, out);
                 }
@@ -397,15 +281,7 @@ fn variable_types(f: &ferrojit_ir::Function) -> Vec<(u32, String, String)> {
             }
         }
     }
-    let mut out: Vec<(u32, String, String)> = (0..f.num_params)
-        .map(|i| {
-            (
-                f.span.line,
-                f.locals[i].name.clone(),
-                f.locals[i].ty.to_string(),
-            )
-        })
-        .collect();
+    let mut out: Vec<(u32, String, String)> = (0..f.num_params).map(|i| (f.span.line, f.locals[i].name.clone(), f.locals[i].ty.to_string())).collect();
     walk(f, &f.body, &mut out);
     out
 }
@@ -424,11 +300,7 @@ fn infer_error(e: &infer::InferError) -> CompileError {
         // Both are handled inside inference and never end it.
         infer::ErrorKind::Pending | infer::ErrorKind::NeedsOverloads => ErrorKind::Internal,
     };
-    let message = if kind == ErrorKind::Internal {
-        internal_message(&e.message)
-    } else {
-        e.message.clone()
-    };
+    let message = if kind == ErrorKind::Internal { internal_message(&e.message) } else { e.message.clone() };
     CompileError {
         kind,
         message: format_located(&message, &e.source, e.span, e.hint.as_deref(), &e.function),
@@ -447,17 +319,8 @@ fn infer_error(e: &infer::InferError) -> CompileError {
 ///            ^^^^^^^^^^
 ///   hint: ...
 /// ```
-pub fn format_located(
-    message: &str,
-    source: &SourceText,
-    span: Span,
-    hint: Option<&str>,
-    function: &str,
-) -> String {
-    let mut out = format!(
-        "{message}\n  File \"{}\", line {}, column {}, in {function}",
-        source.filename, span.line, span.col
-    );
+pub fn format_located(message: &str, source: &SourceText, span: Span, hint: Option<&str>, function: &str) -> String {
+    let mut out = format!("{message}\n  File \"{}\", line {}, column {}, in {function}", source.filename, span.line, span.col);
     if let Some(line) = source.line(span.line) {
         let start = span.col.saturating_sub(1) as usize;
         let width = if span.end_line == span.line && span.end_col > span.col {
@@ -465,12 +328,7 @@ pub fn format_located(
         } else {
             line.chars().count().saturating_sub(start).max(1)
         };
-        out.push_str(&format!(
-            "\n    {}\n    {}{}",
-            line,
-            " ".repeat(start),
-            "^".repeat(width)
-        ));
+        out.push_str(&format!("\n    {}\n    {}{}", line, " ".repeat(start), "^".repeat(width)));
     }
     if let Some(hint) = hint {
         out.push_str(&format!("\n  hint: {hint}"));

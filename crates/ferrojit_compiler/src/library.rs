@@ -69,12 +69,7 @@ struct Loaded {
 /// The library units loaded in this process: (`name(argument types) -> return type`, whether
 /// it was read from the disk cache), in no particular order.
 pub fn library_units() -> Vec<(String, bool)> {
-    loaded()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .values()
-        .map(|u| (u.signature.clone(), u.from_disk))
-        .collect()
+    loaded().lock().unwrap_or_else(|p| p.into_inner()).values().map(|u| (u.signature.clone(), u.from_disk)).collect()
 }
 
 /// Units loaded in this process, by key (see the module docs).
@@ -87,11 +82,7 @@ fn loaded() -> &'static Mutex<HashMap<String, Loaded>> {
 /// makes sure every unit it calls is loaded: from this process's table, the disk cache, or by
 /// compiling it.
 /// With `dump_ir`, the optimised LLVM IR of each unit compiled is printed (`FERROJIT_DUMP_IR`).
-pub(crate) fn link(
-    functions: &[ir::Function],
-    options: &codegen::Options,
-    dump_ir: bool,
-) -> Result<Linked, codegen::CodegenError> {
+pub(crate) fn link(functions: &[ir::Function], options: &codegen::Options, dump_ir: bool) -> Result<Linked, codegen::CodegenError> {
     let mut graph = Graph::new(functions);
     graph.dump_ir = dump_ir;
     let (members, external_indices) = graph.unit(0);
@@ -103,12 +94,7 @@ pub(crate) fn link(
         timings.optimize += t.optimize;
         timings.machine_code += t.machine_code;
     }
-    Ok(Linked {
-        members,
-        externals,
-        timings,
-        compiled,
-    })
+    Ok(Linked { members, externals, timings, compiled })
 }
 
 /// The call graph of a program.
@@ -124,26 +110,9 @@ struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     fn new(functions: &'a [ir::Function]) -> Self {
-        let index: HashMap<&str, usize> = functions
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.symbol.as_str(), i))
-            .collect();
-        let callees = functions
-            .iter()
-            .map(|f| {
-                f.callees()
-                    .iter()
-                    .filter_map(|s| index.get(s.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let mut graph = Graph {
-            functions,
-            callees,
-            is_unit: vec![false; functions.len()],
-            dump_ir: false,
-        };
+        let index: HashMap<&str, usize> = functions.iter().enumerate().map(|(i, f)| (f.symbol.as_str(), i)).collect();
+        let callees = functions.iter().map(|f| f.callees().iter().filter_map(|s| index.get(s.as_str()).copied()).collect()).collect();
+        let mut graph = Graph { functions, callees, is_unit: vec![false; functions.len()], dump_ir: false };
         // Entries into the library: library functions that a function outside it calls.
         let mut entry = vec![false; functions.len()];
         for (i, f) in functions.iter().enumerate() {
@@ -157,10 +126,7 @@ impl<'a> Graph<'a> {
         graph.is_unit = (0..functions.len())
             .map(|i| {
                 let f = &functions[i];
-                i != 0
-                    && f.library
-                    && ((entry[i] && graph.loops_within_library(i))
-                        || (f.size() >= SHARED_HELPER_SIZE && f.has_loop()))
+                i != 0 && f.library && ((entry[i] && graph.loops_within_library(i)) || (f.size() >= SHARED_HELPER_SIZE && f.has_loop()))
             })
             .collect();
         graph
@@ -177,12 +143,7 @@ impl<'a> Graph<'a> {
             if self.functions[j].has_loop() {
                 return true;
             }
-            stack.extend(
-                self.callees[j]
-                    .iter()
-                    .copied()
-                    .filter(|&c| self.functions[c].library),
-            );
+            stack.extend(self.callees[j].iter().copied().filter(|&c| self.functions[c].library));
         }
         false
     }
@@ -227,12 +188,7 @@ impl<'a> Graph<'a> {
     }
 
     /// The units `indices`, loaded, as a module calling them declares them.
-    fn externals(
-        &self,
-        indices: &[usize],
-        options: &codegen::Options,
-        compiled_units: &mut Vec<(String, Timings)>,
-    ) -> Result<Vec<codegen::External>, codegen::CodegenError> {
+    fn externals(&self, indices: &[usize], options: &codegen::Options, compiled_units: &mut Vec<(String, Timings)>) -> Result<Vec<codegen::External>, codegen::CodegenError> {
         let mut externals = Vec::new();
         for &i in indices {
             let loaded = self.ensure(i, options, compiled_units)?;
@@ -247,17 +203,10 @@ impl<'a> Graph<'a> {
     }
 
     /// Loads the unit rooted at `root`, after the units it calls.
-    fn ensure(
-        &self,
-        root: usize,
-        options: &codegen::Options,
-        compiled_units: &mut Vec<(String, Timings)>,
-    ) -> Result<Loaded, codegen::CodegenError> {
+    fn ensure(&self, root: usize, options: &codegen::Options, compiled_units: &mut Vec<(String, Timings)>) -> Result<Loaded, codegen::CodegenError> {
         let options = unit_options(options);
         let stable_key = unit_key(self.functions, &self.callees, root, &options);
-        let key = stable_key.clone().unwrap_or_else(|| {
-            format!("{} {}", self.functions[root].symbol, options_text(&options))
-        });
+        let key = stable_key.clone().unwrap_or_else(|| format!("{} {}", self.functions[root].symbol, options_text(&options)));
         if let Some(found) = loaded().lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(found.clone());
         }
@@ -267,85 +216,37 @@ impl<'a> Graph<'a> {
             Some(k) => format!("fjlib_{}", &k[..32]),
             None => {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-                format!(
-                    "fjlib_local_{}",
-                    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                )
+                format!("fjlib_local_{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
             }
         };
         let root_function = &self.functions[root];
-        let args: Vec<String> = root_function
-            .arg_types
-            .iter()
-            .map(|t| t.to_string())
-            .collect();
-        let signature = format!(
-            "{}({}) -> {}",
-            root_function.name,
-            args.join(", "),
-            root_function.ret
-        );
-        let file = stable_key
-            .as_ref()
-            .and_then(|k| Some(cache::path(&cache_dir()?, &root_function.name, k)));
-        let cached = file
-            .as_ref()
-            .and_then(|path| cache::read(path))
-            .filter(|e| e.symbol == link_name && e.ret == root_function.ret.to_string());
-        let from_disk =
-            cached.and_then(|e| codegen::load_object(&e.object, &link_name, &externals).ok());
+        let args: Vec<String> = root_function.arg_types.iter().map(|t| t.to_string()).collect();
+        let signature = format!("{}({}) -> {}", root_function.name, args.join(", "), root_function.ret);
+        let file = stable_key.as_ref().and_then(|k| Some(cache::path(&cache_dir()?, &root_function.name, k)));
+        let cached = file.as_ref().and_then(|path| cache::read(path)).filter(|e| e.symbol == link_name && e.ret == root_function.ret.to_string());
+        let from_disk = cached.and_then(|e| codegen::load_object(&e.object, &link_name, &externals).ok());
         let address = match from_disk {
             Some(address) => address,
             None => {
-                let program: Vec<&ir::Function> =
-                    members.iter().map(|&i| &self.functions[i]).collect();
-                let options = codegen::Options {
-                    export_root_as: Some(link_name.clone()),
-                    keep_llvm_ir: self.dump_ir,
-                    ..options
-                };
+                let program: Vec<&ir::Function> = members.iter().map(|&i| &self.functions[i]).collect();
+                let options = codegen::Options { export_root_as: Some(link_name.clone()), keep_llvm_ir: self.dump_ir, ..options };
                 let compiled = codegen::compile(&program, &externals, &options)?;
                 if let Some(ir) = &compiled.llvm_ir {
                     println!("---- optimised LLVM IR: library unit {signature} ----\n{ir}");
                 }
                 let t = compiled.timings;
-                compiled_units.push((
-                    signature.clone(),
-                    Timings {
-                        lower: t.lower,
-                        optimize: t.optimize,
-                        machine_code: t.machine_code,
-                        ..Timings::default()
-                    },
-                ));
+                compiled_units.push((signature.clone(), Timings { lower: t.lower, optimize: t.optimize, machine_code: t.machine_code, ..Timings::default() }));
                 if let Some(path) = &file {
-                    if cache::write(
-                        path,
-                        &cache::Entry {
-                            symbol: link_name.clone(),
-                            ret: root_function.ret.to_string(),
-                            object: compiled.object,
-                        },
-                    ) {
+                    if cache::write(path, &cache::Entry { symbol: link_name.clone(), ret: root_function.ret.to_string(), object: compiled.object }) {
                         prune_once(path);
                     }
                 }
                 compiled.address
             }
         };
-        let unit = Loaded {
-            link_name,
-            address,
-            signature,
-            from_disk: from_disk.is_some(),
-        };
+        let unit = Loaded { link_name, address, signature, from_disk: from_disk.is_some() };
         // Another thread may have loaded the same unit meanwhile; either copy serves.
-        Ok(loaded()
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(key)
-            .or_insert(unit)
-            .clone())
+        Ok(loaded().lock().unwrap_or_else(|p| p.into_inner()).entry(key).or_insert(unit).clone())
     }
 }
 
@@ -362,29 +263,15 @@ fn unit_options(options: &codegen::Options) -> codegen::Options {
 }
 
 fn options_text(options: &codegen::Options) -> String {
-    format!(
-        "boundscheck={} fastmath={:?} numpy_errors={}",
-        options.boundscheck, options.fastmath, options.numpy_errors
-    )
+    format!("boundscheck={} fastmath={:?} numpy_errors={}", options.boundscheck, options.fastmath, options.numpy_errors)
 }
 
 /// The key of the unit rooted at `root` (see the module docs); `None` when a function it
 /// reaches has no fingerprint (its code embeds process-local addresses).
-fn unit_key(
-    functions: &[ir::Function],
-    callees: &[Vec<usize>],
-    root: usize,
-    options: &codegen::Options,
-) -> Option<String> {
+fn unit_key(functions: &[ir::Function], callees: &[Vec<usize>], root: usize, options: &codegen::Options) -> Option<String> {
     /// Appends the description of `i` and, depth first, of what it calls; a function already
     /// described is referred to by its position in the description.
-    fn describe(
-        functions: &[ir::Function],
-        callees: &[Vec<usize>],
-        i: usize,
-        order: &mut Vec<usize>,
-        out: &mut Vec<String>,
-    ) -> Option<()> {
+    fn describe(functions: &[ir::Function], callees: &[Vec<usize>], i: usize, order: &mut Vec<usize>, out: &mut Vec<String>) -> Option<()> {
         if let Some(position) = order.iter().position(|&j| j == i) {
             out.push(format!("see #{position}"));
             return Some(());
@@ -392,14 +279,7 @@ fn unit_key(
         order.push(i);
         let f = &functions[i];
         let args: Vec<String> = f.arg_types.iter().map(|t| t.to_string()).collect();
-        out.push(format!(
-            "#{} {}({}) -> {} library={}",
-            order.len() - 1,
-            f.name,
-            args.join(","),
-            f.ret,
-            f.library
-        ));
+        out.push(format!("#{} {}({}) -> {} library={}", order.len() - 1, f.name, args.join(","), f.ret, f.library));
         out.push(f.fingerprint.clone()?);
         out.push(format!("calls {}", callees[i].len()));
         for &c in &callees[i] {
@@ -408,11 +288,7 @@ fn unit_key(
         Some(())
     }
     let mut parts = vec![
-        format!(
-            "ferrojit {} build {}",
-            env!("CARGO_PKG_VERSION"),
-            env!("FERROJIT_BUILD_ID")
-        ),
+        format!("ferrojit {} build {}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID")),
         codegen::host_description().ok()?,
         options_text(options),
     ];
@@ -430,16 +306,10 @@ fn cache_dir() -> Option<PathBuf> {
         Some(v) => PathBuf::from(v),
         None => match std::env::var_os("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
             Some(v) => PathBuf::from(v).join("ferrojit"),
-            None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?)
-                .join(".cache")
-                .join("ferrojit"),
+            None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".cache").join("ferrojit"),
         },
     };
-    Some(base.join(format!(
-        "library-{}-{}",
-        env!("CARGO_PKG_VERSION"),
-        env!("FERROJIT_BUILD_ID")
-    )))
+    Some(base.join(format!("library-{}-{}", env!("CARGO_PKG_VERSION"), env!("FERROJIT_BUILD_ID"))))
 }
 
 /// How many builds' directories the library cache keeps: the newest written to.
@@ -451,17 +321,11 @@ const BUILDS_KEPT: usize = 3;
 fn prune_once(written: &std::path::Path) {
     static PRUNED: std::sync::Once = std::sync::Once::new();
     PRUNED.call_once(|| {
-        let Some(base) = written.parent().and_then(|d| d.parent()) else {
-            return;
-        };
-        let Ok(entries) = std::fs::read_dir(base) else {
-            return;
-        };
+        let Some(base) = written.parent().and_then(|d| d.parent()) else { return };
+        let Ok(entries) = std::fs::read_dir(base) else { return };
         let mut builds: Vec<(std::time::SystemTime, PathBuf)> = entries
             .flatten()
-            .filter(|e| {
-                e.file_name().to_string_lossy().starts_with("library-") && e.path().is_dir()
-            })
+            .filter(|e| e.file_name().to_string_lossy().starts_with("library-") && e.path().is_dir())
             .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
             .collect();
         builds.sort_by(|a, b| b.0.cmp(&a.0));
@@ -481,43 +345,19 @@ mod tests {
     use ferrojit_syntax::Span;
     use ferrojit_types::Type;
 
-    const SPAN: Span = Span {
-        line: 1,
-        col: 0,
-        end_line: 1,
-        end_col: 1,
-    };
+    const SPAN: Span = Span { line: 1, col: 0, end_line: 1, end_col: 1 };
 
     /// A function named `name` that calls `calls` in order, with a loop when `looping`, and
     /// `size` extra expression statements (to make it large).
-    fn function(
-        name: &str,
-        library: bool,
-        looping: bool,
-        size: usize,
-        calls: &[&str],
-    ) -> ir::Function {
+    fn function(name: &str, library: bool, looping: bool, size: usize, calls: &[&str]) -> ir::Function {
         let statement = |kind| Stmt { kind, span: SPAN };
         let constant = || Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, SPAN);
         let mut body: Vec<Stmt> = calls
             .iter()
-            .map(|c| {
-                statement(StmtKind::Expr(Expr::new(
-                    ExprKind::Call {
-                        symbol: c.to_string(),
-                        args: vec![],
-                    },
-                    Type::NoneType,
-                    SPAN,
-                )))
-            })
+            .map(|c| statement(StmtKind::Expr(Expr::new(ExprKind::Call { symbol: c.to_string(), args: vec![] }, Type::NoneType, SPAN))))
             .collect();
         if looping {
-            body.push(statement(StmtKind::While {
-                cond: Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, SPAN),
-                body: vec![],
-                orelse: vec![],
-            }));
+            body.push(statement(StmtKind::While { cond: Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, SPAN), body: vec![], orelse: vec![] }));
         }
         body.extend((0..size).map(|_| statement(StmtKind::Expr(constant()))));
         ir::Function {
@@ -585,28 +425,14 @@ mod tests {
             let graph = Graph::new(program);
             unit_key(program, &graph.callees, 1, &options)
         };
-        let program = vec![
-            function("user", false, false, 0, &["a"]),
-            function("a", true, true, 0, &["h"]),
-            function("h", true, false, 0, &[]),
-        ];
+        let program = vec![function("user", false, false, 0, &["a"]), function("a", true, true, 0, &["h"]), function("h", true, false, 0, &[])];
         let key = key_of(&program).expect("every function has a fingerprint");
         // The same code under other symbols (another process's ids): the same key.
         let mut renamed = program.clone();
         for f in &mut renamed {
             f.symbol = format!("{}.{}", f.symbol, 99);
         }
-        renamed[1].body[0] = Stmt {
-            kind: StmtKind::Expr(Expr::new(
-                ExprKind::Call {
-                    symbol: "h.99".into(),
-                    args: vec![],
-                },
-                Type::NoneType,
-                SPAN,
-            )),
-            span: SPAN,
-        };
+        renamed[1].body[0] = Stmt { kind: StmtKind::Expr(Expr::new(ExprKind::Call { symbol: "h.99".into(), args: vec![] }, Type::NoneType, SPAN)), span: SPAN };
         assert_eq!(key_of(&renamed).as_deref(), Some(key.as_str()));
         // A callee's source changed: another key.
         let mut edited = program.clone();
@@ -614,18 +440,7 @@ mod tests {
         assert_ne!(key_of(&edited), Some(key.clone()));
         // Other options: another key.
         let graph = Graph::new(&program);
-        assert_ne!(
-            unit_key(
-                &program,
-                &graph.callees,
-                1,
-                &codegen::Options {
-                    boundscheck: true,
-                    ..Default::default()
-                }
-            ),
-            Some(key)
-        );
+        assert_ne!(unit_key(&program, &graph.callees, 1, &codegen::Options { boundscheck: true, ..Default::default() }), Some(key));
         // Process-local addresses: no key.
         let mut local = program.clone();
         local[2].fingerprint = None;

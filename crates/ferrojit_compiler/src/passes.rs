@@ -14,15 +14,9 @@ pub struct Pass {
 /// The passes between inference and codegen, in order.
 pub const PASSES: &[Pass] = &[
     // Array expressions read once by the next statement are computed inside its loop.
-    Pass {
-        name: "fusion",
-        run: ferrojit_infer::fuse::fuse_statements,
-    },
+    Pass { name: "fusion", run: ferrojit_infer::fuse::fuse_statements },
     // Where references to heap values are taken and dropped: explicit from here on.
-    Pass {
-        name: "ownership",
-        run: ferrojit_ir::ownership::insert_ownership,
-    },
+    Pass { name: "ownership", run: ferrojit_ir::ownership::insert_ownership },
 ];
 
 /// Runs [`PASSES`] over every function of a typed program, verifying after each pass. The
@@ -31,12 +25,7 @@ pub fn run_passes(functions: &mut [ir::Function]) -> Result<(), String> {
     for f in functions.iter_mut() {
         for pass in PASSES {
             (pass.run)(f);
-            ir::verify(f).map_err(|msg| {
-                format!(
-                    "typed IR of `{}` is invalid after the {} pass: {msg}",
-                    f.name, pass.name
-                )
-            })?;
+            ir::verify(f).map_err(|msg| format!("typed IR of `{}` is invalid after the {} pass: {msg}", f.name, pass.name))?;
         }
     }
     Ok(())

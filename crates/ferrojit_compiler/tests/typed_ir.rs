@@ -25,8 +25,8 @@
 mod golden;
 
 use ferrojit_compiler::{
-    compile, format_located, function_source, parse_signature, ConstValue, ExcKind, FunctionSource,
-    GlobalEnv, GlobalValue, ModuleKind, Options, SourceText, Type,
+    compile, format_located, function_source, parse_signature, ConstValue, ExcKind, FunctionSource, GlobalEnv, GlobalValue, ModuleKind,
+    Options, SourceText, Type,
 };
 use golden::{file_name, files_with_ext, read_text, Golden};
 use std::collections::HashMap;
@@ -52,27 +52,17 @@ struct TestEnv {
 impl GlobalEnv for TestEnv {
     fn lookup(&self, name: &str) -> Option<GlobalValue> {
         // Module globals shadow builtins, as in Python.
-        if let Some(f) = self
-            .functions
-            .get()
-            .and_then(|fs| fs.get(name))
-            .and_then(Weak::upgrade)
-        {
+        if let Some(f) = self.functions.get().and_then(|fs| fs.get(name)).and_then(Weak::upgrade) {
             return Some(GlobalValue::Jit(f));
         }
         match name {
-            "range" | "abs" | "min" | "max" | "int" | "float" | "bool" | "complex" | "round"
-            | "pow" | "divmod" | "print" | "len" => {
-                Some(GlobalValue::Function(format!("builtins.{name}")))
-            }
+            "range" | "abs" | "min" | "max" | "int" | "float" | "bool" | "complex" | "round" | "pow" | "divmod"
+            | "print" | "len" => Some(GlobalValue::Function(format!("builtins.{name}"))),
             "math" => Some(GlobalValue::Module(ModuleKind::Math)),
             "np" => Some(GlobalValue::Module(ModuleKind::Numpy)),
             "SIZE" => Some(GlobalValue::Const(ConstValue::Int(2000))),
             "SCALE" => Some(GlobalValue::Const(ConstValue::Float(0.5))),
-            "ORIGIN" => Some(GlobalValue::Const(ConstValue::Tuple(vec![
-                ConstValue::Int(0),
-                ConstValue::Float(1.5),
-            ]))),
+            "ORIGIN" => Some(GlobalValue::Const(ConstValue::Tuple(vec![ConstValue::Int(0), ConstValue::Float(1.5)]))),
             "GREETING" => Some(GlobalValue::Other("str".into())),
             _ => ExcKind::from_name(name).map(GlobalValue::ExceptionClass),
         }
@@ -99,35 +89,21 @@ fn load(path: &Path) -> Result<Fixture, String> {
         .strip_prefix("# args:")
         .ok_or_else(|| format!("the first line must be `# args: <type>, ...`, found `{header}`"))?;
     // Numba's signature syntax, so that arrays are written `float64[:, ::1]`.
-    let args = parse_signature(&format!("({list})"))
-        .map_err(|e| format!("bad `# args:` line `{list}`: {e}"))?
-        .args;
+    let args = parse_signature(&format!("({list})")).map_err(|e| format!("bad `# args:` line `{list}`: {e}"))?.args;
 
     let registry: Registry = Arc::new(OnceLock::new());
     let filename = file_name(path);
     let mut functions = Vec::new();
     for (i, (first_line, chunk)) in split_functions(&text).into_iter().enumerate() {
-        let name = function_name(&chunk)
-            .ok_or_else(|| format!("no `def` in the function starting at line {first_line}"))?;
-        let env = TestEnv {
-            functions: registry.clone(),
-        };
+        let name = function_name(&chunk).ok_or_else(|| format!("no `def` in the function starting at line {first_line}"))?;
+        let env = TestEnv { functions: registry.clone() };
         let source = SourceText::new(filename.clone(), first_line, chunk);
-        functions.push(Arc::new(function_source(
-            i as u64 + 1,
-            &name,
-            source,
-            Box::new(env),
-            vec![],
-        )));
+        functions.push(Arc::new(function_source(i as u64 + 1, &name, source, Box::new(env), vec![])));
     }
     if functions.is_empty() {
         return Err("the fixture holds no function".into());
     }
-    let by_name = functions
-        .iter()
-        .map(|f| (f.name.clone(), Arc::downgrade(f)))
-        .collect();
+    let by_name = functions.iter().map(|f| (f.name.clone(), Arc::downgrade(f))).collect();
     registry.set(by_name).expect("registry is filled once");
     Ok(Fixture { args, functions })
 }
@@ -165,9 +141,7 @@ fn split_functions(text: &str) -> Vec<(u32, String)> {
 fn function_name(chunk: &str) -> Option<String> {
     chunk.lines().find_map(|l| {
         let l = l.trim_start();
-        let rest = l
-            .strip_prefix("def ")
-            .or_else(|| l.strip_prefix("async def "))?;
+        let rest = l.strip_prefix("def ").or_else(|| l.strip_prefix("async def "))?;
         Some(rest.split('(').next()?.trim().to_string())
     })
 }
@@ -188,24 +162,12 @@ fn typed_ir_fixtures() {
         let mut program = match ferrojit_infer::infer_program(root, &fixture.args) {
             Ok(p) => p,
             Err(ferrojit_infer::Failure::NeedsOverloads(needs)) => {
-                golden.fail(
-                    &py,
-                    format!(
-                        "expected type inference to succeed, got requests for overloads: {needs:?}"
-                    ),
-                );
+                golden.fail(&py, format!("expected type inference to succeed, got requests for overloads: {needs:?}"));
                 continue;
             }
             Err(ferrojit_infer::Failure::Error(e)) => {
-                let message =
-                    format_located(&e.message, &e.source, e.span, e.hint.as_deref(), &root.name);
-                golden.fail(
-                    &py,
-                    format!(
-                        "expected type inference to succeed, got a {:?} error:\n{message}",
-                        e.kind
-                    ),
-                );
+                let message = format_located(&e.message, &e.source, e.span, e.hint.as_deref(), &root.name);
+                golden.fail(&py, format!("expected type inference to succeed, got a {:?} error:\n{message}", e.kind));
                 continue;
             }
         };
@@ -216,10 +178,7 @@ fn typed_ir_fixtures() {
         let mut out = String::new();
         for (i, f) in program.functions.iter().enumerate() {
             if let Err(e) = ferrojit_ir::verify(f) {
-                golden.fail(
-                    &py,
-                    format!("the typed IR of `{}` does not verify: {e}", f.symbol),
-                );
+                golden.fail(&py, format!("the typed IR of `{}` does not verify: {e}", f.symbol));
             }
             if i > 0 {
                 out.push('\n');
@@ -246,17 +205,8 @@ fn typed_error_fixtures() {
             }
         };
         match compile(fixture.root(), &fixture.args, None, &Options::default()) {
-            Ok(f) => golden.fail(
-                &py,
-                format!(
-                    "expected a compile error, but it compiled (returning `{}`)",
-                    f.ret
-                ),
-            ),
-            Err(e) => golden.check(
-                &py.with_extension("err"),
-                &format!("kind: {:?}\n{}\n", e.kind, e.message),
-            ),
+            Ok(f) => golden.fail(&py, format!("expected a compile error, but it compiled (returning `{}`)", f.ret)),
+            Err(e) => golden.check(&py.with_extension("err"), &format!("kind: {:?}\n{}\n", e.kind, e.message)),
         }
     }
     golden.check_orphans(&dir, "err", Some("py"));

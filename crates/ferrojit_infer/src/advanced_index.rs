@@ -38,85 +38,35 @@ use ferrojit_types::{ArrayType, Layout, Type};
 /// `ferrojit._lib.message_shape()` (a new shape) and `ferrojit._lib.message_dim(d)` (its next
 /// dimension). Each returns 0; the error calls never return normally.
 pub(crate) fn register(r: &mut Registry) {
-    r.function(
-        "ferrojit._lib.index_error",
-        "index, axis, size, /",
-        index_error,
-    );
-    r.function(
-        "ferrojit._lib.mask_shape_error",
-        "axis, size, mask_size, /",
-        mask_shape_error,
-    );
+    r.function("ferrojit._lib.index_error", "index, axis, size, /", index_error);
+    r.function("ferrojit._lib.mask_shape_error", "axis, size, mask_size, /", mask_shape_error);
     r.function("ferrojit._lib.message_shape", "", message_shape);
     r.function("ferrojit._lib.message_dim", "dim, /", message_dim);
-    r.function(
-        "ferrojit._lib.index_broadcast_error",
-        "",
-        index_broadcast_error,
-    );
-    r.function(
-        "ferrojit._lib.value_shape_error",
-        "place, index_dims, missing, /",
-        value_shape_error,
-    );
-    r.function(
-        "ferrojit._lib.mask_value_count_error",
-        "values, selected, /",
-        mask_value_count_error,
-    );
+    r.function("ferrojit._lib.index_broadcast_error", "", index_broadcast_error);
+    r.function("ferrojit._lib.value_shape_error", "place, index_dims, missing, /", value_shape_error);
+    r.function("ferrojit._lib.mask_value_count_error", "values, selected, /", mask_value_count_error);
     r.function("ferrojit._lib.axis_error", "axis, ndim, /", axis_error);
-    r.function(
-        "ferrojit._lib.reduction_shape_error",
-        "kind, x, y, /",
-        reduction_shape_error,
-    );
+    r.function("ferrojit._lib.reduction_shape_error", "kind, x, y, /", reduction_shape_error);
 }
 
-pub(crate) fn runtime_call(
-    cx: &mut FnInfer<'_>,
-    args: &mut Args,
-    names: &[&str],
-    func: RuntimeFunc,
-    span: Span,
-) -> Result<Value> {
+pub(crate) fn runtime_call(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: RuntimeFunc, span: Span) -> Result<Value> {
     let mut values = Vec::new();
     for &name in names {
         let x = cx.required_expr(args, name)?;
         if !x.ty.is_integer_like() {
-            return Err(cx.typing(
-                x.span,
-                format!("`{name}` must be an integer, not a `{}`", x.ty),
-                None,
-            ));
+            return Err(cx.typing(x.span, format!("`{name}` must be an integer, not a `{}`", x.ty), None));
         }
         values.push(cx.cast(x, &Type::INT64));
     }
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::Runtime { func, args: values },
-        Type::INT64,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args: values }, Type::INT64, span)))
 }
 
 fn index_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(
-        cx,
-        args,
-        &["index", "axis", "size"],
-        RuntimeFunc::INDEX_ERROR,
-        span,
-    )
+    runtime_call(cx, args, &["index", "axis", "size"], RuntimeFunc::INDEX_ERROR, span)
 }
 
 fn mask_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(
-        cx,
-        args,
-        &["axis", "size", "mask_size"],
-        RuntimeFunc::MASK_SHAPE_ERROR,
-        span,
-    )
+    runtime_call(cx, args, &["axis", "size", "mask_size"], RuntimeFunc::MASK_SHAPE_ERROR, span)
 }
 
 fn message_shape(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -132,23 +82,11 @@ fn index_broadcast_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> R
 }
 
 fn value_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(
-        cx,
-        args,
-        &["place", "index_dims", "missing"],
-        RuntimeFunc::VALUE_SHAPE_ERROR,
-        span,
-    )
+    runtime_call(cx, args, &["place", "index_dims", "missing"], RuntimeFunc::VALUE_SHAPE_ERROR, span)
 }
 
 fn mask_value_count_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(
-        cx,
-        args,
-        &["values", "selected"],
-        RuntimeFunc::MASK_VALUE_COUNT_ERROR,
-        span,
-    )
+    runtime_call(cx, args, &["values", "selected"], RuntimeFunc::MASK_VALUE_COUNT_ERROR, span)
 }
 
 fn axis_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -156,13 +94,7 @@ fn axis_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value
 }
 
 fn reduction_shape_error(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    runtime_call(
-        cx,
-        args,
-        &["kind", "x", "y"],
-        RuntimeFunc::REDUCTION_SHAPE_ERROR,
-        span,
-    )
+    runtime_call(cx, args, &["kind", "x", "y"], RuntimeFunc::REDUCTION_SHAPE_ERROR, span)
 }
 
 /// The compile-time shape of an advanced subscript.
@@ -186,11 +118,7 @@ struct Advanced {
 }
 
 fn int_const(value: usize, span: Span) -> ir::Expr {
-    ir::Expr::new(
-        ExprKind::Const(Const::Int(value as i128)),
-        Type::INT64,
-        span,
-    )
+    ir::Expr::new(ExprKind::Const(Const::Int(value as i128)), Type::INT64, span)
 }
 
 fn tuple_of(items: Vec<ir::Expr>, span: Span) -> ir::Expr {
@@ -208,31 +136,18 @@ fn array_type(e: &ir::Expr) -> ArrayType {
 /// The permutation that moves the `count` axes starting at `from` to the front, the others
 /// keeping their order.
 fn to_front(ndim: usize, from: usize, count: usize) -> Vec<u8> {
-    (from..from + count)
-        .chain(0..from)
-        .chain(from + count..ndim)
-        .map(|k| k as u8)
-        .collect()
+    (from..from + count).chain(0..from).chain(from + count..ndim).map(|k| k as u8).collect()
 }
 
 /// The permutation that moves the axes `first` (in that order) to the front, the others
 /// keeping their order.
 fn these_to_front(ndim: usize, first: &[usize]) -> Vec<u8> {
-    first
-        .iter()
-        .copied()
-        .chain((0..ndim).filter(|k| !first.contains(k)))
-        .map(|k| k as u8)
-        .collect()
+    first.iter().copied().chain((0..ndim).filter(|k| !first.contains(k))).map(|k| k as u8).collect()
 }
 
 /// Its inverse: the first `count` axes go to `to`.
 fn from_front(ndim: usize, to: usize, count: usize) -> Vec<u8> {
-    (count..count + to)
-        .chain(0..count)
-        .chain(count + to..ndim)
-        .map(|k| k as u8)
-        .collect()
+    (count..count + to).chain(0..count).chain(count + to..ndim).map(|k| k as u8).collect()
 }
 
 /// Whether `e` makes a new array (an array expression's result), which shares no memory with
@@ -259,43 +174,18 @@ fn permuted_unless_identity(array: ir::Expr, axes: Vec<u8>, span: Span) -> ir::E
 
 impl FnInfer<'_> {
     /// `array[parts]` with one array item: a new array.
-    pub(crate) fn advanced_select(
-        &mut self,
-        array: ir::Expr,
-        parts: Vec<Part>,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn advanced_select(&mut self, array: ir::Expr, parts: Vec<Part>, span: Span) -> Result<ir::Expr> {
         let adv = self.advanced(array, parts, span);
-        let gathered = self.call_internal(
-            "ferrojit.select",
-            vec![adv.covered, adv.index, adv.axis],
-            span,
-        )?;
+        let gathered = self.call_internal("ferrojit.select", vec![adv.covered, adv.index, adv.axis], span)?;
         if !matches!(&gathered.ty, Type::Array(r) if r.ndim as usize == adv.result_ndim) {
-            return Err(self.internal(
-                span,
-                &format!(
-                    "`ferrojit.select` gave a `{}`, not a {}-dimensional array",
-                    gathered.ty, adv.result_ndim
-                ),
-            ));
+            return Err(self.internal(span, &format!("`ferrojit.select` gave a `{}`, not a {}-dimensional array", gathered.ty, adv.result_ndim)));
         }
-        Ok(permuted_unless_identity(
-            gathered,
-            from_front(adv.result_ndim, adv.place, adv.index_dims),
-            span,
-        ))
+        Ok(permuted_unless_identity(gathered, from_front(adv.result_ndim, adv.place, adv.index_dims), span))
     }
 
     /// `array[parts] = value` with one array item: a call that writes the selected elements.
     /// An array `value` broadcasts to the shape `array[parts]` has.
-    pub(crate) fn advanced_store(
-        &mut self,
-        array: ir::Expr,
-        parts: Vec<Part>,
-        value: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn advanced_store(&mut self, array: ir::Expr, parts: Vec<Part>, value: ir::Expr, span: Span) -> Result<ir::Expr> {
         let a = array_type(&array);
         // `a[mask]` with a mask over every axis: NumPy's own path, with its own messages.
         let whole_mask = matches!(parts.as_slice(), [Part::Array(m)] if matches!(&m.ty, Type::Array(m) if *m.dtype == Type::Bool && m.ndim == a.ndim));
@@ -308,15 +198,7 @@ impl FnInfer<'_> {
             Type::Array(v) => adv.result_ndim.saturating_sub(v.ndim as usize),
             _ => 0,
         };
-        let value_layout = tuple_of(
-            vec![
-                int_const(adv.place, span),
-                int_const(adv.index_dims, span),
-                int_const(missing, span),
-                int_const(whole_mask as usize, span),
-            ],
-            span,
-        );
+        let value_layout = tuple_of(vec![int_const(adv.place, span), int_const(adv.index_dims, span), int_const(missing, span), int_const(whole_mask as usize, span)], span);
         let value = match value.ty.clone() {
             // NumPy reads the values before writing through integer indices (a value sharing
             // memory with the target, `a[idx] = a[::-1]`, gives the old elements); a new array
@@ -328,11 +210,7 @@ impl FnInfer<'_> {
             Type::Array(_) => self.broadcast_value(value, &adv, span)?,
             _ => self.element_value(value, &a, span)?,
         };
-        self.call_internal(
-            "ferrojit.assign",
-            vec![adv.covered, adv.index, value, adv.axis, value_layout],
-            span,
-        )
+        self.call_internal("ferrojit.assign", vec![adv.covered, adv.index, value, adv.axis, value_layout], span)
     }
 
     /// The array `value` with as many dimensions as the selection `adv` (missing leading ones
@@ -342,14 +220,7 @@ impl FnInfer<'_> {
         match &value.ty {
             Type::Array(v) => {
                 if v.ndim as usize > adv.result_ndim {
-                    return Err(self.typing(
-                        span,
-                        format!(
-                            "cannot assign a {}-dimensional array to a {}-dimensional selection",
-                            v.ndim, adv.result_ndim
-                        ),
-                        Some("index fewer dimensions, or take part of the value"),
-                    ));
+                    return Err(self.typing(span, format!("cannot assign a {}-dimensional array to a {}-dimensional selection", v.ndim, adv.result_ndim), Some("index fewer dimensions, or take part of the value")));
                 }
                 // Missing leading dimensions are length 1, as broadcasting has them; then the
                 // value's axes are ordered as the overload walks the selection.
@@ -357,22 +228,11 @@ impl FnInfer<'_> {
                 let value = if missing > 0 {
                     let items = vec![IndexItem::NewAxis; missing];
                     let ty = Type::Array(view_type(v, &items));
-                    ir::Expr::new(
-                        ExprKind::ArrayView {
-                            array: value.boxed(),
-                            items,
-                        },
-                        ty,
-                        span,
-                    )
+                    ir::Expr::new(ExprKind::ArrayView { array: value.boxed(), items }, ty, span)
                 } else {
                     value
                 };
-                Ok(permuted_unless_identity(
-                    value,
-                    to_front(adv.result_ndim, adv.place, adv.index_dims),
-                    span,
-                ))
+                Ok(permuted_unless_identity(value, to_front(adv.result_ndim, adv.place, adv.index_dims), span))
             }
             _ => unreachable!("an array value"),
         }
@@ -407,17 +267,7 @@ impl FnInfer<'_> {
         }
         // Integers and arrays are the advanced items; any other item between them sends the
         // index dimensions to the front.
-        let advanced_at: Vec<usize> = parts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| {
-                matches!(
-                    p,
-                    Part::Array(_) | Part::Bool(_) | Part::Item(IndexItem::Index(_))
-                )
-            })
-            .map(|(k, _)| k)
-            .collect();
+        let advanced_at: Vec<usize> = parts.iter().enumerate().filter(|(_, p)| matches!(p, Part::Array(_) | Part::Bool(_) | Part::Item(IndexItem::Index(_)))).map(|(k, _)| k).collect();
         let adjacent = advanced_at.last().unwrap() - advanced_at[0] + 1 == advanced_at.len();
         // The index dimensions: those of the integer arrays, broadcast together (as many as
         // the longest has); a mask among them stands for its `nonzero()` (one dimension),
@@ -436,14 +286,7 @@ impl FnInfer<'_> {
             .unwrap_or(0);
         // One array alone goes to the overload as it is; several, or a boolean scalar, as a
         // tuple, whose masks and booleans the overload turns into integer arrays.
-        let alone = matches!(
-            parts
-                .iter()
-                .filter(|p| !matches!(p, Part::Item(_)))
-                .collect::<Vec<_>>()
-                .as_slice(),
-            [Part::Array(_)]
-        );
+        let alone = matches!(parts.iter().filter(|p| !matches!(p, Part::Item(_))).collect::<Vec<_>>().as_slice(), [Part::Array(_)]);
         let mut indices = Vec::new();
         let mut items = Vec::with_capacity(parts.len());
         for p in parts {
@@ -451,11 +294,7 @@ impl FnInfer<'_> {
             match p {
                 Part::Item(item) => items.push(item),
                 Part::Array(x) => {
-                    items.extend((0..consumed).map(|_| IndexItem::Slice {
-                        start: None,
-                        stop: None,
-                        step: None,
-                    }));
+                    items.extend((0..consumed).map(|_| IndexItem::Slice { start: None, stop: None, step: None }));
                     indices.push(x);
                 }
                 Part::Bool(b) => {
@@ -464,39 +303,19 @@ impl FnInfer<'_> {
                 }
             }
         }
-        let whole = items.iter().all(|i| {
-            matches!(
-                i,
-                IndexItem::Slice {
-                    start: None,
-                    stop: None,
-                    step: None
-                }
-            )
-        });
+        let whole = items.iter().all(|i| matches!(i, IndexItem::Slice { start: None, stop: None, step: None }));
         let view = if whole {
             array
         } else {
             let ty = Type::Array(view_type(&a, &items));
-            ir::Expr::new(
-                ExprKind::ArrayView {
-                    array: array.boxed(),
-                    items,
-                },
-                ty,
-                span,
-            )
+            ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span)
         };
         let view_ndim = array_type(&view).ndim as usize;
-        let covered =
-            permuted_unless_identity(view, these_to_front(view_ndim, &covered_axes), span);
+        let covered = permuted_unless_identity(view, these_to_front(view_ndim, &covered_axes), span);
         let (index, axis) = if alone {
             (indices.pop().expect("one array"), int_const(axes[0], span))
         } else {
-            (
-                tuple_of(indices, span),
-                tuple_of(axes.iter().map(|&k| int_const(k, span)).collect(), span),
-            )
+            (tuple_of(indices, span), tuple_of(axes.iter().map(|&k| int_const(k, span)).collect(), span))
         };
         Advanced {
             covered,

@@ -89,37 +89,18 @@ impl FnInfer<'_> {
     }
 
     /// `l op r` with an array operand.
-    pub(crate) fn array_binop(
-        &mut self,
-        op: BinOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        literals: Literals,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn array_binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (dtype_of(&l.ty), dtype_of(&r.ty));
         for t in [&lt, &rt] {
             if !t.is_number() && !crate::datetimes::is_time(t) {
-                return Err(self.typing(
-                    span,
-                    format!(
-                        "unsupported operand types for `{}` on arrays: `{}` and `{}`",
-                        op.symbol(),
-                        l.ty,
-                        r.ty
-                    ),
-                    None,
-                ));
+                return Err(self.typing(span, format!("unsupported operand types for `{}` on arrays: `{}` and `{}`", op.symbol(), l.ty, r.ty), None));
             }
         }
         let (pl, pr) = (self.part(l), self.part(r));
         let mut operands = Vec::new();
         let el = self.join(pl, &mut operands, span);
         let er = self.join(pr, &mut operands, span);
-        let element = if lt == Type::Bool
-            && rt == Type::Bool
-            && matches!(op, BinOp::Add | BinOp::Mul | BinOp::Sub)
-        {
+        let element = if lt == Type::Bool && rt == Type::Bool && matches!(op, BinOp::Add | BinOp::Mul | BinOp::Sub) {
             // NumPy's booleans: `+` is `or`, `*` is `and`, `-` an error.
             let logical = match op {
                 BinOp::Add => ir::BinaryOp::BitOr,
@@ -132,22 +113,10 @@ impl FnInfer<'_> {
                     ))
                 }
             };
-            ir::Expr::new(
-                ExprKind::Binary {
-                    op: logical,
-                    lhs: el.boxed(),
-                    rhs: er.boxed(),
-                },
-                Type::Bool,
-                span,
-            )
-        } else if lt == Type::Bool && rt == Type::Bool && matches!(op, BinOp::FloorDiv | BinOp::Mod)
-        {
+            ir::Expr::new(ExprKind::Binary { op: logical, lhs: el.boxed(), rhs: er.boxed() }, Type::Bool, span)
+        } else if lt == Type::Bool && rt == Type::Bool && matches!(op, BinOp::FloorDiv | BinOp::Mod) {
             // NumPy has no boolean loop for these: they run in its smallest integer type.
-            let int8 = Type::Int(ferrojit_types::IntType {
-                bits: 8,
-                signed: true,
-            });
+            let int8 = Type::Int(ferrojit_types::IntType { bits: 8, signed: true });
             let (el, er) = (self.cast(el, &int8), self.cast(er, &int8));
             self.binop_with_literals(op, el, er, literals, span)?
         } else {
@@ -157,30 +126,15 @@ impl FnInfer<'_> {
     }
 
     /// `l op r` comparing with an array operand: an array of bools.
-    pub(crate) fn array_compare(
-        &mut self,
-        op: CmpOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        literals: Literals,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn array_compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (dtype_of(&l.ty), dtype_of(&r.ty));
         for t in [&lt, &rt] {
             if !t.is_number() && !crate::datetimes::is_time(t) {
-                return Err(self.typing(
-                    span,
-                    format!("cannot compare `{}` with `{}` element-wise", l.ty, r.ty),
-                    None,
-                ));
+                return Err(self.typing(span, format!("cannot compare `{}` with `{}` element-wise", l.ty, r.ty), None));
             }
         }
         if matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn) {
-            return Err(self.unsupported(
-                span,
-                format!("`{}` with an array is not supported", op.symbol()),
-                None,
-            ));
+            return Err(self.unsupported(span, format!("`{}` with an array is not supported", op.symbol()), None));
         }
         let (pl, pr) = (self.part(l), self.part(r));
         let mut operands = Vec::new();
@@ -191,33 +145,17 @@ impl FnInfer<'_> {
     }
 
     /// `-a`, `+a`, `~a` of an array.
-    pub(crate) fn array_unaryop(
-        &mut self,
-        op: ast::UnaryOp,
-        x: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn array_unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
         let t = dtype_of(&x.ty);
         if !t.is_number() {
-            return Err(self.typing(
-                span,
-                format!("bad operand type for unary operator: `{}`", x.ty),
-                None,
-            ));
+            return Err(self.typing(span, format!("bad operand type for unary operator: `{}`", x.ty), None));
         }
         let part = self.part(x);
         let mut operands = Vec::new();
         let e = self.join(part, &mut operands, span);
         let element = match (op, &t) {
             // NumPy: `~` of booleans is logical negation; `-` is an error.
-            (ast::UnaryOp::Invert, Type::Bool) => ir::Expr::new(
-                ExprKind::Unary {
-                    op: ir::UnaryOp::Not,
-                    operand: e.boxed(),
-                },
-                Type::Bool,
-                span,
-            ),
+            (ast::UnaryOp::Invert, Type::Bool) => ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: e.boxed() }, Type::Bool, span),
             (ast::UnaryOp::Neg, Type::Bool) => {
                 return Err(self.typing(
                     span,
@@ -226,18 +164,10 @@ impl FnInfer<'_> {
                 ))
             }
             (ast::UnaryOp::Pos, Type::Bool) => {
-                return Err(self.typing(
-                    span,
-                    "unary `+` of a bool array is not supported, as in NumPy",
-                    Some("convert it first, e.g. `a.astype(np.int64)`"),
-                ))
+                return Err(self.typing(span, "unary `+` of a bool array is not supported, as in NumPy", Some("convert it first, e.g. `a.astype(np.int64)`")))
             }
             (ast::UnaryOp::Not, _) => {
-                return Err(self.typing(
-                    span,
-                    "the truth value of an array with more than one element is ambiguous",
-                    Some("use `a.any()` or `a.all()`"),
-                ))
+                return Err(self.typing(span, "the truth value of an array with more than one element is ambiguous", Some("use `a.any()` or `a.all()`")))
             }
             _ => self.unaryop(op, e, span)?,
         };
@@ -265,23 +195,11 @@ impl FnInfer<'_> {
                     return o;
                 }
                 let t = self.temp(o.ty.clone());
-                stmts.push(ir::Stmt {
-                    kind: StmtKind::Assign { local: t, value: o },
-                    span,
-                });
+                stmts.push(ir::Stmt { kind: StmtKind::Assign { local: t, value: o }, span });
                 self.local_expr(t, span)
             })
             .collect();
-        let arrays: Vec<&ArrayType> = operands
-            .iter()
-            .filter_map(|o| {
-                if let Type::Array(a) = &o.ty {
-                    Some(a)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let arrays: Vec<&ArrayType> = operands.iter().filter_map(|o| if let Type::Array(a) = &o.ty { Some(a) } else { None }).collect();
         let ndim = arrays.iter().map(|a| a.ndim).max().unwrap_or(0);
         if ndim == 0 && !keep_0d {
             let mut element = element;
@@ -289,77 +207,28 @@ impl FnInfer<'_> {
                 if let ExprKind::MapElement(i) = x.kind {
                     let o = &operands[i];
                     *x = match &o.ty {
-                        Type::Array(a) => ir::Expr::new(
-                            ExprKind::ArrayGet {
-                                array: o.clone().boxed(),
-                                indices: vec![],
-                            },
-                            (*a.dtype).clone(),
-                            span,
-                        ),
+                        Type::Array(a) => ir::Expr::new(ExprKind::ArrayGet { array: o.clone().boxed(), indices: vec![] }, (*a.dtype).clone(), span),
                         _ => o.clone(),
                     };
                 }
             });
             let ty = element.ty.clone();
-            return ir::Expr::new(
-                ExprKind::Block {
-                    stmts,
-                    value: element.boxed(),
-                },
-                ty,
-                span,
-            );
+            return ir::Expr::new(ExprKind::Block { stmts, value: element.boxed() }, ty, span);
         }
         // NumPy's `order='K'`: Fortran order when every array operand is Fortran-ordered.
-        let all_f = arrays
-            .iter()
-            .all(|a| a.layout == Layout::F && a.ndim == ndim && ndim > 1);
+        let all_f = arrays.iter().all(|a| a.layout == Layout::F && a.ndim == ndim && ndim > 1);
         let layout = if all_f { Layout::F } else { Layout::C };
         let out_ty = Type::Array(ArrayType::new(element.ty.clone(), ndim, layout));
         let shape_ty = Type::Tuple(vec![Type::INT64; ndim as usize]);
         let shape = self.temp(shape_ty.clone());
-        let array_operands: Vec<ir::Expr> = operands
-            .iter()
-            .filter(|o| matches!(o.ty, Type::Array(_)))
-            .cloned()
-            .collect();
-        stmts.push(ir::Stmt {
-            kind: StmtKind::Assign {
-                local: shape,
-                value: ir::Expr::new(ExprKind::BroadcastShape(array_operands), shape_ty, span),
-            },
-            span,
-        });
-        let dims = (0..ndim as usize)
-            .map(|k| self.tuple_get(self.local_expr(shape, span), k, span))
-            .collect();
+        let array_operands: Vec<ir::Expr> = operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).cloned().collect();
+        stmts.push(ir::Stmt { kind: StmtKind::Assign { local: shape, value: ir::Expr::new(ExprKind::BroadcastShape(array_operands), shape_ty, span) }, span });
+        let dims = (0..ndim as usize).map(|k| self.tuple_get(self.local_expr(shape, span), k, span)).collect();
         let out = self.temp(out_ty.clone());
-        stmts.push(ir::Stmt {
-            kind: StmtKind::Assign {
-                local: out,
-                value: ir::Expr::new(ExprKind::ArrayNew { shape: dims }, out_ty.clone(), span),
-            },
-            span,
-        });
-        stmts.push(ir::Stmt {
-            kind: StmtKind::ArrayMap {
-                dst: self.local_expr(out, span),
-                operands,
-                element,
-                fresh: true,
-            },
-            span,
-        });
+        stmts.push(ir::Stmt { kind: StmtKind::Assign { local: out, value: ir::Expr::new(ExprKind::ArrayNew { shape: dims }, out_ty.clone(), span) }, span });
+        stmts.push(ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(out, span), operands, element, fresh: true }, span });
         self.maps.insert(out, original);
-        ir::Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: self.local_expr(out, span).boxed(),
-            },
-            out_ty,
-            span,
-        )
+        ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(out, span).boxed() }, out_ty, span)
     }
 
     /// A new array of the operands' broadcast shape holding `element` (over their
@@ -369,51 +238,21 @@ impl FnInfer<'_> {
         let ty = Type::Array(ArrayType::new(x.ty.clone(), 0, Layout::C));
         let local = self.temp(ty.clone());
         let stmts = vec![
-            ir::Stmt {
-                kind: StmtKind::Assign {
-                    local,
-                    value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![] }, ty.clone(), span),
-                },
-                span,
-            },
-            ir::Stmt {
-                kind: StmtKind::ArrayStore {
-                    array: self.local_expr(local, span),
-                    indices: vec![],
-                    value: x,
-                },
-                span,
-            },
+            ir::Stmt { kind: StmtKind::Assign { local, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![] }, ty.clone(), span) }, span },
+            ir::Stmt { kind: StmtKind::ArrayStore { array: self.local_expr(local, span), indices: vec![], value: x }, span },
         ];
-        ir::Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: self.local_expr(local, span).boxed(),
-            },
-            ty,
-            span,
-        )
+        ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(local, span).boxed() }, ty, span)
     }
 
     /// Always an array, 0-dimensional ones included.
-    pub(crate) fn materialize_map(
-        &mut self,
-        operands: Vec<ir::Expr>,
-        element: ir::Expr,
-        span: Span,
-    ) -> ir::Expr {
+    pub(crate) fn materialize_map(&mut self, operands: Vec<ir::Expr>, element: ir::Expr, span: Span) -> ir::Expr {
         self.materialize_as(Map { operands, element }, true, span)
     }
 
     /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()` of an array expression built in this walk,
     /// without the array; `x` comes back (as the error) when it is no such expression or the
     /// reduction is not one of these.
-    pub(crate) fn reduce_map(
-        &mut self,
-        x: ir::Expr,
-        name: &str,
-        span: Span,
-    ) -> std::result::Result<ir::Expr, ir::Expr> {
+    pub(crate) fn reduce_map(&mut self, x: ir::Expr, name: &str, span: Span) -> std::result::Result<ir::Expr, ir::Expr> {
         let op = match name {
             "sum" => ReduceOp::Sum,
             "min" => ReduceOp::Min,
@@ -427,102 +266,47 @@ impl FnInfer<'_> {
         }
         let ty = match (op, &dtype) {
             (ReduceOp::Sum, Type::Bool) => Type::INT64,
-            (ReduceOp::Sum, Type::Int(i)) => {
-                if i.signed {
-                    Type::INT64
-                } else {
-                    Type::UINT64
-                }
-            }
+            (ReduceOp::Sum, Type::Int(i)) => if i.signed { Type::INT64 } else { Type::UINT64 },
             (ReduceOp::Min | ReduceOp::Max, Type::Complex(_)) => return Err(x),
             (ReduceOp::Mean, Type::Float(_) | Type::Complex(_)) => dtype.clone(),
             (ReduceOp::Mean, _) => Type::FLOAT64,
             _ => dtype.clone(),
         };
-        let Some(map) = self.take_map(&x) else {
-            return Err(x);
-        };
-        Ok(ir::Expr::new(
-            ExprKind::MapReduce {
-                op,
-                operands: map.operands,
-                element: map.element.boxed(),
-            },
-            ty,
-            span,
-        ))
+        let Some(map) = self.take_map(&x) else { return Err(x) };
+        Ok(ir::Expr::new(ExprKind::MapReduce { op, operands: map.operands, element: map.element.boxed() }, ty, span))
     }
 
     /// `view = value` where `value` is an array (or an array expression): NumPy's assignment,
     /// broadcasting `value` to the view's shape and converting its elements.
-    pub(crate) fn assign_array_into(
-        &mut self,
-        view: ir::Expr,
-        value: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Stmt> {
+    pub(crate) fn assign_array_into(&mut self, view: ir::Expr, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
         let a = match &view.ty {
             Type::Array(a) => a.clone(),
             _ => unreachable!("assigning into a non-array"),
         };
         if a.readonly {
-            return Err(self.typing(
-                span,
-                format!("cannot write to a read-only array (`{}`)", view.ty),
-                Some("copy it first with `.copy()`"),
-            ));
+            return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", view.ty), Some("copy it first with `.copy()`")));
         }
         let source = dtype_of(&value.ty);
-        if matches!(source, Type::Complex(_)) && !matches!(*a.dtype, Type::Complex(_))
-            || !source.is_number()
-        {
-            return Err(self.typing(
-                span,
-                format!(
-                    "cannot assign a `{}` into an array of `{}`",
-                    value.ty, a.dtype
-                ),
-                None,
-            ));
+        if matches!(source, Type::Complex(_)) && !matches!(*a.dtype, Type::Complex(_)) || !source.is_number() {
+            return Err(self.typing(span, format!("cannot assign a `{}` into an array of `{}`", value.ty, a.dtype), None));
         }
         if let Type::Array(v) = &value.ty {
             if v.ndim > a.ndim {
-                return Err(self.typing(
-                    span,
-                    format!(
-                        "cannot assign a {}-dimensional array into a {}-dimensional one",
-                        v.ndim, a.ndim
-                    ),
-                    None,
-                ));
+                return Err(self.typing(span, format!("cannot assign a {}-dimensional array into a {}-dimensional one", v.ndim, a.ndim), None));
             }
         }
         let part = self.part(value);
         let mut operands = Vec::new();
         let e = self.join(part, &mut operands, span);
         let element = self.cast(e, &a.dtype);
-        Ok(ir::Stmt {
-            kind: StmtKind::ArrayMap {
-                dst: view,
-                operands,
-                element,
-                fresh: false,
-            },
-            span,
-        })
+        Ok(ir::Stmt { kind: StmtKind::ArrayMap { dst: view, operands, element, fresh: false }, span })
     }
 }
 
 impl FnInfer<'_> {
     /// NumPy's `same_kind` casting of an in-place operation's result into the array: to a
     /// kind at least as general (bool < unsigned < signed < float < complex), never back.
-    pub(crate) fn check_same_kind(
-        &self,
-        result: &Type,
-        target: &ArrayType,
-        op: Option<BinOp>,
-        span: Span,
-    ) -> Result<()> {
+    pub(crate) fn check_same_kind(&self, result: &Type, target: &ArrayType, op: Option<BinOp>, span: Span) -> Result<()> {
         let kind = |t: &Type| match t {
             Type::Bool => 0,
             Type::Int(i) if !i.signed => 1,
@@ -558,13 +342,7 @@ pub(crate) enum Casting {
 }
 
 impl Casting {
-    const ALL: [Casting; 5] = [
-        Casting::No,
-        Casting::Equiv,
-        Casting::Safe,
-        Casting::SameKind,
-        Casting::Unsafe,
-    ];
+    const ALL: [Casting; 5] = [Casting::No, Casting::Equiv, Casting::Safe, Casting::SameKind, Casting::Unsafe];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -614,8 +392,7 @@ fn safe_cast(from: &Type, to: &Type) -> bool {
             _ => false,
         },
         (Type::Int(i), Type::Float(f) | Type::Complex(f)) => int_into_float(i.bits, *f),
-        (Type::Float(f), Type::Float(t) | Type::Complex(t))
-        | (Type::Complex(f), Type::Complex(t)) => t.bits() >= f.bits(),
+        (Type::Float(f), Type::Float(t) | Type::Complex(t)) | (Type::Complex(f), Type::Complex(t)) => t.bits() >= f.bits(),
         _ => false,
     }
 }
@@ -656,33 +433,18 @@ impl FnInfer<'_> {
     /// `abs(a)`) with an array input or a ufunc option (`out=`, `dtype=`, `where=`,
     /// `casting=`): the map of the function's element over the broadcast inputs, as NumPy's
     /// ufunc computes it. None (the arguments untouched) when the call is on scalars only.
-    pub(crate) fn call_elementwise(
-        &mut self,
-        entry: &'static crate::registry::Entry,
-        args: &mut crate::bind::Args,
-        span: Span,
-    ) -> Result<Option<ir::Expr>> {
-        let Some(mut lifted) = self.lift_elementwise(args, span)? else {
-            return Ok(None);
-        };
+    pub(crate) fn call_elementwise(&mut self, entry: &'static crate::registry::Entry, args: &mut crate::bind::Args, span: Span) -> Result<Option<ir::Expr>> {
+        let Some(mut lifted) = self.lift_elementwise(args, span)? else { return Ok(None) };
         lifted.keep_0d = entry.name == "numpy.where";
         let ufunc = ufunc_name(entry.callee);
-        let mut build = |cx: &mut Self, args: &mut crate::bind::Args| {
-            cx.build_entry(entry, args, span)
-                .and_then(|v| cx.value_expr(v, span))
-        };
+        let mut build = |cx: &mut Self, args: &mut crate::bind::Args| cx.build_entry(entry, args, span).and_then(|v| cx.value_expr(v, span));
         let element = self.elementwise_element(ufunc, &mut build, args, &mut lifted, span)?;
-        self.finish_elementwise(lifted, element, ufunc, span)
-            .map(Some)
+        self.finish_elementwise(lifted, element, ufunc, span).map(Some)
     }
 
     /// For a lifted call: takes the ufunc options, and replaces each input by its element, so
     /// that the function's own builder types one element.
-    fn lift_elementwise(
-        &mut self,
-        args: &mut crate::bind::Args,
-        span: Span,
-    ) -> Result<Option<Lifted>> {
+    fn lift_elementwise(&mut self, args: &mut crate::bind::Args, span: Span) -> Result<Option<Lifted>> {
         let out = match args.take("out") {
             None => None,
             Some(Value::Expr(e)) if e.ty == Type::NoneType => None,
@@ -690,34 +452,13 @@ impl FnInfer<'_> {
                 let e = self.value_expr(v, span)?;
                 match &e.ty {
                     Type::Array(a) if !a.readonly => Some(e),
-                    Type::Array(_) => {
-                        return Err(self.typing(
-                            span,
-                            format!("`out=` of `{}()` is a read-only array", args.callee),
-                            None,
-                        ))
-                    }
-                    other => {
-                        return Err(self.typing(
-                            span,
-                            format!(
-                                "`out=` of `{}()` must be an array, not a `{other}`",
-                                args.callee
-                            ),
-                            None,
-                        ))
-                    }
+                    Type::Array(_) => return Err(self.typing(span, format!("`out=` of `{}()` is a read-only array", args.callee), None)),
+                    other => return Err(self.typing(span, format!("`out=` of `{}()` must be an array, not a `{other}`", args.callee), None)),
                 }
             }
         };
         let dtype = match args.take_spanned("dtype") {
-            None
-            | Some((
-                Value::Expr(ir::Expr {
-                    ty: Type::NoneType, ..
-                }),
-                _,
-            )) => None,
+            None | Some((Value::Expr(ir::Expr { ty: Type::NoneType, .. }), _)) => None,
             Some((v, at)) => Some(self.dtype_arg(&v, at)?),
         };
         let casting = match args.take_spanned("casting") {
@@ -770,45 +511,16 @@ impl FnInfer<'_> {
             }
             None => None,
         };
-        Ok(Some(Lifted {
-            operands,
-            out,
-            dtype,
-            mask,
-            casting: casting.unwrap_or(Casting::SameKind),
-            keep_0d: false,
-            array_inputs,
-        }))
+        Ok(Some(Lifted { operands, out, dtype, mask, casting: casting.unwrap_or(Casting::SameKind), keep_0d: false, array_inputs }))
     }
 
     /// The element of a lifted call, typed as NumPy picks the ufunc's loop: the function's own
     /// loop for the inputs, or with `dtype=T` the loop whose output is `T` (the inputs cast to
     /// `T` when the function's loop for them gives another type); every conversion of an input
     /// is checked against `casting=`.
-    fn elementwise_element(
-        &mut self,
-        ufunc: &str,
-        build: &mut dyn FnMut(&mut Self, &mut crate::bind::Args) -> Result<ir::Expr>,
-        args: &mut crate::bind::Args,
-        lifted: &mut Lifted,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let inputs: Vec<&'static str> = args
-            .positional_only()
-            .collect::<Vec<_>>()
-            .into_iter()
-            .filter(|n| matches!(args.get_mut(n), Some(Value::Expr(e)) if e.ty.is_number()))
-            .collect();
-        let input_words = |name: &str| {
-            if inputs.len() == 1 {
-                "input".to_string()
-            } else {
-                format!(
-                    "input {}",
-                    inputs.iter().position(|n| *n == name).unwrap_or(0)
-                )
-            }
-        };
+    fn elementwise_element(&mut self, ufunc: &str, build: &mut dyn FnMut(&mut Self, &mut crate::bind::Args) -> Result<ir::Expr>, args: &mut crate::bind::Args, lifted: &mut Lifted, span: Span) -> Result<ir::Expr> {
+        let inputs: Vec<&'static str> = args.positional_only().collect::<Vec<_>>().into_iter().filter(|n| matches!(args.get_mut(n), Some(Value::Expr(e)) if e.ty.is_number())).collect();
+        let input_words = |name: &str| if inputs.len() == 1 { "input".to_string() } else { format!("input {}", inputs.iter().position(|n| *n == name).unwrap_or(0)) };
         let Some(want) = lifted.dtype.clone() else {
             let element = build(self, args)?;
             if matches!(lifted.casting, Casting::No | Casting::Equiv) {
@@ -852,27 +564,10 @@ impl FnInfer<'_> {
         // A Python number written in the call is weak (NEP 50): it converts by value within
         // its kind or to a more general one (`2` into int32 even with `casting='safe'`).
         let refused = |from: &Type, literal: bool| {
-            if literal && lifted.casting != Casting::Unsafe {
-                kind_rank(from) > kind_rank(&want)
-            } else {
-                !lifted.casting.allows(from, &want)
-            }
+            if literal && lifted.casting != Casting::Unsafe { kind_rank(from) > kind_rank(&want) } else { !lifted.casting.allows(from, &want) }
         };
-        if let Some((name, from, _)) = converted
-            .into_iter()
-            .find(|(_, from, literal)| refused(from, *literal))
-        {
-            return Err(self.typing(
-                span,
-                format!(
-                    "Cannot cast ufunc '{ufunc}' {} from {} to {} with casting rule '{}'",
-                    input_words(name),
-                    dtype_words(&from),
-                    dtype_words(&want),
-                    lifted.casting.name()
-                ),
-                None,
-            ));
+        if let Some((name, from, _)) = converted.into_iter().find(|(_, from, literal)| refused(from, *literal)) {
+            return Err(self.typing(span, format!("Cannot cast ufunc '{ufunc}' {} from {} to {} with casting rule '{}'", input_words(name), dtype_words(&from), dtype_words(&want), lifted.casting.name()), None));
         }
         Ok(element)
     }
@@ -880,38 +575,14 @@ impl FnInfer<'_> {
     /// The new array of a lifted call whose element is `element`; or, with `out=`, that array,
     /// filled. With `where=`, only where the mask is true: elsewhere `out=` keeps its values,
     /// and a new array holds zeros (NumPy leaves them uninitialised).
-    fn finish_elementwise(
-        &mut self,
-        lifted: Lifted,
-        element: ir::Expr,
-        ufunc: &str,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let Lifted {
-            mut operands,
-            out,
-            mask,
-            casting,
-            keep_0d,
-            ..
-        } = lifted;
+    fn finish_elementwise(&mut self, lifted: Lifted, element: ir::Expr, ufunc: &str, span: Span) -> Result<ir::Expr> {
+        let Lifted { mut operands, out, mask, casting, keep_0d, .. } = lifted;
         let Some(out) = out else {
             let element = match mask {
                 Some(mask) => {
-                    let zero = self.cast(
-                        ir::Expr::new(ExprKind::Const(ir::Const::Int(0)), Type::INT64, span),
-                        &element.ty,
-                    );
+                    let zero = self.cast(ir::Expr::new(ExprKind::Const(ir::Const::Int(0)), Type::INT64, span), &element.ty);
                     let ty = element.ty.clone();
-                    ir::Expr::new(
-                        ExprKind::IfExp {
-                            cond: mask.boxed(),
-                            then: element.boxed(),
-                            otherwise: zero.boxed(),
-                        },
-                        ty,
-                        span,
-                    )
+                    ir::Expr::new(ExprKind::IfExp { cond: mask.boxed(), then: element.boxed(), otherwise: zero.boxed() }, ty, span)
                 }
                 None => element,
             };
@@ -925,12 +596,7 @@ impl FnInfer<'_> {
         if !casting.allows(&from, &a.dtype) {
             return Err(self.typing(
                 span,
-                format!(
-                    "Cannot cast ufunc '{ufunc}' output from {} to {} with casting rule '{}'",
-                    dtype_words(&from),
-                    dtype_words(&a.dtype),
-                    casting.name()
-                ),
+                format!("Cannot cast ufunc '{ufunc}' output from {} to {} with casting rule '{}'", dtype_words(&from), dtype_words(&a.dtype), casting.name()),
                 Some("pass an `out=` array of the result's type, or `casting='unsafe'`"),
             ));
         }
@@ -940,51 +606,18 @@ impl FnInfer<'_> {
             Some(mask) => {
                 // Unselected elements keep the value `out` holds: the array reads itself there.
                 operands.push(self.local_expr(tmp, span));
-                let kept = ir::Expr::new(
-                    ExprKind::MapElement(operands.len() - 1),
-                    (*a.dtype).clone(),
-                    span,
-                );
+                let kept = ir::Expr::new(ExprKind::MapElement(operands.len() - 1), (*a.dtype).clone(), span);
                 let ty = element.ty.clone();
-                ir::Expr::new(
-                    ExprKind::IfExp {
-                        cond: mask.boxed(),
-                        then: element.boxed(),
-                        otherwise: kept.boxed(),
-                    },
-                    ty,
-                    span,
-                )
+                ir::Expr::new(ExprKind::IfExp { cond: mask.boxed(), then: element.boxed(), otherwise: kept.boxed() }, ty, span)
             }
             None => element,
         };
         let stmts = vec![
-            ir::Stmt {
-                kind: StmtKind::Assign {
-                    local: tmp,
-                    value: out,
-                },
-                span,
-            },
-            ir::Stmt {
-                kind: StmtKind::ArrayMap {
-                    dst: self.local_expr(tmp, span),
-                    operands,
-                    element,
-                    fresh: false,
-                },
-                span,
-            },
+            ir::Stmt { kind: StmtKind::Assign { local: tmp, value: out }, span },
+            ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(tmp, span), operands, element, fresh: false }, span },
         ];
         let ty = Type::Array(a);
-        Ok(ir::Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: self.local_expr(tmp, span).boxed(),
-            },
-            ty,
-            span,
-        ))
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
 }
 
@@ -1005,16 +638,8 @@ fn cast_of_operand(element: &ir::Expr, i: usize) -> Option<Type> {
 impl FnInfer<'_> {
     /// A `@vectorize` ufunc called from compiled code: its kernel on scalars; on arrays, the
     /// kernel on each element of the broadcast arguments, fused with what surrounds it.
-    pub(crate) fn call_vectorized(
-        &mut self,
-        kernel: &std::sync::Arc<crate::env::FunctionSource>,
-        args: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let arrays = args
-            .iter()
-            .any(|a| matches!(a, Value::Expr(e) if matches!(e.ty, Type::Array(_))));
+    pub(crate) fn call_vectorized(&mut self, kernel: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let arrays = args.iter().any(|a| matches!(a, Value::Expr(e) if matches!(e.ty, Type::Array(_))));
         if !arrays && keywords.is_empty() {
             return self.call_jit(kernel, args, keywords, span);
         }
@@ -1027,32 +652,18 @@ impl FnInfer<'_> {
         let callee = interned(&kernel.name);
         let mut bound = self.bind(callee, signature, args, keywords, span)?;
         let Some(mut lifted) = self.lift_elementwise(&mut bound, span)? else {
-            return Err(self.internal(
-                span,
-                "a `@vectorize` call with arrays or options was not lifted",
-            ));
+            return Err(self.internal(span, "a `@vectorize` call with arrays or options was not lifted"));
         };
         let mut build = |cx: &mut Self, args: &mut crate::bind::Args| {
             let inputs: Vec<&'static str> = args.positional_only().collect();
-            let elements = inputs
-                .into_iter()
-                .map(|n| args.take(n).expect("inputs are required"))
-                .collect();
+            let elements = inputs.into_iter().map(|n| args.take(n).expect("inputs are required")).collect();
             let element = cx.call_jit(kernel, elements, vec![], span)?;
             if !element.ty.is_number() {
-                return Err(cx.typing(
-                    span,
-                    format!(
-                        "a `@vectorize` kernel must return a number, not a `{}`",
-                        element.ty
-                    ),
-                    None,
-                ));
+                return Err(cx.typing(span, format!("a `@vectorize` kernel must return a number, not a `{}`", element.ty), None));
             }
             Ok(element)
         };
-        let element =
-            self.elementwise_element(&kernel.name, &mut build, &mut bound, &mut lifted, span)?;
+        let element = self.elementwise_element(&kernel.name, &mut build, &mut bound, &mut lifted, span)?;
         self.finish_elementwise(lifted, element, &kernel.name, span)
     }
 }
@@ -1062,10 +673,7 @@ impl FnInfer<'_> {
 fn interned(name: &str) -> &'static str {
     use std::sync::{Mutex, OnceLock};
     static NAMES: OnceLock<Mutex<std::collections::HashSet<&'static str>>> = OnceLock::new();
-    let mut names = NAMES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     if let Some(known) = names.get(name) {
         return known;
     }
@@ -1078,13 +686,8 @@ fn interned(name: &str) -> &'static str {
 /// ...`), made once per number of inputs.
 fn ufunc_signature(nin: usize) -> &'static crate::bind::Signature {
     use std::sync::{Mutex, OnceLock};
-    static SIGNATURES: OnceLock<
-        Mutex<std::collections::HashMap<usize, &'static crate::bind::Signature>>,
-    > = OnceLock::new();
-    let mut made = SIGNATURES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    static SIGNATURES: OnceLock<Mutex<std::collections::HashMap<usize, &'static crate::bind::Signature>>> = OnceLock::new();
+    let mut made = SIGNATURES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     made.entry(nin).or_insert_with(|| {
         let inputs: Vec<String> = (1..=nin).map(|i| format!("x{i}")).collect();
         let text = crate::builtins::leak(format!("{}, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True", inputs.join(", ")));

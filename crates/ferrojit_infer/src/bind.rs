@@ -52,10 +52,7 @@ impl Signature {
     /// Parses a Python parameter list (see the module documentation). Panics on a malformed
     /// list: signatures are constants of the compiler, checked by its tests.
     pub fn parse(text: &'static str) -> Signature {
-        let mut sig = Signature {
-            params: Vec::new(),
-            rest: None,
-        };
+        let mut sig = Signature { params: Vec::new(), rest: None };
         let mut keyword_only = false;
         for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
@@ -67,10 +64,7 @@ impl Signature {
                 }
                 "*" => keyword_only = true,
                 _ if item.starts_with('*') => {
-                    assert!(
-                        sig.rest.is_none() && !keyword_only,
-                        "a second `*` in `{text}`"
-                    );
+                    assert!(sig.rest.is_none() && !keyword_only, "a second `*` in `{text}`");
                     sig.rest = Some(&item[1..]);
                     keyword_only = true;
                 }
@@ -83,25 +77,10 @@ impl Signature {
                         Some((name, _default)) => (name.trim(), false),
                         None => (item, true),
                     };
-                    assert!(
-                        name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-                        "bad parameter `{name}` in `{text}`"
-                    );
-                    let kind = if keyword_only {
-                        ParamKind::KeywordOnly
-                    } else {
-                        ParamKind::PositionalOrKeyword
-                    };
-                    assert!(
-                        keyword_only || !required || sig.params.iter().all(|p| p.required),
-                        "a required parameter after an optional one in `{text}`"
-                    );
-                    sig.params.push(Param {
-                        name,
-                        kind,
-                        required,
-                        unsupported,
-                    });
+                    assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "bad parameter `{name}` in `{text}`");
+                    let kind = if keyword_only { ParamKind::KeywordOnly } else { ParamKind::PositionalOrKeyword };
+                    assert!(keyword_only || !required || sig.params.iter().all(|p| p.required), "a required parameter after an optional one in `{text}`");
+                    sig.params.push(Param { name, kind, required, unsupported });
                 }
             }
         }
@@ -112,20 +91,8 @@ impl Signature {
 impl Signature<String> {
     /// The signature of a compiled function: its parameters by position or keyword, each
     /// with a default or not (`has_default[i]`), none collecting extra arguments.
-    pub fn of_function(
-        names: impl IntoIterator<Item = String>,
-        has_default: impl Fn(usize) -> bool,
-    ) -> Signature<String> {
-        let params = names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| Param {
-                name,
-                kind: ParamKind::PositionalOrKeyword,
-                required: !has_default(i),
-                unsupported: false,
-            })
-            .collect();
+    pub fn of_function(names: impl IntoIterator<Item = String>, has_default: impl Fn(usize) -> bool) -> Signature<String> {
+        let params = names.into_iter().enumerate().map(|(i, name)| Param { name, kind: ParamKind::PositionalOrKeyword, required: !has_default(i), unsupported: false }).collect();
         Signature { params, rest: None }
     }
 }
@@ -133,16 +100,11 @@ impl Signature<String> {
 impl<Name: AsRef<str>> Signature<Name> {
     /// Whether any parameter can be passed by keyword.
     fn takes_keywords(&self) -> bool {
-        self.params
-            .iter()
-            .any(|p| p.kind != ParamKind::PositionalOnly)
+        self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
     }
 
     fn positional_count(&self) -> usize {
-        self.params
-            .iter()
-            .filter(|p| p.kind != ParamKind::KeywordOnly)
-            .count()
+        self.params.iter().filter(|p| p.kind != ParamKind::KeywordOnly).count()
     }
 
     fn index(&self, name: &str) -> Option<usize> {
@@ -186,11 +148,7 @@ impl Args {
 
     /// The callee's positional-only parameters: the inputs of an element-wise function.
     pub fn positional_only(&self) -> impl Iterator<Item = &'static str> {
-        self.signature
-            .params
-            .iter()
-            .filter(|p| p.kind == ParamKind::PositionalOnly)
-            .map(|p| p.name)
+        self.signature.params.iter().filter(|p| p.kind == ParamKind::PositionalOnly).map(|p| p.name)
     }
 
     /// Whether the argument of `name` is written as a number literal.
@@ -200,23 +158,13 @@ impl Args {
 
     /// The argument of a required parameter: binding has checked that it is there.
     pub fn required(&mut self, name: &str) -> Value {
-        debug_assert!(
-            self.signature
-                .index(name)
-                .is_some_and(|i| self.signature.params[i].required),
-            "`{name}` is not a required parameter of `{}`",
-            self.callee
-        );
+        debug_assert!(self.signature.index(name).is_some_and(|i| self.signature.params[i].required), "`{name}` is not a required parameter of `{}`", self.callee);
         self.take(name).expect("binding checks required parameters")
     }
 }
 
 pub(crate) fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
 /// `a`, `a` and `b`, `a`, `b`, and `c`: CPython's list of missing parameters, each name
@@ -233,41 +181,13 @@ pub(crate) fn name_list(names: &[&str], quote: char) -> String {
 impl FnInfer<'_> {
     /// Binds `positional` and `keywords` to `signature` as Python binds a call, then refuses
     /// parameters compiled code does not support. `callee` names the function in messages.
-    pub(crate) fn bind(
-        &self,
-        callee: &'static str,
-        signature: &'static Signature,
-        positional: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<Args> {
+    pub(crate) fn bind(&self, callee: &'static str, signature: &'static Signature, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Args> {
         let (values, rest) = self.bind_values(callee, signature, positional, keywords, span)?;
-        if let Some((p, (_, at))) = signature
-            .params
-            .iter()
-            .zip(&values)
-            .find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v)))
-        {
-            return Err(self.unsupported(
-                *at,
-                format!(
-                    "`{callee}({}=...)` is not supported in compiled code yet",
-                    p.name
-                ),
-                None,
-            ));
+        if let Some((p, (_, at))) = signature.params.iter().zip(&values).find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v))) {
+            return Err(self.unsupported(*at, format!("`{callee}({}=...)` is not supported in compiled code yet", p.name), None));
         }
-        let literal = values
-            .iter()
-            .map(|v| matches!(v, Some((Value::Expr(e), _)) if self.literal_spans.contains(&e.span)))
-            .collect();
-        Ok(Args {
-            callee,
-            signature,
-            values,
-            literal,
-            rest,
-        })
+        let literal = values.iter().map(|v| matches!(v, Some((Value::Expr(e), _)) if self.literal_spans.contains(&e.span))).collect();
+        Ok(Args { callee, signature, values, literal, rest })
     }
 
     /// Binds `positional` and `keywords` to `sig` as Python binds a call: per parameter its
@@ -275,33 +195,18 @@ impl FnInfer<'_> {
     /// `*rest` collects. The one binder of every callee, the library's and the user's
     /// compiled functions.
     #[allow(clippy::type_complexity)]
-    pub(crate) fn bind_values<Name: AsRef<str>>(
-        &self,
-        callee: &str,
-        sig: &Signature<Name>,
-        positional: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<(Vec<Option<(Value, Span)>>, Vec<Value>)> {
+    pub(crate) fn bind_values<Name: AsRef<str>>(&self, callee: &str, sig: &Signature<Name>, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<(Vec<Option<(Value, Span)>>, Vec<Value>)> {
         let positional_slots = sig.positional_count();
         let given = positional.len();
         // Built-in style: every parameter positional-only (`abs(x, /)`, `int(x=0, /)`).
         let builtin_style = !sig.takes_keywords();
         let too_many = given > positional_slots && sig.rest.is_none();
         if too_many {
-            let at_least = sig
-                .params
-                .iter()
-                .filter(|p| p.kind != ParamKind::KeywordOnly && p.required)
-                .count();
+            let at_least = sig.params.iter().filter(|p| p.kind != ParamKind::KeywordOnly && p.required).count();
             let message = if builtin_style {
                 Self::builtin_count_message(callee, at_least, positional_slots, given)
             } else {
-                let takes = if at_least == positional_slots {
-                    plural(positional_slots, "positional argument")
-                } else {
-                    format!("from {at_least} to {positional_slots} positional arguments")
-                };
+                let takes = if at_least == positional_slots { plural(positional_slots, "positional argument") } else { format!("from {at_least} to {positional_slots} positional arguments") };
                 let were = if given == 1 { "was" } else { "were" };
                 format!("`{callee}()` takes {takes} but {given} {were} given")
             };
@@ -323,38 +228,21 @@ impl FnInfer<'_> {
         }
         for (name, v, at) in keywords {
             if builtin_style {
-                return Err(self.typing(
-                    at,
-                    format!("`{callee}()` takes no keyword arguments"),
-                    None,
-                ));
+                return Err(self.typing(at, format!("`{callee}()` takes no keyword arguments"), None));
             }
             let Some(i) = sig.index(&name) else {
-                return Err(self.typing(
-                    at,
-                    format!("`{callee}()` got an unexpected keyword argument `{name}`"),
-                    None,
-                ));
+                return Err(self.typing(at, format!("`{callee}()` got an unexpected keyword argument `{name}`"), None));
             };
             if sig.params[i].kind == ParamKind::PositionalOnly {
                 return Err(self.typing(at, format!("`{callee}()` got some positional-only arguments passed as keyword arguments: `{name}`"), None));
             }
             if values[i].is_some() {
-                return Err(self.typing(
-                    at,
-                    format!("`{callee}()` got multiple values for argument `{name}`"),
-                    None,
-                ));
+                return Err(self.typing(at, format!("`{callee}()` got multiple values for argument `{name}`"), None));
             }
             values[i] = Some((v, at));
         }
         let missing = |kind: fn(ParamKind) -> bool| -> Vec<&str> {
-            sig.params
-                .iter()
-                .zip(&values)
-                .filter(|(p, v)| p.required && v.is_none() && kind(p.kind))
-                .map(|(p, _)| p.name.as_ref())
-                .collect()
+            sig.params.iter().zip(&values).filter(|(p, v)| p.required && v.is_none() && kind(p.kind)).map(|(p, _)| p.name.as_ref()).collect()
         };
         let missing_positional = missing(|k| k != ParamKind::KeywordOnly);
         if !missing_positional.is_empty() {
@@ -362,46 +250,21 @@ impl FnInfer<'_> {
                 let at_least = sig.params.iter().filter(|p| p.required).count();
                 Self::builtin_count_message(callee, at_least, positional_slots, given)
             } else {
-                let what = if missing_positional.len() == 1 {
-                    "argument"
-                } else {
-                    "arguments"
-                };
-                format!(
-                    "`{callee}()` missing {} required positional {what}: {}",
-                    missing_positional.len(),
-                    name_list(&missing_positional, '`')
-                )
+                let what = if missing_positional.len() == 1 { "argument" } else { "arguments" };
+                format!("`{callee}()` missing {} required positional {what}: {}", missing_positional.len(), name_list(&missing_positional, '`'))
             };
             return Err(self.typing(span, message, None));
         }
         let missing_keyword = missing(|k| k == ParamKind::KeywordOnly);
         if !missing_keyword.is_empty() {
-            let what = if missing_keyword.len() == 1 {
-                "argument"
-            } else {
-                "arguments"
-            };
-            return Err(self.typing(
-                span,
-                format!(
-                    "`{callee}()` missing {} required keyword-only {what}: {}",
-                    missing_keyword.len(),
-                    name_list(&missing_keyword, '`')
-                ),
-                None,
-            ));
+            let what = if missing_keyword.len() == 1 { "argument" } else { "arguments" };
+            return Err(self.typing(span, format!("`{callee}()` missing {} required keyword-only {what}: {}", missing_keyword.len(), name_list(&missing_keyword, '`')), None));
         }
         Ok((values, rest))
     }
 
     /// CPython's built-in wording for a wrong number of positional-only arguments.
-    fn builtin_count_message(
-        callee: &str,
-        at_least: usize,
-        at_most: usize,
-        given: usize,
-    ) -> String {
+    fn builtin_count_message(callee: &str, at_least: usize, at_most: usize, given: usize) -> String {
         let (how, n) = if at_least == at_most {
             ("exactly", at_least)
         } else if given > at_most {
@@ -409,26 +272,18 @@ impl FnInfer<'_> {
         } else {
             ("at least", at_least)
         };
-        let count = if n == 1 && how == "exactly" {
-            "one argument".to_string()
-        } else {
-            plural(n, "argument")
-        };
+        let count = if n == 1 && how == "exactly" { "one argument".to_string() } else { plural(n, "argument") };
         format!("`{callee}()` takes {how} {count} ({given} given)")
     }
 
     /// The argument of `name` as a value expression, if given.
     pub(crate) fn arg_expr(&self, args: &mut Args, name: &str) -> Result<Option<ir::Expr>> {
-        args.take_spanned(name)
-            .map(|(v, at)| self.value_expr(v, at))
-            .transpose()
+        args.take_spanned(name).map(|(v, at)| self.value_expr(v, at)).transpose()
     }
 
     /// The argument of the required parameter `name` as a value expression.
     pub(crate) fn required_expr(&self, args: &mut Args, name: &str) -> Result<ir::Expr> {
-        Ok(self
-            .arg_expr(args, name)?
-            .expect("binding checks required parameters"))
+        Ok(self.arg_expr(args, name)?.expect("binding checks required parameters"))
     }
 }
 
@@ -439,22 +294,9 @@ mod tests {
     #[test]
     fn parameter_lists_parse_as_python_reads_them() {
         let sig = Signature::parse("x, /, y=1, ~z=None, *rest, w, v='a')");
-        let kinds: Vec<(&str, ParamKind, bool, bool)> = sig
-            .params
-            .iter()
-            .map(|p| (p.name, p.kind, p.required, p.unsupported))
-            .collect();
+        let kinds: Vec<(&str, ParamKind, bool, bool)> = sig.params.iter().map(|p| (p.name, p.kind, p.required, p.unsupported)).collect();
         use ParamKind::*;
-        assert_eq!(
-            kinds,
-            [
-                ("x", PositionalOnly, true, false),
-                ("y", PositionalOrKeyword, false, false),
-                ("z", PositionalOrKeyword, false, true),
-                ("w", KeywordOnly, true, false),
-                ("v", KeywordOnly, false, false)
-            ]
-        );
+        assert_eq!(kinds, [("x", PositionalOnly, true, false), ("y", PositionalOrKeyword, false, false), ("z", PositionalOrKeyword, false, true), ("w", KeywordOnly, true, false), ("v", KeywordOnly, false, false)]);
         assert_eq!(sig.rest, Some("rest"));
         assert!(sig.takes_keywords() && !Signature::parse("x=0, /").takes_keywords());
         assert_eq!(sig.positional_count(), 3);

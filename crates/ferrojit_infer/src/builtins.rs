@@ -1,38 +1,22 @@
 //! Built-in functions, the `math` module, and NumPy's scalar functions and scalar types: their
 //! registry entries (`register`) and the functions that type and build them.
 
-use crate::bind::Args;
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
-use crate::registry::{self, Build, Registry};
-use ferrojit_ir::{
-    self as ir, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp,
-};
+use ferrojit_ir::{self as ir, BinaryOp, Const, ExprKind, MathFunc, MathShape, PrintItem, RuntimeFunc, UnaryOp};
 use ferrojit_syntax::ast::{BinOp, CmpOp, Span};
 use ferrojit_types::{unify, FloatType, Type};
+use crate::bind::Args;
+use crate::registry::{self, Build, Registry};
+
 
 /// The parameters of a NumPy ufunc of one and of two inputs (see `array_exprs` for the options).
-pub(crate) const UNARY_UFUNC: &str =
-    "x, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
-pub(crate) const BINARY_UFUNC: &str =
-    "x1, x2, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
+pub(crate) const UNARY_UFUNC: &str = "x, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
+pub(crate) const BINARY_UFUNC: &str = "x1, x2, /, out=None, *, where=True, casting='same_kind', ~order='K', dtype=None, ~subok=True";
 
 const NUMPY_SCALARS: &[&str] = &[
-    "bool_",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "intp",
-    "uintp",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
+    "bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp",
+    "uintp", "float32", "float64", "complex64", "complex128",
 ];
 
 /// Adds the built-ins, `math` and NumPy scalar functions and types to the registry.
@@ -49,11 +33,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.pow", "base, exp, mod=None", pow);
     r.function("builtins.divmod", "x, y, /", divmod);
     r.function("builtins.len", "obj, /", len);
-    r.function(
-        "builtins.print",
-        "*values, sep=' ', end='\\n', ~file=None, ~flush=False",
-        print,
-    );
+    r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
     r.function("builtins.range", "*args", only_in_for);
     r.function("builtins.enumerate", "iterable, start=0", only_in_for);
     r.function("builtins.zip", "*iterables, strict=False", only_in_for);
@@ -66,21 +46,10 @@ pub(crate) fn register(r: &mut Registry) {
     for &func in ir::MATH_FUNCTIONS {
         let binary = func.shape == MathShape::Binary;
         if func != MathFunc::LOG {
-            r.add(
-                leak(format!("math.{}", func.name)),
-                if binary { "x, y, /" } else { "x, /" },
-                Build::Math { func, python: true },
-            );
+            r.add(leak(format!("math.{}", func.name)), if binary { "x, y, /" } else { "x, /" }, Build::Math { func, python: true });
         }
         for name in func.numpy {
-            r.add(
-                leak(format!("numpy.{name}")),
-                if binary { BINARY_UFUNC } else { UNARY_UFUNC },
-                Build::Math {
-                    func,
-                    python: false,
-                },
-            );
+            r.add(leak(format!("numpy.{name}")), if binary { BINARY_UFUNC } else { UNARY_UFUNC }, Build::Math { func, python: false });
         }
     }
     r.function("numpy.abs", UNARY_UFUNC, abs);
@@ -113,25 +82,11 @@ pub(crate) fn is_known(qualified: &str) -> bool {
 }
 
 impl FnInfer<'_> {
-    pub(crate) fn call_library(
-        &mut self,
-        name: &str,
-        args: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<Value> {
+    pub(crate) fn call_library(&mut self, name: &str, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Value> {
         let Some(entry) = registry::function(name) else {
             return Err(match name.split_once('.') {
-                Some(("builtins", f)) => self.unsupported(
-                    span,
-                    format!("the built-in `{f}()` is not supported in compiled code"),
-                    None,
-                ),
-                _ => self.unsupported(
-                    span,
-                    format!("`{name}` is not supported in compiled code yet"),
-                    None,
-                ),
+                Some(("builtins", f)) => self.unsupported(span, format!("the built-in `{f}()` is not supported in compiled code"), None),
+                _ => self.unsupported(span, format!("`{name}` is not supported in compiled code yet"), None),
             });
         };
         let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
@@ -144,12 +99,7 @@ impl FnInfer<'_> {
     }
 
     /// Runs `entry`'s builder on bound arguments.
-    pub(crate) fn build_entry(
-        &mut self,
-        entry: &'static registry::Entry,
-        args: &mut Args,
-        span: Span,
-    ) -> Result<Value> {
+    pub(crate) fn build_entry(&mut self, entry: &'static registry::Entry, args: &mut Args, span: Span) -> Result<Value> {
         match &entry.build {
             Build::Function(build) => build(self, args, span),
             Build::Math { func, python } => {
@@ -163,51 +113,27 @@ impl FnInfer<'_> {
                         literal.push(is_literal);
                     }
                 }
-                if !*python
-                    && inputs.len() == 2
-                    && literal.iter().any(|l| *l)
-                    && !literal.iter().all(|l| *l)
-                {
+                if !*python && inputs.len() == 2 && literal.iter().any(|l| *l) && !literal.iter().all(|l| *l) {
                     // NEP 50: the literal takes the other input's type where that type holds it
                     // (`np.power(a_int32, 2)` is int32, `np.arctan2(a_float32, 2.0)` float32).
                     let (i, j) = if literal[0] { (0, 1) } else { (1, 0) };
-                    if let Some(ty) = Self::operator_type(
-                        &inputs[j].ty,
-                        &inputs[i].ty,
-                        crate::expr::Literals {
-                            left: false,
-                            right: true,
-                        },
-                    ) {
+                    if let Some(ty) = Self::operator_type(&inputs[j].ty, &inputs[i].ty, crate::expr::Literals { left: false, right: true }) {
                         if ty == inputs[j].ty {
                             inputs[i] = self.cast(inputs[i].clone(), &ty);
                         }
                     }
                 }
-                self.math(entry.callee, *func, inputs, span, *python)
-                    .map(Value::Expr)
+                self.math(entry.callee, *func, inputs, span, *python).map(Value::Expr)
             }
             Build::ArrayFunction(build) => {
                 let array = self.required_expr(args, "a")?;
                 if !matches!(array.ty, Type::Array(_)) {
-                    return Err(self.unsupported(
-                        span,
-                        format!(
-                            "`{}()` of a `{}` is not supported in compiled code yet",
-                            entry.callee, array.ty
-                        ),
-                        Some("pass an array"),
-                    ));
+                    return Err(self.unsupported(span, format!("`{}()` of a `{}` is not supported in compiled code yet", entry.callee, array.ty), Some("pass an array")));
                 }
                 // `np.sum(a - b)` of a whole expression, as `(a - b).sum()`: without the array.
                 // A `dtype=` is the reduction's, which the array's method applies.
-                let whole = args.get_mut("axis").is_none()
-                    && args.get_mut("keepdims").is_none()
-                    && args.get_mut("dtype").is_none();
-                let method = entry
-                    .name
-                    .trim_start_matches("numpy.")
-                    .trim_start_matches('a');
+                let whole = args.get_mut("axis").is_none() && args.get_mut("keepdims").is_none() && args.get_mut("dtype").is_none();
+                let method = entry.name.trim_start_matches("numpy.").trim_start_matches('a');
                 let array = if whole && matches!(method, "sum" | "min" | "max" | "mean") {
                     match self.reduce_map(array, method, span) {
                         Ok(reduced) => return Ok(Value::Expr(reduced)),
@@ -218,10 +144,7 @@ impl FnInfer<'_> {
                 };
                 build(self, array, args, span).map(Value::Expr)
             }
-            Build::Method(_) | Build::Attribute(_) => Err(self.internal(
-                span,
-                &format!("the array member `{}` was called as a function", entry.name),
-            )),
+            Build::Method(_) | Build::Attribute(_) => Err(self.internal(span, &format!("the array member `{}` was called as a function", entry.name))),
         }
     }
 
@@ -231,33 +154,18 @@ impl FnInfer<'_> {
         match &x.ty {
             Type::Array(a) if a.ndim == 0 => {
                 let (ty, span) = ((*a.dtype).clone(), x.span);
-                ir::Expr::new(
-                    ExprKind::ArrayGet {
-                        array: x.boxed(),
-                        indices: vec![],
-                    },
-                    ty,
-                    span,
-                )
+                ir::Expr::new(ExprKind::ArrayGet { array: x.boxed(), indices: vec![] }, ty, span)
             }
             _ => x,
         }
     }
 
     fn need_number(&self, name: &str, e: &ir::Expr, real: bool) -> Result<()> {
-        let ok = if real {
-            e.ty.is_number() && !matches!(e.ty, Type::Complex(_))
-        } else {
-            e.ty.is_number()
-        };
+        let ok = if real { e.ty.is_number() && !matches!(e.ty, Type::Complex(_)) } else { e.ty.is_number() };
         if ok {
             return Ok(());
         }
-        Err(self.typing(
-            e.span,
-            format!("`{name}()` does not accept a `{}`", e.ty),
-            None,
-        ))
+        Err(self.typing(e.span, format!("`{name}()` does not accept a `{}`", e.ty), None))
     }
 }
 
@@ -272,19 +180,8 @@ fn abs(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         Type::Complex(c) => Type::Float(*c),
         t => t.clone(),
     };
-    let x = if x.ty == Type::Bool {
-        cx.cast(x, &Type::INT64)
-    } else {
-        x
-    };
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::Unary {
-            op: UnaryOp::Abs,
-            operand: x.boxed(),
-        },
-        ty,
-        span,
-    )))
+    let x = if x.ty == Type::Bool { cx.cast(x, &Type::INT64) } else { x };
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Abs, operand: x.boxed() }, ty, span)))
 }
 
 fn min(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -296,13 +193,7 @@ fn max(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 }
 
 /// `int(x)`, `float(x)`: Python's conversions of a real number.
-fn convert_real(
-    cx: &mut FnInfer<'_>,
-    args: &mut Args,
-    ty: Type,
-    zero: Const,
-    span: Span,
-) -> Result<Value> {
+fn convert_real(cx: &mut FnInfer<'_>, args: &mut Args, ty: Type, zero: Const, span: Span) -> Result<Value> {
     Ok(Value::Expr(match cx.arg_expr(args, "x")? {
         None => ir::Expr::new(ExprKind::Const(zero), ty, span),
         Some(x) => {
@@ -344,14 +235,7 @@ fn complex(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         None => ir::Expr::new(ExprKind::Const(Const::Float(0.0)), Type::FLOAT64, span),
     };
     let (re, im) = (part(cx, re), part(cx, im));
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::MakeComplex {
-            re: re.boxed(),
-            im: im.boxed(),
-        },
-        Type::COMPLEX128,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::MakeComplex { re: re.boxed(), im: im.boxed() }, Type::COMPLEX128, span)))
 }
 
 fn round(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -361,31 +245,14 @@ fn round(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let mk = |kind, ty| ir::Expr::new(kind, ty, span);
     if x.ty.is_integer_like() {
         return match ndigits {
-            None => Ok(Value::Expr(if x.ty == Type::Bool {
-                cx.cast(x, &Type::INT64)
-            } else {
-                x
-            })),
-            Some(n) if matches!(n.kind, ExprKind::Const(Const::Int(v)) if v >= 0) => {
-                Ok(Value::Expr(x))
-            }
-            Some(n) => Err(cx.unsupported(
-                n.span,
-                "`round()` of an integer with a negative or variable `ndigits` is not supported",
-                None,
-            )),
+            None => Ok(Value::Expr(if x.ty == Type::Bool { cx.cast(x, &Type::INT64) } else { x })),
+            Some(n) if matches!(n.kind, ExprKind::Const(Const::Int(v)) if v >= 0) => Ok(Value::Expr(x)),
+            Some(n) => Err(cx.unsupported(n.span, "`round()` of an integer with a negative or variable `ndigits` is not supported", None)),
         };
     }
     Ok(Value::Expr(match ndigits {
         None => {
-            let r = mk(
-                ExprKind::Math {
-                    func: MathFunc::ROUND_HALF_EVEN,
-                    args: vec![x.clone()],
-                    checked: false,
-                },
-                x.ty.clone(),
-            );
+            let r = mk(ExprKind::Math { func: MathFunc::ROUND_HALF_EVEN, args: vec![x.clone()], checked: false }, x.ty.clone());
             cx.cast(r, &Type::INT64)
         }
         Some(n) => {
@@ -394,13 +261,7 @@ fn round(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
             }
             let ty = x.ty.clone();
             let args = vec![cx.cast(x, &Type::FLOAT64), cx.cast(n, &Type::INT64)];
-            let r = mk(
-                ExprKind::Runtime {
-                    func: RuntimeFunc::ROUND_NDIGITS,
-                    args,
-                },
-                Type::FLOAT64,
-            );
+            let r = mk(ExprKind::Runtime { func: RuntimeFunc::ROUND_NDIGITS, args }, Type::FLOAT64);
             cx.cast(r, &ty)
         }
     }))
@@ -415,14 +276,7 @@ fn pow(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
             return Err(cx.typing(span, "three-argument `pow()` needs integers", None));
         }
         let args = args.into_iter().map(|a| cx.cast(a, &Type::INT64)).collect();
-        return Ok(Value::Expr(ir::Expr::new(
-            ExprKind::Runtime {
-                func: RuntimeFunc::POWMOD_I64,
-                args,
-            },
-            Type::INT64,
-            span,
-        )));
+        return Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::POWMOD_I64, args }, Type::INT64, span)));
     }
     cx.binop(BinOp::Pow, base, exp, span).map(Value::Expr)
 }
@@ -432,36 +286,12 @@ fn divmod(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let b = cx.required_expr(args, "y")?;
     let mk = |kind, ty| ir::Expr::new(kind, ty, span);
     let (ta, tb) = (cx.temp(a.ty.clone()), cx.temp(b.ty.clone()));
-    let q = cx.binop(
-        BinOp::FloorDiv,
-        cx.local_expr(ta, span),
-        cx.local_expr(tb, span),
-        span,
-    )?;
-    let r = cx.binop(
-        BinOp::Mod,
-        cx.local_expr(ta, span),
-        cx.local_expr(tb, span),
-        span,
-    )?;
+    let q = cx.binop(BinOp::FloorDiv, cx.local_expr(ta, span), cx.local_expr(tb, span), span)?;
+    let r = cx.binop(BinOp::Mod, cx.local_expr(ta, span), cx.local_expr(tb, span), span)?;
     let ty = Type::Tuple(vec![q.ty.clone(), r.ty.clone()]);
     let pair = mk(ExprKind::Tuple(vec![q, r]), ty.clone());
-    let inner = mk(
-        ExprKind::Let {
-            local: tb,
-            value: b.boxed(),
-            body: pair.boxed(),
-        },
-        ty.clone(),
-    );
-    Ok(Value::Expr(mk(
-        ExprKind::Let {
-            local: ta,
-            value: a.boxed(),
-            body: inner.boxed(),
-        },
-        ty,
-    )))
+    let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pair.boxed() }, ty.clone());
+    Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, ty)))
 }
 
 fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -476,35 +306,14 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
             let n = items.len() as i128;
             let tmp = cx.temp(x.ty.clone());
             let body = ir::Expr::new(ExprKind::Const(Const::Int(n)), Type::INT64, span);
-            ir::Expr::new(
-                ExprKind::Let {
-                    local: tmp,
-                    value: x.boxed(),
-                    body: body.boxed(),
-                },
-                Type::INT64,
-                span,
-            )
+            ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: body.boxed() }, Type::INT64, span)
         }
-        other => {
-            return Err(cx.typing(
-                span,
-                format!("`len()` of a `{other}` is not supported"),
-                None,
-            ))
-        }
+        other => return Err(cx.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
     }))
 }
 
 fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    Err(cx.unsupported(
-        span,
-        format!(
-            "`{}()` is only supported as the iterable of a `for` loop",
-            args.callee
-        ),
-        None,
-    ))
+    Err(cx.unsupported(span, format!("`{}()` is only supported as the iterable of a `for` loop", args.callee), None))
 }
 
 fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
@@ -512,11 +321,7 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         match args.take_spanned(name) {
             None => Ok(default.to_string()),
             Some((Value::Str(s), _)) => Ok(s),
-            Some((_, at)) => Err(cx.unsupported(
-                at,
-                format!("`print({name}=...)` needs a constant string"),
-                None,
-            )),
+            Some((_, at)) => Err(cx.unsupported(at, format!("`print({name}=...)` needs a constant string"), None)),
         }
     };
     let sep = text("sep", " ")?;
@@ -531,11 +336,7 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
             other => {
                 let e = cx.value_expr(other, span)?;
                 if !printable(&e.ty) {
-                    return Err(cx.unsupported(
-                        span,
-                        format!("printing a `{}` is not supported yet", e.ty),
-                        Some("print its parts (fields, counts) instead"),
-                    ));
+                    return Err(cx.unsupported(span, format!("printing a `{}` is not supported yet", e.ty), Some("print its parts (fields, counts) instead")));
                 }
                 PrintItem::Value(e)
             }
@@ -544,11 +345,7 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     if !end.is_empty() {
         items.push(PrintItem::Str(end));
     }
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::Print(items),
-        Type::NoneType,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Print(items), Type::NoneType, span)))
 }
 
 /// Whether `print` can show a value of this type: not time values or records yet (nor arrays
@@ -567,27 +364,16 @@ fn math_log(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> 
     let log = MathFunc::LOG;
     let x = cx.required_expr(args, "x")?;
     let num = cx.math("math.log", log, vec![x], span, true)?;
-    let Some(base) = cx.arg_expr(args, "base")? else {
-        return Ok(Value::Expr(num));
-    };
+    let Some(base) = cx.arg_expr(args, "base")? else { return Ok(Value::Expr(num)) };
     let den = cx.math("math.log", log, vec![base], span, true)?;
     let ty = ferrojit_types::promote_arith(&num.ty, &den.ty).expect("floats");
     let (num, den) = (cx.cast(num, &ty), cx.cast(den, &ty));
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::Binary {
-            op: BinaryOp::Div,
-            lhs: num.boxed(),
-            rhs: den.boxed(),
-        },
-        ty,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Binary { op: BinaryOp::Div, lhs: num.boxed(), rhs: den.boxed() }, ty, span)))
 }
 
 /// `np.float32(x)` and the other NumPy scalar types: the entry's name is the type's.
 fn numpy_scalar(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let ty =
-        Type::from_name(args.callee.trim_start_matches("np.")).expect("scalar type names parse");
+    let ty = Type::from_name(args.callee.trim_start_matches("np.")).expect("scalar type names parse");
     Ok(Value::Expr(match cx.arg_expr(args, "x")? {
         None => {
             let zero = ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span);
@@ -628,8 +414,7 @@ fn square(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 fn negative(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
     cx.need_number(args.callee, &x, false)?;
-    cx.unaryop(ferrojit_syntax::ast::UnaryOp::Neg, x, span)
-        .map(Value::Expr)
+    cx.unaryop(ferrojit_syntax::ast::UnaryOp::Neg, x, span).map(Value::Expr)
 }
 
 fn positive(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value> {
@@ -642,78 +427,30 @@ fn positive(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value>
 fn conjugate(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
     cx.need_number(args.callee, &x, false)?;
-    let Type::Complex(f) = x.ty else {
-        return Ok(Value::Expr(x));
-    };
+    let Type::Complex(f) = x.ty else { return Ok(Value::Expr(x)) };
     let tmp = cx.temp(x.ty.clone());
-    let part = |cx: &FnInfer<'_>, imag| {
-        ir::Expr::new(
-            ExprKind::ComplexPart {
-                value: cx.local_expr(tmp, span).boxed(),
-                imag,
-            },
-            Type::Float(f),
-            span,
-        )
-    };
+    let part = |cx: &FnInfer<'_>, imag| ir::Expr::new(ExprKind::ComplexPart { value: cx.local_expr(tmp, span).boxed(), imag }, Type::Float(f), span);
     let (re, im) = (part(cx, false), part(cx, true));
-    let negated = ir::Expr::new(
-        ExprKind::Unary {
-            op: UnaryOp::Neg,
-            operand: im.boxed(),
-        },
-        Type::Float(f),
-        span,
-    );
-    let made = ir::Expr::new(
-        ExprKind::MakeComplex {
-            re: re.boxed(),
-            im: negated.boxed(),
-        },
-        x.ty.clone(),
-        span,
-    );
+    let negated = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: im.boxed() }, Type::Float(f), span);
+    let made = ir::Expr::new(ExprKind::MakeComplex { re: re.boxed(), im: negated.boxed() }, x.ty.clone(), span);
     let ty = x.ty.clone();
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::Let {
-            local: tmp,
-            value: x.boxed(),
-            body: made.boxed(),
-        },
-        ty,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: made.boxed() }, ty, span)))
 }
 
 /// `np.where(condition, x, y)`: `x` where the condition is true, else `y`, in NumPy's result
 /// type of the two (a literal is weak).
 fn where_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
-    let literals = crate::expr::Literals {
-        left: args.is_literal("x"),
-        right: args.is_literal("y"),
-    };
+    let literals = crate::expr::Literals { left: args.is_literal("x"), right: args.is_literal("y") };
     let condition = cx.required_expr(args, "condition")?;
     let x = cx.required_expr(args, "x")?;
     let y = cx.required_expr(args, "y")?;
     for v in [&condition, &x, &y] {
         cx.need_number(args.callee, v, false)?;
     }
-    let ty = if x.ty == Type::Bool && y.ty == Type::Bool {
-        Type::Bool
-    } else {
-        FnInfer::operator_type(&x.ty, &y.ty, literals).expect("numbers promote")
-    };
+    let ty = if x.ty == Type::Bool && y.ty == Type::Bool { Type::Bool } else { FnInfer::operator_type(&x.ty, &y.ty, literals).expect("numbers promote") };
     let cond = cx.truth(condition);
     let (x, y) = (cx.cast(x, &ty), cx.cast(y, &ty));
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::IfExp {
-            cond: cond.boxed(),
-            then: x.boxed(),
-            otherwise: y.boxed(),
-        },
-        ty,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::IfExp { cond: cond.boxed(), then: x.boxed(), otherwise: y.boxed() }, ty, span)))
 }
 
 /// `np.sign(x)`: -1, 0 or 1 of the argument's type; NaN stays NaN.
@@ -721,11 +458,7 @@ fn sign(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
     cx.need_number(args.callee, &x, true)?;
     let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
-    let ty = if x.ty == Type::Bool {
-        Type::INT64
-    } else {
-        x.ty.clone()
-    };
+    let ty = if x.ty == Type::Bool { Type::INT64 } else { x.ty.clone() };
     let t = cx.temp(ty.clone());
     let x = cx.cast(x, &ty);
     let lit = |v: i128| -> ir::Expr {
@@ -738,38 +471,10 @@ fn sign(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let gt = cx.compare(CmpOp::Gt, local.clone(), lit(0), span)?;
     let lt = cx.compare(CmpOp::Lt, local.clone(), lit(0), span)?;
     let eq = cx.compare(CmpOp::Eq, local.clone(), lit(0), span)?;
-    let zero_or_nan = mk(
-        ExprKind::IfExp {
-            cond: eq.boxed(),
-            then: lit(0).boxed(),
-            otherwise: local.boxed(),
-        },
-        &ty,
-    );
-    let neg = mk(
-        ExprKind::IfExp {
-            cond: lt.boxed(),
-            then: lit(-1).boxed(),
-            otherwise: zero_or_nan.boxed(),
-        },
-        &ty,
-    );
-    let body = mk(
-        ExprKind::IfExp {
-            cond: gt.boxed(),
-            then: lit(1).boxed(),
-            otherwise: neg.boxed(),
-        },
-        &ty,
-    );
-    Ok(Value::Expr(mk(
-        ExprKind::Let {
-            local: t,
-            value: x.boxed(),
-            body: body.boxed(),
-        },
-        &ty,
-    )))
+    let zero_or_nan = mk(ExprKind::IfExp { cond: eq.boxed(), then: lit(0).boxed(), otherwise: local.boxed() }, &ty);
+    let neg = mk(ExprKind::IfExp { cond: lt.boxed(), then: lit(-1).boxed(), otherwise: zero_or_nan.boxed() }, &ty);
+    let body = mk(ExprKind::IfExp { cond: gt.boxed(), then: lit(1).boxed(), otherwise: neg.boxed() }, &ty);
+    Ok(Value::Expr(mk(ExprKind::Let { local: t, value: x.boxed(), body: body.boxed() }, &ty)))
 }
 
 impl FnInfer<'_> {
@@ -778,44 +483,21 @@ impl FnInfer<'_> {
     /// result.
     fn min_max(&mut self, is_max: bool, args: &mut Args, span: Span) -> Result<ir::Expr> {
         let name = args.callee;
-        let mut values = std::mem::take(&mut args.rest)
-            .into_iter()
-            .map(|v| self.value_expr(v, span))
-            .collect::<Result<Vec<_>>>()?;
+        let mut values = std::mem::take(&mut args.rest).into_iter().map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
         if values.is_empty() {
-            return Err(self.typing(
-                span,
-                format!("`{name}()` expected at least 1 argument, got 0"),
-                None,
-            ));
+            return Err(self.typing(span, format!("`{name}()` expected at least 1 argument, got 0"), None));
         }
         if values.len() == 1 {
             let t = values.pop().unwrap();
             let n = match &t.ty {
                 Type::Tuple(items) if !items.is_empty() => items.len(),
-                other => {
-                    return Err(self.typing(
-                        span,
-                        format!("`{name}()` of a single `{other}` is not supported"),
-                        Some("pass two or more numbers, or a non-empty tuple"),
-                    ))
-                }
+                other => return Err(self.typing(span, format!("`{name}()` of a single `{other}` is not supported"), Some("pass two or more numbers, or a non-empty tuple"))),
             };
             let tmp = self.temp(t.ty.clone());
-            let items = (0..n)
-                .map(|i| self.tuple_get(self.local_expr(tmp, span), i, span))
-                .collect();
+            let items = (0..n).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
             let body = self.min_max_of(is_max, items, span)?;
             let ty = body.ty.clone();
-            return Ok(ir::Expr::new(
-                ExprKind::Let {
-                    local: tmp,
-                    value: t.boxed(),
-                    body: body.boxed(),
-                },
-                ty,
-                span,
-            ));
+            return Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: t.boxed(), body: body.boxed() }, ty, span));
         }
         self.min_max_of(is_max, values, span)
     }
@@ -837,82 +519,34 @@ impl FnInfer<'_> {
         let mut steps = Vec::new();
         for v in rest {
             let t = self.temp(ty.clone());
-            let better = self.compare(
-                op,
-                self.local_expr(t, span),
-                self.local_expr(acc, span),
-                span,
-            )?;
+            let better = self.compare(op, self.local_expr(t, span), self.local_expr(acc, span), span)?;
             let pick = ir::Expr::new(
-                ExprKind::IfExp {
-                    cond: better.boxed(),
-                    then: self.local_expr(t, span).boxed(),
-                    otherwise: self.local_expr(acc, span).boxed(),
-                },
+                ExprKind::IfExp { cond: better.boxed(), then: self.local_expr(t, span).boxed(), otherwise: self.local_expr(acc, span).boxed() },
                 ty.clone(),
                 span,
             );
             steps.push((t, v, pick));
         }
         for (t, v, pick) in steps.into_iter().rev() {
-            let rebind = ir::Expr::new(
-                ExprKind::Let {
-                    local: acc,
-                    value: pick.boxed(),
-                    body: body.boxed(),
-                },
-                ty.clone(),
-                span,
-            );
-            body = ir::Expr::new(
-                ExprKind::Let {
-                    local: t,
-                    value: v.boxed(),
-                    body: rebind.boxed(),
-                },
-                ty.clone(),
-                span,
-            );
+            let rebind = ir::Expr::new(ExprKind::Let { local: acc, value: pick.boxed(), body: body.boxed() }, ty.clone(), span);
+            body = ir::Expr::new(ExprKind::Let { local: t, value: v.boxed(), body: rebind.boxed() }, ty.clone(), span);
         }
-        Ok(ir::Expr::new(
-            ExprKind::Let {
-                local: acc,
-                value: first.boxed(),
-                body: body.boxed(),
-            },
-            ty,
-            span,
-        ))
+        Ok(ir::Expr::new(ExprKind::Let { local: acc, value: first.boxed(), body: body.boxed() }, ty, span))
     }
 
     /// A function of the math table on real numbers (`python`: `floor`/`ceil`/`trunc` return
     /// `int64`, as Python's `math` functions do; NumPy's return floats). `callee` names it in
     /// messages.
-    pub(crate) fn math(
-        &mut self,
-        callee: &str,
-        func: MathFunc,
-        mut args: Vec<ir::Expr>,
-        span: Span,
-        python: bool,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn math(&mut self, callee: &str, func: MathFunc, mut args: Vec<ir::Expr>, span: Span, python: bool) -> Result<ir::Expr> {
         for a in &args {
             if matches!(a.ty, Type::Complex(_)) {
-                return Err(self.typing(
-                    a.span,
-                    format!("`{callee}()` does not accept complex numbers"),
-                    Some("`cmath` is not supported yet"),
-                ));
+                return Err(self.typing(a.span, format!("`{callee}()` does not accept complex numbers"), Some("`cmath` is not supported yet")));
             }
             self.need_number(callee, a, true)?;
         }
         // Integers never are NaN or infinite.
         if func.shape == MathShape::Predicate && args[0].ty.is_integer_like() {
-            return Ok(ir::Expr::new(
-                ExprKind::Const(Const::Bool(func == MathFunc::ISFINITE)),
-                Type::Bool,
-                span,
-            ));
+            return Ok(ir::Expr::new(ExprKind::Const(Const::Bool(func == MathFunc::ISFINITE)), Type::Bool, span));
         }
         let rounding = func.shape == MathShape::Rounding;
         if python && rounding && args[0].ty.is_integer_like() {
@@ -940,34 +574,11 @@ impl FnInfer<'_> {
             Type::Float(FloatType::F32) => FloatType::F32,
             _ => FloatType::F64,
         });
-        let ft = if float.clone().all(|f| f == FloatType::F32) {
-            FloatType::F32
-        } else {
-            FloatType::F64
-        };
-        let args: Vec<ir::Expr> = args
-            .into_iter()
-            .map(|a| self.cast(a, &Type::Float(ft)))
-            .collect();
-        let ty = if func.shape == MathShape::Predicate {
-            Type::Bool
-        } else {
-            Type::Float(ft)
-        };
-        let e = ir::Expr::new(
-            ExprKind::Math {
-                func,
-                args,
-                checked: python,
-            },
-            ty,
-            span,
-        );
-        Ok(if python && rounding {
-            self.cast(e, &Type::INT64)
-        } else {
-            e
-        })
+        let ft = if float.clone().all(|f| f == FloatType::F32) { FloatType::F32 } else { FloatType::F64 };
+        let args: Vec<ir::Expr> = args.into_iter().map(|a| self.cast(a, &Type::Float(ft))).collect();
+        let ty = if func.shape == MathShape::Predicate { Type::Bool } else { Type::Float(ft) };
+        let e = ir::Expr::new(ExprKind::Math { func, args, checked: python }, ty, span);
+        Ok(if python && rounding { self.cast(e, &Type::INT64) } else { e })
     }
 
     /// C's `%` of integers (the sign of the dividend), NumPy's `fmod`, from Python's floored
@@ -975,11 +586,7 @@ impl FnInfer<'_> {
     /// (NumPy's value; Python's `%` raises, except inside array operations).
     fn truncated_remainder(&mut self, a: ir::Expr, b: ir::Expr, span: Span) -> Result<ir::Expr> {
         let ty = ferrojit_types::promote_arith(&a.ty, &b.ty).expect("integers");
-        let (ta, tb, tm) = (
-            self.temp(ty.clone()),
-            self.temp(ty.clone()),
-            self.temp(ty.clone()),
-        );
+        let (ta, tb, tm) = (self.temp(ty.clone()), self.temp(ty.clone()), self.temp(ty.clone()));
         let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));
         let l = |cx: &Self, t| cx.local_expr(t, span);
         let m = self.binop(BinOp::Mod, l(self, ta), l(self, tb), span)?;
@@ -988,79 +595,26 @@ impl FnInfer<'_> {
         let m_negative = self.compare(CmpOp::Lt, l(self, tm), zero.clone(), span)?;
         let a_negative = self.compare(CmpOp::Lt, l(self, ta), zero, span)?;
         let signs_differ = self.compare(CmpOp::NotEq, m_negative, a_negative, span)?;
-        let adjust = ir::Expr::new(
-            ExprKind::Logical {
-                and: true,
-                lhs: m_nonzero.boxed(),
-                rhs: signs_differ.boxed(),
-            },
-            Type::Bool,
-            span,
-        );
+        let adjust = ir::Expr::new(ExprKind::Logical { and: true, lhs: m_nonzero.boxed(), rhs: signs_differ.boxed() }, Type::Bool, span);
         let adjusted = self.binop(BinOp::Sub, l(self, tm), l(self, tb), span)?;
-        let pick = ir::Expr::new(
-            ExprKind::IfExp {
-                cond: adjust.boxed(),
-                then: adjusted.boxed(),
-                otherwise: l(self, tm).boxed(),
-            },
-            ty.clone(),
-            span,
-        );
-        let with_m = ir::Expr::new(
-            ExprKind::Let {
-                local: tm,
-                value: m.boxed(),
-                body: pick.boxed(),
-            },
-            ty.clone(),
-            span,
-        );
-        let with_b = ir::Expr::new(
-            ExprKind::Let {
-                local: tb,
-                value: b.boxed(),
-                body: with_m.boxed(),
-            },
-            ty.clone(),
-            span,
-        );
-        Ok(ir::Expr::new(
-            ExprKind::Let {
-                local: ta,
-                value: a.boxed(),
-                body: with_b.boxed(),
-            },
-            ty,
-            span,
-        ))
+        let pick = ir::Expr::new(ExprKind::IfExp { cond: adjust.boxed(), then: adjusted.boxed(), otherwise: l(self, tm).boxed() }, ty.clone(), span);
+        let with_m = ir::Expr::new(ExprKind::Let { local: tm, value: m.boxed(), body: pick.boxed() }, ty.clone(), span);
+        let with_b = ir::Expr::new(ExprKind::Let { local: tb, value: b.boxed(), body: with_m.boxed() }, ty.clone(), span);
+        Ok(ir::Expr::new(ExprKind::Let { local: ta, value: a.boxed(), body: with_b.boxed() }, ty, span))
     }
 
     /// `np.minimum`/`np.maximum` (`nan_wins`, as NumPy's) and `np.fmin`/`np.fmax` (NaN loses)
     /// of two scalars: the first argument when it compares `op` to the second.
-    fn numpy_pick(
-        &mut self,
-        args: &mut Args,
-        op: CmpOp,
-        nan_wins: bool,
-        span: Span,
-    ) -> Result<Value> {
+    fn numpy_pick(&mut self, args: &mut Args, op: CmpOp, nan_wins: bool, span: Span) -> Result<Value> {
         let a = self.required_expr(args, "x1")?;
         let b = self.required_expr(args, "x2")?;
         for x in [&a, &b] {
             self.need_number(args.callee, x, true)?;
         }
         let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
-        let literals = crate::expr::Literals {
-            left: args.is_literal("x1"),
-            right: args.is_literal("x2"),
-        };
+        let literals = crate::expr::Literals { left: args.is_literal("x1"), right: args.is_literal("x2") };
         let ty = Self::operator_type(&a.ty, &b.ty, literals).expect("real numbers");
-        let ty = if a.ty == Type::Bool && b.ty == Type::Bool {
-            Type::Bool
-        } else {
-            ty
-        };
+        let ty = if a.ty == Type::Bool && b.ty == Type::Bool { Type::Bool } else { ty };
         let (ta, tb) = (self.temp(ty.clone()), self.temp(ty.clone()));
         let (a, b) = (self.cast(a, &ty), self.cast(b, &ty));
         let (la, lb) = (self.local_expr(ta, span), self.local_expr(tb, span));
@@ -1069,40 +623,12 @@ impl FnInfer<'_> {
         let cond = if matches!(ty, Type::Float(_)) {
             let nan_of = if nan_wins { la.clone() } else { lb.clone() };
             let isnan = self.math(args.callee, MathFunc::ISNAN, vec![nan_of], span, false)?;
-            mk(
-                ExprKind::Logical {
-                    and: false,
-                    lhs: better.boxed(),
-                    rhs: isnan.boxed(),
-                },
-                &Type::Bool,
-            )
+            mk(ExprKind::Logical { and: false, lhs: better.boxed(), rhs: isnan.boxed() }, &Type::Bool)
         } else {
             better
         };
-        let pick = mk(
-            ExprKind::IfExp {
-                cond: cond.boxed(),
-                then: la.boxed(),
-                otherwise: lb.boxed(),
-            },
-            &ty,
-        );
-        let inner = mk(
-            ExprKind::Let {
-                local: tb,
-                value: b.boxed(),
-                body: pick.boxed(),
-            },
-            &ty,
-        );
-        Ok(Value::Expr(mk(
-            ExprKind::Let {
-                local: ta,
-                value: a.boxed(),
-                body: inner.boxed(),
-            },
-            &ty,
-        )))
+        let pick = mk(ExprKind::IfExp { cond: cond.boxed(), then: la.boxed(), otherwise: lb.boxed() }, &ty);
+        let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pick.boxed() }, &ty);
+        Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, &ty)))
     }
 }

@@ -62,10 +62,7 @@ fn factor(from: TimeUnit, to: TimeUnit) -> i128 {
         _ if from == to => 1,
         (TimeUnit::Generic, _) => 1,
         (TimeUnit::Years, TimeUnit::Months) => 12,
-        _ => {
-            (from.attoseconds().expect("a fixed unit") / to.attoseconds().expect("a fixed unit"))
-                as i128
-        }
+        _ => (from.attoseconds().expect("a fixed unit") / to.attoseconds().expect("a fixed unit")) as i128,
     }
 }
 
@@ -123,23 +120,13 @@ fn convert_date(count: i128, from: TimeUnit, to: TimeUnit) -> Option<i128> {
                     ((year - 1970) * 12 + month - 1) as i128
                 }
             };
-            if to == Years {
-                m.div_euclid(12)
-            } else {
-                m
-            }
+            if to == Years { m.div_euclid(12) } else { m }
         }
         TimeUnit::Generic => return None,
-        _ if matches!(from, Years | Months) => {
-            days * Days.attoseconds()? as i128 / to.attoseconds()? as i128
-        }
+        _ if matches!(from, Years | Months) => days * Days.attoseconds()? as i128 / to.attoseconds()? as i128,
         _ => {
             let (f, t) = (from.attoseconds()? as i128, to.attoseconds()? as i128);
-            if f >= t {
-                count * (f / t)
-            } else {
-                count.div_euclid(t / f)
-            }
+            if f >= t { count * (f / t) } else { count.div_euclid(t / f) }
         }
     })
 }
@@ -151,13 +138,7 @@ fn parse_datetime(text: &str) -> Option<(i128, TimeUnit)> {
     if text.eq_ignore_ascii_case("nat") {
         return Some((NAT, TimeUnit::Generic));
     }
-    let number = |s: &str, len: usize| -> Option<i64> {
-        if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().ok()
-        } else {
-            None
-        }
-    };
+    let number = |s: &str, len: usize| -> Option<i64> { if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None } };
     let (date, time) = match text.split_once(['T', ' ']) {
         Some((d, t)) => (d, Some(t)),
         None => (text, None),
@@ -176,10 +157,7 @@ fn parse_datetime(text: &str) -> Option<(i128, TimeUnit)> {
         Some(d) => Some(number(d, 2)?),
         None => None,
     };
-    if parts.next().is_some()
-        || !(1..=12).contains(&month.unwrap_or(1))
-        || !(1..=31).contains(&day.unwrap_or(1))
-    {
+    if parts.next().is_some() || !(1..=12).contains(&month.unwrap_or(1)) || !(1..=31).contains(&day.unwrap_or(1)) {
         return None;
     }
     let Some(day) = day else {
@@ -194,14 +172,10 @@ fn parse_datetime(text: &str) -> Option<(i128, TimeUnit)> {
     let month = month.expect("a day follows a month");
     let days = days_from_civil(year, month, day);
     // The day must exist in its month (no 2021-02-30).
-    if days_from_civil(year, month, 1) + day - 1 != days
-        || (month < 12 && days >= days_from_civil(year, month + 1, 1))
-    {
+    if days_from_civil(year, month, 1) + day - 1 != days || (month < 12 && days >= days_from_civil(year, month + 1, 1)) {
         return None;
     }
-    let Some(time) = time else {
-        return Some((days as i128, TimeUnit::Days));
-    };
+    let Some(time) = time else { return Some((days as i128, TimeUnit::Days)) };
     let (clock, fraction) = match time.split_once('.') {
         Some((c, f)) => (c, Some(f)),
         None => (time, None),
@@ -222,9 +196,7 @@ fn parse_datetime(text: &str) -> Option<(i128, TimeUnit)> {
         unit = [TimeUnit::Hours, TimeUnit::Minutes, TimeUnit::Seconds][k];
     }
     let whole = seconds / [3_600, 60, 1][fields.len() - 1];
-    let Some(fraction) = fraction else {
-        return Some((whole, unit));
-    };
+    let Some(fraction) = fraction else { return Some((whole, unit)) };
     if fraction.is_empty() || fraction.len() > 18 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -248,20 +220,9 @@ fn unit_argument(cx: &FnInfer<'_>, args: &mut Args, span: Span) -> Result<Option
         Some(Value::Expr(e)) if e.ty == Type::NoneType => Ok(None),
         Some(Value::Str(code)) => match TimeUnit::from_code(&code) {
             Some(unit) => Ok(Some(unit)),
-            None => Err(cx.typing(
-                span,
-                format!("Invalid datetime unit \"{code}\" in metadata"),
-                Some("units are Y, M, W, D, h, m, s, ms, us, ns, ps, fs, as"),
-            )),
+            None => Err(cx.typing(span, format!("Invalid datetime unit \"{code}\" in metadata"), Some("units are Y, M, W, D, h, m, s, ms, us, ns, ps, fs, as"))),
         },
-        Some(_) => Err(cx.typing(
-            span,
-            format!(
-                "`{}()`'s unit must be a constant string such as 'D' or 'ns'",
-                args.callee
-            ),
-            None,
-        )),
+        Some(_) => Err(cx.typing(span, format!("`{}()`'s unit must be a constant string such as 'D' or 'ns'", args.callee), None)),
     }
 }
 
@@ -273,59 +234,30 @@ fn datetime64(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value
     let (count, ty) = match value {
         Some(Value::Str(text)) => {
             let Some((count, implied)) = parse_datetime(&text) else {
-                return Err(cx.typing(
-                    span,
-                    format!("Error parsing datetime string \"{text}\""),
-                    Some("write an ISO 8601 date such as '2020-01-31' or '2020-01-31T10:30:00'"),
-                ));
+                return Err(cx.typing(span, format!("Error parsing datetime string \"{text}\""), Some("write an ISO 8601 date such as '2020-01-31' or '2020-01-31T10:30:00'")));
             };
             let unit = unit.unwrap_or(implied);
             if count == NAT {
-                return Ok(Value::Expr(cx.time_constant(
-                    NAT,
-                    Type::Datetime(unit),
-                    span,
-                )));
+                return Ok(Value::Expr(cx.time_constant(NAT, Type::Datetime(unit), span)));
             }
             let Some(count) = convert_date(count, implied, unit) else {
-                return Err(cx.typing(
-                    span,
-                    format!(
-                        "the date \"{text}\" has no value in the unit `{}`",
-                        unit.code()
-                    ),
-                    None,
-                ));
+                return Err(cx.typing(span, format!("the date \"{text}\" has no value in the unit `{}`", unit.code()), None));
             };
             (count, Type::Datetime(unit))
         }
         Some(Value::Expr(e)) if e.ty.is_integer_like() => {
             let Some(unit) = unit else {
-                return Err(cx.typing(
-                    span,
-                    "Cannot create a NumPy datetime other than NaT with generic units",
-                    Some("give a unit: `np.datetime64(n, 'D')`"),
-                ));
+                return Err(cx.typing(span, "Cannot create a NumPy datetime other than NaT with generic units", Some("give a unit: `np.datetime64(n, 'D')`")));
             };
             let count = cx.cast(e, &Type::INT64);
-            return Ok(Value::Expr(cx.from_count(
-                count,
-                Type::Datetime(unit),
-                span,
-            )));
+            return Ok(Value::Expr(cx.from_count(count, Type::Datetime(unit), span)));
         }
-        Some(Value::Expr(e)) if e.ty == Type::NoneType => {
-            (NAT, Type::Datetime(unit.unwrap_or(TimeUnit::Generic)))
-        }
+        Some(Value::Expr(e)) if e.ty == Type::NoneType => (NAT, Type::Datetime(unit.unwrap_or(TimeUnit::Generic))),
         Some(Value::Expr(e)) if matches!(e.ty, Type::Datetime(_)) => {
             let to = unit.unwrap_or(unit_of(&e.ty));
             return cx.time_in_unit(e, to, span).map(Value::Expr);
         }
-        _ => return Err(cx.typing(
-            span,
-            "`np.datetime64()` takes a date string, an integer count with a unit, or a datetime64",
-            None,
-        )),
+        _ => return Err(cx.typing(span, "`np.datetime64()` takes a date string, an integer count with a unit, or a datetime64", None)),
     };
     Ok(Value::Expr(cx.time_constant(count, ty, span)))
 }
@@ -335,30 +267,14 @@ fn timedelta64(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Valu
     let value = args.take("value");
     let unit = unit_argument(cx, args, span)?.unwrap_or(TimeUnit::Generic);
     match value {
-        None => Ok(Value::Expr(cx.time_constant(
-            0,
-            Type::Timedelta(unit),
-            span,
-        ))),
-        Some(Value::Str(text)) if text.eq_ignore_ascii_case("nat") => Ok(Value::Expr(
-            cx.time_constant(NAT, Type::Timedelta(unit), span),
-        )),
+        None => Ok(Value::Expr(cx.time_constant(0, Type::Timedelta(unit), span))),
+        Some(Value::Str(text)) if text.eq_ignore_ascii_case("nat") => Ok(Value::Expr(cx.time_constant(NAT, Type::Timedelta(unit), span))),
         Some(Value::Expr(e)) if e.ty.is_integer_like() => {
             let count = cx.cast(e, &Type::INT64);
-            Ok(Value::Expr(cx.from_count(
-                count,
-                Type::Timedelta(unit),
-                span,
-            )))
+            Ok(Value::Expr(cx.from_count(count, Type::Timedelta(unit), span)))
         }
-        Some(Value::Expr(e)) if matches!(e.ty, Type::Timedelta(_)) => {
-            cx.time_in_unit(e, unit, span).map(Value::Expr)
-        }
-        _ => Err(cx.typing(
-            span,
-            "`np.timedelta64()` takes an integer count (and a unit), 'NaT' or a timedelta64",
-            None,
-        )),
+        Some(Value::Expr(e)) if matches!(e.ty, Type::Timedelta(_)) => cx.time_in_unit(e, unit, span).map(Value::Expr),
+        _ => Err(cx.typing(span, "`np.timedelta64()` takes an integer count (and a unit), 'NaT' or a timedelta64", None)),
     }
 }
 
@@ -367,25 +283,10 @@ fn isnat(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
     let x = cx.element_of_0d(x);
     if !is_time(&x.ty) {
-        return Err(cx.typing(
-            span,
-            format!(
-                "ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64, not `{}`",
-                x.ty
-            ),
-            None,
-        ));
+        return Err(cx.typing(span, format!("ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64, not `{}`", x.ty), None));
     }
     let count = cx.count_of(x);
-    Ok(Value::Expr(ir::Expr::new(
-        ExprKind::Compare {
-            op: CmpOp::Eq,
-            lhs: count.boxed(),
-            rhs: int(NAT, span).boxed(),
-        },
-        Type::Bool,
-        span,
-    )))
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: count.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span)))
 }
 
 impl FnInfer<'_> {
@@ -405,47 +306,25 @@ impl FnInfer<'_> {
     }
 
     /// `let x = value in body(x)`, `x` a new local of `value`'s type.
-    fn with_value(
-        &mut self,
-        value: ir::Expr,
-        body: impl FnOnce(&mut Self, ir::Expr) -> Result<ir::Expr>,
-    ) -> Result<ir::Expr> {
+    fn with_value(&mut self, value: ir::Expr, body: impl FnOnce(&mut Self, ir::Expr) -> Result<ir::Expr>) -> Result<ir::Expr> {
         let span = value.span;
         let local = self.temp(value.ty.clone());
         let body = body(self, self.local_expr(local, span))?;
         let ty = body.ty.clone();
-        Ok(ir::Expr::new(
-            ExprKind::Let {
-                local,
-                value: value.boxed(),
-                body: body.boxed(),
-            },
-            ty,
-            span,
-        ))
+        Ok(ir::Expr::new(ExprKind::Let { local, value: value.boxed(), body: body.boxed() }, ty, span))
     }
 
     /// The count of a time value (or an integer, taken as a count) in the finer unit `to`,
     /// NaT kept.
     fn count_in(&mut self, e: ir::Expr, to: TimeUnit, span: Span) -> Result<ir::Expr> {
         let from = unit_of(&e.ty);
-        let count = if is_time(&e.ty) {
-            self.count_of(e)
-        } else {
-            self.cast(e, &Type::INT64)
-        };
+        let count = if is_time(&e.ty) { self.count_of(e) } else { self.cast(e, &Type::INT64) };
         let times = factor(from, to);
         if times == 1 {
             return Ok(count);
         }
         self.with_value(count, |cx, c| {
-            let scaled = cx.binop_with_literals(
-                BinOp::Mul,
-                c.clone(),
-                int(times, span),
-                Literals::default(),
-                span,
-            )?;
+            let scaled = cx.binop_with_literals(BinOp::Mul, c.clone(), int(times, span), Literals::default(), span)?;
             Ok(cx.unless_nat(&[c], scaled, span))
         })
     }
@@ -455,53 +334,15 @@ impl FnInfer<'_> {
         let nat = self.any_nat(counts, span);
         let ty = value.ty.clone();
         let fallback = match &ty {
-            Type::Float(_) => {
-                ir::Expr::new(ExprKind::Const(Const::Float(f64::NAN)), ty.clone(), span)
-            }
-            _ => ir::Expr::new(
-                ExprKind::Const(Const::Int(if ty == Type::INT64 || is_time(&ty) {
-                    NAT
-                } else {
-                    0
-                })),
-                ty.clone(),
-                span,
-            ),
+            Type::Float(_) => ir::Expr::new(ExprKind::Const(Const::Float(f64::NAN)), ty.clone(), span),
+            _ => ir::Expr::new(ExprKind::Const(Const::Int(if ty == Type::INT64 || is_time(&ty) { NAT } else { 0 })), ty.clone(), span),
         };
-        ir::Expr::new(
-            ExprKind::IfExp {
-                cond: nat.boxed(),
-                then: fallback.boxed(),
-                otherwise: value.boxed(),
-            },
-            ty,
-            span,
-        )
+        ir::Expr::new(ExprKind::IfExp { cond: nat.boxed(), then: fallback.boxed(), otherwise: value.boxed() }, ty, span)
     }
 
     fn any_nat(&self, counts: &[ir::Expr], span: Span) -> ir::Expr {
-        let is_nat = |c: &ir::Expr| {
-            ir::Expr::new(
-                ExprKind::Compare {
-                    op: CmpOp::Eq,
-                    lhs: c.clone().boxed(),
-                    rhs: int(NAT, span).boxed(),
-                },
-                Type::Bool,
-                span,
-            )
-        };
-        counts.iter().skip(1).fold(is_nat(&counts[0]), |acc, c| {
-            ir::Expr::new(
-                ExprKind::Logical {
-                    and: false,
-                    lhs: acc.boxed(),
-                    rhs: is_nat(c).boxed(),
-                },
-                Type::Bool,
-                span,
-            )
-        })
+        let is_nat = |c: &ir::Expr| ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: c.clone().boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span);
+        counts.iter().skip(1).fold(is_nat(&counts[0]), |acc, c| ir::Expr::new(ExprKind::Logical { and: false, lhs: acc.boxed(), rhs: is_nat(c).boxed() }, Type::Bool, span))
     }
 
     /// A time value in the unit `to`, which must be its own or finer.
@@ -512,15 +353,7 @@ impl FnInfer<'_> {
             _ => Type::Timedelta(to),
         };
         if common_unit(from, to) != Some(to) {
-            return Err(self.unsupported(
-                span,
-                format!(
-                    "converting a `{}` to the coarser unit `{}` is not supported yet",
-                    e.ty,
-                    to.code()
-                ),
-                None,
-            ));
+            return Err(self.unsupported(span, format!("converting a `{}` to the coarser unit `{}` is not supported yet", e.ty, to.code()), None));
         }
         let count = self.count_in(e, to, span)?;
         Ok(self.from_count(count, ty, span))
@@ -542,117 +375,42 @@ impl FnInfer<'_> {
     /// says whether there is one). The minimum and maximum of an empty array raise as NumPy's;
     /// the sum of an empty array is zero.
     pub(crate) fn time_reduction(&mut self, array: ir::Expr, op: ReduceOp, span: Span) -> ir::Expr {
-        let Type::Array(a) = array.ty.clone() else {
-            unreachable!("a time array")
-        };
+        let Type::Array(a) = array.ty.clone() else { unreachable!("a time array") };
         let dtype = (*a.dtype).clone();
         let local = self.temp(array.ty.clone());
         let counts = |cx: &Self| {
-            let view = ferrojit_types::ArrayType {
-                dtype: Box::new(Type::INT64),
-                ..a.clone()
-            };
+            let view = ferrojit_types::ArrayType { dtype: Box::new(Type::INT64), ..a.clone() };
             let axes = (0..a.ndim).collect();
-            ir::Expr::new(
-                ExprKind::Transpose {
-                    array: cx.local_expr(local, span).boxed(),
-                    axes,
-                },
-                Type::Array(view),
-                span,
-            )
+            ir::Expr::new(ExprKind::Transpose { array: cx.local_expr(local, span).boxed(), axes }, Type::Array(view), span)
         };
         let reduce = |cx: &Self, op| {
             let element = ir::Expr::new(ExprKind::MapElement(0), Type::INT64, span);
-            ir::Expr::new(
-                ExprKind::MapReduce {
-                    op,
-                    operands: vec![counts(cx)],
-                    element: element.boxed(),
-                },
-                Type::INT64,
-                span,
-            )
+            ir::Expr::new(ExprKind::MapReduce { op, operands: vec![counts(cx)], element: element.boxed() }, Type::INT64, span)
         };
         let least = reduce(self, ReduceOp::Min);
         let result = if op == ReduceOp::Min {
             self.from_count(least, dtype, span)
         } else {
-            let has_nat = ir::Expr::new(
-                ExprKind::Compare {
-                    op: CmpOp::Eq,
-                    lhs: least.boxed(),
-                    rhs: int(NAT, span).boxed(),
-                },
-                Type::Bool,
-                span,
-            );
+            let has_nat = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: least.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span);
             let has_nat = if op == ReduceOp::Sum {
-                let size = ir::Expr::new(
-                    ExprKind::ArrayAttr {
-                        array: self.local_expr(local, span).boxed(),
-                        attr: ir::ArrayAttr::Size,
-                    },
-                    Type::INT64,
-                    span,
-                );
-                let filled = ir::Expr::new(
-                    ExprKind::Compare {
-                        op: CmpOp::Gt,
-                        lhs: size.boxed(),
-                        rhs: int(0, span).boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                ir::Expr::new(
-                    ExprKind::Logical {
-                        and: true,
-                        lhs: filled.boxed(),
-                        rhs: has_nat.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                )
+                let size = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(local, span).boxed(), attr: ir::ArrayAttr::Size }, Type::INT64, span);
+                let filled = ir::Expr::new(ExprKind::Compare { op: CmpOp::Gt, lhs: size.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+                ir::Expr::new(ExprKind::Logical { and: true, lhs: filled.boxed(), rhs: has_nat.boxed() }, Type::Bool, span)
             } else {
                 has_nat
             };
             let value = self.from_count(reduce(self, op), dtype.clone(), span);
             let nat = self.time_constant(NAT, dtype.clone(), span);
-            ir::Expr::new(
-                ExprKind::IfExp {
-                    cond: has_nat.boxed(),
-                    then: nat.boxed(),
-                    otherwise: value.boxed(),
-                },
-                dtype,
-                span,
-            )
+            ir::Expr::new(ExprKind::IfExp { cond: has_nat.boxed(), then: nat.boxed(), otherwise: value.boxed() }, dtype, span)
         };
         let ty = result.ty.clone();
-        ir::Expr::new(
-            ExprKind::Let {
-                local,
-                value: array.boxed(),
-                body: result.boxed(),
-            },
-            ty,
-            span,
-        )
+        ir::Expr::new(ExprKind::Let { local, value: array.boxed(), body: result.boxed() }, ty, span)
     }
 
     /// A value stored into an array of the time type `dtype`: a time value of the same kind in
     /// its unit or a coarser one, or an integer taken as a count.
-    pub(crate) fn time_element(
-        &mut self,
-        value: ir::Expr,
-        dtype: &Type,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let same_kind = matches!(
-            (&value.ty, dtype),
-            (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_))
-        );
+    pub(crate) fn time_element(&mut self, value: ir::Expr, dtype: &Type, span: Span) -> Result<ir::Expr> {
+        let same_kind = matches!((&value.ty, dtype), (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_)));
         if same_kind {
             return self.time_in_unit(value, unit_of(dtype), span);
         }
@@ -660,32 +418,13 @@ impl FnInfer<'_> {
             let count = self.cast(value, &Type::INT64);
             return Ok(self.from_count(count, dtype.clone(), span));
         }
-        Err(self.typing(
-            span,
-            format!("cannot store a `{}` into an array of `{dtype}`", value.ty),
-            None,
-        ))
+        Err(self.typing(span, format!("cannot store a `{}` into an array of `{dtype}`", value.ty), None))
     }
 
     /// `l op r` where either operand is a datetime64 or timedelta64, as NumPy's operators.
-    pub(crate) fn time_binop(
-        &mut self,
-        op: BinOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn time_binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (l.ty.clone(), r.ty.clone());
-        let refuse = |cx: &Self| {
-            cx.typing(
-                span,
-                format!(
-                    "unsupported operand types for `{}`: `{lt}` and `{rt}`",
-                    op.symbol()
-                ),
-                None,
-            )
-        };
+        let refuse = |cx: &Self| cx.typing(span, format!("unsupported operand types for `{}`: `{lt}` and `{rt}`", op.symbol()), None);
         let int_like = |t: &Type| t.is_integer_like();
         let real = |t: &Type| matches!(t, Type::Float(_)) || t.is_integer_like();
         match (op, &lt, &rt) {
@@ -711,12 +450,7 @@ impl FnInfer<'_> {
                 self.counts_op(op, l, r, *u, result, span)
             }
             // A timedelta times or divided by a number.
-            (BinOp::Mul, Type::Timedelta(_), t)
-            | (BinOp::Div | BinOp::FloorDiv, Type::Timedelta(_), t)
-                if real(t) =>
-            {
-                self.scaled(op, l, r, span)
-            }
+            (BinOp::Mul, Type::Timedelta(_), t) | (BinOp::Div | BinOp::FloorDiv, Type::Timedelta(_), t) if real(t) => self.scaled(op, l, r, span),
             (BinOp::Mul, t, Type::Timedelta(_)) if real(t) => self.scaled(op, r, l, span),
             // Two timedeltas: a float ratio, an integer quotient, a timedelta remainder.
             (BinOp::Div | BinOp::FloorDiv | BinOp::Mod, Type::Timedelta(_), Type::Timedelta(_)) => {
@@ -727,86 +461,25 @@ impl FnInfer<'_> {
                         let counts = [a.clone(), b.clone()];
                         Ok(match op {
                             BinOp::Div => {
-                                let (fa, fb) =
-                                    (cx.cast(a, &Type::FLOAT64), cx.cast(b, &Type::FLOAT64));
-                                let ratio = ir::Expr::new(
-                                    ExprKind::Binary {
-                                        op: ir::BinaryOp::Div,
-                                        lhs: fa.boxed(),
-                                        rhs: fb.boxed(),
-                                    },
-                                    Type::FLOAT64,
-                                    span,
-                                );
+                                let (fa, fb) = (cx.cast(a, &Type::FLOAT64), cx.cast(b, &Type::FLOAT64));
+                                let ratio = ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Div, lhs: fa.boxed(), rhs: fb.boxed() }, Type::FLOAT64, span);
                                 cx.unless_nat(&counts, ratio, span)
                             }
                             BinOp::FloorDiv => {
                                 // NumPy gives 0 for NaT operands and a zero divisor (and warns).
-                                let by_zero = ir::Expr::new(
-                                    ExprKind::Compare {
-                                        op: CmpOp::Eq,
-                                        lhs: b.clone().boxed(),
-                                        rhs: int(0, span).boxed(),
-                                    },
-                                    Type::Bool,
-                                    span,
-                                );
-                                let quotient = cx.binop_with_literals(
-                                    BinOp::FloorDiv,
-                                    a,
-                                    b,
-                                    Literals::default(),
-                                    span,
-                                )?;
+                                let by_zero = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: b.clone().boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+                                let quotient = cx.binop_with_literals(BinOp::FloorDiv, a, b, Literals::default(), span)?;
                                 let nat = cx.any_nat(&counts, span);
-                                let undefined = ir::Expr::new(
-                                    ExprKind::Logical {
-                                        and: false,
-                                        lhs: nat.boxed(),
-                                        rhs: by_zero.boxed(),
-                                    },
-                                    Type::Bool,
-                                    span,
-                                );
-                                ir::Expr::new(
-                                    ExprKind::IfExp {
-                                        cond: undefined.boxed(),
-                                        then: int(0, span).boxed(),
-                                        otherwise: quotient.boxed(),
-                                    },
-                                    Type::INT64,
-                                    span,
-                                )
+                                let undefined = ir::Expr::new(ExprKind::Logical { and: false, lhs: nat.boxed(), rhs: by_zero.boxed() }, Type::Bool, span);
+                                ir::Expr::new(ExprKind::IfExp { cond: undefined.boxed(), then: int(0, span).boxed(), otherwise: quotient.boxed() }, Type::INT64, span)
                             }
                             _ => {
                                 // NaT for a zero divisor, as NumPy's.
-                                let by_zero = ir::Expr::new(
-                                    ExprKind::Compare {
-                                        op: CmpOp::Eq,
-                                        lhs: b.clone().boxed(),
-                                        rhs: int(0, span).boxed(),
-                                    },
-                                    Type::Bool,
-                                    span,
-                                );
-                                let rest = cx.binop_with_literals(
-                                    BinOp::Mod,
-                                    a,
-                                    b,
-                                    Literals::default(),
-                                    span,
-                                )?;
+                                let by_zero = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: b.clone().boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+                                let rest = cx.binop_with_literals(BinOp::Mod, a, b, Literals::default(), span)?;
                                 let rest = cx.from_count(rest, Type::Timedelta(unit), span);
                                 let nat = cx.time_constant(NAT, Type::Timedelta(unit), span);
-                                let rest = ir::Expr::new(
-                                    ExprKind::IfExp {
-                                        cond: by_zero.boxed(),
-                                        then: nat.boxed(),
-                                        otherwise: rest.boxed(),
-                                    },
-                                    Type::Timedelta(unit),
-                                    span,
-                                );
+                                let rest = ir::Expr::new(ExprKind::IfExp { cond: by_zero.boxed(), then: nat.boxed(), otherwise: rest.boxed() }, Type::Timedelta(unit), span);
                                 cx.unless_nat(&counts, rest, span)
                             }
                         })
@@ -818,20 +491,11 @@ impl FnInfer<'_> {
     }
 
     /// `a op b` on the counts of `a` and `b` in `unit`, NaT if either is NaT: a value of `result`.
-    fn counts_op(
-        &mut self,
-        op: BinOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        unit: TimeUnit,
-        result: Type,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    fn counts_op(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, unit: TimeUnit, result: Type, span: Span) -> Result<ir::Expr> {
         let (a, b) = (self.count_in(l, unit, span)?, self.count_in(r, unit, span)?);
         self.with_value(a, |cx, a| {
             cx.with_value(b, |cx, b| {
-                let value =
-                    cx.binop_with_literals(op, a.clone(), b.clone(), Literals::default(), span)?;
+                let value = cx.binop_with_literals(op, a.clone(), b.clone(), Literals::default(), span)?;
                 let value = cx.from_count(value, result, span);
                 Ok(cx.unless_nat(&[a, b], value, span))
             })
@@ -841,13 +505,7 @@ impl FnInfer<'_> {
     /// A timedelta times or divided by a number: by an integer exactly (`/` and `//` both
     /// truncate toward zero, as NumPy's; by zero NaT), by a float in float64, truncated; NaT
     /// for NaT, for NaN and for results past the int64 range.
-    fn scaled(
-        &mut self,
-        op: BinOp,
-        delta: ir::Expr,
-        number: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    fn scaled(&mut self, op: BinOp, delta: ir::Expr, number: ir::Expr, span: Span) -> Result<ir::Expr> {
         let ty = delta.ty.clone();
         let count = self.count_of(delta);
         let exact = number.ty.is_integer_like();
@@ -865,85 +523,28 @@ impl FnInfer<'_> {
                     if op == BinOp::Mul {
                         return Ok(value);
                     }
-                    let zero = ir::Expr::new(
-                        ExprKind::Compare {
-                            op: CmpOp::Eq,
-                            lhs: n.boxed(),
-                            rhs: int(0, span).boxed(),
-                        },
-                        Type::Bool,
-                        span,
-                    );
+                    let zero = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: n.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
                     let nat = cx.time_constant(NAT, ty.clone(), span);
-                    Ok(ir::Expr::new(
-                        ExprKind::IfExp {
-                            cond: zero.boxed(),
-                            then: nat.boxed(),
-                            otherwise: value.boxed(),
-                        },
-                        ty.clone(),
-                        span,
-                    ))
+                    Ok(ir::Expr::new(ExprKind::IfExp { cond: zero.boxed(), then: nat.boxed(), otherwise: value.boxed() }, ty.clone(), span))
                 });
             }
             let f = cx.cast(c.clone(), &Type::FLOAT64);
             let n = cx.cast(number, &Type::FLOAT64);
             let product = cx.binop_with_literals(op, f, n, Literals::default(), span)?;
             let product = if op == BinOp::Div {
-                ir::Expr::new(
-                    ExprKind::Math {
-                        func: ir::MathFunc::TRUNC,
-                        args: vec![product],
-                        checked: false,
-                    },
-                    Type::FLOAT64,
-                    span,
-                )
+                ir::Expr::new(ExprKind::Math { func: ir::MathFunc::TRUNC, args: vec![product], checked: false }, Type::FLOAT64, span)
             } else {
                 product
             };
             cx.with_value(product, |cx, p| {
                 // In range (NaN fails both comparisons): the conversion cannot raise.
-                let float =
-                    |v: f64| ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span);
-                let above = ir::Expr::new(
-                    ExprKind::Compare {
-                        op: CmpOp::GtE,
-                        lhs: p.clone().boxed(),
-                        rhs: float(-9.223372036854775e18).boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let below = ir::Expr::new(
-                    ExprKind::Compare {
-                        op: CmpOp::Lt,
-                        lhs: p.clone().boxed(),
-                        rhs: float(9.223372036854775e18).boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let fits = ir::Expr::new(
-                    ExprKind::Logical {
-                        and: true,
-                        lhs: above.boxed(),
-                        rhs: below.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
+                let float = |v: f64| ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span);
+                let above = ir::Expr::new(ExprKind::Compare { op: CmpOp::GtE, lhs: p.clone().boxed(), rhs: float(-9.223372036854775e18).boxed() }, Type::Bool, span);
+                let below = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: p.clone().boxed(), rhs: float(9.223372036854775e18).boxed() }, Type::Bool, span);
+                let fits = ir::Expr::new(ExprKind::Logical { and: true, lhs: above.boxed(), rhs: below.boxed() }, Type::Bool, span);
                 let value = cx.from_count(cx.cast(p, &Type::INT64), ty.clone(), span);
                 let nat = cx.time_constant(NAT, ty.clone(), span);
-                let checked = ir::Expr::new(
-                    ExprKind::IfExp {
-                        cond: fits.boxed(),
-                        then: value.boxed(),
-                        otherwise: nat.boxed(),
-                    },
-                    ty.clone(),
-                    span,
-                );
+                let checked = ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: value.boxed(), otherwise: nat.boxed() }, ty.clone(), span);
                 Ok(cx.unless_nat(&[c], checked, span))
             })
         })
@@ -953,165 +554,50 @@ impl FnInfer<'_> {
     /// by integer loops use): the quotient of the magnitudes, negated when the signs differ.
     /// `b` is not zero and `a` not NaT (the caller checks both).
     fn truncating_division(&mut self, a: ir::Expr, b: ir::Expr, span: Span) -> Result<ir::Expr> {
-        let magnitude = |e: ir::Expr| {
-            ir::Expr::new(
-                ExprKind::Unary {
-                    op: UnaryOp::Abs,
-                    operand: e.boxed(),
-                },
-                Type::INT64,
-                span,
-            )
-        };
-        let quotient = self.binop_with_literals(
-            BinOp::FloorDiv,
-            magnitude(a.clone()),
-            magnitude(b.clone()),
-            Literals::default(),
-            span,
-        )?;
-        let negative = |e: ir::Expr| {
-            ir::Expr::new(
-                ExprKind::Compare {
-                    op: CmpOp::Lt,
-                    lhs: e.boxed(),
-                    rhs: int(0, span).boxed(),
-                },
-                Type::Bool,
-                span,
-            )
-        };
-        let differ = ir::Expr::new(
-            ExprKind::Compare {
-                op: CmpOp::NotEq,
-                lhs: negative(a).boxed(),
-                rhs: negative(b).boxed(),
-            },
-            Type::Bool,
-            span,
-        );
+        let magnitude = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Abs, operand: e.boxed() }, Type::INT64, span);
+        let quotient = self.binop_with_literals(BinOp::FloorDiv, magnitude(a.clone()), magnitude(b.clone()), Literals::default(), span)?;
+        let negative = |e: ir::Expr| ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: e.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+        let differ = ir::Expr::new(ExprKind::Compare { op: CmpOp::NotEq, lhs: negative(a).boxed(), rhs: negative(b).boxed() }, Type::Bool, span);
         self.with_value(quotient, |_, q| {
-            let negated = ir::Expr::new(
-                ExprKind::Unary {
-                    op: UnaryOp::Neg,
-                    operand: q.clone().boxed(),
-                },
-                Type::INT64,
-                span,
-            );
-            Ok(ir::Expr::new(
-                ExprKind::IfExp {
-                    cond: differ.boxed(),
-                    then: negated.boxed(),
-                    otherwise: q.boxed(),
-                },
-                Type::INT64,
-                span,
-            ))
+            let negated = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: q.clone().boxed() }, Type::INT64, span);
+            Ok(ir::Expr::new(ExprKind::IfExp { cond: differ.boxed(), then: negated.boxed(), otherwise: q.boxed() }, Type::INT64, span))
         })
     }
 
     /// `l op r` comparing time values of one kind in their common unit; NaT compares unequal
     /// to everything (`!=` is true, every other comparison false), as in NumPy.
-    pub(crate) fn time_compare(
-        &mut self,
-        op: CmpOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let same_kind = matches!(
-            (&l.ty, &r.ty),
-            (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_))
-        );
-        if !same_kind
-            || !matches!(
-                op,
-                CmpOp::Eq | CmpOp::NotEq | CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE
-            )
-        {
-            return Err(self.typing(
-                span,
-                format!(
-                    "cannot compare a `{}` with a `{}` by `{}`",
-                    l.ty,
-                    r.ty,
-                    op.symbol()
-                ),
-                Some("compare datetimes with datetimes and timedeltas with timedeltas"),
-            ));
+    pub(crate) fn time_compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let same_kind = matches!((&l.ty, &r.ty), (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_)));
+        if !same_kind || !matches!(op, CmpOp::Eq | CmpOp::NotEq | CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE) {
+            return Err(self.typing(span, format!("cannot compare a `{}` with a `{}` by `{}`", l.ty, r.ty, op.symbol()), Some("compare datetimes with datetimes and timedeltas with timedeltas")));
         }
         let unit = self.common_unit_of(&l.ty, &r.ty, span)?;
         let (a, b) = (self.count_in(l, unit, span)?, self.count_in(r, unit, span)?);
         self.with_value(a, |cx, a| {
             cx.with_value(b, |cx, b| {
                 let nat = cx.any_nat(&[a.clone(), b.clone()], span);
-                let compared = ir::Expr::new(
-                    ExprKind::Compare {
-                        op,
-                        lhs: a.boxed(),
-                        rhs: b.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
+                let compared = ir::Expr::new(ExprKind::Compare { op, lhs: a.boxed(), rhs: b.boxed() }, Type::Bool, span);
                 let (and, lhs) = if op == CmpOp::NotEq {
                     (false, nat)
                 } else {
-                    (
-                        true,
-                        ir::Expr::new(
-                            ExprKind::Unary {
-                                op: UnaryOp::Not,
-                                operand: nat.boxed(),
-                            },
-                            Type::Bool,
-                            span,
-                        ),
-                    )
+                    (true, ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: nat.boxed() }, Type::Bool, span))
                 };
-                Ok(ir::Expr::new(
-                    ExprKind::Logical {
-                        and,
-                        lhs: lhs.boxed(),
-                        rhs: compared.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                ))
+                Ok(ir::Expr::new(ExprKind::Logical { and, lhs: lhs.boxed(), rhs: compared.boxed() }, Type::Bool, span))
             })
         })
     }
 
     /// `-d`, `abs(d)` of a timedelta, NaT kept; `+d` (`op` None) is `d`.
-    pub(crate) fn time_unary(
-        &mut self,
-        op: Option<UnaryOp>,
-        x: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn time_unary(&mut self, op: Option<UnaryOp>, x: ir::Expr, span: Span) -> Result<ir::Expr> {
         let ty = x.ty.clone();
-        if !matches!(ty, Type::Timedelta(_))
-            || !matches!(op, None | Some(UnaryOp::Neg | UnaryOp::Abs))
-        {
-            return Err(self.typing(
-                span,
-                format!("bad operand type for unary operator: `{ty}`"),
-                None,
-            ));
+        if !matches!(ty, Type::Timedelta(_)) || !matches!(op, None | Some(UnaryOp::Neg | UnaryOp::Abs)) {
+            return Err(self.typing(span, format!("bad operand type for unary operator: `{ty}`"), None));
         }
         let count = self.count_of(x);
         self.with_value(count, |cx, c| {
             let value = match op {
                 None => c.clone(),
-                Some(op) => ir::Expr::new(
-                    ExprKind::Unary {
-                        op,
-                        operand: c.clone().boxed(),
-                    },
-                    Type::INT64,
-                    span,
-                ),
+                Some(op) => ir::Expr::new(ExprKind::Unary { op, operand: c.clone().boxed() }, Type::INT64, span),
             };
             let value = cx.from_count(value, ty, span);
             Ok(cx.unless_nat(&[c], value, span))
@@ -1133,10 +619,7 @@ mod tests {
             ("1969-12-31", Some((-1, TimeUnit::Days))),
             ("2020-02-29", Some((18321, TimeUnit::Days))),
             ("2020-01-01T10", Some((18262 * 24 + 10, TimeUnit::Hours))),
-            (
-                "2020-01-01T10:30",
-                Some(((18262 * 24 + 10) * 60 + 30, TimeUnit::Minutes)),
-            ),
+            ("2020-01-01T10:30", Some(((18262 * 24 + 10) * 60 + 30, TimeUnit::Minutes))),
             ("1969-12-31T23:59:59.999999999", Some((-1, TimeUnit::Nanos))),
             ("1970-01-01T00:00:01.5", Some((1500, TimeUnit::Millis))),
             ("NaT", Some((NAT, TimeUnit::Generic))),
@@ -1155,40 +638,21 @@ mod tests {
     fn dates_convert_through_the_calendar() {
         use TimeUnit::*;
         let cases = [
-            (
-                (50 * 12 + 5, Months),
-                Days,
-                days_from_civil(2020, 6, 1) as i128,
-            ),
+            ((50 * 12 + 5, Months), Days, days_from_civil(2020, 6, 1) as i128),
             ((51, Years), Hours, days_from_civil(2021, 1, 1) as i128 * 24),
-            (
-                (days_from_civil(2020, 1, 1) as i128 * 24 + 10, Hours),
-                Days,
-                days_from_civil(2020, 1, 1) as i128,
-            ),
+            ((days_from_civil(2020, 1, 1) as i128 * 24 + 10, Hours), Days, days_from_civil(2020, 1, 1) as i128),
             ((-1, Hours), Days, -1),
-            (
-                (days_from_civil(2020, 1, 31) as i128, Days),
-                Months,
-                50 * 12,
-            ),
+            ((days_from_civil(2020, 1, 31) as i128, Days), Months, 50 * 12),
             ((-1, Days), Years, -1),
             ((3, Years), Months, 36),
             ((-13, Months), Years, -2),
         ];
         for ((count, from), to, expected) in cases {
-            assert_eq!(
-                convert_date(count, from, to),
-                Some(expected),
-                "{count} {from:?} -> {to:?}"
-            );
+            assert_eq!(convert_date(count, from, to), Some(expected), "{count} {from:?} -> {to:?}");
         }
         for days in [-800_000, -1, 0, 59, 18_321, 2_932_896] {
             let (year, month) = civil_from_days(days);
-            assert!(
-                days_from_civil(year, month, 1) <= days
-                    && days < days_from_civil(year + (month == 12) as i64, month % 12 + 1, 1)
-            );
+            assert!(days_from_civil(year, month, 1) <= days && days < days_from_civil(year + (month == 12) as i64, month % 12 + 1, 1));
         }
     }
 

@@ -57,11 +57,7 @@ pub enum ConstValue {
     Tuple(Vec<ConstValue>),
     /// A global ndarray, frozen: `data` points to a C-contiguous copy made for the compiler,
     /// alive for the rest of the process. `dtype` is a scalar type.
-    Array {
-        dtype: ferrojit_types::Type,
-        data: u64,
-        shape: Vec<i64>,
-    },
+    Array { dtype: ferrojit_types::Type, data: u64, shape: Vec<i64> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,13 +4,9 @@
 use crate::env::{ConstValue, GlobalValue, ModuleKind};
 use crate::function::{FnInfer, Result};
 use crate::overloads::{self, ArgType, OverloadRequest, OverloadTarget, Resolution, StaticParam};
-use ferrojit_ir::{
-    self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind, UnaryOp,
-};
+use ferrojit_ir::{self as ir, BinaryOp, CmpOp, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind, UnaryOp};
 use ferrojit_syntax::ast::{self, BinOp, Span};
-use ferrojit_types::{
-    exact_comparison, promote_arith, promote_weak, unify, ArrayType, IntType, Layout, Type,
-};
+use ferrojit_types::{exact_comparison, promote_arith, promote_weak, unify, ArrayType, IntType, Layout, Type};
 
 /// Which operands of an operator are Python number literals (`1`, `-2`, `0.5`, `1j`, `True`):
 /// NEP 50's weak scalars, which take the other operand's type (`x_uint8 + 1` is `uint8`).
@@ -24,14 +20,8 @@ pub struct Literals {
 /// Whether `e` is written as a Python number literal, possibly signed (`-1`, `+0.5`).
 pub(crate) fn is_number_literal(e: &ast::Expr) -> bool {
     match &e.kind {
-        ast::ExprKind::Int(_)
-        | ast::ExprKind::Float(_)
-        | ast::ExprKind::Imag(_)
-        | ast::ExprKind::Bool(_) => true,
-        ast::ExprKind::UnaryOp {
-            op: ast::UnaryOp::Neg | ast::UnaryOp::Pos,
-            operand,
-        } => is_number_literal(operand),
+        ast::ExprKind::Int(_) | ast::ExprKind::Float(_) | ast::ExprKind::Imag(_) | ast::ExprKind::Bool(_) => true,
+        ast::ExprKind::UnaryOp { op: ast::UnaryOp::Neg | ast::UnaryOp::Pos, operand } => is_number_literal(operand),
         _ => false,
     }
 }
@@ -90,18 +80,8 @@ pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
         }
         ConstValue::Array { dtype, data, shape } => {
             // A frozen global is a C-contiguous copy in memory ferrojit allocated: aligned.
-            let ty = ArrayType {
-                readonly: true,
-                ..ArrayType::new(dtype.clone(), shape.len() as u8, Layout::C)
-            };
-            return ir::Expr::new(
-                ExprKind::Const(Const::Array {
-                    data: *data,
-                    shape: shape.clone(),
-                }),
-                Type::Array(ty),
-                span,
-            );
+            let ty = ArrayType { readonly: true, ..ArrayType::new(dtype.clone(), shape.len() as u8, Layout::C) };
+            return ir::Expr::new(ExprKind::Const(Const::Array { data: *data, shape: shape.clone() }), Type::Array(ty), span);
         }
         ConstValue::Tuple(items) => {
             let items: Vec<ir::Expr> = items.iter().map(|i| constant(i, span)).collect();
@@ -174,25 +154,15 @@ impl FnInfer<'_> {
         let expr = |kind, ty| Ok(Value::Expr(ir::Expr::new(kind, ty, span)));
         match &e.kind {
             ast::ExprKind::Int(v) => {
-                let ty = if *v <= i64::MAX as u64 {
-                    Type::INT64
-                } else {
-                    Type::UINT64
-                };
+                let ty = if *v <= i64::MAX as u64 { Type::INT64 } else { Type::UINT64 };
                 expr(ExprKind::Const(Const::Int(*v as i128)), ty)
             }
             ast::ExprKind::Float(v) => expr(ExprKind::Const(Const::Float(*v)), Type::FLOAT64),
-            ast::ExprKind::Imag(v) => {
-                expr(ExprKind::Const(Const::Complex(0.0, *v)), Type::COMPLEX128)
-            }
+            ast::ExprKind::Imag(v) => expr(ExprKind::Const(Const::Complex(0.0, *v)), Type::COMPLEX128),
             ast::ExprKind::Bool(b) => expr(ExprKind::Const(Const::Bool(*b)), Type::Bool),
             ast::ExprKind::None => expr(ExprKind::Const(Const::None), Type::NoneType),
             ast::ExprKind::Str(s) => Ok(Value::Str(s.clone())),
-            ast::ExprKind::Ellipsis => Err(self.unsupported(
-                span,
-                "`...` is only supported as an item of an array subscript (`a[..., 0]`)",
-                None,
-            )),
+            ast::ExprKind::Ellipsis => Err(self.unsupported(span, "`...` is only supported as an item of an array subscript (`a[..., 0]`)", None)),
             ast::ExprKind::Name(name) => {
                 if let Some(&id) = self.names.get(name) {
                     return match &self.locals[id].ty {
@@ -210,39 +180,25 @@ impl FnInfer<'_> {
                     GlobalValue::Str(s) => Ok(Value::Str(s)),
                     GlobalValue::Other(type_name) => Err(self.typing(
                         span,
-                        format!(
-                            "global `{name}` is a `{type_name}`, which compiled code cannot use"
-                        ),
+                        format!("global `{name}` is a `{type_name}`, which compiled code cannot use"),
                         Some("pass it as an argument, or make it a number or a tuple of numbers"),
                     )),
                     g => Ok(Value::Global(g)),
                 }
             }
             ast::ExprKind::Attribute { value, attr } => self.attribute(value, attr, span),
-            ast::ExprKind::Subscript { value, index } => {
-                self.subscript(value, index, span).map(Value::Expr)
-            }
-            ast::ExprKind::Slice { .. } => {
-                Err(self.unsupported(span, "slices are only supported when indexing", None))
-            }
+            ast::ExprKind::Subscript { value, index } => self.subscript(value, index, span).map(Value::Expr),
+            ast::ExprKind::Slice { .. } => Err(self.unsupported(span, "slices are only supported when indexing", None)),
             ast::ExprKind::Tuple(items) => {
                 let items = self.each_collecting_overloads(items, |cx, i| cx.expr(i))?;
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 expr(ExprKind::Tuple(items), ty)
             }
             ast::ExprKind::BinOp { op, left, right } => {
-                let mut sides =
-                    self.each_collecting_overloads([&**left, &**right], |cx, e| cx.expr(e))?;
-                let (r, l) = (
-                    sides.pop().expect("two sides"),
-                    sides.pop().expect("two sides"),
-                );
-                let literals = Literals {
-                    left: is_number_literal(left),
-                    right: is_number_literal(right),
-                };
-                self.binop_with_literals(*op, l, r, literals, span)
-                    .map(Value::Expr)
+                let mut sides = self.each_collecting_overloads([&**left, &**right], |cx, e| cx.expr(e))?;
+                let (r, l) = (sides.pop().expect("two sides"), sides.pop().expect("two sides"));
+                let literals = Literals { left: is_number_literal(left), right: is_number_literal(right) };
+                self.binop_with_literals(*op, l, r, literals, span).map(Value::Expr)
             }
             ast::ExprKind::UnaryOp { op, operand } => {
                 let x = self.expr(operand)?;
@@ -250,25 +206,13 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::BoolOp { op, values } => {
                 let values = self.each_collecting_overloads(values, |cx, v| cx.expr(v))?;
-                self.boolop(*op == ast::BoolOp::And, values, span)
-                    .map(Value::Expr)
+                self.boolop(*op == ast::BoolOp::And, values, span).map(Value::Expr)
             }
-            ast::ExprKind::Compare {
-                left,
-                ops,
-                comparators,
-            } => {
-                let literals: Vec<bool> = std::iter::once(&**left)
-                    .chain(comparators)
-                    .map(is_number_literal)
-                    .collect();
-                let mut rest = self.each_collecting_overloads(
-                    std::iter::once(&**left).chain(comparators),
-                    |cx, c| cx.expr(c),
-                )?;
+            ast::ExprKind::Compare { left, ops, comparators } => {
+                let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
+                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| cx.expr(c))?;
                 let left = rest.remove(0);
-                self.compare_chain(left, ops, rest, &literals, span)
-                    .map(Value::Expr)
+                self.compare_chain(left, ops, rest, &literals, span).map(Value::Expr)
             }
             ast::ExprKind::IfExp { test, body, orelse } => {
                 let cond = self.cond(test)?;
@@ -282,40 +226,18 @@ impl FnInfer<'_> {
                     (t, o) => (t?, o?),
                 };
                 let ty = unify(&then.ty, &otherwise.ty).ok_or_else(|| {
-                    self.typing(
-                        span,
-                        format!(
-                            "the two branches give a `{}` and a `{}`",
-                            then.ty, otherwise.ty
-                        ),
-                        Some("make both branches the same kind of value"),
-                    )
+                    self.typing(span, format!("the two branches give a `{}` and a `{}`", then.ty, otherwise.ty), Some("make both branches the same kind of value"))
                 })?;
                 let then = self.cast(then, &ty).boxed();
                 let otherwise = self.cast(otherwise, &ty).boxed();
-                expr(
-                    ExprKind::IfExp {
-                        cond: cond.boxed(),
-                        then,
-                        otherwise,
-                    },
-                    ty,
-                )
+                expr(ExprKind::IfExp { cond: cond.boxed(), then, otherwise }, ty)
             }
-            ast::ExprKind::Call {
-                func,
-                args,
-                keywords,
-            } => self.call(func, args, keywords, span),
+            ast::ExprKind::Call { func, args, keywords } => self.call(func, args, keywords, span),
         }
     }
 
     fn attribute(&mut self, value: &ast::Expr, attr: &str, span: Span) -> Result<Value> {
-        if let ast::ExprKind::Attribute {
-            value: array,
-            attr: flags,
-        } = &value.kind
-        {
+        if let ast::ExprKind::Attribute { value: array, attr: flags } = &value.kind {
             if flags == "flags" {
                 // `a.flags.c_contiguous`: one flag of an array, read at once.
                 let array = self.expr(array)?;
@@ -328,9 +250,7 @@ impl FnInfer<'_> {
         if let Value::Expr(receiver) = &value {
             if overloads::has_attribute(attr) {
                 let target = OverloadTarget::Attribute(attr.to_string());
-                if let Overloaded::Call(e) =
-                    self.call_overloaded(target, vec![Value::Expr(receiver.clone())], vec![], span)?
-                {
+                if let Overloaded::Call(e) = self.call_overloaded(target, vec![Value::Expr(receiver.clone())], vec![], span)? {
                     return Ok(Value::Expr(e));
                 }
             }
@@ -339,49 +259,27 @@ impl FnInfer<'_> {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
             // A field of one record (`a[i].x`, as Numba allows); a name that is neither a field
             // nor an array attribute gets the record's fields as a hint.
-            Value::Expr(x)
-                if crate::arrays::record_has_field(&x.ty, attr)
-                    || (crate::arrays::is_record(&x.ty)
-                        && crate::registry::array_member(attr).is_none()) =>
-            {
+            Value::Expr(x) if crate::arrays::record_has_field(&x.ty, attr) || (crate::arrays::is_record(&x.ty) && crate::registry::array_member(attr).is_none()) => {
                 self.record_field(x, attr, true, span).map(Value::Expr)
             }
-            Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => {
-                Ok(Value::FlatIter(x))
-            }
+            Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => Ok(Value::FlatIter(x)),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
                 (Type::Complex(f), "real" | "imag") => {
                     let imag = attr == "imag";
-                    Ok(Value::Expr(ir::Expr::new(
-                        ExprKind::ComplexPart {
-                            value: x.boxed(),
-                            imag,
-                        },
-                        Type::Float(*f),
-                        span,
-                    )))
+                    Ok(Value::Expr(ir::Expr::new(ExprKind::ComplexPart { value: x.boxed(), imag }, Type::Float(*f), span)))
                 }
                 (Type::Float(_) | Type::Int(_), "real") => Ok(Value::Expr(x)),
-                (Type::Float(_), "imag") => Ok(Value::Expr(ir::Expr::new(
-                    ExprKind::Const(Const::Float(0.0)),
-                    x.ty.clone(),
-                    span,
-                ))),
+                (Type::Float(_), "imag") => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Float(0.0)), x.ty.clone(), span))),
                 (Type::Int(_), "imag") => Ok(Value::Expr(int_const(0, x.ty.clone(), span))),
-                (ty, _) => Err(self.typing(
-                    span,
-                    format!("a `{ty}` has no attribute `{attr}` in compiled code"),
-                    None,
-                )),
+                (ty, _) => Err(self.typing(span, format!("a `{ty}` has no attribute `{attr}` in compiled code"), None)),
             },
             _ => Err(self.typing(span, format!("unknown attribute `{attr}`"), None)),
         }
     }
 
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
-        let tuple = if matches!(&value.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat")
-        {
+        let tuple = if matches!(&value.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat") {
             match self.value(value)? {
                 Value::FlatIter(array) => return self.flat_get(array, index, span),
                 v => self.value_expr(v, value.span)?,
@@ -392,38 +290,23 @@ impl FnInfer<'_> {
         if let Type::Array(_) = tuple.ty {
             return self.array_subscript(tuple, index, span);
         }
-        if tuple.ty.is_number()
-            && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty())
-        {
+        if tuple.ty.is_number() && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty()) {
             // `x[()]` of a NumPy scalar (what `np.nditer` gives): the scalar itself.
             return Ok(tuple);
         }
         let len = match &tuple.ty {
             Type::Tuple(items) => items.len() as i64,
-            other => {
-                return Err(self.unsupported(
-                    span,
-                    format!("indexing a `{other}` is not supported yet"),
-                    None,
-                ))
-            }
+            other => return Err(self.unsupported(span, format!("indexing a `{other}` is not supported yet"), None)),
         };
         let const_int = |cx: &mut Self, e: &ast::Expr| -> Result<i64> {
             match cx.expr(e)?.kind {
                 ExprKind::Const(Const::Int(v)) => Ok(v as i64),
-                _ => Err(cx.unsupported(
-                    e.span,
-                    "tuples can only be indexed with constant integers",
-                    Some("use a constant index such as `t[0]`"),
-                )),
+                _ => Err(cx.unsupported(e.span, "tuples can only be indexed with constant integers", Some("use a constant index such as `t[0]`"))),
             }
         };
         let tmp = self.temp(tuple.ty.clone());
         let body = if let ast::ExprKind::Slice { lower, upper, step } = &index.kind {
-            let step = match step {
-                Some(s) => const_int(self, s)?,
-                None => 1,
-            };
+            let step = match step { Some(s) => const_int(self, s)?, None => 1 };
             if step == 0 {
                 return Err(self.typing(index.span, "slice step cannot be zero", None));
             }
@@ -440,9 +323,7 @@ impl FnInfer<'_> {
                     Some(mut v) => {
                         if v < 0 {
                             v += len;
-                            if v < 0 {
-                                v = if step < 0 { -1 } else { 0 };
-                            }
+                            if v < 0 { v = if step < 0 { -1 } else { 0 }; }
                         } else if v >= len {
                             v = if step < 0 { len - 1 } else { len };
                         }
@@ -450,14 +331,8 @@ impl FnInfer<'_> {
                     }
                 }
             };
-            let lo = match lower {
-                Some(l) => Some(const_int(self, l)?),
-                None => None,
-            };
-            let hi = match upper {
-                Some(u) => Some(const_int(self, u)?),
-                None => None,
-            };
+            let lo = match lower { Some(l) => Some(const_int(self, l)?), None => None };
+            let hi = match upper { Some(u) => Some(const_int(self, u)?), None => None };
             let (mut i, stop) = (norm(lo, true), norm(hi, false));
             let mut items = Vec::new();
             while (step > 0 && i < stop) || (step < 0 && i > stop) {
@@ -470,47 +345,23 @@ impl FnInfer<'_> {
             let i = const_int(self, index)?;
             let idx = if i < 0 { i + len } else { i };
             if idx < 0 || idx >= len {
-                return Err(self.typing(
-                    index.span,
-                    format!("tuple index {i} is out of range for a tuple of {len} items"),
-                    None,
-                ));
+                return Err(self.typing(index.span, format!("tuple index {i} is out of range for a tuple of {len} items"), None));
             }
             self.tuple_get(self.local_expr(tmp, span), idx as usize, span)
         };
         let ty = body.ty.clone();
-        Ok(ir::Expr::new(
-            ExprKind::Let {
-                local: tmp,
-                value: tuple.boxed(),
-                body: body.boxed(),
-            },
-            ty,
-            span,
-        ))
+        Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: tuple.boxed(), body: body.boxed() }, ty, span))
     }
 
     // ---- operators -------------------------------------------------------------------------
 
     fn operand_error(&self, op: &str, l: &Type, r: &Type, span: Span) -> crate::InferError {
-        self.typing(
-            span,
-            format!("unsupported operand types for `{op}`: `{l}` and `{r}`"),
-            None,
-        )
+        self.typing(span, format!("unsupported operand types for `{op}`: `{l}` and `{r}`"), None)
     }
 
     fn binary(&self, op: BinaryOp, l: ir::Expr, r: ir::Expr, ty: &Type, span: Span) -> ir::Expr {
         let (l, r) = (self.cast(l, ty), self.cast(r, ty));
-        ir::Expr::new(
-            ExprKind::Binary {
-                op,
-                lhs: l.boxed(),
-                rhs: r.boxed(),
-            },
-            ty.clone(),
-            span,
-        )
+        ir::Expr::new(ExprKind::Binary { op, lhs: l.boxed(), rhs: r.boxed() }, ty.clone(), span)
     }
 
     /// A binary operator on operands that are not literals.
@@ -528,28 +379,9 @@ impl FnInfer<'_> {
         }
     }
 
-    pub fn binop_with_literals(
-        &mut self,
-        op: BinOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        literals: Literals,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let err = |cx: &Self, l: &ir::Expr, r: &ir::Expr| match cx
-            .none_operand_note(l)
-            .or_else(|| cx.none_operand_note(r))
-        {
-            Some((note, hint)) => cx.typing(
-                span,
-                format!(
-                    "unsupported operand types for `{}`: `{}` and `{}`; {note}",
-                    op.symbol(),
-                    l.ty,
-                    r.ty
-                ),
-                Some(&hint),
-            ),
+    pub fn binop_with_literals(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+        let err = |cx: &Self, l: &ir::Expr, r: &ir::Expr| match cx.none_operand_note(l).or_else(|| cx.none_operand_note(r)) {
+            Some((note, hint)) => cx.typing(span, format!("unsupported operand types for `{}`: `{}` and `{}`; {note}", op.symbol(), l.ty, r.ty), Some(&hint)),
             None => cx.operand_error(op.symbol(), &l.ty, &r.ty, span),
         };
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
@@ -567,13 +399,7 @@ impl FnInfer<'_> {
         }
         // Sums, differences and products of int64 constants (globals, frozen closure variables,
         // literals) are constants too, so that they can index tuples: `shape[k + 1:]`.
-        if let (
-            ExprKind::Const(Const::Int(x)),
-            ExprKind::Const(Const::Int(y)),
-            &Type::INT64,
-            &Type::INT64,
-        ) = (&l.kind, &r.kind, &l.ty, &r.ty)
-        {
+        if let (ExprKind::Const(Const::Int(x)), ExprKind::Const(Const::Int(y)), &Type::INT64, &Type::INT64) = (&l.kind, &r.kind, &l.ty, &r.ty) {
             let (x, y) = (*x as i64, *y as i64);
             let folded = match op {
                 BinOp::Add => x.checked_add(y),
@@ -599,11 +425,7 @@ impl FnInfer<'_> {
                 (false, true) => Some(&r),
                 _ => None,
             };
-            if let Some(&ir::Expr {
-                kind: ExprKind::Const(Const::Int(v)),
-                ..
-            }) = literal
-            {
+            if let Some(&ir::Expr { kind: ExprKind::Const(Const::Int(v)), .. }) = literal {
                 if !int_holds(*result, v) {
                     return Ok(self.literal_overflow(v, &promoted, vec![l, r], span));
                 }
@@ -628,11 +450,7 @@ impl FnInfer<'_> {
                 if !both_int || !matches!(promoted, Type::Int(_)) {
                     return Err(err(self, &l, &r));
                 }
-                let op = if op == BinOp::LShift {
-                    BinaryOp::LShift
-                } else {
-                    BinaryOp::RShift
-                };
+                let op = if op == BinOp::LShift { BinaryOp::LShift } else { BinaryOp::RShift };
                 self.binary(op, l, r, &promoted, span)
             }
             BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor => {
@@ -654,30 +472,11 @@ impl FnInfer<'_> {
 
     /// Evaluates `operands`, then raises NumPy's `OverflowError` for the literal `value` that
     /// `ty` cannot hold.
-    fn literal_overflow(
-        &mut self,
-        value: i128,
-        ty: &Type,
-        operands: Vec<ir::Expr>,
-        span: Span,
-    ) -> ir::Expr {
+    fn literal_overflow(&mut self, value: i128, ty: &Type, operands: Vec<ir::Expr>, span: Span) -> ir::Expr {
         let msg = format!("Python integer {value} out of bounds for {ty}");
-        let raise = ir::Stmt {
-            kind: StmtKind::Raise {
-                exc: ExcKind::OverflowError,
-                msg: Some(msg),
-            },
-            span,
-        };
+        let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::OverflowError, msg: Some(msg) }, span };
         let never = int_const(0, ty.clone(), span);
-        let block = ir::Expr::new(
-            ExprKind::Block {
-                stmts: vec![raise],
-                value: never.boxed(),
-            },
-            ty.clone(),
-            span,
-        );
+        let block = ir::Expr::new(ExprKind::Block { stmts: vec![raise], value: never.boxed() }, ty.clone(), span);
         self.discard(operands, block)
     }
 
@@ -686,25 +485,10 @@ impl FnInfer<'_> {
     /// as in Python (`2 ** -1 == 0.5`); otherwise a negative exponent raises `ValueError`, as
     /// NumPy does for its integer types (Numba silently gives 0). Floats with an integer
     /// exponent keep it an integer, so that `x ** 2` can be a multiplication.
-    fn power(
-        &mut self,
-        l: ir::Expr,
-        r: ir::Expr,
-        promoted: Type,
-        literals: Literals,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    fn power(&mut self, l: ir::Expr, r: ir::Expr, promoted: Type, literals: Literals, span: Span) -> Result<ir::Expr> {
         let pow = |cx: &Self, l: ir::Expr, r: ir::Expr, ty: &Type| {
             let l = cx.cast(l, ty);
-            ir::Expr::new(
-                ExprKind::Binary {
-                    op: BinaryOp::Pow,
-                    lhs: l.boxed(),
-                    rhs: r.boxed(),
-                },
-                ty.clone(),
-                span,
-            )
+            ir::Expr::new(ExprKind::Binary { op: BinaryOp::Pow, lhs: l.boxed(), rhs: r.boxed() }, ty.clone(), span)
         };
         let exponent_is_int = r.ty.is_integer_like() && r.ty != Type::UINT64;
         match (&l.ty.clone(), &r.ty.clone()) {
@@ -721,11 +505,7 @@ impl FnInfer<'_> {
                     return Ok(self.binary(BinaryOp::Pow, l, r, &promoted, span));
                 };
                 // Wrapping products modulo 2**64 truncate to the products modulo 2**bits.
-                let (wide, func) = if result.signed {
-                    (Type::INT64, RuntimeFunc::POW_I64)
-                } else {
-                    (Type::UINT64, RuntimeFunc::POW_U64)
-                };
+                let (wide, func) = if result.signed { (Type::INT64, RuntimeFunc::POW_I64) } else { (Type::UINT64, RuntimeFunc::POW_U64) };
                 let (l, r) = (self.cast(l, &promoted), self.cast(r, &promoted));
                 let args = vec![self.cast(l, &wide), self.cast(r, &wide)];
                 let wide_pow = ir::Expr::new(ExprKind::Runtime { func, args }, wide, span);
@@ -745,38 +525,15 @@ impl FnInfer<'_> {
             Type::Tuple(items) => items.len(),
             _ => 0,
         };
-        let mut items: Vec<ir::Expr> = (0..n(&l.ty))
-            .map(|i| self.tuple_get(self.local_expr(lt, span), i, span))
-            .collect();
+        let mut items: Vec<ir::Expr> = (0..n(&l.ty)).map(|i| self.tuple_get(self.local_expr(lt, span), i, span)).collect();
         items.extend((0..n(&r.ty)).map(|i| self.tuple_get(self.local_expr(rt, span), i, span)));
         let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
         let body = ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span);
-        let inner = ir::Expr::new(
-            ExprKind::Let {
-                local: rt,
-                value: r.boxed(),
-                body: body.boxed(),
-            },
-            ty.clone(),
-            span,
-        );
-        ir::Expr::new(
-            ExprKind::Let {
-                local: lt,
-                value: l.boxed(),
-                body: inner.boxed(),
-            },
-            ty,
-            span,
-        )
+        let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: body.boxed() }, ty.clone(), span);
+        ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, ty, span)
     }
 
-    pub(crate) fn unaryop(
-        &mut self,
-        op: ast::UnaryOp,
-        x: ir::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
         if matches!(x.ty, Type::Array(_)) {
             return self.array_unaryop(op, x, span);
         }
@@ -790,30 +547,17 @@ impl FnInfer<'_> {
         }
         if op == ast::UnaryOp::Not {
             let t = self.truth(x);
-            return Ok(ir::Expr::new(
-                ExprKind::Unary {
-                    op: UnaryOp::Not,
-                    operand: t.boxed(),
-                },
-                Type::Bool,
-                span,
-            ));
+            return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
         }
         // Fold negative literals so that `2 ** -1` and `-9223372036854775808` are constants.
         if op == ast::UnaryOp::Neg {
             match (&x.kind, &x.ty) {
                 // A literal too large for int64 is a uint64 (9223372036854775808 negates to int64's minimum).
-                (ExprKind::Const(Const::Int(v)), _)
-                    if x.ty == Type::INT64 || (x.ty == Type::UINT64 && *v <= 1 << 63) =>
-                {
+                (ExprKind::Const(Const::Int(v)), _) if x.ty == Type::INT64 || (x.ty == Type::UINT64 && *v <= 1 << 63) => {
                     return Ok(int_const(-*v, Type::INT64, span));
                 }
                 (ExprKind::Const(Const::Float(v)), _) => {
-                    return Ok(ir::Expr::new(
-                        ExprKind::Const(Const::Float(-*v)),
-                        x.ty.clone(),
-                        span,
-                    ));
+                    return Ok(ir::Expr::new(ExprKind::Const(Const::Float(-*v)), x.ty.clone(), span));
                 }
                 _ => {}
             }
@@ -823,33 +567,13 @@ impl FnInfer<'_> {
             // NumPy: in the operand's own width (`-np.uint8(1)` is 255).
             Type::Int(_) => x.ty.clone(),
             Type::Float(_) | Type::Complex(_) if op != ast::UnaryOp::Invert => x.ty.clone(),
-            other => {
-                return Err(self.typing(
-                    span,
-                    format!("bad operand type for unary `{}`: `{other}`", op.symbol()),
-                    None,
-                ))
-            }
+            other => return Err(self.typing(span, format!("bad operand type for unary `{}`: `{other}`", op.symbol()), None)),
         };
         let x = self.cast(x, &ty);
         Ok(match op {
             ast::UnaryOp::Pos => x,
-            ast::UnaryOp::Neg => ir::Expr::new(
-                ExprKind::Unary {
-                    op: UnaryOp::Neg,
-                    operand: x.boxed(),
-                },
-                ty,
-                span,
-            ),
-            _ => ir::Expr::new(
-                ExprKind::Unary {
-                    op: UnaryOp::Invert,
-                    operand: x.boxed(),
-                },
-                ty,
-                span,
-            ),
+            ast::UnaryOp::Neg => ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: x.boxed() }, ty, span),
+            _ => ir::Expr::new(ExprKind::Unary { op: UnaryOp::Invert, operand: x.boxed() }, ty, span),
         })
     }
 
@@ -857,101 +581,32 @@ impl FnInfer<'_> {
         let mut ty = values[0].ty.clone();
         for v in &values[1..] {
             ty = unify(&ty, &v.ty).ok_or_else(|| {
-                self.typing(
-                    span,
-                    format!(
-                        "`{}` mixes a `{}` and a `{}`",
-                        if and { "and" } else { "or" },
-                        ty,
-                        v.ty
-                    ),
-                    Some("use operands of one kind, or compare explicitly"),
-                )
+                self.typing(span, format!("`{}` mixes a `{}` and a `{}`", if and { "and" } else { "or" }, ty, v.ty), Some("use operands of one kind, or compare explicitly"))
             })?;
         }
         let mut values = values.into_iter().rev();
         let mut acc = self.cast(values.next().expect("at least two values"), &ty);
         for v in values {
             let v = self.cast(v, &ty);
-            acc = ir::Expr::new(
-                ExprKind::Logical {
-                    and,
-                    lhs: v.boxed(),
-                    rhs: acc.boxed(),
-                },
-                ty.clone(),
-                span,
-            );
+            acc = ir::Expr::new(ExprKind::Logical { and, lhs: v.boxed(), rhs: acc.boxed() }, ty.clone(), span);
         }
         Ok(acc)
     }
 
     /// `literals[i]` tells whether operand `i` (`left` first) is a number literal.
-    fn compare_chain(
-        &mut self,
-        left: ir::Expr,
-        ops: &[CmpOp],
-        mut rest: Vec<ir::Expr>,
-        literals: &[bool],
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let pair = |i: usize| Literals {
-            left: literals[i],
-            right: literals[i + 1],
-        };
+    fn compare_chain(&mut self, left: ir::Expr, ops: &[CmpOp], mut rest: Vec<ir::Expr>, literals: &[bool], span: Span) -> Result<ir::Expr> {
+        let pair = |i: usize| Literals { left: literals[i], right: literals[i + 1] };
         if ops.len() == 1 {
-            return self.compare_with_literals(
-                ops[0],
-                left,
-                rest.pop().expect("one comparator"),
-                pair(0),
-                span,
-            );
+            return self.compare_with_literals(ops[0], left, rest.pop().expect("one comparator"), pair(0), span);
         }
         // `a < b < c` is `a < b and b < c` with `b` evaluated once, after `a`.
         let middle = rest.remove(0);
         let (left_tmp, middle_tmp) = (self.temp(left.ty.clone()), self.temp(middle.ty.clone()));
-        let first = self.compare_with_literals(
-            ops[0],
-            self.local_expr(left_tmp, span),
-            self.local_expr(middle_tmp, span),
-            pair(0),
-            span,
-        )?;
-        let tail = self.compare_chain(
-            self.local_expr(middle_tmp, span),
-            &ops[1..],
-            rest,
-            &literals[1..],
-            span,
-        )?;
-        let and = ir::Expr::new(
-            ExprKind::Logical {
-                and: true,
-                lhs: first.boxed(),
-                rhs: tail.boxed(),
-            },
-            Type::Bool,
-            span,
-        );
-        let with_middle = ir::Expr::new(
-            ExprKind::Let {
-                local: middle_tmp,
-                value: middle.boxed(),
-                body: and.boxed(),
-            },
-            Type::Bool,
-            span,
-        );
-        Ok(ir::Expr::new(
-            ExprKind::Let {
-                local: left_tmp,
-                value: left.boxed(),
-                body: with_middle.boxed(),
-            },
-            Type::Bool,
-            span,
-        ))
+        let first = self.compare_with_literals(ops[0], self.local_expr(left_tmp, span), self.local_expr(middle_tmp, span), pair(0), span)?;
+        let tail = self.compare_chain(self.local_expr(middle_tmp, span), &ops[1..], rest, &literals[1..], span)?;
+        let and = ir::Expr::new(ExprKind::Logical { and: true, lhs: first.boxed(), rhs: tail.boxed() }, Type::Bool, span);
+        let with_middle = ir::Expr::new(ExprKind::Let { local: middle_tmp, value: middle.boxed(), body: and.boxed() }, Type::Bool, span);
+        Ok(ir::Expr::new(ExprKind::Let { local: left_tmp, value: left.boxed(), body: with_middle.boxed() }, Type::Bool, span))
     }
 
     /// A comparison of operands that are not literals.
@@ -959,40 +614,18 @@ impl FnInfer<'_> {
         self.compare_with_literals(op, l, r, Literals::default(), span)
     }
 
-    pub(crate) fn compare_with_literals(
-        &mut self,
-        op: CmpOp,
-        l: ir::Expr,
-        r: ir::Expr,
-        literals: Literals,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_compare(op, l, r, literals, span);
         }
-        if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty))
-            && !matches!(op, CmpOp::Is | CmpOp::IsNot)
-        {
+        if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.time_compare(op, l, r, span);
         }
-        let not = |e: ir::Expr| {
-            ir::Expr::new(
-                ExprKind::Unary {
-                    op: UnaryOp::Not,
-                    operand: e.boxed(),
-                },
-                Type::Bool,
-                span,
-            )
-        };
+        let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
         match op {
             CmpOp::Is | CmpOp::IsNot => {
                 if l.ty != Type::NoneType && r.ty != Type::NoneType {
-                    return Err(self.unsupported(
-                        span,
-                        "`is` is only supported with `None`",
-                        Some("compare numbers with `==`"),
-                    ));
+                    return Err(self.unsupported(span, "`is` is only supported with `None`", Some("compare numbers with `==`")));
                 }
                 let same = l.ty == r.ty;
                 let result = self.discard(vec![l, r], bool_const(same == (op == CmpOp::Is), span));
@@ -1001,47 +634,17 @@ impl FnInfer<'_> {
             CmpOp::In | CmpOp::NotIn => {
                 let items = match &r.ty {
                     Type::Tuple(items) => items.len(),
-                    other => {
-                        return Err(self.unsupported(
-                            span,
-                            format!("`in` on a `{other}` is not supported"),
-                            Some("`in` works on tuples"),
-                        ))
-                    }
+                    other => return Err(self.unsupported(span, format!("`in` on a `{other}` is not supported"), Some("`in` works on tuples"))),
                 };
                 let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
                 let mut acc = bool_const(false, span);
                 for i in (0..items).rev() {
                     let item = self.tuple_get(self.local_expr(rt, span), i, span);
                     let eq = self.compare(CmpOp::Eq, self.local_expr(lt, span), item, span)?;
-                    acc = ir::Expr::new(
-                        ExprKind::Logical {
-                            and: false,
-                            lhs: eq.boxed(),
-                            rhs: acc.boxed(),
-                        },
-                        Type::Bool,
-                        span,
-                    );
+                    acc = ir::Expr::new(ExprKind::Logical { and: false, lhs: eq.boxed(), rhs: acc.boxed() }, Type::Bool, span);
                 }
-                let inner = ir::Expr::new(
-                    ExprKind::Let {
-                        local: rt,
-                        value: r.boxed(),
-                        body: acc.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let found = ir::Expr::new(
-                    ExprKind::Let {
-                        local: lt,
-                        value: l.boxed(),
-                        body: inner.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
+                let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
+                let found = ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span);
                 return Ok(if op == CmpOp::In { found } else { not(found) });
             }
             _ => {}
@@ -1059,34 +662,10 @@ impl FnInfer<'_> {
                     let x = self.tuple_get(self.local_expr(lt, span), i, span);
                     let y = self.tuple_get(self.local_expr(rt, span), i, span);
                     let eq = self.compare(CmpOp::Eq, x, y, span)?;
-                    acc = ir::Expr::new(
-                        ExprKind::Logical {
-                            and: true,
-                            lhs: eq.boxed(),
-                            rhs: acc.boxed(),
-                        },
-                        Type::Bool,
-                        span,
-                    );
+                    acc = ir::Expr::new(ExprKind::Logical { and: true, lhs: eq.boxed(), rhs: acc.boxed() }, Type::Bool, span);
                 }
-                let inner = ir::Expr::new(
-                    ExprKind::Let {
-                        local: rt,
-                        value: r.boxed(),
-                        body: acc.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let eq = ir::Expr::new(
-                    ExprKind::Let {
-                        local: lt,
-                        value: l.boxed(),
-                        body: inner.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
+                let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
+                let eq = ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span);
                 Ok(if op == CmpOp::Eq { eq } else { not(eq) })
             }
             (Type::NoneType, _) | (_, Type::NoneType) if equality => {
@@ -1094,8 +673,7 @@ impl FnInfer<'_> {
                 Ok(self.discard(vec![l, r], bool_const(same == (op == CmpOp::Eq), span)))
             }
             (a, b) if a.is_number() && b.is_number() => {
-                let nonnegative_const =
-                    |e: &ir::Expr| matches!(e.kind, ExprKind::Const(Const::Int(v)) if v >= 0);
+                let nonnegative_const = |e: &ir::Expr| matches!(e.kind, ExprKind::Const(Const::Int(v)) if v >= 0);
                 let ty = match (a, b) {
                     (Type::Bool, Type::Bool) => Type::Bool,
                     // Integers compare exactly, as in NumPy and Python, whatever their types.
@@ -1108,15 +686,7 @@ impl FnInfer<'_> {
                     return Err(self.operand_error(op.symbol(), a, b, span));
                 }
                 let (l, r) = (self.cast(l, &ty), self.cast(r, &ty));
-                Ok(ir::Expr::new(
-                    ExprKind::Compare {
-                        op,
-                        lhs: l.boxed(),
-                        rhs: r.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                ))
+                Ok(ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span))
             }
             (a, b) => Err(self.operand_error(op.symbol(), a, b, span)),
         }
@@ -1130,148 +700,66 @@ impl FnInfer<'_> {
             }
             let tmp = self.temp(v.ty.clone());
             let (ty, span) = (body.ty.clone(), body.span);
-            ir::Expr::new(
-                ExprKind::Let {
-                    local: tmp,
-                    value: v.boxed(),
-                    body: body.boxed(),
-                },
-                ty,
-                span,
-            )
+            ir::Expr::new(ExprKind::Let { local: tmp, value: v.boxed(), body: body.boxed() }, ty, span)
         })
     }
 
     // ---- calls -----------------------------------------------------------------------------
 
-    fn call(
-        &mut self,
-        func: &ast::Expr,
-        args: &[ast::Expr],
-        keywords: &[ast::Keyword],
-        span: Span,
-    ) -> Result<Value> {
+    fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Value> {
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
             if let Value::Expr(receiver) = self.value(value)? {
-                return self
-                    .method(receiver, attr, args, keywords, span)
-                    .map(Value::Expr);
+                return self.method(receiver, attr, args, keywords, span).map(Value::Expr);
             }
         }
         let callee = self.value(func)?;
-        let literal_spans = args
-            .iter()
-            .chain(keywords.iter().map(|k| &k.value))
-            .filter(|a| is_number_literal(a))
-            .map(|a| a.span)
-            .collect();
+        let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         let (args, keywords) = self.arguments(args, keywords)?;
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         match callee {
-            Value::Global(GlobalValue::Function(name)) => {
-                self.call_library(&name, args, keywords, span)
-            }
-            Value::Global(GlobalValue::Jit(target)) => self
-                .call_jit(&target, args, keywords, span)
-                .map(Value::Expr),
-            Value::Global(GlobalValue::Vectorized(kernel)) => self
-                .call_vectorized(&kernel, args, keywords, span)
-                .map(Value::Expr),
-            Value::Global(GlobalValue::Overloaded(key)) => match self.call_overloaded(
-                OverloadTarget::Function(key),
-                args.clone(),
-                keywords.clone(),
-                span,
-            )? {
+            Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
+            Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::Vectorized(kernel)) => self.call_vectorized(&kernel, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::Overloaded(key)) => match self.call_overloaded(OverloadTarget::Function(key), args.clone(), keywords.clone(), span)? {
                 Overloaded::Call(e) => Ok(Value::Expr(e)),
                 Overloaded::NoMatch(why) => match overloads::library_name(key) {
                     // An overload added to a callable the compiler implements itself: the
                     // compiler's own version serves the types no typing function took.
-                    Some(name) if crate::builtins::is_known(&name) => {
-                        self.call_library(&name, args, keywords, span)
-                    }
-                    _ => Err(self.no_implementation(
-                        &overloads::display_name(key),
-                        &args,
-                        &keywords,
-                        &why,
-                        span,
-                    )),
+                    Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
+                    _ => Err(self.no_implementation(&overloads::display_name(key), &args, &keywords, &why, span)),
                 },
                 Overloaded::BadCall(message) => match overloads::library_name(key) {
-                    Some(name) if crate::builtins::is_known(&name) => {
-                        self.call_library(&name, args, keywords, span)
-                    }
+                    Some(name) if crate::builtins::is_known(&name) => self.call_library(&name, args, keywords, span),
                     _ => Err(self.typing(span, message, None)),
                 },
                 Overloaded::Refused(error) => Err(*error),
             },
-            Value::Global(GlobalValue::ExceptionClass(_)) => Err(self.unsupported(
-                span,
-                "exception objects can only be raised",
-                Some("write `raise ValueError(\"...\")`"),
-            )),
-            Value::Global(GlobalValue::Module(_)) => {
-                Err(self.typing(func.span, "a module is not callable", None))
+            Value::Global(GlobalValue::ExceptionClass(_)) => {
+                Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
             }
-            _ => Err(self.typing(
-                func.span,
-                "this is not a function that compiled code can call",
-                Some("call functions decorated with `@njit`, built-ins or `math` functions"),
-            )),
+            Value::Global(GlobalValue::Module(_)) => Err(self.typing(func.span, "a module is not callable", None)),
+            _ => Err(self.typing(func.span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
     }
 
-    fn method(
-        &mut self,
-        receiver: ir::Expr,
-        name: &str,
-        args: &[ast::Expr],
-        keywords: &[ast::Keyword],
-        span: Span,
-    ) -> Result<ir::Expr> {
+    fn method(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
         // NumPy's scalars have the reductions of arrays (a 0-d array's `a - a.mean()` is a
         // scalar, whose `.sum()` NumPy computes): the scalar as a 0-d array.
-        const SCALAR_REDUCTIONS: [&str; 12] = [
-            "sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any",
-            "item",
-        ];
-        let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) {
-            self.as_0d_array(receiver, span)
-        } else {
-            receiver
-        };
+        const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
+        let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
         if overloads::has_method(name) {
             let (mut values, kws) = self.arguments(args, keywords)?;
             values.insert(0, Value::Expr(receiver.clone()));
-            match self.call_overloaded(
-                OverloadTarget::Method(name.to_string()),
-                values.clone(),
-                kws.clone(),
-                span,
-            )? {
+            match self.call_overloaded(OverloadTarget::Method(name.to_string()), values.clone(), kws.clone(), span)? {
                 Overloaded::Call(e) => return Ok(e),
                 // A typing function said why it refused, and no built-in method takes over.
-                Overloaded::NoMatch(why)
-                    if !why.is_empty()
-                        && !(matches!(receiver.ty, Type::Array(_))
-                            && crate::registry::array_member(name).is_some()) =>
-                {
-                    return Err(self.no_implementation(
-                        &format!("{}.{name}", receiver.ty),
-                        &values,
-                        &kws,
-                        &why,
-                        span,
-                    ));
+                Overloaded::NoMatch(why) if !why.is_empty() && !(matches!(receiver.ty, Type::Array(_)) && crate::registry::array_member(name).is_some()) => {
+                    return Err(self.no_implementation(&format!("{}.{name}", receiver.ty), &values, &kws, &why, span));
                 }
                 Overloaded::NoMatch(_) => {}
-                Overloaded::BadCall(message)
-                    if !(matches!(receiver.ty, Type::Array(_))
-                        && crate::registry::array_member(name).is_some()) =>
-                {
+                Overloaded::BadCall(message) if !(matches!(receiver.ty, Type::Array(_)) && crate::registry::array_member(name).is_some()) => {
                     return Err(self.typing(span, message, None));
                 }
                 Overloaded::BadCall(_) => {}
@@ -1279,112 +767,57 @@ impl FnInfer<'_> {
             }
         }
         // A reduction of an array expression, without the array.
-        let receiver =
-            if args.is_empty() && keywords.is_empty() && matches!(receiver.ty, Type::Array(_)) {
-                match self.reduce_map(receiver, name, span) {
-                    Ok(reduced) => return Ok(reduced),
-                    Err(receiver) => receiver,
-                }
-            } else {
-                receiver
-            };
+        let receiver = if args.is_empty() && keywords.is_empty() && matches!(receiver.ty, Type::Array(_)) {
+            match self.reduce_map(receiver, name, span) {
+                Ok(reduced) => return Ok(reduced),
+                Err(receiver) => receiver,
+            }
+        } else {
+            receiver
+        };
         if let Type::Array(_) = receiver.ty {
-            let args = args
-                .iter()
-                .map(|a| self.value(a))
-                .collect::<Result<Vec<_>>>()?;
-            let keywords = keywords
-                .iter()
-                .map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span)))
-                .collect::<Result<Vec<_>>>()?;
+            let args = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
+            let keywords = keywords.iter().map(|k| Ok((k.name.clone(), self.value(&k.value)?, k.span))).collect::<Result<Vec<_>>>()?;
             return self.array_method(receiver, name, args, keywords, span);
         }
         match (&receiver.ty, name, args.len()) {
             (Type::Complex(f), "conjugate", 0) => {
                 let f = *f;
                 let tmp = self.temp(receiver.ty.clone());
-                let part = |cx: &Self, imag| {
-                    ir::Expr::new(
-                        ExprKind::ComplexPart {
-                            value: cx.local_expr(tmp, span).boxed(),
-                            imag,
-                        },
-                        Type::Float(f),
-                        span,
-                    )
-                };
+                let part = |cx: &Self, imag| ir::Expr::new(ExprKind::ComplexPart { value: cx.local_expr(tmp, span).boxed(), imag }, Type::Float(f), span);
                 let re = part(self, false);
                 let im = part(self, true);
-                let neg = ir::Expr::new(
-                    ExprKind::Unary {
-                        op: UnaryOp::Neg,
-                        operand: im.boxed(),
-                    },
-                    Type::Float(f),
-                    span,
-                );
-                let made = ir::Expr::new(
-                    ExprKind::MakeComplex {
-                        re: re.boxed(),
-                        im: neg.boxed(),
-                    },
-                    receiver.ty.clone(),
-                    span,
-                );
+                let neg = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Neg, operand: im.boxed() }, Type::Float(f), span);
+                let made = ir::Expr::new(ExprKind::MakeComplex { re: re.boxed(), im: neg.boxed() }, receiver.ty.clone(), span);
                 let ty = receiver.ty.clone();
-                Ok(ir::Expr::new(
-                    ExprKind::Let {
-                        local: tmp,
-                        value: receiver.boxed(),
-                        body: made.boxed(),
-                    },
-                    ty,
-                    span,
-                ))
+                Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: receiver.boxed(), body: made.boxed() }, ty, span))
             }
             (t, "conjugate", 0) if t.is_number() => Ok(receiver),
             (t, "item", 0) if t.is_number() => {
                 let ty = python_scalar_type(t);
                 Ok(self.cast(receiver, &ty))
             }
-            (ty, _, _) => Err(self.typing(
-                span,
-                format!("a `{ty}` has no method `{name}` in compiled code"),
-                None,
-            )),
+            (ty, _, _) => Err(self.typing(span, format!("a `{ty}` has no method `{name}` in compiled code"), None)),
         }
     }
 
-    pub(crate) fn call_jit(
-        &mut self,
-        target: &std::sync::Arc<crate::env::FunctionSource>,
-        args: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn call_jit(&mut self, target: &std::sync::Arc<crate::env::FunctionSource>, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
         let def = match &target.ast {
             Ok(def) => def,
             // Typing the callee reports its syntax error in its own file.
             Err(_) => {
-                self.session
-                    .call(target, &[], Some((&self.func.source, span)))?;
+                self.session.call(target, &[], Some((&self.func.source, span)))?;
                 return Err(self.internal(span, "callee with a syntax error was typed"));
             }
         };
         let default = |i: usize| target.defaults.get(i).cloned().flatten();
-        let signature =
-            crate::bind::Signature::of_function(def.params.iter().map(|p| p.name.clone()), |i| {
-                default(i).is_some()
-            });
+        let signature = crate::bind::Signature::of_function(def.params.iter().map(|p| p.name.clone()), |i| default(i).is_some());
         let (bound, _) = self.bind_values(&def.name, &signature, args, keywords, span)?;
         let mut exprs = Vec::with_capacity(bound.len());
         for (i, b) in bound.into_iter().enumerate() {
             exprs.push(match b {
                 Some((v, at)) => self.value_expr(v, at)?,
-                None => constant(
-                    &default(i).expect("binding checks required parameters"),
-                    span,
-                ),
+                None => constant(&default(i).expect("binding checks required parameters"), span),
             });
         }
         let tys: Vec<Type> = exprs.iter().map(|e| e.ty.clone()).collect();
@@ -1400,24 +833,14 @@ impl FnInfer<'_> {
 
     /// A call of one of ferrojit's own callables written in Python (`ferrojit._lib`), which
     /// syntax compiles to (`a[:, idx]` is `ferrojit.select(view, idx, axis)`).
-    pub(crate) fn call_internal(
-        &mut self,
-        qualified: &str,
-        args: Vec<ir::Expr>,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
         let Some(key) = overloads::function_key_of_name(qualified) else {
-            return Err(self.internal(
-                span,
-                &format!("`{qualified}` is not registered: ferrojit._lib was not loaded"),
-            ));
+            return Err(self.internal(span, &format!("`{qualified}` is not registered: ferrojit._lib was not loaded")));
         };
         let values: Vec<Value> = args.into_iter().map(Value::Expr).collect();
         match self.call_overloaded(OverloadTarget::Function(key), values.clone(), vec![], span)? {
             Overloaded::Call(e) => Ok(e),
-            Overloaded::NoMatch(why) => {
-                Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span))
-            }
+            Overloaded::NoMatch(why) => Err(self.no_implementation(&overloads::display_name(key), &values, &[], &why, span)),
             Overloaded::BadCall(message) => Err(self.typing(span, message, None)),
             Overloaded::Refused(error) => Err(*error),
         }
@@ -1429,11 +852,7 @@ impl FnInfer<'_> {
     /// `h(f(x), g(x))` take one round of typing-function runs, not one per call (see
     /// `overloads.rs`). The first error is the one returned; errors after a wait are told
     /// again once the calls are resolved.
-    pub(crate) fn each_collecting_overloads<A, T>(
-        &mut self,
-        items: impl IntoIterator<Item = A>,
-        mut f: impl FnMut(&mut Self, A) -> Result<T>,
-    ) -> Result<Vec<T>> {
+    pub(crate) fn each_collecting_overloads<A, T>(&mut self, items: impl IntoIterator<Item = A>, mut f: impl FnMut(&mut Self, A) -> Result<T>) -> Result<Vec<T>> {
         let mut typed = Vec::new();
         let mut waiting = None;
         for item in items {
@@ -1452,17 +871,11 @@ impl FnInfer<'_> {
 
     /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`].
     #[allow(clippy::type_complexity)]
-    fn arguments(
-        &mut self,
-        args: &[ast::Expr],
-        keywords: &[ast::Keyword],
-    ) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
+    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
         match self.each_collecting_overloads(args, |cx, a| cx.value(a)) {
             Err(e) if e.kind != crate::ErrorKind::NeedsOverloads => Err(e),
             positional => {
-                let keywords = self.each_collecting_overloads(keywords, |cx, k| {
-                    Ok((k.name.clone(), cx.value(&k.value)?, k.span))
-                });
+                let keywords = self.each_collecting_overloads(keywords, |cx, k| Ok((k.name.clone(), cx.value(&k.value)?, k.span)));
                 Ok((positional?, keywords?))
             }
         }
@@ -1471,13 +884,7 @@ impl FnInfer<'_> {
     /// A call of a callable implemented in Python (see `overloads.rs`): a call of the
     /// implementation its typing functions chose for these argument types, or why none did.
     /// A resolution not known yet is requested, and the statement waits for it.
-    fn call_overloaded(
-        &mut self,
-        target: OverloadTarget,
-        args: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<Overloaded> {
+    fn call_overloaded(&mut self, target: OverloadTarget, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Overloaded> {
         let mut arg_types = Vec::new();
         for a in &args {
             arg_types.push(self.overload_argument_type(a, span)?);
@@ -1486,55 +893,29 @@ impl FnInfer<'_> {
         for (name, v, kspan) in &keywords {
             keyword_types.push((name.clone(), self.overload_argument_type(v, *kspan)?));
         }
-        let request = OverloadRequest {
-            target,
-            args: arg_types,
-            keywords: keyword_types,
-        };
+        let request = OverloadRequest { target, args: arg_types, keywords: keyword_types };
         match overloads::resolved(&request) {
-            Some(Resolution::Implementation {
-                function,
-                literal,
-                any_layout,
-            }) => {
-                let (args, keywords) = if any_layout {
-                    self.any_layout_arguments(args, keywords)
-                } else {
-                    (args, keywords)
-                };
-                self.call_implementation(&function, literal, args, keywords, span)
-                    .map(Overloaded::Call)
+            Some(Resolution::Implementation { function, literal, any_layout }) => {
+                let (args, keywords) = if any_layout { self.any_layout_arguments(args, keywords) } else { (args, keywords) };
+                self.call_implementation(&function, literal, args, keywords, span).map(Overloaded::Call)
             }
             Some(Resolution::NoMatch(why)) => Ok(Overloaded::NoMatch(why)),
             Some(Resolution::BadCall(message)) => Ok(Overloaded::BadCall(message)),
-            Some(Resolution::Refused {
-                message,
-                hint,
-                unsupported,
-            }) => Ok(Overloaded::Refused(Box::new(if unsupported {
+            Some(Resolution::Refused { message, hint, unsupported }) => Ok(Overloaded::Refused(Box::new(if unsupported {
                 self.unsupported(span, message, hint.as_deref())
             } else {
                 self.typing(span, message, hint.as_deref())
             }))),
             None => {
                 self.session.want_overload(request);
-                Err(self.error(
-                    crate::ErrorKind::NeedsOverloads,
-                    span,
-                    "overloads to resolve",
-                    None,
-                ))
+                Err(self.error(crate::ErrorKind::NeedsOverloads, span, "overloads to resolve", None))
             }
         }
     }
 
     /// The arguments of a call whose implementation serves arrays of any layout (see
     /// `Resolution::Implementation`): arrays of one or more dimensions converted to layout `A`.
-    fn any_layout_arguments(
-        &self,
-        args: Vec<Value>,
-        keywords: Vec<(String, Value, Span)>,
-    ) -> (Vec<Value>, Vec<(String, Value, Span)>) {
+    fn any_layout_arguments(&self, args: Vec<Value>, keywords: Vec<(String, Value, Span)>) -> (Vec<Value>, Vec<(String, Value, Span)>) {
         let convert = |v: Value| match v {
             Value::Expr(e) => match &e.ty {
                 Type::Array(a) if a.ndim > 0 && a.layout != Layout::A => {
@@ -1545,13 +926,7 @@ impl FnInfer<'_> {
             },
             other => other,
         };
-        (
-            args.into_iter().map(convert).collect(),
-            keywords
-                .into_iter()
-                .map(|(k, v, at)| (k, convert(v), at))
-                .collect(),
-        )
+        (args.into_iter().map(convert).collect(), keywords.into_iter().map(|(k, v, at)| (k, convert(v), at)).collect())
     }
 
     /// The type a typing function sees for an argument: a literal for an integer or bool
@@ -1580,9 +955,7 @@ impl FnInfer<'_> {
         match v {
             Value::DType(t) => Some(StaticParam::DType(t.clone())),
             Value::Str(s) => Some(StaticParam::Str(s.clone())),
-            Value::Global(GlobalValue::Function(q)) if overloads::number_class(q).is_some() => {
-                Some(StaticParam::NumberClass(q.clone()))
-            }
+            Value::Global(GlobalValue::Function(q)) if overloads::number_class(q).is_some() => Some(StaticParam::NumberClass(q.clone())),
             Value::Expr(e) if literal => match (&e.kind, &e.ty) {
                 (ExprKind::Const(Const::Int(v)), &Type::INT64) => Some(StaticParam::Int(*v as i64)),
                 (ExprKind::Const(Const::Bool(b)), Type::Bool) => Some(StaticParam::Bool(*b)),
@@ -1595,37 +968,15 @@ impl FnInfer<'_> {
     /// A call of the implementation an overload resolved to: its static arguments bound at
     /// compile time (see `overloads::with_static_params`), the others passed as to any compiled
     /// function.
-    fn call_implementation(
-        &mut self,
-        implementation: &std::sync::Arc<crate::env::FunctionSource>,
-        literal: bool,
-        mut args: Vec<Value>,
-        mut keywords: Vec<(String, Value, Span)>,
-        span: Span,
-    ) -> Result<ir::Expr> {
-        let Ok(def) = &implementation.ast else {
-            return self.call_jit(implementation, args, keywords, span);
-        };
+    fn call_implementation(&mut self, implementation: &std::sync::Arc<crate::env::FunctionSource>, literal: bool, mut args: Vec<Value>, mut keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let Ok(def) = &implementation.ast else { return self.call_jit(implementation, args, keywords, span) };
         let params: Vec<&str> = def.params.iter().map(|p| p.name.as_str()).collect();
         let mut assigned = Vec::new();
         crate::function::collect_assigned(&def.body, &mut assigned);
         let mut statics: Vec<(usize, StaticParam)> = Vec::new();
-        let bound = args
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Some(i), v, span))
-            .chain(
-                keywords
-                    .iter()
-                    .map(|(name, v, at)| (params.iter().position(|p| p == name), v, *at)),
-            );
+        let bound = args.iter().enumerate().map(|(i, v)| (Some(i), v, span)).chain(keywords.iter().map(|(name, v, at)| (params.iter().position(|p| p == name), v, *at)));
         for (index, v, at) in bound {
-            let (Some(i), Some(param)) = (
-                index.filter(|i| *i < params.len()),
-                Self::static_param(v, literal),
-            ) else {
-                continue;
-            };
+            let (Some(i), Some(param)) = (index.filter(|i| *i < params.len()), Self::static_param(v, literal)) else { continue };
             if assigned.iter().any(|n| n == params[i]) {
                 if matches!(param, StaticParam::Int(_) | StaticParam::Bool(_)) {
                     continue; // assigned in the body: a variable, taken at run time
@@ -1652,82 +1003,34 @@ impl FnInfer<'_> {
             position += 1;
             !is_static(position - 1)
         });
-        keywords
-            .retain(|(name, _, _)| !params.iter().position(|p| p == name).is_some_and(is_static));
+        keywords.retain(|(name, _, _)| !params.iter().position(|p| p == name).is_some_and(is_static));
         let specialised = overloads::with_static_params(implementation, statics);
         self.call_jit(&specialised, args, keywords, span)
     }
 
-    fn no_implementation(
-        &self,
-        name: &str,
-        args: &[Value],
-        keywords: &[(String, Value, Span)],
-        why: &str,
-        span: Span,
-    ) -> crate::InferError {
-        let type_name = |v: &Value| {
-            self.overload_argument_type(v, span)
-                .map(|t| t.to_string())
-                .unwrap_or_default()
-        };
+    fn no_implementation(&self, name: &str, args: &[Value], keywords: &[(String, Value, Span)], why: &str, span: Span) -> crate::InferError {
+        let type_name = |v: &Value| self.overload_argument_type(v, span).map(|t| t.to_string()).unwrap_or_default();
         let mut types: Vec<String> = args.iter().map(type_name).collect();
-        types.extend(
-            keywords
-                .iter()
-                .map(|(k, v, _)| format!("{k}={}", type_name(v))),
-        );
-        let message = format!(
-            "no implementation of `{name}` for argument types ({})",
-            types.join(", ")
-        );
-        let message = if why.is_empty() {
-            message
-        } else {
-            format!("{message}: {why}")
-        };
+        types.extend(keywords.iter().map(|(k, v, _)| format!("{k}={}", type_name(v))));
+        let message = format!("no implementation of `{name}` for argument types ({})", types.join(", "));
+        let message = if why.is_empty() { message } else { format!("{message}: {why}") };
         self.typing(span, message, None)
     }
 
     pub fn value_expr(&self, v: Value, span: Span) -> Result<ir::Expr> {
         match v {
             Value::Expr(e) => Ok(e),
-            Value::Str(_) => {
-                Err(self.unsupported(span, "string arguments are not supported", None))
-            }
-            Value::DType(_) => Err(self.unsupported(
-                span,
-                "a dtype can only be passed to array-creating functions",
-                None,
-            )),
+            Value::Str(_) => Err(self.unsupported(span, "string arguments are not supported", None)),
+            Value::DType(_) => Err(self.unsupported(span, "a dtype can only be passed to array-creating functions", None)),
             Value::FlatIter(_) => Err(self.flat_iter_misused(span)),
-            Value::Global(_) => Err(self.typing(
-                span,
-                "functions, modules and classes cannot be passed as arguments yet",
-                None,
-            )),
+            Value::Global(_) => Err(self.typing(span, "functions, modules and classes cannot be passed as arguments yet", None)),
         }
     }
 
     fn module_attribute(&mut self, module: ModuleKind, attr: &str, span: Span) -> Result<Value> {
-        let float = |v: f64| {
-            Ok(Value::Expr(ir::Expr::new(
-                ExprKind::Const(Const::Float(v)),
-                Type::FLOAT64,
-                span,
-            )))
-        };
-        let complex = |im: f64| {
-            Ok(Value::Expr(ir::Expr::new(
-                ExprKind::Const(Const::Complex(0.0, im)),
-                Type::COMPLEX128,
-                span,
-            )))
-        };
-        let constants = matches!(
-            module,
-            ModuleKind::Math | ModuleKind::Numpy | ModuleKind::Cmath
-        );
+        let float = |v: f64| Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span)));
+        let complex = |im: f64| Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Complex(0.0, im)), Type::COMPLEX128, span)));
+        let constants = matches!(module, ModuleKind::Math | ModuleKind::Numpy | ModuleKind::Cmath);
         match (attr, module) {
             ("pi", _) if constants => float(std::f64::consts::PI),
             ("e", _) if constants => float(std::f64::consts::E),
@@ -1736,20 +1039,10 @@ impl FnInfer<'_> {
             ("nan", _) if constants => float(f64::NAN),
             ("infj", ModuleKind::Cmath) => complex(f64::INFINITY),
             ("nanj", ModuleKind::Cmath) => complex(f64::NAN),
-            ("newaxis", ModuleKind::Numpy) => Ok(Value::Expr(ir::Expr::new(
-                ExprKind::Const(Const::None),
-                Type::NoneType,
-                span,
-            ))),
-            ("linalg", ModuleKind::Numpy) => {
-                Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyLinalg)))
-            }
-            ("LinAlgError", ModuleKind::NumpyLinalg) => Ok(Value::Global(
-                GlobalValue::ExceptionClass(ExcKind::LinAlgError),
-            )),
-            ("random", ModuleKind::Numpy) => {
-                Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyRandom)))
-            }
+            ("newaxis", ModuleKind::Numpy) => Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span))),
+            ("linalg", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyLinalg))),
+            ("LinAlgError", ModuleKind::NumpyLinalg) => Ok(Value::Global(GlobalValue::ExceptionClass(ExcKind::LinAlgError))),
+            ("random", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyRandom))),
             _ => {
                 let prefix = match module {
                     ModuleKind::Math => "math",
@@ -1766,11 +1059,7 @@ impl FnInfer<'_> {
                 } else if crate::builtins::is_known(&name) {
                     Ok(Value::Global(GlobalValue::Function(name)))
                 } else {
-                    Err(self.unsupported(
-                        span,
-                        format!("`{name}` is not supported in compiled code"),
-                        None,
-                    ))
+                    Err(self.unsupported(span, format!("`{name}` is not supported in compiled code"), None))
                 }
             }
         }

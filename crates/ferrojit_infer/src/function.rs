@@ -39,19 +39,10 @@ pub(crate) fn infer_function(
         }
     };
     if def.params.len() != args.len() {
-        let (source, span) = at
-            .map(|(s, sp)| (s.clone(), sp))
-            .unwrap_or((func.source.clone(), def.span));
+        let (source, span) = at.map(|(s, sp)| (s.clone(), sp)).unwrap_or((func.source.clone(), def.span));
         let has_default = |i: usize| func.defaults.get(i).is_some_and(Option::is_some);
         let (message, hint) = argument_count_message(def, has_default, args);
-        return Err(InferError {
-            kind: ErrorKind::ArgumentCount,
-            message,
-            span,
-            hint: Some(hint),
-            source,
-            function: func.name.clone(),
-        });
+        return Err(InferError { kind: ErrorKind::ArgumentCount, message, span, hint: Some(hint), source, function: func.name.clone() });
     }
     let mut cx = FnInfer::new(session, func, def, args);
     for _ in 0..MAX_WALKS {
@@ -61,12 +52,7 @@ pub(crate) fn infer_function(
             // Typing stops here until Python has resolved the overloads this function waits for
             // (its own calls', or its callees'); a function that waits for none finishes.
             if cx.waiting_for_overloads {
-                return Err(cx.error(
-                    ErrorKind::NeedsOverloads,
-                    def.span,
-                    "overloads to resolve",
-                    None,
-                ));
+                return Err(cx.error(ErrorKind::NeedsOverloads, def.span, "overloads to resolve", None));
             }
             cx.final_walk = true;
             let body = cx.walk()?;
@@ -78,14 +64,7 @@ pub(crate) fn infer_function(
                 symbol,
                 num_params: args.len(),
                 arg_types: args.to_vec(),
-                locals: cx
-                    .locals
-                    .iter()
-                    .map(|l| ir::Local {
-                        name: l.name.clone(),
-                        ty: l.ty.clone().unwrap_or(Type::NoneType),
-                    })
-                    .collect(),
+                locals: cx.locals.iter().map(|l| ir::Local { name: l.name.clone(), ty: l.ty.clone().unwrap_or(Type::NoneType) }).collect(),
                 ret: cx.ret.clone().unwrap_or(Type::NoneType),
                 body,
                 span: def.span,
@@ -142,12 +121,7 @@ pub(crate) struct FnInfer<'a> {
 }
 
 impl<'a> FnInfer<'a> {
-    fn new(
-        session: &'a mut Session,
-        func: &'a Arc<FunctionSource>,
-        def: &'a ast::FunctionDef,
-        args: &'a [Type],
-    ) -> Self {
+    fn new(session: &'a mut Session, func: &'a Arc<FunctionSource>, def: &'a ast::FunctionDef, args: &'a [Type]) -> Self {
         let mut cx = FnInfer {
             session,
             func,
@@ -190,27 +164,17 @@ impl<'a> FnInfer<'a> {
 
     fn named_local(&mut self, name: &str, ty: Option<Type>) {
         self.names.insert(name.to_string(), self.locals.len());
-        self.locals.push(LocalSlot {
-            name: name.to_string(),
-            ty,
-        });
+        self.locals.push(LocalSlot { name: name.to_string(), ty });
     }
 
     /// A fresh compiler temporary of a known type.
     pub fn temp(&mut self, ty: Type) -> LocalId {
-        self.locals.push(LocalSlot {
-            name: "$t".into(),
-            ty: Some(ty),
-        });
+        self.locals.push(LocalSlot { name: "$t".into(), ty: Some(ty) });
         self.locals.len() - 1
     }
 
     pub fn local_expr(&self, id: LocalId, span: Span) -> ir::Expr {
-        ir::Expr::new(
-            ExprKind::Local(id),
-            self.locals[id].ty.clone().expect("typed local"),
-            span,
-        )
+        ir::Expr::new(ExprKind::Local(id), self.locals[id].ty.clone().expect("typed local"), span)
     }
 
     // ---- errors ----------------------------------------------------------------------------
@@ -219,15 +183,12 @@ impl<'a> FnInfer<'a> {
     /// the user (a note and a hint). Most often a parameter defaulting to `None` that the call
     /// did not pass.
     pub fn none_operand_note(&self, e: &ir::Expr) -> Option<(String, String)> {
-        let ExprKind::Local(id) = e.kind else {
-            return None;
-        };
+        let ExprKind::Local(id) = e.kind else { return None };
         if e.ty != Type::NoneType || self.locals[id].name.starts_with('$') {
             return None;
         }
         let name = &self.locals[id].name;
-        let defaults_to_none = id < self.def.params.len()
-            && matches!(self.func.defaults.get(id), Some(Some(ConstValue::None)));
+        let defaults_to_none = id < self.def.params.len() && matches!(self.func.defaults.get(id), Some(Some(ConstValue::None)));
         let handle = format!("handle `None` first: of `if {name} is None:` ... `else:` only the branch that can run is compiled");
         Some(if defaults_to_none {
             (
@@ -235,40 +196,19 @@ impl<'a> FnInfer<'a> {
                 format!("pass a value for `{name}`, or {handle}"),
             )
         } else {
-            (
-                format!("`{name}` may be `None`: here it holds `None`"),
-                format!("give `{name}` a value before this line, or {handle}"),
-            )
+            (format!("`{name}` may be `None`: here it holds `None`"), format!("give `{name}` a value before this line, or {handle}"))
         })
     }
 
-    pub fn error(
-        &self,
-        kind: ErrorKind,
-        span: Span,
-        message: impl Into<String>,
-        hint: Option<&str>,
-    ) -> InferError {
-        InferError {
-            kind,
-            message: message.into(),
-            span,
-            hint: hint.map(str::to_string),
-            source: self.func.source.clone(),
-            function: self.func.name.clone(),
-        }
+    pub fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
+        InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone(), function: self.func.name.clone() }
     }
 
     pub fn typing(&self, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
         self.error(ErrorKind::Typing, span, message, hint)
     }
 
-    pub fn unsupported(
-        &self,
-        span: Span,
-        message: impl Into<String>,
-        hint: Option<&str>,
-    ) -> InferError {
+    pub fn unsupported(&self, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
         self.error(ErrorKind::Unsupported, span, message, hint)
     }
 
@@ -285,10 +225,7 @@ impl<'a> FnInfer<'a> {
         if self.final_walk {
             real
         } else {
-            InferError {
-                kind: ErrorKind::Pending,
-                ..real
-            }
+            InferError { kind: ErrorKind::Pending, ..real }
         }
     }
 
@@ -299,10 +236,7 @@ impl<'a> FnInfer<'a> {
         use crate::env::ConstValue;
         let mut names: Vec<&String> = self.globals.keys().collect();
         names.sort();
-        let mut out = format!(
-            "{}:{}\n{}\n",
-            self.func.source.filename, self.func.source.first_line, self.func.source.text
-        );
+        let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
         for name in names {
             let value = match &self.globals[name] {
                 None => "unbound".to_string(),
@@ -326,9 +260,7 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Jit(f)) => format!("jit {}", f.name),
                 Some(GlobalValue::Vectorized(f)) => format!("vectorized {}", f.name),
                 // The implementation chosen is a callee, with a fingerprint of its own.
-                Some(GlobalValue::Overloaded(key)) => {
-                    format!("overloaded {}", crate::overloads::display_name(*key))
-                }
+                Some(GlobalValue::Overloaded(key)) => format!("overloaded {}", crate::overloads::display_name(*key)),
                 Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),
                 Some(GlobalValue::DType(t)) => format!("dtype {t}"),
                 Some(GlobalValue::Str(text)) => format!("str {text:?}"),
@@ -343,12 +275,7 @@ impl<'a> FnInfer<'a> {
     pub fn global(&mut self, name: &str, span: Span) -> Result<GlobalValue> {
         // A nested function's own name is a variable of the enclosing function too; it
         // resolves to the function itself below.
-        if let Some(enclosing) = self
-            .func
-            .globals
-            .enclosing_function_of(name)
-            .filter(|_| name != self.func.name)
-        {
+        if let Some(enclosing) = self.func.globals.enclosing_function_of(name).filter(|_| name != self.func.name) {
             return Err(self.unsupported(
                 span,
                 format!("`{name}` is a variable of the enclosing function `{enclosing}`: closures are not supported yet"),
@@ -384,12 +311,7 @@ impl<'a> FnInfer<'a> {
         self.loop_depth = 0;
         let mut body = self.block(&self.def.body)?;
         if falls_through(&self.def.body) {
-            let span = self
-                .def
-                .body
-                .last()
-                .map(|s| s.span)
-                .unwrap_or(self.def.span);
+            let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
             let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
             body.push(self.return_stmt(none, span)?);
         }
@@ -403,9 +325,7 @@ impl<'a> FnInfer<'a> {
                 Ok(()) => {}
                 // Retried in a later walk, or (calls needing overloads) after they are resolved.
                 Err(e) if e.kind == ErrorKind::Pending && !self.final_walk => {}
-                Err(e) if e.kind == ErrorKind::NeedsOverloads && !self.final_walk => {
-                    self.waiting_for_overloads = true
-                }
+                Err(e) if e.kind == ErrorKind::NeedsOverloads && !self.final_walk => self.waiting_for_overloads = true,
                 Err(e) => return Err(e),
             }
             if std::mem::take(&mut self.rest_of_block_is_dead) {
@@ -448,10 +368,7 @@ impl<'a> FnInfer<'a> {
                 ));
             }
             let value = self.cast(value, &declared);
-            return Ok(ir::Stmt {
-                kind: StmtKind::Return(value),
-                span,
-            });
+            return Ok(ir::Stmt { kind: StmtKind::Return(value), span });
         }
         let new = match &self.ret {
             None => value.ty.clone(),
@@ -470,10 +387,7 @@ impl<'a> FnInfer<'a> {
             self.session.set_return_guess(self.func, self.args, &new);
         }
         let value = self.cast(value, &new);
-        Ok(ir::Stmt {
-            kind: StmtKind::Return(value),
-            span,
-        })
+        Ok(ir::Stmt { kind: StmtKind::Return(value), span })
     }
 
     fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<ir::Stmt>) -> Result<()> {
@@ -495,19 +409,12 @@ impl<'a> FnInfer<'a> {
             ast::StmtKind::AugAssign { target, op, value } => {
                 let current = self.expr(target)?;
                 let rhs = self.expr(value)?;
-                let literals = crate::expr::Literals {
-                    left: false,
-                    right: crate::expr::is_number_literal(value),
-                };
+                let literals = crate::expr::Literals { left: false, right: crate::expr::is_number_literal(value) };
                 if let Type::Array(a) = current.ty.clone() {
                     // In place, as NumPy's `a += b`: the array itself (or the view) is written.
                     let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
                     self.check_same_kind(&result.ty, &a, Some(*op), span)?;
-                    if let ast::ExprKind::Subscript {
-                        value: container,
-                        index,
-                    } = &target.kind
-                    {
+                    if let ast::ExprKind::Subscript { value: container, index } = &target.kind {
                         // `a[1:] += v` writes the view; `a[mask] += v`, `a[:, idx] += v`: the
                         // selection was a copy, and the result goes back through the same index.
                         let array = self.expr(container)?;
@@ -517,11 +424,7 @@ impl<'a> FnInfer<'a> {
                             return Ok(());
                         }
                     }
-                    if let ast::ExprKind::Attribute {
-                        value: container,
-                        attr,
-                    } = &target.kind
-                    {
+                    if let ast::ExprKind::Attribute { value: container, attr } = &target.kind {
                         // `a.real += 1`: written through the attribute's view, as assigned.
                         return self.assign_attribute(container, attr, result, true, span, out);
                     }
@@ -538,11 +441,7 @@ impl<'a> FnInfer<'a> {
                 // A test known from the types alone (`x is None` where `x` is a parameter left
                 // at its `None` default, or holds a number) compiles only the branch that can
                 // run, as Numba prunes it: the other one may not even type.
-                if let Ok(ir::Expr {
-                    kind: ExprKind::Const(Const::Bool(taken)),
-                    ..
-                }) = &cond
-                {
+                if let Ok(ir::Expr { kind: ExprKind::Const(Const::Bool(taken)), .. }) = &cond {
                     let live = if *taken { body } else { orelse };
                     out.extend(self.block(live)?);
                     // What follows a pruned `if` whose branch returns or raises is dead too.
@@ -551,14 +450,7 @@ impl<'a> FnInfer<'a> {
                 }
                 let then_body = self.block(body)?;
                 let else_body = self.block(orelse)?;
-                push(
-                    out,
-                    StmtKind::If {
-                        cond: cond?,
-                        then_body,
-                        else_body,
-                    },
-                );
+                push(out, StmtKind::If { cond: cond?, then_body, else_body });
             }
             ast::StmtKind::While { test, body, orelse } => {
                 let cond = self.cond(test);
@@ -566,33 +458,14 @@ impl<'a> FnInfer<'a> {
                 let body = self.block(body);
                 self.loop_depth -= 1;
                 let orelse = self.block(orelse)?;
-                push(
-                    out,
-                    StmtKind::While {
-                        cond: cond?,
-                        body: body?,
-                        orelse,
-                    },
-                );
+                push(out, StmtKind::While { cond: cond?, body: body?, orelse });
             }
-            ast::StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
-            } => self.for_stmt(target, iter, body, orelse, span, out)?,
+            ast::StmtKind::For { target, iter, body, orelse } => self.for_stmt(target, iter, body, orelse, span, out)?,
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     return Err(self.typing(span, "`break` or `continue` outside a loop", None));
                 }
-                push(
-                    out,
-                    if matches!(s.kind, ast::StmtKind::Break) {
-                        StmtKind::Break
-                    } else {
-                        StmtKind::Continue
-                    },
-                );
+                push(out, if matches!(s.kind, ast::StmtKind::Break) { StmtKind::Break } else { StmtKind::Continue });
             }
             ast::StmtKind::Return(value) => {
                 let value = match value {
@@ -606,29 +479,9 @@ impl<'a> FnInfer<'a> {
             ast::StmtKind::Assert { test, msg } => {
                 let msg = msg.as_ref().map(|m| self.constant_message(m)).transpose()?;
                 let cond = self.cond(test)?;
-                let not = ir::Expr::new(
-                    ExprKind::Unary {
-                        op: ir::UnaryOp::Not,
-                        operand: cond.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let raise = ir::Stmt {
-                    kind: StmtKind::Raise {
-                        exc: ExcKind::AssertionError,
-                        msg,
-                    },
-                    span,
-                };
-                push(
-                    out,
-                    StmtKind::If {
-                        cond: not,
-                        then_body: vec![raise],
-                        else_body: vec![],
-                    },
-                );
+                let not = ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: cond.boxed() }, Type::Bool, span);
+                let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::AssertionError, msg }, span };
+                push(out, StmtKind::If { cond: not, then_body: vec![raise], else_body: vec![] });
             }
             ast::StmtKind::Raise(exc) => {
                 let (exc, msg) = self.exception(exc)?;
@@ -643,94 +496,32 @@ impl<'a> FnInfer<'a> {
         Ok(())
     }
 
-    pub(crate) fn assign(
-        &mut self,
-        target: &ast::Expr,
-        value: ir::Expr,
-        out: &mut Vec<ir::Stmt>,
-    ) -> Result<()> {
+    pub(crate) fn assign(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let span = target.span;
         match &target.kind {
             ast::ExprKind::Name(name) => {
-                let id = *self
-                    .names
-                    .get(name)
-                    .ok_or_else(|| self.internal(span, "assigned name was not collected"))?;
+                let id = *self.names.get(name).ok_or_else(|| self.internal(span, "assigned name was not collected"))?;
                 self.widen(id, &value.ty, span)?;
                 let ty = self.locals[id].ty.clone().expect("just widened");
                 let value = self.cast(value, &ty);
-                out.push(ir::Stmt {
-                    kind: StmtKind::Assign { local: id, value },
-                    span,
-                });
+                out.push(ir::Stmt { kind: StmtKind::Assign { local: id, value }, span });
                 Ok(())
             }
             ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::Array(a) if a.ndim >= 1) => {
                 // `x, y, z = p`: the array's length must be the number of names (NumPy's
                 // iteration), each name takes `p[i]`.
                 let tmp = self.temp(value.ty.clone());
-                out.push(ir::Stmt {
-                    kind: StmtKind::Assign { local: tmp, value },
-                    span,
-                });
-                let len = ir::Expr::new(
-                    ExprKind::ArrayAttr {
-                        array: self.local_expr(tmp, span).boxed(),
-                        attr: ir::ArrayAttr::Dim(0),
-                    },
-                    Type::INT64,
-                    span,
-                );
+                out.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span });
+                let len = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ir::ArrayAttr::Dim(0) }, Type::INT64, span);
                 let n = targets.len() as i128;
                 let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-                let many = ir::Expr::new(
-                    ExprKind::Compare {
-                        op: ast::CmpOp::Gt,
-                        lhs: len.clone().boxed(),
-                        rhs: int(n).boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let few = ir::Expr::new(
-                    ExprKind::Compare {
-                        op: ast::CmpOp::Lt,
-                        lhs: len.boxed(),
-                        rhs: int(n).boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                );
-                let raise = |msg: String| {
-                    vec![ir::Stmt {
-                        kind: StmtKind::Raise {
-                            exc: ExcKind::ValueError,
-                            msg: Some(msg),
-                        },
-                        span,
-                    }]
-                };
-                out.push(ir::Stmt {
-                    kind: StmtKind::If {
-                        cond: many,
-                        then_body: raise(format!("too many values to unpack (expected {n})")),
-                        else_body: vec![],
-                    },
-                    span,
-                });
-                out.push(ir::Stmt {
-                    kind: StmtKind::If {
-                        cond: few,
-                        then_body: raise(format!("not enough values to unpack (expected {n})")),
-                        else_body: vec![],
-                    },
-                    span,
-                });
+                let many = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Gt, lhs: len.clone().boxed(), rhs: int(n).boxed() }, Type::Bool, span);
+                let few = ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Lt, lhs: len.boxed(), rhs: int(n).boxed() }, Type::Bool, span);
+                let raise = |msg: String| vec![ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::ValueError, msg: Some(msg) }, span }];
+                out.push(ir::Stmt { kind: StmtKind::If { cond: many, then_body: raise(format!("too many values to unpack (expected {n})")), else_body: vec![] }, span });
+                out.push(ir::Stmt { kind: StmtKind::If { cond: few, then_body: raise(format!("not enough values to unpack (expected {n})")), else_body: vec![] }, span });
                 for (i, t) in targets.iter().enumerate() {
-                    let index = ast::Expr {
-                        kind: ast::ExprKind::Int(i as u64),
-                        span,
-                    };
+                    let index = ast::Expr { kind: ast::ExprKind::Int(i as u64), span };
                     let item = self.array_subscript(self.local_expr(tmp, span), &index, span)?;
                     self.assign(t, item, out)?;
                 }
@@ -739,61 +530,34 @@ impl<'a> FnInfer<'a> {
             ast::ExprKind::Tuple(targets) => {
                 let n = match &value.ty {
                     Type::Tuple(items) => items.len(),
-                    other => {
-                        return Err(self.typing(
-                            span,
-                            format!("cannot unpack a `{other}`"),
-                            Some("only tuples can be unpacked"),
-                        ))
-                    }
+                    other => return Err(self.typing(span, format!("cannot unpack a `{other}`"), Some("only tuples can be unpacked"))),
                 };
                 if n != targets.len() {
-                    return Err(self.typing(
-                        span,
-                        format!(
-                            "cannot unpack a tuple of {n} items into {} names",
-                            targets.len()
-                        ),
-                        None,
-                    ));
+                    return Err(self.typing(span, format!("cannot unpack a tuple of {n} items into {} names", targets.len()), None));
                 }
                 let tmp = self.temp(value.ty.clone());
-                out.push(ir::Stmt {
-                    kind: StmtKind::Assign { local: tmp, value },
-                    span,
-                });
+                out.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span });
                 for (i, t) in targets.iter().enumerate() {
                     let item = self.tuple_get(self.local_expr(tmp, span), i, span);
                     self.assign(t, item, out)?;
                 }
                 Ok(())
             }
-            ast::ExprKind::Subscript {
-                value: container,
-                index,
-            } => {
-                if matches!(&container.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat")
-                {
+            ast::ExprKind::Subscript { value: container, index } => {
+                if matches!(&container.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat") {
                     if let crate::expr::Value::FlatIter(array) = self.value(container)? {
                         return self.flat_store(array, index, value, span, out);
                     }
                 }
                 let array = self.expr(container)?;
                 if !matches!(array.ty, Type::Array(_)) {
-                    return Err(self.typing(
-                        span,
-                        format!("cannot assign to an item of a `{}`", array.ty),
-                        Some("tuples are immutable; only array items can be assigned"),
-                    ));
+                    return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
                 }
                 let stmt = self.array_store(array, index, value, span)?;
                 out.push(stmt);
                 Ok(())
             }
-            ast::ExprKind::Attribute {
-                value: container,
-                attr,
-            } => self.assign_attribute(container, attr, value, false, span, out),
+            ast::ExprKind::Attribute { value: container, attr } => self.assign_attribute(container, attr, value, false, span, out),
             _ => Err(self.unsupported(span, "this assignment target is not supported", None)),
         }
     }
@@ -801,25 +565,13 @@ impl<'a> FnInfer<'a> {
     /// `a.real = x`, `a.imag = x`: NumPy writes `x` (broadcast) into the view of that part of
     /// the array. A real array is its own real part and has no imaginary part to set (its
     /// `imag` is a read-only array of zeros, which `augmented` assignment would write).
-    fn assign_attribute(
-        &mut self,
-        container: &ast::Expr,
-        attr: &str,
-        value: ir::Expr,
-        augmented: bool,
-        span: Span,
-        out: &mut Vec<ir::Stmt>,
-    ) -> Result<()> {
+    fn assign_attribute(&mut self, container: &ast::Expr, attr: &str, value: ir::Expr, augmented: bool, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let array = self.expr(container)?;
         if crate::arrays::is_record(&array.ty) && crate::arrays::record_has_field(&array.ty, attr) {
             // `r.x = v` of one record `r = a[i]`: written into the array.
             if let Type::Array(a) = &array.ty {
                 if a.readonly {
-                    return Err(self.typing(
-                        span,
-                        format!("cannot write to a read-only array (`{}`)", array.ty),
-                        Some("copy it first with `.copy()`"),
-                    ));
+                    return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", array.ty), Some("copy it first with `.copy()`")));
                 }
             }
             let stmt = self.record_field_store(array, attr, value, span)?;
@@ -828,45 +580,19 @@ impl<'a> FnInfer<'a> {
         }
         let a = match &array.ty {
             Type::Array(a) => a.clone(),
-            other => {
-                return Err(self.unsupported(
-                    span,
-                    format!("assigning to the attribute `{attr}` of a `{other}` is not supported"),
-                    None,
-                ))
-            }
+            other => return Err(self.unsupported(span, format!("assigning to the attribute `{attr}` of a `{other}` is not supported"), None)),
         };
         match attr {
             "real" => {}
             "imag" if matches!(*a.dtype, Type::Complex(_)) => {}
             "imag" => {
-                let message = if augmented {
-                    "output array is read-only"
-                } else {
-                    "array does not have imaginary part to set"
-                };
+                let message = if augmented { "output array is read-only" } else { "array does not have imaginary part to set" };
                 return Err(self.typing(span, message, Some("the imaginary part of a real array is read-only zeros: make the array complex first, e.g. `a = a.astype(np.complex128)`")));
             }
-            "shape" => {
-                return Err(self.unsupported(
-                    span,
-                    "assigning to `shape` is not supported",
-                    Some("write `a = a.reshape(...)`"),
-                ))
-            }
-            _ => {
-                return Err(self.typing(
-                    span,
-                    format!("the array attribute `{attr}` cannot be assigned"),
-                    None,
-                ))
-            }
+            "shape" => return Err(self.unsupported(span, "assigning to `shape` is not supported", Some("write `a = a.reshape(...)`"))),
+            _ => return Err(self.typing(span, format!("the array attribute `{attr}` cannot be assigned"), None)),
         }
-        let Some(crate::registry::Entry {
-            build: crate::registry::Build::Attribute(part),
-            ..
-        }) = crate::registry::array_member(attr)
-        else {
+        let Some(crate::registry::Entry { build: crate::registry::Build::Attribute(part), .. }) = crate::registry::array_member(attr) else {
             return Err(self.internal(span, "array part attributes are registered"));
         };
         let view = match part(self, array, span)? {
@@ -878,51 +604,26 @@ impl<'a> FnInfer<'a> {
             out.push(stmt);
             return Ok(());
         }
-        let Type::Array(v) = &view.ty else {
-            return Err(self.internal(span, "an array part is an array"));
-        };
+        let Type::Array(v) = &view.ty else { return Err(self.internal(span, "an array part is an array")) };
         if v.readonly {
-            return Err(self.typing(
-                span,
-                format!("cannot write to a read-only array (`{}`)", view.ty),
-                Some("copy it first with `.copy()`"),
-            ));
+            return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", view.ty), Some("copy it first with `.copy()`")));
         }
         let v = v.clone();
         let value = self.element_value(value, &v, span)?;
-        out.push(ir::Stmt {
-            kind: StmtKind::ArrayFill { array: view, value },
-            span,
-        });
+        out.push(ir::Stmt { kind: StmtKind::ArrayFill { array: view, value }, span });
         Ok(())
     }
 
-    fn for_stmt(
-        &mut self,
-        target: &ast::Expr,
-        iter: &ast::Expr,
-        body: &[ast::Stmt],
-        orelse: &[ast::Stmt],
-        span: Span,
-        out: &mut Vec<ir::Stmt>,
-    ) -> Result<()> {
+    fn for_stmt(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let range_args = match &iter.kind {
-            ast::ExprKind::Call {
-                func,
-                args,
-                keywords,
-            } if keywords.is_empty() && self.is_builtin(func, "range")? => args,
+            ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "range")? => args,
             _ => return self.for_walk(target, iter, body, orelse, span, out),
         };
         let mut bounds = Vec::new();
         for a in range_args {
             let e = self.expr(a)?;
             if !e.ty.is_integer_like() {
-                return Err(self.typing(
-                    a.span,
-                    format!("`range()` needs integer arguments, got a `{}`", e.ty),
-                    Some("convert with `int(...)`"),
-                ));
+                return Err(self.typing(a.span, format!("`range()` needs integer arguments, got a `{}`", e.ty), Some("convert with `int(...)`")));
             }
             bounds.push(self.cast(e, &Type::INT64));
         }
@@ -938,13 +639,7 @@ impl<'a> FnInfer<'a> {
                 let stop = bounds.pop().unwrap();
                 (bounds.pop().unwrap(), stop, step)
             }
-            n => {
-                return Err(self.typing(
-                    iter.span,
-                    format!("`range()` takes 1 to 3 arguments, got {n}"),
-                    None,
-                ))
-            }
+            n => return Err(self.typing(iter.span, format!("`range()` takes 1 to 3 arguments, got {n}"), None)),
         };
         let index = self.temp(Type::INT64);
         let mut body_ir = Vec::new();
@@ -954,17 +649,7 @@ impl<'a> FnInfer<'a> {
         self.loop_depth -= 1;
         body_ir.extend(rest?);
         let orelse = self.block(orelse)?;
-        out.push(ir::Stmt {
-            kind: StmtKind::ForRange {
-                index,
-                start,
-                stop,
-                step,
-                body: body_ir,
-                orelse,
-            },
-            span,
-        });
+        out.push(ir::Stmt { kind: StmtKind::ForRange { index, start, stop, step, body: body_ir, orelse }, span });
         Ok(())
     }
 
@@ -985,35 +670,17 @@ impl<'a> FnInfer<'a> {
             // A global (or an overload's static argument) bound to a string.
             ast::ExprKind::Name(_) => match self.value(e)? {
                 crate::expr::Value::Str(s) => Ok(s),
-                _ => Err(self.unsupported(
-                    e.span,
-                    "exception messages must be constant strings",
-                    Some("write the message as a string literal"),
-                )),
+                _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
             },
-            _ => Err(self.unsupported(
-                e.span,
-                "exception messages must be constant strings",
-                Some("write the message as a string literal"),
-            )),
+            _ => Err(self.unsupported(e.span, "exception messages must be constant strings", Some("write the message as a string literal"))),
         }
     }
 
     /// `raise E`, `raise E()` or `raise E("message")`.
     fn exception(&mut self, e: &ast::Expr) -> Result<(ExcKind, Option<String>)> {
-        let not_exception = |cx: &Self, span| {
-            cx.unsupported(
-                span,
-                "only built-in exception classes can be raised",
-                Some("raise e.g. `ValueError(\"...\")`"),
-            )
-        };
+        let not_exception = |cx: &Self, span| cx.unsupported(span, "only built-in exception classes can be raised", Some("raise e.g. `ValueError(\"...\")`"));
         let (class, args) = match &e.kind {
-            ast::ExprKind::Call {
-                func,
-                args,
-                keywords,
-            } if keywords.is_empty() => (func.as_ref(), args.as_slice()),
+            ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() => (func.as_ref(), args.as_slice()),
             _ => (e, &[][..]),
         };
         let kind = match self.value(class)? {
@@ -1023,11 +690,7 @@ impl<'a> FnInfer<'a> {
         match args {
             [] => Ok((kind, None)),
             [msg] => Ok((kind, Some(self.constant_message(msg)?))),
-            _ => Err(self.unsupported(
-                e.span,
-                "exceptions take at most one message argument here",
-                None,
-            )),
+            _ => Err(self.unsupported(e.span, "exceptions take at most one message argument here", None)),
         }
     }
 
@@ -1052,12 +715,7 @@ impl<'a> FnInfer<'a> {
 
     /// The truth of one record (a 0-d structured array), as NumPy's `np.void`: whether any
     /// field is nonzero.
-    fn record_truth(
-        &mut self,
-        e: ir::Expr,
-        record: &ferrojit_types::RecordType,
-        span: Span,
-    ) -> ir::Expr {
+    fn record_truth(&mut self, e: ir::Expr, record: &ferrojit_types::RecordType, span: Span) -> ir::Expr {
         let tmp = self.temp(e.ty.clone());
         let mut any: Option<ir::Expr> = None;
         for field in &record.fields {
@@ -1065,61 +723,20 @@ impl<'a> FnInfer<'a> {
             let truth = self.truth(value);
             any = Some(match any {
                 None => truth,
-                Some(before) => ir::Expr::new(
-                    ExprKind::Logical {
-                        and: false,
-                        lhs: before.boxed(),
-                        rhs: truth.boxed(),
-                    },
-                    Type::Bool,
-                    span,
-                ),
+                Some(before) => ir::Expr::new(ExprKind::Logical { and: false, lhs: before.boxed(), rhs: truth.boxed() }, Type::Bool, span),
             });
         }
-        let any = any.unwrap_or_else(|| {
-            ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span)
-        });
-        ir::Expr::new(
-            ExprKind::Let {
-                local: tmp,
-                value: e.boxed(),
-                body: any.boxed(),
-            },
-            Type::Bool,
-            span,
-        )
+        let any = any.unwrap_or_else(|| ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span));
+        ir::Expr::new(ExprKind::Let { local: tmp, value: e.boxed(), body: any.boxed() }, Type::Bool, span)
     }
 
     /// NumPy's truth of an array: its one element's; a `ValueError` for none or several.
     fn array_truth(&mut self, e: ir::Expr, a: &ferrojit_types::ArrayType, span: Span) -> ir::Expr {
         let tmp = self.temp(e.ty.clone());
-        let size = ir::Expr::new(
-            ExprKind::ArrayAttr {
-                array: self.local_expr(tmp, span).boxed(),
-                attr: ir::ArrayAttr::Size,
-            },
-            Type::INT64,
-            span,
-        );
+        let size = ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(tmp, span).boxed(), attr: ir::ArrayAttr::Size }, Type::INT64, span);
         let int = |v| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
-        let compare = |op, l: ir::Expr, r: ir::Expr| {
-            ir::Expr::new(
-                ExprKind::Compare {
-                    op,
-                    lhs: l.boxed(),
-                    rhs: r.boxed(),
-                },
-                Type::Bool,
-                span,
-            )
-        };
-        let raise = |msg: &str| ir::Stmt {
-            kind: StmtKind::Raise {
-                exc: ExcKind::ValueError,
-                msg: Some(msg.into()),
-            },
-            span,
-        };
+        let compare = |op, l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span);
+        let raise = |msg: &str| ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::ValueError, msg: Some(msg.into()) }, span };
         let stmts = vec![
             ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span },
             ir::Stmt {
@@ -1142,14 +759,7 @@ impl<'a> FnInfer<'a> {
         let zeros = (0..a.ndim).map(|_| int(0)).collect();
         let element = crate::arrays::element_at(self.local_expr(tmp, span), zeros, span);
         let value = self.truth(element);
-        ir::Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: value.boxed(),
-            },
-            Type::Bool,
-            span,
-        )
+        ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Bool, span)
     }
 
     /// Converts `e` to `ty`; the identity when it already has that type.
@@ -1161,11 +771,7 @@ impl<'a> FnInfer<'a> {
         if let ExprKind::Tuple(items) = e.kind {
             // Convert literal tuples item by item so the IR stays readable.
             if let Type::Tuple(tys) = ty {
-                let items = items
-                    .into_iter()
-                    .zip(tys)
-                    .map(|(i, t)| self.cast(i, t))
-                    .collect();
+                let items = items.into_iter().zip(tys).map(|(i, t)| self.cast(i, t)).collect();
                 return ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span);
             }
             unreachable!("tuples are only converted to tuples");
@@ -1181,25 +787,13 @@ impl<'a> FnInfer<'a> {
             _ => unreachable!("tuple_items of a non-tuple"),
         };
         if matches!(tuple.kind, ExprKind::Local(_)) || n == 0 {
-            return (0..n)
-                .map(|i| self.tuple_get(tuple.clone(), i, span))
-                .collect();
+            return (0..n).map(|i| self.tuple_get(tuple.clone(), i, span)).collect();
         }
         let tmp = self.temp(tuple.ty.clone());
-        let mut items: Vec<ir::Expr> = (0..n)
-            .map(|i| self.tuple_get(self.local_expr(tmp, span), i, span))
-            .collect();
+        let mut items: Vec<ir::Expr> = (0..n).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
         let first = items[0].clone();
         let ty = first.ty.clone();
-        items[0] = ir::Expr::new(
-            ExprKind::Let {
-                local: tmp,
-                value: tuple.boxed(),
-                body: first.boxed(),
-            },
-            ty,
-            span,
-        );
+        items[0] = ir::Expr::new(ExprKind::Let { local: tmp, value: tuple.boxed(), body: first.boxed() }, ty, span);
         items
     }
 
@@ -1220,56 +814,21 @@ impl<'a> FnInfer<'a> {
 /// parameter (a declared signature of another length): CPython's words for a call with that
 /// many positional arguments. Fewer arguments that defaults make up bind in Python, but a
 /// compiled signature names every parameter's type.
-fn argument_count_message(
-    def: &ast::FunctionDef,
-    has_default: impl Fn(usize) -> bool,
-    args: &[Type],
-) -> (String, String) {
+fn argument_count_message(def: &ast::FunctionDef, has_default: impl Fn(usize) -> bool, args: &[Type]) -> (String, String) {
     use crate::bind::{name_list, plural};
     let (name, given, total) = (&def.name, args.len(), def.params.len());
     let required = (0..total).take_while(|&i| !has_default(i)).count();
     let types: Vec<String> = args.iter().map(Type::to_string).collect();
-    let with_defaults = if required < total {
-        ", those with defaults too"
-    } else {
-        ""
-    };
-    let hint = format!(
-        "the signature gives {} ({}): declare one per parameter of `{name}`{with_defaults}",
-        plural(given, "argument type"),
-        types.join(", ")
-    );
+    let with_defaults = if required < total { ", those with defaults too" } else { "" };
+    let hint = format!("the signature gives {} ({}): declare one per parameter of `{name}`{with_defaults}", plural(given, "argument type"), types.join(", "));
     let message = if given > total {
-        let takes = if required == total {
-            plural(total, "positional argument")
-        } else {
-            format!("from {required} to {total} positional arguments")
-        };
-        format!(
-            "{name}() takes {takes} but {given} {} given",
-            if given == 1 { "was" } else { "were" }
-        )
+        let takes = if required == total { plural(total, "positional argument") } else { format!("from {required} to {total} positional arguments") };
+        format!("{name}() takes {takes} but {given} {} given", if given == 1 { "was" } else { "were" })
     } else if given < required {
-        let missing: Vec<&str> = def.params[given..required]
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect();
-        format!(
-            "{name}() missing {} required positional {}: {}",
-            missing.len(),
-            if missing.len() == 1 {
-                "argument"
-            } else {
-                "arguments"
-            },
-            name_list(&missing, '\'')
-        )
+        let missing: Vec<&str> = def.params[given..required].iter().map(|p| p.name.as_str()).collect();
+        format!("{name}() missing {} required positional {}: {}", missing.len(), if missing.len() == 1 { "argument" } else { "arguments" }, name_list(&missing, '\''))
     } else {
-        format!(
-            "{name}() is compiled for {} but takes {}",
-            plural(given, "argument"),
-            plural(total, "argument")
-        )
+        format!("{name}() is compiled for {} but takes {}", plural(given, "argument"), plural(total, "argument"))
     };
     (message, hint)
 }
@@ -1278,15 +837,8 @@ fn convertible(from: &Type, to: &Type) -> bool {
     match (from, to) {
         (Type::Complex(_), t) if t.is_number() => matches!(t, Type::Complex(_)),
         (f, t) if f.is_number() && t.is_number() => true,
-        (Type::Tuple(a), Type::Tuple(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y))
-        }
-        (Type::Array(a), Type::Array(b)) => {
-            a.dtype == b.dtype
-                && a.ndim == b.ndim
-                && (b.layout == ferrojit_types::Layout::A || a.layout == b.layout)
-                && (a.aligned || !b.aligned)
-        }
+        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y)),
+        (Type::Array(a), Type::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim && (b.layout == ferrojit_types::Layout::A || a.layout == b.layout) && (a.aligned || !b.aligned),
         (a, b) => a == b,
     }
 }
@@ -1304,12 +856,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
         match &s.kind {
             ast::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             ast::StmtKind::AugAssign { target: t, .. } => target(t, out),
-            ast::StmtKind::For {
-                target: t,
-                body,
-                orelse,
-                ..
-            } => {
+            ast::StmtKind::For { target: t, body, orelse, .. } => {
                 target(t, out);
                 collect_assigned(body, out);
                 collect_assigned(orelse, out);
@@ -1338,9 +885,7 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
                     !is_true_literal(test) && falls_through(orelse)
                 }
             }
-            ast::StmtKind::For { body, orelse, .. } => {
-                contains_break(body) || falls_through(orelse)
-            }
+            ast::StmtKind::For { body, orelse, .. } => contains_break(body) || falls_through(orelse),
             _ => true,
         },
     }
@@ -1356,9 +901,7 @@ pub(crate) fn contains_break(stmts: &[ast::Stmt]) -> bool {
         ast::StmtKind::Break => true,
         ast::StmtKind::If { body, orelse, .. } => contains_break(body) || contains_break(orelse),
         // A nested loop's `orelse` belongs to the outer loop; its body does not.
-        ast::StmtKind::While { orelse, .. } | ast::StmtKind::For { orelse, .. } => {
-            contains_break(orelse)
-        }
+        ast::StmtKind::While { orelse, .. } | ast::StmtKind::For { orelse, .. } => contains_break(orelse),
         _ => false,
     })
 }

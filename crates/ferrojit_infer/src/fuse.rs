@@ -56,10 +56,7 @@ impl Counts {
             }
             false
         });
-        Counts {
-            reads,
-            assignments: ir::assignment_counts(body),
-        }
+        Counts { reads, assignments: ir::assignment_counts(body) }
     }
 }
 
@@ -67,14 +64,8 @@ impl Counts {
 fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bool {
     for s in stmts.iter_mut() {
         let nested = match &mut s.kind {
-            StmtKind::If {
-                then_body,
-                else_body,
-                ..
-            } => fuse_one(then_body, counts, num_params) || fuse_one(else_body, counts, num_params),
-            StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => {
-                fuse_one(body, counts, num_params) || fuse_one(orelse, counts, num_params)
-            }
+            StmtKind::If { then_body, else_body, .. } => fuse_one(then_body, counts, num_params) || fuse_one(else_body, counts, num_params),
+            StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => fuse_one(body, counts, num_params) || fuse_one(orelse, counts, num_params),
             _ => false,
         };
         if nested {
@@ -82,9 +73,7 @@ fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bo
         }
     }
     for i in 0..stmts.len().saturating_sub(1) {
-        let Some((local, def)) = definition(&stmts[i]) else {
-            continue;
-        };
+        let Some((local, def)) = definition(&stmts[i]) else { continue };
         let read = counts.reads.get(&local).copied().unwrap_or(0);
         let all_reads_next = read == reads(&stmts[i + 1..i + 2], local);
         if local < num_params || counts.assignments.get(&local) != Some(&1) || !all_reads_next {
@@ -92,14 +81,7 @@ fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bo
         }
         // Each read computes the element again: worth it for a few arithmetic operations, not
         // for calls (`sin`, `exp`), which the array computes once.
-        if read > 1
-            && def.element.any(&mut |e| {
-                matches!(
-                    e.kind,
-                    ExprKind::Math { .. } | ExprKind::Runtime { .. } | ExprKind::Call { .. }
-                )
-            })
-        {
+        if read > 1 && def.element.any(&mut |e| matches!(e.kind, ExprKind::Math { .. } | ExprKind::Runtime { .. } | ExprKind::Call { .. })) {
             continue;
         }
         let mut next = stmts[i + 1].clone();
@@ -115,37 +97,14 @@ fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bo
 
 /// `local = <block that allocates an array and fills it with a map>`, taken apart.
 fn definition(s: &ir::Stmt) -> Option<(LocalId, Definition)> {
-    let StmtKind::Assign { local, value } = &s.kind else {
-        return None;
-    };
-    let ExprKind::Block {
-        stmts,
-        value: result,
-    } = &value.kind
-    else {
-        return None;
-    };
-    let ExprKind::Local(out) = result.kind else {
-        return None;
-    };
+    let StmtKind::Assign { local, value } = &s.kind else { return None };
+    let ExprKind::Block { stmts, value: result } = &value.kind else { return None };
+    let ExprKind::Local(out) = result.kind else { return None };
     let n = stmts.len();
     if n < 3 {
         return None;
     }
-    let (
-        StmtKind::Assign { value: shape, .. },
-        StmtKind::Assign {
-            local: new_local,
-            value: new,
-        },
-        StmtKind::ArrayMap {
-            dst,
-            operands,
-            element,
-            ..
-        },
-    ) = (&stmts[n - 3].kind, &stmts[n - 2].kind, &stmts[n - 1].kind)
-    else {
+    let (StmtKind::Assign { value: shape, .. }, StmtKind::Assign { local: new_local, value: new }, StmtKind::ArrayMap { dst, operands, element, .. }) = (&stmts[n - 3].kind, &stmts[n - 2].kind, &stmts[n - 1].kind) else {
         return None;
     };
     let shaped = matches!(shape.kind, ExprKind::BroadcastShape(_));
@@ -154,14 +113,7 @@ fn definition(s: &ir::Stmt) -> Option<(LocalId, Definition)> {
     if !(shaped && allocated && fills) {
         return None;
     }
-    Some((
-        *local,
-        Definition {
-            pre: stmts[..n - 3].to_vec(),
-            operands: operands.clone(),
-            element: element.clone(),
-        },
-    ))
+    Some((*local, Definition { pre: stmts[..n - 3].to_vec(), operands: operands.clone(), element: element.clone() }))
 }
 
 fn count_in(stmts: &[ir::Stmt], pred: &mut dyn FnMut(&ir::Expr) -> bool) -> usize {
@@ -182,20 +134,12 @@ fn count_in(stmts: &[ir::Stmt], pred: &mut dyn FnMut(&ir::Expr) -> bool) -> usiz
 
 /// How many times `local` is read in `stmts`.
 fn reads(stmts: &[ir::Stmt], local: LocalId) -> usize {
-    count_in(
-        stmts,
-        &mut |e| matches!(e.kind, ExprKind::Local(l) if l == local),
-    )
+    count_in(stmts, &mut |e| matches!(e.kind, ExprKind::Local(l) if l == local))
 }
 
 /// Replaces, in one map's operands and element, each operand that reads `local` by `def`'s
 /// operands and element.
-fn substitute_in_map(
-    operands: &mut Vec<ir::Expr>,
-    element: &mut ir::Expr,
-    local: LocalId,
-    def: &Definition,
-) {
+fn substitute_in_map(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr, local: LocalId, def: &Definition) {
     let old = std::mem::take(operands);
     // Per old operand, what its element becomes over the new operands: a kept operand's
     // element at its new index (after the operands inserted before it), a replaced one's
@@ -237,13 +181,9 @@ enum Rewritten {
 /// and is not entered either.
 fn remap(element: &mut ir::Expr, rewritten: &[Rewritten]) {
     element.rewrite(&mut |x| {
-        let ExprKind::MapElement(old) = x.kind else {
-            return true;
-        };
+        let ExprKind::MapElement(old) = x.kind else { return true };
         *x = match &rewritten[old] {
-            Rewritten::Operand(new) => {
-                ir::Expr::new(ExprKind::MapElement(*new), x.ty.clone(), x.span)
-            }
+            Rewritten::Operand(new) => ir::Expr::new(ExprKind::MapElement(*new), x.ty.clone(), x.span),
             Rewritten::Element(e) => e.clone(),
         };
         false
@@ -253,17 +193,10 @@ fn remap(element: &mut ir::Expr, rewritten: &[Rewritten]) {
 /// Substitutes `def` for `local` in every map of `s` (reads of `local` elsewhere in `s` stay:
 /// the caller checks that none is left).
 fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
-    let arrays: Vec<ir::Expr> = def
-        .operands
-        .iter()
-        .filter(|o| matches!(o.ty, Type::Array(_)))
-        .cloned()
-        .collect();
+    let arrays: Vec<ir::Expr> = def.operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).cloned().collect();
     let mut visit = |e: &mut ir::Expr| match &mut e.kind {
         // `(d * 2).sum()`, and `d.sum()`: the reduction of the map whose element is `d`'s.
-        ExprKind::MapReduce {
-            operands, element, ..
-        } => substitute_in_map(operands, element, local, def),
+        ExprKind::MapReduce { operands, element, .. } => substitute_in_map(operands, element, local, def),
         ExprKind::BroadcastShape(operands) => {
             let old = std::mem::take(operands);
             for o in old {
@@ -276,20 +209,14 @@ fn substitute_in_stmt(s: &mut ir::Stmt, local: LocalId, def: &Definition) {
         }
         ExprKind::Block { stmts, .. } => {
             for inner in stmts.iter_mut() {
-                if let StmtKind::ArrayMap {
-                    operands, element, ..
-                } = &mut inner.kind
-                {
+                if let StmtKind::ArrayMap { operands, element, .. } = &mut inner.kind {
                     substitute_in_map(operands, element, local, def);
                 }
             }
         }
         _ => {}
     };
-    if let StmtKind::ArrayMap {
-        operands, element, ..
-    } = &mut s.kind
-    {
+    if let StmtKind::ArrayMap { operands, element, .. } = &mut s.kind {
         substitute_in_map(operands, element, local, def);
     }
     s.walk_exprs_mut(&mut visit);
@@ -315,15 +242,7 @@ mod tests {
     }
 
     fn binary(op: BinaryOp, lhs: ir::Expr, rhs: ir::Expr) -> ir::Expr {
-        ir::Expr::new(
-            ExprKind::Binary {
-                op,
-                lhs: lhs.boxed(),
-                rhs: rhs.boxed(),
-            },
-            Type::FLOAT64,
-            Span::default(),
-        )
+        ir::Expr::new(ExprKind::Binary { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::FLOAT64, Span::default())
     }
 
     /// The element and operands of a map, written as `$0 * ($1 - $2)` over `[x.0, 2.0]`.
@@ -333,80 +252,26 @@ mod tests {
                 ExprKind::MapElement(i) => format!("${i}"),
                 ExprKind::Local(l) => format!("x.{l}"),
                 ExprKind::Const(Const::Float(v)) => format!("{v:?}"),
-                ExprKind::Binary { op, lhs, rhs } => {
-                    format!("({} {op:?} {})", expr(lhs), expr(rhs))
-                }
-                ExprKind::MapReduce {
-                    op,
-                    operands,
-                    element,
-                } => format!(
-                    "{op:?}(map [{}] -> {})",
-                    operands.iter().map(expr).collect::<Vec<_>>().join(", "),
-                    expr(element)
-                ),
+                ExprKind::Binary { op, lhs, rhs } => format!("({} {op:?} {})", expr(lhs), expr(rhs)),
+                ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map [{}] -> {})", operands.iter().map(expr).collect::<Vec<_>>().join(", "), expr(element)),
                 other => panic!("not shown: {other:?}"),
             }
         }
-        format!(
-            "[{}] -> {}",
-            operands.iter().map(expr).collect::<Vec<_>>().join(", "),
-            expr(element)
-        )
+        format!("[{}] -> {}", operands.iter().map(expr).collect::<Vec<_>>().join(", "), expr(element))
     }
 
     /// `d = x.2 - x.3`, substituted into maps that read `d` (local 1) among other operands.
     #[test]
     fn each_read_of_the_variable_becomes_its_element_over_its_operands() {
-        let def = Definition {
-            pre: vec![],
-            operands: vec![local(2), local(3)],
-            element: binary(BinaryOp::Sub, element(0), element(1)),
-        };
-        let two = ir::Expr::new(
-            ExprKind::Const(Const::Float(2.0)),
-            Type::FLOAT64,
-            Span::default(),
-        );
+        let def = Definition { pre: vec![], operands: vec![local(2), local(3)], element: binary(BinaryOp::Sub, element(0), element(1)) };
+        let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
         // A nested reduction's element indexes its own operands: it is left as it is.
-        let nested = ir::Expr::new(
-            ExprKind::MapReduce {
-                op: ReduceOp::Sum,
-                operands: vec![local(0)],
-                element: element(0).boxed(),
-            },
-            Type::FLOAT64,
-            Span::default(),
-        );
+        let nested = ir::Expr::new(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![local(0)], element: element(0).boxed() }, Type::FLOAT64, Span::default());
         let cases: Vec<(Vec<ir::Expr>, ir::Expr, &str)> = vec![
             (vec![local(1)], element(0), "[x.2, x.3] -> ($0 Sub $1)"),
-            (
-                vec![local(0), local(1), two.clone()],
-                binary(
-                    BinaryOp::Add,
-                    binary(BinaryOp::Mul, element(0), element(1)),
-                    element(2),
-                ),
-                "[x.0, x.2, x.3, 2.0] -> (($0 Mul ($1 Sub $2)) Add $3)",
-            ),
-            (
-                vec![local(1), local(0), local(1)],
-                binary(
-                    BinaryOp::Mul,
-                    binary(BinaryOp::Mul, element(0), element(1)),
-                    element(2),
-                ),
-                "[x.2, x.3, x.0, x.2, x.3] -> ((($0 Sub $1) Mul $2) Mul ($3 Sub $4))",
-            ),
-            (
-                vec![local(0), local(1)],
-                binary(
-                    BinaryOp::Add,
-                    element(1),
-                    binary(BinaryOp::Mul, element(0), nested),
-                ),
-                "[x.0, x.2, x.3] -> (($1 Sub $2) Add ($0 Mul Sum(map [x.0] -> $0)))",
-            ),
+            (vec![local(0), local(1), two.clone()], binary(BinaryOp::Add, binary(BinaryOp::Mul, element(0), element(1)), element(2)), "[x.0, x.2, x.3, 2.0] -> (($0 Mul ($1 Sub $2)) Add $3)"),
+            (vec![local(1), local(0), local(1)], binary(BinaryOp::Mul, binary(BinaryOp::Mul, element(0), element(1)), element(2)), "[x.2, x.3, x.0, x.2, x.3] -> ((($0 Sub $1) Mul $2) Mul ($3 Sub $4))"),
+            (vec![local(0), local(1)], binary(BinaryOp::Add, element(1), binary(BinaryOp::Mul, element(0), nested)), "[x.0, x.2, x.3] -> (($1 Sub $2) Add ($0 Mul Sum(map [x.0] -> $0)))"),
         ];
         for (mut operands, mut e, expected) in cases {
             substitute_in_map(&mut operands, &mut e, 1, &def);
@@ -419,101 +284,31 @@ mod tests {
     }
 
     fn stmt(kind: StmtKind) -> ir::Stmt {
-        ir::Stmt {
-            kind,
-            span: Span::default(),
-        }
+        ir::Stmt { kind, span: Span::default() }
     }
 
     /// `d.1 = a.0 * 2.0` as inference builds it: a new array of the broadcast shape (in `$shape.2`
     /// and `$new.3`) filled by a map.
     fn definition_of_d() -> ir::Stmt {
         let shape_ty = Type::Tuple(vec![Type::INT64]);
-        let two = ir::Expr::new(
-            ExprKind::Const(Const::Float(2.0)),
-            Type::FLOAT64,
-            Span::default(),
-        );
+        let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
         let stmts = vec![
-            stmt(StmtKind::Assign {
-                local: 2,
-                value: ir::Expr::new(
-                    ExprKind::BroadcastShape(vec![local(0)]),
-                    shape_ty.clone(),
-                    Span::default(),
-                ),
-            }),
-            stmt(StmtKind::Assign {
-                local: 3,
-                value: ir::Expr::new(
-                    ExprKind::ArrayNew {
-                        shape: vec![ir::Expr::new(
-                            ExprKind::TupleGet(
-                                ir::Expr::new(ExprKind::Local(2), shape_ty, Span::default())
-                                    .boxed(),
-                                0,
-                            ),
-                            Type::INT64,
-                            Span::default(),
-                        )],
-                    },
-                    array(),
-                    Span::default(),
-                ),
-            }),
-            stmt(StmtKind::ArrayMap {
-                dst: local(3),
-                operands: vec![local(0)],
-                element: binary(BinaryOp::Mul, element(0), two),
-                fresh: true,
-            }),
+            stmt(StmtKind::Assign { local: 2, value: ir::Expr::new(ExprKind::BroadcastShape(vec![local(0)]), shape_ty.clone(), Span::default()) }),
+            stmt(StmtKind::Assign { local: 3, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![ir::Expr::new(ExprKind::TupleGet(ir::Expr::new(ExprKind::Local(2), shape_ty, Span::default()).boxed(), 0), Type::INT64, Span::default())] }, array(), Span::default()) }),
+            stmt(StmtKind::ArrayMap { dst: local(3), operands: vec![local(0)], element: binary(BinaryOp::Mul, element(0), two), fresh: true }),
         ];
-        stmt(StmtKind::Assign {
-            local: 1,
-            value: ir::Expr::new(
-                ExprKind::Block {
-                    stmts,
-                    value: local(3).boxed(),
-                },
-                array(),
-                Span::default(),
-            ),
-        })
+        stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::Block { stmts, value: local(3).boxed() }, array(), Span::default()) })
     }
 
     /// `return d.1.sum()`.
     fn return_sum_of_d() -> ir::Stmt {
-        stmt(StmtKind::Return(ir::Expr::new(
-            ExprKind::MapReduce {
-                op: ReduceOp::Sum,
-                operands: vec![local(1)],
-                element: element(0).boxed(),
-            },
-            Type::FLOAT64,
-            Span::default(),
-        )))
+        stmt(StmtKind::Return(ir::Expr::new(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![local(1)], element: element(0).boxed() }, Type::FLOAT64, Span::default())))
     }
 
     /// `d` assigned again by a statement inside a block: `{ d.1 = new(3) } => 0`.
     fn block_assigning_d() -> ir::Expr {
-        let again = stmt(StmtKind::Assign {
-            local: 1,
-            value: ir::Expr::new(
-                ExprKind::ArrayNew {
-                    shape: vec![int(3)],
-                },
-                array(),
-                Span::default(),
-            ),
-        });
-        ir::Expr::new(
-            ExprKind::Block {
-                stmts: vec![again],
-                value: int(0).boxed(),
-            },
-            Type::INT64,
-            Span::default(),
-        )
+        let again = stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![int(3)] }, array(), Span::default()) });
+        ir::Expr::new(ExprKind::Block { stmts: vec![again], value: int(0).boxed() }, Type::INT64, Span::default())
     }
 
     /// A variable fuses only when the definition is its one assignment: an assignment anywhere
@@ -523,32 +318,9 @@ mod tests {
     fn a_variable_assigned_anywhere_else_is_not_fused() {
         let cases: Vec<(&str, Vec<ir::Stmt>, bool)> = vec![
             ("only the definition", vec![], true),
-            (
-                "in an assigned value's block",
-                vec![stmt(StmtKind::Assign {
-                    local: 4,
-                    value: block_assigning_d(),
-                })],
-                false,
-            ),
-            (
-                "in an expression statement's block",
-                vec![stmt(StmtKind::Expr(block_assigning_d()))],
-                false,
-            ),
-            (
-                "in a loop condition's block",
-                vec![stmt(StmtKind::While {
-                    cond: ir::Expr::new(
-                        ExprKind::Truth(block_assigning_d().boxed()),
-                        Type::Bool,
-                        Span::default(),
-                    ),
-                    body: vec![stmt(StmtKind::Break)],
-                    orelse: vec![],
-                })],
-                false,
-            ),
+            ("in an assigned value's block", vec![stmt(StmtKind::Assign { local: 4, value: block_assigning_d() })], false),
+            ("in an expression statement's block", vec![stmt(StmtKind::Expr(block_assigning_d()))], false),
+            ("in a loop condition's block", vec![stmt(StmtKind::While { cond: ir::Expr::new(ExprKind::Truth(block_assigning_d().boxed()), Type::Bool, Span::default()), body: vec![stmt(StmtKind::Break)], orelse: vec![] })], false),
         ];
         for (what, before, fuses) in cases {
             let mut body = before;

@@ -22,10 +22,7 @@
 use crate::bind::Args;
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
-use ferrojit_ir::{
-    self as ir, ArrayAttr, BinaryOp, Const, ExcKind, ExprKind, IndexItem, LocalId, RuntimeFunc,
-    StmtKind,
-};
+use ferrojit_ir::{self as ir, ArrayAttr, BinaryOp, Const, ExcKind, ExprKind, IndexItem, LocalId, RuntimeFunc, StmtKind};
 use ferrojit_syntax::ast::{self, CmpOp, Span};
 use ferrojit_types::{ArrayType, Layout, Type};
 
@@ -65,64 +62,24 @@ fn int(v: i128, span: Span) -> ir::Expr {
 
 fn binary(op: BinaryOp, lhs: ir::Expr, rhs: ir::Expr, span: Span) -> ir::Expr {
     let ty = lhs.ty.clone();
-    ir::Expr::new(
-        ExprKind::Binary {
-            op,
-            lhs: lhs.boxed(),
-            rhs: rhs.boxed(),
-        },
-        ty,
-        span,
-    )
+    ir::Expr::new(ExprKind::Binary { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, ty, span)
 }
 
 fn compare(op: CmpOp, lhs: ir::Expr, rhs: ir::Expr, span: Span) -> ir::Expr {
-    ir::Expr::new(
-        ExprKind::Compare {
-            op,
-            lhs: lhs.boxed(),
-            rhs: rhs.boxed(),
-        },
-        Type::Bool,
-        span,
-    )
+    ir::Expr::new(ExprKind::Compare { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::Bool, span)
 }
 
 fn if_exp(cond: ir::Expr, then: ir::Expr, otherwise: ir::Expr, span: Span) -> ir::Expr {
     let ty = then.ty.clone();
-    ir::Expr::new(
-        ExprKind::IfExp {
-            cond: cond.boxed(),
-            then: then.boxed(),
-            otherwise: otherwise.boxed(),
-        },
-        ty,
-        span,
-    )
+    ir::Expr::new(ExprKind::IfExp { cond: cond.boxed(), then: then.boxed(), otherwise: otherwise.boxed() }, ty, span)
 }
 
 fn both(lhs: ir::Expr, rhs: ir::Expr, span: Span) -> ir::Expr {
-    ir::Expr::new(
-        ExprKind::Logical {
-            and: true,
-            lhs: lhs.boxed(),
-            rhs: rhs.boxed(),
-        },
-        Type::Bool,
-        span,
-    )
+    ir::Expr::new(ExprKind::Logical { and: true, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::Bool, span)
 }
 
 fn either(lhs: ir::Expr, rhs: ir::Expr, span: Span) -> ir::Expr {
-    ir::Expr::new(
-        ExprKind::Logical {
-            and: false,
-            lhs: lhs.boxed(),
-            rhs: rhs.boxed(),
-        },
-        Type::Bool,
-        span,
-    )
+    ir::Expr::new(ExprKind::Logical { and: false, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::Bool, span)
 }
 
 fn stmt(kind: StmtKind, span: Span) -> ir::Stmt {
@@ -130,13 +87,7 @@ fn stmt(kind: StmtKind, span: Span) -> ir::Stmt {
 }
 
 fn raise(exc: ExcKind, msg: &str, span: Span) -> ir::Stmt {
-    stmt(
-        StmtKind::Raise {
-            exc,
-            msg: Some(msg.to_string()),
-        },
-        span,
-    )
+    stmt(StmtKind::Raise { exc, msg: Some(msg.to_string()) }, span)
 }
 
 fn array_type(e: &ir::Expr) -> ArrayType {
@@ -148,15 +99,7 @@ fn array_type(e: &ir::Expr) -> ArrayType {
 
 impl FnInfer<'_> {
     /// `for target in iter: body else: orelse` for every iterable but a plain `range(...)`.
-    pub(crate) fn for_walk(
-        &mut self,
-        target: &ast::Expr,
-        iter: &ast::Expr,
-        body: &[ast::Stmt],
-        orelse: &[ast::Stmt],
-        span: Span,
-        out: &mut Vec<ir::Stmt>,
-    ) -> Result<()> {
+    pub(crate) fn for_walk(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let k = self.temp(Type::INT64);
         let walk = self.iterable_walk(iter, k, out)?;
         // Without `break`, a walk over counters runs as nested loops, one per dimension (the
@@ -176,189 +119,63 @@ impl FnInfer<'_> {
         if nested {
             let mut orelse = Some(orelse);
             for (level, (counter, dim)) in walk.nest.into_iter().enumerate().rev() {
-                let else_body = if level == 0 {
-                    orelse.take().unwrap_or_default()
-                } else {
-                    vec![]
-                };
-                body_ir = vec![stmt(
-                    StmtKind::ForRange {
-                        index: counter,
-                        start: int(0, iter.span),
-                        stop: dim,
-                        step: int(1, iter.span),
-                        body: body_ir,
-                        orelse: else_body,
-                    },
-                    span,
-                )];
+                let else_body = if level == 0 { orelse.take().unwrap_or_default() } else { vec![] };
+                body_ir = vec![stmt(StmtKind::ForRange { index: counter, start: int(0, iter.span), stop: dim, step: int(1, iter.span), body: body_ir, orelse: else_body }, span)];
             }
             out.extend(body_ir);
             return Ok(());
         }
-        out.push(stmt(
-            StmtKind::ForRange {
-                index: k,
-                start: int(0, iter.span),
-                stop: walk.count,
-                step: int(1, iter.span),
-                body: body_ir,
-                orelse,
-            },
-            span,
-        ));
+        out.push(stmt(StmtKind::ForRange { index: k, start: int(0, iter.span), stop: walk.count, step: int(1, iter.span), body: body_ir, orelse }, span));
         Ok(())
     }
 
     /// The walk of `iter` by the loop whose index is `k`; what must run once before the loop
     /// goes to `setup`.
-    fn iterable_walk(
-        &mut self,
-        iter: &ast::Expr,
-        k: LocalId,
-        setup: &mut Vec<ir::Stmt>,
-    ) -> Result<Walk> {
+    fn iterable_walk(&mut self, iter: &ast::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>) -> Result<Walk> {
         let span = iter.span;
-        if let ast::ExprKind::Call {
-            func,
-            args,
-            keywords,
-        } = &iter.kind
-        {
-            if keywords.is_empty()
-                && self.is_builtin(func, "range")?
-                && (1..=3).contains(&args.len())
-            {
+        if let ast::ExprKind::Call { func, args, keywords } = &iter.kind {
+            if keywords.is_empty() && self.is_builtin(func, "range")? && (1..=3).contains(&args.len()) {
                 let mut bounds = Vec::new();
                 for a in args {
                     let e = self.expr(a)?;
                     if !e.ty.is_integer_like() {
-                        return Err(self.typing(
-                            a.span,
-                            format!("`range()` needs integer arguments, got a `{}`", e.ty),
-                            Some("convert with `int(...)`"),
-                        ));
+                        return Err(self.typing(a.span, format!("`range()` needs integer arguments, got a `{}`", e.ty), Some("convert with `int(...)`")));
                     }
                     let e = self.cast(e, &Type::INT64);
                     bounds.push(self.hold(e, setup));
                 }
-                let step = if bounds.len() == 3 {
-                    bounds.pop()
-                } else {
-                    None
-                };
+                let step = if bounds.len() == 3 { bounds.pop() } else { None };
                 let stop = bounds.pop().unwrap();
                 let start = bounds.pop().unwrap_or_else(|| int(0, span));
                 let Some(step) = step else {
                     // max(stop - start, 0)
                     let diff = binary(BinaryOp::Sub, stop, start.clone(), span);
-                    let count = if_exp(
-                        compare(CmpOp::Gt, diff.clone(), int(0, span), span),
-                        diff,
-                        int(0, span),
-                        span,
-                    );
+                    let count = if_exp(compare(CmpOp::Gt, diff.clone(), int(0, span), span), diff, int(0, span), span);
                     let item = binary(BinaryOp::Add, start, self.local_expr(k, span), span);
-                    return Ok(Walk {
-                        count,
-                        advance: vec![],
-                        item,
-                        start: vec![],
-                        nest: vec![],
-                    });
+                    return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
                 };
                 let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
-                setup.push(stmt(
-                    StmtKind::If {
-                        cond: zero,
-                        then_body: vec![raise(
-                            ExcKind::ValueError,
-                            "range() arg 3 must not be zero",
-                            span,
-                        )],
-                        else_body: vec![],
-                    },
-                    span,
-                ));
+                setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
                 // Ascending: (stop - start + step - 1) // step; descending mirrored; at least 0.
                 let minus_one = |e| binary(BinaryOp::Sub, e, int(1, span), span);
-                let up = binary(
-                    BinaryOp::FloorDiv,
-                    minus_one(binary(
-                        BinaryOp::Add,
-                        binary(BinaryOp::Sub, stop.clone(), start.clone(), span),
-                        step.clone(),
-                        span,
-                    )),
-                    step.clone(),
-                    span,
-                );
+                let up = binary(BinaryOp::FloorDiv, minus_one(binary(BinaryOp::Add, binary(BinaryOp::Sub, stop.clone(), start.clone(), span), step.clone(), span)), step.clone(), span);
                 let neg_step = binary(BinaryOp::Sub, int(0, span), step.clone(), span);
-                let down = binary(
-                    BinaryOp::FloorDiv,
-                    minus_one(binary(
-                        BinaryOp::Sub,
-                        binary(BinaryOp::Sub, start.clone(), stop, span),
-                        step.clone(),
-                        span,
-                    )),
-                    neg_step,
-                    span,
-                );
-                let n = self.hold(
-                    if_exp(
-                        compare(CmpOp::Gt, step.clone(), int(0, span), span),
-                        up,
-                        down,
-                        span,
-                    ),
-                    setup,
-                );
-                let count = if_exp(
-                    compare(CmpOp::Gt, n.clone(), int(0, span), span),
-                    n,
-                    int(0, span),
-                    span,
-                );
-                let item = binary(
-                    BinaryOp::Add,
-                    start,
-                    binary(BinaryOp::Mul, self.local_expr(k, span), step, span),
-                    span,
-                );
-                return Ok(Walk {
-                    count,
-                    advance: vec![],
-                    item,
-                    start: vec![],
-                    nest: vec![],
-                });
+                let down = binary(BinaryOp::FloorDiv, minus_one(binary(BinaryOp::Sub, binary(BinaryOp::Sub, start.clone(), stop, span), step.clone(), span)), neg_step, span);
+                let n = self.hold(if_exp(compare(CmpOp::Gt, step.clone(), int(0, span), span), up, down, span), setup);
+                let count = if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span);
+                let item = binary(BinaryOp::Add, start, binary(BinaryOp::Mul, self.local_expr(k, span), step, span), span);
+                return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
             }
             if self.is_builtin(func, "enumerate")? {
                 self.check_binding("builtins.enumerate", args, keywords, span)?;
-                let iterable = args.first().unwrap_or_else(|| {
-                    &keywords
-                        .iter()
-                        .find(|kw| kw.name == "iterable")
-                        .expect("bound")
-                        .value
-                });
-                let start_arg = args.get(1).or_else(|| {
-                    keywords
-                        .iter()
-                        .find(|kw| kw.name == "start")
-                        .map(|kw| &kw.value)
-                });
+                let iterable = args.first().unwrap_or_else(|| &keywords.iter().find(|kw| kw.name == "iterable").expect("bound").value);
+                let start_arg = args.get(1).or_else(|| keywords.iter().find(|kw| kw.name == "start").map(|kw| &kw.value));
                 let inner = self.iterable_walk(iterable, k, setup)?;
                 let mut index = self.local_expr(k, span);
                 if let Some(start) = start_arg {
                     let e = self.expr(start)?;
                     if !e.ty.is_integer_like() {
-                        return Err(self.typing(
-                            start.span,
-                            format!("`enumerate()` needs an integer `start`, got a `{}`", e.ty),
-                            None,
-                        ));
+                        return Err(self.typing(start.span, format!("`enumerate()` needs an integer `start`, got a `{}`", e.ty), None));
                     }
                     let e = self.cast(e, &Type::INT64);
                     let start = self.hold(e, setup);
@@ -367,24 +184,11 @@ impl FnInfer<'_> {
                 let ty = Type::Tuple(vec![Type::INT64, inner.item.ty.clone()]);
                 let item = ir::Expr::new(ExprKind::Tuple(vec![index, inner.item]), ty, span);
                 setup.extend(inner.start);
-                return Ok(Walk {
-                    count: inner.count,
-                    advance: inner.advance,
-                    item,
-                    start: vec![],
-                    nest: vec![],
-                });
+                return Ok(Walk { count: inner.count, advance: inner.advance, item, start: vec![], nest: vec![] });
             }
             if self.is_builtin(func, "zip")? {
                 if let Some(kw) = keywords.first() {
-                    return Err(self.unsupported(
-                        kw.span,
-                        format!(
-                            "`zip({}=...)` is not supported in compiled code yet",
-                            kw.name
-                        ),
-                        None,
-                    ));
+                    return Err(self.unsupported(kw.span, format!("`zip({}=...)` is not supported in compiled code yet", kw.name), None));
                 }
                 let mut walks = Vec::new();
                 for a in args {
@@ -398,12 +202,7 @@ impl FnInfer<'_> {
                     let len = self.hold(w.count, setup);
                     count = Some(match count {
                         None => len,
-                        Some(c) => if_exp(
-                            compare(CmpOp::Lt, len.clone(), c.clone(), span),
-                            len,
-                            c,
-                            span,
-                        ),
+                        Some(c) => if_exp(compare(CmpOp::Lt, len.clone(), c.clone(), span), len, c, span),
                     });
                     advance.extend(w.advance);
                     setup.extend(w.start);
@@ -411,82 +210,34 @@ impl FnInfer<'_> {
                 }
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 let item = ir::Expr::new(ExprKind::Tuple(items), ty, span);
-                return Ok(Walk {
-                    count: count.unwrap_or_else(|| int(0, span)),
-                    advance,
-                    item,
-                    start: vec![],
-                    nest: vec![],
-                });
+                return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item, start: vec![], nest: vec![] });
             }
             if let Some(name) = self.iteration_function(func)? {
                 // Before typing the arguments: `flags=("multi_index",)` is refused as a
                 // parameter, whatever its value.
                 self.check_binding(name, args, keywords, span)?;
-                let positional = args
-                    .iter()
-                    .map(|a| self.value(a))
-                    .collect::<Result<Vec<_>>>()?;
-                let named = keywords
-                    .iter()
-                    .map(|kw| Ok((kw.name.clone(), self.value(&kw.value)?, kw.span)))
-                    .collect::<Result<Vec<_>>>()?;
+                let positional = args.iter().map(|a| self.value(a)).collect::<Result<Vec<_>>>()?;
+                let named = keywords.iter().map(|kw| Ok((kw.name.clone(), self.value(&kw.value)?, kw.span))).collect::<Result<Vec<_>>>()?;
                 let entry = crate::registry::function(name).expect("registered");
-                let mut bound =
-                    self.bind(entry.callee, &entry.signature, positional, named, span)?;
+                let mut bound = self.bind(entry.callee, &entry.signature, positional, named, span)?;
                 return match name {
                     "numpy.ndindex" => self.ndindex_walk(&mut bound, k, setup, span),
                     "numpy.ndenumerate" => {
                         let array = self.array_operand(&mut bound, "arr")?;
                         let array = self.hold(array, setup);
-                        let Counters {
-                            indices,
-                            count,
-                            advance,
-                            start,
-                            nest,
-                        } = self.c_order_counters(&array, k, setup, span);
-                        let element =
-                            crate::arrays::element_at(array.clone(), indices.clone(), span);
-                        let index = ir::Expr::new(
-                            ExprKind::Tuple(indices.clone()),
-                            Type::Tuple(vec![Type::INT64; indices.len()]),
-                            span,
-                        );
+                        let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
+                        let element = crate::arrays::element_at(array.clone(), indices.clone(), span);
+                        let index = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
                         let ty = Type::Tuple(vec![index.ty.clone(), element.ty.clone()]);
-                        Ok(Walk {
-                            count,
-                            advance,
-                            item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span),
-                            start,
-                            nest,
-                        })
+                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), start, nest })
                     }
                     _ => {
                         let array = self.array_operand(&mut bound, "op")?;
                         let array = self.hold(array, setup);
                         // NumPy refuses empty operands without `flags=["zerosize_ok"]`.
-                        let size = ir::Expr::new(
-                            ExprKind::ArrayAttr {
-                                array: array.clone().boxed(),
-                                attr: ArrayAttr::Size,
-                            },
-                            Type::INT64,
-                            span,
-                        );
+                        let size = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
                         let empty = compare(CmpOp::Eq, size, int(0, span), span);
-                        setup.push(stmt(
-                            StmtKind::If {
-                                cond: empty,
-                                then_body: vec![raise(
-                                    ExcKind::ValueError,
-                                    "Iteration of zero-sized operands is not enabled",
-                                    span,
-                                )],
-                                else_body: vec![],
-                            },
-                            span,
-                        ));
+                        setup.push(stmt(StmtKind::If { cond: empty, then_body: vec![raise(ExcKind::ValueError, "Iteration of zero-sized operands is not enabled", span)], else_body: vec![] }, span));
                         let ordered = self.memory_order(array, setup, span);
                         Ok(self.elements_walk(ordered, k, setup, span))
                     }
@@ -526,28 +277,12 @@ impl FnInfer<'_> {
     /// Binds the arguments of a call of library function `name`, not typed yet, to its
     /// signature: CPython's errors for a wrong call, and the refusal of parameters compiled code
     /// does not support.
-    fn check_binding(
-        &self,
-        name: &str,
-        args: &[ast::Expr],
-        keywords: &[ast::Keyword],
-        span: Span,
-    ) -> Result<()> {
-        let untyped = |at: Span| {
-            Value::Expr(ir::Expr::new(
-                ExprKind::Const(Const::None),
-                Type::NoneType,
-                at,
-            ))
-        };
+    fn check_binding(&self, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<()> {
+        let untyped = |at: Span| Value::Expr(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, at));
         let positional = args.iter().map(|a| untyped(a.span)).collect();
-        let named = keywords
-            .iter()
-            .map(|kw| (kw.name.clone(), untyped(kw.value.span), kw.span))
-            .collect();
+        let named = keywords.iter().map(|kw| (kw.name.clone(), untyped(kw.value.span), kw.span)).collect();
         let entry = crate::registry::function(name).expect("registered");
-        self.bind(entry.callee, &entry.signature, positional, named, span)
-            .map(|_| ())
+        self.bind(entry.callee, &entry.signature, positional, named, span).map(|_| ())
     }
 
     /// Which of NumPy's iteration functions `func` names, if any.
@@ -563,9 +298,7 @@ impl FnInfer<'_> {
             return Ok(None);
         }
         Ok(match self.value(func) {
-            Ok(Value::Global(crate::env::GlobalValue::Function(name))) => {
-                ITERATION_FUNCTIONS.iter().copied().find(|f| *f == name)
-            }
+            Ok(Value::Global(crate::env::GlobalValue::Function(name))) => ITERATION_FUNCTIONS.iter().copied().find(|f| *f == name),
             _ => None,
         })
     }
@@ -578,59 +311,32 @@ impl FnInfer<'_> {
         }
         let span = e.span;
         let tmp = self.temp(e.ty.clone());
-        setup.push(stmt(
-            StmtKind::Assign {
-                local: tmp,
-                value: e,
-            },
-            span,
-        ));
+        setup.push(stmt(StmtKind::Assign { local: tmp, value: e }, span));
         self.local_expr(tmp, span)
     }
 
     /// The one array operand of `np.ndenumerate(arr)` / `np.nditer(op)`.
     fn array_operand(&mut self, args: &mut Args, name: &str) -> Result<ir::Expr> {
-        let (v, at) = args
-            .take_spanned(name)
-            .expect("binding checks required parameters");
+        let (v, at) = args.take_spanned(name).expect("binding checks required parameters");
         let e = self.value_expr(v, at)?;
         match &e.ty {
             Type::Array(_) => Ok(e),
-            Type::Tuple(_) if args.callee.ends_with("nditer") => Err(self.unsupported(
-                at,
-                "`np.nditer()` of several operands is not supported in compiled code yet",
-                Some("iterate over one array, or use `zip(a.flat, b.flat)`"),
-            )),
-            other => Err(self.typing(
-                at,
-                format!("`{}()` needs an array, got a `{other}`", args.callee),
-                None,
-            )),
+            Type::Tuple(_) if args.callee.ends_with("nditer") => Err(self.unsupported(at, "`np.nditer()` of several operands is not supported in compiled code yet", Some("iterate over one array, or use `zip(a.flat, b.flat)`"))),
+            other => Err(self.typing(at, format!("`{}()` needs an array, got a `{other}`", args.callee), None)),
         }
     }
 
     /// `np.ndindex(*shape)` or `np.ndindex(shape)`: the index tuples of the shape, in C order.
-    fn ndindex_walk(
-        &mut self,
-        args: &mut Args,
-        k: LocalId,
-        setup: &mut Vec<ir::Stmt>,
-        span: Span,
-    ) -> Result<Walk> {
+    fn ndindex_walk(&mut self, args: &mut Args, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<Walk> {
         let given = std::mem::take(&mut args.rest);
         let mut lengths = Vec::new();
-        let single_tuple =
-            matches!(given.as_slice(), [Value::Expr(e)] if matches!(e.ty, Type::Tuple(_)));
+        let single_tuple = matches!(given.as_slice(), [Value::Expr(e)] if matches!(e.ty, Type::Tuple(_)));
         for v in given {
             let e = self.value_expr(v, span)?;
             let at = e.span;
             if single_tuple {
                 let tuple = self.hold(e, setup);
-                let n = if let Type::Tuple(items) = &tuple.ty {
-                    items.len()
-                } else {
-                    0
-                };
+                let n = if let Type::Tuple(items) = &tuple.ty { items.len() } else { 0 };
                 for i in 0..n {
                     lengths.push((self.tuple_get(tuple.clone(), i, at), at));
                 }
@@ -641,137 +347,48 @@ impl FnInfer<'_> {
         let mut dims = Vec::new();
         for (e, at) in lengths {
             if !e.ty.is_integer_like() {
-                return Err(self.typing(
-                    at,
-                    format!("`np.ndindex()` needs integer dimensions, got a `{}`", e.ty),
-                    Some("pass integers, or one tuple of integers such as `a.shape`"),
-                ));
+                return Err(self.typing(at, format!("`np.ndindex()` needs integer dimensions, got a `{}`", e.ty), Some("pass integers, or one tuple of integers such as `a.shape`")));
             }
             let e = self.cast(e, &Type::INT64);
             let d = self.hold(e, setup);
             let negative = compare(CmpOp::Lt, d.clone(), int(0, span), span);
-            setup.push(stmt(
-                StmtKind::If {
-                    cond: negative,
-                    then_body: vec![raise(
-                        ExcKind::ValueError,
-                        "negative dimensions are not allowed",
-                        span,
-                    )],
-                    else_body: vec![],
-                },
-                span,
-            ));
+            setup.push(stmt(StmtKind::If { cond: negative, then_body: vec![raise(ExcKind::ValueError, "negative dimensions are not allowed", span)], else_body: vec![] }, span));
             dims.push(d);
         }
-        let Counters {
-            indices,
-            count,
-            advance,
-            start,
-            nest,
-        } = self.counters(dims, k, span);
-        let item = ir::Expr::new(
-            ExprKind::Tuple(indices.clone()),
-            Type::Tuple(vec![Type::INT64; indices.len()]),
-            span,
-        );
-        Ok(Walk {
-            count,
-            advance,
-            item,
-            start,
-            nest,
-        })
+        let Counters { indices, count, advance, start, nest } = self.counters(dims, k, span);
+        let item = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
+        Ok(Walk { count, advance, item, start, nest })
     }
 
     /// The elements of `array` (held in a local) in C order, as `a.flat` gives them.
-    fn elements_walk(
-        &mut self,
-        array: ir::Expr,
-        k: LocalId,
-        setup: &mut Vec<ir::Stmt>,
-        span: Span,
-    ) -> Walk {
+    fn elements_walk(&mut self, array: ir::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Walk {
         let a = array_type(&array);
         if a.layout == Layout::C && a.ndim >= 2 {
             // The flat view: one index, as a hand-written loop over a 1-d array.
             let flat = self.flat_view(array, span);
             let flat = self.hold(flat, setup);
-            let count = ir::Expr::new(
-                ExprKind::ArrayAttr {
-                    array: flat.clone().boxed(),
-                    attr: ArrayAttr::Dim(0),
-                },
-                Type::INT64,
-                span,
-            );
+            let count = ir::Expr::new(ExprKind::ArrayAttr { array: flat.clone().boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
             let item = crate::arrays::element_at(flat, vec![self.local_expr(k, span)], span);
-            return Walk {
-                count,
-                advance: vec![],
-                item,
-                start: vec![],
-                nest: vec![],
-            };
+            return Walk { count, advance: vec![], item, start: vec![], nest: vec![] };
         }
-        let Counters {
-            indices,
-            count,
-            advance,
-            start,
-            nest,
-        } = self.c_order_counters(&array, k, setup, span);
+        let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
         let item = crate::arrays::element_at(array, indices, span);
-        Walk {
-            count,
-            advance,
-            item,
-            start,
-            nest,
-        }
+        Walk { count, advance, item, start, nest }
     }
 
     /// The 1-d view of a C-contiguous array.
     fn flat_view(&mut self, array: ir::Expr, span: Span) -> ir::Expr {
         let a = array_type(&array);
-        let size = ir::Expr::new(
-            ExprKind::ArrayAttr {
-                array: array.clone().boxed(),
-                attr: ArrayAttr::Size,
-            },
-            Type::INT64,
-            span,
-        );
-        ir::Expr::new(
-            ExprKind::Reshape {
-                array: array.boxed(),
-                shape: vec![size],
-            },
-            Type::Array(a.with(1, Layout::C)),
-            span,
-        )
+        let size = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
+        ir::Expr::new(ExprKind::Reshape { array: array.boxed(), shape: vec![size] }, Type::Array(a.with(1, Layout::C)), span)
     }
 
     /// Counters over the dimensions of `array` (held in a local), in C order.
-    fn c_order_counters(
-        &mut self,
-        array: &ir::Expr,
-        k: LocalId,
-        setup: &mut Vec<ir::Stmt>,
-        span: Span,
-    ) -> Counters {
+    fn c_order_counters(&mut self, array: &ir::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Counters {
         let ndim = array_type(array).ndim;
         let dims = (0..ndim)
             .map(|j| {
-                let d = ir::Expr::new(
-                    ExprKind::ArrayAttr {
-                        array: array.clone().boxed(),
-                        attr: ArrayAttr::Dim(j),
-                    },
-                    Type::INT64,
-                    span,
-                );
+                let d = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Dim(j) }, Type::INT64, span);
                 self.hold(d, setup)
             })
             .collect();
@@ -789,42 +406,16 @@ impl FnInfer<'_> {
     /// the first counter never needs a check.
     fn counters(&mut self, dims: Vec<ir::Expr>, k: LocalId, span: Span) -> Counters {
         let n = dims.len();
-        let count = dims
-            .iter()
-            .cloned()
-            .reduce(|p, d| binary(BinaryOp::Mul, p, d, span))
-            .unwrap_or_else(|| int(1, span));
+        let count = dims.iter().cloned().reduce(|p, d| binary(BinaryOp::Mul, p, d, span)).unwrap_or_else(|| int(1, span));
         match n {
-            0 => {
-                return Counters {
-                    indices: vec![],
-                    count,
-                    advance: vec![],
-                    start: vec![],
-                    nest: vec![],
-                }
-            }
-            1 => {
-                return Counters {
-                    indices: vec![self.local_expr(k, span)],
-                    count,
-                    advance: vec![],
-                    start: vec![],
-                    nest: vec![],
-                }
-            }
+            0 => return Counters { indices: vec![], count, advance: vec![], start: vec![], nest: vec![] },
+            1 => return Counters { indices: vec![self.local_expr(k, span)], count, advance: vec![], start: vec![], nest: vec![] },
             _ => {}
         }
         let counters: Vec<LocalId> = (0..n).map(|_| self.temp(Type::INT64)).collect();
         let mut start = Vec::new();
         for (j, &c) in counters.iter().enumerate() {
-            start.push(stmt(
-                StmtKind::Assign {
-                    local: c,
-                    value: int(if j == n - 1 { -1 } else { 0 }, span),
-                },
-                span,
-            ));
+            start.push(stmt(StmtKind::Assign { local: c, value: int(if j == n - 1 { -1 } else { 0 }, span) }, span));
         }
         // Built from the first counter outwards: stepping counter j, then, when it reaches its
         // dimension, resetting it and stepping counter j - 1 (the statements built so far).
@@ -832,42 +423,17 @@ impl FnInfer<'_> {
         for j in 0..n {
             let c = counters[j];
             let incremented = binary(BinaryOp::Add, self.local_expr(c, span), int(1, span), span);
-            let mut stmts = vec![stmt(
-                StmtKind::Assign {
-                    local: c,
-                    value: incremented,
-                },
-                span,
-            )];
+            let mut stmts = vec![stmt(StmtKind::Assign { local: c, value: incremented }, span)];
             if j > 0 {
                 let wrapped = compare(CmpOp::Eq, self.local_expr(c, span), dims[j].clone(), span);
-                let mut carry = vec![stmt(
-                    StmtKind::Assign {
-                        local: c,
-                        value: int(0, span),
-                    },
-                    span,
-                )];
+                let mut carry = vec![stmt(StmtKind::Assign { local: c, value: int(0, span) }, span)];
                 carry.extend(step);
-                stmts.push(stmt(
-                    StmtKind::If {
-                        cond: wrapped,
-                        then_body: carry,
-                        else_body: vec![],
-                    },
-                    span,
-                ));
+                stmts.push(stmt(StmtKind::If { cond: wrapped, then_body: carry, else_body: vec![] }, span));
             }
             step = stmts;
         }
         let indices = counters.iter().map(|&c| self.local_expr(c, span)).collect();
-        Counters {
-            indices,
-            count,
-            advance: step,
-            start,
-            nest: counters.into_iter().zip(dims).collect(),
-        }
+        Counters { indices, count, advance: step, start, nest: counters.into_iter().zip(dims).collect() }
     }
 
     /// A view of `array` (held in a local) whose C order is the order of its elements in
@@ -884,62 +450,27 @@ impl FnInfer<'_> {
             Layout::A => {}
         }
         let n = a.ndim as usize;
-        let strides = ir::Expr::new(
-            ExprKind::ArrayAttr {
-                array: array.clone().boxed(),
-                attr: ArrayAttr::Strides,
-            },
-            Type::Tuple(vec![Type::INT64; n]),
-            span,
-        );
+        let strides = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Strides }, Type::Tuple(vec![Type::INT64; n]), span);
         let strides = self.hold(strides, setup);
         let mut flips = Vec::new();
         let mut magnitudes = Vec::new();
         for j in 0..n {
             let s = self.tuple_get(strides.clone(), j, span);
-            let d = ir::Expr::new(
-                ExprKind::ArrayAttr {
-                    array: array.clone().boxed(),
-                    attr: ArrayAttr::Dim(j as u8),
-                },
-                Type::INT64,
-                span,
-            );
+            let d = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Dim(j as u8) }, Type::INT64, span);
             let negative = compare(CmpOp::Lt, s.clone(), int(0, span), span);
             let flip = self.hold(negative.clone(), setup);
-            let magnitude = if_exp(
-                negative,
-                binary(BinaryOp::Sub, int(0, span), s.clone(), span),
-                s,
-                span,
-            );
+            let magnitude = if_exp(negative, binary(BinaryOp::Sub, int(0, span), s.clone(), span), s, span);
             // NumPy treats the stride of a length-1 axis as 0: it does not order the axes.
-            let magnitude = if_exp(
-                compare(CmpOp::LtE, d, int(1, span), span),
-                int(0, span),
-                magnitude,
-                span,
-            );
+            let magnitude = if_exp(compare(CmpOp::LtE, d, int(1, span), span), int(0, span), magnitude, span);
             magnitudes.push(self.hold(magnitude, setup));
             flips.push(flip);
         }
         // Reversed where the stride is negative: a slice `::-1` there, `::1` elsewhere.
         let items = flips
             .iter()
-            .map(|f| IndexItem::Slice {
-                start: None,
-                stop: None,
-                step: Some(if_exp(f.clone(), int(-1, span), int(1, span), span)),
-            })
+            .map(|f| IndexItem::Slice { start: None, stop: None, step: Some(if_exp(f.clone(), int(-1, span), int(1, span), span)) })
             .collect();
-        let flipped = ir::Expr::new(
-            ExprKind::ArrayView {
-                array: array.boxed(),
-                items,
-            },
-            Type::Array(a.with(a.ndim, Layout::A)),
-            span,
-        );
+        let flipped = ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, Type::Array(a.with(a.ndim, Layout::A)), span);
         let flipped = self.hold(flipped, setup);
         if n == 1 {
             return flipped;
@@ -952,61 +483,22 @@ impl FnInfer<'_> {
         for q in 0..n {
             for r in q + 1..n {
                 let (mq, mr) = (&magnitudes[q], &magnitudes[r]);
-                let c_pair = either(
-                    either(
-                        compare(CmpOp::Eq, mq.clone(), int(0, span), span),
-                        compare(CmpOp::Eq, mr.clone(), int(0, span), span),
-                        span,
-                    ),
-                    compare(CmpOp::GtE, mq.clone(), mr.clone(), span),
-                    span,
-                );
+                let c_pair = either(either(compare(CmpOp::Eq, mq.clone(), int(0, span), span), compare(CmpOp::Eq, mr.clone(), int(0, span), span), span), compare(CmpOp::GtE, mq.clone(), mr.clone(), span), span);
                 let f_pair = compare(CmpOp::Lt, mq.clone(), mr.clone(), span);
-                c_order = Some(match c_order {
-                    None => c_pair,
-                    Some(c) => both(c, c_pair, span),
-                });
-                f_order = Some(match f_order {
-                    None => f_pair,
-                    Some(f) => both(f, f_pair, span),
-                });
+                c_order = Some(match c_order { None => c_pair, Some(c) => both(c, c_pair, span) });
+                f_order = Some(match f_order { None => f_pair, Some(f) => both(f, f_pair, span) });
             }
         }
         let mut f_order = f_order.expect("two or more axes");
         for (j, m) in magnitudes.iter().enumerate() {
-            let d = ir::Expr::new(
-                ExprKind::ArrayAttr {
-                    array: flipped.clone().boxed(),
-                    attr: ArrayAttr::Dim(j as u8),
-                },
-                Type::INT64,
-                span,
-            );
-            f_order = both(
-                f_order,
-                either(nonzero(m), compare(CmpOp::LtE, d, int(1, span), span), span),
-                span,
-            );
+            let d = ir::Expr::new(ExprKind::ArrayAttr { array: flipped.clone().boxed(), attr: ArrayAttr::Dim(j as u8) }, Type::INT64, span);
+            f_order = both(f_order, either(nonzero(m), compare(CmpOp::LtE, d, int(1, span), span), span), span);
         }
         let c_order = self.hold(c_order.expect("two or more axes"), setup);
         let f_order = self.hold(f_order, setup);
         let neither = both(
-            ir::Expr::new(
-                ExprKind::Unary {
-                    op: ir::UnaryOp::Not,
-                    operand: c_order.clone().boxed(),
-                },
-                Type::Bool,
-                span,
-            ),
-            ir::Expr::new(
-                ExprKind::Unary {
-                    op: ir::UnaryOp::Not,
-                    operand: f_order.boxed(),
-                },
-                Type::Bool,
-                span,
-            ),
+            ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: c_order.clone().boxed() }, Type::Bool, span),
+            ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: f_order.boxed() }, Type::Bool, span),
             span,
         );
         setup.push(stmt(
@@ -1028,69 +520,27 @@ impl FnInfer<'_> {
 
     /// `a.flat[index]`: the element at `index` in C order (negative counts from the end), or
     /// the statement storing `value` there.
-    pub(crate) fn flat_element(
-        &mut self,
-        array: ir::Expr,
-        index: &ast::Expr,
-        span: Span,
-    ) -> Result<(Vec<ir::Stmt>, ir::Expr, Vec<ir::Expr>)> {
-        if matches!(
-            index.kind,
-            ast::ExprKind::Slice { .. } | ast::ExprKind::Tuple(_)
-        ) {
+    pub(crate) fn flat_element(&mut self, array: ir::Expr, index: &ast::Expr, span: Span) -> Result<(Vec<ir::Stmt>, ir::Expr, Vec<ir::Expr>)> {
+        if matches!(index.kind, ast::ExprKind::Slice { .. } | ast::ExprKind::Tuple(_)) {
             return Err(self.unsupported(index.span, "`a.flat[...]` takes one integer index in compiled code (slices and tuples are not supported yet)", Some("index with one integer, e.g. `a.flat[i]`")));
         }
         let i = self.expr(index)?;
         if !matches!(i.ty, Type::Int(_)) {
-            return Err(self.typing(
-                index.span,
-                format!("`a.flat` indices must be integers, not `{}`", i.ty),
-                None,
-            ));
+            return Err(self.typing(index.span, format!("`a.flat` indices must be integers, not `{}`", i.ty), None));
         }
         let i = self.cast(i, &Type::INT64);
         let mut stmts = Vec::new();
         let a = array_type(&array);
         let array = self.hold(array, &mut stmts);
-        let size = ir::Expr::new(
-            ExprKind::ArrayAttr {
-                array: array.clone().boxed(),
-                attr: ArrayAttr::Size,
-            },
-            Type::INT64,
-            span,
-        );
+        let size = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Size }, Type::INT64, span);
         let size = self.hold(size, &mut stmts);
         let i = self.hold(i, &mut stmts);
-        let wrapped = if_exp(
-            compare(CmpOp::Lt, i.clone(), int(0, span), span),
-            binary(BinaryOp::Add, i.clone(), size.clone(), span),
-            i.clone(),
-            span,
-        );
+        let wrapped = if_exp(compare(CmpOp::Lt, i.clone(), int(0, span), span), binary(BinaryOp::Add, i.clone(), size.clone(), span), i.clone(), span);
         let j = self.hold(wrapped, &mut stmts);
-        let out_of_range = either(
-            compare(CmpOp::Lt, j.clone(), int(0, span), span),
-            compare(CmpOp::GtE, j.clone(), size.clone(), span),
-            span,
-        );
+        let out_of_range = either(compare(CmpOp::Lt, j.clone(), int(0, span), span), compare(CmpOp::GtE, j.clone(), size.clone(), span), span);
         // NumPy's message, naming the index as given.
-        let index_error = ir::Expr::new(
-            ExprKind::Runtime {
-                func: RuntimeFunc::FLAT_INDEX_ERROR,
-                args: vec![i, size],
-            },
-            Type::INT64,
-            span,
-        );
-        stmts.push(stmt(
-            StmtKind::If {
-                cond: out_of_range,
-                then_body: vec![stmt(StmtKind::Expr(index_error), span)],
-                else_body: vec![],
-            },
-            span,
-        ));
+        let index_error = ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::FLAT_INDEX_ERROR, args: vec![i, size] }, Type::INT64, span);
+        stmts.push(stmt(StmtKind::If { cond: out_of_range, then_body: vec![stmt(StmtKind::Expr(index_error), span)], else_body: vec![] }, span));
         if a.ndim == 0 {
             return Ok((stmts, array, vec![]));
         }
@@ -1106,19 +556,9 @@ impl FnInfer<'_> {
         let mut indices = vec![int(0, span); a.ndim as usize];
         let mut rest = j;
         for axis in (1..a.ndim as usize).rev() {
-            let d = ir::Expr::new(
-                ExprKind::ArrayAttr {
-                    array: array.clone().boxed(),
-                    attr: ArrayAttr::Dim(axis as u8),
-                },
-                Type::INT64,
-                span,
-            );
+            let d = ir::Expr::new(ExprKind::ArrayAttr { array: array.clone().boxed(), attr: ArrayAttr::Dim(axis as u8) }, Type::INT64, span);
             let d = self.hold(d, &mut stmts);
-            indices[axis] = self.hold(
-                binary(BinaryOp::Mod, rest.clone(), d.clone(), span),
-                &mut stmts,
-            );
+            indices[axis] = self.hold(binary(BinaryOp::Mod, rest.clone(), d.clone(), span), &mut stmts);
             rest = self.hold(binary(BinaryOp::FloorDiv, rest, d, span), &mut stmts);
         }
         indices[0] = rest;
@@ -1126,48 +566,21 @@ impl FnInfer<'_> {
     }
 
     /// `a.flat[index]` read.
-    pub(crate) fn flat_get(
-        &mut self,
-        array: ir::Expr,
-        index: &ast::Expr,
-        span: Span,
-    ) -> Result<ir::Expr> {
+    pub(crate) fn flat_get(&mut self, array: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         let (stmts, array, indices) = self.flat_element(array, index, span)?;
         let get = crate::arrays::element_at(array, indices, span);
         let ty = get.ty.clone();
-        Ok(ir::Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: get.boxed(),
-            },
-            ty,
-            span,
-        ))
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: get.boxed() }, ty, span))
     }
 
     /// `a.flat[index] = value`.
-    pub(crate) fn flat_store(
-        &mut self,
-        array: ir::Expr,
-        index: &ast::Expr,
-        value: ir::Expr,
-        span: Span,
-        out: &mut Vec<ir::Stmt>,
-    ) -> Result<()> {
+    pub(crate) fn flat_store(&mut self, array: ir::Expr, index: &ast::Expr, value: ir::Expr, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let a = array_type(&array);
         if a.readonly {
-            return Err(self.typing(
-                span,
-                format!("cannot write to a read-only array (`{}`)", array.ty),
-                Some("copy it first with `.copy()`"),
-            ));
+            return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", array.ty), Some("copy it first with `.copy()`")));
         }
         if matches!(value.ty, Type::Array(_)) {
-            return Err(self.unsupported(
-                span,
-                "assigning an array to `a.flat[i]` is not supported in compiled code yet",
-                Some("assign one element"),
-            ));
+            return Err(self.unsupported(span, "assigning an array to `a.flat[i]` is not supported in compiled code yet", Some("assign one element")));
         }
         let value = self.element_value(value, &a, span)?;
         let mut stmts = Vec::new();
@@ -1175,14 +588,7 @@ impl FnInfer<'_> {
         let (more, array, indices) = self.flat_element(array, index, span)?;
         stmts.extend(more);
         out.extend(stmts);
-        out.push(stmt(
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            },
-            span,
-        ));
+        out.push(stmt(StmtKind::ArrayStore { array, indices, value }, span));
         Ok(())
     }
 
@@ -1193,13 +599,6 @@ impl FnInfer<'_> {
 
     /// `len(a.flat)`: the array's size.
     pub(crate) fn flat_len(&self, array: ir::Expr, span: Span) -> ir::Expr {
-        ir::Expr::new(
-            ExprKind::ArrayAttr {
-                array: array.boxed(),
-                attr: ArrayAttr::Size,
-            },
-            Type::INT64,
-            span,
-        )
+        ir::Expr::new(ExprKind::ArrayAttr { array: array.boxed(), attr: ArrayAttr::Size }, Type::INT64, span)
     }
 }

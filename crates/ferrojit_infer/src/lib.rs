@@ -29,6 +29,7 @@
 //! implemented in Python and the requests that resolve them), `env.rs` (globals).
 
 mod advanced_index;
+mod random;
 mod array_exprs;
 mod arrays;
 mod bind;
@@ -41,7 +42,6 @@ pub mod fuse;
 mod iteration;
 mod linalg;
 pub mod overloads;
-mod random;
 mod registry;
 
 use ferrojit_ir as ir;
@@ -115,15 +115,8 @@ pub fn infer_program(root: &Arc<FunctionSource>, args: &[Type]) -> Result<Progra
 
 /// Like [`infer_program`], with the root's return type declared (an eager signature): every
 /// `return` converts its value to it.
-pub fn infer_program_returning(
-    root: &Arc<FunctionSource>,
-    args: &[Type],
-    declared: Option<Type>,
-) -> Result<Program, Failure> {
-    let mut session = Session {
-        declared: declared.map(|t| ((root.id, args.to_vec()), t)),
-        ..Session::default()
-    };
+pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declared: Option<Type>) -> Result<Program, Failure> {
+    let mut session = Session { declared: declared.map(|t| ((root.id, args.to_vec()), t)), ..Session::default() };
     let key = match session.request(root, args, None) {
         Ok(key) => key,
         Err(e) if e.kind == ErrorKind::NeedsOverloads => {
@@ -136,21 +129,13 @@ pub fn infer_program_returning(
     };
     overloads::keep_typed_implementations(&session.finished());
     let mut functions = Vec::new();
-    let root_index = session
-        .order
-        .iter()
-        .position(|k| *k == key)
-        .expect("root was typed");
+    let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
     // The root first, then its callees in the order they were finished.
-    let order =
-        std::iter::once(root_index).chain((0..session.order.len()).filter(|i| *i != root_index));
+    let order = std::iter::once(root_index).chain((0..session.order.len()).filter(|i| *i != root_index));
     for i in order {
         let k = &session.order[i];
         match session.entries.remove(k) {
-            Some(Entry {
-                state: State::Done(f),
-                ..
-            }) => functions.push(f),
+            Some(Entry { state: State::Done(f), .. }) => functions.push(f),
             _ => unreachable!("finished functions are Done"),
         }
     }
@@ -189,10 +174,7 @@ enum State {
 
 /// What a call of a compiled function resolves to.
 pub(crate) enum CallTarget {
-    Ready {
-        symbol: String,
-        ret: Type,
-    },
+    Ready { symbol: String, ret: Type },
     /// The callee's return type depends on a function still being typed; try again next walk.
     Pending,
 }
@@ -210,28 +192,17 @@ impl Session {
     }
 
     /// Returns the return type of `func(args)`, typing it first if needed.
-    fn call(
-        &mut self,
-        func: &Arc<FunctionSource>,
-        args: &[Type],
-        at: Option<(&Arc<SourceText>, Span)>,
-    ) -> Result<CallTarget, InferError> {
+    fn call(&mut self, func: &Arc<FunctionSource>, args: &[Type], at: Option<(&Arc<SourceText>, Span)>) -> Result<CallTarget, InferError> {
         let key: Key = (func.id, args.to_vec());
         if let Some(e) = self.waiting.get(&key) {
             return Err(e.clone());
         }
         if let Some(entry) = self.entries.get(&key) {
             return Ok(match &entry.state {
-                State::Done(f) => CallTarget::Ready {
-                    symbol: f.symbol.clone(),
-                    ret: f.ret.clone(),
-                },
+                State::Done(f) => CallTarget::Ready { symbol: f.symbol.clone(), ret: f.ret.clone() },
                 State::InProgress(Some(ret)) => {
                     self.guesses.push((key.clone(), ret.clone()));
-                    CallTarget::Ready {
-                        symbol: entry.symbol.clone(),
-                        ret: ret.clone(),
-                    }
+                    CallTarget::Ready { symbol: entry.symbol.clone(), ret: ret.clone() }
                 }
                 State::InProgress(None) => CallTarget::Pending,
             });
@@ -242,67 +213,41 @@ impl Session {
                     State::Done(f) => f,
                     State::InProgress(_) => unreachable!("request finishes the function"),
                 };
-                Ok(CallTarget::Ready {
-                    symbol: f.symbol.clone(),
-                    ret: f.ret.clone(),
-                })
+                Ok(CallTarget::Ready { symbol: f.symbol.clone(), ret: f.ret.clone() })
             }
             // The callee needs the return type of a caller still in progress: forget the attempt
             // (nothing of it was cached) and let the caller's next walk retry.
-            Err(e) if e.kind == ErrorKind::Pending && self.any_in_progress() => {
-                Ok(CallTarget::Pending)
-            }
+            Err(e) if e.kind == ErrorKind::Pending && self.any_in_progress() => Ok(CallTarget::Pending),
             Err(e) => Err(e),
         }
     }
 
     fn any_in_progress(&self) -> bool {
-        self.entries
-            .values()
-            .any(|e| matches!(e.state, State::InProgress(_)))
+        self.entries.values().any(|e| matches!(e.state, State::InProgress(_)))
     }
 
     /// Types `func(args)` to completion and records it as Done.
-    fn request(
-        &mut self,
-        func: &Arc<FunctionSource>,
-        args: &[Type],
-        at: Option<(&Arc<SourceText>, Span)>,
-    ) -> Result<Key, InferError> {
+    fn request(&mut self, func: &Arc<FunctionSource>, args: &[Type], at: Option<(&Arc<SourceText>, Span)>) -> Result<Key, InferError> {
         let key: Key = (func.id, args.to_vec());
         // An overload's implementation typed by an earlier program: taken whole, with its callees.
         if let Some(typed) = overloads::typed_implementation(&key) {
             for (k, f) in typed.iter() {
                 if !self.entries.contains_key(k) {
-                    self.entries.insert(
-                        k.clone(),
-                        Entry {
-                            symbol: f.symbol.clone(),
-                            state: State::Done(f.clone()),
-                        },
-                    );
+                    self.entries.insert(k.clone(), Entry { symbol: f.symbol.clone(), state: State::Done(f.clone()) });
                     self.order.push(k.clone());
                 }
             }
             return Ok(key);
         }
         let symbol = mangle(func, args);
-        self.entries.insert(
-            key.clone(),
-            Entry {
-                symbol: symbol.clone(),
-                state: State::InProgress(None),
-            },
-        );
+        self.entries.insert(key.clone(), Entry { symbol: symbol.clone(), state: State::InProgress(None) });
         let first_guess = self.guesses.len();
         let result = function::infer_function(self, func, args, symbol, at);
         match result {
             Ok(f) => {
                 // A caller typed against an earlier guess of this function's return type must be
                 // typed again; the simple, always-correct answer is to report it.
-                let stale = self.guesses[first_guess..]
-                    .iter()
-                    .any(|(k, t)| *k == key && *t != f.ret);
+                let stale = self.guesses[first_guess..].iter().any(|(k, t)| *k == key && *t != f.ret);
                 self.guesses.truncate(first_guess);
                 if stale {
                     self.entries.remove(&key);
@@ -331,10 +276,7 @@ impl Session {
     }
 
     fn declared_return(&self, func: &FunctionSource, args: &[Type]) -> Option<Type> {
-        self.declared
-            .as_ref()
-            .filter(|(k, _)| k.0 == func.id && k.1 == args)
-            .map(|(_, t)| t.clone())
+        self.declared.as_ref().filter(|(k, _)| k.0 == func.id && k.1 == args).map(|(_, t)| t.clone())
     }
 
     /// Notes a call of an overloaded callable that has no resolution yet.

@@ -62,9 +62,7 @@ impl fmt::Display for ArgType {
         match self {
             ArgType::Value(t) => write!(f, "{t}"),
             ArgType::IntLiteral(v) => write!(f, "Literal[int]({v})"),
-            ArgType::BoolLiteral(b) => {
-                write!(f, "Literal[bool]({})", if *b { "True" } else { "False" })
-            }
+            ArgType::BoolLiteral(b) => write!(f, "Literal[bool]({})", if *b { "True" } else { "False" }),
             ArgType::NumberClass(t) => write!(f, "class({t})"),
             ArgType::DType(t) => write!(f, "dtype({t})"),
             ArgType::StringLiteral(s) => write!(f, "Literal[str]({s})"),
@@ -80,10 +78,7 @@ pub fn number_class(qualified: &str) -> Option<Type> {
         "builtins.int" => Some(Type::INT64),
         "builtins.bool" => Some(Type::Bool),
         "builtins.complex" => Some(Type::COMPLEX128),
-        q => q
-            .strip_prefix("numpy.")
-            .and_then(Type::from_name)
-            .filter(|t| t.is_number()),
+        q => q.strip_prefix("numpy.").and_then(Type::from_name).filter(|t| t.is_number()),
     }
 }
 
@@ -119,11 +114,7 @@ pub enum Resolution {
     /// typing function saw every array argument of one or more dimensions as layout `A`, and
     /// the call converts such arguments to it (a conversion that costs nothing), so that one
     /// compilation serves C, F and strided arrays.
-    Implementation {
-        function: Arc<FunctionSource>,
-        literal: bool,
-        any_layout: bool,
-    },
+    Implementation { function: Arc<FunctionSource>, literal: bool, any_layout: bool },
     /// No typing function accepted the types; the text says why (it may be empty).
     NoMatch(String),
     /// The arguments do not fit the callable's parameters (a keyword it does not have, one too
@@ -132,11 +123,7 @@ pub enum Resolution {
     /// A typing function of ferrojit's library refused the call with the whole error: an
     /// `UnsupportedError` when `unsupported` (an argument compiled code does not support yet),
     /// else a `TypingError`.
-    Refused {
-        message: String,
-        hint: Option<String>,
-        unsupported: bool,
-    },
+    Refused { message: String, hint: Option<String>, unsupported: bool },
 }
 
 #[derive(Default)]
@@ -213,9 +200,7 @@ impl Registry {
     /// asks again. Answers with an implementation stay (compiled code may already call it, and
     /// the first typing function to accept keeps the call, as in Numba).
     fn forget_unaccepted(&mut self, target: &OverloadTarget) {
-        self.resolved.retain(|request, answer| {
-            &request.target != target || matches!(answer, Resolution::Implementation { .. })
-        });
+        self.resolved.retain(|request, answer| &request.target != target || matches!(answer, Resolution::Implementation { .. }));
     }
 }
 
@@ -230,11 +215,7 @@ pub fn function_key_of_name(qualified: &str) -> Option<u64> {
 }
 
 pub fn display_name(key: u64) -> String {
-    read()
-        .display
-        .get(&key)
-        .cloned()
-        .unwrap_or_else(|| format!("overloaded function #{key}"))
+    read().display.get(&key).cloned().unwrap_or_else(|| format!("overloaded function #{key}"))
 }
 
 /// The module-qualified name (`numpy.sum`) of an overloaded library callable.
@@ -300,10 +281,7 @@ struct StaticParams {
 
 impl GlobalEnv for StaticParams {
     fn lookup(&self, name: &str) -> Option<GlobalValue> {
-        self.bound
-            .get(name)
-            .cloned()
-            .or_else(|| self.implementation.globals.lookup(name))
+        self.bound.get(name).cloned().or_else(|| self.implementation.globals.lookup(name))
     }
 
     fn enclosing_function_of(&self, name: &str) -> Option<String> {
@@ -318,10 +296,7 @@ impl GlobalEnv for StaticParams {
 /// them assigned in the body) bound to compile-time values: a function without those
 /// parameters, whose body reads them as frozen names. One per implementation and values for
 /// the life of the process.
-pub(crate) fn with_static_params(
-    implementation: &Arc<FunctionSource>,
-    params: Vec<(usize, StaticParam)>,
-) -> Arc<FunctionSource> {
+pub(crate) fn with_static_params(implementation: &Arc<FunctionSource>, params: Vec<(usize, StaticParam)>) -> Arc<FunctionSource> {
     let key = (implementation.id, params);
     if let Some(f) = read().specialised.get(&key) {
         return f.clone();
@@ -340,13 +315,7 @@ pub(crate) fn with_static_params(
             !is_static(i - 1)
         });
     }
-    let defaults = implementation
-        .defaults
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !is_static(*i))
-        .map(|(_, d)| d.clone())
-        .collect();
+    let defaults = implementation.defaults.iter().enumerate().filter(|(i, _)| !is_static(*i)).map(|(_, d)| d.clone()).collect();
     // Ids of Python functions count up from 1; these count down from the top of the range.
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(u64::MAX);
     let id = NEXT.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
@@ -355,10 +324,7 @@ pub(crate) fn with_static_params(
         name: implementation.name.clone(),
         source: implementation.source.clone(),
         ast,
-        globals: Box::new(StaticParams {
-            implementation: implementation.clone(),
-            bound,
-        }),
+        globals: Box::new(StaticParams { implementation: implementation.clone(), bound }),
         defaults,
         library: implementation.library,
     });
@@ -373,14 +339,8 @@ pub(crate) fn typed_implementation(key: &(u64, Vec<Type>)) -> Option<Arc<TypedIm
 
 /// Keeps the typed implementations among `functions` (a finished program's, by key) whose
 /// callees are all implementations too, for later programs.
-pub(crate) fn keep_typed_implementations(
-    functions: &[(&(u64, Vec<Type>), &ferrojit_ir::Function)],
-) {
-    let by_symbol: HashMap<&str, usize> = functions
-        .iter()
-        .enumerate()
-        .map(|(i, (_, f))| (f.symbol.as_str(), i))
-        .collect();
+pub(crate) fn keep_typed_implementations(functions: &[(&(u64, Vec<Type>), &ferrojit_ir::Function)]) {
+    let by_symbol: HashMap<&str, usize> = functions.iter().enumerate().map(|(i, (_, f))| (f.symbol.as_str(), i)).collect();
     let mut r = write();
     for (i, (key, _)) in functions.iter().enumerate() {
         if !r.implementations.contains(&key.0) || r.typed.contains_key(*key) {
@@ -405,10 +365,7 @@ pub(crate) fn keep_typed_implementations(
             }
         }
         if all_shared {
-            let typed = members
-                .iter()
-                .map(|&j| (functions[j].0.clone(), functions[j].1.clone()))
-                .collect();
+            let typed = members.iter().map(|&j| (functions[j].0.clone(), functions[j].1.clone())).collect();
             r.typed.insert((*key).clone(), Arc::new(typed));
         }
     }
@@ -431,17 +388,7 @@ mod tests {
         .iter()
         .map(ToString::to_string)
         .collect();
-        assert_eq!(
-            spelled,
-            [
-                "int64",
-                "Literal[int](-1)",
-                "Literal[bool](True)",
-                "class(float32)",
-                "dtype(uint8)",
-                "Literal[str](ortho)"
-            ]
-        );
+        assert_eq!(spelled, ["int64", "Literal[int](-1)", "Literal[bool](True)", "class(float32)", "dtype(uint8)", "Literal[str](ortho)"]);
     }
 
     #[test]

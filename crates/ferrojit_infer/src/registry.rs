@@ -31,10 +31,7 @@ pub(crate) enum Build {
     Function(BuildFunction),
     /// A function of the math table: `math.sqrt` (`python`: `floor`, `ceil`, `trunc` give
     /// `int64`, as Python's) or `np.sqrt` (they give floats, as NumPy's).
-    Math {
-        func: ir::MathFunc,
-        python: bool,
-    },
+    Math { func: ir::MathFunc, python: bool },
     /// A NumPy function that is a method of its first argument `a`, an array: `np.sum(a)` is
     /// `a.sum()`. The method reads the other arguments by name.
     ArrayFunction(BuildMethod),
@@ -76,20 +73,9 @@ impl Registry {
         };
         // NumPy's element-wise functions are those with a ufunc's parameters: positional-only
         // inputs, then `out=` (reductions such as `np.sum` have an `out=` too, not after `/`).
-        let elementwise = matches!(build, Build::Math { python: false, .. })
-            || (namespace == "numpy" && params.contains("/, out=None"));
-        let entry = Entry {
-            name,
-            callee,
-            signature: Signature::parse(params),
-            build,
-            elementwise,
-        };
-        let map = if namespace == "ndarray" {
-            &mut self.array_members
-        } else {
-            &mut self.functions
-        };
+        let elementwise = matches!(build, Build::Math { python: false, .. }) || (namespace == "numpy" && params.contains("/, out=None"));
+        let entry = Entry { name, callee, signature: Signature::parse(params), build, elementwise };
+        let map = if namespace == "ndarray" { &mut self.array_members } else { &mut self.functions };
         let previous = map.insert(if namespace == "ndarray" { member } else { name }, entry);
         assert!(previous.is_none(), "`{name}` is defined twice");
     }
@@ -113,10 +99,7 @@ impl Registry {
     /// Marks `name` (already added) element-wise over arrays, though its parameters are not a
     /// ufunc's (Python's `abs`).
     pub fn elementwise(&mut self, name: &'static str) {
-        self.functions
-            .get_mut(name)
-            .expect("added before")
-            .elementwise = true;
+        self.functions.get_mut(name).expect("added before").elementwise = true;
     }
 }
 
@@ -152,25 +135,12 @@ mod tests {
     fn every_math_table_name_is_registered_once() {
         // Building the registry parses every signature and refuses a name defined twice.
         for func in ir::MATH_FUNCTIONS {
-            assert!(
-                function(&format!("math.{}", func.name)).is_some(),
-                "math.{}",
-                func.name
-            );
+            assert!(function(&format!("math.{}", func.name)).is_some(), "math.{}", func.name);
             for name in func.numpy {
-                assert!(
-                    matches!(
-                        function(&format!("numpy.{name}")).map(|e| &e.build),
-                        Some(Build::Math { python: false, .. })
-                    ),
-                    "numpy.{name}"
-                );
+                assert!(matches!(function(&format!("numpy.{name}")).map(|e| &e.build), Some(Build::Math { python: false, .. })), "numpy.{name}");
             }
         }
         let name = ir::MathFunc::ROUND_HALF_EVEN.name;
-        assert!(
-            function(&format!("math.{name}")).is_none()
-                && function(&format!("numpy.{name}")).is_none()
-        );
+        assert!(function(&format!("math.{name}")).is_none() && function(&format!("numpy.{name}")).is_none());
     }
 }

@@ -64,16 +64,8 @@ impl Function {
     pub fn has_loop(&self) -> bool {
         fn loops(s: &Stmt) -> bool {
             match &s.kind {
-                StmtKind::While { .. }
-                | StmtKind::ForRange { .. }
-                | StmtKind::ArrayFill { .. }
-                | StmtKind::ArrayCopy { .. }
-                | StmtKind::ArrayMap { .. } => true,
-                StmtKind::If {
-                    then_body,
-                    else_body,
-                    ..
-                } if then_body.iter().chain(else_body).any(loops) => true,
+                StmtKind::While { .. } | StmtKind::ForRange { .. } | StmtKind::ArrayFill { .. } | StmtKind::ArrayCopy { .. } | StmtKind::ArrayMap { .. } => true,
+                StmtKind::If { then_body, else_body, .. } if then_body.iter().chain(else_body).any(loops) => true,
                 _ => s.any_expr(
                     &mut |e| match &e.kind {
                         ExprKind::MapReduce { .. } | ExprKind::AxisReduce { .. } => true,
@@ -152,62 +144,31 @@ pub struct Stmt {
 
 #[derive(Clone, Debug)]
 pub enum StmtKind {
-    Assign {
-        local: LocalId,
-        value: Expr,
-    },
-    If {
-        cond: Expr,
-        then_body: Vec<Stmt>,
-        else_body: Vec<Stmt>,
-    },
+    Assign { local: LocalId, value: Expr },
+    If { cond: Expr, then_body: Vec<Stmt>, else_body: Vec<Stmt> },
     /// `orelse` runs when the loop ends without `break`.
-    While {
-        cond: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
-    },
+    While { cond: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
     /// `for var in range(start, stop, step)`: `index` (int64) takes each value of the range in
     /// turn; the body starts by assigning it to the user's loop variable. `step == 0` raises.
-    ForRange {
-        index: LocalId,
-        start: Expr,
-        stop: Expr,
-        step: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
-    },
+    ForRange { index: LocalId, start: Expr, stop: Expr, step: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
     Break,
     Continue,
     Return(Expr),
-    Raise {
-        exc: ExcKind,
-        msg: Option<String>,
-    },
+    Raise { exc: ExcKind, msg: Option<String> },
     Expr(Expr),
     /// `array[indices] = value`: one integer index per dimension (negative ones wrap); the
     /// value has the array's element type.
-    ArrayStore {
-        array: Expr,
-        indices: Vec<Expr>,
-        value: Expr,
-    },
+    ArrayStore { array: Expr, indices: Vec<Expr>, value: Expr },
     /// Stores `value` (the element type) into every element of `array` (`a[1:3] = 0`,
     /// `a.fill(0)`).
-    ArrayFill {
-        array: Expr,
-        value: Expr,
-    },
+    ArrayFill { array: Expr, value: Expr },
     /// Drops the references the local holds (null ones are skipped) and clears it, so that a
     /// later release of it (at an exit) drops nothing. Only owned and transfer locals are
     /// released.
     Release(LocalId),
     /// Copies every element of `src` into `dst` (same shape, any layouts), converting to
     /// `dst`'s element type.
-    ArrayCopy {
-        dst: Expr,
-        src: Expr,
-    },
+    ArrayCopy { dst: Expr, src: Expr },
     /// An element-wise array expression stored into `dst`: for every index of `dst`, `element`
     /// (of `dst`'s dtype) computed from the operands' elements at that index
     /// ([`ExprKind::MapElement`]). Array operands broadcast to `dst`'s shape by NumPy's rules
@@ -218,12 +179,7 @@ pub enum StmtKind {
     /// `fresh`: `dst` is a new array, allocated just before with the operands' broadcast shape
     /// (already checked). No operand can share its memory and every operand broadcasts to its
     /// shape, so the map neither copies overlapping operands nor checks shapes again.
-    ArrayMap {
-        dst: Expr,
-        operands: Vec<Expr>,
-        element: Expr,
-        fresh: bool,
-    },
+    ArrayMap { dst: Expr, operands: Vec<Expr>, element: Expr, fresh: bool },
 }
 
 /// A whole-array reduction.
@@ -244,11 +200,7 @@ pub enum IndexItem {
     /// An integer index (int64): the dimension is dropped.
     Index(Expr),
     /// A slice with optional int64 bounds and step, normalised at run time as Python does.
-    Slice {
-        start: Option<Expr>,
-        stop: Option<Expr>,
-        step: Option<Expr>,
-    },
+    Slice { start: Option<Expr>, stop: Option<Expr>, step: Option<Expr> },
     /// `None` (`np.newaxis`): a new dimension of length 1; consumes no dimension.
     NewAxis,
 }
@@ -283,118 +235,57 @@ pub enum ExprKind {
     /// Converts the operand to `ty`: between numbers (float -> int truncates and raises on NaN
     /// or infinity, as Python's `int()`), or element-wise between tuples of the same length.
     Cast(Box<Expr>),
-    Binary {
-        op: BinaryOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
-    Unary {
-        op: UnaryOp,
-        operand: Box<Expr>,
-    },
+    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Unary { op: UnaryOp, operand: Box<Expr> },
     /// Operands have the same type; the result is bool.
-    Compare {
-        op: CmpOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
+    Compare { op: CmpOp, lhs: Box<Expr>, rhs: Box<Expr> },
     /// Python's truth value of the operand (`x != 0`, non-empty tuple, `None` is false).
     Truth(Box<Expr>),
     /// `a and b` / `a or b` with Python's value semantics: both operands have `ty`; `a` is
     /// evaluated once and returned when it decides the result.
-    Logical {
-        and: bool,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
-    IfExp {
-        cond: Box<Expr>,
-        then: Box<Expr>,
-        otherwise: Box<Expr>,
-    },
+    Logical { and: bool, lhs: Box<Expr>, rhs: Box<Expr> },
+    IfExp { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
     Tuple(Vec<Expr>),
     TupleGet(Box<Expr>, usize),
     /// A call of another compiled function, emitted in the same module under `symbol`.
-    Call {
-        symbol: String,
-        args: Vec<Expr>,
-    },
+    Call { symbol: String, args: Vec<Expr> },
     /// A math function ([`MathFunc`]) on floats of `ty`'s width (or to bool for the
     /// `is*` predicates); arguments are already converted. `checked`: Python's `math` version,
     /// which raises where CPython's does (`func.python_errors`); NumPy's names and the
     /// compiler's own uses give NaN and infinities instead.
-    Math {
-        func: MathFunc,
-        args: Vec<Expr>,
-        checked: bool,
-    },
+    Math { func: MathFunc, args: Vec<Expr>, checked: bool },
     /// A complex number from two floats of the complex type's width.
-    MakeComplex {
-        re: Box<Expr>,
-        im: Box<Expr>,
-    },
+    MakeComplex { re: Box<Expr>, im: Box<Expr> },
     /// The real or imaginary part of a complex number.
-    ComplexPart {
-        value: Box<Expr>,
-        imag: bool,
-    },
+    ComplexPart { value: Box<Expr>, imag: bool },
     /// A call of a runtime support function (`ferrojit_runtime`), arguments already converted.
-    Runtime {
-        func: RuntimeFunc,
-        args: Vec<Expr>,
-    },
+    Runtime { func: RuntimeFunc, args: Vec<Expr> },
     /// The element at one integer index per dimension (negative indices wrap).
-    ArrayGet {
-        array: Box<Expr>,
-        indices: Vec<Expr>,
-    },
+    ArrayGet { array: Box<Expr>, indices: Vec<Expr> },
     /// A view: integer indices drop dimensions, slices narrow them, and dimensions not
     /// mentioned are kept whole. Shares the array's memory.
-    ArrayView {
-        array: Box<Expr>,
-        items: Vec<IndexItem>,
-    },
+    ArrayView { array: Box<Expr>, items: Vec<IndexItem> },
     /// A view with the dimensions permuted: dimension `k` of the view is dimension `axes[k]`
     /// of the array (`a.T` reverses them; `a.transpose(1, 0, 2)`).
-    Transpose {
-        array: Box<Expr>,
-        axes: Vec<u8>,
-    },
+    Transpose { array: Box<Expr>, axes: Vec<u8> },
     /// A view of one field of every record of a structured array (`a['x']`): the array's
     /// shape and strides, its data moved `offset` bytes into each record, elements of the
     /// field's type (the expression's dtype).
-    FieldView {
-        array: Box<Expr>,
-        offset: u64,
-    },
+    FieldView { array: Box<Expr>, offset: u64 },
     /// A new, uninitialised C- or F-contiguous array of `ty` with the given int64 dimensions (a
     /// new reference, owned by the function until stored or returned).
-    ArrayNew {
-        shape: Vec<Expr>,
-    },
+    ArrayNew { shape: Vec<Expr> },
     /// A view of a contiguous array with another shape (`reshape`); raises when the sizes
     /// differ.
-    Reshape {
-        array: Box<Expr>,
-        shape: Vec<Expr>,
-    },
+    Reshape { array: Box<Expr>, shape: Vec<Expr> },
     /// A reduction over an element-wise expression of broadcast operands, as
     /// [`StmtKind::ArrayMap`] computes it but never stored: `a - b` summed without an array in
     /// between. The size counted by `Mean` is the broadcast shape's.
-    MapReduce {
-        op: ReduceOp,
-        operands: Vec<Expr>,
-        element: Box<Expr>,
-    },
+    MapReduce { op: ReduceOp, operands: Vec<Expr>, element: Box<Expr> },
     /// A reduction along one axis (an int64, negative from the end; `AxisError` when out of
     /// range): a new C-contiguous array without that dimension, or with it kept as length 1
     /// (`keepdims`). `Min`/`Max` raise `ValueError` for an empty axis; `Mean` gives NaN.
-    AxisReduce {
-        op: ReduceOp,
-        array: Box<Expr>,
-        axis: Box<Expr>,
-        keepdims: bool,
-    },
+    AxisReduce { op: ReduceOp, array: Box<Expr>, axis: Box<Expr>, keepdims: bool },
     /// Inside an element-wise map: operand `i`'s current element (its dtype), or the operand
     /// itself when it is a scalar.
     MapElement(usize),
@@ -403,21 +294,11 @@ pub enum ExprKind {
     /// be broadcast together with shapes ...") when they do not broadcast.
     BroadcastShape(Vec<Expr>),
     /// Runs `stmts`, then evaluates `value`.
-    Block {
-        stmts: Vec<Stmt>,
-        value: Box<Expr>,
-    },
-    ArrayAttr {
-        array: Box<Expr>,
-        attr: ArrayAttr,
-    },
+    Block { stmts: Vec<Stmt>, value: Box<Expr> },
+    ArrayAttr { array: Box<Expr>, attr: ArrayAttr },
     /// Binds `value` to `local`, then evaluates `body`: evaluates a sub-expression once where the
     /// Python semantics use it twice (chained comparisons, `min`/`max`).
-    Let {
-        local: LocalId,
-        value: Box<Expr>,
-        body: Box<Expr>,
-    },
+    Let { local: LocalId, value: Box<Expr>, body: Box<Expr> },
     /// `print(...)`: items separated by spaces, then a newline. Type is `NoneType`.
     Print(Vec<PrintItem>),
     /// The operand's value with a new reference taken to each of its heap parts: an owned
@@ -440,10 +321,7 @@ pub enum Const {
     Bool(bool),
     None,
     /// A frozen global array: a C-contiguous copy made at compile time, never freed.
-    Array {
-        data: u64,
-        shape: Vec<i64>,
-    },
+    Array { data: u64, shape: Vec<i64> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -570,249 +448,108 @@ pub struct RuntimeFunc {
 
 impl RuntimeFunc {
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
-    pub const POW_I64: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pow_i64",
-        may_raise: true,
-    };
-    pub const POW_U64: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pow_u64",
-        may_raise: false,
-    };
+    pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };
+    pub const POW_U64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_u64", may_raise: false };
     /// Three-argument `pow(base, exp, mod)` for int64.
-    pub const POWMOD_I64: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_powmod_i64",
-        may_raise: true,
-    };
+    pub const POWMOD_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_powmod_i64", may_raise: true };
     /// `round(x, ndigits)` for float64, correctly rounded as CPython's.
-    pub const ROUND_NDIGITS: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_round_ndigits",
-        may_raise: false,
-    };
-    pub const FLOOR_DIV_F64: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_floordiv_f64",
-        may_raise: false,
-    };
-    pub const MOD_F64: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_mod_f64",
-        may_raise: false,
-    };
+    pub const ROUND_NDIGITS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_round_ndigits", may_raise: false };
+    pub const FLOOR_DIV_F64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_floordiv_f64", may_raise: false };
+    pub const MOD_F64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_mod_f64", may_raise: false };
     /// `(x, y, pow(x, y), exc) -> status`: raises as CPython's float `**` does when C's `pow`
     /// gave an infinite or NaN result.
-    pub const FLOAT_POW_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_float_pow_error",
-        may_raise: true,
-    };
+    pub const FLOAT_POW_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_float_pow_error", may_raise: true };
     /// `(index, axis, size) -> 0`: always raises NumPy's `IndexError` for an index outside
     /// its axis, with the numbers in the message.
-    pub const INDEX_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_index_error",
-        may_raise: true,
-    };
+    pub const INDEX_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_index_error", may_raise: true };
     /// `(index, size) -> 0`: always raises NumPy's `IndexError` for `a.flat[index]` outside
     /// the array's `size` elements.
-    pub const FLAT_INDEX_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_flat_index_error",
-        may_raise: true,
-    };
+    pub const FLAT_INDEX_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_flat_index_error", may_raise: true };
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
     /// of the wrong shape.
-    pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_mask_shape_error",
-        may_raise: true,
-    };
+    pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
     /// `() -> 0`: starts a shape for the next message naming shapes.
-    pub const MESSAGE_SHAPE: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_message_shape",
-        may_raise: false,
-    };
+    pub const MESSAGE_SHAPE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_shape", may_raise: false };
     /// `(dim) -> 0`: adds a dimension to the shape last started.
-    pub const MESSAGE_DIM: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_message_dim",
-        may_raise: false,
-    };
+    pub const MESSAGE_DIM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_dim", may_raise: false };
     /// `() -> 0`: always raises NumPy's `IndexError` for index arrays that do not broadcast
     /// together, naming the recorded shapes.
-    pub const INDEX_BROADCAST_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_index_broadcast_error",
-        may_raise: true,
-    };
+    pub const INDEX_BROADCAST_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_index_broadcast_error", may_raise: true };
     /// `(place, index_dims, missing) -> 0`: always raises NumPy's `ValueError` for an assigned
     /// value that does not broadcast to the indexing result (the two recorded shapes).
-    pub const VALUE_SHAPE_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_value_shape_error",
-        may_raise: true,
-    };
+    pub const VALUE_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_value_shape_error", may_raise: true };
     /// `(values, selected) -> 0`: always raises NumPy's `ValueError` for a value of another
     /// length assigned through one boolean mask over every axis.
-    pub const MASK_VALUE_COUNT_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_mask_value_count_error",
-        may_raise: true,
-    };
+    pub const MASK_VALUE_COUNT_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_value_count_error", may_raise: true };
     /// `(axis, ndim) -> 0`: always raises NumPy's `AxisError` for an axis outside an array's
     /// dimensions, with the numbers in the message.
-    pub const AXIS_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_axis_error",
-        may_raise: true,
-    };
+    pub const AXIS_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_axis_error", may_raise: true };
     /// `(kind, x, y) -> 0`: always raises one of NumPy's `ValueError`s for the operands of a
     /// reduction (`out=`, `where=`) whose shapes do not fit, naming the recorded shapes or the
     /// numbers `x` and `y` (see `ferrojit_rt_raise_reduction_shape_error`).
-    pub const REDUCTION_SHAPE_ERROR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_raise_reduction_shape_error",
-        may_raise: true,
-    };
+    pub const REDUCTION_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_reduction_shape_error", may_raise: true };
     // BLAS and LAPACK through the provider the Python side installed (see
     // `ferrojit_runtime::linalg`): int64 arguments (sizes, flags, data addresses), an int64
     // status unless said otherwise.
     /// Returns a float64 (the dot product).
-    pub const BLAS_DOT: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_blas_dot",
-        may_raise: false,
-    };
-    pub const BLAS_GEMM: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_blas_gemm",
-        may_raise: false,
-    };
-    pub const LAPACK_GESV: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_gesv",
-        may_raise: false,
-    };
-    pub const LAPACK_GETRF: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_getrf",
-        may_raise: false,
-    };
-    pub const LAPACK_POTRF: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_potrf",
-        may_raise: false,
-    };
-    pub const LAPACK_HEEVD: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_heevd",
-        may_raise: false,
-    };
-    pub const LAPACK_GEEV: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_geev",
-        may_raise: false,
-    };
-    pub const LAPACK_GESDD: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_gesdd",
-        may_raise: false,
-    };
-    pub const LAPACK_GEQRF: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_geqrf",
-        may_raise: false,
-    };
-    pub const LAPACK_ORGQR: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_orgqr",
-        may_raise: false,
-    };
+    pub const BLAS_DOT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_dot", may_raise: false };
+    pub const BLAS_GEMM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_gemm", may_raise: false };
+    pub const LAPACK_GESV: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gesv", may_raise: false };
+    pub const LAPACK_GETRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_getrf", may_raise: false };
+    pub const LAPACK_POTRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_potrf", may_raise: false };
+    pub const LAPACK_HEEVD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_heevd", may_raise: false };
+    pub const LAPACK_GEEV: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_geev", may_raise: false };
+    pub const LAPACK_GESDD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gesdd", may_raise: false };
+    pub const LAPACK_GEQRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_geqrf", may_raise: false };
+    pub const LAPACK_ORGQR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_orgqr", may_raise: false };
     /// As the others, but its last argument (`rcond`) is a float64.
-    pub const LAPACK_GELSD: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_lapack_gelsd",
-        may_raise: false,
-    };
+    pub const LAPACK_GELSD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gelsd", may_raise: false };
     /// The Mersenne Twister streams of `np.random` and Python's `random` (the first argument
     /// names the stream; see `ferrojit_runtime::random`): `(stream, seed) -> 0`, NumPy's seeding.
-    pub const RANDOM_SEED_NUMPY: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_seed_numpy",
-        may_raise: false,
-    };
+    pub const RANDOM_SEED_NUMPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_numpy", may_raise: false };
     /// `(stream, seed) -> 0`: CPython's seeding from an integer.
-    pub const RANDOM_SEED_PYTHON: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_seed_python",
-        may_raise: false,
-    };
+    pub const RANDOM_SEED_PYTHON: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_python", may_raise: false };
     /// `(stream) -> 0`: seeding from the operating system's entropy.
-    pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_seed_entropy",
-        may_raise: false,
-    };
+    pub const RANDOM_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_seed_entropy", may_raise: false };
     /// `(stream) -> float`: the next double in [0, 1).
-    pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_next_double",
-        may_raise: false,
-    };
+    pub const RANDOM_NEXT_DOUBLE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_next_double", may_raise: false };
     /// `(stream, kind, a, b) -> float`: a value of the distribution `kind` with the parameters
     /// `a`, `b` (see `ferrojit_runtime::random::draw`).
-    pub const RANDOM_DRAW: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_draw",
-        may_raise: false,
-    };
+    pub const RANDOM_DRAW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_draw", may_raise: false };
     /// `(stream, kind, a, b, data, n) -> 0`: `n` such values into the float64 array data at `data`.
-    pub const RANDOM_FILL: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_fill",
-        may_raise: false,
-    };
+    pub const RANDOM_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_fill", may_raise: false };
     /// `(stream, off, rng, count, bits, out) -> 0`: `off` plus masked values in `[0, rng]` into
     /// the array data at `out`, of elements of `bits` bits.
-    pub const RANDOM_BOUNDED_FILL: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_bounded_fill",
-        may_raise: false,
-    };
+    pub const RANDOM_BOUNDED_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_bounded_fill", may_raise: false };
     /// `(stream, max) -> value`: a value in `[0, max]` (unsigned 64 bits) by masked rejection.
-    pub const RANDOM_MASKED_INTERVAL: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_masked_interval",
-        may_raise: false,
-    };
+    pub const RANDOM_MASKED_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_masked_interval", may_raise: false };
     /// `(stream, k) -> bits`: CPython's `getrandbits(k)`, `k` at most 64.
-    pub const RANDOM_GETRANDBITS: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_getrandbits",
-        may_raise: false,
-    };
+    pub const RANDOM_GETRANDBITS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_getrandbits", may_raise: false };
     /// `(stream) -> float`: takes the kept normal deviate (NaN when none is kept).
-    pub const RANDOM_TAKE_GAUSS: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_take_gauss",
-        may_raise: false,
-    };
+    pub const RANDOM_TAKE_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_take_gauss", may_raise: false };
     /// `(stream, value) -> 0`: keeps a normal deviate for the next call.
-    pub const RANDOM_KEEP_GAUSS: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_keep_gauss",
-        may_raise: false,
-    };
+    pub const RANDOM_KEEP_GAUSS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_keep_gauss", may_raise: false };
     /// `(x, y) -> x ** y` by the C library's `pow`, never rewritten by LLVM.
-    pub const RANDOM_POW: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_random_pow",
-        may_raise: false,
-    };
+    pub const RANDOM_POW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_random_pow", may_raise: false };
     /// The PCG64 bit generator of `np.random.default_rng` Generators (see
     /// `ferrojit_runtime::pcg64`): the first argument is the data address of the Generator's
     /// state array. `(state, seed) -> 0`, SeedSequence's seeding from an integer.
-    pub const PCG64_SEED: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_seed",
-        may_raise: false,
-    };
+    pub const PCG64_SEED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed", may_raise: false };
     /// `(state) -> 0`: seeding from the operating system's entropy.
-    pub const PCG64_SEED_ENTROPY: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_seed_entropy",
-        may_raise: false,
-    };
+    pub const PCG64_SEED_ENTROPY: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_seed_entropy", may_raise: false };
     /// `(state, kind, single, a, b) -> float64`: a value of the distribution `kind` (as
     /// `RANDOM_DRAW`), or float32's value with `single`.
-    pub const PCG64_DRAW: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_draw",
-        may_raise: false,
-    };
+    pub const PCG64_DRAW: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_draw", may_raise: false };
     /// `(state, kind, single, a, b, data, n) -> 0`: `n` such values into the array data at
     /// `data` (float32 elements with `single`).
-    pub const PCG64_FILL: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_fill",
-        may_raise: false,
-    };
+    pub const PCG64_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_fill", may_raise: false };
     /// `(state, max) -> int64`: a value in `[0, max]` (NumPy's `random_interval`).
-    pub const PCG64_INTERVAL: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_interval",
-        may_raise: false,
-    };
+    pub const PCG64_INTERVAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_interval", may_raise: false };
     /// `(state, off, rng, count, bits, out) -> 0`: bounded integers into the array data at `out`.
-    pub const PCG64_BOUNDED_FILL: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_bounded_fill",
-        may_raise: false,
-    };
+    pub const PCG64_BOUNDED_FILL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_bounded_fill", may_raise: false };
     /// `(state, offs, rngs, count, bits, out) -> 0`: the same with an offset and a range per
     /// element, read from int64 arrays at the addresses `offs` and `rngs`.
-    pub const PCG64_BOUNDED_FILL_EACH: RuntimeFunc = RuntimeFunc {
-        symbol: "ferrojit_rt_pcg64_bounded_fill_each",
-        may_raise: false,
-    };
+    pub const PCG64_BOUNDED_FILL_EACH: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pcg64_bounded_fill_each", may_raise: false };
 }
 
 /// How a math function is typed.
@@ -832,11 +569,7 @@ pub enum MathShape {
 
 impl MathShape {
     pub fn arity(self) -> usize {
-        if self == MathShape::Binary {
-            2
-        } else {
-            1
-        }
+        if self == MathShape::Binary { 2 } else { 1 }
     }
 }
 
@@ -847,10 +580,7 @@ pub enum MathLowering {
     Intrinsic(&'static str),
     /// A C library function, `symbol` for float64 and `symbol` + `f` for float32. `vector`:
     /// glibc's libmvec has vector variants of it, so that loops calling it vectorise.
-    Libm {
-        symbol: &'static str,
-        vector: bool,
-    },
+    Libm { symbol: &'static str, vector: bool },
     /// C's `fmod`: LLVM's `frem`.
     Remainder,
     /// Radians to degrees: `x * (180 / pi)`.
@@ -903,10 +633,7 @@ const fn intrinsic(name: &'static str) -> MathLowering {
 
 /// A C library function with libmvec vector variants.
 const fn libmvec(symbol: &'static str) -> MathLowering {
-    MathLowering::Libm {
-        symbol,
-        vector: true,
-    }
+    MathLowering::Libm { symbol, vector: true }
 }
 
 macro_rules! math_functions {
@@ -969,13 +696,7 @@ math_functions! {
 impl MathFunc {
     /// Rounding half to even (Python's `round(x)` of a float, before it becomes an int). Not
     /// in [`MATH_FUNCTIONS`]: no `math` or NumPy name reaches it.
-    pub const ROUND_HALF_EVEN: MathFunc = MathFunc {
-        name: "round_half_even",
-        numpy: &[],
-        shape: MathShape::Unary,
-        lowering: intrinsic("llvm.roundeven"),
-        python_errors: PythonErrors::Never,
-    };
+    pub const ROUND_HALF_EVEN: MathFunc = MathFunc { name: "round_half_even", numpy: &[], shape: MathShape::Unary, lowering: intrinsic("llvm.roundeven"), python_errors: PythonErrors::Never };
 }
 
 impl Expr {
@@ -995,17 +716,9 @@ macro_rules! each_child {
         match $kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
             ExprKind::Block { value, .. } => $f(value),
-            ExprKind::Cast(x)
-            | ExprKind::Unary { operand: x, .. }
-            | ExprKind::Truth(x)
-            | ExprKind::TupleGet(x, _)
-            | ExprKind::Transpose { array: x, .. }
-            | ExprKind::FieldView { array: x, .. }
-            | ExprKind::Retain(x) => $f(x),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => $f(x),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => $f(x),
-            ExprKind::Binary { lhs, rhs, .. }
-            | ExprKind::Compare { lhs, rhs, .. }
-            | ExprKind::Logical { lhs, rhs, .. } => {
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 $f(lhs);
                 $f(rhs);
             }
@@ -1013,11 +726,7 @@ macro_rules! each_child {
                 $f(re);
                 $f(im);
             }
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => {
+            ExprKind::IfExp { cond, then, otherwise } => {
                 $f(cond);
                 $f(then);
                 $f(otherwise);
@@ -1026,12 +735,8 @@ macro_rules! each_child {
                 $f(value);
                 $f(body);
             }
-            ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => {
-                items.$iter().for_each(|e| $f(e))
-            }
-            ExprKind::Call { args, .. }
-            | ExprKind::Math { args, .. }
-            | ExprKind::Runtime { args, .. } => args.$iter().for_each(|e| $f(e)),
+            ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => args.$iter().for_each(|e| $f(e)),
             ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
             ExprKind::AxisReduce { array, axis, .. } => {
                 $f(array);
@@ -1051,10 +756,7 @@ macro_rules! each_child {
                 for item in items {
                     match item {
                         IndexItem::Index(e) => $f(e),
-                        IndexItem::Slice { start, stop, step } => [start, stop, step]
-                            .into_iter()
-                            .flatten()
-                            .for_each(|e| $f(e)),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| $f(e)),
                         IndexItem::NewAxis => {}
                     }
                 }
@@ -1100,39 +802,20 @@ impl Expr {
         if pred(self) {
             return true;
         }
-        let any_of =
-            |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
+        let any_of = |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
         match &self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => false,
-            ExprKind::MapReduce {
-                operands, element, ..
-            } => any_of(operands, pred) || element.any(pred),
+            ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
-            ExprKind::Cast(x)
-            | ExprKind::Unary { operand: x, .. }
-            | ExprKind::Truth(x)
-            | ExprKind::TupleGet(x, _)
-            | ExprKind::Transpose { array: x, .. }
-            | ExprKind::FieldView { array: x, .. }
-            | ExprKind::Retain(x) => x.any(pred),
-            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => {
-                x.any(pred)
-            }
-            ExprKind::Binary { lhs, rhs, .. }
-            | ExprKind::Compare { lhs, rhs, .. }
-            | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => x.any(pred),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.any(pred),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
             ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
+            ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
             ExprKind::Let { value, body, .. } => value.any(pred) || body.any(pred),
             ExprKind::Tuple(items) => any_of(items, pred),
-            ExprKind::Call { args, .. }
-            | ExprKind::Math { args, .. }
-            | ExprKind::Runtime { args, .. } => any_of(args, pred),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => any_of(args, pred),
             ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
             ExprKind::ArrayNew { shape } => any_of(shape, pred),
             ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
@@ -1140,19 +823,12 @@ impl Expr {
                 array.any(pred)
                     || items.iter().any(|i| match i {
                         IndexItem::Index(e) => e.any(pred),
-                        IndexItem::Slice { start, stop, step } => [start, stop, step]
-                            .into_iter()
-                            .flatten()
-                            .any(|e| e.any(pred)),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().any(|e| e.any(pred)),
                         IndexItem::NewAxis => false,
                     })
             }
-            ExprKind::Block { stmts, value } => {
-                stmts.iter().any(|s| s.any_expr(pred, true)) || value.any(pred)
-            }
-            ExprKind::Print(items) => items
-                .iter()
-                .any(|i| matches!(i, PrintItem::Value(e) if e.any(pred))),
+            ExprKind::Block { stmts, value } => stmts.iter().any(|s| s.any_expr(pred, true)) || value.any(pred),
+            ExprKind::Print(items) => items.iter().any(|i| matches!(i, PrintItem::Value(e) if e.any(pred))),
         }
     }
 }
@@ -1173,24 +849,12 @@ impl Expr {
         if !f(self) {
             return;
         }
-        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| {
-            es.iter_mut().for_each(|e| e.rewrite(f))
-        };
+        let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x)
-            | ExprKind::Unary { operand: x, .. }
-            | ExprKind::Truth(x)
-            | ExprKind::TupleGet(x, _)
-            | ExprKind::Transpose { array: x, .. }
-            | ExprKind::FieldView { array: x, .. }
-            | ExprKind::Retain(x) => x.rewrite(f),
-            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => {
-                x.rewrite(f)
-            }
-            ExprKind::Binary { lhs, rhs, .. }
-            | ExprKind::Compare { lhs, rhs, .. }
-            | ExprKind::Logical { lhs, rhs, .. } => {
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => x.rewrite(f),
+            ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 lhs.rewrite(f);
                 rhs.rewrite(f);
             }
@@ -1198,11 +862,7 @@ impl Expr {
                 re.rewrite(f);
                 im.rewrite(f);
             }
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => {
+            ExprKind::IfExp { cond, then, otherwise } => {
                 cond.rewrite(f);
                 then.rewrite(f);
                 otherwise.rewrite(f);
@@ -1212,9 +872,7 @@ impl Expr {
                 body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
-            ExprKind::Call { args, .. }
-            | ExprKind::Math { args, .. }
-            | ExprKind::Runtime { args, .. } => all(args, f),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::AxisReduce { array, axis, .. } => {
@@ -1235,10 +893,7 @@ impl Expr {
                 for item in items {
                     match item {
                         IndexItem::Index(e) => e.rewrite(f),
-                        IndexItem::Slice { start, stop, step } => [start, stop, step]
-                            .into_iter()
-                            .flatten()
-                            .for_each(|e| e.rewrite(f)),
+                        IndexItem::Slice { start, stop, step } => [start, stop, step].into_iter().flatten().for_each(|e| e.rewrite(f)),
                         IndexItem::NewAxis => {}
                     }
                 }
@@ -1267,18 +922,10 @@ impl Stmt {
 
     /// [`Stmt::walk_exprs_mut`] with [`Expr::rewrite`]'s control over entering children.
     pub fn rewrite_exprs(&mut self, f: &mut dyn FnMut(&mut Expr) -> bool) {
-        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool| {
-            stmts.iter_mut().for_each(|s| s.rewrite_exprs(f))
-        };
+        let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool| stmts.iter_mut().for_each(|s| s.rewrite_exprs(f));
         match &mut self.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => {
-                value.rewrite(f)
-            }
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => {
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.rewrite(f),
+            StmtKind::If { cond, then_body, else_body } => {
                 cond.rewrite(f);
                 block(then_body, f);
                 block(else_body, f);
@@ -1288,25 +935,14 @@ impl Stmt {
                 block(body, f);
                 block(orelse, f);
             }
-            StmtKind::ForRange {
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-                ..
-            } => {
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
                 start.rewrite(f);
                 stop.rewrite(f);
                 step.rewrite(f);
                 block(body, f);
                 block(orelse, f);
             }
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => {
+            StmtKind::ArrayStore { array, indices, value } => {
                 array.rewrite(f);
                 indices.iter_mut().for_each(|i| i.rewrite(f));
                 value.rewrite(f);
@@ -1324,10 +960,7 @@ impl Stmt {
                 dst.rewrite(f);
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
-            StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Raise { .. }
-            | StmtKind::Release(_) => {}
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
     }
 }
@@ -1336,52 +969,19 @@ impl Stmt {
     /// Whether `pred` holds for any expression of this statement, looking into nested loops
     /// only when `into_loops` is set.
     pub fn any_expr(&self, pred: &mut dyn FnMut(&Expr) -> bool, into_loops: bool) -> bool {
-        let block = |stmts: &[Stmt], pred: &mut dyn FnMut(&Expr) -> bool| {
-            stmts.iter().any(|s| s.any_expr(pred, into_loops))
-        };
+        let block = |stmts: &[Stmt], pred: &mut dyn FnMut(&Expr) -> bool| stmts.iter().any(|s| s.any_expr(pred, into_loops));
         match &self.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => {
-                value.any(pred)
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.any(pred),
+            StmtKind::If { cond, then_body, else_body } => cond.any(pred) || block(then_body, pred) || block(else_body, pred),
+            StmtKind::While { cond, body, orelse } => cond.any(pred) || (into_loops && block(body, pred)) || block(orelse, pred),
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
+                start.any(pred) || stop.any(pred) || step.any(pred) || (into_loops && block(body, pred)) || block(orelse, pred)
             }
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => cond.any(pred) || block(then_body, pred) || block(else_body, pred),
-            StmtKind::While { cond, body, orelse } => {
-                cond.any(pred) || (into_loops && block(body, pred)) || block(orelse, pred)
-            }
-            StmtKind::ForRange {
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-                ..
-            } => {
-                start.any(pred)
-                    || stop.any(pred)
-                    || step.any(pred)
-                    || (into_loops && block(body, pred))
-                    || block(orelse, pred)
-            }
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => array.any(pred) || indices.iter().any(|i| i.any(pred)) || value.any(pred),
+            StmtKind::ArrayStore { array, indices, value } => array.any(pred) || indices.iter().any(|i| i.any(pred)) || value.any(pred),
             StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
-            StmtKind::ArrayMap {
-                dst,
-                operands,
-                element,
-                ..
-            } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
-            StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Raise { .. }
-            | StmtKind::Release(_) => false,
+            StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => false,
         }
     }
 }
@@ -1400,21 +1000,12 @@ pub fn assignment_counts(body: &[Stmt]) -> std::collections::HashMap<LocalId, us
         for s in stmts {
             match &s.kind {
                 StmtKind::Assign { local, .. } => *counts.entry(*local).or_insert(0) += 1,
-                StmtKind::ForRange {
-                    index,
-                    body,
-                    orelse,
-                    ..
-                } => {
+                StmtKind::ForRange { index, body, orelse, .. } => {
                     *counts.entry(*index).or_insert(0) += 1;
                     statements(body, counts);
                     statements(orelse, counts);
                 }
-                StmtKind::If {
-                    then_body,
-                    else_body,
-                    ..
-                } => {
+                StmtKind::If { then_body, else_body, .. } => {
                     statements(then_body, counts);
                     statements(else_body, counts);
                 }
@@ -1452,11 +1043,7 @@ mod math_table_tests {
     fn math_and_numpy_names_are_unique_and_arities_fit() {
         let mut seen = std::collections::HashSet::new();
         for f in MATH_FUNCTIONS {
-            assert!(
-                seen.insert(format!("math.{}", f.name)),
-                "math.{} listed twice",
-                f.name
-            );
+            assert!(seen.insert(format!("math.{}", f.name)), "math.{} listed twice", f.name);
             for n in f.numpy {
                 assert!(seen.insert(format!("numpy.{n}")), "numpy.{n} listed twice");
             }
@@ -1480,10 +1067,7 @@ mod assignment_count_tests {
     }
 
     fn stmt(kind: StmtKind) -> Stmt {
-        Stmt {
-            kind,
-            span: Span::default(),
-        }
+        Stmt { kind, span: Span::default() }
     }
 
     fn assign(l: LocalId, value: Expr) -> Stmt {
@@ -1492,87 +1076,30 @@ mod assignment_count_tests {
 
     /// `{ stmts } => value`.
     fn block(stmts: Vec<Stmt>, value: Expr) -> Expr {
-        Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: value.boxed(),
-            },
-            Type::INT64,
-            Span::default(),
-        )
+        Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::INT64, Span::default())
     }
 
     #[test]
     fn every_assignment_counts_once_wherever_it_is() {
         let body = vec![
             // Blocks in blocks in an assigned value: 0, 1 and 2 once each.
-            assign(
-                0,
-                block(
-                    vec![assign(1, block(vec![assign(2, int(1))], local(2)))],
-                    local(1),
-                ),
-            ),
+            assign(0, block(vec![assign(1, block(vec![assign(2, int(1))], local(2)))], local(1))),
             // A block in a returned value, one in a loop's condition, a `let` in a branch's.
             stmt(StmtKind::While {
-                cond: Expr::new(
-                    ExprKind::Truth(block(vec![assign(4, int(0))], local(4)).boxed()),
-                    Type::Bool,
-                    Span::default(),
-                ),
-                body: vec![stmt(StmtKind::ForRange {
-                    index: 5,
-                    start: int(0),
-                    stop: int(3),
-                    step: int(1),
-                    body: vec![assign(0, local(5))],
-                    orelse: vec![],
-                })],
+                cond: Expr::new(ExprKind::Truth(block(vec![assign(4, int(0))], local(4)).boxed()), Type::Bool, Span::default()),
+                body: vec![stmt(StmtKind::ForRange { index: 5, start: int(0), stop: int(3), step: int(1), body: vec![assign(0, local(5))], orelse: vec![] })],
                 orelse: vec![],
             }),
             stmt(StmtKind::If {
-                cond: Expr::new(
-                    ExprKind::Truth(
-                        Expr::new(
-                            ExprKind::Let {
-                                local: 6,
-                                value: int(1).boxed(),
-                                body: local(6).boxed(),
-                            },
-                            Type::INT64,
-                            Span::default(),
-                        )
-                        .boxed(),
-                    ),
-                    Type::Bool,
-                    Span::default(),
-                ),
-                then_body: vec![stmt(StmtKind::Expr(block(
-                    vec![assign(7, int(2))],
-                    local(7),
-                )))],
+                cond: Expr::new(ExprKind::Truth(Expr::new(ExprKind::Let { local: 6, value: int(1).boxed(), body: local(6).boxed() }, Type::INT64, Span::default()).boxed()), Type::Bool, Span::default()),
+                then_body: vec![stmt(StmtKind::Expr(block(vec![assign(7, int(2))], local(7))))],
                 else_body: vec![],
             }),
-            stmt(StmtKind::Return(block(
-                vec![assign(3, int(2)), assign(0, int(3))],
-                local(3),
-            ))),
+            stmt(StmtKind::Return(block(vec![assign(3, int(2)), assign(0, int(3))], local(3)))),
         ];
         let counts = assignment_counts(&body);
         let mut sorted: Vec<(LocalId, usize)> = counts.into_iter().collect();
         sorted.sort();
-        assert_eq!(
-            sorted,
-            [
-                (0, 3),
-                (1, 1),
-                (2, 1),
-                (3, 1),
-                (4, 1),
-                (5, 1),
-                (6, 1),
-                (7, 1)
-            ]
-        );
+        assert_eq!(sorted, [(0, 3), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 1)]);
     }
 }

@@ -48,13 +48,7 @@ fn raises_after_a_reference(items: &[Expr]) -> bool {
 /// Inserts the ownership operations into `f` and records its owned locals (see the module
 /// documentation). Runs once, on a typed (and fused) function.
 pub fn insert_ownership(f: &mut Function) {
-    let mut pass = Pass {
-        locals: std::mem::take(&mut f.locals),
-        owned: BTreeSet::new(),
-        transfer: BTreeSet::new(),
-        stored: HashSet::new(),
-        loop_depth: 0,
-    };
+    let mut pass = Pass { locals: std::mem::take(&mut f.locals), owned: BTreeSet::new(), transfer: BTreeSet::new(), stored: HashSet::new(), loop_depth: 0 };
     let assigned = assignment_counts(&f.body);
     for (id, local) in pass.locals.iter().enumerate() {
         // A parameter never assigned borrows the caller's reference; a local never assigned
@@ -68,25 +62,15 @@ pub fn insert_ownership(f: &mut Function) {
     for id in 0..f.num_params {
         if pass.owned.contains(&id) {
             let ty = pass.locals[id].ty.clone();
-            let value = Expr::new(
-                ExprKind::Retain(Expr::new(ExprKind::Local(id), ty.clone(), f.span).boxed()),
-                ty,
-                f.span,
-            );
-            body.push(Stmt {
-                kind: StmtKind::Assign { local: id, value },
-                span: f.span,
-            });
+            let value = Expr::new(ExprKind::Retain(Expr::new(ExprKind::Local(id), ty.clone(), f.span).boxed()), ty, f.span);
+            body.push(Stmt { kind: StmtKind::Assign { local: id, value }, span: f.span });
             pass.stored.insert(id);
         }
     }
     body.extend(pass.block(std::mem::take(&mut f.body)));
     f.body = body;
     f.locals = pass.locals;
-    f.ownership = Some(Ownership {
-        owned: pass.owned,
-        transfer: pass.transfer,
-    });
+    f.ownership = Some(Ownership { owned: pass.owned, transfer: pass.transfer });
 }
 
 struct Pass {
@@ -103,10 +87,7 @@ struct Pass {
 
 impl Pass {
     fn new_local(&mut self, name: &str, ty: &Type) -> LocalId {
-        self.locals.push(Local {
-            name: name.to_string(),
-            ty: ty.clone(),
-        });
+        self.locals.push(Local { name: name.to_string(), ty: ty.clone() });
         self.locals.len() - 1
     }
 
@@ -152,11 +133,7 @@ impl Pass {
             StmtKind::Return(value) => self.owned_value(value),
             // Every assigned local of a heap type is owned: what is left stores no heap value.
             StmtKind::Assign { value, .. } | StmtKind::Expr(value) => self.borrowed(value),
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => {
+            StmtKind::If { cond, then_body, else_body } => {
                 self.borrowed(cond);
                 *then_body = self.block(std::mem::take(then_body));
                 *else_body = self.block(std::mem::take(else_body));
@@ -168,25 +145,14 @@ impl Pass {
                 });
                 *orelse = self.block(std::mem::take(orelse));
             }
-            StmtKind::ForRange {
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-                ..
-            } => {
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
                 self.borrowed(start);
                 self.borrowed(stop);
                 self.borrowed(step);
                 *body = self.in_loop(|p| p.block(std::mem::take(body)));
                 *orelse = self.block(std::mem::take(orelse));
             }
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => {
+            StmtKind::ArrayStore { array, indices, value } => {
                 self.borrowed(array);
                 indices.iter_mut().for_each(|i| self.borrowed(i));
                 self.borrowed(value);
@@ -203,10 +169,7 @@ impl Pass {
                 self.borrowed(dst);
                 operands.iter_mut().for_each(|o| self.borrowed(o));
             }
-            StmtKind::Break
-            | StmtKind::Continue
-            | StmtKind::Raise { .. }
-            | StmtKind::Release(_) => {}
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
         out.push(s);
     }
@@ -219,13 +182,7 @@ impl Pass {
             return;
         }
         let old = self.transfer_local(local);
-        out.push(Self::stmt(
-            StmtKind::Assign {
-                local: old,
-                value: self.local(local, span),
-            },
-            span,
-        ));
+        out.push(Self::stmt(StmtKind::Assign { local: old, value: self.local(local, span) }, span));
         out.push(Self::stmt(StmtKind::Assign { local, value }, span));
         out.push(Self::stmt(StmtKind::Release(old), span));
     }
@@ -249,15 +206,9 @@ impl Pass {
             return e.for_each_child_mut(&mut |c| self.borrowed(c));
         }
         match &mut e.kind {
-            ExprKind::Tuple(items) if raises_after_a_reference(items) => {
-                self.owned_tuple_at_the_end(e)
-            }
+            ExprKind::Tuple(items) if raises_after_a_reference(items) => self.owned_tuple_at_the_end(e),
             ExprKind::Tuple(items) => items.iter_mut().for_each(|i| self.owned_value(i)),
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => {
+            ExprKind::IfExp { cond, then, otherwise } => {
                 self.borrowed(cond);
                 self.owned_value(then);
                 self.owned_value(otherwise);
@@ -283,10 +234,7 @@ impl Pass {
     fn owned_tuple_at_the_end(&mut self, e: &mut Expr) {
         let span = e.span;
         let ty = e.ty.clone();
-        let ExprKind::Tuple(items) = std::mem::replace(&mut e.kind, ExprKind::Const(Const::None))
-        else {
-            unreachable!("a tuple")
-        };
+        let ExprKind::Tuple(items) = std::mem::replace(&mut e.kind, ExprKind::Const(Const::None)) else { unreachable!("a tuple") };
         let mut bindings = Vec::new();
         let mut reads = Vec::new();
         for item in items {
@@ -299,15 +247,7 @@ impl Pass {
         }
         let mut chain = Expr::new(ExprKind::Tuple(reads), ty.clone(), span);
         for (local, value) in bindings.into_iter().rev() {
-            chain = Expr::new(
-                ExprKind::Let {
-                    local,
-                    value: value.boxed(),
-                    body: chain.boxed(),
-                },
-                ty.clone(),
-                span,
-            );
+            chain = Expr::new(ExprKind::Let { local, value: value.boxed(), body: chain.boxed() }, ty.clone(), span);
         }
         *e = chain;
         self.owned_value(e);
@@ -347,39 +287,22 @@ impl Pass {
             stmts.push(Self::stmt(StmtKind::Release(temp), span));
         }
         stmts.push(Self::stmt(StmtKind::Assign { local: temp, value }, span));
-        Expr::new(
-            ExprKind::Block {
-                stmts,
-                value: self.local(temp, span).boxed(),
-            },
-            ty,
-            span,
-        )
+        Expr::new(ExprKind::Block { stmts, value: self.local(temp, span).boxed() }, ty, span)
     }
 
     /// `let x = value in body`: a heap local bound by `let` owns its value as any local does;
     /// the body yields an owned value when `owned_body`.
     fn let_binding(&mut self, e: &mut Expr, owned_body: bool) {
         let span = e.span;
-        let ExprKind::Let { local, value, body } = &mut e.kind else {
-            unreachable!("a let")
-        };
+        let ExprKind::Let { local, value, body } = &mut e.kind else { unreachable!("a let") };
         let local = *local;
         if !self.owned.contains(&local) {
             self.borrowed(value);
-            return if owned_body {
-                self.owned_value(body)
-            } else {
-                self.borrowed(body)
-            };
+            return if owned_body { self.owned_value(body) } else { self.borrowed(body) };
         }
         self.owned_value(value);
         let first = self.first_store(local);
-        if owned_body {
-            self.owned_value(body)
-        } else {
-            self.borrowed(body)
-        };
+        if owned_body { self.owned_value(body) } else { self.borrowed(body) };
         if first {
             return;
         }
@@ -387,31 +310,11 @@ impl Pass {
         let old = self.transfer_local(local);
         let body_ty = body.ty.clone();
         let inner_body = std::mem::replace(body.as_mut(), placeholder(span));
-        **body = Expr::new(
-            ExprKind::Block {
-                stmts: vec![Self::stmt(StmtKind::Release(old), span)],
-                value: inner_body.boxed(),
-            },
-            body_ty,
-            span,
-        );
+        **body = Expr::new(ExprKind::Block { stmts: vec![Self::stmt(StmtKind::Release(old), span)], value: inner_body.boxed() }, body_ty, span);
         let ty = e.ty.clone();
         let let_expr = std::mem::replace(e, placeholder(span));
-        let save = Self::stmt(
-            StmtKind::Assign {
-                local: old,
-                value: self.local(local, span),
-            },
-            span,
-        );
-        *e = Expr::new(
-            ExprKind::Block {
-                stmts: vec![save],
-                value: let_expr.boxed(),
-            },
-            ty,
-            span,
-        );
+        let save = Self::stmt(StmtKind::Assign { local: old, value: self.local(local, span) }, span);
+        *e = Expr::new(ExprKind::Block { stmts: vec![save], value: let_expr.boxed() }, ty, span);
     }
 }
 
@@ -426,12 +329,7 @@ mod tests {
     use ferrojit_types::{ArrayType, Layout};
 
     fn span() -> Span {
-        Span {
-            line: 1,
-            col: 0,
-            end_line: 1,
-            end_col: 1,
-        }
+        Span { line: 1, col: 0, end_line: 1, end_col: 1 }
     }
 
     fn array() -> Type {
@@ -447,28 +345,13 @@ mod tests {
     }
 
     fn new_array() -> Expr {
-        expr(
-            ExprKind::ArrayNew {
-                shape: vec![expr(ExprKind::Const(Const::Int(3)), Type::INT64)],
-            },
-            array(),
-        )
+        expr(ExprKind::ArrayNew { shape: vec![expr(ExprKind::Const(Const::Int(3)), Type::INT64)] }, array())
     }
 
     fn reversed(local: LocalId) -> Expr {
         let step = expr(ExprKind::Const(Const::Int(-1)), Type::INT64);
-        let items = vec![IndexItem::Slice {
-            start: None,
-            stop: None,
-            step: Some(step),
-        }];
-        expr(
-            ExprKind::ArrayView {
-                array: expr(ExprKind::Local(local), array()).boxed(),
-                items,
-            },
-            array(),
-        )
+        let items = vec![IndexItem::Slice { start: None, stop: None, step: Some(step) }];
+        expr(ExprKind::ArrayView { array: expr(ExprKind::Local(local), array()).boxed(), items }, array())
     }
 
     fn function(body: Vec<Stmt>) -> Function {
@@ -477,16 +360,7 @@ mod tests {
             symbol: "f".into(),
             num_params: 1,
             arg_types: vec![array()],
-            locals: vec![
-                Local {
-                    name: "a".into(),
-                    ty: array(),
-                },
-                Local {
-                    name: "b".into(),
-                    ty: array(),
-                },
-            ],
+            locals: vec![Local { name: "a".into(), ty: array() }, Local { name: "b".into(), ty: array() }],
             ret: array(),
             body,
             span: span(),
@@ -500,34 +374,14 @@ mod tests {
     /// `return b`, in a function of one array parameter `a`.
     fn sample() -> Function {
         let loop_body = vec![
-            stmt(StmtKind::Assign {
-                local: 1,
-                value: reversed(1),
-            }),
-            stmt(StmtKind::Assign {
-                local: 0,
-                value: expr(ExprKind::Local(1), array()),
-            }),
-            stmt(StmtKind::Expr(expr(
-                ExprKind::MapReduce {
-                    op: ReduceOp::Sum,
-                    operands: vec![new_array()],
-                    element: expr(ExprKind::MapElement(0), Type::FLOAT64).boxed(),
-                },
-                Type::FLOAT64,
-            ))),
+            stmt(StmtKind::Assign { local: 1, value: reversed(1) }),
+            stmt(StmtKind::Assign { local: 0, value: expr(ExprKind::Local(1), array()) }),
+            stmt(StmtKind::Expr(expr(ExprKind::MapReduce { op: ReduceOp::Sum, operands: vec![new_array()], element: expr(ExprKind::MapElement(0), Type::FLOAT64).boxed() }, Type::FLOAT64))),
             stmt(StmtKind::Break),
         ];
         function(vec![
-            stmt(StmtKind::Assign {
-                local: 1,
-                value: new_array(),
-            }),
-            stmt(StmtKind::While {
-                cond: expr(ExprKind::Const(Const::Bool(true)), Type::Bool),
-                body: loop_body,
-                orelse: vec![],
-            }),
+            stmt(StmtKind::Assign { local: 1, value: new_array() }),
+            stmt(StmtKind::While { cond: expr(ExprKind::Const(Const::Bool(true)), Type::Bool), body: loop_body, orelse: vec![] }),
             stmt(StmtKind::Return(expr(ExprKind::Local(1), array()))),
         ])
     }
@@ -576,51 +430,23 @@ mod tests {
         insert_ownership(&mut f);
         let owned = f.ownership.clone().unwrap();
         let cases: Vec<(&str, Box<dyn Fn(&mut Function)>)> = vec![
-            (
-                "new reference where a borrowed value is needed",
-                Box::new(|f: &mut Function| {
-                    f.body.push(stmt(StmtKind::Expr(new_array())));
-                }),
-            ),
-            (
-                "borrowed value where an owned one is needed",
-                Box::new(|f: &mut Function| {
-                    f.body
-                        .insert(0, stmt(StmtKind::Return(expr(ExprKind::Local(0), array()))));
-                }),
-            ),
-            (
-                "release of c.5, which owns nothing",
-                Box::new(|f: &mut Function| {
-                    f.locals.push(Local {
-                        name: "c".into(),
-                        ty: array(),
-                    });
-                    f.body.insert(0, stmt(StmtKind::Release(5)));
-                }),
-            ),
-            (
-                "store into c.5, a local of a heap type that owns nothing",
-                Box::new(|f: &mut Function| {
-                    f.locals.push(Local {
-                        name: "c".into(),
-                        ty: array(),
-                    });
-                    f.body.insert(
-                        0,
-                        stmt(StmtKind::Assign {
-                            local: 5,
-                            value: expr(ExprKind::Local(0), array()),
-                        }),
-                    );
-                }),
-            ),
-            (
-                "retain before the ownership pass",
-                Box::new(|f: &mut Function| {
-                    f.ownership = None;
-                }),
-            ),
+            ("new reference where a borrowed value is needed", Box::new(|f: &mut Function| {
+                f.body.push(stmt(StmtKind::Expr(new_array())));
+            })),
+            ("borrowed value where an owned one is needed", Box::new(|f: &mut Function| {
+                f.body.insert(0, stmt(StmtKind::Return(expr(ExprKind::Local(0), array()))));
+            })),
+            ("release of c.5, which owns nothing", Box::new(|f: &mut Function| {
+                f.locals.push(Local { name: "c".into(), ty: array() });
+                f.body.insert(0, stmt(StmtKind::Release(5)));
+            })),
+            ("store into c.5, a local of a heap type that owns nothing", Box::new(|f: &mut Function| {
+                f.locals.push(Local { name: "c".into(), ty: array() });
+                f.body.insert(0, stmt(StmtKind::Assign { local: 5, value: expr(ExprKind::Local(0), array()) }));
+            })),
+            ("retain before the ownership pass", Box::new(|f: &mut Function| {
+                f.ownership = None;
+            })),
         ];
         for (message, spoil) in cases {
             let mut g = f.clone();

@@ -7,26 +7,14 @@ use crate::*;
 use std::fmt::Write;
 
 pub fn print_function(f: &Function) -> String {
-    let mut p = Printer {
-        f,
-        out: String::new(),
-    };
+    let mut p = Printer { f, out: String::new() };
     let role = |i: LocalId| match &f.ownership {
         Some(o) if o.owned.contains(&i) => " owned",
         Some(o) if o.transfer.contains(&i) => " transfer",
         _ => "",
     };
-    let params: Vec<String> = (0..f.num_params)
-        .map(|i| format!("{}: {}{}", p.local(i), f.locals[i].ty, role(i)))
-        .collect();
-    let _ = writeln!(
-        p.out,
-        "fn {}({}) -> {}  # {}",
-        f.name,
-        params.join(", "),
-        f.ret,
-        f.symbol
-    );
+    let params: Vec<String> = (0..f.num_params).map(|i| format!("{}: {}{}", p.local(i), f.locals[i].ty, role(i))).collect();
+    let _ = writeln!(p.out, "fn {}({}) -> {}  # {}", f.name, params.join(", "), f.ret, f.symbol);
     for (i, local) in f.locals.iter().enumerate().skip(f.num_params) {
         let _ = writeln!(p.out, "  let {}: {}{}", p.local(i), local.ty, role(i));
     }
@@ -60,11 +48,7 @@ impl Printer<'_> {
                 let text = format!("{} = {}", self.local(*local), self.expr(value));
                 self.line(depth, &text)
             }
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => {
+            StmtKind::If { cond, then_body, else_body } => {
                 let text = format!("if {}:", self.expr(cond));
                 self.line(depth, &text);
                 self.block(then_body, depth + 1);
@@ -79,14 +63,7 @@ impl Printer<'_> {
                 self.block(body, depth + 1);
                 self.loop_else(orelse, depth);
             }
-            StmtKind::ForRange {
-                index,
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-            } => {
+            StmtKind::ForRange { index, start, stop, step, body, orelse } => {
                 let text = format!(
                     "for {} in range({}, {}, {}):",
                     self.local(*index),
@@ -116,36 +93,17 @@ impl Printer<'_> {
                 let text = self.expr(e);
                 self.line(depth, &text)
             }
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => {
-                let text = format!(
-                    "{}[{}] = {}",
-                    self.expr(array),
-                    self.exprs(indices),
-                    self.expr(value)
-                );
+            StmtKind::ArrayStore { array, indices, value } => {
+                let text = format!("{}[{}] = {}", self.expr(array), self.exprs(indices), self.expr(value));
                 self.line(depth, &text)
             }
             StmtKind::ArrayCopy { dst, src } => {
                 let text = format!("copy {} into {}", self.expr(src), self.expr(dst));
                 self.line(depth, &text)
             }
-            StmtKind::ArrayMap {
-                dst,
-                operands,
-                element,
-                fresh,
-            } => {
+            StmtKind::ArrayMap { dst, operands, element, fresh } => {
                 let into = if *fresh { "into new" } else { "into" };
-                let text = format!(
-                    "map ({}) -> {} {into} {}",
-                    self.exprs(operands),
-                    self.expr(element),
-                    self.expr(dst)
-                );
+                let text = format!("map ({}) -> {} {into} {}", self.exprs(operands), self.expr(element), self.expr(dst));
                 self.line(depth, &text)
             }
             StmtKind::ArrayFill { array, value } => {
@@ -163,10 +121,7 @@ impl Printer<'_> {
     }
 
     fn exprs(&self, es: &[Expr]) -> String {
-        es.iter()
-            .map(|e| self.expr(e))
-            .collect::<Vec<_>>()
-            .join(", ")
+        es.iter().map(|e| self.expr(e)).collect::<Vec<_>>().join(", ")
     }
 
     fn expr(&self, e: &Expr) -> String {
@@ -182,65 +137,28 @@ impl Printer<'_> {
             ExprKind::Local(id) => self.local(*id),
             ExprKind::Cast(x) => format!("cast({})", self.expr(x)),
             ExprKind::Retain(x) => format!("retain({})", self.expr(x)),
-            ExprKind::Binary { op, lhs, rhs } => {
-                format!("({} {:?} {})", self.expr(lhs), op, self.expr(rhs))
-            }
+            ExprKind::Binary { op, lhs, rhs } => format!("({} {:?} {})", self.expr(lhs), op, self.expr(rhs)),
             ExprKind::Unary { op, operand } => format!("{:?}({})", op, self.expr(operand)),
-            ExprKind::Compare { op, lhs, rhs } => {
-                format!("({} {} {})", self.expr(lhs), op.symbol(), self.expr(rhs))
-            }
+            ExprKind::Compare { op, lhs, rhs } => format!("({} {} {})", self.expr(lhs), op.symbol(), self.expr(rhs)),
             ExprKind::Truth(x) => format!("truth({})", self.expr(x)),
             ExprKind::Logical { and, lhs, rhs } => {
-                format!(
-                    "({} {} {})",
-                    self.expr(lhs),
-                    if *and { "and" } else { "or" },
-                    self.expr(rhs)
-                )
+                format!("({} {} {})", self.expr(lhs), if *and { "and" } else { "or" }, self.expr(rhs))
             }
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => {
-                format!(
-                    "({} if {} else {})",
-                    self.expr(then),
-                    self.expr(cond),
-                    self.expr(otherwise)
-                )
+            ExprKind::IfExp { cond, then, otherwise } => {
+                format!("({} if {} else {})", self.expr(then), self.expr(cond), self.expr(otherwise))
             }
             ExprKind::Tuple(items) => format!("({},)", self.exprs(items)),
             ExprKind::TupleGet(t, i) => format!("{}[{}]", self.expr(t), i),
             ExprKind::Call { symbol, args } => format!("call {}({})", symbol, self.exprs(args)),
             // Python's `math` version of a function that may raise is marked `python`.
-            ExprKind::Math {
-                func,
-                args,
-                checked,
-            } => {
+            ExprKind::Math { func, args, checked } => {
                 let python = *checked && func.python_errors != PythonErrors::Never;
-                format!(
-                    "{}math.{}({})",
-                    if python { "python " } else { "" },
-                    func.name,
-                    self.exprs(args)
-                )
+                format!("{}math.{}({})", if python { "python " } else { "" }, func.name, self.exprs(args))
             }
-            ExprKind::MakeComplex { re, im } => {
-                format!("complex({}, {})", self.expr(re), self.expr(im))
-            }
-            ExprKind::ComplexPart { value, imag } => format!(
-                "{}.{}",
-                self.expr(value),
-                if *imag { "imag" } else { "real" }
-            ),
-            ExprKind::Runtime { func, args } => {
-                format!("runtime {}({})", func.symbol, self.exprs(args))
-            }
-            ExprKind::ArrayGet { array, indices } => {
-                format!("{}[{}]", self.expr(array), self.exprs(indices))
-            }
+            ExprKind::MakeComplex { re, im } => format!("complex({}, {})", self.expr(re), self.expr(im)),
+            ExprKind::ComplexPart { value, imag } => format!("{}.{}", self.expr(value), if *imag { "imag" } else { "real" }),
+            ExprKind::Runtime { func, args } => format!("runtime {}({})", func.symbol, self.exprs(args)),
+            ExprKind::ArrayGet { array, indices } => format!("{}[{}]", self.expr(array), self.exprs(indices)),
             ExprKind::ArrayView { array, items } => {
                 let items: Vec<String> = items
                     .iter()
@@ -248,65 +166,29 @@ impl Printer<'_> {
                         IndexItem::Index(e) => self.expr(e),
                         IndexItem::NewAxis => "None".to_string(),
                         IndexItem::Slice { start, stop, step } => {
-                            let part = |p: &Option<Expr>| {
-                                p.as_ref().map(|e| self.expr(e)).unwrap_or_default()
-                            };
+                            let part = |p: &Option<Expr>| p.as_ref().map(|e| self.expr(e)).unwrap_or_default();
                             format!("{}:{}:{}", part(start), part(stop), part(step))
                         }
                     })
                     .collect();
                 format!("view {}[{}]", self.expr(array), items.join(", "))
             }
-            ExprKind::Transpose { array, axes } => {
-                format!("{}.transpose{axes:?}", self.expr(array))
-            }
-            ExprKind::FieldView { array, offset } => {
-                format!("{}.field(+{offset})", self.expr(array))
-            }
+            ExprKind::Transpose { array, axes } => format!("{}.transpose{axes:?}", self.expr(array)),
+            ExprKind::FieldView { array, offset } => format!("{}.field(+{offset})", self.expr(array)),
             ExprKind::ArrayNew { shape } => format!("new({})", self.exprs(shape)),
-            ExprKind::Reshape { array, shape } => {
-                format!("reshape({}, ({}))", self.expr(array), self.exprs(shape))
-            }
-            ExprKind::MapReduce {
-                op,
-                operands,
-                element,
-            } => format!(
-                "{op:?}(map ({}) -> {})",
-                self.exprs(operands),
-                self.expr(element)
-            ),
+            ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
+            ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map ({}) -> {})", self.exprs(operands), self.expr(element)),
             ExprKind::MapElement(i) => format!("${i}"),
-            ExprKind::AxisReduce {
-                op,
-                array,
-                axis,
-                keepdims,
-            } => format!(
-                "{op:?}({}, axis={}{})",
-                self.expr(array),
-                self.expr(axis),
-                if *keepdims { ", keepdims" } else { "" }
-            ),
-            ExprKind::BroadcastShape(operands) => {
-                format!("broadcast_shape({})", self.exprs(operands))
-            }
+            ExprKind::AxisReduce { op, array, axis, keepdims } => format!("{op:?}({}, axis={}{})", self.expr(array), self.expr(axis), if *keepdims { ", keepdims" } else { "" }),
+            ExprKind::BroadcastShape(operands) => format!("broadcast_shape({})", self.exprs(operands)),
             ExprKind::Block { stmts, value } => {
-                let mut inner = Printer {
-                    f: self.f,
-                    out: String::new(),
-                };
+                let mut inner = Printer { f: self.f, out: String::new() };
                 inner.block(stmts, 2);
                 format!("{{\n{}    }} => {}", inner.out, self.expr(value))
             }
             ExprKind::ArrayAttr { array, attr } => format!("{}.{:?}", self.expr(array), attr),
             ExprKind::Let { local, value, body } => {
-                format!(
-                    "(let {} = {} in {})",
-                    self.local(*local),
-                    self.expr(value),
-                    self.expr(body)
-                )
+                format!("(let {} = {} in {})", self.local(*local), self.expr(value), self.expr(body))
             }
             ExprKind::Print(items) => {
                 let parts: Vec<String> = items

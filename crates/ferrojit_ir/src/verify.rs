@@ -13,16 +13,9 @@ use crate::*;
 
 /// Returns the first violated invariant, described for a ferrojit developer.
 pub fn verify(f: &Function) -> Result<(), String> {
-    let v = Verifier {
-        f,
-        map_elements: std::cell::RefCell::new(Vec::new()),
-    };
+    let v = Verifier { f, map_elements: std::cell::RefCell::new(Vec::new()) };
     if f.num_params > f.locals.len() {
-        return Err(format!(
-            "{} parameters but only {} locals",
-            f.num_params,
-            f.locals.len()
-        ));
+        return Err(format!("{} parameters but only {} locals", f.num_params, f.locals.len()));
     }
     v.block(&f.body, 0)?;
     match &f.ownership {
@@ -35,10 +28,7 @@ pub fn verify(f: &Function) -> Result<(), String> {
                 }
                 false
             };
-            let released = f
-                .body
-                .iter()
-                .any(|s| s.any_expr(&mut note, true) || has_release(s));
+            let released = f.body.iter().any(|s| s.any_expr(&mut note, true) || has_release(s));
             match found {
                 Some(span) => Err(format!("{span}: retain before the ownership pass")),
                 None if released => Err("release before the ownership pass".to_string()),
@@ -53,14 +43,8 @@ fn has_release(s: &Stmt) -> bool {
     let any = |stmts: &[Stmt]| stmts.iter().any(has_release);
     match &s.kind {
         StmtKind::Release(_) => true,
-        StmtKind::If {
-            then_body,
-            else_body,
-            ..
-        } => any(then_body) || any(else_body),
-        StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => {
-            any(body) || any(orelse)
-        }
+        StmtKind::If { then_body, else_body, .. } => any(then_body) || any(else_body),
+        StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => any(body) || any(orelse),
         _ => false,
     }
 }
@@ -90,10 +74,7 @@ impl Ownership<'_> {
         } else if self.o.transfer.contains(&local) || !self.f.locals[local].ty.holds_heap() {
             self.expr(value, Need::Borrowed)
         } else {
-            Err(format!(
-                "{span}: store into {}.{local}, a local of a heap type that owns nothing",
-                self.f.locals[local].name
-            ))
+            Err(format!("{span}: store into {}.{local}, a local of a heap type that owns nothing", self.f.locals[local].name))
         }
     }
 
@@ -103,20 +84,8 @@ impl Ownership<'_> {
             StmtKind::Assign { local, value } => self.store(*local, value, s.span),
             StmtKind::Return(value) => self.expr(value, Need::Owned),
             StmtKind::Expr(e) => borrowed(e),
-            StmtKind::Release(local) => expect(
-                self.o.owned.contains(local) || self.o.transfer.contains(local),
-                || {
-                    format!(
-                        "{}: release of {}.{local}, which owns nothing",
-                        s.span, self.f.locals[*local].name
-                    )
-                },
-            ),
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => {
+            StmtKind::Release(local) => expect(self.o.owned.contains(local) || self.o.transfer.contains(local), || format!("{}: release of {}.{local}, which owns nothing", s.span, self.f.locals[*local].name)),
+            StmtKind::If { cond, then_body, else_body } => {
                 borrowed(cond)?;
                 self.block(then_body)?;
                 self.block(else_body)
@@ -126,39 +95,15 @@ impl Ownership<'_> {
                 self.block(body)?;
                 self.block(orelse)
             }
-            StmtKind::ForRange {
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-                ..
-            } => {
+            StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
                 [start, stop, step].into_iter().try_for_each(borrowed)?;
                 self.block(body)?;
                 self.block(orelse)
             }
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => std::iter::once(array)
-                .chain(indices)
-                .chain([value])
-                .try_for_each(borrowed),
-            StmtKind::ArrayFill { array, value } => {
-                [array, value].into_iter().try_for_each(borrowed)
-            }
+            StmtKind::ArrayStore { array, indices, value } => std::iter::once(array).chain(indices).chain([value]).try_for_each(borrowed),
+            StmtKind::ArrayFill { array, value } => [array, value].into_iter().try_for_each(borrowed),
             StmtKind::ArrayCopy { dst, src } => [dst, src].into_iter().try_for_each(borrowed),
-            StmtKind::ArrayMap {
-                dst,
-                operands,
-                element,
-                ..
-            } => std::iter::once(dst)
-                .chain(operands)
-                .chain([element])
-                .try_for_each(borrowed),
+            StmtKind::ArrayMap { dst, operands, element, .. } => std::iter::once(dst).chain(operands).chain([element]).try_for_each(borrowed),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => Ok(()),
         }
     }
@@ -176,12 +121,8 @@ impl Ownership<'_> {
         };
         if !heap {
             return match &e.kind {
-                ExprKind::Block { stmts, value } => self
-                    .block(stmts)
-                    .and_then(|_| self.expr(value, Need::Borrowed)),
-                ExprKind::Let { local, value, body } => self
-                    .store(*local, value, e.span)
-                    .and_then(|_| self.expr(body, Need::Borrowed)),
+                ExprKind::Block { stmts, value } => self.block(stmts).and_then(|_| self.expr(value, Need::Borrowed)),
+                ExprKind::Let { local, value, body } => self.store(*local, value, e.span).and_then(|_| self.expr(body, Need::Borrowed)),
                 _ => children(Need::Borrowed),
             };
         }
@@ -235,11 +176,7 @@ fn expect(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
 
 impl Verifier<'_> {
     fn local_ty(&self, id: LocalId, span: Span) -> Result<&Type, String> {
-        self.f
-            .locals
-            .get(id)
-            .map(|l| &l.ty)
-            .ok_or_else(|| format!("{span}: local {id} out of range"))
+        self.f.locals.get(id).map(|l| &l.ty).ok_or_else(|| format!("{span}: local {id} out of range"))
     }
 
     fn block(&self, stmts: &[Stmt], loop_depth: usize) -> Result<(), String> {
@@ -248,9 +185,7 @@ impl Verifier<'_> {
 
     fn cond(&self, e: &Expr) -> Result<(), String> {
         self.expr(e)?;
-        expect(e.ty == Type::Bool, || {
-            format!("{}: condition has type {}, expected bool", e.span, e.ty)
-        })
+        expect(e.ty == Type::Bool, || format!("{}: condition has type {}, expected bool", e.span, e.ty))
     }
 
     fn stmt(&self, s: &Stmt, loop_depth: usize) -> Result<(), String> {
@@ -258,15 +193,9 @@ impl Verifier<'_> {
             StmtKind::Assign { local, value } => {
                 self.expr(value)?;
                 let ty = self.local_ty(*local, s.span)?;
-                expect(&value.ty == ty, || {
-                    format!("{}: assigning {} to local of type {}", s.span, value.ty, ty)
-                })
+                expect(&value.ty == ty, || format!("{}: assigning {} to local of type {}", s.span, value.ty, ty))
             }
-            StmtKind::If {
-                cond,
-                then_body,
-                else_body,
-            } => {
+            StmtKind::If { cond, then_body, else_body } => {
                 self.cond(cond)?;
                 self.block(then_body, loop_depth)?;
                 self.block(else_body, loop_depth)
@@ -276,93 +205,50 @@ impl Verifier<'_> {
                 self.block(body, loop_depth + 1)?;
                 self.block(orelse, loop_depth)
             }
-            StmtKind::ForRange {
-                index,
-                start,
-                stop,
-                step,
-                body,
-                orelse,
-            } => {
-                expect(self.local_ty(*index, s.span)? == &Type::INT64, || {
-                    format!("{}: range index is not int64", s.span)
-                })?;
+            StmtKind::ForRange { index, start, stop, step, body, orelse } => {
+                expect(self.local_ty(*index, s.span)? == &Type::INT64, || format!("{}: range index is not int64", s.span))?;
                 for bound in [start, stop, step] {
                     self.expr(bound)?;
-                    expect(bound.ty == Type::INT64, || {
-                        format!("{}: range bound has type {}", bound.span, bound.ty)
-                    })?;
+                    expect(bound.ty == Type::INT64, || format!("{}: range bound has type {}", bound.span, bound.ty))?;
                 }
                 self.block(body, loop_depth + 1)?;
                 self.block(orelse, loop_depth)
             }
-            StmtKind::Break | StmtKind::Continue => expect(loop_depth > 0, || {
-                format!("{}: break/continue outside a loop", s.span)
-            }),
+            StmtKind::Break | StmtKind::Continue => {
+                expect(loop_depth > 0, || format!("{}: break/continue outside a loop", s.span))
+            }
             StmtKind::Return(e) => {
                 self.expr(e)?;
-                expect(e.ty == self.f.ret, || {
-                    format!(
-                        "{}: returning {} from a function returning {}",
-                        s.span, e.ty, self.f.ret
-                    )
-                })
+                expect(e.ty == self.f.ret, || format!("{}: returning {} from a function returning {}", s.span, e.ty, self.f.ret))
             }
             StmtKind::Raise { .. } => Ok(()),
             StmtKind::Release(local) => self.local_ty(*local, s.span).map(|_| ()),
             StmtKind::Expr(e) => self.expr(e),
-            StmtKind::ArrayStore {
-                array,
-                indices,
-                value,
-            } => {
+            StmtKind::ArrayStore { array, indices, value } => {
                 let a = self.array(array)?;
-                expect(indices.len() == a.ndim as usize, || {
-                    format!("{}: {} indices for {}", s.span, indices.len(), array.ty)
-                })?;
+                expect(indices.len() == a.ndim as usize, || format!("{}: {} indices for {}", s.span, indices.len(), array.ty))?;
                 self.int_indices(indices)?;
                 self.expr(value)?;
-                expect(value.ty == *a.dtype, || {
-                    format!("{}: storing {} into {}", s.span, value.ty, array.ty)
-                })
+                expect(value.ty == *a.dtype, || format!("{}: storing {} into {}", s.span, value.ty, array.ty))
             }
             StmtKind::ArrayCopy { dst, src } => {
                 let d = self.array(dst)?;
                 let s2 = self.array(src)?;
-                expect(d.ndim == s2.ndim, || {
-                    format!("{}: copying {} into {}", s.span, src.ty, dst.ty)
-                })
+                expect(d.ndim == s2.ndim, || format!("{}: copying {} into {}", s.span, src.ty, dst.ty))
             }
-            StmtKind::ArrayMap {
-                dst,
-                operands,
-                element,
-                ..
-            } => {
+            StmtKind::ArrayMap { dst, operands, element, .. } => {
                 let d = self.array(dst)?;
                 self.map(operands, element)?;
-                let fits = operands
-                    .iter()
-                    .all(|o| !matches!(&o.ty, Type::Array(a) if a.ndim > d.ndim));
-                expect(fits, || {
-                    format!("{}: an operand has more dimensions than {}", s.span, dst.ty)
-                })?;
-                expect(element.ty == *d.dtype, || {
-                    format!(
-                        "{}: storing elements of {} into {}",
-                        s.span, element.ty, dst.ty
-                    )
-                })
+                let fits = operands.iter().all(|o| !matches!(&o.ty, Type::Array(a) if a.ndim > d.ndim));
+                expect(fits, || format!("{}: an operand has more dimensions than {}", s.span, dst.ty))?;
+                expect(element.ty == *d.dtype, || format!("{}: storing elements of {} into {}", s.span, element.ty, dst.ty))
             }
             StmtKind::ArrayFill { array, value } => {
                 let a = self.array(array)?;
                 self.expr(value)?;
                 // Records are filled field by field with one number.
-                let fits = value.ty == *a.dtype
-                    || (matches!(*a.dtype, Type::Record(_)) && value.ty.is_number());
-                expect(fits, || {
-                    format!("{}: filling {} with {}", s.span, array.ty, value.ty)
-                })
+                let fits = value.ty == *a.dtype || (matches!(*a.dtype, Type::Record(_)) && value.ty.is_number());
+                expect(fits, || format!("{}: filling {} with {}", s.span, array.ty, value.ty))
             }
         }
     }
@@ -370,9 +256,7 @@ impl Verifier<'_> {
     /// Checks a map's operands, then its element expression with their element types.
     fn map(&self, operands: &[Expr], element: &Expr) -> Result<(), String> {
         operands.iter().try_for_each(|o| self.expr(o))?;
-        self.map_elements
-            .borrow_mut()
-            .push(operands.iter().map(element_type).collect());
+        self.map_elements.borrow_mut().push(operands.iter().map(element_type).collect());
         let checked = self.expr(element);
         self.map_elements.borrow_mut().pop();
         checked
@@ -389,36 +273,25 @@ impl Verifier<'_> {
     fn int_indices(&self, indices: &[Expr]) -> Result<(), String> {
         for i in indices {
             self.expr(i)?;
-            expect(i.ty == Type::INT64, || {
-                format!("{}: index has type {}", i.span, i.ty)
-            })?;
+            expect(i.ty == Type::INT64, || format!("{}: index has type {}", i.span, i.ty))?;
         }
         Ok(())
     }
 
     fn expr(&self, e: &Expr) -> Result<(), String> {
-        let mismatch = |what: &str, got: &Type| {
-            format!("{}: {} has type {}, node has {}", e.span, what, got, e.ty)
-        };
+        let mismatch = |what: &str, got: &Type| format!("{}: {} has type {}, node has {}", e.span, what, got, e.ty);
         match &e.kind {
             ExprKind::Const(c) => {
                 let ok = match c {
                     // A datetime64/timedelta64 constant is its int64 count.
-                    Const::Int(_) => {
-                        e.ty.is_integer_like()
-                            || matches!(e.ty, Type::Datetime(_) | Type::Timedelta(_))
-                    }
+                    Const::Int(_) => e.ty.is_integer_like() || matches!(e.ty, Type::Datetime(_) | Type::Timedelta(_)),
                     Const::Float(_) => matches!(e.ty, Type::Float(_)),
                     Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
                     Const::Bool(_) => e.ty == Type::Bool,
                     Const::None => e.ty == Type::NoneType,
-                    Const::Array { shape, .. } => {
-                        matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len())
-                    }
+                    Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
                 };
-                expect(ok, || {
-                    format!("{}: constant {:?} typed {}", e.span, c, e.ty)
-                })
+                expect(ok, || format!("{}: constant {:?} typed {}", e.span, c, e.ty))
             }
             ExprKind::Local(id) => {
                 let ty = self.local_ty(*id, e.span)?;
@@ -427,9 +300,7 @@ impl Verifier<'_> {
             ExprKind::Cast(x) => self.expr(x),
             ExprKind::Retain(x) => {
                 self.expr(x)?;
-                expect(x.ty == e.ty && e.ty.holds_heap(), || {
-                    mismatch("retained value", &x.ty)
-                })
+                expect(x.ty == e.ty && e.ty.holds_heap(), || mismatch("retained value", &x.ty))
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 self.expr(lhs)?;
@@ -437,16 +308,12 @@ impl Verifier<'_> {
                 expect(lhs.ty == e.ty, || mismatch("left operand", &lhs.ty))?;
                 let int_exponent = *op == BinaryOp::Pow && matches!(rhs.ty, Type::Int(_));
                 let shift = matches!(op, BinaryOp::LShift | BinaryOp::RShift);
-                expect(rhs.ty == e.ty || int_exponent || shift, || {
-                    mismatch("right operand", &rhs.ty)
-                })
+                expect(rhs.ty == e.ty || int_exponent || shift, || mismatch("right operand", &rhs.ty))
             }
             ExprKind::Unary { op, operand } => {
                 self.expr(operand)?;
                 match op {
-                    UnaryOp::Not => expect(operand.ty == Type::Bool && e.ty == Type::Bool, || {
-                        mismatch("`not` operand", &operand.ty)
-                    }),
+                    UnaryOp::Not => expect(operand.ty == Type::Bool && e.ty == Type::Bool, || mismatch("`not` operand", &operand.ty)),
                     UnaryOp::Abs if matches!(operand.ty, Type::Complex(_)) => Ok(()),
                     _ => expect(operand.ty == e.ty, || mismatch("operand", &operand.ty)),
                 }
@@ -464,35 +331,23 @@ impl Verifier<'_> {
             ExprKind::Logical { lhs, rhs, .. } => {
                 self.expr(lhs)?;
                 self.expr(rhs)?;
-                expect(lhs.ty == e.ty && rhs.ty == e.ty, || {
-                    mismatch("logical operand", &lhs.ty)
-                })
+                expect(lhs.ty == e.ty && rhs.ty == e.ty, || mismatch("logical operand", &lhs.ty))
             }
-            ExprKind::IfExp {
-                cond,
-                then,
-                otherwise,
-            } => {
+            ExprKind::IfExp { cond, then, otherwise } => {
                 self.cond(cond)?;
                 self.expr(then)?;
                 self.expr(otherwise)?;
-                expect(then.ty == e.ty && otherwise.ty == e.ty, || {
-                    mismatch("branch", &then.ty)
-                })
+                expect(then.ty == e.ty && otherwise.ty == e.ty, || mismatch("branch", &then.ty))
             }
             ExprKind::Tuple(items) => {
                 items.iter().try_for_each(|i| self.expr(i))?;
                 let tys: Vec<Type> = items.iter().map(|i| i.ty.clone()).collect();
-                expect(e.ty == Type::Tuple(tys), || {
-                    format!("{}: tuple node typed {}", e.span, e.ty)
-                })
+                expect(e.ty == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))
             }
             ExprKind::TupleGet(t, i) => {
                 self.expr(t)?;
                 match &t.ty {
-                    Type::Tuple(items) if *i < items.len() => {
-                        expect(items[*i] == e.ty, || mismatch("tuple item", &items[*i]))
-                    }
+                    Type::Tuple(items) if *i < items.len() => expect(items[*i] == e.ty, || mismatch("tuple item", &items[*i])),
                     other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
                 }
             }
@@ -500,62 +355,34 @@ impl Verifier<'_> {
                 self.expr(re)?;
                 self.expr(im)?;
                 match &e.ty {
-                    Type::Complex(f) => {
-                        expect(re.ty == Type::Float(*f) && im.ty == Type::Float(*f), || {
-                            mismatch("complex part", &re.ty)
-                        })
-                    }
+                    Type::Complex(f) => expect(re.ty == Type::Float(*f) && im.ty == Type::Float(*f), || mismatch("complex part", &re.ty)),
                     other => Err(mismatch("complex constructor", other)),
                 }
             }
             ExprKind::ComplexPart { value, .. } => {
                 self.expr(value)?;
                 match &value.ty {
-                    Type::Complex(f) => {
-                        expect(e.ty == Type::Float(*f), || mismatch("complex part", &e.ty))
-                    }
+                    Type::Complex(f) => expect(e.ty == Type::Float(*f), || mismatch("complex part", &e.ty)),
                     // A view of one part of each element of a complex array.
                     Type::Array(a) => match (&*a.dtype, &e.ty) {
-                        (Type::Complex(f), Type::Array(v)) => {
-                            expect(*v.dtype == Type::Float(*f) && v.ndim == a.ndim, || {
-                                mismatch("complex part view", &e.ty)
-                            })
-                        }
+                        (Type::Complex(f), Type::Array(v)) => expect(*v.dtype == Type::Float(*f) && v.ndim == a.ndim, || mismatch("complex part view", &e.ty)),
                         _ => Err(mismatch("complex part of an array", &e.ty)),
                     },
                     other => Err(mismatch("complex operand", other)),
                 }
             }
-            ExprKind::Call { args, .. }
-            | ExprKind::Math { args, .. }
-            | ExprKind::Runtime { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
             ExprKind::ArrayGet { array, indices } => {
                 let a = self.array(array)?;
-                expect(indices.len() == a.ndim as usize, || {
-                    format!("{}: {} indices for {}", e.span, indices.len(), array.ty)
-                })?;
+                expect(indices.len() == a.ndim as usize, || format!("{}: {} indices for {}", e.span, indices.len(), array.ty))?;
                 self.int_indices(indices)?;
                 expect(e.ty == *a.dtype, || mismatch("element", &a.dtype))
             }
             ExprKind::ArrayView { array, items } => {
                 let a = self.array(array)?;
-                expect(
-                    items.len()
-                        - items
-                            .iter()
-                            .filter(|i| matches!(i, IndexItem::NewAxis))
-                            .count()
-                        <= a.ndim as usize,
-                    || format!("{}: too many indices for {}", e.span, array.ty),
-                )?;
-                let dropped = items
-                    .iter()
-                    .filter(|i| matches!(i, IndexItem::Index(_)))
-                    .count();
-                let added = items
-                    .iter()
-                    .filter(|i| matches!(i, IndexItem::NewAxis))
-                    .count();
+                expect(items.len() - items.iter().filter(|i| matches!(i, IndexItem::NewAxis)).count() <= a.ndim as usize, || format!("{}: too many indices for {}", e.span, array.ty))?;
+                let dropped = items.iter().filter(|i| matches!(i, IndexItem::Index(_))).count();
+                let added = items.iter().filter(|i| matches!(i, IndexItem::NewAxis)).count();
                 for item in items {
                     match item {
                         IndexItem::Index(i) => self.int_indices(std::slice::from_ref(i))?,
@@ -568,10 +395,7 @@ impl Verifier<'_> {
                     }
                 }
                 match &e.ty {
-                    Type::Array(v) => expect(
-                        v.ndim as usize + dropped == a.ndim as usize + added && v.dtype == a.dtype,
-                        || mismatch("view", &e.ty),
-                    ),
+                    Type::Array(v) => expect(v.ndim as usize + dropped == a.ndim as usize + added && v.dtype == a.dtype, || mismatch("view", &e.ty)),
                     other => Err(mismatch("view", other)),
                 }
             }
@@ -579,33 +403,19 @@ impl Verifier<'_> {
                 let at = self.array(array)?;
                 let mut sorted = axes.clone();
                 sorted.sort_unstable();
-                expect(sorted.iter().copied().eq(0..at.ndim), || {
-                    format!(
-                        "{}: transpose axes {axes:?} are no permutation of {} dimensions",
-                        e.span, at.ndim
-                    )
-                })?;
+                expect(sorted.iter().copied().eq(0..at.ndim), || format!("{}: transpose axes {axes:?} are no permutation of {} dimensions", e.span, at.ndim))?;
                 match &e.ty {
                     // The same dtype, or one of the same item size (`a.view(dtype)`).
-                    Type::Array(t) => expect(
-                        t.ndim == at.ndim && t.dtype.itemsize() == at.dtype.itemsize(),
-                        || mismatch("transpose", &e.ty),
-                    ),
+                    Type::Array(t) => expect(t.ndim == at.ndim && t.dtype.itemsize() == at.dtype.itemsize(), || mismatch("transpose", &e.ty)),
                     other => Err(mismatch("transpose", other)),
                 }
             }
             ExprKind::FieldView { array, offset } => {
                 let at = self.array(array)?;
-                let Type::Record(record) = &*at.dtype else {
-                    return Err(mismatch("field view of a non-record array", &array.ty));
-                };
+                let Type::Record(record) = &*at.dtype else { return Err(mismatch("field view of a non-record array", &array.ty)) };
                 match &e.ty {
                     Type::Array(t) => expect(
-                        t.ndim == at.ndim
-                            && record
-                                .fields
-                                .iter()
-                                .any(|f| f.offset == *offset && f.ty == *t.dtype),
+                        t.ndim == at.ndim && record.fields.iter().any(|f| f.offset == *offset && f.ty == *t.dtype),
                         || mismatch("field view", &e.ty),
                     ),
                     other => Err(mismatch("field view", other)),
@@ -614,54 +424,28 @@ impl Verifier<'_> {
             ExprKind::ArrayAttr { array, .. } => self.array(array).map(|_| ()),
             ExprKind::ArrayNew { shape } => {
                 self.int_indices(shape)?;
-                expect(
-                    matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
-                    || mismatch("new array", &e.ty),
-                )
+                expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("new array", &e.ty))
             }
             ExprKind::Reshape { array, shape } => {
                 self.array(array)?;
                 self.int_indices(shape)?;
-                expect(
-                    matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
-                    || mismatch("reshape", &e.ty),
-                )
+                expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("reshape", &e.ty))
             }
-            ExprKind::MapReduce {
-                operands, element, ..
-            } => {
+            ExprKind::MapReduce { operands, element, .. } => {
                 self.map(operands, element)?;
-                expect(
-                    operands.iter().any(|o| matches!(o.ty, Type::Array(_))),
-                    || format!("{}: a reduction over no array", e.span),
-                )
+                expect(operands.iter().any(|o| matches!(o.ty, Type::Array(_))), || format!("{}: a reduction over no array", e.span))
             }
-            ExprKind::AxisReduce {
-                array,
-                axis,
-                keepdims,
-                ..
-            } => {
+            ExprKind::AxisReduce { array, axis, keepdims, .. } => {
                 let a = self.array(array)?;
                 self.int_indices(std::slice::from_ref(axis))?;
-                let ndim = if *keepdims {
-                    a.ndim
-                } else {
-                    a.ndim.wrapping_sub(1)
-                };
-                expect(
-                    a.ndim >= 1 && matches!(&e.ty, Type::Array(r) if r.ndim == ndim),
-                    || mismatch("axis reduction", &e.ty),
-                )
+                let ndim = if *keepdims { a.ndim } else { a.ndim.wrapping_sub(1) };
+                expect(a.ndim >= 1 && matches!(&e.ty, Type::Array(r) if r.ndim == ndim), || mismatch("axis reduction", &e.ty))
             }
             ExprKind::MapElement(i) => {
                 let stack = self.map_elements.borrow();
                 match stack.last().and_then(|types| types.get(*i)) {
                     Some(ty) => expect(*ty == e.ty, || mismatch("map element", ty)),
-                    None => Err(format!(
-                        "{}: map element {i} outside a map with that many operands",
-                        e.span
-                    )),
+                    None => Err(format!("{}: map element {i} outside a map with that many operands", e.span)),
                 }
             }
             ExprKind::BroadcastShape(operands) => {
@@ -669,9 +453,7 @@ impl Verifier<'_> {
                 for o in operands {
                     ndim = ndim.max(self.array(o)?.ndim as usize);
                 }
-                expect(e.ty == Type::Tuple(vec![Type::INT64; ndim]), || {
-                    mismatch("broadcast shape", &e.ty)
-                })
+                expect(e.ty == Type::Tuple(vec![Type::INT64; ndim]), || mismatch("broadcast shape", &e.ty))
             }
             ExprKind::Block { stmts, value } => {
                 self.block(stmts, 0)?;

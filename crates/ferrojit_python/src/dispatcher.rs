@@ -11,16 +11,14 @@
 //! so that releasing and retaking the GIL is safe while the interpreter exits: see `gil.rs`.
 
 use crate::globals::{constant, PyGlobals};
-use crate::overloads::{Found, Overloads};
 use crate::values::{pack, pack_converting, typeof_value, unpack};
 use crate::{compile_error, error_class};
 use ferrojit_compiler::runtime::ExcInfo;
-use ferrojit_compiler::{
-    CompiledFunction, ExcKind, FastMath, FunctionSource, Options, Timings, Type,
-};
+use ferrojit_compiler::{CompiledFunction, ExcKind, FastMath, FunctionSource, Options, Timings, Type};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use std::sync::atomic::{AtomicU64, Ordering};
+use crate::overloads::{Found, Overloads};
 use std::sync::{Arc, Mutex};
 
 /// Slots in the stack buffers; larger signatures use a heap buffer.
@@ -93,38 +91,22 @@ impl DispatcherBase {
                 None => Ok(None),
             }
         };
-        let flag = |name: &str| -> PyResult<bool> {
-            Ok(option(name)?
-                .map(|v| v.is_truthy())
-                .transpose()?
-                .unwrap_or(false))
-        };
+        let flag = |name: &str| -> PyResult<bool> { Ok(option(name)?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false)) };
         let boundscheck = flag("boundscheck")?;
         let nogil = flag("nogil")?;
         let cache = flag("cache")?;
         let fallback = flag("_fallback")?;
         let forceobj = flag("forceobj")?;
         let overload_implementation = flag("_overload_implementation")?;
-        let module: Option<String> = py_func
-            .getattr("__module__")
-            .ok()
-            .and_then(|m| m.extract().ok());
-        let library =
-            overload_implementation && module.is_some_and(|m| m.starts_with("ferrojit._lib"));
+        let module: Option<String> = py_func.getattr("__module__").ok().and_then(|m| m.extract().ok());
+        let library = overload_implementation && module.is_some_and(|m| m.starts_with("ferrojit._lib"));
         let fastmath = match option("fastmath")? {
             None => FastMath::default(),
             Some(v) if v.is_instance_of::<pyo3::types::PyBool>() => {
-                if v.is_truthy()? {
-                    FastMath::all()
-                } else {
-                    FastMath::default()
-                }
+                if v.is_truthy()? { FastMath::all() } else { FastMath::default() }
             }
             Some(v) => {
-                let names: Vec<String> = v
-                    .try_iter()?
-                    .map(|n| n?.extract::<String>())
-                    .collect::<PyResult<_>>()?;
+                let names: Vec<String> = v.try_iter()?.map(|n| n?.extract::<String>()).collect::<PyResult<_>>()?;
                 FastMath::from_names(names.iter().map(String::as_str))
                     .map_err(|bad| pyo3::exceptions::PyValueError::new_err(format!("unknown fastmath flag `{bad}`; use nnan, ninf, nsz, arcp, contract, afn, reassoc or fast")))?
             }
@@ -134,11 +116,7 @@ impl DispatcherBase {
             Some(v) => match v.extract::<String>()?.as_str() {
                 "python" => false,
                 "numpy" => true,
-                other => {
-                    return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                        "error_model must be 'python' or 'numpy', not {other:?}"
-                    )))
-                }
+                other => return Err(pyo3::exceptions::PyValueError::new_err(format!("error_model must be 'python' or 'numpy', not {other:?}"))),
             },
         };
         let code = py_func.getattr("__code__")?;
@@ -148,19 +126,13 @@ impl DispatcherBase {
         let captured_lines = if flag("_layout_sample")? {
             py_func.py().None()
         } else {
-            py_func
-                .py()
-                .import("ferrojit._source")?
-                .call_method1("capture", (&py_func,))?
-                .unbind()
+            py_func.py().import("ferrojit._source")?.call_method1("capture", (&py_func,))?.unbind()
         };
         let names: Vec<String> = code.getattr("co_varnames")?.extract()?;
         let param_names = names.into_iter().take(num_params).collect();
         Ok(DispatcherBase {
             // SAFETY: see `install_fast_call`.
-            vectorcall: unsafe {
-                std::mem::transmute::<RawVectorcall, pyo3::ffi::vectorcallfunc>(fast_vectorcall)
-            },
+            vectorcall: unsafe { std::mem::transmute::<RawVectorcall, pyo3::ffi::vectorcallfunc>(fast_vectorcall) },
             py_func: py_func.unbind(),
             id: next_id(),
             num_params,
@@ -209,10 +181,7 @@ impl DispatcherBase {
             .map(|o| {
                 let d = PyDict::new(py);
                 let t: &Timings = &o.compiled.timings;
-                d.set_item(
-                    "signature",
-                    PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string()))?,
-                )?;
+                d.set_item("signature", PyTuple::new(py, o.compiled.args.iter().map(|t| t.to_string()))?)?;
                 d.set_item("return_type", o.compiled.ret.to_string())?;
                 d.set_item("source", self.source_seconds.get().copied().unwrap_or(0.0))?;
                 d.set_item("infer", t.infer.as_secs_f64())?;
@@ -236,21 +205,12 @@ impl DispatcherBase {
     /// Whether the source was read (see [`DispatcherBase::function_source`]).
     #[getter]
     fn _has_source(&self) -> bool {
-        self.source
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some()
+        self.source.lock().unwrap_or_else(|p| p.into_inner()).is_some()
     }
 
     /// For `Dispatcher._load_sources`: [`DispatcherBase::set_source`]; false when the quick
     /// cut did not parse.
-    fn _set_source(
-        &self,
-        py: Python<'_>,
-        info: &Bound<'_, PyAny>,
-        quick: bool,
-        seconds: f64,
-    ) -> PyResult<bool> {
+    fn _set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<bool> {
         Ok(self.set_source(py, info, quick, seconds)?.is_some())
     }
 
@@ -267,32 +227,18 @@ impl DispatcherBase {
             self.compile_unaligned_twin(py, args)?;
             return Ok(None);
         }
-        let types = args
-            .iter()
-            .enumerate()
-            .map(|(i, a)| typeof_value(&a).map_err(|e| self.argument_error(py, i, e)))
-            .collect::<PyResult<Vec<_>>>();
+        let types = args.iter().enumerate().map(|(i, a)| typeof_value(&a).map_err(|e| self.argument_error(py, i, e))).collect::<PyResult<Vec<_>>>();
         let types = match types {
             Ok(types) => types,
             Err(e) if self.fallback => return self.object_mode(py, &e.value(py).to_string(), None),
             Err(e) => return Err(e),
         };
-        if self.fallback
-            && self
-                .object_mode
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .contains(&types)
-        {
+        if self.fallback && self.object_mode.lock().unwrap_or_else(|p| p.into_inner()).contains(&types) {
             return Ok(Some(String::new()));
         }
         match self.compile(py, &types, None) {
             Ok(_) => Ok(None),
-            Err(e)
-                if self.fallback
-                    && e.is_instance_of::<pyo3::exceptions::PyException>(py)
-                    && is_compile_error(py, &e) =>
-            {
+            Err(e) if self.fallback && e.is_instance_of::<pyo3::exceptions::PyException>(py) && is_compile_error(py, &e) => {
                 self.object_mode(py, &e.value(py).to_string(), Some(types))
             }
             Err(e) => Err(e),
@@ -302,47 +248,27 @@ impl DispatcherBase {
     /// The LLVM IR (`what == "llvm"`) or assembly (`"asm"`) of the compiled signature with
     /// these argument type names, compiled again with the text kept.
     fn _inspect(&self, py: Python<'_>, type_names: Vec<String>, what: &str) -> PyResult<String> {
-        let types = type_names
-            .iter()
-            .map(|n| {
-                ferrojit_compiler::parse_type(n).map_err(pyo3::exceptions::PyValueError::new_err)
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        let ret = self
-            .overloads
-            .find(|o| o.compiled.args == types)
-            .map(|o| o.compiled.ret.clone());
+        let types = type_names.iter().map(|n| ferrojit_compiler::parse_type(n).map_err(pyo3::exceptions::PyValueError::new_err)).collect::<PyResult<Vec<_>>>()?;
+        let ret = self.overloads.find(|o| o.compiled.args == types).map(|o| o.compiled.ret.clone());
         let Some(ret) = ret else {
-            return Err(pyo3::exceptions::PyKeyError::new_err(format!(
-                "no compiled signature ({})",
-                type_names.join(", ")
-            )));
+            return Err(pyo3::exceptions::PyKeyError::new_err(format!("no compiled signature ({})", type_names.join(", "))));
         };
         let source = self.function_source(py)?;
         let mut options = self.options();
         options.keep_llvm_ir = what == "llvm";
         options.keep_asm = what == "asm";
-        let compiled = ferrojit_compiler::compile(&source, &types, Some(&ret), &options)
-            .map_err(|e| compile_error(py, &e))?;
-        Ok(if what == "llvm" {
-            compiled.llvm_ir
-        } else {
-            compiled.asm
-        }
-        .unwrap_or_default())
+        let compiled = ferrojit_compiler::compile(&source, &types, Some(&ret), &options).map_err(|e| compile_error(py, &e))?;
+        Ok(if what == "llvm" { compiled.llvm_ir } else { compiled.asm }.unwrap_or_default())
     }
 
     /// Compiles a NumPy ufunc inner loop for `signature` (`"float64(float64, float64)"`, or
     /// `"(float64, float64)"` to infer the return type) with NumPy's error model; returns the
     /// loop's address and the NumPy type numbers of the inputs and the output.
     fn _ufunc_loop(&self, py: Python<'_>, signature: &str) -> PyResult<(usize, Vec<i32>)> {
-        let sig = ferrojit_compiler::parse_signature(signature)
-            .map_err(pyo3::exceptions::PyTypeError::new_err)?;
+        let sig = ferrojit_compiler::parse_signature(signature).map_err(pyo3::exceptions::PyTypeError::new_err)?;
         for t in sig.args.iter().chain(sig.ret.iter()) {
             if !t.is_number() {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                    "@vectorize kernels take and return scalars, not `{t}`"
-                )));
+                return Err(pyo3::exceptions::PyTypeError::new_err(format!("@vectorize kernels take and return scalars, not `{t}`")));
             }
         }
         let source = self.function_source(py)?;
@@ -350,20 +276,11 @@ impl DispatcherBase {
         options.cache_dir = self.cache_dir(&source);
         options.ufunc_loop = true;
         options.numpy_errors = true;
-        let compiled = ferrojit_compiler::compile(&source, &sig.args, sig.ret.as_ref(), &options)
-            .map_err(|e| compile_error(py, &e))?;
+        let compiled = ferrojit_compiler::compile(&source, &sig.args, sig.ret.as_ref(), &options).map_err(|e| compile_error(py, &e))?;
         if !compiled.ret.is_number() {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "@vectorize kernels must return a scalar, not `{}`",
-                compiled.ret
-            )));
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!("@vectorize kernels must return a scalar, not `{}`", compiled.ret)));
         }
-        let numbers = sig
-            .args
-            .iter()
-            .chain(std::iter::once(&compiled.ret))
-            .map(crate::values::type_number)
-            .collect();
+        let numbers = sig.args.iter().chain(std::iter::once(&compiled.ret)).map(crate::values::type_number).collect();
         Ok((compiled.address, numbers))
     }
 
@@ -371,42 +288,22 @@ impl DispatcherBase {
     /// float64[:])"`) where operand `k` has the core dimensions `core[k]` (indices of the layout's
     /// dimension names). Array operands are compiled with any-stride layout. Returns the loop's
     /// address and the operands' NumPy type numbers.
-    fn _gufunc_loop(
-        &self,
-        py: Python<'_>,
-        signature: &str,
-        core: Vec<Vec<usize>>,
-    ) -> PyResult<(usize, Vec<i32>)> {
-        let sig = ferrojit_compiler::parse_signature(signature)
-            .map_err(pyo3::exceptions::PyTypeError::new_err)?;
+    fn _gufunc_loop(&self, py: Python<'_>, signature: &str, core: Vec<Vec<usize>>) -> PyResult<(usize, Vec<i32>)> {
+        let sig = ferrojit_compiler::parse_signature(signature).map_err(pyo3::exceptions::PyTypeError::new_err)?;
         if sig.args.len() != core.len() {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "the signature has {} arguments but the layout names {}",
-                sig.args.len(),
-                core.len()
-            )));
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!("the signature has {} arguments but the layout names {}", sig.args.len(), core.len())));
         }
         let mut args = Vec::new();
         for (t, dims) in sig.args.iter().zip(&core) {
             args.push(match t {
                 Type::Array(a) => {
-                    if (a.ndim as usize) < dims.len()
-                        || (dims.is_empty() && a.ndim != 1)
-                        || (!dims.is_empty() && a.ndim as usize != dims.len())
-                    {
-                        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                            "`{t}` does not match its layout entry of {} dimensions",
-                            dims.len()
-                        )));
+                    if (a.ndim as usize) < dims.len() || (dims.is_empty() && a.ndim != 1) || (!dims.is_empty() && a.ndim as usize != dims.len()) {
+                        return Err(pyo3::exceptions::PyTypeError::new_err(format!("`{t}` does not match its layout entry of {} dimensions", dims.len())));
                     }
                     Type::Array(a.with(a.ndim, ferrojit_compiler::Layout::A))
                 }
                 t if t.is_number() && dims.is_empty() => t.clone(),
-                t => {
-                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                        "`{t}` cannot be a @guvectorize operand with core dimensions"
-                    )))
-                }
+                t => return Err(pyo3::exceptions::PyTypeError::new_err(format!("`{t}` cannot be a @guvectorize operand with core dimensions"))),
             });
         }
         let source = self.function_source(py)?;
@@ -414,8 +311,7 @@ impl DispatcherBase {
         options.cache_dir = self.cache_dir(&source);
         options.gufunc_core = Some(core);
         options.numpy_errors = true;
-        let compiled = ferrojit_compiler::compile(&source, &args, Some(&Type::NoneType), &options)
-            .map_err(|e| compile_error(py, &e))?;
+        let compiled = ferrojit_compiler::compile(&source, &args, Some(&Type::NoneType), &options).map_err(|e| compile_error(py, &e))?;
         let numbers = args
             .iter()
             .map(|t| match t {
@@ -437,21 +333,14 @@ impl DispatcherBase {
         let overloads = self.overloads.snapshot();
         overloads
             .iter()
-            .map(|o| {
-                (
-                    o.compiled.args.iter().map(|t| t.to_string()).collect(),
-                    o.compiled.ret.to_string(),
-                    o.compiled.variable_types.clone(),
-                )
-            })
+            .map(|o| (o.compiled.args.iter().map(|t| t.to_string()).collect(), o.compiled.ret.to_string(), o.compiled.variable_types.clone()))
             .collect()
     }
 
     /// Compiles a declared signature now (eager compilation), e.g. `"int32(int32, int32)"` or
     /// `"(float64[:],)"`; afterwards calls only convert to the declared signatures.
     fn _compile_signature(&self, py: Python<'_>, signature: &str) -> PyResult<()> {
-        let sig = ferrojit_compiler::parse_signature(signature)
-            .map_err(pyo3::exceptions::PyTypeError::new_err)?;
+        let sig = ferrojit_compiler::parse_signature(signature).map_err(pyo3::exceptions::PyTypeError::new_err)?;
         self.compile(py, &sig.args, sig.ret.as_ref())?;
         self.frozen.store(true, Ordering::Relaxed);
         Ok(())
@@ -467,21 +356,13 @@ impl DispatcherBase {
 ///   `Py_TPFLAGS_HAVE_VECTORCALL`. Subclasses of `ty` made later do not inherit the flag and
 ///   have the call slot of a Python `__call__` (see `Dispatcher.__call__`).
 #[pyfunction]
-pub fn install_fast_call(
-    ty: &Bound<'_, pyo3::types::PyType>,
-    sample: &Bound<'_, DispatcherBase>,
-) -> PyResult<()> {
+pub fn install_fast_call(ty: &Bound<'_, pyo3::types::PyType>, sample: &Bound<'_, DispatcherBase>) -> PyResult<()> {
     if !ty.is_subclass_of::<DispatcherBase>()? || !sample.get_type().is(ty) {
-        return Err(pyo3::exceptions::PyTypeError::new_err(
-            "expected a DispatcherBase subclass and an instance of it",
-        ));
+        return Err(pyo3::exceptions::PyTypeError::new_err("expected a DispatcherBase subclass and an instance of it"));
     }
     let offset = std::ptr::addr_of!(sample.get().vectorcall) as isize - sample.as_ptr() as isize;
     // `intern!` keeps its string for the life of the process.
-    SLOW_PATH_NAME.store(
-        pyo3::intern!(ty.py(), "_call_slow").as_ptr(),
-        Ordering::Relaxed,
-    );
+    SLOW_PATH_NAME.store(pyo3::intern!(ty.py(), "_call_slow").as_ptr(), Ordering::Relaxed);
     // SAFETY: a heap type whose instances are DispatcherBase objects, all with the same layout
     // as `sample` (the field offset lies inside the object). CPython allows setting a heap
     // type's slots and flags, followed by `PyType_Modified`.
@@ -492,9 +373,7 @@ pub fn install_fast_call(
     // which CPython's own frames let through.
     unsafe {
         let raw = ty.as_type_ptr();
-        (*raw).tp_call = Some(std::mem::transmute::<RawCall, pyo3::ffi::ternaryfunc>(
-            fast_call,
-        ));
+        (*raw).tp_call = Some(std::mem::transmute::<RawCall, pyo3::ffi::ternaryfunc>(fast_call));
         (*raw).tp_vectorcall_offset = offset;
         (*raw).tp_flags |= pyo3::ffi::Py_TPFLAGS_HAVE_VECTORCALL;
         pyo3::ffi::PyType_Modified(raw);
@@ -502,17 +381,8 @@ pub fn install_fast_call(
     Ok(())
 }
 
-type RawVectorcall = unsafe extern "C-unwind" fn(
-    *mut pyo3::ffi::PyObject,
-    *const *mut pyo3::ffi::PyObject,
-    usize,
-    *mut pyo3::ffi::PyObject,
-) -> *mut pyo3::ffi::PyObject;
-type RawCall = unsafe extern "C-unwind" fn(
-    *mut pyo3::ffi::PyObject,
-    *mut pyo3::ffi::PyObject,
-    *mut pyo3::ffi::PyObject,
-) -> *mut pyo3::ffi::PyObject;
+type RawVectorcall = unsafe extern "C-unwind" fn(*mut pyo3::ffi::PyObject, *const *mut pyo3::ffi::PyObject, usize, *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject;
+type RawCall = unsafe extern "C-unwind" fn(*mut pyo3::ffi::PyObject, *mut pyo3::ffi::PyObject, *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject;
 
 /// Argument or result slots of one call, on the stack of the entry point (two separate
 /// arrays: each is zeroed with a few stores, one of twice the size with a call to `memset`).
@@ -538,19 +408,11 @@ impl Ready {
     /// The arguments are packed in `heap_args`, or in `arg_slots` when that is None; the result
     /// goes to `ret_slots` when it fits.
     #[inline]
-    fn new(
-        overload: Found<'_, Overload>,
-        heap_args: Option<Box<[u64]>>,
-        arg_slots: &Slots,
-        ret_slots: &mut Slots,
-    ) -> Ready {
+    fn new(overload: Found<'_, Overload>, heap_args: Option<Box<[u64]>>, arg_slots: &Slots, ret_slots: &mut Slots) -> Ready {
         let (ret, ret_heap) = if overload.ret_slots <= STACK_SLOTS {
             (ret_slots.as_mut_ptr(), 0)
         } else {
-            (
-                Box::into_raw(vec![0u64; overload.ret_slots].into_boxed_slice()) as *mut u64,
-                overload.ret_slots,
-            )
+            (Box::into_raw(vec![0u64; overload.ret_slots].into_boxed_slice()) as *mut u64, overload.ret_slots)
         };
         let (args, args_heap) = match heap_args {
             Some(heap) => {
@@ -563,14 +425,7 @@ impl Ready {
             Found::Slot(arc) => (Arc::as_ptr(arc), false),
             Found::Rest(arc) => (Arc::into_raw(arc), true),
         };
-        Ready {
-            overload,
-            owns_overload,
-            args,
-            args_heap,
-            ret,
-            ret_heap,
-        }
+        Ready { overload, owns_overload, args, args_heap, ret, ret_heap }
     }
 
     /// Frees the heap buffers and gives back the overload's reference.
@@ -580,16 +435,10 @@ impl Ready {
     unsafe fn release(self) {
         unsafe {
             if self.args_heap > 0 {
-                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
-                    self.args as *mut u64,
-                    self.args_heap,
-                )));
+                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.args as *mut u64, self.args_heap)));
             }
             if self.ret_heap > 0 {
-                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
-                    self.ret,
-                    self.ret_heap,
-                )));
+                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.ret, self.ret_heap)));
             }
             if self.owns_overload {
                 drop(Arc::from_raw(self.overload));
@@ -599,8 +448,7 @@ impl Ready {
 }
 
 /// The interned name of `Dispatcher._call_slow`, set by [`install_fast_call`].
-static SLOW_PATH_NAME: std::sync::atomic::AtomicPtr<pyo3::ffi::PyObject> =
-    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+static SLOW_PATH_NAME: std::sync::atomic::AtomicPtr<pyo3::ffi::PyObject> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
 
 /// The dispatcher behind `callable`, which CPython guarantees is one (the type's call slot or
 /// vectorcall offset led here).
@@ -610,11 +458,7 @@ static SLOW_PATH_NAME: std::sync::atomic::AtomicPtr<pyo3::ffi::PyObject> =
 #[inline]
 unsafe fn dispatcher<'a>(py: Python<'_>, callable: *mut pyo3::ffi::PyObject) -> &'a DispatcherBase {
     // SAFETY: as the caller promises; the object outlives the call that borrows it.
-    unsafe {
-        &*(Borrowed::from_ptr(py, callable)
-            .cast_unchecked::<DispatcherBase>()
-            .get() as *const DispatcherBase)
-    }
+    unsafe { &*(Borrowed::from_ptr(py, callable).cast_unchecked::<DispatcherBase>().get() as *const DispatcherBase) }
 }
 
 /// The vectorcall entry: positional arguments matching a compiled signature go straight to the
@@ -639,14 +483,11 @@ unsafe extern "C-unwind" fn fast_vectorcall(
         let nargs = pyo3::ffi::PyVectorcall_NARGS(nargsf) as usize;
         let no_keywords = kwnames.is_null() || pyo3::ffi::PyTuple_GET_SIZE(kwnames) == 0;
         if no_keywords && nargs == this.num_params {
-            if let Some(result) = call_exact(this, nargs, |i| Borrowed::from_ptr(py, *args.add(i)))
-            {
+            if let Some(result) = call_exact(this, nargs, |i| Borrowed::from_ptr(py, *args.add(i))) {
                 return result;
             }
         }
-        call_slow_path(callable, |method| {
-            pyo3::ffi::PyObject_Vectorcall(method, args, nargsf, kwnames)
-        })
+        call_slow_path(callable, |method| pyo3::ffi::PyObject_Vectorcall(method, args, nargsf, kwnames))
     }
 }
 
@@ -658,25 +499,12 @@ unsafe extern "C-unwind" fn fast_vectorcall(
 /// # Safety
 /// The GIL is held; `arg(i)` for `i < nargs` are the live positional arguments.
 #[inline(always)]
-unsafe fn call_exact<'a, 'py>(
-    this: &DispatcherBase,
-    nargs: usize,
-    arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>,
-) -> Option<*mut pyo3::ffi::PyObject> {
+unsafe fn call_exact<'a, 'py>(this: &DispatcherBase, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>) -> Option<*mut pyo3::ffi::PyObject> {
     let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
     let found = crate::gil::guarded(|| {
-        let ready = Ready::new(
-            this.find(nargs, arg, &mut arg_slots)?,
-            None,
-            &arg_slots,
-            &mut ret_slots,
-        );
+        let ready = Ready::new(this.find(nargs, arg, &mut arg_slots)?, None, &arg_slots, &mut ret_slots);
         // Without `nogil` the whole call runs in this one guard.
-        Some(if this.nogil {
-            Err(ready)
-        } else {
-            Ok(this.run_holding_gil(ready))
-        })
+        Some(if this.nogil { Err(ready) } else { Ok(this.run_holding_gil(ready)) })
     });
     match found {
         Ok(Some(Ok(result))) => {
@@ -695,11 +523,7 @@ unsafe fn call_exact<'a, 'py>(
 
 /// The call slot (`tp_call`), for calls made with an argument tuple and a keyword dict
 /// (`f(*args, **kwargs)`, `functools.partial`): as [`fast_vectorcall`].
-unsafe extern "C-unwind" fn fast_call(
-    slf: *mut pyo3::ffi::PyObject,
-    args: *mut pyo3::ffi::PyObject,
-    kwargs: *mut pyo3::ffi::PyObject,
-) -> *mut pyo3::ffi::PyObject {
+unsafe extern "C-unwind" fn fast_call(slf: *mut pyo3::ffi::PyObject, args: *mut pyo3::ffi::PyObject, kwargs: *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
     // SAFETY: CPython calls `tp_call` with the GIL held, `slf` an instance of this type (or a
     // subclass), `args` a tuple and `kwargs` NULL or a dict.
     unsafe {
@@ -708,9 +532,7 @@ unsafe extern "C-unwind" fn fast_call(
         let nargs = pyo3::ffi::PyTuple_GET_SIZE(args) as usize;
         let no_keywords = kwargs.is_null() || pyo3::ffi::PyDict_Size(kwargs) == 0;
         if no_keywords && nargs == this.num_params {
-            if let Some(result) = call_exact(this, nargs, |i| {
-                Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize))
-            }) {
+            if let Some(result) = call_exact(this, nargs, |i| Borrowed::from_ptr(py, pyo3::ffi::PyTuple_GET_ITEM(args, i as isize))) {
                 return result;
             }
         }
@@ -725,10 +547,7 @@ unsafe extern "C-unwind" fn fast_call(
 ///
 /// # Safety
 /// The GIL is held and `slf` is a live dispatcher.
-unsafe fn call_slow_path(
-    slf: *mut pyo3::ffi::PyObject,
-    call: impl FnOnce(*mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject,
-) -> *mut pyo3::ffi::PyObject {
+unsafe fn call_slow_path(slf: *mut pyo3::ffi::PyObject, call: impl FnOnce(*mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject) -> *mut pyo3::ffi::PyObject {
     unsafe {
         let method = pyo3::ffi::PyObject_GetAttr(slf, SLOW_PATH_NAME.load(Ordering::Relaxed));
         if method.is_null() {
@@ -744,26 +563,15 @@ unsafe fn call_slow_path(
 /// positional `args` (a tuple) as they are, or converted to a declared signature; raises a
 /// `TypeError` when none does. `Dispatcher._call_slow` calls it once `_prepare` has compiled
 /// what is needed. Unguarded like [`fast_vectorcall`].
-pub unsafe extern "C-unwind" fn call_compiled(
-    _module: *mut pyo3::ffi::PyObject,
-    args: *const *mut pyo3::ffi::PyObject,
-    nargs: pyo3::ffi::Py_ssize_t,
-) -> *mut pyo3::ffi::PyObject {
+pub unsafe extern "C-unwind" fn call_compiled(_module: *mut pyo3::ffi::PyObject, args: *const *mut pyo3::ffi::PyObject, nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
     let (mut arg_slots, mut ret_slots) = ([0u64; STACK_SLOTS], [0u64; STACK_SLOTS]);
     let prepared = crate::gil::guarded(|| {
         Python::attach(|py| -> PyResult<(*const DispatcherBase, Ready)> {
             if nargs != 2 {
-                return Err(pyo3::exceptions::PyTypeError::new_err(
-                    "call_compiled(dispatcher, args) takes 2 arguments",
-                ));
+                return Err(pyo3::exceptions::PyTypeError::new_err("call_compiled(dispatcher, args) takes 2 arguments"));
             }
             // SAFETY: CPython passes `nargs` live argument objects.
-            let (slf, args) = unsafe {
-                (
-                    Borrowed::from_ptr(py, *args),
-                    Borrowed::from_ptr(py, *args.add(1)),
-                )
-            };
+            let (slf, args) = unsafe { (Borrowed::from_ptr(py, *args), Borrowed::from_ptr(py, *args.add(1))) };
             let this = slf.cast::<DispatcherBase>()?.get() as *const DispatcherBase;
             let args = args.cast::<PyTuple>()?;
             // SAFETY: `slf` is alive for the whole call.
@@ -791,12 +599,7 @@ impl DispatcherBase {
     fn print_timing(&self, py: Python<'_>, compiled: &CompiledFunction) {
         let t = &compiled.timings;
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
-        let name = self
-            .py_func
-            .bind(py)
-            .getattr("__qualname__")
-            .and_then(|n| n.extract::<String>())
-            .unwrap_or_default();
+        let name = self.py_func.bind(py).getattr("__qualname__").and_then(|n| n.extract::<String>()).unwrap_or_default();
         let args: Vec<String> = compiled.args.iter().map(|a| a.to_string()).collect();
         let total = ms(t.infer) + ms(t.lower) + ms(t.optimize) + ms(t.machine_code);
         eprintln!(
@@ -858,17 +661,9 @@ impl DispatcherBase {
     /// Records that these argument types run as plain Python (object mode) after nopython
     /// compilation failed, and returns the warning to give with the reason: once per function,
     /// "" after that.
-    fn object_mode(
-        &self,
-        py: Python<'_>,
-        reason: &str,
-        types: Option<Vec<Type>>,
-    ) -> PyResult<Option<String>> {
+    fn object_mode(&self, py: Python<'_>, reason: &str, types: Option<Vec<Type>>) -> PyResult<Option<String>> {
         if let Some(types) = types {
-            self.object_mode
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(types);
+            self.object_mode.lock().unwrap_or_else(|p| p.into_inner()).push(types);
         }
         if self.warned.swap(true, Ordering::Relaxed) {
             return Ok(Some(String::new()));
@@ -910,12 +705,7 @@ impl DispatcherBase {
     /// code, which had better not run inside native frames (see `gil.rs`). A dispatcher that
     /// escaped it (a global rebound after the first compilation) is read from here.
     pub fn function_source(&self, py: Python<'_>) -> PyResult<Arc<FunctionSource>> {
-        if let Some(s) = self
-            .source
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
+        if let Some(s) = self.source.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
             return Ok(s.clone());
         }
         self.read_function_source(py)
@@ -925,37 +715,21 @@ impl DispatcherBase {
         let started = std::time::Instant::now();
         let module = py.import("ferrojit._source")?;
         for quick in [true, false] {
-            let info = module.call_method1(
-                "source_info",
-                (self.py_func.bind(py), self.captured_lines.bind(py), quick),
-            )?;
-            if let Some(source) =
-                self.set_source(py, &info, quick, started.elapsed().as_secs_f64())?
-            {
+            let info = module.call_method1("source_info", (self.py_func.bind(py), self.captured_lines.bind(py), quick))?;
+            if let Some(source) = self.set_source(py, &info, quick, started.elapsed().as_secs_f64())? {
                 return Ok(source);
             }
         }
-        Err(error_class(
-            py,
-            "InternalError",
-            "the full source of a function did not give a function source",
-        ))
+        Err(error_class(py, "InternalError", "the full source of a function did not give a function source"))
     }
 
     /// Builds the function source from `info`, what `ferrojit._source.source_info` returned
     /// (with `quick`, the block cut by indentation), after `seconds` spent reading it. None when
     /// the quick cut does not parse (it can miss lines: a multi-line string indented less than
     /// the function); then the caller asks `inspect` (`quick=False`).
-    fn set_source(
-        &self,
-        py: Python<'_>,
-        info: &Bound<'_, PyAny>,
-        quick: bool,
-        seconds: f64,
-    ) -> PyResult<Option<Arc<FunctionSource>>> {
+    fn set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<Option<Arc<FunctionSource>>> {
         let started = std::time::Instant::now();
-        let (filename, first_line, text, defaults): (String, u32, String, Vec<Bound<'_, PyTuple>>) =
-            info.extract()?;
+        let (filename, first_line, text, defaults): (String, u32, String, Vec<Bound<'_, PyTuple>>) = info.extract()?;
         let name: String = self.py_func.bind(py).getattr("__name__")?.extract()?;
         let defaults = defaults
             .iter()
@@ -964,33 +738,17 @@ impl DispatcherBase {
                 _ => d.get_item(0).ok().and_then(|v| constant(&v)),
             })
             .collect();
-        let globals = Box::new(PyGlobals::of_function(
-            self.py_func.bind(py),
-            self.overload_implementation,
-        )?);
+        let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py), self.overload_implementation)?);
         let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
         let source = if quick {
             match ferrojit_compiler::parse_function(&text) {
-                Ok(ast) => FunctionSource {
-                    id: self.id,
-                    name,
-                    source: Arc::new(text),
-                    ast: Ok(ast),
-                    globals,
-                    defaults,
-                    library: self.library,
-                },
+                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults, library: self.library },
                 Err(_) => return Ok(None),
             }
         } else {
-            FunctionSource {
-                library: self.library,
-                ..ferrojit_compiler::function_source(self.id, &name, text, globals, defaults)
-            }
+            FunctionSource { library: self.library, ..ferrojit_compiler::function_source(self.id, &name, text, globals, defaults) }
         };
-        let _ = self
-            .source_seconds
-            .set(seconds + started.elapsed().as_secs_f64());
+        let _ = self.source_seconds.set(seconds + started.elapsed().as_secs_f64());
         let source = Arc::new(source);
         let mut slot = self.source.lock().unwrap_or_else(|p| p.into_inner());
         Ok(Some(slot.get_or_insert(source).clone()))
@@ -998,47 +756,28 @@ impl DispatcherBase {
 
     /// The first compiled signature whose types the `nargs` arguments (`arg(i)`) have exactly,
     /// with the arguments packed into `slots` for it.
-    fn find<'a, 'py>(
-        &self,
-        nargs: usize,
-        arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>,
-        slots: &mut Slots,
-    ) -> Option<Found<'_, Overload>> {
+    fn find<'a, 'py>(&self, nargs: usize, arg: impl Fn(usize) -> Borrowed<'a, 'py, PyAny>, slots: &mut Slots) -> Option<Found<'_, Overload>> {
         self.overloads.find_ref(|o| {
             if o.arg_slots > STACK_SLOTS || o.compiled.args.len() != nargs {
                 return false;
             }
             let mut at = 0;
-            o.compiled
-                .args
-                .iter()
-                .enumerate()
-                .all(|(i, t)| pack(&arg(i), t, slots, &mut at))
+            o.compiled.args.iter().enumerate().all(|(i, t)| pack(&arg(i), t, slots, &mut at))
         })
     }
 
     /// Packs the positional `args` for the first compiled signature that takes them exactly,
     /// else (when signatures were declared) the first one they convert to. Raises a
     /// `TypeError` naming what fits none of the declared signatures.
-    fn ready_for(
-        &self,
-        py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        arg_slots: &mut Slots,
-        ret_slots: &mut Slots,
-    ) -> PyResult<Ready> {
+    fn ready_for(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, arg_slots: &mut Slots, ret_slots: &mut Slots) -> PyResult<Ready> {
         let overloads = self.overloads.snapshot();
         let converting = self.frozen.load(Ordering::Relaxed);
         for converts in [false, true] {
             if converts && !converting {
                 break;
             }
-            for overload in overloads
-                .iter()
-                .filter(|o| o.compiled.args.len() == args.len())
-            {
-                let mut heap = (overload.arg_slots > STACK_SLOTS)
-                    .then(|| vec![0u64; overload.arg_slots].into_boxed_slice());
+            for overload in overloads.iter().filter(|o| o.compiled.args.len() == args.len()) {
+                let mut heap = (overload.arg_slots > STACK_SLOTS).then(|| vec![0u64; overload.arg_slots].into_boxed_slice());
                 let buffer: &mut [u64] = match &mut heap {
                     Some(heap) => heap,
                     None => arg_slots,
@@ -1052,99 +791,42 @@ impl DispatcherBase {
                     }
                 });
                 if packed {
-                    return Ok(Ready::new(
-                        Found::Rest(overload.clone()),
-                        heap,
-                        arg_slots,
-                        ret_slots,
-                    ));
+                    return Ok(Ready::new(Found::Rest(overload.clone()), heap, arg_slots, ret_slots));
                 }
             }
         }
         if converting {
             return Err(self.declared_signature_mismatch(py, args, &overloads));
         }
-        Err(error_class(
-            py,
-            "InternalError",
-            "arguments do not match the signature they were compiled for",
-        ))
+        Err(error_class(py, "InternalError", "arguments do not match the signature they were compiled for"))
     }
 
     /// The `TypeError` for arguments that convert to none of the declared signatures: it names
     /// the first argument that no declared signature takes, when there is one.
-    fn declared_signature_mismatch(
-        &self,
-        py: Python<'_>,
-        args: &Bound<'_, PyTuple>,
-        overloads: &[Arc<Overload>],
-    ) -> PyErr {
+    fn declared_signature_mismatch(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, overloads: &[Arc<Overload>]) -> PyErr {
         let given: Vec<String> = args
             .iter()
-            .map(|a| {
-                typeof_value(&a).map(|t| t.to_string()).unwrap_or_else(|_| {
-                    a.get_type()
-                        .name()
-                        .map(|n| n.to_string())
-                        .unwrap_or_default()
-                })
-            })
+            .map(|a| typeof_value(&a).map(|t| t.to_string()).unwrap_or_else(|_| a.get_type().name().map(|n| n.to_string()).unwrap_or_default()))
             .collect();
         let accepted: Vec<String> = overloads
             .iter()
-            .map(|o| {
-                format!(
-                    "{}({})",
-                    o.compiled.ret,
-                    o.compiled
-                        .args
-                        .iter()
-                        .map(|t| t.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
+            .map(|o| format!("{}({})", o.compiled.ret, o.compiled.args.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")))
             .collect();
-        let same_arity: Vec<&Arc<Overload>> = overloads
-            .iter()
-            .filter(|o| o.compiled.args.len() == args.len())
-            .collect();
+        let same_arity: Vec<&Arc<Overload>> = overloads.iter().filter(|o| o.compiled.args.len() == args.len()).collect();
         // Converting into no slots only checks (writes are bounded by the buffer's length).
-        let converts = |i: usize, a: &Bound<'_, PyAny>| {
-            same_arity
-                .iter()
-                .any(|o| pack_converting(a, &o.compiled.args[i], &mut [], &mut 0))
-        };
-        let lone_misfit = if same_arity.is_empty() {
-            None
-        } else {
-            args.iter().enumerate().find(|(i, a)| !converts(*i, a))
-        };
+        let converts = |i: usize, a: &Bound<'_, PyAny>| same_arity.iter().any(|o| pack_converting(a, &o.compiled.args[i], &mut [], &mut 0));
+        let lone_misfit = if same_arity.is_empty() { None } else { args.iter().enumerate().find(|(i, a)| !converts(*i, a)) };
         let what = match lone_misfit {
             Some((i, a)) => {
                 // Too large an integer has a type name ("int") that hides why.
                 let why = match typeof_value(&a) {
-                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => {
-                        format!(" ({})", e.value(py))
-                    }
+                    Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => format!(" ({})", e.value(py)),
                     _ => String::new(),
                 };
-                let article = if given[i].starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                };
-                format!(
-                    "{}: {article} `{}` value{why}",
-                    self.argument_label(py, i),
-                    given[i]
-                )
+                let article = if given[i].starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("{}: {article} `{}` value{why}", self.argument_label(py, i), given[i])
             }
-            None => format!(
-                "`{}()`: the arguments ({})",
-                self.qualname(py).unwrap_or_default(),
-                given.join(", ")
-            ),
+            None => format!("`{}()`: the arguments ({})", self.qualname(py).unwrap_or_default(), given.join(", ")),
         };
         pyo3::exceptions::PyTypeError::new_err(format!(
             "{what} matches none of the declared signatures (accepted: {}); a function given signatures compiles no others",
@@ -1164,63 +846,32 @@ impl DispatcherBase {
         let converts = |types: &[Type]| {
             let mut buffer = vec![0u64; types.iter().map(|t| t.leaves().len()).sum()];
             let mut at = 0;
-            types.len() == args.len()
-                && args
-                    .iter()
-                    .zip(types)
-                    .all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at))
+            types.len() == args.len() && args.iter().zip(types).all(|(a, t)| pack_converting(&a, t, &mut buffer, &mut at))
         };
         if declared.iter().any(|o| converts(&o.compiled.args)) {
             return Ok(());
         }
-        let Ok(given) = args
-            .iter()
-            .map(|a| typeof_value(&a))
-            .collect::<PyResult<Vec<Type>>>()
-        else {
+        let Ok(given) = args.iter().map(|a| typeof_value(&a)).collect::<PyResult<Vec<Type>>>() else {
             return Ok(());
         };
-        for overload in declared
-            .iter()
-            .filter(|o| o.compiled.args.len() == given.len())
-        {
-            let twin: Vec<Type> = overload
-                .compiled
-                .args
-                .iter()
-                .zip(&given)
-                .map(|(d, g)| crate::values::unaligned_like(d, g))
-                .collect();
+        for overload in declared.iter().filter(|o| o.compiled.args.len() == given.len()) {
+            let twin: Vec<Type> = overload.compiled.args.iter().zip(&given).map(|(d, g)| crate::values::unaligned_like(d, g)).collect();
             if twin != overload.compiled.args && converts(&twin) {
-                self.compile(
-                    py,
-                    &twin,
-                    Some(&crate::values::all_unaligned(&overload.compiled.ret)),
-                )?;
+                self.compile(py, &twin, Some(&crate::values::all_unaligned(&overload.compiled.ret)))?;
                 return Ok(());
             }
         }
         Ok(())
     }
 
-    fn compile(
-        &self,
-        py: Python<'_>,
-        types: &[Type],
-        ret: Option<&Type>,
-    ) -> PyResult<Arc<Overload>> {
-        if let Some(o) = self
-            .overloads
-            .find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret))
-        {
+    fn compile(&self, py: Python<'_>, types: &[Type], ret: Option<&Type>) -> PyResult<Arc<Overload>> {
+        if let Some(o) = self.overloads.find(|o| o.compiled.args == types && ret.is_none_or(|r| *r == o.compiled.ret)) {
             return Ok(o);
         }
         let source = self.function_source(py)?;
         let mut options = self.options();
         options.cache_dir = self.cache_dir(&source);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ferrojit_compiler::compile(&source, types, ret, &options)
-        }));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, ret, &options)));
         let compiled = match result {
             Ok(Ok(c)) => c,
             Ok(Err(e)) => return Err(compile_error(py, &e)),
@@ -1230,11 +881,7 @@ impl DispatcherBase {
                     .map(String::as_str)
                     .or_else(|| panic.downcast_ref::<&str>().copied())
                     .unwrap_or("unknown panic");
-                return Err(error_class(
-                    py,
-                    "InternalError",
-                    &ferrojit_compiler::internal_message(detail),
-                ));
+                return Err(error_class(py, "InternalError", &ferrojit_compiler::internal_message(detail)));
             }
         };
         if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
@@ -1242,11 +889,7 @@ impl DispatcherBase {
         }
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
-        let overload = Arc::new(Overload {
-            compiled,
-            arg_slots,
-            ret_slots,
-        });
+        let overload = Arc::new(Overload { compiled, arg_slots, ret_slots });
         self.overloads.push(overload.clone());
         Ok(overload)
     }
@@ -1262,8 +905,7 @@ impl DispatcherBase {
     unsafe fn run(&self, ready: Ready) -> *mut pyo3::ffi::PyObject {
         if !self.nogil {
             // SAFETY: as the caller promises.
-            let result = crate::gil::guarded(|| unsafe { self.run_holding_gil(ready) })
-                .unwrap_or_else(|null| null);
+            let result = crate::gil::guarded(|| unsafe { self.run_holding_gil(ready) }).unwrap_or_else(|null| null);
             // SAFETY: the GIL is held; unguarded, as writing may release and retake it.
             unsafe { crate::write_pending_output() };
             return result;
@@ -1280,8 +922,7 @@ impl DispatcherBase {
         // SAFETY: the GIL is held again; unguarded, as writing may release and retake it.
         unsafe { crate::write_pending_output() };
         // SAFETY: the GIL is held.
-        crate::gil::guarded(|| unsafe { self.finish(ready, status, &exc) })
-            .unwrap_or_else(|null| null)
+        crate::gil::guarded(|| unsafe { self.finish(ready, status, &exc) }).unwrap_or_else(|null| null)
     }
 
     /// [`DispatcherBase::run`] for a dispatcher without `nogil=True`, inside a panic guard.
@@ -1334,28 +975,17 @@ fn raise(err: PyErr) -> *mut pyo3::ffi::PyObject {
 /// The Python exception a compiled function raised.
 fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let Some(kind) = ExcKind::from_code(exc.kind) else {
-        return error_class(
-            py,
-            "InternalError",
-            &format!("compiled code raised unknown exception kind {}", exc.kind),
-        );
+        return error_class(py, "InternalError", &format!("compiled code raised unknown exception kind {}", exc.kind));
     };
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
     // NumPy's own exception classes live in NumPy's modules (loaded with NumPy, which the
     // arrays that raised them came from).
-    let class = match py
-        .import(kind.module())
-        .and_then(|b| b.getattr(kind.name()))
-    {
+    let class = match py.import(kind.module()).and_then(|b| b.getattr(kind.name())) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    let instance = if message.is_empty() {
-        class.call0()
-    } else {
-        class.call1((message,))
-    };
+    let instance = if message.is_empty() { class.call0() } else { class.call1((message,)) };
     match instance {
         Ok(i) => PyErr::from_value(i),
         Err(e) => e,

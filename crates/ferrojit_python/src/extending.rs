@@ -14,12 +14,7 @@ use pyo3::types::{PyList, PyTuple};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-pyo3::create_exception!(
-    _native,
-    NeedsOverloads,
-    pyo3::exceptions::PyException,
-    "Raised by a compilation that needs typing functions to run first (internal)."
-);
+pyo3::create_exception!(_native, NeedsOverloads, pyo3::exceptions::PyException, "Raised by a compilation that needs typing functions to run first (internal).");
 
 /// Requests handed to Python and not answered yet, by token.
 static WANTED: Mutex<Option<HashMap<u64, OverloadRequest>>> = Mutex::new(None);
@@ -40,28 +35,11 @@ pub fn needs_overloads(py: Python<'_>, requests: &[OverloadRequest]) -> PyErr {
             let (kind, target): (&str, Bound<'_, PyAny>) = match &request.target {
                 OverloadTarget::Function(key) => ("function", key.into_pyobject(py)?.into_any()),
                 OverloadTarget::Method(name) => ("method", name.into_pyobject(py)?.into_any()),
-                OverloadTarget::Attribute(name) => {
-                    ("attribute", name.into_pyobject(py)?.into_any())
-                }
+                OverloadTarget::Attribute(name) => ("attribute", name.into_pyobject(py)?.into_any()),
             };
             let args = PyList::new(py, request.args.iter().map(|t| t.to_string()))?;
-            let keywords = PyList::new(
-                py,
-                request
-                    .keywords
-                    .iter()
-                    .map(|(k, t)| (k.as_str(), t.to_string())),
-            )?;
-            list.append(PyTuple::new(
-                py,
-                [
-                    token.into_pyobject(py)?.into_any(),
-                    kind.into_pyobject(py)?.into_any(),
-                    target,
-                    args.into_any(),
-                    keywords.into_any(),
-                ],
-            )?)?;
+            let keywords = PyList::new(py, request.keywords.iter().map(|(k, t)| (k.as_str(), t.to_string())))?;
+            list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), kind.into_pyobject(py)?.into_any(), target, args.into_any(), keywords.into_any()])?)?;
             wanted.insert(token, request.clone());
         }
         Ok(list)
@@ -76,12 +54,7 @@ pub fn needs_overloads(py: Python<'_>, requests: &[OverloadRequest]) -> PyErr {
 /// implemented by the typing functions registered under `key`; `qualified` is the
 /// module-qualified name by which compiled code may also reach it (`numpy.linspace`), or None.
 #[pyfunction]
-pub fn register_overload(
-    key: u64,
-    func: &Bound<'_, PyAny>,
-    qualified: Option<String>,
-    display: String,
-) {
+pub fn register_overload(key: u64, func: &Bound<'_, PyAny>, qualified: Option<String>, display: String) {
     overloads::register_function(key, func.as_ptr() as usize, qualified, display);
 }
 
@@ -129,27 +102,13 @@ pub fn resolve_overload(
     unsupported: bool,
     any_layout: bool,
 ) -> PyResult<()> {
-    let request = WANTED
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_mut()
-        .and_then(|w| w.remove(&token));
+    let request = WANTED.lock().unwrap_or_else(|p| p.into_inner()).as_mut().and_then(|w| w.remove(&token));
     let Some(request) = request else {
-        return Err(pyo3::exceptions::PyKeyError::new_err(format!(
-            "no overload request {token}"
-        )));
+        return Err(pyo3::exceptions::PyKeyError::new_err(format!("no overload request {token}")));
     };
     let resolution = match implementation {
-        Some(d) => Resolution::Implementation {
-            function: d.get().function_source(py)?,
-            literal,
-            any_layout,
-        },
-        None if refused => Resolution::Refused {
-            message: why,
-            hint,
-            unsupported,
-        },
+        Some(d) => Resolution::Implementation { function: d.get().function_source(py)?, literal, any_layout },
+        None if refused => Resolution::Refused { message: why, hint, unsupported },
         None if bad_call => Resolution::BadCall(why),
         None => Resolution::NoMatch(why),
     };

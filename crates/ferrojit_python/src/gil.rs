@@ -66,8 +66,7 @@ fn interpreter_function(names: &[&std::ffi::CStr]) -> Option<IsFinalizing> {
     names.iter().find_map(|name| {
         // SAFETY: a symbol lookup by name; the functions named take nothing and return an int.
         let address = unsafe { dlsym(rtld_default, name.as_ptr()) };
-        (!address.is_null())
-            .then(|| unsafe { std::mem::transmute::<*mut c_void, IsFinalizing>(address) })
+        (!address.is_null()).then(|| unsafe { std::mem::transmute::<*mut c_void, IsFinalizing>(address) })
     })
 }
 
@@ -81,8 +80,7 @@ pub fn init() {
 /// not the thread doing it.
 fn would_be_ended() -> bool {
     // SAFETY: the function reads the runtime's finalizing flag; callable without the GIL.
-    is_finalizing_function().is_some_and(|f| unsafe { f() } != 0)
-        && !FINALIZING_THREAD.with(Cell::get)
+    is_finalizing_function().is_some_and(|f| unsafe { f() } != 0) && !FINALIZING_THREAD.with(Cell::get)
 }
 
 fn park_forever() -> ! {
@@ -178,31 +176,17 @@ pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, *mut ffi::PyObject> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
         // SAFETY: the GIL is held, as around the call to `f`.
         let py = unsafe { Python::assume_attached() };
-        crate::error_class(
-            py,
-            "InternalError",
-            "a panic in the dispatcher (a bug in ferrojit)",
-        )
-        .restore(py);
+        crate::error_class(py, "InternalError", "a panic in the dispatcher (a bug in ferrojit)").restore(py);
         std::ptr::null_mut()
     })
 }
 
 /// A module function on CPython's `METH_FASTCALL` convention: `(module, args, nargs)`.
-pub type RawFunction = unsafe extern "C-unwind" fn(
-    *mut ffi::PyObject,
-    *const *mut ffi::PyObject,
-    ffi::Py_ssize_t,
-) -> *mut ffi::PyObject;
+pub type RawFunction = unsafe extern "C-unwind" fn(*mut ffi::PyObject, *const *mut ffi::PyObject, ffi::Py_ssize_t) -> *mut ffi::PyObject;
 
 /// Adds `function` to `module` as `name`, called by CPython directly, without PyO3's panic
 /// guard around it: for entry points that release and retake the GIL.
-pub fn add_raw_function(
-    module: &Bound<'_, PyModule>,
-    name: &'static std::ffi::CStr,
-    doc: &'static std::ffi::CStr,
-    function: RawFunction,
-) -> PyResult<()> {
+pub fn add_raw_function(module: &Bound<'_, PyModule>, name: &'static std::ffi::CStr, doc: &'static std::ffi::CStr, function: RawFunction) -> PyResult<()> {
     // SAFETY: an `extern "C-unwind"` function has the C calling convention; only CPython calls
     // it through this pointer type, and an unwind out of it is the forced unwind of a thread
     // being ended, which CPython's frames let through.
@@ -210,19 +194,12 @@ pub fn add_raw_function(
     // CPython keeps a pointer to the definition for as long as the function lives.
     let def = Box::leak(Box::new(ffi::PyMethodDef {
         ml_name: name.as_ptr(),
-        ml_meth: ffi::PyMethodDefPointer {
-            PyCFunctionFast: meth,
-        },
+        ml_meth: ffi::PyMethodDefPointer { PyCFunctionFast: meth },
         ml_flags: ffi::METH_FASTCALL,
         ml_doc: doc.as_ptr(),
     }));
     let py = module.py();
     // SAFETY: a static method definition, the GIL held; the new reference is owned by `Bound`.
-    let function = unsafe {
-        Bound::from_owned_ptr_or_err(
-            py,
-            ffi::PyCFunction_NewEx(def, std::ptr::null_mut(), std::ptr::null_mut()),
-        )?
-    };
+    let function = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyCFunction_NewEx(def, std::ptr::null_mut(), std::ptr::null_mut()))? };
     module.add(name.to_str().unwrap_or_default(), function)
 }

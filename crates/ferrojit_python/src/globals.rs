@@ -23,10 +23,7 @@ impl PyGlobals {
     /// of those, or with `freeze_closure` their values.
     pub fn of_function(func: &Bound<'_, PyAny>, freeze_closure: bool) -> PyResult<Self> {
         let globals = func.getattr("__globals__")?.cast_into::<PyDict>()?.unbind();
-        let mut free_variables: Vec<String> = func
-            .getattr("__code__")?
-            .getattr("co_freevars")?
-            .extract()?;
+        let mut free_variables: Vec<String> = func.getattr("__code__")?.getattr("co_freevars")?.extract()?;
         let mut closure = Vec::new();
         if freeze_closure && !free_variables.is_empty() {
             let cells = func.getattr("__closure__")?;
@@ -39,25 +36,14 @@ impl PyGlobals {
         }
         let qualname: String = func.getattr("__qualname__")?.extract()?;
         // "outer.<locals>.inner" -> "outer"
-        let enclosing = qualname
-            .rsplit_once(".<locals>.")
-            .map(|(outer, _)| outer.rsplit('.').next().unwrap_or(outer).to_string())
-            .unwrap_or_default();
-        Ok(PyGlobals {
-            globals,
-            closure,
-            free_variables,
-            enclosing,
-        })
+        let enclosing = qualname.rsplit_once(".<locals>.").map(|(outer, _)| outer.rsplit('.').next().unwrap_or(outer).to_string()).unwrap_or_default();
+        Ok(PyGlobals { globals, closure, free_variables, enclosing })
     }
 }
 
 impl GlobalEnv for PyGlobals {
     fn enclosing_function_of(&self, name: &str) -> Option<String> {
-        self.free_variables
-            .iter()
-            .any(|v| v == name)
-            .then(|| self.enclosing.clone())
+        self.free_variables.iter().any(|v| v == name).then(|| self.enclosing.clone())
     }
 
     fn lookup(&self, name: &str) -> Option<GlobalValue> {
@@ -79,8 +65,7 @@ impl GlobalEnv for PyGlobals {
 /// into Python from inside panic guards, where Python code must not run (see `gil.rs`).
 pub(crate) fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'py, PyAny>> {
     // SAFETY: the GIL is held; `PyImport_GetModuleDict` returns a borrowed reference.
-    let modules =
-        unsafe { Bound::from_borrowed_ptr_or_opt(py, pyo3::ffi::PyImport_GetModuleDict())? };
+    let modules = unsafe { Bound::from_borrowed_ptr_or_opt(py, pyo3::ffi::PyImport_GetModuleDict())? };
     modules.get_item(name).ok()
 }
 
@@ -89,8 +74,7 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     if let Some(c) = constant(value) {
         return GlobalValue::Const(c);
     }
-    if let Some(key) = ferrojit_compiler::overloads::function_key_of_object(value.as_ptr() as usize)
-    {
+    if let Some(key) = ferrojit_compiler::overloads::function_key_of_object(value.as_ptr() as usize) {
         return GlobalValue::Overloaded(key);
     }
     let py = value.py();
@@ -121,14 +105,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     if let Ok(t) = value.cast::<PyType>() {
         // Built-in exception classes, and NumPy's `AxisError` and `LinAlgError`.
         let module = t.module().map(|m| m.to_string()).unwrap_or_default();
-        if t.is_subclass_of::<pyo3::exceptions::PyBaseException>()
-            .unwrap_or(false)
-        {
-            if let Some(kind) = t
-                .name()
-                .ok()
-                .and_then(|n| ExcKind::from_name(&n.to_string()))
-            {
+        if t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false) {
+            if let Some(kind) = t.name().ok().and_then(|n| ExcKind::from_name(&n.to_string())) {
                 if kind.module() == module {
                     return GlobalValue::ExceptionClass(kind);
                 }
@@ -145,11 +123,7 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     if let Some(name) = library_function(value) {
         return GlobalValue::Function(name);
     }
-    let type_name = value
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".into());
+    let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
     GlobalValue::Other(type_name)
 }
 
@@ -175,11 +149,7 @@ pub fn constant(value: &Bound<'_, PyAny>) -> Option<ConstValue> {
         return Some(ConstValue::None);
     }
     if let Ok(t) = value.cast_exact::<PyTuple>() {
-        return t
-            .iter()
-            .map(|i| constant(&i))
-            .collect::<Option<Vec<_>>>()
-            .map(ConstValue::Tuple);
+        return t.iter().map(|i| constant(&i)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
     }
     if let Some(array) = crate::values::as_ndarray(value) {
         return frozen_array(array);
@@ -191,10 +161,7 @@ pub fn constant(value: &Bound<'_, PyAny>) -> Option<ConstValue> {
             Type::Int(i) if i.signed => ConstValue::Int(value.extract().ok()?),
             Type::Int(_) => ConstValue::UInt(value.extract().ok()?),
             Type::Float(_) => ConstValue::Float(value.extract().ok()?),
-            Type::Complex(_) => ConstValue::Complex(
-                value.getattr("real").ok()?.extract().ok()?,
-                value.getattr("imag").ok()?.extract().ok()?,
-            ),
+            Type::Complex(_) => ConstValue::Complex(value.getattr("real").ok()?.extract().ok()?, value.getattr("imag").ok()?.extract().ok()?),
             _ => return None,
         };
         return Some(ConstValue::Typed(Box::new(inner), name));
@@ -223,11 +190,7 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         return None;
     }
     // NumPy 2 names `np.bool_` `bool`; the compiler knows it by its long-standing name.
-    let name = if library == "numpy" && name == "bool" {
-        "bool_"
-    } else {
-        name.as_str()
-    };
+    let name = if library == "numpy" && name == "bool" { "bool_" } else { name.as_str() };
     Some(format!("{library}.{name}"))
 }
 
@@ -237,9 +200,7 @@ fn frozen_array(array: &Bound<'_, numpy::PyUntypedArray>) -> Option<ConstValue> 
     use numpy::PyUntypedArrayMethods;
     let ty = crate::values::array_type_of(array).ok()?;
     let py = array.py();
-    let contiguous = loaded_module(py, "numpy")?
-        .call_method1("ascontiguousarray", (array,))
-        .ok()?;
+    let contiguous = loaded_module(py, "numpy")?.call_method1("ascontiguousarray", (array,)).ok()?;
     let contiguous = contiguous.cast::<numpy::PyUntypedArray>().ok()?;
     let bytes = contiguous.len() * ty.dtype.itemsize()? as usize;
     let meminfo = ferrojit_compiler::runtime::memory::ferrojit_rt_alloc(bytes);
@@ -253,11 +214,7 @@ fn frozen_array(array: &Bound<'_, numpy::PyUntypedArray>) -> Option<ConstValue> 
         std::ptr::copy_nonoverlapping((*contiguous.as_array_ptr()).data as *const u8, data, bytes);
         data
     };
-    Some(ConstValue::Array {
-        dtype: (*ty.dtype).clone(),
-        data: data as u64,
-        shape: contiguous.shape().iter().map(|d| *d as i64).collect(),
-    })
+    Some(ConstValue::Array { dtype: (*ty.dtype).clone(), data: data as u64, shape: contiguous.shape().iter().map(|d| *d as i64).collect() })
 }
 
 /// A ufunc made by `@vectorize`: compiled code calls its scalar kernel directly.
@@ -265,27 +222,13 @@ fn vectorized_kernel(value: &Bound<'_, PyAny>) -> Option<GlobalValue> {
     let py = value.py();
     // Only once `ferrojit._vectorize` is loaded can such a ufunc exist. What its `kernel_of`
     // does, without running Python code (compilation runs inside native frames: see `gil.rs`).
-    let module = py
-        .import("sys")
-        .ok()?
-        .getattr("modules")
-        .ok()?
-        .get_item("ferrojit._vectorize")
-        .ok()?;
+    let module = py.import("sys").ok()?.getattr("modules").ok()?.get_item("ferrojit._vectorize").ok()?;
     let kernel = if value.is_instance(&module.getattr("LazyUFunc").ok()?).ok()? {
         value.getattr("_dispatcher").ok()?
     } else {
         let kernels = module.getattr("_ufunc_kernels").ok()?;
-        kernels
-            .cast::<PyDict>()
-            .ok()?
-            .get_item(value.as_ptr() as usize)
-            .ok()??
+        kernels.cast::<PyDict>().ok()?.get_item(value.as_ptr() as usize).ok()??
     };
     let dispatcher = kernel.cast::<DispatcherBase>().ok()?;
-    dispatcher
-        .get()
-        .function_source(py)
-        .ok()
-        .map(GlobalValue::Vectorized)
+    dispatcher.get().function_source(py).ok().map(GlobalValue::Vectorized)
 }

@@ -61,10 +61,7 @@ static OUTPUT_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::Atomic
 /// without it) it takes the GIL for the write.
 fn print_through_sys_stdout(text: &str) {
     if gil::output_must_wait() {
-        PENDING_OUTPUT
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push_str(text);
+        PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner()).push_str(text);
         OUTPUT_PENDING.store(true, std::sync::atomic::Ordering::Release);
         return;
     }
@@ -72,10 +69,7 @@ fn print_through_sys_stdout(text: &str) {
     // SAFETY: this thread holds the GIL until `PyGILState_Release`.
     unsafe {
         write_pending_output();
-        let text = pyo3::ffi::PyUnicode_FromStringAndSize(
-            text.as_ptr().cast(),
-            text.len() as pyo3::ffi::Py_ssize_t,
-        );
+        let text = pyo3::ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), text.len() as pyo3::ffi::Py_ssize_t);
         write_to_sys_stdout(text);
         pyo3::ffi::PyGILState_Release(state);
     }
@@ -88,20 +82,13 @@ fn print_through_sys_stdout(text: &str) {
 /// The GIL is held.
 pub(crate) unsafe fn write_pending_output() {
     // A plain load first: this runs after every `nogil` call, and almost never finds output.
-    if !OUTPUT_PENDING.load(std::sync::atomic::Ordering::Relaxed)
-        || !OUTPUT_PENDING.swap(false, std::sync::atomic::Ordering::Acquire)
-    {
+    if !OUTPUT_PENDING.load(std::sync::atomic::Ordering::Relaxed) || !OUTPUT_PENDING.swap(false, std::sync::atomic::Ordering::Acquire) {
         return;
     }
     // The string is gone before the write (no destructor pending across it).
     let text = {
         let mut pending = PENDING_OUTPUT.lock().unwrap_or_else(|p| p.into_inner());
-        let text = unsafe {
-            pyo3::ffi::PyUnicode_FromStringAndSize(
-                pending.as_ptr().cast(),
-                pending.len() as pyo3::ffi::Py_ssize_t,
-            )
-        };
+        let text = unsafe { pyo3::ffi::PyUnicode_FromStringAndSize(pending.as_ptr().cast(), pending.len() as pyo3::ffi::Py_ssize_t) };
         pending.clear();
         text
     };
@@ -124,11 +111,7 @@ unsafe fn write_to_sys_stdout(text: *mut pyo3::ffi::PyObject) {
         let stdout = ffi::PySys_GetObject(c"stdout".as_ptr());
         if !stdout.is_null() && stdout != ffi::Py_None() {
             let write = ffi::PyObject_GetAttrString(stdout, c"write".as_ptr());
-            let result = if write.is_null() {
-                write
-            } else {
-                ffi::PyObject_CallOneArg(write, text)
-            };
+            let result = if write.is_null() { write } else { ffi::PyObject_CallOneArg(write, text) };
             if result.is_null() {
                 ffi::PyErr_WriteUnraisable(stdout);
             } else {
@@ -189,34 +172,18 @@ static WARM_UP: std::sync::Mutex<Option<std::thread::JoinHandle<()>>> = std::syn
 /// in a process (2 ms, the largest part of checking the first function's source when nothing
 /// has imported `ast` yet).
 #[pyfunction]
-fn compile_on_deep_stack(
-    py: Python<'_>,
-    source: &str,
-    filename: &Bound<'_, pyo3::types::PyString>,
-    flags: i32,
-) -> PyResult<Py<PyAny>> {
+fn compile_on_deep_stack(py: Python<'_>, source: &str, filename: &Bound<'_, pyo3::types::PyString>, flags: i32) -> PyResult<Py<PyAny>> {
     let Ok(source) = std::ffi::CString::new(source) else {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "source code string cannot contain null bytes",
-        ));
+        return Err(pyo3::exceptions::PyValueError::new_err("source code string cannot contain null bytes"));
     };
     // As the builtin sets them: the text is UTF-8, and every feature of this Python is on.
     const PYCF_SOURCE_IS_UTF8: i32 = 0x0100;
-    let mut compiler_flags = pyo3::ffi::PyCompilerFlags {
-        cf_flags: flags | PYCF_SOURCE_IS_UTF8,
-        cf_feature_version: i32::from(py.version_info().minor),
-    };
+    let mut compiler_flags = pyo3::ffi::PyCompilerFlags { cf_flags: flags | PYCF_SOURCE_IS_UTF8, cf_feature_version: i32::from(py.version_info().minor) };
     ferrojit_compiler::on_deep_stack(|| {
         // SAFETY: the GIL is held; `source` is NUL-terminated and `filename` a str, both alive
         // for the call; -1 is the interpreter's own optimisation level, as the builtin's default.
         unsafe {
-            let code = pyo3::ffi::Py_CompileStringObject(
-                source.as_ptr(),
-                filename.as_ptr(),
-                pyo3::ffi::Py_file_input,
-                &mut compiler_flags,
-                -1,
-            );
+            let code = pyo3::ffi::Py_CompileStringObject(source.as_ptr(), filename.as_ptr(), pyo3::ffi::Py_file_input, &mut compiler_flags, -1);
             Bound::from_owned_ptr_or_err(py, code).map(Bound::unbind)
         }
     })
@@ -229,12 +196,10 @@ fn compile_on_deep_stack(
 fn start_warm_up() {
     let mut slot = WARM_UP.lock().unwrap_or_else(|p| p.into_inner());
     if slot.is_none() {
-        let spawned = std::thread::Builder::new()
-            .name("ferrojit-warm-up".into())
-            .spawn(|| {
-                // A panic here must not reach anyone: the first real compilation reports problems.
-                let _ = std::panic::catch_unwind(ferrojit_compiler::warm_up);
-            });
+        let spawned = std::thread::Builder::new().name("ferrojit-warm-up".into()).spawn(|| {
+            // A panic here must not reach anyone: the first real compilation reports problems.
+            let _ = std::panic::catch_unwind(ferrojit_compiler::warm_up);
+        });
         *slot = spawned.ok();
     }
 }
@@ -245,11 +210,7 @@ fn start_warm_up() {
 /// once-cell releases and retakes the GIL, which must happen outside any guard (see `gil.rs`):
 /// so this is a raw, unguarded entry point, called by the slow call path before it compiles.
 /// Cheap once everything is built.
-unsafe extern "C-unwind" fn prepare_lazy_state(
-    _module: *mut pyo3::ffi::PyObject,
-    _args: *const *mut pyo3::ffi::PyObject,
-    _nargs: pyo3::ffi::Py_ssize_t,
-) -> *mut pyo3::ffi::PyObject {
+unsafe extern "C-unwind" fn prepare_lazy_state(_module: *mut pyo3::ffi::PyObject, _args: *const *mut pyo3::ffi::PyObject, _nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
     // SAFETY: CPython calls this with the GIL held.
     let py = unsafe { Python::assume_attached() };
     let exception_type = py.get_type::<pyo3::exceptions::PyException>();
@@ -269,11 +230,7 @@ unsafe extern "C-unwind" fn prepare_lazy_state(
 /// none), without the GIL. Runs before the process forks, so that the child never inherits
 /// LLVM's locks held by a thread that does not exist there, and at exit, before LLVM's static
 /// objects are destroyed. A raw entry point, since it retakes the GIL (see `gil.rs`).
-unsafe extern "C-unwind" fn wait_for_warm_up(
-    _module: *mut pyo3::ffi::PyObject,
-    _args: *const *mut pyo3::ffi::PyObject,
-    _nargs: pyo3::ffi::Py_ssize_t,
-) -> *mut pyo3::ffi::PyObject {
+unsafe extern "C-unwind" fn wait_for_warm_up(_module: *mut pyo3::ffi::PyObject, _args: *const *mut pyo3::ffi::PyObject, _nargs: pyo3::ffi::Py_ssize_t) -> *mut pyo3::ffi::PyObject {
     let handle = WARM_UP.lock().unwrap_or_else(|p| p.into_inner()).take();
     if let Some(handle) = handle {
         // SAFETY: called by CPython with the GIL held; nothing with a destructor is alive
@@ -302,30 +259,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;
     gil::init();
-    gil::add_raw_function(
-        m,
-        c"wait_for_warm_up",
-        c"Waits until the compiler's warm-up thread has finished.",
-        wait_for_warm_up,
-    )?;
-    gil::add_raw_function(
-        m,
-        c"prepare_lazy_state",
-        c"Builds what the compiler would otherwise build on first use.",
-        prepare_lazy_state,
-    )?;
-    gil::add_raw_function(
-        m,
-        c"call_compiled",
-        c"call_compiled(dispatcher, args): runs the compiled signature taking the positional args.",
-        dispatcher::call_compiled,
-    )?;
+    gil::add_raw_function(m, c"wait_for_warm_up", c"Waits until the compiler's warm-up thread has finished.", wait_for_warm_up)?;
+    gil::add_raw_function(m, c"prepare_lazy_state", c"Builds what the compiler would otherwise build on first use.", prepare_lazy_state)?;
+    gil::add_raw_function(m, c"call_compiled", c"call_compiled(dispatcher, args): runs the compiled signature taking the positional args.", dispatcher::call_compiled)?;
     m.add_function(wrap_pyfunction!(gil::mark_finalizing_thread, m)?)?;
     m.add_function(wrap_pyfunction!(ufunc::make_ufunc, m)?)?;
-    m.add(
-        "NeedsOverloads",
-        m.py().get_type::<extending::NeedsOverloads>(),
-    )?;
+    m.add("NeedsOverloads", m.py().get_type::<extending::NeedsOverloads>())?;
     m.add_function(wrap_pyfunction!(extending::register_overload, m)?)?;
     m.add_function(wrap_pyfunction!(extending::register_overload_method, m)?)?;
     m.add_function(wrap_pyfunction!(extending::typing_added, m)?)?;

@@ -18,12 +18,7 @@ pub struct Overloads<T> {
 
 impl<T> Default for Overloads<T> {
     fn default() -> Self {
-        Overloads {
-            slots: std::array::from_fn(|_| OnceLock::new()),
-            len: AtomicUsize::new(0),
-            rest: Mutex::new(Vec::new()),
-            append: Mutex::new(()),
-        }
+        Overloads { slots: std::array::from_fn(|_| OnceLock::new()), len: AtomicUsize::new(0), rest: Mutex::new(Vec::new()), append: Mutex::new(()) }
     }
 }
 
@@ -34,10 +29,7 @@ impl<T> Overloads<T> {
         if n < FAST {
             let _ = self.slots[n].set(item);
         } else {
-            self.rest
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(item);
+            self.rest.lock().unwrap_or_else(|p| p.into_inner()).push(item);
         }
         // Publishes the slot written above to readers that load `len`.
         self.len.store(n + 1, Ordering::Release);
@@ -64,14 +56,7 @@ impl<T> Overloads<T> {
             }
         }
         if n > FAST {
-            return self
-                .rest
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .find(|i| pred(i))
-                .cloned()
-                .map(Found::Rest);
+            return self.rest.lock().unwrap_or_else(|p| p.into_inner()).iter().find(|i| pred(i)).cloned().map(Found::Rest);
         }
         None
     }
@@ -79,18 +64,9 @@ impl<T> Overloads<T> {
     /// All entries, in the order they were added.
     pub fn snapshot(&self) -> Vec<Arc<T>> {
         let n = self.len.load(Ordering::Acquire);
-        let mut out: Vec<Arc<T>> = self.slots[..n.min(FAST)]
-            .iter()
-            .filter_map(|s| s.get().cloned())
-            .collect();
+        let mut out: Vec<Arc<T>> = self.slots[..n.min(FAST)].iter().filter_map(|s| s.get().cloned()).collect();
         if n > FAST {
-            out.extend(
-                self.rest
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .iter()
-                    .cloned(),
-            );
+            out.extend(self.rest.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned());
         }
         out
     }
@@ -123,10 +99,7 @@ mod tests {
         for i in 0..40 {
             o.push(Arc::new(i));
         }
-        assert_eq!(
-            o.snapshot().iter().map(|i| **i).collect::<Vec<_>>(),
-            (0..40).collect::<Vec<_>>()
-        );
+        assert_eq!(o.snapshot().iter().map(|i| **i).collect::<Vec<_>>(), (0..40).collect::<Vec<_>>());
         assert_eq!(o.find(|i| *i == 3).map(|i| *i), Some(3));
         assert_eq!(o.find(|i| *i == 33).map(|i| *i), Some(33));
         assert_eq!(o.find(|i| *i == 99), None);

@@ -28,26 +28,17 @@ pub fn make_ufunc(
     signature: Option<&str>,
 ) -> PyResult<Py<PyAny>> {
     if loops.is_empty() {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "a ufunc needs at least one loop",
-        ));
+        return Err(pyo3::exceptions::PyValueError::new_err("a ufunc needs at least one loop"));
     }
     let nargs = nin + nout;
     let mut funcs: Vec<npyffi::PyUFuncGenericFunction> = Vec::new();
     let mut types: Vec<c_char> = Vec::new();
     for (address, numbers) in &loops {
         if numbers.len() != nargs {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "each loop needs one type per input and one for the output",
-            ));
+            return Err(pyo3::exceptions::PyValueError::new_err("each loop needs one type per input and one for the output"));
         }
         // SAFETY: the address is a compiled ufunc inner loop with exactly this signature.
-        let f: unsafe extern "C" fn(
-            *mut *mut c_char,
-            *mut npyffi::npy_intp,
-            *mut npyffi::npy_intp,
-            *mut c_void,
-        ) = unsafe { std::mem::transmute(*address) };
+        let f: unsafe extern "C" fn(*mut *mut c_char, *mut npyffi::npy_intp, *mut npyffi::npy_intp, *mut c_void) = unsafe { std::mem::transmute(*address) };
         funcs.push(Some(f));
         types.extend(numbers.iter().map(|n| *n as c_char));
     }

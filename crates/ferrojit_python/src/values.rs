@@ -7,18 +7,16 @@
 //! can never disagree. [`unpack`] boxes a result as Numba does: Python `bool`, `int`, `float`,
 //! `complex`, `None` and tuples.
 
-use ferrojit_compiler::{
-    ArrayType, FloatType, IntType, Layout, RecordField, RecordType, TimeUnit, Type,
-};
+use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, RecordField, RecordType, TimeUnit, Type};
 use numpy::npyffi::{self, flags as npyflags, PY_ARRAY_API};
 use numpy::{PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+use std::os::raw::c_int;
 use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyTuple};
 use std::collections::HashMap;
-use std::os::raw::c_int;
 
 /// NumPy's scalar type objects (by address) and the ferrojit type of their instances; empty
 /// until NumPy is imported.
@@ -39,21 +37,7 @@ fn numpy_scalar_types(py: Python<'_>) -> Option<&'static HashMap<usize, Type>> {
     let modules = py.import("sys").ok()?.getattr("modules").ok()?;
     let np = modules.get_item("numpy").ok()?;
     let mut table = HashMap::new();
-    for name in [
-        "bool_",
-        "int8",
-        "int16",
-        "int32",
-        "int64",
-        "uint8",
-        "uint16",
-        "uint32",
-        "uint64",
-        "float32",
-        "float64",
-        "complex64",
-        "complex128",
-    ] {
+    for name in ["bool_", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "complex64", "complex128"] {
         if let (Ok(t), Some(ty)) = (np.getattr(name), Type::from_name(name)) {
             table.insert(t.as_ptr() as usize, ty);
         }
@@ -85,11 +69,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         return Ok(Type::NoneType);
     }
     if let Ok(t) = obj.cast_exact::<PyTuple>() {
-        return Ok(Type::Tuple(
-            t.iter()
-                .map(|i| typeof_value(&i))
-                .collect::<PyResult<_>>()?,
-        ));
+        return Ok(Type::Tuple(t.iter().map(|i| typeof_value(&i)).collect::<PyResult<_>>()?));
     }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
@@ -110,9 +90,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
 fn time_scalar(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
     numpy_scalar_types(obj.py())?;
     let np = crate::globals::loaded_module(obj.py(), "numpy")?;
-    let is_time = ["datetime64", "timedelta64"]
-        .iter()
-        .any(|name| np.getattr(*name).is_ok_and(|t| obj.get_type().is(&t)));
+    let is_time = ["datetime64", "timedelta64"].iter().any(|name| np.getattr(*name).is_ok_and(|t| obj.get_type().is(&t)));
     is_time.then(|| time_dtype(&obj.getattr("dtype")?))
 }
 
@@ -120,18 +98,10 @@ fn time_scalar(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
 /// multiples of units (`M8[3ms]`) and non-native byte order.
 fn time_dtype(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
     let spelled: String = dtype.getattr("str")?.extract()?;
-    let refuse = || {
-        PyTypeError::new_err(format!("compiled functions cannot take the dtype `{spelled}`; datetime64 and timedelta64 take one unit (`M8[ns]`, `m8[D]`) in native byte order"))
-    };
-    let body = spelled
-        .strip_prefix('<')
-        .or_else(|| spelled.strip_prefix('='))
-        .ok_or_else(refuse)?;
+    let refuse = || PyTypeError::new_err(format!("compiled functions cannot take the dtype `{spelled}`; datetime64 and timedelta64 take one unit (`M8[ns]`, `m8[D]`) in native byte order"));
+    let body = spelled.strip_prefix('<').or_else(|| spelled.strip_prefix('=')).ok_or_else(refuse)?;
     let (kind, unit) = match body.split_once('[') {
-        Some((kind, unit)) => (
-            kind,
-            TimeUnit::from_code(unit.strip_suffix(']').ok_or_else(refuse)?).ok_or_else(refuse)?,
-        ),
+        Some((kind, unit)) => (kind, TimeUnit::from_code(unit.strip_suffix(']').ok_or_else(refuse)?).ok_or_else(refuse)?),
         None => (body, TimeUnit::Generic),
     };
     match kind {
@@ -168,10 +138,7 @@ fn int_type(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if overflow > 0 && obj.extract::<u64>().is_ok() {
         return Ok(Type::UINT64);
     }
-    let bits = obj
-        .call_method0("bit_length")
-        .and_then(|b| b.extract::<u64>())
-        .unwrap_or(0);
+    let bits = obj.call_method0("bit_length").and_then(|b| b.extract::<u64>()).unwrap_or(0);
     Err(PyOverflowError::new_err(format!(
         "an integer of {bits} bits does not fit in 64 bits; compiled functions use int64 (or uint64) integers"
     )))
@@ -223,13 +190,7 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             numpy_matches(obj, ty)
                 && obj
                     .extract::<f64>()
-                    .map(|v| {
-                        put(if *f == FloatType::F32 {
-                            (v as f32).to_bits() as u64
-                        } else {
-                            v.to_bits()
-                        })
-                    })
+                    .map(|v| put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() }))
                     .is_ok()
         }
         Type::Complex(f) => {
@@ -260,18 +221,12 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             _ => false,
         },
         Type::Tuple(items) => match obj.cast_exact::<PyTuple>() {
-            Ok(t) if t.len() == items.len() => {
-                t.iter().zip(items).all(|(o, ty)| pack(&o, ty, slots, at))
-            }
+            Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack(&o, ty, slots, at)),
             _ => false,
         },
         Type::Record(_) => false,
         Type::Datetime(_) | Type::Timedelta(_) => match time_scalar(obj) {
-            Some(Ok(t)) if t == *ty => obj
-                .call_method1("view", ("i8",))
-                .and_then(|v| v.extract::<i64>())
-                .map(|v| put(v as u64))
-                .is_ok(),
+            Some(Ok(t)) if t == *ty => obj.call_method1("view", ("i8",)).and_then(|v| v.extract::<i64>()).map(|v| put(v as u64)).is_ok(),
             _ => false,
         },
     }
@@ -294,11 +249,7 @@ fn put_complex(obj: &Bound<'_, PyAny>, f: FloatType, put: &mut impl FnMut(u64)) 
     match (re, im) {
         (Ok(re), Ok(im)) => {
             for v in [re, im] {
-                put(if f == FloatType::F32 {
-                    (v as f32).to_bits() as u64
-                } else {
-                    v.to_bits()
-                });
+                put(if f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() });
             }
             true
         }
@@ -307,21 +258,12 @@ fn put_complex(obj: &Bound<'_, PyAny>, f: FloatType, put: &mut impl FnMut(u64)) 
 }
 
 fn put_int(obj: &Bound<'_, PyAny>, i: IntType, put: &mut impl FnMut(u64)) -> bool {
-    let v = if i.signed {
-        obj.extract::<i64>().map(|v| v as u64)
-    } else {
-        obj.extract::<u64>()
-    };
+    let v = if i.signed { obj.extract::<i64>().map(|v| v as u64) } else { obj.extract::<u64>() };
     v.map(put).is_ok()
 }
 
 /// Boxes the value of type `ty` stored in `slots[*at..]`.
-pub fn unpack<'py>(
-    py: Python<'py>,
-    ty: &Type,
-    slots: &[u64],
-    at: &mut usize,
-) -> PyResult<Bound<'py, PyAny>> {
+pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) -> PyResult<Bound<'py, PyAny>> {
     let mut take = || {
         let v = slots[*at];
         *at += 1;
@@ -333,9 +275,7 @@ pub fn unpack<'py>(
             let raw = take();
             let shift = 64 - i.bits as u32;
             if i.signed {
-                (((raw << shift) as i64) >> shift)
-                    .into_pyobject(py)?
-                    .into_any()
+                (((raw << shift) as i64) >> shift).into_pyobject(py)?.into_any()
             } else {
                 ((raw << shift) >> shift).into_pyobject(py)?.into_any()
             }
@@ -349,10 +289,8 @@ pub fn unpack<'py>(
         Type::NoneType => py.None().into_bound(py),
         Type::Array(a) => {
             let (meminfo, data) = (take(), take());
-            let mut dims: Vec<npyffi::npy_intp> =
-                (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
-            let mut strides: Vec<npyffi::npy_intp> =
-                (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
+            let mut dims: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
+            let mut strides: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
             let array = box_array(py, a, meminfo, data, &mut dims, &mut strides)?;
             if a.ndim == 0 && matches!(*a.dtype, Type::Record(_)) {
                 // One record (`a[i]`): NumPy's `np.void`, a view of the array's memory.
@@ -361,17 +299,10 @@ pub fn unpack<'py>(
                 array
             }
         }
-        Type::Record(_) => {
-            return Err(PyTypeError::new_err(format!(
-                "a `{ty}` cannot be returned on its own"
-            )))
-        }
+        Type::Record(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned on its own"))),
         Type::Datetime(_) | Type::Timedelta(_) => time_value(py, ty, take() as i64)?,
         Type::Tuple(items) => {
-            let values = items
-                .iter()
-                .map(|t| unpack(py, t, slots, at))
-                .collect::<PyResult<Vec<_>>>()?;
+            let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, values)?.into_any()
         }
     })
@@ -388,30 +319,12 @@ fn float(bits: u64, f: FloatType) -> f64 {
 pub fn type_number(ty: &Type) -> c_int {
     match ty {
         Type::Bool => 0,
-        Type::Int(IntType {
-            bits: 8,
-            signed: true,
-        }) => 1,
-        Type::Int(IntType {
-            bits: 8,
-            signed: false,
-        }) => 2,
-        Type::Int(IntType {
-            bits: 16,
-            signed: true,
-        }) => 3,
-        Type::Int(IntType {
-            bits: 16,
-            signed: false,
-        }) => 4,
-        Type::Int(IntType {
-            bits: 32,
-            signed: true,
-        }) => 5,
-        Type::Int(IntType {
-            bits: 32,
-            signed: false,
-        }) => 6,
+        Type::Int(IntType { bits: 8, signed: true }) => 1,
+        Type::Int(IntType { bits: 8, signed: false }) => 2,
+        Type::Int(IntType { bits: 16, signed: true }) => 3,
+        Type::Int(IntType { bits: 16, signed: false }) => 4,
+        Type::Int(IntType { bits: 32, signed: true }) => 5,
+        Type::Int(IntType { bits: 32, signed: false }) => 6,
         Type::Int(IntType { signed: true, .. }) => 7,
         Type::Int(IntType { signed: false, .. }) => 8,
         Type::Float(FloatType::F32) => 11,
@@ -473,9 +386,7 @@ fn builtin_descrs(py: Python<'_>) -> &'static HashMap<usize, Type> {
 fn quick_array_type(array: &Bound<'_, PyUntypedArray>) -> Option<ArrayType> {
     // SAFETY: a live ndarray.
     let raw = unsafe { &*array.as_array_ptr() };
-    let elem = builtin_descrs(array.py())
-        .get(&(raw.descr as usize))?
-        .clone();
+    let elem = builtin_descrs(array.py()).get(&(raw.descr as usize))?.clone();
     Some(with_flags(elem, raw))
 }
 
@@ -550,28 +461,16 @@ fn number_dtype(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
 pub fn dtype_object(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
     numpy_scalar_types(obj.py())?;
     let descr = obj.cast::<numpy::PyArrayDescr>().ok()?;
-    Some(if descr.has_fields() {
-        record_type_of(obj)
-    } else {
-        number_dtype(obj)
-    })
+    Some(if descr.has_fields() { record_type_of(obj) } else { number_dtype(obj) })
 }
 
 /// The record type of a structured dtype: its fields in order (each a number type, not a
 /// nested structure or a sub-array), offsets and item size.
 pub fn record_type_of(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
-    let refuse = |why: String| {
-        PyTypeError::new_err(format!(
-            "compiled functions cannot take arrays of the structured dtype `{dtype}`: {why}"
-        ))
-    };
+    let refuse = |why: String| PyTypeError::new_err(format!("compiled functions cannot take arrays of the structured dtype `{dtype}`: {why}"));
     let names = dtype.getattr("names")?;
     let fields = dtype.getattr("fields")?;
-    let mut record = RecordType {
-        fields: Vec::new(),
-        size: dtype.getattr("itemsize")?.extract()?,
-        aligned_struct: dtype.getattr("isalignedstruct")?.extract()?,
-    };
+    let mut record = RecordType { fields: Vec::new(), size: dtype.getattr("itemsize")?.extract()?, aligned_struct: dtype.getattr("isalignedstruct")?.extract()? };
     for name in names.try_iter()? {
         let name = name?;
         let entry = fields.get_item(&name)?;
@@ -581,14 +480,10 @@ pub fn record_type_of(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
             return Err(refuse(format!("its field name {name:?} is not made of ASCII letters, digits and underscores, which compiled code requires")));
         }
         if field_dtype.getattr("shape")?.len()? != 0 {
-            return Err(refuse(format!(
-                "its field `{name}` is a sub-array, which is not supported yet"
-            )));
+            return Err(refuse(format!("its field `{name}` is a sub-array, which is not supported yet")));
         }
         if field_dtype.getattr("names")?.is_truthy()? {
-            return Err(refuse(format!(
-                "its field `{name}` is a nested structure, which is not supported yet"
-            )));
+            return Err(refuse(format!("its field `{name}` is a nested structure, which is not supported yet")));
         }
         let ty = number_dtype(&field_dtype).map_err(|_| refuse(format!("its field `{name}` has the dtype `{field_dtype}`; fields must be bool, integers, floats or complex in native byte order")))?;
         record.fields.push(RecordField { name, ty, offset });
@@ -598,78 +493,32 @@ pub fn record_type_of(dtype: &Bound<'_, PyAny>) -> PyResult<Type> {
 
 /// A new reference to the NumPy dtype of an array element type (built once per record type).
 fn descr_of(py: Python<'_>, elem: &Type) -> PyResult<*mut npyffi::PyArray_Descr> {
-    if !matches!(
-        elem,
-        Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_)
-    ) {
+    if !matches!(elem, Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_)) {
         // SAFETY: NumPy's C API; returns a new reference.
         return Ok(unsafe { PY_ARRAY_API.PyArray_DescrFromType(py, type_number(elem)) });
     }
     static MADE_DTYPES: PyOnceLock<std::sync::Mutex<HashMap<Type, Py<PyAny>>>> = PyOnceLock::new();
     let table = MADE_DTYPES.get_or_init(py, Default::default);
-    let known = table
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(elem)
-        .map(|d| d.clone_ref(py));
+    let known = table.lock().unwrap_or_else(|e| e.into_inner()).get(elem).map(|d| d.clone_ref(py));
     let dtype = match (known, elem) {
         (Some(dtype), _) => dtype,
         (None, Type::Datetime(unit) | Type::Timedelta(unit)) => {
-            let kind = if matches!(elem, Type::Datetime(_)) {
-                "M8"
-            } else {
-                "m8"
-            };
-            let spelled = if *unit == TimeUnit::Generic {
-                kind.to_string()
-            } else {
-                format!("{kind}[{}]", unit.code())
-            };
-            let dtype = py
-                .import("numpy")?
-                .getattr("dtype")?
-                .call1((spelled,))?
-                .unbind();
-            table
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(elem.clone(), dtype.clone_ref(py));
+            let kind = if matches!(elem, Type::Datetime(_)) { "M8" } else { "m8" };
+            let spelled = if *unit == TimeUnit::Generic { kind.to_string() } else { format!("{kind}[{}]", unit.code()) };
+            let dtype = py.import("numpy")?.getattr("dtype")?.call1((spelled,))?.unbind();
+            table.lock().unwrap_or_else(|e| e.into_inner()).insert(elem.clone(), dtype.clone_ref(py));
             dtype
         }
         (None, Type::Record(record)) => {
             let spec = pyo3::types::PyDict::new(py);
-            let formats = record
-                .fields
-                .iter()
-                .map(|f| {
-                    descr_of(py, &f.ty)
-                        .map(|d| unsafe { Bound::from_owned_ptr(py, d as *mut ffi::PyObject) })
-                })
-                .collect::<PyResult<Vec<_>>>()?;
-            spec.set_item(
-                "names",
-                record
-                    .fields
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>(),
-            )?;
+            let formats = record.fields.iter().map(|f| descr_of(py, &f.ty).map(|d| unsafe { Bound::from_owned_ptr(py, d as *mut ffi::PyObject) })).collect::<PyResult<Vec<_>>>()?;
+            spec.set_item("names", record.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>())?;
             spec.set_item("formats", formats)?;
-            spec.set_item(
-                "offsets",
-                record.fields.iter().map(|f| f.offset).collect::<Vec<_>>(),
-            )?;
+            spec.set_item("offsets", record.fields.iter().map(|f| f.offset).collect::<Vec<_>>())?;
             spec.set_item("itemsize", record.size)?;
             spec.set_item("aligned", record.aligned_struct)?;
-            let dtype = py
-                .import("numpy")?
-                .getattr("dtype")?
-                .call1((spec,))?
-                .unbind();
-            table
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(elem.clone(), dtype.clone_ref(py));
+            let dtype = py.import("numpy")?.getattr("dtype")?.call1((spec,))?.unbind();
+            table.lock().unwrap_or_else(|e| e.into_inner()).insert(elem.clone(), dtype.clone_ref(py));
             dtype
         }
         (None, _) => unreachable!("only records and time types are made here"),
@@ -679,30 +528,14 @@ fn descr_of(py: Python<'_>, elem: &Type) -> PyResult<*mut npyffi::PyArray_Descr>
 
 /// An ndarray over memory a compiled function returned. For a borrowed array (`meminfo` is
 /// a tagged ndarray pointer) the result is a view whose base is that ndarray.
-fn box_array<'py>(
-    py: Python<'py>,
-    a: &ArrayType,
-    meminfo: u64,
-    data: u64,
-    dims: &mut [npyffi::npy_intp],
-    strides: &mut [npyffi::npy_intp],
-) -> PyResult<Bound<'py, PyAny>> {
+fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims: &mut [npyffi::npy_intp], strides: &mut [npyffi::npy_intp]) -> PyResult<Bound<'py, PyAny>> {
     // The new ndarray's base keeps the memory alive: the borrowed ndarray it views, or an
     // `ArrayMemory` taking over the reference the compiled function returned. Frozen global
     // arrays (null meminfo) live for ever and need none.
     let base: *mut pyo3::ffi::PyObject = if meminfo & 1 == 1 {
         let base = (meminfo & !1) as *mut pyo3::ffi::PyObject;
         // SAFETY: the tagged pointer is an ndarray the caller still holds.
-        if unsafe {
-            is_whole_of(
-                py,
-                base as *const npyffi::PyArrayObject,
-                a,
-                data,
-                dims,
-                strides,
-            )
-        } {
+        if unsafe { is_whole_of(py, base as *const npyffi::PyArrayObject, a, data, dims, strides) } {
             // The argument itself, unchanged (`np.sqrt(a, out=b)` returns `b`, as in NumPy).
             // SAFETY: as above; the new reference is the result's.
             unsafe { pyo3::ffi::Py_INCREF(base) };
@@ -712,21 +545,11 @@ fn box_array<'py>(
         unsafe { pyo3::ffi::Py_INCREF(base) };
         base
     } else if meminfo != 0 {
-        Py::new(
-            py,
-            ArrayMemory {
-                meminfo: meminfo as usize,
-            },
-        )?
-        .into_ptr()
+        Py::new(py, ArrayMemory { meminfo: meminfo as usize })?.into_ptr()
     } else {
         std::ptr::null_mut()
     };
-    let flags = if a.readonly {
-        0
-    } else {
-        npyflags::NPY_ARRAY_WRITEABLE
-    };
+    let flags = if a.readonly { 0 } else { npyflags::NPY_ARRAY_WRITEABLE };
     // SAFETY: the NumPy C API with a descriptor reference that NewFromDescr steals, and a base
     // reference that SetBaseObject steals; `data`, `dims` and `strides` describe memory inside
     // `base`, which the new array keeps alive.
@@ -758,9 +581,7 @@ fn box_array<'py>(
             }
             return Err(PyErr::fetch(py));
         }
-        if !base.is_null()
-            && PY_ARRAY_API.PyArray_SetBaseObject(py, array as *mut npyffi::PyArrayObject, base) < 0
-        {
+        if !base.is_null() && PY_ARRAY_API.PyArray_SetBaseObject(py, array as *mut npyffi::PyArrayObject, base) < 0 {
             pyo3::ffi::Py_DECREF(array);
             return Err(PyErr::fetch(py));
         }
@@ -774,19 +595,11 @@ fn box_array<'py>(
 ///
 /// # Safety
 /// `base` is a live ndarray.
-unsafe fn is_whole_of(
-    py: Python<'_>,
-    base: *const npyffi::PyArrayObject,
-    a: &ArrayType,
-    data: u64,
-    dims: &[npyffi::npy_intp],
-    strides: &[npyffi::npy_intp],
-) -> bool {
+unsafe fn is_whole_of(py: Python<'_>, base: *const npyffi::PyArrayObject, a: &ArrayType, data: u64, dims: &[npyffi::npy_intp], strides: &[npyffi::npy_intp]) -> bool {
     let raw = &*base;
     raw.data as u64 == data
         && raw.nd as usize == dims.len()
-        && (0..dims.len())
-            .all(|k| *raw.dimensions.add(k) == dims[k] && *raw.strides.add(k) == strides[k])
+        && (0..dims.len()).all(|k| *raw.dimensions.add(k) == dims[k] && *raw.strides.add(k) == strides[k])
         && builtin_descrs(py).get(&(raw.descr as usize)) == Some(&*a.dtype)
         && (raw.flags & npyflags::NPY_ARRAY_WRITEABLE == 0) == a.readonly
 }
@@ -810,12 +623,7 @@ impl Drop for ArrayMemory {
 /// int to `int32` when in range, an int or float to `float32`; never a float to an int),
 /// tuples item by item, arrays of the same element type and dimensions to an `A` layout and
 /// aligned arrays to unaligned types (Numba's `Array.can_convert_to`); never by copying.
-pub fn pack_converting(
-    obj: &Bound<'_, PyAny>,
-    ty: &Type,
-    slots: &mut [u64],
-    at: &mut usize,
-) -> bool {
+pub fn pack_converting(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> bool {
     let mut exact = *at;
     if pack(obj, ty, slots, &mut exact) {
         *at = exact;
@@ -827,23 +635,13 @@ pub fn pack_converting(
         }
         *at += 1;
     };
-    let Ok(source) = typeof_value(obj) else {
-        return false;
-    };
+    let Ok(source) = typeof_value(obj) else { return false };
     match (ty, &source) {
         (Type::Bool, Type::Bool) => obj.is_truthy().map(|b| put(b as u64)).is_ok(),
         (Type::Int(i), Type::Int(_) | Type::Bool) => {
-            let v: Option<i128> = obj
-                .extract::<i64>()
-                .ok()
-                .map(i128::from)
-                .or_else(|| obj.extract::<u64>().ok().map(i128::from));
+            let v: Option<i128> = obj.extract::<i64>().ok().map(i128::from).or_else(|| obj.extract::<u64>().ok().map(i128::from));
             let Some(v) = v else { return false };
-            let (lo, hi) = if i.signed {
-                (-(1i128 << (i.bits - 1)), (1i128 << (i.bits - 1)) - 1)
-            } else {
-                (0, (1i128 << i.bits) - 1)
-            };
+            let (lo, hi) = if i.signed { (-(1i128 << (i.bits - 1)), (1i128 << (i.bits - 1)) - 1) } else { (0, (1i128 << i.bits) - 1) };
             if v < lo || v > hi {
                 return false;
             }
@@ -852,20 +650,13 @@ pub fn pack_converting(
         }
         (Type::Float(f), s) if s.is_number() && !matches!(s, Type::Complex(_)) => obj
             .extract::<f64>()
-            .map(|v| {
-                put(if *f == FloatType::F32 {
-                    (v as f32).to_bits() as u64
-                } else {
-                    v.to_bits()
-                })
-            })
+            .map(|v| put(if *f == FloatType::F32 { (v as f32).to_bits() as u64 } else { v.to_bits() }))
             .is_ok(),
-        (Type::Complex(f), s) if s.is_number() => put_complex(obj, *f, &mut put),
+        (Type::Complex(f), s) if s.is_number() => {
+            put_complex(obj, *f, &mut put)
+        }
         (Type::Tuple(items), Type::Tuple(_)) => match obj.cast_exact::<PyTuple>() {
-            Ok(t) if t.len() == items.len() => t
-                .iter()
-                .zip(items)
-                .all(|(o, ty)| pack_converting(&o, ty, slots, at)),
+            Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack_converting(&o, ty, slots, at)),
             _ => false,
         },
         (Type::Array(want), Type::Array(have)) => {
@@ -888,16 +679,8 @@ pub fn pack_converting(
 /// arrays may assume an alignment that these do not have, and copying them is not an option.
 pub fn unaligned_like(declared: &Type, given: &Type) -> Type {
     match (declared, given) {
-        (Type::Array(d), Type::Array(g)) if !g.aligned => Type::Array(ArrayType {
-            aligned: false,
-            ..d.clone()
-        }),
-        (Type::Tuple(ds), Type::Tuple(gs)) if ds.len() == gs.len() => Type::Tuple(
-            ds.iter()
-                .zip(gs)
-                .map(|(d, g)| unaligned_like(d, g))
-                .collect(),
-        ),
+        (Type::Array(d), Type::Array(g)) if !g.aligned => Type::Array(ArrayType { aligned: false, ..d.clone() }),
+        (Type::Tuple(ds), Type::Tuple(gs)) if ds.len() == gs.len() => Type::Tuple(ds.iter().zip(gs).map(|(d, g)| unaligned_like(d, g)).collect()),
         _ => declared.clone(),
     }
 }
@@ -906,10 +689,7 @@ pub fn unaligned_like(declared: &Type, given: &Type) -> Type {
 /// may return a view of its unaligned arguments (any array converts to its unaligned type).
 pub fn all_unaligned(ty: &Type) -> Type {
     match ty {
-        Type::Array(a) => Type::Array(ArrayType {
-            aligned: false,
-            ..a.clone()
-        }),
+        Type::Array(a) => Type::Array(ArrayType { aligned: false, ..a.clone() }),
         Type::Tuple(items) => Type::Tuple(items.iter().map(all_unaligned).collect()),
         other => other.clone(),
     }

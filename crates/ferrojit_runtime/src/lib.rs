@@ -35,11 +35,7 @@ pub struct ExcInfo {
 
 impl Default for ExcInfo {
     fn default() -> Self {
-        ExcInfo {
-            kind: 0,
-            msg: std::ptr::null(),
-            len: 0,
-        }
+        ExcInfo { kind: 0, msg: std::ptr::null(), len: 0 }
     }
 }
 
@@ -79,11 +75,7 @@ unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pow_i64(a: i64, b: i64, exc: *mut ExcInfo) -> i64 {
     if b < 0 {
-        raise(
-            exc,
-            EXC_VALUE_ERROR,
-            "integer to a negative power gives a float; write `float(a) ** b`",
-        );
+        raise(exc, EXC_VALUE_ERROR, "integer to a negative power gives a float; write `float(a) ** b`");
         return 0;
     }
     pow_wrapping(a as u64, b as u64) as i64
@@ -114,44 +106,26 @@ fn pow_wrapping(mut base: u64, mut exp: u64) -> u64 {
 /// CPython's `OverflowError` when the complex result's magnitude overflows).
 /// Infinite or NaN operands give C's result, which is CPython's (`0.0 ** -inf` is `inf`).
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_float_pow_error(
-    x: f64,
-    y: f64,
-    result: f64,
-    exc: *mut ExcInfo,
-) -> i32 {
+pub unsafe extern "C" fn ferrojit_rt_float_pow_error(x: f64, y: f64, result: f64, exc: *mut ExcInfo) -> i32 {
     if !x.is_finite() || !y.is_finite() {
         return 0;
     }
     if x == 0.0 {
-        raise(
-            exc,
-            EXC_ZERO_DIVISION_ERROR,
-            "0.0 cannot be raised to a negative power",
-        );
+        raise(exc, EXC_ZERO_DIVISION_ERROR, "0.0 cannot be raised to a negative power");
     } else if result.is_nan() && x.abs().powf(y).is_infinite() {
         // CPython computes the complex power, whose magnitude overflows.
         raise(exc, EXC_OVERFLOW_ERROR, "complex exponentiation");
     } else if result.is_nan() {
         raise(exc, EXC_VALUE_ERROR, "a negative number to a non-integral power is complex; write `complex(x) ** y` for the complex result");
     } else {
-        raise(
-            exc,
-            EXC_OVERFLOW_ERROR,
-            "(34, 'Numerical result out of range')",
-        );
+        raise(exc, EXC_OVERFLOW_ERROR, "(34, 'Numerical result out of range')");
     }
     STATUS_EXCEPTION
 }
 
 /// Python's three-argument `pow(base, exp, mod)`, including modular inverses for `exp < 0`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_powmod_i64(
-    base: i64,
-    exp: i64,
-    modulus: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_powmod_i64(base: i64, exp: i64, modulus: i64, exc: *mut ExcInfo) -> i64 {
     if modulus == 0 {
         raise(exc, EXC_VALUE_ERROR, "pow() 3rd argument cannot be 0");
         return 0;
@@ -162,11 +136,7 @@ pub unsafe extern "C" fn ferrojit_rt_powmod_i64(
         match mod_inverse(b, m) {
             Some(inv) => b = inv,
             None => {
-                raise(
-                    exc,
-                    EXC_VALUE_ERROR,
-                    "base is not invertible for the given modulus",
-                );
+                raise(exc, EXC_VALUE_ERROR, "base is not invertible for the given modulus");
                 return 0;
             }
         }
@@ -243,17 +213,8 @@ thread_local! {
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_index_error(
-    exc: *mut ExcInfo,
-    index: i64,
-    axis: i64,
-    size: i64,
-) {
-    raise_formatted(
-        exc,
-        EXC_INDEX_ERROR,
-        format!("index {index} is out of bounds for axis {axis} with size {size}"),
-    );
+pub unsafe extern "C" fn ferrojit_rt_index_error(exc: *mut ExcInfo, index: i64, axis: i64, size: i64) {
+    raise_formatted(exc, EXC_INDEX_ERROR, format!("index {index} is out of bounds for axis {axis} with size {size}"));
 }
 
 /// [`ferrojit_rt_index_error`] as a runtime call of compiled code (`ferrojit._lib.index_error`,
@@ -262,12 +223,7 @@ pub unsafe extern "C" fn ferrojit_rt_index_error(
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_index_error(
-    index: i64,
-    axis: i64,
-    size: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_raise_index_error(index: i64, axis: i64, size: i64, exc: *mut ExcInfo) -> i64 {
     ferrojit_rt_index_error(exc, index, axis, size);
     0
 }
@@ -278,16 +234,8 @@ pub unsafe extern "C" fn ferrojit_rt_raise_index_error(
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_flat_index_error(
-    index: i64,
-    size: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
-    raise_formatted(
-        exc,
-        EXC_INDEX_ERROR,
-        format!("index {index} is out of bounds for size {size}"),
-    );
+pub unsafe extern "C" fn ferrojit_rt_raise_flat_index_error(index: i64, size: i64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, EXC_INDEX_ERROR, format!("index {index} is out of bounds for size {size}"));
     0
 }
 
@@ -297,12 +245,7 @@ pub unsafe extern "C" fn ferrojit_rt_raise_flat_index_error(
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_mask_shape_error(
-    axis: i64,
-    size: i64,
-    mask_size: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_raise_mask_shape_error(axis: i64, size: i64, mask_size: i64, exc: *mut ExcInfo) -> i64 {
     raise_formatted(
         exc,
         EXC_INDEX_ERROR,
@@ -340,11 +283,7 @@ pub extern "C" fn ferrojit_rt_message_dim(dim: i64) -> i64 {
 /// NumPy's spelling of a shape: `()`, `(3,)`, `(2,3)`.
 fn shape_text(dims: &[i64]) -> String {
     let dims: Vec<String> = dims.iter().map(|d| d.to_string()).collect();
-    if dims.len() == 1 {
-        format!("({},)", dims[0])
-    } else {
-        format!("({})", dims.join(","))
-    }
+    if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(",")) }
 }
 
 /// The recorded shapes, taken (none is left for a later message).
@@ -360,18 +299,8 @@ fn take_message_shapes() -> Vec<Vec<i64>> {
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_index_broadcast_error(exc: *mut ExcInfo) -> i64 {
-    let texts: Vec<String> = take_message_shapes()
-        .iter()
-        .map(|s| shape_text(s))
-        .collect();
-    raise_formatted(
-        exc,
-        EXC_INDEX_ERROR,
-        format!(
-            "shape mismatch: indexing arrays could not be broadcast together with shapes {} ",
-            texts.join(" ")
-        ),
-    );
+    let texts: Vec<String> = take_message_shapes().iter().map(|s| shape_text(s)).collect();
+    raise_formatted(exc, EXC_INDEX_ERROR, format!("shape mismatch: indexing arrays could not be broadcast together with shapes {} ", texts.join(" ")));
     0
 }
 
@@ -384,22 +313,12 @@ pub unsafe extern "C" fn ferrojit_rt_raise_index_broadcast_error(exc: *mut ExcIn
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_value_shape_error(
-    place: i64,
-    index_dims: i64,
-    missing: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_raise_value_shape_error(place: i64, index_dims: i64, missing: i64, exc: *mut ExcInfo) -> i64 {
     let shapes = take_message_shapes();
     let numpy_order = |walked: &[i64]| -> Vec<i64> {
         let (index, rest) = walked.split_at((index_dims.max(0) as usize).min(walked.len()));
         let place = (place.max(0) as usize).min(rest.len());
-        rest[..place]
-            .iter()
-            .chain(index)
-            .chain(&rest[place..])
-            .copied()
-            .collect()
+        rest[..place].iter().chain(index).chain(&rest[place..]).copied().collect()
     };
     let value = shapes.first().map(|s| numpy_order(s)).unwrap_or_default();
     let result = shapes.get(1).map(|s| numpy_order(s)).unwrap_or_default();
@@ -419,11 +338,7 @@ pub unsafe extern "C" fn ferrojit_rt_raise_value_shape_error(
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_mask_value_count_error(
-    values: i64,
-    selected: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_raise_mask_value_count_error(values: i64, selected: i64, exc: *mut ExcInfo) -> i64 {
     raise_formatted(
         exc,
         EXC_VALUE_ERROR,
@@ -452,37 +367,20 @@ unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: String) {
 /// # Safety
 /// `exc` points to an `ExcInfo`; `shapes` holds what `count` says.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_broadcast_error(
-    exc: *mut ExcInfo,
-    shapes: *const i64,
-    count: i64,
-    into: i32,
-) {
+pub unsafe extern "C" fn ferrojit_rt_broadcast_error(exc: *mut ExcInfo, shapes: *const i64, count: i64, into: i32) {
     let mut texts = Vec::new();
     let mut at = 0usize;
     for _ in 0..count {
         let ndim = *shapes.add(at) as usize;
-        let dims: Vec<String> = (0..ndim)
-            .map(|k| (*shapes.add(at + 1 + k)).to_string())
-            .collect();
+        let dims: Vec<String> = (0..ndim).map(|k| (*shapes.add(at + 1 + k)).to_string()).collect();
         at += 1 + ndim;
         // NumPy's tuple spelling without spaces: (), (3,), (2,3).
-        texts.push(if ndim == 1 {
-            format!("({},)", dims[0])
-        } else {
-            format!("({})", dims.join(","))
-        });
+        texts.push(if ndim == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(",")) });
     }
     let message = if into != 0 && texts.len() == 2 {
-        format!(
-            "could not broadcast input array from shape {} into shape {}",
-            texts[0], texts[1]
-        )
+        format!("could not broadcast input array from shape {} into shape {}", texts[0], texts[1])
     } else {
-        format!(
-            "operands could not be broadcast together with shapes {} ",
-            texts.join(" ")
-        )
+        format!("operands could not be broadcast together with shapes {} ", texts.join(" "))
     };
     MESSAGE.with(|m| {
         let mut m = m.borrow_mut();
@@ -502,29 +400,10 @@ pub unsafe extern "C" fn ferrojit_rt_broadcast_error(
 /// # Safety
 /// `exc` points to an `ExcInfo`; `dims` holds `ndim` values.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_reshape_error(
-    exc: *mut ExcInfo,
-    size: i64,
-    dims: *const i64,
-    ndim: i64,
-) {
+pub unsafe extern "C" fn ferrojit_rt_reshape_error(exc: *mut ExcInfo, size: i64, dims: *const i64, ndim: i64) {
     let dims: Vec<i64> = (0..ndim.max(0) as usize).map(|k| *dims.add(k)).collect();
-    let shown: Vec<String> = dims
-        .iter()
-        .skip_while(|d| **d < 0)
-        .map(|d| {
-            if *d < 0 {
-                "newaxis".to_string()
-            } else {
-                d.to_string()
-            }
-        })
-        .collect();
-    let shape = if dims.len() == 1 && !shown.is_empty() {
-        format!("({},)", shown[0])
-    } else {
-        format!("({})", shown.join(","))
-    };
+    let shown: Vec<String> = dims.iter().skip_while(|d| **d < 0).map(|d| if *d < 0 { "newaxis".to_string() } else { d.to_string() }).collect();
+    let shape = if dims.len() == 1 && !shown.is_empty() { format!("({},)", shown[0]) } else { format!("({})", shown.join(",")) };
     MESSAGE.with(|m| {
         let mut m = m.borrow_mut();
         *m = format!("cannot reshape array of size {size} into shape {shape}");
@@ -556,11 +435,7 @@ pub unsafe extern "C" fn ferrojit_rt_axis_error(exc: *mut ExcInfo, axis: i64, nd
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_axis_error(
-    axis: i64,
-    ndim: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_raise_axis_error(axis: i64, ndim: i64, exc: *mut ExcInfo) -> i64 {
     ferrojit_rt_axis_error(exc, axis, ndim);
     0
 }
@@ -569,17 +444,7 @@ pub unsafe extern "C" fn ferrojit_rt_raise_axis_error(
 /// (recorded as -1) are left out at the start and written `newaxis` after, and one dimension
 /// has no trailing comma (`(3)`, `(2,newaxis)`).
 fn remapped_shape_text(dims: &[i64]) -> String {
-    let dims: Vec<String> = dims
-        .iter()
-        .skip_while(|&&d| d < 0)
-        .map(|&d| {
-            if d < 0 {
-                "newaxis".to_string()
-            } else {
-                d.to_string()
-            }
-        })
-        .collect();
+    let dims: Vec<String> = dims.iter().skip_while(|&&d| d < 0).map(|&d| if d < 0 { "newaxis".to_string() } else { d.to_string() }).collect();
     format!("({})", dims.join(","))
 }
 
@@ -600,12 +465,7 @@ fn remapped_shape_text(dims: &[i64]) -> String {
 /// # Safety
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_raise_reduction_shape_error(
-    kind: i64,
-    x: i64,
-    y: i64,
-    exc: *mut ExcInfo,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_raise_reduction_shape_error(kind: i64, x: i64, y: i64, exc: *mut ExcInfo) -> i64 {
     let shapes = take_message_shapes();
     let message = match kind {
         0 => {
@@ -708,14 +568,7 @@ fn c_quot(a: Complex, b: Complex) -> Option<Complex> {
 /// # Safety
 /// `out` points to two writable doubles; `exc` to an `ExcInfo`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_cpow(
-    ar: f64,
-    ai: f64,
-    br: f64,
-    bi: f64,
-    out: *mut f64,
-    exc: *mut ExcInfo,
-) {
+pub unsafe extern "C" fn ferrojit_rt_cpow(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64, exc: *mut ExcInfo) {
     let a = (ar, ai);
     let zero_error = "0.0 to a negative or complex power";
     let result = if bi == 0.0 && br == br.floor() && br.abs() <= 100.0 {
@@ -757,9 +610,7 @@ pub unsafe extern "C" fn ferrojit_rt_cpow(
         }
         (len * phase.cos(), len * phase.sin())
     };
-    if (result.0.is_infinite() || result.1.is_infinite())
-        && [ar, ai, br, bi].iter().all(|v| v.is_finite())
-    {
+    if (result.0.is_infinite() || result.1.is_infinite()) && [ar, ai, br, bi].iter().all(|v| v.is_finite()) {
         return raise(exc, EXC_OVERFLOW_ERROR, "complex exponentiation");
     }
     *out = result.0;
@@ -815,30 +666,22 @@ macro_rules! symbol_table {
 }
 
 use linalg::{
-    ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_geev, ferrojit_rt_lapack_gelsd,
-    ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_gesv,
-    ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_orgqr,
-    ferrojit_rt_lapack_potrf,
-};
-use memory::{
-    ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref,
-};
-use pcg64::{
-    ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_draw,
-    ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_seed,
-    ferrojit_rt_pcg64_seed_entropy,
-};
-use print::{
-    ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32,
-    ferrojit_rt_print_f64, ferrojit_rt_print_flush, ferrojit_rt_print_i64, ferrojit_rt_print_none,
-    ferrojit_rt_print_str, ferrojit_rt_print_u64,
+    ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_geev, ferrojit_rt_lapack_gelsd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_heevd,
+    ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_potrf,
 };
 use random::{
-    ferrojit_rt_random_bounded_fill, ferrojit_rt_random_draw, ferrojit_rt_random_fill,
-    ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss,
-    ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double, ferrojit_rt_random_pow,
+    ferrojit_rt_random_bounded_fill, ferrojit_rt_random_draw, ferrojit_rt_random_fill, ferrojit_rt_random_getrandbits, ferrojit_rt_random_keep_gauss, ferrojit_rt_random_masked_interval, ferrojit_rt_random_next_double,
     ferrojit_rt_random_seed_entropy, ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python,
-    ferrojit_rt_random_take_gauss,
+    ferrojit_rt_random_pow, ferrojit_rt_random_take_gauss,
+};
+use pcg64::{
+    ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_seed,
+    ferrojit_rt_pcg64_seed_entropy,
+};
+use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
+use print::{
+    ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
+    ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
 };
 
 symbol_table! {

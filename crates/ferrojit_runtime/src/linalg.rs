@@ -30,9 +30,7 @@ static PROVIDER: RwLock<Option<Provider>> = RwLock::new(None);
 /// their operands' precision (`sgemm`..`zgemm`); the rest of `np.linalg` computes in double
 /// precision, real or complex, as NumPy's does.
 pub const ROUTINES: [&str; 24] = [
-    "sdot", "ddot", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf",
-    "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgeev", "zgeev", "dgesdd", "zgesdd", "dgeqrf",
-    "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
+    "sdot", "ddot", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgeev", "zgeev", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
 ];
 
 /// Installs the provider: `int64` tells its integer width, `routines` maps names such as
@@ -52,10 +50,7 @@ const KIND_LETTERS: [char; 4] = ['s', 'd', 'c', 'z'];
 fn routine_named(name: &str) -> Option<(usize, bool)> {
     let guard = PROVIDER.read().unwrap_or_else(|p| p.into_inner());
     let provider = guard.as_ref()?;
-    provider
-        .routines
-        .get(name)
-        .map(|&address| (address, provider.int64))
+    provider.routines.get(name).map(|&address| (address, provider.int64))
 }
 
 /// The routine `name` (without its letter) for `kind`.
@@ -136,18 +131,8 @@ impl Ints {
     fn parity(&self, n: i64) -> i64 {
         let swapped = |k: usize, p: i64| (p != k as i64 + 1) as i64;
         let count: i64 = match self {
-            Ints::Wide(v) => v
-                .iter()
-                .take(n as usize)
-                .enumerate()
-                .map(|(k, &p)| swapped(k, p))
-                .sum(),
-            Ints::Narrow(v) => v
-                .iter()
-                .take(n as usize)
-                .enumerate()
-                .map(|(k, &p)| swapped(k, p as i64))
-                .sum(),
+            Ints::Wide(v) => v.iter().take(n as usize).enumerate().map(|(k, &p)| swapped(k, p)).sum(),
+            Ints::Narrow(v) => v.iter().take(n as usize).enumerate().map(|(k, &p)| swapped(k, p as i64)).sum(),
         };
         count & 1
     }
@@ -169,9 +154,7 @@ impl Scalar {
         match kind {
             0 => Scalar { f32: value as f32 },
             1 => Scalar { f64: value },
-            2 => Scalar {
-                c64: [value as f32, 0.0],
-            },
+            2 => Scalar { c64: [value as f32, 0.0] },
             _ => Scalar { c128: [value, 0.0] },
         }
     }
@@ -190,35 +173,12 @@ type F = *mut c_void;
 /// # Safety
 /// The addresses point to matrices of the sizes and leading dimensions given.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_blas_gemm(
-    kind: i64,
-    trans_a: i64,
-    trans_b: i64,
-    m: i64,
-    n: i64,
-    k: i64,
-    a: i64,
-    lda: i64,
-    b: i64,
-    ldb: i64,
-    c: i64,
-    ldc: i64,
-) -> i64 {
-    let Some((address, int64)) = routine(kind, "gemm") else {
-        return MISSING;
-    };
-    let gemm: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) =
-        std::mem::transmute(address);
-    let (mut ta, mut tb) = (
-        if trans_a != 0 { b'T' } else { b'N' },
-        if trans_b != 0 { b'T' } else { b'N' },
-    );
+pub unsafe extern "C" fn ferrojit_rt_blas_gemm(kind: i64, trans_a: i64, trans_b: i64, m: i64, n: i64, k: i64, a: i64, lda: i64, b: i64, ldb: i64, c: i64, ldc: i64) -> i64 {
+    let Some((address, int64)) = routine(kind, "gemm") else { return MISSING };
+    let gemm: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+    let (mut ta, mut tb) = (if trans_a != 0 { b'T' } else { b'N' }, if trans_b != 0 { b'T' } else { b'N' });
     let (mut m, mut n, mut k) = (Int::new(m, int64), Int::new(n, int64), Int::new(k, int64));
-    let (mut lda, mut ldb, mut ldc) = (
-        Int::new(lda, int64),
-        Int::new(ldb, int64),
-        Int::new(ldc, int64),
-    );
+    let (mut lda, mut ldb, mut ldc) = (Int::new(lda, int64), Int::new(ldb, int64), Int::new(ldc, int64));
     let (mut alpha, mut beta) = (Scalar::of(kind, 1.0), Scalar::of(kind, 0.0));
     gemm(
         &mut ta as *mut u8 as F,
@@ -246,22 +206,9 @@ pub unsafe extern "C" fn ferrojit_rt_blas_gemm(
 /// # Safety
 /// The addresses point to vectors of the lengths and strides given.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_blas_dot(
-    kind: i64,
-    n: i64,
-    x: i64,
-    incx: i64,
-    y: i64,
-    incy: i64,
-) -> f64 {
-    let (Some((address, int64)), true) = (routine(kind, "dot"), kind == 0 || kind == 1) else {
-        return f64::NAN;
-    };
-    let (mut n, mut incx, mut incy) = (
-        Int::new(n, int64),
-        Int::new(incx, int64),
-        Int::new(incy, int64),
-    );
+pub unsafe extern "C" fn ferrojit_rt_blas_dot(kind: i64, n: i64, x: i64, incx: i64, y: i64, incy: i64) -> f64 {
+    let (Some((address, int64)), true) = (routine(kind, "dot"), kind == 0 || kind == 1) else { return f64::NAN };
+    let (mut n, mut incx, mut incy) = (Int::new(n, int64), Int::new(incx, int64), Int::new(incy, int64));
     if kind == 0 {
         let sdot: unsafe extern "C" fn(F, F, F, F, F) -> f32 = std::mem::transmute(address);
         sdot(n.ptr(), x as F, incx.ptr(), y as F, incy.ptr()) as f64
@@ -277,37 +224,13 @@ pub unsafe extern "C" fn ferrojit_rt_blas_dot(
 /// # Safety
 /// The addresses point to column-major matrices of the sizes and leading dimensions given.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_gesv(
-    kind: i64,
-    n: i64,
-    nrhs: i64,
-    a: i64,
-    lda: i64,
-    b: i64,
-    ldb: i64,
-) -> i64 {
-    let Some((address, int64)) = routine(kind, "gesv") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_gesv(kind: i64, n: i64, nrhs: i64, a: i64, lda: i64, b: i64, ldb: i64) -> i64 {
+    let Some((address, int64)) = routine(kind, "gesv") else { return MISSING };
     let gesv: unsafe extern "C" fn(F, F, F, F, F, F, F, F) = std::mem::transmute(address);
     let mut pivots = Ints::new(n, int64);
-    let (mut n, mut nrhs, mut lda, mut ldb) = (
-        Int::new(n, int64),
-        Int::new(nrhs, int64),
-        Int::new(lda, int64),
-        Int::new(ldb, int64),
-    );
+    let (mut n, mut nrhs, mut lda, mut ldb) = (Int::new(n, int64), Int::new(nrhs, int64), Int::new(lda, int64), Int::new(ldb, int64));
     let mut info = Int::new(0, int64);
-    gesv(
-        n.ptr(),
-        nrhs.ptr(),
-        a as F,
-        lda.ptr(),
-        pivots.ptr(),
-        b as F,
-        ldb.ptr(),
-        info.ptr(),
-    );
+    gesv(n.ptr(), nrhs.ptr(), a as F, lda.ptr(), pivots.ptr(), b as F, ldb.ptr(), info.ptr());
     info.get()
 }
 
@@ -319,26 +242,13 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_gesv(
 /// `a` points to a column-major n x n matrix with leading dimension `lda`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_lapack_getrf(kind: i64, n: i64, a: i64, lda: i64) -> i64 {
-    let Some((address, int64)) = routine(kind, "getrf") else {
-        return MISSING;
-    };
+    let Some((address, int64)) = routine(kind, "getrf") else { return MISSING };
     let getrf: unsafe extern "C" fn(F, F, F, F, F, F) = std::mem::transmute(address);
     let mut pivots = Ints::new(n, int64);
     let size = n;
-    let (mut m, mut n, mut lda) = (
-        Int::new(size, int64),
-        Int::new(size, int64),
-        Int::new(lda, int64),
-    );
+    let (mut m, mut n, mut lda) = (Int::new(size, int64), Int::new(size, int64), Int::new(lda, int64));
     let mut info = Int::new(0, int64);
-    getrf(
-        m.ptr(),
-        n.ptr(),
-        a as F,
-        lda.ptr(),
-        pivots.ptr(),
-        info.ptr(),
-    );
+    getrf(m.ptr(), n.ptr(), a as F, lda.ptr(), pivots.ptr(), info.ptr());
     let info = info.get();
     if info < 0 {
         return info;
@@ -352,28 +262,13 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_getrf(kind: i64, n: i64, a: i64, lda
 /// # Safety
 /// `a` points to a column-major n x n matrix with leading dimension `lda`.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_potrf(
-    kind: i64,
-    lower: i64,
-    n: i64,
-    a: i64,
-    lda: i64,
-) -> i64 {
-    let Some((address, int64)) = routine(kind, "potrf") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_potrf(kind: i64, lower: i64, n: i64, a: i64, lda: i64) -> i64 {
+    let Some((address, int64)) = routine(kind, "potrf") else { return MISSING };
     let potrf: unsafe extern "C" fn(F, F, F, F, F, usize) = std::mem::transmute(address);
     let mut uplo = if lower != 0 { b'L' } else { b'U' };
     let (mut n, mut lda) = (Int::new(n, int64), Int::new(lda, int64));
     let mut info = Int::new(0, int64);
-    potrf(
-        &mut uplo as *mut u8 as F,
-        n.ptr(),
-        a as F,
-        lda.ptr(),
-        info.ptr(),
-        1,
-    );
+    potrf(&mut uplo as *mut u8 as F, n.ptr(), a as F, lda.ptr(), info.ptr(), 1);
     info.get()
 }
 
@@ -386,12 +281,7 @@ fn workspace(count: i64, size: usize) -> Vec<u8> {
 /// The element count a workspace query wrote into the first element of a real (`f64`) or
 /// complex (its real part) workspace.
 fn queried(buffer: &[u8]) -> i64 {
-    f64::from_ne_bytes(
-        buffer[..8]
-            .try_into()
-            .expect("a workspace holds one element"),
-    )
-    .max(1.0) as i64
+    f64::from_ne_bytes(buffer[..8].try_into().expect("a workspace holds one element")).max(1.0) as i64
 }
 
 /// `kind` 1 is real double precision, 3 complex: the size in bytes of its elements.
@@ -425,14 +315,7 @@ struct Workspaces {
 impl Workspaces {
     /// Workspaces for a size query: every size -1, one element each.
     fn query(int64: bool) -> Workspaces {
-        Workspaces {
-            work: workspace(1, 16),
-            rwork: workspace(1, 8),
-            iwork: Ints::new(1, int64),
-            lwork: Int::new(-1, int64),
-            lrwork: Int::new(-1, int64),
-            liwork: Int::new(-1, int64),
-        }
+        Workspaces { work: workspace(1, 16), rwork: workspace(1, 8), iwork: Ints::new(1, int64), lwork: Int::new(-1, int64), lrwork: Int::new(-1, int64), liwork: Int::new(-1, int64) }
     }
 
     /// The workspaces a query asked for (its answers in the first elements), each at least
@@ -460,60 +343,18 @@ impl Workspaces {
 /// # Safety
 /// `a` points to a column-major n x n matrix with leading dimension `lda`, `w` to n float64.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_heevd(
-    kind: i64,
-    vectors: i64,
-    lower: i64,
-    n: i64,
-    a: i64,
-    lda: i64,
-    w: i64,
-) -> i64 {
-    let Some((address, int64)) = double_routine(kind, "dsyevd", "zheevd") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_heevd(kind: i64, vectors: i64, lower: i64, n: i64, a: i64, lda: i64, w: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dsyevd", "zheevd") else { return MISSING };
     let (mut jobz, mut uplo) = (flag(vectors != 0, b'V', b'N'), flag(lower != 0, b'L', b'U'));
     let (mut n, mut lda) = (Int::new(n, int64), Int::new(lda, int64));
     let mut info = Int::new(0, int64);
     let mut call = |ws: &mut Workspaces| {
         if kind == 3 {
-            let heevd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) =
-                std::mem::transmute(address);
-            heevd(
-                &mut jobz as *mut u8 as F,
-                &mut uplo as *mut u8 as F,
-                n.ptr(),
-                a as F,
-                lda.ptr(),
-                w as F,
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.rwork.as_mut_ptr() as F,
-                ws.lrwork.ptr(),
-                ws.iwork.ptr(),
-                ws.liwork.ptr(),
-                info.ptr(),
-                1,
-                1,
-            );
+            let heevd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            heevd(&mut jobz as *mut u8 as F, &mut uplo as *mut u8 as F, n.ptr(), a as F, lda.ptr(), w as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, ws.lrwork.ptr(), ws.iwork.ptr(), ws.liwork.ptr(), info.ptr(), 1, 1);
         } else {
-            let syevd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, usize, usize) =
-                std::mem::transmute(address);
-            syevd(
-                &mut jobz as *mut u8 as F,
-                &mut uplo as *mut u8 as F,
-                n.ptr(),
-                a as F,
-                lda.ptr(),
-                w as F,
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.iwork.ptr(),
-                ws.liwork.ptr(),
-                info.ptr(),
-                1,
-                1,
-            );
+            let syevd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            syevd(&mut jobz as *mut u8 as F, &mut uplo as *mut u8 as F, n.ptr(), a as F, lda.ptr(), w as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.iwork.ptr(), ws.liwork.ptr(), info.ptr(), 1, 1);
         }
         info.get()
     };
@@ -536,76 +377,23 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_heevd(
 /// `a` and `vr` (with `vectors` = 1) point to column-major n x n matrices with leading
 /// dimensions `lda` and `ldvr`; `wr` and `wi` to n elements.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_geev(
-    kind: i64,
-    vectors: i64,
-    n: i64,
-    a: i64,
-    lda: i64,
-    wr: i64,
-    wi: i64,
-    vr: i64,
-    ldvr: i64,
-) -> i64 {
-    let Some((address, int64)) = double_routine(kind, "dgeev", "zgeev") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_geev(kind: i64, vectors: i64, n: i64, a: i64, lda: i64, wr: i64, wi: i64, vr: i64, ldvr: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgeev", "zgeev") else { return MISSING };
     let (mut jobvl, mut jobvr) = (b'N', flag(vectors != 0, b'V', b'N'));
     // zgeev's real workspace: 2n float64.
     let minimum = (1, 2 * n, 1);
     // No left eigenvectors: LAPACK still reads their leading dimension (at least 1) and address.
     let mut unused_left = [0f64; 2];
-    let (mut n, mut lda, mut ldvl, mut ldvr) = (
-        Int::new(n, int64),
-        Int::new(lda, int64),
-        Int::new(1, int64),
-        Int::new(ldvr.max(1), int64),
-    );
+    let (mut n, mut lda, mut ldvl, mut ldvr) = (Int::new(n, int64), Int::new(lda, int64), Int::new(1, int64), Int::new(ldvr.max(1), int64));
     let mut info = Int::new(0, int64);
     let vl = unused_left.as_mut_ptr() as F;
     let mut call = |ws: &mut Workspaces| {
         if kind == 3 {
-            let geev: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) =
-                std::mem::transmute(address);
-            geev(
-                &mut jobvl as *mut u8 as F,
-                &mut jobvr as *mut u8 as F,
-                n.ptr(),
-                a as F,
-                lda.ptr(),
-                wr as F,
-                vl,
-                ldvl.ptr(),
-                vr as F,
-                ldvr.ptr(),
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.rwork.as_mut_ptr() as F,
-                info.ptr(),
-                1,
-                1,
-            );
+            let geev: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            geev(&mut jobvl as *mut u8 as F, &mut jobvr as *mut u8 as F, n.ptr(), a as F, lda.ptr(), wr as F, vl, ldvl.ptr(), vr as F, ldvr.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, info.ptr(), 1, 1);
         } else {
-            let geev: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) =
-                std::mem::transmute(address);
-            geev(
-                &mut jobvl as *mut u8 as F,
-                &mut jobvr as *mut u8 as F,
-                n.ptr(),
-                a as F,
-                lda.ptr(),
-                wr as F,
-                wi as F,
-                vl,
-                ldvl.ptr(),
-                vr as F,
-                ldvr.ptr(),
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                info.ptr(),
-                1,
-                1,
-            );
+            let geev: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize, usize) = std::mem::transmute(address);
+            geev(&mut jobvl as *mut u8 as F, &mut jobvr as *mut u8 as F, n.ptr(), a as F, lda.ptr(), wr as F, wi as F, vl, ldvl.ptr(), vr as F, ldvr.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), info.ptr(), 1, 1);
         }
         info.get()
     };
@@ -625,81 +413,22 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_geev(
 /// # Safety
 /// The addresses point to column-major matrices of the sizes and leading dimensions given.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_gesdd(
-    kind: i64,
-    job: i64,
-    m: i64,
-    n: i64,
-    a: i64,
-    lda: i64,
-    s: i64,
-    u: i64,
-    ldu: i64,
-    vt: i64,
-    ldvt: i64,
-) -> i64 {
-    let Some((address, int64)) = double_routine(kind, "dgesdd", "zgesdd") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_gesdd(kind: i64, job: i64, m: i64, n: i64, a: i64, lda: i64, s: i64, u: i64, ldu: i64, vt: i64, ldvt: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgesdd", "zgesdd") else { return MISSING };
     let mut jobz = [b'N', b'S', b'A'][job.clamp(0, 2) as usize];
     let (small, large) = (m.min(n), m.max(n));
     // LAPACK's sizes for the real-valued workspace of zgesdd, and the integers of both.
-    let rwork = if job == 0 {
-        7 * small
-    } else {
-        (5 * small * small + 5 * small).max(2 * large * small + 2 * small * small + small)
-    };
+    let rwork = if job == 0 { 7 * small } else { (5 * small * small + 5 * small).max(2 * large * small + 2 * small * small + small) };
     let minimum = (1, rwork, 8 * small);
-    let (mut m, mut n, mut lda, mut ldu, mut ldvt) = (
-        Int::new(m, int64),
-        Int::new(n, int64),
-        Int::new(lda, int64),
-        Int::new(ldu, int64),
-        Int::new(ldvt, int64),
-    );
+    let (mut m, mut n, mut lda, mut ldu, mut ldvt) = (Int::new(m, int64), Int::new(n, int64), Int::new(lda, int64), Int::new(ldu, int64), Int::new(ldvt, int64));
     let mut info = Int::new(0, int64);
     let mut call = |ws: &mut Workspaces| {
         if kind == 3 {
-            let gesdd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize) =
-                std::mem::transmute(address);
-            gesdd(
-                &mut jobz as *mut u8 as F,
-                m.ptr(),
-                n.ptr(),
-                a as F,
-                lda.ptr(),
-                s as F,
-                u as F,
-                ldu.ptr(),
-                vt as F,
-                ldvt.ptr(),
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.rwork.as_mut_ptr() as F,
-                ws.iwork.ptr(),
-                info.ptr(),
-                1,
-            );
+            let gesdd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize) = std::mem::transmute(address);
+            gesdd(&mut jobz as *mut u8 as F, m.ptr(), n.ptr(), a as F, lda.ptr(), s as F, u as F, ldu.ptr(), vt as F, ldvt.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, ws.iwork.ptr(), info.ptr(), 1);
         } else {
-            let gesdd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize) =
-                std::mem::transmute(address);
-            gesdd(
-                &mut jobz as *mut u8 as F,
-                m.ptr(),
-                n.ptr(),
-                a as F,
-                lda.ptr(),
-                s as F,
-                u as F,
-                ldu.ptr(),
-                vt as F,
-                ldvt.ptr(),
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.iwork.ptr(),
-                info.ptr(),
-                1,
-            );
+            let gesdd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, usize) = std::mem::transmute(address);
+            gesdd(&mut jobz as *mut u8 as F, m.ptr(), n.ptr(), a as F, lda.ptr(), s as F, u as F, ldu.ptr(), vt as F, ldvt.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.iwork.ptr(), info.ptr(), 1);
         }
         info.get()
     };
@@ -720,32 +449,14 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_gesdd(
 /// `a` points to a column-major m x n matrix with leading dimension `lda`, `tau` to
 /// min(m, n) elements.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_geqrf(
-    kind: i64,
-    m: i64,
-    n: i64,
-    a: i64,
-    lda: i64,
-    tau: i64,
-) -> i64 {
-    let Some((address, int64)) = double_routine(kind, "dgeqrf", "zgeqrf") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_geqrf(kind: i64, m: i64, n: i64, a: i64, lda: i64, tau: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgeqrf", "zgeqrf") else { return MISSING };
     let geqrf: unsafe extern "C" fn(F, F, F, F, F, F, F, F) = std::mem::transmute(address);
     let columns = n.max(1);
     let (mut m, mut n, mut lda) = (Int::new(m, int64), Int::new(n, int64), Int::new(lda, int64));
     let mut info = Int::new(0, int64);
     let mut call = |ws: &mut Workspaces| {
-        geqrf(
-            m.ptr(),
-            n.ptr(),
-            a as F,
-            lda.ptr(),
-            tau as F,
-            ws.work.as_mut_ptr() as F,
-            ws.lwork.ptr(),
-            info.ptr(),
-        );
+        geqrf(m.ptr(), n.ptr(), a as F, lda.ptr(), tau as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), info.ptr());
         info.get()
     };
     let mut query = Workspaces::query(int64);
@@ -761,39 +472,14 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_geqrf(
 /// # Safety
 /// As for [`ferrojit_rt_lapack_geqrf`].
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_orgqr(
-    kind: i64,
-    m: i64,
-    n: i64,
-    k: i64,
-    a: i64,
-    lda: i64,
-    tau: i64,
-) -> i64 {
-    let Some((address, int64)) = double_routine(kind, "dorgqr", "zungqr") else {
-        return MISSING;
-    };
+pub unsafe extern "C" fn ferrojit_rt_lapack_orgqr(kind: i64, m: i64, n: i64, k: i64, a: i64, lda: i64, tau: i64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dorgqr", "zungqr") else { return MISSING };
     let orgqr: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F) = std::mem::transmute(address);
     let columns = n.max(1);
-    let (mut m, mut n, mut k, mut lda) = (
-        Int::new(m, int64),
-        Int::new(n, int64),
-        Int::new(k, int64),
-        Int::new(lda, int64),
-    );
+    let (mut m, mut n, mut k, mut lda) = (Int::new(m, int64), Int::new(n, int64), Int::new(k, int64), Int::new(lda, int64));
     let mut info = Int::new(0, int64);
     let mut call = |ws: &mut Workspaces| {
-        orgqr(
-            m.ptr(),
-            n.ptr(),
-            k.ptr(),
-            a as F,
-            lda.ptr(),
-            tau as F,
-            ws.work.as_mut_ptr() as F,
-            ws.lwork.ptr(),
-            info.ptr(),
-        );
+        orgqr(m.ptr(), n.ptr(), k.ptr(), a as F, lda.ptr(), tau as F, ws.work.as_mut_ptr() as F, ws.lwork.ptr(), info.ptr());
         info.get()
     };
     let mut query = Workspaces::query(int64);
@@ -812,70 +498,18 @@ pub unsafe extern "C" fn ferrojit_rt_lapack_orgqr(
 /// # Safety
 /// The addresses point to column-major matrices of the sizes and leading dimensions given.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_lapack_gelsd(
-    kind: i64,
-    m: i64,
-    n: i64,
-    nrhs: i64,
-    a: i64,
-    lda: i64,
-    b: i64,
-    ldb: i64,
-    s: i64,
-    rcond: f64,
-) -> i64 {
-    let Some((address, int64)) = double_routine(kind, "dgelsd", "zgelsd") else {
-        return MISSING;
-    };
-    let (mut m, mut n, mut nrhs, mut lda, mut ldb) = (
-        Int::new(m, int64),
-        Int::new(n, int64),
-        Int::new(nrhs, int64),
-        Int::new(lda, int64),
-        Int::new(ldb, int64),
-    );
+pub unsafe extern "C" fn ferrojit_rt_lapack_gelsd(kind: i64, m: i64, n: i64, nrhs: i64, a: i64, lda: i64, b: i64, ldb: i64, s: i64, rcond: f64) -> i64 {
+    let Some((address, int64)) = double_routine(kind, "dgelsd", "zgelsd") else { return MISSING };
+    let (mut m, mut n, mut nrhs, mut lda, mut ldb) = (Int::new(m, int64), Int::new(n, int64), Int::new(nrhs, int64), Int::new(lda, int64), Int::new(ldb, int64));
     let mut rcond = rcond;
     let (mut rank, mut info) = (Int::new(0, int64), Int::new(0, int64));
     let mut call = |ws: &mut Workspaces| {
         if kind == 3 {
-            let gelsd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, F) =
-                std::mem::transmute(address);
-            gelsd(
-                m.ptr(),
-                n.ptr(),
-                nrhs.ptr(),
-                a as F,
-                lda.ptr(),
-                b as F,
-                ldb.ptr(),
-                s as F,
-                &mut rcond as *mut f64 as F,
-                rank.ptr(),
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.rwork.as_mut_ptr() as F,
-                ws.iwork.ptr(),
-                info.ptr(),
-            );
+            let gelsd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F, F) = std::mem::transmute(address);
+            gelsd(m.ptr(), n.ptr(), nrhs.ptr(), a as F, lda.ptr(), b as F, ldb.ptr(), s as F, &mut rcond as *mut f64 as F, rank.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.rwork.as_mut_ptr() as F, ws.iwork.ptr(), info.ptr());
         } else {
-            let gelsd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F) =
-                std::mem::transmute(address);
-            gelsd(
-                m.ptr(),
-                n.ptr(),
-                nrhs.ptr(),
-                a as F,
-                lda.ptr(),
-                b as F,
-                ldb.ptr(),
-                s as F,
-                &mut rcond as *mut f64 as F,
-                rank.ptr(),
-                ws.work.as_mut_ptr() as F,
-                ws.lwork.ptr(),
-                ws.iwork.ptr(),
-                info.ptr(),
-            );
+            let gelsd: unsafe extern "C" fn(F, F, F, F, F, F, F, F, F, F, F, F, F, F) = std::mem::transmute(address);
+            gelsd(m.ptr(), n.ptr(), nrhs.ptr(), a as F, lda.ptr(), b as F, ldb.ptr(), s as F, &mut rcond as *mut f64 as F, rank.ptr(), ws.work.as_mut_ptr() as F, ws.lwork.ptr(), ws.iwork.ptr(), info.ptr());
         }
         info.get()
     };

@@ -52,11 +52,7 @@ pub fn is_borrowed(meminfo: *const MemInfo) -> bool {
 }
 
 fn layout_for(size: usize) -> Option<Layout> {
-    let align = if size >= CACHE_LINE_FROM {
-        DATA_OFFSET
-    } else {
-        16
-    };
+    let align = if size >= CACHE_LINE_FROM { DATA_OFFSET } else { 16 };
     Layout::from_size_align(DATA_OFFSET.checked_add(size)?, align).ok()
 }
 
@@ -64,21 +60,14 @@ fn layout_for(size: usize) -> Option<Layout> {
 /// size is impossible or the allocation fails (generated code raises `MemoryError`).
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
-    let Some(layout) = layout_for(size) else {
-        return std::ptr::null_mut();
-    };
+    let Some(layout) = layout_for(size) else { return std::ptr::null_mut() };
     // SAFETY: the layout has a non-zero size (it includes the header).
     let p = unsafe { alloc(layout) } as *mut MemInfo;
     if p.is_null() {
         return p;
     }
     // SAFETY: freshly allocated and large enough for the header.
-    unsafe {
-        p.write(MemInfo {
-            refcount: AtomicUsize::new(1),
-            size,
-        })
-    };
+    unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size }) };
     LIVE.fetch_add(1, Ordering::Relaxed);
     MADE.fetch_add(1, Ordering::Relaxed);
     if size >= HUGE_PAGES_FROM {
@@ -103,13 +92,7 @@ fn advise_huge_pages(start: *mut u8, len: usize) {
         if len > skip {
             // SAFETY: the range starts inside one live allocation (the kernel rounds its end up
             // to a page, as with NumPy's advice); madvise gives advice and touches no data.
-            unsafe {
-                libc::madvise(
-                    start.add(skip) as *mut libc::c_void,
-                    len - skip,
-                    libc::MADV_HUGEPAGE,
-                )
-            };
+            unsafe { libc::madvise(start.add(skip) as *mut libc::c_void, len - skip, libc::MADV_HUGEPAGE) };
         }
     }
     #[cfg(not(target_os = "linux"))]
@@ -216,13 +199,7 @@ mod tests {
 /// destination's; `src` and `dst` address arrays of that shape and those strides whose
 /// elements are `itemsize` bytes long, and the two do not overlap.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_copy_elements(
-    ndim: i64,
-    dims: *const i64,
-    src: *const u8,
-    dst: *mut u8,
-    itemsize: i64,
-) {
+pub unsafe extern "C" fn ferrojit_rt_copy_elements(ndim: i64, dims: *const i64, src: *const u8, dst: *mut u8, itemsize: i64) {
     let ndim = ndim as usize;
     let dims = std::slice::from_raw_parts(dims, 3 * ndim);
     let (shape, rest) = dims.split_at(ndim);

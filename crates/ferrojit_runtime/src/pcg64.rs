@@ -53,10 +53,7 @@ impl Pcg64 {
     /// returned value is dropped.
     unsafe fn at(state: i64) -> Pcg64 {
         let array = state as usize as *mut [u64; STATE_WORDS];
-        Pcg64 {
-            words: *array,
-            array,
-        }
+        Pcg64 { words: *array, array }
     }
 
     fn lcg_state(&self) -> u128 {
@@ -73,10 +70,7 @@ impl Pcg64 {
     }
 
     fn step(&mut self) {
-        let next = self
-            .lcg_state()
-            .wrapping_mul(MULTIPLIER)
-            .wrapping_add(self.increment());
+        let next = self.lcg_state().wrapping_mul(MULTIPLIER).wrapping_add(self.increment());
         self.set_lcg_state(next);
     }
 
@@ -142,16 +136,10 @@ impl Pcg64 {
                     let xx = -ZIGGURAT_NOR_INV_R * (-self.next_double()).ln_1p();
                     let yy = -(-self.next_double()).ln_1p();
                     if yy + yy > xx * xx {
-                        return if (rabs >> 8) & 1 == 1 {
-                            -(ZIGGURAT_NOR_R + xx)
-                        } else {
-                            ZIGGURAT_NOR_R + xx
-                        };
+                        return if (rabs >> 8) & 1 == 1 { -(ZIGGURAT_NOR_R + xx) } else { ZIGGURAT_NOR_R + xx };
                     }
                 }
-            } else if (FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * self.next_double() + FI_DOUBLE[idx]
-                < (-0.5 * x * x).exp()
-            {
+            } else if (FI_DOUBLE[idx - 1] - FI_DOUBLE[idx]) * self.next_double() + FI_DOUBLE[idx] < (-0.5 * x * x).exp() {
                 return x;
             }
         }
@@ -176,17 +164,10 @@ impl Pcg64 {
                     let xx = -ZIGGURAT_NOR_INV_R_F * (-self.next_float()).ln_1p();
                     let yy = -(-self.next_float()).ln_1p();
                     if yy + yy > xx * xx {
-                        return if (rabs >> 8) & 1 == 1 {
-                            -(ZIGGURAT_NOR_R_F + xx)
-                        } else {
-                            ZIGGURAT_NOR_R_F + xx
-                        };
+                        return if (rabs >> 8) & 1 == 1 { -(ZIGGURAT_NOR_R_F + xx) } else { ZIGGURAT_NOR_R_F + xx };
                     }
                 }
-            } else if (((FI_FLOAT[idx - 1] - FI_FLOAT[idx]) * self.next_float() + FI_FLOAT[idx])
-                as f64)
-                < (-0.5 * x as f64 * x as f64).exp()
-            {
+            } else if (((FI_FLOAT[idx - 1] - FI_FLOAT[idx]) * self.next_float() + FI_FLOAT[idx]) as f64) < (-0.5 * x as f64 * x as f64).exp() {
                 return x;
             }
         }
@@ -205,9 +186,7 @@ impl Pcg64 {
             if idx == 0 {
                 return ZIGGURAT_EXP_R - (-self.next_double()).ln_1p();
             }
-            if (FE_DOUBLE[idx - 1] - FE_DOUBLE[idx]) * self.next_double() + FE_DOUBLE[idx]
-                < (-x).exp()
-            {
+            if (FE_DOUBLE[idx - 1] - FE_DOUBLE[idx]) * self.next_double() + FE_DOUBLE[idx] < (-x).exp() {
                 return x;
             }
             // NumPy draws again from the start (by recursion).
@@ -227,8 +206,7 @@ impl Pcg64 {
             if idx == 0 {
                 return ZIGGURAT_EXP_R_F - (-self.next_float()).ln_1p();
             }
-            if (FE_FLOAT[idx - 1] - FE_FLOAT[idx]) * self.next_float() + FE_FLOAT[idx] < (-x).exp()
-            {
+            if (FE_FLOAT[idx - 1] - FE_FLOAT[idx]) * self.next_float() + FE_FLOAT[idx] < (-x).exp() {
                 return x;
             }
         }
@@ -360,9 +338,7 @@ fn seed_from_words(g: &mut Pcg64, entropy: &[u32]) {
         value ^ (value >> 16)
     };
     let mix = |x: u32, y: u32| {
-        let result = MIX_MULT_L
-            .wrapping_mul(x)
-            .wrapping_sub(MIX_MULT_R.wrapping_mul(y));
+        let result = MIX_MULT_L.wrapping_mul(x).wrapping_sub(MIX_MULT_R.wrapping_mul(y));
         result ^ (result >> 16)
     };
     let mut pool = [0u32; POOL];
@@ -402,11 +378,7 @@ fn seed_from_words(g: &mut Pcg64, entropy: &[u32]) {
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_pcg64_seed(state: i64, seed: i64) -> i64 {
     let seed = seed as u64;
-    let words: &[u32] = if seed >> 32 != 0 {
-        &[seed as u32, (seed >> 32) as u32]
-    } else {
-        &[seed as u32]
-    };
+    let words: &[u32] = if seed >> 32 != 0 { &[seed as u32, (seed >> 32) as u32] } else { &[seed as u32] };
     seed_from_words(&mut Pcg64::at(state), words);
     0
 }
@@ -427,19 +399,9 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_seed_entropy(state: i64) -> i64 {
 /// # Safety
 /// `state` is the data address of a Generator's state array (see the module's documentation).
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_draw(
-    state: i64,
-    kind: i64,
-    single: i64,
-    a: f64,
-    b: f64,
-) -> f64 {
+pub unsafe extern "C" fn ferrojit_rt_pcg64_draw(state: i64, kind: i64, single: i64, a: f64, b: f64) -> f64 {
     let mut g = Pcg64::at(state);
-    if single != 0 {
-        draw_single(&mut g, kind) as f64
-    } else {
-        draw(&mut g, kind, a, b)
-    }
+    if single != 0 { draw_single(&mut g, kind) as f64 } else { draw(&mut g, kind, a, b) }
 }
 
 /// Fills the `n` contiguous elements at `data` (float64, or float32 with `single`) with the
@@ -449,15 +411,7 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_draw(
 /// `state` is the data address of a Generator's state array, and `data` that of `n` writable,
 /// contiguous float64 (float32 with `single`).
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_fill(
-    state: i64,
-    kind: i64,
-    single: i64,
-    a: f64,
-    b: f64,
-    data: i64,
-    n: i64,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_pcg64_fill(state: i64, kind: i64, single: i64, a: f64, b: f64, data: i64, n: i64) -> i64 {
     let mut g = Pcg64::at(state);
     let n = n.max(0) as usize;
     if single != 0 {
@@ -465,19 +419,11 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_fill(
         // One loop per distribution, as `random::fill` has them.
         match kind {
             KIND_STANDARD_NORMAL => out.iter_mut().for_each(|x| *x = g.standard_normal_f()),
-            KIND_STANDARD_EXPONENTIAL => {
-                out.iter_mut().for_each(|x| *x = g.standard_exponential_f())
-            }
+            KIND_STANDARD_EXPONENTIAL => out.iter_mut().for_each(|x| *x = g.standard_exponential_f()),
             _ => out.iter_mut().for_each(|x| *x = g.next_float()),
         }
     } else {
-        fill(
-            &mut g,
-            kind,
-            a,
-            b,
-            std::slice::from_raw_parts_mut(data as usize as *mut f64, n),
-        );
+        fill(&mut g, kind, a, b, std::slice::from_raw_parts_mut(data as usize as *mut f64, n));
     }
     0
 }
@@ -544,31 +490,15 @@ pub(crate) unsafe fn store_each(out: i64, count: i64, bits: i64, mut next: impl 
         std::slice::from_raw_parts_mut(out as usize as *mut T, count.max(0) as usize)
     }
     match bits {
-        64 => elements::<u64>(out, count)
-            .iter_mut()
-            .for_each(|x| *x = next()),
-        32 => elements::<u32>(out, count)
-            .iter_mut()
-            .for_each(|x| *x = next() as u32),
-        16 => elements::<u16>(out, count)
-            .iter_mut()
-            .for_each(|x| *x = next() as u16),
-        _ => elements::<u8>(out, count)
-            .iter_mut()
-            .for_each(|x| *x = next() as u8),
+        64 => elements::<u64>(out, count).iter_mut().for_each(|x| *x = next()),
+        32 => elements::<u32>(out, count).iter_mut().for_each(|x| *x = next() as u32),
+        16 => elements::<u16>(out, count).iter_mut().for_each(|x| *x = next() as u16),
+        _ => elements::<u8>(out, count).iter_mut().for_each(|x| *x = next() as u8),
     }
 }
 
 fn new_buffer(bits: i64) -> Buffer {
-    Buffer {
-        bits: if bits == 16 || bits == 8 {
-            bits as u32
-        } else {
-            1
-        },
-        word: 0,
-        left: 0,
-    }
+    Buffer { bits: if bits == 16 || bits == 8 { bits as u32 } else { 1 }, word: 0, left: 0 }
 }
 
 /// Fills the `count` elements of `bits` bits (64, 32, 16, 8, or 1 for bool) at `out` with
@@ -579,19 +509,10 @@ fn new_buffer(bits: i64) -> Buffer {
 /// `state` is the data address of a Generator's state array, and `out` that of `count`
 /// writable elements of `bits` bits (a byte each for bool).
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(
-    state: i64,
-    off: i64,
-    rng: i64,
-    count: i64,
-    bits: i64,
-    out: i64,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(state: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
     let mut g = Pcg64::at(state);
     let mut buffer = new_buffer(bits);
-    store_each(out, count, bits, || {
-        (off as u64).wrapping_add(bounded(&mut g, &mut buffer, rng as u64, bits))
-    });
+    store_each(out, count, bits, || (off as u64).wrapping_add(bounded(&mut g, &mut buffer, rng as u64, bits)));
     0
 }
 
@@ -602,14 +523,7 @@ pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill(
 /// As `ferrojit_rt_pcg64_bounded_fill`; `offs` and `rngs` are the data addresses of `count`
 /// int64 each.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill_each(
-    state: i64,
-    offs: i64,
-    rngs: i64,
-    count: i64,
-    bits: i64,
-    out: i64,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_pcg64_bounded_fill_each(state: i64, offs: i64, rngs: i64, count: i64, bits: i64, out: i64) -> i64 {
     let mut g = Pcg64::at(state);
     let mut buffer = new_buffer(bits);
     let mut i = 0;
@@ -646,26 +560,8 @@ mod tests {
     fn bounded_values_stay_in_range() {
         let mut words = seeded(7);
         let mut out = [0u64; 64];
-        for rng in [
-            1u64,
-            2,
-            5,
-            1000,
-            u32::MAX as u64 - 1,
-            u32::MAX as u64,
-            1 << 40,
-            u64::MAX - 1,
-        ] {
-            unsafe {
-                ferrojit_rt_pcg64_bounded_fill(
-                    words.as_mut_ptr() as i64,
-                    3,
-                    rng as i64,
-                    64,
-                    64,
-                    out.as_mut_ptr() as i64,
-                )
-            };
+        for rng in [1u64, 2, 5, 1000, u32::MAX as u64 - 1, u32::MAX as u64, 1 << 40, u64::MAX - 1] {
+            unsafe { ferrojit_rt_pcg64_bounded_fill(words.as_mut_ptr() as i64, 3, rng as i64, 64, 64, out.as_mut_ptr() as i64) };
             assert!(out.iter().all(|&v| v.wrapping_sub(3) <= rng));
         }
     }

@@ -46,15 +46,7 @@ pub extern "C" fn ferrojit_rt_print_f64(v: f64) {
 /// float32 prints with the shortest digits that round-trip as float32, as NumPy's `str()`.
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_print_f32(v: f32) {
-    push(|b| {
-        b.push_str(&layout(
-            v.is_finite(),
-            v.is_nan(),
-            v.is_sign_negative(),
-            &format!("{v:e}"),
-            true,
-        ))
-    });
+    push(|b| b.push_str(&layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), true)));
 }
 
 #[no_mangle]
@@ -98,29 +90,15 @@ pub extern "C" fn ferrojit_rt_print_flush() {
 /// decimal exponent is in `-4..16`, else scientific (`1e+16`, `1.5e-05`). `dot_zero` adds the
 /// `.0` that `repr` gives integral values (`complex` parts omit it).
 pub fn format_float_repr(v: f64, dot_zero: bool) -> String {
-    layout(
-        v.is_finite(),
-        v.is_nan(),
-        v.is_sign_negative(),
-        &format!("{v:e}"),
-        dot_zero,
-    )
+    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), dot_zero)
 }
 
 /// Lays out Rust's shortest scientific form (`-1.2345e-5`) the way CPython's `float_repr` does.
 fn layout(finite: bool, nan: bool, negative: bool, sci: &str, dot_zero: bool) -> String {
     if !finite {
-        return if nan {
-            "nan".into()
-        } else if negative {
-            "-inf".into()
-        } else {
-            "inf".into()
-        };
+        return if nan { "nan".into() } else if negative { "-inf".into() } else { "inf".into() };
     }
-    let (mantissa, exp) = sci
-        .split_once('e')
-        .expect("scientific notation has an exponent");
+    let (mantissa, exp) = sci.split_once('e').expect("scientific notation has an exponent");
     let exp: i32 = exp.parse().expect("exponent is an integer");
     let (sign, mantissa) = match mantissa.strip_prefix('-') {
         Some(m) => ("-", m),

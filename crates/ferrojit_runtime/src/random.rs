@@ -34,11 +34,7 @@ struct Mt19937 {
 
 impl Mt19937 {
     fn new() -> Self {
-        Mt19937 {
-            key: [0; N],
-            pos: N,
-            kept_gauss: f64::NAN,
-        }
+        Mt19937 { key: [0; N], pos: N, kept_gauss: f64::NAN }
     }
 
     /// The reference implementation's `init_genrand`.
@@ -46,9 +42,7 @@ impl Mt19937 {
         self.key[0] = seed;
         for i in 1..N {
             let prev = self.key[i - 1];
-            self.key[i] = 1_812_433_253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(i as u32);
+            self.key[i] = 1_812_433_253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
         }
         self.pos = N;
         self.kept_gauss = f64::NAN;
@@ -62,9 +56,7 @@ impl Mt19937 {
         let (mut i, mut j) = (1usize, 0usize);
         for _ in 0..N.max(key_length) {
             let prev = self.key[i - 1];
-            self.key[i] = (self.key[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_664_525))
-                .wrapping_add(word(j))
-                .wrapping_add(j as u32);
+            self.key[i] = (self.key[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_664_525)).wrapping_add(word(j)).wrapping_add(j as u32);
             i += 1;
             j += 1;
             if i >= N {
@@ -77,8 +69,7 @@ impl Mt19937 {
         }
         for _ in 0..N - 1 {
             let prev = self.key[i - 1];
-            self.key[i] = (self.key[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941))
-                .wrapping_sub(i as u32);
+            self.key[i] = (self.key[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
             i += 1;
             if i >= N {
                 self.key[0] = self.key[N - 1];
@@ -265,11 +256,7 @@ pub(crate) fn masked_interval<G: Deviates>(g: &mut G, max: u64) -> u64 {
     }
     let mask = u64::MAX >> max.leading_zeros();
     loop {
-        let value = if max <= u32::MAX as u64 {
-            g.word32() as u64 & mask
-        } else {
-            g.word64() & mask
-        };
+        let value = if max <= u32::MAX as u64 { g.word32() as u64 & mask } else { g.word64() & mask };
         if value <= max {
             return value;
         }
@@ -290,24 +277,12 @@ pub(crate) fn entropy_words() -> [u32; 8] {
         use std::hash::{BuildHasher, Hasher};
         for chunk in bytes.chunks_mut(8) {
             let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u128(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or(0),
-            );
+            h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
             h.write_usize(&h as *const _ as usize);
             chunk.copy_from_slice(&h.finish().to_le_bytes());
         }
     }
-    std::array::from_fn(|i| {
-        u32::from_le_bytes([
-            bytes[4 * i],
-            bytes[4 * i + 1],
-            bytes[4 * i + 2],
-            bytes[4 * i + 3],
-        ])
-    })
+    std::array::from_fn(|i| u32::from_le_bytes([bytes[4 * i], bytes[4 * i + 1], bytes[4 * i + 2], bytes[4 * i + 3]]))
 }
 
 /// Runs `f` on this thread's slot of `stream` (None until the thread first uses it).
@@ -328,9 +303,7 @@ fn with_state<R>(stream: i64, f: impl FnOnce(&mut Mt19937) -> R) -> R {
 
 /// Runs `f`, which seeds it, on this thread's state of `stream`.
 fn seed_state(stream: i64, f: impl FnOnce(&mut Mt19937)) {
-    with_slot(stream, |slot| {
-        f(slot.get_or_insert_with(|| Box::new(Mt19937::new())))
-    })
+    with_slot(stream, |slot| f(slot.get_or_insert_with(|| Box::new(Mt19937::new()))))
 }
 
 /// `np.random.seed(seed)` with an integer in [0, 2**32) (the caller checks it): NumPy's
@@ -346,11 +319,7 @@ pub extern "C" fn ferrojit_rt_random_seed_numpy(stream: i64, seed: i64) -> i64 {
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_random_seed_python(stream: i64, seed: i64) -> i64 {
     let magnitude = seed.unsigned_abs();
-    let words: Vec<u32> = if magnitude >> 32 != 0 {
-        vec![magnitude as u32, (magnitude >> 32) as u32]
-    } else {
-        vec![magnitude as u32]
-    };
+    let words: Vec<u32> = if magnitude >> 32 != 0 { vec![magnitude as u32, (magnitude >> 32) as u32] } else { vec![magnitude as u32] };
     seed_state(stream, |s| s.init_by_array(&words));
     0
 }
@@ -382,14 +351,7 @@ pub extern "C" fn ferrojit_rt_random_draw(stream: i64, kind: i64, a: f64, b: f64
 /// # Safety
 /// `data` is the address of `n` writable, contiguous doubles.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_random_fill(
-    stream: i64,
-    kind: i64,
-    a: f64,
-    b: f64,
-    data: i64,
-    n: i64,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_random_fill(stream: i64, kind: i64, a: f64, b: f64, data: i64, n: i64) -> i64 {
     if n <= 0 {
         return 0;
     }
@@ -406,20 +368,9 @@ pub unsafe extern "C" fn ferrojit_rt_random_fill(
 /// # Safety
 /// `out` is the address of `count` writable, contiguous elements of `bits` bits.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_random_bounded_fill(
-    stream: i64,
-    off: i64,
-    rng: i64,
-    count: i64,
-    bits: i64,
-    out: i64,
-) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_random_bounded_fill(stream: i64, off: i64, rng: i64, count: i64, bits: i64, out: i64) -> i64 {
     // SAFETY: as the caller promises.
-    with_state(stream, |s| unsafe {
-        crate::pcg64::store_each(out, count, bits, || {
-            (off as u64).wrapping_add(masked_interval(s, rng as u64))
-        })
-    });
+    with_state(stream, |s| unsafe { crate::pcg64::store_each(out, count, bits, || (off as u64).wrapping_add(masked_interval(s, rng as u64))) });
     0
 }
 
@@ -469,16 +420,7 @@ mod tests {
         let mut s = Mt19937::new();
         s.init_by_array(&[0x123, 0x234, 0x345, 0x456]);
         let first: Vec<u32> = (0..5).map(|_| s.next_u32()).collect();
-        assert_eq!(
-            first,
-            [
-                1_067_595_299,
-                955_945_823,
-                477_289_528,
-                4_107_218_783,
-                4_228_976_476
-            ]
-        );
+        assert_eq!(first, [1_067_595_299, 955_945_823, 477_289_528, 4_107_218_783, 4_228_976_476]);
     }
 
     #[test]

@@ -57,40 +57,17 @@ pub struct Stmt {
 #[derive(Clone, Debug)]
 pub enum StmtKind {
     /// `a = b = value`: every target receives the same value.
-    Assign {
-        targets: Vec<Expr>,
-        value: Expr,
-    },
-    AugAssign {
-        target: Expr,
-        op: BinOp,
-        value: Expr,
-    },
+    Assign { targets: Vec<Expr>, value: Expr },
+    AugAssign { target: Expr, op: BinOp, value: Expr },
     /// `if`/`elif` chains are nested: an `elif` is an `If` alone in `orelse`.
-    If {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
-    },
-    While {
-        test: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
-    },
-    For {
-        target: Expr,
-        iter: Expr,
-        body: Vec<Stmt>,
-        orelse: Vec<Stmt>,
-    },
+    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
+    For { target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
     Break,
     Continue,
     Return(Option<Expr>),
     Pass,
-    Assert {
-        test: Expr,
-        msg: Option<Expr>,
-    },
+    Assert { test: Expr, msg: Option<Expr> },
     /// `raise` with an expression; bare re-raise is rejected by the parser stage.
     Raise(Expr),
     Expr(Expr),
@@ -117,50 +94,18 @@ pub enum ExprKind {
     Ellipsis,
     Str(String),
     Name(String),
-    Attribute {
-        value: Box<Expr>,
-        attr: String,
-    },
-    Subscript {
-        value: Box<Expr>,
-        index: Box<Expr>,
-    },
-    Slice {
-        lower: Option<Box<Expr>>,
-        upper: Option<Box<Expr>>,
-        step: Option<Box<Expr>>,
-    },
+    Attribute { value: Box<Expr>, attr: String },
+    Subscript { value: Box<Expr>, index: Box<Expr> },
+    Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
     Tuple(Vec<Expr>),
-    BinOp {
-        op: BinOp,
-        left: Box<Expr>,
-        right: Box<Expr>,
-    },
-    UnaryOp {
-        op: UnaryOp,
-        operand: Box<Expr>,
-    },
+    BinOp { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    UnaryOp { op: UnaryOp, operand: Box<Expr> },
     /// `a and b and c` / `a or b`: at least two values.
-    BoolOp {
-        op: BoolOp,
-        values: Vec<Expr>,
-    },
+    BoolOp { op: BoolOp, values: Vec<Expr> },
     /// `a < b <= c`: `ops.len() == comparators.len() >= 1`.
-    Compare {
-        left: Box<Expr>,
-        ops: Vec<CmpOp>,
-        comparators: Vec<Expr>,
-    },
-    IfExp {
-        test: Box<Expr>,
-        body: Box<Expr>,
-        orelse: Box<Expr>,
-    },
-    Call {
-        func: Box<Expr>,
-        args: Vec<Expr>,
-        keywords: Vec<Keyword>,
-    },
+    Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
+    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
+    Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
 }
 
 #[derive(Clone, Debug)]

@@ -16,10 +16,7 @@ struct Lowerer<'a> {
 }
 
 pub(crate) fn lower_module(module: &py::ModModule, src: &Dedented) -> Result<FunctionDef> {
-    let lowerer = Lowerer {
-        src,
-        depth: std::cell::Cell::new(0),
-    };
+    let lowerer = Lowerer { src, depth: std::cell::Cell::new(0) };
     match module.body.first() {
         Some(py::Stmt::FunctionDef(def)) => lowerer.function(def),
         Some(other) => Err(lowerer.unsupported(
@@ -41,12 +38,7 @@ impl Lowerer<'_> {
         self.src.span(node.range())
     }
 
-    fn unsupported(
-        &self,
-        range: ruff_text_size::TextRange,
-        what: &str,
-        hint: Option<&str>,
-    ) -> SyntaxError {
+    fn unsupported(&self, range: ruff_text_size::TextRange, what: &str, hint: Option<&str>) -> SyntaxError {
         SyntaxError {
             kind: SyntaxErrorKind::Unsupported,
             message: what.to_string(),
@@ -56,41 +48,25 @@ impl Lowerer<'_> {
     }
 
     fn function(&self, def: &py::StmtFunctionDef) -> Result<FunctionDef> {
-        let hint_plain =
-            "keep this part in a plain Python function and call the compiled one from it";
+        let hint_plain = "keep this part in a plain Python function and call the compiled one from it";
         if def.is_async {
-            return Err(self.unsupported(
-                def.range,
-                "`async def` is not supported",
-                Some(hint_plain),
-            ));
+            return Err(self.unsupported(def.range, "`async def` is not supported", Some(hint_plain)));
         }
         let p = &def.parameters;
         if let Some(v) = &p.vararg {
-            return Err(self.unsupported(
-                v.range,
-                "`*args` parameters are not supported",
-                Some("pass a tuple instead"),
-            ));
+            return Err(self.unsupported(v.range, "`*args` parameters are not supported", Some("pass a tuple instead")));
         }
         if let Some(k) = &p.kwarg {
             return Err(self.unsupported(k.range, "`**kwargs` parameters are not supported", None));
         }
         if let Some(k) = p.kwonlyargs.first() {
-            return Err(self.unsupported(
-                k.range,
-                "keyword-only parameters are not supported",
-                None,
-            ));
+            return Err(self.unsupported(k.range, "keyword-only parameters are not supported", None));
         }
         let params = p
             .posonlyargs
             .iter()
             .chain(p.args.iter())
-            .map(|a| Param {
-                name: a.parameter.name.id.to_string(),
-                span: self.span(&a.parameter),
-            })
+            .map(|a| Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter) })
             .collect();
         Ok(FunctionDef {
             name: def.name.id.to_string(),
@@ -101,10 +77,7 @@ impl Lowerer<'_> {
     }
 
     fn block(&self, stmts: &[py::Stmt]) -> Result<Vec<Stmt>> {
-        stmts
-            .iter()
-            .filter_map(|s| self.stmt(s).transpose())
-            .collect()
+        stmts.iter().filter_map(|s| self.stmt(s).transpose()).collect()
     }
 
     /// Returns `None` for statements that compile to nothing (docstrings).
@@ -116,18 +89,11 @@ impl Lowerer<'_> {
         let span = self.span(stmt);
         let kind = match stmt {
             py::Stmt::Assign(s) => StmtKind::Assign {
-                targets: s
-                    .targets
-                    .iter()
-                    .map(|t| self.target(t))
-                    .collect::<Result<_>>()?,
+                targets: s.targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?,
                 value: self.expr(&s.value)?,
             },
             py::Stmt::AnnAssign(s) => match &s.value {
-                Some(value) => StmtKind::Assign {
-                    targets: vec![self.target(&s.target)?],
-                    value: self.expr(value)?,
-                },
+                Some(value) => StmtKind::Assign { targets: vec![self.target(&s.target)?], value: self.expr(value)? },
                 None => return Ok(None),
             },
             py::Stmt::AugAssign(s) => StmtKind::AugAssign {
@@ -143,20 +109,12 @@ impl Lowerer<'_> {
                     orelse = match &clause.test {
                         None => body,
                         Some(test) => vec![Stmt {
-                            kind: StmtKind::If {
-                                test: self.expr(test)?,
-                                body,
-                                orelse,
-                            },
+                            kind: StmtKind::If { test: self.expr(test)?, body, orelse },
                             span: self.span(clause),
                         }],
                     };
                 }
-                StmtKind::If {
-                    test: self.expr(&s.test)?,
-                    body: self.block(&s.body)?,
-                    orelse,
-                }
+                StmtKind::If { test: self.expr(&s.test)?, body: self.block(&s.body)?, orelse }
             }
             py::Stmt::While(s) => StmtKind::While {
                 test: self.expr(&s.test)?,
@@ -177,27 +135,17 @@ impl Lowerer<'_> {
             py::Stmt::Break(_) => StmtKind::Break,
             py::Stmt::Continue(_) => StmtKind::Continue,
             py::Stmt::Pass(_) => StmtKind::Pass,
-            py::Stmt::Return(s) => {
-                StmtKind::Return(s.value.as_deref().map(|v| self.expr(v)).transpose()?)
-            }
+            py::Stmt::Return(s) => StmtKind::Return(s.value.as_deref().map(|v| self.expr(v)).transpose()?),
             py::Stmt::Assert(s) => StmtKind::Assert {
                 test: self.expr(&s.test)?,
                 msg: s.msg.as_deref().map(|m| self.expr(m)).transpose()?,
             },
             py::Stmt::Raise(s) => match (&s.exc, &s.cause) {
                 (_, Some(cause)) => {
-                    return Err(self.unsupported(
-                        cause.range(),
-                        "`raise ... from ...` is not supported",
-                        Some("raise the exception without `from`"),
-                    ))
+                    return Err(self.unsupported(cause.range(), "`raise ... from ...` is not supported", Some("raise the exception without `from`")))
                 }
                 (None, None) => {
-                    return Err(self.unsupported(
-                        s.range,
-                        "a bare `raise` is not supported",
-                        Some("raise an exception class, e.g. `raise ValueError(\"...\")`"),
-                    ))
+                    return Err(self.unsupported(s.range, "a bare `raise` is not supported", Some("raise an exception class, e.g. `raise ValueError(\"...\")`")))
                 }
                 (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),
             },
@@ -215,9 +163,7 @@ impl Lowerer<'_> {
     }
 
     fn unsupported_stmt(&self, stmt: &py::Stmt) -> SyntaxError {
-        let plain = Some(
-            "move this part into a plain Python function and call the compiled function from it",
-        );
+        let plain = Some("move this part into a plain Python function and call the compiled function from it");
         let (what, hint) = match stmt {
             py::Stmt::Try(_) => ("`try` statements are not supported", plain),
             py::Stmt::With(_) => ("`with` statements are not supported", plain),
@@ -239,40 +185,12 @@ impl Lowerer<'_> {
         let span = self.span(expr);
         let kind = match expr {
             py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
-            py::Expr::Tuple(t) => ExprKind::Tuple(
-                t.elts
-                    .iter()
-                    .map(|e| self.target(e))
-                    .collect::<Result<_>>()?,
-            ),
-            py::Expr::List(l) => ExprKind::Tuple(
-                l.elts
-                    .iter()
-                    .map(|e| self.target(e))
-                    .collect::<Result<_>>()?,
-            ),
-            py::Expr::Subscript(s) => ExprKind::Subscript {
-                value: Box::new(self.expr(&s.value)?),
-                index: Box::new(self.expr(&s.slice)?),
-            },
-            py::Expr::Starred(_) => {
-                return Err(self.unsupported(
-                    expr.range(),
-                    "starred assignment targets are not supported",
-                    Some("unpack into a fixed number of names"),
-                ))
-            }
-            py::Expr::Attribute(a) => ExprKind::Attribute {
-                value: self.boxed(&a.value)?,
-                attr: a.attr.id.to_string(),
-            },
-            _ => {
-                return Err(self.unsupported(
-                    expr.range(),
-                    "this assignment target is not supported",
-                    None,
-                ))
-            }
+            py::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
+            py::Expr::List(l) => ExprKind::Tuple(l.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
+            py::Expr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(&s.value)?), index: Box::new(self.expr(&s.slice)?) },
+            py::Expr::Starred(_) => return Err(self.unsupported(expr.range(), "starred assignment targets are not supported", Some("unpack into a fixed number of names"))),
+            py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
+            _ => return Err(self.unsupported(expr.range(), "this assignment target is not supported", None)),
         };
         Ok(Expr { kind, span })
     }
@@ -311,11 +229,7 @@ impl Lowerer<'_> {
     }
 
     /// Runs `lower` one nesting level deeper, or fails past [`MAX_NESTING`] levels.
-    fn nested<T>(
-        &self,
-        range: ruff_text_size::TextRange,
-        lower: impl FnOnce() -> Result<T>,
-    ) -> Result<T> {
+    fn nested<T>(&self, range: ruff_text_size::TextRange, lower: impl FnOnce() -> Result<T>) -> Result<T> {
         let depth = self.depth.get() + 1;
         if depth > MAX_NESTING {
             return Err(self.unsupported(
@@ -333,47 +247,33 @@ impl Lowerer<'_> {
     fn expr_here(&self, expr: &py::Expr) -> Result<Expr> {
         let span = self.span(expr);
         let kind = match expr {
-            py::Expr::NumberLiteral(n) => {
-                match &n.value {
-                    py::Number::Int(i) => match i.as_u64() {
-                        Some(v) => ExprKind::Int(v),
-                        None => return Err(self.unsupported(
-                            n.range,
-                            "integer literal does not fit in 64 bits",
-                            Some("ferrojit integers are 64-bit; use a float for larger magnitudes"),
-                        )),
-                    },
-                    py::Number::Float(f) => ExprKind::Float(*f),
-                    py::Number::Complex { real, imag } => {
-                        debug_assert_eq!(*real, 0.0, "Python complex literals have no real part");
-                        ExprKind::Imag(*imag)
+            py::Expr::NumberLiteral(n) => match &n.value {
+                py::Number::Int(i) => match i.as_u64() {
+                    Some(v) => ExprKind::Int(v),
+                    None => {
+                        return Err(self.unsupported(n.range, "integer literal does not fit in 64 bits", Some("ferrojit integers are 64-bit; use a float for larger magnitudes")))
                     }
+                },
+                py::Number::Float(f) => ExprKind::Float(*f),
+                py::Number::Complex { real, imag } => {
+                    debug_assert_eq!(*real, 0.0, "Python complex literals have no real part");
+                    ExprKind::Imag(*imag)
                 }
-            }
+            },
             py::Expr::BooleanLiteral(b) => ExprKind::Bool(b.value),
             py::Expr::NoneLiteral(_) => ExprKind::None,
             py::Expr::EllipsisLiteral(_) => ExprKind::Ellipsis,
             py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
             py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
-            py::Expr::Attribute(a) => ExprKind::Attribute {
-                value: self.boxed(&a.value)?,
-                attr: a.attr.id.to_string(),
-            },
-            py::Expr::Subscript(s) => ExprKind::Subscript {
-                value: self.boxed(&s.value)?,
-                index: self.boxed(&s.slice)?,
-            },
+            py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
+            py::Expr::Subscript(s) => ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? },
             py::Expr::Slice(s) => ExprKind::Slice {
                 lower: s.lower.as_deref().map(|e| self.boxed(e)).transpose()?,
                 upper: s.upper.as_deref().map(|e| self.boxed(e)).transpose()?,
                 step: s.step.as_deref().map(|e| self.boxed(e)).transpose()?,
             },
             py::Expr::Tuple(t) => ExprKind::Tuple(self.exprs(&t.elts)?),
-            py::Expr::BinOp(b) => ExprKind::BinOp {
-                op: self.binop(b.op, b.range)?,
-                left: self.boxed(&b.left)?,
-                right: self.boxed(&b.right)?,
-            },
+            py::Expr::BinOp(b) => ExprKind::BinOp { op: self.binop(b.op, b.range)?, left: self.boxed(&b.left)?, right: self.boxed(&b.right)? },
             py::Expr::UnaryOp(u) => ExprKind::UnaryOp {
                 op: match u.op {
                     py::UnaryOp::USub => UnaryOp::Neg,
@@ -410,35 +310,17 @@ impl Lowerer<'_> {
                     .collect(),
                 comparators: self.exprs(&c.comparators)?,
             },
-            py::Expr::If(i) => ExprKind::IfExp {
-                test: self.boxed(&i.test)?,
-                body: self.boxed(&i.body)?,
-                orelse: self.boxed(&i.orelse)?,
-            },
+            py::Expr::If(i) => ExprKind::IfExp { test: self.boxed(&i.test)?, body: self.boxed(&i.body)?, orelse: self.boxed(&i.orelse)? },
             py::Expr::Call(c) => {
                 let args = c.arguments.args.iter().map(|a| match a {
-                    py::Expr::Starred(s) => Err(self.unsupported(
-                        s.range,
-                        "`*args` in calls is not supported",
-                        Some("pass the arguments one by one"),
-                    )),
+                    py::Expr::Starred(s) => Err(self.unsupported(s.range, "`*args` in calls is not supported", Some("pass the arguments one by one"))),
                     other => self.expr(other),
                 });
                 let keywords = c.arguments.keywords.iter().map(|k| match &k.arg {
-                    Some(name) => Ok(Keyword {
-                        name: name.id.to_string(),
-                        value: self.expr(&k.value)?,
-                        span: self.span(k),
-                    }),
-                    None => {
-                        Err(self.unsupported(k.range, "`**kwargs` in calls is not supported", None))
-                    }
+                    Some(name) => Ok(Keyword { name: name.id.to_string(), value: self.expr(&k.value)?, span: self.span(k) }),
+                    None => Err(self.unsupported(k.range, "`**kwargs` in calls is not supported", None)),
                 });
-                ExprKind::Call {
-                    func: self.boxed(&c.func)?,
-                    args: args.collect::<Result<_>>()?,
-                    keywords: keywords.collect::<Result<_>>()?,
-                }
+                ExprKind::Call { func: self.boxed(&c.func)?, args: args.collect::<Result<_>>()?, keywords: keywords.collect::<Result<_>>()? }
             }
             other => return Err(self.unsupported_expr(other)),
         };
@@ -447,32 +329,17 @@ impl Lowerer<'_> {
 
     fn unsupported_expr(&self, expr: &py::Expr) -> SyntaxError {
         let (what, hint) = match expr {
-            py::Expr::Lambda(_) => (
-                "`lambda` is not supported yet",
-                Some("define a module-level function decorated with `@njit`"),
-            ),
+            py::Expr::Lambda(_) => ("`lambda` is not supported yet", Some("define a module-level function decorated with `@njit`")),
             py::Expr::Yield(_) => ("generators (`yield`) are not supported yet", None),
             py::Expr::YieldFrom(_) => ("`yield from` is not supported", None),
             py::Expr::Await(_) => ("`await` is not supported", None),
-            py::Expr::List(_) | py::Expr::ListComp(_) => (
-                "lists are not supported yet",
-                Some("use a tuple or a NumPy array"),
-            ),
+            py::Expr::List(_) | py::Expr::ListComp(_) => ("lists are not supported yet", Some("use a tuple or a NumPy array")),
             py::Expr::Dict(_) | py::Expr::DictComp(_) => ("dicts are not supported yet", None),
             py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
-            py::Expr::Generator(_) => (
-                "generator expressions are not supported yet",
-                Some("write the loop out"),
-            ),
-            py::Expr::FString(_) | py::Expr::TString(_) => (
-                "f-strings are not supported",
-                Some("use a constant string, or format in plain Python"),
-            ),
+            py::Expr::Generator(_) => ("generator expressions are not supported yet", Some("write the loop out")),
+            py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
-            py::Expr::Named(_) => (
-                "the walrus operator `:=` is not supported yet",
-                Some("assign in a separate statement"),
-            ),
+            py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
             py::Expr::Starred(_) => ("starred expressions are not supported", None),
             _ => ("this expression is not supported", None),
         };

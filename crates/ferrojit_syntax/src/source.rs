@@ -16,11 +16,7 @@ pub struct SourceText {
 
 impl SourceText {
     pub fn new(filename: impl Into<String>, first_line: u32, text: impl Into<String>) -> Self {
-        SourceText {
-            filename: filename.into(),
-            first_line,
-            text: text.into(),
-        }
+        SourceText { filename: filename.into(), first_line, text: text.into() }
     }
 
     /// The source line `line` (1-based, in file coordinates), without its newline.
@@ -47,12 +43,7 @@ impl SourceText {
             text.push_str(&line[cut..]);
             line_starts.push(text.len() as u32);
         }
-        Dedented {
-            text,
-            line_starts,
-            indent: indent as u32,
-            first_line: self.first_line,
-        }
+        Dedented { text, line_starts, indent: indent as u32, first_line: self.first_line }
     }
 }
 
@@ -79,11 +70,6 @@ impl Dedented {
     pub fn span(&self, range: TextRange) -> Span {
         let (line, col) = self.position(range.start().into());
         let (end_line, end_col) = self.position(range.end().into());
-        Span {
-            line,
-            col,
-            end_line,
-            end_col,
-        }
+        Span { line, col, end_line, end_col }
     }
 }

@@ -9,10 +9,7 @@ fn parse(text: &str) -> Result<ast::FunctionDef, SyntaxError> {
 fn dedents_and_keeps_file_coordinates() {
     let f = parse("    @njit\n    def f(a, b=2):\n        return a + b\n").unwrap();
     assert_eq!(f.name, "f");
-    assert_eq!(
-        f.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
-        ["a", "b"]
-    );
+    assert_eq!(f.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
     let ret = &f.body[0];
     assert!(matches!(ret.kind, StmtKind::Return(Some(_))));
     // `return` is on the third line of the snippet (file line 12), column 9 after the indentation.
@@ -23,15 +20,12 @@ fn dedents_and_keeps_file_coordinates() {
 fn docstrings_are_dropped() {
     let f = parse("def f():\n    \"\"\"doc\"\"\"\n    return 1\n").unwrap();
     assert_eq!(f.body.len(), 1);
-    assert!(
-        matches!(&f.body[0].kind, StmtKind::Return(Some(e)) if matches!(e.kind, ExprKind::Int(1)))
-    );
+    assert!(matches!(&f.body[0].kind, StmtKind::Return(Some(e)) if matches!(e.kind, ExprKind::Int(1))));
 }
 
 #[test]
 fn try_is_unsupported_with_its_line() {
-    let err = parse("def f():\n    try:\n        pass\n    except Exception:\n        pass\n")
-        .unwrap_err();
+    let err = parse("def f():\n    try:\n        pass\n    except Exception:\n        pass\n").unwrap_err();
     assert_eq!(err.kind, SyntaxErrorKind::Unsupported);
     assert!(err.message.contains("`try`"), "{}", err.message);
     assert_eq!(err.span.line, 11);
@@ -45,10 +39,7 @@ fn invalid_python_is_reported() {
 }
 
 fn sum_of_terms(n: usize) -> String {
-    format!(
-        "def f(x):\n    y = 1\n    return {}\n",
-        vec!["x"; n].join(" + ")
-    )
+    format!("def f(x):\n    y = 1\n    return {}\n", vec!["x"; n].join(" + "))
 }
 
 /// Parsing and lowering run on a deep stack: a thread with a small stack (128 KB, musl's
@@ -56,12 +47,7 @@ fn sum_of_terms(n: usize) -> String {
 #[test]
 fn deep_nesting_parses_on_a_small_stack() {
     let text = sum_of_terms(MAX_NESTING - 10);
-    let f = std::thread::Builder::new()
-        .stack_size(128 << 10)
-        .spawn(move || parse(&text).map(|f| f.body.len()))
-        .unwrap()
-        .join()
-        .unwrap();
+    let f = std::thread::Builder::new().stack_size(128 << 10).spawn(move || parse(&text).map(|f| f.body.len())).unwrap().join().unwrap();
     assert_eq!(f, Ok(2));
 }
 
@@ -69,15 +55,7 @@ fn deep_nesting_parses_on_a_small_stack() {
 fn deep_nesting_past_the_limit_is_an_error_with_its_line() {
     let err = parse(&sum_of_terms(MAX_NESTING + 10)).unwrap_err();
     assert_eq!(err.kind, SyntaxErrorKind::Unsupported);
-    assert!(
-        err.message
-            .contains(&format!("more than {MAX_NESTING} levels")),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains(&format!("more than {MAX_NESTING} levels")), "{}", err.message);
     assert_eq!(err.span.line, 12);
-    assert!(err
-        .hint
-        .as_deref()
-        .is_some_and(|h| h.contains("intermediate variables")));
+    assert!(err.hint.as_deref().is_some_and(|h| h.contains("intermediate variables")));
 }

@@ -37,13 +37,7 @@ fn valid_fixtures() {
     for py in files_with_ext(&dir, "py") {
         match parse_function(&source_of(&py)) {
             Ok(ast) => golden.check(&py.with_extension("ast"), &format!("{ast:#?}")),
-            Err(e) => golden.fail(
-                &py,
-                format!(
-                    "expected the fixture to parse, got:\n{}",
-                    render_error(&source_of(&py), &e)
-                ),
-            ),
+            Err(e) => golden.fail(&py, format!("expected the fixture to parse, got:\n{}", render_error(&source_of(&py), &e))),
         }
     }
     golden.check_orphans(&dir, "ast", Some("py"));
@@ -58,10 +52,7 @@ fn invalid_fixtures() {
     for py in files_with_ext(&dir, "py") {
         let source = source_of(&py);
         match parse_function(&source) {
-            Ok(ast) => golden.fail(
-                &py,
-                format!("expected a syntax error, but the fixture parsed as:\n{ast:#?}"),
-            ),
+            Ok(ast) => golden.fail(&py, format!("expected a syntax error, but the fixture parsed as:\n{ast:#?}")),
             Err(e) => golden.check(&py.with_extension("err"), &render_error(&source, &e)),
         }
     }
@@ -83,10 +74,7 @@ fn invalid_fixtures() {
 /// ```
 fn render_error(source: &SourceText, e: &SyntaxError) -> String {
     let s = e.span;
-    let mut out = format!(
-        "kind: {:?}\nspan: {}:{}-{}:{}\nmessage: {}\n",
-        e.kind, s.line, s.col, s.end_line, s.end_col, e.message
-    );
+    let mut out = format!("kind: {:?}\nspan: {}:{}-{}:{}\nmessage: {}\n", e.kind, s.line, s.col, s.end_line, s.end_col, e.message);
     match &e.hint {
         Some(hint) => {
             let _ = writeln!(out, "hint: {hint}");
@@ -107,25 +95,13 @@ fn annotate(source: &SourceText, e: &SyntaxError) -> String {
     let width = s.end_line.to_string().len();
     let mut out = format!("{} |\n", " ".repeat(width));
     for line_no in s.line..=s.end_line {
-        let Some(line) = source.line(line_no) else {
-            break;
-        };
+        let Some(line) = source.line(line_no) else { break };
         let len = line.chars().count() as u32 + 1;
         let from = if line_no == s.line { s.col } else { 1 };
-        let to = if line_no == s.end_line {
-            s.end_col
-        } else {
-            len
-        };
+        let to = if line_no == s.end_line { s.end_col } else { len };
         let _ = writeln!(out, "{line_no:>width$} | {line}");
         let marks = "^".repeat(to.saturating_sub(from).max(1) as usize);
-        let _ = writeln!(
-            out,
-            "{} | {}{}",
-            " ".repeat(width),
-            " ".repeat(from.saturating_sub(1) as usize),
-            marks
-        );
+        let _ = writeln!(out, "{} | {}{}", " ".repeat(width), " ".repeat(from.saturating_sub(1) as usize), marks);
     }
     out
 }

@@ -185,25 +185,13 @@ pub enum Layout {
 
 impl ArrayType {
     pub fn new(dtype: Type, ndim: u8, layout: Layout) -> ArrayType {
-        ArrayType {
-            dtype: Box::new(dtype),
-            ndim,
-            layout,
-            readonly: false,
-            aligned: true,
-        }
+        ArrayType { dtype: Box::new(dtype), ndim, layout, readonly: false, aligned: true }
     }
 
     /// The same array type with another number of dimensions and layout: the type of a view,
     /// which keeps the writability and alignment of the array it views.
     pub fn with(&self, ndim: u8, layout: Layout) -> ArrayType {
-        ArrayType {
-            dtype: self.dtype.clone(),
-            ndim,
-            layout,
-            readonly: self.readonly,
-            aligned: self.aligned,
-        }
+        ArrayType { dtype: self.dtype.clone(), ndim, layout, readonly: self.readonly, aligned: self.aligned }
     }
 }
 
@@ -247,10 +235,7 @@ impl Type {
     pub fn heap_parts(&self) -> Vec<HeapPart> {
         fn collect(ty: &Type, path: &mut Vec<usize>, out: &mut Vec<HeapPart>) {
             match ty {
-                Type::Array(_) => out.push(HeapPart {
-                    path: path.clone(),
-                    kind: HeapKind::Array,
-                }),
+                Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -258,14 +243,7 @@ impl Type {
                         path.pop();
                     }
                 }
-                Type::Bool
-                | Type::Int(_)
-                | Type::Float(_)
-                | Type::Complex(_)
-                | Type::NoneType
-                | Type::Record(_)
-                | Type::Datetime(_)
-                | Type::Timedelta(_) => {}
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
             }
         }
         let mut out = Vec::new();
@@ -304,14 +282,8 @@ impl FloatType {
 }
 
 impl Type {
-    pub const INT64: Type = Type::Int(IntType {
-        bits: 64,
-        signed: true,
-    });
-    pub const UINT64: Type = Type::Int(IntType {
-        bits: 64,
-        signed: false,
-    });
+    pub const INT64: Type = Type::Int(IntType { bits: 64, signed: true });
+    pub const UINT64: Type = Type::Int(IntType { bits: 64, signed: false });
     pub const FLOAT64: Type = Type::Float(FloatType::F64);
     pub const FLOAT32: Type = Type::Float(FloatType::F32);
     pub const COMPLEX128: Type = Type::Complex(FloatType::F64);
@@ -342,10 +314,7 @@ impl Type {
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(
-            self,
-            Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_)
-        )
+        matches!(self, Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_))
     }
 
     pub fn is_integer_like(&self) -> bool {
@@ -389,10 +358,7 @@ impl Type {
         match self {
             Type::Bool => out.push(Leaf::Bool),
             Type::Int(i) => out.push(Leaf::Int(*i)),
-            Type::Datetime(_) | Type::Timedelta(_) => out.push(Leaf::Int(IntType {
-                bits: 64,
-                signed: true,
-            })),
+            Type::Datetime(_) | Type::Timedelta(_) => out.push(Leaf::Int(IntType { bits: 64, signed: true })),
             Type::Float(f) => out.push(Leaf::Float(*f)),
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
             // Records are array elements, never passed as values.
@@ -401,10 +367,7 @@ impl Type {
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
-                let i64 = Leaf::Int(IntType {
-                    bits: 64,
-                    signed: true,
-                });
+                let i64 = Leaf::Int(IntType { bits: 64, signed: true });
                 out.extend(std::iter::repeat_n(i64, 2 * a.ndim as usize));
             }
         }
@@ -417,19 +380,13 @@ impl Type {
 /// signed type, which no integer type holds.
 pub fn integer_result(a: IntType, b: IntType) -> Type {
     if a.signed == b.signed {
-        return Type::Int(IntType {
-            bits: a.bits.max(b.bits),
-            signed: a.signed,
-        });
+        return Type::Int(IntType { bits: a.bits.max(b.bits), signed: a.signed });
     }
     let (signed, unsigned) = if a.signed { (a, b) } else { (b, a) };
     if signed.bits > unsigned.bits {
         Type::Int(signed)
     } else if unsigned.bits < 64 {
-        Type::Int(IntType {
-            bits: 2 * unsigned.bits,
-            signed: true,
-        })
+        Type::Int(IntType { bits: 2 * unsigned.bits, signed: true })
     } else {
         Type::FLOAT64
     }
@@ -446,9 +403,7 @@ pub fn promote_arith(a: &Type, b: &Type) -> Option<Type> {
     }
     match (a, b) {
         (Type::Complex(x), Type::Complex(y)) => Some(Type::Complex((*x).max(*y))),
-        (Type::Complex(c), other) | (other, Type::Complex(c)) => {
-            Some(Type::Complex((*c).max(other.as_float()?)))
-        }
+        (Type::Complex(c), other) | (other, Type::Complex(c)) => Some(Type::Complex((*c).max(other.as_float()?))),
         _ => Some(Type::Float(a.as_float()?.max(b.as_float()?))),
     }
 }
@@ -487,10 +442,7 @@ pub fn promote_weak(typed: &Type, weak: &Type) -> Option<Type> {
 pub fn exact_comparison(a: IntType, b: IntType) -> IntType {
     match integer_result(a, b) {
         Type::Int(i) => i,
-        _ => IntType {
-            bits: 128,
-            signed: true,
-        },
+        _ => IntType { bits: 128, signed: true },
     }
 }
 
@@ -505,37 +457,21 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Type::Bool, Type::Int(i)) | (Type::Int(i), Type::Bool) => Some(Type::Int(*i)),
         (Type::Int(x), Type::Int(y)) => {
             // Numba's unification: 64 bits, signed, when the signedness differs.
-            let bits = if x.signed == y.signed {
-                x.bits.max(y.bits)
-            } else {
-                64
-            };
-            Some(Type::Int(IntType {
-                bits,
-                signed: x.signed || y.signed,
-            }))
+            let bits = if x.signed == y.signed { x.bits.max(y.bits) } else { 64 };
+            Some(Type::Int(IntType { bits, signed: x.signed || y.signed }))
         }
-        (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => Some(Type::Tuple(
-            xs.iter()
-                .zip(ys)
-                .map(|(x, y)| unify(x, y))
-                .collect::<Option<_>>()?,
-        )),
+        (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
+            Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
+        }
         // Arrays: layout `A` when the layouts differ, read-only when either is, unaligned when
         // either is (as Numba's `Array.unify`).
-        (Type::Array(x), Type::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => {
-            Some(Type::Array(ArrayType {
-                dtype: x.dtype.clone(),
-                ndim: x.ndim,
-                layout: if x.layout == y.layout {
-                    x.layout
-                } else {
-                    Layout::A
-                },
-                readonly: x.readonly || y.readonly,
-                aligned: x.aligned && y.aligned,
-            }))
-        }
+        (Type::Array(x), Type::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Type::Array(ArrayType {
+            dtype: x.dtype.clone(),
+            ndim: x.ndim,
+            layout: if x.layout == y.layout { x.layout } else { Layout::A },
+            readonly: x.readonly || y.readonly,
+            aligned: x.aligned && y.aligned,
+        })),
         _ if a.is_number() && b.is_number() => promote_arith(a, b),
         _ => None,
     }
@@ -572,11 +508,7 @@ impl fmt::Display for Type {
                 // Numba's order of the prefixes: `unaligned readonly array(...)`.
                 let unaligned = if a.aligned { "" } else { "unaligned " };
                 let readonly = if a.readonly { "readonly " } else { "" };
-                write!(
-                    f,
-                    "{unaligned}{readonly}array({}, {}d, {layout})",
-                    a.dtype, a.ndim
-                )
+                write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
@@ -589,18 +521,9 @@ impl fmt::Display for Type {
                     if i > 0 {
                         write!(f, ",")?;
                     }
-                    write!(
-                        f,
-                        "{}[type={};offset={}]",
-                        field.name, field.ty, field.offset
-                    )?;
+                    write!(f, "{}[type={};offset={}]", field.name, field.ty, field.offset)?;
                 }
-                write!(
-                    f,
-                    ";{};{})",
-                    r.size,
-                    if r.aligned_struct { "True" } else { "False" }
-                )
+                write!(f, ";{};{})", r.size, if r.aligned_struct { "True" } else { "False" })
             }
         }
     }
@@ -616,43 +539,16 @@ mod tests {
         let u64_ = Type::UINT64;
         assert_eq!(promote_arith(&i32_, &i32_), Some(i32_.clone()));
         assert_eq!(promote_arith(&u64_, &Type::INT64), Some(Type::FLOAT64));
-        assert_eq!(
-            promote_arith(&Type::int(8, false), &Type::int(8, false)),
-            Some(Type::int(8, false))
-        );
-        assert_eq!(
-            promote_arith(&Type::int(8, false), &Type::int(8, true)),
-            Some(Type::int(16, true))
-        );
-        assert_eq!(
-            promote_arith(&Type::int(32, false), &Type::int(16, true)),
-            Some(Type::INT64)
-        );
-        assert_eq!(
-            promote_arith(&Type::int(16, false), &Type::int(32, true)),
-            Some(i32_.clone())
-        );
-        assert_eq!(
-            promote_arith(&Type::Bool, &Type::int(8, false)),
-            Some(Type::int(8, false))
-        );
-        assert_eq!(
-            promote_arith(&Type::INT64, &Type::FLOAT64),
-            Some(Type::FLOAT64)
-        );
-        assert_eq!(
-            promote_arith(&Type::FLOAT32, &Type::FLOAT32),
-            Some(Type::FLOAT32)
-        );
+        assert_eq!(promote_arith(&Type::int(8, false), &Type::int(8, false)), Some(Type::int(8, false)));
+        assert_eq!(promote_arith(&Type::int(8, false), &Type::int(8, true)), Some(Type::int(16, true)));
+        assert_eq!(promote_arith(&Type::int(32, false), &Type::int(16, true)), Some(Type::INT64));
+        assert_eq!(promote_arith(&Type::int(16, false), &Type::int(32, true)), Some(i32_.clone()));
+        assert_eq!(promote_arith(&Type::Bool, &Type::int(8, false)), Some(Type::int(8, false)));
+        assert_eq!(promote_arith(&Type::INT64, &Type::FLOAT64), Some(Type::FLOAT64));
+        assert_eq!(promote_arith(&Type::FLOAT32, &Type::FLOAT32), Some(Type::FLOAT32));
         assert_eq!(promote_arith(&Type::FLOAT32, &i32_), Some(Type::FLOAT64));
-        assert_eq!(
-            promote_arith(&Type::FLOAT32, &Type::int(16, true)),
-            Some(Type::FLOAT32)
-        );
-        assert_eq!(
-            promote_arith(&Type::Complex(FloatType::F32), &Type::FLOAT64),
-            Some(Type::COMPLEX128)
-        );
+        assert_eq!(promote_arith(&Type::FLOAT32, &Type::int(16, true)), Some(Type::FLOAT32));
+        assert_eq!(promote_arith(&Type::Complex(FloatType::F32), &Type::FLOAT64), Some(Type::COMPLEX128));
         assert_eq!(promote_arith(&Type::Bool, &Type::Bool), Some(Type::INT64));
         assert_eq!(promote_arith(&Type::NoneType, &Type::INT64), None);
     }
@@ -662,28 +558,13 @@ mod tests {
         let u8_ = Type::int(8, false);
         assert_eq!(promote_weak(&u8_, &Type::INT64), Some(u8_.clone()));
         assert_eq!(promote_weak(&u8_, &Type::FLOAT64), Some(Type::FLOAT64));
-        assert_eq!(
-            promote_weak(&Type::FLOAT32, &Type::INT64),
-            Some(Type::FLOAT32)
-        );
-        assert_eq!(
-            promote_weak(&Type::FLOAT32, &Type::FLOAT64),
-            Some(Type::FLOAT32)
-        );
-        assert_eq!(
-            promote_weak(&Type::FLOAT32, &Type::COMPLEX128),
-            Some(Type::Complex(FloatType::F32))
-        );
-        assert_eq!(
-            promote_weak(&u8_, &Type::COMPLEX128),
-            Some(Type::COMPLEX128)
-        );
+        assert_eq!(promote_weak(&Type::FLOAT32, &Type::INT64), Some(Type::FLOAT32));
+        assert_eq!(promote_weak(&Type::FLOAT32, &Type::FLOAT64), Some(Type::FLOAT32));
+        assert_eq!(promote_weak(&Type::FLOAT32, &Type::COMPLEX128), Some(Type::Complex(FloatType::F32)));
+        assert_eq!(promote_weak(&u8_, &Type::COMPLEX128), Some(Type::COMPLEX128));
         assert_eq!(promote_weak(&Type::Bool, &Type::INT64), Some(Type::INT64));
         assert_eq!(promote_weak(&Type::Bool, &Type::Bool), Some(Type::INT64));
-        assert_eq!(
-            promote_weak(&Type::UINT64, &Type::INT64),
-            Some(Type::UINT64)
-        );
+        assert_eq!(promote_weak(&Type::UINT64, &Type::INT64), Some(Type::UINT64));
     }
 
     #[test]
@@ -693,62 +574,30 @@ mod tests {
         assert_eq!(unify(&Type::UINT64, &Type::INT64), Some(Type::INT64));
         assert_eq!(unify(&Type::INT64, &Type::Tuple(vec![Type::INT64])), None);
         assert_eq!(
-            unify(
-                &Type::Tuple(vec![Type::INT64, Type::Bool]),
-                &Type::Tuple(vec![Type::FLOAT64, Type::Bool])
-            ),
+            unify(&Type::Tuple(vec![Type::INT64, Type::Bool]), &Type::Tuple(vec![Type::FLOAT64, Type::Bool])),
             Some(Type::Tuple(vec![Type::FLOAT64, Type::Bool]))
         );
     }
 
     #[test]
     fn display_matches_numba() {
-        assert_eq!(
-            Type::Tuple(vec![Type::INT64, Type::INT64]).to_string(),
-            "UniTuple(int64 x 2)"
-        );
-        assert_eq!(
-            Type::Tuple(vec![Type::INT64, Type::FLOAT64]).to_string(),
-            "Tuple(int64, float64)"
-        );
+        assert_eq!(Type::Tuple(vec![Type::INT64, Type::INT64]).to_string(), "UniTuple(int64 x 2)");
+        assert_eq!(Type::Tuple(vec![Type::INT64, Type::FLOAT64]).to_string(), "Tuple(int64, float64)");
         assert_eq!(Type::Complex(FloatType::F32).to_string(), "complex64");
         assert_eq!(Type::int(8, false).to_string(), "uint8");
-        assert_eq!(
-            Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C)).to_string(),
-            "array(float64, 2d, C)"
-        );
-        let unaligned = ArrayType {
-            aligned: false,
-            ..ArrayType::new(Type::FLOAT64, 1, Layout::C)
-        };
-        assert_eq!(
-            Type::Array(unaligned.clone()).to_string(),
-            "unaligned array(float64, 1d, C)"
-        );
-        let both = ArrayType {
-            readonly: true,
-            ..unaligned
-        };
-        assert_eq!(
-            Type::Array(both).to_string(),
-            "unaligned readonly array(float64, 1d, C)"
-        );
+        assert_eq!(Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C)).to_string(), "array(float64, 2d, C)");
+        let unaligned = ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 1, Layout::C) };
+        assert_eq!(Type::Array(unaligned.clone()).to_string(), "unaligned array(float64, 1d, C)");
+        let both = ArrayType { readonly: true, ..unaligned };
+        assert_eq!(Type::Array(both).to_string(), "unaligned readonly array(float64, 1d, C)");
     }
 
     #[test]
     fn records_print_as_numba_and_parse_back() {
         let record = Type::Record(RecordType {
             fields: vec![
-                RecordField {
-                    name: "x".into(),
-                    ty: Type::FLOAT64,
-                    offset: 0,
-                },
-                RecordField {
-                    name: "n_2".into(),
-                    ty: Type::int(32, true),
-                    offset: 8,
-                },
+                RecordField { name: "x".into(), ty: Type::FLOAT64, offset: 0 },
+                RecordField { name: "n_2".into(), ty: Type::int(32, true), offset: 8 },
             ],
             size: 16,
             aligned_struct: true,
@@ -763,50 +612,24 @@ mod tests {
 
     #[test]
     fn time_types_print_as_numba_and_parse_back() {
-        for ty in [
-            Type::Datetime(TimeUnit::Nanos),
-            Type::Timedelta(TimeUnit::Days),
-            Type::Timedelta(TimeUnit::Generic),
-            Type::Datetime(TimeUnit::Attos),
-        ] {
+        for ty in [Type::Datetime(TimeUnit::Nanos), Type::Timedelta(TimeUnit::Days), Type::Timedelta(TimeUnit::Generic), Type::Datetime(TimeUnit::Attos)] {
             assert_eq!(parse_type(&ty.to_string()), Ok(ty.clone()));
             let array = Type::Array(ArrayType::new(ty, 2, Layout::F));
             assert_eq!(parse_type(&array.to_string()), Ok(array));
         }
-        assert_eq!(
-            Type::Datetime(TimeUnit::Micros).to_string(),
-            "datetime64[us]"
-        );
-        assert_eq!(
-            parse_type("datetime64[ns][:]"),
-            Ok(Type::Array(ArrayType::new(
-                Type::Datetime(TimeUnit::Nanos),
-                1,
-                Layout::A
-            )))
-        );
+        assert_eq!(Type::Datetime(TimeUnit::Micros).to_string(), "datetime64[us]");
+        assert_eq!(parse_type("datetime64[ns][:]"), Ok(Type::Array(ArrayType::new(Type::Datetime(TimeUnit::Nanos), 1, Layout::A))));
         assert!(parse_type("datetime64[fortnight]").is_err());
     }
 
     #[test]
     fn unaligned_wins_unification_and_views_keep_it() {
         let aligned = ArrayType::new(Type::FLOAT64, 2, Layout::C);
-        let unaligned = ArrayType {
-            aligned: false,
-            ..ArrayType::new(Type::FLOAT64, 2, Layout::F)
-        };
-        let Some(Type::Array(u)) = unify(
-            &Type::Array(aligned.clone()),
-            &Type::Array(unaligned.clone()),
-        ) else {
-            panic!("arrays unify")
-        };
+        let unaligned = ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 2, Layout::F) };
+        let Some(Type::Array(u)) = unify(&Type::Array(aligned.clone()), &Type::Array(unaligned.clone())) else { panic!("arrays unify") };
         assert!(!u.aligned);
         assert_eq!(u.layout, Layout::A);
-        let Some(Type::Array(same)) = unify(&Type::Array(aligned.clone()), &Type::Array(aligned))
-        else {
-            panic!("arrays unify")
-        };
+        let Some(Type::Array(same)) = unify(&Type::Array(aligned.clone()), &Type::Array(aligned)) else { panic!("arrays unify") };
         assert!(same.aligned);
         assert!(!unaligned.with(1, Layout::A).aligned);
     }
@@ -819,25 +642,13 @@ mod heap_parts_tests {
     #[test]
     fn heap_parts_are_arrays_wherever_they_sit_in_tuples() {
         let array = Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C));
-        let part = |path: &[usize]| HeapPart {
-            path: path.to_vec(),
-            kind: HeapKind::Array,
-        };
+        let part = |path: &[usize]| HeapPart { path: path.to_vec(), kind: HeapKind::Array };
         let cases: Vec<(Type, Vec<HeapPart>)> = vec![
             (Type::FLOAT64, vec![]),
             (Type::Tuple(vec![Type::INT64, Type::Bool]), vec![]),
             (array.clone(), vec![part(&[])]),
-            (
-                Type::Tuple(vec![Type::INT64, array.clone()]),
-                vec![part(&[1])],
-            ),
-            (
-                Type::Tuple(vec![
-                    array.clone(),
-                    Type::Tuple(vec![Type::FLOAT64, array.clone()]),
-                ]),
-                vec![part(&[0]), part(&[1, 1])],
-            ),
+            (Type::Tuple(vec![Type::INT64, array.clone()]), vec![part(&[1])]),
+            (Type::Tuple(vec![array.clone(), Type::Tuple(vec![Type::FLOAT64, array.clone()])]), vec![part(&[0]), part(&[1, 1])]),
         ];
         for (ty, parts) in cases {
             assert_eq!(ty.heap_parts(), parts, "{ty}");

@@ -15,16 +15,9 @@ pub struct Signature {
 
 /// Parses a signature (`"ret(args)"` or `"(args)"`).
 pub fn parse_signature(text: &str) -> Result<Signature, String> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        at: 0,
-    };
+    let mut p = Parser { s: text.as_bytes(), at: 0 };
     p.ws();
-    let ret = if p.peek() == Some(b'(') {
-        None
-    } else {
-        Some(p.ty()?)
-    };
+    let ret = if p.peek() == Some(b'(') { None } else { Some(p.ty()?) };
     p.expect(b'(')?;
     let args = p.list(b')')?;
     p.ws();
@@ -37,10 +30,7 @@ pub fn parse_signature(text: &str) -> Result<Signature, String> {
 
 /// Parses one type (`"float64[:, ::1]"`, `"int32"`, `"UniTuple(int64 x 3)"`).
 pub fn parse_type(text: &str) -> Result<Type, String> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        at: 0,
-    };
+    let mut p = Parser { s: text.as_bytes(), at: 0 };
     let t = p.ty()?;
     p.ws();
     if p.at != p.s.len() {
@@ -91,9 +81,7 @@ impl Parser<'_> {
     fn word(&mut self) -> String {
         self.ws();
         let start = self.at;
-        while self.at < self.s.len()
-            && (self.s[self.at].is_ascii_alphanumeric() || self.s[self.at] == b'_')
-        {
+        while self.at < self.s.len() && (self.s[self.at].is_ascii_alphanumeric() || self.s[self.at] == b'_') {
             self.at += 1;
         }
         String::from_utf8_lossy(&self.s[start..self.at]).into_owned()
@@ -143,10 +131,7 @@ impl Parser<'_> {
                     if self.word() != "x" {
                         return Err(self.error("expected `x` in `UniTuple(type x count)`"));
                     }
-                    let n: usize = self
-                        .word()
-                        .parse()
-                        .map_err(|_| self.error("expected a count"))?;
+                    let n: usize = self.word().parse().map_err(|_| self.error("expected a count"))?;
                     self.expect(b')')?;
                     Type::Tuple(vec![item; n])
                 }
@@ -157,16 +142,14 @@ impl Parser<'_> {
                 "Record" => self.record()?,
                 "datetime64" | "timedelta64" => {
                     // `datetime64[ns]`; a `[` followed by `:` starts array dimensions instead.
-                    let unit =
-                        if self.peek() == Some(b'[') && self.s.get(self.at + 1) != Some(&b':') {
-                            self.at += 1;
-                            let code = self.word();
-                            self.expect(b']')?;
-                            crate::TimeUnit::from_code(&code)
-                                .ok_or_else(|| self.error(&format!("unknown time unit `{code}`")))?
-                        } else {
-                            crate::TimeUnit::Generic
-                        };
+                    let unit = if self.peek() == Some(b'[') && self.s.get(self.at + 1) != Some(&b':') {
+                        self.at += 1;
+                        let code = self.word();
+                        self.expect(b']')?;
+                        crate::TimeUnit::from_code(&code).ok_or_else(|| self.error(&format!("unknown time unit `{code}`")))?
+                    } else {
+                        crate::TimeUnit::Generic
+                    };
                     if name == "datetime64" {
                         Type::Datetime(unit)
                     } else {
@@ -178,10 +161,7 @@ impl Parser<'_> {
                     let dtype = self.ty()?;
                     self.expect(b',')?;
                     let dims = self.word();
-                    let ndim: u8 = dims
-                        .strip_suffix('d')
-                        .and_then(|d| d.parse().ok())
-                        .ok_or_else(|| self.error("expected `Nd`"))?;
+                    let ndim: u8 = dims.strip_suffix('d').and_then(|d| d.parse().ok()).ok_or_else(|| self.error("expected `Nd`"))?;
                     self.expect(b',')?;
                     let layout = match self.word().as_str() {
                         "C" => Layout::C,
@@ -192,19 +172,10 @@ impl Parser<'_> {
                     self.expect(b')')?;
                     Type::Array(ArrayType::new(dtype, ndim, layout))
                 }
-                other => scalar(other).ok_or_else(|| {
-                    format!(
-                        "unknown type `{other}` in `{}`",
-                        String::from_utf8_lossy(self.s)
-                    )
-                })?,
+                other => scalar(other).ok_or_else(|| format!("unknown type `{other}` in `{}`", String::from_utf8_lossy(self.s)))?,
             }
         };
-        let t = if self.peek() == Some(b'[') {
-            self.array_dims(t)?
-        } else {
-            t
-        };
+        let t = if self.peek() == Some(b'[') { self.array_dims(t)? } else { t };
         Ok(match t {
             Type::Array(mut a) => {
                 a.readonly |= readonly;
@@ -218,13 +189,7 @@ impl Parser<'_> {
     /// The rest of `Record(x[type=float64;offset=0],n[type=int32;offset=8];12;False)`, as
     /// [`Type`]'s `Display` writes it (field names are identifiers).
     fn record(&mut self) -> Result<Type, String> {
-        let keyword = |p: &mut Self, word: &str| {
-            if p.word() == word && p.eat(b'=') {
-                Ok(())
-            } else {
-                Err(p.error(&format!("expected `{word}=`")))
-            }
-        };
+        let keyword = |p: &mut Self, word: &str| if p.word() == word && p.eat(b'=') { Ok(()) } else { Err(p.error(&format!("expected `{word}=`"))) };
         self.expect(b'(')?;
         let mut fields = Vec::new();
         loop {
@@ -237,10 +202,7 @@ impl Parser<'_> {
             let ty = self.ty()?;
             self.expect(b';')?;
             keyword(self, "offset")?;
-            let offset = self
-                .word()
-                .parse()
-                .map_err(|_| self.error("expected an offset"))?;
+            let offset = self.word().parse().map_err(|_| self.error("expected an offset"))?;
             self.expect(b']')?;
             fields.push(crate::RecordField { name, ty, offset });
             if self.eat(b';') {
@@ -248,10 +210,7 @@ impl Parser<'_> {
             }
             self.expect(b',')?;
         }
-        let size = self
-            .word()
-            .parse()
-            .map_err(|_| self.error("expected the record's size"))?;
+        let size = self.word().parse().map_err(|_| self.error("expected the record's size"))?;
         self.expect(b';')?;
         let aligned_struct = match self.word().as_str() {
             "True" => true,
@@ -259,11 +218,7 @@ impl Parser<'_> {
             _ => return Err(self.error("expected `True` or `False`")),
         };
         self.expect(b')')?;
-        Ok(Type::Record(crate::RecordType {
-            fields,
-            size,
-            aligned_struct,
-        }))
+        Ok(Type::Record(crate::RecordType { fields, size, aligned_struct }))
     }
 
     /// `[:]`, `[:, ::1]` (C), `[::1, :]` (F): one entry per dimension.
@@ -332,26 +287,13 @@ mod tests {
         assert_eq!(s.args, vec![Type::int(32, true); 2]);
         let s = parse_signature("void(float64[:, ::1], int64[::1], f4[:])").unwrap();
         assert_eq!(s.ret, Some(Type::NoneType));
-        assert_eq!(
-            s.args[0],
-            Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C))
-        );
-        assert_eq!(
-            s.args[1],
-            Type::Array(ArrayType::new(Type::INT64, 1, Layout::C))
-        );
-        assert_eq!(
-            s.args[2],
-            Type::Array(ArrayType::new(Type::FLOAT32, 1, Layout::A))
-        );
-        let s = parse_signature("(UniTuple(int64 x 2), Tuple(int64, float64), float64[::1, :])")
-            .unwrap();
+        assert_eq!(s.args[0], Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::C)));
+        assert_eq!(s.args[1], Type::Array(ArrayType::new(Type::INT64, 1, Layout::C)));
+        assert_eq!(s.args[2], Type::Array(ArrayType::new(Type::FLOAT32, 1, Layout::A)));
+        let s = parse_signature("(UniTuple(int64 x 2), Tuple(int64, float64), float64[::1, :])").unwrap();
         assert_eq!(s.ret, None);
         assert_eq!(s.args[0], Type::Tuple(vec![Type::INT64; 2]));
-        assert_eq!(
-            s.args[2],
-            Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::F))
-        );
+        assert_eq!(s.args[2], Type::Array(ArrayType::new(Type::FLOAT64, 2, Layout::F)));
     }
 
     #[test]
@@ -360,15 +302,8 @@ mod tests {
             Type::Array(ArrayType::new(Type::COMPLEX128, 3, Layout::F)),
             Type::Tuple(vec![Type::INT64, Type::Bool]),
             Type::Tuple(vec![Type::FLOAT32; 3]),
-            Type::Array(ArrayType {
-                aligned: false,
-                ..ArrayType::new(Type::FLOAT64, 1, Layout::C)
-            }),
-            Type::Array(ArrayType {
-                aligned: false,
-                readonly: true,
-                ..ArrayType::new(Type::int(16, false), 2, Layout::A)
-            }),
+            Type::Array(ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 1, Layout::C) }),
+            Type::Array(ArrayType { aligned: false, readonly: true, ..ArrayType::new(Type::int(16, false), 2, Layout::A) }),
         ] {
             assert_eq!(parse_type(&t.to_string()).unwrap(), t);
         }
@@ -376,36 +311,15 @@ mod tests {
 
     #[test]
     fn slice_notation_means_aligned() {
-        let s = parse_signature(
-            "void(float64[:], unaligned float64[::1], readonly unaligned int32[:, :])",
-        )
-        .unwrap();
-        assert_eq!(
-            s.args[0],
-            Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::A))
-        );
-        assert_eq!(
-            s.args[1],
-            Type::Array(ArrayType {
-                aligned: false,
-                ..ArrayType::new(Type::FLOAT64, 1, Layout::C)
-            })
-        );
-        assert_eq!(
-            s.args[2],
-            Type::Array(ArrayType {
-                aligned: false,
-                readonly: true,
-                ..ArrayType::new(Type::int(32, true), 2, Layout::A)
-            })
-        );
+        let s = parse_signature("void(float64[:], unaligned float64[::1], readonly unaligned int32[:, :])").unwrap();
+        assert_eq!(s.args[0], Type::Array(ArrayType::new(Type::FLOAT64, 1, Layout::A)));
+        assert_eq!(s.args[1], Type::Array(ArrayType { aligned: false, ..ArrayType::new(Type::FLOAT64, 1, Layout::C) }));
+        assert_eq!(s.args[2], Type::Array(ArrayType { aligned: false, readonly: true, ..ArrayType::new(Type::int(32, true), 2, Layout::A) }));
     }
 
     #[test]
     fn errors_name_the_problem() {
-        assert!(parse_signature("int32(int33)")
-            .unwrap_err()
-            .contains("unknown type `int33`"));
+        assert!(parse_signature("int32(int33)").unwrap_err().contains("unknown type `int33`"));
         assert!(parse_signature("int32(int32").is_err());
     }
 }

@@ -17,9 +17,7 @@ pub const BLESS_VAR: &str = "FERROJIT_BLESS";
 
 /// Whether this run (re)writes golden files instead of comparing with them.
 pub fn blessing() -> bool {
-    std::env::var(BLESS_VAR)
-        .map(|v| !v.is_empty() && v != "0")
-        .unwrap_or(false)
+    std::env::var(BLESS_VAR).map(|v| !v.is_empty() && v != "0").unwrap_or(false)
 }
 
 /// The `*.ext` files directly inside `dir`, sorted by name so that runs are deterministic.
@@ -42,18 +40,12 @@ pub fn read_text(path: &Path) -> String {
 
 /// The file name of `path` as a string (`foo.py`).
 pub fn file_name(path: &Path) -> String {
-    path.file_name()
-        .expect("file name")
-        .to_string_lossy()
-        .into_owned()
+    path.file_name().expect("file name").to_string_lossy().into_owned()
 }
 
 /// The file stem of `path` as a string (`foo` for `foo.py`).
 pub fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .expect("file stem")
-        .to_string_lossy()
-        .into_owned()
+    path.file_stem().expect("file stem").to_string_lossy().into_owned()
 }
 
 /// Compares (or, when blessing, writes) golden files and collects every failure, so that one
@@ -71,14 +63,7 @@ pub struct Golden {
 
 impl Golden {
     pub fn new(comment: &'static str, command: &'static str) -> Self {
-        Golden {
-            comment,
-            command,
-            bless: blessing(),
-            failures: Vec::new(),
-            checked: 0,
-            written: Vec::new(),
-        }
+        Golden { comment, command, bless: blessing(), failures: Vec::new(), checked: 0, written: Vec::new() }
     }
 
     /// The header line of every golden file (without its newline).
@@ -92,8 +77,7 @@ impl Golden {
 
     /// Records a failure that blessing cannot fix (e.g. a valid fixture that failed to parse).
     pub fn fail(&mut self, fixture: &Path, message: impl AsRef<str>) {
-        self.failures
-            .push(format!("{}: {}", fixture.display(), message.as_ref()));
+        self.failures.push(format!("{}: {}", fixture.display(), message.as_ref()));
     }
 
     /// Checks `actual` against the golden file `golden`, or writes it when blessing.
@@ -103,16 +87,13 @@ impl Golden {
         if !actual.ends_with('\n') {
             actual.push('\n');
         }
-        let existing = fs::read_to_string(golden)
-            .ok()
-            .map(|t| t.replace("\r\n", "\n"));
+        let existing = fs::read_to_string(golden).ok().map(|t| t.replace("\r\n", "\n"));
         // The expected text, and how many header lines precede it in the file.
         let expected = existing.as_deref().map(|t| self.strip_header(t));
         if self.bless {
             let content = format!("{}\n{}", self.header(), actual);
             if existing.as_deref() != Some(content.as_str()) {
-                fs::write(golden, content)
-                    .unwrap_or_else(|e| panic!("cannot write {}: {e}", golden.display()));
+                fs::write(golden, content).unwrap_or_else(|e| panic!("cannot write {}: {e}", golden.display()));
                 self.written.push(golden.to_path_buf());
             }
             return;
@@ -139,8 +120,7 @@ impl Golden {
         for golden in files_with_ext(dir, golden_ext) {
             let Some(source_ext) = source_ext else {
                 if self.bless {
-                    fs::remove_file(&golden)
-                        .unwrap_or_else(|e| panic!("cannot remove {}: {e}", golden.display()));
+                    fs::remove_file(&golden).unwrap_or_else(|e| panic!("cannot remove {}: {e}", golden.display()));
                     self.written.push(golden);
                 } else {
                     self.failures.push(format!(
@@ -155,8 +135,7 @@ impl Golden {
                 continue;
             }
             if self.bless {
-                fs::remove_file(&golden)
-                    .unwrap_or_else(|e| panic!("cannot remove {}: {e}", golden.display()));
+                fs::remove_file(&golden).unwrap_or_else(|e| panic!("cannot remove {}: {e}", golden.display()));
                 self.written.push(golden);
             } else {
                 self.failures.push(format!(
@@ -185,11 +164,7 @@ impl Golden {
             for path in &self.written {
                 eprintln!("blessed: {}", path.display());
             }
-            eprintln!(
-                "{} golden files checked, {} written or removed",
-                self.checked,
-                self.written.len()
-            );
+            eprintln!("{} golden files checked, {} written or removed", self.checked, self.written.len());
         }
         if self.failures.is_empty() {
             assert!(self.checked > 0, "no fixtures were found");
@@ -216,33 +191,19 @@ pub fn diff(expected: &str, actual: &str, skipped: usize) -> String {
     let b: Vec<&str> = actual.lines().collect();
     // Trim the common prefix and suffix so the quadratic part only sees the changed middle.
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
+    let suffix = a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     // Longest common subsequence table over the middle.
     let (n, m) = (am.len(), bm.len());
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if am[i] == bm[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+            lcs[i][j] = if am[i] == bm[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
     // The edit script over the whole files: (tag, line in expected, line in actual, text).
     let mut ops: Vec<(char, usize, usize, &str)> = Vec::new();
-    ops.extend(
-        a[..prefix]
-            .iter()
-            .enumerate()
-            .map(|(i, line)| (' ', i, i, *line)),
-    );
+    ops.extend(a[..prefix].iter().enumerate().map(|(i, line)| (' ', i, i, *line)));
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
         if i < n && j < m && am[i] == bm[j] {
@@ -258,21 +219,11 @@ pub fn diff(expected: &str, actual: &str, skipped: usize) -> String {
         }
     }
     for k in 0..suffix {
-        ops.push((
-            ' ',
-            a.len() - suffix + k,
-            b.len() - suffix + k,
-            a[a.len() - suffix + k],
-        ));
+        ops.push((' ', a.len() - suffix + k, b.len() - suffix + k, a[a.len() - suffix + k]));
     }
     // Print the changes with up to three lines of context, grouped into hunks.
     const CONTEXT: usize = 3;
-    let changed: Vec<usize> = ops
-        .iter()
-        .enumerate()
-        .filter(|(_, op)| op.0 != ' ')
-        .map(|(k, _)| k)
-        .collect();
+    let changed: Vec<usize> = ops.iter().enumerate().filter(|(_, op)| op.0 != ' ').map(|(k, _)| k).collect();
     let mut out = String::new();
     let mut k = 0;
     while k < changed.len() {
@@ -283,12 +234,7 @@ pub fn diff(expected: &str, actual: &str, skipped: usize) -> String {
             end = changed[k];
         }
         let end = (end + CONTEXT + 1).min(ops.len());
-        let _ = writeln!(
-            out,
-            "@@ golden file line {}, output line {} @@",
-            ops[start].1 + 1 + skipped,
-            ops[start].2 + 1
-        );
+        let _ = writeln!(out, "@@ golden file line {}, output line {} @@", ops[start].1 + 1 + skipped, ops[start].2 + 1);
         for op in &ops[start..end] {
             let _ = writeln!(out, "{}{}", op.0, op.3);
         }
@@ -308,9 +254,6 @@ mod tests {
     #[test]
     fn diff_shows_changed_lines_with_context() {
         let d = diff("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n", 1);
-        assert_eq!(
-            d,
-            "@@ golden file line 2, output line 1 @@\n a\n-b\n+B\n c\n d\n+e\n"
-        );
+        assert_eq!(d, "@@ golden file line 2, output line 1 @@\n a\n-b\n+B\n c\n d\n+e\n");
     }
 }
