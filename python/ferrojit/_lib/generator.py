@@ -35,7 +35,7 @@ from . import axis_error, data_address
 from .dtypes import numpy_type
 from .random import KIND_EXPONENTIAL, KIND_NORMAL, KIND_RANDOM, KIND_STANDARD_EXPONENTIAL, KIND_STANDARD_NORMAL, KIND_UNIFORM
 from .random import _broadcast_parameters, _check_real, _check_size, _given, _kahan_total, _non_negative, _sampler, _shuffle_rows, _weighted_indices
-from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _new_flat, _poisson, _triangular_of
+from .random import _POISSON_LAM_MAX, _binomial_of, _chisquare, _gamma, _geometric_search, _laplace, _logistic, _lognormal, _new_flat, _poisson, _triangular_of, _check_triangular
 from .random import _positive, _refuse, _require, _standard_gamma, _standard_t, _exponential_of, _uniform_of, _nan_message, c_pow
 
 STATE_WORDS = 6
@@ -557,9 +557,7 @@ def triangular(rng, left, mode, right, size=None):
     if any(isinstance(x, types.Array) for x in (left, mode, right)):
 
         def draws_broadcast(rng, left, mode, right, size=None):
-            _refuse(left > mode, "left > mode")
-            _refuse(mode > right, "mode > right")
-            _refuse(left == right, "left == right")
+            _check_triangular(left, mode, right)
             full_left, full_mode, full_right = _broadcast_parameters(size, left, mode, right)
             source = (_state_address(rng),)
             out, flat = _new_flat(full_left.shape, np.float64)
@@ -571,9 +569,7 @@ def triangular(rng, left, mode, right, size=None):
         return draws_broadcast
 
     def draws(rng, left, mode, right, size=None):
-        _refuse(left > mode, "left > mode")
-        _refuse(mode > right, "mode > right")
-        _refuse(left == right, "left == right")
+        _check_triangular(left, mode, right)
         source = (_state_address(rng),)
         if size is None:
             return _triangular_of(source, np.float64(left), np.float64(mode), np.float64(right))

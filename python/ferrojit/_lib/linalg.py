@@ -220,9 +220,14 @@ def _lapack_types(name, *operands):
     return np.float64, np.float32 if single else np.float64
 
 
-def _check_matrix(name, a, ndims=(2,)):
+def _check_numbers(name, a):
+    """``a`` is an array of numbers, else the call is refused."""
     if not isinstance(a, types.Array) or not isinstance(a.dtype, _NUMBER):
         raise CallRefused(f"`{name}` takes an array of numbers, not a `{a}`")
+
+
+def _check_matrix(name, a, ndims=(2,)):
+    _check_numbers(name, a)
     if a.ndim not in ndims:
         raise CallRefused(
             f"`{name}` of a {a.ndim}-dimensional array is not supported yet (only {' or '.join(map(str, ndims))} dimensions)",
@@ -1435,8 +1440,7 @@ def _matrix_norm(x, ord, real):
 @overload(np.linalg.norm)
 def norm(x, ord=None, axis=None, keepdims=False):
     name = "np.linalg.norm"
-    if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
-        raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
+    _check_numbers(name, x)
     if not (axis is None or isinstance(axis, types.NoneType)):
         return None  # norm_along_axes
     keep = _constant(name, "keepdims", keepdims, False)
@@ -1604,8 +1608,7 @@ def norm_along_axes(x, ord=None, axis=None, keepdims=False):
     name = "np.linalg.norm"
     if axis is None or isinstance(axis, types.NoneType):
         return None  # norm
-    if not isinstance(x, types.Array) or not isinstance(x.dtype, _NUMBER):
-        raise CallRefused(f"`{name}` takes an array of numbers, not a `{x}`")
+    _check_numbers(name, x)
     keep = _constant(name, "keepdims", keepdims, False)
     count = _axis_count(name, axis)
     t = _element(x)
@@ -1785,8 +1788,7 @@ def _pinv_default(rcond, m, n):
 @overload(np.linalg.matrix_rank, any_layout=True)
 def matrix_rank(A, tol=None, hermitian=False):
     name = "np.linalg.matrix_rank"
-    if not isinstance(A, types.Array) or not isinstance(A.dtype, _NUMBER):
-        raise CallRefused(f"`{name}` takes an array of numbers, not a `{A}`")
+    _check_numbers(name, A)
     singular_values = _hermitian_singular_values if _constant(name, "hermitian", hermitian, False) else _singular_values
     if _is_stack(A):
         _default_only(name, "tol", tol)

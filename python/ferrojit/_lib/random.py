@@ -507,6 +507,14 @@ def _triangular(left, mode, right):
 
 
 @register_jitable
+def _check_triangular(left, mode, right):
+    """NumPy's checks of a triangular distribution's parameters (numbers or arrays)."""
+    _refuse(left > mode, "left > mode")
+    _refuse(mode > right, "mode > right")
+    _refuse(left == right, "left == right")
+
+
+@register_jitable
 def _standard_t(source, df, _b):
     num = _normal_of(source)
     denom = _standard_gamma(source, df / 2)
@@ -1099,9 +1107,7 @@ def triangular(left, mode, right, size=None):
     _check_size("np.random.triangular", size)
 
     def draws(left, mode, right, size=None):
-        _refuse(left > mode, "left > mode")
-        _refuse(mode > right, "mode > right")
-        _refuse(left == right, "left == right")
+        _check_triangular(left, mode, right)
         return _sample_triangular(size, left, mode, right)
 
     return draws
