@@ -61,6 +61,18 @@ def test_searchsorted_matches_numpy(func, dtype):
         check_arrays(func, a, v)
 
 
+@pytest.mark.parametrize("func", SEARCHES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("dtype", DTYPES, ids=dtype_id)
+def test_searchsorted_many_queries_match_numpy(func, dtype):
+    """Queries enough to be sorted first and found in their order (4096 of them in 1024 keys or more), in keys
+    short and long, with ties and NaNs on both sides."""
+    for n in (40, 5000):
+        unsorted = with_ties(n, dtype, 7)
+        a = unsorted if func in (search_sorter, search_sorter_right) else np.sort(unsorted)
+        for v in (with_ties(200, dtype, 10), with_ties(5000, dtype, 11).reshape(100, 50), with_ties(13000, dtype, 12)[::-3]):
+            check_arrays(func, a, v)
+
+
 @pytest.mark.parametrize(
     "a, v",
     [

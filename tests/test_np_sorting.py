@@ -193,8 +193,15 @@ def test_axes_given_at_run_time(func, axis):
         np.random.default_rng(8).integers(0, 2**64 - 1, 3000, dtype=np.uint64),
         np.tile(np.array([np.inf, -np.inf, 5e-324, -5e-324, np.nan, -1.0, 2.0, 1e300]), 300),
         np.random.default_rng(9).integers(-100, 100, 3000).astype(np.uint32),
+        # Equal in radix sort's leading bytes, then ordered by their others: groups past 1024 elements (radix
+        # sort again), of about 30 (merge sort) and of one to three (insertion), with ties in the rest.
+        (np.random.default_rng(10).integers(0, 4, 6000) << 56) - (2 << 56) + np.random.default_rng(11).integers(0, 50, 6000),
+        (np.random.default_rng(12).integers(0, 200, 6000) << 48) + np.random.default_rng(13).integers(0, 8, 6000),
+        (np.random.default_rng(14).integers(0, 2**20, 6000, dtype=np.uint64) << np.uint64(40)) + np.random.default_rng(15).integers(0, 4, 6000, dtype=np.uint64),
+        np.random.default_rng(16).integers(-(10**12), 10**12, 6000),
     ],
-    ids=["descending", "three-values", "all-equal", "repeated-runs", "all-nan", "random", "float32", "int32", "uint64", "extremes", "uint32-wrapped"],
+    ids=["descending", "three-values", "all-equal", "repeated-runs", "all-nan", "random", "float32", "int32", "uint64", "extremes", "uint32-wrapped",
+         "large-groups", "medium-groups", "small-groups", "narrow-int64"],
 )
 @pytest.mark.parametrize("func", [sort_default, sort_axis0_stable, argsort_stable], ids=lambda f: f.__name__)
 def test_long_runs_match_numpy(a, func):
@@ -202,6 +209,32 @@ def test_long_runs_match_numpy(a, func):
     sort of 32 or 64-bit values; no zeros of both signs, whose order an unstable sort leaves
     open)."""
     check_arrays(func, a)
+
+
+@pytest.mark.parametrize(
+    "a",
+    [
+        np.tile(np.array([0.0, -0.0, 1.0, -0.0, -2.0]), 400),
+        np.tile(np.array([-0.0, 0.0], np.float32), 1000),
+        np.where(np.random.default_rng(10).random(3000) < 0.5, -0.0, 0.0) * np.random.default_rng(11).integers(0, 3, 3000),
+    ],
+    ids=["float64", "float32", "random-signs"],
+)
+@pytest.mark.parametrize("func", [sort_axis0_stable, argsort_stable, argsort_flat_stable], ids=lambda f: f.__name__)
+def test_long_stable_runs_keep_zeros_of_both_signs_in_order(a, func):
+    """A stable sort keeps -0.0 and 0.0 (equal in NumPy's order) where they were: radix sort, which tells them
+    apart by their bits, steps aside for runs holding -0.0."""
+    check_arrays(func, a)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint64, np.float32, np.float64], ids=dtype_id)
+def test_long_quicksort_argsort_orders_the_array(dtype):
+    """An unstable argsort of runs long enough for radix sort: its indices order the array (ties in any order)."""
+    for a, axis in ((with_ties(3000, dtype, 12), -1), (with_ties(3000, dtype, 13).reshape(1500, 2), 0)):
+        got = _COMPILED.setdefault(argsort_quick, njit(argsort_quick))(a, axis)
+        assert_same_array(np.take_along_axis(a, got, axis=axis), np.sort(a, axis=axis))
+        positions = np.arange(a.shape[axis]).reshape((-1,) + (1,) * (a.ndim - 1))
+        assert (np.sort(got, axis=axis) == positions).all()
 
 
 def sort_kind_bad(a):

@@ -34,6 +34,13 @@ def _constant_flag(name, keyword, value):
 
 
 @register_jitable
+def _goes_before(key, v, right):
+    """Whether an element ``key`` of the ordered keys goes before the insertion point of ``v``: it is less than
+    ``v`` (``right``: not greater than it), in NumPy's order."""
+    return (not _less(v, key)) if right else _less(key, v)
+
+
+@register_jitable
 def _insertion_point(keys, v, right):
     """Where ``v`` goes in the ordered ``keys``: before the first element not less than it
     (``right``: greater than it), in NumPy's order."""
@@ -41,21 +48,76 @@ def _insertion_point(keys, v, right):
     hi = keys.size
     while lo < hi:
         mid = (lo + hi) >> 1
-        if (not _less(v, keys[mid])) if right else _less(keys[mid], v):
+        if _goes_before(keys[mid], v, right):
             lo = mid + 1
         else:
             hi = mid
     return lo
 
 
+# At least this many queries, in at least this many keys, are searched for in their own order (see
+# `_insertion_points`). Measured (float64, random queries, best of 15): from 4096 queries in 4096 keys the
+# ordered search takes 0.4x the binary searches' time, 0.5x in 1M keys; in 256 keys the two are even, and
+# for fewer queries (radix sort's fixed passes) or fewer keys (held in the first level of cache) the binary
+# searches are faster.
+_ORDERED_QUERIES = 4096
+_ORDERED_KEYS = 1024
+
+
+@register_jitable
+def _insertion_points(keys, queries, found, right):
+    """``found[i] = _insertion_point(keys, queries[i], right)`` for every query (``queries`` a 1-d array of the
+    keys' type, reordered here). Many queries in many keys are sorted first, then found in that order, each by
+    a galloping search from where the one before it went: a pass over the keys instead of a binary search per
+    query, whose every step is a cache miss once the keys outgrow the cache (1M keys, 100k queries: 7 ms
+    where the binary searches take 38 ms)."""
+    m = queries.size
+    n = keys.size
+    if m < _ORDERED_QUERIES or n < _ORDERED_KEYS:
+        for i in range(m):
+            found[i] = _insertion_point(keys, queries[i], right)
+        return
+    order = np.arange(m)
+    _sort_run(queries, order, 0, m, False)
+    p = 0
+    for t in range(m):
+        v = queries[t]
+        if p < n and _goes_before(keys[p], v, right):
+            # keys[lo] goes before v: double the step until keys[hi] does not (or hi passes the end), then
+            # bisect (lo, hi].
+            lo = p
+            step = 1
+            hi = lo + 1
+            while hi < n and _goes_before(keys[hi], v, right):
+                lo = hi
+                step <<= 1
+                hi = lo + step
+            hi = min(hi, n)
+            lo += 1
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if _goes_before(keys[mid], v, right):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            p = lo
+        found[order[t]] = p
+
+
 def _ordered_keys(a, sorter, common):
-    """``a`` (1-d) in the type ``common``, in the order ``sorter`` gives when not None (NumPy's
-    ``ValueError`` for a sorter of another length or holding an index out of range)."""
+    """``a`` (1-d) in the type ``common`` (``a`` itself when of that type), in the order ``sorter`` gives when
+    not None (NumPy's ``ValueError`` for a sorter of another length or holding an index out of range)."""
 
 
 @overload(_ordered_keys)
 def _ordered_keys_typing(a, sorter, common):
     if isinstance(sorter, types.NoneType):
+        if a.dtype == common.instance_type:
+
+            def itself(a, sorter, common):
+                return a
+
+            return itself
 
         def as_given(a, sorter, common):
             return a.astype(common)
@@ -108,10 +170,7 @@ def searchsorted_typing(a, v, side="left", sorter=None):
     def search_many(a, v, side=None, sorter=None):
         keys = _ordered_keys(a, sorter, common)
         result = np.empty(v.shape, np.int64)
-        found = result.ravel()
-        wanted = v.ravel()
-        for i in range(wanted.size):
-            found[i] = _insertion_point(keys, common(wanted[i]), right)
+        _insertion_points(keys, v.ravel().astype(common), result.ravel(), right)
         return result
 
     return search_many

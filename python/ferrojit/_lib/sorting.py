@@ -367,53 +367,149 @@ _RADIX_RUN = 1024
 
 
 @register_jitable
-def _radix_sort(bits, scratch, passes, unsigned):
-    """Orders the unsigned integers ``bits`` (``passes`` bytes each, of type ``unsigned``), stably, by least
-    significant digit first: one pass per byte, with ``scratch`` of the same length, a pass
-    skipped when every element has the same byte there."""
-    n = bits.size
-    counts = np.zeros((passes, 256), np.int64)
-    for i in range(n):
-        x = bits[i]
-        for b in range(passes):
-            counts[b, np.int64(x & 255)] += 1
-            x = x >> 8
+def _radix_passes(bits, scratch, idx, idx_scratch, lo, hi, low, high, least, unsigned):
+    """Orders ``bits[lo:hi]`` (none less than ``least``) stably by the bytes ``low`` to ``high - 1`` of their
+    distance from ``least`` (least significant first), moving ``idx[lo:hi]`` (or nothing, ``idx`` None) with
+    them: one pass per byte through ``scratch[lo:hi]`` (and ``idx_scratch``), a pass skipped when every element
+    has the same byte there; the result is left in ``bits``."""
+    n = hi - lo
+    levels = high - low
+    counts = np.zeros(levels * 256, np.int64)
+    for i in range(lo, hi):
+        x = (bits[i] - least) >> unsigned(8 * low)
+        for b in range(levels):
+            counts[b * 256 + np.int64(x & unsigned(255))] += 1
+            x = x >> unsigned(8)
     offsets = np.empty(256, np.int64)
     source = bits
     target = scratch
+    source_idx = idx
+    target_idx = idx_scratch
     moved = 0
-    for b in range(passes):
-        shift = unsigned(8 * b)
-        if counts[b, np.int64((source[0] >> shift) & 255)] == n:
+    for b in range(levels):
+        shift = unsigned(8 * (low + b))
+        if counts[b * 256 + np.int64(((source[lo] - least) >> shift) & unsigned(255))] == n:
             continue
-        total = 0
+        total = lo
         for d in range(256):
             offsets[d] = total
-            total += counts[b, d]
-        for i in range(n):
+            total += counts[b * 256 + d]
+        for i in range(lo, hi):
             x = source[i]
-            d = np.int64((x >> shift) & 255)
+            d = np.int64(((x - least) >> shift) & unsigned(255))
             target[offsets[d]] = x
+            _put(target_idx, offsets[d], _item(source_idx, i))
             offsets[d] += 1
         source, target = target, source
+        source_idx, target_idx = target_idx, source_idx
         moved += 1
     if moved % 2 == 1:
-        bits[:] = scratch
+        bits[lo:hi] = scratch[lo:hi]
+        _copy_indices(idx, idx_scratch, lo, hi)
+
+
+# Radix sort orders by at most this many leading bytes in one go; elements equal in them are then ordered
+# among themselves (see `_radix_sort`).
+_LEADING_BYTES = 4
+
+
+@register_jitable
+def _radix_sort(bits, scratch, passes, unsigned, idx, idx_scratch):
+    """Orders the unsigned integers ``bits`` (``passes`` bytes each, of type ``unsigned``) stably, moving
+    ``idx`` (an int64 array of the same length, or None) with them, through ``scratch`` (and ``idx_scratch``)
+    of the same length.
+
+    The elements are ordered by their distance from the least of them, whose bytes above those of the
+    largest distance are all zero and skipped. The ``_LEADING_BYTES`` below them are sorted by least
+    significant digit first, which leaves the elements in groups equal in those bytes; each group longer than
+    one is then ordered by its other bytes: by insertion, merge sort or radix sort again as it grows. For
+    values spread over the leading bytes (1M random doubles or int64s, 4 bytes: groups of one or two) this
+    halves the passes over the data."""
+    n = bits.size
+    if n < 2:
+        return
+    least = bits[0]
+    most = bits[0]
+    for i in range(n):
+        least = min(least, bits[i])
+        most = max(most, bits[i])
+    span = most - least
+    high = 0
+    while high < passes and (span >> unsigned(8 * high)) != 0:
+        high += 1
+    if high == 0:
+        return
+    low = max(high - _LEADING_BYTES, 0)
+    _radix_passes(bits, scratch, idx, idx_scratch, 0, n, low, high, least, unsigned)
+    if low == 0:
+        return
+    shift = unsigned(8 * low)
+    start = 0
+    while start < n:
+        leading = (bits[start] - least) >> shift
+        end = start + 1
+        while end < n and ((bits[end] - least) >> shift) == leading:
+            end += 1
+        if end - start > _RADIX_RUN:
+            _radix_passes(bits, scratch, idx, idx_scratch, start, end, 0, low, least, unsigned)
+        elif end - start > _SMALL_RUN:
+            _merge_sort(bits, idx, start, end, scratch[start:end], _part(idx_scratch, start, end))
+        elif end - start > 1:
+            _insertion_sort(bits, idx, start, end)
+        start = end
+
+
+def _part(idx, lo, hi):
+    """``idx[lo:hi]``, or None when there are no indices (``idx`` is None)."""
+
+
+@overload(_part)
+def _part_typing(idx, lo, hi):
+    if isinstance(idx, types.NoneType):
+
+        def no_part(idx, lo, hi):
+            return None
+
+        return no_part
+
+    def part(idx, lo, hi):
+        return idx[lo:hi]
+
+    return part
+
+
+def _copy_indices(idx, source, lo, hi):
+    """``idx[lo:hi] = source[lo:hi]``, nothing when there are no indices (``idx`` is None)."""
+
+
+@overload(_copy_indices)
+def _copy_indices_typing(idx, source, lo, hi):
+    if isinstance(idx, types.NoneType):
+
+        def no_copy(idx, source, lo, hi):
+            return None
+
+        return no_copy
+
+    def copy(idx, source, lo, hi):
+        idx[lo:hi] = source[lo:hi]
+
+    return copy
 
 
 def _radix_run(keys, idx, lo, n, stable):
-    """Orders the run ``keys[lo:lo + n]`` (no NaN) by radix sort and returns True, when it
-    applies: a sort of values (no ``idx``) of 32 or 64-bit integers or floats, at least
-    ``_RADIX_RUN`` of them, floats only when not ``stable`` (their bits tell -0.0 from 0.0).
-    The values' bits are read as unsigned integers in the same order: the sign bit flipped
-    (signed integers, positive floats) or all bits (negative floats)."""
+    """Orders the run ``keys[lo:lo + n]`` (no NaN), with ``idx[lo:lo + n]`` when ``idx`` is not None, by radix
+    sort and returns True, when it applies: 32 or 64-bit integers or floats, at least ``_RADIX_RUN`` of them;
+    a ``stable`` sort of floats only when the run holds no -0.0 (radix sort tells it from 0.0 by its bits,
+    NumPy's order does not). The values' bits are read as unsigned integers in the same order: the sign bit
+    flipped (signed integers, positive floats) or all bits (negative floats)."""
 
 
 @overload(_radix_run)
 def _radix_run_typing(keys, idx, lo, n, stable):
     dtype = keys.dtype
     width = getattr(dtype, "bitwidth", 0)
-    applies = isinstance(idx, types.NoneType) and isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean) and width in (32, 64)
+    applies = isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean) and width in (32, 64)
     if not applies:
 
         def not_applied(keys, idx, lo, n, stable):
@@ -426,11 +522,16 @@ def _radix_run_typing(keys, idx, lo, n, stable):
     floats = isinstance(dtype, types.Float)
     signed = floats or dtype.signed
     passes = width // 8
+    indexed = not isinstance(idx, types.NoneType)
 
     def radix_run(keys, idx, lo, n, stable):
-        if n < _RADIX_RUN or (floats and stable):
+        if n < _RADIX_RUN:
             return False
         bits = keys[lo : lo + n].view(unsigned)
+        if floats and stable:
+            for i in range(n):
+                if bits[i] == sign:
+                    return False
         if signed:
             for i in range(n):
                 x = bits[i]
@@ -438,7 +539,10 @@ def _radix_run_typing(keys, idx, lo, n, stable):
                     bits[i] = x ^ every
                 else:
                     bits[i] = x ^ sign
-        _radix_sort(bits, np.empty(n, unsigned), passes, unsigned)
+        if indexed:
+            _radix_sort(bits, np.empty(n, unsigned), passes, unsigned, idx[lo : lo + n], np.empty(n, np.int64))
+        else:
+            _radix_sort(bits, np.empty(n, unsigned), passes, unsigned, None, None)
         if signed:
             for i in range(n):
                 x = bits[i]
