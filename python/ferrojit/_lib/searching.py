@@ -41,11 +41,9 @@ def _goes_before(key, v, right):
 
 
 @register_jitable
-def _insertion_point(keys, v, right):
-    """Where ``v`` goes in the ordered ``keys``: before the first element not less than it
-    (``right``: greater than it), in NumPy's order."""
-    lo = 0
-    hi = keys.size
+def _bisect(keys, v, right, lo, hi):
+    """The first position in ``[lo, hi)`` of the ordered ``keys`` whose element does not go before ``v`` (see
+    :func:`_goes_before`), or ``hi``."""
     while lo < hi:
         mid = (lo + hi) >> 1
         if _goes_before(keys[mid], v, right):
@@ -53,6 +51,13 @@ def _insertion_point(keys, v, right):
         else:
             hi = mid
     return lo
+
+
+@register_jitable
+def _insertion_point(keys, v, right):
+    """Where ``v`` goes in the ordered ``keys``: before the first element not less than it
+    (``right``: greater than it), in NumPy's order."""
+    return _bisect(keys, v, right, 0, keys.size)
 
 
 # At least this many queries, in at least this many keys, are searched for in their own order (see
@@ -92,15 +97,7 @@ def _insertion_points(keys, queries, found, right):
                 lo = hi
                 step <<= 1
                 hi = lo + step
-            hi = min(hi, n)
-            lo += 1
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if _goes_before(keys[mid], v, right):
-                    lo = mid + 1
-                else:
-                    hi = mid
-            p = lo
+            p = _bisect(keys, v, right, lo + 1, min(hi, n))
         found[order[t]] = p
 
 
