@@ -66,11 +66,19 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// The value of the integer index `index` (an int64), after NumPy's conversion of it to
     /// a C integer with bounds checking: a uint64 of 2**63 or more (negative here) does not
     /// fit, an `OverflowError`, not an index counting from the end.
+    ///
+    /// A uint64 index never counts from the end: its sign bit is cleared, which changes no index
+    /// in range (an array holds fewer than 2**63 elements; with bounds checking the larger ones
+    /// raised above) and tells LLVM that `wrap_index`'s negative case cannot happen, so an
+    /// unsigned index costs no wrap-around.
     fn index(&mut self, index: &ir::Expr) -> Result<IntValue<'ctx>> {
         let value = self.expr(index)?.into_int_value();
-        if self.options.boundscheck && matches!(&index.kind, ExprKind::Cast(from) if from.ty == Type::UINT64) {
-            let too_large = self.b.build_int_compare(IntPredicate::SLT, value, self.i64(0), "toolarge")?;
-            self.raise_if(too_large, ExcKind::OverflowError, "Python int too large to convert to C long")?;
+        if matches!(&index.kind, ExprKind::Cast(from) if from.ty == Type::UINT64) {
+            if self.options.boundscheck {
+                let too_large = self.b.build_int_compare(IntPredicate::SLT, value, self.i64(0), "toolarge")?;
+                self.raise_if(too_large, ExcKind::OverflowError, "Python int too large to convert to C long")?;
+            }
+            return Ok(self.b.build_and(value, self.i64(i64::MAX), "unsigned")?);
         }
         Ok(value)
     }

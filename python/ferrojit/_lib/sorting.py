@@ -380,7 +380,8 @@ def _radix_passes(bits, scratch, idx, idx_scratch, lo, hi, low, high, least, uns
         for b in range(levels):
             counts[b * 256 + np.int64(x & unsigned(255))] += 1
             x = x >> unsigned(8)
-    offsets = np.empty(256, np.int64)
+    # Unsigned positions: an unsigned index never counts from the end, so it costs no wrap-around.
+    offsets = np.empty(256, np.uint64)
     source = bits
     target = scratch
     source_idx = idx
@@ -392,14 +393,15 @@ def _radix_passes(bits, scratch, idx, idx_scratch, lo, hi, low, high, least, uns
             continue
         total = lo
         for d in range(256):
-            offsets[d] = total
+            offsets[d] = np.uint64(total)
             total += counts[b * 256 + d]
         for i in range(lo, hi):
             x = source[i]
             d = np.int64(((x - least) >> shift) & unsigned(255))
-            target[offsets[d]] = x
-            _put(target_idx, offsets[d], _item(source_idx, i))
-            offsets[d] += 1
+            o = offsets[d]
+            target[o] = x
+            _put(target_idx, o, _item(source_idx, i))
+            offsets[d] = o + np.uint64(1)
         source, target = target, source
         source_idx, target_idx = target_idx, source_idx
         moved += 1
