@@ -310,6 +310,7 @@ def histogram_range_infinite(a):
 
 
 RNG = np.random.default_rng(11)
+_EDGES = np.linspace(-3.3, 7.1, 11)
 SAMPLES = {
     "normal": RNG.standard_normal(1000),
     "float32": RNG.standard_normal(300).astype(np.float32),
@@ -320,6 +321,9 @@ SAMPLES = {
     "empty": np.zeros(0),
     "2d-strided": RNG.standard_normal((20, 30))[::2, ::-3],
     "nan-inside": np.array([0.0, np.nan, 1.0]),
+    # The edges of `histogram`'s 10 equal bins (those of the values' range) and the numbers next to them:
+    # the bin estimated from the distance is corrected against the edges, as NumPy's.
+    "on-edges": np.concatenate([_EDGES, np.nextafter(_EDGES[:-1], np.inf), np.nextafter(_EDGES[1:], -np.inf)]),
 }
 
 
