@@ -459,7 +459,7 @@ impl FnInfer<'_> {
         };
         let dtype = match args.take_spanned("dtype") {
             None | Some((Value::Expr(ir::Expr { ty: Type::NoneType, .. }), _)) => None,
-            Some((v, at)) => Some(self.dtype_arg(&v, at)?),
+            Some((v, at)) => Some(self.number_dtype_arg(&v, at)?),
         };
         let casting = match args.take_spanned("casting") {
             None => None,

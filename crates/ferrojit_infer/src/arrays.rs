@@ -390,6 +390,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.array_function("numpy.reshape", "a, /, shape, ~order='C', *, ~copy=None", reshape);
     r.array_function("numpy.transpose", "a, axes=None", transpose);
 
+    r.function("numpy.dtype", "dtype, /, align=False, copy=False", np_dtype);
+
     r.attribute("ndarray.shape", shape);
     r.attribute("ndarray.size", size);
     r.attribute("ndarray.ndim", ndim);
@@ -414,7 +416,7 @@ impl FnInfer<'_> {
     /// A dtype argument: `np.float32`, `float`/`int`/`bool`/`complex`, a name like
     /// `"float32"`, or `a.dtype`.
     pub(crate) fn dtype_arg(&self, v: &Value, span: Span) -> Result<Type> {
-        let from_name = |name: &str| Type::from_name(name).filter(|t| t.is_number());
+        let from_name = |name: &str| Type::from_name(name).filter(|t| t.is_number()).or_else(|| crate::datetimes::time_type_named(name));
         let ty = match v {
             Value::DType(t) => Some(t.clone()),
             Value::Str(s) => from_name(s),
@@ -428,6 +430,16 @@ impl FnInfer<'_> {
             _ => None,
         };
         ty.ok_or_else(|| self.typing(span, "unsupported `dtype`", Some("pass a NumPy scalar type such as `np.float64`, a Python `float`/`int`/`bool`/`complex`, or `a.dtype`")))
+    }
+
+    /// A dtype argument naming a number type (a reduction's or a ufunc's `dtype=`): NumPy's
+    /// `TypeError` for a time or structured dtype, which selects no loop of a ufunc.
+    pub(crate) fn number_dtype_arg(&self, v: &Value, span: Span) -> Result<Type> {
+        let ty = self.dtype_arg(v, span)?;
+        if !ty.is_number() {
+            return Err(self.typing(span, format!("The `dtype` and `signature` arguments to ufuncs only select the general DType and not details such as the byte order or time unit (`{ty}` given)"), Some("compute in a number type, then convert with `astype`")));
+        }
+        Ok(ty)
     }
 
     /// The `dtype` argument if given and not None, else `default`.
@@ -575,7 +587,7 @@ fn reduction_dtype(cx: &mut FnInfer<'_>, array: &ir::Expr, args: &mut Args, span
     if matches!(&v, Value::Expr(e) if e.ty == Type::NoneType) {
         return Ok(None);
     }
-    let dtype = cx.dtype_arg(&v, at)?;
+    let dtype = cx.number_dtype_arg(&v, at)?;
     if matches!(*array_type(array).dtype, Type::Complex(_)) && !matches!(dtype, Type::Complex(_)) {
         return Err(cx.typing(span, format!("`{}()` of a complex array cannot be computed in `{dtype}`", args.callee), Some("give a complex `dtype=`, or reduce `.real` and `.imag`")));
     }
@@ -679,7 +691,21 @@ fn astype(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) ->
     let (v, at) = args.take_spanned("dtype").expect("binding checks required parameters");
     let dtype = cx.dtype_arg(&v, at)?;
     let a = array_type(&array);
+    if crate::datetimes::is_time(&a.dtype) || crate::datetimes::is_time(&dtype) {
+        // NumPy's time casts: each element converted (units, NaT) into a new array.
+        let target = cx.time_cast_target(&a.dtype, &dtype, span)?;
+        let element = ir::Expr::new(ExprKind::MapElement(0), (*a.dtype).clone(), span);
+        let element = cx.time_cast(element, &target, span)?;
+        return Ok(cx.materialize_map(vec![array], element, span));
+    }
     cx.copy_array(array, dtype, keep_order(&a), false, span)
+}
+
+/// `np.dtype(x)` of a NumPy type, a Python number type, a constant name (`'f4'`, `'M8[ns]'`) or
+/// `a.dtype`: the dtype itself, for array-creating functions and `astype`.
+fn np_dtype(cx: &mut FnInfer<'_>, args: &mut Args, _span: Span) -> Result<Value> {
+    let (v, at) = args.take_spanned("dtype").expect("binding checks required parameters");
+    Ok(Value::DType(cx.dtype_arg(&v, at)?))
 }
 
 /// `a.view(dtype)`: the same memory read as another number type of the same item size (the

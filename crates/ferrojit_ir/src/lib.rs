@@ -447,6 +447,9 @@ pub struct RuntimeFunc {
 }
 
 impl RuntimeFunc {
+    /// `(count, from, to, datetime) -> count`: a datetime64 or timedelta64 count converted
+    /// between units (given by their index in `TimeUnit::ALL`) as NumPy's casts convert it.
+    pub const CONVERT_TIME: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_convert_time", may_raise: false };
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
     pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };
     pub const POW_U64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_u64", may_raise: false };

@@ -684,8 +684,22 @@ use print::{
     ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
 };
 
+/// A datetime64 (`datetime` nonzero) or timedelta64 count of the unit `from` as a count of the
+/// unit `to` (units by their index in `TimeUnit::ALL`), as NumPy's casts convert it; NaT stays
+/// NaT. The compiler writes the conversions by a ratio of lengths inline and calls this one for
+/// those through the calendar (and ratios too large for int64).
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_convert_time(count: i64, from: i64, to: i64, datetime: i64) -> i64 {
+    use ferrojit_types::{time, TimeUnit};
+    let unit = |k: i64| TimeUnit::ALL.get(k as usize).copied().unwrap_or(TimeUnit::Generic);
+    if count == time::NAT {
+        return count;
+    }
+    time::convert_count(i128::from(count), unit(from), unit(to), datetime != 0) as i64
+}
+
 symbol_table! {
-    ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
+    ferrojit_rt_convert_time, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,

@@ -18,6 +18,7 @@
 //!
 //! Variables unify as in Numba ([`unify`]).
 mod signature;
+pub mod time;
 
 pub use signature::{parse_signature, parse_type, Signature};
 use std::fmt;
