@@ -455,3 +455,12 @@ def test_stores_into_coarser_arrays_floor():
         with np.errstate(all="ignore"):
             store_finer(expected, d)
         assert_same_array(ferrojit.njit(store_finer)(a.copy(), d), expected)
+
+
+def new_time_arrays(d, t):
+    return (np.zeros(3, "m8[s]"), np.ones((2, 2), "M8[h]", order="F"), np.full(2, t, "m8[m]"), np.full(2, d), np.full(3, 7, "M8[D]"),
+            np.empty(0, "datetime64[ns]"), np.zeros_like(np.full(2, d)), np.ones_like(np.full(2, d), dtype="m8[D]"), np.full_like(np.zeros(2, "M8[s]"), d))
+
+
+def test_new_arrays_of_time_dtypes():
+    check_time(new_time_arrays, np.datetime64("2020-01-01T10", "h"), np.timedelta64(5, "h"))

@@ -83,6 +83,9 @@ def _element_type(dtype, default):
             named = None
         if named is not None and named.isnative and named.name in _ELEMENT_TYPES:
             return named.type
+        if named is not None and named.isnative and named.kind in "mM":
+            # A time dtype is the dtype itself: its scalar type does not say its unit.
+            return named
     raise CallRefused("unsupported `dtype`", hint=_DTYPE_HINT)
 
 
@@ -104,7 +107,13 @@ def _fill_setter(value, element, ndim):
     is converted, an array is broadcast into the shape and converted. Complex values go only to
     complex types."""
     value_type = value.dtype if isinstance(value, types.Array) else value
-    storable = isinstance(value_type, _NUMBER) and (np.dtype(element).kind == "c" or not isinstance(value_type, types.Complex))
+    kind = np.dtype(element).kind
+    if kind in "mM":
+        # Time values of the same kind (converted to the element's unit) or integers (counts).
+        same_kind = types.NPDatetime if kind == "M" else types.NPTimedelta
+        storable = isinstance(value_type, (same_kind, types.Integer))
+    else:
+        storable = isinstance(value_type, _NUMBER) and (kind == "c" or not isinstance(value_type, types.Complex))
     if not storable:
         raise CallRefused(
             f"cannot store a `{value}` into an array of `{np.dtype(element).name}`",
@@ -161,7 +170,7 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     layout = _new_array_options("np.full", order, device, like)
     _check_shape(shape)
     value_type = fill_value.dtype if isinstance(fill_value, types.Array) else fill_value
-    element = _element_type(dtype, numpy_type(value_type) if isinstance(value_type, _NUMBER) else np.float64)
+    element = _element_type(dtype, numpy_type(value_type) if isinstance(value_type, (*_NUMBER, types.NPDatetime, types.NPTimedelta)) else np.float64)
     store = _fill_setter(fill_value, element, _shape_ndim(shape))
 
     def full_of(shape, fill_value, dtype=None, order=None, device=None, like=None):
