@@ -464,3 +464,18 @@ def new_time_arrays(d, t):
 
 def test_new_arrays_of_time_dtypes():
     check_time(new_time_arrays, np.datetime64("2020-01-01T10", "h"), np.timedelta64(5, "h"))
+
+
+def assign_all(a, b):
+    a[...] = b
+    a[:1] = b[-1:]
+    return a
+
+
+@pytest.mark.parametrize("a, b", [
+    (dates("D"), dates("s")), (dates("ns").T.copy(), dates("M").T), (np.zeros(3, "m8[h]"), np.array([90, -90, 5], "m8[m]")), (np.zeros(2, "M8[D]"), np.array([3, -3])),
+], ids=lambda v: str(v.dtype))
+def test_assigning_time_arrays_converts_units(a, b):
+    expected = a.copy()
+    assign_all(expected, b)
+    assert_same_array(ferrojit.njit(assign_all)(a.copy(), b), expected)

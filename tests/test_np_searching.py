@@ -73,6 +73,25 @@ def test_searchsorted_many_queries_match_numpy(func, dtype):
             check_arrays(func, a, v)
 
 
+def _time_values(dtype, n, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(-300, 300, n).astype(dtype)
+    a[rng.integers(0, n, max(n // 9, 1))] = np.datetime64("NaT") if a.dtype.kind == "M" else np.timedelta64("NaT")
+    return a
+
+
+@pytest.mark.parametrize("func", SEARCHES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("keys, queries", [
+    ("M8[D]", "M8[D]"), ("M8[D]", "M8[h]"), ("m8[m]", "m8[h]"), ("m8[s]", "m8[s]"),
+], ids=lambda t: t)
+def test_searchsorted_of_times_matches_numpy(func, keys, queries):
+    """Keys and queries of one kind, in their common unit, NaT last; queries few and many (sorted first)."""
+    unsorted = _time_values(keys, 5000, 1)
+    a = unsorted if func in (search_sorter, search_sorter_right) else np.sort(unsorted)
+    for v in (_time_values(queries, 7, 2), _time_values(queries, 6000, 3).reshape(60, 100), _time_values(queries, 1, 4)[0]):
+        check_arrays(func, a, v)
+
+
 @pytest.mark.parametrize(
     "a, v",
     [

@@ -237,6 +237,34 @@ def test_long_quicksort_argsort_orders_the_array(dtype):
         assert (np.sort(got, axis=axis) == positions).all()
 
 
+def _times(dtype, n, seed):
+    """``n`` datetime64 or timedelta64 values with ties and NaTs."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(-40, 40, n).astype(dtype)
+    a[rng.integers(0, n, max(n // 7, 1))] = np.datetime64("NaT") if a.dtype.kind == "M" else np.timedelta64("NaT")
+    return a
+
+
+TIME_CASES = {
+    "dates-1d": _times("M8[D]", 101, 1),
+    "dates-long": _times("M8[s]", 3000, 2),
+    "deltas-C": _times("m8[h]", 60, 3).reshape(3, 4, 5),
+    "deltas-F": np.asfortranarray(_times("m8[ns]", 60, 4).reshape(6, 10)),
+    "dates-strided": _times("M8[ms]", 120, 5).reshape(4, 30)[::-1, ::3],
+    "empty": np.zeros((2, 0), "M8[D]"),
+}
+
+
+@pytest.mark.parametrize("case", list(TIME_CASES), ids=list(TIME_CASES))
+@pytest.mark.parametrize("func", STABLE + [sort_default, sort_flat_heap, argsort_flat_stable], ids=lambda f: f.__name__)
+def test_time_arrays_sort_with_nat_last(func, case):
+    """datetime64 and timedelta64 arrays order as NumPy orders them: by their counts, NaT last."""
+    a = TIME_CASES[case]
+    if a.ndim < 2 and func in (sort_axis0_stable, argsort_axis0_stable, sort_method_axis0, sort_axis1_merge):
+        return
+    check_arrays(func, a)
+
+
 def sort_kind_bad(a):
     return np.sort(a, kind="bogus")
 

@@ -287,7 +287,8 @@ impl FnInfer<'_> {
             return Err(self.typing(span, format!("cannot write to a read-only array (`{}`)", view.ty), Some("copy it first with `.copy()`")));
         }
         let source = dtype_of(&value.ty);
-        if matches!(source, Type::Complex(_)) && !matches!(*a.dtype, Type::Complex(_)) || !source.is_number() {
+        let times = crate::datetimes::is_time(&a.dtype);
+        if !times && (matches!(source, Type::Complex(_)) && !matches!(*a.dtype, Type::Complex(_)) || !source.is_number()) {
             return Err(self.typing(span, format!("cannot assign a `{}` into an array of `{}`", value.ty, a.dtype), None));
         }
         if let Type::Array(v) = &value.ty {
@@ -298,7 +299,8 @@ impl FnInfer<'_> {
         let part = self.part(value);
         let mut operands = Vec::new();
         let e = self.join(part, &mut operands, span);
-        let element = self.cast(e, &a.dtype);
+        // Time values convert to the array's unit (an integer is a count), as a store does.
+        let element = if times { self.time_element(e, &a.dtype, span)? } else { self.cast(e, &a.dtype) };
         Ok(ir::Stmt { kind: StmtKind::ArrayMap { dst: view, operands, element, fresh: false }, span })
     }
 }

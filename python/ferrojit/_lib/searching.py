@@ -14,7 +14,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from .dtypes import numpy_type
 from .reductions import _Axis, _dimensions, _is_nan, _reducer, _tuple_of
-from .sorting import _given, _less, _sort_run, _sortable
+from .sorting import _given, _less, _sort_run, _sortable, _time
 
 
 def _number(ty):
@@ -109,7 +109,7 @@ def _ordered_keys(a, sorter, common):
 @overload(_ordered_keys)
 def _ordered_keys_typing(a, sorter, common):
     if isinstance(sorter, types.NoneType):
-        if a.dtype == common.instance_type:
+        if a.dtype == common.dtype:
 
             def itself(a, sorter, common):
                 return a
@@ -129,15 +129,43 @@ def _ordered_keys_typing(a, sorter, common):
             s = sorter[i]
             if s < 0 or s >= a.size:
                 raise ValueError("Sorter index out of range.")
-            keys[i] = common(a[s])
+            keys[i] = a[s]
         return keys
 
     return through_sorter
 
 
+def _in_common(v, common):
+    """The query ``v`` in the keys' type ``common``: converted to a number type; a time value as it
+    is (comparisons meet its unit and the keys')."""
+
+
+@overload(_in_common)
+def _in_common_typing(v, common):
+    if isinstance(common, types.NumberClass):
+
+        def converted(v, common):
+            return common(v)
+
+        return converted
+
+    def as_it_is(v, common):
+        return v
+
+    return as_it_is
+
+
+def _times_of_one_kind(a, v):
+    """Whether ``a`` is an array of datetimes (timedeltas) and ``v`` one or an array of them."""
+    if not (isinstance(a, types.Array) and _time(a.dtype)):
+        return False
+    values = v.dtype if isinstance(v, types.Array) else v
+    return type(values) is type(a.dtype)
+
+
 @overload(np.searchsorted, prefer_literal=True)
 def searchsorted_typing(a, v, side="left", sorter=None):
-    if not (_sortable(a) and (_number(v) or _sortable(v))):
+    if not ((_sortable(a) and (_number(v) or _sortable(v))) or _times_of_one_kind(a, v)):
         return None
     if a.ndim != 1:
         raise CallRefused("`np.searchsorted()` searches a 1-dimensional array", hint="pass `a.ravel()` or one row")
@@ -150,7 +178,9 @@ def searchsorted_typing(a, v, side="left", sorter=None):
     right = side[:1].lower() == "r"
     side_error = "" if side[:1].lower() in ("l", "r") else f"search side must be 'left' or 'right' (got '{side}')"
     values = v.dtype if isinstance(v, types.Array) else v
-    common = np.result_type(numpy_type(a.dtype), numpy_type(values)).type
+    common = np.result_type(numpy_type(a.dtype), numpy_type(values))
+    # A number type as its scalar type (to convert with); a time type as its dtype (its unit).
+    common = common if common.kind in "mM" else common.type
     if side_error:
 
         def refused_side(a, v, side=None, sorter=None):
@@ -160,7 +190,7 @@ def searchsorted_typing(a, v, side="left", sorter=None):
     if not isinstance(v, types.Array):
 
         def search_one(a, v, side=None, sorter=None):
-            return _insertion_point(_ordered_keys(a, sorter, common), common(v), right)
+            return _insertion_point(_ordered_keys(a, sorter, common), _in_common(v, common), right)
 
         return search_one
 

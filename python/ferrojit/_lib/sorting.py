@@ -36,6 +36,16 @@ def _sortable(a):
     return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float, types.Complex))
 
 
+def _time(dtype):
+    return isinstance(dtype, (types.NPDatetime, types.NPTimedelta))
+
+
+def _orderable(a):
+    """Whether ``np.sort``, ``argsort`` and ``partition`` order ``a``: an array of numbers, or of
+    datetime64 or timedelta64 values (NaT last, as NumPy orders it, like NaN)."""
+    return _sortable(a) or (isinstance(a, types.Array) and _time(a.dtype))
+
+
 def _less(x, y):
     """``x < y`` in NumPy's sort order."""
 
@@ -60,6 +70,12 @@ def _less_typing(x, y):
             return x < y or (y != y and x == x)
 
         return float_less
+    if _time(x):
+
+        def time_less(x, y):
+            return x < y or (np.isnat(y) and not np.isnat(x))
+
+        return time_less
 
     def less(x, y):
         return x < y
@@ -135,6 +151,25 @@ def _swap(keys, idx, i, j):
     _put(idx, j, p)
 
 
+def _missing(v):
+    """Whether ``v`` is NaN (a float) or NaT (a time value): what NumPy's order puts last."""
+
+
+@overload(_missing)
+def _missing_typing(v):
+    if _time(v):
+
+        def is_nat(v):
+            return np.isnat(v)
+
+        return is_nat
+
+    def is_nan(v):
+        return v != v
+
+    return is_nan
+
+
 def _nan_to_end(keys, idx, lo, n):
     """Moves the NaNs of the run to its end, the other elements (and the NaNs) keeping their
     order; returns the number of elements before the NaNs."""
@@ -142,7 +177,7 @@ def _nan_to_end(keys, idx, lo, n):
 
 @overload(_nan_to_end)
 def _nan_to_end_typing(keys, idx, lo, n):
-    if not isinstance(keys.dtype, types.Float):
+    if not (isinstance(keys.dtype, types.Float) or _time(keys.dtype)):
 
         def no_nan(keys, idx, lo, n):
             return n
@@ -152,7 +187,7 @@ def _nan_to_end_typing(keys, idx, lo, n):
     def nan_to_end(keys, idx, lo, n):
         nans = 0
         for i in range(lo, lo + n):
-            if keys[i] != keys[i]:
+            if _missing(keys[i]):
                 nans += 1
         if nans == 0:
             return n
@@ -162,7 +197,7 @@ def _nan_to_end_typing(keys, idx, lo, n):
         found = 0
         for i in range(lo, lo + n):
             v = keys[i]
-            if v != v:
+            if _missing(v):
                 nan_keys[found] = v
                 nan_idx[found] = _item(idx, i)
                 found += 1
@@ -511,7 +546,10 @@ def _radix_run(keys, idx, lo, n, stable):
 def _radix_run_typing(keys, idx, lo, n, stable):
     dtype = keys.dtype
     width = getattr(dtype, "bitwidth", 0)
-    applies = isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean) and width in (32, 64)
+    if _time(dtype):
+        # A time value's int64 count orders it (NaT was moved out).
+        width = 64
+    applies = (_time(dtype) or isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean)) and width in (32, 64)
     if not applies:
 
         def not_applied(keys, idx, lo, n, stable):
@@ -522,7 +560,7 @@ def _radix_run_typing(keys, idx, lo, n, stable):
     sign = unsigned(1) << unsigned(width - 1)
     every = ~unsigned(0)
     floats = isinstance(dtype, types.Float)
-    signed = floats or dtype.signed
+    signed = floats or _time(dtype) or dtype.signed
     passes = width // 8
     indexed = not isinstance(idx, types.NoneType)
 
@@ -710,7 +748,7 @@ def _flipped(a):
 
 @overload(np.sort, prefer_literal=True)
 def sort_typing(a, axis=-1, kind=None, order=None, stable=None):
-    if not _sortable(a):
+    if not _orderable(a):
         return None
     is_stable = _sort_arguments("sort", axis, kind, order, stable)
     if is_stable is None:
@@ -744,7 +782,7 @@ def sort_typing(a, axis=-1, kind=None, order=None, stable=None):
 
 @overload_method(types.Array, "sort", prefer_literal=True)
 def array_sort_typing(a, axis=-1, kind=None, order=None, stable=None):
-    if not _sortable(a):
+    if not _orderable(a):
         return None
     if _whole(axis):
         raise CallRefused("`a.sort(axis=None)`: NumPy sorts an array in place along one axis", hint="use `np.sort(a, axis=None)` for the flattened array")
@@ -769,7 +807,7 @@ def array_sort_typing(a, axis=-1, kind=None, order=None, stable=None):
 
 
 def argsort_typing(a, axis=-1, kind=None, order=None, stable=None):
-    if not _sortable(a):
+    if not _orderable(a):
         return None
     is_stable = _sort_arguments("argsort", axis, kind, order, stable)
     if is_stable is None:
@@ -907,7 +945,7 @@ def _partition_arguments(name, kth, axis, kind, order):
 
 
 def partition_typing(a, kth, axis=-1, kind="introselect", order=None):
-    if not _sortable(a):
+    if not _orderable(a):
         return None
     _partition_arguments("partition", kth, axis, kind, order)
     if _whole(axis):
@@ -928,7 +966,7 @@ def partition_typing(a, kth, axis=-1, kind="introselect", order=None):
 
 
 def argpartition_typing(a, kth, axis=-1, kind="introselect", order=None):
-    if not _sortable(a):
+    if not _orderable(a):
         return None
     _partition_arguments("argpartition", kth, axis, kind, order)
     if _whole(axis) or a.ndim == 0:
@@ -957,7 +995,7 @@ overload_method(types.Array, "argpartition", prefer_literal=True)(argpartition_t
 
 @overload_method(types.Array, "partition", prefer_literal=True)
 def array_partition_typing(a, kth, axis=-1, kind="introselect", order=None):
-    if not _sortable(a):
+    if not _orderable(a):
         return None
     if a.readonly:
         raise CallRefused("`a.partition()` of a read-only array", hint="partition a copy, `np.partition(a, kth)`")
