@@ -316,15 +316,40 @@ def shifted(a):
     return a + np.timedelta64(1, "h")
 
 
-def test_new_time_arrays_are_freed():
+def converted_and_ordered(a):
+    b = a.astype("M8[M]")
+    c = np.sort(a.ravel())
+    return b, c, np.argsort(a, axis=0), np.searchsorted(c, a), np.arange(a[0, 0], a[0, 1], 3), np.zeros_like(a), a.astype(np.float64)
+
+
+def failing_range(a):
+    r = np.sort(a.ravel())
+    return r, np.arange(a[0, 0], a[0, 2])
+
+
+@pytest.mark.parametrize("func", [shifted, converted_and_ordered])
+def test_new_time_arrays_are_freed(func):
     a = dates("s")
-    shifted(a)
-    f = ferrojit.njit(shifted)
+    f = ferrojit.njit(func)
     f(a)
     gc.collect()
     live = _native.live_allocations()
-    for _ in range(5_000):
+    for _ in range(3_000):
         f(a)
+    gc.collect()
+    assert _native.live_allocations() == live
+
+
+def test_a_raising_time_range_frees_what_it_made():
+    a = dates("s")  # a[0, 2] is NaT: the range raises after the sort made its array
+    f = ferrojit.njit(failing_range)
+    with pytest.raises(ValueError):
+        f(a)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2_000):
+        with pytest.raises(ValueError):
+            f(a)
     gc.collect()
     assert _native.live_allocations() == live
 
@@ -479,3 +504,44 @@ def test_assigning_time_arrays_converts_units(a, b):
     expected = a.copy()
     assign_all(expected, b)
     assert_same_array(ferrojit.njit(assign_all)(a.copy(), b), expected)
+
+
+def arange_dates(d, e):
+    return np.arange(d, e), np.arange(d, e, 7), np.arange(e, d, -2), np.arange(d, e, np.timedelta64(30, "h")), np.arange(d, e, dtype="M8[h]")
+
+
+def arange_deltas(t, u):
+    return np.arange(t), np.arange(2, t), np.arange(u, t, np.timedelta64(90, "m")), np.arange(3, dtype="m8[D]"), np.arange(1, 9, 3, dtype="M8[D]")
+
+
+def arange_one_date(d):
+    return np.arange(d)
+
+
+def arange_zero_step(d, e):
+    return np.arange(d, e, 0)
+
+
+@pytest.mark.parametrize("d, e", [
+    (np.datetime64("2020-01-01"), np.datetime64("2020-01-09T05", "h")), (np.datetime64("2020-01", "M"), np.datetime64("2020-01-10")),
+    (np.datetime64("1969-12-30T10", "h"), np.datetime64("1970-01-02")), (np.datetime64("2020-01-09"), np.datetime64("2020-01-01")),
+], ids=repr)
+def test_arange_of_dates(d, e):
+    check_time(arange_dates, d, e)
+
+
+@pytest.mark.parametrize("t, u", [(np.timedelta64(5, "h"), np.timedelta64(1, "h")), (np.timedelta64(-5, "D"), np.timedelta64(3, "D"))], ids=repr)
+def test_arange_of_timedeltas(t, u):
+    check_time(arange_deltas, t, u)
+
+
+@pytest.mark.parametrize("func, args, message", [
+    (arange_one_date, (np.datetime64("2020-01-05"),), "requires both a start and a stop"),
+    (arange_dates, (np.datetime64("NaT", "D"), np.datetime64("2020-01-05")), "cannot use NaT"),
+    (arange_zero_step, (np.datetime64("2020-01-05"), np.datetime64("2020-01-09")), "step cannot be zero"),
+])
+def test_arange_of_times_raises_as_numpy(func, args, message):
+    with pytest.raises(ValueError, match=message):
+        func(*args)
+    with pytest.raises(ValueError, match=message):
+        ferrojit.njit(func)(*args)

@@ -353,6 +353,83 @@ def _complex_arange(element):
     return arange_of_complex
 
 
+_TIME = (types.NPDatetime, types.NPTimedelta)
+
+
+def _time_arange(start, stop, step, bounds, named):
+    """``np.arange`` of datetime64 or timedelta64 values (some bound a time value, or a time
+    ``dtype``): the counts of the bounds in the result's unit (the bounds' common unit, or
+    ``dtype``'s), stepped by an integer count or a timedelta, as NumPy's; NumPy's ValueErrors for
+    a datetime range without both bounds, a NaT bound and a zero step."""
+    if not all(isinstance(t, (*_TIME, types.Integer)) for t in bounds):
+        raise CallRefused("`np.arange()` of datetime64 or timedelta64 values takes time values and integers", hint="give the bounds as datetime64/timedelta64 values or integer counts")
+    times = [numpy_type(t) for t in bounds if isinstance(t, _TIME)]
+    dt = np.dtype(named) if named is not None else np.result_type(*times)
+    if dt.kind == "M" and isinstance(step, types.NPDatetime):
+        raise CallRefused("the step of `np.arange()` of datetimes is a timedelta or an integer")
+    unit = np.datetime_data(dt)[0]
+    dates = dt.kind == "M"
+    whole_range = _present(start) and _present(stop)
+    no_start_message = "arange requires both a start and a stop for NumPy datetime64 ranges"
+
+    def arange_of_times(start=None, stop=None, step=None, dtype=None, device=None, like=None):
+        if dates and not whole_range:
+            raise ValueError(no_start_message)
+        if stop is None:
+            first = 0
+            last = _time_count(start, unit)
+        else:
+            first = _time_count(start, unit)
+            last = _time_count(stop, unit)
+        delta = 1 if step is None else _time_count(step, unit)
+        if delta == 0:
+            raise ValueError("arange: step cannot be zero")
+        n = max((last - first + delta - (1 if delta > 0 else -1)) // delta, 0)
+        result = np.empty(n, dt)
+        for i in range(n):
+            result[i] = first + i * delta
+        return result
+
+    return arange_of_times
+
+
+def _time_count(x, unit):
+    """The int64 count of ``x`` (a datetime64 or timedelta64, converted to ``unit``, or an integer
+    taken as a count; None for 0); NumPy's ValueError for NaT."""
+
+
+@overload(_time_count)
+def _time_count_typing(x, unit):
+    unit_name = unit.literal_value
+    if isinstance(x, types.NPDatetime):
+
+        def date_count(x, unit):
+            if np.isnat(x):
+                raise ValueError("arange: cannot use NaT (not-a-time) datetime values")
+            return (np.datetime64(x, unit_name) - np.datetime64(0, unit_name)) // np.timedelta64(1, unit_name)
+
+        return date_count
+    if isinstance(x, types.NPTimedelta):
+
+        def delta_count(x, unit):
+            if np.isnat(x):
+                raise ValueError("arange: cannot use NaT (not-a-time) datetime values")
+            return np.timedelta64(x, unit_name) // np.timedelta64(1, unit_name)
+
+        return delta_count
+    if isinstance(x, types.NoneType):
+
+        def no_count(x, unit):
+            return 0
+
+        return no_count
+
+    def integer_count(x, unit):
+        return np.int64(x)
+
+    return integer_count
+
+
 @overload(np.arange)
 def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=None):
     """``np.arange([start,] stop[, step])``: a lone bound is the stop, as in NumPy. The result
@@ -366,6 +443,9 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
     if not _present(start) and not _present(stop):
         raise CallRefused("`np.arange()` requires stop to be specified")
     bounds = [t for t in (start, stop, step) if _present(t)]
+    named = _element_type(dtype, None) if _present(dtype) else None
+    if any(isinstance(t, _TIME) for t in bounds) or (named is not None and np.dtype(named).kind in "mM"):
+        return _time_arange(start, stop, step, bounds, named)
     if not all(isinstance(t, _NUMBER) for t in bounds):
         raise CallRefused("`np.arange()` needs numbers", hint="give the bounds and the step as integers, floats or complex numbers")
     promoted = np.result_type(np.int64, *(numpy_type(t) for t in bounds))
