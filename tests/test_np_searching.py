@@ -159,6 +159,21 @@ def test_unique_matches_numpy(func, dtype, layout):
     check_arrays(func, a)
 
 
+def unique_keeping_nans_apart(a):
+    return np.unique(a, equal_nan=False)
+
+
+@pytest.mark.parametrize("a", [
+    np.array(["2020-01-01", "NaT", "2020-01-01", "NaT", "1999-05-05"], "M8[D]"),
+    np.array([[5, -3, 5], [0, "NaT", 7]], "m8[h]").T,
+    np.zeros(0, "M8[s]"),
+], ids=["dates", "deltas-F", "empty"])
+@pytest.mark.parametrize("func", ["unique_values", "unique_all", "unique_keeping_nans_apart"])
+def test_unique_of_times_keeps_one_nat(func, a):
+    """Time values in order with NaT last, one NaT whatever `equal_nan` says (as NumPy)."""
+    check_arrays(globals()[func], a)
+
+
 # --- nonzero, where, argwhere, flatnonzero, count_nonzero --------------------------------------
 
 

@@ -560,7 +560,8 @@ def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, ou
 
 
 def _is_nan(value):
-    """Whether the number ``value`` is NaN (a complex number when either part is)."""
+    """Whether the number ``value`` is NaN (a complex number when either part is), or the time
+    value ``value`` is NaT."""
 
 
 @overload(_is_nan)
@@ -577,6 +578,12 @@ def _is_nan_typing(value):
             return value != value
 
         return float_is_nan
+    if isinstance(value, (types.NPDatetime, types.NPTimedelta)):
+
+        def is_nat(value):
+            return np.isnat(value)
+
+        return is_nat
 
     def never_nan(value):
         return False

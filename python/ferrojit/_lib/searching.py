@@ -14,7 +14,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from .dtypes import numpy_type
 from .reductions import _Axis, _dimensions, _is_nan, _reducer, _tuple_of
-from .sorting import _given, _less, _sort_run, _sortable, _time
+from .sorting import _given, _less, _orderable, _sort_run, _sortable, _time
 
 
 def _number(ty):
@@ -234,7 +234,7 @@ def _unique_parts(ar, equal_nan):
 
 @overload(np.unique, prefer_literal=True)
 def unique_typing(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True, sorted=True):
-    if not _sortable(ar):
+    if not _orderable(ar):
         return None
     if _given(axis):
         raise CallRefused("`np.unique(axis=...)` is not supported in compiled code yet", hint="only `axis=None` (the flattened array) is", unsupported=True)
@@ -243,7 +243,8 @@ def unique_typing(ar, return_index=False, return_inverse=False, return_counts=Fa
     want_index = _constant_flag("unique", "return_index", return_index)
     want_inverse = _constant_flag("unique", "return_inverse", return_inverse)
     want_counts = _constant_flag("unique", "return_counts", return_counts)
-    merge_nans = _constant_flag("unique", "equal_nan", equal_nan)
+    # NumPy keeps one NaT of a time array whatever `equal_nan` says.
+    merge_nans = _constant_flag("unique", "equal_nan", equal_nan) or _time(ar.dtype)
     plain = not (want_index or want_inverse or want_counts)
 
     def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True, sorted=True):
