@@ -545,3 +545,21 @@ def test_arange_of_times_raises_as_numpy(func, args, message):
         func(*args)
     with pytest.raises(ValueError, match=message):
         ferrojit.njit(func)(*args)
+
+
+def joined(a, b):
+    return (np.concatenate((a, b)), np.concatenate((a, b), axis=None), np.stack((a, b), axis=1), np.hstack((a, b)), np.vstack((a, b)),
+            np.dstack((a, b)), np.column_stack((a, b)), np.append(a, b), np.array((a, b)))
+
+
+def reshaped(a, b):
+    return (np.delete(a, 1), np.pad(a, 1, mode="edge"), np.resize(a, 9), np.tile(a, 2), np.roll(a, 2), np.broadcast_to(a, (2, a.size)),
+            np.broadcast_arrays(a, b), np.atleast_2d(a), np.diag(a), np.meshgrid(a, b), np.repeat(a, 2), np.flip(a))
+
+
+@pytest.mark.parametrize("func", [joined, reshaped])
+def test_joining_and_reshaping_keep_the_time_unit(func):
+    """New arrays of joined time arrays are in NumPy's common unit (not the generic unit)."""
+    a = np.array(["2020-01-01", "2020-02-29T13:45", "NaT", "1969-07-20T20:17"], "M8[s]")
+    check_time(func, a, np.array(["2021-01-01", "NaT", "2020-02-29", "1969-07-20"], "M8[D]"))
+    check_time(func, a - a[0], np.array([3, -4, 0, 8], "m8[m]"))

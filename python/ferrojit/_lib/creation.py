@@ -14,7 +14,7 @@ import numpy as np
 from .. import types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, register_jitable
-from .dtypes import numpy_type
+from .dtypes import element_of, numpy_type
 
 # NumPy's element types that compiled arrays hold, by ``np.dtype(...).name``.
 _ELEMENT_TYPES = frozenset(
@@ -765,7 +765,7 @@ def _array_from(name, obj, dtype, copy, order, ndmin):
 
         ndim = obj.ndim
     elif isinstance(obj, types.BaseTuple) and len(obj.types) > 0 and all(isinstance(t, types.Array) for t in obj.types):
-        element = _element_type(dtype, np.result_type(*(numpy_type(t.dtype) for t in obj.types)).type)
+        element = _element_type(dtype, element_of(np.result_type(*(numpy_type(t.dtype) for t in obj.types))))
         if len({t.ndim for t in obj.types}) != 1:
             raise CallRefused(f"`{name}()` of arrays with different numbers of dimensions: NumPy's array would have an inhomogeneous shape")
         if copy is False:

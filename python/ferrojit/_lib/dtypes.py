@@ -29,3 +29,11 @@ def numpy_dtype(ty):
     if isinstance(ty, types.NPTimedelta):
         return np.dtype(f"m8[{ty.unit}]" if ty.unit else "m8")
     return np.dtype(numpy_type(ty))
+
+
+def element_of(dtype):
+    """What new arrays of the ``np.dtype`` ``dtype`` are made with: its scalar type
+    (``np.float32``) for numbers; the dtype itself for time and structured dtypes, whose scalar
+    types (``np.datetime64``, ``np.void``) lose the unit or the fields."""
+    dtype = np.dtype(dtype)
+    return dtype if dtype.kind in "mMV" else dtype.type

@@ -24,7 +24,7 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, index_error, message_dim, message_shape, reduction_shape_error
 from .creation import complex_into_real, stack_into, with_leading_axes
-from .dtypes import numpy_type
+from .dtypes import element_of, numpy_type
 from .reductions import _dimensions, _store_items, _tuple_of
 
 _NUMBER = (types.Boolean, types.Integer, types.Float, types.Complex)
@@ -59,7 +59,7 @@ def _array_tuple(name, arrays):
 
 def _result_element(arrays):
     """NumPy's element type of arrays joined together."""
-    return np.result_type(*(numpy_type(a.dtype) for a in arrays)).type
+    return element_of(np.result_type(*(numpy_type(a.dtype) for a in arrays)))
 
 
 def _layout_of_all(arrays):
@@ -349,7 +349,7 @@ def _element_map(name):
 @_axis_operation("concatenate")
 def _concatenate_at(spec, payload, k):
     element_name, layout = spec.split()
-    element = np.dtype(element_name).type
+    element = element_of(element_name)
     count = len(payload.types[0].types)
 
     def concatenate_along(name, spec, payload, axis):
@@ -517,7 +517,7 @@ def _same_shapes_typing(arrays, count):
 @_axis_operation("stack")
 def _stack_at(spec, payload, k):
     element_name, layout = spec.split()
-    element = np.dtype(element_name).type
+    element = element_of(element_name)
     count = len(payload.types[0].types)
 
     def stack_along(name, spec, payload, axis):
