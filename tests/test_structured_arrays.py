@@ -324,6 +324,8 @@ def test_truth_of_a_record_is_any_field_nonzero():
     ("return a.item()", "structured array"),
     ("return a.astype(np.float64)", "converting an array"),
     ("return a.sum()", "is not supported yet"),
+    ("return np.concatenate((a, a))", "joining structured"),
+    ("return np.stack((a, a))", "joining structured"),
 ])
 def test_unsupported_uses_of_records_are_clear_errors(tmp_path, body, message):
     from helpers import import_written_module

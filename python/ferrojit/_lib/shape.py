@@ -59,7 +59,10 @@ def _array_tuple(name, arrays):
 
 def _result_element(arrays):
     """NumPy's element type of arrays joined together."""
-    return element_of(np.result_type(*(numpy_type(a.dtype) for a in arrays)))
+    dtype = np.result_type(*(numpy_type(a.dtype) for a in arrays))
+    if dtype.kind == "V":
+        raise CallRefused("joining structured (record) arrays is not supported in compiled code yet", hint="join their fields one by one", unsupported=True)
+    return element_of(dtype)
 
 
 def _layout_of_all(arrays):
