@@ -563,3 +563,28 @@ def test_joining_and_reshaping_keep_the_time_unit(func):
     a = np.array(["2020-01-01", "2020-02-29T13:45", "NaT", "1969-07-20T20:17"], "M8[s]")
     check_time(func, a, np.array(["2021-01-01", "NaT", "2020-02-29", "1969-07-20"], "M8[D]"))
     check_time(func, a - a[0], np.array([3, -4, 0, 8], "m8[m]"))
+
+
+def picks(a, b):
+    return np.maximum(a, b), np.minimum(a, b), np.fmax(a, b), np.fmin(a, b), np.where(a > b, a, b), np.where(np.isnat(a), b, a)
+
+
+@pytest.mark.parametrize("a, b", [
+    (np.array(["2020-01-01", "2020-02-29T13:45", "NaT", "1969-07-20T20:17", "NaT"], "M8[s]"), np.array(["2021-01-01", "NaT", "2020-02-29", "1969-07-20", "NaT"], "M8[D]")),
+    (np.array([1, -5, "NaT", 7, 3], "m8[h]"), np.array([90, "NaT", 30, -600, 180], "m8[m]")),
+    (np.array([1, -5, "NaT", 7, 3], "m8[h]").reshape(5, 1), np.timedelta64(2, "h")),
+    (np.datetime64("2020-01-01"), np.array(["NaT", "2019-12-31T23"], "M8[h]")),
+], ids=["dates", "deltas", "broadcast", "scalar-and-array"])
+def test_where_maximum_minimum_of_times(a, b):
+    """NaT wins in maximum/minimum and loses in fmax/fmin (as NaN does), in the common unit."""
+    check_time(picks, a, b)
+    check_time(picks, b, a)
+
+
+def where_of_mixed_kinds(c, d, t):
+    return np.where(c, d, t)
+
+
+def test_where_of_a_date_and_a_timedelta_is_a_typing_error():
+    with pytest.raises(ferrojit.errors.TypingError, match="two datetime64 or two timedelta64"):
+        ferrojit.njit(where_of_mixed_kinds)(True, np.datetime64("2020-01-01"), np.timedelta64(1, "D"))

@@ -440,6 +440,24 @@ impl FnInfer<'_> {
         }
     }
 
+    /// `a` and `b`, two datetimes or two timedeltas, in their common unit (for NumPy's
+    /// `where`, `maximum` and the like, named `name` in the error for other operands).
+    pub(crate) fn times_in_common_unit(&mut self, name: &str, a: ir::Expr, b: ir::Expr, span: Span) -> Result<(ir::Expr, ir::Expr)> {
+        let same_kind = matches!((&a.ty, &b.ty), (Type::Datetime(_), Type::Datetime(_)) | (Type::Timedelta(_), Type::Timedelta(_)));
+        if !same_kind {
+            return Err(self.typing(span, format!("`{name}()` takes two datetime64 or two timedelta64 values, not a `{}` and a `{}`", a.ty, b.ty), None));
+        }
+        let unit = self.common_unit_of(&a.ty, &b.ty, span)?;
+        Ok((self.time_in_unit(a, unit, span)?, self.time_in_unit(b, unit, span)?))
+    }
+
+    /// Whether the time value `e` is NaT.
+    pub(crate) fn is_nat(&self, e: ir::Expr) -> ir::Expr {
+        let span = e.span;
+        let count = self.count_of(e);
+        ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: count.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span)
+    }
+
     /// `l op r` where either operand is a datetime64 or timedelta64, as NumPy's operators.
     pub(crate) fn time_binop(&mut self, op: BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let (lt, rt) = (l.ty.clone(), r.ty.clone());
