@@ -588,3 +588,23 @@ def where_of_mixed_kinds(c, d, t):
 def test_where_of_a_date_and_a_timedelta_is_a_typing_error():
     with pytest.raises(ferrojit.errors.TypingError, match="two datetime64 or two timedelta64"):
         ferrojit.njit(where_of_mixed_kinds)(True, np.datetime64("2020-01-01"), np.timedelta64(1, "D"))
+
+
+def differences(a):
+    return np.diff(a), np.diff(a, 2), np.diff(a, axis=0)
+
+
+def differences_n(a, n):
+    return np.diff(a, n)
+
+
+@pytest.mark.parametrize("a", [dates("s"), dates("D", "F"), dates("s") - np.datetime64("2000-01-01"), layouts("ns")["strided"]], ids=lambda a: f"{a.dtype}-{a.flags.f_contiguous}")
+def test_diff_of_times(a):
+    """Differences of datetimes are timedeltas, of timedeltas timedeltas; NaT propagates."""
+    check_time(differences, a)
+    check_time(differences_n, a, 1)
+
+
+def test_diff_of_datetimes_with_n_zero_at_run_time_is_refused():
+    with pytest.raises(ValueError, match="n=0"):
+        ferrojit.njit(differences_n)(dates("s"), 0)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from .dtypes import numpy_type
+from .dtypes import element_of, numpy_type
 from . import index_error
 from .reductions import _accumulator, _dimensions, _given, _tuple_of
 
@@ -527,22 +527,35 @@ def _strong_type(ty):
     return np.dtype(ty.dtype.name if isinstance(ty, types.Array) else types.unliteral(ty).name)
 
 
+def _check_time_diff(a, n, prepend, append):
+    """What ``np.diff`` of time values takes: no ``prepend``/``append``; for datetimes, whose
+    differences are timedeltas, no constant ``n=0`` (whose result would be the datetimes)."""
+    if _given(prepend) or _given(append):
+        raise CallRefused("`prepend=`/`append=` of `diff()` of datetime64 or timedelta64 values are not supported yet", unsupported=True)
+    constant_n = n.literal_value if isinstance(n, types.IntegerLiteral) else (n if isinstance(n, int) else None)
+    if isinstance(a.dtype, types.NPDatetime) and constant_n == 0:
+        raise CallRefused("`diff(n=0)` of datetimes is the datetimes themselves", hint="the differences of datetimes are timedeltas: use the array itself")
+
+
 def diff_typing(a, n=1, axis=-1, prepend=None, append=None):
     """``np.diff``: the ``n``-th differences (``n`` also at run time; ``!=`` for booleans, as
     NumPy) along the constant ``axis``, after ``prepend`` and ``append`` (numbers, put at
     both ends with length 1, or arrays of ``a``'s dimensions) are joined to ``a`` along it, in
     their common type (a Python number is not weak here: NumPy joins arrays)."""
-    if not isinstance(a, types.Array) or not _numeric(a):
+    times = isinstance(a, types.Array) and isinstance(a.dtype, (types.NPDatetime, types.NPTimedelta))
+    if not isinstance(a, types.Array) or not (_numeric(a) or times):
         return None
     if a.ndim == 0:
         raise CallRefused("`diff()` needs an array of at least 1 dimension", hint="NumPy raises ValueError: diff requires input that is at least one dimensional")
+    if times:
+        _check_time_diff(a, n, prepend, append)
     ndim = a.ndim
     k = _normalised_axis("diff", _constant("diff", "axis", axis), ndim)
     ends = [e for e in (prepend, append) if _given(e)]
     for end in ends:
         if not _numeric(end) or (isinstance(end, types.Array) and end.ndim not in (0, ndim)):
             raise CallRefused(f"`prepend=`/`append=` of `diff()` must be numbers or arrays of {ndim} dimensions")
-    joined_type = np.result_type(*(_strong_type(t) for t in (a, *ends))).type
+    joined_type = element_of(np.result_type(*(_strong_type(t) for t in (a, *ends))))
     boolean = joined_type is np.bool_
     has_prepend, has_append = _given(prepend), _given(append)
     prepend_array = isinstance(prepend, types.Array) and prepend.ndim > 0
@@ -621,6 +634,21 @@ def diff_typing(a, n=1, axis=-1, prepend=None, append=None):
 
         def no_difference(a):
             return a
+
+    if times and isinstance(a.dtype, types.NPDatetime):
+        # The result is timedeltas, never the datetimes: `n=0` given when the call runs is refused
+        # there (NumPy returns the datetimes).
+        def diff_of_dates(a, n=1, axis=-1, prepend=None, append=None):
+            if n < 0:
+                raise ValueError(negative_order)
+            if n == 0:
+                raise ValueError("diff(n=0) of datetimes in compiled code: the result would be the datetimes, not timedeltas")
+            differences = step(joined(a, prepend, append))
+            for _ in range(n - 1):
+                differences = step(differences)
+            return differences.transpose(back)
+
+        return diff_of_dates
 
     def diff(a, n=1, axis=-1, prepend=None, append=None):
         if n < 0:
