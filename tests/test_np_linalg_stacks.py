@@ -154,6 +154,55 @@ def test_qr_pinv_and_matrix_rank_of_stacks(func, numpy_func, dtype, shape, layou
     check_same(func(a), numpy_func(a), exact=True)
 
 
+@ferrojit.njit
+def powers(a):
+    return np.linalg.matrix_power(a, 3), np.linalg.matrix_power(a, 0), np.linalg.matrix_power(a, 5)
+
+
+@ferrojit.njit
+def inverse_powers(a):
+    return np.linalg.matrix_power(a, -2)
+
+
+@ferrojit.njit
+def conditions_by_singular_values(a):
+    return np.linalg.cond(a), np.linalg.cond(a, -2)
+
+
+@ferrojit.njit
+def conditions_by_norms(a):
+    return np.linalg.cond(a, "fro"), np.linalg.cond(a, 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape", [(3, 4, 4), (2, 3, 2, 2), (0, 3, 3), (1, 1, 1)], ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_matrix_power_and_cond_of_stacks(dtype, shape, layout):
+    """Each matrix's power and condition number, as NumPy's of the stack: to the bit, but the
+    condition numbers from norms, which sum magnitudes in another association than NumPy's (as
+    for one matrix, `test_np_linalg_options.py`)."""
+    a = laid_out(regular(shape, dtype), layout)
+    check_same(powers(a), tuple(np.linalg.matrix_power(a, k) for k in (3, 0, 5)), exact=True)
+    if np.dtype(dtype).kind != "i":
+        check_same(inverse_powers(a), np.linalg.matrix_power(a, -2), exact=True)
+        check_same(conditions_by_singular_values(a), tuple(np.linalg.cond(a, p) for p in (None, -2)), exact=True)
+        check_same(conditions_by_norms(a), tuple(np.linalg.cond(a, p) for p in ("fro", 1)), exact=False)
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 4), (0, 2, 3)], ids=str)
+def test_matrix_power_of_non_square_stacks_raises_lin_alg_error(shape):
+    with pytest.raises(np.linalg.LinAlgError, match="Last 2 dimensions of the array must be square"):
+        powers(np.ones(shape))
+
+
+def test_cond_of_a_stack_of_empty_matrices_raises_lin_alg_error():
+    for shape in [(2, 0, 0), (0, 0, 3)]:
+        with pytest.raises(np.linalg.LinAlgError, match="cond is not defined on empty arrays"):
+            np.linalg.cond(np.ones(shape))
+        with pytest.raises(np.linalg.LinAlgError, match="cond is not defined on empty arrays"):
+            conditions_by_norms(np.ones(shape))
+
+
 @pytest.mark.parametrize("func", [inv, det, slogdet, cholesky, eigh, eig, eigvals], ids=lambda f: f.__name__)
 @pytest.mark.parametrize("shape", [(2, 3, 4), (0, 2, 3)], ids=str)
 def test_stacks_of_non_square_matrices_raise_lin_alg_error(func, shape):
@@ -199,6 +248,7 @@ def everything(a, spd, b):
     sign, logdet = np.linalg.slogdet(a)
     total = np.linalg.inv(a).sum() + np.linalg.det(a).sum() + np.linalg.cholesky(spd).sum() + w.sum() + v.sum()
     total += e.sum().real + x.sum().real + u.sum() + s.sum() + vh.sum() + sign.sum() + logdet.sum()
+    total += np.linalg.matrix_power(a, 3).sum() + np.linalg.matrix_power(a, -2).sum() + np.linalg.cond(a).sum() + np.linalg.cond(a, 1).sum()
     return total + np.linalg.solve(a, b).sum() + (a @ b).sum() + (b[0, :, 0] @ a).sum()
 
 

@@ -867,6 +867,20 @@ def cholesky(a, /, *, upper=False):
 
 @overload(np.linalg.matrix_power)
 def matrix_power(a, n):
+    if _is_stack(a) and isinstance(n, types.Integer):
+        # Each matrix's power, by the same products as one matrix's (NumPy multiplies the stack).
+        element = _element(a)
+
+        def stacked_power(a, n):
+            _check_stack(a, True)
+            m = a.shape[-1]
+            flat = _matrices(a)
+            out, flat_out = _stacked_output(a, (m, m), element)
+            for i in range(flat.shape[0]):
+                flat_out[i] = np.linalg.matrix_power(flat[i], n)
+            return out
+
+        return stacked_power
     _check_matrix("np.linalg.matrix_power", a)
     if not isinstance(n, types.Integer):
         raise CallRefused(f"the exponent of `np.linalg.matrix_power` must be an integer, not a `{n}`")
@@ -1872,6 +1886,20 @@ def _frobenius(x):
 @overload(np.linalg.cond, any_layout=True)
 def cond(x, p=None):
     name = "np.linalg.cond"
+    if _is_stack(x):
+        real = _real_of(_lapack_types(name, x)[1])
+
+        def stacked_cond(x, p=None):
+            # NumPy refuses a stack of empty matrices even when it holds none.
+            if x.shape[-2] == 0 or x.shape[-1] == 0:
+                raise np.linalg.LinAlgError("cond is not defined on empty arrays")
+            flat = _matrices(x)
+            out, flat_out = _stacked_output(x, (), real)
+            for i in range(flat.shape[0]):
+                flat_out[i] = np.linalg.cond(flat[i], p)
+            return out
+
+        return stacked_cond
     _check_matrix(name, x)
     _require_provider(name)
     element, result = _lapack_types(name, x)
