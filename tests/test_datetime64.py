@@ -608,3 +608,12 @@ def test_diff_of_times(a):
 def test_diff_of_datetimes_with_n_zero_at_run_time_is_refused():
     with pytest.raises(ValueError, match="n=0"):
         ferrojit.njit(differences_n)(dates("s"), 0)
+
+
+def extreme_positions(a):
+    return np.argmax(a), np.argmin(a), a.argmax(), np.argmax(a, axis=0), np.argmin(a, axis=-1)
+
+
+@pytest.mark.parametrize("a", [dates("s"), dates("s") - np.datetime64("2000-01-01"), dates("D", "F")[:, ::2], dates("ns")[:, [0, 1]]], ids=lambda a: str(a.dtype))
+def test_argmin_argmax_of_times_find_nat_first(a):
+    check_time(extreme_positions, a)

@@ -812,7 +812,8 @@ def _argument_out_checker(name, a, spec, out):
 
 def _arg_extreme(name, larger):
     def typing(a, axis=None, out=None, keepdims=False):
-        if not _number(a):
+        # Time values too: NaT is found first, as NaN is.
+        if not (_number(a) or (isinstance(a, types.Array) and isinstance(a.dtype, (types.NPDatetime, types.NPTimedelta)))):
             return None
         spec = _Axis(name, a, axis, keepdims, tuples=False)
         _out_given(name, out)
