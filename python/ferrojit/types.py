@@ -441,5 +441,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

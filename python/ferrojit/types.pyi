@@ -119,6 +119,23 @@ class DType(DTypeSpec):
     dtype: Type
     def __init__(self, dtype: Type) -> None: ...
 
+class Record(Type):
+    __slots__ = ("fields", "size", "aligned")
+    fields: tuple[tuple[str, Type, int], ...]
+    size: int
+    aligned: bool
+    def __init__(self, fields: object, size: int, aligned: bool = ...) -> None: ...
+
+class NPDatetime(Type):
+    __slots__ = ("unit",)
+    unit: str
+    def __init__(self, unit: str = ...) -> None: ...
+
+class NPTimedelta(Type):
+    __slots__ = ("unit",)
+    unit: str
+    def __init__(self, unit: str = ...) -> None: ...
+
 def unliteral(ty: Type) -> Type: ...
 def from_name(name: str) -> Type: ...
 
@@ -161,7 +178,7 @@ none: Type
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "unliteral", "from_name",
+    "NumberClass", "DType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",
