@@ -319,7 +319,8 @@ def shifted(a):
 def converted_and_ordered(a):
     b = a.astype("M8[M]")
     c = np.sort(a.ravel())
-    return b, c, np.argsort(a, axis=0), np.searchsorted(c, a), np.arange(a[0, 0], a[0, 1], 3), np.zeros_like(a), a.astype(np.float64)
+    return (b, c, np.argsort(a, axis=0), np.searchsorted(c, a), np.arange(a[0, 0], a[0, 1], 3), np.zeros_like(a), a.astype(np.float64),
+            a.max(axis=0), (a - a[0, 0]).sum(axis=1), np.diff(a), np.concatenate((a, a)))
 
 
 def failing_range(a):
@@ -617,3 +618,28 @@ def extreme_positions(a):
 @pytest.mark.parametrize("a", [dates("s"), dates("s") - np.datetime64("2000-01-01"), dates("D", "F")[:, ::2], dates("ns")[:, [0, 1]]], ids=lambda a: str(a.dtype))
 def test_argmin_argmax_of_times_find_nat_first(a):
     check_time(extreme_positions, a)
+
+
+def axis_reductions(a):
+    return np.min(a, axis=0), np.max(a, axis=1), a.min(axis=-1), a.max(axis=0, keepdims=True)
+
+
+def timedelta_axis_sums(t):
+    return t.sum(axis=0), np.sum(t, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "reversed"])
+@pytest.mark.parametrize("unit", ["D", "s"])
+def test_reductions_along_an_axis(unit, layout):
+    """NaT wherever a lane holds one, as NumPy's; timedelta sums along an axis too."""
+    a = layouts(unit)[layout]
+    check_time(axis_reductions, a)
+    check_time(timedelta_axis_sums, a - np.datetime64("2000-01-01"))
+
+
+def test_reductions_along_an_empty_axis():
+    t = dates("s")[:, :0] - np.datetime64("2000-01-01")
+    check_time(timedelta_axis_sums, t)
+    check_time(timedelta_axis_sums, dates("s")[:0, :] - np.datetime64("2000-01-01"))
+    with pytest.raises(ValueError, match="maximum which has no identity"):
+        ferrojit.njit(axis_reductions)(dates("s")[:, :0])

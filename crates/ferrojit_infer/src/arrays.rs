@@ -569,7 +569,7 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
         return Err(cx.typing(span, "an axis of a 0-dimensional array is out of bounds", None));
     }
     if time {
-        return Err(cx.unsupported(span, format!("`{callee}(axis=...)` of an array of `{}` is not supported yet", a.dtype), Some("reduce the whole array, or loop over the axis")));
+        return Ok(cx.time_axis_reduction(array, op, axis, keepdims, span));
     }
     let ndim = if keepdims { a.ndim } else { a.ndim - 1 };
     let reduced = ir::Expr::new(ExprKind::AxisReduce { op, array: array.boxed(), axis: axis.boxed(), keepdims }, Type::Array(ArrayType::new(ty.clone(), ndim, Layout::C)), span);

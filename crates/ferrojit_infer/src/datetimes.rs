@@ -376,6 +376,41 @@ impl FnInfer<'_> {
         ir::Expr::new(ExprKind::Let { local, value: array.boxed(), body: result.boxed() }, ty, span)
     }
 
+    /// `a.min(axis)`, `a.max(axis)`, `a.sum(axis)` of an array of time values (`axis` an int64),
+    /// on their counts along the axis: NaT where a lane holds a NaT, as NumPy's (NaT is the
+    /// least count: a minimum finds it itself). A 1-d array gives a scalar.
+    pub(crate) fn time_axis_reduction(&mut self, array: ir::Expr, op: ReduceOp, axis: ir::Expr, keepdims: bool, span: Span) -> ir::Expr {
+        let Type::Array(a) = array.ty.clone() else { unreachable!("a time array") };
+        let dtype = (*a.dtype).clone();
+        let ndim = if keepdims { a.ndim } else { a.ndim - 1 };
+        let (local, axis_local) = (self.temp(array.ty.clone()), self.temp(Type::INT64));
+        let counts_type = Type::Array(ferrojit_types::ArrayType { dtype: Box::new(Type::INT64), ..a.clone() });
+        let reduced_type = Type::Array(ferrojit_types::ArrayType::new(Type::INT64, ndim, ferrojit_types::Layout::C));
+        let counts_of = |cx: &Self| ir::Expr::new(ExprKind::Transpose { array: cx.local_expr(local, span).boxed(), axes: (0..a.ndim).collect() }, counts_type.clone(), span);
+        let reduce = |cx: &Self, op, array: ir::Expr| ir::Expr::new(ExprKind::AxisReduce { op, array: array.boxed(), axis: cx.local_expr(axis_local, span).boxed(), keepdims }, reduced_type.clone(), span);
+        let value = reduce(self, op, counts_of(self));
+        let counts = if op == ReduceOp::Min {
+            value
+        } else {
+            // The NaTs of each lane counted (a sum: an empty lane has none, where a minimum
+            // would raise), after the reduction itself, whose error an empty lane raises.
+            let element = |i| ir::Expr::new(ExprKind::MapElement(i), Type::INT64, span);
+            let is_nat = ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: element(0).boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span);
+            let flag = ir::Expr::new(ExprKind::IfExp { cond: is_nat.boxed(), then: int(1, span).boxed(), otherwise: int(0, span).boxed() }, Type::INT64, span);
+            let flags = self.materialize_map(vec![counts_of(self)], flag, span);
+            let nats = reduce(self, ReduceOp::Sum, flags);
+            let has_nat = ir::Expr::new(ExprKind::Compare { op: CmpOp::Gt, lhs: element(1).boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+            let pick = ir::Expr::new(ExprKind::IfExp { cond: has_nat.boxed(), then: int(NAT, span).boxed(), otherwise: element(0).boxed() }, Type::INT64, span);
+            self.materialize_map(vec![value, nats], pick, span)
+        };
+        let times_type = Type::Array(ferrojit_types::ArrayType::new(dtype.clone(), ndim, ferrojit_types::Layout::C));
+        let times = ir::Expr::new(ExprKind::Transpose { array: counts.boxed(), axes: (0..ndim).collect() }, times_type, span);
+        let result = if ndim == 0 { ir::Expr::new(ExprKind::ArrayGet { array: times.boxed(), indices: vec![] }, dtype, span) } else { times };
+        let ty = result.ty.clone();
+        let body = ir::Expr::new(ExprKind::Let { local: axis_local, value: axis.boxed(), body: result.boxed() }, ty.clone(), span);
+        ir::Expr::new(ExprKind::Let { local, value: array.boxed(), body: body.boxed() }, ty, span)
+    }
+
     /// A value stored into an array of the time type `dtype`: a time value of the same kind in
     /// its unit or a coarser one, or an integer taken as a count.
     pub(crate) fn time_element(&mut self, value: ir::Expr, dtype: &Type, span: Span) -> Result<ir::Expr> {
