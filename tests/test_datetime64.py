@@ -643,3 +643,19 @@ def test_reductions_along_an_empty_axis():
     check_time(timedelta_axis_sums, dates("s")[:0, :] - np.datetime64("2000-01-01"))
     with pytest.raises(ValueError, match="maximum which has no identity"):
         ferrojit.njit(axis_reductions)(dates("s")[:, :0])
+
+
+def times_1024(t):
+    return t * 1024.0, t / (1.0 / 1024.0)
+
+
+@pytest.mark.parametrize("count", [2**53 - 1, 2**53, -(2**53)])
+def test_float_products_at_the_int64_limit(count):
+    """Products up to the largest double below 2**63 keep their count; from 2**63 they are NaT (the one
+    rule of `astype` from floats too)."""
+    check_time(times_1024, np.timedelta64(count, "ns"))
+    check_time(astype_function_of_floats, np.array([count * 1024.0, -count * 1024.0]))
+
+
+def astype_function_of_floats(a):
+    return a.astype("m8[ns]")

@@ -615,29 +615,13 @@ impl FnInfer<'_> {
     fn numpy_pick(&mut self, args: &mut Args, op: CmpOp, nan_wins: bool, span: Span) -> Result<Value> {
         let a = self.required_expr(args, "x1")?;
         let b = self.required_expr(args, "x2")?;
-        let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
         if crate::datetimes::is_time(&a.ty) || crate::datetimes::is_time(&b.ty) {
-            // In the common unit; NaT as NaN: it wins in maximum/minimum, loses in fmax/fmin.
-            let (a, b) = self.times_in_common_unit(args.callee, a, b, span)?;
-            let ty = a.ty.clone();
-            let (ta, tb) = (self.temp(ty.clone()), self.temp(ty.clone()));
-            let (la, lb) = (self.local_expr(ta, span), self.local_expr(tb, span));
-            let count = |e: &ir::Expr| ir::Expr::new(ExprKind::Cast(e.clone().boxed()), Type::INT64, span);
-            let better = mk(ExprKind::Compare { op, lhs: count(&la).boxed(), rhs: count(&lb).boxed() }, &Type::Bool);
-            // NaT is the least count, so `better` alone does not say: `a` is picked when it is the NaT
-            // that wins (or `b` the NaT that loses), or when better and the other is not NaT.
-            let (wins, other) = if nan_wins { (la.clone(), lb.clone()) } else { (lb.clone(), la.clone()) };
-            let (wins, other) = (self.is_nat(wins), self.is_nat(other));
-            let not_other = mk(ExprKind::Unary { op: UnaryOp::Not, operand: other.boxed() }, &Type::Bool);
-            let better = mk(ExprKind::Logical { and: true, lhs: better.boxed(), rhs: not_other.boxed() }, &Type::Bool);
-            let cond = mk(ExprKind::Logical { and: false, lhs: wins.boxed(), rhs: better.boxed() }, &Type::Bool);
-            let pick = mk(ExprKind::IfExp { cond: cond.boxed(), then: la.boxed(), otherwise: lb.boxed() }, &ty);
-            let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pick.boxed() }, &ty);
-            return Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, &ty)));
+            return self.time_pick(args.callee, a, b, op, nan_wins, span).map(Value::Expr);
         }
         for x in [&a, &b] {
             self.need_number(args.callee, x, true)?;
         }
+        let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
         let literals = crate::expr::Literals { left: args.is_literal("x1"), right: args.is_literal("x2") };
         let ty = Self::operator_type(&a.ty, &b.ty, literals).expect("real numbers");
         let ty = if a.ty == Type::Bool && b.ty == Type::Bool { Type::Bool } else { ty };

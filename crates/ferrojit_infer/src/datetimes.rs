@@ -244,8 +244,7 @@ fn isnat(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     if !is_time(&x.ty) {
         return Err(cx.typing(span, format!("ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64, not `{}`", x.ty), None));
     }
-    let count = cx.count_of(x);
-    Ok(Value::Expr(ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: count.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span)))
+    Ok(Value::Expr(cx.is_nat(x)))
 }
 
 impl FnInfer<'_> {
@@ -460,14 +459,7 @@ impl FnInfer<'_> {
                 let real = ir::Expr::new(ExprKind::ComplexPart { value: value.boxed(), imag: false }, Type::Float(*f), span);
                 self.time_cast(real, to, span)
             }
-            (Type::Float(_), _) => self.with_value(value, |cx, x| {
-                let float = |v: f64| ir::Expr::new(ExprKind::Const(Const::Float(v)), x.ty.clone(), span);
-                let magnitude = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Abs, operand: x.clone().boxed() }, x.ty.clone(), span);
-                let fits = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: magnitude.boxed(), rhs: float(9.223372036854775808e18).boxed() }, Type::Bool, span);
-                let count = cx.from_count(cx.cast(x, &Type::INT64), to.clone(), span);
-                let nat = cx.time_constant(NAT, to.clone(), span);
-                Ok(ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: count.boxed(), otherwise: nat.boxed() }, to.clone(), span))
-            }),
+            (Type::Float(_), _) => self.time_of_float(value, to, span),
             _ => {
                 let count = self.cast(value, &Type::INT64);
                 Ok(self.from_count(count, to.clone(), span))
@@ -489,8 +481,42 @@ impl FnInfer<'_> {
     /// Whether the time value `e` is NaT.
     pub(crate) fn is_nat(&self, e: ir::Expr) -> ir::Expr {
         let span = e.span;
-        let count = self.count_of(e);
-        ir::Expr::new(ExprKind::Compare { op: CmpOp::Eq, lhs: count.boxed(), rhs: int(NAT, span).boxed() }, Type::Bool, span)
+        self.any_nat(&[self.count_of(e)], span)
+    }
+
+    /// `np.maximum`/`np.minimum` (`nan_wins`: NaT is picked, as NaN is) and `np.fmax`/`np.fmin`
+    /// (NaT is passed over) of two datetimes or two timedeltas, in their common unit; `op` says
+    /// when `a` is the better one (`>` for the maxima).
+    pub(crate) fn time_pick(&mut self, name: &str, a: ir::Expr, b: ir::Expr, op: CmpOp, nan_wins: bool, span: Span) -> Result<ir::Expr> {
+        let (a, b) = self.times_in_common_unit(name, a, b, span)?;
+        let ty = a.ty.clone();
+        let (ta, tb) = (self.temp(ty.clone()), self.temp(ty.clone()));
+        let (la, lb) = (self.local_expr(ta, span), self.local_expr(tb, span));
+        let mk = |kind, ty: &Type| ir::Expr::new(kind, ty.clone(), span);
+        let better = mk(ExprKind::Compare { op, lhs: self.count_of(la.clone()).boxed(), rhs: self.count_of(lb.clone()).boxed() }, &Type::Bool);
+        // NaT is the least count, so `better` alone does not say: `a` is picked when it is the NaT
+        // that wins (or `b` the NaT that loses), or when better and the other is not NaT.
+        let (wins, other) = if nan_wins { (la.clone(), lb.clone()) } else { (lb.clone(), la.clone()) };
+        let (wins, other) = (self.is_nat(wins), self.is_nat(other));
+        let not_other = mk(ExprKind::Unary { op: UnaryOp::Not, operand: other.boxed() }, &Type::Bool);
+        let better = mk(ExprKind::Logical { and: true, lhs: better.boxed(), rhs: not_other.boxed() }, &Type::Bool);
+        let cond = mk(ExprKind::Logical { and: false, lhs: wins.boxed(), rhs: better.boxed() }, &Type::Bool);
+        let pick = mk(ExprKind::IfExp { cond: cond.boxed(), then: la.boxed(), otherwise: lb.boxed() }, &ty);
+        let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pick.boxed() }, &ty);
+        Ok(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, &ty))
+    }
+
+    /// The time value of type `ty` whose count is the float `x` truncated; NaT for NaN and for
+    /// floats outside the int64 range (|x| >= 2**63), whose conversion is undefined.
+    fn time_of_float(&mut self, x: ir::Expr, ty: &Type, span: Span) -> Result<ir::Expr> {
+        self.with_value(x, |cx, x| {
+            let limit = ir::Expr::new(ExprKind::Const(Const::Float(9.223372036854775808e18)), x.ty.clone(), span);
+            let magnitude = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Abs, operand: x.clone().boxed() }, x.ty.clone(), span);
+            let fits = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: magnitude.boxed(), rhs: limit.boxed() }, Type::Bool, span);
+            let count = cx.from_count(cx.cast(x, &Type::INT64), ty.clone(), span);
+            let nat = cx.time_constant(NAT, ty.clone(), span);
+            Ok(ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: count.boxed(), otherwise: nat.boxed() }, ty.clone(), span))
+        })
     }
 
     /// `l op r` where either operand is a datetime64 or timedelta64, as NumPy's operators.
@@ -608,17 +634,8 @@ impl FnInfer<'_> {
             } else {
                 product
             };
-            cx.with_value(product, |cx, p| {
-                // In range (NaN fails both comparisons): the conversion cannot raise.
-                let float = |v: f64| ir::Expr::new(ExprKind::Const(Const::Float(v)), Type::FLOAT64, span);
-                let above = ir::Expr::new(ExprKind::Compare { op: CmpOp::GtE, lhs: p.clone().boxed(), rhs: float(-9.223372036854775e18).boxed() }, Type::Bool, span);
-                let below = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: p.clone().boxed(), rhs: float(9.223372036854775e18).boxed() }, Type::Bool, span);
-                let fits = ir::Expr::new(ExprKind::Logical { and: true, lhs: above.boxed(), rhs: below.boxed() }, Type::Bool, span);
-                let value = cx.from_count(cx.cast(p, &Type::INT64), ty.clone(), span);
-                let nat = cx.time_constant(NAT, ty.clone(), span);
-                let checked = ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: value.boxed(), otherwise: nat.boxed() }, ty.clone(), span);
-                Ok(cx.unless_nat(&[c], checked, span))
-            })
+            let checked = cx.time_of_float(product, &ty, span)?;
+            Ok(cx.unless_nat(&[c], checked, span))
         })
     }
 
