@@ -14,7 +14,7 @@ import numpy as np
 from .. import types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, register_jitable
-from .dtypes import element_of, numpy_type
+from .dtypes import element_of, is_time, numpy_type
 
 # NumPy's element types that compiled arrays hold, by ``np.dtype(...).name``.
 _ELEMENT_TYPES = frozenset(
@@ -81,11 +81,8 @@ def _element_type(dtype, default):
             named = np.dtype(dtype.literal_value)
         except (TypeError, ValueError):
             named = None
-        if named is not None and named.isnative and named.name in _ELEMENT_TYPES:
-            return named.type
-        if named is not None and named.isnative and named.kind in "mM":
-            # A time dtype is the dtype itself: its scalar type does not say its unit.
-            return named
+        if named is not None and named.isnative and (named.name in _ELEMENT_TYPES or named.kind in "mM"):
+            return element_of(named)
     raise CallRefused("unsupported `dtype`", hint=_DTYPE_HINT)
 
 
@@ -170,7 +167,7 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     layout = _new_array_options("np.full", order, device, like)
     _check_shape(shape)
     value_type = fill_value.dtype if isinstance(fill_value, types.Array) else fill_value
-    element = _element_type(dtype, numpy_type(value_type) if isinstance(value_type, (*_NUMBER, types.NPDatetime, types.NPTimedelta)) else np.float64)
+    element = _element_type(dtype, numpy_type(value_type) if isinstance(value_type, _NUMBER) or is_time(value_type) else np.float64)
     store = _fill_setter(fill_value, element, _shape_ndim(shape))
 
     def full_of(shape, fill_value, dtype=None, order=None, device=None, like=None):
@@ -353,17 +350,14 @@ def _complex_arange(element):
     return arange_of_complex
 
 
-_TIME = (types.NPDatetime, types.NPTimedelta)
-
-
 def _time_arange(start, stop, step, bounds, named):
     """``np.arange`` of datetime64 or timedelta64 values (some bound a time value, or a time
     ``dtype``): the counts of the bounds in the result's unit (the bounds' common unit, or
     ``dtype``'s), stepped by an integer count or a timedelta, as NumPy's; NumPy's ValueErrors for
     a datetime range without both bounds, a NaT bound and a zero step."""
-    if not all(isinstance(t, (*_TIME, types.Integer)) for t in bounds):
+    if not all(is_time(t) or isinstance(t, types.Integer) for t in bounds):
         raise CallRefused("`np.arange()` of datetime64 or timedelta64 values takes time values and integers", hint="give the bounds as datetime64/timedelta64 values or integer counts")
-    times = [numpy_type(t) for t in bounds if isinstance(t, _TIME)]
+    times = [numpy_type(t) for t in bounds if is_time(t)]
     dt = np.dtype(named) if named is not None else np.result_type(*times)
     if dt.kind == "M" and isinstance(step, types.NPDatetime):
         raise CallRefused("the step of `np.arange()` of datetimes is a timedelta or an integer")
@@ -444,7 +438,7 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
         raise CallRefused("`np.arange()` requires stop to be specified")
     bounds = [t for t in (start, stop, step) if _present(t)]
     named = _element_type(dtype, None) if _present(dtype) else None
-    if any(isinstance(t, _TIME) for t in bounds) or (named is not None and np.dtype(named).kind in "mM"):
+    if any(is_time(t) for t in bounds) or (named is not None and np.dtype(named).kind in "mM"):
         return _time_arange(start, stop, step, bounds, named)
     if not all(isinstance(t, _NUMBER) for t in bounds):
         raise CallRefused("`np.arange()` needs numbers", hint="give the bounds and the step as integers, floats or complex numbers")

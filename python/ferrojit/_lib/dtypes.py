@@ -5,6 +5,11 @@ import numpy as np
 from .. import types
 
 
+def is_time(ty):
+    """Whether ``ty`` is a datetime64 or timedelta64 type."""
+    return isinstance(ty, (types.NPDatetime, types.NPTimedelta))
+
+
 def numpy_type(ty):
     """The NumPy scalar type of the ferrojit number type ``ty`` (``np.float32`` for ``float32``,
     ``np.int64`` for an integer literal); for a structured or time dtype, the ``np.dtype``
@@ -17,7 +22,7 @@ def numpy_type(ty):
             "itemsize": ty.size,
             "aligned": ty.aligned,
         })
-    if isinstance(ty, (types.NPDatetime, types.NPTimedelta)):
+    if is_time(ty):
         return numpy_dtype(ty)
     return np.dtype(types.unliteral(ty).name).type
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from .dtypes import element_of, numpy_type
+from .dtypes import element_of, is_time, numpy_type
 from . import index_error
 from .reductions import _accumulator, _dimensions, _given, _tuple_of
 
@@ -542,7 +542,7 @@ def diff_typing(a, n=1, axis=-1, prepend=None, append=None):
     NumPy) along the constant ``axis``, after ``prepend`` and ``append`` (numbers, put at
     both ends with length 1, or arrays of ``a``'s dimensions) are joined to ``a`` along it, in
     their common type (a Python number is not weak here: NumPy joins arrays)."""
-    times = isinstance(a, types.Array) and isinstance(a.dtype, (types.NPDatetime, types.NPTimedelta))
+    times = isinstance(a, types.Array) and is_time(a.dtype)
     if not isinstance(a, types.Array) or not (_numeric(a) or times):
         return None
     if a.ndim == 0:

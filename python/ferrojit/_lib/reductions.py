@@ -34,7 +34,7 @@ from .. import types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, compiler_builds, message_dim, message_shape, reduction_shape_error
-from .dtypes import numpy_type as _numpy_type
+from .dtypes import is_time, numpy_type as _numpy_type
 
 
 def _number(a):
@@ -578,7 +578,7 @@ def _is_nan_typing(value):
             return value != value
 
         return float_is_nan
-    if isinstance(value, (types.NPDatetime, types.NPTimedelta)):
+    if is_time(value):
 
         def is_nat(value):
             return np.isnat(value)
@@ -813,7 +813,7 @@ def _argument_out_checker(name, a, spec, out):
 def _arg_extreme(name, larger):
     def typing(a, axis=None, out=None, keepdims=False):
         # Time values too: NaT is found first, as NaN is.
-        if not (_number(a) or (isinstance(a, types.Array) and isinstance(a.dtype, (types.NPDatetime, types.NPTimedelta)))):
+        if not (_number(a) or (isinstance(a, types.Array) and is_time(a.dtype))):
             return None
         spec = _Axis(name, a, axis, keepdims, tuples=False)
         _out_given(name, out)

@@ -12,9 +12,9 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from .dtypes import numpy_type
+from .dtypes import is_time, numpy_type
 from .reductions import _Axis, _dimensions, _is_nan, _reducer, _tuple_of
-from .sorting import _given, _less, _orderable, _sort_run, _sortable, _time
+from .sorting import _given, _less, _orderable, _sort_run, _sortable
 
 
 def _number(ty):
@@ -157,7 +157,7 @@ def _in_common_typing(v, common):
 
 def _times_of_one_kind(a, v):
     """Whether ``a`` is an array of datetimes (timedeltas) and ``v`` one or an array of them."""
-    if not (isinstance(a, types.Array) and _time(a.dtype)):
+    if not (isinstance(a, types.Array) and is_time(a.dtype)):
         return False
     values = v.dtype if isinstance(v, types.Array) else v
     return type(values) is type(a.dtype)
@@ -244,7 +244,7 @@ def unique_typing(ar, return_index=False, return_inverse=False, return_counts=Fa
     want_inverse = _constant_flag("unique", "return_inverse", return_inverse)
     want_counts = _constant_flag("unique", "return_counts", return_counts)
     # NumPy keeps one NaT of a time array whatever `equal_nan` says.
-    merge_nans = _constant_flag("unique", "equal_nan", equal_nan) or _time(ar.dtype)
+    merge_nans = _constant_flag("unique", "equal_nan", equal_nan) or is_time(ar.dtype)
     plain = not (want_index or want_inverse or want_counts)
 
     def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, equal_nan=True, sorted=True):

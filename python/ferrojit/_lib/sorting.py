@@ -20,7 +20,7 @@ import numpy as np
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error
-from .dtypes import numpy_type
+from .dtypes import is_time, numpy_type
 from .reductions import _dimensions, _store_items, _tuple_of
 
 # Runs this short are ordered by insertion (introsort's small partitions, merge sort's first runs).
@@ -36,14 +36,10 @@ def _sortable(a):
     return isinstance(a, types.Array) and isinstance(a.dtype, (types.Boolean, types.Integer, types.Float, types.Complex))
 
 
-def _time(dtype):
-    return isinstance(dtype, (types.NPDatetime, types.NPTimedelta))
-
-
 def _orderable(a):
     """Whether ``np.sort``, ``argsort`` and ``partition`` order ``a``: an array of numbers, or of
     datetime64 or timedelta64 values (NaT last, as NumPy orders it, like NaN)."""
-    return _sortable(a) or (isinstance(a, types.Array) and _time(a.dtype))
+    return _sortable(a) or (isinstance(a, types.Array) and is_time(a.dtype))
 
 
 def _less(x, y):
@@ -70,7 +66,7 @@ def _less_typing(x, y):
             return x < y or (y != y and x == x)
 
         return float_less
-    if _time(x):
+    if is_time(x):
 
         def time_less(x, y):
             return x < y or (np.isnat(y) and not np.isnat(x))
@@ -157,7 +153,7 @@ def _missing(v):
 
 @overload(_missing)
 def _missing_typing(v):
-    if _time(v):
+    if is_time(v):
 
         def is_nat(v):
             return np.isnat(v)
@@ -177,7 +173,7 @@ def _nan_to_end(keys, idx, lo, n):
 
 @overload(_nan_to_end)
 def _nan_to_end_typing(keys, idx, lo, n):
-    if not (isinstance(keys.dtype, types.Float) or _time(keys.dtype)):
+    if not (isinstance(keys.dtype, types.Float) or is_time(keys.dtype)):
 
         def no_nan(keys, idx, lo, n):
             return n
@@ -546,10 +542,10 @@ def _radix_run(keys, idx, lo, n, stable):
 def _radix_run_typing(keys, idx, lo, n, stable):
     dtype = keys.dtype
     width = getattr(dtype, "bitwidth", 0)
-    if _time(dtype):
+    if is_time(dtype):
         # A time value's int64 count orders it (NaT was moved out).
         width = 64
-    applies = (_time(dtype) or isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean)) and width in (32, 64)
+    applies = (is_time(dtype) or isinstance(dtype, (types.Integer, types.Float)) and not isinstance(dtype, types.Boolean)) and width in (32, 64)
     if not applies:
 
         def not_applied(keys, idx, lo, n, stable):
@@ -560,7 +556,7 @@ def _radix_run_typing(keys, idx, lo, n, stable):
     sign = unsigned(1) << unsigned(width - 1)
     every = ~unsigned(0)
     floats = isinstance(dtype, types.Float)
-    signed = floats or _time(dtype) or dtype.signed
+    signed = floats or is_time(dtype) or dtype.signed
     passes = width // 8
     indexed = not isinstance(idx, types.NoneType)
 
