@@ -22,6 +22,8 @@ def to_python(value):
         return complex(value)
     if isinstance(value, tuple):
         return tuple(to_python(v) for v in value)
+    if isinstance(value, list):
+        return [to_python(v) for v in value]
     return value
 
 
@@ -35,15 +37,17 @@ def _float_same(got, expected, rel):
 
 
 def assert_same(got, expected, rel=None, where="result"):
-    """Assert `got` has exactly the type of `expected` and the same value: recursively for tuples,
-    NaN equals NaN, floats compared exactly (sign of zero included) unless `rel` is given."""
+    """Assert `got` has exactly the type of `expected` and the same value: recursively for tuples
+    and lists, NaN equals NaN, floats compared exactly (sign of zero included) unless `rel` is given."""
     assert type(got) is type(expected), (
         f"{where}: type {type(got).__name__} ({got!r}) != expected {type(expected).__name__} ({expected!r})"
     )
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):
         assert len(got) == len(expected), f"{where}: {got!r} != {expected!r}"
         for i, (g, e) in enumerate(zip(got, expected)):
             assert_same(g, e, rel=rel, where=f"{where}[{i}]")
+    elif isinstance(expected, np.ndarray):
+        assert_same_array(got, expected, rel=rel, where=where)
     elif isinstance(expected, float):
         assert _float_same(got, expected, rel), f"{where}: {got!r} != expected {expected!r}"
     elif isinstance(expected, complex):

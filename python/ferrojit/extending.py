@@ -79,6 +79,9 @@ _attribute_typing: dict[str, list[tuple[type, Callable[..., Any], dict[str, Any]
 _lazy_modules: dict[int, str] = {}
 # Method name -> the module of `ferrojit._lib` that implements it for arrays.
 _lazy_method_modules: dict[str, str] = {}
+# Receiver type class (`types.List`) -> the module of `ferrojit._lib` that implements its
+# methods, imported when compiled code first calls a method on such a value.
+_lazy_receiver_modules: dict[type, str] = {}
 # Implementation function -> its dispatcher: an implementation returned again (a module-level
 # function, as `register_jitable` returns) is one function compiled per signature.
 _implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
@@ -198,6 +201,14 @@ def _declare_library_callable(func: Any, module: str, qualified: Optional[str] =
     _lazy_modules[_key_of(func, qualified, display)] = module
 
 
+def _declare_receiver_methods(typ: type, names: Any, module: str) -> None:
+    """The methods ``names`` of values of the type class ``typ`` are implemented in ``module``
+    (of ``ferrojit._lib``), imported when compiled code first calls one on such a value."""
+    _lazy_receiver_modules[typ] = module
+    for name in names:
+        _native.register_overload_method(name)
+
+
 def _declare_library_method(name: str, module: str) -> None:
     """The array method ``name`` is implemented in ``module`` (of ``ferrojit._lib``), imported
     when compiled code first calls it."""
@@ -246,6 +257,8 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         else:
             if kind == "method" and target in _lazy_method_modules and not _declined_unloaded(f"numpy.{target}", args, keywords):
                 _import(_lazy_method_modules.pop(target))
+            for typ in [t for t in _lazy_receiver_modules if args and isinstance(args[0], t)]:
+                _import(_lazy_receiver_modules.pop(typ))
             table = _method_typing if kind == "method" else _attribute_typing
             candidates = [(typing_func, options) for typ, typing_func, options in table.get(target, []) if isinstance(args[0], typ)]
         reasons: list[str] = []

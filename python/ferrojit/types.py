@@ -201,6 +201,22 @@ class Array(Type):
         )
 
 
+class List(Type):
+    """A list of items of ``dtype`` (Numba's ``types.List``; ``item_type`` is the same).
+    Lists passed in from Python are reflected: the caller's list sees the compiled code's
+    changes."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype):
+        super().__init__(f"list({dtype})")
+        self.dtype = dtype
+
+    @property
+    def item_type(self):
+        return self.dtype
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -378,6 +394,9 @@ def _parse(text):
         size, aligned_and_rest = rest[1:].split(";", 1)
         aligned, rest = aligned_and_rest.split(")", 1)
         return Record(fields, int(size), aligned == "True"), rest
+    if text.startswith("list("):
+        item, rest = _parse(text[5:])
+        return List(item), _expect(rest, ")")
     if text.startswith("array("):
         dtype, rest = _parse(text[6:])
         ndim, layout_and_rest = rest.lstrip(", ").split("d, ", 1)
@@ -441,5 +460,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

@@ -119,6 +119,13 @@ class DType(DTypeSpec):
     dtype: Type
     def __init__(self, dtype: Type) -> None: ...
 
+class List(Type):
+    __slots__ = ("dtype",)
+    dtype: Type
+    def __init__(self, dtype: Type) -> None: ...
+    @property
+    def item_type(self) -> Type: ...
+
 class Record(Type):
     __slots__ = ("fields", "size", "aligned")
     fields: tuple[tuple[str, Type, int], ...]
@@ -178,7 +185,7 @@ none: Type
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
+    "NumberClass", "DType", "List", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",

@@ -27,6 +27,8 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
             cx.struct_type(&fields, false).into()
         }
         Type::Array(a) => array_struct(cx, a.ndim).into(),
+        // The list's meminfo.
+        Type::List(_) => cx.ptr_type(AddressSpace::default()).into(),
         // A record as it sits in array memory, moved whole only by array copies.
         Type::Record(r) => cx.i8_type().array_type(r.size as u32).into(),
     }
@@ -65,8 +67,9 @@ pub(crate) fn float_type(cx: &Context, f: FloatType) -> BasicTypeEnum<'_> {
     }
 }
 
-/// Reads a value of `ty` from consecutive slots starting at `*slot`, advancing it.
-fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, slot: &mut u32) -> Result<BasicValueEnum<'ctx>> {
+/// Reads a value of `ty` from consecutive slots starting at `*slot`, advancing it (an
+/// entry point's arguments, a list's items).
+pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, slot: &mut u32) -> Result<BasicValueEnum<'ctx>> {
     let leaf_ptr = |b: &Builder<'ctx>, i: u32| -> Result<PointerValue<'ctx>> {
         // SAFETY: the dispatcher sizes the buffer from the same `Type::leaves`.
         Ok(unsafe { b.build_gep(cx.i64_type(), base, &[cx.i64_type().const_int(i as u64, false)], "slot")? })
@@ -78,7 +81,7 @@ fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ct
             let byte = b.build_load(cx.i8_type(), p, "b")?.into_int_value();
             b.build_int_compare(inkwell::IntPredicate::NE, byte, cx.i8_type().const_zero(), "bool")?.into()
         }
-        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_load(llvm_type(cx, ty), p, "arg")?
@@ -124,7 +127,7 @@ fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ct
 }
 
 /// Writes `value` of `ty` into consecutive slots starting at `*slot`, advancing it.
-fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, value: BasicValueEnum<'ctx>, slot: &mut u32) -> Result<()> {
+pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'ctx>, ty: &Type, value: BasicValueEnum<'ctx>, slot: &mut u32) -> Result<()> {
     let leaf_ptr = |b: &Builder<'ctx>, i: u32| -> Result<PointerValue<'ctx>> {
         // SAFETY: the dispatcher sizes the buffer from the same `Type::leaves`.
         Ok(unsafe { b.build_gep(cx.i64_type(), base, &[cx.i64_type().const_int(i as u64, false)], "slot")? })
@@ -136,7 +139,7 @@ fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: PointerValue<'c
             let byte = b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?;
             b.build_store(p, byte)?;
         }
-        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_store(p, value)?;

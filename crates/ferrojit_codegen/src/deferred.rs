@@ -78,6 +78,7 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::ArrayFill { .. }
         | StmtKind::ArrayCopy { .. }
         | StmtKind::ArrayMap { .. }
+        | StmtKind::ListUpdate { .. }
         | StmtKind::Release(_) => false,
     })
 }
@@ -127,6 +128,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::BroadcastShape(_)
         | ExprKind::Block { .. }
         | ExprKind::Retain(_)
+        | ExprKind::List { .. }
         | ExprKind::Print(_) => true,
     })
 }

@@ -23,6 +23,7 @@ mod abi;
 mod arrays;
 mod deferred;
 mod jit;
+mod lists;
 mod lower;
 mod maps;
 

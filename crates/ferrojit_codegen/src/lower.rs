@@ -193,7 +193,7 @@ struct RangeBounds<'ctx> {
 
 pub(crate) struct FnLower<'ctx, 'm> {
     pub(crate) cx: &'ctx Context,
-    module: &'m Module<'ctx>,
+    pub(crate) module: &'m Module<'ctx>,
     pub(crate) b: Builder<'ctx>,
     pub(crate) options: &'m crate::Options,
     vector_isas: &'m [VectorIsa],
@@ -386,6 +386,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             let meminfo = match part.kind {
                 HeapKind::Array => self.b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
+                HeapKind::List => x.into_pointer_value(),
             };
             self.count_reference(meminfo, incref)?;
         }
@@ -490,6 +491,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let v = self.expr(value)?;
                 self.store_local(*local, v)?;
             }
+            StmtKind::ListUpdate { op, args } => self.list_update(*op, args)?,
             StmtKind::If { cond, then_body, else_body } => {
                 let c = self.expr(cond)?.into_int_value();
                 let (then_bb, else_bb, end) = (self.bb("then"), self.bb("else"), self.bb("endif"));
@@ -933,6 +935,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.complex(r.into_float_value(), i.into_float_value())?.into()
             }
             ExprKind::ComplexPart { value, imag } if matches!(value.ty, Type::Array(_)) => self.complex_part_view(value, *imag)?,
+            ExprKind::List { op, args } => self.list_op(*op, args, &e.ty)?,
             ExprKind::ComplexPart { value, imag } => {
                 let v = self.expr(value)?.into_struct_value();
                 self.b.build_extract_value(v, *imag as u32, "part")?
@@ -1284,6 +1287,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
+            Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
@@ -1812,7 +1816,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
                 self.b.build_call(f, &[], "")?;
             }
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

@@ -194,6 +194,7 @@ impl FnInfer<'_> {
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 expr(ExprKind::Tuple(items), ty)
             }
+            ast::ExprKind::List(items) => self.list_display(items, None, span).map(Value::Expr),
             ast::ExprKind::BinOp { op, left, right } => {
                 let mut sides = self.each_collecting_overloads([&**left, &**right], |cx, e| cx.expr(e))?;
                 let (r, l) = (sides.pop().expect("two sides"), sides.pop().expect("two sides"));
@@ -289,6 +290,9 @@ impl FnInfer<'_> {
         };
         if let Type::Array(_) = tuple.ty {
             return self.array_subscript(tuple, index, span);
+        }
+        if let Type::List(_) = tuple.ty {
+            return self.list_subscript(tuple, index, span);
         }
         if tuple.ty.is_number() && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty()) {
             // `x[()]` of a NumPy scalar (what `np.nditer` gives): the scalar itself.
@@ -709,6 +713,9 @@ impl FnInfer<'_> {
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Value> {
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
+            if self.type_empty_list(value, attr, args, span)?.is_some() {
+                return Err(self.internal(span, "an empty list's first append types it"));
+            }
             if let Value::Expr(receiver) = self.value(value)? {
                 return self.method(receiver, attr, args, keywords, span).map(Value::Expr);
             }

@@ -118,6 +118,9 @@ pub(crate) struct FnInfer<'a> {
     /// Array expressions built in this walk, by the local their new array is stored in, for
     /// the operations that fuse them (see `array_exprs`).
     pub maps: crate::array_exprs::MapsByLocal,
+    /// Variables assigned `[]` before their type is known: a later `append` (or `insert`,
+    /// `extend`) types them (see `lists`). Kept across walks.
+    pub empty_lists: std::collections::HashSet<LocalId>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -140,6 +143,7 @@ impl<'a> FnInfer<'a> {
             pending_shape: None,
             declared_ret: None,
             maps: Default::default(),
+            empty_lists: Default::default(),
             literal_spans: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
@@ -336,7 +340,7 @@ impl<'a> FnInfer<'a> {
     }
 
     /// Widens local `id` to hold `ty`.
-    fn widen(&mut self, id: LocalId, ty: &Type, span: Span) -> Result<()> {
+    pub(crate) fn widen(&mut self, id: LocalId, ty: &Type, span: Span) -> Result<()> {
         let new = match &self.locals[id].ty {
             None => ty.clone(),
             Some(old) => match unify(old, ty) {
@@ -395,6 +399,17 @@ impl<'a> FnInfer<'a> {
         let push = |out: &mut Vec<ir::Stmt>, kind| out.push(ir::Stmt { kind, span });
         match &s.kind {
             ast::StmtKind::Assign { targets, value } => {
+                // `x = [...]`: typed by `x`'s type when the display alone does not say (`[]`).
+                if let (ast::ExprKind::List(items), [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }]) = (&value.kind, targets.as_slice()) {
+                    if let Some(&id) = self.names.get(name) {
+                        if items.is_empty() && self.locals[id].ty.is_none() {
+                            return self.empty_list_assignment(id, span);
+                        }
+                        let expected = self.locals[id].ty.clone();
+                        let list = self.list_display(items, expected.as_ref(), value.span)?;
+                        return self.assign(target, list, out);
+                    }
+                }
                 let value = self.expr(value)?;
                 if let [target] = targets.as_slice() {
                     return self.assign(target, value, out);
@@ -550,6 +565,9 @@ impl<'a> FnInfer<'a> {
                     }
                 }
                 let array = self.expr(container)?;
+                if let Type::List(_) = array.ty {
+                    return self.list_store(array, index, value, span, out);
+                }
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
                 }
@@ -617,7 +635,13 @@ impl<'a> FnInfer<'a> {
     fn for_stmt(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let range_args = match &iter.kind {
             ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "range")? => args,
-            _ => return self.for_walk(target, iter, body, orelse, span, out),
+            ast::ExprKind::Call { .. } => return self.for_walk(target, iter, body, orelse, span, out),
+            _ => {
+                if let crate::expr::Value::Expr(list @ ir::Expr { ty: Type::List(_), .. }) = self.value(iter)? {
+                    return self.list_for(target, list, body, orelse, span, out);
+                }
+                return self.for_walk(target, iter, body, orelse, span, out);
+            }
         };
         let mut bounds = Vec::new();
         for a in range_args {

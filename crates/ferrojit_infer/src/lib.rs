@@ -41,6 +41,7 @@ mod function;
 pub mod fuse;
 mod iteration;
 mod linalg;
+mod lists;
 pub mod overloads;
 mod registry;
 

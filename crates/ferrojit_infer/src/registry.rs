@@ -113,6 +113,7 @@ fn registry() -> &'static Registry {
         crate::linalg::register(&mut r);
         crate::random::register(&mut r);
         crate::datetimes::register(&mut r);
+        crate::lists::register(&mut r);
         r
     })
 }

@@ -180,6 +180,45 @@ pub enum StmtKind {
     /// (already checked). No operand can share its memory and every operand broadcasts to its
     /// shape, so the map neither copies overlapping operands nor checks shapes again.
     ArrayMap { dst: Expr, operands: Vec<Expr>, element: Expr, fresh: bool },
+    /// A change to a list (`args[0]`), see [`ListUpdate`]. Marks the list changed (for
+    /// reflection to the caller's Python list).
+    ListUpdate { op: ListUpdate, args: Vec<Expr> },
+}
+
+/// The operations on lists that read them, each an [`ExprKind::List`]. The library's list
+/// methods (`python/ferrojit/_lib/lists.py`) are written with these and [`ListUpdate`]; none
+/// checks its index, which the callers have checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListOp {
+    /// `[len]`: a new list of the expression's type holding `len` zeroed items (zero numbers,
+    /// null heap values: filled before they are read).
+    New,
+    /// `[list]`: the number of items (int64).
+    Len,
+    /// `[list, index]`: the item at `0 <= index < len`, borrowed from the list.
+    Get,
+}
+
+/// The operations that change lists, each a [`StmtKind::ListUpdate`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListUpdate {
+    /// `[list, index, value]`: stores the owned `value` at `0 <= index < len`, releasing the
+    /// item it replaces.
+    Store,
+    /// `[list, at, remove, insert]`: replaces the `remove` items at `at` by `insert` zeroed
+    /// ones (`0 <= at`, `at + remove <= len`, `0 <= remove`, `0 <= insert`), releasing the
+    /// removed items; raises `MemoryError` when the list cannot grow.
+    Splice,
+}
+
+impl ListUpdate {
+    /// The operands the statement consumes (owned values): a store's value.
+    pub fn owned_operand(self) -> Option<usize> {
+        match self {
+            ListUpdate::Store => Some(2),
+            ListUpdate::Splice => None,
+        }
+    }
 }
 
 /// A whole-array reduction.
@@ -304,6 +343,8 @@ pub enum ExprKind {
     /// The operand's value with a new reference taken to each of its heap parts: an owned
     /// value made from a borrowed one (inserted by the ownership pass).
     Retain(Box<Expr>),
+    /// An operation reading a list, or making one (see [`ListOp`]).
+    List { op: ListOp, args: Vec<Expr> },
 }
 
 #[derive(Clone, Debug)]
@@ -468,6 +509,11 @@ impl RuntimeFunc {
     /// `(index, size) -> 0`: always raises NumPy's `IndexError` for `a.flat[index]` outside
     /// the array's `size` elements.
     pub const FLAT_INDEX_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_flat_index_error", may_raise: true };
+    /// `(x, kind) -> 0`: always raises CPython's `ValueError` of `list.index(x)` for an integer
+    /// (`kind` 0: signed, 1: unsigned, 2: bool) not in the list.
+    pub const INT_NOT_IN_LIST: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_int_not_in_list", may_raise: true };
+    /// `(x) -> 0`: the same for a float64.
+    pub const FLOAT_NOT_IN_LIST: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_float_not_in_list", may_raise: true };
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
     /// of the wrong shape.
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
@@ -739,7 +785,7 @@ macro_rules! each_child {
                 $f(body);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => args.$iter().for_each(|e| $f(e)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } => args.$iter().for_each(|e| $f(e)),
             ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
             ExprKind::AxisReduce { array, axis, .. } => {
                 $f(array);
@@ -780,7 +826,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } => true,
             ExprKind::Call { .. } => self.ty.holds_heap(),
             _ => false,
         }
@@ -818,7 +864,7 @@ impl Expr {
             ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
             ExprKind::Let { value, body, .. } => value.any(pred) || body.any(pred),
             ExprKind::Tuple(items) => any_of(items, pred),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => any_of(args, pred),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } => any_of(args, pred),
             ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
             ExprKind::ArrayNew { shape } => any_of(shape, pred),
             ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
@@ -875,7 +921,7 @@ impl Expr {
                 body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } => all(args, f),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::AxisReduce { array, axis, .. } => {
@@ -963,6 +1009,7 @@ impl Stmt {
                 dst.rewrite(f);
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
+            StmtKind::ListUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
     }
@@ -984,6 +1031,7 @@ impl Stmt {
             StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
+            StmtKind::ListUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => false,
         }
     }

@@ -169,6 +169,17 @@ impl Pass {
                 self.borrowed(dst);
                 operands.iter_mut().for_each(|o| self.borrowed(o));
             }
+            // A stored item is the list's to release.
+            StmtKind::ListUpdate { op, args } => {
+                let owned = op.owned_operand();
+                for (i, a) in args.iter_mut().enumerate() {
+                    if owned == Some(i) {
+                        self.owned_value(a);
+                    } else {
+                        self.borrowed(a);
+                    }
+                }
+            }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
         out.push(s);

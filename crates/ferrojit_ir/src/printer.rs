@@ -110,6 +110,10 @@ impl Printer<'_> {
                 let text = format!("fill {} with {}", self.expr(array), self.expr(value));
                 self.line(depth, &text)
             }
+            StmtKind::ListUpdate { op, args } => {
+                let text = format!("list_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args));
+                self.line(depth, &text)
+            }
         }
     }
 
@@ -126,6 +130,7 @@ impl Printer<'_> {
 
     fn expr(&self, e: &Expr) -> String {
         let body = match &e.kind {
+            ExprKind::List { op, args } => format!("list_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args)),
             ExprKind::Const(c) => match c {
                 Const::Int(v) => v.to_string(),
                 Const::Float(v) => format!("{v:?}"),

@@ -104,6 +104,13 @@ impl Ownership<'_> {
             StmtKind::ArrayFill { array, value } => [array, value].into_iter().try_for_each(borrowed),
             StmtKind::ArrayCopy { dst, src } => [dst, src].into_iter().try_for_each(borrowed),
             StmtKind::ArrayMap { dst, operands, element, .. } => std::iter::once(dst).chain(operands).chain([element]).try_for_each(borrowed),
+            StmtKind::ListUpdate { op, args } => args.iter().enumerate().try_for_each(|(i, a)| {
+                if op.owned_operand() == Some(i) {
+                    self.expr(a, Need::Owned)
+                } else {
+                    borrowed(a)
+                }
+            }),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => Ok(()),
         }
     }
@@ -243,6 +250,21 @@ impl Verifier<'_> {
                 expect(fits, || format!("{}: an operand has more dimensions than {}", s.span, dst.ty))?;
                 expect(element.ty == *d.dtype, || format!("{}: storing elements of {} into {}", s.span, element.ty, dst.ty))
             }
+            StmtKind::ListUpdate { op, args } => {
+                args.iter().try_for_each(|a| self.expr(a))?;
+                let item = list_item(&args[0])?;
+                let ints = match op {
+                    ListUpdate::Store => {
+                        expect(args.len() == 3 && args[2].ty == *item, || format!("{}: storing {} into {}", s.span, args[2].ty, args[0].ty))?;
+                        &args[1..2]
+                    }
+                    ListUpdate::Splice => {
+                        expect(args.len() == 4, || format!("{}: a splice takes 4 operands", s.span))?;
+                        &args[1..]
+                    }
+                };
+                expect(ints.iter().all(|i| i.ty == Type::INT64), || format!("{}: list positions must be int64", s.span))
+            }
             StmtKind::ArrayFill { array, value } => {
                 let a = self.array(array)?;
                 self.expr(value)?;
@@ -296,6 +318,16 @@ impl Verifier<'_> {
             ExprKind::Local(id) => {
                 let ty = self.local_ty(*id, e.span)?;
                 expect(ty == &e.ty, || mismatch("local", ty))
+            }
+            ExprKind::List { op, args } => {
+                args.iter().try_for_each(|a| self.expr(a))?;
+                let ints = |es: &[Expr]| es.iter().all(|i| i.ty == Type::INT64);
+                let ok = match op {
+                    ListOp::New => args.len() == 1 && ints(args) && matches!(e.ty, Type::List(_)),
+                    ListOp::Len => args.len() == 1 && list_item(&args[0]).is_ok() && e.ty == Type::INT64,
+                    ListOp::Get => args.len() == 2 && ints(&args[1..]) && list_item(&args[0]).is_ok_and(|item| *item == e.ty),
+                };
+                expect(ok, || format!("{}: ill-typed list operation {op:?} of type {}", e.span, e.ty))
             }
             ExprKind::Cast(x) => self.expr(x),
             ExprKind::Retain(x) => {
@@ -472,5 +504,13 @@ impl Verifier<'_> {
                 PrintItem::Str(_) => Ok(()),
             }),
         }
+    }
+}
+
+/// The item type of a list operand.
+fn list_item(list: &Expr) -> Result<&Type, String> {
+    match &list.ty {
+        Type::List(item) => Ok(item),
+        other => Err(format!("{}: expected a list, got {}", list.span, other)),
     }
 }

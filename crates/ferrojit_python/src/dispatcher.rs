@@ -28,6 +28,9 @@ struct Overload {
     compiled: CompiledFunction,
     arg_slots: usize,
     ret_slots: usize,
+    /// Some arguments are lists, packed into compiled lists for the call and reflected after
+    /// it (see `lists.rs`).
+    list_args: bool,
 }
 
 #[pyclass(subclass, dict, frozen, module = "ferrojit._native")]
@@ -761,8 +764,7 @@ impl DispatcherBase {
             if o.arg_slots > STACK_SLOTS || o.compiled.args.len() != nargs {
                 return false;
             }
-            let mut at = 0;
-            o.compiled.args.iter().enumerate().all(|(i, t)| pack(&arg(i), t, slots, &mut at))
+            pack_arguments(&o.compiled.args, slots, |i, slots, at| pack(&arg(i), &o.compiled.args[i], slots, at))
         })
     }
 
@@ -782,12 +784,13 @@ impl DispatcherBase {
                     Some(heap) => heap,
                     None => arg_slots,
                 };
-                let mut at = 0;
-                let packed = args.iter().zip(&overload.compiled.args).all(|(a, t)| {
+                let types = &overload.compiled.args;
+                let packed = pack_arguments(types, buffer, |i, buffer, at| {
+                    let Ok(a) = args.get_item(i) else { return false };
                     if converts {
-                        pack_converting(&a, t, buffer, &mut at)
+                        pack_converting(&a, &types[i], buffer, at)
                     } else {
-                        pack(&a, t, buffer, &mut at)
+                        pack(&a, &types[i], buffer, at)
                     }
                 });
                 if packed {
@@ -889,7 +892,8 @@ impl DispatcherBase {
         }
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
-        let overload = Arc::new(Overload { compiled, arg_slots, ret_slots });
+        let list_args = crate::lists::holds_lists(&compiled.args);
+        let overload = Arc::new(Overload { compiled, arg_slots, ret_slots, list_args });
         self.overloads.push(overload.clone());
         Ok(overload)
     }
@@ -950,18 +954,45 @@ impl DispatcherBase {
         // SAFETY: the GIL is held; the buffers and the overload live until `release`.
         let py = unsafe { Python::assume_attached() };
         let overload = unsafe { &*ready.overload };
-        let result = if status == 0 {
+        let mut result = if status == 0 {
             let ret = unsafe { std::slice::from_raw_parts(ready.ret, overload.ret_slots) };
             unpack(py, &overload.compiled.ret, ret, &mut 0).map(Bound::into_ptr)
         } else {
             Err(native_exception(py, exc))
         };
+        if overload.list_args {
+            // Also after an exception: the caller sees the changes made before it, as in Python.
+            let args = unsafe { std::slice::from_raw_parts(ready.args, overload.arg_slots) };
+            if let Err(e) = crate::lists::reflect_arguments(py, &overload.compiled.args, args) {
+                if let Ok(value) = result {
+                    // SAFETY: the new reference `unpack` made, dropped for the error.
+                    unsafe { pyo3::ffi::Py_DECREF(value) };
+                }
+                result = Err(e);
+            }
+        }
         unsafe { ready.release() };
         match result {
             Ok(value) => value,
             Err(e) => raise(e),
         }
     }
+}
+
+/// Packs the arguments of a signature of `types` into `slots`, each by `pack_one(i, slots,
+/// at)`; when one does not fit, releases the lists packed for the ones before it (see
+/// `lists.rs`), so that trying a signature that does not fit leaks nothing.
+#[inline]
+fn pack_arguments(types: &[Type], slots: &mut [u64], mut pack_one: impl FnMut(usize, &mut [u64], &mut usize) -> bool) -> bool {
+    let mut at = 0;
+    for i in 0..types.len() {
+        if !pack_one(i, slots, &mut at) {
+            let mut from = 0;
+            types[..i].iter().for_each(|t| crate::lists::release_packed(t, slots, &mut from));
+            return false;
+        }
+    }
+    true
 }
 
 /// Sets `err` as the pending exception; returns the null result that reports it. Error paths

@@ -14,6 +14,7 @@ mod dispatcher;
 mod extending;
 mod gil;
 mod globals;
+mod lists;
 mod overloads;
 mod ufunc;
 mod values;

@@ -5,7 +5,7 @@
 //! [`pack`] writes a value into slots *if and only if* its type is exactly the expected one; the
 //! dispatcher uses it both to select a specialisation and to marshal the arguments, so the two
 //! can never disagree. [`unpack`] boxes a result as Numba does: Python `bool`, `int`, `float`,
-//! `complex`, `None` and tuples.
+//! `complex`, `None`, tuples and lists (see `lists.rs`).
 
 use ferrojit_compiler::{ArrayType, FloatType, IntType, Layout, RecordField, RecordType, TimeUnit, Type};
 use numpy::npyffi::{self, flags as npyflags, PY_ARRAY_API};
@@ -15,7 +15,7 @@ use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyTuple};
 use std::collections::HashMap;
 
 /// NumPy's scalar type objects (by address) and the ferrojit type of their instances; empty
@@ -70,6 +70,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     }
     if let Ok(t) = obj.cast_exact::<PyTuple>() {
         return Ok(Type::Tuple(t.iter().map(|i| typeof_value(&i)).collect::<PyResult<_>>()?));
+    }
+    if let Ok(l) = obj.cast_exact::<PyList>() {
+        return crate::lists::typeof_list(l);
     }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
@@ -221,8 +224,26 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             _ => false,
         },
         Type::Tuple(items) => match obj.cast_exact::<PyTuple>() {
-            Ok(t) if t.len() == items.len() => t.iter().zip(items).all(|(o, ty)| pack(&o, ty, slots, at)),
+            Ok(t) if t.len() == items.len() => {
+                let start = *at;
+                for (k, (o, ty)) in t.iter().zip(items).enumerate() {
+                    if !pack(&o, ty, slots, at) {
+                        // The lists packed for the items before this one are nobody's.
+                        let mut from = start;
+                        items[..k].iter().for_each(|done| crate::lists::release_packed(done, slots, &mut from));
+                        return false;
+                    }
+                }
+                true
+            }
             _ => false,
+        },
+        Type::List(item) => match crate::lists::pack_list(obj, item) {
+            Some(meminfo) => {
+                put(meminfo as u64);
+                true
+            }
+            None => false,
         },
         Type::Record(_) => false,
         Type::Datetime(_) | Type::Timedelta(_) => match time_scalar(obj) {
@@ -300,6 +321,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             }
         }
         Type::Record(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned on its own"))),
+        Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Datetime(_) | Type::Timedelta(_) => time_value(py, ty, take() as i64)?,
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;

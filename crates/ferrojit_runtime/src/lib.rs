@@ -5,12 +5,13 @@
 //! JIT by name. A function that can raise takes a trailing `*mut ExcInfo` and fills it in.
 //!
 //! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `memory.rs`
-//! (reference-counted array memory); `print.rs` (`print()` with Python's formatting, written
+//! (reference-counted array memory); `lists.rs` (lists: growable vectors of items); `print.rs` (`print()` with Python's formatting, written
 //! through a hook so that it reaches `sys.stdout`); `random.rs` (the Mersenne Twister streams of
 //! `np.random` and Python's `random`, per thread); `pcg64.rs` (the PCG64 bit generator of
 //! `np.random.default_rng` Generators, on states that compiled code owns).
 
 pub mod linalg;
+pub mod lists;
 pub mod memory;
 pub mod pcg64;
 mod print;
@@ -236,6 +237,32 @@ pub unsafe extern "C" fn ferrojit_rt_raise_index_error(index: i64, axis: i64, si
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_flat_index_error(index: i64, size: i64, exc: *mut ExcInfo) -> i64 {
     raise_formatted(exc, EXC_INDEX_ERROR, format!("index {index} is out of bounds for size {size}"));
+    0
+}
+
+/// Raises CPython's `ValueError` of `list.index(x)` for an integer `x` not in the list: `kind`
+/// 0 for a signed integer, 1 for an unsigned one (`x` holds its bits), 2 for a bool. Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_int_not_in_list(x: i64, kind: i64, exc: *mut ExcInfo) -> i64 {
+    let text = match kind {
+        1 => (x as u64).to_string(),
+        2 => (if x != 0 { "True" } else { "False" }).to_string(),
+        _ => x.to_string(),
+    };
+    raise_formatted(exc, EXC_VALUE_ERROR, format!("{text} is not in list"));
+    0
+}
+
+/// As [`ferrojit_rt_raise_int_not_in_list`] for a float `x` (written as Python's `repr`).
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_float_not_in_list(x: f64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, EXC_VALUE_ERROR, format!("{} is not in list", format_float_repr(x, true)));
     0
 }
 
@@ -678,6 +705,7 @@ use pcg64::{
     ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_seed,
     ferrojit_rt_pcg64_seed_entropy,
 };
+use lists::{ferrojit_rt_list_new, ferrojit_rt_list_splice};
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
@@ -701,8 +729,8 @@ pub extern "C" fn ferrojit_rt_convert_time(count: i64, from: i64, to: i64, datet
 symbol_table! {
     ferrojit_rt_convert_time, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
-    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
+    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,

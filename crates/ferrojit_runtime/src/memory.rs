@@ -1,6 +1,7 @@
-//! Reference-counted memory for arrays created by compiled code.
+//! Reference-counted memory for arrays (and lists) created by compiled code.
 //!
-//! One allocation holds a [`MemInfo`] header followed (64-byte aligned) by the array data. A
+//! One allocation holds a [`MemInfo`] header followed (64-byte aligned) by the array data (or
+//! a list's header, see [`crate::lists`]). A
 //! meminfo starts with one reference; compiled code adds one for every local that holds the
 //! array and drops them when the locals are overwritten or the function returns; an ndarray
 //! returned to Python owns one through its base object. The allocation is freed when the count
@@ -25,6 +26,9 @@ pub struct MemInfo {
     refcount: AtomicUsize,
     /// Bytes of data after the header.
     size: usize,
+    /// Run on the data when the last reference goes, before the memory is freed: what a value
+    /// holding other allocations (a list's items) releases. `None` for arrays.
+    drop_data: Option<unsafe fn(*mut u8)>,
 }
 
 /// The data starts this many bytes after the start of the allocation (a cache line).
@@ -60,6 +64,11 @@ fn layout_for(size: usize) -> Option<Layout> {
 /// size is impossible or the allocation fails (generated code raises `MemoryError`).
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
+    alloc_with_drop(size, None)
+}
+
+/// As [`ferrojit_rt_alloc`], with a destructor run on the data before it is freed.
+pub fn alloc_with_drop(size: usize, drop_data: Option<unsafe fn(*mut u8)>) -> *mut MemInfo {
     let Some(layout) = layout_for(size) else { return std::ptr::null_mut() };
     // SAFETY: the layout has a non-zero size (it includes the header).
     let p = unsafe { alloc(layout) } as *mut MemInfo;
@@ -67,7 +76,7 @@ pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
         return p;
     }
     // SAFETY: freshly allocated and large enough for the header.
-    unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size }) };
+    unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size, drop_data }) };
     LIVE.fetch_add(1, Ordering::Relaxed);
     MADE.fetch_add(1, Ordering::Relaxed);
     if size >= HUGE_PAGES_FROM {
@@ -154,6 +163,9 @@ pub unsafe fn release(meminfo: *mut MemInfo) {
 /// # Safety
 /// `meminfo` is a live meminfo made by [`ferrojit_rt_alloc`] with no references left.
 unsafe fn free(meminfo: *mut MemInfo) {
+    if let Some(drop_data) = (*meminfo).drop_data {
+        drop_data(data(meminfo));
+    }
     let layout = layout_for((*meminfo).size).expect("layout was valid at allocation");
     dealloc(meminfo as *mut u8, layout);
     LIVE.fetch_sub(1, Ordering::Relaxed);

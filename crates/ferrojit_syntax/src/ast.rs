@@ -98,6 +98,8 @@ pub enum ExprKind {
     Subscript { value: Box<Expr>, index: Box<Expr> },
     Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
     Tuple(Vec<Expr>),
+    /// A list display `[a, b, c]` (comprehensions are separate).
+    List(Vec<Expr>),
     BinOp { op: BinOp, left: Box<Expr>, right: Box<Expr> },
     UnaryOp { op: UnaryOp, operand: Box<Expr> },
     /// `a and b and c` / `a or b`: at least two values.

@@ -273,6 +273,7 @@ impl Lowerer<'_> {
                 step: s.step.as_deref().map(|e| self.boxed(e)).transpose()?,
             },
             py::Expr::Tuple(t) => ExprKind::Tuple(self.exprs(&t.elts)?),
+            py::Expr::List(l) if !l.elts.iter().any(|e| matches!(e, py::Expr::Starred(_))) => ExprKind::List(self.exprs(&l.elts)?),
             py::Expr::BinOp(b) => ExprKind::BinOp { op: self.binop(b.op, b.range)?, left: self.boxed(&b.left)?, right: self.boxed(&b.right)? },
             py::Expr::UnaryOp(u) => ExprKind::UnaryOp {
                 op: match u.op {
@@ -333,7 +334,8 @@ impl Lowerer<'_> {
             py::Expr::Yield(_) => ("generators (`yield`) are not supported yet", None),
             py::Expr::YieldFrom(_) => ("`yield from` is not supported", None),
             py::Expr::Await(_) => ("`await` is not supported", None),
-            py::Expr::List(_) | py::Expr::ListComp(_) => ("lists are not supported yet", Some("use a tuple or a NumPy array")),
+            py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
+            py::Expr::ListComp(_) => ("list comprehensions are not supported yet", Some("build the list with a loop and `append`")),
             py::Expr::Dict(_) | py::Expr::DictComp(_) => ("dicts are not supported yet", None),
             py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
             py::Expr::Generator(_) => ("generator expressions are not supported yet", Some("write the loop out")),

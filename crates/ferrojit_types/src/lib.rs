@@ -43,6 +43,10 @@ pub enum Type {
     /// its own. One record of an array (`a[i]`) is a 0-d view of the array (see
     /// [`RecordType`]).
     Record(RecordType),
+    /// A Python list of items of one type: a reference-counted, growable vector (see
+    /// `ferrojit_runtime::lists`). A list argument is reflected as Numba's are: the caller's
+    /// Python list sees the compiled code's changes when the call returns.
+    List(Box<Type>),
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -218,6 +222,8 @@ pub enum HeapKind {
     /// An array's meminfo (its first field): null for arrays the function does not own a part
     /// of (frozen globals); the runtime skips those.
     Array,
+    /// A list: the value is its meminfo pointer.
+    List,
 }
 
 /// One reference-counted value inside a value of some type: the tuple indices that lead to it
@@ -237,6 +243,7 @@ impl Type {
         fn collect(ty: &Type, path: &mut Vec<usize>, out: &mut Vec<HeapPart>) {
             match ty {
                 Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
+                Type::List(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::List }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -355,6 +362,24 @@ impl Type {
         out
     }
 
+    /// The positions among [`Type::leaves`] of the meminfo pointers of the value's heap parts
+    /// (what a list releases in each of its items).
+    pub fn meminfo_leaves(&self) -> Vec<usize> {
+        fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
+            match ty {
+                Type::Array(_) | Type::List(_) => {
+                    out.push(*at);
+                    *at += ty.leaves().len();
+                }
+                Type::Tuple(items) => items.iter().for_each(|t| walk(t, at, out)),
+                other => *at += other.leaves().len(),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut 0, &mut out);
+        out
+    }
+
     fn push_leaves(&self, out: &mut Vec<Leaf>) {
         match self {
             Type::Bool => out.push(Leaf::Bool),
@@ -365,6 +390,8 @@ impl Type {
             // Records are array elements, never passed as values.
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
+            // The list's meminfo.
+            Type::List(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -511,6 +538,7 @@ impl fmt::Display for Type {
                 let readonly = if a.readonly { "readonly " } else { "" };
                 write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
+            Type::List(item) => write!(f, "list({item})"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
             Type::Datetime(unit) => write!(f, "datetime64[{}]", unit.code()),

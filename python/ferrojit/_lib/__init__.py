@@ -104,6 +104,11 @@ METHODS_IN = {
 }
 
 
+# The methods of lists (`python/ferrojit/_lib/lists.py`), imported when compiled code first
+# calls a method on a list.
+LIST_METHODS = ("append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "copy", "clear", "sort")
+
+
 def select(a, index, axis):
     """``a[..., index, ...]`` with arrays among the items, once the compiler has made the view
     ``a`` whose first axes ``index`` covers (see ``indexing``): what that subscript compiles
@@ -326,13 +331,16 @@ def import_module(name: str) -> None:
 def load() -> frozenset[str]:
     """Declares the callables implemented here of each library the process has imported (NumPy
     is never imported for this); returns the names of those libraries."""
-    from ..extending import _declare_library_callable, _declare_library_method
+    from ..extending import _declare_library_callable, _declare_library_method, _declare_receiver_methods
 
     if "core" not in _declared:
         for qualified, (func, module, display) in INTERNAL.items():
             _declare_library_callable(func, f"{__name__}.{module}", qualified, display)
         for name, module in METHODS_IN.items():
             _declare_library_method(name, f"{__name__}.{module}")
+        from .. import types
+
+        _declare_receiver_methods(types.List, LIST_METHODS, f"{__name__}.lists")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, _, name = qualified.rpartition(".")

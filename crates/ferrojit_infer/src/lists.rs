@@ -1,0 +1,331 @@
+//! Lists in compiled code: displays (`[a, b]`, and `[]` typed by what is appended to it),
+//! `len`, indexing, item assignment, truth and iteration; and the primitives the library's
+//! list methods are written with (`python/ferrojit/_lib/lists.py`: `append`, `pop`, `insert`,
+//! ...), which reach the IR's [`ir::ListOp`] and [`ir::ListUpdate`] unchecked.
+//!
+//! A list's items all have one type (Numba's rule): a display's items unify, and values stored
+//! or appended convert to the item type as assignments to a variable do.
+
+use crate::bind::Args;
+use crate::expr::Value;
+use crate::function::{FnInfer, Result};
+use crate::registry::Registry;
+use ferrojit_ir::{self as ir, BinaryOp, Const, ExcKind, ExprKind, ListOp, ListUpdate, LocalId, RuntimeFunc, StmtKind};
+use ferrojit_syntax::ast::{self, CmpOp, Span};
+use ferrojit_types::{unify, Type};
+
+pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit._lib.lists.item", "lst, i, /", item);
+    r.function("ferrojit._lib.lists.store", "lst, i, value, /", store);
+    r.function("ferrojit._lib.lists.splice", "lst, at, remove, insert, /", splice);
+    r.function("ferrojit._lib.lists.new_like", "lst, n, /", new_like);
+    r.function("ferrojit._lib.lists.new_of", "example, n, /", new_of);
+    r.function("ferrojit._lib.lists.not_in_list", "x, /", not_in_list);
+}
+
+fn int(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
+}
+
+fn stmt(kind: StmtKind, span: Span) -> ir::Stmt {
+    ir::Stmt { kind, span }
+}
+
+/// The item type of a list type.
+pub(crate) fn item_type(ty: &Type) -> Option<&Type> {
+    match ty {
+        Type::List(item) => Some(item),
+        _ => None,
+    }
+}
+
+pub(crate) fn list_len(list: ir::Expr, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::List { op: ListOp::Len, args: vec![list] }, Type::INT64, span)
+}
+
+fn list_get(list: ir::Expr, index: ir::Expr, span: Span) -> ir::Expr {
+    let ty = item_type(&list.ty).expect("a list").clone();
+    ir::Expr::new(ExprKind::List { op: ListOp::Get, args: vec![list, index] }, ty, span)
+}
+
+fn new_list(ty: Type, len: ir::Expr, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::List { op: ListOp::New, args: vec![len] }, ty, span)
+}
+
+fn no_value(span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span)
+}
+
+impl FnInfer<'_> {
+    /// The list display `[items]`; `expected` is the type of the variable it is assigned to,
+    /// which gives `[]` its type.
+    pub(crate) fn list_display(&mut self, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        // Items that are `[]` take the item type the others give (`[[1, 2], []]`), or the
+        // expected one.
+        let is_empty = |e: &ast::Expr| matches!(&e.kind, ast::ExprKind::List(inner) if inner.is_empty());
+        let typed: Vec<&ast::Expr> = items.iter().filter(|e| !is_empty(e)).collect();
+        let mut values = self.each_collecting_overloads(typed, |cx, i| cx.expr(i))?;
+        if values.len() < items.len() {
+            let expected_item = match expected {
+                Some(Type::List(item)) => Some((**item).clone()),
+                _ => None,
+            };
+            let item = values.first().map(|v| v.ty.clone()).or(expected_item);
+            let mut given = values.into_iter();
+            values = Vec::with_capacity(items.len());
+            for e in items {
+                values.push(if is_empty(e) { self.list_display(&[], item.as_ref(), e.span)? } else { given.next().expect("typed above") });
+            }
+        }
+        let ty = match (values.first(), expected) {
+            (None, Some(ty @ Type::List(_))) => ty.clone(),
+            (None, _) => {
+                return Err(self.pending_or(self.typing(
+                    span,
+                    "cannot tell the item type of this empty list",
+                    Some("append to it in this function (`x = []` then `x.append(1.0)`), or start it with an item"),
+                )))
+            }
+            (Some(first), _) => {
+                let mut item = first.ty.clone();
+                for v in &values[1..] {
+                    item = unify(&item, &v.ty).ok_or_else(|| {
+                        self.typing(v.span, format!("a list holds items of one type; this item is a `{}` and an earlier one a `{item}`", v.ty), Some("use a tuple for items of different types"))
+                    })?;
+                }
+                // A variable holding lists of a wider item type takes this one too.
+                match expected {
+                    Some(Type::List(wider)) if unify(wider, &item).as_ref() == Some(&**wider) => Type::List(wider.clone()),
+                    _ => Type::List(Box::new(item)),
+                }
+            }
+        };
+        let item = item_type(&ty).expect("a list").clone();
+        let tmp = self.temp(ty.clone());
+        let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: new_list(ty.clone(), int(values.len() as i128, span), span) }, span)];
+        for (i, v) in values.into_iter().enumerate() {
+            let v = self.cast(v, &item);
+            let args = vec![self.local_expr(tmp, span), int(i as i128, span), v];
+            stmts.push(stmt(StmtKind::ListUpdate { op: ListUpdate::Store, args }, span));
+        }
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
+    }
+
+    /// `x = []` where `x` has no type yet: typed later by what the function appends to `x`
+    /// (see [`FnInfer::type_empty_list`]); until then the assignment waits.
+    pub(crate) fn empty_list_assignment(&mut self, id: LocalId, span: Span) -> Result<()> {
+        self.empty_lists.insert(id);
+        Err(self.pending_or(self.typing(
+            span,
+            format!("cannot tell the item type of the empty list assigned to `{}`", self.locals[id].name),
+            Some("append to it in this function (`x = []` then `x.append(1.0)`), or start it with an item"),
+        )))
+    }
+
+    /// `x.append(v)` (or `insert`, `extend`) where `x` was assigned `[]` and has no type yet:
+    /// gives `x` the type of a list of `v`'s type, for the next walk.
+    pub(crate) fn type_empty_list(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<Option<()>> {
+        let ast::ExprKind::Name(name) = &receiver.kind else { return Ok(None) };
+        let Some(&id) = self.names.get(name) else { return Ok(None) };
+        if self.locals[id].ty.is_some() || !self.empty_lists.contains(&id) {
+            return Ok(None);
+        }
+        let item = match (method, args) {
+            ("append", [v]) | ("insert", [_, v]) => self.expr(v)?.ty,
+            ("extend", [v]) => {
+                let iterable = self.expr(v)?;
+                match &iterable.ty {
+                    Type::List(item) => (**item).clone(),
+                    Type::Tuple(items) if !items.is_empty() => items.iter().skip(1).try_fold(items[0].clone(), |a, b| unify(&a, b)).unwrap_or(items[0].clone()),
+                    Type::Array(a) if a.ndim == 1 => (*a.dtype).clone(),
+                    _ => return Ok(None),
+                }
+            }
+            _ => return Ok(None),
+        };
+        self.widen(id, &Type::List(Box::new(item)), span)?;
+        Err(self.pending_or(self.typing(span, format!("`{name}` is typed by this call"), None)))
+    }
+
+    /// `list[index]` with an integer index (negative ones count from the end), CPython's
+    /// `IndexError` outside the list.
+    pub(crate) fn list_subscript(&mut self, list: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        if let ast::ExprKind::Slice { .. } = index.kind {
+            return Err(self.unsupported(span, "list slices are not supported yet", Some("copy the items with a loop")));
+        }
+        let i = self.expr(index)?;
+        let mut stmts = Vec::new();
+        let list = self.held(list, &mut stmts, span);
+        let i = self.list_index(list.clone(), i, "list index out of range", &mut stmts, span)?;
+        let item = list_get(list, i, span);
+        let ty = item.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: item.boxed() }, ty, span))
+    }
+
+    /// `list[index] = value`: the value first (Python evaluates it before the target), then
+    /// the index, as CPython checks it.
+    pub(crate) fn list_store(&mut self, list: ir::Expr, index: &ast::Expr, value: ir::Expr, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        if let ast::ExprKind::Slice { .. } = index.kind {
+            return Err(self.unsupported(span, "assigning to a list slice is not supported yet", Some("assign the items one by one")));
+        }
+        let item = item_type(&list.ty).expect("a list").clone();
+        let value = self.converted_item(value, &item, span)?;
+        let value = self.held(value, out, span);
+        let list = self.held(list, out, span);
+        let i = self.expr(index)?;
+        let i = self.list_index(list.clone(), i, "list assignment index out of range", out, span)?;
+        out.push(stmt(StmtKind::ListUpdate { op: ListUpdate::Store, args: vec![list, i, value] }, span));
+        Ok(())
+    }
+
+    /// `value` converted to a list's item type, as an assignment to a variable of that type
+    /// converts; an error when it does not convert.
+    pub(crate) fn converted_item(&mut self, value: ir::Expr, item: &Type, span: Span) -> Result<ir::Expr> {
+        if unify(item, &value.ty).as_ref() != Some(item) {
+            return Err(self.typing(span, format!("cannot store a `{}` in a list of `{item}`", value.ty), Some("a list holds items of one type")));
+        }
+        Ok(self.cast(value, item))
+    }
+
+    /// `e` as a local or constant, assigning it to a new local first (in `out`) otherwise.
+    fn held(&mut self, e: ir::Expr, out: &mut Vec<ir::Stmt>, span: Span) -> ir::Expr {
+        if matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
+            return e;
+        }
+        let tmp = self.temp(e.ty.clone());
+        out.push(stmt(StmtKind::Assign { local: tmp, value: e }, span));
+        self.local_expr(tmp, span)
+    }
+
+    /// The integer `i` as a position in `list` (from the end when negative), raising
+    /// `IndexError(message)` outside it.
+    fn list_index(&mut self, list: ir::Expr, i: ir::Expr, message: &str, out: &mut Vec<ir::Stmt>, span: Span) -> Result<ir::Expr> {
+        if !i.ty.is_integer_like() {
+            return Err(self.typing(i.span, format!("list indices must be integers, not `{}`", i.ty), None));
+        }
+        let i = self.cast(i, &Type::INT64);
+        let tmp = self.temp(Type::INT64);
+        out.push(stmt(StmtKind::Assign { local: tmp, value: i }, span));
+        let at = self.local_expr(tmp, span);
+        let compare = |op, l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span);
+        let len = list_len(list, span);
+        let wrapped = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: at.clone().boxed(), rhs: len.clone().boxed() }, Type::INT64, span);
+        let negative = compare(CmpOp::Lt, at.clone(), int(0, span));
+        out.push(stmt(StmtKind::If { cond: negative, then_body: vec![stmt(StmtKind::Assign { local: tmp, value: wrapped }, span)], else_body: vec![] }, span));
+        let outside = ir::Expr::new(
+            ExprKind::Logical { and: false, lhs: compare(CmpOp::Lt, at.clone(), int(0, span)).boxed(), rhs: compare(CmpOp::GtE, at.clone(), len).boxed() },
+            Type::Bool,
+            span,
+        );
+        let raise = stmt(StmtKind::Raise { exc: ExcKind::IndexError, msg: Some(message.to_string()) }, span);
+        out.push(stmt(StmtKind::If { cond: outside, then_body: vec![raise], else_body: vec![] }, span));
+        Ok(at)
+    }
+
+    /// `for target in list: body else: orelse`, as CPython runs it: the loop reads the list's
+    /// length before each item, so items appended by the body are visited and removed ones
+    /// end the loop; the list itself is held for the loop (rebinding the name does not change
+    /// what is iterated).
+    pub(crate) fn list_for(&mut self, target: &ast::Expr, list: ir::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let held = self.temp(list.ty.clone());
+        out.push(stmt(StmtKind::Assign { local: held, value: list }, span));
+        let list = self.local_expr(held, span);
+        let k = self.temp(Type::INT64);
+        out.push(stmt(StmtKind::Assign { local: k, value: int(0, span) }, span));
+        let cond = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: self.local_expr(k, span).boxed(), rhs: list_len(list.clone(), span).boxed() }, Type::Bool, span);
+        let item = list_get(list, self.local_expr(k, span), span);
+        let current = self.temp(item.ty.clone());
+        let next = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: self.local_expr(k, span).boxed(), rhs: int(1, span).boxed() }, Type::INT64, span);
+        let mut body_ir = vec![stmt(StmtKind::Assign { local: current, value: item }, span), stmt(StmtKind::Assign { local: k, value: next }, span)];
+        let current = self.local_expr(current, span);
+        self.assign(target, current, &mut body_ir)?;
+        self.loop_depth += 1;
+        let rest = self.block(body);
+        self.loop_depth -= 1;
+        body_ir.extend(rest?);
+        let orelse = self.block(orelse)?;
+        out.push(stmt(StmtKind::While { cond, body: body_ir, orelse }, span));
+        Ok(())
+    }
+}
+
+// ---- the library's primitives ---------------------------------------------------------------
+
+fn list_arg(cx: &mut FnInfer<'_>, args: &mut Args, name: &str) -> Result<ir::Expr> {
+    let e = cx.required_expr(args, name)?;
+    if item_type(&e.ty).is_none() {
+        return Err(cx.typing(e.span, format!("expected a list, got a `{}`", e.ty), None));
+    }
+    Ok(e)
+}
+
+fn int_arg(cx: &mut FnInfer<'_>, args: &mut Args, name: &str) -> Result<ir::Expr> {
+    let e = cx.required_expr(args, name)?;
+    if !e.ty.is_integer_like() {
+        return Err(cx.typing(e.span, format!("expected an integer, got a `{}`", e.ty), None));
+    }
+    Ok(cx.cast(e, &Type::INT64))
+}
+
+/// `item(lst, i)`: the item at `0 <= i < len(lst)`, unchecked.
+fn item(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let list = list_arg(cx, args, "lst")?;
+    let i = int_arg(cx, args, "i")?;
+    Ok(Value::Expr(list_get(list, i, span)))
+}
+
+/// `store(lst, i, value)`: replaces the item at `0 <= i < len(lst)`, unchecked.
+fn store(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let list = list_arg(cx, args, "lst")?;
+    let i = int_arg(cx, args, "i")?;
+    let value = cx.required_expr(args, "value")?;
+    let value = cx.converted_item(value, &item_type(&list.ty).expect("a list").clone(), span)?;
+    let update = stmt(StmtKind::ListUpdate { op: ListUpdate::Store, args: vec![list, i, value] }, span);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![update], value: no_value(span).boxed() }, Type::NoneType, span)))
+}
+
+/// `splice(lst, at, remove, insert)`: replaces `remove` items at `at` by `insert` zeroed ones
+/// (see [`ListUpdate::Splice`]), unchecked.
+fn splice(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let list = list_arg(cx, args, "lst")?;
+    let mut operands = vec![list];
+    for name in ["at", "remove", "insert"] {
+        operands.push(int_arg(cx, args, name)?);
+    }
+    let update = stmt(StmtKind::ListUpdate { op: ListUpdate::Splice, args: operands }, span);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![update], value: no_value(span).boxed() }, Type::NoneType, span)))
+}
+
+/// `new_like(lst, n)`: a new list of `lst`'s type holding `n` zeroed items (filled before they
+/// are read).
+fn new_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let list = list_arg(cx, args, "lst")?;
+    let n = int_arg(cx, args, "n")?;
+    Ok(Value::Expr(new_list(list.ty.clone(), n, span)))
+}
+
+/// `new_of(example, n)`: a new list of items of `example`'s type, `n` of them zeroed.
+fn new_of(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let example = cx.required_expr(args, "example")?;
+    let n = int_arg(cx, args, "n")?;
+    Ok(Value::Expr(new_list(Type::List(Box::new(example.ty.clone())), n, span)))
+}
+
+/// `not_in_list(x)`: raises CPython's `ValueError` of `list.index(x)`, `x` written as Python
+/// writes it (numbers; other items are named `x`).
+fn not_in_list(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "x")?;
+    let (func, args) = match &x.ty {
+        Type::Int(i) => {
+            let kind = if i.signed { 0 } else { 1 };
+            (RuntimeFunc::INT_NOT_IN_LIST, vec![cx.cast(x, &Type::INT64), int(kind, span)])
+        }
+        Type::Bool => (RuntimeFunc::INT_NOT_IN_LIST, vec![cx.cast(x, &Type::INT64), int(2, span)]),
+        Type::Float(_) => (RuntimeFunc::FLOAT_NOT_IN_LIST, vec![cx.cast(x, &Type::FLOAT64)]),
+        _ => {
+            let raise = stmt(StmtKind::Raise { exc: ExcKind::ValueError, msg: Some("x is not in list".into()) }, span);
+            return Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![raise], value: int(0, span).boxed() }, Type::INT64, span)));
+        }
+    };
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args }, Type::INT64, span)))
+}
