@@ -38,6 +38,8 @@ def run_both(pyfunc, *args, exc_msg=True):
     return got
 
 
+RNG = random.Random(5)
+
 # ---- functions of the tables ----------------------------------------------------------------
 
 def build_append(n):
@@ -256,7 +258,109 @@ def raise_midway(lst, n):
     return lst
 
 
-RNG = random.Random(5)
+def concat(a, b):
+    return a + b
+
+
+def repeat(a, n):
+    return a * n, n * a
+
+
+def in_place_add(a, b):
+    alias = a
+    a += b
+    return alias
+
+
+def in_place_repeat(a, n):
+    alias = a
+    a *= n
+    return alias
+
+
+def contains(a, x):
+    return x in a, x not in a
+
+
+def compare(a, b):
+    return a == b, a != b, a < b, a <= b, a > b, a >= b
+
+
+def get_slice(a, start, stop, step):
+    return a[start:stop:step]
+
+
+def get_slices(a):
+    return a[1:], a[:-1], a[::-1], a[::2], a[-3:-1], a[5:1:-2], a[100:], a[:-100]
+
+
+def set_slice(a, start, stop, step, values):
+    a[start:stop:step] = values
+    return a
+
+
+def set_slice_self(a):
+    a[1:] = a
+    return a
+
+
+def clear_by_slice(a):
+    a[1:] = a[:0]
+    return a
+
+
+def delete_item(a, i):
+    del a[i]
+    return a
+
+
+def delete_slice(a, start, stop, step):
+    del a[start:stop:step]
+    return a
+
+
+def minimum(a):
+    return min(a)
+
+
+def maximum(a):
+    return max(a)
+
+
+def extremes_of_empty(largest):
+    x = [1]
+    x.pop()
+    return max(x) if largest else min(x)
+
+
+def total(a):
+    return sum(a)
+
+
+def total_from(a, start):
+    return sum(a, start)
+
+
+def sorted_both(a):
+    return sorted(a), sorted(a, reverse=True)
+
+
+def list_of_list(a):
+    b = list(a)
+    b.append(a[0])
+    return b
+
+
+def list_then_append(x):
+    out = list()
+    out.append(x)
+    return out
+
+
+def empty_items():
+    return [[1, 2], [], [3]]
+
+
 FLOATS = [RNG.uniform(-10, 10) for _ in range(300)]
 INTS = [RNG.randint(-20, 20) for _ in range(300)]
 
@@ -322,6 +426,44 @@ ROWS = [
     (nested_change, ([[1, 2], [3]],)),
     (swap_items, ([[1, 2], [3]],)),
     (raise_midway, ([0], 5)),
+    (concat, ([1, 2], [3])),
+    (concat, ([2.5], [3.5])),
+    (repeat, ([1, 2], 3)),
+    (repeat, ([1, 2], -1)),
+    (in_place_add, ([1, 2], [3, 4])),
+    (in_place_repeat, ([1, 2], 3)),
+    (in_place_repeat, ([1, 2], 0)),
+    (contains, ([1, 2, 3], 2)),
+    (contains, ([1.5, 2.5], 3.0)),
+    (compare, ([1, 2], [1, 2])),
+    (compare, ([1, 2], [1, 3])),
+    (compare, ([1, 2], [1, 2, 0])),
+    (compare, ([2], [1, 9])),
+    (compare, ([[1, 2], [3]], [[1, 2], [2]])),
+    (get_slices, (list(range(8)),)),
+    (get_slices, ([1.5],)),
+    *[(get_slice, (list(range(6)), start, stop, step)) for start, stop, step in [(None, None, None), (1, None, None), (None, -2, None), (4, 0, -1), (-1, None, -2), (None, None, 3), (2, 2, None), (0, 6, 0)]],
+    *[(set_slice, (list(range(6)), start, stop, step, values)) for start, stop, step, values in [
+        (1, 3, None, [7, 8, 9]), (4, 1, None, [5]), (None, None, 2, [0, 0, 0]), (None, None, -2, [1, 2, 3]),
+        (None, None, 2, [1]), (None, None, 0, [1]), (10, None, None, [1, 2]),
+    ]],
+    (set_slice_self, ([1, 2, 3],)),
+    (clear_by_slice, ([1, 2, 3],)),
+    *[(delete_item, (list(range(4)), i)) for i in (0, -1, 3, 4, -5)],
+    *[(delete_slice, (list(range(10)), start, stop, step)) for start, stop, step in [(None, None, 2), (1, 7, 3), (None, None, -3), (2, 5, None), (5, 2, None), (None, None, None)]],
+    (minimum, ([3, 1, 2],)),
+    (maximum, ([3.5, 1.0, 7.25],)),
+    (maximum, ([-1],)),
+    (extremes_of_empty, (True,)),
+    (extremes_of_empty, (False,)),
+    (total, ([1, 2, 3],)),
+    (total, ([0.5, 0.25],)),
+    (total_from, ([1, 2], 10)),
+    (sorted_both, (list(INTS),)),
+    (sorted_both, ([2.5, -1.0],)),
+    (list_of_list, ([4, 5],)),
+    (list_then_append, (2,)),
+    (empty_items, ()),
 ]
 
 
@@ -448,7 +590,7 @@ def rss_bytes():
 
 
 @ferrojit.njit
-def churn(n):
+def churn(n):  # noqa: D401
     total = 0
     for i in range(n):
         lst = [np.zeros(4), np.ones(4)]

@@ -495,6 +495,10 @@ impl FnInfer<'_> {
         if values.is_empty() {
             return Err(self.typing(span, format!("`{name}()` expected at least 1 argument, got 0"), None));
         }
+        if let [list @ ir::Expr { ty: Type::List(_), .. }] = values.as_slice() {
+            let largest = ir::Expr::new(ExprKind::Const(Const::Bool(is_max)), Type::Bool, span);
+            return self.call_internal("ferrojit.list_extremum", vec![list.clone(), largest], span);
+        }
         if values.len() == 1 {
             let t = values.pop().unwrap();
             let n = match &t.ty {

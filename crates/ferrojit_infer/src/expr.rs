@@ -359,7 +359,7 @@ impl FnInfer<'_> {
 
     // ---- operators -------------------------------------------------------------------------
 
-    fn operand_error(&self, op: &str, l: &Type, r: &Type, span: Span) -> crate::InferError {
+    pub(crate) fn operand_error(&self, op: &str, l: &Type, r: &Type, span: Span) -> crate::InferError {
         self.typing(span, format!("unsupported operand types for `{op}`: `{l}` and `{r}`"), None)
     }
 
@@ -388,6 +388,9 @@ impl FnInfer<'_> {
             Some((note, hint)) => cx.typing(span, format!("unsupported operand types for `{}`: `{}` and `{}`; {note}", op.symbol(), l.ty, r.ty), Some(&hint)),
             None => cx.operand_error(op.symbol(), &l.ty, &r.ty, span),
         };
+        if matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_)) {
+            return self.list_binop(op, l, r, span);
+        }
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
         }
@@ -622,6 +625,9 @@ impl FnInfer<'_> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_compare(op, l, r, literals, span);
         }
+        if (matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
+            return self.list_comparison(op, l, r, span);
+        }
         if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.time_compare(op, l, r, span);
         }
@@ -697,7 +703,7 @@ impl FnInfer<'_> {
     }
 
     /// Evaluates `values` for their effects, then gives `result`.
-    fn discard(&mut self, values: Vec<ir::Expr>, result: ir::Expr) -> ir::Expr {
+    pub(crate) fn discard(&mut self, values: Vec<ir::Expr>, result: ir::Expr) -> ir::Expr {
         values.into_iter().rev().fold(result, |body, v| {
             if matches!(v.kind, ExprKind::Const(_) | ExprKind::Local(_)) {
                 return body;

@@ -400,7 +400,18 @@ impl<'a> FnInfer<'a> {
         match &s.kind {
             ast::StmtKind::Assign { targets, value } => {
                 // `x = [...]`: typed by `x`'s type when the display alone does not say (`[]`).
-                if let (ast::ExprKind::List(items), [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }]) = (&value.kind, targets.as_slice()) {
+                // `x = list()` is `x = []`.
+                let empty_call = match &value.kind {
+                    ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "list")?,
+                    _ => false,
+                };
+                let no_items = [];
+                let display = match &value.kind {
+                    ast::ExprKind::List(items) => Some(items.as_slice()),
+                    _ if empty_call => Some(&no_items[..]),
+                    _ => None,
+                };
+                if let (Some(items), [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }]) = (display, targets.as_slice()) {
                     if let Some(&id) = self.names.get(name) {
                         if items.is_empty() && self.locals[id].ty.is_none() {
                             return self.empty_list_assignment(id, span);
@@ -448,7 +459,7 @@ impl<'a> FnInfer<'a> {
                     out.push(stmt);
                     return Ok(());
                 }
-                let result = self.binop_with_literals(*op, current, rhs, literals, span)?;
+                let result = if let Type::List(_) = current.ty { self.list_augmented(*op, current, rhs, span)? } else { self.binop_with_literals(*op, current, rhs, literals, span)? };
                 self.assign(target, result, out)?;
             }
             ast::StmtKind::If { test, body, orelse } => {
@@ -491,6 +502,7 @@ impl<'a> FnInfer<'a> {
                 out.push(stmt);
             }
             ast::StmtKind::Pass => {}
+            ast::StmtKind::Delete(targets) => self.delete(targets, out)?,
             ast::StmtKind::Assert { test, msg } => {
                 let msg = msg.as_ref().map(|m| self.constant_message(m)).transpose()?;
                 let cond = self.cond(test)?;
@@ -681,7 +693,12 @@ impl<'a> FnInfer<'a> {
     pub fn is_builtin(&mut self, func: &ast::Expr, name: &str) -> Result<bool> {
         Ok(match &func.kind {
             ast::ExprKind::Name(n) if !self.names.contains_key(n) => {
-                matches!(self.global(n, func.span)?, GlobalValue::Function(q) if q == format!("builtins.{name}"))
+                match self.global(n, func.span)? {
+                    GlobalValue::Function(q) => q == format!("builtins.{name}"),
+                    // A built-in the library implements (`list`, `sum`, `sorted`).
+                    GlobalValue::Overloaded(key) => crate::overloads::library_name(key).is_some_and(|q| q == format!("builtins.{name}")),
+                    _ => false,
+                }
             }
             _ => false,
         })

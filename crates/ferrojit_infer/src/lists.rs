@@ -21,6 +21,9 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.lists.new_like", "lst, n, /", new_like);
     r.function("ferrojit._lib.lists.new_of", "example, n, /", new_of);
     r.function("ferrojit._lib.lists.not_in_list", "x, /", not_in_list);
+    r.function("ferrojit._lib.lists.extended_slice_size_error", "size, slice_size, /", |cx, args, span| {
+        crate::advanced_index::runtime_call(cx, args, &["size", "slice_size"], RuntimeFunc::EXTENDED_SLICE_SIZE_ERROR, span)
+    });
 }
 
 fn int(v: i128, span: Span) -> ir::Expr {
@@ -151,7 +154,7 @@ impl FnInfer<'_> {
     /// `IndexError` outside the list.
     pub(crate) fn list_subscript(&mut self, list: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         if let ast::ExprKind::Slice { .. } = index.kind {
-            return Err(self.unsupported(span, "list slices are not supported yet", Some("copy the items with a loop")));
+            return self.list_slice(list, index, span);
         }
         let i = self.expr(index)?;
         let mut stmts = Vec::new();
@@ -166,7 +169,12 @@ impl FnInfer<'_> {
     /// the index, as CPython checks it.
     pub(crate) fn list_store(&mut self, list: ir::Expr, index: &ast::Expr, value: ir::Expr, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         if let ast::ExprKind::Slice { .. } = index.kind {
-            return Err(self.unsupported(span, "assigning to a list slice is not supported yet", Some("assign the items one by one")));
+            let mut args = vec![list];
+            args.extend(self.slice_bounds(index)?);
+            args.push(value);
+            let call = self.call_internal("ferrojit.list_set_slice", args, span)?;
+            out.push(stmt(StmtKind::Expr(call), span));
+            return Ok(());
         }
         let item = item_type(&list.ty).expect("a list").clone();
         let value = self.converted_item(value, &item, span)?;
@@ -245,6 +253,97 @@ impl FnInfer<'_> {
         body_ir.extend(rest?);
         let orelse = self.block(orelse)?;
         out.push(stmt(StmtKind::While { cond, body: body_ir, orelse }, span));
+        Ok(())
+    }
+}
+
+impl FnInfer<'_> {
+    /// `a + b`, `a * n`, `n * a` with a list operand (the library's `list_concat`,
+    /// `list_repeat`).
+    pub(crate) fn list_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        match (op, item_type(&l.ty).is_some(), item_type(&r.ty).is_some()) {
+            (ast::BinOp::Add, true, true) => self.call_internal("ferrojit.list_concat", vec![l, r], span),
+            (ast::BinOp::Mul, true, false) if r.ty.is_integer_like() => self.call_internal("ferrojit.list_repeat", vec![l, r], span),
+            (ast::BinOp::Mul, false, true) if l.ty.is_integer_like() => self.call_internal("ferrojit.list_repeat", vec![r, l], span),
+            _ => Err(self.operand_error(op.symbol(), &l.ty, &r.ty, span)),
+        }
+    }
+
+    /// `a += b` and `a *= n` of a list: in place, as CPython's (the list itself changes, which
+    /// every other name for it sees); the result is the list.
+    pub(crate) fn list_augmented(&mut self, op: ast::BinOp, list: ir::Expr, rhs: ir::Expr, span: Span) -> Result<ir::Expr> {
+        match op {
+            ast::BinOp::Add => self.call_internal("ferrojit.list_extend_in_place", vec![list, rhs], span),
+            ast::BinOp::Mul if rhs.ty.is_integer_like() => self.call_internal("ferrojit.list_repeat_in_place", vec![list, rhs], span),
+            _ => Err(self.operand_error(&format!("{}=", op.symbol()), &list.ty, &rhs.ty, span)),
+        }
+    }
+
+    /// Comparisons with a list operand: `x in a`, `a == b`, `a < b` (CPython's order).
+    pub(crate) fn list_comparison(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        let code = match op {
+            CmpOp::In | CmpOp::NotIn if item_type(&r.ty).is_some() => {
+                let found = self.call_internal("ferrojit.list_contains", vec![r, l], span)?;
+                return Ok(if op == CmpOp::In { found } else { not(found) });
+            }
+            _ if item_type(&l.ty).is_none() || item_type(&r.ty).is_none() => {
+                return match op {
+                    CmpOp::Eq | CmpOp::NotEq => Ok(self.discard(vec![l, r], ir::Expr::new(ExprKind::Const(Const::Bool(op == CmpOp::NotEq)), Type::Bool, span))),
+                    _ => Err(self.operand_error(op.symbol(), &l.ty, &r.ty, span)),
+                };
+            }
+            CmpOp::Eq => 0,
+            CmpOp::NotEq => 1,
+            CmpOp::Lt => 2,
+            CmpOp::LtE => 3,
+            CmpOp::Gt => 4,
+            CmpOp::GtE => 5,
+            _ => return Err(self.unsupported(span, format!("`{}` is not supported between lists", op.symbol()), Some("compare lists with `==`"))),
+        };
+        self.call_internal("ferrojit.list_compare", vec![l, r, int(code, span)], span)
+    }
+
+    /// The bounds of a slice `start:stop:step` as expressions (None constants where absent).
+    fn slice_bounds(&mut self, index: &ast::Expr) -> Result<Vec<ir::Expr>> {
+        let ast::ExprKind::Slice { lower, upper, step } = &index.kind else { unreachable!("a slice") };
+        [lower, upper, step]
+            .into_iter()
+            .map(|b| match b {
+                Some(e) => self.expr(e),
+                None => Ok(no_value(index.span)),
+            })
+            .collect()
+    }
+
+    /// `a[start:stop:step]` of a list: a new list.
+    fn list_slice(&mut self, list: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        let mut args = vec![list];
+        args.extend(self.slice_bounds(index)?);
+        self.call_internal("ferrojit.list_get_slice", args, span)
+    }
+
+    /// `del target` for each target: list items and slices.
+    pub(crate) fn delete(&mut self, targets: &[ast::Expr], out: &mut Vec<ir::Stmt>) -> Result<()> {
+        for target in targets {
+            let span = target.span;
+            let ast::ExprKind::Subscript { value, index } = &target.kind else {
+                return Err(self.unsupported(span, "`del` of a name is not supported yet", Some("`del` removes list items: `del a[i]`, `del a[i:j]`")));
+            };
+            let list = self.expr(value)?;
+            if item_type(&list.ty).is_none() {
+                return Err(self.typing(span, format!("cannot delete items of a `{}`", list.ty), Some("`del` removes list items")));
+            }
+            let call = if let ast::ExprKind::Slice { .. } = index.kind {
+                let mut args = vec![list];
+                args.extend(self.slice_bounds(index)?);
+                self.call_internal("ferrojit.list_delete_slice", args, span)?
+            } else {
+                let i = self.expr(index)?;
+                self.call_internal("ferrojit.list_delete", vec![list, i], span)?
+            };
+            out.push(stmt(StmtKind::Expr(call), span));
+        }
         Ok(())
     }
 }

@@ -512,6 +512,9 @@ impl RuntimeFunc {
     /// `(x, kind) -> 0`: always raises CPython's `ValueError` of `list.index(x)` for an integer
     /// (`kind` 0: signed, 1: unsigned, 2: bool) not in the list.
     pub const INT_NOT_IN_LIST: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_int_not_in_list", may_raise: true };
+    /// `(size, slice_size) -> 0`: always raises CPython's `ValueError` for a sequence assigned
+    /// to an extended slice of another size.
+    pub const EXTENDED_SLICE_SIZE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_extended_slice_size_error", may_raise: true };
     /// `(x) -> 0`: the same for a float64.
     pub const FLOAT_NOT_IN_LIST: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_float_not_in_list", may_raise: true };
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index

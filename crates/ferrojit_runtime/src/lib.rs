@@ -256,6 +256,17 @@ pub unsafe extern "C" fn ferrojit_rt_raise_int_not_in_list(x: i64, kind: i64, ex
     0
 }
 
+/// Raises CPython's `ValueError` for a sequence of `size` items assigned to an extended slice
+/// of `slice_size` items. Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_extended_slice_size_error(size: i64, slice_size: i64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, EXC_VALUE_ERROR, format!("attempt to assign sequence of size {size} to extended slice of size {slice_size}"));
+    0
+}
+
 /// As [`ferrojit_rt_raise_int_not_in_list`] for a float `x` (written as Python's `repr`).
 ///
 /// # Safety
@@ -730,7 +741,7 @@ symbol_table! {
     ferrojit_rt_convert_time, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
-    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
+    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,

@@ -68,6 +68,8 @@ pub enum StmtKind {
     Return(Option<Expr>),
     Pass,
     Assert { test: Expr, msg: Option<Expr> },
+    /// `del a[i], b[i:j]`: the targets in order.
+    Delete(Vec<Expr>),
     /// `raise` with an expression; bare re-raise is rejected by the parser stage.
     Raise(Expr),
     Expr(Expr),

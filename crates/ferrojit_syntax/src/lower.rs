@@ -132,6 +132,7 @@ impl Lowerer<'_> {
                     orelse: self.block(&s.orelse)?,
                 }
             }
+            py::Stmt::Delete(d) => StmtKind::Delete(d.targets.iter().map(|t| self.target(t)).collect::<Result<_>>()?),
             py::Stmt::Break(_) => StmtKind::Break,
             py::Stmt::Continue(_) => StmtKind::Continue,
             py::Stmt::Pass(_) => StmtKind::Pass,
@@ -171,7 +172,6 @@ impl Lowerer<'_> {
             py::Stmt::FunctionDef(_) => ("nested function definitions are not supported yet", Some("define the function at module level and decorate it with `@njit`")),
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => ("`import` inside a compiled function is not supported", Some("import at module level; the compiled function can use the module as a global")),
             py::Stmt::Global(_) | py::Stmt::Nonlocal(_) => ("`global` and `nonlocal` are not supported", Some("module-level values are read-only constants; pass values as arguments and return results")),
-            py::Stmt::Delete(_) => ("`del` is not supported", None),
             py::Stmt::Match(_) => ("`match` statements are not supported", Some("use `if`/`elif`")),
             py::Stmt::TypeAlias(_) => ("`type` aliases are not supported", None),
             _ => ("this statement is not supported", None),

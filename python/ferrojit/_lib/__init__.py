@@ -45,6 +45,8 @@ IMPLEMENTED_IN = {
             "broadcast_to", "broadcast_arrays", "resize", "append", "pad", "delete", "insert",
         )
     },
+    # Built-ins over lists (and other iterables).
+    **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list")},
     # Random numbers: np.random's legacy functions and Python's `random` module.
     **{
         f"numpy.random.{name}": "random"
@@ -303,9 +305,85 @@ def reduction_shape_error(kind, x, y):
 
 # ferrojit's own callables that compiled code reaches through syntax, by the name the compiler
 # asks for -> (the callable, the module of this package that implements it).
+def list_concat(a, b):
+    """``a + b`` of two lists: a new list."""
+    return a + b
+
+
+def list_repeat(a, n):
+    """``a * n`` (and ``n * a``) of a list and an integer: a new list."""
+    return a * n
+
+
+def list_extend_in_place(a, b):
+    """``a += b`` of lists: extends ``a`` itself and gives it back."""
+    a += b
+    return a
+
+
+def list_repeat_in_place(a, n):
+    """``a *= n`` of a list: repeats ``a``'s items in place and gives it back."""
+    a *= n
+    return a
+
+
+def list_contains(a, x):
+    """``x in a`` of a list."""
+    return x in a
+
+
+def list_compare(a, b, op):
+    """A comparison of two lists, as CPython's: ``op`` is 0 for ``==``, 1 ``!=``, 2 ``<``, 3
+    ``<=``, 4 ``>``, 5 ``>=``."""
+    return [a == b, a != b, a < b, a <= b, a > b, a >= b][op]
+
+
+def list_get_slice(a, start, stop, step):
+    """``a[start:stop:step]`` of a list (each bound an integer or None): a new list."""
+    return a[start:stop:step]
+
+
+def list_set_slice(a, start, stop, step, values):
+    """``a[start:stop:step] = values`` of a list."""
+    a[start:stop:step] = values
+
+
+def list_delete(a, index):
+    """``del a[index]`` of a list (an integer index)."""
+    del a[index]
+
+
+def list_delete_slice(a, start, stop, step):
+    """``del a[start:stop:step]`` of a list."""
+    del a[start:stop:step]
+
+
+def list_extremum(a, largest):
+    """``min(a)`` (``max(a)`` with ``largest``) of a list."""
+    return max(a) if largest else min(a)
+
+
+# The callables the compiler calls for operations it does not build itself (their module, and
+# how messages name them).
 INTERNAL = {
     "ferrojit.select": (select, "indexing", "indexing with an array"),
     "ferrojit.assign": (assign, "indexing", "assigning through an array index"),
+    **{
+        f"ferrojit.{func.__name__}": (func, "lists", display)
+        for func, display in (
+            (list_concat, "`+` of lists"),
+            (list_repeat, "`*` of a list"),
+            (list_extend_in_place, "`+=` of a list"),
+            (list_repeat_in_place, "`*=` of a list"),
+            (list_contains, "`in` of a list"),
+            (list_compare, "comparing lists"),
+            (list_get_slice, "slicing a list"),
+            (list_set_slice, "assigning to a list slice"),
+            (list_delete, "`del` of a list item"),
+            (list_delete_slice, "`del` of a list slice"),
+            (list_extremum, "`min`/`max` of a list"),
+        )
+    },
 }
 
 _declared: set[str] = set()

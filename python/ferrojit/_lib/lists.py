@@ -38,6 +38,12 @@ def not_in_list(x):
     raise ValueError(f"{x!r} is not in list")
 
 
+def extended_slice_size_error(size, slice_size):
+    """Raises CPython's ``ValueError`` for a sequence of ``size`` items assigned to an extended
+    slice of ``slice_size`` items. In compiled code, a runtime call; it never returns."""
+    raise ValueError(f"attempt to assign sequence of size {size} to extended slice of size {slice_size}")
+
+
 def new_of(example, n):
     """A new list of items of ``example``'s type, ``n`` of them zeroed."""
     raise NotImplementedError("new_of is called from compiled code only")
@@ -257,3 +263,371 @@ def sort(lst, key=None, reverse=False):
                 store(lst, k, item(src, k))
 
     return impl
+
+
+# ---- operators, slices and built-ins (called by the compiler: `ferrojit._lib.INTERNAL`) -------
+
+from . import (  # noqa: E402 - the placeholders the compiler's calls name
+    list_compare,
+    list_concat,
+    list_contains,
+    list_delete,
+    list_delete_slice,
+    list_extend_in_place,
+    list_extremum,
+    list_get_slice,
+    list_repeat,
+    list_repeat_in_place,
+    list_set_slice,
+)
+from ..extending import overload  # noqa: E402
+
+
+def _same_lists(a, b, what):
+    if not (isinstance(a, types.List) and isinstance(b, types.List)):
+        return False
+    if a.dtype != b.dtype:
+        raise CallRefused(f"cannot {what} a `{a}` and a `{b}`; a list holds items of one type", hint="convert the items first")
+    return True
+
+
+@overload(list_concat)
+def _concat(a, b):
+    if not _same_lists(a, b, "concatenate"):
+        return None
+
+    def impl(a, b):
+        n = len(a)
+        m = len(b)
+        out = new_like(a, n + m)
+        for i in range(n):
+            store(out, i, item(a, i))
+        for i in range(m):
+            store(out, n + i, item(b, i))
+        return out
+
+    return impl
+
+
+@overload(list_repeat)
+def _repeat(a, n):
+    if not isinstance(a, types.List) or not isinstance(n, (types.Integer, types.Boolean)):
+        return None
+
+    def impl(a, n):
+        m = len(a)
+        k = max(n, 0)
+        out = new_like(a, m * k)
+        for r in range(k):
+            for i in range(m):
+                store(out, r * m + i, item(a, i))
+        return out
+
+    return impl
+
+
+@overload(list_extend_in_place)
+def _extend_in_place(a, b):
+    if not isinstance(a, types.List):
+        return None
+
+    def impl(a, b):
+        a.extend(b)
+        return a
+
+    return impl
+
+
+@overload(list_repeat_in_place)
+def _repeat_in_place(a, n):
+    if not isinstance(a, types.List) or not isinstance(n, (types.Integer, types.Boolean)):
+        return None
+
+    def impl(a, n):
+        m = len(a)
+        if n <= 0:
+            splice(a, 0, m, 0)
+            return a
+        splice(a, m, 0, m * (n - 1))
+        for r in range(1, n):
+            for i in range(m):
+                store(a, r * m + i, item(a, i))
+        return a
+
+    return impl
+
+
+@overload(list_contains)
+def _contains(a, x):
+    if not isinstance(a, types.List):
+        return None
+
+    def impl(a, x):
+        for i in range(len(a)):
+            if item(a, i) == x:
+                return True
+        return False
+
+    return impl
+
+
+@overload(list_compare, prefer_literal=True)
+def _compare(a, b, op):
+    if not (isinstance(a, types.List) and isinstance(b, types.List)):
+        return None
+
+    def impl(a, b, op):
+        # CPython's order: lists of different lengths are unequal at once; otherwise the first
+        # items that differ decide, or, with none, the lengths.
+        la = len(a)
+        lb = len(b)
+        if la != lb and op <= 1:
+            return op == 1
+        for i in range(min(la, lb)):
+            x = item(a, i)
+            y = item(b, i)
+            if x != y:
+                if op == 0:
+                    return False
+                if op == 1:
+                    return True
+                if op == 2:
+                    return x < y
+                if op == 3:
+                    return x <= y
+                if op == 4:
+                    return x > y
+                return x >= y
+        if op == 0:
+            return la == lb
+        if op == 1:
+            return la != lb
+        if op == 2:
+            return la < lb
+        if op == 3:
+            return la <= lb
+        if op == 4:
+            return la > lb
+        return la >= lb
+
+    return impl
+
+
+@register_jitable
+def _slice_bound(v, n, step):
+    """A given slice bound as CPython adjusts it for a sequence of length ``n``."""
+    if v < 0:
+        v += n
+        if v < 0:
+            v = -1 if step < 0 else 0
+    elif v >= n:
+        v = n - 1 if step < 0 else n
+    return v
+
+
+@register_jitable
+def _slice_span(n, start, stop, step):
+    """The first position, step and number of items of the slice ``start:stop:step`` (each an
+    integer or None) of a sequence of length ``n``, as CPython's ``PySlice_AdjustIndices``."""
+    st = 1
+    if step is not None:
+        st = step
+    if st == 0:
+        raise ValueError("slice step cannot be zero")
+    first = 0 if st > 0 else n - 1
+    last = n if st > 0 else -1
+    if start is not None:
+        first = _slice_bound(start, n, st)
+    if stop is not None:
+        last = _slice_bound(stop, n, st)
+    count = 0
+    if st < 0:
+        if last < first:
+            count = (first - last - 1) // (-st) + 1
+    elif first < last:
+        count = (last - first - 1) // st + 1
+    return first, st, count
+
+
+def _bound(t):
+    return t is None or isinstance(t, (types.NoneType, types.Integer, types.Boolean))
+
+
+@overload(list_get_slice)
+def _get_slice(a, start, stop, step):
+    if not isinstance(a, types.List) or not all(_bound(t) for t in (start, stop, step)):
+        return None
+
+    def impl(a, start, stop, step):
+        first, st, count = _slice_span(len(a), start, stop, step)
+        out = new_like(a, count)
+        for k in range(count):
+            store(out, k, item(a, first + k * st))
+        return out
+
+    return impl
+
+
+@register_jitable
+def _assign_slice(a, first, step, count, values):
+    m = len(values)
+    if step == 1:
+        # Replaces the covered items (none when the bounds cross) by the values, read first:
+        # `a[1:] = a` reads `a` before it changes.
+        vals = values.copy()
+        splice(a, first, count, m)
+        for k in range(m):
+            store(a, first + k, item(vals, k))
+        return
+    if m != count:
+        extended_slice_size_error(m, count)
+    vals = values.copy()
+    for k in range(count):
+        store(a, first + k * step, item(vals, k))
+
+
+@overload(list_set_slice)
+def _set_slice(a, start, stop, step, values):
+    if not isinstance(a, types.List) or not all(_bound(t) for t in (start, stop, step)):
+        return None
+    if not isinstance(values, types.List):
+        raise CallRefused(f"can only assign a list to a list slice, not a `{values}`", hint="make the values a list")
+    if values.dtype != a.dtype:
+        raise CallRefused(f"cannot assign a `{values}` to a slice of a `{a}`; a list holds items of one type")
+    def impl(a, start, stop, step, values):
+        first, st, count = _slice_span(len(a), start, stop, step)
+        _assign_slice(a, first, st, count, values)
+
+    return impl
+
+
+@register_jitable
+def _delete_slice(a, first, step, count):
+    if count == 0:
+        return
+    if step < 0:
+        first = first + (count - 1) * step
+        step = -step
+    if step == 1:
+        splice(a, first, count, 0)
+        return
+    # Keeps the items between the deleted ones, moving them down, then drops the tail.
+    n = len(a)
+    w = first
+    for r in range(first, n):
+        k = r - first
+        if k % step == 0 and k // step < count:
+            continue
+        store(a, w, item(a, r))
+        w += 1
+    splice(a, w, n - w, 0)
+
+
+@overload(list_delete_slice)
+def _del_slice(a, start, stop, step):
+    if not isinstance(a, types.List) or not all(_bound(t) for t in (start, stop, step)):
+        return None
+    def impl(a, start, stop, step):
+        first, st, count = _slice_span(len(a), start, stop, step)
+        _delete_slice(a, first, st, count)
+
+    return impl
+
+
+@overload(list_delete)
+def _del_item(a, index):
+    if not isinstance(a, types.List) or not isinstance(index, (types.Integer, types.Boolean)):
+        return None
+
+    def impl(a, index):
+        n = len(a)
+        i = index
+        if i < 0:
+            i += n
+        if i < 0 or i >= n:
+            raise IndexError("list assignment index out of range")
+        splice(a, i, 1, 0)
+
+    return impl
+
+
+@overload(list_extremum, prefer_literal=True)
+def _extremum(a, largest):
+    if not isinstance(a, types.List):
+        return None
+
+    def impl(a, largest):
+        n = len(a)
+        if n == 0:
+            if largest:
+                raise ValueError("max() arg is an empty sequence")
+            raise ValueError("min() arg is an empty sequence")
+        best = item(a, 0)
+        for i in range(1, n):
+            x = item(a, i)
+            if (x > best) if largest else (x < best):
+                best = x
+        return best
+
+    return impl
+
+
+@overload(sum)
+def _sum(iterable, start=0):
+    if not isinstance(iterable, types.List):
+        return None
+
+    def impl(iterable, start=0):
+        total = start
+        for i in range(len(iterable)):
+            total = total + item(iterable, i)
+        return total
+
+    return impl
+
+
+@overload(sorted)
+def _sorted(iterable, key=None, reverse=False):
+    if key is not None and not isinstance(key, types.NoneType):
+        raise CallRefused("`sorted(key=...)` is not supported yet", hint="sort a list of (key, item) tuples", unsupported=True)
+    if isinstance(iterable, types.List):
+
+        def sorted_list(iterable, key=None, reverse=False):
+            out = iterable.copy()
+            out.sort(reverse=reverse)
+            return out
+
+        return sorted_list
+    if isinstance(iterable, types.Array) and iterable.ndim == 1:
+
+        def sorted_array(iterable, key=None, reverse=False):
+            n = len(iterable)
+            out = new_of(iterable[0], n)
+            for i in range(n):
+                store(out, i, iterable[i])
+            out.sort(reverse=reverse)
+            return out
+
+        return sorted_array
+    return None
+
+
+@overload(list)
+def _list(iterable):
+    if isinstance(iterable, types.List):
+
+        def copy_list(iterable):
+            return iterable.copy()
+
+        return copy_list
+    if isinstance(iterable, types.Array) and iterable.ndim >= 1:
+
+        def from_array(iterable):
+            n = len(iterable)
+            out = new_of(iterable[0], n)
+            for i in range(n):
+                store(out, i, iterable[i])
+            return out
+
+        return from_array
+    return None
