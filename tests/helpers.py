@@ -155,11 +155,11 @@ def assert_same_array(got, expected, rel=None, where="result"):
 
 
 def assert_same_value(got, expected, rel=None, where="result"):
-    """:func:`assert_same` extended to ndarrays, also inside (nested) tuples."""
+    """:func:`assert_same` extended to ndarrays, also inside (nested) tuples and lists."""
     if isinstance(expected, np.ndarray):
         assert_same_array(got, expected, rel=rel, where=where)
-    elif isinstance(expected, tuple):
-        assert type(got) is tuple, f"{where}: type {type(got).__name__} ({got!r}) != expected tuple"
+    elif isinstance(expected, (tuple, list)):
+        assert type(got) is type(expected), f"{where}: type {type(got).__name__} ({got!r}) != expected {type(expected).__name__}"
         assert len(got) == len(expected), f"{where}: {got!r} != {expected!r}"
         for i, (g, e) in enumerate(zip(got, expected)):
             assert_same_value(g, e, rel=rel, where=f"{where}[{i}]")

@@ -22,7 +22,7 @@ from helpers import case_id, check_arrays
 def arrays_in(value):
     if isinstance(value, np.ndarray):
         return [value]
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         return [a for v in value for a in arrays_in(v)]
     return []
 

@@ -659,3 +659,71 @@ def test_views_of_vectors_and_zero_dimensional_arrays(func, a):
     if func is flip_vector and a.ndim == 0 or func is flip_zero_dimensional and a.ndim != 0:
         pytest.skip("not that kind")
     check_shape(func, a)
+
+
+# ---- np.split, np.array_split: lists of views -------------------------------------------------
+
+
+def split_count(a, n, axis):
+    return np.split(a, n, axis)
+
+
+def array_split_count(a, n, axis):
+    return np.array_split(a, n, axis)
+
+
+def split_list(a, axis):
+    return np.split(a, [1, -1, 10], axis)
+
+
+def split_tuple(a, axis):
+    return np.array_split(a, (2,), axis)
+
+
+def split_array(a, axis):
+    return np.split(a, np.array([0, 1]), axis)
+
+
+def split_default_axis(a):
+    return np.split(a, 2), np.array_split(a, 3)
+
+
+SPLIT_LAYOUTS = {**LAYOUTS, "empty": lambda dt: np.zeros((0, 3), dt), "vector": lambda dt: np.arange(6).astype(dt)}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.complex64, np.bool_], ids=dtype_id)
+@pytest.mark.parametrize("layout", list(SPLIT_LAYOUTS), ids=str)
+@pytest.mark.parametrize("func, n", [(split_count, 2), (split_count, 1), (array_split_count, 3), (array_split_count, 1), (array_split_count, 5)], ids=case_id)
+@pytest.mark.parametrize("axis", [0, -1, 1], ids=repr)
+def test_split_by_count(func, n, layout, dtype, axis):
+    a = SPLIT_LAYOUTS[layout](dtype)
+    check_shape(func, a, n, axis)
+
+
+@pytest.mark.parametrize("layout", list(SPLIT_LAYOUTS), ids=str)
+@pytest.mark.parametrize("func", [split_list, split_tuple, split_array], ids=case_id)
+@pytest.mark.parametrize("axis", [0, -1], ids=repr)
+def test_split_at_indices(func, layout, axis):
+    check_shape(func, SPLIT_LAYOUTS[layout](np.float64), axis)
+
+
+@pytest.mark.parametrize("a, n, axis", [(np.arange(6.0), 4, 0), (np.arange(6.0), 0, 0), (np.arange(6.0), -1, 0), (np.arange(6.0), 2, 1), (grid(), 2, 2), (grid(), 2, -3)], ids=case_id)
+@pytest.mark.parametrize("func", [split_count, array_split_count], ids=case_id)
+def test_split_errors(func, a, n, axis):
+    # NumPy's exception classes: unequal division, no sections, an axis outside the array (both
+    # read the axis's length first: IndexError).
+    check_shape(func, a, n, axis)
+
+
+def test_split_default_axis_and_nothing_leaks():
+    a = grid(shape=(4, 3))
+    check_shape(split_default_axis, a)
+    f = _compiled[split_default_axis]
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2_000):
+        f(a)
+        with pytest.raises(ValueError):
+            _compiled[split_count](a, 3, 0)
+    gc.collect()
+    assert _native.live_allocations() == live

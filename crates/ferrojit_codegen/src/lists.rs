@@ -166,4 +166,33 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(done);
         Ok(())
     }
+
+    /// `print(list)`: `[item, item]`, each item as `print` shows it.
+    pub(crate) fn print_list(&mut self, list: PointerValue<'ctx>, item: &Type) -> Result<()> {
+        self.print_str("[")?;
+        let len = self.list_len(list)?;
+        let counter = self.entry_alloca(self.cx.i64_type().into(), "print.i")?;
+        self.b.build_store(counter, self.i64(0))?;
+        let (head, body, comma, show, done) = (self.bb("print.head"), self.bb("print.body"), self.bb("print.comma"), self.bb("print.item"), self.bb("print.done"));
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(head);
+        let i = self.b.build_load(self.cx.i64_type(), counter, "i")?.into_int_value();
+        let more = self.b.build_int_compare(IntPredicate::SLT, i, len, "more")?;
+        self.b.build_conditional_branch(more, body, done)?;
+        self.b.position_at_end(body);
+        let later = self.b.build_int_compare(IntPredicate::SGT, i, self.i64(0), "later")?;
+        self.b.build_conditional_branch(later, comma, show)?;
+        self.b.position_at_end(comma);
+        self.print_str(", ")?;
+        self.b.build_unconditional_branch(show)?;
+        self.b.position_at_end(show);
+        let at = self.list_item_ptr(list, item, i)?;
+        let value = load_slots(self.cx, &self.b, at, item, &mut 0)?;
+        self.print_value(value, item)?;
+        let next = self.b.build_int_add(i, self.i64(1), "next")?;
+        self.b.build_store(counter, next)?;
+        self.b.build_unconditional_branch(head)?;
+        self.b.position_at_end(done);
+        self.print_str("]")
+    }
 }

@@ -1776,14 +1776,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     // ---- print -----------------------------------------------------------------------------
 
-    fn print_str(&self, s: &str) -> Result<()> {
+    pub(crate) fn print_str(&self, s: &str) -> Result<()> {
         let ptr = self.cx.ptr_type(AddressSpace::default());
         let f = self.extern_fn("ferrojit_rt_print_str", None, &[ptr.into(), self.cx.i64_type().into()]);
         self.b.build_call(f, &[self.string_ptr(s).into(), self.i64(s.len() as i64).into()], "")?;
         Ok(())
     }
 
-    fn print_value(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
+    pub(crate) fn print_value(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
         let cx = self.cx;
         let (i64t, f64t) = (cx.i64_type(), cx.f64_type());
         match ty {
@@ -1816,7 +1816,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);
                 self.b.build_call(f, &[], "")?;
             }
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

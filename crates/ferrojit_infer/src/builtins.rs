@@ -356,6 +356,7 @@ fn printable(ty: &Type) -> bool {
         Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) => false,
         Type::Array(a) => printable(&a.dtype),
         Type::Tuple(items) => items.iter().all(printable),
+        Type::List(item) => printable(item) && !matches!(**item, Type::Array(_)),
         _ => true,
     }
 }

@@ -348,6 +348,24 @@ impl FnInfer<'_> {
     }
 }
 
+impl FnInfer<'_> {
+    /// A list inside `zip` or `enumerate` (a `for` loop over a list alone is `list_for`): as
+    /// many items as the list holds when the loop starts, each read at the start of its
+    /// iteration; a loop that shrinks the list stops when it runs out (without `else`).
+    pub(crate) fn list_walk(&mut self, list: ir::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> crate::iteration::Walk {
+        let held = self.temp(list.ty.clone());
+        setup.push(stmt(StmtKind::Assign { local: held, value: list }, span));
+        let list = self.local_expr(held, span);
+        let count = self.temp(Type::INT64);
+        setup.push(stmt(StmtKind::Assign { local: count, value: list_len(list.clone(), span) }, span));
+        let index = self.local_expr(k, span);
+        let gone = ir::Expr::new(ExprKind::Compare { op: CmpOp::GtE, lhs: index.clone().boxed(), rhs: list_len(list.clone(), span).boxed() }, Type::Bool, span);
+        let advance = vec![stmt(StmtKind::If { cond: gone, then_body: vec![stmt(StmtKind::Break, span)], else_body: vec![] }, span)];
+        let item = list_get(list, index, span);
+        crate::iteration::Walk { count: self.local_expr(count, span), advance, item, start: vec![], nest: vec![] }
+    }
+}
+
 // ---- the library's primitives ---------------------------------------------------------------
 
 fn list_arg(cx: &mut FnInfer<'_>, args: &mut Args, name: &str) -> Result<ir::Expr> {

@@ -42,7 +42,7 @@ IMPLEMENTED_IN = {
         for name in (
             "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "expand_dims", "squeeze", "flip", "fliplr", "flipud",
             "rot90", "swapaxes", "moveaxis", "atleast_1d", "atleast_2d", "atleast_3d", "repeat", "tile", "roll", "ravel", "copy",
-            "broadcast_to", "broadcast_arrays", "resize", "append", "pad", "delete", "insert",
+            "broadcast_to", "broadcast_arrays", "resize", "append", "pad", "delete", "insert", "split", "array_split",
         )
     },
     # Built-ins over lists (and other iterables).

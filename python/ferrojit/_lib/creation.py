@@ -772,6 +772,10 @@ def _array_from(name, obj, dtype, copy, order, ndmin):
             result[...] = stacked
             return result
 
+    elif isinstance(obj, types.List):
+        if copy is False:
+            raise CallRefused(f"`{name}(copy=False)` of a list: making an array of a list copies")
+        make, ndim = _array_from_list(name, obj, dtype, order)
     else:
         form = _nested_form(obj)
         if form is None:
@@ -811,6 +815,74 @@ def _array_from(name, obj, dtype, copy, order, ndmin):
             return with_leading_axes(inner(obj), missing)
 
     return make
+
+
+def _array_from_list(name, obj, dtype, order):
+    """``(make, ndim)`` for ``np.array`` of a list: of numbers (1-d), of lists or tuples of
+    numbers (2-d, every row of one length), or of arrays of one shape (one more dimension)."""
+    item = obj.dtype
+    layout = "F" if order == "F" else "C"
+    if isinstance(item, _NUMBER):
+        element = _element_type(dtype, numpy_type(item))
+
+        def from_numbers(obj):
+            n = len(obj)
+            result = np.empty(n, element)
+            for i in range(n):
+                result[i] = obj[i]
+            return result
+
+        return from_numbers, 1
+    if isinstance(item, types.List) and isinstance(item.dtype, _NUMBER):
+        element = _element_type(dtype, numpy_type(item.dtype))
+
+        def from_rows(obj):
+            n = len(obj)
+            m = len(obj[0]) if n > 0 else 0
+            for i in range(n):
+                if len(obj[i]) != m:
+                    raise ValueError("setting an array element with a sequence. The requested array has an inhomogeneous shape after 1 dimensions.")
+            result = np.empty((n, m), element, layout)
+            for i in range(n):
+                row = obj[i]
+                for j in range(m):
+                    result[i, j] = row[j]
+            return result
+
+        return from_rows, 2
+    form = _nested_form(item) if isinstance(item, types.BaseTuple) else None
+    if form is not None and len(form[0]) == 1:
+        element = _element_type(dtype, np.result_type(*(numpy_type(t) for t in form[1])).type)
+        width = form[0][0]
+
+        def from_tuples(obj):
+            n = len(obj)
+            result = np.empty((n, width), element, layout)
+            for i in range(n):
+                _fill_nested(result[i], obj[i], width)
+            return result
+
+        return from_tuples, 2
+    if isinstance(item, types.Array):
+        element = _element_type(dtype, numpy_type(item.dtype))
+        ndim = item.ndim + 1
+        empty_shape = (0,) * ndim
+
+        def from_arrays(obj):
+            n = len(obj)
+            if n == 0:
+                return np.empty(empty_shape, element)
+            shape = obj[0].shape
+            for i in range(n):
+                if obj[i].shape != shape:
+                    raise ValueError("setting an array element with a sequence. The requested array has an inhomogeneous shape after 1 dimensions.")
+            result = np.empty((n,) + shape, element, layout)
+            for i in range(n):
+                result[i] = obj[i]
+            return result
+
+        return from_arrays, ndim
+    raise CallRefused(f"`{name}()` takes a list of numbers, of lists or tuples of numbers, or of arrays, not a `{obj}`")
 
 
 def _unchanged(obj):

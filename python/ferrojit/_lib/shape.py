@@ -2024,3 +2024,83 @@ def insert(arr, obj, values, axis=None):
         return _by_axis("insert", layout, (arr, obj, np.array(values, dtype=arr.dtype, ndmin=ndim)), axis, ndim)
 
     return inserted
+
+
+# ---- np.split, np.array_split -------------------------------------------------------------------
+
+from .lists import new_of as _new_list_of  # noqa: E402 - lists of the pieces
+from .lists import store as _list_store  # noqa: E402
+
+
+@register_jitable
+def _split_axis(axis, ndim):
+    """The axis of a split: NumPy reads the axis's length first (``ary.shape[axis]``), so an
+    axis outside the array is the ``IndexError`` of indexing the shape tuple."""
+    if axis < -ndim or axis >= ndim:
+        raise IndexError("tuple index out of range")
+    return axis + ndim if axis < 0 else axis
+
+
+def _split_typing(name, equal):
+    """``np.split`` (``equal``: an integer count must divide the axis) and ``np.array_split``:
+    a list of views of ``ary``, as NumPy's (which swaps the axis to the front, slices, and swaps
+    it back)."""
+
+    def typing(ary, indices_or_sections, axis=0):
+        _check_array(name, ary)
+        _axis_argument(name, axis)
+        if ary.ndim == 0:
+            raise CallRefused(f"`{name}()` of a 0-d array: there is no axis to split")
+        ndim = ary.ndim
+        sections = indices_or_sections
+        if _is_integer(sections):
+
+            def by_count(ary, indices_or_sections, axis=0):
+                k = _split_axis(axis, ndim)
+                s = np.swapaxes(ary, k, 0)
+                total = s.shape[0]
+                count = indices_or_sections
+                if equal:
+                    if count == 0:
+                        raise ZeroDivisionError("integer modulo by zero")
+                    if total % count != 0:
+                        raise ValueError("array split does not result in an equal division")
+                if count <= 0:
+                    raise ValueError("number sections must be larger than 0.")
+                each, extras = divmod(total, count)
+                out = _new_list_of(np.swapaxes(s[0:0], k, 0), count)
+                start = 0
+                for i in range(count):
+                    size = each + 1 if i < extras else each
+                    _list_store(out, i, np.swapaxes(s[start : start + size], k, 0))
+                    start += size
+                return out
+
+            return by_count
+        given = sections.dtype if isinstance(sections, (types.List, types.Array)) else None
+        if isinstance(sections, types.BaseTuple) and len(sections.types) > 0:
+            given = sections.types[0] if all(t == sections.types[0] for t in sections.types) else None
+        if given is None or not _is_integer(given) or (isinstance(sections, types.Array) and sections.ndim != 1):
+            raise CallRefused(f"`indices_or_sections` of `{name}()` must be an integer or a sequence of integers, not `{sections}`")
+
+        def by_indices(ary, indices_or_sections, axis=0):
+            k = _split_axis(axis, ndim)
+            s = np.swapaxes(ary, k, 0)
+            total = s.shape[0]
+            points = np.asarray(indices_or_sections)
+            n = len(points)
+            out = _new_list_of(np.swapaxes(s[0:0], k, 0), n + 1)
+            start = 0
+            for i in range(n + 1):
+                stop = points[i] if i < n else total
+                _list_store(out, i, np.swapaxes(s[start:stop], k, 0))
+                start = stop
+            return out
+
+        return by_indices
+
+    return typing
+
+
+overload(np.split)(_split_typing("np.split", True))
+overload(np.array_split)(_split_typing("np.array_split", False))
