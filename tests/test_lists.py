@@ -40,7 +40,26 @@ def run_both(pyfunc, *args, exc_msg=True):
 
 RNG = random.Random(5)
 
-# ---- functions of the tables ----------------------------------------------------------------
+# ---- functions of the tables ---
+
+
+def comprehensions(n, a):
+    x = 100
+    squares = [x * x for x in range(n)]
+    evens = [i for i in range(n) if i % 2 == 0 if i > 0]
+    pairs = [(i, j) for i in range(n) for j in range(i)]
+    nested = [[j for j in range(i)] for i in range(n)]
+    scaled = [v * 2.0 for v in a]
+    return squares, evens, pairs, nested, scaled, x
+
+
+def generator_consumers(a):
+    return sum(v for v in a), any(v > 2 for v in a), all(v > 0 for v in a), sorted(-v for v in a), max(v for v in a), min(v * v for v in a)
+
+
+def comprehension_of_nothing(n):
+    return [i * 0.5 for i in range(n)]
+
 
 def build_append(n):
     out = []
@@ -464,6 +483,12 @@ ROWS = [
     (list_of_list, ([4, 5],)),
     (list_then_append, (2,)),
     (empty_items, ()),
+    (comprehensions, (5, [1.5, -2.0])),
+    (comprehensions, (0, [1.5])),
+    (generator_consumers, ([3, 1, 2],)),
+    (generator_consumers, ([0.5, 4.0],)),
+    (comprehension_of_nothing, (0,)),
+    (comprehension_of_nothing, (3,)),
 ]
 
 

@@ -157,6 +157,7 @@ impl<'a> FnInfer<'a> {
         }
         let mut assigned = Vec::new();
         collect_assigned(&def.body, &mut assigned);
+        assigned.extend(def.hidden_locals.iter().cloned());
         for name in assigned {
             if !cx.names.contains_key(&name) {
                 cx.named_local(&name, None);
@@ -168,7 +169,10 @@ impl<'a> FnInfer<'a> {
 
     fn named_local(&mut self, name: &str, ty: Option<Type>) {
         self.names.insert(name.to_string(), self.locals.len());
-        self.locals.push(LocalSlot { name: name.to_string(), ty });
+        // A comprehension's variable (`x'3`, see `ast::FunctionDef::hidden_locals`) is shown
+        // by the user's name.
+        let shown = name.split('\'').next().unwrap_or(name);
+        self.locals.push(LocalSlot { name: shown.to_string(), ty });
     }
 
     /// A fresh compiler temporary of a known type.
@@ -394,7 +398,7 @@ impl<'a> FnInfer<'a> {
         Ok(ir::Stmt { kind: StmtKind::Return(value), span })
     }
 
-    fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<ir::Stmt>) -> Result<()> {
+    pub(crate) fn stmt(&mut self, s: &ast::Stmt, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let span = s.span;
         let push = |out: &mut Vec<ir::Stmt>, kind| out.push(ir::Stmt { kind, span });
         match &s.kind {

@@ -366,6 +366,48 @@ impl FnInfer<'_> {
     }
 }
 
+impl FnInfer<'_> {
+    /// `[elt for target in iter if cond ...]`: the loops the comprehension stands for, run
+    /// into its hidden list local (typed by what they append, as `x = []` is), as a block
+    /// whose value is that list.
+    pub(crate) fn list_comprehension(&mut self, elt: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
+        let id = *self.names.get(result).ok_or_else(|| self.internal(span, "a comprehension's list is a hidden local"))?;
+        let mut stmts = Vec::new();
+        match self.locals[id].ty.clone() {
+            Some(ty) => {
+                let empty = self.list_display(&[], Some(&ty), span)?;
+                stmts.push(stmt(StmtKind::Assign { local: id, value: empty }, span));
+            }
+            // Typed by the append below, for the next walk.
+            None => {
+                self.empty_lists.insert(id);
+            }
+        }
+        let node = |kind| ast::Stmt { kind, span };
+        let name = |n: &str| ast::Expr { kind: ast::ExprKind::Name(n.to_string()), span };
+        let append = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(name(result)), attr: "append".into() }, span };
+        let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(append), args: vec![elt.clone()], keywords: vec![] }, span };
+        let mut body = vec![node(ast::StmtKind::Expr(call))];
+        for g in generators.iter().rev() {
+            for cond in g.ifs.iter().rev() {
+                body = vec![node(ast::StmtKind::If { test: cond.clone(), body, orelse: vec![] })];
+            }
+            body = vec![node(ast::StmtKind::For { target: g.target.clone(), iter: g.iter.clone(), body, orelse: vec![] })];
+        }
+        for s in &body {
+            self.stmt(s, &mut stmts)?;
+        }
+        if self.locals[id].ty.is_none() {
+            // Nothing appended: an empty iterable's items still have a type, unless the
+            // element never typed.
+            return Err(self.pending_or(self.typing(span, "cannot tell the item type of this comprehension", None)));
+        }
+        let value = self.local_expr(id, span);
+        let ty = value.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, ty, span))
+    }
+}
+
 // ---- the library's primitives ---------------------------------------------------------------
 
 fn list_arg(cx: &mut FnInfer<'_>, args: &mut Args, name: &str) -> Result<ir::Expr> {

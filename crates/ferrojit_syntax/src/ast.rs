@@ -29,6 +29,10 @@ pub struct FunctionDef {
     pub params: Vec<Param>,
     pub body: Vec<Stmt>,
     pub span: Span,
+    /// Local names the syntax stage made up: each comprehension's variables (renamed, Python
+    /// giving a comprehension a scope of its own) and the list it builds. Not valid Python
+    /// names (they hold a `'`), so no user name can clash with them.
+    pub hidden_locals: Vec<String>,
 }
 
 impl Drop for FunctionDef {
@@ -102,6 +106,10 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// A list display `[a, b, c]` (comprehensions are separate).
     List(Vec<Expr>),
+    /// `[elt for target in iter if cond ...]` (and a generator expression, which compiled code
+    /// consumes as the list it yields): the list is built in the hidden local `result`; the
+    /// targets' names are renamed (see [`FunctionDef::hidden_locals`]).
+    ListComp { elt: Box<Expr>, generators: Vec<Comprehension>, result: String },
     BinOp { op: BinOp, left: Box<Expr>, right: Box<Expr> },
     UnaryOp { op: UnaryOp, operand: Box<Expr> },
     /// `a and b and c` / `a or b`: at least two values.
@@ -110,6 +118,14 @@ pub enum ExprKind {
     Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
     IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
     Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
+}
+
+/// One `for target in iter if cond ...` clause of a comprehension.
+#[derive(Clone, Debug)]
+pub struct Comprehension {
+    pub target: Expr,
+    pub iter: Expr,
+    pub ifs: Vec<Expr>,
 }
 
 #[derive(Clone, Debug)]

@@ -13,10 +13,15 @@ struct Lowerer<'a> {
     src: &'a Dedented,
     /// Expressions and statements being lowered, outermost first: at most [`MAX_NESTING`].
     depth: std::cell::Cell<usize>,
+    /// The comprehensions being lowered, innermost last: the names each one binds, with the
+    /// hidden names they are renamed to.
+    scopes: std::cell::RefCell<Vec<Vec<(String, String)>>>,
+    /// Every hidden name made so far (see [`FunctionDef::hidden_locals`]).
+    hidden: std::cell::RefCell<Vec<String>>,
 }
 
 pub(crate) fn lower_module(module: &py::ModModule, src: &Dedented) -> Result<FunctionDef> {
-    let lowerer = Lowerer { src, depth: std::cell::Cell::new(0) };
+    let lowerer = Lowerer { src, depth: std::cell::Cell::new(0), scopes: Default::default(), hidden: Default::default() };
     match module.body.first() {
         Some(py::Stmt::FunctionDef(def)) => lowerer.function(def),
         Some(other) => Err(lowerer.unsupported(
@@ -68,12 +73,8 @@ impl Lowerer<'_> {
             .chain(p.args.iter())
             .map(|a| Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter) })
             .collect();
-        Ok(FunctionDef {
-            name: def.name.id.to_string(),
-            params,
-            body: self.block(&def.body)?,
-            span: self.src.span(def.name.range),
-        })
+        let body = self.block(&def.body)?;
+        Ok(FunctionDef { name: def.name.id.to_string(), params, body, span: self.src.span(def.name.range), hidden_locals: self.hidden.take() })
     }
 
     fn block(&self, stmts: &[py::Stmt]) -> Result<Vec<Stmt>> {
@@ -184,7 +185,7 @@ impl Lowerer<'_> {
     fn target(&self, expr: &py::Expr) -> Result<Expr> {
         let span = self.span(expr);
         let kind = match expr {
-            py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
+            py::Expr::Name(n) => ExprKind::Name(self.renamed(n.id.as_str())),
             py::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
             py::Expr::List(l) => ExprKind::Tuple(l.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
             py::Expr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(&s.value)?), index: Box::new(self.expr(&s.slice)?) },
@@ -264,9 +265,11 @@ impl Lowerer<'_> {
             py::Expr::NoneLiteral(_) => ExprKind::None,
             py::Expr::EllipsisLiteral(_) => ExprKind::Ellipsis,
             py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
-            py::Expr::Name(n) => ExprKind::Name(n.id.to_string()),
+            py::Expr::Name(n) => ExprKind::Name(self.renamed(n.id.as_str())),
             py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
             py::Expr::Subscript(s) => ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? },
+            py::Expr::ListComp(c) => self.comprehension(&c.elt, &c.generators)?,
+            py::Expr::Generator(g) => self.comprehension(&g.elt, &g.generators)?,
             py::Expr::Slice(s) => ExprKind::Slice {
                 lower: s.lower.as_deref().map(|e| self.boxed(e)).transpose()?,
                 upper: s.upper.as_deref().map(|e| self.boxed(e)).transpose()?,
@@ -328,6 +331,46 @@ impl Lowerer<'_> {
         Ok(Expr { kind, span })
     }
 
+    /// `name` as the innermost comprehension binding it renamed it, else itself.
+    fn renamed(&self, name: &str) -> String {
+        let scopes = self.scopes.borrow();
+        scopes.iter().rev().flat_map(|s| s.iter()).find(|(from, _)| from == name).map(|(_, to)| to.clone()).unwrap_or_else(|| name.to_string())
+    }
+
+    /// A new hidden local name made from `base`.
+    fn hidden_name(&self, base: &str) -> String {
+        let mut hidden = self.hidden.borrow_mut();
+        let name = format!("{base}'{}", hidden.len());
+        hidden.push(name.clone());
+        name
+    }
+
+    /// `[elt for ... in ... if ...]`: the first iterable is read in the enclosing scope, the
+    /// rest (and the conditions and `elt`) in the comprehension's, whose names are renamed.
+    fn comprehension(&self, elt: &py::Expr, generators: &[py::Comprehension]) -> Result<ExprKind> {
+        let scopes_before = self.scopes.borrow().len();
+        let lowered = (|| {
+            let mut out = Vec::new();
+            for g in generators {
+                if g.is_async {
+                    return Err(self.unsupported(g.range, "`async for` is not supported", None));
+                }
+                let iter = self.expr(&g.iter)?;
+                let mut names = Vec::new();
+                collect_target_names(&g.target, &mut names);
+                let scope = names.into_iter().map(|n| (n.clone(), self.hidden_name(&n))).collect();
+                self.scopes.borrow_mut().push(scope);
+                let target = self.target(&g.target)?;
+                let ifs = self.exprs(&g.ifs)?;
+                out.push(Comprehension { target, iter, ifs });
+            }
+            let elt = self.boxed(elt)?;
+            Ok(ExprKind::ListComp { elt, generators: out, result: self.hidden_name("list") })
+        })();
+        self.scopes.borrow_mut().truncate(scopes_before);
+        lowered
+    }
+
     fn unsupported_expr(&self, expr: &py::Expr) -> SyntaxError {
         let (what, hint) = match expr {
             py::Expr::Lambda(_) => ("`lambda` is not supported yet", Some("define a module-level function decorated with `@njit`")),
@@ -335,10 +378,9 @@ impl Lowerer<'_> {
             py::Expr::YieldFrom(_) => ("`yield from` is not supported", None),
             py::Expr::Await(_) => ("`await` is not supported", None),
             py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
-            py::Expr::ListComp(_) => ("list comprehensions are not supported yet", Some("build the list with a loop and `append`")),
+
             py::Expr::Dict(_) | py::Expr::DictComp(_) => ("dicts are not supported yet", None),
             py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
-            py::Expr::Generator(_) => ("generator expressions are not supported yet", Some("write the loop out")),
             py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
             py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
@@ -346,5 +388,16 @@ impl Lowerer<'_> {
             _ => ("this expression is not supported", None),
         };
         self.unsupported(expr.range(), what, hint)
+    }
+}
+
+/// The names an assignment target binds.
+fn collect_target_names(target: &py::Expr, out: &mut Vec<String>) {
+    match target {
+        py::Expr::Name(n) => out.push(n.id.to_string()),
+        py::Expr::Tuple(t) => t.elts.iter().for_each(|e| collect_target_names(e, out)),
+        py::Expr::List(l) => l.elts.iter().for_each(|e| collect_target_names(e, out)),
+        py::Expr::Starred(s) => collect_target_names(&s.value, out),
+        _ => {}
     }
 }

@@ -46,7 +46,7 @@ IMPLEMENTED_IN = {
         )
     },
     # Built-ins over lists (and other iterables).
-    **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list")},
+    **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list", "any", "all")},
     # Random numbers: np.random's legacy functions and Python's `random` module.
     **{
         f"numpy.random.{name}": "random"

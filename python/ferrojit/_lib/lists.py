@@ -631,3 +631,31 @@ def _list(iterable):
 
         return from_array
     return None
+
+
+@overload(any)
+def _any(iterable):
+    if not isinstance(iterable, types.List):
+        return None
+
+    def impl(iterable):
+        for i in range(len(iterable)):
+            if item(iterable, i):
+                return True
+        return False
+
+    return impl
+
+
+@overload(all)
+def _all(iterable):
+    if not isinstance(iterable, types.List):
+        return None
+
+    def impl(iterable):
+        for i in range(len(iterable)):
+            if not item(iterable, i):
+                return False
+        return True
+
+    return impl

@@ -1,0 +1,3 @@
+def f(n):
+    squares = {i: i * i for i in range(n)}
+    return squares

@@ -1,3 +1,0 @@
-def f(n):
-    squares = [i * i for i in range(n)]
-    return squares
