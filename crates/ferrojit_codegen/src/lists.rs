@@ -147,9 +147,14 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_conditional_branch(inline, fast, slow)?;
 
         self.b.position_at_end(fast);
-        let first_new = self.list_item_ptr(list, item, len)?;
-        let bytes = self.b.build_int_mul(insert, self.i64(slot_bytes(item)), "bytes")?;
-        self.b.build_memset(first_new, 8, self.cx.i8_type().const_zero(), bytes)?;
+        // New slots holding heap values start null (released safely if the list dies before
+        // they are stored); numbers need no zeros: the library stores each new item right
+        // after opening its slot, with nothing that can raise in between.
+        if item.holds_heap() {
+            let first_new = self.list_item_ptr(list, item, len)?;
+            let bytes = self.b.build_int_mul(insert, self.i64(slot_bytes(item)), "bytes")?;
+            self.b.build_memset(first_new, 8, self.cx.i8_type().const_zero(), bytes)?;
+        }
         self.b.build_store(self.list_field(list, LEN_OFFSET)?, new_len)?;
         self.mark_changed(list)?;
         self.b.build_unconditional_branch(done)?;

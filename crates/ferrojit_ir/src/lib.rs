@@ -205,9 +205,10 @@ pub enum ListUpdate {
     /// `[list, index, value]`: stores the owned `value` at `0 <= index < len`, releasing the
     /// item it replaces.
     Store,
-    /// `[list, at, remove, insert]`: replaces the `remove` items at `at` by `insert` zeroed
-    /// ones (`0 <= at`, `at + remove <= len`, `0 <= remove`, `0 <= insert`), releasing the
-    /// removed items; raises `MemoryError` when the list cannot grow.
+    /// `[list, at, remove, insert]`: replaces the `remove` items at `at` by `insert` new ones
+    /// (`0 <= at`, `at + remove <= len`, `0 <= remove`, `0 <= insert`), releasing the removed
+    /// items; raises `MemoryError` when the list cannot grow. New items holding heap values
+    /// are null; new numbers are unspecified: each is stored before anything can raise.
     Splice,
 }
 

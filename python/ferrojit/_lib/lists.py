@@ -3,7 +3,8 @@
 Each is written with five primitives the compiler builds (crates/ferrojit_infer/src/lists.rs),
 none of which checks its arguments: ``item(lst, i)`` reads the item at ``0 <= i < len(lst)``;
 ``store(lst, i, value)`` replaces it; ``splice(lst, at, remove, insert)`` replaces ``remove``
-items at ``at`` by ``insert`` new ones (zeroed: each is stored before it is read); ``new_like(lst,
+items at ``at`` by ``insert`` new ones (arrays and lists null, numbers unspecified: each new item
+is stored right after, before anything can raise); ``new_like(lst,
 n)`` and ``new_of(example, n)`` make a list of ``n`` such items. Python callers never reach them.
 """
 
@@ -24,7 +25,8 @@ def store(lst, i, value):
 
 
 def splice(lst, at, remove, insert):
-    """Replaces the ``remove`` items at ``at`` by ``insert`` zeroed ones, unchecked."""
+    """Replaces the ``remove`` items at ``at`` by ``insert`` new ones (to be stored at once),
+    unchecked."""
     raise NotImplementedError("splice is called from compiled code only")
 
 
