@@ -1,0 +1,112 @@
+"""Container benchmark: the kernels of ``kernels_containers.py`` run by ferrojit, Numba and
+CPython side by side.
+
+Each engine runs in a fresh process: the first call (compile and run, on the benchmark input)
+and the steady state (best of ``REPEATS`` calls after it). Numba compiles lists passed in as
+reflected lists (its documented, slow path for list arguments); ferrojit's list arguments are
+reflected the same way. The results of the engines must be equal. Ratios are ferrojit's time
+over Numba's (and over CPython's). Results are printed and written to
+``bench/results/containers.md``.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from common import fmt_ratio, fmt_time, geomean, have_numba
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_PATH = BENCH_DIR / "results" / "containers.md"
+REPEATS = 15
+
+# (kernel, arguments as an expression, the input in words)
+KERNELS = [
+    ("list_append", "(1_000_000,)", "10^6 appends of floats, then a loop over the list"),
+    ("list_comprehension", "(1_000_000,)", "10^6 iterations, two thirds kept"),
+    ("list_argument", "(list(range(100_000)),)", "a list of 10^5 ints passed in"),
+    ("list_sort", "([float(x) for x in np.random.default_rng(7).random(100_000)],)", "10^5 floats"),
+    ("list_of_arrays", "(20_000,)", "2 x 10^4 arrays of 4 floats"),
+]
+
+CHILD = """
+import sys, time, json, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, {bench!r})
+import numpy as np
+import kernels_containers as kernels
+engine = {engine!r}
+results = {{}}
+for name, args_text in {kernels!r}:
+    args = eval(args_text)
+    func = getattr(kernels, name)
+    if engine != "python":
+        func = __import__(engine).njit(func)
+    t = time.perf_counter()
+    value = func(*args)
+    first = time.perf_counter() - t
+    best = float("inf")
+    for _ in range({repeats} if engine != "python" else 3):
+        t = time.perf_counter()
+        func(*args)
+        best = min(best, time.perf_counter() - t)
+    results[name] = {{"first": first, "steady": best, "value": value}}
+print(json.dumps(results))
+"""
+
+
+def run_engine(engine):
+    code = CHILD.format(bench=str(BENCH_DIR), engine=engine, kernels=[(k, a) for k, a, _ in KERNELS], repeats=REPEATS)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(engines=None):
+    if engines is None:
+        engines = ["ferrojit", "numba"] if have_numba() else ["ferrojit"]
+    measured = {engine: run_engine(engine) for engine in [*engines, "python"]}
+    failures = []
+    for name, _, _ in KERNELS:
+        values = {e: measured[e][name]["value"] for e in measured}
+        if len({repr(v) for v in values.values()}) != 1:
+            failures.append(f"{name}: results differ: {values}")
+    numba = "numba" in engines
+    lines = [
+        f"Each engine in a fresh process; first call = compile + run on the benchmark input; steady state = best of {REPEATS} "
+        "calls after it (CPython: best of 3). Ratios: ferrojit's time over the other's.",
+        "",
+        "| kernel | input | ferrojit first | " + ("Numba first | first ratio | " if numba else "")
+        + "ferrojit steady | " + ("Numba steady | vs Numba | " if numba else "") + "CPython | vs CPython |",
+        "|---|---|---:|" + ("---:|---:|" if numba else "") + "---:|" + ("---:|---:|" if numba else "") + "---:|---:|",
+    ]
+    first_ratios, steady_ratios = [], []
+    for name, _, label in KERNELS:
+        f = measured["ferrojit"][name]
+        p = measured["python"][name]
+        cells = [f"`{name}`", label, fmt_time(f["first"])]
+        if numba:
+            n = measured["numba"][name]
+            first_ratios.append(f["first"] / n["first"])
+            steady_ratios.append(f["steady"] / n["steady"])
+            cells += [fmt_time(n["first"]), fmt_ratio(first_ratios[-1])]
+        cells.append(fmt_time(f["steady"]))
+        if numba:
+            cells += [fmt_time(n["steady"]), fmt_ratio(steady_ratios[-1])]
+        cells += [fmt_time(p["steady"]), fmt_ratio(f["steady"] / p["steady"])]
+        lines.append("| " + " | ".join(cells) + " |")
+        print(f"containers {name:20} ferrojit {fmt_time(f['steady']):>10}" + (f"  numba {fmt_time(n['steady']):>10}" if numba else ""), flush=True)
+    if numba:
+        lines += ["", f"Geometric means over the kernels: first call {fmt_ratio(geomean(first_ratios))} of Numba's, "
+                  f"steady state {fmt_ratio(geomean(steady_ratios))} of Numba's."]
+    if failures:
+        lines += ["", "FAILED CHECKS:", *failures]
+    report = "# Containers: ferrojit vs Numba and CPython\n\n" + "\n".join(lines) + "\n"
+    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_PATH.write_text(report, encoding="utf-8")
+    print("\n" + report, end="")
+    return lines, failures
+
+
+if __name__ == "__main__":
+    _, failed = main()
+    sys.exit(1 if failed else 0)
