@@ -83,9 +83,9 @@ def uses_lambda(x):
     return g(x)
 
 
-def uses_list_comprehension(x):
+def uses_dict_comprehension(x):
     a = 1
-    values = [i * 2 for i in range(x)]
+    values = {i: i * 2 for i in range(x)}
     return a
 
 
@@ -121,20 +121,21 @@ def uses_fstring(x):
     return x
 
 
-def uses_generator_expression(x):
-    return max(i for i in range(x))
+def uses_set_literal(x):
+    s = {x, x}
+    return x
 
 
-def uses_list_literal(x):
-    lst = [x, x]
+def uses_starred_list_item(x):
+    lst = [*x]
     return x
 
 
 @pytest.mark.parametrize("func,offset", [
     (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield, 2), (uses_lambda, 1),
-    (uses_list_comprehension, 2), (uses_nested_def, 1),
+    (uses_dict_comprehension, 2), (uses_nested_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict, 1), (uses_fstring, 1),
-    (uses_generator_expression, 1), (uses_list_literal, 1),
+    (uses_set_literal, 1), (uses_starred_list_item, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
 def test_unsupported_syntax(func, offset):
     expect_compile_error(UnsupportedError, func, (3,), offset)
@@ -264,11 +265,12 @@ def identity(x):
 
 
 @pytest.mark.parametrize("value,words", [
-    ([1, 2, 3], ("list",)),
+    ({1, 2, 3}, ("set",)),
     ("abc", ("str", "unicode")),
     ({"a": 1}, ("dict",)),
     (object(), ("object",)),
-], ids=["list", "str", "dict", "object"])
+    ([1, 2.5], ("different types",)),
+], ids=["set", "str", "dict", "object", "mixed-list"])
 def test_unsupported_argument_type(value, words):
     f = ferrojit.njit(identity)
     with pytest.raises((TypeError, CompileError)) as excinfo:
@@ -289,7 +291,7 @@ def scale_declared(count, factor):
 # rest must contain). Messages about one argument name the function and the parameter.
 ARGUMENT_MESSAGES = [
     pytest.param(None, ("x", 2.0), TypeError, "`scale()` argument `count`: cannot compile for a `str` argument", ("bool, int, float",), id="str"),
-    pytest.param(None, (1, [1.0]), TypeError, "`scale()` argument `factor`: cannot compile for a `list` argument", ("tuples",), id="list-second"),
+    pytest.param(None, (1, {1.0}), TypeError, "`scale()` argument `factor`: cannot compile for a `set` argument", ("tuples", "lists"), id="set-second"),
     pytest.param(None, (2**70, 1.0), OverflowError, "`scale()` argument `count`: an integer of 71 bits does not fit in 64 bits", ("int64",), id="overflow"),
     pytest.param(None, (-2**64, 1.0), OverflowError, "`scale()` argument `count`: an integer of 65 bits does not fit", ("int64",), id="overflow-negative"),
     pytest.param(None, ((1, "a"), 1.0), TypeError, "`scale()` argument `count`: cannot compile for a `str` argument", (), id="tuple-item"),

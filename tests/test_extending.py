@@ -972,6 +972,7 @@ def test_the_library_table_names_where_each_callable_is_implemented():
     """`ferrojit._lib.IMPLEMENTED_IN` lets the library's modules load on first use: each entry's
     module registers a typing function for that very callable, and no module registers one
     for a library callable missing from the table."""
+    import builtins
     import cmath
     import importlib
     import math
@@ -980,7 +981,7 @@ def test_the_library_table_names_where_each_callable_is_implemented():
 
     from ferrojit import _lib, extending
 
-    libraries = {"numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random, "cmath": cmath, "operator": operator}
+    libraries = {"builtins": builtins, "numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random, "cmath": cmath, "operator": operator}
     for qualified, module in _lib.IMPLEMENTED_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")
         library, _, name = qualified.rpartition(".")
