@@ -217,6 +217,16 @@ class List(Type):
         return self.dtype
 
 
+class DictType(Type):
+    """A dict from ``key_type`` keys to ``value_type`` values (Numba's ``types.DictType``)."""
+
+    __slots__ = ("key_type", "value_type")
+
+    def __init__(self, key_type, value_type):
+        super().__init__(f"dict({key_type}, {value_type})")
+        self.key_type, self.value_type = key_type, value_type
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -394,6 +404,10 @@ def _parse(text):
         size, aligned_and_rest = rest[1:].split(";", 1)
         aligned, rest = aligned_and_rest.split(")", 1)
         return Record(fields, int(size), aligned == "True"), rest
+    if text.startswith("dict("):
+        key, rest = _parse(text[5:])
+        value, rest = _parse(_expect(rest, ", "))
+        return DictType(key, value), _expect(rest, ")")
     if text.startswith("list("):
         item, rest = _parse(text[5:])
         return List(item), _expect(rest, ")")
@@ -460,5 +474,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "DictType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

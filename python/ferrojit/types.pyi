@@ -126,6 +126,12 @@ class List(Type):
     @property
     def item_type(self) -> Type: ...
 
+class DictType(Type):
+    __slots__ = ("key_type", "value_type")
+    key_type: Type
+    value_type: Type
+    def __init__(self, key_type: Type, value_type: Type) -> None: ...
+
 class Record(Type):
     __slots__ = ("fields", "size", "aligned")
     fields: tuple[tuple[str, Type, int], ...]
@@ -185,7 +191,7 @@ none: Type
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
+    "NumberClass", "DType", "List", "DictType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",

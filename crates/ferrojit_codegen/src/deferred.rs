@@ -79,6 +79,7 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::ArrayCopy { .. }
         | StmtKind::ArrayMap { .. }
         | StmtKind::ListUpdate { .. }
+        | StmtKind::DictUpdate { .. }
         | StmtKind::Release(_) => false,
     })
 }
@@ -129,6 +130,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Block { .. }
         | ExprKind::Retain(_)
         | ExprKind::List { .. }
+        | ExprKind::Dict { .. }
         | ExprKind::Print(_) => true,
     })
 }

@@ -22,6 +22,7 @@
 mod abi;
 mod arrays;
 mod deferred;
+mod dicts;
 mod jit;
 mod lists;
 mod lower;

@@ -89,7 +89,7 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// The runtime's description of where an item's meminfo pointers are (`[count, byte
     /// offsets...]`, a constant of this module), or null when items hold none.
-    fn heap_descriptor(&self, item: &Type) -> PointerValue<'ctx> {
+    pub(crate) fn heap_descriptor(&self, item: &Type) -> PointerValue<'ctx> {
         let leaves = item.meminfo_leaves();
         if leaves.is_empty() {
             return self.cx.ptr_type(AddressSpace::default()).const_null();

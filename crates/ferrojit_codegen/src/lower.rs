@@ -386,7 +386,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             let meminfo = match part.kind {
                 HeapKind::Array => self.b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
-                HeapKind::List => x.into_pointer_value(),
+                HeapKind::List | HeapKind::Dict => x.into_pointer_value(),
             };
             self.count_reference(meminfo, incref)?;
         }
@@ -492,6 +492,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.store_local(*local, v)?;
             }
             StmtKind::ListUpdate { op, args } => self.list_update(*op, args)?,
+            StmtKind::DictUpdate { op, args } => self.dict_update(*op, args)?,
             StmtKind::If { cond, then_body, else_body } => {
                 let c = self.expr(cond)?.into_int_value();
                 let (then_bb, else_bb, end) = (self.bb("then"), self.bb("else"), self.bb("endif"));
@@ -936,6 +937,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::ComplexPart { value, imag } if matches!(value.ty, Type::Array(_)) => self.complex_part_view(value, *imag)?,
             ExprKind::List { op, args } => self.list_op(*op, args, &e.ty)?,
+            ExprKind::Dict { op, args } => self.dict_op(*op, args, &e.ty)?,
             ExprKind::ComplexPart { value, imag } => {
                 let v = self.expr(value)?.into_struct_value();
                 self.b.build_extract_value(v, *imag as u32, "part")?
@@ -1288,6 +1290,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
+            Type::Dict(..) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
@@ -1817,7 +1820,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.b.build_call(f, &[], "")?;
             }
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

@@ -303,6 +303,7 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     Ok(Value::Expr(match &x.ty {
         Type::Array(_) => cx.array_len(x, span)?,
         Type::List(_) => crate::lists::list_len(x, span),
+        Type::Dict(..) => crate::dicts::dict_len(x, span),
         Type::Tuple(items) => {
             let n = items.len() as i128;
             let tmp = cx.temp(x.ty.clone());

@@ -195,6 +195,7 @@ impl FnInfer<'_> {
                 expr(ExprKind::Tuple(items), ty)
             }
             ast::ExprKind::List(items) => self.list_display(items, None, span).map(Value::Expr),
+            ast::ExprKind::Dict { keys, values } => self.dict_display(keys, values, None, span).map(Value::Expr),
             ast::ExprKind::ListComp { elt, generators, result } => self.list_comprehension(elt, generators, result, span).map(Value::Expr),
             ast::ExprKind::BinOp { op, left, right } => {
                 let mut sides = self.each_collecting_overloads([&**left, &**right], |cx, e| cx.expr(e))?;
@@ -294,6 +295,9 @@ impl FnInfer<'_> {
         }
         if let Type::List(_) = tuple.ty {
             return self.list_subscript(tuple, index, span);
+        }
+        if let Type::Dict(..) = tuple.ty {
+            return self.dict_subscript(tuple, index, span);
         }
         if tuple.ty.is_number() && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty()) {
             // `x[()]` of a NumPy scalar (what `np.nditer` gives): the scalar itself.
@@ -626,7 +630,7 @@ impl FnInfer<'_> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_compare(op, l, r, literals, span);
         }
-        if (matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
+        if (matches!(l.ty, Type::List(_) | Type::Dict(..)) || matches!(r.ty, Type::List(_) | Type::Dict(..))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.list_comparison(op, l, r, span);
         }
         if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
@@ -722,6 +726,11 @@ impl FnInfer<'_> {
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
             if self.type_empty_list(value, attr, args, span)?.is_some() {
                 return Err(self.internal(span, "an empty list's first append types it"));
+            }
+            if let ("setdefault" | "get", [key, default]) = (attr.as_str(), args) {
+                if self.type_empty_dict(value, key, default, span)?.is_some() {
+                    return Err(self.internal(span, "an empty dict's first store types it"));
+                }
             }
             if let Value::Expr(receiver) = self.value(value)? {
                 return self.method(receiver, attr, args, keywords, span).map(Value::Expr);

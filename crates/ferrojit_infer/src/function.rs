@@ -121,6 +121,8 @@ pub(crate) struct FnInfer<'a> {
     /// Variables assigned `[]` before their type is known: a later `append` (or `insert`,
     /// `extend`) types them (see `lists`). Kept across walks.
     pub empty_lists: std::collections::HashSet<LocalId>,
+    /// The same for variables assigned `{}`: typed by what is stored into them (see `dicts`).
+    pub empty_dicts: std::collections::HashSet<LocalId>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -144,6 +146,7 @@ impl<'a> FnInfer<'a> {
             declared_ret: None,
             maps: Default::default(),
             empty_lists: Default::default(),
+            empty_dicts: Default::default(),
             literal_spans: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
@@ -403,7 +406,34 @@ impl<'a> FnInfer<'a> {
         let push = |out: &mut Vec<ir::Stmt>, kind| out.push(ir::Stmt { kind, span });
         match &s.kind {
             ast::StmtKind::Assign { targets, value } => {
+                // `d[k] = v` into a `d = {}` not typed yet: types `d` for the next walk.
+                if let [ast::Expr { kind: ast::ExprKind::Subscript { value: container, index }, .. }] = targets.as_slice() {
+                    if self.type_empty_dict(container, index, value, span)?.is_some() {
+                        return Err(self.internal(span, "an empty dict's first store types it"));
+                    }
+                }
                 // `x = [...]`: typed by `x`'s type when the display alone does not say (`[]`).
+                // `d = {...}` (`{}`, `dict()`): typed by `d`'s type when the display alone does
+                // not say.
+                if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
+                    let empty_dict_call = match &value.kind {
+                        ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "dict")?,
+                        _ => false,
+                    };
+                    let display = match &value.kind {
+                        ast::ExprKind::Dict { keys, values } => Some((keys.as_slice(), values.as_slice())),
+                        _ if empty_dict_call => Some((&[][..], &[][..])),
+                        _ => None,
+                    };
+                    if let (Some((keys, values)), Some(&id)) = (display, self.names.get(name)) {
+                        if keys.is_empty() && self.locals[id].ty.is_none() {
+                            return self.empty_dict_assignment(id, span);
+                        }
+                        let expected = self.locals[id].ty.clone();
+                        let dict = self.dict_display(keys, values, expected.as_ref(), value.span)?;
+                        return self.assign(target, dict, out);
+                    }
+                }
                 // `x = list()` is `x = []`.
                 let empty_call = match &value.kind {
                     ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "list")?,
@@ -584,6 +614,9 @@ impl<'a> FnInfer<'a> {
                 if let Type::List(_) = array.ty {
                     return self.list_store(array, index, value, span, out);
                 }
+                if let Type::Dict(..) = array.ty {
+                    return self.dict_store(array, index, value, span, out);
+                }
                 if !matches!(array.ty, Type::Array(_)) {
                     return Err(self.typing(span, format!("cannot assign to an item of a `{}`", array.ty), Some("tuples are immutable; only array items can be assigned")));
                 }
@@ -651,10 +684,19 @@ impl<'a> FnInfer<'a> {
     fn for_stmt(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let range_args = match &iter.kind {
             ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() && self.is_builtin(func, "range")? => args,
+            ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() && matches!(&func.kind, ast::ExprKind::Attribute { attr, .. } if ["items", "keys", "values"].contains(&attr.as_str())) => {
+                let ast::ExprKind::Attribute { value: receiver, attr } = &func.kind else { unreachable!("matched") };
+                if let crate::expr::Value::Expr(dict @ ir::Expr { ty: Type::Dict(..), .. }) = self.value(receiver)? {
+                    return self.dict_for(target, dict, attr, body, orelse, span, out);
+                }
+                return self.for_walk(target, iter, body, orelse, span, out);
+            }
             ast::ExprKind::Call { .. } => return self.for_walk(target, iter, body, orelse, span, out),
             _ => {
-                if let crate::expr::Value::Expr(list @ ir::Expr { ty: Type::List(_), .. }) = self.value(iter)? {
-                    return self.list_for(target, list, body, orelse, span, out);
+                match self.value(iter)? {
+                    crate::expr::Value::Expr(list @ ir::Expr { ty: Type::List(_), .. }) => return self.list_for(target, list, body, orelse, span, out),
+                    crate::expr::Value::Expr(dict @ ir::Expr { ty: Type::Dict(..), .. }) => return self.dict_for(target, dict, "keys", body, orelse, span, out),
+                    _ => {}
                 }
                 return self.for_walk(target, iter, body, orelse, span, out);
             }

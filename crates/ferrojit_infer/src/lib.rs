@@ -35,6 +35,7 @@ mod arrays;
 mod bind;
 mod builtins;
 mod datetimes;
+mod dicts;
 mod env;
 mod expr;
 mod function;

@@ -283,6 +283,14 @@ impl FnInfer<'_> {
     pub(crate) fn list_comparison(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
         let code = match op {
+            CmpOp::Eq | CmpOp::NotEq if matches!(l.ty, Type::Dict(..)) && matches!(r.ty, Type::Dict(..)) => {
+                let equal = self.call_internal("ferrojit.dict_equal", vec![l, r], span)?;
+                return Ok(if op == CmpOp::Eq { equal } else { not(equal) });
+            }
+            CmpOp::In | CmpOp::NotIn if matches!(r.ty, Type::Dict(..)) => {
+                let found = self.call_internal("ferrojit.dict_contains", vec![r, l], span)?;
+                return Ok(if op == CmpOp::In { found } else { not(found) });
+            }
             CmpOp::In | CmpOp::NotIn if item_type(&r.ty).is_some() => {
                 let found = self.call_internal("ferrojit.list_contains", vec![r, l], span)?;
                 return Ok(if op == CmpOp::In { found } else { not(found) });
@@ -331,6 +339,12 @@ impl FnInfer<'_> {
                 return Err(self.unsupported(span, "`del` of a name is not supported yet", Some("`del` removes list items: `del a[i]`, `del a[i:j]`")));
             };
             let list = self.expr(value)?;
+            if let Type::Dict(..) = list.ty {
+                let key = self.expr(index)?;
+                let call = self.call_internal("ferrojit.dict_delitem", vec![list, key], span)?;
+                out.push(stmt(StmtKind::Expr(call), span));
+                continue;
+            }
             if item_type(&list.ty).is_none() {
                 return Err(self.typing(span, format!("cannot delete items of a `{}`", list.ty), Some("`del` removes list items")));
             }
@@ -473,16 +487,22 @@ fn new_of(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 /// `not_in_list(x)`: raises CPython's `ValueError` of `list.index(x)`, `x` written as Python
 /// writes it (numbers; other items are named `x`).
 fn not_in_list(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    number_error(cx, args, [RuntimeFunc::INT_NOT_IN_LIST, RuntimeFunc::FLOAT_NOT_IN_LIST], (ExcKind::ValueError, "x is not in list"), span)
+}
+
+/// A runtime call raising an exception that names the number argument `x` (the integer and
+/// float forms of `funcs`), or, for other `x`, the exception `otherwise`.
+pub(crate) fn number_error(cx: &mut FnInfer<'_>, args: &mut Args, funcs: [RuntimeFunc; 2], otherwise: (ExcKind, &str), span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "x")?;
     let (func, args) = match &x.ty {
         Type::Int(i) => {
             let kind = if i.signed { 0 } else { 1 };
-            (RuntimeFunc::INT_NOT_IN_LIST, vec![cx.cast(x, &Type::INT64), int(kind, span)])
+            (funcs[0], vec![cx.cast(x, &Type::INT64), int(kind, span)])
         }
-        Type::Bool => (RuntimeFunc::INT_NOT_IN_LIST, vec![cx.cast(x, &Type::INT64), int(2, span)]),
-        Type::Float(_) => (RuntimeFunc::FLOAT_NOT_IN_LIST, vec![cx.cast(x, &Type::FLOAT64)]),
+        Type::Bool => (funcs[0], vec![cx.cast(x, &Type::INT64), int(2, span)]),
+        Type::Float(_) => (funcs[1], vec![cx.cast(x, &Type::FLOAT64)]),
         _ => {
-            let raise = stmt(StmtKind::Raise { exc: ExcKind::ValueError, msg: Some("x is not in list".into()) }, span);
+            let raise = stmt(StmtKind::Raise { exc: otherwise.0, msg: Some(otherwise.1.into()) }, span);
             return Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![raise], value: int(0, span).boxed() }, Type::INT64, span)));
         }
     };

@@ -114,6 +114,7 @@ fn registry() -> &'static Registry {
         crate::random::register(&mut r);
         crate::datetimes::register(&mut r);
         crate::lists::register(&mut r);
+        crate::dicts::register(&mut r);
         r
     })
 }

@@ -183,6 +183,54 @@ pub enum StmtKind {
     /// A change to a list (`args[0]`), see [`ListUpdate`]. Marks the list changed (for
     /// reflection to the caller's Python list).
     ListUpdate { op: ListUpdate, args: Vec<Expr> },
+    /// A change to a dict (`args[0]`), see [`DictUpdate`].
+    DictUpdate { op: DictUpdate, args: Vec<Expr> },
+}
+
+/// The operations reading dicts (or making one), each an [`ExprKind::Dict`]. The library's
+/// dict operations (`python/ferrojit/_lib/dicts.py`) are written with these and
+/// [`DictUpdate`]. Entries are named by their position, which stays valid until the dict
+/// changes size; positions are not checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictOp {
+    /// `[]`: a new empty dict of the expression's type.
+    New,
+    /// `[dict]`: the number of entries (int64).
+    Len,
+    /// `[dict, key]`: the position of the key's entry, or -1 (int64).
+    Find,
+    /// `[dict, key]`: the position of the key's entry, made with a null value when missing
+    /// (the value must be stored next); raises `MemoryError` when the dict cannot grow.
+    Insert,
+    /// `[dict, position]`: the key of a live entry.
+    Key,
+    /// `[dict, position]`: the value of a live entry, borrowed from the dict.
+    Value,
+    /// `[dict, from]`: the position of the first live entry at `from` or after, or -1.
+    Next,
+}
+
+/// The operations that change dicts, each a [`StmtKind::DictUpdate`]; each marks the dict
+/// changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictUpdate {
+    /// `[dict, position, value]`: stores the owned `value` in a live entry, releasing the one
+    /// it replaces.
+    Store,
+    /// `[dict, position]`: removes a live entry, releasing its value.
+    Delete,
+    /// `[dict]`: removes every entry.
+    Clear,
+}
+
+impl DictUpdate {
+    /// The operand the statement consumes (owned): a store's value.
+    pub fn owned_operand(self) -> Option<usize> {
+        match self {
+            DictUpdate::Store => Some(2),
+            DictUpdate::Delete | DictUpdate::Clear => None,
+        }
+    }
 }
 
 /// The operations on lists that read them, each an [`ExprKind::List`]. The library's list
@@ -346,6 +394,8 @@ pub enum ExprKind {
     Retain(Box<Expr>),
     /// An operation reading a list, or making one (see [`ListOp`]).
     List { op: ListOp, args: Vec<Expr> },
+    /// An operation reading a dict, or making one (see [`DictOp`]).
+    Dict { op: DictOp, args: Vec<Expr> },
 }
 
 #[derive(Clone, Debug)]
@@ -516,6 +566,11 @@ impl RuntimeFunc {
     /// `(size, slice_size) -> 0`: always raises CPython's `ValueError` for a sequence assigned
     /// to an extended slice of another size.
     pub const EXTENDED_SLICE_SIZE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_extended_slice_size_error", may_raise: true };
+    /// `(x, kind) -> 0`: always raises CPython's `KeyError(x)` for a missing integer key
+    /// (`kind` as for `INT_NOT_IN_LIST`).
+    pub const INT_KEY_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_int_key_error", may_raise: true };
+    /// `(x) -> 0`: the same for a float64 key.
+    pub const FLOAT_KEY_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_float_key_error", may_raise: true };
     /// `(x) -> 0`: the same for a float64.
     pub const FLOAT_NOT_IN_LIST: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_float_not_in_list", may_raise: true };
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
@@ -789,7 +844,7 @@ macro_rules! each_child {
                 $f(body);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } => args.$iter().for_each(|e| $f(e)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => args.$iter().for_each(|e| $f(e)),
             ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
             ExprKind::AxisReduce { array, axis, .. } => {
                 $f(array);
@@ -830,7 +885,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } => true,
             ExprKind::Call { .. } => self.ty.holds_heap(),
             _ => false,
         }
@@ -868,7 +923,7 @@ impl Expr {
             ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
             ExprKind::Let { value, body, .. } => value.any(pred) || body.any(pred),
             ExprKind::Tuple(items) => any_of(items, pred),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } => any_of(args, pred),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => any_of(args, pred),
             ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
             ExprKind::ArrayNew { shape } => any_of(shape, pred),
             ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
@@ -925,7 +980,7 @@ impl Expr {
                 body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } => all(args, f),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::AxisReduce { array, axis, .. } => {
@@ -1013,7 +1068,7 @@ impl Stmt {
                 dst.rewrite(f);
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
-            StmtKind::ListUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
+            StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
     }
@@ -1035,7 +1090,7 @@ impl Stmt {
             StmtKind::ArrayFill { array, value } => array.any(pred) || value.any(pred),
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
-            StmtKind::ListUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
+            StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => false,
         }
     }

@@ -169,20 +169,30 @@ impl Pass {
                 self.borrowed(dst);
                 operands.iter_mut().for_each(|o| self.borrowed(o));
             }
-            // A stored item is the list's to release.
+            // A stored item (value) is the list's (dict's) to release.
             StmtKind::ListUpdate { op, args } => {
                 let owned = op.owned_operand();
-                for (i, a) in args.iter_mut().enumerate() {
-                    if owned == Some(i) {
-                        self.owned_value(a);
-                    } else {
-                        self.borrowed(a);
-                    }
-                }
+                self.update_operands(args, owned);
+            }
+            StmtKind::DictUpdate { op, args } => {
+                let owned = op.owned_operand();
+                self.update_operands(args, owned);
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
         out.push(s);
+    }
+
+    /// The operands of a container update: the one it stores (`owned`) owned, the rest
+    /// borrowed.
+    fn update_operands(&mut self, args: &mut [Expr], owned: Option<usize>) {
+        for (i, a) in args.iter_mut().enumerate() {
+            if owned == Some(i) {
+                self.owned_value(a);
+            } else {
+                self.borrowed(a);
+            }
+        }
     }
 
     /// Stores the owned `value` into owned `local`, releasing what the local held after the

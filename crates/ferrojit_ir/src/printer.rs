@@ -114,6 +114,10 @@ impl Printer<'_> {
                 let text = format!("list_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args));
                 self.line(depth, &text)
             }
+            StmtKind::DictUpdate { op, args } => {
+                let text = format!("dict_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args));
+                self.line(depth, &text)
+            }
         }
     }
 
@@ -131,6 +135,7 @@ impl Printer<'_> {
     fn expr(&self, e: &Expr) -> String {
         let body = match &e.kind {
             ExprKind::List { op, args } => format!("list_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args)),
+            ExprKind::Dict { op, args } => format!("dict_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args)),
             ExprKind::Const(c) => match c {
                 Const::Int(v) => v.to_string(),
                 Const::Float(v) => format!("{v:?}"),

@@ -104,8 +104,13 @@ impl Ownership<'_> {
             StmtKind::ArrayFill { array, value } => [array, value].into_iter().try_for_each(borrowed),
             StmtKind::ArrayCopy { dst, src } => [dst, src].into_iter().try_for_each(borrowed),
             StmtKind::ArrayMap { dst, operands, element, .. } => std::iter::once(dst).chain(operands).chain([element]).try_for_each(borrowed),
-            StmtKind::ListUpdate { op, args } => args.iter().enumerate().try_for_each(|(i, a)| {
-                if op.owned_operand() == Some(i) {
+            StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().enumerate().try_for_each(|(i, a)| {
+                let owned = match &s.kind {
+                    StmtKind::ListUpdate { op, .. } => op.owned_operand(),
+                    StmtKind::DictUpdate { op, .. } => op.owned_operand(),
+                    _ => None,
+                };
+                if owned == Some(i) {
                     self.expr(a, Need::Owned)
                 } else {
                     borrowed(a)
@@ -265,6 +270,16 @@ impl Verifier<'_> {
                 };
                 expect(ints.iter().all(|i| i.ty == Type::INT64), || format!("{}: list positions must be int64", s.span))
             }
+            StmtKind::DictUpdate { op, args } => {
+                args.iter().try_for_each(|a| self.expr(a))?;
+                let (_, value) = dict_types(&args[0])?;
+                let ok = match op {
+                    DictUpdate::Store => args.len() == 3 && args[1].ty == Type::INT64 && args[2].ty == *value,
+                    DictUpdate::Delete => args.len() == 2 && args[1].ty == Type::INT64,
+                    DictUpdate::Clear => args.len() == 1,
+                };
+                expect(ok, || format!("{}: ill-typed dict update {op:?}", s.span))
+            }
             StmtKind::ArrayFill { array, value } => {
                 let a = self.array(array)?;
                 self.expr(value)?;
@@ -328,6 +343,20 @@ impl Verifier<'_> {
                     ListOp::Get => args.len() == 2 && ints(&args[1..]) && list_item(&args[0]).is_ok_and(|item| *item == e.ty),
                 };
                 expect(ok, || format!("{}: ill-typed list operation {op:?} of type {}", e.span, e.ty))
+            }
+            ExprKind::Dict { op, args } => {
+                args.iter().try_for_each(|a| self.expr(a))?;
+                let pos = |i: usize| args.get(i).is_some_and(|a| a.ty == Type::INT64);
+                let ok = match op {
+                    DictOp::New => args.is_empty() && matches!(e.ty, Type::Dict(..)),
+                    _ if args.is_empty() => false,
+                    DictOp::Len => args.len() == 1 && e.ty == Type::INT64,
+                    DictOp::Find | DictOp::Insert => args.len() == 2 && dict_types(&args[0]).is_ok_and(|(k, _)| *k == args[1].ty) && e.ty == Type::INT64,
+                    DictOp::Key => args.len() == 2 && pos(1) && dict_types(&args[0]).is_ok_and(|(k, _)| *k == e.ty),
+                    DictOp::Value => args.len() == 2 && pos(1) && dict_types(&args[0]).is_ok_and(|(_, v)| *v == e.ty),
+                    DictOp::Next => args.len() == 2 && pos(1) && e.ty == Type::INT64,
+                };
+                expect(ok, || format!("{}: ill-typed dict operation {op:?} of type {}", e.span, e.ty))
             }
             ExprKind::Cast(x) => self.expr(x),
             ExprKind::Retain(x) => {
@@ -512,5 +541,13 @@ fn list_item(list: &Expr) -> Result<&Type, String> {
     match &list.ty {
         Type::List(item) => Ok(item),
         other => Err(format!("{}: expected a list, got {}", list.span, other)),
+    }
+}
+
+/// The key and value types of a dict operand.
+fn dict_types(dict: &Expr) -> Result<(&Type, &Type), String> {
+    match &dict.ty {
+        Type::Dict(key, value) => Ok((key, value)),
+        other => Err(format!("{}: expected a dict, got {}", dict.span, other)),
     }
 }

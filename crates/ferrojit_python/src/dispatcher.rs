@@ -1016,7 +1016,15 @@ fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
         Ok(c) => c,
         Err(e) => return e,
     };
-    let instance = if message.is_empty() { class.call0() } else { class.call1((message,)) };
+    let instance = match message.strip_prefix(ferrojit_runtime::KEY_ERROR_NUMBER_MARK) {
+        // A `KeyError` whose argument is the missing number key, as CPython's.
+        Some(number) => match py.import("ast").and_then(|ast| ast.call_method1("literal_eval", (number,))) {
+            Ok(key) => class.call1((key,)),
+            Err(e) => Err(e),
+        },
+        None if message.is_empty() => class.call0(),
+        None => class.call1((message,)),
+    };
     match instance {
         Ok(i) => PyErr::from_value(i),
         Err(e) => e,

@@ -10,6 +10,7 @@
 //!   and the requests that run their typing functions between compilation attempts.
 //! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
 
+mod dicts;
 mod dispatcher;
 mod extending;
 mod gil;

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 /// The runtime's descriptor of the meminfo pointers in an item of `item` (see
 /// `ferrojit_runtime::lists`), made once per item type and kept for the life of the process
 /// (lists made here point to it).
-fn heap_descriptor(item: &Type) -> *const i64 {
+pub(crate) fn heap_descriptor(item: &Type) -> *const i64 {
     static DESCRIPTORS: Mutex<Option<HashMap<Type, &'static [i64]>>> = Mutex::new(None);
     let leaves = item.meminfo_leaves();
     if leaves.is_empty() {
@@ -94,7 +94,7 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
 /// packing failed later, or an argument after its call), advancing `at` past it.
 pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
     match ty {
-        Type::List(_) => {
+        Type::List(_) | Type::Dict(..) => {
             if let Some(&meminfo) = slots.get(*at) {
                 // SAFETY: a list `pack_list` made and nobody else released.
                 unsafe { release(meminfo as *mut MemInfo) };
@@ -185,16 +185,25 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
+        Type::Dict(key, value) => {
+            let meminfo = slots[*at] as *mut MemInfo;
+            *at += 1;
+            if let Err(e) = crate::dicts::reflect_argument(py, key, value, meminfo) {
+                first_error.get_or_insert(e);
+            }
+            // SAFETY: the dispatcher's reference to the argument it packed.
+            unsafe { release(meminfo) };
+        }
         Type::Tuple(items) => items.iter().for_each(|t| reflect_value(py, t, slots, at, first_error)),
         other => *at += other.leaves().len(),
     }
 }
 
-/// Whether arguments of these types include lists (which need reflecting after a call).
+/// Whether values of these types include lists or dicts (which need reflecting after a call).
 pub(crate) fn holds_lists(args: &[Type]) -> bool {
     fn has(ty: &Type) -> bool {
         match ty {
-            Type::List(_) => true,
+            Type::List(_) | Type::Dict(..) => true,
             Type::Tuple(items) => items.iter().any(has),
             _ => false,
         }

@@ -5,11 +5,12 @@
 //! JIT by name. A function that can raise takes a trailing `*mut ExcInfo` and fills it in.
 //!
 //! Layout: `lib.rs` (exceptions, arithmetic helpers, the symbol table); `memory.rs`
-//! (reference-counted array memory); `lists.rs` (lists: growable vectors of items); `print.rs` (`print()` with Python's formatting, written
+//! (reference-counted array memory); `lists.rs` (lists: growable vectors of items); `dicts.rs` (insertion-ordered hash tables); `print.rs` (`print()` with Python's formatting, written
 //! through a hook so that it reaches `sys.stdout`); `random.rs` (the Mersenne Twister streams of
 //! `np.random` and Python's `random`, per thread); `pcg64.rs` (the PCG64 bit generator of
 //! `np.random.default_rng` Generators, on states that compiled code owns).
 
+pub mod dicts;
 pub mod linalg;
 pub mod lists;
 pub mod memory;
@@ -63,6 +64,7 @@ pub const EXC_VALUE_ERROR: u32 = 2;
 pub const EXC_ZERO_DIVISION_ERROR: u32 = 4;
 pub const EXC_OVERFLOW_ERROR: u32 = 9;
 pub const EXC_INDEX_ERROR: u32 = 5;
+pub const EXC_KEY_ERROR: u32 = 6;
 pub const EXC_AXIS_ERROR: u32 = 15;
 
 unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
@@ -253,6 +255,36 @@ pub unsafe extern "C" fn ferrojit_rt_raise_int_not_in_list(x: i64, kind: i64, ex
         _ => x.to_string(),
     };
     raise_formatted(exc, EXC_VALUE_ERROR, format!("{text} is not in list"));
+    0
+}
+
+/// The first byte of the message of a `KeyError` whose argument is a number: the rest is its
+/// `repr`, which the dispatcher turns back into the number (CPython's `KeyError(5)`).
+pub const KEY_ERROR_NUMBER_MARK: char = '\0';
+
+/// Raises CPython's `KeyError(x)` for a missing integer key (`kind` as for
+/// [`ferrojit_rt_raise_int_not_in_list`]). Returns 0.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_int_key_error(x: i64, kind: i64, exc: *mut ExcInfo) -> i64 {
+    let text = match kind {
+        1 => (x as u64).to_string(),
+        2 => (if x != 0 { "True" } else { "False" }).to_string(),
+        _ => x.to_string(),
+    };
+    raise_formatted(exc, EXC_KEY_ERROR, format!("{KEY_ERROR_NUMBER_MARK}{text}"));
+    0
+}
+
+/// As [`ferrojit_rt_raise_int_key_error`] for a float key.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_float_key_error(x: f64, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, EXC_KEY_ERROR, format!("{KEY_ERROR_NUMBER_MARK}{}", format_float_repr(x, true)));
     0
 }
 
@@ -716,6 +748,7 @@ use pcg64::{
     ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_seed,
     ferrojit_rt_pcg64_seed_entropy,
 };
+use dicts::{ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
 use lists::{ferrojit_rt_list_new, ferrojit_rt_list_splice};
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
@@ -740,8 +773,9 @@ pub extern "C" fn ferrojit_rt_convert_time(count: i64, from: i64, to: i64, datet
 symbol_table! {
     ferrojit_rt_convert_time, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
-    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
+    ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice,
+    ferrojit_rt_dict_new, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_delete, ferrojit_rt_dict_next, ferrojit_rt_dict_clear, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
+    ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,

@@ -106,6 +106,8 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// A list display `[a, b, c]` (comprehensions are separate).
     List(Vec<Expr>),
+    /// A dict display `{k: v, ...}`: keys and values in order, as many of each.
+    Dict { keys: Vec<Expr>, values: Vec<Expr> },
     /// `[elt for target in iter if cond ...]` (and a generator expression, which compiled code
     /// consumes as the list it yields): the list is built in the hidden local `result`; the
     /// targets' names are renamed (see [`FunctionDef::hidden_locals`]).

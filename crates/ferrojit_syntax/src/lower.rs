@@ -277,6 +277,11 @@ impl Lowerer<'_> {
             },
             py::Expr::Tuple(t) => ExprKind::Tuple(self.exprs(&t.elts)?),
             py::Expr::List(l) if !l.elts.iter().any(|e| matches!(e, py::Expr::Starred(_))) => ExprKind::List(self.exprs(&l.elts)?),
+            py::Expr::Dict(d) if d.items.iter().all(|item| item.key.is_some()) => {
+                let keys = d.items.iter().map(|item| self.expr(item.key.as_ref().expect("checked"))).collect::<Result<_>>()?;
+                let values = d.items.iter().map(|item| self.expr(&item.value)).collect::<Result<_>>()?;
+                ExprKind::Dict { keys, values }
+            }
             py::Expr::BinOp(b) => ExprKind::BinOp { op: self.binop(b.op, b.range)?, left: self.boxed(&b.left)?, right: self.boxed(&b.right)? },
             py::Expr::UnaryOp(u) => ExprKind::UnaryOp {
                 op: match u.op {
@@ -379,7 +384,8 @@ impl Lowerer<'_> {
             py::Expr::Await(_) => ("`await` is not supported", None),
             py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
 
-            py::Expr::Dict(_) | py::Expr::DictComp(_) => ("dicts are not supported yet", None),
+            py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
+            py::Expr::DictComp(_) => ("dict comprehensions are not supported yet", Some("build the dict with a loop")),
             py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
             py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),

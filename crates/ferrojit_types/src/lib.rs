@@ -47,6 +47,10 @@ pub enum Type {
     /// `ferrojit_runtime::lists`). A list argument is reflected as Numba's are: the caller's
     /// Python list sees the compiled code's changes when the call returns.
     List(Box<Type>),
+    /// A Python dict from keys of one type (numbers or tuples of numbers) to values of one
+    /// type: a reference-counted hash table keeping insertion order (see
+    /// `ferrojit_runtime::dicts`).
+    Dict(Box<Type>, Box<Type>),
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -224,6 +228,8 @@ pub enum HeapKind {
     Array,
     /// A list: the value is its meminfo pointer.
     List,
+    /// A dict: the value is its meminfo pointer.
+    Dict,
 }
 
 /// One reference-counted value inside a value of some type: the tuple indices that lead to it
@@ -244,6 +250,7 @@ impl Type {
             match ty {
                 Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
                 Type::List(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::List }),
+                Type::Dict(..) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -367,7 +374,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -390,8 +397,8 @@ impl Type {
             // Records are array elements, never passed as values.
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
-            // The list's meminfo.
-            Type::List(_) => out.push(Leaf::Pointer),
+            // The list's (dict's) meminfo.
+            Type::List(_) | Type::Dict(..) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -539,6 +546,7 @@ impl fmt::Display for Type {
                 write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
             Type::List(item) => write!(f, "list({item})"),
+            Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
             Type::Datetime(unit) => write!(f, "datetime64[{}]", unit.code()),

@@ -363,6 +363,35 @@ def list_extremum(a, largest):
     return max(a) if largest else min(a)
 
 
+def dict_getitem(d, key):
+    """``d[key]`` of a dict."""
+    return d[key]
+
+
+def dict_setitem(d, key, value):
+    """``d[key] = value`` of a dict."""
+    d[key] = value
+
+
+def dict_delitem(d, key):
+    """``del d[key]`` of a dict."""
+    del d[key]
+
+
+def dict_contains(d, key):
+    """``key in d`` of a dict."""
+    return key in d
+
+
+def dict_equal(a, b):
+    """``a == b`` of two dicts."""
+    return a == b
+
+
+# The methods of dicts (`python/ferrojit/_lib/dicts.py`).
+DICT_METHODS = ("get", "setdefault", "pop", "popitem", "items", "keys", "values", "update", "clear", "copy")
+
+
 # The callables the compiler calls for operations it does not build itself (their module, and
 # how messages name them).
 INTERNAL = {
@@ -382,6 +411,16 @@ INTERNAL = {
             (list_delete, "`del` of a list item"),
             (list_delete_slice, "`del` of a list slice"),
             (list_extremum, "`min`/`max` of a list"),
+        )
+    },
+    **{
+        f"ferrojit.{func.__name__}": (func, "dicts", display)
+        for func, display in (
+            (dict_getitem, "`d[key]` of a dict"),
+            (dict_setitem, "`d[key] = value` of a dict"),
+            (dict_delitem, "`del d[key]` of a dict"),
+            (dict_contains, "`in` of a dict"),
+            (dict_equal, "comparing dicts"),
         )
     },
 }
@@ -419,6 +458,7 @@ def load() -> frozenset[str]:
         from .. import types
 
         _declare_receiver_methods(types.List, LIST_METHODS, f"{__name__}.lists")
+        _declare_receiver_methods(types.DictType, DICT_METHODS, f"{__name__}.dicts")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, _, name = qualified.rpartition(".")

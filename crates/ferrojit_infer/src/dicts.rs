@@ -1,0 +1,262 @@
+//! Dicts in compiled code: displays (`{k: v}`, and `{}` typed by what is stored in it),
+//! `d[k]`, `d[k] = v`, `del d[k]`, `k in d`, `len`, truth and iteration (over the keys, and
+//! over `items()`, `keys()`, `values()` in `for` loops); the primitives the library's dict
+//! operations are written with (`python/ferrojit/_lib/dicts.py`), which reach the IR's
+//! [`ir::DictOp`] and [`ir::DictUpdate`] unchecked.
+//!
+//! Keys are numbers or tuples of numbers (compared by value, `0.0` and `-0.0` alike); values
+//! any compiled type. Keys and values convert to the dict's types as list items do.
+
+use crate::bind::Args;
+use crate::expr::Value;
+use crate::function::{FnInfer, Result};
+use crate::registry::Registry;
+use ferrojit_ir::{self as ir, BinaryOp, Const, DictOp, DictUpdate, ExprKind, LocalId, StmtKind};
+use ferrojit_syntax::ast::{self, CmpOp, Span};
+use ferrojit_types::{unify, Type};
+
+pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit._lib.dicts.find", "d, key, /", |cx, args, span| lookup(cx, args, DictOp::Find, span));
+    r.function("ferrojit._lib.dicts.insert", "d, key, /", |cx, args, span| lookup(cx, args, DictOp::Insert, span));
+    r.function("ferrojit._lib.dicts.key_at", "d, i, /", |cx, args, span| entry(cx, args, DictOp::Key, span));
+    r.function("ferrojit._lib.dicts.value_at", "d, i, /", |cx, args, span| entry(cx, args, DictOp::Value, span));
+    r.function("ferrojit._lib.dicts.next_entry", "d, i, /", |cx, args, span| entry(cx, args, DictOp::Next, span));
+    r.function("ferrojit._lib.dicts.store_value", "d, i, value, /", store_value);
+    r.function("ferrojit._lib.dicts.delete_at", "d, i, /", delete_at);
+    r.function("ferrojit._lib.dicts.clear_all", "d, /", clear_all);
+    r.function("ferrojit._lib.dicts.new_like", "d, /", new_like);
+    r.function("ferrojit._lib.dicts.key_error_number", "x, /", |cx, args, span| {
+        crate::lists::number_error(cx, args, [ir::RuntimeFunc::INT_KEY_ERROR, ir::RuntimeFunc::FLOAT_KEY_ERROR], (ir::ExcKind::KeyError, "the key is not in the dict"), span)
+    });
+}
+
+fn int(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
+}
+
+fn stmt(kind: StmtKind, span: Span) -> ir::Stmt {
+    ir::Stmt { kind, span }
+}
+
+pub(crate) fn dict_types(ty: &Type) -> Option<(&Type, &Type)> {
+    match ty {
+        Type::Dict(key, value) => Some((key, value)),
+        _ => None,
+    }
+}
+
+fn dict_op(op: DictOp, args: Vec<ir::Expr>, ty: Type, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Dict { op, args }, ty, span)
+}
+
+pub(crate) fn dict_len(dict: ir::Expr, span: Span) -> ir::Expr {
+    dict_op(DictOp::Len, vec![dict], Type::INT64, span)
+}
+
+fn none(span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span)
+}
+
+impl FnInfer<'_> {
+    /// `{k: v, ...}`; `expected` is the type of the variable it is assigned to, which gives
+    /// `{}` its type.
+    pub(crate) fn dict_display(&mut self, keys: &[ast::Expr], values: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        let keys = self.each_collecting_overloads(keys, |cx, k| cx.expr(k))?;
+        let values = self.each_collecting_overloads(values, |cx, v| cx.expr(v))?;
+        let ty = match (keys.first(), values.first(), expected) {
+            (None, _, Some(ty @ Type::Dict(..))) => ty.clone(),
+            (None, _, _) => {
+                return Err(self.pending_or(self.typing(span, "cannot tell the key and value types of this empty dict", Some("store into it in this function (`d = {}` then `d[k] = v`), or start it with an item"))))
+            }
+            (Some(k0), Some(v0), _) => {
+                let unified = |cx: &Self, items: &[ir::Expr], first: &ir::Expr, what: &str| -> Result<Type> {
+                    items[1..].iter().try_fold(first.ty.clone(), |acc, x| {
+                        unify(&acc, &x.ty).ok_or_else(|| cx.typing(x.span, format!("a dict holds {what} of one type; this one is a `{}` and an earlier one a `{acc}`", x.ty), None))
+                    })
+                };
+                let key = unified(self, &keys, k0, "keys")?;
+                let value = unified(self, &values, v0, "values")?;
+                match expected {
+                    Some(Type::Dict(k, v)) if unify(k, &key).as_ref() == Some(&**k) && unify(v, &value).as_ref() == Some(&**v) => Type::Dict(k.clone(), v.clone()),
+                    _ => Type::Dict(Box::new(key), Box::new(value)),
+                }
+            }
+            (Some(_), None, _) => return Err(self.internal(span, "a dict display has as many values as keys")),
+        };
+        let (key_ty, value_ty) = dict_types(&ty).map(|(k, v)| (k.clone(), v.clone())).expect("a dict");
+        self.check_key_type(&key_ty, span)?;
+        let tmp = self.temp(ty.clone());
+        let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
+        for (k, v) in keys.into_iter().zip(values) {
+            let k = self.cast(k, &key_ty);
+            let v = self.converted_item(v, &value_ty, span)?;
+            let position = self.temp(Type::INT64);
+            let insert = dict_op(DictOp::Insert, vec![self.local_expr(tmp, span), k], Type::INT64, span);
+            stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
+            let args = vec![self.local_expr(tmp, span), self.local_expr(position, span), v];
+            stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
+        }
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
+    }
+
+    /// Keys compare by value: numbers and tuples of numbers.
+    fn check_key_type(&self, key: &Type, span: Span) -> Result<()> {
+        fn plain(t: &Type) -> bool {
+            match t {
+                Type::Tuple(items) => items.iter().all(plain),
+                other => other.is_number() || matches!(other, Type::Datetime(_) | Type::Timedelta(_)),
+            }
+        }
+        if plain(key) {
+            return Ok(());
+        }
+        Err(self.unsupported(span, format!("dict keys of type `{key}` are not supported yet"), Some("use numbers or tuples of numbers as keys")))
+    }
+
+    /// `d = {}` (or `dict()`) where `d` has no type yet: typed later by what the function stores
+    /// into `d` (see [`FnInfer::type_empty_dict`]).
+    pub(crate) fn empty_dict_assignment(&mut self, id: LocalId, span: Span) -> Result<()> {
+        self.empty_dicts.insert(id);
+        Err(self.pending_or(self.typing(
+            span,
+            format!("cannot tell the key and value types of the empty dict assigned to `{}`", self.locals[id].name),
+            Some("store into it in this function (`d = {}` then `d[k] = v`), or start it with an item"),
+        )))
+    }
+
+    /// Gives the empty dict `d` (no type yet) the types of `key` and `value`, for the next walk:
+    /// `d[k] = v`, `d.setdefault(k, v)`, and `d.get(k, default)`, whose default stands for the
+    /// values (so that `d[k] = d.get(k, 0) + 1` types, which Numba refuses).
+    pub(crate) fn type_empty_dict(&mut self, receiver: &ast::Expr, key: &ast::Expr, value: &ast::Expr, span: Span) -> Result<Option<()>> {
+        let ast::ExprKind::Name(name) = &receiver.kind else { return Ok(None) };
+        let Some(&id) = self.names.get(name) else { return Ok(None) };
+        if self.locals[id].ty.is_some() || !self.empty_dicts.contains(&id) {
+            return Ok(None);
+        }
+        let key = self.expr(key)?.ty;
+        let value = self.expr(value)?.ty;
+        self.widen(id, &Type::Dict(Box::new(key), Box::new(value)), span)?;
+        Err(self.pending_or(self.typing(span, format!("`{name}` is typed by this"), None)))
+    }
+
+    /// `d[key]`: the library's `dict_getitem` (a `KeyError` naming the key when missing).
+    pub(crate) fn dict_subscript(&mut self, dict: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        let key = self.expr(index)?;
+        self.call_internal("ferrojit.dict_getitem", vec![dict, key], span)
+    }
+
+    /// `d[key] = value`.
+    pub(crate) fn dict_store(&mut self, dict: ir::Expr, index: &ast::Expr, value: ir::Expr, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let key = self.expr(index)?;
+        let call = self.call_internal("ferrojit.dict_setitem", vec![dict, key, value], span)?;
+        out.push(stmt(StmtKind::Expr(call), span));
+        Ok(())
+    }
+
+    /// `for target in d` (the keys), `d.keys()`, `d.values()`, `d.items()`: entries in insertion
+    /// order, each read at the start of its iteration; the dict is held for the loop.
+    pub(crate) fn dict_for(&mut self, target: &ast::Expr, dict: ir::Expr, view: &str, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let (key_ty, value_ty) = dict_types(&dict.ty).map(|(k, v)| (k.clone(), v.clone())).expect("a dict");
+        let held = self.temp(dict.ty.clone());
+        out.push(stmt(StmtKind::Assign { local: held, value: dict }, span));
+        let d = self.local_expr(held, span);
+        let at = self.temp(Type::INT64);
+        out.push(stmt(StmtKind::Assign { local: at, value: dict_op(DictOp::Next, vec![d.clone(), int(0, span)], Type::INT64, span) }, span));
+        let cond = ir::Expr::new(ExprKind::Compare { op: CmpOp::GtE, lhs: self.local_expr(at, span).boxed(), rhs: int(0, span).boxed() }, Type::Bool, span);
+        let key = dict_op(DictOp::Key, vec![d.clone(), self.local_expr(at, span)], key_ty.clone(), span);
+        let value = dict_op(DictOp::Value, vec![d.clone(), self.local_expr(at, span)], value_ty.clone(), span);
+        let item = match view {
+            "keys" => key,
+            "values" => value,
+            _ => ir::Expr::new(ExprKind::Tuple(vec![key, value]), Type::Tuple(vec![key_ty, value_ty]), span),
+        };
+        let current = self.temp(item.ty.clone());
+        let after = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: self.local_expr(at, span).boxed(), rhs: int(1, span).boxed() }, Type::INT64, span);
+        let next = dict_op(DictOp::Next, vec![d, after], Type::INT64, span);
+        let mut body_ir = vec![stmt(StmtKind::Assign { local: current, value: item }, span), stmt(StmtKind::Assign { local: at, value: next }, span)];
+        let current = self.local_expr(current, span);
+        self.assign(target, current, &mut body_ir)?;
+        self.loop_depth += 1;
+        let rest = self.block(body);
+        self.loop_depth -= 1;
+        body_ir.extend(rest?);
+        let orelse = self.block(orelse)?;
+        out.push(stmt(StmtKind::While { cond, body: body_ir, orelse }, span));
+        Ok(())
+    }
+}
+
+// ---- the library's primitives -----------------------------------------------------------------
+
+fn dict_arg(cx: &mut FnInfer<'_>, args: &mut Args) -> Result<ir::Expr> {
+    let e = cx.required_expr(args, "d")?;
+    if dict_types(&e.ty).is_none() {
+        return Err(cx.typing(e.span, format!("expected a dict, got a `{}`", e.ty), None));
+    }
+    Ok(e)
+}
+
+fn position_arg(cx: &mut FnInfer<'_>, args: &mut Args) -> Result<ir::Expr> {
+    let e = cx.required_expr(args, "i")?;
+    if !e.ty.is_integer_like() {
+        return Err(cx.typing(e.span, format!("expected an integer, got a `{}`", e.ty), None));
+    }
+    Ok(cx.cast(e, &Type::INT64))
+}
+
+/// `find(d, key)`, `insert(d, key)`: the key converted to the dict's key type.
+fn lookup(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    let key_ty = dict_types(&d.ty).expect("a dict").0.clone();
+    let key = cx.required_expr(args, "key")?;
+    if unify(&key_ty, &key.ty).as_ref() != Some(&key_ty) {
+        return Err(cx.typing(key.span, format!("a `{}` cannot be a key of a `{}`", key.ty, d.ty), Some("a dict holds keys of one type")));
+    }
+    let key = cx.cast(key, &key_ty);
+    Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)))
+}
+
+/// `key_at(d, i)`, `value_at(d, i)`, `next_entry(d, i)`.
+fn entry(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    let i = position_arg(cx, args)?;
+    let (key, value) = dict_types(&d.ty).map(|(k, v)| (k.clone(), v.clone())).expect("a dict");
+    let ty = match op {
+        DictOp::Key => key,
+        DictOp::Value => value,
+        _ => Type::INT64,
+    };
+    Ok(Value::Expr(dict_op(op, vec![d, i], ty, span)))
+}
+
+fn update(op: DictUpdate, args: Vec<ir::Expr>, span: Span) -> Value {
+    let s = stmt(StmtKind::DictUpdate { op, args }, span);
+    Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![s], value: none(span).boxed() }, Type::NoneType, span))
+}
+
+/// `store_value(d, i, value)`: the value converted to the dict's value type.
+fn store_value(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    let i = position_arg(cx, args)?;
+    let value_ty = dict_types(&d.ty).expect("a dict").1.clone();
+    let value = cx.required_expr(args, "value")?;
+    let value = cx.converted_item(value, &value_ty, span)?;
+    Ok(update(DictUpdate::Store, vec![d, i, value], span))
+}
+
+fn delete_at(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    let i = position_arg(cx, args)?;
+    Ok(update(DictUpdate::Delete, vec![d, i], span))
+}
+
+fn clear_all(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    Ok(update(DictUpdate::Clear, vec![d], span))
+}
+
+/// `new_like(d)`: a new empty dict of `d`'s type.
+fn new_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    Ok(Value::Expr(dict_op(DictOp::New, vec![], d.ty.clone(), span)))
+}

@@ -1,0 +1,167 @@
+//! Python dicts <-> compiled dicts, reflected as lists are (see `lists.rs`): a dict argument
+//! becomes a new compiled dict remembering the Python dict; when the call returns or raises,
+//! a changed one is written back (`parent.clear(); parent.update(...)`), so the caller sees the
+//! compiled code's changes. A dict result is a new Python dict, or the caller's own when it is
+//! an argument's.
+
+use crate::values::{pack, typeof_value, unpack};
+use ferrojit_compiler::{FloatType, Leaf, Type};
+use ferrojit_runtime::dicts::{ferrojit_rt_dict_insert, ferrojit_rt_dict_new, ferrojit_rt_dict_next, header, KEY_OFFSET};
+use ferrojit_runtime::memory::{ferrojit_rt_incref, release, MemInfo};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// The type of a Python dict argument: keys of the first key's type, values of the first
+/// value's type, every item alike; keys must be numbers or tuples of numbers.
+pub(crate) fn typeof_dict(dict: &Bound<'_, PyDict>) -> PyResult<Type> {
+    let mut items = dict.iter();
+    let Some((k0, v0)) = items.next() else {
+        return Err(PyTypeError::new_err("cannot compile for an empty dict argument: its key and value types are unknown; pass a non-empty dict"));
+    };
+    let (key, value) = (typeof_value(&k0)?, typeof_value(&v0)?);
+    if key.holds_heap() {
+        return Err(PyTypeError::new_err(format!("cannot compile for a dict with `{key}` keys; compiled dicts take numbers and tuples of numbers as keys")));
+    }
+    for (k, v) in items {
+        let (kt, vt) = (typeof_value(&k)?, typeof_value(&v)?);
+        if kt != key || vt != value {
+            return Err(PyTypeError::new_err(format!(
+                "cannot compile for a dict whose items have different types (`{key}: {value}` and `{kt}: {vt}`); compiled code takes dicts of one key type and one value type"
+            )));
+        }
+    }
+    Ok(Type::Dict(Box::new(key), Box::new(value)))
+}
+
+fn descriptor(value: &Type) -> *const i64 {
+    crate::lists::heap_descriptor(value)
+}
+
+/// `-0.0` keys as `0.0` (the compiled code's canonical form: keys compare by their bytes).
+fn canonical(key: &Type, slots: &mut [u64]) {
+    for (slot, leaf) in slots.iter_mut().zip(key.leaves()) {
+        match leaf {
+            Leaf::Float(FloatType::F64) if *slot == 1 << 63 => *slot = 0,
+            Leaf::Float(FloatType::F32) if *slot == 1 << 31 => *slot = 0,
+            _ => {}
+        }
+    }
+}
+
+/// A new compiled dict holding the items of the Python dict `obj`, its parent set to `obj`;
+/// None (having released what it made) when an item is not of the types.
+pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Option<*mut MemInfo> {
+    let dict = obj.cast_exact::<PyDict>().ok()?;
+    if key.holds_heap() {
+        return None;
+    }
+    let (key_slots, value_slots) = (key.leaves().len(), value.leaves().len());
+    let meminfo = ferrojit_rt_dict_new(8 * key_slots as i64, 8 * value_slots as i64, descriptor(value), dict.len() as i64);
+    if meminfo.is_null() {
+        return None;
+    }
+    for (k, v) in dict.iter() {
+        let mut buffer = vec![0u64; key_slots.max(1)];
+        let packed = pack(&k, key, &mut buffer, &mut 0);
+        canonical(key, &mut buffer);
+        // SAFETY: a live dict; the buffer holds the key's slots.
+        let at = if packed { unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) } } else { -1 };
+        let stored = at >= 0 && {
+            // SAFETY: a live entry; its value slots follow the key's.
+            let h = unsafe { header(meminfo) };
+            let entry = unsafe { h.entries.add((at * h.entry_size) as usize + KEY_OFFSET as usize + 8 * key_slots) };
+            let slots = unsafe { std::slice::from_raw_parts_mut(entry as *mut u64, value_slots) };
+            pack(&v, value, slots, &mut 0)
+        };
+        if !stored {
+            if at >= 0 {
+                // The value's failed packing released what it made: leave its slots null.
+                // SAFETY: as above.
+                let h = unsafe { header(meminfo) };
+                let entry = unsafe { h.entries.add((at * h.entry_size) as usize + KEY_OFFSET as usize + 8 * key_slots) };
+                unsafe { std::ptr::write_bytes(entry, 0, 8 * value_slots) };
+            }
+            // SAFETY: this function's only reference.
+            unsafe { release(meminfo) };
+            return None;
+        }
+    }
+    // SAFETY: a live dict.
+    let h = unsafe { header(meminfo) };
+    h.dirty = 0;
+    h.parent = obj.as_ptr() as *mut std::ffi::c_void;
+    Some(meminfo)
+}
+
+/// The entries of a live dict as boxed `(key, value)` pairs (values with references of their
+/// own).
+fn entries<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    let (key_slots, value_slots) = (key.leaves().len(), value.leaves().len());
+    let meminfos = value.meminfo_leaves();
+    let mut out = Vec::new();
+    // SAFETY: a live dict; positions from the runtime are live entries.
+    unsafe {
+        let mut at = ferrojit_rt_dict_next(meminfo, 0);
+        while at >= 0 {
+            let h = header(meminfo);
+            let entry = h.entries.add((at * h.entry_size) as usize + KEY_OFFSET as usize) as *const u64;
+            let k = std::slice::from_raw_parts(entry, key_slots);
+            let v = std::slice::from_raw_parts(entry.add(key_slots), value_slots);
+            for &leaf in &meminfos {
+                ferrojit_rt_incref(v[leaf] as *mut MemInfo);
+            }
+            out.push((unpack(py, key, k, &mut 0)?, unpack(py, value, v, &mut 0)?));
+            at = ferrojit_rt_dict_next(meminfo, at + 1);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a changed dict back into its parent: the parent, or None for a dict compiled code
+/// made.
+fn reflect<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<Option<Bound<'py, PyAny>>> {
+    // SAFETY: a live dict.
+    let h = unsafe { header(meminfo) };
+    if h.parent.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the parent is a Python dict the caller of the compiled function still holds.
+    let parent = unsafe { Bound::from_borrowed_ptr(py, h.parent as *mut pyo3::ffi::PyObject) };
+    // Values holding lists or dicts are boxed (and so reflected) even when the dict itself is
+    // unchanged.
+    if h.dirty != 0 || crate::lists::holds_lists(std::slice::from_ref(value)) {
+        let items = entries(py, key, value, meminfo)?;
+        let target = parent.cast::<PyDict>()?;
+        if h.dirty != 0 {
+            target.clear();
+        }
+        for (k, v) in items {
+            target.set_item(k, v)?;
+        }
+        h.dirty = 0;
+    }
+    Ok(Some(parent))
+}
+
+/// Boxes the dict `meminfo`, taking over the caller's reference.
+pub(crate) fn box_dict<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    let boxed = reflect(py, key, value, meminfo).and_then(|parent| match parent {
+        Some(parent) => Ok(parent),
+        None => {
+            let dict = PyDict::new(py);
+            for (k, v) in entries(py, key, value, meminfo)? {
+                dict.set_item(k, v)?;
+            }
+            Ok(dict.into_any())
+        }
+    });
+    // SAFETY: the caller's reference, given to this function.
+    unsafe { release(meminfo) };
+    boxed
+}
+
+/// After a call: writes a dict argument back into its Python dict (see [`reflect`]).
+pub(crate) fn reflect_argument(py: Python<'_>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<()> {
+    reflect(py, key, value, meminfo).map(|_| ())
+}

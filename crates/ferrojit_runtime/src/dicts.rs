@@ -1,0 +1,362 @@
+//! Dicts: reference-counted hash tables keeping their insertion order, as CPython's.
+//!
+//! A dict is a meminfo whose data is a [`DictHeader`]. Its entries sit in insertion order in
+//! one buffer (each: a state word, the key's hash, the key's slots, the value's slots, laid out
+//! as entry-point slots: see `ferrojit_runtime::lists`); an open-addressing index maps hashes to
+//! entries. Keys are compared and hashed by their bytes: compiled code writes each key into
+//! zeroed slots in a canonical form (so that `0.0` and `-0.0` are one key), and keys never hold
+//! heap values (numbers and tuples of numbers), so equal keys have equal bytes.
+//!
+//! Invariants: entries below `used` are live (state 1) or deleted (state 0, their value
+//! released and zeroed); `len` counts the live ones; the index holds, for every live entry, its
+//! position + 1 at the first free-or-matching probe of its hash, [`DELETED`] where an entry was
+//! removed, 0 where none ever was. A live entry's value is owned by the dict, or null while
+//! compiled code stores it right after inserting the key.
+
+use crate::memory::{alloc_with_drop, data, release, MemInfo};
+use std::alloc::{alloc_zeroed, dealloc, realloc, Layout};
+
+#[repr(C)]
+pub struct DictHeader {
+    pub len: i64,
+    pub used: i64,
+    pub entries: *mut u8,
+    pub entry_size: i64,
+    pub key_size: i64,
+    pub capacity: i64,
+    pub index: *mut i64,
+    pub mask: i64,
+    /// `[count, offset...]`: byte offsets, within an entry, of the value's meminfo pointers; a
+    /// constant of the compiled code, or null.
+    pub heap: *const i64,
+    /// As a list's: set by every change, for reflection.
+    pub dirty: i64,
+    /// As a list's: the Python dict this one was made from, during the call that made it.
+    pub parent: *mut std::ffi::c_void,
+}
+
+/// Byte offsets of header fields compiled code reads inline, and of an entry's parts.
+pub const LEN_OFFSET: u64 = 0;
+pub const ENTRIES_OFFSET: u64 = 16;
+pub const ENTRY_SIZE_OFFSET: u64 = 24;
+pub const DIRTY_OFFSET: u64 = 72;
+/// The key's slots start this many bytes into an entry (after the state and the hash).
+pub const KEY_OFFSET: u64 = 16;
+
+const DELETED: i64 = -1;
+
+/// # Safety
+/// `meminfo` is a live dict made by [`ferrojit_rt_dict_new`].
+pub unsafe fn header<'a>(meminfo: *mut MemInfo) -> &'a mut DictHeader {
+    &mut *(data(meminfo) as *mut DictHeader)
+}
+
+fn entries_layout(capacity: i64, entry_size: i64) -> Option<Layout> {
+    let bytes = usize::try_from(capacity).ok()?.checked_mul(usize::try_from(entry_size).ok()?)?;
+    Layout::from_size_align(bytes.max(8), 8).ok()
+}
+
+fn index_layout(slots: i64) -> Option<Layout> {
+    Layout::array::<i64>(usize::try_from(slots).ok()?).ok()
+}
+
+/// FNV-1a over the key's bytes, then a final mix (the index uses the low bits).
+fn hash_bytes(key: &[u8]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in key {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h as i64
+}
+
+/// A new empty dict of entries of `key_size` and `value_size` bytes (multiples of 8) with room
+/// for `hint` entries; `heap` describes the value's meminfo pointers (offsets within the value).
+/// Null when the memory cannot be had.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_dict_new(key_size: i64, value_size: i64, heap: *const i64, hint: i64) -> *mut MemInfo {
+    let entry_size = KEY_OFFSET as i64 + key_size + value_size;
+    let capacity = hint.max(8);
+    let slots = ((capacity * 3 / 2).max(8) as u64).next_power_of_two() as i64;
+    let (Some(el), Some(il)) = (entries_layout(capacity, entry_size), index_layout(slots)) else { return std::ptr::null_mut() };
+    // SAFETY: non-zero sizes.
+    let (entries, index) = unsafe { (alloc_zeroed(el), alloc_zeroed(il) as *mut i64) };
+    if entries.is_null() || index.is_null() {
+        // SAFETY: each was allocated with its layout when not null.
+        unsafe {
+            if !entries.is_null() {
+                dealloc(entries, el);
+            }
+            if !index.is_null() {
+                dealloc(index as *mut u8, il);
+            }
+        }
+        return std::ptr::null_mut();
+    }
+    let meminfo = alloc_with_drop(std::mem::size_of::<DictHeader>(), Some(drop_dict));
+    if meminfo.is_null() {
+        // SAFETY: as above.
+        unsafe {
+            dealloc(entries, el);
+            dealloc(index as *mut u8, il);
+        }
+        return meminfo;
+    }
+    let dict = DictHeader {
+        len: 0,
+        used: 0,
+        entries,
+        entry_size,
+        key_size,
+        capacity,
+        index,
+        mask: slots - 1,
+        heap,
+        dirty: 0,
+        parent: std::ptr::null_mut(),
+    };
+    // SAFETY: the data of a fresh meminfo sized for the header.
+    unsafe { (data(meminfo) as *mut DictHeader).write(dict) };
+    meminfo
+}
+
+unsafe fn entry(d: &DictHeader, i: i64) -> *mut u8 {
+    d.entries.add((i * d.entry_size) as usize)
+}
+
+unsafe fn key_of<'a>(d: &DictHeader, i: i64) -> &'a [u8] {
+    std::slice::from_raw_parts(entry(d, i).add(KEY_OFFSET as usize), d.key_size as usize)
+}
+
+/// Releases the value of entry `i` and zeroes it.
+unsafe fn release_value(d: &DictHeader, i: i64) {
+    let value = entry(d, i).add((KEY_OFFSET as i64 + d.key_size) as usize);
+    if !d.heap.is_null() {
+        let count = *d.heap as usize;
+        for &offset in std::slice::from_raw_parts(d.heap.add(1), count) {
+            release(*(value.add(offset as usize) as *const *mut MemInfo));
+        }
+    }
+    std::ptr::write_bytes(value, 0, (d.entry_size - KEY_OFFSET as i64 - d.key_size) as usize);
+}
+
+unsafe fn drop_dict(data: *mut u8) {
+    let d = &*(data as *const DictHeader);
+    for i in 0..d.used {
+        if *(entry(d, i) as *const i64) == 1 {
+            release_value(d, i);
+        }
+    }
+    dealloc(d.entries, entries_layout(d.capacity, d.entry_size).expect("valid at allocation"));
+    dealloc(d.index as *mut u8, index_layout(d.mask + 1).expect("valid at allocation"));
+}
+
+/// The index slot of `key` (hash `hash`): where it is, or where it would go (the first deleted
+/// slot met, else the empty one that ends the probe); and whether it is there.
+unsafe fn probe(d: &DictHeader, hash: i64, key: &[u8]) -> (usize, bool) {
+    let mut slot = (hash as u64 & d.mask as u64) as usize;
+    let mut perturb = hash as u64;
+    let mut free = None;
+    loop {
+        let at = *d.index.add(slot);
+        if at == 0 {
+            return (free.unwrap_or(slot), false);
+        }
+        if at == DELETED {
+            free.get_or_insert(slot);
+        } else {
+            let i = at - 1;
+            let e = entry(d, i);
+            if *(e.add(8) as *const i64) == hash && key_of(d, i) == key {
+                return (slot, true);
+            }
+        }
+        perturb >>= 5;
+        slot = ((slot as u64).wrapping_mul(5).wrapping_add(perturb).wrapping_add(1) & d.mask as u64) as usize;
+    }
+}
+
+/// The position of the entry of the key at `key` (`key_size` bytes), or -1.
+///
+/// # Safety
+/// `meminfo` is a live dict; `key` points to `key_size` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_find(meminfo: *mut MemInfo, key: *const u8) -> i64 {
+    let d = header(meminfo);
+    let key = std::slice::from_raw_parts(key, d.key_size as usize);
+    match probe(d, hash_bytes(key), key) {
+        (slot, true) => *d.index.add(slot) - 1,
+        _ => -1,
+    }
+}
+
+/// The position of the entry of the key at `key`, made (with a null value, appended in
+/// insertion order) when there is none; -2 when the memory cannot be had.
+///
+/// # Safety
+/// As [`ferrojit_rt_dict_find`].
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_insert(meminfo: *mut MemInfo, key: *const u8) -> i64 {
+    let d = header(meminfo);
+    let key = std::slice::from_raw_parts(key, d.key_size as usize);
+    let hash = hash_bytes(key);
+    let (slot, found) = probe(d, hash, key);
+    if found {
+        d.dirty = 1;
+        return *d.index.add(slot) - 1;
+    }
+    if d.used == d.capacity || (d.used + 1) * 3 > (d.mask + 1) * 2 {
+        if resize(d, (d.len + 1) * 2).is_none() {
+            return -2;
+        }
+        return ferrojit_rt_dict_insert(meminfo, key.as_ptr());
+    }
+    let i = d.used;
+    let e = entry(d, i);
+    std::ptr::write_bytes(e, 0, d.entry_size as usize);
+    *(e as *mut i64) = 1;
+    *(e.add(8) as *mut i64) = hash;
+    std::ptr::copy_nonoverlapping(key.as_ptr(), e.add(KEY_OFFSET as usize), key.len());
+    *d.index.add(slot) = i + 1;
+    d.used += 1;
+    d.len += 1;
+    d.dirty = 1;
+    i
+}
+
+/// Rebuilds the entries (live ones only, in order) with room for `capacity` of them, and the
+/// index for them.
+unsafe fn resize(d: &mut DictHeader, capacity: i64) -> Option<()> {
+    let capacity = capacity.max(8);
+    let slots = ((capacity * 3 / 2 + 1) as u64).next_power_of_two() as i64;
+    let el = entries_layout(capacity, d.entry_size)?;
+    let il = index_layout(slots)?;
+    // Compact the live entries to the front, in order.
+    let mut w = 0;
+    for r in 0..d.used {
+        if *(entry(d, r) as *const i64) == 1 {
+            if w != r {
+                std::ptr::copy_nonoverlapping(entry(d, r), entry(d, w), d.entry_size as usize);
+            }
+            w += 1;
+        }
+    }
+    let old_el = entries_layout(d.capacity, d.entry_size)?;
+    let entries = if capacity == d.capacity { d.entries } else { realloc(d.entries, old_el, el.size()) };
+    if entries.is_null() {
+        d.used = w;
+        return None;
+    }
+    let index = alloc_zeroed(il) as *mut i64;
+    if index.is_null() {
+        d.entries = entries;
+        d.capacity = capacity;
+        d.used = w;
+        return None;
+    }
+    dealloc(d.index as *mut u8, index_layout(d.mask + 1)?);
+    d.entries = entries;
+    d.capacity = capacity;
+    d.used = w;
+    d.index = index;
+    d.mask = slots - 1;
+    for i in 0..w {
+        let hash = *(entry(d, i).add(8) as *const i64);
+        let (slot, _) = probe(d, hash, key_of(d, i));
+        *d.index.add(slot) = i + 1;
+    }
+    Some(())
+}
+
+/// Removes the live entry at position `i`, releasing its value.
+///
+/// # Safety
+/// `meminfo` is a live dict and `i` one of its live entries.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_delete(meminfo: *mut MemInfo, i: i64) {
+    let d = header(meminfo);
+    let hash = *(entry(d, i).add(8) as *const i64);
+    let (slot, found) = probe(d, hash, key_of(d, i));
+    debug_assert!(found);
+    if found {
+        *d.index.add(slot) = DELETED;
+    }
+    release_value(d, i);
+    *(entry(d, i) as *mut i64) = 0;
+    d.len -= 1;
+    d.dirty = 1;
+}
+
+/// The position of the first live entry at `from` or after, or -1.
+///
+/// # Safety
+/// `meminfo` is a live dict.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_next(meminfo: *mut MemInfo, from: i64) -> i64 {
+    let d = header(meminfo);
+    (from.max(0)..d.used).find(|&i| *(entry(d, i) as *const i64) == 1).unwrap_or(-1)
+}
+
+/// Removes every entry.
+///
+/// # Safety
+/// `meminfo` is a live dict.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_clear(meminfo: *mut MemInfo) {
+    let d = header(meminfo);
+    for i in 0..d.used {
+        if *(entry(d, i) as *const i64) == 1 {
+            release_value(d, i);
+        }
+    }
+    std::ptr::write_bytes(d.index, 0, (d.mask + 1) as usize);
+    d.used = 0;
+    d.len = 0;
+    d.dirty = 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::live_allocations;
+
+    #[test]
+    fn insert_find_delete_keep_order() {
+        let before = live_allocations();
+        let d = ferrojit_rt_dict_new(8, 8, std::ptr::null(), 0);
+        unsafe {
+            for k in 0..100i64 {
+                let i = ferrojit_rt_dict_insert(d, &k as *const i64 as *const u8);
+                assert_eq!(i, k);
+                *(entry(header(d), i).add(24) as *mut i64) = k * 10;
+            }
+            for k in (0..100i64).step_by(2) {
+                let i = ferrojit_rt_dict_find(d, &k as *const i64 as *const u8);
+                ferrojit_rt_dict_delete(d, i);
+            }
+            assert_eq!(header(d).len, 50);
+            let missing = 4i64;
+            assert_eq!(ferrojit_rt_dict_find(d, &missing as *const i64 as *const u8), -1);
+            // Growing compacts the entries, keeping their order.
+            for k in 100..300i64 {
+                let i = ferrojit_rt_dict_insert(d, &k as *const i64 as *const u8);
+                *(entry(header(d), i).add(24) as *mut i64) = k * 10;
+            }
+            let mut keys = Vec::new();
+            let mut at = ferrojit_rt_dict_next(d, 0);
+            while at >= 0 {
+                let h = header(d);
+                keys.push(*(entry(h, at).add(16) as *const i64));
+                assert_eq!(*(entry(h, at).add(24) as *const i64), keys.last().unwrap() * 10);
+                at = ferrojit_rt_dict_next(d, at + 1);
+            }
+            let expected: Vec<i64> = (1..100).step_by(2).chain(100..300).collect();
+            assert_eq!(keys, expected);
+            release(d);
+        }
+        assert_eq!(live_allocations(), before);
+    }
+}

@@ -1,0 +1,3 @@
+def f(x):
+    s = {x, 2}
+    return s

@@ -1,0 +1,304 @@
+"""Dicts in compiled code: item access, the methods, with CPython's results and errors.
+
+Written with the compiler's primitives (crates/ferrojit_infer/src/dicts.rs), none of which
+checks its arguments: ``find(d, key)`` gives the position of the key's entry or -1;
+``insert(d, key)`` the position of its entry, made (its value to be stored at once) when
+missing; ``key_at``/``value_at(d, i)`` read a live entry; ``store_value(d, i, value)`` replaces
+its value; ``delete_at(d, i)`` removes it; ``next_entry(d, i)`` is the position of the first
+live entry at ``i`` or after (-1 past the last), in insertion order; ``clear_all(d)``;
+``new_like(d)`` a new empty dict of ``d``'s type.
+"""
+
+from __future__ import annotations
+
+from .. import types
+from ..extending import CallRefused, overload, overload_method, register_jitable
+from . import dict_contains, dict_delitem, dict_equal, dict_getitem, dict_setitem
+from .lists import new_of, store
+
+
+def find(d, key):
+    raise NotImplementedError("find is called from compiled code only")
+
+
+def insert(d, key):
+    raise NotImplementedError("insert is called from compiled code only")
+
+
+def key_at(d, i):
+    raise NotImplementedError("key_at is called from compiled code only")
+
+
+def value_at(d, i):
+    raise NotImplementedError("value_at is called from compiled code only")
+
+
+def next_entry(d, i):
+    raise NotImplementedError("next_entry is called from compiled code only")
+
+
+def store_value(d, i, value):
+    raise NotImplementedError("store_value is called from compiled code only")
+
+
+def delete_at(d, i):
+    raise NotImplementedError("delete_at is called from compiled code only")
+
+
+def clear_all(d):
+    raise NotImplementedError("clear_all is called from compiled code only")
+
+
+def new_like(d):
+    raise NotImplementedError("new_like is called from compiled code only")
+
+
+def _dict(d):
+    return isinstance(d, types.DictType)
+
+
+@overload(dict_getitem)
+def _getitem(d, key):
+    if not _dict(d):
+        return None
+
+    def impl(d, key):
+        i = find(d, key)
+        if i < 0:
+            _missing(key)
+        return value_at(d, i)
+
+    return impl
+
+
+@overload(dict_setitem)
+def _setitem(d, key, value):
+    if not _dict(d):
+        return None
+
+    def impl(d, key, value):
+        i = insert(d, key)
+        store_value(d, i, value)
+
+    return impl
+
+
+@overload(dict_delitem)
+def _delitem(d, key):
+    if not _dict(d):
+        return None
+
+    def impl(d, key):
+        i = find(d, key)
+        if i < 0:
+            _missing(key)
+        delete_at(d, i)
+
+    return impl
+
+
+@overload(dict_contains)
+def _contains(d, key):
+    if not _dict(d):
+        return None
+
+    def impl(d, key):
+        return find(d, key) >= 0
+
+    return impl
+
+
+@overload(dict_equal)
+def _equal(a, b):
+    if not (_dict(a) and _dict(b)):
+        return None
+
+    def impl(a, b):
+        if len(a) != len(b):
+            return False
+        i = next_entry(a, 0)
+        while i >= 0:
+            j = find(b, key_at(a, i))
+            if j < 0 or not (value_at(b, j) == value_at(a, i)):
+                return False
+            i = next_entry(a, i + 1)
+        return True
+
+    return impl
+
+
+def _missing(key):
+    """Raises CPython's ``KeyError(key)``."""
+
+
+@overload(_missing)
+def _missing_typing(key):
+    if isinstance(key, (types.Integer, types.Boolean, types.Float)):
+
+        def number(key):
+            key_error_number(key)
+
+        return number
+
+    def other(key):
+        raise KeyError("the key is not in the dict")
+
+    return other
+
+
+def key_error_number(key):
+    """Raises ``KeyError(key)`` for a number ``key`` (the exception's argument is the key, as
+    CPython's). In compiled code, a runtime call; it never returns."""
+    raise KeyError(key)
+
+
+@overload_method(types.DictType, "get")
+def get(d, key, default=None):
+    if default is None or isinstance(default, types.NoneType):
+        raise CallRefused("`dict.get(key)` without a default gives None for a missing key, which a value of the dict's type cannot hold", hint="give a default: `d.get(key, 0)`")
+
+    def impl(d, key, default=None):
+        i = find(d, key)
+        if i < 0:
+            return default
+        return value_at(d, i)
+
+    return impl
+
+
+@overload_method(types.DictType, "setdefault")
+def setdefault(d, key, default=None):
+    def impl(d, key, default=None):
+        i = find(d, key)
+        if i < 0:
+            i = insert(d, key)
+            store_value(d, i, default)
+        return value_at(d, i)
+
+    return impl
+
+
+@overload_method(types.DictType, "pop")
+def pop(d, key, default=None):
+    given = default is not None and not isinstance(default, types.NoneType)
+    if given:
+
+        def pop_or_default(d, key, default=None):
+            i = find(d, key)
+            if i < 0:
+                return default
+            value = value_at(d, i)
+            delete_at(d, i)
+            return value
+
+        return pop_or_default
+
+    def impl(d, key, default=None):
+        i = find(d, key)
+        if i < 0:
+            _missing(key)
+        value = value_at(d, i)
+        delete_at(d, i)
+        return value
+
+    return impl
+
+
+@register_jitable
+def _last_entry(d):
+    last = -1
+    i = next_entry(d, 0)
+    while i >= 0:
+        last = i
+        i = next_entry(d, i + 1)
+    return last
+
+
+@overload_method(types.DictType, "popitem")
+def popitem(d):
+    def impl(d):
+        if len(d) == 0:
+            raise KeyError("popitem(): dictionary is empty")
+        i = _last_entry(d)
+        pair = (key_at(d, i), value_at(d, i))
+        delete_at(d, i)
+        return pair
+
+    return impl
+
+
+def _view(read):
+    def typing(d):
+        def impl(d):
+            out = new_of(read(d, 0), len(d))
+            k = 0
+            i = next_entry(d, 0)
+            while i >= 0:
+                store(out, k, read(d, i))
+                k += 1
+                i = next_entry(d, i + 1)
+            return out
+
+        return impl
+
+    return typing
+
+
+@register_jitable
+def _item_at(d, i):
+    return key_at(d, i), value_at(d, i)
+
+
+@register_jitable
+def _key_of(d, i):
+    return key_at(d, i)
+
+
+@register_jitable
+def _value_of(d, i):
+    return value_at(d, i)
+
+
+# `keys()`, `values()`, `items()` outside a `for` loop are lists of them (in a loop, the
+# compiler walks the entries themselves). `read` is a compiled function: the primitives
+# themselves are names the compiler knows only as globals.
+overload_method(types.DictType, "keys")(_view(_key_of))
+overload_method(types.DictType, "values")(_view(_value_of))
+overload_method(types.DictType, "items")(_view(_item_at))
+
+
+@overload_method(types.DictType, "update")
+def update(d, other):
+    if not _dict(other):
+        raise CallRefused(f"`dict.update()` takes a dict, not a `{other}`")
+
+    def impl(d, other):
+        i = next_entry(other, 0)
+        while i >= 0:
+            j = insert(d, key_at(other, i))
+            store_value(d, j, value_at(other, i))
+            i = next_entry(other, i + 1)
+
+    return impl
+
+
+@overload_method(types.DictType, "clear")
+def clear(d):
+    def impl(d):
+        clear_all(d)
+
+    return impl
+
+
+@overload_method(types.DictType, "copy")
+def copy(d):
+    def impl(d):
+        out = new_like(d)
+        i = next_entry(d, 0)
+        while i >= 0:
+            j = insert(out, key_at(d, i))
+            store_value(out, j, value_at(d, i))
+            i = next_entry(d, i + 1)
+        return out
+
+    return impl

@@ -1,0 +1,236 @@
+"""Dicts in compiled code, against CPython: displays, `{}` typed by what is stored in it
+(the word-count idiom `d[k] = d.get(k, 0) + 1`, which Numba refuses), item access, `del`, `in`,
+`len`, iteration in insertion order (keys, `items()`, `keys()`, `values()`), the methods, with
+CPython's exceptions; dict arguments reflected into the caller's dict; memory.
+
+Each row runs on fresh copies of its arguments as plain Python and compiled; the results and
+the arguments afterwards must be the same (`keys()`, `values()` and `items()` outside a loop
+are lists in compiled code: the rows compare them through `list(...)`)."""
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native
+from helpers import assert_same
+from test_lists import run_both
+
+
+def word_count(words):
+    counts = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def display():
+    return {1: 2.5, 3: 4.0}
+
+
+def tuple_keys():
+    d = {(1, 2): 1.5, (3, 4): 2.5}
+    d[(1, 2)] += 1.0
+    return d, d[(3, 4)]
+
+
+def get_item(d, k):
+    return d[k]
+
+
+def set_item(d, k, v):
+    d[k] = v
+    return len(d)
+
+
+def delete(d, k):
+    del d[k]
+    return d
+
+
+def contains(d, k):
+    return k in d, k not in d
+
+
+def iterate(d):
+    keys = []
+    for k in d:
+        keys.append(k)
+    total = 0.0
+    for k, v in d.items():
+        total += k * v
+    vs = 0.0
+    for v in d.values():
+        vs += v
+    return keys, total, vs
+
+
+def views(d):
+    return list(d.keys()), list(d.values()), list(d.items())
+
+
+def get(d, k):
+    return d.get(k, -1.0)
+
+
+def setdefault(d, k):
+    return d.setdefault(k, 7.5)
+
+
+def pop(d, k):
+    return d.pop(k)
+
+
+def pop_default(d, k):
+    return d.pop(k, 0.0)
+
+
+def popitem(d):
+    return d.popitem()
+
+
+def update(d, e):
+    d.update(e)
+    return d
+
+
+def clear(d):
+    d.clear()
+    return len(d)
+
+
+def copy_then_change(d):
+    c = d.copy()
+    c[100] = 1.0
+    return c, len(d)
+
+
+def order_after_delete(d):
+    del d[1]
+    d[1] = 9.0
+    d[50] = 1.0
+    return list(d.keys())
+
+
+def equal(a, b):
+    return a == b, a != b
+
+
+def negative_zero_key():
+    d = {0.0: 1}
+    d[-0.0] = 2
+    return d, len(d)
+
+
+def truth(d):
+    return 1 if d else 0
+
+
+def grow(n):
+    d = {}
+    for i in range(n):
+        d[i * 7 % 1000] = i
+    for i in range(0, n, 3):
+        if i * 7 % 1000 in d:
+            del d[i * 7 % 1000]
+    return len(d), sum(d.values()), list(d.keys())[:5]
+
+
+D = {1: 1.0, 2: 2.0, 3: 3.0}
+
+ROWS = [
+    (word_count, (np.array([1, 2, 1, 3, 1, 2]),)),
+    (display, ()),
+    (tuple_keys, ()),
+    (get_item, (dict(D), 2)),
+    (get_item, (dict(D), 9)),
+    (get_item, ({1.5: 1}, -0.5)),
+    (set_item, (dict(D), 2, 5.0)),
+    (set_item, (dict(D), 9, 5.0)),
+    (delete, (dict(D), 2)),
+    (delete, (dict(D), 8)),
+    (contains, (dict(D), 3)),
+    (contains, (dict(D), 4)),
+    (iterate, (dict(D),)),
+    (views, (dict(D),)),
+    (get, (dict(D), 1)),
+    (get, (dict(D), 10)),
+    (setdefault, (dict(D), 1)),
+    (setdefault, (dict(D), 10)),
+    (pop, (dict(D), 1)),
+    (pop, (dict(D), 10)),
+    (pop_default, (dict(D), 10)),
+    (popitem, (dict(D),)),
+    (popitem, ({1: 1.0},)),
+    (update, (dict(D), {2: 20.0, 4: 40.0})),
+    (clear, (dict(D),)),
+    (copy_then_change, (dict(D),)),
+    (order_after_delete, (dict(D),)),
+    (equal, (dict(D), {3: 3.0, 2: 2.0, 1: 1.0})),
+    (equal, (dict(D), {1: 1.0})),
+    (equal, (dict(D), {1: 1.0, 2: 2.0, 3: 3.5})),
+    (negative_zero_key, ()),
+    (truth, ({1: 1},)),
+    (grow, (3000,)),
+]
+
+
+@pytest.mark.parametrize("func, args", ROWS, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(ROWS)])
+def test_like_cpython(func, args):
+    run_both(func, *args)
+
+
+def test_a_missing_number_key_is_the_exception_argument():
+    with pytest.raises(KeyError) as info:
+        ferrojit.njit(get_item)({1: 2}, 5)
+    assert info.value.args == (5,)
+
+
+def test_argument_errors():
+    f = ferrojit.njit(truth)
+    with pytest.raises(TypeError, match="empty dict"):
+        f({})
+    with pytest.raises(TypeError, match="different types"):
+        f({1: 1, 2: 2.5})
+    with pytest.raises(TypeError, match="str"):
+        f({"a": 1})
+
+
+def test_a_returned_argument_is_the_callers_dict():
+    @ferrojit.njit
+    def same(d):
+        d[7] = 7.0
+        return d
+
+    d = {1: 1.0}
+    assert same(d) is d and d == {1: 1.0, 7: 7.0}
+
+
+@ferrojit.njit
+def churn(n):
+    total = 0
+    for i in range(n):
+        d = {1: np.zeros(3), 2: np.ones(3)}
+        d[3] = d[1]
+        del d[1]
+        e = d.copy()
+        e.clear()
+        total += len(d) + len(e)
+    return total
+
+
+@ferrojit.njit
+def churn_raising(n):
+    d = {0: np.zeros(2)}
+    for i in range(n):
+        d[i] = np.ones(2)
+    return d[n + 5]
+
+
+def test_nothing_leaks():
+    churn(3)
+    live = _native.live_allocations()
+    assert churn(2000) == 4000
+    for _ in range(100):
+        with pytest.raises(KeyError):
+            churn_raising(10)
+    assert _native.live_allocations() == live
+    assert_same(churn(1), 2)
