@@ -33,6 +33,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.pow", "base, exp, mod=None", pow);
     r.function("builtins.divmod", "x, y, /", divmod);
     r.function("builtins.len", "obj, /", len);
+    r.function("builtins.sum", "iterable, /, start=0", sum);
+    r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
     r.function("builtins.range", "*args", only_in_for);
     r.function("builtins.enumerate", "iterable, start=0", only_in_for);
@@ -311,6 +313,10 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         }
         other => return Err(cx.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
     }))
+}
+
+fn sum(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.tuple_sum(args, span).map(Value::Expr)
 }
 
 fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
