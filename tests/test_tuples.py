@@ -649,3 +649,18 @@ def test_no_leaks(func, args):
     for _ in range(200):
         assert_same_value(cfunc(*args), expected)
     assert _native.live_allocations() == before
+
+
+def last_of_mixed(t):
+    return t[len(t) - 1], t[-len(t)]
+
+
+def shape_item(a, i):
+    return a.shape[i]
+
+
+def test_length_is_a_constant_index():
+    # `len(t)` of a tuple held in a variable is a constant, so it indexes heterogeneous tuples.
+    check(last_of_mixed, (1, 2.5, (3,)))
+    check_arrays(shape_item, np.ones((2, 3, 4)), 1)
+    check_arrays(shape_item, np.ones((2, 3, 4)), -3)

@@ -307,8 +307,13 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         Type::List(_) => crate::lists::list_len(x, span),
         Type::Tuple(items) => {
             let n = items.len() as i128;
-            let tmp = cx.temp(x.ty.clone());
             let body = ir::Expr::new(ExprKind::Const(Const::Int(n)), Type::INT64, span);
+            // A constant when nothing is left to evaluate, so that `t[len(t) - 1]` indexes
+            // with a constant.
+            if matches!(x.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
+                return Ok(Value::Expr(body));
+            }
+            let tmp = cx.temp(x.ty.clone());
             ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: body.boxed() }, Type::INT64, span)
         }
         other => return Err(cx.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
