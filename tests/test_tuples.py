@@ -307,6 +307,23 @@ def unroll_range(n):
     return total
 
 
+def unroll_module_attribute(t):
+    count = 0
+    for x in ferrojit.literal_unroll(t):
+        count += 1
+    return count
+
+
+def unroll_as_numba(t):
+    count = 0
+    for x in numba.literal_unroll(t):
+        count += 1
+    return count
+
+
+numba = ferrojit  # `import ferrojit as numba`
+
+
 UNROLLED = [
     (unroll_sum, ((1, 2.5, True),)),
     (unroll_break, ((1, 2.0, 3j, (4, 5)), 2)),
@@ -317,6 +334,8 @@ UNROLLED = [
     (unroll_lengths, (((1, 2), (3,), (), (4.5, 5j, 6)),)),
     (unroll_homogeneous, ((1, 2, 3),)),
     (unroll_range, (5,)),
+    (unroll_module_attribute, ((1, (2,), 3.5),)),
+    (unroll_as_numba, ((1, (2,), 3.5),)),
 ]
 
 
@@ -417,6 +436,10 @@ def compare_all(a, b):
     return a < b, a <= b, a > b, a >= b, a == b, a != b
 
 
+def equality(a, b):
+    return a == b, a != b
+
+
 def compare_chained(a, b, c):
     return a < b < c, a <= b >= c
 
@@ -449,6 +472,13 @@ OPERATORS = [
     (compare_all, (((1, 2), 3), ((1, 3), 0))),
     (compare_all, (((1, 2), 3), ((1, 2), 3))),
     (compare_all, ((1, 2, 3), (1.5,))),
+    # `None` items equal each other and are never ordered; a tuple never equals a number.
+    (compare_all, ((None, 1), (None, 2))),
+    (compare_all, ((1, None), (1, None))),
+    (equality, ((1, (2,)), (1, 2))),
+    (equality, ((1, (2,)), (1, (2.0,)))),
+    (contains, ((1, None), None)),
+    (contains, ((1, 2), None)),
     (compare_chained, ((1, 2), (1, 3), (2,))),
     (compare_chained, ((1, 2), (1, 2), (0, 5))),
 ]

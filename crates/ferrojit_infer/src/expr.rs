@@ -1077,6 +1077,7 @@ impl FnInfer<'_> {
                     ModuleKind::Random => "random",
                     ModuleKind::Cmath => "cmath",
                     ModuleKind::Operator => "operator",
+                    ModuleKind::Ferrojit => "ferrojit",
                 };
                 let name = format!("{prefix}.{attr}");
                 if let Some(key) = overloads::function_key_of_name(&name) {

@@ -318,12 +318,16 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: tuple.boxed(), body: body.boxed() }, ty, span))
     }
 
-    /// `x == y` for two items as Python's `==` sees them: a tuple never equals a number or
-    /// `None` (no error, as in CPython).
+    /// `x == y` for two items (read from tuples, or held in locals) as Python's `==` sees
+    /// them: a tuple never equals a number or `None` (no error, as in CPython).
     pub(crate) fn items_equal(&mut self, x: ir::Expr, y: ir::Expr, span: Span) -> Result<ir::Expr> {
+        // Both are items read from tuples or values held in locals: nothing to evaluate when
+        // the answer is known from their types.
+        if x.ty == Type::NoneType || y.ty == Type::NoneType {
+            return Ok(bool_const(x.ty == y.ty, span));
+        }
         let tuple = |t: &Type| matches!(t, Type::Tuple(_));
-        let scalar = |t: &Type| t.is_number() || *t == Type::NoneType;
-        if (tuple(&x.ty) && scalar(&y.ty)) || (scalar(&x.ty) && tuple(&y.ty)) {
+        if (tuple(&x.ty) && y.ty.is_number()) || (x.ty.is_number() && tuple(&y.ty)) {
             return Ok(bool_const(false, span));
         }
         let eq = self.compare(CmpOp::Eq, x, y, span)?;
@@ -350,8 +354,15 @@ impl FnInfer<'_> {
             let x = self.tuple_get(self.local_expr(lt, span), i, span);
             let y = self.tuple_get(self.local_expr(rt, span), i, span);
             let same = self.items_equal(x.clone(), y.clone(), span)?;
-            let decided = self.compare(op, x, y, span)?;
-            acc = if_exp(same, acc, decided, span);
+            // Items always equal (`None` and `None`) never decide, and need not be ordered.
+            acc = match same.kind {
+                ExprKind::Const(Const::Bool(true)) => acc,
+                ExprKind::Const(Const::Bool(false)) => self.compare(op, x, y, span)?,
+                _ => {
+                    let decided = self.compare(op, x, y, span)?;
+                    if_exp(same, acc, decided, span)
+                }
+            };
         }
         let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
         Ok(ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span))
