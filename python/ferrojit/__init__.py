@@ -4,12 +4,23 @@ Decorate a function with ``@njit`` (or ``@jit``); its first call with a new comb
 argument types compiles it to native code through LLVM.
 """
 
+from __future__ import annotations
+
 from . import errors, types
+from ._typing import R as _R
 from ._dispatcher import Dispatcher, jit, njit
 from ._vectorize import guvectorize, vectorize
 from .types import *  # noqa: F403 (int32, float64, ... as `from numba import int32` gives)
 
 __version__ = "0.1.0"
+
+
+def literal_unroll(container: _R) -> _R:
+    """Marks the iterable of a ``for`` loop to be unrolled in compiled code, as Numba's
+    ``literal_unroll``: ``for x in literal_unroll(t):`` over a tuple compiles the loop's body once
+    per item, each copy with ``x`` of that item's type, so that the items may be of different
+    types (numbers, arrays, tuples). In Python it returns ``container`` itself."""
+    return container
 
 
 def _mark_finalizing_thread() -> None:
@@ -53,5 +64,5 @@ def __getattr__(name: str) -> object:
 _mark_finalizing_thread()
 _start_warm_up()
 # In the one form of extension that type checkers follow (for the names `import *` gives).
-__all__ = ["njit", "jit", "vectorize", "guvectorize", "errors", "types", "Dispatcher"]
+__all__ = ["njit", "jit", "vectorize", "guvectorize", "literal_unroll", "errors", "types", "Dispatcher"]
 __all__ += types.__all__

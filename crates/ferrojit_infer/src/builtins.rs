@@ -33,6 +33,8 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.pow", "base, exp, mod=None", pow);
     r.function("builtins.divmod", "x, y, /", divmod);
     r.function("builtins.len", "obj, /", len);
+    r.function("builtins.sum", "iterable, /, start=0", sum);
+    r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
     r.function("builtins.range", "*args", only_in_for);
     r.function("builtins.enumerate", "iterable, start=0", only_in_for);
@@ -306,12 +308,21 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         Type::Dict(..) => crate::dicts::dict_len(x, span),
         Type::Tuple(items) => {
             let n = items.len() as i128;
-            let tmp = cx.temp(x.ty.clone());
             let body = ir::Expr::new(ExprKind::Const(Const::Int(n)), Type::INT64, span);
+            // A constant when nothing is left to evaluate, so that `t[len(t) - 1]` indexes
+            // with a constant.
+            if matches!(x.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
+                return Ok(Value::Expr(body));
+            }
+            let tmp = cx.temp(x.ty.clone());
             ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: body.boxed() }, Type::INT64, span)
         }
         other => return Err(cx.typing(span, format!("`len()` of a `{other}` is not supported"), None)),
     }))
+}
+
+fn sum(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    cx.tuple_sum(args, span).map(Value::Expr)
 }
 
 fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

@@ -74,6 +74,9 @@ pub enum ModuleKind {
     Cmath,
     /// Python's `operator` module.
     Operator,
+    /// ferrojit itself (`ferrojit.literal_unroll`, or `numba.literal_unroll` after
+    /// `import ferrojit as numba`).
+    Ferrojit,
 }
 
 /// A function the compiler can type: its parsed source plus where its names resolve.

@@ -307,6 +307,12 @@ impl FnInfer<'_> {
             Type::Tuple(items) => items.len() as i64,
             other => return Err(self.unsupported(span, format!("indexing a `{other}` is not supported yet"), None)),
         };
+        if !matches!(index.kind, ast::ExprKind::Slice { .. }) {
+            let i = self.expr(index)?;
+            if i.ty.is_integer_like() && !matches!(i.kind, ExprKind::Const(_)) {
+                return self.tuple_item_by_index(tuple, i, span);
+            }
+        }
         let const_int = |cx: &mut Self, e: &ast::Expr| -> Result<i64> {
             match cx.expr(e)?.kind {
                 ExprKind::Const(Const::Int(v)) => Ok(v as i64),
@@ -398,6 +404,9 @@ impl FnInfer<'_> {
         }
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
+        }
+        if let (BinOp::Mul, Type::Tuple(_), _) | (BinOp::Mul, _, Type::Tuple(_)) = (op, &l.ty, &r.ty) {
+            return self.tuple_repeat(l, r, span);
         }
         // `a @ b` is `np.matmul(a, b)`, which the library implements (`_lib/linalg.py`).
         if op == BinOp::MatMul {
@@ -655,7 +664,7 @@ impl FnInfer<'_> {
                 let mut acc = bool_const(false, span);
                 for i in (0..items).rev() {
                     let item = self.tuple_get(self.local_expr(rt, span), i, span);
-                    let eq = self.compare(CmpOp::Eq, self.local_expr(lt, span), item, span)?;
+                    let eq = self.items_equal(self.local_expr(lt, span), item, span)?;
                     acc = ir::Expr::new(ExprKind::Logical { and: false, lhs: eq.boxed(), rhs: acc.boxed() }, Type::Bool, span);
                 }
                 let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
@@ -676,13 +685,14 @@ impl FnInfer<'_> {
                 for i in (0..a).rev() {
                     let x = self.tuple_get(self.local_expr(lt, span), i, span);
                     let y = self.tuple_get(self.local_expr(rt, span), i, span);
-                    let eq = self.compare(CmpOp::Eq, x, y, span)?;
+                    let eq = self.items_equal(x, y, span)?;
                     acc = ir::Expr::new(ExprKind::Logical { and: true, lhs: eq.boxed(), rhs: acc.boxed() }, Type::Bool, span);
                 }
                 let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: acc.boxed() }, Type::Bool, span);
                 let eq = ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span);
                 Ok(if op == CmpOp::Eq { eq } else { not(eq) })
             }
+            (Type::Tuple(_), Type::Tuple(_)) if !equality => self.tuple_order(op, l, r, span),
             (Type::NoneType, _) | (_, Type::NoneType) if equality => {
                 let same = l.ty == r.ty;
                 Ok(self.discard(vec![l, r], bool_const(same == (op == CmpOp::Eq), span)))
@@ -820,6 +830,7 @@ impl FnInfer<'_> {
                 let ty = python_scalar_type(t);
                 Ok(self.cast(receiver, &ty))
             }
+            (Type::Tuple(_), "index" | "count", _) => self.tuple_method(receiver, name, args, keywords, span),
             (ty, _, _) => Err(self.typing(span, format!("a `{ty}` has no method `{name}` in compiled code"), None)),
         }
     }
@@ -1075,6 +1086,7 @@ impl FnInfer<'_> {
                     ModuleKind::Random => "random",
                     ModuleKind::Cmath => "cmath",
                     ModuleKind::Operator => "operator",
+                    ModuleKind::Ferrojit => "ferrojit",
                 };
                 let name = format!("{prefix}.{attr}");
                 if let Some(key) = overloads::function_key_of_name(&name) {

@@ -100,6 +100,9 @@ fn array_type(e: &ir::Expr) -> ArrayType {
 impl FnInfer<'_> {
     /// `for target in iter: body else: orelse` for every iterable but a plain `range(...)`.
     pub(crate) fn for_walk(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        if let Some(arg) = self.literal_unroll_arg(iter)? {
+            return self.unrolled_for(target, arg, body, orelse, span, out);
+        }
         let k = self.temp(Type::INT64);
         let walk = self.iterable_walk(iter, k, out)?;
         // Without `break`, a walk over counters runs as nested loops, one per dimension (the
@@ -186,6 +189,16 @@ impl FnInfer<'_> {
                 setup.extend(inner.start);
                 return Ok(Walk { count: inner.count, advance: inner.advance, item, start: vec![], nest: vec![] });
             }
+            if self.is_builtin(func, "reversed")? {
+                let [arg] = args.as_slice() else {
+                    return Err(self.typing(span, format!("`reversed()` takes exactly one argument ({} given)", args.len() + keywords.len()), None));
+                };
+                let value = self.expr(arg)?;
+                if !matches!(value.ty, Type::Tuple(_)) || !keywords.is_empty() {
+                    return Err(self.unsupported(span, format!("`reversed()` of a `{}` is not supported in compiled code yet", value.ty), Some("iterate over a reversed view or range instead, e.g. `a[::-1]` or `range(n - 1, -1, -1)`")));
+                }
+                return self.tuple_walk(value, true, k, setup, span);
+            }
             if self.is_builtin(func, "zip")? {
                 if let Some(kw) = keywords.first() {
                     return Err(self.unsupported(kw.span, format!("`zip({}=...)` is not supported in compiled code yet", kw.name), None));
@@ -265,6 +278,7 @@ impl FnInfer<'_> {
                 Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] })
             }
             Value::Expr(value) if matches!(value.ty, Type::List(_)) => Ok(self.list_walk(value, k, setup, span)),
+            Value::Expr(value) if matches!(value.ty, Type::Tuple(_)) => self.tuple_walk(value, false, k, setup, span),
             Value::Expr(value) if matches!(value.ty, Type::Array(_)) => Err(self.typing(span, "iteration over a 0-d array", Some("iterate over `a.flat`, or read the element with `a[()]`"))),
             Value::Expr(value) => Err(self.unsupported(
                 span,

@@ -25,7 +25,8 @@
 //! map built once), `bind.rs` (binding a call's arguments to a signature, CPython's messages),
 //! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
 //! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
-//! the iteration protocol; `a.flat`), `overloads.rs` (callables
+//! the iteration protocol; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
+//! operators and methods), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `env.rs` (globals).
 
 mod advanced_index;
@@ -41,6 +42,7 @@ mod expr;
 mod function;
 pub mod fuse;
 mod iteration;
+mod tuples;
 mod linalg;
 mod lists;
 pub mod overloads;

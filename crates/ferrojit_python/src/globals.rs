@@ -87,6 +87,7 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("random") => GlobalValue::Module(ModuleKind::Random),
             Ok("cmath") => GlobalValue::Module(ModuleKind::Cmath),
             Ok("operator") => GlobalValue::Module(ModuleKind::Operator),
+            Ok("ferrojit") => GlobalValue::Module(ModuleKind::Ferrojit),
             _ => GlobalValue::Other("module".into()),
         };
     }
@@ -179,6 +180,8 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
     let library = match module.as_str() {
         "builtins" => "builtins",
         "math" => "math",
+        // `ferrojit.literal_unroll`.
+        "ferrojit" => "ferrojit",
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
         // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`,
         // `ferrojit._lib.linalg.blas_gemm`, `ferrojit._lib.random.next_double`).
