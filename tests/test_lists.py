@@ -57,6 +57,10 @@ def generator_consumers(a):
     return sum(v for v in a), any(v > 2 for v in a), all(v > 0 for v in a), sorted(-v for v in a), max(v for v in a), min(v * v for v in a)
 
 
+def tuple_builtins(t):
+    return sorted(t), sorted(t, reverse=True), list(t), any(t), all(t)
+
+
 def comprehension_of_nothing(n):
     return [i * 0.5 for i in range(n)]
 
@@ -488,6 +492,9 @@ ROWS = [
     (generator_consumers, ([3, 1, 2],)),
     (generator_consumers, ([0.5, 4.0],)),
     (comprehension_of_nothing, (0,)),
+    (tuple_builtins, ((3, 1, 2),)),
+    (tuple_builtins, ((0.0, -1.5),)),
+    (tuple_builtins, ((False, False),)),
     (comprehension_of_nothing, (3,)),
 ]
 

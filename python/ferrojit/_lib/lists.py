@@ -600,6 +600,14 @@ def _sorted(iterable, key=None, reverse=False):
             return out
 
         return sorted_list
+    if _uniform_tuple(iterable):
+
+        def sorted_tuple(iterable, key=None, reverse=False):
+            out = _list_of_tuple(iterable)
+            out.sort(reverse=reverse)
+            return out
+
+        return sorted_tuple
     if isinstance(iterable, types.Array) and iterable.ndim == 1:
 
         def sorted_array(iterable, key=None, reverse=False):
@@ -614,8 +622,29 @@ def _sorted(iterable, key=None, reverse=False):
     return None
 
 
+def _uniform_tuple(t):
+    """A non-empty tuple whose items have one type (which a loop over it gives)."""
+    return isinstance(t, types.BaseTuple) and len(t.types) > 0 and all(x == t.types[0] for x in t.types)
+
+
+@register_jitable
+def _list_of_tuple(t):
+    out = new_of(t[0], len(t))
+    k = 0
+    for x in t:
+        store(out, k, x)
+        k += 1
+    return out
+
+
 @overload(list)
 def _list(iterable):
+    if _uniform_tuple(iterable):
+
+        def from_tuple(iterable):
+            return _list_of_tuple(iterable)
+
+        return from_tuple
     if isinstance(iterable, types.List):
 
         def copy_list(iterable):
@@ -637,6 +666,15 @@ def _list(iterable):
 
 @overload(any)
 def _any(iterable):
+    if _uniform_tuple(iterable):
+
+        def any_of_tuple(iterable):
+            for x in iterable:
+                if x:
+                    return True
+            return False
+
+        return any_of_tuple
     if not isinstance(iterable, types.List):
         return None
 
@@ -651,6 +689,15 @@ def _any(iterable):
 
 @overload(all)
 def _all(iterable):
+    if _uniform_tuple(iterable):
+
+        def all_of_tuple(iterable):
+            for x in iterable:
+                if not x:
+                    return False
+            return True
+
+        return all_of_tuple
     if not isinstance(iterable, types.List):
         return None
 
