@@ -134,6 +134,12 @@ def grow(n):
     return len(d), sum(d.values()), list(d.keys())[:5]
 
 
+def comprehension(n):
+    squares = {i: i * i for i in range(n) if i % 2}
+    pairs = {(i, j): i * 1.5 for i in range(3) for j in range(i)}
+    return squares, pairs
+
+
 D = {1: 1.0, 2: 2.0, 3: 3.0}
 
 ROWS = [
@@ -170,6 +176,8 @@ ROWS = [
     (negative_zero_key, ()),
     (truth, ({1: 1},)),
     (grow, (3000,)),
+    (comprehension, (7,)),
+    (comprehension, (0,)),
 ]
 
 

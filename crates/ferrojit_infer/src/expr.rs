@@ -197,6 +197,7 @@ impl FnInfer<'_> {
             ast::ExprKind::List(items) => self.list_display(items, None, span).map(Value::Expr),
             ast::ExprKind::Dict { keys, values } => self.dict_display(keys, values, None, span).map(Value::Expr),
             ast::ExprKind::ListComp { elt, generators, result } => self.list_comprehension(elt, generators, result, span).map(Value::Expr),
+            ast::ExprKind::DictComp { key, value, generators, result } => self.dict_comprehension(key, value, generators, result, span).map(Value::Expr),
             ast::ExprKind::BinOp { op, left, right } => {
                 let mut sides = self.each_collecting_overloads([&**left, &**right], |cx, e| cx.expr(e))?;
                 let (r, l) = (sides.pop().expect("two sides"), sides.pop().expect("two sides"));

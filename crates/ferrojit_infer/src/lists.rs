@@ -385,23 +385,40 @@ impl FnInfer<'_> {
     /// into its hidden list local (typed by what they append, as `x = []` is), as a block
     /// whose value is that list.
     pub(crate) fn list_comprehension(&mut self, elt: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
-        let id = *self.names.get(result).ok_or_else(|| self.internal(span, "a comprehension's list is a hidden local"))?;
+        let append = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(name_expr(result, span)), attr: "append".into() }, span };
+        let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(append), args: vec![elt.clone()], keywords: vec![] }, span };
+        self.comprehension(ast::StmtKind::Expr(call), generators, result, span)
+    }
+
+    /// `{key: value for target in iter if cond ...}`, as a list comprehension storing
+    /// `result[key] = value`.
+    pub(crate) fn dict_comprehension(&mut self, key: &ast::Expr, value: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
+        let target = ast::Expr { kind: ast::ExprKind::Subscript { value: Box::new(name_expr(result, span)), index: Box::new(key.clone()) }, span };
+        self.comprehension(ast::StmtKind::Assign { targets: vec![target], value: value.clone() }, generators, result, span)
+    }
+
+    /// The loops a comprehension stands for, around `innermost` (which adds one element to
+    /// the hidden local `result`), as a block whose value is `result`. `result` starts empty,
+    /// typed by what `innermost` adds, as `x = []` (`d = {}`) is.
+    fn comprehension(&mut self, innermost: ast::StmtKind, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
+        let id = *self.names.get(result).ok_or_else(|| self.internal(span, "a comprehension's result is a hidden local"))?;
+        let is_dict = matches!(innermost, ast::StmtKind::Assign { .. });
         let mut stmts = Vec::new();
         match self.locals[id].ty.clone() {
             Some(ty) => {
-                let empty = self.list_display(&[], Some(&ty), span)?;
+                let empty = if is_dict { self.dict_display(&[], &[], Some(&ty), span)? } else { self.list_display(&[], Some(&ty), span)? };
                 stmts.push(stmt(StmtKind::Assign { local: id, value: empty }, span));
             }
-            // Typed by the append below, for the next walk.
+            // Typed by what the innermost statement adds, for the next walk.
+            None if is_dict => {
+                self.empty_dicts.insert(id);
+            }
             None => {
                 self.empty_lists.insert(id);
             }
         }
         let node = |kind| ast::Stmt { kind, span };
-        let name = |n: &str| ast::Expr { kind: ast::ExprKind::Name(n.to_string()), span };
-        let append = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(name(result)), attr: "append".into() }, span };
-        let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(append), args: vec![elt.clone()], keywords: vec![] }, span };
-        let mut body = vec![node(ast::StmtKind::Expr(call))];
+        let mut body = vec![node(innermost)];
         for g in generators.iter().rev() {
             for cond in g.ifs.iter().rev() {
                 body = vec![node(ast::StmtKind::If { test: cond.clone(), body, orelse: vec![] })];
@@ -412,14 +429,16 @@ impl FnInfer<'_> {
             self.stmt(s, &mut stmts)?;
         }
         if self.locals[id].ty.is_none() {
-            // Nothing appended: an empty iterable's items still have a type, unless the
-            // element never typed.
             return Err(self.pending_or(self.typing(span, "cannot tell the item type of this comprehension", None)));
         }
         let value = self.local_expr(id, span);
         let ty = value.ty.clone();
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, ty, span))
     }
+}
+
+fn name_expr(name: &str, span: Span) -> ast::Expr {
+    ast::Expr { kind: ast::ExprKind::Name(name.to_string()), span }
 }
 
 // ---- the library's primitives ---------------------------------------------------------------

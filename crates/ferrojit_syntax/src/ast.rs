@@ -112,6 +112,9 @@ pub enum ExprKind {
     /// consumes as the list it yields): the list is built in the hidden local `result`; the
     /// targets' names are renamed (see [`FunctionDef::hidden_locals`]).
     ListComp { elt: Box<Expr>, generators: Vec<Comprehension>, result: String },
+    /// `{key: value for target in iter if cond ...}`, built in the hidden local `result` as a
+    /// list comprehension is.
+    DictComp { key: Box<Expr>, value: Box<Expr>, generators: Vec<Comprehension>, result: String },
     BinOp { op: BinOp, left: Box<Expr>, right: Box<Expr> },
     UnaryOp { op: UnaryOp, operand: Box<Expr> },
     /// `a and b and c` / `a or b`: at least two values.

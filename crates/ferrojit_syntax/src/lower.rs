@@ -268,8 +268,9 @@ impl Lowerer<'_> {
             py::Expr::Name(n) => ExprKind::Name(self.renamed(n.id.as_str())),
             py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
             py::Expr::Subscript(s) => ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? },
-            py::Expr::ListComp(c) => self.comprehension(&c.elt, &c.generators)?,
-            py::Expr::Generator(g) => self.comprehension(&g.elt, &g.generators)?,
+            py::Expr::ListComp(c) => self.comprehension(&[&*c.elt], &c.generators)?,
+            py::Expr::Generator(g) => self.comprehension(&[&*g.elt], &g.generators)?,
+            py::Expr::DictComp(c) => self.comprehension(&[&*c.key, &*c.value], &c.generators)?,
             py::Expr::Slice(s) => ExprKind::Slice {
                 lower: s.lower.as_deref().map(|e| self.boxed(e)).transpose()?,
                 upper: s.upper.as_deref().map(|e| self.boxed(e)).transpose()?,
@@ -350,9 +351,10 @@ impl Lowerer<'_> {
         name
     }
 
-    /// `[elt for ... in ... if ...]`: the first iterable is read in the enclosing scope, the
-    /// rest (and the conditions and `elt`) in the comprehension's, whose names are renamed.
-    fn comprehension(&self, elt: &py::Expr, generators: &[py::Comprehension]) -> Result<ExprKind> {
+    /// `[elt for ... in ... if ...]` (`elts`: the element; a dict comprehension's key and
+    /// value): the first iterable is read in the enclosing scope, the rest (and the conditions
+    /// and the element) in the comprehension's, whose names are renamed.
+    fn comprehension(&self, elts: &[&py::Expr], generators: &[py::Comprehension]) -> Result<ExprKind> {
         let scopes_before = self.scopes.borrow().len();
         let lowered = (|| {
             let mut out = Vec::new();
@@ -369,8 +371,11 @@ impl Lowerer<'_> {
                 let ifs = self.exprs(&g.ifs)?;
                 out.push(Comprehension { target, iter, ifs });
             }
-            let elt = self.boxed(elt)?;
-            Ok(ExprKind::ListComp { elt, generators: out, result: self.hidden_name("list") })
+            Ok(match elts {
+                [elt] => ExprKind::ListComp { elt: self.boxed(elt)?, generators: out, result: self.hidden_name("list") },
+                [key, value] => ExprKind::DictComp { key: self.boxed(key)?, value: self.boxed(value)?, generators: out, result: self.hidden_name("dict") },
+                _ => unreachable!("an element, or a key and a value"),
+            })
         })();
         self.scopes.borrow_mut().truncate(scopes_before);
         lowered
@@ -385,7 +390,6 @@ impl Lowerer<'_> {
             py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
 
             py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
-            py::Expr::DictComp(_) => ("dict comprehensions are not supported yet", Some("build the dict with a loop")),
             py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
             py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
