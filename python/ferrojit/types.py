@@ -227,6 +227,16 @@ class DictType(Type):
         self.key_type, self.value_type = key_type, value_type
 
 
+class SetType(Type):
+    """A set of ``dtype`` items (Numba's ``types.Set``)."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype):
+        super().__init__(f"set({dtype})")
+        self.dtype = dtype
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -408,6 +418,9 @@ def _parse(text):
         key, rest = _parse(text[5:])
         value, rest = _parse(_expect(rest, ", "))
         return DictType(key, value), _expect(rest, ")")
+    if text.startswith("set("):
+        item, rest = _parse(text[4:])
+        return SetType(item), _expect(rest, ")")
     if text.startswith("list("):
         item, rest = _parse(text[5:])
         return List(item), _expect(rest, ")")
@@ -474,5 +487,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "DictType", "SetType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

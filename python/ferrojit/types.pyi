@@ -132,6 +132,11 @@ class DictType(Type):
     value_type: Type
     def __init__(self, key_type: Type, value_type: Type) -> None: ...
 
+class SetType(Type):
+    __slots__ = ("dtype",)
+    dtype: Type
+    def __init__(self, dtype: Type) -> None: ...
+
 class Record(Type):
     __slots__ = ("fields", "size", "aligned")
     fields: tuple[tuple[str, Type, int], ...]
@@ -191,7 +196,7 @@ none: Type
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
+    "NumberClass", "DType", "List", "DictType", "SetType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",

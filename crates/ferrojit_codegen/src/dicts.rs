@@ -20,6 +20,8 @@ type Value<'ctx> = BasicValueEnum<'ctx>;
 fn dict_types(ty: &Type) -> (&Type, &Type) {
     match ty {
         Type::Dict(key, value) => (key, value),
+        // A set is a table of keys without values.
+        Type::Set(key) => (key, &Type::NoneType),
         other => unreachable!("the verifier checked dict operands, got {other}"),
     }
 }

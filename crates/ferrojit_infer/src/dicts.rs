@@ -41,6 +41,8 @@ fn stmt(kind: StmtKind, span: Span) -> ir::Stmt {
 pub(crate) fn dict_types(ty: &Type) -> Option<(&Type, &Type)> {
     match ty {
         Type::Dict(key, value) => Some((key, value)),
+        // A set is a table of keys without values: the primitives serve both.
+        Type::Set(key) => Some((key, &Type::NoneType)),
         _ => None,
     }
 }
@@ -58,6 +60,60 @@ fn none(span: Span) -> ir::Expr {
 }
 
 impl FnInfer<'_> {
+    /// `{a, b, ...}`; `expected` is the type of the variable it is assigned to.
+    pub(crate) fn set_display(&mut self, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        let values = self.each_collecting_overloads(items, |cx, i| cx.expr(i))?;
+        let ty = match (values.first(), expected) {
+            (None, Some(ty @ Type::Set(_))) => ty.clone(),
+            (None, _) => return Err(self.pending_or(self.typing(span, "cannot tell the item type of this empty set", Some("add to it in this function (`s = set()` then `s.add(1)`)")))),
+            (Some(first), _) => {
+                let item = values[1..].iter().try_fold(first.ty.clone(), |acc, x| {
+                    unify(&acc, &x.ty).ok_or_else(|| self.typing(x.span, format!("a set holds items of one type; this one is a `{}` and an earlier one a `{acc}`", x.ty), None))
+                })?;
+                match expected {
+                    Some(Type::Set(wider)) if unify(wider, &item).as_ref() == Some(&**wider) => Type::Set(wider.clone()),
+                    _ => Type::Set(Box::new(item)),
+                }
+            }
+        };
+        let item = dict_types(&ty).expect("a set").0.clone();
+        self.check_key_type(&item, span)?;
+        let tmp = self.temp(ty.clone());
+        let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
+        for v in values {
+            let v = self.cast(v, &item);
+            stmts.push(stmt(StmtKind::Expr(dict_op(DictOp::Insert, vec![self.local_expr(tmp, span), v], Type::INT64, span)), span));
+        }
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
+    }
+
+    /// `s = set()` where `s` has no type yet: typed by what the function adds to it.
+    pub(crate) fn empty_set_assignment(&mut self, id: LocalId, span: Span) -> Result<()> {
+        self.empty_sets.insert(id);
+        Err(self.pending_or(self.typing(
+            span,
+            format!("cannot tell the item type of the empty set assigned to `{}`", self.locals[id].name),
+            Some("add to it in this function (`s = set()` then `s.add(1)`), or start it with an item"),
+        )))
+    }
+
+    /// `s.add(x)` where `s` was assigned `set()` and has no type yet: types `s`.
+    pub(crate) fn type_empty_set(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<Option<()>> {
+        let ast::ExprKind::Name(name) = &receiver.kind else { return Ok(None) };
+        let Some(&id) = self.names.get(name) else { return Ok(None) };
+        if self.locals[id].ty.is_some() || !self.empty_sets.contains(&id) {
+            return Ok(None);
+        }
+        let [item] = args else { return Ok(None) };
+        let item = match (method, self.expr(item)?.ty) {
+            ("add", ty) => ty,
+            ("update", Type::Set(ty) | Type::List(ty)) => *ty,
+            _ => return Ok(None),
+        };
+        self.widen(id, &Type::Set(Box::new(item)), span)?;
+        Err(self.pending_or(self.typing(span, format!("`{name}` is typed by this"), None)))
+    }
+
     /// `{k: v, ...}`; `expected` is the type of the variable it is assigned to, which gives
     /// `{}` its type.
     pub(crate) fn dict_display(&mut self, keys: &[ast::Expr], values: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {

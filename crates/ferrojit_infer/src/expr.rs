@@ -196,6 +196,8 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::List(items) => self.list_display(items, None, span).map(Value::Expr),
             ast::ExprKind::Dict { keys, values } => self.dict_display(keys, values, None, span).map(Value::Expr),
+            ast::ExprKind::Set(items) => self.set_display(items, None, span).map(Value::Expr),
+            ast::ExprKind::SetComp { elt, generators, result } => self.set_comprehension(elt, generators, result, span).map(Value::Expr),
             ast::ExprKind::ListComp { elt, generators, result } => self.list_comprehension(elt, generators, result, span).map(Value::Expr),
             ast::ExprKind::DictComp { key, value, generators, result } => self.dict_comprehension(key, value, generators, result, span).map(Value::Expr),
             ast::ExprKind::BinOp { op, left, right } => {
@@ -402,6 +404,16 @@ impl FnInfer<'_> {
         };
         if matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_)) {
             return self.list_binop(op, l, r, span);
+        }
+        if let (Type::Set(_), Type::Set(_)) = (&l.ty, &r.ty) {
+            let name = match op {
+                BinOp::BitOr => "ferrojit.set_union",
+                BinOp::BitAnd => "ferrojit.set_intersection",
+                BinOp::Sub => "ferrojit.set_difference",
+                BinOp::BitXor => "ferrojit.set_symmetric_difference",
+                _ => return Err(self.operand_error(op.symbol(), &l.ty, &r.ty, span)),
+            };
+            return self.call_internal(name, vec![l, r], span);
         }
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
@@ -640,7 +652,7 @@ impl FnInfer<'_> {
         if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
             return self.array_compare(op, l, r, literals, span);
         }
-        if (matches!(l.ty, Type::List(_) | Type::Dict(..)) || matches!(r.ty, Type::List(_) | Type::Dict(..))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
+        if (matches!(l.ty, Type::List(_) | Type::Dict(..) | Type::Set(_)) || matches!(r.ty, Type::List(_) | Type::Dict(..) | Type::Set(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.list_comparison(op, l, r, span);
         }
         if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
@@ -737,6 +749,9 @@ impl FnInfer<'_> {
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
             if self.type_empty_list(value, attr, args, span)?.is_some() {
                 return Err(self.internal(span, "an empty list's first append types it"));
+            }
+            if self.type_empty_set(value, attr, args, span)?.is_some() {
+                return Err(self.internal(span, "an empty set's first add types it"));
             }
             if let ("setdefault" | "get", [key, default]) = (attr.as_str(), args) {
                 if self.type_empty_dict(value, key, default, span)?.is_some() {

@@ -123,6 +123,8 @@ pub(crate) struct FnInfer<'a> {
     pub empty_lists: std::collections::HashSet<LocalId>,
     /// The same for variables assigned `{}`: typed by what is stored into them (see `dicts`).
     pub empty_dicts: std::collections::HashSet<LocalId>,
+    /// And for variables assigned `set()`: typed by what is added to them.
+    pub empty_sets: std::collections::HashSet<LocalId>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -147,6 +149,7 @@ impl<'a> FnInfer<'a> {
             maps: Default::default(),
             empty_lists: Default::default(),
             empty_dicts: Default::default(),
+            empty_sets: Default::default(),
             literal_spans: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
@@ -434,6 +437,26 @@ impl<'a> FnInfer<'a> {
                         return self.assign(target, dict, out);
                     }
                 }
+                // `s = {...}` (`set()`).
+                if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
+                    let empty_set_call = match &value.kind {
+                        ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "set")?,
+                        _ => false,
+                    };
+                    let display = match &value.kind {
+                        ast::ExprKind::Set(items) => Some(items.as_slice()),
+                        _ if empty_set_call => Some(&[][..]),
+                        _ => None,
+                    };
+                    if let (Some(items), Some(&id)) = (display, self.names.get(name)) {
+                        if items.is_empty() && self.locals[id].ty.is_none() {
+                            return self.empty_set_assignment(id, span);
+                        }
+                        let expected = self.locals[id].ty.clone();
+                        let set = self.set_display(items, expected.as_ref(), value.span)?;
+                        return self.assign(target, set, out);
+                    }
+                }
                 // `x = list()` is `x = []`.
                 let empty_call = match &value.kind {
                     ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "list")?,
@@ -695,7 +718,7 @@ impl<'a> FnInfer<'a> {
             _ => {
                 match self.value(iter)? {
                     crate::expr::Value::Expr(list @ ir::Expr { ty: Type::List(_), .. }) => return self.list_for(target, list, body, orelse, span, out),
-                    crate::expr::Value::Expr(dict @ ir::Expr { ty: Type::Dict(..), .. }) => return self.dict_for(target, dict, "keys", body, orelse, span, out),
+                    crate::expr::Value::Expr(dict @ ir::Expr { ty: Type::Dict(..) | Type::Set(_), .. }) => return self.dict_for(target, dict, "keys", body, orelse, span, out),
                     _ => {}
                 }
                 return self.for_walk(target, iter, body, orelse, span, out);

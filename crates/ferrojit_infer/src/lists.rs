@@ -283,6 +283,24 @@ impl FnInfer<'_> {
     pub(crate) fn list_comparison(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
         let code = match op {
+            CmpOp::In | CmpOp::NotIn if matches!(r.ty, Type::Set(_)) => {
+                let found = self.call_internal("ferrojit.set_contains", vec![r, l], span)?;
+                return Ok(if op == CmpOp::In { found } else { not(found) });
+            }
+            _ if matches!(l.ty, Type::Set(_)) && matches!(r.ty, Type::Set(_)) => {
+                // Subsets: `a <= b` is `a.issubset(b)`, `a < b` a proper subset.
+                let (name, args, negate) = match op {
+                    CmpOp::Eq => ("ferrojit.set_equal", vec![l, r], false),
+                    CmpOp::NotEq => ("ferrojit.set_equal", vec![l, r], true),
+                    CmpOp::LtE => ("ferrojit.set_subset", vec![l, r, ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span)], false),
+                    CmpOp::Lt => ("ferrojit.set_subset", vec![l, r, ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, span)], false),
+                    CmpOp::GtE => ("ferrojit.set_subset", vec![r, l, ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span)], false),
+                    CmpOp::Gt => ("ferrojit.set_subset", vec![r, l, ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, span)], false),
+                    _ => return Err(self.operand_error(op.symbol(), &l.ty, &r.ty, span)),
+                };
+                let result = self.call_internal(name, args, span)?;
+                return Ok(if negate { not(result) } else { result });
+            }
             CmpOp::Eq | CmpOp::NotEq if matches!(l.ty, Type::Dict(..)) && matches!(r.ty, Type::Dict(..)) => {
                 let equal = self.call_internal("ferrojit.dict_equal", vec![l, r], span)?;
                 return Ok(if op == CmpOp::Eq { equal } else { not(equal) });
@@ -390,6 +408,13 @@ impl FnInfer<'_> {
         self.comprehension(ast::StmtKind::Expr(call), generators, result, span)
     }
 
+    /// `{elt for target in iter if cond ...}`, as a list comprehension adding `elt`.
+    pub(crate) fn set_comprehension(&mut self, elt: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
+        let add = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(name_expr(result, span)), attr: "add".into() }, span };
+        let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(add), args: vec![elt.clone()], keywords: vec![] }, span };
+        self.comprehension(ast::StmtKind::Expr(call), generators, result, span)
+    }
+
     /// `{key: value for target in iter if cond ...}`, as a list comprehension storing
     /// `result[key] = value`.
     pub(crate) fn dict_comprehension(&mut self, key: &ast::Expr, value: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
@@ -403,15 +428,25 @@ impl FnInfer<'_> {
     fn comprehension(&mut self, innermost: ast::StmtKind, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
         let id = *self.names.get(result).ok_or_else(|| self.internal(span, "a comprehension's result is a hidden local"))?;
         let is_dict = matches!(innermost, ast::StmtKind::Assign { .. });
+        let is_set = matches!(&innermost, ast::StmtKind::Expr(ast::Expr { kind: ast::ExprKind::Call { func, .. }, .. }) if matches!(&func.kind, ast::ExprKind::Attribute { attr, .. } if attr == "add"));
         let mut stmts = Vec::new();
         match self.locals[id].ty.clone() {
             Some(ty) => {
-                let empty = if is_dict { self.dict_display(&[], &[], Some(&ty), span)? } else { self.list_display(&[], Some(&ty), span)? };
+                let empty = if is_dict {
+                    self.dict_display(&[], &[], Some(&ty), span)?
+                } else if is_set {
+                    self.set_display(&[], Some(&ty), span)?
+                } else {
+                    self.list_display(&[], Some(&ty), span)?
+                };
                 stmts.push(stmt(StmtKind::Assign { local: id, value: empty }, span));
             }
             // Typed by what the innermost statement adds, for the next walk.
             None if is_dict => {
                 self.empty_dicts.insert(id);
+            }
+            None if is_set => {
+                self.empty_sets.insert(id);
             }
             None => {
                 self.empty_lists.insert(id);

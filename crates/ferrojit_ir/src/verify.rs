@@ -348,7 +348,7 @@ impl Verifier<'_> {
                 args.iter().try_for_each(|a| self.expr(a))?;
                 let pos = |i: usize| args.get(i).is_some_and(|a| a.ty == Type::INT64);
                 let ok = match op {
-                    DictOp::New => args.is_empty() && matches!(e.ty, Type::Dict(..)),
+                    DictOp::New => args.is_empty() && matches!(e.ty, Type::Dict(..) | Type::Set(_)),
                     _ if args.is_empty() => false,
                     DictOp::Len => args.len() == 1 && e.ty == Type::INT64,
                     DictOp::Find | DictOp::Insert => args.len() == 2 && dict_types(&args[0]).is_ok_and(|(k, _)| *k == args[1].ty) && e.ty == Type::INT64,
@@ -548,6 +548,8 @@ fn list_item(list: &Expr) -> Result<&Type, String> {
 fn dict_types(dict: &Expr) -> Result<(&Type, &Type), String> {
     match &dict.ty {
         Type::Dict(key, value) => Ok((key, value)),
+        // A set is a table of keys without values.
+        Type::Set(key) => Ok((key, &Type::NoneType)),
         other => Err(format!("{}: expected a dict, got {}", dict.span, other)),
     }
 }

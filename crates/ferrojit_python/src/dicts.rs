@@ -10,7 +10,7 @@ use ferrojit_runtime::dicts::{ferrojit_rt_dict_insert, ferrojit_rt_dict_new, fer
 use ferrojit_runtime::memory::{ferrojit_rt_incref, release, MemInfo};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PySet};
 
 /// The type of a Python dict argument: keys of the first key's type, values of the first
 /// value's type, every item alike; keys must be numbers or tuples of numbers.
@@ -164,4 +164,96 @@ pub(crate) fn box_dict<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: 
 /// After a call: writes a dict argument back into its Python dict (see [`reflect`]).
 pub(crate) fn reflect_argument(py: Python<'_>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<()> {
     reflect(py, key, value, meminfo).map(|_| ())
+}
+
+// ---- sets: tables of keys without values ------------------------------------------------------
+
+/// The type of a Python set argument: of its first item's type, every item alike.
+pub(crate) fn typeof_set(set: &Bound<'_, PySet>) -> PyResult<Type> {
+    let mut items = set.iter();
+    let Some(first) = items.next() else {
+        return Err(PyTypeError::new_err("cannot compile for an empty set argument: its item type is unknown; pass a non-empty set"));
+    };
+    let item = typeof_value(&first)?;
+    if item.holds_heap() {
+        return Err(PyTypeError::new_err(format!("cannot compile for a set of `{item}`; compiled sets hold numbers and tuples of numbers")));
+    }
+    for other in items {
+        let ty = typeof_value(&other)?;
+        if ty != item {
+            return Err(PyTypeError::new_err(format!("cannot compile for a set whose items have different types (`{item}` and `{ty}`); compiled code takes sets of one item type")));
+        }
+    }
+    Ok(Type::Set(Box::new(item)))
+}
+
+/// A new compiled set holding the items of the Python set `obj`, its parent set to `obj`.
+pub(crate) fn pack_set(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemInfo> {
+    let set = obj.cast_exact::<PySet>().ok()?;
+    if item.holds_heap() {
+        return None;
+    }
+    let slots = item.leaves().len();
+    let meminfo = ferrojit_rt_dict_new(8 * slots as i64, 0, std::ptr::null(), set.len() as i64);
+    if meminfo.is_null() {
+        return None;
+    }
+    for k in set.iter() {
+        let mut buffer = vec![0u64; slots.max(1)];
+        if !pack(&k, item, &mut buffer, &mut 0) {
+            // SAFETY: this function's only reference.
+            unsafe { release(meminfo) };
+            return None;
+        }
+        canonical(item, &mut buffer);
+        // SAFETY: a live set; the buffer holds the key's slots.
+        if unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) } < 0 {
+            unsafe { release(meminfo) };
+            return None;
+        }
+    }
+    // SAFETY: a live set.
+    let h = unsafe { header(meminfo) };
+    h.dirty = 0;
+    h.parent = obj.as_ptr() as *mut std::ffi::c_void;
+    Some(meminfo)
+}
+
+fn set_items<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    Ok(entries(py, item, &Type::NoneType, meminfo)?.into_iter().map(|(k, _)| k).collect())
+}
+
+fn reflect_set<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Option<Bound<'py, PyAny>>> {
+    // SAFETY: a live set.
+    let h = unsafe { header(meminfo) };
+    if h.parent.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the parent is a Python set the caller of the compiled function still holds.
+    let parent = unsafe { Bound::from_borrowed_ptr(py, h.parent as *mut pyo3::ffi::PyObject) };
+    if h.dirty != 0 {
+        let target = parent.cast::<PySet>()?;
+        target.clear();
+        for k in set_items(py, item, meminfo)? {
+            target.add(k)?;
+        }
+        h.dirty = 0;
+    }
+    Ok(Some(parent))
+}
+
+/// Boxes the set `meminfo`, taking over the caller's reference.
+pub(crate) fn box_set<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    let boxed = reflect_set(py, item, meminfo).and_then(|parent| match parent {
+        Some(parent) => Ok(parent),
+        None => Ok(PySet::new(py, set_items(py, item, meminfo)?)?.into_any()),
+    });
+    // SAFETY: the caller's reference, given to this function.
+    unsafe { release(meminfo) };
+    boxed
+}
+
+/// After a call: writes a set argument back into its Python set.
+pub(crate) fn reflect_set_argument(py: Python<'_>, item: &Type, meminfo: *mut MemInfo) -> PyResult<()> {
+    reflect_set(py, item, meminfo).map(|_| ())
 }

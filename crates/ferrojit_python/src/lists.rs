@@ -94,7 +94,7 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
 /// packing failed later, or an argument after its call), advancing `at` past it.
 pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
     match ty {
-        Type::List(_) | Type::Dict(..) => {
+        Type::List(_) | Type::Dict(..) | Type::Set(_) => {
             if let Some(&meminfo) = slots.get(*at) {
                 // SAFETY: a list `pack_list` made and nobody else released.
                 unsafe { release(meminfo as *mut MemInfo) };
@@ -194,6 +194,15 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
+        Type::Set(item) => {
+            let meminfo = slots[*at] as *mut MemInfo;
+            *at += 1;
+            if let Err(e) = crate::dicts::reflect_set_argument(py, item, meminfo) {
+                first_error.get_or_insert(e);
+            }
+            // SAFETY: the dispatcher's reference to the argument it packed.
+            unsafe { release(meminfo) };
+        }
         Type::Tuple(items) => items.iter().for_each(|t| reflect_value(py, t, slots, at, first_error)),
         other => *at += other.leaves().len(),
     }
@@ -203,7 +212,7 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
 pub(crate) fn holds_lists(args: &[Type]) -> bool {
     fn has(ty: &Type) -> bool {
         match ty {
-            Type::List(_) | Type::Dict(..) => true,
+            Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
             Type::Tuple(items) => items.iter().any(has),
             _ => false,
         }

@@ -77,6 +77,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Ok(d) = obj.cast_exact::<pyo3::types::PyDict>() {
         return crate::dicts::typeof_dict(d);
     }
+    if let Ok(s) = obj.cast_exact::<pyo3::types::PySet>() {
+        return crate::dicts::typeof_set(s);
+    }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
@@ -87,7 +90,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
-        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, NumPy scalars and arrays, None, and tuples, lists and dicts of them",
+        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
 }
@@ -241,6 +244,13 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             _ => false,
         },
+        Type::Set(item) => match crate::dicts::pack_set(obj, item) {
+            Some(meminfo) => {
+                put(meminfo as u64);
+                true
+            }
+            None => false,
+        },
         Type::Dict(key, value) => match crate::dicts::pack_dict(obj, key, value) {
             Some(meminfo) => {
                 put(meminfo as u64);
@@ -333,6 +343,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::Record(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned on its own"))),
         Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Datetime(_) | Type::Timedelta(_) => time_value(py, ty, take() as i64)?,
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;

@@ -106,6 +106,11 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// A list display `[a, b, c]` (comprehensions are separate).
     List(Vec<Expr>),
+    /// A set display `{a, b, c}`.
+    Set(Vec<Expr>),
+    /// `{elt for target in iter if cond ...}`, built in the hidden local `result` as a list
+    /// comprehension is.
+    SetComp { elt: Box<Expr>, generators: Vec<Comprehension>, result: String },
     /// A dict display `{k: v, ...}`: keys and values in order, as many of each.
     Dict { keys: Vec<Expr>, values: Vec<Expr> },
     /// `[elt for target in iter if cond ...]` (and a generator expression, which compiled code

@@ -268,9 +268,11 @@ impl Lowerer<'_> {
             py::Expr::Name(n) => ExprKind::Name(self.renamed(n.id.as_str())),
             py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
             py::Expr::Subscript(s) => ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? },
-            py::Expr::ListComp(c) => self.comprehension(&[&*c.elt], &c.generators)?,
-            py::Expr::Generator(g) => self.comprehension(&[&*g.elt], &g.generators)?,
-            py::Expr::DictComp(c) => self.comprehension(&[&*c.key, &*c.value], &c.generators)?,
+            py::Expr::ListComp(c) => self.comprehension(&[&*c.elt], &c.generators, false)?,
+            py::Expr::Generator(g) => self.comprehension(&[&*g.elt], &g.generators, false)?,
+            py::Expr::SetComp(c) => self.comprehension(&[&*c.elt], &c.generators, true)?,
+            py::Expr::DictComp(c) => self.comprehension(&[&*c.key, &*c.value], &c.generators, false)?,
+            py::Expr::Set(s) if !s.elts.iter().any(|e| matches!(e, py::Expr::Starred(_))) => ExprKind::Set(self.exprs(&s.elts)?),
             py::Expr::Slice(s) => ExprKind::Slice {
                 lower: s.lower.as_deref().map(|e| self.boxed(e)).transpose()?,
                 upper: s.upper.as_deref().map(|e| self.boxed(e)).transpose()?,
@@ -354,7 +356,7 @@ impl Lowerer<'_> {
     /// `[elt for ... in ... if ...]` (`elts`: the element; a dict comprehension's key and
     /// value): the first iterable is read in the enclosing scope, the rest (and the conditions
     /// and the element) in the comprehension's, whose names are renamed.
-    fn comprehension(&self, elts: &[&py::Expr], generators: &[py::Comprehension]) -> Result<ExprKind> {
+    fn comprehension(&self, elts: &[&py::Expr], generators: &[py::Comprehension], set: bool) -> Result<ExprKind> {
         let scopes_before = self.scopes.borrow().len();
         let lowered = (|| {
             let mut out = Vec::new();
@@ -372,6 +374,7 @@ impl Lowerer<'_> {
                 out.push(Comprehension { target, iter, ifs });
             }
             Ok(match elts {
+                [elt] if set => ExprKind::SetComp { elt: self.boxed(elt)?, generators: out, result: self.hidden_name("set") },
                 [elt] => ExprKind::ListComp { elt: self.boxed(elt)?, generators: out, result: self.hidden_name("list") },
                 [key, value] => ExprKind::DictComp { key: self.boxed(key)?, value: self.boxed(value)?, generators: out, result: self.hidden_name("dict") },
                 _ => unreachable!("an element, or a key and a value"),
@@ -390,7 +393,7 @@ impl Lowerer<'_> {
             py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
 
             py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
-            py::Expr::Set(_) | py::Expr::SetComp(_) => ("sets are not supported yet", None),
+            py::Expr::Set(_) => ("starred items in a set display are not supported yet", Some("build the set with `add` and `update`")),
             py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
             py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),

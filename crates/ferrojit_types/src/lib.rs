@@ -51,6 +51,8 @@ pub enum Type {
     /// type: a reference-counted hash table keeping insertion order (see
     /// `ferrojit_runtime::dicts`).
     Dict(Box<Type>, Box<Type>),
+    /// A Python set of one item type (as dict keys): a dict table whose values are empty.
+    Set(Box<Type>),
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -228,7 +230,7 @@ pub enum HeapKind {
     Array,
     /// A list: the value is its meminfo pointer.
     List,
-    /// A dict: the value is its meminfo pointer.
+    /// A dict or a set: the value is its meminfo pointer.
     Dict,
 }
 
@@ -250,7 +252,7 @@ impl Type {
             match ty {
                 Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
                 Type::List(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::List }),
-                Type::Dict(..) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
+                Type::Dict(..) | Type::Set(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -374,7 +376,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) | Type::Dict(..) => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -398,7 +400,7 @@ impl Type {
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             // The list's (dict's) meminfo.
-            Type::List(_) | Type::Dict(..) => out.push(Leaf::Pointer),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -547,6 +549,7 @@ impl fmt::Display for Type {
             }
             Type::List(item) => write!(f, "list({item})"),
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
+            Type::Set(item) => write!(f, "set({item})"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
             Type::Datetime(unit) => write!(f, "datetime64[{}]", unit.code()),

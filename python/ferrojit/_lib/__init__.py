@@ -388,6 +388,48 @@ def dict_equal(a, b):
     return a == b
 
 
+def set_contains(s, x):
+    """``x in s`` of a set."""
+    return x in s
+
+
+def set_equal(a, b):
+    """``a == b`` of two sets."""
+    return a == b
+
+
+def set_subset(a, b, proper):
+    """``a <= b`` (``a < b`` with ``proper``) of two sets."""
+    return a < b if proper else a <= b
+
+
+def set_union(a, b):
+    """``a | b`` of two sets."""
+    return a | b
+
+
+def set_intersection(a, b):
+    """``a & b`` of two sets."""
+    return a & b
+
+
+def set_difference(a, b):
+    """``a - b`` of two sets."""
+    return a - b
+
+
+def set_symmetric_difference(a, b):
+    """``a ^ b`` of two sets."""
+    return a ^ b
+
+
+# The methods of sets (`python/ferrojit/_lib/sets.py`).
+SET_METHODS = (
+    "add", "remove", "discard", "pop", "clear", "update", "union", "intersection", "difference", "symmetric_difference",
+    "issubset", "issuperset", "isdisjoint", "copy",
+)
+
+
 # The methods of dicts (`python/ferrojit/_lib/dicts.py`).
 DICT_METHODS = ("get", "setdefault", "pop", "popitem", "items", "keys", "values", "update", "clear", "copy")
 
@@ -421,6 +463,18 @@ INTERNAL = {
             (dict_delitem, "`del d[key]` of a dict"),
             (dict_contains, "`in` of a dict"),
             (dict_equal, "comparing dicts"),
+        )
+    },
+    **{
+        f"ferrojit.{func.__name__}": (func, "sets", display)
+        for func, display in (
+            (set_contains, "`in` of a set"),
+            (set_equal, "comparing sets"),
+            (set_subset, "comparing sets"),
+            (set_union, "`|` of sets"),
+            (set_intersection, "`&` of sets"),
+            (set_difference, "`-` of sets"),
+            (set_symmetric_difference, "`^` of sets"),
         )
     },
 }
@@ -459,6 +513,7 @@ def load() -> frozenset[str]:
 
         _declare_receiver_methods(types.List, LIST_METHODS, f"{__name__}.lists")
         _declare_receiver_methods(types.DictType, DICT_METHODS, f"{__name__}.dicts")
+        _declare_receiver_methods(types.SetType, SET_METHODS, f"{__name__}.sets")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, _, name = qualified.rpartition(".")
