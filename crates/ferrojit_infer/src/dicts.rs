@@ -11,8 +11,9 @@ use crate::bind::Args;
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use crate::registry::Registry;
-use ferrojit_ir::{self as ir, BinaryOp, Const, DictOp, DictUpdate, ExprKind, LocalId, StmtKind};
+use ferrojit_ir::{self as ir, BinaryOp, Const, DictOp, DictUpdate, ExprKind, StmtKind};
 use ferrojit_syntax::ast::{self, CmpOp, Span};
+use crate::lists::Container;
 use ferrojit_types::{unify, Type};
 
 pub(crate) fn register(r: &mut Registry) {
@@ -87,31 +88,17 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
 
-    /// `s = set()` where `s` has no type yet: typed by what the function adds to it.
-    pub(crate) fn empty_set_assignment(&mut self, id: LocalId, span: Span) -> Result<()> {
-        self.empty_sets.insert(id);
-        Err(self.pending_or(self.typing(
-            span,
-            format!("cannot tell the item type of the empty set assigned to `{}`", self.locals[id].name),
-            Some("add to it in this function (`s = set()` then `s.add(1)`), or start it with an item"),
-        )))
-    }
-
-    /// `s.add(x)` where `s` was assigned `set()` and has no type yet: types `s`.
+    /// `s.add(x)` (`s.update(items)`) where `s` was assigned `set()` and has no type yet:
+    /// types `s`.
     pub(crate) fn type_empty_set(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<Option<()>> {
-        let ast::ExprKind::Name(name) = &receiver.kind else { return Ok(None) };
-        let Some(&id) = self.names.get(name) else { return Ok(None) };
-        if self.locals[id].ty.is_some() || !self.empty_sets.contains(&id) {
-            return Ok(None);
-        }
+        let Some(id) = self.untyped_empty(receiver, Container::Set) else { return Ok(None) };
         let [item] = args else { return Ok(None) };
         let item = match (method, self.expr(item)?.ty) {
             ("add", ty) => ty,
             ("update", Type::Set(ty) | Type::List(ty)) => *ty,
             _ => return Ok(None),
         };
-        self.widen(id, &Type::Set(Box::new(item)), span)?;
-        Err(self.pending_or(self.typing(span, format!("`{name}` is typed by this"), None)))
+        self.type_empty_container(id, Type::Set(Box::new(item)), span)
     }
 
     /// `{k: v, ...}`; `expected` is the type of the variable it is assigned to, which gives
@@ -169,30 +156,14 @@ impl FnInfer<'_> {
         Err(self.unsupported(span, format!("dict keys of type `{key}` are not supported yet"), Some("use numbers or tuples of numbers as keys")))
     }
 
-    /// `d = {}` (or `dict()`) where `d` has no type yet: typed later by what the function stores
-    /// into `d` (see [`FnInfer::type_empty_dict`]).
-    pub(crate) fn empty_dict_assignment(&mut self, id: LocalId, span: Span) -> Result<()> {
-        self.empty_dicts.insert(id);
-        Err(self.pending_or(self.typing(
-            span,
-            format!("cannot tell the key and value types of the empty dict assigned to `{}`", self.locals[id].name),
-            Some("store into it in this function (`d = {}` then `d[k] = v`), or start it with an item"),
-        )))
-    }
-
     /// Gives the empty dict `d` (no type yet) the types of `key` and `value`, for the next walk:
     /// `d[k] = v`, `d.setdefault(k, v)`, and `d.get(k, default)`, whose default stands for the
     /// values (so that `d[k] = d.get(k, 0) + 1` types, which Numba refuses).
     pub(crate) fn type_empty_dict(&mut self, receiver: &ast::Expr, key: &ast::Expr, value: &ast::Expr, span: Span) -> Result<Option<()>> {
-        let ast::ExprKind::Name(name) = &receiver.kind else { return Ok(None) };
-        let Some(&id) = self.names.get(name) else { return Ok(None) };
-        if self.locals[id].ty.is_some() || !self.empty_dicts.contains(&id) {
-            return Ok(None);
-        }
+        let Some(id) = self.untyped_empty(receiver, Container::Dict) else { return Ok(None) };
         let key = self.expr(key)?.ty;
         let value = self.expr(value)?.ty;
-        self.widen(id, &Type::Dict(Box::new(key), Box::new(value)), span)?;
-        Err(self.pending_or(self.typing(span, format!("`{name}` is typed by this"), None)))
+        self.type_empty_container(id, Type::Dict(Box::new(key), Box::new(value)), span)
     }
 
     /// `d[key]`: the library's `dict_getitem` (a `KeyError` naming the key when missing).

@@ -118,13 +118,9 @@ pub(crate) struct FnInfer<'a> {
     /// Array expressions built in this walk, by the local their new array is stored in, for
     /// the operations that fuse them (see `array_exprs`).
     pub maps: crate::array_exprs::MapsByLocal,
-    /// Variables assigned `[]` before their type is known: a later `append` (or `insert`,
-    /// `extend`) types them (see `lists`). Kept across walks.
-    pub empty_lists: std::collections::HashSet<LocalId>,
-    /// The same for variables assigned `{}`: typed by what is stored into them (see `dicts`).
-    pub empty_dicts: std::collections::HashSet<LocalId>,
-    /// And for variables assigned `set()`: typed by what is added to them.
-    pub empty_sets: std::collections::HashSet<LocalId>,
+    /// Variables assigned an empty container (`[]`, `{}`, `set()`) before their type is known:
+    /// what the function later puts into them types them (see `lists`). Kept across walks.
+    pub empty_containers: HashMap<LocalId, crate::lists::Container>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -147,9 +143,7 @@ impl<'a> FnInfer<'a> {
             pending_shape: None,
             declared_ret: None,
             maps: Default::default(),
-            empty_lists: Default::default(),
-            empty_dicts: Default::default(),
-            empty_sets: Default::default(),
+            empty_containers: Default::default(),
             literal_spans: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
@@ -430,7 +424,7 @@ impl<'a> FnInfer<'a> {
                     };
                     if let (Some((keys, values)), Some(&id)) = (display, self.names.get(name)) {
                         if keys.is_empty() && self.locals[id].ty.is_none() {
-                            return self.empty_dict_assignment(id, span);
+                            return self.empty_container_assignment(id, crate::lists::Container::Dict, span);
                         }
                         let expected = self.locals[id].ty.clone();
                         let dict = self.dict_display(keys, values, expected.as_ref(), value.span)?;
@@ -450,7 +444,7 @@ impl<'a> FnInfer<'a> {
                     };
                     if let (Some(items), Some(&id)) = (display, self.names.get(name)) {
                         if items.is_empty() && self.locals[id].ty.is_none() {
-                            return self.empty_set_assignment(id, span);
+                            return self.empty_container_assignment(id, crate::lists::Container::Set, span);
                         }
                         let expected = self.locals[id].ty.clone();
                         let set = self.set_display(items, expected.as_ref(), value.span)?;
@@ -471,7 +465,7 @@ impl<'a> FnInfer<'a> {
                 if let (Some(items), [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }]) = (display, targets.as_slice()) {
                     if let Some(&id) = self.names.get(name) {
                         if items.is_empty() && self.locals[id].ty.is_none() {
-                            return self.empty_list_assignment(id, span);
+                            return self.empty_container_assignment(id, crate::lists::Container::List, span);
                         }
                         let expected = self.locals[id].ty.clone();
                         let list = self.list_display(items, expected.as_ref(), value.span)?;

@@ -14,6 +14,15 @@ use ferrojit_ir::{self as ir, BinaryOp, Const, ExcKind, ExprKind, ListOp, ListUp
 use ferrojit_syntax::ast::{self, CmpOp, Span};
 use ferrojit_types::{unify, Type};
 
+/// The containers whose empty displays (`[]`, `{}`, `set()`) are typed by what the function
+/// puts into them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Container {
+    List,
+    Dict,
+    Set,
+}
+
 pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.lists.item", "lst, i, /", item);
     r.function("ferrojit._lib.lists.store", "lst, i, value, /", store);
@@ -114,25 +123,36 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
 
-    /// `x = []` where `x` has no type yet: typed later by what the function appends to `x`
-    /// (see [`FnInfer::type_empty_list`]); until then the assignment waits.
-    pub(crate) fn empty_list_assignment(&mut self, id: LocalId, span: Span) -> Result<()> {
-        self.empty_lists.insert(id);
-        Err(self.pending_or(self.typing(
-            span,
-            format!("cannot tell the item type of the empty list assigned to `{}`", self.locals[id].name),
-            Some("append to it in this function (`x = []` then `x.append(1.0)`), or start it with an item"),
-        )))
+    /// `x = []` (`{}`, `set()`) where `x` has no type yet: typed later by what the function
+    /// puts into `x` ([`FnInfer::type_empty_container`]); until then the assignment waits.
+    pub(crate) fn empty_container_assignment(&mut self, id: LocalId, kind: Container, span: Span) -> Result<()> {
+        self.empty_containers.insert(id, kind);
+        let (what, example) = match kind {
+            Container::List => ("the item type of the empty list", "append to it in this function (`x = []` then `x.append(1.0)`)"),
+            Container::Dict => ("the key and value types of the empty dict", "store into it in this function (`d = {}` then `d[k] = v`)"),
+            Container::Set => ("the item type of the empty set", "add to it in this function (`s = set()` then `s.add(1)`)"),
+        };
+        Err(self.pending_or(self.typing(span, format!("cannot tell {what} assigned to `{}`", self.locals[id].name), Some(&format!("{example}, or start it with an item")))))
+    }
+
+    /// The variable `receiver` names, when it holds an empty container of `kind` whose type is
+    /// not known yet.
+    pub(crate) fn untyped_empty(&self, receiver: &ast::Expr, kind: Container) -> Option<LocalId> {
+        let ast::ExprKind::Name(name) = &receiver.kind else { return None };
+        let &id = self.names.get(name)?;
+        (self.locals[id].ty.is_none() && self.empty_containers.get(&id) == Some(&kind)).then_some(id)
+    }
+
+    /// Gives the empty container `id` the type `ty` for the next walk; this walk waits.
+    pub(crate) fn type_empty_container(&mut self, id: LocalId, ty: Type, span: Span) -> Result<Option<()>> {
+        self.widen(id, &ty, span)?;
+        Err(self.pending_or(self.typing(span, format!("`{}` is typed by this", self.locals[id].name), None)))
     }
 
     /// `x.append(v)` (or `insert`, `extend`) where `x` was assigned `[]` and has no type yet:
     /// gives `x` the type of a list of `v`'s type, for the next walk.
     pub(crate) fn type_empty_list(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<Option<()>> {
-        let ast::ExprKind::Name(name) = &receiver.kind else { return Ok(None) };
-        let Some(&id) = self.names.get(name) else { return Ok(None) };
-        if self.locals[id].ty.is_some() || !self.empty_lists.contains(&id) {
-            return Ok(None);
-        }
+        let Some(id) = self.untyped_empty(receiver, Container::List) else { return Ok(None) };
         let item = match (method, args) {
             ("append", [v]) | ("insert", [_, v]) => self.expr(v)?.ty,
             ("extend", [v]) => {
@@ -146,8 +166,7 @@ impl FnInfer<'_> {
             }
             _ => return Ok(None),
         };
-        self.widen(id, &Type::List(Box::new(item)), span)?;
-        Err(self.pending_or(self.typing(span, format!("`{name}` is typed by this call"), None)))
+        self.type_empty_container(id, Type::List(Box::new(item)), span)
     }
 
     /// `list[index]` with an integer index (negative ones count from the end), CPython's
@@ -442,14 +461,9 @@ impl FnInfer<'_> {
                 stmts.push(stmt(StmtKind::Assign { local: id, value: empty }, span));
             }
             // Typed by what the innermost statement adds, for the next walk.
-            None if is_dict => {
-                self.empty_dicts.insert(id);
-            }
-            None if is_set => {
-                self.empty_sets.insert(id);
-            }
             None => {
-                self.empty_lists.insert(id);
+                let kind = if is_dict { Container::Dict } else if is_set { Container::Set } else { Container::List };
+                self.empty_containers.insert(id, kind);
             }
         }
         let node = |kind| ast::Stmt { kind, span };
