@@ -11,9 +11,9 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
-from ferrojit.errors import TypingError, UnsupportedError
+from ferrojit.errors import TypingError
 from array_cases import values
-from helpers import case_id
+from helpers import assert_same_array, case_id
 from test_np_shape import check_shape, grid
 
 
@@ -300,6 +300,20 @@ def array_of_list(x):
     return np.array([x, 1.0])
 
 
+def array_of_rows(x):
+    return np.array([[x, 1.0], [2.0, x]]), np.array([(x, 1), (2, 3)]), np.array([np.arange(3) * x, np.ones(3)]), np.asarray([x, 2.5], dtype=np.float32)
+
+
+@pytest.mark.parametrize("func", [array_of_list, array_of_rows], ids=case_id)
+@pytest.mark.parametrize("x", [1.5, -0.0], ids=repr)
+def test_array_of_lists(func, x):
+    # np.array of lists (of numbers, rows, tuples, arrays): NumPy's dtype, shape and values.
+    expected = func(x)
+    got = ferrojit.njit(func)(x)
+    for g, e in zip(got if isinstance(got, tuple) else (got,), expected if isinstance(expected, tuple) else (expected,), strict=True):
+        assert_same_array(g, e)
+
+
 def array_complex_into_float(x):
     return np.array((x, 1.0), dtype=np.float32)
 
@@ -319,7 +333,6 @@ def meshgrid_sparse_at_run_time(x):
 @pytest.mark.parametrize(
     "func, error, message",
     [
-        (array_of_list, UnsupportedError, "lists"),
         (array_complex_into_float, TypingError, "cannot store complex numbers"),
         (array_ragged, TypingError, "rectangular shape"),
         (linspace_retstep_at_run_time, TypingError, "retstep="),
