@@ -90,13 +90,13 @@ impl FnInfer<'_> {
 
     /// `s.add(x)` (`s.update(items)`) where `s` was assigned `set()` and has no type yet:
     /// types `s`.
-    pub(crate) fn type_empty_set(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<Option<()>> {
-        let Some(id) = self.untyped_empty(receiver, Container::Set) else { return Ok(None) };
-        let [item] = args else { return Ok(None) };
+    pub(crate) fn type_empty_set(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<()> {
+        let Some(id) = self.untyped_empty(receiver, Container::Set) else { return Ok(()) };
+        let [item] = args else { return Ok(()) };
         let item = match (method, self.expr(item)?.ty) {
             ("add", ty) => ty,
             ("update", Type::Set(ty) | Type::List(ty)) => *ty,
-            _ => return Ok(None),
+            _ => return Ok(()),
         };
         self.type_empty_container(id, Type::Set(Box::new(item)), span)
     }
@@ -159,8 +159,8 @@ impl FnInfer<'_> {
     /// Gives the empty dict `d` (no type yet) the types of `key` and `value`, for the next walk:
     /// `d[k] = v`, `d.setdefault(k, v)`, and `d.get(k, default)`, whose default stands for the
     /// values (so that `d[k] = d.get(k, 0) + 1` types, which Numba refuses).
-    pub(crate) fn type_empty_dict(&mut self, receiver: &ast::Expr, key: &ast::Expr, value: &ast::Expr, span: Span) -> Result<Option<()>> {
-        let Some(id) = self.untyped_empty(receiver, Container::Dict) else { return Ok(None) };
+    pub(crate) fn type_empty_dict(&mut self, receiver: &ast::Expr, key: &ast::Expr, value: &ast::Expr, span: Span) -> Result<()> {
+        let Some(id) = self.untyped_empty(receiver, Container::Dict) else { return Ok(()) };
         let key = self.expr(key)?.ty;
         let value = self.expr(value)?.ty;
         self.type_empty_container(id, Type::Dict(Box::new(key), Box::new(value)), span)
@@ -197,19 +197,9 @@ impl FnInfer<'_> {
             "values" => value,
             _ => ir::Expr::new(ExprKind::Tuple(vec![key, value]), Type::Tuple(vec![key_ty, value_ty]), span),
         };
-        let current = self.temp(item.ty.clone());
         let after = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: self.local_expr(at, span).boxed(), rhs: int(1, span).boxed() }, Type::INT64, span);
         let next = dict_op(DictOp::Next, vec![d, after], Type::INT64, span);
-        let mut body_ir = vec![stmt(StmtKind::Assign { local: current, value: item }, span), stmt(StmtKind::Assign { local: at, value: next }, span)];
-        let current = self.local_expr(current, span);
-        self.assign(target, current, &mut body_ir)?;
-        self.loop_depth += 1;
-        let rest = self.block(body);
-        self.loop_depth -= 1;
-        body_ir.extend(rest?);
-        let orelse = self.block(orelse)?;
-        out.push(stmt(StmtKind::While { cond, body: body_ir, orelse }, span));
-        Ok(())
+        self.cursor_loop(target, cond, item, (at, next), body, orelse, span, out)
     }
 }
 

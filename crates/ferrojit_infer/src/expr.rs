@@ -747,16 +747,10 @@ impl FnInfer<'_> {
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Value> {
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
-            if self.type_empty_list(value, attr, args, span)?.is_some() {
-                return Err(self.internal(span, "an empty list's first append types it"));
-            }
-            if self.type_empty_set(value, attr, args, span)?.is_some() {
-                return Err(self.internal(span, "an empty set's first add types it"));
-            }
+            self.type_empty_list(value, attr, args, span)?;
+            self.type_empty_set(value, attr, args, span)?;
             if let ("setdefault" | "get", [key, default]) = (attr.as_str(), args) {
-                if self.type_empty_dict(value, key, default, span)?.is_some() {
-                    return Err(self.internal(span, "an empty dict's first store types it"));
-                }
+                self.type_empty_dict(value, key, default, span)?;
             }
             if let Value::Expr(receiver) = self.value(value)? {
                 return self.method(receiver, attr, args, keywords, span).map(Value::Expr);

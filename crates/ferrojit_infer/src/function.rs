@@ -405,9 +405,7 @@ impl<'a> FnInfer<'a> {
             ast::StmtKind::Assign { targets, value } => {
                 // `d[k] = v` into a `d = {}` not typed yet: types `d` for the next walk.
                 if let [ast::Expr { kind: ast::ExprKind::Subscript { value: container, index }, .. }] = targets.as_slice() {
-                    if self.type_empty_dict(container, index, value, span)?.is_some() {
-                        return Err(self.internal(span, "an empty dict's first store types it"));
-                    }
+                    self.type_empty_dict(container, index, value, span)?;
                 }
                 // `x = [...]`: typed by `x`'s type when the display alone does not say (`[]`).
                 // `d = {...}` (`{}`, `dict()`): typed by `d`'s type when the display alone does

@@ -143,16 +143,18 @@ impl FnInfer<'_> {
         (self.locals[id].ty.is_none() && self.empty_containers.get(&id) == Some(&kind)).then_some(id)
     }
 
-    /// Gives the empty container `id` the type `ty` for the next walk; this walk waits.
-    pub(crate) fn type_empty_container(&mut self, id: LocalId, ty: Type, span: Span) -> Result<Option<()>> {
+    /// Gives the empty container `id` the type `ty` for the next walk; this walk waits (the
+    /// error is always the pending one). The `type_empty_*` hooks return `Ok` when their
+    /// receiver is not an empty container waiting for its type.
+    pub(crate) fn type_empty_container(&mut self, id: LocalId, ty: Type, span: Span) -> Result<()> {
         self.widen(id, &ty, span)?;
         Err(self.pending_or(self.typing(span, format!("`{}` is typed by this", self.locals[id].name), None)))
     }
 
     /// `x.append(v)` (or `insert`, `extend`) where `x` was assigned `[]` and has no type yet:
     /// gives `x` the type of a list of `v`'s type, for the next walk.
-    pub(crate) fn type_empty_list(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<Option<()>> {
-        let Some(id) = self.untyped_empty(receiver, Container::List) else { return Ok(None) };
+    pub(crate) fn type_empty_list(&mut self, receiver: &ast::Expr, method: &str, args: &[ast::Expr], span: Span) -> Result<()> {
+        let Some(id) = self.untyped_empty(receiver, Container::List) else { return Ok(()) };
         let item = match (method, args) {
             ("append", [v]) | ("insert", [_, v]) => self.expr(v)?.ty,
             ("extend", [v]) => {
@@ -161,10 +163,10 @@ impl FnInfer<'_> {
                     Type::List(item) => (**item).clone(),
                     Type::Tuple(items) if !items.is_empty() => items.iter().skip(1).try_fold(items[0].clone(), |a, b| unify(&a, b)).unwrap_or(items[0].clone()),
                     Type::Array(a) if a.ndim == 1 => (*a.dtype).clone(),
-                    _ => return Ok(None),
+                    _ => return Ok(()),
                 }
             }
-            _ => return Ok(None),
+            _ => return Ok(()),
         };
         self.type_empty_container(id, Type::List(Box::new(item)), span)
     }
@@ -261,9 +263,28 @@ impl FnInfer<'_> {
         out.push(stmt(StmtKind::Assign { local: k, value: int(0, span) }, span));
         let cond = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: self.local_expr(k, span).boxed(), rhs: list_len(list.clone(), span).boxed() }, Type::Bool, span);
         let item = list_get(list, self.local_expr(k, span), span);
-        let current = self.temp(item.ty.clone());
         let next = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: self.local_expr(k, span).boxed(), rhs: int(1, span).boxed() }, Type::INT64, span);
-        let mut body_ir = vec![stmt(StmtKind::Assign { local: current, value: item }, span), stmt(StmtKind::Assign { local: k, value: next }, span)];
+        self.cursor_loop(target, cond, item, (k, next), body, orelse, span, out)
+    }
+
+    /// `while cond: current = item; cursor = next; target = current; body` (then `orelse`):
+    /// a `for` loop over a container whose cursor (`step`: the local and its next value) moves
+    /// before the body runs, so that `continue` moves it too, and the item is read first.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn cursor_loop(
+        &mut self,
+        target: &ast::Expr,
+        cond: ir::Expr,
+        item: ir::Expr,
+        step: (LocalId, ir::Expr),
+        body: &[ast::Stmt],
+        orelse: &[ast::Stmt],
+        span: Span,
+        out: &mut Vec<ir::Stmt>,
+    ) -> Result<()> {
+        let current = self.temp(item.ty.clone());
+        let (cursor, next) = step;
+        let mut body_ir = vec![stmt(StmtKind::Assign { local: current, value: item }, span), stmt(StmtKind::Assign { local: cursor, value: next }, span)];
         let current = self.local_expr(current, span);
         self.assign(target, current, &mut body_ir)?;
         self.loop_depth += 1;
@@ -424,49 +445,44 @@ impl FnInfer<'_> {
     pub(crate) fn list_comprehension(&mut self, elt: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
         let append = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(name_expr(result, span)), attr: "append".into() }, span };
         let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(append), args: vec![elt.clone()], keywords: vec![] }, span };
-        self.comprehension(ast::StmtKind::Expr(call), generators, result, span)
+        self.comprehension(ast::StmtKind::Expr(call), Container::List, generators, result, span)
     }
 
     /// `{elt for target in iter if cond ...}`, as a list comprehension adding `elt`.
     pub(crate) fn set_comprehension(&mut self, elt: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
         let add = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(name_expr(result, span)), attr: "add".into() }, span };
         let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(add), args: vec![elt.clone()], keywords: vec![] }, span };
-        self.comprehension(ast::StmtKind::Expr(call), generators, result, span)
+        self.comprehension(ast::StmtKind::Expr(call), Container::Set, generators, result, span)
     }
 
     /// `{key: value for target in iter if cond ...}`, as a list comprehension storing
     /// `result[key] = value`.
     pub(crate) fn dict_comprehension(&mut self, key: &ast::Expr, value: &ast::Expr, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
         let target = ast::Expr { kind: ast::ExprKind::Subscript { value: Box::new(name_expr(result, span)), index: Box::new(key.clone()) }, span };
-        self.comprehension(ast::StmtKind::Assign { targets: vec![target], value: value.clone() }, generators, result, span)
+        self.comprehension(ast::StmtKind::Assign { targets: vec![target], value: value.clone() }, Container::Dict, generators, result, span)
     }
 
     /// The loops a comprehension stands for, around `innermost` (which adds one element to
-    /// the hidden local `result`), as a block whose value is `result`. `result` starts empty,
-    /// typed by what `innermost` adds, as `x = []` (`d = {}`) is.
-    fn comprehension(&mut self, innermost: ast::StmtKind, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
+    /// the hidden local `result`, a container of `kind`), as a block whose value is `result`.
+    /// `result` starts empty, typed by what `innermost` adds, as `x = []` (`d = {}`) is.
+    fn comprehension(&mut self, innermost: ast::StmtKind, kind: Container, generators: &[ast::Comprehension], result: &str, span: Span) -> Result<ir::Expr> {
         let id = *self.names.get(result).ok_or_else(|| self.internal(span, "a comprehension's result is a hidden local"))?;
-        let is_dict = matches!(innermost, ast::StmtKind::Assign { .. });
-        let is_set = matches!(&innermost, ast::StmtKind::Expr(ast::Expr { kind: ast::ExprKind::Call { func, .. }, .. }) if matches!(&func.kind, ast::ExprKind::Attribute { attr, .. } if attr == "add"));
         let mut stmts = Vec::new();
         match self.locals[id].ty.clone() {
             Some(ty) => {
-                let empty = if is_dict {
-                    self.dict_display(&[], &[], Some(&ty), span)?
-                } else if is_set {
-                    self.set_display(&[], Some(&ty), span)?
-                } else {
-                    self.list_display(&[], Some(&ty), span)?
+                let empty = match kind {
+                    Container::List => self.list_display(&[], Some(&ty), span)?,
+                    Container::Dict => self.dict_display(&[], &[], Some(&ty), span)?,
+                    Container::Set => self.set_display(&[], Some(&ty), span)?,
                 };
                 stmts.push(stmt(StmtKind::Assign { local: id, value: empty }, span));
             }
             // Typed by what the innermost statement adds, for the next walk.
             None => {
-                let kind = if is_dict { Container::Dict } else if is_set { Container::Set } else { Container::List };
                 self.empty_containers.insert(id, kind);
             }
         }
-        let node = |kind| ast::Stmt { kind, span };
+        let node = |stmt_kind| ast::Stmt { kind: stmt_kind, span };
         let mut body = vec![node(innermost)];
         for g in generators.iter().rev() {
             for cond in g.ifs.iter().rev() {

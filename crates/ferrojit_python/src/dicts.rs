@@ -49,6 +49,30 @@ fn canonical(key: &Type, slots: &mut [u64]) {
     }
 }
 
+/// Inserts the Python object `k` as a key of type `key` (its slots zeroed, then packed and
+/// made canonical, as compiled code writes keys): the entry's position, or None when `k` is not
+/// of that type or the table cannot grow.
+fn insert_key(meminfo: *mut MemInfo, key: &Type, k: &Bound<'_, PyAny>) -> Option<i64> {
+    let mut buffer = vec![0u64; key.leaves().len().max(1)];
+    if !pack(k, key, &mut buffer, &mut 0) {
+        return None;
+    }
+    canonical(key, &mut buffer);
+    // SAFETY: a live table; the buffer holds the key's slots.
+    let at = unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) };
+    (at >= 0).then_some(at)
+}
+
+/// Marks a table packed from a Python object as unchanged and made from `obj` (its parent,
+/// for reflection).
+fn adopt(meminfo: *mut MemInfo, obj: &Bound<'_, PyAny>) -> *mut MemInfo {
+    // SAFETY: a live table.
+    let h = unsafe { header(meminfo) };
+    h.dirty = 0;
+    h.parent = obj.as_ptr() as *mut std::ffi::c_void;
+    meminfo
+}
+
 /// A new compiled dict holding the items of the Python dict `obj`, its parent set to `obj`;
 /// None (having released what it made) when an item is not of the types.
 pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Option<*mut MemInfo> {
@@ -62,11 +86,7 @@ pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Opt
         return None;
     }
     for (k, v) in dict.iter() {
-        let mut buffer = vec![0u64; key_slots.max(1)];
-        let packed = pack(&k, key, &mut buffer, &mut 0);
-        canonical(key, &mut buffer);
-        // SAFETY: a live dict; the buffer holds the key's slots.
-        let at = if packed { unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) } } else { -1 };
+        let at = insert_key(meminfo, key, &k).unwrap_or(-1);
         let stored = at >= 0 && {
             // SAFETY: a live entry; its value slots follow the key's.
             let h = unsafe { header(meminfo) };
@@ -87,11 +107,7 @@ pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Opt
             return None;
         }
     }
-    // SAFETY: a live dict.
-    let h = unsafe { header(meminfo) };
-    h.dirty = 0;
-    h.parent = obj.as_ptr() as *mut std::ffi::c_void;
-    Some(meminfo)
+    Some(adopt(meminfo, obj))
 }
 
 /// The entries of a live dict as boxed `(key, value)` pairs (values with references of their
@@ -130,7 +146,7 @@ fn reflect<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo
     let parent = unsafe { Bound::from_borrowed_ptr(py, h.parent as *mut pyo3::ffi::PyObject) };
     // Values holding lists or dicts are boxed (and so reflected) even when the dict itself is
     // unchanged.
-    if h.dirty != 0 || crate::lists::holds_lists(std::slice::from_ref(value)) {
+    if h.dirty != 0 || crate::lists::holds_containers(std::slice::from_ref(value)) {
         let items = entries(py, key, value, meminfo)?;
         let target = parent.cast::<PyDict>()?;
         if h.dirty != 0 {
@@ -199,24 +215,13 @@ pub(crate) fn pack_set(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemIn
         return None;
     }
     for k in set.iter() {
-        let mut buffer = vec![0u64; slots.max(1)];
-        if !pack(&k, item, &mut buffer, &mut 0) {
+        if insert_key(meminfo, item, &k).is_none() {
             // SAFETY: this function's only reference.
             unsafe { release(meminfo) };
             return None;
         }
-        canonical(item, &mut buffer);
-        // SAFETY: a live set; the buffer holds the key's slots.
-        if unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) } < 0 {
-            unsafe { release(meminfo) };
-            return None;
-        }
     }
-    // SAFETY: a live set.
-    let h = unsafe { header(meminfo) };
-    h.dirty = 0;
-    h.parent = obj.as_ptr() as *mut std::ffi::c_void;
-    Some(meminfo)
+    Some(adopt(meminfo, obj))
 }
 
 fn set_items<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Vec<Bound<'py, PyAny>>> {

@@ -892,7 +892,7 @@ impl DispatcherBase {
         }
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
-        let list_args = crate::lists::holds_lists(&compiled.args);
+        let list_args = crate::lists::holds_containers(&compiled.args);
         let overload = Arc::new(Overload { compiled, arg_slots, ret_slots, list_args });
         self.overloads.push(overload.clone());
         Ok(overload)

@@ -209,7 +209,7 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
 }
 
 /// Whether values of these types include lists or dicts (which need reflecting after a call).
-pub(crate) fn holds_lists(args: &[Type]) -> bool {
+pub(crate) fn holds_containers(args: &[Type]) -> bool {
     fn has(ty: &Type) -> bool {
         match ty {
             Type::List(_) | Type::Dict(..) | Type::Set(_) => true,

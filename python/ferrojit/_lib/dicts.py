@@ -63,9 +63,7 @@ def _getitem(d, key):
         return None
 
     def impl(d, key):
-        i = find(d, key)
-        if i < 0:
-            _missing(key)
+        i = entry_of(d, key)
         return value_at(d, i)
 
     return impl
@@ -89,9 +87,7 @@ def _delitem(d, key):
         return None
 
     def impl(d, key):
-        i = find(d, key)
-        if i < 0:
-            _missing(key)
+        i = entry_of(d, key)
         delete_at(d, i)
 
     return impl
@@ -125,6 +121,16 @@ def _equal(a, b):
         return True
 
     return impl
+
+
+@register_jitable
+def entry_of(d, key):
+    """The position of ``key``'s entry in the dict (or set) ``d``; CPython's ``KeyError(key)``
+    when there is none."""
+    i = find(d, key)
+    if i < 0:
+        _missing(key)
+    return i
 
 
 def _missing(key):
@@ -194,9 +200,7 @@ def pop(d, key, default=None):
         return pop_or_default
 
     def impl(d, key, default=None):
-        i = find(d, key)
-        if i < 0:
-            _missing(key)
+        i = entry_of(d, key)
         value = value_at(d, i)
         delete_at(d, i)
         return value

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import set_contains, set_difference, set_equal, set_intersection, set_subset, set_symmetric_difference, set_union
-from .dicts import _missing, clear_all, delete_at, find, insert, key_at, new_like, next_entry
+from .dicts import clear_all, delete_at, entry_of, find, insert, key_at, new_like, next_entry
 
 
 def _set(s):
@@ -156,10 +156,7 @@ def add(s, x):
 @overload_method(types.SetType, "remove")
 def remove(s, x):
     def impl(s, x):
-        i = find(s, x)
-        if i < 0:
-            _missing(x)
-        delete_at(s, i)
+        delete_at(s, entry_of(s, x))
 
     return impl
 
