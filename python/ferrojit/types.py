@@ -237,6 +237,16 @@ class SetType(Type):
         self.dtype = dtype
 
 
+class UnicodeType(Type):
+    """Python's ``str`` (Numba's ``types.UnicodeType``; its one instance is ``unicode_type``,
+    also named ``string``)."""
+
+    __slots__ = ()
+
+
+unicode_type = string = UnicodeType("unicode_type")
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -357,6 +367,8 @@ class DType(DTypeSpec):
 def unliteral(ty):
     """The run-time type of ``ty``: ``int64`` for an integer literal, ``boolean`` for a bool
     literal, ``ty`` itself otherwise (as Numba's ``types.unliteral``)."""
+    if isinstance(ty, StringLiteral):
+        return unicode_type
     return ty.literal_type if isinstance(ty, (IntegerLiteral, BooleanLiteral)) else ty
 
 
@@ -481,11 +493,12 @@ _SCALARS = {
 }
 
 _NAMED = {name: _scalar(name) for name in sorted(set(_SCALARS.values()))}
+_NAMED["unicode_type"] = unicode_type
 for _alias, _name in _SCALARS.items():
     globals()[_alias] = _NAMED[_name]
 
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

@@ -97,7 +97,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
         if op == DictOp::New {
             let (key, value) = dict_types(ty);
-            let heap = self.heap_descriptor(value);
+            // The meminfos of the key (its strings) and of the value, from the key's start.
+            let heap = self.heap_descriptor(&Type::Tuple(vec![key.clone(), value.clone()]));
             let new = self.extern_fn("ferrojit_rt_dict_new", Some(ptr.into()), &[i64t.into(), i64t.into(), ptr.into(), i64t.into()]);
             let args = [self.i64(slot_bytes(key) as i64).into(), self.i64(slot_bytes(value) as i64).into(), heap.into(), self.i64(0).into()];
             let dict = self.b.build_call(new, &args, "dict")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();

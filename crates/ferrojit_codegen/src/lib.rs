@@ -27,6 +27,7 @@ mod jit;
 mod lists;
 mod lower;
 mod maps;
+mod strings;
 
 use ferrojit_ir as ir;
 pub use ferrojit_runtime::ExcInfo;

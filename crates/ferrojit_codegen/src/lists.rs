@@ -193,7 +193,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(show);
         let at = self.list_item_ptr(list, item, i)?;
         let value = load_slots(self.cx, &self.b, at, item, &mut 0)?;
-        self.print_value(value, item)?;
+        self.print_item(value, item)?;
         let next = self.b.build_int_add(i, self.i64(1), "next")?;
         self.b.build_store(counter, next)?;
         self.b.build_unconditional_branch(head)?;

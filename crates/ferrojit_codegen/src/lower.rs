@@ -386,7 +386,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             let meminfo = match part.kind {
                 HeapKind::Array => self.b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
-                HeapKind::List | HeapKind::Dict => x.into_pointer_value(),
+                HeapKind::List | HeapKind::Dict | HeapKind::Str => x.into_pointer_value(),
             };
             self.count_reference(meminfo, incref)?;
         }
@@ -1008,6 +1008,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let data_ptr = i64t.const_int(*data, false).const_to_pointer(ptr);
                 cx.const_struct(&[ptr.const_null().into(), data_ptr.into(), dims(shape).into(), dims(&strides).into()], false).into()
             }
+            (Const::Str(text), Type::Str) => self.string_constant(text).into(),
             (Const::Complex(re, im), Type::Complex(f)) => {
                 let ft = float_type(cx, *f).into_float_type();
                 cx.const_struct(&[ft.const_float(*re).into(), ft.const_float(*im).into()], false).into()
@@ -1291,6 +1292,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
+            Type::Str => self.str_is_nonempty(v.into_pointer_value())?,
             Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
@@ -1786,6 +1788,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
+    /// Prints an item of a container as Python does: strings by their `repr`.
+    pub(crate) fn print_item(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
+        match ty {
+            Type::Str => self.print_unicode(v.into_pointer_value(), true),
+            _ => self.print_value(v, ty),
+        }
+    }
+
     pub(crate) fn print_value(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
         let cx = self.cx;
         let (i64t, f64t) = (cx.i64_type(), cx.f64_type());
@@ -1820,6 +1830,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.b.build_call(f, &[], "")?;
             }
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
+            Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
@@ -1828,7 +1839,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                         self.print_str(", ")?;
                     }
                     let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
-                    self.print_value(x, item)?;
+                    self.print_item(x, item)?;
                 }
                 self.print_str(if items.len() == 1 { ",)" } else { ")" })?;
             }

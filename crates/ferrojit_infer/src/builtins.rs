@@ -207,10 +207,19 @@ fn convert_real(cx: &mut FnInfer<'_>, args: &mut Args, ty: Type, zero: Const, sp
 }
 
 fn int(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    if let Some(Value::Expr(ir::Expr { ty: Type::Str, .. }) | Value::Str(_)) = args.get_mut("x") {
+        let s = cx.required_expr(args, "x")?;
+        let base = cx.arg_expr(args, "base")?;
+        return cx.str_to_int(s, base, span).map(Value::Expr);
+    }
     convert_real(cx, args, Type::INT64, Const::Int(0), span)
 }
 
 fn float(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    if let Some(Value::Expr(ir::Expr { ty: Type::Str, .. }) | Value::Str(_)) = args.get_mut("x") {
+        let s = cx.required_expr(args, "x")?;
+        return Ok(Value::Expr(cx.str_to_float(s, span)));
+    }
     convert_real(cx, args, Type::FLOAT64, Const::Float(0.0), span)
 }
 
@@ -306,6 +315,7 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         Type::Array(_) => cx.array_len(x, span)?,
         Type::List(_) => crate::lists::list_len(x, span),
         Type::Dict(..) | Type::Set(_) => crate::dicts::dict_len(x, span),
+        Type::Str => crate::strings::str_len(x, span),
         Type::Tuple(items) => {
             let n = items.len() as i128;
             let body = ir::Expr::new(ExprKind::Const(Const::Int(n)), Type::INT64, span);

@@ -142,18 +142,18 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
 
-    /// Keys compare by value: numbers and tuples of numbers.
+    /// Keys compare by value: numbers, strings and tuples of them.
     fn check_key_type(&self, key: &Type, span: Span) -> Result<()> {
         fn plain(t: &Type) -> bool {
             match t {
                 Type::Tuple(items) => items.iter().all(plain),
-                other => other.is_number() || matches!(other, Type::Datetime(_) | Type::Timedelta(_)),
+                other => other.is_number() || matches!(other, Type::Datetime(_) | Type::Timedelta(_) | Type::Str),
             }
         }
         if plain(key) {
             return Ok(());
         }
-        Err(self.unsupported(span, format!("dict keys of type `{key}` are not supported yet"), Some("use numbers or tuples of numbers as keys")))
+        Err(self.unsupported(span, format!("dict keys of type `{key}` are not supported yet"), Some("use numbers, strings or tuples of them as keys")))
     }
 
     /// Gives the empty dict `d` (no type yet) the types of `key` and `value`, for the next walk:

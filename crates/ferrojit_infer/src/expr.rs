@@ -130,11 +130,7 @@ impl FnInfer<'_> {
     pub fn expr(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
         match self.value(e)? {
             Value::Expr(x) => Ok(x),
-            Value::Str(_) => Err(self.typing(
-                e.span,
-                "a string cannot be used here: strings are only supported as constant messages (`print`, `raise`, `assert`)",
-                None,
-            )),
+            Value::Str(text) => Ok(Self::string_constant(&text, e.span)),
             Value::DType(_) => Err(self.unsupported(e.span, "a dtype can only be passed to array-creating functions", Some("e.g. `np.empty(n, dtype=a.dtype)`"))),
             Value::FlatIter(_) => Err(self.flat_iter_misused(e.span)),
             Value::Global(g) => {
@@ -302,6 +298,9 @@ impl FnInfer<'_> {
         if let Type::Dict(..) = tuple.ty {
             return self.dict_subscript(tuple, index, span);
         }
+        if tuple.ty == Type::Str {
+            return self.str_subscript(tuple, index, span);
+        }
         if tuple.ty.is_number() && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty()) {
             // `x[()]` of a NumPy scalar (what `np.nditer` gives): the scalar itself.
             return Ok(tuple);
@@ -404,6 +403,9 @@ impl FnInfer<'_> {
         };
         if matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_)) {
             return self.list_binop(op, l, r, span);
+        }
+        if l.ty == Type::Str || r.ty == Type::Str {
+            return self.str_binop(op, l, r, span);
         }
         if let (Type::Set(_), Type::Set(_)) = (&l.ty, &r.ty) {
             let name = match op {
@@ -654,6 +656,9 @@ impl FnInfer<'_> {
         }
         if (matches!(l.ty, Type::List(_) | Type::Dict(..) | Type::Set(_)) || matches!(r.ty, Type::List(_) | Type::Dict(..) | Type::Set(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.list_comparison(op, l, r, span);
+        }
+        if (l.ty == Type::Str || r.ty == Type::Str) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
+            return self.str_compare(op, l, r, span);
         }
         if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.time_compare(op, l, r, span);
@@ -1064,7 +1069,7 @@ impl FnInfer<'_> {
     pub fn value_expr(&self, v: Value, span: Span) -> Result<ir::Expr> {
         match v {
             Value::Expr(e) => Ok(e),
-            Value::Str(_) => Err(self.unsupported(span, "string arguments are not supported", None)),
+            Value::Str(text) => Ok(Self::string_constant(&text, span)),
             Value::DType(_) => Err(self.unsupported(span, "a dtype can only be passed to array-creating functions", None)),
             Value::FlatIter(_) => Err(self.flat_iter_misused(span)),
             Value::Global(_) => Err(self.typing(span, "functions, modules and classes cannot be passed as arguments yet", None)),

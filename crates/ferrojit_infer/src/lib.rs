@@ -47,6 +47,7 @@ mod linalg;
 mod lists;
 pub mod overloads;
 mod registry;
+mod strings;
 
 use ferrojit_ir as ir;
 use ferrojit_syntax::{SourceText, Span};

@@ -217,7 +217,7 @@ impl FnInfer<'_> {
     }
 
     /// `e` as a local or constant, assigning it to a new local first (in `out`) otherwise.
-    fn held(&mut self, e: ir::Expr, out: &mut Vec<ir::Stmt>, span: Span) -> ir::Expr {
+    pub(crate) fn held(&mut self, e: ir::Expr, out: &mut Vec<ir::Stmt>, span: Span) -> ir::Expr {
         if matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
             return e;
         }
@@ -229,15 +229,20 @@ impl FnInfer<'_> {
     /// The integer `i` as a position in `list` (from the end when negative), raising
     /// `IndexError(message)` outside it.
     fn list_index(&mut self, list: ir::Expr, i: ir::Expr, message: &str, out: &mut Vec<ir::Stmt>, span: Span) -> Result<ir::Expr> {
+        self.sequence_index(list_len(list, span), "list", i, message, out, span)
+    }
+
+    /// The integer `i` as a position in a sequence (a `kind`, for messages) of length `len`
+    /// (from the end when negative), raising `IndexError(message)` outside it.
+    pub(crate) fn sequence_index(&mut self, len: ir::Expr, kind: &str, i: ir::Expr, message: &str, out: &mut Vec<ir::Stmt>, span: Span) -> Result<ir::Expr> {
         if !i.ty.is_integer_like() {
-            return Err(self.typing(i.span, format!("list indices must be integers, not `{}`", i.ty), None));
+            return Err(self.typing(i.span, format!("{kind} indices must be integers, not `{}`", i.ty), None));
         }
         let i = self.cast(i, &Type::INT64);
         let tmp = self.temp(Type::INT64);
         out.push(stmt(StmtKind::Assign { local: tmp, value: i }, span));
         let at = self.local_expr(tmp, span);
         let compare = |op, l: ir::Expr, r: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span);
-        let len = list_len(list, span);
         let wrapped = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: at.clone().boxed(), rhs: len.clone().boxed() }, Type::INT64, span);
         let negative = compare(CmpOp::Lt, at.clone(), int(0, span));
         out.push(stmt(StmtKind::If { cond: negative, then_body: vec![stmt(StmtKind::Assign { local: tmp, value: wrapped }, span)], else_body: vec![] }, span));
@@ -371,7 +376,7 @@ impl FnInfer<'_> {
     }
 
     /// The bounds of a slice `start:stop:step` as expressions (None constants where absent).
-    fn slice_bounds(&mut self, index: &ast::Expr) -> Result<Vec<ir::Expr>> {
+    pub(crate) fn slice_bounds(&mut self, index: &ast::Expr) -> Result<Vec<ir::Expr>> {
         let ast::ExprKind::Slice { lower, upper, step } = &index.kind else { unreachable!("a slice") };
         [lower, upper, step]
             .into_iter()

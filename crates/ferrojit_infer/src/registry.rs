@@ -115,6 +115,7 @@ fn registry() -> &'static Registry {
         crate::datetimes::register(&mut r);
         crate::lists::register(&mut r);
         crate::dicts::register(&mut r);
+        crate::strings::register(&mut r);
         r
     })
 }

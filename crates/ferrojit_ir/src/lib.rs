@@ -414,6 +414,8 @@ pub enum Const {
     None,
     /// A frozen global array: a C-contiguous copy made at compile time, never freed.
     Array { data: u64, shape: Vec<i64> },
+    /// A string constant: an immortal string of the compiled module (borrowed by every use).
+    Str(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -542,6 +544,53 @@ impl RuntimeFunc {
     /// `(count, from, to, datetime) -> count`: a datetime64 or timedelta64 count converted
     /// between units (given by their index in `TimeUnit::ALL`) as NumPy's casts convert it.
     pub const CONVERT_TIME: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_convert_time", may_raise: false };
+    /// Strings (`ferrojit_runtime::strings`): every string argument is borrowed, every string
+    /// result a new reference; `None` bounds are `i64::MIN`.
+    pub const STR_LEN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_len", may_raise: false };
+    pub const STR_CONCAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_concat", may_raise: true };
+    pub const STR_REPEAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repeat", may_raise: true };
+    /// `(a, b) -> -1 | 0 | 1`.
+    pub const STR_COMPARE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_compare", may_raise: false };
+    pub const STR_EQUAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_equal", may_raise: false };
+    pub const STR_HASH: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_hash", may_raise: false };
+    /// `(s, i) -> s[i]` for `0 <= i < len(s)`.
+    pub const STR_CHAR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_char", may_raise: true };
+    /// `(length) -> 0`: always raises `ord()`'s `TypeError` for a string of another length.
+    pub const STR_ORD_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_ord_error", may_raise: true };
+    pub const STR_CODE_POINT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_code_point", may_raise: false };
+    pub const STR_FROM_CODE_POINT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_from_code_point", may_raise: true };
+    /// `(s, start, step, count)`: the characters of a slice whose bounds `slice.indices` gave.
+    pub const STR_SLICE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_slice", may_raise: true };
+    /// `(s, sub, start, end, last) -> position | -1`.
+    pub const STR_FIND: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_find", may_raise: false };
+    pub const STR_CONTAINS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_contains", may_raise: false };
+    pub const STR_COUNT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_count", may_raise: false };
+    /// `(s, prefix, start, end, at_end) -> 0 | 1`.
+    pub const STR_STARTS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_starts", may_raise: false };
+    pub const STR_REPLACE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_replace", may_raise: true };
+    /// `(s, chars, sides)`, `(s, sides)`: `strip` of the characters given, or of whitespace.
+    pub const STR_STRIP: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_strip", may_raise: true };
+    pub const STR_STRIP_WHITESPACE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_strip_whitespace", may_raise: true };
+    /// `(s, sep, maxsplit, last)`, `(s, maxsplit, last)` -> a list of strings.
+    pub const STR_SPLIT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_split", may_raise: true };
+    pub const STR_SPLIT_WHITESPACE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_split_whitespace", may_raise: true };
+    pub const STR_SPLITLINES: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_splitlines", may_raise: true };
+    /// `(sep, list of strings)`.
+    pub const STR_JOIN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_join", may_raise: true };
+    /// `(s, op)`: `upper`, `lower`, `title`, `capitalize`, `swapcase`, `casefold`.
+    pub const STR_CASE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_case", may_raise: true };
+    /// `(s, op) -> 0 | 1`: `isdigit`, `isalpha`, ... (see the runtime for the numbering).
+    pub const STR_PREDICATE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_predicate", may_raise: false };
+    /// `(s, width, fill, align)`: `center`, `ljust`, `rjust`, `zfill`.
+    pub const STR_PAD: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_pad", may_raise: true };
+    /// `(v, kind)`: `str()` of an integer (`kind` 0 signed, 1 unsigned, 2 bool).
+    pub const STR_FROM_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_from_int", may_raise: true };
+    /// `(v, single)`: `str()` of a float (`single` for float32's own digits).
+    pub const STR_FROM_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_from_float", may_raise: true };
+    pub const STR_REPR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repr", may_raise: true };
+    /// `(s, base)`: `int(s, base)`.
+    pub const STR_TO_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_int", may_raise: true };
+    pub const STR_TO_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_float", may_raise: true };
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
     pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };
     pub const POW_U64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_u64", may_raise: false };
@@ -886,7 +935,8 @@ impl Expr {
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
             ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } => true,
-            ExprKind::Call { .. } => self.ty.holds_heap(),
+            // Runtime functions return new references (or immortal values, which are as good).
+            ExprKind::Call { .. } | ExprKind::Runtime { .. } => self.ty.holds_heap(),
             _ => false,
         }
     }

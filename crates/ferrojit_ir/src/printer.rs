@@ -143,6 +143,7 @@ impl Printer<'_> {
                 Const::Bool(b) => if *b { "True" } else { "False" }.to_string(),
                 Const::None => "None".to_string(),
                 Const::Array { shape, .. } => format!("<frozen array {shape:?}>"),
+                Const::Str(text) => format!("{text:?}"),
             },
             ExprKind::Local(id) => self.local(*id),
             ExprKind::Cast(x) => format!("cast({})", self.expr(x)),

@@ -20,8 +20,8 @@ pub(crate) fn typeof_dict(dict: &Bound<'_, PyDict>) -> PyResult<Type> {
         return Err(PyTypeError::new_err("cannot compile for an empty dict argument: its key and value types are unknown; pass a non-empty dict"));
     };
     let (key, value) = (typeof_value(&k0)?, typeof_value(&v0)?);
-    if key.holds_heap() {
-        return Err(PyTypeError::new_err(format!("cannot compile for a dict with `{key}` keys; compiled dicts take numbers and tuples of numbers as keys")));
+    if !hashable(&key) {
+        return Err(PyTypeError::new_err(format!("cannot compile for a dict with `{key}` keys; compiled dicts take numbers, strings and tuples of them as keys")));
     }
     for (k, v) in items {
         let (kt, vt) = (typeof_value(&k)?, typeof_value(&v)?);
@@ -34,8 +34,20 @@ pub(crate) fn typeof_dict(dict: &Bound<'_, PyDict>) -> PyResult<Type> {
     Ok(Type::Dict(Box::new(key), Box::new(value)))
 }
 
-fn descriptor(value: &Type) -> *const i64 {
-    crate::lists::heap_descriptor(value)
+/// The runtime's descriptor of an entry's meminfo pointers: the key's strings, then the
+/// value's (see `ferrojit_runtime::dicts::DictHeader::heap`).
+fn descriptor(key: &Type, value: &Type) -> *const i64 {
+    crate::lists::heap_descriptor(&Type::Tuple(vec![key.clone(), value.clone()]))
+}
+
+/// Whether values of `ty` can be keys of compiled dicts and items of sets: numbers, strings
+/// and tuples of them.
+fn hashable(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(items) => items.iter().all(hashable),
+        Type::Str => true,
+        other => !other.holds_heap(),
+    }
 }
 
 /// `-0.0` keys as `0.0` (the compiled code's canonical form: keys compare by their bytes).
@@ -60,6 +72,8 @@ fn insert_key(meminfo: *mut MemInfo, key: &Type, k: &Bound<'_, PyAny>) -> Option
     canonical(key, &mut buffer);
     // SAFETY: a live table; the buffer holds the key's slots.
     let at = unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) };
+    // The strings `pack` made for the key: the table took references of its own.
+    crate::lists::release_packed(key, &buffer, &mut 0);
     (at >= 0).then_some(at)
 }
 
@@ -77,11 +91,11 @@ fn adopt(meminfo: *mut MemInfo, obj: &Bound<'_, PyAny>) -> *mut MemInfo {
 /// None (having released what it made) when an item is not of the types.
 pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Option<*mut MemInfo> {
     let dict = obj.cast_exact::<PyDict>().ok()?;
-    if key.holds_heap() {
+    if !hashable(key) {
         return None;
     }
     let (key_slots, value_slots) = (key.leaves().len(), value.leaves().len());
-    let meminfo = ferrojit_rt_dict_new(8 * key_slots as i64, 8 * value_slots as i64, descriptor(value), dict.len() as i64);
+    let meminfo = ferrojit_rt_dict_new(8 * key_slots as i64, 8 * value_slots as i64, descriptor(key, value), dict.len() as i64);
     if meminfo.is_null() {
         return None;
     }
@@ -114,7 +128,7 @@ pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Opt
 /// own).
 fn entries<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     let (key_slots, value_slots) = (key.leaves().len(), value.leaves().len());
-    let meminfos = value.meminfo_leaves();
+    let (key_meminfos, meminfos) = (key.meminfo_leaves(), value.meminfo_leaves());
     let mut out = Vec::new();
     // SAFETY: a live dict; positions from the runtime are live entries.
     unsafe {
@@ -126,6 +140,9 @@ fn entries<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo
             let v = std::slice::from_raw_parts(entry.add(key_slots), value_slots);
             for &leaf in &meminfos {
                 ferrojit_rt_incref(v[leaf] as *mut MemInfo);
+            }
+            for &leaf in &key_meminfos {
+                ferrojit_rt_incref(k[leaf] as *mut MemInfo);
             }
             out.push((unpack(py, key, k, &mut 0)?, unpack(py, value, v, &mut 0)?));
             at = ferrojit_rt_dict_next(meminfo, at + 1);
@@ -191,8 +208,8 @@ pub(crate) fn typeof_set(set: &Bound<'_, PySet>) -> PyResult<Type> {
         return Err(PyTypeError::new_err("cannot compile for an empty set argument: its item type is unknown; pass a non-empty set"));
     };
     let item = typeof_value(&first)?;
-    if item.holds_heap() {
-        return Err(PyTypeError::new_err(format!("cannot compile for a set of `{item}`; compiled sets hold numbers and tuples of numbers")));
+    if !hashable(&item) {
+        return Err(PyTypeError::new_err(format!("cannot compile for a set of `{item}`; compiled sets hold numbers, strings and tuples of them")));
     }
     for other in items {
         let ty = typeof_value(&other)?;
@@ -206,11 +223,11 @@ pub(crate) fn typeof_set(set: &Bound<'_, PySet>) -> PyResult<Type> {
 /// A new compiled set holding the items of the Python set `obj`, its parent set to `obj`.
 pub(crate) fn pack_set(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemInfo> {
     let set = obj.cast_exact::<PySet>().ok()?;
-    if item.holds_heap() {
+    if !hashable(item) {
         return None;
     }
     let slots = item.leaves().len();
-    let meminfo = ferrojit_rt_dict_new(8 * slots as i64, 0, std::ptr::null(), set.len() as i64);
+    let meminfo = ferrojit_rt_dict_new(8 * slots as i64, 0, descriptor(item, &Type::NoneType), set.len() as i64);
     if meminfo.is_null() {
         return None;
     }

@@ -817,7 +817,18 @@ impl DispatcherBase {
             .collect();
         let same_arity: Vec<&Arc<Overload>> = overloads.iter().filter(|o| o.compiled.args.len() == args.len()).collect();
         // Converting into no slots only checks (writes are bounded by the buffer's length).
-        let converts = |i: usize, a: &Bound<'_, PyAny>| same_arity.iter().any(|o| pack_converting(a, &o.compiled.args[i], &mut [], &mut 0));
+        // Packed into a buffer of its own and released: packing a list or a string makes one.
+        let converts = |i: usize, a: &Bound<'_, PyAny>| {
+            same_arity.iter().any(|o| {
+                let ty = &o.compiled.args[i];
+                let mut slots = vec![0u64; ty.leaves().len()];
+                let fits = pack_converting(a, ty, &mut slots, &mut 0);
+                if fits {
+                    crate::lists::release_packed(ty, &slots, &mut 0);
+                }
+                fits
+            })
+        };
         let lone_misfit = if same_arity.is_empty() { None } else { args.iter().enumerate().find(|(i, a)| !converts(*i, a)) };
         let what = match lone_misfit {
             Some((i, a)) => {
@@ -826,7 +837,8 @@ impl DispatcherBase {
                     Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => format!(" ({})", e.value(py)),
                     _ => String::new(),
                 };
-                let article = if given[i].starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                // `a uint8`, `a unicode_type`: the `u` of these names sounds as in "you".
+                let article = if given[i].starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
                 format!("{}: {article} `{}` value{why}", self.argument_label(py, i), given[i])
             }
             None => format!("`{}()`: the arguments ({})", self.qualname(py).unwrap_or_default(), given.join(", ")),
@@ -892,7 +904,7 @@ impl DispatcherBase {
         }
         let arg_slots = types.iter().map(|t| t.leaves().len()).sum();
         let ret_slots = compiled.ret.leaves().len();
-        let list_args = crate::lists::holds_containers(&compiled.args);
+        let list_args = crate::lists::needs_reflecting(&compiled.args);
         let overload = Arc::new(Overload { compiled, arg_slots, ret_slots, list_args });
         self.overloads.push(overload.clone());
         Ok(overload)

@@ -94,7 +94,7 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
 /// packing failed later, or an argument after its call), advancing `at` past it.
 pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
     match ty {
-        Type::List(_) | Type::Dict(..) | Type::Set(_) => {
+        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => {
             if let Some(&meminfo) = slots.get(*at) {
                 // SAFETY: a list `pack_list` made and nobody else released.
                 unsafe { release(meminfo as *mut MemInfo) };
@@ -203,19 +203,34 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
+        Type::Str => {
+            // SAFETY: the dispatcher's reference to the argument it packed (a copy).
+            unsafe { release(slots[*at] as *mut MemInfo) };
+            *at += 1;
+        }
         Type::Tuple(items) => items.iter().for_each(|t| reflect_value(py, t, slots, at, first_error)),
         other => *at += other.leaves().len(),
     }
 }
 
-/// Whether values of these types include lists or dicts (which need reflecting after a call).
+/// Whether values of these types include lists, dicts or sets (which need reflecting after a
+/// call).
 pub(crate) fn holds_containers(args: &[Type]) -> bool {
-    fn has(ty: &Type) -> bool {
+    holds(args, &|ty| matches!(ty, Type::List(_) | Type::Dict(..) | Type::Set(_)))
+}
+
+/// Whether arguments of these types need [`reflect_arguments`] after a call: containers to
+/// reflect, strings (copies) to release.
+pub(crate) fn needs_reflecting(args: &[Type]) -> bool {
+    holds(args, &|ty| matches!(ty, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str))
+}
+
+fn holds(args: &[Type], pred: &dyn Fn(&Type) -> bool) -> bool {
+    fn has(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
         match ty {
-            Type::List(_) | Type::Dict(..) | Type::Set(_) => true,
-            Type::Tuple(items) => items.iter().any(has),
-            _ => false,
+            Type::Tuple(items) => items.iter().any(|t| has(t, pred)),
+            other => pred(other),
         }
     }
-    args.iter().any(has)
+    args.iter().any(|t| has(t, pred))
 }

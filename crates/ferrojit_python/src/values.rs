@@ -80,6 +80,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Ok(s) = obj.cast_exact::<pyo3::types::PySet>() {
         return crate::dicts::typeof_set(s);
     }
+    if obj.is_exact_instance_of::<pyo3::types::PyString>() {
+        return Ok(Type::Str);
+    }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
@@ -90,7 +93,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
-        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
+        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, str, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
 }
@@ -265,6 +268,13 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             None => false,
         },
+        Type::Str => match crate::strings::pack_str(obj) {
+            Some(meminfo) => {
+                put(meminfo as u64);
+                true
+            }
+            None => false,
+        },
         Type::Record(_) => false,
         Type::Datetime(_) | Type::Timedelta(_) => match time_scalar(obj) {
             Some(Ok(t)) if t == *ty => obj.call_method1("view", ("i8",)).and_then(|v| v.extract::<i64>()).map(|v| put(v as u64)).is_ok(),
@@ -344,6 +354,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Str => crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Datetime(_) | Type::Timedelta(_) => time_value(py, ty, take() as i64)?,
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;

@@ -4,8 +4,10 @@
 //! one buffer (each: a state word, the key's hash, the key's slots, the value's slots, laid out
 //! as entry-point slots: see `ferrojit_runtime::lists`); an open-addressing index maps hashes to
 //! entries. Keys are compared and hashed by their bytes: compiled code writes each key into
-//! zeroed slots in a canonical form (so that `0.0` and `-0.0` are one key), and keys never hold
-//! heap values (numbers and tuples of numbers), so equal keys have equal bytes.
+//! zeroed slots in a canonical form (so that `0.0` and `-0.0` are one key), so equal numbers
+//! have equal bytes; except the key's strings (the only heap values a key holds: keys are
+//! numbers, strings and tuples of them), which compare and hash by their text. The dict holds a
+//! reference to each string of its keys.
 //!
 //! Invariants: entries below `used` are live (state 1) or deleted (state 0, their value
 //! released and zeroed); `len` counts the live ones; the index holds, for every live entry, its
@@ -26,8 +28,10 @@ pub struct DictHeader {
     pub capacity: i64,
     pub index: *mut i64,
     pub mask: i64,
-    /// `[count, offset...]`: byte offsets, within an entry, of the value's meminfo pointers; a
-    /// constant of the compiled code, or null.
+    /// `[count, offset...]`: byte offsets, from the start of an entry's key, of the meminfo
+    /// pointers of the key (offsets below `key_size`: strings) and of the value (the others),
+    /// in increasing order (the heap descriptor of the type `(key, value)`); a constant of the
+    /// compiled code, or null when neither holds any.
     pub heap: *const i64,
     /// As a list's: set by every change, for reflection.
     pub dirty: i64,
@@ -74,7 +78,8 @@ fn hash_bytes(key: &[u8]) -> i64 {
 }
 
 /// A new empty dict of entries of `key_size` and `value_size` bytes (multiples of 8) with room
-/// for `hint` entries; `heap` describes the value's meminfo pointers (offsets within the value).
+/// for `hint` entries; `heap` describes the key's and the value's meminfo pointers (see
+/// [`DictHeader::heap`]).
 /// Null when the memory cannot be had.
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_dict_new(key_size: i64, value_size: i64, heap: *const i64, hint: i64) -> *mut MemInfo {
@@ -131,16 +136,69 @@ unsafe fn key_of<'a>(d: &DictHeader, i: i64) -> &'a [u8] {
     std::slice::from_raw_parts(entry(d, i).add(KEY_OFFSET as usize), d.key_size as usize)
 }
 
+/// The byte offsets (from the key's start) of the meminfo pointers of an entry: the key's
+/// strings first (below `key_size`), then the value's.
+unsafe fn heap_offsets<'a>(d: &DictHeader) -> &'a [i64] {
+    if d.heap.is_null() {
+        return &[];
+    }
+    std::slice::from_raw_parts(d.heap.add(1), *d.heap as usize)
+}
+
+/// The offsets of the key's strings within a key.
+unsafe fn key_strings<'a>(d: &DictHeader) -> &'a [i64] {
+    let all = heap_offsets(d);
+    &all[..all.iter().take_while(|&&o| o < d.key_size).count()]
+}
+
+/// The hash of a key: of its bytes, its strings' slots standing for their texts' hashes.
+unsafe fn hash_key(d: &DictHeader, key: &[u8]) -> i64 {
+    let strings = key_strings(d);
+    if strings.is_empty() {
+        return hash_bytes(key);
+    }
+    let mut text_hashed = key.to_vec();
+    for &offset in strings {
+        let s = *(key.as_ptr().add(offset as usize) as *const *mut MemInfo);
+        let h = crate::strings::ferrojit_rt_str_hash(s);
+        text_hashed[offset as usize..offset as usize + 8].copy_from_slice(&h.to_le_bytes());
+    }
+    hash_bytes(&text_hashed)
+}
+
+/// Whether two keys are equal: their bytes, but their strings by text.
+unsafe fn keys_equal(d: &DictHeader, a: &[u8], b: &[u8]) -> bool {
+    let strings = key_strings(d);
+    if strings.is_empty() {
+        return a == b;
+    }
+    let mut from = 0;
+    for &offset in strings {
+        let at = offset as usize;
+        let text = |k: &[u8]| *(k.as_ptr().add(at) as *const *mut MemInfo);
+        if a[from..at] != b[from..at] || !crate::strings::equal(text(a), text(b)) {
+            return false;
+        }
+        from = at + 8;
+    }
+    a[from..] == b[from..]
+}
+
 /// Releases the value of entry `i` and zeroes it.
 unsafe fn release_value(d: &DictHeader, i: i64) {
-    let value = entry(d, i).add((KEY_OFFSET as i64 + d.key_size) as usize);
-    if !d.heap.is_null() {
-        let count = *d.heap as usize;
-        for &offset in std::slice::from_raw_parts(d.heap.add(1), count) {
-            release(*(value.add(offset as usize) as *const *mut MemInfo));
-        }
+    let key = entry(d, i).add(KEY_OFFSET as usize);
+    for &offset in &heap_offsets(d)[key_strings(d).len()..] {
+        release(*(key.add(offset as usize) as *const *mut MemInfo));
     }
-    std::ptr::write_bytes(value, 0, (d.entry_size - KEY_OFFSET as i64 - d.key_size) as usize);
+    std::ptr::write_bytes(key.add(d.key_size as usize), 0, (d.entry_size - KEY_OFFSET as i64 - d.key_size) as usize);
+}
+
+/// Releases the strings of the key of entry `i` (the entry is being removed).
+unsafe fn release_key(d: &DictHeader, i: i64) {
+    let key = entry(d, i).add(KEY_OFFSET as usize);
+    for &offset in key_strings(d) {
+        release(*(key.add(offset as usize) as *const *mut MemInfo));
+    }
 }
 
 unsafe fn drop_dict(data: *mut u8) {
@@ -148,6 +206,7 @@ unsafe fn drop_dict(data: *mut u8) {
     for i in 0..d.used {
         if *(entry(d, i) as *const i64) == 1 {
             release_value(d, i);
+            release_key(d, i);
         }
     }
     dealloc(d.entries, entries_layout(d.capacity, d.entry_size).expect("valid at allocation"));
@@ -170,7 +229,7 @@ unsafe fn probe(d: &DictHeader, hash: i64, key: &[u8]) -> (usize, bool) {
         } else {
             let i = at - 1;
             let e = entry(d, i);
-            if *(e.add(8) as *const i64) == hash && key_of(d, i) == key {
+            if *(e.add(8) as *const i64) == hash && keys_equal(d, key_of(d, i), key) {
                 return (slot, true);
             }
         }
@@ -187,7 +246,7 @@ unsafe fn probe(d: &DictHeader, hash: i64, key: &[u8]) -> (usize, bool) {
 pub unsafe extern "C" fn ferrojit_rt_dict_find(meminfo: *mut MemInfo, key: *const u8) -> i64 {
     let d = header(meminfo);
     let key = std::slice::from_raw_parts(key, d.key_size as usize);
-    match probe(d, hash_bytes(key), key) {
+    match probe(d, hash_key(d, key), key) {
         (slot, true) => *d.index.add(slot) - 1,
         _ => -1,
     }
@@ -202,7 +261,7 @@ pub unsafe extern "C" fn ferrojit_rt_dict_find(meminfo: *mut MemInfo, key: *cons
 pub unsafe extern "C" fn ferrojit_rt_dict_insert(meminfo: *mut MemInfo, key: *const u8) -> i64 {
     let d = header(meminfo);
     let key = std::slice::from_raw_parts(key, d.key_size as usize);
-    let hash = hash_bytes(key);
+    let hash = hash_key(d, key);
     let (slot, found) = probe(d, hash, key);
     if found {
         d.dirty = 1;
@@ -220,6 +279,10 @@ pub unsafe extern "C" fn ferrojit_rt_dict_insert(meminfo: *mut MemInfo, key: *co
     *(e as *mut i64) = 1;
     *(e.add(8) as *mut i64) = hash;
     std::ptr::copy_nonoverlapping(key.as_ptr(), e.add(KEY_OFFSET as usize), key.len());
+    // The dict's own references to the key's strings.
+    for &offset in key_strings(d) {
+        crate::memory::ferrojit_rt_incref(*(e.add(KEY_OFFSET as usize + offset as usize) as *const *mut MemInfo));
+    }
     *d.index.add(slot) = i + 1;
     d.used += 1;
     d.len += 1;
@@ -285,6 +348,7 @@ pub unsafe extern "C" fn ferrojit_rt_dict_delete(meminfo: *mut MemInfo, i: i64) 
         *d.index.add(slot) = DELETED;
     }
     release_value(d, i);
+    release_key(d, i);
     *(entry(d, i) as *mut i64) = 0;
     d.len -= 1;
     d.dirty = 1;
@@ -310,6 +374,7 @@ pub unsafe extern "C" fn ferrojit_rt_dict_clear(meminfo: *mut MemInfo) {
     for i in 0..d.used {
         if *(entry(d, i) as *const i64) == 1 {
             release_value(d, i);
+            release_key(d, i);
         }
     }
     std::ptr::write_bytes(d.index, 0, (d.mask + 1) as usize);

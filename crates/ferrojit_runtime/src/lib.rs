@@ -17,6 +17,7 @@ pub mod memory;
 pub mod pcg64;
 mod print;
 pub mod random;
+pub mod strings;
 mod ziggurat_tables;
 
 pub use print::{format_float_repr, set_print_hook, PrintHook};
@@ -67,7 +68,7 @@ pub const EXC_INDEX_ERROR: u32 = 5;
 pub const EXC_KEY_ERROR: u32 = 6;
 pub const EXC_AXIS_ERROR: u32 = 15;
 
-unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
+pub(crate) unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
     (*exc).kind = kind;
     (*exc).msg = msg.as_ptr();
     (*exc).len = msg.len();
@@ -418,7 +419,7 @@ pub unsafe extern "C" fn ferrojit_rt_raise_mask_value_count_error(values: i64, s
 }
 
 /// Raises `kind` with `message`, kept in this thread's [`MESSAGE`] until the dispatcher reads it.
-unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: String) {
+pub(crate) unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: String) {
     MESSAGE.with(|m| {
         let mut m = m.borrow_mut();
         *m = message;
@@ -750,6 +751,12 @@ use pcg64::{
 };
 use dicts::{ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
 use lists::{ferrojit_rt_list_new, ferrojit_rt_list_splice};
+use strings::{
+    ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
+    ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
+    ferrojit_rt_str_join, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,
+    ferrojit_rt_str_slice, ferrojit_rt_str_split, ferrojit_rt_str_split_whitespace, ferrojit_rt_str_strip_whitespace, ferrojit_rt_str_splitlines, ferrojit_rt_str_starts, ferrojit_rt_str_strip, ferrojit_rt_str_to_float, ferrojit_rt_str_to_int,
+};
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_incref};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
@@ -774,6 +781,10 @@ symbol_table! {
     ferrojit_rt_convert_time, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice,
+    ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
+    ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
+    ferrojit_rt_str_join, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,
+    ferrojit_rt_str_slice, ferrojit_rt_str_split, ferrojit_rt_str_split_whitespace, ferrojit_rt_str_strip_whitespace, ferrojit_rt_str_splitlines, ferrojit_rt_str_starts, ferrojit_rt_str_strip, ferrojit_rt_str_to_float, ferrojit_rt_str_to_int,
     ferrojit_rt_dict_new, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_delete, ferrojit_rt_dict_next, ferrojit_rt_dict_clear, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,

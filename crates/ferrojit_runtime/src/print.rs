@@ -46,7 +46,12 @@ pub extern "C" fn ferrojit_rt_print_f64(v: f64) {
 /// float32 prints with the shortest digits that round-trip as float32, as NumPy's `str()`.
 #[no_mangle]
 pub extern "C" fn ferrojit_rt_print_f32(v: f32) {
-    push(|b| b.push_str(&layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), true)));
+    push(|b| b.push_str(&format_f32_repr(v)));
+}
+
+/// A float32's shortest round-trip digits laid out as `repr(float)` lays out a float64's.
+pub fn format_f32_repr(v: f32) -> String {
+    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), true)
 }
 
 #[no_mangle]

@@ -53,6 +53,9 @@ pub enum Type {
     Dict(Box<Type>, Box<Type>),
     /// A Python set of one item type (as dict keys): a dict table whose values are empty.
     Set(Box<Type>),
+    /// A Python `str` (Numba's `unicode_type`): immutable Unicode text in a reference-counted
+    /// allocation stored as CPython stores it (see `ferrojit_runtime::strings`).
+    Str,
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -232,6 +235,8 @@ pub enum HeapKind {
     List,
     /// A dict or a set: the value is its meminfo pointer.
     Dict,
+    /// A string: the value is its meminfo pointer.
+    Str,
 }
 
 /// One reference-counted value inside a value of some type: the tuple indices that lead to it
@@ -253,6 +258,7 @@ impl Type {
                 Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
                 Type::List(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::List }),
                 Type::Dict(..) | Type::Set(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
+                Type::Str => out.push(HeapPart { path: path.clone(), kind: HeapKind::Str }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -326,6 +332,7 @@ impl Type {
             "complex64" => Type::Complex(FloatType::F32),
             "complex128" => Type::COMPLEX128,
             "none" | "void" => Type::NoneType,
+            "unicode_type" | "str" | "string" => Type::Str,
             _ => return None,
         })
     }
@@ -376,7 +383,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -399,8 +406,8 @@ impl Type {
             // Records are array elements, never passed as values.
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
-            // The list's (dict's) meminfo.
-            Type::List(_) | Type::Dict(..) | Type::Set(_) => out.push(Leaf::Pointer),
+            // The list's (dict's, string's) meminfo.
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -550,6 +557,7 @@ impl fmt::Display for Type {
             Type::List(item) => write!(f, "list({item})"),
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Set(item) => write!(f, "set({item})"),
+            Type::Str => write!(f, "unicode_type"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
             Type::Datetime(unit) => write!(f, "datetime64[{}]", unit.code()),

@@ -430,6 +430,20 @@ SET_METHODS = (
 )
 
 
+def str_get_slice(s, start, stop, step):
+    """``s[start:stop:step]`` of a string."""
+    return s[start:stop:step]
+
+
+# The methods of strings (`python/ferrojit/_lib/strings.py`).
+STR_METHODS = (
+    "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
+    "rsplit", "splitlines", "join", "partition", "rpartition", "removeprefix", "removesuffix", "upper", "lower", "title",
+    "capitalize", "swapcase", "casefold", "center", "ljust", "rjust", "zfill", "expandtabs", "isdigit", "isalpha", "isalnum",
+    "isspace", "isupper", "islower", "isdecimal", "isnumeric", "istitle", "isascii", "isprintable", "isidentifier",
+)
+
+
 # The methods of dicts (`python/ferrojit/_lib/dicts.py`).
 DICT_METHODS = ("get", "setdefault", "pop", "popitem", "items", "keys", "values", "update", "clear", "copy")
 
@@ -477,6 +491,7 @@ INTERNAL = {
             (set_symmetric_difference, "`^` of sets"),
         )
     },
+    "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
 }
 
 _declared: set[str] = set()
@@ -514,6 +529,7 @@ def load() -> frozenset[str]:
         _declare_receiver_methods(types.List, LIST_METHODS, f"{__name__}.lists")
         _declare_receiver_methods(types.DictType, DICT_METHODS, f"{__name__}.dicts")
         _declare_receiver_methods(types.SetType, SET_METHODS, f"{__name__}.sets")
+        _declare_receiver_methods(types.UnicodeType, STR_METHODS, f"{__name__}.strings")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, _, name = qualified.rpartition(".")

@@ -1,4 +1,4 @@
 # args: int64
 def f(x):
     s = "text"
-    return x
+    return s + x

@@ -1,0 +1,285 @@
+//! Strings in compiled code: constants, `+`, `*`, comparisons, `in`, `len`, truth, indexing,
+//! slicing and iteration, `str()`, `int(s)`, `float(s)`, `ord`, `chr`, `hash`; and the
+//! primitives the library's string methods are written with (`python/ferrojit/_lib/strings.py`:
+//! `split`, `find`, `upper`, ...), each one function of `ferrojit_runtime::strings`.
+//!
+//! A string constant is a compile-time [`Value::Str`] until it is used as a run-time value
+//! ([`FnInfer::expr`]), where it becomes an immortal string of the compiled module.
+
+use crate::bind::Args;
+use crate::expr::Value;
+use crate::function::{FnInfer, Result};
+use crate::registry::Registry;
+use ferrojit_ir::{self as ir, BinaryOp, Const, ExprKind, RuntimeFunc, StmtKind};
+use ferrojit_syntax::ast::{self, CmpOp, Span};
+use ferrojit_types::Type;
+
+/// How a primitive takes one argument.
+#[derive(Clone, Copy)]
+enum Arg {
+    Str,
+    Int,
+    /// An integer, or `None` (passed as `i64::MIN`).
+    OptInt,
+    /// A list of strings.
+    StrList,
+}
+
+/// What a primitive gives.
+#[derive(Clone, Copy)]
+enum Out {
+    Str,
+    Int,
+    /// An int64 0 or 1 from the runtime, as a bool.
+    Bool,
+    StrList,
+}
+
+/// Registers `ferrojit._lib.strings.<name>(params)` as a call of the runtime function `func`.
+macro_rules! primitive {
+    ($r:ident, $name:literal, $func:ident, [$($param:ident: $arg:ident),*] -> $out:ident) => {
+        $r.function(concat!("ferrojit._lib.strings.", $name), concat!($(stringify!($param), ", ",)* "/"), |cx, args, span| {
+            primitive(cx, args, RuntimeFunc::$func, &[$((stringify!($param), Arg::$arg)),*], Out::$out, span)
+        });
+    };
+}
+
+pub(crate) fn register(r: &mut Registry) {
+    primitive!(r, "find", STR_FIND, [s: Str, sub: Str, start: OptInt, end: OptInt, last: Int] -> Int);
+    primitive!(r, "count", STR_COUNT, [s: Str, sub: Str, start: OptInt, end: OptInt] -> Int);
+    primitive!(r, "starts", STR_STARTS, [s: Str, prefix: Str, start: OptInt, end: OptInt, at_end: Int] -> Bool);
+    primitive!(r, "replace", STR_REPLACE, [s: Str, old: Str, new: Str, count: Int] -> Str);
+    primitive!(r, "strip", STR_STRIP, [s: Str, chars: Str, sides: Int] -> Str);
+    primitive!(r, "strip_whitespace", STR_STRIP_WHITESPACE, [s: Str, sides: Int] -> Str);
+    primitive!(r, "split", STR_SPLIT, [s: Str, sep: Str, maxsplit: Int, last: Int] -> StrList);
+    primitive!(r, "split_whitespace", STR_SPLIT_WHITESPACE, [s: Str, maxsplit: Int, last: Int] -> StrList);
+    primitive!(r, "splitlines", STR_SPLITLINES, [s: Str, keepends: Int] -> StrList);
+    primitive!(r, "join", STR_JOIN, [sep: Str, items: StrList] -> Str);
+    primitive!(r, "case", STR_CASE, [s: Str, op: Int] -> Str);
+    primitive!(r, "predicate", STR_PREDICATE, [s: Str, op: Int] -> Bool);
+    primitive!(r, "pad", STR_PAD, [s: Str, width: Int, fill: Str, align: Int] -> Str);
+    primitive!(r, "slice_of", STR_SLICE, [s: Str, start: Int, step: Int, count: Int] -> Str);
+    primitive!(r, "repr", STR_REPR, [s: Str] -> Str);
+    r.function("builtins.ord", "c, /", ord);
+    r.function("builtins.chr", "i, /", chr);
+    r.function("builtins.str", "object='', /", str_);
+    r.function("builtins.repr", "obj, /", repr);
+    r.function("builtins.hash", "obj, /", hash);
+}
+
+fn int(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
+}
+
+fn runtime(func: RuntimeFunc, args: Vec<ir::Expr>, ty: Type, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Runtime { func, args }, ty, span)
+}
+
+fn nonzero(e: ir::Expr, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Compare { op: CmpOp::NotEq, lhs: e.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span)
+}
+
+pub(crate) fn str_len(s: ir::Expr, span: Span) -> ir::Expr {
+    runtime(RuntimeFunc::STR_LEN, vec![s], Type::INT64, span)
+}
+
+fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &[(&str, Arg)], out: Out, span: Span) -> Result<Value> {
+    let mut values = Vec::with_capacity(params.len());
+    for &(name, arg) in params {
+        let x = cx.required_expr(args, name)?;
+        let fits = match arg {
+            Arg::Str => x.ty == Type::Str,
+            Arg::Int => x.ty.is_integer_like(),
+            Arg::OptInt => x.ty.is_integer_like() || x.ty == Type::NoneType,
+            Arg::StrList => x.ty == Type::List(Box::new(Type::Str)),
+        };
+        if !fits {
+            return Err(cx.typing(x.span, format!("`{name}` of a string operation cannot be a `{}`", x.ty), None));
+        }
+        values.push(match arg {
+            Arg::OptInt if x.ty == Type::NoneType => cx.discard(vec![x], int(i64::MIN as i128, span)),
+            Arg::Int | Arg::OptInt => cx.cast(x, &Type::INT64),
+            Arg::Str | Arg::StrList => x,
+        });
+    }
+    let ty = match out {
+        Out::Str => Type::Str,
+        Out::Int | Out::Bool => Type::INT64,
+        Out::StrList => Type::List(Box::new(Type::Str)),
+    };
+    let call = runtime(func, values, ty, span);
+    Ok(Value::Expr(match out {
+        Out::Bool => nonzero(call, span),
+        _ => call,
+    }))
+}
+
+fn ord(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let c = cx.required_expr(args, "c")?;
+    if c.ty != Type::Str {
+        return Err(cx.typing(c.span, format!("ord() expected string of length 1, but `{}` found", c.ty), None));
+    }
+    let mut stmts = Vec::new();
+    let c = cx.held(c, &mut stmts, span);
+    let length = str_len(c.clone(), span);
+    let wrong = ir::Expr::new(ExprKind::Compare { op: CmpOp::NotEq, lhs: length.clone().boxed(), rhs: int(1, span).boxed() }, Type::Bool, span);
+    // CPython's message names the length, known only at run time: the runtime formats it.
+    let raise = ir::Stmt { kind: StmtKind::Expr(runtime(RuntimeFunc::STR_ORD_ERROR, vec![length], Type::INT64, span)), span };
+    stmts.push(ir::Stmt { kind: StmtKind::If { cond: wrong, then_body: vec![raise], else_body: vec![] }, span });
+    let value = runtime(RuntimeFunc::STR_CODE_POINT, vec![c, int(0, span)], Type::INT64, span);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::INT64, span)))
+}
+
+fn chr(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let i = cx.required_expr(args, "i")?;
+    if !i.ty.is_integer_like() {
+        return Err(cx.typing(i.span, format!("chr() needs an integer, not a `{}`", i.ty), None));
+    }
+    let i = cx.cast(i, &Type::INT64);
+    Ok(Value::Expr(runtime(RuntimeFunc::STR_FROM_CODE_POINT, vec![i], Type::Str, span)))
+}
+
+fn str_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let Some(x) = cx.arg_expr(args, "object")? else {
+        return Ok(Value::Expr(ir::Expr::new(ExprKind::Const(Const::Str(String::new())), Type::Str, span)));
+    };
+    cx.to_str(x, false, span).map(Value::Expr)
+}
+
+fn repr(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "obj")?;
+    cx.to_str(x, true, span).map(Value::Expr)
+}
+
+fn hash(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "obj")?;
+    match &x.ty {
+        Type::Str => Ok(Value::Expr(runtime(RuntimeFunc::STR_HASH, vec![x], Type::INT64, span))),
+        other => Err(cx.unsupported(span, format!("`hash()` of a `{other}` is not supported yet"), Some("`hash()` takes strings"))),
+    }
+}
+
+impl FnInfer<'_> {
+    /// A string constant as a run-time value.
+    pub(crate) fn string_constant(text: &str, span: Span) -> ir::Expr {
+        ir::Expr::new(ExprKind::Const(Const::Str(text.to_string())), Type::Str, span)
+    }
+
+    /// `str(x)` (`repr(x)` with `repr`) of a number or a string, with CPython's text.
+    pub(crate) fn to_str(&mut self, x: ir::Expr, repr: bool, span: Span) -> Result<ir::Expr> {
+        let x = self.element_of_0d(x);
+        Ok(match x.ty.clone() {
+            Type::Str if repr => runtime(RuntimeFunc::STR_REPR, vec![x], Type::Str, span),
+            Type::Str => x,
+            Type::Bool => {
+                let v = self.cast(x, &Type::INT64);
+                runtime(RuntimeFunc::STR_FROM_INT, vec![v, int(2, span)], Type::Str, span)
+            }
+            Type::Int(i) => {
+                let kind = if i.signed { 0 } else { 1 };
+                let v = self.cast(x, &Type::Int(ferrojit_types::IntType { bits: 64, signed: i.signed }));
+                let v = ir::Expr::new(ExprKind::Cast(v.boxed()), Type::INT64, span);
+                runtime(RuntimeFunc::STR_FROM_INT, vec![v, int(kind, span)], Type::Str, span)
+            }
+            Type::Float(f) => {
+                let single = matches!(f, ferrojit_types::FloatType::F32) as i128;
+                let v = self.cast(x, &Type::FLOAT64);
+                runtime(RuntimeFunc::STR_FROM_FLOAT, vec![v, int(single, span)], Type::Str, span)
+            }
+            other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers and strings"))),
+        })
+    }
+
+    /// `int(s, base)` of a string.
+    pub(crate) fn str_to_int(&mut self, s: ir::Expr, base: Option<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let base = match base {
+            Some(b) if b.ty.is_integer_like() => self.cast(b, &Type::INT64),
+            Some(b) => return Err(self.typing(b.span, format!("`base` must be an integer, not a `{}`", b.ty), None)),
+            None => int(10, span),
+        };
+        Ok(runtime(RuntimeFunc::STR_TO_INT, vec![s, base], Type::INT64, span))
+    }
+
+    pub(crate) fn str_to_float(&mut self, s: ir::Expr, span: Span) -> ir::Expr {
+        runtime(RuntimeFunc::STR_TO_FLOAT, vec![s], Type::FLOAT64, span)
+    }
+
+    /// `a + b` and `s * n` of strings.
+    pub(crate) fn str_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let (ls, rs) = (l.ty == Type::Str, r.ty == Type::Str);
+        match op {
+            ast::BinOp::Add if ls && rs => Ok(runtime(RuntimeFunc::STR_CONCAT, vec![l, r], Type::Str, span)),
+            ast::BinOp::Mul if ls && r.ty.is_integer_like() => {
+                let n = self.cast(r, &Type::INT64);
+                Ok(runtime(RuntimeFunc::STR_REPEAT, vec![l, n], Type::Str, span))
+            }
+            ast::BinOp::Mul if rs && l.ty.is_integer_like() => {
+                let n = self.cast(l, &Type::INT64);
+                Ok(runtime(RuntimeFunc::STR_REPEAT, vec![r, n], Type::Str, span))
+            }
+            _ => Err(self.operand_error(op.symbol(), &l.ty, &r.ty, span)),
+        }
+    }
+
+    /// A comparison with a string operand: `==`, `!=` (false and true against other types, as
+    /// CPython's), the orderings by code point, `in`.
+    pub(crate) fn str_compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let both = l.ty == Type::Str && r.ty == Type::Str;
+        let cmp = |op, lhs: ir::Expr, rhs: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::Bool, span);
+        match op {
+            CmpOp::Eq | CmpOp::NotEq if both => {
+                let equal = nonzero(runtime(RuntimeFunc::STR_EQUAL, vec![l, r], Type::INT64, span), span);
+                Ok(if op == CmpOp::Eq { equal } else { ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: equal.boxed() }, Type::Bool, span) })
+            }
+            CmpOp::Eq | CmpOp::NotEq => {
+                let value = ir::Expr::new(ExprKind::Const(Const::Bool(op == CmpOp::NotEq)), Type::Bool, span);
+                Ok(self.discard(vec![l, r], value))
+            }
+            CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE if both => Ok(cmp(op, runtime(RuntimeFunc::STR_COMPARE, vec![l, r], Type::INT64, span), int(0, span))),
+            CmpOp::In | CmpOp::NotIn if both => {
+                let found = runtime(RuntimeFunc::STR_CONTAINS, vec![r, l], Type::INT64, span);
+                Ok(cmp(if op == CmpOp::In { CmpOp::NotEq } else { CmpOp::Eq }, found, int(0, span)))
+            }
+            CmpOp::In | CmpOp::NotIn if r.ty == Type::Str => Err(self.typing(span, format!("'in <string>' requires string as left operand, not `{}`", l.ty), None)),
+            _ => Err(self.typing(span, format!("`{}` is not supported between `{}` and `{}`", op.symbol(), l.ty, r.ty), None)),
+        }
+    }
+
+    /// `s[i]` (a one-character string) and `s[start:stop:step]`.
+    pub(crate) fn str_subscript(&mut self, s: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        if let ast::ExprKind::Slice { .. } = index.kind {
+            let mut args = vec![s];
+            args.extend(self.slice_bounds(index)?);
+            return self.call_internal("ferrojit.str_get_slice", args, span);
+        }
+        let i = self.expr(index)?;
+        let mut stmts = Vec::new();
+        let s = self.held(s, &mut stmts, span);
+        let i = self.sequence_index(str_len(s.clone(), span), "string", i, "string index out of range", &mut stmts, span)?;
+        let item = runtime(RuntimeFunc::STR_CHAR, vec![s, i], Type::Str, span);
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: item.boxed() }, Type::Str, span))
+    }
+
+    /// `for c in s: body else: orelse`: each character as a one-character string.
+    pub(crate) fn str_for(&mut self, target: &ast::Expr, s: ir::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let held = self.temp(Type::Str);
+        out.push(ir::Stmt { kind: StmtKind::Assign { local: held, value: s }, span });
+        let s = self.local_expr(held, span);
+        let k = self.temp(Type::INT64);
+        out.push(ir::Stmt { kind: StmtKind::Assign { local: k, value: int(0, span) }, span });
+        let cond = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: self.local_expr(k, span).boxed(), rhs: str_len(s.clone(), span).boxed() }, Type::Bool, span);
+        let item = runtime(RuntimeFunc::STR_CHAR, vec![s, self.local_expr(k, span)], Type::Str, span);
+        let next = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: self.local_expr(k, span).boxed(), rhs: int(1, span).boxed() }, Type::INT64, span);
+        self.cursor_loop(target, cond, item, (k, next), body, orelse, span, out)
+    }
+
+    /// The characters of `s` for a loop walking it beside others (`zip`, `enumerate`).
+    pub(crate) fn str_walk(&mut self, s: ir::Expr, k: ir::LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> crate::iteration::Walk {
+        let held = self.temp(Type::Str);
+        setup.push(ir::Stmt { kind: StmtKind::Assign { local: held, value: s }, span });
+        let s = self.local_expr(held, span);
+        let count = str_len(s.clone(), span);
+        let item = runtime(RuntimeFunc::STR_CHAR, vec![s, self.local_expr(k, span)], Type::Str, span);
+        crate::iteration::Walk { count, advance: vec![], item, start: vec![], nest: vec![] }
+    }
+}

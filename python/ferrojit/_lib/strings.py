@@ -1,0 +1,386 @@
+"""The methods of strings in compiled code, with CPython's results and errors.
+
+Each is written with primitives the compiler builds (crates/ferrojit_infer/src/strings.rs), one
+runtime function each (crates/ferrojit_runtime/src/strings.rs), none of which checks its
+arguments' types: the typing functions here do. ``None`` bounds pass as they are (the runtime
+reads them as CPython's defaults). Python callers never reach the primitives.
+"""
+
+from __future__ import annotations
+
+from .. import types
+from ..extending import CallRefused, overload, overload_method
+from . import str_get_slice
+from .lists import _slice_span
+
+
+def _compiled_only(name):
+    def primitive(*args):
+        raise NotImplementedError(f"{name} is called from compiled code only")
+
+    primitive.__name__ = primitive.__qualname__ = name
+    return primitive
+
+
+# The primitives: `find(s, sub, start, end, last)` is `s.find` (`s.rfind` with `last`) and so on.
+find = _compiled_only("find")
+count = _compiled_only("count")
+starts = _compiled_only("starts")
+replace = _compiled_only("replace")
+strip = _compiled_only("strip")
+strip_whitespace = _compiled_only("strip_whitespace")
+split = _compiled_only("split")
+split_whitespace = _compiled_only("split_whitespace")
+splitlines = _compiled_only("splitlines")
+join = _compiled_only("join")
+case = _compiled_only("case")
+predicate = _compiled_only("predicate")
+pad = _compiled_only("pad")
+slice_of = _compiled_only("slice_of")
+repr = _compiled_only("repr")  # noqa: A001 - the primitive of `repr(s)`
+
+
+def _str(t):
+    return isinstance(t, (types.UnicodeType, types.StringLiteral))
+
+
+def _none(t):
+    return t is None or isinstance(t, types.NoneType)
+
+
+def _int(t):
+    return isinstance(t, (types.Integer, types.Boolean, int))
+
+
+def _bound(t):
+    return _none(t) or _int(t)
+
+
+def _need_str(value, method, what="argument"):
+    if not _str(value):
+        raise CallRefused(f"`str.{method}()` {what} must be str, not `{value}`")
+
+
+def _need_bounds(method, *bounds):
+    for b in bounds:
+        if not _bound(b):
+            raise CallRefused(f"`str.{method}()` slice indices must be integers or None, not `{b}`")
+
+
+@overload(str_get_slice)
+def _get_slice(s, start, stop, step):
+    if not _str(s) or not all(_bound(t) for t in (start, stop, step)):
+        return None
+
+    def impl(s, start, stop, step):
+        first, st, n = _slice_span(len(s), start, stop, step)
+        return slice_of(s, first, st, n)
+
+    return impl
+
+
+# ---- searching ---------------------------------------------------------------------------------
+
+
+def _searching(method, last):
+    def typing(s, sub, start=None, end=None):
+        _need_str(sub, method)
+        _need_bounds(method, start, end)
+
+        def impl(s, sub, start=None, end=None):
+            return find(s, sub, start, end, last)
+
+        return impl
+
+    return typing
+
+
+overload_method(types.UnicodeType, "find")(_searching("find", 0))
+overload_method(types.UnicodeType, "rfind")(_searching("rfind", 1))
+
+
+def _indexing(method, last):
+    def typing(s, sub, start=None, end=None):
+        _need_str(sub, method)
+        _need_bounds(method, start, end)
+
+        def impl(s, sub, start=None, end=None):
+            at = find(s, sub, start, end, last)
+            if at < 0:
+                raise ValueError("substring not found")
+            return at
+
+        return impl
+
+    return typing
+
+
+overload_method(types.UnicodeType, "index")(_indexing("index", 0))
+overload_method(types.UnicodeType, "rindex")(_indexing("rindex", 1))
+
+
+@overload_method(types.UnicodeType, "count")
+def _count(s, sub, start=None, end=None):
+    _need_str(sub, "count")
+    _need_bounds("count", start, end)
+
+    def impl(s, sub, start=None, end=None):
+        return count(s, sub, start, end)
+
+    return impl
+
+
+def _affix(method, at_end):
+    def typing(s, prefix, start=None, end=None):
+        _need_bounds(method, start, end)
+        if _str(prefix):
+
+            def one(s, prefix, start=None, end=None):
+                return starts(s, prefix, start, end, at_end)
+
+            return one
+        if isinstance(prefix, types.BaseTuple) and all(_str(p) for p in prefix):
+
+            def any_of(s, prefix, start=None, end=None):
+                for p in prefix:
+                    if starts(s, p, start, end, at_end):
+                        return True
+                return False
+
+            return any_of
+        raise CallRefused(f"{method} first arg must be str or a tuple of str, not `{prefix}`")
+
+    return typing
+
+
+overload_method(types.UnicodeType, "startswith")(_affix("startswith", 0))
+overload_method(types.UnicodeType, "endswith")(_affix("endswith", 1))
+
+
+# ---- new strings -------------------------------------------------------------------------------
+
+
+@overload_method(types.UnicodeType, "replace")
+def _replace(s, old, new, count=-1):
+    _need_str(old, "replace", "first argument")
+    _need_str(new, "replace", "second argument")
+    if not _int(count):
+        raise CallRefused(f"`str.replace()` count must be an integer, not `{count}`")
+
+    def impl(s, old, new, count=-1):
+        return replace(s, old, new, count)
+
+    return impl
+
+
+def _stripping(method, sides):
+    def typing(s, chars=None):
+        if _none(chars):
+
+            def whitespace(s, chars=None):
+                return strip_whitespace(s, sides)
+
+            return whitespace
+        if not _str(chars):
+            raise CallRefused(f"{method} arg must be None or str, not `{chars}`")
+
+        def given(s, chars=None):
+            return strip(s, chars, sides)
+
+        return given
+
+    return typing
+
+
+overload_method(types.UnicodeType, "strip")(_stripping("strip", 3))
+overload_method(types.UnicodeType, "lstrip")(_stripping("lstrip", 1))
+overload_method(types.UnicodeType, "rstrip")(_stripping("rstrip", 2))
+
+
+def _splitting(method, last):
+    def typing(s, sep=None, maxsplit=-1):
+        if not _int(maxsplit):
+            raise CallRefused(f"`str.{method}()` maxsplit must be an integer, not `{maxsplit}`")
+        if _none(sep):
+
+            def whitespace(s, sep=None, maxsplit=-1):
+                return split_whitespace(s, maxsplit, last)
+
+            return whitespace
+        if not _str(sep):
+            raise CallRefused(f"must be str or None, not `{sep}`")
+
+        def given(s, sep=None, maxsplit=-1):
+            return split(s, sep, maxsplit, last)
+
+        return given
+
+    return typing
+
+
+overload_method(types.UnicodeType, "split")(_splitting("split", 0))
+overload_method(types.UnicodeType, "rsplit")(_splitting("rsplit", 1))
+
+
+@overload_method(types.UnicodeType, "splitlines")
+def _splitlines(s, keepends=False):
+    if not _int(keepends):
+        raise CallRefused(f"`str.splitlines()` keepends must be a bool, not `{keepends}`")
+
+    def impl(s, keepends=False):
+        return splitlines(s, keepends)
+
+    return impl
+
+
+@overload_method(types.UnicodeType, "join")
+def _join(sep, iterable):
+    if isinstance(iterable, types.List) and _str(iterable.dtype):
+
+        def of_list(sep, iterable):
+            return join(sep, iterable)
+
+        return of_list
+    if isinstance(iterable, types.List) or (isinstance(iterable, types.BaseTuple) and not all(_str(t) for t in iterable)):
+        item = iterable.dtype if isinstance(iterable, types.List) else next(t for t in iterable if not _str(t))
+        raise CallRefused(f"sequence item 0: expected str instance, `{item}` found")
+
+    def of_items(sep, iterable):
+        items = [x for x in iterable]
+        return join(sep, items)
+
+    return of_items
+
+
+def _partitioning(method, last):
+    def typing(s, sep):
+        _need_str(sep, method)
+
+        def impl(s, sep):
+            if len(sep) == 0:
+                raise ValueError("empty separator")
+            at = find(s, sep, None, None, last)
+            if at < 0:
+                if last:
+                    return "", "", s
+                return s, "", ""
+            return s[:at], sep, s[at + len(sep) :]
+
+        return impl
+
+    return typing
+
+
+overload_method(types.UnicodeType, "partition")(_partitioning("partition", 0))
+overload_method(types.UnicodeType, "rpartition")(_partitioning("rpartition", 1))
+
+
+@overload_method(types.UnicodeType, "removeprefix")
+def _removeprefix(s, prefix):
+    _need_str(prefix, "removeprefix")
+
+    def impl(s, prefix):
+        if starts(s, prefix, None, None, 0):
+            return s[len(prefix) :]
+        return s[:]
+
+    return impl
+
+
+@overload_method(types.UnicodeType, "removesuffix")
+def _removesuffix(s, suffix):
+    _need_str(suffix, "removesuffix")
+
+    def impl(s, suffix):
+        if len(suffix) > 0 and starts(s, suffix, None, None, 1):
+            return s[: len(s) - len(suffix)]
+        return s[:]
+
+    return impl
+
+
+def _casing(op):
+    def typing(s):
+        def impl(s):
+            return case(s, op)
+
+        return impl
+
+    return typing
+
+
+for _op, _name in enumerate(("upper", "lower", "title", "capitalize", "swapcase", "casefold")):
+    overload_method(types.UnicodeType, _name)(_casing(_op))
+
+
+def _padding(method, align):
+    def typing(s, width, fillchar=" "):
+        if not _int(width):
+            raise CallRefused(f"`str.{method}()` width must be an integer, not `{width}`")
+        if not _str(fillchar):
+            raise CallRefused(f"The fill character must be a unicode character, not `{fillchar}`")
+
+        def impl(s, width, fillchar=" "):
+            return pad(s, width, fillchar, align)
+
+        return impl
+
+    return typing
+
+
+overload_method(types.UnicodeType, "center")(_padding("center", 0))
+overload_method(types.UnicodeType, "ljust")(_padding("ljust", 1))
+overload_method(types.UnicodeType, "rjust")(_padding("rjust", 2))
+
+
+@overload_method(types.UnicodeType, "zfill")
+def _zfill(s, width):
+    if not _int(width):
+        raise CallRefused(f"`str.zfill()` width must be an integer, not `{width}`")
+
+    def impl(s, width):
+        return pad(s, width, s, 3)
+
+    return impl
+
+
+@overload_method(types.UnicodeType, "expandtabs")
+def _expandtabs(s, tabsize=8):
+    if not _int(tabsize):
+        raise CallRefused(f"`str.expandtabs()` tabsize must be an integer, not `{tabsize}`")
+
+    def impl(s, tabsize=8):
+        out = []
+        column = 0
+        for c in s:
+            if c == "\t":
+                if tabsize > 0:
+                    spaces = tabsize - column % tabsize
+                    out.append(" " * spaces)
+                    column += spaces
+            else:
+                out.append(c)
+                column = 0 if c == "\n" or c == "\r" else column + 1
+        return join("", out)
+
+    return impl
+
+
+# ---- predicates (bool results: Numba's are ints) -------------------------------------------------
+
+
+def _predicate(op):
+    def typing(s):
+        def impl(s):
+            return predicate(s, op)
+
+        return impl
+
+    return typing
+
+
+for _op, _name in enumerate(
+    ("isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "isdecimal", "isnumeric", "istitle", "isascii", "isprintable", "isidentifier")
+):
+    overload_method(types.UnicodeType, _name)(_predicate(_op))
+
