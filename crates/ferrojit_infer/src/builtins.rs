@@ -25,7 +25,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.elementwise("builtins.abs");
     r.function("builtins.min", "*args, ~key=None, ~default=None", min);
     r.function("builtins.max", "*args, ~key=None, ~default=None", max);
-    r.function("builtins.int", "x=0, /, ~base=10", int);
+    r.function("builtins.int", "x=0, /, base=10", int);
     r.function("builtins.float", "x=0.0, /", float);
     r.function("builtins.bool", "x=False, /", bool_);
     r.function("builtins.complex", "real=0, imag=0", complex);
@@ -211,6 +211,9 @@ fn int(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         let s = cx.required_expr(args, "x")?;
         let base = cx.arg_expr(args, "base")?;
         return cx.str_to_int(s, base, span).map(Value::Expr);
+    }
+    if let Some(base) = cx.arg_expr(args, "base")? {
+        return Err(cx.typing(base.span, "int() can't convert non-string with explicit base", None));
     }
     convert_real(cx, args, Type::INT64, Const::Int(0), span)
 }

@@ -54,6 +54,8 @@ pub enum ConstValue {
     /// A NumPy scalar: the value plus its dtype name (`float32`, `uint8`, ...).
     Typed(Box<ConstValue>, String),
     None,
+    /// A string inside a constant tuple, or a parameter's default: a run-time string constant.
+    Str(String),
     Tuple(Vec<ConstValue>),
     /// A global ndarray, frozen: `data` points to a C-contiguous copy made for the compiler,
     /// alive for the rest of the process. `dtype` is a scalar type.

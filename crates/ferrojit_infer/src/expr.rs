@@ -70,6 +70,7 @@ pub(crate) fn constant(value: &ConstValue, span: Span) -> ir::Expr {
         ConstValue::Float(v) => (Const::Float(*v), Type::FLOAT64),
         ConstValue::Complex(re, im) => (Const::Complex(*re, *im), Type::COMPLEX128),
         ConstValue::None => (Const::None, Type::NoneType),
+        ConstValue::Str(text) => (Const::Str(text.clone()), Type::Str),
         ConstValue::Typed(v, dtype) => {
             let mut e = constant(v, span);
             e.ty = Type::from_name(dtype).unwrap_or(e.ty);
@@ -757,8 +758,11 @@ impl FnInfer<'_> {
             if let ("setdefault" | "get", [key, default]) = (attr.as_str(), args) {
                 self.type_empty_dict(value, key, default, span)?;
             }
-            if let Value::Expr(receiver) = self.value(value)? {
-                return self.method(receiver, attr, args, keywords, span).map(Value::Expr);
+            match self.value(value)? {
+                Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
+                // `", ".join(words)`: a method of a string constant.
+                Value::Str(text) => return self.method(Self::string_constant(&text, value.span), attr, args, keywords, span).map(Value::Expr),
+                _ => {}
             }
         }
         let callee = self.value(func)?;

@@ -149,6 +149,9 @@ pub fn constant(value: &Bound<'_, PyAny>) -> Option<ConstValue> {
     if value.is_none() {
         return Some(ConstValue::None);
     }
+    if let Ok(text) = value.cast_exact::<pyo3::types::PyString>() {
+        return text.to_str().ok().map(|t| ConstValue::Str(t.to_string()));
+    }
     if let Ok(t) = value.cast_exact::<PyTuple>() {
         return t.iter().map(|i| constant(&i)).collect::<Option<Vec<_>>>().map(ConstValue::Tuple);
     }

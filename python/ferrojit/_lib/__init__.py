@@ -47,6 +47,7 @@ IMPLEMENTED_IN = {
     },
     # Built-ins over lists (and other iterables).
     **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list", "any", "all")},
+    "builtins.set": "sets",
     # Random numbers: np.random's legacy functions and Python's `random` module.
     **{
         f"numpy.random.{name}": "random"

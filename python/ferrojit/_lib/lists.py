@@ -619,6 +619,14 @@ def _sorted(iterable, key=None, reverse=False):
             return out
 
         return sorted_array
+    if isinstance(iterable, (types.SetType, types.DictType, types.UnicodeType)):
+
+        def sorted_items(iterable, key=None, reverse=False):
+            out = [x for x in iterable]
+            out.sort(reverse=reverse)
+            return out
+
+        return sorted_items
     return None
 
 
@@ -661,6 +669,12 @@ def _list(iterable):
             return out
 
         return from_array
+    if isinstance(iterable, types.UnicodeType):
+
+        def from_string(iterable):
+            return [c for c in iterable]
+
+        return from_string
     return None
 
 

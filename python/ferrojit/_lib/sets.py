@@ -266,3 +266,21 @@ def isdisjoint(a, b):
         return len(_keep(a, b, True)) == 0
 
     return impl
+
+
+@overload(set)
+def _set_of(iterable):
+    """``set(iterable)`` of a list, a tuple of one item type, a string or a set (``set()`` with
+    no argument is the compiler's: typed by what is added to it)."""
+    from .lists import _uniform_tuple
+
+    if not (_uniform_tuple(iterable) or isinstance(iterable, (types.List, types.SetType, types.UnicodeType))):
+        return None
+
+    def impl(iterable):
+        out = set()
+        for x in iterable:
+            out.add(x)
+        return out
+
+    return impl

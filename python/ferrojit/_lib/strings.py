@@ -41,7 +41,8 @@ repr = _compiled_only("repr")  # noqa: A001 - the primitive of `repr(s)`
 
 
 def _str(t):
-    return isinstance(t, (types.UnicodeType, types.StringLiteral))
+    # A parameter's default value arrives as the value itself.
+    return isinstance(t, (types.UnicodeType, types.StringLiteral, str))
 
 
 def _none(t):
