@@ -71,6 +71,14 @@ pub(crate) fn loaded_module<'py>(py: Python<'py>, name: &str) -> Option<Bound<'p
 
 /// What the compiler can do with a Python object found as a global.
 pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
+    if let Ok(text) = value.cast_exact::<pyo3::types::PyString>() {
+        // A string of its own stays a compile-time value: a message for `raise`, an option of a
+        // NumPy function (`order='F'`), an overload's static argument; it becomes a run-time
+        // string where it is used as a value.
+        if let Ok(text) = text.to_str() {
+            return GlobalValue::Str(text.to_string());
+        }
+    }
     if let Some(c) = constant(value) {
         return GlobalValue::Const(c);
     }
