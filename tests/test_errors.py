@@ -116,8 +116,8 @@ def uses_dict_unpacking(x):
     return x
 
 
-def uses_fstring(x):
-    s = f"{x}"
+def uses_ascii_conversion(x):
+    s = f"{x!a}"
     return x
 
 
@@ -134,7 +134,7 @@ def uses_starred_list_item(x):
 @pytest.mark.parametrize("func,offset", [
     (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield, 2), (uses_lambda, 1),
     (uses_walrus, 2), (uses_nested_def, 1),
-    (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict_unpacking, 1), (uses_fstring, 1),
+    (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict_unpacking, 1), (uses_ascii_conversion, 1),
     (uses_starred_set_item, 1), (uses_starred_list_item, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
 def test_unsupported_syntax(func, offset):

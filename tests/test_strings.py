@@ -191,6 +191,44 @@ VALUES = [
 ]
 
 
+# (expression of `s`, `a`, `b`; the arguments): f-strings, `format`, `str.format` and `%`.
+FORMATS = [
+    ("f'{s}|{a}|{b}'", ("x", 3, 2.5)),
+    ("f'{a:>6}|{a:<6}|{a:^6}|{a:*^7}|{a:06}|{a:+}|{a: }|{a:,}|{a:_}'", ("", 1234567, 0.0)),
+    ("f'{a:b}|{a:#b}|{a:o}|{a:#o}|{a:x}|{a:#X}|{a:#010x}|{a:_x}|{a:c}'", ("", 955, 0.0)),
+    ("f'{a:d}|{a:5d}|{a:-5d}'", ("", -42, 0.0)),
+    ("f'{b}|{b:.2f}|{b:10.3f}|{b:<10.1f}|{b:+.1e}|{b:E}|{b:g}|{b:.3g}|{b:.3}|{b:%}|{b:.0%}|{b:,.2f}|{b:#.0f}'", ("", 0, 1234.5678)),
+    ("f'{b}|{b:.2f}|{b:g}|{b:.3}|{b:e}|{b:z.1f}|{b:+}'", ("", 0, -0.0)),
+    ("f'{b}|{b:.2f}|{b:g}|{b:10}|{b:F}|{b:+}'", ("", 0, float("inf"))),
+    ("f'{b}|{b:.2f}|{b:G}'", ("", 0, float("nan"))),
+    ("f'{b:g}|{b:.10g}|{b:#g}|{b}'", ("", 0, 1e-5)),
+    ("f'{b:g}|{b:.3g}|{b}|{b:.1}'", ("", 0, 123456789.0)),
+    ("f'{a:.3f}|{a:e}|{a:%}|{a:g}'", ("", 7, 0.0)),
+    ("f'{s!r}|{s!s}|{s:>8}|{s:.2}|{s:*<6.1}|{s:^9}'", ("αβγ", 0, 0.0)),
+    ("f'{s=}|{a = }|{b=:.1f}|{s=!s}'", ("q", 5, 2.25)),
+    ("f'{a:{b}}'", ("", 5, 0.0)),
+    ("f'{True}|{True:>5}|{False:d}'", ("", 0, 0.0)),
+    ("f'{{literal}} {a}'", ("", 1, 0.0)),
+    ("f'{a:.2d}'", ("", 1, 0.0)),
+    ("f'{b:d}'", ("", 1, 2.5)),
+    ("f'{s:d}'", ("x", 1, 2.5)),
+    ("f'{s:=5}'", ("x", 1, 2.5)),
+    ("f'{a:,x}'", ("x", 1, 2.5)),
+    ("format(a) + format(b, '.2e') + format(s, '>4') + format(a, '')", ("x", 42, 0.125)),
+    ("'{} {} {}'.format(s, a, b)", ("x", 42, 0.125)),
+    ("'{2}{1}{0}{1}'.format(s, a, b)", ("x", 42, 0.125)),
+    ("'{:>{}}|{x:.{p}f}'.format(s, a, x=b, p=a)", ("x", 4, 0.125)),
+    ("'{!r:^9}|{{}}|{}'.format(s, a)", ("é", 4, 0.125)),
+    ("'%s %d %.3f %r' % (s, a, b, s)", ("x", 42, 0.125)),
+    ("'%5s|%-5s|%05d|%+d|% d|%x|%#o|%X|%e|%10.2f|%-8.1f|%g|%%' % (s, s, a, a, a, a, a, a, b, b, b, b)", ("ab", 255, 3.5)),
+    ("'%d|%i|%f' % (b, b, a)", ("", 3, -2.75)),
+    ("'%c%c' % (a, s)", ("z", 65, 0.0)),
+    ("'%s' % s", ("only", 0, 0.0)),
+    ("'%s %s' % (s,)", ("x", 0, 0.0)),
+    ("'%s' % (s, s)", ("x", 0, 0.0)),
+]
+
+
 def _source(rows):
     lines = []
     for k, (expr, args) in enumerate(rows):
@@ -208,6 +246,11 @@ def methods_module(tmp_path_factory):
 def values_module(tmp_path_factory):
     rows = [(expr, args[1:]) for expr, args in VALUES]
     return import_written_module(tmp_path_factory.mktemp("strings"), "string_values", _source(rows))
+
+
+@pytest.fixture(scope="module")
+def formats_module(tmp_path_factory):
+    return import_written_module(tmp_path_factory.mktemp("strings"), "string_formats", _source([(e, a[1:]) for e, a in FORMATS]))
 
 
 def run_both(pyfunc, *args):
@@ -233,6 +276,11 @@ def test_methods_and_operators(methods_module, row, text):
 @pytest.mark.parametrize("row", range(len(VALUES)), ids=[f"{e}{a}" for e, a in VALUES])
 def test_values(values_module, row):
     run_both(getattr(values_module, f"f{row}"), *VALUES[row][1])
+
+
+@pytest.mark.parametrize("row", range(len(FORMATS)), ids=[e for e, _ in FORMATS])
+def test_formatting(formats_module, row):
+    run_both(getattr(formats_module, f"f{row}"), *FORMATS[row][1])
 
 
 # ---- functions over strings -------------------------------------------------------------------

@@ -236,6 +236,7 @@ impl FnInfer<'_> {
                 expr(ExprKind::IfExp { cond: cond.boxed(), then, otherwise }, ty)
             }
             ast::ExprKind::Call { func, args, keywords } => self.call(func, args, keywords, span),
+            ast::ExprKind::FString(parts) => self.fstring(parts, span).map(Value::Expr),
         }
     }
 
@@ -760,6 +761,7 @@ impl FnInfer<'_> {
             }
             match self.value(value)? {
                 Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
+                Value::Str(text) if attr == "format" => return self.str_format(&text, args, keywords, span).map(Value::Expr),
                 // `", ".join(words)`: a method of a string constant.
                 Value::Str(text) => return self.method(Self::string_constant(&text, value.span), attr, args, keywords, span).map(Value::Expr),
                 _ => {}

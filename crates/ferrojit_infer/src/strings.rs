@@ -65,6 +65,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.str", "object='', /", str_);
     r.function("builtins.repr", "obj, /", repr);
     r.function("builtins.hash", "obj, /", hash);
+    r.function("builtins.format", "value, format_spec='', /", format_builtin);
 }
 
 fn int(v: i128, span: Span) -> ir::Expr {
@@ -208,6 +209,10 @@ impl FnInfer<'_> {
     pub(crate) fn str_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let (ls, rs) = (l.ty == Type::Str, r.ty == Type::Str);
         match op {
+            ast::BinOp::Mod if ls => match &l.kind {
+                ExprKind::Const(Const::Str(template)) => self.str_percent(&template.clone(), r, span),
+                _ => Err(self.unsupported(span, "`%` formatting needs a constant template", Some("write the template in place, `\"%d items\" % n`, or use an f-string"))),
+            },
             ast::BinOp::Add if ls && rs => Ok(runtime(RuntimeFunc::STR_CONCAT, vec![l, r], Type::Str, span)),
             ast::BinOp::Mul if ls && r.ty.is_integer_like() => {
                 let n = self.cast(r, &Type::INT64);
@@ -282,4 +287,379 @@ impl FnInfer<'_> {
         let item = runtime(RuntimeFunc::STR_CHAR, vec![s, self.local_expr(k, span)], Type::Str, span);
         crate::iteration::Walk { count, advance: vec![], item, start: vec![], nest: vec![] }
     }
+}
+
+/// A piece of a format string (`str.format`), parsed at compile time.
+enum FormatPiece {
+    Text(String),
+    /// `{field!conversion:spec}`: `field` names a positional (`None` for the next one) or
+    /// keyword argument; the spec may hold fields itself (`{:{width}}`).
+    Field { field: FieldName, conversion: Option<char>, spec: Vec<FormatPiece> },
+}
+
+enum FieldName {
+    Next,
+    Index(usize),
+    Keyword(String),
+}
+
+/// Parses `str.format`'s template as CPython does (`{{` and `}}` are braces); errors carry
+/// CPython's messages.
+fn parse_format(text: &str) -> std::result::Result<Vec<FormatPiece>, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let (pieces, at) = parse_pieces(&chars, 0, false)?;
+    debug_assert_eq!(at, chars.len());
+    Ok(pieces)
+}
+
+fn parse_pieces(c: &[char], mut i: usize, in_spec: bool) -> std::result::Result<(Vec<FormatPiece>, usize), String> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    while i < c.len() {
+        match c[i] {
+            '{' if !in_spec && c.get(i + 1) == Some(&'{') => {
+                text.push('{');
+                i += 2;
+            }
+            '}' if !in_spec && c.get(i + 1) == Some(&'}') => {
+                text.push('}');
+                i += 2;
+            }
+            '}' if in_spec => break,
+            '}' => return Err("Single '}' encountered in format string".into()),
+            '{' => {
+                if !text.is_empty() {
+                    pieces.push(FormatPiece::Text(std::mem::take(&mut text)));
+                }
+                let start = i + 1;
+                let mut j = start;
+                while j < c.len() && !matches!(c[j], '}' | '!' | ':' | '{') {
+                    j += 1;
+                }
+                let name: String = c[start..j].iter().collect();
+                let field = if name.is_empty() {
+                    FieldName::Next
+                } else if let Ok(n) = name.parse::<usize>() {
+                    FieldName::Index(n)
+                } else if name.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+                    FieldName::Keyword(name)
+                } else {
+                    return Err(format!("the field `{{{name}}}` is not supported: only positions and names, without attributes or items"));
+                };
+                let mut conversion = None;
+                if c.get(j) == Some(&'!') {
+                    conversion = c.get(j + 1).copied();
+                    if !matches!(conversion, Some('r' | 's' | 'a')) {
+                        return Err("Unknown conversion specifier".into());
+                    }
+                    j += 2;
+                }
+                let mut spec = Vec::new();
+                if c.get(j) == Some(&':') {
+                    let (parsed, end) = parse_pieces(c, j + 1, true)?;
+                    spec = parsed;
+                    j = end;
+                }
+                if c.get(j) != Some(&'}') {
+                    return Err("expected '}' before end of string".into());
+                }
+                pieces.push(FormatPiece::Field { field, conversion, spec });
+                i = j + 1;
+            }
+            ch => {
+                text.push(ch);
+                i += 1;
+            }
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(FormatPiece::Text(text));
+    }
+    Ok((pieces, i))
+}
+
+/// One `%` conversion of a printf-style template, as a format spec and how to convert the
+/// value first.
+struct PercentField {
+    spec: String,
+    /// `s`, `r`, `a`: the value's str or repr, formatted as a string; `d`: as an integer;
+    /// `f`: as a float; `c`: a character.
+    convert: char,
+}
+
+enum PercentPiece {
+    Text(String),
+    Field(PercentField),
+}
+
+/// Parses a printf-style template (`"%5.2f %s" % (x, s)`) into text and fields whose specs
+/// are the format-spec equivalents of `%`'s flags.
+fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
+    let c: Vec<char> = text.chars().collect();
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] != '%' {
+            literal.push(c[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        if c.get(i) == Some(&'%') {
+            literal.push('%');
+            i += 1;
+            continue;
+        }
+        if c.get(i) == Some(&'(') {
+            return Err("`%` with a mapping key (`%(name)s`) is not supported".into());
+        }
+        let (mut left, mut sign, mut zero, mut alternate) = (false, None, false, false);
+        while let Some(&flag) = c.get(i) {
+            match flag {
+                '-' => left = true,
+                '+' => sign = Some('+'),
+                ' ' => {
+                    if sign.is_none() {
+                        sign = Some(' ')
+                    }
+                }
+                '0' => zero = true,
+                '#' => alternate = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while *i < c.len() && c[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            c[start..*i].iter().collect::<String>()
+        };
+        if c.get(i) == Some(&'*') {
+            return Err("`*` widths in `%` formatting are not supported".into());
+        }
+        let width = digits(&mut i);
+        let mut precision = None;
+        if c.get(i) == Some(&'.') {
+            i += 1;
+            precision = Some(digits(&mut i));
+        }
+        while matches!(c.get(i), Some('h' | 'l' | 'L')) {
+            i += 1;
+        }
+        let Some(&kind) = c.get(i) else { return Err("incomplete format".into()) };
+        i += 1;
+        let (convert, type_char) = match kind {
+            'd' | 'i' | 'u' => ('d', "d".to_string()),
+            'o' | 'x' | 'X' => ('d', kind.to_string()),
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => ('f', kind.to_string()),
+            'c' => ('c', "c".to_string()),
+            's' | 'r' | 'a' => (kind, String::new()),
+            other => return Err(format!("unsupported format character '{other}' ({:#x}) at index {}", other as u32, i - 1)),
+        };
+        if convert == 'd' && precision.is_some() {
+            return Err("a precision with an integer conversion (`%.3d`) is not supported".into());
+        }
+        let numeric = matches!(convert, 'd' | 'f');
+        let mut spec = String::new();
+        if left {
+            spec.push('<');
+        } else if matches!(convert, 's' | 'r' | 'a' | 'c') && !width.is_empty() {
+            spec.push('>');
+        }
+        if numeric {
+            if let Some(s) = sign {
+                spec.push(s);
+            }
+            if alternate {
+                spec.push('#');
+            }
+            if zero && !left {
+                spec.push('0');
+            }
+        }
+        spec.push_str(&width);
+        if let Some(p) = precision {
+            spec.push('.');
+            spec.push_str(if p.is_empty() { "0" } else { &p });
+        }
+        spec.push_str(&type_char);
+        if !literal.is_empty() {
+            pieces.push(PercentPiece::Text(std::mem::take(&mut literal)));
+        }
+        pieces.push(PercentPiece::Field(PercentField { spec, convert }));
+    }
+    if !literal.is_empty() {
+        pieces.push(PercentPiece::Text(literal));
+    }
+    Ok(pieces)
+}
+
+impl FnInfer<'_> {
+    /// `x` formatted as the text of an f-string's `{x!conversion:spec}`: CPython's
+    /// `format(conversion(x), spec)`.
+    pub(crate) fn format_value(&mut self, x: ir::Expr, conversion: Option<char>, spec: Option<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let x = match conversion {
+            Some('r') => self.to_str(x, true, span)?,
+            Some('s') => self.to_str(x, false, span)?,
+            Some(other) => return Err(self.unsupported(span, format!("the conversion `!{other}` is not supported"), Some("use `!r` or `!s`"))),
+            None => self.element_of_0d(x),
+        };
+        let Some(spec) = spec else { return self.to_str(x, false, span) };
+        Ok(match x.ty.clone() {
+            Type::Str => runtime(RuntimeFunc::FORMAT_STR, vec![x, spec], Type::Str, span),
+            // A bool formats as its integer with a spec (`format(True, '>3')` is `'  1'`).
+            Type::Bool | Type::Int(_) => {
+                let unsigned = matches!(x.ty, Type::Int(i) if !i.signed) as i128;
+                let v = self.cast(x, &Type::Int(ferrojit_types::IntType { bits: 64, signed: unsigned == 0 }));
+                let v = ir::Expr::new(ExprKind::Cast(v.boxed()), Type::INT64, span);
+                runtime(RuntimeFunc::FORMAT_INT, vec![v, int(unsigned, span), spec], Type::Str, span)
+            }
+            Type::Float(f) => {
+                let single = matches!(f, ferrojit_types::FloatType::F32) as i128;
+                let v = self.cast(x, &Type::FLOAT64);
+                runtime(RuntimeFunc::FORMAT_FLOAT, vec![v, int(single, span), spec], Type::Str, span)
+            }
+            other => return Err(self.unsupported(span, format!("formatting a `{other}` is not supported yet"), Some("format numbers and strings"))),
+        })
+    }
+
+    /// The strings `pieces` joined (the empty string for none).
+    fn concat_all(&mut self, pieces: Vec<ir::Expr>, span: Span) -> ir::Expr {
+        let mut pieces = pieces.into_iter();
+        let Some(mut out) = pieces.next() else { return Self::string_constant("", span) };
+        for p in pieces {
+            out = runtime(RuntimeFunc::STR_CONCAT, vec![out, p], Type::Str, span);
+        }
+        out
+    }
+
+    /// An f-string: its pieces formatted, in order, and joined.
+    pub(crate) fn fstring(&mut self, parts: &[ast::FStringPart], span: Span) -> Result<ir::Expr> {
+        let mut pieces = Vec::new();
+        for part in parts {
+            match part {
+                ast::FStringPart::Text(text) if text.is_empty() => {}
+                ast::FStringPart::Text(text) => pieces.push(Self::string_constant(text, span)),
+                ast::FStringPart::Value { value, conversion, spec } => {
+                    let x = self.expr(value)?;
+                    let spec = if spec.is_empty() { None } else { Some(self.fstring(spec, span)?) };
+                    pieces.push(self.format_value(x, *conversion, spec, value.span)?);
+                }
+            }
+        }
+        Ok(self.concat_all(pieces, span))
+    }
+
+    /// `template.format(*args, **keywords)` of a constant template.
+    pub(crate) fn str_format(&mut self, template: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let pieces = parse_format(template).map_err(|message| self.typing(span, message, None))?;
+        // Every argument is evaluated first, in order, as Python does.
+        let mut stmts = Vec::new();
+        let mut positional = Vec::new();
+        for a in args {
+            let x = self.expr(a)?;
+            positional.push(self.held(x, &mut stmts, span));
+        }
+        let mut named = Vec::new();
+        for k in keywords {
+            let x = self.expr(&k.value)?;
+            named.push((k.name.clone(), self.held(x, &mut stmts, span)));
+        }
+        let mut next = 0;
+        let value = self.format_pieces(&pieces, &positional, &named, &mut next, span)?;
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Str, span))
+    }
+
+    fn format_pieces(&mut self, pieces: &[FormatPiece], positional: &[ir::Expr], named: &[(String, ir::Expr)], next: &mut usize, span: Span) -> Result<ir::Expr> {
+        let mut out = Vec::new();
+        for piece in pieces {
+            match piece {
+                FormatPiece::Text(text) => out.push(Self::string_constant(text, span)),
+                FormatPiece::Field { field, conversion, spec } => {
+                    let x = match field {
+                        FieldName::Next | FieldName::Index(_) => {
+                            let at = match field {
+                                FieldName::Index(n) => *n,
+                                _ => {
+                                    *next += 1;
+                                    *next - 1
+                                }
+                            };
+                            positional.get(at).cloned().ok_or_else(|| self.typing(span, format!("Replacement index {at} out of range for positional args tuple"), None))?
+                        }
+                        FieldName::Keyword(name) => named.iter().find(|(n, _)| n == name).map(|(_, x)| x.clone()).ok_or_else(|| self.typing(span, format!("no keyword argument `{name}` for the field `{{{name}}}`"), None))?,
+                    };
+                    let spec = if spec.is_empty() { None } else { Some(self.format_pieces(spec, positional, named, next, span)?) };
+                    out.push(self.format_value(x, *conversion, spec, span)?);
+                }
+            }
+        }
+        Ok(self.concat_all(out, span))
+    }
+
+    /// `template % values` of a constant template: each field formatted as CPython's `%`
+    /// does, with its `TypeError`s for too few or too many values (raised when it runs).
+    pub(crate) fn str_percent(&mut self, template: &str, values: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let pieces = parse_percent(template).map_err(|message| self.unsupported(span, message, None))?;
+        let mut stmts = Vec::new();
+        let values = self.held(values, &mut stmts, span);
+        let items: Vec<ir::Expr> = match &values.ty {
+            Type::Tuple(items) => (0..items.len()).map(|i| self.tuple_get(values.clone(), i, span)).collect(),
+            _ => vec![values],
+        };
+        let fields = pieces.iter().filter(|p| matches!(p, PercentPiece::Field(_))).count();
+        if fields != items.len() {
+            let message = if fields > items.len() { "not enough arguments for format string" } else { "not all arguments converted during string formatting" };
+            stmts.push(ir::Stmt { kind: StmtKind::Raise { exc: ir::ExcKind::TypeError, msg: Some(message.into()) }, span });
+            return Ok(ir::Expr::new(ExprKind::Block { stmts, value: Self::string_constant("", span).boxed() }, Type::Str, span));
+        }
+        let mut items = items.into_iter();
+        let mut out = Vec::new();
+        for piece in &pieces {
+            match piece {
+                PercentPiece::Text(text) => out.push(Self::string_constant(text, span)),
+                PercentPiece::Field(field) => {
+                    let x = self.element_of_0d(items.next().expect("counted"));
+                    let spec = Some(Self::string_constant(&field.spec, span));
+                    let formatted = match field.convert {
+                        's' | 'r' => {
+                            let text = self.to_str(x, field.convert == 'r', span)?;
+                            self.format_value(text, None, spec, span)?
+                        }
+                        'd' if x.ty.is_integer_like() => self.format_value(x, None, spec, span)?,
+                        // `%d` of a float truncates it, as `int(x)`.
+                        'd' if matches!(x.ty, Type::Float(_)) => {
+                            let i = self.cast(x, &Type::INT64);
+                            self.format_value(i, None, spec, span)?
+                        }
+                        'f' if x.ty.is_integer_like() || matches!(x.ty, Type::Float(_)) => {
+                            let f = self.cast(x, &Type::FLOAT64);
+                            self.format_value(f, None, spec, span)?
+                        }
+                        'c' if x.ty == Type::Str => self.format_value(x, None, Some(Self::string_constant(field.spec.trim_end_matches('c'), span)), span)?,
+                        'c' if x.ty.is_integer_like() => self.format_value(x, None, spec, span)?,
+                        _ => return Err(self.typing(span, format!("`%` formatting cannot format a `{}` with this conversion", x.ty), None)),
+                    };
+                    out.push(formatted);
+                }
+            }
+        }
+        let value = self.concat_all(out, span);
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Str, span))
+    }
+}
+
+pub(crate) fn format_builtin(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "value")?;
+    let spec = cx.arg_expr(args, "format_spec")?;
+    if let Some(s) = &spec {
+        if s.ty != Type::Str {
+            return Err(cx.typing(s.span, format!("format() argument 2 must be str, not `{}`", s.ty), None));
+        }
+    }
+    let spec = spec.filter(|s| !matches!(&s.kind, ExprKind::Const(Const::Str(t)) if t.is_empty()));
+    cx.format_value(x, None, spec, span).map(Value::Expr)
 }

@@ -590,6 +590,11 @@ impl RuntimeFunc {
     pub const STR_REPR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repr", may_raise: true };
     /// `(s, base)`: `int(s, base)`.
     pub const STR_TO_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_int", may_raise: true };
+    /// `(v, unsigned, spec)`, `(v, single, spec)`, `(s, spec)`: `format(x, spec)` of an
+    /// integer, a float, a string.
+    pub const FORMAT_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_int", may_raise: true };
+    pub const FORMAT_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_float", may_raise: true };
+    pub const FORMAT_STR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_str", may_raise: true };
     pub const STR_TO_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_float", may_raise: true };
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
     pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };

@@ -11,6 +11,7 @@
 //! `np.random.default_rng` Generators, on states that compiled code owns).
 
 pub mod dicts;
+pub mod format;
 pub mod linalg;
 pub mod lists;
 pub mod memory;
@@ -750,6 +751,7 @@ use pcg64::{
     ferrojit_rt_pcg64_seed_entropy,
 };
 use dicts::{ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
+use format::{ferrojit_rt_format_float, ferrojit_rt_format_int, ferrojit_rt_format_str};
 use lists::{ferrojit_rt_list_new, ferrojit_rt_list_splice};
 use strings::{
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
@@ -785,6 +787,7 @@ symbol_table! {
     ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
     ferrojit_rt_str_join, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,
     ferrojit_rt_str_slice, ferrojit_rt_str_split, ferrojit_rt_str_split_whitespace, ferrojit_rt_str_strip_whitespace, ferrojit_rt_str_splitlines, ferrojit_rt_str_starts, ferrojit_rt_str_strip, ferrojit_rt_str_to_float, ferrojit_rt_str_to_int,
+    ferrojit_rt_format_int, ferrojit_rt_format_float, ferrojit_rt_format_str,
     ferrojit_rt_dict_new, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_delete, ferrojit_rt_dict_next, ferrojit_rt_dict_clear, ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,

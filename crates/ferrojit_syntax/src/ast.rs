@@ -128,6 +128,18 @@ pub enum ExprKind {
     Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
     IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
     Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
+    /// An f-string (implicitly concatenated parts joined): its text pieces and formatted
+    /// values, in order.
+    FString(Vec<FStringPart>),
+}
+
+/// A piece of an f-string.
+#[derive(Clone, Debug)]
+pub enum FStringPart {
+    Text(String),
+    /// `{value!conversion:spec}`: `conversion` is `s`, `r` or `a`; the format spec is itself
+    /// made of pieces (`{x:>{width}}`), empty when there is none.
+    Value { value: Box<Expr>, conversion: Option<char>, spec: Vec<FStringPart> },
 }
 
 /// One `for target in iter if cond ...` clause of a comprehension.

@@ -265,6 +265,16 @@ impl Lowerer<'_> {
             py::Expr::NoneLiteral(_) => ExprKind::None,
             py::Expr::EllipsisLiteral(_) => ExprKind::Ellipsis,
             py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
+            py::Expr::FString(f) => {
+                let mut parts = Vec::new();
+                for part in f.value.iter() {
+                    match part {
+                        py::FStringPart::Literal(s) => parts.push(FStringPart::Text(s.value.to_string())),
+                        py::FStringPart::FString(f) => parts.extend(self.fstring_elements(&f.elements)?),
+                    }
+                }
+                ExprKind::FString(parts)
+            }
             py::Expr::Name(n) => ExprKind::Name(self.renamed(n.id.as_str())),
             py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
             py::Expr::Subscript(s) => ExprKind::Subscript { value: self.boxed(&s.value)?, index: self.boxed(&s.slice)? },
@@ -384,6 +394,34 @@ impl Lowerer<'_> {
         lowered
     }
 
+    /// The pieces of one f-string (or of a format spec inside one).
+    fn fstring_elements(&self, elements: &py::InterpolatedStringElements) -> Result<Vec<FStringPart>> {
+        let mut parts = Vec::new();
+        for element in elements {
+            match element {
+                py::InterpolatedStringElement::Literal(text) => parts.push(FStringPart::Text(text.value.to_string())),
+                py::InterpolatedStringElement::Interpolation(e) => {
+                    let mut conversion = e.conversion.to_byte().map(char::from);
+                    if let Some(debug) = &e.debug_text {
+                        // `{x=}`: the expression's text, then its repr unless a spec or a
+                        // conversion is given (CPython's rule).
+                        let source = &self.src.text[e.expression.range()];
+                        parts.push(FStringPart::Text(format!("{}{source}{}", debug.leading, debug.trailing)));
+                        if conversion.is_none() && e.format_spec.is_none() {
+                            conversion = Some('r');
+                        }
+                    }
+                    let spec = match &e.format_spec {
+                        Some(spec) => self.fstring_elements(&spec.elements)?,
+                        None => Vec::new(),
+                    };
+                    parts.push(FStringPart::Value { value: self.boxed(&e.expression)?, conversion, spec });
+                }
+            }
+        }
+        Ok(parts)
+    }
+
     fn unsupported_expr(&self, expr: &py::Expr) -> SyntaxError {
         let (what, hint) = match expr {
             py::Expr::Lambda(_) => ("`lambda` is not supported yet", Some("define a module-level function decorated with `@njit`")),
@@ -394,7 +432,7 @@ impl Lowerer<'_> {
 
             py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
             py::Expr::Set(_) => ("starred items in a set display are not supported yet", Some("build the set with `add` and `update`")),
-            py::Expr::FString(_) | py::Expr::TString(_) => ("f-strings are not supported", Some("use a constant string, or format in plain Python")),
+            py::Expr::TString(_) => ("template strings (`t\"...\"`) are not supported", Some("use an f-string")),
             py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
             py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
             py::Expr::Starred(_) => ("starred expressions are not supported", None),

@@ -1,3 +1,0 @@
-def f(x):
-    print(f"x = {x}")
-    return x
