@@ -418,6 +418,36 @@ def test_hash_agrees_with_cpython_in_this_process():
         assert h(text) == (hash(text), hash(text))
 
 
+# Written to a module of its own: pytest rewrites the `assert` statements of test files.
+RAISING = """
+def raising(x, s):
+    if x < 0:
+        raise ValueError(f"bad {x} for {s!r}")
+    assert x != 3, "three: " + s
+    if x == 4:
+        raise KeyError(s)
+    if x == 5:
+        raise IndexError(x)
+    if x == 6:
+        raise RuntimeError(str(x) * 2)
+    return x
+"""
+
+
+@pytest.mark.parametrize("x", [-1, 3, 4, 5, 6, 1])
+def test_exceptions_with_messages_made_at_run_time(tmp_path, x):
+    raising = import_written_module(tmp_path, "raising", RAISING).raising
+    compiled = ferrojit.njit(raising)
+    try:
+        expected = raising(x, "ab")
+    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
+        with pytest.raises(type(exc)) as info:
+            compiled(x, "ab")
+        assert info.value.args == exc.args
+        return
+    assert compiled(x, "ab") == expected
+
+
 # ---- errors at compile time --------------------------------------------------------------------
 
 

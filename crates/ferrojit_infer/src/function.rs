@@ -553,15 +553,16 @@ impl<'a> FnInfer<'a> {
             ast::StmtKind::Pass => {}
             ast::StmtKind::Delete(targets) => self.delete(targets, out)?,
             ast::StmtKind::Assert { test, msg } => {
-                let msg = msg.as_ref().map(|m| self.constant_message(m)).transpose()?;
                 let cond = self.cond(test)?;
                 let not = ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: cond.boxed() }, Type::Bool, span);
-                let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::AssertionError, msg }, span };
-                push(out, StmtKind::If { cond: not, then_body: vec![raise], else_body: vec![] });
+                // The message is evaluated only when the assertion fails, as in Python.
+                let message = msg.as_ref().map(|m| self.message(m)).transpose()?;
+                let raise = self.raise_stmts(ExcKind::AssertionError, message, span);
+                push(out, StmtKind::If { cond: not, then_body: raise, else_body: vec![] });
             }
             ast::StmtKind::Raise(exc) => {
-                let (exc, msg) = self.exception(exc)?;
-                push(out, StmtKind::Raise { exc, msg });
+                let (exc, message) = self.exception(exc)?;
+                out.extend(self.raise_stmts(exc, message, span));
             }
             ast::StmtKind::Expr(e) => {
                 if let crate::expr::Value::Expr(e) = self.value(e)? {
@@ -780,8 +781,44 @@ impl<'a> FnInfer<'a> {
         }
     }
 
-    /// `raise E`, `raise E()` or `raise E("message")`.
-    fn exception(&mut self, e: &ast::Expr) -> Result<(ExcKind, Option<String>)> {
+    /// An exception message: a constant (a string written in place, or a global), or text made
+    /// at run time (a string expression, or a number, whose `str()` it is).
+    fn message(&mut self, e: &ast::Expr) -> Result<Message> {
+        if let Ok(text) = self.constant_message(e) {
+            return Ok(Message::Constant(text));
+        }
+        let x = self.expr(e)?;
+        if x.ty == Type::Str {
+            return Ok(Message::Text(x));
+        }
+        if x.ty.is_number() && !matches!(x.ty, Type::Complex(_)) {
+            // `raise IndexError(5)`: the number's repr after the runtime's mark for a message
+            // that is a number (`ferrojit_runtime::KEY_ERROR_NUMBER_MARK`), which the dispatcher
+            // turns back into the exception's argument, as CPython's `IndexError(5)`.
+            let text = self.to_str(x, true, e.span)?;
+            let text = self.str_binop(ast::BinOp::Add, Self::string_constant("\0", e.span), text, e.span)?;
+            return Ok(Message::Text(text));
+        }
+        Err(self.unsupported(e.span, format!("an exception message must be a string, not a `{}`", x.ty), Some("format the message into a string, e.g. with an f-string")))
+    }
+
+    /// The statements that raise `exc` with `message`: a message made at run time is handed to
+    /// the runtime, which raises; the `Raise` after it ends the path for the compiler.
+    fn raise_stmts(&mut self, exc: ExcKind, message: Option<Message>, span: Span) -> Vec<ir::Stmt> {
+        let stmt = |kind| ir::Stmt { kind, span };
+        match message {
+            None => vec![stmt(StmtKind::Raise { exc, msg: None })],
+            Some(Message::Constant(text)) => vec![stmt(StmtKind::Raise { exc, msg: Some(text) })],
+            Some(Message::Text(text)) => {
+                let code = ir::Expr::new(ExprKind::Const(Const::Int(exc.code() as i128)), Type::INT64, span);
+                let call = ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::RAISE_WITH_TEXT, args: vec![code, text] }, Type::INT64, span);
+                vec![stmt(StmtKind::Expr(call)), stmt(StmtKind::Raise { exc, msg: None })]
+            }
+        }
+    }
+
+    /// `raise E`, `raise E()` or `raise E(message)`.
+    fn exception(&mut self, e: &ast::Expr) -> Result<(ExcKind, Option<Message>)> {
         let not_exception = |cx: &Self, span| cx.unsupported(span, "only built-in exception classes can be raised", Some("raise e.g. `ValueError(\"...\")`"));
         let (class, args) = match &e.kind {
             ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() => (func.as_ref(), args.as_slice()),
@@ -793,7 +830,7 @@ impl<'a> FnInfer<'a> {
         };
         match args {
             [] => Ok((kind, None)),
-            [msg] => Ok((kind, Some(self.constant_message(msg)?))),
+            [msg] => Ok((kind, Some(self.message(msg)?))),
             _ => Err(self.unsupported(e.span, "exceptions take at most one message argument here", None)),
         }
     }
@@ -1008,4 +1045,11 @@ pub(crate) fn contains_break(stmts: &[ast::Stmt]) -> bool {
         ast::StmtKind::While { orelse, .. } | ast::StmtKind::For { orelse, .. } => contains_break(orelse),
         _ => false,
     })
+}
+
+/// The message of a raised exception (see [`FnInfer::message`]).
+enum Message {
+    Constant(String),
+    /// A string made at run time.
+    Text(ir::Expr),
 }

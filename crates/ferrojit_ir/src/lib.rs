@@ -595,6 +595,9 @@ impl RuntimeFunc {
     pub const FORMAT_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_int", may_raise: true };
     pub const FORMAT_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_float", may_raise: true };
     pub const FORMAT_STR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_str", may_raise: true };
+    /// `(kind, text) -> 0`: always raises the exception of code `kind` with the message `text`
+    /// (a string made at run time: `raise ValueError(f"bad {x}")`).
+    pub const RAISE_WITH_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_with_text", may_raise: true };
     pub const STR_TO_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_float", may_raise: true };
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
     pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };

@@ -575,6 +575,13 @@ pub unsafe extern "C" fn ferrojit_rt_str_code_point(s: *mut MemInfo, i: i64) -> 
     chars(s).at(i as usize) as i64
 }
 
+/// Raises the exception of code `kind` with the text of `s` as its message. Returns 0.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_with_text(kind: i64, s: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, kind as u32, chars(s).to_string());
+    0
+}
+
 /// Raises CPython's `TypeError` of `ord()` given a string of `length` characters. Returns 0.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_ord_error(length: i64, exc: *mut ExcInfo) -> i64 {

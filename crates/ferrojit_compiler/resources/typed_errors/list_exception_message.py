@@ -1,5 +1,5 @@
 # args: int64
 def f(x):
     if x < 0:
-        raise ValueError(x)
+        raise ValueError([x])
     return x
