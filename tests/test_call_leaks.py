@@ -41,12 +41,12 @@ LIMIT_BYTES = 4 * 2**20
 
 
 @pytest.mark.parametrize("call, error", [
-    pytest.param(lambda: increment(b"x"), TypeError, id="wrong-type"),
+    pytest.param(lambda: increment(bytearray(b"x")), TypeError, id="wrong-type"),
     pytest.param(lambda: increment(1, 2), TypeError, id="wrong-arity"),
     pytest.param(lambda: increment(2**70), OverflowError, id="overflow"),
     pytest.param(lambda: checked(-1), ValueError, id="raise-in-compiled-code"),
     pytest.param(lambda: floor_divide(1, 0), ZeroDivisionError, id="zero-division"),
-    pytest.param(lambda: increment(n=b"x"), TypeError, id="keyword-wrong-type"),
+    pytest.param(lambda: increment(n=bytearray(b"x")), TypeError, id="keyword-wrong-type"),
     pytest.param(lambda: increment(m=1), TypeError, id="unknown-keyword"),
 ])
 def test_failed_calls_do_not_grow_memory(call, error):

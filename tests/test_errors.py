@@ -266,11 +266,11 @@ def identity(x):
 
 @pytest.mark.parametrize("value,words", [
     (frozenset({1, 2, 3}), ("frozenset",)),
-    (b"abc", ("bytes",)),
+    (bytearray(b"abc"), ("bytearray",)),
     ({"a": 1, "b": "c"}, ("dict",)),
     (object(), ("object",)),
     ([1, 2.5], ("different types",)),
-], ids=["frozenset", "bytes", "dict", "object", "mixed-list"])
+], ids=["frozenset", "bytearray", "dict", "object", "mixed-list"])
 def test_unsupported_argument_type(value, words):
     f = ferrojit.njit(identity)
     with pytest.raises((TypeError, CompileError)) as excinfo:
@@ -290,11 +290,11 @@ def scale_declared(count, factor):
 # (how the function is compiled, the call, the exception, the exact message start, words the
 # rest must contain). Messages about one argument name the function and the parameter.
 ARGUMENT_MESSAGES = [
-    pytest.param(None, (b"x", 2.0), TypeError, "`scale()` argument `count`: cannot compile for a `bytes` argument", ("bool, int, float",), id="bytes"),
+    pytest.param(None, (bytearray(b"x"), 2.0), TypeError, "`scale()` argument `count`: cannot compile for a `bytearray` argument", ("bool, int, float",), id="bytearray"),
     pytest.param(None, (1, frozenset({1.0})), TypeError, "`scale()` argument `factor`: cannot compile for a `frozenset` argument", ("tuples", "lists"), id="frozenset-second"),
     pytest.param(None, (2**70, 1.0), OverflowError, "`scale()` argument `count`: an integer of 71 bits does not fit in 64 bits", ("int64",), id="overflow"),
     pytest.param(None, (-2**64, 1.0), OverflowError, "`scale()` argument `count`: an integer of 65 bits does not fit", ("int64",), id="overflow-negative"),
-    pytest.param(None, ((1, b"a"), 1.0), TypeError, "`scale()` argument `count`: cannot compile for a `bytes` argument", (), id="tuple-item"),
+    pytest.param(None, ((1, bytearray(b"a")), 1.0), TypeError, "`scale()` argument `count`: cannot compile for a `bytearray` argument", (), id="tuple-item"),
     pytest.param(None, (np.zeros(2, dtype=">f8"), 1.0), TypeError, "`scale()` argument `count`: compiled functions cannot take arrays of dtype `>f8`", ("byte order",), id="byte-order"),
     pytest.param("int32(int32, float64)", ("x", 1.0), TypeError, "`scale_declared()` argument `count`: a `unicode_type` value matches none of the declared signatures", ("int32(int32, float64)",), id="declared-str"),
     pytest.param("int32(int32, float64)", (1, 1j), TypeError, "`scale_declared()` argument `factor`: a `complex128` value matches none", ("int32(int32, float64)",), id="declared-complex"),
@@ -315,12 +315,12 @@ def test_bad_argument_messages_name_the_function_and_the_parameter(signature, ar
 
 
 @pytest.mark.parametrize("call", [
-    pytest.param(lambda f: f(count=b"x", factor=1.0), id="keywords"),
-    pytest.param(lambda f: f(b"x", factor=1.0), id="mixed"),
-    pytest.param(lambda f: f(*(b"x", 1.0)), id="star-args"),
+    pytest.param(lambda f: f(count=bytearray(b"x"), factor=1.0), id="keywords"),
+    pytest.param(lambda f: f(bytearray(b"x"), factor=1.0), id="mixed"),
+    pytest.param(lambda f: f(*(bytearray(b"x"), 1.0)), id="star-args"),
 ])
 def test_bad_argument_message_is_the_same_however_it_is_passed(call):
-    with pytest.raises(TypeError, match=r"^`scale\(\)` argument `count`: cannot compile for a `bytes` argument"):
+    with pytest.raises(TypeError, match=r"^`scale\(\)` argument `count`: cannot compile for a `bytearray` argument"):
         call(ferrojit.njit(scale))
 
 

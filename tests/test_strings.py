@@ -229,6 +229,19 @@ FORMATS = [
 ]
 
 
+# (expression of the bytes `s` and `a`; the arguments): bytes are indexed (integers), sliced,
+# measured, iterated, compared, hashed and concatenated.
+BYTES = [
+    ("len(s), s[0], s[-1], s[1:3], s[::-1], s[::2]", (b"ab\xff\x00c", b"")),
+    ("[x for x in s], sum([x for x in s]), s[a[0]:]", (b"\x01\x80\xfe", b"\x01")),
+    ("s + a, s * 2, 2 * a, s == a, s != a, s < a, s >= a", (b"abc", b"abd")),
+    ("a in s, 98 in s, 255 in s, s in s", (b"xabcx", b"bc")),
+    ("hash(s), {s: 1, a: 2}, sorted({s, a, s})", (b"key", b"\xe9t\xe9")),
+    ("s[a[0]]", (b"ab", b"\x05")),
+    ("str(len(s)) + repr(len(a))", (b"", b"")),
+]
+
+
 def _source(rows):
     lines = []
     for k, (expr, args) in enumerate(rows):
@@ -246,6 +259,11 @@ def methods_module(tmp_path_factory):
 def values_module(tmp_path_factory):
     rows = [(expr, args[1:]) for expr, args in VALUES]
     return import_written_module(tmp_path_factory.mktemp("strings"), "string_values", _source(rows))
+
+
+@pytest.fixture(scope="module")
+def bytes_module(tmp_path_factory):
+    return import_written_module(tmp_path_factory.mktemp("strings"), "bytes_rows", _source([(e, a[1:]) for e, a in BYTES]))
 
 
 @pytest.fixture(scope="module")
@@ -281,6 +299,23 @@ def test_values(values_module, row):
 @pytest.mark.parametrize("row", range(len(FORMATS)), ids=[e for e, _ in FORMATS])
 def test_formatting(formats_module, row):
     run_both(getattr(formats_module, f"f{row}"), *FORMATS[row][1])
+
+
+@pytest.mark.parametrize("row", range(len(BYTES)), ids=[e for e, _ in BYTES])
+def test_bytes(bytes_module, row):
+    run_both(getattr(bytes_module, f"f{row}"), *BYTES[row][1])
+
+
+def test_bytes_print_and_memory(capsys):
+    @ferrojit.njit
+    def show(b):
+        print(b, [b, b"q'"], b[1:])
+        return b + b
+
+    before = _native.live_allocations()
+    assert show(b"a\n\x00\xff") == b"a\n\x00\xffa\n\x00\xff"
+    assert capsys.readouterr().out == "b'a\\n\\x00\\xff' [b'a\\n\\x00\\xff', b\"q'\"] b'\\n\\x00\\xff'\n"
+    assert _native.live_allocations() == before
 
 
 # ---- functions over strings -------------------------------------------------------------------

@@ -247,6 +247,15 @@ class UnicodeType(Type):
 unicode_type = string = UnicodeType("unicode_type")
 
 
+class Bytes(Type):
+    """Python's ``bytes`` (its one instance is ``bytes_type``)."""
+
+    __slots__ = ()
+
+
+bytes_type = Bytes("bytes")
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -494,11 +503,12 @@ _SCALARS = {
 
 _NAMED = {name: _scalar(name) for name in sorted(set(_SCALARS.values()))}
 _NAMED["unicode_type"] = unicode_type
+_NAMED["bytes"] = bytes_type
 for _alias, _name in _SCALARS.items():
     globals()[_alias] = _NAMED[_name]
 
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

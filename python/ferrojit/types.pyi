@@ -143,6 +143,11 @@ class UnicodeType(Type):
 unicode_type: UnicodeType
 string: UnicodeType
 
+class Bytes(Type):
+    __slots__ = ()
+
+bytes_type: Bytes
+
 class Record(Type):
     __slots__ = ("fields", "size", "aligned")
     fields: tuple[tuple[str, Type, int], ...]
@@ -202,7 +207,7 @@ none: Type
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
+    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",

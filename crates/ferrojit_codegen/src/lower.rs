@@ -1008,7 +1008,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let data_ptr = i64t.const_int(*data, false).const_to_pointer(ptr);
                 cx.const_struct(&[ptr.const_null().into(), data_ptr.into(), dims(shape).into(), dims(&strides).into()], false).into()
             }
-            (Const::Str(text), Type::Str) => self.string_constant(text).into(),
+            (Const::Str(text), Type::Str | Type::Bytes) => self.string_constant(text).into(),
             (Const::Complex(re, im), Type::Complex(f)) => {
                 let ft = float_type(cx, *f).into_float_type();
                 cx.const_struct(&[ft.const_float(*re).into(), ft.const_float(*im).into()], false).into()
@@ -1292,7 +1292,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
-            Type::Str => self.str_is_nonempty(v.into_pointer_value())?,
+            Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
             Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
@@ -1792,6 +1792,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     pub(crate) fn print_item(&mut self, v: Value<'ctx>, ty: &Type) -> Result<()> {
         match ty {
             Type::Str => self.print_unicode(v.into_pointer_value(), true),
+            Type::Bytes => self.print_bytes(v.into_pointer_value()),
             _ => self.print_value(v, ty),
         }
     }
@@ -1831,6 +1832,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
+            Type::Bytes => self.print_bytes(v.into_pointer_value())?,
             Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;

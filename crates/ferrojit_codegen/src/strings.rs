@@ -34,6 +34,14 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(self.b.build_int_compare(IntPredicate::NE, self.str_len(s)?, self.i64(0), "nonempty")?)
     }
 
+    /// Prints `bytes` as Python does, by their `repr` (`b'...'`).
+    pub(crate) fn print_bytes(&mut self, s: PointerValue<'ctx>) -> Result<()> {
+        let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
+        let f = self.extern_fn("ferrojit_rt_print_bytes", None, &[ptr.into()]);
+        self.b.build_call(f, &[s.into()], "")?;
+        Ok(())
+    }
+
     /// Prints the string `s` (its `repr` inside a container, as Python prints items).
     pub(crate) fn print_unicode(&mut self, s: PointerValue<'ctx>, repr: bool) -> Result<()> {
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());

@@ -318,7 +318,7 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         Type::Array(_) => cx.array_len(x, span)?,
         Type::List(_) => crate::lists::list_len(x, span),
         Type::Dict(..) | Type::Set(_) => crate::dicts::dict_len(x, span),
-        Type::Str => crate::strings::str_len(x, span),
+        Type::Str | Type::Bytes => crate::strings::str_len(x, span),
         Type::Tuple(items) => {
             let n = items.len() as i128;
             let body = ir::Expr::new(ExprKind::Const(Const::Int(n)), Type::INT64, span);

@@ -159,6 +159,8 @@ impl FnInfer<'_> {
             ast::ExprKind::Bool(b) => expr(ExprKind::Const(Const::Bool(*b)), Type::Bool),
             ast::ExprKind::None => expr(ExprKind::Const(Const::None), Type::NoneType),
             ast::ExprKind::Str(s) => Ok(Value::Str(s.clone())),
+            // The bytes as the code points of a string typed `bytes` (see `Type::Bytes`).
+            ast::ExprKind::Bytes(b) => expr(ExprKind::Const(Const::Str(b.iter().map(|&c| c as char).collect())), Type::Bytes),
             ast::ExprKind::Ellipsis => Err(self.unsupported(span, "`...` is only supported as an item of an array subscript (`a[..., 0]`)", None)),
             ast::ExprKind::Name(name) => {
                 if let Some(&id) = self.names.get(name) {
@@ -300,7 +302,7 @@ impl FnInfer<'_> {
         if let Type::Dict(..) = tuple.ty {
             return self.dict_subscript(tuple, index, span);
         }
-        if tuple.ty == Type::Str {
+        if matches!(tuple.ty, Type::Str | Type::Bytes) {
             return self.str_subscript(tuple, index, span);
         }
         if tuple.ty.is_number() && matches!(&index.kind, ast::ExprKind::Tuple(items) if items.is_empty()) {
@@ -406,7 +408,7 @@ impl FnInfer<'_> {
         if matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_)) {
             return self.list_binop(op, l, r, span);
         }
-        if l.ty == Type::Str || r.ty == Type::Str {
+        if matches!(l.ty, Type::Str | Type::Bytes) || matches!(r.ty, Type::Str | Type::Bytes) {
             return self.str_binop(op, l, r, span);
         }
         if let (Type::Set(_), Type::Set(_)) = (&l.ty, &r.ty) {
@@ -659,7 +661,7 @@ impl FnInfer<'_> {
         if (matches!(l.ty, Type::List(_) | Type::Dict(..) | Type::Set(_)) || matches!(r.ty, Type::List(_) | Type::Dict(..) | Type::Set(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.list_comparison(op, l, r, span);
         }
-        if (l.ty == Type::Str || r.ty == Type::Str) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
+        if (matches!(l.ty, Type::Str | Type::Bytes) || matches!(r.ty, Type::Str | Type::Bytes)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.str_compare(op, l, r, span);
         }
         if (crate::datetimes::is_time(&l.ty) || crate::datetimes::is_time(&r.ty)) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {

@@ -712,7 +712,7 @@ impl<'a> FnInfer<'a> {
                 match self.value(iter)? {
                     crate::expr::Value::Expr(list @ ir::Expr { ty: Type::List(_), .. }) => return self.list_for(target, list, body, orelse, span, out),
                     crate::expr::Value::Expr(dict @ ir::Expr { ty: Type::Dict(..) | Type::Set(_), .. }) => return self.dict_for(target, dict, "keys", body, orelse, span, out),
-                    crate::expr::Value::Expr(s @ ir::Expr { ty: Type::Str, .. }) => return self.str_for(target, s, body, orelse, span, out),
+                    crate::expr::Value::Expr(s @ ir::Expr { ty: Type::Str | Type::Bytes, .. }) => return self.str_for(target, s, body, orelse, span, out),
                     crate::expr::Value::Str(text) => return self.str_for(target, Self::string_constant(&text, iter.span), body, orelse, span, out),
                     _ => {}
                 }

@@ -278,7 +278,7 @@ impl FnInfer<'_> {
                 Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] })
             }
             Value::Expr(value) if matches!(value.ty, Type::List(_)) => Ok(self.list_walk(value, k, setup, span)),
-            Value::Expr(value) if value.ty == Type::Str => Ok(self.str_walk(value, k, setup, span)),
+            Value::Expr(value) if matches!(value.ty, Type::Str | Type::Bytes) => Ok(self.str_walk(value, k, setup, span)),
             Value::Str(text) => Ok(self.str_walk(Self::string_constant(&text, span), k, setup, span)),
             Value::Expr(value) if matches!(value.ty, Type::Tuple(_)) => self.tuple_walk(value, false, k, setup, span),
             Value::Expr(value) if matches!(value.ty, Type::Array(_)) => Err(self.typing(span, "iteration over a 0-d array", Some("iterate over `a.flat`, or read the element with `a[()]`"))),

@@ -23,6 +23,7 @@ enum Arg {
     OptInt,
     /// A list of strings.
     StrList,
+    Bytes,
 }
 
 /// What a primitive gives.
@@ -33,6 +34,7 @@ enum Out {
     /// An int64 0 or 1 from the runtime, as a bool.
     Bool,
     StrList,
+    Bytes,
 }
 
 /// Registers `ferrojit._lib.strings.<name>(params)` as a call of the runtime function `func`.
@@ -59,6 +61,7 @@ pub(crate) fn register(r: &mut Registry) {
     primitive!(r, "predicate", STR_PREDICATE, [s: Str, op: Int] -> Bool);
     primitive!(r, "pad", STR_PAD, [s: Str, width: Int, fill: Str, align: Int] -> Str);
     primitive!(r, "slice_of", STR_SLICE, [s: Str, start: Int, step: Int, count: Int] -> Str);
+    primitive!(r, "bytes_slice_of", STR_SLICE, [s: Bytes, start: Int, step: Int, count: Int] -> Bytes);
     primitive!(r, "repr", STR_REPR, [s: Str] -> Str);
     r.function("builtins.ord", "c, /", ord);
     r.function("builtins.chr", "i, /", chr);
@@ -93,6 +96,7 @@ fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &
             Arg::Int => x.ty.is_integer_like(),
             Arg::OptInt => x.ty.is_integer_like() || x.ty == Type::NoneType,
             Arg::StrList => x.ty == Type::List(Box::new(Type::Str)),
+            Arg::Bytes => x.ty == Type::Bytes,
         };
         if !fits {
             return Err(cx.typing(x.span, format!("`{name}` of a string operation cannot be a `{}`", x.ty), None));
@@ -100,13 +104,14 @@ fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &
         values.push(match arg {
             Arg::OptInt if x.ty == Type::NoneType => cx.discard(vec![x], int(i64::MIN as i128, span)),
             Arg::Int | Arg::OptInt => cx.cast(x, &Type::INT64),
-            Arg::Str | Arg::StrList => x,
+            Arg::Str | Arg::StrList | Arg::Bytes => x,
         });
     }
     let ty = match out {
         Out::Str => Type::Str,
         Out::Int | Out::Bool => Type::INT64,
         Out::StrList => Type::List(Box::new(Type::Str)),
+        Out::Bytes => Type::Bytes,
     };
     let call = runtime(func, values, ty, span);
     Ok(Value::Expr(match out {
@@ -155,7 +160,8 @@ fn repr(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 fn hash(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "obj")?;
     match &x.ty {
-        Type::Str => Ok(Value::Expr(runtime(RuntimeFunc::STR_HASH, vec![x], Type::INT64, span))),
+        // CPython hashes bytes as it hashes a Latin-1 string of the same code points.
+        Type::Str | Type::Bytes => Ok(Value::Expr(runtime(RuntimeFunc::STR_HASH, vec![x], Type::INT64, span))),
         other => Err(cx.unsupported(span, format!("`hash()` of a `{other}` is not supported yet"), Some("`hash()` takes strings"))),
     }
 }
@@ -207,6 +213,9 @@ impl FnInfer<'_> {
 
     /// `a + b` and `s * n` of strings.
     pub(crate) fn str_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if l.ty == Type::Bytes || r.ty == Type::Bytes {
+            return self.bytes_binop(op, l, r, span);
+        }
         let (ls, rs) = (l.ty == Type::Str, r.ty == Type::Str);
         match op {
             ast::BinOp::Mod if ls => match &l.kind {
@@ -226,10 +235,33 @@ impl FnInfer<'_> {
         }
     }
 
-    /// A comparison with a string operand: `==`, `!=` (false and true against other types, as
-    /// CPython's), the orderings by code point, `in`.
+    /// `a + b` and `b * n` of bytes (their runtime is the strings').
+    fn bytes_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let (lb, rb) = (l.ty == Type::Bytes, r.ty == Type::Bytes);
+        match op {
+            ast::BinOp::Add if lb && rb => Ok(runtime(RuntimeFunc::STR_CONCAT, vec![l, r], Type::Bytes, span)),
+            ast::BinOp::Mul if lb && r.ty.is_integer_like() => {
+                let n = self.cast(r, &Type::INT64);
+                Ok(runtime(RuntimeFunc::STR_REPEAT, vec![l, n], Type::Bytes, span))
+            }
+            ast::BinOp::Mul if rb && l.ty.is_integer_like() => {
+                let n = self.cast(l, &Type::INT64);
+                Ok(runtime(RuntimeFunc::STR_REPEAT, vec![r, n], Type::Bytes, span))
+            }
+            _ => Err(self.operand_error(op.symbol(), &l.ty, &r.ty, span)),
+        }
+    }
+
+    /// A comparison with a string (or bytes) operand: `==`, `!=` (false and true against
+    /// other types, as CPython's), the orderings by code point (byte), `in`.
     pub(crate) fn str_compare(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
-        let both = l.ty == Type::Str && r.ty == Type::Str;
+        if r.ty == Type::Bytes && l.ty.is_integer_like() && matches!(op, CmpOp::In | CmpOp::NotIn) {
+            // `byte in data`: whether the byte value occurs.
+            let byte = self.cast(l, &Type::INT64);
+            let one = runtime(RuntimeFunc::STR_FROM_CODE_POINT, vec![byte], Type::Bytes, span);
+            return self.str_compare(op, one, r, span);
+        }
+        let both = (l.ty == Type::Str && r.ty == Type::Str) || (l.ty == Type::Bytes && r.ty == Type::Bytes);
         let cmp = |op, lhs: ir::Expr, rhs: ir::Expr| ir::Expr::new(ExprKind::Compare { op, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::Bool, span);
         match op {
             CmpOp::Eq | CmpOp::NotEq if both => {
@@ -246,45 +278,58 @@ impl FnInfer<'_> {
                 Ok(cmp(if op == CmpOp::In { CmpOp::NotEq } else { CmpOp::Eq }, found, int(0, span)))
             }
             CmpOp::In | CmpOp::NotIn if r.ty == Type::Str => Err(self.typing(span, format!("'in <string>' requires string as left operand, not `{}`", l.ty), None)),
+            CmpOp::In | CmpOp::NotIn if r.ty == Type::Bytes => Err(self.typing(span, format!("a bytes-like object is required, not `{}`", l.ty), None)),
             _ => Err(self.typing(span, format!("`{}` is not supported between `{}` and `{}`", op.symbol(), l.ty, r.ty), None)),
         }
     }
 
     /// `s[i]` (a one-character string) and `s[start:stop:step]`.
+    /// (Of bytes: `b[i]` is an integer, `b[start:stop:step]` bytes.)
     pub(crate) fn str_subscript(&mut self, s: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
+        let bytes = s.ty == Type::Bytes;
         if let ast::ExprKind::Slice { .. } = index.kind {
             let mut args = vec![s];
             args.extend(self.slice_bounds(index)?);
-            return self.call_internal("ferrojit.str_get_slice", args, span);
+            return self.call_internal(if bytes { "ferrojit.bytes_get_slice" } else { "ferrojit.str_get_slice" }, args, span);
         }
         let i = self.expr(index)?;
         let mut stmts = Vec::new();
         let s = self.held(s, &mut stmts, span);
-        let i = self.sequence_index(str_len(s.clone(), span), "string", i, "string index out of range", &mut stmts, span)?;
-        let item = runtime(RuntimeFunc::STR_CHAR, vec![s, i], Type::Str, span);
-        Ok(ir::Expr::new(ExprKind::Block { stmts, value: item.boxed() }, Type::Str, span))
+        let (kind, message) = if bytes { ("byte", "index out of range") } else { ("string", "string index out of range") };
+        let i = self.sequence_index(str_len(s.clone(), span), kind, i, message, &mut stmts, span)?;
+        let item = self.str_item(s, i, span);
+        let ty = item.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: item.boxed() }, ty, span))
+    }
+
+    /// The item at `0 <= i < len(s)`: a one-character string, or of bytes an integer.
+    fn str_item(&self, s: ir::Expr, i: ir::Expr, span: Span) -> ir::Expr {
+        if s.ty == Type::Bytes {
+            return runtime(RuntimeFunc::STR_CODE_POINT, vec![s, i], Type::INT64, span);
+        }
+        runtime(RuntimeFunc::STR_CHAR, vec![s, i], Type::Str, span)
     }
 
     /// `for c in s: body else: orelse`: each character as a one-character string.
     pub(crate) fn str_for(&mut self, target: &ast::Expr, s: ir::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
-        let held = self.temp(Type::Str);
+        let held = self.temp(s.ty.clone());
         out.push(ir::Stmt { kind: StmtKind::Assign { local: held, value: s }, span });
         let s = self.local_expr(held, span);
         let k = self.temp(Type::INT64);
         out.push(ir::Stmt { kind: StmtKind::Assign { local: k, value: int(0, span) }, span });
         let cond = ir::Expr::new(ExprKind::Compare { op: CmpOp::Lt, lhs: self.local_expr(k, span).boxed(), rhs: str_len(s.clone(), span).boxed() }, Type::Bool, span);
-        let item = runtime(RuntimeFunc::STR_CHAR, vec![s, self.local_expr(k, span)], Type::Str, span);
+        let item = self.str_item(s, self.local_expr(k, span), span);
         let next = ir::Expr::new(ExprKind::Binary { op: BinaryOp::Add, lhs: self.local_expr(k, span).boxed(), rhs: int(1, span).boxed() }, Type::INT64, span);
         self.cursor_loop(target, cond, item, (k, next), body, orelse, span, out)
     }
 
     /// The characters of `s` for a loop walking it beside others (`zip`, `enumerate`).
     pub(crate) fn str_walk(&mut self, s: ir::Expr, k: ir::LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> crate::iteration::Walk {
-        let held = self.temp(Type::Str);
+        let held = self.temp(s.ty.clone());
         setup.push(ir::Stmt { kind: StmtKind::Assign { local: held, value: s }, span });
         let s = self.local_expr(held, span);
         let count = str_len(s.clone(), span);
-        let item = runtime(RuntimeFunc::STR_CHAR, vec![s, self.local_expr(k, span)], Type::Str, span);
+        let item = self.str_item(s, self.local_expr(k, span), span);
         crate::iteration::Walk { count, advance: vec![], item, start: vec![], nest: vec![] }
     }
 }

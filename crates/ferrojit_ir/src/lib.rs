@@ -414,7 +414,8 @@ pub enum Const {
     None,
     /// A frozen global array: a C-contiguous copy made at compile time, never freed.
     Array { data: u64, shape: Vec<i64> },
-    /// A string constant: an immortal string of the compiled module (borrowed by every use).
+    /// A string constant: an immortal string of the compiled module (borrowed by every use);
+    /// typed `bytes`, the bytes are the code points of the text.
     Str(String),
 }
 

@@ -327,7 +327,7 @@ impl Verifier<'_> {
                     Const::Bool(_) => e.ty == Type::Bool,
                     Const::None => e.ty == Type::NoneType,
                     Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
-                    Const::Str(_) => e.ty == Type::Str,
+                    Const::Str(_) => matches!(e.ty, Type::Str | Type::Bytes),
                 };
                 expect(ok, || format!("{}: constant {:?} typed {}", e.span, c, e.ty))
             }

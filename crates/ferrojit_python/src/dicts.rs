@@ -45,7 +45,7 @@ fn descriptor(key: &Type, value: &Type) -> *const i64 {
 fn hashable(ty: &Type) -> bool {
     match ty {
         Type::Tuple(items) => items.iter().all(hashable),
-        Type::Str => true,
+        Type::Str | Type::Bytes => true,
         other => !other.holds_heap(),
     }
 }

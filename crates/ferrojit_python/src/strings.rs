@@ -94,3 +94,22 @@ pub(crate) fn box_str<'py>(py: Python<'py>, s: *mut MemInfo) -> PyResult<Bound<'
     unsafe { release(s) };
     boxed
 }
+
+/// A new compiled bytes value (a string of one byte per character) holding the bytes of the
+/// exact `bytes` `obj`, or None when `obj` is not one.
+pub(crate) fn pack_bytes(obj: &Bound<'_, PyAny>) -> Option<*mut MemInfo> {
+    let bytes = obj.cast_exact::<pyo3::types::PyBytes>().ok()?;
+    let data = bytes.as_bytes();
+    // SAFETY: `data` holds `len` bytes: a string of kind 1 stores them as they are.
+    let s = unsafe { from_raw(data.as_ptr(), data.len(), 1) };
+    (!s.is_null()).then_some(s)
+}
+
+/// Boxes compiled bytes as a new Python `bytes`, taking over the reference the caller holds.
+pub(crate) fn box_bytes<'py>(py: Python<'py>, s: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: a live value stored one byte per character.
+    let boxed = pyo3::types::PyBytes::new(py, unsafe { chars(s).bytes() }).into_any();
+    // SAFETY: the caller's reference, given to this function.
+    unsafe { release(s) };
+    Ok(boxed)
+}

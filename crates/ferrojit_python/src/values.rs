@@ -83,6 +83,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if obj.is_exact_instance_of::<pyo3::types::PyString>() {
         return Ok(Type::Str);
     }
+    if obj.is_exact_instance_of::<pyo3::types::PyBytes>() {
+        return Ok(Type::Bytes);
+    }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
@@ -93,7 +96,7 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
         return array_type_of(array).map(Type::Array);
     }
     Err(PyTypeError::new_err(format!(
-        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, str, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
+        "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, str, bytes, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
 }
@@ -268,6 +271,13 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             None => false,
         },
+        Type::Bytes => match crate::strings::pack_bytes(obj) {
+            Some(meminfo) => {
+                put(meminfo as u64);
+                true
+            }
+            None => false,
+        },
         Type::Str => match crate::strings::pack_str(obj) {
             Some(meminfo) => {
                 put(meminfo as u64);
@@ -355,6 +365,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Str => crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Bytes => crate::strings::box_bytes(py, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Datetime(_) | Type::Timedelta(_) => time_value(py, ty, take() as i64)?,
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;

@@ -1262,6 +1262,40 @@ pub unsafe extern "C" fn ferrojit_rt_print_unicode(s: *mut MemInfo) {
     crate::print::ferrojit_rt_print_str(text.as_ptr(), text.len());
 }
 
+/// `repr(b)` of bytes (stored one byte per character): CPython's quoting and escapes.
+pub unsafe fn bytes_repr_text(s: *mut MemInfo) -> String {
+    let x = chars(s);
+    let has_single = x.iter().any(|c| c == '\'' as u32);
+    let has_double = x.iter().any(|c| c == '"' as u32);
+    let quote = if has_single && !has_double { '"' } else { '\'' };
+    let mut out = String::with_capacity(x.len() + 3);
+    out.push('b');
+    out.push(quote);
+    for c in x.iter() {
+        match c {
+            0x5c => out.push_str("\\\\"),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0d => out.push_str("\\r"),
+            _ if c == quote as u32 => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(c as u8 as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Prints bytes by their `repr`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_print_bytes(s: *mut MemInfo) {
+    let text = bytes_repr_text(s);
+    crate::print::ferrojit_rt_print_str(text.as_ptr(), text.len());
+}
+
 /// Prints a string's `repr` (an item of a printed container).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_print_unicode_repr(s: *mut MemInfo) {

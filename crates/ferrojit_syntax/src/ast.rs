@@ -99,6 +99,8 @@ pub enum ExprKind {
     /// items leave.
     Ellipsis,
     Str(String),
+    /// A bytes literal `b"..."`.
+    Bytes(Vec<u8>),
     Name(String),
     Attribute { value: Box<Expr>, attr: String },
     Subscript { value: Box<Expr>, index: Box<Expr> },

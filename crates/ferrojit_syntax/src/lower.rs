@@ -265,6 +265,7 @@ impl Lowerer<'_> {
             py::Expr::NoneLiteral(_) => ExprKind::None,
             py::Expr::EllipsisLiteral(_) => ExprKind::Ellipsis,
             py::Expr::StringLiteral(s) => ExprKind::Str(s.value.to_str().to_string()),
+            py::Expr::BytesLiteral(b) => ExprKind::Bytes(b.value.bytes().collect()),
             py::Expr::FString(f) => {
                 let mut parts = Vec::new();
                 for part in f.value.iter() {
@@ -433,7 +434,6 @@ impl Lowerer<'_> {
             py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
             py::Expr::Set(_) => ("starred items in a set display are not supported yet", Some("build the set with `add` and `update`")),
             py::Expr::TString(_) => ("template strings (`t\"...\"`) are not supported", Some("use an f-string")),
-            py::Expr::BytesLiteral(_) => ("bytes literals are not supported", None),
             py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
             py::Expr::Starred(_) => ("starred expressions are not supported", None),
             _ => ("this expression is not supported", None),

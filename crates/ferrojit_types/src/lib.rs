@@ -56,6 +56,9 @@ pub enum Type {
     /// A Python `str` (Numba's `unicode_type`): immutable Unicode text in a reference-counted
     /// allocation stored as CPython stores it (see `ferrojit_runtime::strings`).
     Str,
+    /// A Python `bytes`: stored as a string of one byte per character (its bytes are the
+    /// code points), so that the string runtime serves both; its items are integers.
+    Bytes,
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -258,7 +261,7 @@ impl Type {
                 Type::Array(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Array }),
                 Type::List(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::List }),
                 Type::Dict(..) | Type::Set(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
-                Type::Str => out.push(HeapPart { path: path.clone(), kind: HeapKind::Str }),
+                Type::Str | Type::Bytes => out.push(HeapPart { path: path.clone(), kind: HeapKind::Str }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -333,6 +336,7 @@ impl Type {
             "complex128" => Type::COMPLEX128,
             "none" | "void" => Type::NoneType,
             "unicode_type" | "str" | "string" => Type::Str,
+            "bytes" => Type::Bytes,
             _ => return None,
         })
     }
@@ -383,7 +387,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -407,7 +411,7 @@ impl Type {
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             // The list's (dict's, string's) meminfo.
-            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str => out.push(Leaf::Pointer),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -558,6 +562,7 @@ impl fmt::Display for Type {
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),
+            Type::Bytes => write!(f, "bytes"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
             Type::Datetime(unit) => write!(f, "datetime64[{}]", unit.code()),

@@ -436,6 +436,11 @@ def str_get_slice(s, start, stop, step):
     return s[start:stop:step]
 
 
+def bytes_get_slice(b, start, stop, step):
+    """``b[start:stop:step]`` of bytes."""
+    return b[start:stop:step]
+
+
 # The methods of strings (`python/ferrojit/_lib/strings.py`).
 STR_METHODS = (
     "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
@@ -493,6 +498,7 @@ INTERNAL = {
         )
     },
     "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
+    "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
 }
 
 _declared: set[str] = set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method
-from . import str_get_slice
+from . import bytes_get_slice, str_get_slice
 from .lists import _slice_span
 
 
@@ -37,6 +37,7 @@ case = _compiled_only("case")
 predicate = _compiled_only("predicate")
 pad = _compiled_only("pad")
 slice_of = _compiled_only("slice_of")
+bytes_slice_of = _compiled_only("bytes_slice_of")
 repr = _compiled_only("repr")  # noqa: A001 - the primitive of `repr(s)`
 
 
@@ -76,6 +77,18 @@ def _get_slice(s, start, stop, step):
     def impl(s, start, stop, step):
         first, st, n = _slice_span(len(s), start, stop, step)
         return slice_of(s, first, st, n)
+
+    return impl
+
+
+@overload(bytes_get_slice)
+def _bytes_get_slice(b, start, stop, step):
+    if not isinstance(b, types.Bytes) or not all(_bound(t) for t in (start, stop, step)):
+        return None
+
+    def impl(b, start, stop, step):
+        first, st, n = _slice_span(len(b), start, stop, step)
+        return bytes_slice_of(b, first, st, n)
 
     return impl
 
