@@ -43,4 +43,30 @@ def list_of_arrays(n):
     return total
 
 
+def word_count(text):
+    """Counting words with a dict, the idiom `d[k] = d.get(k, 0) + 1`."""
+    counts = {}
+    for word in text.split():
+        counts[word] = counts.get(word, 0) + 1
+    return len(counts) + counts["the"]
+
+
+def string_build(n):
+    """Building a string piece by piece (`+=` of `str(i)` and a separator)."""
+    out = ""
+    for i in range(n):
+        out += str(i) + ","
+    return len(out)
+
+
+def string_methods(lines):
+    """A list of lines cleaned and parsed: strip, lower, startswith, split, join."""
+    kept = []
+    for line in lines:
+        line = line.strip().lower()
+        if not line.startswith("#"):
+            kept.append("-".join(line.split(",")))
+    return len(kept) + len(kept[-1])
+
+
 import numpy as np  # noqa: E402 - used by list_of_arrays, kept out of the kernels' text

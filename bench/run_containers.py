@@ -27,6 +27,9 @@ KERNELS = [
     ("list_argument", "(list(range(100_000)),)", "a list of 10^5 ints passed in"),
     ("list_sort", "([float(x) for x in np.random.default_rng(7).random(100_000)],)", "10^5 floats"),
     ("list_of_arrays", "(20_000,)", "2 x 10^4 arrays of 4 floats"),
+    ("word_count", "(' '.join(['the', 'cat', 'sat', 'on', 'a', 'mat', 'with', 'another'][i * 7 % 8] + str(i % 1000) * (i % 3 == 0) for i in range(200_000)),)", "2 x 10^5 words, 1,000s distinct"),
+    ("string_build", "(100_000,)", "10^5 pieces appended"),
+    ("string_methods", "([('# ' if i % 5 == 0 else '  ') + 'A,b,C,' + str(i) + '  ' for i in range(50_000)],)", "5 x 10^4 lines"),
 ]
 
 CHILD = """
