@@ -237,6 +237,14 @@ class SetType(Type):
         self.dtype = dtype
 
 
+class Function(Type):
+    """The type of one function used as a value (an ``@njit`` function, an inner function or a
+    lambda, with what it captured): each function has a type of its own, as in Numba. Its
+    name is ``function(name#id)`` or ``function(name#id; captured types)``."""
+
+    __slots__ = ()
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -414,6 +422,14 @@ def _parse(text):
         size, aligned_and_rest = rest[1:].split(";", 1)
         aligned, rest = aligned_and_rest.split(")", 1)
         return Record(fields, int(size), aligned == "True"), rest
+    if text.startswith("function("):
+        depth = 0
+        for at, c in enumerate(text):
+            depth += c == "("
+            depth -= c == ")"
+            if depth == 0 and c == ")":
+                return Function(text[: at + 1]), text[at + 1 :]
+        raise ValueError(f"unbalanced function type name: {text!r}")
     if text.startswith("dict("):
         key, rest = _parse(text[5:])
         value, rest = _parse(_expect(rest, ", "))
@@ -487,5 +503,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "DictType", "SetType", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

@@ -181,6 +181,11 @@ impl<'a> FnInfer<'a> {
         self.locals.len() - 1
     }
 
+    /// The body of the function being typed.
+    pub(crate) fn def_body(&self) -> &'a [ast::Stmt] {
+        &self.def.body
+    }
+
     pub fn local_expr(&self, id: LocalId, span: Span) -> ir::Expr {
         ir::Expr::new(ExprKind::Local(id), self.locals[id].ty.clone().expect("typed local"), span)
     }
@@ -242,6 +247,11 @@ impl<'a> FnInfer<'a> {
     /// The source and the globals read, in name order (see `ir::Function::fingerprint`).
     fn fingerprint(&self) -> Option<String> {
         use crate::env::ConstValue;
+        // Function types name functions by their id in this process: code taking one is not
+        // kept across processes.
+        if self.args.iter().chain(&self.ret).any(crate::closures::holds_function) {
+            return None;
+        }
         let mut names: Vec<&String> = self.globals.keys().collect();
         names.sort();
         let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
@@ -567,6 +577,14 @@ impl<'a> FnInfer<'a> {
                 if let crate::expr::Value::Expr(e) = self.value(e)? {
                     push(out, StmtKind::Expr(e));
                 }
+            }
+            ast::StmtKind::FunctionDef(def) => {
+                let value = self.function_definition(def, def.span)?;
+                let target = ast::Expr { kind: ast::ExprKind::Name(def.name.clone()), span: def.span };
+                self.assign(&target, value, out)?;
+            }
+            ast::StmtKind::Nonlocal(_) => {
+                return Err(self.unsupported(span, "`nonlocal` is only supported in inner functions of a compiled function", None));
             }
         }
         Ok(())
@@ -958,6 +976,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
         match &s.kind {
             ast::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             ast::StmtKind::AugAssign { target: t, .. } => target(t, out),
+            ast::StmtKind::FunctionDef(def) => out.push(def.name.clone()),
             ast::StmtKind::For { target: t, body, orelse, .. } => {
                 target(t, out);
                 collect_assigned(body, out);

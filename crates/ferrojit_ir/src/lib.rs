@@ -333,7 +333,9 @@ pub enum ExprKind {
     /// evaluated once and returned when it decides the result.
     Logical { and: bool, lhs: Box<Expr>, rhs: Box<Expr> },
     IfExp { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    /// A tuple; typed [`Type::Function`], a function value made of its captured values.
     Tuple(Vec<Expr>),
+    /// An item of a tuple, or a captured value of a function value.
     TupleGet(Box<Expr>, usize),
     /// A call of another compiled function, emitted in the same module under `symbol`.
     Call { symbol: String, args: Vec<Expr> },

@@ -1,0 +1,376 @@
+"""Functions as values, against CPython: inner functions and lambdas reading the enclosing
+function's variables, recursive inner functions, keywords and defaults; functions passed as
+arguments (module-level compiled functions, inner functions, lambdas, and compiled functions
+passed in from Python), each compiled once per function passed; what stays unsupported
+(a clear error naming the line); and memory: closures holding arrays and lists release them on every
+path.
+
+Each row of a table is a plain function; it runs as plain Python and compiled, and the results
+must be the same (type and value) or the same exception (class and message)."""
+import copy
+import types
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native, njit
+from ferrojit.errors import TypingError, UnsupportedError
+from helpers import assert_same, case_id, to_python
+
+
+def plain(pyfunc):
+    """`pyfunc` as plain Python all the way down: with the module's compiled functions replaced
+    by their Python functions (a compiled function cannot take a Python function)."""
+    namespace = dict(pyfunc.__globals__)
+    for name, value in list(namespace.items()):
+        if isinstance(value, ferrojit.Dispatcher):
+            namespace[name] = types.FunctionType(value.py_func.__code__, namespace, name, value.py_func.__defaults__)
+    return types.FunctionType(pyfunc.__code__, namespace, pyfunc.__name__, pyfunc.__defaults__)
+
+
+def run_both(pyfunc, *args):
+    """Runs `pyfunc` plain and compiled; the same result, or the same exception and message."""
+    cfunc = njit(pyfunc)
+    try:
+        expected = plain(pyfunc)(*copy.deepcopy(args))
+    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
+        with pytest.raises(type(exc)) as info:
+            cfunc(*copy.deepcopy(args))
+        assert str(info.value) == str(exc)
+        return info.value
+    got = cfunc(*copy.deepcopy(args))
+    assert_same(got, to_python(expected))
+    return got
+
+
+# ---- inner functions and lambdas ------------------------------------------------------------
+
+
+def lambda_no_capture(x):
+    f = lambda v: v * 2 + 1  # noqa: E731
+    return f(x) + f(1)
+
+
+def lambda_captures(x, k):
+    scale = k * 2
+    f = lambda v: v * scale + k  # noqa: E731
+    return f(x), f(2.5)
+
+
+def lambda_called_directly(x):
+    return (lambda a, b: a - b)(x, 3)
+
+
+def inner_def_captures(a, n):
+    offset = n + 1
+
+    def shifted(i):
+        return a[i] + offset
+
+    total = 0.0
+    for i in range(len(a)):
+        total += shifted(i)
+    return total
+
+
+def inner_def_keywords_defaults(x):
+    base = 10
+
+    def g(a, b=2, c=base):
+        return a * 100 + b * 10 + c
+
+    return g(x), g(x, 3), g(x, c=4), g(b=5, a=x), g(x, 6, 7)
+
+
+def inner_default_evaluated_once(x):
+    y = x + 1
+
+    def g(v=y * 2):
+        return v
+
+    return g(), g(0)
+
+
+def inner_recursive(n):
+    def fact(k):
+        if k <= 1:
+            return 1
+        return k * fact(k - 1)
+
+    return fact(n)
+
+
+def inner_recursive_captures(n, step):
+    def count(k):
+        if k <= 0:
+            return 0
+        return 1 + count(k - step)
+
+    return count(n)
+
+
+def inner_calls_inner(x):
+    def double(v):
+        return 2 * v
+
+    def quad(v):
+        return double(double(v))
+
+    return quad(x)
+
+
+def nested_closures(x):
+    a = x + 1
+
+    def outer(b):
+        def inner(c):
+            return a * 100 + b * 10 + c
+
+        return inner(3)
+
+    return outer(2)
+
+
+def lambda_in_loop(n):
+    total = 0
+    for k in range(n):
+        f = lambda v: v + k  # noqa: E731
+        total += f(10)
+    return total
+
+
+def lambda_reads_comprehension_variable(n):
+    return [(lambda v: v * i)(2) for i in range(n)]
+
+
+def inner_returns_tuple(x):
+    def both(v):
+        return v, v * 0.5
+
+    a, b = both(x)
+    return a + b
+
+
+def inner_with_own_locals(n):
+    def total_to(m):
+        s = 0
+        for i in range(m):
+            s += i
+        return s
+
+    return total_to(n) + total_to(3)
+
+
+def inner_raises(x):
+    def check(v):
+        if v < 0:
+            raise ValueError("negative")
+        return v
+
+    return check(x)
+
+
+def function_value_truth(x):
+    f = lambda v: v  # noqa: E731
+    return 1 if f else 0
+
+
+def returns_closure_to_caller_helper(n):
+    return lambda v: v + n
+
+
+@njit
+def make_adder(n):
+    return lambda v: v + n
+
+
+def closure_returned_by_callee(x):
+    add3 = make_adder(3)
+    return add3(x) + make_adder(10)(x)
+
+
+INNER_CASES = [
+    (lambda_no_capture, (4,)),
+    (lambda_captures, (3, 2)),
+    (lambda_called_directly, (10,)),
+    (inner_def_captures, (np.arange(4.0), 2)),
+    (inner_def_keywords_defaults, (1,)),
+    (inner_default_evaluated_once, (4,)),
+    (inner_recursive, (10,)),
+    (inner_recursive_captures, (10, 3)),
+    (inner_calls_inner, (3,)),
+    (nested_closures, (1,)),
+    (lambda_in_loop, (5,)),
+    (lambda_reads_comprehension_variable, (4,)),
+    (inner_returns_tuple, (2.0,)),
+    (inner_with_own_locals, (5,)),
+    (inner_raises, (3,)),
+    (inner_raises, (-1,)),
+    (function_value_truth, (1,)),
+    (closure_returned_by_callee, (1,)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", INNER_CASES, ids=case_id)
+def test_inner_functions(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
+# ---- functions passed as arguments ---------------------------------------------------------
+
+
+@njit
+def square_minus_two(x):
+    return x * x - 2.0
+
+
+@njit
+def cube_minus_eight(x):
+    return x * x * x - 8.0
+
+
+@njit
+def derivative(f, x):
+    h = 1e-6
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+@njit
+def newton(f, x0):
+    x = x0
+    for _ in range(50):
+        x = x - f(x) / derivative(f, x)
+    return x
+
+
+@njit
+def apply_twice(f, x):
+    return f(f(x))
+
+
+def solve_global(x0):
+    return round(newton(square_minus_two, x0), 9), round(newton(cube_minus_eight, x0), 9)
+
+
+def solve_inner(x0, target):
+    def g(x):
+        return x * x - target
+
+    return round(newton(g, x0), 9)
+
+
+def solve_lambda(x0, target):
+    return round(newton(lambda x: x * x * x - target, x0), 9)
+
+
+def pass_lambda_capturing_array(a):
+    return apply_twice(lambda i: a[int(i) % len(a)] + 1.0, 1.5)
+
+
+def pass_function_stored_in_variable(x):
+    f = square_minus_two
+    return apply_twice(f, x)
+
+
+PASSED_CASES = [
+    (solve_global, (1.0,)),
+    (solve_inner, (1.0, 3.0)),
+    (solve_lambda, (1.0, 27.0)),
+    (pass_function_stored_in_variable, (3.0,)),
+    (pass_lambda_capturing_array, (np.arange(3.0),)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", PASSED_CASES, ids=case_id)
+def test_functions_passed_as_arguments(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
+def test_compiled_function_passed_from_python():
+    assert_same(apply_twice(square_minus_two, 3.0), 47.0)
+    assert_same(round(newton(cube_minus_eight, 1.0), 9), 2.0)
+    assert_same(apply_twice(cube_minus_eight, 2.0), -8.0)
+
+
+def test_one_specialisation_per_function_passed():
+    @njit
+    def call_it(f, x):
+        return f(x)
+
+    assert_same(call_it(square_minus_two, 2.0), 2.0)
+    assert_same(call_it(cube_minus_eight, 2.0), 0.0)
+    assert_same(call_it(square_minus_two, 3.0), 7.0)
+    assert len(call_it.signatures) == 2
+
+
+# ---- what stays unsupported -----------------------------------------------------------------
+
+
+def returns_lambda(n):
+    return lambda v: v + n
+
+
+def assigned_after_def(x):
+    y = x
+
+    def g():
+        return y
+
+    y = x + 1
+    return g()
+
+
+def uses_nonlocal(x):
+    total = 0
+
+    def add(v):
+        nonlocal total
+        total += v
+
+    add(x)
+    return total
+
+
+ERROR_CASES = [
+    (returns_lambda, (1,), UnsupportedError, "returns a function"),
+    (assigned_after_def, (1,), UnsupportedError, "`y` is assigned here, after the inner function `g` that reads it is defined"),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args, error, message", ERROR_CASES, ids=case_id)
+def test_unsupported_uses_are_clear_errors(pyfunc, args, error, message):
+    with pytest.raises(error) as info:
+        njit(pyfunc)(*args)
+    text = str(info.value)
+    assert message in text
+    assert "test_functions_as_values.py" in text
+
+
+# ---- memory ---------------------------------------------------------------------------------
+
+
+def closure_over_array_and_list(n, fail):
+    a = np.ones(n)
+    items = [np.zeros(2), np.ones(3)]
+
+    def total(k):
+        if fail and k == 2:
+            raise ValueError("midway")
+        return float(a.sum()) + len(items[k % 2]) + k
+
+    s = 0.0
+    for k in range(4):
+        s += total(k)
+    return s
+
+
+def test_closures_release_what_they_capture():
+    run = njit(closure_over_array_and_list)
+    run(3, False)
+    live0 = _native.live_allocations()
+    for _ in range(50):
+        assert_same(run(3, False), plain(closure_over_array_and_list)(3, False))
+        with pytest.raises(ValueError, match="midway"):
+            run(3, True)
+    assert _native.live_allocations() == live0
