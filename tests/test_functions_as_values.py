@@ -1,13 +1,17 @@
 """Functions as values, against CPython: inner functions and lambdas reading the enclosing
 function's variables, recursive inner functions, keywords and defaults; functions passed as
 arguments (module-level compiled functions, inner functions, lambdas, and compiled functions
-passed in from Python), each compiled once per function passed; what stays unsupported
-(a clear error naming the line); and memory: closures holding arrays and lists release them on every
+passed in from Python), each compiled once per function passed; the built-ins taking
+functions (`key=`, `map`, `filter`, `functools.reduce`); what stays unsupported (a clear
+error naming the line); and memory: closures holding arrays and lists release them on every
 path.
 
 Each row of a table is a plain function; it runs as plain Python and compiled, and the results
 must be the same (type and value) or the same exception (class and message)."""
 import copy
+import functools
+import math
+import operator
 import types
 
 import numpy as np
@@ -302,6 +306,183 @@ def test_one_specialisation_per_function_passed():
     assert_same(call_it(cube_minus_eight, 2.0), 0.0)
     assert_same(call_it(square_minus_two, 3.0), 7.0)
     assert len(call_it.signatures) == 2
+
+
+# ---- key= and the functional built-ins ------------------------------------------------------
+
+
+def sort_key(lst):
+    lst.sort(key=lambda v: abs(v))
+    return lst
+
+
+def sort_key_reverse(lst):
+    lst.sort(key=lambda v: v % 3, reverse=True)
+    return lst
+
+
+def sort_key_is_stable(n):
+    lst = [(i * 7) % 5 for i in range(n)]
+    pairs = [(v, i) for i, v in enumerate(lst)]
+    pairs.sort(key=lambda p: p[0])
+    return pairs
+
+
+def sorted_key_global(lst):
+    return sorted(lst, key=square_minus_two)
+
+
+def sorted_key_inner(lst, pivot):
+    def distance(v):
+        return abs(v - pivot)
+
+    return sorted(lst, key=distance), sorted(lst, key=distance, reverse=True)
+
+
+def sorted_key_tuple_and_array(t, a):
+    return sorted(t, key=lambda v: -v), sorted(a, key=lambda v: -v)
+
+
+def sorted_key_tuples(lst):
+    return sorted(lst, key=lambda p: p[1])
+
+
+def min_max_key(lst):
+    return min(lst, key=lambda v: (v - 3) ** 2), max(lst, key=lambda v: (v - 3) ** 2)
+
+
+def min_max_key_first_of_equals(lst):
+    return min(lst, key=lambda v: v % 2), max(lst, key=lambda v: v % 2)
+
+
+def min_max_key_arguments(a, b, c):
+    return min(a, b, c, key=lambda v: -v), max(a, b, c, key=abs_value)
+
+
+def min_max_default(n):
+    lst = [(i * 5) % 7 for i in range(n)]
+    return min(lst, default=-1), max(lst, default=-1), max(lst, key=lambda v: -v, default=0)
+
+
+def min_empty_no_default(n):
+    lst = [i for i in range(n)]
+    return min(lst, key=lambda v: v)
+
+
+def max_empty_no_default(n):
+    lst = [i for i in range(n)]
+    return max(lst, key=lambda v: v)
+
+
+@njit
+def abs_value(v):
+    return abs(v)
+
+
+def map_in_for(lst):
+    total = 0.0
+    for v in map(lambda x: x * 0.5, lst):
+        total += v
+    return total
+
+
+def map_list_sum(lst, k):
+    return list(map(lambda x: x + k, lst)), sum(map(lambda x: x * k, lst))
+
+
+def map_two_iterables(a, b):
+    return list(map(lambda x, y: x * y, a, b))
+
+
+def map_global_function(a):
+    return list(map(abs_value, a))
+
+
+def filter_list(lst, limit):
+    return list(filter(lambda v: v > limit, lst)), sum(filter(lambda v: v % 2 == 0, lst))
+
+
+def filter_none(lst):
+    return list(filter(None, lst))
+
+
+def filter_then_map(lst):
+    return sorted(map(lambda v: -v, filter(lambda v: v > 0, lst)))
+
+
+def reduce_sum(lst):
+    return functools.reduce(lambda a, b: a + b, lst)
+
+
+def reduce_initial(n):
+    lst = [i + 1 for i in range(n)]
+    return functools.reduce(lambda a, b: a * b, lst, 1), functools.reduce(lambda acc, v: acc + v * 0.5, lst, 0.0)
+
+
+def reduce_max_inner(t):
+    def bigger(a, b):
+        return a if a >= b else b
+
+    return functools.reduce(bigger, t)
+
+
+def reduce_empty(n):
+    lst = [i * 0.5 for i in range(n)]
+    return functools.reduce(lambda a, b: a + b, lst)
+
+
+def reduce_array(a):
+    return functools.reduce(lambda x, y: x * 10 + y, a)
+
+
+def builtins_as_values(lst):
+    return (
+        sorted(lst, key=abs),
+        max(lst, key=abs),
+        list(map(math.sqrt, map(abs, lst))),
+        functools.reduce(operator.add, lst),
+        functools.reduce(max, lst),
+        apply_twice(abs, -2.5),
+    )
+
+
+FUNCTIONAL_CASES = [
+    (builtins_as_values, ([3.0, -4.0, 1.0, -0.5],)),
+    (sort_key, ([3, -1, -4, 2, 0],)),
+    (sort_key_reverse, ([3, 1, 4, 1, 5, 9, 2, 6],)),
+    (sort_key_is_stable, (40,)),
+    (sorted_key_global, ([3.0, -1.5, 0.5, 2.0],)),
+    (sorted_key_inner, ([1, 8, 3, 5, 9, 2], 5)),
+    (sorted_key_tuple_and_array, ((3, 1, 2), np.array([0.5, 2.5, 1.5]))),
+    (sorted_key_tuples, ([(1, 3.0), (2, 1.0), (3, 2.0), (4, 1.0)],)),
+    (min_max_key, ([1, 5, 2, 4, 3],)),
+    (min_max_key_first_of_equals, ([4, 3, 2, 5, 6],)),
+    (min_max_key_arguments, (3, -7, 5)),
+    (min_max_default, (0,)),
+    (min_max_default, (4,)),
+    (min_empty_no_default, (0,)),
+    (max_empty_no_default, (0,)),
+    (map_in_for, ([1.0, 2.0, 3.0],)),
+    (map_list_sum, ([1, 2, 3], 4)),
+    (map_two_iterables, ([1, 2, 3], [4.0, 5.0, 6.0])),
+    (map_global_function, ([-1, 2, -3],)),
+    (filter_list, ([1, 6, 3, 8, 4], 3)),
+    (filter_none, ([0, 1, 0, 2, 3],)),
+    (filter_then_map, ([3, -1, 2, -5, 7],)),
+    (reduce_sum, ([1, 2, 3, 4],)),
+    (reduce_sum, ([1.5],)),
+    (reduce_initial, (4,)),
+    (reduce_initial, (0,)),
+    (reduce_max_inner, ((3, 9, 2, 7),)),
+    (reduce_empty, (0,)),
+    (reduce_empty, (3,)),
+    (reduce_array, (np.array([1, 2, 3]),)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", FUNCTIONAL_CASES, ids=case_id)
+def test_functional_builtins(pyfunc, args):
+    run_both(pyfunc, *args)
 
 
 # ---- what stays unsupported -----------------------------------------------------------------

@@ -23,8 +23,8 @@ const NUMPY_SCALARS: &[&str] = &[
 pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.abs", "x, /", abs);
     r.elementwise("builtins.abs");
-    r.function("builtins.min", "*args, ~key=None, ~default=None", min);
-    r.function("builtins.max", "*args, ~key=None, ~default=None", max);
+    r.function("builtins.min", "*args, key=None, default=None", min);
+    r.function("builtins.max", "*args, key=None, default=None", max);
     r.function("builtins.int", "x=0, /, ~base=10", int);
     r.function("builtins.float", "x=0.0, /", float);
     r.function("builtins.bool", "x=False, /", bool_);
@@ -504,9 +504,14 @@ impl FnInfer<'_> {
     /// result.
     fn min_max(&mut self, is_max: bool, args: &mut Args, span: Span) -> Result<ir::Expr> {
         let name = args.callee;
+        let key = args.take_spanned("key");
+        let default = args.take_spanned("default");
         let mut values = std::mem::take(&mut args.rest).into_iter().map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
         if values.is_empty() {
             return Err(self.typing(span, format!("`{name}()` expected at least 1 argument, got 0"), None));
+        }
+        if key.is_some() || default.is_some() {
+            return self.min_max_by(is_max, values, key, default, span);
         }
         if let [list @ ir::Expr { ty: Type::List(_), .. }] = values.as_slice() {
             let largest = ir::Expr::new(ExprKind::Const(Const::Bool(is_max)), Type::Bool, span);
@@ -525,6 +530,38 @@ impl FnInfer<'_> {
             return Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: t.boxed(), body: body.boxed() }, ty, span));
         }
         self.min_max_of(is_max, values, span)
+    }
+
+    /// `min`/`max` with `key=` or `default=`: of one iterable (a list, a tuple, a 1-d array),
+    /// or of several arguments (then without `default=`, as CPython), by the library.
+    fn min_max_by(&mut self, is_max: bool, mut values: Vec<ir::Expr>, key: Option<(Value, Span)>, default: Option<(Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let name = if is_max { "max" } else { "min" };
+        let none = || ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
+        let items = if values.len() == 1 {
+            values.pop().expect("one value")
+        } else {
+            if let Some((_, at)) = default {
+                return Err(self.typing(at, format!("cannot specify a default for `{name}()` with multiple positional arguments"), Some("pass the values as one list or tuple")));
+            }
+            // The arguments as one tuple of their common type.
+            let mut ty = values[0].ty.clone();
+            for v in &values[1..] {
+                ty = unify(&ty, &v.ty).ok_or_else(|| self.typing(v.span, format!("the arguments of `{name}()` have no common type: `{}` and `{}`", ty, v.ty), None))?;
+            }
+            let values: Vec<ir::Expr> = values.into_iter().map(|v| self.cast(v, &ty)).collect();
+            let tuple_ty = Type::Tuple(vec![ty; values.len()]);
+            ir::Expr::new(ExprKind::Tuple(values), tuple_ty, span)
+        };
+        let key = match key {
+            Some((v, at)) => self.value_expr(v, at)?,
+            None => none(),
+        };
+        let default = match default {
+            Some((v, at)) => self.value_expr(v, at)?,
+            None => none(),
+        };
+        let largest = ir::Expr::new(ExprKind::Const(Const::Bool(is_max)), Type::Bool, span);
+        self.call_internal("ferrojit.extremum_by", vec![items, key, default, largest], span)
     }
 
     fn min_max_of(&mut self, is_max: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
