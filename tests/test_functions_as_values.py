@@ -485,6 +485,127 @@ def test_functional_builtins(pyfunc, args):
     run_both(pyfunc, *args)
 
 
+# ---- cells: nonlocal, and variables that change after an inner function is defined ----
+
+
+def late_binding(x):
+    y = x
+
+    def g():
+        return y
+
+    first = g()
+    y = x + 1
+    return first, g()
+
+
+def nonlocal_counter(n):
+    total = 0
+
+    def add(v):
+        nonlocal total
+        total += v
+
+    for i in range(n):
+        add(i)
+    return total
+
+
+def nonlocal_parameter(total, n):
+    def add(v):
+        nonlocal total
+        total = total + v
+        return total
+
+    seen = 0
+    for i in range(n):
+        seen = add(i)
+    return total, seen
+
+
+def nonlocal_nested(n):
+    count = 0
+
+    def outer():
+        def inner():
+            nonlocal count
+            count += 1
+
+        inner()
+        inner()
+
+    for _ in range(n):
+        outer()
+    return count
+
+
+def nonlocal_array(n):
+    acc = np.zeros(2)
+
+    def grow(k):
+        nonlocal acc
+        acc = acc + k
+
+    for k in range(n):
+        grow(k)
+    return acc
+
+
+def lambdas_made_in_a_loop(n):
+    fs = []
+    for k in range(n):
+        fs.append(lambda v: v + k)
+    return [f(10) for f in fs]
+
+
+def nonlocal_widening(n):
+    total = 0
+
+    def add(v):
+        nonlocal total
+        total += v * 0.5
+
+    add(n)
+    return total
+
+
+def nonlocal_read_before_assignment(flag):
+    def show():
+        return x
+
+    if flag:
+        x = 1.5
+    return show()
+
+
+def cell_read_before_assignment(flag):
+    def get():
+        return y
+
+    if flag:
+        y = 2
+    return y + get()
+
+
+CELL_CASES = [
+    (nonlocal_read_before_assignment, (True,)),
+    (nonlocal_read_before_assignment, (False,)),
+    (cell_read_before_assignment, (True,)),
+    (cell_read_before_assignment, (False,)),
+    (late_binding, (1,)),
+    (nonlocal_counter, (5,)),
+    (nonlocal_parameter, (10, 4)),
+    (nonlocal_nested, (3,)),
+    (nonlocal_array, (4,)),
+    (lambdas_made_in_a_loop, (3,)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", CELL_CASES, ids=case_id)
+def test_inner_functions_see_variables_as_they_are_when_they_run(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
 # ---- what stays unsupported -----------------------------------------------------------------
 
 
@@ -492,30 +613,9 @@ def returns_lambda(n):
     return lambda v: v + n
 
 
-def assigned_after_def(x):
-    y = x
-
-    def g():
-        return y
-
-    y = x + 1
-    return g()
-
-
-def uses_nonlocal(x):
-    total = 0
-
-    def add(v):
-        nonlocal total
-        total += v
-
-    add(x)
-    return total
-
-
 ERROR_CASES = [
     (returns_lambda, (1,), UnsupportedError, "returns a function"),
-    (assigned_after_def, (1,), UnsupportedError, "`y` is assigned here, after the inner function `g` that reads it is defined"),
+    (nonlocal_widening, (3,), TypingError, "`total` holds a `int64` in the enclosing function, and cannot be assigned a `float64` here"),
 ]
 
 
@@ -546,12 +646,50 @@ def closure_over_array_and_list(n, fail):
     return s
 
 
-def test_closures_release_what_they_capture():
-    run = njit(closure_over_array_and_list)
-    run(3, False)
+def cells_holding_arrays(n, fail):
+    acc = np.zeros(3)
+    fs = []
+    for k in range(n):
+        fs.append(lambda v: v + acc.sum() + k)
+
+    def grow(k):
+        nonlocal acc
+        if fail and k == 2:
+            raise ValueError("midway")
+        acc = acc + k
+
+    for k in range(n):
+        grow(k)
+    return [f(1.0) for f in fs]
+
+
+def sorting_by_key_raises(values, fail):
+    arrays = [np.full(2, v) for v in values]
+
+    def key(a):
+        total = float(a.sum())
+        if fail and total == 6.0:
+            raise ValueError("midway")
+        return -total
+
+    arrays.sort(key=key)
+    return [float(a[0]) for a in sorted(arrays, key=lambda a: float(a[1]))], float(max(arrays, key=key)[0])
+
+
+MEMORY_CASES = [
+    (closure_over_array_and_list, (3,)),
+    (cells_holding_arrays, (4,)),
+    (sorting_by_key_raises, ([1.0, 3.0, 2.0],)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", MEMORY_CASES, ids=case_id)
+def test_closures_release_what_they_capture(pyfunc, args):
+    run = njit(pyfunc)
+    run(*copy.deepcopy(args), False)
     live0 = _native.live_allocations()
     for _ in range(50):
-        assert_same(run(3, False), plain(closure_over_array_and_list)(3, False))
+        assert_same(run(*copy.deepcopy(args), False), to_python(plain(pyfunc)(*copy.deepcopy(args), False)))
         with pytest.raises(ValueError, match="midway"):
-            run(3, True)
+            run(*copy.deepcopy(args), True)
     assert _native.live_allocations() == live0

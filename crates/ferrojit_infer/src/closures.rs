@@ -23,8 +23,8 @@
 use crate::bind::Signature;
 use crate::env::{FunctionSource, GlobalEnv, GlobalValue};
 use crate::expr::Value;
-use crate::function::{FnInfer, Result};
-use ferrojit_ir::{self as ir, ExprKind};
+use crate::function::{collect_assigned, FnInfer, Result};
+use ferrojit_ir::{self as ir, ExcKind, ExprKind};
 use ferrojit_syntax::ast::{self, Span};
 use ferrojit_types::{FunctionType, Type};
 use std::collections::HashMap;
@@ -40,6 +40,26 @@ pub(crate) struct Lifted {
     pub has_default: Vec<bool>,
     /// The `def`'s name, which its body reads to call itself (`None` for a lambda).
     pub own_name: Option<String>,
+    /// The captured variables that are the enclosing function's cells (the parameter is the
+    /// cell, see [`Cell`]).
+    pub cells: Vec<String>,
+}
+
+/// A variable that lives in a cell, a list of one item, rather than in a local: one that an
+/// inner function assigns (`nonlocal`), or reads while it may still change (it is assigned
+/// after the inner function is defined, or in a loop around the definition). The function
+/// defining the variable makes the cell when it starts; its inner functions capture the cell
+/// itself, so that each reads and writes the variable as it is when it runs, as in Python.
+pub(crate) struct Cell {
+    /// The type of the variable's values: the unification of what is assigned to it (fixed
+    /// in an inner function that captured the cell).
+    item: Option<Type>,
+    /// The local holding the cell in this walk (`None` while the item type is unknown).
+    local: Option<ir::LocalId>,
+    /// For a parameter of the function defining the cell: the parameter, copied in at entry.
+    param: Option<ir::LocalId>,
+    /// Whether the cell is an enclosing function's, captured (then `local` is the parameter).
+    captured: bool,
 }
 
 impl Lifted {
@@ -135,7 +155,7 @@ impl GlobalEnv for EnclosingGlobals {
 }
 
 /// The lifted function for `def` defined in `parent`, made on first use.
-fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<String>) -> Arc<Lifted> {
+fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<String>, cells: Vec<String>) -> Arc<Lifted> {
     let at = (parent.id, def.span.line, def.span.col);
     let mut r = registry();
     if let Some(id) = r.by_definition.get(&at) {
@@ -163,11 +183,181 @@ fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<Stri
         library: parent.library,
     });
     let own_name = (def.name != "<lambda>").then(|| def.name.clone());
-    let lifted = Arc::new(Lifted { source: source.clone(), captured, has_default, own_name });
+    let lifted = Arc::new(Lifted { source: source.clone(), captured, has_default, own_name, cells });
     r.sources.insert(id, source);
     r.lifted.insert(id, lifted.clone());
     r.by_definition.insert(at, id);
     lifted
+}
+
+/// The cells of `func` typed for `args` (see [`Cell`]): the captured cells of a lifted
+/// function, and the variables of its own that inner functions share with it.
+pub(crate) fn cells_of(func: &FunctionSource, def: &ast::FunctionDef, args: &[Type], names: &HashMap<String, ir::LocalId>) -> HashMap<String, Cell> {
+    let mut cells = HashMap::new();
+    if let Some(lifted) = lifted(func.id) {
+        for name in &lifted.cells {
+            let id = names[name];
+            let item = match &args[id] {
+                Type::List(item) => Some((**item).clone()),
+                _ => None,
+            };
+            cells.insert(name.clone(), Cell { item, local: Some(id), param: None, captured: true });
+        }
+    }
+    for name in cell_variables(def) {
+        let Some(&id) = names.get(&name) else { continue };
+        if cells.contains_key(&name) {
+            continue;
+        }
+        let param = (id < args.len()).then_some(id);
+        cells.insert(name, Cell { item: param.map(|p| args[p].clone()), local: None, param, captured: false });
+    }
+    cells
+}
+
+/// The names that inner functions of `def` read (or assign) while they may change: assigned
+/// by an inner function (`nonlocal`), assigned after the inner function is defined, or
+/// assigned in a loop around its definition. Not filtered to `def`'s own variables.
+fn cell_variables(def: &ast::FunctionDef) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut note = |inner: &ast::FunctionDef, loops: &[Vec<String>]| {
+        let assigned_inside = deep_nonlocal_names(&inner.body);
+        for name in free_names(inner) {
+            if name == inner.name || out.contains(&name) {
+                continue;
+            }
+            let changes = assigned_inside.contains(&name) || assigned_after(&def.body, &name, inner.span.line).is_some() || loops.iter().any(|assigned| assigned.contains(&name));
+            if changes {
+                out.push(name);
+            }
+        }
+    };
+    inner_functions_of_stmts(&def.body, &mut Vec::new(), &mut note);
+    out
+}
+
+/// The names declared `nonlocal` anywhere in `stmts`, inner functions' included.
+fn deep_nonlocal_names(stmts: &[ast::Stmt]) -> Vec<String> {
+    let mut out = nonlocal_names(stmts);
+    inner_functions_of_stmts(stmts, &mut Vec::new(), &mut |inner, _| out.extend(deep_nonlocal_names(&inner.body)));
+    out
+}
+
+/// Calls `f` with each inner function defined directly in `stmts` (not inside another inner
+/// function) and the names assigned by each loop around it, outermost first.
+fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<String>>, f: &mut impl FnMut(&'a ast::FunctionDef, &[Vec<String>])) {
+    for s in stmts {
+        match &s.kind {
+            ast::StmtKind::FunctionDef(inner) => {
+                inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(|d| inner_functions_of_expr(d, loops, f));
+                f(inner, loops);
+            }
+            ast::StmtKind::For { iter, .. } => {
+                inner_functions_of_expr(iter, loops, f);
+                let mut assigned = Vec::new();
+                collect_assigned(std::slice::from_ref(s), &mut assigned);
+                loops.push(assigned);
+                if let ast::StmtKind::For { body, orelse, .. } = &s.kind {
+                    inner_functions_of_stmts(body, loops, f);
+                    inner_functions_of_stmts(orelse, loops, f);
+                }
+                loops.pop();
+            }
+            ast::StmtKind::While { test, body, orelse } => {
+                let mut assigned = Vec::new();
+                collect_assigned(std::slice::from_ref(s), &mut assigned);
+                loops.push(assigned);
+                inner_functions_of_expr(test, loops, f);
+                inner_functions_of_stmts(body, loops, f);
+                inner_functions_of_stmts(orelse, loops, f);
+                loops.pop();
+            }
+            ast::StmtKind::If { test, body, orelse } => {
+                inner_functions_of_expr(test, loops, f);
+                inner_functions_of_stmts(body, loops, f);
+                inner_functions_of_stmts(orelse, loops, f);
+            }
+            ast::StmtKind::Assign { targets, value } => {
+                targets.iter().chain([value]).for_each(|e| inner_functions_of_expr(e, loops, f));
+            }
+            ast::StmtKind::AugAssign { target, value, .. } => [target, value].into_iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
+            ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) => inner_functions_of_expr(e, loops, f),
+            ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(|e| inner_functions_of_expr(e, loops, f)),
+            ast::StmtKind::Delete(targets) => targets.iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
+            ast::StmtKind::Return(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+        }
+    }
+}
+
+/// The lambdas in `e` (a comprehension is a loop around its element and conditions).
+fn inner_functions_of_expr<'a>(e: &'a ast::Expr, loops: &mut Vec<Vec<String>>, f: &mut impl FnMut(&'a ast::FunctionDef, &[Vec<String>])) {
+    use ast::ExprKind as K;
+    let comprehension = |parts: Vec<&'a ast::Expr>, generators: &'a [ast::Comprehension], loops: &mut Vec<Vec<String>>, f: &mut dyn FnMut(&'a ast::Expr, &mut Vec<Vec<String>>)| {
+        let mut names = Vec::new();
+        for g in generators {
+            let mut read = Vec::new();
+            expr_reads(&g.target, &mut read);
+            names.extend(read);
+        }
+        if let Some(first) = generators.first() {
+            f(&first.iter, loops);
+        }
+        loops.push(names);
+        for g in generators.iter().skip(1) {
+            f(&g.iter, loops);
+        }
+        generators.iter().flat_map(|g| &g.ifs).for_each(|c| f(c, loops));
+        parts.into_iter().for_each(|p| f(p, loops));
+        loops.pop();
+    };
+    match &e.kind {
+        K::Lambda(inner) => {
+            inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(|d| inner_functions_of_expr(d, loops, f));
+            f(inner, loops);
+        }
+        K::ListComp { elt, generators, .. } | K::SetComp { elt, generators, .. } => comprehension(vec![elt], generators, loops, &mut |x, l| inner_functions_of_expr(x, l, f)),
+        K::DictComp { key, value, generators, .. } => comprehension(vec![key, value], generators, loops, &mut |x, l| inner_functions_of_expr(x, l, f)),
+        _ => each_child(e, &mut |x| inner_functions_of_expr(x, loops, f)),
+    }
+}
+
+/// Calls `f` with each direct sub-expression of `e` (not looking into lambdas).
+fn each_child<'a>(e: &'a ast::Expr, f: &mut impl FnMut(&'a ast::Expr)) {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Int(_) | K::Float(_) | K::Imag(_) | K::Bool(_) | K::None | K::Ellipsis | K::Str(_) | K::Name(_) | K::Lambda(_) => {}
+        K::Attribute { value, .. } | K::UnaryOp { operand: value, .. } => f(value),
+        K::Subscript { value, index } => {
+            f(value);
+            f(index);
+        }
+        K::Slice { lower, upper, step } => [lower, upper, step].into_iter().flatten().for_each(|x| f(x)),
+        K::Tuple(items) | K::List(items) | K::Set(items) | K::BoolOp { values: items, .. } => items.iter().for_each(f),
+        K::Dict { keys, values } => keys.iter().chain(values).for_each(f),
+        K::SetComp { elt, generators, .. } | K::ListComp { elt, generators, .. } => {
+            f(elt);
+            generators.iter().for_each(|g| [&g.target, &g.iter].into_iter().chain(&g.ifs).for_each(&mut *f));
+        }
+        K::DictComp { key, value, generators, .. } => {
+            f(key);
+            f(value);
+            generators.iter().for_each(|g| [&g.target, &g.iter].into_iter().chain(&g.ifs).for_each(&mut *f));
+        }
+        K::BinOp { left, right, .. } => {
+            f(left);
+            f(right);
+        }
+        K::Compare { left, comparators, .. } => {
+            f(left);
+            comparators.iter().for_each(f);
+        }
+        K::IfExp { test, body, orelse } => [test, body, orelse].into_iter().for_each(|x| f(x)),
+        K::Call { func, args, keywords } => {
+            f(func);
+            args.iter().for_each(&mut *f);
+            keywords.iter().for_each(|k| f(&k.value));
+        }
+    }
 }
 
 // ---- names -------------------------------------------------------------------------------
@@ -331,45 +521,142 @@ fn assigned_after(stmts: &[ast::Stmt], name: &str, line: u32) -> Option<Span> {
 
 // ---- typing --------------------------------------------------------------------------------
 
+fn int(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(ir::Const::Int(v)), Type::INT64, span)
+}
+
 impl FnInfer<'_> {
     /// The value of the inner function `def` (a `def` statement's or a `lambda`'s) where it is
     /// defined: the tuple of the enclosing variables it reads and of its defaults.
     pub(crate) fn function_definition(&mut self, def: &ast::FunctionDef, span: Span) -> Result<ir::Expr> {
         let own_name = (def.name != "<lambda>").then_some(def.name.as_str());
         let captured: Vec<String> = free_names(def).into_iter().filter(|n| self.names.contains_key(n) && Some(n.as_str()) != own_name).collect();
-        for name in &captured {
-            if let Some(at) = assigned_after(self.def_body(), name, span.line) {
-                let shown = name.split('\'').next().unwrap_or(name);
-                return Err(self.unsupported(
-                    at,
-                    format!("`{shown}` is assigned here, after the inner function `{}` that reads it is defined (line {}): compiled inner functions keep the value a variable has when they are defined", def.name, span.line),
-                    Some(&format!("assign the new value to another variable, or define the inner function after the last assignment of `{shown}`")),
-                ));
-            }
-        }
         for name in nonlocal_names(&def.body) {
             if !self.names.contains_key(&name) {
-                return Err(self.typing(span, format!("no binding for nonlocal `{name}` found"), None));
+                return Err(self.typing(span, format!("no binding for nonlocal `{name}` found in the enclosing function"), Some("assign the variable in the enclosing function first")));
             }
-            return Err(self.unsupported(
-                span,
-                format!("`nonlocal {name}`: inner functions that assign the enclosing function's variables are not supported yet"),
-                Some("return the new value from the inner function and assign it in the enclosing function"),
-            ));
         }
         let mut items = Vec::new();
         for name in &captured {
-            let read = ast::Expr { kind: ast::ExprKind::Name(name.clone()), span };
-            items.push(self.expr(&read)?);
+            items.push(match self.cells.get(name) {
+                // The cell itself, not its value.
+                Some(cell) => match cell.local {
+                    Some(local) => self.local_expr(local, span),
+                    None => return Err(self.pending_or(self.typing(span, format!("variable `{name}` is used before it is assigned"), Some("assign it on every path before this line")))),
+                },
+                None => {
+                    let read = ast::Expr { kind: ast::ExprKind::Name(name.clone()), span };
+                    self.expr(&read)?
+                }
+            });
         }
+        let cells: Vec<String> = captured.iter().filter(|n| self.cells.contains_key(*n)).cloned().collect();
         for p in &def.params {
             if let Some(d) = &p.default {
                 items.push(self.expr(d)?);
             }
         }
-        let lifted = lift(self.func, def, captured);
+        let lifted = lift(self.func, def, captured, cells);
         let ty = Type::Function(Box::new(FunctionType { id: lifted.source.id, name: def.name.clone(), captures: items.iter().map(|i| i.ty.clone()).collect() }));
         Ok(ir::Expr::new(ExprKind::Tuple(items), ty, span))
+    }
+
+    /// The statements that make this walk's cells, at the start of the function (see
+    /// [`Cell`]): a cell whose type is known yet is a new list of one item, a parameter's
+    /// holding the argument.
+    pub(crate) fn make_cells(&mut self, span: Span) -> Vec<ir::Stmt> {
+        let mut names: Vec<String> = self.cells.iter().filter(|(_, c)| !c.captured).map(|(n, _)| n.clone()).collect();
+        names.sort();
+        let mut out = Vec::new();
+        for name in names {
+            let (item, param) = {
+                let cell = &self.cells[&name];
+                (cell.item.clone(), cell.param)
+            };
+            let Some(item) = item else {
+                self.cells.get_mut(&name).expect("a cell").local = None;
+                continue;
+            };
+            let list = Type::List(Box::new(item.clone()));
+            let local = self.temp(list.clone());
+            let new = ir::Expr::new(ExprKind::List { op: ir::ListOp::New, args: vec![int(0, span)] }, list, span);
+            out.push(ir::Stmt { kind: ir::StmtKind::Assign { local, value: new }, span });
+            if let Some(param) = param {
+                let value = self.cast(self.local_expr(param, span), &item);
+                out.extend(self.cell_update(local, value, span));
+            }
+            self.cells.get_mut(&name).expect("a cell").local = Some(local);
+        }
+        out
+    }
+
+    /// Stores `value` into the cell in `local`. A cell is empty until its variable is first
+    /// assigned (so that a read before raises as Python does): the first store makes the item.
+    fn cell_update(&self, local: ir::LocalId, value: ir::Expr, span: Span) -> Vec<ir::Stmt> {
+        let cell = || self.local_expr(local, span);
+        let empty = self.cell_is_empty(cell(), span);
+        let make_item = ir::Stmt { kind: ir::StmtKind::ListUpdate { op: ir::ListUpdate::Splice, args: vec![cell(), int(0, span), int(0, span), int(1, span)] }, span };
+        vec![
+            ir::Stmt { kind: ir::StmtKind::If { cond: empty, then_body: vec![make_item], else_body: vec![] }, span },
+            ir::Stmt { kind: ir::StmtKind::ListUpdate { op: ir::ListUpdate::Store, args: vec![cell(), int(0, span), value] }, span },
+        ]
+    }
+
+    fn cell_is_empty(&self, cell: ir::Expr, span: Span) -> ir::Expr {
+        let len = ir::Expr::new(ExprKind::List { op: ir::ListOp::Len, args: vec![cell] }, Type::INT64, span);
+        ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::Eq, lhs: len.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span)
+    }
+
+    /// The value of the variable `name`, which lives in a cell; Python's `NameError` (in an
+    /// inner function) or `UnboundLocalError` when it has no value yet.
+    pub(crate) fn cell_read(&mut self, name: &str, span: Span) -> Result<ir::Expr> {
+        let cell = &self.cells[name];
+        let shown = name.split('\'').next().unwrap_or(name).to_string();
+        let (Some(local), Some(item), captured) = (cell.local, cell.item.clone(), cell.captured) else {
+            return Err(self.pending_or(self.typing(span, format!("variable `{shown}` is used before it is assigned"), Some("assign it on every path before this line"))));
+        };
+        let (exc, msg) = if captured {
+            (ExcKind::NameError, format!("cannot access free variable '{shown}' where it is not associated with a value in enclosing scope"))
+        } else {
+            (ExcKind::UnboundLocalError, format!("cannot access local variable '{shown}' where it is not associated with a value"))
+        };
+        let raise = ir::Stmt { kind: ir::StmtKind::Raise { exc, msg: Some(msg) }, span };
+        let check = ir::Stmt { kind: ir::StmtKind::If { cond: self.cell_is_empty(self.local_expr(local, span), span), then_body: vec![raise], else_body: vec![] }, span };
+        let get = ir::Expr::new(ExprKind::List { op: ir::ListOp::Get, args: vec![self.local_expr(local, span), int(0, span)] }, item.clone(), span);
+        Ok(ir::Expr::new(ExprKind::Block { stmts: vec![check], value: get.boxed() }, item, span))
+    }
+
+    /// `name = value` of a variable that lives in a cell.
+    pub(crate) fn cell_store(&mut self, name: &str, value: ir::Expr, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let shown = name.split('\'').next().unwrap_or(name).to_string();
+        let cell = &self.cells[name];
+        let (item, local, captured) = (cell.item.clone(), cell.local, cell.captured);
+        let unified = match &item {
+            None => Some(value.ty.clone()),
+            Some(old) => ferrojit_types::unify(old, &value.ty),
+        };
+        let Some(unified) = unified else {
+            let old = item.expect("a unification failed against it");
+            return Err(self.typing(span, format!("variable `{shown}` is assigned a `{}` here but holds a `{old}` elsewhere", value.ty), Some("give the variable one type on every path, or use a second variable")));
+        };
+        if item.as_ref() != Some(&unified) {
+            if captured {
+                let old = item.expect("a captured cell is typed");
+                return Err(self.typing(
+                    span,
+                    format!("`{shown}` holds a `{old}` in the enclosing function, and cannot be assigned a `{}` here", value.ty),
+                    Some(&format!("give `{shown}` a first value of the wider type in the enclosing function, e.g. `0.0` instead of `0`")),
+                ));
+            }
+            // The cell is made again with the wider type in the next walk.
+            self.cells.get_mut(name).expect("a cell").item = Some(unified);
+            self.changed = true;
+            return Ok(());
+        }
+        let Some(local) = local else { return Ok(()) };
+        let value = self.cast(value, &unified);
+        out.extend(self.cell_update(local, value, span));
+        Ok(())
     }
 
     /// Inside a lifted function, its own name (a recursive call): the function value made of

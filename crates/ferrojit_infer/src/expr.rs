@@ -166,6 +166,9 @@ impl FnInfer<'_> {
             ast::ExprKind::Str(s) => Ok(Value::Str(s.clone())),
             ast::ExprKind::Ellipsis => Err(self.unsupported(span, "`...` is only supported as an item of an array subscript (`a[..., 0]`)", None)),
             ast::ExprKind::Name(name) => {
+                if self.cells.contains_key(name) {
+                    return self.cell_read(name, span).map(Value::Expr);
+                }
                 if let Some(&id) = self.names.get(name) {
                     return match &self.locals[id].ty {
                         Some(_) => Ok(Value::Expr(self.local_expr(id, span))),

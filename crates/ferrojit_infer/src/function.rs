@@ -121,6 +121,8 @@ pub(crate) struct FnInfer<'a> {
     /// Variables assigned an empty container (`[]`, `{}`, `set()`) before their type is known:
     /// what the function later puts into them types them (see `lists`). Kept across walks.
     pub empty_containers: HashMap<LocalId, crate::lists::Container>,
+    /// Variables that live in a cell shared with inner functions (see `closures`), by name.
+    pub cells: HashMap<String, crate::closures::Cell>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -145,6 +147,7 @@ impl<'a> FnInfer<'a> {
             maps: Default::default(),
             empty_containers: Default::default(),
             literal_spans: Vec::new(),
+            cells: HashMap::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -164,6 +167,7 @@ impl<'a> FnInfer<'a> {
             }
         }
         cx.num_named = cx.locals.len();
+        cx.cells = crate::closures::cells_of(func, def, args, &cx.names);
         cx
     }
 
@@ -179,11 +183,6 @@ impl<'a> FnInfer<'a> {
     pub fn temp(&mut self, ty: Type) -> LocalId {
         self.locals.push(LocalSlot { name: "$t".into(), ty: Some(ty) });
         self.locals.len() - 1
-    }
-
-    /// The body of the function being typed.
-    pub(crate) fn def_body(&self) -> &'a [ast::Stmt] {
-        &self.def.body
     }
 
     pub fn local_expr(&self, id: LocalId, span: Span) -> ir::Expr {
@@ -327,7 +326,8 @@ impl<'a> FnInfer<'a> {
         self.locals.truncate(self.num_named);
         self.maps.clear();
         self.loop_depth = 0;
-        let mut body = self.block(&self.def.body)?;
+        let mut body = self.make_cells(self.def.span);
+        body.extend(self.block(&self.def.body)?);
         if falls_through(&self.def.body) {
             let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
             let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
@@ -413,6 +413,14 @@ impl<'a> FnInfer<'a> {
         let push = |out: &mut Vec<ir::Stmt>, kind| out.push(ir::Stmt { kind, span });
         match &s.kind {
             ast::StmtKind::Assign { targets, value } => {
+                // A variable in a cell is stored through the cell (see `closures`), whatever
+                // the value; the empty displays below type plain variables.
+                if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
+                    if self.cells.contains_key(name) {
+                        let value = self.expr(value)?;
+                        return self.assign(target, value, out);
+                    }
+                }
                 // `d[k] = v` into a `d = {}` not typed yet: types `d` for the next walk.
                 if let [ast::Expr { kind: ast::ExprKind::Subscript { value: container, index }, .. }] = targets.as_slice() {
                     self.type_empty_dict(container, index, value, span)?;
@@ -583,8 +591,10 @@ impl<'a> FnInfer<'a> {
                 let target = ast::Expr { kind: ast::ExprKind::Name(def.name.clone()), span: def.span };
                 self.assign(&target, value, out)?;
             }
+            // A declaration: the names are captured cells (see `closures`).
+            ast::StmtKind::Nonlocal(_) if crate::closures::lifted(self.func.id).is_some() => {}
             ast::StmtKind::Nonlocal(_) => {
-                return Err(self.unsupported(span, "`nonlocal` is only supported in inner functions of a compiled function", None));
+                return Err(self.unsupported(span, "`nonlocal` is only supported in inner functions of a compiled function", Some("pass the value as an argument and return the new value")));
             }
         }
         Ok(())
@@ -593,6 +603,7 @@ impl<'a> FnInfer<'a> {
     pub(crate) fn assign(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let span = target.span;
         match &target.kind {
+            ast::ExprKind::Name(name) if self.cells.contains_key(name) => self.cell_store(name, value, span, out),
             ast::ExprKind::Name(name) => {
                 let id = *self.names.get(name).ok_or_else(|| self.internal(span, "assigned name was not collected"))?;
                 self.widen(id, &value.ty, span)?;

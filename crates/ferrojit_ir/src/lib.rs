@@ -467,10 +467,13 @@ pub enum ExcKind {
     AxisError,
     /// NumPy's `numpy.linalg.LinAlgError` (a `ValueError`).
     LinAlgError,
+    /// Reading a variable shared with an inner function before it is assigned.
+    NameError,
+    UnboundLocalError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 16] = [
+    pub const ALL: [ExcKind; 18] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -487,6 +490,8 @@ impl ExcKind {
         ExcKind::MemoryError,
         ExcKind::AxisError,
         ExcKind::LinAlgError,
+        ExcKind::NameError,
+        ExcKind::UnboundLocalError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -507,6 +512,8 @@ impl ExcKind {
             ExcKind::MemoryError => "MemoryError",
             ExcKind::AxisError => "AxisError",
             ExcKind::LinAlgError => "LinAlgError",
+            ExcKind::NameError => "NameError",
+            ExcKind::UnboundLocalError => "UnboundLocalError",
         }
     }
 
