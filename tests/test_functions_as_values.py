@@ -613,8 +613,34 @@ def returns_lambda(n):
     return lambda v: v + n
 
 
+def prints_a_function(x):
+    f = lambda v: v  # noqa: E731
+    print(f)
+    return x
+
+
+def one_variable_two_functions(x):
+    f = lambda v: v  # noqa: E731
+    if x > 0:
+        f = lambda v: v + 1  # noqa: E731
+    return f(x)
+
+
+def too_many_arguments(x):
+    g = lambda v: v  # noqa: E731
+    return g(x, 2)
+
+
+def uses_star_args(x):
+    return apply_twice(lambda *a: a, x)
+
+
 ERROR_CASES = [
     (returns_lambda, (1,), UnsupportedError, "returns a function"),
+    (prints_a_function, (1,), UnsupportedError, "printing a `function(<lambda>)` is not supported"),
+    (one_variable_two_functions, (1,), TypingError, "each function has a type of its own, and a variable holds one"),
+    (too_many_arguments, (1,), TypingError, "`<lambda>()` takes 1 positional argument but 2 were given"),
+    (uses_star_args, (1,), UnsupportedError, "`*args` parameters are not supported"),
     (nonlocal_widening, (3,), TypingError, "`total` holds a `int64` in the enclosing function, and cannot be assigned a `float64` here"),
 ]
 
@@ -626,6 +652,11 @@ def test_unsupported_uses_are_clear_errors(pyfunc, args, error, message):
     text = str(info.value)
     assert message in text
     assert "test_functions_as_values.py" in text
+
+
+def test_a_plain_python_function_passed_in_is_a_clear_type_error():
+    with pytest.raises(TypeError, match="decorate the function with `@njit`"):
+        apply_twice(lambda v: v, 1.0)
 
 
 # ---- memory ---------------------------------------------------------------------------------

@@ -365,7 +365,7 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 /// of them).
 fn printable(ty: &Type) -> bool {
     match ty {
-        Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) => false,
+        Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) | Type::Function(_) => false,
         Type::Array(a) => printable(&a.dtype),
         Type::Tuple(items) => items.iter().all(printable),
         Type::List(item) => printable(item) && !matches!(**item, Type::Array(_)),

@@ -361,11 +361,12 @@ impl<'a> FnInfer<'a> {
                 Some(t) => t,
                 None => {
                     let name = &self.locals[id].name;
-                    return Err(self.typing(
-                        span,
-                        format!("variable `{name}` is assigned a `{ty}` here but holds a `{old}` elsewhere"),
-                        Some("give the variable one type on every path, or use a second variable"),
-                    ));
+                    let hint = if matches!((old, ty), (Type::Function(_), Type::Function(_))) {
+                        "each function has a type of its own, and a variable holds one: use a second variable, or call each function where it is chosen"
+                    } else {
+                        "give the variable one type on every path, or use a second variable"
+                    };
+                    return Err(self.typing(span, format!("variable `{name}` is assigned a `{ty}` here but holds a `{old}` elsewhere"), Some(hint)));
                 }
             },
         };

@@ -315,7 +315,7 @@ impl Session {
 
 /// A symbol unique per (function, signature): `name.<id>(int64,float64)` in LLVM's quoting.
 fn mangle(func: &FunctionSource, args: &[Type]) -> String {
-    let tys: Vec<String> = args.iter().map(|t| t.to_string()).collect();
+    let tys: Vec<String> = args.iter().map(|t| format!("{t}{}", ferrojit_types::FunctionType::ids(t))).collect();
     format!("{}.{}({})", func.name, func.id, tys.join(","))
 }
 

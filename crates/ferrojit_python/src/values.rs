@@ -92,6 +92,11 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(source) = dispatcher_source(obj) {
         return source.map(|s| ferrojit_compiler::plain_function_type(&s));
     }
+    if obj.is_instance_of::<pyo3::types::PyFunction>() {
+        return Err(PyTypeError::new_err(
+            "cannot compile for a plain Python function argument: compiled code calls compiled functions only; decorate the function with `@njit`",
+        ));
+    }
     Err(PyTypeError::new_err(format!(
         "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())

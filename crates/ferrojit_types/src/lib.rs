@@ -78,6 +78,29 @@ impl FunctionType {
     pub fn layout(&self) -> Type {
         Type::Tuple(self.captures.clone())
     }
+
+    /// The ids of the function types in `ty`, outermost first, as `#id` each: what tells apart
+    /// types that print alike (two lambdas), for names that must be unique (symbols).
+    pub fn ids(ty: &Type) -> String {
+        fn walk(ty: &Type, out: &mut String) {
+            match ty {
+                Type::Function(f) => {
+                    out.push_str(&format!("#{}", f.id));
+                    f.captures.iter().for_each(|t| walk(t, out));
+                }
+                Type::Tuple(items) => items.iter().for_each(|t| walk(t, out)),
+                Type::List(item) | Type::Set(item) => walk(item, out),
+                Type::Dict(k, v) => {
+                    walk(k, out);
+                    walk(v, out);
+                }
+                _ => {}
+            }
+        }
+        let mut out = String::new();
+        walk(ty, &mut out);
+        out
+    }
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -583,10 +606,10 @@ impl fmt::Display for Type {
                 write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
             Type::List(item) => write!(f, "list({item})"),
-            // `function(g#7)`, `function(<lambda>#9; int64, list(float64))`: the id keeps two
-            // functions of one name apart (symbols are made of type names).
+            // `function(g)`, `function(<lambda>; int64, list(float64))`: two functions of one
+            // name print alike (symbols add the ids, see `FunctionType::ids`).
             Type::Function(func) => {
-                write!(f, "function({}#{}", func.name, func.id)?;
+                write!(f, "function({}", func.name)?;
                 for (i, t) in func.captures.iter().enumerate() {
                     write!(f, "{}{t}", if i == 0 { "; " } else { ", " })?;
                 }
