@@ -485,6 +485,46 @@ def test_functional_builtins(pyfunc, args):
     run_both(pyfunc, *args)
 
 
+# ---- parameters defaulting to None -------------------------------------------------------
+
+
+def none_default_given_a_value(x, scale=None):
+    if scale is None:
+        scale = 2.0
+    return x * scale
+
+
+def none_default_computed(a, out=None, k=None):
+    if out is None:
+        out = np.zeros(len(a))
+    if k is None:
+        k = len(a) // 2
+    for i in range(len(a)):
+        out[i] = a[i] * k
+    return out
+
+
+def none_default_key(lst, key=None):
+    if key is None:
+        key = lambda v: -v  # noqa: E731
+    return sorted(lst, key=key)
+
+
+NONE_CASES = [
+    (none_default_given_a_value, (3.0,)),
+    (none_default_given_a_value, (3.0, 0.5)),
+    (none_default_given_a_value, (3.0, None)),
+    (none_default_computed, (np.arange(4.0),)),
+    (none_default_computed, (np.arange(4.0), np.ones(4), 3)),
+    (none_default_key, ([3, 1, 2],)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", NONE_CASES, ids=case_id)
+def test_parameters_defaulting_to_none(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
 # ---- cells: nonlocal, and variables that change after an inner function is defined ----
 
 

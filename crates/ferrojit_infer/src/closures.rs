@@ -397,6 +397,11 @@ pub(crate) fn nonlocal_names(stmts: &[ast::Stmt]) -> Vec<String> {
     out
 }
 
+/// The names `s` reads (those its inner functions read included).
+pub(crate) fn statement_reads(s: &ast::Stmt, out: &mut Vec<String>) {
+    stmts_reads(std::slice::from_ref(s), out);
+}
+
 fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
     for s in stmts {
         match &s.kind {

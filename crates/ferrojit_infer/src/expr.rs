@@ -658,7 +658,8 @@ impl FnInfer<'_> {
     }
 
     pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
-        if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
+        // `a is None` of an array is an identity test, known from the types (below).
+        if (matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.array_compare(op, l, r, literals, span);
         }
         if (matches!(l.ty, Type::List(_) | Type::Dict(..) | Type::Set(_)) || matches!(r.ty, Type::List(_) | Type::Dict(..) | Type::Set(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {

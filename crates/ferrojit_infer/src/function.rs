@@ -123,6 +123,9 @@ pub(crate) struct FnInfer<'a> {
     pub empty_containers: HashMap<LocalId, crate::lists::Container>,
     /// Variables that live in a cell shared with inner functions (see `closures`), by name.
     pub cells: HashMap<String, crate::closures::Cell>,
+    /// The `if x is None:` statements that give a parameter left at `None` its value (see
+    /// [`none_parameter_narrowing`]): their test is true.
+    narrowing: Vec<Span>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -148,6 +151,7 @@ impl<'a> FnInfer<'a> {
             empty_containers: Default::default(),
             literal_spans: Vec::new(),
             cells: HashMap::new(),
+            narrowing: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -157,6 +161,17 @@ impl<'a> FnInfer<'a> {
         }
         for (param, ty) in def.params.iter().zip(args) {
             cx.named_local(&param.name, Some(ty.clone()));
+        }
+        // A parameter that is `None` here and given a value by `if x is None: x = ...` first:
+        // the name is a variable of its own, typed by what is assigned (the parameter, `None`,
+        // is never read).
+        for (param, ty) in def.params.iter().zip(args) {
+            if *ty == Type::NoneType {
+                if let Some(at) = none_parameter_narrowing(&def.body, &param.name) {
+                    cx.named_local(&param.name, None);
+                    cx.narrowing.push(at);
+                }
+            }
         }
         let mut assigned = Vec::new();
         collect_assigned(&def.body, &mut assigned);
@@ -531,7 +546,7 @@ impl<'a> FnInfer<'a> {
                 self.assign(target, result, out)?;
             }
             ast::StmtKind::If { test, body, orelse } => {
-                let cond = self.cond(test);
+                let cond = if self.narrowing.contains(&s.span) { Ok(ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, test.span)) } else { self.cond(test) };
                 // A test known from the types alone (`x is None` where `x` is a parameter left
                 // at its `None` default, or holds a number) compiles only the branch that can
                 // run, as Numba prunes it: the other one may not even type.
@@ -1001,6 +1016,30 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+/// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it in
+/// its body, when that is the first statement of the function's body mentioning `name` (the
+/// idiom for a default computed in the function, `if scale is None: scale = 2.0`).
+fn none_parameter_narrowing(body: &[ast::Stmt], name: &str) -> Option<Span> {
+    for s in body {
+        if let ast::StmtKind::If { test, body: then, .. } = &s.kind {
+            let tests_none = matches!(&test.kind, ast::ExprKind::Compare { left, ops, comparators }
+                if matches!(&left.kind, ast::ExprKind::Name(n) if n == name) && ops.as_slice() == [ast::CmpOp::Is] && matches!(comparators[0].kind, ast::ExprKind::None));
+            let mut assigned = Vec::new();
+            collect_assigned(then, &mut assigned);
+            if tests_none && assigned.iter().any(|n| n == name) {
+                return Some(s.span);
+            }
+        }
+        let mut mentioned = Vec::new();
+        collect_assigned(std::slice::from_ref(s), &mut mentioned);
+        crate::closures::statement_reads(s, &mut mentioned);
+        if mentioned.iter().any(|n| n == name) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Whether control can reach the end of `stmts` (then the function returns None there).
