@@ -386,6 +386,32 @@ def map_in_for(lst):
     return total
 
 
+def map_in_for_is_lazy(lst):
+    seen = [0]
+
+    def noted(v):
+        seen.append(v)
+        if v < 0:
+            raise ValueError("negative")
+        return v * 2
+
+    total = 0
+    for v in map(noted, lst):
+        if v > 4:
+            break
+        total += v
+    return total, seen
+
+
+def map_in_for_two_iterables(a, b):
+    out = []
+    for p in map(lambda x, y: (x, y * 2), a, b):
+        out.append(p)
+    for i, v in enumerate(map(abs, b)):
+        out.append((i, v))
+    return out
+
+
 def map_list_sum(lst, k):
     return list(map(lambda x: x + k, lst)), sum(map(lambda x: x * k, lst))
 
@@ -464,6 +490,8 @@ FUNCTIONAL_CASES = [
     (max_empty_no_default, (0,)),
     (map_in_for, ([1.0, 2.0, 3.0],)),
     (map_list_sum, ([1, 2, 3], 4)),
+    (map_in_for_is_lazy, ([1, 2, 3, -1],)),
+    (map_in_for_two_iterables, ([1, 2, 3], [-4, 5])),
     (map_two_iterables, ([1, 2, 3], [4.0, 5.0, 6.0])),
     (map_global_function, ([-1, 2, -3],)),
     (filter_list, ([1, 6, 3, 8, 4], 3)),
