@@ -472,7 +472,31 @@ def builtins_as_values(lst):
     )
 
 
+def over_ranges(a):
+    n = len(a)
+    return (
+        min(range(n), key=lambda i: a[i]),
+        max(range(n), key=lambda i: a[i]),
+        functools.reduce(lambda x, y: x * y, range(1, n + 1)),
+        list(map(lambda i: a[i] * 2, range(n))),
+        sum(range(n)),
+        sorted(range(n, 0, -2)),
+        list(range(2, 11, 3)),
+    )
+
+
+def over_dicts_and_sets(d, s):
+    return max(d, key=lambda k: d[k]), min(s, key=lambda v: -v), min(d, default=0)
+
+
+def range_with_zero_step(n):
+    return list(range(0, n, 0))
+
+
 FUNCTIONAL_CASES = [
+    (over_ranges, (np.array([3.0, 1.0, 4.0, 1.5]),)),
+    (over_dicts_and_sets, ({1: 3.0, 2: 5.0, 3: 4.0}, {4, 9, 2})),
+    (range_with_zero_step, (5,)),
     (builtins_as_values, ([3.0, -4.0, 1.0, -0.5],)),
     (sort_key, ([3, -1, -4, 2, 0],)),
     (sort_key_reverse, ([3, 1, 4, 1, 5, 9, 2, 6],)),

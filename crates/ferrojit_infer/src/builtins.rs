@@ -36,7 +36,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.sum", "iterable, /, start=0", sum);
     r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
-    r.function("builtins.range", "*args", only_in_for);
+    r.function("builtins.range", "*args", range_list);
     r.function("builtins.enumerate", "iterable, start=0", only_in_for);
     r.function("builtins.zip", "*iterables, strict=False", only_in_for);
     r.function("numpy.ndindex", "*shape", only_in_for);
@@ -323,6 +323,29 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 
 fn sum(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     cx.tuple_sum(args, span).map(Value::Expr)
+}
+
+/// `range(...)` anywhere but as a `for` loop's iterable (which walks it without making it):
+/// the list of its items, for `sum`, `sorted`, `min`, `max`, `map`, `functools.reduce`, `list`.
+fn range_list(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let values = std::mem::take(&mut args.rest).into_iter().map(|v| cx.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
+    match values.len() {
+        0 => return Err(cx.typing(span, "`range` expected at least 1 argument, got 0", None)),
+        4.. => return Err(cx.typing(span, format!("`range` expected at most 3 arguments, got {}", values.len()), None)),
+        _ => {}
+    }
+    let mut bounds = Vec::new();
+    for v in values {
+        if !v.ty.is_integer_like() {
+            return Err(cx.typing(v.span, format!("`range()` needs integer arguments, got a `{}`", v.ty), Some("convert with `int(...)`")));
+        }
+        bounds.push(cx.cast(v, &Type::INT64));
+    }
+    let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
+    let step = if bounds.len() == 3 { bounds.pop().expect("three") } else { int(1) };
+    let stop = bounds.pop().expect("at least one");
+    let start = bounds.pop().unwrap_or_else(|| int(0));
+    cx.call_internal("ferrojit.range_list", vec![start, stop, step], span).map(Value::Expr)
 }
 
 fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

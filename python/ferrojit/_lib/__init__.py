@@ -366,6 +366,12 @@ def list_extremum(a, largest):
     return max(a) if largest else min(a)
 
 
+def range_list(start, stop, step):
+    """``range(start, stop, step)`` where compiled code needs its items as a value (an argument
+    of ``sum``, ``sorted``, ``min``, ``map``, ...): the list of them."""
+    return list(range(start, stop, step))
+
+
 def extremum_by(items, key, default, largest):
     """``min``/``max`` (``largest``) of ``items`` (a list, a 1-d array, or the tuple of the
     arguments) with ``key=`` (a function, or ``None``) or ``default=`` (``None`` when not
@@ -471,7 +477,8 @@ INTERNAL = {
             (list_delete, "`del` of a list item"),
             (list_delete_slice, "`del` of a list slice"),
             (list_extremum, "`min`/`max` of a list"),
-            (extremum_by, "`min`/`max` with `key=` or `default=`"),
+            (extremum_by, "min()/max() with key= or default="),
+            (range_list, "range() as a value"),
         )
     },
     **{

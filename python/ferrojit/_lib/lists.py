@@ -306,6 +306,7 @@ from . import (  # noqa: E402 - the placeholders the compiler's calls name
     list_extend_in_place,
     list_extremum,
     extremum_by,
+    range_list,
     list_get_slice,
     list_repeat,
     list_repeat_in_place,
@@ -608,11 +609,47 @@ _EMPTY_MIN = "min() arg is an empty sequence" if sys.version_info < (3, 12) else
 _EMPTY_MAX = "max() arg is an empty sequence" if sys.version_info < (3, 12) else "max() iterable argument is empty"
 
 
+@overload(range_list)
+def _range_list(start, stop, step):
+    def impl(start, stop, step):
+        if step == 0:
+            raise ValueError("range() arg 3 must not be zero")
+        return [i for i in range(start, stop, step)]
+
+    return impl
+
+
 @overload(extremum_by, prefer_literal=True)
 def _extremum_by(items, key, default, largest):
+    _key_function(key, "min()/max()")
+    if isinstance(items, (types.DictType, types.SetType)):
+
+        def of_keys(items, key, default, largest):
+            # The keys in order (numbers or tuples of numbers: nothing to release).
+            found = False
+            for x in items:
+                if key is None:
+                    k = x
+                else:
+                    k = key(x)
+                if not found:
+                    best = x
+                    best_key = k
+                    found = True
+                elif (k > best_key) if largest else (k < best_key):  # noqa: F821 - set by the first key
+                    best = x
+                    best_key = k
+            if not found:
+                if default is None:
+                    if largest:
+                        raise ValueError(_EMPTY_MAX)
+                    raise ValueError(_EMPTY_MIN)
+                return default
+            return best  # noqa: F821 - set by the first key
+
+        return of_keys
     if not (isinstance(items, types.List) or _uniform_tuple(items) or (isinstance(items, types.Array) and items.ndim == 1)):
         return None
-    _key_function(key, "min()/max()")
 
     def impl(items, key, default, largest):
         # The first of the smallest (largest) keys, as CPython's: a later item replaces the
