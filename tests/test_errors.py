@@ -78,18 +78,14 @@ def uses_yield(x):
     yield y
 
 
-def uses_lambda(x):
-    g = lambda y: y + 1
-    return g(x)
-
-
 def uses_walrus(x):
     a = 1
     values = (y := x)
     return a
 
 
-def uses_nested_def(x):
+def uses_decorated_inner_def(x):
+    @ferrojit.njit
     def inner(y):
         return y + 1
     return inner(x)
@@ -132,8 +128,8 @@ def uses_starred_list_item(x):
 
 
 @pytest.mark.parametrize("func,offset", [
-    (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield, 2), (uses_lambda, 1),
-    (uses_walrus, 2), (uses_nested_def, 1),
+    (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield, 2),
+    (uses_walrus, 2), (uses_decorated_inner_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict_unpacking, 1), (uses_ascii_conversion, 1),
     (uses_starred_set_item, 1), (uses_starred_list_item, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))

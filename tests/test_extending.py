@@ -975,6 +975,7 @@ def test_the_library_table_names_where_each_callable_is_implemented():
     for a library callable missing from the table."""
     import builtins
     import cmath
+    import functools
     import importlib
     import math
     import operator
@@ -982,7 +983,7 @@ def test_the_library_table_names_where_each_callable_is_implemented():
 
     from ferrojit import _lib, extending
 
-    libraries = {"builtins": builtins, "numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random, "cmath": cmath, "operator": operator}
+    libraries = {"builtins": builtins, "numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random, "cmath": cmath, "operator": operator, "functools": functools}
     for qualified, module in _lib.IMPLEMENTED_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")
         library, _, name = qualified.rpartition(".")

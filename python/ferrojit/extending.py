@@ -88,7 +88,7 @@ _implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
 
 # The libraries whose functions compiled code may also reach as module attributes (`np.sum`),
 # by module name prefix.
-_LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy", "cmath": "cmath", "_operator": "operator"}
+_LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy", "cmath": "cmath", "_operator": "operator", "_functools": "functools"}
 _GENERATOR_MODULES = ("numpy.random", "random")
 
 

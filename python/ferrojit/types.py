@@ -256,6 +256,14 @@ class Bytes(Type):
 bytes_type = Bytes("bytes")
 
 
+class Function(Type):
+    """The type of one function used as a value (an ``@njit`` function, an inner function or a
+    lambda, with what it captured): each function has a type of its own, as in Numba. Its
+    name is ``function(name#id)`` or ``function(name#id; captured types)``."""
+
+    __slots__ = ()
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -435,6 +443,14 @@ def _parse(text):
         size, aligned_and_rest = rest[1:].split(";", 1)
         aligned, rest = aligned_and_rest.split(")", 1)
         return Record(fields, int(size), aligned == "True"), rest
+    if text.startswith("function("):
+        depth = 0
+        for at, c in enumerate(text):
+            depth += c == "("
+            depth -= c == ")"
+            if depth == 0 and c == ")":
+                return Function(text[: at + 1]), text[at + 1 :]
+        raise ValueError(f"unbalanced function type name: {text!r}")
     if text.startswith("dict("):
         key, rest = _parse(text[5:])
         value, rest = _parse(_expect(rest, ", "))
@@ -510,5 +526,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

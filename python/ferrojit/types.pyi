@@ -148,6 +148,9 @@ class Bytes(Type):
 
 bytes_type: Bytes
 
+class Function(Type):
+    __slots__ = ()
+
 class Record(Type):
     __slots__ = ("fields", "size", "aligned")
     fields: tuple[tuple[str, Type, int], ...]
@@ -207,7 +210,7 @@ none: Type
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
+    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",
     "b1",

@@ -26,6 +26,8 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
             let fields: Vec<BasicTypeEnum> = items.iter().map(|t| llvm_type(cx, t)).collect();
             cx.struct_type(&fields, false).into()
         }
+        // A function value: the tuple of what it captured.
+        Type::Function(f) => llvm_type(cx, &f.layout()),
         Type::Array(a) => array_struct(cx, a.ndim).into(),
         // The list's meminfo.
         Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => cx.ptr_type(AddressSpace::default()).into(),
@@ -109,10 +111,11 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             agg.into()
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NoneType | Type::Function(_) => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
+                Type::Function(f) => f.captures.clone(),
                 _ => vec![],
             };
             let st = llvm_type(cx, ty).into_struct_type();
@@ -161,10 +164,11 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             }
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NoneType => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NoneType | Type::Function(_) => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
+                Type::Function(f) => f.captures.clone(),
                 _ => vec![],
             };
             for (i, item) in items.iter().enumerate() {

@@ -1290,6 +1290,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
+            // A function is true, as in Python.
+            Type::Function(_) => self.cx.bool_type().const_int(1, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
@@ -1833,7 +1835,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

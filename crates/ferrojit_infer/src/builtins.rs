@@ -23,8 +23,8 @@ const NUMPY_SCALARS: &[&str] = &[
 pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.abs", "x, /", abs);
     r.elementwise("builtins.abs");
-    r.function("builtins.min", "*args, ~key=None, ~default=None", min);
-    r.function("builtins.max", "*args, ~key=None, ~default=None", max);
+    r.function("builtins.min", "*args, key=None, default=None", min);
+    r.function("builtins.max", "*args, key=None, default=None", max);
     r.function("builtins.int", "x=0, /, base=10", int);
     r.function("builtins.float", "x=0.0, /", float);
     r.function("builtins.bool", "x=False, /", bool_);
@@ -36,7 +36,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.sum", "iterable, /, start=0", sum);
     r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
-    r.function("builtins.range", "*args", only_in_for);
+    r.function("builtins.range", "*args", range_list);
     r.function("builtins.enumerate", "iterable, start=0", only_in_for);
     r.function("builtins.zip", "*iterables, strict=False", only_in_for);
     r.function("numpy.ndindex", "*shape", only_in_for);
@@ -338,6 +338,29 @@ fn sum(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     cx.tuple_sum(args, span).map(Value::Expr)
 }
 
+/// `range(...)` anywhere but as a `for` loop's iterable (which walks it without making it):
+/// the list of its items, for `sum`, `sorted`, `min`, `max`, `map`, `functools.reduce`, `list`.
+fn range_list(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let values = std::mem::take(&mut args.rest).into_iter().map(|v| cx.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
+    match values.len() {
+        0 => return Err(cx.typing(span, "`range` expected at least 1 argument, got 0", None)),
+        4.. => return Err(cx.typing(span, format!("`range` expected at most 3 arguments, got {}", values.len()), None)),
+        _ => {}
+    }
+    let mut bounds = Vec::new();
+    for v in values {
+        if !v.ty.is_integer_like() {
+            return Err(cx.typing(v.span, format!("`range()` needs integer arguments, got a `{}`", v.ty), Some("convert with `int(...)`")));
+        }
+        bounds.push(cx.cast(v, &Type::INT64));
+    }
+    let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
+    let step = if bounds.len() == 3 { bounds.pop().expect("three") } else { int(1) };
+    let stop = bounds.pop().expect("at least one");
+    let start = bounds.pop().unwrap_or_else(|| int(0));
+    cx.call_internal("ferrojit.range_list", vec![start, stop, step], span).map(Value::Expr)
+}
+
 fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     Err(cx.unsupported(span, format!("`{}()` is only supported as the iterable of a `for` loop", args.callee), None))
 }
@@ -378,7 +401,7 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 /// of them).
 fn printable(ty: &Type) -> bool {
     match ty {
-        Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) => false,
+        Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) | Type::Function(_) => false,
         Type::Array(a) => printable(&a.dtype),
         Type::Tuple(items) => items.iter().all(printable),
         Type::List(item) => printable(item) && !matches!(**item, Type::Array(_)),
@@ -517,9 +540,14 @@ impl FnInfer<'_> {
     /// result.
     fn min_max(&mut self, is_max: bool, args: &mut Args, span: Span) -> Result<ir::Expr> {
         let name = args.callee;
+        let key = args.take_spanned("key");
+        let default = args.take_spanned("default");
         let mut values = std::mem::take(&mut args.rest).into_iter().map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
         if values.is_empty() {
             return Err(self.typing(span, format!("`{name}()` expected at least 1 argument, got 0"), None));
+        }
+        if key.is_some() || default.is_some() {
+            return self.min_max_by(is_max, values, key, default, span);
         }
         if let [list @ ir::Expr { ty: Type::List(_), .. }] = values.as_slice() {
             let largest = ir::Expr::new(ExprKind::Const(Const::Bool(is_max)), Type::Bool, span);
@@ -538,6 +566,38 @@ impl FnInfer<'_> {
             return Ok(ir::Expr::new(ExprKind::Let { local: tmp, value: t.boxed(), body: body.boxed() }, ty, span));
         }
         self.min_max_of(is_max, values, span)
+    }
+
+    /// `min`/`max` with `key=` or `default=`: of one iterable (a list, a tuple, a 1-d array),
+    /// or of several arguments (then without `default=`, as CPython), by the library.
+    fn min_max_by(&mut self, is_max: bool, mut values: Vec<ir::Expr>, key: Option<(Value, Span)>, default: Option<(Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let name = if is_max { "max" } else { "min" };
+        let none = || ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
+        let items = if values.len() == 1 {
+            values.pop().expect("one value")
+        } else {
+            if let Some((_, at)) = default {
+                return Err(self.typing(at, format!("cannot specify a default for `{name}()` with multiple positional arguments"), Some("pass the values as one list or tuple")));
+            }
+            // The arguments as one tuple of their common type.
+            let mut ty = values[0].ty.clone();
+            for v in &values[1..] {
+                ty = unify(&ty, &v.ty).ok_or_else(|| self.typing(v.span, format!("the arguments of `{name}()` have no common type: `{}` and `{}`", ty, v.ty), None))?;
+            }
+            let values: Vec<ir::Expr> = values.into_iter().map(|v| self.cast(v, &ty)).collect();
+            let tuple_ty = Type::Tuple(vec![ty; values.len()]);
+            ir::Expr::new(ExprKind::Tuple(values), tuple_ty, span)
+        };
+        let key = match key {
+            Some((v, at)) => self.value_expr(v, at)?,
+            None => none(),
+        };
+        let default = match default {
+            Some((v, at)) => self.value_expr(v, at)?,
+            None => none(),
+        };
+        let largest = ir::Expr::new(ExprKind::Const(Const::Bool(is_max)), Type::Bool, span);
+        self.call_internal("ferrojit.extremum_by", vec![items, key, default, largest], span)
     }
 
     fn min_max_of(&mut self, is_max: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {

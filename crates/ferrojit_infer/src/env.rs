@@ -76,6 +76,8 @@ pub enum ModuleKind {
     Cmath,
     /// Python's `operator` module.
     Operator,
+    /// Python's `functools` module (`functools.reduce`).
+    Functools,
     /// ferrojit itself (`ferrojit.literal_unroll`, or `numba.literal_unroll` after
     /// `import ferrojit as numba`).
     Ferrojit,

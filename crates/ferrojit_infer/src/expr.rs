@@ -134,6 +134,8 @@ impl FnInfer<'_> {
             Value::Str(text) => Ok(Self::string_constant(&text, e.span)),
             Value::DType(_) => Err(self.unsupported(e.span, "a dtype can only be passed to array-creating functions", Some("e.g. `np.empty(n, dtype=a.dtype)`"))),
             Value::FlatIter(_) => Err(self.flat_iter_misused(e.span)),
+            Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, e.span)),
+            Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) if !self.is_number_class(&g) => Ok(self.library_function_value(g, e.span)),
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
@@ -163,6 +165,9 @@ impl FnInfer<'_> {
             ast::ExprKind::Bytes(b) => expr(ExprKind::Const(Const::Str(b.iter().map(|&c| c as char).collect())), Type::Bytes),
             ast::ExprKind::Ellipsis => Err(self.unsupported(span, "`...` is only supported as an item of an array subscript (`a[..., 0]`)", None)),
             ast::ExprKind::Name(name) => {
+                if self.cells.contains_key(name) {
+                    return self.cell_read(name, span).map(Value::Expr);
+                }
                 if let Some(&id) = self.names.get(name) {
                     return match &self.locals[id].ty {
                         Some(_) => Ok(Value::Expr(self.local_expr(id, span))),
@@ -172,6 +177,9 @@ impl FnInfer<'_> {
                             Some("assign it on every path before this line"),
                         ))),
                     };
+                }
+                if let Some(own) = self.own_function_value(name, span) {
+                    return Ok(Value::Expr(own));
                 }
                 match self.global(name, span)? {
                     GlobalValue::Const(c) => Ok(Value::Expr(constant(&c, span))),
@@ -193,6 +201,7 @@ impl FnInfer<'_> {
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 expr(ExprKind::Tuple(items), ty)
             }
+            ast::ExprKind::Lambda(def) => self.function_definition(def, span).map(Value::Expr),
             ast::ExprKind::List(items) => self.list_display(items, None, span).map(Value::Expr),
             ast::ExprKind::Dict { keys, values } => self.dict_display(keys, values, None, span).map(Value::Expr),
             ast::ExprKind::Set(items) => self.set_display(items, None, span).map(Value::Expr),
@@ -655,7 +664,8 @@ impl FnInfer<'_> {
     }
 
     pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
-        if matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_)) {
+        // `a is None` of an array is an identity test, known from the types (below).
+        if (matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.array_compare(op, l, r, literals, span);
         }
         if (matches!(l.ty, Type::List(_) | Type::Dict(..) | Type::Set(_)) || matches!(r.ty, Type::List(_) | Type::Dict(..) | Type::Set(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
@@ -774,6 +784,11 @@ impl FnInfer<'_> {
         let (args, keywords) = self.arguments(args, keywords)?;
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
+        self.call_value(callee, func.span, args, keywords, span)
+    }
+
+    /// A call of `callee` (written at `func_span`) with typed arguments.
+    pub(crate) fn call_value(&mut self, callee: Value, func_span: Span, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Value> {
         match callee {
             Value::Global(GlobalValue::Function(name)) => self.call_library(&name, args, keywords, span),
             Value::Global(GlobalValue::Jit(target)) => self.call_jit(&target, args, keywords, span).map(Value::Expr),
@@ -795,8 +810,9 @@ impl FnInfer<'_> {
             Value::Global(GlobalValue::ExceptionClass(_)) => {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
             }
-            Value::Global(GlobalValue::Module(_)) => Err(self.typing(func.span, "a module is not callable", None)),
-            _ => Err(self.typing(func.span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
+            Value::Global(GlobalValue::Module(_)) => Err(self.typing(func_span, "a module is not callable", None)),
+            Value::Expr(f) if matches!(f.ty, Type::Function(_)) => self.call_function_value(f, args, keywords, span),
+            _ => Err(self.typing(func_span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
     }
 
@@ -998,6 +1014,8 @@ impl FnInfer<'_> {
             Value::DType(t) => ArgType::DType(t.clone()),
             Value::Str(s) => ArgType::StringLiteral(s.clone()),
             Value::Global(GlobalValue::Function(q)) if overloads::number_class(q).is_some() => ArgType::NumberClass(overloads::number_class(q).expect("checked")),
+            Value::Global(GlobalValue::Jit(source)) => ArgType::Value(crate::closures::plain_function_type(source)),
+            Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) => ArgType::Value(self.library_function_value(g.clone(), span).ty),
             Value::FlatIter(_) => return Err(self.flat_iter_misused(span)),
             Value::Global(_) => {
                 return Err(self.unsupported(span, "only values (numbers, tuples, arrays), dtypes, number types and strings can be passed to an overloaded function", None))
@@ -1080,7 +1098,9 @@ impl FnInfer<'_> {
             Value::Str(text) => Ok(Self::string_constant(&text, span)),
             Value::DType(_) => Err(self.unsupported(span, "a dtype can only be passed to array-creating functions", None)),
             Value::FlatIter(_) => Err(self.flat_iter_misused(span)),
-            Value::Global(_) => Err(self.typing(span, "functions, modules and classes cannot be passed as arguments yet", None)),
+            Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, span)),
+            Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) => Ok(self.library_function_value(g, span)),
+            Value::Global(_) => Err(self.typing(span, "modules, classes and ufuncs cannot be passed as arguments", None)),
         }
     }
 
@@ -1109,6 +1129,7 @@ impl FnInfer<'_> {
                     ModuleKind::Random => "random",
                     ModuleKind::Cmath => "cmath",
                     ModuleKind::Operator => "operator",
+                    ModuleKind::Functools => "functools",
                     ModuleKind::Ferrojit => "ferrojit",
                 };
                 let name = format!("{prefix}.{attr}");

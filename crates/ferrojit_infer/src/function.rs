@@ -121,6 +121,11 @@ pub(crate) struct FnInfer<'a> {
     /// Variables assigned an empty container (`[]`, `{}`, `set()`) before their type is known:
     /// what the function later puts into them types them (see `lists`). Kept across walks.
     pub empty_containers: HashMap<LocalId, crate::lists::Container>,
+    /// Variables that live in a cell shared with inner functions (see `closures`), by name.
+    pub cells: HashMap<String, crate::closures::Cell>,
+    /// The `if x is None:` statements that give a parameter left at `None` its value (see
+    /// [`none_parameter_narrowing`]): their test is true.
+    narrowing: Vec<Span>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -145,6 +150,8 @@ impl<'a> FnInfer<'a> {
             maps: Default::default(),
             empty_containers: Default::default(),
             literal_spans: Vec::new(),
+            cells: HashMap::new(),
+            narrowing: Vec::new(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -155,6 +162,17 @@ impl<'a> FnInfer<'a> {
         for (param, ty) in def.params.iter().zip(args) {
             cx.named_local(&param.name, Some(ty.clone()));
         }
+        // A parameter that is `None` here and given a value by `if x is None: x = ...` first:
+        // the name is a variable of its own, typed by what is assigned (the parameter, `None`,
+        // is never read).
+        for (param, ty) in def.params.iter().zip(args) {
+            if *ty == Type::NoneType {
+                if let Some(at) = none_parameter_narrowing(&def.body, &param.name) {
+                    cx.named_local(&param.name, None);
+                    cx.narrowing.push(at);
+                }
+            }
+        }
         let mut assigned = Vec::new();
         collect_assigned(&def.body, &mut assigned);
         assigned.extend(def.hidden_locals.iter().cloned());
@@ -164,6 +182,7 @@ impl<'a> FnInfer<'a> {
             }
         }
         cx.num_named = cx.locals.len();
+        cx.cells = crate::closures::cells_of(func, def, args, &cx.names);
         cx
     }
 
@@ -242,6 +261,11 @@ impl<'a> FnInfer<'a> {
     /// The source and the globals read, in name order (see `ir::Function::fingerprint`).
     fn fingerprint(&self) -> Option<String> {
         use crate::env::ConstValue;
+        // Function types name functions by their id in this process: code taking one is not
+        // kept across processes.
+        if self.args.iter().chain(&self.ret).any(crate::closures::holds_function) {
+            return None;
+        }
         let mut names: Vec<&String> = self.globals.keys().collect();
         names.sort();
         let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
@@ -317,7 +341,8 @@ impl<'a> FnInfer<'a> {
         self.locals.truncate(self.num_named);
         self.maps.clear();
         self.loop_depth = 0;
-        let mut body = self.block(&self.def.body)?;
+        let mut body = self.make_cells(self.def.span);
+        body.extend(self.block(&self.def.body)?);
         if falls_through(&self.def.body) {
             let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
             let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
@@ -351,11 +376,12 @@ impl<'a> FnInfer<'a> {
                 Some(t) => t,
                 None => {
                     let name = &self.locals[id].name;
-                    return Err(self.typing(
-                        span,
-                        format!("variable `{name}` is assigned a `{ty}` here but holds a `{old}` elsewhere"),
-                        Some("give the variable one type on every path, or use a second variable"),
-                    ));
+                    let hint = if matches!((old, ty), (Type::Function(_), Type::Function(_))) {
+                        "each function has a type of its own, and a variable holds one: use a second variable, or call each function where it is chosen"
+                    } else {
+                        "give the variable one type on every path, or use a second variable"
+                    };
+                    return Err(self.typing(span, format!("variable `{name}` is assigned a `{ty}` here but holds a `{old}` elsewhere"), Some(hint)));
                 }
             },
         };
@@ -403,6 +429,14 @@ impl<'a> FnInfer<'a> {
         let push = |out: &mut Vec<ir::Stmt>, kind| out.push(ir::Stmt { kind, span });
         match &s.kind {
             ast::StmtKind::Assign { targets, value } => {
+                // A variable in a cell is stored through the cell (see `closures`), whatever
+                // the value; the empty displays below type plain variables.
+                if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
+                    if self.cells.contains_key(name) {
+                        let value = self.expr(value)?;
+                        return self.assign(target, value, out);
+                    }
+                }
                 // `d[k] = v` into a `d = {}` not typed yet: types `d` for the next walk.
                 if let [ast::Expr { kind: ast::ExprKind::Subscript { value: container, index }, .. }] = targets.as_slice() {
                     self.type_empty_dict(container, index, value, span)?;
@@ -508,11 +542,19 @@ impl<'a> FnInfer<'a> {
                     out.push(stmt);
                     return Ok(());
                 }
-                let result = if let Type::List(_) = current.ty { self.list_augmented(*op, current, rhs, span)? } else { self.binop_with_literals(*op, current, rhs, literals, span)? };
+                let result = match (&current.ty, &current.kind) {
+                    (Type::List(_), _) => self.list_augmented(*op, current, rhs, span)?,
+                    // `s += t` of a string variable: appended in place when the variable holds
+                    // the only reference (see `RuntimeFunc::STR_APPEND`).
+                    (Type::Str, ExprKind::Local(_)) if *op == ast::BinOp::Add && rhs.ty == Type::Str => {
+                        ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::STR_APPEND, args: vec![current, rhs] }, Type::Str, span)
+                    }
+                    _ => self.binop_with_literals(*op, current, rhs, literals, span)?,
+                };
                 self.assign(target, result, out)?;
             }
             ast::StmtKind::If { test, body, orelse } => {
-                let cond = self.cond(test);
+                let cond = if self.narrowing.contains(&s.span) { Ok(ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, test.span)) } else { self.cond(test) };
                 // A test known from the types alone (`x is None` where `x` is a parameter left
                 // at its `None` default, or holds a number) compiles only the branch that can
                 // run, as Numba prunes it: the other one may not even type.
@@ -569,6 +611,16 @@ impl<'a> FnInfer<'a> {
                     push(out, StmtKind::Expr(e));
                 }
             }
+            ast::StmtKind::FunctionDef(def) => {
+                let value = self.function_definition(def, def.span)?;
+                let target = ast::Expr { kind: ast::ExprKind::Name(def.name.clone()), span: def.span };
+                self.assign(&target, value, out)?;
+            }
+            // A declaration: the names are captured cells (see `closures`).
+            ast::StmtKind::Nonlocal(_) if crate::closures::lifted(self.func.id).is_some() => {}
+            ast::StmtKind::Nonlocal(_) => {
+                return Err(self.unsupported(span, "`nonlocal` is only supported in inner functions of a compiled function", Some("pass the value as an argument and return the new value")));
+            }
         }
         Ok(())
     }
@@ -576,6 +628,7 @@ impl<'a> FnInfer<'a> {
     pub(crate) fn assign(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let span = target.span;
         match &target.kind {
+            ast::ExprKind::Name(name) if self.cells.contains_key(name) => self.cell_store(name, value, span, out),
             ast::ExprKind::Name(name) => {
                 let id = *self.names.get(name).ok_or_else(|| self.internal(span, "assigned name was not collected"))?;
                 self.widen(id, &value.ty, span)?;
@@ -997,6 +1050,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
         match &s.kind {
             ast::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             ast::StmtKind::AugAssign { target: t, .. } => target(t, out),
+            ast::StmtKind::FunctionDef(def) => out.push(def.name.clone()),
             ast::StmtKind::For { target: t, body, orelse, .. } => {
                 target(t, out);
                 collect_assigned(body, out);
@@ -1009,6 +1063,30 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+/// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it in
+/// its body, when that is the first statement of the function's body mentioning `name` (the
+/// idiom for a default computed in the function, `if scale is None: scale = 2.0`).
+fn none_parameter_narrowing(body: &[ast::Stmt], name: &str) -> Option<Span> {
+    for s in body {
+        if let ast::StmtKind::If { test, body: then, .. } = &s.kind {
+            let tests_none = matches!(&test.kind, ast::ExprKind::Compare { left, ops, comparators }
+                if matches!(&left.kind, ast::ExprKind::Name(n) if n == name) && ops.as_slice() == [ast::CmpOp::Is] && matches!(comparators[0].kind, ast::ExprKind::None));
+            let mut assigned = Vec::new();
+            collect_assigned(then, &mut assigned);
+            if tests_none && assigned.iter().any(|n| n == name) {
+                return Some(s.span);
+            }
+        }
+        let mut mentioned = Vec::new();
+        collect_assigned(std::slice::from_ref(s), &mut mentioned);
+        crate::closures::statement_reads(s, &mut mentioned);
+        if mentioned.iter().any(|n| n == name) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Whether control can reach the end of `stmts` (then the function returns None there).

@@ -203,27 +203,25 @@ impl FnInfer<'_> {
                 if let Some(kw) = keywords.first() {
                     return Err(self.unsupported(kw.span, format!("`zip({}=...)` is not supported in compiled code yet", kw.name), None));
                 }
-                let mut walks = Vec::new();
-                for a in args {
-                    walks.push(self.iterable_walk(a, k, setup)?);
-                }
-                // The loop runs over the shortest iterable, as `zip` stops at the shortest.
-                let mut count: Option<ir::Expr> = None;
-                let mut advance = Vec::new();
-                let mut items = Vec::new();
-                for w in walks {
-                    let len = self.hold(w.count, setup);
-                    count = Some(match count {
-                        None => len,
-                        Some(c) => if_exp(compare(CmpOp::Lt, len.clone(), c.clone(), span), len, c, span),
-                    });
-                    advance.extend(w.advance);
-                    setup.extend(w.start);
-                    items.push(w.item);
-                }
+                let (count, advance, items) = self.zipped_walks(args, k, setup, span)?;
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 let item = ir::Expr::new(ExprKind::Tuple(items), ty, span);
-                return Ok(Walk { count: count.unwrap_or_else(|| int(0, span)), advance, item, start: vec![], nest: vec![] });
+                return Ok(Walk { count, advance, item, start: vec![], nest: vec![] });
+            }
+            // `map(f, a, b)` walked as `zip(a, b)`, its item `f(x, y)`: the function runs on
+            // each item as the loop reaches it, as CPython's lazy `map` does (a `break` stops
+            // it). Elsewhere `map` is the library's, which makes the list.
+            if keywords.is_empty() && args.len() >= 2 && self.is_builtin(func, "map")? {
+                let function = self.expr(&args[0])?;
+                if matches!(function.ty, Type::Function(_)) {
+                    let function = self.hold(function, setup);
+                    let (count, advance, items) = self.zipped_walks(&args[1..], k, setup, span)?;
+                    let item = match self.call_function_value(function, items.into_iter().map(Value::Expr).collect(), vec![], span)? {
+                        Value::Expr(e) => e,
+                        _ => return Err(self.internal(span, "a call of a function value gave no value")),
+                    };
+                    return Ok(Walk { count, advance, item, start: vec![], nest: vec![] });
+                }
             }
             if let Some(name) = self.iteration_function(func)? {
                 // Before typing the arguments: `flags=("multi_index",)` is refused as a
@@ -289,6 +287,29 @@ impl FnInfer<'_> {
             )),
             _ => Err(self.typing(span, "this cannot be iterated over in compiled code", Some("loop over `range(...)`, an array, `a.flat`, `np.ndindex`, `np.ndenumerate`, `np.nditer`, or `zip`/`enumerate` of those"))),
         }
+    }
+
+    /// The walks of `iterables` side by side, as `zip` takes them: the count of the shortest
+    /// (`zip` stops there), every walk's advance, and their items.
+    fn zipped_walks(&mut self, iterables: &[ast::Expr], k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<(ir::Expr, Vec<ir::Stmt>, Vec<ir::Expr>)> {
+        let mut walks = Vec::new();
+        for a in iterables {
+            walks.push(self.iterable_walk(a, k, setup)?);
+        }
+        let mut count: Option<ir::Expr> = None;
+        let mut advance = Vec::new();
+        let mut items = Vec::new();
+        for w in walks {
+            let len = self.hold(w.count, setup);
+            count = Some(match count {
+                None => len,
+                Some(c) => if_exp(compare(CmpOp::Lt, len.clone(), c.clone(), span), len, c, span),
+            });
+            advance.extend(w.advance);
+            setup.extend(w.start);
+            items.push(w.item);
+        }
+        Ok((count.unwrap_or_else(|| int(0, span)), advance, items))
     }
 
     /// Binds the arguments of a call of library function `name`, not typed yet, to its

@@ -27,7 +27,8 @@
 //! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
 //! the iteration protocol; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
 //! operators and methods), `overloads.rs` (callables
-//! implemented in Python and the requests that resolve them), `env.rs` (globals).
+//! implemented in Python and the requests that resolve them), `closures.rs` (functions as
+//! values: inner functions, lambdas, functions passed as arguments), `env.rs` (globals).
 
 mod advanced_index;
 mod random;
@@ -35,6 +36,7 @@ mod array_exprs;
 mod arrays;
 mod bind;
 mod builtins;
+pub mod closures;
 mod datetimes;
 mod dicts;
 mod env;
@@ -133,6 +135,20 @@ pub fn infer_program_returning(root: &Arc<FunctionSource>, args: &[Type], declar
         Err(e) => return Err(Failure::Error(e)),
     };
     overloads::keep_typed_implementations(&session.finished());
+    // A function value cannot become a Python object: it is code, specialised where it is
+    // called, not a callable Python could call.
+    if let Some(State::Done(f)) = session.entries.get(&key).map(|e| &e.state) {
+        if closures::holds_function(&f.ret) {
+            return Err(Failure::Error(InferError {
+                kind: ErrorKind::Unsupported,
+                message: format!("`{}` returns a function, which compiled code cannot return to Python", root.name),
+                span: f.span,
+                hint: Some("call the function inside the compiled code and return its result; a function can be returned to another compiled function".into()),
+                source: root.source.clone(),
+                function: root.name.clone(),
+            }));
+        }
+    }
     let mut functions = Vec::new();
     let root_index = session.order.iter().position(|k| *k == key).expect("root was typed");
     // The root first, then its callees in the order they were finished.
@@ -300,7 +316,7 @@ impl Session {
 
 /// A symbol unique per (function, signature): `name.<id>(int64,float64)` in LLVM's quoting.
 fn mangle(func: &FunctionSource, args: &[Type]) -> String {
-    let tys: Vec<String> = args.iter().map(|t| t.to_string()).collect();
+    let tys: Vec<String> = args.iter().map(|t| format!("{t}{}", ferrojit_types::FunctionType::ids(t))).collect();
     format!("{}.{}({})", func.name, func.id, tys.join(","))
 }
 

@@ -333,7 +333,9 @@ pub enum ExprKind {
     /// evaluated once and returned when it decides the result.
     Logical { and: bool, lhs: Box<Expr>, rhs: Box<Expr> },
     IfExp { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    /// A tuple; typed [`Type::Function`], a function value made of its captured values.
     Tuple(Vec<Expr>),
+    /// An item of a tuple, or a captured value of a function value.
     TupleGet(Box<Expr>, usize),
     /// A call of another compiled function, emitted in the same module under `symbol`.
     Call { symbol: String, args: Vec<Expr> },
@@ -468,10 +470,13 @@ pub enum ExcKind {
     AxisError,
     /// NumPy's `numpy.linalg.LinAlgError` (a `ValueError`).
     LinAlgError,
+    /// Reading a variable shared with an inner function before it is assigned.
+    NameError,
+    UnboundLocalError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 16] = [
+    pub const ALL: [ExcKind; 18] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -488,6 +493,8 @@ impl ExcKind {
         ExcKind::MemoryError,
         ExcKind::AxisError,
         ExcKind::LinAlgError,
+        ExcKind::NameError,
+        ExcKind::UnboundLocalError,
     ];
 
     pub fn name(self) -> &'static str {
@@ -508,6 +515,8 @@ impl ExcKind {
             ExcKind::MemoryError => "MemoryError",
             ExcKind::AxisError => "AxisError",
             ExcKind::LinAlgError => "LinAlgError",
+            ExcKind::NameError => "NameError",
+            ExcKind::UnboundLocalError => "UnboundLocalError",
         }
     }
 
@@ -549,6 +558,11 @@ impl RuntimeFunc {
     /// result a new reference; `None` bounds are `i64::MIN`.
     pub const STR_LEN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_len", may_raise: false };
     pub const STR_CONCAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_concat", may_raise: true };
+    /// `(s, t) -> s + t` for `s += t` of a string variable `s`, which owns its value: when it
+    /// holds the only reference and the allocation has room, `t` is written after `s`'s text
+    /// in place and `s` itself returned (a new reference); otherwise a new string with room to
+    /// grow. Repeated `s += t` is then linear, as in CPython.
+    pub const STR_APPEND: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_append", may_raise: true };
     pub const STR_REPEAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repeat", may_raise: true };
     /// `(a, b) -> -1 | 0 | 1`.
     pub const STR_COMPARE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_compare", may_raise: false };

@@ -404,12 +404,18 @@ impl Verifier<'_> {
             ExprKind::Tuple(items) => {
                 items.iter().try_for_each(|i| self.expr(i))?;
                 let tys: Vec<Type> = items.iter().map(|i| i.ty.clone()).collect();
-                expect(e.ty == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))
+                // A function value is built as the tuple of its captures.
+                let laid_out = match &e.ty {
+                    Type::Function(f) => f.layout(),
+                    other => other.clone(),
+                };
+                expect(laid_out == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))
             }
             ExprKind::TupleGet(t, i) => {
                 self.expr(t)?;
                 match &t.ty {
                     Type::Tuple(items) if *i < items.len() => expect(items[*i] == e.ty, || mismatch("tuple item", &items[*i])),
+                    Type::Function(f) if *i < f.captures.len() => expect(f.captures[*i] == e.ty, || mismatch("captured value", &f.captures[*i])),
                     other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
                 }
             }

@@ -95,6 +95,7 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("random") => GlobalValue::Module(ModuleKind::Random),
             Ok("cmath") => GlobalValue::Module(ModuleKind::Cmath),
             Ok("operator") => GlobalValue::Module(ModuleKind::Operator),
+            Ok("functools") => GlobalValue::Module(ModuleKind::Functools),
             Ok("ferrojit") => GlobalValue::Module(ModuleKind::Ferrojit),
             _ => GlobalValue::Other("module".into()),
         };

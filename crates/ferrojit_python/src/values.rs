@@ -95,10 +95,24 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(array) = as_ndarray(obj) {
         return array_type_of(array).map(Type::Array);
     }
+    if let Some(source) = dispatcher_source(obj) {
+        return source.map(|s| ferrojit_compiler::plain_function_type(&s));
+    }
+    if obj.is_instance_of::<pyo3::types::PyFunction>() {
+        return Err(PyTypeError::new_err(
+            "cannot compile for a plain Python function argument: compiled code calls compiled functions only; decorate the function with `@njit`",
+        ));
+    }
     Err(PyTypeError::new_err(format!(
         "cannot compile for a `{}` argument; compiled functions take bool, int, float, complex, str, bytes, NumPy scalars and arrays, None, and tuples, lists, dicts and sets of them",
         obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
     )))
+}
+
+/// The function source of a compiled function (`@njit`), `None` for other objects.
+fn dispatcher_source(obj: &Bound<'_, PyAny>) -> Option<PyResult<std::sync::Arc<ferrojit_compiler::FunctionSource>>> {
+    let d = obj.cast::<crate::dispatcher::DispatcherBase>().ok()?;
+    Some(d.get().function_source(obj.py()))
 }
 
 /// The type of a `np.datetime64`/`np.timedelta64` scalar; `None` for other objects.
@@ -216,6 +230,9 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             put_complex(obj, *f, &mut put)
         }
         Type::NoneType => obj.is_none(),
+        // A compiled function passed as an argument: its value is empty (it captures nothing),
+        // its identity is in the type.
+        Type::Function(f) => f.captures.is_empty() && dispatcher_source(obj).is_some_and(|s| s.is_ok_and(|s| s.id == f.id)),
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
@@ -361,6 +378,8 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             }
         }
         Type::Record(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned on its own"))),
+        // Typing refuses a root returning a function (`ferrojit_infer::infer_program`).
+        Type::Function(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned to Python"))),
         Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,

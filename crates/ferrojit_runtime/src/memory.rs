@@ -51,6 +51,15 @@ pub fn allocations_made() -> i64 {
     MADE.load(Ordering::Relaxed)
 }
 
+/// The number of references to a live meminfo and the bytes of its data (for a value that
+/// may change in place when it holds the only reference).
+///
+/// # Safety
+/// `meminfo` is live and not borrowed.
+pub unsafe fn references_and_size(meminfo: *const MemInfo) -> (usize, usize) {
+    ((*meminfo).refcount.load(Ordering::Relaxed), (*meminfo).size)
+}
+
 pub fn is_borrowed(meminfo: *const MemInfo) -> bool {
     meminfo.is_null() || (meminfo as usize) & 1 == 1
 }

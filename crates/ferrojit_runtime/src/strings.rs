@@ -478,6 +478,52 @@ pub unsafe extern "C" fn ferrojit_rt_str_concat(a: *mut MemInfo, b: *mut MemInfo
     checked(from_iter(x.len() + y.len(), max, x.iter().chain(y.iter())), exc)
 }
 
+/// `s += t` of a variable `s` that owns its value (see `ferrojit_ir::RuntimeFunc::STR_APPEND`):
+/// in place when `s` is the only reference, its allocation has room and `t` fits its kind;
+/// else a new string with room for as much again. Returns a new reference either way.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_str_append(s: *mut MemInfo, t: *mut MemInfo, exc: *mut ExcInfo) -> *mut MemInfo {
+    let (x, y) = (chars(s), chars(t));
+    let kind = x.kind().max(y.kind());
+    let length = x.len() + y.len();
+    let (references, size) = crate::memory::references_and_size(s);
+    let room = size.saturating_sub(CHARS_OFFSET as usize) / x.kind();
+    if references == 1 && kind == x.kind() && length < room {
+        let at = data(s).add(CHARS_OFFSET as usize);
+        for (i, c) in y.iter().enumerate() {
+            let k = x.len() + i;
+            match kind {
+                1 => *at.add(k) = c as u8,
+                2 => *(at as *mut u16).add(k) = c as u16,
+                _ => *(at as *mut u32).add(k) = c,
+            }
+        }
+        std::ptr::write_bytes(at.add(length * kind), 0, kind);
+        let h = &mut *(data(s) as *mut StrHeader);
+        h.length = length as i64;
+        h.hash.store(-1, Ordering::Relaxed);
+        crate::memory::ferrojit_rt_incref(s);
+        return s;
+    }
+    // Room for twice the text, so that a loop of appends reallocates O(log n) times.
+    let Some(bytes) = (2 * length + 1).checked_mul(kind).and_then(|b| b.checked_add(CHARS_OFFSET as usize)) else { return out_of_memory(exc) };
+    let out = alloc_with_drop(bytes, None);
+    if out.is_null() {
+        return out_of_memory(exc);
+    }
+    (data(out) as *mut StrHeader).write(StrHeader { length: length as i64, kind: kind as i64, hash: AtomicI64::new(-1), reserved: 0 });
+    let at = data(out).add(CHARS_OFFSET as usize);
+    for (i, c) in x.iter().chain(y.iter()).enumerate() {
+        match kind {
+            1 => *at.add(i) = c as u8,
+            2 => *(at as *mut u16).add(i) = c as u16,
+            _ => *(at as *mut u32).add(i) = c,
+        }
+    }
+    std::ptr::write_bytes(at.add(length * kind), 0, kind);
+    out
+}
+
 /// `s * n` (an empty string for `n <= 0`).
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_str_repeat(s: *mut MemInfo, n: i64, exc: *mut ExcInfo) -> *mut MemInfo {

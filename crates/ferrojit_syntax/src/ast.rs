@@ -50,6 +50,10 @@ impl Drop for FunctionDef {
 pub struct Param {
     pub name: String,
     pub span: Span,
+    /// The default of a parameter of an inner function or a lambda, evaluated where the
+    /// function is defined. `None` for the compiled function itself, whose defaults Python has
+    /// already evaluated (the compiler reads them from the function object).
+    pub default: Option<Expr>,
 }
 
 #[derive(Clone, Debug)]
@@ -77,6 +81,11 @@ pub enum StmtKind {
     /// `raise` with an expression; bare re-raise is rejected by the parser stage.
     Raise(Expr),
     Expr(Expr),
+    /// `def` inside the compiled function: binds its name to a function value that holds the
+    /// enclosing variables it reads (a closure).
+    FunctionDef(Box<FunctionDef>),
+    /// `nonlocal a, b` in an inner function: the names are the enclosing function's variables.
+    Nonlocal(Vec<String>),
 }
 
 #[derive(Clone, Debug)]
@@ -130,6 +139,8 @@ pub enum ExprKind {
     Compare { left: Box<Expr>, ops: Vec<CmpOp>, comparators: Vec<Expr> },
     IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
     Call { func: Box<Expr>, args: Vec<Expr>, keywords: Vec<Keyword> },
+    /// `lambda params: body`, as an inner function named `<lambda>` whose body returns `body`.
+    Lambda(Box<FunctionDef>),
     /// An f-string (implicitly concatenated parts joined): its text pieces and formatted
     /// values, in order.
     FString(Vec<FStringPart>),
@@ -142,6 +153,21 @@ pub enum FStringPart {
     /// `{value!conversion:spec}`: `conversion` is `s`, `r` or `a`; the format spec is itself
     /// made of pieces (`{x:>{width}}`), empty when there is none.
     Value { value: Box<Expr>, conversion: Option<char>, spec: Vec<FStringPart> },
+}
+
+impl FStringPart {
+    /// The expressions formatted by these pieces, those of their format specs included, in
+    /// order.
+    pub fn values(parts: &[FStringPart]) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        for part in parts {
+            if let FStringPart::Value { value, spec, .. } = part {
+                out.push(&**value);
+                out.extend(FStringPart::values(spec));
+            }
+        }
+        out
+    }
 }
 
 /// One `for target in iter if cond ...` clause of a comprehension.

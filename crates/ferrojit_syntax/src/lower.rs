@@ -16,12 +16,16 @@ struct Lowerer<'a> {
     /// The comprehensions being lowered, innermost last: the names each one binds, with the
     /// hidden names they are renamed to.
     scopes: std::cell::RefCell<Vec<Vec<(String, String)>>>,
-    /// Every hidden name made so far (see [`FunctionDef::hidden_locals`]).
+    /// The hidden names made so far for the function being lowered (see
+    /// [`FunctionDef::hidden_locals`]).
     hidden: std::cell::RefCell<Vec<String>>,
+    /// Hidden names made in the whole source, inner functions' included: numbers them, so
+    /// that an inner function's hidden names never clash with the enclosing ones it reads.
+    hidden_count: std::cell::Cell<usize>,
 }
 
 pub(crate) fn lower_module(module: &py::ModModule, src: &Dedented) -> Result<FunctionDef> {
-    let lowerer = Lowerer { src, depth: std::cell::Cell::new(0), scopes: Default::default(), hidden: Default::default() };
+    let lowerer = Lowerer { src, depth: std::cell::Cell::new(0), scopes: Default::default(), hidden: Default::default(), hidden_count: Default::default() };
     match module.body.first() {
         Some(py::Stmt::FunctionDef(def)) => lowerer.function(def),
         Some(other) => Err(lowerer.unsupported(
@@ -57,7 +61,14 @@ impl Lowerer<'_> {
         if def.is_async {
             return Err(self.unsupported(def.range, "`async def` is not supported", Some(hint_plain)));
         }
-        let p = &def.parameters;
+        let params = self.parameters(&def.parameters, false)?;
+        let body = self.block(&def.body)?;
+        Ok(FunctionDef { name: def.name.id.to_string(), params, body, span: self.src.span(def.name.range), hidden_locals: self.hidden.take() })
+    }
+
+    /// The parameters of a function: positional ones, with their defaults lowered for inner
+    /// functions and lambdas (`nested`; Python evaluated the compiled function's own).
+    fn parameters(&self, p: &py::Parameters, nested: bool) -> Result<Vec<Param>> {
         if let Some(v) = &p.vararg {
             return Err(self.unsupported(v.range, "`*args` parameters are not supported", Some("pass a tuple instead")));
         }
@@ -67,14 +78,41 @@ impl Lowerer<'_> {
         if let Some(k) = p.kwonlyargs.first() {
             return Err(self.unsupported(k.range, "keyword-only parameters are not supported", None));
         }
-        let params = p
-            .posonlyargs
+        p.posonlyargs
             .iter()
             .chain(p.args.iter())
-            .map(|a| Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter) })
-            .collect();
-        let body = self.block(&def.body)?;
-        Ok(FunctionDef { name: def.name.id.to_string(), params, body, span: self.src.span(def.name.range), hidden_locals: self.hidden.take() })
+            .map(|a| {
+                let default = match &a.default {
+                    Some(d) if nested => Some(self.expr(d)?),
+                    _ => None,
+                };
+                Ok(Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter), default })
+            })
+            .collect()
+    }
+
+    /// An inner function (`def` in the body, or a `lambda`): a function of its own, whose
+    /// hidden locals are its own. Its parameters and the names it assigns shadow the enclosing
+    /// comprehensions' renamed variables; the names it only reads keep them (a `lambda` in a
+    /// comprehension reads the comprehension's variable).
+    fn inner_function(&self, name: &str, span: Span, parameters: Option<&py::Parameters>, body: InnerBody<'_>) -> Result<FunctionDef> {
+        let params = match parameters {
+            Some(p) => self.parameters(p, true)?,
+            None => Vec::new(),
+        };
+        let mut own: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
+        if let InnerBody::Statements(stmts) = body {
+            collect_assigned_names(stmts, &mut own);
+        }
+        let outer_hidden = self.hidden.take();
+        self.scopes.borrow_mut().push(own.into_iter().map(|n| (n.clone(), n)).collect());
+        let lowered = match body {
+            InnerBody::Statements(stmts) => self.block(stmts),
+            InnerBody::Expression(e) => self.expr(e).map(|value| vec![Stmt { span: value.span, kind: StmtKind::Return(Some(value)) }]),
+        };
+        self.scopes.borrow_mut().pop();
+        let hidden_locals = self.hidden.replace(outer_hidden);
+        Ok(FunctionDef { name: name.to_string(), params, body: lowered?, span, hidden_locals })
     }
 
     fn block(&self, stmts: &[py::Stmt]) -> Result<Vec<Stmt>> {
@@ -159,6 +197,18 @@ impl Lowerer<'_> {
                 }
                 StmtKind::Expr(self.expr(&s.value)?)
             }
+            py::Stmt::FunctionDef(def) if !def.is_async => {
+                if let Some(d) = def.decorator_list.first() {
+                    return Err(self.unsupported(d.range, "decorators on inner functions are not supported", Some("remove the decorator: an inner function of a compiled function is compiled with it")));
+                }
+                if let Some(t) = &def.type_params {
+                    return Err(self.unsupported(t.range, "type parameters are not supported", None));
+                }
+                let name = def.name.id.to_string();
+                let inner = self.inner_function(&name, self.span(&def.name), Some(&def.parameters), InnerBody::Statements(&def.body))?;
+                StmtKind::FunctionDef(Box::new(inner))
+            }
+            py::Stmt::Nonlocal(n) => StmtKind::Nonlocal(n.names.iter().map(|i| i.id.to_string()).collect()),
             other => return Err(self.unsupported_stmt(other)),
         };
         Ok(Some(Stmt { kind, span }))
@@ -170,9 +220,9 @@ impl Lowerer<'_> {
             py::Stmt::Try(_) => ("`try` statements are not supported", plain),
             py::Stmt::With(_) => ("`with` statements are not supported", plain),
             py::Stmt::ClassDef(_) => ("`class` definitions are not supported inside compiled functions", Some("define the class at module level in plain Python")),
-            py::Stmt::FunctionDef(_) => ("nested function definitions are not supported yet", Some("define the function at module level and decorate it with `@njit`")),
+            py::Stmt::FunctionDef(_) => ("`async def` is not supported", None),
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => ("`import` inside a compiled function is not supported", Some("import at module level; the compiled function can use the module as a global")),
-            py::Stmt::Global(_) | py::Stmt::Nonlocal(_) => ("`global` and `nonlocal` are not supported", Some("module-level values are read-only constants; pass values as arguments and return results")),
+            py::Stmt::Global(_) => ("`global` is not supported", Some("module-level values are read-only constants; pass values as arguments and return results")),
             py::Stmt::Match(_) => ("`match` statements are not supported", Some("use `if`/`elif`")),
             py::Stmt::TypeAlias(_) => ("`type` aliases are not supported", None),
             _ => ("this statement is not supported", None),
@@ -345,6 +395,7 @@ impl Lowerer<'_> {
                 });
                 ExprKind::Call { func: self.boxed(&c.func)?, args: args.collect::<Result<_>>()?, keywords: keywords.collect::<Result<_>>()? }
             }
+            py::Expr::Lambda(l) => ExprKind::Lambda(Box::new(self.inner_function("<lambda>", span, l.parameters.as_deref(), InnerBody::Expression(&l.body))?)),
             other => return Err(self.unsupported_expr(other)),
         };
         Ok(Expr { kind, span })
@@ -359,7 +410,8 @@ impl Lowerer<'_> {
     /// A new hidden local name made from `base`.
     fn hidden_name(&self, base: &str) -> String {
         let mut hidden = self.hidden.borrow_mut();
-        let name = format!("{base}'{}", hidden.len());
+        let name = format!("{base}'{}", self.hidden_count.get());
+        self.hidden_count.set(self.hidden_count.get() + 1);
         hidden.push(name.clone());
         name
     }
@@ -425,7 +477,6 @@ impl Lowerer<'_> {
 
     fn unsupported_expr(&self, expr: &py::Expr) -> SyntaxError {
         let (what, hint) = match expr {
-            py::Expr::Lambda(_) => ("`lambda` is not supported yet", Some("define a module-level function decorated with `@njit`")),
             py::Expr::Yield(_) => ("generators (`yield`) are not supported yet", None),
             py::Expr::YieldFrom(_) => ("`yield from` is not supported", None),
             py::Expr::Await(_) => ("`await` is not supported", None),
@@ -439,6 +490,40 @@ impl Lowerer<'_> {
             _ => ("this expression is not supported", None),
         };
         self.unsupported(expr.range(), what, hint)
+    }
+}
+
+/// What an inner function's body is: statements (`def`) or one expression (`lambda`).
+#[derive(Clone, Copy)]
+enum InnerBody<'a> {
+    Statements(&'a [py::Stmt]),
+    Expression(&'a py::Expr),
+}
+
+/// The names `stmts` bind (assignments, loop targets, inner `def`s), not looking into inner
+/// functions: Python makes them local to the function.
+fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        match s {
+            py::Stmt::Assign(a) => a.targets.iter().for_each(|t| collect_target_names(t, out)),
+            py::Stmt::AugAssign(a) => collect_target_names(&a.target, out),
+            py::Stmt::AnnAssign(a) => collect_target_names(&a.target, out),
+            py::Stmt::For(f) => {
+                collect_target_names(&f.target, out);
+                collect_assigned_names(&f.body, out);
+                collect_assigned_names(&f.orelse, out);
+            }
+            py::Stmt::While(w) => {
+                collect_assigned_names(&w.body, out);
+                collect_assigned_names(&w.orelse, out);
+            }
+            py::Stmt::If(i) => {
+                collect_assigned_names(&i.body, out);
+                i.elif_else_clauses.iter().for_each(|c| collect_assigned_names(&c.body, out));
+            }
+            py::Stmt::FunctionDef(d) => out.push(d.name.id.to_string()),
+            _ => {}
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! ferrojit's type lattice and its promotion rules.
 //!
 //! [`Type`] is the type of a first-class runtime value: what a variable, argument or return value
-//! can hold. Compile-time-only things (modules, functions, exception classes) are not `Type`s;
-//! the inference stage keeps them apart.
+//! can hold. Compile-time-only things (modules, built-in functions, exception classes) are not
+//! `Type`s; the inference stage keeps them apart. A compiled function used as a value is one:
+//! [`Type::Function`], a type per function.
 //!
 //! Operators follow NumPy 2's scalar rules (`np.result_type`, NEP 50) where NumPy and Numba
 //! disagree:
@@ -59,6 +60,53 @@ pub enum Type {
     /// A Python `bytes`: stored as a string of one byte per character (its bytes are the
     /// code points), so that the string runtime serves both; its items are integers.
     Bytes,
+    /// A function as a value: an `@njit` function, an inner function or a lambda. Each
+    /// function has a type of its own (as in Numba), so a call of a value of this type is a
+    /// direct call, and a function taking it is compiled once per function passed.
+    Function(Box<FunctionType>),
+}
+
+/// The type of one function as a value (see [`Type::Function`]). The value is laid out as the
+/// tuple of `captures`: what the function reads from the function that defined it (the
+/// enclosing variables, then the defaults of its parameters), passed as its first arguments
+/// when it is called. A module-level function captures nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FunctionType {
+    /// The compiler's id of the function (unique in the process).
+    pub id: u64,
+    /// Its name as written (`<lambda>` for a lambda), for messages.
+    pub name: String,
+    pub captures: Vec<Type>,
+}
+
+impl FunctionType {
+    /// The tuple type a value of this function type is laid out as.
+    pub fn layout(&self) -> Type {
+        Type::Tuple(self.captures.clone())
+    }
+
+    /// The ids of the function types in `ty`, outermost first, as `#id` each: what tells apart
+    /// types that print alike (two lambdas), for names that must be unique (symbols).
+    pub fn ids(ty: &Type) -> String {
+        fn walk(ty: &Type, out: &mut String) {
+            match ty {
+                Type::Function(f) => {
+                    out.push_str(&format!("#{}", f.id));
+                    f.captures.iter().for_each(|t| walk(t, out));
+                }
+                Type::Tuple(items) => items.iter().for_each(|t| walk(t, out)),
+                Type::List(item) | Type::Set(item) => walk(item, out),
+                Type::Dict(k, v) => {
+                    walk(k, out);
+                    walk(v, out);
+                }
+                _ => {}
+            }
+        }
+        let mut out = String::new();
+        walk(ty, &mut out);
+        out
+    }
 }
 
 /// The unit of a `datetime64`/`timedelta64`, as NumPy names them; `Generic` is the unit of a
@@ -269,6 +317,7 @@ impl Type {
                         path.pop();
                     }
                 }
+                Type::Function(f) => collect(&f.layout(), path, out),
                 Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
             }
         }
@@ -281,6 +330,7 @@ impl Type {
     pub fn holds_heap(&self) -> bool {
         match self {
             Type::Tuple(items) => items.iter().any(Type::holds_heap),
+            Type::Function(f) => f.captures.iter().any(Type::holds_heap),
             other => !other.heap_parts().is_empty(),
         }
     }
@@ -392,6 +442,7 @@ impl Type {
                     *at += ty.leaves().len();
                 }
                 Type::Tuple(items) => items.iter().for_each(|t| walk(t, at, out)),
+                Type::Function(f) => f.captures.iter().for_each(|t| walk(t, at, out)),
                 other => *at += other.leaves().len(),
             }
         }
@@ -410,6 +461,7 @@ impl Type {
             // Records are array elements, never passed as values.
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
+            Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             // The list's (dict's, string's) meminfo.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
@@ -511,6 +563,12 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
             Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
         }
+        // One function whose captured variables were typed differently (a variable widened
+        // after a first walk): the captures unify as a tuple's items.
+        (Type::Function(x), Type::Function(y)) if x.id == y.id && x.captures.len() == y.captures.len() => {
+            let captures = x.captures.iter().zip(&y.captures).map(|(a, b)| unify(a, b)).collect::<Option<_>>()?;
+            Some(Type::Function(Box::new(FunctionType { id: x.id, name: x.name.clone(), captures })))
+        }
         // Arrays: layout `A` when the layouts differ, read-only when either is, unaligned when
         // either is (as Numba's `Array.unify`).
         (Type::Array(x), Type::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Type::Array(ArrayType {
@@ -559,6 +617,15 @@ impl fmt::Display for Type {
                 write!(f, "{unaligned}{readonly}array({}, {}d, {layout})", a.dtype, a.ndim)
             }
             Type::List(item) => write!(f, "list({item})"),
+            // `function(g)`, `function(<lambda>; int64, list(float64))`: two functions of one
+            // name print alike (symbols add the ids, see `FunctionType::ids`).
+            Type::Function(func) => {
+                write!(f, "function({}", func.name)?;
+                for (i, t) in func.captures.iter().enumerate() {
+                    write!(f, "{}{t}", if i == 0 { "; " } else { ", " })?;
+                }
+                write!(f, ")")
+            }
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),

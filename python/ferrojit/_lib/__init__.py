@@ -48,6 +48,9 @@ IMPLEMENTED_IN = {
     # Built-ins over lists (and other iterables).
     **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list", "any", "all")},
     "builtins.set": "sets",
+    # The built-ins taking functions.
+    **{f"builtins.{name}": "functional" for name in ("map", "filter")},
+    "functools.reduce": "functional",
     # Random numbers: np.random's legacy functions and Python's `random` module.
     **{
         f"numpy.random.{name}": "random"
@@ -90,7 +93,7 @@ IMPLEMENTED_IN = {
 
 # The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs
 # that use it: it costs NumPy 100 ms and more).
-LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator")
+LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator", "functools")
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
@@ -364,6 +367,27 @@ def list_extremum(a, largest):
     return max(a) if largest else min(a)
 
 
+def range_list(start, stop, step):
+    """``range(start, stop, step)`` where compiled code needs its items as a value (an argument
+    of ``sum``, ``sorted``, ``min``, ``map``, ...): the list of them."""
+    return list(range(start, stop, step))
+
+
+def extremum_by(items, key, default, largest):
+    """``min``/``max`` (``largest``) of ``items`` (a list, a 1-d array, or the tuple of the
+    arguments) with ``key=`` (a function, or ``None``) or ``default=`` (``None`` when not
+    given)."""
+    if key is None:
+        key = _identity
+    if not items and default is not None:
+        return default
+    return max(items, key=key) if largest else min(items, key=key)
+
+
+def _identity(x):
+    return x
+
+
 def dict_getitem(d, key):
     """``d[key]`` of a dict."""
     return d[key]
@@ -473,6 +497,8 @@ INTERNAL = {
             (list_delete, "`del` of a list item"),
             (list_delete_slice, "`del` of a list slice"),
             (list_extremum, "`min`/`max` of a list"),
+            (extremum_by, "min()/max() with key= or default="),
+            (range_list, "range() as a value"),
         )
     },
     **{

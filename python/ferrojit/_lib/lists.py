@@ -10,6 +10,8 @@ n)`` and ``new_of(example, n)`` make a list of ``n`` such items. Python callers 
 
 from __future__ import annotations
 
+import sys
+
 from .. import types
 from ..extending import CallRefused, overload_method, register_jitable
 
@@ -228,10 +230,36 @@ def _merge(src, dst, lo, mid, hi, descending):
             i += 1
 
 
+def _given(value):
+    """Whether a typing function's optional argument was passed (and not as ``None``)."""
+    return value is not None and not isinstance(value, types.NoneType)
+
+
+def _key_function(key, callee):
+    if _given(key) and not isinstance(key, types.Function):
+        raise CallRefused(f"the `key` of `{callee}` must be a function, not `{key}`", hint="pass a compiled function, an inner function or a lambda")
+    return _given(key)
+
+
 @overload_method(types.List, "sort")
 def sort(lst, key=None, reverse=False):
-    if key is not None and not isinstance(key, types.NoneType):
-        raise CallRefused("`list.sort(key=...)` is not supported yet", hint="sort a list of (key, item) tuples", unsupported=True)
+    if _key_function(key, "list.sort()"):
+
+        def sort_by_key(lst, key=None, reverse=False):
+            # Each item's key computed once, before anything moves (a key that raises leaves
+            # the list as it was), then the (key, position) pairs sorted: equal keys keep their
+            # order in either direction (stable, as CPython's), the position counting down
+            # when the order is reversed.
+            n = len(lst)
+            descending = bool(reverse)
+            keyed = [(key(item(lst, i)), -i if descending else i) for i in range(n)]
+            keyed.sort(reverse=descending)
+            items = lst.copy()
+            for k in range(n):
+                at = keyed[k][1]
+                store(lst, k, item(items, -at if descending else at))
+
+        return sort_by_key
 
     def impl(lst, key=None, reverse=False):
         # A bottom-up merge sort (stable, as CPython's), runs of 16 first sorted by insertion.
@@ -277,6 +305,8 @@ from . import (  # noqa: E402 - the placeholders the compiler's calls name
     list_delete_slice,
     list_extend_in_place,
     list_extremum,
+    extremum_by,
+    range_list,
     list_get_slice,
     list_repeat,
     list_repeat_in_place,
@@ -574,6 +604,82 @@ def _extremum(a, largest):
     return impl
 
 
+# CPython's message for `min()`/`max()` of nothing without a default.
+_EMPTY_MIN = "min() arg is an empty sequence" if sys.version_info < (3, 12) else "min() iterable argument is empty"
+_EMPTY_MAX = "max() arg is an empty sequence" if sys.version_info < (3, 12) else "max() iterable argument is empty"
+
+
+@overload(range_list)
+def _range_list(start, stop, step):
+    def impl(start, stop, step):
+        if step == 0:
+            raise ValueError("range() arg 3 must not be zero")
+        return [i for i in range(start, stop, step)]
+
+    return impl
+
+
+@overload(extremum_by, prefer_literal=True)
+def _extremum_by(items, key, default, largest):
+    _key_function(key, "min()/max()")
+    if isinstance(items, (types.DictType, types.SetType)):
+
+        def of_keys(items, key, default, largest):
+            # The keys in order (numbers or tuples of numbers: nothing to release).
+            found = False
+            for x in items:
+                if key is None:
+                    k = x
+                else:
+                    k = key(x)
+                if not found:
+                    best = x
+                    best_key = k
+                    found = True
+                elif (k > best_key) if largest else (k < best_key):  # noqa: F821 - set by the first key
+                    best = x
+                    best_key = k
+            if not found:
+                if default is None:
+                    if largest:
+                        raise ValueError(_EMPTY_MAX)
+                    raise ValueError(_EMPTY_MIN)
+                return default
+            return best  # noqa: F821 - set by the first key
+
+        return of_keys
+    if not (isinstance(items, types.List) or _uniform_tuple(items) or (isinstance(items, types.Array) and items.ndim == 1)):
+        return None
+
+    def impl(items, key, default, largest):
+        # The first of the smallest (largest) keys, as CPython's: a later item replaces the
+        # best only when its key is strictly smaller (larger).
+        n = len(items)
+        if n == 0:
+            if default is None:
+                if largest:
+                    raise ValueError(_EMPTY_MAX)
+                raise ValueError(_EMPTY_MIN)
+            return default
+        best = items[0]
+        if key is None:
+            best_key = best
+        else:
+            best_key = key(best)
+        for i in range(1, n):
+            x = items[i]
+            if key is None:
+                k = x
+            else:
+                k = key(x)
+            if (k > best_key) if largest else (k < best_key):
+                best = x
+                best_key = k
+        return best
+
+    return impl
+
+
 @overload(sum)
 def _sum(iterable, start=0):
     if not isinstance(iterable, types.List):
@@ -590,8 +696,16 @@ def _sum(iterable, start=0):
 
 @overload(sorted)
 def _sorted(iterable, key=None, reverse=False):
-    if key is not None and not isinstance(key, types.NoneType):
-        raise CallRefused("`sorted(key=...)` is not supported yet", hint="sort a list of (key, item) tuples", unsupported=True)
+    if _key_function(key, "sorted()"):
+        if isinstance(iterable, types.List) or _uniform_tuple(iterable) or (isinstance(iterable, types.Array) and iterable.ndim == 1):
+
+            def sorted_by_key(iterable, key=None, reverse=False):
+                out = [x for x in iterable]
+                out.sort(key=key, reverse=reverse)
+                return out
+
+            return sorted_by_key
+        return None
     if isinstance(iterable, types.List):
 
         def sorted_list(iterable, key=None, reverse=False):

@@ -1,0 +1,5 @@
+def f(x):
+    @njit
+    def g(y):
+        return y
+    return g(x)
