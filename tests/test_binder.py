@@ -304,8 +304,11 @@ def sqrt_order(x):
     return np.sqrt(x, order="C")
 
 
-def max_key(x):
-    return max(x, 1.0, key=None)
+def zip_strict(x):
+    total = 0.0
+    for a, b in zip((x,), (x,), strict=True):
+        total += a * b
+    return total
 
 
 def np_zeros_like_array(a):
@@ -320,7 +323,7 @@ def np_empty_like_array(a):
 # naming the argument, where plain Python runs the call.
 UNSUPPORTED_ARGUMENTS = [
     (sqrt_order, 2.0, "`np.sqrt(order=...)` is not supported in compiled code yet"),
-    (max_key, 2.0, "`max(key=...)` is not supported in compiled code yet"),
+    (zip_strict, 2.0, "`zip(strict=...)` is not supported in compiled code yet"),
     (np_zeros_like_array, ARRAY, "`np.zeros(like=...)` is not supported in compiled code yet"),
     (np_empty_like_array, ARRAY, "`np.empty(like=...)` is not supported in compiled code yet"),
 ]

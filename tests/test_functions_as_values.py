@@ -356,7 +356,7 @@ def min_max_key_first_of_equals(lst):
 
 
 def min_max_key_arguments(a, b, c):
-    return min(a, b, c, key=lambda v: -v), max(a, b, c, key=abs_value)
+    return min(a, b, c, key=lambda v: -v), max(a, b, c, key=abs_value), max(a, 1, key=None)
 
 
 def min_max_default(n):

@@ -10,12 +10,15 @@
 //! Numba does). A call of a function value passes those values first, then the call's own
 //! arguments bound to the function's own parameters, the defaults taken from the value.
 //!
-//! Capture is by value, when the `def` runs. Python's closures read the variable when the
-//! inner function runs; the two agree unless the variable is assigned after the `def`, which
-//! is refused with a message saying what to do (see [`FnInfer::function_definition`]).
+//! Capture is by value, when the `def` runs, for a variable that cannot change afterwards.
+//! Python's closures read the variable when the inner function runs: a variable that an inner
+//! function assigns (`nonlocal`) or that may change after the `def` (assigned after it, or in
+//! a loop around it) lives in a [`Cell`] instead, a list of at most one item made when the
+//! function starts, and inner functions capture the cell.
 //!
 //! A module-level `@njit` function used as a value captures nothing: its value is the empty
-//! tuple, and a call of it is a call of the function.
+//! tuple, and a call of it is a call of the function. A built-in or library callable (`abs`,
+//! `math.sqrt`, `operator.add`) used as a value is the same, its calls those of the callable.
 //!
 //! Every function that can be a value is recorded here by id, for the whole process: a value
 //! of its type may reach code compiled later (returned by a callee, passed in from Python).
@@ -45,7 +48,8 @@ pub(crate) struct Lifted {
     pub cells: Vec<String>,
 }
 
-/// A variable that lives in a cell, a list of one item, rather than in a local: one that an
+/// A variable that lives in a cell, a list of one item (none before the variable is first
+/// assigned), rather than in a local: one that an
 /// inner function assigns (`nonlocal`), or reads while it may still change (it is assigned
 /// after the inner function is defined, or in a loop around the definition). The function
 /// defining the variable makes the cell when it starts; its inner functions capture the cell
@@ -98,11 +102,11 @@ pub fn plain_function_type(source: &Arc<FunctionSource>) -> Type {
 
 /// The type of a built-in or library callable (`abs`, `math.sqrt`, `operator.add`) as a value,
 /// recording it so that calls of the value call it.
-fn library_function_type(callable: GlobalValue, name: &str) -> Type {
+fn library_function_type(callable: GlobalValue) -> Type {
     let (key, shown) = match &callable {
         GlobalValue::Function(q) => (q.clone(), q.rsplit('.').next().unwrap_or(q).to_string()),
         GlobalValue::Overloaded(k) => (format!("overloaded {k}"), crate::overloads::display_name(*k)),
-        _ => (name.to_string(), name.to_string()),
+        _ => unreachable!("only built-in and library callables are library function values"),
     };
     let mut r = registry();
     let id = match r.library_ids.get(&key) {
@@ -685,7 +689,7 @@ impl FnInfer<'_> {
 
     /// A built-in or library callable as a value of its own type.
     pub(crate) fn library_function_value(&self, callable: GlobalValue, span: Span) -> ir::Expr {
-        ir::Expr::new(ExprKind::Tuple(Vec::new()), library_function_type(callable, "function"), span)
+        ir::Expr::new(ExprKind::Tuple(Vec::new()), library_function_type(callable), span)
     }
 
     /// Whether `g` is a number type (`int`, `float`, `np.float32`): a compile-time class, not a
