@@ -44,10 +44,14 @@ def list_of_arrays(n):
 
 
 def word_count(text):
-    """Counting words with a dict, the idiom `d[k] = d.get(k, 0) + 1`."""
+    """Counting words with a dict (written with `in`: Numba cannot type the `d.get(k, 0) + 1`
+    idiom on an empty dict, which ferrojit compiles)."""
     counts = {}
     for word in text.split():
-        counts[word] = counts.get(word, 0) + 1
+        if word in counts:
+            counts[word] += 1
+        else:
+            counts[word] = 1
     return len(counts) + counts["the"]
 
 

@@ -69,6 +69,9 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.repr", "obj, /", repr);
     r.function("builtins.hash", "obj, /", hash);
     r.function("builtins.format", "value, format_spec='', /", format_builtin);
+    r.function("builtins.hex", "number, /", |cx, args, span| radix_text(cx, args, "hex", "#x", span));
+    r.function("builtins.oct", "number, /", |cx, args, span| radix_text(cx, args, "oct", "#o", span));
+    r.function("builtins.bin", "number, /", |cx, args, span| radix_text(cx, args, "bin", "#b", span));
 }
 
 fn int(v: i128, span: Span) -> ir::Expr {
@@ -695,6 +698,16 @@ impl FnInfer<'_> {
         let value = self.concat_all(out, span);
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Str, span))
     }
+}
+
+/// `hex(n)`, `oct(n)`, `bin(n)`: the integer with its prefix (`-0xff`), as `format(n, spec)`.
+fn radix_text(cx: &mut FnInfer<'_>, args: &mut Args, name: &str, spec: &str, span: Span) -> Result<Value> {
+    let n = cx.required_expr(args, "number")?;
+    if !n.ty.is_integer_like() {
+        return Err(cx.typing(n.span, format!("'{}' object cannot be interpreted as an integer", n.ty), Some(&format!("`{name}()` takes integers"))));
+    }
+    let spec = FnInfer::string_constant(spec, span);
+    cx.format_value(n, None, Some(spec), span).map(Value::Expr)
 }
 
 pub(crate) fn format_builtin(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

@@ -837,8 +837,10 @@ impl DispatcherBase {
                     Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => format!(" ({})", e.value(py)),
                     _ => String::new(),
                 };
-                // `a uint8`, `a unicode_type`: the `u` of these names sounds as in "you".
-                let article = if given[i].starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
+                // `an unaligned array`, but `a uint8`, `a unicode_type`: the `u` of these names
+                // sounds as in "you".
+                let sounds_as_you = ["uint", "unicode"].iter().any(|p| given[i].starts_with(p));
+                let article = if given[i].starts_with(['a', 'e', 'i', 'o', 'u']) && !sounds_as_you { "an" } else { "a" };
                 format!("{}: {article} `{}` value{why}", self.argument_label(py, i), given[i])
             }
             None => format!("`{}()`: the arguments ({})", self.qualname(py).unwrap_or_default(), given.join(", ")),

@@ -785,7 +785,7 @@ pub unsafe extern "C" fn ferrojit_rt_str_strip(s: *mut MemInfo, set: *mut MemInf
 
 /// The items of `s.split(sep, maxsplit)` (`rsplit` when `last`), in order; `sep` null splits at
 /// runs of whitespace.
-unsafe fn split_parts(s: *mut MemInfo, sep: *mut MemInfo, maxsplit: i64, last: bool) -> Vec<Vec<u32>> {
+unsafe fn split_parts(s: *mut MemInfo, sep: *mut MemInfo, maxsplit: i64, last: bool) -> Vec<std::ops::Range<usize>> {
     let x = chars(s);
     let mut left = if maxsplit < 0 { usize::MAX } else { maxsplit as usize };
     let mut parts = Vec::new();
@@ -802,14 +802,14 @@ unsafe fn split_parts(s: *mut MemInfo, sep: *mut MemInfo, maxsplit: i64, last: b
                 }
                 if left == 0 {
                     // The rest, its trailing whitespace kept (CPython's rule).
-                    parts.push((i..x.len()).map(|k| x.at(k)).collect());
+                    parts.push(i..x.len());
                     break;
                 }
                 let start = i;
                 while i < x.len() && !space(i) {
                     i += 1;
                 }
-                parts.push((start..i).map(|k| x.at(k)).collect());
+                parts.push(start..i);
                 left -= 1;
             }
         } else {
@@ -822,14 +822,14 @@ unsafe fn split_parts(s: *mut MemInfo, sep: *mut MemInfo, maxsplit: i64, last: b
                     break;
                 }
                 if left == 0 {
-                    parts.push((0..i).map(|k| x.at(k)).collect());
+                    parts.push(0..i);
                     break;
                 }
                 let end = i;
                 while i > 0 && !space(i - 1) {
                     i -= 1;
                 }
-                parts.push((i..end).map(|k| x.at(k)).collect());
+                parts.push(i..end);
                 left -= 1;
             }
             parts.reverse();
@@ -841,20 +841,20 @@ unsafe fn split_parts(s: *mut MemInfo, sep: *mut MemInfo, maxsplit: i64, last: b
         let mut at = 0;
         while left > 0 {
             let Some(p) = x.find(y, at, x.len(), false) else { break };
-            parts.push((at..p).map(|k| x.at(k)).collect());
+            parts.push(at..p);
             at = p + y.len();
             left -= 1;
         }
-        parts.push((at..x.len()).map(|k| x.at(k)).collect());
+        parts.push(at..x.len());
     } else {
         let mut end = x.len();
         while left > 0 {
             let Some(p) = x.find(y, 0, end, true) else { break };
-            parts.push((p + y.len()..end).map(|k| x.at(k)).collect());
+            parts.push(p + y.len()..end);
             end = p;
             left -= 1;
         }
-        parts.push((0..end).map(|k| x.at(k)).collect());
+        parts.push(0..end);
         parts.reverse();
     }
     parts
@@ -863,15 +863,15 @@ unsafe fn split_parts(s: *mut MemInfo, sep: *mut MemInfo, maxsplit: i64, last: b
 /// The heap descriptor of a list of strings (one meminfo at offset 0 of each item).
 static STR_LIST_HEAP: [i64; 2] = [1, 0];
 
-/// A new list of strings holding `parts`.
-unsafe fn list_of(parts: &[Vec<u32>], exc: *mut ExcInfo) -> *mut MemInfo {
+/// A new list of strings holding the pieces `parts` of `text`.
+unsafe fn list_of(text: Chars, parts: &[std::ops::Range<usize>], exc: *mut ExcInfo) -> *mut MemInfo {
     let list = crate::lists::ferrojit_rt_list_new(8, STR_LIST_HEAP.as_ptr(), parts.len() as i64);
     if list.is_null() {
         return out_of_memory(exc);
     }
     let items = crate::lists::header(list).items as *mut *mut MemInfo;
     for (i, p) in parts.iter().enumerate() {
-        let s = from_code_points(p);
+        let s = substring(text, p.clone());
         if s.is_null() {
             crate::memory::release(list);
             return out_of_memory(exc);
@@ -881,10 +881,22 @@ unsafe fn list_of(parts: &[Vec<u32>], exc: *mut ExcInfo) -> *mut MemInfo {
     list
 }
 
+/// A new string of the characters `range` of `text` (of the narrowest kind: a piece of wide
+/// text may be narrower).
+unsafe fn substring(text: Chars, range: std::ops::Range<usize>) -> *mut MemInfo {
+    match text {
+        Chars::One(c) => from_raw(c[range.clone()].as_ptr(), range.len(), 1),
+        _ => {
+            let max = range.clone().map(|i| text.at(i)).max().unwrap_or(0);
+            from_iter(range.len(), max, range.map(|i| text.at(i)))
+        }
+    }
+}
+
 /// `s.split(maxsplit=maxsplit)` (`rsplit` when `last`): split at runs of whitespace.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_str_split_whitespace(s: *mut MemInfo, maxsplit: i64, last: i64, exc: *mut ExcInfo) -> *mut MemInfo {
-    list_of(&split_parts(s, std::ptr::null_mut(), maxsplit, last != 0), exc)
+    list_of(chars(s), &split_parts(s, std::ptr::null_mut(), maxsplit, last != 0), exc)
 }
 
 /// `s.split(sep, maxsplit)` (`rsplit` when `last`): a new list; `sep` null splits at whitespace.
@@ -894,7 +906,7 @@ pub unsafe extern "C" fn ferrojit_rt_str_split(s: *mut MemInfo, sep: *mut MemInf
         raise(exc, EXC_VALUE_ERROR, "empty separator");
         return std::ptr::null_mut();
     }
-    list_of(&split_parts(s, sep, maxsplit, last != 0), exc)
+    list_of(chars(s), &split_parts(s, sep, maxsplit, last != 0), exc)
 }
 
 /// `s.splitlines(keepends)`: CPython's line boundaries.
@@ -920,9 +932,9 @@ pub unsafe extern "C" fn ferrojit_rt_str_splitlines(s: *mut MemInfo, keepends: i
                 eol = i;
             }
         }
-        parts.push((start..eol).map(|k| x.at(k)).collect());
+        parts.push(start..eol);
     }
-    list_of(&parts, exc)
+    list_of(x, &parts, exc)
 }
 
 /// `sep.join(items)`, `items` a list of strings.
