@@ -359,7 +359,7 @@ def exercise():
     add = Dict.empty(types.unicode_type, types.int64)
     add_counts(add, ["a", "b", "a"])
     assert identity(d) is d
-    nested_append(d, "k3", "y") if False else None
+    assert list(nested_append(d, "k3", "y")) == ["w3", "x", "y"]
     lst = List([1.0, 2.0])
     append_twice(lst, 3.0)
     with pytest.raises(ValueError):
