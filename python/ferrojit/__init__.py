@@ -52,12 +52,13 @@ def _start_warm_up() -> None:
 
 
 def __getattr__(name: str) -> object:
-    """``ferrojit.extending`` on first use, as ``numba.extending`` is reached after
-    ``import numba`` (importing it with the package would slow ``import ferrojit`` down)."""
-    if name == "extending":
+    """``ferrojit.extending`` and ``ferrojit.typed`` on first use, as ``numba.extending`` and
+    ``numba.typed`` are reached after ``import numba`` (importing them with the package would
+    slow ``import ferrojit`` down)."""
+    if name in ("extending", "typed"):
         import importlib
 
-        return importlib.import_module(".extending", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -217,6 +217,13 @@ class List(Type):
         return self.dtype
 
 
+class ListType(List):
+    """Numba's ``types.ListType``, the type of a typed List (``ferrojit.typed.List``). Compiled
+    code stores typed and reflected lists alike, so it is the same type as ``List``."""
+
+    __slots__ = ()
+
+
 class DictType(Type):
     """A dict from ``key_type`` keys to ``value_type`` values (Numba's ``types.DictType``)."""
 
@@ -526,5 +533,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "ListType", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

@@ -51,7 +51,7 @@ fn hashable(ty: &Type) -> bool {
 }
 
 /// `-0.0` keys as `0.0` (the compiled code's canonical form: keys compare by their bytes).
-fn canonical(key: &Type, slots: &mut [u64]) {
+pub(crate) fn canonical(key: &Type, slots: &mut [u64]) {
     for (slot, leaf) in slots.iter_mut().zip(key.leaves()) {
         match leaf {
             Leaf::Float(FloatType::F64) if *slot == 1 << 63 => *slot = 0,
@@ -179,6 +179,11 @@ fn reflect<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo
 
 /// Boxes the dict `meminfo`, taking over the caller's reference.
 pub(crate) fn box_dict<'py>(py: Python<'py>, key: &Type, value: &Type, meminfo: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    let ty = Type::Dict(Box::new(key.clone()), Box::new(value.clone()));
+    // SAFETY: the caller's reference keeps the dict live.
+    if unsafe { crate::typed::is_typed(&ty, meminfo) } {
+        return crate::typed::box_typed(py, &ty, meminfo);
+    }
     let boxed = reflect(py, key, value, meminfo).and_then(|parent| match parent {
         Some(parent) => Ok(parent),
         None => {

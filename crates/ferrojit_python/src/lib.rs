@@ -6,6 +6,7 @@
 //!   boxing).
 //! - `globals.rs`: a function's module globals as the compiler sees them (frozen constants,
 //!   modules, other compiled functions).
+//! - `typed.rs`: `ferrojit.typed.List`/`Dict`, compiled containers shared with Python.
 //! - `extending.rs`: the registry of callables implemented in Python (`ferrojit.extending`)
 //!   and the requests that run their typing functions between compilation attempts.
 //! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
@@ -18,6 +19,7 @@ mod globals;
 mod lists;
 mod overloads;
 mod strings;
+mod typed;
 mod ufunc;
 mod values;
 
@@ -255,6 +257,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatcher::DispatcherBase>()?;
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;
+    m.add_class::<typed::TypedContainer>()?;
+    m.add_function(wrap_pyfunction!(typed::typeof_name, m)?)?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;
     m.add_function(wrap_pyfunction!(linalg_routines, m)?)?;

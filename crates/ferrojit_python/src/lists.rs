@@ -109,6 +109,11 @@ pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
 /// Boxes the list `meminfo` of `item`s, taking over the reference the caller holds: its parent
 /// (written back first) when it was made from a Python list, else a new Python list.
 pub(crate) fn box_list<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    let ty = Type::List(Box::new(item.clone()));
+    // SAFETY: the caller's reference keeps the list live.
+    if unsafe { crate::typed::is_typed(&ty, meminfo) } {
+        return crate::typed::box_typed(py, &ty, meminfo);
+    }
     let boxed = reflect(py, item, meminfo).and_then(|parent| match parent {
         Some(parent) => Ok(parent),
         None => Ok(PyList::new(py, items(py, item, meminfo)?)?.into_any()),
@@ -174,6 +179,66 @@ pub(crate) fn reflect_arguments(py: Python<'_>, args: &[Type], slots: &[u64]) ->
     first_error.map_or(Ok(()), Err)
 }
 
+/// Clears the parents of the plain containers in a value of type `ty` at `slots` (an argument
+/// after its call, reflected): a parent is valid only during the call that packed it, and
+/// compiled code may have kept such a container (stored in a typed one), which must then box
+/// as a new Python object rather than reach a Python object that may be gone. Typed containers
+/// have no parent, nor hold containers packed with one, and are not walked.
+fn forget_parents(ty: &Type, slots: &[u64]) {
+    match ty {
+        Type::List(item) => {
+            let meminfo = slots[0] as *mut MemInfo;
+            // SAFETY: a live list the dispatcher still holds.
+            if meminfo.is_null() || unsafe { crate::typed::is_typed(ty, meminfo) } {
+                return;
+            }
+            let h = unsafe { header(meminfo) };
+            h.parent = std::ptr::null_mut();
+            if holds_containers(std::slice::from_ref(&**item)) {
+                let n = item.leaves().len();
+                let items = unsafe { std::slice::from_raw_parts(h.items as *const u64, h.len as usize * n) };
+                items.chunks(n).for_each(|one| forget_parents(item, one));
+            }
+        }
+        Type::Dict(key, value) => {
+            let meminfo = slots[0] as *mut MemInfo;
+            // SAFETY: a live dict the dispatcher still holds.
+            if meminfo.is_null() || unsafe { crate::typed::is_typed(ty, meminfo) } {
+                return;
+            }
+            unsafe { ferrojit_runtime::dicts::header(meminfo) }.parent = std::ptr::null_mut();
+            if holds_containers(std::slice::from_ref(&**value)) {
+                let (k, v) = (key.leaves().len(), value.leaves().len());
+                // SAFETY: live entries of a live dict.
+                unsafe {
+                    let mut at = ferrojit_runtime::dicts::ferrojit_rt_dict_next(meminfo, 0);
+                    while at >= 0 {
+                        let h = ferrojit_runtime::dicts::header(meminfo);
+                        let entry = h.entries.add((at * h.entry_size) as usize + ferrojit_runtime::dicts::KEY_OFFSET as usize) as *const u64;
+                        forget_parents(value, std::slice::from_raw_parts(entry.add(k), v));
+                        at = ferrojit_runtime::dicts::ferrojit_rt_dict_next(meminfo, at + 1);
+                    }
+                }
+            }
+        }
+        Type::Set(_) => {
+            // SAFETY: a live set (a table of keys) the dispatcher still holds.
+            if let Some(&m) = slots.first().filter(|&&m| m != 0) {
+                unsafe { ferrojit_runtime::dicts::header(m as *mut MemInfo) }.parent = std::ptr::null_mut();
+            }
+        }
+        Type::Tuple(items) => {
+            let mut at = 0;
+            for item in items {
+                let n = item.leaves().len();
+                forget_parents(item, &slots[at..at + n]);
+                at += n;
+            }
+        }
+        _ => {}
+    }
+}
+
 fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first_error: &mut Option<PyErr>) {
     match ty {
         Type::List(item) => {
@@ -182,6 +247,7 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             if let Err(e) = reflect(py, item, meminfo) {
                 first_error.get_or_insert(e);
             }
+            forget_parents(ty, &[meminfo as u64]);
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
@@ -191,6 +257,7 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             if let Err(e) = crate::dicts::reflect_argument(py, key, value, meminfo) {
                 first_error.get_or_insert(e);
             }
+            forget_parents(ty, &[meminfo as u64]);
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
@@ -200,6 +267,7 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             if let Err(e) = crate::dicts::reflect_set_argument(py, item, meminfo) {
                 first_error.get_or_insert(e);
             }
+            forget_parents(ty, &[meminfo as u64]);
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }

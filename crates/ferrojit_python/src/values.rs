@@ -86,6 +86,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if obj.is_exact_instance_of::<pyo3::types::PyBytes>() {
         return Ok(Type::Bytes);
     }
+    if let Some(t) = crate::typed::type_of(obj) {
+        return t;
+    }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
@@ -274,14 +277,14 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             None => false,
         },
-        Type::Dict(key, value) => match crate::dicts::pack_dict(obj, key, value) {
+        Type::Dict(key, value) => match crate::typed::share(obj, ty).or_else(|| crate::dicts::pack_dict(obj, key, value)) {
             Some(meminfo) => {
                 put(meminfo as u64);
                 true
             }
             None => false,
         },
-        Type::List(item) => match crate::lists::pack_list(obj, item) {
+        Type::List(item) => match crate::typed::share(obj, ty).or_else(|| crate::lists::pack_list(obj, item)) {
             Some(meminfo) => {
                 put(meminfo as u64);
                 true

@@ -15,6 +15,7 @@
 //! removed, 0 where none ever was. A live entry's value is owned by the dict, or null while
 //! compiled code stores it right after inserting the key.
 
+use crate::lists::Boxing;
 use crate::memory::{alloc_with_drop, data, release, MemInfo};
 use std::alloc::{alloc_zeroed, dealloc, realloc, Layout};
 
@@ -37,6 +38,8 @@ pub struct DictHeader {
     pub dirty: i64,
     /// As a list's: the Python dict this one was made from, during the call that made it.
     pub parent: *mut std::ffi::c_void,
+    /// As a list's: whether the dict is a typed one and which Python object boxes it.
+    pub boxing: Boxing,
 }
 
 /// Byte offsets of header fields compiled code reads inline, and of an entry's parts.
@@ -122,10 +125,20 @@ pub extern "C" fn ferrojit_rt_dict_new(key_size: i64, value_size: i64, heap: *co
         heap,
         dirty: 0,
         parent: std::ptr::null_mut(),
+        boxing: Boxing::PLAIN,
     };
     // SAFETY: the data of a fresh meminfo sized for the header.
     unsafe { (data(meminfo) as *mut DictHeader).write(dict) };
     meminfo
+}
+
+/// Marks a dict just made by compiled code (`Dict()`, `Dict.empty(k, v)`) as typed.
+///
+/// # Safety
+/// `meminfo` is a live dict.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_mark_typed(meminfo: *mut MemInfo) {
+    header(meminfo).boxing.typed = 1;
 }
 
 unsafe fn entry(d: &DictHeader, i: i64) -> *mut u8 {

@@ -27,8 +27,34 @@ pub struct ListHeader {
     /// the caller's Python list (Numba's reflection), and clears it.
     pub dirty: i64,
     /// The Python list this list was made from (an argument), valid only during the call that
-    /// made it, for reflection; null for lists made by compiled code.
+    /// made it, for reflection; null for lists made by compiled code and for typed lists.
     pub parent: *mut std::ffi::c_void,
+    /// Whether the list is a typed one and which Python object boxes it (see [`Boxing`]).
+    pub boxing: Boxing,
+}
+
+/// How a container (list, dict or set) goes back to Python, kept at the end of its header
+/// (after every field compiled code reads inline).
+///
+/// A *plain* container (`typed == 0`) is Numba's reflected one: a Python list or dict argument
+/// is copied in and written back after the call, and one made by compiled code becomes a new
+/// Python list or dict. A *typed* container (`typed == 1`: `ferrojit.typed.List`/`Dict`) is
+/// shared, never copied: the Python object that boxes it owns one reference to it, passing it
+/// to compiled code passes the meminfo itself, and boxing it gives back that very object.
+///
+/// Invariants: `typed` is set when the container is made and never changes; at most one Python
+/// object boxes a typed container at a time, and `wrapper` names it while it lives (a borrowed
+/// pointer: the object holds a reference to the container, so the container outlives it, and
+/// it clears the field when it dies), null when none does. Only code holding the GIL reads or
+/// writes `wrapper`; compiled code never touches either field.
+#[repr(C)]
+pub struct Boxing {
+    pub typed: i64,
+    pub wrapper: *mut std::ffi::c_void,
+}
+
+impl Boxing {
+    pub const PLAIN: Boxing = Boxing { typed: 0, wrapper: std::ptr::null_mut() };
 }
 
 /// Byte offsets, from the start of the meminfo's data, of the header fields compiled code reads
@@ -67,10 +93,19 @@ pub extern "C" fn ferrojit_rt_list_new(slot: i64, heap: *const i64, len: i64) ->
         unsafe { dealloc(items, layout) };
         return meminfo;
     }
-    let list = ListHeader { len, capacity: len, items, slot, heap, dirty: 0, parent: std::ptr::null_mut() };
+    let list = ListHeader { len, capacity: len, items, slot, heap, dirty: 0, parent: std::ptr::null_mut(), boxing: Boxing::PLAIN };
     // SAFETY: the data of a fresh meminfo sized for the header.
     unsafe { (data(meminfo) as *mut ListHeader).write(list) };
     meminfo
+}
+
+/// Marks a list just made by compiled code (`List()`, `List.empty_list(t)`) as typed.
+///
+/// # Safety
+/// `meminfo` is a live list.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_list_mark_typed(meminfo: *mut MemInfo) {
+    header(meminfo).boxing.typed = 1;
 }
 
 /// Releases the references held by items `[from, to)`.

@@ -140,6 +140,26 @@ impl Parser<'_> {
                     Type::Tuple(self.list(b')')?)
                 }
                 "Record" => self.record()?,
+                // Containers as `Display` prints them: `list(int64)`, `dict(unicode_type, float64)`,
+                // `set(int64)`.
+                "list" | "set" if self.peek() == Some(b'(') => {
+                    self.expect(b'(')?;
+                    let item = Box::new(self.ty()?);
+                    self.expect(b')')?;
+                    if name == "list" {
+                        Type::List(item)
+                    } else {
+                        Type::Set(item)
+                    }
+                }
+                "dict" if self.peek() == Some(b'(') => {
+                    self.expect(b'(')?;
+                    let key = Box::new(self.ty()?);
+                    self.expect(b',')?;
+                    let value = Box::new(self.ty()?);
+                    self.expect(b')')?;
+                    Type::Dict(key, value)
+                }
                 "datetime64" | "timedelta64" => {
                     // `datetime64[ns]`; a `[` followed by `:` starts array dimensions instead.
                     let unit = if self.peek() == Some(b'[') && self.s.get(self.at + 1) != Some(&b':') {
@@ -279,6 +299,17 @@ fn scalar(name: &str) -> Option<Type> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn container_names_parse_back() {
+        for ty in [
+            Type::List(Box::new(Type::INT64)),
+            Type::Dict(Box::new(Type::Str), Box::new(Type::List(Box::new(Type::Tuple(vec![Type::INT64, Type::FLOAT64]))))),
+            Type::Set(Box::new(Type::Str)),
+        ] {
+            assert_eq!(parse_type(&ty.to_string()), Ok(ty));
+        }
+    }
 
     #[test]
     fn numba_signature_strings() {
