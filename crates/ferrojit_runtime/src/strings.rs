@@ -194,17 +194,23 @@ fn from_iter(length: usize, max: u32, code: impl Iterator<Item = u32>) -> *mut M
         return s;
     }
     // SAFETY: room for `length` characters of `kind` bytes.
-    unsafe {
-        let at = data(s).add(CHARS_OFFSET as usize);
-        for (i, c) in code.enumerate().take(length) {
-            match kind {
-                1 => *at.add(i) = c as u8,
-                2 => *(at as *mut u16).add(i) = c as u16,
-                _ => *(at as *mut u32).add(i) = c,
-            }
+    unsafe { write_chars(s, kind, 0, code.take(length)) };
+    s
+}
+
+/// Stores `code` as characters of `kind` bytes from position `from` of the string `s`.
+///
+/// # Safety
+/// `s`'s allocation has room for them, and each code point fits `kind`.
+unsafe fn write_chars(s: *mut MemInfo, kind: usize, from: usize, code: impl Iterator<Item = u32>) {
+    let at = data(s).add(CHARS_OFFSET as usize);
+    for (i, c) in code.enumerate() {
+        match kind {
+            1 => *at.add(from + i) = c as u8,
+            2 => *(at as *mut u16).add(from + i) = c as u16,
+            _ => *(at as *mut u32).add(from + i) = c,
         }
     }
-    s
 }
 
 /// A new string of the Rust text `text`; null when the memory cannot be had.
@@ -489,16 +495,8 @@ pub unsafe extern "C" fn ferrojit_rt_str_append(s: *mut MemInfo, t: *mut MemInfo
     let (references, size) = crate::memory::references_and_size(s);
     let room = size.saturating_sub(CHARS_OFFSET as usize) / x.kind();
     if references == 1 && kind == x.kind() && length < room {
-        let at = data(s).add(CHARS_OFFSET as usize);
-        for (i, c) in y.iter().enumerate() {
-            let k = x.len() + i;
-            match kind {
-                1 => *at.add(k) = c as u8,
-                2 => *(at as *mut u16).add(k) = c as u16,
-                _ => *(at as *mut u32).add(k) = c,
-            }
-        }
-        std::ptr::write_bytes(at.add(length * kind), 0, kind);
+        write_chars(s, kind, x.len(), y.iter());
+        std::ptr::write_bytes(data(s).add(CHARS_OFFSET as usize + length * kind), 0, kind);
         let h = &mut *(data(s) as *mut StrHeader);
         h.length = length as i64;
         h.hash.store(-1, Ordering::Relaxed);
@@ -512,15 +510,8 @@ pub unsafe extern "C" fn ferrojit_rt_str_append(s: *mut MemInfo, t: *mut MemInfo
         return out_of_memory(exc);
     }
     (data(out) as *mut StrHeader).write(StrHeader { length: length as i64, kind: kind as i64, hash: AtomicI64::new(-1), reserved: 0 });
-    let at = data(out).add(CHARS_OFFSET as usize);
-    for (i, c) in x.iter().chain(y.iter()).enumerate() {
-        match kind {
-            1 => *at.add(i) = c as u8,
-            2 => *(at as *mut u16).add(i) = c as u16,
-            _ => *(at as *mut u32).add(i) = c,
-        }
-    }
-    std::ptr::write_bytes(at.add(length * kind), 0, kind);
+    write_chars(out, kind, 0, x.iter().chain(y.iter()));
+    std::ptr::write_bytes(data(out).add(CHARS_OFFSET as usize + length * kind), 0, kind);
     out
 }
 
@@ -1106,11 +1097,25 @@ pub unsafe extern "C" fn ferrojit_rt_str_from_float(v: f64, single: i64, exc: *m
 
 /// `repr(s)`: CPython's quoting and escapes.
 pub unsafe fn repr_text(s: *mut MemInfo) -> String {
-    let x = chars(s);
+    quoted(chars(s), "", |c, out| match c {
+        _ if c < 0x20 || c == 0x7f => out.push_str(&format!("\\x{c:02x}")),
+        _ if c < 0x7f => out.push(c as u8 as char),
+        _ if has(c, Property::Printable) => out.push(char::from_u32(c).unwrap_or('\u{fffd}')),
+        _ if c <= 0xff => out.push_str(&format!("\\x{c:02x}")),
+        _ if c <= 0xffff => out.push_str(&format!("\\u{c:04x}")),
+        _ => out.push_str(&format!("\\U{c:08x}")),
+    })
+}
+
+/// CPython's quoting of `repr` for strings and bytes (after `prefix`): single quotes unless
+/// the text holds one and no double quote; `\\`, `\t`, `\n`, `\r` and the quote escaped;
+/// every other character written by `other`.
+fn quoted(x: Chars, prefix: &str, other: impl Fn(u32, &mut String)) -> String {
     let has_single = x.iter().any(|c| c == '\'' as u32);
     let has_double = x.iter().any(|c| c == '"' as u32);
     let quote = if has_single && !has_double { '"' } else { '\'' };
-    let mut out = String::with_capacity(x.len() + 2);
+    let mut out = String::with_capacity(x.len() + 3);
+    out.push_str(prefix);
     out.push(quote);
     for c in x.iter() {
         match c {
@@ -1122,12 +1127,7 @@ pub unsafe fn repr_text(s: *mut MemInfo) -> String {
                 out.push('\\');
                 out.push(quote);
             }
-            _ if c < 0x20 || c == 0x7f => out.push_str(&format!("\\x{c:02x}")),
-            _ if c < 0x7f => out.push(c as u8 as char),
-            _ if has(c, Property::Printable) => out.push(char::from_u32(c).unwrap_or('\u{fffd}')),
-            _ if c <= 0xff => out.push_str(&format!("\\x{c:02x}")),
-            _ if c <= 0xffff => out.push_str(&format!("\\u{c:04x}")),
-            _ => out.push_str(&format!("\\U{c:08x}")),
+            _ => other(c, &mut out),
         }
     }
     out.push(quote);
@@ -1322,29 +1322,10 @@ pub unsafe extern "C" fn ferrojit_rt_print_unicode(s: *mut MemInfo) {
 
 /// `repr(b)` of bytes (stored one byte per character): CPython's quoting and escapes.
 pub unsafe fn bytes_repr_text(s: *mut MemInfo) -> String {
-    let x = chars(s);
-    let has_single = x.iter().any(|c| c == '\'' as u32);
-    let has_double = x.iter().any(|c| c == '"' as u32);
-    let quote = if has_single && !has_double { '"' } else { '\'' };
-    let mut out = String::with_capacity(x.len() + 3);
-    out.push('b');
-    out.push(quote);
-    for c in x.iter() {
-        match c {
-            0x5c => out.push_str("\\\\"),
-            0x09 => out.push_str("\\t"),
-            0x0a => out.push_str("\\n"),
-            0x0d => out.push_str("\\r"),
-            _ if c == quote as u32 => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(c as u8 as char),
-            _ => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push(quote);
-    out
+    quoted(chars(s), "b", |c, out| match c {
+        0x20..=0x7e => out.push(c as u8 as char),
+        _ => out.push_str(&format!("\\x{c:02x}")),
+    })
 }
 
 /// Prints bytes by their `repr`.
