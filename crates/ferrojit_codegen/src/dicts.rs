@@ -151,6 +151,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             DictUpdate::Store => {
                 let position = self.expr(&args[1])?.into_int_value();
                 let value = self.expr(&args[2])?;
+                let value = self.own_arrays(value, value_ty)?;
                 let at = self.entry_part(dict, &dict_ty, position, KEY_OFFSET + slot_bytes(key_ty))?;
                 let old = load_slots(self.cx, &self.b, at, value_ty, &mut 0)?;
                 store_slots(self.cx, &self.b, at, value_ty, value, &mut 0)?;

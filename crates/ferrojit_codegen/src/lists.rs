@@ -111,6 +111,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             ListUpdate::Store => {
                 let index = self.expr(&args[1])?.into_int_value();
                 let value = self.expr(&args[2])?;
+                let value = self.own_arrays(value, &item)?;
                 let at = self.list_item_ptr(list, &item, index)?;
                 let old = load_slots(self.cx, &self.b, at, &item, &mut 0)?;
                 store_slots(self.cx, &self.b, at, &item, value, &mut 0)?;

@@ -393,6 +393,32 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(())
     }
 
+    /// `v` (of type `ty`, owned) with every array in it owned outright: a borrowed array (an
+    /// argument's ndarray) gets an allocation of its own that holds the ndarray (see
+    /// `ferrojit_rt_own_array`). For a value stored into a list or dict, which may outlive the
+    /// call that borrowed it.
+    pub(crate) fn own_arrays(&mut self, v: Value<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
+        match ty {
+            Type::Array(_) => {
+                let ptr = self.cx.ptr_type(AddressSpace::default());
+                let meminfo = self.b.build_extract_value(v.into_struct_value(), 0, "meminfo")?;
+                let f = self.extern_fn("ferrojit_rt_own_array", Some(ptr.into()), &[ptr.into()]);
+                let owned = self.b.build_call(f, &[meminfo.into()], "owned")?.try_as_basic_value().basic().expect("a pointer");
+                Ok(self.b.build_insert_value(v.into_struct_value(), owned, 0, "array")?.into_struct_value().into())
+            }
+            Type::Tuple(items) if items.iter().any(|t| t.heap_parts().iter().any(|p| p.kind == HeapKind::Array)) => {
+                let mut tuple = v.into_struct_value();
+                for (i, item) in items.iter().enumerate() {
+                    let x = self.b.build_extract_value(tuple, i as u32, "item")?;
+                    let x = self.own_arrays(x, item)?;
+                    tuple = self.b.build_insert_value(tuple, x, i as u32, "tuple")?.into_struct_value();
+                }
+                Ok(tuple.into())
+            }
+            _ => Ok(v),
+        }
+    }
+
     /// Adds or drops one reference to `meminfo` through the runtime (which skips null and
     /// borrowed values and frees with the last reference). Calls rather than inline counting:
     /// inline, each site's branches made the function's IR larger and the whole compilation

@@ -419,6 +419,8 @@ impl FnInfer<'_> {
         let from_name = |name: &str| Type::from_name(name).filter(|t| t.is_number()).or_else(|| crate::datetimes::time_type_named(name));
         let ty = match v {
             Value::DType(t) => Some(t.clone()),
+            // `types.float64` (Numba accepts its types as dtypes).
+            Value::Global(crate::GlobalValue::Type(t)) if t.is_number() => Some(t.clone()),
             Value::Str(s) => from_name(s),
             Value::Global(crate::GlobalValue::Function(q)) => match q.as_str() {
                 "builtins.float" => Some(Type::FLOAT64),

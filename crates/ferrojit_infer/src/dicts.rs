@@ -226,11 +226,28 @@ fn lookup(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Resu
     let d = dict_arg(cx, args)?;
     let key_ty = dict_types(&d.ty).expect("a dict").0.clone();
     let key = cx.required_expr(args, "key")?;
-    if unify(&key_ty, &key.ty).as_ref() != Some(&key_ty) {
+    if unify(&key_ty, &key.ty).as_ref() == Some(&key_ty) {
+        let key = cx.cast(key, &key_ty);
+        return Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)));
+    }
+    if !crate::lists::number_stores_as(&key.ty, &key_ty) {
         return Err(cx.typing(key.span, format!("a `{}` cannot be a key of a `{}`", key.ty, d.ty), Some("a dict holds keys of one type")));
     }
-    let key = cx.cast(key, &key_ty);
-    Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)))
+    // A wider number than the keys (an `int64` into a dict of `int32` keys): stored converted,
+    // as Numba's typed dicts store it; looked up only when the conversion keeps its value (a
+    // key out of the keys' range is in no such dict).
+    if op == DictOp::Insert {
+        let key = cx.cast(key, &key_ty);
+        return Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)));
+    }
+    let mut stmts = Vec::new();
+    let key = cx.held(key, &mut stmts, span);
+    let converted = cx.cast(key.clone(), &key_ty);
+    let back = cx.cast(converted.clone(), &key.ty);
+    let fits = ir::Expr::new(ExprKind::Compare { op: ir::CmpOp::Eq, lhs: back.boxed(), rhs: key.boxed() }, Type::Bool, span);
+    let found = dict_op(op, vec![d, converted], Type::INT64, span);
+    let result = ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: found.boxed(), otherwise: int(-1, span).boxed() }, Type::INT64, span);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts, value: result.boxed() }, Type::INT64, span)))
 }
 
 /// `key_at(d, i)`, `value_at(d, i)`, `next_entry(d, i)`.

@@ -39,6 +39,9 @@ pub enum GlobalValue {
     DType(ferrojit_types::Type),
     /// A string (an overload implementation's parameter given a string constant).
     Str(String),
+    /// A `ferrojit.types` type object (`types.int64`, `types.float64[:]`, `types.unicode_type`):
+    /// what `Dict.empty(key_type=..., value_type=...)` and `List.empty_list(...)` take.
+    Type(ferrojit_types::Type),
     /// Something the compiler cannot use, described by its Python type name.
     Other(String),
 }
@@ -81,6 +84,10 @@ pub enum ModuleKind {
     /// ferrojit itself (`ferrojit.literal_unroll`, or `numba.literal_unroll` after
     /// `import ferrojit as numba`).
     Ferrojit,
+    /// `ferrojit.typed` (`typed.List`, `typed.Dict`).
+    FerrojitTyped,
+    /// `ferrojit.types` (`types.int64`, `types.unicode_type`).
+    FerrojitTypes,
 }
 
 /// A function the compiler can type: its parsed source plus where its names resolve.

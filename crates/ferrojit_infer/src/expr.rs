@@ -272,6 +272,15 @@ impl FnInfer<'_> {
         }
         match value {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            // `List.empty_list`, `Dict.empty`: the typed containers' constructors.
+            Value::Global(GlobalValue::Function(class)) if class.starts_with("ferrojit.typed.") => {
+                let name = format!("{class}.{attr}");
+                if crate::builtins::is_known(&name) {
+                    Ok(Value::Global(GlobalValue::Function(name)))
+                } else {
+                    Err(self.unsupported(span, format!("`{name}` is not supported in compiled code"), Some("make typed containers with `List()`, `List.empty_list(item_type)`, `Dict()` or `Dict.empty(key_type, value_type)`")))
+                }
+            }
             // A field of one record (`a[i].x`, as Numba allows); a name that is neither a field
             // nor an array attribute gets the record's fields as a hint.
             Value::Expr(x) if crate::arrays::record_has_field(&x.ty, attr) || (crate::arrays::is_record(&x.ty) && crate::registry::array_member(attr).is_none()) => {
@@ -1120,6 +1129,15 @@ impl FnInfer<'_> {
             ("linalg", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyLinalg))),
             ("LinAlgError", ModuleKind::NumpyLinalg) => Ok(Value::Global(GlobalValue::ExceptionClass(ExcKind::LinAlgError))),
             ("random", ModuleKind::Numpy) => Ok(Value::Global(GlobalValue::Module(ModuleKind::NumpyRandom))),
+            ("typed", ModuleKind::Ferrojit) => Ok(Value::Global(GlobalValue::Module(ModuleKind::FerrojitTyped))),
+            ("types", ModuleKind::Ferrojit) => Ok(Value::Global(GlobalValue::Module(ModuleKind::FerrojitTypes))),
+            ("List" | "Dict", ModuleKind::FerrojitTyped) => Ok(Value::Global(GlobalValue::Function(format!("ferrojit.typed.{attr}")))),
+            (_, ModuleKind::FerrojitTypes) => match ferrojit_types::Type::from_name(attr) {
+                // The scalar types and `unicode_type` by name; composite types are written at
+                // module level (`float_array = types.float64[:]`), as in Numba.
+                Some(t) => Ok(Value::Global(GlobalValue::Type(t))),
+                None => Err(self.unsupported(span, format!("`types.{attr}` is not supported in compiled code"), Some("name the type at module level (`float_array = types.float64[:]`) and use that name"))),
+            },
             _ => {
                 let prefix = match module {
                     ModuleKind::Math => "math",
@@ -1131,6 +1149,8 @@ impl FnInfer<'_> {
                     ModuleKind::Operator => "operator",
                     ModuleKind::Functools => "functools",
                     ModuleKind::Ferrojit => "ferrojit",
+                    ModuleKind::FerrojitTyped => "ferrojit.typed",
+                    ModuleKind::FerrojitTypes => "ferrojit.types",
                 };
                 let name = format!("{prefix}.{attr}");
                 if let Some(key) = overloads::function_key_of_name(&name) {

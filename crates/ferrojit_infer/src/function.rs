@@ -295,6 +295,7 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Overloaded(key)) => format!("overloaded {}", crate::overloads::display_name(*key)),
                 Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),
                 Some(GlobalValue::DType(t)) => format!("dtype {t}"),
+                Some(GlobalValue::Type(t)) => format!("type {t}"),
                 Some(GlobalValue::Str(text)) => format!("str {text:?}"),
                 Some(GlobalValue::Other(t)) => format!("other {t}"),
             };
@@ -444,9 +445,12 @@ impl<'a> FnInfer<'a> {
                 // `x = [...]`: typed by `x`'s type when the display alone does not say (`[]`).
                 // `d = {...}` (`{}`, `dict()`): typed by `d`'s type when the display alone does
                 // not say.
+                // `x = List()` and `d = Dict()` (typed containers) are typed as `x = []` and
+                // `d = {}` are, then marked typed.
+                let typed_call = self.empty_typed_container_call(value)?;
                 if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
                     let empty_dict_call = match &value.kind {
-                        ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "dict")?,
+                        ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "dict")? || typed_call == Some(crate::lists::Container::Dict),
                         _ => false,
                     };
                     let display = match &value.kind {
@@ -460,6 +464,7 @@ impl<'a> FnInfer<'a> {
                         }
                         let expected = self.locals[id].ty.clone();
                         let dict = self.dict_display(keys, values, expected.as_ref(), value.span)?;
+                        let dict = if typed_call.is_some() { self.mark_typed(dict, value.span) } else { dict };
                         return self.assign(target, dict, out);
                     }
                 }
@@ -485,7 +490,7 @@ impl<'a> FnInfer<'a> {
                 }
                 // `x = list()` is `x = []`.
                 let empty_call = match &value.kind {
-                    ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "list")?,
+                    ast::ExprKind::Call { func, args, keywords } if args.is_empty() && keywords.is_empty() => self.is_builtin(func, "list")? || typed_call == Some(crate::lists::Container::List),
                     _ => false,
                 };
                 let no_items = [];
@@ -501,6 +506,7 @@ impl<'a> FnInfer<'a> {
                         }
                         let expected = self.locals[id].ty.clone();
                         let list = self.list_display(items, expected.as_ref(), value.span)?;
+                        let list = if typed_call.is_some() { self.mark_typed(list, value.span) } else { list };
                         return self.assign(target, list, out);
                     }
                 }

@@ -50,6 +50,7 @@ mod lists;
 pub mod overloads;
 mod registry;
 mod strings;
+mod typed_containers;
 
 use ferrojit_ir as ir;
 use ferrojit_syntax::{SourceText, Span};

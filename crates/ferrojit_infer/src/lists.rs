@@ -60,6 +60,21 @@ fn list_get(list: ir::Expr, index: ir::Expr, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::List { op: ListOp::Get, args: vec![list, index] }, ty, span)
 }
 
+/// Whether a number of type `value` is stored into a container of `item` numbers (converted):
+/// a narrower or equal kind (bool, int, float, complex), of any width, as Numba's typed
+/// containers convert `lst.append(i)` of an `int64` into a list of `int32`. Never a float into
+/// an int, which would lose the fraction.
+pub(crate) fn number_stores_as(value: &Type, item: &Type) -> bool {
+    let kind = |t: &Type| match t {
+        Type::Bool => Some(0),
+        Type::Int(_) => Some(1),
+        Type::Float(_) => Some(2),
+        Type::Complex(_) => Some(3),
+        _ => None,
+    };
+    matches!((kind(value), kind(item)), (Some(v), Some(i)) if v <= i)
+}
+
 fn new_list(ty: Type, len: ir::Expr, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::List { op: ListOp::New, args: vec![len] }, ty, span)
 }
@@ -210,7 +225,7 @@ impl FnInfer<'_> {
     /// `value` converted to a list's item type, as an assignment to a variable of that type
     /// converts; an error when it does not convert.
     pub(crate) fn converted_item(&mut self, value: ir::Expr, item: &Type, span: Span) -> Result<ir::Expr> {
-        if unify(item, &value.ty).as_ref() != Some(item) {
+        if unify(item, &value.ty).as_ref() != Some(item) && !number_stores_as(&value.ty, item) {
             return Err(self.typing(span, format!("cannot store a `{}` in a list of `{item}`", value.ty), Some("a list holds items of one type")));
         }
         Ok(self.cast(value, item))

@@ -116,6 +116,7 @@ fn registry() -> &'static Registry {
         crate::lists::register(&mut r);
         crate::dicts::register(&mut r);
         crate::strings::register(&mut r);
+        crate::typed_containers::register(&mut r);
         r
     })
 }

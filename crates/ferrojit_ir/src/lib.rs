@@ -554,6 +554,11 @@ impl RuntimeFunc {
     /// `(count, from, to, datetime) -> count`: a datetime64 or timedelta64 count converted
     /// between units (given by their index in `TimeUnit::ALL`) as NumPy's casts convert it.
     pub const CONVERT_TIME: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_convert_time", may_raise: false };
+    /// `(container) -> None`: marks a list (dict) just made by compiled code as a typed one
+    /// (`List.empty_list(t)`, `Dict.empty(k, v)`), so that it reaches Python as a
+    /// `ferrojit.typed.List` (`Dict`) instead of a plain list (dict). The argument is borrowed.
+    pub const LIST_MARK_TYPED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_list_mark_typed", may_raise: false };
+    pub const DICT_MARK_TYPED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_dict_mark_typed", may_raise: false };
     /// Strings (`ferrojit_runtime::strings`): every string argument is borrowed, every string
     /// result a new reference; `None` bounds are `i64::MIN`.
     pub const STR_LEN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_len", may_raise: false };

@@ -99,6 +99,7 @@ pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Opt
     if meminfo.is_null() {
         return None;
     }
+    let value_leaves = value.meminfo_leaves();
     for (k, v) in dict.iter() {
         let at = insert_key(meminfo, key, &k).unwrap_or(-1);
         let stored = at >= 0 && {
@@ -106,7 +107,12 @@ pub(crate) fn pack_dict(obj: &Bound<'_, PyAny>, key: &Type, value: &Type) -> Opt
             let h = unsafe { header(meminfo) };
             let entry = unsafe { h.entries.add((at * h.entry_size) as usize + KEY_OFFSET as usize + 8 * key_slots) };
             let slots = unsafe { std::slice::from_raw_parts_mut(entry as *mut u64, value_slots) };
-            pack(&v, value, slots, &mut 0)
+            // The dict may outlive the call (compiled code can keep it): its values own their
+            // arrays.
+            pack(&v, value, slots, &mut 0) && {
+                crate::values::own_packed_arrays(&value_leaves, slots);
+                true
+            }
         };
         if !stored {
             if at >= 0 {

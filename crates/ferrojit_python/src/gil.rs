@@ -78,7 +78,7 @@ pub fn init() {
 
 /// Whether taking the GIL now would end this thread: the interpreter is finalizing and this is
 /// not the thread doing it.
-fn would_be_ended() -> bool {
+pub(crate) fn would_be_ended() -> bool {
     // SAFETY: the function reads the runtime's finalizing flag; callable without the GIL.
     is_finalizing_function().is_some_and(|f| unsafe { f() } != 0) && !FINALIZING_THREAD.with(Cell::get)
 }

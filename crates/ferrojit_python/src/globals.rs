@@ -97,6 +97,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("operator") => GlobalValue::Module(ModuleKind::Operator),
             Ok("functools") => GlobalValue::Module(ModuleKind::Functools),
             Ok("ferrojit") => GlobalValue::Module(ModuleKind::Ferrojit),
+            Ok("ferrojit.typed") => GlobalValue::Module(ModuleKind::FerrojitTyped),
+            Ok("ferrojit.types") => GlobalValue::Module(ModuleKind::FerrojitTypes),
             _ => GlobalValue::Other("module".into()),
         };
     }
@@ -122,6 +124,9 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
                 }
             }
         }
+    }
+    if let Some(ty) = ferrojit_type(value) {
+        return ty;
     }
     if let Some(dtype) = crate::values::dtype_object(value) {
         // `dt = np.dtype([('x', 'f8'), ('n', 'i4')])`, given as `np.empty(n, dtype=dt)`.
@@ -194,6 +199,8 @@ fn library_function(value: &Bound<'_, PyAny>) -> Option<String> {
         "math" => "math",
         // `ferrojit.literal_unroll`.
         "ferrojit" => "ferrojit",
+        // `ferrojit.typed.List`, `ferrojit.typed.Dict`.
+        "ferrojit.typed" => "ferrojit.typed",
         m if m == "numpy" || m.starts_with("numpy.") => "numpy",
         // The runtime calls of ferrojit's own library (`ferrojit._lib.index_error`,
         // `ferrojit._lib.linalg.blas_gemm`, `ferrojit._lib.random.next_double`).
@@ -246,4 +253,18 @@ fn vectorized_kernel(value: &Bound<'_, PyAny>) -> Option<GlobalValue> {
     };
     let dispatcher = kernel.cast::<DispatcherBase>().ok()?;
     dispatcher.get().function_source(py).ok().map(GlobalValue::Vectorized)
+}
+
+/// A `ferrojit.types` type object (`types.int64`, `types.float64[:]`, `types.ListType(...)`),
+/// by the type its name parses to.
+fn ferrojit_type(value: &Bound<'_, PyAny>) -> Option<GlobalValue> {
+    let class = loaded_module(value.py(), "ferrojit.types")?.getattr("Type").ok()?;
+    if !value.is_instance(&class).ok()? {
+        return None;
+    }
+    let name: String = value.str().ok()?.extract().ok()?;
+    Some(match ferrojit_compiler::parse_type(&name) {
+        Ok(ty) => GlobalValue::Type(ty),
+        Err(_) => GlobalValue::Other(format!("type {name}")),
+    })
 }

@@ -74,9 +74,12 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
     let h = unsafe { header(meminfo) };
     let items = unsafe { std::slice::from_raw_parts_mut(h.items as *mut u64, n * per_item) };
     let mut at = 0;
+    // The list may outlive the call (compiled code can keep it): its items own their arrays.
+    let leaves = item.meminfo_leaves();
     for (i, value) in list.iter().enumerate() {
         // A Python list can change length while its items are packed (a `__eq__`-free path,
         // but `typeof` calls Python code for some objects): stop at the packed length.
+        let start = at;
         if i >= n || !pack(&value, item, items, &mut at) {
             // Items before `i` are complete and owned by the list; a failed `pack` released
             // what it made of item `i`, which lies past the length the list releases.
@@ -85,6 +88,7 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
             unsafe { release(meminfo) };
             return None;
         }
+        crate::values::own_packed_arrays(&leaves, &mut items[start..at]);
     }
     h.parent = obj.as_ptr() as *mut std::ffi::c_void;
     Some(meminfo)

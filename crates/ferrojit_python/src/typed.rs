@@ -80,14 +80,15 @@ pub(crate) fn numba_name(ty: &Type) -> String {
 }
 
 /// Why values of `ty` cannot be items of a typed container, or None when they can: numbers,
-/// strings, tuples of them, typed containers of those; dict keys also hashable.
+/// strings, arrays (which the container keeps alive: see `ferrojit_rt_own_array`), tuples of
+/// them, typed containers of those; dict keys also hashable.
 fn unstorable(ty: &Type) -> Option<String> {
     match ty {
-        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str => None,
+        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) => None,
         Type::Tuple(items) => items.iter().find_map(unstorable),
         Type::List(item) => unstorable(item),
         Type::Dict(key, value) => unhashable(key).or_else(|| unstorable(value)),
-        other => Some(format!("typed containers cannot hold `{other}` values; they hold numbers, strings, tuples of them, and typed Lists and Dicts of those")),
+        other => Some(format!("typed containers cannot hold `{other}` values; they hold numbers, strings, arrays, tuples of them, and typed Lists and Dicts of those")),
     }
 }
 
@@ -216,6 +217,15 @@ fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usi
                     return Err(e);
                 }
             }
+            Ok(())
+        }
+        // Arrays: kept by the container (see `ferrojit_rt_own_array`).
+        Type::Array(_) => {
+            let start = *at;
+            if !pack_converting(obj, ty, slots, at) {
+                return Err(refuse());
+            }
+            crate::values::own_packed_arrays(&ty.meminfo_leaves(), &mut slots[start..*at]);
             Ok(())
         }
         // Numbers: converted as an argument of an explicit signature is.

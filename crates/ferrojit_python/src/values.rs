@@ -620,17 +620,31 @@ fn box_array<'py>(py: Python<'py>, a: &ArrayType, meminfo: u64, data: u64, dims:
     // The new ndarray's base keeps the memory alive: the borrowed ndarray it views, or an
     // `ArrayMemory` taking over the reference the compiled function returned. Frozen global
     // arrays (null meminfo) live for ever and need none.
-    let base: *mut pyo3::ffi::PyObject = if meminfo & 1 == 1 {
-        let base = (meminfo & !1) as *mut pyo3::ffi::PyObject;
+    // SAFETY: a meminfo a compiled function returned (one reference of its own), borrowed, or
+    // null.
+    let owner_of = unsafe { ferrojit_compiler::runtime::memory::owned_object(meminfo as *mut _) };
+    let base: *mut pyo3::ffi::PyObject = if meminfo & 1 == 1 || owner_of.is_some() {
+        let base = owner_of.map_or((meminfo & !1) as *mut pyo3::ffi::PyObject, |o| o as *mut pyo3::ffi::PyObject);
+        // An ndarray a container kept (see `ferrojit_rt_own_array`): the ndarray itself takes
+        // the place of its owner, whose reference this function took over. The ndarray gets its
+        // new reference first: the owner may hold the last one.
+        let release_owner = || {
+            if owner_of.is_some() {
+                // SAFETY: the reference the compiled function returned, now this function's.
+                unsafe { ferrojit_compiler::runtime::memory::release(meminfo as *mut _) };
+            }
+        };
         // SAFETY: the tagged pointer is an ndarray the caller still holds.
         if unsafe { is_whole_of(py, base as *const npyffi::PyArrayObject, a, data, dims, strides) } {
             // The argument itself, unchanged (`np.sqrt(a, out=b)` returns `b`, as in NumPy).
             // SAFETY: as above; the new reference is the result's.
             unsafe { pyo3::ffi::Py_INCREF(base) };
+            release_owner();
             return Ok(unsafe { Bound::from_owned_ptr(py, base) });
         }
         // SAFETY: the tagged pointer is an ndarray the caller still holds.
         unsafe { pyo3::ffi::Py_INCREF(base) };
+        release_owner();
         base
     } else if meminfo != 0 {
         Py::new(py, ArrayMemory { meminfo: meminfo as usize })?.into_ptr()
@@ -781,4 +795,36 @@ pub fn all_unaligned(ty: &Type) -> Type {
         Type::Tuple(items) => Type::Tuple(items.iter().map(all_unaligned).collect()),
         other => other.clone(),
     }
+}
+
+/// Makes the arrays of a packed value (in `slots`) owned: a value packed for a
+/// container that may outlive the call (a list or dict argument, a typed container's item)
+/// must not borrow its arrays, as an argument does (see `ferrojit_rt_own_array`).
+/// `leaves` are the value type's `meminfo_leaves()`.
+pub(crate) fn own_packed_arrays(leaves: &[usize], slots: &mut [u64]) {
+    for &leaf in leaves {
+        // SAFETY: a packed meminfo slot: null, live, or a tagged live ndarray.
+        slots[leaf] = unsafe { ferrojit_compiler::runtime::memory::ferrojit_rt_own_array(slots[leaf] as *mut _) } as u64;
+    }
+}
+
+/// Python's reference counting for the runtime's owners of ndarrays (see
+/// `ferrojit_runtime::memory::PythonObjects`): from any thread, taking the GIL when the
+/// thread does not hold it; a release at interpreter exit from a thread that cannot take the
+/// GIL any more leaves the object alone.
+pub(crate) fn install_object_counting() {
+    unsafe fn incref(object: *mut std::ffi::c_void) {
+        let state = crate::gil::ensure_gil();
+        ffi::Py_INCREF(object as *mut ffi::PyObject);
+        ffi::PyGILState_Release(state);
+    }
+    unsafe fn decref(object: *mut std::ffi::c_void) {
+        if ffi::PyGILState_Check() == 0 && crate::gil::would_be_ended() {
+            return;
+        }
+        let state = crate::gil::ensure_gil();
+        ffi::Py_DECREF(object as *mut ffi::PyObject);
+        ffi::PyGILState_Release(state);
+    }
+    ferrojit_compiler::runtime::memory::install_python_objects(ferrojit_compiler::runtime::memory::PythonObjects { incref, decref });
 }

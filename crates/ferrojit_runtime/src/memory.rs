@@ -10,6 +10,10 @@
 //! Arrays passed in from Python are borrowed: their meminfo field holds the ndarray's address
 //! with the low bit set ([`is_borrowed`]); reference counting ignores such values, and null.
 //!
+//! A borrowed array stored where it may outlive the call (a list item, a dict value: see
+//! [`ferrojit_rt_own_array`]) becomes owned: a small allocation holding a reference to the
+//! ndarray, released with it.
+//!
 //! Threads: a meminfo is reachable from one thread while compiled code holds it. Compiled code
 //! gets arrays from Python only as borrowed ones (even arrays it made earlier: the ndarray is
 //! passed, tagged), and it hands a meminfo to Python only by returning it, after which no
@@ -92,6 +96,64 @@ pub fn alloc_with_drop(size: usize, drop_data: Option<unsafe fn(*mut u8)>) -> *m
         advise_huge_pages(p as *mut u8, DATA_OFFSET + size);
     }
     p
+}
+
+/// Python's reference counting of objects, installed by the Python glue at import (the
+/// runtime does not link against Python). Both take the GIL themselves when the thread does
+/// not hold it.
+pub struct PythonObjects {
+    pub incref: unsafe fn(*mut std::ffi::c_void),
+    pub decref: unsafe fn(*mut std::ffi::c_void),
+}
+
+static PYTHON_OBJECTS: std::sync::OnceLock<PythonObjects> = std::sync::OnceLock::new();
+
+pub fn install_python_objects(objects: PythonObjects) {
+    let _ = PYTHON_OBJECTS.set(objects);
+}
+
+/// The meminfo of an array value about to be stored where it may outlive the call that
+/// borrowed it (a list item, a dict value, a typed container's item): a borrowed ndarray
+/// (tagged pointer) becomes an allocation of its own that holds a reference to the ndarray,
+/// with the one reference the store takes; any other meminfo is returned as it is (the store
+/// has taken its reference already). Without the Python glue installed, or when the small
+/// allocation fails, the value stays borrowed.
+///
+/// # Safety
+/// `meminfo` is null, a live meminfo, or a tagged live ndarray.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_own_array(meminfo: *mut MemInfo) -> *mut MemInfo {
+    if meminfo.is_null() || (meminfo as usize) & 1 == 0 {
+        return meminfo;
+    }
+    let Some(python) = PYTHON_OBJECTS.get() else { return meminfo };
+    let object = (meminfo as usize & !1) as *mut std::ffi::c_void;
+    let owner = alloc_with_drop(std::mem::size_of::<usize>(), Some(release_owned_object));
+    if owner.is_null() {
+        return meminfo;
+    }
+    (python.incref)(object);
+    (data(owner) as *mut *mut std::ffi::c_void).write(object);
+    owner
+}
+
+/// The destructor of an owner made by [`ferrojit_rt_own_array`].
+unsafe fn release_owned_object(data: *mut u8) {
+    if let Some(python) = PYTHON_OBJECTS.get() {
+        (python.decref)(*(data as *const *mut std::ffi::c_void));
+    }
+}
+
+/// The Python object an owner made by [`ferrojit_rt_own_array`] holds, or None for any other
+/// meminfo.
+///
+/// # Safety
+/// `meminfo` is null, borrowed, or a live meminfo.
+pub unsafe fn owned_object(meminfo: *mut MemInfo) -> Option<*mut std::ffi::c_void> {
+    if is_borrowed(meminfo) || (*meminfo).drop_data.map(|f| f as *const () as usize) != Some(release_owned_object as *const () as usize) {
+        return None;
+    }
+    Some(*(data(meminfo) as *const *mut std::ffi::c_void))
 }
 
 /// Allocations from this size on ask the kernel for transparent huge pages, as NumPy's own
