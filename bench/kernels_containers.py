@@ -73,4 +73,67 @@ def string_methods(lines):
     return len(kept) + len(kept[-1])
 
 
+def closure_ode(n):
+    """n steps of RK4 on y' = -k y + sin(t), the right-hand side a closure over `k` passed to
+    the step function."""
+    k = 0.5
+
+    def rhs(t, y):
+        return -k * y + math.sin(t)
+
+    def rk4(f, t, y, h):
+        k1 = f(t, y)
+        k2 = f(t + h / 2, y + h / 2 * k1)
+        k3 = f(t + h / 2, y + h / 2 * k2)
+        k4 = f(t + h, y + h * k3)
+        return y + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+    y = 1.0
+    t = 0.0
+    for _ in range(n):
+        y = rk4(rhs, t, y, 0.001)
+        t += 0.001
+    return y
+
+
+def typed_dict_of_arrays(n):
+    """A typed Dict of arrays made in compiled code: one small array per key, updated in
+    place, then reduced."""
+    d = Dict.empty(key_type=types.int64, value_type=float_array)
+    for i in range(n):
+        key = i % 1000
+        if key in d:
+            row = d[key]
+            row += i * 0.5
+        else:
+            d[key] = np.zeros(8)
+    total = 0.0
+    for row in d.values():
+        total += row.sum()
+    return float(total)
+
+
+import math  # noqa: E402 - used by closure_ode
+
 import numpy as np  # noqa: E402 - used by list_of_arrays, kept out of the kernels' text
+
+# The typed containers of the engine the kernels run on (`use_engine`).
+Dict = types = float_array = None
+
+
+def use_engine(engine):
+    """Gives the kernels the engine's `typed.Dict` and `types` (`numba.typed`, `ferrojit.typed`);
+    CPython's stand-in for `Dict.empty` is a plain dict."""
+    global Dict, types, float_array
+    if engine == "python":
+        class PlainDict:
+            @staticmethod
+            def empty(key_type, value_type):
+                return {}
+
+        Dict, types, float_array = PlainDict, type("types", (), {"int64": int}), None
+        return
+    module = __import__(engine)
+    __import__(engine + ".typed")
+    Dict, types = module.typed.Dict, module.types
+    float_array = types.float64[:]

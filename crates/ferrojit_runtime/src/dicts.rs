@@ -67,15 +67,21 @@ fn index_layout(slots: i64) -> Option<Layout> {
     Layout::array::<i64>(usize::try_from(slots).ok()?).ok()
 }
 
-/// FNV-1a over the key's bytes, then a final mix (the index uses the low bits).
+/// The hash of a key without strings, from its bytes (the index uses the low bits).
 fn hash_bytes(key: &[u8]) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in key {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    hash_words(key.chunks_exact(8).map(|w| u64::from_le_bytes(w.try_into().expect("8 bytes"))))
+}
+
+/// The hash of a key given as its 8-byte words (keys are whole words): each word mixed in by
+/// one multiplication, then murmur3's finalizer, so that nearby ints spread over the table.
+fn hash_words(words: impl Iterator<Item = u64>) -> i64 {
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
+    for w in words {
+        h = (h ^ w).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 32;
     }
     h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^= h >> 33;
     h as i64
 }
@@ -170,13 +176,16 @@ unsafe fn hash_key(d: &DictHeader, key: &[u8]) -> i64 {
     if strings.is_empty() {
         return hash_bytes(key);
     }
-    let mut text_hashed = key.to_vec();
-    for &offset in strings {
-        let s = *(key.as_ptr().add(offset as usize) as *const *mut MemInfo);
-        let h = crate::strings::ferrojit_rt_str_hash(s);
-        text_hashed[offset as usize..offset as usize + 8].copy_from_slice(&h.to_le_bytes());
-    }
-    hash_bytes(&text_hashed)
+    // Offsets of strings are ascending: walk them beside the words.
+    let mut next_string = strings.iter().copied().peekable();
+    hash_words(key.chunks_exact(8).enumerate().map(|(i, w)| {
+        if next_string.peek() == Some(&(8 * i as i64)) {
+            next_string.next();
+            crate::strings::ferrojit_rt_str_hash(*(w.as_ptr() as *const *mut MemInfo)) as u64
+        } else {
+            u64::from_le_bytes(w.try_into().expect("8 bytes"))
+        }
+    }))
 }
 
 /// Whether two keys are equal: their bytes, but their strings by text.
