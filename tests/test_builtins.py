@@ -239,3 +239,55 @@ def range_count(a, b, c):
                          ids=case_id)
 def test_range_builtin(args):
     check(range_count, *args)
+
+
+# --- reversed ----------------------------------------------------------------------------------
+
+def reversed_items(x):
+    return [item for item in reversed(x)]
+
+
+def reversed_range(a, b, c):
+    return [i for i in reversed(range(a, b, c))]
+
+
+def reversed_while_shrinking(items):
+    # CPython's reverse iterator starts at the last item and stops once the list is shorter
+    # than its next index.
+    xs = list(items)
+    out = []
+    for x in reversed(xs):
+        out.append(x)
+        xs.pop()
+        if xs:
+            xs.pop()
+    return out, xs
+
+
+def reversed_rows_summed(a):
+    total = 0.0
+    for k, row in enumerate(reversed(a)):
+        total += k * row.sum()
+    return total
+
+
+@pytest.mark.parametrize("func, args", [
+    (reversed_items, ([1, 2, 3],)),
+    (reversed_items, ([2.5],)),
+    (reversed_items, (["a", "bc", ""],)),
+    (reversed_items, ("héllo 日本",)),
+    (reversed_items, ("",)),
+    (reversed_items, (b"bytes",)),
+    (reversed_items, ((4, 5, 6),)),
+    (reversed_items, (np.arange(5),)),
+    (reversed_items, (np.arange(10.0)[::-3],)),
+    (reversed_range, (0, 10, 3)),
+    (reversed_range, (10, -5, -4)),
+    (reversed_range, (3, 3, 1)),
+    (reversed_range, (0, 5, 0)),  # ValueError: range() arg 3 must not be zero
+    (reversed_while_shrinking, ([1, 2, 3, 4, 5, 6, 7],)),
+    (reversed_rows_summed, (np.arange(12.0).reshape(4, 3),)),
+    (reversed_rows_summed, (np.asfortranarray(np.arange(12.0).reshape(3, 4)),)),
+], ids=case_id)
+def test_reversed(func, args):
+    check(func, *args)

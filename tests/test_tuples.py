@@ -610,9 +610,9 @@ def unroll_outside_loop(t):
     return u
 
 
-def reversed_array(a):
+def reversed_set(a):
     total = 0.0
-    for x in reversed(a):
+    for x in reversed({a[0], a[1]}):
         total += x
     return total
 
@@ -629,7 +629,7 @@ COMPILE_ERRORS = [
     (repeat_float, ((1, 2),), ferrojit.errors.TypingError, r"can't multiply sequence by non-int of type `float64`"),
     (unroll_reassigned, ((1, 2),), ferrojit.errors.TypingError, r"loop variable `x` of `literal_unroll`"),
     (unroll_outside_loop, ((1, 2),), ferrojit.errors.UnsupportedError, r"only supported as the iterable of a `for` loop"),
-    (reversed_array, (np.arange(3.0),), ferrojit.errors.UnsupportedError, r"`reversed\(\)` of a `array"),
+    (reversed_set, (np.arange(3.0),), ferrojit.errors.TypingError, r"a `set\(float64\)` is not reversible"),
     (sum_array, (np.arange(3.0),), ferrojit.errors.UnsupportedError, r"`sum\(\)` of a `array(.|\n)*a\.sum\(\)"),
 ]
 

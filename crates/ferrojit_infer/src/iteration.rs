@@ -193,11 +193,10 @@ impl FnInfer<'_> {
                 let [arg] = args.as_slice() else {
                     return Err(self.typing(span, format!("`reversed()` takes exactly one argument ({} given)", args.len() + keywords.len()), None));
                 };
-                let value = self.expr(arg)?;
-                if !matches!(value.ty, Type::Tuple(_)) || !keywords.is_empty() {
-                    return Err(self.unsupported(span, format!("`reversed()` of a `{}` is not supported in compiled code yet", value.ty), Some("iterate over a reversed view or range instead, e.g. `a[::-1]` or `range(n - 1, -1, -1)`")));
+                if let Some(kw) = keywords.first() {
+                    return Err(self.typing(kw.span, "`reversed()` takes no keyword arguments", None));
                 }
-                return self.tuple_walk(value, true, k, setup, span);
+                return self.reversed_walk(arg, k, setup, span);
             }
             if self.is_builtin(func, "zip")? {
                 if let Some(kw) = keywords.first() {
@@ -255,7 +254,13 @@ impl FnInfer<'_> {
                 };
             }
         }
-        match self.value(iter)? {
+        let value = self.value(iter)?;
+        self.value_walk(value, k, setup, span)
+    }
+
+    /// The walk over an iterable value (see [`FnInfer::iterable_walk`]).
+    fn value_walk(&mut self, value: Value, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<Walk> {
+        match value {
             Value::FlatIter(array) => {
                 let array = self.hold(array, setup);
                 Ok(self.elements_walk(array, k, setup, span))
@@ -287,6 +292,37 @@ impl FnInfer<'_> {
             )),
             _ => Err(self.typing(span, "this cannot be iterated over in compiled code", Some("loop over `range(...)`, an array, `a.flat`, `np.ndindex`, `np.ndenumerate`, `np.nditer`, or `zip`/`enumerate` of those"))),
         }
+    }
+
+    /// `reversed(x)` of a sequence: a range, list, string, bytes, homogeneous tuple or array
+    /// (along its first axis), walked forward with the index read from the end. A list is
+    /// measured once, as CPython's reverse iterator starts at its last item; it stops early
+    /// when the list has shrunk below the next index, as CPython's does.
+    fn reversed_walk(&mut self, arg: &ast::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<Walk> {
+        let is_range = matches!(&arg.kind, ast::ExprKind::Call { func, .. } if self.is_builtin(func, "range")?);
+        let forward = self.temp(Type::INT64);
+        let inner = if is_range {
+            self.iterable_walk(arg, forward, setup)?
+        } else {
+            let value = self.value(arg)?;
+            match &value {
+                Value::Expr(e) if matches!(e.ty, Type::Tuple(_)) => return self.tuple_walk(e.clone(), true, k, setup, span),
+                Value::Expr(e) if matches!(e.ty, Type::List(_) | Type::Str | Type::Bytes) || matches!(&e.ty, Type::Array(a) if a.ndim >= 1) => {}
+                Value::Str(_) => {}
+                Value::Expr(e) => {
+                    return Err(self.typing(span, format!("a `{}` is not reversible", e.ty), Some("reverse a list, string, tuple, range or array")));
+                }
+                _ => return Err(self.typing(span, "this is not reversible in compiled code", Some("reverse a list, string, tuple, range or array"))),
+            }
+            self.value_walk(value, forward, setup, span)?
+        };
+        debug_assert!(inner.start.is_empty() && inner.nest.is_empty(), "sequence walks are read by index");
+        let count = self.hold(inner.count, setup);
+        let last = binary(BinaryOp::Sub, count.clone(), int(1, span), span);
+        let from_end = binary(BinaryOp::Sub, last, self.local_expr(k, span), span);
+        let mut advance = vec![stmt(StmtKind::Assign { local: forward, value: from_end }, span)];
+        advance.extend(inner.advance);
+        Ok(Walk { count, advance, item: inner.item, start: vec![], nest: vec![] })
     }
 
     /// The walks of `iterables` side by side, as `zip` takes them: the count of the shortest

@@ -1036,6 +1036,7 @@ fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
             Ok(key) => class.call1((key,)),
             Err(e) => Err(e),
         },
+        None if message.starts_with(ferrojit_runtime::TEXT_ARGUMENT_MARK) => class.call1((&message[ferrojit_runtime::TEXT_ARGUMENT_MARK.len_utf8()..],)),
         None if message.is_empty() => class.call0(),
         None => class.call1((message,)),
     };

@@ -264,6 +264,11 @@ pub unsafe extern "C" fn ferrojit_rt_raise_int_not_in_list(x: i64, kind: i64, ex
 /// `repr`, which the dispatcher turns back into the number (CPython's `KeyError(5)`).
 pub const KEY_ERROR_NUMBER_MARK: char = '\0';
 
+/// Starts the message of an exception raised with a string made at run time
+/// (`raise KeyError(key)`, `raise ValueError(f"...")`): the rest, even empty, is the
+/// exception's one argument (`KeyError('')`, where an empty message means no argument).
+pub const TEXT_ARGUMENT_MARK: char = '\u{1}';
+
 /// Raises CPython's `KeyError(x)` for a missing integer key (`kind` as for
 /// [`ferrojit_rt_raise_int_not_in_list`]). Returns 0.
 ///

@@ -612,10 +612,11 @@ pub unsafe extern "C" fn ferrojit_rt_str_code_point(s: *mut MemInfo, i: i64) -> 
     chars(s).at(i as usize) as i64
 }
 
-/// Raises the exception of code `kind` with the text of `s` as its message. Returns 0.
+/// Raises the exception of code `kind` with the text of `s` as its argument (see
+/// [`crate::TEXT_ARGUMENT_MARK`]). Returns 0.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_with_text(kind: i64, s: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
-    raise_formatted(exc, kind as u32, chars(s).to_string());
+    raise_formatted(exc, kind as u32, format!("{}{}", crate::TEXT_ARGUMENT_MARK, chars(s).to_string()));
     0
 }
 

@@ -145,6 +145,13 @@ def _missing_typing(key):
             key_error_number(key)
 
         return number
+    if isinstance(key, (types.UnicodeType, types.Bytes)):
+
+        def text(key):
+            # A run-time message: the exception's one argument, the key itself.
+            raise KeyError(key)
+
+        return text
 
     def other(key):
         raise KeyError("the key is not in the dict")

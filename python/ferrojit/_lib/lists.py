@@ -789,6 +789,14 @@ def _list(iterable):
             return [c for c in iterable]
 
         return from_string
+    if isinstance(iterable, (types.DictType, types.SetType)):
+        # A dict's keys in insertion order; a set's items in the order they were added (see
+        # the README on the order of sets).
+
+        def from_keys(iterable):
+            return [k for k in iterable]
+
+        return from_keys
     return None
 
 
