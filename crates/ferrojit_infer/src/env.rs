@@ -78,6 +78,10 @@ pub enum ModuleKind {
     Operator,
     /// Python's `functools` module (`functools.reduce`).
     Functools,
+    /// Python's `heapq` module.
+    Heapq,
+    /// Python's `bisect` module.
+    Bisect,
     /// ferrojit itself (`ferrojit.literal_unroll`, or `numba.literal_unroll` after
     /// `import ferrojit as numba`).
     Ferrojit,

@@ -780,6 +780,9 @@ impl FnInfer<'_> {
             }
         }
         let callee = self.value(func)?;
+        if let Value::Global(GlobalValue::Overloaded(key)) = &callee {
+            self.type_empty_list_by_call(*key, args, span)?;
+        }
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         let (args, keywords) = self.arguments(args, keywords)?;
         // For the binder, after the arguments (whose own calls set theirs).
@@ -1130,6 +1133,8 @@ impl FnInfer<'_> {
                     ModuleKind::Cmath => "cmath",
                     ModuleKind::Operator => "operator",
                     ModuleKind::Functools => "functools",
+                    ModuleKind::Heapq => "heapq",
+                    ModuleKind::Bisect => "bisect",
                     ModuleKind::Ferrojit => "ferrojit",
                 };
                 let name = format!("{prefix}.{attr}");

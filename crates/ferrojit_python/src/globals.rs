@@ -96,6 +96,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("cmath") => GlobalValue::Module(ModuleKind::Cmath),
             Ok("operator") => GlobalValue::Module(ModuleKind::Operator),
             Ok("functools") => GlobalValue::Module(ModuleKind::Functools),
+            Ok("heapq") => GlobalValue::Module(ModuleKind::Heapq),
+            Ok("bisect") => GlobalValue::Module(ModuleKind::Bisect),
             Ok("ferrojit") => GlobalValue::Module(ModuleKind::Ferrojit),
             _ => GlobalValue::Other("module".into()),
         };
