@@ -91,6 +91,13 @@ impl FnInfer<'_> {
                 _ => self.unsupported(span, format!("`{name}` is not supported in compiled code yet"), None),
             });
         };
+        // The built-ins see a named tuple as the tuple it is (`len(p)`, `min(p)`), but `print`
+        // shows its class and fields. (The library's primitives keep the type they are given.)
+        let (args, keywords) = if !name.starts_with("builtins.") || matches!(name, "builtins.print" | "builtins.str" | "builtins.repr" | "builtins.format") {
+            (args, keywords)
+        } else {
+            (args.into_iter().map(|v| self.plain_tuple_value(v)).collect(), keywords.into_iter().map(|(k, v, at)| (k, self.plain_tuple_value(v), at)).collect())
+        };
         let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
         if entry.elementwise {
             if let Some(lifted) = self.call_elementwise(entry, &mut args, span)? {
@@ -404,6 +411,7 @@ fn printable(ty: &Type) -> bool {
         Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) | Type::Function(_) => false,
         Type::Array(a) => printable(&a.dtype),
         Type::Tuple(items) => items.iter().all(printable),
+        Type::NamedTuple(n) => n.items.iter().all(printable),
         Type::List(item) => printable(item) && !matches!(**item, Type::Array(_)),
         _ => true,
     }

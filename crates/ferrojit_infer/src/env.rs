@@ -39,8 +39,23 @@ pub enum GlobalValue {
     DType(ferrojit_types::Type),
     /// A string (an overload implementation's parameter given a string constant).
     Str(String),
+    /// A named tuple class (`collections.namedtuple`, `typing.NamedTuple`): called, it makes an
+    /// instance.
+    NamedTupleClass(Arc<NamedTupleClass>),
     /// Something the compiler cannot use, described by its Python type name.
     Other(String),
+}
+
+/// A named tuple class as the compiler sees it (see [`ferrojit_types::NamedTupleType`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedTupleClass {
+    /// The class's identity, as in `NamedTupleType::class`.
+    pub class: u64,
+    pub name: String,
+    pub fields: Vec<String>,
+    /// The default of each field (`_field_defaults`), aligned with `fields`: `None` for a field
+    /// without one. A default compiled code cannot hold is `Some(Err(its type name))`.
+    pub defaults: Vec<Option<Result<ConstValue, String>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

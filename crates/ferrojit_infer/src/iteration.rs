@@ -194,6 +194,7 @@ impl FnInfer<'_> {
                     return Err(self.typing(span, format!("`reversed()` takes exactly one argument ({} given)", args.len() + keywords.len()), None));
                 };
                 let value = self.expr(arg)?;
+                let value = self.plain_tuple(value);
                 if !matches!(value.ty, Type::Tuple(_)) || !keywords.is_empty() {
                     return Err(self.unsupported(span, format!("`reversed()` of a `{}` is not supported in compiled code yet", value.ty), Some("iterate over a reversed view or range instead, e.g. `a[::-1]` or `range(n - 1, -1, -1)`")));
                 }
@@ -255,7 +256,8 @@ impl FnInfer<'_> {
                 };
             }
         }
-        match self.value(iter)? {
+        let iterable = self.value(iter)?;
+        match self.plain_tuple_value(iterable) {
             Value::FlatIter(array) => {
                 let array = self.hold(array, setup);
                 Ok(self.elements_walk(array, k, setup, span))

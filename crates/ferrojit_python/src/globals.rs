@@ -125,6 +125,9 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             }
         }
     }
+    if let Some(class) = crate::named_tuples::class_global(value, constant) {
+        return GlobalValue::NamedTupleClass(std::sync::Arc::new(class));
+    }
     if let Some(dtype) = crate::values::dtype_object(value) {
         // `dt = np.dtype([('x', 'f8'), ('n', 'i4')])`, given as `np.empty(n, dtype=dt)`.
         return dtype.map_or_else(|e| GlobalValue::Other(e.to_string()), GlobalValue::DType);
