@@ -474,7 +474,8 @@ def _parse(text):
                 unit, rest = rest[1:].split("]", 1)
                 return make(unit), rest
             return make(), rest
-    if text.startswith("Record("):
+    if text.startswith("Record(") and "[type=" in text[len("Record(") :].split(")", 1)[0]:
+        # (Not a named tuple class called `Record`, whose items follow the parenthesis.)
         fields, rest = [], text[len("Record(") :]
         while True:
             name, rest = rest.split("[type=", 1)

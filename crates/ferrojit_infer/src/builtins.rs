@@ -34,6 +34,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.divmod", "x, y, /", divmod);
     r.function("builtins.len", "obj, /", len);
     r.function("builtins.sum", "iterable, /, start=0", sum);
+    r.function("builtins.tuple", "iterable=(), /", tuple_);
     r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
     r.function("builtins.range", "*args", range_list);
@@ -313,6 +314,28 @@ fn divmod(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let pair = mk(ExprKind::Tuple(vec![q, r]), ty.clone());
     let inner = mk(ExprKind::Let { local: tb, value: b.boxed(), body: pair.boxed() }, ty.clone());
     Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, ty)))
+}
+
+/// `tuple()`, and `tuple(t)` of a tuple: `t` itself (a named tuple as its plain tuple, already
+/// viewed so by `call_library`). A tuple's length is part of its type, so `tuple()` of a list,
+/// an array, a string or a comprehension, whose lengths are known only when the code runs, is
+/// refused (as in Numba).
+fn tuple_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let Some(x) = cx.arg_expr(args, "iterable")? else {
+        return Ok(Value::Expr(ir::Expr::new(ExprKind::Tuple(vec![]), Type::Tuple(vec![]), span)));
+    };
+    if let Type::Tuple(_) = x.ty {
+        return Ok(Value::Expr(x));
+    }
+    let what = match &x.ty {
+        Type::List(_) => "a list (or a comprehension or generator expression, which compiled code makes a list)".to_string(),
+        other => format!("a `{other}`"),
+    };
+    Err(cx.typing(
+        span,
+        format!("`tuple()` of {what} is not supported: a tuple's length is part of its type, and this length is known only when the code runs"),
+        Some("unpack the items into a tuple display (`a, b, c = items` then `(a, b, c)`), or keep the items in a list"),
+    ))
 }
 
 fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
