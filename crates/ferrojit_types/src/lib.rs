@@ -781,6 +781,25 @@ mod tests {
     }
 
     #[test]
+    fn named_tuples_are_tuples_of_their_class() {
+        let point = |class: u64, items: Vec<Type>| Type::NamedTuple(Box::new(NamedTupleType { class, name: "Point".into(), fields: vec!["x".into(), "y".into()], items }));
+        let ints = point(1, vec![Type::INT64, Type::INT64]);
+        let mixed = point(1, vec![Type::FLOAT64, Type::INT64]);
+        assert_eq!(ints.to_string(), "Point(int64 x 2)");
+        assert_eq!(mixed.to_string(), "Point(float64, int64)");
+        // Items unify within one class; two classes (even of one name) and plain tuples do not.
+        assert_eq!(unify(&ints, &mixed), Some(mixed.clone()));
+        assert_eq!(unify(&ints, &point(2, vec![Type::INT64, Type::INT64])), None);
+        assert_eq!(unify(&ints, &Type::Tuple(vec![Type::INT64, Type::INT64])), None);
+        assert_eq!(FunctionType::ids(&ints), "@1");
+        // Laid out as the tuple of its items.
+        let holding = point(1, vec![Type::Str, Type::FLOAT64]);
+        assert_eq!(holding.leaves(), Type::Tuple(vec![Type::Str, Type::FLOAT64]).leaves());
+        assert_eq!(holding.heap_parts(), vec![HeapPart { path: vec![0], kind: HeapKind::Str }]);
+        assert_eq!(holding.as_plain_tuple(), Some(Type::Tuple(vec![Type::Str, Type::FLOAT64])));
+    }
+
+    #[test]
     fn display_matches_numba() {
         assert_eq!(Type::Tuple(vec![Type::INT64, Type::INT64]).to_string(), "UniTuple(int64 x 2)");
         assert_eq!(Type::Tuple(vec![Type::INT64, Type::FLOAT64]).to_string(), "Tuple(int64, float64)");
