@@ -973,9 +973,11 @@ def test_the_library_table_names_where_each_callable_is_implemented():
     """`ferrojit._lib.IMPLEMENTED_IN` lets the library's modules load on first use: each entry's
     module registers a typing function for that very callable, and no module registers one
     for a library callable missing from the table."""
+    import bisect
     import builtins
     import cmath
     import functools
+    import heapq
     import importlib
     import math
     import operator
@@ -983,7 +985,10 @@ def test_the_library_table_names_where_each_callable_is_implemented():
 
     from ferrojit import _lib, extending
 
-    libraries = {"builtins": builtins, "numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random, "cmath": cmath, "operator": operator, "functools": functools}
+    libraries = {
+        "builtins": builtins, "numpy": np, "math": math, "numpy.linalg": np.linalg, "numpy.random": np.random, "random": random, "cmath": cmath,
+        "operator": operator, "functools": functools, "heapq": heapq, "bisect": bisect,
+    }
     for qualified, module in _lib.IMPLEMENTED_IN.items():
         importlib.import_module(f"ferrojit._lib.{module}")
         library, _, name = qualified.rpartition(".")

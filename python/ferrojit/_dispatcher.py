@@ -230,7 +230,7 @@ _MAX_OVERLOAD_ROUNDS = 100
 _library_loaded_for: frozenset[str] = frozenset()
 # The libraries with callables in ferrojit's library that a program may import after its first
 # compilation (see `_lib.LIBRARIES`).
-_LIBRARIES_DECLARED_LATE = ("numpy", "numpy.random", "random")
+_LIBRARIES_DECLARED_LATE = ("numpy", "numpy.random", "random", "heapq", "bisect")
 
 
 def _compiling(step: Callable[..., Any], *args: Any) -> Any:

@@ -88,7 +88,7 @@ _implementations: dict[Callable[..., Any], Dispatcher[Any, Any]] = {}
 
 # The libraries whose functions compiled code may also reach as module attributes (`np.sum`),
 # by module name prefix.
-_LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy", "cmath": "cmath", "_operator": "operator", "_functools": "functools"}
+_LIBRARIES = {"builtins": "builtins", "math": "math", "numpy": "numpy", "cmath": "cmath", "_operator": "operator", "_functools": "functools", "heapq": "heapq", "_heapq": "heapq", "bisect": "bisect", "_bisect": "bisect"}
 _GENERATOR_MODULES = ("numpy.random", "random")
 
 
@@ -194,11 +194,15 @@ def _key_of(func: Any, qualified: Optional[str] = None, display: Optional[str] =
     return key
 
 
-def _declare_library_callable(func: Any, module: str, qualified: Optional[str] = None, display: Optional[str] = None) -> None:
+def _declare_library_callable(func: Any, module: str, qualified: Optional[str] = None, display: Optional[str] = None, alias: Optional[str] = None) -> None:
     """``func`` is implemented in ``module`` (of ``ferrojit._lib``), imported when compiled code
     first calls it; ``qualified`` names it for the compiler when it is none of a library's,
-    ``display`` for messages."""
-    _lazy_modules[_key_of(func, qualified, display)] = module
+    ``display`` for messages. ``alias``: a module-qualified name compiled code may also reach
+    it by (`bisect.bisect` is `bisect.bisect_right`)."""
+    key = _key_of(func, qualified, display)
+    _lazy_modules[key] = module
+    if alias is not None and _qualified_names.get(key) not in (None, alias):
+        _native.register_overload(key, func, alias, _display_names[key])
 
 
 def _declare_receiver_methods(typ: type, names: Any, module: str) -> None:

@@ -167,6 +167,43 @@ class Tuple(BaseTuple):
         self.types = types
 
 
+class BaseNamedTuple(BaseTuple):
+    """The type of the instances of a named tuple class (``collections.namedtuple``,
+    ``typing.NamedTuple``), as Numba's: a tuple whose class is ``class_name``. Its operations
+    are a tuple's; the field names are the compiler's (type names do not spell them)."""
+
+    __slots__ = ("class_name",)
+
+
+class NamedUniTuple(BaseNamedTuple):
+    """A named tuple of ``count`` items of ``dtype``: ``Point(int64 x 2)``."""
+
+    __slots__ = ("dtype", "count")
+
+    def __init__(self, dtype, count, class_name):
+        super().__init__(f"{class_name}({dtype} x {count})")
+        self.dtype, self.count, self.class_name = dtype, int(count), class_name
+        self.types = (dtype,) * self.count
+
+
+class NamedTuple(BaseNamedTuple):
+    """A named tuple of items of the given types: ``Point(int64, float64)`` (a
+    :class:`NamedUniTuple` when they are all the same)."""
+
+    __slots__ = ()
+
+    def __new__(cls, types, class_name):
+        types = tuple(types)
+        if types and all(t == types[0] for t in types):
+            return NamedUniTuple(types[0], len(types), class_name)
+        return super().__new__(cls)
+
+    def __init__(self, types, class_name):
+        types = tuple(types)
+        super().__init__(f"{class_name}({', '.join(str(t) for t in types)})")
+        self.types, self.class_name = types, class_name
+
+
 class Array(Type):
     """An array type: ``Array(float64, 2, "C")`` is ``float64[:, ::1]``.
 
@@ -437,7 +474,8 @@ def _parse(text):
                 unit, rest = rest[1:].split("]", 1)
                 return make(unit), rest
             return make(), rest
-    if text.startswith("Record("):
+    if text.startswith("Record(") and "[type=" in text[len("Record(") :].split(")", 1)[0]:
+        # (Not a named tuple class called `Record`, whose items follow the parenthesis.)
         fields, rest = [], text[len("Record(") :]
         while True:
             name, rest = rest.split("[type=", 1)
@@ -484,11 +522,24 @@ def _parse(text):
             items.append(item)
         return Tuple(items), rest[1:]
     end = len(text)
-    for stop in ",) ;":
+    for stop in ",) ;(":
         at = text.find(stop)
         if at != -1:
             end = min(end, at)
     word, rest = text[:end], text[end:]
+    if rest.startswith("(") and word.isidentifier() and word not in _NAMED:
+        # A named tuple: `Point(int64 x 2)`, `Point(int64, float64)`, `Empty()`.
+        if rest.startswith("()"):
+            return NamedTuple((), word), rest[2:]
+        item, rest = _parse(rest[1:])
+        if rest.startswith(" x "):
+            count, rest = rest[3:].split(")", 1)
+            return NamedUniTuple(item, int(count), word), rest
+        items = [item]
+        while not rest.startswith(")"):
+            item, rest = _parse(_expect(rest, ", "))
+            items.append(item)
+        return NamedTuple(items, word), rest[1:]
     if word not in _NAMED:
         raise ValueError(f"not a type name: {word!r}")
     return _NAMED[word], rest
@@ -532,6 +583,6 @@ for _alias, _name in _SCALARS.items():
 
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
-    "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
+    "NoneType", "BaseTuple", "BaseNamedTuple", "NamedTuple", "NamedUniTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
     "NumberClass", "DType", "List", "ListType", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

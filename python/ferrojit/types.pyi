@@ -70,6 +70,21 @@ class Tuple(BaseTuple):
     def __new__(cls, types: Iterable[Type]) -> Tuple | UniTuple: ...  # type: ignore[misc]
     def __init__(self, types: Iterable[Type]) -> None: ...
 
+class BaseNamedTuple(BaseTuple):
+    __slots__ = ("class_name",)
+    class_name: str
+
+class NamedUniTuple(BaseNamedTuple):
+    __slots__ = ("dtype", "count")
+    dtype: Type
+    count: int
+    def __init__(self, dtype: Type, count: int, class_name: str) -> None: ...
+
+class NamedTuple(BaseNamedTuple):
+    __slots__ = ()
+    def __new__(cls, types: Iterable[Type], class_name: str) -> NamedTuple | NamedUniTuple: ...  # type: ignore[misc]
+    def __init__(self, types: Iterable[Type], class_name: str) -> None: ...
+
 class Array(Type):
     __slots__ = ("dtype", "ndim", "layout", "readonly", "aligned")
     dtype: Type
@@ -212,7 +227,7 @@ none: Type
 
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
-    "NoneType", "BaseTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
+    "NoneType", "BaseTuple", "BaseNamedTuple", "NamedTuple", "NamedUniTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
     "NumberClass", "DType", "List", "ListType", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name",
     "boolean",
     "bool_",

@@ -28,6 +28,7 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
         }
         // A function value: the tuple of what it captured.
         Type::Function(f) => llvm_type(cx, &f.layout()),
+        Type::NamedTuple(n) => llvm_type(cx, &n.layout()),
         Type::Array(a) => array_struct(cx, a.ndim).into(),
         // The list's meminfo.
         Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => cx.ptr_type(AddressSpace::default()).into(),
@@ -111,10 +112,11 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             agg.into()
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NoneType | Type::Function(_) => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Function(_) => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
+                Type::NamedTuple(n) => n.items.clone(),
                 Type::Function(f) => f.captures.clone(),
                 _ => vec![],
             };
@@ -164,10 +166,11 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             }
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NoneType | Type::Function(_) => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Function(_) => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
+                Type::NamedTuple(n) => n.items.clone(),
                 Type::Function(f) => f.captures.clone(),
                 _ => vec![],
             };

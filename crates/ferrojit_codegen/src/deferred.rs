@@ -170,7 +170,9 @@ fn depends_on_conversion(e: &ir::Expr, tainted: &[bool]) -> bool {
 pub(crate) fn float_to_int(from: &Type, to: &Type) -> bool {
     match (from, to) {
         (Type::Float(_), Type::Int(_)) => true,
-        (Type::Tuple(a), Type::Tuple(b)) => a.iter().zip(b).any(|(x, y)| float_to_int(x, y)),
+        (Type::Tuple(_) | Type::NamedTuple(_), Type::Tuple(_) | Type::NamedTuple(_)) => {
+            from.tuple_items().unwrap_or_default().iter().zip(to.tuple_items().unwrap_or_default()).any(|(x, y)| float_to_int(x, y))
+        }
         _ => false,
     }
 }

@@ -74,10 +74,11 @@ impl<'ctx> FnLower<'ctx, '_> {
                 let f = key.into_float_value();
                 self.b.build_float_add(f, f.get_type().const_zero(), "canonical")?.into()
             }
-            Type::Complex(_) | Type::Tuple(_) => {
+            Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) => {
                 let items: Vec<Type> = match ty {
                     Type::Complex(f) => vec![Type::Float(*f); 2],
                     Type::Tuple(items) => items.clone(),
+                    Type::NamedTuple(n) => n.items.clone(),
                     _ => unreachable!(),
                 };
                 let mut agg = key.into_struct_value();

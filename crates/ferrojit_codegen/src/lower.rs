@@ -1122,7 +1122,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let im = pf(self, im, &from_f)?.into_float_value();
                 self.complex(re, im)?.into()
             }
-            (Type::Tuple(fs), Type::Tuple(ts)) if fs.len() == ts.len() => {
+            // Tuples item by item; a named tuple and the plain tuple it is laid out as
+            // (`ferrojit_infer` views one as the other) share one representation.
+            (Type::Tuple(_) | Type::NamedTuple(_), Type::Tuple(_) | Type::NamedTuple(_)) if from.tuple_items().map(<[Type]>::len) == to.tuple_items().map(<[Type]>::len) => {
+                let (fs, ts) = (from.tuple_items().expect("a tuple"), to.tuple_items().expect("a tuple"));
+                if fs == ts {
+                    return Ok(v);
+                }
                 let st = target.into_struct_type();
                 let mut agg = st.get_undef();
                 for (i, (f, t)) in fs.iter().zip(ts).enumerate() {
@@ -1316,6 +1322,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
+            Type::NamedTuple(n) => self.cx.bool_type().const_int(!n.items.is_empty() as u64, false),
             // A function is true, as in Python.
             Type::Function(_) => self.cx.bool_type().const_int(1, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
@@ -1872,6 +1879,16 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     self.print_item(x, item)?;
                 }
                 self.print_str(if items.len() == 1 { ",)" } else { ")" })?;
+            }
+            // The class's `__repr__`: `Point(x=1, y=2.5)`.
+            Type::NamedTuple(n) => {
+                self.print_str(&format!("{}(", n.name))?;
+                for (i, (item, field)) in n.items.iter().zip(&n.fields).enumerate() {
+                    self.print_str(&format!("{}{field}=", if i > 0 { ", " } else { "" }))?;
+                    let x = self.b.build_extract_value(v.into_struct_value(), i as u32, "item")?;
+                    self.print_item(x, item)?;
+                }
+                self.print_str(")")?;
             }
         }
         Ok(())

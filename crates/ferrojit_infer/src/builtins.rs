@@ -34,6 +34,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.divmod", "x, y, /", divmod);
     r.function("builtins.len", "obj, /", len);
     r.function("builtins.sum", "iterable, /, start=0", sum);
+    r.function("builtins.tuple", "iterable=(), /", tuple_);
     r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
     r.function("builtins.range", "*args", range_list);
@@ -90,6 +91,13 @@ impl FnInfer<'_> {
                 Some(("builtins", f)) => self.unsupported(span, format!("the built-in `{f}()` is not supported in compiled code"), None),
                 _ => self.unsupported(span, format!("`{name}` is not supported in compiled code yet"), None),
             });
+        };
+        // The built-ins see a named tuple as the tuple it is (`len(p)`, `min(p)`), but `print`
+        // shows its class and fields. (The library's primitives keep the type they are given.)
+        let (args, keywords) = if !name.starts_with("builtins.") || matches!(name, "builtins.print" | "builtins.str" | "builtins.repr" | "builtins.format") {
+            (args, keywords)
+        } else {
+            (args.into_iter().map(|v| self.plain_tuple_value(v)).collect(), keywords.into_iter().map(|(k, v, at)| (k, self.plain_tuple_value(v), at)).collect())
         };
         let mut args = self.bind(entry.callee, &entry.signature, args, keywords, span)?;
         if entry.elementwise {
@@ -308,6 +316,28 @@ fn divmod(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     Ok(Value::Expr(mk(ExprKind::Let { local: ta, value: a.boxed(), body: inner.boxed() }, ty)))
 }
 
+/// `tuple()`, and `tuple(t)` of a tuple: `t` itself (a named tuple as its plain tuple, already
+/// viewed so by `call_library`). A tuple's length is part of its type, so `tuple()` of a list,
+/// an array, a string or a comprehension, whose lengths are known only when the code runs, is
+/// refused (as in Numba).
+fn tuple_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let Some(x) = cx.arg_expr(args, "iterable")? else {
+        return Ok(Value::Expr(ir::Expr::new(ExprKind::Tuple(vec![]), Type::Tuple(vec![]), span)));
+    };
+    if let Type::Tuple(_) = x.ty {
+        return Ok(Value::Expr(x));
+    }
+    let what = match &x.ty {
+        Type::List(_) => "a list (or a comprehension or generator expression, which compiled code makes a list)".to_string(),
+        other => format!("a `{other}`"),
+    };
+    Err(cx.typing(
+        span,
+        format!("`tuple()` of {what} is not supported: a tuple's length is part of its type, and this length is known only when the code runs"),
+        Some("unpack the items into a tuple display (`a, b, c = items` then `(a, b, c)`), or keep the items in a list"),
+    ))
+}
+
 fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     if let Some(Value::FlatIter(array)) = args.get_mut("obj") {
         let array = array.clone();
@@ -404,6 +434,7 @@ fn printable(ty: &Type) -> bool {
         Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) | Type::Function(_) => false,
         Type::Array(a) => printable(&a.dtype),
         Type::Tuple(items) => items.iter().all(printable),
+        Type::NamedTuple(n) => n.items.iter().all(printable),
         Type::List(item) => printable(item) && !matches!(**item, Type::Array(_)),
         _ => true,
     }

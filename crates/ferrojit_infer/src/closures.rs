@@ -139,6 +139,7 @@ pub(crate) fn holds_function(ty: &Type) -> bool {
     match ty {
         Type::Function(_) => true,
         Type::Tuple(items) => items.iter().any(holds_function),
+        Type::NamedTuple(n) => n.items.iter().any(holds_function),
         Type::List(item) | Type::Set(item) => holds_function(item),
         Type::Dict(k, v) => holds_function(k) || holds_function(v),
         _ => false,

@@ -147,6 +147,7 @@ impl FnInfer<'_> {
         fn plain(t: &Type) -> bool {
             match t {
                 Type::Tuple(items) => items.iter().all(plain),
+                Type::NamedTuple(n) => n.items.iter().all(plain),
                 other => other.is_number() || matches!(other, Type::Datetime(_) | Type::Timedelta(_) | Type::Str | Type::Bytes),
             }
         }

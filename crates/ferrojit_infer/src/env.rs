@@ -42,8 +42,23 @@ pub enum GlobalValue {
     /// A `ferrojit.types` type object (`types.int64`, `types.float64[:]`, `types.unicode_type`):
     /// what `Dict.empty(key_type=..., value_type=...)` and `List.empty_list(...)` take.
     Type(ferrojit_types::Type),
+    /// A named tuple class (`collections.namedtuple`, `typing.NamedTuple`): called, it makes an
+    /// instance.
+    NamedTupleClass(Arc<NamedTupleClass>),
     /// Something the compiler cannot use, described by its Python type name.
     Other(String),
+}
+
+/// A named tuple class as the compiler sees it (see [`ferrojit_types::NamedTupleType`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedTupleClass {
+    /// The class's identity, as in `NamedTupleType::class`.
+    pub class: u64,
+    pub name: String,
+    pub fields: Vec<String>,
+    /// The default of each field (`_field_defaults`), aligned with `fields`: `None` for a field
+    /// without one. A default compiled code cannot hold is `Some(Err(its type name))`.
+    pub defaults: Vec<Option<Result<ConstValue, String>>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +96,10 @@ pub enum ModuleKind {
     Operator,
     /// Python's `functools` module (`functools.reduce`).
     Functools,
+    /// Python's `heapq` module.
+    Heapq,
+    /// Python's `bisect` module.
+    Bisect,
     /// ferrojit itself (`ferrojit.literal_unroll`, or `numba.literal_unroll` after
     /// `import ferrojit as numba`).
     Ferrojit,

@@ -141,6 +141,7 @@ impl FnInfer<'_> {
                     GlobalValue::Module(_) => "a module",
                     GlobalValue::Function(_) | GlobalValue::Jit(_) | GlobalValue::Vectorized(_) | GlobalValue::Overloaded(_) => "a function",
                     GlobalValue::ExceptionClass(_) => "an exception class",
+                    GlobalValue::NamedTupleClass(_) => "a named tuple class",
                     _ => "not a value compiled code can use",
                 };
                 Err(self.typing(e.span, format!("this is {what}, not a value"), Some("call it, or pass the value it computes")))
@@ -286,6 +287,12 @@ impl FnInfer<'_> {
             Value::Expr(x) if crate::arrays::record_has_field(&x.ty, attr) || (crate::arrays::is_record(&x.ty) && crate::registry::array_member(attr).is_none()) => {
                 self.record_field(x, attr, true, span).map(Value::Expr)
             }
+            Value::Expr(x) if matches!(x.ty, Type::NamedTuple(_)) => self.named_tuple_attribute(x, attr, span).map(Value::Expr),
+            // `P._fields` of the class itself.
+            Value::Global(GlobalValue::NamedTupleClass(c)) if attr == "_fields" => {
+                let names = c.fields.iter().map(|f| Self::string_constant(f, span)).collect::<Vec<_>>();
+                Ok(Value::Expr(ir::Expr::new(ExprKind::Tuple(names), Type::Tuple(vec![Type::Str; c.fields.len()]), span)))
+            }
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => Ok(Value::FlatIter(x)),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
@@ -327,6 +334,7 @@ impl FnInfer<'_> {
             // `x[()]` of a NumPy scalar (what `np.nditer` gives): the scalar itself.
             return Ok(tuple);
         }
+        let tuple = self.plain_tuple(tuple);
         let len = match &tuple.ty {
             Type::Tuple(items) => items.len() as i64,
             other => return Err(self.unsupported(span, format!("indexing a `{other}` is not supported yet"), None)),
@@ -439,6 +447,8 @@ impl FnInfer<'_> {
             };
             return self.call_internal(name, vec![l, r], span);
         }
+        // A named tuple's arithmetic is a tuple's, and gives a plain tuple.
+        let (l, r) = (self.plain_tuple(l), self.plain_tuple(r));
         if let (BinOp::Add, Type::Tuple(_), Type::Tuple(_)) = (op, &l.ty, &r.ty) {
             return Ok(self.tuple_concat(l, r, span));
         }
@@ -697,6 +707,7 @@ impl FnInfer<'_> {
                 return Ok(result);
             }
             CmpOp::In | CmpOp::NotIn => {
+                let r = self.plain_tuple(r);
                 let items = match &r.ty {
                     Type::Tuple(items) => items.len(),
                     other => return Err(self.unsupported(span, format!("`in` on a `{other}` is not supported"), Some("`in` works on tuples"))),
@@ -715,6 +726,8 @@ impl FnInfer<'_> {
             _ => {}
         }
         let equality = matches!(op, CmpOp::Eq | CmpOp::NotEq);
+        // Named tuples compare as tuples (`P(1, 2) == (1, 2)`, as in CPython).
+        let (l, r) = (self.plain_tuple(l), self.plain_tuple(r));
         match (&l.ty, &r.ty) {
             (Type::Tuple(a), Type::Tuple(b)) if equality => {
                 let (a, b) = (a.len(), b.len());
@@ -789,6 +802,9 @@ impl FnInfer<'_> {
             }
         }
         let callee = self.value(func)?;
+        if let Value::Global(GlobalValue::Overloaded(key)) = &callee {
+            self.type_empty_list_by_call(*key, args, span)?;
+        }
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         let (args, keywords) = self.arguments(args, keywords)?;
         // For the binder, after the arguments (whose own calls set theirs).
@@ -820,6 +836,7 @@ impl FnInfer<'_> {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
             }
             Value::Global(GlobalValue::Module(_)) => Err(self.typing(func_span, "a module is not callable", None)),
+            Value::Global(GlobalValue::NamedTupleClass(class)) => self.construct_named_tuple(&class, args, keywords, span).map(Value::Expr),
             Value::Expr(f) if matches!(f.ty, Type::Function(_)) => self.call_function_value(f, args, keywords, span),
             _ => Err(self.typing(func_span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
@@ -879,6 +896,11 @@ impl FnInfer<'_> {
                 Ok(self.cast(receiver, &ty))
             }
             (Type::Tuple(_), "index" | "count", _) => self.tuple_method(receiver, name, args, keywords, span),
+            (Type::NamedTuple(_), "index" | "count", _) => {
+                let receiver = self.plain_tuple(receiver);
+                self.tuple_method(receiver, name, args, keywords, span)
+            }
+            (Type::NamedTuple(_), "_replace", _) => self.named_tuple_replace(receiver, args, keywords, span),
             (ty, _, _) => Err(self.typing(span, format!("a `{ty}` has no method `{name}` in compiled code"), None)),
         }
     }
@@ -1148,6 +1170,8 @@ impl FnInfer<'_> {
                     ModuleKind::Cmath => "cmath",
                     ModuleKind::Operator => "operator",
                     ModuleKind::Functools => "functools",
+                    ModuleKind::Heapq => "heapq",
+                    ModuleKind::Bisect => "bisect",
                     ModuleKind::Ferrojit => "ferrojit",
                     ModuleKind::FerrojitTyped => "ferrojit.typed",
                     ModuleKind::FerrojitTypes => "ferrojit.types",

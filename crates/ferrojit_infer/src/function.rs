@@ -298,6 +298,8 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Type(t)) => format!("type {t}"),
                 Some(GlobalValue::Str(text)) => format!("str {text:?}"),
                 Some(GlobalValue::Other(t)) => format!("other {t}"),
+                // Its fields decide which item `p.x` reads.
+                Some(GlobalValue::NamedTupleClass(c)) => format!("named tuple {}({}) {:?}", c.name, c.fields.join(", "), c.defaults),
             };
             out.push_str(&format!("{name}={value}\n"));
         }
@@ -664,9 +666,9 @@ impl<'a> FnInfer<'a> {
                 Ok(())
             }
             ast::ExprKind::Tuple(targets) => {
-                let n = match &value.ty {
-                    Type::Tuple(items) => items.len(),
-                    other => return Err(self.typing(span, format!("cannot unpack a `{other}`"), Some("only tuples can be unpacked"))),
+                let n = match value.ty.tuple_items() {
+                    Some(items) => items.len(),
+                    None => return Err(self.typing(span, format!("cannot unpack a `{}`", value.ty), Some("only tuples can be unpacked"))),
                 };
                 if n != targets.len() {
                     return Err(self.typing(span, format!("cannot unpack a tuple of {n} items into {} names", targets.len()), None));
@@ -722,6 +724,9 @@ impl<'a> FnInfer<'a> {
         }
         let a = match &array.ty {
             Type::Array(a) => a.clone(),
+            Type::NamedTuple(n) => {
+                return Err(self.typing(span, format!("cannot assign to the field `{attr}` of a `{}`: named tuples are immutable", n.name), Some(&format!("make a new one: `p = p._replace({attr}=...)`"))));
+            }
             other => return Err(self.unsupported(span, format!("assigning to the attribute `{attr}` of a `{other}` is not supported"), None)),
         };
         match attr {
@@ -969,8 +974,9 @@ impl<'a> FnInfer<'a> {
         }
         let span = e.span;
         if let ExprKind::Tuple(items) = e.kind {
-            // Convert literal tuples item by item so the IR stays readable.
-            if let Type::Tuple(tys) = ty {
+            // Convert literal tuples item by item so the IR stays readable (a named tuple's
+            // items widened, `P(1, 2)` stored where `P(1.5, 2)` is expected, too).
+            if let Some(tys) = ty.tuple_items() {
                 let items = items.into_iter().zip(tys).map(|(i, t)| self.cast(i, t)).collect();
                 return ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span);
             }
@@ -982,9 +988,9 @@ impl<'a> FnInfer<'a> {
     /// The items of a tuple value, evaluating it once (when it is not a local, the first item
     /// binds it to a temporary, and items are evaluated in order).
     pub fn tuple_items(&mut self, tuple: ir::Expr, span: Span) -> Vec<ir::Expr> {
-        let n = match &tuple.ty {
-            Type::Tuple(items) => items.len(),
-            _ => unreachable!("tuple_items of a non-tuple"),
+        let n = match tuple.ty.tuple_items() {
+            Some(items) => items.len(),
+            None => unreachable!("tuple_items of a non-tuple"),
         };
         if matches!(tuple.kind, ExprKind::Local(_)) || n == 0 {
             return (0..n).map(|i| self.tuple_get(tuple.clone(), i, span)).collect();
@@ -998,9 +1004,9 @@ impl<'a> FnInfer<'a> {
     }
 
     pub fn tuple_get(&self, tuple: ir::Expr, i: usize, span: Span) -> ir::Expr {
-        let ty = match &tuple.ty {
-            Type::Tuple(items) => items[i].clone(),
-            _ => unreachable!("tuple_get on a non-tuple"),
+        let ty = match tuple.ty.tuple_items() {
+            Some(items) => items[i].clone(),
+            None => unreachable!("tuple_get on a non-tuple"),
         };
         ir::Expr::new(ExprKind::TupleGet(tuple.boxed(), i), ty, span)
     }
@@ -1038,6 +1044,7 @@ fn convertible(from: &Type, to: &Type) -> bool {
         (Type::Complex(_), t) if t.is_number() => matches!(t, Type::Complex(_)),
         (f, t) if f.is_number() && t.is_number() => true,
         (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| convertible(x, y)),
+        (Type::NamedTuple(a), Type::NamedTuple(b)) => a.class == b.class && a.items.len() == b.items.len() && a.items.iter().zip(&b.items).all(|(x, y)| convertible(x, y)),
         (Type::Array(a), Type::Array(b)) => a.dtype == b.dtype && a.ndim == b.ndim && (b.layout == ferrojit_types::Layout::A || a.layout == b.layout) && (a.aligned || !b.aligned),
         (a, b) => a == b,
     }

@@ -260,7 +260,7 @@ impl FnInfer<'_> {
 
     /// The walk over an iterable value (see [`FnInfer::iterable_walk`]).
     fn value_walk(&mut self, value: Value, k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<Walk> {
-        match value {
+        match self.plain_tuple_value(value) {
             Value::FlatIter(array) => {
                 let array = self.hold(array, setup);
                 Ok(self.elements_walk(array, k, setup, span))
@@ -305,6 +305,7 @@ impl FnInfer<'_> {
             self.iterable_walk(arg, forward, setup)?
         } else {
             let value = self.value(arg)?;
+            let value = self.plain_tuple_value(value);
             match &value {
                 Value::Expr(e) if matches!(e.ty, Type::Tuple(_)) => return self.tuple_walk(e.clone(), true, k, setup, span),
                 Value::Expr(e) if matches!(e.ty, Type::List(_) | Type::Str | Type::Bytes) || matches!(&e.ty, Type::Array(a) if a.ndim >= 1) => {}

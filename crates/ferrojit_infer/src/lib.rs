@@ -26,7 +26,8 @@
 //! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
 //! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
 //! the iteration protocol; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
-//! operators and methods), `overloads.rs` (callables
+//! operators and methods), `named_tuples.rs` (instances of named tuple classes: construction,
+//! fields, their view as plain tuples), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `closures.rs` (functions as
 //! values: inner functions, lambdas, functions passed as arguments), `env.rs` (globals).
 
@@ -47,6 +48,7 @@ mod iteration;
 mod tuples;
 mod linalg;
 mod lists;
+mod named_tuples;
 pub mod overloads;
 mod registry;
 mod strings;
@@ -58,7 +60,7 @@ use ferrojit_types::Type;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use env::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind};
+pub use env::{ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, NamedTupleClass};
 pub use overloads::{OverloadRequest, OverloadTarget, Resolution};
 
 /// A user-facing (or internal) error from inference, located in one function's source.

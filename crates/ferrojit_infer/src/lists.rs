@@ -186,6 +186,17 @@ impl FnInfer<'_> {
         self.type_empty_container(id, Type::List(Box::new(item)), span)
     }
 
+    /// `heapq.heappush(h, x)` (and the other library functions that add their second argument
+    /// to the list given first) where `h` was assigned `[]` and has no type yet: as
+    /// `h.append(x)`.
+    pub(crate) fn type_empty_list_by_call(&mut self, key: u64, args: &[ast::Expr], span: Span) -> Result<()> {
+        const ADDING_TO_FIRST: [&str; 5] = ["heapq.heappush", "heapq.heappushpop", "bisect.insort_left", "bisect.insort_right", "bisect.insort"];
+        match (crate::overloads::library_name(key), args) {
+            (Some(name), [list, item, ..]) if ADDING_TO_FIRST.contains(&name.as_str()) => self.type_empty_list(list, "append", std::slice::from_ref(item), span),
+            _ => Ok(()),
+        }
+    }
+
     /// `list[index]` with an integer index (negative ones count from the end), CPython's
     /// `IndexError` outside the list.
     pub(crate) fn list_subscript(&mut self, list: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {

@@ -172,7 +172,9 @@ pub fn register_function(key: u64, address: usize, qualified: Option<String>, di
     r.by_object.insert(address, key);
     if let Some(q) = qualified {
         r.by_name.insert(q.clone(), key);
-        r.qualified.insert(key, q);
+        // A callable registered again under another name (an alias: `bisect.bisect` is
+        // `bisect.bisect_right`) keeps its first name.
+        r.qualified.entry(key).or_insert(q);
     }
     r.display.insert(key, display);
 }

@@ -70,6 +70,10 @@ fn zero_of(ty: &Type, cx: &FnInfer<'_>, span: Span) -> Option<ir::Expr> {
             let items = items.iter().map(|t| zero_of(t, cx, span)).collect::<Option<Vec<_>>>()?;
             return Some(ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span));
         }
+        Type::NamedTuple(n) => {
+            let items = n.items.iter().map(|t| zero_of(t, cx, span)).collect::<Option<Vec<_>>>()?;
+            return Some(ir::Expr::new(ExprKind::Tuple(items), ty.clone(), span));
+        }
         _ => return None,
     };
     Some(ir::Expr::new(ExprKind::Const(c), ty.clone(), span))
@@ -182,6 +186,7 @@ impl FnInfer<'_> {
             }
         }
         let value = self.expr(arg)?;
+        let value = self.plain_tuple(value);
         let Type::Tuple(items) = value.ty.clone() else {
             return self.for_walk(target, arg, body, orelse, span, out);
         };

@@ -333,7 +333,8 @@ pub enum ExprKind {
     /// evaluated once and returned when it decides the result.
     Logical { and: bool, lhs: Box<Expr>, rhs: Box<Expr> },
     IfExp { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
-    /// A tuple; typed [`Type::Function`], a function value made of its captured values.
+    /// A tuple; typed [`Type::Function`], a function value made of its captured values; typed
+    /// [`Type::NamedTuple`], an instance of the class made of its items.
     Tuple(Vec<Expr>),
     /// An item of a tuple, or a captured value of a function value.
     TupleGet(Box<Expr>, usize),

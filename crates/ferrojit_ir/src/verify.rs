@@ -404,9 +404,11 @@ impl Verifier<'_> {
             ExprKind::Tuple(items) => {
                 items.iter().try_for_each(|i| self.expr(i))?;
                 let tys: Vec<Type> = items.iter().map(|i| i.ty.clone()).collect();
-                // A function value is built as the tuple of its captures.
+                // A function value is built as the tuple of its captures, a named tuple as the
+                // tuple of its items.
                 let laid_out = match &e.ty {
                     Type::Function(f) => f.layout(),
+                    Type::NamedTuple(n) => n.layout(),
                     other => other.clone(),
                 };
                 expect(laid_out == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))
@@ -415,6 +417,7 @@ impl Verifier<'_> {
                 self.expr(t)?;
                 match &t.ty {
                     Type::Tuple(items) if *i < items.len() => expect(items[*i] == e.ty, || mismatch("tuple item", &items[*i])),
+                    Type::NamedTuple(n) if *i < n.items.len() => expect(n.items[*i] == e.ty, || mismatch("named tuple item", &n.items[*i])),
                     Type::Function(f) if *i < f.captures.len() => expect(f.captures[*i] == e.ty, || mismatch("captured value", &f.captures[*i])),
                     other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
                 }

@@ -45,6 +45,7 @@ fn descriptor(key: &Type, value: &Type) -> *const i64 {
 fn hashable(ty: &Type) -> bool {
     match ty {
         Type::Tuple(items) => items.iter().all(hashable),
+        Type::NamedTuple(n) => n.items.iter().all(hashable),
         Type::Str | Type::Bytes => true,
         other => !other.holds_heap(),
     }

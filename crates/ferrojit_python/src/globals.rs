@@ -96,6 +96,8 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
             Ok("cmath") => GlobalValue::Module(ModuleKind::Cmath),
             Ok("operator") => GlobalValue::Module(ModuleKind::Operator),
             Ok("functools") => GlobalValue::Module(ModuleKind::Functools),
+            Ok("heapq") => GlobalValue::Module(ModuleKind::Heapq),
+            Ok("bisect") => GlobalValue::Module(ModuleKind::Bisect),
             Ok("ferrojit") => GlobalValue::Module(ModuleKind::Ferrojit),
             Ok("ferrojit.typed") => GlobalValue::Module(ModuleKind::FerrojitTyped),
             Ok("ferrojit.types") => GlobalValue::Module(ModuleKind::FerrojitTypes),
@@ -127,6 +129,9 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     }
     if let Some(ty) = ferrojit_type(value) {
         return ty;
+    }
+    if let Some(class) = crate::named_tuples::class_global(value, constant) {
+        return GlobalValue::NamedTupleClass(std::sync::Arc::new(class));
     }
     if let Some(dtype) = crate::values::dtype_object(value) {
         // `dt = np.dtype([('x', 'f8'), ('n', 'i4')])`, given as `np.empty(n, dtype=dt)`.

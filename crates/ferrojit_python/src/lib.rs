@@ -7,6 +7,7 @@
 //! - `globals.rs`: a function's module globals as the compiler sees them (frozen constants,
 //!   modules, other compiled functions).
 //! - `typed.rs`: `ferrojit.typed.List`/`Dict`, compiled containers shared with Python.
+//! - `named_tuples.rs`: named tuple classes by number, their instances in and out.
 //! - `extending.rs`: the registry of callables implemented in Python (`ferrojit.extending`)
 //!   and the requests that run their typing functions between compilation attempts.
 //! - this file: module set-up and the mapping of errors to `ferrojit.errors` classes.
@@ -17,6 +18,7 @@ mod extending;
 mod gil;
 mod globals;
 mod lists;
+mod named_tuples;
 mod overloads;
 mod strings;
 mod typed;

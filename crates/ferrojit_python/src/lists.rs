@@ -106,6 +106,7 @@ pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
             *at += 1;
         }
         Type::Tuple(items) => items.iter().for_each(|t| release_packed(t, slots, at)),
+        Type::NamedTuple(n) => n.items.iter().for_each(|t| release_packed(t, slots, at)),
         other => *at += other.leaves().len(),
     }
 }
@@ -231,9 +232,9 @@ fn forget_parents(ty: &Type, slots: &[u64]) {
                 unsafe { ferrojit_runtime::dicts::header(m as *mut MemInfo) }.parent = std::ptr::null_mut();
             }
         }
-        Type::Tuple(items) => {
+        Type::Tuple(_) | Type::NamedTuple(_) => {
             let mut at = 0;
-            for item in items {
+            for item in ty.tuple_items().unwrap_or_default() {
                 let n = item.leaves().len();
                 forget_parents(item, &slots[at..at + n]);
                 at += n;
@@ -281,6 +282,7 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             *at += 1;
         }
         Type::Tuple(items) => items.iter().for_each(|t| reflect_value(py, t, slots, at, first_error)),
+        Type::NamedTuple(n) => n.items.iter().for_each(|t| reflect_value(py, t, slots, at, first_error)),
         other => *at += other.leaves().len(),
     }
 }
@@ -301,6 +303,7 @@ fn holds(args: &[Type], pred: &dyn Fn(&Type) -> bool) -> bool {
     fn has(ty: &Type, pred: &dyn Fn(&Type) -> bool) -> bool {
         match ty {
             Type::Tuple(items) => items.iter().any(|t| has(t, pred)),
+            Type::NamedTuple(n) => n.items.iter().any(|t| has(t, pred)),
             other => pred(other),
         }
     }

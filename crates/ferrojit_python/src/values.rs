@@ -71,6 +71,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Ok(t) = obj.cast_exact::<PyTuple>() {
         return Ok(Type::Tuple(t.iter().map(|i| typeof_value(&i)).collect::<PyResult<_>>()?));
     }
+    if let Some(t) = crate::named_tuples::type_of(obj, typeof_value) {
+        return t;
+    }
     if let Ok(l) = obj.cast_exact::<PyList>() {
         return crate::lists::typeof_list(l);
     }
@@ -256,18 +259,12 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             _ => false,
         },
         Type::Tuple(items) => match obj.cast_exact::<PyTuple>() {
-            Ok(t) if t.len() == items.len() => {
-                let start = *at;
-                for (k, (o, ty)) in t.iter().zip(items).enumerate() {
-                    if !pack(&o, ty, slots, at) {
-                        // The lists packed for the items before this one are nobody's.
-                        let mut from = start;
-                        items[..k].iter().for_each(|done| crate::lists::release_packed(done, slots, &mut from));
-                        return false;
-                    }
-                }
-                true
-            }
+            Ok(t) if t.len() == items.len() => pack_items(&t, items, slots, at),
+            _ => false,
+        },
+        // An instance of exactly the type's class.
+        Type::NamedTuple(n) => match obj.cast::<PyTuple>() {
+            Ok(t) if crate::named_tuples::is_instance(obj, n) => pack_items(t, &n.items, slots, at),
             _ => false,
         },
         Type::Set(item) => match crate::dicts::pack_set(obj, item) {
@@ -311,6 +308,20 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             _ => false,
         },
     }
+}
+
+/// Packs the items of the tuple `t` as values of `items` (as many).
+fn pack_items(t: &Bound<'_, PyTuple>, items: &[Type], slots: &mut [u64], at: &mut usize) -> bool {
+    let start = *at;
+    for (k, (o, ty)) in t.iter().zip(items).enumerate() {
+        if !pack(&o, ty, slots, at) {
+            // The lists packed for the items before this one are nobody's.
+            let mut from = start;
+            items[..k].iter().for_each(|done| crate::lists::release_packed(done, slots, &mut from));
+            return false;
+        }
+    }
+    true
 }
 
 /// `obj` as an ndarray; never imports NumPy (no ndarray exists before NumPy is imported).
@@ -392,6 +403,10 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::Tuple(items) => {
             let values = items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, values)?.into_any()
+        }
+        Type::NamedTuple(n) => {
+            let values = n.items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
+            crate::named_tuples::instance(py, n, values)?
         }
     })
 }

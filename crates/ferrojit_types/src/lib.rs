@@ -64,6 +64,58 @@ pub enum Type {
     /// function has a type of its own (as in Numba), so a call of a value of this type is a
     /// direct call, and a function taking it is compiled once per function passed.
     Function(Box<FunctionType>),
+    /// An instance of a named tuple class (`collections.namedtuple`, `typing.NamedTuple`):
+    /// laid out as the tuple of its items, typed with its class (see [`NamedTupleType`]).
+    NamedTuple(Box<NamedTupleType>),
+}
+
+/// The type of the instances of one named tuple class with items of these types (Numba's
+/// `NamedTuple`/`NamedUniTuple`). The value is laid out as the tuple of `items`: every tuple
+/// operation applies to it, and its fields name the items. Two classes are two types, even of
+/// one name: a result converts back to an instance of the very class.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NamedTupleType {
+    /// The class's identity, as the binding crate registers it (which keeps the class alive
+    /// for the process, so that the number is never another class's).
+    pub class: u64,
+    /// The class's `__name__`, for messages and type names.
+    pub name: String,
+    /// The field names, one per item.
+    pub fields: Vec<String>,
+    pub items: Vec<Type>,
+}
+
+impl NamedTupleType {
+    /// The tuple type a value of this type is laid out as.
+    pub fn layout(&self) -> Type {
+        Type::Tuple(self.items.clone())
+    }
+
+    /// The same class with items of the types `items`.
+    pub fn with_items(&self, items: Vec<Type>) -> Type {
+        Type::NamedTuple(Box::new(NamedTupleType { class: self.class, name: self.name.clone(), fields: self.fields.clone(), items }))
+    }
+
+    /// The position of the field `name`.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+}
+
+impl Type {
+    /// The items of a tuple or of a named tuple (whose operations are a tuple's).
+    pub fn tuple_items(&self) -> Option<&[Type]> {
+        match self {
+            Type::Tuple(items) => Some(items),
+            Type::NamedTuple(n) => Some(&n.items),
+            _ => None,
+        }
+    }
+
+    /// The plain tuple type a value of this type is laid out as, for tuples and named tuples.
+    pub fn as_plain_tuple(&self) -> Option<Type> {
+        self.tuple_items().map(|items| Type::Tuple(items.to_vec()))
+    }
 }
 
 /// The type of one function as a value (see [`Type::Function`]). The value is laid out as the
@@ -95,6 +147,11 @@ impl FunctionType {
                     f.captures.iter().for_each(|t| walk(t, out));
                 }
                 Type::Tuple(items) => items.iter().for_each(|t| walk(t, out)),
+                // Two classes of one name whose items have the same types print alike.
+                Type::NamedTuple(n) => {
+                    out.push_str(&format!("@{}", n.class));
+                    n.items.iter().for_each(|t| walk(t, out));
+                }
                 Type::List(item) | Type::Set(item) => walk(item, out),
                 Type::Dict(k, v) => {
                     walk(k, out);
@@ -318,6 +375,7 @@ impl Type {
                     }
                 }
                 Type::Function(f) => collect(&f.layout(), path, out),
+                Type::NamedTuple(n) => collect(&n.layout(), path, out),
                 Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
             }
         }
@@ -330,6 +388,7 @@ impl Type {
     pub fn holds_heap(&self) -> bool {
         match self {
             Type::Tuple(items) => items.iter().any(Type::holds_heap),
+            Type::NamedTuple(n) => n.items.iter().any(Type::holds_heap),
             Type::Function(f) => f.captures.iter().any(Type::holds_heap),
             other => !other.heap_parts().is_empty(),
         }
@@ -442,6 +501,7 @@ impl Type {
                     *at += ty.leaves().len();
                 }
                 Type::Tuple(items) => items.iter().for_each(|t| walk(t, at, out)),
+                Type::NamedTuple(n) => n.items.iter().for_each(|t| walk(t, at, out)),
                 Type::Function(f) => f.captures.iter().for_each(|t| walk(t, at, out)),
                 other => *at += other.leaves().len(),
             }
@@ -461,6 +521,7 @@ impl Type {
             // Records are array elements, never passed as values.
             Type::NoneType | Type::Record(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
+            Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             // The list's (dict's, string's) meminfo.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => out.push(Leaf::Pointer),
@@ -563,6 +624,12 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
         (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
             Some(Type::Tuple(xs.iter().zip(ys).map(|(x, y)| unify(x, y)).collect::<Option<_>>()?))
         }
+        // One class whose instances were made with items of different types (`P(1, 2)` and
+        // `P(1.5, 2)`): the items unify as a tuple's.
+        (Type::NamedTuple(x), Type::NamedTuple(y)) if x.class == y.class && x.items.len() == y.items.len() => {
+            let items = x.items.iter().zip(&y.items).map(|(a, b)| unify(a, b)).collect::<Option<_>>()?;
+            Some(x.with_items(items))
+        }
         // One function whose captured variables were typed differently (a variable widened
         // after a first walk): the captures unify as a tuple's items.
         (Type::Function(x), Type::Function(y)) if x.id == y.id && x.captures.len() == y.captures.len() => {
@@ -598,6 +665,20 @@ impl fmt::Display for Type {
                 }
                 write!(f, "Tuple(")?;
                 for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{t}")?;
+                }
+                write!(f, ")")
+            }
+            // Numba's spelling: `Point(int64 x 2)`, `Point(int64, float64)`.
+            Type::NamedTuple(n) => {
+                if !n.items.is_empty() && n.items.iter().all(|t| t == &n.items[0]) {
+                    return write!(f, "{}({} x {})", n.name, n.items[0], n.items.len());
+                }
+                write!(f, "{}(", n.name)?;
+                for (i, t) in n.items.iter().enumerate() {
                     if i > 0 {
                         write!(f, ", ")?;
                     }
@@ -697,6 +778,25 @@ mod tests {
             unify(&Type::Tuple(vec![Type::INT64, Type::Bool]), &Type::Tuple(vec![Type::FLOAT64, Type::Bool])),
             Some(Type::Tuple(vec![Type::FLOAT64, Type::Bool]))
         );
+    }
+
+    #[test]
+    fn named_tuples_are_tuples_of_their_class() {
+        let point = |class: u64, items: Vec<Type>| Type::NamedTuple(Box::new(NamedTupleType { class, name: "Point".into(), fields: vec!["x".into(), "y".into()], items }));
+        let ints = point(1, vec![Type::INT64, Type::INT64]);
+        let mixed = point(1, vec![Type::FLOAT64, Type::INT64]);
+        assert_eq!(ints.to_string(), "Point(int64 x 2)");
+        assert_eq!(mixed.to_string(), "Point(float64, int64)");
+        // Items unify within one class; two classes (even of one name) and plain tuples do not.
+        assert_eq!(unify(&ints, &mixed), Some(mixed.clone()));
+        assert_eq!(unify(&ints, &point(2, vec![Type::INT64, Type::INT64])), None);
+        assert_eq!(unify(&ints, &Type::Tuple(vec![Type::INT64, Type::INT64])), None);
+        assert_eq!(FunctionType::ids(&ints), "@1");
+        // Laid out as the tuple of its items.
+        let holding = point(1, vec![Type::Str, Type::FLOAT64]);
+        assert_eq!(holding.leaves(), Type::Tuple(vec![Type::Str, Type::FLOAT64]).leaves());
+        assert_eq!(holding.heap_parts(), vec![HeapPart { path: vec![0], kind: HeapKind::Str }]);
+        assert_eq!(holding.as_plain_tuple(), Some(Type::Tuple(vec![Type::Str, Type::FLOAT64])));
     }
 
     #[test]

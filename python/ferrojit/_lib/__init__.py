@@ -51,6 +51,10 @@ IMPLEMENTED_IN = {
     # The built-ins taking functions.
     **{f"builtins.{name}": "functional" for name in ("map", "filter")},
     "functools.reduce": "functional",
+    # Python's `heapq` and `bisect` modules (`bisect.bisect` and `bisect.insort` are other names
+    # of `bisect_right` and `insort_right`).
+    **{f"heapq.{name}": "heaps" for name in ("heappush", "heappop", "heapreplace", "heappushpop", "heapify", "nsmallest", "nlargest", "merge")},
+    **{f"bisect.{name}": "bisection" for name in ("bisect_left", "bisect_right", "bisect", "insort_left", "insort_right", "insort")},
     # Random numbers: np.random's legacy functions and Python's `random` module.
     **{
         f"numpy.random.{name}": "random"
@@ -93,7 +97,7 @@ IMPLEMENTED_IN = {
 
 # The modules whose callables `IMPLEMENTED_IN` names (`numpy.random` is imported only by programs
 # that use it: it costs NumPy 100 ms and more).
-LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator", "functools")
+LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator", "functools", "heapq", "bisect")
 
 # Array methods (by name) -> the module of this package that implements them.
 METHODS_IN = {
@@ -568,6 +572,6 @@ def load() -> frozenset[str]:
         library, _, name = qualified.rpartition(".")
         owner = sys.modules.get(library)
         if library not in _declared and owner is not None:
-            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}")
+            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}", alias=qualified)
     _declared.update(library for library in LIBRARIES if library in sys.modules)
     return frozenset(_declared)
