@@ -117,6 +117,45 @@ fn advise_huge_pages(start: *mut u8, len: usize) {
     let _ = (start, len);
 }
 
+/// A generator's state (see `ferrojit_codegen`'s generator lowering): `size` bytes of zeroed
+/// data starting with the generator function's compiled `drop` (run with the data when the
+/// last reference goes: it releases what the suspended generator holds) and its `next_entry`
+/// (what Python calls to resume it), then its own fields. Null when the allocation fails.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_generator_new(size: usize, drop: GeneratorDrop, next_entry: *const u8) -> *mut MemInfo {
+    let m = alloc_with_drop(size.max(GENERATOR_HEADER), Some(drop_generator));
+    if !m.is_null() {
+        // SAFETY: a new allocation of at least `GENERATOR_HEADER` bytes of data.
+        unsafe {
+            let d = data(m);
+            std::ptr::write_bytes(d, 0, size.max(GENERATOR_HEADER));
+            (d as *mut GeneratorDrop).write(drop);
+            (d.add(8) as *mut *const u8).write(next_entry);
+        }
+    }
+    m
+}
+
+/// A generator function's compiled destructor of its state's data.
+pub type GeneratorDrop = unsafe extern "C" fn(*mut u8);
+
+/// The bytes of a generator's state before its own fields: its `drop` and `next_entry`.
+pub const GENERATOR_HEADER: usize = 16;
+
+/// Runs the compiled destructor a generator's state starts with.
+unsafe fn drop_generator(data: *mut u8) {
+    let drop = (data as *const GeneratorDrop).read();
+    drop(data);
+}
+
+/// The `next_entry` of a generator's state made by [`ferrojit_rt_generator_new`].
+///
+/// # Safety
+/// `meminfo` is a live generator state.
+pub unsafe fn generator_next_entry(meminfo: *mut MemInfo) -> *const u8 {
+    (data(meminfo).add(8) as *const *const u8).read()
+}
+
 /// The data of a meminfo made by [`ferrojit_rt_alloc`].
 ///
 /// # Safety
