@@ -693,7 +693,7 @@ impl FnInfer<'_> {
             return Err(self.typing(
                 iterator.span,
                 format!("`next()` needs an iterator, not a `{}`", iterator.ty),
-                Some("make one with `iter(...)`; generators, `zip(...)`, `enumerate(...)` and `map(...)` are iterators"),
+                Some("make one with `iter(...)`; generators and `zip(...)`, `enumerate(...)` used as values are iterators"),
             ));
         }
         let pair = crate::function::resumed_type(&iterator.ty);
