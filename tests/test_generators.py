@@ -689,6 +689,13 @@ def holding_arrays(n, fail_at):
 
 
 @njit
+def sums_of_generated_arrays(n):
+    # Suspended inside the loop, it holds the inner generator (and the array it yielded).
+    for a in arrays_of(n):
+        yield a.sum()
+
+
+@njit
 def iterator_over_new_list(n):
     return iter([np.ones(i) for i in range(n)])
 
@@ -768,6 +775,9 @@ def test_generators_from_python_release_what_they_hold():
         del g
         never_started = holding_arrays(5, -1)
         del never_started
+        chained = sums_of_generated_arrays(5)
+        assert [next(chained), next(chained), next(chained)] == [0.0, 0.5, 1.0]
+        del chained
     assert _native.live_allocations() == live0
 
 

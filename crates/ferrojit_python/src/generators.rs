@@ -21,7 +21,7 @@ use pyo3::prelude::*;
 type NextEntry = unsafe extern "C" fn(ret_slots: *mut u64, exc: *mut ExcInfo, arg_slots: *const u64) -> i32;
 
 /// A generator made by compiled code, as Python sees it.
-#[pyclass(module = "ferrojit", name = "generator")]
+#[pyclass(module = "ferrojit._native", name = "generator")]
 pub struct CompiledGenerator {
     /// The state, owned; null once the generator has finished and released it.
     state: *mut MemInfo,
