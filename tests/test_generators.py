@@ -781,6 +781,43 @@ def test_generators_from_python_release_what_they_hold():
     assert _native.live_allocations() == live0
 
 
+@njit
+def items_and_views(a):
+    head = a[:2]
+    for x in a:
+        yield x + head[0]
+
+
+def test_generator_from_python_keeps_its_argument_arrays_alive():
+    import gc
+    import sys
+
+    a = np.arange(5.0)
+    refs = sys.getrefcount(a)
+    live0 = _native.live_allocations()
+    g = items_and_views(a)
+    assert next(g) == 0.0
+    # The generator shares the argument's memory, as CPython's sees the caller's changes...
+    a[1] = 41.0
+    assert next(g) == 41.0
+    assert sys.getrefcount(a) == refs + 1
+    # ... and keeps it alive once the caller lets it go.
+    del a
+    gc.collect()
+    assert list(g) == [2.0, 3.0, 4.0]
+    del g
+    assert _native.live_allocations() == live0
+    b = np.arange(3.0)
+    refs = sys.getrefcount(b)
+    g = items_and_views(b)
+    del g  # never started
+    h = items_and_views(b)
+    next(h)
+    del h  # suspended
+    assert sys.getrefcount(b) == refs
+    assert _native.live_allocations() == live0
+
+
 @pytest.mark.parametrize("make, expected", [
     (iterator_over_new_list, [np.ones(0), np.ones(1), np.ones(2)]),
     (iterator_over_new_str, ["a", "b", "a", "b", "a", "b"]),

@@ -1,9 +1,10 @@
 //! Generator functions, lowered as state machines (Numba's approach, `numba/core/generators.py`).
 //!
-//! A generator function `S` (one whose body yields, see `ir::Function::yields`) becomes four
+//! A generator function `S` (one whose body yields, see `ir::Function::yields`) becomes five
 //! LLVM functions:
 //! - `S` itself, with the usual convention, makes a generator: a meminfo whose data is the
-//!   generator's *state*, `{drop, next_entry, resume, locals...}` (zeroed by the runtime, see
+//!   generator's *state*, `{drop, next_entry, adopt, resume, locals...}` (zeroed by the
+//!   runtime, see
 //!   `ferrojit_rt_generator_new`), with each argument stored, and retained, in its
 //!   parameter's field. Calling a generator function runs none of its body, as in Python.
 //! - `S.next`, `i32 (ptr ret, ptr exc, ptr state)`, resumes it: it loads every local from the
@@ -21,6 +22,10 @@
 //!   hold (its parameters among them); a finished one holds none.
 //! - `S.next_entry`, `S.next` over the slot buffers of a root's entry point: what Python calls
 //!   to resume a generator returned to it (its address is in the state).
+//! - `S.adopt`, run on a suspended generator's state when it is returned to Python: the arrays
+//!   its owned locals borrow from the call's arguments (ndarrays, which Python may free once the
+//!   call returns) become arrays holding a reference to their ndarray, and so, in turn, do
+//!   those of the generators it holds (see `ferrojit_rt_generator_adopt`).
 //!
 //! Resuming jumps into the middle of the body, so whatever a suspended generator needs must
 //! live in locals: the `generators` IR pass turns the counted loops a `yield` suspends into
@@ -38,18 +43,18 @@ use crate::lower::FnLower;
 use crate::{CodegenError, Result};
 use ferrojit_ir::{self as ir, ExcKind};
 use ferrojit_runtime::memory::DATA_OFFSET;
-use ferrojit_types::Type;
+use ferrojit_types::{HeapKind, Type};
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
-use inkwell::types::{BasicTypeEnum, StructType};
+use inkwell::types::{BasicType, BasicTypeEnum, StructType};
 use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
-/// The field of a generator's state holding where to resume (after its `drop` and
-/// `next_entry`); each local `i` is field `FIRST_LOCAL + i`.
-const RESUME: u32 = 2;
-const FIRST_LOCAL: u32 = 3;
+/// The field of a generator's state holding where to resume (after its `drop`, `next_entry`
+/// and `adopt`); each local `i` is field `FIRST_LOCAL + i`.
+const RESUME: u32 = 3;
+const FIRST_LOCAL: u32 = 4;
 
 /// What lowering a generator's `next` keeps.
 pub(crate) struct Frame<'ctx> {
@@ -61,7 +66,7 @@ pub(crate) struct Frame<'ctx> {
 /// The LLVM struct of a generator's state.
 fn state_type<'ctx>(cx: &'ctx inkwell::context::Context, f: &ir::Function) -> StructType<'ctx> {
     let ptr = cx.ptr_type(AddressSpace::default());
-    let mut fields: Vec<BasicTypeEnum> = vec![ptr.into(), ptr.into(), cx.i64_type().into()];
+    let mut fields: Vec<BasicTypeEnum> = vec![ptr.into(), ptr.into(), ptr.into(), cx.i64_type().into()];
     fields.extend(f.locals.iter().map(|l| llvm_type(cx, &l.ty)));
     cx.struct_type(&fields, false)
 }
@@ -87,10 +92,89 @@ pub(crate) fn lower_generator<'ctx>(
     FnLower::new(cx, module, next, f, fns, vector_isas, options)?.lower_resumable()?;
     let drop = drop_function(cx, module, f)?;
     host(drop);
+    let adopt = adopt_function(cx, module, f)?;
+    host(adopt);
     let next_entry = crate::abi::entry_wrapper(cx, module, next, &[f.ret.clone()], &yield_ty, &format!("{}.next_entry", f.symbol))?;
     next_entry.set_linkage(Linkage::Internal);
     host(next_entry);
-    FnLower::new(cx, module, make, f, fns, vector_isas, options)?.lower_generator_maker(drop, next_entry)
+    FnLower::new(cx, module, make, f, fns, vector_isas, options)?.lower_generator_maker(drop, next_entry, adopt)
+}
+
+/// `void S.adopt(ptr data)`: adopts what a suspended generator's owned locals borrow (see the
+/// module documentation).
+fn adopt_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::module::Module<'ctx>, f: &ir::Function) -> Result<FunctionValue<'ctx>> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let function = module.add_function(&format!("{}.adopt", f.symbol), cx.void_type().fn_type(&[ptr.into()], false), Some(Linkage::Internal));
+    let b = cx.create_builder();
+    let entry = cx.append_basic_block(function, "entry");
+    let (adopt, done) = (cx.append_basic_block(function, "adopt"), cx.append_basic_block(function, "done"));
+    b.position_at_end(entry);
+    let data = function.get_nth_param(0).expect("one parameter").into_pointer_value();
+    let state_ty = state_type(cx, f);
+    let resume = b.build_load(cx.i64_type(), b.build_struct_gep(state_ty, data, RESUME, "resume")?, "resume")?.into_int_value();
+    let suspended = b.build_int_compare(IntPredicate::SGE, resume, cx.i64_type().const_zero(), "suspended")?;
+    b.build_conditional_branch(suspended, adopt, done)?;
+    b.position_at_end(adopt);
+    let declare = |name: &str, ret: Option<BasicTypeEnum<'ctx>>| {
+        module.get_function(name).unwrap_or_else(|| {
+            let ty = match ret {
+                Some(r) => r.fn_type(&[ptr.into()], false),
+                None => cx.void_type().fn_type(&[ptr.into()], false),
+            };
+            module.add_function(name, ty, Some(Linkage::External))
+        })
+    };
+    let adopt_array = declare("ferrojit_rt_adopt_borrowed", Some(ptr.into()));
+    let adopt_generator = declare("ferrojit_rt_generator_adopt", None);
+    let owned = &f.ownership.as_ref().ok_or_else(|| CodegenError(format!("{}: the ownership pass has not run", f.name)))?.owned;
+    for &i in owned {
+        let ty = &f.locals[i].ty;
+        let parts: Vec<_> = ty.heap_parts().into_iter().filter(|p| matches!(p.kind, HeapKind::Array | HeapKind::Generator)).collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let field = b.build_struct_gep(state_ty, data, FIRST_LOCAL + i as u32, "held")?;
+        let mut value = b.build_load(llvm_type(cx, ty), field, "held")?;
+        for part in parts {
+            match part.kind {
+                HeapKind::Generator => {
+                    let state = extract_path(&b, value, &part.path)?;
+                    b.build_call(adopt_generator, &[state.into()], "")?;
+                }
+                _ => {
+                    // An array's meminfo is its first field.
+                    let mut path = part.path.clone();
+                    path.push(0);
+                    let meminfo = extract_path(&b, value, &path)?;
+                    let adopted = b.build_call(adopt_array, &[meminfo.into()], "adopted")?.try_as_basic_value().basic().expect("a pointer");
+                    value = insert_path(&b, value, &path, adopted)?;
+                }
+            }
+        }
+        b.build_store(field, value)?;
+    }
+    b.build_unconditional_branch(done)?;
+    b.position_at_end(done);
+    b.build_return(None)?;
+    Ok(function)
+}
+
+/// The part of aggregate `value` at `path` (struct indices, outermost first).
+fn extract_path<'ctx>(b: &inkwell::builder::Builder<'ctx>, value: BasicValueEnum<'ctx>, path: &[usize]) -> Result<BasicValueEnum<'ctx>> {
+    let mut x = value;
+    for &i in path {
+        x = b.build_extract_value(x.into_struct_value(), i as u32, "part")?;
+    }
+    Ok(x)
+}
+
+/// `value` with its part at `path` replaced by `part`.
+fn insert_path<'ctx>(b: &inkwell::builder::Builder<'ctx>, value: BasicValueEnum<'ctx>, path: &[usize], part: BasicValueEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+    let Some((&first, rest)) = path.split_first() else { return Ok(part) };
+    let aggregate = value.into_struct_value();
+    let inner = b.build_extract_value(aggregate, first as u32, "part")?;
+    let replaced = insert_path(b, inner, rest, part)?;
+    Ok(b.build_insert_value(aggregate, replaced, first as u32, "replaced")?.into_struct_value().into())
 }
 
 /// `void S.drop(ptr data)`: releases what a suspended generator's owned locals hold.
@@ -218,13 +302,14 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// The body of `S` itself: a new state holding the arguments.
-    pub(crate) fn lower_generator_maker(mut self, drop: FunctionValue<'ctx>, next_entry: FunctionValue<'ctx>) -> Result<()> {
+    pub(crate) fn lower_generator_maker(mut self, drop: FunctionValue<'ctx>, next_entry: FunctionValue<'ctx>, adopt: FunctionValue<'ctx>) -> Result<()> {
         let cx = self.cx;
         let ptr = cx.ptr_type(AddressSpace::default());
         let state_ty = state_type(cx, self.ir);
         let size = state_ty.size_of().ok_or_else(|| CodegenError("a generator state without a size".into()))?;
-        let new = self.extern_fn("ferrojit_rt_generator_new", Some(ptr.into()), &[cx.i64_type().into(), ptr.into(), ptr.into()]);
-        let args = [size.into(), drop.as_global_value().as_pointer_value().into(), next_entry.as_global_value().as_pointer_value().into()];
+        let new = self.extern_fn("ferrojit_rt_generator_new", Some(ptr.into()), &[cx.i64_type().into(), ptr.into(), ptr.into(), ptr.into()]);
+        let pointer = |f: FunctionValue<'ctx>| f.as_global_value().as_pointer_value().into();
+        let args = [size.into(), pointer(drop), pointer(next_entry), pointer(adopt)];
         let meminfo = self.b.build_call(new, &args, "generator")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
         let failed = self.b.build_is_null(meminfo, "failed")?;
         let (fail, made) = (self.bb("no.memory"), self.bb("made"));

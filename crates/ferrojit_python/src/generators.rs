@@ -8,6 +8,10 @@
 //! entry point writes its result; the value is converted as results are. An exception raised
 //! inside the generator is raised by that `next()`, after which the generator is finished (as
 //! in CPython).
+//!
+//! A generator returned to Python outlives the call that made it, and with it the call's
+//! borrow of its argument arrays: when it is boxed, the arrays its state borrows are adopted
+//! (`ferrojit_rt_generator_adopt`), each then holding a reference to its ndarray.
 
 use crate::values::unpack;
 use ferrojit_runtime::memory::{generator_next_entry, release, MemInfo};
@@ -53,9 +57,35 @@ impl CompiledGenerator {
 }
 
 /// The Python object of a generator of type `ty` whose state is `state` (a reference the
-/// object takes over).
+/// object takes over), made by the call that just returned it: the arrays it borrows from
+/// the call's arguments are still alive.
 pub fn box_generator<'py>(py: Python<'py>, ty: &ferrojit_types::GeneratorType, state: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: a live generator state; the GIL is held and the call's arguments are alive.
+    unsafe { ferrojit_runtime::memory::ferrojit_rt_generator_adopt(state) };
     Ok(Bound::new(py, CompiledGenerator { state, yield_ty: ty.yield_ty.clone(), name: ty.name.clone() })?.into_any())
+}
+
+/// Installs the runtime's hooks for the references adopted arrays hold to their ndarrays.
+pub fn install() {
+    ferrojit_runtime::memory::set_python_reference_hooks(incref_object, decref_object);
+}
+
+/// # Safety
+/// `object` is a live Python object; the GIL is held (adoption happens while boxing).
+unsafe fn incref_object(object: *mut u8) {
+    unsafe { pyo3::ffi::Py_INCREF(object as *mut pyo3::ffi::PyObject) };
+}
+
+/// # Safety
+/// `object` is a Python object the caller holds a reference to. Adopted arrays are released
+/// by Python's side (a generator or an ndarray dropped), with the GIL held, but taking it is
+/// cheap when it is.
+unsafe fn decref_object(object: *mut u8) {
+    let state = crate::gil::ensure_gil();
+    unsafe {
+        pyo3::ffi::Py_DECREF(object as *mut pyo3::ffi::PyObject);
+        pyo3::ffi::PyGILState_Release(state);
+    }
 }
 
 #[pymethods]

@@ -255,6 +255,7 @@ unsafe extern "C-unwind" fn wait_for_warm_up(_module: *mut pyo3::ffi::PyObject, 
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
     strings::install();
+    generators::install();
     m.add_class::<dispatcher::DispatcherBase>()?;
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;

@@ -119,32 +119,96 @@ fn advise_huge_pages(start: *mut u8, len: usize) {
 
 /// A generator's state (see `ferrojit_codegen`'s generator lowering): `size` bytes of zeroed
 /// data starting with the generator function's compiled `drop` (run with the data when the
-/// last reference goes: it releases what the suspended generator holds) and its `next_entry`
-/// (what Python calls to resume it), then its own fields. Null when the allocation fails.
+/// last reference goes: it releases what the suspended generator holds), its `next_entry`
+/// (what Python calls to resume it) and its `adopt` (see [`ferrojit_rt_generator_adopt`]),
+/// then its own fields. Null when the allocation fails.
 #[no_mangle]
-pub extern "C" fn ferrojit_rt_generator_new(size: usize, drop: GeneratorDrop, next_entry: *const u8) -> *mut MemInfo {
+pub extern "C" fn ferrojit_rt_generator_new(size: usize, drop: GeneratorFunction, next_entry: *const u8, adopt: GeneratorFunction) -> *mut MemInfo {
     let m = alloc_with_drop(size.max(GENERATOR_HEADER), Some(drop_generator));
     if !m.is_null() {
         // SAFETY: a new allocation of at least `GENERATOR_HEADER` bytes of data.
         unsafe {
             let d = data(m);
             std::ptr::write_bytes(d, 0, size.max(GENERATOR_HEADER));
-            (d as *mut GeneratorDrop).write(drop);
+            (d as *mut GeneratorFunction).write(drop);
             (d.add(8) as *mut *const u8).write(next_entry);
+            (d.add(16) as *mut GeneratorFunction).write(adopt);
         }
     }
     m
 }
 
-/// A generator function's compiled destructor of its state's data.
-pub type GeneratorDrop = unsafe extern "C" fn(*mut u8);
+/// A generator function's compiled `drop` or `adopt`, run on its state's data.
+pub type GeneratorFunction = unsafe extern "C" fn(*mut u8);
 
-/// The bytes of a generator's state before its own fields: its `drop` and `next_entry`.
-pub const GENERATOR_HEADER: usize = 16;
+/// The bytes of a generator's state before its own fields: its `drop`, `next_entry` and
+/// `adopt`.
+pub const GENERATOR_HEADER: usize = 24;
+
+/// Makes a suspended generator that is about to outlive the call that made it (returned to
+/// Python) independent of the arrays it borrows from that call's arguments: each borrowed
+/// array its state holds (its arguments' arrays, and views of them) is adopted (see
+/// [`ferrojit_rt_adopt_borrowed`]), as are those of the generators it holds. The state's
+/// compiled `adopt` does the walk. Arrays inside lists and dicts the state holds stay
+/// borrowed.
+///
+/// # Safety
+/// `meminfo` is a live generator state, or null or borrowed (ignored); the arrays it borrows
+/// are alive, and the GIL is held (see [`set_python_reference_hooks`]).
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_generator_adopt(meminfo: *mut MemInfo) {
+    if is_borrowed(meminfo) {
+        return;
+    }
+    let d = data(meminfo);
+    let adopt = (d.add(16) as *const GeneratorFunction).read();
+    adopt(d);
+}
+
+/// What the Python side installs for [`ferrojit_rt_adopt_borrowed`]: taking and dropping a
+/// reference to a Python object (an ndarray). The first runs with the GIL held; the second
+/// takes it if needed.
+static PYTHON_REFERENCES: std::sync::OnceLock<(unsafe fn(*mut u8), unsafe fn(*mut u8))> = std::sync::OnceLock::new();
+
+/// Installs the hooks of [`ferrojit_rt_adopt_borrowed`] (once, when the extension loads).
+pub fn set_python_reference_hooks(incref: unsafe fn(*mut u8), decref: unsafe fn(*mut u8)) {
+    let _ = PYTHON_REFERENCES.set((incref, decref));
+}
+
+/// For an array's meminfo `meminfo` borrowed from a Python ndarray (tagged, see
+/// [`is_borrowed`]): a new meminfo, with one reference, that holds a reference to that ndarray
+/// until it is freed, so that the array's memory outlives the call that borrowed it. Any other
+/// meminfo is returned as it is (no reference added); so is a borrowed one when the hooks are
+/// missing or the allocation fails.
+///
+/// # Safety
+/// A tagged `meminfo` is a live ndarray; the GIL is held.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_adopt_borrowed(meminfo: *mut MemInfo) -> *mut MemInfo {
+    let tagged = meminfo as usize;
+    if meminfo.is_null() || tagged & 1 == 0 {
+        return meminfo;
+    }
+    let Some((incref, _)) = PYTHON_REFERENCES.get() else { return meminfo };
+    let object = (tagged & !1) as *mut u8;
+    let m = alloc_with_drop(std::mem::size_of::<*mut u8>(), Some(drop_python_reference));
+    if m.is_null() {
+        return meminfo;
+    }
+    (data(m) as *mut *mut u8).write(object);
+    incref(object);
+    m
+}
+
+unsafe fn drop_python_reference(data: *mut u8) {
+    if let Some((_, decref)) = PYTHON_REFERENCES.get() {
+        decref((data as *const *mut u8).read());
+    }
+}
 
 /// Runs the compiled destructor a generator's state starts with.
 unsafe fn drop_generator(data: *mut u8) {
-    let drop = (data as *const GeneratorDrop).read();
+    let drop = (data as *const GeneratorFunction).read();
     drop(data);
 }
 
