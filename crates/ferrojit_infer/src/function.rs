@@ -1,4 +1,7 @@
-//! Typing one function: the walks described in the crate docs, and the statements.
+//! Typing one function: the walks described in the crate docs, and the statements. A function
+//! whose body yields is a generator function: its `yield`s are typed as a function's `return`s
+//! are (their unification is what it yields), and it returns the generator type of itself (see
+//! `ir::Function::yields`).
 
 use crate::env::{ConstValue, FunctionSource, GlobalValue};
 use crate::{ErrorKind, InferError, Session};
