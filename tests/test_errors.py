@@ -73,9 +73,9 @@ def uses_class(x):
     return x
 
 
-def uses_yield(x):
+def uses_yield_value(x):
     y = x + 1
-    yield y
+    z = yield y
 
 
 def uses_walrus(x):
@@ -128,7 +128,7 @@ def uses_starred_list_item(x):
 
 
 @pytest.mark.parametrize("func,offset", [
-    (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield, 2),
+    (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
     (uses_walrus, 2), (uses_decorated_inner_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict_unpacking, 1), (uses_ascii_conversion, 1),
     (uses_starred_set_item, 1), (uses_starred_list_item, 1),

@@ -12,6 +12,7 @@ __all__ = [
     "install_fast_call",
     "ArrayMemory",
     "TypedContainer",
+    "generator",
     "typeof_name",
     "live_allocations",
     "set_linalg_provider",
@@ -63,6 +64,15 @@ class DispatcherBase:
 @final
 class ArrayMemory:
     """Base object of ndarrays over memory allocated by compiled code."""
+
+@final
+class generator:
+    """A generator made by compiled code (a compiled generator function called from Python):
+    an iterator over the values it yields, resumed lazily (see
+    crates/ferrojit_python/src/generators.rs)."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> Any: ...
 
 @disjoint_base
 class TypedContainer:

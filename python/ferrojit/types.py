@@ -308,6 +308,18 @@ class Function(Type):
     __slots__ = ()
 
 
+class Generator(Type):
+    """The type of the generators of one generator function compiled for some argument types
+    (Numba's ``types.Generator``): ``yield_type`` is the type of the values they yield. Its name
+    is ``generator(name(argument types) -> yield type)``."""
+
+    __slots__ = ("yield_type",)
+
+    def __init__(self, name, yield_type):
+        super().__init__(name)
+        self.yield_type = yield_type
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -496,6 +508,18 @@ def _parse(text):
             if depth == 0 and c == ")":
                 return Function(text[: at + 1]), text[at + 1 :]
         raise ValueError(f"unbalanced function type name: {text!r}")
+    if text.startswith("generator("):
+        # `generator(gen(int64, list(float64)) -> UniTuple(int64 x 2))`: the yield type
+        # follows the ` -> ` outside the argument types' parentheses.
+        depth = 0
+        for at, c in enumerate(text):
+            depth += c == "("
+            depth -= c == ")"
+            if depth == 1 and text.startswith(" -> ", at):
+                yield_type, rest = _parse(text[at + 4 :])
+                rest = _expect(rest, ")")
+                return Generator(text[: len(text) - len(rest)], yield_type), rest
+        raise ValueError(f"not a generator type name: {text!r}")
     if text.startswith("dict("):
         key, rest = _parse(text[5:])
         value, rest = _parse(_expect(rest, ", "))
@@ -584,5 +608,5 @@ for _alias, _name in _SCALARS.items():
 __all__ = [
     "Type", "Signature", "UniTuple", "Tuple", "Array", "Boolean", "Number", "Integer", "Float", "Complex",
     "NoneType", "BaseTuple", "BaseNamedTuple", "NamedTuple", "NamedUniTuple", "Literal", "IntegerLiteral", "BooleanLiteral", "StringLiteral", "DTypeSpec",
-    "NumberClass", "DType", "List", "ListType", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
+    "NumberClass", "DType", "List", "ListType", "DictType", "SetType", "UnicodeType", "unicode_type", "string", "Bytes", "bytes_type", "Function", "Generator", "Record", "NPDatetime", "NPTimedelta", "unliteral", "from_name", *_SCALARS,
 ]

@@ -73,6 +73,7 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         StmtKind::While { .. }
         | StmtKind::ForRange { .. }
         | StmtKind::Return(_)
+        | StmtKind::Yield(_)
         | StmtKind::Raise { .. }
         | StmtKind::ArrayStore { .. }
         | StmtKind::ArrayFill { .. }
@@ -118,6 +119,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         // Calls (effects, exceptions), new arrays and views (memory, reference counts).
         ExprKind::Call { .. }
         | ExprKind::Runtime { .. }
+        | ExprKind::Resume(_)
         | ExprKind::ArrayView { .. }
         | ExprKind::Transpose { .. }
         | ExprKind::FieldView { .. }

@@ -17,12 +17,14 @@
 //! of the process, as in Numba.
 //!
 //! Layout: `lib.rs` (module set-up, optimisation, JIT); `lower.rs` (IR -> LLVM IR, one function
-//! at a time); `abi.rs` (LLVM types of values, the entry wrapper).
+//! at a time); `abi.rs` (LLVM types of values, the entry wrapper); `generators.rs` (generator
+//! functions as state machines).
 
 mod abi;
 mod arrays;
 mod deferred;
 mod dicts;
+mod generators;
 mod jit;
 mod lists;
 mod lower;

@@ -92,6 +92,13 @@ pub(crate) fn lower_program<'ctx>(
         };
         host_attributes(fv);
         fns.insert(f.symbol.clone(), fv);
+        if f.yields().is_some() {
+            // A generator function's `next`, `i32 (ptr ret, ptr exc, ptr state)` (see
+            // `generators`).
+            let next = module.add_function(&crate::generators::next_symbol(f), cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false), Some(Linkage::Internal));
+            host_attributes(next);
+            fns.insert(crate::generators::next_symbol(f), next);
+        }
     }
     for e in externals {
         // Two functions of the program may be the same unit (one implementation reached
@@ -104,6 +111,10 @@ pub(crate) fn lower_program<'ctx>(
         fns.insert(e.symbol.clone(), fv);
     }
     for f in program {
+        if f.yields().is_some() {
+            crate::generators::lower_generator(cx, module, f, &fns, vector_isas, options, &host_attributes)?;
+            continue;
+        }
         FnLower::new(cx, module, fns[&f.symbol], f, &fns, vector_isas, options)?.lower()?;
     }
     keep_vector_variants(cx, module);
@@ -197,23 +208,23 @@ pub(crate) struct FnLower<'ctx, 'm> {
     pub(crate) b: Builder<'ctx>,
     pub(crate) options: &'m crate::Options,
     vector_isas: &'m [VectorIsa],
-    f: FunctionValue<'ctx>,
-    ir: &'m ir::Function,
-    fns: &'m HashMap<String, FunctionValue<'ctx>>,
-    locals: Vec<inkwell::values::PointerValue<'ctx>>,
-    ret_ptr: PointerValue<'ctx>,
+    pub(crate) f: FunctionValue<'ctx>,
+    pub(crate) ir: &'m ir::Function,
+    pub(crate) fns: &'m HashMap<String, FunctionValue<'ctx>>,
+    pub(crate) locals: Vec<inkwell::values::PointerValue<'ctx>>,
+    pub(crate) ret_ptr: PointerValue<'ctx>,
     exc_ptr: PointerValue<'ctx>,
     /// (continue target, break target) of the enclosing loops, innermost last.
     loops: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
     /// Every exit (return, raise, a callee's exception) stores its status here and branches
     /// to `exit`, which releases the references of the owned locals (as the ownership pass
     /// chose them: [`ir::Ownership::owned`]) and returns the status.
-    status: PointerValue<'ctx>,
-    exit: BasicBlock<'ctx>,
+    pub(crate) status: PointerValue<'ctx>,
+    pub(crate) exit: BasicBlock<'ctx>,
     /// Arrays lowering makes for itself, never IR values (the copy of a map operand that
     /// overlaps the destination): each in a slot of its own, released when the same code runs
     /// again or at exit.
-    scratch_arrays: Vec<(PointerValue<'ctx>, Type)>,
+    pub(crate) scratch_arrays: Vec<(PointerValue<'ctx>, Type)>,
     /// While lowering the unchecked run of a loop whose conversion checks are deferred (see
     /// `deferred`): the running maximum of the converted magnitudes (see
     /// `float_to_int_unchecked`). Integer arithmetic then wraps without `nsw`, so values from
@@ -222,10 +233,12 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// While lowering the element expression of element-wise maps (see `maps`): each map's
     /// operand elements, innermost last.
     pub(crate) map_elements: Vec<Vec<Value<'ctx>>>,
+    /// While lowering a generator's `next` (see `generators`): its state and suspensions.
+    pub(crate) generator: Option<crate::generators::Frame<'ctx>>,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
-    fn new(
+    pub(crate) fn new(
         cx: &'ctx Context,
         module: &'m Module<'ctx>,
         f: FunctionValue<'ctx>,
@@ -248,7 +261,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -271,7 +284,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         let status = self.b.build_load(self.cx.i32_type(), self.status, "status")?;
         self.b.build_return(Some(&status))?;
-        // Blocks left open are unreachable: the body ends in a return on every path.
+        self.close_open_blocks()
+    }
+
+    /// Ends the blocks left open, which are unreachable: the body ends in a return on every
+    /// path.
+    pub(crate) fn close_open_blocks(&self) -> Result<()> {
         for bb in self.f.get_basic_blocks() {
             if bb.get_terminator().is_none() {
                 self.b.position_at_end(bb);
@@ -297,7 +315,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.b.position_at_end(bb);
     }
 
-    fn br(&self, to: BasicBlock<'ctx>) -> Result<()> {
+    pub(crate) fn br(&self, to: BasicBlock<'ctx>) -> Result<()> {
         if self.is_open() {
             self.b.build_unconditional_branch(to)?;
         }
@@ -320,13 +338,19 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Fills the exception info and leaves through the exit block with the exception status.
     fn raise(&self, kind: ExcKind, msg: &str) -> Result<()> {
+        self.raise_into_info(kind, msg)?;
+        self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+    }
+
+    /// Fills the exception info with `kind(msg)`.
+    pub(crate) fn raise_into_info(&self, kind: ExcKind, msg: &str) -> Result<()> {
         let cx = self.cx;
         let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
         let field = |i| self.b.build_struct_gep(exc_ty, self.exc_ptr, i, "exc.field");
         self.b.build_store(field(0)?, cx.i32_type().const_int(kind.code() as u64, false))?;
         self.b.build_store(field(1)?, self.string_ptr(msg))?;
         self.b.build_store(field(2)?, self.i64(msg.len() as i64))?;
-        self.leave(cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+        Ok(())
     }
 
     pub(crate) fn exc(&self) -> PointerValue<'ctx> {
@@ -339,7 +363,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     }
 
     /// Stores `status` and branches to the exit block.
-    fn leave(&self, status: IntValue<'ctx>) -> Result<()> {
+    pub(crate) fn leave(&self, status: IntValue<'ctx>) -> Result<()> {
         self.b.build_store(self.status, status)?;
         self.b.build_unconditional_branch(self.exit)?;
         Ok(())
@@ -379,18 +403,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Adds (`incref`) or drops a reference to every heap value inside `v` (its
     /// [`Type::heap_parts`]).
     pub(crate) fn refcount(&mut self, v: Value<'ctx>, ty: &Type, incref: bool) -> Result<()> {
-        for part in ty.heap_parts() {
-            let mut x = v;
-            for &i in &part.path {
-                x = self.b.build_extract_value(x.into_struct_value(), i as u32, "item")?;
-            }
-            let meminfo = match part.kind {
-                HeapKind::Array => self.b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
-                HeapKind::List | HeapKind::Dict | HeapKind::Str => x.into_pointer_value(),
-            };
-            self.count_reference(meminfo, incref)?;
-        }
-        Ok(())
+        count_references(self.cx, self.module, &self.b, v, ty, incref)
     }
 
     /// `v` (of type `ty`, owned) with every array in it owned outright: a borrowed array (an
@@ -398,6 +411,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// `ferrojit_rt_own_array`). For a value stored into a list or dict, which may outlive the
     /// call that borrowed it.
     pub(crate) fn own_arrays(&mut self, v: Value<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
+        if let Some(items) = ty.tuple_items().filter(|items| items.iter().any(|t| t.heap_parts().iter().any(|p| p.kind == HeapKind::Array))) {
+            let mut tuple = v.into_struct_value();
+            for (i, item) in items.iter().enumerate() {
+                let x = self.b.build_extract_value(tuple, i as u32, "item")?;
+                let x = self.own_arrays(x, item)?;
+                tuple = self.b.build_insert_value(tuple, x, i as u32, "tuple")?.into_struct_value();
+            }
+            return Ok(tuple.into());
+        }
         match ty {
             Type::Array(_) => {
                 let ptr = self.cx.ptr_type(AddressSpace::default());
@@ -406,29 +428,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let owned = self.b.build_call(f, &[meminfo.into()], "owned")?.try_as_basic_value().basic().expect("a pointer");
                 Ok(self.b.build_insert_value(v.into_struct_value(), owned, 0, "array")?.into_struct_value().into())
             }
-            Type::Tuple(items) if items.iter().any(|t| t.heap_parts().iter().any(|p| p.kind == HeapKind::Array)) => {
-                let mut tuple = v.into_struct_value();
-                for (i, item) in items.iter().enumerate() {
-                    let x = self.b.build_extract_value(tuple, i as u32, "item")?;
-                    let x = self.own_arrays(x, item)?;
-                    tuple = self.b.build_insert_value(tuple, x, i as u32, "tuple")?.into_struct_value();
-                }
-                Ok(tuple.into())
-            }
             _ => Ok(v),
         }
-    }
-
-    /// Adds or drops one reference to `meminfo` through the runtime (which skips null and
-    /// borrowed values and frees with the last reference). Calls rather than inline counting:
-    /// inline, each site's branches made the function's IR larger and the whole compilation
-    /// 15-20% slower, for 1-2 ns per site at run time.
-    fn count_reference(&mut self, meminfo: PointerValue<'ctx>, incref: bool) -> Result<()> {
-        let ptr = self.cx.ptr_type(AddressSpace::default());
-        let name = if incref { "ferrojit_rt_incref" } else { "ferrojit_rt_decref" };
-        let f = self.extern_fn(name, None, &[ptr.into()]);
-        self.b.build_call(f, &[meminfo.into()], "")?;
-        Ok(())
     }
 
     /// Branches to `rare` when `cond` holds, else to `usual`, marking `rare` as almost never
@@ -504,7 +505,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     // ---- statements ------------------------------------------------------------------------
 
-    fn block(&mut self, stmts: &[ir::Stmt]) -> Result<()> {
+    pub(crate) fn block(&mut self, stmts: &[ir::Stmt]) -> Result<()> {
         for s in stmts {
             self.stmt(s)?;
         }
@@ -557,6 +558,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.b.build_unconditional_branch(if matches!(s.kind, StmtKind::Break) { brk } else { cont })?;
                 self.continue_dead();
             }
+            // A generator's `return` ends it (see `generators`).
+            StmtKind::Return(_) if self.generator.is_some() => {
+                self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_FINISHED as u64, false))?;
+                self.continue_dead();
+            }
+            StmtKind::Yield(value) => self.yield_value(value)?,
             StmtKind::Return(value) => {
                 // The value is owned (see the ownership pass): its references go to the caller.
                 let v = self.expr(value)?;
@@ -987,6 +994,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.refcount(v, &x.ty, true)?;
                 v
             }
+            ExprKind::Resume(g) => self.resume(g, &e.ty)?,
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
@@ -1323,8 +1331,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
             Type::NamedTuple(n) => self.cx.bool_type().const_int(!n.items.is_empty() as u64, false),
-            // A function is true, as in Python.
-            Type::Function(_) => self.cx.bool_type().const_int(1, false),
+            // A function (a generator) is true, as in Python.
+            Type::Function(_) | Type::Generator(_) => self.cx.bool_type().const_int(1, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
@@ -1868,7 +1876,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {
@@ -1893,6 +1901,29 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         Ok(())
     }
+}
+
+/// Adds (`incref`) or drops a reference to every heap value inside `v` (its
+/// [`Type::heap_parts`]) through the runtime (which skips null and borrowed values and frees
+/// with the last reference). Calls rather than inline counting: inline, each site's branches
+/// made the function's IR larger and the whole compilation 15-20% slower, for 1-2 ns per site
+/// at run time.
+pub(crate) fn count_references<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, b: &Builder<'ctx>, v: Value<'ctx>, ty: &Type, incref: bool) -> Result<()> {
+    let ptr = cx.ptr_type(AddressSpace::default());
+    let name = if incref { "ferrojit_rt_incref" } else { "ferrojit_rt_decref" };
+    let f = module.get_function(name).unwrap_or_else(|| module.add_function(name, cx.void_type().fn_type(&[ptr.into()], false), Some(Linkage::External)));
+    for part in ty.heap_parts() {
+        let mut x = v;
+        for &i in &part.path {
+            x = b.build_extract_value(x.into_struct_value(), i as u32, "item")?;
+        }
+        let meminfo = match part.kind {
+            HeapKind::Array => b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
+            HeapKind::List | HeapKind::Dict | HeapKind::Str | HeapKind::Generator => x.into_pointer_value(),
+        };
+        b.build_call(f, &[meminfo.into()], "")?;
+    }
+    Ok(())
 }
 
 fn float_predicate(op: CmpOp) -> Result<FloatPredicate> {

@@ -126,7 +126,10 @@ impl<'a> Graph<'a> {
         graph.is_unit = (0..functions.len())
             .map(|i| {
                 let f = &functions[i];
-                i != 0 && f.library && ((entry[i] && graph.loops_within_library(i)) || (f.size() >= SHARED_HELPER_SIZE && f.has_loop()))
+                // A function taking or giving a generator is compiled with the generator
+                // function, whose `next` it may call: in its caller's module.
+                let generators = f.arg_types.iter().chain([&f.ret]).any(ir::Type::holds_generator);
+                i != 0 && f.library && !generators && ((entry[i] && graph.loops_within_library(i)) || (f.size() >= SHARED_HELPER_SIZE && f.has_loop()))
             })
             .collect();
         graph

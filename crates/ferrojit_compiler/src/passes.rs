@@ -13,6 +13,8 @@ pub struct Pass {
 
 /// The passes between inference and codegen, in order.
 pub const PASSES: &[Pass] = &[
+    // The loops a generator suspends in keep their state in locals, which its state saves.
+    Pass { name: "generators", run: ferrojit_ir::generators::resumable_loops },
     // Array expressions read once by the next statement are computed inside its loop.
     Pass { name: "fusion", run: ferrojit_infer::fuse::fuse_statements },
     // Where references to heap values are taken and dropped: explicit from here on.

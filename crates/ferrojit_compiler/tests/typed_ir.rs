@@ -57,7 +57,7 @@ impl GlobalEnv for TestEnv {
         }
         match name {
             "range" | "abs" | "min" | "max" | "int" | "float" | "bool" | "complex" | "round" | "pow" | "divmod"
-            | "print" | "len" => Some(GlobalValue::Function(format!("builtins.{name}"))),
+            | "print" | "len" | "next" => Some(GlobalValue::Function(format!("builtins.{name}"))),
             "math" => Some(GlobalValue::Module(ModuleKind::Math)),
             "np" => Some(GlobalValue::Module(ModuleKind::Numpy)),
             "SIZE" => Some(GlobalValue::Const(ConstValue::Int(2000))),

@@ -38,8 +38,9 @@ pub(crate) fn register(r: &mut Registry) {
     r.function(crate::tuples::LITERAL_UNROLL, "container, /", only_in_for);
     r.function("builtins.print", "*values, sep=' ', end='\\n', ~file=None, ~flush=False", print);
     r.function("builtins.range", "*args", range_list);
-    r.function("builtins.enumerate", "iterable, start=0", only_in_for);
-    r.function("builtins.zip", "*iterables, strict=False", only_in_for);
+    r.function("builtins.enumerate", "iterable, start=0", enumerate_iterator);
+    r.function("builtins.zip", "*iterables, strict=False", zip_iterator);
+    r.function("builtins.next", "iterator, default=..., /", next);
     r.function("numpy.ndindex", "*shape", only_in_for);
     r.function("numpy.ndenumerate", "arr", only_in_for);
     r.function("numpy.nditer", "op, ~flags=None, ~op_flags=None, ~op_dtypes=None, ~order='K', ~casting='safe', ~op_axes=None, ~itershape=None, ~buffersize=0", only_in_for);
@@ -391,6 +392,41 @@ fn range_list(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value
     cx.call_internal("ferrojit.range_list", vec![start, stop, step], span).map(Value::Expr)
 }
 
+/// `zip(a, b, ...)` anywhere but as a `for` loop's iterable (which walks it without making
+/// it): an iterator, the library's generator of the tuples.
+fn zip_iterator(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    if let Some((_, at)) = args.take_spanned("strict") {
+        return Err(cx.unsupported(at, "`zip(strict=...)` is not supported in compiled code yet", None));
+    }
+    let values = std::mem::take(&mut args.rest).into_iter().map(|v| cx.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
+    if values.is_empty() || values.len() > 3 {
+        return Err(cx.unsupported(span, format!("`zip()` of {} iterables is supported only as the iterable of a `for` loop", values.len()), Some("zip one to three iterables")));
+    }
+    cx.call_internal("ferrojit.zip_iterator", values, span).map(Value::Expr)
+}
+
+/// `enumerate(iterable, start)` anywhere but as a `for` loop's iterable: an iterator, the
+/// library's generator of the pairs.
+fn enumerate_iterator(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let iterable = cx.required_expr(args, "iterable")?;
+    let mut values = vec![iterable];
+    if let Some((start, at)) = args.take_spanned("start") {
+        let start = cx.value_expr(start, at)?;
+        if !start.ty.is_integer_like() {
+            return Err(cx.typing(at, format!("`enumerate()` needs an integer `start`, got a `{}`", start.ty), None));
+        }
+        values.push(cx.cast(start, &Type::INT64));
+    }
+    cx.call_internal("ferrojit.enumerate_iterator", values, span).map(Value::Expr)
+}
+
+/// `next(iterator)` and `next(iterator, default)`.
+fn next(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let iterator = cx.required_expr(args, "iterator")?;
+    let default = args.take_spanned("default");
+    cx.next_item(iterator, default, span).map(Value::Expr)
+}
+
 fn only_in_for(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     Err(cx.unsupported(span, format!("`{}()` is only supported as the iterable of a `for` loop", args.callee), None))
 }
@@ -577,7 +613,8 @@ impl FnInfer<'_> {
         if values.is_empty() {
             return Err(self.typing(span, format!("`{name}()` expected at least 1 argument, got 0"), None));
         }
-        if key.is_some() || default.is_some() {
+        // Of one generator: its values, by the library.
+        if key.is_some() || default.is_some() || matches!(values.as_slice(), [ir::Expr { ty: Type::Generator(_), .. }]) {
             return self.min_max_by(is_max, values, key, default, span);
         }
         if let [list @ ir::Expr { ty: Type::List(_), .. }] = values.as_slice() {

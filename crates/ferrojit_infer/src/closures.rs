@@ -286,10 +286,10 @@ fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<Stri
                 targets.iter().chain([value]).for_each(|e| inner_functions_of_expr(e, loops, f));
             }
             ast::StmtKind::AugAssign { target, value, .. } => [target, value].into_iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
-            ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) => inner_functions_of_expr(e, loops, f),
+            ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => inner_functions_of_expr(e, loops, f),
             ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
-            ast::StmtKind::Return(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
         }
     }
 }
@@ -430,7 +430,7 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 stmts_reads(body, out);
                 stmts_reads(orelse, out);
             }
-            ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) => expr_reads(e, out),
+            ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => expr_reads(e, out),
             ast::StmtKind::Assert { test, msg } => {
                 expr_reads(test, out);
                 msg.iter().for_each(|m| expr_reads(m, out));
@@ -438,7 +438,7 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|t| expr_reads(t, out)),
             ast::StmtKind::FunctionDef(inner) => function_reads(inner, out),
             ast::StmtKind::Nonlocal(names) => out.extend(names.iter().cloned()),
-            ast::StmtKind::Return(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass => {}
+            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass => {}
         }
     }
 }

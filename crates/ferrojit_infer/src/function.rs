@@ -1,4 +1,7 @@
-//! Typing one function: the walks described in the crate docs, and the statements.
+//! Typing one function: the walks described in the crate docs, and the statements. A function
+//! whose body yields is a generator function: its `yield`s are typed as a function's `return`s
+//! are (their unification is what it yields), and it returns the generator type of itself (see
+//! `ir::Function::yields`).
 
 use crate::env::{ConstValue, FunctionSource, GlobalValue};
 use crate::{ErrorKind, InferError, Session};
@@ -45,6 +48,12 @@ pub(crate) fn infer_function(
         return Err(InferError { kind: ErrorKind::ArgumentCount, message, span, hint: Some(hint), source, function: func.name.clone() });
     }
     let mut cx = FnInfer::new(session, func, def, args);
+    if ast::contains_yield(&def.body) {
+        if cx.declared_ret.is_some() {
+            return Err(cx.unsupported(def.span, format!("`{}` is a generator function, which cannot have a declared signature", def.name), Some("compile it lazily: remove the signature from the decorator")));
+        }
+        cx.generator = Some(Generator { symbol: symbol.clone(), yields: None });
+    }
     for _ in 0..MAX_WALKS {
         cx.changed = false;
         cx.walk()?;
@@ -65,7 +74,10 @@ pub(crate) fn infer_function(
                 num_params: args.len(),
                 arg_types: args.to_vec(),
                 locals: cx.locals.iter().map(|l| ir::Local { name: l.name.clone(), ty: l.ty.clone().unwrap_or(Type::NoneType) }).collect(),
-                ret: cx.ret.clone().unwrap_or(Type::NoneType),
+                ret: match &cx.generator {
+                    Some(g) => cx.generator_type(g),
+                    None => cx.ret.clone().unwrap_or(Type::NoneType),
+                },
                 body,
                 span: def.span,
                 fingerprint: cx.fingerprint(),
@@ -126,6 +138,16 @@ pub(crate) struct FnInfer<'a> {
     /// The `if x is None:` statements that give a parameter left at `None` its value (see
     /// [`none_parameter_narrowing`]): their test is true.
     narrowing: Vec<Span>,
+    /// Set for a generator function (its body yields).
+    pub generator: Option<Generator>,
+}
+
+/// What typing a generator function keeps: its symbol, and the type of what it yields so far
+/// (the unification of every `yield`'s value, as a function's return type is of its
+/// `return`s).
+pub(crate) struct Generator {
+    symbol: String,
+    yields: Option<Type>,
 }
 
 impl<'a> FnInfer<'a> {
@@ -152,6 +174,7 @@ impl<'a> FnInfer<'a> {
             literal_spans: Vec::new(),
             cells: HashMap::new(),
             narrowing: Vec::new(),
+            generator: None,
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -266,6 +289,10 @@ impl<'a> FnInfer<'a> {
         if self.args.iter().chain(&self.ret).any(crate::closures::holds_function) {
             return None;
         }
+        // Generator types name their functions by symbol, process-local too.
+        if self.generator.is_some() || self.args.iter().chain(&self.ret).any(Type::holds_generator) {
+            return None;
+        }
         let mut names: Vec<&String> = self.globals.keys().collect();
         names.sort();
         let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
@@ -349,9 +376,45 @@ impl<'a> FnInfer<'a> {
         if falls_through(&self.def.body) {
             let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
             let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
-            body.push(self.return_stmt(none, span)?);
+            body.push(match self.generator {
+                Some(_) => ir::Stmt { kind: StmtKind::Return(none), span },
+                None => self.return_stmt(none, span)?,
+            });
         }
         Ok(body)
+    }
+
+    /// The type of the generators of this generator function, what it yields as typed so far
+    /// (`None` when nothing yields a value yet).
+    fn generator_type(&self, g: &Generator) -> Type {
+        Type::Generator(Box::new(ferrojit_types::GeneratorType {
+            id: self.func.id,
+            name: self.def.name.clone(),
+            symbol: g.symbol.clone(),
+            args: self.args.to_vec(),
+            yield_ty: g.yields.clone().unwrap_or(Type::NoneType),
+        }))
+    }
+
+    /// `yield value` in a generator function: widens the yield type (as a `return` widens the
+    /// return type) and hands over the value converted to it.
+    fn yield_stmt(&mut self, value: ir::Expr, span: Span) -> Result<ir::Stmt> {
+        let Some(g) = &self.generator else { return Err(self.internal(span, "yield outside a generator function")) };
+        let new = match &g.yields {
+            None => value.ty.clone(),
+            Some(old) => unify(old, &value.ty).ok_or_else(|| {
+                let hint = if value.ty == Type::NoneType || *old == Type::NoneType { "yield a value on every path (a generator yielding `None` and values is not supported)" } else { "yield the same kind of value on every path" };
+                self.typing(span, format!("this yields a `{}` but another `yield` gives a `{}`", value.ty, old), Some(hint))
+            })?,
+        };
+        if g.yields.as_ref() != Some(&new) {
+            self.generator.as_mut().expect("checked").yields = Some(new.clone());
+            self.changed = true;
+            let ty = self.generator_type(self.generator.as_ref().expect("checked"));
+            self.session.set_return_guess(self.func, self.args, &ty);
+        }
+        let value = self.cast(value, &new);
+        Ok(ir::Stmt { kind: StmtKind::Yield(value), span })
     }
 
     pub(crate) fn block(&mut self, stmts: &[ast::Stmt]) -> Result<Vec<ir::Stmt>> {
@@ -592,12 +655,28 @@ impl<'a> FnInfer<'a> {
                 }
                 push(out, if matches!(s.kind, ast::StmtKind::Break) { StmtKind::Break } else { StmtKind::Continue });
             }
+            // A generator's `return` ends it; the value a `return` would give (the
+            // `StopIteration`'s) is not supported.
+            ast::StmtKind::Return(value) if self.generator.is_some() => {
+                if let Some(v) = value.as_ref().filter(|v| !matches!(v.kind, ast::ExprKind::None)) {
+                    return Err(self.unsupported(v.span, "`return` with a value in a generator function is not supported", Some("end the generator with a bare `return`; yield the value first if the caller needs it")));
+                }
+                push(out, StmtKind::Return(ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span)));
+            }
             ast::StmtKind::Return(value) => {
                 let value = match value {
                     Some(v) => self.expr(v)?,
                     None => ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span),
                 };
                 let stmt = self.return_stmt(value, span)?;
+                out.push(stmt);
+            }
+            ast::StmtKind::Yield(value) => {
+                let value = match value {
+                    Some(v) => self.expr(v)?,
+                    None => ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span),
+                };
+                let stmt = self.yield_stmt(value, span)?;
                 out.push(stmt);
             }
             ast::StmtKind::Pass => {}
@@ -1009,6 +1088,15 @@ impl<'a> FnInfer<'a> {
             None => unreachable!("tuple_get on a non-tuple"),
         };
         ir::Expr::new(ExprKind::TupleGet(tuple.boxed(), i), ty, span)
+    }
+}
+
+/// The type of resuming a generator of type `generator` ([`ir::ExprKind::Resume`]): whether
+/// it yielded, and what.
+pub(crate) fn resumed_type(generator: &Type) -> Type {
+    match generator {
+        Type::Generator(g) => Type::Tuple(vec![Type::Bool, g.yield_ty.clone()]),
+        other => unreachable!("resuming a `{other}`"),
     }
 }
 

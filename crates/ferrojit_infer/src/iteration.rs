@@ -16,8 +16,11 @@
 //! are the indices of nested loops instead, one per dimension, which LLVM optimises (and
 //! vectorises) as hand-written ones. A C-contiguous array is walked as its flat 1-d view.
 //!
-//! An iterable whose length is not known before the loop (a generator, say) would join with a
-//! condition tested at the start of each iteration in place of the count.
+//! An iterable whose length is not known before the loop (a generator) joins with a condition
+//! tested at the start of each iteration ([`Walk::more`], resuming the generator) in place of
+//! the count: the loop is then a `while` loop over that condition, counting `k` itself. In
+//! `zip`, the counts and conditions are tested in the order of the arguments, as CPython's
+//! `zip` asks its iterators: a generator after an exhausted list is not resumed.
 
 use crate::bind::Args;
 use crate::expr::Value;
@@ -41,6 +44,9 @@ pub(crate) struct Walk {
     /// counter with its dimension, outermost first. Such a walk can also run as nested loops
     /// over the counters, which LLVM optimises as hand-written ones (see `for_walk`).
     pub nest: Vec<(LocalId, ir::Expr)>,
+    /// For a walk of unknown length: tested at the start of every iteration, before
+    /// `advance`, whether there is another item (then `count` is `i64::MAX`).
+    pub more: Option<ir::Expr>,
 }
 
 /// Per-dimension counters (see `FnInfer::counters`), with what a [`Walk`] over them needs.
@@ -105,6 +111,25 @@ impl FnInfer<'_> {
         }
         let k = self.temp(Type::INT64);
         let walk = self.iterable_walk(iter, k, out)?;
+        if let Some(more) = walk.more {
+            // `k = 0; while k < count and more: advance; target = item; k += 1; body`.
+            out.extend(walk.start);
+            out.push(stmt(StmtKind::Assign { local: k, value: int(0, span) }, span));
+            let cond = match walk.count.kind {
+                ExprKind::Const(Const::Int(n)) if n == i64::MAX as i128 => more,
+                _ => both(compare(CmpOp::Lt, self.local_expr(k, span), walk.count, span), more, span),
+            };
+            let mut body_ir = walk.advance;
+            self.assign(target, walk.item, &mut body_ir)?;
+            body_ir.push(stmt(StmtKind::Assign { local: k, value: binary(BinaryOp::Add, self.local_expr(k, span), int(1, span), span) }, span));
+            self.loop_depth += 1;
+            let rest = self.block(body);
+            self.loop_depth -= 1;
+            body_ir.extend(rest?);
+            let orelse = self.block(orelse)?;
+            out.push(stmt(StmtKind::While { cond, body: body_ir, orelse }, span));
+            return Ok(());
+        }
         // Without `break`, a walk over counters runs as nested loops, one per dimension (the
         // body's `continue` steps the innermost; `else` follows the outermost). A `break` must
         // leave every level: then the single loop steps the counters itself.
@@ -155,7 +180,7 @@ impl FnInfer<'_> {
                     let diff = binary(BinaryOp::Sub, stop, start.clone(), span);
                     let count = if_exp(compare(CmpOp::Gt, diff.clone(), int(0, span), span), diff, int(0, span), span);
                     let item = binary(BinaryOp::Add, start, self.local_expr(k, span), span);
-                    return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
+                    return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None });
                 };
                 let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
                 setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
@@ -167,7 +192,7 @@ impl FnInfer<'_> {
                 let n = self.hold(if_exp(compare(CmpOp::Gt, step.clone(), int(0, span), span), up, down, span), setup);
                 let count = if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span);
                 let item = binary(BinaryOp::Add, start, binary(BinaryOp::Mul, self.local_expr(k, span), step, span), span);
-                return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] });
+                return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None });
             }
             if self.is_builtin(func, "enumerate")? {
                 self.check_binding("builtins.enumerate", args, keywords, span)?;
@@ -187,7 +212,7 @@ impl FnInfer<'_> {
                 let ty = Type::Tuple(vec![Type::INT64, inner.item.ty.clone()]);
                 let item = ir::Expr::new(ExprKind::Tuple(vec![index, inner.item]), ty, span);
                 setup.extend(inner.start);
-                return Ok(Walk { count: inner.count, advance: inner.advance, item, start: vec![], nest: vec![] });
+                return Ok(Walk { count: inner.count, advance: inner.advance, item, start: vec![], nest: vec![], more: inner.more });
             }
             if self.is_builtin(func, "reversed")? {
                 let [arg] = args.as_slice() else {
@@ -202,10 +227,10 @@ impl FnInfer<'_> {
                 if let Some(kw) = keywords.first() {
                     return Err(self.unsupported(kw.span, format!("`zip({}=...)` is not supported in compiled code yet", kw.name), None));
                 }
-                let (count, advance, items) = self.zipped_walks(args, k, setup, span)?;
+                let (count, advance, items, more) = self.zipped_walks(args, k, setup, span)?;
                 let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
                 let item = ir::Expr::new(ExprKind::Tuple(items), ty, span);
-                return Ok(Walk { count, advance, item, start: vec![], nest: vec![] });
+                return Ok(Walk { count, advance, item, start: vec![], nest: vec![], more });
             }
             // `map(f, a, b)` walked as `zip(a, b)`, its item `f(x, y)`: the function runs on
             // each item as the loop reaches it, as CPython's lazy `map` does (a `break` stops
@@ -214,12 +239,12 @@ impl FnInfer<'_> {
                 let function = self.expr(&args[0])?;
                 if matches!(function.ty, Type::Function(_)) {
                     let function = self.hold(function, setup);
-                    let (count, advance, items) = self.zipped_walks(&args[1..], k, setup, span)?;
+                    let (count, advance, items, more) = self.zipped_walks(&args[1..], k, setup, span)?;
                     let item = match self.call_function_value(function, items.into_iter().map(Value::Expr).collect(), vec![], span)? {
                         Value::Expr(e) => e,
                         _ => return Err(self.internal(span, "a call of a function value gave no value")),
                     };
-                    return Ok(Walk { count, advance, item, start: vec![], nest: vec![] });
+                    return Ok(Walk { count, advance, item, start: vec![], nest: vec![], more });
                 }
             }
             if let Some(name) = self.iteration_function(func)? {
@@ -239,7 +264,7 @@ impl FnInfer<'_> {
                         let element = crate::arrays::element_at(array.clone(), indices.clone(), span);
                         let index = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
                         let ty = Type::Tuple(vec![index.ty.clone(), element.ty.clone()]);
-                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), start, nest })
+                        Ok(Walk { count, advance, item: ir::Expr::new(ExprKind::Tuple(vec![index, element]), ty, span), start, nest, more: None })
                     }
                     _ => {
                         let array = self.array_operand(&mut bound, "op")?;
@@ -278,12 +303,13 @@ impl FnInfer<'_> {
                     let ty = Type::Array(crate::arrays::view_type(&a, &items));
                     ir::Expr::new(ExprKind::ArrayView { array: array.boxed(), items }, ty, span)
                 };
-                Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![] })
+                Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None })
             }
             Value::Expr(value) if matches!(value.ty, Type::List(_)) => Ok(self.list_walk(value, k, setup, span)),
             Value::Expr(value) if matches!(value.ty, Type::Str | Type::Bytes) => Ok(self.str_walk(value, k, setup, span)),
             Value::Str(text) => Ok(self.str_walk(Self::string_constant(&text, span), k, setup, span)),
             Value::Expr(value) if matches!(value.ty, Type::Tuple(_)) => self.tuple_walk(value, false, k, setup, span),
+            Value::Expr(value) if matches!(value.ty, Type::Generator(_)) => Ok(self.generator_walk(value, setup, span)),
             Value::Expr(value) if matches!(value.ty, Type::Array(_)) => Err(self.typing(span, "iteration over a 0-d array", Some("iterate over `a.flat`, or read the element with `a[()]`"))),
             Value::Expr(value) => Err(self.unsupported(
                 span,
@@ -317,36 +343,66 @@ impl FnInfer<'_> {
             }
             self.value_walk(value, forward, setup, span)?
         };
-        debug_assert!(inner.start.is_empty() && inner.nest.is_empty(), "sequence walks are read by index");
+        debug_assert!(inner.start.is_empty() && inner.nest.is_empty() && inner.more.is_none(), "sequence walks are read by index");
         let count = self.hold(inner.count, setup);
         let last = binary(BinaryOp::Sub, count.clone(), int(1, span), span);
         let from_end = binary(BinaryOp::Sub, last, self.local_expr(k, span), span);
         let mut advance = vec![stmt(StmtKind::Assign { local: forward, value: from_end }, span)];
         advance.extend(inner.advance);
-        Ok(Walk { count, advance, item: inner.item, start: vec![], nest: vec![] })
+        Ok(Walk { count, advance, item: inner.item, start: vec![], nest: vec![], more: None })
     }
 
     /// The walks of `iterables` side by side, as `zip` takes them: the count of the shortest
-    /// (`zip` stops there), every walk's advance, and their items.
-    fn zipped_walks(&mut self, iterables: &[ast::Expr], k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<(ir::Expr, Vec<ir::Stmt>, Vec<ir::Expr>)> {
+    /// (`zip` stops there), every walk's advance, and their items; with walks of unknown
+    /// length, the condition testing each walk in order instead ([`Walk::more`]).
+    fn zipped_walks(&mut self, iterables: &[ast::Expr], k: LocalId, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<(ir::Expr, Vec<ir::Stmt>, Vec<ir::Expr>, Option<ir::Expr>)> {
         let mut walks = Vec::new();
         for a in iterables {
             walks.push(self.iterable_walk(a, k, setup)?);
         }
+        let unbounded = walks.iter().any(|w| w.more.is_some());
         let mut count: Option<ir::Expr> = None;
+        let mut more: Option<ir::Expr> = None;
         let mut advance = Vec::new();
         let mut items = Vec::new();
         for w in walks {
             let len = self.hold(w.count, setup);
-            count = Some(match count {
-                None => len,
-                Some(c) => if_exp(compare(CmpOp::Lt, len.clone(), c.clone(), span), len, c, span),
-            });
+            if unbounded {
+                let test = match w.more {
+                    Some(m) => m,
+                    None => compare(CmpOp::Lt, self.local_expr(k, span), len, span),
+                };
+                more = Some(match more {
+                    None => test,
+                    Some(before) => both(before, test, span),
+                });
+            } else {
+                count = Some(match count {
+                    None => len,
+                    Some(c) => if_exp(compare(CmpOp::Lt, len.clone(), c.clone(), span), len, c, span),
+                });
+            }
             advance.extend(w.advance);
             setup.extend(w.start);
             items.push(w.item);
         }
-        Ok((count.unwrap_or_else(|| int(0, span)), advance, items))
+        if unbounded {
+            return Ok((int(i64::MAX as i128, span), advance, items, more));
+        }
+        Ok((count.unwrap_or_else(|| int(0, span)), advance, items, None))
+    }
+
+    /// The values of a generator: each iteration resumes it (see [`Walk::more`]); the loop
+    /// ends when it has no more.
+    fn generator_walk(&mut self, generator: ir::Expr, setup: &mut Vec<ir::Stmt>, span: Span) -> Walk {
+        let generator = self.hold(generator, setup);
+        let pair = crate::function::resumed_type(&generator.ty);
+        let resumed = self.temp(pair.clone());
+        let resume = ir::Expr::new(ExprKind::Resume(generator.boxed()), pair, span);
+        let has_item = self.tuple_get(self.local_expr(resumed, span), 0, span);
+        let more = ir::Expr::new(ExprKind::Block { stmts: vec![stmt(StmtKind::Assign { local: resumed, value: resume }, span)], value: has_item.boxed() }, Type::Bool, span);
+        let item = self.tuple_get(self.local_expr(resumed, span), 1, span);
+        Walk { count: int(i64::MAX as i128, span), advance: vec![], item, start: vec![], nest: vec![], more: Some(more) }
     }
 
     /// Binds the arguments of a call of library function `name`, not typed yet, to its
@@ -432,7 +488,7 @@ impl FnInfer<'_> {
         }
         let Counters { indices, count, advance, start, nest } = self.counters(dims, k, span);
         let item = ir::Expr::new(ExprKind::Tuple(indices.clone()), Type::Tuple(vec![Type::INT64; indices.len()]), span);
-        Ok(Walk { count, advance, item, start, nest })
+        Ok(Walk { count, advance, item, start, nest, more: None })
     }
 
     /// The elements of `array` (held in a local) in C order, as `a.flat` gives them.
@@ -444,11 +500,11 @@ impl FnInfer<'_> {
             let flat = self.hold(flat, setup);
             let count = ir::Expr::new(ExprKind::ArrayAttr { array: flat.clone().boxed(), attr: ArrayAttr::Dim(0) }, Type::INT64, span);
             let item = crate::arrays::element_at(flat, vec![self.local_expr(k, span)], span);
-            return Walk { count, advance: vec![], item, start: vec![], nest: vec![] };
+            return Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None };
         }
         let Counters { indices, count, advance, start, nest } = self.c_order_counters(&array, k, setup, span);
         let item = crate::arrays::element_at(array, indices, span);
-        Walk { count, advance, item, start, nest }
+        Walk { count, advance, item, start, nest, more: None }
     }
 
     /// The 1-d view of a C-contiguous array.
@@ -665,6 +721,45 @@ impl FnInfer<'_> {
         out.extend(stmts);
         out.push(stmt(StmtKind::ArrayStore { array, indices, value }, span));
         Ok(())
+    }
+
+    /// `next(iterator)`: the next value of a generator (every iterator of compiled code is
+    /// one), CPython's `StopIteration` when it has no more; with a `default`, that instead.
+    pub(crate) fn next_item(&mut self, iterator: ir::Expr, default: Option<(Value, Span)>, span: Span) -> Result<ir::Expr> {
+        if !matches!(iterator.ty, Type::Generator(_)) {
+            return Err(self.typing(
+                iterator.span,
+                format!("`next()` needs an iterator, not a `{}`", iterator.ty),
+                Some("make one with `iter(...)`; generators and `zip(...)`, `enumerate(...)` used as values are iterators"),
+            ));
+        }
+        let pair = crate::function::resumed_type(&iterator.ty);
+        let resumed = self.temp(pair.clone());
+        let resume = ir::Expr::new(ExprKind::Resume(iterator.boxed()), pair, span);
+        let mut stmts = vec![stmt(StmtKind::Assign { local: resumed, value: resume }, span)];
+        let has_item = self.tuple_get(self.local_expr(resumed, span), 0, span);
+        let item = self.tuple_get(self.local_expr(resumed, span), 1, span);
+        let value = match default {
+            None => {
+                let exhausted = ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: has_item.boxed() }, Type::Bool, span);
+                stmts.push(stmt(StmtKind::If { cond: exhausted, then_body: vec![stmt(StmtKind::Raise { exc: ExcKind::StopIteration, msg: None }, span)], else_body: vec![] }, span));
+                item
+            }
+            Some((default, at)) => {
+                let default = self.value_expr(default, at)?;
+                let Some(ty) = ferrojit_types::unify(&item.ty, &default.ty) else {
+                    return Err(self.typing(
+                        at,
+                        format!("the default of `next()` is a `{}`, but the iterator gives `{}` values", default.ty, item.ty),
+                        Some("give a default of the iterator's item type (compiled code has no optional values)"),
+                    ));
+                };
+                let (item, default) = (self.cast(item, &ty), self.cast(default, &ty));
+                if_exp(has_item, item, default, span)
+            }
+        };
+        let ty = value.ty.clone();
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, ty, span))
     }
 
     /// The error for `a.flat` used as a value.

@@ -25,7 +25,7 @@
 //! map built once), `bind.rs` (binding a call's arguments to a signature, CPython's messages),
 //! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
 //! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
-//! the iteration protocol; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
+//! the iteration protocol, generators among them, and `next()`; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
 //! operators and methods), `named_tuples.rs` (instances of named tuple classes: construction,
 //! fields, their view as plain tuples), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `closures.rs` (functions as

@@ -465,7 +465,7 @@ impl FnInfer<'_> {
         let gone = ir::Expr::new(ExprKind::Compare { op: CmpOp::GtE, lhs: index.clone().boxed(), rhs: list_len(list.clone(), span).boxed() }, Type::Bool, span);
         let advance = vec![stmt(StmtKind::If { cond: gone, then_body: vec![stmt(StmtKind::Break, span)], else_body: vec![] }, span)];
         let item = list_get(list, index, span);
-        crate::iteration::Walk { count: self.local_expr(count, span), advance, item, start: vec![], nest: vec![] }
+        crate::iteration::Walk { count: self.local_expr(count, span), advance, item, start: vec![], nest: vec![], more: None }
     }
 }
 

@@ -333,7 +333,7 @@ impl FnInfer<'_> {
         let s = self.local_expr(held, span);
         let count = str_len(s.clone(), span);
         let item = self.str_item(s, self.local_expr(k, span), span);
-        crate::iteration::Walk { count, advance: vec![], item, start: vec![], nest: vec![] }
+        crate::iteration::Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None }
     }
 }
 

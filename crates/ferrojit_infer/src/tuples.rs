@@ -141,7 +141,7 @@ impl FnInfer<'_> {
         if n == 0 {
             // Never read: the loop runs no iteration.
             let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
-            return Ok(Walk { count: int(0, span), advance: vec![], item: none, start: vec![], nest: vec![] });
+            return Ok(Walk { count: int(0, span), advance: vec![], item: none, start: vec![], nest: vec![], more: None });
         }
         let Some(ty) = common_item_type(&items) else {
             return Err(self.heterogeneous(&tuple.ty, "cannot iterate over", span));
@@ -150,7 +150,7 @@ impl FnInfer<'_> {
         let k = self.local_expr(k, span);
         let index = if reversed { ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Sub, lhs: int(n as i128 - 1, span).boxed(), rhs: k.boxed() }, Type::INT64, span) } else { k };
         let item = self.item_at(&tuple, &index, &ty, span);
-        Ok(Walk { count: int(n as i128, span), advance: vec![], item, start: vec![], nest: vec![] })
+        Ok(Walk { count: int(n as i128, span), advance: vec![], item, start: vec![], nest: vec![], more: None })
     }
 
     /// The argument of `iter` when it is a call of `literal_unroll`.

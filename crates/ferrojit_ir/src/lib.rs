@@ -18,8 +18,10 @@
 //!
 //! Layout: this file defines the IR; `printer.rs` renders it (`FERROJIT_DUMP_IR=1`, golden
 //! tests); `verify.rs` checks the invariants above; `ownership.rs` is the pass that decides
-//! where references to heap values are taken and dropped.
+//! where references to heap values are taken and dropped; `generators.rs` is the pass that
+//! makes the loops a generator suspends in keep their state in locals.
 
+pub mod generators;
 pub mod ownership;
 mod printer;
 mod verify;
@@ -95,13 +97,22 @@ impl Function {
         count
     }
 
-    /// The symbols this function calls, each once, in the order of their first call.
+    /// The symbols this function calls, each once, in the order of their first call; resuming
+    /// a generator counts as a call of its generator function (compiled with its `next`).
     pub fn callees(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in &self.body {
             s.any_expr(
                 &mut |e| {
-                    if let ExprKind::Call { symbol, .. } = &e.kind {
+                    let called = match &e.kind {
+                        ExprKind::Call { symbol, .. } => Some(symbol),
+                        ExprKind::Resume(g) => match &g.ty {
+                            Type::Generator(g) => Some(&g.symbol),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(symbol) = called {
                         if !out.contains(symbol) {
                             out.push(symbol.clone());
                         }
@@ -112,6 +123,18 @@ impl Function {
             );
         }
         out
+    }
+
+    /// For a generator function (one whose body yields), the type of the values it yields.
+    /// A generator function returns the generator type of itself (its symbol is the
+    /// function's): calling it makes the generator, and its body runs, as a state machine,
+    /// when the generator is resumed (see `ferrojit_codegen`'s generator lowering). Its
+    /// `Return` statements return `None`: they end the generator.
+    pub fn yields(&self) -> Option<&Type> {
+        match &self.ret {
+            Type::Generator(g) if g.symbol == self.symbol => Some(&g.yield_ty),
+            _ => None,
+        }
     }
 }
 
@@ -185,6 +208,11 @@ pub enum StmtKind {
     ListUpdate { op: ListUpdate, args: Vec<Expr> },
     /// A change to a dict (`args[0]`), see [`DictUpdate`].
     DictUpdate { op: DictUpdate, args: Vec<Expr> },
+    /// In a generator function ([`Function::yields`]): hands the owned `value` (of the yield
+    /// type) to whoever resumed the generator and suspends it there; the next resumption
+    /// continues after this statement. Only a statement of the body or of the bodies of
+    /// `If`, `While` and `ForRange` statements, never inside an expression's block.
+    Yield(Expr),
 }
 
 /// The operations reading dicts (or making one), each an [`ExprKind::Dict`]. The library's
@@ -399,6 +427,11 @@ pub enum ExprKind {
     List { op: ListOp, args: Vec<Expr> },
     /// An operation reading a dict, or making one (see [`DictOp`]).
     Dict { op: DictOp, args: Vec<Expr> },
+    /// Resumes the generator (a borrowed [`Type::Generator`] value) until its next `yield`:
+    /// `(True, value)` with the owned value it yielded, or `(False, <zero>)` once it has no
+    /// more values (and on every resumption after that). An exception raised inside the
+    /// generator propagates. Typed `Tuple(bool, yield type)`.
+    Resume(Box<Expr>),
 }
 
 #[derive(Clone, Debug)]
@@ -902,6 +935,7 @@ macro_rules! each_child {
         match $kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
             ExprKind::Block { value, .. } => $f(value),
+            ExprKind::Resume(x) => $f(x),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => $f(x),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => $f(x),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
@@ -965,7 +999,7 @@ impl Expr {
         match &self.kind {
             ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } => true,
             // Runtime functions return new references (or immortal values, which are as good).
-            ExprKind::Call { .. } | ExprKind::Runtime { .. } => self.ty.holds_heap(),
+            ExprKind::Call { .. } | ExprKind::Runtime { .. } | ExprKind::Resume(_) => self.ty.holds_heap(),
             _ => false,
         }
     }
@@ -995,7 +1029,7 @@ impl Expr {
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => x.any(pred),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) | ExprKind::Resume(x) => x.any(pred),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.any(pred),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => lhs.any(pred) || rhs.any(pred),
             ExprKind::MakeComplex { re, im } => re.any(pred) || im.any(pred),
@@ -1039,7 +1073,7 @@ impl Expr {
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
-            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => x.rewrite(f),
+            ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) | ExprKind::Resume(x) => x.rewrite(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
                 lhs.rewrite(f);
@@ -1111,7 +1145,7 @@ impl Stmt {
     pub fn rewrite_exprs(&mut self, f: &mut dyn FnMut(&mut Expr) -> bool) {
         let block = |stmts: &mut [Stmt], f: &mut dyn FnMut(&mut Expr) -> bool| stmts.iter_mut().for_each(|s| s.rewrite_exprs(f));
         match &mut self.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.rewrite(f),
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) | StmtKind::Yield(value) => value.rewrite(f),
             StmtKind::If { cond, then_body, else_body } => {
                 cond.rewrite(f);
                 block(then_body, f);
@@ -1159,7 +1193,7 @@ impl Stmt {
     pub fn any_expr(&self, pred: &mut dyn FnMut(&Expr) -> bool, into_loops: bool) -> bool {
         let block = |stmts: &[Stmt], pred: &mut dyn FnMut(&Expr) -> bool| stmts.iter().any(|s| s.any_expr(pred, into_loops));
         match &self.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) => value.any(pred),
+            StmtKind::Assign { value, .. } | StmtKind::Return(value) | StmtKind::Expr(value) | StmtKind::Yield(value) => value.any(pred),
             StmtKind::If { cond, then_body, else_body } => cond.any(pred) || block(then_body, pred) || block(else_body, pred),
             StmtKind::While { cond, body, orelse } => cond.any(pred) || (into_loops && block(body, pred)) || block(orelse, pred),
             StmtKind::ForRange { start, stop, step, body, orelse, .. } => {

@@ -15,7 +15,10 @@
 //!   local retains it; replacing an owned local's value releases the old one after the new one
 //!   is stored (`$old = x; x = <new>; release $old`), so that `a = a[::-1]` keeps the array
 //!   alive; the first store outside any loop has nothing to release;
-//! - a returned value is owned: the caller receives its references;
+//! - a returned value is owned: the caller receives its references; so is a yielded one;
+//! - a generator function ([`Function::yields`]) owns its parameters from the start: the
+//!   generator's state took a reference to each argument when it was made, and keeps them
+//!   while the generator is suspended;
 //! - everywhere else (operands, arguments, conditions, element-wise maps) values are borrowed:
 //!   a callee borrows its arguments for the call, and views and rows cost no reference count;
 //! - every exit (a return, a raise, an exception of a callee or of a check midway through an
@@ -50,20 +53,24 @@ fn raises_after_a_reference(items: &[Expr]) -> bool {
 pub fn insert_ownership(f: &mut Function) {
     let mut pass = Pass { locals: std::mem::take(&mut f.locals), owned: BTreeSet::new(), transfer: BTreeSet::new(), stored: HashSet::new(), loop_depth: 0 };
     let assigned = assignment_counts(&f.body);
+    let generator = f.yields().is_some();
     for (id, local) in pass.locals.iter().enumerate() {
-        // A parameter never assigned borrows the caller's reference; a local never assigned
-        // holds nothing.
-        if local.ty.holds_heap() && assigned.contains_key(&id) {
+        // A parameter never assigned borrows the caller's reference (but a generator's owns
+        // it); a local never assigned holds nothing.
+        if local.ty.holds_heap() && (assigned.contains_key(&id) || (generator && id < f.num_params)) {
             pass.owned.insert(id);
         }
     }
     let mut body = Vec::new();
-    // An owned parameter starts with a reference of its own to the caller's value.
+    // An owned parameter starts with a reference of its own to the caller's value (a
+    // generator's state holds one already).
     for id in 0..f.num_params {
         if pass.owned.contains(&id) {
-            let ty = pass.locals[id].ty.clone();
-            let value = Expr::new(ExprKind::Retain(Expr::new(ExprKind::Local(id), ty.clone(), f.span).boxed()), ty, f.span);
-            body.push(Stmt { kind: StmtKind::Assign { local: id, value }, span: f.span });
+            if !generator {
+                let ty = pass.locals[id].ty.clone();
+                let value = Expr::new(ExprKind::Retain(Expr::new(ExprKind::Local(id), ty.clone(), f.span).boxed()), ty, f.span);
+                body.push(Stmt { kind: StmtKind::Assign { local: id, value }, span: f.span });
+            }
             pass.stored.insert(id);
         }
     }
@@ -129,8 +136,8 @@ impl Pass {
                 self.replace_owned(local, value, span, out);
                 return;
             }
-            // The caller receives the returned value's references.
-            StmtKind::Return(value) => self.owned_value(value),
+            // The caller (the resumer) receives the returned (yielded) value's references.
+            StmtKind::Return(value) | StmtKind::Yield(value) => self.owned_value(value),
             // Every assigned local of a heap type is owned: what is left stores no heap value.
             StmtKind::Assign { value, .. } | StmtKind::Expr(value) => self.borrowed(value),
             StmtKind::If { cond, then_body, else_body } => {

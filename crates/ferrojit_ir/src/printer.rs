@@ -85,6 +85,10 @@ impl Printer<'_> {
                 let text = format!("return {}", self.expr(e));
                 self.line(depth, &text)
             }
+            StmtKind::Yield(e) => {
+                let text = format!("yield {}", self.expr(e));
+                self.line(depth, &text)
+            }
             StmtKind::Raise { exc, msg } => {
                 let text = format!("raise {}({:?})", exc.name(), msg.as_deref().unwrap_or(""));
                 self.line(depth, &text)
@@ -148,6 +152,7 @@ impl Printer<'_> {
             ExprKind::Local(id) => self.local(*id),
             ExprKind::Cast(x) => format!("cast({})", self.expr(x)),
             ExprKind::Retain(x) => format!("retain({})", self.expr(x)),
+            ExprKind::Resume(x) => format!("resume({})", self.expr(x)),
             ExprKind::Binary { op, lhs, rhs } => format!("({} {:?} {})", self.expr(lhs), op, self.expr(rhs)),
             ExprKind::Unary { op, operand } => format!("{:?}({})", op, self.expr(operand)),
             ExprKind::Compare { op, lhs, rhs } => format!("({} {} {})", self.expr(lhs), op.symbol(), self.expr(rhs)),

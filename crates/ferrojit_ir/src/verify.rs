@@ -82,7 +82,7 @@ impl Ownership<'_> {
         let borrowed = |e: &Expr| self.expr(e, Need::Borrowed);
         match &s.kind {
             StmtKind::Assign { local, value } => self.store(*local, value, s.span),
-            StmtKind::Return(value) => self.expr(value, Need::Owned),
+            StmtKind::Return(value) | StmtKind::Yield(value) => self.expr(value, Need::Owned),
             StmtKind::Expr(e) => borrowed(e),
             StmtKind::Release(local) => expect(self.o.owned.contains(local) || self.o.transfer.contains(local), || format!("{}: release of {}.{local}, which owns nothing", s.span, self.f.locals[*local].name)),
             StmtKind::If { cond, then_body, else_body } => {
@@ -229,9 +229,20 @@ impl Verifier<'_> {
             StmtKind::Break | StmtKind::Continue => {
                 expect(loop_depth > 0, || format!("{}: break/continue outside a loop", s.span))
             }
+            StmtKind::Return(e) if self.f.yields().is_some() => {
+                self.expr(e)?;
+                expect(e.ty == Type::NoneType, || format!("{}: returning {} from a generator function", s.span, e.ty))
+            }
             StmtKind::Return(e) => {
                 self.expr(e)?;
                 expect(e.ty == self.f.ret, || format!("{}: returning {} from a function returning {}", s.span, e.ty, self.f.ret))
+            }
+            StmtKind::Yield(e) => {
+                self.expr(e)?;
+                match self.f.yields() {
+                    Some(ty) => expect(&e.ty == ty, || format!("{}: yielding {} from a generator of {}", s.span, e.ty, ty)),
+                    None => Err(format!("{}: yield in a function that is not a generator", s.span)),
+                }
             }
             StmtKind::Raise { .. } => Ok(()),
             StmtKind::Release(local) => self.local_ty(*local, s.span).map(|_| ()),
@@ -363,6 +374,13 @@ impl Verifier<'_> {
             ExprKind::Retain(x) => {
                 self.expr(x)?;
                 expect(x.ty == e.ty && e.ty.holds_heap(), || mismatch("retained value", &x.ty))
+            }
+            ExprKind::Resume(g) => {
+                self.expr(g)?;
+                match &g.ty {
+                    Type::Generator(gt) => expect(e.ty == Type::Tuple(vec![Type::Bool, gt.yield_ty.clone()]), || mismatch("resumed generator", &g.ty)),
+                    other => Err(mismatch("resumed value (not a generator)", other)),
+                }
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 self.expr(lhs)?;

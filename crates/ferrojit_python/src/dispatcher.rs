@@ -1018,7 +1018,7 @@ fn raise(err: PyErr) -> *mut pyo3::ffi::PyObject {
     std::ptr::null_mut()
 }
 /// The Python exception a compiled function raised.
-fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
+pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let Some(kind) = ExcKind::from_code(exc.kind) else {
         return error_class(py, "InternalError", &format!("compiled code raised unknown exception kind {}", exc.kind));
     };

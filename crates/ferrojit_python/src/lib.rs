@@ -16,6 +16,7 @@ mod dicts;
 mod dispatcher;
 mod extending;
 mod gil;
+mod generators;
 mod globals;
 mod lists;
 mod named_tuples;
@@ -261,6 +262,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;
     m.add_class::<typed::TypedContainer>()?;
+    m.add_class::<generators::CompiledGenerator>()?;
     m.add_function(wrap_pyfunction!(typed::typeof_name, m)?)?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
     m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;

@@ -239,6 +239,8 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
         // A compiled function passed as an argument: its value is empty (it captures nothing),
         // its identity is in the type.
         Type::Function(f) => f.captures.is_empty() && dispatcher_source(obj).is_some_and(|s| s.is_ok_and(|s| s.id == f.id)),
+        // A generator returned to Python stays there (`typeof` gives no type for one).
+        Type::Generator(_) => false,
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
@@ -395,6 +397,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         // Typing refuses a root returning a function (`ferrojit_infer::infer_program`).
         Type::Function(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned to Python"))),
         Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Generator(g) => crate::generators::box_generator(py, g, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Str => crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?,

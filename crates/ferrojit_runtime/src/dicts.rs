@@ -412,6 +412,7 @@ mod tests {
 
     #[test]
     fn insert_find_delete_keep_order() {
+        let _serial = crate::memory::allocation_test_lock();
         let before = live_allocations();
         let d = ferrojit_rt_dict_new(8, 8, std::ptr::null(), 0);
         unsafe {

@@ -318,6 +318,7 @@ mod tests {
 
     #[test]
     fn specs_format_as_cpython() {
+        let _serial = crate::memory::allocation_test_lock();
         assert_eq!(int(42, ""), "42");
         assert_eq!(int(42, ">5"), "   42");
         assert_eq!(int(-42, "05"), "-0042");

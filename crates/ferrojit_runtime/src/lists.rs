@@ -180,6 +180,7 @@ mod tests {
 
     #[test]
     fn splices_keep_items_and_release_removed_references() {
+        let _serial = crate::memory::allocation_test_lock();
         let before = live_allocations();
         // Items of two slots whose second holds a meminfo.
         static HEAP: [i64; 2] = [1, 8];

@@ -179,6 +179,68 @@ fn advise_huge_pages(start: *mut u8, len: usize) {
     let _ = (start, len);
 }
 
+/// A generator's state (see `ferrojit_codegen`'s generator lowering): `size` bytes of zeroed
+/// data starting with the generator function's compiled `drop` (run with the data when the
+/// last reference goes: it releases what the suspended generator holds), its `next_entry`
+/// (what Python calls to resume it) and its `adopt` (see [`ferrojit_rt_generator_adopt`]),
+/// then its own fields. Null when the allocation fails.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_generator_new(size: usize, drop: GeneratorFunction, next_entry: *const u8, adopt: GeneratorFunction) -> *mut MemInfo {
+    let m = alloc_with_drop(size.max(GENERATOR_HEADER), Some(drop_generator));
+    if !m.is_null() {
+        // SAFETY: a new allocation of at least `GENERATOR_HEADER` bytes of data.
+        unsafe {
+            let d = data(m);
+            std::ptr::write_bytes(d, 0, size.max(GENERATOR_HEADER));
+            (d as *mut GeneratorFunction).write(drop);
+            (d.add(8) as *mut *const u8).write(next_entry);
+            (d.add(16) as *mut GeneratorFunction).write(adopt);
+        }
+    }
+    m
+}
+
+/// A generator function's compiled `drop` or `adopt`, run on its state's data.
+pub type GeneratorFunction = unsafe extern "C" fn(*mut u8);
+
+/// The bytes of a generator's state before its own fields: its `drop`, `next_entry` and
+/// `adopt`.
+pub const GENERATOR_HEADER: usize = 24;
+
+/// Makes a suspended generator that is about to outlive the call that made it (returned to
+/// Python) independent of the arrays it borrows from that call's arguments: each borrowed
+/// array its state holds (its arguments' arrays, and views of them) is adopted (see
+/// [`ferrojit_rt_own_array`]), as are those of the generators it holds. The state's
+/// compiled `adopt` does the walk. Arrays inside lists and dicts the state holds stay
+/// borrowed.
+///
+/// # Safety
+/// `meminfo` is a live generator state, or null or borrowed (ignored); the arrays it borrows
+/// are alive.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_generator_adopt(meminfo: *mut MemInfo) {
+    if is_borrowed(meminfo) {
+        return;
+    }
+    let d = data(meminfo);
+    let adopt = (d.add(16) as *const GeneratorFunction).read();
+    adopt(d);
+}
+
+/// Runs the compiled destructor a generator's state starts with.
+unsafe fn drop_generator(data: *mut u8) {
+    let drop = (data as *const GeneratorFunction).read();
+    drop(data);
+}
+
+/// The `next_entry` of a generator's state made by [`ferrojit_rt_generator_new`].
+///
+/// # Safety
+/// `meminfo` is a live generator state.
+pub unsafe fn generator_next_entry(meminfo: *mut MemInfo) -> *const u8 {
+    (data(meminfo).add(8) as *const *const u8).read()
+}
+
 /// The data of a meminfo made by [`ferrojit_rt_alloc`].
 ///
 /// # Safety
@@ -242,12 +304,21 @@ unsafe fn free(meminfo: *mut MemInfo) {
     LIVE.fetch_sub(1, Ordering::Relaxed);
 }
 
+/// Serialises the unit tests that allocate: those that count [`live_allocations`] see only
+/// their own allocations (cargo runs tests on several threads).
+#[cfg(test)]
+pub(crate) fn allocation_test_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn refcounts_free_at_zero() {
+        let _serial = allocation_test_lock();
         let before = live_allocations();
         let m = ferrojit_rt_alloc(100);
         assert!(!m.is_null());

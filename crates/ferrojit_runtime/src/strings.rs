@@ -1354,6 +1354,7 @@ mod tests {
 
     #[test]
     fn kinds_are_the_narrowest() {
+        let _serial = crate::memory::allocation_test_lock();
         for (t, kind) in [("abc", 1), ("é", 1), ("αβ", 2), ("a😀", 4), ("", 1)] {
             let s = from_str(t);
             unsafe {
@@ -1366,6 +1367,7 @@ mod tests {
 
     #[test]
     fn operations_free_what_they_make() {
+        let _serial = crate::memory::allocation_test_lock();
         let before = live_allocations();
         unsafe {
             let mut exc = ExcInfo::default();
@@ -1389,6 +1391,7 @@ mod tests {
 
     #[test]
     fn int_and_float_syntax_follow_cpython() {
+        let _serial = crate::memory::allocation_test_lock();
         let int = |t: &str, base: u32| parse_int(unsafe { chars(from_str(t)) }, base);
         assert_eq!(int(" -1_000 ", 10), Ok(-1000));
         assert_eq!(int("0x1f", 0), Ok(31));
@@ -1412,6 +1415,7 @@ mod tests {
 
     #[test]
     fn constant_images_read_as_strings() {
+        let _serial = crate::memory::allocation_test_lock();
         let image = constant_image("héllo");
         let mut aligned = vec![0u128; image.len().div_ceil(16)];
         unsafe {

@@ -86,6 +86,21 @@ pub enum StmtKind {
     FunctionDef(Box<FunctionDef>),
     /// `nonlocal a, b` in an inner function: the names are the enclosing function's variables.
     Nonlocal(Vec<String>),
+    /// `yield value` (`yield` alone yields `None`) as a statement: the function is a generator
+    /// (see [`contains_yield`]). The value of a `yield` expression (what `send` passes) is not
+    /// supported, so `yield` appears only as a statement.
+    /// `yield from iterable` is the loop `for <hidden> in iterable: yield <hidden>`.
+    Yield(Option<Expr>),
+}
+
+/// Whether `stmts` (a function's body) yield, making the function a generator: a `yield`
+/// anywhere in them, not inside inner functions (which are generators of their own).
+pub fn contains_yield(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| match &s.kind {
+        StmtKind::Yield(_) => true,
+        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => contains_yield(body) || contains_yield(orelse),
+        _ => false,
+    })
 }
 
 #[derive(Clone, Debug)]

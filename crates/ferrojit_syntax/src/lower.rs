@@ -195,7 +195,18 @@ impl Lowerer<'_> {
                 if let py::Expr::StringLiteral(_) | py::Expr::EllipsisLiteral(_) = *s.value {
                     return Ok(None);
                 }
-                StmtKind::Expr(self.expr(&s.value)?)
+                match &*s.value {
+                    py::Expr::Yield(y) => StmtKind::Yield(y.value.as_deref().map(|v| self.expr(v)).transpose()?),
+                    py::Expr::YieldFrom(y) => {
+                        // `for <hidden> in iterable: yield <hidden>`.
+                        let iter = self.expr(&y.value)?;
+                        let item = self.hidden_name("item");
+                        let name = || Expr { kind: ExprKind::Name(item.clone()), span };
+                        let body = vec![Stmt { kind: StmtKind::Yield(Some(name())), span }];
+                        StmtKind::For { target: name(), iter, body, orelse: Vec::new() }
+                    }
+                    value => StmtKind::Expr(self.expr(value)?),
+                }
             }
             py::Stmt::FunctionDef(def) if !def.is_async => {
                 if let Some(d) = def.decorator_list.first() {
@@ -477,8 +488,10 @@ impl Lowerer<'_> {
 
     fn unsupported_expr(&self, expr: &py::Expr) -> SyntaxError {
         let (what, hint) = match expr {
-            py::Expr::Yield(_) => ("generators (`yield`) are not supported yet", None),
-            py::Expr::YieldFrom(_) => ("`yield from` is not supported", None),
+            py::Expr::Yield(_) | py::Expr::YieldFrom(_) => (
+                "the value of a `yield` expression is not supported (compiled generators cannot receive values with `send`)",
+                Some("write `yield` as a statement of its own"),
+            ),
             py::Expr::Await(_) => ("`await` is not supported", None),
             py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
 

@@ -67,6 +67,11 @@ pub enum Type {
     /// An instance of a named tuple class (`collections.namedtuple`, `typing.NamedTuple`):
     /// laid out as the tuple of its items, typed with its class (see [`NamedTupleType`]).
     NamedTuple(Box<NamedTupleType>),
+    /// A generator: what calling a generator function (a `def` with `yield`) gives, a
+    /// reference-counted state (the function's variables and where it stopped) that each
+    /// `next` resumes until the next `yield`. A type per generator function and argument types,
+    /// as in Numba (see [`GeneratorType`]).
+    Generator(Box<GeneratorType>),
 }
 
 /// The type of the instances of one named tuple class with items of these types (Numba's
@@ -118,6 +123,33 @@ impl Type {
     }
 }
 
+/// The type of the generators of one generator function compiled for some argument types.
+/// The value is the meminfo of its state; code resuming it calls the function's `next`
+/// ([`GeneratorType::next_symbol`]), compiled with the function itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GeneratorType {
+    /// The compiler's id of the generator function (unique in the process).
+    pub id: u64,
+    /// Its name as written, for messages.
+    pub name: String,
+    /// The symbol of the generator function for these argument types: calling it makes a
+    /// generator.
+    pub symbol: String,
+    /// The argument types it is compiled for.
+    pub args: Vec<Type>,
+    /// The type of the values it yields.
+    pub yield_ty: Type,
+}
+
+impl GeneratorType {
+    /// The symbol of the function that resumes a generator of this type: `i32 (ret, exc,
+    /// meminfo)`, returning 0 with the next value at `ret`, `STATUS_EXCEPTION`, or
+    /// `STATUS_FINISHED` when the generator has no more values.
+    pub fn next_symbol(&self) -> String {
+        format!("{}.next", self.symbol)
+    }
+}
+
 /// The type of one function as a value (see [`Type::Function`]). The value is laid out as the
 /// tuple of `captures`: what the function reads from the function that defined it (the
 /// enclosing variables, then the defaults of its parameters), passed as its first arguments
@@ -151,6 +183,10 @@ impl FunctionType {
                 Type::NamedTuple(n) => {
                     out.push_str(&format!("@{}", n.class));
                     n.items.iter().for_each(|t| walk(t, out));
+                }
+                Type::Generator(g) => {
+                    out.push_str(&format!("#{}", g.id));
+                    g.args.iter().for_each(|t| walk(t, out));
                 }
                 Type::List(item) | Type::Set(item) => walk(item, out),
                 Type::Dict(k, v) => {
@@ -345,6 +381,8 @@ pub enum HeapKind {
     Dict,
     /// A string: the value is its meminfo pointer.
     Str,
+    /// A generator: the value is the meminfo pointer of its state.
+    Generator,
 }
 
 /// One reference-counted value inside a value of some type: the tuple indices that lead to it
@@ -367,6 +405,7 @@ impl Type {
                 Type::List(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::List }),
                 Type::Dict(..) | Type::Set(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
                 Type::Str | Type::Bytes => out.push(HeapPart { path: path.clone(), kind: HeapKind::Str }),
+                Type::Generator(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Generator }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -382,6 +421,18 @@ impl Type {
         let mut out = Vec::new();
         collect(self, &mut Vec::new(), &mut out);
         out
+    }
+
+    /// Whether a value of this type holds a generator.
+    pub fn holds_generator(&self) -> bool {
+        match self {
+            Type::Generator(_) => true,
+            Type::Tuple(items) => items.iter().any(Type::holds_generator),
+            Type::Function(f) => f.captures.iter().any(Type::holds_generator),
+            Type::List(t) | Type::Set(t) => t.holds_generator(),
+            Type::Dict(k, v) => k.holds_generator() || v.holds_generator(),
+            _ => false,
+        }
     }
 
     /// Whether a value of this type holds any reference-counted value (see [`Type::heap_parts`]).
@@ -496,7 +547,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -524,7 +575,7 @@ impl Type {
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             // The list's (dict's, string's) meminfo.
-            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => out.push(Leaf::Pointer),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -706,6 +757,15 @@ impl fmt::Display for Type {
                     write!(f, "{}{t}", if i == 0 { "; " } else { ", " })?;
                 }
                 write!(f, ")")
+            }
+            // `generator(gen(int64) -> float64)`: the function, its argument types and what
+            // it yields.
+            Type::Generator(g) => {
+                write!(f, "generator({}(", g.name)?;
+                for (i, t) in g.args.iter().enumerate() {
+                    write!(f, "{}{t}", if i == 0 { "" } else { ", " })?;
+                }
+                write!(f, ") -> {})", g.yield_ty)
             }
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Set(item) => write!(f, "set({item})"),

@@ -48,6 +48,8 @@ IMPLEMENTED_IN = {
     # Built-ins over lists (and other iterables).
     **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list", "any", "all")},
     "builtins.set": "sets",
+    # Iterators (compiled generators).
+    "builtins.iter": "iterators",
     # The built-ins taking functions.
     **{f"builtins.{name}": "functional" for name in ("map", "filter")},
     "functools.reduce": "functional",
@@ -392,6 +394,17 @@ def _identity(x):
     return x
 
 
+def zip_iterator(a, b=None, c=None):
+    """``zip(a, b, c)`` (of one to three iterables) where compiled code needs it as a value:
+    an iterator."""
+    return zip(*(x for x in (a, b, c) if x is not None))
+
+
+def enumerate_iterator(iterable, start=0):
+    """``enumerate(iterable, start)`` where compiled code needs it as a value: an iterator."""
+    return enumerate(iterable, start)
+
+
 def dict_getitem(d, key):
     """``d[key]`` of a dict."""
     return d[key]
@@ -527,6 +540,8 @@ INTERNAL = {
             (set_symmetric_difference, "`^` of sets"),
         )
     },
+    "ferrojit.zip_iterator": (zip_iterator, "iterators", "zip() as a value"),
+    "ferrojit.enumerate_iterator": (enumerate_iterator, "iterators", "enumerate() as a value"),
     "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
 }

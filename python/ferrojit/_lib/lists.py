@@ -622,10 +622,10 @@ def _range_list(start, stop, step):
 @overload(extremum_by, prefer_literal=True)
 def _extremum_by(items, key, default, largest):
     _key_function(key, "min()/max()")
-    if isinstance(items, (types.DictType, types.SetType)):
+    if isinstance(items, (types.DictType, types.SetType, types.Generator)):
 
         def of_keys(items, key, default, largest):
-            # The keys in order (numbers or tuples of numbers: nothing to release).
+            # The keys (the values of a generator) in order.
             found = False
             for x in items:
                 if key is None:
@@ -682,6 +682,15 @@ def _extremum_by(items, key, default, largest):
 
 @overload(sum)
 def _sum(iterable, start=0):
+    if isinstance(iterable, types.Generator):
+
+        def sum_of_values(iterable, start=0):
+            total = start
+            for x in iterable:
+                total = total + x
+            return total
+
+        return sum_of_values
     if not isinstance(iterable, types.List):
         return None
 
@@ -697,7 +706,7 @@ def _sum(iterable, start=0):
 @overload(sorted)
 def _sorted(iterable, key=None, reverse=False):
     if _key_function(key, "sorted()"):
-        if isinstance(iterable, types.List) or _uniform_tuple(iterable) or (isinstance(iterable, types.Array) and iterable.ndim == 1):
+        if isinstance(iterable, (types.List, types.Generator)) or _uniform_tuple(iterable) or (isinstance(iterable, types.Array) and iterable.ndim == 1):
 
             def sorted_by_key(iterable, key=None, reverse=False):
                 out = [x for x in iterable]
@@ -733,7 +742,7 @@ def _sorted(iterable, key=None, reverse=False):
             return out
 
         return sorted_array
-    if isinstance(iterable, (types.SetType, types.DictType, types.UnicodeType)):
+    if isinstance(iterable, (types.SetType, types.DictType, types.UnicodeType, types.Generator)):
 
         def sorted_items(iterable, key=None, reverse=False):
             out = [x for x in iterable]
@@ -783,12 +792,12 @@ def _list(iterable):
             return out
 
         return from_array
-    if isinstance(iterable, types.UnicodeType):
+    if isinstance(iterable, (types.UnicodeType, types.Generator)):
 
-        def from_string(iterable):
+        def from_items(iterable):
             return [c for c in iterable]
 
-        return from_string
+        return from_items
     if isinstance(iterable, (types.DictType, types.SetType)):
         # A dict's keys in insertion order; a set's items in the order they were added (see
         # the README on the order of sets).
@@ -802,7 +811,7 @@ def _list(iterable):
 
 @overload(any)
 def _any(iterable):
-    if _uniform_tuple(iterable):
+    if _uniform_tuple(iterable) or isinstance(iterable, types.Generator):
 
         def any_of_tuple(iterable):
             for x in iterable:
@@ -825,7 +834,7 @@ def _any(iterable):
 
 @overload(all)
 def _all(iterable):
-    if _uniform_tuple(iterable):
+    if _uniform_tuple(iterable) or isinstance(iterable, types.Generator):
 
         def all_of_tuple(iterable):
             for x in iterable:

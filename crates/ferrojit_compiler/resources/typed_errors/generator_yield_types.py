@@ -1,0 +1,4 @@
+# args: int64
+def f(n):
+    yield n
+    yield (n, n)
