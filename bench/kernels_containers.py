@@ -113,6 +113,42 @@ def typed_dict_of_arrays(n):
     return float(total)
 
 
+def dijkstra(indptr, indices, weights):
+    """Shortest distances from node 0 over a graph in CSR form, with a binary heap of
+    (distance, node) tuples (`heapq`)."""
+    n = len(indptr) - 1
+    dist = np.full(n, np.inf)
+    dist[0] = 0.0
+    heap = [(0.0, 0)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            candidate = d + weights[e]
+            if candidate < dist[v]:
+                dist[v] = candidate
+                heapq.heappush(heap, (candidate, v))
+    # Summed in order: `a.sum()` adds pairwise in blocks whose bits differ between engines.
+    total = 0.0
+    for x in dist:
+        if x < np.inf:
+            total += float(x)
+    return total
+
+
+def random_graph(n, degree, seed=7):
+    """A random directed graph of `n` nodes with `degree` edges each, in CSR form (the input
+    of `dijkstra`, not a kernel)."""
+    rng = np.random.default_rng(seed)
+    indptr = np.arange(0, n * degree + 1, degree, dtype=np.int64)
+    indices = rng.integers(0, n, n * degree)
+    weights = rng.random(n * degree)
+    return indptr, indices, weights
+
+
+import heapq  # noqa: E402 - used by dijkstra
 import math  # noqa: E402 - used by closure_ode
 
 import numpy as np  # noqa: E402 - used by list_of_arrays, kept out of the kernels' text

@@ -30,6 +30,7 @@ KERNELS = [
     ("word_count", "(' '.join(['the', 'cat', 'sat', 'on', 'a', 'mat', 'with', 'another'][i * 7 % 8] + str(i % 1000) * (i % 3 == 0) for i in range(200_000)),)", "2 x 10^5 words, 1,000s distinct"),
     ("string_build", "(100_000,)", "10^5 pieces appended"),
     ("string_methods", "([('# ' if i % 5 == 0 else '  ') + 'A,b,C,' + str(i) + '  ' for i in range(50_000)],)", "5 x 10^4 lines"),
+    ("dijkstra", "kernels.random_graph(100_000, 5)", "10^5 nodes, 5 x 10^5 edges"),
     ("closure_ode", "(200_000,)", "2 x 10^5 RK4 steps through a closure"),
     ("typed_dict_of_arrays", "(200_000,)", "2 x 10^5 updates of 1,000 arrays of 8 floats"),
 ]
