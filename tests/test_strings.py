@@ -561,3 +561,31 @@ def test_resident_size_stays_flat_over_many_calls():
         compiled(text, 50)
     # Each call makes and frees ~10^4 strings (a few MB in all): a leak would show here.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start < 20_000
+
+
+# ---- str() and repr() of containers ----------------------------------------------------------
+
+
+def container_texts(n, x, s):
+    t = (n, s, x, (True, None))
+    return (
+        str([n, n + 1]),
+        repr([s, s + "'", 'q"']),
+        str({s: [x]}),
+        str({n, n + 1}),
+        str({n} - {n}),
+        str(t),
+        repr((s,)),
+        str(()),
+        repr([[x], [x * 2]]),
+        f"{[s]}|{(n, x)!r}",
+        str([(s, n)]),
+        str({(n, s): {n: x}}),
+    )
+
+
+@pytest.mark.parametrize("args", [(1, 2.5, "a"), (-7, -0.0, ""), (0, float("inf"), "日本"), (2, 1e-300, "\n\t\\")])
+def test_str_of_containers_is_cpythons(args):
+    # Sets of consecutive small ints: their insertion order is their hash order, the one case
+    # where a compiled set prints in CPython's order.
+    assert_same(ferrojit.njit(container_texts)(*args), container_texts(*args))

@@ -196,7 +196,10 @@ impl FnInfer<'_> {
                 let v = self.cast(x, &Type::FLOAT64);
                 runtime(RuntimeFunc::STR_FROM_FLOAT, vec![v, int(single, span)], Type::Str, span)
             }
-            other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers and strings"))),
+            Type::NoneType => Self::string_constant("None", span),
+            // A container's text, from its items' `repr`s (`ferrojit/_lib/strings.py`).
+            Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => self.call_internal("ferrojit.container_str", vec![x], span)?,
+            other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers, strings, tuples, lists, dicts and sets"))),
         })
     }
 

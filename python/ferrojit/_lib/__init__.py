@@ -482,6 +482,11 @@ def bytes_get_slice(b, start, stop, step):
     return b[start:stop:step]
 
 
+def container_str(x):
+    """``str(x)`` (and ``repr(x)``) of a tuple, list, dict or set."""
+    return repr(x)
+
+
 # The methods of strings (`python/ferrojit/_lib/strings.py`).
 STR_METHODS = (
     "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
@@ -544,6 +549,7 @@ INTERNAL = {
     "ferrojit.enumerate_iterator": (enumerate_iterator, "iterators", "enumerate() as a value"),
     "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
+    "ferrojit.container_str": (container_str, "container_text", "str() of a container"),
 }
 
 _declared: set[str] = set()
