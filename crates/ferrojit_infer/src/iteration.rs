@@ -105,6 +105,14 @@ impl FnInfer<'_> {
         }
         let k = self.temp(Type::INT64);
         let walk = self.iterable_walk(iter, k, out)?;
+        // The walk of an empty tuple (an empty `*args`): the loop runs no iteration, and its
+        // body is not compiled (its target would have no type).
+        if matches!(walk.count.kind, ExprKind::Const(ir::Const::Int(0))) && walk.item.ty == Type::NoneType && walk.nest.is_empty() {
+            out.extend(walk.start);
+            let orelse = self.block(orelse)?;
+            out.extend(orelse);
+            return Ok(());
+        }
         // Without `break`, a walk over counters runs as nested loops, one per dimension (the
         // body's `continue` steps the innermost; `else` follows the outermost). A `break` must
         // leave every level: then the single loop steps the counters itself.

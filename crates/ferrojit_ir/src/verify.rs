@@ -85,6 +85,7 @@ impl Ownership<'_> {
             StmtKind::Return(value) => self.expr(value, Need::Owned),
             StmtKind::Expr(e) => borrowed(e),
             StmtKind::Release(local) => expect(self.o.owned.contains(local) || self.o.transfer.contains(local), || format!("{}: release of {}.{local}, which owns nothing", s.span, self.f.locals[*local].name)),
+            StmtKind::Unbind(local) => Err(format!("{}: `del` of {}.{local} after the ownership pass", s.span, self.f.locals[*local].name)),
             StmtKind::If { cond, then_body, else_body } => {
                 borrowed(cond)?;
                 self.block(then_body)?;
@@ -234,7 +235,7 @@ impl Verifier<'_> {
                 expect(e.ty == self.f.ret, || format!("{}: returning {} from a function returning {}", s.span, e.ty, self.f.ret))
             }
             StmtKind::Raise { .. } => Ok(()),
-            StmtKind::Release(local) => self.local_ty(*local, s.span).map(|_| ()),
+            StmtKind::Release(local) | StmtKind::Unbind(local) => self.local_ty(*local, s.span).map(|_| ()),
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::ArrayStore { array, indices, value } => {
                 let a = self.array(array)?;
