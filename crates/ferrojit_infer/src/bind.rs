@@ -129,7 +129,7 @@ impl Signature<String> {
 impl<Name: AsRef<str>> Signature<Name> {
     /// Whether any parameter can be passed by keyword.
     fn takes_keywords(&self) -> bool {
-        self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
+        self.keywords_rest || self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
     }
 
     fn positional_count(&self) -> usize {

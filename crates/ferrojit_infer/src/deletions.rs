@@ -197,12 +197,12 @@ impl FnInfer<'_> {
         if self.locals[id].ty.is_none() {
             return Err(self.pending_or(self.typing(span, format!("variable `{name}` is deleted before it is assigned: {}", unbound_message(name)), Some("assign it on every path before this line"))));
         }
-        if let Some(&(everywhere, deleted_at)) = self.deletions.unbound.get(name) {
-            if everywhere {
-                return Err(self.typing(span, format!("variable `{name}` is deleted twice (first at line {}) with no assignment in between: {}", deleted_at.line, unbound_message(name)), Some("remove one of the `del`s")));
-            }
-            out.extend(self.bound_check(name, span));
+        if let Some(&(true, deleted_at)) = self.deletions.unbound.get(name) {
+            return Err(self.typing(span, format!("variable `{name}` is deleted twice (first at line {}) with no assignment in between: {}", deleted_at.line, unbound_message(name)), Some("remove one of the `del`s")));
         }
+        // Unbound when no assignment ran yet (or a `del` on some path), as CPython's `del`
+        // finds it: every assignment sets the flag.
+        out.extend(self.bound_check(name, span));
         out.push(ir::Stmt { kind: StmtKind::Unbind(id), span });
         if let Some(&flag) = self.deletions.flags.get(name) {
             let clear = ir::Expr::new(ExprKind::Const(Const::Bool(false)), Type::Bool, span);

@@ -729,7 +729,25 @@ impl FnInfer<'_> {
     fn compare_chain(&mut self, left: ir::Expr, ops: &[CmpOp], mut rest: Vec<ir::Expr>, literals: &[bool], span: Span) -> Result<ir::Expr> {
         let pair = |i: usize| Literals { left: literals[i], right: literals[i + 1] };
         if ops.len() == 1 {
-            return self.compare_with_literals(ops[0], left, rest.pop().expect("one comparator"), pair(0), span);
+            let right = rest.pop().expect("one comparator");
+            // Integers known when compiling (`len(args) > 0` of a tuple) compare to a
+            // constant, so that a test on them prunes what cannot run, as `isinstance` does.
+            if let (ExprKind::Const(Const::Int(l)), ExprKind::Const(Const::Int(r)), Type::Int(_), Type::Int(_)) = (&left.kind, &right.kind, &left.ty, &right.ty) {
+                let (l, r) = (*l, *r);
+                let known = match ops[0] {
+                    CmpOp::Eq => Some(l == r),
+                    CmpOp::NotEq => Some(l != r),
+                    CmpOp::Lt => Some(l < r),
+                    CmpOp::LtE => Some(l <= r),
+                    CmpOp::Gt => Some(l > r),
+                    CmpOp::GtE => Some(l >= r),
+                    _ => None,
+                };
+                if let Some(b) = known {
+                    return Ok(bool_const(b, span));
+                }
+            }
+            return self.compare_with_literals(ops[0], left, right, pair(0), span);
         }
         // `a < b < c` is `a < b and b < c` with `b` evaluated once, after `a`.
         let middle = rest.remove(0);

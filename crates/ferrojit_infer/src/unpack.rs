@@ -21,7 +21,7 @@ impl FnInfer<'_> {
         let star = targets.iter().position(|t| matches!(t.kind, ast::ExprKind::Starred(_))).expect("a starred target");
         let ast::ExprKind::Starred(rest_target) = &targets[star].kind else { unreachable!("found above") };
         let (before, after) = (star, targets.len() - star - 1);
-        let Type::Tuple(items) = &value.ty else { return self.unpack_sequence(targets, value, span, out) };
+        let Type::Tuple(items) = value.ty.clone() else { return self.unpack_sequence(targets, value, span, out) };
         let n = items.len();
         if n < before + after {
             return Err(self.typing(span, format!("not enough values to unpack (expected at least {}, got {n})", before + after), Some("a tuple's length is known when compiling: unpack it into as many names as it has items")));
@@ -33,7 +33,9 @@ impl FnInfer<'_> {
             self.assign(t, item, out)?;
         }
         let middle: Vec<ir::Expr> = (before..n - after).map(|i| self.tuple_get(self.local_expr(tmp, span), i, span)).collect();
-        let expected = self.target_type(rest_target);
+        // An empty rest is a list of the tuple's common item type when there is one.
+        let common = items.split_first().and_then(|(first, others)| others.iter().try_fold(first.clone(), |a, b| ferrojit_types::unify(&a, b)));
+        let expected = self.target_type(rest_target).or_else(|| common.filter(|_| middle.is_empty()).map(|t| Type::List(Box::new(t))));
         if middle.is_empty() && expected.is_none() {
             // `a, *rest = (1,)`: `rest` is an empty list, typed by what else the function
             // stores into it.
