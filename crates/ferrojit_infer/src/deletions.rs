@@ -69,6 +69,9 @@ impl Deletions {
     /// Returns the state before the loop.
     pub fn enter_loop(&mut self, body: &[ast::Stmt]) -> State {
         let entry = self.unbound.clone();
+        if self.names.is_empty() {
+            return entry;
+        }
         let mut deleted = Vec::new();
         deleted_names(body, &mut deleted);
         let mut assigned = Vec::new();
@@ -95,6 +98,11 @@ impl Deletions {
             merged.insert(name.clone(), (still, at));
         }
         self.unbound = merged;
+    }
+
+    /// Whether any variable is unbound on some path to here.
+    pub fn any_unbound(&self) -> bool {
+        !self.unbound.is_empty()
     }
 
     pub fn is_deleted(&self, name: &str) -> bool {
@@ -168,12 +176,14 @@ impl FnInfer<'_> {
     /// on every path to here; a check when on some.
     pub(crate) fn checked_read(&mut self, name: &str, value: ir::Expr, span: Span) -> Result<ir::Expr> {
         let Some(&(everywhere, deleted_at)) = self.deletions.unbound.get(name) else { return Ok(value) };
+        // Only the final walk knows: an earlier one skips statements not typed yet (an
+        // assignment in between among them).
         if everywhere {
-            return Err(self.typing(
+            return Err(self.pending_or(self.typing(
                 span,
                 format!("variable `{name}` is read after `del {name}` (line {}), and nothing assigns it in between: {}", deleted_at.line, unbound_message(name)),
                 Some(&format!("assign `{name}` again before this line, or remove the `del`")),
-            ));
+            )));
         }
         let check = self.bound_check(name, span);
         let ty = value.ty.clone();
@@ -198,7 +208,7 @@ impl FnInfer<'_> {
             return Err(self.pending_or(self.typing(span, format!("variable `{name}` is deleted before it is assigned: {}", unbound_message(name)), Some("assign it on every path before this line"))));
         }
         if let Some(&(true, deleted_at)) = self.deletions.unbound.get(name) {
-            return Err(self.typing(span, format!("variable `{name}` is deleted twice (first at line {}) with no assignment in between: {}", deleted_at.line, unbound_message(name)), Some("remove one of the `del`s")));
+            return Err(self.pending_or(self.typing(span, format!("variable `{name}` is deleted twice (first at line {}) with no assignment in between: {}", deleted_at.line, unbound_message(name)), Some("remove one of the `del`s"))));
         }
         // Unbound when no assignment ran yet (or a `del` on some path), as CPython's `del`
         // finds it: every assignment sets the flag.

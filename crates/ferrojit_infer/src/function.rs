@@ -601,15 +601,19 @@ impl<'a> FnInfer<'a> {
                 let body_ir = self.block(body);
                 self.loop_depth -= 1;
                 let orelse = self.block(orelse)?;
-                self.deletions.leave_loop(entry, body_assigned(body));
+                if !entry.is_empty() || self.deletions.any_unbound() {
+                    self.deletions.leave_loop(entry, body_assigned(body));
+                }
                 push(out, StmtKind::While { cond: cond?, body: body_ir?, orelse });
             }
             ast::StmtKind::For { target, iter, body: loop_body, orelse } => {
                 let entry = self.deletions.enter_loop(loop_body);
                 self.for_stmt(target, iter, loop_body, orelse, span, out)?;
-                let mut assigned = body_assigned(loop_body);
-                crate::function::collect_assigned(&[ast::Stmt { kind: ast::StmtKind::Assign { targets: vec![target.clone()], value: target.clone() }, span }], &mut assigned);
-                self.deletions.leave_loop(entry, assigned);
+                if !entry.is_empty() || self.deletions.any_unbound() {
+                    let mut assigned = body_assigned(loop_body);
+                    collect_assigned(&[ast::Stmt { kind: ast::StmtKind::Assign { targets: vec![target.clone()], value: target.clone() }, span }], &mut assigned);
+                    self.deletions.leave_loop(entry, assigned);
+                }
             }
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
