@@ -707,6 +707,17 @@ def inner_kwargs_read_by_key(x):
     return g(a=x), g(a=x, b=2)
 
 
+@njit
+def recursive_keyword_only(n, *, acc=0):
+    if n == 0:
+        return acc
+    return recursive_keyword_only(n - 1, acc=acc + n)
+
+
+def calls_recursive_keyword_only(n):
+    return recursive_keyword_only(n), recursive_keyword_only(n, acc=100)
+
+
 COMPILED_CALLS = [
     (calls_compiled_keyword_only, (4,)),
     (calls_compiled_star_args, (4,)),
@@ -717,6 +728,7 @@ COMPILED_CALLS = [
     (lambda_star_args, (7,)),
     (inner_keyword_only_with_capture, (2,)),
     (inner_kwargs_read_by_key, (3,)),
+    (calls_recursive_keyword_only, (10,)),
 ]
 
 
@@ -734,6 +746,23 @@ def test_object_mode_fallback_keeps_keywords():
     with pytest.warns(ferrojit.errors.FerrojitWarning):
         _, a, args, scale, kw = f(1, 2, scale=3, z=4)
     assert (a, args, scale, kw) == (1, (2,), 3, {"z": 4})
+
+
+def scaled(a, *, b=3):
+    return a * b
+
+
+def summed(*args):
+    return args[0] + args[1]
+
+
+def test_declared_signatures_take_one_type_per_parameter():
+    f = njit("int64(int64, int64)")(scaled)
+    assert (f(2), f(2, b=5)) == (6, 10)
+    g = njit("int64(UniTuple(int64 x 2))")(summed)
+    assert g(1, 2) == 3
+    with pytest.raises(TypingError, match="`args` holds a tuple of the extra positional arguments, not a `int64`"):
+        njit("int64(int64)")(summed)
 
 
 def missing_keyword_only(x):
