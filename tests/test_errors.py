@@ -78,12 +78,6 @@ def uses_yield_value(x):
     z = yield y
 
 
-def uses_walrus(x):
-    a = 1
-    values = (y := x)
-    return a
-
-
 def uses_decorated_inner_def(x):
     @ferrojit.njit
     def inner(y):
@@ -101,12 +95,6 @@ def uses_global_stmt(x):
     return x
 
 
-def uses_del(x):
-    y = x
-    del y
-    return x
-
-
 def uses_dict_unpacking(x):
     d = {**x}
     return x
@@ -117,21 +105,10 @@ def uses_ascii_conversion(x):
     return x
 
 
-def uses_starred_set_item(x):
-    s = {*x}
-    return x
-
-
-def uses_starred_list_item(x):
-    lst = [*x]
-    return x
-
-
 @pytest.mark.parametrize("func,offset", [
     (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
-    (uses_walrus, 2), (uses_decorated_inner_def, 1),
-    (uses_import, 1), (uses_global_stmt, 1), (uses_del, 2), (uses_dict_unpacking, 1), (uses_ascii_conversion, 1),
-    (uses_starred_set_item, 1), (uses_starred_list_item, 1),
+    (uses_decorated_inner_def, 1),
+    (uses_import, 1), (uses_global_stmt, 1), (uses_dict_unpacking, 1), (uses_ascii_conversion, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
 def test_unsupported_syntax(func, offset):
     expect_compile_error(UnsupportedError, func, (3,), offset)

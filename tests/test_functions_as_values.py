@@ -723,16 +723,11 @@ def too_many_arguments(x):
     return g(x, 2)
 
 
-def uses_star_args(x):
-    return apply_twice(lambda *a: a, x)
-
-
 ERROR_CASES = [
     (returns_lambda, (1,), UnsupportedError, "returns a function"),
     (prints_a_function, (1,), UnsupportedError, "printing a `function(<lambda>)` is not supported"),
     (one_variable_two_functions, (1,), TypingError, "each function has a type of its own, and a variable holds one"),
     (too_many_arguments, (1,), TypingError, "`<lambda>()` takes 1 positional argument but 2 were given"),
-    (uses_star_args, (1,), UnsupportedError, "`*args` parameters are not supported"),
     (nonlocal_widening, (3,), TypingError, "`total` holds a `int64` in the enclosing function, and cannot be assigned a `float64` here"),
 ]
 

@@ -69,7 +69,12 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         self._options = dict(options or {})
         functools.update_wrapper(self, py_func)
         self._py_signature = None
-        self._positional_count = py_func.__code__.co_argcount
+        code = py_func.__code__
+        # A function taking `*args`, `**kwargs` or keyword-only parameters is called with one
+        # argument per parameter (a tuple, a dict): every call is bound first.
+        # (0x0C: `CO_VARARGS | CO_VARKEYWORDS`, see `_source.parameter_defaults`.)
+        self._collects = bool(code.co_flags & 0x0C or code.co_kwonlyargcount)
+        self._positional_count = -1 if self._collects else code.co_argcount
         self._call_error_stub = None
         self._sources_loaded = False
 
@@ -78,6 +83,7 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
         wrong number of arguments, argument types not compiled yet or needing conversion to a
         declared signature, object mode. Runs in Python (not inside native frames) because it
         runs Python code: see ``gil.rs`` in ferrojit_python."""
+        given, given_kwargs = args, kwargs
         if kwargs or len(args) != self._positional_count:
             args = self._bind(args, kwargs)
         # `np.random.Generator` arguments run as their state (see `_lib.generator`).
@@ -86,9 +92,11 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
             from ._lib.generator import call_with_generators
 
             return call_with_generators(self, args)
+        if self._collects:
+            return self._run(args, given, given_kwargs)
         return self._run(args, args)
 
-    def _run(self, args, python_args):
+    def _run(self, args, python_args, python_kwargs=None):
         """Compiles for ``args`` if needed and runs the compiled code on them, or runs the Python
         function on ``python_args`` (the arguments as given) in object mode."""
         # What the native code below would otherwise build on first use, inside panic guards
@@ -110,7 +118,7 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
             return _native.call_compiled(self, args)
         if warning:
             warnings.warn(warning, FerrojitWarning, stacklevel=3)
-        return self.py_func(*python_args)
+        return self.py_func(*python_args, **(python_kwargs or {}))
 
     @property
     def signatures(self) -> list[tuple[Type, ...]]:
@@ -157,7 +165,19 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
                 self._call_error_stub = _call_error_stub(self.py_func, self._py_signature)
             raise _call_error(self._call_error_stub, args, kwargs) or exc from None
         bound.apply_defaults()
-        return bound.args
+        if not self._collects:
+            return bound.args
+        # One argument per parameter: `*args` as a tuple, `**kwargs` as a dict (an empty one
+        # as a typed dict, which has a type without items).
+        flat = []
+        for name, parameter in self._py_signature.parameters.items():
+            value = bound.arguments[name]
+            if parameter.kind is parameter.VAR_POSITIONAL:
+                value = tuple(value)
+            elif parameter.kind is parameter.VAR_KEYWORD and not value:
+                value = _no_keywords()
+            flat.append(value)
+        return tuple(flat)
 
     def __repr__(self) -> str:
         return f"<ferrojit dispatcher {self.__qualname__!r}>"
@@ -211,6 +231,14 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
     def __reduce__(self) -> tuple[Callable[[str, str], Any], tuple[str, str]]:
         # Pickle by reference, as functions are.
         return (_qualified_lookup, (self.__module__, self.__qualname__))
+
+
+def _no_keywords():
+    """The dict an empty ``**kwargs`` is in compiled code: string keys, ``int64`` values (as
+    compiled callers pass it), typed although empty."""
+    from . import typed, types
+
+    return typed.Dict.empty(key_type=types.unicode_type, value_type=types.int64)
 
 
 def _layout_sample() -> None:

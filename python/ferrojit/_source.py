@@ -122,10 +122,31 @@ def source_info(func, lines, fast=True):
                 f"run something other than what Python runs)\n  hint: reload the module "
                 f"(`importlib.reload`) or restart Python after editing its file"
             )
+    return code.co_filename, max(first_line, 1), text, parameter_defaults(func)
+
+
+# `code.co_flags` bits (`inspect.CO_VARARGS`, `inspect.CO_VARKEYWORDS`; `inspect` is slow to
+# import).
+CO_VARARGS = 0x04
+CO_VARKEYWORDS = 0x08
+
+
+def parameter_defaults(func):
+    """One tuple per parameter of ``func`` in the order compiled code takes them (positional
+    ones, ``*args``, keyword-only ones, ``**kwargs``): ``()`` without a default, ``(value,)``
+    with one."""
+    code = func.__code__
     nparams = code.co_argcount
     given = func.__defaults__ or ()
     defaults = [()] * (nparams - len(given)) + [(v,) for v in given]
-    return code.co_filename, max(first_line, 1), text, defaults
+    if code.co_flags & CO_VARARGS:
+        defaults.append(())
+    keyword_defaults = func.__kwdefaults__ or {}
+    for name in code.co_varnames[nparams : nparams + code.co_kwonlyargcount]:
+        defaults.append((keyword_defaults[name],) if name in keyword_defaults else ())
+    if code.co_flags & CO_VARKEYWORDS:
+        defaults.append(())
+    return defaults
 
 
 def _indented_block(lines, first_line):

@@ -81,7 +81,8 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::ArrayMap { .. }
         | StmtKind::ListUpdate { .. }
         | StmtKind::DictUpdate { .. }
-        | StmtKind::Release(_) => false,
+        | StmtKind::Release(_)
+        | StmtKind::Unbind(_) => false,
     })
 }
 

@@ -578,6 +578,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::Expr(e) => {
                 self.expr(e)?;
             }
+            // The ownership pass has replaced every `del` (see `StmtKind::Unbind`).
+            StmtKind::Unbind(_) => {}
             StmtKind::Release(local) => {
                 let ty = &self.ir.locals[*local].ty;
                 let llvm = llvm_type(self.cx, ty);

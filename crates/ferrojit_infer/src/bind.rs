@@ -20,7 +20,8 @@
 use crate::expr::Value;
 use crate::function::{FnInfer, Result};
 use ferrojit_ir as ir;
-use ferrojit_syntax::ast::Span;
+use ferrojit_syntax::ast::{self, Span};
+use ferrojit_types::Type;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ParamKind {
@@ -46,13 +47,25 @@ pub(crate) struct Signature<Name = &'static str> {
     pub params: Vec<Param<Name>>,
     /// The name of the `*rest` parameter, when extra positional arguments are collected.
     pub rest: Option<&'static str>,
+    /// Whether a `**rest` parameter collects the extra keyword arguments (a compiled
+    /// function's `**kwargs`).
+    pub keywords_rest: bool,
+}
+
+/// A call bound to a signature: per parameter its argument if given (with where it was
+/// written), the extra positional arguments `*rest` collects, and the extra keyword ones
+/// `**rest` collects.
+pub(crate) struct Bound {
+    pub values: Vec<Option<(Value, Span)>>,
+    pub rest: Vec<Value>,
+    pub keywords: Vec<(String, Value, Span)>,
 }
 
 impl Signature {
     /// Parses a Python parameter list (see the module documentation). Panics on a malformed
     /// list: signatures are constants of the compiler, checked by its tests.
     pub fn parse(text: &'static str) -> Signature {
-        let mut sig = Signature { params: Vec::new(), rest: None };
+        let mut sig = Signature { params: Vec::new(), rest: None, keywords_rest: false };
         let mut keyword_only = false;
         for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match item {
@@ -89,18 +102,43 @@ impl Signature {
 }
 
 impl Signature<String> {
-    /// The signature of a compiled function: its parameters by position or keyword, each
-    /// with a default or not (`has_default[i]`), none collecting extra arguments.
-    pub fn of_function(names: impl IntoIterator<Item = String>, has_default: impl Fn(usize) -> bool) -> Signature<String> {
+    /// The signature of a compiled function with the parameters `params`, each with a default
+    /// or not (`has_default(i)` of `params[i]`): `*args` and `**kwargs` collect the extra
+    /// arguments (see [`FnInfer::collected_arguments`]).
+    pub fn of_function(params: &[ast::Param], has_default: impl Fn(usize) -> bool) -> Signature<String> {
+        let mut sig = Signature { params: Vec::new(), rest: None, keywords_rest: false };
+        for (i, p) in params.iter().enumerate() {
+            let kind = match p.kind {
+                ast::ParamKind::Positional => ParamKind::PositionalOrKeyword,
+                ast::ParamKind::KeywordOnly => ParamKind::KeywordOnly,
+                ast::ParamKind::VarPositional => {
+                    sig.rest = Some("args");
+                    continue;
+                }
+                ast::ParamKind::VarKeyword => {
+                    sig.keywords_rest = true;
+                    continue;
+                }
+            };
+            sig.params.push(Param { name: p.name.clone(), kind, required: !has_default(i), unsupported: false });
+        }
+        sig
+    }
+}
+
+impl Signature<String> {
+    /// The signature of plain parameters named `names` (a named tuple class's fields), each
+    /// with a default or not.
+    pub fn of_names(names: impl IntoIterator<Item = String>, has_default: impl Fn(usize) -> bool) -> Signature<String> {
         let params = names.into_iter().enumerate().map(|(i, name)| Param { name, kind: ParamKind::PositionalOrKeyword, required: !has_default(i), unsupported: false }).collect();
-        Signature { params, rest: None }
+        Signature { params, rest: None, keywords_rest: false }
     }
 }
 
 impl<Name: AsRef<str>> Signature<Name> {
     /// Whether any parameter can be passed by keyword.
     fn takes_keywords(&self) -> bool {
-        self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
+        self.keywords_rest || self.params.iter().any(|p| p.kind != ParamKind::PositionalOnly)
     }
 
     fn positional_count(&self) -> usize {
@@ -182,7 +220,7 @@ impl FnInfer<'_> {
     /// Binds `positional` and `keywords` to `signature` as Python binds a call, then refuses
     /// parameters compiled code does not support. `callee` names the function in messages.
     pub(crate) fn bind(&self, callee: &'static str, signature: &'static Signature, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Args> {
-        let (values, rest) = self.bind_values(callee, signature, positional, keywords, span)?;
+        let Bound { values, rest, .. } = self.bind_values(callee, signature, positional, keywords, span)?;
         if let Some((p, (_, at))) = signature.params.iter().zip(&values).find_map(|(p, v)| v.as_ref().filter(|_| p.unsupported).map(|v| (p, v))) {
             return Err(self.unsupported(*at, format!("`{callee}({}=...)` is not supported in compiled code yet", p.name), None));
         }
@@ -194,8 +232,7 @@ impl FnInfer<'_> {
     /// argument if given (with where it was written), and the extra positional arguments
     /// `*rest` collects. The one binder of every callee, the library's and the user's
     /// compiled functions.
-    #[allow(clippy::type_complexity)]
-    pub(crate) fn bind_values<Name: AsRef<str>>(&self, callee: &str, sig: &Signature<Name>, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<(Vec<Option<(Value, Span)>>, Vec<Value>)> {
+    pub(crate) fn bind_values<Name: AsRef<str>>(&self, callee: &str, sig: &Signature<Name>, positional: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<Bound> {
         let positional_slots = sig.positional_count();
         let given = positional.len();
         // Built-in style: every parameter positional-only (`abs(x, /)`, `int(x=0, /)`).
@@ -215,6 +252,7 @@ impl FnInfer<'_> {
         let mut values: Vec<Option<(Value, Span)>> = Vec::with_capacity(sig.params.len());
         values.resize_with(sig.params.len(), || None);
         let mut rest = Vec::new();
+        let mut extra_keywords: Vec<(String, Value, Span)> = Vec::new();
         for (i, v) in positional.into_iter().enumerate() {
             if i < positional_slots {
                 let at = match &v {
@@ -230,7 +268,15 @@ impl FnInfer<'_> {
             if builtin_style {
                 return Err(self.typing(at, format!("`{callee}()` takes no keyword arguments"), None));
             }
-            let Some(i) = sig.index(&name) else {
+            let index = sig.index(&name).filter(|&i| !(sig.keywords_rest && sig.params[i].kind == ParamKind::PositionalOnly));
+            let Some(i) = index else {
+                if sig.keywords_rest {
+                    if extra_keywords.iter().any(|(k, _, _)| *k == name) {
+                        return Err(self.typing(at, format!("`{callee}()` got multiple values for keyword argument `{name}`"), None));
+                    }
+                    extra_keywords.push((name, v, at));
+                    continue;
+                }
                 return Err(self.typing(at, format!("`{callee}()` got an unexpected keyword argument `{name}`"), None));
             };
             if sig.params[i].kind == ParamKind::PositionalOnly {
@@ -260,7 +306,48 @@ impl FnInfer<'_> {
             let what = if missing_keyword.len() == 1 { "argument" } else { "arguments" };
             return Err(self.typing(span, format!("`{callee}()` missing {} required keyword-only {what}: {}", missing_keyword.len(), name_list(&missing_keyword, '`')), None));
         }
-        Ok((values, rest))
+        Ok(Bound { values, rest, keywords: extra_keywords })
+    }
+
+    /// The arguments of a call of a compiled function with the parameters `params` (whose
+    /// signature `bound` was bound to), one per parameter: those bound, the extra positional
+    /// ones as the tuple `*args` takes, the extra keyword ones as the dict `**kwargs` takes
+    /// (names to values of one type, as compiled dicts hold; an empty one holds `int64`s).
+    pub(crate) fn collected_arguments(&mut self, params: &[ast::Param], bound: Bound, span: Span) -> Result<Vec<Option<(Value, Span)>>> {
+        let Bound { values, rest, keywords } = bound;
+        let mut values = values.into_iter();
+        let mut out = Vec::with_capacity(params.len());
+        let mut rest = Some(rest);
+        let mut keywords = Some(keywords);
+        for p in params {
+            out.push(match p.kind {
+                ast::ParamKind::Positional | ast::ParamKind::KeywordOnly => values.next().expect("one bound value per parameter"),
+                ast::ParamKind::VarPositional => {
+                    let items = rest.take().unwrap_or_default().into_iter().map(|v| self.value_expr(v, span)).collect::<Result<Vec<_>>>()?;
+                    let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
+                    Some((Value::Expr(ir::Expr::new(ir::ExprKind::Tuple(items), ty, span)), span))
+                }
+                ast::ParamKind::VarKeyword => {
+                    let given = keywords.take().unwrap_or_default();
+                    let mut names = Vec::with_capacity(given.len());
+                    let mut items = Vec::with_capacity(given.len());
+                    for (name, v, at) in given {
+                        names.push(ir::Expr::new(ir::ExprKind::Const(ir::Const::Str(name)), Type::Str, at));
+                        items.push(self.value_expr(v, at)?);
+                    }
+                    if let Some(first) = items.first() {
+                        if let Some(other) = items.iter().find(|i| ferrojit_types::unify(&first.ty, &i.ty).is_none()) {
+                            let message = format!("the keyword arguments that `**{}` collects have values of different types (`{}` and `{}`)", p.name, first.ty, other.ty);
+                            return Err(self.unsupported(other.span, message, Some("compiled code holds them in a dict of one value type: pass values of one type, or pass these as named parameters")));
+                        }
+                    }
+                    let empty = Type::Dict(Box::new(Type::Str), Box::new(Type::INT64));
+                    let dict = self.dict_of_items(names, items, Some(&empty), span)?;
+                    Some((Value::Expr(dict), span))
+                }
+            });
+        }
+        Ok(out)
     }
 
     /// CPython's built-in wording for a wrong number of positional-only arguments.

@@ -171,7 +171,7 @@ fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<Stri
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 62);
     let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let has_default: Vec<bool> = def.params.iter().map(|p| p.default.is_some()).collect();
-    let hidden = |name: &str| ast::Param { name: name.to_string(), span: def.span, default: None };
+    let hidden = |name: &str| ast::Param { name: name.to_string(), span: def.span, kind: ast::ParamKind::Positional, default: None };
     // The defaults' parameters are hidden names (`x'default`): no user name can clash.
     let mut params: Vec<ast::Param> = captured.iter().map(|n| hidden(n)).collect();
     params.extend(def.params.iter().filter(|p| p.default.is_some()).map(|p| hidden(&format!("{}'default", p.name))));
@@ -294,6 +294,22 @@ fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<Stri
     }
 }
 
+/// Calls `f` with each expression of `s` itself, not those of the statements nested in it
+/// (an inner function's defaults are its definition's).
+pub(crate) fn statement_expressions<'a>(s: &'a ast::Stmt, f: &mut impl FnMut(&'a ast::Expr)) {
+    match &s.kind {
+        ast::StmtKind::Assign { targets, value } => targets.iter().chain([value]).for_each(f),
+        ast::StmtKind::AugAssign { target, value, .. } => [target, value].into_iter().for_each(f),
+        ast::StmtKind::If { test, .. } | ast::StmtKind::While { test, .. } => f(test),
+        ast::StmtKind::For { target, iter, .. } => [target, iter].into_iter().for_each(f),
+        ast::StmtKind::Return(Some(e)) | ast::StmtKind::Yield(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) => f(e),
+        ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(f),
+        ast::StmtKind::Delete(targets) => targets.iter().for_each(f),
+        ast::StmtKind::FunctionDef(inner) => inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(f),
+        ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+    }
+}
+
 /// The lambdas in `e` (a comprehension is a loop around its element and conditions).
 fn inner_functions_of_expr<'a>(e: &'a ast::Expr, loops: &mut Vec<Vec<String>>, f: &mut impl FnMut(&'a ast::FunctionDef, &[Vec<String>])) {
     use ast::ExprKind as K;
@@ -327,13 +343,13 @@ fn inner_functions_of_expr<'a>(e: &'a ast::Expr, loops: &mut Vec<Vec<String>>, f
 }
 
 /// Calls `f` with each direct sub-expression of `e` (not looking into lambdas).
-fn each_child<'a>(e: &'a ast::Expr, f: &mut impl FnMut(&'a ast::Expr)) {
+pub(crate) fn each_child<'a>(e: &'a ast::Expr, f: &mut impl FnMut(&'a ast::Expr)) {
     use ast::ExprKind as K;
     match &e.kind {
         K::Int(_) | K::Float(_) | K::Imag(_) | K::Bool(_) | K::None | K::Ellipsis | K::Str(_) | K::Bytes(_) | K::Name(_) | K::Lambda(_) => {}
         K::FString(parts) => ast::FStringPart::values(parts).into_iter().for_each(f),
-        K::Attribute { value, .. } | K::UnaryOp { operand: value, .. } => f(value),
-        K::Subscript { value, index } => {
+        K::Attribute { value, .. } | K::UnaryOp { operand: value, .. } | K::Starred(value) => f(value),
+        K::Subscript { value, index } | K::NamedExpr { target: value, value: index } => {
             f(value);
             f(index);
         }
@@ -455,8 +471,9 @@ fn expr_reads(e: &ast::Expr, out: &mut Vec<String>) {
         K::Name(n) => out.push(n.clone()),
         K::Int(_) | K::Float(_) | K::Imag(_) | K::Bool(_) | K::None | K::Ellipsis | K::Str(_) | K::Bytes(_) => {}
         K::FString(parts) => ast::FStringPart::values(parts).into_iter().for_each(|x| expr_reads(x, out)),
-        K::Attribute { value, .. } => expr_reads(value, out),
-        K::Subscript { value, index } => {
+        K::Attribute { value, .. } | K::Starred(value) => expr_reads(value, out),
+        // The target as a loop's target is: a name the function binds.
+        K::Subscript { value, index } | K::NamedExpr { target: value, value: index } => {
             expr_reads(value, out);
             expr_reads(index, out);
         }
@@ -712,8 +729,9 @@ impl FnInfer<'_> {
         let Ok(def) = &lifted.source.ast else { return Err(self.internal(span, "lifted function without a definition")) };
         let supplied = lifted.supplied();
         let own = &def.params[supplied..];
-        let signature = Signature::of_function(own.iter().map(|p| p.name.clone()), |i| lifted.has_default[i]);
-        let (bound, _) = self.bind_values(&def.name, &signature, args, keywords, span)?;
+        let signature = Signature::of_function(own, |i| lifted.has_default[i]);
+        let bound = self.bind_values(&def.name, &signature, args, keywords, span)?;
+        let bound = self.collected_arguments(own, bound, span)?;
         // The callee is read once per captured value: a local, or a temporary holding it.
         let (closure, temp) = match callee.kind {
             ExprKind::Local(_) => (callee, None),

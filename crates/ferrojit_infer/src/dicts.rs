@@ -63,6 +63,15 @@ fn none(span: Span) -> ir::Expr {
 impl FnInfer<'_> {
     /// `{a, b, ...}`; `expected` is the type of the variable it is assigned to.
     pub(crate) fn set_display(&mut self, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        if items.iter().any(|e| matches!(e.kind, ast::ExprKind::Starred(_))) {
+            // `{a, *b}`: the set of the list display of the same items.
+            let expected_list = match expected {
+                Some(Type::Set(item)) => Some(Type::List(item.clone())),
+                _ => None,
+            };
+            let list = self.list_display(items, expected_list.as_ref(), span)?;
+            return self.call_internal("builtins.set", vec![list], span);
+        }
         let values = self.each_collecting_overloads(items, |cx, i| cx.expr(i))?;
         let ty = match (values.first(), expected) {
             (None, Some(ty @ Type::Set(_))) => ty.clone(),
@@ -106,6 +115,12 @@ impl FnInfer<'_> {
     pub(crate) fn dict_display(&mut self, keys: &[ast::Expr], values: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
         let keys = self.each_collecting_overloads(keys, |cx, k| cx.expr(k))?;
         let values = self.each_collecting_overloads(values, |cx, v| cx.expr(v))?;
+        self.dict_of_items(keys, values, expected, span)
+    }
+
+    /// A new dict of the typed `keys` and `values`, as a display makes it (see
+    /// [`FnInfer::dict_display`]).
+    pub(crate) fn dict_of_items(&mut self, keys: Vec<ir::Expr>, values: Vec<ir::Expr>, expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
         let ty = match (keys.first(), values.first(), expected) {
             (None, _, Some(ty @ Type::Dict(..))) => ty.clone(),
             (None, _, _) => {

@@ -122,6 +122,35 @@ pub(crate) enum Overloaded {
     Refused(Box<crate::InferError>),
 }
 
+/// An item of a display or a call's positional arguments, typed (see
+/// [`FnInfer::display_item`]).
+pub(crate) enum DisplayItem {
+    One(ir::Expr),
+    /// `*t` of a tuple: its items, known when compiling.
+    Spliced(Vec<ir::Expr>),
+    /// `*x` of any other value: an iterable whose items are only known when the code runs.
+    Iterable(ir::Expr),
+}
+
+/// A module's own name (`numpy` for `np`), which qualifies the names of its functions.
+pub(crate) fn module_name(module: ModuleKind) -> &'static str {
+    match module {
+        ModuleKind::Math => "math",
+        ModuleKind::Numpy => "numpy",
+        ModuleKind::NumpyLinalg => "numpy.linalg",
+        ModuleKind::NumpyRandom => "numpy.random",
+        ModuleKind::Random => "random",
+        ModuleKind::Cmath => "cmath",
+        ModuleKind::Operator => "operator",
+        ModuleKind::Functools => "functools",
+        ModuleKind::Heapq => "heapq",
+        ModuleKind::Bisect => "bisect",
+        ModuleKind::Ferrojit => "ferrojit",
+        ModuleKind::FerrojitTyped => "ferrojit.typed",
+        ModuleKind::FerrojitTypes => "ferrojit.types",
+    }
+}
+
 fn bool_const(b: bool, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Const(Const::Bool(b)), Type::Bool, span)
 }
@@ -171,7 +200,10 @@ impl FnInfer<'_> {
                 }
                 if let Some(&id) = self.names.get(name) {
                     return match &self.locals[id].ty {
-                        Some(_) => Ok(Value::Expr(self.local_expr(id, span))),
+                        Some(_) => {
+                            let local = self.local_expr(id, span);
+                            self.checked_read(name, local, span).map(Value::Expr)
+                        }
                         None => Err(self.pending_or(self.typing(
                             span,
                             format!("variable `{name}` is used before it is assigned"),
@@ -198,10 +230,35 @@ impl FnInfer<'_> {
             ast::ExprKind::Subscript { value, index } => self.subscript(value, index, span).map(Value::Expr),
             ast::ExprKind::Slice { .. } => Err(self.unsupported(span, "slices are only supported when indexing", None)),
             ast::ExprKind::Tuple(items) => {
-                let items = self.each_collecting_overloads(items, |cx, i| cx.expr(i))?;
-                let ty = Type::Tuple(items.iter().map(|i| i.ty.clone()).collect());
-                expr(ExprKind::Tuple(items), ty)
+                let items = self.each_collecting_overloads(items, |cx, i| cx.display_item(i))?;
+                let mut flat = Vec::new();
+                for item in items {
+                    match item {
+                        DisplayItem::One(e) => flat.push(e),
+                        DisplayItem::Spliced(items) => flat.extend(items),
+                        DisplayItem::Iterable(e) => {
+                            return Err(self.unsupported(
+                                e.span,
+                                format!("`*` of a `{}` in a tuple display: its length is only known when the code runs, and a tuple's is part of its type", e.ty),
+                                Some("star a tuple here, or build a list instead (`[*items]`)"),
+                            ))
+                        }
+                    }
+                }
+                let ty = Type::Tuple(flat.iter().map(|i| i.ty.clone()).collect());
+                expr(ExprKind::Tuple(flat), ty)
             }
+            ast::ExprKind::NamedExpr { target, value } => {
+                // `(x := v)`: `v` is held in a temporary the expression gives, and assigned to
+                // `x` (whose type may be wider) as a statement would.
+                let value = self.expr(value)?;
+                let tmp = self.temp(value.ty.clone());
+                let mut stmts = vec![ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span }];
+                self.assign_in_expression(target, self.local_expr(tmp, span), &mut stmts)?;
+                let ty = self.locals[tmp].ty.clone().expect("typed temporary");
+                expr(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty)
+            }
+            ast::ExprKind::Starred(_) => Err(self.unsupported(span, "a starred expression is only supported in a tuple, list or set display, a call's arguments and an assignment's targets", None)),
             ast::ExprKind::Lambda(def) => self.function_definition(def, span).map(Value::Expr),
             ast::ExprKind::List(items) => self.list_display(items, None, span).map(Value::Expr),
             ast::ExprKind::Dict { keys, values } => self.dict_display(keys, values, None, span).map(Value::Expr),
@@ -220,8 +277,31 @@ impl FnInfer<'_> {
                 self.unaryop(*op, x, span).map(Value::Expr)
             }
             ast::ExprKind::BoolOp { op, values } => {
-                let values = self.each_collecting_overloads(values, |cx, v| cx.expr(v))?;
-                self.boolop(*op == ast::BoolOp::And, values, span).map(Value::Expr)
+                // A value known from the types alone (`isinstance(x, str)`) that decides the
+                // result leaves the values after it unevaluated, and untyped: as Numba prunes
+                // them, `isinstance(x, str) and len(x) > 2` compiles for a number `x`. A
+                // known value that does not decide it is dropped, unless it is the last.
+                let and = *op == ast::BoolOp::And;
+                let mut decided = false;
+                let typed = self.each_collecting_overloads(values, |cx, v| {
+                    if decided {
+                        return Ok(None);
+                    }
+                    let e = cx.expr(v)?;
+                    decided = matches!(e.kind, ExprKind::Const(Const::Bool(b)) if e.ty == Type::Bool && b != and);
+                    Ok(Some(e))
+                })?;
+                let mut typed: Vec<ir::Expr> = typed.into_iter().flatten().collect();
+                let last = typed.len() - 1;
+                let mut i = 0;
+                typed.retain(|e| {
+                    i += 1;
+                    i - 1 == last || !matches!(e.kind, ExprKind::Const(Const::Bool(b)) if e.ty == Type::Bool && b == and)
+                });
+                if typed.len() == 1 {
+                    return Ok(Value::Expr(typed.pop().expect("one value")));
+                }
+                self.boolop(and, typed, span).map(Value::Expr)
             }
             ast::ExprKind::Compare { left, ops, comparators } => {
                 let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
@@ -231,6 +311,10 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::IfExp { test, body, orelse } => {
                 let cond = self.cond(test)?;
+                // A test known from the types alone: only the branch that can run is typed.
+                if let ExprKind::Const(Const::Bool(taken)) = cond.kind {
+                    return self.value(if taken { body } else { orelse });
+                }
                 let then = self.expr(body);
                 let otherwise = self.expr(orelse);
                 // While exploring, a branch not typeable yet (a recursive call) does not stop
@@ -615,6 +699,9 @@ impl FnInfer<'_> {
         }
         if op == ast::UnaryOp::Not {
             let t = self.truth(x);
+            if let ExprKind::Const(Const::Bool(b)) = t.kind {
+                return Ok(bool_const(!b, span));
+            }
             return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
         }
         // Fold negative literals so that `2 ** -1` and `-9223372036854775808` are constants.
@@ -665,7 +752,25 @@ impl FnInfer<'_> {
     fn compare_chain(&mut self, left: ir::Expr, ops: &[CmpOp], mut rest: Vec<ir::Expr>, literals: &[bool], span: Span) -> Result<ir::Expr> {
         let pair = |i: usize| Literals { left: literals[i], right: literals[i + 1] };
         if ops.len() == 1 {
-            return self.compare_with_literals(ops[0], left, rest.pop().expect("one comparator"), pair(0), span);
+            let right = rest.pop().expect("one comparator");
+            // Integers known when compiling (`len(args) > 0` of a tuple) compare to a
+            // constant, so that a test on them prunes what cannot run, as `isinstance` does.
+            if let (ExprKind::Const(Const::Int(l)), ExprKind::Const(Const::Int(r)), Type::Int(_), Type::Int(_)) = (&left.kind, &right.kind, &left.ty, &right.ty) {
+                let (l, r) = (*l, *r);
+                let known = match ops[0] {
+                    CmpOp::Eq => Some(l == r),
+                    CmpOp::NotEq => Some(l != r),
+                    CmpOp::Lt => Some(l < r),
+                    CmpOp::LtE => Some(l <= r),
+                    CmpOp::Gt => Some(l > r),
+                    CmpOp::GtE => Some(l >= r),
+                    _ => None,
+                };
+                if let Some(b) = known {
+                    return Ok(bool_const(b, span));
+                }
+            }
+            return self.compare_with_literals(ops[0], left, right, pair(0), span);
         }
         // `a < b < c` is `a < b and b < c` with `b` evaluated once, after `a`.
         let middle = rest.remove(0);
@@ -801,6 +906,9 @@ impl FnInfer<'_> {
                 _ => {}
             }
         }
+        if self.is_builtin(func, "isinstance")? {
+            return self.isinstance(args, keywords, span);
+        }
         let callee = self.value(func)?;
         if let Value::Global(GlobalValue::Overloaded(key)) = &callee {
             self.type_empty_list_by_call(*key, args, span)?;
@@ -915,8 +1023,9 @@ impl FnInfer<'_> {
             }
         };
         let default = |i: usize| target.defaults.get(i).cloned().flatten();
-        let signature = crate::bind::Signature::of_function(def.params.iter().map(|p| p.name.clone()), |i| default(i).is_some());
-        let (bound, _) = self.bind_values(&def.name, &signature, args, keywords, span)?;
+        let signature = crate::bind::Signature::of_function(&def.params, |i| default(i).is_some());
+        let bound = self.bind_values(&def.name, &signature, args, keywords, span)?;
+        let bound = self.collected_arguments(&def.params, bound, span)?;
         let mut exprs = Vec::with_capacity(bound.len());
         for (i, b) in bound.into_iter().enumerate() {
             exprs.push(match b {
@@ -973,14 +1082,39 @@ impl FnInfer<'_> {
         }
     }
 
-    /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`].
+    /// An item of a tuple, list or set display (or a positional argument): `*t` of a tuple
+    /// gives the tuple's items.
+    pub(crate) fn display_item(&mut self, e: &ast::Expr) -> Result<DisplayItem> {
+        let ast::ExprKind::Starred(inner) = &e.kind else { return self.expr(e).map(DisplayItem::One) };
+        let x = self.expr(inner)?;
+        Ok(match x.ty {
+            Type::Tuple(_) => DisplayItem::Spliced(self.tuple_items(x, e.span)),
+            _ => DisplayItem::Iterable(x),
+        })
+    }
+
+    /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`];
+    /// `*t` of a tuple passes its items.
     #[allow(clippy::type_complexity)]
     fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
-        match self.each_collecting_overloads(args, |cx, a| cx.value(a)) {
+        let positional = self.each_collecting_overloads(args, |cx, a| {
+            if !matches!(a.kind, ast::ExprKind::Starred(_)) {
+                return Ok(vec![cx.value(a)?]);
+            }
+            match cx.display_item(a)? {
+                DisplayItem::Spliced(items) => Ok(items.into_iter().map(Value::Expr).collect()),
+                DisplayItem::One(e) | DisplayItem::Iterable(e) => Err(cx.unsupported(
+                    a.span,
+                    format!("`*` of a `{}` in a call: how many arguments it passes is only known when the code runs", e.ty),
+                    Some("star a tuple (whose length is part of its type), or pass the arguments one by one"),
+                )),
+            }
+        });
+        match positional {
             Err(e) if e.kind != crate::ErrorKind::NeedsOverloads => Err(e),
             positional => {
                 let keywords = self.each_collecting_overloads(keywords, |cx, k| Ok((k.name.clone(), cx.value(&k.value)?, k.span)));
-                Ok((positional?, keywords?))
+                Ok((positional?.into_iter().flatten().collect(), keywords?))
             }
         }
     }
@@ -1161,22 +1295,7 @@ impl FnInfer<'_> {
                 None => Err(self.unsupported(span, format!("`types.{attr}` is not supported in compiled code"), Some("name the type at module level (`float_array = types.float64[:]`) and use that name"))),
             },
             _ => {
-                let prefix = match module {
-                    ModuleKind::Math => "math",
-                    ModuleKind::Numpy => "numpy",
-                    ModuleKind::NumpyLinalg => "numpy.linalg",
-                    ModuleKind::NumpyRandom => "numpy.random",
-                    ModuleKind::Random => "random",
-                    ModuleKind::Cmath => "cmath",
-                    ModuleKind::Operator => "operator",
-                    ModuleKind::Functools => "functools",
-                    ModuleKind::Heapq => "heapq",
-                    ModuleKind::Bisect => "bisect",
-                    ModuleKind::Ferrojit => "ferrojit",
-                    ModuleKind::FerrojitTyped => "ferrojit.typed",
-                    ModuleKind::FerrojitTypes => "ferrojit.types",
-                };
-                let name = format!("{prefix}.{attr}");
+                let name = format!("{}.{attr}", module_name(module));
                 if let Some(key) = overloads::function_key_of_name(&name) {
                     Ok(Value::Global(GlobalValue::Overloaded(key)))
                 } else if crate::builtins::is_known(&name) {

@@ -47,6 +47,23 @@ pub(crate) fn infer_function(
         let (message, hint) = argument_count_message(def, has_default, args);
         return Err(InferError { kind: ErrorKind::ArgumentCount, message, span, hint: Some(hint), source, function: func.name.clone() });
     }
+    for (param, ty) in def.params.iter().zip(args) {
+        let (fits, holds) = match param.kind {
+            ast::ParamKind::VarPositional => (matches!(ty, Type::Tuple(_)), "a tuple of the extra positional arguments"),
+            ast::ParamKind::VarKeyword => (matches!(ty, Type::Dict(key, _) if **key == Type::Str), "a dict from the extra keyword arguments' names to their values"),
+            _ => (true, ""),
+        };
+        if !fits {
+            return Err(InferError {
+                kind: ErrorKind::Typing,
+                message: format!("`{}` holds {holds}, not a `{ty}`", param.name),
+                span: param.span,
+                hint: Some("declare its type accordingly in the signature, or leave the signature out".into()),
+                source: func.source.clone(),
+                function: func.name.clone(),
+            });
+        }
+    }
     let mut cx = FnInfer::new(session, func, def, args);
     if ast::contains_yield(&def.body) {
         if cx.declared_ret.is_some() {
@@ -103,7 +120,7 @@ pub(crate) struct FnInfer<'a> {
     pub session: &'a mut Session,
     pub func: &'a Arc<FunctionSource>,
     def: &'a ast::FunctionDef,
-    args: &'a [Type],
+    pub args: &'a [Type],
     pub locals: Vec<LocalSlot>,
     /// User-visible names -> locals; these are the first `locals.len()` at the start of a walk.
     pub names: HashMap<String, LocalId>,
@@ -140,6 +157,8 @@ pub(crate) struct FnInfer<'a> {
     narrowing: Vec<Span>,
     /// Set for a generator function (its body yields).
     pub generator: Option<Generator>,
+    /// What `del` has done to the variables so far in this walk (see `deletions`).
+    pub deletions: crate::deletions::Deletions,
 }
 
 /// What typing a generator function keeps: its symbol, and the type of what it yields so far
@@ -175,6 +194,7 @@ impl<'a> FnInfer<'a> {
             cells: HashMap::new(),
             narrowing: Vec::new(),
             generator: None,
+            deletions: Default::default(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -206,6 +226,7 @@ impl<'a> FnInfer<'a> {
         }
         cx.num_named = cx.locals.len();
         cx.cells = crate::closures::cells_of(func, def, args, &cx.names);
+        cx.deletions = crate::deletions::Deletions::of(&def.body);
         cx
     }
 
@@ -372,6 +393,7 @@ impl<'a> FnInfer<'a> {
         self.maps.clear();
         self.loop_depth = 0;
         let mut body = self.make_cells(self.def.span);
+        body.extend(self.start_deletions(self.def.span));
         body.extend(self.block(&self.def.body)?);
         if falls_through(&self.def.body) {
             let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
@@ -636,19 +658,34 @@ impl<'a> FnInfer<'a> {
                     self.rest_of_block_is_dead = !falls_through(live);
                     return Ok(());
                 }
+                let before = self.deletions.state();
                 let then_body = self.block(body)?;
+                let after_then = self.deletions.restore(before);
                 let else_body = self.block(orelse)?;
+                self.deletions.merge_branches(after_then, falls_through(body), falls_through(orelse));
                 push(out, StmtKind::If { cond: cond?, then_body, else_body });
             }
             ast::StmtKind::While { test, body, orelse } => {
+                let entry = self.deletions.enter_loop(body);
                 let cond = self.cond(test);
                 self.loop_depth += 1;
-                let body = self.block(body);
+                let body_ir = self.block(body);
                 self.loop_depth -= 1;
                 let orelse = self.block(orelse)?;
-                push(out, StmtKind::While { cond: cond?, body: body?, orelse });
+                if !entry.is_empty() || self.deletions.any_unbound() {
+                    self.deletions.leave_loop(entry, body_assigned(body));
+                }
+                push(out, StmtKind::While { cond: cond?, body: body_ir?, orelse });
             }
-            ast::StmtKind::For { target, iter, body, orelse } => self.for_stmt(target, iter, body, orelse, span, out)?,
+            ast::StmtKind::For { target, iter, body: loop_body, orelse } => {
+                let entry = self.deletions.enter_loop(loop_body);
+                self.for_stmt(target, iter, loop_body, orelse, span, out)?;
+                if !entry.is_empty() || self.deletions.any_unbound() {
+                    let mut assigned = body_assigned(loop_body);
+                    collect_assigned(&[ast::Stmt { kind: ast::StmtKind::Assign { targets: vec![target.clone()], value: target.clone() }, span }], &mut assigned);
+                    self.deletions.leave_loop(entry, assigned);
+                }
+            }
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     return Err(self.typing(span, "`break` or `continue` outside a loop", None));
@@ -680,7 +717,14 @@ impl<'a> FnInfer<'a> {
                 out.push(stmt);
             }
             ast::StmtKind::Pass => {}
-            ast::StmtKind::Delete(targets) => self.delete(targets, out)?,
+            ast::StmtKind::Delete(targets) => {
+                for target in targets {
+                    match &target.kind {
+                        ast::ExprKind::Name(name) => self.delete_name(name, target.span, out)?,
+                        _ => self.delete(std::slice::from_ref(target), out)?,
+                    }
+                }
+            }
             ast::StmtKind::Assert { test, msg } => {
                 let cond = self.cond(test)?;
                 let not = ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: cond.boxed() }, Type::Bool, span);
@@ -722,8 +766,11 @@ impl<'a> FnInfer<'a> {
                 let ty = self.locals[id].ty.clone().expect("just widened");
                 let value = self.cast(value, &ty);
                 out.push(ir::Stmt { kind: StmtKind::Assign { local: id, value }, span });
+                self.bound_again(name, span, out);
                 Ok(())
             }
+            ast::ExprKind::Tuple(targets) if targets.iter().any(|t| matches!(t.kind, ast::ExprKind::Starred(_))) => self.unpack_starred(targets, value, span, out),
+            ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::List(_) | Type::Str) => self.unpack_sequence(targets, value, span, out),
             ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::Array(a) if a.ndim >= 1) => {
                 // `x, y, z = p`: the array's length must be the number of names (NumPy's
                 // iteration), each name takes `p[i]`.
@@ -781,8 +828,22 @@ impl<'a> FnInfer<'a> {
                 Ok(())
             }
             ast::ExprKind::Attribute { value: container, attr } => self.assign_attribute(container, attr, value, false, span, out),
+            ast::ExprKind::Starred(_) => Err(self.typing(span, "starred assignment target must be in a list or tuple", None)),
             _ => Err(self.unsupported(span, "this assignment target is not supported", None)),
         }
+    }
+
+    /// `x := value` inside an expression: an assignment that may not run (in a branch of
+    /// `and`/`or`, an `if` expression, a comprehension), so a variable `del` unbound stays
+    /// possibly unbound after it (see `deletions`).
+    pub(crate) fn assign_in_expression(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        let ast::ExprKind::Name(name) = &target.kind else { return self.assign(target, value, out) };
+        let was_deleted = self.deletions.is_deleted(name);
+        self.assign(target, value, out)?;
+        if was_deleted {
+            self.deletions.mark_maybe(name);
+        }
+        Ok(())
     }
 
     /// `a.real = x`, `a.imag = x`: NumPy writes `x` (broadcast) into the view of that part of
@@ -1138,20 +1199,24 @@ fn convertible(from: &Type, to: &Type) -> bool {
     }
 }
 
-/// Names bound by assignment anywhere in the body: Python makes them local to the function.
+/// Names bound by assignment anywhere in the body (`=`, loops, `def`, `:=`, `del`): Python
+/// makes them local to the function.
 pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
     fn target(e: &ast::Expr, out: &mut Vec<String>) {
         match &e.kind {
             ast::ExprKind::Name(n) => out.push(n.clone()),
             ast::ExprKind::Tuple(items) => items.iter().for_each(|i| target(i, out)),
+            ast::ExprKind::Starred(inner) => target(inner, out),
             _ => {}
         }
     }
     for s in stmts {
+        crate::closures::statement_expressions(s, &mut |e| named_targets(e, out));
         match &s.kind {
             ast::StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             ast::StmtKind::AugAssign { target: t, .. } => target(t, out),
             ast::StmtKind::FunctionDef(def) => out.push(def.name.clone()),
+            ast::StmtKind::Delete(targets) => targets.iter().for_each(|t| target(t, out)),
             ast::StmtKind::For { target: t, body, orelse, .. } => {
                 target(t, out);
                 collect_assigned(body, out);
@@ -1164,6 +1229,23 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+/// The targets of the `:=` expressions in `e`, not looking into lambdas (which bind their own).
+fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
+    if let ast::ExprKind::NamedExpr { target, .. } = &e.kind {
+        if let ast::ExprKind::Name(n) = &target.kind {
+            out.push(n.clone());
+        }
+    }
+    crate::closures::each_child(e, &mut |c| named_targets(c, out));
+}
+
+/// The names a loop body assigns (see [`collect_assigned`]).
+fn body_assigned(body: &[ast::Stmt]) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_assigned(body, &mut out);
+    out
 }
 
 /// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it in

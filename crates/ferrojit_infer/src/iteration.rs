@@ -111,6 +111,14 @@ impl FnInfer<'_> {
         }
         let k = self.temp(Type::INT64);
         let walk = self.iterable_walk(iter, k, out)?;
+        // The walk of an empty tuple (an empty `*args`): the loop runs no iteration, and its
+        // body is not compiled (its target would have no type).
+        if matches!(walk.count.kind, ExprKind::Const(ir::Const::Int(0))) && walk.item.ty == Type::NoneType && walk.nest.is_empty() {
+            out.extend(walk.start);
+            let orelse = self.block(orelse)?;
+            out.extend(orelse);
+            return Ok(());
+        }
         if let Some(more) = walk.more {
             // `k = 0; while k < count and more: advance; target = item; k += 1; body`.
             out.extend(walk.start);

@@ -26,7 +26,8 @@
 //! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
 //! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
 //! the iteration protocol, generators among them, and `next()`; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
-//! operators and methods), `named_tuples.rs` (instances of named tuple classes: construction,
+//! operators and methods), `unpack.rs` (`a, *rest = x`), `deletions.rs` (`del name`),
+//! `isinstance.rs` (`isinstance()`, decided from the types), `named_tuples.rs` (instances of named tuple classes: construction,
 //! fields, their view as plain tuples), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `closures.rs` (functions as
 //! values: inner functions, lambdas, functions passed as arguments), `env.rs` (globals).
@@ -39,13 +40,16 @@ mod bind;
 mod builtins;
 pub mod closures;
 mod datetimes;
+mod deletions;
 mod dicts;
 mod env;
 mod expr;
 mod function;
+mod isinstance;
 pub mod fuse;
 mod iteration;
 mod tuples;
+mod unpack;
 mod linalg;
 mod lists;
 mod named_tuples;

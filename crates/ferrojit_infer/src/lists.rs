@@ -87,6 +87,9 @@ impl FnInfer<'_> {
     /// The list display `[items]`; `expected` is the type of the variable it is assigned to,
     /// which gives `[]` its type.
     pub(crate) fn list_display(&mut self, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        if items.iter().any(|e| matches!(e.kind, ast::ExprKind::Starred(_))) {
+            return self.starred_list_display(items, expected, span);
+        }
         // Items that are `[]` take the item type the others give (`[[1, 2], []]`), or the
         // expected one.
         let is_empty = |e: &ast::Expr| matches!(&e.kind, ast::ExprKind::List(inner) if inner.is_empty());
@@ -104,6 +107,11 @@ impl FnInfer<'_> {
                 values.push(if is_empty(e) { self.list_display(&[], item.as_ref(), e.span)? } else { given.next().expect("typed above") });
             }
         }
+        self.list_of_values(values, expected, span)
+    }
+
+    /// A new list of the typed `values`, as a display makes it (see [`FnInfer::list_display`]).
+    pub(crate) fn list_of_values(&mut self, values: Vec<ir::Expr>, expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
         let ty = match (values.first(), expected) {
             (None, Some(ty @ Type::List(_))) => ty.clone(),
             (None, _) => {
@@ -136,6 +144,71 @@ impl FnInfer<'_> {
             stmts.push(stmt(StmtKind::ListUpdate { op: ListUpdate::Store, args }, span));
         }
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
+    }
+
+    /// `[a, *b, c]`: a starred tuple's items are items of the display; any other starred
+    /// iterable (a list, a string, an array, a set, a dict's keys) extends the list when the
+    /// code runs, in order. The items take one type, as a display's do.
+    fn starred_list_display(&mut self, items: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        use crate::expr::DisplayItem;
+        let parts = self.each_collecting_overloads(items, |cx, i| cx.display_item(i))?;
+        let mut item: Option<Type> = None;
+        for part in &parts {
+            let typed: Vec<(Type, Span)> = match part {
+                DisplayItem::One(e) => vec![(e.ty.clone(), e.span)],
+                DisplayItem::Spliced(items) => items.iter().map(|e| (e.ty.clone(), e.span)).collect(),
+                DisplayItem::Iterable(e) => vec![(self.starred_item_type(&e.ty, e.span)?, e.span)],
+            };
+            for (ty, at) in typed {
+                item = Some(match item {
+                    None => ty,
+                    Some(before) => unify(&before, &ty).ok_or_else(|| self.typing(at, format!("a list holds items of one type; these are `{ty}`s and earlier ones `{before}`s"), Some("use a tuple for items of different types")))?,
+                });
+            }
+        }
+        let ty = match (item, expected) {
+            (Some(item), Some(Type::List(wider))) if unify(wider, &item).as_ref() == Some(&**wider) => Type::List(wider.clone()),
+            (Some(item), _) => Type::List(Box::new(item)),
+            (None, Some(ty @ Type::List(_))) => ty.clone(),
+            (None, _) => return Err(self.pending_or(self.typing(span, "cannot tell the item type of this list: the tuples starred in it are empty", None))),
+        };
+        // Items known when compiling, in runs between the iterables.
+        let mut runs: Vec<Vec<ir::Expr>> = vec![Vec::new()];
+        let mut iterables: Vec<ir::Expr> = Vec::new();
+        for part in parts {
+            match part {
+                DisplayItem::One(e) => runs.last_mut().expect("a run").push(e),
+                DisplayItem::Spliced(items) => runs.last_mut().expect("a run").extend(items),
+                DisplayItem::Iterable(e) => {
+                    iterables.push(e);
+                    runs.push(Vec::new());
+                }
+            }
+        }
+        let mut runs = runs.into_iter();
+        let first = runs.next().expect("a first run");
+        let first = self.list_of_values(first, Some(&ty), span)?;
+        let acc = self.temp(ty.clone());
+        let mut stmts = vec![stmt(StmtKind::Assign { local: acc, value: first }, span)];
+        for (iterable, run) in iterables.into_iter().zip(runs) {
+            for part in [Some(iterable), (!run.is_empty()).then(|| self.list_of_values(run, Some(&ty), span)).transpose()?].into_iter().flatten() {
+                let extended = self.call_internal("ferrojit.list_extend_in_place", vec![self.local_expr(acc, span), part], span)?;
+                stmts.push(stmt(StmtKind::Expr(extended), span));
+            }
+        }
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(acc, span).boxed() }, ty, span))
+    }
+
+    /// The type of the items `*x` gives of a value of type `ty` that is not a tuple.
+    pub(crate) fn starred_item_type(&self, ty: &Type, span: Span) -> Result<Type> {
+        Ok(match ty {
+            Type::List(item) | Type::Set(item) | Type::Dict(item, _) => (**item).clone(),
+            Type::Str => Type::Str,
+            Type::Bytes => Type::INT64,
+            Type::Array(a) if a.ndim == 1 => (*a.dtype).clone(),
+            Type::Array(a) if a.ndim > 1 => Type::Array(a.with(a.ndim - 1, ferrojit_types::Layout::A)),
+            other => return Err(self.typing(span, format!("a `{other}` cannot be unpacked with `*`"), Some("star a tuple, a list, a string or an array"))),
+        })
     }
 
     /// `x = []` (`{}`, `set()`) where `x` has no type yet: typed later by what the function

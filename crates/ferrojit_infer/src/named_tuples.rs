@@ -42,9 +42,9 @@ impl FnInfer<'_> {
     /// `P(...)`: an instance of the named tuple class `class`, its arguments bound to the fields
     /// as the class's `__new__` binds them (defaults included).
     pub(crate) fn construct_named_tuple(&mut self, class: &NamedTupleClass, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
-        let signature = Signature::of_function(class.fields.iter().cloned(), |i| class.defaults[i].is_some());
+        let signature = Signature::of_names(class.fields.iter().cloned(), |i| class.defaults[i].is_some());
         let callee = format!("{}.__new__", class.name);
-        let (bound, _) = self.bind_values(&callee, &signature, args, keywords, span)?;
+        let bound = self.bind_values(&callee, &signature, args, keywords, span)?.values;
         let mut items = Vec::with_capacity(bound.len());
         for (i, b) in bound.into_iter().enumerate() {
             items.push(match (b, &class.defaults[i]) {

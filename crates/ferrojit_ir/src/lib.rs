@@ -189,6 +189,11 @@ pub enum StmtKind {
     /// later release of it (at an exit) drops nothing. Only owned and transfer locals are
     /// released.
     Release(LocalId),
+    /// `del x`: the local holds no value from here on (the compiler has made sure that it is
+    /// not read before it is assigned again). The ownership pass turns it into a `Release` of
+    /// an owned local, so that its references drop now rather than at the function's exit,
+    /// and removes it from any other local: no `Unbind` reaches codegen.
+    Unbind(LocalId),
     /// Copies every element of `src` into `dst` (same shape, any layouts), converting to
     /// `dst`'s element type.
     ArrayCopy { dst: Expr, src: Expr },
@@ -1182,7 +1187,7 @@ impl Stmt {
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => {}
         }
     }
 }
@@ -1204,7 +1209,7 @@ impl Stmt {
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => false,
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => false,
         }
     }
 }
@@ -1222,7 +1227,9 @@ pub fn assignment_counts(body: &[Stmt]) -> std::collections::HashMap<LocalId, us
     fn statements(stmts: &[Stmt], counts: &mut HashMap<LocalId, usize>) {
         for s in stmts {
             match &s.kind {
-                StmtKind::Assign { local, .. } => *counts.entry(*local).or_insert(0) += 1,
+                // A local `del` empties is assigned too: it then owns what it held (a parameter
+                // takes a reference of its own to drop).
+                StmtKind::Assign { local, .. } | StmtKind::Unbind(local) => *counts.entry(*local).or_insert(0) += 1,
                 StmtKind::ForRange { index, body, orelse, .. } => {
                     *counts.entry(*index).or_insert(0) += 1;
                     statements(body, counts);

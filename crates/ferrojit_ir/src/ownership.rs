@@ -185,6 +185,12 @@ impl Pass {
                 let owned = op.owned_operand();
                 self.update_operands(args, owned);
             }
+            StmtKind::Unbind(local) => {
+                if self.owned.contains(local) {
+                    out.push(Self::stmt(StmtKind::Release(*local), span));
+                }
+                return;
+            }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
         out.push(s);

@@ -80,6 +80,10 @@ impl Printer<'_> {
                 let text = format!("release {}", self.local(*local));
                 self.line(depth, &text)
             }
+            StmtKind::Unbind(local) => {
+                let text = format!("del {}", self.local(*local));
+                self.line(depth, &text)
+            }
             StmtKind::Continue => self.line(depth, "continue"),
             StmtKind::Return(e) => {
                 let text = format!("return {}", self.expr(e));

@@ -85,6 +85,7 @@ impl Ownership<'_> {
             StmtKind::Return(value) | StmtKind::Yield(value) => self.expr(value, Need::Owned),
             StmtKind::Expr(e) => borrowed(e),
             StmtKind::Release(local) => expect(self.o.owned.contains(local) || self.o.transfer.contains(local), || format!("{}: release of {}.{local}, which owns nothing", s.span, self.f.locals[*local].name)),
+            StmtKind::Unbind(local) => Err(format!("{}: `del` of {}.{local} after the ownership pass", s.span, self.f.locals[*local].name)),
             StmtKind::If { cond, then_body, else_body } => {
                 borrowed(cond)?;
                 self.block(then_body)?;
@@ -245,7 +246,7 @@ impl Verifier<'_> {
                 }
             }
             StmtKind::Raise { .. } => Ok(()),
-            StmtKind::Release(local) => self.local_ty(*local, s.span).map(|_| ()),
+            StmtKind::Release(local) | StmtKind::Unbind(local) => self.local_ty(*local, s.span).map(|_| ()),
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::ArrayStore { array, indices, value } => {
                 let a = self.array(array)?;

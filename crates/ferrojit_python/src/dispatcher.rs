@@ -123,7 +123,16 @@ impl DispatcherBase {
             },
         };
         let code = py_func.getattr("__code__")?;
-        let num_params: usize = code.getattr("co_argcount")?.extract()?;
+        let positional: usize = code.getattr("co_argcount")?.extract()?;
+        let keyword_only: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+        let flags: u32 = code.getattr("co_flags")?.extract()?;
+        // `CO_VARARGS` and `CO_VARKEYWORDS`: such a function (and one with keyword-only
+        // parameters) takes one argument per parameter, `*args` a tuple and `**kwargs` a dict,
+        // which `Dispatcher._bind` makes: no call reaches the fast path, which takes
+        // `num_params` arguments as given.
+        let (var_positional, var_keyword) = (flags & 0x04 != 0, flags & 0x08 != 0);
+        let collects = var_positional || var_keyword || keyword_only > 0;
+        let num_params = if collects { usize::MAX } else { positional };
         // The sample instance `install_fast_call` measures is never called: it reads no file
         // (and `import ferrojit` does not import `ferrojit._source`).
         let captured_lines = if flag("_layout_sample")? {
@@ -131,8 +140,18 @@ impl DispatcherBase {
         } else {
             py_func.py().import("ferrojit._source")?.call_method1("capture", (&py_func,))?.unbind()
         };
+        // The parameters in the order compiled code takes them; `co_varnames` lists the
+        // positional ones, the keyword-only ones, then `*args`, then `**kwargs`.
         let names: Vec<String> = code.getattr("co_varnames")?.extract()?;
-        let param_names = names.into_iter().take(num_params).collect();
+        let mut param_names: Vec<String> = names.iter().take(positional).cloned().collect();
+        let mut collectors = names.iter().skip(positional + keyword_only);
+        if var_positional {
+            param_names.extend(collectors.next().cloned());
+        }
+        param_names.extend(names.iter().skip(positional).take(keyword_only).cloned());
+        if var_keyword {
+            param_names.extend(collectors.next().cloned());
+        }
         Ok(DispatcherBase {
             // SAFETY: see `install_fast_call`.
             vectorcall: unsafe { std::mem::transmute::<RawVectorcall, pyo3::ffi::vectorcallfunc>(fast_vectorcall) },
@@ -1030,14 +1049,18 @@ pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
         Ok(c) => c,
         Err(e) => return e,
     };
+    // A message made at run time from a string (the exception's argument, even empty).
+    let (message, text_argument) = match message.strip_prefix(ferrojit_runtime::TEXT_ARGUMENT_MARK) {
+        Some(text) => (text, true),
+        None => (message, false),
+    };
     let instance = match message.strip_prefix(ferrojit_runtime::KEY_ERROR_NUMBER_MARK) {
         // A `KeyError` whose argument is the missing number key, as CPython's.
         Some(number) => match py.import("ast").and_then(|ast| ast.call_method1("literal_eval", (number,))) {
             Ok(key) => class.call1((key,)),
             Err(e) => Err(e),
         },
-        None if message.starts_with(ferrojit_runtime::TEXT_ARGUMENT_MARK) => class.call1((&message[ferrojit_runtime::TEXT_ARGUMENT_MARK.len_utf8()..],)),
-        None if message.is_empty() => class.call0(),
+        None if message.is_empty() && !text_argument => class.call0(),
         None => class.call1((message,)),
     };
     match instance {

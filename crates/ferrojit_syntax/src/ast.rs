@@ -50,10 +50,28 @@ impl Drop for FunctionDef {
 pub struct Param {
     pub name: String,
     pub span: Span,
+    /// How a call binds it. A definition's parameters are in Python's order: positional ones,
+    /// then `*args`, keyword-only ones, `**kwargs`; the compiled function takes one argument
+    /// per parameter (`*args` a tuple, `**kwargs` a dict from names to values).
+    pub kind: ParamKind,
     /// The default of a parameter of an inner function or a lambda, evaluated where the
     /// function is defined. `None` for the compiled function itself, whose defaults Python has
     /// already evaluated (the compiler reads them from the function object).
     pub default: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ParamKind {
+    /// Passed by position or by keyword (a positional-only one, before `/`, too: compiled
+    /// callers bind it as Python does, and Python binds calls from Python).
+    #[default]
+    Positional,
+    /// `*args`: the extra positional arguments, as a tuple.
+    VarPositional,
+    /// After `*` or `*args`: passed by keyword only.
+    KeywordOnly,
+    /// `**kwargs`: the extra keyword arguments, as a dict from their names to their values.
+    VarKeyword,
 }
 
 #[derive(Clone, Debug)]
@@ -159,6 +177,12 @@ pub enum ExprKind {
     /// An f-string (implicitly concatenated parts joined): its text pieces and formatted
     /// values, in order.
     FString(Vec<FStringPart>),
+    /// `(target := value)`: assigns the value to the name `target` (never renamed by a
+    /// comprehension: it binds in the enclosing function, as Python's scoping says) and gives it.
+    NamedExpr { target: Box<Expr>, value: Box<Expr> },
+    /// `*value`: an item of a tuple, list or set display, a positional argument of a call, or
+    /// one name of an assignment target (`a, *rest = t`); nowhere else.
+    Starred(Box<Expr>),
 }
 
 /// A piece of an f-string.

@@ -66,29 +66,25 @@ impl Lowerer<'_> {
         Ok(FunctionDef { name: def.name.id.to_string(), params, body, span: self.src.span(def.name.range), hidden_locals: self.hidden.take() })
     }
 
-    /// The parameters of a function: positional ones, with their defaults lowered for inner
-    /// functions and lambdas (`nested`; Python evaluated the compiled function's own).
+    /// The parameters of a function in Python's order (positional ones, `*args`, keyword-only
+    /// ones, `**kwargs`), with their defaults lowered for inner functions and lambdas
+    /// (`nested`; Python evaluated the compiled function's own).
     fn parameters(&self, p: &py::Parameters, nested: bool) -> Result<Vec<Param>> {
-        if let Some(v) = &p.vararg {
-            return Err(self.unsupported(v.range, "`*args` parameters are not supported", Some("pass a tuple instead")));
+        let with_default = |a: &py::ParameterWithDefault, kind: ParamKind| -> Result<Param> {
+            let default = match &a.default {
+                Some(d) if nested => Some(self.expr(d)?),
+                _ => None,
+            };
+            Ok(Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter), kind, default })
+        };
+        let collector = |a: &py::Parameter, kind: ParamKind| Param { name: a.name.id.to_string(), span: self.span(a), kind, default: None };
+        let mut params = p.posonlyargs.iter().chain(p.args.iter()).map(|a| with_default(a, ParamKind::Positional)).collect::<Result<Vec<_>>>()?;
+        params.extend(p.vararg.as_deref().map(|a| collector(a, ParamKind::VarPositional)));
+        for a in &p.kwonlyargs {
+            params.push(with_default(a, ParamKind::KeywordOnly)?);
         }
-        if let Some(k) = &p.kwarg {
-            return Err(self.unsupported(k.range, "`**kwargs` parameters are not supported", None));
-        }
-        if let Some(k) = p.kwonlyargs.first() {
-            return Err(self.unsupported(k.range, "keyword-only parameters are not supported", None));
-        }
-        p.posonlyargs
-            .iter()
-            .chain(p.args.iter())
-            .map(|a| {
-                let default = match &a.default {
-                    Some(d) if nested => Some(self.expr(d)?),
-                    _ => None,
-                };
-                Ok(Param { name: a.parameter.name.id.to_string(), span: self.span(&a.parameter), default })
-            })
-            .collect()
+        params.extend(p.kwarg.as_deref().map(|a| collector(a, ParamKind::VarKeyword)));
+        Ok(params)
     }
 
     /// An inner function (`def` in the body, or a `lambda`): a function of its own, whose
@@ -247,14 +243,47 @@ impl Lowerer<'_> {
         let span = self.span(expr);
         let kind = match expr {
             py::Expr::Name(n) => ExprKind::Name(self.renamed(n.id.as_str())),
-            py::Expr::Tuple(t) => ExprKind::Tuple(t.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
-            py::Expr::List(l) => ExprKind::Tuple(l.elts.iter().map(|e| self.target(e)).collect::<Result<_>>()?),
+            py::Expr::Tuple(t) => ExprKind::Tuple(self.target_items(&t.elts)?),
+            py::Expr::List(l) => ExprKind::Tuple(self.target_items(&l.elts)?),
             py::Expr::Subscript(s) => ExprKind::Subscript { value: Box::new(self.expr(&s.value)?), index: Box::new(self.expr(&s.slice)?) },
-            py::Expr::Starred(_) => return Err(self.unsupported(expr.range(), "starred assignment targets are not supported", Some("unpack into a fixed number of names"))),
+            py::Expr::Starred(_) => return Err(self.invalid(expr.range(), "starred assignment target must be in a list or tuple")),
             py::Expr::Attribute(a) => ExprKind::Attribute { value: self.boxed(&a.value)?, attr: a.attr.id.to_string() },
             _ => return Err(self.unsupported(expr.range(), "this assignment target is not supported", None)),
         };
         Ok(Expr { kind, span })
+    }
+
+    /// The items of a tuple or list target: targets, one of them possibly starred
+    /// (`a, *rest = t`), which takes the items the others leave, as a list.
+    fn target_items(&self, elts: &[py::Expr]) -> Result<Vec<Expr>> {
+        let mut starred = false;
+        elts.iter()
+            .map(|e| match e {
+                py::Expr::Starred(s) if starred => Err(self.invalid(s.range, "multiple starred expressions in assignment")),
+                py::Expr::Starred(s) => {
+                    starred = true;
+                    Ok(Expr { kind: ExprKind::Starred(Box::new(self.target(&s.value)?)), span: self.span(e) })
+                }
+                other => self.target(other),
+            })
+            .collect()
+    }
+
+    /// Valid-looking Python that CPython's compiler rejects (its `SyntaxError`s past the
+    /// parser).
+    fn invalid(&self, range: ruff_text_size::TextRange, what: &str) -> SyntaxError {
+        SyntaxError { kind: SyntaxErrorKind::Invalid, message: what.to_string(), span: self.src.span(range), hint: None }
+    }
+
+    /// The items of a tuple, list or set display: expressions, or starred ones (`*a`) whose
+    /// items are spliced in.
+    fn display_items(&self, elts: &[py::Expr]) -> Result<Vec<Expr>> {
+        elts.iter()
+            .map(|e| match e {
+                py::Expr::Starred(s) => Ok(Expr { kind: ExprKind::Starred(self.boxed(&s.value)?), span: self.span(e) }),
+                other => self.expr(other),
+            })
+            .collect()
     }
 
     fn binop(&self, op: py::Operator, range: ruff_text_size::TextRange) -> Result<BinOp> {
@@ -344,14 +373,14 @@ impl Lowerer<'_> {
             py::Expr::Generator(g) => self.comprehension(&[&*g.elt], &g.generators, false)?,
             py::Expr::SetComp(c) => self.comprehension(&[&*c.elt], &c.generators, true)?,
             py::Expr::DictComp(c) => self.comprehension(&[&*c.key, &*c.value], &c.generators, false)?,
-            py::Expr::Set(s) if !s.elts.iter().any(|e| matches!(e, py::Expr::Starred(_))) => ExprKind::Set(self.exprs(&s.elts)?),
+            py::Expr::Set(s) => ExprKind::Set(self.display_items(&s.elts)?),
             py::Expr::Slice(s) => ExprKind::Slice {
                 lower: s.lower.as_deref().map(|e| self.boxed(e)).transpose()?,
                 upper: s.upper.as_deref().map(|e| self.boxed(e)).transpose()?,
                 step: s.step.as_deref().map(|e| self.boxed(e)).transpose()?,
             },
-            py::Expr::Tuple(t) => ExprKind::Tuple(self.exprs(&t.elts)?),
-            py::Expr::List(l) if !l.elts.iter().any(|e| matches!(e, py::Expr::Starred(_))) => ExprKind::List(self.exprs(&l.elts)?),
+            py::Expr::Tuple(t) => ExprKind::Tuple(self.display_items(&t.elts)?),
+            py::Expr::List(l) => ExprKind::List(self.display_items(&l.elts)?),
             py::Expr::Dict(d) if d.items.iter().all(|item| item.key.is_some()) => {
                 let keys = d.items.iter().map(|item| self.expr(item.key.as_ref().expect("checked"))).collect::<Result<_>>()?;
                 let values = d.items.iter().map(|item| self.expr(&item.value)).collect::<Result<_>>()?;
@@ -396,15 +425,27 @@ impl Lowerer<'_> {
             },
             py::Expr::If(i) => ExprKind::IfExp { test: self.boxed(&i.test)?, body: self.boxed(&i.body)?, orelse: self.boxed(&i.orelse)? },
             py::Expr::Call(c) => {
-                let args = c.arguments.args.iter().map(|a| match a {
-                    py::Expr::Starred(s) => Err(self.unsupported(s.range, "`*args` in calls is not supported", Some("pass the arguments one by one"))),
-                    other => self.expr(other),
-                });
+                let args = self.display_items(&c.arguments.args);
                 let keywords = c.arguments.keywords.iter().map(|k| match &k.arg {
                     Some(name) => Ok(Keyword { name: name.id.to_string(), value: self.expr(&k.value)?, span: self.span(k) }),
                     None => Err(self.unsupported(k.range, "`**kwargs` in calls is not supported", None)),
                 });
-                ExprKind::Call { func: self.boxed(&c.func)?, args: args.collect::<Result<_>>()?, keywords: keywords.collect::<Result<_>>()? }
+                ExprKind::Call { func: self.boxed(&c.func)?, args: args?, keywords: keywords.collect::<Result<_>>()? }
+            }
+            py::Expr::Named(n) => {
+                let py::Expr::Name(name) = &*n.target else { return Err(self.invalid(n.target.range(), "cannot use assignment expressions with this target")) };
+                let name = name.id.to_string();
+                // The target binds in the enclosing function, past the comprehensions around
+                // it, and may not be one of their variables (CPython's rule).
+                let scopes = self.scopes.borrow();
+                if let Some((_, to)) = scopes.iter().rev().flat_map(|s| s.iter()).find(|(from, _)| *from == name) {
+                    if *to != name {
+                        return Err(self.invalid(n.range, &format!("assignment expression cannot rebind comprehension iteration variable '{name}'")));
+                    }
+                }
+                drop(scopes);
+                let target = Expr { kind: ExprKind::Name(name), span: self.span(&*n.target) };
+                ExprKind::NamedExpr { target: Box::new(target), value: self.boxed(&n.value)? }
             }
             py::Expr::Lambda(l) => ExprKind::Lambda(Box::new(self.inner_function("<lambda>", span, l.parameters.as_deref(), InnerBody::Expression(&l.body))?)),
             other => return Err(self.unsupported_expr(other)),
@@ -493,13 +534,9 @@ impl Lowerer<'_> {
                 Some("write `yield` as a statement of its own"),
             ),
             py::Expr::Await(_) => ("`await` is not supported", None),
-            py::Expr::List(_) => ("starred items in a list display are not supported yet", Some("build the list with `append` and `extend`")),
-
             py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
-            py::Expr::Set(_) => ("starred items in a set display are not supported yet", Some("build the set with `add` and `update`")),
             py::Expr::TString(_) => ("template strings (`t\"...\"`) are not supported", Some("use an f-string")),
-            py::Expr::Named(_) => ("the walrus operator `:=` is not supported yet", Some("assign in a separate statement")),
-            py::Expr::Starred(_) => ("starred expressions are not supported", None),
+            py::Expr::Starred(_) => ("a starred expression is only supported in a tuple, list or set display, a call's arguments and an assignment's targets", None),
             _ => ("this expression is not supported", None),
         };
         self.unsupported(expr.range(), what, hint)
@@ -513,9 +550,14 @@ enum InnerBody<'a> {
     Expression(&'a py::Expr),
 }
 
-/// The names `stmts` bind (assignments, loop targets, inner `def`s), not looking into inner
-/// functions: Python makes them local to the function.
+/// The names `stmts` bind (assignments, loop targets, inner `def`s, `:=` targets, `del`),
+/// not looking into inner functions: Python makes them local to the function.
 fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
+    let mut named = NamedTargets(Vec::new());
+    for s in stmts {
+        py::visitor::Visitor::visit_stmt(&mut named, s);
+    }
+    out.extend(named.0);
     for s in stmts {
         match s {
             py::Stmt::Assign(a) => a.targets.iter().for_each(|t| collect_target_names(t, out)),
@@ -535,7 +577,31 @@ fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
                 i.elif_else_clauses.iter().for_each(|c| collect_assigned_names(&c.body, out));
             }
             py::Stmt::FunctionDef(d) => out.push(d.name.id.to_string()),
+            py::Stmt::Delete(d) => d.targets.iter().for_each(|t| collect_target_names(t, out)),
             _ => {}
+        }
+    }
+}
+
+/// The targets of the `:=` expressions of statements, not looking into inner functions and
+/// lambdas (which bind their own).
+struct NamedTargets(Vec<String>);
+
+impl<'a> py::visitor::Visitor<'a> for NamedTargets {
+    fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+        if !matches!(stmt, py::Stmt::FunctionDef(_) | py::Stmt::ClassDef(_)) {
+            py::visitor::walk_stmt(self, stmt);
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        match expr {
+            py::Expr::Lambda(_) => {}
+            py::Expr::Named(n) => {
+                collect_target_names(&n.target, &mut self.0);
+                self.visit_expr(&n.value);
+            }
+            _ => py::visitor::walk_expr(self, expr),
         }
     }
 }

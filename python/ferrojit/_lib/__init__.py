@@ -373,6 +373,13 @@ def list_extremum(a, largest):
     return max(a) if largest else min(a)
 
 
+def unpack_check(n, expected, starred):
+    """Unpacking ``n`` items into ``expected`` targets (and a starred one taking any number,
+    when ``starred``): CPython's ``ValueError`` when the count does not fit."""
+    if n < expected or (n > expected and not starred):
+        raise ValueError("wrong number of values to unpack")
+
+
 def range_list(start, stop, step):
     """``range(start, stop, step)`` where compiled code needs its items as a value (an argument
     of ``sum``, ``sorted``, ``min``, ``map``, ...): the list of them."""
@@ -521,6 +528,7 @@ INTERNAL = {
             (list_extremum, "`min`/`max` of a list"),
             (extremum_by, "min()/max() with key= or default="),
             (range_list, "range() as a value"),
+            (unpack_check, "unpacking into several targets"),
         )
     },
     **{

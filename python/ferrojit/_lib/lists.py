@@ -307,6 +307,7 @@ from . import (  # noqa: E402 - the placeholders the compiler's calls name
     list_extremum,
     extremum_by,
     range_list,
+    unpack_check,
     list_get_slice,
     list_repeat,
     list_repeat_in_place,
@@ -607,6 +608,25 @@ def _extremum(a, largest):
 # CPython's message for `min()`/`max()` of nothing without a default.
 _EMPTY_MIN = "min() arg is an empty sequence" if sys.version_info < (3, 12) else "min() iterable argument is empty"
 _EMPTY_MAX = "max() arg is an empty sequence" if sys.version_info < (3, 12) else "max() iterable argument is empty"
+
+
+# CPython 3.14 tells how many items there were.
+_TOO_MANY_GOT = sys.version_info >= (3, 14)
+
+
+@overload(unpack_check)
+def _unpack_check(n, expected, starred):
+    def impl(n, expected, starred):
+        if n < expected:
+            if starred:
+                raise ValueError(f"not enough values to unpack (expected at least {expected}, got {n})")
+            raise ValueError(f"not enough values to unpack (expected {expected}, got {n})")
+        if n > expected and not starred:
+            if _TOO_MANY_GOT:
+                raise ValueError(f"too many values to unpack (expected {expected}, got {n})")
+            raise ValueError(f"too many values to unpack (expected {expected})")
+
+    return impl
 
 
 @overload(range_list)

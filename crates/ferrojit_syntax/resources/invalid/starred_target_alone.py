@@ -1,0 +1,3 @@
+def f(t):
+    *a = t
+    return a
