@@ -351,16 +351,45 @@ def test_is_none_test_compiles_only_the_branch_that_can_run(func, args):
     assert ferrojit.njit(func)(*args) == func(*args)
 
 
-def test_closure_variable_names_the_enclosing_function():
-    offset = 5
-
+def test_closure_variable_without_a_value_names_the_enclosing_function():
     def adds_offset(x):
         return x + offset
 
     err = expect_compile_error(UnsupportedError, adds_offset, (1,), 1)
-    assert "`offset` is a variable of the enclosing function `test_closure_variable_names_the_enclosing_function`" in str(err)
-    assert "closures are not supported yet" in str(err)
-    assert "pass `offset` as an argument" in str(err)
+    assert "`offset` is a variable of the enclosing function `test_closure_variable_without_a_value_names_the_enclosing_function` that has no value yet" in str(err)
+    assert "assign `offset` before the compiled function is first called" in str(err)
+    offset = 5  # noqa: F841 - assigned after the call: the cell was empty then
+
+
+def make_kernel(scale, table, func, name):
+    """A kernel made by a factory function: its closure variables are frozen as globals are."""
+
+    def kernel(x):
+        return x * scale + table.sum() + func(x) + len(name)
+
+    return ferrojit.njit(kernel)
+
+
+@ferrojit.njit
+def squared(x):
+    return x * x
+
+
+@pytest.mark.parametrize("scale, table, name, x", [(3, np.arange(4.0), "abc", 2.0), (-1.5, np.ones(2, np.int32), "", 0.5), (0, np.zeros(0), "日本", 7)])
+def test_closure_variables_are_frozen_as_globals(scale, table, name, x):
+    kernel = make_kernel(scale, table, squared, name)
+    assert kernel(x) == x * scale + table.sum() + x * x + len(name)
+
+
+def test_a_recursive_kernel_made_by_a_factory():
+    def make():
+        @ferrojit.njit
+        def fact(n):
+            return 1 if n <= 1 else n * fact(n - 1)
+
+        return fact
+
+    assert make()(6) == 720
 
 
 # --- raise: messages from global strings, NumPy's AxisError ----------------------------------------

@@ -361,8 +361,8 @@ impl<'a> FnInfer<'a> {
         if let Some(enclosing) = self.func.globals.enclosing_function_of(name).filter(|_| name != self.func.name) {
             return Err(self.unsupported(
                 span,
-                format!("`{name}` is a variable of the enclosing function `{enclosing}`: closures are not supported yet"),
-                Some(&format!("pass `{name}` as an argument, or make it a module-level global (frozen at compile time)")),
+                format!("`{name}` is a variable of the enclosing function `{enclosing}` that has no value yet"),
+                Some(&format!("assign `{name}` before the compiled function is first called (its value is frozen then, as a global's is), or pass it as an argument")),
             ));
         }
         if !self.globals.contains_key(name) {

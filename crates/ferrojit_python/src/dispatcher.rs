@@ -70,9 +70,6 @@ pub struct DispatcherBase {
     /// Set once signatures were given: calls convert their arguments to one of them and
     /// nothing new is compiled.
     frozen: std::sync::atomic::AtomicBool,
-    /// The implementation of an overload (`ferrojit.extending`): its closure variables are
-    /// frozen at compile time as globals are.
-    overload_implementation: bool,
     /// An implementation of ferrojit's own library (defined in `ferrojit._lib`): see
     /// `FunctionSource::library`.
     library: bool,
@@ -173,7 +170,6 @@ impl DispatcherBase {
             object_mode: Mutex::new(Vec::new()),
             warned: std::sync::atomic::AtomicBool::new(false),
             frozen: std::sync::atomic::AtomicBool::new(false),
-            overload_implementation,
             library,
         })
     }
@@ -760,7 +756,9 @@ impl DispatcherBase {
                 _ => d.get_item(0).ok().and_then(|v| constant(&v)),
             })
             .collect();
-        let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py), self.overload_implementation)?);
+        // The variables a function closes over (a kernel made by a factory function) are frozen
+        // as its globals are, as Numba freezes them.
+        let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py))?);
         let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
         let source = if quick {
             match ferrojit_compiler::parse_function(&text) {

@@ -9,28 +9,32 @@ use pyo3::types::{PyBool, PyComplex, PyDict, PyFloat, PyInt, PyModule, PyTuple, 
 
 pub struct PyGlobals {
     globals: Py<PyDict>,
-    /// The closure variables of an overload's implementation, frozen as globals are: the
-    /// typing function that made it chose their values (a dtype, a flag) for these types.
+    /// The closure variables, frozen as globals are: for an overload's implementation, the
+    /// values its typing function chose (a dtype, a flag) for these types.
     closure: Vec<(String, Py<PyAny>)>,
-    /// The names a nested function reads from its enclosing function (`co_freevars`).
+    /// The names a nested function reads from its enclosing function (`co_freevars`) whose
+    /// cells are still empty.
     free_variables: Vec<String>,
     /// The enclosing function's name, from the function's `__qualname__`.
     enclosing: String,
 }
 
 impl PyGlobals {
-    /// The globals of `func` (its module's dictionary) and its closure variables: the names
-    /// of those, or with `freeze_closure` their values.
-    pub fn of_function(func: &Bound<'_, PyAny>, freeze_closure: bool) -> PyResult<Self> {
+    /// The globals of `func` (its module's dictionary) and the values of its closure
+    /// variables, frozen as globals are.
+    pub fn of_function(func: &Bound<'_, PyAny>) -> PyResult<Self> {
         let globals = func.getattr("__globals__")?.cast_into::<PyDict>()?.unbind();
-        let mut free_variables: Vec<String> = func.getattr("__code__")?.getattr("co_freevars")?.extract()?;
+        let names: Vec<String> = func.getattr("__code__")?.getattr("co_freevars")?.extract()?;
         let mut closure = Vec::new();
-        if freeze_closure && !free_variables.is_empty() {
+        let mut free_variables = Vec::new();
+        if !names.is_empty() {
             let cells = func.getattr("__closure__")?;
-            for (name, cell) in free_variables.drain(..).zip(cells.try_iter()?) {
-                // An empty cell (a variable not assigned yet) stays unbound.
-                if let Ok(value) = cell?.getattr("cell_contents") {
-                    closure.push((name, value.unbind()));
+            for (name, cell) in names.into_iter().zip(cells.try_iter()?) {
+                match cell?.getattr("cell_contents") {
+                    Ok(value) => closure.push((name, value.unbind())),
+                    // An empty cell (a variable the enclosing function has not assigned yet):
+                    // reading it is an error, not a read of a module global of that name.
+                    Err(_) => free_variables.push(name),
                 }
             }
         }
