@@ -589,3 +589,52 @@ def test_str_of_containers_is_cpythons(args):
     # Sets of consecutive small ints: their insertion order is their hash order, the one case
     # where a compiled set prints in CPython's order.
     assert_same(ferrojit.njit(container_texts)(*args), container_texts(*args))
+
+
+# ---- str.encode and bytes.decode -------------------------------------------------------------
+
+CODEC_TEXTS = ["", "plain", "héllo", "日本語", "emoji 🎉", "\ud800 lone", "a\x00b", "\xff\x80"]
+CODEC_BYTES = [b"", b"plain", "héllo".encode(), "日本語 🎉".encode(), b"\xff\xfe", b"a\xe2\x82", b"a\xe2\x82b\xffc", b"\xc0\xaf", b"\xed\xa0\x80", b"\x80abc"]
+# (call as written, the codec's arguments): the codec is chosen at compile time, so each is a
+# function of its own.
+CODEC_CALLS = [("encode()", ()), ("decode()", ())] + [
+    (f"{op}({encoding!r}, {errors!r})", (encoding, errors))
+    for op in ("encode", "decode")
+    for encoding in ("utf-8", "ascii", "latin-1", "UTF8", "iso-8859-1")
+    for errors in ("strict", "ignore", "replace")
+] + [("encode(errors='replace', encoding='ascii')", ()), ("decode(encoding='latin_1')", ())]
+
+
+@pytest.fixture(scope="module")
+def codec_functions(tmp_path_factory):
+    source = "".join(f"def f{i}(x):\n    return x.{call}\n\n" for i, (call, _) in enumerate(CODEC_CALLS))
+    module = import_written_module(tmp_path_factory.mktemp("codecs"), "codecs_written", source)
+    return [getattr(module, f"f{i}") for i in range(len(CODEC_CALLS))]
+
+
+def codec_outcome(func, x):
+    try:
+        return "value", func(x)
+    except (UnicodeError, ValueError) as exc:
+        return type(exc).__name__, str(exc), exc.args
+
+
+@pytest.mark.parametrize("k", range(len(CODEC_CALLS)), ids=[call for call, _ in CODEC_CALLS])
+def test_codecs_are_cpythons(codec_functions, k):
+    func = codec_functions[k]
+    compiled = ferrojit.njit(func)
+    operands = CODEC_TEXTS if CODEC_CALLS[k][0].startswith("encode") else CODEC_BYTES
+    for x in operands:
+        assert codec_outcome(compiled, x) == codec_outcome(func, x), x
+
+
+@pytest.mark.parametrize("call, message", [
+    ("encode('utf-16')", "supports the encodings utf-8, ascii and latin-1 in compiled code, not 'utf-16'"),
+    ("decode('ascii', 'backslashreplace')", "supports the error handlers 'strict', 'ignore' and 'replace'"),
+    ("encode(e)", "takes its `encoding` and `errors` as string constants"),
+])
+def test_codec_errors_at_compile_time(tmp_path, call, message):
+    module = import_written_module(tmp_path, "codec_error", f"def f(x, e):\n    return x.{call}\n")
+    with pytest.raises(ferrojit.errors.TypingError) as info:
+        ferrojit.njit(module.f)("é" if call.startswith("encode") else b"x", "ascii")
+    assert message in str(info.value) and module.__file__ in str(info.value)

@@ -63,6 +63,8 @@ pub(crate) fn register(r: &mut Registry) {
     primitive!(r, "slice_of", STR_SLICE, [s: Str, start: Int, step: Int, count: Int] -> Str);
     primitive!(r, "bytes_slice_of", STR_SLICE, [s: Bytes, start: Int, step: Int, count: Int] -> Bytes);
     primitive!(r, "repr", STR_REPR, [s: Str] -> Str);
+    primitive!(r, "encode", STR_ENCODE, [s: Str, encoding: Int, errors: Int] -> Bytes);
+    primitive!(r, "decode", BYTES_DECODE, [b: Bytes, encoding: Int, errors: Int] -> Str);
     r.function("builtins.ord", "c, /", ord);
     r.function("builtins.chr", "i, /", chr);
     r.function("builtins.str", "object='', /", str_);

@@ -608,6 +608,10 @@ impl RuntimeFunc {
     /// grow. Repeated `s += t` is then linear, as in CPython.
     pub const STR_APPEND: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_append", may_raise: true };
     pub const STR_REPEAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repeat", may_raise: true };
+    /// `(s, encoding, errors) -> bytes` and `(b, encoding, errors) -> str`, the codecs by the
+    /// codes of `ferrojit/_lib/strings.py`.
+    pub const STR_ENCODE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_encode", may_raise: true };
+    pub const BYTES_DECODE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_bytes_decode", may_raise: true };
     /// `(a, b) -> -1 | 0 | 1`.
     pub const STR_COMPARE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_compare", may_raise: false };
     pub const STR_EQUAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_equal", may_raise: false };

@@ -1034,6 +1034,32 @@ fn raise(err: PyErr) -> *mut pyo3::ffi::PyObject {
     Python::attach(|py| err.restore(py));
     std::ptr::null_mut()
 }
+/// CPython's `UnicodeEncodeError` (`UnicodeDecodeError`) for a codec error of compiled code
+/// (see `ferrojit_runtime::CODEC_ERROR_MARK`): Python's own codec run on the same operand.
+fn codec_error(py: Python<'_>, codec: &str) -> PyErr {
+    let mut parts = codec.splitn(3, '\0');
+    let (Some(op), Some(encoding), Some(code)) = (parts.next(), parts.next(), parts.next()) else {
+        return error_class(py, "InternalError", "a codec error without its operand");
+    };
+    let code: Vec<u32> = code.split(',').filter(|h| !h.is_empty()).filter_map(|h| u32::from_str_radix(h, 16).ok()).collect();
+    let result = if op == "encode" {
+        // Lone surrogates included: the text is built by `chr`, as Python holds it.
+        py.import("builtins").and_then(|b| {
+            let chr = b.getattr("chr")?;
+            let text: Vec<Bound<'_, PyAny>> = code.iter().map(|&c| chr.call1((c,))).collect::<PyResult<_>>()?;
+            let text = pyo3::types::PyString::new(py, "").call_method1("join", (text,))?;
+            text.call_method1("encode", (encoding, "strict"))
+        })
+    } else {
+        let bytes: Vec<u8> = code.iter().map(|&c| c as u8).collect();
+        pyo3::types::PyBytes::new(py, &bytes).call_method1("decode", (encoding, "strict"))
+    };
+    match result {
+        Err(e) => e,
+        Ok(_) => error_class(py, "InternalError", &format!("compiled code found a {op} error that Python's codec does not")),
+    }
+}
+
 /// The Python exception a compiled function raised.
 pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let Some(kind) = ExcKind::from_code(exc.kind) else {
@@ -1041,6 +1067,9 @@ pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     };
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
+    if let Some(codec) = message.strip_prefix(ferrojit_runtime::CODEC_ERROR_MARK) {
+        return codec_error(py, codec);
+    }
     // NumPy's own exception classes live in NumPy's modules (loaded with NumPy, which the
     // arrays that raised them came from).
     let class = match py.import(kind.module()).and_then(|b| b.getattr(kind.name())) {

@@ -620,6 +620,94 @@ pub unsafe extern "C" fn ferrojit_rt_raise_with_text(kind: i64, s: *mut MemInfo,
     0
 }
 
+/// The encodings of `str.encode` and `bytes.decode`, by the codes the library passes
+/// (`ferrojit/_lib/strings.py` names them).
+const UTF8: i64 = 0;
+const ASCII: i64 = 1;
+/// The error handlers, by code: `strict` raises, `ignore` drops what cannot be coded,
+/// `replace` puts `?` (encoding) or U+FFFD (decoding) in its place.
+const IGNORE: i64 = 1;
+const REPLACE: i64 = 2;
+
+/// Raises the codec error of `op` (`encode`, `decode`) on `code` (see
+/// [`crate::CODEC_ERROR_MARK`]).
+unsafe fn raise_codec_error(exc: *mut ExcInfo, op: &str, encoding: i64, code: impl Iterator<Item = u32>) -> *mut MemInfo {
+    let name = match encoding {
+        UTF8 => "utf-8",
+        ASCII => "ascii",
+        _ => "latin-1",
+    };
+    let hex: Vec<String> = code.map(|c| format!("{c:x}")).collect();
+    raise_formatted(exc, EXC_VALUE_ERROR, format!("{}{op}\0{name}\0{}", crate::CODEC_ERROR_MARK, hex.join(",")));
+    std::ptr::null_mut()
+}
+
+/// `s.encode(encoding, errors)` (codes above): bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_str_encode(s: *mut MemInfo, encoding: i64, errors: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    let text = chars(s);
+    let mut out: Vec<u32> = Vec::with_capacity(text.len());
+    for c in text.iter() {
+        let fits = match encoding {
+            // Lone surrogates have no UTF-8 form.
+            UTF8 => !(0xd800..0xe000).contains(&c),
+            ASCII => c < 0x80,
+            _ => c < 0x100,
+        };
+        if !fits {
+            match errors {
+                IGNORE => continue,
+                REPLACE => out.push(b'?' as u32),
+                _ => return raise_codec_error(exc, "encode", encoding, text.iter()),
+            }
+        } else if encoding == UTF8 && c >= 0x80 {
+            let mut buffer = [0u8; 4];
+            let ch = char::from_u32(c).expect("not a surrogate");
+            out.extend(ch.encode_utf8(&mut buffer).bytes().map(u32::from));
+        } else {
+            out.push(c);
+        }
+    }
+    new_from(&out, exc)
+}
+
+/// `b.decode(encoding, errors)` (codes above): a string. UTF-8's invalid sequences are the
+/// maximal subparts Unicode recommends, as CPython's: one U+FFFD each with `replace`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_bytes_decode(b: *mut MemInfo, encoding: i64, errors: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    let bytes = chars(b).bytes();
+    let mut out: Vec<u32> = Vec::with_capacity(bytes.len());
+    match encoding {
+        UTF8 => {
+            for chunk in bytes.utf8_chunks() {
+                out.extend(chunk.valid().chars().map(|c| c as u32));
+                if !chunk.invalid().is_empty() {
+                    match errors {
+                        IGNORE => {}
+                        REPLACE => out.push(0xfffd),
+                        _ => return raise_codec_error(exc, "decode", encoding, bytes.iter().map(|&x| x as u32)),
+                    }
+                }
+            }
+        }
+        ASCII => {
+            for &x in bytes {
+                if x < 0x80 {
+                    out.push(x as u32);
+                } else {
+                    match errors {
+                        IGNORE => {}
+                        REPLACE => out.push(0xfffd),
+                        _ => return raise_codec_error(exc, "decode", encoding, bytes.iter().map(|&x| x as u32)),
+                    }
+                }
+            }
+        }
+        _ => out.extend(bytes.iter().map(|&x| x as u32)),
+    }
+    new_from(&out, exc)
+}
+
 /// Raises CPython's `TypeError` of `ord()` given a string of `length` characters. Returns 0.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_ord_error(length: i64, exc: *mut ExcInfo) -> i64 {

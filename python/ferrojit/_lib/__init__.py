@@ -499,8 +499,11 @@ STR_METHODS = (
     "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
     "rsplit", "splitlines", "join", "partition", "rpartition", "removeprefix", "removesuffix", "upper", "lower", "title",
     "capitalize", "swapcase", "casefold", "center", "ljust", "rjust", "zfill", "expandtabs", "isdigit", "isalpha", "isalnum",
-    "isspace", "isupper", "islower", "isdecimal", "isnumeric", "istitle", "isascii", "isprintable", "isidentifier",
+    "isspace", "isupper", "islower", "isdecimal", "isnumeric", "istitle", "isascii", "isprintable", "isidentifier", "encode",
 )
+
+# The methods of bytes (`python/ferrojit/_lib/strings.py`).
+BYTES_METHODS = ("decode",)
 
 
 # The methods of dicts (`python/ferrojit/_lib/dicts.py`).
@@ -596,6 +599,7 @@ def load() -> frozenset[str]:
         _declare_receiver_methods(types.DictType, DICT_METHODS, f"{__name__}.dicts")
         _declare_receiver_methods(types.SetType, SET_METHODS, f"{__name__}.sets")
         _declare_receiver_methods(types.UnicodeType, STR_METHODS, f"{__name__}.strings")
+        _declare_receiver_methods(types.Bytes, BYTES_METHODS, f"{__name__}.strings")
         _declared.add("core")
     for qualified, module in IMPLEMENTED_IN.items():
         library, _, name = qualified.rpartition(".")

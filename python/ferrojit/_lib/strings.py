@@ -39,6 +39,8 @@ pad = _compiled_only("pad")
 slice_of = _compiled_only("slice_of")
 bytes_slice_of = _compiled_only("bytes_slice_of")
 repr = _compiled_only("repr")  # noqa: A001 - the primitive of `repr(s)`
+encode = _compiled_only("encode")
+decode = _compiled_only("decode")
 
 
 def _str(t):
@@ -398,3 +400,50 @@ for _op, _name in enumerate(
 ):
     overload_method(types.UnicodeType, _name)(_predicate(_op))
 
+
+# The codecs of `str.encode` and `bytes.decode`, by Python's names for them (normalised as
+# `codecs.lookup` normalises: case, `-` and `_`), and the error handlers, each by the code the
+# runtime takes (crates/ferrojit_runtime/src/strings.rs).
+_ENCODINGS = {"utf8": 0, "u8": 0, "utf": 0, "cp65001": 0, "ascii": 1, "usascii": 1, "646": 1, "latin1": 2, "latin": 2, "iso88591": 2, "l1": 2, "cp819": 2, "8859": 2}
+_ERRORS = {"strict": 0, "ignore": 1, "replace": 2}
+
+
+def _codec_arguments(method, encoding, errors):
+    """The codes of a constant `encoding` and `errors`; a refusal naming what is supported."""
+
+    def constant(t):
+        # A default arrives as the value itself.
+        if isinstance(t, str):
+            return t
+        if isinstance(t, types.StringLiteral):
+            return t.literal_value
+        raise CallRefused(f"`{method}()` takes its `encoding` and `errors` as string constants")
+
+    name = constant(encoding)
+    handler = constant(errors)
+    code = _ENCODINGS.get(name.lower().replace("-", "").replace("_", "").replace(" ", ""))
+    if code is None:
+        raise CallRefused(f"`{method}()` supports the encodings utf-8, ascii and latin-1 in compiled code, not {name!r}")
+    if handler not in _ERRORS:
+        raise CallRefused(f"`{method}()` supports the error handlers 'strict', 'ignore' and 'replace' in compiled code, not {handler!r}")
+    return code, _ERRORS[handler]
+
+
+@overload_method(types.UnicodeType, "encode")
+def _encode(s, encoding="utf-8", errors="strict"):
+    code, handler = _codec_arguments("str.encode", encoding, errors)
+
+    def impl(s, encoding="utf-8", errors="strict"):
+        return encode(s, code, handler)
+
+    return impl
+
+
+@overload_method(types.Bytes, "decode")
+def _decode(b, encoding="utf-8", errors="strict"):
+    code, handler = _codec_arguments("bytes.decode", encoding, errors)
+
+    def impl(b, encoding="utf-8", errors="strict"):
+        return decode(b, code, handler)
+
+    return impl
