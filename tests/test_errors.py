@@ -100,15 +100,10 @@ def uses_dict_unpacking(x):
     return x
 
 
-def uses_ascii_conversion(x):
-    s = f"{x!a}"
-    return x
-
-
 @pytest.mark.parametrize("func,offset", [
     (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
     (uses_decorated_inner_def, 1),
-    (uses_import, 1), (uses_global_stmt, 1), (uses_dict_unpacking, 1), (uses_ascii_conversion, 1),
+    (uses_import, 1), (uses_global_stmt, 1), (uses_dict_unpacking, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
 def test_unsupported_syntax(func, offset):
     expect_compile_error(UnsupportedError, func, (3,), offset)

@@ -638,3 +638,15 @@ def test_codec_errors_at_compile_time(tmp_path, call, message):
     with pytest.raises(ferrojit.errors.TypingError) as info:
         ferrojit.njit(module.f)("é" if call.startswith("encode") else b"x", "ascii")
     assert message in str(info.value) and module.__file__ in str(info.value)
+
+
+# ---- ascii() and !a ----------------------------------------------------------------------------
+
+
+def ascii_texts(s, n, x):
+    return ascii(s), f"{s!a}|{n!a:>5}|{x!a}", "%a %a" % (s, n), ascii([s, s + "é"]), ascii((s, x)), ascii(x), ascii(None)
+
+
+@pytest.mark.parametrize("args", [("héllo 日本 🎉\x00\n'", 3, 2.5), ("", -1, float("nan")), ("plain \"q\"", 0, -0.0), ("\x7f\x80\uffff\U0010ffff", 2**40, 1e300)])
+def test_ascii_is_cpythons(args):
+    assert_same(ferrojit.njit(ascii_texts)(*args), ascii_texts(*args))

@@ -69,6 +69,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("builtins.chr", "i, /", chr);
     r.function("builtins.str", "object='', /", str_);
     r.function("builtins.repr", "obj, /", repr);
+    r.function("builtins.ascii", "obj, /", ascii);
     r.function("builtins.hash", "obj, /", hash);
     r.function("builtins.format", "value, format_spec='', /", format_builtin);
     r.function("builtins.hex", "number, /", |cx, args, span| radix_text(cx, args, "hex", "#x", span));
@@ -162,6 +163,11 @@ fn repr(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     cx.to_str(x, true, span).map(Value::Expr)
 }
 
+fn ascii(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let x = cx.required_expr(args, "obj")?;
+    cx.to_ascii(x, span).map(Value::Expr)
+}
+
 fn hash(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "obj")?;
     match &x.ty {
@@ -203,6 +209,12 @@ impl FnInfer<'_> {
             Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => self.call_internal("ferrojit.container_str", vec![x], span)?,
             other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers, strings, tuples, lists, dicts and sets"))),
         })
+    }
+
+    /// `ascii(x)`: `repr(x)` with its characters beyond ASCII escaped, as CPython makes it.
+    pub(crate) fn to_ascii(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let text = self.to_str(x, true, span)?;
+        Ok(runtime(RuntimeFunc::STR_ESCAPE_NON_ASCII, vec![text], Type::Str, span))
     }
 
     /// `int(s, base)` of a string.
@@ -557,7 +569,8 @@ impl FnInfer<'_> {
         let x = match conversion {
             Some('r') => self.to_str(x, true, span)?,
             Some('s') => self.to_str(x, false, span)?,
-            Some(other) => return Err(self.unsupported(span, format!("the conversion `!{other}` is not supported"), Some("use `!r` or `!s`"))),
+            Some('a') => self.to_ascii(x, span)?,
+            Some(other) => return Err(self.unsupported(span, format!("the conversion `!{other}` is not supported"), Some("use `!r`, `!s` or `!a`"))),
             None => self.element_of_0d(x),
         };
         let Some(spec) = spec else { return self.to_str(x, false, span) };
@@ -680,6 +693,10 @@ impl FnInfer<'_> {
                     let formatted = match field.convert {
                         's' | 'r' => {
                             let text = self.to_str(x, field.convert == 'r', span)?;
+                            self.format_value(text, None, spec, span)?
+                        }
+                        'a' => {
+                            let text = self.to_ascii(x, span)?;
                             self.format_value(text, None, spec, span)?
                         }
                         'd' if x.ty.is_integer_like() => self.format_value(x, None, spec, span)?,

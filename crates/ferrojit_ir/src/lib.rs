@@ -610,6 +610,9 @@ impl RuntimeFunc {
     pub const STR_REPEAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repeat", may_raise: true };
     /// `(s, encoding, errors) -> bytes` and `(b, encoding, errors) -> str`, the codecs by the
     /// codes of `ferrojit/_lib/strings.py`.
+    /// `(s) -> s` with every character beyond ASCII as `\xhh`, `\uhhhh` or `\Uhhhhhhhh`
+    /// (`ascii(x)` is this of `repr(x)`, as in CPython).
+    pub const STR_ESCAPE_NON_ASCII: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_escape_non_ascii", may_raise: true };
     pub const STR_ENCODE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_encode", may_raise: true };
     pub const BYTES_DECODE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_bytes_decode", may_raise: true };
     /// `(a, b) -> -1 | 0 | 1`.

@@ -1228,6 +1228,27 @@ pub unsafe extern "C" fn ferrojit_rt_str_repr(s: *mut MemInfo, exc: *mut ExcInfo
     checked(from_str(&repr_text(s)), exc)
 }
 
+/// `s` with its characters beyond ASCII escaped (`\xhh`, `\uhhhh`, `\Uhhhhhhhh`, CPython's
+/// `backslashreplace`): `ascii(x)` of `repr(x)`. An ASCII string is returned as it is.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_str_escape_non_ascii(s: *mut MemInfo, exc: *mut ExcInfo) -> *mut MemInfo {
+    let text = chars(s);
+    if text.iter().all(|c| c < 0x80) {
+        crate::memory::ferrojit_rt_incref(s);
+        return s;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.iter() {
+        match c {
+            _ if c < 0x80 => out.push(c as u8 as char),
+            _ if c <= 0xff => out.push_str(&format!("\\x{c:02x}")),
+            _ if c <= 0xffff => out.push_str(&format!("\\u{c:04x}")),
+            _ => out.push_str(&format!("\\U{c:08x}")),
+        }
+    }
+    checked(from_str(&out), exc)
+}
+
 /// `int(s, base)`: CPython's syntax (sign, surrounding whitespace, `_` between digits, a
 /// `0x`/`0o`/`0b` prefix with base 0 or its own base) and its `ValueError`; `OverflowError`
 /// beyond int64.
