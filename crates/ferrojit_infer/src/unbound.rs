@@ -69,6 +69,12 @@ impl Facts {
             _ => Binding::Bound,
         }
     }
+
+    /// The bindings found at the reads (and `del`s) of `name` on `line`, for tests.
+    #[cfg(test)]
+    pub fn on_line(&self, name: &str, line: u32) -> Vec<Binding> {
+        self.sites.iter().filter(|(span, (n, _))| span.line == line && n == name).map(|(_, (_, b))| *b).collect()
+    }
 }
 
 /// Per variable (indexed as [`Analysis::index`]), whether it is bound on the paths reaching a
@@ -153,26 +159,23 @@ impl Analysis {
                 self.target(target, s);
             }
             K::If { test, body, orelse } => {
-                self.expr(test, s);
-                let mut other = s.clone();
-                self.block(body, s);
+                let (mut then, mut other) = self.cond(test, s.take());
+                self.block(body, &mut then);
                 self.block(orelse, &mut other);
-                *s = join(s.take(), other);
+                *s = join(then, other);
             }
             K::While { test, body, orelse } => {
                 let entry = s.clone();
                 let mut head = entry.clone();
                 loop {
-                    let mut here = head.clone();
-                    self.expr(test, &mut here);
-                    let ended = here.clone();
+                    let (mut here, ended) = self.cond(test, head.clone());
                     self.loops.push(LoopExits::default());
                     self.block(body, &mut here);
                     let exits = self.loops.pop().expect("pushed");
                     let next = join(join(entry.clone(), here), exits.continues);
                     if next == head {
                         // The condition is false (never, for `while True`), then `else` runs.
-                        let mut after = if is_true_literal(test) { None } else { ended };
+                        let mut after = ended;
                         self.block(orelse, &mut after);
                         *s = join(after, exits.breaks);
                         return;
@@ -219,14 +222,12 @@ impl Analysis {
                 *s = None;
             }
             K::Assert { test, msg } => {
-                self.expr(test, s);
+                let (holds, mut fails) = self.cond(test, s.take());
                 // The message is evaluated only when the assertion fails, which raises.
                 if let Some(m) = msg {
-                    self.expr(m, &mut s.clone());
+                    self.expr(m, &mut fails);
                 }
-                if is_false_literal(test) {
-                    *s = None;
-                }
+                *s = holds;
             }
             K::Delete(targets) => {
                 for t in targets {
@@ -283,19 +284,29 @@ impl Analysis {
                 self.expr(value, s);
                 self.target(target, s);
             }
-            // Each value after the first is evaluated only when those before it did not
-            // decide.
-            K::BoolOp { values, .. } => self.short_circuit(values.iter(), s),
+            K::BoolOp { .. } => {
+                let (t, f) = self.cond(e, s.take());
+                *s = join(t, f);
+            }
+            // Each comparison after the first is evaluated only when those before it held.
             K::Compare { left, comparators, .. } => {
                 self.expr(left, s);
-                self.short_circuit(comparators.iter(), s);
+                let mut operands = comparators.iter();
+                if let Some(first) = operands.next() {
+                    self.expr(first, s);
+                }
+                let mut stops = s.clone();
+                for c in operands {
+                    self.expr(c, s);
+                    stops = join(stops, s.clone());
+                }
+                *s = stops;
             }
             K::IfExp { test, body, orelse } => {
-                self.expr(test, s);
-                let mut other = s.clone();
-                self.expr(body, s);
+                let (mut then, mut other) = self.cond(test, s.take());
+                self.expr(body, &mut then);
                 self.expr(orelse, &mut other);
-                *s = join(s.take(), other);
+                *s = join(then, other);
             }
             K::ListComp { elt, generators, .. } | K::SetComp { elt, generators, .. } => self.comprehension(&[&**elt], generators, s),
             K::DictComp { key, value, generators, .. } => self.comprehension(&[&**key, &**value], generators, s),
@@ -307,17 +318,38 @@ impl Analysis {
         }
     }
 
-    /// `first, rest...`: the first evaluated, then each of the rest only while the ones before
-    /// did not decide; the state after is that of any of these stops.
-    fn short_circuit<'e>(&mut self, mut values: impl Iterator<Item = &'e ast::Expr>, s: &mut State) {
-        let Some(first) = values.next() else { return };
-        self.expr(first, s);
-        let mut stops = s.clone();
-        for v in values {
-            self.expr(v, s);
-            stops = join(stops, s.clone());
+    /// A condition evaluated in `s`: the states where it is true and where it is false (a
+    /// `:=` in the second operand of `and` has run where the `and` is true). Each operand of
+    /// `and`/`or` after the first is evaluated only when those before it did not decide.
+    fn cond(&mut self, e: &ast::Expr, s: State) -> (State, State) {
+        match &e.kind {
+            ast::ExprKind::BoolOp { op, values } => {
+                let and = *op == ast::BoolOp::And;
+                let (mut on, mut decided): (State, State) = (s, None);
+                for v in values {
+                    let (t, f) = self.cond(v, on);
+                    let (go_on, decides) = if and { (t, f) } else { (f, t) };
+                    decided = join(decided, decides);
+                    on = go_on;
+                }
+                if and {
+                    (on, decided)
+                } else {
+                    (decided, on)
+                }
+            }
+            ast::ExprKind::UnaryOp { op: ast::UnaryOp::Not, operand } => {
+                let (t, f) = self.cond(operand, s);
+                (f, t)
+            }
+            _ if is_true_literal(e) => (s, None),
+            _ if is_false_literal(e) => (None, s),
+            _ => {
+                let mut s = s;
+                self.expr(e, &mut s);
+                (s.clone(), s)
+            }
         }
-        *s = stops;
     }
 
     /// A comprehension: its first iterable evaluated here, the rest in a loop per generator
@@ -341,8 +373,9 @@ impl Analysis {
             // An `if` that is false goes on with the next item.
             let mut skipped: State = None;
             for cond in &g.ifs {
-                self.expr(cond, &mut here);
-                skipped = join(skipped, here.clone());
+                let (holds, fails) = self.cond(cond, here);
+                here = holds;
+                skipped = join(skipped, fails);
             }
             let end = match inner.first() {
                 Some(next) => {
