@@ -213,6 +213,51 @@ def augmented_assignment(c):
     return total
 
 
+def list_changed_in_place(c):
+    if c:
+        lst = [1, 2]
+    lst += [3]
+    lst[0] = 5
+    lst.append(4)
+    return lst
+
+
+def str_appended(c):
+    if c:
+        s = "a"
+    s += "x"
+    return s
+
+
+def array_changed_in_place(c):
+    if c:
+        a = np.zeros((2, 2))
+    a += 1
+    a[0, 1] = 3.0
+    a[1] += 2
+    return a
+
+
+def dict_stored_into(c):
+    if c:
+        d = {1: 2.5}
+    d[3] = 4.5
+    return d
+
+
+def tuple_of_arrays_unpacked(c):
+    if c:
+        t = (np.ones(2), 1)
+    x, y = t
+    return x.sum() + y
+
+
+def array_expression_operand(c):
+    if c:
+        a = np.ones(4)
+    return a * 2 + a
+
+
 IF_CASES = [
     (number_in_if, (True,)),
     (number_in_if, (False,)),
@@ -240,6 +285,18 @@ IF_CASES = [
     (complex_in_if, (False,)),
     (list_of_lists_in_if, (True,)),
     (list_of_lists_in_if, (False,)),
+    (list_changed_in_place, (True,)),
+    (list_changed_in_place, (False,)),
+    (str_appended, (True,)),
+    (str_appended, (False,)),
+    (array_changed_in_place, (True,)),
+    (array_changed_in_place, (False,)),
+    (dict_stored_into, (True,)),
+    (dict_stored_into, (False,)),
+    (tuple_of_arrays_unpacked, (True,)),
+    (tuple_of_arrays_unpacked, (False,)),
+    (array_expression_operand, (True,)),
+    (array_expression_operand, (False,)),
     (elif_without_else, (0,)),
     (elif_without_else, (1,)),
     (elif_without_else, (2,)),
@@ -780,11 +837,23 @@ def memory_never_assigned_released_at_exit(n, fail):
     return a.sum()
 
 
+def memory_changed_in_place(n, fail):
+    if not fail:
+        lst = [np.ones(n)]
+        s = "a" * n
+        a = np.zeros(n)
+    lst += [np.zeros(n)]
+    s += "x"
+    a += 1
+    return len(lst) + len(s) + a.sum()
+
+
 MEMORY_CASES = [
     (memory_list_on_one_branch, (True,)),
     (memory_maybe_unbound_heap_locals, (3,)),
     (memory_loop_that_did_not_run, (3,)),
     (memory_early_return, (3,)),
+    (memory_changed_in_place, (3,)),
     (memory_never_assigned_released_at_exit, (3,)),
 ]
 
