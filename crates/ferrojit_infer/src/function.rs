@@ -1204,7 +1204,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
 }
 
 /// The targets of the `:=` expressions in `e`, not looking into lambdas (which bind their own).
-fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
+pub(crate) fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
     if let ast::ExprKind::NamedExpr { target, .. } = &e.kind {
         if let ast::ExprKind::Name(n) = &target.kind {
             out.push(n.clone());

@@ -22,7 +22,7 @@
 //! it is defined gets the variable as a cell (the analysis lists them), so that its read raises
 //! CPython's `NameError` when it runs, as in CPython.
 
-use crate::function::{collect_assigned, is_false_literal, is_true_literal, FnInfer};
+use crate::function::{collect_assigned, is_false_literal, is_true_literal, named_targets, FnInfer};
 use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, LocalId, StmtKind};
 use ferrojit_syntax::ast::{self, Span};
 use ferrojit_types::Type;
@@ -118,19 +118,12 @@ pub(crate) fn analyse(def: &ast::FunctionDef) -> Facts {
     Facts { sites: a.sites, maybe, captured_unbound: a.captured_unbound }
 }
 
-/// Where the paths leaving a loop early go: `break` to after the loop, `continue` back to its
-/// start.
-#[derive(Default)]
-struct LoopExits {
-    breaks: State,
-    continues: State,
-}
-
 struct Analysis {
     index: HashMap<String, usize>,
     sites: HashMap<Span, (String, Binding)>,
     captured_unbound: Vec<String>,
-    loops: Vec<LoopExits>,
+    /// Per loop around the statement being analysed, the states its `break`s leave it in.
+    loops: Vec<State>,
 }
 
 impl Analysis {
@@ -165,50 +158,36 @@ impl Analysis {
                 *s = join(then, other);
             }
             K::While { test, body, orelse } => {
-                let entry = s.clone();
-                let mut head = entry.clone();
-                loop {
-                    let (mut here, ended) = self.cond(test, head.clone());
-                    self.loops.push(LoopExits::default());
-                    self.block(body, &mut here);
-                    let exits = self.loops.pop().expect("pushed");
-                    let next = join(join(entry.clone(), here), exits.continues);
-                    if next == head {
-                        // The condition is false (never, for `while True`), then `else` runs.
-                        let mut after = ended;
-                        self.block(orelse, &mut after);
-                        *s = join(after, exits.breaks);
-                        return;
-                    }
-                    head = next;
-                }
+                let head = self.loop_head(s.take(), stmt);
+                let (mut here, ended) = self.cond(test, head);
+                self.loops.push(None);
+                self.block(body, &mut here);
+                let breaks = self.loops.pop().expect("pushed");
+                // The condition is false (never, for `while True`), then `else` runs.
+                let mut after = ended;
+                self.block(orelse, &mut after);
+                *s = join(after, breaks);
             }
             K::For { target, iter, body, orelse } => {
                 self.expr(iter, s);
-                let entry = s.clone();
-                let mut head = entry.clone();
-                loop {
-                    let mut here = head.clone();
-                    self.target(target, &mut here);
-                    self.loops.push(LoopExits::default());
-                    self.block(body, &mut here);
-                    let exits = self.loops.pop().expect("pushed");
-                    let next = join(join(entry.clone(), here), exits.continues);
-                    if next == head {
-                        // No item left (perhaps none at all: the target is not assigned then).
-                        let mut after = head;
-                        self.block(orelse, &mut after);
-                        *s = join(after, exits.breaks);
-                        return;
-                    }
-                    head = next;
-                }
+                let head = self.loop_head(s.take(), stmt);
+                let mut here = head.clone();
+                self.target(target, &mut here);
+                self.loops.push(None);
+                self.block(body, &mut here);
+                let breaks = self.loops.pop().expect("pushed");
+                // No item left (perhaps none at all: the target is not assigned then).
+                let mut after = head;
+                self.block(orelse, &mut after);
+                *s = join(after, breaks);
             }
-            K::Break | K::Continue => {
+            // `continue` goes back to the loop's head, which holds every state an iteration
+            // can end in (see `loop_head`).
+            K::Continue => *s = None,
+            K::Break => {
                 let taken = s.take();
-                if let Some(exits) = self.loops.last_mut() {
-                    let to = if matches!(stmt.kind, K::Break) { &mut exits.breaks } else { &mut exits.continues };
-                    *to = join(to.take(), taken);
+                if let Some(breaks) = self.loops.last_mut() {
+                    *breaks = join(breaks.take(), taken);
                 }
             }
             K::Return(value) => {
@@ -358,41 +337,58 @@ impl Analysis {
     fn comprehension(&mut self, parts: &[&ast::Expr], generators: &[ast::Comprehension], s: &mut State) {
         let Some(first) = generators.first() else { return };
         self.expr(&first.iter, s);
-        let after = self.comprehension_level(parts, generators, s.clone());
-        *s = after;
+        let mut changed = Vec::new();
+        for e in parts.iter().copied().chain(generators.iter().flat_map(|g| g.ifs.iter().chain(std::iter::once(&g.iter)))) {
+            named_targets(e, &mut changed);
+        }
+        *s = self.comprehension_level(parts, generators, s.take(), &changed);
     }
 
     /// The loop of `generators[0]`, whose iterable is evaluated, starting in `entry`: the
-    /// state when it has no item left.
-    fn comprehension_level(&mut self, parts: &[&ast::Expr], generators: &[ast::Comprehension], entry: State) -> State {
+    /// state when it has no item left. Only a `:=` in the comprehension changes a variable of
+    /// the function (`changed`).
+    fn comprehension_level(&mut self, parts: &[&ast::Expr], generators: &[ast::Comprehension], entry: State, changed: &[String]) -> State {
         let (g, inner) = generators.split_first().expect("a generator");
-        let mut head = entry.clone();
-        loop {
-            let mut here = head.clone();
-            self.target(&g.target, &mut here);
-            // An `if` that is false goes on with the next item.
-            let mut skipped: State = None;
-            for cond in &g.ifs {
-                let (holds, fails) = self.cond(cond, here);
-                here = holds;
-                skipped = join(skipped, fails);
-            }
-            let end = match inner.first() {
-                Some(next) => {
-                    self.expr(&next.iter, &mut here);
-                    self.comprehension_level(parts, inner, here)
-                }
-                None => {
-                    parts.iter().for_each(|p| self.expr(p, &mut here));
-                    here
-                }
-            };
-            let next = join(join(entry.clone(), end), skipped);
-            if next == head {
-                return head;
-            }
-            head = next;
+        let head = self.head_of(entry, changed, &[]);
+        let mut here = head.clone();
+        self.target(&g.target, &mut here);
+        // An `if` that is false goes on with the next item (back to the head).
+        for cond in &g.ifs {
+            here = self.cond(cond, here).0;
         }
+        match inner.first() {
+            Some(next) => {
+                self.expr(&next.iter, &mut here);
+                self.comprehension_level(parts, inner, here, changed);
+            }
+            None => parts.iter().for_each(|p| self.expr(p, &mut here)),
+        }
+        head
+    }
+
+    /// The state at the start of every iteration of `stmt`, a loop entered in `entry`: an upper
+    /// bound of the states an iteration can end in joined with `entry`, so that one pass over
+    /// the body suffices (nested loops cost no more than their code). A variable the loop
+    /// neither assigns nor deletes is as it was before it; one it only assigns stays bound if
+    /// it was bound before; any other may be bound or not.
+    fn loop_head(&self, entry: State, stmt: &ast::Stmt) -> State {
+        let mut changed = Vec::new();
+        collect_assigned(std::slice::from_ref(stmt), &mut changed);
+        let mut deleted = Vec::new();
+        deleted_names(std::slice::from_ref(stmt), &mut deleted);
+        self.head_of(entry, &changed, &deleted)
+    }
+
+    fn head_of(&self, entry: State, changed: &[String], deleted: &[String]) -> State {
+        let mut head = entry?;
+        for name in changed.iter().chain(deleted) {
+            if let Some(&i) = self.index.get(name) {
+                if deleted.contains(name) || head[i] != Binding::Bound {
+                    head[i] = Binding::Maybe;
+                }
+            }
+        }
+        Some(head)
     }
 
     /// An inner function defined here: the variables it reads that may be unbound now.
@@ -421,6 +417,25 @@ impl Analysis {
     fn set(&mut self, name: &str, binding: Binding, s: &mut State) {
         if let (Some(state), Some(&i)) = (s.as_mut(), self.index.get(name)) {
             state[i] = binding;
+        }
+    }
+}
+
+/// The names `del` applies to in `stmts` and the statements nested in them.
+fn deleted_names(stmts: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in stmts {
+        match &s.kind {
+            ast::StmtKind::Delete(targets) => {
+                out.extend(targets.iter().filter_map(|t| match &t.kind {
+                    ast::ExprKind::Name(n) => Some(n.clone()),
+                    _ => None,
+                }));
+            }
+            ast::StmtKind::If { body, orelse, .. } | ast::StmtKind::While { body, orelse, .. } | ast::StmtKind::For { body, orelse, .. } => {
+                deleted_names(body, out);
+                deleted_names(orelse, out);
+            }
+            _ => {}
         }
     }
 }
