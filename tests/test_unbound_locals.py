@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from ferrojit import _native, njit
+from ferrojit.errors import TypingError
 from helpers import assert_same, case_id, to_python
 
 
@@ -898,3 +899,34 @@ def test_memory_of_inner_functions():
         with pytest.raises(NameError):
             run(False)
     assert _native.live_allocations() == live0
+
+
+# ---- a parameter left at `None` ----------------------------------------------------------------
+
+
+def none_default_assigned_on_every_path(x=None, c=False):
+    if x is None:
+        if c:
+            x = [1, 2]
+        else:
+            x = [3]
+    return len(x)
+
+
+def none_default_assigned_on_some_paths(x=None, c=False):
+    if x is None:
+        if c:
+            x = [1, 2]
+    return len(x)
+
+
+def test_none_default_given_its_value_on_every_path():
+    run_both(none_default_assigned_on_every_path, None, True)
+    run_both(none_default_assigned_on_every_path, None, False)
+
+
+def test_none_default_given_its_value_on_some_paths_only():
+    # The variable may still be `None` after the `if` (CPython's `len(None)` is a TypeError):
+    # it holds `None` or a list, which compiled code cannot, and says so when compiling.
+    with pytest.raises(TypingError, match=r"variable `x` is assigned a `list\(int64\)` here but holds a `none` elsewhere"):
+        njit(none_default_assigned_on_some_paths)(None, True)

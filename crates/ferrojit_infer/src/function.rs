@@ -1213,17 +1213,17 @@ pub(crate) fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
     crate::closures::each_child(e, &mut |c| named_targets(c, out));
 }
 
-/// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it in
-/// its body, when that is the first statement of the function's body mentioning `name` (the
-/// idiom for a default computed in the function, `if scale is None: scale = 2.0`).
+/// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it on
+/// every path through its body, when that is the first statement of the function's body
+/// mentioning `name` (the idiom for a default computed in the function, `if scale is None:
+/// scale = 2.0`). Assigned on some paths only, the variable may still be `None` after the
+/// `if`, and stays the parameter.
 fn none_parameter_narrowing(body: &[ast::Stmt], name: &str) -> Option<Span> {
     for s in body {
         if let ast::StmtKind::If { test, body: then, .. } = &s.kind {
             let tests_none = matches!(&test.kind, ast::ExprKind::Compare { left, ops, comparators }
                 if matches!(&left.kind, ast::ExprKind::Name(n) if n == name) && ops.as_slice() == [ast::CmpOp::Is] && matches!(comparators[0].kind, ast::ExprKind::None));
-            let mut assigned = Vec::new();
-            collect_assigned(then, &mut assigned);
-            if tests_none && assigned.iter().any(|n| n == name) {
+            if tests_none && crate::unbound::assigns_on_every_path(then, name) {
                 return Some(s.span);
             }
         }

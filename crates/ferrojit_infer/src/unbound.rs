@@ -18,9 +18,10 @@
 //! releasing the heap values of the locals at the function's exit skips it.
 //!
 //! Variables an inner function shares with the function live in cells, which raise by
-//! themselves (see `closures`): an inner function reading a variable that may be unbound where
-//! it is defined gets the variable as a cell (the analysis lists them), so that its read raises
-//! CPython's `NameError` when it runs, as in CPython.
+//! themselves (see `closures`), and which the analysis does not describe (an inner function
+//! may assign them, through `nonlocal`): an inner function reading a variable that may be
+//! unbound where it is defined gets the variable as a cell (the analysis lists them), so that
+//! its read raises CPython's `NameError` when it runs, as in CPython.
 
 use crate::function::{collect_assigned, is_false_literal, is_true_literal, named_targets, FnInfer};
 use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, LocalId, StmtKind};
@@ -116,6 +117,15 @@ pub(crate) fn analyse(def: &ast::FunctionDef) -> Facts {
     }
     maybe.sort();
     Facts { sites: a.sites, maybe, captured_unbound: a.captured_unbound }
+}
+
+/// Whether `stmts` (at the top of a function's body) assign `name` on every path that comes
+/// out of them.
+pub(crate) fn assigns_on_every_path(stmts: &[ast::Stmt], name: &str) -> bool {
+    let mut a = Analysis { index: HashMap::from([(name.to_string(), 0)]), sites: HashMap::new(), captured_unbound: Vec::new(), loops: Vec::new() };
+    let mut state: State = Some(vec![Binding::Unbound]);
+    a.block(stmts, &mut state);
+    state.is_none_or(|s| s[0] == Binding::Bound)
 }
 
 struct Analysis {
