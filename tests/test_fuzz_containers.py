@@ -5,8 +5,10 @@ in the same state (lists are reflected), or raise the same exception with the sa
 
 Each function is a random sequence of statements over typed variables (ints `a`, `b`, `acc`;
 lists of ints `xs` (the argument) and `ys`; a dict `d` of str to int; a set `st` of ints;
-strings `s` (the argument) and `t`; a list of strings `parts`), written so that every variable
-keeps one type, as compiled code requires. CPython runs the very same text, so there is no
+strings `s` (the argument) and `t`; a list of strings `parts`; an int `u` and a list of ints
+`w` that are assigned only when `a > 0`, then in branches and loops, read and deleted: where
+they have no value CPython raises `UnboundLocalError`), written so that every variable keeps
+one type, as compiled code requires. CPython runs the very same text, so there is no
 model of the semantics to get wrong.
 
 The generator is seeded: a failure names the seed and prints the function's source, and
@@ -234,6 +236,11 @@ class Gen:
                 f"parts = [p.upper() for p in parts if p != {self.str_literal()}]",
                 f"t = s.join(parts[:{self.pick('1', '2', '3')}])",
                 "ys = [x for x in xs if x in st]",
+                f"u = {i}",
+                "acc += u",
+                f"w = {self.list_expr()}",
+                "acc += len(w)",
+                "del u",
             )
         ]
 
@@ -273,6 +280,8 @@ def generate(seed):
     for n in range(PROGRAMS_PER_SEED):
         name = f"f{seed}_{n}"
         body = ["acc = 0", "ys = [1, 2]", "d = {'a': 1, 'b': 2}", "st = {1, 2}", "t = 'x'", "parts = s.split(',')"]
+        # `u` and `w` may have no value (see the module documentation).
+        body += ["if a > 0:", "    u = b", "    w = [a, b]"]
         for _ in range(rng.randint(*STATEMENTS)):
             body += gen.statement()
         body.append("return acc, a, b, xs, ys, d, st, s, t, parts")
@@ -297,7 +306,7 @@ def outcome(func, args):
     xs = list(args[0])
     try:
         result = func(xs, *args[1:])
-    except (IndexError, KeyError, ValueError, ZeroDivisionError) as exc:
+    except (IndexError, KeyError, ValueError, ZeroDivisionError, UnboundLocalError) as exc:
         return ("raises", type(exc), str(exc), xs)
     acc, a, b, out_xs, ys, d, st, s, t, parts = result
     # Dicts by their items in order; sets as sorted lists (their order is not compared).

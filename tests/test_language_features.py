@@ -1,7 +1,7 @@
 """Language features, against CPython: the walrus operator `:=` (Python's scoping: in a
-comprehension it binds in the enclosing function), `del` of a variable (an error when
-compiling where a read after it is certain, CPython's `UnboundLocalError` where it is
-possible, the reference dropped at once), starred assignment targets (`a, *rest = t`, in `for`
+comprehension it binds in the enclosing function), `del` of a variable (CPython's
+`UnboundLocalError` when a read or a second `del` finds it unbound, the reference dropped at
+once), starred assignment targets (`a, *rest = t`, in `for`
 loops too), starred items of displays (`[*a, *b]`, `(*t, 1)`, `{*s}`) and calls (`f(*t)`),
 keyword-only parameters, `*args` (a tuple, as in Numba) and `**kwargs` (a dict of one value
 type) of compiled functions, inner functions and lambdas, called from Python and from compiled
@@ -258,32 +258,6 @@ def del_before_assignment(x):
     return a
 
 
-DEL_CASES = [
-    (del_then_assign_again, (2,)),
-    (del_number, (4,)),
-    (del_in_one_branch, (True,)),
-    (del_in_one_branch, (False,)),
-    (del_maybe_unbound, (False,)),
-    (del_maybe_unbound, (True,)),
-    (del_in_loop, (4,)),
-    (del_read_in_next_iteration, (1,)),
-    (del_read_in_next_iteration, (3,)),
-    (del_parameter, ([1, 2, 3], 2)),
-    (del_several, (3,)),
-    (del_after_while, (5,)),
-    (del_after_while, (1,)),
-    (del_tuple_of_arrays, (3,)),
-    (del_twice_on_some_path, (True,)),
-    (del_twice_on_some_path, (False,)),
-    (del_before_assignment, (1,)),
-]
-
-
-@pytest.mark.parametrize("pyfunc, args", DEL_CASES, ids=case_id)
-def test_del(pyfunc, args):
-    run_both(pyfunc, *args)
-
-
 def read_after_del(x):
     a = x
     del a
@@ -306,6 +280,36 @@ def read_after_del_in_both_branches(c):
     return len(a)
 
 
+DEL_CASES = [
+    (del_then_assign_again, (2,)),
+    (del_number, (4,)),
+    (del_in_one_branch, (True,)),
+    (del_in_one_branch, (False,)),
+    (del_maybe_unbound, (False,)),
+    (del_maybe_unbound, (True,)),
+    (del_in_loop, (4,)),
+    (del_read_in_next_iteration, (1,)),
+    (del_read_in_next_iteration, (3,)),
+    (del_parameter, ([1, 2, 3], 2)),
+    (del_several, (3,)),
+    (del_after_while, (5,)),
+    (del_after_while, (1,)),
+    (del_tuple_of_arrays, (3,)),
+    (del_twice_on_some_path, (True,)),
+    (del_twice_on_some_path, (False,)),
+    (del_before_assignment, (1,)),
+    (read_after_del, (1,)),
+    (del_twice, (1,)),
+    (read_after_del_in_both_branches, (True,)),
+    (read_after_del_in_both_branches, (False,)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", DEL_CASES, ids=case_id)
+def test_del(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
 def del_of_a_captured_variable(x):
     a = x
 
@@ -324,9 +328,6 @@ def del_then_another_type(x):
 
 
 DEL_ERRORS = [
-    (read_after_del, (1,), TypingError, "variable `a` is read after `del a`", "return a"),
-    (del_twice, (1,), TypingError, "variable `a` is deleted twice", "del a"),
-    (read_after_del_in_both_branches, (True,), TypingError, "variable `a` is read after `del a`", "return len(a)"),
     (del_of_a_captured_variable, (1,), UnsupportedError, "`del a` of a variable that an inner function uses", "del a"),
     (del_then_another_type, (1,), TypingError, "variable `a` is assigned a `unicode_type` here but holds a `int64` elsewhere", 'a = "text"'),
 ]

@@ -196,8 +196,10 @@ fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<Stri
 }
 
 /// The cells of `func` typed for `args` (see [`Cell`]): the captured cells of a lifted
-/// function, and the variables of its own that inner functions share with it.
-pub(crate) fn cells_of(func: &FunctionSource, def: &ast::FunctionDef, args: &[Type], names: &HashMap<String, ir::LocalId>) -> HashMap<String, Cell> {
+/// function, and the variables of its own that inner functions share with it, those that may
+/// be unbound where an inner function is defined (`captured_unbound`, see `unbound`) among
+/// them: the inner function's read raises then, when it runs, as in Python.
+pub(crate) fn cells_of(func: &FunctionSource, def: &ast::FunctionDef, args: &[Type], names: &HashMap<String, ir::LocalId>, captured_unbound: &[String]) -> HashMap<String, Cell> {
     let mut cells = HashMap::new();
     if let Some(lifted) = lifted(func.id) {
         for name in &lifted.cells {
@@ -209,7 +211,7 @@ pub(crate) fn cells_of(func: &FunctionSource, def: &ast::FunctionDef, args: &[Ty
             cells.insert(name.clone(), Cell { item, local: Some(id), param: None, captured: true });
         }
     }
-    for name in cell_variables(def) {
+    for name in cell_variables(def).into_iter().chain(captured_unbound.iter().cloned()) {
         let Some(&id) = names.get(&name) else { continue };
         if cells.contains_key(&name) {
             continue;

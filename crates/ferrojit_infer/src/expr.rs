@@ -202,7 +202,7 @@ impl FnInfer<'_> {
                     return match &self.locals[id].ty {
                         Some(_) => {
                             let local = self.local_expr(id, span);
-                            self.checked_read(name, local, span).map(Value::Expr)
+                            Ok(Value::Expr(self.checked_read(name, local, span)))
                         }
                         None => Err(self.pending_or(self.typing(
                             span,
@@ -254,7 +254,7 @@ impl FnInfer<'_> {
                 let value = self.expr(value)?;
                 let tmp = self.temp(value.ty.clone());
                 let mut stmts = vec![ir::Stmt { kind: StmtKind::Assign { local: tmp, value }, span }];
-                self.assign_in_expression(target, self.local_expr(tmp, span), &mut stmts)?;
+                self.assign(target, self.local_expr(tmp, span), &mut stmts)?;
                 let ty = self.locals[tmp].ty.clone().expect("typed temporary");
                 expr(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty)
             }

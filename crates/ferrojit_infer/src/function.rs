@@ -157,8 +157,8 @@ pub(crate) struct FnInfer<'a> {
     narrowing: Vec<Span>,
     /// Set for a generator function (its body yields).
     pub generator: Option<Generator>,
-    /// What `del` has done to the variables so far in this walk (see `deletions`).
-    pub deletions: crate::deletions::Deletions,
+    /// Where the variables may be unbound, and their flags in this walk (see `unbound`).
+    pub unbound: crate::unbound::Unbound,
 }
 
 /// What typing a generator function keeps: its symbol, and the type of what it yields so far
@@ -194,7 +194,7 @@ impl<'a> FnInfer<'a> {
             cells: HashMap::new(),
             narrowing: Vec::new(),
             generator: None,
-            deletions: Default::default(),
+            unbound: Default::default(),
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -225,8 +225,8 @@ impl<'a> FnInfer<'a> {
             }
         }
         cx.num_named = cx.locals.len();
-        cx.cells = crate::closures::cells_of(func, def, args, &cx.names);
-        cx.deletions = crate::deletions::Deletions::of(&def.body);
+        cx.unbound = crate::unbound::Unbound::of(def);
+        cx.cells = crate::closures::cells_of(func, def, args, &cx.names, &cx.unbound.facts.captured_unbound);
         cx
     }
 
@@ -393,7 +393,7 @@ impl<'a> FnInfer<'a> {
         self.maps.clear();
         self.loop_depth = 0;
         let mut body = self.make_cells(self.def.span);
-        body.extend(self.start_deletions(self.def.span));
+        body.extend(self.start_unbound_flags(self.def.span));
         body.extend(self.block(&self.def.body)?);
         if falls_through(&self.def.body) {
             let span = self.def.body.last().map(|s| s.span).unwrap_or(self.def.span);
@@ -658,34 +658,19 @@ impl<'a> FnInfer<'a> {
                     self.rest_of_block_is_dead = !falls_through(live);
                     return Ok(());
                 }
-                let before = self.deletions.state();
                 let then_body = self.block(body)?;
-                let after_then = self.deletions.restore(before);
                 let else_body = self.block(orelse)?;
-                self.deletions.merge_branches(after_then, falls_through(body), falls_through(orelse));
                 push(out, StmtKind::If { cond: cond?, then_body, else_body });
             }
             ast::StmtKind::While { test, body, orelse } => {
-                let entry = self.deletions.enter_loop(body);
                 let cond = self.cond(test);
                 self.loop_depth += 1;
                 let body_ir = self.block(body);
                 self.loop_depth -= 1;
                 let orelse = self.block(orelse)?;
-                if !entry.is_empty() || self.deletions.any_unbound() {
-                    self.deletions.leave_loop(entry, body_assigned(body));
-                }
                 push(out, StmtKind::While { cond: cond?, body: body_ir?, orelse });
             }
-            ast::StmtKind::For { target, iter, body: loop_body, orelse } => {
-                let entry = self.deletions.enter_loop(loop_body);
-                self.for_stmt(target, iter, loop_body, orelse, span, out)?;
-                if !entry.is_empty() || self.deletions.any_unbound() {
-                    let mut assigned = body_assigned(loop_body);
-                    collect_assigned(&[ast::Stmt { kind: ast::StmtKind::Assign { targets: vec![target.clone()], value: target.clone() }, span }], &mut assigned);
-                    self.deletions.leave_loop(entry, assigned);
-                }
-            }
+            ast::StmtKind::For { target, iter, body: loop_body, orelse } => self.for_stmt(target, iter, loop_body, orelse, span, out)?,
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     return Err(self.typing(span, "`break` or `continue` outside a loop", None));
@@ -831,19 +816,6 @@ impl<'a> FnInfer<'a> {
             ast::ExprKind::Starred(_) => Err(self.typing(span, "starred assignment target must be in a list or tuple", None)),
             _ => Err(self.unsupported(span, "this assignment target is not supported", None)),
         }
-    }
-
-    /// `x := value` inside an expression: an assignment that may not run (in a branch of
-    /// `and`/`or`, an `if` expression, a comprehension), so a variable `del` unbound stays
-    /// possibly unbound after it (see `deletions`).
-    pub(crate) fn assign_in_expression(&mut self, target: &ast::Expr, value: ir::Expr, out: &mut Vec<ir::Stmt>) -> Result<()> {
-        let ast::ExprKind::Name(name) = &target.kind else { return self.assign(target, value, out) };
-        let was_deleted = self.deletions.is_deleted(name);
-        self.assign(target, value, out)?;
-        if was_deleted {
-            self.deletions.mark_maybe(name);
-        }
-        Ok(())
     }
 
     /// `a.real = x`, `a.imag = x`: NumPy writes `x` (broadcast) into the view of that part of
@@ -1232,7 +1204,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
 }
 
 /// The targets of the `:=` expressions in `e`, not looking into lambdas (which bind their own).
-fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
+pub(crate) fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
     if let ast::ExprKind::NamedExpr { target, .. } = &e.kind {
         if let ast::ExprKind::Name(n) = &target.kind {
             out.push(n.clone());
@@ -1241,24 +1213,17 @@ fn named_targets(e: &ast::Expr, out: &mut Vec<String>) {
     crate::closures::each_child(e, &mut |c| named_targets(c, out));
 }
 
-/// The names a loop body assigns (see [`collect_assigned`]).
-fn body_assigned(body: &[ast::Stmt]) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_assigned(body, &mut out);
-    out
-}
-
-/// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it in
-/// its body, when that is the first statement of the function's body mentioning `name` (the
-/// idiom for a default computed in the function, `if scale is None: scale = 2.0`).
+/// For a parameter `name` that is `None`: the statement `if name is None:` that assigns it on
+/// every path through its body, when that is the first statement of the function's body
+/// mentioning `name` (the idiom for a default computed in the function, `if scale is None:
+/// scale = 2.0`). Assigned on some paths only, the variable may still be `None` after the
+/// `if`, and stays the parameter.
 fn none_parameter_narrowing(body: &[ast::Stmt], name: &str) -> Option<Span> {
     for s in body {
         if let ast::StmtKind::If { test, body: then, .. } = &s.kind {
             let tests_none = matches!(&test.kind, ast::ExprKind::Compare { left, ops, comparators }
                 if matches!(&left.kind, ast::ExprKind::Name(n) if n == name) && ops.as_slice() == [ast::CmpOp::Is] && matches!(comparators[0].kind, ast::ExprKind::None));
-            let mut assigned = Vec::new();
-            collect_assigned(then, &mut assigned);
-            if tests_none && assigned.iter().any(|n| n == name) {
+            if tests_none && crate::unbound::assigns_on_every_path(then, name) {
                 return Some(s.span);
             }
         }
@@ -1293,8 +1258,12 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
     }
 }
 
-fn is_true_literal(e: &ast::Expr) -> bool {
+pub(crate) fn is_true_literal(e: &ast::Expr) -> bool {
     matches!(e.kind, ast::ExprKind::Bool(true)) || matches!(e.kind, ast::ExprKind::Int(n) if n != 0)
+}
+
+pub(crate) fn is_false_literal(e: &ast::Expr) -> bool {
+    matches!(e.kind, ast::ExprKind::Bool(false) | ast::ExprKind::Int(0))
 }
 
 /// Whether a `break` in `stmts` leaves the loop that directly contains them.

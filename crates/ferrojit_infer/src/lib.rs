@@ -26,7 +26,8 @@
 //! `builtins.rs` (built-ins, `math`, NumPy scalar functions and types), `arrays.rs` (array
 //! subscripts, creation, methods, attributes), `iteration.rs` (`for` loops over iterables:
 //! the iteration protocol, generators among them, and `next()`; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
-//! operators and methods), `unpack.rs` (`a, *rest = x`), `deletions.rs` (`del name`),
+//! operators and methods), `unpack.rs` (`a, *rest = x`), `unbound.rs` (reads of variables that may have no value: the definite-assignment analysis
+//! and CPython's `UnboundLocalError`), `deletions.rs` (`del name`),
 //! `isinstance.rs` (`isinstance()`, decided from the types), `named_tuples.rs` (instances of named tuple classes: construction,
 //! fields, their view as plain tuples), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `closures.rs` (functions as
@@ -57,6 +58,7 @@ pub mod overloads;
 mod registry;
 mod strings;
 mod typed_containers;
+mod unbound;
 
 use ferrojit_ir as ir;
 use ferrojit_syntax::{SourceText, Span};

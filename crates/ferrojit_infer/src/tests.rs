@@ -64,3 +64,63 @@ fn tuples_return_and_unpack() {
     let p = infer("def f(a, b):\n    a, b = b, a\n    return a, b\n", &[Type::INT64, Type::FLOAT64]).unwrap();
     assert_eq!(p.root().ret, Type::Tuple(vec![Type::FLOAT64, Type::FLOAT64]));
 }
+
+/// The definite-assignment analysis (`unbound`): each case is a function and, for a read of a
+/// variable on a line (the function's `def` is line 1), what the analysis finds there.
+#[test]
+fn definite_assignment_of_reads() {
+    use crate::unbound::{analyse, Binding::*};
+    let cases: &[(&str, &[(&str, u32, crate::unbound::Binding)])] = &[
+        ("def f(c):\n    if c:\n        x = 1\n    return x\n", &[("x", 4, Maybe), ("c", 2, Bound)]),
+        ("def f(c):\n    if c:\n        x = 1\n    else:\n        x = 2\n    return x\n", &[("x", 6, Bound)]),
+        ("def f(c):\n    if c:\n        x = 1\n    else:\n        return 0\n    return x\n", &[("x", 6, Bound)]),
+        ("def f(n):\n    y = n + x\n    x = 1\n    return x\n", &[("x", 2, Unbound), ("x", 4, Bound)]),
+        ("def f(n):\n    for i in range(n):\n        pass\n    return i\n", &[("i", 4, Maybe)]),
+        ("def f(n):\n    while True:\n        x = n\n        if x > 3:\n            break\n        n += 1\n    return x\n", &[("x", 7, Bound)]),
+        ("def f(n):\n    while n > 0:\n        x = n\n        break\n    return x\n", &[("x", 5, Maybe)]),
+        ("def f(n):\n    for i in range(n):\n        if i == 2:\n            break\n    else:\n        r = 1\n    return r\n", &[("r", 7, Maybe)]),
+        ("def f(n):\n    for i in range(n):\n        if i == 2:\n            r = 0\n            break\n    else:\n        r = 1\n    return r\n", &[("r", 8, Bound)]),
+        ("def f(n):\n    t = 0\n    for i in range(n):\n        if i > 0:\n            t += p\n        p = i\n    return t\n", &[("p", 5, Maybe)]),
+        ("def f(n):\n    for i in range(n):\n        if i > 0:\n            t = p\n        p = i\n        del p\n    return n\n", &[("p", 4, Maybe)]),
+        ("def f(x):\n    del x\n    return x\n", &[("x", 3, Unbound)]),
+        ("def f(c):\n    a = 1\n    if c:\n        del a\n    del a\n", &[("a", 5, Maybe)]),
+        ("def f(n):\n    s = [(y := i) for i in range(n)]\n    return y\n", &[("y", 3, Maybe)]),
+        ("def f(c):\n    if c and (y := 1):\n        return y\n    return y\n", &[("y", 3, Bound), ("y", 4, Maybe)]),
+        ("def f(c):\n    z = (y := 1) if c else 2\n    return y\n", &[("y", 3, Maybe)]),
+        ("def f(c):\n    if c or (y := 0):\n        return 1\n    return y\n", &[("y", 4, Bound)]),
+        ("def f(c):\n    if not (c and (y := 1)):\n        return 0\n    return y\n", &[("y", 4, Bound)]),
+        ("def f(c):\n    while not c:\n        x = 1\n        c = True\n    return x\n", &[("x", 5, Maybe)]),
+        ("def f(n):\n    s = [i for i in range(n) if (k := i) > 1]\n    return k\n", &[("k", 3, Maybe)]),
+        ("def f(c):\n    if c:\n        return 1\n        v = 2\n    return 0\n", &[]),
+        ("def f(n):\n    x = 0\n    while n > 0:\n        x = n\n        n -= 1\n    return x\n", &[("x", 6, Bound)]),
+        ("def f(n):\n    while (x := n) > 5:\n        n -= 1\n    return x\n", &[("x", 4, Bound)]),
+        ("def f(c):\n    assert False\n    return x\n    x = 1\n", &[]),
+    ];
+    for (text, expected) in cases {
+        let source = SourceText::new("t.py", 1, *text);
+        let def = parse_function(&source).unwrap();
+        let facts = analyse(&def);
+        for (name, line, binding) in expected.iter() {
+            assert_eq!(facts.on_line(name, *line), vec![*binding], "`{name}` on line {line} of:\n{text}");
+        }
+    }
+    // An inner function reading a variable that may be unbound where it is defined: the
+    // variable becomes a cell; one bound there stays captured by value.
+    let source = SourceText::new("t.py", 1, "def f(c):\n    if c:\n        x = 1\n    y = 2\n    g = lambda: x + y\n    return g()\n");
+    assert_eq!(analyse(&parse_function(&source).unwrap()).captured_unbound, vec!["x".to_string()]);
+}
+
+/// Each loop's body is analysed once, however deep the loops nest: forty nested loops (whose
+/// iterations, followed one by one, would take 2**40 passes) are analysed at once.
+#[test]
+fn definite_assignment_of_deep_loops_is_linear() {
+    let depth = 40;
+    let mut text = String::from("def f(n):\n");
+    for d in 0..depth {
+        text.push_str(&format!("{}for i{d} in range(n):\n", "    ".repeat(d + 1)));
+    }
+    text.push_str(&format!("{}x = i0\n    return x\n", "    ".repeat(depth + 1)));
+    let source = SourceText::new("t.py", 1, text);
+    let facts = crate::unbound::analyse(&parse_function(&source).unwrap());
+    assert_eq!(facts.on_line("x", depth as u32 + 3), vec![crate::unbound::Binding::Maybe]);
+}
