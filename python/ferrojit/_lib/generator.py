@@ -1058,9 +1058,13 @@ def _choice_indices_typing(rng, population, size, replace, p, shuffle, from_arra
     if weighted and p.ndim != 1:
 
         def not_one_dimensional(rng, population, size, replace, p, shuffle, from_array):
-            if p.ndim != 1:
+            # The raise sits behind a test made at run time (`p.ndim` is a constant, and the
+            # code after a branch known to raise is not compiled): the function keeps the
+            # return type of the other implementation, which its callers index.
+            found = np.empty(1, np.int64)
+            if found.size == 1:
                 raise ValueError("p must be 1-dimensional")
-            return np.empty(1, np.int64)
+            return found
 
         return not_one_dimensional
 
