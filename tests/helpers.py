@@ -255,3 +255,36 @@ def compile_error_of_call(directory, header, call):
     with pytest.raises((ferrojit.errors.TypingError, ferrojit.errors.UnsupportedError)) as error:
         module.refused()
     return str(error.value)
+
+
+def plain_python(pyfunc):
+    """`pyfunc` as plain Python all the way down: with the module's compiled functions replaced
+    by their Python functions (a compiled function cannot take a Python function)."""
+    import types
+
+    namespace = dict(pyfunc.__globals__)
+    for name, value in list(namespace.items()):
+        if isinstance(value, ferrojit.Dispatcher):
+            namespace[name] = types.FunctionType(value.py_func.__code__, namespace, name, value.py_func.__defaults__)
+    return types.FunctionType(pyfunc.__code__, namespace, pyfunc.__name__, pyfunc.__defaults__)
+
+
+def run_both(pyfunc, *args, plain=False, **kwargs):
+    """Runs `pyfunc` as Python (with `plain`, calling the Python functions of the compiled ones it
+    calls: see `plain_python`) and compiled, each on deep copies of the arguments: the same
+    result (type and value), or the same exception class and message. Returns the compiled
+    result or exception."""
+    import copy
+
+    cfunc = ferrojit.njit(pyfunc)
+    reference = plain_python(pyfunc) if plain else pyfunc
+    try:
+        expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
+        with pytest.raises(type(exc)) as info:
+            cfunc(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        assert str(info.value) == str(exc)
+        return info.value
+    got = cfunc(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    assert_same(got, to_python(expected))
+    return got

@@ -12,7 +12,6 @@ import copy
 import functools
 import math
 import operator
-import types
 
 import numpy as np
 import pytest
@@ -20,32 +19,13 @@ import pytest
 import ferrojit
 from ferrojit import _native, njit
 from ferrojit.errors import TypingError, UnsupportedError
-from helpers import assert_same, case_id, to_python
-
-
-def plain(pyfunc):
-    """`pyfunc` as plain Python all the way down: with the module's compiled functions replaced
-    by their Python functions (a compiled function cannot take a Python function)."""
-    namespace = dict(pyfunc.__globals__)
-    for name, value in list(namespace.items()):
-        if isinstance(value, ferrojit.Dispatcher):
-            namespace[name] = types.FunctionType(value.py_func.__code__, namespace, name, value.py_func.__defaults__)
-    return types.FunctionType(pyfunc.__code__, namespace, pyfunc.__name__, pyfunc.__defaults__)
+from helpers import assert_same, case_id, plain_python, to_python
+from helpers import run_both as run_both_in_python
 
 
 def run_both(pyfunc, *args):
-    """Runs `pyfunc` plain and compiled; the same result, or the same exception and message."""
-    cfunc = njit(pyfunc)
-    try:
-        expected = plain(pyfunc)(*copy.deepcopy(args))
-    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
-        with pytest.raises(type(exc)) as info:
-            cfunc(*copy.deepcopy(args))
-        assert str(info.value) == str(exc)
-        return info.value
-    got = cfunc(*copy.deepcopy(args))
-    assert_same(got, to_python(expected))
-    return got
+    """`helpers.run_both`, the compiled functions `pyfunc` calls run as Python on its Python side."""
+    return run_both_in_python(pyfunc, *args, plain=True)
 
 
 # ---- inner functions and lambdas ------------------------------------------------------------
@@ -807,7 +787,7 @@ def test_closures_release_what_they_capture(pyfunc, args):
     run(*copy.deepcopy(args), False)
     live0 = _native.live_allocations()
     for _ in range(50):
-        assert_same(run(*copy.deepcopy(args), False), to_python(plain(pyfunc)(*copy.deepcopy(args), False)))
+        assert_same(run(*copy.deepcopy(args), False), to_python(plain_python(pyfunc)(*copy.deepcopy(args), False)))
         with pytest.raises(ValueError, match="midway"):
             run(*copy.deepcopy(args), True)
     assert _native.live_allocations() == live0

@@ -11,7 +11,6 @@ Each row of a table is a plain function; it runs as plain Python and compiled, a
 must be the same (type and value) or the same exception (class and message)."""
 import copy
 import itertools
-import types
 
 import numpy as np
 import pytest
@@ -19,32 +18,13 @@ import pytest
 import ferrojit
 from ferrojit import _native, njit
 from ferrojit.errors import TypingError, UnsupportedError
-from helpers import assert_same, case_id, to_python
-
-
-def plain(pyfunc):
-    """`pyfunc` as plain Python all the way down: with the module's compiled functions replaced
-    by their Python functions."""
-    namespace = dict(pyfunc.__globals__)
-    for name, value in list(namespace.items()):
-        if isinstance(value, ferrojit.Dispatcher):
-            namespace[name] = types.FunctionType(value.py_func.__code__, namespace, name, value.py_func.__defaults__)
-    return types.FunctionType(pyfunc.__code__, namespace, pyfunc.__name__, pyfunc.__defaults__)
+from helpers import assert_same, case_id, plain_python, to_python
+from helpers import run_both as run_both_in_python
 
 
 def run_both(pyfunc, *args):
-    """Runs `pyfunc` plain and compiled; the same result, or the same exception and message."""
-    cfunc = njit(pyfunc)
-    try:
-        expected = plain(pyfunc)(*copy.deepcopy(args))
-    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
-        with pytest.raises(type(exc)) as info:
-            cfunc(*copy.deepcopy(args))
-        assert str(info.value) == str(exc)
-        return info.value
-    got = cfunc(*copy.deepcopy(args))
-    assert_same(got, to_python(expected))
-    return got
+    """`helpers.run_both`, the compiled functions `pyfunc` calls run as Python on its Python side."""
+    return run_both_in_python(pyfunc, *args, plain=True)
 
 
 # ---- generator functions ---------------------------------------------------------------------
@@ -579,7 +559,7 @@ def test_generator_called_from_python_yields_what_python_yields(cfunc, args):
     g = cfunc(*copy.deepcopy(args))
     assert type(g).__name__ == "generator"
     assert iter(g) is g
-    assert_same(list(g), to_python(list(plain(cfunc.py_func)(*copy.deepcopy(args)))))
+    assert_same(list(g), to_python(list(plain_python(cfunc.py_func)(*copy.deepcopy(args)))))
     with pytest.raises(StopIteration):
         next(g)
 

@@ -19,24 +19,9 @@ import pytest
 import ferrojit
 from ferrojit import _native, njit
 from ferrojit.errors import TypingError, UnsupportedError
-from helpers import assert_same, case_id, to_python
+from helpers import assert_same, case_id, run_both, to_python
 
 THIS_FILE = "test_language_features.py"
-
-
-def run_both(pyfunc, *args, **kwargs):
-    """Runs `pyfunc` plain and compiled: the same result, or the same exception and message."""
-    cfunc = njit(pyfunc)
-    try:
-        expected = pyfunc(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
-        with pytest.raises(type(exc)) as info:
-            cfunc(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        assert str(info.value) == str(exc)
-        return info.value
-    got = cfunc(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-    assert_same(got, to_python(expected))
-    return got
 
 
 def compile_error(pyfunc, args, error, message, line_text):

@@ -17,22 +17,7 @@ import pytest
 
 from ferrojit import _native, njit
 from ferrojit.errors import TypingError
-from helpers import assert_same, case_id, to_python
-
-
-def run_both(pyfunc, *args):
-    """Runs `pyfunc` plain and compiled: the same result, or the same exception and message."""
-    cfunc = njit(pyfunc)
-    try:
-        expected = pyfunc(*copy.deepcopy(args))
-    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
-        with pytest.raises(type(exc)) as info:
-            cfunc(*copy.deepcopy(args))
-        assert str(info.value) == str(exc)
-        return info.value
-    got = cfunc(*copy.deepcopy(args))
-    assert_same(to_python(got), to_python(expected))
-    return got
+from helpers import assert_same, case_id, run_both, to_python
 
 
 @njit
