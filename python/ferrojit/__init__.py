@@ -23,6 +23,36 @@ def literal_unroll(container: _R) -> _R:
     return container
 
 
+def prange(*args: int) -> range:
+    """Numba's ``prange``: in a function compiled with ``parallel=True``, ``for i in
+    prange(...)`` runs its iterations on the thread pool (see the README's "Parallel loops");
+    elsewhere, and in Python, it is ``range``."""
+    return range(*args)
+
+
+def set_num_threads(n: int) -> None:
+    """Numba's ``set_num_threads``: the number of threads (1 to the pool's size) that the
+    parallel loops started by the calling thread use."""
+    from . import _native
+
+    _native.set_num_threads(n)
+
+
+def get_num_threads() -> int:
+    """Numba's ``get_num_threads``: the threads the calling thread's parallel loops use."""
+    from . import _native
+
+    return _native.get_num_threads()
+
+
+def get_thread_id() -> int:
+    """Numba's ``get_thread_id``: the index of the pool thread running the caller (0 outside
+    the pool)."""
+    from . import _native
+
+    return _native.get_thread_id()
+
+
 def _mark_finalizing_thread() -> None:
     """The thread that runs ``atexit`` callbacks is the one that finalizes the interpreter;
     compiled calls on other threads must not take the GIL back during finalization (see
@@ -65,5 +95,5 @@ def __getattr__(name: str) -> object:
 _mark_finalizing_thread()
 _start_warm_up()
 # In the one form of extension that type checkers follow (for the names `import *` gives).
-__all__ = ["njit", "jit", "vectorize", "guvectorize", "literal_unroll", "errors", "types", "Dispatcher"]
+__all__ = ["njit", "jit", "vectorize", "guvectorize", "literal_unroll", "prange", "set_num_threads", "get_num_threads", "get_thread_id", "errors", "types", "Dispatcher"]
 __all__ += types.__all__

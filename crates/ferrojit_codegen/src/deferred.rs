@@ -121,6 +121,7 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         ExprKind::Call { .. }
         | ExprKind::Runtime { .. }
         | ExprKind::Resume(_)
+        | ExprKind::ParallelFor { .. }
         | ExprKind::ArrayView { .. }
         | ExprKind::Transpose { .. }
         | ExprKind::FieldView { .. }

@@ -48,7 +48,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// The address of item `index` of a list of `item`s.
-    fn list_item_ptr(&self, list: PointerValue<'ctx>, item: &Type, index: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
+    pub(crate) fn list_item_ptr(&self, list: PointerValue<'ctx>, item: &Type, index: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
         let ptr = self.cx.ptr_type(AddressSpace::default());
         let items = self.b.build_load(ptr, self.list_field(list, ITEMS_OFFSET)?, "items")?.into_pointer_value();
         let offset = self.b.build_int_mul(index, self.i64(slot_bytes(item)), "offset")?;
@@ -76,7 +76,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// A new list of `len` zeroed `item`s.
-    fn new_list(&mut self, item: &Type, len: IntValue<'ctx>) -> Result<Value<'ctx>> {
+    pub(crate) fn new_list(&mut self, item: &Type, len: IntValue<'ctx>) -> Result<Value<'ctx>> {
         let cx = self.cx;
         let ptr = cx.ptr_type(AddressSpace::default());
         let heap = self.heap_descriptor(item);

@@ -997,6 +997,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 v
             }
             ExprKind::Resume(g) => self.resume(g, &e.ty)?,
+            ExprKind::ParallelFor { symbol, args, trip } => self.parallel_for(symbol, args, trip, &e.ty)?,
             ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,

@@ -906,6 +906,18 @@ impl FnInfer<'_> {
                 _ => {}
             }
         }
+        // The calls `prange` loops are rewritten into (see `parallel`).
+        if let ast::ExprKind::Name(n) = &func.kind {
+            if n == crate::parallel::RUN {
+                let mut setup = Vec::new();
+                let run = self.parallel_run(args, span, &mut setup)?;
+                let (ty, span) = (run.ty.clone(), run.span);
+                return Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: setup, value: run.boxed() }, ty, span)));
+            }
+            if n == crate::parallel::IDENTITY {
+                return self.reduction_identity(args, span).map(Value::Expr);
+            }
+        }
         if self.is_builtin(func, "isinstance")? {
             return self.isinstance(args, keywords, span);
         }

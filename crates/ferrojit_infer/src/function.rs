@@ -934,12 +934,19 @@ impl<'a> FnInfer<'a> {
         Ok(match &func.kind {
             ast::ExprKind::Name(n) if !self.names.contains_key(n) => {
                 match self.global(n, func.span)? {
+                    // `prange` outside a loop rewritten to run in parallel (see `parallel`).
+                    GlobalValue::Function(q) if name == "range" && q == "ferrojit.prange" => true,
                     GlobalValue::Function(q) => q == format!("builtins.{name}"),
                     // A built-in the library implements (`list`, `sum`, `sorted`).
                     GlobalValue::Overloaded(key) => crate::overloads::library_name(key).is_some_and(|q| q == format!("builtins.{name}")),
                     _ => false,
                 }
             }
+            // `ferrojit.prange` (`numba.prange` after `import ferrojit as numba`).
+            ast::ExprKind::Attribute { value, attr } if name == "range" && attr == "prange" => match &value.kind {
+                ast::ExprKind::Name(m) if !self.names.contains_key(m) => matches!(self.global(m, value.span)?, GlobalValue::Module(crate::env::ModuleKind::Ferrojit)),
+                _ => false,
+            },
             _ => false,
         })
     }

@@ -165,6 +165,20 @@ impl FnInfer<'_> {
         Ok(())
     }
 
+    /// The number of items of `range(start, stop, step)` (int64 operands, each evaluated once
+    /// by `setup` or a plain read), with `range()`'s `ValueError` for a zero step in `setup`.
+    pub(crate) fn range_count(&mut self, start: ir::Expr, stop: ir::Expr, step: ir::Expr, span: Span, setup: &mut Vec<ir::Stmt>) -> ir::Expr {
+        let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
+        setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
+        // Ascending: (stop - start + step - 1) // step; descending mirrored; at least 0.
+        let minus_one = |e| binary(BinaryOp::Sub, e, int(1, span), span);
+        let up = binary(BinaryOp::FloorDiv, minus_one(binary(BinaryOp::Add, binary(BinaryOp::Sub, stop.clone(), start.clone(), span), step.clone(), span)), step.clone(), span);
+        let neg_step = binary(BinaryOp::Sub, int(0, span), step.clone(), span);
+        let down = binary(BinaryOp::FloorDiv, minus_one(binary(BinaryOp::Sub, binary(BinaryOp::Sub, start, stop, span), step.clone(), span)), neg_step, span);
+        let n = self.hold(if_exp(compare(CmpOp::Gt, step, int(0, span), span), up, down, span), setup);
+        if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span)
+    }
+
     /// The walk of `iter` by the loop whose index is `k`; what must run once before the loop
     /// goes to `setup`.
     fn iterable_walk(&mut self, iter: &ast::Expr, k: LocalId, setup: &mut Vec<ir::Stmt>) -> Result<Walk> {
@@ -190,15 +204,7 @@ impl FnInfer<'_> {
                     let item = binary(BinaryOp::Add, start, self.local_expr(k, span), span);
                     return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None });
                 };
-                let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
-                setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
-                // Ascending: (stop - start + step - 1) // step; descending mirrored; at least 0.
-                let minus_one = |e| binary(BinaryOp::Sub, e, int(1, span), span);
-                let up = binary(BinaryOp::FloorDiv, minus_one(binary(BinaryOp::Add, binary(BinaryOp::Sub, stop.clone(), start.clone(), span), step.clone(), span)), step.clone(), span);
-                let neg_step = binary(BinaryOp::Sub, int(0, span), step.clone(), span);
-                let down = binary(BinaryOp::FloorDiv, minus_one(binary(BinaryOp::Sub, binary(BinaryOp::Sub, start.clone(), stop, span), step.clone(), span)), neg_step, span);
-                let n = self.hold(if_exp(compare(CmpOp::Gt, step.clone(), int(0, span), span), up, down, span), setup);
-                let count = if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span);
+                let count = self.range_count(start.clone(), stop, step.clone(), span, setup);
                 let item = binary(BinaryOp::Add, start, binary(BinaryOp::Mul, self.local_expr(k, span), step, span), span);
                 return Ok(Walk { count, advance: vec![], item, start: vec![], nest: vec![], more: None });
             }

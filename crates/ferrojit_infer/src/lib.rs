@@ -54,6 +54,7 @@ mod unpack;
 mod linalg;
 mod lists;
 mod named_tuples;
+pub mod parallel;
 pub mod overloads;
 mod registry;
 mod strings;

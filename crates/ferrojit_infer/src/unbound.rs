@@ -71,6 +71,14 @@ impl Facts {
         }
     }
 
+    /// The reads (and `del`s) that some path reaches with the variable unbound: each
+    /// variable's name and the read's span, in the order of the source.
+    pub(crate) fn unbound_reads(&self) -> Vec<(String, Span)> {
+        let mut out: Vec<(String, Span)> = self.sites.iter().filter(|(_, (_, b))| *b != Binding::Bound).map(|(span, (n, _))| (n.clone(), *span)).collect();
+        out.sort_by_key(|(_, span)| (span.line, span.col));
+        out
+    }
+
     /// The bindings found at the reads (and `del`s) of `name` on `line`, for tests.
     #[cfg(test)]
     pub fn on_line(&self, name: &str, line: u32) -> Vec<Binding> {

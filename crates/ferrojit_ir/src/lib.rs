@@ -105,7 +105,7 @@ impl Function {
             s.any_expr(
                 &mut |e| {
                     let called = match &e.kind {
-                        ExprKind::Call { symbol, .. } => Some(symbol),
+                        ExprKind::Call { symbol, .. } | ExprKind::ParallelFor { symbol, .. } => Some(symbol),
                         ExprKind::Resume(g) => match &g.ty {
                             Type::Generator(g) => Some(&g.symbol),
                             _ => None,
@@ -437,6 +437,13 @@ pub enum ExprKind {
     /// more values (and on every resumption after that). An exception raised inside the
     /// generator propagates. Typed `Tuple(bool, yield type)`.
     Resume(Box<Expr>),
+    /// A `prange` loop run on the thread pool: the `trip` iterations are cut into chunks
+    /// (`ferrojit_runtime::parallel`), and the function `symbol` runs each, called with `args`
+    /// followed by the chunk's first and last-plus-one iteration numbers (two int64s). Its
+    /// results, one per chunk in the order of the iterations, make the list this evaluates to
+    /// (typed `List(<symbol's return type>)`, a new reference). The first exception a chunk
+    /// raises propagates, after every chunk has stopped.
+    ParallelFor { symbol: String, args: Vec<Expr>, trip: Box<Expr> },
 }
 
 #[derive(Clone, Debug)]
@@ -970,6 +977,10 @@ macro_rules! each_child {
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => args.$iter().for_each(|e| $f(e)),
             ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
+            ExprKind::ParallelFor { args, trip, .. } => {
+                $f(trip);
+                args.$iter().for_each(|e| $f(e));
+            }
             ExprKind::AxisReduce { array, axis, .. } => {
                 $f(array);
                 $f(axis);
@@ -1009,7 +1020,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } => true,
             // Runtime functions return new references (or immortal values, which are as good).
             ExprKind::Call { .. } | ExprKind::Runtime { .. } | ExprKind::Resume(_) => self.ty.holds_heap(),
             _ => false,
@@ -1039,6 +1050,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => false,
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
+            ExprKind::ParallelFor { args, trip, .. } => trip.any(pred) || any_of(args, pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
             ExprKind::BroadcastShape(operands) => any_of(operands, pred),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) | ExprKind::Resume(x) => x.any(pred),
@@ -1108,6 +1120,10 @@ impl Expr {
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
+            ExprKind::ParallelFor { args, trip, .. } => {
+                trip.rewrite(f);
+                all(args, f);
+            }
             ExprKind::AxisReduce { array, axis, .. } => {
                 array.rewrite(f);
                 axis.rewrite(f);

@@ -157,6 +157,7 @@ impl Printer<'_> {
             ExprKind::Cast(x) => format!("cast({})", self.expr(x)),
             ExprKind::Retain(x) => format!("retain({})", self.expr(x)),
             ExprKind::Resume(x) => format!("resume({})", self.expr(x)),
+            ExprKind::ParallelFor { symbol, args, trip } => format!("parallel_for[{}] {}({})", self.expr(trip), symbol, self.exprs(args)),
             ExprKind::Binary { op, lhs, rhs } => format!("({} {:?} {})", self.expr(lhs), op, self.expr(rhs)),
             ExprKind::Unary { op, operand } => format!("{:?}({})", op, self.expr(operand)),
             ExprKind::Compare { op, lhs, rhs } => format!("({} {} {})", self.expr(lhs), op.symbol(), self.expr(rhs)),

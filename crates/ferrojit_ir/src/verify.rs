@@ -376,6 +376,11 @@ impl Verifier<'_> {
                 self.expr(x)?;
                 expect(x.ty == e.ty && e.ty.holds_heap(), || mismatch("retained value", &x.ty))
             }
+            ExprKind::ParallelFor { args, trip, .. } => {
+                self.expr(trip)?;
+                args.iter().try_for_each(|a| self.expr(a))?;
+                expect(trip.ty == Type::INT64 && matches!(e.ty, Type::List(_)), || mismatch("parallel loop", &e.ty))
+            }
             ExprKind::Resume(g) => {
                 self.expr(g)?;
                 match &g.ty {

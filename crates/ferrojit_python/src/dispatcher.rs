@@ -53,8 +53,11 @@ pub struct DispatcherBase {
     overloads: Overloads<Overload>,
     /// The `boundscheck=True` option.
     boundscheck: bool,
-    /// The `nogil=True` option: the GIL is released while native code runs.
+    /// The `nogil=True` option: the GIL is released while native code runs (also with
+    /// `parallel=True`, whose loops run on other threads, which may need the GIL).
     nogil: bool,
+    /// The `parallel=True` option: `prange` loops run on the thread pool.
+    parallel: bool,
     /// The `cache=True` option.
     cache: bool,
     fastmath: FastMath,
@@ -93,7 +96,8 @@ impl DispatcherBase {
         };
         let flag = |name: &str| -> PyResult<bool> { Ok(option(name)?.map(|v| v.is_truthy()).transpose()?.unwrap_or(false)) };
         let boundscheck = flag("boundscheck")?;
-        let nogil = flag("nogil")?;
+        let parallel = flag("parallel")?;
+        let nogil = flag("nogil")? || parallel;
         let cache = flag("cache")?;
         let fallback = flag("_fallback")?;
         let forceobj = flag("forceobj")?;
@@ -162,6 +166,7 @@ impl DispatcherBase {
             source_seconds: std::sync::OnceLock::new(),
             boundscheck,
             nogil,
+            parallel,
             cache,
             fastmath,
             numpy_errors,
@@ -760,7 +765,7 @@ impl DispatcherBase {
         // as its globals are, as Numba freezes them.
         let globals = Box::new(PyGlobals::of_function(self.py_func.bind(py))?);
         let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
-        let source = if quick {
+        let mut source = if quick {
             match ferrojit_compiler::parse_function(&text) {
                 Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults, library: self.library },
                 Err(_) => return Ok(None),
@@ -768,6 +773,11 @@ impl DispatcherBase {
         } else {
             FunctionSource { library: self.library, ..ferrojit_compiler::function_source(self.id, &name, text, globals, defaults) }
         };
+        if self.parallel {
+            if let Ok(def) = &source.ast {
+                source.ast = ferrojit_compiler::parallel_loops(def, &*source.globals);
+            }
+        }
         let _ = self.source_seconds.set(seconds + started.elapsed().as_secs_f64());
         let source = Arc::new(source);
         let mut slot = self.source.lock().unwrap_or_else(|p| p.into_inner());

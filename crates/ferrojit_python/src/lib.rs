@@ -137,6 +137,33 @@ fn live_allocations() -> i64 {
     ferrojit_compiler::runtime::memory::live_allocations()
 }
 
+/// Numba's `set_num_threads`: how many threads the calling thread's parallel loops use.
+#[pyfunction]
+fn set_num_threads(n: i64) -> PyResult<()> {
+    let n = usize::try_from(n).unwrap_or(0);
+    ferrojit_compiler::runtime::parallel::set_num_threads(n).map_err(pyo3::exceptions::PyValueError::new_err)
+}
+
+/// Numba's `get_num_threads`.
+#[pyfunction]
+fn get_num_threads() -> usize {
+    ferrojit_compiler::runtime::parallel::get_num_threads()
+}
+
+/// Numba's `get_thread_id`: the pool thread running the caller, 0 outside the pool.
+#[pyfunction]
+fn get_thread_id() -> usize {
+    ferrojit_compiler::runtime::parallel::get_thread_id()
+}
+
+/// The size of the thread pool (`FERROJIT_NUM_THREADS`, `NUMBA_NUM_THREADS` or the usable
+/// cores) and the usable cores; a bad environment variable is a `ValueError`.
+#[pyfunction]
+fn thread_pool_size() -> PyResult<(usize, usize)> {
+    let configured = ferrojit_compiler::runtime::parallel::configured_threads().map_err(pyo3::exceptions::PyValueError::new_err)?;
+    Ok((configured, ferrojit_compiler::runtime::parallel::usable_cores()))
+}
+
 /// Arrays allocated by compiled code so far, freed or not (for tests that an expression
 /// allocates nothing).
 #[pyfunction]
@@ -265,6 +292,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<generators::CompiledGenerator>()?;
     m.add_function(wrap_pyfunction!(typed::typeof_name, m)?)?;
     m.add_function(wrap_pyfunction!(live_allocations, m)?)?;
+    m.add_function(wrap_pyfunction!(set_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_thread_id, m)?)?;
+    m.add_function(wrap_pyfunction!(thread_pool_size, m)?)?;
     m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;
     m.add_function(wrap_pyfunction!(linalg_routines, m)?)?;
     m.add_function(wrap_pyfunction!(library_units, m)?)?;

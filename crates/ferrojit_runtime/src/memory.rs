@@ -257,7 +257,11 @@ pub unsafe fn data(meminfo: *mut MemInfo) -> *mut u8 {
 pub unsafe extern "C" fn ferrojit_rt_incref(meminfo: *mut MemInfo) {
     if !is_borrowed(meminfo) {
         let count = &(*meminfo).refcount;
-        count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        if crate::parallel::regions_running() {
+            count.fetch_add(1, Ordering::Relaxed);
+        } else {
+            count.store(count.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -272,8 +276,14 @@ pub unsafe extern "C" fn ferrojit_rt_decref(meminfo: *mut MemInfo) {
         return;
     }
     let count = &(*meminfo).refcount;
-    let left = count.load(Ordering::Relaxed) - 1;
-    count.store(left, Ordering::Relaxed);
+    let left = if crate::parallel::regions_running() {
+        // Acquire-release, as `release`: the last holder sees every other thread's writes.
+        count.fetch_sub(1, Ordering::AcqRel) - 1
+    } else {
+        let left = count.load(Ordering::Relaxed) - 1;
+        count.store(left, Ordering::Relaxed);
+        left
+    };
     if left == 0 {
         free(meminfo);
     }

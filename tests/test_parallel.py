@@ -1,0 +1,495 @@
+"""`prange` loops under `parallel=True`: differential tests against the same code compiled
+serially and run by CPython (where `prange` is `range`), errors, exceptions, memory and the
+thread API.
+
+Float reductions add in a different order in parallel (each chunk sums its own iterations,
+then the partials are added in order), so float results agree within FLOAT_RTOL; integer
+reductions, and float reductions of integer-valued data, agree exactly.
+"""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import njit, prange
+from ferrojit.errors import UnsupportedError
+
+from helpers import import_written_module
+
+FLOAT_RTOL = 1e-12
+
+
+def reduce_sum(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * 2.0
+    return s
+
+
+def reduce_sum_rebinding(a):
+    s = 0
+    for i in prange(len(a)):
+        s = s + int(a[i])
+    return s
+
+
+def reduce_subtract(a):
+    s = 100.0
+    for i in prange(a.shape[0]):
+        s -= a[i]
+    return s
+
+
+def reduce_product(a):
+    p = 1.0
+    for i in prange(a.shape[0]):
+        p *= 1.0 + a[i] / 1000.0
+    return p
+
+
+def reduce_min_max_count(a):
+    lo = np.inf
+    hi = -np.inf
+    count = 0
+    for i in prange(1, a.shape[0], 3):
+        lo = min(lo, a[i])
+        hi = max(a[i], hi)
+        count += 1
+    return lo, hi, count
+
+
+def reduce_bits(a):
+    x = 0
+    y = -1
+    z = 0
+    for i in prange(a.shape[0]):
+        v = int(a[i])
+        x |= v
+        y &= v | 1
+        z ^= v
+    return x, y, z
+
+
+def reduce_int_min(a):
+    m = 1 << 40
+    for i in prange(a.shape[0]):
+        m = min(m, int(a[i]) * 3 - 7)
+    return m
+
+
+def private_variables(a):
+    out = np.empty_like(a)
+    for i in prange(a.shape[0]):
+        t = a[i] * 2.0
+        if t > 10.0:
+            u = t - 1.0
+        else:
+            u = t + 1.0
+        out[i] = u * u
+    return out
+
+
+def negative_step(a):
+    out = np.zeros(a.shape[0])
+    for i in prange(a.shape[0] - 1, -1, -2):
+        out[i] = a[i] + i
+    return out
+
+
+def runtime_step(a, start, stop, step):
+    s = 0
+    for i in prange(start, stop, step):
+        s += i * int(a[i % a.shape[0]])
+    return s
+
+
+def row_sums(m):
+    out = np.empty(m.shape[0])
+    for i in prange(m.shape[0]):
+        acc = 0.0
+        for j in range(m.shape[1]):
+            acc += m[i, j]
+        out[i] = acc
+    return out
+
+
+def array_reduction(m):
+    acc = np.zeros(m.shape[1])
+    for i in prange(m.shape[0]):
+        acc += m[i]
+    return acc
+
+
+def nested_prange(m):
+    total = 0.0
+    for i in prange(m.shape[0]):
+        for j in prange(m.shape[1]):
+            total += m[i, j] * (i + 1)
+    return total
+
+
+def two_loops(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        t = a[i] + 1.0
+        s += t
+    for i in prange(a.shape[0]):
+        t = a[i] - 1.0
+        s += t * t
+    return s
+
+
+def loop_in_loop(a, steps):
+    b = a.copy()
+    for _ in range(steps):
+        c = np.empty_like(b)
+        for i in prange(b.shape[0]):
+            c[i] = 0.5 * (b[i] + b[(i + 1) % b.shape[0]])
+        b = c
+    return b
+
+
+def reads_shared_scalar(a, scale):
+    offset = scale * 2.0
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * scale + offset
+    return s
+
+
+def complex_sum(a):
+    z = 0j
+    for i in prange(a.shape[0]):
+        z += complex(a[i], -a[i])
+    return z
+
+
+def continue_in_body(a):
+    s = 0
+    for i in prange(a.shape[0]):
+        if a[i] % 2 == 0:
+            continue
+        s += 1
+    return s
+
+
+def call_inside(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += math.sqrt(abs(a[i])) + helper(a[i])
+    return s
+
+
+@njit
+def helper(x):
+    return x * 0.5
+
+
+def list_reads(a):
+    weights = [1.0, 2.0, 3.0]
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * weights[i % 3]
+    return s
+
+
+INTS = np.arange(1, 1002, dtype=np.float64)  # integer-valued floats: sums are exact
+RAND = np.random.default_rng(5).random(10_007)
+MATRIX = np.arange(35 * 13, dtype=np.float64).reshape(35, 13)
+
+# (kernel, arguments, exact): `exact` compares with ==, else within FLOAT_RTOL.
+CASES = [
+    (reduce_sum, (INTS,), True),
+    (reduce_sum, (RAND,), False),
+    (reduce_sum, (INTS[:0],), True),
+    (reduce_sum, (INTS[:1],), True),
+    (reduce_sum, (INTS[::-3],), True),
+    (reduce_sum_rebinding, (INTS,), True),
+    (reduce_subtract, (INTS,), True),
+    (reduce_product, (RAND[:200],), False),
+    (reduce_min_max_count, (RAND,), True),
+    (reduce_min_max_count, (INTS[:2],), True),
+    (reduce_bits, (INTS,), True),
+    (reduce_int_min, (INTS[::-1],), True),
+    (private_variables, (RAND * 20,), True),
+    (negative_step, (RAND,), True),
+    (runtime_step, (INTS, 5, 900, 7), True),
+    (runtime_step, (INTS, 900, -40, -11), True),
+    (runtime_step, (INTS, 10, 10, 3), True),
+    (row_sums, (MATRIX,), True),
+    (row_sums, (np.asfortranarray(MATRIX),), True),
+    (array_reduction, (MATRIX,), True),
+    (array_reduction, (MATRIX[::-2, 1:],), True),
+    (nested_prange, (MATRIX,), True),
+    (two_loops, (INTS,), True),
+    (loop_in_loop, (RAND, 5), True),
+    (reads_shared_scalar, (INTS, 3.0), True),
+    (complex_sum, (INTS,), True),
+    (continue_in_body, (INTS,), True),
+    (call_inside, (INTS,), False),
+    (list_reads, (INTS,), True),
+]
+
+
+def same(got, expected, exact):
+    # Compiled code returns NumPy scalars as Python numbers, as Numba does.
+    if isinstance(expected, np.generic):
+        expected = expected.item()
+    assert type(got) is type(expected), (got, expected)
+    if isinstance(expected, tuple):
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            same(g, e, exact)
+    elif isinstance(expected, np.ndarray):
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        if exact:
+            np.testing.assert_array_equal(got, expected)
+        else:
+            np.testing.assert_allclose(got, expected, rtol=FLOAT_RTOL)
+    elif exact:
+        assert got == expected
+    else:
+        assert got == pytest.approx(expected, rel=FLOAT_RTOL)
+
+
+@pytest.mark.parametrize("kernel,args,exact", CASES, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+def test_parallel_matches_serial_and_python(kernel, args, exact):
+    parallel = njit(parallel=True)(kernel)
+    serial = njit(kernel)
+    expected = kernel(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    same(serial(*args), expected, exact)
+    same(parallel(*args), expected, exact)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_results_do_not_depend_on_the_thread_count_or_the_run(threads):
+    parallel = njit(parallel=True)(reduce_sum)
+    old = ferrojit.get_num_threads()
+    ferrojit.set_num_threads(threads)
+    try:
+        results = {parallel(RAND) for _ in range(20)}
+    finally:
+        ferrojit.set_num_threads(old)
+    # The chunks depend on the thread count only, never on timing.
+    assert len(results) == 1
+
+
+def test_prange_without_parallel_is_range():
+    assert list(prange(3, 10, 2)) == list(range(3, 10, 2))
+    assert njit(reduce_sum)(INTS) == reduce_sum(INTS)
+
+
+ERRORS = [
+    ("break", """
+        def f(a):
+            for i in prange(a.shape[0]):
+                if a[i] > 2:
+                    break
+            return a
+        """, "`break` inside a `prange` loop is not supported", 5),
+    ("return", """
+        def f(a):
+            for i in prange(a.shape[0]):
+                return i
+            return -1
+        """, "`return` inside a `prange` loop is not supported", 4),
+    ("else", """
+        def f(a):
+            for i in prange(a.shape[0]):
+                a[i] = 1
+            else:
+                a[0] = 2
+            return a
+        """, "a `prange` loop cannot have an `else` clause", 3),
+    ("carried", """
+        def f(a):
+            last = 0.0
+            for i in prange(a.shape[0]):
+                a[i] = last
+                last = a[i] + 1.0
+            return a
+        """, "`last` is read here before this iteration of the `prange` loop assigns it", 5),
+    ("read after", """
+        def f(a):
+            for i in prange(a.shape[0]):
+                t = a[i] * 2
+                a[i] = t
+            return t
+        """, "`t` is assigned in the `prange` loop on line 3", 6),
+    ("mixed operators", """
+        def f(a):
+            s = 0.0
+            for i in prange(a.shape[0]):
+                s += a[i]
+                s *= 2.0
+            return s
+        """, "`s` is read here before this iteration", 5),
+    ("tuple target", """
+        def f(a):
+            for i, j in prange(a.shape[0]):
+                a[i] = j
+            return a
+        """, "the target of a `prange` loop must be a name", 3),
+    ("keywords", """
+        def f(a):
+            for i in prange(stop=a.shape[0]):
+                a[i] = 1
+            return a
+        """, "`prange()` takes 1 to 3 positional arguments", 3),
+]
+
+
+@pytest.mark.parametrize("name,source,message,line", ERRORS, ids=[e[0] for e in ERRORS])
+def test_unsupported_loops_name_the_line(tmp_path, name, source, message, line):
+    module = import_written_module(tmp_path, "prange_errors", "from ferrojit import prange\n" + textwrap.dedent(source).lstrip("\n"))
+    f = njit(parallel=True)(module.f)
+    with pytest.raises(UnsupportedError) as info:
+        f(np.arange(5.0))
+    text = str(info.value)
+    assert message in text
+    assert f"prange_errors.py\", line {line}," in text
+
+
+def raises_in_chunk(a, limit):
+    out = np.zeros_like(a)
+    for i in prange(a.shape[0]):
+        row = np.empty(3)
+        row[:] = a[i]
+        if a[i] > limit:
+            raise ValueError("value above the limit")
+        out[i] = row.sum()
+    return out
+
+
+def index_error_in_chunk(a, k):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i + k]
+    return s
+
+
+def array_reduction_raises(m, bad_row):
+    acc = np.zeros(m.shape[1])
+    for i in prange(m.shape[0]):
+        if i == bad_row:
+            raise KeyError(i)
+        acc += m[i]
+    return acc
+
+
+def test_exceptions_reach_the_caller_with_nothing_leaked():
+    before = ferrojit._native.live_allocations()
+    f = njit(parallel=True)(raises_in_chunk)
+    for _ in range(20):
+        with pytest.raises(ValueError, match="value above the limit"):
+            f(RAND * 10, 9.0)
+    np.testing.assert_array_equal(f(INTS[:50], 1e9), raises_in_chunk(INTS[:50], 1e9))
+    g = njit(parallel=True, boundscheck=True)(index_error_in_chunk)
+    with pytest.raises(IndexError):
+        g(INTS, 1)
+    assert g(INTS, 0) == index_error_in_chunk(INTS, 0)
+    h = njit(parallel=True)(array_reduction_raises)
+    for bad in (0, 17, 34):
+        with pytest.raises(KeyError):
+            h(MATRIX, bad)
+    np.testing.assert_array_equal(h(MATRIX, -1), array_reduction_raises(MATRIX, -1))
+    assert ferrojit._native.live_allocations() == before
+
+
+def allocating_kernel(n):
+    total = 0.0
+    for i in prange(n):
+        tmp = np.arange(i % 7 + 1) * 1.0
+        parts = [tmp, tmp * 2.0]
+        total += parts[1].sum()
+    return total
+
+
+def test_memory_over_many_calls():
+    f = njit(parallel=True)(allocating_kernel)
+    expected = allocating_kernel(2000)
+    before = ferrojit._native.live_allocations()
+    for _ in range(50):
+        assert f(2000) == expected
+    assert ferrojit._native.live_allocations() == before
+
+
+def test_calls_from_several_threads_at_once():
+    f = njit(parallel=True)(reduce_sum)
+    expected = f(INTS)
+    results = []
+
+    def work():
+        results.append([f(INTS) for _ in range(50)])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r == expected for rs in results for r in rs)
+
+
+def test_thread_api():
+    size, cores = ferrojit._native.thread_pool_size()
+    assert size >= 1 and cores >= 1
+    old = ferrojit.get_num_threads()
+    assert 1 <= old <= size
+    for bad in (0, -1, size + 1):
+        with pytest.raises(ValueError, match=f"between 1 and {size}"):
+            ferrojit.set_num_threads(bad)
+    ferrojit.set_num_threads(1)
+    assert ferrojit.get_num_threads() == 1
+    ferrojit.set_num_threads(old)
+    assert ferrojit.get_thread_id() == 0
+
+
+def run_script(tmp_path, code):
+    """Runs `code` as a script file (compiled functions need a source file)."""
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent(code))
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("variable", ["FERROJIT_NUM_THREADS", "NUMBA_NUM_THREADS"])
+def test_thread_count_from_the_environment(variable):
+    code = """
+        import ferrojit
+        print(ferrojit._native.thread_pool_size()[0], ferrojit.get_num_threads())
+    """
+    env = {"FERROJIT_NUM_THREADS": "", "NUMBA_NUM_THREADS": ""}
+    env = {k: v for k, v in os.environ.items() if k not in env}
+    env[variable] = "3"
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=300)
+    assert out.stdout.split() == ["3", "3"], out.stderr
+
+
+def test_a_child_process_after_fork_runs_parallel_loops(tmp_path):
+    code = """
+        import os, numpy as np
+        from ferrojit import njit, prange
+
+        @njit(parallel=True)
+        def f(a):
+            s = 0.0
+            for i in prange(a.shape[0]):
+                s += a[i]
+            return s
+
+        a = np.arange(100000.0)
+        assert f(a) == a.sum()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if f(a) == a.sum() else 3)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status))
+    """
+    out = run_script(tmp_path, code)
+    assert out.stdout.strip() == "0", out.stderr
