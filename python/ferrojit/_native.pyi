@@ -125,6 +125,8 @@ def make_ufunc(
     identity: int,
     nout: int = ...,
     signature: Optional[str] = ...,
+    parallel: bool = ...,
+    ndims: int = ...,
 ) -> np.ufunc: ...
 class NeedsOverloads(Exception):
     """Raised by a compilation that needs typing functions to run first (internal)."""
