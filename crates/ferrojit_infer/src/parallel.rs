@@ -31,7 +31,9 @@
 //! A `prange` inside the body of another runs serially, as Numba's does, and so does every
 //! `prange` of a function compiled without `parallel=True`.
 
+use crate::bind::Args;
 use crate::env::{GlobalEnv, GlobalValue, ModuleKind};
+use crate::registry::Registry;
 use crate::expr::Value;
 use crate::function::{collect_assigned, contains_break, FnInfer, Result};
 use ferrojit_ir::{self as ir, Const, ExprKind};
@@ -458,6 +460,23 @@ fn replace_statement(stmts: &[Stmt], span: Span, by: &Stmt) -> Vec<Stmt> {
             Stmt { kind, span: s.span }
         })
         .collect()
+}
+
+/// The thread API in compiled code: `get_num_threads()`, `get_thread_id()`,
+/// `set_num_threads(n)` (Numba's, which its users call inside parallel functions).
+pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit.get_num_threads", "", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &[], ir::RuntimeFunc::GET_NUM_THREADS, span));
+    r.function("ferrojit.get_thread_id", "", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &[], ir::RuntimeFunc::GET_THREAD_ID, span));
+    r.function("ferrojit.set_num_threads", "n, /", set_num_threads);
+}
+
+/// `set_num_threads(n)`: the runtime call, then `None`.
+fn set_num_threads(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let Value::Expr(set) = crate::advanced_index::runtime_call(cx, args, &["n"], ir::RuntimeFunc::SET_NUM_THREADS, span)? else {
+        return Err(cx.internal(span, "a runtime call is an expression"));
+    };
+    let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![ir::Stmt { kind: ir::StmtKind::Expr(set), span }], value: none.boxed() }, Type::NoneType, span)))
 }
 
 fn int(v: i128, ty: &Type, span: Span) -> ir::Expr {
