@@ -503,6 +503,25 @@ def test_typing_errors_in_the_kernel_name_its_line():
     assert "return x + " in message
 
 
+def returns_an_array(a):
+    return a[-1] * np.ones(2)
+
+
+@pytest.mark.parametrize("kernel, options, text", [
+    (diff1, {"cval": 1j}, "cval, converted to the kernel's result type"),
+    (returns_an_array, {}, "the kernel's value, a scalar"),
+], ids=["complex cval", "array result"])
+def test_errors_in_the_loops_name_the_stencil(kernel, options, text):
+    """A cval or a kernel result that cannot fill the output is refused when the loops compile,
+    with a message naming the stencil's kernel, its file and line, and what went wrong."""
+    lines, start = inspect.getsourcelines(kernel)
+    with pytest.raises(TypingError) as error:
+        stencil(**options)(kernel)(np.arange(4.0))
+    message = str(error.value)
+    assert f"<stencil {kernel.__name__} ({__file__}, line {start})>" in message, message
+    assert text in message
+
+
 @pytest.mark.parametrize("call, error, text", [
     (lambda s: s(np.arange(5.0), np.arange(5.0)), TypingError, "reads 2-dimensional arrays"),
     (lambda s: s(np.ones((3, 3)), np.ones((3, 3)), 1), TypeError, r"^skewed\(\) takes 2 positional arguments but 3 were given$"),

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 
-from ._typing import TYPE_CHECKING
+from ._typing import TYPE_CHECKING, overload
 from .errors import TypingError
 
 if TYPE_CHECKING:
@@ -45,7 +45,13 @@ _MODES = ("constant",)
 _OPTIONS = ("cval", "standard_indexing", "neighborhood")
 
 
-def stencil(func_or_mode: Any = "constant", **options: Any) -> Any:
+@overload
+def stencil(func_or_mode: Callable[..., Any], /, **options: Any) -> StencilFunc: ...
+@overload
+def stencil(func_or_mode: str = "constant", /, **options: Any) -> Callable[[Callable[..., Any]], StencilFunc]: ...
+
+
+def stencil(func_or_mode: Any = "constant", /, **options: Any) -> Any:
     """Make a stencil from a kernel written with relative indices, as ``numba.stencil``.
 
     ``@stencil``, ``@stencil(neighborhood=((-1, 1), (-2, 2)))``, ``@stencil("constant",
@@ -232,23 +238,13 @@ class _Analysis:
     ``params``: the kernel's parameters; ``relative``: those indexed relatively, the first
     parameter first; ``ndim``: the number of dimensions of the arrays it reads;
     ``neighborhood``: per dimension (low, high), computed from the constant indices or given;
-    ``element_text``: the element function's source, whose first line is line ``first_line``
-    of ``filename``, with ``index_names`` as its added parameters; ``element_name``: its name;
-    ``wrapper``: how its text is compiled by Python (see `_make_element_function`)."""
+    ``element_text``: the element function's source (named ``element_name``, taking the
+    kernel's parameters then one index per dimension), whose first line is line
+    ``first_line`` of ``filename`` and is indented by ``indent``."""
 
-    def __init__(self, **fields: Any) -> None:
-        self.__dict__.update(fields)
-
-    params: list[str]
-    relative: list[str]
-    ndim: int
-    neighborhood: list[tuple[int, int]]
-    element_text: str
-    element_name: str
-    index_names: list[str]
-    filename: str
-    first_line: int
-    indent: str
+    def __init__(self, params: list[str], relative: list[str], ndim: int, neighborhood: list[tuple[int, int]], element_text: str, element_name: str, filename: str, first_line: int, indent: str) -> None:
+        self.params, self.relative, self.ndim, self.neighborhood = params, relative, ndim, neighborhood
+        self.element_text, self.element_name, self.filename, self.first_line, self.indent = element_text, element_name, filename, first_line, indent
 
 
 class _Source:
@@ -270,19 +266,19 @@ class _Source:
         text_line = self.lines[line - 1] if line <= len(self.lines) else ""
         return self.starts[line - 1] + len(text_line.encode("utf-8")[:col].decode("utf-8", "replace"))
 
-    def segment(self, node: ast.AST) -> str:
-        return self.text[self.offset(node.lineno, node.col_offset) : self.offset(node.end_lineno, node.end_col_offset)]  # type: ignore[attr-defined,arg-type]
+    def segment(self, node: Any) -> str:
+        return self.text[self.offset(node.lineno, node.col_offset) : self.offset(node.end_lineno, node.end_col_offset)]
 
 
 class _KernelError(Exception):
     """A kernel that is not a stencil, at a node of its source (raised as a TypingError)."""
 
-    def __init__(self, message: str, node: Optional[ast.AST], hint: Optional[str] = None) -> None:
+    def __init__(self, message: str, node: Any, hint: Optional[str] = None) -> None:
         super().__init__(message)
         self.message, self.node, self.hint = message, node, hint
 
 
-def _located(message: str, source: _Source, node: Optional[ast.AST], function: str, hint: Optional[str]) -> str:
+def _located(message: str, source: _Source, node: Any, function: str, hint: Optional[str]) -> str:
     """``message`` with the file, line and column of ``node``, its line underlined and the
     hint, as the compiler words its own errors."""
     if node is None:
@@ -291,8 +287,8 @@ def _located(message: str, source: _Source, node: Optional[ast.AST], function: s
         line = node.lineno
         text_line = source.lines[line - 1].rstrip("\r\n") if line <= len(source.lines) else ""
         start = len(text_line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
-        if node.end_lineno == line:  # type: ignore[attr-defined]
-            end = len(text_line.encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace"))  # type: ignore[attr-defined]
+        if node.end_lineno == line:
+            end = len(text_line.encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace"))
         else:
             end = len(text_line)
         out = f"{message}\n  File \"{source.filename}\", line {line + source.line_delta}, column {start + 1}, in {function}"
@@ -326,11 +322,8 @@ def _kernel_node(kernel: Callable[..., Any]) -> tuple[_Source, Any]:
             if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno and [a.arg for a in node.args.args] == params
         ]
         if len({source.segment(node) for node in found}) != 1:
-            raise TypingError(
-                f"cannot tell which lambda on line {code.co_firstlineno} of {code.co_filename} is the stencil kernel"
-                if found else f"cannot find the source code of the stencil kernel (a lambda on line {code.co_firstlineno} of {code.co_filename})"
-                f"\n  hint: define the kernel with `def`"
-            )
+            problem = "cannot tell which lambda" if found else "cannot find the lambda"
+            raise TypingError(f"{problem} on line {code.co_firstlineno} of {code.co_filename} is the stencil kernel\n  hint: define the kernel with `def`")
         return source, found[0]
     filename, first_line, text, _ = source_info(kernel, lines)
     # An indented function (a method, a kernel made inside a function) parses under `if 1:`.
@@ -378,17 +371,17 @@ def _analyse_node(kernel: Callable[..., Any], options: dict[str, Any], source: _
             if isinstance(target, ast.Name) and target.id in params:
                 raise _KernelError(f"a stencil kernel may not assign to its arguments' items (`{target.id}`): it returns the value of one output element", n)
 
-    subscripts = [n for n in ast.walk(node) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in relative_params]
+    subscripts: list[Any] = [n for n in ast.walk(node) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id in relative_params]
     for sub in subscripts:
         for item in sub.slice.elts if isinstance(sub.slice, ast.Tuple) else [sub.slice]:
             if isinstance(item, ast.Constant) and (not isinstance(item.value, int) or isinstance(item.value, bool)):
                 raise _KernelError("a relative stencil index must be an integer in each dimension", item)
     constants = _local_constants(node, params)
     given = options.get("neighborhood")
+    ndim: Optional[int] = None
     if given is not None:
         ndim = _check_neighborhood(given, node)
     else:
-        ndim = None
         for sub in subscripts:
             width = _index_width(sub.slice, constants)
             if width is None:
@@ -408,6 +401,7 @@ def _analyse_node(kernel: Callable[..., Any], options: dict[str, Any], source: _
             )
         if ndim is None:
             raise _not_constant(subscripts[0])
+    assert ndim is not None
     neighborhood = [[0, 0] for _ in range(ndim)]
     for sub in subscripts:
         offsets = _index_offsets(sub, ndim, constants)
@@ -425,10 +419,7 @@ def _analyse_node(kernel: Callable[..., Any], options: dict[str, Any], source: _
     relative = [p for p in relative_params if any(sub.value.id == p for sub in subscripts)]
     if params[0] not in relative:
         relative.insert(0, params[0])
-    return _Analysis(
-        params=params, relative=relative, ndim=ndim, neighborhood=bounds, element_text=text, element_name=name,
-        index_names=index_names, filename=source.filename, first_line=first_line, indent=indent,
-    )
+    return _Analysis(params, relative, ndim, bounds, text, name, source.filename, first_line, indent)
 
 
 def _own_nodes(body: list[Any]) -> Any:
@@ -582,14 +573,22 @@ def _absolute_subscript(sub: Any, index_names: list[str], ndim: int, relative_su
     import copy
 
     def shifted(offset: Any, d: int) -> Any:
+        # (Slices without bounds were refused by `_index_offsets`.)
         index = ast.Name(id=index_names[d], ctx=ast.Load())
         if isinstance(offset, ast.Slice):
-            return ast.Slice(lower=ast.BinOp(left=index, op=ast.Add(), right=offset.lower), upper=ast.BinOp(left=copy.copy(index), op=ast.Add(), right=offset.upper))
+            lower: Any = offset.lower
+            upper: Any = offset.upper
+            return ast.Slice(lower=ast.BinOp(left=index, op=ast.Add(), right=lower), upper=ast.BinOp(left=copy.copy(index), op=ast.Add(), right=upper))
         return ast.BinOp(left=index, op=ast.Add(), right=offset)
+
+    # The relative subscripts are known by the ids of the original nodes; a deep copy walks in
+    # the same order as its original.
+    duplicate = copy.deepcopy(sub)
+    marked = {id(c) for o, c in zip(ast.walk(sub), ast.walk(duplicate)) if id(o) in relative_subs}
 
     class Absolute(ast.NodeTransformer):
         def visit_Subscript(self, node: Any) -> Any:
-            relative = id(node) in relative_subs
+            relative = id(node) in marked
             self.generic_visit(node)
             if not relative:
                 return node
@@ -604,13 +603,6 @@ def _absolute_subscript(sub: Any, index_names: list[str], ndim: int, relative_su
             node.slice = items[0] if len(items) == 1 else ast.Tuple(elts=items, ctx=ast.Load())
             return node
 
-    # The ids of the original nodes mark the relative subscripts; the copy keeps the marks.
-    mapping: dict[int, int] = {}
-    duplicate = copy.deepcopy(sub)
-    for original, copied in zip(ast.walk(sub), ast.walk(duplicate)):
-        mapping[id(copied)] = id(original)
-    marks = {id(c) for c in ast.walk(duplicate) if mapping.get(id(c)) in relative_subs}
-    relative_subs = marks
     return Absolute().visit(duplicate)
 
 
@@ -643,9 +635,10 @@ def _element_text(source: _Source, node: Any, name: str, params: list[str], subs
         edits.append((start, end, replacement))
     header = f"def {name}({', '.join(params)}):"
     if isinstance(node, ast.Lambda):
-        begin, stop = source.offset(node.body.lineno, node.body.col_offset), source.offset(node.body.end_lineno, node.body.end_col_offset)
-        breaks = "\n" * (node.body.lineno - node.lineno)
-        return f"{header} return ({breaks}{_apply(source.text, begin, stop, edits)})\n", node.lineno + source.line_delta, ""
+        expression: Any = node.body
+        begin, stop = source.offset(expression.lineno, expression.col_offset), source.offset(expression.end_lineno, expression.end_col_offset)
+        newlines = "\n" * (expression.lineno - node.lineno)
+        return f"{header} return ({newlines}{_apply(source.text, begin, stop, edits)})\n", node.lineno + source.line_delta, ""
     first = node.body[0]
     header_start = source.offset(node.lineno, node.col_offset)
     body_start = source.offset(first.lineno, first.col_offset)
@@ -702,7 +695,8 @@ def _make_element_function(kernel: Callable[..., Any], analysis: _Analysis, jit_
     code = made.__code__
     cells = dict(zip(free, kernel.__closure__ or ()))
     closure = tuple(cells[n] for n in code.co_freevars) if code.co_freevars else None
-    function = type(kernel)(code, kernel.__globals__, name, None, closure)
+    function_type: Any = type(kernel)
+    function = function_type(code, kernel.__globals__, name, None, closure)
     function.__qualname__ = kernel.__qualname__
     if jit_disabled:
         return function
@@ -711,11 +705,6 @@ def _make_element_function(kernel: Callable[..., Any], analysis: _Analysis, jit_
     if not dispatcher._set_source(info, True, 0.0):
         dispatcher._set_source(info, False, 0.0)
     return dispatcher
-
-
-# The sources of loop functions by file name, kept so that `linecache` (which reading a
-# function's source falls back on for files that are not on disk) keeps giving them.
-_loop_sources: dict[str, list[str]] = {}
 
 
 def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool) -> Callable[..., Any]:
@@ -744,7 +733,7 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool)
             lines += [f"    if out.shape[{d}] < {shape}[{d}]:", f"        raise ValueError({_SMALLER_OUT!r})"]
         lines.append(f"    {result} = out")
         if cval_given:
-            lines.append(f"    {result}[:] = {names['cval']}")
+            lines.append(f"    {result}[:] = {names['cval']}{_CVAL_NOTE}")
     else:
         if stencil_func._jit_disabled:
             # Plain Python has no types without values: the type of the first interior element's
@@ -760,24 +749,28 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool)
         for d, (low, high) in enumerate(analysis.neighborhood):
             before = ":, " * d
             if -min(0, low) > 0:
-                lines.append(f"    {result}[{before}:{-min(0, low)}] = {names['cval']}")
+                lines.append(f"    {result}[{before}:{-min(0, low)}] = {names['cval']}{_CVAL_NOTE}")
             if max(0, high) > 0:
-                lines.append(f"    {result}[{before}max({shape}[{d}] - {max(0, high)}, 0):] = {names['cval']}")
+                lines.append(f"    {result}[{before}max({shape}[{d}] - {max(0, high)}, 0):] = {names['cval']}{_CVAL_NOTE}")
     for d, (low, high) in enumerate(analysis.neighborhood):
         loop = _outer_loop_name(False) if d == 0 else "range"
         lines.append(f"{'    ' * (d + 1)}for {indices[d]} in {loop}({-min(0, low)}, {shape}[{d}] - {max(0, high)}):")
     item = ", ".join(indices)
-    lines.append(f"{'    ' * (ndim + 1)}{result}[{item}] = {names['element']}({', '.join(params)}, {item})")
+    lines.append(f"{'    ' * (ndim + 1)}{result}[{item}] = {names['element']}({', '.join(params)}, {item})  # the kernel's value, a scalar")
     lines.append(f"    return {result}")
     text = "\n".join(lines) + "\n"
     filename = f"<stencil {stencil_func.__qualname__} ({analysis.filename}, line {analysis.first_line}){' with out' if with_out else ''}>"
-    _loop_sources[filename] = text.splitlines(keepends=True)
-    linecache.cache[filename] = (len(text), None, _loop_sources[filename], filename)
+    # Read through `linecache`, as the source of a file that is not on disk, when its
+    # dispatcher is made (right after this returns); an entry without a modification time
+    # stays in the cache.
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
     namespace: dict[str, Any] = {names["np"]: np, names["element"]: element, names["cval"]: stencil_func.options.get("cval", 0), names["result_dtype"]: _python_result_dtype}
     exec(compile(text, filename, "exec"), namespace)
     return namespace[loop_name]
 
 
+# Shown with the generated line in compile errors there.
+_CVAL_NOTE = "  # cval, converted to the kernel's result type"
 _SMALLER_SECONDARY = "an array the stencil reads relatively is smaller than its first array in some dimension"
 _SMALLER_OUT = "the stencil's out array is smaller than its input array in some dimension"
 
