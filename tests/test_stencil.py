@@ -308,6 +308,15 @@ def test_out_without_cval_keeps_the_border():
     assert_same_array(out, expected)
 
 
+@pytest.mark.parametrize("layout", ["F", "strided", "reversed"])
+def test_out_of_any_layout(layout):
+    s = stencil(cval=0.5)(laplace)
+    a = make_array((5, 6), "float64", "C", 3)
+    out = make_array((5, 6), "float64", layout, 4)
+    assert s(a, out=out) is out
+    assert_same_array(out, s(a))
+
+
 def test_out_with_cval_sets_all_of_a_larger_out():
     s = stencil(cval=2.5)(diff1)
     a = np.arange(5.0) ** 2
@@ -409,6 +418,24 @@ def test_a_kernel_inside_a_compiled_loop():
     for _ in range(3):
         expected = s(expected)
     assert_same_array(iterate(a, 3), expected)
+
+
+def test_the_switch_to_a_parallel_outer_loop(monkeypatch):
+    """`_outer_loop_name` alone decides the outermost loop of parallel stencils (`prange` once
+    ferrojit has it: bound here to `range`, which compiled code runs as `range`)."""
+    import linecache
+
+    from ferrojit import _stencil
+    from ferrojit.extending import _implementation
+
+    monkeypatch.setattr(_stencil, "_outer_loop_name", lambda parallel: "prange" if parallel else "range")
+    monkeypatch.setattr(ferrojit, "prange", range, raising=False)
+    s = stencil(laplace)
+    loops = s._loop_function(False, parallel=True)
+    text = "".join(linecache.getlines(loops.__code__.co_filename))
+    assert "    for i0 in prange(1, shape[0] - 1):\n        for i1 in range(1, shape[1] - 1):" in text, text
+    a = np.arange(30.0).reshape(5, 6) ** 2
+    assert_same_array(_implementation(loops, {})(a, None), s(a))
 
 
 # --- errors --------------------------------------------------------------------------------------

@@ -103,8 +103,8 @@ class StencilFunc:
         self._analysis = _analyse(kernel, options)
         given = options.get("neighborhood")
         self.neighborhood = given if given is not None else [list(pair) for pair in self._analysis.neighborhood]
-        # with out= (True) or without (False) -> the loop function, made on first use.
-        self._loop_functions: dict[bool, Callable[..., Any]] = {}
+        # (with out= or without, parallel or not) -> the loop function, made on first use.
+        self._loop_functions: dict[tuple[bool, bool], Callable[..., Any]] = {}
         self._element_function: Optional[Callable[..., Any]] = None
         # with out= or without -> what runs a call from Python: the loop function's dispatcher.
         self._runners: dict[bool, Callable[..., Any]] = {}
@@ -186,13 +186,14 @@ class StencilFunc:
             raise CallRefused(problem[1])
         return self._loop_function(with_out)
 
-    def _loop_function(self, with_out: bool) -> Callable[..., Any]:
+    def _loop_function(self, with_out: bool, parallel: bool = False) -> Callable[..., Any]:
         """The Python function (from generated source) that applies the kernel to a whole
-        array: ``loops(*kernel_arguments, out=None)``."""
-        loops = self._loop_functions.get(with_out)
+        array: ``loops(*kernel_arguments, out=None)``; with ``parallel``, its outermost loop is
+        parallel (see `_outer_loop_name`)."""
+        loops = self._loop_functions.get((with_out, parallel))
         if loops is None:
             element = self._element()
-            loops = self._loop_functions[with_out] = _make_loop_function(self, element, with_out)
+            loops = self._loop_functions[with_out, parallel] = _make_loop_function(self, element, with_out, parallel)
         return loops
 
     def _element(self) -> Any:
@@ -222,10 +223,11 @@ def _register_for_compiled_callers(stencil_func: StencilFunc) -> None:
 
 
 def _outer_loop_name(parallel: bool) -> str:
-    """The loop function's outermost loop: ``range``. With ``parallel`` (the stencil used in a
-    function compiled with ``parallel=True``) it is to be ``prange``, once ferrojit has
-    ``prange``: that switch is made here and nowhere else (and the loop function's namespace
-    then needs ``prange`` bound, see `_make_loop_function`)."""
+    """The name of the callable the loop function's outermost loop iterates over: ``range``,
+    or, for a ``parallel`` stencil, ferrojit's ``prange`` once it exists (until then
+    ``parallel`` is False everywhere: neither a call from Python nor the typing function of a
+    compiled call knows the caller's ``parallel=True`` yet). This is the one switch; a name
+    other than ``range`` is looked up in the ``ferrojit`` package."""
     return "range"
 
 
@@ -281,19 +283,16 @@ class _KernelError(Exception):
 def _located(message: str, source: _Source, node: Any, function: str, hint: Optional[str]) -> str:
     """``message`` with the file, line and column of ``node``, its line underlined and the
     hint, as the compiler words its own errors."""
-    if node is None:
-        out = f"{message}\n  File \"{source.filename}\", in {function}"
+    line = node.lineno
+    text_line = source.lines[line - 1].rstrip("\r\n") if line <= len(source.lines) else ""
+    start = len(text_line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
+    if node.end_lineno == line:
+        end = len(text_line.encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace"))
     else:
-        line = node.lineno
-        text_line = source.lines[line - 1].rstrip("\r\n") if line <= len(source.lines) else ""
-        start = len(text_line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace"))
-        if node.end_lineno == line:
-            end = len(text_line.encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace"))
-        else:
-            end = len(text_line)
-        out = f"{message}\n  File \"{source.filename}\", line {line + source.line_delta}, column {start + 1}, in {function}"
-        if text_line.strip():
-            out += f"\n    {text_line}\n    {' ' * start}{'^' * max(end - start, 1)}"
+        end = len(text_line)
+    out = f"{message}\n  File \"{source.filename}\", line {line + source.line_delta}, column {start + 1}, in {function}"
+    if text_line.strip():
+        out += f"\n    {text_line}\n    {' ' * start}{'^' * max(end - start, 1)}"
     if hint:
         out += f"\n  hint: {hint}"
     return out
@@ -322,8 +321,9 @@ def _kernel_node(kernel: Callable[..., Any]) -> tuple[_Source, Any]:
             if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno and [a.arg for a in node.args.args] == params
         ]
         if len({source.segment(node) for node in found}) != 1:
-            problem = "cannot tell which lambda" if found else "cannot find the lambda"
-            raise TypingError(f"{problem} on line {code.co_firstlineno} of {code.co_filename} is the stencil kernel\n  hint: define the kernel with `def`")
+            where = f"on line {code.co_firstlineno} of {code.co_filename}"
+            problem = f"cannot tell which lambda {where} is the stencil kernel" if found else f"cannot find the stencil kernel's lambda {where}"
+            raise TypingError(f"{problem}\n  hint: define the kernel with `def`")
         return source, found[0]
     filename, first_line, text, _ = source_info(kernel, lines)
     # An indented function (a method, a kernel made inside a function) parses under `if 1:`.
@@ -707,7 +707,7 @@ def _make_element_function(kernel: Callable[..., Any], analysis: _Analysis, jit_
     return dispatcher
 
 
-def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool) -> Callable[..., Any]:
+def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool, parallel: bool) -> Callable[..., Any]:
     """The loop function: ``loops(*kernel_arguments, out=None)`` applying the kernel to every
     interior element and giving the border ``cval`` (see the module documentation)."""
     import linecache
@@ -752,19 +752,26 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool)
                 lines.append(f"    {result}[{before}:{-min(0, low)}] = {names['cval']}{_CVAL_NOTE}")
             if max(0, high) > 0:
                 lines.append(f"    {result}[{before}max({shape}[{d}] - {max(0, high)}, 0):] = {names['cval']}{_CVAL_NOTE}")
+    outer = _outer_loop_name(parallel)
+    outer_name = "range" if outer == "range" else _fresh(outer, taken)
     for d, (low, high) in enumerate(analysis.neighborhood):
-        loop = _outer_loop_name(False) if d == 0 else "range"
+        loop = outer_name if d == 0 else "range"
         lines.append(f"{'    ' * (d + 1)}for {indices[d]} in {loop}({-min(0, low)}, {shape}[{d}] - {max(0, high)}):")
     item = ", ".join(indices)
     lines.append(f"{'    ' * (ndim + 1)}{result}[{item}] = {names['element']}({', '.join(params)}, {item})  # the kernel's value, a scalar")
     lines.append(f"    return {result}")
     text = "\n".join(lines) + "\n"
-    filename = f"<stencil {stencil_func.__qualname__} ({analysis.filename}, line {analysis.first_line}){' with out' if with_out else ''}>"
+    kind = (" with out" if with_out else "") + (" parallel" if parallel else "")
+    filename = f"<stencil {stencil_func.__qualname__} ({analysis.filename}, line {analysis.first_line}){kind}>"
     # Read through `linecache`, as the source of a file that is not on disk, when its
     # dispatcher is made (right after this returns); an entry without a modification time
     # stays in the cache.
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
     namespace: dict[str, Any] = {names["np"]: np, names["element"]: element, names["cval"]: stencil_func.options.get("cval", 0), names["result_dtype"]: _python_result_dtype}
+    if outer_name != "range":
+        import ferrojit
+
+        namespace[outer_name] = getattr(ferrojit, outer)
     exec(compile(text, filename, "exec"), namespace)
     return namespace[loop_name]
 
