@@ -556,3 +556,19 @@ def test_parallel_gufunc_matches_numpy():
 def test_unknown_targets_are_refused():
     with pytest.raises(ValueError, match="target 'cuda' is not supported"):
         ferrojit.vectorize(["float64(float64, float64)"], target="cuda")(scaled_sum)
+
+
+def test_parallel_diagnostics(capsys):
+    f = njit(parallel=True)(nested_prange)
+    f.parallel_diagnostics()
+    g = njit(parallel=True)(private_variables)
+    g.parallel_diagnostics(level=4)
+    njit(reduce_sum).parallel_diagnostics()
+    text = capsys.readouterr().out.splitlines()
+    line = nested_prange.__code__.co_firstlineno
+    assert text[0] == "Parallel diagnostics for nested_prange:"
+    assert text[1] == f"  line {line + 2}: prange loop runs in parallel; reductions: `total` (sum); private to each iteration: `j`"
+    assert text[2] == f"  line {line + 3}: prange loop runs serially, inside the parallel loop of line {line + 2} (nested parallel loops are not parallel)"
+    line = private_variables.__code__.co_firstlineno
+    assert text[4] == f"  line {line + 2}: prange loop runs in parallel; private to each iteration: `t`, `u`"
+    assert text[6] == "  not compiled with parallel=True: prange is range, and nothing runs in parallel"

@@ -109,14 +109,16 @@ struct ReductionVar {
 
 /// `def` with each `prange` loop (outside other `prange` loops) rewritten to run on the pool
 /// (see the module documentation), or the error that keeps one from running in parallel.
-pub fn parallel_loops(def: &ast::FunctionDef, globals: &dyn GlobalEnv) -> std::result::Result<ast::FunctionDef, SyntaxError> {
+///
+/// Also returns what became of each loop, one line each, for `parallel_diagnostics()`.
+pub fn parallel_loops(def: &ast::FunctionDef, globals: &dyn GlobalEnv) -> std::result::Result<(ast::FunctionDef, Vec<String>), SyntaxError> {
     let mut locals: Vec<String> = def.params.iter().map(|p| p.name.clone()).collect();
     collect_assigned(&def.body, &mut locals);
-    let mut rewriter = Rewriter { globals, locals, count: 0, hidden: def.hidden_locals.clone(), comprehension_names: def.hidden_locals.clone(), whole_body: def.body.clone(), params: def.params.clone() };
+    let mut rewriter = Rewriter { globals, locals, count: 0, hidden: def.hidden_locals.clone(), comprehension_names: def.hidden_locals.clone(), whole_body: def.body.clone(), params: def.params.clone(), report: Vec::new() };
     let body = rewriter.block(&def.body)?;
     let mut hidden_locals = def.hidden_locals.clone();
     hidden_locals.extend(rewriter.hidden.iter().filter(|n| !def.hidden_locals.contains(n)).cloned());
-    Ok(ast::FunctionDef { name: def.name.clone(), params: def.params.clone(), body, span: def.span, hidden_locals })
+    Ok((ast::FunctionDef { name: def.name.clone(), params: def.params.clone(), body, span: def.span, hidden_locals }, rewriter.report))
 }
 
 struct Rewriter<'g> {
@@ -132,6 +134,8 @@ struct Rewriter<'g> {
     /// The function's body and parameters as written, for the reads after each loop.
     whole_body: Vec<Stmt>,
     params: Vec<ast::Param>,
+    /// What became of each loop (see [`parallel_loops`]).
+    report: Vec<String>,
 }
 
 fn unsupported(span: Span, message: impl Into<String>, hint: &str) -> SyntaxError {
@@ -241,6 +245,7 @@ impl Rewriter<'_> {
             }
         }
         self.check_private(span, index, &private, body)?;
+        self.describe(span, &reductions, &private, body);
 
         // The bounds, evaluated once, before the loop.
         let int = |v: u64| Expr { kind: K::Int(v), span };
@@ -310,6 +315,27 @@ impl Rewriter<'_> {
         }
         out.push(Stmt { kind: S::For { target: name(&part, span), iter: name(&parts, span), body: combine, orelse: Vec::new() }, span });
         Ok(())
+    }
+
+    /// Adds the diagnostics lines of the loop at `span`.
+    fn describe(&mut self, span: Span, reductions: &[ReductionVar], private: &[String], body: &[Stmt]) {
+        let mut line = format!("line {}: prange loop runs in parallel", span.line);
+        if !reductions.is_empty() {
+            let parts: Vec<String> = reductions.iter().map(|r| format!("`{}` ({})", r.name, r.kind.name())).collect();
+            line += &format!("; reductions: {}", parts.join(", "));
+        }
+        if !private.is_empty() {
+            let parts: Vec<String> = private.iter().map(|v| format!("`{v}`")).collect();
+            line += &format!("; private to each iteration: {}", parts.join(", "));
+        }
+        self.report.push(line);
+        each_statement(body, &mut |s| {
+            if let S::For { iter, .. } = &s.kind {
+                if matches!(&iter.kind, K::Call { func, .. } if self.is_prange(func)) {
+                    self.report.push(format!("line {}: prange loop runs serially, inside the parallel loop of line {} (nested parallel loops are not parallel)", s.span.line, span.line));
+                }
+            }
+        });
     }
 
     /// The reduction `v` is, when every statement of `body` that mentions it is an update of
