@@ -108,8 +108,15 @@ def histogram(a, lo, hi, nbins):
 
 
 def gufunc_row_softmax(m):
-    """A guvectorize kernel with target='parallel' over the rows."""
+    """A guvectorize kernel with target='parallel' over the rows (compiled at its first call,
+    so that the first call's time includes the compilation, as for the other kernels)."""
+    global row_softmax
+    if row_softmax is None:
+        row_softmax = make_softmax()
     return row_softmax(m)
+
+
+row_softmax = None
 
 
 def empty_prange(n):
@@ -122,36 +129,38 @@ def empty_prange(n):
 
 def build(engine, parallel):
     """The engine's compiled kernels, by name, with parallel=True or not."""
-    global heat_step, row_softmax
+    global heat_step, make_softmax
     use_engine(engine)
     jit = engine_module.njit(parallel=parallel) if parallel else engine_module.njit
     target = "parallel" if parallel else "cpu"
 
-    @engine_module.guvectorize(["void(float64[:], float64[:])"], "(n)->(n)", target=target)
-    def softmax(row, out):
-        m = row[0]
-        for k in range(row.shape[0]):
-            m = max(m, row[k])
-        s = 0.0
-        for k in range(row.shape[0]):
-            out[k] = math.exp(row[k] - m)
-            s += out[k]
-        for k in range(row.shape[0]):
-            out[k] /= s
+    def make_softmax():
+        @engine_module.guvectorize(["void(float64[:], float64[:])"], "(n)->(n)", target=target)
+        def softmax(row, out):
+            m = row[0]
+            for k in range(row.shape[0]):
+                m = max(m, row[k])
+            s = 0.0
+            for k in range(row.shape[0]):
+                out[k] = math.exp(row[k] - m)
+                s += out[k]
+            for k in range(row.shape[0]):
+                out[k] /= s
 
-    row_softmax = softmax
+        return softmax
+
     names = ["row_norms_sum", "pairwise_distances", "monte_carlo_pi", "mandelbrot", "array_expression", "histogram", "empty_prange"]
     kernels = {name: jit(globals()[name]) for name in names}
     kernels["gufunc_row_softmax"] = gufunc_row_softmax
     if hasattr(engine_module, "stencil"):
-        # Called from Python, step by step: a driver loop, not compiled.
-        heat_step = engine_module.stencil(heat_step_kernel) if not parallel else engine_module.njit(parallel=True)(_parallel_stencil(engine_module.stencil(heat_step_kernel)))
+        # Each step a compiled call of the stencil (with parallel=True or not), driven from
+        # Python.
+        heat_step = jit(_stencil_step(engine_module.stencil(heat_step_kernel)))
         kernels["heat_stencil"] = heat_stencil
     return kernels
 
 
-def _parallel_stencil(stencil):
-    """A compiled function applying `stencil`, so that parallel=True reaches it."""
+def _stencil_step(stencil):
     def apply(grid):
         return stencil(grid)
 
