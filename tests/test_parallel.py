@@ -192,6 +192,14 @@ def helper(x):
     return x * 0.5
 
 
+def comprehension_in_body(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        parts = [a[i] * k for k in range(3)]
+        s += sum(parts)
+    return s
+
+
 def list_reads(a):
     weights = [1.0, 2.0, 3.0]
     s = 0.0
@@ -235,6 +243,7 @@ CASES = [
     (continue_in_body, (INTS,), True),
     (call_inside, (INTS,), False),
     (list_reads, (INTS,), True),
+    (comprehension_in_body, (INTS,), True),
 ]
 
 
@@ -323,6 +332,12 @@ ERRORS = [
                 a[i] = t
             return t
         """, "`t` is assigned in the `prange` loop on line 3", 6),
+    ("index after", """
+        def f(a):
+            for i in prange(a.shape[0]):
+                a[i] = 1.0
+            return i
+        """, "`i` is assigned in the `prange` loop on line 3", 5),
     ("mixed operators", """
         def f(a):
             s = 0.0

@@ -392,11 +392,10 @@ impl Rewriter<'_> {
                 &format!("assign `{v}` at the start of each iteration, or make it a reduction (`{v} += ...`, `{v} = min({v}, ...)`)"),
             ));
         }
-        if private.is_empty() {
-            return Ok(());
-        }
-        // The function with the loop replaced by `del` of its private variables: a read that
-        // may find one unbound is a read of the loop's value.
+        // The function with the loop replaced by `del` of its private variables and of its
+        // index: a read that may find one unbound is a read of the loop's value.
+        let mut private = private.to_vec();
+        private.push(index.to_string());
         let unbind = Stmt { kind: S::Delete(private.iter().map(|v| name(v, span)).collect()), span };
         let body = replace_statement(&self.whole_body, span, &unbind);
         let function = ast::FunctionDef { name: String::new(), params: self.params.clone(), body, span, hidden_locals: self.hidden.clone() };
