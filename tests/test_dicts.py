@@ -71,6 +71,78 @@ def get(d, k):
     return d.get(k, -1.0)
 
 
+def get_or_none(d, k):
+    return d.get(k)
+
+
+get_or_none_compiled = ferrojit.njit(get_or_none)
+
+
+def get_explicit_none(d, k):
+    return d.get(k, None)
+
+
+def get_tested(d, k):
+    v = d.get(k)
+    if v is None:
+        return -1.0
+    return v * 2
+
+
+def get_tested_not(d, k):
+    v = d.get(k)
+    if v is not None and None != v:
+        return v + 1
+    return 0.0
+
+
+def get_truth(d, k):
+    out = []
+    if d.get(k):
+        out.append(1)
+    if not d.get(k):
+        out.append(2)
+    while d.get(k):
+        d[k] -= 1
+        out.append(3)
+    return out
+
+
+def get_in_loop(d, keys):
+    total = 0.0
+    for k in keys:
+        v = d.get(k)
+        if v is None:
+            v = 100.0
+        total += v
+    return total
+
+
+def get_string(d, k):
+    s = d.get(k)
+    if s is None:
+        return 0
+    return len(s + "!")
+
+
+def first_positive(xs):
+    for x in xs:
+        if x > 0:
+            return x
+    return None
+
+
+first_positive_compiled = ferrojit.njit(first_positive)
+
+
+def calls_first_positive(xs):
+    # A compiled callee's optional result, tested with `is None`.
+    x = first_positive_compiled(xs)
+    if x is None:
+        return -1
+    return x * 10
+
+
 def setdefault(d, k):
     return d.setdefault(k, 7.5)
 
@@ -159,6 +231,30 @@ ROWS = [
     (views, (dict(D),)),
     (get, (dict(D), 1)),
     (get, (dict(D), 10)),
+    (get_or_none, (dict(D), 1)),
+    (get_or_none, (dict(D), 10)),
+    (get_or_none, ({"a": "x", "b": "yz"}, "b")),
+    (get_or_none, ({"a": "x", "b": "yz"}, "c")),
+    (get_or_none, ({1: [1.5, 2.5]}, 1)),
+    (get_or_none, ({1: [1.5, 2.5]}, 2)),
+    (get_or_none, ({(1, 2): (3.0, "t")}, (1, 2))),
+    (get_explicit_none, (dict(D), 2)),
+    (get_explicit_none, (dict(D), 20)),
+    (get_tested, (dict(D), 3)),
+    (get_tested, (dict(D), 30)),
+    (get_tested_not, (dict(D), 3)),
+    (get_tested_not, (dict(D), 30)),
+    (get_truth, ({1: 3, 2: 0}, 1)),
+    (get_truth, ({1: 3, 2: 0}, 2)),
+    (get_truth, ({1: 3, 2: 0}, 7)),
+    (get_in_loop, (dict(D), [1, 5, 3, 3, 9])),
+    (get_string, ({"a": "xyz"}, "a")),
+    (get_string, ({"a": "xyz"}, "q")),
+    (first_positive, ([-1, 0, 4, 5],)),
+    (first_positive, ([-1, 0],)),
+    (first_positive, ([-1.5, 2.5],)),
+    (calls_first_positive, ([-1, 0, 4],)),
+    (calls_first_positive, ([-1, -2],)),
     (setdefault, (dict(D), 1)),
     (setdefault, (dict(D), 10)),
     (pop, (dict(D), 1)),
@@ -184,6 +280,20 @@ ROWS = [
 @pytest.mark.parametrize("func, args", ROWS, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(ROWS)])
 def test_like_cpython(func, args):
     run_both(func, *args)
+
+
+def get_plus_one(d, k):
+    return d.get(k) + 1
+
+
+def test_the_value_of_a_none_optional_is_a_type_error():
+    # CPython's `TypeError` (with Numba's message: no operation on `None` is compiled).
+    f = ferrojit.njit(get_plus_one)
+    assert_same(f({1: 2}, 1), 3)
+    with pytest.raises(TypeError, match="expected int64, got None"):
+        f({1: 2}, 5)
+    with pytest.raises(TypeError):
+        get_plus_one({1: 2}, 5)
 
 
 def test_a_missing_number_key_is_the_exception_argument():
@@ -233,12 +343,53 @@ def churn_raising(n):
     return d[n + 5]
 
 
+@ferrojit.njit
+def churn_optional(n):
+    d = {1: np.zeros(3), 2: np.ones(3)}
+    words = {"a": "xy"}
+    total = 0.0
+    for i in range(n):
+        v = d.get(i % 4)
+        if v is not None:
+            total += v.sum()
+        w = words.get("a" if i % 2 else "b")
+        if w is None:
+            w = "zzz"
+        total += len(w)
+    return total
+
+
+@ferrojit.njit
+def optional_raising(d, k):
+    s = d.get(k)
+    return len(s)
+
+
 def test_nothing_leaks():
     churn(3)
+    churn_optional(3)
+    optional_raising({"a": "b"}, "a")
     live = _native.live_allocations()
     assert churn(2000) == 4000
+    assert churn_optional(40) == churn_optional.py_func(40)
+    for _ in range(100):
+        with pytest.raises(TypeError):
+            optional_raising({"a": "b"}, "c")
+        assert optional_raising({"a": "b"}, "a") == 1
+        assert get_or_none_compiled({1: [1.0]}, 1) == [1.0] and get_or_none_compiled({1: [1.0]}, 2) is None
     for _ in range(100):
         with pytest.raises(KeyError):
             churn_raising(10)
     assert _native.live_allocations() == live
     assert_same(churn(1), 2)
+
+
+def print_optionals(d, words):
+    print(d.get(1), d.get(2), words.get("a"), words.get("b"))
+
+
+@pytest.mark.parametrize("d, words", [({1: 2.5}, {"a": "x y"}), ({2: 1.0}, {"b": ""})])
+def test_print_of_an_optional_shows_none_or_the_value(capsys, d, words):
+    from helpers import check_print
+
+    check_print(capsys, print_optionals, d, words)

@@ -151,6 +151,23 @@ pub(crate) fn module_name(module: ModuleKind) -> &'static str {
     }
 }
 
+/// Whether the optional `x` holds a value (its flag).
+pub(crate) fn optional_present(x: ir::Expr) -> ir::Expr {
+    let span = x.span;
+    ir::Expr::new(ExprKind::TupleGet(x.boxed(), 0), Type::Bool, span)
+}
+
+/// The optional of type `ty` holding `x` (of `ty`'s inner type, or `None`).
+pub(crate) fn make_optional(x: ir::Expr, ty: &Type) -> ir::Expr {
+    let span = x.span;
+    if x.ty == Type::NoneType {
+        // Zeroed: no flag, and a value that holds no reference.
+        return ir::Expr::new(ExprKind::Const(Const::None), ty.clone(), span);
+    }
+    let present = ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, span);
+    ir::Expr::new(ExprKind::Tuple(vec![present, x]), ty.clone(), span)
+}
+
 fn bool_const(b: bool, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Const(Const::Bool(b)), Type::Bool, span)
 }
@@ -178,7 +195,49 @@ impl FnInfer<'_> {
         }
     }
 
+    /// Types an expression. A value that may be `None` (an optional, `d.get(k)`) is used as
+    /// its value, a `TypeError` when it is `None` (as Numba's), except where the caller asked
+    /// for the optional itself (see [`Self::optional_expr`]).
     pub fn value(&mut self, e: &ast::Expr) -> Result<Value> {
+        let keep = std::mem::take(&mut self.keep_optional);
+        match self.any_value(e)? {
+            Value::Expr(x) if !keep && matches!(x.ty, Type::Optional(_)) => Ok(Value::Expr(self.unwrap_optional(x))),
+            v => Ok(v),
+        }
+    }
+
+    /// Types an expression that may give an optional, keeping it one: what holds an optional
+    /// as it is (a variable assigned it, `return`, `is None`, a condition) types its operand
+    /// with this.
+    pub(crate) fn optional_expr(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
+        self.keep_optional = true;
+        let x = self.expr(e);
+        self.keep_optional = false;
+        x
+    }
+
+    /// The value of the optional `x`; CPython's `TypeError` when it is `None` (Numba's
+    /// message: no operation on `None` is compiled).
+    pub(crate) fn unwrap_optional(&mut self, x: ir::Expr) -> ir::Expr {
+        let span = x.span;
+        let Type::Optional(inner) = x.ty.clone() else { return x };
+        let mut stmts = Vec::new();
+        let held = if matches!(x.kind, ExprKind::Local(_)) {
+            x
+        } else {
+            let tmp = self.temp(x.ty.clone());
+            stmts.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: x }, span });
+            self.local_expr(tmp, span)
+        };
+        let present = optional_present(held.clone());
+        let absent = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: present.boxed() }, Type::Bool, span);
+        let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::TypeError, msg: Some(format!("expected {inner}, got None")) }, span };
+        stmts.push(ir::Stmt { kind: StmtKind::If { cond: absent, then_body: vec![raise], else_body: vec![] }, span });
+        let value = ir::Expr::new(ExprKind::TupleGet(held.boxed(), 1), (*inner).clone(), span);
+        ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, *inner, span)
+    }
+
+    fn any_value(&mut self, e: &ast::Expr) -> Result<Value> {
         let span = e.span;
         let expr = |kind, ty| Ok(Value::Expr(ir::Expr::new(kind, ty, span)));
         match &e.kind {
@@ -273,7 +332,8 @@ impl FnInfer<'_> {
                 self.binop_with_literals(*op, l, r, literals, span).map(Value::Expr)
             }
             ast::ExprKind::UnaryOp { op, operand } => {
-                let x = self.expr(operand)?;
+                // `not v` of an optional is the negation of its truth (`None` is false).
+                let x = if *op == ast::UnaryOp::Not { self.optional_expr(operand)? } else { self.expr(operand)? };
                 self.unaryop(*op, x, span).map(Value::Expr)
             }
             ast::ExprKind::BoolOp { op, values } => {
@@ -305,7 +365,10 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::Compare { left, ops, comparators } => {
                 let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
-                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| cx.expr(c))?;
+                // `v is None`, `v == None` (and `not`): tests of an optional itself.
+                let with_none = matches!(ops.as_slice(), [CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq])
+                    && std::iter::once(&**left).chain(comparators).any(|c| matches!(c.kind, ast::ExprKind::None));
+                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| if with_none { cx.optional_expr(c) } else { cx.expr(c) })?;
                 let left = rest.remove(0);
                 self.compare_chain(left, ops, rest, &literals, span).map(Value::Expr)
             }
@@ -802,6 +865,19 @@ impl FnInfer<'_> {
             return self.time_compare(op, l, r, span);
         }
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        // An optional compared with `None`: its flag.
+        if matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq) {
+            let optional = match (&l.ty, &r.ty) {
+                (Type::Optional(_), Type::NoneType) => Some((l.clone(), r.clone())),
+                (Type::NoneType, Type::Optional(_)) => Some((r.clone(), l.clone())),
+                _ => None,
+            };
+            if let Some((x, none)) = optional {
+                let present = optional_present(x);
+                let result = if matches!(op, CmpOp::IsNot | CmpOp::NotEq) { present } else { not(present) };
+                return Ok(self.discard(vec![none], result));
+            }
+        }
         match op {
             CmpOp::Is | CmpOp::IsNot => {
                 if l.ty != Type::NoneType && r.ty != Type::NoneType {
@@ -914,7 +990,10 @@ impl FnInfer<'_> {
             self.type_empty_list_by_call(*key, args, span)?;
         }
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
-        let (args, keywords) = self.arguments(args, keywords)?;
+        // A compiled function takes an optional as it is (compiled for an optional
+        // parameter), and `print` shows `None` or the value; other callees take the value.
+        let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_))) || self.is_builtin(func, "print")?;
+        let (args, keywords) = self.arguments(args, keywords, keep_optional)?;
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         self.call_value(callee, func.span, args, keywords, span)
@@ -956,7 +1035,7 @@ impl FnInfer<'_> {
         const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
         let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
         if overloads::has_method(name) {
-            let (mut values, kws) = self.arguments(args, keywords)?;
+            let (mut values, kws) = self.arguments(args, keywords, false)?;
             values.insert(0, Value::Expr(receiver.clone()));
             match self.call_overloaded(OverloadTarget::Method(name.to_string()), values.clone(), kws.clone(), span)? {
                 Overloaded::Call(e) => return Ok(e),
@@ -1096,9 +1175,10 @@ impl FnInfer<'_> {
     /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`];
     /// `*t` of a tuple passes its items.
     #[allow(clippy::type_complexity)]
-    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
+    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], keep_optional: bool) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
         let positional = self.each_collecting_overloads(args, |cx, a| {
             if !matches!(a.kind, ast::ExprKind::Starred(_)) {
+                cx.keep_optional = keep_optional;
                 return Ok(vec![cx.value(a)?]);
             }
             match cx.display_item(a)? {
@@ -1113,7 +1193,10 @@ impl FnInfer<'_> {
         match positional {
             Err(e) if e.kind != crate::ErrorKind::NeedsOverloads => Err(e),
             positional => {
-                let keywords = self.each_collecting_overloads(keywords, |cx, k| Ok((k.name.clone(), cx.value(&k.value)?, k.span)));
+                let keywords = self.each_collecting_overloads(keywords, |cx, k| {
+                    cx.keep_optional = keep_optional;
+                    Ok((k.name.clone(), cx.value(&k.value)?, k.span))
+                });
                 Ok((positional?.into_iter().flatten().collect(), keywords?))
             }
         }

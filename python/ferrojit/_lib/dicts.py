@@ -168,7 +168,16 @@ def key_error_number(key):
 @overload_method(types.DictType, "get")
 def get(d, key, default=None):
     if default is None or isinstance(default, types.NoneType):
-        raise CallRefused("`dict.get(key)` without a default gives None for a missing key, which a value of the dict's type cannot hold", hint="give a default: `d.get(key, 0)`")
+        # `None` or the value: an optional value (Numba's `Optional`), which compiled code
+        # tests with `is None` and otherwise uses as the value.
+
+        def value_or_none(d, key, default=None):
+            i = find(d, key)
+            if i < 0:
+                return None
+            return value_at(d, i)
+
+        return value_or_none
 
     def impl(d, key, default=None):
         i = find(d, key)
