@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import ferrojit
+import ferrojit.errors
 from ferrojit import _native
 from helpers import assert_same
 from test_lists import run_both
@@ -143,6 +144,41 @@ def calls_first_positive(xs):
     return x * 10
 
 
+def dict_of_pairs(pairs):
+    return dict(pairs)
+
+
+def dict_of_zip(keys, values):
+    return dict(zip(keys, values))
+
+
+def dict_of_enumerate(items):
+    return dict(enumerate(items))
+
+
+def dict_of_generator(n):
+    return dict((i, i * i) for i in range(n))
+
+
+def dict_of_keywords(x):
+    return dict(a=x, b=2.5)
+
+
+def dict_of_mapping_and_keywords(d):
+    return dict(d, z=5.5), dict(**d), dict(d, **{"y": 1.0})
+
+
+def dict_copy_is_new(d):
+    e = dict(d)
+    e[100] = 0.0
+    return e, d
+
+
+def update_with_pairs(d, pairs):
+    d.update(pairs)
+    return d
+
+
 def setdefault(d, k):
     return d.setdefault(k, 7.5)
 
@@ -255,6 +291,18 @@ ROWS = [
     (first_positive, ([-1.5, 2.5],)),
     (calls_first_positive, ([-1, 0, 4],)),
     (calls_first_positive, ([-1, -2],)),
+    (dict_of_pairs, ([(1, 2.0), (3, 4.0), (1, 5.0)],)),
+    (dict_of_pairs, ([("a", 1), ("b", 2)],)),
+    (dict_of_pairs, (((1, "x"), (2, "y")),)),
+    (dict_of_zip, ([1, 2, 3], [1.5, 2.5])),
+    (dict_of_zip, ("abc", [1, 2, 3])),
+    (dict_of_enumerate, (["x", "y"],)),
+    (dict_of_generator, (5,)),
+    (dict_of_generator, (0,)),
+    (dict_of_keywords, (1.0,)),
+    (dict_of_mapping_and_keywords, ({"a": 1.0, "z": 0.0},)),
+    (dict_copy_is_new, (dict(D),)),
+    (update_with_pairs, (dict(D), [(1, -1.0), (7, 7.0)])),
     (setdefault, (dict(D), 1)),
     (setdefault, (dict(D), 10)),
     (pop, (dict(D), 1)),
@@ -294,6 +342,25 @@ def test_the_value_of_a_none_optional_is_a_type_error():
         f({1: 2}, 5)
     with pytest.raises(TypeError):
         get_plus_one({1: 2}, 5)
+
+
+def dict_of_a_number(x):
+    return dict(x)
+
+
+def dict_of_non_pairs(items):
+    return dict(items)
+
+
+@pytest.mark.parametrize("func, args, message", [
+    (dict_of_a_number, (3,), "`dict()` takes a dict or an iterable of (key, value) pairs, not a `int64`"),
+    (dict_of_non_pairs, ([1, 2],), "`dict()` of an iterable of `int64`: each item must be a (key, value) tuple"),
+    (dict_of_non_pairs, ([(1, 2, 3)],), "each item must be a (key, value) tuple"),
+])
+def test_dict_of_what_gives_no_pairs_is_a_clear_error(func, args, message):
+    with pytest.raises(ferrojit.errors.TypingError) as info:
+        ferrojit.njit(func)(*args)
+    assert message in str(info.value) and "test_dicts.py" in str(info.value) and "return dict(" in str(info.value)
 
 
 def test_a_missing_number_key_is_the_exception_argument():
@@ -365,12 +432,25 @@ def optional_raising(d, k):
     return len(s)
 
 
+@ferrojit.njit
+def churn_built(n):
+    total = 0
+    for i in range(n):
+        a = dict([(1, np.zeros(2)), (2, np.ones(2))])
+        b = {**a, 3: np.ones(1), **dict(zip([4, 5], [np.zeros(1), np.zeros(3)]))}
+        c = dict(x=np.zeros(2), y=np.ones(4))
+        total += len(a) + len(b) + len(c)
+    return total
+
+
 def test_nothing_leaks():
     churn(3)
+    churn_built(2)
     churn_optional(3)
     optional_raising({"a": "b"}, "a")
     live = _native.live_allocations()
     assert churn(2000) == 4000
+    assert churn_built(100) == 900
     assert churn_optional(40) == churn_optional.py_func(40)
     for _ in range(100):
         with pytest.raises(TypeError):

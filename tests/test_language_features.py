@@ -497,6 +497,41 @@ def add3(a, b, c):
     return a * 100 + b * 10 + c
 
 
+def call_with_double_star_display(x):
+    return add3(**{"a": x, "c": 5, "b": 1})
+
+
+def call_with_double_star_and_keywords(x):
+    return add3(x, c=2, **{"b": 7})
+
+
+def call_with_double_star_repeated_key(x):
+    # A display's last value of a key is the one passed, as CPython's dict keeps it.
+    return add3(x, **{"b": 7, "c": 1, "b": 8})
+
+
+@njit
+def keywords_counted(a, **kwargs):
+    return a + len(kwargs) * 1000 + kwargs.get("x", 0)
+
+
+def call_kwargs_with_double_star(x):
+    return keywords_counted(x, **{"x": 5, "y": 6})
+
+
+def call_builtin_with_double_star(values):
+    return sorted(values, **{"reverse": True})
+
+
+def dict_display_merging(a, b):
+    return {**a, "k": 1.5, **b}
+
+
+def dict_display_merging_overwrites(a):
+    merged = {0: -1, **a, 1: 100}
+    return merged, a
+
+
 STARRED_DISPLAY_CASES = [
     (lists_joined, ([1, 2], [3, 4])),
     (lists_joined, ([1.5], [2.5, 3.5])),
@@ -509,6 +544,14 @@ STARRED_DISPLAY_CASES = [
     (call_with_starred_tuple_and_more, ((4, 5),)),
     (call_builtin_with_starred_tuple, ((3, 7, 5),)),
     (call_with_two_starred_tuples, ((1,), (2, 3))),
+    (call_with_double_star_display, (3,)),
+    (call_with_double_star_and_keywords, (4,)),
+    (call_with_double_star_repeated_key, (2,)),
+    (call_kwargs_with_double_star, (9,)),
+    (call_builtin_with_double_star, ([2, 9, 4],)),
+    (dict_display_merging, ({"a": 1.0, "k": 0.5}, {"z": 2.5})),
+    (dict_display_merging, ({"a": 1.0}, {"k": -1.0})),
+    (dict_display_merging_overwrites, ({1: 5, 2: 6},)),
 ]
 
 
@@ -540,11 +583,26 @@ def star_of_a_number(x):
     return [*x]
 
 
+def call_double_starring_a_variable(d):
+    return add3(1, **d)
+
+
+def call_double_starring_variable_keys(k):
+    return add3(1, **{k: 2, "c": 3})
+
+
+def dict_display_double_starring_a_list(lst):
+    return {**lst}
+
+
 STARRED_ERRORS = [
     (tuple_starring_a_list, ([1, 2],), UnsupportedError, "`*` of a `list(int64)` in a tuple display", "return (*lst,)"),
     (call_starring_a_list, ([1, 2],), UnsupportedError, "`*` of a `list(int64)` in a call", "return max(*lst)"),
     (star_of_tuple_too_short, ((1, 2),), TypingError, "not enough values to unpack (expected at least 3, got 2)", "a, *b, c, d = t"),
     (star_of_a_number, (1,), TypingError, "a `int64` cannot be unpacked with `*`", "return [*x]"),
+    (call_double_starring_a_variable, ({"b": 1, "c": 2},), UnsupportedError, "`**` in a call is only supported of a dict display with constant string keys", "return add3(1, **d)"),
+    (call_double_starring_variable_keys, ("b",), UnsupportedError, "a key of a dict display passed with `**` must be a constant string", "return add3(1, **{k: 2"),
+    (dict_display_double_starring_a_list, ([1, 2],), TypingError, "`**` in a dict display takes a dict, not a `list(int64)`", "return {**lst}"),
 ]
 
 

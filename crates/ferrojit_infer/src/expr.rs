@@ -967,6 +967,17 @@ impl FnInfer<'_> {
     // ---- calls -----------------------------------------------------------------------------
 
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Value> {
+        // `dict(a=1, **m)`, `dict(pairs, b=2)`: a dict display of the same items.
+        if !keywords.is_empty() && self.is_builtin(func, "dict")? {
+            return self.dict_call_with_keywords(func, args, keywords, span).map(Value::Expr);
+        }
+        let expanded;
+        let keywords = if keywords.iter().any(|k| k.name == "**") {
+            expanded = self.expand_double_star(keywords)?;
+            &expanded[..]
+        } else {
+            keywords
+        };
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
             self.type_empty_list(value, attr, args, span)?;
@@ -997,6 +1008,63 @@ impl FnInfer<'_> {
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         self.call_value(callee, func.span, args, keywords, span)
+    }
+
+    /// The keyword arguments of a call with `**` of dict displays expanded: `f(**{'a': 1})` is
+    /// `f(a=1)` (of a display's equal keys, the last value is passed, as CPython's dict
+    /// keeps). A `**` of anything else passes names known only when the code runs, which a
+    /// compiled call cannot bind.
+    fn expand_double_star(&self, keywords: &[ast::Keyword]) -> Result<Vec<ast::Keyword>> {
+        let mut out: Vec<ast::Keyword> = Vec::new();
+        for k in keywords {
+            if k.name != "**" {
+                out.push(k.clone());
+                continue;
+            }
+            let ast::ExprKind::Dict { keys, values } = &k.value.kind else {
+                return Err(self.unsupported(
+                    k.span,
+                    "`**` in a call is only supported of a dict display with constant string keys (`f(**{'a': 1})`): the names another mapping passes are known only when the code runs",
+                    Some("pass the arguments by name (`f(a=d['a'])`), or pass the dict itself as an argument"),
+                ));
+            };
+            let mut passed: Vec<ast::Keyword> = Vec::new();
+            for (key, value) in keys.iter().zip(values) {
+                let ast::ExprKind::Str(name) = &key.kind else {
+                    return Err(self.unsupported(key.span, "a key of a dict display passed with `**` must be a constant string (a parameter's name)", None));
+                };
+                passed.retain(|earlier| earlier.name != *name);
+                passed.push(ast::Keyword { name: name.clone(), value: value.clone(), span: key.span });
+            }
+            out.extend(passed);
+        }
+        Ok(out)
+    }
+
+    /// `dict(...)` with keyword arguments: the dict display `{**dict(positional), 'a': 1,
+    /// **m}` of its arguments in order (keywords are string keys, as in CPython).
+    fn dict_call_with_keywords(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let (mut keys, mut values) = (Vec::new(), Vec::new());
+        let none = |span| ast::Expr { kind: ast::ExprKind::None, span };
+        match args {
+            [] => {}
+            [arg] if !matches!(arg.kind, ast::ExprKind::Starred(_)) => {
+                let copy = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(func.clone()), args: vec![arg.clone()], keywords: vec![] }, span: arg.span };
+                keys.push(ast::Expr { kind: ast::ExprKind::Starred(Box::new(copy)), span: arg.span });
+                values.push(none(arg.span));
+            }
+            _ => return Err(self.typing(span, format!("dict expected at most 1 argument, got {}", args.len()), None)),
+        }
+        for k in keywords {
+            if k.name == "**" {
+                keys.push(ast::Expr { kind: ast::ExprKind::Starred(Box::new(k.value.clone())), span: k.span });
+                values.push(none(k.span));
+            } else {
+                keys.push(ast::Expr { kind: ast::ExprKind::Str(k.name.clone()), span: k.span });
+                values.push(k.value.clone());
+            }
+        }
+        self.dict_display(&keys, &values, None, span)
     }
 
     /// A call of `callee` (written at `func_span`) with typed arguments.

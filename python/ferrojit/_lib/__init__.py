@@ -48,6 +48,7 @@ IMPLEMENTED_IN = {
     # Built-ins over lists (and other iterables).
     **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list", "any", "all")},
     "builtins.set": "sets",
+    "builtins.dict": "dicts",
     # Iterators (compiled generators).
     "builtins.iter": "iterators",
     # The built-ins taking functions.
@@ -437,6 +438,11 @@ def dict_equal(a, b):
     return a == b
 
 
+def dict_merge(d, other):
+    """``**other`` in a dict display: ``other``'s items stored into ``d`` in their order."""
+    d.update(other)
+
+
 def set_contains(s, x):
     """``x in s`` of a set."""
     return x in s
@@ -542,6 +548,7 @@ INTERNAL = {
             (dict_delitem, "`del d[key]` of a dict"),
             (dict_contains, "`in` of a dict"),
             (dict_equal, "comparing dicts"),
+            (dict_merge, "`**` in a dict display"),
         )
     },
     **{
