@@ -229,6 +229,31 @@ FORMATS = [
     ("'%s' % s", ("only", 0, 0.0)),
     ("'%s %s' % (s,)", ("x", 0, 0.0)),
     ("'%s' % (s, s)", ("x", 0, 0.0)),
+    # `%(name)s` fields of a dict (CPython's `KeyError(name)` for a missing key).
+    ("'%(x)s|%(y)5.1f|%(x)r|%%|%(y)d' % {'x': b, 'y': a}", ("", 7.0, 2.5)),
+    ("'%(name)s=%(value)s' % {'name': s, 'value': s * 2}", ("ab", 0, 0.0)),
+    ("'%(a(b))s' % {'a(b)': a}", ("", 3, 0.0)),
+    ("'%(x)s %(z)s' % {'x': a}", ("", 3, 0.0)),
+    # `str.format` of a template known only when running (`s`), positional fields.
+    ("s.format(a, b)", ("{} and {}", 1, 2.5)),
+    ("s.format(a, b)", ("{1}-{0}-{1}", "x", True)),
+    ("s.format(a, b)", ("{:>5}|{!r:<6}|{!s}{!a}", 3, "é")),
+    ("s.format(a, b)", ("{0:{1}}|{{x}}", 42, ">6")),
+    ("s.format(a, b)", ("{:.3f} {:08.2e} {:,}", 3.14159, 12345.678)),
+    ("s.format(a, b)", ("{:{}}|{}", "ab", 5)),
+    ("s.format(a, b)", ("", 1, 2)),
+    ("s.format(a, b)", ("no fields", 1, 2)),
+    ("s.format(a, b)", ("{2}", 1, 2)),
+    ("s.format(a, b)", ("{", 1, 2)),
+    ("s.format(a, b)", ("a}b", 1, 2)),
+    ("s.format(a, b)", ("{0", 1, 2)),
+    ("s.format(a, b)", ("{} {1}", 1, 2)),
+    ("s.format(a, b)", ("{1} {}", 1, 2)),
+    ("s.format(a, b)", ("{x}", 1, 2)),
+    ("s.format(a, b)", ("{!z}", 1, 2)),
+    ("s.format(a, b)", ("{:d}", 1.5, 2)),
+    ("s.format(*(a, b), a)", ("{2}{1}{0}", "p", "q")),
+    ("(s + '{}').format(a)", ("{}-", 7, 0)),
 ]
 
 
@@ -501,9 +526,30 @@ def index_by_float(s):
     return s[1.5]
 
 
+def format_of_a_runtime_template_by_name(s):
+    return s.format(x=1)
+
+
+def test_format_of_a_runtime_template_by_name_is_unsupported():
+    with pytest.raises(ferrojit.errors.UnsupportedError) as info:
+        ferrojit.njit(format_of_a_runtime_template_by_name)("{x}")
+    assert "`str.format()` of a template that is not a constant takes positional arguments only" in str(info.value)
+    assert "return s.format(x=1)" in str(info.value)
+
+
+def percent_mapping_keys_and_plain_fields(s):
+    return "%(x)s %s" % {"x": s}
+
+
+def percent_mapping_keys_of_a_tuple(s):
+    return "%(x)s" % (s,)
+
+
 @pytest.mark.parametrize(
     "func, message",
     [
+        (percent_mapping_keys_and_plain_fields, "a `%` template with mapping keys (`%(name)s`) needs a key in every field"),
+        (percent_mapping_keys_of_a_tuple, "`%` with mapping keys (`%(name)s`) formats a dict with string keys, not a `UniTuple(unicode_type x 1)`"),
         (add_number, "unsupported operand types for `+`: `unicode_type` and `int64`"),
         (ordering_with_number, "`<` is not supported between `unicode_type` and `int64`"),
         (index_by_float, "string indices must be integers, not `float64`"),
@@ -537,16 +583,29 @@ def raise_midway(text):
     return int(words[-1]) + len(d)
 
 
+def format_churn(template, n):
+    total = 0
+    for i in range(n):
+        total += len(template.format(i, "ab", 2.5)) + len("%(k)s-%(v)s" % {"k": str(i), "v": template})
+    return total
+
+
 def test_nothing_leaks_after_loops_and_exceptions():
     compiled, raising = ferrojit.njit(churn), ferrojit.njit(raise_midway)
+    formats = ferrojit.njit(format_churn)
     compiled("a b c", 2)
     with pytest.raises(ValueError):
         raising("a b c")
+    formats("{}", 1)
     before = _native.live_allocations()
     for text in TEXTS.values():
         assert compiled(text, 20) == churn(text, 20)
         with pytest.raises(ValueError, match="invalid literal"):
             raising(text + " x")
+    assert formats("{0:>5}|{1!r:{0}}|{2:.1f}", 50) == format_churn("{0:>5}|{1!r:{0}}|{2:.1f}", 50)
+    for bad in ["{3}", "{", "{:d}|{1}"]:
+        with pytest.raises((IndexError, ValueError)):
+            formats(bad, 3)
     assert _native.live_allocations() == before
 
 

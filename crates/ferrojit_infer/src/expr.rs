@@ -986,6 +986,7 @@ impl FnInfer<'_> {
                 self.type_empty_dict(value, key, default, span)?;
             }
             match self.value(value)? {
+                Value::Expr(receiver) if receiver.ty == Type::Str && attr == "format" => return self.str_format_at_run_time(receiver, args, keywords, span).map(Value::Expr),
                 Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
                 Value::Str(text) if attr == "format" => return self.str_format(&text, args, keywords, span).map(Value::Expr),
                 // `", ".join(words)`: a method of a string constant.

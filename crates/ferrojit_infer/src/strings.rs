@@ -446,6 +446,8 @@ fn parse_pieces(c: &[char], mut i: usize, in_spec: bool) -> std::result::Result<
 /// One `%` conversion of a printf-style template, as a format spec and how to convert the
 /// value first.
 struct PercentField {
+    /// The mapping key of `%(name)s`: the field formats `values[name]`.
+    key: Option<String>,
     spec: String,
     /// `s`, `r`, `a`: the value's str or repr, formatted as a string; `d`: as an integer;
     /// `f`: as a float; `c`: a character.
@@ -476,8 +478,27 @@ fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
             i += 1;
             continue;
         }
+        // `%(name)s`: the key runs to the `)` that balances the `(` (CPython's rule).
+        let mut key = None;
         if c.get(i) == Some(&'(') {
-            return Err("`%` with a mapping key (`%(name)s`) is not supported".into());
+            let (start, mut depth) = (i + 1, 1);
+            i += 1;
+            while i < c.len() {
+                match c[i] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+                i += 1;
+            }
+            if depth != 0 {
+                return Err("incomplete format key".into());
+            }
+            key = Some(c[start..i].iter().collect::<String>());
+            i += 1;
         }
         let (mut left, mut sign, mut zero, mut alternate) = (false, None, false, false);
         while let Some(&flag) = c.get(i) {
@@ -554,7 +575,7 @@ fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
         if !literal.is_empty() {
             pieces.push(PercentPiece::Text(std::mem::take(&mut literal)));
         }
-        pieces.push(PercentPiece::Field(PercentField { spec, convert }));
+        pieces.push(PercentPiece::Field(PercentField { key, spec, convert }));
     }
     if !literal.is_empty() {
         pieces.push(PercentPiece::Text(literal));
@@ -639,6 +660,33 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Str, span))
     }
 
+    /// `template.format(*args)` of a template known only when the code runs: the library
+    /// parses it then (`ferrojit/_lib/strings.py`), each field formatting one of the
+    /// arguments, whose types the compiler knows.
+    pub(crate) fn str_format_at_run_time(&mut self, template: ir::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        if let Some(k) = keywords.first() {
+            return Err(self.unsupported(
+                k.span,
+                "`str.format()` of a template that is not a constant takes positional arguments only",
+                Some("number the fields (`{0}`, `{1}`) and pass the values by position, or make the template a constant"),
+            ));
+        }
+        let items = self.each_collecting_overloads(args, |cx, a| cx.display_item(a))?;
+        let mut values = Vec::new();
+        for item in items {
+            match item {
+                crate::expr::DisplayItem::One(e) => values.push(e),
+                crate::expr::DisplayItem::Spliced(items) => values.extend(items),
+                crate::expr::DisplayItem::Iterable(e) => {
+                    return Err(self.unsupported(e.span, format!("`*` of a `{}` in a call: how many arguments it passes is only known when the code runs", e.ty), Some("star a tuple (whose length is part of its type), or pass the arguments one by one")))
+                }
+            }
+        }
+        let ty = Type::Tuple(values.iter().map(|v| v.ty.clone()).collect());
+        let args = ir::Expr::new(ExprKind::Tuple(values), ty, span);
+        self.call_internal("ferrojit.str_format_runtime", vec![template, args], span)
+    }
+
     fn format_pieces(&mut self, pieces: &[FormatPiece], positional: &[ir::Expr], named: &[(String, ir::Expr)], next: &mut usize, span: Span) -> Result<ir::Expr> {
         let mut out = Vec::new();
         for piece in pieces {
@@ -672,9 +720,28 @@ impl FnInfer<'_> {
         let pieces = parse_percent(template).map_err(|message| self.unsupported(span, message, None))?;
         let mut stmts = Vec::new();
         let values = self.held(values, &mut stmts, span);
-        let items: Vec<ir::Expr> = match &values.ty {
-            Type::Tuple(items) => (0..items.len()).map(|i| self.tuple_get(values.clone(), i, span)).collect(),
-            _ => vec![values],
+        let keys: Vec<Option<&String>> = pieces.iter().filter_map(|p| if let PercentPiece::Field(f) = p { Some(f.key.as_ref()) } else { None }).collect();
+        // `%(name)s` fields: each formats `values[name]` of a dict (CPython's `KeyError(name)`
+        // when it has none); every field then names its key, as CPython requires.
+        let items: Vec<ir::Expr> = if keys.iter().any(Option::is_some) {
+            if !matches!(&values.ty, Type::Dict(key, _) if **key == Type::Str) {
+                return Err(self.typing(span, format!("`%` with mapping keys (`%(name)s`) formats a dict with string keys, not a `{}`", values.ty), None));
+            }
+            let mut items = Vec::new();
+            for key in keys {
+                let Some(key) = key else {
+                    return Err(self.typing(span, "a `%` template with mapping keys (`%(name)s`) needs a key in every field", Some("name the key of every field, or pass a tuple of values")));
+                };
+                let name = Self::string_constant(key, span);
+                let item = self.call_internal("ferrojit.dict_getitem", vec![values.clone(), name], span)?;
+                items.push(self.held(item, &mut stmts, span));
+            }
+            items
+        } else {
+            match &values.ty {
+                Type::Tuple(items) => (0..items.len()).map(|i| self.tuple_get(values.clone(), i, span)).collect(),
+                _ => vec![values],
+            }
         };
         let fields = pieces.iter().filter(|p| matches!(p, PercentPiece::Field(_))).count();
         if fields != items.len() {

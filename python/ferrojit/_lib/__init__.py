@@ -490,6 +490,11 @@ def str_get_slice(s, start, stop, step):
     return s[start:stop:step]
 
 
+def str_format_runtime(template, args):
+    """``template.format(*args)`` of a template known only when the code runs."""
+    return template.format(*args)
+
+
 def bytes_get_slice(b, start, stop, step):
     """``b[start:stop:step]`` of bytes."""
     return b[start:stop:step]
@@ -566,6 +571,7 @@ INTERNAL = {
     "ferrojit.zip_iterator": (zip_iterator, "iterators", "zip() as a value"),
     "ferrojit.enumerate_iterator": (enumerate_iterator, "iterators", "enumerate() as a value"),
     "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
+    "ferrojit.str_format_runtime": (str_format_runtime, "formatting", "str.format() of a template known when running"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
     "ferrojit.container_str": (container_str, "container_text", "str() of a container"),
 }

@@ -447,3 +447,4 @@ def _decode(b, encoding="utf-8", errors="strict"):
         return decode(b, code, handler)
 
     return impl
+
