@@ -267,6 +267,24 @@ BYTES = [
     ("hash(s), {s: 1, a: 2}, sorted({s, a, s})", (b"key", b"\xe9t\xe9")),
     ("s[a[0]]", (b"ab", b"\x05")),
     ("str(len(s)) + repr(len(a))", (b"", b"")),
+    # The methods shared with str; whitespace and letters are ASCII's (`\x85`, `\xa0`, `\x1c`
+    # are whitespace in str, not in bytes; `\xe9` is a letter in str, not in bytes).
+    ("s.find(a), s.rfind(a, 2, 20), s.find(a, -5), s.count(a), s.count(b''), s.index(a)", (b"  Hello, World\x85 lo", b"lo")),
+    ("s.rindex(a)", (b"abc", b"zz")),
+    ("s.index(a, 1)", (b"abc", b"a")),
+    ("s.startswith(a), s.startswith(a, 1), s.endswith((a, b'n ')), s.endswith(a, 0, 3)", (b"  He\n ", b"  H")),
+    ("s.replace(a, b'LL'), s.replace(a, b'', 1), s.replace(b'', b'.'), s.replace(a, a + a, 0)", (b"hello world", b"l")),
+    ("s.strip(), s.lstrip(), s.rstrip(), s.strip(a), s.lstrip(a), s.rstrip(a)", (b" \t\x85Hello\xa0 \x1c\n\x0b\x0c", b" \x85\x0b")),
+    ("s.split(), s.split(None, 1), s.rsplit(None, 1), s.rsplit(), s.split(None, 0)", (b"  Hello, World\x85\xa0 \x1c abc\txyz\n ", b"")),
+    ("s.split(), s.rsplit(None, 2), s.split(None, 2)", (b" \t\n", b"")),
+    ("s.split(a), s.rsplit(a, 1), s.split(a, 0), s.split(a, -1)", (b"a,b,,c,", b",")),
+    ("s.split(a)", (b"abc", b"")),
+    ("a.join(s.split()), a.join((s[:2], s[3:5])), a.join([s])", (b"x y  z", b"--")),
+    ("s.upper(), s.lower(), a.upper(), a.lower()", (b"Hello World \xe9\xc9 az AZ @[`{", b"")),
+    ("s.hex(), a.hex()", (b"\x00\x0f\xf0\xffAz", b"")),
+    ("s.partition(a), s.rpartition(a), s.partition(b'q'), s.rpartition(b'q')", (b"k=v=w", b"=")),
+    ("s.partition(a)", (b"k=v=w", b"")),
+    ("s.removeprefix(a), s.removesuffix(a), s.removeprefix(b'q'), s.removesuffix(s)", (b"abcab", b"ab")),
 ]
 
 
@@ -344,6 +362,56 @@ def test_bytes_print_and_memory(capsys):
     assert show(b"a\n\x00\xff") == b"a\n\x00\xffa\n\x00\xff"
     assert capsys.readouterr().out == "b'a\\n\\x00\\xff' [b'a\\n\\x00\\xff', b\"q'\"] b'\\n\\x00\\xff'\n"
     assert _native.live_allocations() == before
+
+
+def bytes_methods_churn(b, n):
+    total = 0
+    for _ in range(n):
+        words = b.upper().split()
+        joined = b"-".join(words).replace(b"-", b"+").strip(b"+")
+        head, sep, tail = joined.partition(b"+")
+        total += len(joined) + len(head) + len(b.lower().hex()) + joined.count(b"+") + len(b.rsplit(None, 1))
+    return total
+
+
+def bytes_index_raising(b):
+    return b.upper().split()[0].index(b"zz")
+
+
+def test_bytes_methods_leak_nothing():
+    churn, raising = ferrojit.njit(bytes_methods_churn), ferrojit.njit(bytes_index_raising)
+    churn(b"a b", 1)
+    with pytest.raises(ValueError):
+        raising(b"a b")
+    before = _native.live_allocations()
+    assert churn(b" ab cd\t\xe9f ", 30) == bytes_methods_churn(b" ab cd\t\xe9f ", 30)
+    for _ in range(30):
+        with pytest.raises(ValueError, match="subsection not found"):
+            raising(b"xy zw")
+    assert _native.live_allocations() == before
+
+
+def find_str_in_bytes(b):
+    return b.find("o")
+
+
+def split_bytes_by_str(b):
+    return b.split(",")
+
+
+def join_str_with_bytes(b):
+    return b.join(["a", "b"])
+
+
+@pytest.mark.parametrize("func, message", [
+    (find_str_in_bytes, "`bytes.find()` argument must be bytes, not `Literal[str](o)`"),
+    (split_bytes_by_str, "must be bytes or None, not `Literal[str](,)`"),
+    (join_str_with_bytes, "sequence item 0: expected a bytes-like object, `unicode_type` found"),
+])
+def test_bytes_methods_take_bytes(func, message):
+    with pytest.raises(ferrojit.errors.TypingError) as info:
+        ferrojit.njit(func)(b"o,k")
+    assert message in str(info.value)
 
 
 # ---- functions over strings -------------------------------------------------------------------

@@ -17,11 +17,14 @@ use ferrojit_types::Type;
 /// How a primitive takes one argument.
 #[derive(Clone, Copy)]
 enum Arg {
+    /// A `str`, or a `bytes` (stored as a string of one byte per character, so that the
+    /// string runtime serves both): every text argument of one call is of one of the two, and
+    /// the text the primitive gives is of that one too.
     Str,
     Int,
     /// An integer, or `None` (passed as `i64::MIN`).
     OptInt,
-    /// A list of strings.
+    /// A list of strings (of bytes, with bytes arguments).
     StrList,
     Bytes,
 }
@@ -95,13 +98,16 @@ pub(crate) fn str_len(s: ir::Expr, span: Span) -> ir::Expr {
 
 fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &[(&str, Arg)], out: Out, span: Span) -> Result<Value> {
     let mut values = Vec::with_capacity(params.len());
+    // `str` or `bytes`, from the first text argument.
+    let mut text: Option<Type> = None;
     for &(name, arg) in params {
         let x = cx.required_expr(args, name)?;
+        let mut same_text = |ty: &Type| matches!(ty, Type::Str | Type::Bytes) && text.get_or_insert_with(|| ty.clone()) == ty;
         let fits = match arg {
-            Arg::Str => x.ty == Type::Str,
+            Arg::Str => same_text(&x.ty),
             Arg::Int => x.ty.is_integer_like(),
             Arg::OptInt => x.ty.is_integer_like() || x.ty == Type::NoneType,
-            Arg::StrList => x.ty == Type::List(Box::new(Type::Str)),
+            Arg::StrList => matches!(&x.ty, Type::List(item) if same_text(item)),
             Arg::Bytes => x.ty == Type::Bytes,
         };
         if !fits {
@@ -113,10 +119,11 @@ fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &
             Arg::Str | Arg::StrList | Arg::Bytes => x,
         });
     }
+    let text = text.unwrap_or(Type::Str);
     let ty = match out {
-        Out::Str => Type::Str,
+        Out::Str => text,
         Out::Int | Out::Bool => Type::INT64,
-        Out::StrList => Type::List(Box::new(Type::Str)),
+        Out::StrList => Type::List(Box::new(text)),
         Out::Bytes => Type::Bytes,
     };
     let call = runtime(func, values, ty, span);

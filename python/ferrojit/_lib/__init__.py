@@ -514,7 +514,10 @@ STR_METHODS = (
 )
 
 # The methods of bytes (`python/ferrojit/_lib/strings.py`).
-BYTES_METHODS = ("decode",)
+BYTES_METHODS = (
+    "decode", "hex", "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
+    "rsplit", "join", "partition", "rpartition", "removeprefix", "removesuffix", "upper", "lower",
+)
 
 
 # The methods of dicts (`python/ferrojit/_lib/dicts.py`).

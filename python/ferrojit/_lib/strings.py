@@ -9,7 +9,7 @@ reads them as CPython's defaults). Python callers never reach the primitives.
 from __future__ import annotations
 
 from .. import types
-from ..extending import CallRefused, overload, overload_method
+from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import bytes_get_slice, str_get_slice
 from .lists import _slice_span
 
@@ -60,9 +60,19 @@ def _bound(t):
     return _none(t) or _int(t)
 
 
-def _need_str(value, method, what="argument"):
-    if not _str(value):
-        raise CallRefused(f"`str.{method}()` {what} must be str, not `{value}`")
+def _kind(s):
+    """The name of the text type of ``s``: bytes share str's methods (and primitives)."""
+    return "bytes" if isinstance(s, types.Bytes) else "str"
+
+
+def _like(s, value):
+    """Whether ``value`` is text of the same type as ``s`` (str with str, bytes with bytes)."""
+    return isinstance(value, types.Bytes) if isinstance(s, types.Bytes) else _str(value)
+
+
+def _need_like(s, value, method, what="argument"):
+    if not _like(s, value):
+        raise CallRefused(f"`{_kind(s)}.{method}()` {what} must be {_kind(s)}, not `{value}`")
 
 
 def _need_bounds(method, *bounds):
@@ -100,7 +110,7 @@ def _bytes_get_slice(b, start, stop, step):
 
 def _searching(method, last):
     def typing(s, sub, start=None, end=None):
-        _need_str(sub, method)
+        _need_like(s, sub, method)
         _need_bounds(method, start, end)
 
         def impl(s, sub, start=None, end=None):
@@ -111,14 +121,21 @@ def _searching(method, last):
     return typing
 
 
-overload_method(types.UnicodeType, "find")(_searching("find", 0))
-overload_method(types.UnicodeType, "rfind")(_searching("rfind", 1))
 
 
 def _indexing(method, last):
     def typing(s, sub, start=None, end=None):
-        _need_str(sub, method)
+        _need_like(s, sub, method)
         _need_bounds(method, start, end)
+        if isinstance(s, types.Bytes):
+
+            def of_bytes(s, sub, start=None, end=None):
+                at = find(s, sub, start, end, last)
+                if at < 0:
+                    raise ValueError("subsection not found")
+                return at
+
+            return of_bytes
 
         def impl(s, sub, start=None, end=None):
             at = find(s, sub, start, end, last)
@@ -131,13 +148,10 @@ def _indexing(method, last):
     return typing
 
 
-overload_method(types.UnicodeType, "index")(_indexing("index", 0))
-overload_method(types.UnicodeType, "rindex")(_indexing("rindex", 1))
 
 
-@overload_method(types.UnicodeType, "count")
 def _count(s, sub, start=None, end=None):
-    _need_str(sub, "count")
+    _need_like(s, sub, "count")
     _need_bounds("count", start, end)
 
     def impl(s, sub, start=None, end=None):
@@ -149,13 +163,13 @@ def _count(s, sub, start=None, end=None):
 def _affix(method, at_end):
     def typing(s, prefix, start=None, end=None):
         _need_bounds(method, start, end)
-        if _str(prefix):
+        if _like(s, prefix):
 
             def one(s, prefix, start=None, end=None):
                 return starts(s, prefix, start, end, at_end)
 
             return one
-        if isinstance(prefix, types.BaseTuple) and all(_str(p) for p in prefix):
+        if isinstance(prefix, types.BaseTuple) and all(_like(s, p) for p in prefix):
 
             def any_of(s, prefix, start=None, end=None):
                 for p in prefix:
@@ -164,22 +178,19 @@ def _affix(method, at_end):
                 return False
 
             return any_of
-        raise CallRefused(f"{method} first arg must be str or a tuple of str, not `{prefix}`")
+        raise CallRefused(f"{method} first arg must be {_kind(s)} or a tuple of {_kind(s)}, not `{prefix}`")
 
     return typing
 
 
-overload_method(types.UnicodeType, "startswith")(_affix("startswith", 0))
-overload_method(types.UnicodeType, "endswith")(_affix("endswith", 1))
 
 
 # ---- new strings -------------------------------------------------------------------------------
 
 
-@overload_method(types.UnicodeType, "replace")
 def _replace(s, old, new, count=-1):
-    _need_str(old, "replace", "first argument")
-    _need_str(new, "replace", "second argument")
+    _need_like(s, old, "replace", "first argument")
+    _need_like(s, new, "replace", "second argument")
     if not _int(count):
         raise CallRefused(f"`str.replace()` count must be an integer, not `{count}`")
 
@@ -191,14 +202,20 @@ def _replace(s, old, new, count=-1):
 
 def _stripping(method, sides):
     def typing(s, chars=None):
+        if _none(chars) and isinstance(s, types.Bytes):
+
+            def ascii_whitespace(s, chars=None):
+                return strip(s, b" \t\n\r\x0b\x0c", sides)
+
+            return ascii_whitespace
         if _none(chars):
 
             def whitespace(s, chars=None):
                 return strip_whitespace(s, sides)
 
             return whitespace
-        if not _str(chars):
-            raise CallRefused(f"{method} arg must be None or str, not `{chars}`")
+        if not _like(s, chars):
+            raise CallRefused(f"{method} arg must be None or {_kind(s)}, not `{chars}`")
 
         def given(s, chars=None):
             return strip(s, chars, sides)
@@ -208,23 +225,26 @@ def _stripping(method, sides):
     return typing
 
 
-overload_method(types.UnicodeType, "strip")(_stripping("strip", 3))
-overload_method(types.UnicodeType, "lstrip")(_stripping("lstrip", 1))
-overload_method(types.UnicodeType, "rstrip")(_stripping("rstrip", 2))
 
 
 def _splitting(method, last):
     def typing(s, sep=None, maxsplit=-1):
         if not _int(maxsplit):
             raise CallRefused(f"`str.{method}()` maxsplit must be an integer, not `{maxsplit}`")
+        if _none(sep) and isinstance(s, types.Bytes):
+
+            def ascii_whitespace(s, sep=None, maxsplit=-1):
+                return _split_ascii_whitespace(s, maxsplit, last)
+
+            return ascii_whitespace
         if _none(sep):
 
             def whitespace(s, sep=None, maxsplit=-1):
                 return split_whitespace(s, maxsplit, last)
 
             return whitespace
-        if not _str(sep):
-            raise CallRefused(f"must be str or None, not `{sep}`")
+        if not _like(s, sep):
+            raise CallRefused(f"must be {_kind(s)} or None, not `{sep}`")
 
         def given(s, sep=None, maxsplit=-1):
             return split(s, sep, maxsplit, last)
@@ -234,8 +254,6 @@ def _splitting(method, last):
     return typing
 
 
-overload_method(types.UnicodeType, "split")(_splitting("split", 0))
-overload_method(types.UnicodeType, "rsplit")(_splitting("rsplit", 1))
 
 
 @overload_method(types.UnicodeType, "splitlines")
@@ -249,17 +267,17 @@ def _splitlines(s, keepends=False):
     return impl
 
 
-@overload_method(types.UnicodeType, "join")
 def _join(sep, iterable):
-    if isinstance(iterable, types.List) and _str(iterable.dtype):
+    if isinstance(iterable, types.List) and _like(sep, iterable.dtype):
 
         def of_list(sep, iterable):
             return join(sep, iterable)
 
         return of_list
-    if isinstance(iterable, types.List) or (isinstance(iterable, types.BaseTuple) and not all(_str(t) for t in iterable)):
-        item = iterable.dtype if isinstance(iterable, types.List) else next(t for t in iterable if not _str(t))
-        raise CallRefused(f"sequence item 0: expected str instance, `{item}` found")
+    if isinstance(iterable, types.List) or (isinstance(iterable, types.BaseTuple) and not all(_like(sep, t) for t in iterable)):
+        item = iterable.dtype if isinstance(iterable, types.List) else next(t for t in iterable if not _like(sep, t))
+        expected = "a bytes-like object" if isinstance(sep, types.Bytes) else "str instance"
+        raise CallRefused(f"sequence item 0: expected {expected}, `{item}` found")
 
     def of_items(sep, iterable):
         items = [x for x in iterable]
@@ -270,16 +288,17 @@ def _join(sep, iterable):
 
 def _partitioning(method, last):
     def typing(s, sep):
-        _need_str(sep, method)
+        _need_like(s, sep, method)
 
         def impl(s, sep):
             if len(sep) == 0:
                 raise ValueError("empty separator")
             at = find(s, sep, None, None, last)
             if at < 0:
+                # `s[:0]`: the empty text of `s`'s type.
                 if last:
-                    return "", "", s
-                return s, "", ""
+                    return s[:0], s[:0], s
+                return s, s[:0], s[:0]
             return s[:at], sep, s[at + len(sep) :]
 
         return impl
@@ -287,13 +306,10 @@ def _partitioning(method, last):
     return typing
 
 
-overload_method(types.UnicodeType, "partition")(_partitioning("partition", 0))
-overload_method(types.UnicodeType, "rpartition")(_partitioning("rpartition", 1))
 
 
-@overload_method(types.UnicodeType, "removeprefix")
 def _removeprefix(s, prefix):
-    _need_str(prefix, "removeprefix")
+    _need_like(s, prefix, "removeprefix")
 
     def impl(s, prefix):
         if starts(s, prefix, None, None, 0):
@@ -303,9 +319,8 @@ def _removeprefix(s, prefix):
     return impl
 
 
-@overload_method(types.UnicodeType, "removesuffix")
 def _removesuffix(s, suffix):
-    _need_str(suffix, "removesuffix")
+    _need_like(s, suffix, "removesuffix")
 
     def impl(s, suffix):
         if len(suffix) > 0 and starts(s, suffix, None, None, 1):
@@ -448,3 +463,115 @@ def _decode(b, encoding="utf-8", errors="strict"):
 
     return impl
 
+
+
+# ---- bytes: the methods shared with str, on the same primitives (bytes are stored as strings
+# of one byte per character); whitespace and letters are ASCII's only ----------------------------
+
+
+@register_jitable
+def _is_ascii_space(c):
+    return c == 32 or (c >= 9 and c <= 13)
+
+
+@register_jitable
+def _split_ascii_whitespace(s, maxsplit, last):
+    """``s.split()`` (``s.rsplit()`` with ``last``) of bytes: runs of ASCII whitespace separate
+    the items; past ``maxsplit`` splits (when not negative) the rest is one item."""
+    out = [s[:0]]
+    out.pop()
+    n = len(s)
+    splits = 0
+    if not last:
+        i = 0
+        while True:
+            while i < n and _is_ascii_space(s[i]):
+                i += 1
+            if i == n:
+                break
+            if maxsplit >= 0 and splits == maxsplit:
+                out.append(s[i:])
+                break
+            j = i
+            while j < n and not _is_ascii_space(s[j]):
+                j += 1
+            out.append(s[i:j])
+            splits += 1
+            i = j
+        return out
+    j = n
+    while True:
+        while j > 0 and _is_ascii_space(s[j - 1]):
+            j -= 1
+        if j == 0:
+            break
+        if maxsplit >= 0 and splits == maxsplit:
+            out.append(s[:j])
+            break
+        i = j
+        while i > 0 and not _is_ascii_space(s[i - 1]):
+            i -= 1
+        out.append(s[i:j])
+        splits += 1
+        j = i
+    out.reverse()
+    return out
+
+
+def _ascii_casing(upper):
+    def typing(s):
+        def impl(s):
+            # Runs of bytes that are not letters to change are copied as slices.
+            letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ" if upper else b"abcdefghijklmnopqrstuvwxyz"
+            first = 97 if upper else 65
+            pieces = [s[:0]]
+            start = 0
+            for i in range(len(s)):
+                k = s[i] - first
+                if k >= 0 and k < 26:
+                    pieces.append(s[start:i])
+                    pieces.append(letters[k : k + 1])
+                    start = i + 1
+            pieces.append(s[start:])
+            return join(s[:0], pieces)
+
+        return impl
+
+    return typing
+
+
+@overload_method(types.Bytes, "hex")
+def _hex(b):
+    def impl(b):
+        digits = "0123456789abcdef"
+        out = [""]
+        out.pop()
+        for c in b:
+            out.append(digits[c >> 4])
+            out.append(digits[c & 15])
+        return join("", out)
+
+    return impl
+
+
+for _text in (types.UnicodeType, types.Bytes):
+    overload_method(_text, "find")(_searching("find", 0))
+    overload_method(_text, "rfind")(_searching("rfind", 1))
+    overload_method(_text, "index")(_indexing("index", 0))
+    overload_method(_text, "rindex")(_indexing("rindex", 1))
+    overload_method(_text, "count")(_count)
+    overload_method(_text, "startswith")(_affix("startswith", 0))
+    overload_method(_text, "endswith")(_affix("endswith", 1))
+    overload_method(_text, "replace")(_replace)
+    overload_method(_text, "strip")(_stripping("strip", 3))
+    overload_method(_text, "lstrip")(_stripping("lstrip", 1))
+    overload_method(_text, "rstrip")(_stripping("rstrip", 2))
+    overload_method(_text, "split")(_splitting("split", 0))
+    overload_method(_text, "rsplit")(_splitting("rsplit", 1))
+    overload_method(_text, "join")(_join)
+    overload_method(_text, "partition")(_partitioning("partition", 0))
+    overload_method(_text, "rpartition")(_partitioning("rpartition", 1))
+    overload_method(_text, "removeprefix")(_removeprefix)
+    overload_method(_text, "removesuffix")(_removesuffix)
+overload_method(types.Bytes, "upper")(_ascii_casing(True))
+overload_method(types.Bytes, "lower")(_ascii_casing(False))
