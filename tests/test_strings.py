@@ -391,6 +391,15 @@ def test_bytes_methods_leak_nothing():
     assert _native.live_allocations() == before
 
 
+def from_hex(text):
+    return bytes.fromhex(text), bytes.fromhex(text).hex()
+
+
+@pytest.mark.parametrize("text", ["0aff", " 0a ff\t10 ", "", "ABcd", "a", "0 a", "zz", "0a\x85"])
+def test_bytes_fromhex(text):
+    run_both(from_hex, text)
+
+
 def find_str_in_bytes(b):
     return b.find("o")
 

@@ -420,6 +420,11 @@ impl FnInfer<'_> {
         }
         match value {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            // `bytes.fromhex`: a class method of a built-in (the library's).
+            Value::Global(GlobalValue::Function(class)) if class == "builtins.bytes" && attr == "fromhex" => match overloads::function_key_of_name("builtins.bytes.fromhex") {
+                Some(key) => Ok(Value::Global(GlobalValue::Overloaded(key))),
+                None => Err(self.internal(span, "`builtins.bytes.fromhex` is not registered: ferrojit._lib was not loaded")),
+            },
             // `List.empty_list`, `Dict.empty`: the typed containers' constructors.
             Value::Global(GlobalValue::Function(class)) if class.starts_with("ferrojit.typed.") => {
                 let name = format!("{class}.{attr}");

@@ -490,6 +490,12 @@ def str_get_slice(s, start, stop, step):
     return s[start:stop:step]
 
 
+def bytes_fromhex(string):
+    """``bytes.fromhex(string)`` (a class method, which is a new object at each access: compiled
+    code reaches this function for it)."""
+    return bytes.fromhex(string)
+
+
 def str_format_runtime(template, args):
     """``template.format(*args)`` of a template known only when the code runs."""
     return template.format(*args)
@@ -574,6 +580,7 @@ INTERNAL = {
     "ferrojit.zip_iterator": (zip_iterator, "iterators", "zip() as a value"),
     "ferrojit.enumerate_iterator": (enumerate_iterator, "iterators", "enumerate() as a value"),
     "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
+    "builtins.bytes.fromhex": (bytes_fromhex, "strings", "bytes.fromhex()"),
     "ferrojit.str_format_runtime": (str_format_runtime, "formatting", "str.format() of a template known when running"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
     "ferrojit.container_str": (container_str, "container_text", "str() of a container"),

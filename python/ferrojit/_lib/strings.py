@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import bytes_get_slice, str_get_slice
+from . import bytes_fromhex, bytes_get_slice, str_get_slice
 from .lists import _slice_span
 
 
@@ -575,3 +575,44 @@ for _text in (types.UnicodeType, types.Bytes):
     overload_method(_text, "removesuffix")(_removesuffix)
 overload_method(types.Bytes, "upper")(_ascii_casing(True))
 overload_method(types.Bytes, "lower")(_ascii_casing(False))
+
+
+@register_jitable
+def _hex_digit(c):
+    """The value of the hex digit of code point ``c``; -1 for none."""
+    if c >= 48 and c <= 57:
+        return c - 48
+    if c >= 97 and c <= 102:
+        return c - 87
+    if c >= 65 and c <= 70:
+        return c - 55
+    return -1
+
+
+@overload(bytes_fromhex)
+def _fromhex(string):
+    if not _str(string):
+        raise CallRefused(f"fromhex() argument must be str, not `{string}`")
+
+    def impl(string):
+        # Each byte as the character of its code point; Latin-1 encodes them back.
+        chars = [""]
+        chars.pop()
+        n = len(string)
+        i = 0
+        while i < n:
+            c = ord(string[i])
+            if _is_ascii_space(c):
+                i += 1
+                continue
+            high = _hex_digit(c)
+            if high < 0:
+                raise ValueError(f"non-hexadecimal number found in fromhex() arg at position {i}")
+            low = _hex_digit(ord(string[i + 1])) if i + 1 < n else -1
+            if low < 0:
+                raise ValueError(f"non-hexadecimal number found in fromhex() arg at position {i + 1}")
+            chars.append(chr(high * 16 + low))
+            i += 2
+        return join("", chars).encode("latin-1")
+
+    return impl
