@@ -294,6 +294,7 @@ ROWS = [
     (dict_of_pairs, ([(1, 2.0), (3, 4.0), (1, 5.0)],)),
     (dict_of_pairs, ([("a", 1), ("b", 2)],)),
     (dict_of_pairs, (((1, "x"), (2, "y")),)),
+    (dict_of_pairs, ({(1, 2.0)},)),
     (dict_of_zip, ([1, 2, 3], [1.5, 2.5])),
     (dict_of_zip, ("abc", [1, 2, 3])),
     (dict_of_enumerate, (["x", "y"],)),
