@@ -166,15 +166,7 @@ impl FnInfer<'_> {
         let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
         for part in parts {
             match part {
-                Part::Item(k, v) => {
-                    let k = self.cast(k, &key_ty);
-                    let v = self.converted_item(v, &value_ty, span)?;
-                    let position = self.temp(Type::INT64);
-                    let insert = dict_op(DictOp::Insert, vec![self.local_expr(tmp, span), k], Type::INT64, span);
-                    stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
-                    let args = vec![self.local_expr(tmp, span), self.local_expr(position, span), v];
-                    stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
-                }
+                Part::Item(k, v) => self.store_item(tmp, k, v, (&key_ty, &value_ty), &mut stmts, span)?,
                 Part::Merged(m) => {
                     let at = m.span;
                     let merge = self.call_internal("ferrojit.dict_merge", vec![self.local_expr(tmp, at), m], at)?;
@@ -213,15 +205,22 @@ impl FnInfer<'_> {
         let tmp = self.temp(ty.clone());
         let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
         for (k, v) in keys.into_iter().zip(values) {
-            let k = self.cast(k, &key_ty);
-            let v = self.converted_item(v, &value_ty, span)?;
-            let position = self.temp(Type::INT64);
-            let insert = dict_op(DictOp::Insert, vec![self.local_expr(tmp, span), k], Type::INT64, span);
-            stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
-            let args = vec![self.local_expr(tmp, span), self.local_expr(position, span), v];
-            stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
+            self.store_item(tmp, k, v, (&key_ty, &value_ty), &mut stmts, span)?;
         }
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
+    }
+
+    /// Appends to `stmts` the store of `k: v`, converted to the dict's `types`, into the dict
+    /// held by the local `dict`.
+    fn store_item(&mut self, dict: ir::LocalId, k: ir::Expr, v: ir::Expr, types: (&Type, &Type), stmts: &mut Vec<ir::Stmt>, span: Span) -> Result<()> {
+        let k = self.cast(k, types.0);
+        let v = self.converted_item(v, types.1, span)?;
+        let position = self.temp(Type::INT64);
+        let insert = dict_op(DictOp::Insert, vec![self.local_expr(dict, span), k], Type::INT64, span);
+        stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
+        let args = vec![self.local_expr(dict, span), self.local_expr(position, span), v];
+        stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
+        Ok(())
     }
 
     /// Keys compare by value: numbers, strings and tuples of them.

@@ -73,7 +73,7 @@ pub enum Type {
     /// as in Numba (see [`GeneratorType`]).
     Generator(Box<GeneratorType>),
     /// A value of the inner type or `None` (Numba's `Optional`), what `d.get(key)` without a
-    /// default gives: laid out as the tuple `(bool, inner)` (see [`Type::optional_layout`]),
+    /// default gives, and a function returning `None` on some paths: laid out as the tuple `(bool, inner)` (see [`Type::optional_layout`]),
     /// whether it holds a value, then the value, zeroed when it is `None` (a null reference
     /// for heap types, which releasing and retaining skip).
     Optional(Box<Type>),
@@ -857,6 +857,20 @@ mod tests {
             unify(&Type::Tuple(vec![Type::INT64, Type::Bool]), &Type::Tuple(vec![Type::FLOAT64, Type::Bool])),
             Some(Type::Tuple(vec![Type::FLOAT64, Type::Bool]))
         );
+    }
+
+    #[test]
+    fn an_optional_holds_none_and_what_converts_into_its_type() {
+        let optional = |t: Type| Type::Optional(Box::new(t));
+        assert_eq!(unify(&optional(Type::FLOAT64), &Type::NoneType), Some(optional(Type::FLOAT64)));
+        assert_eq!(unify(&Type::NoneType, &optional(Type::Str)), Some(optional(Type::Str)));
+        assert_eq!(unify(&optional(Type::FLOAT64), &Type::INT64), Some(optional(Type::FLOAT64)));
+        assert_eq!(unify(&Type::FLOAT64, &optional(Type::INT64)), None);
+        assert_eq!(unify(&optional(Type::INT64), &optional(Type::FLOAT64)), None);
+        assert_eq!(unify(&Type::NoneType, &Type::INT64), None);
+        assert_eq!(optional(Type::Str).to_string(), "OptionalType(unicode_type)");
+        // Laid out as `(bool, value)`: the value's reference is the one heap part.
+        assert_eq!(optional(Type::Str).heap_parts(), vec![HeapPart { path: vec![1], kind: HeapKind::Str }]);
     }
 
     #[test]
