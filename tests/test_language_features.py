@@ -1104,3 +1104,96 @@ def test_memory_of_calls_from_python():
         with pytest.raises(TypeError):
             f(1, x=2, y=2.5)
     assert _native.live_allocations() == live0
+
+
+# ---- optional values: a variable or a result that is `None` or a value ----------------------
+
+
+def smallest_or_none(xs):
+    best = None
+    for x in xs:
+        if best is None or x < best:
+            best = x
+    return best
+
+
+def double_if_positive(x):
+    return x * 2 if x > 0 else None
+
+
+def first_square_above(n, bound):
+    found = None
+    for i in range(n):
+        if i * i > bound:
+            found = i
+            break
+    if found is None:
+        return -1
+    return found + 100
+
+
+def longest_word(words):
+    longest = None
+    for w in words:
+        if longest is None or len(w) > len(longest):
+            longest = w
+    return longest
+
+
+def negative_to_none(x):
+    if x < 0:
+        x = None
+    return x
+
+
+def optional_truth(x):
+    v = x if x != 0 else None
+    return bool(not v), 1 if v else 0
+
+
+OPTIONAL_CASES = [
+    (smallest_or_none, ([3, 1, 2],)),
+    (smallest_or_none, ([2.5],)),
+    (double_if_positive, (3,)),
+    (double_if_positive, (-1,)),
+    (double_if_positive, (1.5,)),
+    (first_square_above, (10, 10)),
+    (first_square_above, (2, 10)),
+    (longest_word, (["a", "abc", "ab"],)),
+    (longest_word, ([""],)),
+    (negative_to_none, (5,)),
+    (negative_to_none, (-5,)),
+    (optional_truth, (0,)),
+    (optional_truth, (4,)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", OPTIONAL_CASES, ids=case_id)
+def test_optional_values(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
+def optional_list_churn(n, fail):
+    total = 0
+    for i in range(n):
+        kept = None
+        if i % 2:
+            kept = [i, i + 1]
+        if kept is not None:
+            total += len(kept)
+        name = None if i % 3 else "x" * i
+        if name:
+            total += len(name)
+    last = None if fail else [1]
+    return total + len(last)
+
+
+def test_optional_values_leak_nothing():
+    run = njit(optional_list_churn)
+    run(3, False)
+    live0 = _native.live_allocations()
+    for _ in range(20):
+        assert_same(run(10, False), optional_list_churn(10, False))
+        with pytest.raises(TypeError, match=r"expected list\(int64\), got None"):
+            run(10, True)
+    assert _native.live_allocations() == live0

@@ -1070,6 +1070,17 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         if from == to {
             return Ok(v);
         }
+        // Into an optional (a parameter whose variable is also assigned `None` or a value; in
+        // expressions inference builds optionals itself): zeroed for `None`, else flagged.
+        if let Type::Optional(inner) = to {
+            let st = llvm_type(self.cx, to).into_struct_type();
+            if *from == Type::NoneType {
+                return Ok(st.const_zero().into());
+            }
+            let value = self.cast(v, from, inner)?;
+            let agg = self.b.build_insert_value(st.get_undef(), self.cx.bool_type().const_int(1, false), 0, "present")?;
+            return Ok(self.b.build_insert_value(agg, value, 1, "optional")?.into_struct_value().into());
+        }
         // Arrays differing only in layout or writability share one representation.
         if let (Type::Array(_), Type::Array(_)) = (from, to) {
             return Ok(v);

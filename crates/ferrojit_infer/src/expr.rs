@@ -387,7 +387,8 @@ impl FnInfer<'_> {
                     (Ok(t), Err(e)) if self.is_pending(&e) => return Ok(Value::Expr(t)),
                     (t, o) => (t?, o?),
                 };
-                let ty = unify(&then.ty, &otherwise.ty).ok_or_else(|| {
+                // `x if c else None` is an optional.
+                let ty = crate::function::unify_or_optional(&then.ty, &otherwise.ty).ok_or_else(|| {
                     self.typing(span, format!("the two branches give a `{}` and a `{}`", then.ty, otherwise.ty), Some("make both branches the same kind of value"))
                 })?;
                 let then = self.cast(then, &ty).boxed();

@@ -464,7 +464,8 @@ impl<'a> FnInfer<'a> {
     pub(crate) fn widen(&mut self, id: LocalId, ty: &Type, span: Span) -> Result<()> {
         let new = match &self.locals[id].ty {
             None => ty.clone(),
-            Some(old) => match unify(old, ty) {
+            // A variable assigned `None` and a value holds an optional (as Numba's).
+            Some(old) => match unify_or_optional(old, ty) {
                 Some(t) => t,
                 None => {
                     let name = &self.locals[id].name;
@@ -498,14 +499,9 @@ impl<'a> FnInfer<'a> {
         }
         // A function returning `None` on some paths and a value on others returns an optional
         // (as Numba's): `None` or the value in Python, an optional in compiled callers.
-        let or_none = |a: &Type, b: &Type| match (a, b) {
-            (Type::NoneType, Type::NoneType | Type::Optional(_)) | (Type::Optional(_), Type::NoneType) => None,
-            (Type::NoneType, other) | (other, Type::NoneType) => Some(Type::Optional(Box::new(other.clone()))),
-            _ => None,
-        };
         let new = match &self.ret {
             None => value.ty.clone(),
-            Some(old) => unify(old, &value.ty).or_else(|| or_none(old, &value.ty)).ok_or_else(|| {
+            Some(old) => unify_or_optional(old, &value.ty).ok_or_else(|| {
                 let hint = if value.ty == Type::NoneType || *old == Type::NoneType {
                     "return a value on every path"
                 } else {
@@ -1151,6 +1147,16 @@ impl<'a> FnInfer<'a> {
         };
         ir::Expr::new(ExprKind::TupleGet(tuple.boxed(), i), ty, span)
     }
+}
+
+/// The type that holds values of types `a` and `b` (see [`unify`]), or else, when one of them
+/// is `None`, the optional of the other (Numba's unification with `none`).
+pub(crate) fn unify_or_optional(a: &Type, b: &Type) -> Option<Type> {
+    unify(a, b).or_else(|| match (a, b) {
+        (Type::NoneType, Type::NoneType | Type::Optional(_)) | (Type::Optional(_), Type::NoneType) => None,
+        (Type::NoneType, other) | (other, Type::NoneType) => Some(Type::Optional(Box::new(other.clone()))),
+        _ => None,
+    })
 }
 
 /// The type of resuming a generator of type `generator` ([`ir::ExprKind::Resume`]): whether
