@@ -97,6 +97,11 @@ def get_tested_not(d, k):
     return 0.0
 
 
+def get_compared(d, k, x):
+    # `None` equals only `None`; values compare as values.
+    return d.get(k) == x, d.get(k) != x, x == d.get(k), d.get(k) == d.get(k + 1), d.get(k) != d.get(7), d.get(k) == None, None != d.get(k)
+
+
 def get_truth(d, k):
     out = []
     if d.get(k):
@@ -280,6 +285,12 @@ ROWS = [
     (get_tested, (dict(D), 30)),
     (get_tested_not, (dict(D), 3)),
     (get_tested_not, (dict(D), 30)),
+    (get_compared, ({1: 2}, 1, 2)),
+    (get_compared, ({1: 2}, 1, 3.5)),
+    (get_compared, ({1: 2}, 5, 2)),
+    (get_compared, ({1: 2, 2: 2}, 1, 2)),
+    (get_compared, ({0: 0}, 6, 0)),
+    (get_compared, ({"a": "x"}.get("a") and {6: "x", 7: "y"}, 6, "x")),
     (get_truth, ({1: 3, 2: 0}, 1)),
     (get_truth, ({1: 3, 2: 0}, 2)),
     (get_truth, ({1: 3, 2: 0}, 7)),

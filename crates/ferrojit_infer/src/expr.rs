@@ -365,10 +365,10 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::Compare { left, ops, comparators } => {
                 let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
-                // `v is None`, `v == None` (and `not`): tests of an optional itself.
-                let with_none = matches!(ops.as_slice(), [CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq])
-                    && std::iter::once(&**left).chain(comparators).any(|c| matches!(c.kind, ast::ExprKind::None));
-                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| if with_none { cx.optional_expr(c) } else { cx.expr(c) })?;
+                // `v is None`, `v == None`, `v == 3`: tests of an optional itself (`None` equals
+                // only `None`).
+                let keep = matches!(ops.as_slice(), [CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq]);
+                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| if keep { cx.optional_expr(c) } else { cx.expr(c) })?;
                 let left = rest.remove(0);
                 self.compare_chain(left, ops, rest, &literals, span).map(Value::Expr)
             }
@@ -857,6 +857,13 @@ impl FnInfer<'_> {
     }
 
     pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+        let optional = |e: &ir::Expr| matches!(e.ty, Type::Optional(_));
+        if (optional(&l) || optional(&r)) && matches!(op, CmpOp::Eq | CmpOp::NotEq) && l.ty != Type::NoneType && r.ty != Type::NoneType {
+            return self.optional_equality(op, l, r, literals, span);
+        }
+        // Elsewhere an optional is its value (tests with `None` are below).
+        let with_none = matches!(op, CmpOp::Is | CmpOp::IsNot) || l.ty == Type::NoneType || r.ty == Type::NoneType;
+        let (l, r) = if with_none { (l, r) } else { (self.unwrap_optional(l), self.unwrap_optional(r)) };
         // `a is None` of an array is an identity test, known from the types (below).
         if (matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.array_compare(op, l, r, literals, span);
@@ -956,6 +963,30 @@ impl FnInfer<'_> {
             }
             (a, b) => Err(self.operand_error(op.symbol(), a, b, span)),
         }
+    }
+
+    /// `l == r` (`!=`) with an optional among them: `None` equals only `None`, values compare
+    /// as values.
+    fn optional_equality(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+        let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
+        let logical = |and, a: ir::Expr, b: ir::Expr| ir::Expr::new(ExprKind::Logical { and, lhs: a.boxed(), rhs: b.boxed() }, Type::Bool, span);
+        let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        // Each side's flag (true for a plain value) and value.
+        let side = |cx: &Self, id: ir::LocalId, ty: &Type| match ty {
+            Type::Optional(inner) => (Some(optional_present(cx.local_expr(id, span))), ir::Expr::new(ExprKind::TupleGet(cx.local_expr(id, span).boxed(), 1), (**inner).clone(), span)),
+            _ => (None, cx.local_expr(id, span)),
+        };
+        let (lp, lv) = side(self, lt, &l.ty);
+        let (rp, rv) = side(self, rt, &r.ty);
+        let values_equal = self.compare_with_literals(CmpOp::Eq, lv, rv, literals, span)?;
+        let equal = match (lp, rp) {
+            (Some(a), Some(b)) => logical(false, logical(true, a.clone(), logical(true, b.clone(), values_equal)), logical(true, not(a), not(b))),
+            (Some(p), None) | (None, Some(p)) => logical(true, p, values_equal),
+            (None, None) => values_equal,
+        };
+        let result = if op == CmpOp::Eq { equal } else { not(equal) };
+        let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: result.boxed() }, Type::Bool, span);
+        Ok(ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span))
     }
 
     /// Evaluates `values` for their effects, then gives `result`.
