@@ -234,7 +234,7 @@ FORMATS = [
     ("'%(name)s=%(value)s' % {'name': s, 'value': s * 2}", ("ab", 0, 0.0)),
     ("'%(a(b))s' % {'a(b)': a}", ("", 3, 0.0)),
     ("'%(x)s %(z)s' % {'x': a}", ("", 3, 0.0)),
-    # `str.format` of a template known only when running (`s`), positional fields.
+    # `str.format` of a template known only when running (`s`): positional and named fields.
     ("s.format(a, b)", ("{} and {}", 1, 2.5)),
     ("s.format(a, b)", ("{1}-{0}-{1}", "x", True)),
     ("s.format(a, b)", ("{:>5}|{!r:<6}|{!s}{!a}", 3, "é")),
@@ -254,6 +254,13 @@ FORMATS = [
     ("s.format(a, b)", ("{:d}", 1.5, 2)),
     ("s.format(*(a, b), a)", ("{2}{1}{0}", "p", "q")),
     ("(s + '{}').format(a)", ("{}-", 7, 0)),
+    ("s.format(a, x=b, w=5)", ("{x}|{0:>{w}}|{x!r:^7}|{w:{x}}", 3, "3")),
+    ("s.format(x=a, y=b)", ("{y}{x}{y}", 1.5, "q")),
+    ("s.format(a, x=b)", ("{y}", 1, 2)),
+    ("s.format(a, x=b)", ("{x}{}{}", 1, 2)),
+    ("s.format()", ("plain {{}}", 0, 0)),
+    ("s.format()", ("{}", 0, 0)),
+    ("s.format(a, a, a)", ("{:{:{}}}", 1, 0)),
 ]
 
 
@@ -601,17 +608,6 @@ def ordering_with_number(s):
 
 def index_by_float(s):
     return s[1.5]
-
-
-def format_of_a_runtime_template_by_name(s):
-    return s.format(x=1)
-
-
-def test_format_of_a_runtime_template_by_name_is_unsupported():
-    with pytest.raises(ferrojit.errors.UnsupportedError) as info:
-        ferrojit.njit(format_of_a_runtime_template_by_name)("{x}")
-    assert "`str.format()` of a template that is not a constant takes positional arguments only" in str(info.value)
-    assert "return s.format(x=1)" in str(info.value)
 
 
 def percent_mapping_keys_and_plain_fields(s):

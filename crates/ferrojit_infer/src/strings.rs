@@ -667,17 +667,11 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Str, span))
     }
 
-    /// `template.format(*args)` of a template known only when the code runs: the library
-    /// parses it then (`ferrojit/_lib/strings.py`), each field formatting one of the
-    /// arguments, whose types the compiler knows.
+    /// `template.format(*args, **keywords)` of a template known only when the code runs: the
+    /// library parses it then (`ferrojit/_lib/formatting.py`), each field formatting one of
+    /// the arguments, whose types the compiler knows (the keywords as a tuple of their names
+    /// and one of their values).
     pub(crate) fn str_format_at_run_time(&mut self, template: ir::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
-        if let Some(k) = keywords.first() {
-            return Err(self.unsupported(
-                k.span,
-                "`str.format()` of a template that is not a constant takes positional arguments only",
-                Some("number the fields (`{0}`, `{1}`) and pass the values by position, or make the template a constant"),
-            ));
-        }
         let items = self.each_collecting_overloads(args, |cx, a| cx.display_item(a))?;
         let mut values = Vec::new();
         for item in items {
@@ -689,9 +683,14 @@ impl FnInfer<'_> {
                 }
             }
         }
-        let ty = Type::Tuple(values.iter().map(|v| v.ty.clone()).collect());
-        let args = ir::Expr::new(ExprKind::Tuple(values), ty, span);
-        self.call_internal("ferrojit.str_format_runtime", vec![template, args], span)
+        let tuple = |items: Vec<ir::Expr>| {
+            let ty = Type::Tuple(items.iter().map(|v| v.ty.clone()).collect());
+            ir::Expr::new(ExprKind::Tuple(items), ty, span)
+        };
+        let names = keywords.iter().map(|k| Self::string_constant(&k.name, k.span)).collect();
+        let named = self.each_collecting_overloads(keywords, |cx, k| cx.expr(&k.value))?;
+        let (args, names, named) = (tuple(values), tuple(names), tuple(named));
+        self.call_internal("ferrojit.str_format_runtime", vec![template, args, names, named], span)
     }
 
     fn format_pieces(&mut self, pieces: &[FormatPiece], positional: &[ir::Expr], named: &[(String, ir::Expr)], next: &mut usize, span: Span) -> Result<ir::Expr> {

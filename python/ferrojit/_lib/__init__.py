@@ -496,9 +496,10 @@ def bytes_fromhex(string):
     return bytes.fromhex(string)
 
 
-def str_format_runtime(template, args):
-    """``template.format(*args)`` of a template known only when the code runs."""
-    return template.format(*args)
+def str_format_runtime(template, args, names, values):
+    """``template.format(*args, **dict(zip(names, values)))`` of a template known only when
+    the code runs."""
+    return template.format(*args, **dict(zip(names, values)))
 
 
 def bytes_get_slice(b, start, stop, step):

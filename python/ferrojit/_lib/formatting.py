@@ -10,9 +10,10 @@ from . import str_format_runtime
 # The template is parsed as CPython's `str.format` parses it, with its `ValueError`s; the
 # arguments are a tuple whose types the compiler knows, so a field's argument is picked by its
 # position among them (`literal_unroll`: each argument's formatting is compiled for its type).
-# Fields name positions (`{}`, `{0}`), with a conversion (`!r`, `!s`, `!a`) and a spec, which
-# may hold replacement fields itself (`{:{}}`, `{0:>{1}}`); attributes, items and names
-# (keyword arguments) are not supported: a named field raises CPython's `KeyError(name)`.
+# Fields name positions (`{}`, `{0}`) or keyword arguments (`{x}`: the keywords' names and
+# values are two tuples), with a conversion (`!r`, `!s`, `!a`) and a spec, which may hold
+# replacement fields itself (`{:{}}`, `{0:>{w}}`); attributes and items are not supported (a
+# field naming no keyword raises CPython's `KeyError(name)`).
 
 
 @register_jitable
@@ -35,7 +36,10 @@ def _formatted(args, k, conversion, spec):
                 return format(x, spec)
             raise TypeError("unsupported format string passed to the value's __format__")
         i += 1
-    raise IndexError(f"Replacement index {k} out of range for positional args tuple")
+    # Behind a test (always true here), so that the function gives text even of no arguments.
+    if k >= i:
+        raise IndexError(f"Replacement index {k} out of range for positional args tuple")
+    return ""
 
 
 @register_jitable
@@ -48,11 +52,23 @@ def _field_position(name, auto):
             raise ValueError("cannot switch from manual field specification to automatic field numbering")
         k = 0 if auto == -2 else auto
         return k, k + 1
-    if not name.isdigit():
-        raise KeyError(name)
     if auto >= 0:
         raise ValueError("cannot switch from automatic field numbering to manual field specification")
     return int(name), -1
+
+
+@register_jitable
+def _keyword_position(names, name):
+    """The position of ``name`` among the keywords' ``names``; CPython's ``KeyError(name)``."""
+    k = 0
+    for known in literal_unroll(names):
+        if known == name:
+            return k
+        k += 1
+    # Behind a test (always true here), so that the function gives a position even of no names.
+    if k >= 0:
+        raise KeyError(name)
+    return -1
 
 
 @register_jitable
@@ -75,7 +91,7 @@ def _field_end(template, start):
 
 
 @register_jitable
-def _render(template, args, auto, nested):
+def _render(template, args, names, values, auto, nested):
     """The text of ``template`` with its fields replaced, and the next automatic position.
     ``nested``: ``template`` is a field's spec, whose fields hold no fields themselves."""
     pieces = [""]
@@ -124,25 +140,30 @@ def _render(template, args, auto, nested):
             spec = field[stop + 3:]
         elif stop < len(field):
             spec = field[stop + 1:]
-        if nested and len(field) != len(name):
-            raise ValueError("Max string recursion exceeded")
-        k, auto = _field_position(name, auto)
+        keyword = len(name) > 0 and not name.isdigit()
+        if keyword:
+            k = _keyword_position(names, name)
+        else:
+            k, auto = _field_position(name, auto)
         if spec.find("{") >= 0:
             if nested:
                 raise ValueError("Max string recursion exceeded")
-            spec, auto = _render(spec, args, auto, True)
-        pieces.append(_formatted(args, k, conversion, spec))
+            spec, auto = _render(spec, args, names, values, auto, True)
+        if keyword:
+            pieces.append(_formatted(values, k, conversion, spec))
+        else:
+            pieces.append(_formatted(args, k, conversion, spec))
         i = end + 1
     return "".join(pieces), auto
 
 
 @overload(str_format_runtime)
-def _format_runtime(template, args):
-    if not (isinstance(template, types.UnicodeType) and isinstance(args, types.BaseTuple)):
+def _format_runtime(template, args, names, values):
+    if not (isinstance(template, types.UnicodeType) and all(isinstance(t, types.BaseTuple) for t in (args, names, values))):
         return None
 
-    def impl(template, args):
-        text, auto = _render(template, args, -2, False)
+    def impl(template, args, names, values):
+        text, auto = _render(template, args, names, values, -2, False)
         return text
 
     return impl
