@@ -523,7 +523,8 @@ STR_METHODS = (
 # The methods of bytes (`python/ferrojit/_lib/strings.py`).
 BYTES_METHODS = (
     "decode", "hex", "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
-    "rsplit", "join", "partition", "rpartition", "removeprefix", "removesuffix", "upper", "lower",
+    "rsplit", "join", "partition", "rpartition", "removeprefix", "removesuffix", "upper", "lower", "title", "capitalize", "swapcase",
+    "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "istitle", "isascii", "center", "ljust", "rjust", "zfill",
 )
 
 

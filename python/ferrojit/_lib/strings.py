@@ -347,7 +347,24 @@ for _op, _name in enumerate(("upper", "lower", "title", "capitalize", "swapcase"
 def _padding(method, align):
     def typing(s, width, fillchar=" "):
         if not _int(width):
-            raise CallRefused(f"`str.{method}()` width must be an integer, not `{width}`")
+            raise CallRefused(f"`{_kind(s)}.{method}()` width must be an integer, not `{width}`")
+        if isinstance(s, types.Bytes):
+            # The default, `" "`, arrives as the value itself.
+            if isinstance(fillchar, str):
+
+                def space_filled(s, width, fillchar=" "):
+                    return pad(s, width, b" ", align)
+
+                return space_filled
+            if not isinstance(fillchar, types.Bytes):
+                raise CallRefused(f"{method}() argument 2 must be a byte string of length 1, not `{fillchar}`")
+
+            def byte_filled(s, width, fillchar=" "):
+                if len(fillchar) != 1:
+                    raise TypeError(f"{method}() argument 2 must be a byte string of length 1, not bytes")
+                return pad(s, width, fillchar, align)
+
+            return byte_filled
         if not _str(fillchar):
             raise CallRefused(f"The fill character must be a unicode character, not `{fillchar}`")
 
@@ -359,20 +376,24 @@ def _padding(method, align):
     return typing
 
 
-overload_method(types.UnicodeType, "center")(_padding("center", 0))
-overload_method(types.UnicodeType, "ljust")(_padding("ljust", 1))
-overload_method(types.UnicodeType, "rjust")(_padding("rjust", 2))
+for _text in (types.UnicodeType, types.Bytes):
+    overload_method(_text, "center")(_padding("center", 0))
+    overload_method(_text, "ljust")(_padding("ljust", 1))
+    overload_method(_text, "rjust")(_padding("rjust", 2))
 
 
-@overload_method(types.UnicodeType, "zfill")
 def _zfill(s, width):
     if not _int(width):
-        raise CallRefused(f"`str.zfill()` width must be an integer, not `{width}`")
+        raise CallRefused(f"`{_kind(s)}.zfill()` width must be an integer, not `{width}`")
 
     def impl(s, width):
         return pad(s, width, s, 3)
 
     return impl
+
+
+overload_method(types.UnicodeType, "zfill")(_zfill)
+overload_method(types.Bytes, "zfill")(_zfill)
 
 
 @overload_method(types.UnicodeType, "expandtabs")
@@ -518,22 +539,81 @@ def _split_ascii_whitespace(s, maxsplit, last):
     return out
 
 
-def _ascii_casing(upper):
+# The case conversions of bytes, by the ops of `str`'s (`_casing`): 0 upper, 1 lower, 2 title,
+# 3 capitalize, 4 swapcase; only ASCII letters change.
+
+
+def _ascii_casing(op):
     def typing(s):
         def impl(s):
-            # Runs of bytes that are not letters to change are copied as slices.
-            letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ" if upper else b"abcdefghijklmnopqrstuvwxyz"
-            first = 97 if upper else 65
+            # Runs of bytes that do not change are copied as slices.
+            upper_letters = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            lower_letters = b"abcdefghijklmnopqrstuvwxyz"
             pieces = [s[:0]]
             start = 0
+            previous_cased = False
             for i in range(len(s)):
-                k = s[i] - first
-                if k >= 0 and k < 26:
+                c = s[i]
+                upper = c >= 65 and c <= 90
+                lower = c >= 97 and c <= 122
+                # Whether the letter becomes upper case (1), lower case (-1), or stays (0).
+                to = 0
+                if op == 0 or (op == 2 and not previous_cased) or (op == 3 and i == 0):
+                    to = 1 if lower else 0
+                elif op == 1 or op == 2 or op == 3:
+                    to = -1 if upper else 0
+                elif op == 4:
+                    to = 1 if lower else (-1 if upper else 0)
+                previous_cased = upper or lower
+                if to != 0:
                     pieces.append(s[start:i])
-                    pieces.append(letters[k : k + 1])
+                    k = c - 97 if to > 0 else c - 65
+                    pieces.append(upper_letters[k : k + 1] if to > 0 else lower_letters[k : k + 1])
                     start = i + 1
             pieces.append(s[start:])
             return join(s[:0], pieces)
+
+        return impl
+
+    return typing
+
+
+def _ascii_predicate(op):
+    """The predicates of bytes, by the ops of `str`'s (`_predicate`), for ASCII only: 0
+    isdigit, 1 isalpha, 2 isalnum, 3 isspace, 4 isupper, 5 islower, 8 istitle, 9 isascii."""
+
+    def typing(s):
+        def impl(s):
+            if op == 9:
+                for c in s:
+                    if c >= 128:
+                        return False
+                return True
+            if len(s) == 0:
+                return False
+            cased = False
+            previous_cased = False
+            for c in s:
+                upper = c >= 65 and c <= 90
+                lower = c >= 97 and c <= 122
+                digit = c >= 48 and c <= 57
+                if op == 0 and not digit:
+                    return False
+                if op == 1 and not (upper or lower):
+                    return False
+                if op == 2 and not (upper or lower or digit):
+                    return False
+                if op == 3 and not _is_ascii_space(c):
+                    return False
+                if op == 4 and lower:
+                    return False
+                if op == 5 and upper:
+                    return False
+                if op == 8 and ((upper and previous_cased) or (lower and not previous_cased)):
+                    return False
+                cased = cased or upper or lower
+                previous_cased = upper or lower
+            return cased or op < 4
 
         return impl
 
@@ -573,8 +653,10 @@ for _text in (types.UnicodeType, types.Bytes):
     overload_method(_text, "rpartition")(_partitioning("rpartition", 1))
     overload_method(_text, "removeprefix")(_removeprefix)
     overload_method(_text, "removesuffix")(_removesuffix)
-overload_method(types.Bytes, "upper")(_ascii_casing(True))
-overload_method(types.Bytes, "lower")(_ascii_casing(False))
+for _op, _name in enumerate(("upper", "lower", "title", "capitalize", "swapcase")):
+    overload_method(types.Bytes, _name)(_ascii_casing(_op))
+for _op, _name in ((0, "isdigit"), (1, "isalpha"), (2, "isalnum"), (3, "isspace"), (4, "isupper"), (5, "islower"), (8, "istitle"), (9, "isascii")):
+    overload_method(types.Bytes, _name)(_ascii_predicate(_op))
 
 
 @register_jitable
