@@ -1151,6 +1151,37 @@ def optional_truth(x):
     return bool(not v), 1 if v else 0
 
 
+def smallest_through_an_inner_function(xs):
+    best = None
+
+    def better(x):
+        return best is None or x < best
+
+    for x in xs:
+        if better(x):
+            best = x
+    return best
+
+
+@njit
+def differences(xs):
+    last = None
+    for x in xs:
+        if last is not None:
+            yield x - last
+        last = x
+
+
+def list_of_differences(xs):
+    return list(differences(xs))
+
+
+def pair_with_optional(d, k):
+    t = (k, d.get(k))
+    a, b = t
+    return t, b is None, t[1] == 2, a
+
+
 OPTIONAL_CASES = [
     (smallest_or_none, ([3, 1, 2],)),
     (smallest_or_none, ([2.5],)),
@@ -1165,6 +1196,11 @@ OPTIONAL_CASES = [
     (negative_to_none, (-5,)),
     (optional_truth, (0,)),
     (optional_truth, (4,)),
+    (smallest_through_an_inner_function, ([3, 1, 2],)),
+    (smallest_through_an_inner_function, ([5],)),
+    (list_of_differences, ([1, 4, 9],)),
+    (pair_with_optional, ({1: 2}, 1)),
+    (pair_with_optional, ({1: 2}, 3)),
 ]
 
 

@@ -200,7 +200,7 @@ impl FnInfer<'_> {
     /// for the optional itself (see [`Self::optional_expr`]).
     pub fn value(&mut self, e: &ast::Expr) -> Result<Value> {
         let keep = std::mem::take(&mut self.keep_optional);
-        match self.any_value(e)? {
+        match self.any_value(e, keep)? {
             Value::Expr(x) if !keep && matches!(x.ty, Type::Optional(_)) => Ok(Value::Expr(self.unwrap_optional(x))),
             v => Ok(v),
         }
@@ -237,7 +237,9 @@ impl FnInfer<'_> {
         ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, *inner, span)
     }
 
-    fn any_value(&mut self, e: &ast::Expr) -> Result<Value> {
+    /// Types an expression; `keep`: the caller keeps an optional (see [`Self::value`]), and
+    /// the items of a tuple display it makes (`return v, d.get(k)`).
+    fn any_value(&mut self, e: &ast::Expr, keep: bool) -> Result<Value> {
         let span = e.span;
         let expr = |kind, ty| Ok(Value::Expr(ir::Expr::new(kind, ty, span)));
         match &e.kind {
@@ -289,7 +291,11 @@ impl FnInfer<'_> {
             ast::ExprKind::Subscript { value, index } => self.subscript(value, index, span).map(Value::Expr),
             ast::ExprKind::Slice { .. } => Err(self.unsupported(span, "slices are only supported when indexing", None)),
             ast::ExprKind::Tuple(items) => {
-                let items = self.each_collecting_overloads(items, |cx, i| cx.display_item(i))?;
+                let items = self.each_collecting_overloads(items, |cx, i| match &i.kind {
+                    ast::ExprKind::Starred(_) => cx.display_item(i),
+                    _ if keep => cx.optional_expr(i).map(DisplayItem::One),
+                    _ => cx.display_item(i),
+                })?;
                 let mut flat = Vec::new();
                 for item in items {
                     match item {

@@ -528,7 +528,7 @@ impl<'a> FnInfer<'a> {
                 // the value; the empty displays below type plain variables.
                 if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
                     if self.cells.contains_key(name) {
-                        let value = self.expr(value)?;
+                        let value = self.optional_expr(value)?;
                         return self.assign(target, value, out);
                     }
                 }
