@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import ferrojit
+import ferrojit.errors
 from ferrojit import _native
 from helpers import assert_same
 from test_lists import run_both
@@ -69,6 +70,118 @@ def views(d):
 
 def get(d, k):
     return d.get(k, -1.0)
+
+
+def get_or_none(d, k):
+    return d.get(k)
+
+
+get_or_none_compiled = ferrojit.njit(get_or_none)
+
+
+def get_explicit_none(d, k):
+    return d.get(k, None)
+
+
+def get_tested(d, k):
+    v = d.get(k)
+    if v is None:
+        return -1.0
+    return v * 2
+
+
+def get_tested_not(d, k):
+    v = d.get(k)
+    if v is not None and None != v:
+        return v + 1
+    return 0.0
+
+
+def get_compared(d, k, x):
+    # `None` equals only `None`; values compare as values.
+    return d.get(k) == x, d.get(k) != x, x == d.get(k), d.get(k) == d.get(k + 1), d.get(k) != d.get(7), d.get(k) == None, None != d.get(k)
+
+
+def get_truth(d, k):
+    out = []
+    if d.get(k):
+        out.append(1)
+    if not d.get(k):
+        out.append(2)
+    while d.get(k):
+        d[k] -= 1
+        out.append(3)
+    return out
+
+
+def get_in_loop(d, keys):
+    total = 0.0
+    for k in keys:
+        v = d.get(k)
+        if v is None:
+            v = 100.0
+        total += v
+    return total
+
+
+def get_string(d, k):
+    s = d.get(k)
+    if s is None:
+        return 0
+    return len(s + "!")
+
+
+def first_positive(xs):
+    for x in xs:
+        if x > 0:
+            return x
+    return None
+
+
+first_positive_compiled = ferrojit.njit(first_positive)
+
+
+def calls_first_positive(xs):
+    # A compiled callee's optional result, tested with `is None`.
+    x = first_positive_compiled(xs)
+    if x is None:
+        return -1
+    return x * 10
+
+
+def dict_of_pairs(pairs):
+    return dict(pairs)
+
+
+def dict_of_zip(keys, values):
+    return dict(zip(keys, values))
+
+
+def dict_of_enumerate(items):
+    return dict(enumerate(items))
+
+
+def dict_of_generator(n):
+    return dict((i, i * i) for i in range(n))
+
+
+def dict_of_keywords(x):
+    return dict(a=x, b=2.5)
+
+
+def dict_of_mapping_and_keywords(d):
+    return dict(d, z=5.5), dict(**d), dict(d, **{"y": 1.0})
+
+
+def dict_copy_is_new(d):
+    e = dict(d)
+    e[100] = 0.0
+    return e, d
+
+
+def update_with_pairs(d, pairs):
+    d.update(pairs)
+    return d
 
 
 def setdefault(d, k):
@@ -159,6 +272,49 @@ ROWS = [
     (views, (dict(D),)),
     (get, (dict(D), 1)),
     (get, (dict(D), 10)),
+    (get_or_none, (dict(D), 1)),
+    (get_or_none, (dict(D), 10)),
+    (get_or_none, ({"a": "x", "b": "yz"}, "b")),
+    (get_or_none, ({"a": "x", "b": "yz"}, "c")),
+    (get_or_none, ({1: [1.5, 2.5]}, 1)),
+    (get_or_none, ({1: [1.5, 2.5]}, 2)),
+    (get_or_none, ({(1, 2): (3.0, "t")}, (1, 2))),
+    (get_explicit_none, (dict(D), 2)),
+    (get_explicit_none, (dict(D), 20)),
+    (get_tested, (dict(D), 3)),
+    (get_tested, (dict(D), 30)),
+    (get_tested_not, (dict(D), 3)),
+    (get_tested_not, (dict(D), 30)),
+    (get_compared, ({1: 2}, 1, 2)),
+    (get_compared, ({1: 2}, 1, 3.5)),
+    (get_compared, ({1: 2}, 5, 2)),
+    (get_compared, ({1: 2, 2: 2}, 1, 2)),
+    (get_compared, ({0: 0}, 6, 0)),
+    (get_compared, ({"a": "x"}.get("a") and {6: "x", 7: "y"}, 6, "x")),
+    (get_truth, ({1: 3, 2: 0}, 1)),
+    (get_truth, ({1: 3, 2: 0}, 2)),
+    (get_truth, ({1: 3, 2: 0}, 7)),
+    (get_in_loop, (dict(D), [1, 5, 3, 3, 9])),
+    (get_string, ({"a": "xyz"}, "a")),
+    (get_string, ({"a": "xyz"}, "q")),
+    (first_positive, ([-1, 0, 4, 5],)),
+    (first_positive, ([-1, 0],)),
+    (first_positive, ([-1.5, 2.5],)),
+    (calls_first_positive, ([-1, 0, 4],)),
+    (calls_first_positive, ([-1, -2],)),
+    (dict_of_pairs, ([(1, 2.0), (3, 4.0), (1, 5.0)],)),
+    (dict_of_pairs, ([("a", 1), ("b", 2)],)),
+    (dict_of_pairs, (((1, "x"), (2, "y")),)),
+    (dict_of_pairs, ({(1, 2.0)},)),
+    (dict_of_zip, ([1, 2, 3], [1.5, 2.5])),
+    (dict_of_zip, ("abc", [1, 2, 3])),
+    (dict_of_enumerate, (["x", "y"],)),
+    (dict_of_generator, (5,)),
+    (dict_of_generator, (0,)),
+    (dict_of_keywords, (1.0,)),
+    (dict_of_mapping_and_keywords, ({"a": 1.0, "z": 0.0},)),
+    (dict_copy_is_new, (dict(D),)),
+    (update_with_pairs, (dict(D), [(1, -1.0), (7, 7.0)])),
     (setdefault, (dict(D), 1)),
     (setdefault, (dict(D), 10)),
     (pop, (dict(D), 1)),
@@ -184,6 +340,39 @@ ROWS = [
 @pytest.mark.parametrize("func, args", ROWS, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(ROWS)])
 def test_like_cpython(func, args):
     run_both(func, *args)
+
+
+def get_plus_one(d, k):
+    return d.get(k) + 1
+
+
+def test_the_value_of_a_none_optional_is_a_type_error():
+    # CPython's `TypeError` (with Numba's message: no operation on `None` is compiled).
+    f = ferrojit.njit(get_plus_one)
+    assert_same(f({1: 2}, 1), 3)
+    with pytest.raises(TypeError, match="expected int64, got None"):
+        f({1: 2}, 5)
+    with pytest.raises(TypeError):
+        get_plus_one({1: 2}, 5)
+
+
+def dict_of_a_number(x):
+    return dict(x)
+
+
+def dict_of_non_pairs(items):
+    return dict(items)
+
+
+@pytest.mark.parametrize("func, args, message", [
+    (dict_of_a_number, (3,), "`dict()` takes a dict or an iterable of (key, value) pairs, not a `int64`"),
+    (dict_of_non_pairs, ([1, 2],), "`dict()` of an iterable of `int64`: each item must be a (key, value) tuple"),
+    (dict_of_non_pairs, ([(1, 2, 3)],), "each item must be a (key, value) tuple"),
+])
+def test_dict_of_what_gives_no_pairs_is_a_clear_error(func, args, message):
+    with pytest.raises(ferrojit.errors.TypingError) as info:
+        ferrojit.njit(func)(*args)
+    assert message in str(info.value) and "test_dicts.py" in str(info.value) and "return dict(" in str(info.value)
 
 
 def test_a_missing_number_key_is_the_exception_argument():
@@ -233,12 +422,66 @@ def churn_raising(n):
     return d[n + 5]
 
 
+@ferrojit.njit
+def churn_optional(n):
+    d = {1: np.zeros(3), 2: np.ones(3)}
+    words = {"a": "xy"}
+    total = 0.0
+    for i in range(n):
+        v = d.get(i % 4)
+        if v is not None:
+            total += v.sum()
+        w = words.get("a" if i % 2 else "b")
+        if w is None:
+            w = "zzz"
+        total += len(w)
+    return total
+
+
+@ferrojit.njit
+def optional_raising(d, k):
+    s = d.get(k)
+    return len(s)
+
+
+@ferrojit.njit
+def churn_built(n):
+    total = 0
+    for i in range(n):
+        a = dict([(1, np.zeros(2)), (2, np.ones(2))])
+        b = {**a, 3: np.ones(1), **dict(zip([4, 5], [np.zeros(1), np.zeros(3)]))}
+        c = dict(x=np.zeros(2), y=np.ones(4))
+        total += len(a) + len(b) + len(c)
+    return total
+
+
 def test_nothing_leaks():
     churn(3)
+    churn_built(2)
+    churn_optional(3)
+    optional_raising({"a": "b"}, "a")
     live = _native.live_allocations()
     assert churn(2000) == 4000
+    assert churn_built(100) == 900
+    assert churn_optional(40) == churn_optional.py_func(40)
+    for _ in range(100):
+        with pytest.raises(TypeError):
+            optional_raising({"a": "b"}, "c")
+        assert optional_raising({"a": "b"}, "a") == 1
+        assert get_or_none_compiled({1: [1.0]}, 1) == [1.0] and get_or_none_compiled({1: [1.0]}, 2) is None
     for _ in range(100):
         with pytest.raises(KeyError):
             churn_raising(10)
     assert _native.live_allocations() == live
     assert_same(churn(1), 2)
+
+
+def print_optionals(d, words):
+    print(d.get(1), d.get(2), words.get("a"), words.get("b"))
+
+
+@pytest.mark.parametrize("d, words", [({1: 2.5}, {"a": "x y"}), ({2: 1.0}, {"b": ""})])
+def test_print_of_an_optional_shows_none_or_the_value(capsys, d, words):
+    from helpers import check_print
+
+    check_print(capsys, print_optionals, d, words)

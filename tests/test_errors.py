@@ -95,15 +95,15 @@ def uses_global_stmt(x):
     return x
 
 
-def uses_dict_unpacking(x):
-    d = {**x}
+def uses_double_star_of_a_variable(x):
+    d = max(1, **x)
     return x
 
 
 @pytest.mark.parametrize("func,offset", [
     (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
     (uses_decorated_inner_def, 1),
-    (uses_import, 1), (uses_global_stmt, 1), (uses_dict_unpacking, 1),
+    (uses_import, 1), (uses_global_stmt, 1), (uses_double_star_of_a_variable, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
 def test_unsupported_syntax(func, offset):
     expect_compile_error(UnsupportedError, func, (3,), offset)

@@ -497,6 +497,41 @@ def add3(a, b, c):
     return a * 100 + b * 10 + c
 
 
+def call_with_double_star_display(x):
+    return add3(**{"a": x, "c": 5, "b": 1})
+
+
+def call_with_double_star_and_keywords(x):
+    return add3(x, c=2, **{"b": 7})
+
+
+def call_with_double_star_repeated_key(x):
+    # A display's last value of a key is the one passed, as CPython's dict keeps it.
+    return add3(x, **{"b": 7, "c": 1, "b": 8})
+
+
+@njit
+def keywords_counted(a, **kwargs):
+    return a + len(kwargs) * 1000 + kwargs.get("x", 0)
+
+
+def call_kwargs_with_double_star(x):
+    return keywords_counted(x, **{"x": 5, "y": 6})
+
+
+def call_builtin_with_double_star(values):
+    return sorted(values, **{"reverse": True})
+
+
+def dict_display_merging(a, b):
+    return {**a, "k": 1.5, **b}
+
+
+def dict_display_merging_overwrites(a):
+    merged = {0: -1, **a, 1: 100}
+    return merged, a
+
+
 STARRED_DISPLAY_CASES = [
     (lists_joined, ([1, 2], [3, 4])),
     (lists_joined, ([1.5], [2.5, 3.5])),
@@ -509,6 +544,14 @@ STARRED_DISPLAY_CASES = [
     (call_with_starred_tuple_and_more, ((4, 5),)),
     (call_builtin_with_starred_tuple, ((3, 7, 5),)),
     (call_with_two_starred_tuples, ((1,), (2, 3))),
+    (call_with_double_star_display, (3,)),
+    (call_with_double_star_and_keywords, (4,)),
+    (call_with_double_star_repeated_key, (2,)),
+    (call_kwargs_with_double_star, (9,)),
+    (call_builtin_with_double_star, ([2, 9, 4],)),
+    (dict_display_merging, ({"a": 1.0, "k": 0.5}, {"z": 2.5})),
+    (dict_display_merging, ({"a": 1.0}, {"k": -1.0})),
+    (dict_display_merging_overwrites, ({1: 5, 2: 6},)),
 ]
 
 
@@ -540,11 +583,26 @@ def star_of_a_number(x):
     return [*x]
 
 
+def call_double_starring_a_variable(d):
+    return add3(1, **d)
+
+
+def call_double_starring_variable_keys(k):
+    return add3(1, **{k: 2, "c": 3})
+
+
+def dict_display_double_starring_a_list(lst):
+    return {**lst}
+
+
 STARRED_ERRORS = [
     (tuple_starring_a_list, ([1, 2],), UnsupportedError, "`*` of a `list(int64)` in a tuple display", "return (*lst,)"),
     (call_starring_a_list, ([1, 2],), UnsupportedError, "`*` of a `list(int64)` in a call", "return max(*lst)"),
     (star_of_tuple_too_short, ((1, 2),), TypingError, "not enough values to unpack (expected at least 3, got 2)", "a, *b, c, d = t"),
     (star_of_a_number, (1,), TypingError, "a `int64` cannot be unpacked with `*`", "return [*x]"),
+    (call_double_starring_a_variable, ({"b": 1, "c": 2},), UnsupportedError, "`**` in a call is only supported of a dict display with constant string keys", "return add3(1, **d)"),
+    (call_double_starring_variable_keys, ("b",), UnsupportedError, "a key of a dict display passed with `**` must be a constant string", "return add3(1, **{k: 2"),
+    (dict_display_double_starring_a_list, ([1, 2],), TypingError, "`**` in a dict display takes a dict, not a `list(int64)`", "return {**lst}"),
 ]
 
 
@@ -1045,4 +1103,133 @@ def test_memory_of_calls_from_python():
         g(1, 2, 3, c=4, e=5)
         with pytest.raises(TypeError):
             f(1, x=2, y=2.5)
+    assert _native.live_allocations() == live0
+
+
+# ---- optional values: a variable or a result that is `None` or a value ----------------------
+
+
+def smallest_or_none(xs):
+    best = None
+    for x in xs:
+        if best is None or x < best:
+            best = x
+    return best
+
+
+def double_if_positive(x):
+    return x * 2 if x > 0 else None
+
+
+def first_square_above(n, bound):
+    found = None
+    for i in range(n):
+        if i * i > bound:
+            found = i
+            break
+    if found is None:
+        return -1
+    return found + 100
+
+
+def longest_word(words):
+    longest = None
+    for w in words:
+        if longest is None or len(w) > len(longest):
+            longest = w
+    return longest
+
+
+def negative_to_none(x):
+    if x < 0:
+        x = None
+    return x
+
+
+def optional_truth(x):
+    v = x if x != 0 else None
+    return bool(not v), 1 if v else 0
+
+
+def smallest_through_an_inner_function(xs):
+    best = None
+
+    def better(x):
+        return best is None or x < best
+
+    for x in xs:
+        if better(x):
+            best = x
+    return best
+
+
+@njit
+def differences(xs):
+    last = None
+    for x in xs:
+        if last is not None:
+            yield x - last
+        last = x
+
+
+def list_of_differences(xs):
+    return list(differences(xs))
+
+
+def pair_with_optional(d, k):
+    t = (k, d.get(k))
+    a, b = t
+    return t, b is None, t[1] == 2, a
+
+
+OPTIONAL_CASES = [
+    (smallest_or_none, ([3, 1, 2],)),
+    (smallest_or_none, ([2.5],)),
+    (double_if_positive, (3,)),
+    (double_if_positive, (-1,)),
+    (double_if_positive, (1.5,)),
+    (first_square_above, (10, 10)),
+    (first_square_above, (2, 10)),
+    (longest_word, (["a", "abc", "ab"],)),
+    (longest_word, ([""],)),
+    (negative_to_none, (5,)),
+    (negative_to_none, (-5,)),
+    (optional_truth, (0,)),
+    (optional_truth, (4,)),
+    (smallest_through_an_inner_function, ([3, 1, 2],)),
+    (smallest_through_an_inner_function, ([5],)),
+    (list_of_differences, ([1, 4, 9],)),
+    (pair_with_optional, ({1: 2}, 1)),
+    (pair_with_optional, ({1: 2}, 3)),
+]
+
+
+@pytest.mark.parametrize("pyfunc, args", OPTIONAL_CASES, ids=case_id)
+def test_optional_values(pyfunc, args):
+    run_both(pyfunc, *args)
+
+
+def optional_list_churn(n, fail):
+    total = 0
+    for i in range(n):
+        kept = None
+        if i % 2:
+            kept = [i, i + 1]
+        if kept is not None:
+            total += len(kept)
+        name = None if i % 3 else "x" * i
+        if name:
+            total += len(name)
+    last = None if fail else [1]
+    return total + len(last)
+
+
+def test_optional_values_leak_nothing():
+    run = njit(optional_list_churn)
+    run(3, False)
+    live0 = _native.live_allocations()
+    for _ in range(20):
+        assert_same(run(10, False), optional_list_churn(10, False))
+        with pytest.raises(TypeError, match=r"expected list\(int64\), got None"):
+            run(10, True)
     assert _native.live_allocations() == live0

@@ -402,11 +402,27 @@ def tuple_of_an_array(a):
     return tuple(a)
 
 
+@njit
+def squares(n):
+    for i in range(n):
+        yield i * i
+
+
+def tuple_of_a_generator_function(n):
+    return tuple(squares(n))
+
+
+def tuple_of_zip(a, b):
+    return tuple(zip(a, b))
+
+
 TUPLE_ERROR_CASES = [
     (tuple_of_a_list, ([1, 2],), "`tuple()` of a list (or a comprehension or generator expression, which compiled code makes a list) is not supported: a tuple's length is part of its type"),
     (tuple_of_a_generator, (3,), "`tuple()` of a list (or a comprehension or generator expression"),
     (tuple_of_an_array, (np.zeros(2),), "`tuple()` of a `array(float64, 1d, C)` is not supported"),
     (tuple_of_an_array, ("ab",), "`tuple()` of a `unicode_type` is not supported"),
+    (tuple_of_a_generator_function, (3,), "`tuple()` of a generator (`generator(squares(int64) -> int64)`) is not supported: a tuple's length is part of its type"),
+    (tuple_of_zip, ([1], [2]), "a tuple's length is part of its type, and this length is known only when the code runs"),
 ]
 
 
@@ -416,8 +432,10 @@ def test_tuple_of_what_has_no_static_length_is_a_clear_error(pyfunc, args, messa
         njit(pyfunc)(*args)
     text = str(info.value)
     assert message in text
-    assert "unpack the items into a tuple display" in text
+    assert "make a list instead (`list(...)` of the same iterable)" in text
     assert "test_named_tuples.py" in text
+    # The line of the call.
+    assert "return tuple(" in text
 
 
 # ---- compile errors -------------------------------------------------------------------------

@@ -229,6 +229,38 @@ FORMATS = [
     ("'%s' % s", ("only", 0, 0.0)),
     ("'%s %s' % (s,)", ("x", 0, 0.0)),
     ("'%s' % (s, s)", ("x", 0, 0.0)),
+    # `%(name)s` fields of a dict (CPython's `KeyError(name)` for a missing key).
+    ("'%(x)s|%(y)5.1f|%(x)r|%%|%(y)d' % {'x': b, 'y': a}", ("", 7.0, 2.5)),
+    ("'%(name)s=%(value)s' % {'name': s, 'value': s * 2}", ("ab", 0, 0.0)),
+    ("'%(a(b))s' % {'a(b)': a}", ("", 3, 0.0)),
+    ("'%(x)s %(z)s' % {'x': a}", ("", 3, 0.0)),
+    # `str.format` of a template known only when running (`s`): positional and named fields.
+    ("s.format(a, b)", ("{} and {}", 1, 2.5)),
+    ("s.format(a, b)", ("{1}-{0}-{1}", "x", True)),
+    ("s.format(a, b)", ("{:>5}|{!r:<6}|{!s}{!a}", 3, "é")),
+    ("s.format(a, b)", ("{0:{1}}|{{x}}", 42, ">6")),
+    ("s.format(a, b)", ("{:.3f} {:08.2e} {:,}", 3.14159, 12345.678)),
+    ("s.format(a, b)", ("{:{}}|{}", "ab", 5)),
+    ("s.format(a, b)", ("", 1, 2)),
+    ("s.format(a, b)", ("no fields", 1, 2)),
+    ("s.format(a, b)", ("{2}", 1, 2)),
+    ("s.format(a, b)", ("{", 1, 2)),
+    ("s.format(a, b)", ("a}b", 1, 2)),
+    ("s.format(a, b)", ("{0", 1, 2)),
+    ("s.format(a, b)", ("{} {1}", 1, 2)),
+    ("s.format(a, b)", ("{1} {}", 1, 2)),
+    ("s.format(a, b)", ("{x}", 1, 2)),
+    ("s.format(a, b)", ("{!z}", 1, 2)),
+    ("s.format(a, b)", ("{:d}", 1.5, 2)),
+    ("s.format(*(a, b), a)", ("{2}{1}{0}", "p", "q")),
+    ("(s + '{}').format(a)", ("{}-", 7, 0)),
+    ("s.format(a, x=b, w=5)", ("{x}|{0:>{w}}|{x!r:^7}|{w:{x}}", 3, "3")),
+    ("s.format(x=a, y=b)", ("{y}{x}{y}", 1.5, "q")),
+    ("s.format(a, x=b)", ("{y}", 1, 2)),
+    ("s.format(a, x=b)", ("{x}{}{}", 1, 2)),
+    ("s.format()", ("plain {{}}", 0, 0)),
+    ("s.format()", ("{}", 0, 0)),
+    ("s.format(a, a, a)", ("{:{:{}}}", 1, 0)),
 ]
 
 
@@ -242,6 +274,28 @@ BYTES = [
     ("hash(s), {s: 1, a: 2}, sorted({s, a, s})", (b"key", b"\xe9t\xe9")),
     ("s[a[0]]", (b"ab", b"\x05")),
     ("str(len(s)) + repr(len(a))", (b"", b"")),
+    # The methods shared with str; whitespace and letters are ASCII's (`\x85`, `\xa0`, `\x1c`
+    # are whitespace in str, not in bytes; `\xe9` is a letter in str, not in bytes).
+    ("s.find(a), s.rfind(a, 2, 20), s.find(a, -5), s.count(a), s.count(b''), s.index(a)", (b"  Hello, World\x85 lo", b"lo")),
+    ("s.rindex(a)", (b"abc", b"zz")),
+    ("s.index(a, 1)", (b"abc", b"a")),
+    ("s.startswith(a), s.startswith(a, 1), s.endswith((a, b'n ')), s.endswith(a, 0, 3)", (b"  He\n ", b"  H")),
+    ("s.replace(a, b'LL'), s.replace(a, b'', 1), s.replace(b'', b'.'), s.replace(a, a + a, 0)", (b"hello world", b"l")),
+    ("s.strip(), s.lstrip(), s.rstrip(), s.strip(a), s.lstrip(a), s.rstrip(a)", (b" \t\x85Hello\xa0 \x1c\n\x0b\x0c", b" \x85\x0b")),
+    ("s.split(), s.split(None, 1), s.rsplit(None, 1), s.rsplit(), s.split(None, 0)", (b"  Hello, World\x85\xa0 \x1c abc\txyz\n ", b"")),
+    ("s.split(), s.rsplit(None, 2), s.split(None, 2)", (b" \t\n", b"")),
+    ("s.split(a), s.rsplit(a, 1), s.split(a, 0), s.split(a, -1)", (b"a,b,,c,", b",")),
+    ("s.split(a)", (b"abc", b"")),
+    ("a.join(s.split()), a.join((s[:2], s[3:5])), a.join([s])", (b"x y  z", b"--")),
+    ("s.upper(), s.lower(), a.upper(), a.lower()", (b"Hello World \xe9\xc9 az AZ @[`{", b"")),
+    ("s.hex(), a.hex()", (b"\x00\x0f\xf0\xffAz", b"")),
+    ("s.title(), s.capitalize(), s.swapcase(), a.title(), a.capitalize()", (b"hello wORLD \xe9t\xe9 a1b 'x", b"")),
+    ("[(x.isdigit(), x.isalpha(), x.isalnum(), x.isspace(), x.isupper(), x.islower(), x.istitle(), x.isascii()) for x in s.split(a)]", (b"123|abc|aB1|AB|ab|Ab Cd|\xe9|\x85| \t||Ab1|A b|1", b"|")),
+    ("s.center(9), s.ljust(8, a), s.rjust(7, a), s.center(2), s.zfill(8), a.zfill(3), b'-5'.zfill(4)", (b"ab\xe9", b"*")),
+    ("s.center(9, a)", (b"ab", b"**")),
+    ("s.partition(a), s.rpartition(a), s.partition(b'q'), s.rpartition(b'q')", (b"k=v=w", b"=")),
+    ("s.partition(a)", (b"k=v=w", b"")),
+    ("s.removeprefix(a), s.removesuffix(a), s.removeprefix(b'q'), s.removesuffix(s)", (b"abcab", b"ab")),
 ]
 
 
@@ -319,6 +373,65 @@ def test_bytes_print_and_memory(capsys):
     assert show(b"a\n\x00\xff") == b"a\n\x00\xffa\n\x00\xff"
     assert capsys.readouterr().out == "b'a\\n\\x00\\xff' [b'a\\n\\x00\\xff', b\"q'\"] b'\\n\\x00\\xff'\n"
     assert _native.live_allocations() == before
+
+
+def bytes_methods_churn(b, n):
+    total = 0
+    for _ in range(n):
+        words = b.upper().split()
+        joined = b"-".join(words).replace(b"-", b"+").strip(b"+")
+        head, sep, tail = joined.partition(b"+")
+        total += len(joined) + len(head) + len(b.lower().hex()) + joined.count(b"+") + len(b.rsplit(None, 1))
+    return total
+
+
+def bytes_index_raising(b):
+    return b.upper().split()[0].index(b"zz")
+
+
+def test_bytes_methods_leak_nothing():
+    churn, raising = ferrojit.njit(bytes_methods_churn), ferrojit.njit(bytes_index_raising)
+    churn(b"a b", 1)
+    with pytest.raises(ValueError):
+        raising(b"a b")
+    before = _native.live_allocations()
+    assert churn(b" ab cd\t\xe9f ", 30) == bytes_methods_churn(b" ab cd\t\xe9f ", 30)
+    for _ in range(30):
+        with pytest.raises(ValueError, match="subsection not found"):
+            raising(b"xy zw")
+    assert _native.live_allocations() == before
+
+
+def from_hex(text):
+    return bytes.fromhex(text), bytes.fromhex(text).hex()
+
+
+@pytest.mark.parametrize("text", ["0aff", " 0a ff\t10 ", "", "ABcd", "a", "0 a", "zz", "0a\x85"])
+def test_bytes_fromhex(text):
+    run_both(from_hex, text)
+
+
+def find_str_in_bytes(b):
+    return b.find("o")
+
+
+def split_bytes_by_str(b):
+    return b.split(",")
+
+
+def join_str_with_bytes(b):
+    return b.join(["a", "b"])
+
+
+@pytest.mark.parametrize("func, message", [
+    (find_str_in_bytes, "`bytes.find()` argument must be bytes, not `Literal[str](o)`"),
+    (split_bytes_by_str, "must be bytes or None, not `Literal[str](,)`"),
+    (join_str_with_bytes, "sequence item 0: expected a bytes-like object, `unicode_type` found"),
+])
+def test_bytes_methods_take_bytes(func, message):
+    with pytest.raises(ferrojit.errors.TypingError) as info:
+        ferrojit.njit(func)(b"o,k")
+    assert message in str(info.value)
 
 
 # ---- functions over strings -------------------------------------------------------------------
@@ -501,9 +614,19 @@ def index_by_float(s):
     return s[1.5]
 
 
+def percent_mapping_keys_and_plain_fields(s):
+    return "%(x)s %s" % {"x": s}
+
+
+def percent_mapping_keys_of_a_tuple(s):
+    return "%(x)s" % (s,)
+
+
 @pytest.mark.parametrize(
     "func, message",
     [
+        (percent_mapping_keys_and_plain_fields, "a `%` template with mapping keys (`%(name)s`) needs a key in every field"),
+        (percent_mapping_keys_of_a_tuple, "`%` with mapping keys (`%(name)s`) formats a dict with string keys, not a `UniTuple(unicode_type x 1)`"),
         (add_number, "unsupported operand types for `+`: `unicode_type` and `int64`"),
         (ordering_with_number, "`<` is not supported between `unicode_type` and `int64`"),
         (index_by_float, "string indices must be integers, not `float64`"),
@@ -537,16 +660,29 @@ def raise_midway(text):
     return int(words[-1]) + len(d)
 
 
+def format_churn(template, n):
+    total = 0
+    for i in range(n):
+        total += len(template.format(i, "ab", 2.5)) + len("%(k)s-%(v)s" % {"k": str(i), "v": template})
+    return total
+
+
 def test_nothing_leaks_after_loops_and_exceptions():
     compiled, raising = ferrojit.njit(churn), ferrojit.njit(raise_midway)
+    formats = ferrojit.njit(format_churn)
     compiled("a b c", 2)
     with pytest.raises(ValueError):
         raising("a b c")
+    formats("{}", 1)
     before = _native.live_allocations()
     for text in TEXTS.values():
         assert compiled(text, 20) == churn(text, 20)
         with pytest.raises(ValueError, match="invalid literal"):
             raising(text + " x")
+    assert formats("{0:>5}|{1!r:{0}}|{2:.1f}", 50) == format_churn("{0:>5}|{1!r:{0}}|{2:.1f}", 50)
+    for bad in ["{3}", "{", "{:d}|{1}"]:
+        with pytest.raises((IndexError, ValueError)):
+            formats(bad, 3)
     assert _native.live_allocations() == before
 
 

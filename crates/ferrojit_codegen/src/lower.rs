@@ -1071,6 +1071,17 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         if from == to {
             return Ok(v);
         }
+        // Into an optional (a parameter whose variable is also assigned `None` or a value; in
+        // expressions inference builds optionals itself): zeroed for `None`, else flagged.
+        if let Type::Optional(inner) = to {
+            let st = llvm_type(self.cx, to).into_struct_type();
+            if *from == Type::NoneType {
+                return Ok(st.const_zero().into());
+            }
+            let value = self.cast(v, from, inner)?;
+            let agg = self.b.build_insert_value(st.get_undef(), self.cx.bool_type().const_int(1, false), 0, "present")?;
+            return Ok(self.b.build_insert_value(agg, value, 1, "optional")?.into_struct_value().into());
+        }
         // Arrays differing only in layout or writability share one representation.
         if let (Type::Array(_), Type::Array(_)) = (from, to) {
             return Ok(v);
@@ -1339,7 +1350,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
+            // `ferrojit_infer` tests an optional's flag, then its value.
+            Type::Array(_) | Type::Record(_) | Type::Optional(_) => return Err(CodegenError(format!("truth value of a `{ty}` reached codegen"))),
         })
     }
 
@@ -1880,6 +1892,20 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
             Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            // `None`, or the value.
+            Type::Optional(inner) => {
+                let present = self.b.build_extract_value(v.into_struct_value(), 0, "present")?.into_int_value();
+                let (some, none, done) = (self.bb("print.some"), self.bb("print.none"), self.bb("print.done"));
+                self.b.build_conditional_branch(present, some, none)?;
+                self.b.position_at_end(some);
+                let x = self.b.build_extract_value(v.into_struct_value(), 1, "value")?;
+                self.print_value(x, inner)?;
+                self.b.build_unconditional_branch(done)?;
+                self.b.position_at_end(none);
+                self.print_value(v, &Type::NoneType)?;
+                self.b.build_unconditional_branch(done)?;
+                self.b.position_at_end(done);
+            }
             Type::Tuple(items) => {
                 self.print_str("(")?;
                 for (i, item) in items.iter().enumerate() {

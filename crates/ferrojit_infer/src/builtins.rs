@@ -330,12 +330,14 @@ fn tuple_(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     }
     let what = match &x.ty {
         Type::List(_) => "a list (or a comprehension or generator expression, which compiled code makes a list)".to_string(),
+        Type::Generator(_) => format!("a generator (`{}`)", x.ty),
         other => format!("a `{other}`"),
     };
+    // CPython's tuple of any length has no compiled type (Numba refuses it too).
     Err(cx.typing(
         span,
         format!("`tuple()` of {what} is not supported: a tuple's length is part of its type, and this length is known only when the code runs"),
-        Some("unpack the items into a tuple display (`a, b, c = items` then `(a, b, c)`), or keep the items in a list"),
+        Some("make a list instead (`list(...)` of the same iterable), or unpack the items into a tuple display (`a, b, c = items` then `(a, b, c)`)"),
     ))
 }
 

@@ -664,7 +664,7 @@ impl FnInfer<'_> {
         let (item, local, captured) = (cell.item.clone(), cell.local, cell.captured);
         let unified = match &item {
             None => Some(value.ty.clone()),
-            Some(old) => ferrojit_types::unify(old, &value.ty),
+            Some(old) => crate::function::unify_or_optional(old, &value.ty),
         };
         let Some(unified) = unified else {
             let old = item.expect("a unification failed against it");

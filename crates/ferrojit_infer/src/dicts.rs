@@ -113,9 +113,68 @@ impl FnInfer<'_> {
     /// `{k: v, ...}`; `expected` is the type of the variable it is assigned to, which gives
     /// `{}` its type.
     pub(crate) fn dict_display(&mut self, keys: &[ast::Expr], values: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        if keys.iter().any(|k| matches!(k.kind, ast::ExprKind::Starred(_))) {
+            return self.merging_dict_display(keys, values, expected, span);
+        }
         let keys = self.each_collecting_overloads(keys, |cx, k| cx.expr(k))?;
         let values = self.each_collecting_overloads(values, |cx, v| cx.expr(v))?;
         self.dict_of_items(keys, values, expected, span)
+    }
+
+    /// `{**a, k: v, **b}` (a `**mapping` item's key is `Starred(mapping)`): the items and the
+    /// mappings' items stored in order into a new dict, whose key and value types are the
+    /// unification of all of theirs.
+    fn merging_dict_display(&mut self, keys: &[ast::Expr], values: &[ast::Expr], expected: Option<&Type>, span: Span) -> Result<ir::Expr> {
+        enum Part {
+            Item(ir::Expr, ir::Expr),
+            Merged(ir::Expr),
+        }
+        let parts = self.each_collecting_overloads(keys.iter().zip(values), |cx, (k, v)| match &k.kind {
+            ast::ExprKind::Starred(mapping) => {
+                let m = cx.expr(mapping)?;
+                match &m.ty {
+                    Type::Dict(..) => Ok(Part::Merged(m)),
+                    other => Err(cx.typing(k.span, format!("`**` in a dict display takes a dict, not a `{other}`"), None)),
+                }
+            }
+            _ => Ok(Part::Item(cx.expr(k)?, cx.expr(v)?)),
+        })?;
+        let (mut key, mut value): (Option<Type>, Option<Type>) = (None, None);
+        for part in &parts {
+            let (k, v, at) = match part {
+                Part::Item(k, v) => (k.ty.clone(), v.ty.clone(), k.span),
+                Part::Merged(m) => {
+                    let (k, v) = dict_types(&m.ty).expect("a dict");
+                    (k.clone(), v.clone(), m.span)
+                }
+            };
+            for (acc, ty, what) in [(&mut key, k, "keys"), (&mut value, v, "values")] {
+                *acc = Some(match acc.take() {
+                    None => ty,
+                    Some(before) => unify(&before, &ty).ok_or_else(|| self.typing(at, format!("a dict holds {what} of one type; these are `{ty}` and earlier ones `{before}`"), None))?,
+                });
+            }
+        }
+        let (Some(key), Some(value)) = (key, value) else { return Err(self.internal(span, "a merging dict display has items")) };
+        let ty = match expected {
+            Some(Type::Dict(k, v)) if unify(k, &key).as_ref() == Some(&**k) && unify(v, &value).as_ref() == Some(&**v) => Type::Dict(k.clone(), v.clone()),
+            _ => Type::Dict(Box::new(key.clone()), Box::new(value.clone())),
+        };
+        let (key_ty, value_ty) = dict_types(&ty).map(|(k, v)| (k.clone(), v.clone())).expect("a dict");
+        self.check_key_type(&key_ty, span)?;
+        let tmp = self.temp(ty.clone());
+        let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
+        for part in parts {
+            match part {
+                Part::Item(k, v) => self.store_item(tmp, k, v, (&key_ty, &value_ty), &mut stmts, span)?,
+                Part::Merged(m) => {
+                    let at = m.span;
+                    let merge = self.call_internal("ferrojit.dict_merge", vec![self.local_expr(tmp, at), m], at)?;
+                    stmts.push(stmt(StmtKind::Expr(merge), at));
+                }
+            }
+        }
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
 
     /// A new dict of the typed `keys` and `values`, as a display makes it (see
@@ -146,15 +205,22 @@ impl FnInfer<'_> {
         let tmp = self.temp(ty.clone());
         let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
         for (k, v) in keys.into_iter().zip(values) {
-            let k = self.cast(k, &key_ty);
-            let v = self.converted_item(v, &value_ty, span)?;
-            let position = self.temp(Type::INT64);
-            let insert = dict_op(DictOp::Insert, vec![self.local_expr(tmp, span), k], Type::INT64, span);
-            stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
-            let args = vec![self.local_expr(tmp, span), self.local_expr(position, span), v];
-            stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
+            self.store_item(tmp, k, v, (&key_ty, &value_ty), &mut stmts, span)?;
         }
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
+    }
+
+    /// Appends to `stmts` the store of `k: v`, converted to the dict's `types`, into the dict
+    /// held by the local `dict`.
+    fn store_item(&mut self, dict: ir::LocalId, k: ir::Expr, v: ir::Expr, types: (&Type, &Type), stmts: &mut Vec<ir::Stmt>, span: Span) -> Result<()> {
+        let k = self.cast(k, types.0);
+        let v = self.converted_item(v, types.1, span)?;
+        let position = self.temp(Type::INT64);
+        let insert = dict_op(DictOp::Insert, vec![self.local_expr(dict, span), k], Type::INT64, span);
+        stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
+        let args = vec![self.local_expr(dict, span), self.local_expr(position, span), v];
+        stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
+        Ok(())
     }
 
     /// Keys compare by value: numbers, strings and tuples of them.

@@ -151,6 +151,23 @@ pub(crate) fn module_name(module: ModuleKind) -> &'static str {
     }
 }
 
+/// Whether the optional `x` holds a value (its flag).
+pub(crate) fn optional_present(x: ir::Expr) -> ir::Expr {
+    let span = x.span;
+    ir::Expr::new(ExprKind::TupleGet(x.boxed(), 0), Type::Bool, span)
+}
+
+/// The optional of type `ty` holding `x` (of `ty`'s inner type, or `None`).
+pub(crate) fn make_optional(x: ir::Expr, ty: &Type) -> ir::Expr {
+    let span = x.span;
+    if x.ty == Type::NoneType {
+        // Zeroed: no flag, and a value that holds no reference.
+        return ir::Expr::new(ExprKind::Const(Const::None), ty.clone(), span);
+    }
+    let present = ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, span);
+    ir::Expr::new(ExprKind::Tuple(vec![present, x]), ty.clone(), span)
+}
+
 fn bool_const(b: bool, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Const(Const::Bool(b)), Type::Bool, span)
 }
@@ -178,7 +195,51 @@ impl FnInfer<'_> {
         }
     }
 
+    /// Types an expression. A value that may be `None` (an optional, `d.get(k)`) is used as
+    /// its value, a `TypeError` when it is `None` (as Numba's), except where the caller asked
+    /// for the optional itself (see [`Self::optional_expr`]).
     pub fn value(&mut self, e: &ast::Expr) -> Result<Value> {
+        let keep = std::mem::take(&mut self.keep_optional);
+        match self.any_value(e, keep)? {
+            Value::Expr(x) if !keep && matches!(x.ty, Type::Optional(_)) => Ok(Value::Expr(self.unwrap_optional(x))),
+            v => Ok(v),
+        }
+    }
+
+    /// Types an expression that may give an optional, keeping it one: what holds an optional
+    /// as it is (a variable assigned it, `return`, `is None`, a condition) types its operand
+    /// with this.
+    pub(crate) fn optional_expr(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
+        self.keep_optional = true;
+        let x = self.expr(e);
+        self.keep_optional = false;
+        x
+    }
+
+    /// The value of the optional `x`; CPython's `TypeError` when it is `None` (Numba's
+    /// message: no operation on `None` is compiled).
+    pub(crate) fn unwrap_optional(&mut self, x: ir::Expr) -> ir::Expr {
+        let span = x.span;
+        let Type::Optional(inner) = x.ty.clone() else { return x };
+        let mut stmts = Vec::new();
+        let held = if matches!(x.kind, ExprKind::Local(_)) {
+            x
+        } else {
+            let tmp = self.temp(x.ty.clone());
+            stmts.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: x }, span });
+            self.local_expr(tmp, span)
+        };
+        let present = optional_present(held.clone());
+        let absent = ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: present.boxed() }, Type::Bool, span);
+        let raise = ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::TypeError, msg: Some(format!("expected {inner}, got None")) }, span };
+        stmts.push(ir::Stmt { kind: StmtKind::If { cond: absent, then_body: vec![raise], else_body: vec![] }, span });
+        let value = ir::Expr::new(ExprKind::TupleGet(held.boxed(), 1), (*inner).clone(), span);
+        ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, *inner, span)
+    }
+
+    /// Types an expression; `keep`: the caller keeps an optional (see [`Self::value`]), and
+    /// the items of a tuple display it makes (`return v, d.get(k)`).
+    fn any_value(&mut self, e: &ast::Expr, keep: bool) -> Result<Value> {
         let span = e.span;
         let expr = |kind, ty| Ok(Value::Expr(ir::Expr::new(kind, ty, span)));
         match &e.kind {
@@ -230,7 +291,11 @@ impl FnInfer<'_> {
             ast::ExprKind::Subscript { value, index } => self.subscript(value, index, span).map(Value::Expr),
             ast::ExprKind::Slice { .. } => Err(self.unsupported(span, "slices are only supported when indexing", None)),
             ast::ExprKind::Tuple(items) => {
-                let items = self.each_collecting_overloads(items, |cx, i| cx.display_item(i))?;
+                let items = self.each_collecting_overloads(items, |cx, i| match &i.kind {
+                    ast::ExprKind::Starred(_) => cx.display_item(i),
+                    _ if keep => cx.optional_expr(i).map(DisplayItem::One),
+                    _ => cx.display_item(i),
+                })?;
                 let mut flat = Vec::new();
                 for item in items {
                     match item {
@@ -273,7 +338,8 @@ impl FnInfer<'_> {
                 self.binop_with_literals(*op, l, r, literals, span).map(Value::Expr)
             }
             ast::ExprKind::UnaryOp { op, operand } => {
-                let x = self.expr(operand)?;
+                // `not v` of an optional is the negation of its truth (`None` is false).
+                let x = if *op == ast::UnaryOp::Not { self.optional_expr(operand)? } else { self.expr(operand)? };
                 self.unaryop(*op, x, span).map(Value::Expr)
             }
             ast::ExprKind::BoolOp { op, values } => {
@@ -305,7 +371,10 @@ impl FnInfer<'_> {
             }
             ast::ExprKind::Compare { left, ops, comparators } => {
                 let literals: Vec<bool> = std::iter::once(&**left).chain(comparators).map(is_number_literal).collect();
-                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| cx.expr(c))?;
+                // `v is None`, `v == None`, `v == 3`: tests of an optional itself (`None` equals
+                // only `None`).
+                let keep = matches!(ops.as_slice(), [CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq]);
+                let mut rest = self.each_collecting_overloads(std::iter::once(&**left).chain(comparators), |cx, c| if keep { cx.optional_expr(c) } else { cx.expr(c) })?;
                 let left = rest.remove(0);
                 self.compare_chain(left, ops, rest, &literals, span).map(Value::Expr)
             }
@@ -324,7 +393,8 @@ impl FnInfer<'_> {
                     (Ok(t), Err(e)) if self.is_pending(&e) => return Ok(Value::Expr(t)),
                     (t, o) => (t?, o?),
                 };
-                let ty = unify(&then.ty, &otherwise.ty).ok_or_else(|| {
+                // `x if c else None` is an optional.
+                let ty = crate::function::unify_or_optional(&then.ty, &otherwise.ty).ok_or_else(|| {
                     self.typing(span, format!("the two branches give a `{}` and a `{}`", then.ty, otherwise.ty), Some("make both branches the same kind of value"))
                 })?;
                 let then = self.cast(then, &ty).boxed();
@@ -357,6 +427,11 @@ impl FnInfer<'_> {
         }
         match value {
             Value::Global(GlobalValue::Module(m)) => self.module_attribute(m, attr, span),
+            // `bytes.fromhex`: a class method of a built-in (the library's).
+            Value::Global(GlobalValue::Function(class)) if class == "builtins.bytes" && attr == "fromhex" => match overloads::function_key_of_name("builtins.bytes.fromhex") {
+                Some(key) => Ok(Value::Global(GlobalValue::Overloaded(key))),
+                None => Err(self.internal(span, "`builtins.bytes.fromhex` is not registered: ferrojit._lib was not loaded")),
+            },
             // `List.empty_list`, `Dict.empty`: the typed containers' constructors.
             Value::Global(GlobalValue::Function(class)) if class.starts_with("ferrojit.typed.") => {
                 let name = format!("{class}.{attr}");
@@ -788,6 +863,13 @@ impl FnInfer<'_> {
     }
 
     pub(crate) fn compare_with_literals(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+        let optional = |e: &ir::Expr| matches!(e.ty, Type::Optional(_));
+        if (optional(&l) || optional(&r)) && matches!(op, CmpOp::Eq | CmpOp::NotEq) && l.ty != Type::NoneType && r.ty != Type::NoneType {
+            return self.optional_equality(op, l, r, literals, span);
+        }
+        // Elsewhere an optional is its value (tests with `None` are below).
+        let with_none = matches!(op, CmpOp::Is | CmpOp::IsNot) || l.ty == Type::NoneType || r.ty == Type::NoneType;
+        let (l, r) = if with_none { (l, r) } else { (self.unwrap_optional(l), self.unwrap_optional(r)) };
         // `a is None` of an array is an identity test, known from the types (below).
         if (matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.array_compare(op, l, r, literals, span);
@@ -802,6 +884,19 @@ impl FnInfer<'_> {
             return self.time_compare(op, l, r, span);
         }
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        // An optional compared with `None`: its flag.
+        if matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq) {
+            let optional = match (&l.ty, &r.ty) {
+                (Type::Optional(_), Type::NoneType) => Some((l.clone(), r.clone())),
+                (Type::NoneType, Type::Optional(_)) => Some((r.clone(), l.clone())),
+                _ => None,
+            };
+            if let Some((x, none)) = optional {
+                let present = optional_present(x);
+                let result = if matches!(op, CmpOp::IsNot | CmpOp::NotEq) { present } else { not(present) };
+                return Ok(self.discard(vec![none], result));
+            }
+        }
         match op {
             CmpOp::Is | CmpOp::IsNot => {
                 if l.ty != Type::NoneType && r.ty != Type::NoneType {
@@ -876,6 +971,30 @@ impl FnInfer<'_> {
         }
     }
 
+    /// `l == r` (`!=`) with an optional among them: `None` equals only `None`, values compare
+    /// as values.
+    fn optional_equality(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, literals: Literals, span: Span) -> Result<ir::Expr> {
+        let (lt, rt) = (self.temp(l.ty.clone()), self.temp(r.ty.clone()));
+        let logical = |and, a: ir::Expr, b: ir::Expr| ir::Expr::new(ExprKind::Logical { and, lhs: a.boxed(), rhs: b.boxed() }, Type::Bool, span);
+        let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        // Each side's flag (true for a plain value) and value.
+        let side = |cx: &Self, id: ir::LocalId, ty: &Type| match ty {
+            Type::Optional(inner) => (Some(optional_present(cx.local_expr(id, span))), ir::Expr::new(ExprKind::TupleGet(cx.local_expr(id, span).boxed(), 1), (**inner).clone(), span)),
+            _ => (None, cx.local_expr(id, span)),
+        };
+        let (lp, lv) = side(self, lt, &l.ty);
+        let (rp, rv) = side(self, rt, &r.ty);
+        let values_equal = self.compare_with_literals(CmpOp::Eq, lv, rv, literals, span)?;
+        let equal = match (lp, rp) {
+            (Some(a), Some(b)) => logical(false, logical(true, a.clone(), logical(true, b.clone(), values_equal)), logical(true, not(a), not(b))),
+            (Some(p), None) | (None, Some(p)) => logical(true, p, values_equal),
+            (None, None) => values_equal,
+        };
+        let result = if op == CmpOp::Eq { equal } else { not(equal) };
+        let inner = ir::Expr::new(ExprKind::Let { local: rt, value: r.boxed(), body: result.boxed() }, Type::Bool, span);
+        Ok(ir::Expr::new(ExprKind::Let { local: lt, value: l.boxed(), body: inner.boxed() }, Type::Bool, span))
+    }
+
     /// Evaluates `values` for their effects, then gives `result`.
     pub(crate) fn discard(&mut self, values: Vec<ir::Expr>, result: ir::Expr) -> ir::Expr {
         values.into_iter().rev().fold(result, |body, v| {
@@ -891,6 +1010,17 @@ impl FnInfer<'_> {
     // ---- calls -----------------------------------------------------------------------------
 
     fn call(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<Value> {
+        // `dict(a=1, **m)`, `dict(pairs, b=2)`: a dict display of the same items.
+        if !keywords.is_empty() && self.is_builtin(func, "dict")? {
+            return self.dict_call_with_keywords(func, args, keywords, span).map(Value::Expr);
+        }
+        let expanded;
+        let keywords = if keywords.iter().any(|k| k.name == "**") {
+            expanded = self.expand_double_star(keywords)?;
+            &expanded[..]
+        } else {
+            keywords
+        };
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
             self.type_empty_list(value, attr, args, span)?;
@@ -899,6 +1029,7 @@ impl FnInfer<'_> {
                 self.type_empty_dict(value, key, default, span)?;
             }
             match self.value(value)? {
+                Value::Expr(receiver) if receiver.ty == Type::Str && attr == "format" => return self.str_format_at_run_time(receiver, args, keywords, span).map(Value::Expr),
                 Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
                 Value::Str(text) if attr == "format" => return self.str_format(&text, args, keywords, span).map(Value::Expr),
                 // `", ".join(words)`: a method of a string constant.
@@ -926,10 +1057,70 @@ impl FnInfer<'_> {
             self.type_empty_list_by_call(*key, args, span)?;
         }
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
-        let (args, keywords) = self.arguments(args, keywords)?;
+        // A compiled function takes an optional as it is (compiled for an optional
+        // parameter), and `print` shows `None` or the value; other callees take the value.
+        let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_))) || self.is_builtin(func, "print")?;
+        let (args, keywords) = self.arguments(args, keywords, keep_optional)?;
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         self.call_value(callee, func.span, args, keywords, span)
+    }
+
+    /// The keyword arguments of a call with `**` of dict displays expanded: `f(**{'a': 1})` is
+    /// `f(a=1)` (of a display's equal keys, the last value is passed, as CPython's dict
+    /// keeps). A `**` of anything else passes names known only when the code runs, which a
+    /// compiled call cannot bind.
+    fn expand_double_star(&self, keywords: &[ast::Keyword]) -> Result<Vec<ast::Keyword>> {
+        let mut out: Vec<ast::Keyword> = Vec::new();
+        for k in keywords {
+            if k.name != "**" {
+                out.push(k.clone());
+                continue;
+            }
+            let ast::ExprKind::Dict { keys, values } = &k.value.kind else {
+                return Err(self.unsupported(
+                    k.span,
+                    "`**` in a call is only supported of a dict display with constant string keys (`f(**{'a': 1})`): the names another mapping passes are known only when the code runs",
+                    Some("pass the arguments by name (`f(a=d['a'])`), or pass the dict itself as an argument"),
+                ));
+            };
+            let mut passed: Vec<ast::Keyword> = Vec::new();
+            for (key, value) in keys.iter().zip(values) {
+                let ast::ExprKind::Str(name) = &key.kind else {
+                    return Err(self.unsupported(key.span, "a key of a dict display passed with `**` must be a constant string (a parameter's name)", None));
+                };
+                passed.retain(|earlier| earlier.name != *name);
+                passed.push(ast::Keyword { name: name.clone(), value: value.clone(), span: key.span });
+            }
+            out.extend(passed);
+        }
+        Ok(out)
+    }
+
+    /// `dict(...)` with keyword arguments: the dict display `{**dict(positional), 'a': 1,
+    /// **m}` of its arguments in order (keywords are string keys, as in CPython).
+    fn dict_call_with_keywords(&mut self, func: &ast::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let (mut keys, mut values) = (Vec::new(), Vec::new());
+        let none = |span| ast::Expr { kind: ast::ExprKind::None, span };
+        match args {
+            [] => {}
+            [arg] if !matches!(arg.kind, ast::ExprKind::Starred(_)) => {
+                let copy = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(func.clone()), args: vec![arg.clone()], keywords: vec![] }, span: arg.span };
+                keys.push(ast::Expr { kind: ast::ExprKind::Starred(Box::new(copy)), span: arg.span });
+                values.push(none(arg.span));
+            }
+            _ => return Err(self.typing(span, format!("dict expected at most 1 argument, got {}", args.len()), None)),
+        }
+        for k in keywords {
+            if k.name == "**" {
+                keys.push(ast::Expr { kind: ast::ExprKind::Starred(Box::new(k.value.clone())), span: k.span });
+                values.push(none(k.span));
+            } else {
+                keys.push(ast::Expr { kind: ast::ExprKind::Str(k.name.clone()), span: k.span });
+                values.push(k.value.clone());
+            }
+        }
+        self.dict_display(&keys, &values, None, span)
     }
 
     /// A call of `callee` (written at `func_span`) with typed arguments.
@@ -968,7 +1159,7 @@ impl FnInfer<'_> {
         const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
         let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
         if overloads::has_method(name) {
-            let (mut values, kws) = self.arguments(args, keywords)?;
+            let (mut values, kws) = self.arguments(args, keywords, false)?;
             values.insert(0, Value::Expr(receiver.clone()));
             match self.call_overloaded(OverloadTarget::Method(name.to_string()), values.clone(), kws.clone(), span)? {
                 Overloaded::Call(e) => return Ok(e),
@@ -1108,9 +1299,10 @@ impl FnInfer<'_> {
     /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`];
     /// `*t` of a tuple passes its items.
     #[allow(clippy::type_complexity)]
-    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword]) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
+    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], keep_optional: bool) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
         let positional = self.each_collecting_overloads(args, |cx, a| {
             if !matches!(a.kind, ast::ExprKind::Starred(_)) {
+                cx.keep_optional = keep_optional;
                 return Ok(vec![cx.value(a)?]);
             }
             match cx.display_item(a)? {
@@ -1125,7 +1317,10 @@ impl FnInfer<'_> {
         match positional {
             Err(e) if e.kind != crate::ErrorKind::NeedsOverloads => Err(e),
             positional => {
-                let keywords = self.each_collecting_overloads(keywords, |cx, k| Ok((k.name.clone(), cx.value(&k.value)?, k.span)));
+                let keywords = self.each_collecting_overloads(keywords, |cx, k| {
+                    cx.keep_optional = keep_optional;
+                    Ok((k.name.clone(), cx.value(&k.value)?, k.span))
+                });
                 Ok((positional?.into_iter().flatten().collect(), keywords?))
             }
         }

@@ -159,6 +159,9 @@ pub(crate) struct FnInfer<'a> {
     pub generator: Option<Generator>,
     /// Where the variables may be unbound, and their flags in this walk (see `unbound`).
     pub unbound: crate::unbound::Unbound,
+    /// Set by [`FnInfer::optional_expr`] for the expression it types: an optional it gives
+    /// stays one (it is not unwrapped).
+    pub keep_optional: bool,
 }
 
 /// What typing a generator function keeps: its symbol, and the type of what it yields so far
@@ -195,6 +198,7 @@ impl<'a> FnInfer<'a> {
             narrowing: Vec::new(),
             generator: None,
             unbound: Default::default(),
+            keep_optional: false,
         };
         cx.declared_ret = cx.session.declared_return(func, args);
         cx.ret = cx.declared_ret.clone();
@@ -460,7 +464,8 @@ impl<'a> FnInfer<'a> {
     pub(crate) fn widen(&mut self, id: LocalId, ty: &Type, span: Span) -> Result<()> {
         let new = match &self.locals[id].ty {
             None => ty.clone(),
-            Some(old) => match unify(old, ty) {
+            // A variable assigned `None` and a value holds an optional (as Numba's).
+            Some(old) => match unify_or_optional(old, ty) {
                 Some(t) => t,
                 None => {
                     let name = &self.locals[id].name;
@@ -492,11 +497,13 @@ impl<'a> FnInfer<'a> {
             let value = self.cast(value, &declared);
             return Ok(ir::Stmt { kind: StmtKind::Return(value), span });
         }
+        // A function returning `None` on some paths and a value on others returns an optional
+        // (as Numba's): `None` or the value in Python, an optional in compiled callers.
         let new = match &self.ret {
             None => value.ty.clone(),
-            Some(old) => unify(old, &value.ty).ok_or_else(|| {
+            Some(old) => unify_or_optional(old, &value.ty).ok_or_else(|| {
                 let hint = if value.ty == Type::NoneType || *old == Type::NoneType {
-                    "return a value on every path (a function that may return None is not supported yet)"
+                    "return a value on every path"
                 } else {
                     "return the same kind of value on every path"
                 };
@@ -521,7 +528,7 @@ impl<'a> FnInfer<'a> {
                 // the value; the empty displays below type plain variables.
                 if let [target @ ast::Expr { kind: ast::ExprKind::Name(name), .. }] = targets.as_slice() {
                     if self.cells.contains_key(name) {
-                        let value = self.expr(value)?;
+                        let value = self.optional_expr(value)?;
                         return self.assign(target, value, out);
                     }
                 }
@@ -597,7 +604,11 @@ impl<'a> FnInfer<'a> {
                         return self.assign(target, list, out);
                     }
                 }
-                let value = self.expr(value)?;
+                // A variable holds an optional as it is (`v = d.get(k)`).
+                let value = match targets.as_slice() {
+                    [ast::Expr { kind: ast::ExprKind::Name(_), .. }] => self.optional_expr(value)?,
+                    _ => self.expr(value)?,
+                };
                 if let [target] = targets.as_slice() {
                     return self.assign(target, value, out);
                 }
@@ -687,7 +698,7 @@ impl<'a> FnInfer<'a> {
             }
             ast::StmtKind::Return(value) => {
                 let value = match value {
-                    Some(v) => self.expr(v)?,
+                    Some(v) => self.optional_expr(v)?,
                     None => ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span),
                 };
                 let stmt = self.return_stmt(value, span)?;
@@ -1019,7 +1030,7 @@ impl<'a> FnInfer<'a> {
     }
 
     pub fn cond(&mut self, test: &ast::Expr) -> Result<ir::Expr> {
-        let e = self.expr(test)?;
+        let e = self.optional_expr(test)?;
         Ok(self.truth(e))
     }
 
@@ -1028,6 +1039,15 @@ impl<'a> FnInfer<'a> {
             return e;
         }
         let span = e.span;
+        // An optional is true when it holds a true value, as in Python (`None` is false).
+        if let Type::Optional(inner) = e.ty.clone() {
+            let tmp = self.temp(e.ty.clone());
+            let present = crate::expr::optional_present(self.local_expr(tmp, span));
+            let value = ir::Expr::new(ExprKind::TupleGet(self.local_expr(tmp, span).boxed(), 1), *inner, span);
+            let value = self.truth(value);
+            let both = ir::Expr::new(ExprKind::Logical { and: true, lhs: present.boxed(), rhs: value.boxed() }, Type::Bool, span);
+            return ir::Expr::new(ExprKind::Let { local: tmp, value: e.boxed(), body: both.boxed() }, Type::Bool, span);
+        }
         if let Type::Array(a) = e.ty.clone() {
             if let (0, Type::Record(record)) = (a.ndim, &*a.dtype) {
                 return self.record_truth(e, record, span);
@@ -1092,6 +1112,11 @@ impl<'a> FnInfer<'a> {
             return e;
         }
         let span = e.span;
+        // Into an optional (`None`, or a value converted to its inner type; see `unify`).
+        if let Type::Optional(inner) = ty {
+            let e = if e.ty == Type::NoneType { e } else { self.cast(e, inner) };
+            return crate::expr::make_optional(e, ty);
+        }
         if let ExprKind::Tuple(items) = e.kind {
             // Convert literal tuples item by item so the IR stays readable (a named tuple's
             // items widened, `P(1, 2)` stored where `P(1.5, 2)` is expected, too).
@@ -1129,6 +1154,16 @@ impl<'a> FnInfer<'a> {
         };
         ir::Expr::new(ExprKind::TupleGet(tuple.boxed(), i), ty, span)
     }
+}
+
+/// The type that holds values of types `a` and `b` (see [`unify`]), or else, when one of them
+/// is `None`, the optional of the other (Numba's unification with `none`).
+pub(crate) fn unify_or_optional(a: &Type, b: &Type) -> Option<Type> {
+    unify(a, b).or_else(|| match (a, b) {
+        (Type::NoneType, Type::NoneType | Type::Optional(_)) | (Type::Optional(_), Type::NoneType) => None,
+        (Type::NoneType, other) | (other, Type::NoneType) => Some(Type::Optional(Box::new(other.clone()))),
+        _ => None,
+    })
 }
 
 /// The type of resuming a generator of type `generator` ([`ir::ExprKind::Resume`]): whether

@@ -17,11 +17,14 @@ use ferrojit_types::Type;
 /// How a primitive takes one argument.
 #[derive(Clone, Copy)]
 enum Arg {
+    /// A `str`, or a `bytes` (stored as a string of one byte per character, so that the
+    /// string runtime serves both): every text argument of one call is of one of the two, and
+    /// the text the primitive gives is of that one too.
     Str,
     Int,
     /// An integer, or `None` (passed as `i64::MIN`).
     OptInt,
-    /// A list of strings.
+    /// A list of strings (of bytes, with bytes arguments).
     StrList,
     Bytes,
 }
@@ -95,13 +98,16 @@ pub(crate) fn str_len(s: ir::Expr, span: Span) -> ir::Expr {
 
 fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &[(&str, Arg)], out: Out, span: Span) -> Result<Value> {
     let mut values = Vec::with_capacity(params.len());
+    // `str` or `bytes`, from the first text argument.
+    let mut text: Option<Type> = None;
     for &(name, arg) in params {
         let x = cx.required_expr(args, name)?;
+        let mut same_text = |ty: &Type| matches!(ty, Type::Str | Type::Bytes) && text.get_or_insert_with(|| ty.clone()) == ty;
         let fits = match arg {
-            Arg::Str => x.ty == Type::Str,
+            Arg::Str => same_text(&x.ty),
             Arg::Int => x.ty.is_integer_like(),
             Arg::OptInt => x.ty.is_integer_like() || x.ty == Type::NoneType,
-            Arg::StrList => x.ty == Type::List(Box::new(Type::Str)),
+            Arg::StrList => matches!(&x.ty, Type::List(item) if same_text(item)),
             Arg::Bytes => x.ty == Type::Bytes,
         };
         if !fits {
@@ -113,10 +119,11 @@ fn primitive(cx: &mut FnInfer<'_>, args: &mut Args, func: RuntimeFunc, params: &
             Arg::Str | Arg::StrList | Arg::Bytes => x,
         });
     }
+    let text = text.unwrap_or(Type::Str);
     let ty = match out {
-        Out::Str => Type::Str,
+        Out::Str => text,
         Out::Int | Out::Bool => Type::INT64,
-        Out::StrList => Type::List(Box::new(Type::Str)),
+        Out::StrList => Type::List(Box::new(text)),
         Out::Bytes => Type::Bytes,
     };
     let call = runtime(func, values, ty, span);
@@ -446,6 +453,8 @@ fn parse_pieces(c: &[char], mut i: usize, in_spec: bool) -> std::result::Result<
 /// One `%` conversion of a printf-style template, as a format spec and how to convert the
 /// value first.
 struct PercentField {
+    /// The mapping key of `%(name)s`: the field formats `values[name]`.
+    key: Option<String>,
     spec: String,
     /// `s`, `r`, `a`: the value's str or repr, formatted as a string; `d`: as an integer;
     /// `f`: as a float; `c`: a character.
@@ -476,8 +485,27 @@ fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
             i += 1;
             continue;
         }
+        // `%(name)s`: the key runs to the `)` that balances the `(` (CPython's rule).
+        let mut key = None;
         if c.get(i) == Some(&'(') {
-            return Err("`%` with a mapping key (`%(name)s`) is not supported".into());
+            let (start, mut depth) = (i + 1, 1);
+            i += 1;
+            while i < c.len() {
+                match c[i] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+                i += 1;
+            }
+            if depth != 0 {
+                return Err("incomplete format key".into());
+            }
+            key = Some(c[start..i].iter().collect::<String>());
+            i += 1;
         }
         let (mut left, mut sign, mut zero, mut alternate) = (false, None, false, false);
         while let Some(&flag) = c.get(i) {
@@ -554,7 +582,7 @@ fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
         if !literal.is_empty() {
             pieces.push(PercentPiece::Text(std::mem::take(&mut literal)));
         }
-        pieces.push(PercentPiece::Field(PercentField { spec, convert }));
+        pieces.push(PercentPiece::Field(PercentField { key, spec, convert }));
     }
     if !literal.is_empty() {
         pieces.push(PercentPiece::Text(literal));
@@ -639,6 +667,32 @@ impl FnInfer<'_> {
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: value.boxed() }, Type::Str, span))
     }
 
+    /// `template.format(*args, **keywords)` of a template known only when the code runs: the
+    /// library parses it then (`ferrojit/_lib/formatting.py`), each field formatting one of
+    /// the arguments, whose types the compiler knows (the keywords as a tuple of their names
+    /// and one of their values).
+    pub(crate) fn str_format_at_run_time(&mut self, template: ir::Expr, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let items = self.each_collecting_overloads(args, |cx, a| cx.display_item(a))?;
+        let mut values = Vec::new();
+        for item in items {
+            match item {
+                crate::expr::DisplayItem::One(e) => values.push(e),
+                crate::expr::DisplayItem::Spliced(items) => values.extend(items),
+                crate::expr::DisplayItem::Iterable(e) => {
+                    return Err(self.unsupported(e.span, format!("`*` of a `{}` in a call: how many arguments it passes is only known when the code runs", e.ty), Some("star a tuple (whose length is part of its type), or pass the arguments one by one")))
+                }
+            }
+        }
+        let tuple = |items: Vec<ir::Expr>| {
+            let ty = Type::Tuple(items.iter().map(|v| v.ty.clone()).collect());
+            ir::Expr::new(ExprKind::Tuple(items), ty, span)
+        };
+        let names = keywords.iter().map(|k| Self::string_constant(&k.name, k.span)).collect();
+        let named = self.each_collecting_overloads(keywords, |cx, k| cx.expr(&k.value))?;
+        let (args, names, named) = (tuple(values), tuple(names), tuple(named));
+        self.call_internal("ferrojit.str_format_runtime", vec![template, args, names, named], span)
+    }
+
     fn format_pieces(&mut self, pieces: &[FormatPiece], positional: &[ir::Expr], named: &[(String, ir::Expr)], next: &mut usize, span: Span) -> Result<ir::Expr> {
         let mut out = Vec::new();
         for piece in pieces {
@@ -672,9 +726,28 @@ impl FnInfer<'_> {
         let pieces = parse_percent(template).map_err(|message| self.unsupported(span, message, None))?;
         let mut stmts = Vec::new();
         let values = self.held(values, &mut stmts, span);
-        let items: Vec<ir::Expr> = match &values.ty {
-            Type::Tuple(items) => (0..items.len()).map(|i| self.tuple_get(values.clone(), i, span)).collect(),
-            _ => vec![values],
+        let keys: Vec<Option<&String>> = pieces.iter().filter_map(|p| if let PercentPiece::Field(f) = p { Some(f.key.as_ref()) } else { None }).collect();
+        // `%(name)s` fields: each formats `values[name]` of a dict (CPython's `KeyError(name)`
+        // when it has none); every field then names its key, as CPython requires.
+        let items: Vec<ir::Expr> = if keys.iter().any(Option::is_some) {
+            if !matches!(&values.ty, Type::Dict(key, _) if **key == Type::Str) {
+                return Err(self.typing(span, format!("`%` with mapping keys (`%(name)s`) formats a dict with string keys, not a `{}`", values.ty), None));
+            }
+            let mut items = Vec::new();
+            for key in keys {
+                let Some(key) = key else {
+                    return Err(self.typing(span, "a `%` template with mapping keys (`%(name)s`) needs a key in every field", Some("name the key of every field, or pass a tuple of values")));
+                };
+                let name = Self::string_constant(key, span);
+                let item = self.call_internal("ferrojit.dict_getitem", vec![values.clone(), name], span)?;
+                items.push(self.held(item, &mut stmts, span));
+            }
+            items
+        } else {
+            match &values.ty {
+                Type::Tuple(items) => (0..items.len()).map(|i| self.tuple_get(values.clone(), i, span)).collect(),
+                _ => vec![values],
+            }
         };
         let fields = pieces.iter().filter(|p| matches!(p, PercentPiece::Field(_))).count();
         if fields != items.len() {

@@ -337,7 +337,8 @@ impl Verifier<'_> {
                     Const::Float(_) => matches!(e.ty, Type::Float(_)),
                     Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
                     Const::Bool(_) => e.ty == Type::Bool,
-                    Const::None => e.ty == Type::NoneType,
+                    // A `None` optional is zeroed.
+                    Const::None => matches!(e.ty, Type::NoneType | Type::Optional(_)),
                     Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
                     Const::Str(_) => matches!(e.ty, Type::Str | Type::Bytes),
                 };
@@ -433,6 +434,7 @@ impl Verifier<'_> {
                 let laid_out = match &e.ty {
                     Type::Function(f) => f.layout(),
                     Type::NamedTuple(n) => n.layout(),
+                    Type::Optional(inner) => Type::optional_layout(inner),
                     other => other.clone(),
                 };
                 expect(laid_out == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))
@@ -443,6 +445,7 @@ impl Verifier<'_> {
                     Type::Tuple(items) if *i < items.len() => expect(items[*i] == e.ty, || mismatch("tuple item", &items[*i])),
                     Type::NamedTuple(n) if *i < n.items.len() => expect(n.items[*i] == e.ty, || mismatch("named tuple item", &n.items[*i])),
                     Type::Function(f) if *i < f.captures.len() => expect(f.captures[*i] == e.ty, || mismatch("captured value", &f.captures[*i])),
+                    Type::Optional(inner) if *i < 2 => expect(if *i == 0 { e.ty == Type::Bool } else { e.ty == **inner }, || mismatch("optional part", &t.ty)),
                     other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
                 }
             }

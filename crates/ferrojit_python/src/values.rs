@@ -241,6 +241,8 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
         Type::Function(f) => f.captures.is_empty() && dispatcher_source(obj).is_some_and(|s| s.is_ok_and(|s| s.id == f.id)),
         // A generator returned to Python stays there (`typeof` gives no type for one).
         Type::Generator(_) => false,
+        // Only compiled code makes optional values (`typeof` gives no optional type).
+        Type::Optional(_) => false,
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
@@ -410,6 +412,15 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::NamedTuple(n) => {
             let values = n.items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             crate::named_tuples::instance(py, n, values)?
+        }
+        // `None`, or the value: a `None`'s value slots are zeroed and hold no reference.
+        Type::Optional(inner) => {
+            if take() & 0xff != 0 {
+                unpack(py, inner, slots, at)?
+            } else {
+                *at += inner.leaves().len();
+                py.None().into_bound(py)
+            }
         }
     })
 }

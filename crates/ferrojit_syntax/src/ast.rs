@@ -155,7 +155,8 @@ pub enum ExprKind {
     /// `{elt for target in iter if cond ...}`, built in the hidden local `result` as a list
     /// comprehension is.
     SetComp { elt: Box<Expr>, generators: Vec<Comprehension>, result: String },
-    /// A dict display `{k: v, ...}`: keys and values in order, as many of each.
+    /// A dict display `{k: v, ...}`: keys and values in order, as many of each. A `**mapping`
+    /// item has the key `Starred(mapping)` and the value `None`.
     Dict { keys: Vec<Expr>, values: Vec<Expr> },
     /// `[elt for target in iter if cond ...]` (and a generator expression, which compiled code
     /// consumes as the list it yields): the list is built in the hidden local `result`; the
@@ -219,6 +220,7 @@ pub struct Comprehension {
 
 #[derive(Clone, Debug)]
 pub struct Keyword {
+    /// The parameter's name; `**` for a `**mapping` argument (its value the mapping).
     pub name: String,
     pub value: Expr,
     pub span: Span,

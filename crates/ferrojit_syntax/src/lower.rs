@@ -381,9 +381,22 @@ impl Lowerer<'_> {
             },
             py::Expr::Tuple(t) => ExprKind::Tuple(self.display_items(&t.elts)?),
             py::Expr::List(l) => ExprKind::List(self.display_items(&l.elts)?),
-            py::Expr::Dict(d) if d.items.iter().all(|item| item.key.is_some()) => {
-                let keys = d.items.iter().map(|item| self.expr(item.key.as_ref().expect("checked"))).collect::<Result<_>>()?;
-                let values = d.items.iter().map(|item| self.expr(&item.value)).collect::<Result<_>>()?;
+            py::Expr::Dict(d) => {
+                let (mut keys, mut values) = (Vec::new(), Vec::new());
+                for item in &d.items {
+                    match &item.key {
+                        Some(key) => {
+                            keys.push(self.expr(key)?);
+                            values.push(self.expr(&item.value)?);
+                        }
+                        // `**mapping`: the key `Starred(mapping)`, the value `None`.
+                        None => {
+                            let span = self.span(&item.value);
+                            keys.push(Expr { kind: ExprKind::Starred(self.boxed(&item.value)?), span });
+                            values.push(Expr { kind: ExprKind::None, span });
+                        }
+                    }
+                }
                 ExprKind::Dict { keys, values }
             }
             py::Expr::BinOp(b) => ExprKind::BinOp { op: self.binop(b.op, b.range)?, left: self.boxed(&b.left)?, right: self.boxed(&b.right)? },
@@ -428,7 +441,7 @@ impl Lowerer<'_> {
                 let args = self.display_items(&c.arguments.args);
                 let keywords = c.arguments.keywords.iter().map(|k| match &k.arg {
                     Some(name) => Ok(Keyword { name: name.id.to_string(), value: self.expr(&k.value)?, span: self.span(k) }),
-                    None => Err(self.unsupported(k.range, "`**kwargs` in calls is not supported", None)),
+                    None => Ok(Keyword { name: "**".into(), value: self.expr(&k.value)?, span: self.span(k) }),
                 });
                 ExprKind::Call { func: self.boxed(&c.func)?, args: args?, keywords: keywords.collect::<Result<_>>()? }
             }
@@ -534,7 +547,6 @@ impl Lowerer<'_> {
                 Some("write `yield` as a statement of its own"),
             ),
             py::Expr::Await(_) => ("`await` is not supported", None),
-            py::Expr::Dict(_) => ("`**` in a dict display is not supported", Some("build the dict with `update`")),
             py::Expr::TString(_) => ("template strings (`t\"...\"`) are not supported", Some("use an f-string")),
             py::Expr::Starred(_) => ("a starred expression is only supported in a tuple, list or set display, a call's arguments and an assignment's targets", None),
             _ => ("this expression is not supported", None),

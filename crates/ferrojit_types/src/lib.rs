@@ -72,6 +72,11 @@ pub enum Type {
     /// `next` resumes until the next `yield`. A type per generator function and argument types,
     /// as in Numba (see [`GeneratorType`]).
     Generator(Box<GeneratorType>),
+    /// A value of the inner type or `None` (Numba's `Optional`), what `d.get(key)` without a
+    /// default gives, and a function returning `None` on some paths: laid out as the tuple `(bool, inner)` (see [`Type::optional_layout`]),
+    /// whether it holds a value, then the value, zeroed when it is `None` (a null reference
+    /// for heap types, which releasing and retaining skip).
+    Optional(Box<Type>),
 }
 
 /// The type of the instances of one named tuple class with items of these types (Numba's
@@ -115,6 +120,11 @@ impl Type {
             Type::NamedTuple(n) => Some(&n.items),
             _ => None,
         }
+    }
+
+    /// The tuple `(bool, inner)` a [`Type::Optional`] of `inner` is laid out as.
+    pub fn optional_layout(inner: &Type) -> Type {
+        Type::Tuple(vec![Type::Bool, inner.clone()])
     }
 
     /// The plain tuple type a value of this type is laid out as, for tuples and named tuples.
@@ -188,7 +198,7 @@ impl FunctionType {
                     out.push_str(&format!("#{}", g.id));
                     g.args.iter().for_each(|t| walk(t, out));
                 }
-                Type::List(item) | Type::Set(item) => walk(item, out),
+                Type::List(item) | Type::Set(item) | Type::Optional(item) => walk(item, out),
                 Type::Dict(k, v) => {
                     walk(k, out);
                     walk(v, out);
@@ -415,6 +425,7 @@ impl Type {
                 }
                 Type::Function(f) => collect(&f.layout(), path, out),
                 Type::NamedTuple(n) => collect(&n.layout(), path, out),
+                Type::Optional(inner) => collect(&Type::optional_layout(inner), path, out),
                 Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
             }
         }
@@ -429,7 +440,7 @@ impl Type {
             Type::Generator(_) => true,
             Type::Tuple(items) => items.iter().any(Type::holds_generator),
             Type::Function(f) => f.captures.iter().any(Type::holds_generator),
-            Type::List(t) | Type::Set(t) => t.holds_generator(),
+            Type::List(t) | Type::Set(t) | Type::Optional(t) => t.holds_generator(),
             Type::Dict(k, v) => k.holds_generator() || v.holds_generator(),
             _ => false,
         }
@@ -441,6 +452,7 @@ impl Type {
             Type::Tuple(items) => items.iter().any(Type::holds_heap),
             Type::NamedTuple(n) => n.items.iter().any(Type::holds_heap),
             Type::Function(f) => f.captures.iter().any(Type::holds_heap),
+            Type::Optional(inner) => inner.holds_heap(),
             other => !other.heap_parts().is_empty(),
         }
     }
@@ -554,6 +566,7 @@ impl Type {
                 Type::Tuple(items) => items.iter().for_each(|t| walk(t, at, out)),
                 Type::NamedTuple(n) => n.items.iter().for_each(|t| walk(t, at, out)),
                 Type::Function(f) => f.captures.iter().for_each(|t| walk(t, at, out)),
+                Type::Optional(inner) => walk(&Type::optional_layout(inner), at, out),
                 other => *at += other.leaves().len(),
             }
         }
@@ -574,6 +587,7 @@ impl Type {
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
+            Type::Optional(inner) => Type::optional_layout(inner).push_leaves(out),
             // The list's (dict's, string's) meminfo.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
@@ -687,6 +701,10 @@ pub fn unify(a: &Type, b: &Type) -> Option<Type> {
             let captures = x.captures.iter().zip(&y.captures).map(|(a, b)| unify(a, b)).collect::<Option<_>>()?;
             Some(Type::Function(Box::new(FunctionType { id: x.id, name: x.name.clone(), captures })))
         }
+        // A value that may be `None` holds `None`, and values that convert to its own type
+        // without loss (`int64` into an optional `float64`); never another optional.
+        (Type::Optional(x), Type::NoneType) | (Type::NoneType, Type::Optional(x)) => Some(Type::Optional(x.clone())),
+        (Type::Optional(x), other) | (other, Type::Optional(x)) if !matches!(other, Type::Optional(_)) && unify(x, other).as_ref() == Some(&**x) => Some(Type::Optional(x.clone())),
         // Arrays: layout `A` when the layouts differ, read-only when either is, unaligned when
         // either is (as Numba's `Array.unify`).
         (Type::Array(x), Type::Array(y)) if x.dtype == y.dtype && x.ndim == y.ndim => Some(Type::Array(ArrayType {
@@ -768,6 +786,7 @@ impl fmt::Display for Type {
                 write!(f, ") -> {})", g.yield_ty)
             }
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
+            Type::Optional(inner) => write!(f, "OptionalType({inner})"),
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),
             Type::Bytes => write!(f, "bytes"),
@@ -838,6 +857,20 @@ mod tests {
             unify(&Type::Tuple(vec![Type::INT64, Type::Bool]), &Type::Tuple(vec![Type::FLOAT64, Type::Bool])),
             Some(Type::Tuple(vec![Type::FLOAT64, Type::Bool]))
         );
+    }
+
+    #[test]
+    fn an_optional_holds_none_and_what_converts_into_its_type() {
+        let optional = |t: Type| Type::Optional(Box::new(t));
+        assert_eq!(unify(&optional(Type::FLOAT64), &Type::NoneType), Some(optional(Type::FLOAT64)));
+        assert_eq!(unify(&Type::NoneType, &optional(Type::Str)), Some(optional(Type::Str)));
+        assert_eq!(unify(&optional(Type::FLOAT64), &Type::INT64), Some(optional(Type::FLOAT64)));
+        assert_eq!(unify(&Type::FLOAT64, &optional(Type::INT64)), None);
+        assert_eq!(unify(&optional(Type::INT64), &optional(Type::FLOAT64)), None);
+        assert_eq!(unify(&Type::NoneType, &Type::INT64), None);
+        assert_eq!(optional(Type::Str).to_string(), "OptionalType(unicode_type)");
+        // Laid out as `(bool, value)`: the value's reference is the one heap part.
+        assert_eq!(optional(Type::Str).heap_parts(), vec![HeapPart { path: vec![1], kind: HeapKind::Str }]);
     }
 
     #[test]

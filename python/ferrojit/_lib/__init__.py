@@ -48,6 +48,7 @@ IMPLEMENTED_IN = {
     # Built-ins over lists (and other iterables).
     **{f"builtins.{name}": "lists" for name in ("sum", "sorted", "list", "any", "all")},
     "builtins.set": "sets",
+    "builtins.dict": "dicts",
     # Iterators (compiled generators).
     "builtins.iter": "iterators",
     # The built-ins taking functions.
@@ -437,6 +438,11 @@ def dict_equal(a, b):
     return a == b
 
 
+def dict_merge(d, other):
+    """``**other`` in a dict display: ``other``'s items stored into ``d`` in their order."""
+    d.update(other)
+
+
 def set_contains(s, x):
     """``x in s`` of a set."""
     return x in s
@@ -484,6 +490,18 @@ def str_get_slice(s, start, stop, step):
     return s[start:stop:step]
 
 
+def bytes_fromhex(string):
+    """``bytes.fromhex(string)`` (a class method, which is a new object at each access: compiled
+    code reaches this function for it)."""
+    return bytes.fromhex(string)
+
+
+def str_format_runtime(template, args, names, values):
+    """``template.format(*args, **dict(zip(names, values)))`` of a template known only when
+    the code runs."""
+    return template.format(*args, **dict(zip(names, values)))
+
+
 def bytes_get_slice(b, start, stop, step):
     """``b[start:stop:step]`` of bytes."""
     return b[start:stop:step]
@@ -503,7 +521,11 @@ STR_METHODS = (
 )
 
 # The methods of bytes (`python/ferrojit/_lib/strings.py`).
-BYTES_METHODS = ("decode",)
+BYTES_METHODS = (
+    "decode", "hex", "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
+    "rsplit", "join", "partition", "rpartition", "removeprefix", "removesuffix", "upper", "lower", "title", "capitalize", "swapcase",
+    "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "istitle", "isascii", "center", "ljust", "rjust", "zfill",
+)
 
 
 # The methods of dicts (`python/ferrojit/_lib/dicts.py`).
@@ -542,6 +564,7 @@ INTERNAL = {
             (dict_delitem, "`del d[key]` of a dict"),
             (dict_contains, "`in` of a dict"),
             (dict_equal, "comparing dicts"),
+            (dict_merge, "`**` in a dict display"),
         )
     },
     **{
@@ -559,6 +582,8 @@ INTERNAL = {
     "ferrojit.zip_iterator": (zip_iterator, "iterators", "zip() as a value"),
     "ferrojit.enumerate_iterator": (enumerate_iterator, "iterators", "enumerate() as a value"),
     "ferrojit.str_get_slice": (str_get_slice, "strings", "slicing a string"),
+    "builtins.bytes.fromhex": (bytes_fromhex, "strings", "bytes.fromhex()"),
+    "ferrojit.str_format_runtime": (str_format_runtime, "formatting", "str.format() of a template known when running"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
     "ferrojit.container_str": (container_str, "container_text", "str() of a container"),
 }

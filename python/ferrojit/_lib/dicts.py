@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import dict_contains, dict_delitem, dict_equal, dict_getitem, dict_setitem
+from . import dict_contains, dict_delitem, dict_equal, dict_getitem, dict_merge, dict_setitem
 from .lists import new_of, store
 
 
@@ -124,6 +124,69 @@ def _equal(a, b):
 
 
 @register_jitable
+def _store_all(d, other):
+    """Stores the items of the dict ``other`` into ``d``, in ``other``'s order."""
+    i = next_entry(other, 0)
+    while i >= 0:
+        j = insert(d, key_at(other, i))
+        store_value(d, j, value_at(other, i))
+        i = next_entry(other, i + 1)
+
+
+@overload(dict_merge)
+def _merge(d, other):
+    if not (_dict(d) and _dict(other)):
+        raise CallRefused(f"`**` in a dict display takes a dict, not a `{other}`")
+
+    def impl(d, other):
+        _store_all(d, other)
+
+    return impl
+
+
+def _pair(t):
+    return isinstance(t, types.BaseTuple) and len(t) == 2
+
+
+def _refuse_non_pairs(what, iterable):
+    """Refuses ``iterable`` unless it gives ``(key, value)`` tuples: a list, set or tuple of
+    them, a generator, ``zip(keys, values)``, ``enumerate(...)``."""
+    items = None
+    if isinstance(iterable, (types.List, types.SetType)):
+        items = iterable.dtype
+    elif isinstance(iterable, types.Generator):
+        items = iterable.yield_type
+    elif isinstance(iterable, types.BaseTuple) and len(iterable) > 0 and all(t == iterable[0] for t in iterable):
+        items = iterable[0]
+    if items is None:
+        raise CallRefused(f"`{what}` takes a dict or an iterable of (key, value) pairs, not a `{iterable}`")
+    if not _pair(items):
+        raise CallRefused(f"`{what}` of an iterable of `{items}`: each item must be a (key, value) tuple")
+
+
+@overload(dict)
+def _dict_of(iterable):
+    """``dict(mapping)`` (a copy) and ``dict(pairs)`` of an iterable of ``(key, value)``
+    tuples; later pairs replace the values of earlier equal keys, as CPython's. (``dict()``
+    with no argument, and with keyword arguments, is the compiler's: a dict display.)"""
+    if _dict(iterable):
+
+        def copy_of(iterable):
+            return iterable.copy()
+
+        return copy_of
+    _refuse_non_pairs("dict()", iterable)
+
+    def impl(iterable):
+        out = {}
+        for key, value in iterable:
+            out[key] = value
+        return out
+
+    return impl
+
+
+@register_jitable
 def entry_of(d, key):
     """The position of ``key``'s entry in the dict (or set) ``d``; CPython's ``KeyError(key)``
     when there is none."""
@@ -168,7 +231,16 @@ def key_error_number(key):
 @overload_method(types.DictType, "get")
 def get(d, key, default=None):
     if default is None or isinstance(default, types.NoneType):
-        raise CallRefused("`dict.get(key)` without a default gives None for a missing key, which a value of the dict's type cannot hold", hint="give a default: `d.get(key, 0)`")
+        # `None` or the value: an optional value (Numba's `Optional`), which compiled code
+        # tests with `is None` and otherwise uses as the value.
+
+        def value_or_none(d, key, default=None):
+            i = find(d, key)
+            if i < 0:
+                return None
+            return value_at(d, i)
+
+        return value_or_none
 
     def impl(d, key, default=None):
         i = find(d, key)
@@ -280,17 +352,19 @@ overload_method(types.DictType, "items")(_view(_item_at))
 
 @overload_method(types.DictType, "update")
 def update(d, other):
-    if not _dict(other):
-        raise CallRefused(f"`dict.update()` takes a dict, not a `{other}`")
+    if _dict(other):
 
-    def impl(d, other):
-        i = next_entry(other, 0)
-        while i >= 0:
-            j = insert(d, key_at(other, i))
-            store_value(d, j, value_at(other, i))
-            i = next_entry(other, i + 1)
+        def from_dict(d, other):
+            _store_all(d, other)
 
-    return impl
+        return from_dict
+    _refuse_non_pairs("dict.update()", other)
+
+    def from_pairs(d, other):
+        for key, value in other:
+            d[key] = value
+
+    return from_pairs
 
 
 @overload_method(types.DictType, "clear")
