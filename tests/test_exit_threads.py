@@ -112,6 +112,27 @@ big = np.linspace(0.0, 1.0, 2_000_000)
 start([lambda: axpy(big, big), lambda: lazy_square(big)])
 """
 
+# Parallel loops and parallel ufuncs on daemon threads: the pool's threads run chunks while
+# the interpreter exits (they never take the GIL for this code; the caller waits for them
+# without it).
+PARALLEL_LOOPS = """
+from ferrojit import prange
+
+@njit(parallel=True)
+def psum(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i] * 2.0
+    return s
+
+@vectorize(["float64(float64, float64)"], target="parallel")
+def paxpy(x, y):
+    return 2.0 * x + y
+
+big = np.linspace(0.0, 1.0, 2_000_000)
+start([lambda: psum(big), lambda: paxpy(big, big)])
+"""
+
 # Exit right after the import: the warm-up thread may still run and is waited for at exit
 # (releasing the GIL) while daemon threads make their first calls, which compile.
 RIGHT_AFTER_IMPORT = """
@@ -168,6 +189,7 @@ SCENARIOS = [
     pytest.param(PRELUDE + COMPILES, id="compiles"),
     pytest.param(PRELUDE + COMPILE_WHILE_CALLING, id="compile-while-calling"),
     pytest.param(PRELUDE + UFUNCS, id="ufuncs"),
+    pytest.param(PRELUDE + PARALLEL_LOOPS, id="parallel-loops"),
     pytest.param(PRELUDE + PRINTS, id="prints"),
     pytest.param(PRELUDE + PRINTS_HOLDING_THE_GIL, id="prints-holding-the-gil"),
     # First calls compile while the interpreter exits. Before PyO3's once-cells (interned names,

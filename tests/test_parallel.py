@@ -192,6 +192,14 @@ def helper(x):
     return x * 0.5
 
 
+def comprehension_in_body(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        parts = [a[i] * k for k in range(3)]
+        s += sum(parts)
+    return s
+
+
 def list_reads(a):
     weights = [1.0, 2.0, 3.0]
     s = 0.0
@@ -235,6 +243,7 @@ CASES = [
     (continue_in_body, (INTS,), True),
     (call_inside, (INTS,), False),
     (list_reads, (INTS,), True),
+    (comprehension_in_body, (INTS,), True),
 ]
 
 
@@ -323,6 +332,12 @@ ERRORS = [
                 a[i] = t
             return t
         """, "`t` is assigned in the `prange` loop on line 3", 6),
+    ("index after", """
+        def f(a):
+            for i in prange(a.shape[0]):
+                a[i] = 1.0
+            return i
+        """, "`i` is assigned in the `prange` loop on line 3", 5),
     ("mixed operators", """
         def f(a):
             s = 0.0
@@ -493,3 +508,82 @@ def test_a_child_process_after_fork_runs_parallel_loops(tmp_path):
     """
     out = run_script(tmp_path, code)
     assert out.stdout.strip() == "0", out.stderr
+
+
+def scaled_sum(x, y):
+    return x * 2.0 + y
+
+
+def int_mix(x, y):
+    return (x * 7 + y) % 1000
+
+
+UFUNC_INPUTS = [
+    ("small", np.arange(10.0), np.arange(10.0)),
+    ("large", RAND_BIG := np.random.default_rng(9).random(300_001), RAND_BIG[::-1]),
+    ("strided", RAND_BIG[:-1:3], RAND_BIG[1::3]),
+    ("2-d broadcast", RAND_BIG[:200_000].reshape(1000, 200), RAND_BIG[:200]),
+    ("fortran", np.asfortranarray(RAND_BIG[:200_000].reshape(400, 500)), 1.5),
+    ("empty", np.empty(0), np.empty(0)),
+    ("0-d", np.array(2.5), np.array(1.0)),
+]
+
+
+@pytest.mark.parametrize("case", UFUNC_INPUTS, ids=[c[0] for c in UFUNC_INPUTS])
+@pytest.mark.parametrize("lazy", [False, True], ids=["signatures", "lazy"])
+def test_parallel_ufunc_matches_serial(case, lazy):
+    _, x, y = case
+    if lazy:
+        parallel = ferrojit.vectorize(target="parallel")(scaled_sum)
+    else:
+        parallel = ferrojit.vectorize(["float64(float64, float64)"], target="parallel")(scaled_sum)
+    serial = ferrojit.vectorize(["float64(float64, float64)"])(scaled_sum)
+    expected = serial(x, y)
+    got = parallel(x, y)
+    assert type(got) is type(expected)
+    np.testing.assert_array_equal(got, expected)
+    out = np.empty_like(np.asarray(expected))
+    parallel(x, y, out=out)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_parallel_ufunc_integers_and_reduce():
+    parallel = ferrojit.vectorize(["int64(int64, int64)"], target="parallel", identity=0)(int_mix)
+    a = np.arange(200_000, dtype=np.int64)
+    np.testing.assert_array_equal(parallel(a, a[::-1]), int_mix(a, a[::-1]))
+    m = a.reshape(400, 500)
+    np.testing.assert_array_equal(parallel.reduce(m, axis=0), np.frompyfunc(int_mix, 2, 1).reduce(m, axis=0).astype(np.int64))
+
+
+def test_parallel_gufunc_matches_numpy():
+    @ferrojit.guvectorize(["void(float64[:], float64, float64[:])"], "(n),()->(n)", target="parallel")
+    def scale(a, s, out):
+        for i in range(a.shape[0]):
+            out[i] = a[i] * s + i
+
+    m = RAND_BIG[:210_000].reshape(30_000, 7)
+    expected = m * 3.0 + np.arange(7)
+    for view in (m, m[::-2, 1::2], np.asfortranarray(m)):
+        np.testing.assert_array_equal(scale(view, 3.0), view * 3.0 + np.arange(view.shape[1]))
+    np.testing.assert_array_equal(scale(m, 3.0), expected)
+
+
+def test_unknown_targets_are_refused():
+    with pytest.raises(ValueError, match="target 'cuda' is not supported"):
+        ferrojit.vectorize(["float64(float64, float64)"], target="cuda")(scaled_sum)
+
+
+def test_parallel_diagnostics(capsys):
+    f = njit(parallel=True)(nested_prange)
+    f.parallel_diagnostics()
+    g = njit(parallel=True)(private_variables)
+    g.parallel_diagnostics(level=4)
+    njit(reduce_sum).parallel_diagnostics()
+    text = capsys.readouterr().out.splitlines()
+    line = nested_prange.__code__.co_firstlineno
+    assert text[0] == "Parallel diagnostics for nested_prange:"
+    assert text[1] == f"  line {line + 2}: prange loop runs in parallel; reductions: `total` (sum); private to each iteration: `j`"
+    assert text[2] == f"  line {line + 3}: prange loop runs serially, inside the parallel loop of line {line + 2} (nested parallel loops are not parallel)"
+    line = private_variables.__code__.co_firstlineno
+    assert text[4] == f"  line {line + 2}: prange loop runs in parallel; private to each iteration: `t`, `u`"
+    assert text[6] == "  not compiled with parallel=True: prange is range, and nothing runs in parallel"

@@ -64,6 +64,8 @@ REVEALED = [
         "float",
         id="dispatcher-as-parameter-type",
     ),
+    pytest.param("@stencil\ndef NAME(a: Any) -> Any:\n    return a[-1] + a[1]", "NAME", "ferrojit._stencil.StencilFunc", id="stencil-bare"),
+    pytest.param("@stencil(cval=1.0)\ndef NAME(a: Any) -> Any:\n    return a[-1] + a[1]", "NAME", "ferrojit._stencil.StencilFunc", id="stencil-options"),
     pytest.param("", "int32(int32, float64[:, ::1])", "ferrojit.types.Signature", id="type-call"),
     pytest.param("", "float64[:, ::1]", "ferrojit.types.Array", id="array-type"),
     pytest.param("", "UniTuple(int64, 2)", "ferrojit.types.UniTuple", id="unituple"),
@@ -113,7 +115,7 @@ REJECTED = [
 
 HEADER = """\
 from typing import Any
-from ferrojit import Dispatcher, guvectorize, jit, njit, vectorize
+from ferrojit import Dispatcher, guvectorize, jit, njit, stencil, vectorize
 from ferrojit import UniTuple, float64, int32, int64
 """
 
@@ -211,6 +213,7 @@ NOT_IMPORTED = [
     pytest.param("typing", id="typing"),
     pytest.param("numpy", id="numpy"),
     pytest.param("inspect", id="inspect"),
+    pytest.param("ferrojit._stencil", id="stencil"),
 ]
 
 

@@ -7,10 +7,14 @@ argument types compiles it to native code through LLVM.
 from __future__ import annotations
 
 from . import errors, types
+from ._typing import TYPE_CHECKING as _TYPE_CHECKING
 from ._typing import R as _R
 from ._dispatcher import Dispatcher, jit, njit
 from ._vectorize import guvectorize, vectorize
 from .types import *  # noqa: F403 (int32, float64, ... as `from numba import int32` gives)
+
+if _TYPE_CHECKING:
+    from ._stencil import stencil as stencil
 
 __version__ = "0.1.0"
 
@@ -83,17 +87,21 @@ def _start_warm_up() -> None:
 
 def __getattr__(name: str) -> object:
     """``ferrojit.extending`` and ``ferrojit.typed`` on first use, as ``numba.extending`` and
-    ``numba.typed`` are reached after ``import numba`` (importing them with the package would
-    slow ``import ferrojit`` down)."""
+    ``numba.typed`` are reached after ``import numba``, and ``ferrojit.stencil`` (importing them
+    with the package would slow ``import ferrojit`` down)."""
     if name in ("extending", "typed"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name == "stencil":
+        from ._stencil import stencil
+
+        return stencil
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _mark_finalizing_thread()
 _start_warm_up()
 # In the one form of extension that type checkers follow (for the names `import *` gives).
-__all__ = ["njit", "jit", "vectorize", "guvectorize", "literal_unroll", "prange", "set_num_threads", "get_num_threads", "get_thread_id", "errors", "types", "Dispatcher"]
+__all__ = ["njit", "jit", "vectorize", "guvectorize", "stencil", "literal_unroll", "prange", "set_num_threads", "get_num_threads", "get_thread_id", "errors", "types", "Dispatcher"]
 __all__ += types.__all__

@@ -224,6 +224,22 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
                     print(f"      |   # {', '.join(by_line[line])}", file=out)
             print("=" * 80, file=out)
 
+    def parallel_diagnostics(self, signature: tuple[Type, ...] | None = None, level: int = 1, file: TextIO | None = None) -> None:
+        """Numba's ``parallel_diagnostics``: prints which loops of the function run in parallel,
+        their reductions and private variables, and which run serially and why. ``signature``
+        and ``level`` are accepted for Numba's API; the report is the same for every signature."""
+        out = file or sys.stdout
+        self._load_sources()
+        parallel, lines = self._parallel_report()
+        print(f"Parallel diagnostics for {self.__qualname__}:", file=out)
+        if not parallel:
+            print("  not compiled with parallel=True: prange is range, and nothing runs in parallel", file=out)
+            return
+        if not lines:
+            print("  no prange loop", file=out)
+        for line in lines:
+            print(f"  {line}", file=out)
+
     def stats(self) -> list[dict[str, Any]]:
         """Per compiled signature: seconds spent in each compiler stage."""
         return self._stats()

@@ -40,8 +40,17 @@ def _identity_code(identity: Identity) -> int:
         raise ValueError(f"identity must be 0, 1, None or 'reorderable', not {identity!r}") from None
 
 
-def _build(dispatcher: Dispatcher[..., Any], loops: list[tuple[int, list[int]]], nin: int, identity: Identity) -> np.ufunc:
-    ufunc = _native.make_ufunc(dispatcher.__name__, dispatcher.__doc__ or "", nin, loops, _identity_code(identity))
+def _parallel_target(options: dict[str, Any]) -> bool:
+    """Whether ``target=`` asks for loops split over the thread pool (``'parallel'``); the
+    default ``'cpu'`` runs them on the calling thread."""
+    target = options.pop("target", None) or "cpu"
+    if target not in ("cpu", "parallel"):
+        raise ValueError(f"target {target!r} is not supported: ferrojit compiles for the CPU, with target='cpu' (the default) or target='parallel'")
+    return target == "parallel"
+
+
+def _build(dispatcher: Dispatcher[..., Any], loops: list[tuple[int, list[int]]], nin: int, identity: Identity, parallel: bool) -> np.ufunc:
+    ufunc = _native.make_ufunc(dispatcher.__name__, dispatcher.__doc__ or "", nin, loops, _identity_code(identity), parallel=parallel)
     _ufunc_kernels[id(ufunc)] = dispatcher
     return ufunc
 
@@ -51,9 +60,10 @@ class LazyUFunc:
     dtypes compiles a loop, and a real ufunc with all loops so far does the work (broadcasting,
     ``out=``, ``reduce`` and the rest come from it)."""
 
-    def __init__(self, dispatcher: Dispatcher[..., Any], identity: Identity) -> None:
+    def __init__(self, dispatcher: Dispatcher[..., Any], identity: Identity, parallel: bool = False) -> None:
         self._dispatcher = dispatcher
         self._identity: Identity = identity
+        self._parallel = parallel
         self._loops: dict[tuple[str, ...], tuple[int, list[int]]] = {}
         self._ufunc: np.ufunc | None = None
         self.__name__ = dispatcher.__name__
@@ -83,7 +93,7 @@ class LazyUFunc:
         if names not in self._loops:
             self._dispatcher._load_sources()
             self._loops[names] = _compiling(self._dispatcher._ufunc_loop, f"({', '.join(names)})")
-            self._ufunc = _build(self._dispatcher, list(self._loops.values()), self.nin, self._identity)
+            self._ufunc = _build(self._dispatcher, list(self._loops.values()), self.nin, self._identity, self._parallel)
         return self._ufunc  # type: ignore[return-value]  # set whenever a loop exists
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -119,7 +129,7 @@ def vectorize(*args: Any, identity: Identity = None, **options: Any) -> Any:
     object that compiles a loop for each new combination of input dtypes. Division by zero
     follows NumPy (inf/NaN, 0 for integers) rather than raising.
     """
-    options.pop("target", None)
+    parallel = _parallel_target(options)
     _check_options(options)
     func = None
     signatures: list[str] = []
@@ -131,11 +141,11 @@ def vectorize(*args: Any, identity: Identity = None, **options: Any) -> Any:
     def decorate(f: Callable[..., Any]) -> np.ufunc | LazyUFunc:
         dispatcher = Dispatcher(f, options)
         if not signatures:
-            return LazyUFunc(dispatcher, identity)
+            return LazyUFunc(dispatcher, identity, parallel)
         nin = f.__code__.co_argcount
         dispatcher._load_sources()
         loops = [_compiling(dispatcher._ufunc_loop, text) for text in signatures]
-        return _build(dispatcher, loops, nin, identity)
+        return _build(dispatcher, loops, nin, identity, parallel)
 
     return decorate(func) if func is not None else decorate
 
@@ -173,17 +183,19 @@ def guvectorize(signatures: Signatures, layout: str, **options: Any) -> Callable
     receives each input (an array for core dimensions, a scalar for ``()``) and the outputs,
     which it fills; outputs with ``()`` are one-element arrays (write ``res[0]``).
     """
-    options.pop("target", None)
+    parallel = _parallel_target(options)
     _check_options(options)
     texts = _signature_texts(signatures)
     ins, outs = _parse_layout(layout)
+    # The loop's `dims`: the outer loop's length, then one per core dimension name.
+    ndims = 1 + len({d for group in ins + outs for d in group})
 
     def decorate(f: Callable[..., None]) -> np.ufunc:
         dispatcher = Dispatcher(f, options)
         core = ins + outs
         dispatcher._load_sources()
         loops = [_compiling(dispatcher._gufunc_loop, text, core) for text in texts]
-        ufunc = _native.make_ufunc(f.__name__, f.__doc__ or "", len(ins), loops, -1, len(outs), layout.replace(" ", ""))
+        ufunc = _native.make_ufunc(f.__name__, f.__doc__ or "", len(ins), loops, -1, len(outs), layout.replace(" ", ""), parallel=parallel, ndims=ndims)
         _ufunc_kernels[id(ufunc)] = dispatcher
         return ufunc
 

@@ -31,7 +31,9 @@
 //! A `prange` inside the body of another runs serially, as Numba's does, and so does every
 //! `prange` of a function compiled without `parallel=True`.
 
+use crate::bind::Args;
 use crate::env::{GlobalEnv, GlobalValue, ModuleKind};
+use crate::registry::Registry;
 use crate::expr::Value;
 use crate::function::{collect_assigned, contains_break, FnInfer, Result};
 use ferrojit_ir::{self as ir, Const, ExprKind};
@@ -107,14 +109,16 @@ struct ReductionVar {
 
 /// `def` with each `prange` loop (outside other `prange` loops) rewritten to run on the pool
 /// (see the module documentation), or the error that keeps one from running in parallel.
-pub fn parallel_loops(def: &ast::FunctionDef, globals: &dyn GlobalEnv) -> std::result::Result<ast::FunctionDef, SyntaxError> {
+///
+/// Also returns what became of each loop, one line each, for `parallel_diagnostics()`.
+pub fn parallel_loops(def: &ast::FunctionDef, globals: &dyn GlobalEnv) -> std::result::Result<(ast::FunctionDef, Vec<String>), SyntaxError> {
     let mut locals: Vec<String> = def.params.iter().map(|p| p.name.clone()).collect();
     collect_assigned(&def.body, &mut locals);
-    let mut rewriter = Rewriter { globals, locals, count: 0, hidden: def.hidden_locals.clone(), comprehension_names: def.hidden_locals.clone(), whole_body: def.body.clone(), params: def.params.clone() };
+    let mut rewriter = Rewriter { globals, locals, count: 0, hidden: def.hidden_locals.clone(), comprehension_names: def.hidden_locals.clone(), whole_body: def.body.clone(), params: def.params.clone(), report: Vec::new() };
     let body = rewriter.block(&def.body)?;
     let mut hidden_locals = def.hidden_locals.clone();
     hidden_locals.extend(rewriter.hidden.iter().filter(|n| !def.hidden_locals.contains(n)).cloned());
-    Ok(ast::FunctionDef { name: def.name.clone(), params: def.params.clone(), body, span: def.span, hidden_locals })
+    Ok((ast::FunctionDef { name: def.name.clone(), params: def.params.clone(), body, span: def.span, hidden_locals }, rewriter.report))
 }
 
 struct Rewriter<'g> {
@@ -130,6 +134,8 @@ struct Rewriter<'g> {
     /// The function's body and parameters as written, for the reads after each loop.
     whole_body: Vec<Stmt>,
     params: Vec<ast::Param>,
+    /// What became of each loop (see [`parallel_loops`]).
+    report: Vec<String>,
 }
 
 fn unsupported(span: Span, message: impl Into<String>, hint: &str) -> SyntaxError {
@@ -239,6 +245,7 @@ impl Rewriter<'_> {
             }
         }
         self.check_private(span, index, &private, body)?;
+        self.describe(span, &reductions, &private, body);
 
         // The bounds, evaluated once, before the loop.
         let int = |v: u64| Expr { kind: K::Int(v), span };
@@ -310,6 +317,27 @@ impl Rewriter<'_> {
         Ok(())
     }
 
+    /// Adds the diagnostics lines of the loop at `span`.
+    fn describe(&mut self, span: Span, reductions: &[ReductionVar], private: &[String], body: &[Stmt]) {
+        let mut line = format!("line {}: prange loop runs in parallel", span.line);
+        if !reductions.is_empty() {
+            let parts: Vec<String> = reductions.iter().map(|r| format!("`{}` ({})", r.name, r.kind.name())).collect();
+            line += &format!("; reductions: {}", parts.join(", "));
+        }
+        if !private.is_empty() {
+            let parts: Vec<String> = private.iter().map(|v| format!("`{v}`")).collect();
+            line += &format!("; private to each iteration: {}", parts.join(", "));
+        }
+        self.report.push(line);
+        each_statement(body, &mut |s| {
+            if let S::For { iter, .. } = &s.kind {
+                if matches!(&iter.kind, K::Call { func, .. } if self.is_prange(func)) {
+                    self.report.push(format!("line {}: prange loop runs serially, inside the parallel loop of line {} (nested parallel loops are not parallel)", s.span.line, span.line));
+                }
+            }
+        });
+    }
+
     /// The reduction `v` is, when every statement of `body` that mentions it is an update of
     /// one kind that reads it only as the update's own operand; and whether an update is in
     /// place.
@@ -364,11 +392,10 @@ impl Rewriter<'_> {
                 &format!("assign `{v}` at the start of each iteration, or make it a reduction (`{v} += ...`, `{v} = min({v}, ...)`)"),
             ));
         }
-        if private.is_empty() {
-            return Ok(());
-        }
-        // The function with the loop replaced by `del` of its private variables: a read that
-        // may find one unbound is a read of the loop's value.
+        // The function with the loop replaced by `del` of its private variables and of its
+        // index: a read that may find one unbound is a read of the loop's value.
+        let mut private = private.to_vec();
+        private.push(index.to_string());
         let unbind = Stmt { kind: S::Delete(private.iter().map(|v| name(v, span)).collect()), span };
         let body = replace_statement(&self.whole_body, span, &unbind);
         let function = ast::FunctionDef { name: String::new(), params: self.params.clone(), body, span, hidden_locals: self.hidden.clone() };
@@ -458,6 +485,23 @@ fn replace_statement(stmts: &[Stmt], span: Span, by: &Stmt) -> Vec<Stmt> {
             Stmt { kind, span: s.span }
         })
         .collect()
+}
+
+/// The thread API in compiled code: `get_num_threads()`, `get_thread_id()`,
+/// `set_num_threads(n)` (Numba's, which its users call inside parallel functions).
+pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit.get_num_threads", "", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &[], ir::RuntimeFunc::GET_NUM_THREADS, span));
+    r.function("ferrojit.get_thread_id", "", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &[], ir::RuntimeFunc::GET_THREAD_ID, span));
+    r.function("ferrojit.set_num_threads", "n, /", set_num_threads);
+}
+
+/// `set_num_threads(n)`: the runtime call, then `None`.
+fn set_num_threads(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let Value::Expr(set) = crate::advanced_index::runtime_call(cx, args, &["n"], ir::RuntimeFunc::SET_NUM_THREADS, span)? else {
+        return Err(cx.internal(span, "a runtime call is an expression"));
+    };
+    let none = ir::Expr::new(ExprKind::Const(Const::None), Type::NoneType, span);
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![ir::Stmt { kind: ir::StmtKind::Expr(set), span }], value: none.boxed() }, Type::NoneType, span)))
 }
 
 fn int(v: i128, ty: &Type, span: Span) -> ir::Expr {

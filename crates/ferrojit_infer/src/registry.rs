@@ -110,6 +110,7 @@ fn registry() -> &'static Registry {
         crate::builtins::register(&mut r);
         crate::arrays::register(&mut r);
         crate::advanced_index::register(&mut r);
+        crate::parallel::register(&mut r);
         crate::linalg::register(&mut r);
         crate::random::register(&mut r);
         crate::datetimes::register(&mut r);

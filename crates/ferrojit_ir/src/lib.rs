@@ -710,6 +710,12 @@ impl RuntimeFunc {
     /// `(axis, size, mask_size) -> 0`: always raises NumPy's `IndexError` for a boolean index
     /// of the wrong shape.
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
+    /// `() -> int64`: the threads the calling thread's parallel loops use (`get_num_threads`).
+    pub const GET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_num_threads", may_raise: false };
+    /// `() -> int64`: the pool thread running the caller, 0 outside the pool (`get_thread_id`).
+    pub const GET_THREAD_ID: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_thread_id", may_raise: false };
+    /// `(n) -> 0`: `set_num_threads(n)`; raises `ValueError` outside 1 to the pool's size.
+    pub const SET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_num_threads", may_raise: true };
     /// `() -> 0`: starts a shape for the next message naming shapes.
     pub const MESSAGE_SHAPE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_shape", may_raise: false };
     /// `(dim) -> 0`: adds a dimension to the shape last started.

@@ -58,6 +58,8 @@ pub struct DispatcherBase {
     nogil: bool,
     /// The `parallel=True` option: `prange` loops run on the thread pool.
     parallel: bool,
+    /// What became of each `prange` loop, for `parallel_diagnostics()`.
+    parallel_report: Mutex<Vec<String>>,
     /// The `cache=True` option.
     cache: bool,
     fastmath: FastMath,
@@ -167,6 +169,7 @@ impl DispatcherBase {
             boundscheck,
             nogil,
             parallel,
+            parallel_report: Mutex::new(Vec::new()),
             cache,
             fastmath,
             numpy_errors,
@@ -229,6 +232,12 @@ impl DispatcherBase {
     #[getter]
     fn _has_source(&self) -> bool {
         self.source.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    /// For `Dispatcher.parallel_diagnostics`: whether the function was compiled with
+    /// `parallel=True`, and one line per `prange` loop (filled once the source is read).
+    fn _parallel_report(&self) -> (bool, Vec<String>) {
+        (self.parallel, self.parallel_report.lock().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
     /// For `Dispatcher._load_sources`: [`DispatcherBase::set_source`]; false when the quick
@@ -775,7 +784,10 @@ impl DispatcherBase {
         };
         if self.parallel {
             if let Ok(def) = &source.ast {
-                source.ast = ferrojit_compiler::parallel_loops(def, &*source.globals);
+                source.ast = ferrojit_compiler::parallel_loops(def, &*source.globals).map(|(def, report)| {
+                    *self.parallel_report.lock().unwrap_or_else(|p| p.into_inner()) = report;
+                    def
+                });
             }
         }
         let _ = self.source_seconds.set(seconds + started.elapsed().as_secs_f64());

@@ -13,9 +13,12 @@ use std::os::raw::{c_char, c_int, c_void};
 /// long as it lives, and the loops they point to are never freed either.
 ///
 /// With `signature` (a layout such as `"(n),()->(n)"`) it is a generalised ufunc with `nout`
-/// outputs.
+/// outputs, and `ndims` is the length of its loops' `dims` (1 + the core dimensions).
+///
+/// With `parallel` (`target='parallel'`), NumPy calls [`parallel_loop`] instead of each
+/// compiled loop, which cuts the outer loop into chunks run on the thread pool.
 #[pyfunction]
-#[pyo3(signature = (name, doc, nin, loops, identity, nout=1, signature=None))]
+#[pyo3(signature = (name, doc, nin, loops, identity, nout=1, signature=None, parallel=false, ndims=1))]
 #[allow(clippy::too_many_arguments)]
 pub fn make_ufunc(
     py: Python<'_>,
@@ -26,6 +29,8 @@ pub fn make_ufunc(
     identity: i32,
     nout: usize,
     signature: Option<&str>,
+    parallel: bool,
+    ndims: usize,
 ) -> PyResult<Py<PyAny>> {
     if loops.is_empty() {
         return Err(pyo3::exceptions::PyValueError::new_err("a ufunc needs at least one loop"));
@@ -33,16 +38,22 @@ pub fn make_ufunc(
     let nargs = nin + nout;
     let mut funcs: Vec<npyffi::PyUFuncGenericFunction> = Vec::new();
     let mut types: Vec<c_char> = Vec::new();
+    let mut data: Vec<*mut c_void> = Vec::new();
     for (address, numbers) in &loops {
         if numbers.len() != nargs {
             return Err(pyo3::exceptions::PyValueError::new_err("each loop needs one type per input and one for the output"));
         }
         // SAFETY: the address is a compiled ufunc inner loop with exactly this signature.
         let f: unsafe extern "C" fn(*mut *mut c_char, *mut npyffi::npy_intp, *mut npyffi::npy_intp, *mut c_void) = unsafe { std::mem::transmute(*address) };
-        funcs.push(Some(f));
         types.extend(numbers.iter().map(|n| *n as c_char));
+        if parallel {
+            funcs.push(Some(parallel_loop));
+            data.push(Box::leak(Box::new(ParallelLoop { inner: f, nargs, ndims })) as *mut ParallelLoop as *mut c_void);
+        } else {
+            funcs.push(Some(f));
+            data.push(std::ptr::null_mut());
+        }
     }
-    let data: Vec<*mut c_void> = vec![std::ptr::null_mut(); loops.len()];
     let funcs = Box::leak(funcs.into_boxed_slice());
     let types = Box::leak(types.into_boxed_slice());
     let data = Box::leak(data.into_boxed_slice());
@@ -73,5 +84,54 @@ pub fn make_ufunc(
             return Err(PyErr::fetch(py));
         }
         Ok(Bound::from_owned_ptr(py, ufunc).unbind())
+    }
+}
+
+type InnerLoop = unsafe extern "C" fn(*mut *mut c_char, *mut npyffi::npy_intp, *mut npyffi::npy_intp, *mut c_void);
+
+/// A compiled loop of a `target='parallel'` ufunc, as [`parallel_loop`] finds it in the loop's
+/// `data`.
+struct ParallelLoop {
+    inner: InnerLoop,
+    /// Operands (inputs and outputs).
+    nargs: usize,
+    /// The length of `dims`: 1, or 1 + the core dimensions of a generalised ufunc.
+    ndims: usize,
+}
+
+/// The outer loop length from which a parallel ufunc's loop runs on the pool; shorter loops
+/// run on the calling thread, where handing chunks to the pool (5-10 µs) costs more than the
+/// chunks gain. Measured for a cheap kernel (`x * 2.0 + y` on float64, best of 300 calls,
+/// serial against parallel ufunc in one process, 2 cores): 12 µs against 22 µs at 2^14
+/// elements, even at 2^16 (38 µs), 156 µs against 98 µs at 2^18. Kernels that do more per
+/// element gain sooner; the threshold is for the cheapest ones.
+const PARALLEL_FROM: npyffi::npy_intp = 65_536;
+
+/// The loop NumPy calls for a `target='parallel'` ufunc: the outer loop's iterations cut
+/// into chunks, each a call of the compiled loop on its part of the operands.
+unsafe extern "C" fn parallel_loop(args: *mut *mut c_char, dims: *mut npyffi::npy_intp, steps: *mut npyffi::npy_intp, data: *mut c_void) {
+    // SAFETY: `data` is the `ParallelLoop` `make_ufunc` registered with this loop; NumPy passes
+    // `nargs` operand pointers and steps, and `ndims` dimensions.
+    unsafe {
+        let lp = &*(data as *const ParallelLoop);
+        let n = *dims;
+        if n < PARALLEL_FROM {
+            return (lp.inner)(args, dims, steps, std::ptr::null_mut());
+        }
+        let bases: Vec<usize> = (0..lp.nargs).map(|k| *args.add(k) as usize).collect();
+        let outer_steps: Vec<isize> = (0..lp.nargs).map(|k| *steps.add(k) as isize).collect();
+        let all_dims: Vec<npyffi::npy_intp> = (0..lp.ndims).map(|k| *dims.add(k)).collect();
+        let steps = steps as usize;
+        let inner = lp.inner;
+        let chunks = ferrojit_compiler::runtime::parallel::chunk_count(n as i64);
+        let chunk = |_c: i64, lo: i64, hi: i64| -> Result<(), (u32, String)> {
+            let mut chunk_args: Vec<*mut c_char> = bases.iter().zip(&outer_steps).map(|(b, s)| (*b as isize + lo as isize * s) as *mut c_char).collect();
+            let mut chunk_dims = all_dims.clone();
+            chunk_dims[0] = (hi - lo) as npyffi::npy_intp;
+            inner(chunk_args.as_mut_ptr(), chunk_dims.as_mut_ptr(), steps as *mut npyffi::npy_intp, std::ptr::null_mut());
+            Ok(())
+        };
+        // Compiled ufunc loops cannot raise (an element that would gets NumPy's value).
+        let _ = ferrojit_compiler::runtime::parallel::run_chunks(n as i64, chunks, &chunk);
     }
 }

@@ -331,6 +331,30 @@ pub unsafe extern "C" fn ferrojit_rt_parallel_for(entry: ChunkEntry, args: *cons
     }
 }
 
+/// [`get_num_threads`] for compiled code.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_get_num_threads() -> i64 {
+    get_num_threads() as i64
+}
+
+/// [`get_thread_id`] for compiled code.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_get_thread_id() -> i64 {
+    get_thread_id() as i64
+}
+
+/// [`set_num_threads`] for compiled code: 0, or `ValueError` in `exc`.
+///
+/// # Safety
+/// `exc` points to an `ExcInfo`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_set_num_threads(n: i64, exc: *mut ExcInfo) -> i64 {
+    if let Err(message) = set_num_threads(usize::try_from(n).unwrap_or(0)) {
+        crate::raise_formatted(exc, crate::EXC_VALUE_ERROR, message);
+    }
+    0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
