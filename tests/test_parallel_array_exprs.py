@@ -31,15 +31,14 @@ SUM_RTOL32 = 1e-5
 THREADS = ferrojit.get_num_threads()
 
 # The measured threshold (`ARRAY_THRESHOLD`), while the module's tests run with 0.
-MEASURED = ferrojit._native.set_parallel_threshold(0)
-ferrojit._native.set_parallel_threshold(MEASURED)
+MEASURED = ferrojit._native.parallel_threshold()
 
 
 @pytest.fixture(autouse=True, scope="module")
 def every_size_runs_in_parallel():
-    ferrojit._native.set_parallel_threshold(0)
+    ferrojit._native.parallel_threshold(0)
     yield
-    ferrojit._native.set_parallel_threshold(MEASURED)
+    ferrojit._native.parallel_threshold(MEASURED)
 
 
 def regions():
@@ -500,7 +499,7 @@ def calls_serial_helper(a):
 def test_when_the_pool_runs():
     parallel, serial = compiled(arith)
     n = MEASURED
-    ferrojit._native.set_parallel_threshold(MEASURED)
+    ferrojit._native.parallel_threshold(MEASURED)
     try:
         rows = [
             ((np.ones(n - 1), np.ones(n - 1)), False),
@@ -541,14 +540,14 @@ def test_when_the_pool_runs():
         assert caller(large) == calls_serial_helper(large)
         assert regions() - before == 1
     finally:
-        ferrojit._native.set_parallel_threshold(0)
+        ferrojit._native.parallel_threshold(0)
 
 
 def test_the_threshold_setting():
     assert MEASURED > 1000
     # A negative count is 0: everything goes to the pool.
-    ferrojit._native.set_parallel_threshold(-5)
-    assert ferrojit._native.set_parallel_threshold(0) == 0
+    ferrojit._native.parallel_threshold(-5)
+    assert ferrojit._native.parallel_threshold(0) == 0
 
 
 @pytest.mark.parametrize("threads", [1, 2])
