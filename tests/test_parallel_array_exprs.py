@@ -299,6 +299,47 @@ def test_special_values():
     check_parallel(max_min, ints, ints)
 
 
+# --- more dtypes ----------------------------------------------------------------------------------
+
+
+def extremes_and_sum(a):
+    return a.max(), a.min(), a.sum()
+
+
+def compare(a, b):
+    return (a > b) | (a == 0)
+
+
+def shift_dates(a, d):
+    return a + d
+
+
+def mean_and_sum(a):
+    return a.mean(), (a * 2).sum()
+
+
+def scale_and_add(a):
+    return a * 3 + a
+
+
+MORE_DTYPES = [
+    ("bool", extremes_and_sum, lambda: (np.arange(300) % 3 == 1,), None),
+    ("int8", extremes_and_sum, lambda: (np.arange(-100, 100, dtype=np.int8),), None),
+    ("uint8", extremes_and_sum, lambda: (np.arange(200, dtype=np.uint8),), None),
+    ("uint64", extremes_and_sum, lambda: (np.arange(300, dtype=np.uint64) * np.uint64(2**40),), None),
+    ("comparison", compare, lambda: (data(np.float64, (40, 9), 1), data(np.float64, 9, 2)), None),
+    ("datetime64", shift_dates, lambda: (np.arange("2020-01-01", "2020-12-01", dtype="datetime64[D]"), np.timedelta64(3, "h")), None),
+    ("timedelta64", scale_and_add, lambda: (np.arange(300).astype("m8[s]"),), None),
+    ("complex64", mean_and_sum, lambda: (data(np.complex64, 300, 3, positive=True),), SUM_RTOL32),
+    ("float32", mean_and_sum, lambda: (data(np.float32, (30, 10), 3, positive=True),), SUM_RTOL32),
+]
+
+
+@pytest.mark.parametrize("name,pyfunc,make,rel", MORE_DTYPES, ids=[m[0] for m in MORE_DTYPES])
+def test_more_dtypes(name, pyfunc, make, rel):
+    check_parallel(pyfunc, *make(), rel=rel)
+
+
 # --- broadcasting --------------------------------------------------------------------------------
 
 
