@@ -522,7 +522,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mismatch = (!fresh).then_some(Mismatch::Into);
         // In a `parallel=True` function, a large map runs on the pool instead, and the serial
         // loop below is the other branch.
-        let parallel = self.parallel_array_map(dst_v, &d, &ops, &shape, operands, element, mismatch)?;
+        let parallel = self.parallel_array_map(dst, dst_v, &d, &ops, &shape, operands, element, mismatch)?;
         self.store_mapped(dst_v, &d, &ops, &shape, element, mismatch)?;
         if let Some(join) = parallel {
             self.b.build_unconditional_branch(join)?;

@@ -58,8 +58,9 @@ const MAX_PARTIALS: u64 = 256;
 /// What a kernel does with the element over its chunk.
 #[derive(Clone, Copy)]
 enum Work<'a> {
-    /// Stores it into the destination (the kernel's first argument).
-    Store(&'a ArrayType),
+    /// Stores it into the destination (the kernel's first argument); the operands flagged are
+    /// the destination itself (`a += b`).
+    Store(&'a ArrayType, &'a [bool]),
     /// Reduces it to a partial result of this type, written to the kernel's result slots:
     /// sums for `Sum` and `Mean`, else the smallest or largest element.
     Reduce(ir::ReduceOp, &'a Type),
@@ -118,6 +119,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn parallel_array_map(
         &mut self,
+        dst: &ir::Expr,
         dst_v: StructValue<'ctx>,
         d: &ArrayType,
         ops: &[Operand<'ctx>],
@@ -141,7 +143,12 @@ impl<'ctx> FnLower<'ctx, '_> {
             }
         }
         let operand_types: Vec<Type> = operands.iter().map(|o| o.ty.clone()).collect();
-        let kernel = self.map_kernel(Work::Store(d), shape.len(), axis, &operand_types, element)?;
+        // An operand that is the destination's own local (`a += b`) is the same array (the
+        // map did not copy it: see `unaliased`). The kernel uses the destination's value for
+        // it, so that LLVM sees one array where the serial loop does: from two slots it could
+        // not tell, and would run the unvectorised loop its overlap check falls back to.
+        let is_destination: Vec<bool> = operands.iter().map(|o| matches!((&o.kind, &dst.kind), (ExprKind::Local(a), ExprKind::Local(b)) if a == b) && o.ty == dst.ty).collect();
+        let kernel = self.map_kernel(Work::Store(d, &is_destination), shape.len(), axis, &operand_types, element)?;
         let mut values: Vec<(Type, Value<'ctx>)> = vec![(Type::Array(d.clone()), dst_v.into())];
         values.extend(operand_types.iter().cloned().zip(ops.iter().map(operand_value)));
         let no_results = self.entry_alloca(self.cx.i64_type().into(), "chunk.nothing")?;
@@ -302,7 +309,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let args = kernel.get_nth_param(2).expect("the argument slots").into_pointer_value();
         let mut slot = 0;
         let (dst, shape) = match work {
-            Work::Store(d) => {
+            Work::Store(d, _) => {
                 let dst = load_slots(cx, &k.b, args, &Type::Array(d.clone()), &mut slot)?.into_struct_value();
                 let shape = k.dims(dst, d)?;
                 (Some(dst), shape)
@@ -322,8 +329,18 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mut chunk_shape = shape.clone();
         chunk_shape[axis] = count;
 
+        let narrowed_dst = match (work, dst) {
+            (Work::Store(d, _), Some(dst)) => Some(k.narrow(dst, d, axis as u32, lo, count, false)?),
+            _ => None,
+        };
         let mut ops = Vec::new();
-        for (ty, v) in operand_types.iter().zip(values) {
+        for (i, (ty, v)) in operand_types.iter().zip(values).enumerate() {
+            if let (Work::Store(_, is_destination), Some((dst, d))) = (work, &narrowed_dst) {
+                if is_destination[i] {
+                    ops.push(Operand::Array(*dst, d.clone()));
+                    continue;
+                }
+            }
             ops.push(match ty {
                 Type::Array(a) => {
                     let arr = v.into_struct_value();
@@ -341,8 +358,8 @@ impl<'ctx> FnLower<'ctx, '_> {
             });
         }
         match work {
-            Work::Store(d) => {
-                let (dst, d) = k.narrow(dst.expect("a destination"), d, axis as u32, lo, count, false)?;
+            Work::Store(..) => {
+                let (dst, d) = narrowed_dst.expect("a destination");
                 k.store_mapped(dst, &d, &ops, &chunk_shape, element, None)?;
             }
             Work::Reduce(op, ty) => {
