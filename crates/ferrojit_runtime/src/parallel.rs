@@ -36,15 +36,21 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub const CHUNKS_PER_THREAD: i64 = 4;
 
 /// The fewest elements a whole-array map or reduction must have to run on the pool (see
-/// [`ferrojit_rt_parallel_array_chunks`]).
+/// [`ferrojit_rt_parallel_array_chunks`]): 2^20.
 ///
-/// Measured on the 2-core development machine (2 threads, shared and noisy, so medians of 31
-/// calls after a warm-up, in one process, interleaving the serial and the parallel function):
-/// `c = a * b + c` of float64 (the cheapest map, memory-bound) ran 0.97x the serial time at
-/// 16 384 elements, 0.84x at 32 768, 0.62x at 65 536; `np.sin(a)` already broke even at
-/// 2 048. `(a * b).sum()` broke even between 16 384 and 32 768. The threshold is where the
-/// cheapest map starts to win.
-pub const ARRAY_THRESHOLD: i64 = 32_768;
+/// Measured on the 2-core development machine (a KVM guest, shared with other builds, so only
+/// when its load was below 1.5): each kernel compiled with `parallel=True` (and this
+/// threshold at 0) and serially, in one process, the two called alternately, medians of 41
+/// pairs. The parallel/serial time ratios, at 2^16 / 2^18 / 2^20 / 2^21 elements:
+/// `a * b + c` 1.52 / 1.11 / 1.00-1.19 / 0.92; `a += b` 1.65 / 1.29 / 1.08 / 0.94;
+/// `(a * b).sum()` 1.65 / 1.54 / 1.11-1.15 / 0.95; `a.max()` 1.92 / 1.21 / 1.07 / 0.63;
+/// `np.sin(a)` 1.27 / 0.72 / 0.81-1.01 / 0.57. Below 2^18 everything lost: entering the pool
+/// costs 10-15 µs when its threads are awake and about 100 µs after they went to sleep
+/// (waking an idle virtual CPU is slow), and called between other work, as here, they sleep.
+/// From 2^20 every kernel ran at most 20% slower and the compute-bound ones up to 1.75x
+/// faster; the memory-bound ones (the cheap maps and sums) barely gain on this machine at any
+/// size. The threshold is where none loses more than that.
+pub const ARRAY_THRESHOLD: i64 = 1 << 20;
 
 static ARRAY_THRESHOLD_NOW: AtomicI64 = AtomicI64::new(ARRAY_THRESHOLD);
 
