@@ -584,6 +584,8 @@ def test_parallel_diagnostics(capsys):
     assert text[0] == "Parallel diagnostics for nested_prange:"
     assert text[1] == f"  line {line + 2}: prange loop runs in parallel; reductions: `total` (sum); private to each iteration: `j`"
     assert text[2] == f"  line {line + 3}: prange loop runs serially, inside the parallel loop of line {line + 2} (nested parallel loops are not parallel)"
+    threshold = ferrojit._native.parallel_threshold()
+    assert text[3] == f"  array expressions (`a * b + c`, `a[:] = ...`, `a += b`) and their reductions (`a.sum()`, `np.max(a - b)`) run in parallel from {threshold} elements"
     line = private_variables.__code__.co_firstlineno
-    assert text[4] == f"  line {line + 2}: prange loop runs in parallel; private to each iteration: `t`, `u`"
-    assert text[6] == "  not compiled with parallel=True: prange is range, and nothing runs in parallel"
+    assert text[5] == f"  line {line + 2}: prange loop runs in parallel; private to each iteration: `t`, `u`"
+    assert text[8] == "  not compiled with parallel=True: prange is range, and nothing runs in parallel"

@@ -226,7 +226,8 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
 
     def parallel_diagnostics(self, signature: tuple[Type, ...] | None = None, level: int = 1, file: TextIO | None = None) -> None:
         """Numba's ``parallel_diagnostics``: prints which loops of the function run in parallel,
-        their reductions and private variables, and which run serially and why. ``signature``
+        their reductions and private variables, and which run serially and why, then from how
+        many elements its whole-array expressions and reductions run in parallel. ``signature``
         and ``level`` are accepted for Numba's API; the report is the same for every signature."""
         out = file or sys.stdout
         self._load_sources()
@@ -239,6 +240,8 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
             print("  no prange loop", file=out)
         for line in lines:
             print(f"  {line}", file=out)
+        threshold = _native.parallel_threshold()
+        print(f"  array expressions (`a * b + c`, `a[:] = ...`, `a += b`) and their reductions (`a.sum()`, `np.max(a - b)`) run in parallel from {threshold} elements", file=out)
 
     def stats(self) -> list[dict[str, Any]]:
         """Per compiled signature: seconds spent in each compiler stage."""

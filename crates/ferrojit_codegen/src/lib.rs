@@ -18,7 +18,8 @@
 //!
 //! Layout: `lib.rs` (module set-up, optimisation, JIT); `lower.rs` (IR -> LLVM IR, one function
 //! at a time); `abi.rs` (LLVM types of values, the entry wrapper); `generators.rs` (generator
-//! functions as state machines).
+//! functions as state machines); `maps.rs` (element-wise array expressions) and
+//! `parallel_maps.rs` (the same on the thread pool, with `parallel=True`).
 
 mod abi;
 mod arrays;
@@ -30,6 +31,7 @@ mod lists;
 mod lower;
 mod maps;
 mod parallel;
+mod parallel_maps;
 mod strings;
 
 use ferrojit_ir as ir;

@@ -207,7 +207,7 @@ pub(crate) struct FnLower<'ctx, 'm> {
     pub(crate) module: &'m Module<'ctx>,
     pub(crate) b: Builder<'ctx>,
     pub(crate) options: &'m crate::Options,
-    vector_isas: &'m [VectorIsa],
+    pub(crate) vector_isas: &'m [VectorIsa],
     pub(crate) f: FunctionValue<'ctx>,
     pub(crate) ir: &'m ir::Function,
     pub(crate) fns: &'m HashMap<String, FunctionValue<'ctx>>,
@@ -235,6 +235,9 @@ pub(crate) struct FnLower<'ctx, 'm> {
     pub(crate) map_elements: Vec<Vec<Value<'ctx>>>,
     /// While lowering a generator's `next` (see `generators`): its state and suspensions.
     pub(crate) generator: Option<crate::generators::Frame<'ctx>>,
+    /// Whole-array maps and reductions may run on the thread pool (`parallel=True`; never
+    /// inside the code of one of their chunks): see `parallel_maps`.
+    pub(crate) parallel_arrays: bool,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -261,7 +264,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel })
     }
 
     fn lower(mut self) -> Result<()> {

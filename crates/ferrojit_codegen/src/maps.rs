@@ -21,7 +21,7 @@ use inkwell::IntPredicate;
 type Value<'ctx> = BasicValueEnum<'ctx>;
 
 /// A map operand, evaluated.
-enum Operand<'ctx> {
+pub(crate) enum Operand<'ctx> {
     Array(StructValue<'ctx>, ArrayType),
     Scalar(Value<'ctx>),
 }
@@ -67,7 +67,7 @@ impl RunningSum<'_> {
 
 /// What a shape mismatch is reported as.
 #[derive(Clone, Copy)]
-enum Mismatch {
+pub(crate) enum Mismatch {
     /// Operands of one expression ("operands could not be broadcast together ...").
     Operands,
     /// A value assigned into an array ("could not broadcast input array from shape ...").
@@ -75,7 +75,7 @@ enum Mismatch {
 }
 
 impl<'ctx> FnLower<'ctx, '_> {
-    fn map_operands(&mut self, operands: &[ir::Expr]) -> Result<Vec<Operand<'ctx>>> {
+    pub(crate) fn map_operands(&mut self, operands: &[ir::Expr]) -> Result<Vec<Operand<'ctx>>> {
         let mut out = Vec::new();
         for o in operands {
             let v = self.expr(o)?;
@@ -88,7 +88,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// The dimensions of `arr`, as values.
-    fn dims(&self, arr: StructValue<'ctx>, a: &ArrayType) -> Result<Vec<IntValue<'ctx>>> {
+    pub(crate) fn dims(&self, arr: StructValue<'ctx>, a: &ArrayType) -> Result<Vec<IntValue<'ctx>>> {
         (0..a.ndim as u32).map(|k| self.shape(arr, k)).collect()
     }
 
@@ -162,7 +162,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// dimensions. Raises when `arr` does not broadcast to `shape`, unless `mismatch` is None:
     /// the caller knows it does (`shape` is the checked broadcast shape of operands that
     /// include `arr`).
-    fn broadcast_strides(&mut self, arr: StructValue<'ctx>, a: &ArrayType, shape: &[IntValue<'ctx>], mismatch: Option<Mismatch>) -> Result<Vec<IntValue<'ctx>>> {
+    pub(crate) fn broadcast_strides(&mut self, arr: StructValue<'ctx>, a: &ArrayType, shape: &[IntValue<'ctx>], mismatch: Option<Mismatch>) -> Result<Vec<IntValue<'ctx>>> {
         let dims = self.dims(arr, a)?;
         let lead = shape.len() - dims.len();
         let mut strides = vec![self.i64(0); lead];
@@ -519,12 +519,27 @@ impl<'ctx> FnLower<'ctx, '_> {
             }
         }
         let shape = self.dims(dst_v, &d)?;
+        let mismatch = (!fresh).then_some(Mismatch::Into);
+        // In a `parallel=True` function, a large map runs on the pool instead, and the serial
+        // loop below is the other branch.
+        let parallel = self.parallel_array_map(dst, dst_v, &d, &ops, &shape, operands, element, mismatch)?;
+        self.store_mapped(dst_v, &d, &ops, &shape, element, mismatch)?;
+        if let Some(join) = parallel {
+            self.b.build_unconditional_branch(join)?;
+            self.b.position_at_end(join);
+        }
+        Ok(())
+    }
+
+    /// Stores `element` of the operands into every element of `dst_v` (of shape `shape`),
+    /// raising when an operand does not broadcast to it (unless `mismatch` is None: it is
+    /// known to).
+    pub(crate) fn store_mapped(&mut self, dst_v: StructValue<'ctx>, d: &ArrayType, ops: &[Operand<'ctx>], shape: &[IntValue<'ctx>], element: &ir::Expr, mismatch: Option<Mismatch>) -> Result<()> {
         let base = self.b.build_extract_value(dst_v, 1, "data")?.into_pointer_value();
         let strides = (0..d.ndim as u32).map(|k| self.array_stride(dst_v, k)).collect::<Result<Vec<_>>>()?;
         let itemsize = d.dtype.itemsize().expect("arrays hold scalars");
-        let mismatch = (!fresh).then_some(Mismatch::Into);
-        self.for_each_mapped(&ops, &shape, Some((base, strides, itemsize)), element, mismatch, None, &mut |this, v, dst_ptr| {
-            this.store_element(dst_ptr.expect("the destination's pointer"), &d, v)
+        self.for_each_mapped(ops, shape, Some((base, strides, itemsize)), element, mismatch, None, &mut |this, v, dst_ptr| {
+            this.store_element(dst_ptr.expect("the destination's pointer"), d, v)
         })
     }
 
@@ -560,32 +575,48 @@ impl<'ctx> FnLower<'ctx, '_> {
         for d in &shape {
             size = self.b.build_int_mul(size, *d, "size")?;
         }
+        if matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
+            let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
+            let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
+            self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
+        }
+        // In a `parallel=True` function, a large reduction runs on the pool instead, and the
+        // serial loop below is the other branch.
+        let parallel = self.parallel_map_reduce(op, &ops, &shape, size, operands, element, ty)?;
+        let total = self.reduce_mapped(op, &ops, &shape, element, ty)?;
+        let serial = if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty)? } else { total };
+        let Some((parallel_value, parallel_block, join)) = parallel else { return Ok(serial) };
+        let serial_block = self.b.get_insert_block().expect("positioned");
+        self.b.build_unconditional_branch(join)?;
+        self.b.position_at_end(join);
+        let phi = self.b.build_phi(serial.get_type(), "reduced")?;
+        phi.add_incoming(&[(&parallel_value, parallel_block), (&serial, serial_block)]);
+        Ok(phi.as_basic_value())
+    }
+
+    /// The reduction `op` of `element` over `shape` (whose operands broadcast to it, checked),
+    /// of type `ty`: the sum for `Sum` and `Mean` (the caller divides), or the smallest or
+    /// largest element (the caller has refused an empty shape).
+    pub(crate) fn reduce_mapped(&mut self, op: ir::ReduceOp, ops: &[Operand<'ctx>], shape: &[IntValue<'ctx>], element: &ir::Expr, ty: &Type) -> Result<Value<'ctx>> {
         let elem_ty = element.ty.clone();
         match op {
             ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
                 let sum = self.sum_begin(ty)?;
                 let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
                 let block = sum.pairwise().then_some((PAIRWISE_BLOCK, &mut after_block as &mut dyn FnMut(&mut Self) -> Result<()>));
-                self.for_each_mapped(&ops, &shape, None, element, None, block, &mut |this, v, _| {
+                self.for_each_mapped(ops, shape, None, element, None, block, &mut |this, v, _| {
                     let v = this.cast(v, &elem_ty, ty)?;
                     this.sum_add(&sum, v)
                 })?;
-                let total = self.sum_end(&sum)?;
-                if op == ir::ReduceOp::Sum {
-                    return Ok(total);
-                }
-                self.mean_of(total, size, ty)
+                self.sum_end(&sum)
             }
             ir::ReduceOp::Min | ir::ReduceOp::Max => {
-                let empty = self.b.build_int_compare(IntPredicate::EQ, size, self.i64(0), "empty")?;
                 let is_min = op == ir::ReduceOp::Min;
-                let what = if is_min { "minimum" } else { "maximum" };
-                self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
                 let acc_llvm = crate::abi::llvm_type(self.cx, ty);
                 let acc = self.entry_alloca(acc_llvm, "acc")?;
                 let identity = self.min_max_identity(is_min, ty)?;
                 self.b.build_store(acc, identity)?;
-                self.for_each_mapped(&ops, &shape, None, element, None, None, &mut |this, v, _| {
+                self.for_each_mapped(ops, shape, None, element, None, None, &mut |this, v, _| {
                     let current = this.b.build_load(acc_llvm, acc, "acc")?;
                     let next = this.min_max_step(is_min, v, current, &elem_ty)?;
                     this.b.build_store(acc, next)?;
@@ -598,7 +629,7 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// `sum / count` as NumPy's mean: a float or complex sum divided by the number of
     /// elements; NaN (NumPy also warns) when there are none.
-    fn mean_of(&mut self, sum: Value<'ctx>, count: IntValue<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
+    pub(crate) fn mean_of(&mut self, sum: Value<'ctx>, count: IntValue<'ctx>, ty: &Type) -> Result<Value<'ctx>> {
         let float = match ty {
             Type::Float(f) | Type::Complex(f) => *f,
             _ => return Err(crate::CodegenError(format!("a mean typed {ty}, not a float or complex number"))),

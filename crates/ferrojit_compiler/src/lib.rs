@@ -108,7 +108,7 @@ pub fn function_source(
 ) -> FunctionSource {
     let source = Arc::new(source);
     let ast = ferrojit_syntax::parse_function(&source);
-    FunctionSource { id, name: name.to_string(), source, ast, globals, defaults, library: false }
+    FunctionSource { id, name: name.to_string(), source, ast, globals, defaults, library: false, parallel: false }
 }
 
 /// Compiles `func` for `args`; with `ret`, the result is converted to that declared type.

@@ -375,6 +375,7 @@ mod tests {
             fingerprint: Some(name.into()),
             ownership: None,
             library,
+            parallel: false,
         }
     }
 

@@ -186,6 +186,7 @@ fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<Stri
         globals: Box::new(EnclosingGlobals(parent.clone())),
         defaults: vec![None; num_params],
         library: parent.library,
+        parallel: parent.parallel,
     });
     let own_name = (def.name != "<lambda>").then(|| def.name.clone());
     let lifted = Arc::new(Lifted { source: source.clone(), captured, has_default, own_name, cells });

@@ -123,6 +123,10 @@ pub struct FunctionSource {
     /// An implementation from ferrojit's own library (`python/ferrojit/_lib/`), whose machine
     /// code may be shared between callers and processes (see `ir::Function::library`).
     pub library: bool,
+    /// Compiled with `parallel=True`: its `prange` loops were rewritten to run on the thread
+    /// pool (see `parallel`), and its whole-array operations may run there too (see
+    /// `ir::Function::parallel`).
+    pub parallel: bool,
 }
 
 impl std::fmt::Debug for FunctionSource {

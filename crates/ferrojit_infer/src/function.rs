@@ -100,6 +100,7 @@ pub(crate) fn infer_function(
                 fingerprint: cx.fingerprint(),
                 ownership: None,
                 library: func.library,
+                parallel: func.parallel,
             };
             if let Err(msg) = ir::verify(&function) {
                 return Err(cx.internal(def.span, &format!("typed IR is invalid: {msg}")));
@@ -354,6 +355,11 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::NamedTupleClass(c)) => format!("named tuple {}({}) {:?}", c.name, c.fields.join(", "), c.defaults),
             };
             out.push_str(&format!("{name}={value}\n"));
+        }
+        // `parallel=True` changes the code made from the same source (its `prange` loops and
+        // whole-array operations run on the pool).
+        if self.func.parallel {
+            out.push_str("parallel=True\n");
         }
         Some(out)
     }

@@ -329,6 +329,7 @@ pub(crate) fn with_static_params(implementation: &Arc<FunctionSource>, params: V
         globals: Box::new(StaticParams { implementation: implementation.clone(), bound }),
         defaults,
         library: implementation.library,
+        parallel: implementation.parallel,
     });
     let mut r = write();
     r.implementations.insert(id);

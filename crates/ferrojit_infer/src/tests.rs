@@ -25,6 +25,7 @@ fn infer(text: &str, args: &[Type]) -> Result<Program, InferError> {
         globals: Box::new(NoGlobals),
         defaults: vec![],
         library: false,
+        parallel: false,
     });
     infer_program(&func, args).map_err(|f| match f {
         crate::Failure::Error(e) => e,

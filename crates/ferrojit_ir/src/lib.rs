@@ -58,6 +58,10 @@ pub struct Function {
     /// signature and options into a module of its own, which every caller in the process
     /// shares and the library's disk cache keeps (`ferrojit_compiler::library`).
     pub library: bool,
+    /// Compiled with `parallel=True`: its element-wise maps ([`StmtKind::ArrayMap`]) and their
+    /// reductions ([`ExprKind::MapReduce`]) run on the thread pool when large enough (see
+    /// `ferrojit_codegen`'s `parallel_maps`). The IR is the same either way.
+    pub parallel: bool,
 }
 
 impl Function {

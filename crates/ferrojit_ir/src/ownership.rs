@@ -400,6 +400,7 @@ mod tests {
             span: span(),
             fingerprint: None,
             library: false,
+            parallel: false,
             ownership: None,
         }
     }

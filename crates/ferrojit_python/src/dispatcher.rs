@@ -776,11 +776,11 @@ impl DispatcherBase {
         let text = ferrojit_compiler::SourceText::new(filename, first_line, text);
         let mut source = if quick {
             match ferrojit_compiler::parse_function(&text) {
-                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults, library: self.library },
+                Ok(ast) => FunctionSource { id: self.id, name, source: Arc::new(text), ast: Ok(ast), globals, defaults, library: self.library, parallel: self.parallel },
                 Err(_) => return Ok(None),
             }
         } else {
-            FunctionSource { library: self.library, ..ferrojit_compiler::function_source(self.id, &name, text, globals, defaults) }
+            FunctionSource { library: self.library, parallel: self.parallel, ..ferrojit_compiler::function_source(self.id, &name, text, globals, defaults) }
         };
         if self.parallel {
             if let Ok(def) = &source.ast {

@@ -156,6 +156,26 @@ fn get_thread_id() -> usize {
     ferrojit_compiler::runtime::parallel::get_thread_id()
 }
 
+/// The fewest elements a whole-array operation of a `parallel=True` function needs to run on
+/// the thread pool (`ARRAY_THRESHOLD` in `ferrojit_runtime::parallel`, measured), as it was
+/// before the call; with `elements`, sets it (tests run the parallel code on small arrays,
+/// timings compare it with the serial code).
+#[pyfunction]
+#[pyo3(signature = (elements=None))]
+fn parallel_threshold(elements: Option<i64>) -> i64 {
+    match elements {
+        Some(n) => ferrojit_compiler::runtime::parallel::set_array_threshold(n),
+        None => ferrojit_compiler::runtime::parallel::array_threshold(),
+    }
+}
+
+/// How many parallel regions (a `prange` loop, a whole-array operation) have run on the
+/// thread pool in this process: tests tell with it whether code ran there.
+#[pyfunction]
+fn parallel_regions() -> usize {
+    ferrojit_compiler::runtime::parallel::regions_entered()
+}
+
 /// The size of the thread pool (`FERROJIT_NUM_THREADS`, `NUMBA_NUM_THREADS` or the usable
 /// cores) and the usable cores; a bad environment variable is a `ValueError`.
 #[pyfunction]
@@ -296,6 +316,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(get_thread_id, m)?)?;
     m.add_function(wrap_pyfunction!(thread_pool_size, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel_threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel_regions, m)?)?;
     m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;
     m.add_function(wrap_pyfunction!(linalg_routines, m)?)?;
     m.add_function(wrap_pyfunction!(library_units, m)?)?;

@@ -777,7 +777,7 @@ use strings::{
     ferrojit_rt_str_slice, ferrojit_rt_str_split, ferrojit_rt_str_split_whitespace, ferrojit_rt_str_strip_whitespace, ferrojit_rt_str_splitlines, ferrojit_rt_str_starts, ferrojit_rt_str_strip, ferrojit_rt_str_to_float, ferrojit_rt_str_to_int,
 };
 use memory::{ferrojit_rt_alloc, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_generator_adopt, ferrojit_rt_generator_new, ferrojit_rt_incref, ferrojit_rt_own_array};
-use parallel::{ferrojit_rt_get_num_threads, ferrojit_rt_get_thread_id, ferrojit_rt_parallel_chunks, ferrojit_rt_parallel_for, ferrojit_rt_set_num_threads};
+use parallel::{ferrojit_rt_get_num_threads, ferrojit_rt_get_thread_id, ferrojit_rt_parallel_array_chunks, ferrojit_rt_parallel_chunks, ferrojit_rt_parallel_for, ferrojit_rt_set_num_threads};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
     ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
@@ -814,7 +814,7 @@ symbol_table! {
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,
-    ferrojit_rt_print_flush, ferrojit_rt_parallel_chunks, ferrojit_rt_parallel_for, ferrojit_rt_get_num_threads, ferrojit_rt_get_thread_id, ferrojit_rt_set_num_threads,
+    ferrojit_rt_print_flush, ferrojit_rt_parallel_chunks, ferrojit_rt_parallel_for, ferrojit_rt_parallel_array_chunks, ferrojit_rt_get_num_threads, ferrojit_rt_get_thread_id, ferrojit_rt_set_num_threads,
     ferrojit_rt_random_seed_numpy, ferrojit_rt_random_seed_python, ferrojit_rt_random_seed_entropy,
     ferrojit_rt_random_next_double, ferrojit_rt_random_draw, ferrojit_rt_random_fill, ferrojit_rt_random_bounded_fill, ferrojit_rt_random_masked_interval, ferrojit_rt_random_getrandbits, ferrojit_rt_random_take_gauss,
     ferrojit_rt_random_keep_gauss, ferrojit_rt_random_pow,

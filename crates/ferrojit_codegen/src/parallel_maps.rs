@@ -1,0 +1,452 @@
+//! Whole-array maps and reductions of `parallel=True` functions on the thread pool (Numba's
+//! parfors for array expressions).
+//!
+//! In a function compiled with `parallel=True` ([`ir::Function::parallel`]), an element-wise
+//! map stored into an array ([`ir::StmtKind::ArrayMap`]: `c = a * b + np.sin(a)`,
+//! `a[:] = ...`, `a += b`) and a reduction of one ([`ir::ExprKind::MapReduce`]: `a.sum()`,
+//! `np.max(a - b)`, `(a * b).mean()`) are lowered twice, behind a run-time choice:
+//!
+//! ```text
+//! operands evaluated (overlapping ones copied), shapes checked
+//! chunks = ferrojit_rt_parallel_array_chunks(size, shape[axis])
+//! if chunks != 0:   ferrojit_rt_parallel_for(kernel, [dst or shape, operands..., lo, hi], ...)
+//!                   (a reduction then combines the chunks' partial results, in order)
+//! else:             the serial loop nest, unchanged (`maps`)
+//! ```
+//!
+//! The *kernel* is a function of this module with the entry convention
+//! (`i32 kernel(ptr ret_slots, ptr exc, ptr arg_slots)`), which runs the same map (or
+//! reduction) over the indices `[lo, hi)` of one dimension, the *axis*: it narrows the
+//! destination (or the shape) to them, and every array operand that has that dimension with a
+//! length other than 1; an operand without it, or broadcasting along it, is used whole. The
+//! axis is the outermost dimension in memory order: the first, or the last for a destination
+//! (for a reduction, every full-rank operand) typed Fortran-ordered, so that each chunk is one
+//! contiguous block of a contiguous array.
+//!
+//! What the serial code checks before its loop, the caller checks before the pool runs (the
+//! broadcast of operands into an existing array, an empty min/max), so an error is raised
+//! once, with the whole shapes; an exception raised by the element itself inside a chunk
+//! stops the chunks not yet started and reaches the caller (`ferrojit_rt_parallel_for`).
+//! The run-time choice is serial below a measured number of elements
+//! (`ferrojit_runtime::parallel::ARRAY_THRESHOLD`), with one thread, and on a pool thread
+//! (inside a `prange` loop), so small arrays never pay for the pool.
+//!
+//! Float sums are pairwise within each chunk, then the chunks' sums are added in chunk order:
+//! the result depends on the number of threads, never on timing, and differs from the serial
+//! sum by rounding only. Integer sums and every min/max are exact.
+
+use crate::abi::{load_slots, store_slots};
+use crate::lower::FnLower;
+use crate::maps::{Mismatch, Operand};
+use crate::Result;
+use ferrojit_ir::{self as ir, ExprKind};
+use ferrojit_types::{ArrayType, Layout, Type};
+use inkwell::attributes::AttributeLoc;
+use inkwell::basic_block::BasicBlock;
+use inkwell::module::Linkage;
+use inkwell::types::BasicMetadataTypeEnum;
+use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue, StructValue};
+use inkwell::{AddressSpace, IntPredicate};
+
+type Value<'ctx> = BasicValueEnum<'ctx>;
+
+/// The most chunks a parallel reduction is cut into: its partial results live in a buffer of
+/// this many on the caller's stack (4 KB for complex128). 64 threads at
+/// `ferrojit_runtime::parallel::CHUNKS_PER_THREAD` chunks each.
+const MAX_PARTIALS: u64 = 256;
+
+/// What a kernel does with the element over its chunk.
+#[derive(Clone, Copy)]
+enum Work<'a> {
+    /// Stores it into the destination (the kernel's first argument); the operands flagged are
+    /// the destination itself (`a += b`).
+    Store(&'a ArrayType, &'a [bool]),
+    /// Reduces it to a partial result of this type, written to the kernel's result slots:
+    /// sums for `Sum` and `Mean`, else the smallest or largest element.
+    Reduce(ir::ReduceOp, &'a Type),
+}
+
+/// Whether a value of `ty` travels in a kernel's argument slots (arrays and numbers: map
+/// operands are nothing else, but a kind the slots do not carry keeps the serial loop).
+fn passes_in_slots(ty: &Type) -> bool {
+    matches!(ty, Type::Array(_) | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Bool | Type::Datetime(_) | Type::Timedelta(_))
+}
+
+/// Whether `element` reads a local it does not bind itself (with `let`, or an assignment in
+/// a block of its own): the kernel, a function of its own, would not see its value.
+fn reads_outer_locals(element: &ir::Expr) -> bool {
+    let mut bound = std::collections::HashSet::new();
+    element.any(
+        &mut |e| {
+            match &e.kind {
+                ExprKind::Let { local, .. } => {
+                    bound.insert(*local);
+                }
+                ExprKind::Block { stmts, .. } => bound.extend(ir::assignment_counts(stmts).into_keys()),
+                _ => {}
+            }
+            false
+        },
+    );
+    element.any(&mut |e| matches!(e.kind, ExprKind::Local(l) if !bound.contains(&l)))
+}
+
+/// The dimension a map over `ndim` dimensions is cut along: the outermost in memory order
+/// (see the module documentation); `fortran` when the arrays that decide it are typed
+/// Fortran-ordered.
+fn split_axis(ndim: usize, fortran: bool) -> usize {
+    if fortran && ndim > 1 {
+        ndim - 1
+    } else {
+        0
+    }
+}
+
+impl<'ctx> FnLower<'ctx, '_> {
+    /// Whether a map of `operands` and `element` over `ndim` dimensions may run on the pool.
+    fn parallel_candidate(&self, operands: &[ir::Expr], element: &ir::Expr, ndim: usize) -> bool {
+        self.parallel_arrays
+            && self.generator.is_none()
+            && self.map_elements.is_empty()
+            && ndim >= 1
+            && operands.iter().all(|o| passes_in_slots(&o.ty))
+            && !reads_outer_locals(element)
+    }
+
+    /// The pool's branch of an [`ir::StmtKind::ArrayMap`] into `dst_v` (see the module
+    /// documentation), when the map qualifies: the block where both branches join, with the
+    /// builder left in the serial branch, which the caller emits and ends by branching there.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn parallel_array_map(
+        &mut self,
+        dst: &ir::Expr,
+        dst_v: StructValue<'ctx>,
+        d: &ArrayType,
+        ops: &[Operand<'ctx>],
+        shape: &[IntValue<'ctx>],
+        operands: &[ir::Expr],
+        element: &ir::Expr,
+        mismatch: Option<Mismatch>,
+    ) -> Result<Option<BasicBlock<'ctx>>> {
+        if !self.parallel_candidate(operands, element, d.ndim as usize) {
+            return Ok(None);
+        }
+        let axis = split_axis(shape.len(), d.layout == Layout::F);
+        let size = self.element_count(shape)?;
+        let (chunks, serial) = self.choose_pool(size, shape[axis])?;
+        // The operands must broadcast into the whole destination: checked here, once.
+        if let Some(mismatch) = mismatch {
+            for o in ops {
+                if let Operand::Array(arr, a) = o {
+                    self.broadcast_strides(*arr, a, shape, Some(mismatch))?;
+                }
+            }
+        }
+        let operand_types: Vec<Type> = operands.iter().map(|o| o.ty.clone()).collect();
+        // An operand that is the destination's own local (`a += b`) is the same array (the
+        // map did not copy it: see `unaliased`). The kernel uses the destination's value for
+        // it, so that LLVM sees one array where the serial loop does: from two slots it could
+        // not tell, and would run the unvectorised loop its overlap check falls back to.
+        let is_destination: Vec<bool> = operands.iter().map(|o| matches!((&o.kind, &dst.kind), (ExprKind::Local(a), ExprKind::Local(b)) if a == b) && o.ty == dst.ty).collect();
+        let kernel = self.map_kernel(Work::Store(d, &is_destination), shape.len(), axis, &operand_types, element)?;
+        let mut values: Vec<(Type, Value<'ctx>)> = vec![(Type::Array(d.clone()), dst_v.into())];
+        values.extend(operand_types.iter().cloned().zip(ops.iter().map(operand_value)));
+        let no_results = self.entry_alloca(self.cx.i64_type().into(), "chunk.nothing")?;
+        self.run_kernel(kernel, &values, shape[axis], chunks, no_results, self.i64(0))?;
+        let join = self.bb("parallel.map.done");
+        self.b.build_unconditional_branch(join)?;
+        self.b.position_at_end(serial);
+        Ok(Some(join))
+    }
+
+    /// The pool's branch of an [`ir::ExprKind::MapReduce`] of `size` elements over `shape`
+    /// (already checked), when it qualifies: its value, the block it ends in and the block
+    /// where both branches join, with the builder left in the serial branch, which the caller
+    /// emits and ends by branching there.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn parallel_map_reduce(
+        &mut self,
+        op: ir::ReduceOp,
+        ops: &[Operand<'ctx>],
+        shape: &[IntValue<'ctx>],
+        size: IntValue<'ctx>,
+        operands: &[ir::Expr],
+        element: &ir::Expr,
+        ty: &Type,
+    ) -> Result<Option<(Value<'ctx>, BasicBlock<'ctx>, BasicBlock<'ctx>)>> {
+        if !self.parallel_candidate(operands, element, shape.len()) || !passes_in_slots(ty) {
+            return Ok(None);
+        }
+        let ndim = shape.len();
+        let fortran = ops.iter().filter_map(|o| if let Operand::Array(_, a) = o { Some(a) } else { None }).all(|a| a.layout == Layout::F && a.ndim as usize == ndim);
+        let axis = split_axis(ndim, fortran);
+        let (chunks, serial) = self.choose_pool(size, shape[axis])?;
+        let i64t = self.cx.i64_type();
+        let most = self.i64(MAX_PARTIALS as i64);
+        let fewer = self.b.build_int_compare(IntPredicate::SLT, chunks, most, "fewer")?;
+        let chunks = self.b.build_select(fewer, chunks, most, "chunks")?.into_int_value();
+        let operand_types: Vec<Type> = operands.iter().map(|o| o.ty.clone()).collect();
+        let kernel = self.map_kernel(Work::Reduce(op, ty), ndim, axis, &operand_types, element)?;
+        let mut values: Vec<(Type, Value<'ctx>)> = shape.iter().map(|d| (Type::INT64, (*d).into())).collect();
+        values.extend(operand_types.iter().cloned().zip(ops.iter().map(operand_value)));
+        let leaves = ty.leaves().len() as u64;
+        let partials = self.entry_alloca(i64t.array_type((MAX_PARTIALS * leaves) as u32).into(), "chunk.partials")?;
+        let stride = self.i64(8 * leaves as i64);
+        self.run_kernel(kernel, &values, shape[axis], chunks, partials, stride)?;
+
+        // The partials combined in chunk order.
+        let llvm = crate::abi::llvm_type(self.cx, ty);
+        let acc = self.entry_alloca(llvm, "chunk.combined")?;
+        let is_min = op == ir::ReduceOp::Min;
+        let start = match op {
+            ir::ReduceOp::Sum | ir::ReduceOp::Mean => llvm.const_zero(),
+            ir::ReduceOp::Min | ir::ReduceOp::Max => self.min_max_identity(is_min, ty)?,
+        };
+        self.b.build_store(acc, start)?;
+        self.counted_loop(self.i64(0), chunks, &[partials], &[stride], false, &mut |this, _, at| {
+            let partial = load_slots(this.cx, &this.b, at[0], ty, &mut 0)?;
+            let current = this.b.build_load(llvm, acc, "combined")?;
+            let next = match op {
+                ir::ReduceOp::Sum | ir::ReduceOp::Mean => this.binary(ir::BinaryOp::Add, current, partial, ty, ty)?,
+                ir::ReduceOp::Min | ir::ReduceOp::Max => this.min_max_step(is_min, partial, current, ty)?,
+            };
+            this.b.build_store(acc, next)?;
+            Ok(())
+        })?;
+        let total = self.b.build_load(llvm, acc, "combined")?;
+        let value = if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty)? } else { total };
+        let done = self.b.get_insert_block().expect("positioned");
+        let join = self.bb("parallel.reduce.done");
+        self.b.build_unconditional_branch(join)?;
+        self.b.position_at_end(serial);
+        Ok(Some((value, done, join)))
+    }
+
+    /// The product of `shape`.
+    fn element_count(&self, shape: &[IntValue<'ctx>]) -> Result<IntValue<'ctx>> {
+        let mut size = self.i64(1);
+        for d in shape {
+            size = self.b.build_int_mul(size, *d, "size")?;
+        }
+        Ok(size)
+    }
+
+    /// Asks the runtime how many chunks `size` elements cut along a dimension of `trip`
+    /// indices run in (0: serially); branches on it. Returns the count and the serial block,
+    /// with the builder in the pool's block.
+    fn choose_pool(&mut self, size: IntValue<'ctx>, trip: IntValue<'ctx>) -> Result<(IntValue<'ctx>, BasicBlock<'ctx>)> {
+        let i64t = self.cx.i64_type();
+        let f = self.extern_fn("ferrojit_rt_parallel_array_chunks", Some(i64t.into()), &[i64t.into(), i64t.into()]);
+        let chunks = self.b.build_call(f, &[size.into(), trip.into()], "chunks")?.try_as_basic_value().basic().expect("an int").into_int_value();
+        let pooled = self.b.build_int_compare(IntPredicate::NE, chunks, self.i64(0), "pooled")?;
+        let (pool, serial) = (self.bb("parallel.map"), self.bb("serial.map"));
+        self.b.build_conditional_branch(pooled, pool, serial)?;
+        self.b.position_at_end(pool);
+        Ok((chunks, serial))
+    }
+
+    /// Runs `kernel` over the `chunks` chunks of `trip` indices on the pool, with `values`
+    /// (typed) as its arguments before the chunk's bounds, chunk `c` writing its result to
+    /// `results + c * result_stride` bytes; leaves with the first exception a chunk raised.
+    fn run_kernel(&mut self, kernel: FunctionValue<'ctx>, values: &[(Type, Value<'ctx>)], trip: IntValue<'ctx>, chunks: IntValue<'ctx>, results: PointerValue<'ctx>, result_stride: IntValue<'ctx>) -> Result<()> {
+        let cx = self.cx;
+        let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
+        let slot_count: usize = values.iter().map(|(t, _)| t.leaves().len()).sum::<usize>() + 2;
+        let slots = self.entry_alloca(i64t.array_type(slot_count as u32).into(), "chunk.args")?;
+        let mut slot = 0;
+        for (ty, v) in values {
+            store_slots(cx, &self.b, slots, ty, *v, &mut slot)?;
+        }
+        // The chunk's bounds, filled in for each chunk by the runtime.
+        for _ in 0..2 {
+            store_slots(cx, &self.b, slots, &Type::INT64, self.i64(0).into(), &mut slot)?;
+        }
+        let params: Vec<BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), ptr.into()];
+        let run = self.extern_fn("ferrojit_rt_parallel_for", Some(cx.i32_type().into()), &params);
+        let args = [
+            kernel.as_global_value().as_pointer_value().into(),
+            slots.into(),
+            self.i64(slot_count as i64).into(),
+            trip.into(),
+            chunks.into(),
+            results.into(),
+            result_stride.into(),
+            self.exc().into(),
+        ];
+        let status = self.b.build_call(run, &args, "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
+        let failed = self.b.build_int_compare(IntPredicate::NE, status, cx.i32_type().const_zero(), "failed")?;
+        let (raised, cont) = (self.bb("parallel.raised"), self.bb("parallel.ran"));
+        self.branch_rarely(failed, raised, cont)?;
+        self.b.position_at_end(raised);
+        self.leave(status)?;
+        self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// The kernel of one map (see the module documentation): its arguments are the
+    /// destination (`Work::Store`) or the `ndim` lengths of the shape (`Work::Reduce`), the
+    /// operands (of `operand_types`), then the chunk's first and last-plus-one index along
+    /// `axis`.
+    fn map_kernel(&mut self, work: Work<'_>, ndim: usize, axis: usize, operand_types: &[Type], element: &ir::Expr) -> Result<FunctionValue<'ctx>> {
+        let cx = self.cx;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
+        let kernel = self.module.add_function(&format!("{}.parallel_map", self.ir.symbol), fn_type, Some(Linkage::Internal));
+        // The host CPU and `nounwind`, as every function of the module has them.
+        for name in ["target-cpu", "target-features"] {
+            if let Some(a) = self.f.get_string_attribute(AttributeLoc::Function, name) {
+                kernel.add_attribute(AttributeLoc::Function, a);
+            }
+        }
+        let nounwind = inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind");
+        if let Some(a) = self.f.get_enum_attribute(AttributeLoc::Function, nounwind) {
+            kernel.add_attribute(AttributeLoc::Function, a);
+        }
+
+        let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
+        // A chunk runs on the pool: nothing in it goes there again.
+        k.parallel_arrays = false;
+        let args = kernel.get_nth_param(2).expect("the argument slots").into_pointer_value();
+        let mut slot = 0;
+        let (dst, shape) = match work {
+            Work::Store(d, _) => {
+                let dst = load_slots(cx, &k.b, args, &Type::Array(d.clone()), &mut slot)?.into_struct_value();
+                let shape = k.dims(dst, d)?;
+                (Some(dst), shape)
+            }
+            Work::Reduce(..) => {
+                let shape = (0..ndim).map(|_| Ok(load_slots(cx, &k.b, args, &Type::INT64, &mut slot)?.into_int_value())).collect::<Result<Vec<_>>>()?;
+                (None, shape)
+            }
+        };
+        let mut values = Vec::new();
+        for ty in operand_types {
+            values.push(load_slots(cx, &k.b, args, ty, &mut slot)?);
+        }
+        let lo = load_slots(cx, &k.b, args, &Type::INT64, &mut slot)?.into_int_value();
+        let hi = load_slots(cx, &k.b, args, &Type::INT64, &mut slot)?.into_int_value();
+        let count = k.b.build_int_sub(hi, lo, "count")?;
+        let mut chunk_shape = shape.clone();
+        chunk_shape[axis] = count;
+
+        let narrowed_dst = match (work, dst) {
+            (Work::Store(d, _), Some(dst)) => Some(k.narrow(dst, d, axis as u32, lo, count, false)?),
+            _ => None,
+        };
+        let mut ops = Vec::new();
+        for (i, (ty, v)) in operand_types.iter().zip(values).enumerate() {
+            if let (Work::Store(_, is_destination), Some((dst, d))) = (work, &narrowed_dst) {
+                if is_destination[i] {
+                    ops.push(Operand::Array(*dst, d.clone()));
+                    continue;
+                }
+            }
+            ops.push(match ty {
+                Type::Array(a) => {
+                    let arr = v.into_struct_value();
+                    // Operand dimension `j` lines up with dimension `lead + j` of the shape.
+                    let lead = ndim - a.ndim as usize;
+                    match axis.checked_sub(lead) {
+                        Some(j) => {
+                            let (arr, a) = k.narrow(arr, a, j as u32, lo, count, true)?;
+                            Operand::Array(arr, a)
+                        }
+                        None => Operand::Array(arr, a.clone()),
+                    }
+                }
+                _ => Operand::Scalar(v),
+            });
+        }
+        match work {
+            Work::Store(..) => {
+                let (dst, d) = narrowed_dst.expect("a destination");
+                k.store_mapped(dst, &d, &ops, &chunk_shape, element, None)?;
+            }
+            Work::Reduce(op, ty) => {
+                let partial = k.reduce_mapped(op, &ops, &chunk_shape, element, ty)?;
+                store_slots(cx, &k.b, k.ret_ptr, ty, partial, &mut 0)?;
+            }
+        }
+        k.finish_kernel()?;
+        Ok(kernel)
+    }
+
+    /// Ends a kernel: its exit block releases the arrays it made for itself and returns the
+    /// status (it owns no locals: its arguments are borrowed from the caller).
+    fn finish_kernel(mut self) -> Result<()> {
+        self.br(self.exit)?;
+        self.b.position_at_end(self.exit);
+        for (slot, ty) in self.scratch_arrays.clone() {
+            let v = self.b.build_load(crate::abi::llvm_type(self.cx, &ty), slot, "held")?;
+            self.refcount(v, &ty, false)?;
+        }
+        let status = self.b.build_load(self.cx.i32_type(), self.status, "status")?;
+        self.b.build_return(Some(&status))?;
+        self.close_open_blocks()
+    }
+
+    /// `arr` narrowed to the `count` indices from `lo` along its dimension `j`, and its type;
+    /// with `broadcast`, a dimension of length 1 stays whole (it broadcasts along the cut).
+    fn narrow(&mut self, arr: StructValue<'ctx>, a: &ArrayType, j: u32, lo: IntValue<'ctx>, count: IntValue<'ctx>, broadcast: bool) -> Result<(StructValue<'ctx>, ArrayType)> {
+        let len = self.shape(arr, j)?;
+        let stride = self.array_stride(arr, j)?;
+        let data = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        let offset = self.b.build_int_mul(lo, stride, "offset")?;
+        // SAFETY (for LLVM): `lo` < `len`, an index of the dimension.
+        let moved = unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), data, &[offset], "chunk.data")? };
+        let (data, len) = if broadcast {
+            let whole = self.b.build_int_compare(IntPredicate::EQ, len, self.i64(1), "whole")?;
+            (self.b.build_select(whole, data, moved, "chunk.data")?, self.b.build_select(whole, len, count, "chunk.len")?)
+        } else {
+            (moved.into(), count.into())
+        };
+        let arr = self.b.build_insert_value(arr, data, 1, "chunk")?.into_struct_value();
+        let shape = self.b.build_extract_value(arr, 2, "shape")?.into_array_value();
+        let shape = self.b.build_insert_value(shape, len, j, "shape")?;
+        let arr = self.b.build_insert_value(arr, shape, 2, "chunk")?.into_struct_value();
+        // A block of the outermost dimension in memory order keeps the layout; any other cut
+        // has any strides.
+        let kept = a.ndim == 1 || (a.layout == Layout::C && j == 0) || (a.layout == Layout::F && j + 1 == a.ndim as u32);
+        let layout = if kept { a.layout } else { Layout::A };
+        Ok((arr, a.with(a.ndim, layout)))
+    }
+}
+
+/// An evaluated operand's value.
+fn operand_value<'ctx>(o: &Operand<'ctx>) -> Value<'ctx> {
+    match o {
+        Operand::Array(arr, _) => (*arr).into(),
+        Operand::Scalar(v) => *v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrojit_ir::{Const, Expr, LocalId, Span, Stmt, StmtKind};
+
+    fn local(l: LocalId) -> Expr {
+        Expr::new(ExprKind::Local(l), Type::FLOAT64, Span::default())
+    }
+
+    #[test]
+    fn kernels_see_only_what_the_element_binds() {
+        let element = Expr::new(ExprKind::MapElement(0), Type::FLOAT64, Span::default());
+        assert!(!reads_outer_locals(&element));
+        let outer = Expr::new(ExprKind::Binary { op: ir::BinaryOp::Add, lhs: element.clone().boxed(), rhs: local(3).boxed() }, Type::FLOAT64, Span::default());
+        assert!(reads_outer_locals(&outer));
+        let bound = Expr::new(ExprKind::Let { local: 3, value: element.clone().boxed(), body: local(3).boxed() }, Type::FLOAT64, Span::default());
+        assert!(!reads_outer_locals(&bound));
+        let assigned = Stmt { kind: StmtKind::Assign { local: 4, value: Expr::new(ExprKind::Const(Const::Float(1.0)), Type::FLOAT64, Span::default()) }, span: Span::default() };
+        let block = Expr::new(ExprKind::Block { stmts: vec![assigned], value: local(4).boxed() }, Type::FLOAT64, Span::default());
+        assert!(!reads_outer_locals(&block));
+    }
+
+    #[test]
+    fn maps_are_cut_along_the_outermost_dimension_in_memory() {
+        assert_eq!(split_axis(1, false), 0);
+        assert_eq!(split_axis(1, true), 0);
+        assert_eq!(split_axis(3, false), 0);
+        assert_eq!(split_axis(3, true), 2);
+    }
+}
