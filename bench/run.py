@@ -49,7 +49,7 @@ STEADY_BUDGET_S = 0.8  # per engine and kernel, in two rounds
 CPYTHON_REPEATS = 3
 SLOWER_THRESHOLD = 1.10  # "slower than Numba" means a steady-state ratio above this
 ENGINES = ["ferrojit", "numba"]
-SUITES = ["kernels", "exprs", "micro", "cache", "containers"]
+SUITES = ["kernels", "exprs", "micro", "cache", "containers", "parallel"]
 ENGINE_TITLE = {"ferrojit": "ferrojit", "numba": "Numba", "python": "CPython"}
 
 # Tolerances of the float checks, relative to the largest magnitude of the expected value
@@ -363,7 +363,7 @@ def main(argv):
     suites = argv or list(SUITES)
     unknown = sorted(set(suites) - set(SUITES))
     if unknown:
-        sys.exit(f"usage: run.py [kernels] [exprs] [micro] [cache] [containers] [--only NAME,NAME]; "
+        sys.exit(f"usage: run.py [kernels] [exprs] [micro] [cache] [containers] [parallel] [--only NAME,NAME]; "
                  f"unknown: {', '.join(unknown)}")
     from specs_exprs import EXPR_KERNELS
 
@@ -415,6 +415,12 @@ def main(argv):
         container_lines, container_failures = run_containers.main(engines)
         failures = failures + container_failures
         sections.append(("## Containers: lists", container_lines))
+    if "parallel" in suites:
+        import run_parallel
+
+        parallel_lines, parallel_failures = run_parallel.main()
+        failures = failures + parallel_failures
+        sections.append(("## Parallel: parallel=True against serial", parallel_lines))
 
     total = time.perf_counter() - wall
     if set(suites) != set(SUITES) or only:
