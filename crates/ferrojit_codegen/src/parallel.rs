@@ -13,14 +13,14 @@ use crate::{CodegenError, Result};
 use ferrojit_ir as ir;
 use ferrojit_types::Type;
 use inkwell::types::BasicMetadataTypeEnum;
-use inkwell::values::BasicValueEnum;
+use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
 
 impl<'ctx> FnLower<'ctx, '_> {
     /// `parallel_for[trip] symbol(args)`, typed `list_ty` (a list of the chunk's results).
     pub(crate) fn parallel_for(&mut self, symbol: &str, args: &[ir::Expr], trip: &ir::Expr, list_ty: &Type) -> Result<BasicValueEnum<'ctx>> {
         let cx = self.cx;
-        let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
+        let i64t = cx.i64_type();
         let Type::List(chunk_ret) = list_ty else { return Err(CodegenError(format!("a parallel loop typed {list_ty}"))) };
         let chunk = *self.fns.get(symbol).ok_or_else(|| CodegenError(format!("parallel loop of unknown function {symbol}")))?;
 
@@ -34,20 +34,45 @@ impl<'ctx> FnLower<'ctx, '_> {
         };
 
         let trip = self.expr(trip)?.into_int_value();
-        let slot_count: usize = arg_types.iter().map(|t| t.leaves().len()).sum();
-        let slots = self.entry_alloca(i64t.array_type(slot_count as u32).into(), "chunk.args")?;
-        let mut slot = 0;
+        let mut values = Vec::new();
         for a in args {
-            let v = self.expr(a)?;
-            store_slots(cx, &self.b, slots, &a.ty, v, &mut slot)?;
+            values.push((a.ty.clone(), self.expr(a)?));
         }
-
         let chunks_fn = self.extern_fn("ferrojit_rt_parallel_chunks", Some(i64t.into()), &[i64t.into()]);
         let chunks = self.b.build_call(chunks_fn, &[trip.into()], "chunks")?.try_as_basic_value().basic().expect("an int").into_int_value();
         let list = self.new_list(chunk_ret, chunks)?.into_pointer_value();
         let results = self.list_item_ptr(list, chunk_ret, i64t.const_zero())?;
         let stride = i64t.const_int(8 * chunk_ret.leaves().len() as u64, false);
+        // On an exception the list (with the results of the chunks that finished) is dropped.
+        self.run_on_pool(entry, &values, trip, chunks, results, stride, Some((list.into(), list_ty)))?;
+        Ok(list.into())
+    }
 
+    /// Runs the chunk entry `entry` (`i32 entry(ptr ret_slots, ptr exc, ptr arg_slots)`) over
+    /// the `chunks` chunks of `trip` iterations on the pool (`ferrojit_rt_parallel_for`), with
+    /// `values` (typed) packed into its argument slots before the chunk's bounds, chunk `c`
+    /// writing its result at `results + c * result_stride` bytes. Leaves with the first
+    /// exception a chunk raised, after releasing `release_on_error`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn run_on_pool(
+        &mut self,
+        entry: FunctionValue<'ctx>,
+        values: &[(Type, BasicValueEnum<'ctx>)],
+        trip: IntValue<'ctx>,
+        chunks: IntValue<'ctx>,
+        results: PointerValue<'ctx>,
+        result_stride: IntValue<'ctx>,
+        release_on_error: Option<(BasicValueEnum<'ctx>, &Type)>,
+    ) -> Result<()> {
+        let cx = self.cx;
+        let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
+        // The chunk's bounds take the last two slots, filled in for each chunk by the runtime.
+        let slot_count: usize = values.iter().map(|(t, _)| t.leaves().len()).sum::<usize>() + 2;
+        let slots = self.entry_alloca(i64t.array_type(slot_count as u32).into(), "chunk.args")?;
+        let mut slot = 0;
+        for (ty, v) in values {
+            store_slots(cx, &self.b, slots, ty, *v, &mut slot)?;
+        }
         let params: Vec<BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), ptr.into()];
         let run = self.extern_fn("ferrojit_rt_parallel_for", Some(cx.i32_type().into()), &params);
         let call_args = [
@@ -57,19 +82,19 @@ impl<'ctx> FnLower<'ctx, '_> {
             trip.into(),
             chunks.into(),
             results.into(),
-            stride.into(),
+            result_stride.into(),
             self.exc().into(),
         ];
         let status = self.b.build_call(run, &call_args, "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
-        // On an exception the list (with the results of the chunks that finished) is dropped
-        // before leaving.
         let failed = self.b.build_int_compare(IntPredicate::NE, status, cx.i32_type().const_zero(), "failed")?;
-        let (raise_bb, cont) = (self.bb("parallel.raised"), self.bb("parallel.done"));
-        self.branch_rarely(failed, raise_bb, cont)?;
-        self.b.position_at_end(raise_bb);
-        self.refcount(list.into(), list_ty, false)?;
+        let (raised, cont) = (self.bb("parallel.raised"), self.bb("parallel.ran"));
+        self.branch_rarely(failed, raised, cont)?;
+        self.b.position_at_end(raised);
+        if let Some((value, ty)) = release_on_error {
+            self.refcount(value, ty, false)?;
+        }
         self.leave(status)?;
         self.b.position_at_end(cont);
-        Ok(list.into())
+        Ok(())
     }
 }

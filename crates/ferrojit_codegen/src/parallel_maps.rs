@@ -15,7 +15,8 @@
 //! ```
 //!
 //! The *kernel* is a function of this module with the entry convention
-//! (`i32 kernel(ptr ret_slots, ptr exc, ptr arg_slots)`), which runs the same map (or
+//! (`i32 kernel(ptr ret_slots, ptr exc, ptr arg_slots)`, run by `FnLower::run_on_pool` as a
+//! `prange` chunk is), which runs the same map (or
 //! reduction) over the indices `[lo, hi)` of one dimension, the *axis*: it narrows the
 //! destination (or the shape) to them, and every array operand that has that dimension with a
 //! length other than 1; an operand without it, or broadcasting along it, is used whole. The
@@ -44,8 +45,7 @@ use ferrojit_types::{ArrayType, Layout, Type};
 use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
-use inkwell::types::BasicMetadataTypeEnum;
-use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, PointerValue, StructValue};
+use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, StructValue};
 use inkwell::{AddressSpace, IntPredicate};
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
@@ -152,7 +152,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mut values: Vec<(Type, Value<'ctx>)> = vec![(Type::Array(d.clone()), dst_v.into())];
         values.extend(operand_types.iter().cloned().zip(ops.iter().map(operand_value)));
         let no_results = self.entry_alloca(self.cx.i64_type().into(), "chunk.nothing")?;
-        self.run_kernel(kernel, &values, shape[axis], chunks, no_results, self.i64(0))?;
+        self.run_on_pool(kernel, &values, shape[axis], chunks, no_results, self.i64(0), None)?;
         let join = self.bb("parallel.map.done");
         self.b.build_unconditional_branch(join)?;
         self.b.position_at_end(serial);
@@ -192,7 +192,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let leaves = ty.leaves().len() as u64;
         let partials = self.entry_alloca(i64t.array_type((MAX_PARTIALS * leaves) as u32).into(), "chunk.partials")?;
         let stride = self.i64(8 * leaves as i64);
-        self.run_kernel(kernel, &values, shape[axis], chunks, partials, stride)?;
+        self.run_on_pool(kernel, &values, shape[axis], chunks, partials, stride, None)?;
 
         // The partials combined in chunk order.
         let llvm = crate::abi::llvm_type(self.cx, ty);
@@ -243,44 +243,6 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_conditional_branch(pooled, pool, serial)?;
         self.b.position_at_end(pool);
         Ok((chunks, serial))
-    }
-
-    /// Runs `kernel` over the `chunks` chunks of `trip` indices on the pool, with `values`
-    /// (typed) as its arguments before the chunk's bounds, chunk `c` writing its result to
-    /// `results + c * result_stride` bytes; leaves with the first exception a chunk raised.
-    fn run_kernel(&mut self, kernel: FunctionValue<'ctx>, values: &[(Type, Value<'ctx>)], trip: IntValue<'ctx>, chunks: IntValue<'ctx>, results: PointerValue<'ctx>, result_stride: IntValue<'ctx>) -> Result<()> {
-        let cx = self.cx;
-        let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
-        let slot_count: usize = values.iter().map(|(t, _)| t.leaves().len()).sum::<usize>() + 2;
-        let slots = self.entry_alloca(i64t.array_type(slot_count as u32).into(), "chunk.args")?;
-        let mut slot = 0;
-        for (ty, v) in values {
-            store_slots(cx, &self.b, slots, ty, *v, &mut slot)?;
-        }
-        // The chunk's bounds, filled in for each chunk by the runtime.
-        for _ in 0..2 {
-            store_slots(cx, &self.b, slots, &Type::INT64, self.i64(0).into(), &mut slot)?;
-        }
-        let params: Vec<BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), ptr.into()];
-        let run = self.extern_fn("ferrojit_rt_parallel_for", Some(cx.i32_type().into()), &params);
-        let args = [
-            kernel.as_global_value().as_pointer_value().into(),
-            slots.into(),
-            self.i64(slot_count as i64).into(),
-            trip.into(),
-            chunks.into(),
-            results.into(),
-            result_stride.into(),
-            self.exc().into(),
-        ];
-        let status = self.b.build_call(run, &args, "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
-        let failed = self.b.build_int_compare(IntPredicate::NE, status, cx.i32_type().const_zero(), "failed")?;
-        let (raised, cont) = (self.bb("parallel.raised"), self.bb("parallel.ran"));
-        self.branch_rarely(failed, raised, cont)?;
-        self.b.position_at_end(raised);
-        self.leave(status)?;
-        self.b.position_at_end(cont);
-        Ok(())
     }
 
     /// The kernel of one map (see the module documentation): its arguments are the

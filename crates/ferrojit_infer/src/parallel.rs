@@ -235,7 +235,6 @@ impl Rewriter<'_> {
         let mut assigned = Vec::new();
         collect_assigned(body, &mut assigned);
         assigned.retain(|v| v != index);
-        assigned.dedup();
         let mut reductions: Vec<ReductionVar> = Vec::new();
         let mut private: Vec<String> = Vec::new();
         for v in unique(&assigned) {
