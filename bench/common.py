@@ -23,8 +23,9 @@ STEADY_MAX_REPEATS = 100_000
 
 
 def run_child(script, *argv, python=None, env_extra=None):
-    """Run ``script`` in a fresh interpreter (this one, or the executable ``python``) with
-    ``argv`` and the environment variables ``env_extra`` added; return its JSON output."""
+    """Run ``script`` (a path, or ``"-c"`` with the code as the first of ``argv``) in a fresh
+    interpreter (this one, or the executable ``python``) with ``argv`` and the environment
+    variables ``env_extra`` added; return its JSON output (its last line)."""
     env = dict(os.environ, **(env_extra or {}))
     env.pop("FERROJIT_DUMP_IR", None)
     env.pop("FERROJIT_BOUNDSCHECK", None)
@@ -35,6 +36,18 @@ def run_child(script, *argv, python=None, env_extra=None):
     if proc.returncode != 0:
         raise RuntimeError(f"child {argv} failed:\n{proc.stdout}{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def write_report(path, title, lines, failures):
+    """Writes a suite's report (``# title``, then ``lines``, then the failed checks) to
+    ``path`` and prints it."""
+    if failures:
+        lines = [*lines, "", "FAILED CHECKS:", *failures]
+    report = f"# {title}\n\n" + "\n".join(lines) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report, encoding="utf-8")
+    print("\n" + report, end="")
+    return lines
 
 
 def steady_state(func, args, budget=STEADY_BUDGET_S):

@@ -9,12 +9,10 @@ over Numba's (and over CPython's). Results are printed and written to
 ``bench/results/containers.md``.
 """
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
-from common import fmt_ratio, fmt_time, geomean, have_numba
+from common import fmt_ratio, fmt_time, geomean, have_numba, run_child, write_report
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_PATH = BENCH_DIR / "results" / "containers.md"
@@ -64,8 +62,7 @@ print(json.dumps(results))
 
 def run_engine(engine):
     code = CHILD.format(bench=str(BENCH_DIR), engine=engine, kernels=[(k, a) for k, a, _ in KERNELS], repeats=REPEATS)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return run_child("-c", code)
 
 
 def main(engines=None):
@@ -105,12 +102,7 @@ def main(engines=None):
     if numba:
         lines += ["", f"Geometric means over the kernels: first call {fmt_ratio(geomean(first_ratios))} of Numba's, "
                   f"steady state {fmt_ratio(geomean(steady_ratios))} of Numba's."]
-    if failures:
-        lines += ["", "FAILED CHECKS:", *failures]
-    report = "# Containers: ferrojit vs Numba and CPython\n\n" + "\n".join(lines) + "\n"
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(report, encoding="utf-8")
-    print("\n" + report, end="")
+    lines = write_report(RESULTS_PATH, "Containers: ferrojit vs Numba and CPython", lines, failures)
     return lines, failures
 
 

@@ -9,12 +9,10 @@ summation changes with the chunks). Results are printed and written to
 ``bench/results/parallel.md``.
 """
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
-from common import fmt_ratio, fmt_time, geomean, have_numba
+from common import fmt_ratio, fmt_time, geomean, have_numba, run_child, write_report
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_PATH = BENCH_DIR / "results" / "parallel.md"
@@ -64,8 +62,7 @@ print(json.dumps(results))
 
 def run(engine, parallel):
     code = CHILD.format(bench=str(BENCH_DIR), engine=engine, parallel=parallel, kernels=[(k, a) for k, a, _, _ in KERNELS], repeats=REPEATS)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return run_child("-c", code)
 
 
 def agree(values):
@@ -122,12 +119,7 @@ def main():
     lines += ["", f"Geometric means: first call {fmt_ratio(geomean(first_ratios))} of Numba's; steady state (parallel, all kernels but "
               f"empty_prange) {fmt_ratio(geomean(steady_ratios))} of Numba's; speed-up over serial on the compute-bound kernels "
               f"{geomean(compute_speedups):.2f}x."]
-    if failures:
-        lines += ["", "FAILED CHECKS:", *failures]
-    report = "# Parallel: ferrojit vs Numba, parallel=True against serial\n\n" + "\n".join(lines) + "\n"
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(report, encoding="utf-8")
-    print("\n" + report, end="")
+    lines = write_report(RESULTS_PATH, "Parallel: ferrojit vs Numba, parallel=True against serial", lines, failures)
     return lines, failures
 
 
