@@ -267,14 +267,16 @@ def call_kernel_2_out(a, b, out):
     return result, out
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial caller", "parallel caller"])
 @pytest.mark.parametrize("kernel, options, ndim, extra, reference, dtype, layout", kernel_cases(["C", "strided"]))
-def test_called_from_compiled_code(kernel, options, ndim, extra, reference, dtype, layout):
-    """Compiled code calling the stencil (with and without out=) gets what Python gets."""
+def test_called_from_compiled_code(kernel, options, ndim, extra, reference, dtype, layout, parallel):
+    """Compiled code calling the stencil (with and without out=) gets what Python gets; from a
+    function compiled with parallel=True, its outermost loop runs on the thread pool."""
     s = stencil_of(kernel, options)
     globals()["compiled_target"] = s
     arity = 1 + len(extra)
-    plain = njit(call_kernel_1 if arity == 1 else call_kernel_2)
-    with_out = njit(call_kernel_1_out if arity == 1 else call_kernel_2_out)
+    plain = njit(parallel=parallel)(call_kernel_1 if arity == 1 else call_kernel_2)
+    with_out = njit(parallel=parallel)(call_kernel_1_out if arity == 1 else call_kernel_2_out)
     for shape in SHAPES[ndim]:
         args = arguments(extra, shape, dtype, layout)
         expected = numpy_reference(reference, options, args, s.neighborhood)
@@ -420,22 +422,55 @@ def test_a_kernel_inside_a_compiled_loop():
     assert_same_array(iterate(a, 3), expected)
 
 
-def test_the_switch_to_a_parallel_outer_loop(monkeypatch):
-    """`_outer_loop_name` alone decides the outermost loop of parallel stencils (`prange` once
-    ferrojit has it: bound here to `range`, which compiled code runs as `range`)."""
+def test_a_parallel_caller_runs_the_outer_loop_on_the_pool():
+    """Called from a function compiled with parallel=True, the stencil's loop function is
+    another one, whose outermost loop is a `prange` loop (rewritten to run in parallel); called
+    from Python or from serial code, the loops stay serial, as in Numba."""
     import linecache
 
-    from ferrojit import _stencil
-    from ferrojit.extending import _implementation
+    from ferrojit.extending import _implementations
 
-    monkeypatch.setattr(_stencil, "_outer_loop_name", lambda parallel: "prange" if parallel else "range")
-    monkeypatch.setattr(ferrojit, "prange", range, raising=False)
     s = stencil(laplace)
+    globals()["compiled_target"] = s
+    parallel, serial = njit(parallel=True)(call_kernel_1), njit(call_kernel_1)
+    a = np.arange(30.0).reshape(5, 6) ** 2
+    assert_same_array(parallel(a), s(a))
+    assert_same_array(serial(a), s(a))
     loops = s._loop_function(False, parallel=True)
     text = "".join(linecache.getlines(loops.__code__.co_filename))
     assert "    for i0 in prange(1, shape[0] - 1):\n        for i1 in range(1, shape[1] - 1):" in text, text
-    a = np.arange(30.0).reshape(5, 6) ** 2
-    assert_same_array(_implementation(loops, {})(a, None), s(a))
+    is_parallel, report = _implementations[loops]._parallel_report()
+    assert is_parallel and len(report) == 1 and "runs in parallel" in report[0], report
+    assert not _implementations[s._loop_function(False)]._parallel_report()[0]
+
+
+def rows_of_a_parallel_loop(a):
+    out = np.empty_like(a)
+    for i in ferrojit.prange(a.shape[0]):
+        out[i] = compiled_target(a[i])  # noqa: F821
+    return out
+
+
+def test_a_stencil_inside_a_prange_loop():
+    s = stencil(lambda a: (a[-1] + a[1]) * 0.5)
+    globals()["compiled_target"] = s
+    a = np.random.default_rng(5).random((37, 101))
+    assert_same_array(njit(parallel=True)(rows_of_a_parallel_loop)(a), np.array([s(row) for row in a]))
+
+
+def parallel_exception_caller(a):
+    return compiled_target(a)  # noqa: F821
+
+
+def test_an_exception_in_a_parallel_stencil_reaches_the_caller():
+    s = stencil(refuses_negatives)
+    globals()["compiled_target"] = s
+    run = njit(parallel=True)(parallel_exception_caller)
+    a = np.ones(10_000)
+    a[7_777] = -1.0
+    with pytest.raises(ValueError, match="negative input"):
+        run(a)
+    assert_same_array(run(np.ones(100)), s(np.ones(100)))
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -617,11 +652,17 @@ def test_no_leaks():
     s = stencil(cval=1.0)(smooth)
     globals()["memory_target"] = s
     run = njit(compiled_calls)
+    run_parallel = njit(parallel=True)(compiled_calls)
     a = np.arange(30.0).reshape(5, 6)
     out = np.zeros((5, 6))
     refusing = stencil(refuses_negatives)
+    globals()["compiled_target"] = refusing
+    refusing_in_parallel = njit(parallel=True)(parallel_exception_caller)
+    negatives = np.arange(-5.0, 5.0)
     for _ in range(2):  # compile first
-        s(a), s(a, out=out), run(a, out)
+        s(a), s(a, out=out), run(a, out), run_parallel(a, out)
+        with pytest.raises(ValueError, match="negative input"):
+            refusing_in_parallel(negatives)
     with pytest.raises(ValueError, match="negative input"):
         refusing(np.arange(-5.0, 5.0))
     gc.collect()
@@ -630,8 +671,11 @@ def test_no_leaks():
         s(a)
         s(a, out=out)
         run(a, out)
+        run_parallel(a, out)
         with pytest.raises(ValueError, match="negative input"):
             refusing(np.arange(-5.0, 5.0))
+        with pytest.raises(ValueError, match="negative input"):
+            refusing_in_parallel(negatives)
         with pytest.raises(ValueError):
             stencil_of(skewed, {})(np.ones((3, 3)), np.ones((3, 2)))
     gc.collect()

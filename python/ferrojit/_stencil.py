@@ -172,9 +172,10 @@ class StencilFunc:
             return TypingError, f"out= of the stencil `{self.__name__}` must be an array of {ndim} dimension{'s' if ndim != 1 else ''}, the input's, not {what}"
         return None
 
-    def _compiled_implementation(self, *args: Any, out: Any = None) -> Callable[..., Any]:
+    def _compiled_implementation(self, *args: Any, out: Any = None, _caller_parallel: bool = False) -> Callable[..., Any]:
         """The typing function of calls from compiled code (``ferrojit.extending``): the loop
-        function for these argument types."""
+        function for these argument types, whose outermost loop runs on the thread pool when
+        the caller is compiled with ``parallel=True`` (as Numba's parallel stencils)."""
         from . import types
         from .extending import CallRefused
 
@@ -184,7 +185,7 @@ class StencilFunc:
         problem = self._call_problem(kinds, out_kind)
         if problem is not None:
             raise CallRefused(problem[1])
-        return self._loop_function(with_out)
+        return self._loop_function(with_out, _caller_parallel)
 
     def _loop_function(self, with_out: bool, parallel: bool = False) -> Callable[..., Any]:
         """The Python function (from generated source) that applies the kernel to a whole
@@ -194,6 +195,12 @@ class StencilFunc:
         if loops is None:
             element = self._element()
             loops = self._loop_functions[with_out, parallel] = _make_loop_function(self, element, with_out, parallel)
+            if parallel and not self._jit_disabled:
+                from .extending import _implementation
+
+                # Its dispatcher made now, with parallel=True (the `prange` loop is rewritten
+                # when its source is read): the overload's resolution finds this one.
+                _implementation(loops, {"parallel": True})
         return loops
 
     def _element(self) -> Any:
@@ -219,16 +226,15 @@ def _register_for_compiled_callers(stencil_func: StencilFunc) -> None:
     function to compile (the stencil is an overloaded callable, as NumPy's functions are)."""
     from .extending import overload
 
-    overload(stencil_func)(stencil_func._compiled_implementation)
+    overload(stencil_func, _sees_caller_parallel=True)(stencil_func._compiled_implementation)
 
 
 def _outer_loop_name(parallel: bool) -> str:
     """The name of the callable the loop function's outermost loop iterates over: ``range``,
-    or, for a ``parallel`` stencil, ferrojit's ``prange`` once it exists (until then
-    ``parallel`` is False everywhere: neither a call from Python nor the typing function of a
-    compiled call knows the caller's ``parallel=True`` yet). This is the one switch; a name
-    other than ``range`` is looked up in the ``ferrojit`` package."""
-    return "range"
+    or, for a ``parallel`` stencil (one called from a function compiled with
+    ``parallel=True``), ferrojit's ``prange``. A call from Python runs serially, as in Numba.
+    A name other than ``range`` is looked up in the ``ferrojit`` package."""
+    return "prange" if parallel else "range"
 
 
 # --- reading the kernel ----------------------------------------------------------------------

@@ -66,6 +66,9 @@ __all__ = ["overload", "overload_method", "overload_attribute", "register_jitabl
 _function_typing: dict[int, list[tuple[Callable[..., Any], dict[str, Any]]]] = {}
 _PREFER_LITERAL = "_prefer_literal"
 _ANY_LAYOUT = "_any_layout"
+# An option of ferrojit's own overloads (stencils): the typing function takes a keyword
+# `_caller_parallel`, True when the caller is compiled with `parallel=True`.
+_SEES_CALLER_PARALLEL = "_sees_caller_parallel"
 # id(callable) -> key; the callables are kept alive here, so their ids stay theirs.
 _keys: dict[int, int] = {}
 _overloaded: list[Any] = []
@@ -109,11 +112,14 @@ def overload(func: Callable[..., Any], jit_options: Optional[dict[str, Any]] = N
         options[_PREFER_LITERAL] = True
     if any_layout:
         options[_ANY_LAYOUT] = True
+    sees_caller_parallel = bool(kwargs.get(_SEES_CALLER_PARALLEL))
+    if sees_caller_parallel:
+        options[_SEES_CALLER_PARALLEL] = True
 
     def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
         key = _key_of(func)
         _function_typing.setdefault(key, []).append((typing_func, options))
-        _native.typing_added(key)
+        _native.typing_added(key, sees_caller_parallel)
         return typing_func
 
     return decorate
@@ -244,11 +250,11 @@ def _library_name(func: Any) -> Optional[str]:
     return None
 
 
-def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]]]]) -> None:
+def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]], bool]]) -> None:
     """Runs the typing functions for the calls a compilation met (see `extending.rs` in
     ferrojit_python) and records each answer: an implementation's dispatcher, its source read,
     or why none was found."""
-    for token, kind, target, arg_names, keyword_names in requests:
+    for token, kind, target, arg_names, keyword_names, caller_parallel in requests:
         args = [types.from_name(n) for n in arg_names]
         keywords = {k: types.from_name(n) for k, n in keyword_names}
         # A library module not imported yet is left so when it would decline the call anyway
@@ -280,9 +286,11 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
             for use_literals in tries:
                 given_args = [erase(t if use_literals else types.unliteral(t)) for t in args]
                 given_keywords = {k: erase(t if use_literals else types.unliteral(t)) for k, t in keywords.items()}
+                if options.get(_SEES_CALLER_PARALLEL):
+                    given_keywords["_caller_parallel"] = caller_parallel
                 implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls, refusals)
                 if implementation is not None:
-                    dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k not in (_PREFER_LITERAL, _ANY_LAYOUT)})
+                    dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k not in (_PREFER_LITERAL, _ANY_LAYOUT, _SEES_CALLER_PARALLEL)})
                     literal = use_literals and has_literals
                     any_layout = bool(options.get(_ANY_LAYOUT))
                     break

@@ -1338,7 +1338,8 @@ impl FnInfer<'_> {
         for (name, v, kspan) in &keywords {
             keyword_types.push((name.clone(), self.overload_argument_type(v, *kspan)?));
         }
-        let request = OverloadRequest { target, args: arg_types, keywords: keyword_types };
+        let caller_parallel = self.func.parallel && overloads::sees_caller_parallel(&target);
+        let request = OverloadRequest { target, args: arg_types, keywords: keyword_types, caller_parallel };
         match overloads::resolved(&request) {
             Some(Resolution::Implementation { function, literal, any_layout }) => {
                 let (args, keywords) = if any_layout { self.any_layout_arguments(args, keywords) } else { (args, keywords) };

@@ -102,6 +102,11 @@ pub struct OverloadRequest {
     pub args: Vec<ArgType>,
     /// Keyword arguments in the order written.
     pub keywords: Vec<(String, ArgType)>,
+    /// The call is in a function compiled with `parallel=True`, and the callable's typing
+    /// functions asked to know it ([`sees_caller_parallel`]): a stencil then runs its loops on
+    /// the thread pool. False for every other callable, so that their requests are shared by
+    /// serial and parallel callers.
+    pub caller_parallel: bool,
 }
 
 /// The answer of the typing functions to one request.
@@ -142,6 +147,9 @@ struct Registry {
     resolved: HashMap<OverloadRequest, Resolution>,
     /// Ids of the functions some resolution chose as an implementation.
     implementations: HashSet<u64>,
+    /// Keys of the callables whose typing functions are told whether the caller is compiled
+    /// with `parallel=True` (see [`OverloadRequest::caller_parallel`]).
+    sees_caller_parallel: HashSet<u64>,
     /// Typed implementations, by (function id, argument types), each with every function it
     /// calls (all implementations themselves): typed once per process, reused by every program
     /// that calls them.
@@ -192,8 +200,18 @@ pub fn register_attribute(name: &str) {
 }
 
 /// A typing function was added to the overloaded callable `key`.
-pub fn typing_added(key: u64) {
-    write().forget_unaccepted(&OverloadTarget::Function(key));
+pub fn typing_added(key: u64, sees_caller_parallel: bool) {
+    let mut r = write();
+    if sees_caller_parallel {
+        r.sees_caller_parallel.insert(key);
+    }
+    r.forget_unaccepted(&OverloadTarget::Function(key));
+}
+
+/// Whether a call of `target` from a function compiled with `parallel=True` is a request of
+/// its own (see [`OverloadRequest::caller_parallel`]).
+pub fn sees_caller_parallel(target: &OverloadTarget) -> bool {
+    matches!(target, OverloadTarget::Function(key) if read().sees_caller_parallel.contains(key))
 }
 
 impl Registry {

@@ -39,7 +39,8 @@ pub fn needs_overloads(py: Python<'_>, requests: &[OverloadRequest]) -> PyErr {
             };
             let args = PyList::new(py, request.args.iter().map(|t| t.to_string()))?;
             let keywords = PyList::new(py, request.keywords.iter().map(|(k, t)| (k.as_str(), t.to_string())))?;
-            list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), kind.into_pyobject(py)?.into_any(), target, args.into_any(), keywords.into_any()])?)?;
+            let caller_parallel = pyo3::types::PyBool::new(py, request.caller_parallel).to_owned().into_any();
+            list.append(PyTuple::new(py, [token.into_pyobject(py)?.into_any(), kind.into_pyobject(py)?.into_any(), target, args.into_any(), keywords.into_any(), caller_parallel])?)?;
             wanted.insert(token, request.clone());
         }
         Ok(list)
@@ -58,11 +59,14 @@ pub fn register_overload(key: u64, func: &Bound<'_, PyAny>, qualified: Option<St
     overloads::register_function(key, func.as_ptr() as usize, qualified, display);
 }
 
-/// `typing_added(key)`: a typing function was added to the overloaded callable `key`; answers
-/// recorded without an implementation are asked again.
+/// `typing_added(key, sees_caller_parallel=False)`: a typing function was added to the
+/// overloaded callable `key`; answers recorded without an implementation are asked again. With
+/// `sees_caller_parallel`, calls from functions compiled with `parallel=True` are requests of
+/// their own, whose tuples say so.
 #[pyfunction]
-pub fn typing_added(key: u64) {
-    overloads::typing_added(key);
+#[pyo3(signature = (key, sees_caller_parallel=false))]
+pub fn typing_added(key: u64, sees_caller_parallel: bool) {
+    overloads::typing_added(key, sees_caller_parallel);
 }
 
 /// `register_overload_method(name)`: some type has a method `name` implemented in Python.
