@@ -775,7 +775,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// such calls the in-order vector sum is no faster and its loads may become gathers, so it
     /// stays scalar, as LLVM would leave it without the option.
     fn loop_hints(&self, back: inkwell::values::InstructionValue<'ctx>, body: &[ir::Stmt]) {
-        if self.ordered_reduction_without_vector_math(body) {
+        if self.combines_parallel_partials(body) {
+            self.loop_metadata(back, &[("llvm.loop.vectorize.enable", Some(0)), ("llvm.loop.unroll.disable", None)]);
+        } else if self.ordered_reduction_without_vector_math(body) {
             self.no_vectorize(back);
         } else {
             self.loop_metadata(back, &[]);
@@ -837,6 +839,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             })
         }
         reduces(&self.ir.locals, body)
+    }
+
+    /// Whether a loop body is the walk of a `prange` loop's partial results (see
+    /// [`ir::PARALLEL_PARTIAL_PREFIX`]).
+    fn combines_parallel_partials(&self, body: &[ir::Stmt]) -> bool {
+        body.iter().any(|s| matches!(&s.kind, StmtKind::Assign { local, .. } if self.ir.locals[*local].name.starts_with(ir::PARALLEL_PARTIAL_PREFIX)))
     }
 
     /// Whether a loop body sums floats and calls no function with a vector variant.

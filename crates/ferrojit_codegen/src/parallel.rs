@@ -30,7 +30,11 @@ impl<'ctx> FnLower<'ctx, '_> {
         let entry_name = format!("{symbol}.chunk");
         let entry = match self.module.get_function(&entry_name) {
             Some(f) => f,
-            None => entry_wrapper(cx, self.module, chunk, &arg_types, chunk_ret, &entry_name)?,
+            None => {
+                let entry = entry_wrapper(cx, self.module, chunk, &arg_types, chunk_ret, &entry_name)?;
+                self.give_host_attributes(entry);
+                entry
+            }
         };
 
         let trip = self.expr(trip)?.into_int_value();
@@ -46,6 +50,22 @@ impl<'ctx> FnLower<'ctx, '_> {
         // On an exception the list (with the results of the chunks that finished) is dropped.
         self.run_on_pool(entry, &values, trip, chunks, results, stride, Some((list.into(), list_ty)))?;
         Ok(list.into())
+    }
+
+    /// Gives `f`, a function this one adds to the module (a chunk entry, a map kernel), the
+    /// host CPU, its features and `nounwind`, as every function of the module has them: a
+    /// function without them is compiled for a generic CPU (no AVX in a chunk of a loop that
+    /// has it serially), and LLVM will not inline across the difference.
+    pub(crate) fn give_host_attributes(&self, f: FunctionValue<'ctx>) {
+        use inkwell::attributes::{Attribute, AttributeLoc};
+        for name in ["target-cpu", "target-features"] {
+            if let Some(a) = self.f.get_string_attribute(AttributeLoc::Function, name) {
+                f.add_attribute(AttributeLoc::Function, a);
+            }
+        }
+        if let Some(a) = self.f.get_enum_attribute(AttributeLoc::Function, Attribute::get_named_enum_kind_id("nounwind")) {
+            f.add_attribute(AttributeLoc::Function, a);
+        }
     }
 
     /// Runs the chunk entry `entry` (`i32 entry(ptr ret_slots, ptr exc, ptr arg_slots)`) over

@@ -42,7 +42,6 @@ use crate::maps::{Mismatch, Operand};
 use crate::Result;
 use ferrojit_ir::{self as ir, ExprKind};
 use ferrojit_types::{ArrayType, Layout, Type};
-use inkwell::attributes::AttributeLoc;
 use inkwell::basic_block::BasicBlock;
 use inkwell::module::Linkage;
 use inkwell::values::{BasicValueEnum, FunctionValue, IntValue, StructValue};
@@ -254,16 +253,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let ptr = cx.ptr_type(AddressSpace::default());
         let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
         let kernel = self.module.add_function(&format!("{}.parallel_map", self.ir.symbol), fn_type, Some(Linkage::Internal));
-        // The host CPU and `nounwind`, as every function of the module has them.
-        for name in ["target-cpu", "target-features"] {
-            if let Some(a) = self.f.get_string_attribute(AttributeLoc::Function, name) {
-                kernel.add_attribute(AttributeLoc::Function, a);
-            }
-        }
-        let nounwind = inkwell::attributes::Attribute::get_named_enum_kind_id("nounwind");
-        if let Some(a) = self.f.get_enum_attribute(AttributeLoc::Function, nounwind) {
-            kernel.add_attribute(AttributeLoc::Function, a);
-        }
+        self.give_host_attributes(kernel);
 
         let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
         // A chunk runs on the pool: nothing in it goes there again.

@@ -238,8 +238,9 @@ impl<'a> FnInfer<'a> {
     fn named_local(&mut self, name: &str, ty: Option<Type>) {
         self.names.insert(name.to_string(), self.locals.len());
         // A comprehension's variable (`x'3`, see `ast::FunctionDef::hidden_locals`) is shown
-        // by the user's name.
-        let shown = name.split('\'').next().unwrap_or(name);
+        // by the user's name; the variables of the `prange` rewrite keep their whole names,
+        // which code generation reads (`ir::PARALLEL_PARTIAL_PREFIX`).
+        let shown = if name.starts_with("prange'") { name } else { name.split('\'').next().unwrap_or(name) };
         self.locals.push(LocalSlot { name: shown.to_string(), ty });
     }
 

@@ -168,6 +168,20 @@ impl FnInfer<'_> {
     /// The number of items of `range(start, stop, step)` (int64 operands, each evaluated once
     /// by `setup` or a plain read), with `range()`'s `ValueError` for a zero step in `setup`.
     pub(crate) fn range_count(&mut self, start: ir::Expr, stop: ir::Expr, step: ir::Expr, span: Span, setup: &mut Vec<ir::Stmt>) -> ir::Expr {
+        let at_least_zero = |n: ir::Expr| if_exp(compare(CmpOp::Gt, n.clone(), int(0, span), span), n, int(0, span), span);
+        // A constant step (the common case, and `prange`'s literal steps) needs neither the
+        // zero check nor the choice of direction: less code for LLVM to fold away.
+        match step.kind {
+            ExprKind::Const(Const::Int(1)) => return at_least_zero(binary(BinaryOp::Sub, stop, start, span)),
+            // (stop - start + s - 1) // s ascending, (start - stop + |s| - 1) // |s| descending.
+            ExprKind::Const(Const::Int(s)) if s != 0 => {
+                let (from, to) = if s > 0 { (start, stop) } else { (stop, start) };
+                let distance = binary(BinaryOp::Add, binary(BinaryOp::Sub, to, from, span), int(s.abs() - 1, span), span);
+                let n = self.hold(binary(BinaryOp::FloorDiv, distance, int(s.abs(), span), span), setup);
+                return at_least_zero(n);
+            }
+            _ => {}
+        }
         let zero = compare(CmpOp::Eq, step.clone(), int(0, span), span);
         setup.push(stmt(StmtKind::If { cond: zero, then_body: vec![raise(ExcKind::ValueError, "range() arg 3 must not be zero", span)], else_body: vec![] }, span));
         // Ascending: (stop - start + step - 1) // step; descending mirrored; at least 0.

@@ -229,7 +229,7 @@ impl Rewriter<'_> {
         self.count += 1;
         let n = self.count;
         let hidden = |what: &str| format!("prange'{what}{n}");
-        let (start, stop, step, lo, hi, chunk, parts, part) = (hidden("start"), hidden("stop"), hidden("step"), hidden("lo"), hidden("hi"), hidden("chunk"), hidden("parts"), hidden("part"));
+        let (start, stop, step, lo, hi, chunk, parts, part) = (hidden("start"), hidden("stop"), hidden("step"), hidden("lo"), hidden("hi"), hidden("chunk"), hidden("parts"), format!("{}{n}", ir::PARALLEL_PARTIAL_PREFIX));
         self.hidden.extend([start.clone(), stop.clone(), step.clone(), parts.clone(), part.clone()]);
 
         let mut assigned = Vec::new();
@@ -291,7 +291,8 @@ impl Rewriter<'_> {
         out.push(Stmt { kind: S::FunctionDef(Box::new(def)), span });
 
         // The run, then the partials combined in the order of the chunks.
-        let mut run_args = vec![name(&chunk, span), name(&start, span), name(&stop, span), name(&step, span)];
+        // Literal bounds given as such: the trip count's code then folds (see `range_count`).
+        let mut run_args = vec![name(&chunk, span), first.clone(), name(&stop, span), stride.clone()];
         run_args.extend(reductions.iter().map(|r| name(&r.name, span)));
         let run = call(name(RUN, span), run_args, span);
         if reductions.is_empty() {

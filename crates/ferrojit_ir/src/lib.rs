@@ -157,6 +157,12 @@ pub struct Ownership {
     pub transfer: std::collections::BTreeSet<LocalId>,
 }
 
+/// The start of the name of the variable that walks the partial results of a `prange` loop's
+/// chunks (`prange'part1`, see `ferrojit_infer::parallel`): the loop that combines them runs
+/// a handful of iterations, one per chunk, and code generation leaves it scalar (vectorised,
+/// it took a third of the compile time of a small parallel function, for nothing).
+pub const PARALLEL_PARTIAL_PREFIX: &str = "prange'part";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Local {
     pub name: String,
