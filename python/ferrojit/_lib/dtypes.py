@@ -42,3 +42,38 @@ def element_of(dtype):
     types (``np.datetime64``, ``np.void``) lose the unit or the fields."""
     dtype = np.dtype(dtype)
     return dtype if dtype.kind in "mMV" else dtype.type
+
+
+def scalar_maker(dtype):
+    """The function compiled code converts a value to a scalar of the dtype ``dtype`` (an
+    ``np.dtype`` or a NumPy scalar type) with: the scalar type itself for numbers
+    (``np.float32(x)``); for a time dtype, whose scalar type loses the unit,
+    ``np.datetime64(x, unit)``/``np.timedelta64(x, unit)``, which take an integer as a count of
+    the unit and a time value of the same kind converted to it."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "mM":
+        return dtype.type
+    unit, _ = np.datetime_data(dtype)
+    if dtype.kind == "M":
+        if unit == "generic":
+
+            def generic_datetime(x):
+                return np.datetime64(x)
+
+            return generic_datetime
+
+        def datetime_in_unit(x):
+            return np.datetime64(x, unit)
+
+        return datetime_in_unit
+    if unit == "generic":
+
+        def generic_timedelta(x):
+            return np.timedelta64(x)
+
+        return generic_timedelta
+
+    def timedelta_in_unit(x):
+        return np.timedelta64(x, unit)
+
+    return timedelta_in_unit
