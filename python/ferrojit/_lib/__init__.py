@@ -514,6 +514,16 @@ def container_str(x):
     return repr(x)
 
 
+def time_str(x):
+    """``str(x)`` of a datetime64 or timedelta64 value."""
+    return str(x)
+
+
+def time_repr(x):
+    """``repr(x)`` of a datetime64 or timedelta64 value."""
+    return repr(x)
+
+
 # The methods of strings (`python/ferrojit/_lib/strings.py`).
 STR_METHODS = (
     "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
@@ -588,6 +598,8 @@ INTERNAL = {
     "ferrojit.str_format_runtime": (str_format_runtime, "formatting", "str.format() of a template known when running"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
     "ferrojit.container_str": (container_str, "container_text", "str() of a container"),
+    "ferrojit.time_str": (time_str, "time_text", "str() of a datetime64 or timedelta64 value"),
+    "ferrojit.time_repr": (time_repr, "time_text", "repr() of a datetime64 or timedelta64 value"),
 }
 
 _declared: set[str] = set()
