@@ -190,8 +190,8 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
     """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` (the
     types of its arguments) itself: of a real array (``min``, ``max``) or any array, whole or
     along one integer axis, without ``out=``, ``where=``, ``initial=``; a tuple of axes, those
-    arguments, the whole array's ``keepdims=True``, complex ``min``/``max`` and the ``mean`` of
-    time values are ``reductions``'."""
+    arguments, the whole array's ``keepdims=True``, complex ``min``/``max``, the ``mean`` of
+    time values and the ``sum`` of datetimes are ``reductions``'."""
     from .. import types
 
     def given(value):
@@ -201,7 +201,7 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
         return False
     if name in ("min", "amin", "max", "amax") and isinstance(array.dtype, types.Complex):
         return False
-    if name == "mean" and isinstance(array.dtype, (types.NPDatetime, types.NPTimedelta)):
+    if (name == "mean" and isinstance(array.dtype, types.NPTimedelta)) or (name in ("sum", "mean") and isinstance(array.dtype, types.NPDatetime)):
         return False
     kept_whole = not given(axis) and isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value
     return not kept_whole

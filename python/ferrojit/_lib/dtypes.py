@@ -39,8 +39,19 @@ def numpy_dtype(ty):
 def element_of(dtype):
     """What new arrays of the ``np.dtype`` ``dtype`` are made with: its scalar type
     (``np.float32``) for numbers; the dtype itself for time and structured dtypes, whose scalar
-    types (``np.datetime64``, ``np.void``) lose the unit or the fields."""
+    types (``np.datetime64``, ``np.void``) lose the unit or the fields. A multiple of a time
+    unit (``M8[3ms]``), which compiled code does not type, is refused."""
     dtype = np.dtype(dtype)
+    if dtype.kind in "mM":
+        unit, multiple = np.datetime_data(dtype)
+        if multiple != 1:
+            from ..extending import CallRefused
+
+            raise CallRefused(
+                f"the time unit `{multiple}{unit}` (a multiple of `{unit}`) is not supported in compiled code: datetime64 and timedelta64 values are typed by one unit",
+                hint=f"use the unit `{unit}` and scale the counts (`np.timedelta64(3 * n, '{unit}')`)",
+                unsupported=True,
+            )
     return dtype if dtype.kind in "mMV" else dtype.type
 
 

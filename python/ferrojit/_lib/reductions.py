@@ -630,33 +630,50 @@ def _initial_value(name, initial):
 
 def _sum_or_product(name, multiply, compiler_builds_some):
     """``sum`` (``multiply`` False) or ``prod``: in NumPy's accumulator type (see
-    :func:`_accumulator`), starting from ``initial=`` (0 or 1 when not given), over the
-    elements ``where=`` selects. With ``compiler_builds_some``, the calls the compiler builds
+    :func:`_accumulator`; a timedelta's unit), starting from ``initial=`` (0 or 1 when not
+    given), over the elements ``where=`` selects; of datetimes, and ``prod`` of timedeltas,
+    NumPy's ``TypeError`` when the call runs. With ``compiler_builds_some``, the calls the compiler builds
     are declined (see ``compiler_builds``)."""
     operation = "multiply" if multiply else "add"
 
     def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        if not _number(a):
+        times = _time_array(a)
+        if not (_number(a) or times):
             return None
         if compiler_builds_some and compiler_builds(name, a, axis, keepdims, out, initial, where):
             return None
+        if times and (multiply or isinstance(a.dtype, types.NPDatetime)):
+            # NumPy has no loop for these: its TypeError when the call runs.
+            message = _no_time_loop(operation, a)
+            ndim = a.ndim
+
+            def no_time_loop(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+                _reduced_dimensions(axis, ndim)
+                raise TypeError(message)
+
+            return no_time_loop
         spec = _Axis(name, a, axis, keepdims)
         has_out = _out_given(name, out)
         masked = _where_given(name, where)
-        acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
+        if times:
+            acc = _time_result(name, a, dtype, out)
+        else:
+            acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
         if isinstance(a.dtype, types.Complex) and not issubclass(acc, np.complexfloating):
             raise TypingError(f"`{name}()` of a complex array cannot be computed in `{acc.__name__}`: give a complex `dtype=`")
         has_initial = _initial_value(name, initial)
+        # `acc` makes the new arrays; `convert` the running values (a time dtype is no scalar type).
+        convert = scalar_maker(acc)
 
         def accumulate(flat, selected, start, step, n, start_value):
-            result = acc(start_value)
+            result = convert(start_value)
             for j in range(n):
                 if masked and not selected[start + j * step]:
                     continue
                 if multiply:
-                    result *= acc(flat[start + j * step])
+                    result *= convert(flat[start + j * step])
                 else:
-                    result += acc(flat[start + j * step])
+                    result += convert(flat[start + j * step])
             return result
 
         reduce = _reducer(name, operation, a, spec, accumulate, acc, out=out, where=where)
@@ -1094,26 +1111,26 @@ def _accumulation_out_checker(a, spec, out):
 def _cumulative(name, multiply):
     """``cumsum`` or ``cumprod`` (``multiply``), in NumPy's accumulator type (see
     :func:`_accumulator`); ``cumsum`` of timedeltas in their unit (NaT from the first NaT on),
-    of datetimes NumPy's ``TypeError`` when the call runs."""
+    of datetimes (and ``cumprod`` of time values) NumPy's ``TypeError`` when the call runs."""
     operation = "multiply" if multiply else "add"
 
     def typing(a, axis=None, dtype=None, out=None):
-        times = _time_array(a) and not multiply
+        times = _time_array(a)
         if not (_number(a) or times):
             return None
         spec = _Axis(name, a, axis, tuples=False)
         has_out = _out_given(name, out)
         if times:
             acc = _time_result(name, a, dtype, out)
-            if isinstance(a.dtype, types.NPDatetime):
+            if multiply or isinstance(a.dtype, types.NPDatetime):
                 message = _no_time_loop(operation, a)
                 ndim = a.ndim
 
-                def cumulative_of_datetimes(a, axis=None, dtype=None, out=None):
+                def no_time_loop(a, axis=None, dtype=None, out=None):
                     _reduced_dimensions(axis, ndim)
                     raise TypeError(message)
 
-                return cumulative_of_datetimes
+                return no_time_loop
         else:
             acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
         # `acc` makes the new arrays; `convert` the running values (a time dtype is no scalar type).
