@@ -7,7 +7,9 @@ whole array). Each reduces the whole array, or along ``axis=``: an integer or (e
 with NumPy's ``AxisError`` when out of range and ``ValueError`` when repeated (raised when the
 call runs); with ``keepdims=``, ``dtype=``, ``initial=``, ``out=``, ``where=`` where NumPy has
 them. ``min``, ``max``, ``argmin``, ``argmax`` order complex numbers as NumPy does: by real
-part, then imaginary part, a NaN in either part winning.
+part, then imaginary part, a NaN in either part winning. ``sum``, ``mean`` and ``cumsum`` of
+timedeltas keep their unit (NaT propagating, as NumPy adds them); where NumPy has no loop (the
+sum of datetimes, products of time values) its ``TypeError`` is raised when the call runs.
 
 ``out=`` receives the result, cast as NumPy casts a reduction's output (``casting='unsafe'``:
 a complex result into a real ``out`` keeps the real part), and is what the call returns; its
@@ -632,8 +634,8 @@ def _sum_or_product(name, multiply, compiler_builds_some):
     """``sum`` (``multiply`` False) or ``prod``: in NumPy's accumulator type (see
     :func:`_accumulator`; a timedelta's unit), starting from ``initial=`` (0 or 1 when not
     given), over the elements ``where=`` selects; of datetimes, and ``prod`` of timedeltas,
-    NumPy's ``TypeError`` when the call runs. With ``compiler_builds_some``, the calls the compiler builds
-    are declined (see ``compiler_builds``)."""
+    NumPy's ``TypeError`` when the call runs. With ``compiler_builds_some``, the calls the
+    compiler builds are declined (see ``compiler_builds``)."""
     operation = "multiply" if multiply else "add"
 
     def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
@@ -777,7 +779,7 @@ def _time_result(name, a, dtype, out):
         raise CallRefused(f"`{name}(dtype=...)` of datetime64 or timedelta64 values is not supported in compiled code", hint="leave `dtype=` out: the result keeps the array's unit", unsupported=True)
     result = numpy_dtype(a.dtype)
     if _given(out) and isinstance(out, types.Array):
-        if not is_time(out.dtype):
+        if not isinstance(out.dtype, types.NPTimedelta):
             raise CallRefused(f"`out=` of `{name}()` of `{a.dtype}` values must be an array of timedelta64 values, not of `{out.dtype}`")
         result = np.result_type(result, numpy_dtype(out.dtype))
     return element_of(result)
