@@ -274,6 +274,10 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
         reasons: list[str] = []
         bad_calls: list[str] = []
         refusals: list[CallRefused] = []
+        # The refusals of tries that saw the literal values: they say more than those of the
+        # same calls without them (`np.zeros(3, 'm8[15s]')` names the unit, not "a dtype must be
+        # a constant"), and are told first.
+        literal_refusals: list[CallRefused] = []
         dispatcher, literal, any_layout = None, False, False
         has_literals = any(isinstance(t, (types.IntegerLiteral, types.BooleanLiteral)) for t in [*args, *keywords.values()])
         for typing_func, options in candidates:
@@ -288,7 +292,7 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
                 given_keywords = {k: erase(t if use_literals else types.unliteral(t)) for k, t in keywords.items()}
                 if options.get(_SEES_CALLER_PARALLEL):
                     given_keywords["_caller_parallel"] = caller_parallel
-                implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls, refusals)
+                implementation = _run_typing(typing_func, kind, target, given_args, given_keywords, reasons, bad_calls, literal_refusals if use_literals and has_literals else refusals)
                 if implementation is not None:
                     dispatcher = _implementation(implementation, {k: v for k, v in options.items() if k not in (_PREFER_LITERAL, _ANY_LAYOUT, _SEES_CALLER_PARALLEL)})
                     literal = use_literals and has_literals
@@ -296,6 +300,7 @@ def _resolve(requests: list[tuple[int, str, Any, list[str], list[tuple[str, str]
                     break
             if dispatcher is not None:
                 break
+        refusals = literal_refusals + refusals
         if dispatcher is None and refusals:
             refused = refusals[0]
             _native.resolve_overload(token, None, refused.message, refused=True, hint=refused.hint, unsupported=refused.unsupported)

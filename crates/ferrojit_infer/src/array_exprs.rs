@@ -436,8 +436,10 @@ impl FnInfer<'_> {
     /// `casting=`): the map of the function's element over the broadcast inputs, as NumPy's
     /// ufunc computes it. None (the arguments untouched) when the call is on scalars only.
     pub(crate) fn call_elementwise(&mut self, entry: &'static crate::registry::Entry, args: &mut crate::bind::Args, span: Span) -> Result<Option<ir::Expr>> {
-        let Some(mut lifted) = self.lift_elementwise(args, span)? else { return Ok(None) };
-        lifted.keep_0d = entry.name == "numpy.where";
+        // `np.where` is no ufunc: its result is an array even of scalars (a 0-d one).
+        let keep_0d = entry.name == "numpy.where";
+        let Some(mut lifted) = self.lift_elementwise(args, keep_0d, span)? else { return Ok(None) };
+        lifted.keep_0d = keep_0d;
         let ufunc = ufunc_name(entry.callee);
         let mut build = |cx: &mut Self, args: &mut crate::bind::Args| cx.build_entry(entry, args, span).and_then(|v| cx.value_expr(v, span));
         let element = self.elementwise_element(ufunc, &mut build, args, &mut lifted, span)?;
@@ -445,8 +447,9 @@ impl FnInfer<'_> {
     }
 
     /// For a lifted call: takes the ufunc options, and replaces each input by its element, so
-    /// that the function's own builder types one element.
-    fn lift_elementwise(&mut self, args: &mut crate::bind::Args, span: Span) -> Result<Option<Lifted>> {
+    /// that the function's own builder types one element. None when no input is an array and
+    /// no option is given, unless `always`.
+    fn lift_elementwise(&mut self, args: &mut crate::bind::Args, always: bool, span: Span) -> Result<Option<Lifted>> {
         let out = match args.take("out") {
             None => None,
             Some(Value::Expr(e)) if e.ty == Type::NoneType => None,
@@ -488,7 +491,7 @@ impl FnInfer<'_> {
         let inputs: Vec<&'static str> = args.positional_only().collect();
         let any_array = inputs.iter().any(|name| matches!(args.get_mut(name), Some(Value::Expr(e)) if matches!(e.ty, Type::Array(_))));
         let options = out.is_some() || dtype.is_some() || mask.is_some() || casting.is_some();
-        if !any_array && !options {
+        if !any_array && !options && !always {
             return Ok(None);
         }
         let mut operands = Vec::new();
@@ -653,7 +656,7 @@ impl FnInfer<'_> {
         let signature = ufunc_signature(nin);
         let callee = interned(&kernel.name);
         let mut bound = self.bind(callee, signature, args, keywords, span)?;
-        let Some(mut lifted) = self.lift_elementwise(&mut bound, span)? else {
+        let Some(mut lifted) = self.lift_elementwise(&mut bound, false, span)? else {
             return Err(self.internal(span, "a `@vectorize` call with arrays or options was not lifted"));
         };
         let mut build = |cx: &mut Self, args: &mut crate::bind::Args| {

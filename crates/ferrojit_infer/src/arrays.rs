@@ -431,7 +431,10 @@ impl FnInfer<'_> {
             },
             _ => None,
         };
-        ty.ok_or_else(|| self.typing(span, "unsupported `dtype`", Some("pass a NumPy scalar type such as `np.float64`, a Python `float`/`int`/`bool`/`complex`, or `a.dtype`")))
+        ty.ok_or_else(|| {
+            let multiplied = if let Value::Str(s) = v { crate::datetimes::multiplied_unit_error(self, s, span) } else { None };
+            multiplied.unwrap_or_else(|| self.typing(span, "unsupported `dtype`", Some("pass a NumPy scalar type such as `np.float64`, a Python `float`/`int`/`bool`/`complex`, or `a.dtype`")))
+        })
     }
 
     /// A dtype argument naming a number type (a reduction's or a ufunc's `dtype=`): NumPy's

@@ -452,10 +452,13 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
             Value::Str(s) => PrintItem::Str(s),
             other => {
                 let e = cx.value_expr(other, span)?;
-                if !printable(&e.ty) {
+                if printed_as_text(&e.ty) {
+                    PrintItem::Value(cx.to_str(e, false, span)?)
+                } else if !printable(&e.ty) {
                     return Err(cx.unsupported(span, format!("printing a `{}` is not supported yet", e.ty), Some("print its parts (fields, counts) instead")));
+                } else {
+                    PrintItem::Value(e)
                 }
-                PrintItem::Value(e)
             }
         });
     }
@@ -465,8 +468,21 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     Ok(Value::Expr(ir::Expr::new(ExprKind::Print(items), Type::NoneType, span)))
 }
 
-/// Whether `print` can show a value of this type: not time values or records yet (nor arrays
-/// of them).
+/// Whether `print` shows a value of this type by its `str()` text, made by the library: time
+/// values, and tuples, lists, dicts and sets holding them (with printable values, no arrays).
+fn printed_as_text(ty: &Type) -> bool {
+    let part = |t: &Type| printed_as_text(t) || (printable(t) && !matches!(t, Type::Array(_)));
+    match ty {
+        Type::Datetime(_) | Type::Timedelta(_) => true,
+        Type::Tuple(items) => items.iter().any(printed_as_text) && items.iter().all(part),
+        Type::List(item) | Type::Set(item) => printed_as_text(item),
+        Type::Dict(key, value) => (printed_as_text(key) || printed_as_text(value)) && part(key) && part(value),
+        _ => false,
+    }
+}
+
+/// Whether `print` can show a value of this type itself: not time values (see
+/// [`printed_as_text`]) or records yet (nor arrays of them).
 fn printable(ty: &Type) -> bool {
     match ty {
         Type::Datetime(_) | Type::Timedelta(_) | Type::Record(_) | Type::Function(_) => false,

@@ -173,13 +173,38 @@ fn parse_datetime(text: &str) -> Option<(i128, TimeUnit)> {
     Some((seconds * scale + part, unit))
 }
 
+/// The unit code of a multiple of a unit (`3ms` gives `ms`), which NumPy's time types may have
+/// (`M8[3ms]`) and compiled code's do not: a time value is typed by its unit alone.
+fn multiplied_unit(code: &str) -> Option<&str> {
+    let unit = code.trim_start_matches(|c: char| c.is_ascii_digit());
+    (unit.len() < code.len() && TimeUnit::from_code(unit).is_some_and(|u| u != TimeUnit::Generic)).then_some(unit)
+}
+
+/// The typing error for a time dtype or unit with a multiple of a unit (`M8[3ms]`, `'15s'`),
+/// when `name` (a dtype name or a unit code) is one.
+pub(crate) fn multiplied_unit_error(cx: &FnInfer<'_>, name: &str, span: Span) -> Option<crate::InferError> {
+    let bare = name.strip_prefix(['<', '=']).unwrap_or(name);
+    let code = match bare.split_once('[') {
+        Some(("M8" | "m8" | "datetime64" | "timedelta64", rest)) => rest.strip_suffix(']')?,
+        Some(_) => return None,
+        None => bare,
+    };
+    let unit = multiplied_unit(code)?;
+    Some(cx.unsupported(
+        span,
+        format!("the time unit `{code}` (a multiple of `{unit}`) is not supported in compiled code: datetime64 and timedelta64 values are typed by one unit"),
+        Some(&format!("use the unit `{unit}` and scale the counts (`np.timedelta64(3 * n, '{unit}')`)")),
+    ))
+}
+
 fn unit_argument(cx: &FnInfer<'_>, args: &mut Args, span: Span) -> Result<Option<TimeUnit>> {
     match args.take("unit") {
         None => Ok(None),
         Some(Value::Expr(e)) if e.ty == Type::NoneType => Ok(None),
         Some(Value::Str(code)) => match TimeUnit::from_code(&code) {
             Some(unit) => Ok(Some(unit)),
-            None => Err(cx.typing(span, format!("Invalid datetime unit \"{code}\" in metadata"), Some("units are Y, M, W, D, h, m, s, ms, us, ns, ps, fs, as"))),
+            None => Err(multiplied_unit_error(cx, &code, span)
+                .unwrap_or_else(|| cx.typing(span, format!("Invalid datetime unit \"{code}\" in metadata"), Some("units are Y, M, W, D, h, m, s, ms, us, ns, ps, fs, as")))),
         },
         Some(_) => Err(cx.typing(span, format!("`{}()`'s unit must be a constant string such as 'D' or 'ns'", args.callee), None)),
     }

@@ -214,7 +214,9 @@ impl FnInfer<'_> {
             Type::NoneType => Self::string_constant("None", span),
             // A container's text, from its items' `repr`s (`ferrojit/_lib/strings.py`).
             Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => self.call_internal("ferrojit.container_str", vec![x], span)?,
-            other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers, strings, tuples, lists, dicts and sets"))),
+            // NumPy's text (`ferrojit/_lib/time_text.py`).
+            Type::Datetime(_) | Type::Timedelta(_) => self.call_internal(if repr { "ferrojit.time_repr" } else { "ferrojit.time_str" }, vec![x], span)?,
+            other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers, strings, datetime64 and timedelta64 values, tuples, lists, dicts and sets"))),
         })
     }
 

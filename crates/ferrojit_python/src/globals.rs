@@ -147,7 +147,13 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     if let Some(name) = library_function(value) {
         return GlobalValue::Function(name);
     }
-    let type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+    let mut type_name = value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+    // An array or NumPy scalar of a dtype compiled code does not take (`M8[3ms]`, `>f8`) says which.
+    if let Ok(dtype) = value.getattr("dtype").and_then(|d| d.getattr("str")) {
+        if let Ok(spelled) = dtype.extract::<String>() {
+            type_name = format!("{type_name} of dtype {spelled}");
+        }
+    }
     GlobalValue::Other(type_name)
 }
 

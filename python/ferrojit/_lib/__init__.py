@@ -190,8 +190,8 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
     """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` (the
     types of its arguments) itself: of a real array (``min``, ``max``) or any array, whole or
     along one integer axis, without ``out=``, ``where=``, ``initial=``; a tuple of axes, those
-    arguments, the whole array's ``keepdims=True`` and complex ``min``/``max`` are
-    ``reductions``'."""
+    arguments, the whole array's ``keepdims=True``, complex ``min``/``max``, the ``mean`` of
+    time values and the ``sum`` of datetimes are ``reductions``'."""
     from .. import types
 
     def given(value):
@@ -200,6 +200,8 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
     if not isinstance(array, types.Array) or any(given(v) for v in (out, initial, where)) or isinstance(axis, types.BaseTuple):
         return False
     if name in ("min", "amin", "max", "amax") and isinstance(array.dtype, types.Complex):
+        return False
+    if (name == "mean" and isinstance(array.dtype, types.NPTimedelta)) or (name in ("sum", "mean") and isinstance(array.dtype, types.NPDatetime)):
         return False
     kept_whole = not given(axis) and isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value
     return not kept_whole
@@ -512,6 +514,16 @@ def container_str(x):
     return repr(x)
 
 
+def time_str(x):
+    """``str(x)`` of a datetime64 or timedelta64 value."""
+    return str(x)
+
+
+def time_repr(x):
+    """``repr(x)`` of a datetime64 or timedelta64 value."""
+    return repr(x)
+
+
 # The methods of strings (`python/ferrojit/_lib/strings.py`).
 STR_METHODS = (
     "find", "rfind", "index", "rindex", "count", "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "split",
@@ -586,6 +598,8 @@ INTERNAL = {
     "ferrojit.str_format_runtime": (str_format_runtime, "formatting", "str.format() of a template known when running"),
     "ferrojit.bytes_get_slice": (bytes_get_slice, "strings", "slicing bytes"),
     "ferrojit.container_str": (container_str, "container_text", "str() of a container"),
+    "ferrojit.time_str": (time_str, "time_text", "str() of a datetime64 or timedelta64 value"),
+    "ferrojit.time_repr": (time_repr, "time_text", "repr() of a datetime64 or timedelta64 value"),
 }
 
 _declared: set[str] = set()

@@ -660,10 +660,10 @@ def identity(n, dtype=None):
 
 
 def _nested_form(value):
-    """``(shape, leaf types)`` of a (nested) tuple of numbers as ``np.array`` reads it, or None
-    when its items are not all numbers or all tuples of one form (NumPy's inhomogeneous
-    shape)."""
-    if isinstance(value, _NUMBER):
+    """``(shape, leaf types)`` of a (nested) tuple of numbers (or of time values) as
+    ``np.array`` reads it, or None when its items are not all numbers or all tuples of one
+    form (NumPy's inhomogeneous shape)."""
+    if isinstance(value, _NUMBER) or is_time(value):
         return (), [value]
     if not isinstance(value, types.BaseTuple) or len(value.types) == 0:
         return None
@@ -671,6 +671,20 @@ def _nested_form(value):
     if any(f is None for f in forms) or len({f[0] for f in forms}) != 1:
         return None
     return (len(value.types),) + forms[0][0], [leaf for f in forms for leaf in f[1]]
+
+
+@register_jitable
+def _raise_value_error(message):
+    raise ValueError(message)
+
+
+def _leaves_element(name, leaves):
+    """What an array of the values of the types ``leaves`` is made with: NumPy's common type of
+    them (time values in their common unit; with numbers, NumPy's ``TypeError``, refused)."""
+    try:
+        return element_of(np.result_type(*(numpy_type(t) for t in leaves)))
+    except TypeError:
+        raise CallRefused(f"`{name}()` of {', '.join(f'`{t}`' for t in dict.fromkeys(leaves))} values: NumPy has no common type for them") from None
 
 
 def _fill_nested(out, items, count):
@@ -725,8 +739,9 @@ def _copy_flag(name, copy):
 
 def _array_from(name, obj, dtype, copy, order, ndmin):
     """The implementation ``(obj) -> array`` of ``np.array(obj, dtype, copy=copy, order=order,
-    ndmin=ndmin)`` (``order``, ``ndmin``: plain values) for a number, a (nested) tuple of
-    numbers, a tuple of arrays of one shape or an array."""
+    ndmin=ndmin)`` (``order`` a plain value, ``ndmin`` one or the argument's type) for a
+    number or time value, a (nested) tuple of them, a tuple of arrays of one shape or an
+    array."""
     if isinstance(obj, types.Array):
         element = _element_type(dtype, numpy_type(obj.dtype))
         same_type = element is numpy_type(obj.dtype)
@@ -786,8 +801,21 @@ def _array_from(name, obj, dtype, copy, order, ndmin):
         if copy is False:
             raise CallRefused(f"`{name}(copy=False)` of a number or a tuple: making an array of it copies")
         shape, leaves = form
-        element = _element_type(dtype, np.result_type(*(numpy_type(t) for t in leaves)).type)
-        if np.dtype(element).kind != "c" and any(isinstance(t, types.Complex) for t in leaves):
+        natural = _leaves_element(name, leaves)
+        element = _element_type(dtype, natural)
+        target = np.dtype(element)
+        # A time value into an array of numbers or of the other kind, and a number other than
+        # an integer into an array of time values, convert as `astype` converts them (NumPy's
+        # unsafe cast): the array is made of the values' own type first.
+        timed = [t for t in leaves if is_time(t)]
+        converted = any(np.dtype(numpy_type(t)).kind != target.kind for t in timed) or (
+            target.kind in "mM" and any(not isinstance(t, (types.Integer, types.Boolean)) for t in leaves if not is_time(t))
+        )
+        # NumPy reads a Python float or complex number as no time value at all.
+        no_time = target.kind in "mM" and any(types.unliteral(t).name in ("float64", "complex128") for t in leaves)
+        no_time_message = f"Could not convert object to NumPy {'datetime' if target.kind == 'M' else 'timedelta'}"
+        built = natural if converted else element
+        if np.dtype(built).kind != "c" and any(isinstance(t, types.Complex) for t in leaves):
             raise CallRefused(f"`{name}()` cannot store complex numbers into an array of `{np.dtype(element).name}`")
         layout = "F" if order == "F" else "C"
         ndim = len(shape)
@@ -795,18 +823,31 @@ def _array_from(name, obj, dtype, copy, order, ndmin):
 
         if ndim == 0:
 
-            def make(obj):
-                result = np.empty((), element)
+            def make_built(obj):
+                result = np.empty((), built)
                 result.fill(obj)
                 return result
 
         else:
 
-            def make(obj):
-                result = np.empty(shape, element, layout)
+            def make_built(obj):
+                result = np.empty(shape, built, layout)
                 _fill_nested(result, obj, count)
                 return result
 
+        if converted:
+
+            def make(obj):
+                if no_time:
+                    # A call, not a `raise`: the array's type is still the result's.
+                    _raise_value_error(no_time_message)
+                return make_built(obj).astype(element)
+
+        else:
+            make = make_built
+
+    # Read after the object is checked: a refusal of the object is the one told.
+    ndmin = None if ndmin is None else _ndmin(ndmin)
     if ndmin is not None and ndmin > ndim:
         missing = ndmin - ndim
         inner = make
@@ -852,7 +893,7 @@ def _array_from_list(name, obj, dtype, order):
         return from_rows, 2
     form = _nested_form(item) if isinstance(item, types.BaseTuple) else None
     if form is not None and len(form[0]) == 1:
-        element = _element_type(dtype, np.result_type(*(numpy_type(t) for t in form[1])).type)
+        element = _element_type(dtype, _leaves_element(name, form[1]))
         width = form[0][0]
 
         def from_tuples(obj):
@@ -926,7 +967,7 @@ def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, lik
     array itself when it fits, ``copy=False``: never a copy)."""
     _check_like("np.array", like)
     letter = _memory_order("np.array", order if isinstance(order, types.Type) else types.StringLiteral(order), "CFAK", "K")
-    make = _array_from("np.array", object, dtype, _copy_flag("np.array", copy), letter, _ndmin(ndmin))
+    make = _array_from("np.array", object, dtype, _copy_flag("np.array", copy), letter, ndmin)
     body = register_jitable(make)
 
     def array_of(object, dtype=None, copy=True, order=None, subok=False, ndmin=0, like=None):

@@ -39,6 +39,52 @@ def numpy_dtype(ty):
 def element_of(dtype):
     """What new arrays of the ``np.dtype`` ``dtype`` are made with: its scalar type
     (``np.float32``) for numbers; the dtype itself for time and structured dtypes, whose scalar
-    types (``np.datetime64``, ``np.void``) lose the unit or the fields."""
+    types (``np.datetime64``, ``np.void``) lose the unit or the fields. A multiple of a time
+    unit (``M8[3ms]``), which compiled code does not type, is refused."""
     dtype = np.dtype(dtype)
+    if dtype.kind in "mM":
+        unit, multiple = np.datetime_data(dtype)
+        if multiple != 1:
+            from ..extending import CallRefused
+
+            raise CallRefused(
+                f"the time unit `{multiple}{unit}` (a multiple of `{unit}`) is not supported in compiled code: datetime64 and timedelta64 values are typed by one unit",
+                hint=f"use the unit `{unit}` and scale the counts (`np.timedelta64(3 * n, '{unit}')`)",
+                unsupported=True,
+            )
     return dtype if dtype.kind in "mMV" else dtype.type
+
+
+def scalar_maker(dtype):
+    """The function compiled code converts a value to a scalar of the dtype ``dtype`` (an
+    ``np.dtype`` or a NumPy scalar type) with: the scalar type itself for numbers
+    (``np.float32(x)``); for a time dtype, whose scalar type loses the unit,
+    ``np.datetime64(x, unit)``/``np.timedelta64(x, unit)``, which take an integer as a count of
+    the unit and a time value of the same kind converted to it."""
+    dtype = np.dtype(dtype)
+    if dtype.kind not in "mM":
+        return dtype.type
+    unit, _ = np.datetime_data(dtype)
+    if dtype.kind == "M":
+        if unit == "generic":
+
+            def generic_datetime(x):
+                return np.datetime64(x)
+
+            return generic_datetime
+
+        def datetime_in_unit(x):
+            return np.datetime64(x, unit)
+
+        return datetime_in_unit
+    if unit == "generic":
+
+        def generic_timedelta(x):
+            return np.timedelta64(x)
+
+        return generic_timedelta
+
+    def timedelta_in_unit(x):
+        return np.timedelta64(x, unit)
+
+    return timedelta_in_unit

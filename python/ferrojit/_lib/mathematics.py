@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from .dtypes import element_of, is_time, numpy_type
+from .dtypes import element_of, is_time, numpy_type, scalar_maker
 from . import index_error
 from .reductions import _accumulator, _dimensions, _given, _tuple_of
 
@@ -89,6 +89,8 @@ def clip_typing(a, a_min=None, a_max=None, out=None):
     """``np.clip``/``a.clip``: ``a`` bounded by ``a_min`` then ``a_max`` (numbers or arrays
     broadcast together, either None) in NumPy's result type of the three: a NaN anywhere gives
     NaN, ``a_min > a_max`` gives ``a_max``; ``out=``."""
+    if isinstance(a, types.Array) and is_time(a.dtype):
+        return _clip_times(a, a_min, a_max)
     if not isinstance(a, types.Array) or not _numeric(a):
         return None
     bounds = [b for b in (a_min, a_max) if _given(b)]
@@ -135,6 +137,68 @@ def _bound(bound, result, lower):
         return np.where(beyond | (limit != limit), limit, values)
 
     return by_number
+
+
+def _time_kind(ty):
+    """The time type of ``ty``'s values (an array's elements or a scalar), else None."""
+    values = ty.dtype if isinstance(ty, types.Array) else ty
+    return values if is_time(values) else None
+
+
+def _clip_times(a, a_min, a_max):
+    """``clip`` of datetimes or timedeltas: ``np.minimum(np.maximum(a, a_min), a_max)``, as
+    NumPy's loop for them computes it, so a NaT anywhere gives NaT; in the common unit of the
+    three (an integer bound is a count of ``a``'s unit, as NumPy takes a Python integer)."""
+    kind = type(a.dtype)
+    bounds = [b for b in (a_min, a_max) if _given(b)]
+    for b in bounds:
+        values = _time_kind(b)
+        if values is None and not (isinstance(types.unliteral(b), types.Integer) and kind is types.NPTimedelta):
+            raise CallRefused(f"the bounds of `clip()` of `{a.dtype}` values must be {'datetime64' if kind is types.NPDatetime else 'timedelta64'} values, arrays of them or None, not `{b}`")
+        if values is not None and type(values) is not kind:
+            raise CallRefused(f"`clip()` of `{a.dtype}` values cannot be bounded by `{b}`: NumPy has no common type for datetime64 and timedelta64 values")
+    try:
+        common = np.result_type(numpy_type(a.dtype), *(numpy_type(_time_kind(b)) for b in bounds if _time_kind(b) is not None))
+    except TypeError as e:
+        raise CallRefused(f"`clip()`: {e}") from None
+    result = element_of(common)
+    lower = _time_bound(a_min, common, True)
+    upper = _time_bound(a_max, common, False)
+
+    def clip_times(a, a_min=None, a_max=None, out=None):
+        clipped = upper(lower(a.astype(result), a_min), a_max)
+        return _delivered(clipped, out)
+
+    return clip_times
+
+
+def _time_bound(bound, common, lower):
+    """The function ``(values, bound)`` applying one bound of ``clip`` of time values: NumPy's
+    ``maximum`` (``lower``) or ``minimum``, NaT winning; none for None."""
+    if not _given(bound):
+
+        def unbounded(values, bound):
+            return values
+
+        return unbounded
+    if isinstance(types.unliteral(bound), types.Integer):
+        as_time = scalar_maker(common)
+    else:
+
+        def as_time(x):
+            return x
+
+    if lower:
+
+        def at_least(values, bound):
+            return np.maximum(values, as_time(bound))
+
+        return at_least
+
+    def at_most(values, bound):
+        return np.minimum(values, as_time(bound))
+
+    return at_most
 
 
 overload(np.clip)(clip_typing)
@@ -528,10 +592,19 @@ def _strong_type(ty):
 
 
 def _check_time_diff(a, n, prepend, append):
-    """What ``np.diff`` of time values takes: no ``prepend``/``append``; for datetimes, whose
-    differences are timedeltas, no constant ``n=0`` (whose result would be the datetimes)."""
-    if _given(prepend) or _given(append):
-        raise CallRefused("`prepend=`/`append=` of `diff()` of datetime64 or timedelta64 values are not supported yet", unsupported=True)
+    """What ``np.diff`` of time values takes: ``prepend``/``append`` of the same kind (or, for
+    timedeltas, integers: counts, as NumPy joins them); for datetimes, whose differences are
+    timedeltas, no constant ``n=0`` (whose result would be the datetimes)."""
+    kind = type(a.dtype)
+    for end in (prepend, append):
+        if not _given(end):
+            continue
+        values = end.dtype if isinstance(end, types.Array) else types.unliteral(end)
+        if type(values) is kind or (kind is types.NPTimedelta and isinstance(values, types.Integer)):
+            continue
+        if is_time(values) or isinstance(values, types.Integer):
+            raise CallRefused(f"`diff()` of `{a.dtype}` values cannot join `{end}` values: NumPy has no common type for them")
+        raise CallRefused(f"`prepend=`/`append=` of `diff()` of `{a.dtype}` values must be {'datetime64' if kind is types.NPDatetime else 'timedelta64 or integer'} values or arrays of them, not `{end}`")
     constant_n = n.literal_value if isinstance(n, types.IntegerLiteral) else (n if isinstance(n, int) else None)
     if isinstance(a.dtype, types.NPDatetime) and constant_n == 0:
         raise CallRefused("`diff(n=0)` of datetimes is the datetimes themselves", hint="the differences of datetimes are timedeltas: use the array itself")
@@ -553,9 +626,13 @@ def diff_typing(a, n=1, axis=-1, prepend=None, append=None):
     k = _normalised_axis("diff", _constant("diff", "axis", axis), ndim)
     ends = [e for e in (prepend, append) if _given(e)]
     for end in ends:
-        if not _numeric(end) or (isinstance(end, types.Array) and end.ndim not in (0, ndim)):
+        if not (_numeric(end) or times) or (isinstance(end, types.Array) and end.ndim not in (0, ndim)):
             raise CallRefused(f"`prepend=`/`append=` of `diff()` must be numbers or arrays of {ndim} dimensions")
-    joined_type = element_of(np.result_type(*(_strong_type(t) for t in (a, *ends))))
+    try:
+        joined_type = element_of(np.result_type(*(_strong_type(t) for t in (a, *ends))))
+    except TypeError as e:
+        # Time units without a common one (months and hours).
+        raise CallRefused(f"`diff()`: {e}") from None
     boolean = joined_type is np.bool_
     has_prepend, has_append = _given(prepend), _given(append)
     prepend_array = isinstance(prepend, types.Array) and prepend.ndim > 0

@@ -7,7 +7,9 @@ whole array). Each reduces the whole array, or along ``axis=``: an integer or (e
 with NumPy's ``AxisError`` when out of range and ``ValueError`` when repeated (raised when the
 call runs); with ``keepdims=``, ``dtype=``, ``initial=``, ``out=``, ``where=`` where NumPy has
 them. ``min``, ``max``, ``argmin``, ``argmax`` order complex numbers as NumPy does: by real
-part, then imaginary part, a NaN in either part winning.
+part, then imaginary part, a NaN in either part winning. ``sum``, ``mean`` and ``cumsum`` of
+timedeltas keep their unit (NaT propagating, as NumPy adds them); where NumPy has no loop (the
+sum of datetimes, products of time values) its ``TypeError`` is raised when the call runs.
 
 ``out=`` receives the result, cast as NumPy casts a reduction's output (``casting='unsafe'``:
 a complex result into a real ``out`` keeps the real part), and is what the call returns; its
@@ -34,7 +36,7 @@ from .. import types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import axis_error, compiler_builds, message_dim, message_shape, reduction_shape_error
-from .dtypes import is_time, numpy_type as _numpy_type
+from .dtypes import element_of, is_time, numpy_dtype, scalar_maker, numpy_type as _numpy_type
 
 
 def _number(a):
@@ -630,33 +632,50 @@ def _initial_value(name, initial):
 
 def _sum_or_product(name, multiply, compiler_builds_some):
     """``sum`` (``multiply`` False) or ``prod``: in NumPy's accumulator type (see
-    :func:`_accumulator`), starting from ``initial=`` (0 or 1 when not given), over the
-    elements ``where=`` selects. With ``compiler_builds_some``, the calls the compiler builds
-    are declined (see ``compiler_builds``)."""
+    :func:`_accumulator`; a timedelta's unit), starting from ``initial=`` (0 or 1 when not
+    given), over the elements ``where=`` selects; of datetimes, and ``prod`` of timedeltas,
+    NumPy's ``TypeError`` when the call runs. With ``compiler_builds_some``, the calls the
+    compiler builds are declined (see ``compiler_builds``)."""
     operation = "multiply" if multiply else "add"
 
     def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
-        if not _number(a):
+        times = _time_array(a)
+        if not (_number(a) or times):
             return None
         if compiler_builds_some and compiler_builds(name, a, axis, keepdims, out, initial, where):
             return None
+        if times and (multiply or isinstance(a.dtype, types.NPDatetime)):
+            # NumPy has no loop for these: its TypeError when the call runs.
+            message = _no_time_loop(operation, a)
+            ndim = a.ndim
+
+            def no_time_loop(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+                _reduced_dimensions(axis, ndim)
+                raise TypeError(message)
+
+            return no_time_loop
         spec = _Axis(name, a, axis, keepdims)
         has_out = _out_given(name, out)
         masked = _where_given(name, where)
-        acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
+        if times:
+            acc = _time_result(name, a, dtype, out)
+        else:
+            acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
         if isinstance(a.dtype, types.Complex) and not issubclass(acc, np.complexfloating):
             raise TypingError(f"`{name}()` of a complex array cannot be computed in `{acc.__name__}`: give a complex `dtype=`")
         has_initial = _initial_value(name, initial)
+        # `acc` makes the new arrays; `convert` the running values (a time dtype is no scalar type).
+        convert = scalar_maker(acc)
 
         def accumulate(flat, selected, start, step, n, start_value):
-            result = acc(start_value)
+            result = convert(start_value)
             for j in range(n):
                 if masked and not selected[start + j * step]:
                     continue
                 if multiply:
-                    result *= acc(flat[start + j * step])
+                    result *= convert(flat[start + j * step])
                 else:
-                    result += acc(flat[start + j * step])
+                    result += convert(flat[start + j * step])
             return result
 
         reduce = _reducer(name, operation, a, spec, accumulate, acc, out=out, where=where)
@@ -741,10 +760,74 @@ def _extreme(name, larger, skip_nans=False):
     return typing
 
 
+def _time_array(a):
+    return isinstance(a, types.Array) and is_time(a.dtype)
+
+
+def _no_time_loop(operation, a):
+    """NumPy's ``TypeError`` text for a ufunc ``operation`` with no loop for two operands of
+    ``a``'s time dtype (``add`` of datetimes)."""
+    dtype = numpy_dtype(a.dtype)
+    return f"ufunc '{operation}' cannot use operands with types {dtype!r} and {dtype!r}"
+
+
+def _time_result(name, a, dtype, out):
+    """The ``np.dtype`` a time reduction or accumulation of ``a`` computes in and gives: ``a``'s,
+    with ``out``'s unit when finer (NumPy's loop takes both); numbers for ``out=`` and a
+    ``dtype=`` are refused."""
+    if _given(dtype):
+        raise CallRefused(f"`{name}(dtype=...)` of datetime64 or timedelta64 values is not supported in compiled code", hint="leave `dtype=` out: the result keeps the array's unit", unsupported=True)
+    result = numpy_dtype(a.dtype)
+    if _given(out) and isinstance(out, types.Array):
+        if not isinstance(out.dtype, types.NPTimedelta):
+            raise CallRefused(f"`out=` of `{name}()` of `{a.dtype}` values must be an array of timedelta64 values, not of `{out.dtype}`")
+        result = np.result_type(result, numpy_dtype(out.dtype))
+    return element_of(result)
+
+
+def _time_mean(a, axis, dtype, out, keepdims, where):
+    """``mean`` of timedeltas: their sum (NaT when a NaT is summed) over their count, divided as
+    NumPy divides a timedelta by an integer (truncated; NaT for an empty lane). Of datetimes,
+    NumPy's ``TypeError`` when the call runs (it adds datetimes)."""
+    spec = _Axis("mean", a, axis, keepdims)
+    _out_given("mean", out)
+    masked = _where_given("mean", where)
+    result = _time_result("mean", a, dtype, out)
+    ndim = a.ndim
+    if isinstance(a.dtype, types.NPDatetime):
+        message = _no_time_loop("add", a)
+
+        def mean_of_datetimes(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
+            _reduced_dimensions(axis, ndim)
+            raise TypeError(message)
+
+        return mean_of_datetimes
+    convert = scalar_maker(result)
+
+    def lane_mean(flat, selected, start, step, n, extra):
+        total = convert(0)
+        count = 0
+        for j in range(n):
+            if masked and not selected[start + j * step]:
+                continue
+            total += convert(flat[start + j * step])
+            count += 1
+        return total / count
+
+    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True)
+
+    def mean_of_timedeltas(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
+        return reduce(a, axis, 0, out, where)
+
+    return mean_of_timedeltas
+
+
 def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
     """``mean`` for the calls the compiler does not build (see ``compiler_builds``): the sum of
     the elements ``where=`` selects, in NumPy's type (see :func:`_mean_type`), over their
-    count; NaN for an empty lane."""
+    count; NaN for an empty lane. Of time values, :func:`_time_mean`."""
+    if _time_array(a):
+        return _time_mean(a, axis, dtype, out, keepdims, where)
     if not _number(a) or compiler_builds("mean", a, axis, keepdims, out, None, where):
         return None
     spec = _Axis("mean", a, axis, keepdims)
@@ -1028,12 +1111,32 @@ def _accumulation_out_checker(a, spec, out):
 
 
 def _cumulative(name, multiply):
+    """``cumsum`` or ``cumprod`` (``multiply``), in NumPy's accumulator type (see
+    :func:`_accumulator`); ``cumsum`` of timedeltas in their unit (NaT from the first NaT on),
+    of datetimes (and ``cumprod`` of time values) NumPy's ``TypeError`` when the call runs."""
+    operation = "multiply" if multiply else "add"
+
     def typing(a, axis=None, dtype=None, out=None):
-        if not _number(a):
+        times = _time_array(a)
+        if not (_number(a) or times):
             return None
         spec = _Axis(name, a, axis, tuples=False)
         has_out = _out_given(name, out)
-        acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
+        if times:
+            acc = _time_result(name, a, dtype, out)
+            if multiply or isinstance(a.dtype, types.NPDatetime):
+                message = _no_time_loop(operation, a)
+                ndim = a.ndim
+
+                def no_time_loop(a, axis=None, dtype=None, out=None):
+                    _reduced_dimensions(axis, ndim)
+                    raise TypeError(message)
+
+                return no_time_loop
+        else:
+            acc = _accumulator(name, a.dtype, dtype, out if has_out else None)
+        # `acc` makes the new arrays; `convert` the running values (a time dtype is no scalar type).
+        convert = scalar_maker(acc)
         check_out = _accumulation_out_checker(a, spec, out)
         if has_out and out.ndim != (1 if spec.count is None else a.ndim):
             ndim = a.ndim
@@ -1054,14 +1157,14 @@ def _cumulative(name, multiply):
                 result = np.empty(flat.size, acc)
                 # The first element is taken as it is, not multiplied by 1: (1+0j) * (inf+0j)
                 # has a NaN imaginary part.
-                running = acc(0)
+                running = convert(0)
                 for i in range(flat.size):
                     if i == 0:
-                        running = acc(flat[0])
+                        running = convert(flat[0])
                     elif multiply:
-                        running *= acc(flat[i])
+                        running *= convert(flat[i])
                     else:
-                        running += acc(flat[i])
+                        running += convert(flat[i])
                     result[i] = running
                 if has_out:
                     _store(out, result)
@@ -1089,7 +1192,7 @@ def _cumulative(name, multiply):
             result = np.empty(a.shape, acc)
             result_flat = result.ravel()
             for f in range(flat.size):
-                v = acc(flat[f])
+                v = convert(flat[f])
                 if (f // inner) % n != 0:
                     if multiply:
                         v = result_flat[f - inner] * v

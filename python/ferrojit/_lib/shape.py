@@ -2011,6 +2011,8 @@ def insert(arr, obj, values, axis=None):
     _axis_argument("np.insert", axis, none_allowed=True)
     if not (_is_integer(obj) or isinstance(obj, types.Array) and isinstance(obj.dtype, types.Integer) and not isinstance(obj.dtype, types.Boolean)):
         raise CallRefused(f"`obj` of `np.insert()` must be an integer or an array of integers, not `{obj}`", hint="slices and boolean masks are not supported here in compiled code yet")
+    if not (isinstance(values, (*_NUMBER, types.NPDatetime, types.NPTimedelta, types.Array, types.BaseTuple, types.List))):
+        raise CallRefused(f"`values` of `np.insert()` must be numbers, datetime64 or timedelta64 values, or arrays or tuples of them, not `{values}`")
     ndim = max(arr.ndim, 1) if not _given(axis) else arr.ndim
     if not _given(axis):
 
