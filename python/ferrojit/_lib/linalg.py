@@ -1845,11 +1845,6 @@ def _per_matrix(value, a):
     return values.ravel()
 
 
-@register_jitable
-def _transposed_core(m, n):
-    return (n, m)
-
-
 @overload(np.linalg.pinv, any_layout=True)
 def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_RTOL):
     """NumPy 2's cutoff of the singular values: ``rcond`` times the largest, ``rcond``
@@ -1888,7 +1883,6 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_RTOL):
         # Each matrix's pseudo-inverse as one matrix's, with its own factor: rcond, rtol or None
         # (the precision-based cutoff).
         if rcond_kind != "none" or rtol_kind != "none":
-            factor = rcond if rcond_kind != "none" else rtol
             factors_of = _per_matrix
 
             def one(x, factor):
@@ -2382,7 +2376,9 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     divide_columns = _complex_by_real if complex_y and not complex_x else _real_by_real
     column_scales = _complex_column_scales if complex_x else _real_column_scales
     if complex_x:
-        from . import pymath  # noqa: F401  (cmath.sqrt in compiled code)
+        # `_complex_column_scales` calls cmath.sqrt, whose implementation (`pymath`) must be
+        # registered first: its lazy loading serves calls in user code, not this one.
+        from . import pymath  # noqa: F401
 
     def fit(x, y, deg, rcond, w):
         order = deg + 1
