@@ -148,8 +148,7 @@ def test_roots_of_a_matrix_raise_value_error():
 
 
 def fit_data(n, dtype, columns=None):
-    # Complex rows fit complex y to real x (complex x is refused: np.sqrt of complex arrays
-    # does not compile yet).
+    # Complex rows fit complex y to real x (complex x: `complex_fit_data`).
     x = np.linspace(-1, 2, n).astype(np.float64 if np.dtype(dtype).kind == "c" else dtype)
     shape = (n,) if columns is None else (n, columns)
     y = (np.cos(np.linspace(0, 3, n)).reshape(-1, 1) * np.arange(1, 1 + (columns or 1))).reshape(shape) + numbers(shape, np.float64, 47) * 0.01
@@ -247,9 +246,58 @@ def test_polyfit_errors(args, error, message):
         polyfit(*args)
 
 
-def test_polyfit_of_complex_x_is_refused_at_the_call():
-    with pytest.raises(ferrojit.errors.TypingError, match="complex"):
-        polyfit(np.arange(3.0) + 1j, np.arange(3.0), 1)
+def complex_fit_data(n, x_dtype, y_kind):
+    """Complex x on a spiral, and y of the kind: "real", "complex" (1-d), "columns" (2-d)."""
+    t = np.linspace(0, 2, n)
+    x = (t * np.exp(1j * t)).astype(x_dtype)
+    noise = numbers((n, 2), np.float64, 131) * 0.01
+    y = {"real": np.cos(t) + noise[:, 0], "complex": np.cos(t) + 1j * np.sin(2 * t) + noise[:, 0], "columns": np.stack([np.cos(t), t * t], axis=1) + 0.5j + noise}[y_kind]
+    return x, y
+
+
+def check_close(got, want):
+    """Complex fits take square roots of complex sums and divide by them, which ferrojit does
+    by other algorithms than NumPy's loops: the coefficients agree within a few ulps."""
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want)
+        for g, w in zip(got, want):
+            check_close(g, w)
+    elif isinstance(want, np.ndarray):
+        assert isinstance(got, np.ndarray) and got.dtype == want.dtype and got.shape == want.shape, (got.dtype, want.dtype, got.shape, want.shape)
+        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-12)
+    else:
+        assert got == want or abs(got - want) <= 1e-15 * abs(want)
+
+
+@pytest.mark.parametrize("x_dtype", [np.complex128, np.complex64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("y_kind", ["real", "complex", "columns"])
+@pytest.mark.parametrize("n, deg", [(10, 2), (6, 3), (4, 0), (5, 4)], ids=str)
+@pytest.mark.parametrize(
+    "func, numpy_kwargs",
+    [(polyfit, {}), (polyfit_full, {"full": True}), (polyfit_cov, {"cov": True}), (polyfit_cov_unscaled, {"cov": "unscaled"})],
+    ids=["plain", "full", "cov", "cov-unscaled"],
+)
+def test_polyfit_of_complex_x(x_dtype, y_kind, n, deg, func, numpy_kwargs):
+    x, y = complex_fit_data(n, x_dtype, y_kind)
+    try:
+        with _no_check():
+            want = np.polyfit(x, y, deg, **numpy_kwargs)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=str(error)):
+            func(x, y, deg)
+        return
+    got = func(x, y, deg)
+    if numpy_kwargs.get("full"):
+        # The rank is an int here (NumPy: a NumPy int32), as lstsq's.
+        got, want = got[:2] + got[3:], want[:2] + want[3:]
+    check_close(got, want)
+
+
+@pytest.mark.parametrize("y_kind", ["real", "complex"])
+def test_polyfit_of_complex_x_weighted(y_kind):
+    x, y = complex_fit_data(9, np.complex128, y_kind)
+    w = np.linspace(1, 2, 9)
+    check_close(polyfit_weighted(x, y, 2, w), np.polyfit(x, y, 2, w=w))
 
 
 def test_polyfit_weights_of_another_length():
@@ -264,7 +312,9 @@ def test_polyfit_weights_of_another_length():
 def everything(a, p, x, y):
     w, v = np.linalg.eig(a)
     c, cov = np.polyfit(x, y, 2, cov=True)
-    return w.sum() + v.sum() + np.linalg.eigvals(a).sum() + np.roots(p).sum() + c.sum() + cov.sum()
+    complex_c, complex_cov = np.polyfit(x + 0.5j * x, y, 2, cov=True)
+    total = complex_c.sum() + complex_cov.sum()
+    return w.sum() + v.sum() + np.linalg.eigvals(a).sum() + np.roots(p).sum() + c.sum() + cov.sum() + total
 
 
 def test_nothing_leaks():

@@ -1,10 +1,13 @@
 """Matrix products (`@`, `np.matmul`, `np.dot`) and norms against NumPy (see linalg_cases.py)."""
 
 
+import gc
+
 import numpy as np
 import pytest
 
 import ferrojit
+from ferrojit import _native
 from ferrojit.errors import TypingError
 
 from linalg_cases import (
@@ -57,15 +60,94 @@ def test_dot_of_a_scalar_scales():
     check_same(dot(3, a), np.dot(3, a), exact=True)
 
 
-@pytest.mark.parametrize("func", [matmul_operator, dot], ids=["operator", "np.dot"])
 @pytest.mark.parametrize("shapes", [((3, 4), (3, 4)), ((4,), (5,)), ((2, 3), (4,))], ids=str)
-def test_mismatched_products_raise_value_error(func, shapes):
+def test_mismatched_products_raise_value_error(shapes):
     a, b = numbers(shapes[0], np.float64), numbers(shapes[1], np.float64)
     with pytest.raises(ValueError) as numpy_error:
         np.matmul(a, b)
     with pytest.raises(ValueError, match="mismatch in its core dimension 0") as error:
-        func(a, b)
+        matmul_operator(a, b)
     assert str(numpy_error.value).startswith(str(error.value))
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [((3, 4), (3, 4)), ((4,), (5,)), ((2, 3), (4,)), ((2, 3, 4), (5, 6)), ((4,), (2, 5, 6)), ((2, 3, 4), (2, 5, 6)), ((2, 3), (3, 4, 2)), ((2, 2, 3), (4,))],
+    ids=str,
+)
+def test_mismatched_dots_raise_numpy_s_value_error(shapes):
+    """np.dot's own message, naming the shapes and the summed axes."""
+    a, b = numbers(shapes[0], np.float64), numbers(shapes[1], np.float64)
+    with pytest.raises(ValueError) as numpy_error:
+        np.dot(a, b)
+    with pytest.raises(ValueError) as error:
+        dot(a, b)
+    assert str(error.value) == str(numpy_error.value)
+
+
+# np.dot of N-d operands: sum over a's last axis and b's second-to-last (its only one when 1-d).
+ND_DOT_SHAPES = [
+    ((2, 3, 4), (4, 5)),
+    ((2, 3, 4), (3, 4, 5)),
+    ((2, 3, 4), (2, 2, 4, 3)),
+    ((4,), (2, 4, 5)),
+    ((2, 3, 4), (4,)),
+    ((3, 4), (2, 4, 5)),
+    ((2, 1, 3, 4), (1, 4, 2)),
+    ((0, 3, 4), (4, 2)),
+    ((2, 3, 0), (2, 0, 3)),
+    ((2, 3, 4), (0, 4, 5)),
+    ((2, 2, 3), (3, 0)),
+    ((1, 1, 1), (1, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shapes", ND_DOT_SHAPES, ids=str)
+@pytest.mark.parametrize("layout", ["C", "F", "reversed"])
+def test_dot_of_n_dimensional_arrays(dtype, shapes, layout):
+    a = laid_out(numbers(shapes[0], dtype, 7), layout)
+    b = laid_out(numbers(shapes[1], dtype, 8), layout)
+    # NumPy sums each element with BLAS's `?dot`, ferrojit makes one `?gemm` product of the
+    # operands as matrices: the same sums, associated differently (within a few ulps). Integer
+    # and boolean sums are exact.
+    check_same(dot(a, b), np.dot(a, b), exact=np.dtype(dtype).kind in "biu")
+
+
+@pytest.mark.parametrize("left, right", [(np.float32, np.float64), (np.int32, np.float32), (np.int64, np.complex64), (np.bool_, np.int8), (np.uint8, np.int8)], ids=str)
+def test_dot_of_n_dimensional_arrays_promotes_as_numpy(left, right):
+    a, b = numbers((2, 3, 4), left, 9), numbers((3, 4, 2), right, 10)
+    check_same(dot(a, b), np.dot(a, b), exact=np.result_type(left, right).kind in "biu")
+
+
+@pytest.mark.parametrize("shapes", [((), (3, 4)), ((2, 3, 4), ()), ((), ())], ids=str)
+def test_dot_of_a_zero_dimensional_array_scales(shapes):
+    a, b = numbers(shapes[0], np.float64, 11), numbers(shapes[1], np.float64, 12)
+    want = np.dot(a, b)
+    got = dot(a, b)
+    np.testing.assert_array_equal(got, want)
+    assert np.asarray(got).shape == np.shape(want)
+
+
+@ferrojit.njit
+def n_dimensional_dots(a, b, c):
+    return np.dot(a, b).sum() + np.dot(c, b).sum() + np.dot(a, c).sum()
+
+
+def test_n_dimensional_dots_leak_nothing():
+    a, b, c = numbers((2, 3, 4), np.float64, 13), numbers((2, 4, 5), np.float64, 14), numbers((4,), np.float64, 15)
+    wrong = numbers((2, 5, 5), np.float64, 16)
+    n_dimensional_dots(a, b, c)
+    with pytest.raises(ValueError):
+        n_dimensional_dots(a, wrong, c)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(2000):
+        n_dimensional_dots(a, b, c)
+        with pytest.raises(ValueError, match="not aligned"):
+            n_dimensional_dots(a, wrong, c)
+    gc.collect()
+    assert _native.live_allocations() == live
 
 
 STACKED_SHAPES = [((2, 3, 4), (2, 4, 5)), ((2, 3, 4, 5), (2, 3, 5, 2)), ((2, 3, 4), (4, 2)), ((3, 4), (2, 4, 5)), ((0, 3, 4), (0, 4, 2)), ((2, 0, 4), (2, 4, 3))]

@@ -266,3 +266,173 @@ def test_nothing_leaks():
             everything(singular, spd, b)
     gc.collect()
     assert _native.live_allocations() == live
+
+
+@ferrojit.njit
+def pinv_rcond(a, rcond):
+    return np.linalg.pinv(a, rcond)
+
+
+@ferrojit.njit
+def pinv_rtol(a, rtol):
+    return np.linalg.pinv(a, rtol=rtol)
+
+
+@ferrojit.njit
+def pinv_hermitian_rcond(a, rcond):
+    return np.linalg.pinv(a, rcond, True)
+
+
+@ferrojit.njit
+def pinv_rtol_none(a, _):
+    return np.linalg.pinv(a, rtol=None)
+
+
+@ferrojit.njit
+def matrix_rank_tol(a, tol):
+    return np.linalg.matrix_rank(a, tol)
+
+
+@ferrojit.njit
+def matrix_rank_rtol(a, rtol):
+    return np.linalg.matrix_rank(a, rtol=rtol)
+
+
+@ferrojit.njit
+def matrix_rank_hermitian_tol(a, tol):
+    return np.linalg.matrix_rank(a, tol, True)
+
+
+@ferrojit.njit
+def matrix_rank_hermitian_rtol(a, rtol):
+    return np.linalg.matrix_rank(a, None, True, rtol=rtol)
+
+
+# (compiled function, NumPy's call, whether the matrices are Hermitian, the scale of the
+# tolerances: relative ones (rcond, rtol) up to 0.6, absolute ones (tol) up to 3).
+TOLERANCE_FUNCTIONS = [
+    (pinv_rcond, lambda a, t: np.linalg.pinv(a, t), False, 0.6),
+    (pinv_rtol, lambda a, t: np.linalg.pinv(a, rtol=t), False, 0.6),
+    (pinv_hermitian_rcond, lambda a, t: np.linalg.pinv(a, t, True), True, 0.6),
+    (pinv_rtol_none, lambda a, t: np.linalg.pinv(a, rtol=None), False, 0.6),
+    (matrix_rank_tol, lambda a, t: np.linalg.matrix_rank(a, t), False, 3.0),
+    (matrix_rank_rtol, lambda a, t: np.linalg.matrix_rank(a, rtol=t), False, 0.6),
+    (matrix_rank_hermitian_tol, lambda a, t: np.linalg.matrix_rank(a, t, True), True, 3.0),
+    (matrix_rank_hermitian_rtol, lambda a, t: np.linalg.matrix_rank(a, None, True, rtol=t), True, 0.6),
+]
+
+# How a row gives its tolerance: a number, one per matrix (an array of the stack's leading
+# shape), or an array that broadcasts to it.
+TOLERANCE_FORMS = ["number", "per-matrix", "broadcast", "integer"]
+
+
+def tolerance(form, shape, scale):
+    lead = shape[:-2]
+    rng = np.random.default_rng(113)
+    if form == "number":
+        return 0.3 * scale
+    if form == "integer":
+        return 0
+    if form == "per-matrix":
+        return rng.uniform(0, scale, lead)
+    return rng.uniform(0, scale, (1,) + lead[1:])
+
+
+# (function row, form, shape): Hermitian matrices are square, arrays of tolerances take stacks.
+TOLERANCE_CASES = [
+    (row, form, shape)
+    for row in TOLERANCE_FUNCTIONS
+    for form in TOLERANCE_FORMS
+    for shape in [(4, 3), (3, 3), (3, 4, 2), (2, 2, 3, 3), (0, 3, 2), (2, 3, 3), (2, 0, 0)]
+    if not (row[2] and shape[-1] != shape[-2]) and not (form in ("per-matrix", "broadcast") and len(shape) == 2)
+]
+
+
+@pytest.mark.parametrize("row, form, shape", TOLERANCE_CASES, ids=[f"{row[0].__name__}-{form}-{shape}" for row, form, shape in TOLERANCE_CASES])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128, np.int64], ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_pinv_and_matrix_rank_tolerances(row, form, shape, dtype, layout):
+    """NumPy 2's keywords: `rcond`, `rtol` (None: the precision-based cutoff) and `hermitian`
+    of pinv, `tol`, `rtol` and `hermitian` of matrix_rank, numbers or, for stacks, arrays
+    broadcast to the stack's leading shape; results to the bit."""
+    func, numpy_func, hermitian, scale = row
+    a = symmetric(shape, dtype) if hermitian else numbers(shape, dtype, 109)
+    if shape[-1] > 1 and shape[-2] > 0 and len(shape) > 2 and shape[0] > 0:
+        a[0, ..., 1] = a[0, ..., 0]  # a rank-deficient matrix in the stack
+        if hermitian:
+            a[0, ..., 1, :] = a[0, ..., 0, :]
+    a = laid_out(a, layout)
+    t = tolerance(form, shape, scale)
+    try:
+        want = numpy_func(a, t)
+    except ValueError as error:
+        # NumPy's finfo of an integer type (`rtol=None` of an integer matrix).
+        with pytest.raises(ValueError, match=f"^{error}$"):
+            func(a, t)
+        return
+    if isinstance(want, np.ndarray) and want.dtype.kind in "iu" and func.__name__.startswith("pinv"):
+        want = want.astype(float)  # an empty integer stack's pseudo-inverse: float64 here
+    got = func(a, t)
+    if not isinstance(want, np.ndarray):
+        assert got == want and type(got) is int
+        return
+    check_same(got, want, exact=True)
+
+
+@ferrojit.njit
+def pinv_both(a):
+    return np.linalg.pinv(a, 0.1, rtol=0.2)
+
+
+@ferrojit.njit
+def matrix_rank_both(a):
+    return np.linalg.matrix_rank(a, 0.1, rtol=0.2)
+
+
+@pytest.mark.parametrize("func, numpy_func", [(pinv_both, lambda a: np.linalg.pinv(a, 0.1, rtol=0.2)), (matrix_rank_both, lambda a: np.linalg.matrix_rank(a, 0.1, rtol=0.2))], ids=["pinv", "matrix_rank"])
+@pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)], ids=str)
+def test_both_tolerances_given_raise_numpy_s_value_error(func, numpy_func, shape):
+    with pytest.raises(ValueError) as theirs:
+        numpy_func(np.ones(shape))
+    with pytest.raises(ValueError) as ours:
+        func(np.ones(shape))
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_tolerances_that_do_not_broadcast_to_the_stack_raise_value_error():
+    a = np.ones((2, 3, 3))
+    with pytest.raises(ValueError):
+        np.linalg.pinv(a, np.ones(3) * 0.1)
+    with pytest.raises(ValueError, match="broadcast"):
+        pinv_rcond(a, np.ones(3) * 0.1)
+    # NumPy's matrix_rank would give a (3, 2) result; compiled code keeps the stack's shape.
+    with pytest.raises(ValueError, match="broadcast"):
+        matrix_rank_tol(a, np.ones((3, 1)))
+
+
+@pytest.mark.parametrize("func", [pinv_rcond, matrix_rank_tol], ids=lambda f: f.__name__)
+def test_an_array_of_tolerances_for_one_matrix_is_refused_at_the_call(func):
+    with pytest.raises(ferrojit.errors.TypingError, match="a real number or None"):
+        func(np.eye(3), np.ones(1))
+
+
+@ferrojit.njit
+def tolerances_everywhere(a, t):
+    return np.linalg.pinv(a, t).sum() + np.linalg.pinv(a, rtol=t).sum() + np.linalg.pinv(a, rtol=None).sum() + np.linalg.matrix_rank(a, t).sum() + np.linalg.matrix_rank(a, rtol=t).sum()
+
+
+def test_tolerances_leak_nothing():
+    a, t, wrong = numbers((3, 4, 4), np.float64, 127), np.full(3, 0.2), np.full(4, 0.2)
+    tolerances_everywhere(a, t)
+    with pytest.raises(ValueError):
+        tolerances_everywhere(a, wrong)
+    gc.collect()
+    live = _native.live_allocations()
+    for _ in range(1000):
+        tolerances_everywhere(a, t)
+        with pytest.raises(ValueError, match="broadcast"):
+            tolerances_everywhere(a, wrong)
+        with pytest.raises(ValueError, match="can't be both set"):
+            pinv_both(a)
+    gc.collect()
+    assert _native.live_allocations() == live

@@ -1,7 +1,9 @@
 """np.random.default_rng Generators in compiled code: created inside (`default_rng(seed)`) or
 passed in, their streams are NumPy's PCG64 streams bit for bit for the same seed and the same
 calls (whole streams compared with exact equality), with NumPy's result dtypes, shapes and
-parameter errors; a Generator passed in continues in Python where compiled code stopped.
+parameter errors; a Generator passed in continues in Python where compiled code stopped, and a
+Generator returned comes back as a `np.random.Generator` (the one passed in, when it is) whose
+stream goes on as NumPy's.
 
 Each row's call is compiled from a small module written for the test (a call per method, as a
 user writes it), and run by NumPy's own Generator for comparison."""
@@ -33,6 +35,10 @@ INT32_HIGHS12, BIG12, MINUS5_12, VERY_NEGATIVE12 = (INTS12 + 1).astype(np.int32)
 UINT64_12, INT_LOCS = INTS12.astype(np.uint64), LOCS.astype(np.int64)
 # Bounds beyond int64's range, as uint64 values.
 UINT64_MAX, UINT64_2_63, UINT64_2_63_5 = np.uint64(2**64 - 1), np.uint64(2**63), np.uint64(2**63 + 5)
+# Arrays of uint64 bounds, some beyond int64's range.
+UINT64_HIGHS12 = (INTS12 + 1).astype(np.uint64)
+UINT64_BIG_LOWS = np.array([2**63, 2**64 - 2, 2**63 + 5, 0, 7, 2**62], np.uint64)
+UINT64_BIG_HIGHS = np.array([2**63 + 9, 2**64 - 1, 2**64 - 1, 2**63, 8, 2**63 + 2**62], np.uint64)
 INTS60_3D = np.arange(60).reshape(3, 4, 5)
 LAMS, NS, PS, SHAPES = np.array([0.5, 3.0, 12.0, 150.0]), np.array([5, 50, 500]), np.array([0.1, 0.5, 0.95]), np.array([0.3, 1.0, 4.0])
 NAN_LAMS, NEGATIVE_LAMS, BAD_PS, NEGATIVE_NS = np.array([1.0, np.nan]), np.array([1.0, -2.0]), np.array([0.5, 1.5]), np.array([3, -1, 2])
@@ -61,6 +67,10 @@ SCALAR_CALLS = [
     "binomial(7, 1.0)", "binomial(100000, 0.5)", "binomial(60, 0.5)",
     "geometric(0.1)", "geometric(0.01)", "geometric(1 / 3)", "geometric(0.5)", "geometric(1.0)", "geometric(1e-300)",
     "triangular(0.0, 0.5, 1.0)", "triangular(-2, 3, 7)", "triangular(0.0, 0.0, 1.0)", "triangular(0.0, 1.0, 1.0)",
+    # NumPy's float32 gamma (`random_standard_gamma_f`, its parameter taken as a float32).
+    "standard_gamma(0.5, dtype=np.float32)", "standard_gamma(1.0, dtype=np.float32)", "standard_gamma(3.0, dtype=np.float32)",
+    "standard_gamma(0.0, dtype=np.float32)", "standard_gamma(1e-3, dtype=np.float32)", "standard_gamma(1e6, dtype=np.float32)",
+    "standard_gamma(0.3, None, np.float32)", "standard_gamma(1 + 1e-9, dtype=np.float32)", "standard_gamma(0.9999999, dtype=np.float32)",
 ]
 
 # Calls with `size=` or shuffling arrays, made once after seeding; a draw after each checks
@@ -101,6 +111,15 @@ ARRAY_CALLS = [
     "binomial(NS, 0.3, (2, 3))", "binomial(10, PS)", "geometric(PS)",
     "triangular(0.0, 0.25, 1.0, 9)", "triangular(-1, 0, 2, (2, 3))", "triangular(LOCS - 10.0, LOCS, 10.0)",
     "triangular(-10.0, LOCS, HIGHS + 10.0, (4, 2, 3))", "triangular(0.0, 0.5, 1.0, 0)",
+    # float32 gammas, and arrays of uint64 bounds (some beyond int64's range).
+    "standard_gamma(2.0, (3, 4), np.float32)", "standard_gamma(0.4, 7, dtype=np.float32)", "standard_gamma(SHAPES, dtype=np.float32)",
+    "standard_gamma(SHAPES, (2, 3), np.float32)", "standard_gamma(SHAPES.astype(np.float32), dtype=np.float32)", "standard_gamma(3.0, 0, np.float32)",
+    "standard_gamma(LAMS, dtype=np.float32)", "standard_gamma(0.8, 20001, np.float32)",
+    "integers(UINT64_HIGHS12)", "integers(UINT64_12, UINT64_HIGHS12, dtype=np.uint64)", "integers(UINT64_BIG_LOWS, UINT64_BIG_HIGHS, dtype=np.uint64)",
+    "integers(UINT64_BIG_LOWS, UINT64_BIG_HIGHS, dtype=np.uint64, endpoint=True)", "integers(UINT64_BIG_HIGHS, dtype=np.uint64)",
+    "integers(0, UINT64_BIG_HIGHS, (3, 6), np.uint64)", "integers(UINT64_12, 300, dtype=np.uint16)", "integers(INTS12, UINT64_HIGHS12, dtype=np.int8)",
+    "integers(UINT64_2_63, UINT64_BIG_HIGHS[:3], dtype=np.uint64)", "integers(UINT64_12, UINT64_MAX, dtype=np.uint64, endpoint=True)",
+    "integers(NEGATIVE12, UINT64_HIGHS12)", "integers(UINT64_12.reshape(3, 4), 2**40, (2, 3, 4))", "integers(UINT64_BIG_LOWS, UINT64_BIG_HIGHS, 0, np.uint64)",
     # Arrays filled by the runtime in one call.
     "random(20001)", "random(20001, dtype=np.float32)", "uniform(-2.0, 3.0, 20001)", "normal(1.0, 2.0, (3, 6667))",
     "exponential(2.0, 20001)", "integers(0, 1000, 20001)", "integers(-5, 5, 20001, dtype=np.int8)",
@@ -450,6 +469,24 @@ def standard_exponential_into_float32(seed, out):
     return rng.standard_exponential(dtype=np.float32, out=out), rng.random()
 
 
+@ferrojit.njit
+def standard_gamma_into(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_gamma(2.0, out=out), rng.random()
+
+
+@ferrojit.njit
+def standard_gamma_into_float32(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_gamma(0.5, dtype=np.float32, out=out), rng.random()
+
+
+@ferrojit.njit
+def standard_gamma_of_shapes_into_float32(seed, out):
+    rng = np.random.default_rng(seed)
+    return rng.standard_gamma(SHAPES, (2, 3), np.float32, out), rng.random()
+
+
 # (compiled function, NumPy's call on a Generator `rng` and the array `out`, the array given).
 OUT_CALLS = [
     (random_into, "random(out=out)", np.zeros(7)),
@@ -469,6 +506,18 @@ OUT_CALLS = [
     (random_into_sized, "random((2, 3), out=out)", np.zeros(6)),
     (random_into_float32, "random(out.shape, np.float32, out)", np.zeros(3)),
     (standard_normal_into, "standard_normal(out=out)", np.zeros((4, 6))[:, :5]),
+    (standard_gamma_into, "standard_gamma(2.0, out=out)", np.zeros((3, 4))),
+    (standard_gamma_into, "standard_gamma(2.0, out=out)", np.zeros(0)),
+    (standard_gamma_into_float32, "standard_gamma(0.5, dtype=np.float32, out=out)", np.zeros(9, np.float32)),
+    (standard_gamma_of_shapes_into_float32, "standard_gamma(SHAPES, (2, 3), np.float32, out)", np.zeros((2, 3), np.float32)),
+    # NumPy's errors: a distribution with parameters fills only C-ordered arrays.
+    (standard_gamma_into, "standard_gamma(2.0, out=out)", np.zeros((3, 4), order="F")),
+    (standard_gamma_into, "standard_gamma(2.0, out=out)", np.zeros(8)[::2]),
+    (standard_gamma_into, "standard_gamma(2.0, out=out)", np.zeros(3, np.float32)),
+    (standard_gamma_into_float32, "standard_gamma(0.5, dtype=np.float32, out=out)", np.zeros(3)),
+    (standard_gamma_into_float32, "standard_gamma(0.5, dtype=np.float32, out=out)", np.zeros((2, 2), np.float32, order="F")),
+    (standard_gamma_of_shapes_into_float32, "standard_gamma(SHAPES, (2, 3), np.float32, out)", np.zeros((3, 2), np.float32)),
+    (standard_gamma_of_shapes_into_float32, "standard_gamma(SHAPES, (2, 3), np.float32, out)", np.zeros((2, 3))),
 ]
 
 
@@ -479,7 +528,7 @@ def test_out_is_filled_as_numpy_fills_it(compiled, call, given):
     out, theirs = (given.copy(order="K"), given.copy(order="K")) if contiguous else (given, given)
     rng = np.random.default_rng(11)
     try:
-        expected = eval(f"rng.{call}", {"rng": rng, "np": np, "out": theirs})
+        expected = eval(f"rng.{call}", {"rng": rng, "np": np, "out": theirs, "SHAPES": SHAPES})
     except Exception as error:
         with pytest.raises(type(error)) as ours:
             compiled(11, out)
@@ -519,6 +568,11 @@ ERROR_CALLS = [
     "choice(5, p=P5_NEGATIVE)", "choice(5, p=P5_NAN)", "choice(5, 4, replace=False, p=P5_WITH_ZEROS)", "choice(5, p=SCALES)",
     "triangular(1.0, 0.5, 2.0)", "triangular(0.0, 2.0, 1.0)", "triangular(1.0, 1.0, 1.0)", "triangular(LOCS, LOCS - 1.0, 10.0)",
     "triangular(LOCS, LOCS, LOCS)", "choice(INTS12.reshape(3, 4), axis=2)", "choice(INTS12, axis=-2)",
+    "standard_gamma(-1.0, dtype=np.float32)", "standard_gamma(-1e-50, dtype=np.float32)", "standard_gamma(NEGATIVE_SCALES, dtype=np.float32)",
+    "standard_gamma(-1e-50)", "integers(UINT64_12)", "integers(UINT64_BIG_HIGHS, UINT64_BIG_LOWS, dtype=np.uint64)",
+    "integers(UINT64_BIG_HIGHS, UINT64_BIG_LOWS, dtype=np.uint64, endpoint=True)", "integers(UINT64_BIG_LOWS)",
+    "integers(MINUS5_12, UINT64_HIGHS12, dtype=np.uint64)", "integers(UINT64_12, 300, dtype=np.uint8)", "integers(UINT64_BIG_LOWS, dtype=np.int32)",
+    "integers(1, UINT64_12, endpoint=True, dtype=np.uint64)", "integers(UINT64_12, 0, dtype=np.uint64)",
 ]
 
 
@@ -548,7 +602,7 @@ REFUSED_CALLS = [
     ("random(dtype=np.int64)", "`dtype=` of `Generator.random()` must be one of float64, float32"),
     ("integers(0, 10, dtype=np.float64)", "`dtype=` of `Generator.integers()` must be one of int64"),
     ("integers(LOCS)", "`low` of `Generator.integers()` must be an integer or an array of integers in compiled code"),
-    ("integers(UINT64_12)", "`low` of `Generator.integers()` as a uint64 array is not supported"),
+    ("integers(np.zeros((), np.int64))", "`low` of `Generator.integers()` must be an integer or an array of integers in compiled code"),
     ("normal(np.zeros(3, np.complex128))", "`loc` of `Generator.normal()` must hold real numbers"),
     ("random(size=1.5)", "`size=` of `Generator.random()` must be None, an integer or a tuple of integers"),
     ("choice(np.zeros(()))", "`a` of `Generator.choice()` must be an integer or an array of at least one dimension"),
@@ -582,7 +636,25 @@ def make_generator_arrays(n, a, p):
         rng.gamma(2.0, 1.0, n), rng.beta(a + 1.0, 0.5), rng.poisson(3.0, (n, 2)), rng.binomial(10, 0.5, n), rng.geometric(0.3, n),
         rng.laplace(a), rng.standard_t(3.0, n), rng.triangular(0.0, 0.5, 1.0, n), rng.triangular(a - 1.0, a, a + 1.0, (2, a.size)),
         rng.choice(a.reshape(2, 3), 2, axis=1), rng.choice(a.reshape(2, 3), axis=-1),
+        rng.standard_gamma(2.0, n, np.float32), rng.standard_gamma(a, dtype=np.float32), rng.standard_gamma(0.5, out=np.empty(n)),
+        rng.standard_gamma(a, (2, a.size), np.float32, np.empty((2, a.size), np.float32)),
+        rng.integers(UINT64_BIG_LOWS, UINT64_BIG_HIGHS, dtype=np.uint64), rng.integers(0, UINT64_HIGHS12, (n, 12), np.uint8),
     )
+
+
+@ferrojit.njit
+def return_generators(rng, n):
+    # The Generator passed in comes back as itself, a new one as a new np.random.Generator.
+    rng.random(n)
+    return rng, np.random.default_rng(n), [np.random.default_rng(rng), np.random.default_rng(n + 1)]
+
+
+@ferrojit.njit
+def fail_with_uint64_bounds(n):
+    rng = np.random.default_rng(n)
+    kept = rng.standard_gamma(2.0, n, np.float32)
+    # Raises after the library made the bounds' arrays.
+    return kept, rng.integers(UINT64_BIG_HIGHS, UINT64_BIG_LOWS, dtype=np.uint64)
 
 
 @ferrojit.njit
@@ -609,6 +681,9 @@ def test_generator_arrays_and_states_are_freed():
         fail_after_allocating(5)
     with pytest.raises(ValueError):
         fail_after_broadcasting(LOCS, 3)
+    return_generators(passed, 3)
+    with pytest.raises(ValueError):
+        fail_with_uint64_bounds(3)
     gc.collect()
     live = _native.live_allocations()
     for _ in range(1000):
@@ -618,9 +693,100 @@ def test_generator_arrays_and_states_are_freed():
             fail_after_allocating(5)
         with pytest.raises(ValueError):
             fail_after_broadcasting(LOCS, 3)
-    del results
+        generators = return_generators(passed, 3)
+        with pytest.raises(ValueError):
+            fail_with_uint64_bounds(3)
+    del results, generators
     gc.collect()
     assert _native.live_allocations() == live
+
+
+@ferrojit.njit
+def seeded_generator(seed, n):
+    rng = np.random.default_rng(seed)
+    rng.standard_normal(n)
+    rng.random(dtype=np.float32)  # keeps half a word (`has_uint32`)
+    return rng
+
+
+@ferrojit.njit
+def generator_and_draw(seed):
+    rng = np.random.default_rng(seed)
+    return rng, rng.random()
+
+
+@ferrojit.njit
+def advanced(rng, n):
+    rng.integers(0, 10, n)
+    return rng
+
+
+@ferrojit.njit
+def advanced_in_a_tuple(rng, n):
+    rng.standard_gamma(0.5, n)
+    return (n, rng)
+
+
+@ferrojit.njit
+def passed_on_and_new(rng):
+    return np.random.default_rng(rng), np.random.default_rng(), [np.random.default_rng(1), np.random.default_rng(2)]
+
+
+def _numpy_generator(seed, n):
+    rng = np.random.default_rng(seed)
+    rng.standard_normal(n)
+    rng.random(dtype=np.float32)
+    return rng
+
+
+# (description, a call returning (ours, NumPy's) Generators: ours is a result of compiled code).
+RETURNED_GENERATORS = [
+    ("made-inside", lambda: (seeded_generator(7, 5), _numpy_generator(7, 5))),
+    ("made-inside-no-draws", lambda: (seeded_generator(0, 0), _numpy_generator(0, 0))),
+    ("made-inside-big-seed", lambda: (seeded_generator(2**63 - 1, 3), _numpy_generator(2**63 - 1, 3))),
+    ("with-a-draw", lambda: (generator_and_draw(11)[0], (lambda r: (r.random(), r)[1])(np.random.default_rng(11)))),
+    ("in-a-list", lambda: (passed_on_and_new(np.random.default_rng(3))[2][1], np.random.default_rng(2))),
+]
+
+
+@pytest.mark.parametrize("make", [m for _, m in RETURNED_GENERATORS], ids=[d for d, _ in RETURNED_GENERATORS])
+def test_a_returned_generator_is_a_numpy_generator_that_goes_on(make):
+    ours, theirs = make()
+    assert type(ours) is np.random.Generator and type(ours.bit_generator) is np.random.PCG64
+    assert ours.bit_generator.state == theirs.bit_generator.state
+    # The whole stream goes on as NumPy's: the kept half word first, then every kind of draw.
+    got = (ours.random(dtype=np.float32), ours.random(1000), ours.integers(0, 2**40, 100), ours.standard_normal(100))
+    expected = (theirs.random(dtype=np.float32), theirs.random(1000), theirs.integers(0, 2**40, 100), theirs.standard_normal(100))
+    assert all(np.asarray(a).tobytes() == np.asarray(b).tobytes() for a, b in zip(got, expected))
+
+
+# (compiled function, its arguments after the Generator, the position of the Generator in its
+# result, NumPy's draws of the call on the same Generator).
+PASSED_AND_RETURNED = [
+    (advanced, (5,), None, lambda r: r.integers(0, 10, 5)),
+    (advanced_in_a_tuple, (4,), 1, lambda r: r.standard_gamma(0.5, 4)),
+    (passed_on_and_new, (), 0, lambda r: None),
+]
+
+
+@pytest.mark.parametrize("func, args, at, numpy_draws", PASSED_AND_RETURNED, ids=[f.__name__ for f, *_ in PASSED_AND_RETURNED])
+def test_a_generator_passed_in_and_returned_is_the_same_object(func, args, at, numpy_draws):
+    ours, theirs = np.random.default_rng(17), np.random.default_rng(17)
+    result = func(ours, *args)
+    returned = result if at is None else result[at]
+    numpy_draws(theirs)
+    assert returned is ours
+    assert ours.bit_generator.state == theirs.bit_generator.state
+    assert ours.random(10).tobytes() == theirs.random(10).tobytes()
+
+
+def test_generators_made_inside_are_new_and_independent():
+    passed = np.random.default_rng(5)
+    same, fresh, (first, second) = passed_on_and_new(passed)
+    assert same is passed and fresh is not passed and first is not second
+    assert first.random() == np.random.default_rng(1).random() and second.random() == np.random.default_rng(2).random()
+    # Entropy-seeded: not the stream of the Generator passed in.
+    assert fresh.bit_generator.state != passed.bit_generator.state
 
 
 @ferrojit.jit

@@ -2,6 +2,12 @@
 //! a class is known to the compiler by a number ([`NamedTupleType::class`]), the address of
 //! the class object, which a registry here keeps alive for the rest of the process (so that
 //! the number never names another class), and maps back to the class when a result is boxed.
+//!
+//! A class may define `_ferrojit_box_(instance)`, a static method that turns a boxed instance
+//! into the Python object it stands for: ferrojit's library types a value of its own as a
+//! named tuple of such a class (a `np.random.Generator` is, in compiled code, a
+//! `PCG64Generator` holding its state array; `ferrojit/_lib/generator.py`), so that a result
+//! comes back as that object, not as its fields.
 
 use ferrojit_compiler::{ConstValue, NamedTupleClass, NamedTupleType, Type};
 use pyo3::prelude::*;
@@ -9,8 +15,14 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// A class met so far, and its `_ferrojit_box_` when it has one (read once, when registered).
+struct Registered {
+    class: Py<PyType>,
+    boxer: Option<Py<PyAny>>,
+}
+
 /// The classes met so far, by their number.
-static CLASSES: Mutex<Option<HashMap<u64, Py<PyType>>>> = Mutex::new(None);
+static CLASSES: Mutex<Option<HashMap<u64, Registered>>> = Mutex::new(None);
 
 /// The field names of `class` when it is a named tuple class: a subclass of `tuple` whose
 /// `_fields` is a tuple of strings.
@@ -27,7 +39,10 @@ fn fields_of(class: &Bound<'_, PyType>) -> Option<Vec<String>> {
 fn register(class: &Bound<'_, PyType>) -> u64 {
     let id = class.as_ptr() as u64;
     let mut classes = CLASSES.lock().unwrap_or_else(|p| p.into_inner());
-    classes.get_or_insert_with(HashMap::new).entry(id).or_insert_with(|| class.clone().unbind());
+    classes.get_or_insert_with(HashMap::new).entry(id).or_insert_with(|| {
+        let boxer = class.getattr("_ferrojit_box_").ok().filter(|b| b.is_callable()).map(Bound::unbind);
+        Registered { class: class.clone().unbind(), boxer }
+    });
     id
 }
 
@@ -58,15 +73,23 @@ pub(crate) fn is_instance(obj: &Bound<'_, PyAny>, ty: &NamedTupleType) -> bool {
 }
 
 /// An instance of the class of `ty` holding `items`, made as the class's `_make` makes one
-/// (`tuple.__new__(cls, items)`), without running a `__new__` of the class's own.
+/// (`tuple.__new__(cls, items)`), without running a `__new__` of the class's own; then what the
+/// class's `_ferrojit_box_` makes of it, when it has one.
 pub(crate) fn instance<'py>(py: Python<'py>, ty: &NamedTupleType, items: Vec<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-    let class = {
+    let registered = {
         let classes = CLASSES.lock().unwrap_or_else(|p| p.into_inner());
-        classes.as_ref().and_then(|c| c.get(&ty.class)).map(|c| c.clone_ref(py))
+        classes.as_ref().and_then(|c| c.get(&ty.class)).map(|r| (r.class.clone_ref(py), r.boxer.as_ref().map(|b| b.clone_ref(py))))
     };
     let items = PyTuple::new(py, items)?;
-    match class {
-        Some(class) => py.get_type::<PyTuple>().call_method1("__new__", (class, items)),
+    match registered {
+        Some((class, boxer)) => {
+            let instance = py.get_type::<PyTuple>().call_method1("__new__", (class, items))?;
+            match boxer {
+                // Called with the registry unlocked: it runs Python code.
+                Some(boxer) => boxer.bind(py).call1((instance,)),
+                None => Ok(instance),
+            }
+        }
         // Types come only from registered classes; a plain tuple rather than a crash.
         None => Ok(items.into_any()),
     }

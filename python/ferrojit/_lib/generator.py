@@ -1,12 +1,14 @@
 """``np.random.default_rng`` Generators in compiled code, bit for bit NumPy's PCG64 streams.
 
-A Generator is, in compiled code, a 1-tuple holding its state: a C-ordered uint64 array of
-``STATE_WORDS`` words (the PCG64 state and increment, ``has_uint32`` and ``uinteger``, as
-``crates/ferrojit_runtime/src/pcg64.rs`` lays them out). An array is reference-counted memory
-that compiled code already frees with its last reference, so a Generator needs no type of its
-own in the compiler and never leaks; the tuple around it is what the methods below are
-registered on (a tuple of one uint64 array is a Generator to them). The runtime's PCG64
-functions take the address of the state's words.
+A Generator is, in compiled code, a ``PCG64Generator``: a named tuple (of the class below)
+holding its state, a C-ordered uint64 array of ``STATE_WORDS`` words (the PCG64 state and
+increment, ``has_uint32`` and ``uinteger``, as ``crates/ferrojit_runtime/src/pcg64.rs`` lays
+them out). An array is reference-counted memory that compiled code already frees with its last
+reference, so a Generator needs no type of its own in the compiler and never leaks; the named
+tuple's class marks it as a Generator, for the methods below (registered on tuples, they take
+only that class's) and for the conversion of results, which makes a ``np.random.Generator`` of
+it (``PCG64Generator._ferrojit_box_``). The runtime's PCG64 functions take the address of the
+state's words.
 
 A ``np.random.Generator`` passed to a compiled function is converted when the call starts (its
 ``bit_generator.state`` dict read into a new state array) and written back when the call
@@ -17,8 +19,13 @@ does not depend on how NumPy was built (the ``ctypes`` state pointer leads to a 
 NumPy's ``next_uint64`` through a function pointer for every word, would also keep the
 distributions from being inlined); reading and writing it costs about 10 us per call. Each
 call works on its own copy, so two threads using one Generator at once do not crash (their
-draws may repeat each other's, as they would not in NumPy, which locks the Generator). A
-Generator returned from compiled code comes back to Python as its state tuple.
+draws may repeat each other's, as they would not in NumPy, which locks the Generator).
+
+A Generator returned from compiled code comes back to Python as a ``np.random.Generator`` whose
+stream goes on from the returned state: the very Generator passed in when it is one of the
+call's arguments (its state written back), else a new one on a ``PCG64`` bit generator (whose
+``seed_seq`` is not the one NumPy's ``default_rng(seed)`` would keep: it was not made from the
+seed, so its ``spawn`` differs).
 
 The draws are NumPy's (``distributions.c``, ``_generator.pyx``, ``_bounded_integers.pyx.in``):
 doubles from 53 bits, float32s from 24 bits of a 32-bit half, the ziggurat normal and
@@ -26,6 +33,9 @@ exponential deviates, Lemire's bounded integers (with NumPy's 32-bit buffer for 
 8-bit and bool results), ``random_interval`` for shuffling.
 """
 
+
+import collections
+import threading
 
 import numpy as np
 
@@ -112,6 +122,34 @@ def _write_back(generator, words):
     }
 
 
+class PCG64Generator(collections.namedtuple("PCG64Generator", ["state"])):
+    """A Generator's type in compiled code: the named tuple of its state array, whose class
+    tells it from other tuples (``is_generator``). Python sees one only as the compiled form
+    of an argument (``call_with_generators``) and, converting a result, through
+    ``_ferrojit_box_``, which the binding crate calls on each one it makes."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _ferrojit_box_(value):
+        """The ``np.random.Generator`` a compiled Generator stands for: the Generator passed
+        to the running call that this state is the compiled form of (its state is written
+        back when the call ends), else a new one in this state."""
+        passed = getattr(_passed_in, "generators", None)
+        if passed is not None and id(value.state) in passed:
+            generator, words = passed[id(value.state)]
+            if words is value.state:
+                return generator
+        generator = np.random.Generator(np.random.PCG64())
+        _write_back(generator, value.state)
+        return generator
+
+
+# Per thread, the Generators of the running calls (of `call_with_generators`), by the id of
+# the state array that is their compiled form: id -> (Generator, state array).
+_passed_in = threading.local()
+
+
 def call_with_generators(dispatcher, args):
     """Runs the compiled ``dispatcher`` on ``args`` with each ``np.random.Generator`` among them
     replaced by its state in compiled form; the states are written back to the Generators when
@@ -125,27 +163,41 @@ def call_with_generators(dispatcher, args):
         if isinstance(a, np.random.Generator):
             if id(a) not in passed:
                 words = _state_words(a)
-                passed[id(a)] = (a, (words,), words.tolist())
+                passed[id(a)] = (a, PCG64Generator(words), words.tolist())
             converted.append(passed[id(a)][1])
         else:
             converted.append(a)
+    # A Generator passed in and returned comes back as itself (`PCG64Generator._ferrojit_box_`);
+    # the registry of the calls running on this thread (a compiled call may call Python, which
+    # may call compiled code again) is restored when this one ends.
+    outer = getattr(_passed_in, "generators", None)
+    running = dict(outer or {})
+    running.update({id(state.state): (generator, state.state) for generator, state, _ in passed.values()})
+    _passed_in.generators = running
     try:
         if dispatcher._options.get("_fallback") or dispatcher._options.get("forceobj"):
             return dispatcher._run(tuple(converted), args)
         # Compiled code only: the native entry points run the converted call directly.
         return dispatcher(*converted)
     finally:
-        for generator, (words,), initial in passed.values():
-            if words.tolist() != initial:
-                _write_back(generator, words)
+        _passed_in.generators = outer
+        for generator, state, initial in passed.values():
+            if state.state.tolist() != initial:
+                _write_back(generator, state.state)
 
 
 # ---- typing helpers -------------------------------------------------------------------------
 
 
 def is_generator(ty):
-    """Whether ``ty`` is a Generator's type in compiled code: a tuple of one 1-d uint64 array."""
-    return isinstance(ty, types.BaseTuple) and len(ty) == 1 and isinstance(ty[0], types.Array) and ty[0].ndim == 1 and ty[0].layout == "C" and ty[0].dtype == types.uint64
+    """Whether ``ty`` is a Generator's type in compiled code: a ``PCG64Generator`` of a 1-d
+    uint64 array. (Types name their named tuple class only by its name: a class of the user's
+    of this name and fields would pass, and be refused by ``_state_address`` when its array
+    holds no state.)"""
+    return (
+        isinstance(ty, types.BaseNamedTuple) and ty.class_name == PCG64Generator.__name__ and len(ty) == 1
+        and isinstance(ty[0], types.Array) and ty[0].ndim == 1 and ty[0].layout == "C" and ty[0].dtype == types.uint64
+    )
 
 
 @register_jitable
@@ -154,7 +206,7 @@ def _state_address(rng):
     one's: the runtime reads and writes ``STATE_WORDS`` words there."""
     state = rng[0]
     if state.size != STATE_WORDS:
-        raise TypeError("a tuple of one uint64 array is a Generator in compiled code, but this one holds no Generator state")
+        raise TypeError("this PCG64Generator holds no Generator state")
     return data_address(state)
 
 
@@ -251,7 +303,54 @@ def _standard_gamma_of(source, shape, _b):
     return _standard_gamma(source, shape)
 
 
+# float32 constants of ``random_standard_gamma_f`` (C's `1.0f / 3.0f`, ...): its arithmetic is
+# float32's throughout, and NumPy 2's scalar rules keep it so where one operand is float32.
+_F32_ONE, _F32_ZERO, _F32_THIRD = np.float32(1.0), np.float32(0.0), np.float32(1.0) / np.float32(3.0)
+_F32_NINE, _F32_SQUEEZE, _F32_HALF = np.float32(9.0), np.float32(0.0331), np.float32(0.5)
+
+
+@register_jitable
+def _standard_gamma_f(source, given, _b):
+    """``random_standard_gamma_f``: ``random_standard_gamma`` in float32 (its float32 deviates,
+    ``logf``, ``powf`` and ``sqrtf``), ``given`` holding a float32 value (broadcast parameters
+    come as float64s: a variable of its own keeps the arithmetic float32's)."""
+    state = _address_of(source)
+    shape = np.float32(given)
+    if shape == _F32_ONE:
+        return np.float32(pcg64_draw(state, KIND_STANDARD_EXPONENTIAL, 1, 0.0, 0.0))
+    if shape == _F32_ZERO:
+        return _F32_ZERO
+    if shape < _F32_ONE:
+        while True:
+            u = np.float32(pcg64_draw(state, KIND_RANDOM, 1, 0.0, 0.0))
+            v = np.float32(pcg64_draw(state, KIND_STANDARD_EXPONENTIAL, 1, 0.0, 0.0))
+            if u <= _F32_ONE - shape:
+                x = np.power(u, _F32_ONE / shape)
+                if x <= v:
+                    return x
+            else:
+                y = -np.log((_F32_ONE - u) / shape)
+                x = np.power(_F32_ONE - shape + shape * y, _F32_ONE / shape)
+                if x <= v + y:
+                    return x
+    b = shape - _F32_THIRD
+    c = _F32_ONE / np.sqrt(_F32_NINE * b)
+    while True:
+        x = np.float32(pcg64_draw(state, KIND_STANDARD_NORMAL, 1, 0.0, 0.0))
+        v = _F32_ONE + c * x
+        while v <= _F32_ZERO:
+            x = np.float32(pcg64_draw(state, KIND_STANDARD_NORMAL, 1, 0.0, 0.0))
+            v = _F32_ONE + c * x
+        v = v * v * v
+        u = np.float32(pcg64_draw(state, KIND_RANDOM, 1, 0.0, 0.0))
+        if u < _F32_ONE - _F32_SQUEEZE * (x * x) * (x * x):
+            return b * v
+        if np.log(u) < _F32_HALF * x * x + b * (_F32_ONE - v + np.log(v)):
+            return b * v
+
+
 _sample_standard_gamma = _state_sampler(_standard_gamma_of, np.float64)
+_sample_standard_gamma_f = _state_sampler(_standard_gamma_f, np.float32)
 _sample_gamma = _state_sampler(_gamma, np.float64)
 _sample_beta = _state_sampler(_beta, np.float64)
 _sample_chisquare = _state_sampler(_chisquare, np.float64)
@@ -290,7 +389,7 @@ def default_rng(seed=None):
                 raise ValueError("expected non-negative integer")
             state = np.empty(STATE_WORDS, np.uint64)
             pcg64_seed(data_address(state), seed)
-            return (state,)
+            return PCG64Generator(state)
 
         return seeded
     if not _given(seed):
@@ -298,7 +397,7 @@ def default_rng(seed=None):
         def fresh(seed=None):
             state = np.empty(STATE_WORDS, np.uint64)
             pcg64_seed_entropy(data_address(state))
-            return (state,)
+            return PCG64Generator(state)
 
         return fresh
     raise CallRefused(f"`np.random.default_rng()` takes an integer, None or a Generator in compiled code, not `{seed}`", unsupported=True)
@@ -465,18 +564,74 @@ def _method(name, rng, size, **parameters):
     return True
 
 
+@register_jitable
+def _require_c_contiguous(out):
+    """NumPy's ``ValueError`` for an ``out=`` of a distribution with parameters (``cont``,
+    ``cont_f``), which must be C-ordered."""
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError("Supplied output array must be C-contiguous, writable, aligned, and in machine byte-order.")
+
+
+@register_jitable
+def _float32_parameter(value):
+    """A parameter as NumPy's float32 distributions take it (``cont_f``: converted to float32
+    before its checks and draws)."""
+    return np.float32(value)
+
+
+@register_jitable
+def _float32_parameters(value):
+    return value.astype(np.float32)
+
+
+@register_jitable
+def _unchanged(value):
+    return value
+
+
 @overload_method(types.BaseTuple, "standard_gamma")
 def standard_gamma(rng, shape, size=None, dtype=np.float64, out=None):
+    """NumPy's ``cont``/``cont_f``: float64 draws by ``random_standard_gamma``, float32 ones by
+    ``random_standard_gamma_f`` on the parameter converted to float32; ``out=`` (a C-ordered
+    array of the dtype, of ``size`` when both are given) filled in C order."""
     if not _method("standard_gamma", rng, size, shape=shape):
         return None
-    if _given(out) or _element("Generator.standard_gamma", dtype, np.float64, (np.float64, np.float32)) != np.float64:
-        raise CallRefused("`Generator.standard_gamma()` with `dtype=np.float32` or `out=` is not supported in compiled code yet", unsupported=True)
+    element = _element("Generator.standard_gamma", dtype, np.float64, (np.float64, np.float32))
+    sample = _sample_standard_gamma if element == np.float64 else _sample_standard_gamma_f
+    if element == np.float64:
+        convert = _unchanged
+    else:
+        convert = _float32_parameters if isinstance(shape, types.Array) else _float32_parameter
+    if not _given(out):
 
-    def draws(rng, shape, size=None, dtype=None, out=None):
-        _non_negative(shape, "shape < 0")
-        return _sample_standard_gamma(size, shape, 0.0, _state_address(rng))
+        def draws(rng, shape, size=None, dtype=None, out=None):
+            parameter = convert(shape)
+            _non_negative(parameter, "shape < 0")
+            return sample(size, parameter, 0.0, _state_address(rng))
 
-    return draws
+        return draws
+    if not isinstance(out, types.Array):
+        raise CallRefused(f"`out=` of `Generator.standard_gamma()` must be an array, not `{out}`")
+    # NumPy's checks of `out` first, in its order: its memory, its dtype, then its shape.
+    if numpy_type(out.dtype) != element:
+        wrong_type = f"Supplied output array has the wrong type. Expected {np.dtype(element)}, got {np.dtype(numpy_type(out.dtype))}"
+
+        def of_wrong_type(rng, shape, size=None, dtype=None, out=None):
+            _require_c_contiguous(out)
+            raise TypeError(wrong_type)
+            return out
+
+        return of_wrong_type
+
+    def draws_into(rng, shape, size=None, dtype=None, out=None):
+        _require_c_contiguous(out)
+        _require_shape(size, out)
+        parameter = convert(shape)
+        _non_negative(parameter, "shape < 0")
+        out[...] = sample(out.shape, parameter, 0.0, _state_address(rng))
+        return out
+
+    return draws_into
 
 
 @overload_method(types.BaseTuple, "gamma")
@@ -644,14 +799,13 @@ def geometric(rng, p, size=None):
 
 
 # Result types of `integers`: their bounds and the width of the draws NumPy makes for them (1
-# for bool: one bit of a 32-bit buffer per value). uint64's upper bound is int64's for arrays
-# of bounds, which are int64 in compiled code; numbers may go up to 2**64 - 1 (`_uint64_range`).
+# for bool: one bit of a 32-bit buffer per value).
 _INTEGER_TYPES = {
     np.int64: (-(2**63), 2**63 - 1, 64),
     np.int32: (-(2**31), 2**31 - 1, 32),
     np.int16: (-(2**15), 2**15 - 1, 16),
     np.int8: (-(2**7), 2**7 - 1, 8),
-    np.uint64: (0, 2**63 - 1, 64),
+    np.uint64: (0, 2**64 - 1, 64),
     np.uint32: (0, 2**32 - 1, 32),
     np.uint16: (0, 2**16 - 1, 16),
     np.uint8: (0, 2**8 - 1, 8),
@@ -666,26 +820,73 @@ def _bounded_fill(state, out, first, last, bits):
     pcg64_bounded_fill(state, first, last - first, out.size, bits, data_address(out))
 
 
-def _bound_arrays(size, low, high):
-    """``integers``' bounds as two int64 arrays of the result's shape, ``[0, low)`` when
-    ``high`` is None (NumPy's broadcast path)."""
+def _signs_and_bits(x):
+    """``(x < 0, x's bits as uint64)`` of an integer or, element by element, of an array of
+    integers or bools: a bound of any integer type, uint64 ones above int64's range included,
+    as one pair of types (int64 and uint64 have no common integer type)."""
 
 
-@overload(_bound_arrays)
-def _bound_arrays_typing(size, low, high):
-    if not _given(high):
+@overload(_signs_and_bits)
+def _signs_and_bits_typing(x):
+    if not isinstance(x, types.Array):
 
-        def below_low(size, low, high):
-            lows, highs, _ = _broadcast_parameters(size, 0, low, 0)
-            return lows, highs
+        def number(x):
+            return _sign_and_bits(x)
 
-        return below_low
+        return number
+    if isinstance(x.dtype, types.Integer) and not x.dtype.signed:
 
-    def between(size, low, high):
-        lows, highs, _ = _broadcast_parameters(size, low, high, 0)
-        return lows, highs
+        def unsigned(x):
+            return np.zeros(x.shape, np.bool_), x.astype(np.uint64)
 
-    return between
+        return unsigned
+
+    def signed(x):
+        return x < 0, x.astype(np.uint64)
+
+    return signed
+
+
+def _bound_bits(size, low, high):
+    """``integers``' bounds as signs and bits (``_signs_and_bits``): four new arrays of the
+    result's shape (``size``, else the bounds' broadcast shape), the lower bounds' then the
+    upper ones'; ``[0, low)`` when ``high`` is None (NumPy's broadcast path)."""
+
+
+@overload(_bound_bits)
+def _bound_bits_typing(size, low, high):
+    lower_of = _zero_bound if not _given(high) else _first_bound
+    upper_of = _first_bound if not _given(high) else _second_bound
+
+    def broadcast(size, low, high):
+        low_negative, low_bits = _signs_and_bits(lower_of(low, high))
+        high_negative, high_bits = _signs_and_bits(upper_of(low, high))
+        if size is None:
+            shape = (low_bits * np.uint64(0) + high_bits * np.uint64(0)).shape
+        else:
+            shape = np.empty(size, np.int8).shape
+        no, zero = np.zeros(shape, np.bool_), np.zeros(shape, np.uint64)
+        lows, highs = low_bits + zero, high_bits + zero
+        if lows.shape != shape or highs.shape != shape:
+            raise ValueError("Output size is not compatible with broadcast dimensions of inputs")
+        return low_negative | no, lows, high_negative | no, highs
+
+    return broadcast
+
+
+@register_jitable
+def _zero_bound(low, high):
+    return 0
+
+
+@register_jitable
+def _first_bound(low, high):
+    return low
+
+
+@register_jitable
+def _second_bound(low, high):
+    return high
 
 
 def _sign_and_bits(x):
@@ -799,8 +1000,7 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
         return None
     for parameter, value in (("low", low), ("high", high)):
         if isinstance(value, types.Array) and value.ndim > 0 and isinstance(value.dtype, (types.Integer, types.Boolean)):
-            if value.dtype == types.uint64:
-                raise CallRefused(f"`{parameter}` of `Generator.integers()` as a uint64 array is not supported in compiled code yet", unsupported=True)
+            pass
         elif _given(value) and not isinstance(value, (types.Integer, types.Boolean)):
             raise CallRefused(
                 f"`{parameter}` of `Generator.integers()` must be an integer or an array of integers in compiled code, not `{value}`",
@@ -815,6 +1015,11 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
     high_out_of_bounds = f"high is out of bounds for {np.dtype(element).name}"
 
     if isinstance(low, types.Array) or isinstance(high, types.Array):
+        # Arrays of bounds of any integer types: each bound as its sign and its
+        # 64 bits, so that uint64 bounds above int64's range compare exactly; NumPy's checks in
+        # its order, then each element drawn in [first, last] (offsets and ranges as the
+        # runtime's uint64 words: a range is `last - first` modulo 2**64, exact as last >= first).
+        smallest, largest = np.int64(lowest), np.uint64(highest)
 
         def draws_of_arrays(rng, low, high=None, size=None, dtype=None, endpoint=False):
             state = _state_address(rng)
@@ -822,24 +1027,29 @@ def integers(rng, low, high=None, size=None, dtype=np.int64, endpoint=False):
                 empty = np.empty(size, element)
                 if empty.size == 0:
                     return empty
-            lows, highs = _bound_arrays(size, low, high)
-            lasts = highs if endpoint else highs - 1
-            if np.any(lows < lowest):
+            first_negative, firsts, top_negative, tops = _bound_bits(size, low, high)
+            if endpoint:
+                last_negative, lasts = top_negative, tops
+            else:
+                last_negative, lasts = top_negative | (tops == np.uint64(0)), tops - np.uint64(1)
+            # A negative value's bits, read as int64, are the value.
+            if np.any(first_negative & (firsts.astype(np.int64) < smallest)):
                 raise ValueError(low_out_of_bounds)
-            if np.any(lasts > highest):
+            if np.any(~last_negative & (lasts > largest)):
                 raise ValueError(high_out_of_bounds)
-            if np.any(lows > lasts):
+            # first > last: of one sign when their bits are (two's complement keeps the order
+            # among negatives), else when the last is the negative one.
+            if np.any(((first_negative == last_negative) & (firsts > lasts)) | (~first_negative & last_negative)):
                 if endpoint:
-                    if not np.any(lows):
+                    if not np.any(firsts):
                         raise ValueError("high < 0")
                     raise ValueError("low > high")
-                if not np.any(lows):
+                if not np.any(firsts):
                     raise ValueError("high <= 0")
                 raise ValueError("low >= high")
-            out = np.empty(lows.shape, element)
-            offsets = np.ascontiguousarray(lows)
-            ranges = np.ascontiguousarray(lasts - lows)
-            pcg64_bounded_fill_each(state, data_address(offsets), data_address(ranges), out.size, bits, data_address(out))
+            out = np.empty(firsts.shape, element)
+            ranges = lasts - firsts
+            pcg64_bounded_fill_each(state, data_address(firsts), data_address(ranges), out.size, bits, data_address(out))
             return out
 
         return draws_of_arrays

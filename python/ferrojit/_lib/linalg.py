@@ -23,6 +23,7 @@ step (the same LAPACK calls on the same Fortran-ordered copies; ``inv`` solves `
 ``det`` is ``sign * exp(log|det|)``), so that results are NumPy's to the bit.
 """
 
+import cmath
 import ctypes
 import importlib
 import os
@@ -628,11 +629,90 @@ def matmul(x1, x2, /):
     return _matmul_impl("np.matmul", x1, x2)
 
 
+@register_jitable
+def _shape_text(shape):
+    """A shape as NumPy's messages spell it: ``(4,)``, ``(2,3,4)``."""
+    if len(shape) == 1:
+        return "(" + str(shape[0]) + ",)"
+    return "(" + ",".join([str(d) for d in shape]) + ")"
+
+
+@register_jitable
+def _product(dims):
+    """The product of a tuple of lengths (1 for an empty tuple)."""
+    total = 1
+    for d in dims:
+        total *= d
+    return total
+
+
+def _dot_shapes_check(a, b):
+    """``check(a, b)``: NumPy's ``ValueError`` unless ``np.dot(a, b)`` sums over axes of one
+    length, a's last and b's second-to-last (its only one when 1-d)."""
+    axis_a, axis_b = a.ndim - 1, max(b.ndim - 2, 0)
+
+    def check(a, b):
+        if a.shape[axis_a] != b.shape[axis_b]:
+            raise ValueError(
+                "shapes " + _shape_text(a.shape) + " and " + _shape_text(b.shape) + " not aligned: "
+                + str(a.shape[axis_a]) + " (dim " + str(axis_a) + ") != " + str(b.shape[axis_b]) + " (dim " + str(axis_b) + ")"
+            )
+
+    return check
+
+
+@register_jitable
+def _summed_rows(a):
+    """The N-d ``a`` (..., k) as a (count, k) matrix (a view when ``a`` is C-ordered)."""
+    k = a.shape[-1]
+    return np.ascontiguousarray(a).reshape((_product(a.shape[:-1]), k))
+
+
+@register_jitable
+def _summed_columns(b):
+    """The N-d ``b`` (..., k, n) as a (k, count * n) matrix whose column ``c * n + j`` is
+    ``b[c..., :, j]`` (a copy with the summed axis first)."""
+    k = b.shape[-2]
+    return np.ascontiguousarray(np.moveaxis(b, -2, 0)).reshape((k, _product(b.shape[:-2]) * b.shape[-1]))
+
+
+def _nd_dot_impl(a, b):
+    """``np.dot(a, b)`` with an operand of more than 2 dimensions, NumPy's rule:
+    ``dot(a, b)[i..., j..., m] = sum(a[i..., :] * b[j..., :, m])``. Both operands are made
+    matrices (a's leading axes as rows; b's summed axis first, its other axes as columns), so
+    that the product is one call of the 2-d ``np.dot`` (BLAS's ``?gemm`` for floats and complex
+    numbers, as ``_matmul_impl`` decides), then shaped as NumPy's result. NumPy computes each
+    element by BLAS's ``?dot`` instead: the same sums, associated differently (a few ulps)."""
+    check = _dot_shapes_check(a, b)
+    left = _summed_rows if a.ndim > 1 else _as_given
+    right = _summed_columns if b.ndim > 2 else _as_given
+    if b.ndim == 1:
+
+        def result_shape(a, b):
+            return a.shape[:-1]
+
+    else:
+
+        def result_shape(a, b):
+            return a.shape[:-1] + b.shape[:-2] + b.shape[-1:]
+
+    def impl(a, b, out=None):
+        check(a, b)
+        return np.dot(left(a), right(b)).reshape(result_shape(a, b))
+
+    return impl
+
+
+def _is_scalar(x):
+    """A number or a 0-d array: ``np.dot`` of one and an array is NumPy's ``a * b``."""
+    return isinstance(x, _NUMBER) or (isinstance(x, types.Array) and x.ndim == 0)
+
+
 @overload(np.dot)
 def dot(a, b, out=None):
     if out is not None:
         raise CallRefused("`np.dot(..., out=...)` is not supported in compiled code yet")
-    if isinstance(a, _NUMBER) or isinstance(b, _NUMBER):
+    if _is_scalar(a) or _is_scalar(b):
         if isinstance(a, types.Array) or isinstance(b, types.Array):
 
             def scaled(a, b, out=None):
@@ -641,10 +721,15 @@ def dot(a, b, out=None):
             return scaled
         return None
     if isinstance(a, types.Array) and isinstance(b, types.Array) and (a.ndim > 2 or b.ndim > 2):
-        raise CallRefused("`np.dot` of arrays of more than 2 dimensions is not supported in compiled code yet", hint="use `np.matmul` (`@`) for stacks of matrices")
+        for x in (a, b):
+            if not isinstance(x.dtype, _NUMBER):
+                raise CallRefused(f"`np.dot` takes arrays of numbers, not a `{x}`")
+        return _nd_dot_impl(a, b)
     impl = _matmul_impl("np.dot", a, b)
+    check = _dot_shapes_check(a, b)
 
     def dot_of(a, b, out=None):
+        check(a, b)
         return impl(a, b)
 
     return dot_of
@@ -1726,60 +1811,141 @@ def _memory_order_ravel(x):
 # ---- derived: pinv, matrix_rank, cond ---------------------------------------------------------
 
 
-@register_jitable
-def _hermitian_pseudo_inverse(a):
-    return np.linalg.pinv(a, hermitian=True)
+# `rtol=` of np.linalg.pinv left out: NumPy's default is its own `_NoValue`, distinct from an
+# explicit `rtol=None` (which asks for the precision-based cutoff). The typing functions see
+# this string as the value of a left-out `rtol` (a string passed by the caller arrives as a
+# `types.StringLiteral`, never as this `str`), and the implementations repeat it as their
+# default without reading it.
+_NO_RTOL = "<no value>"
+
+
+def _given_kind(name, argument, value, arrays):
+    """How ``argument`` of ``name`` is given: "none" (left out or None), "number" or, when
+    ``arrays`` (a stack of matrices), "array" (its values broadcast to the stack's shape)."""
+    if value is None or isinstance(value, types.NoneType):
+        return "none"
+    if isinstance(value, (types.Integer, types.Float)) and not isinstance(value, types.Boolean):
+        return "number"
+    if arrays and isinstance(value, types.Array) and isinstance(value.dtype, (types.Integer, types.Float)) and not isinstance(value.dtype, types.Boolean):
+        return "array"
+    what = "a real number, an array of them (for a stack of matrices) or None" if arrays else "a real number or None"
+    raise CallRefused(f"`{argument}` of `{name}` must be {what}, not a `{value}`")
 
 
 @register_jitable
-def _transposed_core(m, n):
-    return (n, m)
-
-
-@register_jitable
-def _hermitian_rank(a):
-    return np.linalg.matrix_rank(a, hermitian=True)
-
-
-def _default_only(name, argument, value):
-    if not (value is None or isinstance(value, types.NoneType)):
-        raise CallRefused(f"`{name}` of a stack of matrices with `{argument}` given is not supported in compiled code yet", hint=f"the default `{argument}` is; or loop over the matrices")
+def _per_matrix(value, a):
+    """``value`` (a number or an array) broadcast to the leading shape of the stack ``a``, as
+    float64s, one per matrix of ``_matrices(a)``; NumPy's ``ValueError`` when the shapes do
+    not broadcast. (A result of a larger shape, which NumPy's ``matrix_rank`` would make of a
+    tolerance of more dimensions than the stack, is a ``ValueError`` here.)"""
+    lead = a.shape[:-2]
+    values = np.zeros(lead) + value
+    if values.shape != lead:
+        raise ValueError("the tolerances' shape does not broadcast to the shape of the stack of matrices")
+    return values.ravel()
 
 
 @overload(np.linalg.pinv, any_layout=True)
-def pinv(a, rcond=None, hermitian=False):
+def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_RTOL):
+    """NumPy 2's cutoff of the singular values: ``rcond`` times the largest, ``rcond``
+    defaulting to 1e-15, to ``rtol`` when given, and to the input type's precision times the
+    larger dimension for ``rtol=None``; ``rcond`` and ``rtol`` both given are a ValueError.
+    Numbers, or for a stack of matrices arrays broadcast to its leading shape."""
     name = "np.linalg.pinv"
-    if _is_stack(a):
-        _default_only(name, "rcond", rcond)
-        result, real = _stack_types(name, a)
-        # An empty matrix's pseudo-inverse keeps an inexact type (float64 for integers).
-        given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
-        one = _hermitian_pseudo_inverse if _constant(name, "hermitian", hermitian, False) else np.linalg.pinv
-        stacked = _stacked(one, False, (np.result_type(result, given).type, _transposed_core))
+    _check_numbers(name, a)
+    stack = _is_stack(a)
+    rcond_kind = _given_kind(name, "rcond", rcond, stack)
+    rtol_given = not isinstance(rtol, str)
+    rtol_kind = _given_kind(name, "rtol", rtol, stack) if rtol_given else "none"
+    herm = _constant(name, "hermitian", hermitian, False)
+    # An empty matrix's pseudo-inverse keeps an inexact type (float64 for integers; NumPy keeps
+    # the integer type for empty matrices only, a type that would depend on the shape).
+    given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
+    if rcond_kind != "none" and rtol_given:
 
-        def stacked_impl(a, rcond=None, hermitian=False):
-            return stacked(a)
+        def both(a, rcond=None, hermitian=False, rtol=_NO_RTOL):
+            raise ValueError("`rtol` and `rcond` can't be both set.")
+
+        return both
+    by_precision = rtol_given and rtol_kind == "none"
+    if by_precision and not issubclass(_element(a), np.inexact):
+        # NumPy's `finfo` of an integer type.
+        message = f"data type {np.dtype(_element(a)).type} not inexact"
+
+        def not_inexact(a, rcond=None, hermitian=False, rtol=_NO_RTOL):
+            raise ValueError(message)
+
+        return not_inexact
+    if stack:
+        _require_provider(name)
+        result = _lapack_types(name, a)[1]
+        element = np.result_type(result, given).type
+        # Each matrix's pseudo-inverse as one matrix's, with its own factor: rcond, rtol or None
+        # (the precision-based cutoff).
+        if rcond_kind != "none" or rtol_kind != "none":
+            factors_of = _per_matrix
+
+            def one(x, factor):
+                return np.linalg.pinv(x, factor, herm)
+
+        else:
+            factors_of = _no_factors
+
+            if by_precision:
+
+                def one(x, factor):
+                    return np.linalg.pinv(x, hermitian=herm, rtol=None)
+
+            else:
+
+                def one(x, factor):
+                    return np.linalg.pinv(x, hermitian=herm)
+
+        given_factor = _second if rcond_kind == "none" else _first
+
+        def stacked_impl(a, rcond=None, hermitian=False, rtol=_NO_RTOL):
+            m, n = a.shape[-2], a.shape[-1]
+            factors = factors_of(given_factor(rcond, rtol), a)
+            flat = _matrices(a)
+            out, flat_out = _stacked_output(a, (n, m), element)
+            for i in range(flat.shape[0]):
+                flat_out[i] = one(flat[i], factors[i])
+            return out
 
         return stacked_impl
     _check_matrix(name, a)
     _require_provider(name)
-    singular_triple = _hermitian_svd if _constant(name, "hermitian", hermitian, False) else _reduced_svd
-    if not (rcond is None or isinstance(rcond, (types.NoneType, types.Integer, types.Float))):
-        raise CallRefused(f"`rcond` of `{name}` must be a real number or None, not a `{rcond}`")
-    cutoff_of = _pinv_default if rcond is None or isinstance(rcond, types.NoneType) else _given_cutoff
+    singular_triple = _hermitian_svd if herm else _reduced_svd
     real = _real_of(_lapack_types(name, a)[1])
-    # NumPy's pseudo-inverse of an empty matrix keeps the matrix's own type; an integer one
-    # is float64 here, as for every other shape.
-    given = _element(a) if issubclass(_element(a), np.inexact) else np.float64
+    if by_precision:
+        # NumPy: max(m, n) times finfo(a.dtype).eps, a scalar of a's real type, times the
+        # largest singular value: in that type.
+        eps = _real_of(given)(np.finfo(given).eps)
+        given_real = _real_of(given)
 
-    def impl(a, rcond=None, hermitian=False):
+        def cutoff_of(rcond, rtol, m, n, largest):
+            return given_real(max(m, n)) * eps * largest
+
+    elif rcond_kind == "none" and not rtol_given:
+
+        def cutoff_of(rcond, rtol, m, n, largest):
+            return 1e-15 * float(largest)
+
+    else:
+        # NumPy: asarray(rcond) (a float64 array) times the largest singular value, in float64.
+        given_factor = _second if rcond_kind == "none" else _first
+
+        def cutoff_of(rcond, rtol, m, n, largest):
+            return float(given_factor(rcond, rtol)) * float(largest)
+
+    def impl(a, rcond=None, hermitian=False, rtol=_NO_RTOL):
         # NumPy's steps, in the singular values' type (single precision stays single): the
         # SVD of conj(a), small singular values dropped, vt.T @ (1/s * u.T).
         m, n = a.shape
         if m == 0 or n == 0:
             return np.zeros((n, m), given)
         u, s, vt = singular_triple(a.conj())
-        cutoff = real(cutoff_of(rcond, m, n)) * s.max()
+        cutoff = cutoff_of(rcond, rtol, m, n, s.max())
         inverse = np.zeros(s.shape[0], real)
         for i in range(s.shape[0]):
             if s[i] > cutoff:
@@ -1790,45 +1956,106 @@ def pinv(a, rcond=None, hermitian=False):
 
 
 @register_jitable
+def _no_factors(value, a):
+    """The unused factors of a stack's matrices when no tolerance is given."""
+    return np.zeros(_stack_size(a))
+
+
+@register_jitable
+def _first(x, y):
+    return x
+
+
+@register_jitable
+def _second(x, y):
+    return y
+
+
+@register_jitable
 def _reduced_svd(a):
     return np.linalg.svd(a, full_matrices=False)
 
 
-@register_jitable
-def _pinv_default(rcond, m, n):
-    return 1e-15
-
-
 @overload(np.linalg.matrix_rank, any_layout=True)
-def matrix_rank(A, tol=None, hermitian=False):
+def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    """NumPy 2's count of the singular values above ``tol``, or above ``rtol`` times the
+    largest (``rtol`` defaulting to the singular values' precision times the larger dimension);
+    ``tol`` and ``rtol`` both given are a ValueError. Numbers, or for a stack of matrices
+    arrays broadcast to its leading shape."""
     name = "np.linalg.matrix_rank"
     _check_numbers(name, A)
-    singular_values = _hermitian_singular_values if _constant(name, "hermitian", hermitian, False) else _singular_values
-    if _is_stack(A):
-        _default_only(name, "tol", tol)
-        _require_provider(name)
-        stacked = _stacked(_hermitian_rank if _constant(name, "hermitian", hermitian, False) else np.linalg.matrix_rank, False, (np.int64, _scalar_core))
+    stack = _is_stack(A)
+    tol_kind = _given_kind(name, "tol", tol, stack)
+    rtol_kind = _given_kind(name, "rtol", rtol, stack)
+    herm = _constant(name, "hermitian", hermitian, False)
+    if tol_kind != "none" and rtol_kind != "none":
 
-        def stacked_impl(A, tol=None, hermitian=False):
-            return stacked(A)
+        def both(A, tol=None, hermitian=False, rtol=None):
+            raise ValueError("`tol` and `rtol` can't be both set.")
+
+        return both
+    if stack:
+        _require_provider(name)
+        if tol_kind != "none":
+
+            def one(x, factor):
+                return np.linalg.matrix_rank(x, factor, herm)
+
+        elif rtol_kind != "none":
+
+            def one(x, factor):
+                return np.linalg.matrix_rank(x, hermitian=herm, rtol=factor)
+
+        else:
+
+            def one(x, factor):
+                return np.linalg.matrix_rank(x, hermitian=herm)
+
+        factors_of = _no_factors if tol_kind == "none" and rtol_kind == "none" else _per_matrix
+        given_factor = _second if tol_kind == "none" else _first
+
+        def stacked_impl(A, tol=None, hermitian=False, rtol=None):
+            factors = factors_of(given_factor(tol, rtol), A)
+            flat = _matrices(A)
+            out, flat_out = _stacked_output(A, (), np.int64)
+            for i in range(flat.shape[0]):
+                flat_out[i] = one(flat[i], factors[i])
+            return out
 
         return stacked_impl
     if A.ndim < 2:
 
-        def vector_rank(A, tol=None, hermitian=False):
+        def vector_rank(A, tol=None, hermitian=False, rtol=None):
             return int((A != 0).any())
 
         return vector_rank
     _check_matrix(name, A)
     _require_provider(name)
-    threshold_of = _default_tolerance if tol is None or isinstance(tol, types.NoneType) else _given_tolerance
-    eps = float(np.finfo(_real_of(_lapack_types(name, A)[1])).eps)
+    singular_values = _hermitian_singular_values if herm else _singular_values
+    real = _real_of(_lapack_types(name, A)[1])
+    if tol_kind != "none":
 
-    def impl(A, tol=None, hermitian=False):
+        def threshold_of(tol, rtol, m, n, largest):
+            return float(tol)
+
+    elif rtol_kind != "none":
+        # NumPy: the largest singular value times asarray(rtol), a float64 array: in float64.
+        def threshold_of(tol, rtol, m, n, largest):
+            return float(largest) * float(rtol)
+
+    else:
+        # NumPy: the largest singular value times max(m, n) * finfo(S.dtype).eps, a scalar of
+        # the singular values' type: in that type.
+        eps = real(np.finfo(real).eps)
+
+        def threshold_of(tol, rtol, m, n, largest):
+            return largest * (real(max(m, n)) * eps)
+
+    def impl(A, tol=None, hermitian=False, rtol=None):
         s = singular_values(A)
         if s.shape[0] == 0:
             return 0
-        threshold = threshold_of(tol, s, eps * max(A.shape[0], A.shape[1]))
+        threshold = threshold_of(tol, rtol, A.shape[0], A.shape[1], s.max())
         return int((s > threshold).sum())
 
     return impl
@@ -1837,17 +2064,6 @@ def matrix_rank(A, tol=None, hermitian=False):
 @register_jitable
 def _singular_values(a):
     return np.linalg.svd(a, compute_uv=False)
-
-
-@register_jitable
-def _default_tolerance(tol, s, rtol):
-    # NumPy's default: the largest singular value times max(m, n) times the precision.
-    return s.max() * rtol
-
-
-@register_jitable
-def _given_tolerance(tol, s, rtol):
-    return float(tol)
 
 
 @register_jitable
@@ -2069,6 +2285,22 @@ def _complex_by_real(x, scale):
 
 
 @register_jitable
+def _real_column_scales(lhs):
+    return np.sqrt((lhs * lhs).sum(axis=0))
+
+
+@register_jitable
+def _complex_column_scales(lhs):
+    # np.sqrt of complex arrays is not compiled: cmath's square root of each sum (both are
+    # the correctly rounded principal root of the C library's algorithm).
+    sums = (lhs * lhs).sum(axis=0)
+    out = np.empty_like(sums)
+    for j in range(sums.shape[0]):
+        out[j] = cmath.sqrt(sums[j])
+    return out
+
+
+@register_jitable
 def _fit_default_cutoff(rcond, count, eps):
     return count * eps
 
@@ -2116,8 +2348,6 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
             raise CallRefused(f"`{argument}` of `{name}` must be an array of numbers, not a `{value}`", hint="lists are not supported in compiled code yet")
     if not isinstance(deg, types.Integer):
         raise CallRefused(f"`deg` of `{name}` must be an integer, not a `{deg}`")
-    if isinstance(x.dtype, types.Complex):
-        raise CallRefused(f"`{name}` of complex `x` is not supported in compiled code yet", hint="complex `y` is")
     weighted = not (w is None or isinstance(w, types.NoneType))
     if weighted and (not isinstance(w, types.Array) or not isinstance(w.dtype, _NUMBER)):
         raise CallRefused(f"`w` of `{name}` must be an array of numbers or None, not a `{w}`")
@@ -2140,7 +2370,15 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     cutoff_of = _fit_default_cutoff if rcond is None or isinstance(rcond, types.NoneType) else _given_fit_cutoff
     two_d = y.ndim == 2
     complex_y = isinstance(y.dtype, types.Complex)
-    divide_columns = _complex_by_real if complex_y else _real_by_real
+    # A complex x makes the Vandermonde matrix, and so the column scales (NumPy's square roots
+    # of the sums of squares, not of squared magnitudes), complex: the division is complex.
+    complex_x = isinstance(x.dtype, types.Complex)
+    divide_columns = _complex_by_real if complex_y and not complex_x else _real_by_real
+    column_scales = _complex_column_scales if complex_x else _real_column_scales
+    if complex_x:
+        # `_complex_column_scales` calls cmath.sqrt, whose implementation (`pymath`) must be
+        # registered first: its lazy loading serves calls in user code, not this one.
+        from . import pymath  # noqa: F401
 
     def fit(x, y, deg, rcond, w):
         order = deg + 1
@@ -2154,7 +2392,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
             raise TypeError("expected x and y to have same length")
         cutoff = cutoff_of(rcond, xf.shape[0], eps)
         lhs, rhs = weigh(np.vander(xf, order), yf, w)
-        scale = np.sqrt((lhs * lhs).sum(axis=0))
+        scale = column_scales(lhs)
         lhs = lhs / scale
         c, resids, rank, s = np.linalg.lstsq(lhs, rhs, cutoff)
         c = divide_columns(c.T, scale).T
