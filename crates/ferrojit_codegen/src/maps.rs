@@ -520,15 +520,11 @@ impl<'ctx> FnLower<'ctx, '_> {
         }
         let shape = self.dims(dst_v, &d)?;
         let mismatch = (!fresh).then_some(Mismatch::Into);
-        // In a `parallel=True` function, a large map runs on the pool instead, and the serial
-        // loop below is the other branch.
-        let parallel = self.parallel_array_map(dst, dst_v, &d, &ops, &shape, operands, element, mismatch)?;
-        self.store_mapped(dst_v, &d, &ops, &shape, element, mismatch)?;
-        if let Some(join) = parallel {
-            self.b.build_unconditional_branch(join)?;
-            self.b.position_at_end(join);
+        // In a `parallel=True` function, the map is a kernel, run on the pool when large.
+        if self.parallel_array_map(dst, dst_v, &d, &ops, &shape, operands, element, mismatch)? {
+            return Ok(());
         }
-        Ok(())
+        self.store_mapped(dst_v, &d, &ops, &shape, element, mismatch)
     }
 
     /// Stores `element` of the operands into every element of `dst_v` (of shape `shape`),
@@ -580,18 +576,12 @@ impl<'ctx> FnLower<'ctx, '_> {
             let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
             self.raise_if(empty, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
         }
-        // In a `parallel=True` function, a large reduction runs on the pool instead, and the
-        // serial loop below is the other branch.
-        let parallel = self.parallel_map_reduce(op, &ops, &shape, size, operands, element, ty)?;
+        // In a `parallel=True` function, the reduction is a kernel, run on the pool when large.
+        if let Some(value) = self.parallel_map_reduce(op, &ops, &shape, size, operands, element, ty)? {
+            return Ok(value);
+        }
         let total = self.reduce_mapped(op, &ops, &shape, element, ty)?;
-        let serial = if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty)? } else { total };
-        let Some((parallel_value, parallel_block, join)) = parallel else { return Ok(serial) };
-        let serial_block = self.b.get_insert_block().expect("positioned");
-        self.b.build_unconditional_branch(join)?;
-        self.b.position_at_end(join);
-        let phi = self.b.build_phi(serial.get_type(), "reduced")?;
-        phi.add_incoming(&[(&parallel_value, parallel_block), (&serial, serial_block)]);
-        Ok(phi.as_basic_value())
+        if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty) } else { Ok(total) }
     }
 
     /// The reduction `op` of `element` over `shape` (whose operands broadcast to it, checked),

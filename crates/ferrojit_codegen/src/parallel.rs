@@ -87,12 +87,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let cx = self.cx;
         let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
         // The chunk's bounds take the last two slots, filled in for each chunk by the runtime.
-        let slot_count: usize = values.iter().map(|(t, _)| t.leaves().len()).sum::<usize>() + 2;
-        let slots = self.entry_alloca(i64t.array_type(slot_count as u32).into(), "chunk.args")?;
-        let mut slot = 0;
-        for (ty, v) in values {
-            store_slots(cx, &self.b, slots, ty, *v, &mut slot)?;
-        }
+        let (slots, slot_count) = self.chunk_slots(values)?;
         let params: Vec<BasicMetadataTypeEnum> = vec![ptr.into(), ptr.into(), i64t.into(), i64t.into(), i64t.into(), ptr.into(), i64t.into(), ptr.into()];
         let run = self.extern_fn("ferrojit_rt_parallel_for", Some(cx.i32_type().into()), &params);
         let call_args = [
@@ -116,5 +111,37 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.leave(status)?;
         self.b.position_at_end(cont);
         Ok(())
+    }
+
+    /// Runs the chunk entry `entry` (see [`FnLower::run_on_pool`]) here, on this thread, over
+    /// the whole range `[0, trip)`, writing its result at `results`; leaves with its exception.
+    pub(crate) fn run_here(&mut self, entry: FunctionValue<'ctx>, values: &[(Type, BasicValueEnum<'ctx>)], trip: IntValue<'ctx>, results: PointerValue<'ctx>) -> Result<()> {
+        let i64t = self.cx.i64_type();
+        let (slots, slot_count) = self.chunk_slots(values)?;
+        for (k, bound) in [(slot_count - 2, i64t.const_zero()), (slot_count - 1, trip)] {
+            // SAFETY: `k` is within the `slot_count` slots of `slots`.
+            let at = unsafe { self.b.build_gep(i64t, slots, &[i64t.const_int(k as u64, false)], "chunk.bound")? };
+            self.b.build_store(at, bound)?;
+        }
+        let status = self.b.build_call(entry, &[results.into(), self.exc().into(), slots.into()], "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
+        let failed = self.b.build_int_compare(IntPredicate::NE, status, self.cx.i32_type().const_zero(), "failed")?;
+        let (raised, cont) = (self.bb("chunk.raised"), self.bb("chunk.ran"));
+        self.branch_rarely(failed, raised, cont)?;
+        self.b.position_at_end(raised);
+        self.leave(status)?;
+        self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// The argument slots of a chunk entry, `values` (typed) packed in order and two more for
+    /// the chunk's bounds, and their number.
+    fn chunk_slots(&mut self, values: &[(Type, BasicValueEnum<'ctx>)]) -> Result<(PointerValue<'ctx>, usize)> {
+        let slot_count: usize = values.iter().map(|(t, _)| t.leaves().len()).sum::<usize>() + 2;
+        let slots = self.entry_alloca(self.cx.i64_type().array_type(slot_count as u32).into(), "chunk.args")?;
+        let mut slot = 0;
+        for (ty, v) in values {
+            store_slots(self.cx, &self.b, slots, ty, *v, &mut slot)?;
+        }
+        Ok((slots, slot_count))
     }
 }

@@ -10,9 +10,13 @@
 //! operands evaluated (overlapping ones copied), shapes checked
 //! chunks = ferrojit_rt_parallel_array_chunks(size, shape[axis])
 //! if chunks != 0:   ferrojit_rt_parallel_for(kernel, [dst or shape, operands..., lo, hi], ...)
-//!                   (a reduction then combines the chunks' partial results, in order)
-//! else:             the serial loop nest, unchanged (`maps`)
+//! else:             kernel(..., [dst or shape, operands..., 0, shape[axis]]), on this thread
+//! (a reduction then combines the partial results, in chunk order)
 //! ```
+//!
+//! The map's loops are compiled once, in the kernel (kept out of line): the serial loop nest
+//! of `maps` is not made beside it, which halved the compile time of `parallel=True` array
+//! code. The direct call costs a few nanoseconds over the inline loops.
 //!
 //! The *kernel* is a function of this module with the entry convention
 //! (`i32 kernel(ptr ret_slots, ptr exc, ptr arg_slots)`, run by `FnLower::run_on_pool` as a
@@ -112,9 +116,10 @@ impl<'ctx> FnLower<'ctx, '_> {
             && !reads_outer_locals(element)
     }
 
-    /// The pool's branch of an [`ir::StmtKind::ArrayMap`] into `dst_v` (see the module
-    /// documentation), when the map qualifies: the block where both branches join, with the
-    /// builder left in the serial branch, which the caller emits and ends by branching there.
+    /// An [`ir::StmtKind::ArrayMap`] into `dst_v` as a kernel (see the module documentation),
+    /// when the map qualifies: run on the pool when large enough, else called here over the
+    /// whole array. Returns false, having emitted nothing, when it does not qualify (the caller
+    /// then emits the serial loop nest).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn parallel_array_map(
         &mut self,
@@ -126,13 +131,10 @@ impl<'ctx> FnLower<'ctx, '_> {
         operands: &[ir::Expr],
         element: &ir::Expr,
         mismatch: Option<Mismatch>,
-    ) -> Result<Option<BasicBlock<'ctx>>> {
+    ) -> Result<bool> {
         if !self.parallel_candidate(operands, element, d.ndim as usize) {
-            return Ok(None);
+            return Ok(false);
         }
-        let axis = split_axis(shape.len(), d.layout == Layout::F);
-        let size = self.element_count(shape)?;
-        let (chunks, serial) = self.choose_pool(size, shape[axis])?;
         // The operands must broadcast into the whole destination: checked here, once.
         if let Some(mismatch) = mismatch {
             for o in ops {
@@ -141,6 +143,7 @@ impl<'ctx> FnLower<'ctx, '_> {
                 }
             }
         }
+        let axis = split_axis(shape.len(), d.layout == Layout::F);
         let operand_types: Vec<Type> = operands.iter().map(|o| o.ty.clone()).collect();
         // An operand that is the destination's own local (`a += b`) is the same array (the
         // map did not copy it: see `unaliased`). The kernel uses the destination's value for
@@ -151,17 +154,22 @@ impl<'ctx> FnLower<'ctx, '_> {
         let mut values: Vec<(Type, Value<'ctx>)> = vec![(Type::Array(d.clone()), dst_v.into())];
         values.extend(operand_types.iter().cloned().zip(ops.iter().map(operand_value)));
         let no_results = self.entry_alloca(self.cx.i64_type().into(), "chunk.nothing")?;
+        let size = self.element_count(shape)?;
+        let (chunks, serial) = self.choose_pool(size, shape[axis])?;
         self.run_on_pool(kernel, &values, shape[axis], chunks, no_results, self.i64(0), None)?;
         let join = self.bb("parallel.map.done");
         self.b.build_unconditional_branch(join)?;
         self.b.position_at_end(serial);
-        Ok(Some(join))
+        self.run_here(kernel, &values, shape[axis], no_results)?;
+        self.b.build_unconditional_branch(join)?;
+        self.b.position_at_end(join);
+        Ok(true)
     }
 
-    /// The pool's branch of an [`ir::ExprKind::MapReduce`] of `size` elements over `shape`
-    /// (already checked), when it qualifies: its value, the block it ends in and the block
-    /// where both branches join, with the builder left in the serial branch, which the caller
-    /// emits and ends by branching there.
+    /// An [`ir::ExprKind::MapReduce`] of `size` elements over `shape` (already checked) as a
+    /// kernel, when it qualifies: run on the pool when large enough, else called here over the
+    /// whole shape; its value, or None, having emitted nothing, when it does not qualify (the
+    /// caller then emits the serial loop nest).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn parallel_map_reduce(
         &mut self,
@@ -172,18 +180,14 @@ impl<'ctx> FnLower<'ctx, '_> {
         operands: &[ir::Expr],
         element: &ir::Expr,
         ty: &Type,
-    ) -> Result<Option<(Value<'ctx>, BasicBlock<'ctx>, BasicBlock<'ctx>)>> {
+    ) -> Result<Option<Value<'ctx>>> {
         if !self.parallel_candidate(operands, element, shape.len()) || !passes_in_slots(ty) {
             return Ok(None);
         }
         let ndim = shape.len();
         let fortran = ops.iter().filter_map(|o| if let Operand::Array(_, a) = o { Some(a) } else { None }).all(|a| a.layout == Layout::F && a.ndim as usize == ndim);
         let axis = split_axis(ndim, fortran);
-        let (chunks, serial) = self.choose_pool(size, shape[axis])?;
         let i64t = self.cx.i64_type();
-        let most = self.i64(MAX_PARTIALS as i64);
-        let fewer = self.b.build_int_compare(IntPredicate::SLT, chunks, most, "fewer")?;
-        let chunks = self.b.build_select(fewer, chunks, most, "chunks")?.into_int_value();
         let operand_types: Vec<Type> = operands.iter().map(|o| o.ty.clone()).collect();
         let kernel = self.map_kernel(Work::Reduce(op, ty), ndim, axis, &operand_types, element)?;
         let mut values: Vec<(Type, Value<'ctx>)> = shape.iter().map(|d| (Type::INT64, (*d).into())).collect();
@@ -191,7 +195,23 @@ impl<'ctx> FnLower<'ctx, '_> {
         let leaves = ty.leaves().len() as u64;
         let partials = self.entry_alloca(i64t.array_type((MAX_PARTIALS * leaves) as u32).into(), "chunk.partials")?;
         let stride = self.i64(8 * leaves as i64);
+        let (chunks, serial) = self.choose_pool(size, shape[axis])?;
+        let most = self.i64(MAX_PARTIALS as i64);
+        let fewer = self.b.build_int_compare(IntPredicate::SLT, chunks, most, "fewer")?;
+        let chunks = self.b.build_select(fewer, chunks, most, "chunks")?.into_int_value();
         self.run_on_pool(kernel, &values, shape[axis], chunks, partials, stride, None)?;
+        let pooled = self.b.get_insert_block().expect("positioned");
+        let combine = self.bb("parallel.reduce.combine");
+        self.b.build_unconditional_branch(combine)?;
+        // Serially, one partial: the whole reduction.
+        self.b.position_at_end(serial);
+        self.run_here(kernel, &values, shape[axis], partials)?;
+        let here = self.b.get_insert_block().expect("positioned");
+        self.b.build_unconditional_branch(combine)?;
+        self.b.position_at_end(combine);
+        let count = self.b.build_phi(i64t, "partials")?;
+        count.add_incoming(&[(&chunks, pooled), (&self.i64(1), here)]);
+        let count = count.as_basic_value().into_int_value();
 
         // The partials combined in chunk order.
         let llvm = crate::abi::llvm_type(self.cx, ty);
@@ -202,7 +222,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             ir::ReduceOp::Min | ir::ReduceOp::Max => self.min_max_identity(is_min, ty)?,
         };
         self.b.build_store(acc, start)?;
-        self.counted_loop(self.i64(0), chunks, &[partials], &[stride], false, &mut |this, _, at| {
+        self.counted_loop(self.i64(0), count, &[partials], &[stride], false, &mut |this, _, at| {
             let partial = load_slots(this.cx, &this.b, at[0], ty, &mut 0)?;
             let current = this.b.build_load(llvm, acc, "combined")?;
             let next = match op {
@@ -213,12 +233,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             Ok(())
         })?;
         let total = self.b.build_load(llvm, acc, "combined")?;
-        let value = if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty)? } else { total };
-        let done = self.b.get_insert_block().expect("positioned");
-        let join = self.bb("parallel.reduce.done");
-        self.b.build_unconditional_branch(join)?;
-        self.b.position_at_end(serial);
-        Ok(Some((value, done, join)))
+        Ok(Some(if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty)? } else { total }))
     }
 
     /// The product of `shape`.
@@ -254,6 +269,9 @@ impl<'ctx> FnLower<'ctx, '_> {
         let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
         let kernel = self.module.add_function(&format!("{}.parallel_map", self.ir.symbol), fn_type, Some(Linkage::Internal));
         self.give_host_attributes(kernel);
+        // Called directly too, for arrays below the threshold: inlined there, its loops would
+        // be compiled twice.
+        kernel.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noinline"), 0));
 
         let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
         // A chunk runs on the pool: nothing in it goes there again.
