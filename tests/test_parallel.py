@@ -19,7 +19,7 @@ import pytest
 
 import ferrojit
 from ferrojit import njit, prange
-from ferrojit.errors import UnsupportedError
+from ferrojit.errors import TypingError, UnsupportedError
 
 from helpers import import_written_module
 
@@ -370,6 +370,72 @@ def test_unsupported_loops_name_the_line(tmp_path, name, source, message, line):
     text = str(info.value)
     assert message in text
     assert f"prange_errors.py\", line {line}," in text
+
+
+# (name, container made before the loop, the statement in the body, the message, where it
+# points (line, column)): each may resize the container the iterations share.
+FIVE = "c = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]"
+TABLE = "c = {0: 0.0, 1: 1.0, 2: 2.0, 3: 3.0, 4: 4.0}"
+SHARED = "that the iterations of this `prange` loop share"
+SHARED_CONTAINER_CHANGES = [
+    ("append", "c = [0.0]", "c.append(a[i])", f"`.append()` changes a list {SHARED}", (5, 9)),
+    ("extend", "c = [0.0]", "c.extend([a[i]])", f"`.extend()` changes a list {SHARED}", (5, 9)),
+    ("insert", "c = [0.0]", "c.insert(0, a[i])", f"`.insert()` changes a list {SHARED}", (5, 9)),
+    ("list pop", FIVE, "c.pop()", f"`.pop()` changes a list {SHARED}", (5, 9)),
+    ("remove", FIVE, "c.remove(a[i])", f"`.remove()` changes a list {SHARED}", (5, 9)),
+    ("list clear", "c = [0.0]", "c.clear()", f"`.clear()` changes a list {SHARED}", (5, 9)),
+    ("del item", FIVE, "del c[0]", f"`del l[i]` changes a list {SHARED}", (5, 13)),
+    ("del slice", FIVE, "del c[0:1]", f"`del l[i:j]` changes a list {SHARED}", (5, 13)),
+    # Updates of a variable with `+=` and `*=` are reductions, which lists are not.
+    ("list +=", "c = [0.0]", "c += [a[i]]", "a `sum` reduction of a `list(float64)` in a `prange` loop is not supported", (4, 5)),
+    ("list *=", "c = [0.0]", "c *= 2", "a `product` reduction of a `list(float64)` in a `prange` loop is not supported", (4, 5)),
+    ("dict store", "c = {0: 0.0}", "c[i] = a[i]", f"`d[k] = v` changes a dict {SHARED}", (5, 9)),
+    ("dict del", TABLE, "del c[i]", f"`del d[k]` changes a dict {SHARED}", (5, 13)),
+    ("dict update", "c = {0: 0.0}", "c.update({i: a[i]})", f"`.update()` changes a dict {SHARED}", (5, 9)),
+    ("dict setdefault", "c = {0: 0.0}", "c.setdefault(i, a[i])", f"`.setdefault()` changes a dict {SHARED}", (5, 9)),
+    ("dict pop", "c = {0: 0.0}", "c.pop(i, 0.0)", f"`.pop()` changes a dict {SHARED}", (5, 9)),
+    ("dict popitem", TABLE, "c.popitem()", f"`.popitem()` changes a dict {SHARED}", (5, 9)),
+    ("set add", "c = {0.0}", "c.add(a[i])", f"`.add()` changes a set {SHARED}", (5, 9)),
+    ("set discard", "c = {0.0}", "c.discard(a[i])", f"`.discard()` changes a set {SHARED}", (5, 9)),
+    ("set update", "c = {0.0}", "c.update({a[i]})", f"`.update()` changes a set {SHARED}", (5, 9)),
+]
+
+
+@pytest.mark.parametrize("name,made,statement,message,where", SHARED_CONTAINER_CHANGES, ids=[c[0] for c in SHARED_CONTAINER_CHANGES])
+def test_changing_a_shared_container_is_refused(tmp_path, name, made, statement, message, where):
+    """Two iterations resizing one list, dict or set at once on two threads would corrupt it
+    (a crash): refused at the line, where Numba's behaviour is undefined. Serially the same
+    code runs as in Python."""
+    source = f"from ferrojit import prange\ndef f(a):\n    {made}\n    for i in prange(a.shape[0]):\n        {statement}\n    return len(c)\n"
+    module = import_written_module(tmp_path, "shared_containers", source)
+    f = njit(parallel=True)(module.f)
+    with pytest.raises(Exception) as info:
+        f(np.arange(5.0))
+    assert isinstance(info.value, (UnsupportedError, TypingError)), info.value
+    text = str(info.value)
+    assert message in text, text
+    assert f'shared_containers.py", line {where[0]}, column {where[1]}, in f' in text, text
+    assert njit(module.f)(np.arange(5.0)) == module.f(np.arange(5.0))
+
+
+def containers_of_each_iteration(a, table):
+    total = 0.0
+    for i in prange(a.shape[0]):
+        items = [a[i]]
+        items.append(a[i] * 2.0)
+        seen = {0: 0.0}
+        seen[i] = a[i]
+        marks = {1.0}
+        marks.add(a[i])
+        total += sum(items) + seen[i] + len(marks) + table[i % 3]
+    return total
+
+
+def test_containers_made_in_an_iteration_and_shared_ones_read():
+    """An iteration's own containers change freely; shared ones are read."""
+    a = np.arange(2000.0)
+    table = [1.0, 2.0, 3.0]
+    assert njit(parallel=True)(containers_of_each_iteration)(a, table) == containers_of_each_iteration(a, table)
 
 
 def raises_in_chunk(a, limit):

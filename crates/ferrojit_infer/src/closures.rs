@@ -46,6 +46,9 @@ pub(crate) struct Lifted {
     /// The captured variables that are the enclosing function's cells (the parameter is the
     /// cell, see [`Cell`]).
     pub cells: Vec<String>,
+    /// The enclosing function's name, which errors in a `prange` loop's chunk function (whose
+    /// own name is hidden) name.
+    pub enclosing_name: String,
 }
 
 /// A variable that lives in a cell, a list of one item (none before the variable is first
@@ -189,7 +192,7 @@ fn lift(parent: &Arc<FunctionSource>, def: &ast::FunctionDef, captured: Vec<Stri
         parallel: parent.parallel,
     });
     let own_name = (def.name != "<lambda>").then(|| def.name.clone());
-    let lifted = Arc::new(Lifted { source: source.clone(), captured, has_default, own_name, cells });
+    let lifted = Arc::new(Lifted { source: source.clone(), captured, has_default, own_name, cells, enclosing_name: parent.name.clone() });
     r.sources.insert(id, source);
     r.lifted.insert(id, lifted.clone());
     r.by_definition.insert(at, id);

@@ -1158,6 +1158,11 @@ impl FnInfer<'_> {
         // scalar, whose `.sum()` NumPy computes): the scalar as a 0-d array.
         const SCALAR_REDUCTIONS: [&str; 12] = ["sum", "prod", "mean", "std", "var", "min", "max", "argmin", "argmax", "all", "any", "item"];
         let receiver = if receiver.ty.is_number() && SCALAR_REDUCTIONS.contains(&name) { self.as_0d_array(receiver, span) } else { receiver };
+        // The methods of lists, dicts and sets that may resize them.
+        const RESIZING: [&str; 14] = ["append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update"];
+        if RESIZING.contains(&name) {
+            self.refuse_shared_container_change(&receiver, &format!("`.{name}()`"), span)?;
+        }
         if overloads::has_method(name) {
             let (mut values, kws) = self.arguments(args, keywords, false)?;
             values.insert(0, Value::Expr(receiver.clone()));
@@ -1250,6 +1255,18 @@ impl FnInfer<'_> {
     /// A call of one of ferrojit's own callables written in Python (`ferrojit._lib`), which
     /// syntax compiles to (`a[:, idx]` is `ferrojit.select(view, idx, axis)`).
     pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        // The compiler's own calls that may resize their first argument.
+        const RESIZING: [(&str, &str); 6] = [
+            ("ferrojit.dict_setitem", "`d[k] = v`"),
+            ("ferrojit.dict_delitem", "`del d[k]`"),
+            ("ferrojit.list_delete", "`del l[i]`"),
+            ("ferrojit.list_delete_slice", "`del l[i:j]`"),
+            ("ferrojit.list_extend_in_place", "`l += ...`"),
+            ("ferrojit.list_repeat_in_place", "`l *= n`"),
+        ];
+        if let (Some((_, what)), Some(container)) = (RESIZING.iter().find(|(q, _)| *q == qualified), args.first()) {
+            self.refuse_shared_container_change(container, what, span)?;
+        }
         let Some(key) = overloads::function_key_of_name(qualified) else {
             return Err(self.internal(span, &format!("`{qualified}` is not registered: ferrojit._lib was not loaded")));
         };

@@ -278,7 +278,12 @@ impl<'a> FnInfer<'a> {
     }
 
     pub fn error(&self, kind: ErrorKind, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {
-        InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone(), function: self.func.name.clone() }
+        // The body of a `prange` loop is its function's, where the user wrote it.
+        let function = match crate::closures::lifted(self.func.id) {
+            Some(l) if self.func.name.starts_with(crate::parallel::CHUNK_PREFIX) => l.enclosing_name.clone(),
+            _ => self.func.name.clone(),
+        };
+        InferError { kind, message: message.into(), span, hint: hint.map(str::to_string), source: self.func.source.clone(), function }
     }
 
     pub fn typing(&self, span: Span, message: impl Into<String>, hint: Option<&str>) -> InferError {

@@ -46,6 +46,8 @@ use ferrojit_types::Type;
 pub(crate) const RUN: &str = "prange'run";
 /// `prange'identity(value, "op")`: the identity of the reduction `op` of `value`'s type.
 pub(crate) const IDENTITY: &str = "prange'identity";
+/// The start of a chunk function's name (`prange'chunk1`).
+pub(crate) const CHUNK_PREFIX: &str = "prange'chunk";
 
 /// How a reduction combines values; the operators of one variable's updates must agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,7 +231,7 @@ impl Rewriter<'_> {
         self.count += 1;
         let n = self.count;
         let hidden = |what: &str| format!("prange'{what}{n}");
-        let (start, stop, step, lo, hi, chunk, parts, part) = (hidden("start"), hidden("stop"), hidden("step"), hidden("lo"), hidden("hi"), hidden("chunk"), hidden("parts"), format!("{}{n}", ir::PARALLEL_PARTIAL_PREFIX));
+        let (start, stop, step, lo, hi, chunk, parts, part) = (hidden("start"), hidden("stop"), hidden("step"), hidden("lo"), hidden("hi"), format!("{CHUNK_PREFIX}{n}"), hidden("parts"), format!("{}{n}", ir::PARALLEL_PARTIAL_PREFIX));
         self.hidden.extend([start.clone(), stop.clone(), step.clone(), parts.clone(), part.clone()]);
 
         let mut assigned = Vec::new();
@@ -539,6 +541,33 @@ impl FnInfer<'_> {
         args.truncate(args.len() - 2);
         let ty = Type::List(Box::new(called.ty));
         Ok(ir::Expr::new(ExprKind::ParallelFor { symbol, args, trip: trip.boxed() }, ty, span))
+    }
+
+    /// Refuses `what` (a method or operation that may resize `container`: `append`, `d[k] =
+    /// v`, `del l[i]`, ...) inside a `prange` loop's body when `container` is a list, dict or
+    /// set the iterations share (a variable of the enclosing function, a parameter of the
+    /// chunk function): the iterations run at once on several threads, and two resizing it
+    /// together would corrupt it. A container made inside the iteration is its own.
+    /// Mutation through a called function is not seen here.
+    pub(crate) fn refuse_shared_container_change(&self, container: &ir::Expr, what: &str, span: Span) -> Result<()> {
+        if !self.func.name.starts_with(CHUNK_PREFIX) || !matches!(container.ty, Type::List(_) | Type::Dict(..) | Type::Set(_)) {
+            return Ok(());
+        }
+        let params = self.func.ast.as_ref().map_or(0, |def| def.params.len());
+        let ExprKind::Local(id) = container.kind else { return Ok(()) };
+        if id >= params {
+            return Ok(());
+        }
+        let kind = match container.ty {
+            Type::List(_) => "list",
+            Type::Dict(..) => "dict",
+            _ => "set",
+        };
+        Err(self.unsupported(
+            span,
+            format!("{what} changes a {kind} that the iterations of this `prange` loop share: they run at once on several threads, and would corrupt it"),
+            Some("give each iteration its own result (an array item `out[i] = ...`, or a reduction `total += ...`), or loop with `range`"),
+        ))
     }
 
     /// `prange'identity(value, "op")`: the identity of the reduction `op` (see [`Reduction`])
