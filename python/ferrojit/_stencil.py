@@ -226,7 +226,15 @@ def _register_for_compiled_callers(stencil_func: StencilFunc) -> None:
     function to compile (the stencil is an overloaded callable, as NumPy's functions are)."""
     from .extending import overload
 
+    global _new_output_registered
+    if not _new_output_registered:
+        _register_new_output()
+        _new_output_registered = True
+
     overload(stencil_func, _sees_caller_parallel=True)(stencil_func._compiled_implementation)
+
+
+_new_output_registered = False
 
 
 def _outer_loop_name(parallel: bool) -> str:
@@ -723,7 +731,7 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool,
     analysis = stencil_func._analysis
     params, ndim = analysis.params, analysis.ndim
     taken = set(params) | {"out"}
-    names = {key: _fresh(key, taken) for key in ("np", "element", "cval", "shape", "result", "unused", "result_dtype")}
+    names = {key: _fresh(key, taken) for key in ("np", "element", "cval", "shape", "result", "unused", "result_dtype", "new_output")}
     indices = [_fresh(f"i{d}", taken) for d in range(ndim)]
     shape, result = names["shape"], names["result"]
     cval_given = "cval" in stencil_func.options
@@ -745,14 +753,17 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool,
             # Plain Python has no types without values: the type of the first interior element's
             # value, if there is one.
             dtype = f"{names['result_dtype']}({names['element']}, ({', '.join(params)},), {analysis.neighborhood!r})"
+            lines.append(f"    {result} = {names['np']}.empty({shape}, dtype={dtype})")
+            border_loops = True
         else:
-            # The output's dtype is the kernel's result type: the type of a list of element
-            # values, made empty (no element is computed for it).
+            # The output's dtype is the kernel's result type: the item type of a list of element
+            # values, made empty (no element is computed for it; see `_new_output`). Without
+            # cval= the border is 0: a zeroed array needs no loops for it.
             zeros = ", ".join(["0"] * ndim)
             probe = f"[{names['element']}({', '.join(params)}, {zeros}) for {names['unused']} in range(0)]"
-            dtype = f"{names['np']}.array({probe}).dtype"
-        lines.append(f"    {result} = {names['np']}.empty({shape}, dtype={dtype})")
-        for d, (low, high) in enumerate(analysis.neighborhood):
+            lines.append(f"    {result} = {names['new_output']}({shape}, {probe}, {not cval_given})  # an array of the kernel's value, a scalar")
+            border_loops = cval_given
+        for d, (low, high) in enumerate(analysis.neighborhood if border_loops else []):
             before = ":, " * d
             if -min(0, low) > 0:
                 lines.append(f"    {result}[{before}:{-min(0, low)}] = {names['cval']}{_CVAL_NOTE}")
@@ -773,7 +784,7 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool,
     # dispatcher is made (right after this returns); an entry without a modification time
     # stays in the cache.
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
-    namespace: dict[str, Any] = {names["np"]: np, names["element"]: element, names["cval"]: stencil_func.options.get("cval", 0), names["result_dtype"]: _python_result_dtype}
+    namespace: dict[str, Any] = {names["np"]: np, names["element"]: element, names["cval"]: stencil_func.options.get("cval", 0), names["result_dtype"]: _python_result_dtype, names["new_output"]: _new_output}
     if outer_name != "range":
         import ferrojit
 
@@ -786,6 +797,41 @@ def _make_loop_function(stencil_func: StencilFunc, element: Any, with_out: bool,
 _CVAL_NOTE = "  # cval, converted to the kernel's result type"
 _SMALLER_SECONDARY = "an array the stencil reads relatively is smaller than its first array in some dimension"
 _SMALLER_OUT = "the stencil's out array is smaller than its input array in some dimension"
+
+
+def _new_output(shape: Any, items: Any, zeroed: bool) -> Any:
+    """In compiled code, a new array of ``shape`` whose dtype is the item type of the list
+    ``items`` (empty: only its type matters), zeroed when ``zeroed``. The typing function reads
+    the dtype from the list's type, so no array is made from the list (``np.array`` of it made
+    the library's conversion of lists part of every stencil's code)."""
+    raise NotImplementedError("only called from compiled code")
+
+
+def _register_new_output() -> None:
+    import numpy as np
+
+    from . import types
+    from ._lib.dtypes import numpy_dtype
+    from .extending import CallRefused, overload
+
+    @overload(_new_output, prefer_literal=True)
+    def _new_output_typing(shape: Any, items: Any, zeroed: Any) -> Any:
+        if not isinstance(items, types.List) or not isinstance(zeroed, types.BooleanLiteral):
+            return None
+        if not isinstance(items.dtype, (types.Number, types.Boolean, types.NPDatetime, types.NPTimedelta)):
+            raise CallRefused(f"a stencil's kernel returns one number for each element, not a `{items.dtype}`")
+        dtype = numpy_dtype(items.dtype)
+        if zeroed.literal_value:
+
+            def zeroed_output(shape: Any, items: Any, zeroed: Any) -> Any:
+                return np.zeros(shape, dtype)
+
+            return zeroed_output
+
+        def empty_output(shape: Any, items: Any, zeroed: Any) -> Any:
+            return np.empty(shape, dtype)
+
+        return empty_output
 
 
 def _python_result_dtype(element: Callable[..., Any], args: tuple[Any, ...], neighborhood: list[tuple[int, int]]) -> Any:

@@ -433,17 +433,18 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(strides)
     }
 
-    pub(crate) fn array_new(&mut self, shape: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
+    pub(crate) fn array_new(&mut self, shape: &[ir::Expr], ty: &Type, zeroed: bool) -> Result<Value<'ctx>> {
         let mut dims = Vec::new();
         for d in shape {
             dims.push(self.expr(d)?.into_int_value());
         }
-        self.new_array_of_dims(dims, ty)
+        self.new_array_of_dims(dims, ty, zeroed)
     }
 
-    /// A new, uninitialised array of type `ty` (C or F order) with these dimensions: a new
-    /// reference, which the IR gives an owner (see `ferrojit_ir::ownership`).
-    pub(crate) fn new_array_of_dims(&mut self, dims: Vec<IntValue<'ctx>>, ty: &Type) -> Result<Value<'ctx>> {
+    /// A new array of type `ty` (C or F order) with these dimensions, uninitialised or, with
+    /// `zeroed`, all zero bytes (zero of every dtype): a new reference, which the IR gives an
+    /// owner (see `ferrojit_ir::ownership`).
+    pub(crate) fn new_array_of_dims(&mut self, dims: Vec<IntValue<'ctx>>, ty: &Type, zeroed: bool) -> Result<Value<'ctx>> {
         let a = array_type(ty);
         let itemsize = a.dtype.itemsize().expect("arrays hold scalars");
         let mut count = self.i64(1);
@@ -459,7 +460,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let overflow = self.b.build_or(overflow, over, "overflow")?;
         self.raise_if(overflow, ExcKind::ValueError, "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size")?;
         let ptr = self.cx.ptr_type(inkwell::AddressSpace::default());
-        let alloc = self.extern_fn("ferrojit_rt_alloc", Some(ptr.into()), &[self.cx.i64_type().into()]);
+        let alloc = self.extern_fn(if zeroed { "ferrojit_rt_alloc_zeroed" } else { "ferrojit_rt_alloc" }, Some(ptr.into()), &[self.cx.i64_type().into()]);
         // A fresh allocation, as from malloc: nothing else the function sees points into it,
         // so loops writing a new array from others need no run-time overlap checks.
         let noalias = inkwell::attributes::Attribute::get_named_enum_kind_id("noalias");

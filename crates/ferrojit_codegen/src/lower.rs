@@ -1009,7 +1009,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::Resume(g) => self.resume(g, &e.ty)?,
             ExprKind::ParallelFor { symbol, args, trip } => self.parallel_for(symbol, args, trip, &e.ty)?,
-            ExprKind::ArrayNew { shape } => self.array_new(shape, &e.ty)?,
+            ExprKind::ArrayNew { shape, zeroed } => self.array_new(shape, &e.ty, *zeroed)?,
             ExprKind::Reshape { array, shape } => self.reshape(array, shape, &e.ty)?,
             ExprKind::MapReduce { op, operands, element } => self.map_reduce(*op, operands, element, &e.ty)?,
             ExprKind::AxisReduce { op, array, axis, keepdims } => self.axis_reduce(*op, array, axis, *keepdims, &e.ty)?,

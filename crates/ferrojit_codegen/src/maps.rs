@@ -468,7 +468,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(copy_bb);
         let dims = self.dims(arr, a)?;
         let copy_ty = Type::Array(a.with(a.ndim, ferrojit_types::Layout::C));
-        let copy = self.new_array_of_dims(dims, &copy_ty)?;
+        let copy = self.new_array_of_dims(dims, &copy_ty, false)?;
         self.keep_scratch_array(copy, &copy_ty)?;
         let copy = copy.into_struct_value();
         self.copy_elements(arr, copy, a)?;
@@ -851,7 +851,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
             self.raise_if(refuse, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
         }
-        let out = self.new_array_of_dims(allocated_dims, ty)?.into_struct_value();
+        let out = self.new_array_of_dims(allocated_dims, ty, false)?.into_struct_value();
         let out_base = self.b.build_extract_value(out, 1, "data")?.into_pointer_value();
         let in_base = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
         let dtype = (*a.dtype).clone();

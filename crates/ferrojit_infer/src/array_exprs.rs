@@ -225,7 +225,7 @@ impl FnInfer<'_> {
         stmts.push(ir::Stmt { kind: StmtKind::Assign { local: shape, value: ir::Expr::new(ExprKind::BroadcastShape(array_operands), shape_ty, span) }, span });
         let dims = (0..ndim as usize).map(|k| self.tuple_get(self.local_expr(shape, span), k, span)).collect();
         let out = self.temp(out_ty.clone());
-        stmts.push(ir::Stmt { kind: StmtKind::Assign { local: out, value: ir::Expr::new(ExprKind::ArrayNew { shape: dims }, out_ty.clone(), span) }, span });
+        stmts.push(ir::Stmt { kind: StmtKind::Assign { local: out, value: ir::Expr::new(ExprKind::ArrayNew { shape: dims, zeroed: false }, out_ty.clone(), span) }, span });
         stmts.push(ir::Stmt { kind: StmtKind::ArrayMap { dst: self.local_expr(out, span), operands, element, fresh: true }, span });
         self.maps.insert(out, original);
         ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(out, span).boxed() }, out_ty, span)
@@ -238,7 +238,7 @@ impl FnInfer<'_> {
         let ty = Type::Array(ArrayType::new(x.ty.clone(), 0, Layout::C));
         let local = self.temp(ty.clone());
         let stmts = vec![
-            ir::Stmt { kind: StmtKind::Assign { local, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![] }, ty.clone(), span) }, span },
+            ir::Stmt { kind: StmtKind::Assign { local, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![], zeroed: false }, ty.clone(), span) }, span },
             ir::Stmt { kind: StmtKind::ArrayStore { array: self.local_expr(local, span), indices: vec![], value: x }, span },
         ];
         ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(local, span).boxed() }, ty, span)

@@ -365,6 +365,7 @@ const MEAN: &str = "axis=None, dtype=None, ~out=None, *, keepdims=False, ~where=
 /// registry.
 pub(crate) fn register(r: &mut Registry) {
     r.function("numpy.empty", "shape, dtype=None, order='C', *, device=None, like=None", empty);
+    r.function("ferrojit._lib.zeros", "shape, dtype=None, order='C', *, device=None, like=None", zeros);
 
     r.method("ndarray.sum", SUM, sum);
     r.method("ndarray.min", MIN_MAX, min);
@@ -477,14 +478,14 @@ impl FnInfer<'_> {
 
     /// A new array of `dtype` and `shape` in `layout` (C or F), initialised by
     /// `init(array local)`.
-    fn new_array_in(&mut self, dtype: Type, shape: Vec<ir::Expr>, layout: Layout, span: Span, init: impl FnOnce(&mut Self, usize) -> Result<Vec<ir::Stmt>>) -> Result<ir::Expr> {
+    fn new_array_in(&mut self, dtype: Type, shape: Vec<ir::Expr>, layout: Layout, zeroed: bool, span: Span, init: impl FnOnce(&mut Self, usize) -> Result<Vec<ir::Stmt>>) -> Result<ir::Expr> {
         let ty = Type::Array(ArrayType::new(dtype, shape.len() as u8, layout));
         let mut stmts = Vec::new();
         if let Some((tmp, tuple)) = self.pending_shape.take() {
             stmts.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: tuple }, span });
         }
         let local = self.temp(ty.clone());
-        let new = ir::Expr::new(ExprKind::ArrayNew { shape }, ty.clone(), span);
+        let new = ir::Expr::new(ExprKind::ArrayNew { shape, zeroed }, ty.clone(), span);
         stmts.push(ir::Stmt { kind: StmtKind::Assign { local, value: new }, span });
         stmts.extend(init(self, local)?);
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(local, span).boxed() }, ty, span))
@@ -499,6 +500,17 @@ impl FnInfer<'_> {
 /// elements not initialised. `device=` may be None or `"cpu"`, NumPy's only device, and
 /// `like=` None.
 fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_array(cx, args, false, span)
+}
+
+/// `ferrojit._lib.zeros(shape, dtype, order)`: `np.empty`'s array, its elements zero (the
+/// library's `np.zeros`).
+fn zeros(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    new_array(cx, args, true, span)
+}
+
+/// `np.empty` and the library's `zeros`: a new array, zeroed or not.
+fn new_array(cx: &mut FnInfer<'_>, args: &mut Args, zeroed: bool, span: Span) -> Result<Value> {
     let shape = args.required("shape");
     let dtype = cx.dtype_or(args, || Type::FLOAT64)?;
     let fortran = match args.take_spanned("order") {
@@ -522,7 +534,7 @@ fn empty(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let shape = cx.shape_arg(shape, span)?;
     // One dimension or none: the two orders are the same memory, typed C.
     let layout = if fortran && shape.len() > 1 { Layout::F } else { Layout::C };
-    cx.new_array_in(dtype, shape, layout, span, |_, _| Ok(vec![])).map(Value::Expr)
+    cx.new_array_in(dtype, shape, layout, zeroed, span, |_, _| Ok(vec![])).map(Value::Expr)
 }
 
 fn int_const(v: i128, span: Span) -> ir::Expr {
@@ -1027,7 +1039,7 @@ impl FnInfer<'_> {
             (0..a.ndim).map(|k| ir::Expr::new(ExprKind::ArrayAttr { array: self.local_expr(src, span).boxed(), attr: ArrayAttr::Dim(k) }, Type::INT64, span)).collect()
         };
         let reshape = flat && a.ndim != 1;
-        let made = self.new_array_in(dtype, dims, layout, span, |cx, local| {
+        let made = self.new_array_in(dtype, dims, layout, false, span, |cx, local| {
             let dst = cx.local_expr(local, span);
             // Flattening copies in C order through a view of the flat result shaped like the
             // source.

@@ -294,7 +294,7 @@ mod tests {
         let two = ir::Expr::new(ExprKind::Const(Const::Float(2.0)), Type::FLOAT64, Span::default());
         let stmts = vec![
             stmt(StmtKind::Assign { local: 2, value: ir::Expr::new(ExprKind::BroadcastShape(vec![local(0)]), shape_ty.clone(), Span::default()) }),
-            stmt(StmtKind::Assign { local: 3, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![ir::Expr::new(ExprKind::TupleGet(ir::Expr::new(ExprKind::Local(2), shape_ty, Span::default()).boxed(), 0), Type::INT64, Span::default())] }, array(), Span::default()) }),
+            stmt(StmtKind::Assign { local: 3, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![ir::Expr::new(ExprKind::TupleGet(ir::Expr::new(ExprKind::Local(2), shape_ty, Span::default()).boxed(), 0), Type::INT64, Span::default())], zeroed: false }, array(), Span::default()) }),
             stmt(StmtKind::ArrayMap { dst: local(3), operands: vec![local(0)], element: binary(BinaryOp::Mul, element(0), two), fresh: true }),
         ];
         stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::Block { stmts, value: local(3).boxed() }, array(), Span::default()) })
@@ -307,7 +307,7 @@ mod tests {
 
     /// `d` assigned again by a statement inside a block: `{ d.1 = new(3) } => 0`.
     fn block_assigning_d() -> ir::Expr {
-        let again = stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![int(3)] }, array(), Span::default()) });
+        let again = stmt(StmtKind::Assign { local: 1, value: ir::Expr::new(ExprKind::ArrayNew { shape: vec![int(3)], zeroed: false }, array(), Span::default()) });
         ir::Expr::new(ExprKind::Block { stmts: vec![again], value: int(0).boxed() }, Type::INT64, Span::default())
     }
 

@@ -408,7 +408,9 @@ pub enum ExprKind {
     FieldView { array: Box<Expr>, offset: u64 },
     /// A new, uninitialised C- or F-contiguous array of `ty` with the given int64 dimensions (a
     /// new reference, owned by the function until stored or returned).
-    ArrayNew { shape: Vec<Expr> },
+    ///  With `zeroed`, every element is zero (NumPy's `np.zeros`: the allocator's cleared
+    /// memory, which for a large array costs no pass over it).
+    ArrayNew { shape: Vec<Expr>, zeroed: bool },
     /// A view of a contiguous array with another shape (`reshape`); raises when the sizes
     /// differ.
     Reshape { array: Box<Expr>, shape: Vec<Expr> },
@@ -1005,7 +1007,7 @@ macro_rules! each_child {
                 $f(array);
                 indices.$iter().for_each(|e| $f(e));
             }
-            ExprKind::ArrayNew { shape } => shape.$iter().for_each(|e| $f(e)),
+            ExprKind::ArrayNew { shape, .. } => shape.$iter().for_each(|e| $f(e)),
             ExprKind::Reshape { array, shape } => {
                 $f(array);
                 shape.$iter().for_each(|e| $f(e));
@@ -1078,7 +1080,7 @@ impl Expr {
             ExprKind::Tuple(items) => any_of(items, pred),
             ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => any_of(args, pred),
             ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
-            ExprKind::ArrayNew { shape } => any_of(shape, pred),
+            ExprKind::ArrayNew { shape, .. } => any_of(shape, pred),
             ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
             ExprKind::ArrayView { array, items } => {
                 array.any(pred)
@@ -1148,7 +1150,7 @@ impl Expr {
                 array.rewrite(f);
                 all(indices, f);
             }
-            ExprKind::ArrayNew { shape } => all(shape, f),
+            ExprKind::ArrayNew { shape, .. } => all(shape, f),
             ExprKind::Reshape { array, shape } => {
                 array.rewrite(f);
                 all(shape, f);

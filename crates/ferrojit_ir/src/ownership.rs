@@ -379,7 +379,7 @@ mod tests {
     }
 
     fn new_array() -> Expr {
-        expr(ExprKind::ArrayNew { shape: vec![expr(ExprKind::Const(Const::Int(3)), Type::INT64)] }, array())
+        expr(ExprKind::ArrayNew { shape: vec![expr(ExprKind::Const(Const::Int(3)), Type::INT64)], zeroed: false }, array())
     }
 
     fn reversed(local: LocalId) -> Expr {

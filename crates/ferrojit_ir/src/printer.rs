@@ -196,7 +196,8 @@ impl Printer<'_> {
             }
             ExprKind::Transpose { array, axes } => format!("{}.transpose{axes:?}", self.expr(array)),
             ExprKind::FieldView { array, offset } => format!("{}.field(+{offset})", self.expr(array)),
-            ExprKind::ArrayNew { shape } => format!("new({})", self.exprs(shape)),
+            ExprKind::ArrayNew { shape, zeroed: false } => format!("new({})", self.exprs(shape)),
+            ExprKind::ArrayNew { shape, zeroed: true } => format!("zeros({})", self.exprs(shape)),
             ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
             ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map ({}) -> {})", self.exprs(operands), self.expr(element)),
             ExprKind::MapElement(i) => format!("${i}"),

@@ -520,7 +520,7 @@ impl Verifier<'_> {
                 }
             }
             ExprKind::ArrayAttr { array, .. } => self.array(array).map(|_| ()),
-            ExprKind::ArrayNew { shape } => {
+            ExprKind::ArrayNew { shape, .. } => {
                 self.int_indices(shape)?;
                 expect(matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()), || mismatch("new array", &e.ty))
             }

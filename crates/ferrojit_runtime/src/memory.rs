@@ -22,7 +22,7 @@
 //! no locked instruction; only owners on the Python side, which may drop on any thread holding
 //! the GIL, use the atomic [`release`].
 
-use std::alloc::{alloc, dealloc, Layout};
+use std::alloc::{alloc, alloc_zeroed, dealloc, Layout};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 #[repr(C)]
@@ -33,6 +33,8 @@ pub struct MemInfo {
     /// Run on the data when the last reference goes, before the memory is freed: what a value
     /// holding other allocations (a list's items) releases. `None` for arrays.
     drop_data: Option<unsafe fn(*mut u8)>,
+    /// The alignment the allocation was made with, which freeing it must give again.
+    align: usize,
 }
 
 /// The data starts this many bytes after the start of the allocation (a cache line).
@@ -80,16 +82,32 @@ pub extern "C" fn ferrojit_rt_alloc(size: usize) -> *mut MemInfo {
     alloc_with_drop(size, None)
 }
 
+/// As [`ferrojit_rt_alloc`], the data all zero bytes (`np.zeros`): the allocator's cleared
+/// memory, which for a large array is fresh pages from the system, zero already, so that no
+/// pass over the array clears it (NumPy's `calloc`).
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_alloc_zeroed(size: usize) -> *mut MemInfo {
+    allocate(size, None, true)
+}
+
 /// As [`ferrojit_rt_alloc`], with a destructor run on the data before it is freed.
 pub fn alloc_with_drop(size: usize, drop_data: Option<unsafe fn(*mut u8)>) -> *mut MemInfo {
-    let Some(layout) = layout_for(size) else { return std::ptr::null_mut() };
+    allocate(size, drop_data, false)
+}
+
+fn allocate(size: usize, drop_data: Option<unsafe fn(*mut u8)>, zeroed: bool) -> *mut MemInfo {
+    // A zeroed allocation keeps to the allocator's own alignment: the system allocator then
+    // clears it with `calloc`, which takes a large block as fresh pages, zero already, where
+    // a larger alignment would clear it byte by byte.
+    let layout = if zeroed { DATA_OFFSET.checked_add(size).and_then(|n| Layout::from_size_align(n, 16).ok()) } else { layout_for(size) };
+    let Some(layout) = layout else { return std::ptr::null_mut() };
     // SAFETY: the layout has a non-zero size (it includes the header).
-    let p = unsafe { alloc(layout) } as *mut MemInfo;
+    let p = unsafe { if zeroed { alloc_zeroed(layout) } else { alloc(layout) } } as *mut MemInfo;
     if p.is_null() {
         return p;
     }
     // SAFETY: freshly allocated and large enough for the header.
-    unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size, drop_data }) };
+    unsafe { p.write(MemInfo { refcount: AtomicUsize::new(1), size, drop_data, align: layout.align() }) };
     LIVE.fetch_add(1, Ordering::Relaxed);
     MADE.fetch_add(1, Ordering::Relaxed);
     if size >= HUGE_PAGES_FROM {
@@ -309,7 +327,7 @@ unsafe fn free(meminfo: *mut MemInfo) {
     if let Some(drop_data) = (*meminfo).drop_data {
         drop_data(data(meminfo));
     }
-    let layout = layout_for((*meminfo).size).expect("layout was valid at allocation");
+    let layout = Layout::from_size_align(DATA_OFFSET + (*meminfo).size, (*meminfo).align).expect("layout was valid at allocation");
     dealloc(meminfo as *mut u8, layout);
     LIVE.fetch_sub(1, Ordering::Relaxed);
 }

@@ -228,6 +228,14 @@ def declined_unloaded(name, args, keywords):
     return compiler_builds(name, **bound)
 
 
+def zeros(shape, dtype=None, order="C"):
+    """``np.zeros``. In compiled code, ``np.empty``'s array from the allocator's cleared memory:
+    a large one costs no pass over it (NumPy's ``calloc``)."""
+    import numpy as np
+
+    return np.zeros(shape, dtype, order)
+
+
 def data_address(a):
     """The address of the array ``a``'s first element, as an int (for BLAS and LAPACK calls;
     ``a`` must stay alive while it is used). In compiled code, read from the array."""

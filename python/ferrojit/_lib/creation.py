@@ -14,6 +14,7 @@ import numpy as np
 from .. import types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, register_jitable
+from . import zeros as _cleared
 from .dtypes import element_of, is_time, numpy_type
 
 # NumPy's element types that compiled arrays hold, by ``np.dtype(...).name``.
@@ -151,7 +152,11 @@ def _filled_with(name, value):
             a.fill(value)
             return a
 
-        return filled
+        def cleared(shape, dtype=None, order=None, device=None, like=None):
+            return _cleared(shape, element, layout)
+
+        # Zero is every dtype's all-zero bytes (the time types' 0 too, and False).
+        return cleared if value == 0 else filled
 
     return typing
 
@@ -204,7 +209,7 @@ def _allocation_like(name, prototype, dtype, order, subok, shape, device):
     _check_device(name, device)
     # Every result is a base-class ndarray: compiled code knows no subclasses.
     if _given(subok) and not isinstance(subok, types.Boolean):
-        raise CallRefused(f"`subok=` of `{name}()` must be True or False, not `{subok}`")
+        raise CallRefused(f"`subok=` of `{name}()` must be True or False, not `{types.unliteral(subok)}`")
     order = _memory_order(name, order, "CFAK", "K")
     element = _element_type(dtype, numpy_type(prototype.dtype))
     if _present(shape):
