@@ -655,3 +655,36 @@ def test_parallel_diagnostics(capsys):
     line = private_variables.__code__.co_firstlineno
     assert text[5] == f"  line {line + 2}: prange loop runs in parallel; private to each iteration: `t`, `u`"
     assert text[8] == "  not compiled with parallel=True: prange is range, and nothing runs in parallel"
+
+
+def diagnosed_expressions(a, b):
+    s = (np.sqrt(a * a + b * b) * np.exp(-a)).sum()
+    c = a - b
+    out = np.zeros(a.shape[0])
+    for i in prange(a.shape[0]):
+        out[i] = (a * 2.0).sum() + i
+    return s + c.max() + out.sum()
+
+
+def test_parallel_diagnostics_of_array_expressions(capsys):
+    """Per compiled signature, each whole-array expression and reduction: fused into one loop
+    that runs in parallel from the threshold, or why it runs serially."""
+    f = njit(parallel=True)(diagnosed_expressions)
+    a = np.arange(6.0)
+    f(a, a + 1.0)
+    f(a.astype(np.float32), a.astype(np.float32))
+    f.parallel_diagnostics(signature=(ferrojit.types.float64[::1], ferrojit.types.float64[::1]))
+    text = capsys.readouterr().out.splitlines()
+    line = diagnosed_expressions.__code__.co_firstlineno
+    threshold = ferrojit._native.parallel_threshold()
+    assert text[3:] == [
+        "  compiled for (array(float64, 1d, C), array(float64, 1d, C)):",
+        f"    line {line + 1}: `sum` reduction runs in parallel from {threshold} elements: one loop over 5 array operands, fusing 7 operations",
+        f"    line {line + 2}: array expression runs in parallel from {threshold} elements: one loop over 2 array operands, fusing 1 operation",
+        f"    line {line + 5}: `sum` reduction runs serially: inside a `prange` loop, whose iterations are the parallelism",
+        f"    line {line + 6}: `max` reduction runs in parallel from {threshold} elements: one loop over 1 array operand",
+        f"    line {line + 6}: `sum` reduction runs in parallel from {threshold} elements: one loop over 1 array operand",
+    ], text
+    f.parallel_diagnostics()
+    text = capsys.readouterr().out.splitlines()
+    assert "  compiled for (array(float32, 1d, C), array(float32, 1d, C)):" in text, text

@@ -227,8 +227,10 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
     def parallel_diagnostics(self, signature: tuple[Type, ...] | None = None, level: int = 1, file: TextIO | None = None) -> None:
         """Numba's ``parallel_diagnostics``: prints which loops of the function run in parallel,
         their reductions and private variables, and which run serially and why, then from how
-        many elements its whole-array expressions and reductions run in parallel. ``signature``
-        and ``level`` are accepted for Numba's API; the report is the same for every signature."""
+        many elements its whole-array expressions and reductions run in parallel. Then, for each
+        compiled signature (or ``signature`` alone), its whole-array expressions and reductions:
+        each fused into one loop that runs in parallel from that number of elements, or why it
+        runs serially. ``level`` is accepted for Numba's API."""
         out = file or sys.stdout
         self._load_sources()
         parallel, lines = self._parallel_report()
@@ -242,6 +244,15 @@ class Dispatcher(_native.DispatcherBase, Generic[P, R]):
             print(f"  {line}", file=out)
         threshold = _native.parallel_threshold()
         print(f"  array expressions (`a * b + c`, `a[:] = ...`, `a += b`) and their reductions (`a.sum()`, `np.max(a - b)`) run in parallel from {threshold} elements", file=out)
+        wanted = None if signature is None else tuple(str(t) for t in signature)
+        for names, notes in self._parallel_notes():
+            if wanted is not None and tuple(names) != wanted:
+                continue
+            print(f"  compiled for ({', '.join(names)}):", file=out)
+            if not notes:
+                print("    no whole-array expression or reduction", file=out)
+            for note in notes:
+                print(f"    {note}", file=out)
 
     def stats(self) -> list[dict[str, Any]]:
         """Per compiled signature: seconds spent in each compiler stage."""

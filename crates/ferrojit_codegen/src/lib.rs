@@ -137,6 +137,9 @@ pub struct Compiled {
     /// The host assembly, when [`Options::keep_asm`] was set.
     pub asm: Option<String>,
     pub timings: Timings,
+    /// What became of the whole-array maps and reductions of `parallel=True` functions, one
+    /// line each (see `parallel_maps::take_notes`), for `parallel_diagnostics`.
+    pub parallel_notes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -294,7 +297,9 @@ fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Op
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
     let vector_isas = if host.libmvec { lower::vector_isas(&host.features) } else { Vec::new() };
+    parallel_maps::take_notes();
     let lowered = lower::lower_program(context, &module, program, externals, &host.cpu, &host.features, &vector_isas, options)?;
+    let parallel_notes = parallel_maps::take_notes();
     if !options.fastmath.is_empty() {
         set_fast_math(&module, options.fastmath);
     }
@@ -339,7 +344,7 @@ fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Op
     // check `address != 0` before calling).
     let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
     let timings = Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time };
-    Ok(Some(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings }))
+    Ok(Some(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings, parallel_notes }))
 }
 
 /// Puts the fast-math flags on every instruction that takes them.

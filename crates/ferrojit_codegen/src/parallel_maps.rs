@@ -53,6 +53,21 @@ use inkwell::{AddressSpace, IntPredicate};
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
 
+thread_local! {
+    /// What [`FnLower::parallel_candidate`] decided for each map and reduction of the
+    /// `parallel=True` functions lowered on this thread, by source line. A compilation lowers
+    /// its module on one thread, between two calls of [`take_notes`].
+    static NOTES: std::cell::RefCell<Vec<(u32, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The notes gathered since the last call, in line order, each once: `line 7: ...`.
+pub(crate) fn take_notes() -> Vec<String> {
+    let mut notes = NOTES.with(|n| std::mem::take(&mut *n.borrow_mut()));
+    notes.sort();
+    notes.dedup();
+    notes.into_iter().map(|(line, text)| format!("line {line}: {text}")).collect()
+}
+
 /// The most chunks a parallel reduction is cut into: its partial results live in a buffer of
 /// this many on the caller's stack (4 KB for complex128). 64 threads at
 /// `ferrojit_runtime::parallel::CHUNKS_PER_THREAD` chunks each.
@@ -106,14 +121,47 @@ fn split_axis(ndim: usize, fortran: bool) -> usize {
 }
 
 impl<'ctx> FnLower<'ctx, '_> {
-    /// Whether a map of `operands` and `element` over `ndim` dimensions may run on the pool.
-    fn parallel_candidate(&self, operands: &[ir::Expr], element: &ir::Expr, ndim: usize) -> bool {
-        self.parallel_arrays
-            && self.generator.is_none()
-            && self.map_elements.is_empty()
-            && ndim >= 1
-            && operands.iter().all(|o| passes_in_slots(&o.ty))
-            && !reads_outer_locals(element)
+    /// Whether a map of `operands` and `element` over `ndim` dimensions (`what`: "array
+    /// expression", "sum", ...) may run on the pool; in a `parallel=True` function, notes why
+    /// or why not for `parallel_diagnostics`.
+    fn parallel_candidate(&self, what: &str, operands: &[ir::Expr], element: &ir::Expr, ndim: usize) -> bool {
+        if !self.ir.parallel || !self.map_elements.is_empty() || ndim == 0 {
+            // Not asked for; part of another map; one element.
+            return false;
+        }
+        let why_not = if self.ir.name.starts_with("prange'chunk") {
+            Some("inside a `prange` loop, whose iterations are the parallelism")
+        } else if !self.parallel_arrays {
+            return false;
+        } else if self.generator.is_some() {
+            Some("in a generator, which runs a step at a time")
+        } else if !operands.iter().all(|o| passes_in_slots(&o.ty)) {
+            Some("an operand is of a kind the pool's chunks cannot be given")
+        } else if reads_outer_locals(element) {
+            Some("its element reads the variables of an enclosing map")
+        } else {
+            None
+        };
+        let mut operations = 0;
+        element.any(&mut |e| {
+            operations += usize::from(!matches!(e.kind, ExprKind::MapElement(_) | ExprKind::Const(_) | ExprKind::Local(_)));
+            false
+        });
+        let arrays = operands.iter().filter(|o| matches!(o.ty, Type::Array(_))).count();
+        let text = match why_not {
+            Some(reason) => format!("{what} runs serially: {reason}"),
+            None => {
+                let fused = match operations {
+                    0 => String::new(),
+                    1 => ", fusing 1 operation".to_string(),
+                    n => format!(", fusing {n} operations"),
+                };
+                let threshold = ferrojit_runtime::parallel::array_threshold();
+                format!("{what} runs in parallel from {threshold} elements: one loop over {arrays} array operand{}{fused}", if arrays == 1 { "" } else { "s" })
+            }
+        };
+        NOTES.with(|n| n.borrow_mut().push((element.span.line, text)));
+        why_not.is_none()
     }
 
     /// An [`ir::StmtKind::ArrayMap`] into `dst_v` as a kernel (see the module documentation),
@@ -132,7 +180,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         element: &ir::Expr,
         mismatch: Option<Mismatch>,
     ) -> Result<bool> {
-        if !self.parallel_candidate(operands, element, d.ndim as usize) {
+        if !self.parallel_candidate("array expression", operands, element, d.ndim as usize) {
             return Ok(false);
         }
         // The operands must broadcast into the whole destination: checked here, once.
@@ -181,7 +229,13 @@ impl<'ctx> FnLower<'ctx, '_> {
         element: &ir::Expr,
         ty: &Type,
     ) -> Result<Option<Value<'ctx>>> {
-        if !self.parallel_candidate(operands, element, shape.len()) || !passes_in_slots(ty) {
+        let what = match op {
+            ir::ReduceOp::Sum => "`sum` reduction",
+            ir::ReduceOp::Min => "`min` reduction",
+            ir::ReduceOp::Max => "`max` reduction",
+            ir::ReduceOp::Mean => "`mean` reduction",
+        };
+        if !passes_in_slots(ty) || !self.parallel_candidate(what, operands, element, shape.len()) {
             return Ok(None);
         }
         let ndim = shape.len();

@@ -63,6 +63,10 @@ pub struct CompiledFunction {
     /// (line, name, type), for `inspect_types`.
     pub variable_types: Vec<(u32, String, String)>,
     pub timings: Timings,
+    /// For `parallel_diagnostics`: what became of each whole-array map and reduction of a
+    /// `parallel=True` function (see `ferrojit_codegen::Compiled::parallel_notes`); empty when
+    /// loaded from the disk cache.
+    pub parallel_notes: Vec<String>,
 }
 
 /// Time spent in each stage of one compilation.
@@ -156,6 +160,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         library_units_compiled,
         variable_types: variable_types(root),
         timings,
+        parallel_notes: Vec::new(),
     };
     let internal = |e: codegen::CodegenError| CompileError {
         kind: ErrorKind::Internal,
@@ -199,7 +204,9 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         optimize: library_time.optimize + compiled.timings.optimize,
         machine_code: library_time.machine_code + compiled.timings.machine_code,
     };
-    Ok(finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false, library_compiled))
+    let mut function = finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false, library_compiled);
+    function.parallel_notes = compiled.parallel_notes;
+    Ok(function)
 }
 
 /// Pays the compiler's one-time costs of a process ahead of the first real compilation, by

@@ -240,6 +240,12 @@ impl DispatcherBase {
         (self.parallel, self.parallel_report.lock().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
+    /// For `Dispatcher.parallel_diagnostics`: per compiled signature (type names), one line
+    /// per whole-array map or reduction, saying whether it runs on the pool and why not.
+    fn _parallel_notes(&self) -> Vec<(Vec<String>, Vec<String>)> {
+        self.overloads.snapshot().iter().map(|o| (o.compiled.args.iter().map(|t| t.to_string()).collect(), o.compiled.parallel_notes.clone())).collect()
+    }
+
     /// For `Dispatcher._load_sources`: [`DispatcherBase::set_source`]; false when the quick
     /// cut did not parse.
     fn _set_source(&self, py: Python<'_>, info: &Bound<'_, PyAny>, quick: bool, seconds: f64) -> PyResult<bool> {
