@@ -274,11 +274,27 @@ def test_reductions(pyfunc, dtype, layout):
     check_parallel(pyfunc, a, b, rel=reduction_rel(dtype))
 
 
+def variances(a, b):
+    return a.var(), np.std(a), np.var(b, ddof=1), b.std(ddof=3)
+
+
+# `var` and `std` of whole real arrays (Numba parallelises them): the mean, then the sum of the
+# squared deviations, each a reduction on the pool, as NumPy computes them (pairwise sums). The
+# serial library sums the squares in order, hence a tolerance against it and NumPy alike.
+VARIANCE_ROWS = [(dt, layout) for dt in (np.float64, np.float32, np.int64) for layout in LAYOUTS if layout != "0d"]
+
+
+@pytest.mark.parametrize("dtype,layout", VARIANCE_ROWS, ids=[f"{np.dtype(dt).name}-{lay}" for dt, lay in VARIANCE_ROWS])
+def test_variances(dtype, layout):
+    a, b = arrays(dtype, layout, positive=True)
+    check_parallel(variances, a, b, rel=SUM_RTOL32 if np.dtype(dtype) == np.float32 else SUM_RTOL)
+
+
 def test_large_reductions_agree_within_the_tolerance():
     # Long enough for many pairwise blocks per chunk.
     rng = np.random.default_rng(3)
     a, b = rng.random(300_001) + 0.5, rng.random(300_001) + 0.5
-    for pyfunc in (sum_of_product, method_sum, mean_of, max_min):
+    for pyfunc in (sum_of_product, method_sum, mean_of, max_min, variances):
         check_parallel(pyfunc, a, b, rel=SUM_RTOL)
     ints = rng.integers(-1000, 1000, 300_001)
     for pyfunc in (sum_of_product, method_sum, max_min):

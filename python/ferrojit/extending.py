@@ -132,10 +132,13 @@ def overload_method(typ: type, attr: str, **kwargs: Any) -> Callable[[Callable[.
     options = dict(kwargs.get("jit_options") or {})
     if kwargs.get("prefer_literal"):
         options[_PREFER_LITERAL] = True
+    sees_caller_parallel = bool(kwargs.get(_SEES_CALLER_PARALLEL))
+    if sees_caller_parallel:
+        options[_SEES_CALLER_PARALLEL] = True
 
     def decorate(typing_func: Callable[..., Any]) -> Callable[..., Any]:
         _method_typing.setdefault(attr, []).append((typ, typing_func, options))
-        _native.register_overload_method(attr)
+        _native.register_overload_method(attr, sees_caller_parallel)
         return typing_func
 
     return decorate
@@ -200,13 +203,17 @@ def _key_of(func: Any, qualified: Optional[str] = None, display: Optional[str] =
     return key
 
 
-def _declare_library_callable(func: Any, module: str, qualified: Optional[str] = None, display: Optional[str] = None, alias: Optional[str] = None) -> None:
+def _declare_library_callable(func: Any, module: str, qualified: Optional[str] = None, display: Optional[str] = None, alias: Optional[str] = None, sees_caller_parallel: bool = False) -> None:
     """``func`` is implemented in ``module`` (of ``ferrojit._lib``), imported when compiled code
     first calls it; ``qualified`` names it for the compiler when it is none of a library's,
     ``display`` for messages. ``alias``: a module-qualified name compiled code may also reach
-    it by (`bisect.bisect` is `bisect.bisect_right`)."""
+    it by (`bisect.bisect` is `bisect.bisect_right`). ``sees_caller_parallel``: its typing
+    functions will ask whether the caller is compiled with ``parallel=True`` (known before the
+    module is imported, so that the first calls are asked for as such)."""
     key = _key_of(func, qualified, display)
     _lazy_modules[key] = module
+    if sees_caller_parallel:
+        _native.typing_added(key, True)
     if alias is not None and _qualified_names.get(key) not in (None, alias):
         _native.register_overload(key, func, alias, _display_names[key])
 
@@ -219,11 +226,12 @@ def _declare_receiver_methods(typ: type, names: Any, module: str) -> None:
         _native.register_overload_method(name)
 
 
-def _declare_library_method(name: str, module: str) -> None:
+def _declare_library_method(name: str, module: str, sees_caller_parallel: bool = False) -> None:
     """The array method ``name`` is implemented in ``module`` (of ``ferrojit._lib``), imported
-    when compiled code first calls it."""
+    when compiled code first calls it (``sees_caller_parallel``: as for
+    `_declare_library_callable`)."""
     _lazy_method_modules[name] = module
-    _native.register_overload_method(name)
+    _native.register_overload_method(name, sees_caller_parallel)
 
 
 # Submodules whose functions compiled code reaches through their library (`np.linalg.solve`).

@@ -147,9 +147,9 @@ struct Registry {
     resolved: HashMap<OverloadRequest, Resolution>,
     /// Ids of the functions some resolution chose as an implementation.
     implementations: HashSet<u64>,
-    /// Keys of the callables whose typing functions are told whether the caller is compiled
-    /// with `parallel=True` (see [`OverloadRequest::caller_parallel`]).
-    sees_caller_parallel: HashSet<u64>,
+    /// The callables and methods whose typing functions are told whether the caller is
+    /// compiled with `parallel=True` (see [`OverloadRequest::caller_parallel`]).
+    sees_caller_parallel: HashSet<OverloadTarget>,
     /// Typed implementations, by (function id, argument types), each with every function it
     /// calls (all implementations themselves): typed once per process, reused by every program
     /// that calls them.
@@ -187,9 +187,12 @@ pub fn register_function(key: u64, address: usize, qualified: Option<String>, di
     r.display.insert(key, display);
 }
 
-pub fn register_method(name: &str) {
+pub fn register_method(name: &str, sees_caller_parallel: bool) {
     let mut r = write();
     r.methods.insert(name.to_string());
+    if sees_caller_parallel {
+        r.sees_caller_parallel.insert(OverloadTarget::Method(name.to_string()));
+    }
     r.forget_unaccepted(&OverloadTarget::Method(name.to_string()));
 }
 
@@ -203,7 +206,7 @@ pub fn register_attribute(name: &str) {
 pub fn typing_added(key: u64, sees_caller_parallel: bool) {
     let mut r = write();
     if sees_caller_parallel {
-        r.sees_caller_parallel.insert(key);
+        r.sees_caller_parallel.insert(OverloadTarget::Function(key));
     }
     r.forget_unaccepted(&OverloadTarget::Function(key));
 }
@@ -211,7 +214,7 @@ pub fn typing_added(key: u64, sees_caller_parallel: bool) {
 /// Whether a call of `target` from a function compiled with `parallel=True` is a request of
 /// its own (see [`OverloadRequest::caller_parallel`]).
 pub fn sees_caller_parallel(target: &OverloadTarget) -> bool {
-    matches!(target, OverloadTarget::Function(key) if read().sees_caller_parallel.contains(key))
+    read().sees_caller_parallel.contains(target)
 }
 
 impl Registry {

@@ -69,10 +69,12 @@ pub fn typing_added(key: u64, sees_caller_parallel: bool) {
     overloads::typing_added(key, sees_caller_parallel);
 }
 
-/// `register_overload_method(name)`: some type has a method `name` implemented in Python.
+/// `register_overload_method(name, sees_caller_parallel=False)`: some type has a method
+/// `name` implemented in Python (see `typing_added` for `sees_caller_parallel`).
 #[pyfunction]
-pub fn register_overload_method(name: &str) {
-    overloads::register_method(name);
+#[pyo3(signature = (name, sees_caller_parallel=false))]
+pub fn register_overload_method(name: &str, sees_caller_parallel: bool) {
+    overloads::register_method(name, sees_caller_parallel);
 }
 
 /// `register_overload_attribute(name)`: some type has an attribute `name` implemented in Python.

@@ -103,6 +103,10 @@ IMPLEMENTED_IN = {
 LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "random", "cmath", "operator", "functools", "heapq", "bisect")
 
 # Array methods (by name) -> the module of this package that implements them.
+# The NumPy functions and array methods with another implementation for callers compiled with
+# `parallel=True` (their typing functions take `_caller_parallel`; see `reductions._spread`).
+SEE_CALLER_PARALLEL = frozenset(["var", "std"])
+
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
     # Mathematics.
@@ -639,7 +643,7 @@ def load() -> frozenset[str]:
         for qualified, (func, module, display) in INTERNAL.items():
             _declare_library_callable(func, f"{__name__}.{module}", qualified, display)
         for name, module in METHODS_IN.items():
-            _declare_library_method(name, f"{__name__}.{module}")
+            _declare_library_method(name, f"{__name__}.{module}", name in SEE_CALLER_PARALLEL)
         from .. import types
 
         _declare_receiver_methods(types.List, LIST_METHODS, f"{__name__}.lists")
@@ -652,6 +656,6 @@ def load() -> frozenset[str]:
         library, _, name = qualified.rpartition(".")
         owner = sys.modules.get(library)
         if library not in _declared and owner is not None:
-            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}", alias=qualified)
+            _declare_library_callable(getattr(owner, name), f"{__name__}.{module}", alias=qualified, sees_caller_parallel=library == "numpy" and name in SEE_CALLER_PARALLEL)
     _declared.update(library for library in LIBRARIES if library in sys.modules)
     return frozenset(_declared)

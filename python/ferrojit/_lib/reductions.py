@@ -613,11 +613,12 @@ def _greater_typing(x, y):
     return greater
 
 
-def _both(name, typing):
+def _both(name, typing, sees_caller_parallel=False):
     """Registers ``typing`` as the array method ``name`` and as ``np.name``; literal arguments
-    (the axis) are given to it first."""
-    overload_method(types.Array, name, prefer_literal=True)(typing)
-    overload(getattr(np, name), prefer_literal=True)(typing)
+    (the axis) are given to it first; with ``sees_caller_parallel``, it takes
+    ``_caller_parallel`` too (see ``extending``)."""
+    overload_method(types.Array, name, prefer_literal=True, _sees_caller_parallel=sees_caller_parallel)(typing)
+    overload(getattr(np, name), prefer_literal=True, _sees_caller_parallel=sees_caller_parallel)(typing)
     return typing
 
 
@@ -978,9 +979,14 @@ def _truth_reduction(name, want):
 
 
 def _spread(name, root):
-    def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+    def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, _caller_parallel=False):
         if not _number(a):
             return None
+        kept = isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value or isinstance(keepdims, types.Boolean) and not isinstance(keepdims, types.BooleanLiteral)
+        if _caller_parallel and not kept and not any(_given(v) for v in (axis, dtype, out, where)):
+            whole = _whole_array_spread(name, root, a)
+            if whole is not None:
+                return whole
         spec = _Axis(name, a, axis, keepdims)
         has_out = _out_given(name, out)
         masked = _where_given(name, where)
@@ -1053,6 +1059,34 @@ def _spread(name, root):
         return spread
 
     return typing
+
+
+def _whole_array_spread(name, root, a):
+    """For a caller compiled with ``parallel=True``: the variance (or, with ``root``, the
+    standard deviation) of a whole real array as NumPy computes it, the mean then the sum of
+    the squared deviations, each a fused whole-array reduction (pairwise sums, as NumPy's), so
+    that both run on the thread pool for large arrays (Numba parallelises ``var`` and
+    ``std``). None for complex arrays (the library's lanes)."""
+    if isinstance(a.dtype, types.Complex) or a.ndim == 0 or str(a.dtype) == "float16":
+        return None
+    result = _mean_type(name, a.dtype, None)
+
+    def whole_spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None):
+        m = a.mean()
+        s = ((a - m) * (a - m)).sum()
+        dof = a.size - ddof
+        if dof <= 0:
+            # NumPy's 0 / 0 and x / 0.
+            v = result(np.nan) if s == 0 or s != s else result(np.inf)
+        else:
+            v = result(s / result(dof))
+        return result(np.sqrt(v)) if root else v
+
+    from ..extending import _implementation
+
+    # Compiled with parallel=True itself: its reductions then run on the pool.
+    _implementation(whole_spread, {"parallel": True})
+    return whole_spread
 
 
 def _accumulation_out_checker(a, spec, out):
@@ -1218,8 +1252,8 @@ _both("argmin", _arg_extreme("argmin", False))
 _both("argmax", _arg_extreme("argmax", True))
 _both("all", _truth_reduction("all", False))
 _both("any", _truth_reduction("any", True))
-_both("var", _spread("var", False))
-_both("std", _spread("std", True))
+_both("var", _spread("var", False), sees_caller_parallel=True)
+_both("std", _spread("std", True), sees_caller_parallel=True)
 _both("cumsum", _cumulative("cumsum", False))
 _both("cumprod", _cumulative("cumprod", True))
 # NumPy's other names of `min` and `max`.
