@@ -120,8 +120,12 @@ def max_min(a, b):
     return np.max(a * b), b.min()
 
 
+def products(a, b):
+    return a.prod(), np.prod(a * b)
+
+
 MAPS = [arith, with_math, with_abs, inplace_add, inplace_mul_twice, assign_into, chained]
-REDUCTIONS = [sum_of_product, method_sum, sum_of_expression, mean_of, max_of, min_of, max_min]
+REDUCTIONS = [sum_of_product, method_sum, sum_of_expression, mean_of, max_of, min_of, max_min, products]
 DTYPES = [np.float64, np.float32, np.int64, np.complex128]
 
 # --- arrays -------------------------------------------------------------------------------------
@@ -234,7 +238,7 @@ def numpy_map_rel(pyfunc, dtype):
 
 # Compiled code types an expression of 0-d arrays as a number, which `a[:] = ...`, `np.sum()`,
 # `np.min()` and `np.max()` do not take yet (serially neither).
-ZERO_D_REFUSED = (assign_into, sum_of_product, min_of, max_min)
+ZERO_D_REFUSED = (assign_into, sum_of_product, min_of, max_min, products)
 MAP_ROWS = [(f, dt, layout) for f in MAPS for dt in DTYPES for layout in LAYOUTS if not (layout == "0d" and f in ZERO_D_REFUSED)]
 
 

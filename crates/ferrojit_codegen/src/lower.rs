@@ -1032,6 +1032,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         })
     }
 
+    /// 1 of the number type `ty` (the identity of a product).
+    pub(crate) fn one_of(&self, ty: &Type) -> Value<'ctx> {
+        match ty {
+            Type::Float(_) => self.constant(&Const::Float(1.0), ty),
+            Type::Complex(_) => self.constant(&Const::Complex(1.0, 0.0), ty),
+            _ => self.constant(&Const::Int(1), ty),
+        }
+    }
+
     fn constant(&self, c: &Const, ty: &Type) -> Value<'ctx> {
         let cx = self.cx;
         match (c, ty) {

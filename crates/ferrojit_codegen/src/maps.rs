@@ -600,6 +600,19 @@ impl<'ctx> FnLower<'ctx, '_> {
                 })?;
                 self.sum_end(&sum)
             }
+            ir::ReduceOp::Prod => {
+                let acc_llvm = crate::abi::llvm_type(self.cx, ty);
+                let acc = self.entry_alloca(acc_llvm, "acc")?;
+                self.b.build_store(acc, self.one_of(ty))?;
+                self.for_each_mapped(ops, shape, None, element, None, None, &mut |this, v, _| {
+                    let v = this.cast(v, &elem_ty, ty)?;
+                    let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                    let next = this.binary(ir::BinaryOp::Mul, current, v, ty, ty)?;
+                    this.b.build_store(acc, next)?;
+                    Ok(())
+                })?;
+                Ok(self.b.build_load(acc_llvm, acc, "result")?)
+            }
             ir::ReduceOp::Min | ir::ReduceOp::Max => {
                 let is_min = op == ir::ReduceOp::Min;
                 let acc_llvm = crate::abi::llvm_type(self.cx, ty);
@@ -887,6 +900,20 @@ impl<'ctx> FnLower<'ctx, '_> {
                     }
                     let total = this.sum_end(&sum)?;
                     if op == ir::ReduceOp::Mean { this.mean_of(total, len, &acc_ty)? } else { total }
+                }
+                ir::ReduceOp::Prod => {
+                    let acc_llvm = crate::abi::llvm_type(this.cx, &acc_ty);
+                    let acc = this.entry_alloca(acc_llvm, "acc")?;
+                    this.b.build_store(acc, this.one_of(&acc_ty))?;
+                    this.strided_loop_nest(&[len], &[src], &[vec![along]], &[in_size], &mut |this, p| {
+                        let v = this.load_element(p[0], &a)?;
+                        let v = this.cast(v, &dtype, &acc_ty)?;
+                        let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                        let next = this.binary(ir::BinaryOp::Mul, current, v, &acc_ty, &acc_ty)?;
+                        this.b.build_store(acc, next)?;
+                        Ok(())
+                    })?;
+                    this.b.build_load(acc_llvm, acc, "result")?
                 }
                 ir::ReduceOp::Min | ir::ReduceOp::Max => {
                     let is_min = op == ir::ReduceOp::Min;

@@ -234,6 +234,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             ir::ReduceOp::Min => "`min` reduction",
             ir::ReduceOp::Max => "`max` reduction",
             ir::ReduceOp::Mean => "`mean` reduction",
+            ir::ReduceOp::Prod => "`prod` reduction",
         };
         if !passes_in_slots(ty) || !self.parallel_candidate(what, operands, element, shape.len()) {
             return Ok(None);
@@ -273,6 +274,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let is_min = op == ir::ReduceOp::Min;
         let start = match op {
             ir::ReduceOp::Sum | ir::ReduceOp::Mean => llvm.const_zero(),
+            ir::ReduceOp::Prod => self.one_of(ty),
             ir::ReduceOp::Min | ir::ReduceOp::Max => self.min_max_identity(is_min, ty)?,
         };
         self.b.build_store(acc, start)?;
@@ -281,6 +283,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             let current = this.b.build_load(llvm, acc, "combined")?;
             let next = match op {
                 ir::ReduceOp::Sum | ir::ReduceOp::Mean => this.binary(ir::BinaryOp::Add, current, partial, ty, ty)?,
+                ir::ReduceOp::Prod => this.binary(ir::BinaryOp::Mul, current, partial, ty, ty)?,
                 ir::ReduceOp::Min | ir::ReduceOp::Max => this.min_max_step(is_min, partial, current, ty)?,
             };
             this.b.build_store(acc, next)?;

@@ -249,7 +249,7 @@ impl FnInfer<'_> {
         self.materialize_as(Map { operands, element }, true, span)
     }
 
-    /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()` of an array expression built in this walk,
+    /// `x.sum()`, `x.min()`, `x.max()`, `x.mean()`, `x.prod()` of an array expression built in this walk,
     /// without the array; `x` comes back (as the error) when it is no such expression or the
     /// reduction is not one of these.
     pub(crate) fn reduce_map(&mut self, x: ir::Expr, name: &str, span: Span) -> std::result::Result<ir::Expr, ir::Expr> {
@@ -258,6 +258,7 @@ impl FnInfer<'_> {
             "min" => ReduceOp::Min,
             "max" => ReduceOp::Max,
             "mean" => ReduceOp::Mean,
+            "prod" => ReduceOp::Prod,
             _ => return Err(x),
         };
         let dtype = dtype_of(&x.ty);
@@ -265,8 +266,8 @@ impl FnInfer<'_> {
             return Err(x);
         }
         let ty = match (op, &dtype) {
-            (ReduceOp::Sum, Type::Bool) => Type::INT64,
-            (ReduceOp::Sum, Type::Int(i)) => if i.signed { Type::INT64 } else { Type::UINT64 },
+            (ReduceOp::Sum | ReduceOp::Prod, Type::Bool) => Type::INT64,
+            (ReduceOp::Sum | ReduceOp::Prod, Type::Int(i)) => if i.signed { Type::INT64 } else { Type::UINT64 },
             (ReduceOp::Min | ReduceOp::Max, Type::Complex(_)) => return Err(x),
             (ReduceOp::Mean, Type::Float(_) | Type::Complex(_)) => dtype.clone(),
             (ReduceOp::Mean, _) => Type::FLOAT64,

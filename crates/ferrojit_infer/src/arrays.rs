@@ -368,6 +368,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.zeros", "shape, dtype=None, order='C', *, device=None, like=None", zeros);
 
     r.method("ndarray.sum", SUM, sum);
+    r.method("ndarray.prod", SUM, prod);
     r.method("ndarray.min", MIN_MAX, min);
     r.method("ndarray.max", MIN_MAX, max);
     r.method("ndarray.mean", MEAN, mean);
@@ -382,6 +383,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.method("ndarray.view", "dtype", view);
 
     r.array_function("numpy.sum", "a, axis=None, dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", sum);
+    r.array_function("numpy.prod", "a, axis=None, dtype=None, ~out=None, keepdims=False, ~initial=None, ~where=True", prod);
     for (name, build) in [("numpy.min", min as BuildMethod), ("numpy.amin", min), ("numpy.max", max), ("numpy.amax", max)] {
         r.array_function(name, "a, axis=None, ~out=None, keepdims=False, ~initial=None, ~where=True", build);
     }
@@ -566,7 +568,7 @@ fn reduce(cx: &mut FnInfer<'_>, array: ir::Expr, op: ir::ReduceOp, ty: Type, arg
         Some(v) => {
             let e = cx.value_expr(v, span)?;
             if !e.ty.is_integer_like() || e.ty == Type::Bool {
-                return Err(cx.typing(span, format!("`axis=` of `{callee}()` must be an integer, not a `{}`", e.ty), Some("give an integer, or a tuple of integers such as `axis=(0, 1)`")));
+                return Err(cx.typing(span, format!("`axis=` of `{callee}()` must be an integer or a tuple of integers, not `{}`", e.ty), Some("give an integer, or a tuple of integers such as `axis=(0, 1)`")));
             }
             Some(cx.cast(e, &Type::INT64))
         }
@@ -613,16 +615,28 @@ fn reduction_dtype(cx: &mut FnInfer<'_>, array: &ir::Expr, args: &mut Args, span
 
 /// `a.sum()`: integers sum in 64 bits of their signedness, as NumPy's; in `dtype=` when given.
 fn sum(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
-    let ty = match reduction_dtype(cx, &array, args, span)? {
+    let ty = sum_type(cx, &array, args, span)?;
+    reduce(cx, array, ir::ReduceOp::Sum, ty, args, span)
+}
+
+/// `a.prod()`: in the type a sum would have.
+fn prod(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {
+    let ty = sum_type(cx, &array, args, span)?;
+    reduce(cx, array, ir::ReduceOp::Prod, ty, args, span)
+}
+
+/// The type of a sum or product: integers in 64 bits of their signedness, as NumPy's; `dtype=`
+/// when given.
+fn sum_type(cx: &mut FnInfer<'_>, array: &ir::Expr, args: &mut Args, span: Span) -> Result<Type> {
+    Ok(match reduction_dtype(cx, array, args, span)? {
         Some(dtype) => dtype,
-        None => match &*array_type(&array).dtype {
+        None => match &*array_type(array).dtype {
             Type::Bool => Type::INT64,
             Type::Int(i) if i.signed => Type::INT64,
             Type::Int(_) => Type::UINT64,
             t => t.clone(),
         },
-    };
-    reduce(cx, array, ir::ReduceOp::Sum, ty, args, span)
+    })
 }
 
 fn min(cx: &mut FnInfer<'_>, array: ir::Expr, args: &mut Args, span: Span) -> Result<ir::Expr> {

@@ -145,7 +145,7 @@ impl FnInfer<'_> {
                 // A `dtype=` is the reduction's, which the array's method applies.
                 let whole = args.get_mut("axis").is_none() && args.get_mut("keepdims").is_none() && args.get_mut("dtype").is_none();
                 let method = entry.name.trim_start_matches("numpy.").trim_start_matches('a');
-                let array = if whole && matches!(method, "sum" | "min" | "max" | "mean") {
+                let array = if whole && matches!(method, "sum" | "min" | "max" | "mean" | "prod") {
                     match self.reduce_map(array, method, span) {
                         Ok(reduced) => return Ok(Value::Expr(reduced)),
                         Err(array) => array,

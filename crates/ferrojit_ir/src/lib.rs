@@ -323,6 +323,8 @@ pub enum ReduceOp {
     Max,
     /// The sum (in the expression's float type) divided by the size; NaN when empty.
     Mean,
+    /// The product, in the expression's type (1 for an empty array); integers wrap, as NumPy's.
+    Prod,
 }
 
 /// One item of an array subscript that keeps or narrows a dimension.

@@ -179,7 +179,7 @@ def _shape_text(dims):
 # The parameters after the array (or the method's receiver) of the reductions whose usual calls
 # the compiler builds itself (crates/ferrojit_infer/src/arrays.rs).
 _COMPILER_REDUCTIONS = {
-    "sum": ("axis", "dtype", "out", "keepdims", "initial", "where"),
+    **dict.fromkeys(("sum", "prod"), ("axis", "dtype", "out", "keepdims", "initial", "where")),
     **dict.fromkeys(("min", "amin", "max", "amax"), ("axis", "out", "keepdims", "initial", "where")),
     "mean": ("axis", "dtype", "out", "keepdims", "where"),
 }
@@ -191,11 +191,12 @@ _COMPILER_WITHOUT_ORDER = ("ravel", "copy")
 
 
 def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=None, where=None, **others):
-    """Whether the compiler builds this call of ``sum``, ``min``, ``max`` or ``mean`` (the
+    """Whether the compiler builds this call of ``sum``, ``prod``, ``min``, ``max`` or ``mean`` (the
     types of its arguments) itself: of a real array (``min``, ``max``) or any array, whole or
     along one integer axis, without ``out=``, ``where=``, ``initial=``; a tuple of axes, those
     arguments, the whole array's ``keepdims=True``, complex ``min``/``max``, the ``mean`` of
-    time values and the ``sum`` of datetimes are ``reductions``'."""
+    time values, the ``sum`` of datetimes and the ``prod`` of any time values are
+    ``reductions``'."""
     from .. import types
 
     def given(value):
@@ -205,7 +206,8 @@ def compiler_builds(name, array, axis=None, keepdims=False, out=None, initial=No
         return False
     if name in ("min", "amin", "max", "amax") and isinstance(array.dtype, types.Complex):
         return False
-    if (name == "mean" and isinstance(array.dtype, types.NPTimedelta)) or (name in ("sum", "mean") and isinstance(array.dtype, types.NPDatetime)):
+    times = isinstance(array.dtype, (types.NPTimedelta, types.NPDatetime))
+    if (name == "mean" and isinstance(array.dtype, types.NPTimedelta)) or (name in ("sum", "mean") and isinstance(array.dtype, types.NPDatetime)) or (name == "prod" and times):
         return False
     kept_whole = not given(axis) and isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value
     return not kept_whole

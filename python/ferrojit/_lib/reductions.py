@@ -113,10 +113,11 @@ class _Axis:
             self.count = 1
         elif tuples and isinstance(axis, types.BaseTuple) and all(_is_axis_integer(t) for t in axis.types):
             self.count = len(axis.types)
+        # Refused outright (the compiler's reductions would not name what is wrong as well).
         elif tuples:
-            raise TypingError(f"`axis=` of `{name}()` must be an integer or a tuple of integers, not `{axis}`")
+            raise CallRefused(f"`axis=` of `{name}()` must be an integer or a tuple of integers, not `{axis}`")
         else:
-            raise TypingError(f"`axis=` of `{name}()` must be an integer, not `{axis}`")
+            raise CallRefused(f"`axis=` of `{name}()` must be an integer, not `{axis}`")
         if a.ndim == 0 and self.count > 0:
             raise TypingError(f"`{name}(axis=...)` of a 0-dimensional array: an axis of a 0-dimensional array is out of bounds")
 
@@ -627,7 +628,9 @@ def _initial_value(name, initial):
     if not _given(initial):
         return False
     if not isinstance(initial, (types.Boolean, types.Integer, types.Float, types.Complex)):
-        raise TypingError(f"`initial=` of `{name}()` must be a number, not `{initial}`")
+        # Refused outright: the compiler's own `sum`/`prod` would only say `initial=` is not
+        # supported.
+        raise CallRefused(f"`initial=` of `{name}()` must be a number, not `{initial}`")
     return True
 
 
@@ -1244,7 +1247,7 @@ def _cumulative(name, multiply):
 
 
 _both("sum", _sum_or_product("sum", False, True))
-_both("prod", _sum_or_product("prod", True, False))
+_both("prod", _sum_or_product("prod", True, True))
 _both("min", _extreme("min", False))
 _both("max", _extreme("max", True))
 _both("mean", mean_typing)
