@@ -196,11 +196,10 @@ class StencilFunc:
             element = self._element()
             loops = self._loop_functions[with_out, parallel] = _make_loop_function(self, element, with_out, parallel)
             if parallel and not self._jit_disabled:
-                from .extending import _implementation
+                from .extending import _parallel_implementation
 
-                # Its dispatcher made now, with parallel=True (the `prange` loop is rewritten
-                # when its source is read): the overload's resolution finds this one.
-                _implementation(loops, {"parallel": True})
+                # Its `prange` loop is rewritten when its source is read.
+                _parallel_implementation(loops)
         return loops
 
     def _element(self) -> Any:

@@ -377,6 +377,14 @@ def _call_error_message(kind: str, target: Any, typing_func: Callable[..., Any],
     return f"`{name}()` " + re.sub(r"'(\w+)'", r"`\1`", rest)
 
 
+def _parallel_implementation(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func``, an implementation a typing function is about to return for a caller compiled
+    with ``parallel=True`` (see ``_caller_parallel``), made to compile with ``parallel=True``
+    itself: its dispatcher is made now with that option, and the resolution finds it."""
+    _implementation(func, {"parallel": True})
+    return func
+
+
 def _implementation(func: Callable[..., Any], options: dict[str, Any]) -> Dispatcher[Any, Any]:
     dispatcher = _implementations.get(func)
     if dispatcher is None:

@@ -600,33 +600,39 @@ impl<'ctx> FnLower<'ctx, '_> {
                 })?;
                 self.sum_end(&sum)
             }
+            ir::ReduceOp::Prod | ir::ReduceOp::Min | ir::ReduceOp::Max => {
+                let acc_llvm = crate::abi::llvm_type(self.cx, ty);
+                let acc = self.entry_alloca(acc_llvm, "acc")?;
+                self.b.build_store(acc, self.fold_identity(op, ty)?)?;
+                self.for_each_mapped(ops, shape, None, element, None, None, &mut |this, v, _| {
+                    let current = this.b.build_load(acc_llvm, acc, "acc")?;
+                    let next = this.fold_step(op, current, v, &elem_ty, ty)?;
+                    this.b.build_store(acc, next)?;
+                    Ok(())
+                })?;
+                Ok(self.b.build_load(acc_llvm, acc, "result")?)
+            }
+        }
+    }
+
+    /// Where a `Prod`, `Min` or `Max` reduction of values of type `ty` starts: 1, or the
+    /// largest (smallest) value of the type.
+    pub(crate) fn fold_identity(&self, op: ir::ReduceOp, ty: &Type) -> Result<Value<'ctx>> {
+        match op {
+            ir::ReduceOp::Prod => Ok(self.one_of(ty)),
+            _ => self.min_max_identity(op == ir::ReduceOp::Min, ty),
+        }
+    }
+
+    /// One step of a `Prod`, `Min` or `Max` reduction into `current` (of type `ty`) of `v` (of
+    /// type `v_ty`): the product in `ty`, or the smaller (larger) of the two, NaN winning.
+    pub(crate) fn fold_step(&mut self, op: ir::ReduceOp, current: Value<'ctx>, v: Value<'ctx>, v_ty: &Type, ty: &Type) -> Result<Value<'ctx>> {
+        match op {
             ir::ReduceOp::Prod => {
-                let acc_llvm = crate::abi::llvm_type(self.cx, ty);
-                let acc = self.entry_alloca(acc_llvm, "acc")?;
-                self.b.build_store(acc, self.one_of(ty))?;
-                self.for_each_mapped(ops, shape, None, element, None, None, &mut |this, v, _| {
-                    let v = this.cast(v, &elem_ty, ty)?;
-                    let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                    let next = this.binary(ir::BinaryOp::Mul, current, v, ty, ty)?;
-                    this.b.build_store(acc, next)?;
-                    Ok(())
-                })?;
-                Ok(self.b.build_load(acc_llvm, acc, "result")?)
+                let v = self.cast(v, v_ty, ty)?;
+                self.binary(ir::BinaryOp::Mul, current, v, ty, ty)
             }
-            ir::ReduceOp::Min | ir::ReduceOp::Max => {
-                let is_min = op == ir::ReduceOp::Min;
-                let acc_llvm = crate::abi::llvm_type(self.cx, ty);
-                let acc = self.entry_alloca(acc_llvm, "acc")?;
-                let identity = self.min_max_identity(is_min, ty)?;
-                self.b.build_store(acc, identity)?;
-                self.for_each_mapped(ops, shape, None, element, None, None, &mut |this, v, _| {
-                    let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                    let next = this.min_max_step(is_min, v, current, &elem_ty)?;
-                    this.b.build_store(acc, next)?;
-                    Ok(())
-                })?;
-                Ok(self.b.build_load(acc_llvm, acc, "result")?)
-            }
+            _ => self.min_max_step(op == ir::ReduceOp::Min, v, current, v_ty),
         }
     }
 
@@ -901,30 +907,14 @@ impl<'ctx> FnLower<'ctx, '_> {
                     let total = this.sum_end(&sum)?;
                     if op == ir::ReduceOp::Mean { this.mean_of(total, len, &acc_ty)? } else { total }
                 }
-                ir::ReduceOp::Prod => {
+                ir::ReduceOp::Prod | ir::ReduceOp::Min | ir::ReduceOp::Max => {
                     let acc_llvm = crate::abi::llvm_type(this.cx, &acc_ty);
                     let acc = this.entry_alloca(acc_llvm, "acc")?;
-                    this.b.build_store(acc, this.one_of(&acc_ty))?;
-                    this.strided_loop_nest(&[len], &[src], &[vec![along]], &[in_size], &mut |this, p| {
-                        let v = this.load_element(p[0], &a)?;
-                        let v = this.cast(v, &dtype, &acc_ty)?;
-                        let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                        let next = this.binary(ir::BinaryOp::Mul, current, v, &acc_ty, &acc_ty)?;
-                        this.b.build_store(acc, next)?;
-                        Ok(())
-                    })?;
-                    this.b.build_load(acc_llvm, acc, "result")?
-                }
-                ir::ReduceOp::Min | ir::ReduceOp::Max => {
-                    let is_min = op == ir::ReduceOp::Min;
-                    let acc_llvm = crate::abi::llvm_type(this.cx, &acc_ty);
-                    let acc = this.entry_alloca(acc_llvm, "acc")?;
-                    let identity = this.min_max_identity(is_min, &acc_ty)?;
-                    this.b.build_store(acc, identity)?;
+                    this.b.build_store(acc, this.fold_identity(op, &acc_ty)?)?;
                     this.strided_loop_nest(&[len], &[src], &[vec![along]], &[in_size], &mut |this, p| {
                         let v = this.load_element(p[0], &a)?;
                         let current = this.b.build_load(acc_llvm, acc, "acc")?;
-                        let next = this.min_max_step(is_min, v, current, &dtype)?;
+                        let next = this.fold_step(op, current, v, &dtype, &acc_ty)?;
                         this.b.build_store(acc, next)?;
                         Ok(())
                     })?;

@@ -101,8 +101,14 @@ impl<'ctx> FnLower<'ctx, '_> {
             self.exc().into(),
         ];
         let status = self.b.build_call(run, &call_args, "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
-        let failed = self.b.build_int_compare(IntPredicate::NE, status, cx.i32_type().const_zero(), "failed")?;
-        let (raised, cont) = (self.bb("parallel.raised"), self.bb("parallel.ran"));
+        self.leave_on_failure(status, release_on_error)
+    }
+
+    /// Leaves the function with `status` when it is not 0 (the exception is already in place),
+    /// after releasing `release_on_error`; the builder continues where it is 0.
+    fn leave_on_failure(&mut self, status: IntValue<'ctx>, release_on_error: Option<(BasicValueEnum<'ctx>, &Type)>) -> Result<()> {
+        let failed = self.b.build_int_compare(IntPredicate::NE, status, self.cx.i32_type().const_zero(), "failed")?;
+        let (raised, cont) = (self.bb("chunk.raised"), self.bb("chunk.ran"));
         self.branch_rarely(failed, raised, cont)?;
         self.b.position_at_end(raised);
         if let Some((value, ty)) = release_on_error {
@@ -124,13 +130,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             self.b.build_store(at, bound)?;
         }
         let status = self.b.build_call(entry, &[results.into(), self.exc().into(), slots.into()], "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
-        let failed = self.b.build_int_compare(IntPredicate::NE, status, self.cx.i32_type().const_zero(), "failed")?;
-        let (raised, cont) = (self.bb("chunk.raised"), self.bb("chunk.ran"));
-        self.branch_rarely(failed, raised, cont)?;
-        self.b.position_at_end(raised);
-        self.leave(status)?;
-        self.b.position_at_end(cont);
-        Ok(())
+        self.leave_on_failure(status, None)
     }
 
     /// The argument slots of a chunk entry, `values` (typed) packed in order and two more for

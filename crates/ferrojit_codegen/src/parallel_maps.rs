@@ -129,7 +129,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             // Not asked for; part of another map; one element.
             return false;
         }
-        let why_not = if self.ir.name.starts_with("prange'chunk") {
+        let why_not = if self.ir.name.starts_with(ir::PARALLEL_CHUNK_PREFIX) {
             Some("inside a `prange` loop, whose iterations are the parallelism")
         } else if !self.parallel_arrays {
             return false;
@@ -271,11 +271,9 @@ impl<'ctx> FnLower<'ctx, '_> {
         // The partials combined in chunk order.
         let llvm = crate::abi::llvm_type(self.cx, ty);
         let acc = self.entry_alloca(llvm, "chunk.combined")?;
-        let is_min = op == ir::ReduceOp::Min;
         let start = match op {
             ir::ReduceOp::Sum | ir::ReduceOp::Mean => llvm.const_zero(),
-            ir::ReduceOp::Prod => self.one_of(ty),
-            ir::ReduceOp::Min | ir::ReduceOp::Max => self.min_max_identity(is_min, ty)?,
+            _ => self.fold_identity(op, ty)?,
         };
         self.b.build_store(acc, start)?;
         self.counted_loop(self.i64(0), count, &[partials], &[stride], false, &mut |this, _, at| {
@@ -283,8 +281,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             let current = this.b.build_load(llvm, acc, "combined")?;
             let next = match op {
                 ir::ReduceOp::Sum | ir::ReduceOp::Mean => this.binary(ir::BinaryOp::Add, current, partial, ty, ty)?,
-                ir::ReduceOp::Prod => this.binary(ir::BinaryOp::Mul, current, partial, ty, ty)?,
-                ir::ReduceOp::Min | ir::ReduceOp::Max => this.min_max_step(is_min, partial, current, ty)?,
+                _ => this.fold_step(op, current, partial, ty, ty)?,
             };
             this.b.build_store(acc, next)?;
             Ok(())

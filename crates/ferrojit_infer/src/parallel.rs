@@ -47,7 +47,7 @@ pub(crate) const RUN: &str = "prange'run";
 /// `prange'identity(value, "op")`: the identity of the reduction `op` of `value`'s type.
 pub(crate) const IDENTITY: &str = "prange'identity";
 /// The start of a chunk function's name (`prange'chunk1`).
-pub(crate) const CHUNK_PREFIX: &str = "prange'chunk";
+pub(crate) const CHUNK_PREFIX: &str = ir::PARALLEL_CHUNK_PREFIX;
 
 /// How a reduction combines values; the operators of one variable's updates must agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -163,6 +163,11 @@ pub struct Ownership {
 /// it took a third of the compile time of a small parallel function, for nothing).
 pub const PARALLEL_PARTIAL_PREFIX: &str = "prange'part";
 
+/// The start of the name of a `prange` loop's chunk function (`prange'chunk1`, see
+/// `ferrojit_infer::parallel`): its whole-array operations run serially (the iterations are
+/// the parallelism), and its errors name the function the loop is in.
+pub const PARALLEL_CHUNK_PREFIX: &str = "prange'chunk";
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Local {
     pub name: String,

@@ -985,12 +985,11 @@ def _spread(name, root):
     def typing(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=None, _caller_parallel=False):
         if not _number(a):
             return None
-        kept = isinstance(keepdims, types.BooleanLiteral) and keepdims.literal_value or isinstance(keepdims, types.Boolean) and not isinstance(keepdims, types.BooleanLiteral)
-        if _caller_parallel and not kept and not any(_given(v) for v in (axis, dtype, out, where)):
+        spec = _Axis(name, a, axis, keepdims)
+        if _caller_parallel and spec.count is None and not spec.keepdims and not any(_given(v) for v in (dtype, out, where)):
             whole = _whole_array_spread(name, root, a)
             if whole is not None:
                 return whole
-        spec = _Axis(name, a, axis, keepdims)
         has_out = _out_given(name, out)
         masked = _where_given(name, where)
         complex_values = isinstance(a.dtype, types.Complex)
@@ -1085,11 +1084,10 @@ def _whole_array_spread(name, root, a):
             v = result(s / result(dof))
         return result(np.sqrt(v)) if root else v
 
-    from ..extending import _implementation
+    from ..extending import _parallel_implementation
 
     # Compiled with parallel=True itself: its reductions then run on the pool.
-    _implementation(whole_spread, {"parallel": True})
-    return whole_spread
+    return _parallel_implementation(whole_spread)
 
 
 def _accumulation_out_checker(a, spec, out):
