@@ -118,15 +118,20 @@ def test_axis_must_be_an_integer_and_keepdims_a_constant():
         variable_keepdims(np.ones(3), True)
 
 
+def products_along_axes(a):
+    return a.prod(axis=0), np.prod(a * 0.5, axis=1, keepdims=True)
+
+
 def test_reductions_in_expressions_and_memory():
     a = values(12, np.float64).reshape(3, 4) + 200
     check_arrays(normalised_rows, a, rel=1e-15)
     check_arrays(column_means, a, rel=1e-15)
-    f = njit(normalised_rows)
-    f(a)
+    check_arrays(products_along_axes, a)
+    f, g = njit(normalised_rows), njit(products_along_axes)
+    f(a), g(a)
     before = ferrojit._native.live_allocations()
     for _ in range(200):
-        f(a)
+        f(a), g(a)
     assert ferrojit._native.live_allocations() == before
 
 

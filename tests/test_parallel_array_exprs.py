@@ -525,14 +525,19 @@ def many_temporaries(a, b):
 def test_memory_over_many_calls():
     parallel, _ = compiled(many_temporaries)
     shift, _ = compiled(shift_right)
+    reductions = [compiled(f)[0] for f in (products, variances)]
     a, b = data(np.float64, (300, 7), 5), data(np.float64, 7, 6)
     parallel(a, b)
     shift(a[:, 0].copy())
+    for f in reductions:
+        f(a, a * b)
     before = ferrojit._native.live_allocations()
     for _ in range(100):
         d, s = parallel(a, b)
         del d
         shift(a[:, 0].copy())
+        for f in reductions:
+            f(a, a * b)
     assert ferrojit._native.live_allocations() == before
     check_parallel(many_temporaries, a, b, rel=MATH_RTOL)
 
