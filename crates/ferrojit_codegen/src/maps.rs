@@ -36,13 +36,15 @@ const PAIRWISE_BLOCK: u64 = 128;
 /// terms as each of NumPy's eight running sums takes.
 const PAIRWISE_STRIDED_BLOCK: u64 = PAIRWISE_BLOCK / 8;
 
-/// Levels of the pairwise tree's stack: enough for 2**64 blocks.
+/// Levels of the pairwise tree's stack: enough for 2**64 blocks (the runtime's `sums` reads
+/// this many).
 const PAIRWISE_LEVELS: u32 = 64;
 
 /// A sum under way. Integers add in order into `block` (exact, wrapping as NumPy's do).
 /// Floating-point and complex sums are pairwise, as NumPy's: `block` sums the current block,
 /// and `levels` holds the stack of partial sums of the finished blocks with the number of
-/// blocks: level `j` holds the sum of 2**j blocks when bit `j` of that number is set.
+/// blocks (level `j` holds the sum of 2**j blocks when bit `j` of that number is set), kept by
+/// the runtime's `sums`.
 struct RunningSum<'ctx> {
     ty: Type,
     llvm: inkwell::types::BasicTypeEnum<'ctx>,
@@ -718,80 +720,41 @@ impl<'ctx> FnLower<'ctx, '_> {
         })
     }
 
-    /// Ends a block of a pairwise sum: its sum joins the stack of partial sums as a leaf of
-    /// the binary tree, merging with the equal-sized partial sums below it (block number
-    /// `k`'s trailing one bits count them), and the next block starts at 0.
+    /// Ends a block of a pairwise sum: its sum joins the tree of partial sums (see the
+    /// runtime's `sums`, which keeps it: the tree's work runs once per block, and out of line
+    /// it costs LLVM no loops), and the next block starts at 0.
     fn sum_block_end(&mut self, sum: &RunningSum<'ctx>) -> Result<()> {
         let Some((stack, blocks)) = sum.levels else { return Ok(()) };
-        let i64t = self.cx.i64_type();
-        let carry = self.entry_alloca(sum.llvm, "sum.carry")?;
-        let level = self.entry_alloca(i64t.into(), "sum.level")?;
-        let bits = self.entry_alloca(i64t.into(), "sum.bits")?;
-        let block_sum = self.b.build_load(sum.llvm, sum.block, "block")?;
-        self.b.build_store(carry, block_sum)?;
+        let (ptr, i64t) = (self.cx.ptr_type(inkwell::AddressSpace::default()), self.cx.i64_type());
+        let f = self.extern_fn("ferrojit_rt_pairwise_push", None, &[ptr.into(), ptr.into(), ptr.into(), i64t.into()]);
+        self.b.build_call(f, &[stack.into(), blocks.into(), sum.block.into(), self.pairwise_kind(&sum.ty)?.into()], "")?;
         self.b.build_store(sum.block, sum.llvm.const_zero())?;
-        let k = self.b.build_load(i64t, blocks, "k")?.into_int_value();
-        self.b.build_store(blocks, self.b.build_int_add(k, self.i64(1), "k1")?)?;
-        self.b.build_store(bits, k)?;
-        self.b.build_store(level, self.i64(0))?;
-        let stack_ty = sum.llvm.array_type(PAIRWISE_LEVELS);
-        let (head, merge, done) = (self.bb("sum.head"), self.bb("sum.merge"), self.bb("sum.push"));
-        self.b.build_unconditional_branch(head)?;
-        self.b.position_at_end(head);
-        let m = self.b.build_load(i64t, bits, "bits")?.into_int_value();
-        let odd = self.b.build_int_truncate(m, self.cx.bool_type(), "odd")?;
-        self.b.build_conditional_branch(odd, merge, done)?;
-        self.b.position_at_end(merge);
-        let l = self.b.build_load(i64t, level, "level")?.into_int_value();
-        // SAFETY (for LLVM): level < 64, the bit count of `blocks`.
-        let slot = unsafe { self.b.build_in_bounds_gep(stack_ty, stack, &[self.i64(0), l], "slot")? };
-        let below = self.b.build_load(sum.llvm, slot, "below")?;
-        let c = self.b.build_load(sum.llvm, carry, "carry")?;
-        let merged = self.binary(ir::BinaryOp::Add, below, c, &sum.ty, &sum.ty)?;
-        self.b.build_store(carry, merged)?;
-        self.b.build_store(level, self.b.build_int_add(l, self.i64(1), "up")?)?;
-        self.b.build_store(bits, self.b.build_right_shift(m, self.i64(1), false, "bits")?)?;
-        let back = self.b.build_unconditional_branch(head)?;
-        self.keep_scalar(back);
-        self.b.position_at_end(done);
-        let l = self.b.build_load(i64t, level, "level")?.into_int_value();
-        // SAFETY (for LLVM): as above.
-        let slot = unsafe { self.b.build_in_bounds_gep(stack_ty, stack, &[self.i64(0), l], "slot")? };
-        let c = self.b.build_load(sum.llvm, carry, "carry")?;
-        self.b.build_store(slot, c)?;
         Ok(())
     }
 
-    /// The sum: the open block plus the partial sums on the stack (level `j` holds one when
-    /// bit `j` of the block count is set), smallest first.
+    /// The sum: the open block plus the partial sums of the tree.
     fn sum_end(&mut self, sum: &RunningSum<'ctx>) -> Result<Value<'ctx>> {
-        let Some((stack, blocks)) = sum.levels else {
-            return Ok(self.b.build_load(sum.llvm, sum.block, "sum")?);
+        if let Some((stack, blocks)) = sum.levels {
+            let (ptr, i64t) = (self.cx.ptr_type(inkwell::AddressSpace::default()), self.cx.i64_type());
+            let f = self.extern_fn("ferrojit_rt_pairwise_total", None, &[ptr.into(), i64t.into(), ptr.into(), i64t.into()]);
+            let count = self.b.build_load(i64t, blocks, "blocks")?;
+            self.b.build_call(f, &[stack.into(), count.into(), sum.block.into(), self.pairwise_kind(&sum.ty)?.into()], "")?;
+        }
+        Ok(self.b.build_load(sum.llvm, sum.block, "sum")?)
+    }
+
+    /// The runtime's name for a pairwise sum's type.
+    fn pairwise_kind(&self, ty: &Type) -> Result<IntValue<'ctx>> {
+        use ferrojit_runtime::sums::{PAIRWISE_C128, PAIRWISE_C64, PAIRWISE_F32, PAIRWISE_F64};
+        use ferrojit_types::FloatType::{F32, F64};
+        let kind = match ty {
+            Type::Float(F32) => PAIRWISE_F32,
+            Type::Float(F64) => PAIRWISE_F64,
+            Type::Complex(F32) => PAIRWISE_C64,
+            Type::Complex(F64) => PAIRWISE_C128,
+            _ => return Err(crate::CodegenError(format!("a pairwise sum typed {ty}"))),
         };
-        let i64t = self.cx.i64_type();
-        let total = self.entry_alloca(sum.llvm, "sum.total")?;
-        let open = self.b.build_load(sum.llvm, sum.block, "open")?;
-        self.b.build_store(total, open)?;
-        let count = self.b.build_load(i64t, blocks, "blocks")?.into_int_value();
-        let stack_ty = sum.llvm.array_type(PAIRWISE_LEVELS);
-        let levels = self.b.build_int_sub(self.i64(64), self.intrinsic("llvm.ctlz", &[i64t.into()], &[count.into(), self.cx.bool_type().const_zero().into()])?.into_int_value(), "levels")?;
-        self.counted_loop(self.i64(0), levels, &[], &[], false, &mut |this, l, _| {
-            let bit = this.b.build_right_shift(count, l, false, "bit")?;
-            let set = this.b.build_int_truncate(bit, this.cx.bool_type(), "set")?;
-            let (add, next) = (this.bb("sum.level"), this.bb("sum.next"));
-            this.b.build_conditional_branch(set, add, next)?;
-            this.b.position_at_end(add);
-            // SAFETY (for LLVM): l < 64.
-            let slot = unsafe { this.b.build_in_bounds_gep(stack_ty, stack, &[this.i64(0), l], "slot")? };
-            let partial = this.b.build_load(sum.llvm, slot, "partial")?;
-            let t = this.b.build_load(sum.llvm, total, "total")?;
-            let t = this.binary(ir::BinaryOp::Add, t, partial, &sum.ty, &sum.ty)?;
-            this.b.build_store(total, t)?;
-            this.b.build_unconditional_branch(next)?;
-            this.b.position_at_end(next);
-            Ok(())
-        })?;
-        Ok(self.b.build_load(sum.llvm, total, "sum")?)
+        Ok(self.i64(kind))
     }
 
     /// Inside a map: operand `i`'s current element.

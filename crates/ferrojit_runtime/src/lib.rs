@@ -20,6 +20,7 @@ pub mod pcg64;
 mod print;
 pub mod random;
 pub mod strings;
+pub mod sums;
 mod ziggurat_tables;
 
 pub use print::{format_float_repr, set_print_hook, PrintHook};
@@ -778,6 +779,7 @@ use strings::{
 };
 use memory::{ferrojit_rt_alloc, ferrojit_rt_alloc_zeroed, ferrojit_rt_copy_elements, ferrojit_rt_decref, ferrojit_rt_generator_adopt, ferrojit_rt_generator_new, ferrojit_rt_incref, ferrojit_rt_own_array};
 use parallel::{ferrojit_rt_get_num_threads, ferrojit_rt_get_thread_id, ferrojit_rt_parallel_array_chunks, ferrojit_rt_parallel_chunks, ferrojit_rt_parallel_for, ferrojit_rt_set_num_threads};
+use sums::{ferrojit_rt_pairwise_push, ferrojit_rt_pairwise_total};
 use print::{
     ferrojit_rt_print_bool, ferrojit_rt_print_complex, ferrojit_rt_print_f32, ferrojit_rt_print_f64, ferrojit_rt_print_flush,
     ferrojit_rt_print_i64, ferrojit_rt_print_none, ferrojit_rt_print_str, ferrojit_rt_print_u64,
@@ -798,7 +800,7 @@ pub extern "C" fn ferrojit_rt_convert_time(count: i64, from: i64, to: i64, datet
 }
 
 symbol_table! {
-    ferrojit_rt_convert_time, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
+    ferrojit_rt_convert_time, ferrojit_rt_pairwise_push, ferrojit_rt_pairwise_total, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_alloc_zeroed, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_own_array, ferrojit_rt_generator_new, ferrojit_rt_generator_adopt, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_list_mark_typed, ferrojit_rt_dict_mark_typed,
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_raise_with_text, ferrojit_rt_print_bytes, ferrojit_rt_str_append, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
