@@ -17,6 +17,10 @@
 //! the loop that filled `d` go, and each map reading `d` reads `d`'s operands and computes
 //! `d`'s element in its own loop. Chains (`d = a - b; e = d * d; s = e.sum()`) fuse one link at
 //! a time, front to back.
+//!
+//! Then each map reads each variable once: `np.sqrt(a * a + b * b) * np.exp(-a)` fuses into one
+//! map over `a, a, b, b, a`, whose repeated operands become one (one pointer walking `a`, one
+//! load of its element per index, where the loop had three of each for LLVM to compile).
 
 use ferrojit_ir::{self as ir, ExprKind, LocalId, StmtKind};
 use ferrojit_types::Type;
@@ -31,6 +35,71 @@ pub fn fuse_statements(f: &mut ir::Function) {
             break;
         }
     }
+    share_in_map_statements(&mut f.body);
+    for s in f.body.iter_mut() {
+        // Every expression, in nested bodies too; blocks hold map statements of their own.
+        s.walk_exprs_mut(&mut |e| match &mut e.kind {
+            ExprKind::MapReduce { operands, element, .. } => share_repeated_operands(operands, element),
+            ExprKind::Block { stmts, .. } => share_in_map_statements(stmts),
+            // The shape a map's operands broadcast to: a repeated variable adds nothing.
+            ExprKind::BroadcastShape(operands) => {
+                let mut seen = Vec::new();
+                operands.retain(|o| match o.kind {
+                    ExprKind::Local(l) if seen.contains(&l) => false,
+                    ExprKind::Local(l) => {
+                        seen.push(l);
+                        true
+                    }
+                    _ => true,
+                });
+            }
+            _ => {}
+        });
+    }
+}
+
+/// [`share_repeated_operands`] in each `ArrayMap` statement of `stmts` and of their nested
+/// bodies.
+fn share_in_map_statements(stmts: &mut [ir::Stmt]) {
+    for s in stmts {
+        match &mut s.kind {
+            StmtKind::ArrayMap { operands, element, .. } => share_repeated_operands(operands, element),
+            StmtKind::If { then_body, else_body, .. } => {
+                share_in_map_statements(then_body);
+                share_in_map_statements(else_body);
+            }
+            StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => {
+                share_in_map_statements(body);
+                share_in_map_statements(orelse);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Makes the operands of one map that read the same variable one operand (see the module
+/// documentation). Operands are evaluated in order before the loop, and reading a variable
+/// has no effect, so the reads all see one value unless an operand runs statements (a block,
+/// which could assign the variable): then the map stays as it is.
+fn share_repeated_operands(operands: &mut Vec<ir::Expr>, element: &mut ir::Expr) {
+    let runs_statements = operands.iter().any(|o| o.any(&mut |e| matches!(e.kind, ExprKind::Block { .. })));
+    if runs_statements {
+        return;
+    }
+    let mut kept: Vec<ir::Expr> = Vec::with_capacity(operands.len());
+    let mut rewritten = Vec::with_capacity(operands.len());
+    for o in std::mem::take(operands) {
+        let same = |k: &ir::Expr| matches!((&k.kind, &o.kind), (ExprKind::Local(x), ExprKind::Local(y)) if x == y);
+        match kept.iter().position(same) {
+            Some(first) => rewritten.push(Rewritten::Operand(first)),
+            None => {
+                rewritten.push(Rewritten::Operand(kept.len()));
+                kept.push(o);
+            }
+        }
+    }
+    *operands = kept;
+    remap(element, &rewritten);
 }
 
 /// A map that fills a new array: the statements evaluating its operands, its operands and its
