@@ -104,9 +104,13 @@ LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "rando
 
 # Array methods (by name) -> the module of this package that implements them.
 # The NumPy functions and array methods with another implementation for callers compiled with
-# `parallel=True` (their typing functions take `_caller_parallel`; see `reductions._reducer`,
-# `_whole_array_spread`, `_whole_array_arg_extreme`).
-SEE_CALLER_PARALLEL = frozenset(["var", "std", "argmin", "argmax", "sum", "prod", "min", "amin", "max", "amax", "mean", "all", "any", "nanmin", "nanmax"])
+# `parallel=True` (their typing functions take `_caller_parallel`; see `pool`).
+SEE_CALLER_PARALLEL = frozenset(
+    [
+        "var", "std", "argmin", "argmax", "sum", "prod", "min", "amin", "max", "amax", "mean", "all", "any", "nanmin", "nanmax",
+        "ones", "full", "zeros_like", "ones_like", "full_like", "arange", "linspace",
+    ]
+)
 
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
