@@ -562,3 +562,46 @@ def test_parallel_diagnostics_still_work():
     out = io.StringIO()
     serial.parallel_diagnostics(file=out)
     assert "not compiled with parallel=True" in out.getvalue()
+
+
+# --- which callers compile the parallel implementations ----------------------------------------------
+
+
+def library_mix(a, n):
+    return a.argmin(), a.sum(axis=(0, 1)), np.max(a, axis=1, initial=0), np.arange(n), np.linspace(0, 1, n), np.ones(n, np.uint16), np.full(n, 3, np.uint16)
+
+
+def parallel_dispatchers():
+    from ferrojit import extending
+
+    return sum(1 for d in extending._implementations.values() if d._options.get("parallel"))
+
+
+def test_only_parallel_callers_compile_the_parallel_implementations():
+    # Types no other test meets, so that the library's implementations are new for them.
+    a = data(np.uint16, (6, 5, 4), 11)
+    n = np.uint16(9)
+    before = parallel_dispatchers()
+    serial = njit(library_mix)
+    assert_same_value(serial(a, n), to_python(library_mix(a, n)))
+    assert parallel_dispatchers() == before
+    parallel = njit(parallel=True)(library_mix)
+    assert_same_bits(parallel(a, n), serial(a, n), "parallel vs serial")
+    assert parallel_dispatchers() > before
+
+
+def test_the_table_of_parallel_implementations_agrees_with_the_modules():
+    # `SEE_CALLER_PARALLEL` declares the NumPy functions and array methods whose typing functions
+    # take `_caller_parallel` before their module is imported: exactly those.
+    from ferrojit import _lib, extending
+
+    for module in ("reductions", "creation"):
+        _lib.import_module(f"ferrojit._lib.{module}")
+    functions = set()
+    for key, entries in extending._function_typing.items():
+        qualified = extending._qualified_names.get(key, "")
+        if qualified.startswith("numpy.") and any(options.get(extending._SEES_CALLER_PARALLEL) for _, options in entries):
+            functions.add(qualified[len("numpy."):])
+    assert functions == set(_lib.SEE_CALLER_PARALLEL)
+    methods = {name for name, entries in extending._method_typing.items() if any(options.get(extending._SEES_CALLER_PARALLEL) for _, _, options in entries)}
+    assert methods == set(_lib.SEE_CALLER_PARALLEL) & set(_lib.METHODS_IN)

@@ -7,6 +7,11 @@ negative dimension), and ``a.fill(value)``, which sets every element, converted 
 type. Their typing functions read the static arguments (``dtype=``, ``order=``, the shape's
 form, which arguments were given) and return an implementation specialised for them; an
 argument value NumPy accepts and compiled code does not support yet is refused when given.
+
+For callers compiled with ``parallel=True``, ``np.ones``, ``np.full``, their ``_like`` forms
+(and ``np.zeros_like``), ``np.arange`` and ``np.linspace`` fill large arrays on the pool (see
+``pool``): each element computed from its index by the serial code, so bit for bit the serial
+result.
 """
 
 import numpy as np

@@ -28,14 +28,18 @@ same lanes (``selected``), else the lane functions are given ``flat`` there and 
 
 The number of dimensions of a result depends only on the number of axes and on ``keepdims``,
 both known when compiling: the axes' values may be run-time values, checked when the call runs.
+
+Called from a function compiled with ``parallel=True``, the reductions into arrays share their
+result's elements out among the pool's threads (:func:`_reducer`), and ``argmin``/``argmax``
+(:func:`_whole_array_arg_extreme`) and ``var``/``std`` (:func:`_whole_array_spread`) of whole
+arrays their elements, when the array is large (see ``pool``).
 """
 
 import numpy as np
 
-from .. import types
+from .. import prange, types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from .. import prange
 from . import axis_error, compiler_builds, message_dim, message_shape, parallel_array_chunks, reduction_shape_error
 from .pool import flat_in_c_order, flat_on_pool, runner
 from .dtypes import element_of, is_time, numpy_dtype, scalar_maker, numpy_type as _numpy_type
@@ -473,7 +477,7 @@ def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, ou
 
     With ``parallel`` (a caller compiled with ``parallel=True``; Numba parallelises reductions
     along axes), a reduction into an array reduces its lanes on the pool when the array is
-    large (see ``parallel_array_chunks``): each chunk takes a run of the result's elements,
+    large (see ``pool``): each chunk takes a run of the result's elements,
     each reduced by ``lane`` as the serial code does, so the results are the serial ones bit
     for bit."""
     ndim = a.ndim
@@ -976,11 +980,12 @@ def _arg_extreme(name, larger):
 
 def _whole_array_arg_extreme(a, first_extreme, larger):
     """For a caller compiled with ``parallel=True``: ``argmin`` (``argmax`` with ``larger``) of
-    the whole array ``a`` (Numba parallelises them). On the pool when large (see
-    ``parallel_array_chunks``): each chunk of the flat array finds its first extreme (or first
-    NaN) with ``first_extreme``, the lane function of the serial path; the chunks' answers are
-    then taken in chunk order, a later one winning only when strictly beyond (or the first
-    NaN, the chunks before it having none), so the index is the first occurrence, NumPy's."""
+    the whole array ``a`` (Numba parallelises them). On the pool when large (see ``pool``):
+    each chunk of the flat array finds its first extreme (or first NaN) with
+    ``first_extreme``, the lane function of the serial path; the chunks' answers are then
+    taken in chunk order, a later one winning only when strictly beyond (or the first NaN, the
+    chunks before it having none), so the index is the first occurrence, NumPy's. (A loop of
+    its own rather than ``pool.runner``'s: each chunk keeps an answer, by chunk.)"""
 
     def arg_extreme_on_pool(a, axis=None, out=None, keepdims=False):
         flat = flat_on_pool(a)
