@@ -490,8 +490,11 @@ fn replace_statement(stmts: &[Stmt], span: Span, by: &Stmt) -> Vec<Stmt> {
 }
 
 /// The thread API in compiled code: `get_num_threads()`, `get_thread_id()`,
-/// `set_num_threads(n)` (Numba's, which its users call inside parallel functions).
+/// `set_num_threads(n)` (Numba's, which its users call inside parallel functions); and
+/// `ferrojit._lib.parallel_array_chunks(size, trip)`, with which the library's parallel
+/// implementations choose between the pool and their serial loop as whole-array maps do.
 pub(crate) fn register(r: &mut Registry) {
+    r.function("ferrojit._lib.parallel_array_chunks", "size, trip, /", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &["size", "trip"], ir::RuntimeFunc::PARALLEL_ARRAY_CHUNKS, span));
     r.function("ferrojit.get_num_threads", "", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &[], ir::RuntimeFunc::GET_NUM_THREADS, span));
     r.function("ferrojit.get_thread_id", "", |cx, args, span| crate::advanced_index::runtime_call(cx, args, &[], ir::RuntimeFunc::GET_THREAD_ID, span));
     r.function("ferrojit.set_num_threads", "n, /", set_num_threads);

@@ -727,6 +727,11 @@ impl RuntimeFunc {
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
     /// `() -> int64`: the threads the calling thread's parallel loops use (`get_num_threads`).
     pub const GET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_num_threads", may_raise: false };
+    /// `(size, trip) -> int64`: the chunks a library function compiled with `parallel=True`
+    /// cuts work of `size` elements over `trip` independent parts into, 0 when it should run
+    /// serially (below the whole-array threshold, one thread, or already on the pool), as for
+    /// whole-array maps (`ferrojit._lib.parallel_array_chunks`).
+    pub const PARALLEL_ARRAY_CHUNKS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_parallel_array_chunks", may_raise: false };
     /// `() -> int64`: the pool thread running the caller, 0 outside the pool (`get_thread_id`).
     pub const GET_THREAD_ID: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_thread_id", may_raise: false };
     /// `(n) -> 0`: `set_num_threads(n)`; raises `ValueError` outside 1 to the pool's size.

@@ -104,8 +104,13 @@ LIBRARIES = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "rando
 
 # Array methods (by name) -> the module of this package that implements them.
 # The NumPy functions and array methods with another implementation for callers compiled with
-# `parallel=True` (their typing functions take `_caller_parallel`; see `reductions._spread`).
-SEE_CALLER_PARALLEL = frozenset(["var", "std"])
+# `parallel=True` (their typing functions take `_caller_parallel`; see `pool`).
+SEE_CALLER_PARALLEL = frozenset(
+    [
+        "var", "std", "argmin", "argmax", "sum", "prod", "min", "amin", "max", "amax", "mean", "all", "any", "nanmin", "nanmax",
+        "ones", "full", "zeros_like", "ones_like", "full_like", "arange", "linspace",
+    ]
+)
 
 METHODS_IN = {
     **{name: "reductions" for name in ("sum", "min", "max", "mean", "prod", "argmin", "argmax", "all", "any", "var", "std", "cumsum", "cumprod")},
@@ -240,6 +245,16 @@ def zeros(shape, dtype=None, order="C"):
     import numpy as np
 
     return np.zeros(shape, dtype, order)
+
+
+def parallel_array_chunks(size, trip):
+    """The number of chunks a parallel implementation of the library (compiled with
+    ``parallel=True`` for callers compiled so) cuts its work of ``size`` elements into, over
+    ``trip`` independent parts (at most one chunk each); 0 when the work should run serially,
+    as a whole-array map of ``size`` elements would: below the threshold
+    (``_native.parallel_threshold()``), with one thread, or already on the pool. In compiled
+    code, a runtime call; run as Python, always 0 (serial)."""
+    return 0
 
 
 def data_address(a):

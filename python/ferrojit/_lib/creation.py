@@ -7,15 +7,21 @@ negative dimension), and ``a.fill(value)``, which sets every element, converted 
 type. Their typing functions read the static arguments (``dtype=``, ``order=``, the shape's
 form, which arguments were given) and return an implementation specialised for them; an
 argument value NumPy accepts and compiled code does not support yet is refused when given.
+
+For callers compiled with ``parallel=True``, ``np.ones``, ``np.full``, their ``_like`` forms
+(and ``np.zeros_like``), ``np.arange`` and ``np.linspace`` fill large arrays on the pool (see
+``pool``): each element computed from its index by the serial code, so bit for bit the serial
+result.
 """
 
 import numpy as np
 
 from .. import types
 from ..errors import TypingError
-from ..extending import CallRefused, overload, register_jitable
+from ..extending import CallRefused, _parallel_implementation, overload, register_jitable
 from . import zeros as _cleared
 from .dtypes import element_of, is_time, numpy_type
+from .pool import memory_flat, runner
 
 # NumPy's element types that compiled arrays hold, by ``np.dtype(...).name``.
 _ELEMENT_TYPES = frozenset(
@@ -99,11 +105,12 @@ def _shape_ndim(shape):
     return 1 if isinstance(shape, types.Integer) else len(shape)
 
 
-def _fill_setter(value, element, ndim):
+def _fill_setter(value, element, ndim, parallel=False):
     """The function ``(array, value) -> None`` that stores ``value`` into every element of a
     new array of ``ndim`` dimensions holding ``element``, as NumPy's ``copyto`` does: a scalar
     is converted, an array is broadcast into the shape and converted. Complex values go only to
-    complex types."""
+    complex types. With ``parallel`` (a caller compiled with ``parallel=True``), on the pool
+    when the array is large (see ``pool``)."""
     value_type = value.dtype if isinstance(value, types.Array) else value
     kind = np.dtype(element).kind
     if kind in "mM":
@@ -118,11 +125,7 @@ def _fill_setter(value, element, ndim):
             hint="pass a number or an array of numbers of a compatible type",
         )
     if not isinstance(value, types.Array):
-
-        def fill_with_scalar(array, value):
-            array.fill(value)
-
-        return fill_with_scalar
+        return _scalar_fill(parallel)
     if value.ndim > ndim:
         raise CallRefused(
             f"cannot broadcast a {value.ndim}-dimensional fill value into a {ndim}-dimensional array",
@@ -132,7 +135,33 @@ def _fill_setter(value, element, ndim):
     def fill_with_array(array, value):
         array[...] = value
 
-    return fill_with_array
+    # Compiled with parallel=True, the assignment is a whole-array map, on the pool when large.
+    return _parallel_implementation(fill_with_array) if parallel else fill_with_array
+
+
+def _scalar_fill(parallel):
+    """The function ``(array, value) -> None`` that sets every element of a new C- or
+    Fortran-ordered array to the scalar ``value``, converted (``array.fill``); with
+    ``parallel``, each chunk of the elements in memory order filled on the pool when the array
+    is large (the same conversion)."""
+    if not parallel:
+
+        def fill_with_scalar(array, value):
+            array.fill(value)
+
+        return fill_with_scalar
+
+    def fill_run(args, first, last):
+        flat, value = args
+        flat[first:last].fill(value)
+
+    run = runner(fill_run)
+
+    def fill_with_scalar_on_pool(array, value):
+        flat = memory_flat(array)
+        run((flat, value), flat.size, flat.size)
+
+    return fill_with_scalar_on_pool
 
 
 # ---- np.zeros, np.ones, np.full -----------------------------------------------------------------
@@ -142,14 +171,15 @@ def _filled_with(name, value):
     """The typing function of ``np.zeros`` (``value`` 0) or ``np.ones`` (``value`` 1):
     float64 unless ``dtype`` is given."""
 
-    def typing(shape, dtype=None, order=None, *, device=None, like=None):
+    def typing(shape, dtype=None, order=None, *, device=None, like=None, _caller_parallel=False):
         layout = _new_array_options(name, order, device, like)
         _check_shape(shape)
         element = _element_type(dtype, np.float64)
+        fill = _scalar_fill(_caller_parallel)
 
         def filled(shape, dtype=None, order=None, device=None, like=None):
             a = np.empty(shape, element, layout)
-            a.fill(value)
+            fill(a, value)
             return a
 
         def cleared(shape, dtype=None, order=None, device=None, like=None):
@@ -162,18 +192,20 @@ def _filled_with(name, value):
 
 
 overload(np.zeros)(_filled_with("np.zeros", 0))
-overload(np.ones)(_filled_with("np.ones", 1))
+# `np.ones`, `np.full`, their `_like` forms, `np.arange` and `np.linspace` fill their arrays on
+# the pool for callers compiled with parallel=True (see `pool`).
+overload(np.ones, _sees_caller_parallel=True)(_filled_with("np.ones", 1))
 
 
-@overload(np.full)
-def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
+@overload(np.full, _sees_caller_parallel=True)
+def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None, _caller_parallel=False):
     """Of the fill value's type (an array's element type) unless ``dtype`` is given; an array
     fill value is broadcast into the shape."""
     layout = _new_array_options("np.full", order, device, like)
     _check_shape(shape)
     value_type = fill_value.dtype if isinstance(fill_value, types.Array) else fill_value
     element = _element_type(dtype, numpy_type(value_type) if isinstance(value_type, _NUMBER) or is_time(value_type) else np.float64)
-    store = _fill_setter(fill_value, element, _shape_ndim(shape))
+    store = _fill_setter(fill_value, element, _shape_ndim(shape), _caller_parallel)
 
     def full_of(shape, fill_value, dtype=None, order=None, device=None, like=None):
         a = np.empty(shape, element, layout)
@@ -243,12 +275,13 @@ def _filled_like(name, value):
     """The typing function of ``np.zeros_like`` (``value`` 0) or ``np.ones_like`` (``value``
     1)."""
 
-    def typing(a, dtype=None, order=None, subok=None, shape=None, *, device=None):
+    def typing(a, dtype=None, order=None, subok=None, shape=None, *, device=None, _caller_parallel=False):
         allocate, _, _ = _allocation_like(name, a, dtype, order, subok, shape, device)
+        fill = _scalar_fill(_caller_parallel)
 
         def filled_like(a, dtype=None, order=None, subok=None, shape=None, device=None):
             result = allocate(a, shape)
-            result.fill(value)
+            fill(result, value)
             return result
 
         return filled_like
@@ -256,15 +289,15 @@ def _filled_like(name, value):
     return typing
 
 
-overload(np.zeros_like)(_filled_like("np.zeros_like", 0))
-overload(np.ones_like)(_filled_like("np.ones_like", 1))
+overload(np.zeros_like, _sees_caller_parallel=True)(_filled_like("np.zeros_like", 0))
+overload(np.ones_like, _sees_caller_parallel=True)(_filled_like("np.ones_like", 1))
 
 
-@overload(np.full_like)
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+@overload(np.full_like, _sees_caller_parallel=True)
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None, _caller_parallel=False):
     """An array fill value is broadcast into the shape."""
     allocate, element, ndim = _allocation_like("np.full_like", a, dtype, order, subok, shape, device)
-    store = _fill_setter(fill_value, element, ndim)
+    store = _fill_setter(fill_value, element, ndim, _caller_parallel)
 
     def full_like_of(a, fill_value, dtype=None, order=None, subok=None, shape=None, device=None):
         result = allocate(a, shape)
@@ -314,13 +347,21 @@ def _python_complex_quotient(a, b):
     return complex(np.nan, np.nan)
 
 
-def _complex_arange(element):
+def _complex_arange(element, parallel):
     """``np.arange`` with a complex bound (NumPy's rules): the length is the smaller of the
     lengths of the real and the imaginary parts of ``(stop - start) / step`` (0 when the bounds
     are equal), computed in complex128 as Python computes them; the elements are ``start``,
     ``start + step``, then ``start + i * delta`` part by part, ``delta`` being the difference
     of the first two as the result's type stores them."""
     part = np.float32 if element is np.complex64 else np.float64
+
+    # Elements `first` to `last - 1` from the third on (see `pool.runner`).
+    def store_run(args, first, last):
+        result, begin, stored_step = args
+        for i in range(max(first, 2), last):
+            result[i] = complex(begin.real + part(i) * stored_step.real, begin.imag + part(i) * stored_step.imag)
+
+    run = runner(store_run, parallel)
 
     def arange_of_complex(start=None, stop=None, step=None, dtype=None, device=None, like=None):
         if stop is None:
@@ -347,15 +388,13 @@ def _complex_arange(element):
         if n > 1:
             result[1] = first + delta
             begin = result[0]
-            stored_step = result[1] - begin
-            for i in range(2, n):
-                result[i] = complex(begin.real + part(i) * stored_step.real, begin.imag + part(i) * stored_step.imag)
+            run((result, begin, result[1] - begin), n, n)
         return result
 
     return arange_of_complex
 
 
-def _time_arange(start, stop, step, bounds, named):
+def _time_arange(start, stop, step, bounds, named, parallel):
     """``np.arange`` of datetime64 or timedelta64 values (some bound a time value, or a time
     ``dtype``): the counts of the bounds in the result's unit (the bounds' common unit, or
     ``dtype``'s), stepped by an integer count or a timedelta, as NumPy's; NumPy's ValueErrors for
@@ -371,6 +410,13 @@ def _time_arange(start, stop, step, bounds, named):
     whole_range = _present(start) and _present(stop)
     no_start_message = "arange requires both a start and a stop for NumPy datetime64 ranges"
 
+    def store_run(args, first, last):
+        result, start_count, delta = args
+        for i in range(first, last):
+            result[i] = start_count + i * delta
+
+    run = runner(store_run, parallel)
+
     def arange_of_times(start=None, stop=None, step=None, dtype=None, device=None, like=None):
         if dates and not whole_range:
             raise ValueError(no_start_message)
@@ -385,8 +431,7 @@ def _time_arange(start, stop, step, bounds, named):
             raise ValueError("arange: step cannot be zero")
         n = max((last - first + delta - (1 if delta > 0 else -1)) // delta, 0)
         result = np.empty(n, dt)
-        for i in range(n):
-            result[i] = first + i * delta
+        run((result, first, delta), n, n)
         return result
 
     return arange_of_times
@@ -429,8 +474,8 @@ def _time_count_typing(x, unit):
     return integer_count
 
 
-@overload(np.arange)
-def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=None):
+@overload(np.arange, _sees_caller_parallel=True)
+def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=None, _caller_parallel=False):
     """``np.arange([start,] stop[, step])``: a lone bound is the stop, as in NumPy. The result
     type is NumPy's (``int64`` promoted with the bounds' types: ``int64`` for integers and
     booleans, ``float64`` for floats and for ``uint64``, ``complex128`` for complex numbers)
@@ -444,7 +489,7 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
     bounds = [t for t in (start, stop, step) if _present(t)]
     named = _element_type(dtype, None) if _present(dtype) else None
     if any(is_time(t) for t in bounds) or (named is not None and np.dtype(named).kind in "mM"):
-        return _time_arange(start, stop, step, bounds, named)
+        return _time_arange(start, stop, step, bounds, named, _caller_parallel)
     if not all(isinstance(t, _NUMBER) for t in bounds):
         raise CallRefused("`np.arange()` needs numbers", hint="give the bounds and the step as integers, floats or complex numbers")
     promoted = np.result_type(np.int64, *(numpy_type(t) for t in bounds))
@@ -456,11 +501,19 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
     if promoted.kind == "c":
         if np.dtype(element).kind != "c":
             raise CallRefused(f"`np.arange()` with a complex bound makes complex numbers, not `{np.dtype(element).name}`", hint="leave out `dtype=` or give a complex one")
-        return _complex_arange(element)
+        return _complex_arange(element, _caller_parallel)
     floating = promoted.kind == "f"
     work = np.float64 if floating else np.int64
     boolean = element is np.bool_
     division_message = "float division by zero" if floating else "division by zero"
+
+    # Elements `first` to `last - 1` (see `pool.runner`): each from its index alone.
+    def store_run(args, first, last):
+        result, begin, delta = args
+        for i in range(first, last):
+            result[i] = begin + i * delta
+
+    run = runner(store_run, _caller_parallel)
 
     def arange_of(start=None, stop=None, step=None, dtype=None, device=None, like=None):
         if stop is None:
@@ -483,8 +536,7 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
             if n > 2:
                 raise TypeError("arange() is only supported for booleans when the result has at most length 2.")
         result = np.empty(n, element)
-        for i in range(n):
-            result[i] = first + i * delta
+        run((result, first, delta), n, n)
         return result
 
     return arange_of
@@ -526,12 +578,14 @@ def eye(N, M=None, k=0, dtype=None, order="C", *, device=None, like=None):
 
 def _inexact(*scalars):
     """NumPy's result type of the scalar types, made floating (``ensure_inexact``)."""
-    dtype = np.result_type(*(np.dtype(t.name) for t in scalars))
+    # Literal bounds (`np.linspace(0, 10, n, retstep=True)`, typed with literals for `retstep`)
+    # count as their types.
+    dtype = np.result_type(*(np.dtype(types.unliteral(t).name) for t in scalars))
     return np.float64 if dtype.kind in "biu" else dtype.type
 
 
-@overload(np.linspace)
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
+@overload(np.linspace, _sees_caller_parallel=True)
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None, _caller_parallel=False):
     """``np.linspace(start, stop, num)``: NumPy's algorithm in NumPy's result type (the bounds'
     common type, made floating): ``i * step + start``, or ``(i / div) * delta + start`` when the
     step underflows to 0, the last sample ``stop`` itself; converted to ``dtype=`` (integer
@@ -555,6 +609,23 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     floor = np.issubdtype(element, np.integer)
     complex_samples = np.issubdtype(out, np.complexfloating)
 
+    # Samples `first` to `last - 1` (see `pool.runner`), each from its index alone: `div` is
+    # the number of intervals, `step` their length (NaN without intervals).
+    def store_run(args, first, last):
+        y, lo, delta, step, div = args
+        if div > 0:
+            if step == 0:
+                for i in range(first, last):
+                    y[i] = (out(i) * out(1.0 / div) if complex_samples else out(i) / out(div)) * delta + lo
+            else:
+                for i in range(first, last):
+                    y[i] = out(i) * step + lo
+        else:
+            for i in range(first, last):
+                y[i] = out(i) * delta + lo
+
+    run = runner(store_run, _caller_parallel)
+
     def samples(start, stop, num, endpoint):
         if num < 0:
             raise ValueError("Number of samples must be non-negative.")
@@ -567,20 +638,27 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
             # NumPy divides a complex number by a real one multiplying by its reciprocal (a
             # weak Python float: converted to the samples' type, as `out(...)` does here).
             step = delta * out(1.0 / div) if complex_samples else delta / out(div)
-            if step == 0:
-                for i in range(num):
-                    y[i] = (out(i) * out(1.0 / div) if complex_samples else out(i) / out(div)) * delta + lo
-            else:
-                for i in range(num):
-                    y[i] = out(i) * step + lo
-        else:
-            for i in range(num):
-                y[i] = out(i) * delta + lo
+        run((y, lo, delta, step, div), num, num)
         if endpoint and num > 1:
             y[num - 1] = stop
         if floor:
             y = np.floor(y)
-        return y.astype(element), step
+        return converted(y), step
+
+    if element is out:
+
+        def converted(y):
+            # A new array already: `astype` would copy it again.
+            return y
+
+    else:
+
+        def converted(y):
+            return y.astype(element)
+
+    if _caller_parallel:
+        # Its `np.floor` then runs on the pool too, as a whole-array map.
+        _parallel_implementation(samples)
 
     if retstep:
 

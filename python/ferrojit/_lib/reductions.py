@@ -28,14 +28,20 @@ same lanes (``selected``), else the lane functions are given ``flat`` there and 
 
 The number of dimensions of a result depends only on the number of axes and on ``keepdims``,
 both known when compiling: the axes' values may be run-time values, checked when the call runs.
+
+Called from a function compiled with ``parallel=True``, the reductions into arrays share their
+result's elements out among the pool's threads (:func:`_reducer`), and ``argmin``/``argmax``
+(:func:`_whole_array_arg_extreme`) and ``var``/``std`` (:func:`_whole_array_spread`) of whole
+arrays their elements, when the array is large (see ``pool``).
 """
 
 import numpy as np
 
-from .. import types
+from .. import prange, types
 from ..errors import TypingError
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import axis_error, compiler_builds, message_dim, message_shape, reduction_shape_error
+from . import axis_error, compiler_builds, message_dim, message_shape, parallel_array_chunks, reduction_shape_error
+from .pool import flat_in_c_order, flat_on_pool, runner
 from .dtypes import element_of, is_time, numpy_dtype, scalar_maker, numpy_type as _numpy_type
 
 
@@ -458,7 +464,7 @@ def _store_typing(out, result):
     return store
 
 
-def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, out=None, where=None, refusal=None, mask_broadcast_to=False):
+def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, out=None, where=None, refusal=None, mask_broadcast_to=False, parallel=False):
     """A function ``(a, axis, extra, out, where)`` giving the reduction ``spec`` asks for, whose
     value over a lane is ``lane(flat, selected, start, step, n, extra)``: a scalar, or a new
     C-ordered array of ``result_type``, or ``out`` holding it when ``out`` is given.
@@ -467,7 +473,13 @@ def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, ou
     lanes, raised even when there are no lanes (NumPy's); ``operation`` NumPy's name of the
     reduction in its messages (``add`` for ``sum``). ``refusal``: the ``ValueError`` raised
     once the arguments are checked, instead of reducing; ``mask_broadcast_to``: see
-    :func:`_operands_checker`."""
+    :func:`_operands_checker`.
+
+    With ``parallel`` (a caller compiled with ``parallel=True``; Numba parallelises reductions
+    along axes), a reduction into an array reduces its lanes on the pool when the array is
+    large (see ``pool``): each chunk takes a run of the result's elements,
+    each reduced by ``lane`` as the serial code does, so the results are the serial ones bit
+    for bit."""
     ndim = a.ndim
     has_axis = spec.count is not None
     no_identity = empty_message is not None
@@ -525,35 +537,46 @@ def _reducer(name, operation, a, spec, lane, result_type, empty_message=None, ou
 
         return reduce_whole
 
-    def reduce_lanes(a, axis, extra, out, where):
-        reduced, dims = checked(a, axis, out, where)
-        bases, offsets = _lane_positions(dims, reduced)
-        n = offsets.size
-        if no_identity and n == 0:
-            raise ValueError(empty_message)
+    def new_result(reduced, dims):
         result_dims = np.empty(result_ndim, np.int64)
         r = 0
         for d in range(ndim):
             if keepdims or not reduced[d]:
                 result_dims[r] = 1 if reduced[d] else dims[d]
                 r += 1
-        result = np.empty(_tuple_of(result_dims, result_ndim), result_type)
-        result_flat = result.ravel()
-        flat = a.ravel()
-        selected = _selection(a, flat, where)
+        return np.empty(_tuple_of(result_dims, result_ndim), result_type)
+
+    # The result's elements `first` to `last - 1`, each the value of its lane (see `runner`).
+    def reduce_run(args, first, last):
+        flat, selected, result_flat, bases, offsets, extra = args
+        n = offsets.size
         step = _step_of(offsets)
         if step >= 0:
-            for o in range(bases.size):
+            for o in range(first, last):
                 result_flat[o] = lane(flat, selected, bases[o], step, n, extra)
         else:
             lane_values = np.empty(n, flat.dtype)
             lane_selected = np.empty(n, selected.dtype)
-            for o in range(bases.size):
+            for o in range(first, last):
                 for j in range(n):
                     lane_values[j] = flat[bases[o] + offsets[j]]
                     if masked:
                         lane_selected[j] = selected[bases[o] + offsets[j]]
                 result_flat[o] = lane(lane_values, lane_selected, 0, 1, n, extra)
+
+    # A result of one element has nothing to share out.
+    on_pool = parallel and not spec.scalar(a)
+    run = runner(reduce_run, on_pool)
+    flatten = flat_on_pool if on_pool else flat_in_c_order
+
+    def reduce_lanes(a, axis, extra, out, where):
+        reduced, dims = checked(a, axis, out, where)
+        bases, offsets = _lane_positions(dims, reduced)
+        if no_identity and offsets.size == 0:
+            raise ValueError(empty_message)
+        result = new_result(reduced, dims)
+        flat = flatten(a)
+        run((flat, _selection(a, flat, where), result.ravel(), bases, offsets, extra), flat.size, bases.size)
         if has_out:
             _store(out, result)
             return out
@@ -642,7 +665,7 @@ def _sum_or_product(name, multiply, compiler_builds_some):
     compiler builds are declined (see ``compiler_builds``)."""
     operation = "multiply" if multiply else "add"
 
-    def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    def typing(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None, _caller_parallel=False):
         times = _time_array(a)
         if not (_number(a) or times):
             return None
@@ -682,7 +705,7 @@ def _sum_or_product(name, multiply, compiler_builds_some):
                     result += convert(flat[start + j * step])
             return result
 
-        reduce = _reducer(name, operation, a, spec, accumulate, acc, out=out, where=where)
+        reduce = _reducer(name, operation, a, spec, accumulate, acc, out=out, where=where, parallel=_caller_parallel)
         identity = 1 if multiply else 0
         if has_initial:
 
@@ -713,7 +736,7 @@ def _extreme(name, larger, skip_nans=False):
     message = f"zero-size array to reduction operation {operation} which has no identity"
     no_identity = f"reduction operation '{operation}' does not have an identity, so to use a where mask one has to specify 'initial'"
 
-    def typing(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    def typing(a, axis=None, out=None, keepdims=False, initial=None, where=None, _caller_parallel=False):
         if not _number(a) or (not skip_nans and compiler_builds(name, a, axis, keepdims, out, initial, where)):
             return None
         spec = _Axis(name, a, axis, keepdims)
@@ -748,7 +771,7 @@ def _extreme(name, larger, skip_nans=False):
 
         # With `where=` and no `initial=`: NumPy's error, once the arguments are checked.
         refusal = no_identity if masked and not has_initial else None
-        reduce = _reducer(name, operation, a, spec, extreme, result, None if has_initial else message, out, where, refusal)
+        reduce = _reducer(name, operation, a, spec, extreme, result, None if has_initial else message, out, where, refusal, parallel=_caller_parallel)
         if has_initial:
 
             def extreme_from_initial(a, axis=None, out=None, keepdims=False, initial=None, where=None):
@@ -789,7 +812,7 @@ def _time_result(name, a, dtype, out):
     return element_of(result)
 
 
-def _time_mean(a, axis, dtype, out, keepdims, where):
+def _time_mean(a, axis, dtype, out, keepdims, where, parallel):
     """``mean`` of timedeltas: their sum (NaT when a NaT is summed) over their count, divided as
     NumPy divides a timedelta by an integer (truncated; NaT for an empty lane). Of datetimes,
     NumPy's ``TypeError`` when the call runs (it adds datetimes)."""
@@ -818,7 +841,7 @@ def _time_mean(a, axis, dtype, out, keepdims, where):
             count += 1
         return total / count
 
-    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True)
+    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True, parallel=parallel)
 
     def mean_of_timedeltas(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
         return reduce(a, axis, 0, out, where)
@@ -826,12 +849,12 @@ def _time_mean(a, axis, dtype, out, keepdims, where):
     return mean_of_timedeltas
 
 
-def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
+def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None, _caller_parallel=False):
     """``mean`` for the calls the compiler does not build (see ``compiler_builds``): the sum of
     the elements ``where=`` selects, in NumPy's type (see :func:`_mean_type`), over their
     count; NaN for an empty lane. Of time values, :func:`_time_mean`."""
     if _time_array(a):
-        return _time_mean(a, axis, dtype, out, keepdims, where)
+        return _time_mean(a, axis, dtype, out, keepdims, where, _caller_parallel)
     if not _number(a) or compiler_builds("mean", a, axis, keepdims, out, None, where):
         return None
     spec = _Axis("mean", a, axis, keepdims)
@@ -852,7 +875,7 @@ def mean_typing(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
             return not_a_number
         return result(total / result(count))
 
-    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True)
+    reduce = _reducer("mean", "add", a, spec, lane_mean, result, out=out, where=where, mask_broadcast_to=True, parallel=_caller_parallel)
 
     def mean(a, axis=None, dtype=None, out=None, keepdims=False, where=None):
         return reduce(a, axis, 0, out, where)
@@ -898,7 +921,7 @@ def _argument_out_checker(name, a, spec, out):
 
 
 def _arg_extreme(name, larger):
-    def typing(a, axis=None, out=None, keepdims=False):
+    def typing(a, axis=None, out=None, keepdims=False, _caller_parallel=False):
         # Time values too: NaT is found first, as NaN is.
         if not (_number(a) or (isinstance(a, types.Array) and is_time(a.dtype))):
             return None
@@ -925,8 +948,11 @@ def _arg_extreme(name, larger):
                     at = j
             return at
 
+        if _caller_parallel and spec.count is None and not spec.keepdims and not _given(out) and ndim > 0:
+            return _whole_array_arg_extreme(a, first_extreme, larger)
+
         # `out` is checked here, as NumPy does, not as a reduction's.
-        reduce = _reducer(name, "", a, spec, first_extreme, np.int64, message)
+        reduce = _reducer(name, "", a, spec, first_extreme, np.int64, message, parallel=_caller_parallel)
         if _given(out) and out.ndim != spec.result_ndim(a):
 
             def arg_extreme_refused(a, axis=None, out=None, keepdims=False):
@@ -952,10 +978,48 @@ def _arg_extreme(name, larger):
     return typing
 
 
+def _whole_array_arg_extreme(a, first_extreme, larger):
+    """For a caller compiled with ``parallel=True``: ``argmin`` (``argmax`` with ``larger``) of
+    the whole array ``a`` (Numba parallelises them). On the pool when large (see ``pool``):
+    each chunk of the flat array finds its first extreme (or first NaN) with
+    ``first_extreme``, the lane function of the serial path; the chunks' answers are then
+    taken in chunk order, a later one winning only when strictly beyond (or the first NaN, the
+    chunks before it having none), so the index is the first occurrence, NumPy's. (A loop of
+    its own rather than ``pool.runner``'s: each chunk keeps an answer, by chunk.)"""
+
+    def arg_extreme_on_pool(a, axis=None, out=None, keepdims=False):
+        flat = flat_on_pool(a)
+        n = flat.size
+        chunks = parallel_array_chunks(n, n)
+        if chunks == 0:
+            return first_extreme(flat, flat, 0, 1, n, 0)
+        found = np.empty(chunks, np.int64)
+        for c in prange(chunks):
+            lo = c * n // chunks
+            hi = (c + 1) * n // chunks
+            found[c] = lo + first_extreme(flat, flat, lo, 1, hi - lo, 0)
+        at = found[0]
+        best = flat[at]
+        if _is_nan(best):
+            return at
+        for c in range(1, chunks):
+            v = flat[found[c]]
+            if _is_nan(v):
+                return found[c]
+            if _greater(v, best) if larger else _greater(best, v):
+                best = v
+                at = found[c]
+        return at
+
+    from ..extending import _parallel_implementation
+
+    return _parallel_implementation(arg_extreme_on_pool)
+
+
 def _truth_reduction(name, want):
     operation = "logical_or" if want else "logical_and"
 
-    def typing(a, axis=None, out=None, keepdims=False, where=None):
+    def typing(a, axis=None, out=None, keepdims=False, where=None, _caller_parallel=False):
         if not _number(a):
             return None
         spec = _Axis(name, a, axis, keepdims)
@@ -971,7 +1035,7 @@ def _truth_reduction(name, want):
                     return want
             return not want
 
-        reduce = _reducer(name, operation, a, spec, reduce_truth, np.bool_, out=out, where=where)
+        reduce = _reducer(name, operation, a, spec, reduce_truth, np.bool_, out=out, where=where, parallel=_caller_parallel)
 
         def truth(a, axis=None, out=None, keepdims=False, where=None):
             return reduce(a, axis, 0, out, where)
@@ -1045,7 +1109,7 @@ def _spread(name, root):
                     return result(complex(np.inf, np.nan))
             return result(spread)
 
-        reduce = _reducer(name, "add", a, spec, lane_spread, result, out=out, where=where, mask_broadcast_to=True)
+        reduce = _reducer(name, "add", a, spec, lane_spread, result, out=out, where=where, mask_broadcast_to=True, parallel=_caller_parallel)
 
         if root_refused:
 
@@ -1244,22 +1308,24 @@ def _cumulative(name, multiply):
     return typing
 
 
-_both("sum", _sum_or_product("sum", False, True))
-_both("prod", _sum_or_product("prod", True, True))
-_both("min", _extreme("min", False))
-_both("max", _extreme("max", True))
-_both("mean", mean_typing)
-_both("argmin", _arg_extreme("argmin", False))
-_both("argmax", _arg_extreme("argmax", True))
-_both("all", _truth_reduction("all", False))
-_both("any", _truth_reduction("any", True))
+# Every reduction along axes into a new array has a parallel implementation (see `_reducer`),
+# as do `argmin`/`argmax` of whole arrays and `var`/`std` of whole real arrays.
+_both("sum", _sum_or_product("sum", False, True), sees_caller_parallel=True)
+_both("prod", _sum_or_product("prod", True, True), sees_caller_parallel=True)
+_both("min", _extreme("min", False), sees_caller_parallel=True)
+_both("max", _extreme("max", True), sees_caller_parallel=True)
+_both("mean", mean_typing, sees_caller_parallel=True)
+_both("argmin", _arg_extreme("argmin", False), sees_caller_parallel=True)
+_both("argmax", _arg_extreme("argmax", True), sees_caller_parallel=True)
+_both("all", _truth_reduction("all", False), sees_caller_parallel=True)
+_both("any", _truth_reduction("any", True), sees_caller_parallel=True)
 _both("var", _spread("var", False), sees_caller_parallel=True)
 _both("std", _spread("std", True), sees_caller_parallel=True)
 _both("cumsum", _cumulative("cumsum", False))
 _both("cumprod", _cumulative("cumprod", True))
 # NumPy's other names of `min` and `max`.
-overload(np.amin, prefer_literal=True)(_extreme("amin", False))
-overload(np.amax, prefer_literal=True)(_extreme("amax", True))
+overload(np.amin, prefer_literal=True, _sees_caller_parallel=True)(_extreme("amin", False))
+overload(np.amax, prefer_literal=True, _sees_caller_parallel=True)(_extreme("amax", True))
 # NumPy's `fmin`/`fmax` reductions, the nan-functions' extremes.
-overload(np.nanmin, prefer_literal=True)(_extreme("nanmin", False, skip_nans=True))
-overload(np.nanmax, prefer_literal=True)(_extreme("nanmax", True, skip_nans=True))
+overload(np.nanmin, prefer_literal=True, _sees_caller_parallel=True)(_extreme("nanmin", False, skip_nans=True))
+overload(np.nanmax, prefer_literal=True, _sees_caller_parallel=True)(_extreme("nanmax", True, skip_nans=True))
