@@ -727,7 +727,8 @@ impl RuntimeFunc {
     pub const MASK_SHAPE_ERROR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_mask_shape_error", may_raise: true };
     /// `() -> int64`: the threads the calling thread's parallel loops use (`get_num_threads`).
     pub const GET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_num_threads", may_raise: false };
-    /// `() -> int64`: the pool thread running the caller, 0 outside the pool (`get_thread_id`).
+    /// `() -> int64`: the number of the thread running the caller among the threads of the
+    /// parallel loop it is in (0 for the loop's caller), 0 outside loops (`get_thread_id`).
     pub const GET_THREAD_ID: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_thread_id", may_raise: false };
     /// `(n) -> 0`: `set_num_threads(n)`; raises `ValueError` outside 1 to the pool's size.
     pub const SET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_num_threads", may_raise: true };

@@ -19,7 +19,12 @@
 //! the loop, and the caller, once it finds no chunk left, waits only for the helpers that
 //! announced themselves (see [`Helpers`]). rayon cannot withdraw a job it was given, and its
 //! scopes (`in_place_scope`) wait for every job spawned in them, so a scope would make each
-//! call wait for the helpers' wake-up even when the caller ran every chunk.
+//! call wait for the helpers' wake-up even when the caller ran every chunk. Measured on the
+//! 2-core development machine (medians of 150-2000 calls, under load, old and new builds
+//! alternately), a loop summing 1000 floats took 2 µs back to back and 45-50 µs after a 50 ms
+//! pause (22 µs of which the call itself takes after a pause, with no loop; about 20 µs the
+//! wake-up call for the helper); when the caller waited for the pool, 17-23 µs and 80-95 µs,
+//! and with `in_place_scope` 16 µs and 74-80 µs.
 //!
 //! **Nested parallelism.** Code running a chunk (the caller's own chunks too) is inside the
 //! loop: a parallel loop or whole-array operation it starts runs serially on its thread, as
@@ -41,8 +46,9 @@
 //!
 //! **Reference counts.** Compiled code counts references without atomic instructions, which is
 //! sound while each allocation is used by one thread (see `memory`). Inside a parallel loop the
-//! threads share what the loop reads, so while any loop runs, [`regions_running`] is nonzero
-//! and the counting functions use atomic instructions.
+//! threads share what the loop reads, so while any loop runs (until its caller and every
+//! helper that joined it are done), [`regions_running`] is nonzero and the counting functions
+//! use atomic instructions.
 
 use crate::ExcInfo;
 use std::cell::Cell;
@@ -67,7 +73,8 @@ pub const CHUNKS_PER_THREAD: i64 = 4;
 /// (waking an idle virtual CPU is slow), and called between other work, as here, they sleep.
 /// From 2^20 every kernel ran at most 20% slower and the compute-bound ones up to 1.75x
 /// faster; the memory-bound ones (the cheap maps and sums) barely gain on this machine at any
-/// size. The threshold is where none loses more than that.
+/// size. The threshold is where none loses more than that. (Measured when the caller waited
+/// for the pool's threads; a caller now runs chunks itself, see the module documentation.)
 pub const ARRAY_THRESHOLD: i64 = 1 << 20;
 
 static ARRAY_THRESHOLD_NOW: AtomicI64 = AtomicI64::new(ARRAY_THRESHOLD);
@@ -630,7 +637,6 @@ mod tests {
             assert_eq!(num_threads, threads);
             assert!(running && inside);
         }
-        assert!(owners.contains_key(&0), "the caller ran no chunk");
         assert_eq!(get_thread_id(), 0);
         assert!(!inside_parallel_loop());
     }
