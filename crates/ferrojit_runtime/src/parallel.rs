@@ -20,11 +20,12 @@
 //! announced themselves (see [`Helpers`]). rayon cannot withdraw a job it was given, and its
 //! scopes (`in_place_scope`) wait for every job spawned in them, so a scope would make each
 //! call wait for the helpers' wake-up even when the caller ran every chunk. Measured on the
-//! 2-core development machine (medians of 150-2000 calls, under load, old and new builds
-//! alternately), a loop summing 1000 floats took 2 µs back to back and 45-50 µs after a 50 ms
-//! pause (22 µs of which the call itself takes after a pause, with no loop; about 20 µs the
-//! wake-up call for the helper); when the caller waited for the pool, 17-23 µs and 80-95 µs,
-//! and with `in_place_scope` 16 µs and 74-80 µs.
+//! 2-core development machine (medians of 200-3000 calls, the old and new builds run
+//! alternately, at loads from 0.3 to 7), a loop summing 1000 floats took 2 µs back to back and
+//! 45-62 µs after a 50 ms pause (22-30 µs of which the call itself takes after a pause, with
+//! no loop; about 20 µs the wake-up call for the helper); when the caller waited for the pool,
+//! 15-23 µs and 80-185 µs (the longer the quieter the machine), and with `in_place_scope`
+//! 16-20 µs and 74-94 µs.
 //!
 //! **Nested parallelism.** Code running a chunk (the caller's own chunks too) is inside the
 //! loop: a parallel loop or whole-array operation it starts runs serially on its thread, as
