@@ -112,9 +112,9 @@ big = np.linspace(0.0, 1.0, 2_000_000)
 start([lambda: axpy(big, big), lambda: lazy_square(big)])
 """
 
-# Parallel loops and parallel ufuncs on daemon threads: the pool's threads run chunks while
-# the interpreter exits (they never take the GIL for this code; the caller waits for them
-# without it).
+# Parallel loops and parallel ufuncs on daemon threads: the callers and the pool's threads run
+# chunks while the interpreter exits (they never take the GIL for this code; a caller waits
+# for its helpers without it).
 PARALLEL_LOOPS = """
 from ferrojit import prange
 

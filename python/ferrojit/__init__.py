@@ -50,8 +50,9 @@ def get_num_threads() -> int:
 
 
 def get_thread_id() -> int:
-    """Numba's ``get_thread_id``: the index of the pool thread running the caller (0 outside
-    the pool)."""
+    """Numba's ``get_thread_id``: the number of the calling thread among the threads running a
+    parallel loop, from 0 (the thread that called the loop) to ``get_num_threads() - 1``; 0
+    outside parallel loops."""
     from . import _native
 
     return _native.get_thread_id()

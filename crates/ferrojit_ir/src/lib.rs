@@ -729,10 +729,11 @@ impl RuntimeFunc {
     pub const GET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_num_threads", may_raise: false };
     /// `(size, trip) -> int64`: the chunks a library function compiled with `parallel=True`
     /// cuts work of `size` elements over `trip` independent parts into, 0 when it should run
-    /// serially (below the whole-array threshold, one thread, or already on the pool), as for
+    /// serially (below the whole-array threshold, one thread, or inside a parallel loop's chunk), as for
     /// whole-array maps (`ferrojit._lib.parallel_array_chunks`).
     pub const PARALLEL_ARRAY_CHUNKS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_parallel_array_chunks", may_raise: false };
-    /// `() -> int64`: the pool thread running the caller, 0 outside the pool (`get_thread_id`).
+    /// `() -> int64`: the number of the thread running the caller among the threads of the
+    /// parallel loop it is in (0 for the loop's caller), 0 outside loops (`get_thread_id`).
     pub const GET_THREAD_ID: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_get_thread_id", may_raise: false };
     /// `(n) -> 0`: `set_num_threads(n)`; raises `ValueError` outside 1 to the pool's size.
     pub const SET_NUM_THREADS: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_num_threads", may_raise: true };

@@ -150,7 +150,8 @@ fn get_num_threads() -> usize {
     ferrojit_compiler::runtime::parallel::get_num_threads()
 }
 
-/// Numba's `get_thread_id`: the pool thread running the caller, 0 outside the pool.
+/// Numba's `get_thread_id`: the number of the calling thread among the threads running a
+/// parallel loop (0 for the loop's caller), 0 outside loops.
 #[pyfunction]
 fn get_thread_id() -> usize {
     ferrojit_compiler::runtime::parallel::get_thread_id()
