@@ -252,8 +252,8 @@ def parallel_array_chunks(size, trip):
     ``parallel=True`` for callers compiled so) cuts its work of ``size`` elements into, over
     ``trip`` independent parts (at most one chunk each); 0 when the work should run serially,
     as a whole-array map of ``size`` elements would: below the threshold
-    (``_native.parallel_threshold()``), with one thread, or inside a parallel loop's chunk. In compiled
-    code, a runtime call; run as Python, always 0 (serial)."""
+    (``_native.parallel_threshold()``), with one thread, or inside a parallel loop's chunk. In
+    compiled code, a runtime call; run as Python, always 0 (serial)."""
     return 0
 
 
