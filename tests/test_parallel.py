@@ -679,7 +679,7 @@ def test_parallel_diagnostics_of_array_expressions(capsys):
     threshold = ferrojit._native.parallel_threshold()
     assert text[3:] == [
         "  compiled for (array(float64, 1d, C), array(float64, 1d, C)):",
-        f"    line {line + 1}: `sum` reduction runs in parallel from {threshold} elements: one loop over 5 array operands, fusing 7 operations",
+        f"    line {line + 1}: `sum` reduction runs in parallel from {threshold} elements: one loop over 2 array operands, fusing 7 operations",
         f"    line {line + 2}: array expression runs in parallel from {threshold} elements: one loop over 2 array operands, fusing 1 operation",
         f"    line {line + 5}: `sum` reduction runs serially: inside a `prange` loop, whose iterations are the parallelism",
         f"    line {line + 6}: `max` reduction runs in parallel from {threshold} elements: one loop over 1 array operand",
