@@ -324,6 +324,76 @@ def test_reductions_along_axes(pyfunc, dtype, layout):
     check_parallel(pyfunc, a, numpy_rel=axis_numpy_rel(pyfunc, dtype), pooled=a.size > 0)
 
 
+# --- reductions along one axis built by the compiler (`AxisReduce`) ---------------------------
+# `sum`/`prod`/`min`/`max`/`mean` along a single integer axis are compiled inline, not by the
+# library; under `parallel=True` each chunk reduces a run of the result's elements (cut along the
+# result's first dimension) with the serial loop's code.
+
+
+def compiled_sums(a, k):
+    return a.sum(axis=0), np.sum(a, axis=2), a.sum(axis=k), np.sum(a, axis=-1, keepdims=True)
+
+
+def compiled_products(a, k):
+    return a.prod(axis=1), np.prod(a, axis=k)
+
+
+def compiled_extremes(a, k):
+    return a.min(axis=0), np.max(a, axis=k), np.min(a, axis=-2, keepdims=True)
+
+
+def compiled_means(a, k):
+    return a.mean(axis=2), np.mean(a, axis=k)
+
+
+def compiled_two_dimensions(a, k):
+    m = a[0]
+    return m.sum(axis=0), m.max(axis=1), np.mean(m, axis=k % 2)
+
+
+COMPILED_AXIS_FUNCS = [compiled_sums, compiled_products, compiled_extremes, compiled_means, compiled_two_dimensions]
+
+
+def compiled_axis_rows():
+    rows = []
+    for f in COMPILED_AXIS_FUNCS:
+        for dt in [np.int64, np.int8, np.float64, np.float32, np.complex128, np.bool_]:
+            kind = np.dtype(dt).kind
+            if kind in "cb" and f in (compiled_extremes, compiled_two_dimensions):
+                continue
+            for layout in AXIS_LAYOUTS:
+                # `a[0]` of an empty first dimension: indexing is not bounds-checked (as Numba's).
+                if not (f is compiled_two_dimensions and layout == "empty"):
+                    rows.append((f, dt, layout))
+    return rows
+
+
+COMPILED_AXIS_ROWS = compiled_axis_rows()
+
+
+@pytest.mark.parametrize("pyfunc,dtype,layout", COMPILED_AXIS_ROWS, ids=[f"{f.__name__}-{np.dtype(dt).name}-{lay}" for f, dt, lay in COMPILED_AXIS_ROWS])
+def test_compiled_reductions_along_one_axis(pyfunc, dtype, layout):
+    a = AXIS_LAYOUTS[layout](dtype, 5)
+    if pyfunc is compiled_extremes and np.dtype(dtype).kind == "f":
+        a = with_nans(a, 6, count=10)
+    # Empty results run nothing; min/max of an empty axis raise (NumPy's ValueError) before.
+    pooled = a.size > 0
+    # The compiler's float sums along an axis are pairwise as NumPy's only where NumPy's are.
+    rel = SUM_RTOL32 if np.dtype(dtype) == np.float32 else SUM_RTOL
+    check_parallel(pyfunc, a, 1, numpy_rel=rel if np.dtype(dtype).kind in "fc" else None, pooled=pooled)
+
+
+def test_compiled_reductions_along_one_axis_are_diagnosed():
+    parallel, _ = compiled(compiled_two_dimensions)
+    parallel(np.ones((2, 3, 4)), 1)
+    out = io.StringIO()
+    parallel.parallel_diagnostics(file=out)
+    line = compiled_two_dimensions.__code__.co_firstlineno + 2
+    threshold = ferrojit._native.parallel_threshold()
+    for name in ("sum", "max", "mean"):
+        assert f"line {line}: `{name}` along an axis runs in parallel from {threshold} elements: the result's elements shared out" in out.getvalue()
+
+
 def time_means(a):
     return a.mean(axis=(0, 1)), np.argmin(a, axis=0)
 
@@ -486,6 +556,10 @@ def test_memory_over_many_calls():
         (complex_ranges_of, (1001,)),
         (samples_of, (1001,)),
         (samples_with_step, (1001,)),
+        # The compiler's reductions along one axis.
+        (compiled_sums, (strided, 1)),
+        (compiled_means, (np.asfortranarray(a), 0)),
+        (compiled_extremes, (a, 2)),
     ]
     functions = [(compiled(f)[0], args) for f, args in runs]
     for f, args in functions:

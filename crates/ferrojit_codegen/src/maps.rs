@@ -67,6 +67,15 @@ impl RunningSum<'_> {
     }
 }
 
+/// An array's walk for a reduction along one axis: the axis's length and byte stride, and
+/// the other dimensions (the result's, in order) with the array's strides along them.
+pub(crate) struct ReducedAxis<'ctx> {
+    pub(crate) len: IntValue<'ctx>,
+    stride: IntValue<'ctx>,
+    pub(crate) out_dims: Vec<IntValue<'ctx>>,
+    in_strides: Vec<IntValue<'ctx>>,
+}
+
 /// What a shape mismatch is reported as.
 #[derive(Clone, Copy)]
 pub(crate) enum Mismatch {
@@ -779,7 +788,6 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// reduction of the elements along `axis`, stored into a new C-contiguous array.
     pub(crate) fn axis_reduce(&mut self, op: ir::ReduceOp, array: &ir::Expr, axis: &ir::Expr, keepdims: bool, ty: &Type) -> Result<Value<'ctx>> {
         let a = array_type(&array.ty);
-        let out_type = array_type(ty);
         let arr = self.expr(array)?.into_struct_value();
         let given = self.expr(axis)?.into_int_value();
         let n = a.ndim as i64;
@@ -799,9 +807,42 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(ok);
 
         let dims = self.dims(arr, &a)?;
+        let along = self.reduced_axis(arr, &a, axis_v)?;
+        let allocated_dims = if keepdims {
+            // The kept dimension has length 1: the memory is the same as without it.
+            (0..a.ndim as usize).map(|k| {
+                let here = self.b.build_int_compare(IntPredicate::EQ, axis_v, self.i64(k as i64), "here")?;
+                Ok(self.b.build_select(here, self.i64(1), dims[k], "dim")?.into_int_value())
+            }).collect::<Result<Vec<_>>>()?
+        } else {
+            along.out_dims.clone()
+        };
+        if matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
+            let mut others = self.i64(1);
+            for d in &along.out_dims {
+                others = self.b.build_int_mul(others, *d, "others")?;
+            }
+            // NumPy raises for an empty axis when there is anything to reduce.
+            let empty = self.b.build_int_compare(IntPredicate::EQ, along.len, self.i64(0), "empty")?;
+            let some = self.b.build_int_compare(IntPredicate::NE, others, self.i64(0), "some")?;
+            let refuse = self.b.build_and(empty, some, "refuse")?;
+            let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
+            self.raise_if(refuse, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
+        }
+        let out = self.new_array_of_dims(allocated_dims, ty, false)?.into_struct_value();
+        // In a `parallel=True` function, the result's elements are shared out on the pool.
+        if !self.parallel_axis_reduce(op, out, arr, &a, axis_v, &along, ty, axis.span.line)? {
+            self.reduce_along(op, out, arr, &a, &along, ty, None)?;
+        }
+        Ok(out.into())
+    }
+
+    /// How `arr` is walked to reduce it along its (normalised, checked) axis `axis_v`.
+    pub(crate) fn reduced_axis(&mut self, arr: StructValue<'ctx>, a: &ArrayType, axis_v: IntValue<'ctx>) -> Result<ReducedAxis<'ctx>> {
+        let dims = self.dims(arr, a)?;
         let strides = (0..a.ndim as u32).map(|k| self.array_stride(arr, k)).collect::<Result<Vec<_>>>()?;
         let len = self.pick(&dims, axis_v)?;
-        let along = self.pick(&strides, axis_v)?;
+        let stride = self.pick(&strides, axis_v)?;
         // The other dimensions, in order: dimension j of the result is j or j + 1 of the input.
         let mut out_dims = Vec::new();
         let mut in_strides = Vec::new();
@@ -810,43 +851,40 @@ impl<'ctx> FnLower<'ctx, '_> {
             out_dims.push(self.b.build_select(before, dims[j], dims[j + 1], "dim")?.into_int_value());
             in_strides.push(self.b.build_select(before, strides[j], strides[j + 1], "stride")?.into_int_value());
         }
+        Ok(ReducedAxis { len, stride, out_dims, in_strides })
+    }
+
+    /// Stores into `out` (a C-contiguous array of `out_ty`, of the other dimensions' shape,
+    /// the reduced one kept or not) the reduction `op` of `arr` along the axis `along`
+    /// describes; only of the result's indices `lo..lo + count` of its first dimension when
+    /// `rows` is given (a chunk on the pool).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn reduce_along(&mut self, op: ir::ReduceOp, out: StructValue<'ctx>, arr: StructValue<'ctx>, a: &ArrayType, along: &ReducedAxis<'ctx>, out_ty: &Type, rows: Option<(IntValue<'ctx>, IntValue<'ctx>)>) -> Result<()> {
+        let out_type = array_type(out_ty);
         let itemsize = out_type.dtype.itemsize().expect("arrays hold scalars");
-        let out_strides = self.c_strides(&out_dims, itemsize)?;
-        let allocated_dims = if keepdims {
-            // The kept dimension has length 1: the memory is the same as without it.
-            (0..a.ndim as usize).map(|k| {
-                let here = self.b.build_int_compare(IntPredicate::EQ, axis_v, self.i64(k as i64), "here")?;
-                Ok(self.b.build_select(here, self.i64(1), dims[k], "dim")?.into_int_value())
-            }).collect::<Result<Vec<_>>>()?
-        } else {
-            out_dims.clone()
-        };
-        if matches!(op, ir::ReduceOp::Min | ir::ReduceOp::Max) {
-            let mut others = self.i64(1);
-            for d in &out_dims {
-                others = self.b.build_int_mul(others, *d, "others")?;
-            }
-            // NumPy raises for an empty axis when there is anything to reduce.
-            let empty = self.b.build_int_compare(IntPredicate::EQ, len, self.i64(0), "empty")?;
-            let some = self.b.build_int_compare(IntPredicate::NE, others, self.i64(0), "some")?;
-            let refuse = self.b.build_and(empty, some, "refuse")?;
-            let what = if op == ir::ReduceOp::Min { "minimum" } else { "maximum" };
-            self.raise_if(refuse, ExcKind::ValueError, &format!("zero-size array to reduction operation {what} which has no identity"))?;
+        let out_strides = self.c_strides(&along.out_dims, itemsize)?;
+        let mut out_base = self.b.build_extract_value(out, 1, "data")?.into_pointer_value();
+        let mut in_base = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        let mut out_dims = along.out_dims.clone();
+        if let Some((lo, count)) = rows {
+            let i8t = self.cx.i8_type();
+            // SAFETY (for LLVM): `lo` < the first dimension's length, an index of both arrays.
+            out_base = unsafe { self.b.build_in_bounds_gep(i8t, out_base, &[self.b.build_int_mul(lo, out_strides[0], "offset")?], "rows")? };
+            in_base = unsafe { self.b.build_in_bounds_gep(i8t, in_base, &[self.b.build_int_mul(lo, along.in_strides[0], "offset")?], "rows")? };
+            out_dims[0] = count;
         }
-        let out = self.new_array_of_dims(allocated_dims, ty, false)?.into_struct_value();
-        let out_base = self.b.build_extract_value(out, 1, "data")?.into_pointer_value();
-        let in_base = self.b.build_extract_value(arr, 1, "data")?.into_pointer_value();
+        let (len, stride) = (along.len, along.stride);
         let dtype = (*a.dtype).clone();
         let acc_ty = (*out_type.dtype).clone();
         let in_size = dtype.itemsize().expect("arrays hold scalars");
         let sizes = [itemsize, in_size];
-        self.strided_loop_nest(&out_dims, &[out_base, in_base], &[out_strides, in_strides], &sizes, &mut |this, ptrs| {
+        self.strided_loop_nest(&out_dims, &[out_base, in_base], &[out_strides, along.in_strides.clone()], &sizes, &mut |this, ptrs| {
             let (dst, src) = (ptrs[0], ptrs[1]);
             let result = match op {
                 ir::ReduceOp::Sum | ir::ReduceOp::Mean => {
                     let sum = this.sum_begin(&acc_ty)?;
                     let mut add = |this: &mut Self, p: &[PointerValue<'ctx>]| {
-                        let v = this.load_element(p[0], &a)?;
+                        let v = this.load_element(p[0], a)?;
                         let v = this.cast(v, &dtype, &acc_ty)?;
                         this.sum_add(&sum, v)
                     };
@@ -857,15 +895,15 @@ impl<'ctx> FnLower<'ctx, '_> {
                         let short = this.b.build_int_compare(IntPredicate::SLE, len, this.i64(PAIRWISE_BLOCK as i64), "short")?;
                         this.b.build_conditional_branch(short, one_block, blocks)?;
                         this.b.position_at_end(one_block);
-                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], None, &mut add)?;
+                        this.blocked_loop_nest(&[len], &[src], &[vec![stride]], &[in_size], None, &mut add)?;
                         this.b.build_unconditional_branch(summed)?;
                         this.b.position_at_end(blocks);
                         let mut after_block = |this: &mut Self| this.sum_block_end(&sum);
-                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], Some((PAIRWISE_BLOCK, &mut after_block)), &mut add)?;
+                        this.blocked_loop_nest(&[len], &[src], &[vec![stride]], &[in_size], Some((PAIRWISE_BLOCK, &mut after_block)), &mut add)?;
                         this.b.build_unconditional_branch(summed)?;
                         this.b.position_at_end(summed);
                     } else {
-                        this.blocked_loop_nest(&[len], &[src], &[vec![along]], &[in_size], None, &mut add)?;
+                        this.blocked_loop_nest(&[len], &[src], &[vec![stride]], &[in_size], None, &mut add)?;
                     }
                     let total = this.sum_end(&sum)?;
                     if op == ir::ReduceOp::Mean { this.mean_of(total, len, &acc_ty)? } else { total }
@@ -874,8 +912,8 @@ impl<'ctx> FnLower<'ctx, '_> {
                     let acc_llvm = crate::abi::llvm_type(this.cx, &acc_ty);
                     let acc = this.entry_alloca(acc_llvm, "acc")?;
                     this.b.build_store(acc, this.fold_identity(op, &acc_ty)?)?;
-                    this.strided_loop_nest(&[len], &[src], &[vec![along]], &[in_size], &mut |this, p| {
-                        let v = this.load_element(p[0], &a)?;
+                    this.strided_loop_nest(&[len], &[src], &[vec![stride]], &[in_size], &mut |this, p| {
+                        let v = this.load_element(p[0], a)?;
                         let current = this.b.build_load(acc_llvm, acc, "acc")?;
                         let next = this.fold_step(op, current, v, &dtype, &acc_ty)?;
                         this.b.build_store(acc, next)?;
@@ -885,7 +923,6 @@ impl<'ctx> FnLower<'ctx, '_> {
                 }
             };
             this.store_element(dst, &out_type, result)
-        })?;
-        Ok(out.into())
+        })
     }
 }

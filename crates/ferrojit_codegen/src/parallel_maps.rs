@@ -42,7 +42,7 @@
 
 use crate::abi::{load_slots, store_slots};
 use crate::lower::FnLower;
-use crate::maps::{Mismatch, Operand};
+use crate::maps::{Mismatch, Operand, ReducedAxis};
 use crate::Result;
 use ferrojit_ir::{self as ir, ExprKind};
 use ferrojit_types::{ArrayType, Layout, Type};
@@ -84,6 +84,17 @@ enum Work<'a> {
     Reduce(ir::ReduceOp, &'a Type),
 }
 
+/// The NumPy name of a reduction, for notes.
+fn reduction_name(op: ir::ReduceOp) -> &'static str {
+    match op {
+        ir::ReduceOp::Sum => "sum",
+        ir::ReduceOp::Min => "min",
+        ir::ReduceOp::Max => "max",
+        ir::ReduceOp::Mean => "mean",
+        ir::ReduceOp::Prod => "prod",
+    }
+}
+
 /// Whether a value of `ty` travels in a kernel's argument slots (arrays and numbers: map
 /// operands are nothing else, but a kind the slots do not carry keeps the serial loop).
 fn passes_in_slots(ty: &Type) -> bool {
@@ -121,6 +132,21 @@ fn split_axis(ndim: usize, fortran: bool) -> usize {
 }
 
 impl<'ctx> FnLower<'ctx, '_> {
+    /// Why code of this function that could use the pool runs serially wherever it is:
+    /// `Some(None)` for no reason worth a note (a kernel's own code, already on the pool), or
+    /// `Some(Some(reason))`; None when it may use the pool.
+    fn pool_refusal(&self) -> Option<Option<&'static str>> {
+        if self.ir.name.starts_with(ir::PARALLEL_CHUNK_PREFIX) {
+            Some(Some("inside a `prange` loop, whose iterations are the parallelism"))
+        } else if !self.parallel_arrays {
+            Some(None)
+        } else if self.generator.is_some() {
+            Some(Some("in a generator, which runs a step at a time"))
+        } else {
+            None
+        }
+    }
+
     /// Whether a map of `operands` and `element` over `ndim` dimensions (`what`: "array
     /// expression", "sum", ...) may run on the pool; in a `parallel=True` function, notes why
     /// or why not for `parallel_diagnostics`.
@@ -129,12 +155,11 @@ impl<'ctx> FnLower<'ctx, '_> {
             // Not asked for; part of another map; one element.
             return false;
         }
-        let why_not = if self.ir.name.starts_with(ir::PARALLEL_CHUNK_PREFIX) {
-            Some("inside a `prange` loop, whose iterations are the parallelism")
-        } else if !self.parallel_arrays {
-            return false;
-        } else if self.generator.is_some() {
-            Some("in a generator, which runs a step at a time")
+        let why_not = if let Some(refusal) = self.pool_refusal() {
+            match refusal {
+                Some(reason) => Some(reason),
+                None => return false,
+            }
         } else if !operands.iter().all(|o| passes_in_slots(&o.ty)) {
             Some("an operand is of a kind the pool's chunks cannot be given")
         } else if reads_outer_locals(element) {
@@ -229,14 +254,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         element: &ir::Expr,
         ty: &Type,
     ) -> Result<Option<Value<'ctx>>> {
-        let what = match op {
-            ir::ReduceOp::Sum => "`sum` reduction",
-            ir::ReduceOp::Min => "`min` reduction",
-            ir::ReduceOp::Max => "`max` reduction",
-            ir::ReduceOp::Mean => "`mean` reduction",
-            ir::ReduceOp::Prod => "`prod` reduction",
-        };
-        if !passes_in_slots(ty) || !self.parallel_candidate(what, operands, element, shape.len()) {
+        let what = format!("`{}` reduction", reduction_name(op));
+        if !passes_in_slots(ty) || !self.parallel_candidate(&what, operands, element, shape.len()) {
             return Ok(None);
         }
         let ndim = shape.len();
@@ -288,6 +307,85 @@ impl<'ctx> FnLower<'ctx, '_> {
         })?;
         let total = self.b.build_load(llvm, acc, "combined")?;
         Ok(Some(if op == ir::ReduceOp::Mean { self.mean_of(total, size, ty)? } else { total }))
+    }
+
+    /// An [`ir::ExprKind::AxisReduce`] into `out` (new, of `out_ty`) as a kernel over the
+    /// result's first dimension, when it qualifies (see the module documentation): run on the
+    /// pool when `arr` is large enough, else called here over the whole result. Each element
+    /// of the result is reduced by one chunk, as the serial loop reduces it: the values are the
+    /// serial ones, bit for bit. Returns false, having emitted nothing, when it does not
+    /// qualify (the caller then emits the serial loop nest). A reduction along an axis raises
+    /// nothing once its shapes are checked, so `out` is never left half made.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn parallel_axis_reduce(
+        &mut self,
+        op: ir::ReduceOp,
+        out: StructValue<'ctx>,
+        arr: StructValue<'ctx>,
+        a: &ArrayType,
+        axis_v: IntValue<'ctx>,
+        along: &ReducedAxis<'ctx>,
+        out_ty: &Type,
+        line: u32,
+    ) -> Result<bool> {
+        if !self.ir.parallel || !self.map_elements.is_empty() || along.out_dims.is_empty() {
+            // Not asked for; part of a map; a single result.
+            return Ok(false);
+        }
+        let what = format!("`{}` along an axis", reduction_name(op));
+        let (text, pooled) = match self.pool_refusal() {
+            Some(None) => return Ok(false),
+            Some(Some(reason)) => (format!("{what} runs serially: {reason}"), false),
+            None => (format!("{what} runs in parallel from {} elements: the result's elements shared out", ferrojit_runtime::parallel::array_threshold()), true),
+        };
+        NOTES.with(|n| n.borrow_mut().push((line, text)));
+        if !pooled {
+            return Ok(false);
+        }
+        let array_ty = Type::Array(a.clone());
+        let kernel = self.axis_kernel(op, &array_ty, out_ty)?;
+        let values: Vec<(Type, Value<'ctx>)> = vec![(out_ty.clone(), out.into()), (array_ty, arr.into()), (Type::INT64, axis_v.into())];
+        let no_results = self.entry_alloca(self.cx.i64_type().into(), "chunk.nothing")?;
+        let mut size = self.element_count(&along.out_dims)?;
+        size = self.b.build_int_mul(size, along.len, "size")?;
+        let trip = along.out_dims[0];
+        let (chunks, serial) = self.choose_pool(size, trip)?;
+        self.run_on_pool(kernel, &values, trip, chunks, no_results, self.i64(0), None)?;
+        let join = self.bb("parallel.axis.done");
+        self.b.build_unconditional_branch(join)?;
+        self.b.position_at_end(serial);
+        self.run_here(kernel, &values, trip, no_results)?;
+        self.b.build_unconditional_branch(join)?;
+        self.b.position_at_end(join);
+        Ok(true)
+    }
+
+    /// The kernel of a reduction along an axis: its arguments are the result (of `out_ty`),
+    /// the array (of `array_ty`), the normalised axis, then the chunk's first and
+    /// last-plus-one index of the result's first dimension.
+    fn axis_kernel(&mut self, op: ir::ReduceOp, array_ty: &Type, out_ty: &Type) -> Result<FunctionValue<'ctx>> {
+        let cx = self.cx;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
+        let kernel = self.module.add_function(&format!("{}.parallel_axis", self.ir.symbol), fn_type, Some(Linkage::Internal));
+        self.give_host_attributes(kernel);
+        // Called directly too, below the threshold: see `map_kernel`.
+        kernel.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noinline"), 0));
+        let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
+        k.parallel_arrays = false;
+        let args = kernel.get_nth_param(2).expect("the argument slots").into_pointer_value();
+        let mut slot = 0;
+        let out = load_slots(cx, &k.b, args, out_ty, &mut slot)?.into_struct_value();
+        let arr = load_slots(cx, &k.b, args, array_ty, &mut slot)?.into_struct_value();
+        let axis_v = load_slots(cx, &k.b, args, &Type::INT64, &mut slot)?.into_int_value();
+        let lo = load_slots(cx, &k.b, args, &Type::INT64, &mut slot)?.into_int_value();
+        let hi = load_slots(cx, &k.b, args, &Type::INT64, &mut slot)?.into_int_value();
+        let count = k.b.build_int_sub(hi, lo, "count")?;
+        let a = crate::arrays::array_type(array_ty);
+        let along = k.reduced_axis(arr, &a, axis_v)?;
+        k.reduce_along(op, out, arr, &a, &along, out_ty, Some((lo, count)))?;
+        k.finish_kernel()?;
+        Ok(kernel)
     }
 
     /// The product of `shape`.
