@@ -23,26 +23,9 @@ import ferrojit
 from ferrojit import njit, prange, vectorize
 
 from helpers import _clone_arg, _run_python_quiet, assert_same_value, to_python
+from parallel_helpers import MEASURED, SUM_RTOL, SUM_RTOL32, THREADS, every_size_runs_in_parallel, regions  # noqa: F401 - the fixture applies to this module
 
 MATH_RTOL = 1e-14
-SUM_RTOL = 1e-12
-SUM_RTOL32 = 1e-5
-
-THREADS = ferrojit.get_num_threads()
-
-# The measured threshold (`ARRAY_THRESHOLD`), while the module's tests run with 0.
-MEASURED = ferrojit._native.parallel_threshold()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def every_size_runs_in_parallel():
-    ferrojit._native.parallel_threshold(0)
-    yield
-    ferrojit._native.parallel_threshold(MEASURED)
-
-
-def regions():
-    return ferrojit._native.parallel_regions()
 
 
 # --- the functions ------------------------------------------------------------------------------

@@ -25,25 +25,7 @@ import ferrojit
 from ferrojit import njit, prange
 
 from helpers import _clone_arg, _run_python_quiet, assert_same_value, to_python
-
-SUM_RTOL = 1e-12
-SUM_RTOL32 = 1e-5
-
-THREADS = ferrojit.get_num_threads()
-
-# The measured threshold (`ARRAY_THRESHOLD`), while the module's tests run with 0.
-MEASURED = ferrojit._native.parallel_threshold()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def every_size_runs_in_parallel():
-    ferrojit._native.parallel_threshold(0)
-    yield
-    ferrojit._native.parallel_threshold(MEASURED)
-
-
-def regions():
-    return ferrojit._native.parallel_regions()
+from parallel_helpers import MEASURED, SUM_RTOL, SUM_RTOL32, THREADS, every_size_runs_in_parallel, regions  # noqa: F401 - the fixture applies to this module
 
 
 # One dispatcher per function and mode for the module: a row compiles only the types it is the

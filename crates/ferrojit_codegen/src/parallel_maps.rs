@@ -364,15 +364,8 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// the array (of `array_ty`), the normalised axis, then the chunk's first and
     /// last-plus-one index of the result's first dimension.
     fn axis_kernel(&mut self, op: ir::ReduceOp, array_ty: &Type, out_ty: &Type) -> Result<FunctionValue<'ctx>> {
+        let (kernel, mut k) = self.new_kernel("parallel_axis")?;
         let cx = self.cx;
-        let ptr = cx.ptr_type(AddressSpace::default());
-        let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
-        let kernel = self.module.add_function(&format!("{}.parallel_axis", self.ir.symbol), fn_type, Some(Linkage::Internal));
-        self.give_host_attributes(kernel);
-        // Called directly too, below the threshold: see `map_kernel`.
-        kernel.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noinline"), 0));
-        let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
-        k.parallel_arrays = false;
         let args = kernel.get_nth_param(2).expect("the argument slots").into_pointer_value();
         let mut slot = 0;
         let out = load_slots(cx, &k.b, args, out_ty, &mut slot)?.into_struct_value();
@@ -416,18 +409,8 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// operands (of `operand_types`), then the chunk's first and last-plus-one index along
     /// `axis`.
     fn map_kernel(&mut self, work: Work<'_>, ndim: usize, axis: usize, operand_types: &[Type], element: &ir::Expr) -> Result<FunctionValue<'ctx>> {
+        let (kernel, mut k) = self.new_kernel("parallel_map")?;
         let cx = self.cx;
-        let ptr = cx.ptr_type(AddressSpace::default());
-        let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
-        let kernel = self.module.add_function(&format!("{}.parallel_map", self.ir.symbol), fn_type, Some(Linkage::Internal));
-        self.give_host_attributes(kernel);
-        // Called directly too, for arrays below the threshold: inlined there, its loops would
-        // be compiled twice.
-        kernel.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noinline"), 0));
-
-        let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
-        // A chunk runs on the pool: nothing in it goes there again.
-        k.parallel_arrays = false;
         let args = kernel.get_nth_param(2).expect("the argument slots").into_pointer_value();
         let mut slot = 0;
         let (dst, shape) = match work {
@@ -531,6 +514,24 @@ impl<'ctx> FnLower<'ctx, '_> {
         let kept = a.ndim == 1 || (a.layout == Layout::C && j == 0) || (a.layout == Layout::F && j + 1 == a.ndim as u32);
         let layout = if kept { a.layout } else { Layout::A };
         Ok((arr, a.with(a.ndim, layout)))
+    }
+}
+
+impl<'ctx, 'm> FnLower<'ctx, 'm> {
+    /// A new kernel of this function (named with `suffix`) with the entry convention, and
+    /// the lowering of its body. It is kept out of line: it is called directly too, for arrays
+    /// below the threshold, and inlined there its loops would be compiled twice. Its own code
+    /// runs on the pool: nothing in it goes there again.
+    fn new_kernel(&self, suffix: &str) -> Result<(FunctionValue<'ctx>, FnLower<'ctx, 'm>)> {
+        let cx = self.cx;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let fn_type = cx.i32_type().fn_type(&[ptr.into(), ptr.into(), ptr.into()], false);
+        let kernel = self.module.add_function(&format!("{}.{suffix}", self.ir.symbol), fn_type, Some(Linkage::Internal));
+        self.give_host_attributes(kernel);
+        kernel.add_attribute(inkwell::attributes::AttributeLoc::Function, cx.create_enum_attribute(inkwell::attributes::Attribute::get_named_enum_kind_id("noinline"), 0));
+        let mut k = FnLower::new(cx, self.module, kernel, self.ir, self.fns, self.vector_isas, self.options)?;
+        k.parallel_arrays = false;
+        Ok((kernel, k))
     }
 }
 
