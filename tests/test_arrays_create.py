@@ -339,6 +339,14 @@ def arange_u8(stop):
     return np.arange(stop, dtype=np.uint8)
 
 
+def arange_f32_stepped(start, stop, step):
+    return np.arange(start, stop, step, dtype=np.float32)
+
+
+def arange_c64_stepped(start, stop, step):
+    return np.arange(start, stop, step, dtype=np.complex64)
+
+
 @pytest.mark.parametrize("args", [
     (0,), (1,), (7,), (-3,), (2, 9), (9, 2), (-5, 5), (0, 10, 3), (10, 0, -3), (10, 1, -1), (1, 10, -1),
     (-7, 8, 5), (5, -7, -4), (0, 1, 100), (3, 3, 1),
@@ -364,19 +372,14 @@ def test_arange_zero_step_raises():
     (0.5, 5, 1), (0, 5, 1.5), (2.5, 6), (1e-3, 1.0, 1 / 3), (5.0, 5.0, 0.5), (0.0, -1.0, 0.5), (3.7,),
 ], ids=case_id)
 def test_arange_floats(args):
-    # The length is NumPy's (ceil((stop - start) / step)). The values follow Numba's formula
-    # start + i * step; NumPy instead uses start + i * delta with delta = (start + step) - start,
-    # which can differ from step in the last bit, so against NumPy the values agree only to a
-    # few ulp (relative 1e-13, absolute 1e-15 for values near 0).
+    # NumPy's values, bit for bit: the first two are start and start + step, then element i is
+    # start + i * delta with delta = (start + step) - start (NumPy's `fill`; Numba's
+    # start + i * step differs in the last bit).
     func = [arange1, arange2, arange3][len(args) - 1]
     got = ferrojit.njit(func)(*args)
     expected = func(*args)
     assert type(got) is np.ndarray and got.dtype == expected.dtype == np.float64
-    assert got.shape == expected.shape
-    np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
-    start, stop, step = (0.0, args[0], 1.0) if len(args) == 1 else (args + (1.0,))[:3]
-    numba_formula = np.array([start + i * step for i in range(len(expected))], dtype=np.float64)
-    assert_same_array(got, numba_formula)
+    assert_same_array(got, expected)
 
 
 def test_arange_float_random_lengths_match_numpy():
@@ -387,17 +390,19 @@ def test_arange_float_random_lengths_match_numpy():
         step = rng.uniform(0.01, 3) * (1 if stop > start else -1)
         got, expected = f(start, stop, step), np.arange(start, stop, step)
         assert got.shape == expected.shape, (start, stop, step)
-        # NumPy's delta = (start + step) - start differs from step by up to an ulp of start, and
-        # element i is off by i times that: allow that much absolute error.
-        atol = 2 * len(expected) * np.spacing(max(abs(start), abs(stop)))
-        np.testing.assert_allclose(got, expected, rtol=1e-13, atol=atol)
+        assert got.tobytes() == expected.tobytes(), (start, stop, step)
 
 
-def test_arange_float_to_int_dtype_follows_numba():
-    # NumPy computes the first two values, casts them, and steps by their difference
-    # ([0, 2, 4, 6] here); Numba casts start + i * step element by element.
-    got = ferrojit.njit(arange_i32)(0.5, 5.5, 1.5)
-    assert_same_array(got, np.array([0, 2, 3, 5], np.int32))
+@pytest.mark.parametrize("func, args", [
+    (arange_i32, (0.5, 5.5, 1.5)), (arange_i32, (-2.5, 7.0, 0.7)), (arange_i32, (9.9, -3.0, -1.3)),
+    (arange_u8, (0.4,)), (arange_f32, (5,)), (arange_f32_stepped, (0.1, 100.0, 1 / 3)), (arange_f32_stepped, (-1.0, 1.0, 0.01)),
+    (arange_c64_stepped, (0.1, 30.0, 1 / 7)),
+], ids=case_id)
+def test_arange_float_bounds_to_other_dtypes_follow_numpy(func, args):
+    # NumPy converts the first two values to the dtype and steps by their difference in it
+    # ([0, 2, 4, 6] for the first row, where Numba's int(start + i * step) gives [0, 2, 3, 5]);
+    # float32 results add in float32.
+    check_arrays(func, *args)
 
 
 # --- np.linspace -------------------------------------------------------------------------------

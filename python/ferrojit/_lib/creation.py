@@ -480,8 +480,12 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
     type is NumPy's (``int64`` promoted with the bounds' types: ``int64`` for integers and
     booleans, ``float64`` for floats and for ``uint64``, ``complex128`` for complex numbers)
     unless ``dtype`` is given. For real bounds the length is NumPy's,
-    ``ceil((stop - start) / step)`` (0 when negative); element ``i`` is ``start + i * step``
-    computed in ``int64`` or ``float64`` and then converted, as Numba computes it."""
+    ``ceil((stop - start) / step)`` (0 when negative), and the elements are NumPy's (its
+    ``fill``): the first two are ``start`` and ``start + step`` (in ``int64`` or ``float64``)
+    converted to the result type, and element ``i`` is ``first + i * delta``, ``delta`` being
+    their difference in the result type; floats add in the result type, integers in ``int64``
+    (Numba adds ``i * step`` in ``int64`` or ``float64``, which differs in the last bit, and for
+    float bounds of an integer range, by whole steps)."""
     _check_device("np.arange", device)
     _check_like("np.arange", like)
     if not _present(start) and not _present(stop):
@@ -507,11 +511,29 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
     boolean = element is np.bool_
     division_message = "float division by zero" if floating else "division by zero"
 
-    # Elements `first` to `last - 1` (see `pool.runner`): each from its index alone.
-    def store_run(args, first, last):
-        result, begin, delta = args
-        for i in range(first, last):
-            result[i] = begin + i * delta
+    # Elements 2 + `first` to 2 + `last - 1` (see `pool.runner`): each from its index alone,
+    # in the result type's arithmetic (part by part for complex numbers), integers in int64.
+    if np.dtype(element).kind == "f":
+
+        def store_run(args, first, last):
+            result, begin, delta = args
+            for i in range(first + 2, last + 2):
+                result[i] = begin + element(i) * delta
+
+    elif np.dtype(element).kind == "c":
+        part = np.float32 if element is np.complex64 else np.float64
+
+        def store_run(args, first, last):
+            result, begin, delta = args
+            for i in range(first + 2, last + 2):
+                result[i] = complex(begin.real + part(i) * delta.real, begin.imag + part(i) * delta.imag)
+
+    else:
+
+        def store_run(args, first, last):
+            result, begin, delta = args
+            for i in range(first + 2, last + 2):
+                result[i] = np.int64(begin) + i * np.int64(delta)
 
     run = runner(store_run, _caller_parallel)
 
@@ -536,7 +558,13 @@ def arange(start=None, stop=None, step=None, dtype=None, *, device=None, like=No
             if n > 2:
                 raise TypeError("arange() is only supported for booleans when the result has at most length 2.")
         result = np.empty(n, element)
-        run((result, first, delta), n, n)
+        if n > 0:
+            result[0] = first
+        if n > 1:
+            result[1] = first + delta
+        if n > 2:
+            begin = result[0]
+            run((result, begin, result[1] - begin), n - 2, n - 2)
         return result
 
     return arange_of
