@@ -229,8 +229,10 @@ def check_arrays_compiled_once(compiled, pyfunc, *args, rel=None, exc_msg=True):
         expected = _run_python_quiet(pyfunc, *py_args)
     except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
         return _assert_raises_like(exc, exc_msg, cfunc, *args)
+    expected = to_python(expected)
+    _assert_no_int_overflow(expected)
     got = cfunc(*args)
-    assert_same_value(got, to_python(expected), rel=rel)
+    assert_same_value(got, expected, rel=rel)
     for i, (a, p) in enumerate(zip(args, py_args)):
         if isinstance(a, np.ndarray):
             assert_same_array(a, p, where=f"argument {i} after the call")
