@@ -271,14 +271,15 @@ def plain_python(pyfunc):
     return types.FunctionType(pyfunc.__code__, namespace, pyfunc.__name__, pyfunc.__defaults__)
 
 
-def run_both(pyfunc, *args, plain=False, **kwargs):
+def run_both(pyfunc, *args, plain=False, compiled=None, **kwargs):
     """Runs `pyfunc` as Python (with `plain`, calling the Python functions of the compiled ones it
     calls: see `plain_python`) and compiled, each on deep copies of the arguments: the same
     result (type and value), or the same exception class and message. Returns the compiled
-    result or exception."""
+    result or exception. With `compiled` (function -> dispatcher, as in
+    `check_arrays_compiled_once`) the dispatcher is shared with the other calls given it."""
     import copy
 
-    cfunc = ferrojit.njit(pyfunc)
+    cfunc = ferrojit.njit(pyfunc) if compiled is None else compiled.setdefault(pyfunc, ferrojit.njit(pyfunc))
     reference = plain_python(pyfunc) if plain else pyfunc
     try:
         expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
