@@ -77,16 +77,30 @@ def _assert_raises_like(exc, exc_msg, cfunc, *args, **kwargs):
     return excinfo.value
 
 
-def check(pyfunc, *args, rel=None, exc_msg=False, **kwargs):
+def dispatcher_of(pyfunc, options=None, compiled=None):
+    """A new dispatcher of `pyfunc` (``ferrojit.njit(**options)``), or, given `compiled` (a dict
+    a test module keeps), the one it holds for `pyfunc` and `options`, made on first use: the
+    rows sharing it compile only the argument types they are the first to meet (the same code
+    as a new dispatcher would compile for them)."""
+    if compiled is None:
+        return ferrojit.njit(**(options or {}))(pyfunc)
+    key = pyfunc if not options else (pyfunc, repr(sorted(options.items())))
+    if key not in compiled:
+        compiled[key] = ferrojit.njit(**(options or {}))(pyfunc)
+    return compiled[key]
+
+
+def check(pyfunc, *args, rel=None, exc_msg=False, compiled=None, **kwargs):
     """Compile pyfunc with ferrojit.njit, run it and the plain Python function on args, assert the
     same type and value (recursively for tuples; NaN equals NaN; for floats exact equality unless
     rel is given).
 
     If the Python function raises, the compiled one must raise the same exception class; with
     ``exc_msg=True`` the message (``str(exc)``) must match too.  Keyword arguments other than
-    ``rel``/``exc_msg`` are passed to both functions.  Returns the compiled result (or the
-    exception the compiled function raised)."""
-    cfunc = ferrojit.njit(pyfunc)
+    ``rel``/``exc_msg``/``compiled`` are passed to both functions; with `compiled` the dispatcher
+    is shared (see :func:`dispatcher_of`).  Returns the compiled result (or the exception the
+    compiled function raised)."""
+    cfunc = dispatcher_of(pyfunc, compiled=compiled)
     try:
         expected = run_python(pyfunc, *args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any exception Python raises must be reproduced
@@ -193,17 +207,18 @@ def _run_python_quiet(pyfunc, *args, **kwargs):
         return run_python(pyfunc, *args, **kwargs)
 
 
-def check_arrays(pyfunc, *args, rel=None, exc_msg=False, options=None, **kwargs):
+def check_arrays(pyfunc, *args, rel=None, exc_msg=False, options=None, compiled=None, **kwargs):
     """:func:`check` for functions taking or returning NumPy arrays.
 
-    The compiled function (``ferrojit.njit(**options)(pyfunc)``) gets the arguments as given; the
+    The compiled function (``ferrojit.njit(**options)(pyfunc)``, shared through `compiled` when
+    given: see :func:`dispatcher_of`) gets the arguments as given; the
     plain Python function gets copies of the array arguments (see :func:`clone_array`). Results
     must match as in :func:`assert_same_value` (ndarrays: same dtype, shape and values; scalars as
     in :func:`check`), and afterwards the array arguments of both runs must hold the same values,
     so in-place writes are compared too. An exception raised by the Python function must be raised
     by the compiled one with the same class (and message with ``exc_msg=True``). Returns the
     compiled result (or the exception the compiled function raised)."""
-    cfunc = ferrojit.njit(**(options or {}))(pyfunc)
+    cfunc = dispatcher_of(pyfunc, options, compiled)
     py_args = tuple(_clone_arg(a) for a in args)
     try:
         expected = _run_python_quiet(pyfunc, *py_args, **kwargs)
@@ -223,14 +238,16 @@ def check_arrays_compiled_once(compiled, pyfunc, *args, rel=None, exc_msg=True):
     """:func:`check_arrays` with one dispatcher per function for a whole test module, kept in
     ``compiled`` (function -> dispatcher): a row compiles only the argument types it is the
     first to meet. NumPy's message must match too unless ``exc_msg`` is False."""
-    cfunc = compiled.setdefault(pyfunc, ferrojit.njit(pyfunc))
+    cfunc = dispatcher_of(pyfunc, compiled=compiled)
     py_args = tuple(_clone_arg(a) for a in args)
     try:
         expected = _run_python_quiet(pyfunc, *py_args)
     except Exception as exc:  # noqa: BLE001 - any exception NumPy raises must be reproduced
         return _assert_raises_like(exc, exc_msg, cfunc, *args)
+    expected = to_python(expected)
+    _assert_no_int_overflow(expected)
     got = cfunc(*args)
-    assert_same_value(got, to_python(expected), rel=rel)
+    assert_same_value(got, expected, rel=rel)
     for i, (a, p) in enumerate(zip(args, py_args)):
         if isinstance(a, np.ndarray):
             assert_same_array(a, p, where=f"argument {i} after the call")
@@ -269,14 +286,14 @@ def plain_python(pyfunc):
     return types.FunctionType(pyfunc.__code__, namespace, pyfunc.__name__, pyfunc.__defaults__)
 
 
-def run_both(pyfunc, *args, plain=False, **kwargs):
+def run_both(pyfunc, *args, plain=False, compiled=None, **kwargs):
     """Runs `pyfunc` as Python (with `plain`, calling the Python functions of the compiled ones it
     calls: see `plain_python`) and compiled, each on deep copies of the arguments: the same
     result (type and value), or the same exception class and message. Returns the compiled
-    result or exception."""
+    result or exception. With `compiled` the dispatcher is shared (see `dispatcher_of`)."""
     import copy
 
-    cfunc = ferrojit.njit(pyfunc)
+    cfunc = dispatcher_of(pyfunc, compiled=compiled)
     reference = plain_python(pyfunc) if plain else pyfunc
     try:
         expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))

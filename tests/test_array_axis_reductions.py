@@ -10,7 +10,18 @@ from ferrojit import njit
 from ferrojit.errors import TypingError
 
 from array_cases import values
-from helpers import check_arrays
+from helpers import check_arrays, check_arrays_compiled_once
+
+# One dispatcher per function for the rows whose axis is an argument: the axis is a run-time
+# value, so a row compiles only the argument types it is the first to meet. (The functions
+# reading the global AXIS below compile afresh with `check_arrays`: the global is frozen when
+# they compile.)
+_COMPILED = {}
+
+
+def check_arrays_shared(pyfunc, *args, rel=None, exc_msg=False):
+    """`check_arrays` with the module's dispatcher of `pyfunc`."""
+    return check_arrays_compiled_once(_COMPILED, pyfunc, *args, rel=rel, exc_msg=exc_msg)
 
 
 def sum_axis(a, axis):
@@ -80,20 +91,20 @@ def tolerance(func, dtype):
 
 @pytest.mark.parametrize("func, dtype, name, axis", list(cases()))
 def test_reductions_along_an_axis_match_numpy(func, dtype, name, axis):
-    check_arrays(func, ARRAYS[name](dtype), axis, rel=tolerance(func, dtype))
+    check_arrays_shared(func, ARRAYS[name](dtype), axis, rel=tolerance(func, dtype))
 
 
 @pytest.mark.parametrize("func", FUNCS)
 @pytest.mark.parametrize("shape, axis", [((0, 3), 0), ((0, 3), 1), ((3, 0), 0), ((3, 0), 1), ((0,), 0)], ids=str)
 def test_empty_axes_as_numpy(func, shape, axis):
-    check_arrays(func, np.zeros(shape), axis, exc_msg=func in (min_axis, max_axis))
+    check_arrays_shared(func, np.zeros(shape), axis, exc_msg=func in (min_axis, max_axis))
 
 
 def test_nan_wins_along_an_axis():
     a = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, np.nan]])
     for func in (min_axis, max_axis, sum_axis):
         for axis in (0, 1):
-            check_arrays(func, a, axis)
+            check_arrays_shared(func, a, axis)
 
 
 @pytest.mark.parametrize("axis", [2, -3, 5])
@@ -179,12 +190,12 @@ def test_dtype_of_sum_and_mean_and_complex_means_match_numpy(func, dtype, name, 
             njit(func)(a, axis)
         return
     rel = 1e-5 if func in (sum_to_float32, mean_to_float32, sum_whole_to_float32) else 1e-14 if np.dtype(dtype).kind in "fc" else None
-    check_arrays(func, a, axis, rel=rel)
+    check_arrays_shared(func, a, axis, rel=rel)
 
 
 def test_complex_mean_of_empty_axes_is_nan_as_numpy():
-    check_arrays(mean_axis, np.zeros((0, 3), dtype=np.complex128), 0)
-    check_arrays(mean_axis, np.zeros((3, 0), dtype=np.complex64), 0)
+    check_arrays_shared(mean_axis, np.zeros((0, 3), dtype=np.complex128), 0)
+    check_arrays_shared(mean_axis, np.zeros((3, 0), dtype=np.complex64), 0)
 
 
 # --- the reductions written in Python (ferrojit/_lib/reductions.py): a constant axis ------------

@@ -11,7 +11,18 @@ from ferrojit import njit
 from ferrojit.errors import TypingError
 
 from array_cases import ALL_DTYPES, values
-from helpers import assert_same_array, check_arrays
+import helpers
+from helpers import assert_same_array
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
 
 # --- the operators, as functions of two operands -----------------------------------------------
 

@@ -9,7 +9,17 @@ import ferrojit
 from ferrojit import njit
 
 from array_cases import values
-from helpers import check_arrays
+import helpers
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
 
 # Arrays of every layout, by name. Each axis an index array indexes below has at least 3
 # elements, except in the empty ones.

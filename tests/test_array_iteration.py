@@ -16,10 +16,15 @@ from array_cases import ALL_DTYPES, VIEWS_2D, dtype_id, make_1d, make_2d, make_3
 from helpers import assert_same_value, check_arrays, run_python, to_python
 
 
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
 def check_reading(func, *args, exc_msg=False):
     """`check_arrays` for functions that only read their arrays: Python gets the very same arrays
     (not copies), since `np.nditer` walks an array in its memory order, which a copy changes."""
-    cfunc = ferrojit.njit(func)
+    cfunc = _COMPILED.setdefault(func, ferrojit.njit(func))
     try:
         expected = run_python(func, *args)
     except Exception as exc:  # noqa: BLE001 - any exception Python raises must be reproduced

@@ -9,7 +9,16 @@ import ferrojit
 from ferrojit import njit
 
 from array_cases import values
-from helpers import check_arrays
+import helpers
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
 
 
 def prod_method(a):

@@ -8,7 +8,18 @@ import pytest
 
 import ferrojit
 from array_cases import ALL_DTYPES, FLOATS, INTS, dtype_id, make_1d, make_2d, make_3d, readonly, values
-from helpers import assert_same_array, case_id, check_arrays
+import helpers
+from helpers import assert_same_array, case_id
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
 
 # --- np.empty / zeros / ones / full ---------------------------------------------------------------
 

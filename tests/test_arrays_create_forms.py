@@ -16,7 +16,17 @@ import ferrojit
 from ferrojit import _native
 from ferrojit.errors import TypingError, UnsupportedError
 from array_cases import make_3d, values
-from helpers import case_id, check_arrays
+import helpers
+from helpers import case_id
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
 
 
 def arrays_in(value):

@@ -10,7 +10,18 @@ from array_cases import (
     ALL_DTYPES, COMPLEXES, FLOATS, REALS, VIEWS_1D, VIEWS_2D, dtype_id, extremes, make_1d, make_2d, make_3d,
     readonly, values,
 )
-from helpers import assert_same_array, case_id, check_arrays
+import helpers
+from helpers import assert_same_array, case_id
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
 
 # NumPy sums floating-point arrays pairwise (in blocks, with SIMD), compiled code - like Numba -
 # adds the elements one after the other, so float and complex sums and means differ in the last

@@ -9,7 +9,7 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
-from helpers import assert_same, assert_same_array, to_python
+from helpers import assert_same, assert_same_array, dispatcher_of, to_python
 
 
 def assert_same_time(got, expected, where="result"):
@@ -29,8 +29,13 @@ def assert_same_time(got, expected, where="result"):
         assert_same(got, to_python(expected), where=where)
 
 
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
 def check_time(func, *args):
-    compiled = ferrojit.njit(func)
+    compiled = dispatcher_of(func, compiled=_COMPILED)
     with np.errstate(all="ignore"):
         expected = func(*args)
     assert_same_time(compiled(*args), expected)

@@ -13,7 +13,7 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
-from helpers import check_print, import_written_module
+from helpers import check_print, dispatcher_of, import_written_module
 from test_datetime64 import assert_same_time, layouts
 
 UNITS = ["D", "h", "s", "ns"]
@@ -40,11 +40,16 @@ def expected_of(func, args):
             return e
 
 
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
 def check_like_numpy(func, *args):
     """Compiled `func` gives NumPy's value (type, dtype, unit, NaT) or raises NumPy's exception
     class (a TypeError subclass for NumPy's UFuncTypeError) with its message."""
     expected = expected_of(func, args)
-    compiled = ferrojit.njit(func)
+    compiled = dispatcher_of(func, compiled=_COMPILED)
     if isinstance(expected, Exception):
         base = TypeError if isinstance(expected, TypeError) else type(expected)
         with pytest.raises(base) as raised:

@@ -4,7 +4,18 @@ from math import floor, hypot, pi, sqrt
 
 import pytest
 
-from helpers import case_id, check
+import helpers
+from helpers import case_id
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check(pyfunc, *args, **kwargs):
+    """`helpers.check` with the module's dispatcher of `pyfunc`."""
+    return helpers.check(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
 
 INF = math.inf
 NAN = math.nan

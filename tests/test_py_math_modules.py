@@ -10,7 +10,23 @@ import numpy as np
 import pytest
 
 import ferrojit
-from helpers import case_id, check, check_arrays
+import helpers
+from helpers import case_id
+
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
+def check(pyfunc, *args, **kwargs):
+    """`helpers.check` with the module's dispatcher of `pyfunc`."""
+    return helpers.check(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
+
+def check_arrays(pyfunc, *args, **kwargs):
+    """`helpers.check_arrays` with the module's dispatcher of `pyfunc`."""
+    return helpers.check_arrays(pyfunc, *args, compiled=_COMPILED, **kwargs)
+
 
 INF = math.inf
 NAN = math.nan

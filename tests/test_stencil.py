@@ -267,8 +267,16 @@ def call_kernel_2_out(a, b, out):
     return result, out
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial caller", "parallel caller"])
-@pytest.mark.parametrize("kernel, options, ndim, extra, reference, dtype, layout", kernel_cases(["C", "strided"]))
+# Callers compiled serially over C-ordered and strided arrays; with parallel=True (the
+# stencil's outermost loop on the pool, the same loop body) over C-ordered ones.
+CALLER_CASES = [
+    pytest.param(*case.values, parallel, id=f"{case.id}-{'parallel' if parallel else 'serial'} caller")
+    for parallel, layouts in [(False, ["C", "strided"]), (True, ["C"])]
+    for case in kernel_cases(layouts)
+]
+
+
+@pytest.mark.parametrize("kernel, options, ndim, extra, reference, dtype, layout, parallel", CALLER_CASES)
 def test_called_from_compiled_code(kernel, options, ndim, extra, reference, dtype, layout, parallel):
     """Compiled code calling the stencil (with and without out=) gets what Python gets; from a
     function compiled with parallel=True, its outermost loop runs on the thread pool."""

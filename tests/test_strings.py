@@ -11,7 +11,7 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
-from helpers import assert_same, import_written_module
+from helpers import assert_same, dispatcher_of, import_written_module
 
 # Text of every kind CPython stores strings in, and the empty string.
 TEXTS = {
@@ -328,10 +328,15 @@ def formats_module(tmp_path_factory):
     return import_written_module(tmp_path_factory.mktemp("strings"), "string_formats", _source([(e, a[1:]) for e, a in FORMATS]))
 
 
+# One dispatcher per function for the whole module: a row compiles only the argument types it
+# is the first to meet.
+_COMPILED = {}
+
+
 def run_both(pyfunc, *args):
     """Runs `pyfunc` plain and compiled; asserts the same result (type and value) or the same
     exception (class and message)."""
-    cfunc = ferrojit.njit(pyfunc)
+    cfunc = dispatcher_of(pyfunc, compiled=_COMPILED)
     try:
         expected = pyfunc(*args)
     except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
