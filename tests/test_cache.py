@@ -99,3 +99,29 @@ def test_cache_dir_from_the_environment(tmp_path):
     assert cache_files(elsewhere)
     assert not (tmp_path / "__pycache__").exists() or not cache_files(tmp_path / "__pycache__")
     assert run(tmp_path, {"FERROJIT_CACHE_DIR": str(elsewhere)})["hit"] is True
+
+
+PARALLEL_MODULE = textwrap.dedent("""
+    import numpy as np
+    from ferrojit import njit, prange
+
+    @njit(cache=True, parallel=True)
+    def total(n):
+        # A prange loop (its chunk function) and a whole-array expression (its kernel): the
+        # functions that run on the pool are compiled in a module of their own, and the cache
+        # entry keeps both objects.
+        s = 0.0
+        for i in prange(n):
+            s += i * 0.5
+        a = np.arange(n) * 2.0
+        return s + (a * a).sum()
+""")
+
+
+def test_parallel_functions_are_cached_with_their_pool_functions(tmp_path):
+    (tmp_path / "cached_mod.py").write_text(PARALLEL_MODULE)
+    expected = sum(i * 0.5 for i in range(10)) + sum((2.0 * i) ** 2 for i in range(10))
+    assert run(tmp_path) == {"result": expected, "hit": False}
+    [entry] = cache_files(tmp_path / "__pycache__")
+    assert entry.read_bytes().count(b"\x7fELF") == 2  # the caller's object and the pool's
+    assert run(tmp_path) == {"result": expected, "hit": True}

@@ -1,5 +1,5 @@
 //! Loading object code into the process: one ORC LLJIT for the process, one JITDylib per
-//! loaded object.
+//! compilation (its one or two objects).
 //!
 //! Every compilation produces a relocatable object (which the disk cache can store as is);
 //! loading it into a JITDylib of its own means the same symbol names (`ferrojit_entry`) never
@@ -48,9 +48,10 @@ fn check(err: LLVMErrorRef) -> Result<()> {
     }
 }
 
-/// Loads a relocatable object and returns the address of `symbol` in it; the object's
-/// references to the names in `links` resolve to their addresses.
-pub(crate) fn load_object(object: &[u8], symbol: &str, links: &[(&str, usize)]) -> Result<usize> {
+/// Loads relocatable objects into one JITDylib and returns the address of `symbol` in them;
+/// their references to each other's symbols resolve there, those to the names in `links` to
+/// their addresses.
+pub(crate) fn load_objects(objects: &[Vec<u8>], symbol: &str, links: &[(&str, usize)]) -> Result<usize> {
     let mut jit = jit()?.lock().unwrap_or_else(|p| p.into_inner());
     jit.dylibs += 1;
     let name = CString::new(format!("ferrojit.{}", jit.dylibs)).expect("no NUL");
@@ -65,8 +66,10 @@ pub(crate) fn load_object(object: &[u8], symbol: &str, links: &[(&str, usize)]) 
         let mut generator = std::ptr::null_mut();
         check(LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&mut generator, LLVMOrcLLJITGetGlobalPrefix(jit.lljit), None, std::ptr::null_mut()))?;
         LLVMOrcJITDylibAddGenerator(dylib, generator);
-        let buffer = llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr() as *const _, object.len(), c"object".as_ptr());
-        check(LLVMOrcLLJITAddObjectFile(jit.lljit, dylib, buffer))?;
+        for object in objects {
+            let buffer = llvm_sys::core::LLVMCreateMemoryBufferWithMemoryRangeCopy(object.as_ptr() as *const _, object.len(), c"object".as_ptr());
+            check(LLVMOrcLLJITAddObjectFile(jit.lljit, dylib, buffer))?;
+        }
         lookup(session, dylib, symbol)
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! The entry point is [`compile`]: it lowers every function of a typed program into one LLVM
 //! module, adds an entry wrapper for the root, optimises with LLVM's `default<O3>` pipeline for
-//! the host CPU, emits a relocatable object and loads it with ORC (`jit.rs`).
+//! the host CPU, emits a relocatable object and loads it with ORC (`jit.rs`). The functions that
+//! run on the thread pool go to a second module, optimised and emitted on a second thread at
+//! the same time (`split.rs`).
 //!
 //! Calling convention (as Numba's): every compiled function is
 //! `i32 f(ptr ret, ptr exc, args...)`: it returns 0 and writes its result through `ret`, or
@@ -19,7 +21,8 @@
 //! Layout: `lib.rs` (module set-up, optimisation, JIT); `lower.rs` (IR -> LLVM IR, one function
 //! at a time); `abi.rs` (LLVM types of values, the entry wrapper); `generators.rs` (generator
 //! functions as state machines); `maps.rs` (element-wise array expressions) and
-//! `parallel_maps.rs` (the same on the thread pool, with `parallel=True`).
+//! `parallel_maps.rs` (the same on the thread pool, with `parallel=True`); `split.rs` (the pool
+//! functions' module of their own).
 
 mod abi;
 mod arrays;
@@ -32,6 +35,7 @@ mod lower;
 mod maps;
 mod parallel;
 mod parallel_maps;
+mod split;
 mod strings;
 
 use ferrojit_ir as ir;
@@ -130,8 +134,10 @@ pub struct Compiled {
     /// The address of the entry point (the ufunc loop with [`Options::ufunc_loop`]); 0 when
     /// not loaded.
     pub address: usize,
-    /// The relocatable object the code was loaded from (what the disk cache stores).
-    pub object: Vec<u8>,
+    /// The relocatable objects the code was loaded from (what the disk cache stores): one, or
+    /// two when the functions that run on the thread pool were compiled beside the rest (see
+    /// `split.rs`).
+    pub objects: Vec<Vec<u8>>,
     pub entry_symbol: String,
     pub llvm_ir: Option<String>,
     /// The host assembly, when [`Options::keep_asm`] was set.
@@ -256,7 +262,7 @@ fn set_llvm_options() {
     unsafe { llvm_sys::support::LLVMParseCommandLineOptions(pointers.len() as i32, pointers.as_ptr(), std::ptr::null()) };
 }
 
-/// Set by the first call of [`compile`] or [`load_object`] (a disk cache hit): from then on a
+/// Set by the first call of [`compile`] or [`load_objects`] (a disk cache hit): from then on a
 /// [`warm_up`] is pointless and gives way.
 static COMPILATION_STARTED: AtomicBool = AtomicBool::new(false);
 
@@ -281,7 +287,16 @@ pub fn warm_up(program: &[ir::Function]) -> Result<()> {
     }
     let options = Options { load: true, ..Options::default() };
     let program: Vec<&ir::Function> = program.iter().collect();
-    compile_steps(&program, &[], &options, &give_way).map(|_| ())
+    if compile_steps(&program, &[], &options, &give_way)?.is_none() {
+        return Ok(());
+    }
+    // Once more with the first target machine held, so that a second one is made and warmed
+    // up too: a `parallel=True` function compiles its pool functions with a second machine, on
+    // a second thread (`split.rs`).
+    let held = host()?.machine()?;
+    compile_steps(&program, &[], &options, &give_way)?;
+    drop(held);
+    Ok(())
 }
 
 /// The steps of [`compile`]; `None` when `give_way` said to stop between two steps.
@@ -306,20 +321,74 @@ fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Op
     if let Err(e) = module.verify() {
         return Err(CodegenError(format!("LLVM rejected the generated IR: {}\n{}", e.to_string(), module.print_to_string().to_string())));
     }
+    // The pool functions go to a module of their own, compiled on a second thread (`split.rs`).
+    let pool = split::pool_functions(&module);
+    let pool_part = if pool.is_empty() {
+        None
+    } else {
+        split::export(&pool);
+        let names: Vec<String> = pool.iter().map(|f| f.get_name().to_string_lossy().into_owned()).collect();
+        let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
+        split::keep_caller_part(&module, &pool);
+        Some((bitcode, names))
+    };
     let lower_time = start.elapsed();
     if give_way() {
         return Ok(None);
     }
 
+    std::thread::scope(|scope| {
+        let pool_job = pool_part.map(|part| {
+            let part = std::sync::Arc::new(part);
+            let for_thread = part.clone();
+            let thread = std::thread::Builder::new().name("ferrojit-compile".into());
+            let job = thread.spawn_scoped(scope, move || compile_pool_part(host, &for_thread.0, &for_thread.1, options)).ok();
+            (job, part)
+        });
+        let Some(caller) = optimize_and_emit(&module, &machine, options, give_way)? else { return Ok(None) };
+        let start = Instant::now();
+        let mut parts = vec![caller];
+        if let Some((job, part)) = pool_job {
+            parts.push(match job {
+                Some(job) => job.join().map_err(|_| CodegenError("the compilation of the pool functions panicked".into()))??,
+                // No thread could be started: this thread compiles the pool part too.
+                None => compile_pool_part(host, &part.0, &part.1, options)?,
+            });
+        }
+        let objects: Vec<Vec<u8>> = parts.iter_mut().map(|p| std::mem::take(&mut p.object)).collect();
+        let address = if options.load { jit::load_objects(&objects, &lowered.entry_symbol, &link_addresses(externals))? } else { 0 };
+        // The times of this thread: the pool part's counts where this thread waited for it.
+        let timings = Timings { lower: lower_time, optimize: parts[0].optimize, machine_code: parts[0].machine_code + start.elapsed() };
+        let joined = |text: fn(&Emitted) -> &Option<String>| -> Option<String> { parts.iter().map(text).cloned().collect::<Option<Vec<String>>>().map(|t| t.join("\n")) };
+        let (llvm_ir, asm) = (joined(|p| &p.llvm_ir), joined(|p| &p.asm));
+        // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature (callers
+        // check `address != 0` before calling).
+        let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
+        Ok(Some(Compiled { entry, address, objects, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings, parallel_notes }))
+    })
+}
+
+/// A module optimised and emitted: its relocatable object, with the texts asked for.
+struct Emitted {
+    object: Vec<u8>,
+    llvm_ir: Option<String>,
+    asm: Option<String>,
+    optimize: Duration,
+    machine_code: Duration,
+}
+
+/// Optimises `module` with `default<O3>` and emits its object; `None` when `give_way` said to
+/// stop between two steps.
+fn optimize_and_emit(module: &Module<'_>, machine: &TargetMachine, options: &Options, give_way: &dyn Fn() -> bool) -> Result<Option<Emitted>> {
     let start = Instant::now();
     module
-        .run_passes("default<O3>", &machine, PassBuilderOptions::create())
+        .run_passes("default<O3>", machine, PassBuilderOptions::create())
         .map_err(|e| CodegenError(format!("LLVM optimisation failed: {e}")))?;
-    let optimize_time = start.elapsed();
+    let optimize = start.elapsed();
     let llvm_ir = options.keep_llvm_ir.then(|| module.print_to_string().to_string());
     let asm = if options.keep_asm {
         let buffer = machine
-            .write_to_memory_buffer(&module, inkwell::targets::FileType::Assembly)
+            .write_to_memory_buffer(module, inkwell::targets::FileType::Assembly)
             .map_err(|e| CodegenError(format!("cannot print assembly: {e}")))?;
         Some(String::from_utf8_lossy(buffer.as_slice()).into_owned())
     } else {
@@ -328,23 +397,25 @@ fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Op
     if give_way() {
         return Ok(None);
     }
-
     let start = Instant::now();
     let object = machine
-        .write_to_memory_buffer(&module, inkwell::targets::FileType::Object)
+        .write_to_memory_buffer(module, inkwell::targets::FileType::Object)
         .map_err(|e| CodegenError(format!("cannot emit machine code: {e}")))?
         .as_slice()
         .to_vec();
-    if give_way() {
-        return Ok(None);
-    }
-    let address = if options.load { jit::load_object(&object, &lowered.entry_symbol, &link_addresses(externals))? } else { 0 };
-    let machine_code_time = start.elapsed();
-    // SAFETY: the entry wrapper was generated with exactly the `EntryFn` signature (callers
-    // check `address != 0` before calling).
-    let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
-    let timings = Timings { lower: lower_time, optimize: optimize_time, machine_code: machine_code_time };
-    Ok(Some(Compiled { entry, address, object, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings, parallel_notes }))
+    Ok(Some(Emitted { object, llvm_ir, asm, optimize, machine_code: start.elapsed() }))
+}
+
+/// The pool part of a module (see `split.rs`): read back from `bitcode` (the whole module) in
+/// a context of its own, cut down to the functions named `pool`, optimised and emitted with a
+/// target machine of its own.
+fn compile_pool_part(host: &Host, bitcode: &[u8], pool: &[String], options: &Options) -> Result<Emitted> {
+    let machine = host.machine()?;
+    let context = Context::create();
+    let buffer = inkwell::memory_buffer::MemoryBuffer::create_from_memory_range_copy(bitcode, "pool");
+    let module = Module::parse_bitcode_from_buffer(&buffer, &context).map_err(|e| CodegenError(format!("cannot read back the pool functions: {e}")))?;
+    split::keep_pool_part(&module, pool);
+    Ok(optimize_and_emit(&module, &machine, options, &|| false)?.expect("a compilation that never gives way finishes"))
 }
 
 /// Puts the fast-math flags on every instruction that takes them.
@@ -369,12 +440,12 @@ pub fn host_description() -> Result<String> {
     Ok(format!("{} {} {}", host.triple, host.cpu, host.features))
 }
 
-/// Loads an object made by [`compile`] (read back from the disk cache) with the `externals`
-/// it was compiled against, and returns the address of its entry point.
-pub fn load_object(object: &[u8], entry_symbol: &str, externals: &[External]) -> Result<usize> {
+/// Loads the objects made by [`compile`] (read back from the disk cache) with the `externals`
+/// they were compiled against, and returns the address of their entry point.
+pub fn load_objects(objects: &[Vec<u8>], entry_symbol: &str, externals: &[External]) -> Result<usize> {
     COMPILATION_STARTED.store(true, Ordering::SeqCst);
     host()?;
-    jit::load_object(object, entry_symbol, &link_addresses(externals))
+    jit::load_objects(objects, entry_symbol, &link_addresses(externals))
 }
 
 /// Each external's name and address, once per name (see `lower::lower_program`).

@@ -7,7 +7,8 @@
 //! invalidates it). Programs that embed process-local addresses (frozen global arrays) are
 //! never cached.
 //!
-//! File layout: `FJC1`, then length-prefixed entry symbol, return type and object, then the
+//! File layout: `FJC2`, then length-prefixed entry symbol, return type and objects (one
+//! field each: one object, or two when the pool functions were compiled apart), then the
 //! SHA-256 of everything before it. A file that fails any check is ignored (and rewritten
 //! after compiling). Files are written to a temporary name and renamed into place, so
 //! concurrent writers leave one complete entry.
@@ -15,13 +16,13 @@
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 4] = b"FJC1";
+const MAGIC: &[u8; 4] = b"FJC2";
 
-/// A cached entry: what `codegen::load_object` needs, plus the return type as a check.
+/// A cached entry: what `codegen::load_objects` needs, plus the return type as a check.
 pub struct Entry {
     pub symbol: String,
     pub ret: String,
-    pub object: Vec<u8>,
+    pub objects: Vec<Vec<u8>>,
 }
 
 pub fn key(parts: &[&str]) -> String {
@@ -46,23 +47,28 @@ pub fn read(path: &Path) -> Option<Entry> {
         return None;
     }
     let mut rest = &payload[4..];
-    let mut field = || -> Option<Vec<u8>> {
-        let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?) as usize;
-        let value = rest.get(8..8 + len)?.to_vec();
-        rest = &rest[8 + len..];
-        Some(value)
-    };
-    let symbol = String::from_utf8(field()?).ok()?;
-    let ret = String::from_utf8(field()?).ok()?;
-    let object = field()?;
-    Some(Entry { symbol, ret, object })
+    let symbol = String::from_utf8(take_field(&mut rest)?).ok()?;
+    let ret = String::from_utf8(take_field(&mut rest)?).ok()?;
+    let mut objects = Vec::new();
+    while !rest.is_empty() {
+        objects.push(take_field(&mut rest)?);
+    }
+    (!objects.is_empty()).then_some(Entry { symbol, ret, objects })
+}
+
+/// The length-prefixed field at the start of `rest`, which moves past it.
+fn take_field(rest: &mut &[u8]) -> Option<Vec<u8>> {
+    let len = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?) as usize;
+    let value = rest.get(8..8usize.checked_add(len)?)?.to_vec();
+    *rest = &rest[8 + len..];
+    Some(value)
 }
 
 /// Writes an entry and says whether it was written; failures (read-only directory, full
 /// disk) only mean no caching.
 pub fn write(path: &Path, entry: &Entry) -> bool {
     let mut payload = MAGIC.to_vec();
-    for field in [entry.symbol.as_bytes(), entry.ret.as_bytes(), &entry.object] {
+    for field in [entry.symbol.as_bytes(), entry.ret.as_bytes()].into_iter().chain(entry.objects.iter().map(|o| o.as_slice())) {
         payload.extend((field.len() as u64).to_le_bytes());
         payload.extend(field);
     }
@@ -94,9 +100,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ferrojit-cache-test-{}", std::process::id()));
         let p = path(&dir, "f<locals>.g", &key(&["a", "b"]));
         assert!(p.file_name().unwrap().to_str().unwrap().starts_with("f_locals__g-"));
-        write(&p, &Entry { symbol: "sym".into(), ret: "int64".into(), object: vec![1, 2, 3] });
+        write(&p, &Entry { symbol: "sym".into(), ret: "int64".into(), objects: vec![vec![1, 2, 3], vec![4]] });
         let e = read(&p).unwrap();
-        assert_eq!((e.symbol.as_str(), e.ret.as_str(), e.object.as_slice()), ("sym", "int64", &[1u8, 2, 3][..]));
+        assert_eq!((e.symbol.as_str(), e.ret.as_str(), e.objects), ("sym", "int64", vec![vec![1u8, 2, 3], vec![4]]));
         // Truncated and flipped files are rejected.
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, &bytes[..bytes.len() - 5]).unwrap();

@@ -179,7 +179,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
     });
     if let Some(path) = &cached {
         if let Some(entry) = cache::read(path).filter(|e| e.ret == root.ret.to_string()) {
-            if let Ok(address) = codegen::load_object(&entry.object, &entry.symbol, &linked.externals) {
+            if let Ok(address) = codegen::load_objects(&entry.objects, &entry.symbol, &linked.externals) {
                 // SAFETY: the cached entry point has the `EntryFn` signature (or is a ufunc loop,
                 // whose callers use `address`).
                 let entry_fn: codegen::EntryFn = unsafe { std::mem::transmute::<usize, codegen::EntryFn>(address) };
@@ -196,7 +196,7 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
         }
     }
     if let Some(path) = &cached {
-        let _ = cache::write(path, &cache::Entry { symbol: compiled.entry_symbol.clone(), ret: root.ret.to_string(), object: compiled.object.clone() });
+        let _ = cache::write(path, &cache::Entry { symbol: compiled.entry_symbol.clone(), ret: root.ret.to_string(), objects: compiled.objects.clone() });
     }
     let timings = Timings {
         infer: infer_time,

@@ -227,7 +227,7 @@ impl<'a> Graph<'a> {
         let signature = format!("{}({}) -> {}", root_function.name, args.join(", "), root_function.ret);
         let file = stable_key.as_ref().and_then(|k| Some(cache::path(&cache_dir()?, &root_function.name, k)));
         let cached = file.as_ref().and_then(|path| cache::read(path)).filter(|e| e.symbol == link_name && e.ret == root_function.ret.to_string());
-        let from_disk = cached.and_then(|e| codegen::load_object(&e.object, &link_name, &externals).ok());
+        let from_disk = cached.and_then(|e| codegen::load_objects(&e.objects, &link_name, &externals).ok());
         let address = match from_disk {
             Some(address) => address,
             None => {
@@ -240,7 +240,7 @@ impl<'a> Graph<'a> {
                 let t = compiled.timings;
                 compiled_units.push((signature.clone(), Timings { lower: t.lower, optimize: t.optimize, machine_code: t.machine_code, ..Timings::default() }));
                 if let Some(path) = &file {
-                    if cache::write(path, &cache::Entry { symbol: link_name.clone(), ret: root_function.ret.to_string(), object: compiled.object }) {
+                    if cache::write(path, &cache::Entry { symbol: link_name.clone(), ret: root_function.ret.to_string(), objects: compiled.objects }) {
                         prune_once(path);
                     }
                 }
