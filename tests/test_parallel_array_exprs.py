@@ -594,7 +594,7 @@ def test_when_the_pool_runs():
 
 def test_the_threshold_setting():
     # The measured default (see `ARRAY_THRESHOLD`), as README.md states it.
-    assert MEASURED == 2**20
+    assert MEASURED == 2**17
     # A negative count is 0: everything goes to the pool.
     ferrojit._native.parallel_threshold(-5)
     assert ferrojit._native.parallel_threshold(0) == 0

@@ -315,6 +315,9 @@ impl DispatcherBase {
         options.ufunc_loop = true;
         options.numpy_errors = true;
         let compiled = ferrojit_compiler::compile(&source, &sig.args, sig.ret.as_ref(), &options).map_err(|e| compile_error(py, &e))?;
+        if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
+            self.print_timing(py, &compiled);
+        }
         if !compiled.ret.is_number() {
             return Err(pyo3::exceptions::PyTypeError::new_err(format!("@vectorize kernels must return a scalar, not `{}`", compiled.ret)));
         }
@@ -350,6 +353,9 @@ impl DispatcherBase {
         options.gufunc_core = Some(core);
         options.numpy_errors = true;
         let compiled = ferrojit_compiler::compile(&source, &args, Some(&Type::NoneType), &options).map_err(|e| compile_error(py, &e))?;
+        if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
+            self.print_timing(py, &compiled);
+        }
         let numbers = args
             .iter()
             .map(|t| match t {

@@ -170,6 +170,15 @@ fn parallel_threshold(elements: Option<i64>) -> i64 {
     }
 }
 
+/// The fewest elements a `target='parallel'` ufunc call needs to run on the thread pool
+/// (`PARALLEL_FROM` in `ufunc.rs`, measured), as it was before the call; with `elements`, sets
+/// it (timings compare parallel ufuncs with serial ones at every size).
+#[pyfunction]
+#[pyo3(signature = (elements=None))]
+fn parallel_ufunc_threshold(elements: Option<i64>) -> i64 {
+    ufunc::parallel_ufunc_threshold(elements)
+}
+
 /// How many parallel regions (a `prange` loop, a whole-array operation) have run on the
 /// thread pool in this process: tests tell with it whether code ran there.
 #[pyfunction]
@@ -318,6 +327,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_thread_id, m)?)?;
     m.add_function(wrap_pyfunction!(thread_pool_size, m)?)?;
     m.add_function(wrap_pyfunction!(parallel_threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(parallel_ufunc_threshold, m)?)?;
     m.add_function(wrap_pyfunction!(parallel_regions, m)?)?;
     m.add_function(wrap_pyfunction!(set_linalg_provider, m)?)?;
     m.add_function(wrap_pyfunction!(linalg_routines, m)?)?;

@@ -4,6 +4,7 @@ use numpy::npyffi::{self, PY_UFUNC_API};
 use pyo3::prelude::*;
 use std::ffi::CString;
 use std::os::raw::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// Builds a `numpy.ufunc` named `name` from compiled inner loops: each is (loop address,
 /// NumPy type numbers of the inputs then the output). `identity` is NumPy's code
@@ -100,12 +101,26 @@ struct ParallelLoop {
 }
 
 /// The number of elements (outer iterations times the core dimensions' sizes) from which a
-/// parallel ufunc's loop runs on the pool; smaller calls run on the calling thread, where handing chunks to the pool (5-10 µs) costs more than the
-/// chunks gain. Measured for a cheap kernel (`x * 2.0 + y` on float64, best of 300 calls,
-/// serial against parallel ufunc in one process, 2 cores): 12 µs against 22 µs at 2^14
-/// elements, even at 2^16 (38 µs), 156 µs against 98 µs at 2^18. Kernels that do more per
-/// element gain sooner; the threshold is for the cheapest ones.
-const PARALLEL_FROM: npyffi::npy_intp = 65_536;
+/// parallel ufunc's loop runs on the pool; smaller calls run on the calling thread, where
+/// handing chunks to the pool costs more than the chunks gain. Measured with
+/// `bench/run_thresholds.py` (serial against parallel ufunc in one process, called
+/// alternately, medians of 41 calls, 2 cores, this threshold at 0; three runs): `x * 2.0 + y`
+/// on float64 took 1.61-1.67 / 0.87-1.11 / 0.68-1.00 / 0.64-0.77 of the serial time at 2^14 /
+/// 2^15 / 2^16 / 2^17 elements, `math.sin(x) * y` 0.55-0.56 / 0.57-0.58 / 0.54-0.60 /
+/// 0.52-0.62. Kernels that do more per element gain sooner; the threshold is for the cheapest
+/// ones, which break even at 2^15.
+pub(crate) const PARALLEL_FROM: i64 = 1 << 16;
+
+static PARALLEL_FROM_NOW: AtomicI64 = AtomicI64::new(PARALLEL_FROM);
+
+/// Changes the threshold of parallel ufuncs for the process (timings compare them with serial
+/// ufuncs at every size); returns the previous one, or the current one without `elements`.
+pub(crate) fn parallel_ufunc_threshold(elements: Option<i64>) -> i64 {
+    match elements {
+        Some(n) => PARALLEL_FROM_NOW.swap(n.max(0), Ordering::Relaxed),
+        None => PARALLEL_FROM_NOW.load(Ordering::Relaxed),
+    }
+}
 
 /// The loop NumPy calls for a `target='parallel'` ufunc: the outer loop's iterations cut
 /// into chunks, each a call of the compiled loop on its part of the operands.
@@ -118,7 +133,7 @@ unsafe extern "C" fn parallel_loop(args: *mut *mut c_char, dims: *mut npyffi::np
         // The elements the call touches: a generalised ufunc's outer iterations each work on
         // its core dimensions.
         let work = (1..lp.ndims).fold(n, |w, k| w.saturating_mul((*dims.add(k)).max(1)));
-        if n < 2 || work < PARALLEL_FROM {
+        if n < 2 || (work as i64) < PARALLEL_FROM_NOW.load(Ordering::Relaxed) {
             return (lp.inner)(args, dims, steps, std::ptr::null_mut());
         }
         let bases: Vec<usize> = (0..lp.nargs).map(|k| *args.add(k) as usize).collect();

@@ -61,22 +61,21 @@ use std::thread::Thread;
 pub const CHUNKS_PER_THREAD: i64 = 4;
 
 /// The fewest elements a whole-array map or reduction must have to run on the pool (see
-/// [`ferrojit_rt_parallel_array_chunks`]): 2^20.
+/// [`ferrojit_rt_parallel_array_chunks`]): 2^17.
 ///
-/// Measured on the 2-core development machine (a KVM guest, shared with other builds, so only
-/// when its load was below 1.5): each kernel compiled with `parallel=True` (and this
-/// threshold at 0) and serially, in one process, the two called alternately, medians of 41
-/// pairs. The parallel/serial time ratios, at 2^16 / 2^18 / 2^20 / 2^21 elements:
-/// `a * b + c` 1.52 / 1.11 / 1.00-1.19 / 0.92; `a += b` 1.65 / 1.29 / 1.08 / 0.94;
-/// `(a * b).sum()` 1.65 / 1.54 / 1.11-1.15 / 0.95; `a.max()` 1.92 / 1.21 / 1.07 / 0.63;
-/// `np.sin(a)` 1.27 / 0.72 / 0.81-1.01 / 0.57. Below 2^18 everything lost: entering the pool
-/// costs 10-15 µs when its threads are awake and about 100 µs after they went to sleep
-/// (waking an idle virtual CPU is slow), and called between other work, as here, they sleep.
-/// From 2^20 every kernel ran at most 20% slower and the compute-bound ones up to 1.75x
-/// faster; the memory-bound ones (the cheap maps and sums) barely gain on this machine at any
-/// size. The threshold is where none loses more than that. (Measured when the caller waited
-/// for the pool's threads; a caller now runs chunks itself, see the module documentation.)
-pub const ARRAY_THRESHOLD: i64 = 1 << 20;
+/// Measured with `bench/run_thresholds.py` on the 2-core development machine (quiet): each
+/// kernel compiled with `parallel=True` (this threshold at 0) and serially, in one process,
+/// called alternately, medians of 41 calls each. Parallel/serial time ratios, three runs, at
+/// 2^14 / 2^16 / 2^17 / 2^18 / 2^20 elements: `a * b + c` 1.2-2.2 / 0.95-1.03 / 0.28-0.33 /
+/// 0.43 / 0.52-0.54; `a += b` 1.3-1.5 / 1.17-1.22 / 0.88-0.93 / 0.28-0.67 / 0.46-0.51;
+/// `(a * b).sum()` 1.3-1.7 / 1.15-1.38 / 0.59-0.87 / 0.58-0.69 / 0.54-0.61; `a.max()`
+/// 1.2-1.7 / 0.89-1.03 / 0.71-0.72 / 0.69-0.71 / 0.52-0.60; `np.sin(a)` 1.1-1.2 / 0.70-0.74 /
+/// 0.47-0.65 / 0.46-0.53 / 0.50-0.56. From 2^17 every kernel gains; at 2^16 the cheap ones
+/// lose up to 38%. (Entering the pool costs about 2 µs when its threads are awake and 50 µs
+/// after they went to sleep, since the caller runs chunks itself and wakes one helper, which
+/// wakes the others; when the caller waited for the whole pool it cost 10-15 and 100 µs, and
+/// the threshold measured then was 2^20.)
+pub const ARRAY_THRESHOLD: i64 = 1 << 17;
 
 static ARRAY_THRESHOLD_NOW: AtomicI64 = AtomicI64::new(ARRAY_THRESHOLD);
 
