@@ -270,6 +270,15 @@ def test_a_child_process_after_fork(tmp_path):
                 if i == n - 1:
                     raise KeyError(i)
 
+        @njit(parallel=True)
+        def compiled_in_the_child(n):
+            # First called in the child: it compiles there, its pool functions on a compile
+            # thread of the child's own (the parent's does not exist there).
+            s = 0
+            for i in prange(n):
+                s += i
+            return s
+
         def check():
             out = ids(64)
             ok = set(out) <= set(range(get_num_threads()))
@@ -288,7 +297,7 @@ def test_a_child_process_after_fork(tmp_path):
                 t.start()
             for t in threads:
                 t.join()
-            os._exit(0 if check() and results == [True] * 4 else 3)
+            os._exit(0 if check() and results == [True] * 4 and compiled_in_the_child(1000) == 499500 else 3)
         _, status = os.waitpid(pid, 0)
         print(os.waitstatus_to_exitcode(status), check())
     """

@@ -337,24 +337,24 @@ fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Op
         return Ok(None);
     }
 
-    std::thread::scope(|scope| {
-        let pool_job = pool_part.map(|part| {
-            let part = std::sync::Arc::new(part);
-            let for_thread = part.clone();
-            let thread = std::thread::Builder::new().name("ferrojit-compile".into());
-            let job = thread.spawn_scoped(scope, move || compile_pool_part(host, &for_thread.0, &for_thread.1, options)).ok();
-            (job, part)
+    let pool_job = pool_part.map(|part| {
+        let part = std::sync::Arc::new(part);
+        let for_thread = part.clone();
+        let options_for_thread = options.clone();
+        let job = split::on_compile_thread(move || compile_pool_part(host, &for_thread.0, &for_thread.1, &options_for_thread));
+        (job, part)
+    });
+    let Some(caller) = optimize_and_emit(&module, &machine, options, give_way)? else { return Ok(None) };
+    let start = Instant::now();
+    let mut parts = vec![caller];
+    if let Some((job, part)) = pool_job {
+        parts.push(match job.and_then(|result| result.recv().ok()) {
+            Some(emitted) => emitted?,
+            // No compile thread could take the job, or it stopped: this thread compiles the
+            // pool part too.
+            None => compile_pool_part(host, &part.0, &part.1, options)?,
         });
-        let Some(caller) = optimize_and_emit(&module, &machine, options, give_way)? else { return Ok(None) };
-        let start = Instant::now();
-        let mut parts = vec![caller];
-        if let Some((job, part)) = pool_job {
-            parts.push(match job {
-                Some(job) => job.join().map_err(|_| CodegenError("the compilation of the pool functions panicked".into()))??,
-                // No thread could be started: this thread compiles the pool part too.
-                None => compile_pool_part(host, &part.0, &part.1, options)?,
-            });
-        }
+    }
         let objects: Vec<Vec<u8>> = parts.iter_mut().map(|p| std::mem::take(&mut p.object)).collect();
         let address = if options.load { jit::load_objects(&objects, &lowered.entry_symbol, &link_addresses(externals))? } else { 0 };
         // The times of this thread: the pool part's counts where this thread waited for it.
@@ -365,7 +365,6 @@ fn compile_steps(program: &[&ir::Function], externals: &[External], options: &Op
         // check `address != 0` before calling).
         let entry: EntryFn = unsafe { std::mem::transmute::<usize, EntryFn>(address.max(1)) };
         Ok(Some(Compiled { entry, address, objects, entry_symbol: lowered.entry_symbol, llvm_ir, asm, timings, parallel_notes }))
-    })
 }
 
 /// A module optimised and emitted: its relocatable object, with the texts asked for.
