@@ -20,10 +20,11 @@ from helpers import _assert_raises_like, _run_python_quiet, assert_same_value, c
 _compiled = {}
 
 
-def check_shape(func, *args, flags=True):
+def check_shape(func, *args, flags=True, rel=None):
     """The compiled ``func`` against NumPy's: same values and types, same C/F flags (unless
     ``flags`` is False: NumPy's order follows its indexing machinery), and each array returned
-    shares memory with the arguments exactly when NumPy's does."""
+    shares memory with the arguments exactly when NumPy's does. Values are equal, or within the
+    relative tolerance ``rel`` where the caller states why."""
     # One dispatcher per function: rows of the same argument types compile once.
     cfunc = _compiled.get(func) or _compiled.setdefault(func, ferrojit.njit(func))
     # These functions write into no argument: NumPy gets the very arrays (their layouts).
@@ -33,7 +34,7 @@ def check_shape(func, *args, flags=True):
     except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same class
         return _assert_raises_like(exc, False, cfunc, *args)
     got = cfunc(*args)
-    assert_same_value(got, to_python(expected))
+    assert_same_value(got, to_python(expected), rel=rel)
     for g, e in zip(arrays_in(got), arrays_in(expected), strict=True):
         shares = [any(np.shares_memory(x, a) for a in arrays_in(args_)) for x, args_ in ((g, args), (e, py_args))]
         assert shares[0] == shares[1], "a view where NumPy copies, or a copy where NumPy gives a view"

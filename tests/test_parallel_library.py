@@ -620,6 +620,33 @@ def test_parallel_diagnostics_still_work():
     assert "not compiled with parallel=True" in out.getvalue()
 
 
+def library_calls(a):
+    first = np.argmin(a)
+    total = np.cumsum(a)
+    inside = 0
+    for i in prange(3):
+        inside += np.argmax(a)
+    return first, total, inside
+
+
+def test_parallel_diagnostics_name_the_library_calls():
+    """Each call of the library in the function's body is listed with its text: on the pool from
+    the threshold where its implementation shares the work out, else serial. Calls inside a
+    `prange` body run serially on their pool thread and belong to the loop's line."""
+    parallel, serial = compiled(library_calls)
+    a = np.arange(10.0)
+    assert_same_bits(parallel(a), serial(a), "library_calls")
+    out = io.StringIO()
+    parallel.parallel_diagnostics(file=out)
+    text = out.getvalue()
+    first = library_calls.__code__.co_firstlineno
+    threshold = ferrojit._native.parallel_threshold()
+    assert f"line {first + 1}: `np.argmin(a)` runs in parallel from {threshold} elements: ferrojit's library shares the work out on the pool" in text
+    assert f"line {first + 2}: `np.cumsum(a)` runs serially: ferrojit's library has no parallel implementation of it" in text
+    assert "np.argmax" not in text
+    assert f"line {first + 4}: prange loop runs in parallel" in text
+
+
 # --- which callers compile the parallel implementations ----------------------------------------------
 
 

@@ -206,7 +206,65 @@ fn compile_here(func: &Arc<FunctionSource>, args: &[Type], ret: Option<&Type>, o
     };
     let mut function = finish(compiled.entry, compiled.address, compiled.llvm_ir, compiled.asm, timings, false, library_compiled);
     function.parallel_notes = compiled.parallel_notes;
+    function.parallel_notes.extend(library_pool_notes(&program.functions, &func.source));
+    function.parallel_notes.sort_by_key(|note| note_line(note));
     Ok(function)
+}
+
+/// For `parallel_diagnostics`: the calls in the body of a `parallel=True` root function (not
+/// in its `prange` loops, whose bodies run on the pool already) into ferrojit's library whose
+/// implementation may use the pool itself: a library function compiled with `parallel=True`,
+/// or one that calls such a function. One note per call, with the call's text; calls of other
+/// library functions with array arguments are noted as serial.
+fn library_pool_notes(functions: &[ferrojit_ir::Function], source: &SourceText) -> Vec<String> {
+    let root = &functions[0];
+    if !root.parallel || root.library {
+        return Vec::new();
+    }
+    let by_symbol: std::collections::HashMap<&str, &ferrojit_ir::Function> = functions.iter().map(|f| (f.symbol.as_str(), f)).collect();
+    let mut pooled: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut notes = Vec::new();
+    let threshold = ferrojit_runtime::parallel::array_threshold();
+    for stmt in &root.body {
+        stmt.any_expr(
+            &mut |e| {
+                if let ferrojit_ir::ExprKind::Call { symbol, args } = &e.kind {
+                    if by_symbol.get(symbol.as_str()).is_some_and(|f| f.library) {
+                        let call = source.span_text(e.span).unwrap_or_else(|| "a library call".to_string());
+                        let line = e.span.line;
+                        if uses_pool(symbol, &by_symbol, &mut pooled) {
+                            notes.push(format!("line {line}: `{call}` runs in parallel from {threshold} elements: ferrojit's library shares the work out on the pool"));
+                        } else if args.iter().any(|a| matches!(&a.ty, Type::Array(array) if array.ndim > 0)) {
+                            notes.push(format!("line {line}: `{call}` runs serially: ferrojit's library has no parallel implementation of it"));
+                        }
+                    }
+                }
+                false
+            },
+            true,
+        );
+    }
+    notes.dedup();
+    notes
+}
+
+/// Whether the library function `symbol` was compiled with `parallel=True` or calls one that
+/// was (`memo` holds the answers found; a function being looked at counts as not parallel,
+/// which ends recursion).
+fn uses_pool(symbol: &str, by_symbol: &std::collections::HashMap<&str, &ferrojit_ir::Function>, memo: &mut std::collections::HashMap<String, bool>) -> bool {
+    if let Some(&known) = memo.get(symbol) {
+        return known;
+    }
+    let Some(function) = by_symbol.get(symbol).filter(|f| f.library) else { return false };
+    memo.insert(symbol.to_string(), false);
+    let answer = function.parallel || function.callees().iter().any(|callee| uses_pool(callee, by_symbol, memo));
+    memo.insert(symbol.to_string(), answer);
+    answer
+}
+
+/// The line number a note (`line 7: ...`) starts with, to order notes by line.
+fn note_line(note: &str) -> u32 {
+    note.strip_prefix("line ").and_then(|rest| rest.split(':').next()).and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 
 /// Pays the compiler's one-time costs of a process ahead of the first real compilation, by

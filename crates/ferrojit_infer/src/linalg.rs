@@ -15,6 +15,7 @@ use ferrojit_types::Type;
 pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.data_address", "a, /", data_address);
     r.function("ferrojit._lib.linalg.blas_dot", "kind, n, x, incx, y, incy, /", blas_dot);
+    r.function("ferrojit._lib.linalg.blas_dot_into", "kind, n, x, incx, y, incy, out, /", blas_dot_into);
     r.function("ferrojit._lib.linalg.blas_gemm", "kind, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc, /", blas_gemm);
     r.function("ferrojit._lib.linalg.lapack_gesv", "kind, n, nrhs, a, lda, b, ldb, /", lapack_gesv);
     r.function("ferrojit._lib.linalg.lapack_getrf", "kind, n, a, lda, /", lapack_getrf);
@@ -33,6 +34,10 @@ fn data_address(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Val
         return Err(cx.typing(a.span, format!("`data_address` takes an array, not a `{}`", a.ty), None));
     }
     Ok(Value::Expr(ir::Expr::new(ExprKind::ArrayAttr { array: a.boxed(), attr: ArrayAttr::DataAddress }, Type::INT64, span)))
+}
+
+fn blas_dot_into(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    runtime_call(cx, args, &["kind", "n", "x", "incx", "y", "incy", "out"], RuntimeFunc::BLAS_DOT_INTO, span)
 }
 
 fn blas_gemm(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {

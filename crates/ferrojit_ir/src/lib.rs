@@ -762,6 +762,8 @@ impl RuntimeFunc {
     // status unless said otherwise.
     /// Returns a float64 (the dot product).
     pub const BLAS_DOT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_dot", may_raise: false };
+    /// Stores the dot product at an address, in the element type of the kind.
+    pub const BLAS_DOT_INTO: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_dot_into", may_raise: false };
     pub const BLAS_GEMM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_blas_gemm", may_raise: false };
     pub const LAPACK_GESV: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_gesv", may_raise: false };
     pub const LAPACK_GETRF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_lapack_getrf", may_raise: false };

@@ -12,7 +12,7 @@
 
 use crate::globals::{constant, PyGlobals};
 use crate::values::{pack, pack_converting, typeof_value, unpack};
-use crate::{compile_error, error_class};
+use crate::{compile_guarded, error_class};
 use ferrojit_compiler::runtime::ExcInfo;
 use ferrojit_compiler::{CompiledFunction, ExcKind, FastMath, FunctionSource, Options, Timings, Type};
 use pyo3::prelude::*;
@@ -295,7 +295,7 @@ impl DispatcherBase {
         let mut options = self.options();
         options.keep_llvm_ir = what == "llvm";
         options.keep_asm = what == "asm";
-        let compiled = ferrojit_compiler::compile(&source, &types, Some(&ret), &options).map_err(|e| compile_error(py, &e))?;
+        let compiled = compile_guarded(py, &source, &types, Some(&ret), &options)?;
         Ok(if what == "llvm" { compiled.llvm_ir } else { compiled.asm }.unwrap_or_default())
     }
 
@@ -314,7 +314,7 @@ impl DispatcherBase {
         options.cache_dir = self.cache_dir(&source);
         options.ufunc_loop = true;
         options.numpy_errors = true;
-        let compiled = ferrojit_compiler::compile(&source, &sig.args, sig.ret.as_ref(), &options).map_err(|e| compile_error(py, &e))?;
+        let compiled = compile_guarded(py, &source, &sig.args, sig.ret.as_ref(), &options)?;
         if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
             self.print_timing(py, &compiled);
         }
@@ -352,7 +352,7 @@ impl DispatcherBase {
         options.cache_dir = self.cache_dir(&source);
         options.gufunc_core = Some(core);
         options.numpy_errors = true;
-        let compiled = ferrojit_compiler::compile(&source, &args, Some(&Type::NoneType), &options).map_err(|e| compile_error(py, &e))?;
+        let compiled = compile_guarded(py, &source, &args, Some(&Type::NoneType), &options)?;
         if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
             self.print_timing(py, &compiled);
         }
@@ -939,19 +939,7 @@ impl DispatcherBase {
         let source = self.function_source(py)?;
         let mut options = self.options();
         options.cache_dir = self.cache_dir(&source);
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(&source, types, ret, &options)));
-        let compiled = match result {
-            Ok(Ok(c)) => c,
-            Ok(Err(e)) => return Err(compile_error(py, &e)),
-            Err(panic) => {
-                let detail = panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("unknown panic");
-                return Err(error_class(py, "InternalError", &ferrojit_compiler::internal_message(detail)));
-            }
-        };
+        let compiled = compile_guarded(py, &source, types, ret, &options)?;
         if std::env::var("FERROJIT_TIMING").is_ok_and(|v| v == "1") {
             self.print_timing(py, &compiled);
         }

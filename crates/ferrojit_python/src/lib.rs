@@ -42,6 +42,25 @@ pub(crate) fn compile_error(py: Python<'_>, err: &CompileError) -> PyErr {
     error_class(py, class, &err.message)
 }
 
+/// Compiles as `ferrojit_compiler::compile` does, a panic in the compiler (a defect) becoming
+/// `ferrojit.errors.InternalError` rather than PyO3's `PanicException`.
+pub(crate) fn compile_guarded(
+    py: Python<'_>,
+    source: &std::sync::Arc<ferrojit_compiler::FunctionSource>,
+    types: &[ferrojit_compiler::Type],
+    ret: Option<&ferrojit_compiler::Type>,
+    options: &ferrojit_compiler::Options,
+) -> PyResult<ferrojit_compiler::CompiledFunction> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(source, types, ret, options))) {
+        Ok(Ok(compiled)) => Ok(compiled),
+        Ok(Err(e)) => Err(compile_error(py, &e)),
+        Err(panic) => {
+            let detail = panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("unknown panic");
+            Err(error_class(py, "InternalError", &ferrojit_compiler::internal_message(detail)))
+        }
+    }
+}
+
 pub(crate) fn error_class(py: Python<'_>, class: &str, message: &str) -> PyErr {
     static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
     let module = ERRORS.get_or_try_init(py, || py.import("ferrojit.errors").map(Bound::unbind));

@@ -756,7 +756,7 @@ macro_rules! symbol_table {
 }
 
 use linalg::{
-    ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_geev, ferrojit_rt_lapack_gelsd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_heevd,
+    ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_geev, ferrojit_rt_lapack_gelsd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_heevd,
     ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_potrf,
 };
 use random::{
@@ -812,7 +812,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_blas_dot, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
+    ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
     ferrojit_rt_print_complex, ferrojit_rt_print_bool, ferrojit_rt_print_none, ferrojit_rt_print_str,

@@ -29,8 +29,8 @@ static PROVIDER: RwLock<Option<Provider>> = RwLock::new(None);
 /// The routines the wrappers call: what the Python side must find. Matrix products keep
 /// their operands' precision (`sgemm`..`zgemm`); the rest of `np.linalg` computes in double
 /// precision, real or complex, as NumPy's does.
-pub const ROUTINES: [&str; 24] = [
-    "sdot", "ddot", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgeev", "zgeev", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
+pub const ROUTINES: [&str; 26] = [
+    "sdot", "ddot", "cdotu", "zdotu", "sgemm", "dgemm", "cgemm", "zgemm", "dgesv", "zgesv", "dgetrf", "zgetrf", "dpotrf", "zpotrf", "dsyevd", "zheevd", "dgeev", "zgeev", "dgesdd", "zgesdd", "dgeqrf", "zgeqrf", "dorgqr", "zungqr", "dgelsd", "zgelsd",
 ];
 
 /// Installs the provider: `int64` tells its integer width, `routines` maps names such as
@@ -216,6 +216,48 @@ pub unsafe extern "C" fn ferrojit_rt_blas_dot(kind: i64, n: i64, x: i64, incx: i
         let ddot: unsafe extern "C" fn(F, F, F, F, F) -> f64 = std::mem::transmute(address);
         ddot(n.ptr(), x as F, incx.ptr(), y as F, incy.ptr())
     }
+}
+
+/// A complex number as the provider returns it by value (C's `float complex` and
+/// `double complex`: two floats of `T`, in the same registers as this struct).
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct ComplexOf<T> {
+    re: T,
+    im: T,
+}
+
+/// Stores at `out`, in the element type of `kind`, the unconjugated dot product of the vectors
+/// `x` and `y` (`n` elements each, `incx`/`incy` elements apart): `sdot`, `ddot`, `cdotu` or
+/// `zdotu`, the routine NumPy's `matmul` calls for a 1 x 1 product. Returns 0, or [`MISSING`].
+///
+/// # Safety
+/// The addresses point to vectors of the lengths and strides given, and `out` to one element.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_blas_dot_into(kind: i64, n: i64, x: i64, incx: i64, y: i64, incy: i64, out: i64) -> i64 {
+    let name = if kind >= 2 { "dotu" } else { "dot" };
+    let Some((address, int64)) = routine(kind, name) else { return MISSING };
+    let (mut n, mut incx, mut incy) = (Int::new(n, int64), Int::new(incx, int64), Int::new(incy, int64));
+    let (n, x, incx, y, incy) = (n.ptr(), x as F, incx.ptr(), y as F, incy.ptr());
+    match kind {
+        0 => {
+            let sdot: unsafe extern "C" fn(F, F, F, F, F) -> f32 = std::mem::transmute(address);
+            *(out as *mut f32) = sdot(n, x, incx, y, incy);
+        }
+        1 => {
+            let ddot: unsafe extern "C" fn(F, F, F, F, F) -> f64 = std::mem::transmute(address);
+            *(out as *mut f64) = ddot(n, x, incx, y, incy);
+        }
+        2 => {
+            let cdotu: unsafe extern "C" fn(F, F, F, F, F) -> ComplexOf<f32> = std::mem::transmute(address);
+            *(out as *mut ComplexOf<f32>) = cdotu(n, x, incx, y, incy);
+        }
+        _ => {
+            let zdotu: unsafe extern "C" fn(F, F, F, F, F) -> ComplexOf<f64> = std::mem::transmute(address);
+            *(out as *mut ComplexOf<f64>) = zdotu(n, x, incx, y, incy);
+        }
+    }
+    0
 }
 
 /// Solves `A X = B` in place (`gesv`): `A` (n x n) is overwritten by its LU factors and `B`

@@ -25,6 +25,15 @@ impl SourceText {
         self.text.lines().nth(index as usize)
     }
 
+    /// The text `span` covers when it lies on one line, for messages (`np.argmin(a)`).
+    pub fn span_text(&self, span: crate::ast::Span) -> Option<String> {
+        if span.line != span.end_line || span.col == 0 || span.end_col <= span.col {
+            return None;
+        }
+        let text: String = self.line(span.line)?.chars().skip(span.col as usize - 1).take((span.end_col - span.col) as usize).collect();
+        (!text.is_empty()).then_some(text)
+    }
+
     /// The text with the indentation common to all non-blank lines removed, as `textwrap.dedent`
     /// does, so that a method or nested function parses as a top-level `def`.
     pub(crate) fn dedented(&self) -> Dedented {

@@ -52,6 +52,13 @@ def blas_dot(kind, n, x, incx, y, incy):
     raise NotImplementedError("blas_dot is called from compiled code only")
 
 
+def blas_dot_into(kind, n, x, incx, y, incy, out):
+    """Stores at the address ``out`` the unconjugated dot product of two vectors (``sdot``,
+    ``ddot``, ``cdotu``, ``zdotu``) in their element type; 0, or a negative status when the
+    provider lacks the routine. In compiled code, a call of the provider's routine."""
+    raise NotImplementedError("blas_dot_into is called from compiled code only")
+
+
 def blas_gemm(kind, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc):
     """``C = op(A) @ op(B)`` in column-major terms (``C``: m x n), ``op`` the transpose when
     its flag is 1. In compiled code, a call of the provider's ``?gemm``."""
@@ -407,6 +414,11 @@ def _blas_product(a, b, out, kind, trans_a, trans_b):
         return out
     if k == 0:
         out[:, :] = 0
+        return out
+    if m == 1 and n == 1:
+        # A row times a column, as NumPy's matmul computes it: BLAS's dot product, whose
+        # kernel may round otherwise than ?gemm's (contiguous operands: elements 1 apart).
+        blas_dot_into(kind, k, data_address(a), 1, data_address(b), 1, data_address(out))
         return out
     lda = m if trans_a else k
     ldb = k if trans_b else n
