@@ -53,10 +53,18 @@ def test_error_class_hierarchy():
 
 # --- unsupported syntax ------------------------------------------------------------------------
 
-def uses_try(x):
+def uses_finally(x):
     try:
         y = 1 // x
-    except ZeroDivisionError:
+    finally:
+        y = 0
+    return y
+
+
+def uses_except_as(x):
+    try:
+        y = 1 // x
+    except ZeroDivisionError as e:
         y = 0
     return y
 
@@ -101,7 +109,7 @@ def uses_double_star_of_a_variable(x):
 
 
 @pytest.mark.parametrize("func,offset", [
-    (uses_try, 1), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
+    (uses_finally, 4), (uses_except_as, 3), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
     (uses_decorated_inner_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_double_star_of_a_variable, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
@@ -111,7 +119,7 @@ def test_unsupported_syntax(func, offset):
 
 def test_compilation_is_lazy():
     # Like Numba, decorating never compiles; the error appears on the first call.
-    f = ferrojit.njit(uses_try)
+    f = ferrojit.njit(uses_with)
     with pytest.raises(UnsupportedError):
         f(1)
 
@@ -124,16 +132,16 @@ def test_error_repeats_on_every_call():
 
 
 def test_message_format_file_line_column():
-    lines, start = inspect.getsourcelines(uses_try)
+    lines, start = inspect.getsourcelines(uses_with)
     with pytest.raises(UnsupportedError) as excinfo:
-        ferrojit.njit(uses_try)(1)
+        ferrojit.njit(uses_with)(1)
     msg = str(excinfo.value)
     m = re.search(r'File "([^"]+)", line (\d+), column (\d+)', msg)
     assert m, msg
     assert os.path.basename(m.group(1)) == THIS_FILE
     assert os.path.samefile(m.group(1), __file__)
     assert int(m.group(2)) == start + 1
-    assert "try:" in msg
+    assert "with x:" in msg
 
 
 # --- typing errors -----------------------------------------------------------------------------

@@ -71,6 +71,7 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         StmtKind::Expr(e) => expression_qualifies(e, boundscheck, assigned, converts),
         // Nested loops (termination), returns, raises and stores (observable effects).
         StmtKind::While { .. }
+        | StmtKind::Try { .. }
         | StmtKind::ForRange { .. }
         | StmtKind::Return(_)
         | StmtKind::Yield(_)
@@ -148,6 +149,7 @@ fn visit_assignments(stmts: &[ir::Stmt], f: &mut dyn FnMut(LocalId, &ir::Expr)) 
                 visit_assignments(then_body, f);
                 visit_assignments(else_body, f);
             }
+            StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| visit_assignments(b, f)),
             _ => {}
         }
         s.any_expr(

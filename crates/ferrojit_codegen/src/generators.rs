@@ -352,7 +352,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         let (propagate, cont) = (self.bb("generator.raised"), self.bb("generator.resumed"));
         self.branch_rarely(raised, propagate, cont)?;
         self.b.position_at_end(propagate);
-        self.leave(status)?;
+        self.leave_raising(status)?;
         self.b.position_at_end(cont);
         let has = self.b.build_int_compare(IntPredicate::EQ, status, cx.i32_type().const_zero(), "has.item")?;
         let item = self.b.build_load(item_ty, slot, "item")?;

@@ -238,6 +238,9 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// Whole-array maps and reductions may run on the thread pool (`parallel=True`; never
     /// inside the code of one of their chunks): see `parallel_maps`.
     pub(crate) parallel_arrays: bool,
+    /// The dispatch blocks of the `try` statements around the code being lowered, innermost
+    /// last: an exception raised there goes to the innermost one (see `try_statement`).
+    try_handlers: Vec<BasicBlock<'ctx>>,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -264,7 +267,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -342,7 +345,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Fills the exception info and leaves through the exit block with the exception status.
     fn raise(&self, kind: ExcKind, msg: &str) -> Result<()> {
         self.raise_into_info(kind, msg)?;
-        self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+        self.leave_with_exception()
     }
 
     /// Fills the exception info with `kind(msg)`.
@@ -362,7 +365,60 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
 
     /// Leaves with the exception status; the exception info is already filled in.
     pub(crate) fn leave_with_exception(&self) -> Result<()> {
-        self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+        self.leave_raising(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
+    }
+
+    /// Stores the exception status `status` (the exception info filled in) and branches to the
+    /// handlers of the innermost `try` around this code, or else to the exit block.
+    pub(crate) fn leave_raising(&self, status: IntValue<'ctx>) -> Result<()> {
+        self.b.build_store(self.status, status)?;
+        self.b.build_unconditional_branch(self.try_handlers.last().copied().unwrap_or(self.exit))?;
+        Ok(())
+    }
+
+    /// `try`/`except`/`else` (see [`StmtKind::Try`]). The body's exceptions branch to a
+    /// dispatch block, which compares the exception's kind with each handler's kinds in turn;
+    /// the handler that catches it clears the exception (kind and status) and runs, one that
+    /// none catches leaves as if the body had raised it outside the `try`. Owned locals need
+    /// nothing here: an exception leaves each of them holding a value or cleared, as at the
+    /// exit block, and their next store or the exit releases what they hold.
+    fn try_statement(&mut self, body: &[ir::Stmt], handlers: &[ir::Handler], orelse: &[ir::Stmt]) -> Result<()> {
+        let cx = self.cx;
+        let dispatch = self.bb("try.except");
+        let end = self.bb("try.end");
+        self.try_handlers.push(dispatch);
+        self.block(body)?;
+        self.try_handlers.pop();
+        self.block(orelse)?;
+        self.br(end)?;
+        self.b.position_at_end(dispatch);
+        let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
+        let kind_field = self.b.build_struct_gep(exc_ty, self.exc_ptr, 0, "exc.kind")?;
+        let kind = self.b.build_load(cx.i32_type(), kind_field, "kind")?.into_int_value();
+        for handler in handlers {
+            let caught = match &handler.kinds {
+                None => cx.bool_type().const_int(1, false),
+                Some(kinds) => {
+                    let mut caught = cx.bool_type().const_zero();
+                    for k in kinds {
+                        let is = self.b.build_int_compare(IntPredicate::EQ, kind, cx.i32_type().const_int(k.code() as u64, false), "is")?;
+                        caught = self.b.build_or(caught, is, "caught")?;
+                    }
+                    caught
+                }
+            };
+            let (run, next) = (self.bb("except"), self.bb("except.next"));
+            self.b.build_conditional_branch(caught, run, next)?;
+            self.b.position_at_end(run);
+            self.b.build_store(kind_field, cx.i32_type().const_zero())?;
+            self.b.build_store(self.status, cx.i32_type().const_zero())?;
+            self.block(&handler.body)?;
+            self.br(end)?;
+            self.b.position_at_end(next);
+        }
+        self.leave_with_exception()?;
+        self.b.position_at_end(end);
+        Ok(())
     }
 
     /// Stores `status` and branches to the exit block.
@@ -477,7 +533,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let cont = self.bb("cont");
         self.b.build_conditional_branch(failed, err, cont)?;
         self.b.position_at_end(err);
-        self.leave(status)?;
+        self.leave_raising(status)?;
         self.b.position_at_end(cont);
         Ok(())
     }
@@ -594,6 +650,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
             StmtKind::ArrayCopy { dst, src } => self.array_copy(dst, src)?,
             StmtKind::ArrayMap { dst, operands, element, fresh } => self.array_map(dst, operands, element, *fresh)?,
+            StmtKind::Try { body, handlers, orelse } => self.try_statement(body, handlers, orelse)?,
         }
         Ok(())
     }
@@ -835,6 +892,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                     matches!(locals[*local].ty, Type::Float(_) | Type::Complex(_)) && value.any(&mut |e| matches!(e.kind, ExprKind::Local(id) if id == *local))
                 }
                 StmtKind::If { then_body, else_body, .. } => reduces(locals, then_body) || reduces(locals, else_body),
+                StmtKind::Try { .. } => s.kind.blocks().into_iter().any(|b| reduces(locals, b)),
                 _ => false,
             })
         }

@@ -114,7 +114,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         if let Some((value, ty)) = release_on_error {
             self.refcount(value, ty, false)?;
         }
-        self.leave(status)?;
+        self.leave_raising(status)?;
         self.b.position_at_end(cont);
         Ok(())
     }

@@ -342,6 +342,7 @@ fn variable_types(f: &ferrojit_ir::Function) -> Vec<(u32, String, String)> {
                     walk(f, body, out);
                     walk(f, orelse, out);
                 }
+                StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| walk(f, b, out)),
                 _ => {}
             }
         }

@@ -288,6 +288,10 @@ fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<Stri
                 inner_functions_of_stmts(body, loops, f);
                 inner_functions_of_stmts(orelse, loops, f);
             }
+            ast::StmtKind::Try { handlers, .. } => {
+                handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(|e| inner_functions_of_expr(e, loops, f));
+                s.kind.blocks().into_iter().for_each(|b| inner_functions_of_stmts(b, loops, f));
+            }
             ast::StmtKind::Assign { targets, value } => {
                 targets.iter().chain([value]).for_each(|e| inner_functions_of_expr(e, loops, f));
             }
@@ -312,6 +316,7 @@ pub(crate) fn statement_expressions<'a>(s: &'a ast::Stmt, f: &mut impl FnMut(&'a
         ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(f),
         ast::StmtKind::Delete(targets) => targets.iter().for_each(f),
         ast::StmtKind::FunctionDef(inner) => inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(f),
+        ast::StmtKind::Try { handlers, .. } => handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(f),
         ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
     }
 }
@@ -415,11 +420,7 @@ pub(crate) fn nonlocal_names(stmts: &[ast::Stmt]) -> Vec<String> {
     for s in stmts {
         match &s.kind {
             ast::StmtKind::Nonlocal(names) => out.extend(names.iter().cloned()),
-            ast::StmtKind::If { body, orelse, .. } | ast::StmtKind::While { body, orelse, .. } | ast::StmtKind::For { body, orelse, .. } => {
-                out.extend(nonlocal_names(body));
-                out.extend(nonlocal_names(orelse));
-            }
-            _ => {}
+            kind => kind.blocks().into_iter().for_each(|b| out.extend(nonlocal_names(b))),
         }
     }
     out
@@ -460,6 +461,10 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|t| expr_reads(t, out)),
             ast::StmtKind::FunctionDef(inner) => function_reads(inner, out),
             ast::StmtKind::Nonlocal(names) => out.extend(names.iter().cloned()),
+            ast::StmtKind::Try { handlers, .. } => {
+                handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(|e| expr_reads(e, out));
+                s.kind.blocks().into_iter().for_each(|b| stmts_reads(b, out));
+            }
             ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass => {}
         }
     }
@@ -530,6 +535,7 @@ fn assigned_after(stmts: &[ast::Stmt], name: &str, line: u32) -> Option<Span> {
         let nested = match &s.kind {
             ast::StmtKind::If { body, orelse, .. } | ast::StmtKind::While { body, orelse, .. } => assigned_after(body, name, line).or_else(|| assigned_after(orelse, name, line)),
             ast::StmtKind::For { body, orelse, .. } => assigned_after(body, name, line).or_else(|| assigned_after(orelse, name, line)),
+            ast::StmtKind::Try { .. } => s.kind.blocks().into_iter().find_map(|b| assigned_after(b, name, line)),
             _ => None,
         };
         if nested.is_some() {
@@ -538,7 +544,7 @@ fn assigned_after(stmts: &[ast::Stmt], name: &str, line: u32) -> Option<Span> {
         if s.span.line > line {
             let mut here = Vec::new();
             let own = match &s.kind {
-                ast::StmtKind::If { .. } | ast::StmtKind::While { .. } => Vec::new(),
+                ast::StmtKind::If { .. } | ast::StmtKind::While { .. } | ast::StmtKind::Try { .. } => Vec::new(),
                 ast::StmtKind::For { target, .. } => {
                     let target = ast::Stmt { kind: ast::StmtKind::Assign { targets: vec![target.clone()], value: target.clone() }, span: s.span };
                     vec![target]

@@ -694,6 +694,22 @@ impl<'a> FnInfer<'a> {
                 push(out, StmtKind::While { cond: cond?, body: body_ir?, orelse });
             }
             ast::StmtKind::For { target, iter, body: loop_body, orelse } => self.for_stmt(target, iter, loop_body, orelse, span, out)?,
+            ast::StmtKind::Try { body, handlers, orelse } => {
+                if s.kind.blocks().into_iter().any(ast::contains_yield) {
+                    return Err(self.unsupported(span, "`yield` inside a `try` statement is not supported yet", Some("yield after the `try` statement")));
+                }
+                let body = self.block(body)?;
+                let mut caught = Vec::new();
+                for handler in handlers {
+                    let kinds = match &handler.typ {
+                        None => None,
+                        Some(class) => self.caught_kinds(class)?,
+                    };
+                    caught.push(ir::Handler { kinds, body: self.block(&handler.body)?, span: handler.span });
+                }
+                let orelse = self.block(orelse)?;
+                push(out, StmtKind::Try { body, handlers: caught, orelse });
+            }
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     return Err(self.typing(span, "`break` or `continue` outside a loop", None));
@@ -1041,6 +1057,32 @@ impl<'a> FnInfer<'a> {
         }
     }
 
+    /// The exception kinds `except classes:` catches, `classes` a built-in exception class or
+    /// a tuple of them: each class's kind and its subclasses' (`None`: every kind, for
+    /// `Exception`).
+    fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<Option<Vec<ExcKind>>> {
+        let named: Vec<&ast::Expr> = match &classes.kind {
+            ast::ExprKind::Tuple(items) => items.iter().collect(),
+            _ => vec![classes],
+        };
+        let mut kinds: Vec<ExcKind> = Vec::new();
+        for class in named {
+            let kind = match self.value(class) {
+                Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(k))) => k,
+                _ => return Err(self.unsupported(class.span, "`except` takes built-in exception classes here", Some("catch e.g. `ValueError` or `(IndexError, KeyError)`; classes of your own are not supported yet"))),
+            };
+            if kind == ExcKind::Exception {
+                return Ok(None);
+            }
+            for k in ExcKind::caught_by(kind) {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+        }
+        Ok(Some(kinds))
+    }
+
     pub fn cond(&mut self, test: &ast::Expr) -> Result<ir::Expr> {
         let e = self.optional_expr(test)?;
         Ok(self.truth(e))
@@ -1252,6 +1294,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 collect_assigned(body, out);
                 collect_assigned(orelse, out);
             }
+            ast::StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| collect_assigned(b, out)),
             _ => {}
         }
     }
@@ -1307,6 +1350,9 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
                 }
             }
             ast::StmtKind::For { body, orelse, .. } => contains_break(body) || falls_through(orelse),
+            // The end of the body (then `else`) or of any handler; a body that cannot end
+            // normally may still raise into a handler.
+            ast::StmtKind::Try { body, handlers, orelse } => (falls_through(body) && falls_through(orelse)) || handlers.iter().any(|h| falls_through(&h.body)),
             _ => true,
         },
     }
@@ -1325,6 +1371,7 @@ pub(crate) fn contains_break(stmts: &[ast::Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         ast::StmtKind::Break => true,
         ast::StmtKind::If { body, orelse, .. } => contains_break(body) || contains_break(orelse),
+        ast::StmtKind::Try { .. } => s.kind.blocks().into_iter().any(contains_break),
         // A nested loop's `orelse` belongs to the outer loop; its body does not.
         ast::StmtKind::While { orelse, .. } | ast::StmtKind::For { orelse, .. } => contains_break(orelse),
         _ => false,

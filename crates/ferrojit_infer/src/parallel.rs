@@ -206,10 +206,7 @@ impl Rewriter<'_> {
                     let (body, orelse) = (self.block(body)?, self.block(orelse)?);
                     out.push(Stmt { kind: S::While { test: test.clone(), body, orelse }, span: s.span });
                 }
-                S::If { test, body, orelse } => {
-                    let (body, orelse) = (self.block(body)?, self.block(orelse)?);
-                    out.push(Stmt { kind: S::If { test: test.clone(), body, orelse }, span: s.span });
-                }
+                S::If { .. } | S::Try { .. } => out.push(Stmt { kind: s.kind.with_blocks(|b| self.block(b))?, span: s.span }),
                 _ => out.push(s.clone()),
             }
         }
@@ -427,13 +424,7 @@ fn unique(names: &[String]) -> Vec<String> {
 fn each_statement<'a>(stmts: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
     for s in stmts {
         f(s);
-        match &s.kind {
-            S::If { body, orelse, .. } | S::While { body, orelse, .. } | S::For { body, orelse, .. } => {
-                each_statement(body, f);
-                each_statement(orelse, f);
-            }
-            _ => {}
-        }
+        s.kind.blocks().into_iter().for_each(|b| each_statement(b, f));
     }
 }
 
@@ -465,6 +456,7 @@ fn first_break(stmts: &[Stmt]) -> Option<Span> {
     stmts.iter().find_map(|s| match &s.kind {
         S::Break => Some(s.span),
         S::If { body, orelse, .. } => first_break(body).or_else(|| first_break(orelse)),
+        S::Try { .. } => s.kind.blocks().into_iter().find_map(first_break),
         S::While { orelse, .. } | S::For { orelse, .. } => first_break(orelse),
         _ => None,
     })
@@ -478,13 +470,8 @@ fn replace_statement(stmts: &[Stmt], span: Span, by: &Stmt) -> Vec<Stmt> {
             if s.span == span {
                 return by.clone();
             }
-            let kind = match &s.kind {
-                S::If { test, body, orelse } => S::If { test: test.clone(), body: replace_statement(body, span, by), orelse: replace_statement(orelse, span, by) },
-                S::While { test, body, orelse } => S::While { test: test.clone(), body: replace_statement(body, span, by), orelse: replace_statement(orelse, span, by) },
-                S::For { target, iter, body, orelse } => S::For { target: target.clone(), iter: iter.clone(), body: replace_statement(body, span, by), orelse: replace_statement(orelse, span, by) },
-                other => other.clone(),
-            };
-            Stmt { kind, span: s.span }
+            let kind = s.kind.with_blocks(|b| Ok::<_, std::convert::Infallible>(replace_statement(b, span, by)));
+            Stmt { kind: kind.unwrap_or_else(|never| match never {}), span: s.span }
         })
         .collect()
 }

@@ -243,6 +243,25 @@ impl Analysis {
                 self.capture(inner, s);
                 self.set(&inner.name, Binding::Bound, s);
             }
+            K::Try { body, handlers, orelse } => {
+                // A handler starts from wherever the body raised: what the body assigns may be
+                // bound or not, what it deletes too.
+                let mut changed = Vec::new();
+                collect_assigned(body, &mut changed);
+                let mut deleted = Vec::new();
+                deleted_names(body, &mut deleted);
+                let entry = self.head_of(s.clone(), &changed, &deleted);
+                self.block(body, s);
+                self.block(orelse, s);
+                for handler in handlers {
+                    let mut here = entry.clone();
+                    if let Some(typ) = &handler.typ {
+                        self.expr(typ, &mut here);
+                    }
+                    self.block(&handler.body, &mut here);
+                    *s = join(s.take(), here);
+                }
+            }
             K::Yield(None) | K::Pass | K::Nonlocal(_) => {}
         }
     }
@@ -449,11 +468,7 @@ fn deleted_names(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                     _ => None,
                 }));
             }
-            ast::StmtKind::If { body, orelse, .. } | ast::StmtKind::While { body, orelse, .. } | ast::StmtKind::For { body, orelse, .. } => {
-                deleted_names(body, out);
-                deleted_names(orelse, out);
-            }
-            _ => {}
+            kind => kind.blocks().into_iter().for_each(|b| deleted_names(b, out)),
         }
     }
 }

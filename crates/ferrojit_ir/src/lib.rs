@@ -72,6 +72,7 @@ impl Function {
             match &s.kind {
                 StmtKind::While { .. } | StmtKind::ForRange { .. } | StmtKind::ArrayFill { .. } | StmtKind::ArrayCopy { .. } | StmtKind::ArrayMap { .. } => true,
                 StmtKind::If { then_body, else_body, .. } if then_body.iter().chain(else_body).any(loops) => true,
+                StmtKind::Try { .. } if s.kind.blocks().into_iter().flatten().any(loops) => true,
                 _ => s.any_expr(
                     &mut |e| match &e.kind {
                         ExprKind::MapReduce { .. } | ExprKind::AxisReduce { .. } => true,
@@ -233,6 +234,41 @@ pub enum StmtKind {
     /// continues after this statement. Only a statement of the body or of the bodies of
     /// `If`, `While` and `ForRange` statements, never inside an expression's block.
     Yield(Expr),
+    /// `try`: runs `body`; an exception raised in it (a `raise`, a failed check, a callee's
+    /// exception) goes to the first handler that catches its kind, which runs with the
+    /// exception cleared; when none catches it, it goes on out as if there were no `try`.
+    /// `orelse` runs when `body` ends without an exception; the handlers do not cover it.
+    /// What the body assigned before the exception stays assigned (its owned locals keep
+    /// their values until replaced or the function exits, as on any exit).
+    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt> },
+}
+
+impl StmtKind {
+    /// The statement blocks nested in this statement: branches, loop bodies and `else` blocks,
+    /// a `try`'s body, handlers and `else`, in source order; none for simple statements.
+    pub fn blocks(&self) -> Vec<&[Stmt]> {
+        match self {
+            StmtKind::If { then_body, else_body, .. } => vec![then_body, else_body],
+            StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => vec![body, orelse],
+            StmtKind::Try { body, handlers, orelse } => {
+                let mut blocks: Vec<&[Stmt]> = vec![body];
+                blocks.extend(handlers.iter().map(|h| h.body.as_slice()));
+                blocks.push(orelse);
+                blocks
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// An `except` clause of [`StmtKind::Try`].
+#[derive(Clone, Debug)]
+pub struct Handler {
+    /// The exception kinds it catches (the classes named and their subclasses); `None`
+    /// catches every exception (`except:`, `except Exception:`).
+    pub kinds: Option<Vec<ExcKind>>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
 }
 
 /// The operations reading dicts (or making one), each an [`ExprKind::Dict`]. The library's
@@ -561,6 +597,30 @@ impl ExcKind {
         ExcKind::NameError,
         ExcKind::UnboundLocalError,
     ];
+
+    /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
+    fn bases(self) -> &'static [ExcKind] {
+        match self {
+            ExcKind::Exception => &[],
+            ExcKind::ZeroDivisionError | ExcKind::OverflowError => &[ExcKind::ArithmeticError],
+            ExcKind::IndexError | ExcKind::KeyError => &[ExcKind::LookupError],
+            ExcKind::NotImplementedError => &[ExcKind::RuntimeError],
+            ExcKind::AxisError => &[ExcKind::ValueError, ExcKind::IndexError],
+            ExcKind::LinAlgError => &[ExcKind::ValueError],
+            ExcKind::UnboundLocalError => &[ExcKind::NameError],
+            _ => &[ExcKind::Exception],
+        }
+    }
+
+    /// Whether an exception of this kind is an instance of `class` (`except class:` catches it).
+    pub fn is_subclass_of(self, class: ExcKind) -> bool {
+        self == class || self.bases().iter().any(|b| b.is_subclass_of(class))
+    }
+
+    /// The kinds `except class:` catches: `class` and its subclasses.
+    pub fn caught_by(class: ExcKind) -> Vec<ExcKind> {
+        ExcKind::ALL.into_iter().filter(|k| k.is_subclass_of(class)).collect()
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -1243,6 +1303,11 @@ impl Stmt {
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
+            StmtKind::Try { body, handlers, orelse } => {
+                block(body, f);
+                handlers.iter_mut().for_each(|h| block(&mut h.body, f));
+                block(orelse, f);
+            }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => {}
         }
     }
@@ -1265,6 +1330,7 @@ impl Stmt {
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
+            StmtKind::Try { .. } => self.kind.blocks().into_iter().any(|b| block(b, pred)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => false,
         }
     }
@@ -1299,6 +1365,7 @@ pub fn assignment_counts(body: &[Stmt]) -> std::collections::HashMap<LocalId, us
                     statements(body, counts);
                     statements(orelse, counts);
                 }
+                StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| statements(b, counts)),
                 _ => {}
             }
         }

@@ -191,6 +191,15 @@ impl Pass {
                 }
                 return;
             }
+            // An exception in the body leaves every owned local holding a value or cleared, as
+            // at any exit: the handler's stores release what the body stored before it.
+            StmtKind::Try { body, handlers, orelse } => {
+                *body = self.block(std::mem::take(body));
+                for handler in handlers.iter_mut() {
+                    handler.body = self.block(std::mem::take(&mut handler.body));
+                }
+                *orelse = self.block(std::mem::take(orelse));
+            }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }
         out.push(s);

@@ -57,6 +57,22 @@ impl Printer<'_> {
                     self.block(else_body, depth + 1);
                 }
             }
+            StmtKind::Try { body, handlers, orelse } => {
+                self.line(depth, "try:");
+                self.block(body, depth + 1);
+                for h in handlers {
+                    let text = match &h.kinds {
+                        None => "except:".to_string(),
+                        Some(kinds) => format!("except ({}):", kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")),
+                    };
+                    self.line(depth, &text);
+                    self.block(&h.body, depth + 1);
+                }
+                if !orelse.is_empty() {
+                    self.line(depth, "else:");
+                    self.block(orelse, depth + 1);
+                }
+            }
             StmtKind::While { cond, body, orelse } => {
                 let text = format!("while {}:", self.expr(cond));
                 self.line(depth, &text);

@@ -45,6 +45,7 @@ fn has_release(s: &Stmt) -> bool {
         StmtKind::Release(_) => true,
         StmtKind::If { then_body, else_body, .. } => any(then_body) || any(else_body),
         StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => any(body) || any(orelse),
+        StmtKind::Try { .. } => s.kind.blocks().into_iter().any(any),
         _ => false,
     }
 }
@@ -96,6 +97,7 @@ impl Ownership<'_> {
                 self.block(body)?;
                 self.block(orelse)
             }
+            StmtKind::Try { .. } => s.kind.blocks().into_iter().try_for_each(|b| self.block(b)),
             StmtKind::ForRange { start, stop, step, body, orelse, .. } => {
                 [start, stop, step].into_iter().try_for_each(borrowed)?;
                 self.block(body)?;
@@ -218,6 +220,7 @@ impl Verifier<'_> {
                 self.block(body, loop_depth + 1)?;
                 self.block(orelse, loop_depth)
             }
+            StmtKind::Try { .. } => s.kind.blocks().into_iter().try_for_each(|b| self.block(b, loop_depth)),
             StmtKind::ForRange { index, start, stop, step, body, orelse } => {
                 expect(self.local_ty(*index, s.span)? == &Type::INT64, || format!("{}: range index is not int64", s.span))?;
                 for bound in [start, stop, step] {

@@ -109,6 +109,51 @@ pub enum StmtKind {
     /// supported, so `yield` appears only as a statement.
     /// `yield from iterable` is the loop `for <hidden> in iterable: yield <hidden>`.
     Yield(Option<Expr>),
+    /// `try:` with `except` clauses, tried in order, and `else:` (which runs when the body
+    /// raised nothing). `finally:` is not supported yet.
+    Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt> },
+}
+
+/// An `except` clause: `typ` is the class or tuple of classes caught (`None`: a bare
+/// `except:`, which catches everything).
+#[derive(Clone, Debug)]
+pub struct ExceptHandler {
+    pub typ: Option<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+impl StmtKind {
+    /// The statement blocks nested in this statement (bodies, `else` blocks, `except`
+    /// clauses), in source order; none for simple statements.
+    pub fn blocks(&self) -> Vec<&[Stmt]> {
+        match self {
+            StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => vec![body, orelse],
+            StmtKind::Try { body, handlers, orelse } => {
+                let mut blocks: Vec<&[Stmt]> = vec![body];
+                blocks.extend(handlers.iter().map(|h| h.body.as_slice()));
+                blocks.push(orelse);
+                blocks
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// This statement with each nested block (see [`StmtKind::blocks`]) replaced by what `f`
+    /// makes of it, in the same order.
+    pub fn with_blocks<E>(&self, mut f: impl FnMut(&[Stmt]) -> Result<Vec<Stmt>, E>) -> Result<StmtKind, E> {
+        Ok(match self {
+            StmtKind::If { test, body, orelse } => StmtKind::If { test: test.clone(), body: f(body)?, orelse: f(orelse)? },
+            StmtKind::While { test, body, orelse } => StmtKind::While { test: test.clone(), body: f(body)?, orelse: f(orelse)? },
+            StmtKind::For { target, iter, body, orelse } => StmtKind::For { target: target.clone(), iter: iter.clone(), body: f(body)?, orelse: f(orelse)? },
+            StmtKind::Try { body, handlers, orelse } => {
+                let body = f(body)?;
+                let handlers = handlers.iter().map(|h| Ok(ExceptHandler { typ: h.typ.clone(), body: f(&h.body)?, span: h.span })).collect::<Result<_, E>>()?;
+                StmtKind::Try { body, handlers, orelse: f(orelse)? }
+            }
+            other => other.clone(),
+        })
+    }
 }
 
 /// Whether `stmts` (a function's body) yield, making the function a generator: a `yield`
@@ -116,8 +161,7 @@ pub enum StmtKind {
 pub fn contains_yield(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         StmtKind::Yield(_) => true,
-        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => contains_yield(body) || contains_yield(orelse),
-        _ => false,
+        kind => kind.blocks().into_iter().any(contains_yield),
     })
 }
 

@@ -33,7 +33,7 @@ pub struct SyntaxError {
 pub enum SyntaxErrorKind {
     /// The text is not valid Python.
     Invalid,
-    /// Valid Python that ferrojit does not support (`try`, `with`, `class`, `yield`, ...).
+    /// Valid Python that ferrojit does not support (`finally`, `with`, `class`, `yield`, ...).
     Unsupported,
 }
 

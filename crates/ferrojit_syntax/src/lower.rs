@@ -216,6 +216,23 @@ impl Lowerer<'_> {
                 StmtKind::FunctionDef(Box::new(inner))
             }
             py::Stmt::Nonlocal(n) => StmtKind::Nonlocal(n.names.iter().map(|i| i.id.to_string()).collect()),
+            py::Stmt::Try(t) => {
+                if t.is_star {
+                    return Err(self.unsupported(t.range, "`except*` is not supported", Some("use `except`")));
+                }
+                if let Some(first) = t.finalbody.first() {
+                    return Err(self.unsupported(first.range(), "`finally` is not supported yet", Some("run the cleanup after the `try` statement, or in a plain Python function that calls the compiled one")));
+                }
+                let mut handlers = Vec::new();
+                for handler in &t.handlers {
+                    let py::ExceptHandler::ExceptHandler(h) = handler;
+                    if let Some(name) = &h.name {
+                        return Err(self.unsupported(name.range, "`except ... as name` is not supported yet", Some("catch the exception without binding it")));
+                    }
+                    handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, body: self.block(&h.body)?, span: self.span(h) });
+                }
+                StmtKind::Try { body: self.block(&t.body)?, handlers, orelse: self.block(&t.orelse)? }
+            }
             other => return Err(self.unsupported_stmt(other)),
         };
         Ok(Some(Stmt { kind, span }))
@@ -224,7 +241,6 @@ impl Lowerer<'_> {
     fn unsupported_stmt(&self, stmt: &py::Stmt) -> SyntaxError {
         let plain = Some("move this part into a plain Python function and call the compiled function from it");
         let (what, hint) = match stmt {
-            py::Stmt::Try(_) => ("`try` statements are not supported", plain),
             py::Stmt::With(_) => ("`with` statements are not supported", plain),
             py::Stmt::ClassDef(_) => ("`class` definitions are not supported inside compiled functions", Some("define the class at module level in plain Python")),
             py::Stmt::FunctionDef(_) => ("`async def` is not supported", None),
@@ -587,6 +603,18 @@ fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
             py::Stmt::If(i) => {
                 collect_assigned_names(&i.body, out);
                 i.elif_else_clauses.iter().for_each(|c| collect_assigned_names(&c.body, out));
+            }
+            py::Stmt::Try(t) => {
+                collect_assigned_names(&t.body, out);
+                for handler in &t.handlers {
+                    let py::ExceptHandler::ExceptHandler(h) = handler;
+                    if let Some(name) = &h.name {
+                        out.push(name.id.to_string());
+                    }
+                    collect_assigned_names(&h.body, out);
+                }
+                collect_assigned_names(&t.orelse, out);
+                collect_assigned_names(&t.finalbody, out);
             }
             py::Stmt::FunctionDef(d) => out.push(d.name.id.to_string()),
             py::Stmt::Delete(d) => d.targets.iter().for_each(|t| collect_target_names(t, out)),

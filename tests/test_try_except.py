@@ -1,0 +1,404 @@
+"""`try`/`except`/`else` in compiled code, against CPython: each row is a function run by
+CPython and compiled, which must return the same value or raise the same exception class.
+Exceptions come from `raise`, from the runtime's checks (division, indexing with
+`boundscheck=True`, lists, dicts, conversions), from NumPy's errors in the library, and from
+called compiled functions. Leak tests cover arrays made before the exception."""
+
+import gc
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import njit, prange
+from ferrojit.errors import UnsupportedError
+
+from helpers import case_id, check, check_arrays
+
+# pytest rewrites the `assert` statements of test modules: the function with one lives there.
+from cases_assert import assertion_caught
+
+
+@njit
+def divide(a, b):
+    return a // b
+
+
+def caught_zero_division(a, b):
+    try:
+        r = a // b
+    except ZeroDivisionError:
+        r = -1
+    return r
+
+
+def float_division(a, b):
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return float("inf")
+
+
+def arithmetic_catches_subclasses(a, b):
+    try:
+        r = divide(a, b)
+    except ArithmeticError:
+        r = -2
+    return r
+
+
+def else_runs_without_exception(a, b):
+    r = 0
+    try:
+        q = a // b
+    except ZeroDivisionError:
+        r = -1
+    else:
+        r = q * 10
+    return r
+
+
+def tuple_of_classes(items, i):
+    try:
+        return items[i]
+    except (KeyError, IndexError):
+        return -1
+
+
+def bare_except(items, i):
+    try:
+        v = items[i]
+    except:  # noqa: E722 - the bare form is what this row tests
+        v = -3
+    return v
+
+
+def except_exception(items, i):
+    try:
+        v = items[i] // (i - 1)
+    except Exception:
+        v = -4
+    return v
+
+
+def first_matching_handler(items, i):
+    try:
+        v = items[i] // (i - 1)
+    except IndexError:
+        v = -5
+    except ZeroDivisionError:
+        v = -6
+    except Exception:
+        v = -7
+    return v
+
+
+def not_caught(a, b):
+    try:
+        r = a // b
+    except IndexError:
+        r = -1
+    return r
+
+
+def nested_tries(items, i, d):
+    total = 0
+    try:
+        try:
+            total += items[i]
+        except KeyError:
+            total = 100
+        total += d[i]
+    except LookupError:
+        total -= 1
+    return total
+
+
+def caught_from_callee(a, b):
+    try:
+        return divide(a, b)
+    except ZeroDivisionError:
+        return 0
+
+
+def raise_and_catch(x):
+    try:
+        if x > 2:
+            raise ValueError("too big")
+        y = x * 2
+    except ValueError:
+        y = -1
+    return y
+
+
+def handler_raises_another(x):
+    try:
+        y = 10 // x
+    except ZeroDivisionError:
+        raise KeyError("from the handler")
+    return y
+
+
+def return_inside_try(x):
+    for i in range(5):
+        try:
+            if i == x:
+                return i * 100
+            v = 10 // (i - 2)
+        except ZeroDivisionError:
+            continue
+    return -1
+
+
+def break_in_handler(items):
+    s = 0
+    for i in range(10):
+        try:
+            s += items[i]
+        except IndexError:
+            break
+    return s
+
+
+def parse_numbers(texts):
+    total = 0
+    bad = 0
+    for t in texts:
+        try:
+            total += int(t)
+        except ValueError:
+            bad += 1
+    return total, bad
+
+
+def dict_lookups(d, keys):
+    found = 0
+    for k in keys:
+        try:
+            found += d[k]
+        except KeyError:
+            found -= 1
+    return found
+
+
+def next_of_empty(items):
+    it = iter(items)
+    try:
+        return next(it)
+    except StopIteration:
+        return -1
+
+
+def maybe_unbound_after_try(x):
+    try:
+        y = 10 // x
+    except ZeroDivisionError:
+        pass
+    return y
+
+
+@njit
+def generator_with_try(n):
+    for i in range(n):
+        try:
+            v = 10 // (i - 1)
+        except ZeroDivisionError:
+            v = -1
+        yield v
+
+
+def sum_generator(n):
+    return sum(generator_with_try(n))
+
+
+CASES = [
+    (caught_zero_division, (7, 2)),
+    (caught_zero_division, (7, 0)),
+    (float_division, (1.0, 0.0)),
+    (float_division, (1.0, 4.0)),
+    (arithmetic_catches_subclasses, (9, 0)),
+    (arithmetic_catches_subclasses, (9, 4)),
+    (else_runs_without_exception, (9, 4)),
+    (else_runs_without_exception, (9, 0)),
+    (tuple_of_classes, ([1, 2, 3], 1)),
+    (tuple_of_classes, ([1, 2, 3], 7)),
+    (tuple_of_classes, ({1: 5}, 2)),
+    (bare_except, ([1, 2], 5)),
+    (bare_except, ({1: 2}, 1)),
+    (except_exception, ([1, 2, 3], 1)),
+    (except_exception, ([1, 2, 3], 2)),
+    (except_exception, ([1, 2, 3], 9)),
+    (first_matching_handler, ([1, 2, 3], 9)),
+    (first_matching_handler, ([1, 2, 3], 1)),
+    (first_matching_handler, ([4, 2, 3], 0)),
+    (not_caught, (1, 0)),
+    (not_caught, (5, 2)),
+    (nested_tries, ([1, 2, 3], 1, {1: 10})),
+    (nested_tries, ([1, 2, 3], 5, {1: 10})),
+    (nested_tries, ([1, 2, 3], 1, {2: 10})),
+    (caught_from_callee, (8, 0)),
+    (caught_from_callee, (8, 3)),
+    (raise_and_catch, (1,)),
+    (raise_and_catch, (5,)),
+    (handler_raises_another, (0,)),
+    (handler_raises_another, (5,)),
+    (return_inside_try, (4,)),
+    (return_inside_try, (2,)),
+    (return_inside_try, (9,)),
+    (break_in_handler, ([1, 2, 3],)),
+    (parse_numbers, (["1", "x", "30", "4.5", "-2"],)),
+    (dict_lookups, ({"a": 1, "b": 2}, ["a", "c", "b", "d"])),
+    (assertion_caught, (3,)),
+    (assertion_caught, (-3,)),
+    (next_of_empty, ([5, 6],)),
+    (next_of_empty, ([1][:0],)),
+    (maybe_unbound_after_try, (5,)),
+    (maybe_unbound_after_try, (0,)),
+    (sum_generator, (5,)),
+]
+
+COMPILED = {}
+
+
+@pytest.mark.parametrize("func,args", CASES, ids=case_id)
+def test_try_except_as_cpython(func, args):
+    check(func, *args, exc_msg=True, compiled=COMPILED)
+
+
+# --- exceptions from array code ----------------------------------------------------------------
+
+
+def index_checked(a, i):
+    try:
+        v = a[i]
+    except IndexError:
+        v = -1.0
+    return v
+
+
+def broadcast_failure(a, b):
+    try:
+        c = a + b
+    except ValueError:
+        c = np.zeros(1)
+    return c
+
+
+def axis_error_is_a_value_error(a, axis):
+    try:
+        return np.sum(a, axis=axis)
+    except ValueError:
+        return np.zeros(0)
+
+
+def reshape_failure(a, n):
+    try:
+        return a.reshape((n, -1)).sum(axis=1)[0]
+    except ValueError:
+        return -1.0
+
+
+ARRAY_CASES = [
+    (index_checked, (np.arange(3.0), 1)),
+    (index_checked, (np.arange(3.0), 3)),
+    (index_checked, (np.arange(3.0), -4)),
+    (broadcast_failure, (np.ones(3), np.ones(3))),
+    (broadcast_failure, (np.ones(3), np.ones(4))),
+    (axis_error_is_a_value_error, (np.ones((2, 3)), 1)),
+    (axis_error_is_a_value_error, (np.ones((2, 3)), 3)),
+    (reshape_failure, (np.arange(6.0), 2)),
+    (reshape_failure, (np.arange(6.0), 4)),
+]
+
+COMPILED_ARRAYS = {}
+
+
+@pytest.mark.parametrize("func,args", ARRAY_CASES, ids=case_id)
+def test_try_except_in_array_code(func, args):
+    check_arrays(func, *args, exc_msg=True, options={"boundscheck": True}, compiled=COMPILED_ARRAYS)
+
+
+# --- parallel code -----------------------------------------------------------------------------
+
+
+def guarded_rows(m, d):
+    out = np.zeros(m.shape[0])
+    for i in prange(m.shape[0]):
+        try:
+            out[i] = float(m[i, 0]) // float(d[i])
+        except ZeroDivisionError:
+            out[i] = -1.0
+    return out
+
+
+def test_try_except_inside_prange():
+    m = np.arange(40.0).reshape(20, 2)
+    d = np.array([0.0 if i % 3 == 0 else 2.0 for i in range(20)])
+    expected = guarded_rows(m, d)
+    for options in ({}, {"parallel": True}):
+        got = njit(**options)(guarded_rows)(m, d)
+        np.testing.assert_array_equal(got, expected)
+
+
+# --- memory ------------------------------------------------------------------------------------
+
+
+def arrays_before_the_exception(n, k):
+    kept = np.ones(4)
+    try:
+        made = np.arange(n) * 2.0
+        kept = made + np.ones(k)
+    except ValueError:
+        kept = np.full(4, 7.0)
+    return kept.sum()
+
+
+def strings_and_lists_in_handlers(n):
+    words = []
+    for i in range(n):
+        try:
+            words.append(str(10 // (i % 3)))
+        except ZeroDivisionError:
+            words.append("zero" + str(i))
+    return len(words)
+
+
+@pytest.mark.parametrize("func,args", [(arrays_before_the_exception, (4, 4)), (arrays_before_the_exception, (4, 5)), (strings_and_lists_in_handlers, (30,))], ids=case_id)
+def test_nothing_leaks_on_any_path(func, args):
+    cfunc = njit(func)
+    assert cfunc(*args) == func(*args)
+    gc.collect()
+    before = ferrojit._native.live_allocations()
+    for _ in range(200):
+        cfunc(*args)
+    gc.collect()
+    assert ferrojit._native.live_allocations() == before
+
+
+# --- what is not supported yet -----------------------------------------------------------------
+
+
+class OwnError(Exception):
+    pass
+
+
+def catches_own_class(x):
+    try:
+        y = 1 // x
+    except OwnError:
+        y = 0
+    return y
+
+
+def yields_inside_try(n):
+    try:
+        yield n
+    except ValueError:
+        pass
+
+
+def test_unsupported_forms_are_clear_errors():
+    with pytest.raises(UnsupportedError, match="`except` takes built-in exception classes"):
+        njit(catches_own_class)(1)
+    with pytest.raises(UnsupportedError, match="`yield` inside a `try` statement"):
+        list(njit(yields_inside_try)(1))
