@@ -211,6 +211,98 @@ def sum_generator(n):
     return sum(generator_with_try(n))
 
 
+def finally_on_every_end(x):
+    out = []
+    try:
+        out.append(1)
+        y = 10 // x
+        out.append(y)
+    except ZeroDivisionError:
+        out.append(3)
+    else:
+        out.append(4)
+    finally:
+        out.append(5)
+    return out
+
+
+def finally_on_break_and_continue(x):
+    out = [0]
+    for i in range(4):
+        try:
+            if i == x:
+                break
+            if i == 1:
+                continue
+            out.append(i)
+        finally:
+            out.append(100 + i)
+    return out
+
+
+def finally_after_return(x):
+    log = [0]
+    try:
+        try:
+            return 10 // x
+        finally:
+            log.append(1)
+    except ZeroDivisionError:
+        return -len(log)
+
+
+def finally_then_raise_again(x):
+    total = [0]
+    try:
+        try:
+            total[0] += 1
+            if x > 0:
+                raise ValueError("positive")
+        finally:
+            total[0] += 10
+    except ValueError:
+        total[0] += 100
+    return total[0]
+
+
+def finally_raising_replaces(x):
+    try:
+        y = 10 // x
+    finally:
+        if x == 0:
+            raise KeyError("from finally")
+    return y
+
+
+def finally_with_a_try_inside(x):
+    out = 0
+    try:
+        try:
+            out = 10 // x
+        finally:
+            try:
+                out += [1][x]
+            except IndexError:
+                out += 1000
+    except ZeroDivisionError:
+        out = -1
+    return out
+
+
+@njit
+def finally_in_generator(n):
+    for i in range(n):
+        try:
+            v = i * 2
+        finally:
+            v += 1
+        yield v
+
+
+def sum_finally_generator(n):
+    return sum(finally_in_generator(n))
+
+
 CASES = [
     (caught_zero_division, (7, 2)),
     (caught_zero_division, (7, 0)),
@@ -255,6 +347,19 @@ CASES = [
     (maybe_unbound_after_try, (5,)),
     (maybe_unbound_after_try, (0,)),
     (sum_generator, (5,)),
+    (sum_finally_generator, (4,)),
+    (finally_on_every_end, (2,)),
+    (finally_on_every_end, (0,)),
+    (finally_on_break_and_continue, (2,)),
+    (finally_on_break_and_continue, (9,)),
+    (finally_after_return, (5,)),
+    (finally_after_return, (0,)),
+    (finally_then_raise_again, (1,)),
+    (finally_then_raise_again, (0,)),
+    (finally_raising_replaces, (0,)),
+    (finally_raising_replaces, (2,)),
+    (finally_with_a_try_inside, (0,)),
+    (finally_with_a_try_inside, (5,)),
 ]
 
 COMPILED = {}
@@ -353,6 +458,23 @@ def arrays_before_the_exception(n, k):
     return kept.sum()
 
 
+@njit
+def returned_array_when_finally_raises(n, k):
+    a = np.ones(n)
+    try:
+        return a * 2.0
+    finally:
+        if k:
+            raise ValueError("finally raised")
+
+
+def returned_or_raised(n, k):
+    try:
+        return returned_array_when_finally_raises(n, k).sum()
+    except ValueError:
+        return -1.0
+
+
 def strings_and_lists_in_handlers(n):
     words = []
     for i in range(n):
@@ -363,7 +485,16 @@ def strings_and_lists_in_handlers(n):
     return len(words)
 
 
-@pytest.mark.parametrize("func,args", [(arrays_before_the_exception, (4, 4)), (arrays_before_the_exception, (4, 5)), (strings_and_lists_in_handlers, (30,))], ids=case_id)
+LEAK_CASES = [
+    (arrays_before_the_exception, (4, 4)),
+    (arrays_before_the_exception, (4, 5)),
+    (strings_and_lists_in_handlers, (30,)),
+    (returned_or_raised, (5, 0)),
+    (returned_or_raised, (5, 1)),
+]
+
+
+@pytest.mark.parametrize("func,args", LEAK_CASES, ids=case_id)
 def test_nothing_leaks_on_any_path(func, args):
     cfunc = njit(func)
     assert cfunc(*args) == func(*args)

@@ -241,6 +241,18 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// The dispatch blocks of the `try` statements around the code being lowered, innermost
     /// last: an exception raised there goes to the innermost one (see `try_statement`).
     try_handlers: Vec<BasicBlock<'ctx>>,
+    /// The `finally` blocks of the `try` statements around the code being lowered, innermost
+    /// last: a `return`, `break` or `continue` lowers a copy of each it leaves before it
+    /// leaves (see `run_finally_blocks`).
+    finally_blocks: Vec<FinallyFrame>,
+}
+
+/// A `finally` block being lowered around code, with the depths of the stacks of handlers and
+/// loops outside its `try` statement.
+struct FinallyFrame {
+    body: Vec<ir::Stmt>,
+    handlers_depth: usize,
+    loops_depth: usize,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -267,7 +279,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new(), finally_blocks: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -382,17 +394,68 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// none catches leaves as if the body had raised it outside the `try`. Owned locals need
     /// nothing here: an exception leaves each of them holding a value or cleared, as at the
     /// exit block, and their next store or the exit releases what they hold.
-    fn try_statement(&mut self, body: &[ir::Stmt], handlers: &[ir::Handler], orelse: &[ir::Stmt]) -> Result<()> {
-        let cx = self.cx;
-        let dispatch = self.bb("try.except");
+    ///
+    /// `finally` runs on every way out: the normal ends branch to one copy of it, exceptions
+    /// of the body (not caught), of the handlers and of `else` to another that keeps the
+    /// exception aside while it runs and raises it again after, and each `return`, `break` and
+    /// `continue` inside lowers a copy of its own before leaving (see `run_finally_blocks`).
+    fn try_statement(&mut self, body: &[ir::Stmt], handlers: &[ir::Handler], orelse: &[ir::Stmt], finalbody: &[ir::Stmt]) -> Result<()> {
         let end = self.bb("try.end");
-        self.try_handlers.push(dispatch);
+        let reraise = (!finalbody.is_empty()).then(|| self.bb("finally.raise"));
+        let normal = if reraise.is_some() { self.bb("finally.normal") } else { end };
+        if reraise.is_some() {
+            self.finally_blocks.push(FinallyFrame { body: finalbody.to_vec(), handlers_depth: self.try_handlers.len(), loops_depth: self.loops.len() });
+        }
+        let dispatch = (!handlers.is_empty()).then(|| self.bb("try.except"));
+        let body_target = dispatch.or(reraise).ok_or_else(|| CodegenError("a `try` statement without handlers or `finally`".into()))?;
+        self.try_handlers.push(body_target);
         self.block(body)?;
         self.try_handlers.pop();
+        if let Some(reraise) = reraise {
+            self.try_handlers.push(reraise);
+        }
         self.block(orelse)?;
-        self.br(end)?;
+        self.br(normal)?;
+        if let Some(dispatch) = dispatch {
+            self.except_clauses(dispatch, handlers, normal, reraise)?;
+        }
+        if let Some(reraise) = reraise {
+            self.try_handlers.pop();
+            self.finally_blocks.pop();
+            // The exception's info is kept aside while `finally` runs (a `try` inside it may
+            // catch and clear another one), then raised again.
+            self.b.position_at_end(reraise);
+            let exc_ty = self.exc_info_type();
+            let pending = self.entry_alloca(exc_ty.into(), "pending.exc")?;
+            let info = self.b.build_load(exc_ty, self.exc_ptr, "exc")?;
+            self.b.build_store(pending, info)?;
+            self.block(finalbody)?;
+            if self.is_open() {
+                let info = self.b.build_load(exc_ty, pending, "exc")?;
+                self.b.build_store(self.exc_ptr, info)?;
+                self.leave_with_exception()?;
+            }
+            self.b.position_at_end(normal);
+            self.block(finalbody)?;
+            self.br(end)?;
+        }
+        self.b.position_at_end(end);
+        Ok(())
+    }
+
+    /// The layout of the exception info (`ferrojit_runtime::ExcInfo`): kind, message, length.
+    fn exc_info_type(&self) -> inkwell::types::StructType<'ctx> {
+        let cx = self.cx;
+        cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false)
+    }
+
+    /// The dispatch block of a `try` statement's `except` clauses: the first clause whose kinds
+    /// hold the exception's runs, with the exception cleared, then goes to `done`; when none
+    /// does, the exception goes on to `unhandled` (the `finally` block), or out.
+    fn except_clauses(&mut self, dispatch: BasicBlock<'ctx>, handlers: &[ir::Handler], done: BasicBlock<'ctx>, unhandled: Option<BasicBlock<'ctx>>) -> Result<()> {
+        let cx = self.cx;
         self.b.position_at_end(dispatch);
-        let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
+        let exc_ty = self.exc_info_type();
         let kind_field = self.b.build_struct_gep(exc_ty, self.exc_ptr, 0, "exc.kind")?;
         let kind = self.b.build_load(cx.i32_type(), kind_field, "kind")?.into_int_value();
         for handler in handlers {
@@ -413,12 +476,56 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             self.b.build_store(kind_field, cx.i32_type().const_zero())?;
             self.b.build_store(self.status, cx.i32_type().const_zero())?;
             self.block(&handler.body)?;
-            self.br(end)?;
+            self.br(done)?;
             self.b.position_at_end(next);
         }
-        self.leave_with_exception()?;
-        self.b.position_at_end(end);
+        match unhandled {
+            Some(finally) => self.br(finally),
+            None => self.leave_with_exception(),
+        }
+    }
+
+    /// Lowers copies of the innermost `count` enclosing `finally` blocks, innermost first, each
+    /// with the handlers and `finally` blocks outside its `try` statement around it (an
+    /// exception it raises goes there). `returned`: the slot holding the value being returned,
+    /// released when a `finally` block raises instead.
+    fn run_finally_blocks(&mut self, count: usize, returned: Option<(PointerValue<'ctx>, &Type)>) -> Result<()> {
+        let outermost = self.finally_blocks.len() - count;
+        for k in (outermost..self.finally_blocks.len()).rev() {
+            let frame = &self.finally_blocks[k];
+            let (body, handlers_depth) = (frame.body.clone(), frame.handlers_depth);
+            let handlers = self.try_handlers.split_off(handlers_depth);
+            let frames = self.finally_blocks.split_off(k);
+            let unwind = match returned {
+                Some((_, ty)) if ty.holds_heap() => {
+                    let unwind = self.bb("return.unwind");
+                    self.try_handlers.push(unwind);
+                    Some(unwind)
+                }
+                _ => None,
+            };
+            self.block(&body)?;
+            if let (Some(unwind), Some((slot, ty))) = (unwind, returned) {
+                self.try_handlers.pop();
+                let cont = self.bb("return.finally");
+                self.br(cont)?;
+                self.b.position_at_end(unwind);
+                let value = self.b.build_load(llvm_type(self.cx, ty), slot, "returned")?;
+                self.refcount(value, ty, false)?;
+                self.leave_with_exception()?;
+                self.b.position_at_end(cont);
+            }
+            self.try_handlers.extend(handlers);
+            self.finally_blocks.extend(frames);
+        }
         Ok(())
+    }
+
+    /// How many of the enclosing `finally` blocks a `break` or `continue` of the innermost loop
+    /// leaves: those inside that loop.
+    fn finally_blocks_in_loop(&self) -> usize {
+        let depth = self.loops.len();
+        self.finally_blocks.iter().rev().take_while(|f| f.loops_depth >= depth).count()
     }
 
     /// Stores `status` and branches to the exit block.
@@ -614,20 +721,36 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::ForRange { index, start, stop, step, body, orelse } => self.for_range(*index, start, stop, step, body, orelse)?,
             StmtKind::Break | StmtKind::Continue => {
                 let (cont, brk) = *self.loops.last().ok_or_else(|| CodegenError("break outside a loop".into()))?;
-                self.b.build_unconditional_branch(if matches!(s.kind, StmtKind::Break) { brk } else { cont })?;
+                self.run_finally_blocks(self.finally_blocks_in_loop(), None)?;
+                self.br(if matches!(s.kind, StmtKind::Break) { brk } else { cont })?;
                 self.continue_dead();
             }
             // A generator's `return` ends it (see `generators`).
             StmtKind::Return(_) if self.generator.is_some() => {
-                self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_FINISHED as u64, false))?;
+                self.run_finally_blocks(self.finally_blocks.len(), None)?;
+                if self.is_open() {
+                    self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_FINISHED as u64, false))?;
+                }
                 self.continue_dead();
             }
             StmtKind::Yield(value) => self.yield_value(value)?,
             StmtKind::Return(value) => {
-                // The value is owned (see the ownership pass): its references go to the caller.
+                // The value is owned (see the ownership pass): its references go to the caller,
+                // once the `finally` blocks it leaves have run.
                 let v = self.expr(value)?;
-                self.b.build_store(self.ret_ptr, v)?;
-                self.leave(self.cx.i32_type().const_zero())?;
+                if !self.finally_blocks.is_empty() {
+                    let slot = self.entry_alloca(llvm_type(self.cx, &value.ty), "returned")?;
+                    self.b.build_store(slot, v)?;
+                    self.run_finally_blocks(self.finally_blocks.len(), Some((slot, &value.ty)))?;
+                    if self.is_open() {
+                        let v = self.b.build_load(llvm_type(self.cx, &value.ty), slot, "returned")?;
+                        self.b.build_store(self.ret_ptr, v)?;
+                        self.leave(self.cx.i32_type().const_zero())?;
+                    }
+                } else {
+                    self.b.build_store(self.ret_ptr, v)?;
+                    self.leave(self.cx.i32_type().const_zero())?;
+                }
                 self.continue_dead();
             }
             StmtKind::Raise { exc, msg } => {
@@ -650,7 +773,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::ArrayFill { array, value } => self.array_fill(array, value)?,
             StmtKind::ArrayCopy { dst, src } => self.array_copy(dst, src)?,
             StmtKind::ArrayMap { dst, operands, element, fresh } => self.array_map(dst, operands, element, *fresh)?,
-            StmtKind::Try { body, handlers, orelse } => self.try_statement(body, handlers, orelse)?,
+            StmtKind::Try { body, handlers, orelse, finalbody } => self.try_statement(body, handlers, orelse, finalbody)?,
         }
         Ok(())
     }

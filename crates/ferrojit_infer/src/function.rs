@@ -694,7 +694,7 @@ impl<'a> FnInfer<'a> {
                 push(out, StmtKind::While { cond: cond?, body: body_ir?, orelse });
             }
             ast::StmtKind::For { target, iter, body: loop_body, orelse } => self.for_stmt(target, iter, loop_body, orelse, span, out)?,
-            ast::StmtKind::Try { body, handlers, orelse } => {
+            ast::StmtKind::Try { body, handlers, orelse, finalbody } => {
                 if s.kind.blocks().into_iter().any(ast::contains_yield) {
                     return Err(self.unsupported(span, "`yield` inside a `try` statement is not supported yet", Some("yield after the `try` statement")));
                 }
@@ -708,7 +708,8 @@ impl<'a> FnInfer<'a> {
                     caught.push(ir::Handler { kinds, body: self.block(&handler.body)?, span: handler.span });
                 }
                 let orelse = self.block(orelse)?;
-                push(out, StmtKind::Try { body, handlers: caught, orelse });
+                let finalbody = self.block(finalbody)?;
+                push(out, StmtKind::Try { body, handlers: caught, orelse, finalbody });
             }
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
@@ -1352,7 +1353,9 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
             ast::StmtKind::For { body, orelse, .. } => contains_break(body) || falls_through(orelse),
             // The end of the body (then `else`) or of any handler; a body that cannot end
             // normally may still raise into a handler.
-            ast::StmtKind::Try { body, handlers, orelse } => (falls_through(body) && falls_through(orelse)) || handlers.iter().any(|h| falls_through(&h.body)),
+            ast::StmtKind::Try { body, handlers, orelse, finalbody } => {
+                falls_through(finalbody) && ((falls_through(body) && falls_through(orelse)) || handlers.iter().any(|h| falls_through(&h.body)))
+            }
             _ => true,
         },
     }

@@ -72,10 +72,11 @@ fn share_in_map_statements(stmts: &mut [ir::Stmt]) {
                 share_in_map_statements(body);
                 share_in_map_statements(orelse);
             }
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 share_in_map_statements(body);
                 handlers.iter_mut().for_each(|h| share_in_map_statements(&mut h.body));
                 share_in_map_statements(orelse);
+                share_in_map_statements(finalbody);
             }
             _ => {}
         }
@@ -140,8 +141,11 @@ fn fuse_one(stmts: &mut Vec<ir::Stmt>, counts: &Counts, num_params: usize) -> bo
         let nested = match &mut s.kind {
             StmtKind::If { then_body, else_body, .. } => fuse_one(then_body, counts, num_params) || fuse_one(else_body, counts, num_params),
             StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => fuse_one(body, counts, num_params) || fuse_one(orelse, counts, num_params),
-            StmtKind::Try { body, handlers, orelse } => {
-                fuse_one(body, counts, num_params) || handlers.iter_mut().any(|h| fuse_one(&mut h.body, counts, num_params)) || fuse_one(orelse, counts, num_params)
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                fuse_one(body, counts, num_params)
+                    || handlers.iter_mut().any(|h| fuse_one(&mut h.body, counts, num_params))
+                    || fuse_one(orelse, counts, num_params)
+                    || fuse_one(finalbody, counts, num_params)
             }
             _ => false,
         };

@@ -243,7 +243,7 @@ impl Analysis {
                 self.capture(inner, s);
                 self.set(&inner.name, Binding::Bound, s);
             }
-            K::Try { body, handlers, orelse } => {
+            K::Try { body, handlers, orelse, finalbody } => {
                 // A handler starts from wherever the body raised: what the body assigns may be
                 // bound or not, what it deletes too.
                 let mut changed = Vec::new();
@@ -251,6 +251,14 @@ impl Analysis {
                 let mut deleted = Vec::new();
                 deleted_names(body, &mut deleted);
                 let entry = self.head_of(s.clone(), &changed, &deleted);
+                // `finally` starts from anywhere in the rest (an exception, a `return`, a
+                // `break` may leave at any point): analysed once from there, and the state
+                // after the statement is the state after it, which covers the normal ends.
+                let mut everything = Vec::new();
+                collect_assigned(std::slice::from_ref(stmt), &mut everything);
+                let mut deleted_anywhere = Vec::new();
+                deleted_names(std::slice::from_ref(stmt), &mut deleted_anywhere);
+                let final_entry = self.head_of(s.clone(), &everything, &deleted_anywhere);
                 self.block(body, s);
                 self.block(orelse, s);
                 for handler in handlers {
@@ -260,6 +268,12 @@ impl Analysis {
                     }
                     self.block(&handler.body, &mut here);
                     *s = join(s.take(), here);
+                }
+                if !finalbody.is_empty() {
+                    let mut after = final_entry;
+                    self.block(finalbody, &mut after);
+                    // Nothing after the statement runs when no part ends normally.
+                    *s = if s.is_some() { after } else { None };
                 }
             }
             K::Yield(None) | K::Pass | K::Nonlocal(_) => {}

@@ -238,9 +238,11 @@ pub enum StmtKind {
     /// exception) goes to the first handler that catches its kind, which runs with the
     /// exception cleared; when none catches it, it goes on out as if there were no `try`.
     /// `orelse` runs when `body` ends without an exception; the handlers do not cover it.
-    /// What the body assigned before the exception stays assigned (its owned locals keep
-    /// their values until replaced or the function exits, as on any exit).
-    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt> },
+    /// `finalbody` runs after the rest however it ends: normally, by an exception (raised again
+    /// after it), a `return`, `break` or `continue` (which go on after it); it never ends by
+    /// one of these itself. What the body assigned before an exception stays assigned (its
+    /// owned locals keep their values until replaced or the function exits, as on any exit).
+    Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
 }
 
 impl StmtKind {
@@ -250,10 +252,11 @@ impl StmtKind {
         match self {
             StmtKind::If { then_body, else_body, .. } => vec![then_body, else_body],
             StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => vec![body, orelse],
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 let mut blocks: Vec<&[Stmt]> = vec![body];
                 blocks.extend(handlers.iter().map(|h| h.body.as_slice()));
                 blocks.push(orelse);
+                blocks.push(finalbody);
                 blocks
             }
             _ => Vec::new(),
@@ -1303,10 +1306,11 @@ impl Stmt {
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 block(body, f);
                 handlers.iter_mut().for_each(|h| block(&mut h.body, f));
                 block(orelse, f);
+                block(finalbody, f);
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => {}
         }

@@ -193,12 +193,13 @@ impl Pass {
             }
             // An exception in the body leaves every owned local holding a value or cleared, as
             // at any exit: the handler's stores release what the body stored before it.
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 *body = self.block(std::mem::take(body));
                 for handler in handlers.iter_mut() {
                     handler.body = self.block(std::mem::take(&mut handler.body));
                 }
                 *orelse = self.block(std::mem::take(orelse));
+                *finalbody = self.block(std::mem::take(finalbody));
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
         }

@@ -57,7 +57,7 @@ impl Printer<'_> {
                     self.block(else_body, depth + 1);
                 }
             }
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 self.line(depth, "try:");
                 self.block(body, depth + 1);
                 for h in handlers {
@@ -71,6 +71,10 @@ impl Printer<'_> {
                 if !orelse.is_empty() {
                     self.line(depth, "else:");
                     self.block(orelse, depth + 1);
+                }
+                if !finalbody.is_empty() {
+                    self.line(depth, "finally:");
+                    self.block(finalbody, depth + 1);
                 }
             }
             StmtKind::While { cond, body, orelse } => {

@@ -109,9 +109,9 @@ pub enum StmtKind {
     /// supported, so `yield` appears only as a statement.
     /// `yield from iterable` is the loop `for <hidden> in iterable: yield <hidden>`.
     Yield(Option<Expr>),
-    /// `try:` with `except` clauses, tried in order, and `else:` (which runs when the body
-    /// raised nothing). `finally:` is not supported yet.
-    Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt> },
+    /// `try:` with `except` clauses, tried in order, `else:` (which runs when the body raised
+    /// nothing) and `finally:` (which runs however the rest ends); each part may be empty.
+    Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
 }
 
 /// An `except` clause: `typ` is the class or tuple of classes caught (`None`: a bare
@@ -129,10 +129,11 @@ impl StmtKind {
     pub fn blocks(&self) -> Vec<&[Stmt]> {
         match self {
             StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => vec![body, orelse],
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 let mut blocks: Vec<&[Stmt]> = vec![body];
                 blocks.extend(handlers.iter().map(|h| h.body.as_slice()));
                 blocks.push(orelse);
+                blocks.push(finalbody);
                 blocks
             }
             _ => Vec::new(),
@@ -146,10 +147,10 @@ impl StmtKind {
             StmtKind::If { test, body, orelse } => StmtKind::If { test: test.clone(), body: f(body)?, orelse: f(orelse)? },
             StmtKind::While { test, body, orelse } => StmtKind::While { test: test.clone(), body: f(body)?, orelse: f(orelse)? },
             StmtKind::For { target, iter, body, orelse } => StmtKind::For { target: target.clone(), iter: iter.clone(), body: f(body)?, orelse: f(orelse)? },
-            StmtKind::Try { body, handlers, orelse } => {
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
                 let body = f(body)?;
                 let handlers = handlers.iter().map(|h| Ok(ExceptHandler { typ: h.typ.clone(), body: f(&h.body)?, span: h.span })).collect::<Result<_, E>>()?;
-                StmtKind::Try { body, handlers, orelse: f(orelse)? }
+                StmtKind::Try { body, handlers, orelse: f(orelse)?, finalbody: f(finalbody)? }
             }
             other => other.clone(),
         })

@@ -220,9 +220,6 @@ impl Lowerer<'_> {
                 if t.is_star {
                     return Err(self.unsupported(t.range, "`except*` is not supported", Some("use `except`")));
                 }
-                if let Some(first) = t.finalbody.first() {
-                    return Err(self.unsupported(first.range(), "`finally` is not supported yet", Some("run the cleanup after the `try` statement, or in a plain Python function that calls the compiled one")));
-                }
                 let mut handlers = Vec::new();
                 for handler in &t.handlers {
                     let py::ExceptHandler::ExceptHandler(h) = handler;
@@ -231,7 +228,16 @@ impl Lowerer<'_> {
                     }
                     handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, body: self.block(&h.body)?, span: self.span(h) });
                 }
-                StmtKind::Try { body: self.block(&t.body)?, handlers, orelse: self.block(&t.orelse)? }
+                let finalbody = self.block(&t.finalbody)?;
+                if let Some(span) = leaves_finally(&finalbody, false) {
+                    return Err(SyntaxError {
+                        kind: SyntaxErrorKind::Unsupported,
+                        message: "`return`, `break` or `continue` in a `finally` block is not supported".into(),
+                        hint: Some("end the `finally` block normally, and return after the `try` statement".into()),
+                        span,
+                    });
+                }
+                StmtKind::Try { body: self.block(&t.body)?, handlers, orelse: self.block(&t.orelse)?, finalbody }
             }
             other => return Err(self.unsupported_stmt(other)),
         };
@@ -572,6 +578,17 @@ impl Lowerer<'_> {
 }
 
 /// What an inner function's body is: statements (`def`) or one expression (`lambda`).
+/// The first `return` in `stmts` (a `finally` block), or `break`/`continue` not inside a loop
+/// of the block (`in_loop`: inside one), at any depth, not in inner functions.
+fn leaves_finally(stmts: &[Stmt], in_loop: bool) -> Option<Span> {
+    stmts.iter().find_map(|s| match &s.kind {
+        StmtKind::Return(_) => Some(s.span),
+        StmtKind::Break | StmtKind::Continue if !in_loop => Some(s.span),
+        StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => leaves_finally(body, true).or_else(|| leaves_finally(orelse, in_loop)),
+        kind => kind.blocks().into_iter().find_map(|b| leaves_finally(b, in_loop)),
+    })
+}
+
 #[derive(Clone, Copy)]
 enum InnerBody<'a> {
     Statements(&'a [py::Stmt]),
