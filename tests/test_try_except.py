@@ -303,6 +303,32 @@ def sum_finally_generator(n):
     return sum(finally_in_generator(n))
 
 
+def reraise_after_logging(x, log):
+    try:
+        return 10 // x
+    except ZeroDivisionError:
+        log.append(1)
+        raise
+
+
+def reraise_to_an_outer_handler(d, k):
+    try:
+        try:
+            return d[k]
+        except KeyError:
+            try:
+                [1][k]
+            except IndexError:
+                pass
+            raise
+    except LookupError:
+        return -1
+
+
+def nothing_to_reraise():
+    raise
+
+
 CASES = [
     (caught_zero_division, (7, 2)),
     (caught_zero_division, (7, 0)),
@@ -360,6 +386,11 @@ CASES = [
     (finally_raising_replaces, (2,)),
     (finally_with_a_try_inside, (0,)),
     (finally_with_a_try_inside, (5,)),
+    (reraise_after_logging, (0, [0])),
+    (reraise_after_logging, (2, [0])),
+    (reraise_to_an_outer_handler, ({1: 2}, 1)),
+    (reraise_to_an_outer_handler, ({1: 2}, 5)),
+    (nothing_to_reraise, ()),
 ]
 
 COMPILED = {}
@@ -403,6 +434,28 @@ def reshape_failure(a, n):
         return -1.0
 
 
+def reraise_keeps_its_message(d, k, a):
+    # The array's IndexError, caught in between, formats a message of its own.
+    try:
+        return d[k]
+    except KeyError:
+        try:
+            a[k * 1000]
+        except IndexError:
+            pass
+        raise
+
+
+def finally_keeps_the_message(d, k, a):
+    try:
+        return d[k]
+    finally:
+        try:
+            a[k * 1000]
+        except IndexError:
+            pass
+
+
 ARRAY_CASES = [
     (index_checked, (np.arange(3.0), 1)),
     (index_checked, (np.arange(3.0), 3)),
@@ -413,6 +466,10 @@ ARRAY_CASES = [
     (axis_error_is_a_value_error, (np.ones((2, 3)), 3)),
     (reshape_failure, (np.arange(6.0), 2)),
     (reshape_failure, (np.arange(6.0), 4)),
+    (reraise_keeps_its_message, ({1: 2.0}, 12345, np.arange(3.0))),
+    (reraise_keeps_its_message, ({1: 2.0}, 1, np.arange(3.0))),
+    (finally_keeps_the_message, ({1: 2.0}, 12345, np.arange(3.0))),
+    (finally_keeps_the_message, ({1: 2.0}, 1, np.arange(3.0))),
 ]
 
 COMPILED_ARRAYS = {}
@@ -485,12 +542,27 @@ def strings_and_lists_in_handlers(n):
     return len(words)
 
 
+def reraised_many_times(n):
+    caught = 0
+    for i in range(n):
+        try:
+            try:
+                d = {0: 1}
+                caught += d[i + 1]
+            except KeyError:
+                raise
+        except KeyError:
+            caught += 1
+    return caught
+
+
 LEAK_CASES = [
     (arrays_before_the_exception, (4, 4)),
     (arrays_before_the_exception, (4, 5)),
     (strings_and_lists_in_handlers, (30,)),
     (returned_or_raised, (5, 0)),
     (returned_or_raised, (5, 1)),
+    (reraised_many_times, (50,)),
 ]
 
 
@@ -528,7 +600,16 @@ def yields_inside_try(n):
         pass
 
 
+def reraise_in_finally(x):
+    try:
+        y = 1 // x
+    finally:
+        raise
+
+
 def test_unsupported_forms_are_clear_errors():
+    with pytest.raises(UnsupportedError, match="a bare `raise` in a `finally` block"):
+        njit(reraise_in_finally)(1)
     with pytest.raises(UnsupportedError, match="`except` takes built-in exception classes"):
         njit(catches_own_class)(1)
     with pytest.raises(UnsupportedError, match="`yield` inside a `try` statement"):

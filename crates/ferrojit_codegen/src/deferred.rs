@@ -76,6 +76,7 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::Return(_)
         | StmtKind::Yield(_)
         | StmtKind::Raise { .. }
+        | StmtKind::Reraise
         | StmtKind::ArrayStore { .. }
         | StmtKind::ArrayFill { .. }
         | StmtKind::ArrayCopy { .. }

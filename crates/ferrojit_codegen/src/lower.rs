@@ -245,6 +245,17 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// last: a `return`, `break` or `continue` lowers a copy of each it leaves before it
     /// leaves (see `run_finally_blocks`).
     finally_blocks: Vec<FinallyFrame>,
+    /// While lowering an `except` clause: slots holding the exception each enclosing clause
+    /// caught, innermost last, for a bare `raise`.
+    caught: Vec<SavedException<'ctx>>,
+}
+
+/// An exception kept aside to be raised again (see `save_exception`): a slot with its info
+/// and the slot of the allocation keeping its message.
+#[derive(Clone, Copy)]
+struct SavedException<'ctx> {
+    info: PointerValue<'ctx>,
+    kept: PointerValue<'ctx>,
 }
 
 /// A `finally` block being lowered around code, with the depths of the stacks of handlers and
@@ -279,7 +290,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new(), finally_blocks: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new(), finally_blocks: Vec::new(), caught: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -422,18 +433,13 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         if let Some(reraise) = reraise {
             self.try_handlers.pop();
             self.finally_blocks.pop();
-            // The exception's info is kept aside while `finally` runs (a `try` inside it may
-            // catch and clear another one), then raised again.
+            // The exception is kept aside while `finally` runs (a `try` inside it may catch
+            // and clear another one), then raised again.
             self.b.position_at_end(reraise);
-            let exc_ty = self.exc_info_type();
-            let pending = self.entry_alloca(exc_ty.into(), "pending.exc")?;
-            let info = self.b.build_load(exc_ty, self.exc_ptr, "exc")?;
-            self.b.build_store(pending, info)?;
+            let pending = self.save_exception()?;
             self.block(finalbody)?;
             if self.is_open() {
-                let info = self.b.build_load(exc_ty, pending, "exc")?;
-                self.b.build_store(self.exc_ptr, info)?;
-                self.leave_with_exception()?;
+                self.raise_saved(pending)?;
             }
             self.b.position_at_end(normal);
             self.block(finalbody)?;
@@ -441,6 +447,32 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         }
         self.b.position_at_end(end);
         Ok(())
+    }
+
+    /// Keeps the exception in the exception info aside: its info in a slot, its message out of
+    /// the runtime's buffer, which the next formatted raise reuses (see
+    /// `ferrojit_rt_exc_keep_message`), in an allocation held like a scratch array (dropped
+    /// when this code runs again or the function exits).
+    fn save_exception(&mut self) -> Result<SavedException<'ctx>> {
+        let ptr = self.cx.ptr_type(AddressSpace::default());
+        let keep = self.extern_fn("ferrojit_rt_exc_keep_message", Some(ptr.into()), &[ptr.into()]);
+        let kept = self.b.build_call(keep, &[self.exc_ptr.into()], "kept")?.try_as_basic_value().basic().expect("a pointer");
+        self.keep_scratch_array(kept, &Type::Bytes)?;
+        let kept = self.scratch_arrays.last().expect("just kept").0;
+        let exc_ty = self.exc_info_type();
+        let info = self.entry_alloca(exc_ty.into(), "saved.exc")?;
+        let value = self.b.build_load(exc_ty, self.exc_ptr, "exc")?;
+        self.b.build_store(info, value)?;
+        Ok(SavedException { info, kept })
+    }
+
+    /// Raises the exception `saved` again.
+    fn raise_saved(&mut self, saved: SavedException<'ctx>) -> Result<()> {
+        let ptr = self.cx.ptr_type(AddressSpace::default());
+        let restore = self.extern_fn("ferrojit_rt_exc_restore", None, &[ptr.into(), ptr.into(), ptr.into()]);
+        let kept = self.b.build_load(ptr, saved.kept, "kept")?;
+        self.b.build_call(restore, &[self.exc_ptr.into(), saved.info.into(), kept.into()], "")?;
+        self.leave_with_exception()
     }
 
     /// The layout of the exception info (`ferrojit_runtime::ExcInfo`): kind, message, length.
@@ -473,9 +505,17 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             let (run, next) = (self.bb("except"), self.bb("except.next"));
             self.b.build_conditional_branch(caught, run, next)?;
             self.b.position_at_end(run);
+            // A clause that may raise the exception again keeps it aside first.
+            let reraises = handler.body.iter().any(|s| s.any_stmt(&mut |s| matches!(s.kind, StmtKind::Reraise)));
+            let caught = if reraises { Some(self.save_exception()?) } else { None };
             self.b.build_store(kind_field, cx.i32_type().const_zero())?;
             self.b.build_store(self.status, cx.i32_type().const_zero())?;
-            self.block(&handler.body)?;
+            self.caught.extend(caught);
+            let lowered = self.block(&handler.body);
+            if caught.is_some() {
+                self.caught.pop();
+            }
+            lowered?;
             self.br(done)?;
             self.b.position_at_end(next);
         }
@@ -755,6 +795,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             StmtKind::Raise { exc, msg } => {
                 self.raise(*exc, msg.as_deref().unwrap_or(""))?;
+                self.continue_dead();
+            }
+            StmtKind::Reraise => {
+                let caught = *self.caught.last().ok_or_else(|| CodegenError("a bare `raise` outside an `except` clause".into()))?;
+                self.raise_saved(caught)?;
                 self.continue_dead();
             }
             StmtKind::Expr(e) => {

@@ -299,7 +299,7 @@ fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<Stri
             ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => inner_functions_of_expr(e, loops, f),
             ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
-            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
         }
     }
 }
@@ -317,7 +317,7 @@ pub(crate) fn statement_expressions<'a>(s: &'a ast::Stmt, f: &mut impl FnMut(&'a
         ast::StmtKind::Delete(targets) => targets.iter().for_each(f),
         ast::StmtKind::FunctionDef(inner) => inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(f),
         ast::StmtKind::Try { handlers, .. } => handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(f),
-        ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+        ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
     }
 }
 
@@ -465,7 +465,7 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(|e| expr_reads(e, out));
                 s.kind.blocks().into_iter().for_each(|b| stmts_reads(b, out));
             }
-            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Pass => {}
+            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass => {}
         }
     }
 }

@@ -131,6 +131,9 @@ pub(crate) struct FnInfer<'a> {
     pub final_walk: bool,
     pub changed: bool,
     pub loop_depth: usize,
+    /// The `except` (true) and `finally` (false) blocks around the statement being typed,
+    /// innermost last: where a bare `raise` is.
+    handling: Vec<bool>,
     /// Set in a walk that skipped a statement for calls whose overloads are not resolved yet.
     waiting_for_overloads: bool,
     /// Set by a statement after which nothing in its block can run (a pruned `if` whose live
@@ -187,6 +190,7 @@ impl<'a> FnInfer<'a> {
             final_walk: false,
             changed: false,
             loop_depth: 0,
+            handling: Vec::new(),
             rest_of_block_is_dead: false,
             waiting_for_overloads: false,
             globals: HashMap::new(),
@@ -705,10 +709,16 @@ impl<'a> FnInfer<'a> {
                         None => None,
                         Some(class) => self.caught_kinds(class)?,
                     };
-                    caught.push(ir::Handler { kinds, body: self.block(&handler.body)?, span: handler.span });
+                    self.handling.push(true);
+                    let body = self.block(&handler.body);
+                    self.handling.pop();
+                    caught.push(ir::Handler { kinds, body: body?, span: handler.span });
                 }
                 let orelse = self.block(orelse)?;
-                let finalbody = self.block(finalbody)?;
+                self.handling.push(false);
+                let finalbody = self.block(finalbody);
+                self.handling.pop();
+                let finalbody = finalbody?;
                 push(out, StmtKind::Try { body, handlers: caught, orelse, finalbody });
             }
             ast::StmtKind::Break | ast::StmtKind::Continue => {
@@ -762,6 +772,12 @@ impl<'a> FnInfer<'a> {
                 let (exc, message) = self.exception(exc)?;
                 out.extend(self.raise_stmts(exc, message, span));
             }
+            // CPython's error when nothing is being handled.
+            ast::StmtKind::Reraise => match self.handling.last() {
+                Some(true) => push(out, StmtKind::Reraise),
+                Some(false) => return Err(self.unsupported(span, "a bare `raise` in a `finally` block is not supported", Some("catch the exception with `except` and raise it there"))),
+                None => out.extend(self.raise_stmts(ExcKind::RuntimeError, Some(Message::Constant("No active exception to reraise".into())), span)),
+            },
             ast::StmtKind::Expr(e) => {
                 if let crate::expr::Value::Expr(e) = self.value(e)? {
                     push(out, StmtKind::Expr(e));
@@ -1340,7 +1356,7 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
     match stmts.last() {
         None => true,
         Some(s) => match &s.kind {
-            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) => false,
+            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) | ast::StmtKind::Reraise => false,
             ast::StmtKind::If { body, orelse, .. } => falls_through(body) || falls_through(orelse),
             // A loop without `break` ends only through its condition, then runs `else`.
             ast::StmtKind::While { test, body, orelse } => {

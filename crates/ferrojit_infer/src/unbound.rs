@@ -218,6 +218,7 @@ impl Analysis {
                 self.expr(e, s);
                 *s = None;
             }
+            K::Reraise => *s = None,
             K::Assert { test, msg } => {
                 let (holds, mut fails) = self.cond(test, s.take());
                 // The message is evaluated only when the assertion fails, which raises.

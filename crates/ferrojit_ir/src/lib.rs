@@ -194,6 +194,9 @@ pub enum StmtKind {
     Continue,
     Return(Expr),
     Raise { exc: ExcKind, msg: Option<String> },
+    /// A bare `raise` in a handler of a [`StmtKind::Try`]: raises again the exception the
+    /// handler caught.
+    Reraise,
     Expr(Expr),
     /// `array[indices] = value`: one integer index per dimension (negative ones wrap); the
     /// value has the array's element type.
@@ -243,6 +246,14 @@ pub enum StmtKind {
     /// one of these itself. What the body assigned before an exception stays assigned (its
     /// owned locals keep their values until replaced or the function exits, as on any exit).
     Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
+}
+
+impl Stmt {
+    /// Whether `pred` holds for this statement or one nested in its blocks (see
+    /// [`StmtKind::blocks`]), at any depth.
+    pub fn any_stmt(&self, pred: &mut dyn FnMut(&Stmt) -> bool) -> bool {
+        pred(self) || self.kind.blocks().into_iter().flatten().any(|s| s.any_stmt(pred))
+    }
 }
 
 impl StmtKind {
@@ -1312,7 +1323,7 @@ impl Stmt {
                 block(orelse, f);
                 block(finalbody, f);
             }
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => {}
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise | StmtKind::Release(_) | StmtKind::Unbind(_) => {}
         }
     }
 }
@@ -1335,7 +1346,7 @@ impl Stmt {
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
             StmtKind::Try { .. } => self.kind.blocks().into_iter().any(|b| block(b, pred)),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) | StmtKind::Unbind(_) => false,
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise | StmtKind::Release(_) | StmtKind::Unbind(_) => false,
         }
     }
 }

@@ -201,7 +201,7 @@ impl Pass {
                 *orelse = self.block(std::mem::take(orelse));
                 *finalbody = self.block(std::mem::take(finalbody));
             }
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Release(_) => {}
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise | StmtKind::Release(_) => {}
         }
         out.push(s);
     }

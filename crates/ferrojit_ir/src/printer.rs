@@ -96,6 +96,7 @@ impl Printer<'_> {
                 self.loop_else(orelse, depth);
             }
             StmtKind::Break => self.line(depth, "break"),
+            StmtKind::Reraise => self.line(depth, "raise"),
             StmtKind::Release(local) => {
                 let text = format!("release {}", self.local(*local));
                 self.line(depth, &text)

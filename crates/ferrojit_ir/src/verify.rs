@@ -119,7 +119,7 @@ impl Ownership<'_> {
                     borrowed(a)
                 }
             }),
-            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } => Ok(()),
+            StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise => Ok(()),
         }
     }
 
@@ -248,7 +248,7 @@ impl Verifier<'_> {
                     None => Err(format!("{}: yield in a function that is not a generator", s.span)),
                 }
             }
-            StmtKind::Raise { .. } => Ok(()),
+            StmtKind::Raise { .. } | StmtKind::Reraise => Ok(()),
             StmtKind::Release(local) | StmtKind::Unbind(local) => self.local_ty(*local, s.span).map(|_| ()),
             StmtKind::Expr(e) => self.expr(e),
             StmtKind::ArrayStore { array, indices, value } => {

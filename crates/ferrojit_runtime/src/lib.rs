@@ -219,6 +219,48 @@ thread_local! {
     static MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+/// Keeps the message of the exception in `exc` from the next formatted raise, for a handler
+/// or `finally` block that may raise the exception again after other code ran: a message in
+/// this thread's [`MESSAGE`] (which that raise replaces) is copied into a new allocation that
+/// `exc` then points into, returned with one reference for the caller to keep and drop; null
+/// when the message needs no copy (none, or a constant of the compiled code or the runtime).
+///
+/// # Safety
+/// `exc` points to an `ExcInfo` filled by a raise.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_keep_message(exc: *mut ExcInfo) -> *mut memory::MemInfo {
+    let (msg, len) = ((*exc).msg, (*exc).len);
+    if msg.is_null() || !MESSAGE.with(|m| m.borrow().as_ptr() == msg) {
+        return std::ptr::null_mut();
+    }
+    let kept = memory::ferrojit_rt_alloc(len);
+    if kept.is_null() {
+        return kept;
+    }
+    let data = (kept as *mut u8).add(memory::DATA_OFFSET);
+    std::ptr::copy_nonoverlapping(msg, data, len);
+    (*exc).msg = data;
+    kept
+}
+
+/// Puts the exception `saved` (saved with [`ferrojit_rt_exc_keep_message`], whose result is
+/// `kept`) back into `exc`, to be raised again: a kept message goes back into [`MESSAGE`], so
+/// that it outlives `kept`, which the compiled code drops when it exits.
+///
+/// # Safety
+/// `exc` and `saved` point to `ExcInfo`s; `kept` is null or holds `saved`'s message.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_restore(exc: *mut ExcInfo, saved: *const ExcInfo, kept: *const memory::MemInfo) {
+    if kept.is_null() {
+        (*exc).kind = (*saved).kind;
+        (*exc).msg = (*saved).msg;
+        (*exc).len = (*saved).len;
+    } else {
+        let text = (*saved).message().to_string();
+        raise_formatted(exc, (*saved).kind, text);
+    }
+}
+
 /// Raises NumPy's `IndexError` for an index outside its axis (bounds checking).
 ///
 /// # Safety
@@ -812,6 +854,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

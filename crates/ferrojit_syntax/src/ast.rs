@@ -96,8 +96,10 @@ pub enum StmtKind {
     Assert { test: Expr, msg: Option<Expr> },
     /// `del a[i], b[i:j]`: the targets in order.
     Delete(Vec<Expr>),
-    /// `raise` with an expression; bare re-raise is rejected by the parser stage.
+    /// `raise` with an expression.
     Raise(Expr),
+    /// A bare `raise`: raises again the exception being handled.
+    Reraise,
     Expr(Expr),
     /// `def` inside the compiled function: binds its name to a function value that holds the
     /// enclosing variables it reads (a closure).

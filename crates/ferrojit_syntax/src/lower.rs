@@ -180,9 +180,7 @@ impl Lowerer<'_> {
                 (_, Some(cause)) => {
                     return Err(self.unsupported(cause.range(), "`raise ... from ...` is not supported", Some("raise the exception without `from`")))
                 }
-                (None, None) => {
-                    return Err(self.unsupported(s.range, "a bare `raise` is not supported", Some("raise an exception class, e.g. `raise ValueError(\"...\")`")))
-                }
+                (None, None) => StmtKind::Reraise,
                 (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),
             },
             py::Stmt::Expr(s) => {
