@@ -329,6 +329,13 @@ def nothing_to_reraise():
     raise
 
 
+def raise_from_none(d, k):
+    try:
+        return d[k]
+    except KeyError:
+        raise ValueError("no such key") from None
+
+
 CASES = [
     (caught_zero_division, (7, 2)),
     (caught_zero_division, (7, 0)),
@@ -391,6 +398,8 @@ CASES = [
     (reraise_to_an_outer_handler, ({1: 2}, 1)),
     (reraise_to_an_outer_handler, ({1: 2}, 5)),
     (nothing_to_reraise, ()),
+    (raise_from_none, ({1: 2}, 1)),
+    (raise_from_none, ({1: 2}, 3)),
 ]
 
 COMPILED = {}

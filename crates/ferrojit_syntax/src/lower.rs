@@ -177,8 +177,10 @@ impl Lowerer<'_> {
                 msg: s.msg.as_deref().map(|m| self.expr(m)).transpose()?,
             },
             py::Stmt::Raise(s) => match (&s.exc, &s.cause) {
+                // Compiled code's exceptions carry no context, which is what `from None` asks.
+                (Some(exc), Some(cause)) if matches!(**cause, py::Expr::NoneLiteral(_)) => StmtKind::Raise(self.expr(exc)?),
                 (_, Some(cause)) => {
-                    return Err(self.unsupported(cause.range(), "`raise ... from ...` is not supported", Some("raise the exception without `from`")))
+                    return Err(self.unsupported(cause.range(), "`raise ... from` an exception is not supported yet", Some("raise the exception without `from`, or `from None`")))
                 }
                 (None, None) => StmtKind::Reraise,
                 (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),

@@ -1,2 +1,5 @@
 def f(x):
-    raise ValueError("bad") from None
+    try:
+        return 1 // x
+    except ZeroDivisionError:
+        raise ValueError("bad") from ZeroDivisionError("x")
