@@ -55,12 +55,26 @@ def int_try_inside(a, d):
         except Exception:
             s = -1
     return s
+
+def lookups(keys, n):
+    # Exception-heavy: about half of the lookups miss and raise KeyError.
+    table = {}
+    for i in range(0, n, 2):
+        table[i] = i
+    found = 0
+    missing = 0
+    for k in keys:
+        try:
+            found += table[k]
+        except Exception:
+            missing += 1
+    return found * 1000003 + missing
 '''
 
 CHILD = """
 import sys, time, json, tempfile, importlib.util, os
 import numpy as np
-engine = __import__({engine!r})
+engine = __import__({engine!r}) if {engine!r} != "python" else None
 path = os.path.join(tempfile.mkdtemp(), "try_kernels.py")
 with open(path, "w") as f:
     f.write({kernels!r})
@@ -69,10 +83,13 @@ module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 floats = (np.random.default_rng(1).random(2_000_000) + 1.0, 3.0)
 ints = (np.random.default_rng(2).integers(0, 1000, 2_000_000), 7)
+keys = (np.random.default_rng(3).integers(0, 20000, 200_000), 20000)
 results = {{}}
-for name in ("plain", "try_inside", "try_around", "int_plain", "int_try_inside"):
-    func = engine.njit(getattr(module, name))
-    args = ints if name.startswith("int") else floats
+for name in ("plain", "try_inside", "try_around", "int_plain", "int_try_inside", "lookups"):
+    func = getattr(module, name) if {engine!r} == "python" else engine.njit(getattr(module, name))
+    args = keys if name == "lookups" else (ints if name.startswith("int") else floats)
+    if {engine!r} == "python" and name != "lookups":
+        continue
     value = func(*args)
     best = float("inf")
     for _ in range({repeats}):
@@ -89,9 +106,12 @@ ROWS = [("float loop, `try` around the body", "try_inside", "plain"), ("float lo
 def main():
     engines = ["ferrojit", "numba"] if have_numba() else ["ferrojit"]
     measured = {e: run_child("-c", CHILD.format(engine=e, kernels=KERNELS, repeats=REPEATS)) for e in engines}
+    python = run_child("-c", CHILD.format(engine="python", kernels=KERNELS, repeats=3))
     failures = []
     for name in measured["ferrojit"]:
         values = {e: m[name]["value"] for e, m in measured.items()}
+        if name in python:
+            values["python"] = python[name]["value"]
         if len(set(values.values())) > 1 and max(values.values()) - min(values.values()) > 1e-9 * max(1.0, abs(max(values.values()))):
             failures.append(f"{name}: results differ: {values}")
     header = "| variant | " + " | ".join(f"{e} time | {e} over without `try`" for e in engines) + " |"
@@ -110,6 +130,11 @@ def main():
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Without `try`: " + ", ".join(f"{e} {fmt_time(measured[e]['plain']['steady'])} (float), {fmt_time(measured[e]['int_plain']['steady'])} (integer)" for e in engines) + ".")
+    lookup = {e: measured[e]["lookups"]["steady"] for e in engines}
+    lines += ["", "An exception-heavy loop: 2 x 10^5 dict lookups, about half of them missing and caught (`except Exception`, the form Numba compiles): "
+              + ", ".join(f"{e} {fmt_time(t)}" for e, t in lookup.items()) + f", CPython {fmt_time(python['lookups']['steady'])}"
+              + (f"; ferrojit {fmt_ratio(lookup['ferrojit'] / lookup['numba'])} of Numba's time" if "numba" in lookup else "")
+              + f", {fmt_ratio(lookup['ferrojit'] / python['lookups']['steady'])} of CPython's."]
     lines = write_report(RESULTS_PATH, "The cost of `try` in code that raises nothing", lines, failures)
     return lines, failures
 

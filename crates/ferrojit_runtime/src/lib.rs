@@ -331,12 +331,11 @@ pub const TEXT_ARGUMENT_MARK: char = '\u{1}';
 /// `exc` points to an `ExcInfo`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_int_key_error(x: i64, kind: i64, exc: *mut ExcInfo) -> i64 {
-    let text = match kind {
-        1 => (x as u64).to_string(),
-        2 => (if x != 0 { "True" } else { "False" }).to_string(),
-        _ => x.to_string(),
-    };
-    raise_formatted(exc, EXC_KEY_ERROR, format!("{KEY_ERROR_NUMBER_MARK}{text}"));
+    match kind {
+        1 => raise_written(exc, EXC_KEY_ERROR, format_args!("{KEY_ERROR_NUMBER_MARK}{}", x as u64)),
+        2 => raise_written(exc, EXC_KEY_ERROR, format_args!("{KEY_ERROR_NUMBER_MARK}{}", if x != 0 { "True" } else { "False" })),
+        _ => raise_written(exc, EXC_KEY_ERROR, format_args!("{KEY_ERROR_NUMBER_MARK}{x}")),
+    }
     0
 }
 
@@ -484,6 +483,21 @@ pub(crate) unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: Stri
     MESSAGE.with(|m| {
         let mut m = m.borrow_mut();
         *m = message;
+        (*exc).kind = kind;
+        (*exc).msg = m.as_ptr();
+        (*exc).len = m.len();
+    });
+}
+
+/// [`raise_formatted`] writing the message into the buffer [`MESSAGE`] already has: no
+/// allocation once the buffer is large enough, for exceptions that code raises and catches
+/// in a loop (a dict lookup that misses).
+pub(crate) unsafe fn raise_written(exc: *mut ExcInfo, kind: u32, message: std::fmt::Arguments<'_>) {
+    use std::fmt::Write;
+    MESSAGE.with(|m| {
+        let mut m = m.borrow_mut();
+        m.clear();
+        let _ = m.write_fmt(message);
         (*exc).kind = kind;
         (*exc).msg = m.as_ptr();
         (*exc).len = m.len();
