@@ -997,8 +997,17 @@ impl FnInfer<'_> {
 
     /// Evaluates `values` for their effects, then gives `result`.
     pub(crate) fn discard(&mut self, values: Vec<ir::Expr>, result: ir::Expr) -> ir::Expr {
+        // Reading a constant, a variable or a tuple's item of these has no effect to keep.
+        fn pure(e: &ir::Expr) -> bool {
+            match &e.kind {
+                ExprKind::Const(_) | ExprKind::Local(_) => true,
+                ExprKind::TupleGet(t, _) => pure(t),
+                ExprKind::Let { value, body, .. } => pure(value) && pure(body),
+                _ => false,
+            }
+        }
         values.into_iter().rev().fold(result, |body, v| {
-            if matches!(v.kind, ExprKind::Const(_) | ExprKind::Local(_)) {
+            if pure(&v) {
                 return body;
             }
             let tmp = self.temp(v.ty.clone());

@@ -112,7 +112,139 @@ impl Lowerer<'_> {
     }
 
     fn block(&self, stmts: &[py::Stmt]) -> Result<Vec<Stmt>> {
-        stmts.iter().filter_map(|s| self.stmt(s).transpose()).collect()
+        let mut out = Vec::new();
+        for s in stmts {
+            match s {
+                // A `match` is a subject and an `if`/`elif` chain: two statements.
+                py::Stmt::Match(m) => out.extend(self.nested(m.range, || self.match_statement(m))?),
+                _ => out.extend(self.stmt(s)?),
+            }
+        }
+        Ok(out)
+    }
+
+    /// `match subject:` as `if`/`elif`/`else` over its cases, in order: each case's test is its
+    /// pattern's checks (sequence patterns: a tuple or list of that length, then their items),
+    /// with the names it captures bound as they are checked (`(name := value, True)[1]`, so
+    /// that a guard sees them, and they stay bound when it fails, as in CPython), then its
+    /// guard. An irrefutable last case without a guard is the `else`. A subject other than a
+    /// name is evaluated once, into a hidden variable.
+    fn match_statement(&self, m: &py::StmtMatch) -> Result<Vec<Stmt>> {
+        let span = self.span(m);
+        let mut out = Vec::new();
+        let subject = match &*m.subject {
+            py::Expr::Name(n) => Expr { kind: ExprKind::Name(n.id.to_string()), span: self.span(n) },
+            other => {
+                let hidden = self.hidden_name("match");
+                let name = Expr { kind: ExprKind::Name(hidden), span };
+                out.push(Stmt { kind: StmtKind::Assign { targets: vec![name.clone()], value: self.expr(other)? }, span });
+                name
+            }
+        };
+        let mut arms: Vec<(Option<Expr>, Vec<Stmt>, Span)> = Vec::new();
+        for (i, case) in m.cases.iter().enumerate() {
+            // The checks come first, then the names captured, so that a case whose checks
+            // fail when compiling (`isinstance`, `len` of a tuple) binds and types nothing.
+            let (mut tests, mut captures) = (Vec::new(), Vec::new());
+            self.pattern(&case.pattern, &subject, &mut tests, &mut captures)?;
+            tests.append(&mut captures);
+            if let Some(guard) = &case.guard {
+                tests.push(self.expr(guard)?);
+            }
+            let body = self.block(&case.body)?;
+            let case_span = self.span(&case.pattern);
+            let test = match tests.len() {
+                0 => None,
+                1 => tests.pop(),
+                _ => Some(Expr { kind: ExprKind::BoolOp { op: BoolOp::And, values: tests }, span: case_span }),
+            };
+            let last = i + 1 == m.cases.len();
+            match test {
+                // Irrefutable and last: the `else`; an irrefutable case before the last is a
+                // `SyntaxError` in CPython already.
+                None if last => arms.push((None, body, case_span)),
+                None => arms.push((Some(Expr { kind: ExprKind::Bool(true), span: case_span }), body, case_span)),
+                Some(test) => arms.push((Some(test), body, case_span)),
+            }
+        }
+        let mut chain: Vec<Stmt> = Vec::new();
+        for (test, body, case_span) in arms.into_iter().rev() {
+            chain = match test {
+                None => body,
+                Some(test) => vec![Stmt { kind: StmtKind::If { test, body, orelse: chain }, span: case_span }],
+            };
+        }
+        out.extend(chain);
+        Ok(out)
+    }
+
+    /// The checks of `pattern` against `subject`, appended to `tests` (none: it always
+    /// matches), and the names it captures, as tests binding them, appended to `captures`.
+    /// The items of a tuple are read by constant indices, so that their checks (`isinstance`,
+    /// `len`) are decided when compiling, and a case that cannot match types nothing.
+    fn pattern(&self, pattern: &py::Pattern, subject: &Expr, tests: &mut Vec<Expr>, captures: &mut Vec<Expr>) -> Result<()> {
+        let span = self.span(pattern);
+        let node = |kind| Expr { kind, span };
+        // `(name := value, True)[1]`: binds, and is true.
+        let bind = |name: String, value: Expr| {
+            let named = node(ExprKind::NamedExpr { target: Box::new(node(ExprKind::Name(name))), value: Box::new(value) });
+            let pair = node(ExprKind::Tuple(vec![named, node(ExprKind::Bool(true))]));
+            node(ExprKind::Subscript { value: Box::new(pair), index: Box::new(node(ExprKind::Int(1))) })
+        };
+        let call = |name: &str, args: Vec<Expr>| node(ExprKind::Call { func: Box::new(node(ExprKind::Name(name.into()))), args, keywords: Vec::new() });
+        let compare = |left: Expr, op: CmpOp, right: Expr| node(ExprKind::Compare { left: Box::new(left), ops: vec![op], comparators: vec![right] });
+        match pattern {
+            py::Pattern::MatchValue(v) => tests.push(compare(subject.clone(), CmpOp::Eq, self.expr(&v.value)?)),
+            py::Pattern::MatchSingleton(s) => match s.value {
+                py::Singleton::None => tests.push(compare(subject.clone(), CmpOp::Is, node(ExprKind::None))),
+                // `True` and `False` match the booleans only, not 1 and 0.
+                py::Singleton::True | py::Singleton::False => {
+                    tests.push(call("isinstance", vec![subject.clone(), node(ExprKind::Name("bool".into()))]));
+                    tests.push(compare(subject.clone(), CmpOp::Eq, node(ExprKind::Bool(matches!(s.value, py::Singleton::True)))));
+                }
+            },
+            py::Pattern::MatchAs(a) => {
+                if let Some(inner) = &a.pattern {
+                    self.pattern(inner, subject, tests, captures)?;
+                }
+                if let Some(name) = &a.name {
+                    captures.push(bind(name.id.to_string(), subject.clone()));
+                }
+            }
+            py::Pattern::MatchOr(o) => {
+                let mut alternatives = Vec::new();
+                for p in &o.patterns {
+                    let (mut inner, mut named) = (Vec::new(), Vec::new());
+                    self.pattern(p, subject, &mut inner, &mut named)?;
+                    if !named.is_empty() {
+                        return Err(self.unsupported(p.range(), "names captured in the alternatives of a `|` pattern are not supported yet", Some("capture the whole subject with `as`, or write one `case` per alternative")));
+                    }
+                    alternatives.push(match inner.len() {
+                        0 => node(ExprKind::Bool(true)),
+                        1 => inner.pop().expect("one test"),
+                        _ => node(ExprKind::BoolOp { op: BoolOp::And, values: inner }),
+                    });
+                }
+                tests.push(node(ExprKind::BoolOp { op: BoolOp::Or, values: alternatives }));
+            }
+            py::Pattern::MatchSequence(seq) => {
+                if let Some(star) = seq.patterns.iter().find(|p| matches!(p, py::Pattern::MatchStar(_))) {
+                    return Err(self.unsupported(star.range(), "starred items in `case` patterns are not supported yet", Some("match the exact length, or test `len()` in a guard")));
+                }
+                // Sequences are tuples and lists (not strings, bytes or arrays, as in CPython).
+                let kinds = node(ExprKind::Tuple(vec![node(ExprKind::Name("tuple".into())), node(ExprKind::Name("list".into()))]));
+                tests.push(call("isinstance", vec![subject.clone(), kinds]));
+                tests.push(compare(call("len", vec![subject.clone()]), CmpOp::Eq, node(ExprKind::Int(seq.patterns.len() as u64))));
+                for (i, item) in seq.patterns.iter().enumerate() {
+                    let element = node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(node(ExprKind::Int(i as u64))) });
+                    self.pattern(item, &element, tests, captures)?;
+                }
+            }
+            py::Pattern::MatchMapping(_) => return Err(self.unsupported(pattern.range(), "mapping patterns are not supported yet", Some("test the keys with `in` and `if`/`elif`"))),
+            py::Pattern::MatchClass(_) => return Err(self.unsupported(pattern.range(), "class patterns are not supported yet", Some("use `isinstance()` with `if`/`elif`"))),
+            py::Pattern::MatchStar(_) => return Err(self.unsupported(pattern.range(), "starred items in `case` patterns are not supported yet", None)),
+        }
+        Ok(())
     }
 
     /// Returns `None` for statements that compile to nothing (docstrings).
@@ -252,7 +384,6 @@ impl Lowerer<'_> {
             py::Stmt::FunctionDef(_) => ("`async def` is not supported", None),
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => ("`import` inside a compiled function is not supported", Some("import at module level; the compiled function can use the module as a global")),
             py::Stmt::Global(_) => ("`global` is not supported", Some("module-level values are read-only constants; pass values as arguments and return results")),
-            py::Stmt::Match(_) => ("`match` statements are not supported", Some("use `if`/`elif`")),
             py::Stmt::TypeAlias(_) => ("`type` aliases are not supported", None),
             _ => ("this statement is not supported", None),
         };
@@ -621,6 +752,12 @@ fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
                 collect_assigned_names(&i.body, out);
                 i.elif_else_clauses.iter().for_each(|c| collect_assigned_names(&c.body, out));
             }
+            py::Stmt::Match(m) => {
+                for case in &m.cases {
+                    collect_pattern_names(&case.pattern, out);
+                    collect_assigned_names(&case.body, out);
+                }
+            }
             py::Stmt::Try(t) => {
                 collect_assigned_names(&t.body, out);
                 for handler in &t.handlers {
@@ -637,6 +774,28 @@ fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
             py::Stmt::Delete(d) => d.targets.iter().for_each(|t| collect_target_names(t, out)),
             _ => {}
         }
+    }
+}
+
+/// The names a `case` pattern captures.
+fn collect_pattern_names(pattern: &py::Pattern, out: &mut Vec<String>) {
+    match pattern {
+        py::Pattern::MatchAs(a) => {
+            out.extend(a.name.iter().map(|n| n.id.to_string()));
+            a.pattern.iter().for_each(|p| collect_pattern_names(p, out));
+        }
+        py::Pattern::MatchStar(s) => out.extend(s.name.iter().map(|n| n.id.to_string())),
+        py::Pattern::MatchOr(o) => o.patterns.iter().for_each(|p| collect_pattern_names(p, out)),
+        py::Pattern::MatchSequence(s) => s.patterns.iter().for_each(|p| collect_pattern_names(p, out)),
+        py::Pattern::MatchMapping(m) => {
+            m.patterns.iter().for_each(|p| collect_pattern_names(p, out));
+            out.extend(m.rest.iter().map(|n| n.id.to_string()));
+        }
+        py::Pattern::MatchClass(c) => {
+            c.arguments.patterns.iter().for_each(|p| collect_pattern_names(p, out));
+            c.arguments.keywords.iter().for_each(|k| collect_pattern_names(&k.pattern, out));
+        }
+        py::Pattern::MatchValue(_) | py::Pattern::MatchSingleton(_) => {}
     }
 }
 
