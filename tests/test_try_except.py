@@ -207,6 +207,39 @@ def generator_with_try(n):
         yield v
 
 
+@njit
+def yields_inside_try(items):
+    for i in range(len(items)):
+        try:
+            v = 100 // items[i]
+            yield v
+            yield -v
+        except ZeroDivisionError:
+            v = 0
+        else:
+            yield 1000
+    yield -1
+
+
+def collect_yields_inside_try(items):
+    return list(yields_inside_try(items))
+
+
+@njit
+def raises_after_resuming(n):
+    for i in range(n):
+        try:
+            yield i
+            x = 10 // (i - 1)
+            yield x
+        except ZeroDivisionError:
+            yield -99
+
+
+def collect_raises_after_resuming(n):
+    return list(raises_after_resuming(n))
+
+
 def sum_generator(n):
     return sum(generator_with_try(n))
 
@@ -381,6 +414,9 @@ CASES = [
     (maybe_unbound_after_try, (0,)),
     (sum_generator, (5,)),
     (sum_finally_generator, (4,)),
+    (collect_yields_inside_try, ([5, 0, 20, 0],)),
+    (collect_yields_inside_try, ([0],)),
+    (collect_raises_after_resuming, (4,)),
     (finally_on_every_end, (2,)),
     (finally_on_every_end, (0,)),
     (finally_on_break_and_continue, (2,)),
@@ -602,10 +638,10 @@ def catches_own_class(x):
     return y
 
 
-def yields_inside_try(n):
+def yields_inside_try_finally(n):
     try:
         yield n
-    except ValueError:
+    finally:
         pass
 
 
@@ -621,5 +657,5 @@ def test_unsupported_forms_are_clear_errors():
         njit(reraise_in_finally)(1)
     with pytest.raises(UnsupportedError, match="`except` takes built-in exception classes"):
         njit(catches_own_class)(1)
-    with pytest.raises(UnsupportedError, match="`yield` inside a `try` statement"):
-        list(njit(yields_inside_try)(1))
+    with pytest.raises(UnsupportedError, match="`yield` in an `except` clause, or anywhere in a `try` statement with `finally`"):
+        list(njit(yields_inside_try_finally)(1))

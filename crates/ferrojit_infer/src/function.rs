@@ -699,8 +699,11 @@ impl<'a> FnInfer<'a> {
             }
             ast::StmtKind::For { target, iter, body: loop_body, orelse } => self.for_stmt(target, iter, loop_body, orelse, span, out)?,
             ast::StmtKind::Try { body, handlers, orelse, finalbody } => {
-                if s.kind.blocks().into_iter().any(ast::contains_yield) {
-                    return Err(self.unsupported(span, "`yield` inside a `try` statement is not supported yet", Some("yield after the `try` statement")));
+                // A suspended generator keeps its variables, not what a handler or `finally`
+                // keeps aside (the exception being handled, a pending return).
+                let yields_in_handling = handlers.iter().any(|h| ast::contains_yield(&h.body)) || ast::contains_yield(finalbody);
+                if yields_in_handling || (!finalbody.is_empty() && s.kind.blocks().into_iter().any(ast::contains_yield)) {
+                    return Err(self.unsupported(span, "`yield` in an `except` clause, or anywhere in a `try` statement with `finally`, is not supported yet", Some("yield after the `try` statement")));
                 }
                 let body = self.block(body)?;
                 let mut caught = Vec::new();

@@ -43,6 +43,7 @@ fn yields_inside(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         StmtKind::Yield(_) => true,
         StmtKind::If { then_body: a, else_body: b, .. } | StmtKind::While { body: a, orelse: b, .. } | StmtKind::ForRange { body: a, orelse: b, .. } => yields_inside(a) || yields_inside(b),
+        StmtKind::Try { .. } => s.kind.blocks().into_iter().any(yields_inside),
         _ => false,
     })
 }
@@ -68,6 +69,11 @@ fn block(stmts: Vec<Stmt>, locals: &mut Vec<Local>) -> Vec<Stmt> {
             StmtKind::While { cond, body, orelse } => {
                 let (body, orelse) = (block(body, locals), block(orelse, locals));
                 out.push(Stmt { kind: StmtKind::While { cond, body, orelse }, span });
+            }
+            StmtKind::Try { body, handlers, orelse, finalbody } => {
+                let handlers = handlers.into_iter().map(|h| Handler { kinds: h.kinds, body: block(h.body, locals), span: h.span }).collect();
+                let (body, orelse, finalbody) = (block(body, locals), block(orelse, locals), block(finalbody, locals));
+                out.push(Stmt { kind: StmtKind::Try { body, handlers, orelse, finalbody }, span });
             }
             kind => out.push(Stmt { kind, span }),
         }

@@ -235,7 +235,9 @@ pub enum StmtKind {
     /// In a generator function ([`Function::yields`]): hands the owned `value` (of the yield
     /// type) to whoever resumed the generator and suspends it there; the next resumption
     /// continues after this statement. Only a statement of the body or of the bodies of
-    /// `If`, `While` and `ForRange` statements, never inside an expression's block.
+    /// `If`, `While` and `ForRange` statements and of the body and `else` of a `Try` without
+    /// `finally`, never inside an expression's block (what a handler or `finally` keeps aside
+    /// is not part of the generator's saved state).
     Yield(Expr),
     /// `try`: runs `body`; an exception raised in it (a `raise`, a failed check, a callee's
     /// exception) goes to the first handler that catches its kind, which runs with the
