@@ -538,6 +538,23 @@ def guarded_rows(m, d):
     return out
 
 
+def prange_inside_try(n):
+    out = np.zeros(n)
+    try:
+        for i in prange(n):
+            out[i] = 10 // (i - 3)
+    except ZeroDivisionError:
+        return -1.0
+    return out.sum()
+
+
+@pytest.mark.parametrize("n", [3, 200], ids=case_id)
+def test_exception_of_a_prange_loop_is_caught(n):
+    expected = prange_inside_try(n)
+    for options in ({}, {"parallel": True}):
+        assert njit(**options)(prange_inside_try)(n) == expected
+
+
 def test_try_except_inside_prange():
     m = np.arange(40.0).reshape(20, 2)
     d = np.array([0.0 if i % 3 == 0 else 2.0 for i in range(20)])
