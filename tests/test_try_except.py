@@ -369,6 +369,64 @@ def raise_from_none(d, k):
         raise ValueError("no such key") from None
 
 
+class AppError(ValueError):
+    pass
+
+
+class DeepError(AppError):
+    pass
+
+
+class Standalone(Exception):
+    pass
+
+
+@njit
+def raise_app(x):
+    if x > 0:
+        raise AppError("bad " + str(x))
+    if x < 0:
+        raise DeepError
+    return 0
+
+
+def catch_app(x):
+    try:
+        return raise_app(x)
+    except AppError:
+        return 1
+
+
+def catch_app_as_value_error(x):
+    # `AppError` is caught by the runtime's check of classes defined in Python code.
+    try:
+        return raise_app(x)
+    except ValueError:
+        return 2
+
+
+def catch_deep_only(x):
+    try:
+        return raise_app(x)
+    except DeepError:
+        return 3
+
+
+def catch_in_a_tuple(x):
+    try:
+        if x:
+            raise Standalone("standalone")
+        return 0
+    except (KeyError, Standalone):
+        return 4
+
+
+def raise_own_class(x):
+    if x:
+        raise Standalone("reaches Python as its class")
+    raise DeepError()
+
+
 CASES = [
     (caught_zero_division, (7, 2)),
     (caught_zero_division, (7, 0)),
@@ -436,6 +494,16 @@ CASES = [
     (nothing_to_reraise, ()),
     (raise_from_none, ({1: 2}, 1)),
     (raise_from_none, ({1: 2}, 3)),
+    (catch_app, (1,)),
+    (catch_app, (-1,)),
+    (catch_app, (0,)),
+    (catch_app_as_value_error, (5,)),
+    (catch_deep_only, (-1,)),
+    (catch_deep_only, (1,)),
+    (catch_in_a_tuple, (1,)),
+    (catch_in_a_tuple, (0,)),
+    (raise_own_class, (1,)),
+    (raise_own_class, (0,)),
 ]
 
 COMPILED = {}
@@ -444,6 +512,15 @@ COMPILED = {}
 @pytest.mark.parametrize("func,args", CASES, ids=case_id)
 def test_try_except_as_cpython(func, args):
     check(func, *args, exc_msg=True, compiled=COMPILED)
+
+
+def test_own_exception_classes_reach_python_as_themselves():
+    with pytest.raises(AppError) as error:
+        raise_app(3)
+    assert type(error.value) is AppError and error.value.args == ("bad 3",)
+    with pytest.raises(DeepError) as error:
+        raise_app(-3)
+    assert type(error.value) is DeepError and error.value.args == ()
 
 
 # --- exceptions from array code ----------------------------------------------------------------
@@ -643,23 +720,22 @@ def test_nothing_leaks_on_any_path(func, args):
 # --- what is not supported yet -----------------------------------------------------------------
 
 
-class OwnError(Exception):
-    pass
-
-
-def catches_own_class(x):
-    try:
-        y = 1 // x
-    except OwnError:
-        y = 0
-    return y
-
-
 def yields_inside_try_finally(n):
     try:
         yield n
     finally:
         pass
+
+
+NOT_A_CLASS = 3
+
+
+def catches_a_number(x):
+    try:
+        y = 1 // x
+    except NOT_A_CLASS:
+        y = 0
+    return y
 
 
 def reraise_in_finally(x):
@@ -672,7 +748,7 @@ def reraise_in_finally(x):
 def test_unsupported_forms_are_clear_errors():
     with pytest.raises(UnsupportedError, match="a bare `raise` in a `finally` block"):
         njit(reraise_in_finally)(1)
-    with pytest.raises(UnsupportedError, match="`except` takes built-in exception classes"):
-        njit(catches_own_class)(1)
+    with pytest.raises(UnsupportedError, match="`except` takes exception classes"):
+        njit(catches_a_number)(1)
     with pytest.raises(UnsupportedError, match="`yield` in an `except` clause, or anywhere in a `try` statement with `finally`"):
         list(njit(yields_inside_try_finally)(1))

@@ -499,6 +499,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                         let is = self.b.build_int_compare(IntPredicate::EQ, kind, cx.i32_type().const_int(k.code() as u64, false), "is")?;
                         caught = self.b.build_or(caught, is, "caught")?;
                     }
+                    // Exceptions of classes defined in Python code: checked by the runtime.
+                    let derives = self.extern_fn("ferrojit_rt_exc_derives", Some(cx.i32_type().into()), &[cx.i32_type().into(), cx.i32_type().into()]);
+                    for &class in &handler.classes {
+                        let class = cx.i32_type().const_int(class as u64, false);
+                        let is = self.b.build_call(derives, &[kind.into(), class.into()], "derives")?.try_as_basic_value().basic().expect("an i32").into_int_value();
+                        let is = self.b.build_int_compare(IntPredicate::NE, is, cx.i32_type().const_zero(), "is")?;
+                        caught = self.b.build_or(caught, is, "caught")?;
+                    }
                     caught
                 }
             };

@@ -35,6 +35,9 @@ pub enum GlobalValue {
     /// key (see `overloads.rs`).
     Overloaded(u64),
     ExceptionClass(ExcKind),
+    /// An exception class defined in Python code (a subclass of built-in ones), by its code
+    /// (from `ferrojit_runtime::USER_EXCEPTION_BASE`, for this process) and qualified name.
+    UserExceptionClass(u32, String),
     /// An array element type (an overload implementation's parameter given `a.dtype`).
     DType(ferrojit_types::Type),
     /// A string (an overload implementation's parameter given a string constant).

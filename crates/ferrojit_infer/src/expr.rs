@@ -186,7 +186,7 @@ impl FnInfer<'_> {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
                     GlobalValue::Function(_) | GlobalValue::Jit(_) | GlobalValue::Vectorized(_) | GlobalValue::Overloaded(_) => "a function",
-                    GlobalValue::ExceptionClass(_) => "an exception class",
+                    GlobalValue::ExceptionClass(_) | GlobalValue::UserExceptionClass(..) => "an exception class",
                     GlobalValue::NamedTupleClass(_) => "a named tuple class",
                     _ => "not a value compiled code can use",
                 };
@@ -1152,7 +1152,7 @@ impl FnInfer<'_> {
                 },
                 Overloaded::Refused(error) => Err(*error),
             },
-            Value::Global(GlobalValue::ExceptionClass(_)) => {
+            Value::Global(GlobalValue::ExceptionClass(_) | GlobalValue::UserExceptionClass(..)) => {
                 Err(self.unsupported(span, "exception objects can only be raised", Some("write `raise ValueError(\"...\")`")))
             }
             Value::Global(GlobalValue::Module(_)) => Err(self.typing(func_span, "a module is not callable", None)),

@@ -357,6 +357,8 @@ impl<'a> FnInfer<'a> {
                 // The implementation chosen is a callee, with a fingerprint of its own.
                 Some(GlobalValue::Overloaded(key)) => format!("overloaded {}", crate::overloads::display_name(*key)),
                 Some(GlobalValue::ExceptionClass(k)) => format!("exception {}", k.name()),
+                // The code is this process's: another process may give the class another.
+                Some(GlobalValue::UserExceptionClass(code, name)) => format!("user exception {name} {code}"),
                 Some(GlobalValue::DType(t)) => format!("dtype {t}"),
                 Some(GlobalValue::Type(t)) => format!("type {t}"),
                 Some(GlobalValue::Str(text)) => format!("str {text:?}"),
@@ -708,14 +710,14 @@ impl<'a> FnInfer<'a> {
                 let body = self.block(body)?;
                 let mut caught = Vec::new();
                 for handler in handlers {
-                    let kinds = match &handler.typ {
-                        None => None,
+                    let (kinds, classes) = match &handler.typ {
+                        None => (None, Vec::new()),
                         Some(class) => self.caught_kinds(class)?,
                     };
                     self.handling.push(true);
                     let body = self.block(&handler.body);
                     self.handling.pop();
-                    caught.push(ir::Handler { kinds, body: body?, span: handler.span });
+                    caught.push(ir::Handler { kinds, classes, body: body?, span: handler.span });
                 }
                 let orelse = self.block(orelse)?;
                 self.handling.push(false);
@@ -773,7 +775,10 @@ impl<'a> FnInfer<'a> {
             }
             ast::StmtKind::Raise(exc) => {
                 let (exc, message) = self.exception(exc)?;
-                out.extend(self.raise_stmts(exc, message, span));
+                out.extend(match exc {
+                    Raised::Builtin(kind) => self.raise_stmts(kind, message, span),
+                    Raised::User(code) => self.raise_user_stmts(code, message, span),
+                });
             }
             // CPython's error when nothing is being handled.
             ast::StmtKind::Reraise => match self.handling.last() {
@@ -1059,15 +1064,31 @@ impl<'a> FnInfer<'a> {
         }
     }
 
+    /// `raise E`, `raise E()` or `raise E(message)` of an exception class defined in Python
+    /// code: the runtime call that raises it (a negative code: without an argument), then a
+    /// `Raise` that is never reached (the call raises).
+    fn raise_user_stmts(&mut self, code: u32, message: Option<Message>, span: Span) -> Vec<ir::Stmt> {
+        let stmt = |kind| ir::Stmt { kind, span };
+        let (code, text) = match message {
+            None => (-(code as i128), Self::string_constant("", span)),
+            Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
+            Some(Message::Text(text)) => (code as i128, text),
+        };
+        let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
+        let call = ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::RAISE_WITH_TEXT, args: vec![code, text] }, Type::INT64, span);
+        vec![stmt(StmtKind::Expr(call)), stmt(StmtKind::Raise { exc: ExcKind::Exception, msg: None })]
+    }
+
     /// `raise E`, `raise E()` or `raise E(message)`.
-    fn exception(&mut self, e: &ast::Expr) -> Result<(ExcKind, Option<Message>)> {
-        let not_exception = |cx: &Self, span| cx.unsupported(span, "only built-in exception classes can be raised", Some("raise e.g. `ValueError(\"...\")`"));
+    fn exception(&mut self, e: &ast::Expr) -> Result<(Raised, Option<Message>)> {
+        let not_exception = |cx: &Self, span| cx.unsupported(span, "only exception classes can be raised", Some("raise e.g. `ValueError(\"...\")`, or a module-level subclass of one"));
         let (class, args) = match &e.kind {
             ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() => (func.as_ref(), args.as_slice()),
             _ => (e, &[][..]),
         };
         let kind = match self.value(class)? {
-            crate::expr::Value::Global(GlobalValue::ExceptionClass(k)) => k,
+            crate::expr::Value::Global(GlobalValue::ExceptionClass(k)) => Raised::Builtin(k),
+            crate::expr::Value::Global(GlobalValue::UserExceptionClass(code, _)) => Raised::User(code),
             _ => return Err(not_exception(self, class.span)),
         };
         match args {
@@ -1077,30 +1098,33 @@ impl<'a> FnInfer<'a> {
         }
     }
 
-    /// The exception kinds `except classes:` catches, `classes` a built-in exception class or
-    /// a tuple of them: each class's kind and its subclasses' (`None`: every kind, for
-    /// `Exception`).
-    fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<Option<Vec<ExcKind>>> {
+    /// What `except classes:` catches, `classes` an exception class or a tuple of them: the
+    /// built-in kinds (each class's and its subclasses'; `None`: every exception, for
+    /// `Exception`), and the codes of the classes named, against which the exceptions of
+    /// classes defined in Python code are checked when caught (see `ir::Handler::classes`).
+    fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<(Option<Vec<ExcKind>>, Vec<u32>)> {
         let named: Vec<&ast::Expr> = match &classes.kind {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![classes],
         };
         let mut kinds: Vec<ExcKind> = Vec::new();
+        let mut codes = Vec::new();
         for class in named {
-            let kind = match self.value(class) {
-                Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(k))) => k,
-                _ => return Err(self.unsupported(class.span, "`except` takes built-in exception classes here", Some("catch e.g. `ValueError` or `(IndexError, KeyError)`; classes of your own are not supported yet"))),
-            };
-            if kind == ExcKind::Exception {
-                return Ok(None);
-            }
-            for k in ExcKind::caught_by(kind) {
-                if !kinds.contains(&k) {
-                    kinds.push(k);
+            match self.value(class) {
+                Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(ExcKind::Exception))) => return Ok((None, Vec::new())),
+                Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(kind))) => {
+                    codes.push(kind.code());
+                    for k in ExcKind::caught_by(kind) {
+                        if !kinds.contains(&k) {
+                            kinds.push(k);
+                        }
+                    }
                 }
+                Ok(crate::expr::Value::Global(GlobalValue::UserExceptionClass(code, _))) => codes.push(code),
+                _ => return Err(self.unsupported(class.span, "`except` takes exception classes here", Some("catch e.g. `ValueError`, `(IndexError, KeyError)` or a module-level subclass of one"))),
             }
         }
-        Ok(Some(kinds))
+        Ok((Some(kinds), codes))
     }
 
     pub fn cond(&mut self, test: &ast::Expr) -> Result<ir::Expr> {
@@ -1398,6 +1422,13 @@ pub(crate) fn contains_break(stmts: &[ast::Stmt]) -> bool {
         ast::StmtKind::While { orelse, .. } | ast::StmtKind::For { orelse, .. } => contains_break(orelse),
         _ => false,
     })
+}
+
+/// The class a `raise` names.
+enum Raised {
+    Builtin(ExcKind),
+    /// A class defined in Python code, by its code.
+    User(u32),
 }
 
 /// The message of a raised exception (see [`FnInfer::message`]).

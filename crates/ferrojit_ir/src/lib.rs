@@ -283,6 +283,11 @@ pub struct Handler {
     /// The exception kinds it catches (the classes named and their subclasses); `None`
     /// catches every exception (`except:`, `except Exception:`).
     pub kinds: Option<Vec<ExcKind>>,
+    /// With `kinds`: the codes of the classes the clause names, built-in or defined in Python
+    /// code, which an exception of a class defined in Python code (a code from
+    /// `ferrojit_runtime::USER_EXCEPTION_BASE`) is checked against when caught, at run time:
+    /// such classes may be defined after this code is compiled.
+    pub classes: Vec<u32>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }

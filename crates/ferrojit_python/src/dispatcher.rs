@@ -1084,19 +1084,24 @@ fn codec_error(py: Python<'_>, codec: &str) -> PyErr {
 
 /// The Python exception a compiled function raised.
 pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
-    let Some(kind) = ExcKind::from_code(exc.kind) else {
-        return error_class(py, "InternalError", &format!("compiled code raised unknown exception kind {}", exc.kind));
-    };
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
-    if let Some(codec) = message.strip_prefix(ferrojit_runtime::CODEC_ERROR_MARK) {
-        return codec_error(py, codec);
-    }
-    // NumPy's own exception classes live in NumPy's modules (loaded with NumPy, which the
-    // arrays that raised them came from).
-    let class = match py.import(kind.module()).and_then(|b| b.getattr(kind.name())) {
-        Ok(c) => c,
-        Err(e) => return e,
+    let class = match ExcKind::from_code(exc.kind) {
+        Some(kind) => {
+            if let Some(codec) = message.strip_prefix(ferrojit_runtime::CODEC_ERROR_MARK) {
+                return codec_error(py, codec);
+            }
+            // NumPy's own exception classes live in NumPy's modules (loaded with NumPy, which
+            // the arrays that raised them came from).
+            match py.import(kind.module()).and_then(|b| b.getattr(kind.name())) {
+                Ok(c) => c,
+                Err(e) => return e,
+            }
+        }
+        None => match crate::user_exceptions::class_of(py, exc.kind) {
+            Some(class) => class.into_any(),
+            None => return error_class(py, "InternalError", &format!("compiled code raised unknown exception kind {}", exc.kind)),
+        },
     };
     // A message made at run time from a string (the exception's argument, even empty).
     let (message, text_argument) = match message.strip_prefix(ferrojit_runtime::TEXT_ARGUMENT_MARK) {

@@ -3,7 +3,7 @@
 //! bools, `None` and tuples of them become constants frozen into the machine code, as in Numba.
 
 use crate::dispatcher::DispatcherBase;
-use ferrojit_compiler::{ConstValue, ExcKind, GlobalEnv, GlobalValue, ModuleKind, Type};
+use ferrojit_compiler::{ConstValue, GlobalEnv, GlobalValue, ModuleKind, Type};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyComplex, PyDict, PyFloat, PyInt, PyModule, PyTuple, PyType};
 
@@ -121,14 +121,14 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
         }
     }
     if let Ok(t) = value.cast::<PyType>() {
-        // Built-in exception classes, and NumPy's `AxisError` and `LinAlgError`.
-        let module = t.module().map(|m| m.to_string()).unwrap_or_default();
-        if t.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false) {
-            if let Some(kind) = t.name().ok().and_then(|n| ExcKind::from_name(&n.to_string())) {
-                if kind.module() == module {
-                    return GlobalValue::ExceptionClass(kind);
-                }
-            }
+        // Built-in exception classes, and NumPy's `AxisError` and `LinAlgError`; exception
+        // classes defined in Python code by a code of their own.
+        if let Some(kind) = crate::user_exceptions::builtin_kind(t) {
+            return GlobalValue::ExceptionClass(kind);
+        }
+        if let Some(code) = crate::user_exceptions::code_of(t) {
+            let name = t.qualname().map(|n| n.to_string()).unwrap_or_default();
+            return GlobalValue::UserExceptionClass(code, name);
         }
     }
     if let Some(ty) = ferrojit_type(value) {

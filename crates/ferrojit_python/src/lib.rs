@@ -23,6 +23,7 @@ mod named_tuples;
 mod overloads;
 mod strings;
 mod typed;
+mod user_exceptions;
 mod ufunc;
 mod values;
 

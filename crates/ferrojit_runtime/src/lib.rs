@@ -219,6 +219,33 @@ thread_local! {
     static MESSAGE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+/// The first exception code of the exception classes defined in Python code (subclasses of
+/// the built-in ones, at module level): the codes below are `ExcKind`s.
+pub const USER_EXCEPTION_BASE: u32 = 1024;
+
+/// For each user exception class, by code from [`USER_EXCEPTION_BASE`]: the codes of the
+/// classes it derives from that compiled code knows (itself, user classes and `ExcKind`s).
+static USER_EXCEPTIONS: std::sync::RwLock<Vec<Vec<u32>>> = std::sync::RwLock::new(Vec::new());
+
+/// Gives a user exception class deriving from the classes of codes `bases` (all of them,
+/// not only the direct ones) its code.
+pub fn register_user_exception(mut bases: Vec<u32>) -> u32 {
+    let mut classes = USER_EXCEPTIONS.write().unwrap_or_else(|p| p.into_inner());
+    let code = USER_EXCEPTION_BASE + classes.len() as u32;
+    bases.push(code);
+    classes.push(bases);
+    code
+}
+
+/// Whether an exception of code `kind`, a user exception class's, is an instance of the
+/// class of code `class` (1 or 0); 0 for the `ExcKind`s, which compiled code checks itself.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_exc_derives(kind: i32, class: i32) -> i32 {
+    let Some(index) = (kind as u32).checked_sub(USER_EXCEPTION_BASE) else { return 0 };
+    let classes = USER_EXCEPTIONS.read().unwrap_or_else(|p| p.into_inner());
+    classes.get(index as usize).is_some_and(|bases| bases.contains(&(class as u32))) as i32
+}
+
 /// Keeps the message of the exception in `exc` from the next formatted raise, for a handler
 /// or `finally` block that may raise the exception again after other code ran: a message in
 /// this thread's [`MESSAGE`] (which that raise replaces) is copied into a new allocation that
@@ -868,7 +895,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_exc_derives,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

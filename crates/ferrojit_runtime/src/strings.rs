@@ -613,10 +613,15 @@ pub unsafe extern "C" fn ferrojit_rt_str_code_point(s: *mut MemInfo, i: i64) -> 
 }
 
 /// Raises the exception of code `kind` with the text of `s` as its argument (see
-/// [`crate::TEXT_ARGUMENT_MARK`]). Returns 0.
+/// [`crate::TEXT_ARGUMENT_MARK`]); a negative `kind` raises the exception of code `-kind`
+/// without an argument (`s` unused: `MyError()`). Returns 0.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_with_text(kind: i64, s: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
-    raise_formatted(exc, kind as u32, format!("{}{}", crate::TEXT_ARGUMENT_MARK, chars(s).to_string()));
+    if kind < 0 {
+        raise_formatted(exc, (-kind) as u32, String::new());
+    } else {
+        raise_formatted(exc, kind as u32, format!("{}{}", crate::TEXT_ARGUMENT_MARK, chars(s).to_string()));
+    }
     0
 }
 

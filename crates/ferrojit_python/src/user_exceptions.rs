@@ -1,0 +1,66 @@
+//! Exception classes defined in Python code (subclasses of the built-in exceptions, at module
+//! level), which compiled code raises and catches by a code of their own (from
+//! `ferrojit_runtime::USER_EXCEPTION_BASE`): the class objects by code, for the exceptions that
+//! reach Python, and the classes each derives from, for the runtime's checks in `except`
+//! clauses. A class keeps its code for the life of the process.
+
+use ferrojit_compiler::ExcKind;
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use std::sync::Mutex;
+
+/// The registered classes, in the order of their codes.
+static CLASSES: Mutex<Vec<Py<PyType>>> = Mutex::new(Vec::new());
+
+/// The `ExcKind` a class is, when it is one of the built-in classes compiled code knows.
+pub fn builtin_kind(class: &Bound<'_, PyType>) -> Option<ExcKind> {
+    let module = class.module().map(|m| m.to_string()).unwrap_or_default();
+    let kind = class.name().ok().and_then(|n| ExcKind::from_name(&n.to_string()))?;
+    (kind.module() == module).then_some(kind)
+}
+
+/// The code of the exception class `class` (registered on first use), or `None` when it is not
+/// an exception class defined in Python code.
+pub fn code_of(class: &Bound<'_, PyType>) -> Option<u32> {
+    if !class.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false) || builtin_kind(class).is_some() {
+        return None;
+    }
+    if class.module().map(|m| m.to_string()).unwrap_or_default() == "builtins" {
+        return None;
+    }
+    let py = class.py();
+    let find = |classes: &[Py<PyType>]| classes.iter().position(|c| c.bind(py).is(class));
+    if let Some(i) = find(&CLASSES.lock().unwrap_or_else(|p| p.into_inner())) {
+        return Some(ferrojit_runtime_base() + i as u32);
+    }
+    // The classes it derives from that compiled code knows: built-in ones and other classes
+    // of Python code (registered first).
+    let mut bases = Vec::new();
+    for base in class.mro().iter().skip(1) {
+        let Ok(base) = base.cast_into::<PyType>() else { continue };
+        if let Some(kind) = builtin_kind(&base) {
+            bases.push(kind.code());
+        } else if let Some(code) = code_of(&base) {
+            bases.push(code);
+        }
+    }
+    let mut classes = CLASSES.lock().unwrap_or_else(|p| p.into_inner());
+    // Registered meanwhile (by a base's registration, on another thread)?
+    if let Some(i) = find(&classes) {
+        return Some(ferrojit_runtime_base() + i as u32);
+    }
+    let code = ferrojit_compiler::runtime::register_user_exception(bases);
+    debug_assert_eq!(code, ferrojit_runtime_base() + classes.len() as u32);
+    classes.push(class.clone().unbind());
+    Some(code)
+}
+
+/// The class of the code `code` of a user exception class.
+pub fn class_of<'py>(py: Python<'py>, code: u32) -> Option<Bound<'py, PyType>> {
+    let index = code.checked_sub(ferrojit_runtime_base())? as usize;
+    CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get(index).map(|c| c.bind(py).clone())
+}
+
+fn ferrojit_runtime_base() -> u32 {
+    ferrojit_compiler::runtime::USER_EXCEPTION_BASE
+}
