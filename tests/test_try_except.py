@@ -695,6 +695,18 @@ def reraised_many_times(n):
     return caught
 
 
+def own_classes_caught_many_times(n):
+    caught = 0
+    for i in range(n):
+        try:
+            if i % 2:
+                raise AppError("odd " + str(i))
+            raise DeepError
+        except AppError:
+            caught += 1
+    return caught
+
+
 LEAK_CASES = [
     (arrays_before_the_exception, (4, 4)),
     (arrays_before_the_exception, (4, 5)),
@@ -702,6 +714,7 @@ LEAK_CASES = [
     (returned_or_raised, (5, 0)),
     (returned_or_raised, (5, 1)),
     (reraised_many_times, (50,)),
+    (own_classes_caught_many_times, (40,)),
 ]
 
 
