@@ -381,6 +381,10 @@ class Standalone(Exception):
     pass
 
 
+class NotAnException(BaseException):
+    pass
+
+
 @njit
 def raise_app(x):
     if x > 0:
@@ -419,6 +423,23 @@ def catch_in_a_tuple(x):
         return 0
     except (KeyError, Standalone):
         return 4
+
+
+def exception_does_not_catch_base_exceptions(x):
+    try:
+        try:
+            raise NotAnException("base")
+        except Exception:
+            return 1
+    except NotAnException:
+        return 2
+
+
+def bare_except_catches_base_exceptions(x):
+    try:
+        raise NotAnException("base")
+    except:  # noqa: E722 - the bare form is what this row tests
+        return 3
 
 
 def raise_own_class(x):
@@ -502,6 +523,8 @@ CASES = [
     (catch_deep_only, (1,)),
     (catch_in_a_tuple, (1,)),
     (catch_in_a_tuple, (0,)),
+    (exception_does_not_catch_base_exceptions, (0,)),
+    (bare_except_catches_base_exceptions, (0,)),
     (raise_own_class, (1,)),
     (raise_own_class, (0,)),
 ]

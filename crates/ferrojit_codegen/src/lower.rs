@@ -491,27 +491,38 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let kind_field = self.b.build_struct_gep(exc_ty, self.exc_ptr, 0, "exc.kind")?;
         let kind = self.b.build_load(cx.i32_type(), kind_field, "kind")?.into_int_value();
         for handler in handlers {
-            let caught = match &handler.kinds {
-                None => cx.bool_type().const_int(1, false),
+            let (run, next) = (self.bb("except"), self.bb("except.next"));
+            match &handler.kinds {
+                None => {
+                    self.b.build_unconditional_branch(run)?;
+                }
                 Some(kinds) => {
                     let mut caught = cx.bool_type().const_zero();
                     for k in kinds {
                         let is = self.b.build_int_compare(IntPredicate::EQ, kind, cx.i32_type().const_int(k.code() as u64, false), "is")?;
                         caught = self.b.build_or(caught, is, "caught")?;
                     }
-                    // Exceptions of classes defined in Python code: checked by the runtime.
+                    // An exception of a class defined in Python code (a code from
+                    // `USER_EXCEPTION_BASE`) is checked by the runtime against the classes named.
+                    let user = self.bb("except.user");
+                    self.b.build_conditional_branch(caught, run, user)?;
+                    self.b.position_at_end(user);
+                    let base = cx.i32_type().const_int(ferrojit_runtime::USER_EXCEPTION_BASE as u64, false);
+                    let mut derived = self.b.build_int_compare(IntPredicate::UGE, kind, base, "user")?;
+                    let check = self.bb("except.derives");
+                    self.b.build_conditional_branch(derived, check, next)?;
+                    self.b.position_at_end(check);
                     let derives = self.extern_fn("ferrojit_rt_exc_derives", Some(cx.i32_type().into()), &[cx.i32_type().into(), cx.i32_type().into()]);
+                    derived = cx.bool_type().const_zero();
                     for &class in &handler.classes {
                         let class = cx.i32_type().const_int(class as u64, false);
                         let is = self.b.build_call(derives, &[kind.into(), class.into()], "derives")?.try_as_basic_value().basic().expect("an i32").into_int_value();
                         let is = self.b.build_int_compare(IntPredicate::NE, is, cx.i32_type().const_zero(), "is")?;
-                        caught = self.b.build_or(caught, is, "caught")?;
+                        derived = self.b.build_or(derived, is, "caught")?;
                     }
-                    caught
+                    self.b.build_conditional_branch(derived, run, next)?;
                 }
-            };
-            let (run, next) = (self.bb("except"), self.bb("except.next"));
-            self.b.build_conditional_branch(caught, run, next)?;
+            }
             self.b.position_at_end(run);
             // A clause that may raise the exception again keeps it aside first.
             let reraises = handler.body.iter().any(|s| s.any_stmt(&mut |s| matches!(s.kind, StmtKind::Reraise)));

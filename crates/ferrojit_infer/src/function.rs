@@ -1099,9 +1099,10 @@ impl<'a> FnInfer<'a> {
     }
 
     /// What `except classes:` catches, `classes` an exception class or a tuple of them: the
-    /// built-in kinds (each class's and its subclasses'; `None`: every exception, for
-    /// `Exception`), and the codes of the classes named, against which the exceptions of
-    /// classes defined in Python code are checked when caught (see `ir::Handler::classes`).
+    /// built-in kinds (each class's and its subclasses'), and the codes of the classes named,
+    /// against which the exceptions of classes defined in Python code are checked when caught
+    /// (see `ir::Handler::classes`): a class of your own deriving from `BaseException` alone
+    /// is not an `Exception`.
     fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<(Option<Vec<ExcKind>>, Vec<u32>)> {
         let named: Vec<&ast::Expr> = match &classes.kind {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
@@ -1111,7 +1112,6 @@ impl<'a> FnInfer<'a> {
         let mut codes = Vec::new();
         for class in named {
             match self.value(class) {
-                Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(ExcKind::Exception))) => return Ok((None, Vec::new())),
                 Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(kind))) => {
                     codes.push(kind.code());
                     for k in ExcKind::caught_by(kind) {
