@@ -374,7 +374,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Fills the exception info with `kind(msg)`.
     pub(crate) fn raise_into_info(&self, kind: ExcKind, msg: &str) -> Result<()> {
         let cx = self.cx;
-        let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
+        let exc_ty = self.exc_info_type();
         let field = |i| self.b.build_struct_gep(exc_ty, self.exc_ptr, i, "exc.field");
         self.b.build_store(field(0)?, cx.i32_type().const_int(kind.code() as u64, false))?;
         self.b.build_store(field(1)?, self.string_ptr(msg))?;
@@ -796,17 +796,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::Return(value) => {
                 // The value is owned (see the ownership pass): its references go to the caller,
                 // once the `finally` blocks it leaves have run.
-                let v = self.expr(value)?;
+                let mut v = self.expr(value)?;
                 if !self.finally_blocks.is_empty() {
                     let slot = self.entry_alloca(llvm_type(self.cx, &value.ty), "returned")?;
                     self.b.build_store(slot, v)?;
                     self.run_finally_blocks(self.finally_blocks.len(), Some((slot, &value.ty)))?;
-                    if self.is_open() {
-                        let v = self.b.build_load(llvm_type(self.cx, &value.ty), slot, "returned")?;
-                        self.b.build_store(self.ret_ptr, v)?;
-                        self.leave(self.cx.i32_type().const_zero())?;
-                    }
-                } else {
+                    v = self.b.build_load(llvm_type(self.cx, &value.ty), slot, "returned")?;
+                }
+                // A `finally` block that always raises leaves nothing to return.
+                if self.is_open() {
                     self.b.build_store(self.ret_ptr, v)?;
                     self.leave(self.cx.i32_type().const_zero())?;
                 }

@@ -1056,27 +1056,36 @@ impl<'a> FnInfer<'a> {
         match message {
             None => vec![stmt(StmtKind::Raise { exc, msg: None })],
             Some(Message::Constant(text)) => vec![stmt(StmtKind::Raise { exc, msg: Some(text) })],
-            Some(Message::Text(text)) => {
-                let code = ir::Expr::new(ExprKind::Const(Const::Int(exc.code() as i128)), Type::INT64, span);
-                let call = ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::RAISE_WITH_TEXT, args: vec![code, text] }, Type::INT64, span);
-                vec![stmt(StmtKind::Expr(call)), stmt(StmtKind::Raise { exc, msg: None })]
-            }
+            Some(Message::Text(text)) => Self::raise_with_text(exc.code() as i128, text, span),
         }
     }
 
-    /// `raise E`, `raise E()` or `raise E(message)` of an exception class defined in Python
-    /// code: the runtime call that raises it (a negative code: without an argument), then a
-    /// `Raise` that is never reached (the call raises).
-    fn raise_user_stmts(&mut self, code: u32, message: Option<Message>, span: Span) -> Vec<ir::Stmt> {
-        let stmt = |kind| ir::Stmt { kind, span };
-        let (code, text) = match message {
-            None => (-(code as i128), Self::string_constant("", span)),
-            Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
-            Some(Message::Text(text)) => (code as i128, text),
-        };
+    /// Raises the exception of code `code` with the run-time string `text` as its argument
+    /// (`-code`: without one; see `ferrojit_rt_raise_with_text`), then a `Raise` that is never
+    /// reached (the call raises).
+    fn raise_with_text(code: i128, text: ir::Expr, span: Span) -> Vec<ir::Stmt> {
         let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
         let call = ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::RAISE_WITH_TEXT, args: vec![code, text] }, Type::INT64, span);
-        vec![stmt(StmtKind::Expr(call)), stmt(StmtKind::Raise { exc: ExcKind::Exception, msg: None })]
+        vec![ir::Stmt { kind: StmtKind::Expr(call), span }, ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::Exception, msg: None }, span }]
+    }
+
+    /// `raise E`, `raise E()` or `raise E(message)` of an exception class defined in Python
+    /// code: always through the runtime, which takes any code.
+    fn raise_user_stmts(&mut self, code: u32, message: Option<Message>, span: Span) -> Vec<ir::Stmt> {
+        match message {
+            None => Self::raise_with_text(-(code as i128), Self::string_constant("", span), span),
+            Some(Message::Constant(text)) => Self::raise_with_text(code as i128, Self::string_constant(&text, span), span),
+            Some(Message::Text(text)) => Self::raise_with_text(code as i128, text, span),
+        }
+    }
+
+    /// The exception class `class` names, when it names one.
+    fn exception_class(&mut self, class: &ast::Expr) -> Result<Option<Raised>> {
+        Ok(match self.value(class)? {
+            crate::expr::Value::Global(GlobalValue::ExceptionClass(k)) => Some(Raised::Builtin(k)),
+            crate::expr::Value::Global(GlobalValue::UserExceptionClass(code, _)) => Some(Raised::User(code)),
+            _ => None,
+        })
     }
 
     /// `raise E`, `raise E()` or `raise E(message)`.
@@ -1086,11 +1095,7 @@ impl<'a> FnInfer<'a> {
             ast::ExprKind::Call { func, args, keywords } if keywords.is_empty() => (func.as_ref(), args.as_slice()),
             _ => (e, &[][..]),
         };
-        let kind = match self.value(class)? {
-            crate::expr::Value::Global(GlobalValue::ExceptionClass(k)) => Raised::Builtin(k),
-            crate::expr::Value::Global(GlobalValue::UserExceptionClass(code, _)) => Raised::User(code),
-            _ => return Err(not_exception(self, class.span)),
-        };
+        let Some(kind) = self.exception_class(class)? else { return Err(not_exception(self, class.span)) };
         match args {
             [] => Ok((kind, None)),
             [msg] => Ok((kind, Some(self.message(msg)?))),
@@ -1111,8 +1116,8 @@ impl<'a> FnInfer<'a> {
         let mut kinds: Vec<ExcKind> = Vec::new();
         let mut codes = Vec::new();
         for class in named {
-            match self.value(class) {
-                Ok(crate::expr::Value::Global(GlobalValue::ExceptionClass(kind))) => {
+            match self.exception_class(class) {
+                Ok(Some(Raised::Builtin(kind))) => {
                     codes.push(kind.code());
                     for k in ExcKind::caught_by(kind) {
                         if !kinds.contains(&k) {
@@ -1120,7 +1125,7 @@ impl<'a> FnInfer<'a> {
                         }
                     }
                 }
-                Ok(crate::expr::Value::Global(GlobalValue::UserExceptionClass(code, _))) => codes.push(code),
+                Ok(Some(Raised::User(code))) => codes.push(code),
                 _ => return Err(self.unsupported(class.span, "`except` takes exception classes here", Some("catch e.g. `ValueError`, `(IndexError, KeyError)` or a module-level subclass of one"))),
             }
         }

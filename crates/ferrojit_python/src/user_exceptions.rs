@@ -4,6 +4,7 @@
 //! reach Python, and the classes each derives from, for the runtime's checks in `except`
 //! clauses. A class keeps its code for the life of the process.
 
+use ferrojit_compiler::runtime::USER_EXCEPTION_BASE;
 use ferrojit_compiler::ExcKind;
 use pyo3::prelude::*;
 use pyo3::types::PyType;
@@ -31,7 +32,7 @@ pub fn code_of(class: &Bound<'_, PyType>) -> Option<u32> {
     let py = class.py();
     let find = |classes: &[Py<PyType>]| classes.iter().position(|c| c.bind(py).is(class));
     if let Some(i) = find(&CLASSES.lock().unwrap_or_else(|p| p.into_inner())) {
-        return Some(ferrojit_runtime_base() + i as u32);
+        return Some(USER_EXCEPTION_BASE + i as u32);
     }
     // The classes it derives from that compiled code knows: built-in ones and other classes
     // of Python code (registered first).
@@ -47,20 +48,16 @@ pub fn code_of(class: &Bound<'_, PyType>) -> Option<u32> {
     let mut classes = CLASSES.lock().unwrap_or_else(|p| p.into_inner());
     // Registered meanwhile (by a base's registration, on another thread)?
     if let Some(i) = find(&classes) {
-        return Some(ferrojit_runtime_base() + i as u32);
+        return Some(USER_EXCEPTION_BASE + i as u32);
     }
     let code = ferrojit_compiler::runtime::register_user_exception(bases);
-    debug_assert_eq!(code, ferrojit_runtime_base() + classes.len() as u32);
+    debug_assert_eq!(code, USER_EXCEPTION_BASE + classes.len() as u32);
     classes.push(class.clone().unbind());
     Some(code)
 }
 
 /// The class of the code `code` of a user exception class.
 pub fn class_of<'py>(py: Python<'py>, code: u32) -> Option<Bound<'py, PyType>> {
-    let index = code.checked_sub(ferrojit_runtime_base())? as usize;
+    let index = code.checked_sub(USER_EXCEPTION_BASE)? as usize;
     CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get(index).map(|c| c.bind(py).clone())
-}
-
-fn ferrojit_runtime_base() -> u32 {
-    ferrojit_compiler::runtime::USER_EXCEPTION_BASE
 }
