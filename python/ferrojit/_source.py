@@ -11,6 +11,12 @@ imported. The two must be the same function, so:
   compiled.
 
 The disk cache keys on the same captured text, so it follows it too.
+
+A function defined where Python keeps no file (``exec()``, ``python -c``, the interactive
+prompt: a ``co_filename`` such as ``<string>`` or ``<stdin>``) has its text looked for in
+``linecache`` and, for ``python -c``, in the command itself (``sys.orig_argv``), each checked as
+above; failing those, the text is rebuilt from the code object (``ferrojit._decompile``) and
+checked the same way before it is compiled (:func:`_reconstructed_source`).
 """
 
 from __future__ import annotations
@@ -78,10 +84,35 @@ def capture(func):
 
 def _linecache_lines(filename):
     """Sources that are not plain files (zip imports, interactive shells that register their
-    cells with `linecache`); `linecache` imports `tokenize` on first use, so it is the fallback."""
+    cells with `linecache`); `linecache` imports `tokenize` on first use, so it is the fallback.
+    For ``<string>``, the command of ``python -c`` when there is one: a function defined in
+    ``exec()`` is also in ``<string>``, so this text is only a candidate, checked against the
+    function's code like any other."""
     import linecache
 
-    return linecache.getlines(filename) or None
+    lines = linecache.getlines(filename)
+    if not lines and filename == "<string>":
+        lines = _command_lines()
+    return lines or None
+
+
+def _command_lines():
+    """The lines of ``python -c``'s command (``sys.orig_argv``), or None."""
+    import sys
+
+    argv = getattr(sys, "orig_argv", None) or []
+    for k, arg in enumerate(argv[1:], 1):
+        if arg == "-c" and k + 1 < len(argv):
+            return argv[k + 1].splitlines(keepends=True)
+        if arg == "-m" or not arg.startswith("-"):
+            break  # a module or a script: no command
+    return None
+
+
+def _has_no_file(filename):
+    """Whether ``filename`` names no file but where Python compiled some text (``<string>``,
+    ``<stdin>``, ``<console>``, ...)."""
+    return filename.startswith("<") and filename.endswith(">")
 
 
 def source_info(func, lines, fast=True):
@@ -101,6 +132,8 @@ def source_info(func, lines, fast=True):
     """
     code = func.__code__
     first_line = code.co_firstlineno
+    if not lines and _has_no_file(code.co_filename):
+        return _reconstructed_source(func)
     if not lines:
         raise UnsupportedError(
             f"cannot find the source code of `{func.__qualname__}` (defined in {code.co_filename}); "
@@ -115,6 +148,10 @@ def source_info(func, lines, fast=True):
         # multi-line string, a continuation line); tokenizing finds them.
         text = _tokenized_block(lines, first_line)
         if text is None or not (trusted or _matches_code(func, text, first_line, lines)):
+            if _has_no_file(code.co_filename):
+                # Text found for `<string>` (the `-c` command) that is not this function's:
+                # the function was defined in `exec()`.
+                return _reconstructed_source(func)
             raise UnsupportedError(
                 f"the source of `{func.__qualname__}` in {code.co_filename}, line {first_line}, is "
                 f"not the code Python is running: the file changed after the function was "
@@ -123,6 +160,121 @@ def source_info(func, lines, fast=True):
                 f"(`importlib.reload`) or restart Python after editing its file"
             )
     return code.co_filename, max(first_line, 1), text, parameter_defaults(func)
+
+
+# code object -> (filename, first_line, text) rebuilt and checked, or the UnsupportedError saying
+# why not. Code objects are immutable, so neither can change.
+_reconstructed: dict[CodeType, tuple[str, int, str] | UnsupportedError] = {}
+
+
+def _origin(code, line):
+    """Where a function without a file was defined, for messages."""
+    where = {
+        "<stdin>": "at the interactive prompt",
+        "<string>": "in `exec()` or `python -c`",
+    }.get(code.co_filename, "in code compiled from a string")
+    return f"{where} ({code.co_filename}, line {line})"
+
+
+def _reconstructed_source(func):
+    """``source_info``'s result for a function that has no source text: the text is rebuilt
+    from its code object (``ferrojit._decompile``, imported only here), then compiled by
+    CPython and compared with the code object as text read from a file is (the comparison
+    tolerates only line-number NOPs, see :func:`_same_code_but_line_nops`). A text that is not
+    the code Python runs is never returned: UnsupportedError names the function, where it
+    was defined and the construct not rebuilt."""
+    code = func.__code__
+    known = _reconstructed.get(code)
+    if known is None:
+        known = _reconstructed[code] = _reconstruct(func)
+    if isinstance(known, UnsupportedError):
+        raise UnsupportedError(str(known))
+    filename, first_line, text = known
+    return filename, first_line, text, parameter_defaults(func)
+
+
+def _reconstruct(func):
+    code = func.__code__
+    hint = "\n  hint: define the function in a .py file and import it"
+    from . import _decompile
+
+    try:
+        text, first_line = _decompile.function_text(code)
+    except _decompile.DecompileError as e:
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, e.line or code.co_firstlineno)}), "
+            f"and rebuilding it from its bytecode does not handle {e.construct}; ferrojit compiles "
+            f"functions from their source{hint}"
+        )
+    except (RecursionError, MemoryError):
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
+            f"and it is too deeply nested to rebuild from its bytecode{hint}"
+        )
+    compiled, text_first_line = _compile_in_place(text, first_line, func)
+    if compiled is None or not any(
+        c.co_name == code.co_name and c.co_firstlineno == text_first_line and _same_code_but_line_nops(c, code)
+        for c in _nested_code(compiled)
+    ):
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
+            f"and the text rebuilt from its bytecode is not the code Python runs (a construct "
+            f"the rebuilding does not handle), so ferrojit will not compile it{hint}"
+        )
+    return code.co_filename, max(first_line, 1), text
+
+
+def _same_code_but_line_nops(a, b):
+    """:func:`_same_code`, except that ``NOP`` instructions are left out of the comparison (their
+    jumps and exception ranges compared by position among the other instructions). CPython
+    keeps a ``NOP`` where a line would otherwise have no instruction, so a rebuilt text,
+    whose statements may share or move lines (a multi-line statement is written on one),
+    can differ from the original in its NOPs alone, which compute nothing."""
+    if _same_code(a, b):
+        return True
+    return (
+        _instructions_but_nops(a) == _instructions_but_nops(b)
+        and a.co_names == b.co_names
+        and a.co_varnames == b.co_varnames
+        and a.co_freevars == b.co_freevars
+        and a.co_cellvars == b.co_cellvars
+        and a.co_argcount == b.co_argcount
+        and a.co_posonlyargcount == b.co_posonlyargcount
+        and a.co_kwonlyargcount == b.co_kwonlyargcount
+        and len(a.co_consts) == len(b.co_consts)
+        and all(
+            _same_code_but_line_nops(x, y) if hasattr(x, "co_code") and hasattr(y, "co_code") else _same_constant(x, y)
+            for x, y in zip(a.co_consts, b.co_consts)
+        )
+    )
+
+
+def _instructions_but_nops(code):
+    """The instructions of ``code`` without NOPs, jump targets and exception-table ranges
+    given as positions in that list."""
+    import dis
+
+    instructions = list(dis.get_instructions(code))
+    position = {}
+    kept = 0
+    for ins in instructions:
+        position[ins.offset] = kept
+        if ins.opname != "NOP":
+            kept += 1
+    end = kept
+
+    def at(offset):
+        return position.get(offset, end)
+
+    jumps = set(dis.hasjrel) | set(dis.hasjabs)
+    stream = [
+        (ins.opname, at(ins.argval) if ins.opcode in jumps else ins.arg)
+        for ins in instructions
+        if ins.opname != "NOP"
+    ]
+    parse = getattr(dis, "_parse_exception_table", None)
+    table = [(at(e.start), at(e.end), at(e.target), e.depth, e.lasti) for e in parse(code)] if parse else []
+    return stream, table
 
 
 # `code.co_flags` bits (`inspect.CO_VARARGS`, `inspect.CO_VARKEYWORDS`; `inspect` is slow to

@@ -1,0 +1,1451 @@
+"""A function's source text rebuilt from its code object, for functions that have no source file
+(defined in ``exec()``, ``python -c`` or at the interactive prompt).
+
+ferrojit compiles source text. When a function's text cannot be found, this module rebuilds a
+Python ``ast`` for it from CPython's bytecode (``dis.get_instructions``, the jump targets and
+``co_positions``) and renders it with ``ast.unparse``, each statement on the line it has in the
+code object (blank lines pad the gaps), so that compile errors name the user's lines.
+
+The text is only a candidate: ``ferrojit._source`` compiles it with CPython and compares the
+result with the function's code object exactly as it checks text read from files. A text that is
+not the code Python runs is never compiled; anything this module does not recognise raises
+:class:`DecompileError` naming the construct and its line, which the caller turns into an
+``UnsupportedError``.
+
+Only CPython 3.11's bytecode is read (``_BYTECODE_VERSIONS``); the instruction handlers are
+grouped by opcode so that another version's differences (3.12's ``LOAD_ATTR`` method bit,
+``BINARY_SLICE``, ``END_FOR``; 3.10's ``CALL_FUNCTION``/``CALL_METHOD``) can be added as a
+subclass overriding the handlers that change.
+
+The reader is a symbolic interpreter of the stack: each instruction pops and pushes expression
+nodes, and a statement ends where the stack is back at the depth it had when the statement
+started. Control flow is recovered from CPython 3.11's compilation patterns:
+
+- a condition is a sequence of conditional jumps ("atoms", each jumping when its value is true
+  or false); the boolean expression is rebuilt from which atoms jump where (``_boolean``);
+- ``if``: the condition's false target ends the body; an unconditional jump at the body's end
+  over the following code is the ``else``;
+- ``while``: the test is compiled twice, before the body and after it (jumping back);
+  ``while True`` is a backward jump to the start of a statement;
+- ``for``: ``GET_ITER``, ``FOR_ITER`` to the loop's exit, the body, a jump back;
+- ``break`` pops the loop's iterator and jumps out; ``continue`` jumps to the loop's header;
+- comprehensions are code objects of their own, read as loops that append and then folded.
+
+Exception handling (``try``, ``with``) lives in ``co_exceptiontable`` and is not read yet: a
+function that has one raises :class:`DecompileError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import dis
+import sys
+
+# The CPython versions whose bytecode this module reads.
+_BYTECODE_VERSIONS = {(3, 11)}
+
+
+class DecompileError(Exception):
+    """A construct of the bytecode that is not rebuilt; ``construct`` says which, ``line`` where
+    (None when unknown)."""
+
+    def __init__(self, construct, line=None):
+        super().__init__(construct)
+        self.construct = construct
+        self.line = line
+
+
+def supported():
+    """Whether this Python's bytecode can be read."""
+    return sys.version_info[:2] in _BYTECODE_VERSIONS
+
+
+def function_text(code):
+    """``(text, first_line)``: a ``def`` statement for the function of ``code`` whose
+    statements stand on the lines they have in ``code``, and the line its first line has.
+
+    Parameters are written without defaults or annotations (those belong to the code that
+    made the function, not to its code object; ferrojit takes the defaults from the function
+    itself). Raises DecompileError."""
+    if not supported():
+        raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only 3.11's is read)")
+    definition = _Reader(code).function_definition()
+    indent = "    " if code.co_freevars else ""
+    lines = _Renderer(code.co_firstlineno).render([definition], indent)
+    return "".join(line + "\n" for line in lines), code.co_firstlineno
+
+
+# --- stack values that are not expressions -------------------------------------------------
+
+
+class _Marker:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+# What `PUSH_NULL` and `LOAD_GLOBAL`'s low bit push below a callable.
+_NULL = _Marker("NULL")
+# What `LOAD_METHOD` pushes below the method (read here as an attribute).
+_METHOD = _Marker("METHOD")
+# The item `FOR_ITER` pushes: the value the loop's target is assigned.
+_FOR_ITEM = _Marker("FOR_ITEM")
+# `LOAD_ASSERTION_ERROR`.
+_ASSERTION_ERROR = _Marker("AssertionError")
+
+
+class _Iter:
+    """``GET_ITER`` of an expression: the iterator a ``for`` loop or a comprehension walks."""
+
+    def __init__(self, expr):
+        self.expr = expr
+
+
+class _Code:
+    """A code object loaded as a constant (for ``MAKE_FUNCTION``)."""
+
+    def __init__(self, code):
+        self.code = code
+
+
+class _Function:
+    """``MAKE_FUNCTION``'s result: a nested function, lambda or comprehension."""
+
+    def __init__(self, code, defaults, kwdefaults):
+        self.code = code
+        self.defaults = defaults
+        self.kwdefaults = kwdefaults
+
+
+class _Accumulator:
+    """The list, set or dict a comprehension's code builds (``kind`` is "list", "set", "dict")."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+
+class _UnpackGroup:
+    """The targets of one ``UNPACK_SEQUENCE``/``UNPACK_EX``, filled by the stores that follow."""
+
+    def __init__(self, value, count, starred):
+        self.value = value
+        self.targets = [None] * count
+        self.starred = starred
+        self.filled = 0
+
+
+class _Slot:
+    """One item of an unpacking, waiting for its store."""
+
+    def __init__(self, group, index):
+        self.group = group
+        self.index = index
+
+
+class _InPlace:
+    """``BINARY_OP`` of an in-place operator: ``target op= value`` once stored."""
+
+    def __init__(self, target, op, value):
+        self.target = target
+        self.op = op
+        self.value = value
+
+
+class _Stored:
+    """A value stored while a copy of it stays on the stack (``COPY 1`` then a store):
+    ``a = b = value`` when another store takes it, ``(a := value)`` when an expression does."""
+
+    def __init__(self, value, targets):
+        self.value = value
+        self.targets = targets
+
+
+class _AssertionRaise(ast.stmt):
+    """``raise AssertionError(msg)`` as ``assert`` compiles it; becomes an ``ast.Assert``."""
+
+    _fields = ("msg",)
+
+
+class _Append(ast.stmt):
+    """A comprehension's ``LIST_APPEND``/``SET_ADD`` (``value``) or ``MAP_ADD`` (``key``,
+    ``value``)."""
+
+    _fields = ("key", "value")
+
+
+class _ForTarget(ast.stmt):
+    """The store of ``FOR_ITER``'s item: the loop's target."""
+
+    _fields = ("target",)
+
+
+class _Break(ast.stmt):
+    """A jump out of a loop; ``popped`` when the loop's iterator was popped first."""
+
+    _fields = ()
+
+
+class _NotExpression(Exception):
+    """An instruction range tried as an expression ended a statement."""
+
+
+_BINARY_OPERATORS = [
+    ast.Add, ast.BitAnd, ast.FloorDiv, ast.LShift, ast.MatMult, ast.Mult, ast.Mod, ast.BitOr,
+    ast.Pow, ast.RShift, ast.Sub, ast.Div, ast.BitXor,
+]
+_COMPARE_OPERATORS = {"<": ast.Lt, "<=": ast.LtE, "==": ast.Eq, "!=": ast.NotEq, ">": ast.Gt, ">=": ast.GtE}
+_NEGATED = {ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In}
+_UNARY = {"UNARY_NEGATIVE": ast.USub, "UNARY_POSITIVE": ast.UAdd, "UNARY_NOT": ast.Not, "UNARY_INVERT": ast.Invert}
+_CONDITIONAL_JUMPS = {
+    # opcode -> (jumps when the value is true?, the value's test is `is None`?)
+    "POP_JUMP_FORWARD_IF_FALSE": (False, False),
+    "POP_JUMP_BACKWARD_IF_FALSE": (False, False),
+    "POP_JUMP_FORWARD_IF_TRUE": (True, False),
+    "POP_JUMP_BACKWARD_IF_TRUE": (True, False),
+    "POP_JUMP_FORWARD_IF_NONE": (True, True),
+    "POP_JUMP_BACKWARD_IF_NONE": (True, True),
+    "POP_JUMP_FORWARD_IF_NOT_NONE": (False, True),
+    "POP_JUMP_BACKWARD_IF_NOT_NONE": (False, True),
+}
+_UNCONDITIONAL_JUMPS = {"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"}
+_COMPARES = {"COMPARE_OP", "IS_OP", "CONTAINS_OP"}
+# Instructions with no effect on what a function computes.
+_SKIPPED = {"RESUME", "NOP", "PRECALL", "CACHE", "MAKE_CELL", "COPY_FREE_VARS", "EXTENDED_ARG"}
+
+
+def _name(name, store=False):
+    return ast.Name(id=name, ctx=ast.Store() if store else ast.Load())
+
+
+def _constant_expr(value):
+    """A constant as the expression that compiles to it (a frozenset is a set display)."""
+    if isinstance(value, frozenset):
+        return ast.Set(elts=[_constant_expr(v) for v in value]) if value else ast.Call(_name("frozenset"), [], [])
+    if isinstance(value, tuple):
+        return ast.Constant(value=value)
+    return ast.Constant(value=value)
+
+
+def _as_store(node):
+    """An expression node as an assignment target."""
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+        node.ctx = ast.Store()
+    elif isinstance(node, (ast.Tuple, ast.List)):
+        node.ctx = ast.Store()
+        for elt in node.elts:
+            _as_store(elt)
+    elif isinstance(node, ast.Starred):
+        node.ctx = ast.Store()
+        _as_store(node.value)
+    return node
+
+
+def _same_target(a, b):
+    return ast.dump(_as_store(a)) == ast.dump(_as_store(b))
+
+
+class _Loop:
+    """The loop a block is in: where ``continue`` goes (the header), where ``break`` goes, and
+    whether breaking pops an iterator (``for``)."""
+
+    def __init__(self, header, exit, pops_iterator):
+        self.header = header
+        self.exit = exit
+        self.pops_iterator = pops_iterator
+        self.break_targets = set()
+
+
+class _Reader:
+    """Reads one code object into ``ast`` statements."""
+
+    def __init__(self, code):
+        self.code = code
+        self.ins = list(dis.get_instructions(code))
+        self.index_of = {ins.offset: i for i, ins in enumerate(self.ins)}
+        # target index -> indices of the backward jumps to it
+        self.back_jumps = {}
+        for i, ins in enumerate(self.ins):
+            if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
+                t = self.index_of.get(ins.argval)
+                if t is not None and t <= i:
+                    self.back_jumps.setdefault(t, []).append(i)
+        # Index of a chained comparison's last conditional jump -> where its condition resumes
+        # (past the cleanup block that pops the middle operand).
+        self.chain_resume = {}
+        self.kw_names = None
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def line(self, i):
+        """The source line of instruction ``i`` (of the first one from ``i`` that has one)."""
+        for ins in self.ins[i:]:
+            if ins.positions is not None and ins.positions.lineno is not None:
+                return ins.positions.lineno
+        return None
+
+    def fail(self, construct, i):
+        raise DecompileError(construct, self.line(i) if i is not None and i < len(self.ins) else None)
+
+    def target(self, i):
+        return self.index_of[self.ins[i].argval]
+
+    def resolve(self, i):
+        """Where control ends up from instruction ``i``, through unconditional jumps and NOPs."""
+        seen = set()
+        while i < len(self.ins) and i not in seen:
+            seen.add(i)
+            op = self.ins[i].opname
+            if op in _UNCONDITIONAL_JUMPS:
+                i = self.target(i)
+            elif op == "NOP":
+                i += 1
+            else:
+                break
+        return i
+
+    # --- functions ----------------------------------------------------------------------------
+
+    def function_definition(self, name=None, defaults=None, kwdefaults=None):
+        """The ``ast.FunctionDef`` of the code object."""
+        code = self.code
+        if code.co_flags & (0x80 | 0x100 | 0x200):  # coroutine, iterable coroutine, async generator
+            self.fail("an `async def` function", 0)
+        if code.co_exceptiontable:
+            self.fail(self._exception_construct(), self._first_handled())
+        body = self.function_body()
+        docstring = code.co_consts[0] if code.co_consts and isinstance(code.co_consts[0], str) else None
+        if docstring is not None:
+            doc = ast.Expr(ast.Constant(docstring))
+            doc.lineno = None
+            body.insert(0, doc)
+        if not body:
+            stmt = ast.Pass()
+            stmt.lineno = None
+            body = [stmt]
+        node = ast.FunctionDef(name=name or code.co_name, args=self.arguments(defaults, kwdefaults), body=body, decorator_list=[], returns=None, type_comment=None)
+        node.lineno = code.co_firstlineno
+        return node
+
+    def _exception_construct(self):
+        ops = {ins.opname for ins in self.ins}
+        if "BEFORE_WITH" in ops:
+            return "a `with` statement"
+        return "a `try` statement"
+
+    def _first_handled(self):
+        entries = dis._parse_exception_table(self.code)
+        return self.index_of.get(entries[0].start, 0) if entries else 0
+
+    def arguments(self, defaults=None, kwdefaults=None):
+        code = self.code
+        names = code.co_varnames
+        nargs = code.co_argcount
+        nkw = code.co_kwonlyargcount
+        args = [ast.arg(arg=n) for n in names[:nargs]]
+        kwonly = [ast.arg(arg=n) for n in names[nargs : nargs + nkw]]
+        at = nargs + nkw
+        vararg = kwarg = None
+        if code.co_flags & 0x04:
+            vararg = ast.arg(arg=names[at])
+            at += 1
+        if code.co_flags & 0x08:
+            kwarg = ast.arg(arg=names[at])
+        posonly = args[: code.co_posonlyargcount]
+        args = args[code.co_posonlyargcount :]
+        kw_defaults = [None] * len(kwonly)
+        if kwdefaults:
+            for k, v in kwdefaults.items():
+                for j, a in enumerate(kwonly):
+                    if a.arg == k:
+                        kw_defaults[j] = v
+        return ast.arguments(posonlyargs=posonly, args=args, vararg=vararg, kwonlyargs=kwonly, kw_defaults=kw_defaults, kwarg=kwarg, defaults=list(defaults or []))
+
+    def function_body(self):
+        """The statements of the whole code object, without the implicit ``return None``."""
+        body = self.block(0, len(self.ins), [], None, len(self.ins))
+        while body and isinstance(body[-1], ast.Return) and _is_none(body[-1].value):
+            body.pop()
+        return body
+
+    # --- blocks of statements -----------------------------------------------------------------
+
+    def block(self, i, end, stack, loop, exit, expression=False, base=None):
+        """The statements of instructions ``[i, end)``, read with ``stack`` as the stack at
+        ``i`` (which the block leaves as deep as it found it). ``loop`` is the innermost loop,
+        ``exit`` where control goes after ``end``. With ``expression``, the range must compute
+        values only (``_NotExpression`` otherwise) and the stack is left with them on it."""
+        if base is None:
+            base = len(stack)
+        stmts = []
+        start = None
+        while i < end:
+            if self.ins[i].opname in _SKIPPED:
+                i += 1
+                continue
+            if start is None and len(stack) <= base:
+                start = i
+                if not expression and self.back_jumps.get(i) and any(i < j < end for j in self.back_jumps[i]):
+                    i = self.while_loop(i, end, stack, loop, stmts, exit)
+                    start = None
+                    continue
+            ins = self.ins[i]
+            op = ins.opname
+            emitted = None
+            if op in _SKIPPED:
+                i += 1
+                continue
+            if op == "RETURN_GENERATOR":
+                # A generator's first instructions: make the generator, pop it (never seen).
+                i += 2 if i + 1 < end and self.ins[i + 1].opname == "POP_TOP" else 1
+                continue
+            if op in _CONDITIONAL_JUMPS:
+                i = self.conditional(i, end, stack, base, loop, stmts, exit, start, expression)
+                if len(stack) <= base:
+                    start = None
+                continue
+            if op in ("JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"):
+                i = self.boolean_value(i, stack, loop, exit)
+                continue
+            if op == "FOR_ITER":
+                if expression:
+                    raise _NotExpression
+                i = self.for_loop(i, end, stack, loop, stmts)
+                start = None
+                continue
+            if op in _UNCONDITIONAL_JUMPS:
+                if expression:
+                    raise _NotExpression
+                emitted = self.jump(i, end, stack, base, loop, exit)
+                i += 1
+                if emitted is None:
+                    continue
+            elif op == "SWAP" and ins.arg == 2 and i + 2 < end and self.ins[i + 1].opname == "COPY" and self.ins[i + 1].arg == 2 and self.ins[i + 2].opname in _COMPARES:
+                i = self.chained_comparison(i, end, stack, loop, exit)
+                continue
+            elif op == "GET_YIELD_FROM_ITER":
+                i = self.yield_from(i, stack)
+                continue
+            else:
+                emitted = self.simple(i, stack)
+                i += 1
+            if emitted is not None:
+                if expression:
+                    raise _NotExpression
+                self.emit(stmts, emitted, start if start is not None else i - 1)
+                if len(stack) <= base:
+                    start = None
+        return stmts
+
+    def emit(self, stmts, stmt, start):
+        if not hasattr(stmt, "lineno") or getattr(stmt, "lineno", None) is None:
+            stmt.lineno = self.line(start)
+        stmts.append(stmt)
+
+    def expression(self, i, end, stack, loop, exit):
+        """The value the range ``[i, end)`` pushes on ``stack`` (which it leaves unchanged), or
+        None when the range is not one expression."""
+        trial = list(stack)
+        try:
+            self.block(i, end, trial, loop, exit, expression=True)
+        except (_NotExpression, DecompileError):
+            return None
+        if len(trial) != len(stack) + 1 or any(a is not b for a, b in zip(trial, stack)):
+            return None
+        return trial[-1]
+
+    # --- jumps ----------------------------------------------------------------------------------
+
+    def jump(self, i, end, stack, base, loop, exit):
+        """An unconditional jump at statement level: ``break``, ``continue``, or the end of the
+        block (None)."""
+        t = self.target(i)
+        if loop is not None:
+            popped = len(stack) < base
+            if popped and loop.pops_iterator:
+                loop.break_targets.add(self.resolve(t))
+                return _Break()
+            if self.resolve(t) == self.resolve(loop.header) and not (i + 1 == end and self.resolve(exit) == self.resolve(t)):
+                return ast.Continue()
+            if not loop.pops_iterator and t > loop.header and self.resolve(t) != self.resolve(exit) and (t >= loop.exit or self.resolve(t) == self.resolve(loop.exit)):
+                loop.break_targets.add(self.resolve(t))
+                return _Break()
+        if self.resolve(t) == self.resolve(exit):
+            return None
+        self.fail("a jump that is not `break`, `continue` or the end of a block", i)
+
+    def read_condition(self, i, end, stack, loop, exit):
+        """The conditional jumps of one condition, the first at ``i`` (its value on ``stack``):
+        ``(atoms, next)`` where each atom is ``(expr, jumps_when_true, target, start)`` and
+        ``next`` is where control goes when no atom jumps.
+
+        The atoms that follow are taken while the condition is not complete (some atom jumps
+        past the next one to somewhere other than the last one's target) or they start on the
+        same line as the first (``if a and b:``); the longest run that makes a boolean
+        expression is kept. (``if a:`` whose body is ``if b:`` compiles as ``if a and b:``.)"""
+        candidates = []
+        start = i
+        first_line = None
+        while True:
+            value = self.pop(stack)
+            jumps_when, none_test = _CONDITIONAL_JUMPS[self.ins[i].opname]
+            if none_test:
+                value = ast.Compare(value, [ast.Is()], [ast.Constant(None)])
+            atoms = (candidates[-1][0] if candidates else []) + [(value, jumps_when, self.target(i), start)]
+            if first_line is None:
+                first_line = self.line(start)
+            nxt = self.chain_resume.pop(i, i + 1)
+            false_target = atoms[-1][2]
+            closed = all(t == false_target or t <= nxt for _, _, t, _ in atoms)
+            candidates.append((atoms, nxt, closed))
+            more = self.next_atom(nxt, end, stack, loop, exit)
+            if more is None or (closed and self.line(nxt) != first_line):
+                break
+            value, j = more
+            stack.append(value)
+            i, start = j, nxt
+        for atoms, nxt, closed in reversed(candidates):
+            if closed and _boolean(atoms, nxt, atoms[-1][2]) is not None:
+                return atoms, nxt
+        self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
+
+    def next_atom(self, i, end, stack, loop, exit):
+        """``(value, jump_index)`` when instructions from ``i`` compute one value and end in a
+        conditional jump on it, else None."""
+        j = i
+        while j < end and self.ins[j].opname not in _CONDITIONAL_JUMPS:
+            op = self.ins[j].opname
+            if op in _UNCONDITIONAL_JUMPS or op in ("FOR_ITER", "RETURN_VALUE", "RAISE_VARARGS", "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP") or op.startswith(("STORE_", "DELETE_")) or op == "POP_TOP":
+                if op in ("JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"):
+                    j = self.target(j)
+                    continue
+                if op == "JUMP_FORWARD" or op == "POP_TOP":
+                    # A conditional expression or a chain's cleanup inside the value.
+                    j += 1
+                    continue
+                return None
+            if op == "SWAP" and self.ins[j].arg == 2 and j + 2 < end and self.ins[j + 1].opname == "COPY":
+                return self._atom_through_chain(i, end, stack, loop, exit)
+            j += 1
+        if j >= end or j == i:
+            return None
+        value = self.expression(i, j, stack, loop, exit)
+        if value is None:
+            return None
+        return value, j
+
+    def _atom_through_chain(self, i, end, stack, loop, exit):
+        trial = list(stack)
+        try:
+            k = i
+            while k < end and self.ins[k].opname not in _CONDITIONAL_JUMPS:
+                if self.ins[k].opname == "SWAP" and self.ins[k].arg == 2 and self.ins[k + 1].opname == "COPY":
+                    k = self.chained_comparison(k, end, trial, loop, exit)
+                    continue
+                if self.ins[k].opname in _SKIPPED:
+                    k += 1
+                    continue
+                if self.simple(k, trial) is not None:
+                    return None
+                k += 1
+        except (DecompileError, _NotExpression):
+            return None
+        if k >= end or len(trial) != len(stack) + 1:
+            return None
+        return trial[-1], k
+
+    def conditional(self, i, end, stack, base, loop, stmts, exit, start, expression):
+        """A conditional jump at ``i``: an ``if``/``while``/``assert`` statement or a
+        conditional expression. Returns where reading goes on."""
+        depth = len(stack) - 1
+        atoms, body_start = self.read_condition(i, end, stack, loop, exit)
+        false_target = atoms[-1][2]
+        condition = _boolean(atoms, body_start, false_target)
+        if condition is None:
+            self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
+        # `(a and b) or c` / `(a or b) and c` as a value: the condition's jumps lead to the
+        # second operand of a value's `or`/`and`.
+        if body_start < false_target <= end and self.ins[false_target - 1].opname in ("JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"):
+            after = self.target(false_target - 1)
+            value = self.expression(body_start, false_target - 1, stack, loop, exit)
+            rest = self.expression(false_target, after, stack, loop, exit) if value is not None and after > false_target else None
+            if rest is not None:
+                if self.ins[false_target - 1].opname == "JUMP_IF_TRUE_OR_POP":
+                    op, first = ast.Or, _flat(ast.And, [_boolean(atoms, body_start, false_target), value])
+                else:
+                    op, first = ast.And, _flat(ast.Or, [_boolean(atoms, false_target, body_start), value])
+                stack.append(_flat(op, [first, rest]))
+                return after
+        # A conditional expression: two values, the first ending in a jump over the second.
+        if body_start < false_target <= end or (false_target > end and expression):
+            before_else = false_target - 1
+            if self.ins[before_else].opname == "JUMP_FORWARD":
+                after = self.target(before_else)
+                if_true = self.expression(body_start, before_else, stack, loop, exit)
+                if if_true is not None:
+                    if_false = self.expression(false_target, after, stack, loop, exit)
+                    if if_false is not None:
+                        stack.append(ast.IfExp(condition, if_true, if_false))
+                        return after
+        if depth > base or expression:
+            self.fail("a conditional value that is not `x if c else y`, `and` or `or`", i)
+        line = self.line(start)
+        # `assert`: the body raises AssertionError.
+        if body_start < false_target <= end and self.ins[body_start].opname == "LOAD_ASSERTION_ERROR":
+            body = self.block(body_start, false_target, list(stack), loop, false_target)
+            if len(body) == 1 and isinstance(body[0], _AssertionRaise):
+                test = _boolean(atoms, false_target, body_start)
+                stmt = ast.Assert(test=test, msg=body[0].msg)
+                stmt.lineno = line
+                stmts.append(stmt)
+                return false_target
+        # `while`: the body ends with the test again, jumping back.
+        if body_start < false_target <= end:
+            loop_end = false_target
+            test_length = body_start - start
+            bottom = loop_end - test_length
+            if bottom > body_start and self._same_test(start, body_start, bottom, loop_end):
+                return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, loop, stmts)
+        # `if`.
+        node = ast.If(test=condition, body=[], orelse=[])
+        node.lineno = line
+        if body_start < false_target <= end:
+            before_else = false_target - 1
+            jump = self.ins[before_else]
+            if jump.opname in _UNCONDITIONAL_JUMPS and before_else >= body_start:
+                after = self.target(before_else)
+                popped = before_else > 0 and self.ins[before_else - 1].opname == "POP_TOP" and loop is not None and loop.pops_iterator
+                if false_target < after <= end and not popped:
+                    node.body = self.block(body_start, before_else, list(stack), loop, after)
+                    node.orelse = self.block(false_target, after, list(stack), loop, exit if after == end else after)
+                    stmts.append(node)
+                    return after
+                if self.resolve(after) == self.resolve(exit) and not popped and jump.opname == "JUMP_FORWARD":
+                    node.body = self.block(body_start, before_else, list(stack), loop, exit)
+                    node.orelse = self.block(false_target, end, list(stack), loop, exit)
+                    stmts.append(node)
+                    return end
+            node.body = self.block(body_start, false_target, list(stack), loop, false_target)
+            stmts.append(node)
+            return false_target
+        if self.resolve(false_target) == self.resolve(exit):
+            node.body = self.block(body_start, end, list(stack), loop, exit)
+            stmts.append(node)
+            return end
+        self.fail("an `if` whose false branch jumps out of its block", i)
+
+    def _same_test(self, a, a_end, b, b_end):
+        """Whether ``[a, a_end)`` and ``[b, b_end)`` are the same test (a while loop's, before and
+        after its body): the same instructions, jumps in either direction."""
+        if a_end - a != b_end - b:
+            return False
+        for x, y in zip(self.ins[a:a_end], self.ins[b:b_end]):
+            if x.opname in _CONDITIONAL_JUMPS and y.opname in _CONDITIONAL_JUMPS:
+                continue
+            if x.opname != y.opname or (x.opname not in _UNCONDITIONAL_JUMPS and x.argval != y.argval):
+                return False
+        return True
+
+    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts):
+        node = ast.While(test=condition, body=[], orelse=[])
+        node.lineno = self.line(start)
+        inner = _Loop(start, loop_end, pops_iterator=False)
+        node.body = self.block(body_start, bottom, list(stack), inner, bottom)
+        after = loop_end
+        if inner.break_targets:
+            target = max(inner.break_targets)
+            if loop_end < target <= end:
+                node.orelse = self.block(loop_end, target, list(stack), loop, target)
+                after = target
+        _drop_trailing_continue(node.body)
+        stmts.append(node)
+        return after
+
+    def while_loop(self, i, end, stack, loop, stmts, exit):
+        """A statement at ``i`` that later code jumps back to: a ``while`` loop. One whose test
+        is at ``i`` is read by :meth:`conditional`; here ``while True:``."""
+        last = max(j for j in self.back_jumps[i] if j < end)
+        probe = list(stack)
+        atom = self.next_atom(i, end, probe, loop, exit)
+        if atom is not None:
+            _, j = atom
+            false_target = self.target(j)
+            if self.target(j) > last:
+                # `while test:`: the backward jumps to `i` are its `continue`s.
+                return self._while_with_test(i, end, stack, loop, stmts, exit)
+        if self.ins[last].opname not in ("JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"):
+            self.fail("a loop whose last jump back is conditional", last)
+        node = ast.While(test=ast.Constant(True), body=[], orelse=[])
+        # `while True:` compiles to a NOP that holds its line, before the body.
+        node.lineno = self.line(i - 1) if i > 0 and self.ins[i - 1].opname == "NOP" else self.line(i)
+        after = last + 1
+        inner = _Loop(i, after, pops_iterator=False)
+        saved = self.back_jumps.pop(i)
+        try:
+            node.body = self.block(i, last, list(stack), inner, i)
+        finally:
+            self.back_jumps[i] = saved
+        _drop_trailing_continue(node.body)
+        if inner.break_targets:
+            target = max(inner.break_targets)
+            if after < target <= end:
+                node.orelse = self.block(after, target, list(stack), loop, target)
+                after = target
+        stmts.append(node)
+        return after
+
+    def _while_with_test(self, i, end, stack, loop, stmts, exit):
+        """The loop at ``i`` whose test comes first: read the statement with the backward jumps
+        to ``i`` hidden (they are its ``continue``s, recognised by the loop context)."""
+        saved = self.back_jumps.pop(i)
+        try:
+            before = len(stmts)
+            k = i
+            probe = stack
+            # Read the test's instructions up to its first jump, then let `conditional` take it.
+            while self.ins[k].opname not in _CONDITIONAL_JUMPS:
+                if self.ins[k].opname == "SWAP" and self.ins[k].arg == 2 and self.ins[k + 1].opname == "COPY":
+                    k = self.chained_comparison(k, end, probe, loop, exit)
+                    continue
+                if self.ins[k].opname not in _SKIPPED and self.simple(k, probe) is not None:
+                    self.fail("a loop test that is a statement", k)
+                k += 1
+            after = self.conditional(k, end, probe, len(probe) - 1, loop, stmts, exit, i, False)
+            if len(stmts) != before + 1 or not isinstance(stmts[-1], ast.While):
+                self.fail("a loop that is neither `while` nor `for`", i)
+            return after
+        finally:
+            self.back_jumps[i] = saved
+
+    def for_loop(self, i, end, stack, loop, stmts):
+        """``FOR_ITER`` at ``i``, the iterator on ``stack``."""
+        iterator = stack[-1]
+        if isinstance(iterator, _Iter):
+            iterable = iterator.expr
+        elif isinstance(iterator, ast.Name) and iterator.id == ".0":
+            iterable = iterator  # a comprehension's argument, an iterator already
+        else:
+            self.fail("a `for` loop over something that is not an iterator", i)
+        exit_index = self.target(i)
+        last = exit_index - 1
+        inner = _Loop(i, exit_index, pops_iterator=True)
+        body_end = last if self.ins[last].opname == "JUMP_BACKWARD" and self.target(last) == i else exit_index
+        body_stack = stack + [_FOR_ITEM]
+        body = self.block(i + 1, body_end, body_stack, inner, i, base=len(stack))
+        if not body or not isinstance(body[0], _ForTarget):
+            self.fail("a `for` loop whose target is not assigned first", i)
+        node = ast.For(target=body[0].target, iter=iterable, body=body[1:], orelse=[], type_comment=None)
+        node.lineno = getattr(body[0], "lineno", None) or self.line(i)
+        _drop_trailing_continue(node.body)
+        if not node.body:
+            p = ast.Pass()
+            p.lineno = None
+            node.body = [p]
+        stack.pop()  # the iterator, which FOR_ITER pops when the loop ends
+        after = exit_index
+        if inner.break_targets:
+            target = max(inner.break_targets)
+            if exit_index < target <= end:
+                node.orelse = self.block(exit_index, target, list(stack), loop, target)
+                after = target
+        stmts.append(node)
+        return after
+
+    def boolean_value(self, i, stack, loop, exit):
+        """``JUMP_IF_FALSE_OR_POP``/``JUMP_IF_TRUE_OR_POP``: ``a and b`` / ``a or b`` as a value."""
+        op = ast.And if self.ins[i].opname == "JUMP_IF_FALSE_OR_POP" else ast.Or
+        left = self.pop(stack)
+        after = self.target(i)
+        right = self.expression(i + 1, after, stack, loop, exit)
+        if right is None:
+            self.fail("an `and`/`or` value", i)
+        values = []
+        for v in (left, right):
+            if isinstance(v, ast.BoolOp) and isinstance(v.op, op) and v is right:
+                values.extend(v.values)
+            else:
+                values.append(v)
+        stack.append(ast.BoolOp(op(), values))
+        return after
+
+    def chained_comparison(self, i, end, stack, loop, exit):
+        """``a < b < c``: ``SWAP 2; COPY 2; compare`` then a jump to a cleanup block, per link.
+        Pushes the comparison; returns the index of the last compare's following instruction
+        (a value's ``JUMP_FORWARD`` is skipped with its cleanup)."""
+        middle = self.pop(stack)
+        left = self.pop(stack)
+        ops, comparators = [], []
+        k = i
+        while True:
+            op = self._compare_operator(self.ins[k + 2])
+            ops.append(op)
+            comparators.append(middle)
+            jump = self.ins[k + 3]
+            if jump.opname not in ("JUMP_IF_FALSE_OR_POP", "POP_JUMP_FORWARD_IF_FALSE"):
+                self.fail("a chained comparison", k)
+            cleanup = self.target(k + 3)
+            # The next operand, up to the next link or the last compare.
+            j = k + 4
+            depth = len(stack)
+            probe = list(stack)
+            while j < end:
+                ins = self.ins[j]
+                if ins.opname == "SWAP" and ins.arg == 2 and self.ins[j + 1].opname == "COPY" and self.ins[j + 2].opname in _COMPARES and len(probe) == depth + 1:
+                    break
+                if ins.opname in _COMPARES and len(probe) == depth + 1:
+                    break
+                if ins.opname in _SKIPPED:
+                    j += 1
+                    continue
+                if ins.opname == "SWAP" and ins.arg == 2 and self.ins[j + 1].opname == "COPY" and self.ins[j + 2].opname in _COMPARES:
+                    j = self.chained_comparison(j, end, probe, loop, exit)
+                    continue
+                if self.simple(j, probe) is not None:
+                    self.fail("a chained comparison", j)
+                j += 1
+            middle = self.pop(probe)
+            if self.ins[j].opname in _COMPARES:
+                ops.append(self._compare_operator(self.ins[j]))
+                comparators.append(middle)
+                stack.append(ast.Compare(left, ops, comparators))
+                after = self.ins[j + 1]
+                if after.opname in _CONDITIONAL_JUMPS:
+                    # In a condition: `JUMP_FORWARD end` then the cleanup `POP_TOP [JUMP]`.
+                    if j + 2 < end and self.ins[j + 2].opname == "JUMP_FORWARD" and self.ins[cleanup].opname == "POP_TOP":
+                        self.chain_resume[j + 1] = self.target(j + 2)
+                    return j + 1
+                if after.opname == "JUMP_FORWARD" and self.ins[cleanup].opname == "SWAP":
+                    return self.target(j + 1)
+                self.fail("a chained comparison", j)
+            k = j
+
+    def _compare_operator(self, ins):
+        if ins.opname == "COMPARE_OP":
+            return _COMPARE_OPERATORS[ins.argval]()
+        if ins.opname == "IS_OP":
+            return ast.IsNot() if ins.arg else ast.Is()
+        return ast.NotIn() if ins.arg else ast.In()
+
+    def yield_from(self, i, stack):
+        """``GET_YIELD_FROM_ITER; LOAD_CONST None; SEND end; YIELD_VALUE; RESUME; JUMP back``."""
+        value = self.pop(stack)
+        if self.ins[i + 1].opname != "LOAD_CONST" or self.ins[i + 2].opname != "SEND":
+            self.fail("`yield from`", i)
+        stack.append(ast.YieldFrom(value))
+        return self.target(i + 2)
+
+    # --- instructions without control flow --------------------------------------------------------
+
+    def pop(self, stack):
+        """The top of the stack as an expression."""
+        if not stack:
+            raise DecompileError("an instruction sequence CPython does not compile")
+        value = stack.pop()
+        return self.value(value)
+
+    def value(self, value):
+        if isinstance(value, ast.expr):
+            return value
+        if isinstance(value, _Stored):
+            if len(value.targets) == 1 and isinstance(value.targets[0], ast.Name):
+                return ast.NamedExpr(_as_store(value.targets[0]), self.value(value.value))
+            raise DecompileError("an assignment expression")
+        if isinstance(value, _Function):
+            if value.code.co_name == "<lambda>":
+                return self.lambda_expr(value)
+            raise DecompileError(f"a function object `{value.code.co_name}` used as a value")
+        if isinstance(value, _Iter):
+            return ast.Call(_name("iter"), [value.expr], [])
+        raise DecompileError(f"a stack value ({type(value).__name__})")
+
+    def simple(self, i, stack):
+        """One instruction without jumps; returns the statement it ends, if any."""
+        ins = self.ins[i]
+        op = ins.opname
+        handler = getattr(self, "op_" + op, None)
+        if handler is None:
+            self.fail(f"the instruction `{op}`", i)
+        return handler(ins, stack, i)
+
+    # loads
+    def op_LOAD_FAST(self, ins, stack, i):
+        stack.append(_name(ins.argval))
+
+    op_LOAD_DEREF = op_LOAD_CLOSURE = op_LOAD_NAME = op_LOAD_CLASSDEREF = op_LOAD_FAST
+
+    def op_LOAD_GLOBAL(self, ins, stack, i):
+        if ins.arg & 1:
+            stack.append(_NULL)
+        stack.append(_name(ins.argval))
+
+    def op_LOAD_CONST(self, ins, stack, i):
+        v = ins.argval
+        if hasattr(v, "co_code"):
+            stack.append(_Code(v))
+        else:
+            stack.append(_constant_expr(v))
+
+    def op_PUSH_NULL(self, ins, stack, i):
+        stack.append(_NULL)
+
+    def op_LOAD_ATTR(self, ins, stack, i):
+        stack.append(ast.Attribute(self.pop(stack), ins.argval, ast.Load()))
+
+    def op_LOAD_METHOD(self, ins, stack, i):
+        owner = self.pop(stack)
+        stack.append(_METHOD)
+        stack.append(ast.Attribute(owner, ins.argval, ast.Load()))
+
+    def op_LOAD_ASSERTION_ERROR(self, ins, stack, i):
+        stack.append(_ASSERTION_ERROR)
+
+    # stack shuffles
+    def op_COPY(self, ins, stack, i):
+        stack.append(stack[-ins.arg])
+
+    def op_SWAP(self, ins, stack, i):
+        stack[-1], stack[-ins.arg] = stack[-ins.arg], stack[-1]
+
+    def op_POP_TOP(self, ins, stack, i):
+        top = stack.pop()
+        if isinstance(top, (_Iter,)) or (isinstance(top, ast.Name) and top.id == ".0"):
+            return None  # a `for` loop's iterator, popped by `break` or `return`
+        if top is _NULL or top is _METHOD:
+            return None
+        return ast.Expr(self.value(top))
+
+    # operators
+    def op_BINARY_OP(self, ins, stack, i):
+        right = self.pop(stack)
+        left = self.pop(stack)
+        if ins.arg >= len(_BINARY_OPERATORS):
+            stack.append(_InPlace(left, _BINARY_OPERATORS[ins.arg - len(_BINARY_OPERATORS)](), right))
+        else:
+            stack.append(ast.BinOp(left, _BINARY_OPERATORS[ins.arg](), right))
+
+    def _unary(self, ins, stack, i):
+        stack.append(ast.UnaryOp(_UNARY[ins.opname](), self.pop(stack)))
+
+    op_UNARY_NEGATIVE = op_UNARY_POSITIVE = op_UNARY_NOT = op_UNARY_INVERT = _unary
+
+    def _compare(self, ins, stack, i):
+        right = self.pop(stack)
+        left = self.pop(stack)
+        stack.append(ast.Compare(left, [self._compare_operator(ins)], [right]))
+
+    op_COMPARE_OP = op_IS_OP = op_CONTAINS_OP = _compare
+
+    def op_BINARY_SUBSCR(self, ins, stack, i):
+        index = self.pop(stack)
+        container = self.pop(stack)
+        stack.append(ast.Subscript(container, index, ast.Load()))
+
+    def op_BUILD_SLICE(self, ins, stack, i):
+        parts = [self.pop(stack) for _ in range(ins.arg)][::-1]
+        parts = [None if _is_none(p) else p for p in parts]
+        stack.append(ast.Slice(*parts))
+
+    # displays
+    def _items(self, stack, n):
+        items = [self.pop(stack) for _ in range(n)]
+        return items[::-1]
+
+    def op_BUILD_TUPLE(self, ins, stack, i):
+        if ins.arg and all(isinstance(stack[-k], ast.Name) for k in range(1, ins.arg + 1)) and i + 1 < len(self.ins) and self.ins[i + 1].opname == "LOAD_CONST" and hasattr(self.ins[i + 1].argval, "co_code"):
+            # A closure's cells, for MAKE_FUNCTION.
+            del stack[-ins.arg :]
+            stack.append(_Marker("closure"))
+            return
+        stack.append(ast.Tuple(self._items(stack, ins.arg), ast.Load()))
+
+    def op_BUILD_LIST(self, ins, stack, i):
+        stack.append(ast.List(self._items(stack, ins.arg), ast.Load()))
+
+    def op_BUILD_SET(self, ins, stack, i):
+        stack.append(ast.Set(self._items(stack, ins.arg)) if ins.arg else _EmptySet())
+
+    def op_BUILD_MAP(self, ins, stack, i):
+        items = self._items(stack, 2 * ins.arg)
+        stack.append(ast.Dict(items[0::2], items[1::2]))
+
+    def op_BUILD_CONST_KEY_MAP(self, ins, stack, i):
+        keys = self.pop(stack)
+        values = self._items(stack, ins.arg)
+        stack.append(ast.Dict([ast.Constant(k) for k in keys.value], values))
+
+    def op_BUILD_STRING(self, ins, stack, i):
+        parts = []
+        for item in self._items(stack, ins.arg):
+            if isinstance(item, ast.JoinedStr):
+                parts.extend(item.values)
+            else:
+                parts.append(item)
+        stack.append(ast.JoinedStr(parts))
+
+    def op_FORMAT_VALUE(self, ins, stack, i):
+        spec = None
+        if ins.arg & 4:
+            spec = self.pop(stack)
+            if not isinstance(spec, ast.JoinedStr):
+                spec = ast.JoinedStr([spec])
+        value = self.pop(stack)
+        conversion = {0: -1, 1: ord("s"), 2: ord("r"), 3: ord("a")}[ins.arg & 3]
+        stack.append(ast.JoinedStr([ast.FormattedValue(value, conversion, spec)]))
+
+    def op_LIST_EXTEND(self, ins, stack, i):
+        items = self.pop(stack)
+        target = stack[-ins.arg]
+        if not isinstance(target, ast.List):
+            self.fail("`LIST_EXTEND`", i)
+        if isinstance(items, ast.Constant) and isinstance(items.value, tuple) and not target.elts:
+            target.elts.extend(ast.Constant(v) for v in items.value)
+        else:
+            target.elts.append(ast.Starred(items, ast.Load()))
+
+    def op_SET_UPDATE(self, ins, stack, i):
+        items = self.pop(stack)
+        target = stack[-ins.arg]
+        if isinstance(target, _EmptySet):
+            target = stack[-ins.arg] = ast.Set([])
+        if isinstance(items, ast.Set) and not target.elts:
+            target.elts.extend(items.elts)
+        else:
+            target.elts.append(ast.Starred(items, ast.Load()))
+
+    def op_LIST_APPEND(self, ins, stack, i):
+        value = self.pop(stack)
+        target = stack[-ins.arg]
+        if isinstance(target, _Accumulator):
+            return _Append(None, value)
+        if not isinstance(target, ast.List):
+            self.fail("`LIST_APPEND`", i)
+        target.elts.append(value)
+
+    def op_SET_ADD(self, ins, stack, i):
+        value = self.pop(stack)
+        if not isinstance(stack[-ins.arg], _Accumulator):
+            self.fail("`SET_ADD`", i)
+        return _Append(None, value)
+
+    def op_MAP_ADD(self, ins, stack, i):
+        value = self.pop(stack)
+        key = self.pop(stack)
+        if not isinstance(stack[-ins.arg], _Accumulator):
+            self.fail("`MAP_ADD`", i)
+        return _Append(key, value)
+
+    def _dict_update(self, ins, stack, i):
+        items = self.pop(stack)
+        target = stack[-ins.arg]
+        if not isinstance(target, ast.Dict):
+            self.fail("`DICT_UPDATE`", i)
+        target.keys.append(None)
+        target.values.append(items)
+
+    op_DICT_UPDATE = op_DICT_MERGE = _dict_update
+
+    def op_LIST_TO_TUPLE(self, ins, stack, i):
+        items = self.pop(stack)
+        if not isinstance(items, ast.List):
+            self.fail("`LIST_TO_TUPLE`", i)
+        stack.append(ast.Tuple(items.elts, ast.Load()))
+
+    def op_GET_ITER(self, ins, stack, i):
+        stack.append(_Iter(self.pop(stack)))
+
+    # calls
+    def op_KW_NAMES(self, ins, stack, i):
+        self.kw_names = self.code.co_consts[ins.arg]
+
+    def op_CALL(self, ins, stack, i):
+        n = ins.arg
+        names = self.kw_names or ()
+        self.kw_names = None
+        raw = [stack.pop() for _ in range(n)][::-1]
+        callable_ = stack.pop()
+        below = stack.pop()
+        if below is not _NULL and below is not _METHOD:
+            # `CALL` with a callable below the "self" slot: a comprehension's function called
+            # with its iterator, or a decorator's call.
+            raw.insert(0, callable_)
+            callable_ = below
+        if isinstance(callable_, _Function) and callable_.code.co_name in ("<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>"):
+            if len(raw) != 1 or not isinstance(raw[0], _Iter):
+                self.fail("a comprehension", i)
+            stack.append(self.comprehension(callable_, raw[0].expr))
+            return
+        if callable_ is _ASSERTION_ERROR:
+            if len(raw) != 1:
+                self.fail("`assert`", i)
+            stack.append(_AssertionCall(self.value(raw[0])))
+            return
+        args = [self.value(a) for a in raw]
+        func = self.value(callable_)
+        positional = args[: len(args) - len(names)]
+        keywords = [ast.keyword(k, v) for k, v in zip(names, args[len(args) - len(names) :])]
+        stack.append(ast.Call(func, positional, keywords))
+
+    def op_CALL_FUNCTION_EX(self, ins, stack, i):
+        kwargs = self.pop(stack) if ins.arg & 1 else None
+        args = self.pop(stack)
+        func = self.pop(stack)
+        below = stack.pop()
+        if below is not _NULL and below is not _METHOD:
+            self.fail("a call with `*args`", i)
+        if isinstance(args, ast.Tuple):
+            positional = list(args.elts)
+        else:
+            positional = [ast.Starred(args, ast.Load())]
+        keywords = []
+        if kwargs is not None:
+            if isinstance(kwargs, ast.Dict):
+                for k, v in zip(kwargs.keys, kwargs.values):
+                    keywords.append(ast.keyword(None if k is None else k.value, v))
+            else:
+                keywords.append(ast.keyword(None, kwargs))
+        stack.append(ast.Call(func, positional, keywords))
+
+    def op_MAKE_FUNCTION(self, ins, stack, i):
+        code = stack.pop()
+        if not isinstance(code, _Code):
+            self.fail("`MAKE_FUNCTION`", i)
+        flags = ins.arg
+        if flags & 8:
+            stack.pop()
+        if flags & 4:
+            self.fail("a nested function with annotations", i)
+        kwdefaults = self.pop(stack) if flags & 2 else None
+        defaults = self.pop(stack) if flags & 1 else None
+        if defaults is not None:
+            defaults = [ast.Constant(v) for v in defaults.value] if isinstance(defaults, ast.Constant) else list(defaults.elts)
+        if kwdefaults is not None:
+            kwdefaults = {k.value: v for k, v in zip(kwdefaults.keys, kwdefaults.values)}
+        stack.append(_Function(code.code, defaults, kwdefaults))
+
+    # statements
+    def op_RETURN_VALUE(self, ins, stack, i):
+        value = stack.pop()
+        if isinstance(value, _Accumulator):
+            return ast.Return(value)  # a comprehension's result, folded by `comprehension`
+        return ast.Return(self.value(value))
+
+    def op_RAISE_VARARGS(self, ins, stack, i):
+        cause = self.pop(stack) if ins.arg == 2 else None
+        if ins.arg >= 1:
+            exc = stack.pop()
+            if exc is _ASSERTION_ERROR:
+                return _AssertionRaise(msg=None)
+            if isinstance(exc, _AssertionCall):
+                return _AssertionRaise(msg=exc.msg)
+            return ast.Raise(self.value(exc), cause)
+        return ast.Raise(None, None)
+
+    def op_YIELD_VALUE(self, ins, stack, i):
+        stack.append(ast.Yield(self.pop(stack)))
+
+    def _store_name(self, ins, stack, i):
+        return self.store(_name(ins.argval, True), stack, i)
+
+    op_STORE_FAST = op_STORE_DEREF = op_STORE_NAME = op_STORE_GLOBAL = _store_name
+
+    def op_STORE_ATTR(self, ins, stack, i):
+        owner = self.pop(stack)
+        return self.store(ast.Attribute(owner, ins.argval, ast.Store()), stack, i)
+
+    def op_STORE_SUBSCR(self, ins, stack, i):
+        index = self.pop(stack)
+        container = self.pop(stack)
+        return self.store(ast.Subscript(container, index, ast.Store()), stack, i)
+
+    def store(self, target, stack, i):
+        """Stores the top of the stack in ``target``: an assignment, or part of one."""
+        value = stack.pop()
+        if isinstance(value, _Slot):
+            return self.fill(value, target)
+        if value is _FOR_ITEM:
+            return _ForTarget(target=target)
+        if isinstance(value, _InPlace):
+            if not _same_target(value.target, target):
+                self.fail("an augmented assignment", i)
+            return ast.AugAssign(_as_store(target), value.op, value.value)
+        if isinstance(value, _Function) and value.code.co_name not in ("<lambda>",) and isinstance(target, ast.Name) and target.id == value.code.co_name:
+            return self.nested_function(value)
+        if isinstance(value, _Stored):
+            return ast.Assign([_as_store(t) for t in value.targets] + [target], self.value(value.value), None)
+        if stack and stack[-1] is value:
+            # `COPY 1` then this store: `a = b = value` or `(a := value)`.
+            stack[-1] = _Stored(value, [target])
+            return None
+        return ast.Assign([target], self.value(value), None)
+
+    def fill(self, slot, target):
+        group = slot.group
+        if group.starred == slot.index:
+            target = ast.Starred(target, ast.Store())
+        group.targets[slot.index] = target
+        group.filled += 1
+        if group.filled < len(group.targets):
+            return None
+        tuple_target = _as_store(ast.Tuple(list(group.targets), ast.Store()))
+        if isinstance(group.value, _Slot):
+            return self.fill(group.value, tuple_target)
+        if group.value is _FOR_ITEM:
+            return _ForTarget(target=tuple_target)
+        return ast.Assign([tuple_target], self.value(group.value), None)
+
+    def op_UNPACK_SEQUENCE(self, ins, stack, i):
+        value = stack.pop()
+        group = _UnpackGroup(value, ins.arg, None)
+        stack.extend(_Slot(group, k) for k in reversed(range(ins.arg)))
+
+    def op_UNPACK_EX(self, ins, stack, i):
+        value = stack.pop()
+        before, after = ins.arg & 0xFF, ins.arg >> 8
+        n = before + 1 + after
+        group = _UnpackGroup(value, n, before)
+        stack.extend(_Slot(group, k) for k in reversed(range(n)))
+
+    def _delete_name(self, ins, stack, i):
+        return ast.Delete([_name(ins.argval, True)])
+
+    op_DELETE_FAST = op_DELETE_DEREF = op_DELETE_NAME = op_DELETE_GLOBAL = _delete_name
+
+    def op_DELETE_ATTR(self, ins, stack, i):
+        owner = self.pop(stack)
+        return ast.Delete([ast.Attribute(owner, ins.argval, ast.Del())])
+
+    def op_DELETE_SUBSCR(self, ins, stack, i):
+        index = self.pop(stack)
+        container = self.pop(stack)
+        return ast.Delete([ast.Subscript(container, index, ast.Del())])
+
+    # --- nested code objects ------------------------------------------------------------------------
+
+    def nested_function(self, function):
+        reader = _Reader(function.code)
+        return reader.function_definition(defaults=function.defaults, kwdefaults=function.kwdefaults)
+
+    def lambda_expr(self, function):
+        reader = _Reader(function.code)
+        definition = reader.function_definition(defaults=function.defaults, kwdefaults=function.kwdefaults)
+        body = definition.body
+        if len(body) == 1 and isinstance(body[0], ast.Return):
+            return ast.Lambda(definition.args, body[0].value or ast.Constant(None))
+        if not body or (len(body) == 1 and isinstance(body[0], ast.Pass)):
+            return ast.Lambda(definition.args, ast.Constant(None))
+        raise DecompileError("a lambda")
+
+    def comprehension(self, function, iterable):
+        """A comprehension's code object folded back into the expression."""
+        code = function.code
+        reader = _Reader(code)
+        kind = {"<listcomp>": "list", "<setcomp>": "set", "<dictcomp>": "dict", "<genexpr>": "generator"}[code.co_name]
+        if code.co_exceptiontable:
+            raise DecompileError("a comprehension with a `try`")
+        start = 0
+        stack = []
+        if kind != "generator":
+            # `BUILD_LIST 0` (`BUILD_SET 0`, `BUILD_MAP 0`) after `RESUME`: the accumulator.
+            while reader.ins[start].opname in _SKIPPED:
+                start += 1
+            if reader.ins[start].opname not in ("BUILD_LIST", "BUILD_SET", "BUILD_MAP") or reader.ins[start].arg != 0:
+                raise DecompileError(f"a {kind} comprehension")
+            stack.append(_Accumulator(kind))
+            start += 1
+        body = reader.block(start, len(reader.ins), stack, None, len(reader.ins))
+        if body and isinstance(body[-1], ast.Return):
+            body.pop()
+        if len(body) != 1 or not isinstance(body[0], ast.For):
+            raise DecompileError(f"a {kind} comprehension")
+        generators = []
+        node = body[0]
+        element = None
+        while True:
+            if isinstance(node, ast.For) and not node.orelse:
+                generators.append(ast.comprehension(_as_store(node.target), node.iter, [], 0))
+            elif isinstance(node, ast.If) and not node.orelse and generators:
+                generators[-1].ifs.append(node.test)
+            else:
+                raise DecompileError(f"a {kind} comprehension")
+            inner = node.body
+            if len(inner) != 1:
+                raise DecompileError(f"a {kind} comprehension")
+            node = inner[0]
+            if isinstance(node, _Append):
+                element = node
+                break
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Yield):
+                element = _Append(None, node.value.value)
+                break
+        generators[0].iter = iterable
+        if kind == "list":
+            return ast.ListComp(element.value, generators)
+        if kind == "set":
+            return ast.SetComp(element.value, generators)
+        if kind == "dict":
+            return ast.DictComp(element.key, element.value, generators)
+        return ast.GeneratorExp(element.value, generators)
+
+
+class _EmptySet(ast.Call):
+    """``BUILD_SET 0``: ``set()`` unless ``SET_UPDATE`` fills it into a display."""
+
+    def __init__(self):
+        super().__init__(_name("set"), [], [])
+
+
+class _AssertionCall:
+    """``AssertionError(msg)`` in an ``assert``."""
+
+    def __init__(self, msg):
+        self.msg = msg
+
+
+def _is_none(node):
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _drop_trailing_continue(body):
+    while body and isinstance(body[-1], ast.Continue):
+        body.pop()
+
+
+def _flat(op, values):
+    """``BoolOp(op, values)`` with operands of the same operator merged into it."""
+    flat = []
+    for v in values:
+        if isinstance(v, ast.BoolOp) and isinstance(v.op, op):
+            flat.extend(v.values)
+        else:
+            flat.append(v)
+    return ast.BoolOp(op(), flat)
+
+
+def _negate(expr):
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        return expr.operand
+    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and type(expr.ops[0]) in _NEGATED:
+        return ast.Compare(expr.left, [_NEGATED[type(expr.ops[0])]()], expr.comparators)
+    return ast.UnaryOp(ast.Not(), expr)
+
+
+def _boolean(atoms, true_target, false_target):
+    """The expression that is true exactly when control leaves the atoms for ``true_target``
+    (and false when for ``false_target``); each atom ``(expr, jumps_when_true, target, start)``
+    jumps to ``target`` when its value's truth is ``jumps_when_true``, else goes on to the next
+    atom (the last one to ``true_target``... or ``false_target``). None when no ``and``/``or``/
+    ``not`` nesting gives these jumps."""
+    return _group(atoms, 0, len(atoms) - 1, true_target, false_target)
+
+
+def _group(atoms, i, j, true_target, false_target):
+    if i == j:
+        expr, when, target, _ = atoms[i]
+        if target == true_target:
+            return expr if when else _negate(expr)
+        if target == false_target:
+            return _negate(expr) if when else expr
+        return None
+    for m in range(j - 1, i - 1, -1):
+        split = atoms[m + 1][3]
+        inner = {atoms[k][3] for k in range(i + 1, m + 1)}
+        outside = {t for _, _, t, _ in atoms[i : m + 1]} - inner - {split}
+        right_targets = {t for _, _, t, _ in atoms[m + 1 : j + 1]}
+        if right_targets & (inner | {atoms[i][3]}):
+            continue
+        if outside == {false_target}:
+            left = _group(atoms, i, m, split, false_target)
+            right = _group(atoms, m + 1, j, true_target, false_target)
+            op = ast.And
+        elif outside == {true_target}:
+            left = _group(atoms, i, m, true_target, split)
+            right = _group(atoms, m + 1, j, true_target, false_target)
+            op = ast.Or
+        else:
+            continue
+        if left is None or right is None:
+            continue
+        values = []
+        for v in (left, right):
+            if isinstance(v, ast.BoolOp) and isinstance(v.op, op):
+                values.extend(v.values)
+            else:
+                values.append(v)
+        return ast.BoolOp(op(), values)
+    return None
+
+
+# --- rendering ---------------------------------------------------------------------------------------
+
+
+class _Renderer:
+    """Writes statements as lines, each on the line its ``lineno`` asks for when that is after
+    the line written last, else on the next line (blank lines fill the gaps)."""
+
+    def __init__(self, first_line):
+        self.first_line = first_line
+        self.lines = []
+
+    def next_line(self):
+        return self.first_line + len(self.lines)
+
+    def put(self, lineno, text):
+        if lineno is not None:
+            while self.next_line() < lineno:
+                self.lines.append("")
+        self.lines.append(text)
+
+    def render(self, stmts, indent):
+        for stmt in stmts:
+            self.statement(stmt, indent)
+        return self.lines
+
+    def statement(self, stmt, indent):
+        line = getattr(stmt, "lineno", None)
+        inner = indent + "    "
+        if isinstance(stmt, ast.FunctionDef):
+            header_node = ast.FunctionDef(stmt.name, stmt.args, [ast.Pass()], [], None, None)
+            header_node.lineno = 1
+            header = ast.unparse(header_node).splitlines()[0]
+            self.put(line, indent + header)
+            self.body(stmt.body, inner)
+        elif isinstance(stmt, ast.If):
+            self.put(line, f"{indent}if {ast.unparse(stmt.test)}:")
+            self.body(stmt.body, inner)
+            orelse = stmt.orelse
+            while len(orelse) == 1 and isinstance(orelse[0], ast.If):
+                elif_ = orelse[0]
+                self.put(getattr(elif_, "lineno", None), f"{indent}elif {ast.unparse(elif_.test)}:")
+                self.body(elif_.body, inner)
+                orelse = elif_.orelse
+            if orelse:
+                self.put(None, f"{indent}else:")
+                self.body(orelse, inner)
+        elif isinstance(stmt, ast.While):
+            self.put(line, f"{indent}while {ast.unparse(stmt.test)}:")
+            self.body(stmt.body, inner)
+            if stmt.orelse:
+                self.put(None, f"{indent}else:")
+                self.body(stmt.orelse, inner)
+        elif isinstance(stmt, ast.For):
+            self.put(line, f"{indent}for {ast.unparse(stmt.target)} in {ast.unparse(stmt.iter)}:")
+            self.body(stmt.body, inner)
+            if stmt.orelse:
+                self.put(None, f"{indent}else:")
+                self.body(stmt.orelse, inner)
+        elif isinstance(stmt, _Break):
+            self.put(line, indent + "break")
+        elif isinstance(stmt, (_Append, _ForTarget, _AssertionRaise)):
+            raise DecompileError("a statement of a comprehension's code", line)
+        else:
+            text = ast.unparse(ast.fix_missing_locations(stmt))
+            if "\n" in text:
+                raise DecompileError(f"a statement written on several lines ({type(stmt).__name__})", line)
+            self.put(line, indent + text)
+
+    def body(self, stmts, indent):
+        if not stmts:
+            self.put(None, indent + "pass")
+        for stmt in stmts:
+            self.statement(stmt, indent)
