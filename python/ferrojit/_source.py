@@ -211,17 +211,26 @@ def _reconstruct(func):
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
             f"and it is too deeply nested to rebuild from its bytecode{hint}"
         )
-    compiled, text_first_line = _compile_in_place(text, first_line, func)
-    if compiled is None or not any(
-        c.co_name == code.co_name and c.co_firstlineno == text_first_line and _same_code_but_line_nops(c, code)
-        for c in _nested_code(compiled)
-    ):
+    # A module read through an import compiled with the function (`import numpy as np` in the
+    # same `exec` text) is called as an attribute, one imported by an earlier statement at the
+    # prompt as a method: both are tried.
+    if not any(_compiles_to(text, first_line, func, imports) for imports in (True, False)):
         return UnsupportedError(
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
             f"and the text rebuilt from its bytecode is not the code Python runs (a construct "
             f"the rebuilding does not handle), so ferrojit will not compile it{hint}"
         )
     return code.co_filename, max(first_line, 1), text
+
+
+def _compiles_to(text, first_line, func, imports):
+    """Whether ``text`` compiles to ``func``'s code (see :func:`_compile_in_place`)."""
+    code = func.__code__
+    compiled, text_first_line = _compile_in_place(text, first_line, func, imports)
+    return compiled is not None and any(
+        c.co_name == code.co_name and c.co_firstlineno == text_first_line and _same_code_but_line_nops(c, code)
+        for c in _nested_code(compiled)
+    )
 
 
 def _same_code_but_line_nops(a, b):
@@ -408,7 +417,7 @@ def _same_definition(code, compiled_at, text, first_line):
     )
 
 
-def _compile_in_place(text, first_line, func):
+def _compile_in_place(text, first_line, func, imports=True):
     """``text`` compiled by CPython, and the line its first line has in the result (``(None,
     0)`` if it does not compile).
 
@@ -417,11 +426,13 @@ def _compile_in_place(text, first_line, func):
     same file. An indented function is put under ``if 1:`` (which compiles to nothing); a
     function that reads variables of an enclosing function (``co_freevars``) is put inside a
     function that defines them, so that it reads them the same way (``LOAD_DEREF``). Blank
-    lines in front put the first line where the file has it, when there is room for them."""
+    lines in front put the first line where the file has it, when there is room for them.
+    Without ``imports``, none is put first (for a function compiled apart from the imports of
+    the modules it reads, as at the interactive prompt)."""
     code = func.__code__
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     module_type = type(os)
-    imported = [n for n in _global_names(code) if isinstance(func.__globals__.get(n), module_type)]
+    imported = [n for n in _global_names(code) if isinstance(func.__globals__.get(n), module_type)] if imports else []
     head = f"import {', '.join(imported)}\n" if imported else ""
     if code.co_freevars:
         if not indent:
