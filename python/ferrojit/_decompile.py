@@ -424,6 +424,17 @@ class _Reader:
             elif op == "SWAP" and ins.arg == 2 and i + 2 < end and self.ins[i + 1].opname == "COPY" and self.ins[i + 1].arg == 2 and self.ins[i + 2].opname in _COMPARES:
                 i = self.chained_comparison(i, end, stack, loop, exit)
                 continue
+            elif op == "SWAP" and ins.arg in (2, 3) and len(stack) == base + ins.arg and start is not None and all(isinstance(v, ast.expr) for v in stack[-ins.arg :]):
+                # `a, b = x, y` (and three names): CPython drops the tuple and reverses the
+                # values with one SWAP; the stores that follow fill the targets.
+                values = stack[-ins.arg :]
+                del stack[-ins.arg :]
+                group = _UnpackGroup(ast.Tuple(values, ast.Load()), ins.arg, None)
+                stack.extend(_Slot(group, k) for k in reversed(range(ins.arg)))
+                i += 1
+                continue
+            elif op.startswith("STORE_") and self._parallel_assignment(ins, stack, base):
+                continue
             elif op == "GET_YIELD_FROM_ITER":
                 i = self.yield_from(i, stack)
                 continue
@@ -437,6 +448,21 @@ class _Reader:
                 if len(stack) <= base:
                     start = None
         return stmts
+
+    def _parallel_assignment(self, ins, stack, base):
+        """Before a store at statement level with more values under the stored one:
+        ``a, b = x, y``, whose tuple CPython drops, storing the values from the last. Turns
+        the values into the slots of one unpacking (the store then fills the last); returns
+        False (changing nothing) when the stack is not that."""
+        operands = {"STORE_ATTR": 1, "STORE_SUBSCR": 2}.get(ins.opname, 0)
+        values = stack[base : len(stack) - operands]
+        if len(values) < 2 or not all(isinstance(v, ast.expr) for v in values):
+            return False
+        if any(v is values[-1] for v in values[:-1]):
+            return False  # `COPY 1`: a chained assignment
+        group = _UnpackGroup(ast.Tuple(list(values), ast.Load()), len(values), None)
+        stack[base : len(stack) - operands] = [_Slot(group, k) for k in range(len(values))]
+        return False
 
     def emit(self, stmts, stmt, start):
         if not hasattr(stmt, "lineno") or getattr(stmt, "lineno", None) is None:
@@ -466,9 +492,12 @@ class _Reader:
             if popped and loop.pops_iterator:
                 loop.break_targets.add(self.resolve(t))
                 return _Break()
-            if self.resolve(t) == self.resolve(loop.header) and not (i + 1 == end and self.resolve(exit) == self.resolve(t)):
+            # The last jump of a block to where the block goes anyway is its end, not a
+            # `continue` or `break`.
+            ends_block = i + 1 == end and self.resolve(exit) == self.resolve(t)
+            if self.resolve(t) == self.resolve(loop.header) and not ends_block:
                 return ast.Continue()
-            if not loop.pops_iterator and t > loop.header and self.resolve(t) != self.resolve(exit) and (t >= loop.exit or self.resolve(t) == self.resolve(loop.exit)):
+            if not loop.pops_iterator and not ends_block and (t >= loop.exit or self.resolve(t) == self.resolve(loop.exit)):
                 loop.break_targets.add(self.resolve(t))
                 return _Break()
         if self.resolve(t) == self.resolve(exit):
@@ -555,7 +584,7 @@ class _Reader:
             return None
         return trial[-1], k
 
-    def conditional(self, i, end, stack, base, loop, stmts, exit, start, expression):
+    def conditional(self, i, end, stack, base, loop, stmts, exit, start, expression, loop_test=False):
         """A conditional jump at ``i``: an ``if``/``while``/``assert`` statement or a
         conditional expression. Returns where reading goes on."""
         depth = len(stack) - 1
@@ -600,13 +629,17 @@ class _Reader:
                 stmt.lineno = line
                 stmts.append(stmt)
                 return false_target
-        # `while`: the body ends with the test again, jumping back.
-        if body_start < false_target <= end:
-            loop_end = false_target
-            test_length = body_start - start
-            bottom = loop_end - test_length
+        # `while`: the body ends with the test again, jumping back to the body while true.
+        back = [j for j in self.back_jumps.get(body_start, ()) if body_start < j < end and self.ins[j].opname in _CONDITIONAL_JUMPS]
+        if back:
+            loop_end = max(back) + 1
+            bottom = loop_end - (body_start - start)
             if bottom > body_start and self._same_test(start, body_start, bottom, loop_end):
                 return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, loop, stmts)
+        if loop_test and body_start < false_target <= end:
+            # A loop whose body never reaches its end (it ends in `break`, `return`,
+            # `continue`): CPython drops the test after it.
+            return self.while_statement(start, condition, body_start, false_target, false_target, end, stack, loop, stmts, falls_out=True)
         # `if`.
         node = ast.If(test=condition, body=[], orelse=[])
         node.lineno = line
@@ -633,6 +666,21 @@ class _Reader:
             node.body = self.block(body_start, end, list(stack), loop, exit)
             stmts.append(node)
             return end
+        # `if c: continue` / `if c: break` whose jump CPython made conditional: the jump
+        # leaves when `c` holds, the rest of the block follows.
+        if loop is not None:
+            jump_out = None
+            if self.resolve(false_target) == self.resolve(loop.header):
+                jump_out = ast.Continue()
+            elif not loop.pops_iterator and self.resolve(false_target) == self.resolve(loop.exit):
+                loop.break_targets.add(self.resolve(false_target))
+                jump_out = _Break()
+            if jump_out is not None:
+                jump_out.lineno = None
+                node.test = _boolean(atoms, false_target, body_start)
+                node.body = [jump_out]
+                stmts.append(node)
+                return body_start
         self.fail("an `if` whose false branch jumps out of its block", i)
 
     def _same_test(self, a, a_end, b, b_end):
@@ -647,11 +695,18 @@ class _Reader:
                 return False
         return True
 
-    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts):
+    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, falls_out=False):
+        """``while condition:`` whose body is ``[body_start, bottom)``, the test again from
+        ``bottom`` to ``loop_end``; with ``falls_out``, there is no test after the body and
+        reaching its end leaves the loop (an implicit ``break``)."""
         node = ast.While(test=condition, body=[], orelse=[])
         node.lineno = self.line(start)
         inner = _Loop(start, loop_end, pops_iterator=False)
         node.body = self.block(body_start, bottom, list(stack), inner, bottom)
+        if falls_out and not (node.body and isinstance(node.body[-1], (ast.Return, ast.Raise, ast.Continue, _Break))):
+            leave = _Break()
+            leave.lineno = self.line(bottom - 1) if self.ins[bottom - 1].opname == "NOP" else None
+            node.body.append(leave)
         after = loop_end
         if inner.break_targets:
             target = max(inner.break_targets)
@@ -711,7 +766,7 @@ class _Reader:
                 if self.ins[k].opname not in _SKIPPED and self.simple(k, probe) is not None:
                     self.fail("a loop test that is a statement", k)
                 k += 1
-            after = self.conditional(k, end, probe, len(probe) - 1, loop, stmts, exit, i, False)
+            after = self.conditional(k, end, probe, len(probe) - 1, loop, stmts, exit, i, False, loop_test=True)
             if len(stmts) != before + 1 or not isinstance(stmts[-1], ast.While):
                 self.fail("a loop that is neither `while` nor `for`", i)
             return after
@@ -1095,6 +1150,8 @@ class _Reader:
             self.fail("a call with `*args`", i)
         if isinstance(args, ast.Tuple):
             positional = list(args.elts)
+        elif isinstance(args, ast.Constant) and isinstance(args.value, tuple):
+            positional = [ast.Constant(v) for v in args.value]
         else:
             positional = [ast.Starred(args, ast.Load())]
         keywords = []
