@@ -1,0 +1,525 @@
+"""Functions without a source file: defined in `exec()`, `python -c` or at the interactive
+prompt. Their text is rebuilt from the code object (`ferrojit._decompile`), checked against it as
+a file's text is, and compiled; the compiled function must give what Python gives."""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from ferrojit import jit, njit
+from ferrojit import _source
+from ferrojit.errors import TypingError, UnsupportedError
+
+GLOBAL_SCALE = 3
+GLOBAL_TABLE = (1, 4, 9)
+
+
+def _define(source, name="f"):
+    """The function `name` made by `exec` of `source` (so it has no file: `<string>`)."""
+    namespace = {"np": np, "math": math, "njit": njit, "GLOBAL_SCALE": GLOBAL_SCALE, "GLOBAL_TABLE": GLOBAL_TABLE}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the table's fixed sources
+    return namespace[name]
+
+
+def _same(got, expected):
+    """Same type and value, NaNs equal, containers item by item."""
+    if isinstance(expected, np.ndarray):
+        return isinstance(got, np.ndarray) and got.dtype == expected.dtype and np.array_equal(got, expected, equal_nan=True)
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, (tuple, list)):
+        return len(got) == len(expected) and all(_same(g, e) for g, e in zip(got, expected))
+    if isinstance(expected, dict):
+        return list(got) == list(expected) and all(_same(got[k], expected[k]) for k in expected)
+    if isinstance(expected, float) and math.isnan(expected):
+        return math.isnan(got)
+    return got == expected
+
+
+# (id, source defining `f`, arguments). A new construct is a new row.
+CASES = [
+    ("arithmetic", """
+        def f(a, b):
+            return a + b * 2 - a // 3 % 4 + a ** 2 - b / 2
+     """, (7, 3)),
+    ("bitwise-and-unary", """
+        def f(a, b):
+            return (a & b) | (a ^ b) << 2 >> 1, -a, +b, ~a, not a
+     """, (12, 10)),
+    ("augmented-assignment", """
+        def f(n):
+            s = 0
+            s += n
+            s *= 3
+            s -= 1
+            s //= 2
+            s **= 2
+            s %= 1000
+            return s
+     """, (17,)),
+    ("augmented-subscript-and-slices", """
+        def f(a):
+            a[1] += 5.0
+            a[2:4] *= 2.0
+            return a, a[::2], a[1:], a[:-1], a[1:5:2]
+     """, (np.arange(6.0),)),
+    ("chained-comparisons", """
+        def f(a, b, c):
+            x = a < b <= c
+            y = a == b != c
+            if a < b < c:
+                return x, y, 1
+            return x, y, 2
+     """, (1, 2, 3)),
+    ("boolean-values", """
+        def f(a, b):
+            return a and b, a or b, (a and b) or 7, (a or b) and 5, not a or b > 0
+     """, (0, 4)),
+    ("boolean-conditions", """
+        def f(a, b, c):
+            n = 0
+            if a and b or c:
+                n += 1
+            if not (a or b) and c:
+                n += 10
+            if a > 0 and (b > 0 or c > 0):
+                n += 100
+            return n
+     """, (1, 0, 2)),
+    ("conditional-expressions", """
+        def f(x):
+            y = 1.5 if x > 2 else -0.5
+            return (x if x % 2 else -x) + y
+     """, (5,)),
+    ("if-elif-else", """
+        def f(x):
+            if x < 0:
+                r = -1
+            elif x == 0:
+                r = 0
+            elif x < 10:
+                r = 1
+            else:
+                r = 2
+            return r
+     """, (7,)),
+    ("is-none", """
+        def f(x):
+            v = None
+            if x > 1:
+                v = x
+            if v is None:
+                return -1
+            if v is not None:
+                return v * 2
+            return 0
+     """, (4,)),
+    ("while-break-continue-else", """
+        def f(n):
+            i = 0
+            s = 0
+            while i < n:
+                i += 1
+                if i % 3 == 0:
+                    continue
+                if i > 20:
+                    break
+                s += i
+            else:
+                s = -s
+            return s
+     """, (10,)),
+    ("while-true", """
+        def f(n):
+            i = 0
+            while True:
+                i += 1
+                if i * i > n:
+                    break
+            return i
+     """, (50,)),
+    ("for-else-break", """
+        def f(n):
+            for i in range(2, n):
+                if n % i == 0:
+                    found = i
+                    break
+            else:
+                found = n
+            return found
+     """, (91,)),
+    ("nested-loops", """
+        def f(a):
+            total = 0.0
+            for i in range(a.shape[0]):
+                for j in range(a.shape[1]):
+                    if a[i, j] < 0.2:
+                        continue
+                    total += math.sqrt(a[i, j])
+            return total
+     """, (np.linspace(0.0, 1.0, 12).reshape(3, 4),)),
+    ("for-enumerate-zip-unpacking", """
+        def f(a, b):
+            s = 0
+            for i, (x, y) in enumerate(zip(a, b)):
+                s += i * x - y
+            return s
+     """, ([1, 2, 3], [4, 5, 6])),
+    ("tuple-unpacking-and-swap", """
+        def f(a, b):
+            a, b = b, a
+            x, y, z = a, b, a + b
+            first, *rest = (x, y, z)
+            return a, b, first, rest
+     """, (1, 2)),
+    ("displays", """
+        def f(x):
+            t = (x, 1, 2.5)
+            l = [x, x + 1]
+            d = {"a": x, "b": 2}
+            s = {x, 3, 4}
+            return t, l, d["a"] + d["b"], len(s), [1, 2, 3], (4, 5)
+     """, (7,)),
+    ("fstrings", """
+        def f(x, name):
+            return f"{name}: {x:>6.2f} {x!r} {name!s:^8}|"
+     """, (3.14159, "pi")),
+    ("calls-with-keywords", """
+        @njit
+        def g(a, b=2, *, c=3):
+            return a * 100 + b * 10 + c
+
+        def f(x):
+            return round(x, 2), max(x, 2.0), g(1), g(1, c=5), g(a=2, b=3), np.zeros(3, dtype=np.int64)
+     """, (1.23456,)),
+    ("star-arguments", """
+        def f(*args, **kwargs):
+            return len(args), args[0] + args[-1], sum(args)
+     """, (1, 2, 3)),
+    ("globals-and-attributes", """
+        def f(a):
+            return a.shape[0] * GLOBAL_SCALE + GLOBAL_TABLE[1] + a.size + math.pi
+     """, (np.ones((2, 3)),)),
+    ("del-and-assert", """
+        def f(x):
+            y = x * 2
+            assert y > 0, "positive"
+            assert x
+            del y
+            y = 3
+            return y + x
+     """, (4,)),
+    ("raise", """
+        def f(x):
+            if x > 2:
+                raise ValueError("too big")
+            return x
+     """, (1,)),
+    ("list-comprehension", """
+        def f(n):
+            return [i * i for i in range(n) if i % 2 == 0 or i == 5]
+     """, (8,)),
+    ("nested-comprehension", """
+        def f(n):
+            return [i * j for i in range(n) for j in range(i) if j > 0]
+     """, (5,)),
+    ("dict-and-set-comprehensions", """
+        def f(n):
+            d = {i: i * 2 for i in range(n)}
+            s = {i % 3 for i in range(n)}
+            return d, len(s)
+     """, (5,)),
+    ("generator-expression", """
+        def f(n):
+            return sum(i * i for i in range(n))
+     """, (6,)),
+    ("lambda-and-closure", """
+        def f(x):
+            k = 3
+            scale = lambda v: v * k
+            def add(v, w=1):
+                return v + w + k
+            return scale(x) + add(x) + add(x, 10)
+     """, (2,)),
+    ("walrus", """
+        def f(n):
+            total = 0
+            i = 0
+            while (j := i * 2) < n:
+                total += j
+                i += 1
+            return total, j
+     """, (9,)),
+    ("early-return-in-loops", """
+        def f(a, target):
+            for i in range(len(a)):
+                for j in range(len(a)):
+                    if a[i] + a[j] == target:
+                        return i, j
+            return -1, -1
+     """, ([1, 5, 3, 8], 11)),
+    ("seed-tan-sum", """
+        def f(a):
+            tan_sum = 0
+            for i in range(4):
+                for j in range(4):
+                    tan_sum += math.tanh(a[i, j])
+            return tan_sum
+     """, (np.linspace(0.0, 1.0, 16).reshape(4, 4),)),
+]
+
+
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in CASES])
+def test_exec_function_gives_what_python_gives(source, args):
+    f = _define(source)
+    _, _, text, _ = _source.source_info(f, _source.capture(f))
+    assert text.lstrip().startswith("def f(")  # the rebuilt text, not a file's
+    expected = f(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    got = njit(f)(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    assert _same(got, expected), (got, expected)
+
+
+# Generators: the items produced, compared as lists.
+GENERATOR_CASES = [
+    ("yield", """
+        def f(n):
+            for i in range(n):
+                if i % 2:
+                    yield i * 10
+            yield -1
+     """, (6,)),
+    ("yield-from", """
+        @njit
+        def inner(n):
+            for i in range(n):
+                yield i
+
+        def f(n):
+            yield from inner(n)
+            yield 100
+     """, (4,)),
+]
+
+
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in GENERATOR_CASES])
+def test_exec_generator_gives_what_python_gives(source, args):
+    f = _define(source)
+    assert list(njit(f)(*args)) == list(f(*args))
+
+
+def test_exec_function_calling_another_exec_function():
+    source = """
+        from ferrojit import njit
+
+        @njit
+        def square(x):
+            return x * x
+
+        @njit
+        def f(n):
+            return sum([square(i) for i in range(n)])
+    """
+    f = _define(source)
+    assert f(5) == f.py_func(5) == 30
+
+
+def test_rebuilt_text_keeps_the_line_numbers():
+    source = "\n\n\ndef f(x):\n\n    y = x + 1\n\n\n    return y\n"
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    _, first, text, _ = _source.source_info(namespace["f"], None)
+    assert first == 4
+    lines = text.splitlines()
+    assert lines[0] == "def f(x):" and lines[2].strip() == "y = x + 1" and lines[5].strip() == "return y"
+
+
+def test_typing_error_in_exec_code_names_string_and_the_line():
+    source = "def f(a, b):\n    c = a + 1\n\n    return c + b\n"
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    with pytest.raises(TypingError) as caught:
+        njit(namespace["f"])(1, "text")
+    message = str(caught.value)
+    assert 'File "<string>", line 4' in message
+    assert "return c + b" in message
+
+
+# Constructs the rebuilding does not handle: a clear UnsupportedError, never a crash or a
+# wrong text compiled.
+UNSUPPORTED = [
+    ("try", """
+        def f(x):
+            try:
+                return 1 // x
+            except ZeroDivisionError:
+                return 0
+     """, "a `try` statement"),
+    ("with", """
+        def f(x):
+            with x:
+                return 1
+     """, "a `with` statement"),
+    ("import", """
+        def f(x):
+            import math
+            return math.sqrt(x)
+     """, "IMPORT_NAME"),
+]
+
+
+@pytest.mark.parametrize("source, construct", [pytest.param(s, c, id=i) for i, s, c in UNSUPPORTED])
+def test_construct_not_rebuilt_is_an_unsupported_error(source, construct):
+    f = _define(source)
+    with pytest.raises(UnsupportedError) as caught:
+        njit(f)(2)
+    message = str(caught.value)
+    assert "`f`" in message and "<string>" in message and construct in message
+    assert "hint: define the function in a .py file" in message
+
+
+def test_jit_runs_a_function_not_rebuilt_as_python():
+    f = _define("""
+        def f(x):
+            try:
+                return 1 // x
+            except ZeroDivisionError:
+                return 0
+    """)
+    with pytest.warns(Warning, match="a `try` statement"):
+        assert jit(f)(0) == 0
+
+
+def test_rebuilt_text_that_does_not_verify_is_not_compiled(monkeypatch):
+    """A text that does not compile to the function's code object is refused, whatever made
+    it so (here the rebuilding is made to write the wrong operator)."""
+    f = _define("def f(a, b):\n    return a - b\n")
+    from ferrojit import _decompile
+
+    real = _decompile.function_text
+    monkeypatch.setattr(_decompile, "function_text", lambda code: (real(code)[0].replace("-", "+"), real(code)[1]))
+    monkeypatch.setattr(_source, "_reconstructed", {})
+    with pytest.raises(UnsupportedError, match="not the code Python runs"):
+        njit(f)(5, 3)
+
+
+# --- the seed's examples, verbatim, at the interactive prompt and in `python -c` -------------------
+
+SEED_PROGRAM = '''
+from ferrojit import jit, njit
+import numpy as np
+
+SIZE = 20
+x = np.arange(SIZE * SIZE, dtype=np.float64).reshape(SIZE, SIZE) / (SIZE * SIZE)
+
+"""
+给定n*n矩阵，对矩阵每个元素计算tanh值，然后求和。
+因为要循环矩阵中的每个元素，计算复杂度为 n*n。
+"""
+@njit
+def jit_tan_sum(a):   # 函数在被调用时编译成机器语言
+    tan_sum = 0
+    for i in range(SIZE):   # Numba 支持循环
+        for j in range(SIZE):
+            tan_sum += np.tanh(a[i, j])   # Numba 支持绝大多数NumPy函数
+    return tan_sum
+
+print("tan_sum", round(jit_tan_sum(x), 9), round(jit_tan_sum.py_func(x), 9))
+print("signatures", jit_tan_sum.signatures)
+
+import time
+
+@jit(nopython=True)
+def go_fast(a):
+    tan_sum = 0
+    for i in range(SIZE):
+        for j in range(SIZE):
+            tan_sum += np.tanh(a[i, j])
+    return tan_sum
+
+start = time.time()
+go_fast(x)
+end = time.time()
+print("compiled", len(go_fast.signatures))
+start = time.time()
+go_fast(x)
+end = time.time()
+print("Elapsed (after compilation) positive", end - start >= 0)
+
+from ferrojit import jit, int32
+
+@jit("int32(int32, int32)", nopython=True)
+def f2(x, y):
+    return x + y
+
+print("f2", f2(3, 4), f2.signatures)
+
+import pandas as pd
+
+x = {'a': [1, 2, 3], 'b': [20, 30, 40]}
+
+@jit
+def use_pandas(a): # Numba对这个函数支持不好
+    df = pd.DataFrame.from_dict(a) # Numba 不知道 pd.DataFrame 在做什么
+    df += 1                        # Numba 也无法优化这个操作
+    return df.cov()
+
+print("pandas", use_pandas(x).values.tolist())
+'''
+
+SEED_EXPECTED = [
+    "tan_sum",  # the value is checked against Python's below
+    "signatures [(array(float64, 2d, C),)]",
+    "compiled 1",
+    "Elapsed (after compilation) positive True",
+    "f2 7 [(int32, int32)]",
+    "pandas [[1.0, 10.0], [10.0, 100.0]]",
+]
+
+
+def _check_seed_output(stdout):
+    lines = [line for line in stdout.splitlines() if line.split(" ")[0] in ("tan_sum", "signatures", "compiled", "Elapsed", "f2", "pandas")]
+    assert len(lines) == len(SEED_EXPECTED), stdout
+    _, compiled, plain = lines[0].split()
+    assert compiled == plain
+    assert lines[1:] == SEED_EXPECTED[1:]
+
+
+def _run(args, stdin=None):
+    env = dict(os.environ, FERROJIT_WARM_UP="0")
+    done = subprocess.run([sys.executable, *args], input=stdin, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_seed_examples_at_the_interactive_prompt():
+    # `python -i` with the program on stdin: each statement compiled as typed at `>>>`, the
+    # functions' file `<stdin>`.
+    done = _run(["-i"], stdin=SEED_PROGRAM)
+    _check_seed_output(done.stdout)
+    # `use_pandas` is plain Python (object mode), with the seed's reason, not a missing source.
+    assert "object mode" in done.stderr and "cannot find the source" not in done.stderr
+
+
+def test_seed_examples_in_python_c():
+    done = _run(["-c", SEED_PROGRAM])
+    _check_seed_output(done.stdout)
+    assert "cannot find the source" not in done.stderr
+
+
+def test_seed_examples_in_exec():
+    program = f"exec({SEED_PROGRAM!r})"
+    done = _run(["-c", program])
+    _check_seed_output(done.stdout)
+    assert "cannot find the source" not in done.stderr
+
+
+def test_typing_error_at_the_prompt_names_stdin_and_the_line():
+    program = "from ferrojit import njit\n@njit\ndef f(a, b):\n    c = a + 1\n    return c + b\n\nf(1, 'x')\n"
+    done = subprocess.run([sys.executable, "-i"], input=program, env=dict(os.environ, FERROJIT_WARM_UP="0"), capture_output=True, text=True, timeout=300)
+    assert 'File "<stdin>", line 4' in done.stderr and "return c + b" in done.stderr
+    assert "TypingError" in done.stderr
