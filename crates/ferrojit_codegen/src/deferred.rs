@@ -137,7 +137,8 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Retain(_)
         | ExprKind::List { .. }
         | ExprKind::Dict { .. }
-        | ExprKind::Print(_) => true,
+        | ExprKind::Print(_)
+        | ExprKind::CaughtException => true,
     })
 }
 

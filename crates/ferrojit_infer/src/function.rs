@@ -714,10 +714,19 @@ impl<'a> FnInfer<'a> {
                         None => (None, Vec::new()),
                         Some(class) => self.caught_kinds(class)?,
                     };
+                    let mut body = Vec::new();
+                    let bound = handler.name.as_deref().map(|name| self.bind_caught_exception(name, handler.span, &mut body)).transpose()?;
                     self.handling.push(true);
-                    let body = self.block(&handler.body);
+                    let handled = self.block(&handler.body);
                     self.handling.pop();
-                    caught.push(ir::Handler { kinds, classes, body: body?, span: handler.span });
+                    body.extend(handled?);
+                    // Python deletes the name when the clause ends (`except E as e` is `try:
+                    // ... finally: del e`), so that the exception does not outlive it.
+                    if let (Some(id), Some(name)) = (bound, &handler.name) {
+                        body.push(ir::Stmt { kind: StmtKind::Unbind(id), span: handler.span });
+                        self.unbound_now(name, handler.span, &mut body);
+                    }
+                    caught.push(ir::Handler { kinds, classes, binds: bound.is_some(), body, span: handler.span });
                 }
                 let orelse = self.block(orelse)?;
                 self.handling.push(false);
@@ -772,6 +781,10 @@ impl<'a> FnInfer<'a> {
                 let message = msg.as_ref().map(|m| self.message(m)).transpose()?;
                 let raise = self.raise_stmts(ExcKind::AssertionError, message, span);
                 push(out, StmtKind::If { cond: not, then_body: raise, else_body: vec![] });
+            }
+            ast::StmtKind::Raise(exc) if self.is_exception_value(exc) => {
+                let value = self.expr(exc)?;
+                out.extend(self.raise_exception_value(value, span));
             }
             ast::StmtKind::Raise(exc) => {
                 let (exc, message) = self.exception(exc)?;
@@ -1103,12 +1116,17 @@ impl<'a> FnInfer<'a> {
         }
     }
 
+    /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`).
+    fn is_exception_value(&self, e: &ast::Expr) -> bool {
+        matches!(&e.kind, ast::ExprKind::Name(n) if self.names.get(n).is_some_and(|&id| self.locals[id].ty == Some(Type::Exception)))
+    }
+
     /// What `except classes:` catches, `classes` an exception class or a tuple of them: the
     /// built-in kinds (each class's and its subclasses'), and the codes of the classes named,
     /// against which the exceptions of classes defined in Python code are checked when caught
     /// (see `ir::Handler::classes`): a class of your own deriving from `BaseException` alone
     /// is not an `Exception`.
-    fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<(Option<Vec<ExcKind>>, Vec<u32>)> {
+    pub(crate) fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<(Option<Vec<ExcKind>>, Vec<u32>)> {
         let named: Vec<&ast::Expr> = match &classes.kind {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![classes],
@@ -1343,7 +1361,10 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 collect_assigned(body, out);
                 collect_assigned(orelse, out);
             }
-            ast::StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| collect_assigned(b, out)),
+            ast::StmtKind::Try { handlers, .. } => {
+                out.extend(handlers.iter().filter_map(|h| h.name.clone()));
+                s.kind.blocks().into_iter().for_each(|b| collect_assigned(b, out));
+            }
             _ => {}
         }
     }

@@ -44,6 +44,7 @@ mod datetimes;
 mod deletions;
 mod dicts;
 mod env;
+mod exceptions;
 mod expr;
 mod function;
 mod isinstance;

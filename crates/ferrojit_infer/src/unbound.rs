@@ -267,7 +267,13 @@ impl Analysis {
                     if let Some(typ) = &handler.typ {
                         self.expr(typ, &mut here);
                     }
+                    if let Some(name) = &handler.name {
+                        self.set(name, Binding::Bound, &mut here);
+                    }
                     self.block(&handler.body, &mut here);
+                    if let Some(name) = &handler.name {
+                        self.set(name, Binding::Unbound, &mut here);
+                    }
                     *s = join(s.take(), here);
                 }
                 if !finalbody.is_empty() {
@@ -482,6 +488,11 @@ fn deleted_names(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                     ast::ExprKind::Name(n) => Some(n.clone()),
                     _ => None,
                 }));
+            }
+            // `except E as e` deletes `e` when the clause ends.
+            ast::StmtKind::Try { handlers, .. } => {
+                out.extend(handlers.iter().filter_map(|h| h.name.clone()));
+                s.kind.blocks().into_iter().for_each(|b| deleted_names(b, out));
             }
             kind => kind.blocks().into_iter().for_each(|b| deleted_names(b, out)),
         }

@@ -117,10 +117,12 @@ pub enum StmtKind {
 }
 
 /// An `except` clause: `typ` is the class or tuple of classes caught (`None`: a bare
-/// `except:`, which catches everything).
+/// `except:`, which catches everything); `name` the variable of `except E as name`, bound to
+/// the exception while the clause runs and deleted after it.
 #[derive(Clone, Debug)]
 pub struct ExceptHandler {
     pub typ: Option<Expr>,
+    pub name: Option<String>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -151,7 +153,7 @@ impl StmtKind {
             StmtKind::For { target, iter, body, orelse } => StmtKind::For { target: target.clone(), iter: iter.clone(), body: f(body)?, orelse: f(orelse)? },
             StmtKind::Try { body, handlers, orelse, finalbody } => {
                 let body = f(body)?;
-                let handlers = handlers.iter().map(|h| Ok(ExceptHandler { typ: h.typ.clone(), body: f(&h.body)?, span: h.span })).collect::<Result<_, E>>()?;
+                let handlers = handlers.iter().map(|h| Ok(ExceptHandler { typ: h.typ.clone(), name: h.name.clone(), body: f(&h.body)?, span: h.span })).collect::<Result<_, E>>()?;
                 StmtKind::Try { body, handlers, orelse: f(orelse)?, finalbody: f(finalbody)? }
             }
             other => other.clone(),

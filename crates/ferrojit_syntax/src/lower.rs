@@ -355,10 +355,8 @@ impl Lowerer<'_> {
                 let mut handlers = Vec::new();
                 for handler in &t.handlers {
                     let py::ExceptHandler::ExceptHandler(h) = handler;
-                    if let Some(name) = &h.name {
-                        return Err(self.unsupported(name.range, "`except ... as name` is not supported yet", Some("catch the exception without binding it")));
-                    }
-                    handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, body: self.block(&h.body)?, span: self.span(h) });
+                    let name = h.name.as_ref().map(|n| n.id.to_string());
+                    handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, name, body: self.block(&h.body)?, span: self.span(h) });
                 }
                 let finalbody = self.block(&t.finalbody)?;
                 if let Some(span) = leaves_finally(&finalbody, false) {
