@@ -314,6 +314,9 @@ class _Reader:
             self.fail("an `async def` function", 0)
         if code.co_exceptiontable:
             self.fail(self._exception_construct(), self._first_handled())
+        for k, ins in enumerate(self.ins):
+            if ins.opname.startswith("MATCH_"):
+                self.fail("a `match` statement", k)
         body = self.function_body()
         docstring = code.co_consts[0] if code.co_consts and isinstance(code.co_consts[0], str) else None
         if docstring is not None:

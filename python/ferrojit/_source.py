@@ -213,14 +213,32 @@ def _reconstruct(func):
         )
     # A module read through an import compiled with the function (`import numpy as np` in the
     # same `exec` text) is called as an attribute, one imported by an earlier statement at the
-    # prompt as a method: both are tried.
-    if not any(_compiles_to(text, first_line, func, imports) for imports in (True, False)):
+    # prompt as a method: both are tried, first the one the bytecode suggests.
+    order = (False, True) if _calls_module_methods(func) else (True, False)
+    if not any(_compiles_to(text, first_line, func, imports) for imports in order):
         return UnsupportedError(
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
             f"and the text rebuilt from its bytecode is not the code Python runs (a construct "
             f"the rebuilding does not handle), so ferrojit will not compile it{hint}"
         )
     return code.co_filename, max(first_line, 1), text
+
+
+def _calls_module_methods(func):
+    """Whether ``func``'s code calls a function of a module global as a method
+    (``LOAD_GLOBAL np; LOAD_METHOD tanh``), as CPython compiles it when the module's import
+    was not compiled with the function."""
+    import dis
+
+    module_type = type(os)
+    previous = None
+    for code in (func.__code__, *_nested_code(func.__code__)):
+        for ins in dis.get_instructions(code):
+            if ins.opname == "LOAD_METHOD" and previous is not None and previous.opname == "LOAD_GLOBAL":
+                if isinstance(func.__globals__.get(previous.argval), module_type):
+                    return True
+            previous = ins
+    return False
 
 
 def _compiles_to(text, first_line, func, imports):
