@@ -94,6 +94,8 @@ _METHOD = _Marker("METHOD")
 _FOR_ITEM = _Marker("FOR_ITEM")
 # `LOAD_ASSERTION_ERROR`.
 _ASSERTION_ERROR = _Marker("AssertionError")
+# What `PUSH_EXC_INFO` pushes: the exception being handled and the one it replaced.
+_EXCEPTION = _Marker("exception")
 
 
 class _Iter:
@@ -275,6 +277,17 @@ class _Reader:
         # (past the cleanup block that pops the middle operand).
         self.chain_resume = {}
         self.kw_names = None
+        # The exception table as (start, end, target, depth, lasti), instruction indices, end
+        # exclusive.
+        self.entries = []
+        for e in dis._parse_exception_table(code) if code.co_exceptiontable else ():
+            end = self.index_of.get(e.end, len(self.ins))
+            self.entries.append((self.index_of[e.start], end, self.index_of[e.target], e.depth, e.lasti))
+        # Names bound by `except ... as name` (their `name = None; del name` are CPython's).
+        self.handler_names = set()
+        # The entries whose `try` statement is read (or being read): its body starts where
+        # the entry starts, and must not be taken for the statement again.
+        self.tries_read = set()
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -312,9 +325,9 @@ class _Reader:
         code = self.code
         if code.co_flags & (0x80 | 0x100 | 0x200):  # coroutine, iterable coroutine, async generator
             self.fail("an `async def` function", 0)
-        if code.co_exceptiontable:
-            self.fail(self._exception_construct(), self._first_handled())
         for k, ins in enumerate(self.ins):
+            if ins.opname in ("BEFORE_WITH", "BEFORE_ASYNC_WITH"):
+                self.fail("a `with` statement", k)
             if ins.opname.startswith("MATCH_"):
                 self.fail("a `match` statement", k)
         body = self.function_body()
@@ -381,6 +394,9 @@ class _Reader:
         values only (``_NotExpression`` otherwise) and the stack is left with them on it."""
         if base is None:
             base = len(stack)
+        # What the block's stack holds below its statements (loop iterators, an exception
+        # being handled), to tell what a jump out of the block popped.
+        below = list(stack[:base])
         stmts = []
         start = None
         while i < end:
@@ -391,6 +407,11 @@ class _Reader:
                 start = i
                 if not expression and self.back_jumps.get(i) and any(i < j < end for j in self.back_jumps[i]):
                     i = self.while_loop(i, end, stack, loop, stmts, exit)
+                    start = None
+                    continue
+                entry = None if expression else self.try_entry(i, len(stack))
+                if entry is not None:
+                    i = self.try_statement(i, end, stack, loop, stmts, exit, entry)
                     start = None
                     continue
             ins = self.ins[i]
@@ -420,7 +441,8 @@ class _Reader:
             if op in _UNCONDITIONAL_JUMPS:
                 if expression:
                     raise _NotExpression
-                emitted = self.jump(i, end, stack, base, loop, exit)
+                popped_iterator = any(isinstance(v, _Iter) or (isinstance(v, ast.Name) and v.id == ".0") for v in below[len(stack) :])
+                emitted = self.jump(i, end, stack, base, loop, exit, popped_iterator)
                 i += 1
                 if emitted is None:
                     continue
@@ -486,13 +508,12 @@ class _Reader:
 
     # --- jumps ----------------------------------------------------------------------------------
 
-    def jump(self, i, end, stack, base, loop, exit):
+    def jump(self, i, end, stack, base, loop, exit, popped_iterator):
         """An unconditional jump at statement level: ``break``, ``continue``, or the end of the
-        block (None)."""
+        block (None). ``popped_iterator``: a loop's iterator was popped before it."""
         t = self.target(i)
         if loop is not None:
-            popped = len(stack) < base
-            if popped and loop.pops_iterator:
+            if popped_iterator and loop.pops_iterator:
                 loop.break_targets.add(self.resolve(t))
                 return _Break()
             # The last jump of a block to where the block goes anyway is its end, not a
@@ -893,7 +914,199 @@ class _Reader:
         stack.append(ast.YieldFrom(value))
         return self.target(i + 2)
 
+    # --- try statements ---------------------------------------------------------------------------
+
+    def try_entry(self, i, depth):
+        """The exception-table entry of a ``try`` whose body starts at ``i`` on a stack
+        ``depth`` deep: one that starts there, pushes no ``lasti`` and whose handler starts
+        with ``PUSH_EXC_INFO``; None when there is none."""
+        for entry in self.entries:
+            start, _, target, entry_depth, lasti = entry
+            if start == i and not lasti and entry_depth == depth and self.ins[target].opname == "PUSH_EXC_INFO" and entry not in self.tries_read:
+                return entry
+        return None
+
+    def _cleanup_of(self, handler):
+        """The ``COPY 3; POP_EXCEPT; RERAISE 1`` block the handler at ``handler`` ends with (the
+        target of the ``lasti`` entry covering it)."""
+        for start, end, target, _, lasti in self.entries:
+            if lasti and start <= handler < end:
+                if [x.opname for x in self.ins[target : target + 3]] == ["COPY", "POP_EXCEPT", "RERAISE"]:
+                    return target
+        self.fail("a `try` statement whose handler has no cleanup", handler)
+
+    def _is_finally_handler(self, handler):
+        """Whether the handler at ``handler`` (``PUSH_EXC_INFO``) is a ``finally`` body rather
+        than ``except`` clauses, which start by popping the exception (a bare ``except``) or by
+        testing its type (``CHECK_EXC_MATCH`` after an expression, nothing stored before)."""
+        k = handler + 1
+        if self.ins[k].opname == "POP_TOP":
+            return False
+        cleanup = self._cleanup_of(handler)
+        while k < cleanup:
+            op = self.ins[k].opname
+            if op == "CHECK_EXC_MATCH":
+                return self.ins[k + 1].opname != "POP_JUMP_FORWARD_IF_FALSE"
+            if op.startswith(("STORE_", "DELETE_", "POP_", "RETURN", "RAISE", "RERAISE", "JUMP", "FOR_ITER")):
+                return True
+            k += 1
+        return True
+
+    def try_statement(self, i, end, stack, loop, stmts, exit, entry):
+        """A ``try`` whose body starts at ``i`` (``entry`` its exception-table entry). Returns
+        where reading goes on."""
+        handler = entry[2]
+        # Every range the handler protects belongs to this statement (a nested statement
+        # splits them); none of them starts another `try`.
+        pieces = {e for e in self.entries if e[2] == handler}
+        self.tries_read.update(pieces)
+        line = self.line(i - 1) if i > 0 and self.ins[i - 1].opname == "NOP" else self.line(i)
+        if self._is_finally_handler(handler):
+            body_end, after = self._finally_extent(handler, i, end, exit)
+            body = self.block(i, body_end, list(stack), loop, body_end)
+            node = ast.Try(body=body, handlers=[], orelse=[], finalbody=self._finally_body(handler, stack, loop))
+        else:
+            # A `finally` handler covering this statement's cleanup that no statement read
+            # yet is this statement's own (`try`/`except`/`finally` compiles as a `try`/
+            # `except` inside a `try`/`finally`): its ranges start inside this statement.
+            outer = self._covering_handler(self._cleanup_of(handler))
+            outer_pieces = {e for e in self.entries if e[2] == outer} if outer is not None else set()
+            own_finally = outer is not None and not (outer_pieces & self.tries_read) and self._is_finally_handler(outer)
+            if own_finally:
+                self.tries_read.update(outer_pieces)
+            node, after = self._try_except(i, handler, end, stack, loop, exit)
+            if own_finally:
+                finally_end, finally_after = self._finally_extent(outer, i, end, exit)
+                if not (finally_end == after or self._only_nops(after, finally_end)):
+                    self.fail("a `try` statement inside a `try`/`finally` with more after it", i)
+                node.finalbody = self._finally_body(outer, stack, loop)
+                after = finally_after
+        node.lineno = line
+        if not node.body:
+            node.body = [_pass()]
+        stmts.append(node)
+        return after
+
+    def _only_nops(self, a, b):
+        return a <= b and all(x.opname == "NOP" for x in self.ins[a:b])
+
+    def _covering_handler(self, index):
+        """The handler of the entry without ``lasti`` that covers ``index``, or None."""
+        for start, end, target, _, lasti in self.entries:
+            if start <= index < end and not lasti:
+                return target
+        return None
+
+    def _finally_body(self, handler, stack, loop):
+        cleanup = self._cleanup_of(handler)
+        if self.ins[cleanup - 1].opname != "RERAISE" or self.ins[cleanup - 1].arg != 0:
+            self.fail("a `finally` block", handler)
+        body = self.block(handler + 1, cleanup - 1, list(stack) + [_EXCEPTION], loop, cleanup - 1)
+        return body or [_pass()]
+
+    def _finally_extent(self, handler, i, end, exit):
+        """``(body_end, after)`` of a ``try ... finally`` whose exception handler is at
+        ``handler``: where its protected code ends (the copy of the ``finally`` body that the
+        normal path runs starts there) and where reading goes on after the statement."""
+        cleanup = self._cleanup_of(handler)
+        length = cleanup - 1 - (handler + 1)
+        jump = handler - 1
+        copy = jump - length
+        if self.ins[jump].opname in _UNCONDITIONAL_JUMPS and copy >= i and self._same_test(copy, jump, handler + 1, cleanup - 1):
+            target = self.target(jump)
+            if cleanup + 3 <= target <= end:
+                after = target
+            elif self.resolve(target) == self.resolve(exit):
+                after = cleanup + 3
+            else:
+                self.fail("a `try` statement's exit", jump)
+            return copy, after
+        self.fail("a `finally` block not run on the normal path", handler)
+
+    def _try_except(self, i, handler, end, stack, loop, exit):
+        """``try``/``except``/``else`` with its handlers at ``handler``: ``(ast.Try, after)``."""
+        cleanup = self._cleanup_of(handler)
+        body_end = max(e for s, e, t, _, lasti in self.entries if t == handler and s >= i and not lasti)
+        normal_jump = handler - 1 if self.ins[handler - 1].opname in _UNCONDITIONAL_JUMPS else None
+        after = cleanup + 3
+        inner_exit = exit
+        if normal_jump is not None:
+            target = self.target(normal_jump)
+            if cleanup + 3 <= target <= end:
+                after = inner_exit = target
+            elif self.resolve(target) != self.resolve(exit):
+                self.fail("a `try` statement's exit", normal_jump)
+        else:
+            # The body does not fall through: the handlers' jumps say where the statement ends.
+            for k in range(handler, cleanup):
+                if self.ins[k].opname == "JUMP_FORWARD" and cleanup + 3 <= self.target(k) <= end:
+                    after = inner_exit = self.target(k)
+                    break
+        if after != cleanup + 3 and not self._only_nops(cleanup + 3, after):
+            # Code between the cleanup and the end belongs to an enclosing `finally`'s copy.
+            inner_exit = after
+        # The protected ranges end with the last instruction that can raise: a statement
+        # ending in `RETURN_VALUE` (or a store) ends one or two instructions later.
+        else_end = normal_jump if normal_jump is not None else handler
+        for body_end in range(body_end, min(body_end + 3, else_end) + 1):
+            probe = list(stack)
+            try:
+                body = self.block(i, body_end, probe, loop, body_end)
+            except DecompileError:
+                continue
+            if len(probe) == len(stack):
+                break
+        else:
+            self.fail("a `try` statement's body", i)
+        orelse = self.block(body_end, else_end, list(stack), loop, inner_exit)
+        handlers = []
+        k = handler + 1
+        handler_stack = list(stack) + [_EXCEPTION]
+        while k < cleanup:
+            op = self.ins[k].opname
+            if op == "RERAISE" and self.ins[k].arg == 0:
+                break  # no handler matched: the exception goes on
+            if op == "POP_TOP":
+                kind, name, body_start, limit = None, None, k + 1, cleanup
+            else:
+                check = k
+                while check < cleanup and self.ins[check].opname != "CHECK_EXC_MATCH":
+                    check += 1
+                kind = self.expression(k, check, handler_stack + [_EXCEPTION], loop, exit)
+                if kind is None or self.ins[check + 1].opname != "POP_JUMP_FORWARD_IF_FALSE":
+                    self.fail("an `except` clause", k)
+                limit = self.target(check + 1)
+                bind = self.ins[check + 2]
+                if bind.opname == "POP_TOP":
+                    name = None
+                elif bind.opname.startswith("STORE_"):
+                    name = bind.argval
+                    self.handler_names.add(name)
+                    tail = [x.opname for x in self.ins[limit - 4 : limit]]
+                    if tail[:1] == ["LOAD_CONST"] and tail[3:] == ["RERAISE"]:
+                        limit -= 4  # the cleanup that unbinds the name when the body raises
+                else:
+                    self.fail("an `except` clause", check + 2)
+                body_start = check + 3
+            handler_body = _without_unbinding(self.block(body_start, limit, list(handler_stack), loop, inner_exit), name)
+            handler_node = ast.ExceptHandler(type=kind, name=name, body=handler_body or [_pass()])
+            handler_node.lineno = self.line(k)
+            handlers.append(handler_node)
+            if kind is None:
+                break
+            k = self.target(check + 1)
+        node = ast.Try(body=body, handlers=handlers, orelse=orelse, finalbody=[])
+        return node, after
+
     # --- instructions without control flow --------------------------------------------------------
+
+    def op_POP_EXCEPT(self, ins, stack, i):
+        """The end of a handler: pops the exception it saved (what ``PUSH_EXC_INFO`` pushed)."""
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k] is _EXCEPTION:
+                del stack[k]
+                return None
+        self.fail("`POP_EXCEPT`", i)
 
     def pop(self, stack):
         """The top of the stack as an expression."""
@@ -924,7 +1137,11 @@ class _Reader:
         handler = getattr(self, "op_" + op, None)
         if handler is None:
             self.fail(f"the instruction `{op}`", i)
-        return handler(ins, stack, i)
+        try:
+            return handler(ins, stack, i)
+        except (IndexError, KeyError, AttributeError, TypeError):
+            # A stack that does not hold what the instruction takes: a pattern not rebuilt.
+            self.fail(f"the instruction `{op}` where it stands", i)
 
     # loads
     def op_LOAD_FAST(self, ins, stack, i):
@@ -1362,6 +1579,40 @@ class _AssertionCall:
         self.msg = msg
 
 
+def _pass():
+    node = ast.Pass()
+    node.lineno = None
+    return node
+
+
+def _without_unbinding(stmts, name):
+    """``stmts`` without CPython's ``name = None; del name`` ending an ``except ... as name``
+    clause (before its jumps and returns), in nested blocks too."""
+    if name is None:
+        return stmts
+    out = []
+    for stmt in stmts:
+        if (
+            isinstance(stmt, ast.Delete)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == name
+            and out
+            and isinstance(out[-1], ast.Assign)
+            and len(out[-1].targets) == 1
+            and isinstance(out[-1].targets[0], ast.Name)
+            and out[-1].targets[0].id == name
+            and _is_none(out[-1].value)
+        ):
+            out.pop()
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            if isinstance(getattr(stmt, field, None), list):
+                setattr(stmt, field, _without_unbinding(getattr(stmt, field), name))
+        out.append(stmt)
+    return out
+
+
 def _is_none(node):
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -1494,6 +1745,23 @@ class _Renderer:
             if stmt.orelse:
                 self.put(None, f"{indent}else:")
                 self.body(stmt.orelse, inner)
+        elif isinstance(stmt, ast.Try):
+            self.put(line, f"{indent}try:")
+            self.body(stmt.body, inner)
+            for handler in stmt.handlers:
+                text = "except"
+                if handler.type is not None:
+                    text += " " + ast.unparse(handler.type)
+                    if handler.name:
+                        text += f" as {handler.name}"
+                self.put(getattr(handler, "lineno", None), f"{indent}{text}:")
+                self.body(handler.body, inner)
+            if stmt.orelse:
+                self.put(None, f"{indent}else:")
+                self.body(stmt.orelse, inner)
+            if stmt.finalbody:
+                self.put(None, f"{indent}finally:")
+                self.body(stmt.finalbody, inner)
         elif isinstance(stmt, _Break):
             self.put(line, indent + "break")
         elif isinstance(stmt, (_Append, _ForTarget, _AssertionRaise)):

@@ -172,7 +172,7 @@ def _origin(code, line):
     where = {
         "<stdin>": "at the interactive prompt",
         "<string>": "in `exec()` or `python -c`",
-    }.get(code.co_filename, "in code compiled from a string")
+    }.get(code.co_filename, "in code compiled from a string" if _has_no_file(code.co_filename) else "in a file that cannot be read")
     return f"{where} ({code.co_filename}, line {line})"
 
 
@@ -204,6 +204,13 @@ def _reconstruct(func):
         return UnsupportedError(
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, e.line or code.co_firstlineno)}), "
             f"and rebuilding it from its bytecode does not handle {e.construct}; ferrojit compiles "
+            f"functions from their source{hint}"
+        )
+    except (IndexError, KeyError, AttributeError, TypeError, ValueError) as e:
+        # A pattern the rebuilding misread: refused like a construct it does not handle.
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
+            f"and rebuilding it from its bytecode failed ({type(e).__name__}: {e}); ferrojit compiles "
             f"functions from their source{hint}"
         )
     except (RecursionError, MemoryError):
