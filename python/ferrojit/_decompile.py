@@ -198,7 +198,6 @@ _BINARY_OPERATORS = [
     ast.Pow, ast.RShift, ast.Sub, ast.Div, ast.BitXor,
 ]
 _COMPARE_OPERATORS = {"<": ast.Lt, "<=": ast.LtE, "==": ast.Eq, "!=": ast.NotEq, ">": ast.Gt, ">=": ast.GtE}
-_NEGATED = {ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.In: ast.NotIn, ast.NotIn: ast.In}
 _UNARY = {"UNARY_NEGATIVE": ast.USub, "UNARY_POSITIVE": ast.UAdd, "UNARY_NOT": ast.Not, "UNARY_INVERT": ast.Invert}
 _CONDITIONAL_JUMPS = {
     # opcode -> (jumps when the value is true?, the value's test is `is None`?)
@@ -545,15 +544,18 @@ class _Reader:
             jumps_when, none_test = _CONDITIONAL_JUMPS[self.ins[i].opname]
             if none_test:
                 value = ast.Compare(value, [ast.Is()], [ast.Constant(None)])
+                value.none_jump = True
             atoms = (candidates[-1][0] if candidates else []) + [(value, jumps_when, self.target(i), start)]
             if first_line is None:
-                first_line = self.line(start)
+                first_line = self.line(i)
             nxt = self.chain_resume.pop(i, i + 1)
             false_target = atoms[-1][2]
             closed = all(t == false_target or t <= nxt for _, _, t, _ in atoms)
             candidates.append((atoms, nxt, closed))
             more = self.next_atom(nxt, end, stack, loop, exit)
-            if more is None or (closed and self.line(nxt) != first_line):
+            # The jumps of one condition carry the line the condition starts on, even when
+            # its operands are on the lines below; a nested `if` jumps from its own line.
+            if more is None or (closed and self.line(more[1]) != first_line):
                 break
             value, j = more
             stack.append(value)
@@ -1634,10 +1636,14 @@ def _flat(op, values):
 
 
 def _negate(expr):
+    """``not expr``. Only a test of None read from ``POP_JUMP_IF_NONE``/
+    ``POP_JUMP_IF_NOT_NONE`` (marked ``none_jump``; CPython makes that jump of ``x is None``
+    and ``x is not None`` alike) is negated by its operator: CPython compiles ``not (a in b)``
+    as ``a in b`` with the opposite jump, but ``a not in b`` with its own operator."""
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
         return expr.operand
-    if isinstance(expr, ast.Compare) and len(expr.ops) == 1 and type(expr.ops[0]) in _NEGATED:
-        return ast.Compare(expr.left, [_NEGATED[type(expr.ops[0])]()], expr.comparators)
+    if getattr(expr, "none_jump", False):
+        return ast.Compare(expr.left, [ast.IsNot()], expr.comparators)
     return ast.UnaryOp(ast.Not(), expr)
 
 
