@@ -303,6 +303,29 @@ class _Reader:
     def target(self, i):
         return self.index_of[self.ins[i].argval]
 
+    def exit_copy(self, t, after):
+        """``t``, or when ``t`` starts a small block that returns, the first identical block
+        that starts after ``after``."""
+        block = self._exit_block(t)
+        if block is None:
+            return t
+        for k in range(after + 1, t):
+            if self._exit_block(k) == block:
+                return k
+        return t
+
+    def _exit_block(self, t):
+        """The instructions from ``t`` when they are a few loads ending in ``RETURN_VALUE``
+        (as names and values), else None."""
+        block = []
+        for ins in self.ins[t : t + 4]:
+            if ins.opname == "RETURN_VALUE":
+                return tuple(block) if block else None
+            if not ins.opname.startswith("LOAD_"):
+                return None
+            block.append((ins.opname, repr(ins.argval)))
+        return None
+
     def resolve(self, i):
         """Where control ends up from instruction ``i``, through unconditional jumps and NOPs."""
         seen = set()
@@ -555,13 +578,22 @@ class _Reader:
             more = self.next_atom(nxt, end, stack, loop, exit)
             # The jumps of one condition carry the line the condition starts on, even when
             # its operands are on the lines below; a nested `if` jumps from its own line.
-            if more is None or (closed and self.line(more[1]) != first_line):
+            # A next atom jumping past this condition's false target cannot be in the body of
+            # an `if` on this condition: it is part of the condition.
+            if more is None or (closed and self.line(more[1]) != first_line and self.target(more[1]) <= false_target):
                 break
             value, j = more
             stack.append(value)
             i, start = j, nxt
         for atoms, nxt, closed in reversed(candidates):
             if closed and _boolean(atoms, nxt, atoms[-1][2]) is not None:
+                return atoms, nxt
+        # Jumps to different copies of one block that returns (CPython copies such a block to
+        # each jump reaching it) are jumps to the same place.
+        for atoms, nxt, _ in reversed(candidates):
+            atoms = [(v, w, self.exit_copy(t, nxt), s) for v, w, t, s in atoms]
+            false_target = atoms[-1][2]
+            if all(t == false_target or t <= nxt for _, _, t, _ in atoms) and _boolean(atoms, nxt, false_target) is not None:
                 return atoms, nxt
         self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
 
