@@ -138,7 +138,8 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::List { .. }
         | ExprKind::Dict { .. }
         | ExprKind::Print(_)
-        | ExprKind::CaughtException => true,
+        | ExprKind::CaughtException
+        | ExprKind::CallPython { .. } => true,
     })
 }
 

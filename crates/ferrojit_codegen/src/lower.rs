@@ -495,6 +495,28 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         Ok(self.b.build_insert_value(value, text, 1, "exception")?.into_struct_value().into())
     }
 
+    /// An object mode block called through the runtime (`ferrojit_rt_call_python`): the
+    /// arguments written into slots as the dispatcher lays out a call's, the results (of type
+    /// `ty`, a tuple) read back from slots.
+    fn call_python(&mut self, block: u64, args: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
+        let cx = self.cx;
+        let slots_of = |n: usize| cx.i64_type().array_type(n.max(1) as u32);
+        let arg_slots = self.entry_alloca(slots_of(args.iter().map(|a| a.ty.leaves().len()).sum()).into(), "objmode.args")?;
+        let mut slot = 0;
+        for a in args {
+            let v = self.expr(a)?;
+            crate::abi::store_slots(cx, &self.b, arg_slots, &a.ty, v, &mut slot)?;
+        }
+        let result_slots = self.entry_alloca(slots_of(ty.leaves().len()).into(), "objmode.results")?;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let call = self.extern_fn("ferrojit_rt_call_python", Some(cx.i32_type().into()), &[cx.i64_type().into(), ptr.into(), ptr.into(), ptr.into()]);
+        let handle = cx.i64_type().const_int(block, false);
+        let status = self.call_value(call, &[handle.into(), arg_slots.into(), result_slots.into(), self.exc_ptr.into()])?.into_int_value();
+        self.propagate(status)?;
+        let mut slot = 0;
+        crate::abi::load_slots(cx, &self.b, result_slots, ty, &mut slot)
+    }
+
     /// The layout of the exception info (`ferrojit_runtime::ExcInfo`): kind, message, length.
     fn exc_info_type(&self) -> inkwell::types::StructType<'ctx> {
         let cx = self.cx;
@@ -1241,6 +1263,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 result
             }
             ExprKind::CaughtException => self.caught_exception()?,
+            ExprKind::CallPython { block, args } => self.call_python(*block, args, &e.ty)?,
             ExprKind::MakeComplex { re, im } => {
                 let r = self.expr(re)?;
                 let i = self.expr(im)?;

@@ -325,6 +325,10 @@ impl<'a> FnInfer<'a> {
         if self.args.iter().chain(&self.ret).any(crate::closures::holds_function) {
             return None;
         }
+        // Object mode blocks are this process's Python functions.
+        if crate::objmode::has_objmode(&self.func.ast) {
+            return None;
+        }
         // Generator types name their functions by symbol, process-local too.
         if self.generator.is_some() || self.args.iter().chain(&self.ret).any(Type::holds_generator) {
             return None;
@@ -735,6 +739,7 @@ impl<'a> FnInfer<'a> {
                 let finalbody = finalbody?;
                 push(out, StmtKind::Try { body, handlers: caught, orelse, finalbody });
             }
+            ast::StmtKind::ObjMode(block) => self.objmode(block, span, out)?,
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     return Err(self.typing(span, "`break` or `continue` outside a loop", None));
@@ -1361,6 +1366,7 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 collect_assigned(body, out);
                 collect_assigned(orelse, out);
             }
+            ast::StmtKind::ObjMode(block) => out.extend(block.outputs.iter().map(|(name, _, _)| name.clone())),
             ast::StmtKind::Try { handlers, .. } => {
                 out.extend(handlers.iter().filter_map(|h| h.name.clone()));
                 s.kind.blocks().into_iter().for_each(|b| collect_assigned(b, out));

@@ -55,6 +55,7 @@ mod unpack;
 mod linalg;
 mod lists;
 mod named_tuples;
+mod objmode;
 pub mod parallel;
 pub mod overloads;
 mod registry;

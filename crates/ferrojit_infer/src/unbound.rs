@@ -157,6 +157,16 @@ impl Analysis {
     fn stmt(&mut self, stmt: &ast::Stmt, s: &mut State) {
         use ast::StmtKind as K;
         match &stmt.kind {
+            // The block reads the variables it is passed (each read checked at a span of its
+            // own, see `objmode::argument_span`) and assigns its outputs.
+            K::ObjMode(block) => {
+                for (i, name) in block.reads.iter().enumerate() {
+                    if !block.outputs.iter().any(|(n, _, _)| n == name) {
+                        self.read(name, crate::objmode::argument_span(stmt.span, i), s);
+                    }
+                }
+                block.outputs.iter().for_each(|(name, _, _)| self.set(name, Binding::Bound, s));
+            }
             K::Assign { targets, value } => {
                 self.expr(value, s);
                 targets.iter().for_each(|t| self.target(t, s));

@@ -527,6 +527,10 @@ pub enum ExprKind {
     /// In an `except` clause that binds a name (`except E as e`, see [`Handler::binds`]): the
     /// exception the clause caught, as a new [`Type::Exception`] value.
     CaughtException,
+    /// A `with objmode(...)` block run as Python code (see `ferrojit_runtime::objmode`): the
+    /// block of handle `block` called with `args` (borrowed), giving its outputs as a new tuple
+    /// (the expression's type). An exception the block raises propagates.
+    CallPython { block: u64, args: Vec<Expr> },
 }
 
 #[derive(Clone, Debug)]
@@ -1105,7 +1109,7 @@ macro_rules! each_child {
                 $f(body);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => args.$iter().for_each(|e| $f(e)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } | ExprKind::CallPython { args, .. } => args.$iter().for_each(|e| $f(e)),
             ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
             ExprKind::ParallelFor { args, trip, .. } => {
                 $f(trip);
@@ -1150,7 +1154,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::CaughtException => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::CaughtException | ExprKind::CallPython { .. } => true,
             // Runtime functions return new references (or immortal values, which are as good).
             ExprKind::Call { .. } | ExprKind::Runtime { .. } | ExprKind::Resume(_) => self.ty.holds_heap(),
             _ => false,
@@ -1190,7 +1194,7 @@ impl Expr {
             ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
             ExprKind::Let { value, body, .. } => value.any(pred) || body.any(pred),
             ExprKind::Tuple(items) => any_of(items, pred),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => any_of(args, pred),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } | ExprKind::CallPython { args, .. } => any_of(args, pred),
             ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
             ExprKind::ArrayNew { shape, .. } => any_of(shape, pred),
             ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
@@ -1247,7 +1251,7 @@ impl Expr {
                 body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => all(args, f),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } | ExprKind::CallPython { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::ParallelFor { args, trip, .. } => {

@@ -543,6 +543,10 @@ impl Verifier<'_> {
                 let ndim = if *keepdims { a.ndim } else { a.ndim.wrapping_sub(1) };
                 expect(a.ndim >= 1 && matches!(&e.ty, Type::Array(r) if r.ndim == ndim), || mismatch("axis reduction", &e.ty))
             }
+            ExprKind::CallPython { args, .. } => {
+                args.iter().try_for_each(|a| self.expr(a))?;
+                expect(matches!(e.ty, Type::Tuple(_)), || mismatch("object mode block", &e.ty))
+            }
             ExprKind::CaughtException => expect(e.ty == Type::Exception, || mismatch("caught exception", &e.ty)),
             ExprKind::MapElement(i) => {
                 let stack = self.map_elements.borrow();

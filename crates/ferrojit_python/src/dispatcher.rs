@@ -1084,6 +1084,9 @@ fn codec_error(py: Python<'_>, codec: &str) -> PyErr {
 
 /// The Python exception a compiled function raised.
 pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
+    if let Some(original) = crate::objmode::original_exception(exc) {
+        return original;
+    }
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
     let class = match ExcKind::from_code(exc.kind) {

@@ -24,6 +24,7 @@ mod overloads;
 mod strings;
 mod typed;
 mod user_exceptions;
+mod objmode;
 mod ufunc;
 mod values;
 
@@ -335,6 +336,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
     strings::install();
     values::install_object_counting();
+    objmode::install();
     // The built-in exceptions' names, for `repr(e)` in compiled code.
     for kind in ferrojit_compiler::ExcKind::ALL {
         ferrojit_compiler::runtime::exceptions::register_exception_name(kind.code(), kind.name());

@@ -112,6 +112,15 @@ pub unsafe extern "C" fn ferrojit_rt_raise_exception_value(code: i64, message: *
     0
 }
 
+/// Raises the exception of class `code` with the message `message` (marks included), for
+/// exceptions that reach compiled code from Python (an object mode block's).
+///
+/// # Safety
+/// `exc` points to the exception info.
+pub unsafe fn raise_message(exc: *mut ExcInfo, code: u32, message: String) {
+    raise_formatted(exc, code, message);
+}
+
 /// Whether the exception of code `code`, of a class defined in Python code, is an instance of
 /// the class of code `class` (`isinstance(e, C)`; the built-in classes' codes are compared by
 /// the compiled code itself).

@@ -114,6 +114,23 @@ pub enum StmtKind {
     /// `try:` with `except` clauses, tried in order, `else:` (which runs when the body raised
     /// nothing) and `finally:` (which runs however the rest ends); each part may be empty.
     Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
+    /// `with objmode(name='type', ...):` (Numba's object mode): the body is not compiled but
+    /// runs as ordinary Python, and hands back the variables named, converted to their types.
+    ObjMode(Box<ObjModeBlock>),
+}
+
+/// The block of a `with objmode(...)` statement (see [`StmtKind::ObjMode`]).
+#[derive(Clone, Debug)]
+pub struct ObjModeBlock {
+    /// The variables the block gives back, each with its type as written (`'float64[:]'`)
+    /// and where.
+    pub outputs: Vec<(String, String, Span)>,
+    /// The names the body reads (loads), in order of first use: those that are variables of
+    /// the compiled function are passed to it.
+    pub reads: Vec<String>,
+    /// The body's text, its lines whole (indentation included), and the line it starts on.
+    pub body: String,
+    pub first_line: u32,
 }
 
 /// An `except` clause: `typ` is the class or tuple of classes caught (`None`: a bare

@@ -369,9 +369,48 @@ impl Lowerer<'_> {
                 }
                 StmtKind::Try { body: self.block(&t.body)?, handlers, orelse: self.block(&t.orelse)?, finalbody }
             }
+            py::Stmt::With(w) if self.objmode_call(w).is_some() => StmtKind::ObjMode(Box::new(self.objmode_block(w)?)),
             other => return Err(self.unsupported_stmt(other)),
         };
         Ok(Some(Stmt { kind, span }))
+    }
+
+    /// The call `objmode(...)` (or `<module>.objmode(...)`) of a `with` statement that has it
+    /// as its one context manager, without `as`.
+    fn objmode_call<'a>(&self, w: &'a py::StmtWith) -> Option<&'a py::ExprCall> {
+        let [item] = w.items.as_slice() else { return None };
+        let py::Expr::Call(call) = &item.context_expr else { return None };
+        let named = match &*call.func {
+            py::Expr::Name(n) => n.id.as_str() == "objmode",
+            py::Expr::Attribute(a) => a.attr.as_str() == "objmode",
+            _ => false,
+        };
+        (named && item.optional_vars.is_none() && !w.is_async).then_some(call)
+    }
+
+    /// `with objmode(x='float64[:]', ...):`: the outputs declared, the names the body reads,
+    /// and the body's text (see [`ObjModeBlock`]).
+    fn objmode_block(&self, w: &py::StmtWith) -> Result<ObjModeBlock> {
+        let call = self.objmode_call(w).expect("checked by the caller");
+        if let Some(arg) = call.arguments.args.first() {
+            return Err(self.unsupported(arg.range(), "`objmode()` takes the variables it gives back as keywords with their types", Some("write e.g. `with objmode(y='float64[:]', n='int64'):`")));
+        }
+        let mut outputs = Vec::new();
+        for keyword in call.arguments.keywords.iter() {
+            let (Some(name), py::Expr::StringLiteral(ty)) = (&keyword.arg, &keyword.value) else {
+                return Err(self.unsupported(keyword.range(), "each keyword of `objmode()` names a variable and gives its type as a string", Some("write e.g. `y='float64[:]'`")));
+            };
+            outputs.push((name.id.to_string(), ty.value.to_str().to_string(), self.span(keyword)));
+        }
+        let mut reads = NameReads(Vec::new());
+        for stmt in &w.body {
+            py::visitor::Visitor::visit_stmt(&mut reads, stmt);
+        }
+        let (first, last) = (w.body.first().expect("a block has a statement"), w.body.last().expect("a block has a statement"));
+        let text = &self.src.text;
+        let start = text[..first.range().start().to_usize()].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[last.range().end().to_usize()..].find('\n').map_or(text.len(), |i| last.range().end().to_usize() + i);
+        Ok(ObjModeBlock { outputs, reads: reads.0, body: text[start..end].to_string(), first_line: self.span(first).line })
     }
 
     fn unsupported_stmt(&self, stmt: &py::Stmt) -> SyntaxError {
@@ -828,5 +867,19 @@ fn collect_target_names(target: &py::Expr, out: &mut Vec<String>) {
         py::Expr::List(l) => l.elts.iter().for_each(|e| collect_target_names(e, out)),
         py::Expr::Starred(s) => collect_target_names(&s.value, out),
         _ => {}
+    }
+}
+
+/// The names an object-mode block loads (see [`ObjModeBlock::reads`]).
+struct NameReads(Vec<String>);
+
+impl<'a> py::visitor::Visitor<'a> for NameReads {
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        if let py::Expr::Name(n) = expr {
+            if n.ctx == py::ExprContext::Load && !self.0.iter().any(|r| r == n.id.as_str()) {
+                self.0.push(n.id.to_string());
+            }
+        }
+        py::visitor::walk_expr(self, expr);
     }
 }
