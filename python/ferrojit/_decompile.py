@@ -41,8 +41,6 @@ import ast
 import dis
 import sys
 
-# The CPython versions whose bytecode this module reads.
-_BYTECODE_VERSIONS = {(3, 11)}
 
 
 class DecompileError(Exception):
@@ -57,7 +55,7 @@ class DecompileError(Exception):
 
 def supported():
     """Whether this Python's bytecode can be read."""
-    return sys.version_info[:2] in _BYTECODE_VERSIONS
+    return sys.version_info[:2] in _READERS
 
 
 def function_text(code):
@@ -67,9 +65,11 @@ def function_text(code):
     Parameters are written without defaults or annotations (those belong to the code that
     made the function, not to its code object; ferrojit takes the defaults from the function
     itself). Raises DecompileError."""
-    if not supported():
-        raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only 3.11's is read)")
-    definition = _Reader(code).function_definition()
+    reader = _READERS.get(sys.version_info[:2])
+    if reader is None:
+        readable = ", ".join(f"{major}.{minor}" for major, minor in sorted(_READERS))
+        raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only that of Python {readable} is read)")
+    definition = reader(code).function_definition()
     indent = "    " if code.co_freevars else ""
     lines = _Renderer(code.co_firstlineno).render([definition], indent)
     return "".join(line + "\n" for line in lines), code.co_firstlineno
@@ -115,10 +115,13 @@ class _Code:
 class _Function:
     """``MAKE_FUNCTION``'s result: a nested function, lambda or comprehension."""
 
-    def __init__(self, code, defaults, kwdefaults):
+    def __init__(self, code, defaults, kwdefaults, annotations=None, decorators=()):
         self.code = code
         self.defaults = defaults
         self.kwdefaults = kwdefaults
+        self.annotations = annotations
+        # Applied innermost first: `@a @b def f` calls b, then a.
+        self.decorators = list(decorators)
 
 
 class _Accumulator:
@@ -210,6 +213,8 @@ _CONDITIONAL_JUMPS = {
     "POP_JUMP_FORWARD_IF_NOT_NONE": (False, True),
     "POP_JUMP_BACKWARD_IF_NOT_NONE": (False, True),
 }
+# `code.co_flags` bit of `from __future__ import annotations`.
+_FUTURE_ANNOTATIONS = 0x1000000
 _UNCONDITIONAL_JUMPS = {"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"}
 _COMPARES = {"COMPARE_OP", "IS_OP", "CONTAINS_OP"}
 # Instructions with no effect on what a function computes.
@@ -1384,6 +1389,11 @@ class _Reader:
                 self.fail("a comprehension", i)
             stack.append(self.comprehension(callable_, raw[0].expr))
             return
+        if len(raw) == 1 and not names and isinstance(raw[0], _Function) and raw[0].code.co_name not in ("<lambda>", "<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>"):
+            # `@decorator` over a nested `def`: the decorator called with the new function.
+            function = raw[0]
+            stack.append(_Function(function.code, function.defaults, function.kwdefaults, function.annotations, function.decorators + [self.value(callable_)]))
+            return
         if callable_ is _ASSERTION_ERROR:
             if len(raw) != 1:
                 self.fail("`assert`", i)
@@ -1424,15 +1434,34 @@ class _Reader:
         flags = ins.arg
         if flags & 8:
             stack.pop()
+        annotations = None
         if flags & 4:
-            self.fail("a nested function with annotations", i)
+            # A tuple of names and annotations, alternating.
+            items = self.pop(stack)
+            items = [ast.Constant(v) for v in items.value] if isinstance(items, ast.Constant) else list(items.elts)
+            names = [n.value if isinstance(n, ast.Constant) else None for n in items[0::2]]
+            if None in names:
+                self.fail("a nested function's annotations", i)
+            values = items[1::2]
+            if self.code.co_flags & _FUTURE_ANNOTATIONS:
+                # `from __future__ import annotations`: each annotation is its text.
+                values = [self._annotation_text(v, i) for v in values]
+            annotations = dict(zip(names, values))
         kwdefaults = self.pop(stack) if flags & 2 else None
         defaults = self.pop(stack) if flags & 1 else None
         if defaults is not None:
             defaults = [ast.Constant(v) for v in defaults.value] if isinstance(defaults, ast.Constant) else list(defaults.elts)
         if kwdefaults is not None:
             kwdefaults = {k.value: v for k, v in zip(kwdefaults.keys, kwdefaults.values)}
-        stack.append(_Function(code.code, defaults, kwdefaults))
+        stack.append(_Function(code.code, defaults, kwdefaults, annotations))
+
+    def _annotation_text(self, value, i):
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            self.fail("a nested function's annotations", i)
+        try:
+            return ast.parse(value.value, mode="eval").body
+        except SyntaxError:
+            self.fail("a nested function's annotations", i)
 
     # statements
     def op_RETURN_VALUE(self, ins, stack, i):
@@ -1534,11 +1563,19 @@ class _Reader:
     # --- nested code objects ------------------------------------------------------------------------
 
     def nested_function(self, function):
-        reader = _Reader(function.code)
-        return reader.function_definition(defaults=function.defaults, kwdefaults=function.kwdefaults)
+        reader = type(self)(function.code)
+        definition = reader.function_definition(defaults=function.defaults, kwdefaults=function.kwdefaults)
+        definition.decorator_list = function.decorators[::-1]
+        if function.annotations:
+            arguments = definition.args
+            for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs + [arguments.vararg, arguments.kwarg]:
+                if arg is not None and arg.arg in function.annotations:
+                    arg.annotation = function.annotations[arg.arg]
+            definition.returns = function.annotations.get("return")
+        return definition
 
     def lambda_expr(self, function):
-        reader = _Reader(function.code)
+        reader = type(self)(function.code)
         definition = reader.function_definition(defaults=function.defaults, kwdefaults=function.kwdefaults)
         body = definition.body
         if len(body) == 1 and isinstance(body[0], ast.Return):
@@ -1550,7 +1587,7 @@ class _Reader:
     def comprehension(self, function, iterable):
         """A comprehension's code object folded back into the expression."""
         code = function.code
-        reader = _Reader(code)
+        reader = type(self)(code)
         kind = {"<listcomp>": "list", "<setcomp>": "set", "<dictcomp>": "dict", "<genexpr>": "generator"}[code.co_name]
         if code.co_exceptiontable:
             raise DecompileError("a comprehension with a `try`")
@@ -1597,6 +1634,15 @@ class _Reader:
         if kind == "dict":
             return ast.DictComp(element.key, element.value, generators)
         return ast.GeneratorExp(element.value, generators)
+
+
+# The reader of each CPython version's bytecode. Another version is a subclass of `_Reader`
+# overriding what its bytecode does differently: 3.12's `LOAD_ATTR` with the method bit,
+# `BINARY_SLICE`/`STORE_SLICE`, `END_FOR`, `RETURN_CONST`, `CALL` without `PRECALL`, inlined
+# comprehensions (3.12: `LOAD_FAST_AND_CLEAR`), `CALL_INTRINSIC_1`; 3.10's `CALL_FUNCTION`/
+# `CALL_METHOD`/`CALL_FUNCTION_KW`, `JUMP_ABSOLUTE`, `POP_JUMP_IF_*` with absolute targets,
+# `SETUP_FINALLY` blocks instead of an exception table, `ROT_*` instead of `SWAP`.
+_READERS = {(3, 11): _Reader}
 
 
 class _EmptySet(ast.Call):
@@ -1754,7 +1800,11 @@ class _Renderer:
         line = getattr(stmt, "lineno", None)
         inner = indent + "    "
         if isinstance(stmt, ast.FunctionDef):
-            header_node = ast.FunctionDef(stmt.name, stmt.args, [ast.Pass()], [], None, None)
+            # The first line of a nested function's code is its first decorator's.
+            for decorator in stmt.decorator_list:
+                self.put(line, f"{indent}@{ast.unparse(decorator)}")
+                line = None
+            header_node = ast.FunctionDef(stmt.name, stmt.args, [ast.Pass()], [], stmt.returns, None)
             header_node.lineno = 1
             header = ast.unparse(header_node).splitlines()[0]
             self.put(line, indent + header)
