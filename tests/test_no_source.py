@@ -563,3 +563,76 @@ def test_typing_error_at_the_prompt_names_stdin_and_the_line():
     done = subprocess.run([sys.executable, "-i"], input=program, env=dict(os.environ, FERROJIT_WARM_UP="0"), capture_output=True, text=True, timeout=300)
     assert 'File "<stdin>", line 4' in done.stderr and "return c + b" in done.stderr
     assert "TypingError" in done.stderr
+
+
+# --- the disk cache, `@vectorize`, the text of `python -c` ----------------------------------------
+
+CACHED_PROGRAM = '''
+import json
+from ferrojit import njit
+namespace = {"njit": njit}
+exec("@njit(cache=True)\\ndef f(n):\\n    s = 0\\n    for i in range(n):\\n        s += i * i\\n    return s\\n", namespace)
+f = namespace["f"]
+print(json.dumps({"result": f(10), "hit": f._stats()[0]["cache_hit"]}))
+'''
+
+
+def test_cache_keys_on_the_rebuilt_text(tmp_path):
+    """Functions without a file have no `__pycache__` beside them: with `FERROJIT_CACHE_DIR`
+    they are cached, keyed on the rebuilt text (the same for the same code object)."""
+    env = dict(os.environ, FERROJIT_WARM_UP="0", FERROJIT_CACHE_DIR=str(tmp_path))
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", CACHED_PROGRAM], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stdout.strip().splitlines()[-1])
+    assert runs == ['{"result": 285, "hit": false}', '{"result": 285, "hit": true}']
+
+
+def test_vectorize_in_exec():
+    source = """
+        from ferrojit import vectorize
+
+        @vectorize(["float64(float64, float64)"])
+        def f(x, y):
+            if x > y:
+                return x - y
+            return y - x
+    """
+    f = _define(source)
+    a, b = np.array([1.0, 5.0, -2.0]), np.array([3.0, 1.0, -2.0])
+    assert f(a, b).tolist() == [2.0, 4.0, 0.0]
+
+
+def test_python_c_compiles_the_command_text():
+    """`python -c`: the command itself is the text (comments and all), not a rebuilt one."""
+    program = "from ferrojit import njit\nfrom ferrojit import _source\n@njit\ndef f(x):\n    return x + 1  # one more\nprint(f(1), '# one more' in _source.source_info(f.py_func, _source.capture(f.py_func))[2])\n"
+    done = _run(["-c", program])
+    assert done.stdout.split() == ["2", "True"]
+
+
+def test_exec_in_python_c_is_rebuilt_not_taken_from_the_command():
+    """A function `exec`'d inside `python -c` is also in `<string>`; the command's text at its
+    line is not its code, so its text is rebuilt."""
+    program = "from ferrojit import njit\nns = {}\nexec('def g(x):\\n    return x * 3\\n', ns)\nprint(njit(ns['g'])(2))\n"
+    done = _run(["-c", program])
+    assert done.stdout.split() == ["6"]
+
+
+def test_decorated_inner_function_is_rebuilt_with_its_decorator():
+    """The rebuilt text keeps the decorator, on its line: the compiler's own error (it does not
+    compile decorated inner functions) names it where the user wrote it."""
+    f = _define("""
+        def f(x):
+            k = 2
+
+            @njit
+            def inner(v):
+                return v * k
+
+            return inner(x) + 1
+    """)
+    assert f(5) == 11
+    with pytest.raises(UnsupportedError, match="decorators on inner functions") as caught:
+        njit(f)(5)
+    assert 'File "<string>", line 5' in str(caught.value)
