@@ -358,6 +358,19 @@ class _Reader:
             if ins.opname.startswith("MATCH_"):
                 self.fail("a `match` statement", k)
         body = self.function_body()
+        # `global`/`nonlocal`: names the code stores or deletes as globals, or as variables of
+        # an enclosing function.
+        declared = []
+        globals_ = sorted({x.argval for x in self.ins if x.opname in ("STORE_GLOBAL", "DELETE_GLOBAL")})
+        if globals_:
+            declared.append(ast.Global(globals_))
+        nonlocals = sorted({x.argval for x in self.ins if x.opname in ("STORE_DEREF", "DELETE_DEREF") and x.argval in code.co_freevars})
+        if nonlocals:
+            declared.append(ast.Nonlocal(nonlocals))
+        for declaration in declared:
+            declaration.lineno = None
+            declaration.declaration = True
+        body[:0] = declared
         docstring = code.co_consts[0] if code.co_consts and isinstance(code.co_consts[0], str) else None
         if docstring is not None:
             doc = ast.Expr(ast.Constant(docstring))
@@ -1863,5 +1876,21 @@ class _Renderer:
     def body(self, stmts, indent):
         if not stmts:
             self.put(None, indent + "pass")
+        stmts = list(stmts)
+        # `global`/`nonlocal` declarations (which have no line of their own in the bytecode)
+        # share the next simple statement's line, so that the lines below keep their numbers.
+        prefix = ""
+        while stmts and getattr(stmts[0], "declaration", False):
+            prefix += ast.unparse(stmts.pop(0)) + "; "
+        if prefix:
+            first = stmts[0] if stmts else None
+            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
+                stmts.pop(0)
+                text = ast.unparse(ast.fix_missing_locations(first))
+                if "\n" in text:
+                    raise DecompileError(f"a statement written on several lines ({type(first).__name__})", getattr(first, "lineno", None))
+                self.put(getattr(first, "lineno", None), indent + prefix + text)
+            else:
+                self.put(None, indent + prefix[:-2])
         for stmt in stmts:
             self.statement(stmt, indent)
