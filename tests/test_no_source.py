@@ -636,3 +636,50 @@ def test_decorated_inner_function_is_rebuilt_with_its_decorator():
     with pytest.raises(UnsupportedError, match="decorators on inner functions") as caught:
         njit(f)(5)
     assert 'File "<string>", line 5' in str(caught.value)
+
+
+def _run_in_terminal(program):
+    """Types ``program`` line by line into an interactive Python on a pseudo-terminal (the REPL
+    a user types into, with line editing) and returns what the terminal showed."""
+    import pty
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, FERROJIT_WARM_UP="0", TERM="dumb")
+    process = subprocess.Popen([sys.executable, "-q"], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    shown = b""
+
+    def read_for(seconds):
+        nonlocal shown
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    shown += os.read(master, 65536)
+                except OSError:
+                    return
+
+    try:
+        read_for(1.0)
+        for line in program.splitlines():
+            os.write(master, (line + "\n").encode())
+            read_for(0.05)
+        os.write(master, b"\nexit()\n")
+        # Read while it runs: a full terminal buffer would block it.
+        deadline = time.monotonic() + 300
+        while process.poll() is None and time.monotonic() < deadline:
+            read_for(0.1)
+        read_for(0.2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    return shown.decode(errors="replace").replace("\r", "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as Linux has them")
+def test_seed_examples_typed_at_a_terminal():
+    _check_seed_output(_run_in_terminal(SEED_PROGRAM))
