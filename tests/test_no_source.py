@@ -406,6 +406,13 @@ UNSUPPORTED = [
             with x:
                 return 1
      """, "a `with` statement"),
+    ("match", """
+        def f(p):
+            match p:
+                case (a, b):
+                    return a + b
+            return 0
+     """, "a `match` statement"),
     ("import", """
         def f(x):
             import math
@@ -683,3 +690,106 @@ def _run_in_terminal(program):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as Linux has them")
 def test_seed_examples_typed_at_a_terminal():
     _check_seed_output(_run_in_terminal(SEED_PROGRAM))
+
+
+# Rebuilt and checked against the code object, whether or not ferrojit compiles the construct:
+# the rebuilding itself, over constructs beyond the compiler's.
+REBUILT = [
+    ("global-and-nonlocal", """
+        def f(n):
+            global COUNT
+            COUNT = n
+            total = 0
+            def add(v):
+                nonlocal total
+                total += v
+            add(n)
+            return total
+     """),
+    ("decorators-and-annotations", """
+        import functools
+        def f(g):
+            @functools.wraps(g)
+            def wrapper(*args: int, key: str = "k", **kwargs) -> float:
+                return g(*args, **kwargs)
+            return wrapper
+     """),
+    ("displays-with-unpacking", """
+        def f(a, b, d):
+            return [*a, 1, *b], (*a, 2), {*a, *b}, {**d, "k": 1, **d}, print(*a, sep="", **d)
+     """),
+    ("nested-comprehensions-with-conditions", """
+        def f(rows):
+            return {k: [x for x in row if x and x > 0 or x is None] for k, row in enumerate(rows) if row}
+     """),
+    ("lambdas-with-defaults", """
+        def f(xs):
+            return sorted(xs, key=lambda x, k=2, *, r=False: (x % k, -x if r else x))
+     """),
+    ("generators", """
+        def f(xs):
+            for x in xs:
+                received = yield x
+                if received is not None:
+                    yield from range(received)
+            return len(xs)
+     """),
+    ("try-in-loop-with-break", """
+        def f(xs):
+            for x in xs:
+                try:
+                    v = 1 / x
+                except ZeroDivisionError as e:
+                    print(e)
+                    break
+                except Exception:
+                    raise
+                else:
+                    print(v)
+            return x
+     """),
+    ("while-else-nested", """
+        def f(n):
+            i = 0
+            while i < n:
+                j = 0
+                while j < i:
+                    if (i + j) % 7 == 6:
+                        break
+                    j += 1
+                else:
+                    i += 2
+                    continue
+                i += 1
+            else:
+                return -1
+            return i
+     """),
+    ("chained-and-walrus", """
+        def f(a, b, c):
+            if 0 <= (m := a + b) < c != b is not None:
+                return m
+            return not a < b
+     """),
+    ("subscripts-and-slices", """
+        def f(a, i, j):
+            a[i:j, ::2] = a[..., -1]
+            del a[0], a[1:]
+            a.b.c[i] **= 2
+            return a[i, j:], a[:, None]
+     """),
+    ("raise-from-and-assert", """
+        def f(x):
+            assert isinstance(x, int), f"not an int: {x!r}"
+            if x < 0:
+                raise ValueError("negative") from None
+            raise
+     """),
+]
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, id=i) for i, s in REBUILT])
+def test_rebuilt_text_is_the_code_python_runs(source):
+    f = _define(source)
+    _, first, text, _ = _source.source_info(f, None)  # raises UnsupportedError if not
+    assert first == f.__code__.co_firstlineno and text.lstrip().startswith("def f(")

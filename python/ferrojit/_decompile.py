@@ -69,7 +69,7 @@ def function_text(code):
     if reader is None:
         readable = ", ".join(f"{major}.{minor}" for major, minor in sorted(_READERS))
         raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only that of Python {readable} is read)")
-    definition = reader(code).function_definition()
+    definition = _ConstantsAsDisplays().visit(reader(code).function_definition())
     indent = "    " if code.co_freevars else ""
     lines = _Renderer(code.co_firstlineno).render([definition], indent)
     return "".join(line + "\n" for line in lines), code.co_firstlineno
@@ -280,6 +280,9 @@ class _Reader:
         # Index of a chained comparison's last conditional jump -> where its condition resumes
         # (past the cleanup block that pops the middle operand).
         self.chain_resume = {}
+        # Index of the jump a chained comparison's last link `is None`/`is not None` became ->
+        # whether it jumps when the whole chain is true.
+        self.chain_jump_sense = {}
         self.kw_names = None
         # The exception table as (start, end, target, depth, lasti), instruction indices, end
         # exclusive.
@@ -583,6 +586,9 @@ class _Reader:
         while True:
             value = self.pop(stack)
             jumps_when, none_test = _CONDITIONAL_JUMPS[self.ins[i].opname]
+            if i in self.chain_jump_sense:
+                # The jump of a chained comparison ending in a None test: on the chain's truth.
+                jumps_when, none_test = self.chain_jump_sense[i], False
             if none_test:
                 value = ast.Compare(value, [ast.Is()], [ast.Constant(None)])
                 value.none_jump = True
@@ -926,6 +932,8 @@ class _Reader:
                     break
                 if ins.opname in _COMPARES and len(probe) == depth + 1:
                     break
+                if ins.opname in _CONDITIONAL_JUMPS and _CONDITIONAL_JUMPS[ins.opname][1] and len(probe) == depth:
+                    break  # `... is None` / `is not None` last, folded into the jump
                 if ins.opname in _SKIPPED:
                     j += 1
                     continue
@@ -935,6 +943,22 @@ class _Reader:
                 if self.simple(j, probe) is not None:
                     self.fail("a chained comparison", j)
                 j += 1
+            if self.ins[j].opname in _CONDITIONAL_JUMPS:
+                # The last link `x is None` or `x is not None` became the jump
+                # (`POP_JUMP_IF_NONE`/`POP_JUMP_IF_NOT_NONE`). The cleanup jumps to the jump's
+                # target when the condition jumps on false, else falls through.
+                jumps_on_false = self.ins[cleanup + 1].opname in _UNCONDITIONAL_JUMPS if self.ins[cleanup].opname == "POP_TOP" else None
+                if jumps_on_false is None or not (j + 1 < end and self.ins[j + 1].opname == "JUMP_FORWARD"):
+                    self.fail("a chained comparison", j)
+                jumps_when_none = _CONDITIONAL_JUMPS[self.ins[j].opname][0]
+                # Jumps on false: the link is the negation of the jump's test.
+                is_none = jumps_when_none != jumps_on_false
+                ops.append(ast.Is() if is_none else ast.IsNot())
+                comparators.append(ast.Constant(None))
+                stack.append(ast.Compare(left, ops, comparators))
+                self.chain_resume[j] = self.target(j + 1)
+                self.chain_jump_sense[j] = not jumps_on_false
+                return j
             middle = self.pop(probe)
             if self.ins[j].opname in _COMPARES:
                 ops.append(self._compare_operator(self.ins[j]))
@@ -1785,6 +1809,17 @@ def _group(atoms, i, j, true_target, false_target):
 
 
 # --- rendering ---------------------------------------------------------------------------------------
+
+
+class _ConstantsAsDisplays(ast.NodeTransformer):
+    """Tuple constants as tuple displays of their items, which CPython folds back into the
+    constant (``ast.unparse`` writes a constant by its repr, and ``(Ellipsis, -1)`` is a name
+    where ``(..., -1)`` is the constant)."""
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, tuple):
+            return ast.Tuple([self.visit_Constant(ast.Constant(v)) for v in node.value], ast.Load())
+        return node
 
 
 class _Renderer:
