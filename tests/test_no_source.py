@@ -778,6 +778,17 @@ REBUILT = [
             a.b.c[i] **= 2
             return a[i, j:], a[:, None]
      """),
+    ("with", """
+        def f(a, b, items):
+            with a as x, b:
+                y = x + 1
+            for item in items:
+                with a:
+                    if item:
+                        continue
+                    y += item
+            return y
+     """),
     ("raise-from-and-assert", """
         def f(x):
             assert isinstance(x, int), f"not an int: {x!r}"

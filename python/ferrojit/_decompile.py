@@ -96,6 +96,10 @@ _FOR_ITEM = _Marker("FOR_ITEM")
 _ASSERTION_ERROR = _Marker("AssertionError")
 # What `PUSH_EXC_INFO` pushes: the exception being handled and the one it replaced.
 _EXCEPTION = _Marker("exception")
+# The context manager's `__exit__`, under a `with` block's statements, and its result when a
+# jump out of the block called it.
+_WITH_EXIT = _Marker("__exit__")
+_EXITED = _Marker("__exit__()")
 
 
 class _Iter:
@@ -356,8 +360,8 @@ class _Reader:
         if code.co_flags & (0x80 | 0x100 | 0x200):  # coroutine, iterable coroutine, async generator
             self.fail("an `async def` function", 0)
         for k, ins in enumerate(self.ins):
-            if ins.opname in ("BEFORE_WITH", "BEFORE_ASYNC_WITH"):
-                self.fail("a `with` statement", k)
+            if ins.opname == "BEFORE_ASYNC_WITH":
+                self.fail("an `async with` statement", k)
             if ins.opname.startswith("MATCH_"):
                 self.fail("a `match` statement", k)
         body = self.function_body()
@@ -502,6 +506,12 @@ class _Reader:
                 i += 1
                 continue
             elif op.startswith("STORE_") and self._parallel_assignment(ins, stack, base):
+                continue
+            elif op == "BEFORE_WITH":
+                if expression:
+                    raise _NotExpression
+                i = self.with_statement(i, end, stack, loop, stmts, start)
+                start = None
                 continue
             elif op == "GET_YIELD_FROM_ITER":
                 i = self.yield_from(i, stack)
@@ -1174,6 +1184,48 @@ class _Reader:
         node = ast.Try(body=body, handlers=handlers, orelse=orelse, finalbody=[])
         return node, after
 
+    # --- with statements ---------------------------------------------------------------------------
+
+    # What leaves a `with` block normally: `__exit__(None, None, None)`, its result popped.
+    _WITH_EXIT = ["LOAD_CONST", "LOAD_CONST", "LOAD_CONST", "PRECALL", "CALL", "POP_TOP"]
+
+    def with_statement(self, i, end, stack, loop, stmts, start):
+        """``BEFORE_WITH`` at ``i``, the context manager on ``stack``: ``with cm [as target]:``
+        whose body ends with the call of ``__exit__`` and a jump over the handler that calls it
+        on an exception. Returns where reading goes on."""
+        manager = self.pop(stack)
+        handler = None
+        for entry_start, _, target, _, lasti in self.entries:
+            if entry_start == i + 1 and lasti and self.ins[target].opname == "PUSH_EXC_INFO" and self.ins[target + 1].opname == "WITH_EXCEPT_START":
+                handler = target
+        if handler is None:
+            self.fail("a `with` statement", i)
+        self.tries_read.update(e for e in self.entries if e[2] == handler)
+        exit_call = handler - 1 - len(self._WITH_EXIT)
+        jump = handler - 1
+        if [x.opname for x in self.ins[exit_call:jump]] != self._WITH_EXIT or self.ins[jump].opname != "JUMP_FORWARD":
+            self.fail("a `with` statement whose body does not end normally (`return`, `break` inside it)", i)
+        after = self.target(jump)
+        if not after <= end:
+            self.fail("a `with` statement's exit", jump)
+        bind = self.ins[i + 1]
+        if bind.opname == "POP_TOP":
+            target = None
+        elif bind.opname in ("STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF"):
+            target = _name(bind.argval, True)
+        else:
+            self.fail("a `with` statement's `as` target", i + 1)
+        body = self.block(i + 2, exit_call, list(stack) + [_WITH_EXIT], loop, exit_call)
+        items = [ast.withitem(manager, target)]
+        # `with a, b:` compiles as `with a:` around `with b:`.
+        if len(body) == 1 and isinstance(body[0], ast.With) and getattr(body[0], "lineno", None) == self.line(start):
+            items += body[0].items
+            body = body[0].body
+        node = ast.With(items=items, body=body or [_pass()], type_comment=None)
+        node.lineno = self.line(start)
+        stmts.append(node)
+        return after
+
     # --- instructions without control flow --------------------------------------------------------
 
     def op_POP_EXCEPT(self, ins, stack, i):
@@ -1262,7 +1314,7 @@ class _Reader:
         top = stack.pop()
         if isinstance(top, (_Iter,)) or (isinstance(top, ast.Name) and top.id == ".0"):
             return None  # a `for` loop's iterator, popped by `break` or `return`
-        if top is _NULL or top is _METHOD:
+        if top is _NULL or top is _METHOD or top is _EXITED:
             return None
         return ast.Expr(self.value(top))
 
@@ -1416,6 +1468,11 @@ class _Reader:
         raw = [stack.pop() for _ in range(n)][::-1]
         callable_ = stack.pop()
         below = stack.pop()
+        if below is _WITH_EXIT and n == 2 and all(_is_none(v) for v in [callable_] + raw):
+            # `__exit__(None, None, None)` where `break`, `continue` or `return` leaves a
+            # `with` block: part of that statement, not a call of the user's.
+            stack.append(_EXITED)
+            return
         if below is not _NULL and below is not _METHOD:
             # `CALL` with a callable below the "self" slot: a comprehension's function called
             # with its iterator, or a decorator's call.
@@ -1881,6 +1938,10 @@ class _Renderer:
             if stmt.orelse:
                 self.put(None, f"{indent}else:")
                 self.body(stmt.orelse, inner)
+        elif isinstance(stmt, ast.With):
+            items = ", ".join(ast.unparse(item) for item in stmt.items)
+            self.put(line, f"{indent}with {items}:")
+            self.body(stmt.body, inner)
         elif isinstance(stmt, ast.Try):
             self.put(line, f"{indent}try:")
             self.body(stmt.body, inner)
@@ -1919,7 +1980,7 @@ class _Renderer:
             prefix += ast.unparse(stmts.pop(0)) + "; "
         if prefix:
             first = stmts[0] if stmts else None
-            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
+            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, ast.With, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
                 stmts.pop(0)
                 text = ast.unparse(ast.fix_missing_locations(first))
                 if "\n" in text:
