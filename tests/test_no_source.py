@@ -804,3 +804,18 @@ def test_rebuilt_text_is_the_code_python_runs(source):
     f = _define(source)
     _, first, text, _ = _source.source_info(f, None)  # raises UnsupportedError if not
     assert first == f.__code__.co_firstlineno and text.lstrip().startswith("def f(")
+
+
+def test_line_nops_are_left_out_of_the_comparison():
+    """A `pass` on a line of its own is a NOP that holds the line; the bytecode does not say
+    it was a `pass`, so the rebuilt text has no NOP there. The texts compute the same and are
+    compared without NOPs (and only without them: the rest must be identical)."""
+    f = _define("def f(x):\n    pass\n    y = x + 1\n    return y\n")
+    rebuilt = _source.source_info(f, None)[2]
+    compiled = compile("\n" * (f.__code__.co_firstlineno - 1) + rebuilt, "<string>", "exec")
+    code = next(c for c in compiled.co_consts if hasattr(c, "co_code"))
+    assert not _source._same_code(code, f.__code__)  # the NOP differs...
+    assert _source._same_code_but_line_nops(code, f.__code__)  # ...and nothing else
+    assert njit(f)(2) == 3
+    other = compile("def f(x):\n    pass\n    y = x + 2\n    return y\n", "<string>", "exec")
+    assert not _source._same_code_but_line_nops(next(c for c in other.co_consts if hasattr(c, "co_code")), f.__code__)
