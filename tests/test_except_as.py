@@ -402,3 +402,63 @@ def test_nothing_leaks(func, args):
             pass
     gc.collect()
     assert ferrojit._native.live_allocations() == before
+
+
+# --- raise ... from ------------------------------------------------------------------------------
+
+
+def raise_from_caught(kind):
+    try:
+        raise_kind_compiled(kind)
+    except LookupError as e:
+        raise AppError(f"lookup failed ({kind})") from e
+    except ArithmeticError as e:
+        raise RuntimeError from e
+    return kind
+
+
+def raise_value_from_value(x):
+    try:
+        return 10 // x
+    except ZeroDivisionError as outer:
+        try:
+            raise ValueError(f"inner {x}")
+        except ValueError as inner:
+            raise inner from outer
+
+
+def raise_from_then_caught(x):
+    try:
+        try:
+            return str(1 // x)
+        except ZeroDivisionError as e:
+            raise ValueError("again") from e
+    except ValueError as v:
+        return str(v)
+
+
+@pytest.mark.parametrize(
+    "func,args",
+    [(raise_from_caught, (3,)), (raise_from_caught, (5,)), (raise_from_caught, (4,)), (raise_from_caught, (99,)), (raise_value_from_value, (0,)), (raise_value_from_value, (2,)), (raise_from_then_caught, (0,))],
+    ids=case_id,
+)
+def test_raise_from_sets_the_cause(func, args):
+    def outcome(f):
+        try:
+            return ("value", f(*args))
+        except Exception as exc:  # noqa: BLE001 - the exception and its cause are compared
+            cause = exc.__cause__
+            return (type(exc), exc.args, type(cause), getattr(cause, "args", None), exc.__suppress_context__)
+
+    assert outcome(njit(func)) == outcome(func)
+
+
+def test_raise_from_a_value_that_is_no_exception_is_a_clear_error():
+    def from_a_number(x):
+        try:
+            return 1 // x
+        except ZeroDivisionError:
+            raise ValueError("no") from x
+
+    with pytest.raises(UnsupportedError, match="takes an exception caught"):
+        njit(from_a_number)(0)

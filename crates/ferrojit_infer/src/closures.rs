@@ -301,6 +301,7 @@ fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<Stri
             }
             ast::StmtKind::AugAssign { target, value, .. } => [target, value].into_iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => inner_functions_of_expr(e, loops, f),
+            ast::StmtKind::RaiseFrom { exc, cause } => [exc, cause].into_iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) | ast::StmtKind::ObjMode(_) => {}
@@ -317,6 +318,7 @@ pub(crate) fn statement_expressions<'a>(s: &'a ast::Stmt, f: &mut impl FnMut(&'a
         ast::StmtKind::If { test, .. } | ast::StmtKind::While { test, .. } => f(test),
         ast::StmtKind::For { target, iter, .. } => [target, iter].into_iter().for_each(f),
         ast::StmtKind::Return(Some(e)) | ast::StmtKind::Yield(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) => f(e),
+        ast::StmtKind::RaiseFrom { exc, cause } => [exc, cause].into_iter().for_each(f),
         ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(f),
         ast::StmtKind::Delete(targets) => targets.iter().for_each(f),
         ast::StmtKind::FunctionDef(inner) => inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(f),
@@ -458,6 +460,7 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 stmts_reads(orelse, out);
             }
             ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => expr_reads(e, out),
+            ast::StmtKind::RaiseFrom { exc, cause } => [exc, cause].into_iter().for_each(|e| expr_reads(e, out)),
             ast::StmtKind::Assert { test, msg } => {
                 expr_reads(test, out);
                 msg.iter().for_each(|m| expr_reads(m, out));

@@ -97,4 +97,32 @@ impl FnInfer<'_> {
     pub(crate) fn exception_args_misused(&self, span: Span) -> crate::InferError {
         self.unsupported(span, "`e.args` of an exception is supported in compiled code as `e.args[i]` and `len(e.args)`", Some("use `str(e)` for the exception's text"))
     }
+
+    /// `raise X from cause`: raises the exception of code `code` (negative: without an
+    /// argument; see `ferrojit_rt_raise_from`) with the text `text`, recording `cause` as its
+    /// cause (its `__cause__` when it reaches Python), then a `Raise` that is never reached (the
+    /// call raises).
+    pub(crate) fn raise_from(&mut self, code: ir::Expr, text: ir::Expr, cause: ir::Expr, span: Span) -> Vec<ir::Stmt> {
+        let call = self.with_exception_parts(cause, |cause_code, cause_message| {
+            ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::RAISE_FROM, args: vec![code, text, cause_code, cause_message] }, Type::INT64, span)
+        });
+        vec![ir::Stmt { kind: StmtKind::Expr(call), span }, ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::Exception, msg: None }, span }]
+    }
+
+    /// `raise e from cause` of two exception values: `e` raised as it is (its message, marks
+    /// included, is the text), with its cause.
+    pub(crate) fn raise_exception_value_from(&mut self, e: ir::Expr, cause: ir::Expr, span: Span) -> Vec<ir::Stmt> {
+        let tmp = self.temp(Type::Exception);
+        let part = |cx: &Self, i: usize, ty: Type| ir::Expr::new(ExprKind::TupleGet(cx.local_expr(tmp, span).boxed(), i), ty, span);
+        let code = ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Add, lhs: part(self, 0, Type::INT64).boxed(), rhs: int(RAW_MESSAGE, span).boxed() }, Type::INT64, span);
+        let message = part(self, 1, Type::Str);
+        let mut stmts = vec![ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span }];
+        stmts.extend(self.raise_from(code, message, cause, span));
+        stmts
+    }
 }
+
+/// Added to the code given to `ferrojit_rt_raise_from` when the text is an exception value's
+/// message, marks included, rather than the exception's one argument (must equal the
+/// runtime's `RAW_MESSAGE`).
+const RAW_MESSAGE: i128 = 1 << 32;

@@ -787,6 +787,31 @@ impl<'a> FnInfer<'a> {
                 let raise = self.raise_stmts(ExcKind::AssertionError, message, span);
                 push(out, StmtKind::If { cond: not, then_body: raise, else_body: vec![] });
             }
+            ast::StmtKind::RaiseFrom { exc, cause } => {
+                if !self.is_exception_value(cause) {
+                    return Err(self.unsupported(cause.span, "`raise ... from` takes an exception caught (`except E as e`) or `None`", Some("write `except E as e:` and `raise ... from e`")));
+                }
+                let cause = self.expr(cause)?;
+                let (code, message) = if self.is_exception_value(exc) {
+                    let value = self.expr(exc)?;
+                    out.extend(self.raise_exception_value_from(value, cause, span));
+                    return Ok(());
+                } else {
+                    let (raised, message) = self.exception(exc)?;
+                    let code = match raised {
+                        Raised::Builtin(kind) => kind.code(),
+                        Raised::User(code) => code,
+                    };
+                    (code, message)
+                };
+                let (code, text) = match message {
+                    None => (-(code as i128), Self::string_constant("", span)),
+                    Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
+                    Some(Message::Text(text)) => (code as i128, text),
+                };
+                let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
+                out.extend(self.raise_from(code, text, cause, span));
+            }
             ast::StmtKind::Raise(exc) if self.is_exception_value(exc) => {
                 let value = self.expr(exc)?;
                 out.extend(self.raise_exception_value(value, span));
@@ -1415,7 +1440,7 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
     match stmts.last() {
         None => true,
         Some(s) => match &s.kind {
-            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) | ast::StmtKind::Reraise => false,
+            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) | ast::StmtKind::RaiseFrom { .. } | ast::StmtKind::Reraise => false,
             ast::StmtKind::If { body, orelse, .. } => falls_through(body) || falls_through(orelse),
             // A loop without `break` ends only through its condition, then runs `else`.
             ast::StmtKind::While { test, body, orelse } => {

@@ -228,6 +228,11 @@ impl Analysis {
                 self.expr(e, s);
                 *s = None;
             }
+            K::RaiseFrom { exc, cause } => {
+                self.expr(exc, s);
+                self.expr(cause, s);
+                *s = None;
+            }
             K::Reraise => *s = None,
             K::Assert { test, msg } => {
                 let (holds, mut fails) = self.cond(test, s.take());

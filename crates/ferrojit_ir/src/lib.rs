@@ -789,6 +789,9 @@ impl RuntimeFunc {
     /// `(message) -> 0 | 1` is `len(e.args)`; `(message, i) -> str` is `e.args[i]`.
     pub const EXC_ARG_COUNT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg_count", may_raise: false };
     pub const EXC_ARG: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg", may_raise: true };
+    /// `(code, text, cause code, cause message) -> 0`: `raise X from cause` (see
+    /// `ferrojit_runtime::exceptions::ferrojit_rt_raise_from`).
+    pub const RAISE_FROM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_from", may_raise: true };
     pub const EXC_INSTANCE_OF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_instance_of", may_raise: false };
     pub const RAISE_WITH_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_with_text", may_raise: true };
     pub const STR_TO_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_float", may_raise: true };

@@ -10,6 +10,7 @@
 use crate::memory::MemInfo;
 use crate::strings::{chars, from_str, repr_of, Chars};
 use crate::{raise, raise_formatted, ExcInfo, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -171,4 +172,55 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc:
         raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's argument");
     }
     s
+}
+
+/// Added to the code given to [`ferrojit_rt_raise_from`] when `text` is an exception value's
+/// message, marks included (`raise e from cause`), rather than the exception's one argument.
+pub const RAW_MESSAGE: i64 = 1 << 32;
+
+/// An exception raised with a cause (`raise X from cause`) and its cause, each as its code and
+/// message, kept for the dispatcher (see [`take_cause`]).
+pub struct Caused {
+    pub code: u32,
+    pub message: String,
+    pub cause_code: u32,
+    pub cause_message: String,
+}
+
+thread_local! {
+    /// The last exception raised on this thread with a cause.
+    static CAUSED: RefCell<Option<Caused>> = const { RefCell::new(None) };
+}
+
+/// `raise X from cause`: raises the exception of class `code` with `text` as its one argument
+/// (a negative `code`: without an argument; `code` plus [`RAW_MESSAGE`]: `text` is the whole
+/// message), and records the cause `(cause_code, cause_message)` for it. Returns 0.
+///
+/// # Safety
+/// `text` and `cause_message` are live strings; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_from(code: i64, text: *mut MemInfo, cause_code: i64, cause_message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    let (code, message) = if code < 0 {
+        ((-code) as u32, String::new())
+    } else if code >= RAW_MESSAGE {
+        ((code - RAW_MESSAGE) as u32, chars(text).to_string())
+    } else {
+        (code as u32, format!("{TEXT_ARGUMENT_MARK}{}", chars(text).to_string()))
+    };
+    let caused = Caused { code, message: message.clone(), cause_code: cause_code as u32, cause_message: chars(cause_message).to_string() };
+    CAUSED.with(|c| *c.borrow_mut() = Some(caused));
+    raise_formatted(exc, code, message);
+    0
+}
+
+/// The cause recorded for the exception in `exc` when it is the last one raised with a cause
+/// on this thread (same class and message); what was recorded is cleared either way. An
+/// exception raised with a cause and caught in compiled code leaves its record until the
+/// next exception reaches Python: only one of the same class and message could take it.
+///
+/// # Safety
+/// `exc` points to an exception info filled by a raise.
+pub unsafe fn take_cause(exc: &ExcInfo) -> Option<(u32, String)> {
+    let caused = CAUSED.with(|c| c.borrow_mut().take())?;
+    (caused.code == exc.kind && caused.message == exc.message()).then_some((caused.cause_code, caused.cause_message))
 }

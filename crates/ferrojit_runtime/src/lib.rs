@@ -855,7 +855,7 @@ use pcg64::{
     ferrojit_rt_pcg64_seed_entropy,
 };
 use objmode::ferrojit_rt_call_python;
-use exceptions::{ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
+use exceptions::{ferrojit_rt_raise_from, ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
 use dicts::{ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_mark_typed, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
 use format::{ferrojit_rt_format_float, ferrojit_rt_format_int, ferrojit_rt_format_str};
 use lists::{ferrojit_rt_list_mark_typed, ferrojit_rt_list_new, ferrojit_rt_list_splice};
@@ -900,7 +900,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

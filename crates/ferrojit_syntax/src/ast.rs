@@ -98,6 +98,8 @@ pub enum StmtKind {
     Delete(Vec<Expr>),
     /// `raise` with an expression.
     Raise(Expr),
+    /// `raise exc from cause`, `cause` an exception caught (`except E as cause`).
+    RaiseFrom { exc: Expr, cause: Expr },
     /// A bare `raise`: raises again the exception being handled.
     Reraise,
     Expr(Expr),

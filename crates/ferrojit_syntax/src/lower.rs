@@ -311,9 +311,8 @@ impl Lowerer<'_> {
             py::Stmt::Raise(s) => match (&s.exc, &s.cause) {
                 // Compiled code's exceptions carry no context, which is what `from None` asks.
                 (Some(exc), Some(cause)) if matches!(**cause, py::Expr::NoneLiteral(_)) => StmtKind::Raise(self.expr(exc)?),
-                (_, Some(cause)) => {
-                    return Err(self.unsupported(cause.range(), "`raise ... from` an exception is not supported yet", Some("raise the exception without `from`, or `from None`")))
-                }
+                (Some(exc), Some(cause)) => StmtKind::RaiseFrom { exc: self.expr(exc)?, cause: self.expr(cause)? },
+                (None, Some(cause)) => return Err(self.invalid(cause.range(), "a bare `raise` takes no `from`")),
                 (None, None) => StmtKind::Reraise,
                 (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),
             },
