@@ -201,6 +201,14 @@ CASES = [
         def f(*args, **kwargs):
             return len(args), args[0] + args[-1], sum(args)
      """, (1, 2, 3)),
+    ("modules-imported-in-and-out-of-the-text", """
+        import math as m2
+        from math import sqrt
+
+        def f(x):
+            # `m2` imported with the function (an attribute call), `np` before (a method call)
+            return m2.sqrt(x) + np.tanh(x) + sqrt(x)
+     """, (2.0,)),
     ("globals-and-attributes", """
         def f(a):
             return a.shape[0] * GLOBAL_SCALE + GLOBAL_TABLE[1] + a.size + math.pi

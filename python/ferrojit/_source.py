@@ -132,14 +132,10 @@ def source_info(func, lines, fast=True):
     """
     code = func.__code__
     first_line = code.co_firstlineno
-    if not lines and _has_no_file(code.co_filename):
-        return _reconstructed_source(func)
     if not lines:
-        raise UnsupportedError(
-            f"cannot find the source code of `{func.__qualname__}` (defined in {code.co_filename}); "
-            f"ferrojit compiles functions from their source\n  hint: define the function in a .py "
-            f"file (not in `exec` or at an interactive prompt without source)"
-        )
+        # No text at all (`exec`, the prompt, a module whose file is gone): rebuilt from the
+        # code object, or an UnsupportedError saying why not.
+        return _reconstructed_source(func)
     # ferrojit's own library, unchanged since Python read it, is what Python runs.
     trusted = _is_unchanged_library_text(code.co_filename, lines)
     text = _indented_block(lines, first_line) if fast else None
@@ -218,11 +214,11 @@ def _reconstruct(func):
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
             f"and it is too deeply nested to rebuild from its bytecode{hint}"
         )
-    # A module read through an import compiled with the function (`import numpy as np` in the
-    # same `exec` text) is called as an attribute, one imported by an earlier statement at the
-    # prompt as a method: both are tried, first the one the bytecode suggests.
-    order = (False, True) if _calls_module_methods(func) else (True, False)
-    if not any(_compiles_to(text, first_line, func, imports) for imports in order):
+    # A module whose import CPython compiled with the function (`import numpy as np` in the
+    # same `exec` text) has its functions called as attributes, one imported by an earlier
+    # statement at the prompt as methods: the text is compiled with the imports of the first.
+    method_calls, attribute_calls = _global_calls(func)
+    if not _compiles_to(text, first_line, func, method_calls, attribute_calls):
         return UnsupportedError(
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
             f"and the text rebuilt from its bytecode is not the code Python runs (a construct "
@@ -231,27 +227,31 @@ def _reconstruct(func):
     return code.co_filename, max(first_line, 1), text
 
 
-def _calls_module_methods(func):
-    """Whether ``func``'s code calls a function of a module global as a method
-    (``LOAD_GLOBAL np; LOAD_METHOD tanh``), as CPython compiles it when the module's import
-    was not compiled with the function."""
+def _global_calls(func):
+    """``(methods, attributes)``: the globals whose attributes ``func``'s code calls as methods
+    (``LOAD_GLOBAL np; LOAD_METHOD tanh``) and as attributes (``LOAD_GLOBAL NULL + np;
+    LOAD_ATTR tanh``). CPython 3.11 compiles the second when the name was bound by an import
+    compiled with the function (`import numpy as np` in the same `exec` text), the first
+    otherwise (an import typed at the prompt before)."""
     import dis
 
-    module_type = type(os)
-    previous = None
+    methods, attributes = set(), set()
     for code in (func.__code__, *_nested_code(func.__code__)):
+        previous = None
         for ins in dis.get_instructions(code):
-            if ins.opname == "LOAD_METHOD" and previous is not None and previous.opname == "LOAD_GLOBAL":
-                if isinstance(func.__globals__.get(previous.argval), module_type):
-                    return True
+            if previous is not None and previous.opname == "LOAD_GLOBAL":
+                if ins.opname == "LOAD_METHOD":
+                    methods.add(previous.argval)
+                elif ins.opname == "LOAD_ATTR" and previous.arg & 1:
+                    attributes.add(previous.argval)
             previous = ins
-    return False
+    return methods, attributes
 
 
-def _compiles_to(text, first_line, func, imports):
+def _compiles_to(text, first_line, func, not_imported, also_imported):
     """Whether ``text`` compiles to ``func``'s code (see :func:`_compile_in_place`)."""
     code = func.__code__
-    compiled, text_first_line = _compile_in_place(text, first_line, func, imports)
+    compiled, text_first_line = _compile_in_place(text, first_line, func, not_imported, also_imported)
     return compiled is not None and any(
         c.co_name == code.co_name and c.co_firstlineno == text_first_line and _same_code_but_line_nops(c, code)
         for c in _nested_code(compiled)
@@ -442,7 +442,7 @@ def _same_definition(code, compiled_at, text, first_line):
     )
 
 
-def _compile_in_place(text, first_line, func, imports=True):
+def _compile_in_place(text, first_line, func, not_imported=(), also_imported=()):
     """``text`` compiled by CPython, and the line its first line has in the result (``(None,
     0)`` if it does not compile).
 
@@ -452,12 +452,13 @@ def _compile_in_place(text, first_line, func, imports=True):
     function that reads variables of an enclosing function (``co_freevars``) is put inside a
     function that defines them, so that it reads them the same way (``LOAD_DEREF``). Blank
     lines in front put the first line where the file has it, when there is room for them.
-    Without ``imports``, none is put first (for a function compiled apart from the imports of
-    the modules it reads, as at the interactive prompt)."""
+    The modules named in ``not_imported`` are not imported first (a function compiled apart
+    from their imports, as at the interactive prompt), the names in ``also_imported`` are
+    (whatever they hold: what matters is that an import binds them)."""
     code = func.__code__
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     module_type = type(os)
-    imported = [n for n in _global_names(code) if isinstance(func.__globals__.get(n), module_type)] if imports else []
+    imported = [n for n in _global_names(code) if (isinstance(func.__globals__.get(n), module_type) or n in also_imported) and n not in not_imported]
     head = f"import {', '.join(imported)}\n" if imported else ""
     if code.co_freevars:
         if not indent:
