@@ -206,8 +206,8 @@ CASES = [
         from math import sqrt
 
         def f(x):
-            # `m2` imported with the function (an attribute call), `np` before (a method call)
-            return m2.sqrt(x) + np.tanh(x) + sqrt(x)
+            # `m2` imported with the function (an attribute call), `math` before (a method call)
+            return m2.sqrt(x) + math.tanh(x) + sqrt(x)
      """, (2.0,)),
     ("globals-and-attributes", """
         def f(a):
