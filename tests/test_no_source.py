@@ -827,3 +827,18 @@ def test_line_nops_are_left_out_of_the_comparison():
     assert njit(f)(2) == 3
     other = compile("def f(x):\n    pass\n    y = x + 2\n    return y\n", "<string>", "exec")
     assert not _source._same_code_but_line_nops(next(c for c in other.co_consts if hasattr(c, "co_code")), f.__code__)
+
+
+def test_function_whose_file_is_gone_is_rebuilt(tmp_path):
+    import importlib.util
+    import linecache
+    import uuid
+
+    path = tmp_path / "gone.py"
+    path.write_text("def f(x):\n    return x * 7\n")
+    spec = importlib.util.spec_from_file_location(f"gone_{uuid.uuid4().hex}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path.unlink()
+    linecache.checkcache(str(path))
+    assert njit(module.f)(6) == 42
