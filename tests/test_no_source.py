@@ -842,3 +842,15 @@ def test_function_whose_file_is_gone_is_rebuilt(tmp_path):
     path.unlink()
     linecache.checkcache(str(path))
     assert njit(module.f)(6) == 42
+
+
+def test_long_loop_whose_jumps_need_extended_arguments():
+    """Jumps further than 255 instructions take an `EXTENDED_ARG` prefix, which a jump back to
+    the loop's header lands on."""
+    body = "".join(f"        s += i * {k} % 7\n" for k in range(120))
+    source = f"def f(n):\n    s = 0\n    for i in range(n):\n        if i % 3 == 0:\n            continue\n{body}    return s\n"
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    f = namespace["f"]
+    assert any(ins.opname == "EXTENDED_ARG" for ins in __import__("dis").get_instructions(f))
+    assert njit(f)(10) == f(10)

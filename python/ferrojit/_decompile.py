@@ -274,6 +274,11 @@ class _Reader:
         self.code = code
         self.ins = list(dis.get_instructions(code))
         self.index_of = {ins.offset: i for i, ins in enumerate(self.ins)}
+        # A jump to an `EXTENDED_ARG` prefix is a jump to the instruction it extends (whose
+        # argument `dis` has already combined).
+        for i in range(len(self.ins) - 2, -1, -1):
+            if self.ins[i].opname == "EXTENDED_ARG":
+                self.index_of[self.ins[i].offset] = self.index_of[self.ins[i + 1].offset]
         # target index -> indices of the backward jumps to it
         self.back_jumps = {}
         for i, ins in enumerate(self.ins):

@@ -259,8 +259,9 @@ def _compiles_to(text, first_line, func, not_imported, also_imported):
 
 
 def _same_code_but_line_nops(a, b):
-    """:func:`_same_code`, except that ``NOP`` instructions are left out of the comparison (their
-    jumps and exception ranges compared by position among the other instructions). CPython
+    """:func:`_same_code`, except that ``NOP`` instructions are left out of the comparison (jumps
+    and exception ranges compared by position among the other instructions, and jump arguments'
+    ``EXTENDED_ARG`` prefixes left out as part of their instruction). CPython
     keeps a ``NOP`` where a line would otherwise have no instruction, so a rebuilt text,
     whose statements may share or move lines (a multi-line statement is written on one),
     can differ from the original in its NOPs alone, which compute nothing."""
@@ -288,12 +289,15 @@ def _instructions_but_nops(code):
     given as positions in that list."""
     import dis
 
+    # `EXTENDED_ARG` prefixes go too: `dis` gives their bits to the instruction they extend,
+    # and whether a jump needs one depends on the NOPs before its target.
+    left_out = ("NOP", "EXTENDED_ARG")
     instructions = list(dis.get_instructions(code))
     position = {}
     kept = 0
     for ins in instructions:
         position[ins.offset] = kept
-        if ins.opname != "NOP":
+        if ins.opname not in left_out:
             kept += 1
     end = kept
 
@@ -304,7 +308,7 @@ def _instructions_but_nops(code):
     stream = [
         (ins.opname, at(ins.argval) if ins.opcode in jumps else ins.arg)
         for ins in instructions
-        if ins.opname != "NOP"
+        if ins.opname not in left_out
     ]
     parse = getattr(dis, "_parse_exception_table", None)
     table = [(at(e.start), at(e.end), at(e.target), e.depth, e.lasti) for e in parse(code)] if parse else []
