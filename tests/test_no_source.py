@@ -847,7 +847,7 @@ def test_function_whose_file_is_gone_is_rebuilt(tmp_path):
 def test_long_loop_whose_jumps_need_extended_arguments():
     """Jumps further than 255 instructions take an `EXTENDED_ARG` prefix, which a jump back to
     the loop's header lands on."""
-    body = "".join(f"        s += i * {k} % 7\n" for k in range(120))
+    body = "".join(f"        s += i * {k} % 7\n" for k in range(45))
     source = f"def f(n):\n    s = 0\n    for i in range(n):\n        if i % 3 == 0:\n            continue\n{body}    return s\n"
     namespace = {}
     exec(source, namespace)  # noqa: S102
