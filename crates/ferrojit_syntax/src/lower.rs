@@ -228,20 +228,75 @@ impl Lowerer<'_> {
                 tests.push(node(ExprKind::BoolOp { op: BoolOp::Or, values: alternatives }));
             }
             py::Pattern::MatchSequence(seq) => {
-                if let Some(star) = seq.patterns.iter().find(|p| matches!(p, py::Pattern::MatchStar(_))) {
-                    return Err(self.unsupported(star.range(), "starred items in `case` patterns are not supported yet", Some("match the exact length, or test `len()` in a guard")));
-                }
                 // Sequences are tuples and lists (not strings, bytes or arrays, as in CPython).
                 let kinds = node(ExprKind::Tuple(vec![node(ExprKind::Name("tuple".into())), node(ExprKind::Name("list".into()))]));
                 tests.push(call("isinstance", vec![subject.clone(), kinds]));
-                tests.push(compare(call("len", vec![subject.clone()]), CmpOp::Eq, node(ExprKind::Int(seq.patterns.len() as u64))));
-                for (i, item) in seq.patterns.iter().enumerate() {
-                    let element = node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(node(ExprKind::Int(i as u64))) });
-                    self.pattern(item, &element, tests, captures)?;
+                let index = |i: i64| match i {
+                    0.. => node(ExprKind::Int(i as u64)),
+                    _ => node(ExprKind::UnaryOp { op: UnaryOp::Neg, operand: Box::new(node(ExprKind::Int(i.unsigned_abs()))) }),
+                };
+                let item = |i: i64| node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(index(i)) });
+                let n = seq.patterns.len();
+                match seq.patterns.iter().position(|p| matches!(p, py::Pattern::MatchStar(_))) {
+                    None => {
+                        tests.push(compare(call("len", vec![subject.clone()]), CmpOp::Eq, node(ExprKind::Int(n as u64))));
+                        for (i, p) in seq.patterns.iter().enumerate() {
+                            self.pattern(p, &item(i as i64), tests, captures)?;
+                        }
+                    }
+                    // `(first, *rest, last)`: at least the other items; those after the star
+                    // read from the end, what the star takes a list (as in CPython).
+                    Some(star) => {
+                        let after = n - star - 1;
+                        tests.push(compare(call("len", vec![subject.clone()]), CmpOp::GtE, node(ExprKind::Int(n as u64 - 1))));
+                        for (i, p) in seq.patterns[..star].iter().enumerate() {
+                            self.pattern(p, &item(i as i64), tests, captures)?;
+                        }
+                        for (j, p) in seq.patterns[star + 1..].iter().enumerate() {
+                            self.pattern(p, &item(j as i64 - after as i64), tests, captures)?;
+                        }
+                        if let py::Pattern::MatchStar(py::PatternMatchStar { name: Some(name), .. }) = &seq.patterns[star] {
+                            let upper = (after > 0).then(|| Box::new(index(-(after as i64))));
+                            let slice = node(ExprKind::Slice { lower: Some(Box::new(index(star as i64))), upper, step: None });
+                            let rest = call("list", vec![node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(slice) })]);
+                            captures.push(bind(name.id.to_string(), rest));
+                        }
+                    }
                 }
             }
-            py::Pattern::MatchMapping(_) => return Err(self.unsupported(pattern.range(), "mapping patterns are not supported yet", Some("test the keys with `in` and `if`/`elif`"))),
-            py::Pattern::MatchClass(_) => return Err(self.unsupported(pattern.range(), "class patterns are not supported yet", Some("use `isinstance()` with `if`/`elif`"))),
+            // `{key: pattern, ...}`: a dict holding each key (others may be there too), its
+            // values matching.
+            py::Pattern::MatchMapping(m) => {
+                if let Some(rest) = &m.rest {
+                    return Err(self.unsupported(rest.range, "`**rest` in a mapping pattern is not supported yet", Some("match the keys you need; read the others from the dict")));
+                }
+                tests.push(call("isinstance", vec![subject.clone(), node(ExprKind::Name("dict".into()))]));
+                for (key, value) in m.keys.iter().zip(&m.patterns) {
+                    let key = self.expr(key)?;
+                    tests.push(node(ExprKind::Compare { left: Box::new(key.clone()), ops: vec![CmpOp::In], comparators: vec![subject.clone()] }));
+                    let item = node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(key) });
+                    self.pattern(value, &item, tests, captures)?;
+                }
+            }
+            // `Class(...)`: an instance of the class (decided when compiling, as `isinstance`),
+            // its attributes named by keywords matching their patterns. A built-in type that
+            // matches itself (`int(n)`, `str(s)`) takes one positional pattern, for the
+            // subject itself, as in CPython.
+            py::Pattern::MatchClass(c) => {
+                tests.push(call("isinstance", vec![subject.clone(), self.expr(&c.cls)?]));
+                let matches_itself = matches!(&*c.cls, py::Expr::Name(n) if SELF_MATCHING_TYPES.contains(&n.id.as_str()));
+                match c.arguments.patterns.as_slice() {
+                    [] => {}
+                    [one] if matches_itself => self.pattern(one, subject, tests, captures)?,
+                    [first, ..] => {
+                        return Err(self.unsupported(first.range(), "positional patterns in a class pattern are supported for built-in types only (`case int(n):`)", Some("name the attributes instead: `case Point(x=0, y=y):`")));
+                    }
+                }
+                for keyword in &c.arguments.keywords {
+                    let attribute = node(ExprKind::Attribute { value: Box::new(subject.clone()), attr: keyword.attr.id.to_string() });
+                    self.pattern(&keyword.pattern, &attribute, tests, captures)?;
+                }
+            }
             py::Pattern::MatchStar(_) => return Err(self.unsupported(pattern.range(), "starred items in `case` patterns are not supported yet", None)),
         }
         Ok(())
@@ -882,3 +937,7 @@ impl<'a> py::visitor::Visitor<'a> for NameReads {
         py::visitor::walk_expr(self, expr);
     }
 }
+
+/// The built-in types whose class pattern takes one positional pattern for the subject itself
+/// (CPython's list: `int(n)` matches an int and binds it).
+const SELF_MATCHING_TYPES: [&str; 11] = ["bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"];
