@@ -670,18 +670,26 @@ def _run_in_terminal(program):
         nonlocal shown
         until = time.monotonic() + seconds
         while time.monotonic() < until:
-            ready, _, _ = select.select([master], [], [], 0.05)
+            ready, _, _ = select.select([master], [], [], 0.01)
             if ready:
                 try:
                     shown += os.read(master, 65536)
                 except OSError:
                     return
 
+    def wait_for_prompt():
+        # As a user does: type the next line once the prompt is shown (typed ahead, the line
+        # would be echoed by the terminal into the output of the statement still running).
+        until = time.monotonic() + 120
+        while not shown.endswith((b">>> ", b"... ")) and time.monotonic() < until:
+            read_for(0.02)
+
     try:
-        read_for(1.0)
         for line in program.splitlines():
+            wait_for_prompt()
             os.write(master, (line + "\n").encode())
-            read_for(0.05)
+            read_for(0.02)
+        wait_for_prompt()
         os.write(master, b"\nexit()\n")
         # Read while it runs: a full terminal buffer would block it.
         deadline = time.monotonic() + 300
