@@ -624,12 +624,12 @@ class _Reader:
             value, j = more
             stack.append(value)
             i, start = j, nxt
+        # The longest run that makes a condition, its jumps taken as they are or, failing that,
+        # with jumps to different copies of one block that returns (CPython copies such a block
+        # to each jump reaching it) taken as jumps to the same place.
         for atoms, nxt, closed in reversed(candidates):
             if closed and _boolean(atoms, nxt, atoms[-1][2]) is not None:
                 return atoms, nxt
-        # Jumps to different copies of one block that returns (CPython copies such a block to
-        # each jump reaching it) are jumps to the same place.
-        for atoms, nxt, _ in reversed(candidates):
             atoms = [(v, w, self.exit_copy(t, nxt), s) for v, w, t, s in atoms]
             false_target = atoms[-1][2]
             if all(t == false_target or t <= nxt for _, _, t, _ in atoms) and _boolean(atoms, nxt, false_target) is not None:
