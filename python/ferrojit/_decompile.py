@@ -12,10 +12,11 @@ not the code Python runs is never compiled; anything this module does not recogn
 :class:`DecompileError` naming the construct and its line, which the caller turns into an
 ``UnsupportedError``.
 
-Only CPython 3.11's bytecode is read (``_BYTECODE_VERSIONS``); the instruction handlers are
-grouped by opcode so that another version's differences (3.12's ``LOAD_ATTR`` method bit,
-``BINARY_SLICE``, ``END_FOR``; 3.10's ``CALL_FUNCTION``/``CALL_METHOD``) can be added as a
-subclass overriding the handlers that change.
+Only CPython 3.11's bytecode is read (``_READERS``); the instruction handlers are methods named
+by opcode (``op_LOAD_FAST``), so that another version's differences (3.12's ``LOAD_ATTR``
+method bit, ``BINARY_SLICE``, ``END_FOR``; 3.10's ``CALL_FUNCTION``/``CALL_METHOD``) can be
+added as a subclass overriding the handlers and patterns that change. On other versions,
+:func:`function_text` raises :class:`DecompileError`.
 
 The reader is a symbolic interpreter of the stack: each instruction pops and pushes expression
 nodes, and a statement ends where the stack is back at the depth it had when the statement
@@ -29,10 +30,16 @@ started. Control flow is recovered from CPython 3.11's compilation patterns:
   ``while True`` is a backward jump to the start of a statement;
 - ``for``: ``GET_ITER``, ``FOR_ITER`` to the loop's exit, the body, a jump back;
 - ``break`` pops the loop's iterator and jumps out; ``continue`` jumps to the loop's header;
-- comprehensions are code objects of their own, read as loops that append and then folded.
+- comprehensions are code objects of their own, read as loops that append and then folded;
+- ``try``/``except``/``finally`` and ``with`` come from ``co_exceptiontable``: a range whose
+  handler starts with ``PUSH_EXC_INFO`` is a ``try`` body; the handler tests the exception's
+  type (``CHECK_EXC_MATCH``) for each ``except`` clause, or is the ``finally`` body (which the
+  normal path runs as a copy before the handler); ``BEFORE_WITH`` starts a ``with`` whose body
+  ends with the call of ``__exit__(None, None, None)``.
 
-Exception handling (``try``, ``with``) lives in ``co_exceptiontable`` and is not read yet: a
-function that has one raises :class:`DecompileError`.
+CPython's optimizer copies small blocks that return, threads jumps through jumps and drops
+unreachable code; the patterns above allow for that where it was seen, and the comparison of the
+recompiled text catches the rest.
 """
 
 from __future__ import annotations
@@ -40,7 +47,6 @@ from __future__ import annotations
 import ast
 import dis
 import sys
-
 
 
 class DecompileError(Exception):
@@ -79,6 +85,8 @@ def function_text(code):
 
 
 class _Marker:
+    """A stack value that is not an expression of the source (named for debugging)."""
+
     def __init__(self, name):
         self.name = name
 
@@ -191,7 +199,7 @@ class _ForTarget(ast.stmt):
 
 
 class _Break(ast.stmt):
-    """A jump out of a loop; ``popped`` when the loop's iterator was popped first."""
+    """``break``: a jump out of the loop (written ``break`` by the renderer)."""
 
     _fields = ()
 
@@ -395,16 +403,6 @@ class _Reader:
         node = ast.FunctionDef(name=name or code.co_name, args=self.arguments(defaults, kwdefaults), body=body, decorator_list=[], returns=None, type_comment=None)
         node.lineno = code.co_firstlineno
         return node
-
-    def _exception_construct(self):
-        ops = {ins.opname for ins in self.ins}
-        if "BEFORE_WITH" in ops:
-            return "a `with` statement"
-        return "a `try` statement"
-
-    def _first_handled(self):
-        entries = dis._parse_exception_table(self.code)
-        return self.index_of.get(entries[0].start, 0) if entries else 0
 
     def arguments(self, defaults=None, kwdefaults=None):
         code = self.code
@@ -822,7 +820,6 @@ class _Reader:
         atom = self.next_atom(i, end, probe, loop, exit)
         if atom is not None:
             _, j = atom
-            false_target = self.target(j)
             if self.target(j) > last:
                 # `while test:`: the backward jumps to `i` are its `continue`s.
                 return self._while_with_test(i, end, stack, loop, stmts, exit)
@@ -854,16 +851,15 @@ class _Reader:
         try:
             before = len(stmts)
             k = i
-            probe = stack
             # Read the test's instructions up to its first jump, then let `conditional` take it.
             while self.ins[k].opname not in _CONDITIONAL_JUMPS:
                 if self.ins[k].opname == "SWAP" and self.ins[k].arg == 2 and self.ins[k + 1].opname == "COPY":
-                    k = self.chained_comparison(k, end, probe, loop, exit)
+                    k = self.chained_comparison(k, end, stack, loop, exit)
                     continue
-                if self.ins[k].opname not in _SKIPPED and self.simple(k, probe) is not None:
+                if self.ins[k].opname not in _SKIPPED and self.simple(k, stack) is not None:
                     self.fail("a loop test that is a statement", k)
                 k += 1
-            after = self.conditional(k, end, probe, len(probe) - 1, loop, stmts, exit, i, False, loop_test=True)
+            after = self.conditional(k, end, stack, len(stack) - 1, loop, stmts, exit, i, False, loop_test=True)
             if len(stmts) != before + 1 or not isinstance(stmts[-1], ast.While):
                 self.fail("a loop that is neither `while` nor `for`", i)
             return after
