@@ -923,3 +923,41 @@ def test_standard_library_functions_are_rebuilt_or_refused_never_misread():
             result = _source._reconstruct(f)  # raises nothing: a text or the error saying why not
             rebuilt += not isinstance(result, UnsupportedError)
     assert total > 250 and rebuilt >= 0.85 * total, (rebuilt, total)
+
+
+def _benchmark_kernels():
+    bench = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench")
+    sys.path.insert(0, bench)
+    try:
+        import specs
+    finally:
+        sys.path.remove(bench)
+    return bench, specs.KERNELS
+
+
+_BENCH_DIR, _BENCH_KERNELS = _benchmark_kernels()
+
+
+@pytest.mark.parametrize("kernel", _BENCH_KERNELS, ids=[k.name for k in _BENCH_KERNELS])
+def test_benchmark_kernel_defined_in_exec_gives_what_python_gives(kernel):
+    """The benchmark's kernel module run through `exec` (every function in `<string>`), its
+    kernel compiled from the rebuilt text, on the benchmark's small input."""
+    with open(os.path.join(_BENCH_DIR, f"{kernel.module}.py"), encoding="utf-8") as f:
+        module_text = f.read()
+
+    def namespace():
+        names = {"__name__": f"exec_{kernel.module}"}
+        exec(compile(module_text, "<string>", "exec"), names)  # noqa: S102 - the repository's kernels
+        names.update(kernel.small_globals)
+        return names
+
+    plain = namespace()
+    compiled = namespace()
+    for name in (kernel.name, *kernel.helpers):
+        compiled[name] = njit(compiled[name])
+    expected = plain[kernel.name](*kernel.small())
+    got = compiled[kernel.name](*kernel.small())
+    if isinstance(expected, np.ndarray):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+    else:
+        assert np.allclose(got, expected, rtol=1e-12), (got, expected)
