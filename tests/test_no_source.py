@@ -421,11 +421,6 @@ UNSUPPORTED = [
                     return a + b
             return 0
      """, "a `match` statement"),
-    ("import", """
-        def f(x):
-            import math
-            return math.sqrt(x)
-     """, "IMPORT_NAME"),
 ]
 
 
@@ -441,12 +436,27 @@ def test_construct_not_rebuilt_is_an_unsupported_error(source, construct):
 
 def test_jit_runs_a_function_not_rebuilt_as_python():
     f = _define("""
-        def f(x):
-            import math
-            return math.floor(x)
+        def f(p):
+            match p:
+                case (a, b):
+                    return a + b
+            return 0
     """)
-    with pytest.warns(Warning, match="IMPORT_NAME"):
-        assert jit(f)(2.5) == 2
+    with pytest.warns(Warning, match="a `match` statement"):
+        assert jit(f)((2, 3)) == 5
+
+
+def test_compiler_errors_name_the_rebuilt_line():
+    """What the compiler refuses in a rebuilt text, it reports on the user's line."""
+    f = _define("""
+        def f(x):
+            y = x + 1
+            import math
+            return math.sqrt(y)
+    """)
+    with pytest.raises(UnsupportedError, match="`import` inside a compiled function") as caught:
+        njit(f)(3.0)
+    assert 'File "<string>", line 4' in str(caught.value)
 
 
 def test_rebuilt_text_that_does_not_verify_is_not_compiled(monkeypatch):
@@ -804,6 +814,17 @@ REBUILT = [
                         continue
                     y += item
             return y
+     """),
+    ("imports", """
+        def f(n):
+            import os.path as p
+            import os.path
+            import math, sys as s2
+            import xml.dom.minidom as md
+            from os import sep, path as q
+            from . import x
+            from ..a.b import y
+            return math.sqrt(n)
      """),
     ("raise-from-and-assert", """
         def f(x):

@@ -170,6 +170,26 @@ class _InPlace:
         self.value = value
 
 
+class _Import:
+    """``IMPORT_NAME``'s module: ``import name`` once stored; with a ``fromlist``, the module
+    that ``IMPORT_FROM`` takes names from, ``from name import ...`` once popped."""
+
+    def __init__(self, name, fromlist, level):
+        self.name = name
+        self.fromlist = fromlist
+        self.level = level
+        self.aliases = []  # of `from ... import`, as stored
+        self.asname = None  # of `import a.b as c`
+
+
+class _ImportAttr:
+    """``IMPORT_FROM``'s value: a name of a module (or a submodule, for ``import a.b as c``)."""
+
+    def __init__(self, module, name):
+        self.module = module
+        self.name = name
+
+
 class _Stored:
     """A value stored while a copy of it stays on the stack (``COPY 1`` then a store):
     ``a = b = value`` when another store takes it, ``(a := value)`` when an expression does."""
@@ -1290,6 +1310,21 @@ class _Reader:
         else:
             stack.append(_constant_expr(v))
 
+    def op_IMPORT_NAME(self, ins, stack, i):
+        fromlist = self.pop(stack)
+        level = self.pop(stack)
+        if not (isinstance(fromlist, ast.Constant) and isinstance(level, ast.Constant)):
+            self.fail("an `import`", i)
+        stack.append(_Import(ins.argval, fromlist.value, level.value))
+
+    def op_IMPORT_FROM(self, ins, stack, i):
+        module = stack[-1]
+        if isinstance(module, _ImportAttr):
+            module = module.module  # `import a.b.c as d`: one attribute after the other
+        if not isinstance(module, _Import):
+            self.fail("an `import`", i)
+        stack.append(_ImportAttr(module, ins.argval))
+
     def op_PUSH_NULL(self, ins, stack, i):
         stack.append(_NULL)
 
@@ -1317,6 +1352,18 @@ class _Reader:
             return None  # a `for` loop's iterator, popped by `break` or `return`
         if top is _NULL or top is _METHOD or top is _EXITED:
             return None
+        if isinstance(top, (_Import, _ImportAttr)):
+            # The import statement ends with the last of its values popped.
+            module = top if isinstance(top, _Import) else top.module
+            if any(v is module or getattr(v, "module", None) is module for v in stack):
+                return None
+            if module.fromlist is not None:
+                if not module.aliases:
+                    self.fail("an `import`", i)
+                return ast.ImportFrom(module.name or None, module.aliases, module.level)
+            if module.asname is not None:
+                return ast.Import([ast.alias(module.name, module.asname)])
+            self.fail("an `import`", i)
         return ast.Expr(self.value(top))
 
     # operators
@@ -1598,6 +1645,8 @@ class _Reader:
         value = stack.pop()
         if isinstance(value, _Slot):
             return self.fill(value, target)
+        if isinstance(value, (_Import, _ImportAttr)):
+            return self.store_import(value, target, i)
         if value is _FOR_ITEM:
             return _ForTarget(target=target)
         if isinstance(value, _InPlace):
@@ -1613,6 +1662,27 @@ class _Reader:
             stack[-1] = _Stored(value, [target])
             return None
         return ast.Assign([target], self.value(value), None)
+
+    def store_import(self, value, target, i):
+        """A store of an imported module or name: ``import a``, ``import a.b``, ``import a as
+        b``, or part of ``import a.b as c`` and ``from a import b as c`` (their statement ends
+        when the module is popped)."""
+        if not isinstance(target, ast.Name):
+            self.fail("an `import`", i)
+        if isinstance(value, _Import) and value.fromlist is None:
+            top = value.name.split(".")[0]
+            if target.id == top:
+                return ast.Import([ast.alias(value.name)])
+            if "." not in value.name:
+                return ast.Import([ast.alias(value.name, target.id)])
+        elif isinstance(value, _ImportAttr) and value.module.fromlist is None:
+            if value.name == value.module.name.split(".")[-1]:
+                value.module.asname = target.id
+                return None
+        elif isinstance(value, _ImportAttr):
+            value.module.aliases.append(ast.alias(value.name, None if target.id == value.name else target.id))
+            return None
+        self.fail("an `import`", i)
 
     def fill(self, slot, target):
         group = slot.group

@@ -235,16 +235,19 @@ def _global_calls(func):
     otherwise (an import typed at the prompt before)."""
     import dis
 
+    # A local or enclosing variable counts too: CPython asks whether the module's top level
+    # imports the name, whatever the name is bound to where it is used.
+    loads = ("LOAD_GLOBAL", "LOAD_FAST", "LOAD_DEREF", "LOAD_NAME")
     methods, attributes = set(), set()
     for code in (func.__code__, *_nested_code(func.__code__)):
-        previous = None
+        before = previous = None
         for ins in dis.get_instructions(code):
-            if previous is not None and previous.opname == "LOAD_GLOBAL":
+            if previous is not None and previous.opname in loads:
                 if ins.opname == "LOAD_METHOD":
                     methods.add(previous.argval)
-                elif ins.opname == "LOAD_ATTR" and previous.arg & 1:
+                elif ins.opname == "LOAD_ATTR" and (previous.opname == "LOAD_GLOBAL" and previous.arg & 1 or before is not None and before.opname == "PUSH_NULL"):
                     attributes.add(previous.argval)
-            previous = ins
+            before, previous = previous, ins
     return methods, attributes
 
 
