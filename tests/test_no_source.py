@@ -468,8 +468,9 @@ def test_rebuilt_text_that_does_not_verify_is_not_compiled(monkeypatch):
     real = _decompile.function_text
     monkeypatch.setattr(_decompile, "function_text", lambda code: (real(code)[0].replace("-", "+"), real(code)[1]))
     monkeypatch.setattr(_source, "_reconstructed", {})
-    with pytest.raises(UnsupportedError, match="not the code Python runs"):
+    with pytest.raises(UnsupportedError, match="not the code Python runs from line 2 on") as caught:
         njit(f)(5, 3)
+    assert "(<string>, line 2)" in str(caught.value)
 
 
 # --- the seed's examples, verbatim, at the interactive prompt and in `python -c` -------------------

@@ -219,12 +219,37 @@ def _reconstruct(func):
     # statement at the prompt as methods: the text is compiled with the imports of the first.
     method_calls, attribute_calls = _global_calls(func)
     if not _compiles_to(text, first_line, func, method_calls, attribute_calls):
+        compiled, text_first_line = _compile_in_place(text, first_line, func, method_calls, attribute_calls)
+        candidates = [c for c in _nested_code(compiled) if c.co_name == code.co_name and c.co_firstlineno == text_first_line] if compiled else []
+        line = _first_difference_line(candidates[0], code) if candidates else None
         return UnsupportedError(
-            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
-            f"and the text rebuilt from its bytecode is not the code Python runs (a construct "
-            f"the rebuilding does not handle), so ferrojit will not compile it{hint}"
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, line or code.co_firstlineno)}), "
+            f"and the text rebuilt from its bytecode is not the code Python runs"
+            f"{f' from line {line} on' if line else ''} (a construct the rebuilding does not handle"
+            f"{' there' if line else ''}), so ferrojit will not compile it{hint}"
         )
     return code.co_filename, max(first_line, 1), text
+
+
+def _first_difference_line(rebuilt, code):
+    """The line of ``code`` where the instructions compiled from a rebuilt text first differ
+    from it (nested code objects searched in order), or None."""
+    import dis
+
+    ours = [i for i in dis.get_instructions(rebuilt) if i.opname not in ("NOP", "EXTENDED_ARG")]
+    theirs = [i for i in dis.get_instructions(code) if i.opname not in ("NOP", "EXTENDED_ARG")]
+    for a, b in zip(ours, theirs):
+        if a.opname != b.opname or (a.argrepr != b.argrepr and not hasattr(a.argval, "co_code")):
+            return b.positions.lineno if b.positions else None
+    nested = [(x, y) for x, y in zip(rebuilt.co_consts, code.co_consts) if hasattr(x, "co_code") and hasattr(y, "co_code")]
+    for x, y in nested:
+        if not _same_code_but_line_nops(x, y):
+            return _first_difference_line(x, y)
+    if len(ours) != len(theirs):
+        shorter = min(len(ours), len(theirs))
+        rest = theirs[shorter:] or theirs[-1:]
+        return rest[0].positions.lineno if rest and rest[0].positions else None
+    return None
 
 
 def _global_calls(func):
