@@ -421,6 +421,9 @@ UNSUPPORTED = [
                     return a + b
             return 0
      """, "a `match` statement"),
+    ("lambda", """
+        f = lambda x: x + 1
+     """, "a `lambda`"),
 ]
 
 

@@ -71,6 +71,8 @@ def function_text(code):
     Parameters are written without defaults or annotations (those belong to the code that
     made the function, not to its code object; ferrojit takes the defaults from the function
     itself). Raises DecompileError."""
+    if code.co_name == "<lambda>":
+        raise DecompileError("a `lambda` as the compiled function (ferrojit compiles functions defined with `def`)", code.co_firstlineno)
     reader = _READERS.get(sys.version_info[:2])
     if reader is None:
         readable = ", ".join(f"{major}.{minor}" for major, minor in sorted(_READERS))
