@@ -433,7 +433,7 @@ def test_construct_not_rebuilt_is_an_unsupported_error(source, construct):
     with pytest.raises(UnsupportedError) as caught:
         njit(f)(2)
     message = str(caught.value)
-    assert "`f`" in message and "<string>" in message and construct in message
+    assert f"`{f.__qualname__}`" in message and "<string>" in message and construct in message
     assert "hint: define the function in a .py file" in message
 
 
