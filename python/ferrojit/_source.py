@@ -159,8 +159,9 @@ def source_info(func, lines, fast=True):
 
 
 # code object -> (filename, first_line, text) rebuilt and checked, or the UnsupportedError saying
-# why not. Code objects are immutable, so neither can change.
-_reconstructed: dict[CodeType, tuple[str, int, str] | UnsupportedError] = {}
+# why not. Code objects are immutable, so neither can change; an entry goes with its code
+# object (a `weakref.WeakKeyDictionary`, made on first use).
+_reconstructed = None
 
 
 def _origin(code, line):
@@ -179,6 +180,11 @@ def _reconstructed_source(func):
     tolerates only line-number NOPs, see :func:`_same_code_but_line_nops`). A text that is not
     the code Python runs is never returned: UnsupportedError names the function, where it
     was defined and the construct not rebuilt."""
+    global _reconstructed
+    if _reconstructed is None:
+        import weakref
+
+        _reconstructed = weakref.WeakKeyDictionary()
     code = func.__code__
     known = _reconstructed.get(code)
     if known is None:
