@@ -986,3 +986,24 @@ def test_benchmark_kernel_defined_in_exec_gives_what_python_gives(kernel):
         np.testing.assert_allclose(got, expected, rtol=1e-12)
     else:
         assert np.allclose(got, expected, rtol=1e-12), (got, expected)
+
+
+def test_stencil_and_parallel_functions_in_exec():
+    namespace = {"np": np}
+    exec(textwrap.dedent("""
+        from ferrojit import njit, prange, stencil
+
+        @stencil
+        def smooth(a):
+            return (a[-1] + a[0] + a[1]) / 3.0
+
+        @njit(parallel=True)
+        def total(a):
+            s = 0.0
+            for i in prange(a.shape[0]):
+                s += a[i] * 2
+            return s
+    """), namespace)  # noqa: S102
+    a = np.arange(6.0)
+    assert namespace["smooth"](a).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 0.0]
+    assert namespace["total"](a) == namespace["total"].py_func(a) == 30.0
