@@ -606,10 +606,12 @@ pub enum ExcKind {
     /// Reading a variable shared with an inner function before it is assigned.
     NameError,
     UnboundLocalError,
+    /// The root of CPython's exception classes (`Exception` derives from it).
+    BaseException,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 18] = [
+    pub const ALL: [ExcKind; 19] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -628,12 +630,14 @@ impl ExcKind {
         ExcKind::LinAlgError,
         ExcKind::NameError,
         ExcKind::UnboundLocalError,
+        ExcKind::BaseException,
     ];
 
     /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
     fn bases(self) -> &'static [ExcKind] {
         match self {
-            ExcKind::Exception => &[],
+            ExcKind::BaseException => &[],
+            ExcKind::Exception => &[ExcKind::BaseException],
             ExcKind::ZeroDivisionError | ExcKind::OverflowError => &[ExcKind::ArithmeticError],
             ExcKind::IndexError | ExcKind::KeyError => &[ExcKind::LookupError],
             ExcKind::NotImplementedError => &[ExcKind::RuntimeError],
@@ -674,6 +678,7 @@ impl ExcKind {
             ExcKind::LinAlgError => "LinAlgError",
             ExcKind::NameError => "NameError",
             ExcKind::UnboundLocalError => "UnboundLocalError",
+            ExcKind::BaseException => "BaseException",
         }
     }
 
