@@ -612,9 +612,10 @@ class _Reader:
         ``next`` is where control goes when no atom jumps.
 
         The atoms that follow are taken while the condition is not complete (some atom jumps
-        past the next one to somewhere other than the last one's target) or they start on the
-        same line as the first (``if a and b:``); the longest run that makes a boolean
-        expression is kept. (``if a:`` whose body is ``if b:`` compiles as ``if a and b:``.)"""
+        past the next one to somewhere other than the last one's target), while their jumps
+        carry the first jump's line (``if a and b:``, its operands on any lines), or when they
+        jump past the false target; the longest run that makes a boolean expression is kept.
+        (``if a:`` whose body is ``if b:`` compiles as ``if a and b:`` but for the lines.)"""
         candidates = []
         start = i
         first_line = None
@@ -682,6 +683,8 @@ class _Reader:
         return value, j
 
     def _atom_through_chain(self, i, end, stack, loop, exit):
+        """:meth:`next_atom` for a value holding a chained comparison (read on a copy of
+        ``stack``)."""
         trial = list(stack)
         try:
             k = i
