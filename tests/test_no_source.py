@@ -320,6 +320,17 @@ CASES = [
                 y += 1
             return y
      """, (0,)),
+    ("try-finally-with-returns", """
+        def f(x):
+            n = 0
+            try:
+                if x > 2:
+                    return x * 10
+                n = x
+            finally:
+                n += 1
+            return n
+     """, (5,)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0
@@ -807,6 +818,15 @@ REBUILT = [
             del a[0], a[1:]
             a.b.c[i] **= 2
             return a[i, j:], a[:, None]
+     """),
+    ("try-except-finally-with-returns", """
+        def f(x):
+            try:
+                return 1 / x
+            except ZeroDivisionError:
+                return 0.0
+            finally:
+                print(x)
      """),
     ("with", """
         def f(a, b, items):

@@ -334,6 +334,8 @@ class _Reader:
         # The entries whose `try` statement is read (or being read): its body starts where
         # the entry starts, and must not be taken for the statement again.
         self.tries_read = set()
+        # The `finally` bodies around what is being read (as `_finally_copy` gives them).
+        self.finally_copies = []
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -475,6 +477,11 @@ class _Reader:
             if self.ins[i].opname in _SKIPPED:
                 i += 1
                 continue
+            if self.finally_copies:
+                skipped = self.skip_finally_copy(i, end)
+                if skipped != i:
+                    i = skipped
+                    continue
             if start is None and len(stack) <= base:
                 start = i
                 if not expression and self.back_jumps.get(i) and any(i < j < end for j in self.back_jumps[i]):
@@ -1075,7 +1082,11 @@ class _Reader:
         line = self.line(i - 1) if i > 0 and self.ins[i - 1].opname == "NOP" else self.line(i)
         if self._is_finally_handler(handler):
             body_end, after = self._finally_extent(handler, i, end, exit)
-            body = self.block(i, body_end, list(stack), loop, body_end)
+            self.finally_copies.append(self._finally_copy(handler))
+            try:
+                body = self.block(i, body_end, list(stack), loop, body_end)
+            finally:
+                self.finally_copies.pop()
             node = ast.Try(body=body, handlers=[], orelse=[], finalbody=self._finally_body(handler, stack, loop))
         else:
             # A `finally` handler covering this statement's cleanup that no statement read
@@ -1086,7 +1097,12 @@ class _Reader:
             own_finally = outer is not None and not (outer_pieces & self.tries_read) and self._is_finally_handler(outer)
             if own_finally:
                 self.tries_read.update(outer_pieces)
-            node, after = self._try_except(i, handler, end, stack, loop, exit)
+                self.finally_copies.append(self._finally_copy(outer))
+            try:
+                node, after = self._try_except(i, handler, end, stack, loop, exit)
+            finally:
+                if own_finally:
+                    self.finally_copies.pop()
             if own_finally:
                 finally_end, finally_after = self._finally_extent(outer, i, end, exit)
                 if not (finally_end == after or self._only_nops(after, finally_end)):
@@ -1133,7 +1149,28 @@ class _Reader:
             else:
                 self.fail("a `try` statement's exit", jump)
             return copy, after
+        if self.ins[handler - 1].opname in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE"):
+            # The protected code never ends normally (it returns or raises): no copy.
+            return handler, cleanup + 3
         self.fail("a `finally` block not run on the normal path", handler)
+
+    def _finally_copy(self, handler):
+        """The instructions of the ``finally`` body whose handler is at ``handler``, as
+        ``(opname, argval)``: CPython copies them before each ``return`` in the ``try``."""
+        cleanup = self._cleanup_of(handler)
+        return [(x.opname, repr(x.argval)) for x in self.ins[handler + 1 : cleanup - 1]]
+
+    def skip_finally_copy(self, i, end):
+        """Where reading goes on at ``i``: past a copy of an enclosing ``finally`` body that
+        CPython put before a ``return`` (with the value computed before it, or a constant
+        loaded after it), else ``i``."""
+        for copy in reversed(self.finally_copies):
+            n = len(copy)
+            if n and i + n < end + 2 and [(x.opname, repr(x.argval)) for x in self.ins[i : i + n]] == copy:
+                after = self.ins[i + n : i + n + 2]
+                if after and (after[0].opname == "RETURN_VALUE" or (len(after) > 1 and after[0].opname == "LOAD_CONST" and after[1].opname == "RETURN_VALUE")):
+                    return i + n
+        return i
 
     def _try_except(self, i, handler, end, stack, loop, exit):
         """``try``/``except``/``else`` with its handlers at ``handler``: ``(ast.Try, after)``."""
@@ -1158,9 +1195,11 @@ class _Reader:
             # Code between the cleanup and the end belongs to an enclosing `finally`'s copy.
             inner_exit = after
         # The protected ranges end with the last instruction that can raise: a statement
-        # ending in `RETURN_VALUE` (or a store) ends one or two instructions later.
+        # ending in `RETURN_VALUE` (or a store) ends a few instructions later (after the copy
+        # of a `finally` body, for a `return`).
         else_end = normal_jump if normal_jump is not None else handler
-        for body_end in range(body_end, min(body_end + 3, else_end) + 1):
+        reach = 3 + sum(len(copy) for copy in self.finally_copies)
+        for body_end in range(body_end, min(body_end + reach, else_end) + 1):
             probe = list(stack)
             try:
                 body = self.block(i, body_end, probe, loop, body_end)
