@@ -1027,3 +1027,16 @@ def test_stencil_and_parallel_functions_in_exec():
     a = np.arange(6.0)
     assert namespace["smooth"](a).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 0.0]
     assert namespace["total"](a) == namespace["total"].py_func(a) == 30.0
+
+
+def test_python_without_a_bytecode_reader_says_so(monkeypatch):
+    """On a Python whose bytecode the rebuilding does not read (3.11's only), a function without
+    source is the clear error, naming the version; `python -c` and `linecache` texts still work."""
+    from ferrojit import _decompile
+
+    monkeypatch.setattr(_decompile, "_READERS", {(3, 0): _decompile._Reader})
+    monkeypatch.setattr(_source, "_reconstructed", {})
+    f = _define("def f(x):\n    return x + 1\n")
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    with pytest.raises(UnsupportedError, match=f"Python {version}'s bytecode \\(only that of Python 3.0 is read\\)"):
+        njit(f)(1)
