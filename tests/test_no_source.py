@@ -163,6 +163,20 @@ CASES = [
                     total += math.sqrt(a[i, j])
             return total
      """, (np.linspace(0.0, 1.0, 12).reshape(3, 4),)),
+    ("for-else-inside-a-loop", """
+        def f(n):
+            count = 0
+            for i in range(n):
+                for j in range(i):
+                    if j == 3:
+                        break
+                    if (i + j) % 2 == 0:
+                        continue
+                    count += i * j
+                else:
+                    count += 1
+            return count
+     """, (8,)),
     ("for-enumerate-zip-unpacking", """
         def f(a, b):
             s = 0
@@ -361,6 +375,18 @@ GENERATOR_CASES = [
                     yield i * 10
             yield -1
      """, (6,)),
+    ("while-in-a-generator", """
+        def f(n):
+            while n > 0:
+                yield n
+                n -= 1
+     """, (4,)),
+    ("explicit-return-ending-a-generator", """
+        def f(n):
+            if n > 100:
+                yield n
+            return
+     """, (3,)),
     ("yield-from", """
         @njit
         def inner(n):

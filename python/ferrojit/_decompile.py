@@ -453,9 +453,18 @@ class _Reader:
         return ast.arguments(posonlyargs=posonly, args=args, vararg=vararg, kwonlyargs=kwonly, kw_defaults=kw_defaults, kwarg=kwarg, defaults=list(defaults or []))
 
     def function_body(self):
-        """The statements of the whole code object, without the implicit ``return None``."""
+        """The statements of the whole code object, without the implicit ``return None``.
+
+        CPython gives the implicit ``return None`` the line of the code before it, and copies
+        it to each way in; a ``return`` written last has a line of its own, after every other,
+        and is one block that all ways reach. So a last ``return None`` on a line after all
+        the others is kept."""
         body = self.block(0, len(self.ins), [], None, len(self.ins))
         while body and isinstance(body[-1], ast.Return) and _is_none(body[-1].value):
+            line = getattr(body[-1], "lineno", None)
+            before = max((n.lineno for stmt in body[:-1] for n in ast.walk(stmt) if isinstance(getattr(n, "lineno", None), int)), default=None)
+            if line is not None and before is not None and line > before:
+                break
             body.pop()
         return body
 
@@ -476,6 +485,10 @@ class _Reader:
         while i < end:
             if self.ins[i].opname in _SKIPPED:
                 i += 1
+                continue
+            if self.ins[i].opname == "RETURN_GENERATOR":
+                # A generator's first instructions: make the generator, pop it (never seen).
+                i += 2 if i + 1 < end and self.ins[i + 1].opname == "POP_TOP" else 1
                 continue
             if self.finally_copies:
                 skipped = self.skip_finally_copy(i, end)
@@ -499,10 +512,6 @@ class _Reader:
             if op in _SKIPPED:
                 i += 1
                 continue
-            if op == "RETURN_GENERATOR":
-                # A generator's first instructions: make the generator, pop it (never seen).
-                i += 2 if i + 1 < end and self.ins[i + 1].opname == "POP_TOP" else 1
-                continue
             if op in _CONDITIONAL_JUMPS:
                 i = self.conditional(i, end, stack, base, loop, stmts, exit, start, expression)
                 if len(stack) <= base:
@@ -514,7 +523,7 @@ class _Reader:
             if op == "FOR_ITER":
                 if expression:
                     raise _NotExpression
-                i = self.for_loop(i, end, stack, loop, stmts)
+                i = self.for_loop(i, end, stack, loop, stmts, exit)
                 start = None
                 continue
             if op in _UNCONDITIONAL_JUMPS:
@@ -762,11 +771,11 @@ class _Reader:
             loop_end = max(back) + 1
             bottom = loop_end - (body_start - start)
             if bottom > body_start and self._same_test(start, body_start, bottom, loop_end):
-                return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, loop, stmts)
+                return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, exit)
         if loop_test and body_start < false_target <= end:
             # A loop whose body never reaches its end (it ends in `break`, `return`,
             # `continue`): CPython drops the test after it.
-            return self.while_statement(start, condition, body_start, false_target, false_target, end, stack, loop, stmts, falls_out=True)
+            return self.while_statement(start, condition, body_start, false_target, false_target, end, stack, loop, stmts, exit, falls_out=True)
         # `if`.
         node = ast.If(test=condition, body=[], orelse=[])
         node.lineno = line
@@ -822,7 +831,23 @@ class _Reader:
                 return False
         return True
 
-    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, falls_out=False):
+    def loop_else(self, node, inner, loop_exit, end, stack, loop, exit):
+        """The ``else`` of a loop ending at ``loop_exit``: what its ``break``s jump over, up to
+        their target, or up to the end of the block when they jump where the block goes (a
+        loop last in another loop's body breaks to that loop's header). Returns where reading
+        goes on."""
+        if not inner.break_targets:
+            return loop_exit
+        target = max(inner.break_targets)
+        if loop_exit < target <= end:
+            node.orelse = self.block(loop_exit, target, list(stack), loop, target)
+            return target
+        if loop_exit < end and any(t == self.resolve(exit) for t in inner.break_targets):
+            node.orelse = self.block(loop_exit, end, list(stack), loop, exit)
+            return end
+        return loop_exit
+
+    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, exit, falls_out=False):
         """``while condition:`` whose body is ``[body_start, bottom)``, the test again from
         ``bottom`` to ``loop_end``; with ``falls_out``, there is no test after the body and
         reaching its end leaves the loop (an implicit ``break``)."""
@@ -834,12 +859,7 @@ class _Reader:
             leave = _Break()
             leave.lineno = self.line(bottom - 1) if self.ins[bottom - 1].opname == "NOP" else None
             node.body.append(leave)
-        after = loop_end
-        if inner.break_targets:
-            target = max(inner.break_targets)
-            if loop_end < target <= end:
-                node.orelse = self.block(loop_end, target, list(stack), loop, target)
-                after = target
+        after = self.loop_else(node, inner, loop_end, end, stack, loop, exit)
         _drop_trailing_continue(node.body)
         stmts.append(node)
         return after
@@ -868,11 +888,7 @@ class _Reader:
         finally:
             self.back_jumps[i] = saved
         _drop_trailing_continue(node.body)
-        if inner.break_targets:
-            target = max(inner.break_targets)
-            if after < target <= end:
-                node.orelse = self.block(after, target, list(stack), loop, target)
-                after = target
+        after = self.loop_else(node, inner, after, end, stack, loop, exit)
         stmts.append(node)
         return after
 
@@ -898,7 +914,7 @@ class _Reader:
         finally:
             self.back_jumps[i] = saved
 
-    def for_loop(self, i, end, stack, loop, stmts):
+    def for_loop(self, i, end, stack, loop, stmts, exit):
         """``FOR_ITER`` at ``i``, the iterator on ``stack``."""
         iterator = stack[-1]
         if isinstance(iterator, _Iter):
@@ -924,11 +940,7 @@ class _Reader:
             node.body = [p]
         stack.pop()  # the iterator, which FOR_ITER pops when the loop ends
         after = exit_index
-        if inner.break_targets:
-            target = max(inner.break_targets)
-            if exit_index < target <= end:
-                node.orelse = self.block(exit_index, target, list(stack), loop, target)
-                after = target
+        after = self.loop_else(node, inner, exit_index, end, stack, loop, exit)
         stmts.append(node)
         return after
 
