@@ -458,6 +458,15 @@ UNSUPPORTED = [
                     return a + b
             return 0
      """, "a `match` statement"),
+    ("match-literals", """
+        def f(x):
+            match x:
+                case 1:
+                    return 10
+                case 2 | 3:
+                    return 20
+            return 0
+     """, "a `match` statement"),
     ("lambda", """
         f = lambda x: x + 1
      """, "a `lambda`"),

@@ -754,6 +754,11 @@ class _Reader:
                         stack.append(ast.IfExp(condition, if_true, if_false))
                         return after
         if depth > base or expression:
+            subject = stack[base] if len(stack) > base else None
+            if any(isinstance(v, ast.Compare) and v.left is subject for v, _, _, _ in atoms):
+                # `match x:` with `case 1:`: the subject stays on the stack under copies of it
+                # compared with each pattern.
+                self.fail("a `match` statement", i)
             self.fail("a conditional value that is not `x if c else y`, `and` or `or`", i)
         line = self.line(start)
         # `assert`: the body raises AssertionError.
