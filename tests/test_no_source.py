@@ -792,7 +792,7 @@ REBUILT = [
      """),
     ("displays-with-unpacking", """
         def f(a, b, d):
-            return [*a, 1, *b], (*a, 2), {*a, *b}, {**d, "k": 1, **d}, print(*a, sep="", **d)
+            return [*a, 1, *b], (*a, 2), {*a, *b, 3}, {**d, "k": 1, **d}, print(*a, sep="", **d)
      """),
     ("nested-comprehensions-with-conditions", """
         def f(rows):

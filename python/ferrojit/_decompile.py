@@ -1536,9 +1536,15 @@ class _Reader:
 
     def op_SET_ADD(self, ins, stack, i):
         value = self.pop(stack)
-        if not isinstance(stack[-ins.arg], _Accumulator):
+        target = stack[-ins.arg]
+        if isinstance(target, _Accumulator):
+            return _Append(None, value)
+        # `{*a, x}`: a display built by updates and adds.
+        if isinstance(target, _EmptySet):
+            target = stack[-ins.arg] = ast.Set([])
+        if not isinstance(target, ast.Set):
             self.fail("`SET_ADD`", i)
-        return _Append(None, value)
+        target.elts.append(value)
 
     def op_MAP_ADD(self, ins, stack, i):
         value = self.pop(stack)
