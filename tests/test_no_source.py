@@ -852,7 +852,7 @@ REBUILT = [
             a[i:j, ::2] = a[..., -1]
             del a[0], a[1:]
             a.b.c[i] **= 2
-            return a[i, j:], a[:, None]
+            return a[i, j:], a[:, None], a[None:None:None], a[::None]
      """),
     ("try-except-finally-with-returns", """
         def f(x):

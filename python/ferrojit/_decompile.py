@@ -1455,8 +1455,9 @@ class _Reader:
 
     def op_BUILD_SLICE(self, ins, stack, i):
         parts = [self.pop(stack) for _ in range(ins.arg)][::-1]
-        parts = [None if _is_none(p) else p for p in parts]
-        stack.append(ast.Slice(*parts))
+        # A missing bound is a None loaded; a step is built only when written (`a[::None]`).
+        lower, upper = (None if _is_none(p) else p for p in parts[:2])
+        stack.append(ast.Slice(lower, upper, parts[2] if len(parts) == 3 else None))
 
     # displays
     def _items(self, stack, n):
