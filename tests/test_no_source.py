@@ -446,11 +446,12 @@ def test_typing_error_in_exec_code_names_string_and_the_line():
 # Constructs the rebuilding does not handle: a clear UnsupportedError, never a crash or a
 # wrong text compiled.
 UNSUPPORTED = [
-    ("with", """
+    ("class", """
         def f(x):
-            with x:
-                return 1
-     """, "a `with` statement"),
+            class Local:
+                pass
+            return x
+     """, "a `class` statement"),
     ("match", """
         def f(p):
             match p:
@@ -873,6 +874,37 @@ REBUILT = [
                         continue
                     y += item
             return y
+     """),
+    ("with-return-break-continue", """
+        def f(a, b, items):
+            for item in items:
+                with a as x:
+                    if item > 2:
+                        break
+                    if item:
+                        continue
+                    print(x)
+            while items:
+                with a, b:
+                    if items.pop():
+                        return 1
+                    continue
+            with a:
+                return items
+     """),
+    ("with-last-before-a-copied-return", """
+        def f(a, b):
+            with a:
+                print(b)
+            return b
+     """),
+    ("with-ending-in-raise-or-return-of-a-value", """
+        def f(a, b):
+            if b:
+                with a:
+                    raise ValueError(b)
+            with a as x:
+                return x + b
      """),
     ("imports", """
         def f(n):

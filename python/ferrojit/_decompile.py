@@ -1270,26 +1270,42 @@ class _Reader:
 
     # What leaves a `with` block normally: `__exit__(None, None, None)`, its result popped.
     _WITH_EXIT = ["LOAD_CONST", "LOAD_CONST", "LOAD_CONST", "PRECALL", "CALL", "POP_TOP"]
+    # The handler that calls `__exit__` on an exception: `PUSH_EXC_INFO; WITH_EXCEPT_START;
+    # POP_JUMP_FORWARD_IF_TRUE suppress; RERAISE 2; COPY 3; POP_EXCEPT; RERAISE 1` then, where
+    # `__exit__` returned true, `suppress: POP_TOP; POP_EXCEPT; POP_TOP; POP_TOP`, which falls
+    # into the code after the statement.
+    _WITH_HANDLER = ["PUSH_EXC_INFO", "WITH_EXCEPT_START", "POP_JUMP_FORWARD_IF_TRUE", "RERAISE", "COPY", "POP_EXCEPT", "RERAISE", "POP_TOP", "POP_EXCEPT", "POP_TOP", "POP_TOP"]
 
     def with_statement(self, i, end, stack, loop, stmts, start):
-        """``BEFORE_WITH`` at ``i``, the context manager on ``stack``: ``with cm [as target]:``
-        whose body ends with the call of ``__exit__`` and a jump over the handler that calls it
-        on an exception. Returns where reading goes on."""
+        """``BEFORE_WITH`` at ``i``, the context manager on ``stack``: ``with cm [as target]:``.
+        Returns where reading goes on.
+
+        The body is followed by the handler that calls ``__exit__`` on an exception, and the
+        statement ends after the handler (``_WITH_HANDLER``). A body that ends normally ends
+        with the call of ``__exit__(None, None, None)`` and a jump to the end of the statement,
+        or a copy of the small block there that returns (CPython copies such blocks to the
+        jumps reaching them); a body that never ends normally (it ends in ``return``, ``raise``,
+        ``break`` or ``continue``) has no such call, and each of its ways out calls
+        ``__exit__`` itself, read in the body as part of those statements (``_EXITED``)."""
         manager = self.pop(stack)
         handler = None
         for entry_start, _, target, _, lasti in self.entries:
             if entry_start == i + 1 and lasti and self.ins[target].opname == "PUSH_EXC_INFO" and self.ins[target + 1].opname == "WITH_EXCEPT_START":
                 handler = target
-        if handler is None:
+        if handler is None or [x.opname for x in self.ins[handler : handler + len(self._WITH_HANDLER)]] != self._WITH_HANDLER or self.target(handler + 2) != handler + 7:
             self.fail("a `with` statement", i)
         self.tries_read.update(e for e in self.entries if e[2] == handler)
-        exit_call = handler - 1 - len(self._WITH_EXIT)
-        jump = handler - 1
-        if [x.opname for x in self.ins[exit_call:jump]] != self._WITH_EXIT or self.ins[jump].opname != "JUMP_FORWARD":
-            self.fail("a `with` statement whose body does not end normally (`return`, `break` inside it)", i)
-        after = self.target(jump)
-        if not after <= end:
-            self.fail("a `with` statement's exit", jump)
+        after = handler + len(self._WITH_HANDLER)
+        if after > end:
+            self.fail("a `with` statement's exit", i)
+        body_end = self._with_normal_exit(handler, after)
+        if body_end is None:
+            # No normal end: the body's last statement leaves (`return`, `raise`, or a jump
+            # elsewhere than after the statement, read as `break`/`continue`).
+            last = self.ins[handler - 1].opname
+            if last not in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE") and last not in _UNCONDITIONAL_JUMPS:
+                self.fail("a `with` statement whose body does not end", i)
+            body_end = handler
         bind = self.ins[i + 1]
         if bind.opname == "POP_TOP":
             target = None
@@ -1297,7 +1313,7 @@ class _Reader:
             target = _name(bind.argval, True)
         else:
             self.fail("a `with` statement's `as` target", i + 1)
-        body = self.block(i + 2, exit_call, list(stack) + [_WITH_EXIT], loop, exit_call)
+        body = self.block(i + 2, body_end, list(stack) + [_WITH_EXIT], loop, body_end)
         items = [ast.withitem(manager, target)]
         # `with a, b:` compiles as `with a:` around `with b:`.
         if len(body) == 1 and isinstance(body[0], ast.With) and getattr(body[0], "lineno", None) == self.line(start):
@@ -1307,6 +1323,43 @@ class _Reader:
         node.lineno = self.line(start)
         stmts.append(node)
         return after
+
+    def _with_normal_exit(self, handler, after):
+        """Where the normal exit of the ``with`` body whose handler is at ``handler`` starts
+        (its ``__exit__(None, None, None)`` call), the statement ending at ``after``; None when
+        the body does not end normally.
+
+        After the call comes a jump to where control goes after the statement, or a copy of
+        the small block at ``after`` that returns or raises. The same instructions are what
+        a `break`, `continue` or `return` last in the body compiles to, when it goes where the
+        statement's end goes; either reading compiles to this code."""
+        n = len(self._WITH_EXIT)
+        jump = handler - 1
+        if self.ins[jump].opname in _UNCONDITIONAL_JUMPS and self.resolve(self.target(jump)) == self.resolve(after):
+            call = jump - n
+            if call >= 0 and [x.opname for x in self.ins[call:jump]] == self._WITH_EXIT:
+                return call
+        copied = self._copied_exit_block(handler, after)
+        if copied is not None:
+            call = copied - n
+            if call >= 0 and [x.opname for x in self.ins[call:copied]] == self._WITH_EXIT:
+                return call
+        return None
+
+    def _copied_exit_block(self, k, after):
+        """Where the instructions before ``k`` start when they are a copy of the block at
+        ``after`` that ends by returning or raising (CPython copies an exit block of up to
+        four instructions to each jump to it), else None."""
+        for n in range(1, 5):
+            copy = self.ins[k - n : k]
+            original = self.ins[after : after + n]
+            if k - n < 0 or len(original) < n:
+                return None
+            if [(x.opname, repr(x.argval)) for x in copy] != [(x.opname, repr(x.argval)) for x in original]:
+                continue
+            if copy[-1].opname in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE"):
+                return k - n
+        return None
 
     # --- instructions without control flow --------------------------------------------------------
 
@@ -1399,6 +1452,9 @@ class _Reader:
 
     def op_LOAD_ASSERTION_ERROR(self, ins, stack, i):
         stack.append(_ASSERTION_ERROR)
+
+    def op_LOAD_BUILD_CLASS(self, ins, stack, i):
+        self.fail("a `class` statement", i)
 
     # stack shuffles
     def op_COPY(self, ins, stack, i):
