@@ -345,6 +345,34 @@ CASES = [
                 n += 1
             return n
      """, (5,)),
+    ("else-continue-last-in-loops", """
+        def f(n):
+            s = 0
+            for i in range(n):
+                if i % 2:
+                    s += i
+                else:
+                    continue
+            i = 0
+            while True:
+                i += 1
+                if i > n:
+                    break
+                if i % 3:
+                    s += 10 * i
+                else:
+                    continue
+            j = 0
+            while j < n:
+                j += 1
+                if j % 4:
+                    s += 100 * j
+                elif j > 6:
+                    s -= 1
+                else:
+                    continue
+            return s
+     """, (9,)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0

@@ -793,8 +793,40 @@ class _Reader:
                 if false_target < after <= end and not popped:
                     node.body = self.block(body_start, before_else, list(stack), loop, after)
                     node.orelse = self.block(false_target, after, list(stack), loop, exit if after == end else after)
+                    if (
+                        after == end
+                        and loop is not None
+                        and self.ins[after - 1].opname in _UNCONDITIONAL_JUMPS
+                        and self.resolve(after - 1) == self.resolve(loop.header)
+                        and not isinstance(_last_statement(node.orelse), (ast.Continue, _Break, ast.Return, ast.Raise))
+                    ):
+                        # The `else` ends with a jump of its own to the loop's header where
+                        # falling out of it reaches the loop's jump back: a `continue`
+                        # (the block's reading took it for the end of the block).
+                        jump_back = ast.Continue()
+                        jump_back.lineno = self.line(after - 1)
+                        node.orelse.append(jump_back)
                     stmts.append(node)
                     return after
+                if (
+                    false_target == end
+                    and loop is not None
+                    and not popped
+                    and end < len(self.ins)
+                    and self.ins[end].opname in _UNCONDITIONAL_JUMPS
+                    and self.resolve(after) == self.resolve(end) == self.resolve(loop.header)
+                ):
+                    # `if c: ... else: continue` last in a loop's body: the body's jump over
+                    # the `else` went to the loop's jump back, so CPython made it that jump,
+                    # and the loop's own jump back (now unreachable) is gone: the jump back
+                    # at `end`, read as the loop's, is the `continue`. (`if c: ...; continue`
+                    # compiles the same.)
+                    node.body = self.block(body_start, before_else, list(stack), loop, after)
+                    jump_back = ast.Continue()
+                    jump_back.lineno = self.line(end)
+                    node.orelse = [jump_back]
+                    stmts.append(node)
+                    return end
                 if self.resolve(after) == self.resolve(exit) and not popped and jump.opname == "JUMP_FORWARD":
                     node.body = self.block(body_start, before_else, list(stack), loop, exit)
                     node.orelse = self.block(false_target, end, list(stack), loop, exit)
@@ -1984,6 +2016,16 @@ def _without_unbinding(stmts, name):
 
 def _is_none(node):
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _last_statement(stmts):
+    """The statement whose code comes last in ``stmts``' code: the last statement, or for an
+    ``if``, the last of its ``else`` (of its body when it has none). None for no statements."""
+    last = stmts[-1] if stmts else None
+    while isinstance(last, ast.If):
+        branch = last.orelse or last.body
+        last = branch[-1] if branch else None
+    return last
 
 
 def _drop_trailing_continue(body):
