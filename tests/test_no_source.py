@@ -373,6 +373,14 @@ CASES = [
                     continue
             return s
      """, (9,)),
+    # Sets whose display in their constant's iteration order builds another order.
+    ("set-constants-built-in-their-own-order", """
+        def f(x):
+            n = 0
+            for y in {92, 4, 5}:
+                n += y * y
+            return x in {107, 59, 129}, x in {30, 103, 193, 78}, x not in {43, 113, 12, 196, 171}, n
+     """, (59,)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0
