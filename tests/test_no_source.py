@@ -381,6 +381,63 @@ CASES = [
                 n += y * y
             return x in {107, 59, 129}, x in {30, 103, 193, 78}, x not in {43, 113, 12, 196, 171}, n
      """, (59,)),
+    ("match-values-captures-and-guards", """
+        def f(x):
+            r = 0
+            match x:
+                case 1:
+                    r = 10
+                case -2:
+                    r = 20
+                case n if n > 100:
+                    r = n * 2
+                case n:
+                    r = n - 1
+            match x % 3:
+                case 0:
+                    return r
+                case _:
+                    return -r
+     """, (300,)),
+    ("match-sequences", """
+        def f(p):
+            match p:
+                case (0, 0):
+                    return 0
+                case (0, y):
+                    return y
+                case (x, 0):
+                    return -x
+                case (x, y) if x > y:
+                    return x - y
+                case (x, y):
+                    return x * y
+            return -1
+     """, ((3, 4),)),
+    ("match-nested-sequences", """
+        def f(p):
+            match p:
+                case ((a, b), c) if a < b:
+                    return a * 100 + b * 10 + c
+                case ((a, _), _):
+                    return -a
+            return 0
+     """, (((1, 2), 3),)),
+    ("match-in-a-loop", """
+        def f(items):
+            total = 0
+            for it in items:
+                match it:
+                    case 0:
+                        continue
+                    case 99:
+                        break
+                    case v if v > 10:
+                        total += 100
+                    case v:
+                        total += v
+            return total
+     """, ([1, 0, 50, 5, 99, 7],)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0
@@ -488,13 +545,13 @@ UNSUPPORTED = [
                 pass
             return x
      """, "a `class` statement"),
-    ("match", """
+    ("match-class-pattern", """
         def f(p):
             match p:
-                case (a, b):
-                    return a + b
+                case int(n):
+                    return n + 1
             return 0
-     """, "a `match` statement"),
+     """, "a `match` statement's class pattern"),
     ("match-literals", """
         def f(x):
             match x:
@@ -524,12 +581,12 @@ def test_jit_runs_a_function_not_rebuilt_as_python():
     f = _define("""
         def f(p):
             match p:
-                case (a, b):
-                    return a + b
+                case int(n):
+                    return n + 1
             return 0
     """)
-    with pytest.warns(Warning, match="a `match` statement"):
-        assert jit(f)((2, 3)) == 5
+    with pytest.warns(Warning, match="a `match` statement's class pattern"):
+        assert jit(f)(2) == 3
 
 
 def test_compiler_errors_name_the_rebuilt_line():
@@ -941,6 +998,28 @@ REBUILT = [
                     raise ValueError(b)
             with a as x:
                 return x + b
+     """),
+    ("match-singletons-wildcards-and-as", """
+        def f(b, q):
+            r = 0
+            match b:
+                case True:
+                    r = 1
+                case None:
+                    r = 2
+                case [_, _]:
+                    r = 3
+                case (0, y) as whole if y:
+                    r = whole
+                case q.attr:
+                    r = 5
+                case [[a, _] as inner, 3.5]:
+                    r = inner
+                case "text":
+                    r = 7
+                case _ if q:
+                    r = 6
+            return r
      """),
     ("imports", """
         def f(n):

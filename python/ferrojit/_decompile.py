@@ -201,6 +201,27 @@ class _Stored:
         self.targets = targets
 
 
+class _PatternSlot:
+    """A value a ``match`` pattern matches (the subject, an item of a sequence), filled in as
+    its instructions are read: a value test, the items of a sequence, a name stored, or
+    nothing (a wildcard)."""
+
+    def __init__(self):
+        self.value = None  # ast.MatchValue or ast.MatchSingleton
+        self.items = None  # of a sequence pattern
+        self.name = None
+        self.wildcard = False
+
+    def pattern(self):
+        if self.items is not None:
+            inner = ast.MatchSequence([item.pattern() for item in self.items])
+        else:
+            inner = self.value
+        if inner is None:
+            return ast.MatchAs(None, self.name)
+        return ast.MatchAs(inner, self.name) if self.name is not None else inner
+
+
 class _AssertionRaise(ast.stmt):
     """``raise AssertionError(msg)`` as ``assert`` compiles it; becomes an ``ast.Assert``."""
 
@@ -467,8 +488,6 @@ class _Reader:
         for k, ins in enumerate(self.ins):
             if ins.opname == "BEFORE_ASYNC_WITH":
                 self.fail("an `async with` statement", k)
-            if ins.opname.startswith("MATCH_"):
-                self.fail("a `match` statement", k)
         body = self.function_body()
         # `global`/`nonlocal`: names the code stores or deletes as globals, or as variables of
         # an enclosing function.
@@ -615,6 +634,10 @@ class _Reader:
                 i += 1
                 continue
             elif op.startswith("STORE_") and self._parallel_assignment(ins, stack, base):
+                continue
+            elif not expression and len(stack) == base + 1 and isinstance(stack[-1], ast.expr) and start is not None and (op == "MATCH_SEQUENCE" or (op == "COPY" and ins.arg == 1 and self._starts_match(i, end))):
+                i = self.match_statement(i, end, stack, loop, stmts, exit, start)
+                start = None
                 continue
             elif op == "BEFORE_WITH":
                 if expression:
@@ -1461,6 +1484,216 @@ class _Reader:
                 return k - n
         return None
 
+    # --- match statements ------------------------------------------------------------------------
+
+    def _starts_match(self, i, end):
+        """Whether the ``COPY 1`` at ``i`` (a value on the stack at statement level) copies a
+        ``match`` subject: a test of the copy follows (a sequence test, a comparison with a
+        value), or a store and then a test whose failure pops the copy (a capture with a
+        guard). ``a = b = value`` and ``(a := value)`` store the copy and go on."""
+        nxt = self.ins[i + 1].opname if i + 1 < end else None
+        if nxt in ("MATCH_SEQUENCE", "MATCH_MAPPING", "MATCH_CLASS"):
+            return True
+        if nxt == "COPY" and self.ins[i + 1].arg == 1 or nxt == "POP_JUMP_FORWARD_IF_NOT_NONE":
+            return True
+        for j in range(i + 1, min(i + 12, end - 1)):
+            op = self.ins[j].opname
+            if op in _COMPARES:
+                return self.ins[j + 1].opname == "POP_JUMP_FORWARD_IF_FALSE"
+            if op in _CONDITIONAL_JUMPS or op in _UNCONDITIONAL_JUMPS or op.startswith(("STORE_", "RETURN", "POP_")):
+                return False
+        return False
+
+    def match_statement(self, i, end, stack, loop, stmts, exit, start):
+        """A ``match`` statement whose subject is on top of ``stack``, its first case at ``i``.
+        Returns where reading goes on; raises DecompileError (changing nothing) when the code
+        is not a ``match`` of the patterns read here: values (literals, dotted names), ``None``/
+        ``True``/``False``, captures, wildcards, ``as``, and sequences of those (no starred
+        item), with guards.
+
+        CPython 3.11 (``compiler_match_inner``) compiles each case but the last (not counting
+        a final ``case _:``) on a copy of the subject (``COPY 1``): its pattern's tests jump,
+        when they fail, into a chain of ``POP_TOP`` that pops what the pattern left on the
+        stack and falls into the next case; the names captured are stored once the pattern
+        matched, then the guard is tested (jumping to the next case when false), the subject
+        popped, and the body runs, ending with a jump to the end of the statement. The last
+        case works on the subject itself; a final ``case _:`` is a ``NOP`` and its body."""
+        subject = stack[-1]
+        if not isinstance(subject, ast.expr):
+            self.fail("a `match` statement", i)
+        below = stack[:-1]
+        cases = []
+        k = i
+        match_end = None
+        while True:
+            case = None
+            for copied in ((True, False) if self.ins[k].opname == "COPY" and self.ins[k].arg == 1 else (False,)):
+                try:
+                    case = self._match_case(k, end, below, subject, copied, loop, exit, match_end)
+                    break
+                except DecompileError:
+                    if not copied:
+                        raise
+            node, after, end_jump_target, copied = case
+            cases.append(node)
+            if end_jump_target is not None:
+                # Where the statement ends: the target of the bodies' jumps, or the end of
+                # the block when they jump where the block goes.
+                position = end_jump_target if after <= end_jump_target <= end else end
+                if match_end is None:
+                    match_end = position
+                elif self.resolve(position) != self.resolve(match_end):
+                    self.fail("a `match` statement's cases ending in different places", k)
+            k = after
+            if not copied:
+                break
+        if match_end is not None and k < match_end:
+            # `case _:` last: what is left up to the end of the statement.
+            default_start = k
+            while k < match_end and self.ins[k].opname == "NOP":
+                k += 1
+            body = self.block(k, match_end, list(below), loop, match_end)
+            default = ast.match_case(pattern=ast.MatchAs(None, None), guard=None, body=body or [_pass()])
+            default.lineno = self.line(default_start)
+            cases.append(default)
+            k = match_end
+        stack.pop()
+        node = ast.Match(subject=subject, cases=cases)
+        node.lineno = self.line(start)
+        stmts.append(node)
+        return k
+
+    def _match_case(self, k, end, below, subject, copied, loop, exit, match_end):
+        """One case of a ``match`` at ``k``: ``(ast.match_case, where the next case starts,
+        the target of the body's jump to the end of the statement or None, copied)``."""
+        case_line = self.line(k)
+        root = _PatternSlot()
+        slots = [root]
+        fails = set()
+        if copied:
+            k += 1
+        k = self._read_pattern(k, end, slots, fails)
+        guard = None
+        fail_start = min(fails) if fails else None
+        if self.ins[k].opname not in ("POP_TOP",) or not copied:
+            j = k
+            while j < end and self.ins[j].opname not in _CONDITIONAL_JUMPS and self.ins[j].opname not in _UNCONDITIONAL_JUMPS and not self.ins[j].opname.startswith(("STORE_", "RETURN", "POP_TOP")):
+                j += 1
+            if copied or (fail_start is not None and j < end and self.ins[j].opname in _CONDITIONAL_JUMPS):
+                probe = list(below) + ([subject] if copied else [])
+                value = self.expression(k, j, probe, loop, exit) if j < end and self.ins[j].opname in _CONDITIONAL_JUMPS else None
+                if value is None:
+                    self.fail("a `match` case's guard", k)
+                probe.append(value)
+                atoms, body_start = self.read_condition(j, end, probe, loop, exit)
+                false_target = atoms[-1][2]
+                guard = _boolean(atoms, body_start, false_target)
+                if guard is None:
+                    self.fail("a `match` case's guard", k)
+                fails.add(false_target)
+                fail_start = min(fails)
+                k = body_start
+        if copied:
+            if self.ins[k].opname != "POP_TOP":
+                self.fail("a `match` case", k)
+            k += 1
+        # The chain of POP_TOP the failed tests jump into, which falls into the next case.
+        if fail_start is None:
+            body_end = next_case = match_end if match_end is not None else end
+        else:
+            body_end = fail_start
+            next_case = fail_start
+            while next_case < end and self.ins[next_case].opname == "POP_TOP":
+                next_case += 1
+            if not all(fail_start <= t <= next_case for t in fails):
+                self.fail("a `match` case", k)
+        end_jump_target = None
+        if body_end > k and self.ins[body_end - 1].opname in _UNCONDITIONAL_JUMPS:
+            # The jump to the end of the statement (else a `break` or `continue` of the body).
+            target = self.target(body_end - 1)
+            if body_end <= target <= end or self.resolve(target) == self.resolve(exit) or (match_end is not None and self.resolve(target) == self.resolve(match_end)):
+                end_jump_target = target
+                body_end -= 1
+        if not k <= body_end <= end:
+            self.fail("a `match` case", k)
+        body = self.block(k, body_end, list(below), loop, end_jump_target if end_jump_target is not None else body_end)
+        node = ast.match_case(pattern=root.pattern(), guard=guard, body=body or [_pass()])
+        node.lineno = case_line
+        return node, next_case, end_jump_target, copied
+
+    def _read_pattern(self, k, end, slots, fails):
+        """The pattern's instructions from ``k``, run over ``slots`` (the values being matched,
+        `_PatternSlot`s, top last) until each is matched or stored; records the targets of
+        the tests' jumps in ``fails``. Returns where the pattern's code ends."""
+        while slots:
+            if k >= end:
+                self.fail("a `match` case", k)
+            ins = self.ins[k]
+            op = ins.opname
+            if op in ("NOP", "EXTENDED_ARG"):
+                k += 1
+            elif op == "COPY" and ins.arg == 1:
+                slots.append(slots[-1])  # `pattern as name`: the same value, matched then stored
+                k += 1
+            elif op == "SWAP":
+                slots[-1], slots[-ins.arg] = slots[-ins.arg], slots[-1]
+                k += 1
+            elif op.startswith("STORE_") and op in ("STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF"):
+                slot = slots.pop()
+                if slot.name is not None:
+                    self.fail("a `match` case", k)
+                slot.name = ins.argval
+                k += 1
+            elif op == "POP_TOP":
+                slots.pop().wildcard = True
+                k += 1
+            elif op == "POP_JUMP_FORWARD_IF_NOT_NONE":
+                # `None`: `LOAD_CONST None; IS_OP 0; POP_JUMP_IF_FALSE` made one jump.
+                slots.pop().value = ast.MatchSingleton(None)
+                fails.add(self.target(k))
+                k += 1
+            elif op == "MATCH_SEQUENCE":
+                slot = slots[-1]
+                names = [x.opname for x in self.ins[k + 1 : k + 6]]
+                if names != ["POP_JUMP_FORWARD_IF_FALSE", "GET_LEN", "LOAD_CONST", "COMPARE_OP", "POP_JUMP_FORWARD_IF_FALSE"] or self.ins[k + 4].argval != "==":
+                    self.fail("a `match` statement's sequence pattern (only of a fixed length)", k)
+                fails.add(self.target(k + 1))
+                fails.add(self.target(k + 5))
+                n = self.ins[k + 3].argval
+                slot.items = [_PatternSlot() for _ in range(n)]
+                k += 6
+                slots.pop()
+                if self.ins[k].opname == "UNPACK_SEQUENCE" and self.ins[k].arg == n:
+                    slots.extend(reversed(slot.items))
+                    k += 1
+                elif self.ins[k].opname == "POP_TOP":
+                    for item in slot.items:
+                        item.wildcard = True  # `[_, _]`: only the length is tested
+                    k += 1
+                else:
+                    self.fail("a `match` statement's sequence pattern", k)
+            else:
+                # A value: its expression, then `==` (or `is` for None/True/False) and the jump.
+                j = k
+                while j < end and self.ins[j].opname not in _COMPARES:
+                    if self.ins[j].opname in _CONDITIONAL_JUMPS or self.ins[j].opname in _UNCONDITIONAL_JUMPS:
+                        self.fail("a `match` statement's pattern", k)
+                    j += 1
+                value = self.expression(k, j, [], None, end) if j < end else None
+                compare = self.ins[j] if j < end else None
+                if value is None or self.ins[j + 1].opname != "POP_JUMP_FORWARD_IF_FALSE":
+                    self.fail("a `match` statement's pattern", k)
+                slot = slots.pop()
+                if compare.opname == "COMPARE_OP" and compare.argval == "==":
+                    slot.value = ast.MatchValue(value)
+                elif compare.opname == "IS_OP" and compare.arg == 0 and isinstance(value, ast.Constant) and value.value in (None, True, False) and type(value.value) in (type(None), bool):
+                    slot.value = ast.MatchSingleton(value.value)
+                else:
+                    self.fail("a `match` statement's pattern", k)
+                fails.add(self.target(j + 1))
+                k = j + 2
+        return k
+
     # --- instructions without control flow --------------------------------------------------------
 
     def op_POP_EXCEPT(self, ins, stack, i):
@@ -1552,6 +1785,17 @@ class _Reader:
 
     def op_LOAD_ASSERTION_ERROR(self, ins, stack, i):
         stack.append(_ASSERTION_ERROR)
+
+    def op_MATCH_CLASS(self, ins, stack, i):
+        self.fail("a `match` statement's class pattern", i)
+
+    def op_MATCH_MAPPING(self, ins, stack, i):
+        self.fail("a `match` statement's mapping pattern", i)
+
+    op_MATCH_KEYS = op_MATCH_MAPPING
+
+    def op_MATCH_SEQUENCE(self, ins, stack, i):
+        self.fail("a `match` statement's sequence pattern", i)
 
     def op_LOAD_BUILD_CLASS(self, ins, stack, i):
         self.fail("a `class` statement", i)
@@ -2243,6 +2487,12 @@ class _Renderer:
             if stmt.orelse:
                 self.put(None, f"{indent}else:")
                 self.body(stmt.orelse, inner)
+        elif isinstance(stmt, ast.Match):
+            self.put(line, f"{indent}match {ast.unparse(stmt.subject)}:")
+            for case in stmt.cases:
+                guard = f" if {ast.unparse(case.guard)}" if case.guard is not None else ""
+                self.put(getattr(case, "lineno", None), f"{inner}case {ast.unparse(case.pattern)}{guard}:")
+                self.body(case.body, inner + "    ")
         elif isinstance(stmt, ast.With):
             items = ", ".join(ast.unparse(item) for item in stmt.items)
             self.put(line, f"{indent}with {items}:")
@@ -2285,7 +2535,7 @@ class _Renderer:
             prefix += ast.unparse(stmts.pop(0)) + "; "
         if prefix:
             first = stmts[0] if stmts else None
-            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, ast.With, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
+            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, ast.With, ast.Match, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
                 stmts.pop(0)
                 text = ast.unparse(ast.fix_missing_locations(first))
                 if "\n" in text:
