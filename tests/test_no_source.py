@@ -423,6 +423,23 @@ CASES = [
                     return -a
             return 0
      """, (((1, 2), 3),)),
+    ("match-or-patterns", """
+        def f(x):
+            r = 0
+            match x:
+                case 1:
+                    r = 10
+                case 2 | 3:
+                    r = 20
+                case (4 | 5) as small if small > 4:
+                    r = small * 100
+                case _:
+                    r = -1
+            match (x, x + 1):
+                case (0, 1 | 2) | (6, _):
+                    return r + 1
+            return r
+     """, (5,)),
     ("match-in-a-loop", """
         def f(items):
             total = 0
@@ -552,15 +569,13 @@ UNSUPPORTED = [
                     return n + 1
             return 0
      """, "a `match` statement's class pattern"),
-    ("match-literals", """
-        def f(x):
-            match x:
-                case 1:
-                    return 10
-                case 2 | 3:
-                    return 20
+    ("match-starred-pattern", """
+        def f(p):
+            match p:
+                case (a, *rest):
+                    return a
             return 0
-     """, "a `match` statement"),
+     """, "a `match` statement's sequence pattern"),
     ("lambda", """
         f = lambda x: x + 1
      """, "a `lambda`"),

@@ -222,6 +222,14 @@ class _PatternSlot:
         return ast.MatchAs(inner, self.name) if self.name is not None else inner
 
 
+def _pattern_names(slot):
+    """The names a pattern's slot and its items capture."""
+    names = [slot.name] if slot.name is not None else []
+    for item in slot.items or ():
+        names += _pattern_names(item)
+    return names
+
+
 class _AssertionRaise(ast.stmt):
     """``raise AssertionError(msg)`` as ``assert`` compiles it; becomes an ``ast.Assert``."""
 
@@ -1621,6 +1629,46 @@ class _Reader:
         node.lineno = case_line
         return node, next_case, end_jump_target, copied
 
+    def _or_pattern(self, k, end, fails):
+        """``(ast.MatchOr, where its code ends)`` for an or-pattern at ``k`` whose alternatives
+        capture no names, else None. CPython (``compiler_pattern_or``) matches each alternative
+        on a copy of the value (``COPY 1``), jumping on success to the end, where the copy is
+        popped; an alternative that fails falls (through its own chain of ``POP_TOP``) into the
+        next; after the last, the value is popped and a jump fails the whole pattern."""
+        alternatives = []
+        success = None
+        try:
+            while True:
+                if not (self.ins[k].opname == "COPY" and self.ins[k].arg == 1):
+                    return None
+                slot = _PatternSlot()
+                alternative_fails = set()
+                k = self._read_pattern(k + 1, end, [slot], alternative_fails)
+                if _pattern_names(slot) or self.ins[k].opname not in _UNCONDITIONAL_JUMPS or not alternative_fails:
+                    return None
+                target = self.target(k)
+                if success is None:
+                    success = target
+                elif target != success:
+                    return None
+                alternatives.append(slot.pattern())
+                k = min(alternative_fails)
+                if not all(k <= t for t in alternative_fails):
+                    return None
+                while self.ins[k].opname == "POP_TOP":
+                    k += 1
+                if self.ins[k].opname in _UNCONDITIONAL_JUMPS:
+                    # `POP_TOP` (the value) then the jump of the whole pattern's failure.
+                    if self.ins[k - 1].opname != "POP_TOP" or max(alternative_fails) > k - 1:
+                        return None
+                    fails.add(self.target(k))
+                    break
+        except DecompileError:
+            return None
+        if len(alternatives) < 2 or success != k + 1 or self.ins[success].opname != "POP_TOP":
+            return None
+        return ast.MatchOr(alternatives), success + 1
+
     def _read_pattern(self, k, end, slots, fails):
         """The pattern's instructions from ``k``, run over ``slots`` (the values being matched,
         `_PatternSlot`s, top last) until each is matched or stored; records the targets of
@@ -1633,9 +1681,16 @@ class _Reader:
             if op in ("NOP", "EXTENDED_ARG"):
                 k += 1
             elif op == "COPY" and ins.arg == 1:
-                slots.append(slots[-1])  # `pattern as name`: the same value, matched then stored
-                k += 1
+                alternatives = self._or_pattern(k, end, fails)
+                if alternatives is not None:
+                    pattern, k = alternatives
+                    slots.pop().value = pattern
+                else:
+                    slots.append(slots[-1])  # `pattern as name`: the same value, matched then stored
+                    k += 1
             elif op == "SWAP":
+                if ins.arg > len(slots):
+                    self.fail("a `match` statement's pattern", k)
                 slots[-1], slots[-ins.arg] = slots[-ins.arg], slots[-1]
                 k += 1
             elif op.startswith("STORE_") and op in ("STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF"):
