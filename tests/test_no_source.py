@@ -455,6 +455,19 @@ CASES = [
                         total += v
             return total
      """, ([1, 0, 50, 5, 99, 7],)),
+    ("docstring-and-branches-falling-out", """
+        def f(x, y):
+            "A docstring: None is numbered where the code first loads it."
+            assert x > 0, "positive"
+            if x > 10:
+                assert y, "y"
+            if x % 2:
+                y = y * 3
+            elif x % 3:
+                y = y * 5
+            else:
+                y = -y
+     """, (9, 2)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0

@@ -460,6 +460,11 @@ class _Reader:
                 return k
         return t
 
+    def _same_exit_block(self, a, b):
+        """Whether ``a`` and ``b`` start copies of one small block that returns."""
+        block = self._exit_block(a) if a < len(self.ins) else None
+        return block is not None and b < len(self.ins) and block == self._exit_block(b)
+
     def _exit_block(self, t):
         """The instructions from ``t`` when they are a few loads ending in ``RETURN_VALUE``
         (as names and values), else None."""
@@ -561,6 +566,13 @@ class _Reader:
             if line is not None and before is not None and line > before:
                 break
             body.pop()
+        consts = self.code.co_consts
+        if consts and isinstance(consts[0], str) and consts[-1] is None and not any(c is None for c in consts[:-1]):
+            # With a docstring, None is a constant like the others, numbered where the code
+            # first loads it. Last, it was first loaded by the implicit `return None` ending
+            # the function, which CPython copied to the ends of branches: an `if` whose body
+            # ends in such a copy, followed by more, was an `if`/`else` falling out of both.
+            body = _branches_falling_out(body)
         return body
 
     # --- blocks of statements -----------------------------------------------------------------
@@ -755,7 +767,7 @@ class _Reader:
             # its operands are on the lines below; a nested `if` jumps from its own line.
             # A next atom jumping past this condition's false target cannot be in the body of
             # an `if` on this condition: it is part of the condition.
-            if more is None or (closed and self.line(more[1]) != first_line and self.target(more[1]) <= false_target):
+            if more is None or (closed and self.line(more[1]) != first_line and (self.target(more[1]) <= false_target or self._same_exit_block(self.target(more[1]), false_target))):
                 break
             value, j = more
             stack.append(value)
@@ -825,6 +837,11 @@ class _Reader:
         depth = len(stack) - 1
         atoms, body_start = self.read_condition(i, end, stack, loop, exit)
         false_target = atoms[-1][2]
+        if false_target > end and exit is not None and exit < len(self.ins) and self._same_exit_block(false_target, self.resolve(exit)):
+            # A jump to a copy of the block that returns where the block goes (CPython copies
+            # such blocks to the jumps reaching them): a jump to the block's end.
+            atoms = [(v, w, end if t == false_target else t, s) for v, w, t, s in atoms]
+            false_target = end
         condition = _boolean(atoms, body_start, false_target)
         if condition is None:
             self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
@@ -2383,6 +2400,24 @@ def _without_unbinding(stmts, name):
 
 def _is_none(node):
     return isinstance(node, ast.Constant) and node.value is None
+
+
+def _branches_falling_out(stmts):
+    """``stmts`` with each ``if c: A; return None`` followed by more statements ``B`` written
+    ``if c: A`` ``else: B`` (B read the same way)."""
+    for k, stmt in enumerate(stmts):
+        if (
+            isinstance(stmt, ast.If)
+            and not stmt.orelse
+            and k + 1 < len(stmts)
+            and stmt.body
+            and isinstance(stmt.body[-1], ast.Return)
+            and _is_none(stmt.body[-1].value)
+        ):
+            stmt.body = stmt.body[:-1] or [_pass()]
+            stmt.orelse = _branches_falling_out(stmts[k + 1 :])
+            return stmts[: k + 1]
+    return stmts
 
 
 def _last_statement(stmts):
