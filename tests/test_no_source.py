@@ -468,6 +468,16 @@ CASES = [
             else:
                 y = -y
      """, (9, 2)),
+    ("not-around-and-or-of-in", """
+        def f(items, x):
+            n = 0
+            for v in items:
+                if not (v in (x, 2) and v > 1):
+                    n += 1
+                if not (v in (1, 2) or v > 6):
+                    n += 10
+            return n
+     """, ([1, 2, 3, 7], 3)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0

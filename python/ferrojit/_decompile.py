@@ -2464,7 +2464,30 @@ def _boolean(atoms, true_target, false_target):
     jumps to ``target`` when its value's truth is ``jumps_when_true``, else goes on to the next
     atom (the last one to ``true_target``... or ``false_target``). None when no ``and``/``or``/
     ``not`` nesting gives these jumps."""
-    return _group(atoms, 0, len(atoms) - 1, true_target, false_target)
+    expr = _group(atoms, 0, len(atoms) - 1, true_target, false_target)
+    return _negations_outside(expr) if expr is not None else None
+
+
+def _folded_by_not(expr):
+    """Whether ``not expr`` is ``expr`` with the opposite operator to CPython (which compiles
+    ``not a is b`` as ``a is not b``, ``not a in b`` as ``a not in b``)."""
+    return isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and not getattr(expr, "none_jump", False)
+
+
+def _negations_outside(expr):
+    """``expr`` with ``not a is b or c`` written ``not (a is b and not c)``: the jumps are the
+    same, but ``not a is b`` alone compiles as ``a is not b``, while the jump of ``a is b``
+    negated is what ``not (...)`` around an ``and``/``or`` compiles to."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        expr.operand = _negations_outside(expr.operand)
+        return expr
+    if not isinstance(expr, ast.BoolOp):
+        return expr
+    expr.values = [_negations_outside(v) for v in expr.values]
+    if any(isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not) and _folded_by_not(v.operand) for v in expr.values):
+        dual = ast.And() if isinstance(expr.op, ast.Or) else ast.Or()
+        return ast.UnaryOp(ast.Not(), ast.BoolOp(dual, [_negate(v) for v in expr.values]))
+    return expr
 
 
 def _group(atoms, i, j, true_target, false_target):
