@@ -478,6 +478,34 @@ CASES = [
                     n += 10
             return n
      """, ([1, 2, 3, 7], 3)),
+    ("conditional-expressions-as-tests", """
+        def f(x, c, d):
+            n = 0
+            if (0 if c else d) or x:
+                n += 1
+            if (1 if c else d):
+                n += 10
+            if (x if c else 0):
+                n += 100
+            if not (x if c else d) and d:
+                n += 1000
+            while (x if c else d):
+                x -= 1
+                n += 10000
+            return n
+     """, (3, 1, 0)),
+    ("conditional-expressions-as-tests-other-branch", """
+        def f(x, c, d):
+            n = 0
+            if (0 if c else d) or x:
+                n += 1
+            if (x if c else d) and (d if x else c):
+                n += 10
+            while (x if c > 0 else d):
+                c -= 1
+                n += 100
+            return n
+     """, (0, 2, 5)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0

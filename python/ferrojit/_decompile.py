@@ -746,6 +746,7 @@ class _Reader:
         candidates = []
         start = i
         first_line = None
+        pending = []  # jump atoms between the last atom read and the next
         while True:
             value = self.pop(stack)
             jumps_when, none_test = _CONDITIONAL_JUMPS[self.ins[i].opname]
@@ -755,7 +756,8 @@ class _Reader:
             if none_test:
                 value = ast.Compare(value, [ast.Is()], [ast.Constant(None)])
                 value.none_jump = True
-            atoms = (candidates[-1][0] if candidates else []) + [(value, jumps_when, self.target(i), start)]
+            atoms = (candidates[-1][0] if candidates else []) + pending + [(value, jumps_when, self.target(i), start)]
+            pending = []
             if first_line is None:
                 first_line = self.line(i)
             nxt = self.chain_resume.pop(i, i + 1)
@@ -763,6 +765,18 @@ class _Reader:
             closed = all(t == false_target or t <= nxt for _, _, t, _ in atoms)
             candidates.append((atoms, nxt, closed))
             more = self.next_atom(nxt, end, stack, loop, exit)
+            if more is None:
+                # `if (a if c else b):`: the jump ending the middle operand's jumps, and the
+                # jump a constant operand compiled to (see `_conditional_group`).
+                pending, after = self._jump_atoms(nxt, end)
+                if pending:
+                    more = self.next_atom(after, end, stack, loop, exit)
+                    if more is None:
+                        atoms = atoms + pending
+                        false_target = atoms[-1][2]
+                        candidates.append((atoms, after, all(t == false_target or t <= after for _, _, t, _ in atoms)))
+                        break
+                    nxt = after
             # The jumps of one condition carry the line the condition starts on, even when
             # its operands are on the lines below; a nested `if` jumps from its own line.
             # A next atom jumping past this condition's false target cannot be in the body of
@@ -783,6 +797,53 @@ class _Reader:
             if all(t == false_target or t <= nxt for _, _, t, _ in atoms) and _boolean(atoms, nxt, false_target) is not None:
                 return atoms, nxt
         self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
+
+    def folded_constant(self, truthy, i):
+        """A constant with the truth ``truthy`` that CPython compiled into a jump at the
+        condition read at ``i``. Constants are numbered in the order the compiler meets
+        them, and a folded one keeps its number: one that no instruction loads; else the
+        number after those loaded before ``i`` when the first loaded after ``i`` skips it;
+        else one met before (None first when falsy), which adds no number."""
+        consts = self.code.co_consts
+        simple = (int, float, complex, str, bytes, bool, type(None))
+
+        def fits(k):
+            # (The first constant is the docstring, or None in its place.)
+            return 0 < k < len(consts) and type(consts[k]) in simple and bool(consts[k]) == truthy
+
+        loads = [(n, x.arg) for n, x in enumerate(self.ins) if x.opname == "LOAD_CONST"]
+        loaded = {arg for _, arg in loads}
+        unloaded = [k for k in range(len(consts)) if k not in loaded and fits(k)]
+        if unloaded:
+            return consts[unloaded[0]]
+        met = max([arg for n, arg in loads if n < i] + [0])
+        later = [arg for n, arg in loads if n > i and arg > met]
+        if fits(met + 1) and (not later or later[0] > met + 1):
+            return consts[met + 1]
+        # Any constant met before gives the same code; a number types as the other operand
+        # most likely does (ferrojit types `x if c else None` as optional).
+        preference = (int, bool, float, complex, str, bytes)
+        met_before = sorted((k for k in range(1, met + 1) if fits(k)), key=lambda k: preference.index(type(consts[k])) if type(consts[k]) in preference else len(preference))
+        if met_before:
+            return consts[met_before[0]]
+        if not truthy and any(c is None for c in consts[: met + 1]):
+            return None  # (None, the docstring's stand-in, is the first constant)
+        self.fail("a constant operand of a condition", i)
+
+    def _jump_atoms(self, i, end):
+        """The unconditional forward jumps from ``i`` (NOPs skipped), at most two, as atoms
+        ``(_JUMP, True, target, start)`` (a jump taken whatever the value), and where the
+        instructions after them start."""
+        atoms = []
+        while i < end and len(atoms) < 2:
+            k = i
+            while k < end and self.ins[k].opname == "NOP":
+                k += 1
+            if k >= end or self.ins[k].opname != "JUMP_FORWARD":
+                break
+            atoms.append((_JUMP, True, self.target(k), k))
+            i = k + 1
+        return atoms, i
 
     def next_atom(self, i, end, stack, loop, exit):
         """``(value, jump_index)`` when instructions from ``i`` compute one value and end in a
@@ -845,6 +906,14 @@ class _Reader:
         condition = _boolean(atoms, body_start, false_target)
         if condition is None:
             self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
+        if any(isinstance(node, _FoldedConstant) for node in ast.walk(condition)):
+            reader = self
+
+            class Fold(ast.NodeTransformer):
+                def visit__FoldedConstant(self, node):
+                    return ast.Constant(reader.folded_constant(node.truthy, i))
+
+            condition = Fold().visit(condition)
         # `(a and b) or c` / `(a or b) and c` as a value: the condition's jumps lead to the
         # second operand of a value's `or`/`and`.
         if body_start < false_target <= end and self.ins[false_target - 1].opname in ("JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"):
@@ -2468,6 +2537,55 @@ def _boolean(atoms, true_target, false_target):
     return _negations_outside(expr) if expr is not None else None
 
 
+# An atom of a condition that is an unconditional jump (`_jump_atoms`).
+_JUMP = _Marker("JUMP")
+
+
+class _FoldedConstant(ast.Constant):
+    """An operand of a conditional expression in a condition that is a constant: CPython
+    compiled it to a jump (falsy) or to nothing (truthy); the reader picks its value."""
+
+    def __init__(self, truthy):
+        super().__init__(value=truthy)
+        self.truthy = truthy
+
+
+def _conditional_group(atoms, i, j, true_target, false_target):
+    """``_group`` of atoms holding jump atoms: ``b if c else d`` (CPython's
+    ``compiler_jump_if`` of an ``IfExp``): the atoms of ``c`` jump to ``d``'s when false and
+    fall into ``b``'s; those of ``b`` end with a jump to where the whole goes when ``b``'s
+    jumps are not taken, then come ``d``'s. A constant operand is a jump to one of the two
+    targets (a falsy one to where the whole goes when false) when it is ``b``, or when it
+    is a falsy ``d``; a truthy ``d`` (no instruction) is not read."""
+    targets = (true_target, false_target)
+    for m in range(i, j):
+        if atoms[m][0] is _JUMP:
+            break  # the test has no jump atoms of its own here
+        for k in range(m + 1, j):
+            if atoms[k][0] is not _JUMP or atoms[k][2] not in targets:
+                continue
+            if k == m + 1:
+                body = _FoldedConstant(atoms[k][2] == true_target)
+            elif atoms[k - 1][0] is _JUMP or atoms[k - 1][2] == atoms[k][2]:
+                continue
+            else:
+                body = _group(atoms, m + 1, k - 1, true_target, false_target)
+            if body is None:
+                continue
+            if k + 1 == j and atoms[j][0] is _JUMP:
+                if atoms[j][2] != false_target and atoms[j][2] != true_target:
+                    continue
+                orelse = _FoldedConstant(atoms[j][2] == true_target)
+            else:
+                orelse = _group(atoms, k + 1, j, true_target, false_target)
+            if orelse is None:
+                continue
+            test = _group(atoms, i, m, atoms[m + 1][3], atoms[k + 1][3])
+            if test is not None:
+                return ast.IfExp(test, body, orelse)
+    return None
+
+
 def _folded_by_not(expr):
     """Whether ``not expr`` is ``expr`` with the opposite operator to CPython (which compiles
     ``not a is b`` as ``a is not b``, ``not a in b`` as ``a not in b``)."""
@@ -2491,6 +2609,8 @@ def _negations_outside(expr):
 
 
 def _group(atoms, i, j, true_target, false_target):
+    if i == j and atoms[i][0] is _JUMP:
+        return None
     if i == j:
         expr, when, target, _ = atoms[i]
         if target == true_target:
@@ -2524,6 +2644,8 @@ def _group(atoms, i, j, true_target, false_target):
             else:
                 values.append(v)
         return ast.BoolOp(op(), values)
+    if any(atoms[k][0] is _JUMP for k in range(i, j + 1)):
+        return _conditional_group(atoms, i, j, true_target, false_target)
     return None
 
 
