@@ -440,6 +440,17 @@ CASES = [
                     return r + 1
             return r
      """, (5,)),
+    ("match-starred-sequences", """
+        def f(items):
+            match items:
+                case []:
+                    return -3, [0]
+                case [first, *middle, last] if last > 3:
+                    return first * 100 + last, middle
+                case [*everything]:
+                    return -1, everything
+            return -2, [0]
+     """, ([1, 2, 3, 4],)),
     ("match-in-a-loop", """
         def f(items):
             total = 0
@@ -620,13 +631,13 @@ UNSUPPORTED = [
                     return n + 1
             return 0
      """, "a `match` statement's class pattern"),
-    ("match-starred-pattern", """
+    ("match-mapping-pattern", """
         def f(p):
             match p:
-                case (a, *rest):
+                case {"a": a}:
                     return a
             return 0
-     """, "a `match` statement's sequence pattern"),
+     """, "a `match` statement's mapping pattern"),
     ("lambda", """
         f = lambda x: x + 1
      """, "a `lambda`"),

@@ -211,8 +211,11 @@ class _PatternSlot:
         self.items = None  # of a sequence pattern
         self.name = None
         self.wildcard = False
+        self.star = False  # `*name` in a sequence pattern
 
     def pattern(self):
+        if self.star:
+            return ast.MatchStar(self.name)
         if self.items is not None:
             inner = ast.MatchSequence([item.pattern() for item in self.items])
         else:
@@ -1795,15 +1798,36 @@ class _Reader:
                 k += 1
             elif op == "MATCH_SEQUENCE":
                 slot = slots[-1]
-                names = [x.opname for x in self.ins[k + 1 : k + 6]]
-                if names != ["POP_JUMP_FORWARD_IF_FALSE", "GET_LEN", "LOAD_CONST", "COMPARE_OP", "POP_JUMP_FORWARD_IF_FALSE"] or self.ins[k + 4].argval != "==":
-                    self.fail("a `match` statement's sequence pattern (only of a fixed length)", k)
+                if self.ins[k + 1].opname != "POP_JUMP_FORWARD_IF_FALSE":
+                    self.fail("a `match` statement's sequence pattern", k)
                 fails.add(self.target(k + 1))
-                fails.add(self.target(k + 5))
-                n = self.ins[k + 3].argval
-                slot.items = [_PatternSlot() for _ in range(n)]
-                k += 6
+                k += 2
+                if self.ins[k].opname == "GET_LEN":
+                    # The length: `== n`, or `>= n` around a starred item.
+                    names = [x.opname for x in self.ins[k + 1 : k + 4]]
+                    if names != ["LOAD_CONST", "COMPARE_OP", "POP_JUMP_FORWARD_IF_FALSE"] or self.ins[k + 2].argval not in ("==", ">="):
+                        self.fail("a `match` statement's sequence pattern", k)
+                    fails.add(self.target(k + 3))
+                    n = self.ins[k + 1].argval
+                    starred = self.ins[k + 2].argval == ">="
+                    k += 4
+                else:
+                    n, starred = 0, True  # `[*rest]`: no length to test
+                while self.ins[k].opname == "EXTENDED_ARG":
+                    k += 1
                 slots.pop()
+                if starred:
+                    # `[a, *rest, b]`: at least n items, unpacked around a list of the rest
+                    # (a `*_` is read by subscripts instead, not rebuilt here).
+                    unpack = self.ins[k]
+                    if unpack.opname != "UNPACK_EX" or (unpack.arg & 0xFF) + (unpack.arg >> 8) != n:
+                        self.fail("a `match` statement's sequence pattern with `*_`", k)
+                    slot.items = [_PatternSlot() for _ in range(n + 1)]
+                    slot.items[unpack.arg & 0xFF].star = True
+                    slots.extend(reversed(slot.items))
+                    k += 1
+                    continue
+                slot.items = [_PatternSlot() for _ in range(n)]
                 if self.ins[k].opname == "UNPACK_SEQUENCE" and self.ins[k].arg == n:
                     slots.extend(reversed(slot.items))
                     k += 1
