@@ -35,7 +35,14 @@ started. Control flow is recovered from CPython 3.11's compilation patterns:
   handler starts with ``PUSH_EXC_INFO`` is a ``try`` body; the handler tests the exception's
   type (``CHECK_EXC_MATCH``) for each ``except`` clause, or is the ``finally`` body (which the
   normal path runs as a copy before the handler); ``BEFORE_WITH`` starts a ``with`` whose body
-  ends with the call of ``__exit__(None, None, None)``.
+  ends with the call of ``__exit__(None, None, None)`` (or, when it ends in ``return``,
+  ``raise``, ``break`` or ``continue``, has that call before each way out);
+- a condition may hold conditional expressions (``if (a if c else b):``): unconditional jumps
+  between its atoms, a constant operand compiled to a jump or to nothing (``_conditional_group``);
+- ``match``: a subject copied for each case but the last, each pattern's tests jumping into a
+  chain of ``POP_TOP`` that falls into the next case (``match_statement``);
+- a frozenset constant is written as a set display in an order that builds the constant's own
+  iteration order (``_insertion_order``).
 
 CPython's optimizer copies small blocks that return, threads jumps through jumps and drops
 unreachable code; the patterns above allow for that where it was seen, and the comparison of the
