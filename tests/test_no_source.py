@@ -517,6 +517,11 @@ CASES = [
                 n += 100
             return n
      """, (0, 2, 5)),
+    ("walrus-in-a-conditional-expression", """
+        def f(c):
+            y = (x := 5) if c else 0
+            return x + y
+     """, (True,)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0
@@ -1075,6 +1080,14 @@ REBUILT = [
                     raise ValueError(b)
             with a as x:
                 return x + b
+     """),
+    ("lambdas-and-walrus-as-operands", """
+        def f(g, c, ks):
+            made = g if c else (lambda a: a)
+            y = (x := 5) if c else 0
+            z = c or (lambda: 1)
+            cases = [(f"1d_{k}", lambda dt, k=k: made(k, dt)) for k in ks]
+            return made, x + y, z, cases
      """),
     ("match-singletons-wildcards-and-as", """
         def f(b, q):

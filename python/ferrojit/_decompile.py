@@ -719,6 +719,12 @@ class _Reader:
             return None
         if len(trial) != len(stack) + 1 or any(a is not b for a, b in zip(trial, stack)):
             return None
+        if isinstance(trial[-1], (_Function, _Stored)):
+            # A lambda, or `(name := value)`, as an operand.
+            try:
+                return self.value(trial[-1])
+            except DecompileError:
+                return None
         return trial[-1]
 
     # --- jumps ----------------------------------------------------------------------------------
@@ -2037,8 +2043,9 @@ class _Reader:
         return items[::-1]
 
     def op_BUILD_TUPLE(self, ins, stack, i):
-        if ins.arg and all(isinstance(stack[-k], ast.Name) for k in range(1, ins.arg + 1)) and i + 1 < len(self.ins) and self.ins[i + 1].opname == "LOAD_CONST" and hasattr(self.ins[i + 1].argval, "co_code"):
-            # A closure's cells, for MAKE_FUNCTION.
+        if ins.arg and all(isinstance(stack[-k], ast.Name) for k in range(1, ins.arg + 1)) and i + 1 < len(self.ins) and self.ins[i + 1].opname == "LOAD_CONST" and hasattr(self.ins[i + 1].argval, "co_code") and all(self.ins[i - k].opname == "LOAD_CLOSURE" for k in range(1, ins.arg + 1)):
+            # A closure's cells, for MAKE_FUNCTION (a tuple of defaults is not loaded by
+            # `LOAD_CLOSURE`).
             del stack[-ins.arg :]
             stack.append(_Marker("closure"))
             return
