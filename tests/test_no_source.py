@@ -522,6 +522,14 @@ CASES = [
             y = (x := 5) if c else 0
             return x + y
      """, (True,)),
+    ("walrus-in-a-condition-operand", """
+        def f(c):
+            if c or (y := 4) < 0:
+                return 0
+            if (z := y * 2) > 5 and c == 0:
+                return y + z
+            return -1
+     """, (0,)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0

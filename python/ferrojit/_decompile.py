@@ -867,6 +867,9 @@ class _Reader:
         j = i
         while j < end and self.ins[j].opname not in _CONDITIONAL_JUMPS:
             op = self.ins[j].opname
+            if op.startswith("STORE_") and j > i and self.ins[j - 1].opname == "COPY" and self.ins[j - 1].arg == 1:
+                j += 1  # `(name := value)` inside the value
+                continue
             if op in _UNCONDITIONAL_JUMPS or op in ("FOR_ITER", "RETURN_VALUE", "RAISE_VARARGS", "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP") or op.startswith(("STORE_", "DELETE_")) or op == "POP_TOP":
                 if op in ("JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"):
                     j = self.target(j)
