@@ -1097,6 +1097,16 @@ REBUILT = [
             cases = [(f"1d_{k}", lambda dt, k=k: made(k, dt)) for k in ks]
             return made, x + y, z, cases
      """),
+    ("loop-last-in-nested-ifs-before-an-else", """
+        def f(a, rel):
+            if rel is None:
+                a.append(1)
+                if a[0] > 0:
+                    for v in (1, 2):
+                        a.append(v)
+            else:
+                a.append(-1)
+     """),
     ("match-singletons-wildcards-and-as", """
         def f(b, q):
             r = 0

@@ -577,13 +577,13 @@ class _Reader:
                 break
             body.pop()
         consts = self.code.co_consts
-        if consts and isinstance(consts[0], str) and consts[-1] is None and not any(c is None for c in consts[:-1]):
-            # With a docstring, None is a constant like the others, numbered where the code
-            # first loads it. Last, it was first loaded by the implicit `return None` ending
-            # the function, which CPython copied to the ends of branches: an `if` whose body
-            # ends in such a copy, followed by more, was an `if`/`else` falling out of both.
-            body = _branches_falling_out(body)
-        return body
+        # With a docstring, None is a constant like the others, numbered where the code first
+        # loads it. Last, it was first loaded by the implicit `return None` ending the
+        # function, which CPython copied to the ends of branches: an `if` whose body ends in
+        # such a copy, followed by more, was an `if`/`else` falling out of both. So was one
+        # whose body ends in two (one per way out of it: no text has them).
+        last_none = bool(consts) and isinstance(consts[0], str) and consts[-1] is None and not any(c is None for c in consts[:-1])
+        return _branches_falling_out(body, last_none)
 
     # --- blocks of statements -----------------------------------------------------------------
 
@@ -1165,6 +1165,14 @@ class _Reader:
         else:
             self.fail("a `for` loop over something that is not an iterator", i)
         exit_index = self.target(i)
+        leaves_block = False
+        if exit_index > end and exit is not None and exit < len(self.ins) and self._same_exit_block(exit_index, self.resolve(exit)):
+            # The loop is last in a block that goes to a small block that returns: its exit
+            # jumps to a copy of that block after the code that follows the block (where
+            # another copy may stand between the loop's jump back and it).
+            backs = [j for j in self.back_jumps.get(i, ()) if j < end and self.ins[j].opname == "JUMP_BACKWARD"]
+            if backs and max(backs) == end - 1:
+                exit_index, leaves_block = end, True
         last = exit_index - 1
         inner = _Loop(i, exit_index, pops_iterator=True)
         body_end = last if self.ins[last].opname == "JUMP_BACKWARD" and self.target(last) == i else exit_index
@@ -1181,7 +1189,7 @@ class _Reader:
             node.body = [p]
         stack.pop()  # the iterator, which FOR_ITER pops when the loop ends
         after = exit_index
-        after = self.loop_else(node, inner, exit_index, end, stack, loop, exit)
+        after = exit_index if leaves_block else self.loop_else(node, inner, exit_index, end, stack, loop, exit)
         stmts.append(node)
         return after
 
@@ -2512,20 +2520,20 @@ def _is_none(node):
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def _branches_falling_out(stmts):
+def _branches_falling_out(stmts, always):
     """``stmts`` with each ``if c: A; return None`` followed by more statements ``B`` written
-    ``if c: A`` ``else: B`` (B read the same way)."""
+    ``if c: A`` ``else: B`` (B read the same way): with ``always``, or where the body ends
+    in more than one ``return None``."""
     for k, stmt in enumerate(stmts):
-        if (
-            isinstance(stmt, ast.If)
-            and not stmt.orelse
-            and k + 1 < len(stmts)
-            and stmt.body
-            and isinstance(stmt.body[-1], ast.Return)
-            and _is_none(stmt.body[-1].value)
-        ):
-            stmt.body = stmt.body[:-1] or [_pass()]
-            stmt.orelse = _branches_falling_out(stmts[k + 1 :])
+        if not isinstance(stmt, ast.If) or stmt.orelse or k + 1 == len(stmts):
+            continue
+        body = stmt.body
+        while body and isinstance(body[-1], ast.Return) and _is_none(body[-1].value):
+            body = body[:-1]  # (one copy for each way out of the body)
+        returns = len(stmt.body) - len(body)
+        if returns and (always or returns > 1):
+            stmt.body = body or [_pass()]
+            stmt.orelse = _branches_falling_out(stmts[k + 1 :], always)
             return stmts[: k + 1]
     return stmts
 
