@@ -12,6 +12,11 @@ __all__ = [
     "install_fast_call",
     "ArrayMemory",
     "TypedContainer",
+    "JitInstance",
+    "register_jitclass",
+    "instance_init",
+    "instance_get",
+    "instance_set",
     "generator",
     "typeof_name",
     "live_allocations",
@@ -82,6 +87,18 @@ class generator:
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Any: ...
+
+@disjoint_base
+class JitInstance:
+    """Native base of every jitclass's Python class: one instance record, shared with compiled
+    code (see crates/ferrojit_python/src/instances.rs)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self: ...
+
+def register_jitclass(python_class: type, fields: list[tuple[str, Any]], members: dict[str, tuple[str, Any, Any]]) -> int: ...
+def instance_init(obj: JitInstance, class_id: int | None) -> None: ...
+def instance_get(obj: JitInstance, index: int) -> Any: ...
+def instance_set(obj: JitInstance, index: int, value: Any) -> None: ...
 
 @disjoint_base
 class TypedContainer:

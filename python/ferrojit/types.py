@@ -320,6 +320,13 @@ class Generator(Type):
         self.yield_type = yield_type
 
 
+class ClassInstanceType(Type):
+    """The type of the instances of one jitclass (Numba's ``ClassInstanceType``). Its name is
+    ``instance.jitclass.Name<field:type,...>``."""
+
+    __slots__ = ()
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -508,6 +515,16 @@ def _parse(text):
             if depth == 0 and c == ")":
                 return Function(text[: at + 1]), text[at + 1 :]
         raise ValueError(f"unbalanced function type name: {text!r}")
+    if text.startswith("instance.jitclass."):
+        # `instance.jitclass.Node<value:float64,child:instance.jitclass.Leaf<x:int64>>`: the
+        # fields end at the `>` that balances the first `<`.
+        depth = 0
+        for at, c in enumerate(text):
+            depth += c == "<"
+            depth -= c == ">"
+            if depth == 0 and c == ">":
+                return ClassInstanceType(text[: at + 1]), text[at + 1 :]
+        raise ValueError(f"unbalanced jitclass instance type name: {text!r}")
     if text.startswith("generator("):
         # `generator(gen(int64, list(float64)) -> UniTuple(int64 x 2))`: the yield type
         # follows the ` -> ` outside the argument types' parentheses.

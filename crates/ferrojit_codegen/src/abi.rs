@@ -32,8 +32,8 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
         Type::Optional(inner) => llvm_type(cx, &Type::optional_layout(inner)),
         Type::Array(a) => array_struct(cx, a.ndim).into(),
         // The list's meminfo.
-        // A generator's: its state's.
-        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => cx.ptr_type(AddressSpace::default()).into(),
+        // A generator's: its state's. A jitclass instance's: its record's.
+        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => cx.ptr_type(AddressSpace::default()).into(),
         // A record as it sits in array memory, moved whole only by array copies.
         Type::Record(r) => cx.i8_type().array_type(r.size as u32).into(),
     }
@@ -86,7 +86,7 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             let byte = b.build_load(cx.i8_type(), p, "b")?.into_int_value();
             b.build_int_compare(inkwell::IntPredicate::NE, byte, cx.i8_type().const_zero(), "bool")?.into()
         }
-        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_load(llvm_type(cx, ty), p, "arg")?
@@ -147,7 +147,7 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             let byte = b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?;
             b.build_store(p, byte)?;
         }
-        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_store(p, value)?;

@@ -417,6 +417,11 @@ impl FnInfer<'_> {
             }
         }
         let value = self.value(value)?;
+        match value {
+            Value::Expr(object) if matches!(object.ty, Type::Instance(_)) => return self.instance_attribute(object, attr, span).map(Value::Expr),
+            Value::Global(GlobalValue::JitClass(id)) => return self.class_attribute(id, attr, span),
+            _ => {}
+        }
         if let Value::Expr(receiver) = &value {
             if overloads::has_attribute(attr) {
                 let target = OverloadTarget::Attribute(attr.to_string());
@@ -899,6 +904,15 @@ impl FnInfer<'_> {
         }
         match op {
             CmpOp::Is | CmpOp::IsNot => {
+                // Two jitclass instances are the same object when they are the same record;
+                // instances of two classes never are.
+                if let (Type::Instance(a), Type::Instance(b)) = (&l.ty, &r.ty) {
+                    if a.class != b.class {
+                        return Ok(self.discard(vec![l, r], bool_const(op == CmpOp::IsNot, span)));
+                    }
+                    let op = if op == CmpOp::Is { CmpOp::Eq } else { CmpOp::NotEq };
+                    return Ok(ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span));
+                }
                 if l.ty != Type::NoneType && r.ty != Type::NoneType {
                     return Err(self.unsupported(span, "`is` is only supported with `None`", Some("compare numbers with `==`")));
                 }
@@ -1038,6 +1052,7 @@ impl FnInfer<'_> {
                 self.type_empty_dict(value, key, default, span)?;
             }
             match self.value(value)? {
+                Value::Expr(receiver) if matches!(receiver.ty, Type::Instance(_)) => return self.instance_method_call(receiver, attr, args, keywords, span).map(Value::Expr),
                 Value::Expr(receiver) if receiver.ty == Type::Str && attr == "format" => return self.str_format_at_run_time(receiver, args, keywords, span).map(Value::Expr),
                 Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
                 Value::Str(text) if attr == "format" => return self.str_format(&text, args, keywords, span).map(Value::Expr),
@@ -1068,7 +1083,7 @@ impl FnInfer<'_> {
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         // A compiled function takes an optional as it is (compiled for an optional
         // parameter), and `print` shows `None` or the value; other callees take the value.
-        let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_))) || self.is_builtin(func, "print")?;
+        let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_) | GlobalValue::JitClass(_))) || self.is_builtin(func, "print")?;
         let (args, keywords) = self.arguments(args, keywords, keep_optional)?;
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
@@ -1157,6 +1172,7 @@ impl FnInfer<'_> {
             }
             Value::Global(GlobalValue::Module(_)) => Err(self.typing(func_span, "a module is not callable", None)),
             Value::Global(GlobalValue::NamedTupleClass(class)) => self.construct_named_tuple(&class, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::JitClass(id)) => self.construct_instance(id, args, keywords, span).map(Value::Expr),
             Value::Expr(f) if matches!(f.ty, Type::Function(_)) => self.call_function_value(f, args, keywords, span),
             _ => Err(self.typing(func_span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
@@ -1325,7 +1341,7 @@ impl FnInfer<'_> {
     /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`];
     /// `*t` of a tuple passes its items.
     #[allow(clippy::type_complexity)]
-    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], keep_optional: bool) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
+    pub(crate) fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], keep_optional: bool) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
         let positional = self.each_collecting_overloads(args, |cx, a| {
             if !matches!(a.kind, ast::ExprKind::Starred(_)) {
                 cx.keep_optional = keep_optional;

@@ -329,6 +329,10 @@ impl<'a> FnInfer<'a> {
         if self.generator.is_some() || self.args.iter().chain(&self.ret).any(Type::holds_generator) {
             return None;
         }
+        // So do jitclass instance types, whose methods are not in this fingerprint.
+        if self.args.iter().chain(&self.ret).any(Type::holds_instance) {
+            return None;
+        }
         let mut names: Vec<&String> = self.globals.keys().collect();
         names.sort();
         let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
@@ -365,6 +369,8 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Other(t)) => format!("other {t}"),
                 // Its fields decide which item `p.x` reads.
                 Some(GlobalValue::NamedTupleClass(c)) => format!("named tuple {}({}) {:?}", c.name, c.fields.join(", "), c.defaults),
+                // A jitclass's identity and methods are this process's.
+                Some(GlobalValue::JitClass(_)) => return None,
             };
             out.push_str(&format!("{name}={value}\n"));
         }
@@ -887,6 +893,19 @@ impl<'a> FnInfer<'a> {
     /// `imag` is a read-only array of zeros, which `augmented` assignment would write).
     fn assign_attribute(&mut self, container: &ast::Expr, attr: &str, value: ir::Expr, augmented: bool, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let array = self.expr(container)?;
+        if let Type::Instance(class) = &array.ty {
+            // `obj.a += b` of an array field writes the array in place, as NumPy's `a += b`.
+            if let (true, Some(field)) = (augmented && matches!(value.ty, Type::Array(_)), class.field(attr)) {
+                let field_ty = class.fields[field].1.clone();
+                if matches!(field_ty, Type::Array(_)) {
+                    let view = ir::Expr::new(ExprKind::GetField { object: array.boxed(), field }, field_ty, span);
+                    let stmt = self.assign_array_into(view, value, span)?;
+                    out.push(stmt);
+                    return Ok(());
+                }
+            }
+            return self.assign_instance_attribute(array, attr, value, span, out);
+        }
         if crate::arrays::is_record(&array.ty) && crate::arrays::record_has_field(&array.ty, attr) {
             // `r.x = v` of one record `r = a[i]`: written into the array.
             if let Type::Array(a) = &array.ty {

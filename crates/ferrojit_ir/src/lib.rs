@@ -232,6 +232,10 @@ pub enum StmtKind {
     ListUpdate { op: ListUpdate, args: Vec<Expr> },
     /// A change to a dict (`args[0]`), see [`DictUpdate`].
     DictUpdate { op: DictUpdate, args: Vec<Expr> },
+    /// `object.field = value` of a jitclass instance (a borrowed [`Type::Instance`]): stores
+    /// the owned `value` (of the field's type) into field number `field`, releasing the value
+    /// it replaces.
+    SetField { object: Expr, field: usize, value: Expr },
     /// In a generator function ([`Function::yields`]): hands the owned `value` (of the yield
     /// type) to whoever resumed the generator and suspends it there; the next resumption
     /// continues after this statement. Only a statement of the body or of the bodies of
@@ -508,6 +512,11 @@ pub enum ExprKind {
     List { op: ListOp, args: Vec<Expr> },
     /// An operation reading a dict, or making one (see [`DictOp`]).
     Dict { op: DictOp, args: Vec<Expr> },
+    /// A new jitclass instance of the expression's [`Type::Instance`] with every field zero
+    /// (zero numbers, null heap values), a new reference: its `__init__` stores the fields.
+    NewInstance,
+    /// Field number `field` of a jitclass instance (a [`Type::Instance`]), borrowed from it.
+    GetField { object: Box<Expr>, field: usize },
     /// Resumes the generator (a borrowed [`Type::Generator`] value) until its next `yield`:
     /// `(True, value)` with the owned value it yielded, or `(False, <zero>)` once it has no
     /// more values (and on every resumption after that). An exception raised inside the
@@ -1066,7 +1075,8 @@ impl Expr {
 macro_rules! each_child {
     ($kind:expr, $f:ident, $iter:ident) => {
         match $kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::NewInstance => {}
+            ExprKind::GetField { object, .. } => $f(object),
             ExprKind::Block { value, .. } => $f(value),
             ExprKind::Resume(x) => $f(x),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => $f(x),
@@ -1134,7 +1144,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::NewInstance => true,
             // Runtime functions return new references (or immortal values, which are as good).
             ExprKind::Call { .. } | ExprKind::Runtime { .. } | ExprKind::Resume(_) => self.ty.holds_heap(),
             _ => false,
@@ -1162,7 +1172,8 @@ impl Expr {
         }
         let any_of = |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
         match &self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => false,
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::NewInstance => false,
+            ExprKind::GetField { object, .. } => object.any(pred),
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::ParallelFor { args, trip, .. } => trip.any(pred) || any_of(args, pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
@@ -1210,7 +1221,8 @@ impl Expr {
         }
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) => {}
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::NewInstance => {}
+            ExprKind::GetField { object, .. } => object.rewrite(f),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) | ExprKind::Resume(x) => x.rewrite(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
@@ -1324,6 +1336,10 @@ impl Stmt {
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
+            StmtKind::SetField { object, value, .. } => {
+                object.rewrite(f);
+                value.rewrite(f);
+            }
             StmtKind::Try { body, handlers, orelse, finalbody } => {
                 block(body, f);
                 handlers.iter_mut().for_each(|h| block(&mut h.body, f));
@@ -1352,6 +1368,7 @@ impl Stmt {
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
+            StmtKind::SetField { object, value, .. } => object.any(pred) || value.any(pred),
             StmtKind::Try { .. } => self.kind.blocks().into_iter().any(|b| block(b, pred)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise | StmtKind::Release(_) | StmtKind::Unbind(_) => false,
         }

@@ -98,7 +98,7 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
 /// packing failed later, or an argument after its call), advancing `at` past it.
 pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
     match ty {
-        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => {
+        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Instance(_) => {
             if let Some(&meminfo) = slots.get(*at) {
                 // SAFETY: a list `pack_list` made and nobody else released.
                 unsafe { release(meminfo as *mut MemInfo) };
@@ -276,8 +276,9 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
-        Type::Str | Type::Bytes => {
-            // SAFETY: the dispatcher's reference to the argument it packed (a copy).
+        Type::Str | Type::Bytes | Type::Instance(_) => {
+            // SAFETY: the dispatcher's reference to the argument it packed (a copy, or an
+            // instance's record shared with its Python object).
             unsafe { release(slots[*at] as *mut MemInfo) };
             *at += 1;
         }
@@ -296,7 +297,7 @@ pub(crate) fn holds_containers(args: &[Type]) -> bool {
 /// Whether arguments of these types need [`reflect_arguments`] after a call: containers to
 /// reflect, strings (copies) to release.
 pub(crate) fn needs_reflecting(args: &[Type]) -> bool {
-    holds(args, &|ty| matches!(ty, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes))
+    holds(args, &|ty| matches!(ty, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Instance(_)))
 }
 
 fn holds(args: &[Type], pred: &dyn Fn(&Type) -> bool) -> bool {

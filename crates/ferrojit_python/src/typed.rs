@@ -178,7 +178,7 @@ pub(crate) fn box_typed<'py>(py: Python<'py>, ty: &Type, meminfo: *mut MemInfo) 
 /// Writes `obj` into `slots[*at..]` as a value of type `ty` to be stored in a typed container
 /// (owning the references it makes: strings are copied, typed containers shared); a
 /// `TypeError` naming `ty` when `obj` is not such a value, having released what it made.
-fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> PyResult<()> {
+pub(crate) fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> PyResult<()> {
     let refuse = || {
         let got = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         let shown = obj.repr().map(|r| r.to_string()).unwrap_or_default();

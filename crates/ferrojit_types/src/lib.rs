@@ -77,6 +77,43 @@ pub enum Type {
     /// whether it holds a value, then the value, zeroed when it is `None` (a null reference
     /// for heap types, which releasing and retaining skip).
     Optional(Box<Type>),
+    /// An instance of a class compiled with `@jitclass` (Numba's `ClassInstanceType`): a
+    /// reference to a mutable, reference-counted record of its fields (see [`InstanceType`]),
+    /// so that two names holding one instance see each other's changes, as in Python.
+    Instance(Box<InstanceType>),
+}
+
+/// The type of the instances of one jitclass. The value is the meminfo of a heap record
+/// (`ferrojit_runtime::instances`) whose fields are laid out one after another as the slots
+/// of the tuple of their types ([`InstanceType::layout`]), 8 bytes per leaf as the items of a
+/// list, so that the code boxing and unboxing arguments reads and writes them too. Two
+/// classes are two types, even of one name and fields.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstanceType {
+    /// The class's identity for the process, as the binding crate registers it.
+    pub class: u64,
+    /// The class's `__name__`, for messages and type names.
+    pub name: String,
+    /// The fields in declaration order (a base class's first), with their types.
+    pub fields: Vec<(String, Type)>,
+}
+
+impl InstanceType {
+    /// The tuple of the field types: the layout of an instance's fields in memory.
+    pub fn layout(&self) -> Type {
+        Type::Tuple(self.fields.iter().map(|(_, t)| t.clone()).collect())
+    }
+
+    /// The position of the field `name`.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|(f, _)| f == name)
+    }
+
+    /// The first leaf of field `index` among the leaves of [`InstanceType::layout`]: the
+    /// field's byte offset in the record is 8 times this.
+    pub fn field_leaf(&self, index: usize) -> usize {
+        self.fields[..index].iter().map(|(_, t)| t.leaves().len()).sum()
+    }
 }
 
 /// The type of the instances of one named tuple class with items of these types (Numba's
@@ -198,6 +235,8 @@ impl FunctionType {
                     out.push_str(&format!("#{}", g.id));
                     g.args.iter().for_each(|t| walk(t, out));
                 }
+                // Two jitclasses of one name and fields print alike.
+                Type::Instance(c) => out.push_str(&format!("@{}", c.class)),
                 Type::List(item) | Type::Set(item) | Type::Optional(item) => walk(item, out),
                 Type::Dict(k, v) => {
                     walk(k, out);
@@ -393,6 +432,8 @@ pub enum HeapKind {
     Str,
     /// A generator: the value is the meminfo pointer of its state.
     Generator,
+    /// A jitclass instance: the value is the meminfo pointer of its record of fields.
+    Instance,
 }
 
 /// One reference-counted value inside a value of some type: the tuple indices that lead to it
@@ -416,6 +457,7 @@ impl Type {
                 Type::Dict(..) | Type::Set(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
                 Type::Str | Type::Bytes => out.push(HeapPart { path: path.clone(), kind: HeapKind::Str }),
                 Type::Generator(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Generator }),
+                Type::Instance(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Instance }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -442,6 +484,19 @@ impl Type {
             Type::Function(f) => f.captures.iter().any(Type::holds_generator),
             Type::List(t) | Type::Set(t) | Type::Optional(t) => t.holds_generator(),
             Type::Dict(k, v) => k.holds_generator() || v.holds_generator(),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of this type holds a jitclass instance.
+    pub fn holds_instance(&self) -> bool {
+        match self {
+            Type::Instance(_) => true,
+            Type::Tuple(items) => items.iter().any(Type::holds_instance),
+            Type::NamedTuple(n) => n.items.iter().any(Type::holds_instance),
+            Type::Function(f) => f.captures.iter().any(Type::holds_instance),
+            Type::List(t) | Type::Set(t) | Type::Optional(t) => t.holds_instance(),
+            Type::Dict(k, v) => k.holds_instance() || v.holds_instance(),
             _ => false,
         }
     }
@@ -559,7 +614,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -589,7 +644,7 @@ impl Type {
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             Type::Optional(inner) => Type::optional_layout(inner).push_leaves(out),
             // The list's (dict's, string's) meminfo.
-            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => out.push(Leaf::Pointer),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -787,6 +842,15 @@ impl fmt::Display for Type {
             }
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Optional(inner) => write!(f, "OptionalType({inner})"),
+            // Numba's spelling (`instance.jitclass.Counter#55d1<count:int64>`) without the
+            // address: `instance.jitclass.Counter<count:int64,data:array(float64, 1d, A)>`.
+            Type::Instance(c) => {
+                write!(f, "instance.jitclass.{}<", c.name)?;
+                for (i, (name, t)) in c.fields.iter().enumerate() {
+                    write!(f, "{}{name}:{t}", if i == 0 { "" } else { "," })?;
+                }
+                write!(f, ">")
+            }
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),
             Type::Bytes => write!(f, "bytes"),

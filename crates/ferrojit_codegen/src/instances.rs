@@ -1,0 +1,76 @@
+//! Lowering of jitclass instances ([`ir::ExprKind::NewInstance`], [`ir::ExprKind::GetField`],
+//! [`ir::StmtKind::SetField`]).
+//!
+//! An instance value is its meminfo pointer; its fields follow the header in the meminfo's
+//! data (`ferrojit_runtime::instances`), each at 8 bytes per leaf before it, as a list item's
+//! slots. Reading and writing a field are inline loads and stores; making an instance calls
+//! the runtime, which zeroes the fields.
+
+use crate::abi::{load_slots, store_slots};
+use crate::lower::FnLower;
+use crate::Result;
+use ferrojit_ir::{self as ir, ExcKind};
+use ferrojit_runtime::instances::FIELDS_OFFSET;
+use ferrojit_runtime::memory::DATA_OFFSET;
+use ferrojit_types::{InstanceType, Type};
+use inkwell::values::{BasicValueEnum, PointerValue};
+use inkwell::AddressSpace;
+
+type Value<'ctx> = BasicValueEnum<'ctx>;
+
+/// The class of an instance type.
+fn class_of(ty: &Type) -> &InstanceType {
+    match ty {
+        Type::Instance(c) => c,
+        other => unreachable!("the verifier checked instance operands, got {other}"),
+    }
+}
+
+impl<'ctx> FnLower<'ctx, '_> {
+    /// A new instance of `ty`, its fields zero.
+    pub(crate) fn new_instance(&mut self, ty: &Type) -> Result<Value<'ctx>> {
+        let layout = class_of(ty).layout();
+        let cx = self.cx;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        // Where the fields' meminfo pointers are, from the first field: what the instance
+        // releases when it dies.
+        let heap = self.heap_descriptor(&layout);
+        let new = self.extern_fn("ferrojit_rt_instance_new", Some(ptr.into()), &[cx.i64_type().into(), ptr.into()]);
+        let size = 8 * layout.leaves().len() as i64;
+        let instance = self.b.build_call(new, &[self.i64(size).into(), heap.into()], "instance")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
+        let failed = self.b.build_is_null(instance, "oom")?;
+        self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the instance")?;
+        Ok(instance.into())
+    }
+
+    /// The address of field `field` of the instance `instance` of `class`.
+    fn field_ptr(&self, instance: PointerValue<'ctx>, class: &InstanceType, field: usize) -> Result<PointerValue<'ctx>> {
+        let offset = DATA_OFFSET as u64 + FIELDS_OFFSET + 8 * class.field_leaf(field) as u64;
+        // SAFETY (for LLVM): the fields lie inside the instance's allocation.
+        Ok(unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), instance, &[self.i64(offset as i64)], "field")? })
+    }
+
+    /// The value of a field, borrowed from the instance.
+    pub(crate) fn get_field(&mut self, object: &ir::Expr, field: usize) -> Result<Value<'ctx>> {
+        let class = class_of(&object.ty).clone();
+        let instance = self.expr(object)?.into_pointer_value();
+        let at = self.field_ptr(instance, &class, field)?;
+        load_slots(self.cx, &self.b, at, &class.fields[field].1, &mut 0)
+    }
+
+    /// Stores the owned `value` into a field, releasing the value it replaces.
+    pub(crate) fn set_field(&mut self, object: &ir::Expr, field: usize, value: &ir::Expr) -> Result<()> {
+        let class = class_of(&object.ty).clone();
+        let ty = class.fields[field].1.clone();
+        let instance = self.expr(object)?.into_pointer_value();
+        let value = self.expr(value)?;
+        // An argument's array stored into an instance may outlive the call that borrowed it.
+        let value = self.own_arrays(value, &ty)?;
+        let at = self.field_ptr(instance, &class, field)?;
+        let old = load_slots(self.cx, &self.b, at, &ty, &mut 0)?;
+        store_slots(self.cx, &self.b, at, &ty, value, &mut 0)?;
+        // After the store: the old value may be the one stored (`self.a = self.a`), which
+        // holds a reference of its own by now.
+        self.refcount(old, &ty, false)
+    }
+}

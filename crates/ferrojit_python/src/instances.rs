@@ -1,0 +1,305 @@
+//! Jitclass instances on the Python side (`python/ferrojit/_jitclass.py` builds the classes):
+//! registering a class with the compiler, making instances, reading and writing their fields,
+//! and passing them to and from compiled code.
+//!
+//! [`JitInstance`] is the native base of every jitclass's Python class. It owns one reference
+//! to an instance record (`ferrojit_runtime::instances`), which compiled code shares without
+//! copying:
+//! - passing an instance to compiled code passes its meminfo, with a reference added for the
+//!   call and dropped after (as a string argument's), so both sides see the same fields;
+//! - an instance coming back from compiled code (returned, or read out of a field or a
+//!   container) is boxed as the object that boxes it already, or as a new object of its
+//!   class's Python class that takes over the reference: `f(c) is c`, as in Python.
+//!
+//! Invariant: at most one Python object boxes an instance at a time, and the instance's header
+//! names it (`wrapper`, a borrowed pointer cleared when the object dies), as for typed
+//! containers (see `typed.rs`).
+
+use crate::values::unpack;
+use ferrojit_compiler::classes::{JitClass, Member};
+use ferrojit_compiler::{InstanceType, Type};
+use ferrojit_runtime::instances::{ferrojit_rt_instance_new, fields, header};
+use ferrojit_runtime::memory::{ferrojit_rt_incref, release, MemInfo};
+use pyo3::exceptions::{PyMemoryError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The native part of a jitclass instance in Python: its class's identity and one owned
+/// reference to its record; both 0 until `__init__` has made the record.
+#[pyclass(subclass, module = "ferrojit._native")]
+pub struct JitInstance {
+    class: u64,
+    meminfo: usize,
+}
+
+#[pymethods]
+impl JitInstance {
+    /// An object without a record: the class's `__init__` (`python/ferrojit/_jitclass.py`)
+    /// makes it ([`instance_init`]) and runs the compiled `__init__` on it.
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        JitInstance { class: 0, meminfo: 0 }
+    }
+}
+
+impl Drop for JitInstance {
+    fn drop(&mut self) {
+        if self.meminfo != 0 {
+            let meminfo = self.meminfo as *mut MemInfo;
+            // SAFETY: this object owns a reference to the live record and is the object its
+            // header names: it forgets itself, then drops its reference. The GIL is held.
+            unsafe {
+                header(meminfo).wrapper = std::ptr::null_mut();
+                release(meminfo);
+            }
+        }
+    }
+}
+
+/// A registered class as the binding crate keeps it.
+struct Registered {
+    ty: InstanceType,
+    /// The Python class whose objects box its instances.
+    python_class: Py<PyType>,
+    /// The runtime's descriptor of where the fields' meminfo pointers are (`[count, byte
+    /// offsets...]`, leaked: instances may outlive everything else), or null.
+    heap: usize,
+    /// The bytes of the fields.
+    size: i64,
+}
+
+static CLASSES: Mutex<Option<HashMap<u64, Arc<Registered>>>> = Mutex::new(None);
+
+fn registered(class: u64) -> PyResult<Arc<Registered>> {
+    let classes = CLASSES.lock().unwrap_or_else(|p| p.into_inner());
+    classes.as_ref().and_then(|c| c.get(&class).cloned()).ok_or_else(|| PyTypeError::new_err("not a registered jitclass"))
+}
+
+/// The identity of the jitclass whose Python class is `python_class`, if it is one.
+fn class_id_of(python_class: &Bound<'_, PyAny>) -> Option<u64> {
+    let t = python_class.cast::<PyType>().ok()?;
+    if !t.is_subclass_of::<JitInstance>().ok()? {
+        return None;
+    }
+    t.getattr("_ferrojit_class_id_").ok()?.extract().ok()
+}
+
+/// The compiler's view of a global naming a jitclass: its identity.
+pub(crate) fn class_global(value: &Bound<'_, PyAny>) -> Option<u64> {
+    class_id_of(value)
+}
+
+/// Why values of `ty` cannot be fields, or None when they can: numbers, strings, arrays,
+/// tuples of them, and instances of other jitclasses.
+fn unstorable(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) | Type::Instance(_) => None,
+        Type::Tuple(items) => items.iter().find_map(unstorable),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The type a field is declared with: a `ferrojit.types` type's name, or a jitclass.
+fn field_type(class: &str, name: &str, declared: &Bound<'_, PyAny>) -> PyResult<Type> {
+    if let Some(id) = class_id_of(declared) {
+        return Ok(Type::Instance(Box::new(registered(id)?.ty.clone())));
+    }
+    let spelled: String = declared.str()?.extract()?;
+    let ty = ferrojit_compiler::parse_type(&spelled).map_err(|_| {
+        PyTypeError::new_err(format!("the field `{name}` of the jitclass `{class}` is declared `{spelled}`, which is not a type compiled code knows; declare it with a type from `ferrojit.types` (`float64`, `int64`, `float64[:]`, `unicode_type`), `int`, `float`, `complex`, `bool`, `str`, or another jitclass"))
+    })?;
+    if let Some(what) = unstorable(&ty) {
+        return Err(PyTypeError::new_err(format!(
+            "the field `{name}` of the jitclass `{class}` is declared `{what}`, which a jitclass field cannot hold yet; fields hold numbers, strings, arrays, tuples of them and instances of other jitclasses"
+        )));
+    }
+    Ok(ty)
+}
+
+static NEXT_CLASS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Registers the jitclass whose Python class is `python_class` (a subclass of
+/// [`JitInstance`]) with its `fields` (name and declared type, in order) and `members` (name
+/// -> `("method" | "static", dispatcher, None)` or `("property", getter, setter or None)`,
+/// each a compiled function); returns its identity.
+#[pyfunction]
+pub fn register_jitclass(py: Python<'_>, python_class: &Bound<'_, PyType>, fields: Vec<(String, Bound<'_, PyAny>)>, members: &Bound<'_, PyDict>) -> PyResult<u64> {
+    let name: String = python_class.getattr("__name__")?.extract()?;
+    let mut typed = Vec::with_capacity(fields.len());
+    for (field, declared) in &fields {
+        typed.push((field.clone(), field_type(&name, field, declared)?));
+    }
+    let source = |d: &Bound<'_, PyAny>| -> PyResult<Arc<ferrojit_compiler::FunctionSource>> {
+        let dispatcher = d.cast::<crate::dispatcher::DispatcherBase>()?;
+        dispatcher.get().function_source(py)
+    };
+    let mut compiled = HashMap::new();
+    for (member, entry) in members.iter() {
+        let member: String = member.extract()?;
+        let (kind, first, second): (String, Bound<'_, PyAny>, Bound<'_, PyAny>) = entry.extract()?;
+        let m = match kind.as_str() {
+            "method" => Member::Method(source(&first)?),
+            "static" => Member::StaticMethod(source(&first)?),
+            "property" => Member::Property { getter: source(&first)?, setter: if second.is_none() { None } else { Some(source(&second)?) } },
+            other => return Err(PyTypeError::new_err(format!("unknown jitclass member kind `{other}`"))),
+        };
+        compiled.insert(member, m);
+    }
+    let id = NEXT_CLASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ty = InstanceType { class: id, name, fields: typed };
+    let layout = ty.layout();
+    let leaves = layout.meminfo_leaves();
+    let heap = if leaves.is_empty() {
+        0
+    } else {
+        let descriptor: Vec<i64> = std::iter::once(leaves.len() as i64).chain(leaves.iter().map(|&l| 8 * l as i64)).collect();
+        Box::leak(descriptor.into_boxed_slice()).as_ptr() as usize
+    };
+    let size = 8 * layout.leaves().len() as i64;
+    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled });
+    let entry = Registered { ty, python_class: python_class.clone().unbind(), heap, size };
+    CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(id, Arc::new(entry));
+    Ok(id)
+}
+
+/// Gives `obj` (an object of the Python class of the jitclass `class`) a new record, every
+/// field zero, unless it has one already (`__init__` called again runs on the same record,
+/// as in Python).
+#[pyfunction]
+pub fn instance_init(obj: &Bound<'_, JitInstance>, class: u64) -> PyResult<()> {
+    let mut this = obj.borrow_mut();
+    if this.meminfo != 0 {
+        return Ok(());
+    }
+    let entry = registered(class)?;
+    let meminfo = ferrojit_rt_instance_new(entry.size, entry.heap as *const i64);
+    if meminfo.is_null() {
+        return Err(PyMemoryError::new_err("cannot allocate memory for the instance"));
+    }
+    // SAFETY: a live record just made, whose only reference this object takes.
+    unsafe { header(meminfo).wrapper = obj.as_ptr() as *mut std::ffi::c_void };
+    this.class = class;
+    this.meminfo = meminfo as usize;
+    Ok(())
+}
+
+/// The type of a jitclass instance passed to a compiled function; None when `obj` is not one.
+pub(crate) fn type_of(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
+    let instance = obj.cast::<JitInstance>().ok()?;
+    let instance = instance.borrow();
+    if instance.meminfo == 0 {
+        return Some(Err(PyTypeError::new_err("cannot pass a jitclass instance whose `__init__` has not run")));
+    }
+    Some(registered(instance.class).map(|r| Type::Instance(Box::new(r.ty.clone()))))
+}
+
+/// The record of the instance `obj` when it is of the class of `ty`, with a reference added
+/// for the caller; None for any other object.
+pub(crate) fn share(obj: &Bound<'_, PyAny>, ty: &InstanceType) -> Option<*mut MemInfo> {
+    let instance = obj.cast::<JitInstance>().ok()?;
+    let instance = instance.borrow();
+    if instance.class != ty.class || instance.meminfo == 0 {
+        return None;
+    }
+    let meminfo = instance.meminfo as *mut MemInfo;
+    // SAFETY: the object owns a reference, so the record is live.
+    unsafe { ferrojit_rt_incref(meminfo) };
+    Some(meminfo)
+}
+
+/// Boxes the instance `meminfo` of type `ty`, taking over the caller's reference: the Python
+/// object boxing it now, or a new object of its class.
+pub(crate) fn box_instance<'py>(py: Python<'py>, ty: &InstanceType, meminfo: *mut MemInfo) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: the caller's reference keeps the record live.
+    let record = unsafe { header(meminfo) };
+    if !record.wrapper.is_null() {
+        // SAFETY: a live object (it clears the field when it dies); the GIL is held.
+        let existing = unsafe { Bound::from_borrowed_ptr(py, record.wrapper as *mut pyo3::ffi::PyObject) };
+        // SAFETY: the caller's reference, given to this function; the object holds its own.
+        unsafe { release(meminfo) };
+        return Ok(existing);
+    }
+    let made = registered(ty.class).and_then(|entry| {
+        let class = entry.python_class.bind(py);
+        let made = class.call_method1("__new__", (class,))?;
+        made.cast_into::<JitInstance>().map_err(PyErr::from)
+    });
+    let made = match made {
+        Ok(m) => m,
+        Err(e) => {
+            // SAFETY: the caller's reference, given to this function.
+            unsafe { release(meminfo) };
+            return Err(e);
+        }
+    };
+    {
+        let mut this = made.borrow_mut();
+        this.class = ty.class;
+        this.meminfo = meminfo as usize;
+    }
+    record.wrapper = made.as_ptr() as *mut std::ffi::c_void;
+    Ok(made.into_any())
+}
+
+/// The class and record of `obj`, an initialised instance.
+fn record_of(obj: &Bound<'_, JitInstance>) -> PyResult<(Arc<Registered>, *mut MemInfo)> {
+    let this = obj.borrow();
+    if this.meminfo == 0 {
+        return Err(PyTypeError::new_err("the jitclass instance's `__init__` has not run"));
+    }
+    Ok((registered(this.class)?, this.meminfo as *mut MemInfo))
+}
+
+/// The slots of field `index` of the record `meminfo` of class `ty`.
+///
+/// # Safety
+/// `meminfo` is a live record of `ty`; `index` is one of its fields.
+unsafe fn field_slots<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) -> &'a mut [u64] {
+    let start = (fields(meminfo) as *mut u64).add(ty.field_leaf(index));
+    std::slice::from_raw_parts_mut(start, ty.fields[index].1.leaves().len())
+}
+
+/// `obj.field` from Python: the value of field `index`, boxed (arrays are views of the
+/// field's array, which they keep alive; instances are the objects that box them).
+#[pyfunction]
+pub fn instance_get<'py>(py: Python<'py>, obj: &Bound<'py, JitInstance>, index: usize) -> PyResult<Bound<'py, PyAny>> {
+    let (entry, meminfo) = record_of(obj)?;
+    let (_, ty) = entry.ty.fields.get(index).ok_or_else(|| PyTypeError::new_err("no such field"))?;
+    // SAFETY: this object's reference keeps the record live.
+    let slots = unsafe { field_slots(&entry.ty, meminfo, index) }.to_vec();
+    // `unpack` takes over one reference to each meminfo of the value; the record keeps its own.
+    for leaf in ty.meminfo_leaves() {
+        // SAFETY: live meminfos (or null) the record holds.
+        unsafe { ferrojit_rt_incref(slots[leaf] as *mut MemInfo) };
+    }
+    unpack(py, ty, &slots, &mut 0)
+}
+
+/// `obj.field = value` from Python: `value` converted to the field's type as an argument of
+/// an explicit signature converts (an int into a `float64` field), else a `TypeError`
+/// naming the type; arrays are kept by the instance, not copied.
+#[pyfunction]
+pub fn instance_set(obj: &Bound<'_, JitInstance>, index: usize, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let (entry, meminfo) = record_of(obj)?;
+    let (name, ty) = entry.ty.fields.get(index).ok_or_else(|| PyTypeError::new_err("no such field"))?;
+    let mut packed = vec![0u64; ty.leaves().len()];
+    crate::typed::pack_owned(value, ty, &mut packed, &mut 0).map_err(|e| {
+        let got = value.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+        let _ = e;
+        PyTypeError::new_err(format!("cannot set the field `{name}` of `{}` (declared `{ty}`) to a value of type `{got}`", entry.ty.name))
+    })?;
+    // SAFETY: this object's reference keeps the record live; the old value's references are
+    // the record's, dropped once the new value is in place.
+    unsafe {
+        let slots = field_slots(&entry.ty, meminfo, index);
+        let old = slots.to_vec();
+        slots.copy_from_slice(&packed);
+        for leaf in ty.meminfo_leaves() {
+            release(old[leaf] as *mut MemInfo);
+        }
+    }
+    Ok(())
+}

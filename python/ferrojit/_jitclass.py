@@ -1,0 +1,271 @@
+"""``@jitclass`` (Numba's ``numba.experimental.jitclass``): classes whose instances compiled code
+makes, passes, returns and changes, with fields of declared types and compiled methods.
+
+The decorator reads the class once and builds, in its place, a Python class of the same name
+deriving from ``_native.JitInstance`` (through the Python class of a jitclass base, when the
+class derives from one):
+
+- the fields come from the spec (``[('x', float64), ('data', float64[:])]`` or a dict) and the
+  class's annotations (``x: float64``, ``n: int``), a jitclass base's fields first; each is a
+  property of the new class reading and writing the instance's record (``instances.rs`` in
+  ferrojit_python), and ``__slots__ = ()`` leaves no room for other attributes, so a misspelt
+  name is an ``AttributeError`` in Python as in compiled code;
+- every function of the class body (and of its jitclass bases, unless overridden) becomes an
+  ``@njit`` dispatcher taking the instance first, as do properties' getters and setters and
+  static methods; the new class calls them, so a method called from Python runs compiled;
+- calling the class makes an empty record and runs the compiled ``__init__`` on it.
+
+The compiler knows the class by the identity ``register_jitclass`` gives it (see
+``classes.rs`` in ferrojit_infer); compiled code calling the class, reading fields and calling
+methods is typed there.
+"""
+
+from __future__ import annotations
+
+import sys
+import types as _pytypes
+
+from . import _native
+from ._dispatcher import Dispatcher
+from . import types
+
+# Python's own classes as field annotations, and the types compiled code gives their values.
+_PYTHON_TYPES = {float: types.float64, int: types.int64, bool: types.boolean, complex: types.complex128, str: types.unicode_type}
+
+
+def _location(cls):
+    """``file, line N`` of the class statement, for messages (best effort)."""
+    for value in vars(cls).values():
+        func = getattr(value, "__func__", value)
+        func = getattr(func, "fget", func)
+        code = getattr(func, "__code__", None)
+        if code is not None:
+            return f"{code.co_filename}, class `{cls.__qualname__}` (near line {code.co_firstlineno})"
+    module = sys.modules.get(cls.__module__)
+    filename = getattr(module, "__file__", None) or cls.__module__
+    return f"{filename}, class `{cls.__qualname__}`"
+
+
+def _error(cls, message, hint=None):
+    text = f"jitclass `{cls.__name__}`: {message}\n  File {_location(cls)}"
+    if hint:
+        text += f"\n  hint: {hint}"
+    return TypeError(text)
+
+
+def _is_jitclass(obj):
+    return isinstance(obj, type) and issubclass(obj, _native.JitInstance) and hasattr(obj, "_ferrojit_class_id_")
+
+
+def _field_type(cls, name, declared):
+    """What ``register_jitclass`` takes for a field declared ``declared``: a
+    ``ferrojit.types`` type, or a jitclass."""
+    if isinstance(declared, types.Type) or _is_jitclass(declared):
+        return declared
+    if declared in _PYTHON_TYPES:
+        return _PYTHON_TYPES[declared]
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(declared, type) and issubclass(declared, numpy.generic):
+        try:
+            return types.from_name(numpy.dtype(declared).name)
+        except (TypeError, ValueError, KeyError):
+            pass
+    shown = getattr(declared, "__qualname__", None) or repr(declared)
+    raise _error(
+        cls,
+        f"the field `{name}` is declared `{shown}`, which compiled code cannot store",
+        "declare fields with types from `ferrojit.types` (`float64`, `int64`, `float64[:]`, `unicode_type`), `int`, `float`, `complex`, `bool`, `str`, or another jitclass",
+    )
+
+
+def _spec_items(cls, spec):
+    """The spec as ``(name, type)`` pairs, in order."""
+    if spec is None:
+        return []
+    items = list(spec.items()) if isinstance(spec, dict) else list(spec)
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            raise _error(cls, f"a spec entry must be a `(name, type)` pair, got {item!r}", "write the spec as `[('x', float64), ('data', float64[:])]` or `{'x': float64}`")
+    return items
+
+
+def _annotations(cls):
+    """The class's own annotations, evaluated (also under ``from __future__ import
+    annotations``)."""
+    raw = cls.__dict__.get("__annotations__", {})
+    module = sys.modules.get(cls.__module__)
+    namespace = dict(vars(module)) if module is not None else {}
+    out = []
+    for name, value in raw.items():
+        if isinstance(value, str):
+            try:
+                value = eval(value, namespace, dict(vars(cls)))  # noqa: S307 (the module's own annotation text)
+            except Exception as exc:
+                raise _error(cls, f"cannot evaluate the annotation of `{name}` ({value!r}): {exc}") from None
+        # `typing.ClassVar[...]` annotations are not fields.
+        if getattr(value, "__origin__", None) is getattr(sys.modules.get("typing"), "ClassVar", object()):
+            continue
+        out.append((name, value))
+    return out
+
+
+def _fields(cls, spec, base):
+    """The fields in order (a jitclass base's first) as ``(name, declared type)``."""
+    fields = list(base._ferrojit_fields_) if base is not None else []
+    seen = {name for name, _ in fields}
+    declared = _spec_items(cls, spec)
+    names_in_spec = {name for name, _ in declared}
+    declared += [(name, t) for name, t in _annotations(cls) if name not in names_in_spec]
+    for name, declared_type in declared:
+        if name in seen:
+            raise _error(cls, f"the field `{name}` is declared twice (here and in a base class)")
+        seen.add(name)
+        fields.append((name, _field_type(cls, name, declared_type)))
+    return fields
+
+
+def _compiled(func, cache):
+    """The dispatcher of ``func``, one per function (a base's method inherited by a subclass
+    is the same dispatcher, compiled once per receiver type)."""
+    dispatcher = cache.get(func)
+    if dispatcher is None:
+        dispatcher = cache[func] = Dispatcher(func, {})
+    return dispatcher
+
+
+# Every function made into a method's dispatcher, by function.
+_dispatchers: dict[object, Dispatcher] = {}
+
+
+def _members(cls, base, field_names):
+    """Methods, properties and static methods as ``register_jitclass`` takes them (a jitclass
+    base's first, overridden by the class's own)."""
+    members = dict(base._ferrojit_members_) if base is not None else {}
+    for name, value in vars(cls).items():
+        if name in ("__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__annotations__", "__slots__"):
+            continue
+        if name in field_names:
+            if isinstance(value, (_pytypes.FunctionType, property, staticmethod, classmethod)):
+                raise _error(cls, f"`{name}` is both a field and a method or property")
+            # A default value for a field (`x: float = 0.0`): Numba ignores it; so does this.
+            continue
+        if isinstance(value, _pytypes.FunctionType):
+            members[name] = ("method", _compiled(value, _dispatchers), None)
+        elif isinstance(value, staticmethod):
+            members[name] = ("static", _compiled(value.__func__, _dispatchers), None)
+        elif isinstance(value, property):
+            if value.fget is None:
+                raise _error(cls, f"the property `{name}` has no getter")
+            setter = _compiled(value.fset, _dispatchers) if value.fset is not None else None
+            members[name] = ("property", _compiled(value.fget, _dispatchers), setter)
+        elif isinstance(value, classmethod):
+            raise _error(cls, f"`{name}` is a class method, which jitclasses do not support yet", "make it a static method, or a function outside the class")
+    return members
+
+
+def _field_property(index, name):
+    def get(self):
+        return _native.instance_get(self, index)
+
+    def set(self, value):
+        _native.instance_set(self, index, value)
+
+    return property(get, set, doc=f"The field `{name}`.")
+
+
+def _method(name, dispatcher):
+    def method(self, *args, **kwargs):
+        return dispatcher(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = dispatcher.__qualname__
+    method.__doc__ = dispatcher.__doc__
+    return method
+
+
+def _build(cls, spec):
+    bases = [b for b in cls.__bases__ if b is not object]
+    jit_bases = [b for b in bases if _is_jitclass(b)]
+    if len(bases) > 1 or (bases and not jit_bases):
+        raise _error(cls, "a jitclass derives from one other jitclass at most", "derive from `object` or from one class decorated with `@jitclass`")
+    base = jit_bases[0] if jit_bases else None
+    fields = _fields(cls, spec, base)
+    field_names = {name for name, _ in fields}
+    members = _members(cls, base, field_names)
+    init = members.get("__init__")
+
+    class_id = None
+
+    def __init__(self, *args, **kwargs):
+        _native.instance_init(self, class_id)
+        if init is not None:
+            init[1](self, *args, **kwargs)
+        elif args or kwargs:
+            raise TypeError(f"{cls.__name__}() takes no arguments")
+
+    namespace = {
+        "__module__": cls.__module__,
+        "__qualname__": cls.__qualname__,
+        "__doc__": cls.__doc__,
+        "__slots__": (),
+        "__init__": __init__,
+        "_ferrojit_fields_": tuple(fields),
+        "_ferrojit_members_": members,
+    }
+    for index, (name, _) in enumerate(fields):
+        namespace[name] = _field_property(index, name)
+    for name, (kind, first, second) in members.items():
+        if name == "__init__":
+            continue
+        if kind == "method":
+            namespace[name] = _method(name, first)
+        elif kind == "static":
+            namespace[name] = staticmethod(first)
+        else:
+            getter = _method(name, first)
+            namespace[name] = property(getter, _method(name, second) if second is not None else None)
+    # Plain class attributes (constants) stay visible from Python.
+    for name, value in vars(cls).items():
+        if name not in namespace and name not in ("__dict__", "__weakref__", "__annotations__") and not isinstance(value, (_pytypes.FunctionType, property, staticmethod, classmethod)):
+            namespace[name] = value
+    python_class = type(cls.__name__, (base if base is not None else _native.JitInstance,), namespace)
+    try:
+        class_id = _native.register_jitclass(python_class, list(fields), {k: v for k, v in members.items()})
+    except TypeError as exc:
+        raise _error(cls, str(exc)) from None
+    except Exception as exc:
+        # A method whose source cannot be read (or does not parse) is reported with the class.
+        raise _error(cls, f"{type(exc).__name__}: {exc}") from None
+    python_class._ferrojit_class_id_ = class_id
+    python_class.class_type = types.ClassInstanceType(_instance_type_name(cls.__name__, fields))
+    return python_class
+
+
+def _instance_type_name(name, fields):
+    """The instance type's name as the compiler prints it (``ferrojit_types``)."""
+    parts = []
+    for field, declared in fields:
+        spelled = declared.class_type.name if _is_jitclass(declared) else str(declared)
+        parts.append(f"{field}:{spelled}")
+    return f"instance.jitclass.{name}<{','.join(parts)}>"
+
+
+def jitclass(cls_or_spec=None, spec=None):
+    """Compile a class, as Numba's ``numba.experimental.jitclass``: ``@jitclass(spec)``,
+    ``@jitclass`` (fields from the annotations), or ``jitclass(cls, spec)``.
+
+    ``spec`` lists the fields and their types, ``[('x', float64), ('data', float64[:])]`` or a
+    dict; fields may also be annotations of the class (``x: float64``, ``n: int``). Methods,
+    ``__init__``, properties (with setters) and static methods are compiled; instances are
+    references shared between Python and compiled code."""
+    if isinstance(cls_or_spec, type):
+        return _build(cls_or_spec, spec)
+    if cls_or_spec is not None and spec is not None:
+        raise TypeError("jitclass() takes the spec once: `@jitclass(spec)` or `jitclass(cls, spec)`")
+
+    def decorate(cls):
+        if not isinstance(cls, type):
+            raise TypeError(f"@jitclass decorates a class, not {cls!r}")
+        return _build(cls, cls_or_spec if cls_or_spec is not None else spec)
+
+    return decorate

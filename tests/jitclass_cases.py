@@ -1,0 +1,260 @@
+"""Classes and functions of the jitclass tests (tests/test_jitclass.py), loaded twice: as plain
+Python (`JIT` unset) and compiled (`JIT = True`, set before the module runs), so that the same
+source runs in CPython and in compiled code and the results can be compared."""
+
+import numpy as np
+
+from ferrojit import float64, int64, int32, boolean, unicode_type
+
+JIT = globals().get("JIT", False)
+
+if JIT:
+    from ferrojit import njit
+    from ferrojit.experimental import jitclass
+else:
+
+    def njit(func):
+        return func
+
+    def jitclass(cls_or_spec=None, spec=None):
+        if isinstance(cls_or_spec, type):
+            return cls_or_spec
+        return lambda cls: cls
+
+
+# ---- classes -------------------------------------------------------------------------------
+
+
+@jitclass([("count", int64), ("data", float64[:])])
+class Counter:
+    def __init__(self, n):
+        self.count = 0
+        self.data = np.zeros(n)
+
+    def add(self, x):
+        self.data[self.count] = x
+        self.count += 1
+        return self.count
+
+    def add_twice(self, x):
+        self.add(x)
+        return self.add(x)
+
+    def total(self):
+        s = 0.0
+        for i in range(self.count):
+            s += self.data[i]
+        return s
+
+
+@jitclass({"x": float64, "y": float64})
+class Point:
+    def __init__(self, x, y=0.0):
+        self.x = x
+        self.y = y
+
+    def norm2(self):
+        return self.x * self.x + self.y * self.y
+
+    def scale(self, k):
+        self.x *= k
+        self.y *= k
+
+    def moved(self, dx, dy):
+        return Point(self.x + dx, self.y + dy)
+
+
+@jitclass
+class Account:
+    owner: str
+    balance: float
+    deposits: int
+    open: bool
+
+    def __init__(self, owner, balance):
+        self.owner = owner
+        self.balance = balance
+        self.deposits = 0
+        self.open = True
+
+    def deposit(self, amount):
+        if not self.open:
+            raise ValueError("account closed")
+        self.balance += amount
+        self.deposits += 1
+
+    def close(self):
+        self.open = False
+
+
+@jitclass
+class Narrow:
+    small: int32
+    big: int64
+    ratio: float64
+
+    def __init__(self, small, big):
+        self.small = small
+        self.big = big
+        self.ratio = big / 2
+
+
+@jitclass([("first", float64), ("second", float64)])
+class Pair:
+    def __init__(self, first, second):
+        self.first = first
+        self.second = second
+
+    def swap(self):
+        self.first, self.second = self.second, self.first
+
+
+@jitclass([("celsius", float64)])
+class Temperature:
+    def __init__(self, celsius):
+        self.celsius = celsius
+
+    @property
+    def fahrenheit(self):
+        return self.celsius * 9.0 / 5.0 + 32.0
+
+    @fahrenheit.setter
+    def fahrenheit(self, value):
+        self.celsius = (value - 32.0) * 5.0 / 9.0
+
+    @staticmethod
+    def to_kelvin(c):
+        return c + 273.15
+
+    def kelvin(self):
+        return Temperature.to_kelvin(self.celsius) + self.to_kelvin(0.0) - 273.15
+
+
+# ---- functions of the tables ---------------------------------------------------------------
+
+
+@njit
+def counter_total(n):
+    c = Counter(n)
+    for i in range(n):
+        c.add(i * 1.5)
+    return c.count, c.total()
+
+
+@njit
+def methods_calling_methods(x):
+    c = Counter(4)
+    k = c.add_twice(x)
+    return k, c.total(), c.data.copy()
+
+
+@njit
+def aliasing(x):
+    # Two names, one instance: a change through one is seen through the other.
+    p = Point(x, 2.0)
+    q = p
+    q.x = 10.0
+    q.scale(3.0)
+    return p.x, p.y, p is q
+
+
+@njit
+def defaults_and_keywords(x):
+    a = Point(x)
+    b = Point(y=x, x=1.0)
+    return a.x, a.y, b.x, b.y
+
+
+@njit
+def new_instances_from_methods(x):
+    p = Point(x, 1.0)
+    q = p.moved(1.0, 2.0)
+    q.x = -5.0
+    return p.x, p.y, q.x, q.y, q is p
+
+
+@njit
+def string_and_bool_fields(amount):
+    a = Account("ann", 10.0)
+    a.deposit(amount)
+    a.deposit(amount)
+    return a.owner, a.balance, a.deposits, a.open
+
+
+@njit
+def exception_in_method(amount):
+    a = Account("bob", 1.0)
+    a.close()
+    a.deposit(amount)
+    return a.balance
+
+
+@njit
+def narrow_fields(small, big):
+    n = Narrow(small, big)
+    n.small = n.small + 1
+    return n.small, n.big, n.ratio
+
+
+@njit
+def tuple_swap():
+    p = Pair(1.0, 2.0)
+    p.swap()
+    return p.first, p.second
+
+
+@njit
+def instances_in_a_loop(n):
+    total = 0.0
+    for i in range(n):
+        p = Point(i * 1.0, 1.0)
+        total += p.norm2()
+    return total
+
+
+@njit
+def passed_in(p, k):
+    p.scale(k)
+    return p.norm2()
+
+
+@njit
+def returned(x, y):
+    return Point(x, y)
+
+
+@njit
+def identity(p):
+    return p
+
+
+@njit
+def counter_with_array(a):
+    c = Counter(1)
+    c.data = a
+    c.count = a.shape[0]
+    return c.total()
+
+
+@njit
+def field_array_in_place(n):
+    c = Counter(n)
+    c.data += 2.0
+    c.data[0] = -1.0
+    return c.data.sum()
+
+
+@njit
+def returned_fields(x, y):
+    # An instance returned by another compiled function.
+    p = returned(x, y)
+    return p.x, p.y
+
+
+@njit
+def use_temperature(c):
+    t = Temperature(c)
+    f = t.fahrenheit
+    k = t.kelvin()
+    t.fahrenheit = 77.0
+    return f, k, t.celsius

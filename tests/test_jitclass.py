@@ -1,0 +1,276 @@
+"""Jitclasses (`ferrojit.experimental.jitclass`, Numba's `numba.experimental.jitclass`), against
+CPython: the classes and functions of `jitclass_cases.py` run as plain Python (the classes
+undecorated) and compiled, and must give the same results; instances made in Python and in
+compiled code, passed both ways, their fields read and written from both sides; clear errors
+for what is refused; and memory: instances are reference-counted records that every path
+releases."""
+
+import importlib.util
+import pathlib
+import re
+import resource
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import _native, errors, float64, int64, njit
+from ferrojit.experimental import jitclass
+from helpers import assert_same, import_written_module, to_python
+
+
+def _load(jit):
+    """`jitclass_cases.py` as a module of its own, compiled (`jit`) or plain."""
+    path = pathlib.Path(__file__).with_name("jitclass_cases.py")
+    name = "jitclass_cases_jit" if jit else "jitclass_cases_plain"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.JIT = jit
+    spec.loader.exec_module(module)
+    return module
+
+
+PLAIN = _load(False)
+JIT = _load(True)
+
+
+def run_both(name, *args):
+    """Runs the function `name` of the cases plain and compiled on copies of `args`: the same
+    result, or the same exception (class and message)."""
+    plain, compiled = getattr(PLAIN, name), getattr(JIT, name)
+    copy = lambda a: a.copy() if isinstance(a, np.ndarray) else a  # noqa: E731
+    try:
+        expected = plain(*[copy(a) for a in args])
+    except Exception as exc:  # noqa: BLE001 - the compiled function must raise the same
+        with pytest.raises(type(exc)) as info:
+            compiled(*[copy(a) for a in args])
+        assert str(info.value) == str(exc)
+        return
+    # Compiled code boxes NumPy scalars as Python numbers (as Numba does).
+    assert_same(compiled(*[copy(a) for a in args]), to_python(expected))
+
+
+# Each row: a function of `jitclass_cases.py` and its arguments.
+ROWS = [
+    ("counter_total", 5),
+    ("counter_total", 0),
+    ("methods_calling_methods", 2.5),
+    ("aliasing", 1.5),
+    ("defaults_and_keywords", 3.0),
+    ("new_instances_from_methods", 4.0),
+    ("string_and_bool_fields", 2.5),
+    ("exception_in_method", 1.0),
+    ("narrow_fields", 7, 9),
+    ("tuple_swap",),
+    ("instances_in_a_loop", 10),
+    ("returned_fields", 1.0, 2.0),
+    ("counter_with_array", np.arange(5.0)),
+    ("field_array_in_place", 4),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r[0]}-{i}" for i, r in enumerate(ROWS)])
+def test_same_results_as_cpython(row):
+    run_both(*row)
+
+
+# ---- from Python ---------------------------------------------------------------------------
+
+
+def fields_of(obj, names):
+    return tuple(getattr(obj, n) for n in names)
+
+
+def test_calling_the_class_from_python_runs_the_compiled_init():
+    for module in (PLAIN, JIT):
+        c = module.Counter(3)
+        assert c.count == 0
+        assert_same(c.data, np.zeros(3))
+        assert c.add(1.5) == 1
+        assert c.add_twice(2.0) == 3
+        assert c.total() == 5.5
+    c = JIT.Counter(3)
+    assert isinstance(c, JIT.Counter)
+    assert isinstance(c, _native.JitInstance)
+    # The constructor and the methods ran compiled.
+    assert JIT.Counter._ferrojit_members_["__init__"][1].signatures
+    assert JIT.Counter._ferrojit_members_["add"][1].signatures
+
+
+def test_fields_read_and_written_from_python():
+    for module in (PLAIN, JIT):
+        p = module.Point(1.0, 2.0)
+        p.x = 5.0
+        p.y = 3  # an int stored into a float64 field converts, as in Python it stays an int
+        assert p.norm2() == 34.0
+    p = JIT.Point(1.0, 2.0)
+    p.y = 3
+    assert type(p.y) is float and p.y == 3.0
+    a = JIT.Account("ann", 1.0)
+    assert_same(fields_of(a, ["owner", "balance", "deposits", "open"]), ("ann", 1.0, 0, True))
+    a.owner = "bea"
+    a.deposit(2.0)
+    assert_same(fields_of(a, ["owner", "balance", "deposits", "open"]), ("bea", 3.0, 1, True))
+
+
+def test_an_array_field_is_shared_not_copied():
+    c = JIT.Counter(3)
+    view = c.data
+    view[1] = 7.0
+    assert c.data[1] == 7.0
+    a = np.arange(4.0)
+    c.data = a
+    c.count = 4
+    a[0] = 100.0
+    assert c.total() == 106.0
+    # The field keeps the array alive after the caller drops it.
+    del a, view
+    assert c.total() == 106.0
+
+
+def test_instances_passed_to_and_returned_from_compiled_code():
+    p = JIT.Point(1.0, 2.0)
+    assert JIT.passed_in(p, 2.0) == 20.0
+    assert (p.x, p.y) == (2.0, 4.0)
+    q = JIT.returned(3.0, 4.0)
+    assert type(q) is JIT.Point
+    assert (q.x, q.y) == (3.0, 4.0)
+    # The same object comes back: instances are references.
+    assert JIT.identity(p) is p
+    assert JIT.identity(q) is q
+
+
+def test_methods_calling_static_methods_and_properties():
+    for module in (PLAIN, JIT):
+        t = module.Temperature(20.0)
+        assert t.fahrenheit == 68.0
+        t.fahrenheit = 212.0
+        assert t.celsius == 100.0
+        assert module.Temperature.to_kelvin(0.0) == 273.15
+        assert t.kelvin() == 373.15
+        assert module.use_temperature(10.0) == (50.0, 283.15, 25.0)
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+
+def test_unknown_attributes_are_attribute_errors_in_python():
+    p = JIT.Point(1.0, 2.0)
+    with pytest.raises(AttributeError):
+        p.z = 1.0
+    with pytest.raises(AttributeError):
+        p.z  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("    return p.z", "`Point` object has no attribute `z`"),
+        ("    p.z = 1.0\n    return 0", "`Point` object has no field `z`"),
+        ("    p.x = 'a'\n    return 0", "cannot store a `unicode_type` in the field `x` of `Point`, declared `float64`"),
+        ("    return p.nope()", "`Point` object has no attribute `nope`"),
+        ("    return p.norm2", "can only be called"),
+    ],
+)
+def test_compile_errors_name_the_line(tmp_path, body, message):
+    source = f"import ferrojit\nfrom jitclass_cases_for_errors import Point\n\n@ferrojit.njit\ndef refused(p):\n{body}\n"
+    (tmp_path / "jitclass_cases_for_errors.py").write_text(
+        "from ferrojit import float64\nfrom ferrojit.experimental import jitclass\n\n"
+        "@jitclass([('x', float64), ('y', float64)])\nclass Point:\n    def __init__(self, x, y):\n        self.x = x\n        self.y = y\n\n"
+        "    def norm2(self):\n        return self.x * self.x + self.y * self.y\n"
+    )
+    import sys
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = import_written_module(tmp_path, "refused_jitclass", source)
+        with pytest.raises(errors.TypingError if "only be called" not in message else errors.UnsupportedError) as info:
+            module.refused(module.Point(1.0, 2.0))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("jitclass_cases_for_errors", None)
+    text = str(info.value)
+    assert message in text
+    assert "refused_jitclass.py" in text and "line 6" in text
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ([("x", list)], "the field `x` is declared `list`"),
+        ([("x", ferrojit.types.ListType(float64))], "which a jitclass field cannot hold yet"),
+        ([("x",)], "a spec entry must be a `(name, type)` pair"),
+    ],
+)
+def test_bad_specs_are_type_errors_naming_the_class(spec, message):
+    with pytest.raises(TypeError) as info:
+
+        @jitclass(spec)
+        class Bad:
+            def __init__(self):
+                pass
+
+    text = str(info.value)
+    assert message in text
+    assert "jitclass `Bad`" in text and "test_jitclass.py" in text
+
+
+def test_wrong_argument_types_are_type_errors():
+    with pytest.raises(errors.TypingError, match="cannot store a `unicode_type` in the field `x`"):
+        JIT.Point("a", 1.0)
+    p = JIT.Point(1.0, 2.0)
+    with pytest.raises(TypeError, match=re.escape("cannot set the field `x` of `Point` (declared `float64`) to a value of type `str`")):
+        p.x = "a"
+    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+        JIT.Counter()
+
+
+def test_exceptions_in_init_and_methods_reach_python():
+    a = JIT.Account("c", 0.0)
+    a.close()
+    with pytest.raises(ValueError, match="account closed"):
+        a.deposit(1.0)
+
+
+# ---- memory --------------------------------------------------------------------------------
+
+
+def test_nothing_leaks():
+    JIT.counter_total(3)
+    JIT.instances_in_a_loop(3)
+    live = _native.live_allocations()
+    for _ in range(50):
+        JIT.counter_total(5)
+        JIT.methods_calling_methods(1.0)
+        JIT.aliasing(1.0)
+        JIT.new_instances_from_methods(2.0)
+        JIT.string_and_bool_fields(1.0)
+        JIT.instances_in_a_loop(10)
+        JIT.field_array_in_place(3)
+        JIT.counter_with_array(np.arange(3.0))
+        with pytest.raises(ValueError):
+            JIT.exception_in_method(1.0)
+        c = JIT.Counter(3)
+        c.add(1.0)
+        c.data = np.ones(3)
+        p = JIT.returned(1.0, 2.0)
+        JIT.passed_in(p, 2.0)
+        JIT.identity(p)
+        del c, p
+    assert _native.live_allocations() == live
+
+
+def test_resident_size_stays_flat_over_many_calls():
+    def rss_kb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    for _ in range(2000):
+        JIT.counter_total(100)
+        JIT.returned(1.0, 2.0)
+    before = rss_kb()
+    for _ in range(20000):
+        JIT.counter_total(100)
+        JIT.returned(1.0, 2.0)
+    # 20000 calls each making instances and 100-element arrays: a leak of them would add
+    # well over 20 MB.
+    assert rss_kb() - before < 4000
