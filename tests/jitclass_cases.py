@@ -130,6 +130,108 @@ class Temperature:
         return Temperature.to_kelvin(self.celsius) + self.to_kelvin(0.0) - 273.15
 
 
+@jitclass([("x", float64), ("y", float64)])
+class Vec:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+    def __add__(self, other):
+        return Vec(self.x + other.x, self.y + other.y)
+
+    def __sub__(self, other):
+        return Vec(self.x - other.x, self.y - other.y)
+
+    def __mul__(self, k):
+        return Vec(self.x * k, self.y * k)
+
+    def __rmul__(self, k):
+        return Vec(self.x * k, self.y * k)
+
+    def __iadd__(self, other):
+        self.x += other.x
+        self.y += other.y
+        return self
+
+    def __neg__(self):
+        return Vec(-self.x, -self.y)
+
+    def __abs__(self):
+        return (self.x * self.x + self.y * self.y) ** 0.5
+
+    def __eq__(self, other):
+        return self.x == other.x and self.y == other.y
+
+    def __lt__(self, other):
+        return abs(self) < abs(other)
+
+    def __hash__(self):
+        return int(self.x) * 1000 + int(self.y)
+
+    def __str__(self):
+        return "Vec(" + str(self.x) + ", " + str(self.y) + ")"
+
+
+@jitclass([("items", float64[:]), ("size", int64)])
+class Stack:
+    def __init__(self, capacity):
+        self.items = np.zeros(capacity)
+        self.size = 0
+
+    def push(self, x):
+        self.items[self.size] = x
+        self.size += 1
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, i):
+        if i < 0:
+            i += self.size
+        if i < 0 or i >= self.size:
+            raise IndexError("stack index out of range")
+        return self.items[i]
+
+    def __setitem__(self, i, value):
+        self.items[i] = value
+
+    def __contains__(self, x):
+        for i in range(self.size):
+            if self.items[i] == x:
+                return True
+        return False
+
+    def __iter__(self):
+        for i in range(self.size):
+            yield self.items[i]
+
+
+@jitclass([("flag", boolean)])
+class Flag:
+    def __init__(self, flag):
+        self.flag = flag
+
+    def __bool__(self):
+        return self.flag
+
+
+@jitclass
+class Segment:
+    start: Point
+    end: Point
+    label: str
+
+    def __init__(self, start, end, label):
+        self.start = start
+        self.end = end
+        self.label = label
+
+    def length2(self):
+        dx = self.end.x - self.start.x
+        dy = self.end.y - self.start.y
+        return dx * dx + dy * dy
+
+
 # ---- functions of the tables ---------------------------------------------------------------
 
 
@@ -258,3 +360,120 @@ def use_temperature(c):
     k = t.kelvin()
     t.fahrenheit = 77.0
     return f, k, t.celsius
+
+
+@njit
+def vector_arithmetic(a, b):
+    u = Vec(a, b)
+    v = Vec(b, a)
+    w = u + v * 2.0 - (-u)
+    z = 3.0 * v
+    return w.x, w.y, z.x, z.y, abs(Vec(3.0, 4.0))
+
+
+@njit
+def vector_inplace(a):
+    u = Vec(a, 1.0)
+    alias = u
+    u += Vec(1.0, 1.0)
+    return u.x, u.y, alias is u, alias.x
+
+
+@njit
+def vector_comparisons(a, b):
+    u, v = Vec(a, b), Vec(b, a)
+    return u == v, u != v, u == Vec(a, b), u < v, v > u, u is u, u is v
+
+
+@njit
+def vector_hash_and_str(a):
+    u = Vec(a, 2.0)
+    return hash(u), str(u)
+
+
+@njit
+def container_protocol(n):
+    s = Stack(10)
+    for i in range(n):
+        s.push(i * 2.0)
+    s[0] = -1.0
+    total = 0.0
+    for x in s:
+        total += x
+    return len(s), s[0], s[-1], 4.0 in s, 5.0 in s, 5.0 not in s, total, bool(s)
+
+
+@njit
+def container_index_error(n):
+    s = Stack(4)
+    s.push(1.0)
+    return s[n]
+
+
+@njit
+def truth_of_instances(f):
+    x = Flag(f)
+    n = 0
+    if x:
+        n += 1
+    if not x:
+        n += 10
+    return n, bool(x), bool(Stack(2))
+
+
+@njit
+def print_instance(a):
+    print(Vec(a, 1.0))
+
+
+@njit
+def nested_instances(x):
+    a = Point(0.0, 0.0)
+    s = Segment(a, Point(x, 4.0), "s")
+    # The field and `a` are one instance.
+    a.x = -1.0
+    s.end.y = 5.0
+    before = s.length2()
+    s.start = Point(1.0, 1.0)
+    return before, s.length2(), s.start.x, a.x, s.label
+
+
+@njit
+def instances_in_a_list(n):
+    points = [Point(i * 1.0, 0.0) for i in range(n)]
+    points.append(Point(10.0, 1.0))
+    first = points[0]
+    first.y = 7.0
+    total = 0.0
+    for p in points:
+        total += p.x + p.y
+    return len(points), total, points[0].y, points[-1] is points[len(points) - 1]
+
+
+@njit
+def instances_in_a_dict(n):
+    d = {}
+    for i in range(n):
+        d[i] = Point(i * 1.0, 1.0)
+    d[0].x = 100.0
+    shared = Point(2.0, 2.0)
+    d[n] = shared
+    shared.y = 3.0
+    total = 0.0
+    for k in d:
+        total += d[k].x * d[k].y
+    return len(d), total
+
+
+@njit
+def list_of_instances_returned(n):
+    return [Point(i * 1.0, -1.0) for i in range(n)]
+
+
+@njit
+def sum_of_list(points):
+    total = 0.0
+    for p in points:
+        p.x += 1.0
+        total += p.x
+    return total

@@ -66,6 +66,24 @@ ROWS = [
     ("returned_fields", 1.0, 2.0),
     ("counter_with_array", np.arange(5.0)),
     ("field_array_in_place", 4),
+    # Instances in instances, lists and dicts.
+    ("nested_instances", 3.0),
+    ("instances_in_a_list", 3),
+    ("instances_in_a_list", 0),
+    ("instances_in_a_dict", 3),
+    # Special methods.
+    ("vector_arithmetic", 1.0, 2.0),
+    ("vector_inplace", 2.0),
+    ("vector_comparisons", 1.0, 2.0),
+    ("vector_comparisons", 2.0, 2.0),
+    ("vector_hash_and_str", 1.5),
+    ("container_protocol", 4),
+    ("container_protocol", 0),
+    ("container_index_error", 0),
+    ("container_index_error", 1),
+    ("container_index_error", -2),
+    ("truth_of_instances", True),
+    ("truth_of_instances", False),
 ]
 
 
@@ -149,6 +167,53 @@ def test_methods_calling_static_methods_and_properties():
         assert module.Temperature.to_kelvin(0.0) == 273.15
         assert t.kelvin() == 373.15
         assert module.use_temperature(10.0) == (50.0, 283.15, 25.0)
+
+
+def test_special_methods_from_python():
+    for module in (PLAIN, JIT):
+        u, v = module.Vec(1.0, 2.0), module.Vec(3.0, 4.0)
+        w = u + v
+        assert (w.x, w.y) == (4.0, 6.0)
+        assert (u == module.Vec(1.0, 2.0), u < v, abs(v), str(u)) == (True, True, 5.0, "Vec(1.0, 2.0)")
+        assert hash(u) == 1002
+        s = module.Stack(5)
+        s.push(1.0)
+        s.push(2.0)
+        assert (len(s), s[1], 2.0 in s, list(s)) == (2, 2.0, True, [1.0, 2.0])
+
+
+def test_lists_of_instances_both_ways():
+    for module in (PLAIN, JIT):
+        points = module.list_of_instances_returned(3)
+        assert type(points) is list and all(type(p) is module.Point for p in points)
+        assert [(p.x, p.y) for p in points] == [(0.0, -1.0), (1.0, -1.0), (2.0, -1.0)]
+        kept = points[1]
+        # A list of instances passed in: the instances themselves, changed in place.
+        assert module.sum_of_list(points) == 6.0
+        assert [p.x for p in points] == [1.0, 2.0, 3.0]
+        assert points[1] is kept and kept.x == 2.0
+
+
+def test_nested_instances_from_python():
+    for module in (PLAIN, JIT):
+        a = module.Point(1.0, 2.0)
+        s = module.Segment(a, module.Point(4.0, 6.0), "ab")
+        assert s.start is a
+        assert s.length2() == 25.0
+        s.end.x = 1.0
+        assert s.length2() == 16.0
+        s.start = module.Point(1.0, 6.0)
+        assert (s.length2(), a.x, s.label) == (0.0, 1.0, "ab")
+    s = JIT.Segment(JIT.Point(0.0, 0.0), JIT.Point(1.0, 1.0), "x")
+    with pytest.raises(TypeError, match="cannot set the field `start` of `Segment`"):
+        s.start = PLAIN.Point(0.0, 0.0)
+
+
+def test_print_shows_str(capfd):
+    JIT.print_instance(2.5)
+    PLAIN.print_instance(2.5)
+    out = capfd.readouterr().out.splitlines()
+    assert out == ["Vec(2.5, 1.0)", "Vec(2.5, 1.0)"]
 
 
 # ---- errors --------------------------------------------------------------------------------
@@ -250,6 +315,17 @@ def test_nothing_leaks():
         JIT.counter_with_array(np.arange(3.0))
         with pytest.raises(ValueError):
             JIT.exception_in_method(1.0)
+        JIT.vector_arithmetic(1.0, 2.0)
+        JIT.nested_instances(1.0)
+        JIT.instances_in_a_list(4)
+        JIT.instances_in_a_dict(4)
+        JIT.sum_of_list(JIT.list_of_instances_returned(3))
+        JIT.vector_inplace(1.0)
+        JIT.vector_comparisons(1.0, 2.0)
+        JIT.vector_hash_and_str(1.0)
+        JIT.container_protocol(3)
+        with pytest.raises(IndexError):
+            JIT.container_index_error(5)
         c = JIT.Counter(3)
         c.add(1.0)
         c.data = np.ones(3)

@@ -183,3 +183,178 @@ impl FnInfer<'_> {
         }
     }
 }
+
+/// The special method of a binary operator (`__add__` for `+`), without the underscores:
+/// `x.__add__(y)`, `y.__radd__(x)`, `x.__iadd__(y)` add `r` and `i` before it.
+fn operator_name(op: ast::BinOp) -> &'static str {
+    match op {
+        ast::BinOp::Add => "add",
+        ast::BinOp::Sub => "sub",
+        ast::BinOp::Mul => "mul",
+        ast::BinOp::Div => "truediv",
+        ast::BinOp::FloorDiv => "floordiv",
+        ast::BinOp::Mod => "mod",
+        ast::BinOp::Pow => "pow",
+        ast::BinOp::LShift => "lshift",
+        ast::BinOp::RShift => "rshift",
+        ast::BinOp::BitAnd => "and",
+        ast::BinOp::BitOr => "or",
+        ast::BinOp::BitXor => "xor",
+        ast::BinOp::MatMul => "matmul",
+    }
+}
+
+/// The built-ins that call a special method of their one argument, when it is an instance.
+const BUILTIN_SPECIAL_METHODS: [(&str, &str); 8] = [
+    ("len", "__len__"),
+    ("hash", "__hash__"),
+    ("str", "__str__"),
+    ("repr", "__repr__"),
+    ("abs", "__abs__"),
+    ("iter", "__iter__"),
+    ("int", "__int__"),
+    ("float", "__float__"),
+];
+
+impl FnInfer<'_> {
+    /// Whether the instance type `ty`'s class defines the method `name`.
+    pub(crate) fn has_special_method(&self, ty: &Type, name: &str) -> bool {
+        match ty {
+            Type::Instance(c) => class(c.class).is_some_and(|class| matches!(class.members.get(name), Some(Member::Method(_)))),
+            _ => false,
+        }
+    }
+
+    /// `receiver.name(args)` of a method the class defines (see [`Self::has_special_method`]).
+    pub(crate) fn call_special_method(&mut self, receiver: ir::Expr, name: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        let Type::Instance(ty) = receiver.ty.clone() else { return Err(self.internal(span, "a special method of a non-instance")) };
+        let class = self.class_of(&ty, span)?;
+        let Some(Member::Method(f)) = class.members.get(name) else { return Err(self.internal(span, "a special method the class lacks")) };
+        let values = std::iter::once(receiver).chain(args).map(Value::Expr).collect();
+        self.call_jit(f, values, vec![], span)
+    }
+
+    /// `l op r` with an instance operand: `l.__op__(r)`, else `r.__rop__(l)`, as Python tries
+    /// them (without `NotImplemented`: the first method the classes define is the one called).
+    pub(crate) fn instance_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let name = operator_name(op);
+        let (direct, reflected) = (format!("__{name}__"), format!("__r{name}__"));
+        if self.has_special_method(&l.ty, &direct) {
+            return self.call_special_method(l, &direct, vec![r], span);
+        }
+        if self.has_special_method(&r.ty, &reflected) {
+            return self.call_special_method(r, &reflected, vec![l], span);
+        }
+        Err(self.typing(
+            span,
+            format!("unsupported operand types for `{}`: `{}` and `{}`", op.symbol(), l.ty, r.ty),
+            Some(&format!("define `{direct}` on the left operand's class (or `{reflected}` on the right one's)")),
+        ))
+    }
+
+    /// `x op= y` of an instance `x` whose class defines `__iop__`: its result, which Python
+    /// assigns back to `x`; None when the class does not (then `x = x op y`).
+    pub(crate) fn instance_inplace(&mut self, op: ast::BinOp, l: &ir::Expr, r: &ir::Expr, span: Span) -> Result<Option<ir::Expr>> {
+        let name = format!("__i{}__", operator_name(op));
+        if !self.has_special_method(&l.ty, &name) {
+            return Ok(None);
+        }
+        self.call_special_method(l.clone(), &name, vec![r.clone()], span).map(Some)
+    }
+
+    /// `l op r`, a comparison with an instance operand (`is` and `in` aside), as Python
+    /// decides it: `__eq__`/`__ne__` (else identity, and `!=` the negation of `==`), the
+    /// ordering methods and their reflections (`a < b` is `b.__gt__(a)` when `a` has no
+    /// `__lt__`). The result is the method's, as a bool.
+    pub(crate) fn instance_compare(&mut self, op: ferrojit_syntax::ast::CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
+        use ferrojit_syntax::ast::CmpOp;
+        let (direct, reflected) = match op {
+            CmpOp::Eq => ("__eq__", "__eq__"),
+            CmpOp::NotEq => ("__ne__", "__ne__"),
+            CmpOp::Lt => ("__lt__", "__gt__"),
+            CmpOp::LtE => ("__le__", "__ge__"),
+            CmpOp::Gt => ("__gt__", "__lt__"),
+            CmpOp::GtE => ("__ge__", "__le__"),
+            _ => return Err(self.internal(span, "an instance comparison of `is` or `in`")),
+        };
+        let result = if self.has_special_method(&l.ty, direct) {
+            self.call_special_method(l, direct, vec![r], span)?
+        } else if self.has_special_method(&r.ty, reflected) {
+            self.call_special_method(r, reflected, vec![l], span)?
+        } else if op == CmpOp::NotEq && (self.has_special_method(&l.ty, "__eq__") || self.has_special_method(&r.ty, "__eq__")) {
+            let eq = self.instance_compare(CmpOp::Eq, l, r, span)?;
+            return Ok(ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: eq.boxed() }, Type::Bool, span));
+        } else if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+            // Python's default: the same object.
+            let identity = if op == CmpOp::Eq { CmpOp::Is } else { CmpOp::IsNot };
+            return self.compare(identity, l, r, span);
+        } else {
+            return Err(self.typing(
+                span,
+                format!("`{}` is not supported between `{}` and `{}`", op.symbol(), l.ty, r.ty),
+                Some(&format!("define `{direct}` on the class")),
+            ));
+        };
+        Ok(self.truth(result))
+    }
+
+    /// `x in obj` of an instance `obj`: `obj.__contains__(x)`, as a bool.
+    pub(crate) fn instance_contains(&mut self, item: ir::Expr, container: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if !self.has_special_method(&container.ty, "__contains__") {
+            return Err(self.typing(span, format!("`in` of a `{}` needs `__contains__`", container.ty), Some("define `__contains__` on the class")));
+        }
+        let found = self.call_special_method(container, "__contains__", vec![item], span)?;
+        Ok(self.truth(found))
+    }
+
+    /// The truth of an instance: `__bool__`, else `__len__() != 0`, else true (Python's rule).
+    pub(crate) fn instance_truth(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if self.has_special_method(&x.ty, "__bool__") {
+            let b = self.call_special_method(x, "__bool__", vec![], span)?;
+            return Ok(self.truth(b));
+        }
+        if self.has_special_method(&x.ty, "__len__") {
+            let n = self.call_special_method(x, "__len__", vec![], span)?;
+            return Ok(self.truth(n));
+        }
+        Ok(self.discard(vec![x], ir::Expr::new(ExprKind::Const(ir::Const::Bool(true)), Type::Bool, span)))
+    }
+
+    /// `len(obj)`, `hash(obj)`, `str(obj)`, `bool(obj)`, ... of one instance argument: its
+    /// class's special method; None when the call is not one of these.
+    pub(crate) fn instance_builtin(&mut self, func: &ast::Expr, args: &[Value], keywords: &[(String, Value, Span)], span: Span) -> Result<Option<ir::Expr>> {
+        let ([Value::Expr(x)], true) = (args, keywords.is_empty()) else { return Ok(None) };
+        if !matches!(x.ty, Type::Instance(_)) {
+            return Ok(None);
+        }
+        if self.is_builtin(func, "bool")? {
+            return self.instance_truth(x.clone(), span).map(Some);
+        }
+        for (builtin, method) in BUILTIN_SPECIAL_METHODS {
+            if !self.is_builtin(func, builtin)? {
+                continue;
+            }
+            // `str()` falls back on `__repr__`, as in Python.
+            let method = if method == "__str__" && !self.has_special_method(&x.ty, method) { "__repr__" } else { method };
+            if !self.has_special_method(&x.ty, method) {
+                return Err(self.typing(span, format!("`{builtin}()` of a `{}` needs `{method}`", x.ty), Some(&format!("define `{method}` on the class"))));
+            }
+            return self.call_special_method(x.clone(), method, vec![], span).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// `str(obj)` of an instance, for `print`: `__str__`, else `__repr__`.
+    pub(crate) fn instance_text(&mut self, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        for method in ["__str__", "__repr__"] {
+            if self.has_special_method(&x.ty, method) {
+                return self.call_special_method(x, method, vec![], span);
+            }
+        }
+        Err(self.unsupported(
+            span,
+            format!("printing a `{}` needs `__str__` or `__repr__` in compiled code (Python's default shows the object's address)", x.ty),
+            Some("define `__str__` on the class, or print its fields"),
+        ))
+    }
+}

@@ -488,6 +488,13 @@ impl FnInfer<'_> {
         if let Type::List(_) = tuple.ty {
             return self.list_subscript(tuple, index, span);
         }
+        if let Type::Instance(_) = tuple.ty {
+            if !self.has_special_method(&tuple.ty, "__getitem__") {
+                return Err(self.typing(span, format!("a `{}` is not subscriptable", tuple.ty), Some("define `__getitem__` on the class")));
+            }
+            let i = self.expr(index)?;
+            return self.call_special_method(tuple, "__getitem__", vec![i], span);
+        }
         if let Type::Dict(..) = tuple.ty {
             return self.dict_subscript(tuple, index, span);
         }
@@ -595,6 +602,9 @@ impl FnInfer<'_> {
             Some((note, hint)) => cx.typing(span, format!("unsupported operand types for `{}`: `{}` and `{}`; {note}", op.symbol(), l.ty, r.ty), Some(&hint)),
             None => cx.operand_error(op.symbol(), &l.ty, &r.ty, span),
         };
+        if matches!(l.ty, Type::Instance(_)) || matches!(r.ty, Type::Instance(_)) {
+            return self.instance_binop(op, l, r, span);
+        }
         if matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_)) {
             return self.list_binop(op, l, r, span);
         }
@@ -766,6 +776,21 @@ impl FnInfer<'_> {
     }
 
     pub(crate) fn unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if matches!(x.ty, Type::Instance(_)) {
+            if op == ast::UnaryOp::Not {
+                let t = self.instance_truth(x, span)?;
+                return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
+            }
+            let method = match op {
+                ast::UnaryOp::Neg => "__neg__",
+                ast::UnaryOp::Pos => "__pos__",
+                _ => "__invert__",
+            };
+            if !self.has_special_method(&x.ty, method) {
+                return Err(self.typing(span, format!("bad operand type for unary `{}`: `{}`", op.symbol(), x.ty), Some(&format!("define `{method}` on the class"))));
+            }
+            return self.call_special_method(x, method, vec![], span);
+        }
         if matches!(x.ty, Type::Array(_)) {
             return self.array_unaryop(op, x, span);
         }
@@ -875,6 +900,14 @@ impl FnInfer<'_> {
         // Elsewhere an optional is its value (tests with `None` are below).
         let with_none = matches!(op, CmpOp::Is | CmpOp::IsNot) || l.ty == Type::NoneType || r.ty == Type::NoneType;
         let (l, r) = if with_none { (l, r) } else { (self.unwrap_optional(l), self.unwrap_optional(r)) };
+        let instance = |e: &ir::Expr| matches!(e.ty, Type::Instance(_));
+        if matches!(op, CmpOp::In | CmpOp::NotIn) && instance(&r) {
+            let found = self.instance_contains(l, r, span)?;
+            return Ok(if op == CmpOp::In { found } else { ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: found.boxed() }, Type::Bool, span) });
+        }
+        if !matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn) && (instance(&l) || instance(&r)) {
+            return self.instance_compare(op, l, r, span);
+        }
         // `a is None` of an array is an identity test, known from the types (below).
         if (matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.array_compare(op, l, r, literals, span);
@@ -1085,6 +1118,22 @@ impl FnInfer<'_> {
         // parameter), and `print` shows `None` or the value; other callees take the value.
         let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_) | GlobalValue::JitClass(_))) || self.is_builtin(func, "print")?;
         let (args, keywords) = self.arguments(args, keywords, keep_optional)?;
+        if let Some(e) = self.instance_builtin(func, &args, &keywords, span)? {
+            return Ok(Value::Expr(e));
+        }
+        // `print(obj)` of an instance shows `str(obj)`.
+        let args = if args.iter().any(|a| matches!(a, Value::Expr(x) if matches!(x.ty, Type::Instance(_)))) && self.is_builtin(func, "print")? {
+            let mut shown = Vec::with_capacity(args.len());
+            for a in args {
+                shown.push(match a {
+                    Value::Expr(x) if matches!(x.ty, Type::Instance(_)) => Value::Expr(self.instance_text(x, span)?),
+                    other => other,
+                });
+            }
+            shown
+        } else {
+            args
+        };
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         self.call_value(callee, func.span, args, keywords, span)

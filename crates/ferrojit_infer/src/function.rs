@@ -671,6 +671,10 @@ impl<'a> FnInfer<'a> {
                     return Ok(());
                 }
                 let result = match (&current.ty, &current.kind) {
+                    (Type::Instance(_), _) => match self.instance_inplace(*op, &current, &rhs, span)? {
+                        Some(result) => result,
+                        None => self.instance_binop(*op, current, rhs, span)?,
+                    },
                     (Type::List(_), _) => self.list_augmented(*op, current, rhs, span)?,
                     // `s += t` of a string variable: appended in place when the variable holds
                     // the only reference (see `RuntimeFunc::STR_APPEND`).
@@ -871,6 +875,16 @@ impl<'a> FnInfer<'a> {
                 let array = self.expr(container)?;
                 if let Type::List(_) = array.ty {
                     return self.list_store(array, index, value, span, out);
+                }
+                if let Type::Instance(_) = array.ty {
+                    // `obj[i] = v`: `obj.__setitem__(i, v)`.
+                    if !self.has_special_method(&array.ty, "__setitem__") {
+                        return Err(self.typing(span, format!("a `{}` does not support item assignment", array.ty), Some("define `__setitem__` on the class")));
+                    }
+                    let i = self.expr(index)?;
+                    let call = self.call_special_method(array, "__setitem__", vec![i, value], span)?;
+                    out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                    return Ok(());
                 }
                 if let Type::Dict(..) = array.ty {
                     return self.dict_store(array, index, value, span, out);
@@ -1153,6 +1167,9 @@ impl<'a> FnInfer<'a> {
 
     pub fn cond(&mut self, test: &ast::Expr) -> Result<ir::Expr> {
         let e = self.optional_expr(test)?;
+        if matches!(e.ty, Type::Instance(_)) {
+            return self.instance_truth(e, test.span);
+        }
         Ok(self.truth(e))
     }
 
