@@ -232,6 +232,47 @@ class Segment:
         return dx * dx + dy * dy
 
 
+@jitclass([("name", unicode_type), ("legs", int64)])
+class Animal:
+    def __init__(self, name, legs):
+        self.name = name
+        self.legs = legs
+
+    def describe(self):
+        return self.name + " has " + str(self.legs) + " legs"
+
+    def sound(self):
+        return "..."
+
+    def speak(self):
+        return self.name + " says " + self.sound()
+
+
+@jitclass([("tricks", int64)])
+class Dog(Animal):
+    def __init__(self, name, tricks):
+        super().__init__(name, 4)
+        self.tricks = tricks
+
+    def sound(self):
+        return "woof"
+
+    def describe(self):
+        return super().describe() + " and knows " + str(self.tricks) + " tricks"
+
+
+@jitclass
+class Puppy(Dog):
+    age: int
+
+    def __init__(self, name, age):
+        super().__init__(name, 0)
+        self.age = age
+
+    def sound(self):
+        return "yip"
+
+
 # ---- functions of the tables ---------------------------------------------------------------
 
 
@@ -477,3 +518,17 @@ def sum_of_list(points):
         p.x += 1.0
         total += p.x
     return total
+
+
+@njit
+def inheritance(tricks):
+    d = Dog("rex", tricks)
+    a = Animal("cat", 4)
+    p = Puppy("bit", 1)
+    return (d.describe(), d.speak(), a.speak(), a.describe(), d.legs, p.describe(), p.speak(), p.age,
+            isinstance(d, Animal), isinstance(a, Dog), isinstance(d, Dog), isinstance(p, Animal), isinstance(p, (Dog, Point)), isinstance(a, Point))
+
+
+@njit
+def speak_of(animal):
+    return animal.speak()

@@ -71,6 +71,8 @@ ROWS = [
     ("instances_in_a_list", 3),
     ("instances_in_a_list", 0),
     ("instances_in_a_dict", 3),
+    # Inheritance, overriding, `super()`, `isinstance`.
+    ("inheritance", 3),
     # Special methods.
     ("vector_arithmetic", 1.0, 2.0),
     ("vector_inplace", 2.0),
@@ -209,6 +211,17 @@ def test_nested_instances_from_python():
         s.start = PLAIN.Point(0.0, 0.0)
 
 
+def test_inheritance_from_python():
+    for module in (PLAIN, JIT):
+        d = module.Dog("rex", 2)
+        p = module.Puppy("bit", 1)
+        assert isinstance(d, module.Animal) and isinstance(p, module.Dog) and not isinstance(module.Animal("a", 1), module.Dog)
+        assert (d.name, d.legs, d.tricks, p.age) == ("rex", 4, 2, 1)
+        assert d.describe() == "rex has 4 legs and knows 2 tricks"
+        # One function compiled once per class: each instance speaks with its own class's sound.
+        assert [module.speak_of(x) for x in (module.Animal("cat", 4), d, p)] == ["cat says ...", "rex says woof", "bit says yip"]
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -316,6 +329,7 @@ def test_nothing_leaks():
         with pytest.raises(ValueError):
             JIT.exception_in_method(1.0)
         JIT.vector_arithmetic(1.0, 2.0)
+        JIT.inheritance(2)
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)
         JIT.instances_in_a_dict(4)

@@ -139,8 +139,10 @@ _dispatchers: dict[object, Dispatcher] = {}
 
 def _members(cls, base, field_names):
     """Methods, properties and static methods as ``register_jitclass`` takes them (a jitclass
-    base's first, overridden by the class's own)."""
+    base's first, overridden by the class's own), and the dispatchers of the class's own
+    body."""
     members = dict(base._ferrojit_members_) if base is not None else {}
+    own = []
     for name, value in vars(cls).items():
         if name in ("__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__annotations__", "__slots__"):
             continue
@@ -160,7 +162,10 @@ def _members(cls, base, field_names):
             members[name] = ("property", _compiled(value.fget, _dispatchers), setter)
         elif isinstance(value, classmethod):
             raise _error(cls, f"`{name}` is a class method, which jitclasses do not support yet", "make it a static method, or a function outside the class")
-    return members
+        else:
+            continue
+        own.extend(d for d in members[name][1:] if d is not None)
+    return members, own
 
 
 def _field_property(index, name):
@@ -191,7 +196,7 @@ def _build(cls, spec):
     base = jit_bases[0] if jit_bases else None
     fields = _fields(cls, spec, base)
     field_names = {name for name, _ in fields}
-    members = _members(cls, base, field_names)
+    members, own = _members(cls, base, field_names)
     init = members.get("__init__")
 
     class_id = None
@@ -230,7 +235,8 @@ def _build(cls, spec):
             namespace[name] = value
     python_class = type(cls.__name__, (base if base is not None else _native.JitInstance,), namespace)
     try:
-        class_id = _native.register_jitclass(python_class, list(fields), {k: v for k, v in members.items()})
+        base_id = base._ferrojit_class_id_ if base is not None else None
+        class_id = _native.register_jitclass(python_class, list(fields), dict(members), base_id, own)
     except TypeError as exc:
         raise _error(cls, str(exc)) from None
     except Exception as exc:

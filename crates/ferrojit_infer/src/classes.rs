@@ -40,8 +40,14 @@ pub enum Member {
 pub struct JitClass {
     /// The type of its instances (its identity is `ty.class`).
     pub ty: InstanceType,
-    /// Methods, properties and static methods by name (`__init__` among the methods).
+    /// Methods, properties and static methods by name (`__init__` among the methods), a
+    /// base's included unless overridden.
     pub members: HashMap<String, Member>,
+    /// The jitclass it derives from, by identity.
+    pub base: Option<u64>,
+    /// The ids of the functions (`FunctionSource::id`) written in this class's own body: in
+    /// them, `super()` is this class's base.
+    pub own: Vec<u64>,
 }
 
 static CLASSES: RwLock<Option<HashMap<u64, Arc<JitClass>>>> = RwLock::new(None);
@@ -50,6 +56,24 @@ static CLASSES: RwLock<Option<HashMap<u64, Arc<JitClass>>>> = RwLock::new(None);
 pub fn register_class(class: JitClass) {
     let mut classes = CLASSES.write().unwrap_or_else(|p| p.into_inner());
     classes.get_or_insert_with(HashMap::new).insert(class.ty.class, Arc::new(class));
+}
+
+/// Whether the class `id` is `ancestor` or derives from it.
+pub fn derives_from(id: u64, ancestor: u64) -> bool {
+    let mut at = Some(id);
+    while let Some(c) = at {
+        if c == ancestor {
+            return true;
+        }
+        at = class(c).and_then(|c| c.base);
+    }
+    false
+}
+
+/// The class whose body defines the function `function` (a `FunctionSource::id`).
+fn owner_of(function: u64) -> Option<Arc<JitClass>> {
+    let classes = CLASSES.read().unwrap_or_else(|p| p.into_inner());
+    classes.as_ref()?.values().find(|c| c.own.contains(&function)).cloned()
 }
 
 /// The registered class of identity `id`.
@@ -356,5 +380,36 @@ impl FnInfer<'_> {
             format!("printing a `{}` needs `__str__` or `__repr__` in compiled code (Python's default shows the object's address)", x.ty),
             Some("define `__str__` on the class, or print its fields"),
         ))
+    }
+
+    /// `super().name(args)` in a method written in a jitclass's body: the base class's
+    /// `name`, called on this method's first argument (`self`), as Python's zero-argument
+    /// `super()` finds it.
+    pub(crate) fn super_method_call(&mut self, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let owner = owner_of(self.func.id);
+        let Some(owner) = owner else {
+            return Err(self.unsupported(span, "`super()` is only supported in the methods of a jitclass", Some("call the function you mean directly")));
+        };
+        let Some(base) = owner.base.and_then(class) else {
+            return Err(self.typing(span, format!("`super()` in `{}`, which derives from no jitclass", owner.ty.name), Some("derive the class from another `@jitclass` class")));
+        };
+        let (target, with_receiver) = match base.members.get(name) {
+            Some(Member::Method(f)) => (f.clone(), true),
+            Some(Member::StaticMethod(f)) => (f.clone(), false),
+            _ if name == "__init__" && args.is_empty() && keywords.is_empty() => {
+                // `object.__init__()`: nothing to do.
+                return Ok(ir::Expr::new(ExprKind::Const(ir::Const::None), Type::NoneType, span));
+            }
+            _ => return Err(self.typing(span, format!("`super()` (the class `{}`) has no method `{name}`", base.ty.name), None)),
+        };
+        let Some(receiver) = self.def.params.first().map(|p| p.name.clone()) else {
+            return Err(self.typing(span, "`super()`: the method has no `self` argument", None));
+        };
+        let receiver = self.expr(&ast::Expr { kind: ast::ExprKind::Name(receiver), span })?;
+        let (mut values, keywords) = self.arguments(args, keywords, true)?;
+        if with_receiver {
+            values.insert(0, Value::Expr(receiver));
+        }
+        self.call_jit(&target, values, keywords, span)
     }
 }

@@ -1079,6 +1079,15 @@ impl FnInfer<'_> {
         };
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
+            // `super().method(...)` in a jitclass's method.
+            if let ast::ExprKind::Call { func: callee, args: super_args, keywords: super_keywords } = &value.kind {
+                if matches!(&callee.kind, ast::ExprKind::Name(n) if n == "super" && !self.names.contains_key(n)) {
+                    if !super_args.is_empty() || !super_keywords.is_empty() {
+                        return Err(self.unsupported(value.span, "`super()` with arguments is not supported in compiled code", Some("write `super()` without arguments")));
+                    }
+                    return self.super_method_call(attr, args, keywords, span).map(Value::Expr);
+                }
+            }
             self.type_empty_list(value, attr, args, span)?;
             self.type_empty_set(value, attr, args, span)?;
             if let ("setdefault" | "get", [key, default]) = (attr.as_str(), args) {

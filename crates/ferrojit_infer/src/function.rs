@@ -120,7 +120,7 @@ pub(crate) struct LocalSlot {
 pub(crate) struct FnInfer<'a> {
     pub session: &'a mut Session,
     pub func: &'a Arc<FunctionSource>,
-    def: &'a ast::FunctionDef,
+    pub(crate) def: &'a ast::FunctionDef,
     pub args: &'a [Type],
     pub locals: Vec<LocalSlot>,
     /// User-visible names -> locals; these are the first `locals.len()` at the start of a walk.

@@ -122,11 +122,21 @@ fn field_type(class: &str, name: &str, declared: &Bound<'_, PyAny>) -> PyResult<
 static NEXT_CLASS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Registers the jitclass whose Python class is `python_class` (a subclass of
-/// [`JitInstance`]) with its `fields` (name and declared type, in order) and `members` (name
-/// -> `("method" | "static", dispatcher, None)` or `("property", getter, setter or None)`,
-/// each a compiled function); returns its identity.
+/// [`JitInstance`]) with its `fields` (name and declared type, in order, a base's first),
+/// `members` (name -> `("method" | "static", dispatcher, None)` or `("property", getter,
+/// setter or None)`, each a compiled function, a base's included), the jitclass `base` it
+/// derives from and the dispatchers written in its own body (`own`, where `super()` is the
+/// base); returns its identity.
 #[pyfunction]
-pub fn register_jitclass(py: Python<'_>, python_class: &Bound<'_, PyType>, fields: Vec<(String, Bound<'_, PyAny>)>, members: &Bound<'_, PyDict>) -> PyResult<u64> {
+#[pyo3(signature = (python_class, fields, members, base=None, own=Vec::new()))]
+pub fn register_jitclass(
+    py: Python<'_>,
+    python_class: &Bound<'_, PyType>,
+    fields: Vec<(String, Bound<'_, PyAny>)>,
+    members: &Bound<'_, PyDict>,
+    base: Option<u64>,
+    own: Vec<Bound<'_, PyAny>>,
+) -> PyResult<u64> {
     let name: String = python_class.getattr("__name__")?.extract()?;
     let mut typed = Vec::with_capacity(fields.len());
     for (field, declared) in &fields {
@@ -159,7 +169,8 @@ pub fn register_jitclass(py: Python<'_>, python_class: &Bound<'_, PyType>, field
         Box::leak(descriptor.into_boxed_slice()).as_ptr() as usize
     };
     let size = 8 * layout.leaves().len() as i64;
-    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled });
+    let own = own.iter().map(|d| source(d).map(|s| s.id)).collect::<PyResult<Vec<u64>>>()?;
+    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own });
     let entry = Registered { ty, python_class: python_class.clone().unbind(), heap, size };
     CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(id, Arc::new(entry));
     Ok(id)
