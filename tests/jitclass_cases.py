@@ -2,6 +2,8 @@
 Python (`JIT` unset) and compiled (`JIT = True`, set before the module runs), so that the same
 source runs in CPython and in compiled code and the results can be compared."""
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ferrojit import float64, int64, int32, boolean, unicode_type
@@ -16,10 +18,16 @@ else:
     def njit(func):
         return func
 
+    def _plain(cls):
+        # What a jitclass without `__init__` is: a dataclass of its annotated fields.
+        if "__init__" not in vars(cls) and vars(cls).get("__annotations__") and not any(b.__name__ != "object" for b in cls.__bases__):
+            return dataclass(eq=False, repr=False)(cls)
+        return cls
+
     def jitclass(cls_or_spec=None, spec=None):
         if isinstance(cls_or_spec, type):
-            return cls_or_spec
-        return lambda cls: cls
+            return _plain(cls_or_spec)
+        return _plain
 
 
 # ---- classes -------------------------------------------------------------------------------
@@ -271,6 +279,39 @@ class Puppy(Dog):
 
     def sound(self):
         return "yip"
+
+
+@jitclass([("value", float64), ("cached", float64)])
+class Lazy:
+    def __init__(self, value, precompute):
+        self.value = value
+        if precompute:
+            self.cached = value * 2.0
+
+    def get(self):
+        return self.cached
+
+
+@jitclass
+class Particle:
+    # No `__init__`: the fields are its parameters, as a dataclass's.
+    x: float
+    v: float
+    mass: float = 1.0
+    alive: bool = True
+
+    def momentum(self):
+        return self.mass * self.v
+
+
+@jitclass
+@dataclass
+class Interval:
+    lo: float
+    hi: float = 1.0
+
+    def width(self):
+        return self.hi - self.lo
 
 
 # ---- functions of the tables ---------------------------------------------------------------
@@ -532,3 +573,18 @@ def inheritance(tricks):
 @njit
 def speak_of(animal):
     return animal.speak()
+
+
+@njit
+def unset_field(precompute):
+    z = Lazy(3.0, precompute)
+    return z.get()
+
+
+@njit
+def dataclass_style(x):
+    p = Particle(x, 2.0)
+    q = Particle(x, v=3.0, mass=2.0, alive=False)
+    i = Interval(x)
+    j = Interval(hi=5.0, lo=x)
+    return p.momentum(), p.mass, p.alive, q.momentum(), q.alive, i.width(), j.width()

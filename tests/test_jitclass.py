@@ -5,6 +5,7 @@ compiled code, passed both ways, their fields read and written from both sides; 
 for what is refused; and memory: instances are reference-counted records that every path
 releases."""
 
+import gc
 import importlib.util
 import pathlib
 import re
@@ -73,6 +74,11 @@ ROWS = [
     ("instances_in_a_dict", 3),
     # Inheritance, overriding, `super()`, `isinstance`.
     ("inheritance", 3),
+    # A field `__init__` may leave unset: CPython's `AttributeError` when read.
+    ("unset_field", True),
+    ("unset_field", False),
+    # Classes without `__init__`: the fields are its parameters (dataclass style).
+    ("dataclass_style", 0.5),
     # Special methods.
     ("vector_arithmetic", 1.0, 2.0),
     ("vector_inplace", 2.0),
@@ -222,6 +228,27 @@ def test_inheritance_from_python():
         assert [module.speak_of(x) for x in (module.Animal("cat", 4), d, p)] == ["cat says ...", "rex says woof", "bit says yip"]
 
 
+def test_unset_fields_from_python():
+    for module in (PLAIN, JIT):
+        z = module.Lazy(1.0, False)
+        with pytest.raises(AttributeError, match="'Lazy' object has no attribute 'cached'"):
+            z.cached  # noqa: B018
+        z.cached = 5.0
+        assert z.get() == 5.0
+
+
+def test_dataclass_style_from_python():
+    for module in (PLAIN, JIT):
+        p = module.Particle(1.0, 2.0, alive=False)
+        assert (p.x, p.v, p.mass, p.alive, p.momentum()) == (1.0, 2.0, 1.0, False, 2.0)
+        i = module.Interval(0.25)
+        assert (i.lo, i.hi, i.width()) == (0.25, 1.0, 0.75)
+        # `dataclasses`' own `__repr__` and `__eq__` (Python only).
+        assert repr(i) == "Interval(lo=0.25, hi=1.0)" and i == module.Interval(0.25, 1.0)
+        with pytest.raises(TypeError, match="missing 1 required positional argument: 'v'"):
+            module.Particle(1.0)
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -316,6 +343,8 @@ def test_exceptions_in_init_and_methods_reach_python():
 def test_nothing_leaks():
     JIT.counter_total(3)
     JIT.instances_in_a_loop(3)
+    # Instances an earlier test's objects still hold (a traceback's frames) go first.
+    gc.collect()
     live = _native.live_allocations()
     for _ in range(50):
         JIT.counter_total(5)
@@ -329,6 +358,10 @@ def test_nothing_leaks():
         with pytest.raises(ValueError):
             JIT.exception_in_method(1.0)
         JIT.vector_arithmetic(1.0, 2.0)
+        JIT.dataclass_style(1.0)
+        JIT.unset_field(True)
+        with pytest.raises(AttributeError):
+            JIT.unset_field(False)
         JIT.inheritance(2)
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)
@@ -347,6 +380,7 @@ def test_nothing_leaks():
         JIT.passed_in(p, 2.0)
         JIT.identity(p)
         del c, p
+    gc.collect()
     assert _native.live_allocations() == live
 
 

@@ -143,7 +143,10 @@ def _members(cls, base, field_names):
     body."""
     members = dict(base._ferrojit_members_) if base is not None else {}
     own = []
+    generated = _dataclass_generated(cls)
     for name, value in vars(cls).items():
+        if name in generated:
+            continue
         if name in ("__dict__", "__weakref__", "__module__", "__qualname__", "__doc__", "__annotations__", "__slots__"):
             continue
         if name in field_names:
@@ -166,6 +169,95 @@ def _members(cls, base, field_names):
             continue
         own.extend(d for d in members[name][1:] if d is not None)
     return members, own
+
+
+def _dataclass_generated(cls):
+    """The names of the methods ``dataclasses.dataclass`` wrote for ``cls`` (from text it made
+    up, which has no source file to compile): its ``__init__`` becomes the one made from the
+    fields; the others (``__repr__``, ``__eq__``, ...) stay plain Python methods."""
+    if "__dataclass_fields__" not in vars(cls):
+        return set()
+    dataclasses_file = getattr(sys.modules.get("dataclasses"), "__file__", None)
+    return {
+        name
+        for name, value in vars(cls).items()
+        if isinstance(value, _pytypes.FunctionType) and (value.__code__.co_filename.startswith("<") or value.__code__.co_filename == dataclasses_file)
+    }
+
+
+def _always_set(cls, dispatcher, base):
+    """The fields ``__init__`` (the dispatcher) sets on every path through it: those assigned
+    (``self.x = ...``, also in tuple targets) by the statements of its body before any
+    statement that may return, and a base's after a ``super().__init__(...)`` among them.
+    Reads of the other fields are checked (CPython's ``AttributeError`` when never set)."""
+    import ast
+    import textwrap
+
+    try:
+        dispatcher._load_sources()
+        text = textwrap.dedent(dispatcher._source_text()[1])
+        function = ast.parse(text).body[0]
+    except Exception:
+        return set()
+    if not isinstance(function, ast.FunctionDef) or not function.args.args:
+        return set()
+    this = function.args.args[0].arg
+
+    def assigned(target, out):
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == this:
+            out.add(target.attr)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for item in target.elts:
+                assigned(item, out)
+
+    def is_super_init(stmt):
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        return (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "__init__"
+            and isinstance(call.func.value, ast.Call)
+            and isinstance(call.func.value.func, ast.Name)
+            and call.func.value.func.id == "super"
+        )
+
+    out = set()
+    for stmt in function.body:
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                assigned(target, out)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            assigned(stmt.target, out)
+        elif is_super_init(stmt) and base is not None:
+            out |= base._ferrojit_always_set_
+        elif any(isinstance(node, ast.Return) for node in ast.walk(stmt)):
+            break
+    return out
+
+
+def _auto_init_defaults(cls, fields, base):
+    """Per field, ``()`` or ``(default,)``: the parameters of the ``__init__`` a class without
+    one gets (dataclass style), a default being the class attribute of the field's name
+    (``x: float = 0.0``), as ``dataclasses`` takes it."""
+    inherited = dict(base._ferrojit_auto_init_ or ()) if base is not None else {}
+    defaults = []
+    seen_default = False
+    for name, _ in fields:
+        if name in vars(cls):
+            value = vars(cls)[name]
+            field = getattr(cls, "__dataclass_fields__", {}).get(name)
+            if field is not None and field.default_factory is not getattr(sys.modules.get("dataclasses"), "MISSING", None):
+                raise _error(cls, f"the field `{name}` has a `default_factory`, which jitclasses do not support", "give the field a constant default, or set it in an `__init__`")
+            defaults.append((value,))
+        elif name in inherited:
+            defaults.append(inherited[name])
+        else:
+            if seen_default:
+                raise _error(cls, f"the field `{name}` without a default follows a field with one", "give it a default, or move it before the fields that have one")
+            defaults.append(())
+            continue
+        seen_default = True
+    return defaults
 
 
 def _field_property(index, name):
@@ -198,13 +290,45 @@ def _build(cls, spec):
     field_names = {name for name, _ in fields}
     members, own = _members(cls, base, field_names)
     init = members.get("__init__")
+    # Without an `__init__` (its own or a base's), the fields are the parameters of one.
+    auto_init = _auto_init_defaults(cls, fields, base) if init is None and fields else None
+    if auto_init is not None:
+        always_set = {name for name, _ in fields}
+    elif init is None:
+        always_set = set()
+    elif "__init__" in vars(cls) and "__init__" not in _dataclass_generated(cls):
+        always_set = _always_set(cls, init[1], base)
+    else:
+        always_set = set(base._ferrojit_always_set_)
 
     class_id = None
+    if auto_init is not None:
+        import inspect
+
+        parameters = [
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d[0] if d else inspect.Parameter.empty)
+            for (name, _), d in zip(fields, auto_init)
+        ]
+        auto_signature = inspect.Signature(parameters)
+        # A function with these parameters and no body, whose call gives CPython's own
+        # `TypeError` for arguments that do not bind.
+        stub_parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        stub_parameters += [p.replace(default=None if p.default is not p.empty else p.empty) for p in parameters]
+        stub_namespace: dict = {}
+        exec(f"def __init__{inspect.Signature(stub_parameters)}: pass", stub_namespace)  # noqa: S102 (parameter names only)
+        binding_stub = stub_namespace["__init__"]
+        binding_stub.__qualname__ = f"{cls.__qualname__}.__init__"
 
     def __init__(self, *args, **kwargs):
         _native.instance_init(self, class_id)
         if init is not None:
             init[1](self, *args, **kwargs)
+        elif auto_init is not None:
+            binding_stub(self, *args, **kwargs)
+            bound = auto_signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            for index, value in enumerate(bound.args):
+                _native.instance_set(self, index, value)
         elif args or kwargs:
             raise TypeError(f"{cls.__name__}() takes no arguments")
 
@@ -216,6 +340,8 @@ def _build(cls, spec):
         "__init__": __init__,
         "_ferrojit_fields_": tuple(fields),
         "_ferrojit_members_": members,
+        "_ferrojit_always_set_": frozenset(always_set),
+        "_ferrojit_auto_init_": tuple((name, d) for (name, _), d in zip(fields, auto_init)) if auto_init is not None else None,
     }
     for index, (name, _) in enumerate(fields):
         namespace[name] = _field_property(index, name)
@@ -229,14 +355,18 @@ def _build(cls, spec):
         else:
             getter = _method(name, first)
             namespace[name] = property(getter, _method(name, second) if second is not None else None)
-    # Plain class attributes (constants) stay visible from Python.
+    # Plain class attributes (constants) stay visible from Python, as do the methods
+    # `dataclasses` wrote (`__repr__`, `__eq__`: Python only).
+    generated = _dataclass_generated(cls)
     for name, value in vars(cls).items():
-        if name not in namespace and name not in ("__dict__", "__weakref__", "__annotations__") and not isinstance(value, (_pytypes.FunctionType, property, staticmethod, classmethod)):
+        if name in namespace or name in ("__dict__", "__weakref__", "__annotations__", "__init__"):
+            continue
+        if name in generated or not isinstance(value, (_pytypes.FunctionType, property, staticmethod, classmethod)):
             namespace[name] = value
     python_class = type(cls.__name__, (base if base is not None else _native.JitInstance,), namespace)
     try:
         base_id = base._ferrojit_class_id_ if base is not None else None
-        class_id = _native.register_jitclass(python_class, list(fields), dict(members), base_id, own)
+        class_id = _native.register_jitclass(python_class, list(fields), dict(members), base_id, own, sorted(always_set), auto_init)
     except TypeError as exc:
         raise _error(cls, str(exc)) from None
     except Exception as exc:

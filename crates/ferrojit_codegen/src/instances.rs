@@ -36,7 +36,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         // releases when it dies.
         let heap = self.heap_descriptor(&layout);
         let new = self.extern_fn("ferrojit_rt_instance_new", Some(ptr.into()), &[cx.i64_type().into(), ptr.into()]);
-        let size = 8 * layout.leaves().len() as i64;
+        let size = 8 * class_of(ty).record_slots() as i64;
         let instance = self.b.build_call(new, &[self.i64(size).into(), heap.into()], "instance")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
         let failed = self.b.build_is_null(instance, "oom")?;
         self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the instance")?;
@@ -50,10 +50,27 @@ impl<'ctx> FnLower<'ctx, '_> {
         Ok(unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), instance, &[self.i64(offset as i64)], "field")? })
     }
 
-    /// The value of a field, borrowed from the instance.
+    /// The address of the 8-byte slot `slot` of the record `instance`.
+    fn slot_ptr(&self, instance: PointerValue<'ctx>, slot: usize) -> Result<PointerValue<'ctx>> {
+        let offset = DATA_OFFSET as u64 + FIELDS_OFFSET + 8 * slot as u64;
+        // SAFETY (for LLVM): the slot lies inside the instance's allocation.
+        Ok(unsafe { self.b.build_in_bounds_gep(self.cx.i8_type(), instance, &[self.i64(offset as i64)], "flags")? })
+    }
+
+    /// The value of a field, borrowed from the instance; Python's `AttributeError` when it
+    /// has a "set" flag (see `InstanceType::may_be_unset`) that is clear.
     pub(crate) fn get_field(&mut self, object: &ir::Expr, field: usize) -> Result<Value<'ctx>> {
         let class = class_of(&object.ty).clone();
         let instance = self.expr(object)?.into_pointer_value();
+        if let Some((slot, bit)) = class.set_flag(field) {
+            let i64t = self.cx.i64_type();
+            let flags = self.b.build_load(i64t, self.slot_ptr(instance, slot)?, "flags")?.into_int_value();
+            let mine = self.b.build_and(flags, i64t.const_int(1 << bit, false), "set")?;
+            let unset = self.b.build_int_compare(inkwell::IntPredicate::EQ, mine, i64t.const_zero(), "unset")?;
+            // CPython's message.
+            let message = format!("'{}' object has no attribute '{}'", class.name, class.fields[field].0);
+            self.raise_if(unset, ExcKind::AttributeError, &message)?;
+        }
         let at = self.field_ptr(instance, &class, field)?;
         load_slots(self.cx, &self.b, at, &class.fields[field].1, &mut 0)
     }
@@ -69,6 +86,13 @@ impl<'ctx> FnLower<'ctx, '_> {
         let at = self.field_ptr(instance, &class, field)?;
         let old = load_slots(self.cx, &self.b, at, &ty, &mut 0)?;
         store_slots(self.cx, &self.b, at, &ty, value, &mut 0)?;
+        if let Some((slot, bit)) = class.set_flag(field) {
+            let i64t = self.cx.i64_type();
+            let flags_at = self.slot_ptr(instance, slot)?;
+            let flags = self.b.build_load(i64t, flags_at, "flags")?.into_int_value();
+            let flags = self.b.build_or(flags, i64t.const_int(1 << bit, false), "flags")?;
+            self.b.build_store(flags_at, flags)?;
+        }
         // After the store: the old value may be the one stored (`self.a = self.a`), which
         // holds a reference of its own by now.
         self.refcount(old, &ty, false)

@@ -48,6 +48,10 @@ pub struct JitClass {
     /// The ids of the functions (`FunctionSource::id`) written in this class's own body: in
     /// them, `super()` is this class's base.
     pub own: Vec<u64>,
+    /// For a class without `__init__` of its own whose fields are its parameters (dataclass
+    /// style): each field's default, `None` for a required one. `Counter(1, data=a)` binds
+    /// the arguments to the fields as `__init__(self, count, data)` would, and stores them.
+    pub auto_init: Option<Vec<Option<crate::env::ConstValue>>>,
 }
 
 static CLASSES: RwLock<Option<HashMap<u64, Arc<JitClass>>>> = RwLock::new(None);
@@ -116,6 +120,20 @@ impl FnInfer<'_> {
                     return Err(self.typing(span, format!("`{}.__init__` should return None, not `{}`", class.ty.name, call.ty), None));
                 }
                 stmts.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+            }
+            _ if class.auto_init.is_some() => {
+                let defaults = class.auto_init.clone().unwrap_or_default();
+                let signature = crate::bind::Signature::of_names(class.ty.fields.iter().map(|(f, _)| f.clone()), |i| defaults[i].is_some());
+                let bound = self.bind_values(&class.ty.name, &signature, args, keywords, span)?.values;
+                for (field, b) in bound.into_iter().enumerate() {
+                    let value = match (b, &defaults[field]) {
+                        (Some((v, at)), _) => self.value_expr(v, at)?,
+                        (None, Some(default)) => crate::expr::constant(default, span),
+                        (None, None) => return Err(self.internal(span, "binding checks required parameters")),
+                    };
+                    let name = class.ty.fields[field].0.clone();
+                    self.assign_instance_attribute(self.local_expr(tmp, span), &name, value, span, &mut stmts)?;
+                }
             }
             _ if args.is_empty() && keywords.is_empty() => {}
             _ => return Err(self.typing(span, format!("{}() takes no arguments", class.ty.name), Some("define `__init__` to take them"))),

@@ -604,10 +604,12 @@ pub enum ExcKind {
     /// Reading a variable shared with an inner function before it is assigned.
     NameError,
     UnboundLocalError,
+    /// Reading a jitclass field that was never set.
+    AttributeError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 18] = [
+    pub const ALL: [ExcKind; 19] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -626,6 +628,7 @@ impl ExcKind {
         ExcKind::LinAlgError,
         ExcKind::NameError,
         ExcKind::UnboundLocalError,
+        ExcKind::AttributeError,
     ];
 
     /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
@@ -672,6 +675,7 @@ impl ExcKind {
             ExcKind::LinAlgError => "LinAlgError",
             ExcKind::NameError => "NameError",
             ExcKind::UnboundLocalError => "UnboundLocalError",
+            ExcKind::AttributeError => "AttributeError",
         }
     }
 

@@ -126,9 +126,12 @@ static NEXT_CLASS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// `members` (name -> `("method" | "static", dispatcher, None)` or `("property", getter,
 /// setter or None)`, each a compiled function, a base's included), the jitclass `base` it
 /// derives from and the dispatchers written in its own body (`own`, where `super()` is the
-/// base); returns its identity.
+/// base), the fields its `__init__` sets on every path (`always_set`; the others are checked
+/// when read), and, for a class whose `__init__` is made from its fields (dataclass style),
+/// each field's default (`auto_init`: `()` or `(value,)` per field); returns its identity.
 #[pyfunction]
-#[pyo3(signature = (python_class, fields, members, base=None, own=Vec::new()))]
+#[pyo3(signature = (python_class, fields, members, base=None, own=Vec::new(), always_set=Vec::new(), auto_init=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn register_jitclass(
     py: Python<'_>,
     python_class: &Bound<'_, PyType>,
@@ -136,6 +139,8 @@ pub fn register_jitclass(
     members: &Bound<'_, PyDict>,
     base: Option<u64>,
     own: Vec<Bound<'_, PyAny>>,
+    always_set: Vec<String>,
+    auto_init: Option<Vec<Bound<'_, PyTuple>>>,
 ) -> PyResult<u64> {
     let name: String = python_class.getattr("__name__")?.extract()?;
     let mut typed = Vec::with_capacity(fields.len());
@@ -159,7 +164,23 @@ pub fn register_jitclass(
         compiled.insert(member, m);
     }
     let id = NEXT_CLASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let ty = InstanceType { class: id, name, fields: typed };
+    let may_be_unset = typed.iter().map(|(f, _)| !always_set.contains(f)).collect();
+    let auto_init = match auto_init {
+        None => None,
+        Some(defaults) => {
+            let mut out = Vec::with_capacity(defaults.len());
+            for (d, (field, _)) in defaults.iter().zip(&typed) {
+                out.push(match d.len() {
+                    0 => None,
+                    _ => Some(crate::globals::constant(&d.get_item(0)?).ok_or_else(|| {
+                        PyTypeError::new_err(format!("the default of the field `{field}` is not a constant compiled code can use (a number, bool, string, None or a tuple of them)"))
+                    })?),
+                });
+            }
+            Some(out)
+        }
+    };
+    let ty = InstanceType { class: id, name, fields: typed, may_be_unset };
     let layout = ty.layout();
     let leaves = layout.meminfo_leaves();
     let heap = if leaves.is_empty() {
@@ -168,9 +189,9 @@ pub fn register_jitclass(
         let descriptor: Vec<i64> = std::iter::once(leaves.len() as i64).chain(leaves.iter().map(|&l| 8 * l as i64)).collect();
         Box::leak(descriptor.into_boxed_slice()).as_ptr() as usize
     };
-    let size = 8 * layout.leaves().len() as i64;
+    let size = 8 * ty.record_slots() as i64;
     let own = own.iter().map(|d| source(d).map(|s| s.id)).collect::<PyResult<Vec<u64>>>()?;
-    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own });
+    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init });
     let entry = Registered { ty, python_class: python_class.clone().unbind(), heap, size };
     CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(id, Arc::new(entry));
     Ok(id)
@@ -273,13 +294,44 @@ unsafe fn field_slots<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize
     std::slice::from_raw_parts_mut(start, ty.fields[index].1.leaves().len())
 }
 
+/// The 8-byte slot of the record `meminfo` that holds field `index`'s "set" flag, and the
+/// flag's bit; None when the field has none.
+///
+/// # Safety
+/// `meminfo` is a live record of `ty`.
+unsafe fn flag_word<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) -> Option<(&'a mut u64, u32)> {
+    let (slot, bit) = ty.set_flag(index)?;
+    Some((&mut *(fields(meminfo) as *mut u64).add(slot), bit))
+}
+
+/// Whether field `index` holds a value: it has no flag, or its flag is set.
+///
+/// # Safety
+/// `meminfo` is a live record of `ty`.
+unsafe fn is_set(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) -> bool {
+    flag_word(ty, meminfo, index).is_none_or(|(word, bit)| *word & (1 << bit) != 0)
+}
+
+/// Sets field `index`'s flag, when it has one.
+///
+/// # Safety
+/// `meminfo` is a live record of `ty`.
+unsafe fn mark_set(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) {
+    if let Some((word, bit)) = flag_word(ty, meminfo, index) {
+        *word |= 1 << bit;
+    }
+}
+
 /// `obj.field` from Python: the value of field `index`, boxed (arrays are views of the
 /// field's array, which they keep alive; instances are the objects that box them).
 #[pyfunction]
 pub fn instance_get<'py>(py: Python<'py>, obj: &Bound<'py, JitInstance>, index: usize) -> PyResult<Bound<'py, PyAny>> {
     let (entry, meminfo) = record_of(obj)?;
-    let (_, ty) = entry.ty.fields.get(index).ok_or_else(|| PyTypeError::new_err("no such field"))?;
+    let (name, ty) = entry.ty.fields.get(index).ok_or_else(|| PyTypeError::new_err("no such field"))?;
     // SAFETY: this object's reference keeps the record live.
+    if unsafe { !is_set(&entry.ty, meminfo, index) } {
+        return Err(pyo3::exceptions::PyAttributeError::new_err(format!("'{}' object has no attribute '{name}'", entry.ty.name)));
+    }
     let slots = unsafe { field_slots(&entry.ty, meminfo, index) }.to_vec();
     // `unpack` takes over one reference to each meminfo of the value; the record keeps its own.
     for leaf in ty.meminfo_leaves() {
@@ -308,6 +360,7 @@ pub fn instance_set(obj: &Bound<'_, JitInstance>, index: usize, value: &Bound<'_
         let slots = field_slots(&entry.ty, meminfo, index);
         let old = slots.to_vec();
         slots.copy_from_slice(&packed);
+        mark_set(&entry.ty, meminfo, index);
         for leaf in ty.meminfo_leaves() {
             release(old[leaf] as *mut MemInfo);
         }

@@ -96,6 +96,11 @@ pub struct InstanceType {
     pub name: String,
     /// The fields in declaration order (a base class's first), with their types.
     pub fields: Vec<(String, Type)>,
+    /// Per field, whether `__init__` may return without setting it: such a field has a flag
+    /// in the record, set by every store, and a read of it while the flag is clear raises
+    /// Python's `AttributeError` (where the others, set on every path through `__init__`, are
+    /// read unchecked).
+    pub may_be_unset: Vec<bool>,
 }
 
 impl InstanceType {
@@ -113,6 +118,22 @@ impl InstanceType {
     /// field's byte offset in the record is 8 times this.
     pub fn field_leaf(&self, index: usize) -> usize {
         self.fields[..index].iter().map(|(_, t)| t.leaves().len()).sum()
+    }
+
+    /// The 8-byte slot (after the fields) and the bit in it of the "set" flag of field
+    /// `index`, when it has one (see [`InstanceType::may_be_unset`]).
+    pub fn set_flag(&self, index: usize) -> Option<(usize, u32)> {
+        if !self.may_be_unset.get(index).copied().unwrap_or(false) {
+            return None;
+        }
+        Some((self.layout().leaves().len() + index / 64, (index % 64) as u32))
+    }
+
+    /// The 8-byte slots of a record: the fields', then the flags' (one per 64 fields, when
+    /// any field has a flag).
+    pub fn record_slots(&self) -> usize {
+        let flags = if self.may_be_unset.iter().any(|&u| u) { self.fields.len().div_ceil(64) } else { 0 };
+        self.layout().leaves().len() + flags
     }
 }
 
