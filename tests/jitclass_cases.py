@@ -71,6 +71,17 @@ class Point:
     def moved(self, dx, dy):
         return Point(self.x + dx, self.y + dy)
 
+    @classmethod
+    def origin(cls):
+        return cls(0.0, 0.0)
+
+    @classmethod
+    def diagonal(cls, t):
+        p = cls.origin()
+        p.x = t
+        p.y = t
+        return p
+
 
 @jitclass
 class Account:
@@ -255,6 +266,10 @@ class Animal:
     def speak(self):
         return self.name + " says " + self.sound()
 
+    @classmethod
+    def named(cls, name):
+        return cls(name, 2)
+
 
 @jitclass([("tricks", int64)])
 class Dog(Animal):
@@ -312,6 +327,17 @@ class Interval:
 
     def width(self):
         return self.hi - self.lo
+
+
+@jitclass([("head", Point.class_type.instance_type if JIT else Point), ("weight", float64)])
+class Weighted:
+    # A field typed as Numba spells a jitclass's instances.
+    def __init__(self, head, weight):
+        self.head = head
+        self.weight = weight
+
+    def value(self):
+        return self.head.norm2() * self.weight
 
 
 # ---- functions of the tables ---------------------------------------------------------------
@@ -588,3 +614,23 @@ def dataclass_style(x):
     i = Interval(x)
     j = Interval(hi=5.0, lo=x)
     return p.momentum(), p.mass, p.alive, q.momentum(), q.alive, i.width(), j.width()
+
+
+@njit
+def class_methods(t):
+    a = Point.origin()
+    b = Point.diagonal(t)
+    c = b.diagonal(2.0 * t)
+    d = Dog.named("rex")
+    e = Animal.named("cat")
+    return a.x, a.y, b.x, c.y, d.describe(), e.describe()
+
+
+@njit
+def class_as_value():
+    return Point
+
+
+@njit
+def numba_instance_type(w):
+    return Weighted(Point(1.0, 2.0), w).value()

@@ -79,6 +79,9 @@ ROWS = [
     ("unset_field", False),
     # Classes without `__init__`: the fields are its parameters (dataclass style).
     ("dataclass_style", 0.5),
+    ("numba_instance_type", 2.0),
+    # Class methods.
+    ("class_methods", 1.5),
     # Special methods.
     ("vector_arithmetic", 1.0, 2.0),
     ("vector_inplace", 2.0),
@@ -249,6 +252,15 @@ def test_dataclass_style_from_python():
             module.Particle(1.0)
 
 
+def test_class_methods_from_python():
+    for module in (PLAIN, JIT):
+        p = module.Point.diagonal(2.0)
+        assert type(p) is module.Point and (p.x, p.y) == (2.0, 2.0)
+        d = module.Dog.named("rex")
+        assert type(d) is module.Dog and d.describe() == "rex has 4 legs and knows 2 tricks"
+        assert module.class_as_value() is module.Point
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -275,6 +287,7 @@ def test_unknown_attributes_are_attribute_errors_in_python():
         ("    p.x = 'a'\n    return 0", "cannot store a `unicode_type` in the field `x` of `Point`, declared `float64`"),
         ("    return p.nope()", "`Point` object has no attribute `nope`"),
         ("    return p.norm2", "can only be called"),
+        ("    return super().norm2()", "`super()` is only supported in the methods of a jitclass"),
     ],
 )
 def test_compile_errors_name_the_line(tmp_path, body, message):
@@ -289,7 +302,7 @@ def test_compile_errors_name_the_line(tmp_path, body, message):
     sys.path.insert(0, str(tmp_path))
     try:
         module = import_written_module(tmp_path, "refused_jitclass", source)
-        with pytest.raises(errors.TypingError if "only be called" not in message else errors.UnsupportedError) as info:
+        with pytest.raises(errors.TypingError if "only" not in message else errors.UnsupportedError) as info:
             module.refused(module.Point(1.0, 2.0))
     finally:
         sys.path.remove(str(tmp_path))

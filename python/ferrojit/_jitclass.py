@@ -57,9 +57,24 @@ def _is_jitclass(obj):
     return isinstance(obj, type) and issubclass(obj, _native.JitInstance) and hasattr(obj, "_ferrojit_class_id_")
 
 
+class _ClassType:
+    """Numba's ``Cls.class_type``: its ``instance_type`` is the type of the instances, which
+    a spec may name (``[('child', Leaf.class_type.instance_type)]``)."""
+
+    __slots__ = ("instance_type",)
+
+    def __init__(self, instance_type):
+        self.instance_type = instance_type
+
+    def __repr__(self):
+        return f"jitclass({self.instance_type.jitclass.__name__})"
+
+
 def _field_type(cls, name, declared):
     """What ``register_jitclass`` takes for a field declared ``declared``: a
     ``ferrojit.types`` type, or a jitclass."""
+    if isinstance(declared, types.ClassInstanceType) and getattr(declared, "jitclass", None) is not None:
+        return declared.jitclass
     if isinstance(declared, types.Type) or _is_jitclass(declared):
         return declared
     if declared in _PYTHON_TYPES:
@@ -164,7 +179,7 @@ def _members(cls, base, field_names):
             setter = _compiled(value.fset, _dispatchers) if value.fset is not None else None
             members[name] = ("property", _compiled(value.fget, _dispatchers), setter)
         elif isinstance(value, classmethod):
-            raise _error(cls, f"`{name}` is a class method, which jitclasses do not support yet", "make it a static method, or a function outside the class")
+            members[name] = ("class", _compiled(value.__func__, _dispatchers), None)
         else:
             continue
         own.extend(d for d in members[name][1:] if d is not None)
@@ -352,6 +367,8 @@ def _build(cls, spec):
             namespace[name] = _method(name, first)
         elif kind == "static":
             namespace[name] = staticmethod(first)
+        elif kind == "class":
+            namespace[name] = classmethod(_method(name, first))
         else:
             getter = _method(name, first)
             namespace[name] = property(getter, _method(name, second) if second is not None else None)
@@ -373,7 +390,9 @@ def _build(cls, spec):
         # A method whose source cannot be read (or does not parse) is reported with the class.
         raise _error(cls, f"{type(exc).__name__}: {exc}") from None
     python_class._ferrojit_class_id_ = class_id
-    python_class.class_type = types.ClassInstanceType(_instance_type_name(cls.__name__, fields))
+    instance_type = types.ClassInstanceType(_instance_type_name(cls.__name__, fields))
+    instance_type.jitclass = python_class
+    python_class.class_type = _ClassType(instance_type)
     return python_class
 
 
@@ -381,7 +400,7 @@ def _instance_type_name(name, fields):
     """The instance type's name as the compiler prints it (``ferrojit_types``)."""
     parts = []
     for field, declared in fields:
-        spelled = declared.class_type.name if _is_jitclass(declared) else str(declared)
+        spelled = str(declared.class_type.instance_type) if _is_jitclass(declared) else str(declared)
         parts.append(f"{field}:{spelled}")
     return f"instance.jitclass.{name}<{','.join(parts)}>"
 

@@ -322,9 +322,15 @@ class Generator(Type):
 
 class ClassInstanceType(Type):
     """The type of the instances of one jitclass (Numba's ``ClassInstanceType``). Its name is
-    ``instance.jitclass.Name<field:type,...>``."""
+    ``instance.jitclass.Name<field:type,...>``; ``jitclass`` is the class (for the type a
+    jitclass gives itself as ``Cls.class_type.instance_type``; None for one parsed from a
+    name)."""
 
-    __slots__ = ()
+    __slots__ = ("jitclass",)
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.jitclass = None
 
 
 class Record(Type):

@@ -1613,7 +1613,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::NamedTuple(n) => self.cx.bool_type().const_int(!n.items.is_empty() as u64, false),
             // A function (a generator, an instance of a class without `__bool__` or
             // `__len__`) is true, as in Python.
-            Type::Function(_) | Type::Generator(_) | Type::Instance(_) => self.cx.bool_type().const_int(1, false),
+            Type::Function(_) | Type::Generator(_) | Type::Instance(_) | Type::Class(_) => self.cx.bool_type().const_int(1, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
@@ -2167,7 +2167,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Instance(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Instance(_) | Type::Class(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             // `None`, or the value.
             Type::Optional(inner) => {
                 let present = self.b.build_extract_value(v.into_struct_value(), 0, "present")?.into_int_value();

@@ -30,6 +30,9 @@ pub enum Member {
     Method(Arc<FunctionSource>),
     /// A `@staticmethod`: called without the instance.
     StaticMethod(Arc<FunctionSource>),
+    /// A `@classmethod`: the class (a [`Type::Class`] value) is its first argument; called on
+    /// an instance, the instance's class.
+    ClassMethod(Arc<FunctionSource>),
     /// A `@property`: its getter takes the instance; its setter, when it has one, the
     /// instance and the value.
     Property { getter: Arc<FunctionSource>, setter: Option<Arc<FunctionSource>> },
@@ -151,7 +154,7 @@ impl FnInfer<'_> {
         let class = self.class_of(&ty, span)?;
         match class.members.get(name) {
             Some(Member::Property { getter, .. }) => self.call_jit(getter, vec![Value::Expr(object)], vec![], span),
-            Some(Member::Method(_) | Member::StaticMethod(_)) => Err(self.unsupported(
+            Some(Member::Method(_) | Member::StaticMethod(_) | Member::ClassMethod(_)) => Err(self.unsupported(
                 span,
                 format!("the method `{}.{name}` can only be called in compiled code, not used as a value", ty.name),
                 Some(&format!("call it: `obj.{name}(...)`")),
@@ -173,6 +176,35 @@ impl FnInfer<'_> {
         }
     }
 
+    /// The class `id` as a value (see [`Type::Class`]).
+    pub(crate) fn class_value(&self, id: u64, span: Span) -> Result<ir::Expr> {
+        let Some(class) = class(id) else { return Err(self.internal(span, "a jitclass is not registered")) };
+        Ok(ir::Expr::new(ExprKind::Const(ir::Const::None), Type::Class(Box::new(class.ty.clone())), span))
+    }
+
+    /// `Cls.name(args)` of the class `id`: a static method, or a class method (the class its
+    /// first argument).
+    pub(crate) fn class_member_call(&mut self, id: u64, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let Some(class) = class(id) else { return Err(self.internal(span, "a jitclass is not registered")) };
+        let (target, with_class) = match class.members.get(name) {
+            Some(Member::StaticMethod(f)) => (f.clone(), false),
+            Some(Member::ClassMethod(f)) => (f.clone(), true),
+            Some(Member::Method(f)) => (f.clone(), false),
+            _ => {
+                return Err(self.typing(
+                    span,
+                    format!("`{}.{name}` is not a static or class method", class.ty.name),
+                    Some("compiled code calls a class's static and class methods through the class, and its other methods through an instance"),
+                ))
+            }
+        };
+        let (mut values, keywords) = self.arguments(args, keywords, true)?;
+        if with_class {
+            values.insert(0, Value::Expr(self.class_value(id, span)?));
+        }
+        self.call_jit(&target, values, keywords, span)
+    }
+
     /// `obj.name(args)` of an instance: a method (the instance its first argument) or a
     /// static method.
     pub(crate) fn instance_method_call(&mut self, receiver: ir::Expr, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
@@ -181,6 +213,7 @@ impl FnInfer<'_> {
         let (target, with_receiver) = match class.members.get(name) {
             Some(Member::Method(f)) => (f.clone(), true),
             Some(Member::StaticMethod(f)) => (f.clone(), false),
+            Some(Member::ClassMethod(_)) => return self.class_member_call(ty.class, name, args, keywords, span),
             Some(Member::Property { .. }) => return Err(self.typing(span, format!("the property `{}.{name}` is not callable", ty.name), Some(&format!("read it: `obj.{name}`")))),
             None if ty.field(name).is_some() => return Err(self.unsupported(span, format!("calling the field `{}.{name}` is not supported", ty.name), None)),
             None => return Err(self.typing(span, format!("`{}` object has no attribute `{name}`", ty.name), Some(&format!("its attributes are {}", member_list(&class))))),

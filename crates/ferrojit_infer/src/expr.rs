@@ -182,6 +182,7 @@ impl FnInfer<'_> {
             Value::FlatIter(_) => Err(self.flat_iter_misused(e.span)),
             Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, e.span)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) if !self.is_number_class(&g) => Ok(self.library_function_value(g, e.span)),
+            Value::Global(GlobalValue::JitClass(id)) => self.class_value(id, e.span),
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
@@ -420,6 +421,10 @@ impl FnInfer<'_> {
         match value {
             Value::Expr(object) if matches!(object.ty, Type::Instance(_)) => return self.instance_attribute(object, attr, span).map(Value::Expr),
             Value::Global(GlobalValue::JitClass(id)) => return self.class_attribute(id, attr, span),
+            Value::Expr(class) if matches!(class.ty, Type::Class(_)) => {
+                let Type::Class(c) = &class.ty else { unreachable!("matched") };
+                return self.class_attribute(c.class, attr, span);
+            }
             _ => {}
         }
         if let Value::Expr(receiver) = &value {
@@ -1095,6 +1100,12 @@ impl FnInfer<'_> {
             }
             match self.value(value)? {
                 Value::Expr(receiver) if matches!(receiver.ty, Type::Instance(_)) => return self.instance_method_call(receiver, attr, args, keywords, span).map(Value::Expr),
+                // `Cls.create(...)`, `cls.create(...)`: a static or class method.
+                Value::Global(GlobalValue::JitClass(id)) => return self.class_member_call(id, attr, args, keywords, span).map(Value::Expr),
+                Value::Expr(class) if matches!(class.ty, Type::Class(_)) => {
+                    let Type::Class(c) = &class.ty else { unreachable!("matched") };
+                    return self.class_member_call(c.class, attr, args, keywords, span).map(Value::Expr);
+                }
                 Value::Expr(receiver) if receiver.ty == Type::Str && attr == "format" => return self.str_format_at_run_time(receiver, args, keywords, span).map(Value::Expr),
                 Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
                 Value::Str(text) if attr == "format" => return self.str_format(&text, args, keywords, span).map(Value::Expr),
@@ -1231,6 +1242,11 @@ impl FnInfer<'_> {
             Value::Global(GlobalValue::Module(_)) => Err(self.typing(func_span, "a module is not callable", None)),
             Value::Global(GlobalValue::NamedTupleClass(class)) => self.construct_named_tuple(&class, args, keywords, span).map(Value::Expr),
             Value::Global(GlobalValue::JitClass(id)) => self.construct_instance(id, args, keywords, span).map(Value::Expr),
+            // `cls(...)` in a class method.
+            Value::Expr(class) if matches!(class.ty, Type::Class(_)) => {
+                let Type::Class(c) = &class.ty else { unreachable!("matched") };
+                self.construct_instance(c.class, args, keywords, span).map(Value::Expr)
+            }
             Value::Expr(f) if matches!(f.ty, Type::Function(_)) => self.call_function_value(f, args, keywords, span),
             _ => Err(self.typing(func_span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
@@ -1573,6 +1589,7 @@ impl FnInfer<'_> {
             Value::FlatIter(_) => Err(self.flat_iter_misused(span)),
             Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, span)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) => Ok(self.library_function_value(g, span)),
+            Value::Global(GlobalValue::JitClass(id)) => self.class_value(id, span),
             Value::Global(_) => Err(self.typing(span, "modules, classes and ufuncs cannot be passed as arguments", None)),
         }
     }

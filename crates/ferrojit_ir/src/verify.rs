@@ -351,7 +351,8 @@ impl Verifier<'_> {
                     Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
                     Const::Bool(_) => e.ty == Type::Bool,
                     // A `None` optional is zeroed.
-                    Const::None => matches!(e.ty, Type::NoneType | Type::Optional(_)),
+                    // A jitclass as a value holds nothing.
+                    Const::None => matches!(e.ty, Type::NoneType | Type::Optional(_) | Type::Class(_)),
                     Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
                     Const::Str(_) => matches!(e.ty, Type::Str | Type::Bytes),
                 };

@@ -158,6 +158,7 @@ pub fn register_jitclass(
         let m = match kind.as_str() {
             "method" => Member::Method(source(&first)?),
             "static" => Member::StaticMethod(source(&first)?),
+            "class" => Member::ClassMethod(source(&first)?),
             "property" => Member::Property { getter: source(&first)?, setter: if second.is_none() { None } else { Some(source(&second)?) } },
             other => return Err(PyTypeError::new_err(format!("unknown jitclass member kind `{other}`"))),
         };
@@ -226,6 +227,23 @@ pub(crate) fn type_of(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
         return Some(Err(PyTypeError::new_err("cannot pass a jitclass instance whose `__init__` has not run")));
     }
     Some(registered(instance.class).map(|r| Type::Instance(Box::new(r.ty.clone()))))
+}
+
+/// The type of a jitclass passed to a compiled function (the class itself, a
+/// [`Type::Class`]); None when `obj` is not a jitclass.
+pub(crate) fn class_type_of(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
+    let id = class_id_of(obj)?;
+    Some(registered(id).map(|r| Type::Class(Box::new(r.ty.clone()))))
+}
+
+/// Whether `obj` is the jitclass of `ty` (a class value has no slots to pack).
+pub(crate) fn is_class(obj: &Bound<'_, PyAny>, ty: &InstanceType) -> bool {
+    class_id_of(obj) == Some(ty.class)
+}
+
+/// The Python class of the jitclass of `ty`, for a class value returned to Python.
+pub(crate) fn box_class<'py>(py: Python<'py>, ty: &InstanceType) -> PyResult<Bound<'py, PyAny>> {
+    Ok(registered(ty.class)?.python_class.bind(py).clone().into_any())
 }
 
 /// The record of the instance `obj` when it is of the class of `ty`, with a reference added

@@ -95,6 +95,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(t) = crate::instances::type_of(obj) {
         return t;
     }
+    if let Some(t) = crate::instances::class_type_of(obj) {
+        return t;
+    }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
@@ -244,6 +247,8 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
         Type::Function(f) => f.captures.is_empty() && dispatcher_source(obj).is_some_and(|s| s.is_ok_and(|s| s.id == f.id)),
         // A generator returned to Python stays there (`typeof` gives no type for one).
         Type::Generator(_) => false,
+        // The jitclass itself: nothing to pack.
+        Type::Class(c) => crate::instances::is_class(obj, c),
         // A jitclass instance of the type's class: its record, with a reference for the call.
         Type::Instance(c) => match crate::instances::share(obj, c) {
             Some(meminfo) => {
@@ -412,6 +417,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Generator(g) => crate::generators::box_generator(py, g, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Instance(c) => crate::instances::box_instance(py, c, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Class(c) => crate::instances::box_class(py, c)?,
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Str => crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?,

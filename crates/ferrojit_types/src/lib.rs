@@ -81,6 +81,9 @@ pub enum Type {
     /// reference to a mutable, reference-counted record of its fields (see [`InstanceType`]),
     /// so that two names holding one instance see each other's changes, as in Python.
     Instance(Box<InstanceType>),
+    /// A jitclass itself as a value (the `cls` of a class method, a class passed to a
+    /// function): nothing at run time, the class (by the type of its instances) in the type.
+    Class(Box<InstanceType>),
 }
 
 /// The type of the instances of one jitclass. The value is the meminfo of a heap record
@@ -257,7 +260,7 @@ impl FunctionType {
                     g.args.iter().for_each(|t| walk(t, out));
                 }
                 // Two jitclasses of one name and fields print alike.
-                Type::Instance(c) => out.push_str(&format!("@{}", c.class)),
+                Type::Instance(c) | Type::Class(c) => out.push_str(&format!("@{}", c.class)),
                 Type::List(item) | Type::Set(item) | Type::Optional(item) => walk(item, out),
                 Type::Dict(k, v) => {
                     walk(k, out);
@@ -489,7 +492,7 @@ impl Type {
                 Type::Function(f) => collect(&f.layout(), path, out),
                 Type::NamedTuple(n) => collect(&n.layout(), path, out),
                 Type::Optional(inner) => collect(&Type::optional_layout(inner), path, out),
-                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Class(_) => {}
             }
         }
         let mut out = Vec::new();
@@ -659,7 +662,7 @@ impl Type {
             Type::Float(f) => out.push(Leaf::Float(*f)),
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
             // Records are array elements, never passed as values.
-            Type::NoneType | Type::Record(_) => {}
+            Type::NoneType | Type::Record(_) | Type::Class(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
@@ -865,6 +868,8 @@ impl fmt::Display for Type {
             Type::Optional(inner) => write!(f, "OptionalType({inner})"),
             // Numba's spelling (`instance.jitclass.Counter#55d1<count:int64>`) without the
             // address: `instance.jitclass.Counter<count:int64,data:array(float64, 1d, A)>`.
+            // Numba's `class(...)` of the instance type.
+            Type::Class(c) => write!(f, "class({})", Type::Instance(c.clone())),
             Type::Instance(c) => {
                 write!(f, "instance.jitclass.{}<", c.name)?;
                 for (i, (name, t)) in c.fields.iter().enumerate() {
