@@ -288,6 +288,11 @@ def test_unknown_attributes_are_attribute_errors_in_python():
         ("    return p.nope()", "`Point` object has no attribute `nope`"),
         ("    return p.norm2", "can only be called"),
         ("    return super().norm2()", "`super()` is only supported in the methods of a jitclass"),
+        ("    return p + p", "unsupported operand types for `+`"),
+        ("    return p < p", "`<` is not supported between"),
+        ("    return len(p)", "`len()` of a `instance.jitclass.Point<x:float64,y:float64>` needs `__len__`"),
+        ("    for v in p:\n        pass\n    return 0", "is not iterable"),
+        ("    return p[0]", "is not subscriptable"),
     ],
 )
 def test_compile_errors_name_the_line(tmp_path, body, message):
@@ -343,6 +348,15 @@ def test_wrong_argument_types_are_type_errors():
         JIT.Counter()
 
 
+def test_and_of_instances_deciding_their_truth_is_refused():
+    @njit
+    def either(a, b):
+        return a or b
+
+    with pytest.raises(errors.UnsupportedError, match="test the truth explicitly"):
+        either(JIT.Flag(True), JIT.Flag(False))
+
+
 def test_exceptions_in_init_and_methods_reach_python():
     a = JIT.Account("c", 0.0)
     a.close()
@@ -386,6 +400,11 @@ def test_nothing_leaks():
         JIT.container_protocol(3)
         with pytest.raises(IndexError):
             JIT.container_index_error(5)
+        # A compile error in `__init__` called from Python: the record made for it is freed.
+        with pytest.raises(errors.TypingError):
+            JIT.Counter("three")
+        with pytest.raises(AttributeError):
+            JIT.Lazy(1.0, False).cached  # noqa: B018
         c = JIT.Counter(3)
         c.add(1.0)
         c.data = np.ones(3)

@@ -275,16 +275,6 @@ def _auto_init_defaults(cls, fields, base):
     return defaults
 
 
-def _field_property(index, name):
-    def get(self):
-        return _native.instance_get(self, index)
-
-    def set(self, value):
-        _native.instance_set(self, index, value)
-
-    return property(get, set, doc=f"The field `{name}`.")
-
-
 def _method(name, dispatcher):
     def method(self, *args, **kwargs):
         return dispatcher(self, *args, **kwargs)
@@ -359,7 +349,7 @@ def _build(cls, spec):
         "_ferrojit_auto_init_": tuple((name, d) for (name, _), d in zip(fields, auto_init)) if auto_init is not None else None,
     }
     for index, (name, _) in enumerate(fields):
-        namespace[name] = _field_property(index, name)
+        namespace[name] = _native.InstanceField(index, name)
     for name, (kind, first, second) in members.items():
         if name == "__init__":
             continue

@@ -13,6 +13,7 @@ __all__ = [
     "ArrayMemory",
     "TypedContainer",
     "JitInstance",
+    "InstanceField",
     "register_jitclass",
     "instance_init",
     "instance_get",
@@ -94,6 +95,15 @@ class JitInstance:
     code (see crates/ferrojit_python/src/instances.rs)."""
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Self: ...
+
+@final
+class InstanceField:
+    """A field of a jitclass's Python class: reads and writes the instance's record."""
+
+    def __new__(cls, index: int, name: str) -> Self: ...
+    def __get__(self, instance: Any, owner: Any = None, /) -> Any: ...
+    def __set__(self, instance: Any, value: Any, /) -> None: ...
+    def __delete__(self, instance: Any, /) -> None: ...
 
 def register_jitclass(python_class: type, fields: list[tuple[str, Any]], members: dict[str, tuple[str, Any, Any]], base: int | None = None, own: list[Any] = ..., always_set: list[str] = ..., auto_init: list[tuple[Any, ...]] | None = None) -> int: ...
 def instance_init(obj: JitInstance, class_id: int | None) -> None: ...

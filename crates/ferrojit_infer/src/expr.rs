@@ -843,6 +843,15 @@ impl FnInfer<'_> {
     }
 
     fn boolop(&mut self, and: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        // The value of `a and b` is an operand, chosen by its truth: an instance whose class
+        // decides its truth (`__bool__`, `__len__`) would need a call there.
+        if let Some(v) = values[..values.len() - 1].iter().find(|v| self.has_special_method(&v.ty, "__bool__") || self.has_special_method(&v.ty, "__len__")) {
+            return Err(self.unsupported(
+                span,
+                format!("`{}` of a `{}`, whose truth its `__bool__` or `__len__` decides, is not supported in compiled code", if and { "and" } else { "or" }, v.ty),
+                Some("test the truth explicitly: `bool(a) and bool(b)`"),
+            ));
+        }
         let mut ty = values[0].ty.clone();
         for v in &values[1..] {
             ty = unify(&ty, &v.ty).ok_or_else(|| {

@@ -26,11 +26,11 @@ use pyo3::types::{PyDict, PyTuple, PyType};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// The native part of a jitclass instance in Python: its class's identity and one owned
-/// reference to its record; both 0 until `__init__` has made the record.
+/// The native part of a jitclass instance in Python: its class and one owned reference to its
+/// record; None and 0 until `__init__` has made the record.
 #[pyclass(subclass, module = "ferrojit._native")]
 pub struct JitInstance {
-    class: u64,
+    class: Option<Arc<Registered>>,
     meminfo: usize,
 }
 
@@ -41,7 +41,7 @@ impl JitInstance {
     #[new]
     #[pyo3(signature = (*_args, **_kwargs))]
     fn new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
-        JitInstance { class: 0, meminfo: 0 }
+        JitInstance { class: None, meminfo: 0 }
     }
 }
 
@@ -62,6 +62,8 @@ impl Drop for JitInstance {
 /// A registered class as the binding crate keeps it.
 struct Registered {
     ty: InstanceType,
+    /// `Type::Instance` of `ty`, made once (what `typeof` gives an instance).
+    instance_type: Type,
     /// The Python class whose objects box its instances.
     python_class: Py<PyType>,
     /// The runtime's descriptor of where the fields' meminfo pointers are (`[count, byte
@@ -69,6 +71,20 @@ struct Registered {
     heap: usize,
     /// The bytes of the fields.
     size: i64,
+    /// Per field, where it sits in the record, computed once (Python reads fields often).
+    layouts: Vec<FieldLayout>,
+}
+
+/// Where one field sits in its record.
+struct FieldLayout {
+    /// Its first 8-byte slot after the header.
+    first: usize,
+    /// How many slots it takes.
+    slots: usize,
+    /// Its meminfo pointers, by slot from `first`.
+    meminfos: Vec<usize>,
+    /// The slot and bit of its "set" flag, when it has one.
+    flag: Option<(usize, u32)>,
 }
 
 static CLASSES: Mutex<Option<HashMap<u64, Arc<Registered>>>> = Mutex::new(None);
@@ -193,7 +209,10 @@ pub fn register_jitclass(
     let size = 8 * ty.record_slots() as i64;
     let own = own.iter().map(|d| source(d).map(|s| s.id)).collect::<PyResult<Vec<u64>>>()?;
     ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init });
-    let entry = Registered { ty, python_class: python_class.clone().unbind(), heap, size };
+    let layouts = (0..ty.fields.len())
+        .map(|i| FieldLayout { first: ty.field_leaf(i), slots: ty.fields[i].1.leaves().len(), meminfos: ty.fields[i].1.meminfo_leaves(), flag: ty.set_flag(i) })
+        .collect();
+    let entry = Registered { instance_type: Type::Instance(Box::new(ty.clone())), layouts, ty, python_class: python_class.clone().unbind(), heap, size };
     CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashMap::new).insert(id, Arc::new(entry));
     Ok(id)
 }
@@ -209,12 +228,13 @@ pub fn instance_init(obj: &Bound<'_, JitInstance>, class: u64) -> PyResult<()> {
     }
     let entry = registered(class)?;
     let meminfo = ferrojit_rt_instance_new(entry.size, entry.heap as *const i64);
+    let entry = entry.clone();
     if meminfo.is_null() {
         return Err(PyMemoryError::new_err("cannot allocate memory for the instance"));
     }
     // SAFETY: a live record just made, whose only reference this object takes.
     unsafe { header(meminfo).wrapper = obj.as_ptr() as *mut std::ffi::c_void };
-    this.class = class;
+    this.class = Some(entry);
     this.meminfo = meminfo as usize;
     Ok(())
 }
@@ -226,7 +246,7 @@ pub(crate) fn type_of(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
     if instance.meminfo == 0 {
         return Some(Err(PyTypeError::new_err("cannot pass a jitclass instance whose `__init__` has not run")));
     }
-    Some(registered(instance.class).map(|r| Type::Instance(Box::new(r.ty.clone()))))
+    Some(instance.class.as_ref().map(|r| r.instance_type.clone()).ok_or_else(|| PyTypeError::new_err("not a registered jitclass")))
 }
 
 /// The type of a jitclass passed to a compiled function (the class itself, a
@@ -251,7 +271,7 @@ pub(crate) fn box_class<'py>(py: Python<'py>, ty: &InstanceType) -> PyResult<Bou
 pub(crate) fn share(obj: &Bound<'_, PyAny>, ty: &InstanceType) -> Option<*mut MemInfo> {
     let instance = obj.cast::<JitInstance>().ok()?;
     let instance = instance.borrow();
-    if instance.class != ty.class || instance.meminfo == 0 {
+    if instance.class.as_ref().is_none_or(|c| c.ty.class != ty.class) || instance.meminfo == 0 {
         return None;
     }
     let meminfo = instance.meminfo as *mut MemInfo;
@@ -275,9 +295,9 @@ pub(crate) fn box_instance<'py>(py: Python<'py>, ty: &InstanceType, meminfo: *mu
     let made = registered(ty.class).and_then(|entry| {
         let class = entry.python_class.bind(py);
         let made = class.call_method1("__new__", (class,))?;
-        made.cast_into::<JitInstance>().map_err(PyErr::from)
+        Ok((made.cast_into::<JitInstance>().map_err(PyErr::from)?, entry))
     });
-    let made = match made {
+    let (made, entry) = match made {
         Ok(m) => m,
         Err(e) => {
             // SAFETY: the caller's reference, given to this function.
@@ -287,7 +307,7 @@ pub(crate) fn box_instance<'py>(py: Python<'py>, ty: &InstanceType, meminfo: *mu
     };
     {
         let mut this = made.borrow_mut();
-        this.class = ty.class;
+        this.class = Some(entry);
         this.meminfo = meminfo as usize;
     }
     record.wrapper = made.as_ptr() as *mut std::ffi::c_void;
@@ -300,16 +320,17 @@ fn record_of(obj: &Bound<'_, JitInstance>) -> PyResult<(Arc<Registered>, *mut Me
     if this.meminfo == 0 {
         return Err(PyTypeError::new_err("the jitclass instance's `__init__` has not run"));
     }
-    Ok((registered(this.class)?, this.meminfo as *mut MemInfo))
+    let class = this.class.clone().ok_or_else(|| PyTypeError::new_err("not a registered jitclass"))?;
+    Ok((class, this.meminfo as *mut MemInfo))
 }
 
 /// The slots of field `index` of the record `meminfo` of class `ty`.
 ///
 /// # Safety
 /// `meminfo` is a live record of `ty`; `index` is one of its fields.
-unsafe fn field_slots<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) -> &'a mut [u64] {
-    let start = (fields(meminfo) as *mut u64).add(ty.field_leaf(index));
-    std::slice::from_raw_parts_mut(start, ty.fields[index].1.leaves().len())
+unsafe fn field_slots<'a>(layout: &FieldLayout, meminfo: *mut MemInfo) -> &'a mut [u64] {
+    let start = (fields(meminfo) as *mut u64).add(layout.first);
+    std::slice::from_raw_parts_mut(start, layout.slots)
 }
 
 /// The 8-byte slot of the record `meminfo` that holds field `index`'s "set" flag, and the
@@ -317,8 +338,8 @@ unsafe fn field_slots<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize
 ///
 /// # Safety
 /// `meminfo` is a live record of `ty`.
-unsafe fn flag_word<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) -> Option<(&'a mut u64, u32)> {
-    let (slot, bit) = ty.set_flag(index)?;
+unsafe fn flag_word<'a>(layout: &FieldLayout, meminfo: *mut MemInfo) -> Option<(&'a mut u64, u32)> {
+    let (slot, bit) = layout.flag?;
     Some((&mut *(fields(meminfo) as *mut u64).add(slot), bit))
 }
 
@@ -326,16 +347,16 @@ unsafe fn flag_word<'a>(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) 
 ///
 /// # Safety
 /// `meminfo` is a live record of `ty`.
-unsafe fn is_set(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) -> bool {
-    flag_word(ty, meminfo, index).is_none_or(|(word, bit)| *word & (1 << bit) != 0)
+unsafe fn is_set(layout: &FieldLayout, meminfo: *mut MemInfo) -> bool {
+    flag_word(layout, meminfo).is_none_or(|(word, bit)| *word & (1 << bit) != 0)
 }
 
 /// Sets field `index`'s flag, when it has one.
 ///
 /// # Safety
 /// `meminfo` is a live record of `ty`.
-unsafe fn mark_set(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) {
-    if let Some((word, bit)) = flag_word(ty, meminfo, index) {
+unsafe fn mark_set(layout: &FieldLayout, meminfo: *mut MemInfo) {
+    if let Some((word, bit)) = flag_word(layout, meminfo) {
         *word |= 1 << bit;
     }
 }
@@ -345,18 +366,18 @@ unsafe fn mark_set(ty: &InstanceType, meminfo: *mut MemInfo, index: usize) {
 #[pyfunction]
 pub fn instance_get<'py>(py: Python<'py>, obj: &Bound<'py, JitInstance>, index: usize) -> PyResult<Bound<'py, PyAny>> {
     let (entry, meminfo) = record_of(obj)?;
-    let (name, ty) = entry.ty.fields.get(index).ok_or_else(|| PyTypeError::new_err("no such field"))?;
+    let ((name, ty), layout) = entry.ty.fields.get(index).zip(entry.layouts.get(index)).ok_or_else(|| PyTypeError::new_err("no such field"))?;
     // SAFETY: this object's reference keeps the record live.
-    if unsafe { !is_set(&entry.ty, meminfo, index) } {
+    if unsafe { !is_set(layout, meminfo) } {
         return Err(pyo3::exceptions::PyAttributeError::new_err(format!("'{}' object has no attribute '{name}'", entry.ty.name)));
     }
-    let slots = unsafe { field_slots(&entry.ty, meminfo, index) }.to_vec();
+    let slots = unsafe { field_slots(layout, meminfo) };
     // `unpack` takes over one reference to each meminfo of the value; the record keeps its own.
-    for leaf in ty.meminfo_leaves() {
+    for &leaf in &layout.meminfos {
         // SAFETY: live meminfos (or null) the record holds.
         unsafe { ferrojit_rt_incref(slots[leaf] as *mut MemInfo) };
     }
-    unpack(py, ty, &slots, &mut 0)
+    unpack(py, ty, slots, &mut 0)
 }
 
 /// `obj.field = value` from Python: `value` converted to the field's type as an argument of
@@ -365,7 +386,7 @@ pub fn instance_get<'py>(py: Python<'py>, obj: &Bound<'py, JitInstance>, index: 
 #[pyfunction]
 pub fn instance_set(obj: &Bound<'_, JitInstance>, index: usize, value: &Bound<'_, PyAny>) -> PyResult<()> {
     let (entry, meminfo) = record_of(obj)?;
-    let (name, ty) = entry.ty.fields.get(index).ok_or_else(|| PyTypeError::new_err("no such field"))?;
+    let ((name, ty), layout) = entry.ty.fields.get(index).zip(entry.layouts.get(index)).ok_or_else(|| PyTypeError::new_err("no such field"))?;
     let mut packed = vec![0u64; ty.leaves().len()];
     crate::typed::pack_owned(value, ty, &mut packed, &mut 0).map_err(|e| {
         let got = value.get_type().name().map(|n| n.to_string()).unwrap_or_default();
@@ -375,13 +396,46 @@ pub fn instance_set(obj: &Bound<'_, JitInstance>, index: usize, value: &Bound<'_
     // SAFETY: this object's reference keeps the record live; the old value's references are
     // the record's, dropped once the new value is in place.
     unsafe {
-        let slots = field_slots(&entry.ty, meminfo, index);
+        let slots = field_slots(layout, meminfo);
         let old = slots.to_vec();
         slots.copy_from_slice(&packed);
-        mark_set(&entry.ty, meminfo, index);
-        for leaf in ty.meminfo_leaves() {
+        mark_set(layout, meminfo);
+        for &leaf in &layout.meminfos {
             release(old[leaf] as *mut MemInfo);
         }
     }
     Ok(())
+}
+
+/// A field of a jitclass's Python class: a data descriptor reading and writing field `index`
+/// of the instance's record ([`instance_get`], [`instance_set`]) without a Python frame.
+#[pyclass(frozen, module = "ferrojit._native")]
+pub struct InstanceField {
+    index: usize,
+    #[pyo3(get)]
+    __doc__: String,
+}
+
+#[pymethods]
+impl InstanceField {
+    #[new]
+    fn new(index: usize, name: &str) -> Self {
+        InstanceField { index, __doc__: format!("The field `{name}`.") }
+    }
+
+    /// The field's value of `obj`; the descriptor itself when read from the class.
+    fn __get__<'py>(slf: &Bound<'py, Self>, obj: Option<&Bound<'py, PyAny>>, _owner: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        match obj {
+            None => Ok(slf.clone().into_any()),
+            Some(obj) => instance_get(slf.py(), obj.cast::<JitInstance>()?, slf.get().index),
+        }
+    }
+
+    fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        instance_set(obj.cast::<JitInstance>()?, self.index, value)
+    }
+
+    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(PyTypeError::new_err("a jitclass field cannot be deleted"))
+    }
 }
