@@ -634,3 +634,58 @@ def class_as_value():
 @njit
 def numba_instance_type(w):
     return Weighted(Point(1.0, 2.0), w).value()
+
+
+@njit
+def optional_instance(n):
+    best = None
+    for i in range(n):
+        p = Point(i * 1.0, 0.0)
+        if best is None or p.x > best.x:
+            best = p
+    if best is None:
+        return -1.0
+    return best.x
+
+
+@njit
+def instances_in_tuples(a):
+    p = Point(a, 1.0)
+    t = (p, 2)
+    t[0].y = 5.0
+    return t[1], p.y, t[0] is p
+
+
+@njit
+def instance_in_a_closure(a):
+    p = Point(a, 0.0)
+
+    def bump(k):
+        p.x += k
+        return p.x
+
+    bump(1.0)
+    return bump(2.0), p.x
+
+
+@njit
+def walk_points(n):
+    p = Point(0.0, 0.0)
+    for i in range(n):
+        p.x += 1.0
+        yield p
+
+
+@njit
+def instances_from_a_generator(n):
+    total = 0.0
+    for p in walk_points(n):
+        total += p.x
+    return total
+
+
+@njit
+def sorted_instances(n):
+    points = [Point(float(n - i), 0.0) for i in range(n)]
+    ordered = sorted(points, key=lambda p: p.x)
+    return [p.x for p in ordered], ordered[0] is points[-1]

@@ -72,6 +72,13 @@ ROWS = [
     ("instances_in_a_list", 3),
     ("instances_in_a_list", 0),
     ("instances_in_a_dict", 3),
+    # Instances as optional values, tuple items, in closures, generators and `sorted`.
+    ("optional_instance", 3),
+    ("optional_instance", 0),
+    ("instances_in_tuples", 1.5),
+    ("instance_in_a_closure", 1.0),
+    ("instances_from_a_generator", 3),
+    ("sorted_instances", 4),
     # Inheritance, overriding, `super()`, `isinstance`.
     ("inheritance", 3),
     # A field `__init__` may leave unset: CPython's `AttributeError` when read.
@@ -390,6 +397,12 @@ def test_nothing_leaks():
         with pytest.raises(AttributeError):
             JIT.unset_field(False)
         JIT.inheritance(2)
+        JIT.optional_instance(3)
+        JIT.instances_in_tuples(1.0)
+        JIT.instance_in_a_closure(1.0)
+        JIT.instances_from_a_generator(3)
+        JIT.sorted_instances(3)
+        assert [q.x for q in JIT.walk_points(2)] == [1.0, 2.0]
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)
         JIT.instances_in_a_dict(4)
