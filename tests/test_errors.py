@@ -60,14 +60,6 @@ def uses_return_in_finally(x):
         return 0
 
 
-def uses_except_as(x):
-    try:
-        y = 1 // x
-    except ZeroDivisionError as e:
-        y = 0
-    return y
-
-
 def uses_with(x):
     with x:
         y = 1
@@ -108,7 +100,7 @@ def uses_double_star_of_a_variable(x):
 
 
 @pytest.mark.parametrize("func,offset", [
-    (uses_return_in_finally, 4), (uses_except_as, 3), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
+    (uses_return_in_finally, 4), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
     (uses_decorated_inner_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_double_star_of_a_variable, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))

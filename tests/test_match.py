@@ -1,5 +1,7 @@
 """`match` statements against CPython: literal, value, `|`, wildcard and capture patterns,
-guards, and sequence patterns over tuples and lists (a `case` is an `if`/`elif` test, see
+guards, sequence patterns over tuples and lists (starred items too), class patterns of built-in
+types (positional for the self-matching ones, `int(n)`, and by attribute, `complex(real=0.0)`)
+and mapping patterns over dicts (a `case` is an `if`/`elif` test, see
 `match_statement` in `crates/ferrojit_syntax/src/lower.rs`). Each row runs a function under
 CPython and compiled: the same value and type."""
 
@@ -151,28 +153,128 @@ def test_match_as_cpython(func, args):
     check(func, *args, compiled=COMPILED)
 
 
+# --- class, mapping and starred patterns ------------------------------------------------------
+
+
 def class_pattern(x):
     match x:
+        case bool(b):
+            return "bool " + str(b)
         case int(n):
-            return n
-    return 0
+            return "int " + str(n * 2)
+        case float(f) if f > 1.0:
+            return "big float " + str(f)
+        case float():
+            return "float"
+        case str(s):
+            return "str " + s
+        case tuple():
+            return "tuple of " + str(len(x))
+        case _:
+            return "other"
+
+
+def complex_parts(z):
+    match z:
+        case complex(real=0.0, imag=im):
+            return "imaginary " + str(im)
+        case complex(real=re, imag=0.0):
+            return "real " + str(re)
+        case complex():
+            return "complex"
+        case _:
+            return "not complex"
 
 
 def mapping_pattern(d):
     match d:
+        case {"a": 0}:
+            return -1
+        case {"a": v, "b": w}:
+            return v + w
         case {"a": v}:
             return v
+        case _:
+            return 0
+
+
+def nested_mapping(d):
+    match d:
+        case {1: (x, y)} if x < y:
+            return x
+        case {1: (x, _)}:
+            return -x
+        case {2: (_, y)}:
+            return y * 10
     return 0
 
 
 def starred_pattern(t):
     match t:
+        case (only,):
+            return only, 0, 0
         case (first, *rest):
-            return first
+            return first, len(rest), sum(rest)
+    return 0, 0, 0
+
+
+def starred_in_the_middle(items):
+    match items:
+        case [first, *middle, last]:
+            return first * 100 + last, middle
+        case [*everything]:
+            return -1, everything
+    return -2, [0]
+
+
+def starred_unnamed(t):
+    match t:
+        case (0, *_):
+            return "starts with 0"
+        case (*_, 9):
+            return "ends with 9"
+        case _:
+            return "neither"
+
+
+PATTERN_CASES = [
+    (class_pattern, (True,)), (class_pattern, (7,)), (class_pattern, (2.5,)), (class_pattern, (0.5,)), (class_pattern, ("hi",)), (class_pattern, ((1, 2.0),)),
+    (complex_parts, (2j,)), (complex_parts, (3 + 0j,)), (complex_parts, (1 + 1j,)), (complex_parts, (4.0,)),
+    (mapping_pattern, ({"a": 0, "b": 3},)), (mapping_pattern, ({"a": 1, "b": 3},)), (mapping_pattern, ({"a": 5},)), (mapping_pattern, ({"c": 5},)),
+    (nested_mapping, ({1: (2, 3)},)), (nested_mapping, ({1: (4, 3)},)), (nested_mapping, ({2: (4, 3)},)), (nested_mapping, ({3: (4, 3)},)),
+    # A 1-tuple is left out: its `*rest` would be an empty list of no item type, which compiled
+    # code cannot make from an empty tuple.
+    (starred_pattern, ((5, 6, 7),)), (starred_pattern, ((5, 6),)),
+    (starred_in_the_middle, ([1, 2, 3, 4],)), (starred_in_the_middle, ([1, 4],)), (starred_in_the_middle, ([7],)),
+    (starred_unnamed, ((0, 1, 2),)), (starred_unnamed, ((1, 2, 9),)), (starred_unnamed, ((1, 2),)), (starred_unnamed, ((0,),)),
+]
+
+
+@pytest.mark.parametrize("func,args", PATTERN_CASES, ids=case_id)
+def test_class_mapping_and_starred_patterns_as_cpython(func, args):
+    check(func, *args, compiled=COMPILED)
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+
+def positional_class_pattern(p):
+    match p:
+        case Point(0, y):
+            return y
     return 0
 
 
-@pytest.mark.parametrize("func,arg,what", [(class_pattern, 1, "class patterns"), (mapping_pattern, {"a": 1}, "mapping patterns"), (starred_pattern, (1, 2), "starred items")], ids=case_id)
+def mapping_rest(d):
+    match d:
+        case {"a": v, **rest}:
+            return v + len(rest)
+    return 0
+
+
+@pytest.mark.parametrize("func,arg,what", [(positional_class_pattern, 1, "positional patterns in a class pattern"), (mapping_rest, {"a": 1}, "`\\*\\*rest` in a mapping pattern")], ids=case_id)
 def test_patterns_not_supported_yet_are_clear_errors(func, arg, what):
     with pytest.raises(UnsupportedError, match=what):
         njit(func)(arg)

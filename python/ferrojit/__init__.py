@@ -34,6 +34,23 @@ def prange(*args: int) -> range:
     return range(*args)
 
 
+class objmode:
+    """Numba's ``objmode``: in a compiled function, ``with objmode(y='float64[:]', n='int64'):``
+    runs its block as ordinary Python code (any library, any object) and hands the variables
+    named back to compiled code, converted to the types given (as in signatures: ``'int64'``,
+    ``'float64[:]'``, ``'unicode_type'``, tuples). The block receives the compiled function's
+    variables it reads; other variables it assigns stay inside it. In Python it does nothing."""
+
+    def __init__(self, **outputs: object) -> None:
+        self.outputs = outputs
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 def set_num_threads(n: int) -> None:
     """Numba's ``set_num_threads``: the number of threads (1 to the pool's size) that the
     parallel loops started by the calling thread use."""
@@ -109,5 +126,5 @@ def __getattr__(name: str) -> object:
 _mark_finalizing_thread()
 _start_warm_up()
 # In the one form of extension that type checkers follow (for the names `import *` gives).
-__all__ = ["njit", "jit", "vectorize", "guvectorize", "stencil", "literal_unroll", "prange", "set_num_threads", "get_num_threads", "get_thread_id", "errors", "types", "Dispatcher"]
+__all__ = ["njit", "jit", "vectorize", "guvectorize", "stencil", "literal_unroll", "prange", "objmode", "set_num_threads", "get_num_threads", "get_thread_id", "errors", "types", "Dispatcher"]
 __all__ += types.__all__

@@ -11,6 +11,12 @@ imported. The two must be the same function, so:
   compiled.
 
 The disk cache keys on the same captured text, so it follows it too.
+
+A function defined where Python keeps no file (``exec()``, ``python -c``, the interactive
+prompt: a ``co_filename`` such as ``<string>`` or ``<stdin>``) has its text looked for in
+``linecache`` and, for ``python -c``, in the command itself (``sys.orig_argv``), each checked as
+above; failing those, the text is rebuilt from the code object (``ferrojit._decompile``) and
+checked the same way before it is compiled (:func:`_reconstructed_source`).
 """
 
 from __future__ import annotations
@@ -78,10 +84,35 @@ def capture(func):
 
 def _linecache_lines(filename):
     """Sources that are not plain files (zip imports, interactive shells that register their
-    cells with `linecache`); `linecache` imports `tokenize` on first use, so it is the fallback."""
+    cells with `linecache`); `linecache` imports `tokenize` on first use, so it is the fallback.
+    For ``<string>``, the command of ``python -c`` when there is one: a function defined in
+    ``exec()`` is also in ``<string>``, so this text is only a candidate, checked against the
+    function's code like any other."""
     import linecache
 
-    return linecache.getlines(filename) or None
+    lines = linecache.getlines(filename)
+    if not lines and filename == "<string>":
+        lines = _command_lines()
+    return lines or None
+
+
+def _command_lines():
+    """The lines of ``python -c``'s command (``sys.orig_argv``), or None."""
+    import sys
+
+    argv = getattr(sys, "orig_argv", None) or []
+    for k, arg in enumerate(argv[1:], 1):
+        if arg == "-c" and k + 1 < len(argv):
+            return argv[k + 1].splitlines(keepends=True)
+        if arg == "-m" or not arg.startswith("-"):
+            break  # a module or a script: no command
+    return None
+
+
+def _has_no_file(filename):
+    """Whether ``filename`` names no file but where Python compiled some text (``<string>``,
+    ``<stdin>``, ``<console>``, ...)."""
+    return filename.startswith("<") and filename.endswith(">")
 
 
 def source_info(func, lines, fast=True):
@@ -102,11 +133,9 @@ def source_info(func, lines, fast=True):
     code = func.__code__
     first_line = code.co_firstlineno
     if not lines:
-        raise UnsupportedError(
-            f"cannot find the source code of `{func.__qualname__}` (defined in {code.co_filename}); "
-            f"ferrojit compiles functions from their source\n  hint: define the function in a .py "
-            f"file (not in `exec` or at an interactive prompt without source)"
-        )
+        # No text at all (`exec`, the prompt, a module whose file is gone): rebuilt from the
+        # code object, or an UnsupportedError saying why not.
+        return _reconstructed_source(func)
     # ferrojit's own library, unchanged since Python read it, is what Python runs.
     trusted = _is_unchanged_library_text(code.co_filename, lines)
     text = _indented_block(lines, first_line) if fast else None
@@ -115,6 +144,10 @@ def source_info(func, lines, fast=True):
         # multi-line string, a continuation line); tokenizing finds them.
         text = _tokenized_block(lines, first_line)
         if text is None or not (trusted or _matches_code(func, text, first_line, lines)):
+            if _has_no_file(code.co_filename):
+                # Text found for `<string>` (the `-c` command) that is not this function's:
+                # the function was defined in `exec()`.
+                return _reconstructed_source(func)
             raise UnsupportedError(
                 f"the source of `{func.__qualname__}` in {code.co_filename}, line {first_line}, is "
                 f"not the code Python is running: the file changed after the function was "
@@ -123,6 +156,197 @@ def source_info(func, lines, fast=True):
                 f"(`importlib.reload`) or restart Python after editing its file"
             )
     return code.co_filename, max(first_line, 1), text, parameter_defaults(func)
+
+
+# code object -> (filename, first_line, text) rebuilt and checked, or the UnsupportedError saying
+# why not. Code objects are immutable, so neither can change; an entry goes with its code
+# object (a `weakref.WeakKeyDictionary`, made on first use).
+_reconstructed = None
+
+
+def _origin(code, line):
+    """Where a function without a file was defined, for messages."""
+    where = {
+        "<stdin>": "at the interactive prompt",
+        "<string>": "in `exec()` or `python -c`",
+    }.get(code.co_filename, "in code compiled from a string" if _has_no_file(code.co_filename) else "in a file that cannot be read")
+    return f"{where} ({code.co_filename}, line {line})"
+
+
+def _reconstructed_source(func):
+    """``source_info``'s result for a function that has no source text: the text is rebuilt
+    from its code object (``ferrojit._decompile``, imported only here), then compiled by
+    CPython and compared with the code object as text read from a file is (the comparison
+    tolerates only line-number NOPs, see :func:`_same_code_but_line_nops`). A text that is not
+    the code Python runs is never returned: UnsupportedError names the function, where it
+    was defined and the construct not rebuilt."""
+    global _reconstructed
+    if _reconstructed is None:
+        import weakref
+
+        _reconstructed = weakref.WeakKeyDictionary()
+    code = func.__code__
+    known = _reconstructed.get(code)
+    if known is None:
+        known = _reconstructed[code] = _reconstruct(func)
+    if isinstance(known, UnsupportedError):
+        raise UnsupportedError(str(known))
+    filename, first_line, text = known
+    return filename, first_line, text, parameter_defaults(func)
+
+
+def _reconstruct(func):
+    code = func.__code__
+    hint = "\n  hint: define the function in a .py file and import it"
+    from . import _decompile
+
+    try:
+        text, first_line = _decompile.function_text(code)
+    except _decompile.DecompileError as e:
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, e.line or code.co_firstlineno)}), "
+            f"and rebuilding it from its bytecode does not handle {e.construct}; ferrojit compiles "
+            f"functions from their source{hint}"
+        )
+    except (IndexError, KeyError, AttributeError, TypeError, ValueError) as e:
+        # A pattern the rebuilding misread: refused like a construct it does not handle.
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
+            f"and rebuilding it from its bytecode failed ({type(e).__name__}: {e}); ferrojit compiles "
+            f"functions from their source{hint}"
+        )
+    except (RecursionError, MemoryError):
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, code.co_firstlineno)}), "
+            f"and it is too deeply nested to rebuild from its bytecode{hint}"
+        )
+    # A module whose import CPython compiled with the function (`import numpy as np` in the
+    # same `exec` text) has its functions called as attributes, one imported by an earlier
+    # statement at the prompt as methods: the text is compiled with the imports of the first.
+    method_calls, attribute_calls = _global_calls(func)
+    if not _compiles_to(text, first_line, func, method_calls, attribute_calls):
+        compiled, text_first_line = _compile_in_place(text, first_line, func, method_calls, attribute_calls)
+        candidates = [c for c in _nested_code(compiled) if c.co_name == code.co_name and c.co_firstlineno == text_first_line] if compiled else []
+        line = _first_difference_line(candidates[0], code) if candidates else None
+        return UnsupportedError(
+            f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, line or code.co_firstlineno)}), "
+            f"and the text rebuilt from its bytecode is not the code Python runs"
+            f"{f' from line {line} on' if line else ''} (a construct the rebuilding does not handle"
+            f"{' there' if line else ''}), so ferrojit will not compile it{hint}"
+        )
+    return code.co_filename, max(first_line, 1), text
+
+
+def _first_difference_line(rebuilt, code):
+    """The line of ``code`` where the instructions compiled from a rebuilt text first differ
+    from it (nested code objects searched in order), or None."""
+    import dis
+
+    ours = [i for i in dis.get_instructions(rebuilt) if i.opname not in ("NOP", "EXTENDED_ARG")]
+    theirs = [i for i in dis.get_instructions(code) if i.opname not in ("NOP", "EXTENDED_ARG")]
+    for a, b in zip(ours, theirs):
+        if a.opname != b.opname or (a.argrepr != b.argrepr and not hasattr(a.argval, "co_code")):
+            return b.positions.lineno if b.positions else None
+    nested = [(x, y) for x, y in zip(rebuilt.co_consts, code.co_consts) if hasattr(x, "co_code") and hasattr(y, "co_code")]
+    for x, y in nested:
+        if not _same_code_but_line_nops(x, y):
+            return _first_difference_line(x, y)
+    if len(ours) != len(theirs):
+        shorter = min(len(ours), len(theirs))
+        rest = theirs[shorter:] or theirs[-1:]
+        return rest[0].positions.lineno if rest and rest[0].positions else None
+    return None
+
+
+def _global_calls(func):
+    """``(methods, attributes)``: the globals whose attributes ``func``'s code calls as methods
+    (``LOAD_GLOBAL np; LOAD_METHOD tanh``) and as attributes (``LOAD_GLOBAL NULL + np;
+    LOAD_ATTR tanh``). CPython 3.11 compiles the second when the name was bound by an import
+    compiled with the function (`import numpy as np` in the same `exec` text), the first
+    otherwise (an import typed at the prompt before)."""
+    import dis
+
+    # A local or enclosing variable counts too: CPython asks whether the module's top level
+    # imports the name, whatever the name is bound to where it is used.
+    loads = ("LOAD_GLOBAL", "LOAD_FAST", "LOAD_DEREF", "LOAD_NAME")
+    methods, attributes = set(), set()
+    for code in (func.__code__, *_nested_code(func.__code__)):
+        before = previous = None
+        for ins in dis.get_instructions(code):
+            if previous is not None and previous.opname in loads:
+                if ins.opname == "LOAD_METHOD":
+                    methods.add(previous.argval)
+                elif ins.opname == "LOAD_ATTR" and (previous.opname == "LOAD_GLOBAL" and previous.arg & 1 or before is not None and before.opname == "PUSH_NULL"):
+                    attributes.add(previous.argval)
+            before, previous = previous, ins
+    return methods, attributes
+
+
+def _compiles_to(text, first_line, func, not_imported, also_imported):
+    """Whether ``text`` compiles to ``func``'s code (see :func:`_compile_in_place`)."""
+    code = func.__code__
+    compiled, text_first_line = _compile_in_place(text, first_line, func, not_imported, also_imported)
+    return compiled is not None and any(
+        c.co_name == code.co_name and c.co_firstlineno == text_first_line and _same_code_but_line_nops(c, code)
+        for c in _nested_code(compiled)
+    )
+
+
+def _same_code_but_line_nops(a, b):
+    """:func:`_same_code`, except that ``NOP`` instructions are left out of the comparison (jumps
+    and exception ranges compared by position among the other instructions, and jump arguments'
+    ``EXTENDED_ARG`` prefixes left out as part of their instruction). CPython
+    keeps a ``NOP`` where a line would otherwise have no instruction, so a rebuilt text,
+    whose statements may share or move lines (a multi-line statement is written on one),
+    can differ from the original in its NOPs alone, which compute nothing."""
+    if _same_code(a, b):
+        return True
+    return (
+        _instructions_but_nops(a) == _instructions_but_nops(b)
+        and a.co_names == b.co_names
+        and a.co_varnames == b.co_varnames
+        and a.co_freevars == b.co_freevars
+        and a.co_cellvars == b.co_cellvars
+        and a.co_argcount == b.co_argcount
+        and a.co_posonlyargcount == b.co_posonlyargcount
+        and a.co_kwonlyargcount == b.co_kwonlyargcount
+        and len(a.co_consts) == len(b.co_consts)
+        and all(
+            _same_code_but_line_nops(x, y) if hasattr(x, "co_code") and hasattr(y, "co_code") else _same_constant(x, y)
+            for x, y in zip(a.co_consts, b.co_consts)
+        )
+    )
+
+
+def _instructions_but_nops(code):
+    """The instructions of ``code`` without NOPs, jump targets and exception-table ranges
+    given as positions in that list."""
+    import dis
+
+    # `EXTENDED_ARG` prefixes go too: `dis` gives their bits to the instruction they extend,
+    # and whether a jump needs one depends on the NOPs before its target.
+    left_out = ("NOP", "EXTENDED_ARG")
+    instructions = list(dis.get_instructions(code))
+    position = {}
+    kept = 0
+    for ins in instructions:
+        position[ins.offset] = kept
+        if ins.opname not in left_out:
+            kept += 1
+    end = kept
+
+    def at(offset):
+        return position.get(offset, end)
+
+    jumps = set(dis.hasjrel) | set(dis.hasjabs)
+    stream = [
+        (ins.opname, at(ins.argval) if ins.opcode in jumps else ins.arg)
+        for ins in instructions
+        if ins.opname not in left_out
+    ]
+    parse = getattr(dis, "_parse_exception_table", None)
+    table = [(at(e.start), at(e.end), at(e.target), e.depth, e.lasti) for e in parse(code)] if parse else []
+    return stream, table
 
 
 # `code.co_flags` bits (`inspect.CO_VARARGS`, `inspect.CO_VARKEYWORDS`; `inspect` is slow to
@@ -256,7 +480,7 @@ def _same_definition(code, compiled_at, text, first_line):
     )
 
 
-def _compile_in_place(text, first_line, func):
+def _compile_in_place(text, first_line, func, not_imported=(), also_imported=()):
     """``text`` compiled by CPython, and the line its first line has in the result (``(None,
     0)`` if it does not compile).
 
@@ -265,11 +489,14 @@ def _compile_in_place(text, first_line, func):
     same file. An indented function is put under ``if 1:`` (which compiles to nothing); a
     function that reads variables of an enclosing function (``co_freevars``) is put inside a
     function that defines them, so that it reads them the same way (``LOAD_DEREF``). Blank
-    lines in front put the first line where the file has it, when there is room for them."""
+    lines in front put the first line where the file has it, when there is room for them.
+    The modules named in ``not_imported`` are not imported first (a function compiled apart
+    from their imports, as at the interactive prompt), the names in ``also_imported`` are
+    (whatever they hold: what matters is that an import binds them)."""
     code = func.__code__
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     module_type = type(os)
-    imported = [n for n in _global_names(code) if isinstance(func.__globals__.get(n), module_type)]
+    imported = [n for n in _global_names(code) if (isinstance(func.__globals__.get(n), module_type) or n in also_imported) and n not in not_imported]
     head = f"import {', '.join(imported)}\n" if imported else ""
     if code.co_freevars:
         if not indent:

@@ -140,7 +140,9 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Dict { .. }
         | ExprKind::NewInstance
         | ExprKind::GetField { .. }
-        | ExprKind::Print(_) => true,
+        | ExprKind::Print(_)
+        | ExprKind::CaughtException
+        | ExprKind::CallPython { .. } => true,
     })
 }
 

@@ -464,6 +464,7 @@ mod tests {
         assert_eq!(ferrojit_runtime::EXC_ZERO_DIVISION_ERROR, ferrojit_ir::ExcKind::ZeroDivisionError.code());
         assert_eq!(ferrojit_runtime::EXC_OVERFLOW_ERROR, ferrojit_ir::ExcKind::OverflowError.code());
         assert_eq!(ferrojit_runtime::EXC_RUNTIME_ERROR, ferrojit_ir::ExcKind::RuntimeError.code());
+        assert_eq!(ferrojit_runtime::EXC_NOT_IMPLEMENTED_ERROR, ferrojit_ir::ExcKind::NotImplementedError.code());
         assert_eq!(ferrojit_runtime::EXC_INDEX_ERROR, ferrojit_ir::ExcKind::IndexError.code());
         assert_eq!(ferrojit_runtime::EXC_AXIS_ERROR, ferrojit_ir::ExcKind::AxisError.code());
     }

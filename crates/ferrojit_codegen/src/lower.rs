@@ -475,6 +475,48 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.leave_with_exception()
     }
 
+    /// The exception the innermost `except` clause being lowered caught, as a new
+    /// `Type::Exception` value: its code and its message copied into a string.
+    fn caught_exception(&mut self) -> Result<Value<'ctx>> {
+        let cx = self.cx;
+        let caught = *self.caught.last().ok_or_else(|| CodegenError("an exception read outside an `except` clause".into()))?;
+        let kind_field = self.b.build_struct_gep(self.exc_info_type(), caught.info, 0, "caught.kind")?;
+        let kind = self.b.build_load(cx.i32_type(), kind_field, "kind")?.into_int_value();
+        let code = self.b.build_int_z_extend(kind, cx.i64_type(), "code")?;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let message = self.extern_fn("ferrojit_rt_exc_message", Some(ptr.into()), &[ptr.into(), ptr.into()]);
+        let text = self.call_value(message, &[caught.info.into(), self.exc_ptr.into()])?;
+        // Null when memory ran out, with `MemoryError` in the exception info.
+        let failed = self.b.build_is_null(text.into_pointer_value(), "failed")?;
+        let status = self.b.build_int_z_extend(failed, cx.i32_type(), "status")?;
+        self.propagate(status)?;
+        let st = llvm_type(cx, &Type::Exception).into_struct_type();
+        let value = self.b.build_insert_value(st.get_undef(), code, 0, "exception")?;
+        Ok(self.b.build_insert_value(value, text, 1, "exception")?.into_struct_value().into())
+    }
+
+    /// An object mode block called through the runtime (`ferrojit_rt_call_python`): the
+    /// arguments written into slots as the dispatcher lays out a call's, the results (of type
+    /// `ty`, a tuple) read back from slots.
+    fn call_python(&mut self, block: u64, args: &[ir::Expr], ty: &Type) -> Result<Value<'ctx>> {
+        let cx = self.cx;
+        let slots_of = |n: usize| cx.i64_type().array_type(n.max(1) as u32);
+        let arg_slots = self.entry_alloca(slots_of(args.iter().map(|a| a.ty.leaves().len()).sum()).into(), "objmode.args")?;
+        let mut slot = 0;
+        for a in args {
+            let v = self.expr(a)?;
+            crate::abi::store_slots(cx, &self.b, arg_slots, &a.ty, v, &mut slot)?;
+        }
+        let result_slots = self.entry_alloca(slots_of(ty.leaves().len()).into(), "objmode.results")?;
+        let ptr = cx.ptr_type(AddressSpace::default());
+        let call = self.extern_fn("ferrojit_rt_call_python", Some(cx.i32_type().into()), &[cx.i64_type().into(), ptr.into(), ptr.into(), ptr.into()]);
+        let handle = cx.i64_type().const_int(block, false);
+        let status = self.call_value(call, &[handle.into(), arg_slots.into(), result_slots.into(), self.exc_ptr.into()])?.into_int_value();
+        self.propagate(status)?;
+        let mut slot = 0;
+        crate::abi::load_slots(cx, &self.b, result_slots, ty, &mut slot)
+    }
+
     /// The layout of the exception info (`ferrojit_runtime::ExcInfo`): kind, message, length.
     fn exc_info_type(&self) -> inkwell::types::StructType<'ctx> {
         let cx = self.cx;
@@ -524,9 +566,10 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 }
             }
             self.b.position_at_end(run);
-            // A clause that may raise the exception again keeps it aside first.
+            // A clause that may raise the exception again, or binds it to a name, keeps it
+            // aside first.
             let reraises = handler.body.iter().any(|s| s.any_stmt(&mut |s| matches!(s.kind, StmtKind::Reraise)));
-            let caught = if reraises { Some(self.save_exception()?) } else { None };
+            let caught = if reraises || handler.binds { Some(self.save_exception()?) } else { None };
             self.b.build_store(kind_field, cx.i32_type().const_zero())?;
             self.b.build_store(self.status, cx.i32_type().const_zero())?;
             self.caught.extend(caught);
@@ -1220,6 +1263,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 }
                 result
             }
+            ExprKind::CaughtException => self.caught_exception()?,
+            ExprKind::CallPython { block, args } => self.call_python(*block, args, &e.ty)?,
             ExprKind::MakeComplex { re, im } => {
                 let r = self.expr(re)?;
                 let i = self.expr(im)?;
@@ -1611,9 +1656,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
             Type::NamedTuple(n) => self.cx.bool_type().const_int(!n.items.is_empty() as u64, false),
-            // A function (a generator, an instance of a class without `__bool__` or
-            // `__len__`) is true, as in Python.
-            Type::Function(_) | Type::Generator(_) | Type::Instance(_) | Type::Class(_) => self.cx.bool_type().const_int(1, false),
+            // A function (a generator, an exception, an instance of a class without
+            // `__bool__` or `__len__`) is true, as in Python.
+            Type::Function(_) | Type::Generator(_) | Type::Exception | Type::Instance(_) | Type::Class(_) => self.cx.bool_type().const_int(1, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
@@ -2167,7 +2212,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Instance(_) | Type::Class(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Exception | Type::Instance(_) | Type::Class(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             // `None`, or the value.
             Type::Optional(inner) => {
                 let present = self.b.build_extract_value(v.into_struct_value(), 0, "present")?.into_int_value();

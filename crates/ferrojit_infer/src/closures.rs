@@ -160,6 +160,10 @@ impl GlobalEnv for EnclosingGlobals {
     fn enclosing_function_of(&self, name: &str) -> Option<String> {
         self.0.globals.enclosing_function_of(name)
     }
+
+    fn objmode_block(&self, filename: &str, first_line: u32, body: &str, args: &[(String, Type)], outputs: &[(String, Type)]) -> std::result::Result<u64, String> {
+        self.0.globals.objmode_block(filename, first_line, body, args, outputs)
+    }
 }
 
 /// The lifted function for `def` defined in `parent`, made on first use.
@@ -297,9 +301,10 @@ fn inner_functions_of_stmts<'a>(stmts: &'a [ast::Stmt], loops: &mut Vec<Vec<Stri
             }
             ast::StmtKind::AugAssign { target, value, .. } => [target, value].into_iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => inner_functions_of_expr(e, loops, f),
+            ast::StmtKind::RaiseFrom { exc, cause } => [exc, cause].into_iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(|e| inner_functions_of_expr(e, loops, f)),
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|e| inner_functions_of_expr(e, loops, f)),
-            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+            ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) | ast::StmtKind::ObjMode(_) => {}
         }
     }
 }
@@ -313,11 +318,12 @@ pub(crate) fn statement_expressions<'a>(s: &'a ast::Stmt, f: &mut impl FnMut(&'a
         ast::StmtKind::If { test, .. } | ast::StmtKind::While { test, .. } => f(test),
         ast::StmtKind::For { target, iter, .. } => [target, iter].into_iter().for_each(f),
         ast::StmtKind::Return(Some(e)) | ast::StmtKind::Yield(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) => f(e),
+        ast::StmtKind::RaiseFrom { exc, cause } => [exc, cause].into_iter().for_each(f),
         ast::StmtKind::Assert { test, msg } => [Some(test), msg.as_ref()].into_iter().flatten().for_each(f),
         ast::StmtKind::Delete(targets) => targets.iter().for_each(f),
         ast::StmtKind::FunctionDef(inner) => inner.params.iter().filter_map(|p| p.default.as_ref()).for_each(f),
         ast::StmtKind::Try { handlers, .. } => handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(f),
-        ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) => {}
+        ast::StmtKind::Return(None) | ast::StmtKind::Yield(None) | ast::StmtKind::Break | ast::StmtKind::Continue | ast::StmtKind::Reraise | ast::StmtKind::Pass | ast::StmtKind::Nonlocal(_) | ast::StmtKind::ObjMode(_) => {}
     }
 }
 
@@ -454,6 +460,7 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 stmts_reads(orelse, out);
             }
             ast::StmtKind::Return(Some(e)) | ast::StmtKind::Raise(e) | ast::StmtKind::Expr(e) | ast::StmtKind::Yield(Some(e)) => expr_reads(e, out),
+            ast::StmtKind::RaiseFrom { exc, cause } => [exc, cause].into_iter().for_each(|e| expr_reads(e, out)),
             ast::StmtKind::Assert { test, msg } => {
                 expr_reads(test, out);
                 msg.iter().for_each(|m| expr_reads(m, out));
@@ -461,6 +468,8 @@ fn stmts_reads(stmts: &[ast::Stmt], out: &mut Vec<String>) {
             ast::StmtKind::Delete(targets) => targets.iter().for_each(|t| expr_reads(t, out)),
             ast::StmtKind::FunctionDef(inner) => function_reads(inner, out),
             ast::StmtKind::Nonlocal(names) => out.extend(names.iter().cloned()),
+            // The block's body is Python code: what it reads is passed to it.
+            ast::StmtKind::ObjMode(block) => out.extend(block.reads.iter().cloned()),
             ast::StmtKind::Try { handlers, .. } => {
                 handlers.iter().filter_map(|h| h.typ.as_ref()).for_each(|e| expr_reads(e, out));
                 s.kind.blocks().into_iter().for_each(|b| stmts_reads(b, out));

@@ -15,6 +15,14 @@ pub trait GlobalEnv: Send + Sync {
     fn enclosing_function_of(&self, _name: &str) -> Option<String> {
         None
     }
+
+    /// For `with objmode(...)`: makes the block's body (starting on line `first_line` of
+    /// `filename`) a Python function of this function's module, taking `args` and returning
+    /// the tuple of `outputs`; its handle for `ir::ExprKind::CallPython`, or why it cannot be
+    /// made.
+    fn objmode_block(&self, _filename: &str, _first_line: u32, _body: &str, _args: &[(String, ferrojit_types::Type)], _outputs: &[(String, ferrojit_types::Type)]) -> Result<u64, String> {
+        Err("object mode blocks need the Python interpreter".into())
+    }
 }
 
 /// A global's value, classified by what the compiler can do with it.

@@ -325,6 +325,10 @@ impl<'a> FnInfer<'a> {
         if self.args.iter().chain(&self.ret).any(crate::closures::holds_function) {
             return None;
         }
+        // Object mode blocks are this process's Python functions.
+        if crate::objmode::has_objmode(&self.func.ast) {
+            return None;
+        }
         // Generator types name their functions by symbol, process-local too.
         if self.generator.is_some() || self.args.iter().chain(&self.ret).any(Type::holds_generator) {
             return None;
@@ -724,10 +728,19 @@ impl<'a> FnInfer<'a> {
                         None => (None, Vec::new()),
                         Some(class) => self.caught_kinds(class)?,
                     };
+                    let mut body = Vec::new();
+                    let bound = handler.name.as_deref().map(|name| self.bind_caught_exception(name, handler.span, &mut body)).transpose()?;
                     self.handling.push(true);
-                    let body = self.block(&handler.body);
+                    let handled = self.block(&handler.body);
                     self.handling.pop();
-                    caught.push(ir::Handler { kinds, classes, body: body?, span: handler.span });
+                    body.extend(handled?);
+                    // Python deletes the name when the clause ends (`except E as e` is `try:
+                    // ... finally: del e`), so that the exception does not outlive it.
+                    if let (Some(id), Some(name)) = (bound, &handler.name) {
+                        body.push(ir::Stmt { kind: StmtKind::Unbind(id), span: handler.span });
+                        self.unbound_now(name, handler.span, &mut body);
+                    }
+                    caught.push(ir::Handler { kinds, classes, binds: bound.is_some(), body, span: handler.span });
                 }
                 let orelse = self.block(orelse)?;
                 self.handling.push(false);
@@ -736,6 +749,7 @@ impl<'a> FnInfer<'a> {
                 let finalbody = finalbody?;
                 push(out, StmtKind::Try { body, handlers: caught, orelse, finalbody });
             }
+            ast::StmtKind::ObjMode(block) => self.objmode(block, span, out)?,
             ast::StmtKind::Break | ast::StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     return Err(self.typing(span, "`break` or `continue` outside a loop", None));
@@ -782,6 +796,35 @@ impl<'a> FnInfer<'a> {
                 let message = msg.as_ref().map(|m| self.message(m)).transpose()?;
                 let raise = self.raise_stmts(ExcKind::AssertionError, message, span);
                 push(out, StmtKind::If { cond: not, then_body: raise, else_body: vec![] });
+            }
+            ast::StmtKind::RaiseFrom { exc, cause } => {
+                if !self.is_exception_value(cause) {
+                    return Err(self.unsupported(cause.span, "`raise ... from` takes an exception caught (`except E as e`) or `None`", Some("write `except E as e:` and `raise ... from e`")));
+                }
+                let cause = self.expr(cause)?;
+                let (code, message) = if self.is_exception_value(exc) {
+                    let value = self.expr(exc)?;
+                    out.extend(self.raise_exception_value_from(value, cause, span));
+                    return Ok(());
+                } else {
+                    let (raised, message) = self.exception(exc)?;
+                    let code = match raised {
+                        Raised::Builtin(kind) => kind.code(),
+                        Raised::User(code) => code,
+                    };
+                    (code, message)
+                };
+                let (code, text) = match message {
+                    None => (-(code as i128), Self::string_constant("", span)),
+                    Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
+                    Some(Message::Text(text)) => (code as i128, text),
+                };
+                let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
+                out.extend(self.raise_from(code, text, cause, span));
+            }
+            ast::StmtKind::Raise(exc) if self.is_exception_value(exc) => {
+                let value = self.expr(exc)?;
+                out.extend(self.raise_exception_value(value, span));
             }
             ast::StmtKind::Raise(exc) => {
                 let (exc, message) = self.exception(exc)?;
@@ -1136,12 +1179,17 @@ impl<'a> FnInfer<'a> {
         }
     }
 
+    /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`).
+    fn is_exception_value(&self, e: &ast::Expr) -> bool {
+        matches!(&e.kind, ast::ExprKind::Name(n) if self.names.get(n).is_some_and(|&id| self.locals[id].ty == Some(Type::Exception)))
+    }
+
     /// What `except classes:` catches, `classes` an exception class or a tuple of them: the
     /// built-in kinds (each class's and its subclasses'), and the codes of the classes named,
     /// against which the exceptions of classes defined in Python code are checked when caught
     /// (see `ir::Handler::classes`): a class of your own deriving from `BaseException` alone
     /// is not an `Exception`.
-    fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<(Option<Vec<ExcKind>>, Vec<u32>)> {
+    pub(crate) fn caught_kinds(&mut self, classes: &ast::Expr) -> Result<(Option<Vec<ExcKind>>, Vec<u32>)> {
         let named: Vec<&ast::Expr> = match &classes.kind {
             ast::ExprKind::Tuple(items) => items.iter().collect(),
             _ => vec![classes],
@@ -1379,7 +1427,11 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                 collect_assigned(body, out);
                 collect_assigned(orelse, out);
             }
-            ast::StmtKind::Try { .. } => s.kind.blocks().into_iter().for_each(|b| collect_assigned(b, out)),
+            ast::StmtKind::ObjMode(block) => out.extend(block.outputs.iter().map(|(name, _, _)| name.clone())),
+            ast::StmtKind::Try { handlers, .. } => {
+                out.extend(handlers.iter().filter_map(|h| h.name.clone()));
+                s.kind.blocks().into_iter().for_each(|b| collect_assigned(b, out));
+            }
             _ => {}
         }
     }
@@ -1424,7 +1476,7 @@ fn falls_through(stmts: &[ast::Stmt]) -> bool {
     match stmts.last() {
         None => true,
         Some(s) => match &s.kind {
-            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) | ast::StmtKind::Reraise => false,
+            ast::StmtKind::Return(_) | ast::StmtKind::Raise(_) | ast::StmtKind::RaiseFrom { .. } | ast::StmtKind::Reraise => false,
             ast::StmtKind::If { body, orelse, .. } => falls_through(body) || falls_through(orelse),
             // A loop without `break` ends only through its condition, then runs `else`.
             ast::StmtKind::While { test, body, orelse } => {

@@ -84,6 +84,11 @@ impl FnInfer<'_> {
         };
         let value = self.value(x)?;
         let x = self.value_expr(value, x.span)?;
+        // An exception's class is known at run time only.
+        if x.ty == Type::Exception {
+            let (kinds, codes) = self.caught_kinds(classes)?;
+            return Ok(Value::Expr(self.exception_isinstance(x, kinds, codes, span)));
+        }
         let mut names = Vec::new();
         self.class_names(classes, &mut names)?;
         let mut result = false;

@@ -157,6 +157,16 @@ impl Analysis {
     fn stmt(&mut self, stmt: &ast::Stmt, s: &mut State) {
         use ast::StmtKind as K;
         match &stmt.kind {
+            // The block reads the variables it is passed (each read checked at a span of its
+            // own, see `objmode::argument_span`) and assigns its outputs.
+            K::ObjMode(block) => {
+                for (i, name) in block.reads.iter().enumerate() {
+                    if !block.outputs.iter().any(|(n, _, _)| n == name) {
+                        self.read(name, crate::objmode::argument_span(stmt.span, i), s);
+                    }
+                }
+                block.outputs.iter().for_each(|(name, _, _)| self.set(name, Binding::Bound, s));
+            }
             K::Assign { targets, value } => {
                 self.expr(value, s);
                 targets.iter().for_each(|t| self.target(t, s));
@@ -218,6 +228,11 @@ impl Analysis {
                 self.expr(e, s);
                 *s = None;
             }
+            K::RaiseFrom { exc, cause } => {
+                self.expr(exc, s);
+                self.expr(cause, s);
+                *s = None;
+            }
             K::Reraise => *s = None,
             K::Assert { test, msg } => {
                 let (holds, mut fails) = self.cond(test, s.take());
@@ -267,7 +282,13 @@ impl Analysis {
                     if let Some(typ) = &handler.typ {
                         self.expr(typ, &mut here);
                     }
+                    if let Some(name) = &handler.name {
+                        self.set(name, Binding::Bound, &mut here);
+                    }
                     self.block(&handler.body, &mut here);
+                    if let Some(name) = &handler.name {
+                        self.set(name, Binding::Unbound, &mut here);
+                    }
                     *s = join(s.take(), here);
                 }
                 if !finalbody.is_empty() {
@@ -482,6 +503,11 @@ fn deleted_names(stmts: &[ast::Stmt], out: &mut Vec<String>) {
                     ast::ExprKind::Name(n) => Some(n.clone()),
                     _ => None,
                 }));
+            }
+            // `except E as e` deletes `e` when the clause ends.
+            ast::StmtKind::Try { handlers, .. } => {
+                out.extend(handlers.iter().filter_map(|h| h.name.clone()));
+                s.kind.blocks().into_iter().for_each(|b| deleted_names(b, out));
             }
             kind => kind.blocks().into_iter().for_each(|b| deleted_names(b, out)),
         }

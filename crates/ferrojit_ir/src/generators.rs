@@ -71,7 +71,7 @@ fn block(stmts: Vec<Stmt>, locals: &mut Vec<Local>) -> Vec<Stmt> {
                 out.push(Stmt { kind: StmtKind::While { cond, body, orelse }, span });
             }
             StmtKind::Try { body, handlers, orelse, finalbody } => {
-                let handlers = handlers.into_iter().map(|h| Handler { kinds: h.kinds, classes: h.classes, body: block(h.body, locals), span: h.span }).collect();
+                let handlers = handlers.into_iter().map(|h| Handler { kinds: h.kinds, classes: h.classes, binds: h.binds, body: block(h.body, locals), span: h.span }).collect();
                 let (body, orelse, finalbody) = (block(body, locals), block(orelse, locals), block(finalbody, locals));
                 out.push(Stmt { kind: StmtKind::Try { body, handlers, orelse, finalbody }, span });
             }

@@ -292,6 +292,10 @@ pub struct Handler {
     /// `ferrojit_runtime::USER_EXCEPTION_BASE`) is checked against when caught, at run time:
     /// such classes may be defined after this code is compiled.
     pub classes: Vec<u32>,
+    /// Whether the clause binds the exception to a name (`except E as e`): its body then
+    /// reads it with [`ExprKind::CaughtException`], so the exception is kept aside when the
+    /// clause starts.
+    pub binds: bool,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -529,6 +533,13 @@ pub enum ExprKind {
     /// (typed `List(<symbol's return type>)`, a new reference). The first exception a chunk
     /// raises propagates, after every chunk has stopped.
     ParallelFor { symbol: String, args: Vec<Expr>, trip: Box<Expr> },
+    /// In an `except` clause that binds a name (`except E as e`, see [`Handler::binds`]): the
+    /// exception the clause caught, as a new [`Type::Exception`] value.
+    CaughtException,
+    /// A `with objmode(...)` block run as Python code (see `ferrojit_runtime::objmode`): the
+    /// block of handle `block` called with `args` (borrowed), giving its outputs as a new tuple
+    /// (the expression's type). An exception the block raises propagates.
+    CallPython { block: u64, args: Vec<Expr> },
 }
 
 #[derive(Clone, Debug)]
@@ -783,6 +794,18 @@ impl RuntimeFunc {
     pub const FORMAT_STR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_format_str", may_raise: true };
     /// `(kind, text) -> 0`: always raises the exception of code `kind` with the message `text`
     /// (a string made at run time: `raise ValueError(f"bad {x}")`).
+    /// Exceptions as values (`ferrojit_runtime::exceptions`): `(code, message, repr) -> str`
+    /// is `str(e)` (`repr(e)`); `(code, message) -> 0` raises `e` again; `(code, class) ->
+    /// bool` whether a class defined in Python code derives from the class of code `class`.
+    pub const EXC_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_text", may_raise: true };
+    pub const RAISE_EXCEPTION_VALUE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_exception_value", may_raise: true };
+    /// `(message) -> 0 | 1` is `len(e.args)`; `(message, i) -> str` is `e.args[i]`.
+    pub const EXC_ARG_COUNT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg_count", may_raise: false };
+    pub const EXC_ARG: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg", may_raise: true };
+    /// `(code, text, cause code, cause message) -> 0`: `raise X from cause` (see
+    /// `ferrojit_runtime::exceptions::ferrojit_rt_raise_from`).
+    pub const RAISE_FROM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_from", may_raise: true };
+    pub const EXC_INSTANCE_OF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_instance_of", may_raise: false };
     pub const RAISE_WITH_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_with_text", may_raise: true };
     pub const STR_TO_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_float", may_raise: true };
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
@@ -1079,7 +1102,7 @@ impl Expr {
 macro_rules! each_child {
     ($kind:expr, $f:ident, $iter:ident) => {
         match $kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::NewInstance => {}
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException | ExprKind::NewInstance => {}
             ExprKind::GetField { object, .. } => $f(object),
             ExprKind::Block { value, .. } => $f(value),
             ExprKind::Resume(x) => $f(x),
@@ -1103,7 +1126,7 @@ macro_rules! each_child {
                 $f(body);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => items.$iter().for_each(|e| $f(e)),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => args.$iter().for_each(|e| $f(e)),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } | ExprKind::CallPython { args, .. } => args.$iter().for_each(|e| $f(e)),
             ExprKind::MapReduce { operands, .. } => operands.$iter().for_each(|e| $f(e)),
             ExprKind::ParallelFor { args, trip, .. } => {
                 $f(trip);
@@ -1148,7 +1171,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::NewInstance => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::CaughtException | ExprKind::CallPython { .. } | ExprKind::NewInstance => true,
             // Runtime functions return new references (or immortal values, which are as good).
             ExprKind::Call { .. } | ExprKind::Runtime { .. } | ExprKind::Resume(_) => self.ty.holds_heap(),
             _ => false,
@@ -1176,7 +1199,7 @@ impl Expr {
         }
         let any_of = |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
         match &self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::NewInstance => false,
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException | ExprKind::NewInstance => false,
             ExprKind::GetField { object, .. } => object.any(pred),
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::ParallelFor { args, trip, .. } => trip.any(pred) || any_of(args, pred),
@@ -1189,7 +1212,7 @@ impl Expr {
             ExprKind::IfExp { cond, then, otherwise } => cond.any(pred) || then.any(pred) || otherwise.any(pred),
             ExprKind::Let { value, body, .. } => value.any(pred) || body.any(pred),
             ExprKind::Tuple(items) => any_of(items, pred),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => any_of(args, pred),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } | ExprKind::CallPython { args, .. } => any_of(args, pred),
             ExprKind::ArrayGet { array, indices } => array.any(pred) || any_of(indices, pred),
             ExprKind::ArrayNew { shape, .. } => any_of(shape, pred),
             ExprKind::Reshape { array, shape } => array.any(pred) || any_of(shape, pred),
@@ -1225,7 +1248,7 @@ impl Expr {
         }
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::NewInstance => {}
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException | ExprKind::NewInstance => {}
             ExprKind::GetField { object, .. } => object.rewrite(f),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) | ExprKind::Resume(x) => x.rewrite(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
@@ -1247,7 +1270,7 @@ impl Expr {
                 body.rewrite(f);
             }
             ExprKind::Tuple(items) | ExprKind::BroadcastShape(items) => all(items, f),
-            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } => all(args, f),
+            ExprKind::Call { args, .. } | ExprKind::Math { args, .. } | ExprKind::Runtime { args, .. } | ExprKind::List { args, .. } | ExprKind::Dict { args, .. } | ExprKind::CallPython { args, .. } => all(args, f),
             // A nested map's element refers to its own operands: only its operands are outside.
             ExprKind::MapReduce { operands, .. } => all(operands, f),
             ExprKind::ParallelFor { args, trip, .. } => {

@@ -228,6 +228,8 @@ impl Printer<'_> {
             ExprKind::Reshape { array, shape } => format!("reshape({}, ({}))", self.expr(array), self.exprs(shape)),
             ExprKind::MapReduce { op, operands, element } => format!("{op:?}(map ({}) -> {})", self.exprs(operands), self.expr(element)),
             ExprKind::MapElement(i) => format!("${i}"),
+            ExprKind::CaughtException => "caught_exception".to_string(),
+            ExprKind::CallPython { block, args } => format!("objmode_block{block}({})", self.exprs(args)),
             ExprKind::AxisReduce { op, array, axis, keepdims } => format!("{op:?}({}, axis={}{})", self.expr(array), self.expr(axis), if *keepdims { ", keepdims" } else { "" }),
             ExprKind::BroadcastShape(operands) => format!("broadcast_shape({})", self.exprs(operands)),
             ExprKind::Block { stmts, value } => {

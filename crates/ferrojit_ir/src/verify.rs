@@ -466,6 +466,7 @@ impl Verifier<'_> {
                     Type::NamedTuple(n) if *i < n.items.len() => expect(n.items[*i] == e.ty, || mismatch("named tuple item", &n.items[*i])),
                     Type::Function(f) if *i < f.captures.len() => expect(f.captures[*i] == e.ty, || mismatch("captured value", &f.captures[*i])),
                     Type::Optional(inner) if *i < 2 => expect(if *i == 0 { e.ty == Type::Bool } else { e.ty == **inner }, || mismatch("optional part", &t.ty)),
+                    Type::Exception if *i < 2 => expect(e.ty == [Type::INT64, Type::Str][*i], || mismatch("exception part", &t.ty)),
                     other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
                 }
             }
@@ -559,6 +560,11 @@ impl Verifier<'_> {
                 let ndim = if *keepdims { a.ndim } else { a.ndim.wrapping_sub(1) };
                 expect(a.ndim >= 1 && matches!(&e.ty, Type::Array(r) if r.ndim == ndim), || mismatch("axis reduction", &e.ty))
             }
+            ExprKind::CallPython { args, .. } => {
+                args.iter().try_for_each(|a| self.expr(a))?;
+                expect(matches!(e.ty, Type::Tuple(_)), || mismatch("object mode block", &e.ty))
+            }
+            ExprKind::CaughtException => expect(e.ty == Type::Exception, || mismatch("caught exception", &e.ty)),
             ExprKind::MapElement(i) => {
                 let stack = self.map_elements.borrow();
                 match stack.last().and_then(|types| types.get(*i)) {

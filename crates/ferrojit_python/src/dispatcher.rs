@@ -1084,6 +1084,21 @@ fn codec_error(py: Python<'_>, codec: &str) -> PyErr {
 
 /// The Python exception a compiled function raised.
 pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
+    if let Some(original) = crate::objmode::original_exception(exc) {
+        return original;
+    }
+    let err = exception_without_cause(py, exc);
+    // `raise X from cause`: the cause as an exception of its own, `__cause__`.
+    // SAFETY: `exc` was filled by a raise.
+    if let Some((code, message)) = unsafe { ferrojit_runtime::exceptions::take_cause(exc) } {
+        let cause = ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
+        err.set_cause(py, Some(exception_without_cause(py, &cause)));
+    }
+    err
+}
+
+/// The Python exception of `exc`, without what `native_exception` adds.
+fn exception_without_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
     let class = match ExcKind::from_code(exc.kind) {

@@ -50,6 +50,10 @@ impl GlobalEnv for PyGlobals {
         self.free_variables.iter().any(|v| v == name).then(|| self.enclosing.clone())
     }
 
+    fn objmode_block(&self, filename: &str, first_line: u32, body: &str, args: &[(String, Type)], outputs: &[(String, Type)]) -> Result<u64, String> {
+        crate::objmode::register(&self.globals, filename, first_line, body, args, outputs)
+    }
+
     fn lookup(&self, name: &str) -> Option<GlobalValue> {
         Python::attach(|py| {
             if let Some((_, value)) = self.closure.iter().find(|(n, _)| n == name) {

@@ -25,6 +25,7 @@ mod overloads;
 mod strings;
 mod typed;
 mod user_exceptions;
+mod objmode;
 mod ufunc;
 mod values;
 
@@ -336,6 +337,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
     strings::install();
     values::install_object_counting();
+    objmode::install();
+    // The built-in exceptions' names, for `repr(e)` in compiled code.
+    for kind in ferrojit_compiler::ExcKind::ALL {
+        ferrojit_compiler::runtime::exceptions::register_exception_name(kind.code(), kind.name());
+    }
     m.add_class::<dispatcher::DispatcherBase>()?;
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;

@@ -52,6 +52,10 @@ pub fn code_of(class: &Bound<'_, PyType>) -> Option<u32> {
     }
     let code = ferrojit_compiler::runtime::register_user_exception(bases);
     debug_assert_eq!(code, USER_EXCEPTION_BASE + classes.len() as u32);
+    // For `repr(e)` in compiled code.
+    if let Ok(name) = class.name() {
+        ferrojit_compiler::runtime::exceptions::register_exception_name(code, &name.to_string());
+    }
     classes.push(class.clone().unbind());
     Some(code)
 }

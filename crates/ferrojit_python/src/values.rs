@@ -257,8 +257,9 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             None => false,
         },
-        // Only compiled code makes optional values (`typeof` gives no optional type).
-        Type::Optional(_) => false,
+        // Only compiled code makes optional values (`typeof` gives no optional type), and
+        // exception values (`except E as e`).
+        Type::Optional(_) | Type::Exception => false,
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
@@ -430,6 +431,14 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::NamedTuple(n) => {
             let values = n.items.iter().map(|t| unpack(py, t, slots, at)).collect::<PyResult<Vec<_>>>()?;
             crate::named_tuples::instance(py, n, values)?
+        }
+        // The exception as the dispatcher makes one that compiled code raised.
+        Type::Exception => {
+            let code = take() as u32;
+            let message = crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?;
+            let message: String = message.extract()?;
+            let info = ferrojit_compiler::runtime::ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
+            crate::dispatcher::native_exception(py, &info).into_value(py).into_bound(py).into_any()
         }
         // `None`, or the value: a `None`'s value slots are zeroed and hold no reference.
         Type::Optional(inner) => {

@@ -11,11 +11,13 @@
 //! `np.random.default_rng` Generators, on states that compiled code owns).
 
 pub mod dicts;
+pub mod exceptions;
 pub mod format;
 pub mod instances;
 pub mod linalg;
 pub mod lists;
 pub mod memory;
+pub mod objmode;
 pub mod parallel;
 pub mod pcg64;
 mod print;
@@ -74,6 +76,7 @@ pub const EXC_RUNTIME_ERROR: u32 = 8;
 pub const EXC_OVERFLOW_ERROR: u32 = 9;
 pub const EXC_INDEX_ERROR: u32 = 5;
 pub const EXC_KEY_ERROR: u32 = 6;
+pub const EXC_NOT_IMPLEMENTED_ERROR: u32 = 11;
 pub const EXC_AXIS_ERROR: u32 = 15;
 
 pub(crate) unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
@@ -852,6 +855,8 @@ use pcg64::{
     ferrojit_rt_pcg64_bounded_fill, ferrojit_rt_pcg64_bounded_fill_each, ferrojit_rt_pcg64_draw, ferrojit_rt_pcg64_fill, ferrojit_rt_pcg64_interval, ferrojit_rt_pcg64_seed,
     ferrojit_rt_pcg64_seed_entropy,
 };
+use objmode::ferrojit_rt_call_python;
+use exceptions::{ferrojit_rt_raise_from, ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
 use dicts::{ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_mark_typed, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
 use format::{ferrojit_rt_format_float, ferrojit_rt_format_int, ferrojit_rt_format_str};
 use instances::ferrojit_rt_instance_new;
@@ -897,7 +902,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_exc_derives,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

@@ -106,6 +106,15 @@ impl<'a> Chars<'a> {
         self.iter().collect()
     }
 
+    /// The characters from position `start` on.
+    pub fn skip(self, start: usize) -> Chars<'a> {
+        match self {
+            Chars::One(c) => Chars::One(&c[start.min(c.len())..]),
+            Chars::Two(c) => Chars::Two(&c[start.min(c.len())..]),
+            Chars::Four(c) => Chars::Four(&c[start.min(c.len())..]),
+        }
+    }
+
     pub fn to_string(self) -> String {
         self.iter().map(|c| char::from_u32(c).unwrap_or('\u{fffd}')).collect()
     }
@@ -1191,7 +1200,12 @@ pub unsafe extern "C" fn ferrojit_rt_str_from_float(v: f64, single: i64, exc: *m
 
 /// `repr(s)`: CPython's quoting and escapes.
 pub unsafe fn repr_text(s: *mut MemInfo) -> String {
-    quoted(chars(s), "", |c, out| match c {
+    repr_of(chars(s))
+}
+
+/// `repr` of the text `x`: CPython's quoting and escapes.
+pub fn repr_of(x: Chars) -> String {
+    quoted(x, "", |c, out| match c {
         _ if c < 0x20 || c == 0x7f => out.push_str(&format!("\\x{c:02x}")),
         _ if c < 0x7f => out.push(c as u8 as char),
         _ if has(c, Property::Printable) => out.push(char::from_u32(c).unwrap_or('\u{fffd}')),

@@ -98,6 +98,8 @@ pub enum StmtKind {
     Delete(Vec<Expr>),
     /// `raise` with an expression.
     Raise(Expr),
+    /// `raise exc from cause`, `cause` an exception caught (`except E as cause`).
+    RaiseFrom { exc: Expr, cause: Expr },
     /// A bare `raise`: raises again the exception being handled.
     Reraise,
     Expr(Expr),
@@ -114,13 +116,32 @@ pub enum StmtKind {
     /// `try:` with `except` clauses, tried in order, `else:` (which runs when the body raised
     /// nothing) and `finally:` (which runs however the rest ends); each part may be empty.
     Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
+    /// `with objmode(name='type', ...):` (Numba's object mode): the body is not compiled but
+    /// runs as ordinary Python, and hands back the variables named, converted to their types.
+    ObjMode(Box<ObjModeBlock>),
+}
+
+/// The block of a `with objmode(...)` statement (see [`StmtKind::ObjMode`]).
+#[derive(Clone, Debug)]
+pub struct ObjModeBlock {
+    /// The variables the block gives back, each with its type as written (`'float64[:]'`)
+    /// and where.
+    pub outputs: Vec<(String, String, Span)>,
+    /// The names the body reads (loads), in order of first use: those that are variables of
+    /// the compiled function are passed to it.
+    pub reads: Vec<String>,
+    /// The body's text, its lines whole (indentation included), and the line it starts on.
+    pub body: String,
+    pub first_line: u32,
 }
 
 /// An `except` clause: `typ` is the class or tuple of classes caught (`None`: a bare
-/// `except:`, which catches everything).
+/// `except:`, which catches everything); `name` the variable of `except E as name`, bound to
+/// the exception while the clause runs and deleted after it.
 #[derive(Clone, Debug)]
 pub struct ExceptHandler {
     pub typ: Option<Expr>,
+    pub name: Option<String>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -151,7 +172,7 @@ impl StmtKind {
             StmtKind::For { target, iter, body, orelse } => StmtKind::For { target: target.clone(), iter: iter.clone(), body: f(body)?, orelse: f(orelse)? },
             StmtKind::Try { body, handlers, orelse, finalbody } => {
                 let body = f(body)?;
-                let handlers = handlers.iter().map(|h| Ok(ExceptHandler { typ: h.typ.clone(), body: f(&h.body)?, span: h.span })).collect::<Result<_, E>>()?;
+                let handlers = handlers.iter().map(|h| Ok(ExceptHandler { typ: h.typ.clone(), name: h.name.clone(), body: f(&h.body)?, span: h.span })).collect::<Result<_, E>>()?;
                 StmtKind::Try { body, handlers, orelse: f(orelse)?, finalbody: f(finalbody)? }
             }
             other => other.clone(),

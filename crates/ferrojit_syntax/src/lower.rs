@@ -228,20 +228,75 @@ impl Lowerer<'_> {
                 tests.push(node(ExprKind::BoolOp { op: BoolOp::Or, values: alternatives }));
             }
             py::Pattern::MatchSequence(seq) => {
-                if let Some(star) = seq.patterns.iter().find(|p| matches!(p, py::Pattern::MatchStar(_))) {
-                    return Err(self.unsupported(star.range(), "starred items in `case` patterns are not supported yet", Some("match the exact length, or test `len()` in a guard")));
-                }
                 // Sequences are tuples and lists (not strings, bytes or arrays, as in CPython).
                 let kinds = node(ExprKind::Tuple(vec![node(ExprKind::Name("tuple".into())), node(ExprKind::Name("list".into()))]));
                 tests.push(call("isinstance", vec![subject.clone(), kinds]));
-                tests.push(compare(call("len", vec![subject.clone()]), CmpOp::Eq, node(ExprKind::Int(seq.patterns.len() as u64))));
-                for (i, item) in seq.patterns.iter().enumerate() {
-                    let element = node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(node(ExprKind::Int(i as u64))) });
-                    self.pattern(item, &element, tests, captures)?;
+                let index = |i: i64| match i {
+                    0.. => node(ExprKind::Int(i as u64)),
+                    _ => node(ExprKind::UnaryOp { op: UnaryOp::Neg, operand: Box::new(node(ExprKind::Int(i.unsigned_abs()))) }),
+                };
+                let item = |i: i64| node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(index(i)) });
+                let n = seq.patterns.len();
+                match seq.patterns.iter().position(|p| matches!(p, py::Pattern::MatchStar(_))) {
+                    None => {
+                        tests.push(compare(call("len", vec![subject.clone()]), CmpOp::Eq, node(ExprKind::Int(n as u64))));
+                        for (i, p) in seq.patterns.iter().enumerate() {
+                            self.pattern(p, &item(i as i64), tests, captures)?;
+                        }
+                    }
+                    // `(first, *rest, last)`: at least the other items; those after the star
+                    // read from the end, what the star takes a list (as in CPython).
+                    Some(star) => {
+                        let after = n - star - 1;
+                        tests.push(compare(call("len", vec![subject.clone()]), CmpOp::GtE, node(ExprKind::Int(n as u64 - 1))));
+                        for (i, p) in seq.patterns[..star].iter().enumerate() {
+                            self.pattern(p, &item(i as i64), tests, captures)?;
+                        }
+                        for (j, p) in seq.patterns[star + 1..].iter().enumerate() {
+                            self.pattern(p, &item(j as i64 - after as i64), tests, captures)?;
+                        }
+                        if let py::Pattern::MatchStar(py::PatternMatchStar { name: Some(name), .. }) = &seq.patterns[star] {
+                            let upper = (after > 0).then(|| Box::new(index(-(after as i64))));
+                            let slice = node(ExprKind::Slice { lower: Some(Box::new(index(star as i64))), upper, step: None });
+                            let rest = call("list", vec![node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(slice) })]);
+                            captures.push(bind(name.id.to_string(), rest));
+                        }
+                    }
                 }
             }
-            py::Pattern::MatchMapping(_) => return Err(self.unsupported(pattern.range(), "mapping patterns are not supported yet", Some("test the keys with `in` and `if`/`elif`"))),
-            py::Pattern::MatchClass(_) => return Err(self.unsupported(pattern.range(), "class patterns are not supported yet", Some("use `isinstance()` with `if`/`elif`"))),
+            // `{key: pattern, ...}`: a dict holding each key (others may be there too), its
+            // values matching.
+            py::Pattern::MatchMapping(m) => {
+                if let Some(rest) = &m.rest {
+                    return Err(self.unsupported(rest.range, "`**rest` in a mapping pattern is not supported yet", Some("match the keys you need; read the others from the dict")));
+                }
+                tests.push(call("isinstance", vec![subject.clone(), node(ExprKind::Name("dict".into()))]));
+                for (key, value) in m.keys.iter().zip(&m.patterns) {
+                    let key = self.expr(key)?;
+                    tests.push(node(ExprKind::Compare { left: Box::new(key.clone()), ops: vec![CmpOp::In], comparators: vec![subject.clone()] }));
+                    let item = node(ExprKind::Subscript { value: Box::new(subject.clone()), index: Box::new(key) });
+                    self.pattern(value, &item, tests, captures)?;
+                }
+            }
+            // `Class(...)`: an instance of the class (decided when compiling, as `isinstance`),
+            // its attributes named by keywords matching their patterns. A built-in type that
+            // matches itself (`int(n)`, `str(s)`) takes one positional pattern, for the
+            // subject itself, as in CPython.
+            py::Pattern::MatchClass(c) => {
+                tests.push(call("isinstance", vec![subject.clone(), self.expr(&c.cls)?]));
+                let matches_itself = matches!(&*c.cls, py::Expr::Name(n) if SELF_MATCHING_TYPES.contains(&n.id.as_str()));
+                match c.arguments.patterns.as_slice() {
+                    [] => {}
+                    [one] if matches_itself => self.pattern(one, subject, tests, captures)?,
+                    [first, ..] => {
+                        return Err(self.unsupported(first.range(), "positional patterns in a class pattern are supported for built-in types only (`case int(n):`)", Some("name the attributes instead: `case Point(x=0, y=y):`")));
+                    }
+                }
+                for keyword in &c.arguments.keywords {
+                    let attribute = node(ExprKind::Attribute { value: Box::new(subject.clone()), attr: keyword.attr.id.to_string() });
+                    self.pattern(&keyword.pattern, &attribute, tests, captures)?;
+                }
+            }
             py::Pattern::MatchStar(_) => return Err(self.unsupported(pattern.range(), "starred items in `case` patterns are not supported yet", None)),
         }
         Ok(())
@@ -311,9 +366,8 @@ impl Lowerer<'_> {
             py::Stmt::Raise(s) => match (&s.exc, &s.cause) {
                 // Compiled code's exceptions carry no context, which is what `from None` asks.
                 (Some(exc), Some(cause)) if matches!(**cause, py::Expr::NoneLiteral(_)) => StmtKind::Raise(self.expr(exc)?),
-                (_, Some(cause)) => {
-                    return Err(self.unsupported(cause.range(), "`raise ... from` an exception is not supported yet", Some("raise the exception without `from`, or `from None`")))
-                }
+                (Some(exc), Some(cause)) => StmtKind::RaiseFrom { exc: self.expr(exc)?, cause: self.expr(cause)? },
+                (None, Some(cause)) => return Err(self.invalid(cause.range(), "a bare `raise` takes no `from`")),
                 (None, None) => StmtKind::Reraise,
                 (Some(exc), None) => StmtKind::Raise(self.expr(exc)?),
             },
@@ -355,10 +409,8 @@ impl Lowerer<'_> {
                 let mut handlers = Vec::new();
                 for handler in &t.handlers {
                     let py::ExceptHandler::ExceptHandler(h) = handler;
-                    if let Some(name) = &h.name {
-                        return Err(self.unsupported(name.range, "`except ... as name` is not supported yet", Some("catch the exception without binding it")));
-                    }
-                    handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, body: self.block(&h.body)?, span: self.span(h) });
+                    let name = h.name.as_ref().map(|n| n.id.to_string());
+                    handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, name, body: self.block(&h.body)?, span: self.span(h) });
                 }
                 let finalbody = self.block(&t.finalbody)?;
                 if let Some(span) = leaves_finally(&finalbody, false) {
@@ -371,9 +423,48 @@ impl Lowerer<'_> {
                 }
                 StmtKind::Try { body: self.block(&t.body)?, handlers, orelse: self.block(&t.orelse)?, finalbody }
             }
+            py::Stmt::With(w) if self.objmode_call(w).is_some() => StmtKind::ObjMode(Box::new(self.objmode_block(w)?)),
             other => return Err(self.unsupported_stmt(other)),
         };
         Ok(Some(Stmt { kind, span }))
+    }
+
+    /// The call `objmode(...)` (or `<module>.objmode(...)`) of a `with` statement that has it
+    /// as its one context manager, without `as`.
+    fn objmode_call<'a>(&self, w: &'a py::StmtWith) -> Option<&'a py::ExprCall> {
+        let [item] = w.items.as_slice() else { return None };
+        let py::Expr::Call(call) = &item.context_expr else { return None };
+        let named = match &*call.func {
+            py::Expr::Name(n) => n.id.as_str() == "objmode",
+            py::Expr::Attribute(a) => a.attr.as_str() == "objmode",
+            _ => false,
+        };
+        (named && item.optional_vars.is_none() && !w.is_async).then_some(call)
+    }
+
+    /// `with objmode(x='float64[:]', ...):`: the outputs declared, the names the body reads,
+    /// and the body's text (see [`ObjModeBlock`]).
+    fn objmode_block(&self, w: &py::StmtWith) -> Result<ObjModeBlock> {
+        let call = self.objmode_call(w).expect("checked by the caller");
+        if let Some(arg) = call.arguments.args.first() {
+            return Err(self.unsupported(arg.range(), "`objmode()` takes the variables it gives back as keywords with their types", Some("write e.g. `with objmode(y='float64[:]', n='int64'):`")));
+        }
+        let mut outputs = Vec::new();
+        for keyword in call.arguments.keywords.iter() {
+            let (Some(name), py::Expr::StringLiteral(ty)) = (&keyword.arg, &keyword.value) else {
+                return Err(self.unsupported(keyword.range(), "each keyword of `objmode()` names a variable and gives its type as a string", Some("write e.g. `y='float64[:]'`")));
+            };
+            outputs.push((name.id.to_string(), ty.value.to_str().to_string(), self.span(keyword)));
+        }
+        let mut reads = NameReads(Vec::new());
+        for stmt in &w.body {
+            py::visitor::Visitor::visit_stmt(&mut reads, stmt);
+        }
+        let (first, last) = (w.body.first().expect("a block has a statement"), w.body.last().expect("a block has a statement"));
+        let text = &self.src.text;
+        let start = text[..first.range().start().to_usize()].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[last.range().end().to_usize()..].find('\n').map_or(text.len(), |i| last.range().end().to_usize() + i);
+        Ok(ObjModeBlock { outputs, reads: reads.0, body: text[start..end].to_string(), first_line: self.span(first).line })
     }
 
     fn unsupported_stmt(&self, stmt: &py::Stmt) -> SyntaxError {
@@ -832,3 +923,21 @@ fn collect_target_names(target: &py::Expr, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The names an object-mode block loads (see [`ObjModeBlock::reads`]).
+struct NameReads(Vec<String>);
+
+impl<'a> py::visitor::Visitor<'a> for NameReads {
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        if let py::Expr::Name(n) = expr {
+            if n.ctx == py::ExprContext::Load && !self.0.iter().any(|r| r == n.id.as_str()) {
+                self.0.push(n.id.to_string());
+            }
+        }
+        py::visitor::walk_expr(self, expr);
+    }
+}
+
+/// The built-in types whose class pattern takes one positional pattern for the subject itself
+/// (CPython's list: `int(n)` matches an int and binds it).
+const SELF_MATCHING_TYPES: [&str; 11] = ["bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"];

@@ -84,6 +84,12 @@ pub enum Type {
     /// A jitclass itself as a value (the `cls` of a class method, a class passed to a
     /// function): nothing at run time, the class (by the type of its instances) in the type.
     Class(Box<InstanceType>),
+    /// An exception caught by `except ... as name`: its class's code (an `ExcKind`'s, or
+    /// from `ferrojit_runtime::USER_EXCEPTION_BASE` for a class defined in Python code) and
+    /// its message as the runtime wrote it, marks included (see
+    /// `ferrojit_runtime::TEXT_ARGUMENT_MARK`), laid out as the tuple `(int64, str)` (see
+    /// [`Type::exception_layout`]). Its class is known only at run time: one type for all.
+    Exception,
 }
 
 /// The type of the instances of one jitclass. The value is the meminfo of a heap record
@@ -186,6 +192,11 @@ impl Type {
     /// The tuple `(bool, inner)` a [`Type::Optional`] of `inner` is laid out as.
     pub fn optional_layout(inner: &Type) -> Type {
         Type::Tuple(vec![Type::Bool, inner.clone()])
+    }
+
+    /// The tuple `(int64 code, str message)` a [`Type::Exception`] is laid out as.
+    pub fn exception_layout() -> Type {
+        Type::Tuple(vec![Type::Int(IntType { bits: 64, signed: true }), Type::Str])
     }
 
     /// The plain tuple type a value of this type is laid out as, for tuples and named tuples.
@@ -491,6 +502,7 @@ impl Type {
                 }
                 Type::Function(f) => collect(&f.layout(), path, out),
                 Type::NamedTuple(n) => collect(&n.layout(), path, out),
+                Type::Exception => collect(&Type::exception_layout(), path, out),
                 Type::Optional(inner) => collect(&Type::optional_layout(inner), path, out),
                 Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Class(_) => {}
             }
@@ -646,6 +658,7 @@ impl Type {
                 Type::NamedTuple(n) => n.items.iter().for_each(|t| walk(t, at, out)),
                 Type::Function(f) => f.captures.iter().for_each(|t| walk(t, at, out)),
                 Type::Optional(inner) => walk(&Type::optional_layout(inner), at, out),
+                Type::Exception => walk(&Type::exception_layout(), at, out),
                 other => *at += other.leaves().len(),
             }
         }
@@ -667,6 +680,7 @@ impl Type {
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             Type::Optional(inner) => Type::optional_layout(inner).push_leaves(out),
+            Type::Exception => Type::exception_layout().push_leaves(out),
             // The list's (dict's, string's) meminfo.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
@@ -879,6 +893,7 @@ impl fmt::Display for Type {
             }
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),
+            Type::Exception => write!(f, "exception"),
             Type::Bytes => write!(f, "bytes"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),

@@ -1,0 +1,226 @@
+//! Exceptions as values, for `except E as e`: the value a clause binds is its exception's class
+//! code and message as a string (`ferrojit_types::Type::Exception`), made from the exception
+//! info it caught ([`ferrojit_rt_exc_message`]); `str(e)` and `repr(e)` read it as CPython
+//! would ([`ferrojit_rt_exc_text`]) and `raise e` raises it again
+//! ([`ferrojit_rt_raise_exception_value`]).
+//!
+//! The message is the runtime's, marks included: it tells the exception's argument (see
+//! [`argument`]), which is all compiled code's exceptions carry.
+
+use crate::memory::MemInfo;
+use crate::strings::{chars, from_str, repr_of, Chars};
+use crate::{raise, raise_formatted, ExcInfo, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+/// The Python name of each exception class compiled code knows, by code: the built-in ones
+/// (registered by the binding crate, which sees `ExcKind`) and the classes defined in Python
+/// code, for `repr(e)`.
+static NAMES: RwLock<Option<HashMap<u32, String>>> = RwLock::new(None);
+
+/// Records that the exception class of code `code` is named `name` (its `__name__`).
+pub fn register_exception_name(code: u32, name: &str) {
+    let mut names = NAMES.write().unwrap_or_else(|p| p.into_inner());
+    names.get_or_insert_with(HashMap::new).insert(code, name.to_string());
+}
+
+fn exception_name(code: u32) -> String {
+    let names = NAMES.read().unwrap_or_else(|p| p.into_inner());
+    names.as_ref().and_then(|n| n.get(&code)).cloned().unwrap_or_else(|| "Exception".to_string())
+}
+
+/// The argument an exception's message stands for (see the marks in the crate's root).
+enum Argument<'a> {
+    /// `E()`: an empty message without a mark.
+    Nothing,
+    /// One string: the message itself, or what follows [`TEXT_ARGUMENT_MARK`].
+    Text(Chars<'a>),
+    /// One number (a `KeyError`'s missing key): its `repr` follows [`KEY_ERROR_NUMBER_MARK`].
+    Number(Chars<'a>),
+    /// A codec's error (see [`CODEC_ERROR_MARK`]), which reaches Python as `UnicodeError`.
+    Codec,
+}
+
+fn argument(message: Chars<'_>) -> Argument<'_> {
+    match message.iter().next() {
+        None => Argument::Nothing,
+        Some(c) if c == TEXT_ARGUMENT_MARK as u32 => Argument::Text(message.skip(1)),
+        Some(c) if c == KEY_ERROR_NUMBER_MARK as u32 => Argument::Number(message.skip(1)),
+        Some(c) if c == CODEC_ERROR_MARK as u32 => Argument::Codec,
+        Some(_) => Argument::Text(message),
+    }
+}
+
+/// The message of the exception `info` holds, marks included, as a new string; null (with
+/// `MemoryError` in `exc`) when memory runs out.
+///
+/// # Safety
+/// `info` points to an `ExcInfo` filled by a raise; `exc` to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_message(info: *const ExcInfo, exc: *mut ExcInfo) -> *mut MemInfo {
+    let s = from_str((*info).message());
+    if s.is_null() {
+        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's message");
+    }
+    s
+}
+
+/// `str(e)` (`repr(e)` when `repr` is 1) of the exception of class `code` whose message is
+/// `message`, as CPython's `BaseException` writes them: `str` is the one argument's text (a
+/// `KeyError`'s, and its subclasses', is the argument's `repr`), `""` with none; `repr` is the
+/// class's name and the argument's `repr` in parentheses. A new string.
+///
+/// # Safety
+/// `message` is a live string; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, repr: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    let code = code as u32;
+    let text = match argument(chars(message)) {
+        Argument::Codec => {
+            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the text of a codec's error (`UnicodeError`) is not available in compiled code; catch it and write your own message");
+            return std::ptr::null_mut();
+        }
+        Argument::Nothing if repr != 0 => format!("{}()", exception_name(code)),
+        Argument::Nothing => String::new(),
+        Argument::Text(t) if repr != 0 => format!("{}({})", exception_name(code), repr_of(t)),
+        Argument::Number(n) if repr != 0 => format!("{}({})", exception_name(code), n.to_string()),
+        Argument::Number(n) => n.to_string(),
+        Argument::Text(t) if is_key_error(code) => repr_of(t),
+        Argument::Text(t) => t.to_string(),
+    };
+    let s = from_str(&text);
+    if s.is_null() {
+        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's text");
+    }
+    s
+}
+
+/// Whether the class of code `code` is `KeyError` or derives from it (whose `str` is its
+/// argument's `repr`).
+fn is_key_error(code: u32) -> bool {
+    code == EXC_KEY_ERROR || crate::ferrojit_rt_exc_derives(code as i32, EXC_KEY_ERROR as i32) != 0
+}
+
+/// `raise e` of an exception value: raises the exception of class `code` with `message`
+/// again. Returns 0.
+///
+/// # Safety
+/// `message` is a live string; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_exception_value(code: i64, message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    raise_formatted(exc, code as u32, chars(message).to_string());
+    0
+}
+
+/// Raises the exception of class `code` with the message `message` (marks included), for
+/// exceptions that reach compiled code from Python (an object mode block's).
+///
+/// # Safety
+/// `exc` points to the exception info.
+pub unsafe fn raise_message(exc: *mut ExcInfo, code: u32, message: String) {
+    raise_formatted(exc, code, message);
+}
+
+/// Whether the exception of code `code`, of a class defined in Python code, is an instance of
+/// the class of code `class` (`isinstance(e, C)`; the built-in classes' codes are compared by
+/// the compiled code itself).
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_exc_instance_of(code: i64, class: i64) -> i64 {
+    crate::ferrojit_rt_exc_derives(code as i32, class as i32) as i64
+}
+
+/// `len(e.args)` of the exception whose message is `message`: 0 or 1 (compiled code's
+/// exceptions carry at most one argument).
+///
+/// # Safety
+/// `message` is a live string.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(message: *mut MemInfo) -> i64 {
+    !matches!(argument(chars(message)), Argument::Nothing) as i64
+}
+
+/// `e.args[i]` (`i` negative from the end) of the exception whose message is `message`: its
+/// argument as a new string; raises `IndexError` beyond the arguments, and `TypeError` for an
+/// argument that is not a string (a `KeyError`'s number key), which compiled code holds only
+/// as text.
+///
+/// # Safety
+/// `message` is a live string; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    let argument = argument(chars(message));
+    let count = !matches!(argument, Argument::Nothing) as i64;
+    if !(-count..count).contains(&i) {
+        raise(exc, crate::EXC_INDEX_ERROR, "tuple index out of range");
+        return std::ptr::null_mut();
+    }
+    let text = match argument {
+        Argument::Text(t) => t.to_string(),
+        Argument::Number(n) => {
+            raise_formatted(exc, crate::strings::EXC_TYPE_ERROR, format!("the argument of this exception is the number {}, which compiled code cannot give as `e.args[0]`: use `str(e)` for its text", n.to_string()));
+            return std::ptr::null_mut();
+        }
+        Argument::Codec => {
+            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the arguments of a codec's error (`UnicodeError`) are not available in compiled code");
+            return std::ptr::null_mut();
+        }
+        Argument::Nothing => unreachable!("checked above"),
+    };
+    let s = from_str(&text);
+    if s.is_null() {
+        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's argument");
+    }
+    s
+}
+
+/// Added to the code given to [`ferrojit_rt_raise_from`] when `text` is an exception value's
+/// message, marks included (`raise e from cause`), rather than the exception's one argument.
+pub const RAW_MESSAGE: i64 = 1 << 32;
+
+/// An exception raised with a cause (`raise X from cause`) and its cause, each as its code and
+/// message, kept for the dispatcher (see [`take_cause`]).
+pub struct Caused {
+    pub code: u32,
+    pub message: String,
+    pub cause_code: u32,
+    pub cause_message: String,
+}
+
+thread_local! {
+    /// The last exception raised on this thread with a cause.
+    static CAUSED: RefCell<Option<Caused>> = const { RefCell::new(None) };
+}
+
+/// `raise X from cause`: raises the exception of class `code` with `text` as its one argument
+/// (a negative `code`: without an argument; `code` plus [`RAW_MESSAGE`]: `text` is the whole
+/// message), and records the cause `(cause_code, cause_message)` for it. Returns 0.
+///
+/// # Safety
+/// `text` and `cause_message` are live strings; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_from(code: i64, text: *mut MemInfo, cause_code: i64, cause_message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    let (code, message) = if code < 0 {
+        ((-code) as u32, String::new())
+    } else if code >= RAW_MESSAGE {
+        ((code - RAW_MESSAGE) as u32, chars(text).to_string())
+    } else {
+        (code as u32, format!("{TEXT_ARGUMENT_MARK}{}", chars(text).to_string()))
+    };
+    let caused = Caused { code, message: message.clone(), cause_code: cause_code as u32, cause_message: chars(cause_message).to_string() };
+    CAUSED.with(|c| *c.borrow_mut() = Some(caused));
+    raise_formatted(exc, code, message);
+    0
+}
+
+/// The cause recorded for the exception in `exc` when it is the last one raised with a cause
+/// on this thread (same class and message); what was recorded is cleared either way. An
+/// exception raised with a cause and caught in compiled code leaves its record until the
+/// next exception reaches Python: only one of the same class and message could take it.
+///
+/// # Safety
+/// `exc` points to an exception info filled by a raise.
+pub unsafe fn take_cause(exc: &ExcInfo) -> Option<(u32, String)> {
+    let caused = CAUSED.with(|c| c.borrow_mut().take())?;
+    (caused.code == exc.kind && caused.message == exc.message()).then_some((caused.cause_code, caused.cause_message))
+}

@@ -1,0 +1,464 @@
+"""`except E as e` in compiled code, against CPython: each row is a function run by CPython and
+compiled, which must give the same value (the texts `str(e)`, `repr(e)`, f-strings, `e.args`,
+`isinstance(e, ...)`) or raise the same exception. The exceptions come from `raise`, from the
+runtime's checks (division, indexing, dicts, conversions), from NumPy's errors in the library,
+from called compiled functions, and from exception classes defined here. Leak tests cover the
+exception's message, which the bound name holds."""
+
+import gc
+
+import numpy as np
+import pytest
+
+import ferrojit
+from ferrojit import njit
+from ferrojit.errors import UnsupportedError
+
+from helpers import case_id, check
+
+
+class AppError(ValueError):
+    pass
+
+
+class MissingKey(KeyError):
+    pass
+
+
+class Fatal(BaseException):
+    pass
+
+
+@njit
+def divide(a, b):
+    return a // b
+
+
+def raise_kind(kind):
+    """Raises one exception per `kind`: from `raise` with and without an argument, from the
+    runtime's checks and from the library."""
+    if kind == 0:
+        raise ValueError("bad value")
+    if kind == 1:
+        raise AppError("app failed")
+    if kind == 2:
+        raise AppError
+    if kind == 3:
+        return {1: 2}[kind]
+    if kind == 4:
+        return divide(1, 0)
+    if kind == 5:
+        raise KeyError("missing")
+    if kind == 6:
+        raise MissingKey("own key")
+    if kind == 7:
+        return int("x7")
+    if kind == 8:
+        return np.ones(3).reshape(2, 2).shape[0]
+    if kind == 9:
+        raise ValueError("")
+    if kind == 10:
+        raise IndexError('quote\'s "both"')
+    if kind == 11:
+        raise ValueError(f"made at run time {kind}")
+    if kind == 12:
+        return {"a": 1}["z" * (kind - 11)]
+    return kind
+
+
+raise_kind_compiled = njit(raise_kind)
+
+
+def texts(kind):
+    try:
+        raise_kind_compiled(kind)
+    except Exception as e:
+        return str(e), repr(e)
+    return "", ""
+
+
+def texts_inline(kind):
+    try:
+        if kind == 0:
+            raise ValueError("bad value")
+        if kind == 1:
+            raise AppError
+        if kind == 2:
+            raise KeyError(f"key {kind}")
+        if kind == 3:
+            raise IndexError('quote\'s "both"')
+        if kind == 4:
+            return str({1: 2}[kind]), "", ""
+    except Exception as e:
+        return str(e), repr(e), f"<{e}|{e!r}|{e!s}>"
+    return "", "", str(kind)
+
+
+def classes_of(kind):
+    try:
+        raise_kind_compiled(kind)
+    except Exception as e:
+        return (
+            isinstance(e, ValueError),
+            isinstance(e, AppError),
+            isinstance(e, LookupError),
+            isinstance(e, (KeyError, ZeroDivisionError)),
+            isinstance(e, MissingKey),
+            isinstance(e, ArithmeticError),
+            isinstance(e, Exception),
+        )
+    return (False,) * 7
+
+
+def args_of(kind):
+    try:
+        raise_kind_compiled(kind)
+    except Exception as e:
+        if len(e.args) == 0:
+            return 0, ""
+        return len(e.args), e.args[0] + "|" + e.args[-1]
+    return -1, ""
+
+
+def args_out_of_range(i):
+    try:
+        raise ValueError("one")
+    except ValueError as e:
+        return e.args[i]
+
+
+def number_key_argument(key):
+    d = {1: 1.0}
+    try:
+        return str(d[key])
+    except KeyError as e:
+        return "missing " + str(e) + " " + repr(e)
+
+
+def float_key_argument(key):
+    d = {1.5: 1}
+    try:
+        return d[key]
+    except KeyError as e:
+        return len(str(e))
+
+
+def caught_by_the_right_clause(kind):
+    try:
+        raise_kind_compiled(kind)
+    except ZeroDivisionError as z:
+        return "zero: " + str(z)
+    except KeyError as k:
+        return "key: " + repr(k)
+    except ValueError as v:
+        return "value: " + repr(v)
+    return "none"
+
+
+def reraised(kind):
+    try:
+        raise_kind_compiled(kind)
+    except LookupError as e:
+        raise e
+    return 0
+
+
+def reraise_after_other_exceptions(n):
+    try:
+        raise ValueError("first")
+    except ValueError as e:
+        # Other exceptions raised and caught meanwhile leave `e` as it was.
+        for i in range(n):
+            try:
+                raise KeyError(f"other {i}")
+            except KeyError:
+                pass
+        raise e
+
+
+def nested_names(x):
+    out = ""
+    try:
+        raise ValueError("outer")
+    except ValueError as outer:
+        try:
+            1 // x
+        except ZeroDivisionError as inner:
+            out = str(inner) + " inside " + str(outer)
+        out += " / " + repr(outer)
+    return out
+
+
+def same_name_in_a_loop(n):
+    texts = []
+    for i in range(n):
+        try:
+            if i % 3 == 0:
+                raise ValueError(f"v{i}")
+            if i % 3 == 1:
+                raise KeyError(f"k{i}")
+        except (ValueError, KeyError) as e:
+            texts.append(repr(e))
+    return texts
+
+
+def name_is_deleted_after_the_clause(x):
+    try:
+        1 // x
+    except ZeroDivisionError as e:
+        pass
+    return str(e)  # noqa: F821 - Python deletes `e`: UnboundLocalError, as compiled code
+
+
+def read_by_a_lambda(x):
+    try:
+        raise ValueError(f"v{x}")
+    except ValueError as e:
+        text = lambda: str(e) + "!"  # noqa: E731
+        return text()
+
+
+def handler_chooses_by_text(words):
+    count = 0
+    for w in words:
+        try:
+            count += int(w)
+        except ValueError as e:
+            if "invalid literal" in str(e):
+                count -= 1000
+    return count
+
+
+def base_exception_class(x):
+    try:
+        if x:
+            raise Fatal("stop")
+    except Fatal as e:
+        return repr(e) + str(isinstance(e, Exception)) + str(isinstance(e, Fatal))
+    return ""
+
+
+def print_of_exceptions(kind):
+    try:
+        raise_kind_compiled(kind)
+    except Exception as e:
+        print("caught", e, repr(e))
+        print(e)
+    return kind
+
+
+CASES = (
+    [(texts, (k,)) for k in range(14)]
+    + [(texts_inline, (k,)) for k in range(6)]
+    + [(classes_of, (k,)) for k in range(13)]
+    + [(args_of, (k,)) for k in (0, 1, 2, 4, 5, 6, 7, 9, 11, 12, 13)]
+    + [
+        (args_out_of_range, (0,)),
+        (args_out_of_range, (-1,)),
+        (args_out_of_range, (1,)),
+        (args_out_of_range, (-2,)),
+        (number_key_argument, (1,)),
+        (number_key_argument, (7,)),
+        (number_key_argument, (-3,)),
+        (float_key_argument, (2.25,)),
+        (caught_by_the_right_clause, (4,)),
+        (caught_by_the_right_clause, (3,)),
+        (caught_by_the_right_clause, (6,)),
+        (caught_by_the_right_clause, (1,)),
+        (caught_by_the_right_clause, (99,)),
+        (reraised, (3,)),
+        (reraised, (5,)),
+        (reraised, (6,)),
+        (reraised, (0,)),
+        (reraised, (99,)),
+        (reraise_after_other_exceptions, (0,)),
+        (reraise_after_other_exceptions, (3,)),
+        (nested_names, (0,)),
+        (same_name_in_a_loop, (7,)),
+        (name_is_deleted_after_the_clause, (0,)),
+        (name_is_deleted_after_the_clause, (1,)),
+        (read_by_a_lambda, (3,)),
+        (handler_chooses_by_text, (["1", "x", "20", "3.5"],)),
+        (base_exception_class, (1,)),
+        (base_exception_class, (0,)),
+    ]
+)
+
+COMPILED = {}
+
+
+@pytest.mark.parametrize("func,args", CASES, ids=case_id)
+def test_except_as_against_cpython(func, args):
+    check(func, *args, exc_msg=True, compiled=COMPILED)
+
+
+def test_args_of_a_number_key_is_a_clear_error():
+    # CPython's `KeyError(5).args[0]` is the number; compiled code holds the argument as text.
+    def first_arg(key):
+        try:
+            return {1: 2}[key]
+        except KeyError as e:
+            return len(e.args[0])
+
+    with pytest.raises(TypeError, match="use `str\\(e\\)`"):
+        njit(first_arg)(5)
+
+
+@pytest.mark.parametrize("kind", [0, 1, 2, 4, 5, 6, 9, 10], ids=case_id)
+def test_print_of_exceptions(kind, capsys):
+    print_of_exceptions(kind)
+    expected = capsys.readouterr().out
+    njit(print_of_exceptions)(kind)
+    assert capsys.readouterr().out == expected
+
+
+def returned(kind):
+    try:
+        raise_kind_compiled(kind)
+    except Exception as e:
+        return e
+    raise RuntimeError("nothing raised")
+
+
+@pytest.mark.parametrize("kind", [0, 1, 2, 3, 4, 5, 6, 7, 9, 11], ids=case_id)
+def test_an_exception_returned_reaches_python_as_itself(kind):
+    got, expected = njit(returned)(kind), returned(kind)
+    assert type(got) is type(expected)
+    assert got.args == expected.args
+    assert str(got) == str(expected)
+
+
+def test_unsupported_forms_are_clear_errors():
+    def args_as_a_value(x):
+        try:
+            raise ValueError("v")
+        except ValueError as e:
+            return e.args
+
+    def assigned_by_an_inner_function(x):
+        try:
+            raise ValueError("v")
+        except ValueError as e:
+            def clear():
+                nonlocal e
+                e = None
+            clear()
+            return 0
+
+    with pytest.raises(UnsupportedError, match="`e.args\\[i\\]` and `len\\(e.args\\)`"):
+        njit(args_as_a_value)(1)
+    with pytest.raises(UnsupportedError, match="an inner function uses `e`"):
+        njit(assigned_by_an_inner_function)(1)
+
+
+def many_texts(n):
+    total = 0
+    d = {"a": 1}
+    for i in range(n):
+        try:
+            if i % 2:
+                raise AppError(f"failure {i}")
+            total += d["b" * (i % 3 + 1)]
+        except AppError as e:
+            total += len(str(e)) + len(repr(e))
+        except KeyError as e:
+            total += len(e.args[0])
+            try:
+                raise e
+            except LookupError as again:
+                total += len(str(again))
+    return total
+
+
+def returned_many(n):
+    kept = []
+    for i in range(n):
+        try:
+            raise ValueError("x" * i)
+        except ValueError as e:
+            kept.append(str(e))
+    return len(kept)
+
+
+@pytest.mark.parametrize("func,args", [(many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,))], ids=case_id)
+def test_nothing_leaks(func, args):
+    cfunc = njit(func)
+    try:
+        expected = func(*args)
+    except Exception as exc:  # noqa: BLE001
+        expected = type(exc)
+    for _ in range(2):
+        try:
+            got = cfunc(*args)
+        except Exception as exc:  # noqa: BLE001
+            got = type(exc)
+    assert got == expected
+    gc.collect()
+    before = ferrojit._native.live_allocations()
+    for _ in range(200):
+        try:
+            cfunc(*args)
+        except Exception:  # noqa: BLE001
+            pass
+    gc.collect()
+    assert ferrojit._native.live_allocations() == before
+
+
+# --- raise ... from ------------------------------------------------------------------------------
+
+
+def raise_from_caught(kind):
+    try:
+        raise_kind_compiled(kind)
+    except LookupError as e:
+        raise AppError(f"lookup failed ({kind})") from e
+    except ArithmeticError as e:
+        raise RuntimeError from e
+    return kind
+
+
+def raise_value_from_value(x):
+    try:
+        return 10 // x
+    except ZeroDivisionError as outer:
+        try:
+            raise ValueError(f"inner {x}")
+        except ValueError as inner:
+            raise inner from outer
+
+
+def raise_from_then_caught(x):
+    try:
+        try:
+            return str(1 // x)
+        except ZeroDivisionError as e:
+            raise ValueError("again") from e
+    except ValueError as v:
+        return str(v)
+
+
+@pytest.mark.parametrize(
+    "func,args",
+    [(raise_from_caught, (3,)), (raise_from_caught, (5,)), (raise_from_caught, (4,)), (raise_from_caught, (99,)), (raise_value_from_value, (0,)), (raise_value_from_value, (2,)), (raise_from_then_caught, (0,))],
+    ids=case_id,
+)
+def test_raise_from_sets_the_cause(func, args):
+    def outcome(f):
+        try:
+            return ("value", f(*args))
+        except Exception as exc:  # noqa: BLE001 - the exception and its cause are compared
+            cause = exc.__cause__
+            return (type(exc), exc.args, type(cause), getattr(cause, "args", None), exc.__suppress_context__)
+
+    assert outcome(njit(func)) == outcome(func)
+
+
+def test_raise_from_a_value_that_is_no_exception_is_a_clear_error():
+    def from_a_number(x):
+        try:
+            return 1 // x
+        except ZeroDivisionError:
+            raise ValueError("no") from x
+
+    with pytest.raises(UnsupportedError, match="takes an exception caught"):
+        njit(from_a_number)(0)

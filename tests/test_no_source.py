@@ -1,0 +1,1009 @@
+"""Functions without a source file: defined in `exec()`, `python -c` or at the interactive
+prompt. Their text is rebuilt from the code object (`ferrojit._decompile`), checked against it as
+a file's text is, and compiled; the compiled function must give what Python gives."""
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from ferrojit import jit, njit
+from ferrojit import _source
+from ferrojit.errors import TypingError, UnsupportedError
+
+GLOBAL_SCALE = 3
+GLOBAL_TABLE = (1, 4, 9)
+
+
+def _define(source, name="f"):
+    """The function `name` made by `exec` of `source` (so it has no file: `<string>`)."""
+    namespace = {"np": np, "math": math, "njit": njit, "GLOBAL_SCALE": GLOBAL_SCALE, "GLOBAL_TABLE": GLOBAL_TABLE}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the table's fixed sources
+    return namespace[name]
+
+
+def _same(got, expected):
+    """Same type and value, NaNs equal, containers item by item."""
+    if isinstance(expected, np.ndarray):
+        return isinstance(got, np.ndarray) and got.dtype == expected.dtype and np.array_equal(got, expected, equal_nan=True)
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, (tuple, list)):
+        return len(got) == len(expected) and all(_same(g, e) for g, e in zip(got, expected))
+    if isinstance(expected, dict):
+        return list(got) == list(expected) and all(_same(got[k], expected[k]) for k in expected)
+    if isinstance(expected, float) and math.isnan(expected):
+        return math.isnan(got)
+    return got == expected
+
+
+# (id, source defining `f`, arguments). A new construct is a new row.
+CASES = [
+    ("arithmetic", """
+        def f(a, b):
+            return a + b * 2 - a // 3 % 4 + a ** 2 - b / 2
+     """, (7, 3)),
+    ("bitwise-and-unary", """
+        def f(a, b):
+            return (a & b) | (a ^ b) << 2 >> 1, -a, +b, ~a, not a
+     """, (12, 10)),
+    ("augmented-assignment", """
+        def f(n):
+            s = 0
+            s += n
+            s *= 3
+            s -= 1
+            s //= 2
+            s **= 2
+            s %= 1000
+            return s
+     """, (17,)),
+    ("augmented-subscript-and-slices", """
+        def f(a):
+            a[1] += 5.0
+            a[2:4] *= 2.0
+            return a, a[::2], a[1:], a[:-1], a[1:5:2]
+     """, (np.arange(6.0),)),
+    ("chained-comparisons", """
+        def f(a, b, c):
+            x = a < b <= c
+            y = a == b != c
+            if a < b < c:
+                return x, y, 1
+            return x, y, 2
+     """, (1, 2, 3)),
+    ("boolean-values", """
+        def f(a, b):
+            return a and b, a or b, (a and b) or 7, (a or b) and 5, not a or b > 0
+     """, (0, 4)),
+    ("boolean-conditions", """
+        def f(a, b, c):
+            n = 0
+            if a and b or c:
+                n += 1
+            if not (a or b) and c:
+                n += 10
+            if a > 0 and (b > 0 or c > 0):
+                n += 100
+            return n
+     """, (1, 0, 2)),
+    ("conditional-expressions", """
+        def f(x):
+            y = 1.5 if x > 2 else -0.5
+            return (x if x % 2 else -x) + y
+     """, (5,)),
+    ("if-elif-else", """
+        def f(x):
+            if x < 0:
+                r = -1
+            elif x == 0:
+                r = 0
+            elif x < 10:
+                r = 1
+            else:
+                r = 2
+            return r
+     """, (7,)),
+    ("is-none", """
+        def f(x):
+            v = None
+            if x > 1:
+                v = x
+            if v is None:
+                return -1
+            if v is not None:
+                return v * 2
+            return 0
+     """, (4,)),
+    ("while-break-continue-else", """
+        def f(n):
+            i = 0
+            s = 0
+            while i < n:
+                i += 1
+                if i % 3 == 0:
+                    continue
+                if i > 20:
+                    break
+                s += i
+            else:
+                s = -s
+            return s
+     """, (10,)),
+    ("while-true", """
+        def f(n):
+            i = 0
+            while True:
+                i += 1
+                if i * i > n:
+                    break
+            return i
+     """, (50,)),
+    ("for-else-break", """
+        def f(n):
+            for i in range(2, n):
+                if n % i == 0:
+                    found = i
+                    break
+            else:
+                found = n
+            return found
+     """, (91,)),
+    ("nested-loops", """
+        def f(a):
+            total = 0.0
+            for i in range(a.shape[0]):
+                for j in range(a.shape[1]):
+                    if a[i, j] < 0.2:
+                        continue
+                    total += math.sqrt(a[i, j])
+            return total
+     """, (np.linspace(0.0, 1.0, 12).reshape(3, 4),)),
+    ("for-enumerate-zip-unpacking", """
+        def f(a, b):
+            s = 0
+            for i, (x, y) in enumerate(zip(a, b)):
+                s += i * x - y
+            return s
+     """, ([1, 2, 3], [4, 5, 6])),
+    ("tuple-unpacking-and-swap", """
+        def f(a, b):
+            a, b = b, a
+            x, y, z = a, b, a + b
+            first, *rest = (x, y, z)
+            return a, b, first, rest
+     """, (1, 2)),
+    ("displays", """
+        def f(x):
+            t = (x, 1, 2.5)
+            l = [x, x + 1]
+            d = {"a": x, "b": 2}
+            s = {x, 3, 4}
+            return t, l, d["a"] + d["b"], len(s), [1, 2, 3], (4, 5)
+     """, (7,)),
+    ("fstrings", """
+        def f(x, name):
+            return f"{name}: {x:>6.2f} {x!r} {name!s:^8}|"
+     """, (3.14159, "pi")),
+    ("calls-with-keywords", """
+        @njit
+        def g(a, b=2, *, c=3):
+            return a * 100 + b * 10 + c
+
+        def f(x):
+            return round(x, 2), max(x, 2.0), g(1), g(1, c=5), g(a=2, b=3), np.zeros(3, dtype=np.int64)
+     """, (1.23456,)),
+    ("star-arguments", """
+        def f(*args, **kwargs):
+            return len(args), args[0] + args[-1], sum(args)
+     """, (1, 2, 3)),
+    ("modules-imported-in-and-out-of-the-text", """
+        import math as m2
+        from math import sqrt
+
+        def f(x):
+            # `m2` imported with the function (an attribute call), `math` before (a method call)
+            return m2.sqrt(x) + math.tanh(x) + sqrt(x)
+     """, (2.0,)),
+    ("globals-and-attributes", """
+        def f(a):
+            return a.shape[0] * GLOBAL_SCALE + GLOBAL_TABLE[1] + a.size + math.pi
+     """, (np.ones((2, 3)),)),
+    ("del-and-assert", """
+        def f(x):
+            y = x * 2
+            assert y > 0, "positive"
+            assert x
+            del y
+            y = 3
+            return y + x
+     """, (4,)),
+    ("raise", """
+        def f(x):
+            if x > 2:
+                raise ValueError("too big")
+            return x
+     """, (1,)),
+    ("list-comprehension", """
+        def f(n):
+            return [i * i for i in range(n) if i % 2 == 0 or i == 5]
+     """, (8,)),
+    ("nested-comprehension", """
+        def f(n):
+            return [i * j for i in range(n) for j in range(i) if j > 0]
+     """, (5,)),
+    ("dict-and-set-comprehensions", """
+        def f(n):
+            d = {i: i * 2 for i in range(n)}
+            s = {i % 3 for i in range(n)}
+            return d, len(s)
+     """, (5,)),
+    ("generator-expression", """
+        def f(n):
+            return sum(i * i for i in range(n))
+     """, (6,)),
+    ("lambda-and-closure", """
+        def f(x):
+            k = 3
+            scale = lambda v: v * k
+            def add(v, w=1):
+                return v + w + k
+            return scale(x) + add(x) + add(x, 10)
+     """, (2,)),
+    ("walrus", """
+        def f(n):
+            total = 0
+            i = 0
+            while (j := i * 2) < n:
+                total += j
+                i += 1
+            return total, j
+     """, (9,)),
+    ("early-return-in-loops", """
+        def f(a, target):
+            for i in range(len(a)):
+                for j in range(len(a)):
+                    if a[i] + a[j] == target:
+                        return i, j
+            return -1, -1
+     """, ([1, 5, 3, 8], 11)),
+    ("try-except-else", """
+        def f(x):
+            try:
+                y = 10 // x
+            except ZeroDivisionError:
+                y = -1
+            except (ValueError, TypeError):
+                y = -2
+            else:
+                y += 100
+            return y
+     """, (3,)),
+    ("try-except-in-loop", """
+        def f(n):
+            s = 0
+            for i in range(n):
+                try:
+                    s += 10 // (i - 2)
+                except ZeroDivisionError:
+                    s -= 1000
+            return s
+     """, (5,)),
+    ("try-return-in-handler", """
+        def f(x):
+            try:
+                return 1 // x
+            except ZeroDivisionError:
+                return 0
+     """, (0,)),
+    ("try-finally", """
+        def f(x):
+            total = 0
+            try:
+                total += x
+            finally:
+                total *= 2
+            return total
+     """, (5,)),
+    ("try-except-finally", """
+        def f(x):
+            y = 0
+            try:
+                y = 100 // x
+            except ZeroDivisionError:
+                y = -1
+            finally:
+                y += 1
+            return y
+     """, (0,)),
+    ("seed-tan-sum", """
+        def f(a):
+            tan_sum = 0
+            for i in range(4):
+                for j in range(4):
+                    tan_sum += math.tanh(a[i, j])
+            return tan_sum
+     """, (np.linspace(0.0, 1.0, 16).reshape(4, 4),)),
+]
+
+
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in CASES])
+def test_exec_function_gives_what_python_gives(source, args):
+    f = _define(source)
+    _, _, text, _ = _source.source_info(f, _source.capture(f))
+    assert text.lstrip().startswith("def f(")  # the rebuilt text, not a file's
+    expected = f(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    got = njit(f)(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    assert _same(got, expected), (got, expected)
+
+
+# Generators: the items produced, compared as lists.
+GENERATOR_CASES = [
+    ("yield", """
+        def f(n):
+            for i in range(n):
+                if i % 2:
+                    yield i * 10
+            yield -1
+     """, (6,)),
+    ("yield-from", """
+        @njit
+        def inner(n):
+            for i in range(n):
+                yield i
+
+        def f(n):
+            yield from inner(n)
+            yield 100
+     """, (4,)),
+]
+
+
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in GENERATOR_CASES])
+def test_exec_generator_gives_what_python_gives(source, args):
+    f = _define(source)
+    assert list(njit(f)(*args)) == list(f(*args))
+
+
+def test_exec_function_calling_another_exec_function():
+    source = """
+        from ferrojit import njit
+
+        @njit
+        def square(x):
+            return x * x
+
+        @njit
+        def f(n):
+            return sum([square(i) for i in range(n)])
+    """
+    f = _define(source)
+    assert f(5) == f.py_func(5) == 30
+
+
+def test_rebuilt_text_keeps_the_line_numbers():
+    source = "\n\n\ndef f(x):\n\n    y = x + 1\n\n\n    return y\n"
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    _, first, text, _ = _source.source_info(namespace["f"], None)
+    assert first == 4
+    lines = text.splitlines()
+    assert lines[0] == "def f(x):" and lines[2].strip() == "y = x + 1" and lines[5].strip() == "return y"
+
+
+def test_typing_error_in_exec_code_names_string_and_the_line():
+    source = "def f(a, b):\n    c = a + 1\n\n    return c + b\n"
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    with pytest.raises(TypingError) as caught:
+        njit(namespace["f"])(1, "text")
+    message = str(caught.value)
+    assert 'File "<string>", line 4' in message
+    assert "return c + b" in message
+
+
+# Constructs the rebuilding does not handle: a clear UnsupportedError, never a crash or a
+# wrong text compiled.
+UNSUPPORTED = [
+    ("with", """
+        def f(x):
+            with x:
+                return 1
+     """, "a `with` statement"),
+    ("match", """
+        def f(p):
+            match p:
+                case (a, b):
+                    return a + b
+            return 0
+     """, "a `match` statement"),
+    ("lambda", """
+        f = lambda x: x + 1
+     """, "a `lambda`"),
+]
+
+
+@pytest.mark.parametrize("source, construct", [pytest.param(s, c, id=i) for i, s, c in UNSUPPORTED])
+def test_construct_not_rebuilt_is_an_unsupported_error(source, construct):
+    f = _define(source)
+    with pytest.raises(UnsupportedError) as caught:
+        njit(f)(2)
+    message = str(caught.value)
+    assert f"`{f.__qualname__}`" in message and "<string>" in message and construct in message
+    assert "hint: define the function in a .py file" in message
+
+
+def test_jit_runs_a_function_not_rebuilt_as_python():
+    f = _define("""
+        def f(p):
+            match p:
+                case (a, b):
+                    return a + b
+            return 0
+    """)
+    with pytest.warns(Warning, match="a `match` statement"):
+        assert jit(f)((2, 3)) == 5
+
+
+def test_compiler_errors_name_the_rebuilt_line():
+    """What the compiler refuses in a rebuilt text, it reports on the user's line."""
+    f = _define("""
+        def f(x):
+            y = x + 1
+            import math
+            return math.sqrt(y)
+    """)
+    with pytest.raises(UnsupportedError, match="`import` inside a compiled function") as caught:
+        njit(f)(3.0)
+    assert 'File "<string>", line 4' in str(caught.value)
+
+
+def test_rebuilt_text_that_does_not_verify_is_not_compiled(monkeypatch):
+    """A text that does not compile to the function's code object is refused, whatever made
+    it so (here the rebuilding is made to write the wrong operator)."""
+    f = _define("def f(a, b):\n    return a - b\n")
+    from ferrojit import _decompile
+
+    real = _decompile.function_text
+    monkeypatch.setattr(_decompile, "function_text", lambda code: (real(code)[0].replace("-", "+"), real(code)[1]))
+    monkeypatch.setattr(_source, "_reconstructed", {})
+    with pytest.raises(UnsupportedError, match="not the code Python runs from line 2 on") as caught:
+        njit(f)(5, 3)
+    assert "(<string>, line 2)" in str(caught.value)
+
+
+# --- the seed's examples, verbatim, at the interactive prompt and in `python -c` -------------------
+
+SEED_PROGRAM = '''
+from ferrojit import jit, njit
+import numpy as np
+
+SIZE = 20
+x = np.arange(SIZE * SIZE, dtype=np.float64).reshape(SIZE, SIZE) / (SIZE * SIZE)
+
+"""
+给定n*n矩阵，对矩阵每个元素计算tanh值，然后求和。
+因为要循环矩阵中的每个元素，计算复杂度为 n*n。
+"""
+@njit
+def jit_tan_sum(a):   # 函数在被调用时编译成机器语言
+    tan_sum = 0
+    for i in range(SIZE):   # Numba 支持循环
+        for j in range(SIZE):
+            tan_sum += np.tanh(a[i, j])   # Numba 支持绝大多数NumPy函数
+    return tan_sum
+
+print("tan_sum", round(jit_tan_sum(x), 9), round(jit_tan_sum.py_func(x), 9))
+print("signatures", jit_tan_sum.signatures)
+
+import time
+
+@jit(nopython=True)
+def go_fast(a):
+    tan_sum = 0
+    for i in range(SIZE):
+        for j in range(SIZE):
+            tan_sum += np.tanh(a[i, j])
+    return tan_sum
+
+start = time.time()
+go_fast(x)
+end = time.time()
+print("compiled", len(go_fast.signatures))
+start = time.time()
+go_fast(x)
+end = time.time()
+print("Elapsed (after compilation) positive", end - start >= 0)
+
+from ferrojit import jit, int32
+
+@jit("int32(int32, int32)", nopython=True)
+def f2(x, y):
+    return x + y
+
+print("f2", f2(3, 4), f2.signatures)
+
+import pandas as pd
+
+x = {'a': [1, 2, 3], 'b': [20, 30, 40]}
+
+@jit
+def use_pandas(a): # Numba对这个函数支持不好
+    df = pd.DataFrame.from_dict(a) # Numba 不知道 pd.DataFrame 在做什么
+    df += 1                        # Numba 也无法优化这个操作
+    return df.cov()
+
+print("pandas", use_pandas(x).values.tolist())
+'''
+
+SEED_EXPECTED = [
+    "tan_sum",  # the value is checked against Python's below
+    "signatures [(array(float64, 2d, C),)]",
+    "compiled 1",
+    "Elapsed (after compilation) positive True",
+    "f2 7 [(int32, int32)]",
+    "pandas [[1.0, 10.0], [10.0, 100.0]]",
+]
+
+
+def _check_seed_output(stdout):
+    lines = [line for line in stdout.splitlines() if line.split(" ")[0] in ("tan_sum", "signatures", "compiled", "Elapsed", "f2", "pandas")]
+    assert len(lines) == len(SEED_EXPECTED), stdout
+    _, compiled, plain = lines[0].split()
+    assert compiled == plain
+    assert lines[1:] == SEED_EXPECTED[1:]
+
+
+def _run(args, stdin=None):
+    env = dict(os.environ, FERROJIT_WARM_UP="0")
+    done = subprocess.run([sys.executable, *args], input=stdin, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_seed_examples_at_the_interactive_prompt():
+    # `python -i` with the program on stdin: each statement compiled as typed at `>>>`, the
+    # functions' file `<stdin>`.
+    done = _run(["-i"], stdin=SEED_PROGRAM)
+    _check_seed_output(done.stdout)
+    # `use_pandas` is plain Python (object mode), with the seed's reason, not a missing source.
+    assert "object mode" in done.stderr and "cannot find the source" not in done.stderr
+
+
+def test_seed_examples_in_python_c():
+    done = _run(["-c", SEED_PROGRAM])
+    _check_seed_output(done.stdout)
+    assert "cannot find the source" not in done.stderr
+
+
+def test_seed_examples_in_exec():
+    program = f"exec({SEED_PROGRAM!r})"
+    done = _run(["-c", program])
+    _check_seed_output(done.stdout)
+    assert "cannot find the source" not in done.stderr
+
+
+def test_typing_error_at_the_prompt_names_stdin_and_the_line():
+    program = "from ferrojit import njit\n@njit\ndef f(a, b):\n    c = a + 1\n    return c + b\n\nf(1, 'x')\n"
+    done = subprocess.run([sys.executable, "-i"], input=program, env=dict(os.environ, FERROJIT_WARM_UP="0"), capture_output=True, text=True, timeout=300)
+    assert 'File "<stdin>", line 4' in done.stderr and "return c + b" in done.stderr
+    assert "TypingError" in done.stderr
+
+
+# --- the disk cache, `@vectorize`, the text of `python -c` ----------------------------------------
+
+CACHED_PROGRAM = '''
+import json
+from ferrojit import njit
+namespace = {"njit": njit}
+exec("@njit(cache=True)\\ndef f(n):\\n    s = 0\\n    for i in range(n):\\n        s += i * i\\n    return s\\n", namespace)
+f = namespace["f"]
+print(json.dumps({"result": f(10), "hit": f._stats()[0]["cache_hit"]}))
+'''
+
+
+def test_cache_keys_on_the_rebuilt_text(tmp_path):
+    """Functions without a file have no `__pycache__` beside them: with `FERROJIT_CACHE_DIR`
+    they are cached, keyed on the rebuilt text (the same for the same code object)."""
+    env = dict(os.environ, FERROJIT_WARM_UP="0", FERROJIT_CACHE_DIR=str(tmp_path))
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", CACHED_PROGRAM], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stdout.strip().splitlines()[-1])
+    assert runs == ['{"result": 285, "hit": false}', '{"result": 285, "hit": true}']
+
+
+def test_vectorize_in_exec():
+    source = """
+        from ferrojit import vectorize
+
+        @vectorize(["float64(float64, float64)"])
+        def f(x, y):
+            if x > y:
+                return x - y
+            return y - x
+    """
+    f = _define(source)
+    a, b = np.array([1.0, 5.0, -2.0]), np.array([3.0, 1.0, -2.0])
+    assert f(a, b).tolist() == [2.0, 4.0, 0.0]
+
+
+def test_python_c_compiles_the_command_text():
+    """`python -c`: the command itself is the text (comments and all), not a rebuilt one."""
+    program = "from ferrojit import njit\nfrom ferrojit import _source\n@njit\ndef f(x):\n    return x + 1  # one more\nprint(f(1), '# one more' in _source.source_info(f.py_func, _source.capture(f.py_func))[2])\n"
+    done = _run(["-c", program])
+    assert done.stdout.split() == ["2", "True"]
+
+
+def test_exec_in_python_c_is_rebuilt_not_taken_from_the_command():
+    """A function `exec`'d inside `python -c` is also in `<string>`; the command's text at its
+    line is not its code, so its text is rebuilt."""
+    program = "from ferrojit import njit\nns = {}\nexec('def g(x):\\n    return x * 3\\n', ns)\nprint(njit(ns['g'])(2))\n"
+    done = _run(["-c", program])
+    assert done.stdout.split() == ["6"]
+
+
+def test_decorated_inner_function_is_rebuilt_with_its_decorator():
+    """The rebuilt text keeps the decorator, on its line: the compiler's own error (it does not
+    compile decorated inner functions) names it where the user wrote it."""
+    f = _define("""
+        def f(x):
+            k = 2
+
+            @njit
+            def inner(v):
+                return v * k
+
+            return inner(x) + 1
+    """)
+    assert f(5) == 11
+    with pytest.raises(UnsupportedError, match="decorators on inner functions") as caught:
+        njit(f)(5)
+    assert 'File "<string>", line 5' in str(caught.value)
+
+
+def _run_in_terminal(program):
+    """Types ``program`` line by line into an interactive Python on a pseudo-terminal (the REPL
+    a user types into, with line editing) and returns what the terminal showed."""
+    import pty
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, FERROJIT_WARM_UP="0", TERM="dumb")
+    process = subprocess.Popen([sys.executable, "-q"], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    os.close(slave)
+    shown = b""
+
+    def read_for(seconds):
+        nonlocal shown
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            ready, _, _ = select.select([master], [], [], 0.01)
+            if ready:
+                try:
+                    shown += os.read(master, 65536)
+                except OSError:
+                    return
+
+    def wait_for_prompt():
+        # As a user does: type the next line once the prompt is shown (typed ahead, the line
+        # would be echoed by the terminal into the output of the statement still running).
+        until = time.monotonic() + 120
+        while not shown.endswith((b">>> ", b"... ")) and time.monotonic() < until:
+            read_for(0.02)
+
+    try:
+        for line in program.splitlines():
+            wait_for_prompt()
+            os.write(master, (line + "\n").encode())
+            read_for(0.02)
+        wait_for_prompt()
+        os.write(master, b"\nexit()\n")
+        # Read while it runs: a full terminal buffer would block it.
+        deadline = time.monotonic() + 300
+        while process.poll() is None and time.monotonic() < deadline:
+            read_for(0.1)
+        read_for(0.2)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+    return shown.decode(errors="replace").replace("\r", "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminals as Linux has them")
+def test_seed_examples_typed_at_a_terminal():
+    _check_seed_output(_run_in_terminal(SEED_PROGRAM))
+
+
+# Rebuilt and checked against the code object, whether or not ferrojit compiles the construct:
+# the rebuilding itself, over constructs beyond the compiler's.
+REBUILT = [
+    ("global-and-nonlocal", """
+        def f(n):
+            global COUNT
+            COUNT = n
+            total = 0
+            def add(v):
+                nonlocal total
+                total += v
+            add(n)
+            return total
+     """),
+    ("decorators-and-annotations", """
+        import functools
+        def f(g):
+            @functools.wraps(g)
+            def wrapper(*args: int, key: str = "k", **kwargs) -> float:
+                return g(*args, **kwargs)
+            return wrapper
+     """),
+    ("displays-with-unpacking", """
+        def f(a, b, d):
+            return [*a, 1, *b], (*a, 2), {*a, *b}, {**d, "k": 1, **d}, print(*a, sep="", **d)
+     """),
+    ("nested-comprehensions-with-conditions", """
+        def f(rows):
+            return {k: [x for x in row if x and x > 0 or x is None] for k, row in enumerate(rows) if row}
+     """),
+    ("lambdas-with-defaults", """
+        def f(xs):
+            return sorted(xs, key=lambda x, k=2, *, r=False: (x % k, -x if r else x))
+     """),
+    ("generators", """
+        def f(xs):
+            for x in xs:
+                received = yield x
+                if received is not None:
+                    yield from range(received)
+            return len(xs)
+     """),
+    ("try-in-loop-with-break", """
+        def f(xs):
+            for x in xs:
+                try:
+                    v = 1 / x
+                except ZeroDivisionError as e:
+                    print(e)
+                    break
+                except Exception:
+                    raise
+                else:
+                    print(v)
+            return x
+     """),
+    ("while-else-nested", """
+        def f(n):
+            i = 0
+            while i < n:
+                j = 0
+                while j < i:
+                    if (i + j) % 7 == 6:
+                        break
+                    j += 1
+                else:
+                    i += 2
+                    continue
+                i += 1
+            else:
+                return -1
+            return i
+     """),
+    ("chained-and-walrus", """
+        def f(a, b, c):
+            if 0 <= (m := a + b) < c != b is not None:
+                return m
+            return not a < b
+     """),
+    ("subscripts-and-slices", """
+        def f(a, i, j):
+            a[i:j, ::2] = a[..., -1]
+            del a[0], a[1:]
+            a.b.c[i] **= 2
+            return a[i, j:], a[:, None]
+     """),
+    ("with", """
+        def f(a, b, items):
+            with a as x, b:
+                y = x + 1
+            for item in items:
+                with a:
+                    if item:
+                        continue
+                    y += item
+            return y
+     """),
+    ("imports", """
+        def f(n):
+            import os.path as p
+            import os.path
+            import math, sys as s2
+            import xml.dom.minidom as md
+            from os import sep, path as q
+            from . import x
+            from ..a.b import y
+            return math.sqrt(n)
+     """),
+    ("raise-from-and-assert", """
+        def f(x):
+            assert isinstance(x, int), f"not an int: {x!r}"
+            if x < 0:
+                raise ValueError("negative") from None
+            raise
+     """),
+]
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, id=i) for i, s in REBUILT])
+def test_rebuilt_text_is_the_code_python_runs(source):
+    f = _define(source)
+    _, first, text, _ = _source.source_info(f, None)  # raises UnsupportedError if not
+    assert first == f.__code__.co_firstlineno and text.lstrip().startswith("def f(")
+
+
+def test_line_nops_are_left_out_of_the_comparison():
+    """A `pass` on a line of its own is a NOP that holds the line; the bytecode does not say
+    it was a `pass`, so the rebuilt text has no NOP there. The texts compute the same and are
+    compared without NOPs (and only without them: the rest must be identical)."""
+    f = _define("def f(x):\n    pass\n    y = x + 1\n    return y\n")
+    rebuilt = _source.source_info(f, None)[2]
+    compiled = compile("\n" * (f.__code__.co_firstlineno - 1) + rebuilt, "<string>", "exec")
+    code = next(c for c in compiled.co_consts if hasattr(c, "co_code"))
+    assert not _source._same_code(code, f.__code__)  # the NOP differs...
+    assert _source._same_code_but_line_nops(code, f.__code__)  # ...and nothing else
+    assert njit(f)(2) == 3
+    other = compile("def f(x):\n    pass\n    y = x + 2\n    return y\n", "<string>", "exec")
+    assert not _source._same_code_but_line_nops(next(c for c in other.co_consts if hasattr(c, "co_code")), f.__code__)
+
+
+def test_function_whose_file_is_gone_is_rebuilt(tmp_path):
+    import importlib.util
+    import linecache
+    import uuid
+
+    path = tmp_path / "gone.py"
+    path.write_text("def f(x):\n    return x * 7\n")
+    spec = importlib.util.spec_from_file_location(f"gone_{uuid.uuid4().hex}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path.unlink()
+    linecache.checkcache(str(path))
+    assert njit(module.f)(6) == 42
+
+
+def test_long_loop_whose_jumps_need_extended_arguments():
+    """Jumps further than 255 instructions take an `EXTENDED_ARG` prefix, which a jump back to
+    the loop's header lands on."""
+    body = "".join(f"        s += i * {k} % 7\n" for k in range(45))
+    source = f"def f(n):\n    s = 0\n    for i in range(n):\n        if i % 3 == 0:\n            continue\n{body}    return s\n"
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    f = namespace["f"]
+    assert any(ins.opname == "EXTENDED_ARG" for ins in __import__("dis").get_instructions(f))
+    assert njit(f)(10) == f(10)
+
+
+# --- the rebuilding over real code ----------------------------------------------------------------
+
+def _functions_of(module):
+    """The functions of ``module`` and the methods of its classes, defined in its file."""
+    import types
+
+    for value in list(vars(module).values()):
+        candidates = [value]
+        if isinstance(value, type) and value.__module__ == module.__name__:
+            candidates = [getattr(v, "__func__", v) for v in vars(value).values()]
+        for f in candidates:
+            if isinstance(f, types.FunctionType) and f.__code__.co_filename == getattr(module, "__file__", None):
+                yield f
+
+
+def test_every_benchmark_kernel_is_rebuilt():
+    """The benchmark's kernels (numeric loops, array expressions, containers, parallel code),
+    read from their code objects alone, give texts that compile back to them."""
+    import importlib
+
+    bench = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench")
+    sys.path.insert(0, bench)
+    try:
+        modules = [importlib.import_module(m) for m in ("kernels_scalar", "kernels_arrays", "kernels_array_exprs", "kernels_containers")]
+    finally:
+        sys.path.remove(bench)
+    refused = []
+    count = 0
+    for module in modules:
+        for f in _functions_of(module):
+            if f.__name__ == "use_engine":
+                continue  # a helper of the benchmark, not a kernel: it defines a class
+            count += 1
+            result = _source._reconstruct(f)
+            if isinstance(result, UnsupportedError):
+                refused.append(f"{module.__name__}.{f.__qualname__}: {result}")
+    assert count > 50 and not refused, refused
+
+
+def test_standard_library_functions_are_rebuilt_or_refused_never_misread():
+    """Over a few hundred functions of the standard library: no rebuilding fails other than by
+    saying what it does not handle, and most are rebuilt (each text checked against its code
+    object, so a text that is not the function's is refused, never compiled)."""
+    import importlib
+
+    from ferrojit import _decompile
+
+    names = ("heapq", "bisect", "textwrap", "statistics", "fractions", "colorsys", "json.decoder", "json.encoder", "difflib", "calendar", "string", "shlex", "fnmatch", "posixpath")
+    rebuilt = total = 0
+    for name in names:
+        for f in _functions_of(importlib.import_module(name)):
+            total += 1
+            try:
+                _decompile.function_text(f.__code__)
+            except _decompile.DecompileError:
+                continue
+            result = _source._reconstruct(f)  # raises nothing: a text or the error saying why not
+            rebuilt += not isinstance(result, UnsupportedError)
+    assert total > 250 and rebuilt >= 0.85 * total, (rebuilt, total)
+
+
+def _benchmark_kernels():
+    bench = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench")
+    sys.path.insert(0, bench)
+    try:
+        import specs
+    finally:
+        sys.path.remove(bench)
+    return bench, specs.KERNELS
+
+
+_BENCH_DIR, _BENCH_KERNELS = _benchmark_kernels()
+
+
+@pytest.mark.parametrize("kernel", _BENCH_KERNELS, ids=[k.name for k in _BENCH_KERNELS])
+def test_benchmark_kernel_defined_in_exec_gives_what_python_gives(kernel):
+    """The benchmark's kernel module run through `exec` (every function in `<string>`), its
+    kernel compiled from the rebuilt text, on the benchmark's small input."""
+    with open(os.path.join(_BENCH_DIR, f"{kernel.module}.py"), encoding="utf-8") as f:
+        module_text = f.read()
+
+    def namespace():
+        names = {"__name__": f"exec_{kernel.module}"}
+        exec(compile(module_text, "<string>", "exec"), names)  # noqa: S102 - the repository's kernels
+        names.update(kernel.small_globals)
+        return names
+
+    plain = namespace()
+    compiled = namespace()
+    for name in (kernel.name, *kernel.helpers):
+        compiled[name] = njit(compiled[name])
+    expected = plain[kernel.name](*kernel.small())
+    got = compiled[kernel.name](*kernel.small())
+    if isinstance(expected, np.ndarray):
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+    else:
+        assert np.allclose(got, expected, rtol=1e-12), (got, expected)
+
+
+def test_stencil_and_parallel_functions_in_exec():
+    namespace = {"np": np}
+    exec(textwrap.dedent("""
+        from ferrojit import njit, prange, stencil
+
+        @stencil
+        def smooth(a):
+            return (a[-1] + a[0] + a[1]) / 3.0
+
+        @njit(parallel=True)
+        def total(a):
+            s = 0.0
+            for i in prange(a.shape[0]):
+                s += a[i] * 2
+            return s
+    """), namespace)  # noqa: S102
+    a = np.arange(6.0)
+    assert namespace["smooth"](a).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 0.0]
+    assert namespace["total"](a) == namespace["total"].py_func(a) == 30.0
