@@ -268,6 +268,53 @@ def test_class_methods_from_python():
         assert module.class_as_value() is module.Point
 
 
+# For compiled functions of this module: Numba's spelling of the instance type.
+JitPoint = JIT.Point
+POINT_TYPE = JIT.Point.class_type.instance_type
+
+
+@njit
+def typed_points(n):
+    out = ferrojit.typed.List.empty_list(POINT_TYPE)
+    for i in range(n):
+        out.append(JitPoint(i * 1.0, 0.0))
+    return out
+
+
+@njit
+def typed_point_dict(n):
+    d = ferrojit.typed.Dict.empty(ferrojit.types.int64, POINT_TYPE)
+    for i in range(n):
+        d[i] = JitPoint(0.0, i * 2.0)
+    return d
+
+
+@njit
+def sum_and_change(points):
+    total = 0.0
+    for p in points:
+        total += p.x
+    points[0].x = 10.0
+    return total
+
+
+def test_instances_in_typed_containers():
+    points = typed_points(3)
+    assert type(points) is ferrojit.typed.List
+    assert [p.x for p in points] == [0.0, 1.0, 2.0]
+    first = points[0]
+    assert sum_and_change(points) == 3.0
+    assert first.x == 10.0 and points[0] is first
+    built = ferrojit.typed.List([JIT.Point(1.0, 1.0), JIT.Point(2.0, 2.0)])
+    assert sum_and_change(built) == 3.0 and built[0].x == 10.0
+    d = typed_point_dict(3)
+    assert {k: v.y for k, v in d.items()} == {0: 0.0, 1: 2.0, 2: 4.0}
+    d[7] = JIT.Point(7.0, 7.0)
+    assert d[7].x == 7.0
+    with pytest.raises(TypeError):
+        d[8] = PLAIN.Point(1.0, 1.0)
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -403,6 +450,8 @@ def test_nothing_leaks():
         JIT.instances_from_a_generator(3)
         JIT.sorted_instances(3)
         assert [q.x for q in JIT.walk_points(2)] == [1.0, 2.0]
+        sum_and_change(typed_points(3))
+        typed_point_dict(2)
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)
         JIT.instances_in_a_dict(4)

@@ -208,6 +208,9 @@ pub fn register_jitclass(
     };
     let size = 8 * ty.record_slots() as i64;
     let own = own.iter().map(|d| source(d).map(|s| s.id)).collect::<PyResult<Vec<u64>>>()?;
+    // `ferrojit.types` spells the instance type by its name (`List.empty_list(...)`).
+    ferrojit_compiler::register_named_type(Type::Instance(Box::new(ty.clone())));
+    ferrojit_compiler::register_named_type(Type::Class(Box::new(ty.clone())));
     ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init });
     let layouts = (0..ty.fields.len())
         .map(|i| FieldLayout { first: ty.field_leaf(i), slots: ty.fields[i].1.leaves().len(), meminfos: ty.fields[i].1.meminfo_leaves(), flag: ty.set_flag(i) })

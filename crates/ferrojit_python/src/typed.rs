@@ -84,7 +84,7 @@ pub(crate) fn numba_name(ty: &Type) -> String {
 /// them, typed containers of those; dict keys also hashable.
 fn unstorable(ty: &Type) -> Option<String> {
     match ty {
-        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) => None,
+        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) | Type::Instance(_) => None,
         Type::Tuple(items) => items.iter().find_map(unstorable),
         Type::List(item) => unstorable(item),
         Type::Dict(key, value) => unhashable(key).or_else(|| unstorable(value)),

@@ -21,7 +21,7 @@
 mod signature;
 pub mod time;
 
-pub use signature::{parse_signature, parse_type, Signature};
+pub use signature::{parse_signature, parse_type, register_named_type, Signature};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

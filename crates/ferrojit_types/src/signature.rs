@@ -39,6 +39,18 @@ pub fn parse_type(text: &str) -> Result<Type, String> {
     Ok(t)
 }
 
+/// Types known by their printed name only, registered when they come to exist: jitclass
+/// instance types (`instance.jitclass.Point<x:float64,y:float64>`) and their classes, whose
+/// identity no name spells. A name registered twice (two classes of one name and fields)
+/// means the later one.
+static NAMED: std::sync::RwLock<Vec<(String, Type)>> = std::sync::RwLock::new(Vec::new());
+
+/// Makes `ty` parse from its printed name (see `NAMED`).
+pub fn register_named_type(ty: Type) {
+    let mut named = NAMED.write().unwrap_or_else(|p| p.into_inner());
+    named.insert(0, (ty.to_string(), ty));
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     at: usize,
@@ -104,7 +116,23 @@ impl Parser<'_> {
         }
     }
 
+    /// A registered type whose name starts here (the longest), consumed.
+    fn named(&mut self) -> Option<Type> {
+        self.ws();
+        let rest = &self.s[self.at..];
+        if !(rest.starts_with(b"instance.jitclass.") || rest.starts_with(b"class(instance.jitclass.")) {
+            return None;
+        }
+        let named = NAMED.read().unwrap_or_else(|p| p.into_inner());
+        let (name, ty) = named.iter().filter(|(name, _)| rest.starts_with(name.as_bytes())).max_by_key(|(name, _)| name.len())?;
+        self.at += name.len();
+        Some(ty.clone())
+    }
+
     fn ty(&mut self) -> Result<Type, String> {
+        if let Some(t) = self.named() {
+            return Ok(t);
+        }
         // Array prefixes, in either order (Numba prints `unaligned readonly array(...)`).
         let (mut readonly, mut unaligned) = (false, false);
         loop {
