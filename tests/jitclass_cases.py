@@ -224,6 +224,14 @@ class Stack:
         for i in range(self.size):
             yield self.items[i]
 
+    def __delitem__(self, i):
+        for j in range(i, self.size - 1):
+            self.items[j] = self.items[j + 1]
+        self.size -= 1
+
+    def __call__(self, scale, offset=0.0):
+        return self.items[: self.size].sum() * scale + offset
+
 
 @jitclass([("flag", boolean)])
 class Flag:
@@ -689,3 +697,12 @@ def sorted_instances(n):
     points = [Point(float(n - i), 0.0) for i in range(n)]
     ordered = sorted(points, key=lambda p: p.x)
     return [p.x for p in ordered], ordered[0] is points[-1]
+
+
+@njit
+def delete_and_call(n):
+    s = Stack(8)
+    for i in range(n):
+        s.push(i + 1.0)
+    del s[0]
+    return len(s), s[0], s(2.0), s(1.0, offset=0.5)

@@ -463,4 +463,13 @@ impl FnInfer<'_> {
         }
         self.call_jit(&target, values, keywords, span)
     }
+
+    /// `obj(args)` of an instance whose class defines `__call__`.
+    pub(crate) fn call_instance(&mut self, obj: ir::Expr, args: Vec<Value>, keywords: Vec<(String, Value, Span)>, span: Span) -> Result<ir::Expr> {
+        let Type::Instance(ty) = obj.ty.clone() else { return Err(self.internal(span, "`__call__` of a non-instance")) };
+        let class = self.class_of(&ty, span)?;
+        let Some(Member::Method(f)) = class.members.get("__call__") else { return Err(self.internal(span, "a `__call__` the class lacks")) };
+        let values = std::iter::once(Value::Expr(obj)).chain(args).collect();
+        self.call_jit(f, values, keywords, span)
+    }
 }

@@ -1263,6 +1263,8 @@ impl FnInfer<'_> {
                 self.construct_instance(c.class, args, keywords, span).map(Value::Expr)
             }
             Value::Expr(f) if matches!(f.ty, Type::Function(_)) => self.call_function_value(f, args, keywords, span),
+            // `obj(...)` of an instance: `obj.__call__(...)`.
+            Value::Expr(obj) if self.has_special_method(&obj.ty, "__call__") => self.call_instance(obj, args, keywords, span).map(Value::Expr),
             _ => Err(self.typing(func_span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
     }
