@@ -299,6 +299,17 @@ def sum_and_change(points):
     return total
 
 
+def test_declared_signatures_name_instance_types():
+    @njit(float64(POINT_TYPE))
+    def norm2(p):
+        return p.x * p.x + p.y * p.y
+
+    assert norm2(JIT.Point(3.0, 4.0)) == 25.0
+    assert [str(t) for t in norm2.signatures[0]] == ["instance.jitclass.Point<x:float64,y:float64>"]
+    with pytest.raises(TypeError, match="matches none of the declared signatures"):
+        norm2(PLAIN.Point(3.0, 4.0))
+
+
 def test_instances_in_typed_containers():
     points = typed_points(3)
     assert type(points) is ferrojit.typed.List
