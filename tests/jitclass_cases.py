@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ferrojit import float64, int64, int32, boolean, unicode_type
+from ferrojit import float64, int64, int32, boolean, types, unicode_type
+from ferrojit.typed import Dict, List
 
 JIT = globals().get("JIT", False)
 
@@ -346,6 +347,21 @@ class Weighted:
 
     def value(self):
         return self.head.norm2() * self.weight
+
+
+@jitclass([("items", types.ListType(float64)), ("index", types.DictType(unicode_type, int64))])
+class Bag:
+    # Typed containers as fields: shared with Python, not copied.
+    def __init__(self):
+        self.items = List.empty_list(float64)
+        self.index = Dict.empty(unicode_type, int64)
+
+    def add(self, name, x):
+        self.index[name] = len(self.items)
+        self.items.append(x)
+
+    def get(self, name):
+        return self.items[self.index[name]]
 
 
 # ---- functions of the tables ---------------------------------------------------------------
@@ -706,3 +722,12 @@ def delete_and_call(n):
         s.push(i + 1.0)
     del s[0]
     return len(s), s[0], s(2.0), s(1.0, offset=0.5)
+
+
+@njit
+def containers_as_fields(x):
+    b = Bag()
+    b.add("a", x)
+    b.add("b", 2 * x)
+    b.items[0] = -x
+    return b.get("a"), b.get("b"), len(b.items), len(b.index)

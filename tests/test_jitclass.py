@@ -87,6 +87,7 @@ ROWS = [
     # Classes without `__init__`: the fields are its parameters (dataclass style).
     ("dataclass_style", 0.5),
     ("numba_instance_type", 2.0),
+    ("containers_as_fields", 1.5),
     # Class methods.
     ("class_methods", 1.5),
     # Special methods.
@@ -327,6 +328,20 @@ def test_instances_in_typed_containers():
         d[8] = PLAIN.Point(1.0, 1.0)
 
 
+def test_container_fields_are_shared_with_python():
+    b = JIT.Bag()
+    b.add("a", 1.0)
+    items = b.items
+    assert type(items) is ferrojit.typed.List and list(items) == [1.0]
+    b.add("b", 2.0)
+    assert items is b.items and list(items) == [1.0, 2.0]
+    items.append(3.0)
+    b.index["c"] = 2
+    assert b.get("c") == 3.0
+    with pytest.raises(TypeError, match="pass a ferrojit.typed.List"):
+        b.items = [1.0]
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -387,7 +402,7 @@ def test_compile_errors_name_the_line(tmp_path, body, message):
     "spec, message",
     [
         ([("x", list)], "the field `x` is declared `list`"),
-        ([("x", ferrojit.types.ListType(float64))], "which a jitclass field cannot hold yet"),
+        ([("x", ferrojit.types.SetType(float64))], "which a jitclass field cannot hold yet"),
         ([("x",)], "a spec entry must be a `(name, type)` pair"),
     ],
 )
@@ -463,6 +478,7 @@ def test_nothing_leaks():
         JIT.sorted_instances(3)
         assert [q.x for q in JIT.walk_points(2)] == [1.0, 2.0]
         sum_and_change(typed_points(3))
+        JIT.containers_as_fields(1.0)
         typed_point_dict(2)
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)

@@ -239,6 +239,8 @@ impl FnInfer<'_> {
                 ));
             }
             let value = self.cast(value, field_ty);
+            // A list or dict field holds a typed one, which Python shares rather than copies.
+            let value = if matches!(field_ty, Type::List(_) | Type::Dict(..)) { self.mark_typed(value, span) } else { value };
             out.push(ir::Stmt { kind: StmtKind::SetField { object, field, value }, span });
             return Ok(());
         }

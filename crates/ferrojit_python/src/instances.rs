@@ -109,11 +109,18 @@ pub(crate) fn class_global(value: &Bound<'_, PyAny>) -> Option<u64> {
 }
 
 /// Why values of `ty` cannot be fields, or None when they can: numbers, strings, arrays,
-/// tuples of them, and instances of other jitclasses.
+/// tuples of them, instances of other jitclasses, and typed Lists and Dicts of those (a
+/// list or dict stored into a field is a typed one, shared with Python: see
+/// `ferrojit_rt_list_mark_typed`).
 fn unstorable(ty: &Type) -> Option<String> {
     match ty {
         Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) | Type::Instance(_) => None,
         Type::Tuple(items) => items.iter().find_map(unstorable),
+        Type::List(item) => unstorable(item),
+        Type::Dict(key, value) => match &**key {
+            Type::Bool | Type::Int(_) | Type::Float(_) | Type::Str => unstorable(value),
+            other => Some(format!("dict with `{other}` keys")),
+        },
         other => Some(other.to_string()),
     }
 }
@@ -394,7 +401,12 @@ pub fn instance_set(obj: &Bound<'_, JitInstance>, index: usize, value: &Bound<'_
     crate::typed::pack_owned(value, ty, &mut packed, &mut 0).map_err(|e| {
         let got = value.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         let _ = e;
-        PyTypeError::new_err(format!("cannot set the field `{name}` of `{}` (declared `{ty}`) to a value of type `{got}`", entry.ty.name))
+        let hint = match ty {
+            Type::List(_) => "; pass a ferrojit.typed.List of that type",
+            Type::Dict(..) => "; pass a ferrojit.typed.Dict of those types",
+            _ => "",
+        };
+        PyTypeError::new_err(format!("cannot set the field `{name}` of `{}` (declared `{ty}`) to a value of type `{got}`{hint}", entry.ty.name))
     })?;
     // SAFETY: this object's reference keeps the record live; the old value's references are
     // the record's, dropped once the new value is in place.
