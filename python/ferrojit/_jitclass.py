@@ -54,7 +54,8 @@ def _error(cls, message, hint=None):
 
 
 def _is_jitclass(obj):
-    return isinstance(obj, type) and issubclass(obj, _native.JitInstance) and hasattr(obj, "_ferrojit_class_id_")
+    """Whether ``obj`` is a class ``@jitclass`` made (not a plain subclass of one)."""
+    return isinstance(obj, type) and issubclass(obj, _native.JitInstance) and "_ferrojit_class_id_" in vars(obj)
 
 
 class _ClassType:

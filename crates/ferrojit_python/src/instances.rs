@@ -94,13 +94,14 @@ fn registered(class: u64) -> PyResult<Arc<Registered>> {
     classes.as_ref().and_then(|c| c.get(&class).cloned()).ok_or_else(|| PyTypeError::new_err("not a registered jitclass"))
 }
 
-/// The identity of the jitclass whose Python class is `python_class`, if it is one.
+/// The identity of the jitclass whose Python class is `python_class`, if it is one: the
+/// class's own attribute, so that a plain Python subclass of a jitclass is not taken for it.
 fn class_id_of(python_class: &Bound<'_, PyAny>) -> Option<u64> {
     let t = python_class.cast::<PyType>().ok()?;
     if !t.is_subclass_of::<JitInstance>().ok()? {
         return None;
     }
-    t.getattr("_ferrojit_class_id_").ok()?.extract().ok()
+    t.getattr("__dict__").ok()?.get_item("_ferrojit_class_id_").ok()?.extract().ok()
 }
 
 /// The compiler's view of a global naming a jitclass: its identity.
