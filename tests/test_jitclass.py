@@ -438,6 +438,17 @@ def test_and_of_instances_deciding_their_truth_is_refused():
         either(JIT.Flag(True), JIT.Flag(False))
 
 
+def test_objects_without_a_record_are_refused_not_crashed():
+    bare = JIT.Point.__new__(JIT.Point)
+    with pytest.raises(TypeError, match="`__init__` has not run"):
+        bare.x  # noqa: B018
+    with pytest.raises(TypeError, match="`__init__` has not run"):
+        JIT.passed_in(bare, 1.0)
+    p = JIT.Point(1.0, 2.0)
+    with pytest.raises(TypeError, match="cannot be deleted"):
+        del p.x
+
+
 def test_exceptions_in_init_and_methods_reach_python():
     a = JIT.Account("c", 0.0)
     a.close()
