@@ -3,6 +3,7 @@ Python (`JIT` unset) and compiled (`JIT = True`, set before the module runs), so
 source runs in CPython and in compiled code and the results can be compared."""
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -362,6 +363,29 @@ class Bag:
 
     def get(self, name):
         return self.items[self.index[name]]
+
+
+@jitclass
+class Best:
+    # Optional fields: `None` or a value.
+    best: Optional[Point]
+    scores: Optional[float64[:]] if JIT else object
+    seen: int
+
+    def __init__(self):
+        self.best = None
+        self.scores = None
+        self.seen = 0
+
+    def offer(self, x):
+        if self.best is None or x > self.best.x:
+            self.best = Point(x, 0.0)
+        self.seen += 1
+
+    def value(self):
+        if self.best is None:
+            return -1.0
+        return self.best.x
 
 
 # ---- functions of the tables ---------------------------------------------------------------
@@ -731,3 +755,14 @@ def containers_as_fields(x):
     b.add("b", 2 * x)
     b.items[0] = -x
     return b.get("a"), b.get("b"), len(b.items), len(b.index)
+
+
+@njit
+def optional_fields(n):
+    b = Best()
+    before = b.value()
+    for i in range(n):
+        b.offer(float((i * 7) % 5))
+    b.scores = np.ones(3)
+    total = b.scores.sum() if b.scores is not None else 0.0
+    return before, b.value(), b.seen, total, b.best is None

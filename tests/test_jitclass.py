@@ -88,6 +88,8 @@ ROWS = [
     ("dataclass_style", 0.5),
     ("numba_instance_type", 2.0),
     ("containers_as_fields", 1.5),
+    ("optional_fields", 0),
+    ("optional_fields", 6),
     # Class methods.
     ("class_methods", 1.5),
     # Special methods.
@@ -342,6 +344,21 @@ def test_container_fields_are_shared_with_python():
         b.items = [1.0]
 
 
+def test_optional_fields_from_python():
+    for module in (PLAIN, JIT):
+        b = module.Best()
+        assert b.best is None and b.value() == -1.0
+        b.offer(3.0)
+        kept = b.best
+        assert b.best.x == 3.0 and b.best is kept
+        b.best = None
+        assert b.value() == -1.0
+        b.best = module.Point(9.0, 0.0)
+        assert b.value() == 9.0
+    with pytest.raises(TypeError, match="cannot set the field `best` of `Best`"):
+        JIT.Best().best = 3.0
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -490,6 +507,7 @@ def test_nothing_leaks():
         assert [q.x for q in JIT.walk_points(2)] == [1.0, 2.0]
         sum_and_change(typed_points(3))
         JIT.containers_as_fields(1.0)
+        JIT.optional_fields(5)
         typed_point_dict(2)
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)

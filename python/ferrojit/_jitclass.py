@@ -76,6 +76,15 @@ def _field_type(cls, name, declared):
     ``ferrojit.types`` type, or a jitclass."""
     if isinstance(declared, types.ClassInstanceType) and getattr(declared, "jitclass", None) is not None:
         return declared.jitclass
+    # `optional(T)`, `Optional[T]`, `T | None`: `None` or a value of `T`.
+    inner = None
+    if isinstance(declared, types.Optional):
+        inner = declared.type
+    elif type(declared).__name__ in ("UnionType", "_UnionGenericAlias") and len(getattr(declared, "__args__", ())) == 2 and type(None) in declared.__args__:
+        inner = next(a for a in declared.__args__ if a is not type(None))
+    if inner is not None:
+        inner = _field_type(cls, name, inner)
+        return types.optional(inner.class_type.instance_type if _is_jitclass(inner) else inner)
     if isinstance(declared, types.Type) or _is_jitclass(declared):
         return declared
     if declared in _PYTHON_TYPES:

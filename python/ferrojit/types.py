@@ -450,6 +450,22 @@ class DType(DTypeSpec):
         self.dtype = dtype
 
 
+class Optional(Type):
+    """Numba's ``OptionalType``: ``None`` or a value of ``type``."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, inner):
+        super().__init__(f"OptionalType({inner})")
+        self.type = inner
+
+
+def optional(ty):
+    """Numba's ``types.optional(ty)``: ``None`` or a value of ``ty`` (a jitclass field that may
+    be empty)."""
+    return Optional(ty)
+
+
 def unliteral(ty):
     """The run-time type of ``ty``: ``int64`` for an integer literal, ``boolean`` for a bool
     literal, ``ty`` itself otherwise (as Numba's ``types.unliteral``)."""
@@ -521,6 +537,9 @@ def _parse(text):
             if depth == 0 and c == ")":
                 return Function(text[: at + 1]), text[at + 1 :]
         raise ValueError(f"unbalanced function type name: {text!r}")
+    if text.startswith("OptionalType("):
+        inner, rest = _parse(text[len("OptionalType(") :])
+        return Optional(inner), _expect(rest, ")")
     if text.startswith("instance.jitclass."):
         # `instance.jitclass.Node<value:float64,child:instance.jitclass.Leaf<x:int64>>`: the
         # fields end at the `>` that balances the first `<`.

@@ -88,7 +88,7 @@ pub fn class(id: u64) -> Option<Arc<JitClass>> {
     CLASSES.read().unwrap_or_else(|p| p.into_inner()).as_ref()?.get(&id).cloned()
 }
 
-/// `name`, then the names of the fields and members of `class`, for messages.
+/// The names of the fields, then of the public members, of `class`, for messages.
 fn member_list(class: &JitClass) -> String {
     let mut names: Vec<String> = class.ty.fields.iter().map(|(f, _)| format!("`{f}`")).collect();
     let mut members: Vec<&String> = class.members.keys().filter(|m| !m.starts_with("__")).collect();

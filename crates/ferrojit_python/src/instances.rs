@@ -117,6 +117,8 @@ fn unstorable(ty: &Type) -> Option<String> {
     match ty {
         Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) | Type::Instance(_) => None,
         Type::Tuple(items) => items.iter().find_map(unstorable),
+        // `None` or a value: `optional(Point.class_type.instance_type)`, `Point | None`.
+        Type::Optional(inner) => unstorable(inner),
         Type::List(item) => unstorable(item),
         Type::Dict(key, value) => match &**key {
             Type::Bool | Type::Int(_) | Type::Float(_) | Type::Str => unstorable(value),

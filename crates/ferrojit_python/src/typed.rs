@@ -219,6 +219,18 @@ pub(crate) fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], a
             }
             Ok(())
         }
+        // `None` (a clear flag, the value zeroed) or the value, owned as the inner type's.
+        Type::Optional(inner) => {
+            slots[*at] = u64::from(!obj.is_none());
+            *at += 1;
+            if obj.is_none() {
+                let n = inner.leaves().len();
+                slots[*at..*at + n].fill(0);
+                *at += n;
+                return Ok(());
+            }
+            pack_owned(obj, inner, slots, at)
+        }
         // Arrays: kept by the container (see `ferrojit_rt_own_array`).
         Type::Array(_) => {
             let start = *at;

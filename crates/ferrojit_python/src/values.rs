@@ -257,9 +257,19 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             None => false,
         },
-        // Only compiled code makes optional values (`typeof` gives no optional type), and
-        // exception values (`except E as e`).
-        Type::Optional(_) | Type::Exception => false,
+        // `None`, or a value of the inner type (an optional parameter of a declared
+        // signature, a jitclass's optional field): the flag, then the value, zeroed for `None`.
+        Type::Optional(inner) => {
+            if obj.is_none() {
+                put(0);
+                (0..inner.leaves().len()).for_each(|_| put(0));
+                return true;
+            }
+            put(1);
+            pack(obj, inner, slots, at)
+        }
+        // Only compiled code makes exception values (`except E as e`).
+        Type::Exception => false,
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.

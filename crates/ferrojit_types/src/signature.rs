@@ -168,6 +168,13 @@ impl Parser<'_> {
                     Type::Tuple(self.list(b')')?)
                 }
                 "Record" => self.record()?,
+                // `OptionalType(float64)`: `None` or a value of the inner type.
+                "OptionalType" => {
+                    self.expect(b'(')?;
+                    let inner = self.ty()?;
+                    self.expect(b')')?;
+                    Type::Optional(Box::new(inner))
+                }
                 // Containers as `Display` prints them: `list(int64)`, `dict(unicode_type, float64)`,
                 // `set(int64)`.
                 "list" | "set" if self.peek() == Some(b'(') => {
