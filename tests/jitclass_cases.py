@@ -388,6 +388,64 @@ class Best:
         return self.best.x
 
 
+@jitclass
+class Node:
+    # A class naming itself in its fields: a linked list.
+    value: int
+    next: Optional["Node"]
+
+    def __init__(self, value, next):
+        self.value = value
+        self.next = next
+
+    def length(self):
+        n = 1
+        cur = self.next
+        while cur is not None:
+            n += 1
+            cur = cur.next
+        return n
+
+
+@jitclass
+class Tree:
+    key: float
+    left: "Tree | None"
+    right: "Tree | None"
+
+    def __init__(self, key):
+        self.key = key
+        self.left = None
+        self.right = None
+
+    def insert(self, k):
+        if k < self.key:
+            if self.left is None:
+                self.left = Tree(k)
+            else:
+                self.left.insert(k)
+        elif self.right is None:
+            self.right = Tree(k)
+        else:
+            self.right.insert(k)
+
+    def size(self):
+        n = 1
+        if self.left is not None:
+            n += self.left.size()
+        if self.right is not None:
+            n += self.right.size()
+        return n
+
+    def depth(self):
+        d = 0
+        if self.left is not None:
+            d = max(d, self.left.depth())
+        if self.right is not None:
+            d = max(d, self.right.depth())
+        return d + 1
+
+
 # ---- functions of the tables ---------------------------------------------------------------
 
 
@@ -766,3 +824,28 @@ def optional_fields(n):
     b.scores = np.ones(3)
     total = b.scores.sum() if b.scores is not None else 0.0
     return before, b.value(), b.seen, total, b.best is None
+
+
+@njit
+def linked_list(n):
+    head = None
+    for i in range(n):
+        head = Node(i, head)
+    if head is None:
+        return 0, 0
+    total = 0
+    cur = head
+    while cur is not None:
+        total += cur.value
+        cur = cur.next
+    return head.length(), total
+
+
+@njit
+def binary_tree(n):
+    t = Tree(0.5)
+    x = 0.3
+    for i in range(n):
+        x = (x * 3.7 + 0.1) % 1.0
+        t.insert(x)
+    return t.size(), t.depth()

@@ -90,6 +90,10 @@ ROWS = [
     ("containers_as_fields", 1.5),
     ("optional_fields", 0),
     ("optional_fields", 6),
+    # A class naming itself in its fields: linked lists and trees.
+    ("linked_list", 0),
+    ("linked_list", 5),
+    ("binary_tree", 20),
     # Class methods.
     ("class_methods", 1.5),
     # Special methods.
@@ -359,6 +363,19 @@ def test_optional_fields_from_python():
         JIT.Best().best = 3.0
 
 
+def test_self_referencing_classes_from_python():
+    for module in (PLAIN, JIT):
+        tail = module.Node(1, None)
+        head = module.Node(2, tail)
+        assert head.next is tail and head.length() == 2
+        head.next = module.Node(3, tail)
+        assert head.length() == 3 and head.next.next is tail
+        t = module.Tree(0.5)
+        for k in (0.2, 0.8, 0.1):
+            t.insert(k)
+        assert (t.size(), t.depth(), t.left.left.key) == (4, 3, 0.1)
+
+
 def test_print_shows_str(capfd):
     JIT.print_instance(2.5)
     PLAIN.print_instance(2.5)
@@ -508,6 +525,8 @@ def test_nothing_leaks():
         sum_and_change(typed_points(3))
         JIT.containers_as_fields(1.0)
         JIT.optional_fields(5)
+        JIT.linked_list(10)
+        JIT.binary_tree(10)
         typed_point_dict(2)
         JIT.nested_instances(1.0)
         JIT.instances_in_a_list(4)

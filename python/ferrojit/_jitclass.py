@@ -71,9 +71,31 @@ class _ClassType:
         return f"jitclass({self.instance_type.jitclass.__name__})"
 
 
+class _ThisClass:
+    """Stands for the class being decorated in its own annotations (``next: Optional[Node]``
+    written before ``Node`` exists): evaluated with the class's name bound to this."""
+
+
+def _self_reference(cls):
+    """The type of the class's own instances inside its fields: a reference the compiler
+    resolves (``InstanceType::reference``)."""
+    return types.ClassInstanceType(f"instance.jitclass.{cls.__name__}<...>")
+
+
+def _names_this_class(cls, declared):
+    """Whether ``declared`` names the class being decorated: its name as a string or a
+    ``typing.ForwardRef``, or the stand-in of its evaluated annotations."""
+    if declared is _ThisClass:
+        return True
+    text = getattr(declared, "__forward_arg__", declared)
+    return isinstance(text, str) and text == cls.__name__
+
+
 def _field_type(cls, name, declared):
     """What ``register_jitclass`` takes for a field declared ``declared``: a
     ``ferrojit.types`` type, or a jitclass."""
+    if _names_this_class(cls, declared):
+        return _self_reference(cls)
     if isinstance(declared, types.ClassInstanceType) and getattr(declared, "jitclass", None) is not None:
         return declared.jitclass
     # `optional(T)`, `Optional[T]`, `T | None`: `None` or a value of `T`.
@@ -124,7 +146,8 @@ def _annotations(cls):
     for name, value in raw.items():
         if isinstance(value, str):
             try:
-                value = eval(value, namespace, dict(vars(cls)))  # noqa: S307 (the module's own annotation text)
+                # The class's own name stands for it (it is not bound yet while decorated).
+                value = eval(value, namespace, {**vars(cls), cls.__name__: _ThisClass})  # noqa: S307 (the module's own annotation text)
             except Exception as exc:
                 raise _error(cls, f"cannot evaluate the annotation of `{name}` ({value!r}): {exc}") from None
         # `typing.ClassVar[...]` annotations are not fields.

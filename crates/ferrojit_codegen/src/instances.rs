@@ -18,10 +18,11 @@ use inkwell::AddressSpace;
 
 type Value<'ctx> = BasicValueEnum<'ctx>;
 
-/// The class of an instance type.
-fn class_of(ty: &Type) -> &InstanceType {
+/// The class of an instance type, with its fields (a reference to a class in its own fields
+/// resolved).
+fn class_of(ty: &Type) -> std::sync::Arc<InstanceType> {
     match ty {
-        Type::Instance(c) => c,
+        Type::Instance(c) => c.resolved(),
         other => unreachable!("the verifier checked instance operands, got {other}"),
     }
 }
@@ -60,7 +61,7 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// The value of a field, borrowed from the instance; Python's `AttributeError` when it
     /// has a "set" flag (see `InstanceType::may_be_unset`) that is clear.
     pub(crate) fn get_field(&mut self, object: &ir::Expr, field: usize) -> Result<Value<'ctx>> {
-        let class = class_of(&object.ty).clone();
+        let class = class_of(&object.ty);
         let instance = self.expr(object)?.into_pointer_value();
         if let Some((slot, bit)) = class.set_flag(field) {
             let i64t = self.cx.i64_type();
@@ -77,7 +78,7 @@ impl<'ctx> FnLower<'ctx, '_> {
 
     /// Stores the owned `value` into a field, releasing the value it replaces.
     pub(crate) fn set_field(&mut self, object: &ir::Expr, field: usize, value: &ir::Expr) -> Result<()> {
-        let class = class_of(&object.ty).clone();
+        let class = class_of(&object.ty);
         let ty = class.fields[field].1.clone();
         let instance = self.expr(object)?.into_pointer_value();
         let value = self.expr(value)?;

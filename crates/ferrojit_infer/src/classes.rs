@@ -148,7 +148,7 @@ impl FnInfer<'_> {
     pub(crate) fn instance_attribute(&mut self, object: ir::Expr, name: &str, span: Span) -> Result<ir::Expr> {
         let Type::Instance(ty) = object.ty.clone() else { unreachable!("an instance attribute of a non-instance") };
         if let Some(field) = ty.field(name) {
-            let field_ty = ty.fields[field].1.clone();
+            let (_, field_ty) = ty.field_at(field).ok_or_else(|| self.internal(span, "a field past the class's"))?;
             return Ok(ir::Expr::new(ExprKind::GetField { object: object.boxed(), field }, field_ty, span));
         }
         let class = self.class_of(&ty, span)?;
@@ -230,7 +230,11 @@ impl FnInfer<'_> {
     pub(crate) fn assign_instance_attribute(&mut self, object: ir::Expr, name: &str, value: ir::Expr, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let Type::Instance(ty) = object.ty.clone() else { unreachable!("an instance attribute of a non-instance") };
         if let Some(field) = ty.field(name) {
-            let field_ty = &ty.fields[field].1;
+            let (_, field_ty) = ty.field_at(field).ok_or_else(|| self.internal(span, "a field past the class's"))?;
+            let field_ty = &field_ty;
+            // An optional value stored into a field that is not optional is its value (a
+            // `TypeError` when it is `None`, as Numba's).
+            let value = if matches!(field_ty, Type::Optional(_)) { value } else { self.unwrap_optional(value) };
             if unify(field_ty, &value.ty).as_ref() != Some(field_ty) && !number_stores_as(&value.ty, field_ty) {
                 return Err(self.typing(
                     span,

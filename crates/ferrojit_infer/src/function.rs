@@ -632,9 +632,10 @@ impl<'a> FnInfer<'a> {
                         return self.assign(target, list, out);
                     }
                 }
-                // A variable holds an optional as it is (`v = d.get(k)`).
+                // A variable holds an optional as it is (`v = d.get(k)`), as does a jitclass's
+                // optional field (`self.next = node`; see `assign_attribute`).
                 let value = match targets.as_slice() {
-                    [ast::Expr { kind: ast::ExprKind::Name(_), .. }] => self.optional_expr(value)?,
+                    [ast::Expr { kind: ast::ExprKind::Name(_) | ast::ExprKind::Attribute { .. }, .. }] => self.optional_expr(value)?,
                     _ => self.expr(value)?,
                 };
                 if let [target] = targets.as_slice() {
@@ -950,6 +951,8 @@ impl<'a> FnInfer<'a> {
     /// `imag` is a read-only array of zeros, which `augmented` assignment would write).
     fn assign_attribute(&mut self, container: &ast::Expr, attr: &str, value: ir::Expr, augmented: bool, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let array = self.expr(container)?;
+        // An optional value is stored as it is only into a jitclass's optional field.
+        let value = if matches!(array.ty, Type::Instance(_)) { value } else { self.unwrap_optional(value) };
         if let Type::Instance(class) = &array.ty {
             // `obj.a += b` of an array field writes the array in place, as NumPy's `a += b`.
             if let (true, Some(field)) = (augmented && matches!(value.ty, Type::Array(_)), class.field(attr)) {

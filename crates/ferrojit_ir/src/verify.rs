@@ -293,7 +293,7 @@ impl Verifier<'_> {
                 self.expr(object)?;
                 self.expr(value)?;
                 let field_ty = instance_field(object, *field)?;
-                expect(value.ty == *field_ty, || format!("{}: storing {} into field {field} of {}", s.span, value.ty, object.ty))
+                expect(value.ty == field_ty, || format!("{}: storing {} into field {field} of {}", s.span, value.ty, object.ty))
             }
             StmtKind::DictUpdate { op, args } => {
                 args.iter().try_for_each(|a| self.expr(a))?;
@@ -376,7 +376,7 @@ impl Verifier<'_> {
             ExprKind::GetField { object, field } => {
                 self.expr(object)?;
                 let field_ty = instance_field(object, *field)?;
-                expect(*field_ty == e.ty, || mismatch("field", field_ty))
+                expect(field_ty == e.ty, || mismatch("field", &field_ty))
             }
             ExprKind::Dict { op, args } => {
                 args.iter().try_for_each(|a| self.expr(a))?;
@@ -601,9 +601,9 @@ impl Verifier<'_> {
 
 /// The item type of a list operand.
 /// The type of field `field` of a jitclass instance operand.
-fn instance_field(object: &Expr, field: usize) -> Result<&Type, String> {
+fn instance_field(object: &Expr, field: usize) -> Result<Type, String> {
     match &object.ty {
-        Type::Instance(c) => c.fields.get(field).map(|(_, t)| t).ok_or_else(|| format!("{}: {} has no field {field}", object.span, object.ty)),
+        Type::Instance(c) => c.field_at(field).map(|(_, t)| t).ok_or_else(|| format!("{}: {} has no field {field}", object.span, object.ty)),
         other => Err(format!("{}: expected a jitclass instance, got {}", object.span, other)),
     }
 }

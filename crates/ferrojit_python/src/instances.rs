@@ -169,6 +169,10 @@ pub fn register_jitclass(
     auto_init: Option<Vec<Bound<'_, PyTuple>>>,
 ) -> PyResult<u64> {
     let name: String = python_class.getattr("__name__")?.extract()?;
+    let id = NEXT_CLASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // The class's own type in its fields (`next: Optional[Node]`) is a reference to it, spelled
+    // `instance.jitclass.Node<...>` (see `InstanceType::reference`).
+    ferrojit_compiler::register_named_type(Type::Instance(Box::new(InstanceType::reference(id, name.clone()))));
     let mut typed = Vec::with_capacity(fields.len());
     for (field, declared) in &fields {
         typed.push((field.clone(), field_type(&name, field, declared)?));
@@ -190,7 +194,6 @@ pub fn register_jitclass(
         };
         compiled.insert(member, m);
     }
-    let id = NEXT_CLASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let may_be_unset = typed.iter().map(|(f, _)| !always_set.contains(f)).collect();
     let auto_init = match auto_init {
         None => None,
@@ -218,6 +221,7 @@ pub fn register_jitclass(
     };
     let size = 8 * ty.record_slots() as i64;
     let own = own.iter().map(|d| source(d).map(|s| s.id)).collect::<PyResult<Vec<u64>>>()?;
+    ferrojit_compiler::register_instance_type(ty.clone());
     // `ferrojit.types` spells the instance type by its name (`List.empty_list(...)`).
     ferrojit_compiler::register_named_type(Type::Instance(Box::new(ty.clone())));
     ferrojit_compiler::register_named_type(Type::Class(Box::new(ty.clone())));

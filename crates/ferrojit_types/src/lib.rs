@@ -97,7 +97,13 @@ pub enum Type {
 /// of the tuple of their types ([`InstanceType::layout`]), 8 bytes per leaf as the items of a
 /// list, so that the code boxing and unboxing arguments reads and writes them too. Two
 /// classes are two types, even of one name and fields.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// A class is its identity: two `InstanceType`s of one `class` are equal whatever their
+/// fields say. This is what lets a class name itself in its fields (`next: Optional[Node]`):
+/// such a field's type is a *reference* to the class, without fields (which would otherwise
+/// nest without end), and [`InstanceType::resolved`] gives the class's full type from the
+/// registry ([`register_instance_type`]). Code reading fields goes through `resolved`.
+#[derive(Clone, Debug)]
 pub struct InstanceType {
     /// The class's identity for the process, as the binding crate registers it.
     pub class: u64,
@@ -112,27 +118,88 @@ pub struct InstanceType {
     pub may_be_unset: Vec<bool>,
 }
 
+impl PartialEq for InstanceType {
+    fn eq(&self, other: &Self) -> bool {
+        self.class == other.class
+    }
+}
+
+impl Eq for InstanceType {}
+
+impl std::hash::Hash for InstanceType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.class.hash(state)
+    }
+}
+
+impl PartialOrd for InstanceType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for InstanceType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.class.cmp(&other.class)
+    }
+}
+
+/// The full types of the registered jitclasses, by identity (see [`InstanceType::resolved`]).
+static INSTANCE_TYPES: std::sync::RwLock<Option<std::collections::HashMap<u64, std::sync::Arc<InstanceType>>>> = std::sync::RwLock::new(None);
+
+/// Makes `ty` the full type of its class, for [`InstanceType::resolved`].
+pub fn register_instance_type(ty: InstanceType) {
+    let mut types = INSTANCE_TYPES.write().unwrap_or_else(|p| p.into_inner());
+    types.get_or_insert_with(std::collections::HashMap::new).insert(ty.class, std::sync::Arc::new(ty));
+}
+
 impl InstanceType {
+    /// A reference to the class `class` (named `name`), without its fields: the type of a
+    /// field of the class's own type, resolved through the registry.
+    pub fn reference(class: u64, name: String) -> InstanceType {
+        InstanceType { class, name, fields: Vec::new(), may_be_unset: Vec::new() }
+    }
+
+    /// Whether this is a [`InstanceType::reference`] (a class with no fields at all is
+    /// registered with none, and resolves to itself).
+    pub fn is_reference(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The class's full type: this one, or the registered one for a reference.
+    pub fn resolved(&self) -> std::sync::Arc<InstanceType> {
+        if !self.is_reference() {
+            return std::sync::Arc::new(self.clone());
+        }
+        let types = INSTANCE_TYPES.read().unwrap_or_else(|p| p.into_inner());
+        types.as_ref().and_then(|t| t.get(&self.class).cloned()).unwrap_or_else(|| std::sync::Arc::new(self.clone()))
+    }
+
     /// The tuple of the field types: the layout of an instance's fields in memory.
     pub fn layout(&self) -> Type {
-        Type::Tuple(self.fields.iter().map(|(_, t)| t.clone()).collect())
+        Type::Tuple(self.resolved().fields.iter().map(|(_, t)| t.clone()).collect())
     }
 
     /// The position of the field `name`.
     pub fn field(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|(f, _)| f == name)
+        self.resolved().fields.iter().position(|(f, _)| f == name)
+    }
+
+    /// The name and type of field `index`.
+    pub fn field_at(&self, index: usize) -> Option<(String, Type)> {
+        self.resolved().fields.get(index).cloned()
     }
 
     /// The first leaf of field `index` among the leaves of [`InstanceType::layout`]: the
     /// field's byte offset in the record is 8 times this.
     pub fn field_leaf(&self, index: usize) -> usize {
-        self.fields[..index].iter().map(|(_, t)| t.leaves().len()).sum()
+        self.resolved().fields[..index].iter().map(|(_, t)| t.leaves().len()).sum()
     }
 
     /// The 8-byte slot (after the fields) and the bit in it of the "set" flag of field
     /// `index`, when it has one (see [`InstanceType::may_be_unset`]).
     pub fn set_flag(&self, index: usize) -> Option<(usize, u32)> {
-        if !self.may_be_unset.get(index).copied().unwrap_or(false) {
+        if !self.resolved().may_be_unset.get(index).copied().unwrap_or(false) {
             return None;
         }
         Some((self.layout().leaves().len() + index / 64, (index % 64) as u32))
@@ -141,7 +208,8 @@ impl InstanceType {
     /// The 8-byte slots of a record: the fields', then the flags' (one per 64 fields, when
     /// any field has a flag).
     pub fn record_slots(&self) -> usize {
-        let flags = if self.may_be_unset.iter().any(|&u| u) { self.fields.len().div_ceil(64) } else { 0 };
+        let full = self.resolved();
+        let flags = if full.may_be_unset.iter().any(|&u| u) { full.fields.len().div_ceil(64) } else { 0 };
         self.layout().leaves().len() + flags
     }
 }
@@ -884,6 +952,8 @@ impl fmt::Display for Type {
             // address: `instance.jitclass.Counter<count:int64,data:array(float64, 1d, A)>`.
             // Numba's `class(...)` of the instance type.
             Type::Class(c) => write!(f, "class({})", Type::Instance(c.clone())),
+            // A reference to a class inside its own fields: `...Node<...>`.
+            Type::Instance(c) if c.is_reference() => write!(f, "instance.jitclass.{}<...>", c.name),
             Type::Instance(c) => {
                 write!(f, "instance.jitclass.{}<", c.name)?;
                 for (i, (name, t)) in c.fields.iter().enumerate() {

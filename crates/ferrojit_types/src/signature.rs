@@ -124,7 +124,14 @@ impl Parser<'_> {
             return None;
         }
         let named = NAMED.read().unwrap_or_else(|p| p.into_inner());
-        let (name, ty) = named.iter().filter(|(name, _)| rest.starts_with(name.as_bytes())).max_by_key(|(name, _)| name.len())?;
+        // The longest name that matches; of equal ones, the latest registered (the first).
+        let mut found: Option<&(String, Type)> = None;
+        for entry in named.iter().filter(|(name, _)| rest.starts_with(name.as_bytes())) {
+            if found.is_none_or(|f| entry.0.len() > f.0.len()) {
+                found = Some(entry);
+            }
+        }
+        let (name, ty) = found?;
         self.at += name.len();
         Some(ty.clone())
     }
