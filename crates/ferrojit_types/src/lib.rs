@@ -592,10 +592,11 @@ impl Type {
         }
     }
 
-    /// Whether a value of this type holds a jitclass instance.
+    /// Whether a value of this type holds a jitclass instance or class (whose identities are
+    /// the process's).
     pub fn holds_instance(&self) -> bool {
         match self {
-            Type::Instance(_) => true,
+            Type::Instance(_) | Type::Class(_) => true,
             Type::Tuple(items) => items.iter().any(Type::holds_instance),
             Type::NamedTuple(n) => n.items.iter().any(Type::holds_instance),
             Type::Function(f) => f.captures.iter().any(Type::holds_instance),
