@@ -312,9 +312,32 @@ def test_declared_signatures_name_instance_types():
         return p.x * p.x + p.y * p.y
 
     assert norm2(JIT.Point(3.0, 4.0)) == 25.0
-    assert [str(t) for t in norm2.signatures[0]] == ["instance.jitclass.Point<x:float64,y:float64>"]
+    assert [str(t) for t in norm2.signatures[0]] == [f"instance.jitclass.Point#{JIT.Point._ferrojit_class_id_}<x:float64,y:float64>"]
     with pytest.raises(TypeError, match="matches none of the declared signatures"):
         norm2(PLAIN.Point(3.0, 4.0))
+
+
+def test_two_classes_of_one_name_stay_apart():
+    # Same name and fields, two classes: two types, each printed with its identity.
+    @jitclass([("x", float64), ("y", float64)])
+    class Point:
+        def __init__(self, x, y):
+            self.x = x
+            self.y = y
+
+    assert str(Point.class_type.instance_type) != str(JIT.Point.class_type.instance_type)
+    # A library implementation typed for one (`append`) is not taken for the other.
+    assert [p.x for p in JIT.list_of_instances_returned(2)] == [0.0, 1.0]
+    assert JIT.instances_in_a_list(2)[0] == 3
+
+    @njit
+    def appended(n):
+        points = [Point(0.0, 0.0)]
+        for i in range(n):
+            points.append(Point(i * 1.0, 1.0))
+        return len(points)
+
+    assert appended(3) == 4
 
 
 def test_instances_in_typed_containers():
@@ -405,7 +428,7 @@ def test_unknown_attributes_are_attribute_errors_in_python():
         ("    return super().norm2()", "`super()` is only supported in the methods of a jitclass"),
         ("    return p + p", "unsupported operand types for `+`"),
         ("    return p < p", "`<` is not supported between"),
-        ("    return len(p)", "`len()` of a `instance.jitclass.Point<x:float64,y:float64>` needs `__len__`"),
+        ("    return len(p)", "<x:float64,y:float64>` needs `__len__`"),
         ("    for v in p:\n        pass\n    return 0", "is not iterable"),
         ("    return p[0]", "is not subscriptable"),
     ],

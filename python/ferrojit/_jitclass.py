@@ -413,19 +413,10 @@ def _build(cls, spec):
         # A method whose source cannot be read (or does not parse) is reported with the class.
         raise _error(cls, f"{type(exc).__name__}: {exc}") from None
     python_class._ferrojit_class_id_ = class_id
-    instance_type = types.ClassInstanceType(_instance_type_name(cls.__name__, fields))
+    instance_type = types.ClassInstanceType(_native.jitclass_type_name(class_id))
     instance_type.jitclass = python_class
     python_class.class_type = _ClassType(instance_type)
     return python_class
-
-
-def _instance_type_name(name, fields):
-    """The instance type's name as the compiler prints it (``ferrojit_types``)."""
-    parts = []
-    for field, declared in fields:
-        spelled = str(declared.class_type.instance_type) if _is_jitclass(declared) else str(declared)
-        parts.append(f"{field}:{spelled}")
-    return f"instance.jitclass.{name}<{','.join(parts)}>"
 
 
 def jitclass(cls_or_spec=None, spec=None):

@@ -322,7 +322,7 @@ class Generator(Type):
 
 class ClassInstanceType(Type):
     """The type of the instances of one jitclass (Numba's ``ClassInstanceType``). Its name is
-    ``instance.jitclass.Name<field:type,...>``; ``jitclass`` is the class (for the type a
+    ``instance.jitclass.Name#id<field:type,...>`` (``id`` the class's identity in the process); ``jitclass`` is the class (for the type a
     jitclass gives itself as ``Cls.class_type.instance_type``; None for one parsed from a
     name)."""
 
@@ -541,7 +541,7 @@ def _parse(text):
         inner, rest = _parse(text[len("OptionalType(") :])
         return Optional(inner), _expect(rest, ")")
     if text.startswith("instance.jitclass."):
-        # `instance.jitclass.Node<value:float64,child:instance.jitclass.Leaf<x:int64>>`: the
+        # `instance.jitclass.Node#2<value:float64,child:instance.jitclass.Leaf#1<x:int64>>`: the
         # fields end at the `>` that balances the first `<`.
         depth = 0
         for at, c in enumerate(text):

@@ -128,12 +128,16 @@ fn unstorable(ty: &Type) -> Option<String> {
     }
 }
 
-/// The type a field is declared with: a `ferrojit.types` type's name, or a jitclass.
-fn field_type(class: &str, name: &str, declared: &Bound<'_, PyAny>) -> PyResult<Type> {
+/// The type a field of the class `id` (named `class`) is declared with: a `ferrojit.types`
+/// type's name, or a jitclass. The class itself is spelled `instance.jitclass.<class><...>`
+/// (`python/ferrojit/_jitclass.py` does not know its identity yet).
+fn field_type(id: u64, class: &str, name: &str, declared: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(id) = class_id_of(declared) {
         return Ok(Type::Instance(Box::new(registered(id)?.ty.clone())));
     }
     let spelled: String = declared.str()?.extract()?;
+    let itself = Type::Instance(Box::new(InstanceType::reference(id, class.to_string()))).to_string();
+    let spelled = spelled.replace(&format!("instance.jitclass.{class}<...>"), &itself);
     let ty = ferrojit_compiler::parse_type(&spelled).map_err(|_| {
         PyTypeError::new_err(format!("the field `{name}` of the jitclass `{class}` is declared `{spelled}`, which is not a type compiled code knows; declare it with a type from `ferrojit.types` (`float64`, `int64`, `float64[:]`, `unicode_type`), `int`, `float`, `complex`, `bool`, `str`, or another jitclass"))
     })?;
@@ -171,11 +175,12 @@ pub fn register_jitclass(
     let name: String = python_class.getattr("__name__")?.extract()?;
     let id = NEXT_CLASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // The class's own type in its fields (`next: Optional[Node]`) is a reference to it, spelled
-    // `instance.jitclass.Node<...>` (see `InstanceType::reference`).
+    // `instance.jitclass.Node#<id><...>` (see `InstanceType::reference`; `field_type` turns the
+    // spelling without the identity that Python writes into this one).
     ferrojit_compiler::register_named_type(Type::Instance(Box::new(InstanceType::reference(id, name.clone()))));
     let mut typed = Vec::with_capacity(fields.len());
     for (field, declared) in &fields {
-        typed.push((field.clone(), field_type(&name, field, declared)?));
+        typed.push((field.clone(), field_type(id, &name, field, declared)?));
     }
     let source = |d: &Bound<'_, PyAny>| -> PyResult<Arc<ferrojit_compiler::FunctionSource>> {
         let dispatcher = d.cast::<crate::dispatcher::DispatcherBase>()?;
@@ -264,6 +269,12 @@ pub(crate) fn type_of(obj: &Bound<'_, PyAny>) -> Option<PyResult<Type>> {
         return Some(Err(PyTypeError::new_err("cannot pass a jitclass instance whose `__init__` has not run")));
     }
     Some(instance.class.as_ref().map(|r| r.instance_type.clone()).ok_or_else(|| PyTypeError::new_err("not a registered jitclass")))
+}
+
+/// The name of the type of the instances of the jitclass `class`, as compiled code prints it.
+#[pyfunction]
+pub fn jitclass_type_name(class: u64) -> PyResult<String> {
+    Ok(registered(class)?.instance_type.to_string())
 }
 
 /// The type of a jitclass passed to a compiled function (the class itself, a

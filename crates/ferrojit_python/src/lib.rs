@@ -349,6 +349,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<instances::JitInstance>()?;
     m.add_class::<instances::InstanceField>()?;
     m.add_function(wrap_pyfunction!(instances::register_jitclass, m)?)?;
+    m.add_function(wrap_pyfunction!(instances::jitclass_type_name, m)?)?;
     m.add_function(wrap_pyfunction!(instances::instance_init, m)?)?;
     m.add_function(wrap_pyfunction!(instances::instance_get, m)?)?;
     m.add_function(wrap_pyfunction!(instances::instance_set, m)?)?;

@@ -949,14 +949,15 @@ impl fmt::Display for Type {
             }
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Optional(inner) => write!(f, "OptionalType({inner})"),
-            // Numba's spelling (`instance.jitclass.Counter#55d1<count:int64>`) without the
-            // address: `instance.jitclass.Counter<count:int64,data:array(float64, 1d, A)>`.
+            // Numba's spelling, the class's identity in place of Numba's address (two classes
+            // of one name and fields must print apart: a type name parses back to its type):
+            // `instance.jitclass.Counter#2<count:int64,data:array(float64, 1d, A)>`.
             // Numba's `class(...)` of the instance type.
             Type::Class(c) => write!(f, "class({})", Type::Instance(c.clone())),
-            // A reference to a class inside its own fields: `...Node<...>`.
-            Type::Instance(c) if c.is_reference() => write!(f, "instance.jitclass.{}<...>", c.name),
+            // A reference to a class inside its own fields: `...Node#3<...>`.
+            Type::Instance(c) if c.is_reference() => write!(f, "instance.jitclass.{}#{}<...>", c.name, c.class),
             Type::Instance(c) => {
-                write!(f, "instance.jitclass.{}<", c.name)?;
+                write!(f, "instance.jitclass.{}#{}<", c.name, c.class)?;
                 for (i, (name, t)) in c.fields.iter().enumerate() {
                     write!(f, "{}{name}:{t}", if i == 0 { "" } else { "," })?;
                 }

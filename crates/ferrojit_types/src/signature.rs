@@ -40,9 +40,9 @@ pub fn parse_type(text: &str) -> Result<Type, String> {
 }
 
 /// Types known by their printed name only, registered when they come to exist: jitclass
-/// instance types (`instance.jitclass.Point<x:float64,y:float64>`) and their classes, whose
-/// identity no name spells. A name registered twice (two classes of one name and fields)
-/// means the later one.
+/// instance types (`instance.jitclass.Point#3<x:float64,y:float64>`) and their classes, which
+/// only the registry can make from a name. Names are unique (they hold the class's identity);
+/// of two that match, the longer wins.
 static NAMED: std::sync::RwLock<Vec<(String, Type)>> = std::sync::RwLock::new(Vec::new());
 
 /// Makes `ty` parse from its printed name (see `NAMED`).
