@@ -100,7 +100,7 @@ def uses_double_star_of_a_variable(x):
 
 
 @pytest.mark.parametrize("func,offset", [
-    (uses_return_in_finally, 4), (uses_with, 1), (uses_class, 1), (uses_yield_value, 2),
+    (uses_return_in_finally, 4), (uses_class, 1), (uses_yield_value, 2),
     (uses_decorated_inner_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_double_star_of_a_variable, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))
@@ -108,31 +108,37 @@ def test_unsupported_syntax(func, offset):
     expect_compile_error(UnsupportedError, func, (3,), offset)
 
 
+def test_with_of_no_context_manager_is_a_typing_error():
+    expect_compile_error(TypingError, uses_with, (3,), 1)
+    with pytest.raises(TypingError, match="is not a context manager"):
+        ferrojit.njit(uses_with)(3)
+
+
 def test_compilation_is_lazy():
     # Like Numba, decorating never compiles; the error appears on the first call.
-    f = ferrojit.njit(uses_with)
+    f = ferrojit.njit(uses_class)
     with pytest.raises(UnsupportedError):
         f(1)
 
 
 def test_error_repeats_on_every_call():
-    f = ferrojit.njit(uses_with)
+    f = ferrojit.njit(uses_class)
     for _ in range(2):
         with pytest.raises(UnsupportedError):
             f(1)
 
 
 def test_message_format_file_line_column():
-    lines, start = inspect.getsourcelines(uses_with)
+    lines, start = inspect.getsourcelines(uses_class)
     with pytest.raises(UnsupportedError) as excinfo:
-        ferrojit.njit(uses_with)(1)
+        ferrojit.njit(uses_class)(1)
     msg = str(excinfo.value)
     m = re.search(r'File "([^"]+)", line (\d+), column (\d+)', msg)
     assert m, msg
     assert os.path.basename(m.group(1)) == THIS_FILE
     assert os.path.samefile(m.group(1), __file__)
     assert int(m.group(2)) == start + 1
-    assert "with x:" in msg
+    assert "class Local:" in msg
 
 
 # --- typing errors -----------------------------------------------------------------------------

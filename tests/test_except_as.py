@@ -238,6 +238,19 @@ def base_exception_class(x):
     return ""
 
 
+def base_exceptions(x):
+    try:
+        if x == 1:
+            raise Fatal("stop")
+        if x == 2:
+            raise BaseException("base")
+        return str(1 // x)
+    except Exception as e:
+        return "exception " + repr(e)
+    except BaseException as e:
+        return "base " + repr(e) + str(isinstance(e, Exception)) + str(isinstance(e, BaseException))
+
+
 def print_of_exceptions(kind):
     try:
         raise_kind_compiled(kind)
@@ -281,6 +294,10 @@ CASES = (
         (handler_chooses_by_text, (["1", "x", "20", "3.5"],)),
         (base_exception_class, (1,)),
         (base_exception_class, (0,)),
+        (base_exceptions, (0,)),
+        (base_exceptions, (1,)),
+        (base_exceptions, (2,)),
+        (base_exceptions, (5,)),
     ]
 )
 

@@ -163,6 +163,20 @@ CASES = [
                     total += math.sqrt(a[i, j])
             return total
      """, (np.linspace(0.0, 1.0, 12).reshape(3, 4),)),
+    ("for-else-inside-a-loop", """
+        def f(n):
+            count = 0
+            for i in range(n):
+                for j in range(i):
+                    if j == 3:
+                        break
+                    if (i + j) % 2 == 0:
+                        continue
+                    count += i * j
+                else:
+                    count += 1
+            return count
+     """, (8,)),
     ("for-enumerate-zip-unpacking", """
         def f(a, b):
             s = 0
@@ -320,6 +334,189 @@ CASES = [
                 y += 1
             return y
      """, (0,)),
+    ("try-finally-with-returns", """
+        def f(x):
+            n = 0
+            try:
+                if x > 2:
+                    return x * 10
+                n = x
+            finally:
+                n += 1
+            return n
+     """, (5,)),
+    ("else-continue-last-in-loops", """
+        def f(n):
+            s = 0
+            for i in range(n):
+                if i % 2:
+                    s += i
+                else:
+                    continue
+            i = 0
+            while True:
+                i += 1
+                if i > n:
+                    break
+                if i % 3:
+                    s += 10 * i
+                else:
+                    continue
+            j = 0
+            while j < n:
+                j += 1
+                if j % 4:
+                    s += 100 * j
+                elif j > 6:
+                    s -= 1
+                else:
+                    continue
+            return s
+     """, (9,)),
+    # Sets whose display in their constant's iteration order builds another order.
+    ("set-constants-built-in-their-own-order", """
+        def f(x):
+            n = 0
+            for y in {92, 4, 5}:
+                n += y * y
+            return x in {107, 59, 129}, x in {30, 103, 193, 78}, x not in {43, 113, 12, 196, 171}, n
+     """, (59,)),
+    ("match-values-captures-and-guards", """
+        def f(x):
+            r = 0
+            match x:
+                case 1:
+                    r = 10
+                case -2:
+                    r = 20
+                case n if n > 100:
+                    r = n * 2
+                case n:
+                    r = n - 1
+            match x % 3:
+                case 0:
+                    return r
+                case _:
+                    return -r
+     """, (300,)),
+    ("match-sequences", """
+        def f(p):
+            match p:
+                case (0, 0):
+                    return 0
+                case (0, y):
+                    return y
+                case (x, 0):
+                    return -x
+                case (x, y) if x > y:
+                    return x - y
+                case (x, y):
+                    return x * y
+            return -1
+     """, ((3, 4),)),
+    ("match-nested-sequences", """
+        def f(p):
+            match p:
+                case ((a, b), c) if a < b:
+                    return a * 100 + b * 10 + c
+                case ((a, _), _):
+                    return -a
+            return 0
+     """, (((1, 2), 3),)),
+    ("match-or-patterns", """
+        def f(x):
+            r = 0
+            match x:
+                case 1:
+                    r = 10
+                case 2 | 3:
+                    r = 20
+                case (4 | 5) as small if small > 4:
+                    r = small * 100
+                case _:
+                    r = -1
+            match (x, x + 1):
+                case (0, 1 | 2) | (6, _):
+                    return r + 1
+            return r
+     """, (5,)),
+    ("match-starred-sequences", """
+        def f(items):
+            match items:
+                case []:
+                    return -3, [0]
+                case [first, *middle, last] if last > 3:
+                    return first * 100 + last, middle
+                case [*everything]:
+                    return -1, everything
+            return -2, [0]
+     """, ([1, 2, 3, 4],)),
+    ("match-in-a-loop", """
+        def f(items):
+            total = 0
+            for it in items:
+                match it:
+                    case 0:
+                        continue
+                    case 99:
+                        break
+                    case v if v > 10:
+                        total += 100
+                    case v:
+                        total += v
+            return total
+     """, ([1, 0, 50, 5, 99, 7],)),
+    ("docstring-and-branches-falling-out", """
+        def f(x, y):
+            "A docstring: None is numbered where the code first loads it."
+            assert x > 0, "positive"
+            if x > 10:
+                assert y, "y"
+            if x % 2:
+                y = y * 3
+            elif x % 3:
+                y = y * 5
+            else:
+                y = -y
+     """, (9, 2)),
+    ("not-around-and-or-of-in", """
+        def f(items, x):
+            n = 0
+            for v in items:
+                if not (v in (x, 2) and v > 1):
+                    n += 1
+                if not (v in (1, 2) or v > 6):
+                    n += 10
+            return n
+     """, ([1, 2, 3, 7], 3)),
+    ("conditional-expressions-as-tests", """
+        def f(x, c, d):
+            n = 0
+            if (0 if c else d) or x:
+                n += 1
+            if (1 if c else d):
+                n += 10
+            if (x if c else 0):
+                n += 100
+            if not (x if c else d) and d:
+                n += 1000
+            while (x if c else d):
+                x -= 1
+                n += 10000
+            return n
+     """, (3, 1, 0)),
+    ("conditional-expressions-as-tests-other-branch", """
+        def f(x, c, d):
+            n = 0
+            if (0 if c else d) or x:
+                n += 1
+            if (x if c else d) and (d if x else c):
+                n += 10
+            while (x if c > 0 else d):
+                c -= 1
+                n += 100
+            return n
+     """, (0, 2, 5)),
     ("seed-tan-sum", """
         def f(a):
             tan_sum = 0
@@ -350,6 +547,18 @@ GENERATOR_CASES = [
                     yield i * 10
             yield -1
      """, (6,)),
+    ("while-in-a-generator", """
+        def f(n):
+            while n > 0:
+                yield n
+                n -= 1
+     """, (4,)),
+    ("explicit-return-ending-a-generator", """
+        def f(n):
+            if n > 100:
+                yield n
+            return
+     """, (3,)),
     ("yield-from", """
         @njit
         def inner(n):
@@ -409,18 +618,26 @@ def test_typing_error_in_exec_code_names_string_and_the_line():
 # Constructs the rebuilding does not handle: a clear UnsupportedError, never a crash or a
 # wrong text compiled.
 UNSUPPORTED = [
-    ("with", """
+    ("class", """
         def f(x):
-            with x:
-                return 1
-     """, "a `with` statement"),
-    ("match", """
+            class Local:
+                pass
+            return x
+     """, "a `class` statement"),
+    ("match-class-pattern", """
         def f(p):
             match p:
-                case (a, b):
-                    return a + b
+                case int(n):
+                    return n + 1
             return 0
-     """, "a `match` statement"),
+     """, "a `match` statement's class pattern"),
+    ("match-mapping-pattern", """
+        def f(p):
+            match p:
+                case {"a": a}:
+                    return a
+            return 0
+     """, "a `match` statement's mapping pattern"),
     ("lambda", """
         f = lambda x: x + 1
      """, "a `lambda`"),
@@ -441,12 +658,12 @@ def test_jit_runs_a_function_not_rebuilt_as_python():
     f = _define("""
         def f(p):
             match p:
-                case (a, b):
-                    return a + b
+                case int(n):
+                    return n + 1
             return 0
     """)
-    with pytest.warns(Warning, match="a `match` statement"):
-        assert jit(f)((2, 3)) == 5
+    with pytest.warns(Warning, match="a `match` statement's class pattern"):
+        assert jit(f)(2) == 3
 
 
 def test_compiler_errors_name_the_rebuilt_line():
@@ -746,7 +963,7 @@ REBUILT = [
      """),
     ("displays-with-unpacking", """
         def f(a, b, d):
-            return [*a, 1, *b], (*a, 2), {*a, *b}, {**d, "k": 1, **d}, print(*a, sep="", **d)
+            return [*a, 1, *b], (*a, 2), {*a, *b, 3}, {**d, "k": 1, **d}, print(*a, sep="", **d)
      """),
     ("nested-comprehensions-with-conditions", """
         def f(rows):
@@ -806,7 +1023,16 @@ REBUILT = [
             a[i:j, ::2] = a[..., -1]
             del a[0], a[1:]
             a.b.c[i] **= 2
-            return a[i, j:], a[:, None]
+            return a[i, j:], a[:, None], a[None:None:None], a[::None]
+     """),
+    ("try-except-finally-with-returns", """
+        def f(x):
+            try:
+                return 1 / x
+            except ZeroDivisionError:
+                return 0.0
+            finally:
+                print(x)
      """),
     ("with", """
         def f(a, b, items):
@@ -818,6 +1044,59 @@ REBUILT = [
                         continue
                     y += item
             return y
+     """),
+    ("with-return-break-continue", """
+        def f(a, b, items):
+            for item in items:
+                with a as x:
+                    if item > 2:
+                        break
+                    if item:
+                        continue
+                    print(x)
+            while items:
+                with a, b:
+                    if items.pop():
+                        return 1
+                    continue
+            with a:
+                return items
+     """),
+    ("with-last-before-a-copied-return", """
+        def f(a, b):
+            with a:
+                print(b)
+            return b
+     """),
+    ("with-ending-in-raise-or-return-of-a-value", """
+        def f(a, b):
+            if b:
+                with a:
+                    raise ValueError(b)
+            with a as x:
+                return x + b
+     """),
+    ("match-singletons-wildcards-and-as", """
+        def f(b, q):
+            r = 0
+            match b:
+                case True:
+                    r = 1
+                case None:
+                    r = 2
+                case [_, _]:
+                    r = 3
+                case (0, y) as whole if y:
+                    r = whole
+                case q.attr:
+                    r = 5
+                case [[a, _] as inner, 3.5]:
+                    r = inner
+                case "text":
+                    r = 7
+                case _ if q:
+                    r = 6
+            return r
      """),
     ("imports", """
         def f(n):
@@ -1007,3 +1286,16 @@ def test_stencil_and_parallel_functions_in_exec():
     a = np.arange(6.0)
     assert namespace["smooth"](a).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 0.0]
     assert namespace["total"](a) == namespace["total"].py_func(a) == 30.0
+
+
+def test_python_without_a_bytecode_reader_says_so(monkeypatch):
+    """On a Python whose bytecode the rebuilding does not read (3.11's only), a function without
+    source is the clear error, naming the version; `python -c` and `linecache` texts still work."""
+    from ferrojit import _decompile
+
+    monkeypatch.setattr(_decompile, "_READERS", {(3, 0): _decompile._Reader})
+    monkeypatch.setattr(_source, "_reconstructed", {})
+    f = _define("def f(x):\n    return x + 1\n")
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    with pytest.raises(UnsupportedError, match=f"Python {version}'s bytecode \\(only that of Python 3.0 is read\\)"):
+        njit(f)(1)

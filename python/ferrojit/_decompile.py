@@ -201,6 +201,38 @@ class _Stored:
         self.targets = targets
 
 
+class _PatternSlot:
+    """A value a ``match`` pattern matches (the subject, an item of a sequence), filled in as
+    its instructions are read: a value test, the items of a sequence, a name stored, or
+    nothing (a wildcard)."""
+
+    def __init__(self):
+        self.value = None  # ast.MatchValue or ast.MatchSingleton
+        self.items = None  # of a sequence pattern
+        self.name = None
+        self.wildcard = False
+        self.star = False  # `*name` in a sequence pattern
+
+    def pattern(self):
+        if self.star:
+            return ast.MatchStar(self.name)
+        if self.items is not None:
+            inner = ast.MatchSequence([item.pattern() for item in self.items])
+        else:
+            inner = self.value
+        if inner is None:
+            return ast.MatchAs(None, self.name)
+        return ast.MatchAs(inner, self.name) if self.name is not None else inner
+
+
+def _pattern_names(slot):
+    """The names a pattern's slot and its items capture."""
+    names = [slot.name] if slot.name is not None else []
+    for item in slot.items or ():
+        names += _pattern_names(item)
+    return names
+
+
 class _AssertionRaise(ast.stmt):
     """``raise AssertionError(msg)`` as ``assert`` compiles it; becomes an ``ast.Assert``."""
 
@@ -260,12 +292,80 @@ def _name(name, store=False):
 
 
 def _constant_expr(value):
-    """A constant as the expression that compiles to it (a frozenset is a set display)."""
+    """A constant as the expression that compiles to it (a frozenset is a set display, its
+    items in an order that builds it with its own iteration order: see
+    :func:`_insertion_order`)."""
     if isinstance(value, frozenset):
-        return ast.Set(elts=[_constant_expr(v) for v in value]) if value else ast.Call(_name("frozenset"), [], [])
+        if not value:
+            return ast.Call(_name("frozenset"), [], [])
+        order = _insertion_order(value)
+        if order is None:
+            raise DecompileError("a set constant whose order of items cannot be rebuilt")
+        return ast.Set(elts=[_constant_expr(v) for v in order])
     if isinstance(value, tuple):
         return ast.Constant(value=value)
     return ast.Constant(value=value)
+
+
+def _insertion_order(constant):
+    """The items of the frozenset ``constant`` in an order that, inserted one after the other
+    (as CPython builds the constant of a set display, ``frozenset(items)``), gives a frozenset
+    iterating in ``constant``'s order; None when none is found.
+
+    A frozenset iterates in the order of its hash table's slots, and where items collide the
+    first inserted takes the slot: so the display is not always in the constant's iteration
+    order (``{94, 60, 174}`` is the constant iterating ``174, 60, 94``, whose display in
+    that order is the constant iterating ``94, 60, 174``). The
+    items are the constant's own objects, compared by identity. Small sets are searched
+    exhaustively (up to 5040 orders); larger ones, whose tables are sparser, by moving one
+    item at a time while that brings more items to their places, from a few starting
+    orders (20,000 orders tried at most; about one set in 300 of 8 to 40 random items is
+    not found, and is refused)."""
+    import itertools
+
+    target = list(constant)
+    n = len(target)
+
+    # CPython makes the frozenset of the display's items, then, merging the code's constants,
+    # the frozenset of that one's items in its order (`merge_consts_recursive`); and once more
+    # when making the code object, if interning replaced one of its strings made of name
+    # characters (`intern_string_constants`), as it does when the text is compiled again:
+    # the constant's strings are interned already.
+    builds = 3 if any(isinstance(v, str) and len(v) > 1 and v.isascii() and (v.replace("_", "a").isalnum()) for v in target) else 2
+
+    def placed(order):
+        """How many items the order builds in their places."""
+        for _ in range(builds):
+            order = tuple(frozenset(order))
+        return sum(a is b for a, b in zip(order, target))
+
+    if placed(target) == n:
+        return target
+    if n <= 7:
+        for candidate in itertools.permutations(target):
+            if placed(candidate) == n:
+                return list(candidate)
+        return None
+    budget = 20000  # orders tried, at most: a bound on the time a large set takes
+    for start in (target, target[::-1], target[1:] + target[:1]):
+        order = list(start)
+        score = placed(order)
+        improved = True
+        while improved and score < n:
+            improved = False
+            for a, b in itertools.permutations(range(n), 2):
+                budget -= 1
+                if budget < 0:
+                    return None
+                candidate = list(order)
+                candidate.insert(b, candidate.pop(a))
+                candidate_score = placed(candidate)
+                if candidate_score > score:
+                    order, score, improved = candidate, candidate_score, True
+                    break
+        if score == n:
+            return order
+    return None
 
 
 def _as_store(node):
@@ -334,6 +434,8 @@ class _Reader:
         # The entries whose `try` statement is read (or being read): its body starts where
         # the entry starts, and must not be taken for the statement again.
         self.tries_read = set()
+        # The `finally` bodies around what is being read (as `_finally_copy` gives them).
+        self.finally_copies = []
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -360,6 +462,11 @@ class _Reader:
             if self._exit_block(k) == block:
                 return k
         return t
+
+    def _same_exit_block(self, a, b):
+        """Whether ``a`` and ``b`` start copies of one small block that returns."""
+        block = self._exit_block(a) if a < len(self.ins) else None
+        return block is not None and b < len(self.ins) and block == self._exit_block(b)
 
     def _exit_block(self, t):
         """The instructions from ``t`` when they are a few loads ending in ``RETURN_VALUE``
@@ -397,8 +504,6 @@ class _Reader:
         for k, ins in enumerate(self.ins):
             if ins.opname == "BEFORE_ASYNC_WITH":
                 self.fail("an `async with` statement", k)
-            if ins.opname.startswith("MATCH_"):
-                self.fail("a `match` statement", k)
         body = self.function_body()
         # `global`/`nonlocal`: names the code stores or deletes as globals, or as variables of
         # an enclosing function.
@@ -451,10 +556,26 @@ class _Reader:
         return ast.arguments(posonlyargs=posonly, args=args, vararg=vararg, kwonlyargs=kwonly, kw_defaults=kw_defaults, kwarg=kwarg, defaults=list(defaults or []))
 
     def function_body(self):
-        """The statements of the whole code object, without the implicit ``return None``."""
+        """The statements of the whole code object, without the implicit ``return None``.
+
+        CPython gives the implicit ``return None`` the line of the code before it, and copies
+        it to each way in; a ``return`` written last has a line of its own, after every other,
+        and is one block that all ways reach. So a last ``return None`` on a line after all
+        the others is kept."""
         body = self.block(0, len(self.ins), [], None, len(self.ins))
         while body and isinstance(body[-1], ast.Return) and _is_none(body[-1].value):
+            line = getattr(body[-1], "lineno", None)
+            before = max((n.lineno for stmt in body[:-1] for n in ast.walk(stmt) if isinstance(getattr(n, "lineno", None), int)), default=None)
+            if line is not None and before is not None and line > before:
+                break
             body.pop()
+        consts = self.code.co_consts
+        if consts and isinstance(consts[0], str) and consts[-1] is None and not any(c is None for c in consts[:-1]):
+            # With a docstring, None is a constant like the others, numbered where the code
+            # first loads it. Last, it was first loaded by the implicit `return None` ending
+            # the function, which CPython copied to the ends of branches: an `if` whose body
+            # ends in such a copy, followed by more, was an `if`/`else` falling out of both.
+            body = _branches_falling_out(body)
         return body
 
     # --- blocks of statements -----------------------------------------------------------------
@@ -475,6 +596,15 @@ class _Reader:
             if self.ins[i].opname in _SKIPPED:
                 i += 1
                 continue
+            if self.ins[i].opname == "RETURN_GENERATOR":
+                # A generator's first instructions: make the generator, pop it (never seen).
+                i += 2 if i + 1 < end and self.ins[i + 1].opname == "POP_TOP" else 1
+                continue
+            if self.finally_copies:
+                skipped = self.skip_finally_copy(i, end)
+                if skipped != i:
+                    i = skipped
+                    continue
             if start is None and len(stack) <= base:
                 start = i
                 if not expression and self.back_jumps.get(i) and any(i < j < end for j in self.back_jumps[i]):
@@ -492,10 +622,6 @@ class _Reader:
             if op in _SKIPPED:
                 i += 1
                 continue
-            if op == "RETURN_GENERATOR":
-                # A generator's first instructions: make the generator, pop it (never seen).
-                i += 2 if i + 1 < end and self.ins[i + 1].opname == "POP_TOP" else 1
-                continue
             if op in _CONDITIONAL_JUMPS:
                 i = self.conditional(i, end, stack, base, loop, stmts, exit, start, expression)
                 if len(stack) <= base:
@@ -507,7 +633,7 @@ class _Reader:
             if op == "FOR_ITER":
                 if expression:
                     raise _NotExpression
-                i = self.for_loop(i, end, stack, loop, stmts)
+                i = self.for_loop(i, end, stack, loop, stmts, exit)
                 start = None
                 continue
             if op in _UNCONDITIONAL_JUMPS:
@@ -531,6 +657,10 @@ class _Reader:
                 i += 1
                 continue
             elif op.startswith("STORE_") and self._parallel_assignment(ins, stack, base):
+                continue
+            elif not expression and len(stack) == base + 1 and isinstance(stack[-1], ast.expr) and start is not None and (op == "MATCH_SEQUENCE" or (op == "COPY" and ins.arg == 1 and self._starts_match(i, end))):
+                i = self.match_statement(i, end, stack, loop, stmts, exit, start)
+                start = None
                 continue
             elif op == "BEFORE_WITH":
                 if expression:
@@ -612,12 +742,14 @@ class _Reader:
         ``next`` is where control goes when no atom jumps.
 
         The atoms that follow are taken while the condition is not complete (some atom jumps
-        past the next one to somewhere other than the last one's target) or they start on the
-        same line as the first (``if a and b:``); the longest run that makes a boolean
-        expression is kept. (``if a:`` whose body is ``if b:`` compiles as ``if a and b:``.)"""
+        past the next one to somewhere other than the last one's target), while their jumps
+        carry the first jump's line (``if a and b:``, its operands on any lines), or when they
+        jump past the false target; the longest run that makes a boolean expression is kept.
+        (``if a:`` whose body is ``if b:`` compiles as ``if a and b:`` but for the lines.)"""
         candidates = []
         start = i
         first_line = None
+        pending = []  # jump atoms between the last atom read and the next
         while True:
             value = self.pop(stack)
             jumps_when, none_test = _CONDITIONAL_JUMPS[self.ins[i].opname]
@@ -627,7 +759,8 @@ class _Reader:
             if none_test:
                 value = ast.Compare(value, [ast.Is()], [ast.Constant(None)])
                 value.none_jump = True
-            atoms = (candidates[-1][0] if candidates else []) + [(value, jumps_when, self.target(i), start)]
+            atoms = (candidates[-1][0] if candidates else []) + pending + [(value, jumps_when, self.target(i), start)]
+            pending = []
             if first_line is None:
                 first_line = self.line(i)
             nxt = self.chain_resume.pop(i, i + 1)
@@ -635,11 +768,23 @@ class _Reader:
             closed = all(t == false_target or t <= nxt for _, _, t, _ in atoms)
             candidates.append((atoms, nxt, closed))
             more = self.next_atom(nxt, end, stack, loop, exit)
+            if more is None:
+                # `if (a if c else b):`: the jump ending the middle operand's jumps, and the
+                # jump a constant operand compiled to (see `_conditional_group`).
+                pending, after = self._jump_atoms(nxt, end)
+                if pending:
+                    more = self.next_atom(after, end, stack, loop, exit)
+                    if more is None:
+                        atoms = atoms + pending
+                        false_target = atoms[-1][2]
+                        candidates.append((atoms, after, all(t == false_target or t <= after for _, _, t, _ in atoms)))
+                        break
+                    nxt = after
             # The jumps of one condition carry the line the condition starts on, even when
             # its operands are on the lines below; a nested `if` jumps from its own line.
             # A next atom jumping past this condition's false target cannot be in the body of
             # an `if` on this condition: it is part of the condition.
-            if more is None or (closed and self.line(more[1]) != first_line and self.target(more[1]) <= false_target):
+            if more is None or (closed and self.line(more[1]) != first_line and (self.target(more[1]) <= false_target or self._same_exit_block(self.target(more[1]), false_target))):
                 break
             value, j = more
             stack.append(value)
@@ -655,6 +800,53 @@ class _Reader:
             if all(t == false_target or t <= nxt for _, _, t, _ in atoms) and _boolean(atoms, nxt, false_target) is not None:
                 return atoms, nxt
         self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
+
+    def folded_constant(self, truthy, i):
+        """A constant with the truth ``truthy`` that CPython compiled into a jump at the
+        condition read at ``i``. Constants are numbered in the order the compiler meets
+        them, and a folded one keeps its number: one that no instruction loads; else the
+        number after those loaded before ``i`` when the first loaded after ``i`` skips it;
+        else one met before (None first when falsy), which adds no number."""
+        consts = self.code.co_consts
+        simple = (int, float, complex, str, bytes, bool, type(None))
+
+        def fits(k):
+            # (The first constant is the docstring, or None in its place.)
+            return 0 < k < len(consts) and type(consts[k]) in simple and bool(consts[k]) == truthy
+
+        loads = [(n, x.arg) for n, x in enumerate(self.ins) if x.opname == "LOAD_CONST"]
+        loaded = {arg for _, arg in loads}
+        unloaded = [k for k in range(len(consts)) if k not in loaded and fits(k)]
+        if unloaded:
+            return consts[unloaded[0]]
+        met = max([arg for n, arg in loads if n < i] + [0])
+        later = [arg for n, arg in loads if n > i and arg > met]
+        if fits(met + 1) and (not later or later[0] > met + 1):
+            return consts[met + 1]
+        # Any constant met before gives the same code; a number types as the other operand
+        # most likely does (ferrojit types `x if c else None` as optional).
+        preference = (int, bool, float, complex, str, bytes)
+        met_before = sorted((k for k in range(1, met + 1) if fits(k)), key=lambda k: preference.index(type(consts[k])) if type(consts[k]) in preference else len(preference))
+        if met_before:
+            return consts[met_before[0]]
+        if not truthy and any(c is None for c in consts[: met + 1]):
+            return None  # (None, the docstring's stand-in, is the first constant)
+        self.fail("a constant operand of a condition", i)
+
+    def _jump_atoms(self, i, end):
+        """The unconditional forward jumps from ``i`` (NOPs skipped), at most two, as atoms
+        ``(_JUMP, True, target, start)`` (a jump taken whatever the value), and where the
+        instructions after them start."""
+        atoms = []
+        while i < end and len(atoms) < 2:
+            k = i
+            while k < end and self.ins[k].opname == "NOP":
+                k += 1
+            if k >= end or self.ins[k].opname != "JUMP_FORWARD":
+                break
+            atoms.append((_JUMP, True, self.target(k), k))
+            i = k + 1
+        return atoms, i
 
     def next_atom(self, i, end, stack, loop, exit):
         """``(value, jump_index)`` when instructions from ``i`` compute one value and end in a
@@ -682,6 +874,8 @@ class _Reader:
         return value, j
 
     def _atom_through_chain(self, i, end, stack, loop, exit):
+        """:meth:`next_atom` for a value holding a chained comparison (read on a copy of
+        ``stack``)."""
         trial = list(stack)
         try:
             k = i
@@ -707,9 +901,22 @@ class _Reader:
         depth = len(stack) - 1
         atoms, body_start = self.read_condition(i, end, stack, loop, exit)
         false_target = atoms[-1][2]
+        if false_target > end and exit is not None and exit < len(self.ins) and self._same_exit_block(false_target, self.resolve(exit)):
+            # A jump to a copy of the block that returns where the block goes (CPython copies
+            # such blocks to the jumps reaching them): a jump to the block's end.
+            atoms = [(v, w, end if t == false_target else t, s) for v, w, t, s in atoms]
+            false_target = end
         condition = _boolean(atoms, body_start, false_target)
         if condition is None:
             self.fail("a condition whose jumps are not `and`/`or`/`not`", i)
+        if any(isinstance(node, _FoldedConstant) for node in ast.walk(condition)):
+            reader = self
+
+            class Fold(ast.NodeTransformer):
+                def visit__FoldedConstant(self, node):
+                    return ast.Constant(reader.folded_constant(node.truthy, i))
+
+            condition = Fold().visit(condition)
         # `(a and b) or c` / `(a or b) and c` as a value: the condition's jumps lead to the
         # second operand of a value's `or`/`and`.
         if body_start < false_target <= end and self.ins[false_target - 1].opname in ("JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"):
@@ -735,6 +942,11 @@ class _Reader:
                         stack.append(ast.IfExp(condition, if_true, if_false))
                         return after
         if depth > base or expression:
+            subject = stack[base] if len(stack) > base else None
+            if any(isinstance(v, ast.Compare) and v.left is subject for v, _, _, _ in atoms):
+                # `match x:` with `case 1:`: the subject stays on the stack under copies of it
+                # compared with each pattern.
+                self.fail("a `match` statement", i)
             self.fail("a conditional value that is not `x if c else y`, `and` or `or`", i)
         line = self.line(start)
         # `assert`: the body raises AssertionError.
@@ -752,11 +964,11 @@ class _Reader:
             loop_end = max(back) + 1
             bottom = loop_end - (body_start - start)
             if bottom > body_start and self._same_test(start, body_start, bottom, loop_end):
-                return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, loop, stmts)
+                return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, exit)
         if loop_test and body_start < false_target <= end:
             # A loop whose body never reaches its end (it ends in `break`, `return`,
             # `continue`): CPython drops the test after it.
-            return self.while_statement(start, condition, body_start, false_target, false_target, end, stack, loop, stmts, falls_out=True)
+            return self.while_statement(start, condition, body_start, false_target, false_target, end, stack, loop, stmts, exit, falls_out=True)
         # `if`.
         node = ast.If(test=condition, body=[], orelse=[])
         node.lineno = line
@@ -769,8 +981,40 @@ class _Reader:
                 if false_target < after <= end and not popped:
                     node.body = self.block(body_start, before_else, list(stack), loop, after)
                     node.orelse = self.block(false_target, after, list(stack), loop, exit if after == end else after)
+                    if (
+                        after == end
+                        and loop is not None
+                        and self.ins[after - 1].opname in _UNCONDITIONAL_JUMPS
+                        and self.resolve(after - 1) == self.resolve(loop.header)
+                        and not isinstance(_last_statement(node.orelse), (ast.Continue, _Break, ast.Return, ast.Raise))
+                    ):
+                        # The `else` ends with a jump of its own to the loop's header where
+                        # falling out of it reaches the loop's jump back: a `continue`
+                        # (the block's reading took it for the end of the block).
+                        jump_back = ast.Continue()
+                        jump_back.lineno = self.line(after - 1)
+                        node.orelse.append(jump_back)
                     stmts.append(node)
                     return after
+                if (
+                    false_target == end
+                    and loop is not None
+                    and not popped
+                    and end < len(self.ins)
+                    and self.ins[end].opname in _UNCONDITIONAL_JUMPS
+                    and self.resolve(after) == self.resolve(end) == self.resolve(loop.header)
+                ):
+                    # `if c: ... else: continue` last in a loop's body: the body's jump over
+                    # the `else` went to the loop's jump back, so CPython made it that jump,
+                    # and the loop's own jump back (now unreachable) is gone: the jump back
+                    # at `end`, read as the loop's, is the `continue`. (`if c: ...; continue`
+                    # compiles the same.)
+                    node.body = self.block(body_start, before_else, list(stack), loop, after)
+                    jump_back = ast.Continue()
+                    jump_back.lineno = self.line(end)
+                    node.orelse = [jump_back]
+                    stmts.append(node)
+                    return end
                 if self.resolve(after) == self.resolve(exit) and not popped and jump.opname == "JUMP_FORWARD":
                     node.body = self.block(body_start, before_else, list(stack), loop, exit)
                     node.orelse = self.block(false_target, end, list(stack), loop, exit)
@@ -812,7 +1056,23 @@ class _Reader:
                 return False
         return True
 
-    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, falls_out=False):
+    def loop_else(self, node, inner, loop_exit, end, stack, loop, exit):
+        """The ``else`` of a loop ending at ``loop_exit``: what its ``break``s jump over, up to
+        their target, or up to the end of the block when they jump where the block goes (a
+        loop last in another loop's body breaks to that loop's header). Returns where reading
+        goes on."""
+        if not inner.break_targets:
+            return loop_exit
+        target = max(inner.break_targets)
+        if loop_exit < target <= end:
+            node.orelse = self.block(loop_exit, target, list(stack), loop, target)
+            return target
+        if loop_exit < end and any(t == self.resolve(exit) for t in inner.break_targets):
+            node.orelse = self.block(loop_exit, end, list(stack), loop, exit)
+            return end
+        return loop_exit
+
+    def while_statement(self, start, condition, body_start, bottom, loop_end, end, stack, loop, stmts, exit, falls_out=False):
         """``while condition:`` whose body is ``[body_start, bottom)``, the test again from
         ``bottom`` to ``loop_end``; with ``falls_out``, there is no test after the body and
         reaching its end leaves the loop (an implicit ``break``)."""
@@ -824,12 +1084,7 @@ class _Reader:
             leave = _Break()
             leave.lineno = self.line(bottom - 1) if self.ins[bottom - 1].opname == "NOP" else None
             node.body.append(leave)
-        after = loop_end
-        if inner.break_targets:
-            target = max(inner.break_targets)
-            if loop_end < target <= end:
-                node.orelse = self.block(loop_end, target, list(stack), loop, target)
-                after = target
+        after = self.loop_else(node, inner, loop_end, end, stack, loop, exit)
         _drop_trailing_continue(node.body)
         stmts.append(node)
         return after
@@ -858,11 +1113,7 @@ class _Reader:
         finally:
             self.back_jumps[i] = saved
         _drop_trailing_continue(node.body)
-        if inner.break_targets:
-            target = max(inner.break_targets)
-            if after < target <= end:
-                node.orelse = self.block(after, target, list(stack), loop, target)
-                after = target
+        after = self.loop_else(node, inner, after, end, stack, loop, exit)
         stmts.append(node)
         return after
 
@@ -888,7 +1139,7 @@ class _Reader:
         finally:
             self.back_jumps[i] = saved
 
-    def for_loop(self, i, end, stack, loop, stmts):
+    def for_loop(self, i, end, stack, loop, stmts, exit):
         """``FOR_ITER`` at ``i``, the iterator on ``stack``."""
         iterator = stack[-1]
         if isinstance(iterator, _Iter):
@@ -914,11 +1165,7 @@ class _Reader:
             node.body = [p]
         stack.pop()  # the iterator, which FOR_ITER pops when the loop ends
         after = exit_index
-        if inner.break_targets:
-            target = max(inner.break_targets)
-            if exit_index < target <= end:
-                node.orelse = self.block(exit_index, target, list(stack), loop, target)
-                after = target
+        after = self.loop_else(node, inner, exit_index, end, stack, loop, exit)
         stmts.append(node)
         return after
 
@@ -1072,7 +1319,11 @@ class _Reader:
         line = self.line(i - 1) if i > 0 and self.ins[i - 1].opname == "NOP" else self.line(i)
         if self._is_finally_handler(handler):
             body_end, after = self._finally_extent(handler, i, end, exit)
-            body = self.block(i, body_end, list(stack), loop, body_end)
+            self.finally_copies.append(self._finally_copy(handler))
+            try:
+                body = self.block(i, body_end, list(stack), loop, body_end)
+            finally:
+                self.finally_copies.pop()
             node = ast.Try(body=body, handlers=[], orelse=[], finalbody=self._finally_body(handler, stack, loop))
         else:
             # A `finally` handler covering this statement's cleanup that no statement read
@@ -1083,7 +1334,12 @@ class _Reader:
             own_finally = outer is not None and not (outer_pieces & self.tries_read) and self._is_finally_handler(outer)
             if own_finally:
                 self.tries_read.update(outer_pieces)
-            node, after = self._try_except(i, handler, end, stack, loop, exit)
+                self.finally_copies.append(self._finally_copy(outer))
+            try:
+                node, after = self._try_except(i, handler, end, stack, loop, exit)
+            finally:
+                if own_finally:
+                    self.finally_copies.pop()
             if own_finally:
                 finally_end, finally_after = self._finally_extent(outer, i, end, exit)
                 if not (finally_end == after or self._only_nops(after, finally_end)):
@@ -1130,7 +1386,28 @@ class _Reader:
             else:
                 self.fail("a `try` statement's exit", jump)
             return copy, after
+        if self.ins[handler - 1].opname in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE"):
+            # The protected code never ends normally (it returns or raises): no copy.
+            return handler, cleanup + 3
         self.fail("a `finally` block not run on the normal path", handler)
+
+    def _finally_copy(self, handler):
+        """The instructions of the ``finally`` body whose handler is at ``handler``, as
+        ``(opname, argval)``: CPython copies them before each ``return`` in the ``try``."""
+        cleanup = self._cleanup_of(handler)
+        return [(x.opname, repr(x.argval)) for x in self.ins[handler + 1 : cleanup - 1]]
+
+    def skip_finally_copy(self, i, end):
+        """Where reading goes on at ``i``: past a copy of an enclosing ``finally`` body that
+        CPython put before a ``return`` (with the value computed before it, or a constant
+        loaded after it), else ``i``."""
+        for copy in reversed(self.finally_copies):
+            n = len(copy)
+            if n and i + n < end + 2 and [(x.opname, repr(x.argval)) for x in self.ins[i : i + n]] == copy:
+                after = self.ins[i + n : i + n + 2]
+                if after and (after[0].opname == "RETURN_VALUE" or (len(after) > 1 and after[0].opname == "LOAD_CONST" and after[1].opname == "RETURN_VALUE")):
+                    return i + n
+        return i
 
     def _try_except(self, i, handler, end, stack, loop, exit):
         """``try``/``except``/``else`` with its handlers at ``handler``: ``(ast.Try, after)``."""
@@ -1155,9 +1432,11 @@ class _Reader:
             # Code between the cleanup and the end belongs to an enclosing `finally`'s copy.
             inner_exit = after
         # The protected ranges end with the last instruction that can raise: a statement
-        # ending in `RETURN_VALUE` (or a store) ends one or two instructions later.
+        # ending in `RETURN_VALUE` (or a store) ends a few instructions later (after the copy
+        # of a `finally` body, for a `return`).
         else_end = normal_jump if normal_jump is not None else handler
-        for body_end in range(body_end, min(body_end + 3, else_end) + 1):
+        reach = 3 + sum(len(copy) for copy in self.finally_copies)
+        for body_end in range(body_end, min(body_end + reach, else_end) + 1):
             probe = list(stack)
             try:
                 body = self.block(i, body_end, probe, loop, body_end)
@@ -1211,26 +1490,42 @@ class _Reader:
 
     # What leaves a `with` block normally: `__exit__(None, None, None)`, its result popped.
     _WITH_EXIT = ["LOAD_CONST", "LOAD_CONST", "LOAD_CONST", "PRECALL", "CALL", "POP_TOP"]
+    # The handler that calls `__exit__` on an exception: `PUSH_EXC_INFO; WITH_EXCEPT_START;
+    # POP_JUMP_FORWARD_IF_TRUE suppress; RERAISE 2; COPY 3; POP_EXCEPT; RERAISE 1` then, where
+    # `__exit__` returned true, `suppress: POP_TOP; POP_EXCEPT; POP_TOP; POP_TOP`, which falls
+    # into the code after the statement.
+    _WITH_HANDLER = ["PUSH_EXC_INFO", "WITH_EXCEPT_START", "POP_JUMP_FORWARD_IF_TRUE", "RERAISE", "COPY", "POP_EXCEPT", "RERAISE", "POP_TOP", "POP_EXCEPT", "POP_TOP", "POP_TOP"]
 
     def with_statement(self, i, end, stack, loop, stmts, start):
-        """``BEFORE_WITH`` at ``i``, the context manager on ``stack``: ``with cm [as target]:``
-        whose body ends with the call of ``__exit__`` and a jump over the handler that calls it
-        on an exception. Returns where reading goes on."""
+        """``BEFORE_WITH`` at ``i``, the context manager on ``stack``: ``with cm [as target]:``.
+        Returns where reading goes on.
+
+        The body is followed by the handler that calls ``__exit__`` on an exception, and the
+        statement ends after the handler (``_WITH_HANDLER``). A body that ends normally ends
+        with the call of ``__exit__(None, None, None)`` and a jump to the end of the statement,
+        or a copy of the small block there that returns (CPython copies such blocks to the
+        jumps reaching them); a body that never ends normally (it ends in ``return``, ``raise``,
+        ``break`` or ``continue``) has no such call, and each of its ways out calls
+        ``__exit__`` itself, read in the body as part of those statements (``_EXITED``)."""
         manager = self.pop(stack)
         handler = None
         for entry_start, _, target, _, lasti in self.entries:
             if entry_start == i + 1 and lasti and self.ins[target].opname == "PUSH_EXC_INFO" and self.ins[target + 1].opname == "WITH_EXCEPT_START":
                 handler = target
-        if handler is None:
+        if handler is None or [x.opname for x in self.ins[handler : handler + len(self._WITH_HANDLER)]] != self._WITH_HANDLER or self.target(handler + 2) != handler + 7:
             self.fail("a `with` statement", i)
         self.tries_read.update(e for e in self.entries if e[2] == handler)
-        exit_call = handler - 1 - len(self._WITH_EXIT)
-        jump = handler - 1
-        if [x.opname for x in self.ins[exit_call:jump]] != self._WITH_EXIT or self.ins[jump].opname != "JUMP_FORWARD":
-            self.fail("a `with` statement whose body does not end normally (`return`, `break` inside it)", i)
-        after = self.target(jump)
-        if not after <= end:
-            self.fail("a `with` statement's exit", jump)
+        after = handler + len(self._WITH_HANDLER)
+        if after > end:
+            self.fail("a `with` statement's exit", i)
+        body_end = self._with_normal_exit(handler, after)
+        if body_end is None:
+            # No normal end: the body's last statement leaves (`return`, `raise`, or a jump
+            # elsewhere than after the statement, read as `break`/`continue`).
+            last = self.ins[handler - 1].opname
+            if last not in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE") and last not in _UNCONDITIONAL_JUMPS:
+                self.fail("a `with` statement whose body does not end", i)
+            body_end = handler
         bind = self.ins[i + 1]
         if bind.opname == "POP_TOP":
             target = None
@@ -1238,7 +1533,7 @@ class _Reader:
             target = _name(bind.argval, True)
         else:
             self.fail("a `with` statement's `as` target", i + 1)
-        body = self.block(i + 2, exit_call, list(stack) + [_WITH_EXIT], loop, exit_call)
+        body = self.block(i + 2, body_end, list(stack) + [_WITH_EXIT], loop, body_end)
         items = [ast.withitem(manager, target)]
         # `with a, b:` compiles as `with a:` around `with b:`.
         if len(body) == 1 and isinstance(body[0], ast.With) and getattr(body[0], "lineno", None) == self.line(start):
@@ -1248,6 +1543,321 @@ class _Reader:
         node.lineno = self.line(start)
         stmts.append(node)
         return after
+
+    def _with_normal_exit(self, handler, after):
+        """Where the normal exit of the ``with`` body whose handler is at ``handler`` starts
+        (its ``__exit__(None, None, None)`` call), the statement ending at ``after``; None when
+        the body does not end normally.
+
+        After the call comes a jump to where control goes after the statement, or a copy of
+        the small block at ``after`` that returns or raises. The same instructions are what
+        a `break`, `continue` or `return` last in the body compiles to, when it goes where the
+        statement's end goes; either reading compiles to this code."""
+        n = len(self._WITH_EXIT)
+        jump = handler - 1
+        if self.ins[jump].opname in _UNCONDITIONAL_JUMPS and self.resolve(self.target(jump)) == self.resolve(after):
+            call = jump - n
+            if call >= 0 and [x.opname for x in self.ins[call:jump]] == self._WITH_EXIT:
+                return call
+        copied = self._copied_exit_block(handler, after)
+        if copied is not None:
+            call = copied - n
+            if call >= 0 and [x.opname for x in self.ins[call:copied]] == self._WITH_EXIT:
+                return call
+        return None
+
+    def _copied_exit_block(self, k, after):
+        """Where the instructions before ``k`` start when they are a copy of the block at
+        ``after`` that ends by returning or raising (CPython copies an exit block of up to
+        four instructions to each jump to it), else None."""
+        for n in range(1, 5):
+            copy = self.ins[k - n : k]
+            original = self.ins[after : after + n]
+            if k - n < 0 or len(original) < n:
+                return None
+            if [(x.opname, repr(x.argval)) for x in copy] != [(x.opname, repr(x.argval)) for x in original]:
+                continue
+            if copy[-1].opname in ("RETURN_VALUE", "RAISE_VARARGS", "RERAISE"):
+                return k - n
+        return None
+
+    # --- match statements ------------------------------------------------------------------------
+
+    def _starts_match(self, i, end):
+        """Whether the ``COPY 1`` at ``i`` (a value on the stack at statement level) copies a
+        ``match`` subject: a test of the copy follows (a sequence test, a comparison with a
+        value), or a store and then a test whose failure pops the copy (a capture with a
+        guard). ``a = b = value`` and ``(a := value)`` store the copy and go on."""
+        nxt = self.ins[i + 1].opname if i + 1 < end else None
+        if nxt in ("MATCH_SEQUENCE", "MATCH_MAPPING", "MATCH_CLASS"):
+            return True
+        if nxt == "COPY" and self.ins[i + 1].arg == 1 or nxt == "POP_JUMP_FORWARD_IF_NOT_NONE":
+            return True
+        for j in range(i + 1, min(i + 12, end - 1)):
+            op = self.ins[j].opname
+            if op in _COMPARES:
+                return self.ins[j + 1].opname == "POP_JUMP_FORWARD_IF_FALSE"
+            if op in _CONDITIONAL_JUMPS or op in _UNCONDITIONAL_JUMPS or op.startswith(("STORE_", "RETURN", "POP_")):
+                return False
+        return False
+
+    def match_statement(self, i, end, stack, loop, stmts, exit, start):
+        """A ``match`` statement whose subject is on top of ``stack``, its first case at ``i``.
+        Returns where reading goes on; raises DecompileError (changing nothing) when the code
+        is not a ``match`` of the patterns read here: values (literals, dotted names), ``None``/
+        ``True``/``False``, captures, wildcards, ``as``, and sequences of those (no starred
+        item), with guards.
+
+        CPython 3.11 (``compiler_match_inner``) compiles each case but the last (not counting
+        a final ``case _:``) on a copy of the subject (``COPY 1``): its pattern's tests jump,
+        when they fail, into a chain of ``POP_TOP`` that pops what the pattern left on the
+        stack and falls into the next case; the names captured are stored once the pattern
+        matched, then the guard is tested (jumping to the next case when false), the subject
+        popped, and the body runs, ending with a jump to the end of the statement. The last
+        case works on the subject itself; a final ``case _:`` is a ``NOP`` and its body."""
+        subject = stack[-1]
+        if not isinstance(subject, ast.expr):
+            self.fail("a `match` statement", i)
+        below = stack[:-1]
+        cases = []
+        k = i
+        match_end = None
+        while True:
+            case = None
+            for copied in ((True, False) if self.ins[k].opname == "COPY" and self.ins[k].arg == 1 else (False,)):
+                try:
+                    case = self._match_case(k, end, below, subject, copied, loop, exit, match_end)
+                    break
+                except DecompileError:
+                    if not copied:
+                        raise
+            node, after, end_jump_target, copied = case
+            cases.append(node)
+            if end_jump_target is not None:
+                # Where the statement ends: the target of the bodies' jumps, or the end of
+                # the block when they jump where the block goes.
+                position = end_jump_target if after <= end_jump_target <= end else end
+                if match_end is None:
+                    match_end = position
+                elif self.resolve(position) != self.resolve(match_end):
+                    self.fail("a `match` statement's cases ending in different places", k)
+            k = after
+            if not copied:
+                break
+        if match_end is not None and k < match_end:
+            # `case _:` last: what is left up to the end of the statement.
+            default_start = k
+            while k < match_end and self.ins[k].opname == "NOP":
+                k += 1
+            body = self.block(k, match_end, list(below), loop, match_end)
+            default = ast.match_case(pattern=ast.MatchAs(None, None), guard=None, body=body or [_pass()])
+            default.lineno = self.line(default_start)
+            cases.append(default)
+            k = match_end
+        stack.pop()
+        node = ast.Match(subject=subject, cases=cases)
+        node.lineno = self.line(start)
+        stmts.append(node)
+        return k
+
+    def _match_case(self, k, end, below, subject, copied, loop, exit, match_end):
+        """One case of a ``match`` at ``k``: ``(ast.match_case, where the next case starts,
+        the target of the body's jump to the end of the statement or None, copied)``."""
+        case_line = self.line(k)
+        root = _PatternSlot()
+        slots = [root]
+        fails = set()
+        if copied:
+            k += 1
+        k = self._read_pattern(k, end, slots, fails)
+        guard = None
+        fail_start = min(fails) if fails else None
+        if self.ins[k].opname not in ("POP_TOP",) or not copied:
+            j = k
+            while j < end and self.ins[j].opname not in _CONDITIONAL_JUMPS and self.ins[j].opname not in _UNCONDITIONAL_JUMPS and not self.ins[j].opname.startswith(("STORE_", "RETURN", "POP_TOP")):
+                j += 1
+            if copied or (fail_start is not None and j < end and self.ins[j].opname in _CONDITIONAL_JUMPS):
+                probe = list(below) + ([subject] if copied else [])
+                value = self.expression(k, j, probe, loop, exit) if j < end and self.ins[j].opname in _CONDITIONAL_JUMPS else None
+                if value is None:
+                    self.fail("a `match` case's guard", k)
+                probe.append(value)
+                atoms, body_start = self.read_condition(j, end, probe, loop, exit)
+                false_target = atoms[-1][2]
+                guard = _boolean(atoms, body_start, false_target)
+                if guard is None:
+                    self.fail("a `match` case's guard", k)
+                fails.add(false_target)
+                fail_start = min(fails)
+                k = body_start
+        if copied:
+            if self.ins[k].opname != "POP_TOP":
+                self.fail("a `match` case", k)
+            k += 1
+        # The chain of POP_TOP the failed tests jump into, which falls into the next case.
+        if fail_start is None:
+            body_end = next_case = match_end if match_end is not None else end
+        else:
+            body_end = fail_start
+            next_case = fail_start
+            while next_case < end and self.ins[next_case].opname == "POP_TOP":
+                next_case += 1
+            if not all(fail_start <= t <= next_case for t in fails):
+                self.fail("a `match` case", k)
+        end_jump_target = None
+        if body_end > k and self.ins[body_end - 1].opname in _UNCONDITIONAL_JUMPS:
+            # The jump to the end of the statement (else a `break` or `continue` of the body).
+            target = self.target(body_end - 1)
+            if body_end <= target <= end or self.resolve(target) == self.resolve(exit) or (match_end is not None and self.resolve(target) == self.resolve(match_end)):
+                end_jump_target = target
+                body_end -= 1
+        if not k <= body_end <= end:
+            self.fail("a `match` case", k)
+        body = self.block(k, body_end, list(below), loop, end_jump_target if end_jump_target is not None else body_end)
+        node = ast.match_case(pattern=root.pattern(), guard=guard, body=body or [_pass()])
+        node.lineno = case_line
+        return node, next_case, end_jump_target, copied
+
+    def _or_pattern(self, k, end, fails):
+        """``(ast.MatchOr, where its code ends)`` for an or-pattern at ``k`` whose alternatives
+        capture no names, else None. CPython (``compiler_pattern_or``) matches each alternative
+        on a copy of the value (``COPY 1``), jumping on success to the end, where the copy is
+        popped; an alternative that fails falls (through its own chain of ``POP_TOP``) into the
+        next; after the last, the value is popped and a jump fails the whole pattern."""
+        alternatives = []
+        success = None
+        try:
+            while True:
+                if not (self.ins[k].opname == "COPY" and self.ins[k].arg == 1):
+                    return None
+                slot = _PatternSlot()
+                alternative_fails = set()
+                k = self._read_pattern(k + 1, end, [slot], alternative_fails)
+                if _pattern_names(slot) or self.ins[k].opname not in _UNCONDITIONAL_JUMPS or not alternative_fails:
+                    return None
+                target = self.target(k)
+                if success is None:
+                    success = target
+                elif target != success:
+                    return None
+                alternatives.append(slot.pattern())
+                k = min(alternative_fails)
+                if not all(k <= t for t in alternative_fails):
+                    return None
+                while self.ins[k].opname == "POP_TOP":
+                    k += 1
+                if self.ins[k].opname in _UNCONDITIONAL_JUMPS:
+                    # `POP_TOP` (the value) then the jump of the whole pattern's failure.
+                    if self.ins[k - 1].opname != "POP_TOP" or max(alternative_fails) > k - 1:
+                        return None
+                    fails.add(self.target(k))
+                    break
+        except DecompileError:
+            return None
+        if len(alternatives) < 2 or success != k + 1 or self.ins[success].opname != "POP_TOP":
+            return None
+        return ast.MatchOr(alternatives), success + 1
+
+    def _read_pattern(self, k, end, slots, fails):
+        """The pattern's instructions from ``k``, run over ``slots`` (the values being matched,
+        `_PatternSlot`s, top last) until each is matched or stored; records the targets of
+        the tests' jumps in ``fails``. Returns where the pattern's code ends."""
+        while slots:
+            if k >= end:
+                self.fail("a `match` case", k)
+            ins = self.ins[k]
+            op = ins.opname
+            if op in ("NOP", "EXTENDED_ARG"):
+                k += 1
+            elif op == "COPY" and ins.arg == 1:
+                alternatives = self._or_pattern(k, end, fails)
+                if alternatives is not None:
+                    pattern, k = alternatives
+                    slots.pop().value = pattern
+                else:
+                    slots.append(slots[-1])  # `pattern as name`: the same value, matched then stored
+                    k += 1
+            elif op == "SWAP":
+                if ins.arg > len(slots):
+                    self.fail("a `match` statement's pattern", k)
+                slots[-1], slots[-ins.arg] = slots[-ins.arg], slots[-1]
+                k += 1
+            elif op.startswith("STORE_") and op in ("STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF"):
+                slot = slots.pop()
+                if slot.name is not None:
+                    self.fail("a `match` case", k)
+                slot.name = ins.argval
+                k += 1
+            elif op == "POP_TOP":
+                slots.pop().wildcard = True
+                k += 1
+            elif op == "POP_JUMP_FORWARD_IF_NOT_NONE":
+                # `None`: `LOAD_CONST None; IS_OP 0; POP_JUMP_IF_FALSE` made one jump.
+                slots.pop().value = ast.MatchSingleton(None)
+                fails.add(self.target(k))
+                k += 1
+            elif op == "MATCH_SEQUENCE":
+                slot = slots[-1]
+                if self.ins[k + 1].opname != "POP_JUMP_FORWARD_IF_FALSE":
+                    self.fail("a `match` statement's sequence pattern", k)
+                fails.add(self.target(k + 1))
+                k += 2
+                if self.ins[k].opname == "GET_LEN":
+                    # The length: `== n`, or `>= n` around a starred item.
+                    names = [x.opname for x in self.ins[k + 1 : k + 4]]
+                    if names != ["LOAD_CONST", "COMPARE_OP", "POP_JUMP_FORWARD_IF_FALSE"] or self.ins[k + 2].argval not in ("==", ">="):
+                        self.fail("a `match` statement's sequence pattern", k)
+                    fails.add(self.target(k + 3))
+                    n = self.ins[k + 1].argval
+                    starred = self.ins[k + 2].argval == ">="
+                    k += 4
+                else:
+                    n, starred = 0, True  # `[*rest]`: no length to test
+                while self.ins[k].opname == "EXTENDED_ARG":
+                    k += 1
+                slots.pop()
+                if starred:
+                    # `[a, *rest, b]`: at least n items, unpacked around a list of the rest
+                    # (a `*_` is read by subscripts instead, not rebuilt here).
+                    unpack = self.ins[k]
+                    if unpack.opname != "UNPACK_EX" or (unpack.arg & 0xFF) + (unpack.arg >> 8) != n:
+                        self.fail("a `match` statement's sequence pattern with `*_`", k)
+                    slot.items = [_PatternSlot() for _ in range(n + 1)]
+                    slot.items[unpack.arg & 0xFF].star = True
+                    slots.extend(reversed(slot.items))
+                    k += 1
+                    continue
+                slot.items = [_PatternSlot() for _ in range(n)]
+                if self.ins[k].opname == "UNPACK_SEQUENCE" and self.ins[k].arg == n:
+                    slots.extend(reversed(slot.items))
+                    k += 1
+                elif self.ins[k].opname == "POP_TOP":
+                    for item in slot.items:
+                        item.wildcard = True  # `[_, _]`: only the length is tested
+                    k += 1
+                else:
+                    self.fail("a `match` statement's sequence pattern", k)
+            else:
+                # A value: its expression, then `==` (or `is` for None/True/False) and the jump.
+                j = k
+                while j < end and self.ins[j].opname not in _COMPARES:
+                    if self.ins[j].opname in _CONDITIONAL_JUMPS or self.ins[j].opname in _UNCONDITIONAL_JUMPS:
+                        self.fail("a `match` statement's pattern", k)
+                    j += 1
+                value = self.expression(k, j, [], None, end) if j < end else None
+                compare = self.ins[j] if j < end else None
+                if value is None or self.ins[j + 1].opname != "POP_JUMP_FORWARD_IF_FALSE":
+                    self.fail("a `match` statement's pattern", k)
+                slot = slots.pop()
+                if compare.opname == "COMPARE_OP" and compare.argval == "==":
+                    slot.value = ast.MatchValue(value)
+                elif compare.opname == "IS_OP" and compare.arg == 0 and isinstance(value, ast.Constant) and value.value in (None, True, False) and type(value.value) in (type(None), bool):
+                    slot.value = ast.MatchSingleton(value.value)
+                else:
+                    self.fail("a `match` statement's pattern", k)
+                fails.add(self.target(j + 1))
+                k = j + 2
+        return k
 
     # --- instructions without control flow --------------------------------------------------------
 
@@ -1341,6 +1951,20 @@ class _Reader:
     def op_LOAD_ASSERTION_ERROR(self, ins, stack, i):
         stack.append(_ASSERTION_ERROR)
 
+    def op_MATCH_CLASS(self, ins, stack, i):
+        self.fail("a `match` statement's class pattern", i)
+
+    def op_MATCH_MAPPING(self, ins, stack, i):
+        self.fail("a `match` statement's mapping pattern", i)
+
+    op_MATCH_KEYS = op_MATCH_MAPPING
+
+    def op_MATCH_SEQUENCE(self, ins, stack, i):
+        self.fail("a `match` statement's sequence pattern", i)
+
+    def op_LOAD_BUILD_CLASS(self, ins, stack, i):
+        self.fail("a `class` statement", i)
+
     # stack shuffles
     def op_COPY(self, ins, stack, i):
         stack.append(stack[-ins.arg])
@@ -1396,8 +2020,9 @@ class _Reader:
 
     def op_BUILD_SLICE(self, ins, stack, i):
         parts = [self.pop(stack) for _ in range(ins.arg)][::-1]
-        parts = [None if _is_none(p) else p for p in parts]
-        stack.append(ast.Slice(*parts))
+        # A missing bound is a None loaded; a step is built only when written (`a[::None]`).
+        lower, upper = (None if _is_none(p) else p for p in parts[:2])
+        stack.append(ast.Slice(lower, upper, parts[2] if len(parts) == 3 else None))
 
     # displays
     def _items(self, stack, n):
@@ -1477,9 +2102,15 @@ class _Reader:
 
     def op_SET_ADD(self, ins, stack, i):
         value = self.pop(stack)
-        if not isinstance(stack[-ins.arg], _Accumulator):
+        target = stack[-ins.arg]
+        if isinstance(target, _Accumulator):
+            return _Append(None, value)
+        # `{*a, x}`: a display built by updates and adds.
+        if isinstance(target, _EmptySet):
+            target = stack[-ins.arg] = ast.Set([])
+        if not isinstance(target, ast.Set):
             self.fail("`SET_ADD`", i)
-        return _Append(None, value)
+        target.elts.append(value)
 
     def op_MAP_ADD(self, ins, stack, i):
         value = self.pop(stack)
@@ -1864,6 +2495,34 @@ def _is_none(node):
     return isinstance(node, ast.Constant) and node.value is None
 
 
+def _branches_falling_out(stmts):
+    """``stmts`` with each ``if c: A; return None`` followed by more statements ``B`` written
+    ``if c: A`` ``else: B`` (B read the same way)."""
+    for k, stmt in enumerate(stmts):
+        if (
+            isinstance(stmt, ast.If)
+            and not stmt.orelse
+            and k + 1 < len(stmts)
+            and stmt.body
+            and isinstance(stmt.body[-1], ast.Return)
+            and _is_none(stmt.body[-1].value)
+        ):
+            stmt.body = stmt.body[:-1] or [_pass()]
+            stmt.orelse = _branches_falling_out(stmts[k + 1 :])
+            return stmts[: k + 1]
+    return stmts
+
+
+def _last_statement(stmts):
+    """The statement whose code comes last in ``stmts``' code: the last statement, or for an
+    ``if``, the last of its ``else`` (of its body when it has none). None for no statements."""
+    last = stmts[-1] if stmts else None
+    while isinstance(last, ast.If):
+        branch = last.orelse or last.body
+        last = branch[-1] if branch else None
+    return last
+
+
 def _drop_trailing_continue(body):
     while body and isinstance(body[-1], ast.Continue):
         body.pop()
@@ -1898,10 +2557,84 @@ def _boolean(atoms, true_target, false_target):
     jumps to ``target`` when its value's truth is ``jumps_when_true``, else goes on to the next
     atom (the last one to ``true_target``... or ``false_target``). None when no ``and``/``or``/
     ``not`` nesting gives these jumps."""
-    return _group(atoms, 0, len(atoms) - 1, true_target, false_target)
+    expr = _group(atoms, 0, len(atoms) - 1, true_target, false_target)
+    return _negations_outside(expr) if expr is not None else None
+
+
+# An atom of a condition that is an unconditional jump (`_jump_atoms`).
+_JUMP = _Marker("JUMP")
+
+
+class _FoldedConstant(ast.Constant):
+    """An operand of a conditional expression in a condition that is a constant: CPython
+    compiled it to a jump (falsy) or to nothing (truthy); the reader picks its value."""
+
+    def __init__(self, truthy):
+        super().__init__(value=truthy)
+        self.truthy = truthy
+
+
+def _conditional_group(atoms, i, j, true_target, false_target):
+    """``_group`` of atoms holding jump atoms: ``b if c else d`` (CPython's
+    ``compiler_jump_if`` of an ``IfExp``): the atoms of ``c`` jump to ``d``'s when false and
+    fall into ``b``'s; those of ``b`` end with a jump to where the whole goes when ``b``'s
+    jumps are not taken, then come ``d``'s. A constant operand is a jump to one of the two
+    targets (a falsy one to where the whole goes when false) when it is ``b``, or when it
+    is a falsy ``d``; a truthy ``d`` (no instruction) is not read."""
+    targets = (true_target, false_target)
+    for m in range(i, j):
+        if atoms[m][0] is _JUMP:
+            break  # the test has no jump atoms of its own here
+        for k in range(m + 1, j):
+            if atoms[k][0] is not _JUMP or atoms[k][2] not in targets:
+                continue
+            if k == m + 1:
+                body = _FoldedConstant(atoms[k][2] == true_target)
+            elif atoms[k - 1][0] is _JUMP or atoms[k - 1][2] == atoms[k][2]:
+                continue
+            else:
+                body = _group(atoms, m + 1, k - 1, true_target, false_target)
+            if body is None:
+                continue
+            if k + 1 == j and atoms[j][0] is _JUMP:
+                if atoms[j][2] != false_target and atoms[j][2] != true_target:
+                    continue
+                orelse = _FoldedConstant(atoms[j][2] == true_target)
+            else:
+                orelse = _group(atoms, k + 1, j, true_target, false_target)
+            if orelse is None:
+                continue
+            test = _group(atoms, i, m, atoms[m + 1][3], atoms[k + 1][3])
+            if test is not None:
+                return ast.IfExp(test, body, orelse)
+    return None
+
+
+def _folded_by_not(expr):
+    """Whether ``not expr`` is ``expr`` with the opposite operator to CPython (which compiles
+    ``not a is b`` as ``a is not b``, ``not a in b`` as ``a not in b``)."""
+    return isinstance(expr, ast.Compare) and len(expr.ops) == 1 and isinstance(expr.ops[0], (ast.Is, ast.IsNot, ast.In, ast.NotIn)) and not getattr(expr, "none_jump", False)
+
+
+def _negations_outside(expr):
+    """``expr`` with ``not a is b or c`` written ``not (a is b and not c)``: the jumps are the
+    same, but ``not a is b`` alone compiles as ``a is not b``, while the jump of ``a is b``
+    negated is what ``not (...)`` around an ``and``/``or`` compiles to."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+        expr.operand = _negations_outside(expr.operand)
+        return expr
+    if not isinstance(expr, ast.BoolOp):
+        return expr
+    expr.values = [_negations_outside(v) for v in expr.values]
+    if any(isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not) and _folded_by_not(v.operand) for v in expr.values):
+        dual = ast.And() if isinstance(expr.op, ast.Or) else ast.Or()
+        return ast.UnaryOp(ast.Not(), ast.BoolOp(dual, [_negate(v) for v in expr.values]))
+    return expr
 
 
 def _group(atoms, i, j, true_target, false_target):
+    if i == j and atoms[i][0] is _JUMP:
+        return None
     if i == j:
         expr, when, target, _ = atoms[i]
         if target == true_target:
@@ -1935,6 +2668,8 @@ def _group(atoms, i, j, true_target, false_target):
             else:
                 values.append(v)
         return ast.BoolOp(op(), values)
+    if any(atoms[k][0] is _JUMP for k in range(i, j + 1)):
+        return _conditional_group(atoms, i, j, true_target, false_target)
     return None
 
 
@@ -2011,6 +2746,12 @@ class _Renderer:
             if stmt.orelse:
                 self.put(None, f"{indent}else:")
                 self.body(stmt.orelse, inner)
+        elif isinstance(stmt, ast.Match):
+            self.put(line, f"{indent}match {ast.unparse(stmt.subject)}:")
+            for case in stmt.cases:
+                guard = f" if {ast.unparse(case.guard)}" if case.guard is not None else ""
+                self.put(getattr(case, "lineno", None), f"{inner}case {ast.unparse(case.pattern)}{guard}:")
+                self.body(case.body, inner + "    ")
         elif isinstance(stmt, ast.With):
             items = ", ".join(ast.unparse(item) for item in stmt.items)
             self.put(line, f"{indent}with {items}:")
@@ -2053,7 +2794,7 @@ class _Renderer:
             prefix += ast.unparse(stmts.pop(0)) + "; "
         if prefix:
             first = stmts[0] if stmts else None
-            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, ast.With, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
+            if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, ast.With, ast.Match, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
                 stmts.pop(0)
                 text = ast.unparse(ast.fix_missing_locations(first))
                 if "\n" in text:

@@ -196,6 +196,8 @@ def _reconstructed_source(func):
 
 
 def _reconstruct(func):
+    """``(filename, first_line, text)`` rebuilt from ``func``'s code object and checked, or the
+    UnsupportedError to raise (returned, so that it is kept for later calls)."""
     code = func.__code__
     hint = "\n  hint: define the function in a .py file and import it"
     from . import _decompile

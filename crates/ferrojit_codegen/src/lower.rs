@@ -1060,19 +1060,25 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// when the loop calls vector math (`tanh`, `exp`, ...); for a loop summing floats without
     /// such calls the in-order vector sum is no faster and its loads may become gathers, so it
     /// stays scalar, as LLVM would leave it without the option.
+    ///
+    /// A loop that the code leaves early by its own statements (`break`, `return`, `raise`) is
+    /// not unrolled at run time: how long it runs depends on the data, often a few iterations
+    /// (a field of a parser, a search), where the unrolled copies and their remainder loop
+    /// cost more than they save. Loops whose only other exits are the checks of operations
+    /// that may raise stay unrollable (see `set_llvm_options`).
     fn loop_hints(&self, back: inkwell::values::InstructionValue<'ctx>, body: &[ir::Stmt]) {
         if self.combines_parallel_partials(body) {
             self.loop_metadata(back, &[("llvm.loop.vectorize.enable", Some(0)), ("llvm.loop.unroll.disable", None)]);
-        } else if self.ordered_reduction_without_vector_math(body) {
-            self.no_vectorize(back);
-        } else {
-            self.loop_metadata(back, &[]);
+            return;
         }
-    }
-
-    /// Marks the loop whose back edge is `back` as not to be vectorised.
-    fn no_vectorize(&self, back: inkwell::values::InstructionValue<'ctx>) {
-        self.loop_metadata(back, &[("llvm.loop.vectorize.enable", Some(0))]);
+        let mut hints = Vec::new();
+        if self.ordered_reduction_without_vector_math(body) {
+            hints.push(("llvm.loop.vectorize.enable", Some(0)));
+        }
+        if leaves_loop_early(body) {
+            hints.push(("llvm.loop.unroll.runtime.disable", None));
+        }
+        self.loop_metadata(back, &hints);
     }
 
     /// Puts the loop hints on the loop whose back edge is `back`: each a key with a value (an
@@ -2286,4 +2292,18 @@ fn float_predicate(op: CmpOp) -> Result<FloatPredicate> {
         CmpOp::GtE => FloatPredicate::OGE,
         _ => return Err(CodegenError(format!("comparison {op:?} reached codegen"))),
     })
+}
+
+/// Whether a loop whose body is `body` may be left by its own statements: a `break` of this
+/// loop (not of a loop inside it), a `return` or a `raise` anywhere in it.
+fn leaves_loop_early(body: &[ir::Stmt]) -> bool {
+    fn walk(stmts: &[ir::Stmt], nested: bool) -> bool {
+        stmts.iter().any(|s| match &s.kind {
+            StmtKind::Break => !nested,
+            StmtKind::Return(_) | StmtKind::Raise { .. } | StmtKind::Reraise => true,
+            StmtKind::While { body, orelse, .. } | StmtKind::ForRange { body, orelse, .. } => walk(body, true) || walk(orelse, nested),
+            kind => kind.blocks().into_iter().any(|b| walk(b, nested)),
+        })
+    }
+    walk(body, false)
 }

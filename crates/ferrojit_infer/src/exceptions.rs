@@ -60,7 +60,7 @@ impl FnInfer<'_> {
         let Some(kinds) = kinds else {
             // `Exception` and `BaseException` hold every exception compiled code raises,
             // but a class of your own that derives from `BaseException` alone.
-            return self.exception_isinstance(e, Some(ExcKind::ALL.to_vec()), vec![ExcKind::Exception.code()], span);
+            return self.exception_isinstance(e, Some(ExcKind::ALL.to_vec()), vec![ExcKind::BaseException.code()], span);
         };
         self.with_exception_parts(e, |code, _| {
             let or = |a: ir::Expr, b: ir::Expr| ir::Expr::new(ExprKind::Logical { and: false, lhs: a.boxed(), rhs: b.boxed() }, Type::Bool, span);

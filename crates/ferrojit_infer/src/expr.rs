@@ -1333,6 +1333,8 @@ impl FnInfer<'_> {
                 self.tuple_method(receiver, name, args, keywords, span)
             }
             (Type::NamedTuple(_), "_replace", _) => self.named_tuple_replace(receiver, args, keywords, span),
+            // What a `with` statement calls (see `with_statement` in ferrojit_syntax).
+            (ty, "__enter__" | "__exit__", _) => Err(self.typing(span, format!("a `{ty}` is not a context manager in compiled code"), Some("`with` takes instances of compiled classes with `__enter__` and `__exit__` (`@jitclass`), and `objmode(...)`"))),
             (ty, _, _) => Err(self.typing(span, format!("a `{ty}` has no method `{name}` in compiled code"), None)),
         }
     }

@@ -615,12 +615,14 @@ pub enum ExcKind {
     /// Reading a variable shared with an inner function before it is assigned.
     NameError,
     UnboundLocalError,
+    /// The root of CPython's exception classes (`Exception` derives from it).
+    BaseException,
     /// Reading a jitclass field that was never set.
     AttributeError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 19] = [
+    pub const ALL: [ExcKind; 20] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -639,13 +641,15 @@ impl ExcKind {
         ExcKind::LinAlgError,
         ExcKind::NameError,
         ExcKind::UnboundLocalError,
+        ExcKind::BaseException,
         ExcKind::AttributeError,
     ];
 
     /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
     fn bases(self) -> &'static [ExcKind] {
         match self {
-            ExcKind::Exception => &[],
+            ExcKind::BaseException => &[],
+            ExcKind::Exception => &[ExcKind::BaseException],
             ExcKind::ZeroDivisionError | ExcKind::OverflowError => &[ExcKind::ArithmeticError],
             ExcKind::IndexError | ExcKind::KeyError => &[ExcKind::LookupError],
             ExcKind::NotImplementedError => &[ExcKind::RuntimeError],
@@ -686,6 +690,7 @@ impl ExcKind {
             ExcKind::LinAlgError => "LinAlgError",
             ExcKind::NameError => "NameError",
             ExcKind::UnboundLocalError => "UnboundLocalError",
+            ExcKind::BaseException => "BaseException",
             ExcKind::AttributeError => "AttributeError",
         }
     }

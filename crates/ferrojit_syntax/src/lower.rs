@@ -117,6 +117,9 @@ impl Lowerer<'_> {
             match s {
                 // A `match` is a subject and an `if`/`elif` chain: two statements.
                 py::Stmt::Match(m) => out.extend(self.nested(m.range, || self.match_statement(m))?),
+                // A `with` (but `with objmode(...)`) is its calls of `__enter__` and
+                // `__exit__` around a `try`.
+                py::Stmt::With(w) if self.objmode_call(w).is_none() => out.extend(self.nested(w.range, || self.with_statement(w, &w.items))?),
                 _ => out.extend(self.stmt(s)?),
             }
         }
@@ -429,6 +432,64 @@ impl Lowerer<'_> {
         Ok(Some(Stmt { kind, span }))
     }
 
+    /// `with manager as target: body` as CPython runs it (PEP 343), for context managers that
+    /// are compiled class instances:
+    ///
+    /// ```text
+    /// manager' = manager
+    /// target = manager'.__enter__()
+    /// raised' = False
+    /// try:
+    ///     body
+    /// except BaseException as exception':
+    ///     raised' = True
+    ///     if not manager'.__exit__(exception', exception', None):
+    ///         raise
+    /// finally:
+    ///     if not raised':
+    ///         manager'.__exit__(None, None, None)
+    /// ```
+    ///
+    /// `__exit__` gets the exception as its type too (compiled code has no class objects:
+    /// `exc_type is None` and `issubclass(exc_type, E)` work on it) and `None` for the
+    /// traceback; a true result swallows the exception. Several managers nest, the first
+    /// outermost.
+    fn with_statement(&self, w: &py::StmtWith, items: &[py::WithItem]) -> Result<Vec<Stmt>> {
+        if w.is_async {
+            return Err(self.unsupported(w.range, "`async with` is not supported", None));
+        }
+        let Some((item, rest)) = items.split_first() else { return self.block(&w.body) };
+        let span = self.span(item);
+        let node = |kind| Expr { kind, span };
+        let stmt = |kind| Stmt { kind, span };
+        let name = |n: &str| node(ExprKind::Name(n.to_string()));
+        let method = |manager: &str, method: &str, args: Vec<Expr>| {
+            let func = node(ExprKind::Attribute { value: Box::new(name(manager)), attr: method.to_string() });
+            node(ExprKind::Call { func: Box::new(func), args, keywords: Vec::new() })
+        };
+        let manager = self.hidden_name("with");
+        let raised = self.hidden_name("raised");
+        let exception = self.hidden_name("exception");
+        let mut out = vec![stmt(StmtKind::Assign { targets: vec![name(&manager)], value: self.expr(&item.context_expr)? })];
+        let enter = method(&manager, "__enter__", Vec::new());
+        out.push(stmt(match &item.optional_vars {
+            Some(target) => StmtKind::Assign { targets: vec![self.target(target)?], value: enter },
+            None => StmtKind::Expr(enter),
+        }));
+        out.push(stmt(StmtKind::Assign { targets: vec![name(&raised)], value: node(ExprKind::Bool(false)) }));
+        let swallowed = method(&manager, "__exit__", vec![name(&exception), name(&exception), node(ExprKind::None)]);
+        let handler = vec![
+            stmt(StmtKind::Assign { targets: vec![name(&raised)], value: node(ExprKind::Bool(true)) }),
+            stmt(StmtKind::If { test: node(ExprKind::UnaryOp { op: UnaryOp::Not, operand: Box::new(swallowed) }), body: vec![stmt(StmtKind::Reraise)], orelse: Vec::new() }),
+        ];
+        let exit = stmt(StmtKind::Expr(method(&manager, "__exit__", vec![node(ExprKind::None), node(ExprKind::None), node(ExprKind::None)])));
+        let finalbody = vec![stmt(StmtKind::If { test: node(ExprKind::UnaryOp { op: UnaryOp::Not, operand: Box::new(name(&raised)) }), body: vec![exit], orelse: Vec::new() })];
+        let body = self.with_statement(w, rest)?;
+        let handlers = vec![ExceptHandler { typ: Some(name("BaseException")), name: Some(exception), body: handler, span }];
+        out.push(Stmt { kind: StmtKind::Try { body, handlers, orelse: Vec::new(), finalbody }, span: self.span(w) });
+        Ok(out)
+    }
+
     /// The call `objmode(...)` (or `<module>.objmode(...)`) of a `with` statement that has it
     /// as its one context manager, without `as`.
     fn objmode_call<'a>(&self, w: &'a py::StmtWith) -> Option<&'a py::ExprCall> {
@@ -470,7 +531,7 @@ impl Lowerer<'_> {
     fn unsupported_stmt(&self, stmt: &py::Stmt) -> SyntaxError {
         let plain = Some("move this part into a plain Python function and call the compiled function from it");
         let (what, hint) = match stmt {
-            py::Stmt::With(_) => ("`with` statements are not supported", plain),
+            py::Stmt::With(_) => ("this `with` statement is not supported", plain),
             py::Stmt::ClassDef(_) => ("`class` definitions are not supported inside compiled functions", Some("define the class at module level in plain Python")),
             py::Stmt::FunctionDef(_) => ("`async def` is not supported", None),
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => ("`import` inside a compiled function is not supported", Some("import at module level; the compiled function can use the module as a global")),
@@ -860,6 +921,10 @@ fn collect_assigned_names(stmts: &[py::Stmt], out: &mut Vec<String>) {
                 }
                 collect_assigned_names(&t.orelse, out);
                 collect_assigned_names(&t.finalbody, out);
+            }
+            py::Stmt::With(w) => {
+                w.items.iter().filter_map(|i| i.optional_vars.as_deref()).for_each(|t| collect_target_names(t, out));
+                collect_assigned_names(&w.body, out);
             }
             py::Stmt::FunctionDef(d) => out.push(d.name.id.to_string()),
             py::Stmt::Delete(d) => d.targets.iter().for_each(|t| collect_target_names(t, out)),

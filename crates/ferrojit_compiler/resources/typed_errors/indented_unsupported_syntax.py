@@ -1,5 +1,6 @@
 # args: int64
     @njit
     def method(x):
-        with open("f") as fh:
-            return x
+        class Local:
+            pass
+        return x
