@@ -446,6 +446,22 @@ class Tree:
         return d + 1
 
 
+@jitclass([("depth", int64), ("log", int64)])
+class Guard:
+    def __init__(self):
+        self.depth = 0
+        self.log = 0
+
+    def __enter__(self):
+        self.depth += 1
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.depth -= 1
+        self.log += 10
+        return False
+
+
 # ---- functions of the tables ---------------------------------------------------------------
 
 
@@ -849,3 +865,12 @@ def binary_tree(n):
         x = (x * 3.7 + 0.1) % 1.0
         t.insert(x)
     return t.size(), t.depth()
+
+
+@njit
+def context_manager():
+    g = Guard()
+    with g as same:
+        same.log += 1
+        inside = g.depth
+    return inside, g.depth, g.log

@@ -108,6 +108,7 @@ ROWS = [
     ("container_index_error", 1),
     ("container_index_error", -2),
     ("delete_and_call", 4),
+    ("context_manager",),
     ("truth_of_instances", True),
     ("truth_of_instances", False),
 ]
