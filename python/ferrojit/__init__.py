@@ -104,10 +104,15 @@ def _start_warm_up() -> None:
 
 
 def __getattr__(name: str) -> object:
-    """``ferrojit.extending`` and ``ferrojit.typed`` on first use, as ``numba.extending`` and
-    ``numba.typed`` are reached after ``import numba``, and ``ferrojit.stencil`` (importing them
-    with the package would slow ``import ferrojit`` down)."""
-    if name in ("extending", "typed"):
+    """``ferrojit.extending``, ``ferrojit.typed`` and ``ferrojit.experimental`` on first use, as
+    ``numba.extending`` and ``numba.typed`` are reached after ``import numba``, and
+    ``ferrojit.stencil`` and ``ferrojit.jitclass`` (importing them with the package would slow
+    ``import ferrojit`` down)."""
+    if name == "jitclass":
+        from ._jitclass import jitclass
+
+        return jitclass
+    if name in ("extending", "typed", "experimental"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

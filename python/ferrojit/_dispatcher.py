@@ -340,6 +340,10 @@ def _named_dispatchers(func):
         value = func.__globals__.get(name)
         if isinstance(value, Dispatcher):
             found.append(value)
+        elif isinstance(value, type) and "_ferrojit_members_" in vars(value):
+            # A jitclass: its methods, properties and static methods.
+            for _, first, second in value._ferrojit_members_.values():
+                found.extend(d for d in (first, second) if d is not None)
         elif vectorize is not None and value is not None:
             kernel = vectorize.kernel_of(value)
             if kernel is not None:

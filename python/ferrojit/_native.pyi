@@ -12,6 +12,13 @@ __all__ = [
     "install_fast_call",
     "ArrayMemory",
     "TypedContainer",
+    "JitInstance",
+    "InstanceField",
+    "register_jitclass",
+    "jitclass_type_name",
+    "instance_init",
+    "instance_get",
+    "instance_set",
     "generator",
     "typeof_name",
     "live_allocations",
@@ -82,6 +89,28 @@ class generator:
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Any: ...
+
+@disjoint_base
+class JitInstance:
+    """Native base of every jitclass's Python class: one instance record, shared with compiled
+    code (see crates/ferrojit_python/src/instances.rs)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self: ...
+
+@final
+class InstanceField:
+    """A field of a jitclass's Python class: reads and writes the instance's record."""
+
+    def __new__(cls, index: int, name: str) -> Self: ...
+    def __get__(self, instance: Any, owner: Any = None, /) -> Any: ...
+    def __set__(self, instance: Any, value: Any, /) -> None: ...
+    def __delete__(self, instance: Any, /) -> None: ...
+
+def register_jitclass(python_class: type, fields: list[tuple[str, Any]], members: dict[str, tuple[str, Any, Any]], base: int | None = None, own: list[Any] = ..., always_set: list[str] = ..., auto_init: list[tuple[Any, ...]] | None = None) -> int: ...
+def jitclass_type_name(class_id: int) -> str: ...
+def instance_init(obj: JitInstance, class_id: int | None) -> None: ...
+def instance_get(obj: JitInstance, index: int) -> Any: ...
+def instance_set(obj: JitInstance, index: int, value: Any) -> None: ...
 
 @disjoint_base
 class TypedContainer:

@@ -320,6 +320,19 @@ class Generator(Type):
         self.yield_type = yield_type
 
 
+class ClassInstanceType(Type):
+    """The type of the instances of one jitclass (Numba's ``ClassInstanceType``). Its name is
+    ``instance.jitclass.Name#id<field:type,...>`` (``id`` the class's identity in the process); ``jitclass`` is the class (for the type a
+    jitclass gives itself as ``Cls.class_type.instance_type``; None for one parsed from a
+    name)."""
+
+    __slots__ = ("jitclass",)
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.jitclass = None
+
+
 class Record(Type):
     """A structured dtype, as Numba's ``Record``: ``fields`` is a tuple of ``(name, type,
     offset)``, ``size`` the item size in bytes, ``aligned`` whether it was made with
@@ -437,6 +450,22 @@ class DType(DTypeSpec):
         self.dtype = dtype
 
 
+class Optional(Type):
+    """Numba's ``OptionalType``: ``None`` or a value of ``type``."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, inner):
+        super().__init__(f"OptionalType({inner})")
+        self.type = inner
+
+
+def optional(ty):
+    """Numba's ``types.optional(ty)``: ``None`` or a value of ``ty`` (a jitclass field that may
+    be empty)."""
+    return Optional(ty)
+
+
 def unliteral(ty):
     """The run-time type of ``ty``: ``int64`` for an integer literal, ``boolean`` for a bool
     literal, ``ty`` itself otherwise (as Numba's ``types.unliteral``)."""
@@ -508,6 +537,19 @@ def _parse(text):
             if depth == 0 and c == ")":
                 return Function(text[: at + 1]), text[at + 1 :]
         raise ValueError(f"unbalanced function type name: {text!r}")
+    if text.startswith("OptionalType("):
+        inner, rest = _parse(text[len("OptionalType(") :])
+        return Optional(inner), _expect(rest, ")")
+    if text.startswith("instance.jitclass."):
+        # `instance.jitclass.Node#2<value:float64,child:instance.jitclass.Leaf#1<x:int64>>`: the
+        # fields end at the `>` that balances the first `<`.
+        depth = 0
+        for at, c in enumerate(text):
+            depth += c == "<"
+            depth -= c == ">"
+            if depth == 0 and c == ">":
+                return ClassInstanceType(text[: at + 1]), text[at + 1 :]
+        raise ValueError(f"unbalanced jitclass instance type name: {text!r}")
     if text.startswith("generator("):
         # `generator(gen(int64, list(float64)) -> UniTuple(int64 x 2))`: the yield type
         # follows the ` -> ` outside the argument types' parentheses.

@@ -21,7 +21,7 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
             let part = float_type(cx, *f);
             cx.struct_type(&[part, part], false).into()
         }
-        Type::NoneType => cx.struct_type(&[], false).into(),
+        Type::NoneType | Type::Class(_) => cx.struct_type(&[], false).into(),
         Type::Tuple(items) => {
             let fields: Vec<BasicTypeEnum> = items.iter().map(|t| llvm_type(cx, t)).collect();
             cx.struct_type(&fields, false).into()
@@ -33,8 +33,8 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
         Type::Exception => llvm_type(cx, &Type::exception_layout()),
         Type::Array(a) => array_struct(cx, a.ndim).into(),
         // The list's meminfo.
-        // A generator's: its state's.
-        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => cx.ptr_type(AddressSpace::default()).into(),
+        // A generator's: its state's. A jitclass instance's: its record's.
+        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => cx.ptr_type(AddressSpace::default()).into(),
         // A record as it sits in array memory, moved whole only by array copies.
         Type::Record(r) => cx.i8_type().array_type(r.size as u32).into(),
     }
@@ -87,7 +87,7 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             let byte = b.build_load(cx.i8_type(), p, "b")?.into_int_value();
             b.build_int_compare(inkwell::IntPredicate::NE, byte, cx.i8_type().const_zero(), "bool")?.into()
         }
-        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_load(llvm_type(cx, ty), p, "arg")?
@@ -115,7 +115,7 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             agg.into()
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Function(_) | Type::Optional(_) | Type::Exception => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
@@ -149,7 +149,7 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             let byte = b.build_int_z_extend(value.into_int_value(), cx.i8_type(), "byte")?;
             b.build_store(p, byte)?;
         }
-        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
+        Type::Int(_) | Type::Float(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => {
             let p = leaf_ptr(b, *slot)?;
             *slot += 1;
             b.build_store(p, value)?;
@@ -171,7 +171,7 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             }
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Function(_) | Type::Optional(_) | Type::Exception => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),

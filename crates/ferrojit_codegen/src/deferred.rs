@@ -83,6 +83,7 @@ fn statements_qualify(locals: &[ir::Local], stmts: &[ir::Stmt], boundscheck: boo
         | StmtKind::ArrayMap { .. }
         | StmtKind::ListUpdate { .. }
         | StmtKind::DictUpdate { .. }
+        | StmtKind::SetField { .. }
         | StmtKind::Release(_)
         | StmtKind::Unbind(_) => false,
     })
@@ -137,6 +138,8 @@ fn expression_qualifies(e: &ir::Expr, boundscheck: bool, assigned: &mut Vec<Loca
         | ExprKind::Retain(_)
         | ExprKind::List { .. }
         | ExprKind::Dict { .. }
+        | ExprKind::NewInstance
+        | ExprKind::GetField { .. }
         | ExprKind::Print(_)
         | ExprKind::CaughtException
         | ExprKind::CallPython { .. } => true,

@@ -29,6 +29,7 @@ mod arrays;
 mod deferred;
 mod dicts;
 mod generators;
+mod instances;
 mod jit;
 mod lists;
 mod lower;

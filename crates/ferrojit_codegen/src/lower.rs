@@ -788,6 +788,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             StmtKind::ListUpdate { op, args } => self.list_update(*op, args)?,
             StmtKind::DictUpdate { op, args } => self.dict_update(*op, args)?,
+            StmtKind::SetField { object, field, value } => self.set_field(object, *field, value)?,
             StmtKind::If { cond, then_body, else_body } => {
                 let c = self.expr(cond)?.into_int_value();
                 let (then_bb, else_bb, end) = (self.bb("then"), self.bb("else"), self.bb("endif"));
@@ -1277,6 +1278,8 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             ExprKind::ComplexPart { value, imag } if matches!(value.ty, Type::Array(_)) => self.complex_part_view(value, *imag)?,
             ExprKind::List { op, args } => self.list_op(*op, args, &e.ty)?,
+            ExprKind::NewInstance => self.new_instance(&e.ty)?,
+            ExprKind::GetField { object, field } => self.get_field(object, *field)?,
             ExprKind::Dict { op, args } => self.dict_op(*op, args, &e.ty)?,
             ExprKind::ComplexPart { value, imag } => {
                 let v = self.expr(value)?.into_struct_value();
@@ -1659,8 +1662,9 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::NoneType => self.cx.bool_type().const_zero(),
             Type::Tuple(items) => self.cx.bool_type().const_int(!items.is_empty() as u64, false),
             Type::NamedTuple(n) => self.cx.bool_type().const_int(!n.items.is_empty() as u64, false),
-            // A function (a generator, an exception) is true, as in Python.
-            Type::Function(_) | Type::Generator(_) | Type::Exception => self.cx.bool_type().const_int(1, false),
+            // A function (a generator, an exception, an instance of a class without
+            // `__bool__` or `__len__`) is true, as in Python.
+            Type::Function(_) | Type::Generator(_) | Type::Exception | Type::Instance(_) | Type::Class(_) => self.cx.bool_type().const_int(1, false),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
             Type::Dict(..) | Type::Set(_) => self.dict_is_nonempty(v.into_pointer_value())?,
             Type::Str | Type::Bytes => self.str_is_nonempty(v.into_pointer_value())?,
@@ -1672,6 +1676,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     pub(crate) fn compare(&mut self, op: CmpOp, l: Value<'ctx>, r: Value<'ctx>, ty: &Type) -> Result<IntValue<'ctx>> {
         let b = &self.b;
         match ty {
+            // Identity (`a is b`) of two jitclass instances: the same record.
+            Type::Instance(_) => {
+                let pred = match op {
+                    CmpOp::Eq => IntPredicate::EQ,
+                    CmpOp::NotEq => IntPredicate::NE,
+                    _ => return Err(CodegenError(format!("comparison {op:?} of instances reached codegen"))),
+                };
+                Ok(b.build_int_compare(pred, l.into_pointer_value(), r.into_pointer_value(), "same")?)
+            }
             Type::Bool | Type::Int(_) => {
                 let signed = matches!(ty, Type::Int(IntType { signed: true, .. }));
                 let pred = match (op, signed) {
@@ -2205,7 +2218,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Exception => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Exception | Type::Instance(_) | Type::Class(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             // `None`, or the value.
             Type::Optional(inner) => {
                 let present = self.b.build_extract_value(v.into_struct_value(), 0, "present")?.into_int_value();
@@ -2262,7 +2275,7 @@ pub(crate) fn count_references<'ctx>(cx: &'ctx Context, module: &Module<'ctx>, b
         }
         let meminfo = match part.kind {
             HeapKind::Array => b.build_extract_value(x.into_struct_value(), 0, "meminfo")?.into_pointer_value(),
-            HeapKind::List | HeapKind::Dict | HeapKind::Str | HeapKind::Generator => x.into_pointer_value(),
+            HeapKind::List | HeapKind::Dict | HeapKind::Str | HeapKind::Generator | HeapKind::Instance => x.into_pointer_value(),
         };
         b.build_call(f, &[meminfo.into()], "")?;
     }

@@ -13,11 +13,11 @@ pub use library::library_units;
 
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
-pub use ferrojit_infer::{closures::plain_function_type, overloads, parallel::parallel_loops, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, NamedTupleClass, OverloadRequest, OverloadTarget, Resolution};
+pub use ferrojit_infer::{classes, closures::plain_function_type, overloads, parallel::parallel_loops, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, NamedTupleClass, OverloadRequest, OverloadTarget, Resolution};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{on_deep_stack, parse_function, SourceText, Span};
-pub use ferrojit_types::{parse_signature, parse_type, ArrayType, FunctionType, FloatType, IntType, Layout, Leaf, NamedTupleType, RecordField, RecordType, Signature, TimeUnit, Type};
+pub use ferrojit_types::{parse_signature, parse_type, register_instance_type, register_named_type, ArrayType, FunctionType, FloatType, InstanceType, IntType, Layout, Leaf, NamedTupleType, RecordField, RecordType, Signature, TimeUnit, Type};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

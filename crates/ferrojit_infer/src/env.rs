@@ -56,6 +56,9 @@ pub enum GlobalValue {
     /// A named tuple class (`collections.namedtuple`, `typing.NamedTuple`): called, it makes an
     /// instance.
     NamedTupleClass(Arc<NamedTupleClass>),
+    /// A class compiled with `@jitclass`, by its identity (see `classes.rs`): called, it makes
+    /// an instance; its static methods are its attributes.
+    JitClass(u64),
     /// Something the compiler cannot use, described by its Python type name.
     Other(String),
 }

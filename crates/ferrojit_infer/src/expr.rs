@@ -186,6 +186,7 @@ impl FnInfer<'_> {
             Value::ExceptionArgs(_) => Err(self.exception_args_misused(e.span)),
             Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, e.span)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) if !self.is_number_class(&g) => Ok(self.library_function_value(g, e.span)),
+            Value::Global(GlobalValue::JitClass(id)) => self.class_value(id, e.span),
             Value::Global(g) => {
                 let what = match g {
                     GlobalValue::Module(_) => "a module",
@@ -421,6 +422,15 @@ impl FnInfer<'_> {
             }
         }
         let value = self.value(value)?;
+        match value {
+            Value::Expr(object) if matches!(object.ty, Type::Instance(_)) => return self.instance_attribute(object, attr, span).map(Value::Expr),
+            Value::Global(GlobalValue::JitClass(id)) => return self.class_attribute(id, attr, span),
+            Value::Expr(class) if matches!(class.ty, Type::Class(_)) => {
+                let Type::Class(c) = &class.ty else { unreachable!("matched") };
+                return self.class_attribute(c.class, attr, span);
+            }
+            _ => {}
+        }
         if let Value::Expr(receiver) = &value {
             if overloads::has_attribute(attr) {
                 let target = OverloadTarget::Attribute(attr.to_string());
@@ -488,6 +498,13 @@ impl FnInfer<'_> {
         }
         if let Type::List(_) = tuple.ty {
             return self.list_subscript(tuple, index, span);
+        }
+        if let Type::Instance(_) = tuple.ty {
+            if !self.has_special_method(&tuple.ty, "__getitem__") {
+                return Err(self.typing(span, format!("a `{}` is not subscriptable", tuple.ty), Some("define `__getitem__` on the class")));
+            }
+            let i = self.expr(index)?;
+            return self.call_special_method(tuple, "__getitem__", vec![i], span);
         }
         if let Type::Dict(..) = tuple.ty {
             return self.dict_subscript(tuple, index, span);
@@ -596,6 +613,9 @@ impl FnInfer<'_> {
             Some((note, hint)) => cx.typing(span, format!("unsupported operand types for `{}`: `{}` and `{}`; {note}", op.symbol(), l.ty, r.ty), Some(&hint)),
             None => cx.operand_error(op.symbol(), &l.ty, &r.ty, span),
         };
+        if matches!(l.ty, Type::Instance(_)) || matches!(r.ty, Type::Instance(_)) {
+            return self.instance_binop(op, l, r, span);
+        }
         if matches!(l.ty, Type::List(_)) || matches!(r.ty, Type::List(_)) {
             return self.list_binop(op, l, r, span);
         }
@@ -767,6 +787,21 @@ impl FnInfer<'_> {
     }
 
     pub(crate) fn unaryop(&mut self, op: ast::UnaryOp, x: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if matches!(x.ty, Type::Instance(_)) {
+            if op == ast::UnaryOp::Not {
+                let t = self.instance_truth(x, span)?;
+                return Ok(ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: t.boxed() }, Type::Bool, span));
+            }
+            let method = match op {
+                ast::UnaryOp::Neg => "__neg__",
+                ast::UnaryOp::Pos => "__pos__",
+                _ => "__invert__",
+            };
+            if !self.has_special_method(&x.ty, method) {
+                return Err(self.typing(span, format!("bad operand type for unary `{}`: `{}`", op.symbol(), x.ty), Some(&format!("define `{method}` on the class"))));
+            }
+            return self.call_special_method(x, method, vec![], span);
+        }
         if matches!(x.ty, Type::Array(_)) {
             return self.array_unaryop(op, x, span);
         }
@@ -814,6 +849,15 @@ impl FnInfer<'_> {
     }
 
     fn boolop(&mut self, and: bool, values: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
+        // The value of `a and b` is an operand, chosen by its truth: an instance whose class
+        // decides its truth (`__bool__`, `__len__`) would need a call there.
+        if let Some(v) = values[..values.len() - 1].iter().find(|v| self.has_special_method(&v.ty, "__bool__") || self.has_special_method(&v.ty, "__len__")) {
+            return Err(self.unsupported(
+                span,
+                format!("`{}` of a `{}`, whose truth its `__bool__` or `__len__` decides, is not supported in compiled code", if and { "and" } else { "or" }, v.ty),
+                Some("test the truth explicitly: `bool(a) and bool(b)`"),
+            ));
+        }
         let mut ty = values[0].ty.clone();
         for v in &values[1..] {
             ty = unify(&ty, &v.ty).ok_or_else(|| {
@@ -876,6 +920,14 @@ impl FnInfer<'_> {
         // Elsewhere an optional is its value (tests with `None` are below).
         let with_none = matches!(op, CmpOp::Is | CmpOp::IsNot) || l.ty == Type::NoneType || r.ty == Type::NoneType;
         let (l, r) = if with_none { (l, r) } else { (self.unwrap_optional(l), self.unwrap_optional(r)) };
+        let instance = |e: &ir::Expr| matches!(e.ty, Type::Instance(_));
+        if matches!(op, CmpOp::In | CmpOp::NotIn) && instance(&r) {
+            let found = self.instance_contains(l, r, span)?;
+            return Ok(if op == CmpOp::In { found } else { ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: found.boxed() }, Type::Bool, span) });
+        }
+        if !matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn) && (instance(&l) || instance(&r)) {
+            return self.instance_compare(op, l, r, span);
+        }
         // `a is None` of an array is an identity test, known from the types (below).
         if (matches!(l.ty, Type::Array(_)) || matches!(r.ty, Type::Array(_))) && !matches!(op, CmpOp::Is | CmpOp::IsNot) {
             return self.array_compare(op, l, r, literals, span);
@@ -905,6 +957,15 @@ impl FnInfer<'_> {
         }
         match op {
             CmpOp::Is | CmpOp::IsNot => {
+                // Two jitclass instances are the same object when they are the same record;
+                // instances of two classes never are.
+                if let (Type::Instance(a), Type::Instance(b)) = (&l.ty, &r.ty) {
+                    if a.class != b.class {
+                        return Ok(self.discard(vec![l, r], bool_const(op == CmpOp::IsNot, span)));
+                    }
+                    let op = if op == CmpOp::Is { CmpOp::Eq } else { CmpOp::NotEq };
+                    return Ok(ir::Expr::new(ExprKind::Compare { op, lhs: l.boxed(), rhs: r.boxed() }, Type::Bool, span));
+                }
                 if l.ty != Type::NoneType && r.ty != Type::NoneType {
                     return Err(self.unsupported(span, "`is` is only supported with `None`", Some("compare numbers with `==`")));
                 }
@@ -1038,12 +1099,28 @@ impl FnInfer<'_> {
         };
         // Methods on values: `z.conjugate()`.
         if let ast::ExprKind::Attribute { value, attr } = &func.kind {
+            // `super().method(...)` in a jitclass's method.
+            if let ast::ExprKind::Call { func: callee, args: super_args, keywords: super_keywords } = &value.kind {
+                if matches!(&callee.kind, ast::ExprKind::Name(n) if n == "super" && !self.names.contains_key(n)) {
+                    if !super_args.is_empty() || !super_keywords.is_empty() {
+                        return Err(self.unsupported(value.span, "`super()` with arguments is not supported in compiled code", Some("write `super()` without arguments")));
+                    }
+                    return self.super_method_call(attr, args, keywords, span).map(Value::Expr);
+                }
+            }
             self.type_empty_list(value, attr, args, span)?;
             self.type_empty_set(value, attr, args, span)?;
             if let ("setdefault" | "get", [key, default]) = (attr.as_str(), args) {
                 self.type_empty_dict(value, key, default, span)?;
             }
             match self.value(value)? {
+                Value::Expr(receiver) if matches!(receiver.ty, Type::Instance(_)) => return self.instance_method_call(receiver, attr, args, keywords, span).map(Value::Expr),
+                // `Cls.create(...)`, `cls.create(...)`: a static or class method.
+                Value::Global(GlobalValue::JitClass(id)) => return self.class_member_call(id, attr, args, keywords, span).map(Value::Expr),
+                Value::Expr(class) if matches!(class.ty, Type::Class(_)) => {
+                    let Type::Class(c) = &class.ty else { unreachable!("matched") };
+                    return self.class_member_call(c.class, attr, args, keywords, span).map(Value::Expr);
+                }
                 Value::Expr(receiver) if receiver.ty == Type::Str && attr == "format" => return self.str_format_at_run_time(receiver, args, keywords, span).map(Value::Expr),
                 Value::Expr(receiver) => return self.method(receiver, attr, args, keywords, span).map(Value::Expr),
                 Value::Str(text) if attr == "format" => return self.str_format(&text, args, keywords, span).map(Value::Expr),
@@ -1074,8 +1151,24 @@ impl FnInfer<'_> {
         let literal_spans = args.iter().chain(keywords.iter().map(|k| &k.value)).filter(|a| is_number_literal(a)).map(|a| a.span).collect();
         // A compiled function takes an optional as it is (compiled for an optional
         // parameter), and `print` shows `None` or the value; other callees take the value.
-        let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_))) || self.is_builtin(func, "print")?;
+        let keep_optional = matches!(callee, Value::Global(GlobalValue::Jit(_) | GlobalValue::JitClass(_))) || self.is_builtin(func, "print")?;
         let (args, keywords) = self.arguments(args, keywords, keep_optional)?;
+        if let Some(e) = self.instance_builtin(func, &args, &keywords, span)? {
+            return Ok(Value::Expr(e));
+        }
+        // `print(obj)` of an instance shows `str(obj)`.
+        let args = if args.iter().any(|a| matches!(a, Value::Expr(x) if matches!(x.ty, Type::Instance(_)))) && self.is_builtin(func, "print")? {
+            let mut shown = Vec::with_capacity(args.len());
+            for a in args {
+                shown.push(match a {
+                    Value::Expr(x) if matches!(x.ty, Type::Instance(_)) => Value::Expr(self.instance_text(x, span)?),
+                    other => other,
+                });
+            }
+            shown
+        } else {
+            args
+        };
         // For the binder, after the arguments (whose own calls set theirs).
         self.literal_spans = literal_spans;
         self.call_value(callee, func.span, args, keywords, span)
@@ -1163,7 +1256,15 @@ impl FnInfer<'_> {
             }
             Value::Global(GlobalValue::Module(_)) => Err(self.typing(func_span, "a module is not callable", None)),
             Value::Global(GlobalValue::NamedTupleClass(class)) => self.construct_named_tuple(&class, args, keywords, span).map(Value::Expr),
+            Value::Global(GlobalValue::JitClass(id)) => self.construct_instance(id, args, keywords, span).map(Value::Expr),
+            // `cls(...)` in a class method.
+            Value::Expr(class) if matches!(class.ty, Type::Class(_)) => {
+                let Type::Class(c) = &class.ty else { unreachable!("matched") };
+                self.construct_instance(c.class, args, keywords, span).map(Value::Expr)
+            }
             Value::Expr(f) if matches!(f.ty, Type::Function(_)) => self.call_function_value(f, args, keywords, span),
+            // `obj(...)` of an instance: `obj.__call__(...)`.
+            Value::Expr(obj) if self.has_special_method(&obj.ty, "__call__") => self.call_instance(obj, args, keywords, span).map(Value::Expr),
             _ => Err(self.typing(func_span, "this is not a function that compiled code can call", Some("call functions decorated with `@njit`, built-ins or `math` functions"))),
         }
     }
@@ -1333,7 +1434,7 @@ impl FnInfer<'_> {
     /// A call's positional and keyword arguments, typed with [`Self::each_collecting_overloads`];
     /// `*t` of a tuple passes its items.
     #[allow(clippy::type_complexity)]
-    fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], keep_optional: bool) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
+    pub(crate) fn arguments(&mut self, args: &[ast::Expr], keywords: &[ast::Keyword], keep_optional: bool) -> Result<(Vec<Value>, Vec<(String, Value, Span)>)> {
         let positional = self.each_collecting_overloads(args, |cx, a| {
             if !matches!(a.kind, ast::ExprKind::Starred(_)) {
                 cx.keep_optional = keep_optional;
@@ -1509,6 +1610,7 @@ impl FnInfer<'_> {
             Value::ExceptionArgs(_) => Err(self.exception_args_misused(span)),
             Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, span)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) => Ok(self.library_function_value(g, span)),
+            Value::Global(GlobalValue::JitClass(id)) => self.class_value(id, span),
             Value::Global(_) => Err(self.typing(span, "modules, classes and ufuncs cannot be passed as arguments", None)),
         }
     }

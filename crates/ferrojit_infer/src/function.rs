@@ -120,7 +120,7 @@ pub(crate) struct LocalSlot {
 pub(crate) struct FnInfer<'a> {
     pub session: &'a mut Session,
     pub func: &'a Arc<FunctionSource>,
-    def: &'a ast::FunctionDef,
+    pub(crate) def: &'a ast::FunctionDef,
     pub args: &'a [Type],
     pub locals: Vec<LocalSlot>,
     /// User-visible names -> locals; these are the first `locals.len()` at the start of a walk.
@@ -333,6 +333,10 @@ impl<'a> FnInfer<'a> {
         if self.generator.is_some() || self.args.iter().chain(&self.ret).any(Type::holds_generator) {
             return None;
         }
+        // So do jitclass instance types, whose methods are not in this fingerprint.
+        if self.args.iter().chain(&self.ret).any(Type::holds_instance) {
+            return None;
+        }
         let mut names: Vec<&String> = self.globals.keys().collect();
         names.sort();
         let mut out = format!("{}:{}\n{}\n", self.func.source.filename, self.func.source.first_line, self.func.source.text);
@@ -369,6 +373,8 @@ impl<'a> FnInfer<'a> {
                 Some(GlobalValue::Other(t)) => format!("other {t}"),
                 // Its fields decide which item `p.x` reads.
                 Some(GlobalValue::NamedTupleClass(c)) => format!("named tuple {}({}) {:?}", c.name, c.fields.join(", "), c.defaults),
+                // A jitclass's identity and methods are this process's.
+                Some(GlobalValue::JitClass(_)) => return None,
             };
             out.push_str(&format!("{name}={value}\n"));
         }
@@ -626,9 +632,10 @@ impl<'a> FnInfer<'a> {
                         return self.assign(target, list, out);
                     }
                 }
-                // A variable holds an optional as it is (`v = d.get(k)`).
+                // A variable holds an optional as it is (`v = d.get(k)`), as does a jitclass's
+                // optional field (`self.next = node`; see `assign_attribute`).
                 let value = match targets.as_slice() {
-                    [ast::Expr { kind: ast::ExprKind::Name(_), .. }] => self.optional_expr(value)?,
+                    [ast::Expr { kind: ast::ExprKind::Name(_) | ast::ExprKind::Attribute { .. }, .. }] => self.optional_expr(value)?,
                     _ => self.expr(value)?,
                 };
                 if let [target] = targets.as_slice() {
@@ -669,6 +676,10 @@ impl<'a> FnInfer<'a> {
                     return Ok(());
                 }
                 let result = match (&current.ty, &current.kind) {
+                    (Type::Instance(_), _) => match self.instance_inplace(*op, &current, &rhs, span)? {
+                        Some(result) => result,
+                        None => self.instance_binop(*op, current, rhs, span)?,
+                    },
                     (Type::List(_), _) => self.list_augmented(*op, current, rhs, span)?,
                     // `s += t` of a string variable: appended in place when the variable holds
                     // the only reference (see `RuntimeFunc::STR_APPEND`).
@@ -909,6 +920,16 @@ impl<'a> FnInfer<'a> {
                 if let Type::List(_) = array.ty {
                     return self.list_store(array, index, value, span, out);
                 }
+                if let Type::Instance(_) = array.ty {
+                    // `obj[i] = v`: `obj.__setitem__(i, v)`.
+                    if !self.has_special_method(&array.ty, "__setitem__") {
+                        return Err(self.typing(span, format!("a `{}` does not support item assignment", array.ty), Some("define `__setitem__` on the class")));
+                    }
+                    let i = self.expr(index)?;
+                    let call = self.call_special_method(array, "__setitem__", vec![i, value], span)?;
+                    out.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+                    return Ok(());
+                }
                 if let Type::Dict(..) = array.ty {
                     return self.dict_store(array, index, value, span, out);
                 }
@@ -930,6 +951,21 @@ impl<'a> FnInfer<'a> {
     /// `imag` is a read-only array of zeros, which `augmented` assignment would write).
     fn assign_attribute(&mut self, container: &ast::Expr, attr: &str, value: ir::Expr, augmented: bool, span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let array = self.expr(container)?;
+        // An optional value is stored as it is only into a jitclass's optional field.
+        let value = if matches!(array.ty, Type::Instance(_)) { value } else { self.unwrap_optional(value) };
+        if let Type::Instance(class) = &array.ty {
+            // `obj.a += b` of an array field writes the array in place, as NumPy's `a += b`.
+            if let (true, Some(field)) = (augmented && matches!(value.ty, Type::Array(_)), class.field(attr)) {
+                let field_ty = class.fields[field].1.clone();
+                if matches!(field_ty, Type::Array(_)) {
+                    let view = ir::Expr::new(ExprKind::GetField { object: array.boxed(), field }, field_ty, span);
+                    let stmt = self.assign_array_into(view, value, span)?;
+                    out.push(stmt);
+                    return Ok(());
+                }
+            }
+            return self.assign_instance_attribute(array, attr, value, span, out);
+        }
         if crate::arrays::is_record(&array.ty) && crate::arrays::record_has_field(&array.ty, attr) {
             // `r.x = v` of one record `r = a[i]`: written into the array.
             if let Type::Array(a) = &array.ty {
@@ -1182,6 +1218,9 @@ impl<'a> FnInfer<'a> {
 
     pub fn cond(&mut self, test: &ast::Expr) -> Result<ir::Expr> {
         let e = self.optional_expr(test)?;
+        if matches!(e.ty, Type::Instance(_)) {
+            return self.instance_truth(e, test.span);
+        }
         Ok(self.truth(e))
     }
 

@@ -29,6 +29,12 @@ use ferrojit_types::{IntType, Type};
 /// Whether a value of type `ty` is an instance of the class named `class` (`builtins.int`,
 /// `numpy.floating`); `None` for a class compiled code does not know.
 fn is_instance(ty: &Type, class: &str) -> Option<bool> {
+    // A jitclass (`jitclass:<id>`, see `class_names`): the instance's class or one it derives
+    // from.
+    if let Some(id) = class.strip_prefix(JITCLASS_PREFIX) {
+        let id: u64 = id.parse().ok()?;
+        return Some(matches!(ty, Type::Instance(c) if crate::classes::derives_from(c.class, id)));
+    }
     let record = |t: &Type| matches!(t, Type::Array(a) if a.ndim == 0 && matches!(*a.dtype, Type::Record(_)));
     let python_int = |t: &Type| matches!(t, Type::Bool) || *t == Type::INT64;
     Some(match class {
@@ -122,6 +128,10 @@ impl FnInfer<'_> {
                     }
                     None => Err(not_a_class(self, format!("the function `{name}`"))),
                 },
+                GlobalValue::JitClass(id) => {
+                    out.push((format!("{JITCLASS_PREFIX}{id}"), e.span));
+                    Ok(())
+                }
                 GlobalValue::Other(t) => Err(self.unsupported(e.span, format!("`isinstance()` with the global `{name}` (a `{t}`) is not supported in compiled code"), Some(CLASSES_HINT))),
                 _ => Err(not_a_class(self, format!("`{name}`"))),
             },
@@ -136,5 +146,8 @@ impl FnInfer<'_> {
         }
     }
 }
+
+/// How `class_names` names a jitclass: this and its identity.
+const JITCLASS_PREFIX: &str = "jitclass:";
 
 const CLASSES_HINT: &str = "compiled code decides `isinstance()` from the types it compiles for: use `int`, `float`, `complex`, `bool`, `str`, `bytes`, `tuple`, `list`, `dict`, `set`, `np.ndarray`, NumPy's scalar types (`np.float32`, `np.integer`, `np.floating`, `np.number`, ...), or a tuple of these written in the call";

@@ -338,6 +338,14 @@ impl FnInfer<'_> {
             Value::Str(text) => Ok(self.str_walk(Self::string_constant(&text, span), k, setup, span)),
             Value::Expr(value) if matches!(value.ty, Type::Tuple(_)) => self.tuple_walk(value, false, k, setup, span),
             Value::Expr(value) if matches!(value.ty, Type::Generator(_)) => Ok(self.generator_walk(value, setup, span)),
+            // `for x in obj`: over what `obj.__iter__()` gives (a generator, when it yields).
+            Value::Expr(value) if matches!(value.ty, Type::Instance(_)) => {
+                if !self.has_special_method(&value.ty, "__iter__") {
+                    return Err(self.typing(span, format!("a `{}` is not iterable", value.ty), Some("define `__iter__` on the class (a method that yields the items)")));
+                }
+                let iterator = self.call_special_method(value, "__iter__", vec![], span)?;
+                self.value_walk(Value::Expr(iterator), k, setup, span)
+            }
             Value::Expr(value) if matches!(value.ty, Type::Array(_)) => Err(self.typing(span, "iteration over a 0-d array", Some("iterate over `a.flat`, or read the element with `a[()]`"))),
             Value::Expr(value) => Err(self.unsupported(
                 span,

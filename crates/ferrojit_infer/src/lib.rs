@@ -28,7 +28,8 @@
 //! the iteration protocol, generators among them, and `next()`; `a.flat`), `tuples.rs` (tuple loops, `literal_unroll`, tuple
 //! operators and methods), `unpack.rs` (`a, *rest = x`), `unbound.rs` (reads of variables that may have no value: the definite-assignment analysis
 //! and CPython's `UnboundLocalError`), `deletions.rs` (`del name`),
-//! `isinstance.rs` (`isinstance()`, decided from the types), `named_tuples.rs` (instances of named tuple classes: construction,
+//! `isinstance.rs` (`isinstance()`, decided from the types), `classes.rs` (jitclass instances:
+//! construction, fields, methods, properties), `named_tuples.rs` (instances of named tuple classes: construction,
 //! fields, their view as plain tuples), `overloads.rs` (callables
 //! implemented in Python and the requests that resolve them), `closures.rs` (functions as
 //! values: inner functions, lambdas, functions passed as arguments), `env.rs` (globals).
@@ -39,6 +40,7 @@ mod array_exprs;
 mod arrays;
 mod bind;
 mod builtins;
+pub mod classes;
 pub mod closures;
 mod datetimes;
 mod deletions;

@@ -501,6 +501,16 @@ impl FnInfer<'_> {
                 return Err(self.unsupported(span, "`del` of a name is not supported yet", Some("`del` removes list items: `del a[i]`, `del a[i:j]`")));
             };
             let list = self.expr(value)?;
+            if let Type::Instance(_) = list.ty {
+                // `del obj[i]`: `obj.__delitem__(i)`.
+                if !self.has_special_method(&list.ty, "__delitem__") {
+                    return Err(self.typing(span, format!("a `{}` does not support item deletion", list.ty), Some("define `__delitem__` on the class")));
+                }
+                let i = self.expr(index)?;
+                let call = self.call_special_method(list, "__delitem__", vec![i], span)?;
+                out.push(stmt(StmtKind::Expr(call), span));
+                continue;
+            }
             if let Type::Dict(..) = list.ty {
                 let key = self.expr(index)?;
                 let call = self.call_internal("ferrojit.dict_delitem", vec![list, key], span)?;

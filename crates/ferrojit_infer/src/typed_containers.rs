@@ -95,9 +95,11 @@ impl FnInfer<'_> {
         if !args.is_empty() || !keywords.is_empty() || !self.names_a_global(func) {
             return Ok(None);
         }
-        Ok(match self.value(func)? {
-            Value::Global(GlobalValue::Function(q)) if q == LIST_CLASS => Some(Container::List),
-            Value::Global(GlobalValue::Function(q)) if q == DICT_CLASS => Some(Container::Dict),
+        // A name that is not such a class (`Point.origin` of a jitclass: not a value on its
+        // own) is typed where it is called.
+        Ok(match self.value(func) {
+            Ok(Value::Global(GlobalValue::Function(q))) if q == LIST_CLASS => Some(Container::List),
+            Ok(Value::Global(GlobalValue::Function(q))) if q == DICT_CLASS => Some(Container::Dict),
             _ => None,
         })
     }

@@ -232,6 +232,10 @@ pub enum StmtKind {
     ListUpdate { op: ListUpdate, args: Vec<Expr> },
     /// A change to a dict (`args[0]`), see [`DictUpdate`].
     DictUpdate { op: DictUpdate, args: Vec<Expr> },
+    /// `object.field = value` of a jitclass instance (a borrowed [`Type::Instance`]): stores
+    /// the owned `value` (of the field's type) into field number `field`, releasing the value
+    /// it replaces.
+    SetField { object: Expr, field: usize, value: Expr },
     /// In a generator function ([`Function::yields`]): hands the owned `value` (of the yield
     /// type) to whoever resumed the generator and suspends it there; the next resumption
     /// continues after this statement. Only a statement of the body or of the bodies of
@@ -512,6 +516,11 @@ pub enum ExprKind {
     List { op: ListOp, args: Vec<Expr> },
     /// An operation reading a dict, or making one (see [`DictOp`]).
     Dict { op: DictOp, args: Vec<Expr> },
+    /// A new jitclass instance of the expression's [`Type::Instance`] with every field zero
+    /// (zero numbers, null heap values), a new reference: its `__init__` stores the fields.
+    NewInstance,
+    /// Field number `field` of a jitclass instance (a [`Type::Instance`]), borrowed from it.
+    GetField { object: Box<Expr>, field: usize },
     /// Resumes the generator (a borrowed [`Type::Generator`] value) until its next `yield`:
     /// `(True, value)` with the owned value it yielded, or `(False, <zero>)` once it has no
     /// more values (and on every resumption after that). An exception raised inside the
@@ -608,10 +617,12 @@ pub enum ExcKind {
     UnboundLocalError,
     /// The root of CPython's exception classes (`Exception` derives from it).
     BaseException,
+    /// Reading a jitclass field that was never set.
+    AttributeError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 19] = [
+    pub const ALL: [ExcKind; 20] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -631,6 +642,7 @@ impl ExcKind {
         ExcKind::NameError,
         ExcKind::UnboundLocalError,
         ExcKind::BaseException,
+        ExcKind::AttributeError,
     ];
 
     /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
@@ -679,6 +691,7 @@ impl ExcKind {
             ExcKind::NameError => "NameError",
             ExcKind::UnboundLocalError => "UnboundLocalError",
             ExcKind::BaseException => "BaseException",
+            ExcKind::AttributeError => "AttributeError",
         }
     }
 
@@ -1094,7 +1107,8 @@ impl Expr {
 macro_rules! each_child {
     ($kind:expr, $f:ident, $iter:ident) => {
         match $kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException => {}
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException | ExprKind::NewInstance => {}
+            ExprKind::GetField { object, .. } => $f(object),
             ExprKind::Block { value, .. } => $f(value),
             ExprKind::Resume(x) => $f(x),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) => $f(x),
@@ -1162,7 +1176,7 @@ impl Expr {
     /// heap type borrows what it shows (a local, a view, a tuple item).
     pub fn makes_new_reference(&self) -> bool {
         match &self.kind {
-            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::CaughtException | ExprKind::CallPython { .. } => true,
+            ExprKind::ArrayNew { .. } | ExprKind::AxisReduce { .. } | ExprKind::List { op: ListOp::New, .. } | ExprKind::Dict { op: DictOp::New, .. } | ExprKind::ParallelFor { .. } | ExprKind::CaughtException | ExprKind::CallPython { .. } | ExprKind::NewInstance => true,
             // Runtime functions return new references (or immortal values, which are as good).
             ExprKind::Call { .. } | ExprKind::Runtime { .. } | ExprKind::Resume(_) => self.ty.holds_heap(),
             _ => false,
@@ -1190,7 +1204,8 @@ impl Expr {
         }
         let any_of = |es: &[Expr], pred: &mut dyn FnMut(&Expr) -> bool| es.iter().any(|e| e.any(pred));
         match &self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException => false,
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException | ExprKind::NewInstance => false,
+            ExprKind::GetField { object, .. } => object.any(pred),
             ExprKind::MapReduce { operands, element, .. } => any_of(operands, pred) || element.any(pred),
             ExprKind::ParallelFor { args, trip, .. } => trip.any(pred) || any_of(args, pred),
             ExprKind::AxisReduce { array, axis, .. } => array.any(pred) || axis.any(pred),
@@ -1238,7 +1253,8 @@ impl Expr {
         }
         let all = |es: &mut [Expr], f: &mut dyn FnMut(&mut Expr) -> bool| es.iter_mut().for_each(|e| e.rewrite(f));
         match &mut self.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException => {}
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::MapElement(_) | ExprKind::CaughtException | ExprKind::NewInstance => {}
+            ExprKind::GetField { object, .. } => object.rewrite(f),
             ExprKind::Cast(x) | ExprKind::Unary { operand: x, .. } | ExprKind::Truth(x) | ExprKind::TupleGet(x, _) | ExprKind::Transpose { array: x, .. } | ExprKind::FieldView { array: x, .. } | ExprKind::Retain(x) | ExprKind::Resume(x) => x.rewrite(f),
             ExprKind::ComplexPart { value: x, .. } | ExprKind::ArrayAttr { array: x, .. } => x.rewrite(f),
             ExprKind::Binary { lhs, rhs, .. } | ExprKind::Compare { lhs, rhs, .. } | ExprKind::Logical { lhs, rhs, .. } => {
@@ -1352,6 +1368,10 @@ impl Stmt {
                 operands.iter_mut().for_each(|o| o.rewrite(f));
             }
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter_mut().for_each(|a| a.rewrite(f)),
+            StmtKind::SetField { object, value, .. } => {
+                object.rewrite(f);
+                value.rewrite(f);
+            }
             StmtKind::Try { body, handlers, orelse, finalbody } => {
                 block(body, f);
                 handlers.iter_mut().for_each(|h| block(&mut h.body, f));
@@ -1380,6 +1400,7 @@ impl Stmt {
             StmtKind::ArrayCopy { dst, src } => dst.any(pred) || src.any(pred),
             StmtKind::ArrayMap { dst, operands, element, .. } => dst.any(pred) || operands.iter().any(|o| o.any(pred)) || element.any(pred),
             StmtKind::ListUpdate { args, .. } | StmtKind::DictUpdate { args, .. } => args.iter().any(|a| a.any(pred)),
+            StmtKind::SetField { object, value, .. } => object.any(pred) || value.any(pred),
             StmtKind::Try { .. } => self.kind.blocks().into_iter().any(|b| block(b, pred)),
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise | StmtKind::Release(_) | StmtKind::Unbind(_) => false,
         }

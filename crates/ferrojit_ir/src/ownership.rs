@@ -185,6 +185,11 @@ impl Pass {
                 let owned = op.owned_operand();
                 self.update_operands(args, owned);
             }
+            // The stored value is the instance's to release.
+            StmtKind::SetField { object, value, .. } => {
+                self.borrowed(object);
+                self.owned_value(value);
+            }
             StmtKind::Unbind(local) => {
                 if self.owned.contains(local) {
                     out.push(Self::stmt(StmtKind::Release(*local), span));

@@ -147,6 +147,10 @@ impl Printer<'_> {
                 let text = format!("dict_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args));
                 self.line(depth, &text)
             }
+            StmtKind::SetField { object, field, value } => {
+                let text = format!("set_field({}, {field}, {})", self.expr(object), self.expr(value));
+                self.line(depth, &text)
+            }
         }
     }
 
@@ -165,6 +169,8 @@ impl Printer<'_> {
         let body = match &e.kind {
             ExprKind::List { op, args } => format!("list_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args)),
             ExprKind::Dict { op, args } => format!("dict_{}({})", format!("{op:?}").to_lowercase(), self.exprs(args)),
+            ExprKind::NewInstance => "new_instance()".to_string(),
+            ExprKind::GetField { object, field } => format!("get_field({}, {field})", self.expr(object)),
             ExprKind::Const(c) => match c {
                 Const::Int(v) => v.to_string(),
                 Const::Float(v) => format!("{v:?}"),

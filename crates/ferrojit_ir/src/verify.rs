@@ -119,6 +119,10 @@ impl Ownership<'_> {
                     borrowed(a)
                 }
             }),
+            StmtKind::SetField { object, value, .. } => {
+                borrowed(object)?;
+                self.expr(value, Need::Owned)
+            }
             StmtKind::Break | StmtKind::Continue | StmtKind::Raise { .. } | StmtKind::Reraise => Ok(()),
         }
     }
@@ -285,6 +289,12 @@ impl Verifier<'_> {
                 };
                 expect(ints.iter().all(|i| i.ty == Type::INT64), || format!("{}: list positions must be int64", s.span))
             }
+            StmtKind::SetField { object, field, value } => {
+                self.expr(object)?;
+                self.expr(value)?;
+                let field_ty = instance_field(object, *field)?;
+                expect(value.ty == field_ty, || format!("{}: storing {} into field {field} of {}", s.span, value.ty, object.ty))
+            }
             StmtKind::DictUpdate { op, args } => {
                 args.iter().try_for_each(|a| self.expr(a))?;
                 let (_, value) = dict_types(&args[0])?;
@@ -341,7 +351,8 @@ impl Verifier<'_> {
                     Const::Complex(..) => matches!(e.ty, Type::Complex(_)),
                     Const::Bool(_) => e.ty == Type::Bool,
                     // A `None` optional is zeroed.
-                    Const::None => matches!(e.ty, Type::NoneType | Type::Optional(_)),
+                    // A jitclass as a value holds nothing.
+                    Const::None => matches!(e.ty, Type::NoneType | Type::Optional(_) | Type::Class(_)),
                     Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
                     Const::Str(_) => matches!(e.ty, Type::Str | Type::Bytes),
                 };
@@ -360,6 +371,12 @@ impl Verifier<'_> {
                     ListOp::Get => args.len() == 2 && ints(&args[1..]) && list_item(&args[0]).is_ok_and(|item| *item == e.ty),
                 };
                 expect(ok, || format!("{}: ill-typed list operation {op:?} of type {}", e.span, e.ty))
+            }
+            ExprKind::NewInstance => expect(matches!(e.ty, Type::Instance(_)), || format!("{}: a new instance typed {}", e.span, e.ty)),
+            ExprKind::GetField { object, field } => {
+                self.expr(object)?;
+                let field_ty = instance_field(object, *field)?;
+                expect(field_ty == e.ty, || mismatch("field", &field_ty))
             }
             ExprKind::Dict { op, args } => {
                 args.iter().try_for_each(|a| self.expr(a))?;
@@ -583,6 +600,14 @@ impl Verifier<'_> {
 }
 
 /// The item type of a list operand.
+/// The type of field `field` of a jitclass instance operand.
+fn instance_field(object: &Expr, field: usize) -> Result<Type, String> {
+    match &object.ty {
+        Type::Instance(c) => c.field_at(field).map(|(_, t)| t).ok_or_else(|| format!("{}: {} has no field {field}", object.span, object.ty)),
+        other => Err(format!("{}: expected a jitclass instance, got {}", object.span, other)),
+    }
+}
+
 fn list_item(list: &Expr) -> Result<&Type, String> {
     match &list.ty {
         Type::List(item) => Ok(item),

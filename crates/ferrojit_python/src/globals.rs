@@ -138,6 +138,9 @@ pub fn classify(value: &Bound<'_, PyAny>) -> GlobalValue {
     if let Some(ty) = ferrojit_type(value) {
         return ty;
     }
+    if let Some(id) = crate::instances::class_global(value) {
+        return GlobalValue::JitClass(id);
+    }
     if let Some(class) = crate::named_tuples::class_global(value, constant) {
         return GlobalValue::NamedTupleClass(std::sync::Arc::new(class));
     }

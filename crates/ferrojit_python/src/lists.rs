@@ -98,7 +98,7 @@ pub(crate) fn pack_list(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemI
 /// packing failed later, or an argument after its call), advancing `at` past it.
 pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
     match ty {
-        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes => {
+        Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Instance(_) => {
             if let Some(&meminfo) = slots.get(*at) {
                 // SAFETY: a list `pack_list` made and nobody else released.
                 unsafe { release(meminfo as *mut MemInfo) };
@@ -107,6 +107,16 @@ pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
         }
         Type::Tuple(items) => items.iter().for_each(|t| release_packed(t, slots, at)),
         Type::NamedTuple(n) => n.items.iter().for_each(|t| release_packed(t, slots, at)),
+        // A `None` holds nothing; a value, what its type holds.
+        Type::Optional(inner) => {
+            let present = slots.get(*at).is_some_and(|&flag| flag & 0xff != 0);
+            *at += 1;
+            if present {
+                release_packed(inner, slots, at);
+            } else {
+                *at += inner.leaves().len();
+            }
+        }
         other => *at += other.leaves().len(),
     }
 }
@@ -276,8 +286,9 @@ fn reflect_value(py: Python<'_>, ty: &Type, slots: &[u64], at: &mut usize, first
             // SAFETY: the dispatcher's reference to the argument it packed.
             unsafe { release(meminfo) };
         }
-        Type::Str | Type::Bytes => {
-            // SAFETY: the dispatcher's reference to the argument it packed (a copy).
+        Type::Str | Type::Bytes | Type::Instance(_) => {
+            // SAFETY: the dispatcher's reference to the argument it packed (a copy, or an
+            // instance's record shared with its Python object).
             unsafe { release(slots[*at] as *mut MemInfo) };
             *at += 1;
         }
@@ -296,7 +307,7 @@ pub(crate) fn holds_containers(args: &[Type]) -> bool {
 /// Whether arguments of these types need [`reflect_arguments`] after a call: containers to
 /// reflect, strings (copies) to release.
 pub(crate) fn needs_reflecting(args: &[Type]) -> bool {
-    holds(args, &|ty| matches!(ty, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes))
+    holds(args, &|ty| matches!(ty, Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Instance(_)))
 }
 
 fn holds(args: &[Type], pred: &dyn Fn(&Type) -> bool) -> bool {

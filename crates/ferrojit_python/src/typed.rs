@@ -84,7 +84,7 @@ pub(crate) fn numba_name(ty: &Type) -> String {
 /// them, typed containers of those; dict keys also hashable.
 fn unstorable(ty: &Type) -> Option<String> {
     match ty {
-        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) => None,
+        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Array(_) | Type::Instance(_) => None,
         Type::Tuple(items) => items.iter().find_map(unstorable),
         Type::List(item) => unstorable(item),
         Type::Dict(key, value) => unhashable(key).or_else(|| unstorable(value)),
@@ -178,7 +178,7 @@ pub(crate) fn box_typed<'py>(py: Python<'py>, ty: &Type, meminfo: *mut MemInfo) 
 /// Writes `obj` into `slots[*at..]` as a value of type `ty` to be stored in a typed container
 /// (owning the references it makes: strings are copied, typed containers shared); a
 /// `TypeError` naming `ty` when `obj` is not such a value, having released what it made.
-fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> PyResult<()> {
+pub(crate) fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize) -> PyResult<()> {
     let refuse = || {
         let got = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         let shown = obj.repr().map(|r| r.to_string()).unwrap_or_default();
@@ -218,6 +218,18 @@ fn pack_owned(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usi
                 }
             }
             Ok(())
+        }
+        // `None` (a clear flag, the value zeroed) or the value, owned as the inner type's.
+        Type::Optional(inner) => {
+            slots[*at] = u64::from(!obj.is_none());
+            *at += 1;
+            if obj.is_none() {
+                let n = inner.leaves().len();
+                slots[*at..*at + n].fill(0);
+                *at += n;
+                return Ok(());
+            }
+            pack_owned(obj, inner, slots, at)
         }
         // Arrays: kept by the container (see `ferrojit_rt_own_array`).
         Type::Array(_) => {

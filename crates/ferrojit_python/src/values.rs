@@ -92,6 +92,12 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if let Some(t) = crate::typed::type_of(obj) {
         return t;
     }
+    if let Some(t) = crate::instances::type_of(obj) {
+        return t;
+    }
+    if let Some(t) = crate::instances::class_type_of(obj) {
+        return t;
+    }
     if let Some(t) = numpy_scalar(obj) {
         return Ok(t);
     }
@@ -241,9 +247,29 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
         Type::Function(f) => f.captures.is_empty() && dispatcher_source(obj).is_some_and(|s| s.is_ok_and(|s| s.id == f.id)),
         // A generator returned to Python stays there (`typeof` gives no type for one).
         Type::Generator(_) => false,
-        // Only compiled code makes optional values (`typeof` gives no optional type), and
-        // exception values (`except E as e`).
-        Type::Optional(_) | Type::Exception => false,
+        // The jitclass itself: nothing to pack.
+        Type::Class(c) => crate::instances::is_class(obj, c),
+        // A jitclass instance of the type's class: its record, with a reference for the call.
+        Type::Instance(c) => match crate::instances::share(obj, c) {
+            Some(meminfo) => {
+                put(meminfo as u64);
+                true
+            }
+            None => false,
+        },
+        // `None`, or a value of the inner type (an optional parameter of a declared
+        // signature, a jitclass's optional field): the flag, then the value, zeroed for `None`.
+        Type::Optional(inner) => {
+            if obj.is_none() {
+                put(0);
+                (0..inner.leaves().len()).for_each(|_| put(0));
+                return true;
+            }
+            put(1);
+            pack(obj, inner, slots, at)
+        }
+        // Only compiled code makes exception values (`except E as e`).
+        Type::Exception => false,
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
@@ -401,6 +427,8 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
         Type::Function(_) => return Err(PyTypeError::new_err(format!("a `{ty}` cannot be returned to Python"))),
         Type::List(item) => crate::lists::box_list(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Generator(g) => crate::generators::box_generator(py, g, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Instance(c) => crate::instances::box_instance(py, c, take() as *mut ferrojit_runtime::memory::MemInfo)?,
+        Type::Class(c) => crate::instances::box_class(py, c)?,
         Type::Dict(key, value) => crate::dicts::box_dict(py, key, value, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Set(item) => crate::dicts::box_set(py, item, take() as *mut ferrojit_runtime::memory::MemInfo)?,
         Type::Str => crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?,

@@ -144,7 +144,10 @@ pub extern "C" fn ferrojit_rt_dict_new(key_size: i64, value_size: i64, heap: *co
 /// `meminfo` is a live dict.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_dict_mark_typed(meminfo: *mut MemInfo) {
-    header(meminfo).boxing.typed = 1;
+    let d = header(meminfo);
+    d.boxing.typed = 1;
+    // A typed dict has no parent (see `ferrojit_rt_list_mark_typed`).
+    d.parent = std::ptr::null_mut();
 }
 
 unsafe fn entry(d: &DictHeader, i: i64) -> *mut u8 {

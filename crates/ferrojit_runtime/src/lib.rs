@@ -13,6 +13,7 @@
 pub mod dicts;
 pub mod exceptions;
 pub mod format;
+pub mod instances;
 pub mod linalg;
 pub mod lists;
 pub mod memory;
@@ -858,6 +859,7 @@ use objmode::ferrojit_rt_call_python;
 use exceptions::{ferrojit_rt_raise_from, ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
 use dicts::{ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_mark_typed, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
 use format::{ferrojit_rt_format_float, ferrojit_rt_format_int, ferrojit_rt_format_str};
+use instances::ferrojit_rt_instance_new;
 use lists::{ferrojit_rt_list_mark_typed, ferrojit_rt_list_new, ferrojit_rt_list_splice};
 use strings::{
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_raise_with_text, ferrojit_rt_print_bytes, ferrojit_rt_str_append, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
@@ -890,7 +892,7 @@ pub extern "C" fn ferrojit_rt_convert_time(count: i64, from: i64, to: i64, datet
 symbol_table! {
     ferrojit_rt_convert_time, ferrojit_rt_pairwise_push, ferrojit_rt_pairwise_total, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
-    ferrojit_rt_alloc, ferrojit_rt_alloc_zeroed, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_own_array, ferrojit_rt_generator_new, ferrojit_rt_generator_adopt, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_list_mark_typed, ferrojit_rt_dict_mark_typed,
+    ferrojit_rt_alloc, ferrojit_rt_alloc_zeroed, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_own_array, ferrojit_rt_generator_new, ferrojit_rt_generator_adopt, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_list_mark_typed, ferrojit_rt_dict_mark_typed, ferrojit_rt_instance_new,
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_raise_with_text, ferrojit_rt_print_bytes, ferrojit_rt_str_append, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
     ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
     ferrojit_rt_str_join, ferrojit_rt_str_escape_non_ascii, ferrojit_rt_str_encode, ferrojit_rt_bytes_decode, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,

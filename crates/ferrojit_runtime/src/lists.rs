@@ -99,13 +99,18 @@ pub extern "C" fn ferrojit_rt_list_new(slot: i64, heap: *const i64, len: i64) ->
     meminfo
 }
 
-/// Marks a list just made by compiled code (`List()`, `List.empty_list(t)`) as typed.
+/// Marks a list as typed: one just made by compiled code (`List()`, `List.empty_list(t)`),
+/// or one stored into a jitclass's field of a typed-list type. A typed list has no parent: a
+/// list argument stored so is the instance's from then on, and is not written back to the
+/// caller's Python list (whose pointer would outlive the call that made it valid).
 ///
 /// # Safety
 /// `meminfo` is a live list.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_list_mark_typed(meminfo: *mut MemInfo) {
-    header(meminfo).boxing.typed = 1;
+    let list = header(meminfo);
+    list.boxing.typed = 1;
+    list.parent = std::ptr::null_mut();
 }
 
 /// Releases the references held by items `[from, to)`.

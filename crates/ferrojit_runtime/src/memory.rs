@@ -95,6 +95,11 @@ pub fn alloc_with_drop(size: usize, drop_data: Option<unsafe fn(*mut u8)>) -> *m
     allocate(size, drop_data, false)
 }
 
+/// As [`ferrojit_rt_alloc_zeroed`], with a destructor run on the data before it is freed.
+pub fn allocate_zeroed_with_drop(size: usize, drop_data: unsafe fn(*mut u8)) -> *mut MemInfo {
+    allocate(size, Some(drop_data), true)
+}
+
 fn allocate(size: usize, drop_data: Option<unsafe fn(*mut u8)>, zeroed: bool) -> *mut MemInfo {
     // A zeroed allocation keeps to the allocator's own alignment: the system allocator then
     // clears it with `calloc`, which takes a large block as fresh pages, zero already, where

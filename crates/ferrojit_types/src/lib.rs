@@ -21,7 +21,7 @@
 mod signature;
 pub mod time;
 
-pub use signature::{parse_signature, parse_type, Signature};
+pub use signature::{parse_signature, parse_type, register_named_type, Signature};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -77,12 +77,141 @@ pub enum Type {
     /// whether it holds a value, then the value, zeroed when it is `None` (a null reference
     /// for heap types, which releasing and retaining skip).
     Optional(Box<Type>),
+    /// An instance of a class compiled with `@jitclass` (Numba's `ClassInstanceType`): a
+    /// reference to a mutable, reference-counted record of its fields (see [`InstanceType`]),
+    /// so that two names holding one instance see each other's changes, as in Python.
+    Instance(Box<InstanceType>),
+    /// A jitclass itself as a value (the `cls` of a class method, a class passed to a
+    /// function): nothing at run time, the class (by the type of its instances) in the type.
+    Class(Box<InstanceType>),
     /// An exception caught by `except ... as name`: its class's code (an `ExcKind`'s, or
     /// from `ferrojit_runtime::USER_EXCEPTION_BASE` for a class defined in Python code) and
     /// its message as the runtime wrote it, marks included (see
     /// `ferrojit_runtime::TEXT_ARGUMENT_MARK`), laid out as the tuple `(int64, str)` (see
     /// [`Type::exception_layout`]). Its class is known only at run time: one type for all.
     Exception,
+}
+
+/// The type of the instances of one jitclass. The value is the meminfo of a heap record
+/// (`ferrojit_runtime::instances`) whose fields are laid out one after another as the slots
+/// of the tuple of their types ([`InstanceType::layout`]), 8 bytes per leaf as the items of a
+/// list, so that the code boxing and unboxing arguments reads and writes them too. Two
+/// classes are two types, even of one name and fields.
+///
+/// A class is its identity: two `InstanceType`s of one `class` are equal whatever their
+/// fields say. This is what lets a class name itself in its fields (`next: Optional[Node]`):
+/// such a field's type is a *reference* to the class, without fields (which would otherwise
+/// nest without end), and [`InstanceType::resolved`] gives the class's full type from the
+/// registry ([`register_instance_type`]). Code reading fields goes through `resolved`.
+#[derive(Clone, Debug)]
+pub struct InstanceType {
+    /// The class's identity for the process, as the binding crate registers it.
+    pub class: u64,
+    /// The class's `__name__`, for messages and type names.
+    pub name: String,
+    /// The fields in declaration order (a base class's first), with their types.
+    pub fields: Vec<(String, Type)>,
+    /// Per field, whether `__init__` may return without setting it: such a field has a flag
+    /// in the record, set by every store, and a read of it while the flag is clear raises
+    /// Python's `AttributeError` (where the others, set on every path through `__init__`, are
+    /// read unchecked).
+    pub may_be_unset: Vec<bool>,
+}
+
+impl PartialEq for InstanceType {
+    fn eq(&self, other: &Self) -> bool {
+        self.class == other.class
+    }
+}
+
+impl Eq for InstanceType {}
+
+impl std::hash::Hash for InstanceType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.class.hash(state)
+    }
+}
+
+impl PartialOrd for InstanceType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for InstanceType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.class.cmp(&other.class)
+    }
+}
+
+/// The full types of the registered jitclasses, by identity (see [`InstanceType::resolved`]).
+static INSTANCE_TYPES: std::sync::RwLock<Option<std::collections::HashMap<u64, std::sync::Arc<InstanceType>>>> = std::sync::RwLock::new(None);
+
+/// Makes `ty` the full type of its class, for [`InstanceType::resolved`].
+pub fn register_instance_type(ty: InstanceType) {
+    let mut types = INSTANCE_TYPES.write().unwrap_or_else(|p| p.into_inner());
+    types.get_or_insert_with(std::collections::HashMap::new).insert(ty.class, std::sync::Arc::new(ty));
+}
+
+impl InstanceType {
+    /// A reference to the class `class` (named `name`), without its fields: the type of a
+    /// field of the class's own type, resolved through the registry.
+    pub fn reference(class: u64, name: String) -> InstanceType {
+        InstanceType { class, name, fields: Vec::new(), may_be_unset: Vec::new() }
+    }
+
+    /// Whether this is a [`InstanceType::reference`] (a class with no fields at all is
+    /// registered with none, and resolves to itself).
+    pub fn is_reference(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The class's full type: this one, or the registered one for a reference.
+    pub fn resolved(&self) -> std::sync::Arc<InstanceType> {
+        if !self.is_reference() {
+            return std::sync::Arc::new(self.clone());
+        }
+        let types = INSTANCE_TYPES.read().unwrap_or_else(|p| p.into_inner());
+        types.as_ref().and_then(|t| t.get(&self.class).cloned()).unwrap_or_else(|| std::sync::Arc::new(self.clone()))
+    }
+
+    /// The tuple of the field types: the layout of an instance's fields in memory.
+    pub fn layout(&self) -> Type {
+        Type::Tuple(self.resolved().fields.iter().map(|(_, t)| t.clone()).collect())
+    }
+
+    /// The position of the field `name`.
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.resolved().fields.iter().position(|(f, _)| f == name)
+    }
+
+    /// The name and type of field `index`.
+    pub fn field_at(&self, index: usize) -> Option<(String, Type)> {
+        self.resolved().fields.get(index).cloned()
+    }
+
+    /// The first leaf of field `index` among the leaves of [`InstanceType::layout`]: the
+    /// field's byte offset in the record is 8 times this.
+    pub fn field_leaf(&self, index: usize) -> usize {
+        self.resolved().fields[..index].iter().map(|(_, t)| t.leaves().len()).sum()
+    }
+
+    /// The 8-byte slot (after the fields) and the bit in it of the "set" flag of field
+    /// `index`, when it has one (see [`InstanceType::may_be_unset`]).
+    pub fn set_flag(&self, index: usize) -> Option<(usize, u32)> {
+        if !self.resolved().may_be_unset.get(index).copied().unwrap_or(false) {
+            return None;
+        }
+        Some((self.layout().leaves().len() + index / 64, (index % 64) as u32))
+    }
+
+    /// The 8-byte slots of a record: the fields', then the flags' (one per 64 fields, when
+    /// any field has a flag).
+    pub fn record_slots(&self) -> usize {
+        let full = self.resolved();
+        let flags = if full.may_be_unset.iter().any(|&u| u) { full.fields.len().div_ceil(64) } else { 0 };
+        self.layout().leaves().len() + flags
+    }
 }
 
 /// The type of the instances of one named tuple class with items of these types (Numba's
@@ -209,6 +338,8 @@ impl FunctionType {
                     out.push_str(&format!("#{}", g.id));
                     g.args.iter().for_each(|t| walk(t, out));
                 }
+                // Two jitclasses of one name and fields print alike.
+                Type::Instance(c) | Type::Class(c) => out.push_str(&format!("@{}", c.class)),
                 Type::List(item) | Type::Set(item) | Type::Optional(item) => walk(item, out),
                 Type::Dict(k, v) => {
                     walk(k, out);
@@ -404,6 +535,8 @@ pub enum HeapKind {
     Str,
     /// A generator: the value is the meminfo pointer of its state.
     Generator,
+    /// A jitclass instance: the value is the meminfo pointer of its record of fields.
+    Instance,
 }
 
 /// One reference-counted value inside a value of some type: the tuple indices that lead to it
@@ -427,6 +560,7 @@ impl Type {
                 Type::Dict(..) | Type::Set(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Dict }),
                 Type::Str | Type::Bytes => out.push(HeapPart { path: path.clone(), kind: HeapKind::Str }),
                 Type::Generator(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Generator }),
+                Type::Instance(_) => out.push(HeapPart { path: path.clone(), kind: HeapKind::Instance }),
                 Type::Tuple(items) => {
                     for (i, item) in items.iter().enumerate() {
                         path.push(i);
@@ -438,7 +572,7 @@ impl Type {
                 Type::NamedTuple(n) => collect(&n.layout(), path, out),
                 Type::Exception => collect(&Type::exception_layout(), path, out),
                 Type::Optional(inner) => collect(&Type::optional_layout(inner), path, out),
-                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) => {}
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Class(_) => {}
             }
         }
         let mut out = Vec::new();
@@ -454,6 +588,20 @@ impl Type {
             Type::Function(f) => f.captures.iter().any(Type::holds_generator),
             Type::List(t) | Type::Set(t) | Type::Optional(t) => t.holds_generator(),
             Type::Dict(k, v) => k.holds_generator() || v.holds_generator(),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of this type holds a jitclass instance or class (whose identities are
+    /// the process's).
+    pub fn holds_instance(&self) -> bool {
+        match self {
+            Type::Instance(_) | Type::Class(_) => true,
+            Type::Tuple(items) => items.iter().any(Type::holds_instance),
+            Type::NamedTuple(n) => n.items.iter().any(Type::holds_instance),
+            Type::Function(f) => f.captures.iter().any(Type::holds_instance),
+            Type::List(t) | Type::Set(t) | Type::Optional(t) => t.holds_instance(),
+            Type::Dict(k, v) => k.holds_instance() || v.holds_instance(),
             _ => false,
         }
     }
@@ -571,7 +719,7 @@ impl Type {
     pub fn meminfo_leaves(&self) -> Vec<usize> {
         fn walk(ty: &Type, at: &mut usize, out: &mut Vec<usize>) {
             match ty {
-                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => {
+                Type::Array(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => {
                     out.push(*at);
                     *at += ty.leaves().len();
                 }
@@ -596,14 +744,14 @@ impl Type {
             Type::Float(f) => out.push(Leaf::Float(*f)),
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
             // Records are array elements, never passed as values.
-            Type::NoneType | Type::Record(_) => {}
+            Type::NoneType | Type::Record(_) | Type::Class(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             Type::Optional(inner) => Type::optional_layout(inner).push_leaves(out),
             Type::Exception => Type::exception_layout().push_leaves(out),
             // The list's (dict's, string's) meminfo.
-            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) => out.push(Leaf::Pointer),
+            Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
             Type::Array(a) => {
                 out.extend([Leaf::Pointer, Leaf::Pointer]);
@@ -801,6 +949,20 @@ impl fmt::Display for Type {
             }
             Type::Dict(key, value) => write!(f, "dict({key}, {value})"),
             Type::Optional(inner) => write!(f, "OptionalType({inner})"),
+            // Numba's spelling, the class's identity in place of Numba's address (two classes
+            // of one name and fields must print apart: a type name parses back to its type):
+            // `instance.jitclass.Counter#2<count:int64,data:array(float64, 1d, A)>`.
+            // Numba's `class(...)` of the instance type.
+            Type::Class(c) => write!(f, "class({})", Type::Instance(c.clone())),
+            // A reference to a class inside its own fields: `...Node#3<...>`.
+            Type::Instance(c) if c.is_reference() => write!(f, "instance.jitclass.{}#{}<...>", c.name, c.class),
+            Type::Instance(c) => {
+                write!(f, "instance.jitclass.{}#{}<", c.name, c.class)?;
+                for (i, (name, t)) in c.fields.iter().enumerate() {
+                    write!(f, "{}{name}:{t}", if i == 0 { "" } else { "," })?;
+                }
+                write!(f, ">")
+            }
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),
             Type::Exception => write!(f, "exception"),

@@ -39,6 +39,18 @@ pub fn parse_type(text: &str) -> Result<Type, String> {
     Ok(t)
 }
 
+/// Types known by their printed name only, registered when they come to exist: jitclass
+/// instance types (`instance.jitclass.Point#3<x:float64,y:float64>`) and their classes, which
+/// only the registry can make from a name. Names are unique (they hold the class's identity);
+/// of two that match, the longer wins.
+static NAMED: std::sync::RwLock<Vec<(String, Type)>> = std::sync::RwLock::new(Vec::new());
+
+/// Makes `ty` parse from its printed name (see `NAMED`).
+pub fn register_named_type(ty: Type) {
+    let mut named = NAMED.write().unwrap_or_else(|p| p.into_inner());
+    named.insert(0, (ty.to_string(), ty));
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     at: usize,
@@ -104,7 +116,30 @@ impl Parser<'_> {
         }
     }
 
+    /// A registered type whose name starts here (the longest), consumed.
+    fn named(&mut self) -> Option<Type> {
+        self.ws();
+        let rest = &self.s[self.at..];
+        if !(rest.starts_with(b"instance.jitclass.") || rest.starts_with(b"class(instance.jitclass.")) {
+            return None;
+        }
+        let named = NAMED.read().unwrap_or_else(|p| p.into_inner());
+        // The longest name that matches; of equal ones, the latest registered (the first).
+        let mut found: Option<&(String, Type)> = None;
+        for entry in named.iter().filter(|(name, _)| rest.starts_with(name.as_bytes())) {
+            if found.is_none_or(|f| entry.0.len() > f.0.len()) {
+                found = Some(entry);
+            }
+        }
+        let (name, ty) = found?;
+        self.at += name.len();
+        Some(ty.clone())
+    }
+
     fn ty(&mut self) -> Result<Type, String> {
+        if let Some(t) = self.named() {
+            return Ok(t);
+        }
         // Array prefixes, in either order (Numba prints `unaligned readonly array(...)`).
         let (mut readonly, mut unaligned) = (false, false);
         loop {
@@ -140,6 +175,13 @@ impl Parser<'_> {
                     Type::Tuple(self.list(b')')?)
                 }
                 "Record" => self.record()?,
+                // `OptionalType(float64)`: `None` or a value of the inner type.
+                "OptionalType" => {
+                    self.expect(b'(')?;
+                    let inner = self.ty()?;
+                    self.expect(b')')?;
+                    Type::Optional(Box::new(inner))
+                }
                 // Containers as `Display` prints them: `list(int64)`, `dict(unicode_type, float64)`,
                 // `set(int64)`.
                 "list" | "set" if self.peek() == Some(b'(') => {
