@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from ferrojit import jit, njit
+from ferrojit import int64, jit, jitclass, njit
 from ferrojit import _source
 from ferrojit.errors import TypingError, UnsupportedError
 
@@ -589,6 +589,79 @@ GENERATOR_CASES = [
 def test_exec_generator_gives_what_python_gives(source, args):
     f = _define(source)
     assert list(njit(f)(*args)) == list(f(*args))
+
+
+@jitclass([("depth", int64), ("log", int64)])
+class Guard:
+    """A context manager that compiled code and Python both run: counts its exits."""
+
+    def __init__(self):
+        self.depth = 0
+        self.log = 0
+
+    def __enter__(self):
+        self.depth += 1
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.depth -= 1
+        self.log += 10
+        return False
+
+
+# `with` blocks left by `return`, `break` and `continue` (each way out calls `__exit__`).
+WITH_CASES = [
+    ("break-and-continue", """
+        def f(n):
+            g = Guard()
+            s = 0
+            for i in range(n):
+                with g as h:
+                    if i == 2:
+                        continue
+                    if i == 5:
+                        break
+                    s += h.depth
+            return s * 1000 + g.log + g.depth
+     """, (8,)),
+    ("return-and-continue-in-while", """
+        def f(n):
+            g = Guard()
+            s = n
+            while s < 100:
+                with g:
+                    s += 7
+                    if s > 50:
+                        return s * 1000 + g.log
+                    continue
+            return -1
+     """, (3,)),
+    ("return-last-and-nested", """
+        def f(n):
+            g = Guard()
+            k = Guard()
+            with g, k:
+                if n > 2:
+                    return g.depth + k.depth
+            with g:
+                return g.log + k.log + n
+     """, (1,)),
+]
+
+
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in WITH_CASES])
+def test_exec_with_statement_gives_what_python_gives(source, args):
+    def define():
+        namespace = {"Guard": Guard}
+        exec(textwrap.dedent(source), namespace)  # noqa: S102 - the table's fixed sources
+        return namespace["f"]
+
+    f = define()
+    _, _, text, _ = _source.source_info(f, _source.capture(f))
+    assert text.lstrip().startswith("def f(")
+    expected = define()(*args)
+    got = njit(f)(*args)
+    assert _same(got, expected), (got, expected)
 
 
 def test_exec_function_calling_another_exec_function():
