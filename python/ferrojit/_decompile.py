@@ -219,11 +219,16 @@ class _PatternSlot:
         self.name = None
         self.wildcard = False
         self.star = False  # `*name` in a sequence pattern
+        self.cls = None  # of a class pattern, whose items are its positional patterns then
+        self.keywords = []  # those of these attributes
 
     def pattern(self):
         if self.star:
             return ast.MatchStar(self.name)
-        if self.items is not None:
+        if self.cls is not None:
+            n = len(self.items) - len(self.keywords)
+            inner = ast.MatchClass(self.cls, [item.pattern() for item in self.items[:n]], self.keywords, [item.pattern() for item in self.items[n:]])
+        elif self.items is not None:
             inner = ast.MatchSequence([item.pattern() for item in self.items])
         else:
             inner = self.value
@@ -665,7 +670,7 @@ class _Reader:
                 continue
             elif op.startswith("STORE_") and self._parallel_assignment(ins, stack, base):
                 continue
-            elif not expression and len(stack) == base + 1 and isinstance(stack[-1], ast.expr) and start is not None and (op == "MATCH_SEQUENCE" or (op == "COPY" and ins.arg == 1 and self._starts_match(i, end))):
+            elif not expression and len(stack) == base + 1 and isinstance(stack[-1], ast.expr) and start is not None and (op == "MATCH_SEQUENCE" or (op == "COPY" and ins.arg == 1 and self._starts_match(i, end)) or (op.startswith("LOAD_") and self._class_pattern_at(i, end) is not None)):
                 i = self.match_statement(i, end, stack, loop, stmts, exit, start)
                 start = None
                 continue
@@ -1621,6 +1626,8 @@ class _Reader:
             op = self.ins[j].opname
             if op in _COMPARES:
                 return self.ins[j + 1].opname == "POP_JUMP_FORWARD_IF_FALSE"
+            if op == "MATCH_CLASS":
+                return True
             if op in _CONDITIONAL_JUMPS or op in _UNCONDITIONAL_JUMPS or op.startswith(("STORE_", "RETURN", "POP_")):
                 return False
         return False
@@ -1782,6 +1789,19 @@ class _Reader:
             return None
         return ast.MatchOr(alternatives), success + 1
 
+    def _class_pattern_at(self, k, end):
+        """The index of the ``MATCH_CLASS`` ending the class pattern that starts at ``k``
+        (before any test or jump), else None."""
+        j = k
+        while j < end:
+            op = self.ins[j].opname
+            if op == "MATCH_CLASS":
+                return j
+            if op in _COMPARES or op in _CONDITIONAL_JUMPS or op in _UNCONDITIONAL_JUMPS or op.startswith(("STORE_", "MATCH_", "POP_", "RETURN")):
+                return None
+            j += 1
+        return None
+
     def _read_pattern(self, k, end, slots, fails):
         """The pattern's instructions from ``k``, run over ``slots`` (the values being matched,
         `_PatternSlot`s, top last) until each is matched or stored; records the targets of
@@ -1861,6 +1881,22 @@ class _Reader:
                     k += 1
                 else:
                     self.fail("a `match` statement's sequence pattern", k)
+            elif self._class_pattern_at(k, end) is not None:
+                j = self._class_pattern_at(k, end)
+                # `Cls(p, q, name=r)`: the class, the names of the keyword attributes, then
+                # `MATCH_CLASS nargs` pushing the tuple of the attributes or None (tested by
+                # `COPY 1; POP_JUMP_IF_NONE`), unpacked for the items' patterns.
+                names = self.ins[j - 1].argval if self.ins[j - 1].opname == "LOAD_CONST" else None
+                cls = self.expression(k, j - 1, [], None, end) if isinstance(names, tuple) else None
+                nargs = self.ins[j].arg
+                if cls is None or [x.opname for x in self.ins[j + 1 : j + 4]] != ["COPY", "POP_JUMP_FORWARD_IF_NONE", "UNPACK_SEQUENCE"] or self.ins[j + 3].arg != nargs + len(names):
+                    self.fail("a `match` statement's class pattern", k)
+                fails.add(self.target(j + 2))
+                slot = slots.pop()
+                slot.cls, slot.keywords = cls, list(names)
+                slot.items = [_PatternSlot() for _ in range(nargs + len(names))]
+                slots.extend(reversed(slot.items))
+                k = j + 4
             else:
                 # A value: its expression, then `==` (or `is` for None/True/False) and the jump.
                 j = k
