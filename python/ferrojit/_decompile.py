@@ -1881,6 +1881,8 @@ class _Reader:
                     k += 1
                 else:
                     self.fail("a `match` statement's sequence pattern", k)
+            elif op == "MATCH_MAPPING":
+                self.fail("a `match` statement's mapping pattern", k)
             elif self._class_pattern_at(k, end) is not None:
                 j = self._class_pattern_at(k, end)
                 # `Cls(p, q, name=r)`: the class, the names of the keyword attributes, then
