@@ -57,7 +57,7 @@ def test_stats_name_each_signature_and_stage():
 
 def test_function_whose_source_cannot_be_rebuilt_is_a_clear_error():
     namespace = {}
-    exec("def made_up(x, c):\n    if (x if c else 0):\n        return x + 1\n    return 0\n", namespace)
+    exec("def made_up(x, c):\n    class Local:\n        pass\n    return x + 1\n", namespace)
     f = njit(namespace["made_up"])
     with pytest.raises(ferrojit.errors.UnsupportedError, match="cannot find the source code of `made_up`"):
         f(1, True)

@@ -79,7 +79,7 @@ def test_function_without_source_njit_error_jit_object_mode():
     # A function defined in `exec` whose text cannot be rebuilt from its bytecode: `njit`
     # refuses it, `@jit` runs it as plain Python with a warning saying why.
     namespace = {}
-    exec("def made_up(x, c):\n    if (x if c else 0):\n        return x + 1\n    return 0\n", namespace)
+    exec("def made_up(x, c):\n    class Local:\n        pass\n    return x + 1\n", namespace)
     with pytest.raises(ferrojit.errors.UnsupportedError, match="source"):
         njit(namespace["made_up"])(1, True)
     with warnings.catch_warnings(record=True) as caught:

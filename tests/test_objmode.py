@@ -203,7 +203,17 @@ def reads_before_assigned(x):
     return z
 
 
+def returns_inside(x):
+    with objmode(y="int64"):
+        y = x
+        if x > 2:
+            return 5
+    return y
+
+
 def test_unsupported_and_wrong_uses_are_clear_errors():
+    with pytest.raises(UnsupportedError, match="`return` and `yield` inside an object mode block"):
+        njit(returns_inside)(1)
     with pytest.raises(TypingError, match="the type `float65` of `v` is not a type"):
         njit(unknown_type)(1)
     with pytest.raises((UnsupportedError, TypingError), match="cannot give back a `list|is not a type"):

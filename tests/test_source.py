@@ -191,9 +191,9 @@ def test_functions_without_a_source_file_compile_or_say_why():
     namespace = {}
     exec("def made_by_exec(x):\n    return x\n", namespace)
     assert njit(namespace["made_by_exec"])(1) == 1
-    # A text the bytecode cannot be rebuilt into (here a conditional expression as an `if`
-    # test) is refused, naming the function, where it was defined and what is not rebuilt.
-    exec("def not_rebuilt(x, c):\n    if (x if c else 0):\n        return x + 1\n    return 0\n", namespace)
+    # A text the bytecode cannot be rebuilt into (here a `class` statement, which compiled code
+    # refuses from files too) is refused, naming the function, where it was defined and what is not rebuilt.
+    exec("def not_rebuilt(x, c):\n    class Local:\n        pass\n    return x + 1\n", namespace)
     with pytest.raises(UnsupportedError, match=r"cannot find the source code of `not_rebuilt` \(defined in `exec\(\)` or `python -c` \(<string>, line 2\)\), and rebuilding it"):
         njit(namespace["not_rebuilt"])(1, True)
 

@@ -312,6 +312,15 @@ def _method(name, dispatcher):
     def method(self, *args, **kwargs):
         return dispatcher(self, *args, **kwargs)
 
+    def exit_method(self, exc_type, exc, tb):
+        # Python's `with` passes the exception's class, the exception and its traceback;
+        # compiled code has no class objects, so `__exit__` gets the exception as its type as
+        # well, and no traceback, as compiled `with` statements call it.
+        return dispatcher(self, exc, exc, None)
+
+    if name == "__exit__":
+        method = exit_method
+
     method.__name__ = name
     method.__qualname__ = dispatcher.__qualname__
     method.__doc__ = dispatcher.__doc__

@@ -1144,6 +1144,9 @@ impl FnInfer<'_> {
         if self.is_builtin(func, "isinstance")? {
             return self.isinstance(args, keywords, span);
         }
+        if self.is_builtin(func, "issubclass")? {
+            return self.issubclass(args, span);
+        }
         let callee = self.value(func)?;
         if let Value::Global(GlobalValue::Overloaded(key)) = &callee {
             self.type_empty_list_by_call(*key, args, span)?;

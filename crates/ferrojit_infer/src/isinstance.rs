@@ -105,6 +105,20 @@ impl FnInfer<'_> {
         Ok(Value::Expr(self.discard(vec![x], answer)))
     }
 
+    /// `issubclass(exc_type, classes)` where `exc_type` is what a compiled `with` statement
+    /// passes to `__exit__` as the exception's type: the exception itself (compiled code has no
+    /// class objects), whose class is tested at run time as `isinstance` tests it.
+    pub(crate) fn issubclass(&mut self, args: &[ast::Expr], span: Span) -> Result<Value> {
+        if let [x, classes] = args {
+            let x = self.expr(x)?;
+            if x.ty == Type::Exception {
+                let (kinds, codes) = self.caught_kinds(classes)?;
+                return Ok(Value::Expr(self.exception_isinstance(x, kinds, codes, span)));
+            }
+        }
+        Err(self.unsupported(span, "`issubclass()` is supported in compiled code only for the exception type `__exit__` receives", Some("use `isinstance()` on values")))
+    }
+
     /// The qualified names of the classes `e` names (`int`, `np.floating`, a tuple of them),
     /// each with where it is written.
     fn class_names(&mut self, e: &ast::Expr, out: &mut Vec<(String, Span)>) -> Result<()> {

@@ -10,9 +10,9 @@
 use crate::values;
 use ferrojit_compiler::runtime::memory::{ferrojit_rt_incref, MemInfo};
 use ferrojit_compiler::runtime::ExcInfo;
-use ferrojit_compiler::{ExcKind, Type};
+use ferrojit_compiler::Type;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyString, PyTuple};
 use std::cell::RefCell;
 use std::sync::Mutex;
 
@@ -135,40 +135,11 @@ fn short_repr(value: &Bound<'_, PyAny>) -> String {
 /// it can) with its argument, keeps `err` for the dispatcher (see [`original_exception`]), and
 /// returns the exception status.
 fn raise_error(py: Python<'_>, err: PyErr, exc: *mut ExcInfo) -> i32 {
-    let class = err.get_type(py);
-    let code = known_class_code(&class);
-    let value = err.value(py);
-    let args = value.getattr("args").ok().and_then(|a| a.cast_into::<PyTuple>().ok());
-    let message = match args.as_ref().map(|a| a.len()) {
-        Some(0) => String::new(),
-        Some(1) => {
-            let arg = args.as_ref().expect("one argument").get_item(0).expect("one argument");
-            match arg.cast::<PyString>() {
-                Ok(text) => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text),
-                Err(_) => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, value.str().map(|s| s.to_string()).unwrap_or_default()),
-            }
-        }
-        _ => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, value.str().map(|s| s.to_string()).unwrap_or_default()),
-    };
+    let (code, message) = crate::user_exceptions::encode(err.value(py));
     // SAFETY: `exc` points to the exception info of the compiled code that called the block.
     unsafe { ferrojit_compiler::runtime::exceptions::raise_message(exc, code, message.clone()) };
     RAISED.with(|r| *r.borrow_mut() = Some((code, message, err)));
     ferrojit_compiler::runtime::STATUS_EXCEPTION
-}
-
-/// The code compiled code knows the class `class` by: its own (a built-in kind, or a class of
-/// Python code), else its nearest base's that has one (`Exception` at worst).
-fn known_class_code(class: &Bound<'_, PyType>) -> u32 {
-    for base in class.mro().iter() {
-        let Ok(base) = base.cast_into::<PyType>() else { continue };
-        if let Some(kind) = crate::user_exceptions::builtin_kind(&base) {
-            return kind.code();
-        }
-        if let Some(code) = crate::user_exceptions::code_of(&base) {
-            return code;
-        }
-    }
-    ExcKind::Exception.code()
 }
 
 /// The exception object an object mode block raised, when the exception `exc` that compiled

@@ -65,3 +65,28 @@ pub fn class_of<'py>(py: Python<'py>, code: u32) -> Option<Bound<'py, PyType>> {
     let index = code.checked_sub(USER_EXCEPTION_BASE)? as usize;
     CLASSES.lock().unwrap_or_else(|p| p.into_inner()).get(index).map(|c| c.bind(py).clone())
 }
+
+/// A Python exception as compiled code holds one (`Type::Exception`, an exception raised into
+/// it): the code of its class, or of its nearest base that compiled code knows
+/// (`BaseException` at worst), and its argument as the runtime's marks write it (see
+/// `ferrojit_runtime::TEXT_ARGUMENT_MARK`): none, its one string, or its text.
+pub fn encode(value: &Bound<'_, pyo3::exceptions::PyBaseException>) -> (u32, String) {
+    let class = value.get_type();
+    let code = class
+        .mro()
+        .iter()
+        .filter_map(|base| base.cast_into::<PyType>().ok())
+        .find_map(|base| builtin_kind(&base).map(ExcKind::code).or_else(|| code_of(&base)))
+        .unwrap_or(ExcKind::BaseException.code());
+    let args = value.getattr("args").ok().and_then(|a| a.cast_into::<pyo3::types::PyTuple>().ok());
+    let text = |v: &Bound<'_, pyo3::exceptions::PyBaseException>| v.str().map(|s| s.to_string()).unwrap_or_default();
+    let message = match args.as_ref().map(|a| a.len()) {
+        Some(0) => String::new(),
+        Some(1) => match args.as_ref().and_then(|a| a.get_item(0).ok()).and_then(|a| a.cast_into::<pyo3::types::PyString>().ok()) {
+            Some(arg) => format!("{}{arg}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK),
+            None => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
+        },
+        _ => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
+    };
+    (code, message)
+}

@@ -68,6 +68,9 @@ pub fn typeof_value(obj: &Bound<'_, PyAny>) -> PyResult<Type> {
     if obj.is_none() {
         return Ok(Type::NoneType);
     }
+    if obj.is_instance_of::<pyo3::exceptions::PyBaseException>() {
+        return Ok(Type::Exception);
+    }
     if let Ok(t) = obj.cast_exact::<PyTuple>() {
         return Ok(Type::Tuple(t.iter().map(|i| typeof_value(&i)).collect::<PyResult<_>>()?));
     }
@@ -268,8 +271,21 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             put(1);
             pack(obj, inner, slots, at)
         }
-        // Only compiled code makes exception values (`except E as e`).
-        Type::Exception => false,
+        // An exception object, as compiled code holds one: its class's code and a new string
+        // of its message (released after the call as a packed string is).
+        Type::Exception => match obj.cast::<pyo3::exceptions::PyBaseException>() {
+            Ok(e) => {
+                let (code, message) = crate::user_exceptions::encode(e);
+                let text = ferrojit_compiler::runtime::strings::from_str(&message);
+                if text.is_null() {
+                    return false;
+                }
+                put(code as u64);
+                put(text as u64);
+                true
+            }
+            Err(_) => false,
+        },
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.

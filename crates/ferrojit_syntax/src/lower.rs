@@ -517,6 +517,11 @@ impl Lowerer<'_> {
             };
             outputs.push((name.id.to_string(), ty.value.to_str().to_string(), self.span(keyword)));
         }
+        // The body becomes a function of its own: a `return` (or `yield`) in it would leave
+        // that function, not the compiled one.
+        if let Some(exit) = w.body.iter().find_map(returns_from_block) {
+            return Err(self.unsupported(exit, "`return` and `yield` inside an object mode block are not supported", Some("assign the value to an output of `objmode(...)` and return after the block")));
+        }
         let mut reads = NameReads(Vec::new());
         for stmt in &w.body {
             py::visitor::Visitor::visit_stmt(&mut reads, stmt);
@@ -1006,3 +1011,28 @@ impl<'a> py::visitor::Visitor<'a> for NameReads {
 /// The built-in types whose class pattern takes one positional pattern for the subject itself
 /// (CPython's list: `int(n)` matches an int and binds it).
 const SELF_MATCHING_TYPES: [&str; 11] = ["bool", "bytearray", "bytes", "dict", "float", "frozenset", "int", "list", "set", "str", "tuple"];
+
+/// Where a statement of an object mode block returns or yields (not inside a function or class
+/// it defines), if it does.
+fn returns_from_block(stmt: &py::Stmt) -> Option<ruff_text_size::TextRange> {
+    struct Exits(Option<ruff_text_size::TextRange>);
+    impl<'a> py::visitor::Visitor<'a> for Exits {
+        fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+            match stmt {
+                py::Stmt::FunctionDef(_) | py::Stmt::ClassDef(_) => {}
+                py::Stmt::Return(r) => self.0 = self.0.or(Some(r.range)),
+                _ => py::visitor::walk_stmt(self, stmt),
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a py::Expr) {
+            match expr {
+                py::Expr::Lambda(_) => {}
+                py::Expr::Yield(_) | py::Expr::YieldFrom(_) => self.0 = self.0.or(Some(expr.range())),
+                _ => py::visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut exits = Exits(None);
+    py::visitor::Visitor::visit_stmt(&mut exits, stmt);
+    exits.0
+}
