@@ -1,7 +1,7 @@
 """The kernels of what goes beyond plain loops: an exception-heavy parser (a `raise` in a
 compiled helper for each bad field, caught in the loop), an object mode callback loop (`with
-objmode(...)` calling a plain Python function every iteration) and, when the engine has them,
-class instances. ferrojit, Numba and CPython, each in a fresh process, steady state (best of
+objmode(...)` calling a plain Python function every iteration) and jitclass particle
+simulations (a list of small instances; one instance holding arrays). ferrojit, Numba and CPython, each in a fresh process, steady state (best of
 ``REPEATS`` calls after the first); each engine's results must agree. Results are printed and
 written to ``bench/results/beyond.md``.
 """
@@ -22,6 +22,9 @@ import numpy as np
 if ENGINE == "python":
     def njit(f):
         return f
+    def jitclass(spec):
+        return lambda cls: cls
+    float64_1d = int64 = float64 = None
     class objmode:
         def __init__(self, **kw):
             pass
@@ -32,6 +35,81 @@ if ENGINE == "python":
 else:
     engine = __import__(ENGINE)
     njit, objmode = engine.njit, engine.objmode
+    jitclass = __import__(ENGINE + ".experimental", fromlist=["jitclass"]).jitclass
+    float64, int64 = engine.float64, engine.int64
+    float64_1d = engine.float64[:]
+
+
+@jitclass([("x", float64), ("y", float64), ("vx", float64), ("vy", float64), ("mass", float64)])
+class Particle:
+    def __init__(self, x, y, mass):
+        self.x = x
+        self.y = y
+        self.vx = 0.0
+        self.vy = 0.0
+        self.mass = mass
+
+    def push(self, fx, fy, dt):
+        self.vx += fx / self.mass * dt
+        self.vy += fy / self.mass * dt
+
+    def move(self, dt):
+        self.x += self.vx * dt
+        self.y += self.vy * dt
+
+    def energy(self):
+        return 0.5 * self.mass * (self.vx * self.vx + self.vy * self.vy)
+
+
+@jitclass([("xs", float64_1d), ("ys", float64_1d), ("vxs", float64_1d), ("vys", float64_1d), ("n", int64)])
+class Swarm:
+    def __init__(self, n):
+        self.n = n
+        self.xs = np.empty(n)
+        self.ys = np.empty(n)
+        self.vxs = np.zeros(n)
+        self.vys = np.zeros(n)
+        for i in range(n):
+            self.xs[i] = math.cos(i * 0.1) * (1.0 + i / n)
+            self.ys[i] = math.sin(i * 0.1) * (1.0 + i / n)
+
+    def step(self, dt):
+        for i in range(self.n):
+            # A spring to the origin and a little drag.
+            self.vxs[i] += (-self.xs[i] - 0.01 * self.vxs[i]) * dt
+            self.vys[i] += (-self.ys[i] - 0.01 * self.vys[i]) * dt
+            self.xs[i] += self.vxs[i] * dt
+            self.ys[i] += self.vys[i] * dt
+
+    def energy(self):
+        e = 0.0
+        for i in range(self.n):
+            e += 0.5 * (self.vxs[i] ** 2 + self.vys[i] ** 2) + 0.5 * (self.xs[i] ** 2 + self.ys[i] ** 2)
+        return e
+
+
+@njit
+def particles(n, steps):
+    # Many small objects: a list of instances, each pushed and moved by its methods.
+    ps = [Particle(math.cos(i * 0.1), math.sin(i * 0.1), 1.0 + (i % 3)) for i in range(n)]
+    dt = 0.01
+    for s in range(steps):
+        for p in ps:
+            p.push(-p.x - 0.01 * p.vx, -p.y - 0.01 * p.vy, dt)
+            p.move(dt)
+    e = 0.0
+    for p in ps:
+        e += p.energy()
+    return e
+
+
+@njit
+def swarm(n, steps):
+    # One object holding arrays, stepped by its method.
+    w = Swarm(n)
+    for s in range(steps):
+        w.step(0.01)
+    return w.energy()
 
 
 @njit
@@ -100,7 +178,7 @@ joined = ",".join(fields).encode()
 buf = np.frombuffer(joined, dtype=np.uint8)
 ends = np.array([i for i, c in enumerate(joined) if c == ord(",")] + [len(joined)], dtype=np.int64)
 starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
-calls = {{"parse_all": (buf, starts, ends), "callback_loop": (rng.random(20_000),)}}
+calls = {{"parse_all": (buf, starts, ends), "callback_loop": (rng.random(20_000),), "particles": (2_000, 200), "swarm": (2_000, 200)}}
 results = {{}}
 for name, args in calls.items():
     func = getattr(module, name)
@@ -116,7 +194,12 @@ for name, args in calls.items():
 print(json.dumps(results))
 """
 
-ROWS = [("exception-heavy parser: 6 x 10^4 fields, about a third raising in a compiled helper", "parse_all"), ("object mode callback: 2 x 10^4 iterations, each calling Python", "callback_loop")]
+ROWS = [
+    ("exception-heavy parser: 6 x 10^4 fields, about a third raising in a compiled helper", "parse_all"),
+    ("object mode callback: 2 x 10^4 iterations, each calling Python", "callback_loop"),
+    ("particles: a list of 2,000 jitclass instances, 200 steps of method calls (`push`, `move`)", "particles"),
+    ("swarm: one jitclass holding 2,000-element arrays, 200 steps of its `step` method", "swarm"),
+]
 
 
 def main():
@@ -141,7 +224,7 @@ def main():
             cells.append(fmt_ratio(measured["ferrojit"][name]["steady"] / measured["numba"][name]["steady"]))
         cells.append(fmt_ratio(measured["ferrojit"][name]["steady"] / measured["python"][name]["steady"]))
         lines.append("| " + " | ".join(cells) + " |")
-    lines = write_report(RESULTS_PATH, "Beyond plain loops: exceptions, object mode", lines, failures)
+    lines = write_report(RESULTS_PATH, "Beyond plain loops: exceptions, object mode, classes", lines, failures)
     return lines, failures
 
 
