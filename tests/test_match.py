@@ -7,7 +7,8 @@ CPython and compiled: the same value and type."""
 
 import pytest
 
-from ferrojit import njit
+from ferrojit import float64, njit
+from ferrojit.experimental import jitclass
 from ferrojit.errors import UnsupportedError
 
 from helpers import case_id, check
@@ -258,6 +259,32 @@ def test_class_mapping_and_starred_patterns_as_cpython(func, args):
 class Point:
     def __init__(self, x, y):
         self.x, self.y = x, y
+
+
+@jitclass
+class JitPoint:
+    x: float64
+    y: float64
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+def where(p):
+    match p:
+        case JitPoint(x=0.0, y=0.0):
+            return "origin"
+        case JitPoint(x=0.0, y=y):
+            return "on the y axis at " + str(y)
+        case JitPoint():
+            return "elsewhere"
+    return "not a point"
+
+
+@pytest.mark.parametrize("xy", [(0.0, 0.0), (0.0, 2.5), (1.0, 1.0)], ids=case_id)
+def test_class_patterns_of_jitclasses_as_cpython(xy):
+    assert njit(where)(JitPoint(*xy)) == where(JitPoint(*xy))
 
 
 def positional_class_pattern(p):
