@@ -242,6 +242,43 @@ def collect_raises_after_resuming(n):
     return list(raises_after_resuming(n))
 
 
+@njit
+def yields_in_handlers(items):
+    for x in items:
+        try:
+            yield 10 // x
+        except ZeroDivisionError as e:
+            yield -1
+            yield len(str(e))
+        except (IndexError, KeyError):
+            yield -2
+    yield 99
+
+
+def collect_yields_in_handlers(items):
+    return list(yields_in_handlers(items))
+
+
+@njit
+def raises_from_a_handler_after_yielding(n):
+    try:
+        x = 1 // n
+    except ZeroDivisionError as e:
+        yield 1
+        raise ValueError("after yielding: " + str(e))
+    yield x + 2
+
+
+def total_of_a_handler_that_raises(n):
+    t = 0
+    try:
+        for v in raises_from_a_handler_after_yielding(n):
+            t += v
+    except ValueError as e:
+        t -= len(str(e))
+    return t
+
+
 def sum_generator(n):
     return sum(generator_with_try(n))
 
@@ -498,6 +535,10 @@ CASES = [
     (collect_yields_inside_try, ([5, 0, 20, 0],)),
     (collect_yields_inside_try, ([0],)),
     (collect_raises_after_resuming, (4,)),
+    (collect_yields_in_handlers, ([1, 0, 5, 0],)),
+    (collect_yields_in_handlers, ([2, 3],)),
+    (total_of_a_handler_that_raises, (0,)),
+    (total_of_a_handler_that_raises, (3,)),
     (finally_on_every_end, (2,)),
     (finally_on_every_end, (0,)),
     (finally_on_break_and_continue, (2,)),
@@ -740,6 +781,8 @@ LEAK_CASES = [
     (returned_or_raised, (5, 1)),
     (reraised_many_times, (50,)),
     (own_classes_caught_many_times, (40,)),
+    (collect_yields_in_handlers, ([1, 0, 5, 0] * 10,)),
+    (total_of_a_handler_that_raises, (0,)),
 ]
 
 
@@ -756,6 +799,15 @@ def test_nothing_leaks_on_any_path(func, args):
 
 
 # --- what is not supported yet -----------------------------------------------------------------
+
+
+def yields_then_reraises(n):
+    try:
+        x = 1 // (n - 1)
+    except ZeroDivisionError:
+        yield 0
+        raise
+    yield x
 
 
 def yields_inside_try_finally(n):
@@ -788,5 +840,7 @@ def test_unsupported_forms_are_clear_errors():
         njit(reraise_in_finally)(1)
     with pytest.raises(UnsupportedError, match="`except` takes exception classes"):
         njit(catches_a_number)(1)
-    with pytest.raises(UnsupportedError, match="`yield` in an `except` clause, or anywhere in a `try` statement with `finally`"):
+    with pytest.raises(UnsupportedError, match="or anywhere in a `try` statement with `finally`"):
         list(njit(yields_inside_try_finally)(1))
+    with pytest.raises(UnsupportedError, match="`yield` in an `except` clause that raises the exception again with a bare `raise`"):
+        list(njit(yields_then_reraises)(1))

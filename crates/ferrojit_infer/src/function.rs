@@ -717,10 +717,14 @@ impl<'a> FnInfer<'a> {
             ast::StmtKind::For { target, iter, body: loop_body, orelse } => self.for_stmt(target, iter, loop_body, orelse, span, out)?,
             ast::StmtKind::Try { body, handlers, orelse, finalbody } => {
                 // A suspended generator keeps its variables, not what a handler or `finally`
-                // keeps aside (the exception being handled, a pending return).
-                let yields_in_handling = handlers.iter().any(|h| ast::contains_yield(&h.body)) || ast::contains_yield(finalbody);
+                // keeps aside: the exception a bare `raise` raises again, the exception or
+                // return pending while `finally` runs. A clause that yields must not need the
+                // former (its `as` name is a variable, kept); a `try` with `finally` must not
+                // yield at all.
+                let reraises = |stmts: &[ast::Stmt]| stmts.iter().any(|s| ast::any_stmt(s, &mut |s| matches!(s.kind, ast::StmtKind::Reraise)));
+                let yields_in_handling = handlers.iter().any(|h| ast::contains_yield(&h.body) && reraises(&h.body));
                 if yields_in_handling || (!finalbody.is_empty() && s.kind.blocks().into_iter().any(ast::contains_yield)) {
-                    return Err(self.unsupported(span, "`yield` in an `except` clause, or anywhere in a `try` statement with `finally`, is not supported yet", Some("yield after the `try` statement")));
+                    return Err(self.unsupported(span, "`yield` in an `except` clause that raises the exception again with a bare `raise`, or anywhere in a `try` statement with `finally`, is not supported yet", Some("yield after the `try` statement, or raise the exception by its name (`except E as e: ... raise e`)")));
                 }
                 let body = self.block(body)?;
                 let mut caught = Vec::new();

@@ -182,6 +182,12 @@ impl StmtKind {
 
 /// Whether `stmts` (a function's body) yield, making the function a generator: a `yield`
 /// anywhere in them, not inside inner functions (which are generators of their own).
+/// Whether `pred` holds for `stmt` or a statement nested in its blocks, at any depth (not in
+/// inner functions, which are not blocks).
+pub fn any_stmt(stmt: &Stmt, pred: &mut dyn FnMut(&Stmt) -> bool) -> bool {
+    pred(stmt) || stmt.kind.blocks().into_iter().flatten().any(|s| any_stmt(s, pred))
+}
+
 pub fn contains_yield(stmts: &[Stmt]) -> bool {
     stmts.iter().any(|s| match &s.kind {
         StmtKind::Yield(_) => true,
