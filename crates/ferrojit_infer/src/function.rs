@@ -807,25 +807,19 @@ impl<'a> FnInfer<'a> {
                     return Err(self.unsupported(cause.span, "`raise ... from` takes an exception caught (`except E as e`) or `None`", Some("write `except E as e:` and `raise ... from e`")));
                 }
                 let cause = self.expr(cause)?;
-                let (code, message) = if self.is_exception_value(exc) {
+                if self.is_exception_value(exc) {
                     let value = self.expr(exc)?;
                     out.extend(self.raise_exception_value_from(value, cause, span));
-                    return Ok(());
                 } else {
                     let (raised, message) = self.exception(exc)?;
                     let code = match raised {
                         Raised::Builtin(kind) => kind.code(),
                         Raised::User(code) => code,
                     };
-                    (code, message)
-                };
-                let (code, text) = match message {
-                    None => (-(code as i128), Self::string_constant("", span)),
-                    Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
-                    Some(Message::Text(text)) => (code as i128, text),
-                };
-                let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
-                out.extend(self.raise_from(code, text, cause, span));
+                    let (code, text) = Self::code_and_text(code, message, span);
+                    let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
+                    out.extend(self.raise_from(code, text, cause, span));
+                }
             }
             ast::StmtKind::Raise(exc) if self.is_exception_value(exc) => {
                 let value = self.expr(exc)?;
@@ -1155,10 +1149,18 @@ impl<'a> FnInfer<'a> {
     /// `raise E`, `raise E()` or `raise E(message)` of an exception class defined in Python
     /// code: always through the runtime, which takes any code.
     fn raise_user_stmts(&mut self, code: u32, message: Option<Message>, span: Span) -> Vec<ir::Stmt> {
+        let (code, text) = Self::code_and_text(code, message, span);
+        Self::raise_with_text(code, text, span)
+    }
+
+    /// The code and text the runtime raises an exception of class `code` with (see
+    /// `ferrojit_rt_raise_with_text`): the message as a string, or the negated code and an
+    /// unused empty string for an exception without one.
+    fn code_and_text(code: u32, message: Option<Message>, span: Span) -> (i128, ir::Expr) {
         match message {
-            None => Self::raise_with_text(-(code as i128), Self::string_constant("", span), span),
-            Some(Message::Constant(text)) => Self::raise_with_text(code as i128, Self::string_constant(&text, span), span),
-            Some(Message::Text(text)) => Self::raise_with_text(code as i128, text, span),
+            None => (-(code as i128), Self::string_constant("", span)),
+            Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
+            Some(Message::Text(text)) => (code as i128, text),
         }
     }
 

@@ -59,9 +59,14 @@ fn argument(message: Chars<'_>) -> Argument<'_> {
 /// `info` points to an `ExcInfo` filled by a raise; `exc` to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_message(info: *const ExcInfo, exc: *mut ExcInfo) -> *mut MemInfo {
-    let s = from_str((*info).message());
+    new_string(&(*info).message(), exc)
+}
+
+/// A new string of `text`; null, with `MemoryError` in `exc`, when memory runs out.
+unsafe fn new_string(text: &str, exc: *mut ExcInfo) -> *mut MemInfo {
+    let s = from_str(text);
     if s.is_null() {
-        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's message");
+        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's text");
     }
     s
 }
@@ -89,11 +94,7 @@ pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, 
         Argument::Text(t) if is_key_error(code) => repr_of(t),
         Argument::Text(t) => t.to_string(),
     };
-    let s = from_str(&text);
-    if s.is_null() {
-        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's text");
-    }
-    s
+    new_string(&text, exc)
 }
 
 /// Whether the class of code `code` is `KeyError` or derives from it (whose `str` is its
@@ -167,11 +168,7 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc:
         }
         Argument::Nothing => unreachable!("checked above"),
     };
-    let s = from_str(&text);
-    if s.is_null() {
-        raise(exc, crate::strings::EXC_MEMORY_ERROR, "cannot allocate memory for an exception's argument");
-    }
-    s
+    new_string(&text, exc)
 }
 
 /// Added to the code given to [`ferrojit_rt_raise_from`] when `text` is an exception value's
