@@ -303,21 +303,7 @@ def _same_code_but_line_nops(a, b):
     can differ from the original in its NOPs alone, which compute nothing."""
     if _same_code(a, b):
         return True
-    return (
-        _instructions_but_nops(a) == _instructions_but_nops(b)
-        and a.co_names == b.co_names
-        and a.co_varnames == b.co_varnames
-        and a.co_freevars == b.co_freevars
-        and a.co_cellvars == b.co_cellvars
-        and a.co_argcount == b.co_argcount
-        and a.co_posonlyargcount == b.co_posonlyargcount
-        and a.co_kwonlyargcount == b.co_kwonlyargcount
-        and len(a.co_consts) == len(b.co_consts)
-        and all(
-            _same_code_but_line_nops(x, y) if hasattr(x, "co_code") and hasattr(y, "co_code") else _same_constant(x, y)
-            for x, y in zip(a.co_consts, b.co_consts)
-        )
-    )
+    return _instructions_but_nops(a) == _instructions_but_nops(b) and _same_names_and_constants(a, b, _same_code_but_line_nops)
 
 
 def _instructions_but_nops(code):
@@ -568,16 +554,27 @@ def _same_code(a, b):
     """The same compiled function: what runs and what it names, not where its lines are."""
     return (
         a.co_code == b.co_code
-        and a.co_names == b.co_names
+        and getattr(a, "co_exceptiontable", None) == getattr(b, "co_exceptiontable", None)
+        and _same_names_and_constants(a, b, _same_code)
+    )
+
+
+def _same_names_and_constants(a, b, same_nested):
+    """What two code objects must share beside their instructions: names, local names,
+    parameter counts and constants, nested code objects compared by ``same_nested``."""
+    return (
+        a.co_names == b.co_names
         and a.co_varnames == b.co_varnames
         and a.co_freevars == b.co_freevars
         and a.co_cellvars == b.co_cellvars
         and a.co_argcount == b.co_argcount
         and a.co_posonlyargcount == b.co_posonlyargcount
         and a.co_kwonlyargcount == b.co_kwonlyargcount
-        and getattr(a, "co_exceptiontable", None) == getattr(b, "co_exceptiontable", None)
         and len(a.co_consts) == len(b.co_consts)
-        and all(_same_constant(x, y) for x, y in zip(a.co_consts, b.co_consts))
+        and all(
+            same_nested(x, y) if hasattr(x, "co_code") and hasattr(y, "co_code") else _same_constant(x, y)
+            for x, y in zip(a.co_consts, b.co_consts)
+        )
     )
 
 
