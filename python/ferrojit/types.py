@@ -300,6 +300,17 @@ class Bytes(Type):
 bytes_type = Bytes("bytes")
 
 
+class ExceptionArgs(Type):
+    """``e.args`` of an exception caught in compiled code: a tuple of none or one argument,
+    its length known only when the code runs (compiled code's own type; Python sees a
+    ``tuple``)."""
+
+    __slots__ = ()
+
+
+exception_args = ExceptionArgs("exception_args")
+
+
 class Function(Type):
     """The type of one function used as a value (an ``@njit`` function, an inner function or a
     lambda, with what it captured): each function has a type of its own, as in Numba. Its
@@ -644,6 +655,7 @@ _SCALARS = {
 _NAMED = {name: _scalar(name) for name in sorted(set(_SCALARS.values()))}
 _NAMED["unicode_type"] = unicode_type
 _NAMED["bytes"] = bytes_type
+_NAMED["exception_args"] = exception_args
 for _alias, _name in _SCALARS.items():
     globals()[_alias] = _NAMED[_name]
 

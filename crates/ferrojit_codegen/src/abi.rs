@@ -30,7 +30,7 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
         Type::Function(f) => llvm_type(cx, &f.layout()),
         Type::NamedTuple(n) => llvm_type(cx, &n.layout()),
         Type::Optional(inner) => llvm_type(cx, &Type::optional_layout(inner)),
-        Type::Exception => llvm_type(cx, &Type::exception_layout()),
+        Type::Exception | Type::ExceptionArgs => llvm_type(cx, &Type::exception_layout()),
         Type::Array(a) => array_struct(cx, a.ndim).into(),
         // The list's meminfo.
         // A generator's: its state's. A jitclass instance's: its record's.
@@ -115,14 +115,14 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             agg.into()
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception | Type::ExceptionArgs => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
                 Type::NamedTuple(n) => n.items.clone(),
                 Type::Function(f) => f.captures.clone(),
                 Type::Optional(inner) => vec![Type::Bool, (**inner).clone()],
-                Type::Exception => vec![Type::INT64, Type::Str],
+                Type::Exception | Type::ExceptionArgs => vec![Type::INT64, Type::Str],
                 _ => vec![],
             };
             let st = llvm_type(cx, ty).into_struct_type();
@@ -171,14 +171,14 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             }
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception | Type::ExceptionArgs => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
                 Type::NamedTuple(n) => n.items.clone(),
                 Type::Function(f) => f.captures.clone(),
                 Type::Optional(inner) => vec![Type::Bool, (**inner).clone()],
-                Type::Exception => vec![Type::INT64, Type::Str],
+                Type::Exception | Type::ExceptionArgs => vec![Type::INT64, Type::Str],
                 _ => vec![],
             };
             for (i, item) in items.iter().enumerate() {

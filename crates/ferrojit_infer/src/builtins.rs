@@ -346,12 +346,9 @@ fn len(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
         let array = array.clone();
         return Ok(Value::Expr(cx.flat_len(array, span)));
     }
-    if let Some(Value::ExceptionArgs(e)) = args.get_mut("obj") {
-        let e = e.clone();
-        return Ok(Value::Expr(cx.exception_arg_count(e)));
-    }
     let x = cx.required_expr(args, "obj")?;
     Ok(Value::Expr(match &x.ty {
+        Type::ExceptionArgs => cx.exception_arg_count(x),
         Type::Array(_) => cx.array_len(x, span)?,
         Type::List(_) => crate::lists::list_len(x, span),
         Type::Dict(..) | Type::Set(_) => crate::dicts::dict_len(x, span),
@@ -477,7 +474,7 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 fn printed_as_text(ty: &Type) -> bool {
     let part = |t: &Type| printed_as_text(t) || (printable(t) && !matches!(t, Type::Array(_)));
     match ty {
-        Type::Datetime(_) | Type::Timedelta(_) | Type::Exception => true,
+        Type::Datetime(_) | Type::Timedelta(_) | Type::Exception | Type::ExceptionArgs => true,
         Type::Tuple(items) => items.iter().any(printed_as_text) && items.iter().all(part),
         Type::List(item) | Type::Set(item) => printed_as_text(item),
         Type::Dict(key, value) => (printed_as_text(key) || printed_as_text(value)) && part(key) && part(value),

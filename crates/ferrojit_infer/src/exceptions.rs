@@ -6,6 +6,7 @@
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind};
 use ferrojit_syntax::ast::{self, CmpOp, Span};
+use ferrojit_types::exception_values::{RAW_MESSAGE, TEXT_ARGS, TEXT_REPR, TEXT_STR};
 use ferrojit_types::Type;
 
 fn int(v: i128, span: Span) -> ir::Expr {
@@ -30,18 +31,36 @@ impl FnInfer<'_> {
     /// `f(code, message, extra...)` of the exception `e`'s parts, `e` evaluated once.
     fn with_exception_parts(&mut self, e: ir::Expr, f: impl FnOnce(ir::Expr, ir::Expr) -> ir::Expr) -> ir::Expr {
         let span = e.span;
-        let tmp = self.temp(Type::Exception);
+        let tmp = self.temp(e.ty.clone());
         let part = |cx: &Self, i: usize, ty: Type| ir::Expr::new(ExprKind::TupleGet(cx.local_expr(tmp, span).boxed(), i), ty, span);
         let body = f(part(self, 0, Type::INT64), part(self, 1, Type::Str));
         let ty = body.ty.clone();
         ir::Expr::new(ExprKind::Let { local: tmp, value: e.boxed(), body: body.boxed() }, ty, span)
     }
 
-    /// `str(e)` (`repr(e)` with `repr`) of an exception.
+    /// `str(e)` (`repr(e)` with `repr`) of an exception, or `str(e.args)` of its arguments
+    /// (whose `repr` is the same text).
     pub(crate) fn exception_text(&mut self, e: ir::Expr, repr: bool, span: Span) -> ir::Expr {
+        let form = match (&e.ty, repr) {
+            (Type::ExceptionArgs, _) => TEXT_ARGS,
+            (_, true) => TEXT_REPR,
+            (_, false) => TEXT_STR,
+        };
         self.with_exception_parts(e, |code, message| {
-            ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_TEXT, args: vec![code, message, int(repr as i128, span)] }, Type::Str, span)
+            ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_TEXT, args: vec![code, message, int(form as i128, span)] }, Type::Str, span)
         })
+    }
+
+    /// `e.args`: the exception's arguments as a value of their own, the exception read
+    /// another way.
+    pub(crate) fn exception_args(e: ir::Expr, span: Span) -> ir::Expr {
+        ir::Expr::new(ExprKind::Cast(e.boxed()), Type::ExceptionArgs, span)
+    }
+
+    /// `e.args` where compiled code needs its items as a list (a `for` loop over it,
+    /// unpacking): the list of its arguments.
+    pub(crate) fn exception_args_list(&mut self, args: ir::Expr, span: Span) -> Result<ir::Expr> {
+        self.call_internal("ferrojit.exception_args_list", vec![args], span)
     }
 
     /// `raise e` of an exception value: raised again as it is, then a `Raise` that is never
@@ -78,13 +97,14 @@ impl FnInfer<'_> {
         })
     }
 
-    /// `len(e.args)`.
+    /// `len(e.args)` of `e.args` (a [`Type::ExceptionArgs`]).
     pub(crate) fn exception_arg_count(&mut self, e: ir::Expr) -> ir::Expr {
         let span = e.span;
         self.with_exception_parts(e, |_, message| ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_ARG_COUNT, args: vec![message] }, Type::INT64, span))
     }
 
-    /// `e.args[index]`: the exception's argument, a string.
+    /// `e.args[index]` of `e.args` (a [`Type::ExceptionArgs`]): the exception's argument, a
+    /// string.
     pub(crate) fn exception_arg(&mut self, e: ir::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
         let i = self.expr(index)?;
         if !i.ty.is_integer_like() {
@@ -92,10 +112,6 @@ impl FnInfer<'_> {
         }
         let i = self.cast(i, &Type::INT64);
         Ok(self.with_exception_parts(e, |_, message| ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_ARG, args: vec![message, i] }, Type::Str, span)))
-    }
-
-    pub(crate) fn exception_args_misused(&self, span: Span) -> crate::InferError {
-        self.unsupported(span, "`e.args` of an exception is supported in compiled code as `e.args[i]` and `len(e.args)`", Some("use `str(e)` for the exception's text"))
     }
 
     /// `raise X from cause`: raises the exception of code `code` (negative: without an
@@ -114,15 +130,10 @@ impl FnInfer<'_> {
     pub(crate) fn raise_exception_value_from(&mut self, e: ir::Expr, cause: ir::Expr, span: Span) -> Vec<ir::Stmt> {
         let tmp = self.temp(Type::Exception);
         let part = |cx: &Self, i: usize, ty: Type| ir::Expr::new(ExprKind::TupleGet(cx.local_expr(tmp, span).boxed(), i), ty, span);
-        let code = ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Add, lhs: part(self, 0, Type::INT64).boxed(), rhs: int(RAW_MESSAGE, span).boxed() }, Type::INT64, span);
+        let code = ir::Expr::new(ExprKind::Binary { op: ir::BinaryOp::Add, lhs: part(self, 0, Type::INT64).boxed(), rhs: int(RAW_MESSAGE as i128, span).boxed() }, Type::INT64, span);
         let message = part(self, 1, Type::Str);
         let mut stmts = vec![ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span }];
         stmts.extend(self.raise_from(code, message, cause, span));
         stmts
     }
 }
-
-/// Added to the code given to `ferrojit_rt_raise_from` when the text is an exception value's
-/// message, marks included, rather than the exception's one argument (must equal the
-/// runtime's `RAW_MESSAGE`).
-const RAW_MESSAGE: i128 = 1 << 32;

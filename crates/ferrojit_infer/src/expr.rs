@@ -48,9 +48,6 @@ pub(crate) enum Value {
     /// `a.flat` of array `a`: iterated, indexed (`a.flat[i]`, also assigned to) or measured
     /// (`len(a.flat)`), not held as a value (see `iteration`).
     FlatIter(ir::Expr),
-    /// `e.args` of an exception `e`: indexed (`e.args[0]`) or measured (`len(e.args)`), not
-    /// held as a value (see `exceptions`).
-    ExceptionArgs(ir::Expr),
 }
 
 /// The type of the Python scalar that NumPy's `.item()` gives for a scalar of type `ty`: bool,
@@ -183,7 +180,6 @@ impl FnInfer<'_> {
             Value::Str(text) => Ok(Self::string_constant(&text, e.span)),
             Value::DType(_) => Err(self.unsupported(e.span, "a dtype can only be passed to array-creating functions", Some("e.g. `np.empty(n, dtype=a.dtype)`"))),
             Value::FlatIter(_) => Err(self.flat_iter_misused(e.span)),
-            Value::ExceptionArgs(_) => Err(self.exception_args_misused(e.span)),
             Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, e.span)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) if !self.is_number_class(&g) => Ok(self.library_function_value(g, e.span)),
             Value::Global(GlobalValue::JitClass(id)) => self.class_value(id, e.span),
@@ -467,7 +463,7 @@ impl FnInfer<'_> {
                 Ok(Value::Expr(ir::Expr::new(ExprKind::Tuple(names), Type::Tuple(vec![Type::Str; c.fields.len()]), span)))
             }
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => Ok(Value::FlatIter(x)),
-            Value::Expr(x) if x.ty == Type::Exception && attr == "args" => Ok(Value::ExceptionArgs(x)),
+            Value::Expr(x) if x.ty == Type::Exception && attr == "args" => Ok(Value::Expr(Self::exception_args(x, span))),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
                 (Type::Complex(f), "real" | "imag") => {
@@ -484,10 +480,9 @@ impl FnInfer<'_> {
     }
 
     fn subscript(&mut self, value: &ast::Expr, index: &ast::Expr, span: Span) -> Result<ir::Expr> {
-        let tuple = if matches!(&value.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat" || attr == "args") {
+        let tuple = if matches!(&value.kind, ast::ExprKind::Attribute { attr, .. } if attr == "flat") {
             match self.value(value)? {
                 Value::FlatIter(array) => return self.flat_get(array, index, span),
-                Value::ExceptionArgs(e) => return self.exception_arg(e, index, span),
                 v => self.value_expr(v, value.span)?,
             }
         } else {
@@ -498,6 +493,9 @@ impl FnInfer<'_> {
         }
         if let Type::List(_) = tuple.ty {
             return self.list_subscript(tuple, index, span);
+        }
+        if let Type::ExceptionArgs = tuple.ty {
+            return self.exception_arg(tuple, index, span);
         }
         if let Type::Instance(_) = tuple.ty {
             if !self.has_special_method(&tuple.ty, "__getitem__") {
@@ -1528,7 +1526,6 @@ impl FnInfer<'_> {
             Value::Global(GlobalValue::Jit(source)) => ArgType::Value(crate::closures::plain_function_type(source)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) => ArgType::Value(self.library_function_value(g.clone(), span).ty),
             Value::FlatIter(_) => return Err(self.flat_iter_misused(span)),
-            Value::ExceptionArgs(_) => return Err(self.exception_args_misused(span)),
             Value::Global(_) => {
                 return Err(self.unsupported(span, "only values (numbers, tuples, arrays), dtypes, number types and strings can be passed to an overloaded function", None))
             }
@@ -1610,7 +1607,6 @@ impl FnInfer<'_> {
             Value::Str(text) => Ok(Self::string_constant(&text, span)),
             Value::DType(_) => Err(self.unsupported(span, "a dtype can only be passed to array-creating functions", None)),
             Value::FlatIter(_) => Err(self.flat_iter_misused(span)),
-            Value::ExceptionArgs(_) => Err(self.exception_args_misused(span)),
             Value::Global(GlobalValue::Jit(source)) => Ok(self.plain_function_value(&source, span)),
             Value::Global(g @ (GlobalValue::Function(_) | GlobalValue::Overloaded(_))) => Ok(self.library_function_value(g, span)),
             Value::Global(GlobalValue::JitClass(id)) => self.class_value(id, span),

@@ -871,7 +871,7 @@ impl<'a> FnInfer<'a> {
                 Ok(())
             }
             ast::ExprKind::Tuple(targets) if targets.iter().any(|t| matches!(t.kind, ast::ExprKind::Starred(_))) => self.unpack_starred(targets, value, span, out),
-            ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::List(_) | Type::Str) => self.unpack_sequence(targets, value, span, out),
+            ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::List(_) | Type::Str | Type::ExceptionArgs) => self.unpack_sequence(targets, value, span, out),
             ast::ExprKind::Tuple(targets) if matches!(&value.ty, Type::Array(a) if a.ndim >= 1) => {
                 // `x, y, z = p`: the array's length must be the number of names (NumPy's
                 // iteration), each name takes `p[i]`.
@@ -1030,6 +1030,10 @@ impl<'a> FnInfer<'a> {
                     crate::expr::Value::Expr(list @ ir::Expr { ty: Type::List(_), .. }) => return self.list_for(target, list, body, orelse, span, out),
                     crate::expr::Value::Expr(dict @ ir::Expr { ty: Type::Dict(..) | Type::Set(_), .. }) => return self.dict_for(target, dict, "keys", body, orelse, span, out),
                     crate::expr::Value::Expr(s @ ir::Expr { ty: Type::Str | Type::Bytes, .. }) => return self.str_for(target, s, body, orelse, span, out),
+                    crate::expr::Value::Expr(args @ ir::Expr { ty: Type::ExceptionArgs, .. }) => {
+                        let list = self.exception_args_list(args, iter.span)?;
+                        return self.list_for(target, list, body, orelse, span, out);
+                    }
                     crate::expr::Value::Str(text) => return self.str_for(target, Self::string_constant(&text, iter.span), body, orelse, span, out),
                     _ => {}
                 }
@@ -1243,6 +1247,11 @@ impl<'a> FnInfer<'a> {
             let value = self.truth(value);
             let both = ir::Expr::new(ExprKind::Logical { and: true, lhs: present.boxed(), rhs: value.boxed() }, Type::Bool, span);
             return ir::Expr::new(ExprKind::Let { local: tmp, value: e.boxed(), body: both.boxed() }, Type::Bool, span);
+        }
+        // `e.args` is true when it holds an argument.
+        if e.ty == Type::ExceptionArgs {
+            let count = self.exception_arg_count(e);
+            return ir::Expr::new(ExprKind::Compare { op: ast::CmpOp::NotEq, lhs: count.boxed(), rhs: ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span).boxed() }, Type::Bool, span);
         }
         if let Type::Array(a) = e.ty.clone() {
             if let (0, Type::Record(record)) = (a.ndim, &*a.dtype) {

@@ -45,7 +45,7 @@ fn is_instance(ty: &Type, class: &str) -> Option<bool> {
         "builtins.complex" => *ty == Type::COMPLEX128,
         "builtins.str" => *ty == Type::Str,
         "builtins.bytes" => *ty == Type::Bytes,
-        "builtins.tuple" => matches!(ty, Type::Tuple(_)),
+        "builtins.tuple" => matches!(ty, Type::Tuple(_) | Type::ExceptionArgs),
         "builtins.list" => matches!(ty, Type::List(_)),
         "builtins.dict" => matches!(ty, Type::Dict(..)),
         "builtins.set" => matches!(ty, Type::Set(_)),

@@ -212,7 +212,7 @@ impl FnInfer<'_> {
                 runtime(RuntimeFunc::STR_FROM_FLOAT, vec![v, int(single, span)], Type::Str, span)
             }
             Type::NoneType => Self::string_constant("None", span),
-            Type::Exception => self.exception_text(x, repr, span),
+            Type::Exception | Type::ExceptionArgs => self.exception_text(x, repr, span),
             // A container's text, from its items' `repr`s (`ferrojit/_lib/strings.py`).
             Type::Tuple(_) | Type::List(_) | Type::Dict(..) | Type::Set(_) => self.call_internal("ferrojit.container_str", vec![x], span)?,
             // NumPy's text (`ferrojit/_lib/time_text.py`).

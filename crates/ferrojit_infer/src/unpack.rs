@@ -66,6 +66,7 @@ impl FnInfer<'_> {
         let list = match &value.ty {
             Type::List(_) => value,
             Type::Str | Type::Array(_) => self.call_internal("builtins.list", vec![value], span)?,
+            Type::ExceptionArgs => self.exception_args_list(value, span)?,
             other => return Err(self.typing(span, format!("cannot unpack a `{other}`"), Some("unpack tuples, lists, strings and arrays"))),
         };
         let Type::List(item) = list.ty.clone() else { return Err(self.internal(span, "`list()` gives a list")) };

@@ -466,7 +466,7 @@ impl Verifier<'_> {
                     Type::NamedTuple(n) if *i < n.items.len() => expect(n.items[*i] == e.ty, || mismatch("named tuple item", &n.items[*i])),
                     Type::Function(f) if *i < f.captures.len() => expect(f.captures[*i] == e.ty, || mismatch("captured value", &f.captures[*i])),
                     Type::Optional(inner) if *i < 2 => expect(if *i == 0 { e.ty == Type::Bool } else { e.ty == **inner }, || mismatch("optional part", &t.ty)),
-                    Type::Exception if *i < 2 => expect(e.ty == [Type::INT64, Type::Str][*i], || mismatch("exception part", &t.ty)),
+                    Type::Exception | Type::ExceptionArgs if *i < 2 => expect(e.ty == [Type::INT64, Type::Str][*i], || mismatch("exception part", &t.ty)),
                     other => Err(format!("{}: indexing {} at {}", e.span, other, i)),
                 }
             }

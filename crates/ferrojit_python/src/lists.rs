@@ -107,7 +107,7 @@ pub(crate) fn release_packed(ty: &Type, slots: &[u64], at: &mut usize) {
         }
         Type::Tuple(items) => items.iter().for_each(|t| release_packed(t, slots, at)),
         Type::NamedTuple(n) => n.items.iter().for_each(|t| release_packed(t, slots, at)),
-        Type::Exception => release_packed(&Type::exception_layout(), slots, at),
+        Type::Exception | Type::ExceptionArgs => release_packed(&Type::exception_layout(), slots, at),
         // A `None` holds nothing; a value, what its type holds.
         Type::Optional(inner) => {
             let present = slots.get(*at).is_some_and(|&flag| flag & 0xff != 0);

@@ -286,6 +286,9 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             }
             Err(_) => false,
         },
+        // A Python tuple is a tuple: compiled code makes `e.args` values only of its own
+        // exceptions.
+        Type::ExceptionArgs => false,
         Type::Array(expected) => match as_ndarray(obj) {
             Some(array) if is_array_of_type(array, expected) => {
                 // SAFETY: a live ndarray, kept alive by the caller for the whole call.
@@ -466,6 +469,8 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             let info = ferrojit_compiler::runtime::ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
             crate::dispatcher::native_exception(py, &info).into_value(py).into_bound(py).into_any()
         }
+        // `e.args`: the arguments of the exception the dispatcher makes of the same parts.
+        Type::ExceptionArgs => unpack(py, &Type::Exception, slots, at)?.getattr("args")?,
         // `None`, or the value: a `None`'s value slots are zeroed and hold no reference.
         Type::Optional(inner) => {
             if take() & 0xff != 0 {

@@ -10,6 +10,7 @@
 use crate::memory::MemInfo;
 use crate::strings::{chars, from_str, repr_of, Chars};
 use crate::{raise, raise_formatted, ExcInfo, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
+use ferrojit_types::exception_values::{RAW_MESSAGE, TEXT_ARGS, TEXT_REPR};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -71,28 +72,33 @@ unsafe fn new_string(text: &str, exc: *mut ExcInfo) -> *mut MemInfo {
     s
 }
 
-/// `str(e)` (`repr(e)` when `repr` is 1) of the exception of class `code` whose message is
-/// `message`, as CPython's `BaseException` writes them: `str` is the one argument's text (a
-/// `KeyError`'s, and its subclasses', is the argument's `repr`), `""` with none; `repr` is the
-/// class's name and the argument's `repr` in parentheses. A new string.
+/// The text `form` ([`TEXT_STR`], [`TEXT_REPR`] or [`TEXT_ARGS`], from
+/// `ferrojit_types::exception_values`) of the exception of class
+/// `code` whose message is `message`, as CPython's `BaseException` writes them: `str` is the
+/// one argument's text (a `KeyError`'s, and its subclasses', is the argument's `repr`), `""`
+/// with none; `repr` is the class's name and the argument's `repr` in parentheses; the
+/// arguments are `()` or `(argument,)`. A new string.
 ///
 /// # Safety
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, repr: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, form: i64, exc: *mut ExcInfo) -> *mut MemInfo {
     let code = code as u32;
-    let text = match argument(chars(message)) {
-        Argument::Codec => {
+    let text = match (argument(chars(message)), form) {
+        (Argument::Codec, _) => {
             raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the text of a codec's error (`UnicodeError`) is not available in compiled code; catch it and write your own message");
             return std::ptr::null_mut();
         }
-        Argument::Nothing if repr != 0 => format!("{}()", exception_name(code)),
-        Argument::Nothing => String::new(),
-        Argument::Text(t) if repr != 0 => format!("{}({})", exception_name(code), repr_of(t)),
-        Argument::Number(n) if repr != 0 => format!("{}({})", exception_name(code), n.to_string()),
-        Argument::Number(n) => n.to_string(),
-        Argument::Text(t) if is_key_error(code) => repr_of(t),
-        Argument::Text(t) => t.to_string(),
+        (Argument::Nothing, TEXT_ARGS) => "()".to_string(),
+        (Argument::Text(t), TEXT_ARGS) => format!("({},)", repr_of(t)),
+        (Argument::Number(n), TEXT_ARGS) => format!("({},)", n.to_string()),
+        (Argument::Nothing, TEXT_REPR) => format!("{}()", exception_name(code)),
+        (Argument::Nothing, _) => String::new(),
+        (Argument::Text(t), TEXT_REPR) => format!("{}({})", exception_name(code), repr_of(t)),
+        (Argument::Number(n), TEXT_REPR) => format!("{}({})", exception_name(code), n.to_string()),
+        (Argument::Number(n), _) => n.to_string(),
+        (Argument::Text(t), _) if is_key_error(code) => repr_of(t),
+        (Argument::Text(t), _) => t.to_string(),
     };
     new_string(&text, exc)
 }
@@ -171,9 +177,6 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc:
     new_string(&text, exc)
 }
 
-/// Added to the code given to [`ferrojit_rt_raise_from`] when `text` is an exception value's
-/// message, marks included (`raise e from cause`), rather than the exception's one argument.
-pub const RAW_MESSAGE: i64 = 1 << 32;
 
 /// An exception raised with a cause (`raise X from cause`) and its cause, each as its code and
 /// message, kept for the dispatcher (see [`take_cause`]).

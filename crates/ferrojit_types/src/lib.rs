@@ -21,6 +21,20 @@
 mod signature;
 pub mod time;
 
+/// The numbers compiled code passes to the runtime's functions on exception values
+/// (`ferrojit_runtime::exceptions`): inference writes them, the runtime reads them.
+pub mod exception_values {
+    /// What `ferrojit_rt_exc_text` writes of an exception: `str(e)`, `repr(e)`, or
+    /// `str(e.args)` (the tuple of its arguments, whose `str` is its `repr`).
+    pub const TEXT_STR: i64 = 0;
+    pub const TEXT_REPR: i64 = 1;
+    pub const TEXT_ARGS: i64 = 2;
+    /// Added to the code given to `ferrojit_rt_raise_from` when the text is an exception
+    /// value's message, marks included (`raise e from cause`), rather than the exception's
+    /// one argument.
+    pub const RAW_MESSAGE: i64 = 1 << 32;
+}
+
 pub use signature::{parse_signature, parse_type, register_named_type, Signature};
 use std::fmt;
 
@@ -90,6 +104,10 @@ pub enum Type {
     /// `ferrojit_runtime::TEXT_ARGUMENT_MARK`), laid out as the tuple `(int64, str)` (see
     /// [`Type::exception_layout`]). Its class is known only at run time: one type for all.
     Exception,
+    /// The arguments of an exception value (`e.args`): a tuple whose length (0 or 1) and
+    /// item (a string, or a `KeyError`'s number key) are known only at run time, read from the
+    /// exception's message. Laid out as the exception itself ([`Type::exception_layout`]).
+    ExceptionArgs,
 }
 
 /// The type of the instances of one jitclass. The value is the meminfo of a heap record
@@ -570,7 +588,7 @@ impl Type {
                 }
                 Type::Function(f) => collect(&f.layout(), path, out),
                 Type::NamedTuple(n) => collect(&n.layout(), path, out),
-                Type::Exception => collect(&Type::exception_layout(), path, out),
+                Type::Exception | Type::ExceptionArgs => collect(&Type::exception_layout(), path, out),
                 Type::Optional(inner) => collect(&Type::optional_layout(inner), path, out),
                 Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Class(_) => {}
             }
@@ -727,7 +745,7 @@ impl Type {
                 Type::NamedTuple(n) => n.items.iter().for_each(|t| walk(t, at, out)),
                 Type::Function(f) => f.captures.iter().for_each(|t| walk(t, at, out)),
                 Type::Optional(inner) => walk(&Type::optional_layout(inner), at, out),
-                Type::Exception => walk(&Type::exception_layout(), at, out),
+                Type::Exception | Type::ExceptionArgs => walk(&Type::exception_layout(), at, out),
                 other => *at += other.leaves().len(),
             }
         }
@@ -749,7 +767,7 @@ impl Type {
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
             Type::Optional(inner) => Type::optional_layout(inner).push_leaves(out),
-            Type::Exception => Type::exception_layout().push_leaves(out),
+            Type::Exception | Type::ExceptionArgs => Type::exception_layout().push_leaves(out),
             // The list's (dict's, string's) meminfo.
             Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Str | Type::Bytes | Type::Generator(_) | Type::Instance(_) => out.push(Leaf::Pointer),
             // {meminfo, data, shape[ndim], strides[ndim]}
@@ -966,6 +984,7 @@ impl fmt::Display for Type {
             Type::Set(item) => write!(f, "set({item})"),
             Type::Str => write!(f, "unicode_type"),
             Type::Exception => write!(f, "exception"),
+            Type::ExceptionArgs => write!(f, "exception_args"),
             Type::Bytes => write!(f, "bytes"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),

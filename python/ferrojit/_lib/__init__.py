@@ -412,6 +412,12 @@ def unpack_check(n, expected, starred):
         raise ValueError("wrong number of values to unpack")
 
 
+def exception_args_list(args):
+    """``e.args`` where compiled code needs its items as a list (a ``for`` loop over it,
+    unpacking it): the list of its arguments."""
+    return list(args)
+
+
 def range_list(start, stop, step):
     """``range(start, stop, step)`` where compiled code needs its items as a value (an argument
     of ``sum``, ``sorted``, ``min``, ``map``, ...): the list of them."""
@@ -594,6 +600,7 @@ INTERNAL = {
             (list_extremum, "`min`/`max` of a list"),
             (extremum_by, "min()/max() with key= or default="),
             (range_list, "range() as a value"),
+            (exception_args_list, "`e.args` iterated or unpacked"),
             (unpack_check, "unpacking into several targets"),
         )
     },

@@ -307,6 +307,7 @@ from . import (  # noqa: E402 - the placeholders the compiler's calls name
     list_extremum,
     extremum_by,
     range_list,
+    exception_args_list,
     unpack_check,
     list_get_slice,
     list_repeat,
@@ -635,6 +636,15 @@ def _range_list(start, stop, step):
         if step == 0:
             raise ValueError("range() arg 3 must not be zero")
         return [i for i in range(start, stop, step)]
+
+    return impl
+
+
+@overload(exception_args_list)
+def _exception_args_list(args):
+    # An exception's arguments in compiled code: none or one, a string.
+    def impl(args):
+        return [args[i] for i in range(len(args))]
 
     return impl
 
