@@ -157,6 +157,40 @@ def args_returned(kind):
     raise RuntimeError("nothing raised")
 
 
+def several_arguments(kind, x):
+    """Raises an exception with several arguments: strings, numbers, bools, `None`."""
+    if kind == 0:
+        raise ValueError("bad", x)
+    if kind == 1:
+        raise AppError("a", x, 2.5, None, True)
+    if kind == 2:
+        raise KeyError(x, "k")
+    if kind == 3:
+        raise MissingKey("it's", -x, 1e300, "é\n")
+    if kind == 4:
+        raise IndexError(x)
+    return x
+
+
+several_arguments_compiled = njit(several_arguments)
+
+
+def several_arguments_caught(kind):
+    try:
+        several_arguments_compiled(kind, 7)
+    except Exception as e:
+        return str(e), repr(e), f"{e.args}", len(e.args), bool(e.args), isinstance(e, LookupError)
+    return "", "", "", -1, False, False
+
+
+def several_arguments_raised_again(kind):
+    try:
+        several_arguments_compiled(kind, 7)
+    except Exception as e:
+        raise e
+    return 0
+
+
 def args_out_of_range(i):
     try:
         raise ValueError("one")
@@ -308,6 +342,7 @@ CASES = (
     + [(args_returned, (k,)) for k in range(14)]
     + [(args_iterated, (k,)) for k in (0, 1, 2, 4, 5, 6, 7, 9, 11, 12, 13)]
     + [(args_unpacked, (k,)) for k in (0, 1, 2, 5, 9)]
+    + [(several_arguments_caught, (k,)) for k in range(6)]
     + [
         (args_out_of_range, (0,)),
         (args_out_of_range, (-1,)),
@@ -386,6 +421,35 @@ def test_an_exception_returned_reaches_python_as_itself(kind):
     assert type(got) is type(expected)
     assert got.args == expected.args
     assert str(got) == str(expected)
+
+
+@pytest.mark.parametrize("func", [several_arguments, several_arguments_raised_again], ids=case_id)
+@pytest.mark.parametrize("kind", range(5), ids=case_id)
+def test_several_arguments_reach_python_as_they_were(func, kind):
+    args = (kind, 7) if func is several_arguments else (kind,)
+    with pytest.raises(Exception) as expected:
+        func(*args)
+    with pytest.raises(Exception) as got:
+        njit(func)(*args)
+    assert type(got.value) is type(expected.value)
+    assert got.value.args == expected.value.args
+    assert [type(a) for a in got.value.args] == [type(a) for a in expected.value.args]
+
+
+def test_items_of_several_arguments_are_a_clear_error():
+    def first(x):
+        try:
+            raise ValueError("bad", x)
+        except ValueError as e:
+            return e.args[0]
+
+    def complex_argument(x):
+        raise ValueError("bad", 1j * x)
+
+    with pytest.raises(NotImplementedError, match="str\\(e.args\\)"):
+        njit(first)(1)
+    with pytest.raises(UnsupportedError, match="strings, numbers, bools or `None`"):
+        njit(complex_argument)(1)
 
 
 def test_unsupported_forms_are_clear_errors():

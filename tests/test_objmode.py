@@ -116,7 +116,24 @@ def library_class_caught_as_exception(x):
     return v
 
 
+def several_arguments_caught(x):
+    # The exception's arguments come from Python: their text, count and truth in compiled code.
+    try:
+        with objmode(v="int64"):
+            if x > 3:
+                raise ValueError("too big", x, [x, 2.5], None)
+            if x > 1:
+                raise KeyError(x, "k")
+            v = x
+    except Exception as e:
+        return str(e), repr(e), str(e.args), len(e.args), bool(e.args)
+    return "", "", "", v, False
+
+
 CASES = [
+    (several_arguments_caught, (5,)),
+    (several_arguments_caught, (2,)),
+    (several_arguments_caught, (0,)),
     (numbers_in_and_out, (3, 4)),
     (numbers_in_and_out, (30, 4)),
     (strings_in_and_out, ("ab", 3)),

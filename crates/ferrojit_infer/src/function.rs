@@ -1188,8 +1188,35 @@ impl<'a> FnInfer<'a> {
         match args {
             [] => Ok((kind, None)),
             [msg] => Ok((kind, Some(self.message(msg)?))),
-            _ => Err(self.unsupported(e.span, "exceptions take at most one message argument here", None)),
+            _ => Ok((kind, Some(self.arguments_message(args, e.span)?))),
         }
+    }
+
+    /// `raise E(a, b, ...)`: the `repr` of the tuple of the arguments after the runtime's mark
+    /// for several arguments and their count (`ferrojit_runtime::ARGUMENTS_MARK`), which the
+    /// dispatcher turns back into the exception's arguments. Each is a string, a real number,
+    /// a bool or `None`, whose `repr` Python reads back (`ast.literal_eval`).
+    fn arguments_message(&mut self, args: &[ast::Expr], span: Span) -> Result<Message> {
+        let mut items = Vec::with_capacity(args.len());
+        for a in args {
+            let x = self.expr(a)?;
+            let literal = matches!(x.ty, Type::Str | Type::Bool | Type::NoneType | Type::Int(_) | Type::Float(_));
+            if !literal {
+                return Err(self.unsupported(a.span, format!("an exception's arguments must be strings, numbers, bools or `None`, not a `{}`", x.ty), Some("format the value into a string, e.g. with an f-string")));
+            }
+            // NumPy's scalars are Python's numbers here, as in the lists compiled code makes.
+            let x = match &x.ty {
+                Type::Int(_) => self.cast(x, &Type::INT64),
+                Type::Float(_) => self.cast(x, &Type::FLOAT64),
+                _ => x,
+            };
+            items.push(x);
+        }
+        let types = items.iter().map(|x| x.ty.clone()).collect();
+        let tuple = ir::Expr::new(ExprKind::Tuple(items), Type::Tuple(types), span);
+        let text = self.to_str(tuple, true, span)?;
+        let mark = Self::string_constant(&format!("\u{3}{}\u{3}", args.len()), span);
+        Ok(Message::Text(self.str_binop(ast::BinOp::Add, mark, text, span)?))
     }
 
     /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`).

@@ -1123,12 +1123,20 @@ fn exception_without_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
         Some(text) => (text, true),
         None => (message, false),
     };
+    let literal = |text: &str| py.import("ast").and_then(|ast| ast.call_method1("literal_eval", (text,)));
+    let several = message.strip_prefix(ferrojit_runtime::ARGUMENTS_MARK).and_then(|rest| rest.split_once(ferrojit_runtime::ARGUMENTS_MARK));
     let instance = match message.strip_prefix(ferrojit_runtime::KEY_ERROR_NUMBER_MARK) {
         // A `KeyError` whose argument is the missing number key, as CPython's.
-        Some(number) => match py.import("ast").and_then(|ast| ast.call_method1("literal_eval", (number,))) {
-            Ok(key) => class.call1((key,)),
-            Err(e) => Err(e),
-        },
+        Some(number) => literal(number).and_then(|key| class.call1((key,))),
+        // Several arguments, from the `repr` of their tuple (or that text, for arguments from
+        // Python that no literal writes: objects' reprs).
+        None if text_argument && several.is_some() => {
+            let (_, tuple) = several.expect("checked");
+            match literal(tuple).and_then(|args| args.cast_into::<PyTuple>().map_err(PyErr::from)) {
+                Ok(args) => class.call1(args),
+                Err(_) => class.call1((tuple,)),
+            }
+        }
         None if message.is_empty() && !text_argument => class.call0(),
         None => class.call1((message,)),
     };

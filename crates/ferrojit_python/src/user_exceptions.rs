@@ -86,7 +86,16 @@ pub fn encode(value: &Bound<'_, pyo3::exceptions::PyBaseException>) -> (u32, Str
             Some(arg) => format!("{}{arg}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK),
             None => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
         },
-        _ => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
+        // Several: their count and the `repr` of their tuple, which the dispatcher reads back
+        // when the exception leaves compiled code again (see `ARGUMENTS_MARK`).
+        Some(count) => match args.as_ref().and_then(|a| a.repr().ok()) {
+            Some(tuple) => {
+                let mark = ferrojit_compiler::runtime::ARGUMENTS_MARK;
+                format!("{}{mark}{count}{mark}{tuple}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK)
+            }
+            None => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
+        },
+        None => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
     };
     (code, message)
 }

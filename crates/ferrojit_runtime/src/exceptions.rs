@@ -9,7 +9,7 @@
 
 use crate::memory::MemInfo;
 use crate::strings::{chars, from_str, repr_of, Chars};
-use crate::{raise, raise_formatted, ExcInfo, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
+use crate::{raise, raise_formatted, ExcInfo, ARGUMENTS_MARK, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
 use ferrojit_types::exception_values::{RAW_MESSAGE, TEXT_ARGS, TEXT_REPR};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -41,12 +41,29 @@ enum Argument<'a> {
     Number(Chars<'a>),
     /// A codec's error (see [`CODEC_ERROR_MARK`]), which reaches Python as `UnicodeError`.
     Codec,
+    /// Several arguments (see [`ARGUMENTS_MARK`]): how many, and the `repr` of their tuple.
+    Several(i64, Chars<'a>),
 }
 
 fn argument(message: Chars<'_>) -> Argument<'_> {
-    match message.iter().next() {
+    let mark = |c: char| Some(c as u32);
+    let first = message.iter().next();
+    if first == mark(TEXT_ARGUMENT_MARK) {
+        // A string made at run time: the argument, unless it is a number's or several.
+        let rest = message.skip(1);
+        let second = rest.iter().next();
+        if second == mark(KEY_ERROR_NUMBER_MARK) {
+            return Argument::Number(rest.skip(1));
+        }
+        if second == mark(ARGUMENTS_MARK) {
+            let digits = rest.skip(1).iter().take_while(|&c| c != ARGUMENTS_MARK as u32).collect::<Vec<_>>();
+            let count = digits.iter().fold(0i64, |n, &d| n * 10 + (d as i64 - '0' as i64));
+            return Argument::Several(count, rest.skip(digits.len() + 2));
+        }
+        return Argument::Text(rest);
+    }
+    match first {
         None => Argument::Nothing,
-        Some(c) if c == TEXT_ARGUMENT_MARK as u32 => Argument::Text(message.skip(1)),
         Some(c) if c == KEY_ERROR_NUMBER_MARK as u32 => Argument::Number(message.skip(1)),
         Some(c) if c == CODEC_ERROR_MARK as u32 => Argument::Codec,
         Some(_) => Argument::Text(message),
@@ -92,6 +109,9 @@ pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, 
         (Argument::Nothing, TEXT_ARGS) => "()".to_string(),
         (Argument::Text(t), TEXT_ARGS) => format!("({},)", repr_of(t)),
         (Argument::Number(n), TEXT_ARGS) => format!("({},)", n.to_string()),
+        // Several arguments: `str` is their tuple's text too, as CPython's.
+        (Argument::Several(_, tuple), TEXT_REPR) => format!("{}{}", exception_name(code), tuple.to_string()),
+        (Argument::Several(_, tuple), _) => tuple.to_string(),
         (Argument::Nothing, TEXT_REPR) => format!("{}()", exception_name(code)),
         (Argument::Nothing, _) => String::new(),
         (Argument::Text(t), TEXT_REPR) => format!("{}({})", exception_name(code), repr_of(t)),
@@ -144,7 +164,11 @@ pub extern "C" fn ferrojit_rt_exc_instance_of(code: i64, class: i64) -> i64 {
 /// `message` is a live string.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(message: *mut MemInfo) -> i64 {
-    !matches!(argument(chars(message)), Argument::Nothing) as i64
+    match argument(chars(message)) {
+        Argument::Nothing => 0,
+        Argument::Several(count, _) => count,
+        _ => 1,
+    }
 }
 
 /// `e.args[i]` (`i` negative from the end) of the exception whose message is `message`: its
@@ -157,7 +181,7 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(message: *mut MemInfo) -> i64
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc: *mut ExcInfo) -> *mut MemInfo {
     let argument = argument(chars(message));
-    let count = !matches!(argument, Argument::Nothing) as i64;
+    let count = ferrojit_rt_exc_arg_count(message);
     if !(-count..count).contains(&i) {
         raise(exc, crate::EXC_INDEX_ERROR, "tuple index out of range");
         return std::ptr::null_mut();
@@ -170,6 +194,10 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc:
         }
         Argument::Codec => {
             raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the arguments of a codec's error (`UnicodeError`) are not available in compiled code");
+            return std::ptr::null_mut();
+        }
+        Argument::Several(..) => {
+            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the items of the arguments of an exception raised with several are not available in compiled code: use `str(e.args)` for their text");
             return std::ptr::null_mut();
         }
         Argument::Nothing => unreachable!("checked above"),

@@ -350,6 +350,11 @@ pub const KEY_ERROR_NUMBER_MARK: char = '\0';
 /// with its message and positions.
 pub const CODEC_ERROR_MARK: char = '\u{2}';
 
+/// After [`TEXT_ARGUMENT_MARK`], starts the message of an exception raised with several
+/// arguments (`raise ValueError("bad", n)`): their count in decimal digits, this mark again,
+/// then the `repr` of the tuple of them, which the dispatcher turns back into the arguments.
+pub const ARGUMENTS_MARK: char = '\u{3}';
+
 /// Starts the message of an exception raised with a string made at run time
 /// (`raise KeyError(key)`, `raise ValueError(f"...")`): the rest, even empty, is the
 /// exception's one argument (`KeyError('')`, where an empty message means no argument).
