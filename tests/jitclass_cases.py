@@ -305,6 +305,13 @@ class Puppy(Dog):
     def sound(self):
         return "yip"
 
+    def animal_description(self):
+        # Past `Dog`'s override, to `Animal`'s.
+        return super(Dog, self).describe()
+
+    def dog_sound(self):
+        return super(Puppy, self).sound()
+
 
 @jitclass([("value", float64), ("cached", float64)])
 class Lazy:
@@ -716,6 +723,13 @@ def inheritance(tricks):
     p = Puppy("bit", 1)
     return (d.describe(), d.speak(), a.speak(), a.describe(), d.legs, p.describe(), p.speak(), p.age,
             isinstance(d, Animal), isinstance(a, Dog), isinstance(d, Dog), isinstance(p, Animal), isinstance(p, (Dog, Point)), isinstance(a, Point))
+
+
+@njit
+def explicit_super(age):
+    p = Puppy("bit", age)
+    d = Dog("rex", 3)
+    return p.animal_description(), p.dog_sound(), super(Dog, d).describe(), super(Puppy, p).describe(), super(Dog, p).sound()
 
 
 @njit

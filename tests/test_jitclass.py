@@ -81,6 +81,7 @@ ROWS = [
     ("sorted_instances", 4),
     # Inheritance, overriding, `super()`, `isinstance`.
     ("inheritance", 3),
+    ("explicit_super", 2),
     # A field `__init__` may leave unset: CPython's `AttributeError` when read.
     ("unset_field", True),
     ("unset_field", False),
@@ -427,6 +428,10 @@ def test_unknown_attributes_are_attribute_errors_in_python():
         ("    return p.nope()", "`Point` object has no attribute `nope`"),
         ("    return p.norm2", "can only be called"),
         ("    return super().norm2()", "`super()` is only supported in the methods of a jitclass"),
+        ("    return super(Point, 3).norm2()", "obj (a `int64`) must be an instance or subtype of type `Point`"),
+        ("    return super(p, p).norm2()", "super() argument 1 must be a jitclass"),
+        ("    return super(Point).norm2()", "`super()` is only supported without arguments or with two"),
+        ("    return super(Point, p).norm2()", "`super()` in `Point`, which derives from no jitclass"),
         ("    return p + p", "unsupported operand types for `+`"),
         ("    return p < p", "`<` is not supported between"),
         ("    return len(p)", "<x:float64,y:float64>` needs `__len__`"),

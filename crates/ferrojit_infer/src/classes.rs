@@ -441,14 +441,46 @@ impl FnInfer<'_> {
 
     /// `super().name(args)` in a method written in a jitclass's body: the base class's
     /// `name`, called on this method's first argument (`self`), as Python's zero-argument
-    /// `super()` finds it.
-    pub(crate) fn super_method_call(&mut self, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
-        let owner = owner_of(self.func.id);
-        let Some(owner) = owner else {
-            return Err(self.unsupported(span, "`super()` is only supported in the methods of a jitclass", Some("call the function you mean directly")));
+    /// `super()` finds it. `super(C, obj).name(args)` (`explicit`): the base of the jitclass
+    /// `C`'s, called on `obj`, an instance of `C` or of a class deriving from it.
+    pub(crate) fn super_method_call(&mut self, explicit: Option<(&ast::Expr, &ast::Expr)>, name: &str, args: &[ast::Expr], keywords: &[ast::Keyword], span: Span) -> Result<ir::Expr> {
+        let (start, receiver) = match explicit {
+            None => {
+                let Some(owner) = owner_of(self.func.id) else {
+                    return Err(self.unsupported(span, "`super()` is only supported in the methods of a jitclass", Some("call the function you mean directly")));
+                };
+                let Some(receiver) = self.def.params.first().map(|p| p.name.clone()) else {
+                    return Err(self.typing(span, "`super()`: the method has no `self` argument", None));
+                };
+                (owner, self.expr(&ast::Expr { kind: ast::ExprKind::Name(receiver), span })?)
+            }
+            Some((class_arg, object)) => {
+                let Value::Global(crate::GlobalValue::JitClass(id)) = self.value(class_arg)? else {
+                    return Err(self.typing(class_arg.span, "super() argument 1 must be a jitclass in compiled code", Some("name the class the method is written in, or write `super()`")));
+                };
+                let start = class(id).ok_or_else(|| self.internal(span, "a jitclass is not registered"))?;
+                let receiver = self.expr(object)?;
+                // `obj` must be an instance of `C` or of a class deriving from it.
+                let mut derives = false;
+                let mut at = match &receiver.ty {
+                    Type::Instance(t) => class(t.class),
+                    _ => None,
+                };
+                while let Some(c) = at {
+                    if c.ty.class == start.ty.class {
+                        derives = true;
+                        break;
+                    }
+                    at = c.base.and_then(class);
+                }
+                if !derives {
+                    return Err(self.typing(object.span, format!("super(type, obj): obj (a `{}`) must be an instance or subtype of type `{}`", receiver.ty, start.ty.name), None));
+                }
+                (start, receiver)
+            }
         };
-        let Some(base) = owner.base.and_then(class) else {
-            return Err(self.typing(span, format!("`super()` in `{}`, which derives from no jitclass", owner.ty.name), Some("derive the class from another `@jitclass` class")));
+        let Some(base) = start.base.and_then(class) else {
+            return Err(self.typing(span, format!("`super()` in `{}`, which derives from no jitclass", start.ty.name), Some("derive the class from another `@jitclass` class")));
         };
         let (target, with_receiver) = match base.members.get(name) {
             Some(Member::Method(f)) => (f.clone(), true),
@@ -459,10 +491,6 @@ impl FnInfer<'_> {
             }
             _ => return Err(self.typing(span, format!("`super()` (the class `{}`) has no method `{name}`", base.ty.name), None)),
         };
-        let Some(receiver) = self.def.params.first().map(|p| p.name.clone()) else {
-            return Err(self.typing(span, "`super()`: the method has no `self` argument", None));
-        };
-        let receiver = self.expr(&ast::Expr { kind: ast::ExprKind::Name(receiver), span })?;
         let (mut values, keywords) = self.arguments(args, keywords, true)?;
         if with_receiver {
             values.insert(0, Value::Expr(receiver));

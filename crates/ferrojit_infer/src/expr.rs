@@ -1100,10 +1100,12 @@ impl FnInfer<'_> {
             // `super().method(...)` in a jitclass's method.
             if let ast::ExprKind::Call { func: callee, args: super_args, keywords: super_keywords } = &value.kind {
                 if matches!(&callee.kind, ast::ExprKind::Name(n) if n == "super" && !self.names.contains_key(n)) {
-                    if !super_args.is_empty() || !super_keywords.is_empty() {
-                        return Err(self.unsupported(value.span, "`super()` with arguments is not supported in compiled code", Some("write `super()` without arguments")));
-                    }
-                    return self.super_method_call(attr, args, keywords, span).map(Value::Expr);
+                    let explicit = match (super_args.as_slice(), super_keywords.is_empty()) {
+                        ([], true) => None,
+                        ([class, object], true) => Some((class, object)),
+                        _ => return Err(self.unsupported(value.span, "`super()` is only supported without arguments or with two (`super(C, obj)`) in compiled code", Some("write `super()`"))),
+                    };
+                    return self.super_method_call(explicit, attr, args, keywords, span).map(Value::Expr);
                 }
             }
             self.type_empty_list(value, attr, args, span)?;
