@@ -1,15 +1,16 @@
 """`match` statements against CPython: literal, value, `|`, wildcard and capture patterns,
 guards, sequence patterns over tuples and lists (starred items too), class patterns of built-in
-types (positional for the self-matching ones, `int(n)`, and by attribute, `complex(real=0.0)`)
+types (positional for the self-matching ones, `int(n)`, and by attribute, `complex(real=0.0)`),
+class patterns of jitclasses (by attribute, and positional by their `__match_args__`)
 and mapping patterns over dicts (a `case` is an `if`/`elif` test, see
 `match_statement` in `crates/ferrojit_syntax/src/lower.rs`). Each row runs a function under
 CPython and compiled: the same value and type."""
 
 import pytest
 
-from ferrojit import float64, njit
+from ferrojit import float64, int64, njit
 from ferrojit.experimental import jitclass
-from ferrojit.errors import UnsupportedError
+from ferrojit.errors import TypingError, UnsupportedError
 
 from helpers import case_id, check
 
@@ -256,11 +257,6 @@ def test_class_mapping_and_starred_patterns_as_cpython(func, args):
     check(func, *args, compiled=COMPILED)
 
 
-class Point:
-    def __init__(self, x, y):
-        self.x, self.y = x, y
-
-
 @jitclass
 class JitPoint:
     x: float64
@@ -287,9 +283,94 @@ def test_class_patterns_of_jitclasses_as_cpython(xy):
     assert njit(where)(JitPoint(*xy)) == where(JitPoint(*xy))
 
 
+@jitclass
+class MatchedPoint:
+    # Fields that are `__init__`'s parameters: `__match_args__` is `("x", "y")`, as a
+    # dataclass's.
+    x: float64
+    y: float64
+
+
+@jitclass
+class Interval:
+    __match_args__ = ("low", "high")
+    low: int64
+    high: int64
+
+    def __init__(self, low, high):
+        self.low = low
+        self.high = high
+
+
+def describe_point(p):
+    match p:
+        case MatchedPoint(0.0, 0.0):
+            return "origin"
+        case MatchedPoint(0.0, y):
+            return "on the y axis at " + str(y)
+        case MatchedPoint(x, y=2.0):
+            return "at height 2, x " + str(x)
+        case MatchedPoint(x, y) if x == y:
+            return "on the diagonal at " + str(x)
+        case MatchedPoint(x):
+            return "x " + str(x)
+    return "not a point"
+
+
+def interval_length(i):
+    match i:
+        case Interval(low, high) if high >= low:
+            return high - low
+        case Interval(low):
+            return -low
+    return 0
+
+
+@pytest.mark.parametrize("xy", [(0.0, 0.0), (0.0, 2.5), (1.5, 2.0), (3.0, 3.0), (4.0, 1.0)], ids=case_id)
+def test_positional_class_patterns_of_jitclasses_as_cpython(xy):
+    assert MatchedPoint.__match_args__ == ("x", "y")
+    assert njit(describe_point)(MatchedPoint(*xy)) == describe_point(MatchedPoint(*xy))
+
+
+@pytest.mark.parametrize("bounds", [(1, 5), (5, 1), (0, 0)], ids=case_id)
+def test_positional_class_patterns_by_match_args_as_cpython(bounds):
+    assert njit(interval_length)(Interval(*bounds)) == interval_length(Interval(*bounds))
+
+
+def too_many_positional(i):
+    match i:
+        case Interval(low, high, extra):
+            return low + high + extra
+    return 0
+
+
+def positional_without_match_args(p):
+    match p:
+        case JitPoint(x):
+            return x
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    "func,make,message",
+    [
+        (too_many_positional, lambda: Interval(1, 2), "Interval() accepts 2 positional sub-patterns (3 given)"),
+        (positional_without_match_args, lambda: JitPoint(1.0, 2.0), "JitPoint() accepts 0 positional sub-patterns (1 given)"),
+    ],
+    ids=["too_many", "without_match_args"],
+)
+def test_more_positional_patterns_than_match_args_is_cpythons_error(func, make, message):
+    arg = make()
+    with pytest.raises(TypeError, match=message.replace("(", "\\(").replace(")", "\\)")) as python:
+        func(arg)
+    with pytest.raises(TypingError) as compiled:
+        njit(func)(arg)
+    assert message in str(compiled.value) and message == str(python.value)
+
+
 def positional_class_pattern(p):
     match p:
-        case Point(0, y):
+        case complex(0, y):
             return y
     return 0
 
@@ -301,7 +382,7 @@ def mapping_rest(d):
     return 0
 
 
-@pytest.mark.parametrize("func,arg,what", [(positional_class_pattern, 1, "positional patterns in a class pattern"), (mapping_rest, {"a": 1}, "`\\*\\*rest` in a mapping pattern")], ids=case_id)
+@pytest.mark.parametrize("func,arg,what", [(positional_class_pattern, 1j, "positional patterns in a class pattern"), (mapping_rest, {"a": 1}, "`\\*\\*rest` in a mapping pattern")], ids=case_id)
 def test_patterns_not_supported_yet_are_clear_errors(func, arg, what):
     with pytest.raises(UnsupportedError, match=what):
         njit(func)(arg)

@@ -55,6 +55,9 @@ pub struct JitClass {
     /// style): each field's default, `None` for a required one. `Counter(1, data=a)` binds
     /// the arguments to the fields as `__init__(self, count, data)` would, and stores them.
     pub auto_init: Option<Vec<Option<crate::env::ConstValue>>>,
+    /// Its `__match_args__`: the attributes that the positional sub-patterns of a class
+    /// pattern (`case Point(x, y):`) match, in order; `None` when it has none.
+    pub match_args: Option<Vec<String>>,
 }
 
 static CLASSES: RwLock<Option<HashMap<u64, Arc<JitClass>>>> = RwLock::new(None);
@@ -496,6 +499,30 @@ impl FnInfer<'_> {
             values.insert(0, Value::Expr(receiver));
         }
         self.call_jit(&target, values, keywords, span)
+    }
+
+    /// `match'argument(subject, Class, i, n)` (see `ferrojit_syntax::MATCH_ARGUMENT`): the
+    /// attribute of `subject` that the `i`-th of the `n` positional sub-patterns of a class
+    /// pattern matches, named by the jitclass's `__match_args__`; CPython's `TypeError` text
+    /// when it names fewer.
+    pub(crate) fn match_argument(&mut self, args: &[ast::Expr], span: Span) -> Result<Value> {
+        let [subject, class_arg, index, count] = args else { return Err(self.internal(span, "a class pattern's argument is malformed")) };
+        let (ast::ExprKind::Int(i), ast::ExprKind::Int(n)) = (&index.kind, &count.kind) else { return Err(self.internal(span, "a class pattern's argument is malformed")) };
+        let Value::Global(crate::GlobalValue::JitClass(id)) = self.value(class_arg)? else {
+            return Err(self.unsupported(
+                class_arg.span,
+                "positional patterns in a class pattern are supported for built-in types that match themselves (`case int(n):`) and jitclasses (by their `__match_args__`)",
+                Some("name the attributes instead: `case Point(x=0, y=y):`"),
+            ));
+        };
+        let class = class(id).ok_or_else(|| self.internal(span, "a jitclass is not registered"))?;
+        let names = class.match_args.clone().unwrap_or_default();
+        if *n as usize > names.len() {
+            let plural = if names.len() == 1 { "" } else { "s" };
+            return Err(self.typing(span, format!("{}() accepts {} positional sub-pattern{plural} ({n} given)", class.ty.name, names.len()), Some("set `__match_args__` on the class, or name the attributes: `case Point(x=0, y=y):`")));
+        }
+        let attribute = ast::Expr { kind: ast::ExprKind::Attribute { value: Box::new(subject.clone()), attr: names[*i as usize].clone() }, span };
+        self.value(&attribute)
     }
 
     /// `obj(args)` of an instance whose class defines `__call__`.

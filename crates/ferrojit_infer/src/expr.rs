@@ -1140,6 +1140,9 @@ impl FnInfer<'_> {
             if n == crate::parallel::IDENTITY {
                 return self.reduction_identity(args, span).map(Value::Expr);
             }
+            if n == ferrojit_syntax::MATCH_ARGUMENT {
+                return self.match_argument(args, span);
+            }
         }
         if self.is_builtin(func, "isinstance")? {
             return self.isinstance(args, keywords, span);

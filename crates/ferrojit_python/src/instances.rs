@@ -158,9 +158,11 @@ static NEXT_CLASS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// derives from and the dispatchers written in its own body (`own`, where `super()` is the
 /// base), the fields its `__init__` sets on every path (`always_set`; the others are checked
 /// when read), and, for a class whose `__init__` is made from its fields (dataclass style),
-/// each field's default (`auto_init`: `()` or `(value,)` per field); returns its identity.
+/// each field's default (`auto_init`: `()` or `(value,)` per field), and the attributes its
+/// class patterns' positional sub-patterns match (`match_args`, its `__match_args__`);
+/// returns its identity.
 #[pyfunction]
-#[pyo3(signature = (python_class, fields, members, base=None, own=Vec::new(), always_set=Vec::new(), auto_init=None))]
+#[pyo3(signature = (python_class, fields, members, base=None, own=Vec::new(), always_set=Vec::new(), auto_init=None, match_args=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn register_jitclass(
     py: Python<'_>,
@@ -171,6 +173,7 @@ pub fn register_jitclass(
     own: Vec<Bound<'_, PyAny>>,
     always_set: Vec<String>,
     auto_init: Option<Vec<Bound<'_, PyTuple>>>,
+    match_args: Option<Vec<String>>,
 ) -> PyResult<u64> {
     let name: String = python_class.getattr("__name__")?.extract()?;
     let id = NEXT_CLASS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -230,7 +233,7 @@ pub fn register_jitclass(
     // `ferrojit.types` spells the instance type by its name (`List.empty_list(...)`).
     ferrojit_compiler::register_named_type(Type::Instance(Box::new(ty.clone())));
     ferrojit_compiler::register_named_type(Type::Class(Box::new(ty.clone())));
-    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init });
+    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init, match_args });
     let layouts = (0..ty.fields.len())
         .map(|i| FieldLayout { first: ty.field_leaf(i), slots: ty.fields[i].1.leaves().len(), meminfos: ty.fields[i].1.meminfo_leaves(), flag: ty.set_flag(i) })
         .collect();

@@ -15,6 +15,7 @@ mod lower;
 mod source;
 
 pub use ast::Span;
+pub use lower::MATCH_ARGUMENT;
 pub use source::SourceText;
 
 /// A user-facing error from the syntax stage: the construct at `span` is not valid Python, or is

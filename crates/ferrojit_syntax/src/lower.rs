@@ -284,15 +284,22 @@ impl Lowerer<'_> {
             // `Class(...)`: an instance of the class (decided when compiling, as `isinstance`),
             // its attributes named by keywords matching their patterns. A built-in type that
             // matches itself (`int(n)`, `str(s)`) takes one positional pattern, for the
-            // subject itself, as in CPython.
+            // subject itself, as in CPython; another class's positional patterns match the
+            // attributes its `__match_args__` names, which inference reads
+            // ([`MATCH_ARGUMENT`]).
             py::Pattern::MatchClass(c) => {
-                tests.push(call("isinstance", vec![subject.clone(), self.expr(&c.cls)?]));
+                let class = self.expr(&c.cls)?;
+                tests.push(call("isinstance", vec![subject.clone(), class.clone()]));
                 let matches_itself = matches!(&*c.cls, py::Expr::Name(n) if SELF_MATCHING_TYPES.contains(&n.id.as_str()));
                 match c.arguments.patterns.as_slice() {
                     [] => {}
                     [one] if matches_itself => self.pattern(one, subject, tests, captures)?,
-                    [first, ..] => {
-                        return Err(self.unsupported(first.range(), "positional patterns in a class pattern are supported for built-in types only (`case int(n):`)", Some("name the attributes instead: `case Point(x=0, y=y):`")));
+                    positional => {
+                        let count = node(ExprKind::Int(positional.len() as u64));
+                        for (i, p) in positional.iter().enumerate() {
+                            let attribute = call(MATCH_ARGUMENT, vec![subject.clone(), class.clone(), node(ExprKind::Int(i as u64)), count.clone()]);
+                            self.pattern(p, &attribute, tests, captures)?;
+                        }
                     }
                 }
                 for keyword in &c.arguments.keywords {
@@ -1007,6 +1014,11 @@ impl<'a> py::visitor::Visitor<'a> for NameReads {
         py::visitor::walk_expr(self, expr);
     }
 }
+
+/// `MATCH_ARGUMENT(subject, Class, i, n)`: in a class pattern with `n` positional
+/// sub-patterns, the attribute of `subject` that the `i`-th matches, named by `Class`'s
+/// `__match_args__` (a name no Python code can write, resolved by inference).
+pub const MATCH_ARGUMENT: &str = "match'argument";
 
 /// The built-in types whose class pattern takes one positional pattern for the subject itself
 /// (CPython's list: `int(n)` matches an int and binds it).
