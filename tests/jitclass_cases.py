@@ -625,7 +625,7 @@ def vector_comparisons(a, b):
 @njit
 def vector_hash_and_str(a):
     u = Vec(a, 2.0)
-    return hash(u), str(u)
+    return hash(u), str(u), hash((u.x, u.y, "v")), hash((u, u))
 
 
 @njit

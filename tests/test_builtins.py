@@ -1,4 +1,4 @@
-"""Built-in functions: abs, min, max, int, float, bool, complex, round, pow, divmod, range."""
+"""Built-in functions: abs, min, max, int, float, bool, complex, round, pow, divmod, range, hash."""
 import math
 
 import numpy as np
@@ -291,3 +291,34 @@ def reversed_rows_summed(a):
 ], ids=case_id)
 def test_reversed(func, args):
     check(func, *args)
+
+
+# --- hash --------------------------------------------------------------------------------------
+# CPython's values: numbers modulo 2**61 - 1 (a float as the fraction it is, so `hash(2.0) ==
+# hash(2)`), -1 as -2, infinities as +-314159, complex numbers and tuples mixed as CPython mixes
+# them. (A NaN's hash is its object's address in CPython: not compared.)
+
+def b_hash(x):
+    return hash(x)
+
+
+def b_hash_tuple_made_inside(a, b):
+    return hash((a, b)), hash((a, (b, "x"), True)), hash(())
+
+
+@pytest.mark.parametrize("x", [
+    0, 1, -1, -2, 2 ** 61 - 1, 2 ** 61, 2 ** 62 + 5, 2 ** 63 - 1, -(2 ** 63), True, False,
+    np.int8(-1), np.uint8(200), np.int32(-7), np.uint64(2 ** 64 - 1), np.uint64(2 ** 61),
+    0.0, -0.0, 1.5, -1.0, 2.0, 0.1, -2.5e-8, 1e300, -1e300, 5e-324, 2.0 ** 61, 2.0 ** 70, INF, -INF,
+    np.float32(0.1), np.float32(-3.0),
+    1 + 2j, -0.5j, complex(INF, 1.0), complex(0.0, -0.0), np.complex64(1.5 - 2j),
+    (1, 2), (), (1.5, "a", (2, True)), ((1, 2), (3, (4.5, -1))), ("",), (b"xy", 3j),
+    "abc", "", b"xy",
+], ids=case_id)
+def test_hash(x):
+    check(b_hash, x)
+
+
+@pytest.mark.parametrize("args", [(1, 2.5), (-1, -1.0), (2 ** 62, 0.1)], ids=case_id)
+def test_hash_of_tuples_made_in_compiled_code(args):
+    check(b_hash_tuple_made_inside, *args)

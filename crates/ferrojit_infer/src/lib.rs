@@ -49,6 +49,7 @@ mod env;
 mod exceptions;
 mod expr;
 mod function;
+mod hashing;
 mod isinstance;
 pub mod fuse;
 mod iteration;

@@ -177,11 +177,7 @@ fn ascii(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 
 fn hash(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let x = cx.required_expr(args, "obj")?;
-    match &x.ty {
-        // CPython hashes bytes as it hashes a Latin-1 string of the same code points.
-        Type::Str | Type::Bytes => Ok(Value::Expr(runtime(RuntimeFunc::STR_HASH, vec![x], Type::INT64, span))),
-        other => Err(cx.unsupported(span, format!("`hash()` of a `{other}` is not supported yet"), Some("`hash()` takes strings"))),
-    }
+    cx.hash_of(x, span).map(Value::Expr)
 }
 
 impl FnInfer<'_> {

@@ -755,6 +755,15 @@ impl RuntimeFunc {
     pub const STR_COMPARE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_compare", may_raise: false };
     pub const STR_EQUAL: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_equal", may_raise: false };
     pub const STR_HASH: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_hash", may_raise: false };
+    /// CPython's `hash()` of numbers and tuples (`ferrojit_runtime::hashing`): `(v, unsigned)`
+    /// of an integer, `(v)` of a float, `(re, im)` of a complex; a tuple's from `()` (the
+    /// start), `(state, item hash)` per item, `(state, len)` (the end).
+    pub const HASH_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_hash_int", may_raise: false };
+    pub const HASH_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_hash_float", may_raise: false };
+    pub const HASH_COMPLEX: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_hash_complex", may_raise: false };
+    pub const HASH_TUPLE_START: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_hash_tuple_start", may_raise: false };
+    pub const HASH_TUPLE_ITEM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_hash_tuple_item", may_raise: false };
+    pub const HASH_TUPLE_END: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_hash_tuple_end", may_raise: false };
     /// `(s, i) -> s[i]` for `0 <= i < len(s)`.
     pub const STR_CHAR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_char", may_raise: true };
     /// `(length) -> 0`: always raises `ord()`'s `TypeError` for a string of another length.
