@@ -1,5 +1,6 @@
 """Shared helpers for the differential tests: run a function compiled by ferrojit and as plain
 Python, and demand the same result (type and value) or the same exception."""
+import gc
 import math
 
 import numpy as np
@@ -305,3 +306,24 @@ def run_both(pyfunc, *args, plain=False, compiled=None, **kwargs):
     got = cfunc(*copy.deepcopy(args), **copy.deepcopy(kwargs))
     assert_same(got, to_python(expected))
     return got
+
+
+def assert_no_leak(cfunc, *args, runs=100):
+    """Calls the compiled ``cfunc(*args)`` ``runs`` times (after a first call, which compiles
+    and fills what is made once) and asserts that the runtime holds as many allocations after
+    as before (``live_allocations()``, garbage collected first). A call that raises counts
+    too: its exception is dropped, so exception paths are checked as well."""
+
+    def call():
+        try:
+            cfunc(*args)
+        except Exception:  # noqa: BLE001 - a raising call must not leak either
+            pass
+
+    call()
+    gc.collect()
+    before = ferrojit._native.live_allocations()
+    for _ in range(runs):
+        call()
+    gc.collect()
+    assert ferrojit._native.live_allocations() == before, f"{ferrojit._native.live_allocations() - before} allocations left after {runs} calls"

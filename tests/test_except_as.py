@@ -5,16 +5,14 @@ runtime's checks (division, indexing, dicts, conversions), from NumPy's errors i
 from called compiled functions, and from exception classes defined here. Leak tests cover the
 exception's message, which the bound name holds."""
 
-import gc
 
 import numpy as np
 import pytest
 
-import ferrojit
 from ferrojit import njit
 from ferrojit.errors import UnsupportedError
 
-from helpers import case_id, check
+from helpers import assert_no_leak, case_id, check
 
 
 class AppError(ValueError):
@@ -509,15 +507,7 @@ def test_nothing_leaks(func, args):
         except Exception as exc:  # noqa: BLE001
             got = type(exc)
     assert got == expected
-    gc.collect()
-    before = ferrojit._native.live_allocations()
-    for _ in range(200):
-        try:
-            cfunc(*args)
-        except Exception:  # noqa: BLE001
-            pass
-    gc.collect()
-    assert ferrojit._native.live_allocations() == before
+    assert_no_leak(cfunc, *args, runs=200)
 
 
 # --- raise ... from ------------------------------------------------------------------------------

@@ -4,16 +4,14 @@ hands its outputs back converted to their declared types); results must be the s
 value. Arrays of every layout go in and come out; exceptions raised in a block are caught in
 compiled code by their class and reach Python as the very object raised."""
 
-import gc
 
 import numpy as np
 import pytest
 
-import ferrojit
 from ferrojit import njit, objmode
 from ferrojit.errors import TypingError, UnsupportedError
 
-from helpers import case_id, check
+from helpers import assert_no_leak, case_id, check
 
 
 def python_sorted_head(a, k):
@@ -256,9 +254,4 @@ def many_arrays(n):
 def test_nothing_leaks():
     cfunc = njit(many_arrays)
     assert cfunc(30) == many_arrays(30)
-    gc.collect()
-    before = ferrojit._native.live_allocations()
-    for _ in range(100):
-        cfunc(30)
-    gc.collect()
-    assert ferrojit._native.live_allocations() == before
+    assert_no_leak(cfunc, 30)

@@ -6,7 +6,6 @@ exceptions passed to `__exit__` and swallowed or not, `return`, `break` and `con
 the block, nested blocks and several managers in one statement, and exceptions raised by
 `__enter__` and `__exit__` themselves."""
 
-import gc
 
 import pytest
 
@@ -14,7 +13,7 @@ import ferrojit
 from ferrojit import int64, njit
 from ferrojit.experimental import jitclass
 
-from helpers import case_id, check
+from helpers import assert_no_leak, case_id, check
 
 
 @jitclass
@@ -207,9 +206,4 @@ def many_blocks(n):
 def test_nothing_leaks():
     cfunc = njit(many_blocks)
     assert cfunc(40) == many_blocks(40)
-    gc.collect()
-    before = ferrojit._native.live_allocations()
-    for _ in range(100):
-        cfunc(40)
-    gc.collect()
-    assert ferrojit._native.live_allocations() == before
+    assert_no_leak(cfunc, 40)
