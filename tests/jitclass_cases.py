@@ -193,6 +193,44 @@ class Vec:
         return "Vec(" + str(self.x) + ", " + str(self.y) + ")"
 
 
+@jitclass([("value", float64), ("calls", int64)])
+class Money:
+    # Binary methods that answer `NotImplemented` for operands they do not know, so that the
+    # other operand's reflected method (or Python's default) answers instead.
+    def __init__(self, value):
+        self.value = value
+        self.calls = 0
+
+    def __add__(self, other):
+        self.calls += 1
+        if isinstance(other, Money):
+            return Money(self.value + other.value)
+        if isinstance(other, float):
+            return Money(self.value + other)
+        return NotImplemented
+
+    def __radd__(self, other):
+        self.calls += 10
+        if isinstance(other, int):
+            return Money(self.value + 100 * other)
+        return NotImplemented
+
+    def __eq__(self, other):
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self.value == other.value
+
+    def __lt__(self, other):
+        if isinstance(other, Money):
+            return self.value < other.value
+        return NotImplemented
+
+    def __gt__(self, other):
+        if isinstance(other, (int, float)):
+            return self.value > other
+        return NotImplemented
+
+
 @jitclass([("items", float64[:]), ("size", int64)])
 class Stack:
     def __init__(self, capacity):
@@ -723,6 +761,17 @@ def inheritance(tricks):
     p = Puppy("bit", 1)
     return (d.describe(), d.speak(), a.speak(), a.describe(), d.legs, p.describe(), p.speak(), p.age,
             isinstance(d, Animal), isinstance(a, Dog), isinstance(d, Dog), isinstance(p, Animal), isinstance(p, (Dog, Point)), isinstance(a, Point))
+
+
+@njit
+def not_implemented_falls_back(a):
+    m = Money(a)
+    n = Money(2.0)
+    # `3 + m`: int's `__add__` does not know Money, so `m.__radd__(3)` answers; `m == 3`: both
+    # answer NotImplemented, so Python's default (identity) decides.
+    total = (m + n).value + (m + 0.5).value + (3 + m).value
+    # `5 < m`: int's `__lt__` does not know Money, so `m.__gt__(5)` answers.
+    return total, m == n, m == Money(a), m == 3, m != 3, m != n, m < n, 5 < m, m.calls
 
 
 @njit

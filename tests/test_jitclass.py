@@ -82,6 +82,8 @@ ROWS = [
     # Inheritance, overriding, `super()`, `isinstance`.
     ("inheritance", 3),
     ("explicit_super", 2),
+    ("not_implemented_falls_back", 1.0),
+    ("not_implemented_falls_back", 7.0),
     # A field `__init__` may leave unset: CPython's `AttributeError` when read.
     ("unset_field", True),
     ("unset_field", False),
@@ -417,6 +419,23 @@ def test_unknown_attributes_are_attribute_errors_in_python():
         p.z = 1.0
     with pytest.raises(AttributeError):
         p.z  # noqa: B018
+
+
+def test_not_implemented_both_ways_is_a_type_error():
+    # From Python: the compiled `__add__` gives Python its `NotImplemented`, and Python raises.
+    for module in (PLAIN, JIT):
+        assert (module.Money(1.0) + 2.0).value == 3.0
+        assert module.Money(1.0).__add__(3) is NotImplemented
+        with pytest.raises(TypeError, match="unsupported operand"):
+            module.Money(1.0) + 3
+
+    # In compiled code, the types decide it when compiling.
+    @njit
+    def add_int(m):
+        return m + 3
+
+    with pytest.raises(errors.TypingError, match="unsupported operand types for `\\+`"):
+        add_int(JIT.Money(1.0))
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ pub(crate) fn llvm_type<'ctx>(cx: &'ctx Context, ty: &Type) -> BasicTypeEnum<'ct
             let part = float_type(cx, *f);
             cx.struct_type(&[part, part], false).into()
         }
-        Type::NoneType | Type::Class(_) => cx.struct_type(&[], false).into(),
+        Type::NoneType | Type::NotImplemented | Type::Class(_) => cx.struct_type(&[], false).into(),
         Type::Tuple(items) => {
             let fields: Vec<BasicTypeEnum> = items.iter().map(|t| llvm_type(cx, t)).collect();
             cx.struct_type(&fields, false).into()
@@ -115,7 +115,7 @@ pub(crate) fn load_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Point
             agg.into()
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` passed as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception | Type::ExceptionArgs => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::NotImplemented | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception | Type::ExceptionArgs => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),
@@ -171,7 +171,7 @@ pub(crate) fn store_slots<'ctx>(cx: &'ctx Context, b: &Builder<'ctx>, base: Poin
             }
         }
         Type::Record(_) => return Err(crate::CodegenError(format!("a `{ty}` returned as a value reached codegen"))),
-        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception | Type::ExceptionArgs => {
+        Type::Complex(_) | Type::Tuple(_) | Type::NamedTuple(_) | Type::NoneType | Type::NotImplemented | Type::Class(_) | Type::Function(_) | Type::Optional(_) | Type::Exception | Type::ExceptionArgs => {
             let items: Vec<Type> = match ty {
                 Type::Complex(f) => vec![Type::Float(*f), Type::Float(*f)],
                 Type::Tuple(items) => items.clone(),

@@ -1668,7 +1668,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::NamedTuple(n) => self.cx.bool_type().const_int(!n.items.is_empty() as u64, false),
             // A function (a generator, an exception, an instance of a class without
             // `__bool__` or `__len__`) is true, as in Python.
-            Type::Function(_) | Type::Generator(_) | Type::Exception | Type::Instance(_) | Type::Class(_) => self.cx.bool_type().const_int(1, false),
+            Type::Function(_) | Type::Generator(_) | Type::Exception | Type::Instance(_) | Type::Class(_) | Type::NotImplemented => self.cx.bool_type().const_int(1, false),
             // Inference tests `e.args` by its length.
             Type::ExceptionArgs => return Err(CodegenError("the truth of an exception's arguments reached codegen".into())),
             Type::List(_) => self.list_is_nonempty(v.into_pointer_value())?,
@@ -2224,7 +2224,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             Type::List(item) => self.print_list(v.into_pointer_value(), item)?,
             Type::Str => self.print_unicode(v.into_pointer_value(), false)?,
             Type::Bytes => self.print_bytes(v.into_pointer_value())?,
-            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Exception | Type::ExceptionArgs | Type::Instance(_) | Type::Class(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
+            Type::Array(_) | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Dict(..) | Type::Set(_) | Type::Function(_) | Type::Generator(_) | Type::Exception | Type::ExceptionArgs | Type::NotImplemented | Type::Instance(_) | Type::Class(_) => return Err(CodegenError(format!("printing a `{ty}` reached codegen"))),
             // `None`, or the value.
             Type::Optional(inner) => {
                 let present = self.b.build_extract_value(v.into_struct_value(), 0, "present")?.into_int_value();

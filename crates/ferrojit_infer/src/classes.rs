@@ -318,20 +318,69 @@ impl FnInfer<'_> {
         self.call_jit(f, values, vec![], span)
     }
 
+    /// `l.direct(r)`, else (the class does not define it, or its method returns
+    /// `NotImplemented` for these operand types) `r.reflected(l)`, as Python tries them: the
+    /// result, or `None` when neither answers. A method answers `NotImplemented` when every
+    /// path of it, compiled for these types, returns it (a method that returns it on some
+    /// paths only has two return types: a `TypingError`); it still runs first, as in Python.
+    ///
+    /// `l` and `r` are evaluated once: when both methods are tried, operands other than
+    /// variables and constants are held in temporaries first (`setup`, which the caller runs
+    /// before the result, or before its own fallback on `None`).
+    /// Gives the result and the operands as held.
+    fn special_pair(&mut self, l: ir::Expr, r: ir::Expr, direct: &str, reflected: &str, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<(Option<ir::Expr>, ir::Expr, ir::Expr)> {
+        let (l, r) = (self.held_operand(l, setup), self.held_operand(r, setup));
+        if self.has_special_method(&l.ty, direct) {
+            let call = self.call_special_method(l.clone(), direct, vec![r.clone()], span)?;
+            if call.ty != Type::NotImplemented {
+                return Ok((Some(call), l, r));
+            }
+            setup.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+        }
+        if self.has_special_method(&r.ty, reflected) {
+            let call = self.call_special_method(r.clone(), reflected, vec![l.clone()], span)?;
+            if call.ty != Type::NotImplemented {
+                return Ok((Some(call), l, r));
+            }
+            setup.push(ir::Stmt { kind: StmtKind::Expr(call), span });
+        }
+        Ok((None, l, r))
+    }
+
+    /// `e` as an expression that may be evaluated more than once: itself when a variable or
+    /// constant, else a temporary assigned in `setup`.
+    fn held_operand(&mut self, e: ir::Expr, setup: &mut Vec<ir::Stmt>) -> ir::Expr {
+        if matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
+            return e;
+        }
+        let span = e.span;
+        let tmp = self.temp(e.ty.clone());
+        setup.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span });
+        self.local_expr(tmp, span)
+    }
+
+    /// `value` after the statements `setup` (itself when there are none).
+    fn after(setup: Vec<ir::Stmt>, value: ir::Expr) -> ir::Expr {
+        if setup.is_empty() {
+            return value;
+        }
+        let (ty, span) = (value.ty.clone(), value.span);
+        ir::Expr::new(ExprKind::Block { stmts: setup, value: value.boxed() }, ty, span)
+    }
+
     /// `l op r` with an instance operand: `l.__op__(r)`, else `r.__rop__(l)`, as Python tries
-    /// them (without `NotImplemented`: the first method the classes define is the one called).
+    /// them (see [`Self::special_pair`]).
     pub(crate) fn instance_binop(&mut self, op: ast::BinOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let name = operator_name(op);
         let (direct, reflected) = (format!("__{name}__"), format!("__r{name}__"));
-        if self.has_special_method(&l.ty, &direct) {
-            return self.call_special_method(l, &direct, vec![r], span);
-        }
-        if self.has_special_method(&r.ty, &reflected) {
-            return self.call_special_method(r, &reflected, vec![l], span);
+        let (lty, rty) = (l.ty.clone(), r.ty.clone());
+        let mut setup = Vec::new();
+        if let (Some(result), _, _) = self.special_pair(l, r, &direct, &reflected, &mut setup, span)? {
+            return Ok(Self::after(setup, result));
         }
         Err(self.typing(
             span,
-            format!("unsupported operand types for `{}`: `{}` and `{}`", op.symbol(), l.ty, r.ty),
+            format!("unsupported operand types for `{}`: `{lty}` and `{rty}`", op.symbol()),
             Some(&format!("define `{direct}` on the left operand's class (or `{reflected}` on the right one's)")),
         ))
     }
@@ -361,25 +410,26 @@ impl FnInfer<'_> {
             CmpOp::GtE => ("__ge__", "__le__"),
             _ => return Err(self.internal(span, "an instance comparison of `is` or `in`")),
         };
-        let result = if self.has_special_method(&l.ty, direct) {
-            self.call_special_method(l, direct, vec![r], span)?
-        } else if self.has_special_method(&r.ty, reflected) {
-            self.call_special_method(r, reflected, vec![l], span)?
-        } else if op == CmpOp::NotEq && (self.has_special_method(&l.ty, "__eq__") || self.has_special_method(&r.ty, "__eq__")) {
-            let eq = self.instance_compare(CmpOp::Eq, l, r, span)?;
-            return Ok(ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: eq.boxed() }, Type::Bool, span));
-        } else if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
-            // Python's default: the same object.
-            let identity = if op == CmpOp::Eq { CmpOp::Is } else { CmpOp::IsNot };
-            return self.compare(identity, l, r, span);
-        } else {
-            return Err(self.typing(
-                span,
-                format!("`{}` is not supported between `{}` and `{}`", op.symbol(), l.ty, r.ty),
-                Some(&format!("define `{direct}` on the class")),
-            ));
+        let mut setup = Vec::new();
+        let result = match self.special_pair(l, r, direct, reflected, &mut setup, span)? {
+            (Some(result), _, _) => self.truth(result),
+            (None, l, r) if op == CmpOp::NotEq && (self.has_special_method(&l.ty, "__eq__") || self.has_special_method(&r.ty, "__eq__")) => {
+                let eq = self.instance_compare(CmpOp::Eq, l, r, span)?;
+                ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: eq.boxed() }, Type::Bool, span)
+            }
+            // Python's default: the same object (never, between an instance and a value of
+            // another type).
+            (None, l, r) if matches!(op, CmpOp::Eq | CmpOp::NotEq) && l.ty != r.ty => ir::Expr::new(ExprKind::Const(ir::Const::Bool(op == CmpOp::NotEq)), Type::Bool, span),
+            (None, l, r) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => self.compare(if op == CmpOp::Eq { CmpOp::Is } else { CmpOp::IsNot }, l, r, span)?,
+            (None, l, r) => {
+                return Err(self.typing(
+                    span,
+                    format!("`{}` is not supported between `{}` and `{}`", op.symbol(), l.ty, r.ty),
+                    Some(&format!("define `{direct}` on the class")),
+                ));
+            }
         };
-        Ok(self.truth(result))
+        Ok(Self::after(setup, result))
     }
 
     /// `x in obj` of an instance `obj`: `obj.__contains__(x)`, as a bool.

@@ -280,6 +280,8 @@ impl FnInfer<'_> {
                     GlobalValue::Const(c) => Ok(Value::Expr(constant(&c, span))),
                     GlobalValue::DType(t) => Ok(Value::DType(t)),
                     GlobalValue::Str(s) => Ok(Value::Str(s)),
+                    // Python's `NotImplemented`, which a binary special method returns.
+                    GlobalValue::Other(type_name) if type_name == "NotImplementedType" => expr(ExprKind::Const(Const::None), Type::NotImplemented),
                     GlobalValue::Other(type_name) => Err(self.typing(
                         span,
                         format!("global `{name}` is a `{type_name}`, which compiled code cannot use"),

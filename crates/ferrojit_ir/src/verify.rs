@@ -352,7 +352,7 @@ impl Verifier<'_> {
                     Const::Bool(_) => e.ty == Type::Bool,
                     // A `None` optional is zeroed.
                     // A jitclass as a value holds nothing.
-                    Const::None => matches!(e.ty, Type::NoneType | Type::Optional(_) | Type::Class(_)),
+                    Const::None => matches!(e.ty, Type::NoneType | Type::NotImplemented | Type::Optional(_) | Type::Class(_)),
                     Const::Array { shape, .. } => matches!(&e.ty, Type::Array(a) if a.ndim as usize == shape.len()),
                     Const::Str(_) => matches!(e.ty, Type::Str | Type::Bytes),
                 };

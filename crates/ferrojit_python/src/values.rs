@@ -245,6 +245,7 @@ pub fn pack(obj: &Bound<'_, PyAny>, ty: &Type, slots: &mut [u64], at: &mut usize
             put_complex(obj, *f, &mut put)
         }
         Type::NoneType => obj.is_none(),
+        Type::NotImplemented => obj.is(&py_not_implemented(obj.py())),
         // A compiled function passed as an argument: its value is empty (it captures nothing),
         // its identity is in the type.
         Type::Function(f) => f.captures.is_empty() && dispatcher_source(obj).is_some_and(|s| s.is_ok_and(|s| s.id == f.id)),
@@ -429,6 +430,7 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             PyComplex::from_doubles(py, re, im).into_any()
         }
         Type::NoneType => py.None().into_bound(py),
+        Type::NotImplemented => py_not_implemented(py),
         Type::Array(a) => {
             let (meminfo, data) = (take(), take());
             let mut dims: Vec<npyffi::npy_intp> = (0..a.ndim).map(|_| take() as npyffi::npy_intp).collect();
@@ -914,4 +916,9 @@ pub(crate) fn install_object_counting() {
         ffi::PyGILState_Release(state);
     }
     ferrojit_compiler::runtime::memory::install_python_objects(ferrojit_compiler::runtime::memory::PythonObjects { incref, decref });
+}
+
+/// Python's `NotImplemented`.
+fn py_not_implemented(py: Python<'_>) -> Bound<'_, PyAny> {
+    py.NotImplemented().into_bound(py)
 }

@@ -104,6 +104,9 @@ pub enum Type {
     /// `ferrojit_runtime::TEXT_ARGUMENT_MARK`), laid out as the tuple `(int64, str)` (see
     /// [`Type::exception_layout`]). Its class is known only at run time: one type for all.
     Exception,
+    /// `NotImplemented`, what a jitclass's binary special method returns to let the other
+    /// operand's reflected method answer. Holds nothing, as `None`.
+    NotImplemented,
     /// The arguments of an exception value (`e.args`): a tuple whose length (0 or 1) and
     /// item (a string, or a `KeyError`'s number key) are known only at run time, read from the
     /// exception's message. Laid out as the exception itself ([`Type::exception_layout`]).
@@ -590,7 +593,7 @@ impl Type {
                 Type::NamedTuple(n) => collect(&n.layout(), path, out),
                 Type::Exception | Type::ExceptionArgs => collect(&Type::exception_layout(), path, out),
                 Type::Optional(inner) => collect(&Type::optional_layout(inner), path, out),
-                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Class(_) => {}
+                Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::NoneType | Type::NotImplemented | Type::Record(_) | Type::Datetime(_) | Type::Timedelta(_) | Type::Class(_) => {}
             }
         }
         let mut out = Vec::new();
@@ -762,7 +765,7 @@ impl Type {
             Type::Float(f) => out.push(Leaf::Float(*f)),
             Type::Complex(f) => out.extend([Leaf::Float(*f), Leaf::Float(*f)]),
             // Records are array elements, never passed as values.
-            Type::NoneType | Type::Record(_) | Type::Class(_) => {}
+            Type::NoneType | Type::NotImplemented | Type::Record(_) | Type::Class(_) => {}
             Type::Tuple(items) => items.iter().for_each(|t| t.push_leaves(out)),
             Type::NamedTuple(n) => n.items.iter().for_each(|t| t.push_leaves(out)),
             Type::Function(f) => f.captures.iter().for_each(|t| t.push_leaves(out)),
@@ -985,6 +988,7 @@ impl fmt::Display for Type {
             Type::Str => write!(f, "unicode_type"),
             Type::Exception => write!(f, "exception"),
             Type::ExceptionArgs => write!(f, "exception_args"),
+            Type::NotImplemented => write!(f, "NotImplementedType"),
             Type::Bytes => write!(f, "bytes"),
             Type::Datetime(TimeUnit::Generic) => write!(f, "datetime64"),
             Type::Timedelta(TimeUnit::Generic) => write!(f, "timedelta64"),
