@@ -27,6 +27,26 @@ class Fatal(BaseException):
     pass
 
 
+class Loud(ValueError):
+    # Its own text: `str(e)` and `repr(e)` in compiled code are Python's.
+    def __str__(self):
+        return "LOUD: " + self.args[0]
+
+    def __repr__(self):
+        return "<loud " + self.args[0] + ">"
+
+
+class Positioned(ValueError):
+    # Its own `__init__`: its arguments are what it gives `ValueError`, not what it was called with.
+    def __init__(self, message, position):
+        super().__init__(f"{message} at {position}")
+        self.position = position
+
+
+class LoudPositioned(Positioned, Loud):
+    pass
+
+
 @njit
 def divide(a, b):
     return a // b
@@ -189,6 +209,35 @@ def several_arguments_raised_again(kind):
     return 0
 
 
+def raise_own_text(kind, x):
+    if kind == 0:
+        raise Loud("quiet")
+    if kind == 1:
+        raise Positioned("bad char", x)
+    if kind == 2:
+        raise LoudPositioned("odd", x)
+    return x
+
+
+raise_own_text_compiled = njit(raise_own_text)
+
+
+def own_text_caught(kind):
+    try:
+        raise_own_text_compiled(kind, 7)
+    except Exception as e:
+        return str(e), repr(e), f"{e}|{e!r}|{e.args}", len(e.args), e.args[0], isinstance(e, Loud)
+    return "", "", "", -1, "", False
+
+
+def own_text_raised_again(kind):
+    try:
+        raise_own_text_compiled(kind, 7)
+    except ValueError as e:
+        raise e
+    return 0
+
+
 def args_out_of_range(i):
     try:
         raise ValueError("one")
@@ -341,6 +390,8 @@ CASES = (
     + [(args_iterated, (k,)) for k in (0, 1, 2, 4, 5, 6, 7, 9, 11, 12, 13)]
     + [(args_unpacked, (k,)) for k in (0, 1, 2, 5, 9)]
     + [(several_arguments_caught, (k,)) for k in range(6)]
+    # Classes with their own `__str__`, `__repr__` or `__init__`: Python tells their text.
+    + [(own_text_caught, (k,)) for k in range(4)]
     + [
         (args_out_of_range, (0,)),
         (args_out_of_range, (-1,)),
@@ -434,6 +485,18 @@ def test_several_arguments_reach_python_as_they_were(func, kind):
     assert [type(a) for a in got.value.args] == [type(a) for a in expected.value.args]
 
 
+@pytest.mark.parametrize("kind", range(3), ids=case_id)
+def test_classes_with_their_own_init_reach_python_as_they_were(kind):
+    with pytest.raises(Exception) as expected:
+        own_text_raised_again(kind)
+    with pytest.raises(Exception) as got:
+        njit(own_text_raised_again)(kind)
+    assert type(got.value) is type(expected.value)
+    assert got.value.args == expected.value.args
+    assert getattr(got.value, "position", None) == getattr(expected.value, "position", None)
+    assert str(got.value) == str(expected.value)
+
+
 def test_items_of_several_arguments_are_a_clear_error():
     def first(x):
         try:
@@ -494,7 +557,7 @@ def returned_many(n):
     return len(kept)
 
 
-@pytest.mark.parametrize("func,args", [(many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,)), (args_iterated, (5,)), (args_as_a_value, (1,)), (args_unpacked, (2,)), (args_returned, (0,))], ids=case_id)
+@pytest.mark.parametrize("func,args", [(own_text_caught, (2,)), (many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,)), (args_iterated, (5,)), (args_as_a_value, (1,)), (args_unpacked, (2,)), (args_returned, (0,))], ids=case_id)
 def test_nothing_leaks(func, args):
     cfunc = njit(func)
     try:

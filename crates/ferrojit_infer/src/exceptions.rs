@@ -100,7 +100,7 @@ impl FnInfer<'_> {
     /// `len(e.args)` of `e.args` (a [`Type::ExceptionArgs`]).
     pub(crate) fn exception_arg_count(&mut self, e: ir::Expr) -> ir::Expr {
         let span = e.span;
-        self.with_exception_parts(e, |_, message| ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_ARG_COUNT, args: vec![message] }, Type::INT64, span))
+        self.with_exception_parts(e, |code, message| ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_ARG_COUNT, args: vec![code, message] }, Type::INT64, span))
     }
 
     /// `e.args[index]` of `e.args` (a [`Type::ExceptionArgs`]): the exception's argument, a
@@ -111,7 +111,7 @@ impl FnInfer<'_> {
             return Err(self.typing(index.span, format!("tuple indices must be integers, not `{}`", i.ty), None));
         }
         let i = self.cast(i, &Type::INT64);
-        Ok(self.with_exception_parts(e, |_, message| ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_ARG, args: vec![message, i] }, Type::Str, span)))
+        Ok(self.with_exception_parts(e, |code, message| ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_ARG, args: vec![code, message, i] }, Type::Str, span)))
     }
 
     /// `raise X from cause`: raises the exception of code `code` (negative: without an

@@ -813,8 +813,8 @@ impl RuntimeFunc {
     /// bool` whether a class defined in Python code derives from the class of code `class`.
     pub const EXC_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_text", may_raise: true };
     pub const RAISE_EXCEPTION_VALUE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_exception_value", may_raise: true };
-    /// `(message) -> 0 | 1` is `len(e.args)`; `(message, i) -> str` is `e.args[i]`.
-    pub const EXC_ARG_COUNT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg_count", may_raise: false };
+    /// `(code, message) -> int` is `len(e.args)`; `(code, message, i) -> str` is `e.args[i]`.
+    pub const EXC_ARG_COUNT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg_count", may_raise: true };
     pub const EXC_ARG: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_arg", may_raise: true };
     /// `(code, text, cause code, cause message) -> 0`: `raise X from cause` (see
     /// `ferrojit_runtime::exceptions::ferrojit_rt_raise_from`).

@@ -1098,7 +1098,7 @@ pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
 }
 
 /// The Python exception of `exc`, without what `native_exception` adds.
-fn exception_without_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
+pub(crate) fn exception_without_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     // SAFETY: messages point into the compiled module's constants or static strings.
     let message = unsafe { exc.message() };
     let class = match ExcKind::from_code(exc.kind) {

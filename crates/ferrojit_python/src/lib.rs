@@ -338,6 +338,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     strings::install();
     values::install_object_counting();
     objmode::install();
+    ferrojit_compiler::runtime::exceptions::set_python_exception_hook(user_exceptions::python_exception_query);
     // The built-in exceptions' names, for `repr(e)` in compiled code.
     for kind in ferrojit_compiler::ExcKind::ALL {
         ferrojit_compiler::runtime::exceptions::register_exception_name(kind.code(), kind.name());

@@ -142,6 +142,12 @@ fn raise_error(py: Python<'_>, err: PyErr, exc: *mut ExcInfo) -> i32 {
     ferrojit_compiler::runtime::STATUS_EXCEPTION
 }
 
+/// The exception object an object mode block raised when the exception of class `code` and
+/// message `message` is that one (kept: see [`original_exception`]).
+pub(crate) fn raised_object(py: Python<'_>, code: u32, message: &str) -> Option<Py<PyAny>> {
+    RAISED.with(|r| r.borrow().as_ref().filter(|kept| kept.0 == code && kept.1 == message).map(|kept| kept.2.value(py).clone().into_any().unbind()))
+}
+
 /// The exception object an object mode block raised, when the exception `exc` that compiled
 /// code raised is that one, carried through unchanged: Python then gets the very object back
 /// (its class, arguments, attributes and traceback). Clears what was kept either way.

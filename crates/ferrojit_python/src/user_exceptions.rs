@@ -7,6 +7,8 @@
 use ferrojit_compiler::runtime::USER_EXCEPTION_BASE;
 use ferrojit_compiler::ExcKind;
 use pyo3::prelude::*;
+use ferrojit_compiler::runtime::exceptions::{Answer, Query};
+use ferrojit_types::exception_values::{TEXT_REPR, TEXT_STR};
 use pyo3::types::PyType;
 use std::sync::Mutex;
 
@@ -56,6 +58,9 @@ pub fn code_of(class: &Bound<'_, PyType>) -> Option<u32> {
     if let Ok(name) = class.name() {
         ferrojit_compiler::runtime::exceptions::register_exception_name(code, &name.to_string());
     }
+    if writes_own_text(class) {
+        ferrojit_compiler::runtime::exceptions::register_own_text(code);
+    }
     classes.push(class.clone().unbind());
     Some(code)
 }
@@ -98,4 +103,50 @@ pub fn encode(value: &Bound<'_, pyo3::exceptions::PyBaseException>) -> (u32, Str
         None => format!("{}{}", ferrojit_compiler::runtime::TEXT_ARGUMENT_MARK, text(value)),
     };
     (code, message)
+}
+
+/// Whether the class, or a base of it defined in Python code, defines `__str__`, `__repr__`,
+/// `__init__` or `__new__`: then only Python can tell its instances' text and arguments.
+fn writes_own_text(class: &Bound<'_, PyType>) -> bool {
+    class.mro().iter().filter_map(|base| base.cast_into::<PyType>().ok()).filter(|base| base.module().map(|m| m.to_string()).unwrap_or_default() != "builtins" && builtin_kind(base).is_none()).any(|base| {
+        base.getattr("__dict__").is_ok_and(|d| ["__str__", "__repr__", "__init__", "__new__"].iter().any(|name| d.contains(*name).unwrap_or(false)))
+    })
+}
+
+/// The runtime's hook (`ferrojit_runtime::exceptions::PythonExceptionHook`): the exception made
+/// in Python (the very object, when an object mode block raised it), asked for its text or
+/// arguments. Only on a thread that holds the GIL (a compiled function called from Python):
+/// elsewhere the runtime answers from the message.
+pub(crate) fn python_exception_query(code: u32, message: &str, query: Query) -> Option<Answer> {
+    // SAFETY: a plain query of the interpreter's state.
+    if unsafe { pyo3::ffi::PyGILState_Check() } == 0 {
+        return None;
+    }
+    Python::attach(|py| {
+        let instance = match crate::objmode::raised_object(py, code, message) {
+            Some(object) => object.into_bound(py),
+            None => {
+                let info = ferrojit_compiler::runtime::ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
+                crate::dispatcher::exception_without_cause(py, &info).into_value(py).into_bound(py).into_any()
+            }
+        };
+        let args = || instance.getattr("args").and_then(|a| a.cast_into::<pyo3::types::PyTuple>().map_err(PyErr::from));
+        let answer = match query {
+            Query::Text(TEXT_STR) => instance.str().map(|s| Answer::Text(s.to_string())),
+            Query::Text(TEXT_REPR) => instance.repr().map(|s| Answer::Text(s.to_string())),
+            Query::Text(_) => args().and_then(|a| a.repr()).map(|s| Answer::Text(s.to_string())),
+            Query::ArgCount => args().map(|a| Answer::Count(a.len() as i64)),
+            Query::Arg(i) => args().and_then(|a| a.get_item(i as usize)).and_then(|item| match item.cast_into::<pyo3::types::PyString>() {
+                Ok(text) => Ok(Answer::Text(text.to_string())),
+                Err(item) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                    "the argument {i} of this exception is a `{}`, which compiled code cannot give as `e.args[{i}]`: use `str(e)` for its text",
+                    item.into_inner().get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                ))),
+            }),
+        };
+        Some(answer.unwrap_or_else(|e| {
+            let (code, message) = encode(e.value(py));
+            Answer::Raised(code, message)
+        }))
+    })
 }

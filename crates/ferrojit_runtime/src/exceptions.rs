@@ -12,8 +12,8 @@ use crate::strings::{chars, from_str, repr_of, Chars};
 use crate::{raise, raise_formatted, ExcInfo, ARGUMENTS_MARK, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
 use ferrojit_types::exception_values::{RAW_MESSAGE, TEXT_ARGS, TEXT_REPR};
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::sync::RwLock;
+use std::collections::{HashMap, HashSet};
+use std::sync::{OnceLock, RwLock};
 
 /// The Python name of each exception class compiled code knows, by code: the built-in ones
 /// (registered by the binding crate, which sees `ExcKind`) and the classes defined in Python
@@ -24,6 +24,54 @@ static NAMES: RwLock<Option<HashMap<u32, String>>> = RwLock::new(None);
 pub fn register_exception_name(code: u32, name: &str) {
     let mut names = NAMES.write().unwrap_or_else(|p| p.into_inner());
     names.get_or_insert_with(HashMap::new).insert(code, name.to_string());
+}
+
+/// What compiled code asks Python of an exception whose class, defined in Python code, writes
+/// its own text or arguments (see [`register_own_text`]).
+pub enum Query {
+    /// Its text of a form of `ferrojit_types::exception_values` (`str`, `repr`, `e.args`).
+    Text(i64),
+    /// `len(e.args)`.
+    ArgCount,
+    /// `e.args[i]`, `i` in range, which must be a string.
+    Arg(i64),
+}
+
+/// Python's answer to a [`Query`].
+pub enum Answer {
+    Text(String),
+    Count(i64),
+    /// Python raised this exception (its code and message as compiled code holds them).
+    Raised(u32, String),
+}
+
+/// Answers a [`Query`] about the exception of class `code` with the message `message` by
+/// making it in Python; `None` when Python cannot be asked from this thread now (then the
+/// runtime answers from the message).
+pub type PythonExceptionHook = fn(code: u32, message: &str, query: Query) -> Option<Answer>;
+
+static PYTHON_HOOK: OnceLock<PythonExceptionHook> = OnceLock::new();
+
+/// The codes of the classes whose `__str__`, `__repr__`, `__init__` or `__new__` is their own
+/// (or a base's defined in Python code): their text and arguments are Python's to tell.
+static OWN_TEXT: RwLock<Option<HashSet<u32>>> = RwLock::new(None);
+
+pub fn set_python_exception_hook(hook: PythonExceptionHook) {
+    let _ = PYTHON_HOOK.set(hook);
+}
+
+/// Records that the exception class of code `code` writes its own text or arguments.
+pub fn register_own_text(code: u32) {
+    OWN_TEXT.write().unwrap_or_else(|p| p.into_inner()).get_or_insert_with(HashSet::new).insert(code);
+}
+
+/// Python's answer about the exception of class `code`, when its class writes its own text.
+unsafe fn ask_python(code: u32, message: *mut MemInfo, query: Query) -> Option<Answer> {
+    let own = OWN_TEXT.read().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|codes| codes.contains(&code));
+    if !own {
+        return None;
+    }
+    PYTHON_HOOK.get()?(code, &chars(message).to_string(), query)
 }
 
 fn exception_name(code: u32) -> String {
@@ -101,6 +149,11 @@ unsafe fn new_string(text: &str, exc: *mut ExcInfo) -> *mut MemInfo {
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, form: i64, exc: *mut ExcInfo) -> *mut MemInfo {
     let code = code as u32;
+    match ask_python(code, message, Query::Text(form)) {
+        Some(Answer::Text(text)) => return new_string(&text, exc),
+        Some(answer) => return raise_answer(answer, exc),
+        None => {}
+    }
     let text = match (argument(chars(message)), form) {
         (Argument::Codec, _) => {
             raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the text of a codec's error (`UnicodeError`) is not available in compiled code; catch it and write your own message");
@@ -157,13 +210,31 @@ pub extern "C" fn ferrojit_rt_exc_instance_of(code: i64, class: i64) -> i64 {
     crate::ferrojit_rt_exc_derives(code as i32, class as i32) as i64
 }
 
-/// `len(e.args)` of the exception whose message is `message`: 0 or 1 (compiled code's
-/// exceptions carry at most one argument).
+/// Raises what Python raised answering (an answer of the wrong kind: an internal error).
+/// Returns null.
+unsafe fn raise_answer(answer: Answer, exc: *mut ExcInfo) -> *mut MemInfo {
+    match answer {
+        Answer::Raised(code, message) => raise_formatted(exc, code, message),
+        _ => raise(exc, crate::EXC_RUNTIME_ERROR, "internal error: Python gave the wrong kind of answer about an exception"),
+    }
+    std::ptr::null_mut()
+}
+
+/// `len(e.args)` of the exception of class `code` whose message is `message` (Python's, when
+/// its class writes its own arguments); -1 with the exception in `exc` when Python raised.
 ///
 /// # Safety
-/// `message` is a live string.
+/// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(message: *mut MemInfo) -> i64 {
+pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(code: i64, message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    match ask_python(code as u32, message, Query::ArgCount) {
+        Some(Answer::Count(n)) => return n,
+        Some(answer) => {
+            raise_answer(answer, exc);
+            return -1;
+        }
+        None => {}
+    }
     match argument(chars(message)) {
         Argument::Nothing => 0,
         Argument::Several(count, _) => count,
@@ -171,7 +242,8 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(message: *mut MemInfo) -> i64
     }
 }
 
-/// `e.args[i]` (`i` negative from the end) of the exception whose message is `message`: its
+/// `e.args[i]` (`i` negative from the end) of the exception of class `code` whose message is
+/// `message` (Python's, when its class writes its own arguments): its
 /// argument as a new string; raises `IndexError` beyond the arguments, and `TypeError` for an
 /// argument that is not a string (a `KeyError`'s number key), which compiled code holds only
 /// as text.
@@ -179,14 +251,21 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(message: *mut MemInfo) -> i64
 /// # Safety
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_exc_arg(message: *mut MemInfo, i: i64, exc: *mut ExcInfo) -> *mut MemInfo {
-    let argument = argument(chars(message));
-    let count = ferrojit_rt_exc_arg_count(message);
+pub unsafe extern "C" fn ferrojit_rt_exc_arg(code: i64, message: *mut MemInfo, i: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    let count = ferrojit_rt_exc_arg_count(code, message, exc);
+    if count < 0 {
+        return std::ptr::null_mut();
+    }
     if !(-count..count).contains(&i) {
         raise(exc, crate::EXC_INDEX_ERROR, "tuple index out of range");
         return std::ptr::null_mut();
     }
-    let text = match argument {
+    match ask_python(code as u32, message, Query::Arg(if i < 0 { i + count } else { i })) {
+        Some(Answer::Text(text)) => return new_string(&text, exc),
+        Some(answer) => return raise_answer(answer, exc),
+        None => {}
+    }
+    let text = match argument(chars(message)) {
         Argument::Text(t) => t.to_string(),
         Argument::Number(n) => {
             raise_formatted(exc, crate::strings::EXC_TYPE_ERROR, format!("the argument of this exception is the number {}, which compiled code cannot give as `e.args[0]`: use `str(e)` for its text", n.to_string()));
