@@ -242,6 +242,8 @@ def _reconstruct(func):
 def _first_difference_line(rebuilt, code):
     """The line of ``code`` where the instructions compiled from a rebuilt text first differ
     from it (nested code objects searched in order), or None."""
+    # `dis` (slow to import, see `ferrojit._bytecode`) only for the message of a text that
+    # failed: its `argrepr` says how two arguments differ.
     import dis
 
     ours = [i for i in dis.get_instructions(rebuilt) if i.opname not in ("NOP", "EXTENDED_ARG")]
@@ -266,7 +268,7 @@ def _global_calls(func):
     LOAD_ATTR tanh``). CPython 3.11 compiles the second when the name was bound by an import
     compiled with the function (`import numpy as np` in the same `exec` text), the first
     otherwise (an import typed at the prompt before)."""
-    import dis
+    from . import _bytecode
 
     # A local or enclosing variable counts too: CPython asks whether the module's top level
     # imports the name, whatever the name is bound to where it is used.
@@ -274,7 +276,7 @@ def _global_calls(func):
     methods, attributes = set(), set()
     for code in (func.__code__, *_nested_code(func.__code__)):
         before = previous = None
-        for ins in dis.get_instructions(code):
+        for ins in _bytecode.instructions(code):
             if previous is not None and previous.opname in loads:
                 if ins.opname == "LOAD_METHOD":
                     methods.add(previous.argval)
@@ -309,12 +311,12 @@ def _same_code_but_line_nops(a, b):
 def _instructions_but_nops(code):
     """The instructions of ``code`` without NOPs, jump targets and exception-table ranges
     given as positions in that list."""
-    import dis
+    from . import _bytecode
 
-    # `EXTENDED_ARG` prefixes go too: `dis` gives their bits to the instruction they extend,
-    # and whether a jump needs one depends on the NOPs before its target.
+    # `EXTENDED_ARG` prefixes go too: their bits are in the argument of the instruction they
+    # extend, and whether a jump needs one depends on the NOPs before its target.
     left_out = ("NOP", "EXTENDED_ARG")
-    instructions = list(dis.get_instructions(code))
+    instructions = _bytecode.instructions(code)
     position = {}
     kept = 0
     for ins in instructions:
@@ -326,14 +328,12 @@ def _instructions_but_nops(code):
     def at(offset):
         return position.get(offset, end)
 
-    jumps = set(dis.hasjrel) | set(dis.hasjabs)
     stream = [
-        (ins.opname, at(ins.argval) if ins.opcode in jumps else ins.arg)
+        (ins.opname, at(ins.argval) if ins.opcode in _bytecode.JUMPS else ins.arg)
         for ins in instructions
         if ins.opname not in left_out
     ]
-    parse = getattr(dis, "_parse_exception_table", None)
-    table = [(at(e.start), at(e.end), at(e.target), e.depth, e.lasti) for e in parse(code)] if parse else []
+    table = [(at(start), at(end), at(target), depth, lasti) for start, end, target, depth, lasti in _bytecode.exception_table(code)]
     return stream, table
 
 
