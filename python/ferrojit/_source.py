@@ -88,9 +88,17 @@ def _linecache_lines(filename):
     For ``<string>``, the command of ``python -c`` when there is one: a function defined in
     ``exec()`` is also in ``<string>``, so this text is only a candidate, checked against the
     function's code like any other."""
-    import linecache
+    import sys
 
-    lines = linecache.getlines(filename)
+    if _has_no_file(filename) and "linecache" not in sys.modules:
+        # Only what registered text in `linecache`'s cache can give `<string>` or `<stdin>`
+        # lines, and nothing did if it is not imported: the import (of `tokenize` and `re`,
+        # milliseconds) would find nothing.
+        lines = None
+    else:
+        import linecache
+
+        lines = linecache.getlines(filename)
     if not lines and filename == "<string>":
         lines = _command_lines()
     return lines or None
