@@ -1281,14 +1281,14 @@ def test_long_loop_whose_jumps_need_extended_arguments():
 
 
 def test_instructions_are_those_dis_gives():
-    """`ferrojit._bytecode` decodes `co_code` in place of `dis` (slow to import): the same
-    instructions, with the same fields, over varied code (the standard library's, nested code
-    objects, jumps and constants beyond 255 that take `EXTENDED_ARG` prefixes, exception
-    tables)."""
+    """`ferrojit._decompile.instructions` decodes `co_code` in place of `dis` (slow to
+    import): the same instructions, with the same fields, over varied code (the standard
+    library's, nested code objects, jumps and constants beyond 255 that take `EXTENDED_ARG`
+    prefixes, exception tables)."""
     import dis
     import importlib
 
-    from ferrojit import _bytecode
+    from ferrojit import _decompile
 
     def codes(code):
         yield code
@@ -1306,14 +1306,14 @@ def test_instructions_are_those_dis_gives():
     extended = 0
     for top in tops:
         for code in codes(top):
-            ours, theirs = _bytecode.instructions(code), list(dis.get_instructions(code))
+            ours, theirs = _decompile.instructions(code), list(dis.get_instructions(code))
             assert len(ours) == len(theirs)
             for a, b in zip(ours, theirs):
                 assert (a.opname, a.opcode, a.arg, a.offset, a.lineno) == (b.opname, b.opcode, b.arg, b.offset, b.positions.lineno)
                 if b.opname not in ("KW_NAMES", "FORMAT_VALUE"):  # whose `argval` is read from `arg`
                     assert a.argval is b.argval or a.argval == b.argval, (a, b)
                 extended += a.opname == "EXTENDED_ARG"
-            assert _bytecode.exception_table(code) == [tuple(e) for e in dis._parse_exception_table(code)]
+            assert _decompile.exception_table(code) == [tuple(e) for e in dis._parse_exception_table(code)]
     assert extended > 0
 
 

@@ -250,7 +250,7 @@ def _reconstruct(func):
 def _first_difference_line(rebuilt, code):
     """The line of ``code`` where the instructions compiled from a rebuilt text first differ
     from it (nested code objects searched in order), or None."""
-    # `dis` (slow to import, see `ferrojit._bytecode`) only for the message of a text that
+    # `dis` (slow to import, see `ferrojit._decompile.instructions`) only for the message of a text that
     # failed: its `argrepr` says how two arguments differ.
     import dis
 
@@ -276,7 +276,7 @@ def _global_calls(func):
     LOAD_ATTR tanh``). CPython 3.11 compiles the second when the name was bound by an import
     compiled with the function (`import numpy as np` in the same `exec` text), the first
     otherwise (an import typed at the prompt before)."""
-    from . import _bytecode
+    from ._decompile import instructions
 
     # A local or enclosing variable counts too: CPython asks whether the module's top level
     # imports the name, whatever the name is bound to where it is used.
@@ -284,7 +284,7 @@ def _global_calls(func):
     methods, attributes = set(), set()
     for code in (func.__code__, *_nested_code(func.__code__)):
         before = previous = None
-        for ins in _bytecode.instructions(code):
+        for ins in instructions(code):
             if previous is not None and previous.opname in loads:
                 if ins.opname == "LOAD_METHOD":
                     methods.add(previous.argval)
@@ -319,15 +319,15 @@ def _same_code_but_line_nops(a, b):
 def _instructions_but_nops(code):
     """The instructions of ``code`` without NOPs, jump targets and exception-table ranges
     given as positions in that list."""
-    from . import _bytecode
+    from ._decompile import JUMPS, exception_table, instructions
 
     # `EXTENDED_ARG` prefixes go too: their bits are in the argument of the instruction they
     # extend, and whether a jump needs one depends on the NOPs before its target.
     left_out = ("NOP", "EXTENDED_ARG")
-    instructions = _bytecode.instructions(code)
+    listed = instructions(code)
     position = {}
     kept = 0
-    for ins in instructions:
+    for ins in listed:
         position[ins.offset] = kept
         if ins.opname not in left_out:
             kept += 1
@@ -337,11 +337,11 @@ def _instructions_but_nops(code):
         return position.get(offset, end)
 
     stream = [
-        (ins.opname, at(ins.argval) if ins.opcode in _bytecode.JUMPS else ins.arg)
-        for ins in instructions
+        (ins.opname, at(ins.argval) if ins.opcode in JUMPS else ins.arg)
+        for ins in listed
         if ins.opname not in left_out
     ]
-    table = [(at(start), at(end), at(target), depth, lasti) for start, end, target, depth, lasti in _bytecode.exception_table(code)]
+    table = [(at(start), at(stop), at(target), depth, lasti) for start, stop, target, depth, lasti in exception_table(code)]
     return stream, table
 
 
