@@ -137,7 +137,7 @@ def _kinds():
 _KINDS = _kinds()
 _OPNAMES = opcode.opname
 # Code units of inline cache after each opcode (`CACHE` entries, which are not instructions).
-_CACHES = opcode._inline_cache_entries
+_CACHES = opcode._inline_cache_entries  # type: ignore[attr-defined]  # private, as `dis` reads it
 _EXTENDED_ARG = opcode.EXTENDED_ARG
 _LOAD_CONST = opcode.opmap["LOAD_CONST"]
 # Opcodes whose argument is a jump target.
@@ -2888,7 +2888,7 @@ def _group(atoms, i, j, true_target, false_target):
 # --- rendering ---------------------------------------------------------------------------------------
 
 
-class _Unparser(getattr(ast, "_Unparser", object)):
+class _Unparser(getattr(ast, "_Unparser", object)):  # type: ignore[misc]  # (see below)
     """``ast.unparse``'s writer (``ast._Unparser``: private, and out of ``ast`` from Python 3.14
     on, but this module reads 3.11's bytecode only) for the rebuilt trees, which differ from
     parsed ones in two ways that it handles as it writes (no pass over the tree before):
