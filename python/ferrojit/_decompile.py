@@ -85,6 +85,7 @@ def function_text(code):
     if reader is None:
         readable = ", ".join(f"{major}.{minor}" for major, minor in sorted(_READERS))
         raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only that of Python {readable} is read)")
+    _decoded.clear()
     definition = reader(code).function_definition()
     indent = "    " if code.co_freevars else ""
     lines = _Renderer(code.co_firstlineno).render([definition], indent)
@@ -163,9 +164,19 @@ class _Instruction:
         return f"Instruction({self.opname}, arg={self.arg}, argval={self.argval!r}, offset={self.offset}, line={self.lineno})"
 
 
+# id of a code object -> (the code object, its instructions), for the code objects of the last
+# function rebuilt (`function_text` empties it): `ferrojit._source` reads them again right
+# after (the function's global calls, its comparison without NOPs). The code object is kept
+# with its instructions, so that its id stays its own.
+_decoded: dict[int, tuple[object, list[_Instruction]]] = {}
+
+
 def instructions(code):
     """The instructions of ``code``, in order, as ``list(dis.get_instructions(code))`` has
-    them (``CACHE`` entries left out)."""
+    them (``CACHE`` entries left out). The list may be shared: not to be modified."""
+    known = _decoded.get(id(code))
+    if known is not None and known[0] is code:
+        return known[1]
     raw = code.co_code  # the unspecialised bytecode: every opcode is its base one
     # One position per code unit, cache entries included.
     lines = [position[0] for position in code.co_positions()]
@@ -209,6 +220,7 @@ def instructions(code):
                 argval = opcode.cmp_op[arg]
         result.append(_Instruction(opnames[op], op, arg, argval, offset, lines[offset >> 1]))
         offset += 2 + 2 * caches[op]
+    _decoded[id(code)] = (code, result)
     return result
 
 
