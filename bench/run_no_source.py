@@ -6,9 +6,12 @@ checks it against the code object and compiles it. This suite measures what that
 each kernel, fresh processes import the kernel's module and either decorate its function
 (``file``) or ``exec`` the function's text in a namespace holding the module's globals and
 decorate the result (``exec``). Each process times the first call (compilation included), the
-part of it spent finding and checking the source (``source``, from ``f._stats()``), and the
-steady state (best of N calls after a warm-up, ``common.steady_state``). Medians of ``RUNS``
-processes per mode, the two modes interleaved. Results are printed and written to
+part of it spent finding and checking the source (``source``, from ``f._stats()``), the
+first call's CPU time on the calling thread (``time.thread_time``: without the waits for a CPU
+that the wall-clock time has on a machine shared with other work, nor the compiler's warm-up
+thread that ``import ferrojit`` starts and that runs meanwhile) and the steady state
+(best of N calls after a warm-up, ``common.steady_state``). Medians of ``RUNS`` processes per
+mode, the two modes interleaved. Results are printed and written to
 ``bench/results/no_source.md``.
 """
 
@@ -49,11 +52,11 @@ if {mode!r} == "exec":
     assert plain.__code__.co_filename == "<string>"
 f = ferrojit.njit(plain)
 args = {args}
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.thread_time()
 f(*args)
-first = time.perf_counter() - t
+first, first_cpu = time.perf_counter() - t, time.thread_time() - cpu
 steady, _, _ = steady_state(f, args)
-print(json.dumps({{"first": first, "source": f._stats()[0]["source"], "steady": steady}}))
+print(json.dumps({{"first": first, "first_cpu": first_cpu, "source": f._stats()[0]["source"], "steady": steady}}))
 """
 
 
@@ -67,22 +70,25 @@ def main():
     lines = [
         f"The same kernel defined in its module file (`file`) and in `exec()` of its text "
         f"(`exec`, compiled from the text rebuilt from its bytecode). First call (compilation "
-        f"included) and, of it, finding and checking the source; steady state (best of N calls). "
+        f"included) and, of it, finding and checking the source; the first call's CPU time on "
+        f"the calling thread (without waits for a CPU or the compiler's warm-up thread); steady "
+        f"state (best of N calls). "
         f"Medians of {RUNS} fresh processes per mode, interleaved. CPU: {cpu_model()}.",
         "",
-        "| kernel | first call, file | first call, exec | exec/file | source, file | source, exec | steady, file | steady, exec | exec/file |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| kernel | first call, file | first call, exec | exec/file | source, file | source, exec | first call CPU, file | first call CPU, exec | exec/file | steady, file | steady, exec | exec/file |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for module, kernel, args in KERNELS:
         results = {"file": [], "exec": []}
         for _ in range(RUNS):
             for mode in ("file", "exec"):
                 results[mode].append(run(mode, module, kernel, args))
-        med = {mode: {key: statistics.median(r[key] for r in rs) for key in ("first", "source", "steady")} for mode, rs in results.items()}
+        med = {mode: {key: statistics.median(r[key] for r in rs) for key in ("first", "first_cpu", "source", "steady")} for mode, rs in results.items()}
         f, e = med["file"], med["exec"]
         lines.append(
             f"| `{kernel}` | {fmt_time(f['first'])} | {fmt_time(e['first'])} | {fmt_ratio(e['first'] / f['first'])} "
             f"| {fmt_time(f['source'])} | {fmt_time(e['source'])} "
+            f"| {fmt_time(f['first_cpu'])} | {fmt_time(e['first_cpu'])} | {fmt_ratio(e['first_cpu'] / f['first_cpu'])} "
             f"| {fmt_time(f['steady'])} | {fmt_time(e['steady'])} | {fmt_ratio(e['steady'] / f['steady'])} |"
         )
         print(lines[-1], flush=True)

@@ -1280,6 +1280,43 @@ def test_long_loop_whose_jumps_need_extended_arguments():
     assert njit(f)(10) == f(10)
 
 
+def test_instructions_are_those_dis_gives():
+    """`ferrojit._decompile.instructions` decodes `co_code` in place of `dis` (slow to
+    import): the same instructions, with the same fields, over varied code (the standard
+    library's, nested code objects, jumps and constants beyond 255 that take `EXTENDED_ARG`
+    prefixes, exception tables)."""
+    import dis
+    import importlib
+
+    from ferrojit import _decompile
+
+    def codes(code):
+        yield code
+        for const in code.co_consts:
+            if hasattr(const, "co_code"):
+                yield from codes(const)
+
+    body = "".join(f"            s += i * {k} % 7 + {k}.5\n" for k in range(300))
+    wide = f"def f(n):\n    s = 0\n    for i in range(n):\n        try:\n            if i % 3 == 0:\n                continue\n{body}        except ValueError:\n            s = -s\n    return s\n"
+    tops = [compile(wide, "<string>", "exec")]
+    for name in ("ast", "dis", "inspect", "json.decoder", "textwrap", "ferrojit._decompile", "ferrojit._source"):
+        module = importlib.import_module(name)
+        with open(module.__file__, encoding="utf-8") as file:
+            tops.append(compile(file.read(), module.__file__, "exec"))
+    extended = 0
+    for top in tops:
+        for code in codes(top):
+            ours, theirs = _decompile.instructions(code), list(dis.get_instructions(code))
+            assert len(ours) == len(theirs)
+            for a, b in zip(ours, theirs):
+                assert (a.opname, a.opcode, a.arg, a.offset, a.lineno) == (b.opname, b.opcode, b.arg, b.offset, b.positions.lineno)
+                if b.opname not in ("KW_NAMES", "FORMAT_VALUE"):  # whose `argval` is read from `arg`
+                    assert a.argval is b.argval or a.argval == b.argval, (a, b)
+                extended += a.opname == "EXTENDED_ARG"
+            assert _decompile.exception_table(code) == [tuple(e) for e in dis._parse_exception_table(code)]
+    assert extended > 0
+
+
 # --- the rebuilding over real code ----------------------------------------------------------------
 
 def _functions_of(module):

@@ -2,9 +2,10 @@
 (defined in ``exec()``, ``python -c`` or at the interactive prompt).
 
 ferrojit compiles source text. When a function's text cannot be found, this module rebuilds a
-Python ``ast`` for it from CPython's bytecode (``dis.get_instructions``, the jump targets and
-``co_positions``) and renders it with ``ast.unparse``, each statement on the line it has in the
-code object (blank lines pad the gaps), so that compile errors name the user's lines.
+Python ``ast`` for it from CPython's bytecode (its instructions, decoded from ``co_code`` by
+:func:`instructions`, the jump targets and the lines) and renders it with ``ast.unparse``, each statement on the
+line it has in the code object (blank lines pad the gaps), so that compile errors name the
+user's lines.
 
 The text is only a candidate: ``ferrojit._source`` compiles it with CPython and compares the
 result with the function's code object exactly as it checks text read from files. A text that is
@@ -52,7 +53,7 @@ recompiled text catches the rest.
 from __future__ import annotations
 
 import ast
-import dis
+import opcode
 import sys
 
 
@@ -84,10 +85,171 @@ def function_text(code):
     if reader is None:
         readable = ", ".join(f"{major}.{minor}" for major, minor in sorted(_READERS))
         raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only that of Python {readable} is read)")
-    definition = _ConstantsAsDisplays().visit(reader(code).function_definition())
+    _decoded.clear()
+    definition = reader(code).function_definition()
     indent = "    " if code.co_freevars else ""
     lines = _Renderer(code.co_firstlineno).render([definition], indent)
     return "".join(line + "\n" for line in lines), code.co_firstlineno
+
+
+# --- instructions ---------------------------------------------------------------------------------
+#
+# The rebuilding (and `ferrojit._source`'s check of the rebuilt text) reads instructions as
+# `dis.get_instructions` gives them, but only a few of their fields. `dis` is slow to import and
+# builds much that is not read (argument reprs, jump labels, line starts, two named tuples per
+# instruction); the first call of a function defined in `exec()` would pay for all of it, which
+# one defined in a file does not. So `co_code` is decoded here, with the tables of `opcode` (the
+# small module `dis` is built on). The decoder is in this module rather than one of its own,
+# whose import would cost about what it saves on a small function.
+#
+# Each `_Instruction` has the fields of `dis.Instruction` that are read, with the same values
+# (`tests/test_no_source.py` compares them with `dis`'s over many code objects): `opname`,
+# `opcode`, `offset`, `arg` (with the bits of the `EXTENDED_ARG` prefixes before it, which are
+# instructions too), `argval` and `lineno` (`dis`'s `positions.lineno`). `argval` is what the
+# argument means: the constant of `LOAD_CONST`, the name of name, local and free-variable
+# instructions (`LOAD_GLOBAL`'s without its low bit), a jump's target offset, `COMPARE_OP`'s
+# operator; otherwise the argument itself (`dis` gives `KW_NAMES` `dis.UNKNOWN` and
+# `FORMAT_VALUE` a pair, which nothing here reads), and None without an argument.
+
+# What an opcode's `argval` is, by opcode: one table made once, so that decoding looks each
+# instruction's kind up instead of testing the opcode against `opcode`'s lists.
+_NO_ARG, _CONST, _NAME, _GLOBAL, _JUMP_ABSOLUTE, _JUMP_FORWARD, _JUMP_BACKWARD, _LOCAL, _COMPARE, _ARG = range(10)
+
+
+def _kinds():
+    kinds = [_NO_ARG if op < opcode.HAVE_ARGUMENT else _ARG for op in range(256)]
+    for op in opcode.hasconst:
+        kinds[op] = _CONST
+    for op in opcode.hasname:
+        kinds[op] = _NAME
+    kinds[opcode.opmap["LOAD_GLOBAL"]] = _GLOBAL
+    for op in opcode.hasjabs:
+        kinds[op] = _JUMP_ABSOLUTE
+    for op in opcode.hasjrel:
+        # As `dis`: a relative jump whose name says backward counts its argument backward.
+        kinds[op] = _JUMP_BACKWARD if "JUMP_BACKWARD" in opcode.opname[op] else _JUMP_FORWARD
+    for op in opcode.haslocal + opcode.hasfree:
+        kinds[op] = _LOCAL
+    for op in opcode.hascompare:
+        kinds[op] = _COMPARE
+    return kinds
+
+
+_KINDS = _kinds()
+_OPNAMES = opcode.opname
+# Code units of inline cache after each opcode (`CACHE` entries, which are not instructions).
+_CACHES = opcode._inline_cache_entries  # type: ignore[attr-defined]  # private, as `dis` reads it
+_EXTENDED_ARG = opcode.EXTENDED_ARG
+_LOAD_CONST = opcode.opmap["LOAD_CONST"]
+# Opcodes whose argument is a jump target.
+JUMPS = frozenset(opcode.hasjrel + opcode.hasjabs)
+# An `EXTENDED_ARG` prefix's bits wrap as a C `int` (as in `dis._unpack_opargs`).
+_INT_OVERFLOW = 2**31
+
+
+class _Instruction:
+    """One instruction (its fields: see the comment that opens this section)."""
+
+    __slots__ = ("opname", "opcode", "arg", "argval", "offset", "lineno")
+
+    def __init__(self, opname, op, arg, argval, offset, lineno):
+        self.opname = opname
+        self.opcode = op
+        self.arg = arg
+        self.argval = argval
+        self.offset = offset
+        self.lineno = lineno
+
+    def __repr__(self):
+        return f"Instruction({self.opname}, arg={self.arg}, argval={self.argval!r}, offset={self.offset}, line={self.lineno})"
+
+
+# id of a code object -> (the code object, its instructions), for the code objects of the last
+# function rebuilt (`function_text` empties it): `ferrojit._source` reads them again right
+# after (the function's global calls, its comparison without NOPs). The code object is kept
+# with its instructions, so that its id stays its own.
+_decoded: dict[int, tuple[object, list[_Instruction]]] = {}
+
+
+def instructions(code):
+    """The instructions of ``code``, in order, as ``list(dis.get_instructions(code))`` has
+    them (``CACHE`` entries left out). The list may be shared: not to be modified."""
+    known = _decoded.get(id(code))
+    if known is not None and known[0] is code:
+        return known[1]
+    raw = code.co_code  # the unspecialised bytecode: every opcode is its base one
+    # One position per code unit, cache entries included.
+    lines = [position[0] for position in code.co_positions()]
+    consts = code.co_consts
+    names = code.co_names
+    local_name = code._varname_from_oparg  # locals, cells and free variables, as `dis` names them
+    kinds, opnames, caches = _KINDS, _OPNAMES, _CACHES
+    result = []
+    extended = 0
+    offset = 0
+    end = len(raw)
+    while offset < end:
+        op = raw[offset]
+        kind = kinds[op]
+        if kind == _NO_ARG:
+            arg = argval = None
+            extended = 0
+        else:
+            arg = argval = raw[offset + 1] | extended
+            if op == _EXTENDED_ARG:
+                extended = arg << 8
+                if extended >= _INT_OVERFLOW:
+                    extended -= 2 * _INT_OVERFLOW
+            else:
+                extended = 0
+            if kind == _NAME:
+                argval = names[arg]
+            elif kind == _LOCAL:
+                argval = local_name(arg)
+            elif kind == _JUMP_FORWARD:
+                argval = offset + 2 + arg * 2
+            elif kind == _JUMP_BACKWARD:
+                argval = offset + 2 - arg * 2
+            elif kind == _CONST:
+                argval = consts[arg] if op == _LOAD_CONST else arg
+            elif kind == _GLOBAL:
+                argval = names[arg >> 1]
+            elif kind == _JUMP_ABSOLUTE:
+                argval = arg * 2
+            elif kind == _COMPARE:
+                argval = opcode.cmp_op[arg]
+        result.append(_Instruction(opnames[op], op, arg, argval, offset, lines[offset >> 1]))
+        offset += 2 + 2 * caches[op]
+    _decoded[id(code)] = (code, result)
+    return result
+
+
+def exception_table(code):
+    """``code``'s exception table as ``(start, end, target, depth, lasti)`` tuples, offsets in
+    bytes with ``end`` exclusive (``dis._parse_exception_table``'s entries)."""
+    table = code.co_exceptiontable
+    entries = []
+    at = 0
+
+    def varint():
+        # Six bits a byte, most significant first; bit 6 says another byte follows.
+        nonlocal at
+        byte = table[at]
+        at += 1
+        value = byte & 63
+        while byte & 64:
+            byte = table[at]
+            at += 1
+            value = (value << 6) | (byte & 63)
+        return value
+
+    while at < len(table):
+        start = varint() * 2
+        end = start + varint() * 2
+        target = varint() * 2
+        depth_lasti = varint()
+        entries.append((start, end, target, depth_lasti >> 1, bool(depth_lasti & 1)))
+    return entries
 
 
 # --- stack values that are not expressions -------------------------------------------------
@@ -414,17 +576,17 @@ class _Reader:
 
     def __init__(self, code):
         self.code = code
-        self.ins = list(dis.get_instructions(code))
+        self.ins = instructions(code)
         self.index_of = {ins.offset: i for i, ins in enumerate(self.ins)}
         # A jump to an `EXTENDED_ARG` prefix is a jump to the instruction it extends (whose
-        # argument `dis` has already combined).
+        # argument has the prefix's bits already).
         for i in range(len(self.ins) - 2, -1, -1):
             if self.ins[i].opname == "EXTENDED_ARG":
                 self.index_of[self.ins[i].offset] = self.index_of[self.ins[i + 1].offset]
         # target index -> indices of the backward jumps to it
         self.back_jumps = {}
         for i, ins in enumerate(self.ins):
-            if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
+            if ins.opcode in JUMPS:
                 t = self.index_of.get(ins.argval)
                 if t is not None and t <= i:
                     self.back_jumps.setdefault(t, []).append(i)
@@ -438,9 +600,8 @@ class _Reader:
         # The exception table as (start, end, target, depth, lasti), instruction indices, end
         # exclusive.
         self.entries = []
-        for e in dis._parse_exception_table(code) if code.co_exceptiontable else ():
-            end = self.index_of.get(e.end, len(self.ins))
-            self.entries.append((self.index_of[e.start], end, self.index_of[e.target], e.depth, e.lasti))
+        for start, end, target, depth, lasti in exception_table(code):
+            self.entries.append((self.index_of[start], self.index_of.get(end, len(self.ins)), self.index_of[target], depth, lasti))
         # Names bound by `except ... as name` (their `name = None; del name` are CPython's).
         self.handler_names = set()
         # The entries whose `try` statement is read (or being read): its body starts where
@@ -453,9 +614,9 @@ class _Reader:
 
     def line(self, i):
         """The source line of instruction ``i`` (of the first one from ``i`` that has one)."""
-        for ins in self.ins[i:]:
-            if ins.positions is not None and ins.positions.lineno is not None:
-                return ins.positions.lineno
+        for k in range(i, len(self.ins)):
+            if self.ins[k].lineno is not None:
+                return self.ins[k].lineno
         return None
 
     def fail(self, construct, i):
@@ -2739,15 +2900,44 @@ def _group(atoms, i, j, true_target, false_target):
 # --- rendering ---------------------------------------------------------------------------------------
 
 
-class _ConstantsAsDisplays(ast.NodeTransformer):
-    """Tuple constants as tuple displays of their items, which CPython folds back into the
-    constant (``ast.unparse`` writes a constant by its repr, and ``(Ellipsis, -1)`` is a name
-    where ``(..., -1)`` is the constant)."""
+class _Unparser(getattr(ast, "_Unparser", object)):  # type: ignore[misc]  # (see below)
+    """``ast.unparse``'s writer (``ast._Unparser``: private, and out of ``ast`` from Python 3.14
+    on, but this module reads 3.11's bytecode only) for the rebuilt trees, which differ from
+    parsed ones in two ways that it handles as it writes (no pass over the tree before):
+
+    - a tuple constant is written as a tuple display of its items, which CPython folds back
+      into the constant (``ast.unparse`` writes a constant by its repr, and ``(Ellipsis, -1)``
+      is a name where ``(..., -1)`` is the constant);
+    - statements have no type comments, and no ``lineno`` for ``ast.unparse`` to look their
+      type comments up by."""
 
     def visit_Constant(self, node):
         if isinstance(node.value, tuple):
-            return ast.Tuple([self.visit_Constant(ast.Constant(v)) for v in node.value], ast.Load())
-        return node
+            display = _tuple_display(node)
+            # Written where the constant was: with the parentheses its place asks for.
+            self.set_precedence(self.get_precedence(node), display)
+            self.traverse(display)
+        else:
+            super().visit_Constant(node)
+
+    def visit_Subscript(self, node):
+        # `a[1, 2]`, as `ast.unparse` writes a display there, rather than `a[(1, 2)]`.
+        if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, tuple):
+            node = ast.Subscript(node.value, _tuple_display(node.slice), node.ctx)
+        super().visit_Subscript(node)
+
+    def get_type_comment(self, node):
+        return None
+
+
+def _tuple_display(constant):
+    """The tuple display of a tuple constant's items (themselves constants)."""
+    return ast.Tuple([ast.Constant(v) for v in constant.value], ast.Load())
+
+
+def _unparse(node):
+    """The text of a rebuilt expression or simple statement (see :class:`_Unparser`)."""
+    return _Unparser().visit(node)
 
 
 class _Renderer:
@@ -2778,45 +2968,44 @@ class _Renderer:
         if isinstance(stmt, ast.FunctionDef):
             # The first line of a nested function's code is its first decorator's.
             for decorator in stmt.decorator_list:
-                self.put(line, f"{indent}@{ast.unparse(decorator)}")
+                self.put(line, f"{indent}@{_unparse(decorator)}")
                 line = None
             header_node = ast.FunctionDef(stmt.name, stmt.args, [ast.Pass()], [], stmt.returns, None)
-            header_node.lineno = 1
-            header = ast.unparse(header_node).splitlines()[0]
+            header = _unparse(header_node).splitlines()[0]
             self.put(line, indent + header)
             self.body(stmt.body, inner)
         elif isinstance(stmt, ast.If):
-            self.put(line, f"{indent}if {ast.unparse(stmt.test)}:")
+            self.put(line, f"{indent}if {_unparse(stmt.test)}:")
             self.body(stmt.body, inner)
             orelse = stmt.orelse
             while len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 elif_ = orelse[0]
-                self.put(getattr(elif_, "lineno", None), f"{indent}elif {ast.unparse(elif_.test)}:")
+                self.put(getattr(elif_, "lineno", None), f"{indent}elif {_unparse(elif_.test)}:")
                 self.body(elif_.body, inner)
                 orelse = elif_.orelse
             if orelse:
                 self.put(None, f"{indent}else:")
                 self.body(orelse, inner)
         elif isinstance(stmt, ast.While):
-            self.put(line, f"{indent}while {ast.unparse(stmt.test)}:")
+            self.put(line, f"{indent}while {_unparse(stmt.test)}:")
             self.body(stmt.body, inner)
             if stmt.orelse:
                 self.put(None, f"{indent}else:")
                 self.body(stmt.orelse, inner)
         elif isinstance(stmt, ast.For):
-            self.put(line, f"{indent}for {ast.unparse(stmt.target)} in {ast.unparse(stmt.iter)}:")
+            self.put(line, f"{indent}for {_unparse(stmt.target)} in {_unparse(stmt.iter)}:")
             self.body(stmt.body, inner)
             if stmt.orelse:
                 self.put(None, f"{indent}else:")
                 self.body(stmt.orelse, inner)
         elif isinstance(stmt, ast.Match):
-            self.put(line, f"{indent}match {ast.unparse(stmt.subject)}:")
+            self.put(line, f"{indent}match {_unparse(stmt.subject)}:")
             for case in stmt.cases:
-                guard = f" if {ast.unparse(case.guard)}" if case.guard is not None else ""
-                self.put(getattr(case, "lineno", None), f"{inner}case {ast.unparse(case.pattern)}{guard}:")
+                guard = f" if {_unparse(case.guard)}" if case.guard is not None else ""
+                self.put(getattr(case, "lineno", None), f"{inner}case {_unparse(case.pattern)}{guard}:")
                 self.body(case.body, inner + "    ")
         elif isinstance(stmt, ast.With):
-            items = ", ".join(ast.unparse(item) for item in stmt.items)
+            items = ", ".join(_unparse(item) for item in stmt.items)
             self.put(line, f"{indent}with {items}:")
             self.body(stmt.body, inner)
         elif isinstance(stmt, ast.Try):
@@ -2825,7 +3014,7 @@ class _Renderer:
             for handler in stmt.handlers:
                 text = "except"
                 if handler.type is not None:
-                    text += " " + ast.unparse(handler.type)
+                    text += " " + _unparse(handler.type)
                     if handler.name:
                         text += f" as {handler.name}"
                 self.put(getattr(handler, "lineno", None), f"{indent}{text}:")
@@ -2841,7 +3030,7 @@ class _Renderer:
         elif isinstance(stmt, (_Append, _ForTarget, _AssertionRaise)):
             raise DecompileError("a statement of a comprehension's code", line)
         else:
-            text = ast.unparse(ast.fix_missing_locations(stmt))
+            text = _unparse(stmt)
             if "\n" in text:
                 raise DecompileError(f"a statement written on several lines ({type(stmt).__name__})", line)
             self.put(line, indent + text)
@@ -2854,12 +3043,12 @@ class _Renderer:
         # share the next simple statement's line, so that the lines below keep their numbers.
         prefix = ""
         while stmts and getattr(stmts[0], "declaration", False):
-            prefix += ast.unparse(stmts.pop(0)) + "; "
+            prefix += _unparse(stmts.pop(0)) + "; "
         if prefix:
             first = stmts[0] if stmts else None
             if first is not None and not isinstance(first, (ast.FunctionDef, ast.If, ast.While, ast.For, ast.Try, ast.With, ast.Match, _Break)) and not isinstance(first, (_Append, _ForTarget, _AssertionRaise)):
                 stmts.pop(0)
-                text = ast.unparse(ast.fix_missing_locations(first))
+                text = _unparse(first)
                 if "\n" in text:
                     raise DecompileError(f"a statement written on several lines ({type(first).__name__})", getattr(first, "lineno", None))
                 self.put(getattr(first, "lineno", None), indent + prefix + text)

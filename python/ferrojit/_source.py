@@ -88,9 +88,17 @@ def _linecache_lines(filename):
     For ``<string>``, the command of ``python -c`` when there is one: a function defined in
     ``exec()`` is also in ``<string>``, so this text is only a candidate, checked against the
     function's code like any other."""
-    import linecache
+    import sys
 
-    lines = linecache.getlines(filename)
+    if _has_no_file(filename) and "linecache" not in sys.modules:
+        # Only what registered text in `linecache`'s cache can give `<string>` or `<stdin>`
+        # lines, and nothing did if it is not imported: the import (of `tokenize` and `re`,
+        # milliseconds) would find nothing.
+        lines = None
+    else:
+        import linecache
+
+        lines = linecache.getlines(filename)
     if not lines and filename == "<string>":
         lines = _command_lines()
     return lines or None
@@ -242,6 +250,8 @@ def _reconstruct(func):
 def _first_difference_line(rebuilt, code):
     """The line of ``code`` where the instructions compiled from a rebuilt text first differ
     from it (nested code objects searched in order), or None."""
+    # `dis` (slow to import, see `ferrojit._decompile.instructions`) only for the message of a text that
+    # failed: its `argrepr` says how two arguments differ.
     import dis
 
     ours = [i for i in dis.get_instructions(rebuilt) if i.opname not in ("NOP", "EXTENDED_ARG")]
@@ -266,7 +276,7 @@ def _global_calls(func):
     LOAD_ATTR tanh``). CPython 3.11 compiles the second when the name was bound by an import
     compiled with the function (`import numpy as np` in the same `exec` text), the first
     otherwise (an import typed at the prompt before)."""
-    import dis
+    from ._decompile import instructions
 
     # A local or enclosing variable counts too: CPython asks whether the module's top level
     # imports the name, whatever the name is bound to where it is used.
@@ -274,7 +284,7 @@ def _global_calls(func):
     methods, attributes = set(), set()
     for code in (func.__code__, *_nested_code(func.__code__)):
         before = previous = None
-        for ins in dis.get_instructions(code):
+        for ins in instructions(code):
             if previous is not None and previous.opname in loads:
                 if ins.opname == "LOAD_METHOD":
                     methods.add(previous.argval)
@@ -309,15 +319,15 @@ def _same_code_but_line_nops(a, b):
 def _instructions_but_nops(code):
     """The instructions of ``code`` without NOPs, jump targets and exception-table ranges
     given as positions in that list."""
-    import dis
+    from ._decompile import JUMPS, exception_table, instructions
 
-    # `EXTENDED_ARG` prefixes go too: `dis` gives their bits to the instruction they extend,
-    # and whether a jump needs one depends on the NOPs before its target.
+    # `EXTENDED_ARG` prefixes go too: their bits are in the argument of the instruction they
+    # extend, and whether a jump needs one depends on the NOPs before its target.
     left_out = ("NOP", "EXTENDED_ARG")
-    instructions = list(dis.get_instructions(code))
+    listed = instructions(code)
     position = {}
     kept = 0
-    for ins in instructions:
+    for ins in listed:
         position[ins.offset] = kept
         if ins.opname not in left_out:
             kept += 1
@@ -326,14 +336,12 @@ def _instructions_but_nops(code):
     def at(offset):
         return position.get(offset, end)
 
-    jumps = set(dis.hasjrel) | set(dis.hasjabs)
     stream = [
-        (ins.opname, at(ins.argval) if ins.opcode in jumps else ins.arg)
-        for ins in instructions
+        (ins.opname, at(ins.argval) if ins.opcode in JUMPS else ins.arg)
+        for ins in listed
         if ins.opname not in left_out
     ]
-    parse = getattr(dis, "_parse_exception_table", None)
-    table = [(at(e.start), at(e.end), at(e.target), e.depth, e.lasti) for e in parse(code)] if parse else []
+    table = [(at(start), at(stop), at(target), depth, lasti) for start, stop, target, depth, lasti in exception_table(code)]
     return stream, table
 
 
