@@ -327,19 +327,16 @@ def _method(name, dispatcher):
     return method
 
 
-def _match_args(cls, python_class, fields, auto_init):
+def _match_args(cls, fields, auto_init):
     """The class's ``__match_args__`` (its own, a base's, or, for a class whose fields are its
-    ``__init__``'s parameters, those fields in order, as ``@dataclass`` writes it), set on the
-    Python class too; ``None`` when it has none."""
+    ``__init__``'s parameters, those fields in order, as ``@dataclass`` writes it); ``None``
+    when it has none."""
     match_args = getattr(cls, "__match_args__", None)
     if match_args is None and auto_init is not None:
         match_args = tuple(name for name, _ in fields)
-    if match_args is None:
-        return None
-    if not (isinstance(match_args, tuple) and all(isinstance(name, str) for name in match_args)):
+    if match_args is not None and not (isinstance(match_args, tuple) and all(isinstance(name, str) for name in match_args)):
         raise _error(cls, "`__match_args__` must be a tuple of strings")
-    python_class.__match_args__ = match_args
-    return list(match_args)
+    return match_args
 
 
 def _build(cls, spec):
@@ -405,6 +402,9 @@ def _build(cls, spec):
         "_ferrojit_always_set_": frozenset(always_set),
         "_ferrojit_auto_init_": tuple((name, d) for (name, _), d in zip(fields, auto_init)) if auto_init is not None else None,
     }
+    match_args = _match_args(cls, fields, auto_init)
+    if match_args is not None:
+        namespace["__match_args__"] = match_args
     for index, (name, _) in enumerate(fields):
         namespace[name] = _native.InstanceField(index, name)
     for name, (kind, first, second) in members.items():
@@ -430,7 +430,7 @@ def _build(cls, spec):
     python_class = type(cls.__name__, (base if base is not None else _native.JitInstance,), namespace)
     try:
         base_id = base._ferrojit_class_id_ if base is not None else None
-        class_id = _native.register_jitclass(python_class, list(fields), dict(members), base_id, own, sorted(always_set), auto_init, _match_args(cls, python_class, fields, auto_init))
+        class_id = _native.register_jitclass(python_class, list(fields), dict(members), base_id, own, sorted(always_set), auto_init, list(match_args) if match_args is not None else None)
     except TypeError as exc:
         raise _error(cls, str(exc)) from None
     except Exception as exc:
