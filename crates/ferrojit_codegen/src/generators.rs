@@ -56,18 +56,33 @@ use std::collections::HashMap;
 const RESUME: u32 = 3;
 const FIRST_LOCAL: u32 = 4;
 
+/// Added to a suspended generator's `resume` by its `drop` to close it: `S.next` then raises
+/// `GeneratorExit` at the `yield` it is suspended at instead of resuming after it.
+const CLOSING: u64 = 1 << 32;
+
 /// What lowering a generator's `next` keeps.
 pub(crate) struct Frame<'ctx> {
     /// Per `yield`, in order: the block that suspends there (filled once every scratch array
-    /// is known) and the block resuming after it.
-    suspensions: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>)>,
+    /// is known), the block resuming after it and, for a `yield` inside a `try` statement, the
+    /// block raising `GeneratorExit` there when the generator is closed.
+    suspensions: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>, Option<BasicBlock<'ctx>>)>,
+    /// Slots lowering keeps beside the locals that must outlive a suspension, saved in the
+    /// state after the locals: the exceptions handlers and `finally` blocks keep aside (see
+    /// `FnLower::save_exception`), each slot with its LLVM type and, when it holds
+    /// references, the type they are released as.
+    pub(crate) kept: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>, Option<Type>)>,
 }
 
-/// The LLVM struct of a generator's state.
-fn state_type<'ctx>(cx: &'ctx inkwell::context::Context, f: &ir::Function) -> StructType<'ctx> {
+/// The slots of a generator's state after its locals (see `Frame::kept`): their LLVM types
+/// and the types their references are released as.
+type Kept<'ctx> = Vec<(BasicTypeEnum<'ctx>, Option<Type>)>;
+
+/// The LLVM struct of a generator's state: the header, the locals, then the slots `kept`.
+fn state_type<'ctx>(cx: &'ctx inkwell::context::Context, f: &ir::Function, kept: &Kept<'ctx>) -> StructType<'ctx> {
     let ptr = cx.ptr_type(AddressSpace::default());
     let mut fields: Vec<BasicTypeEnum> = vec![ptr.into(), ptr.into(), ptr.into(), cx.i64_type().into()];
     fields.extend(f.locals.iter().map(|l| llvm_type(cx, &l.ty)));
+    fields.extend(kept.iter().map(|(t, _)| *t));
     cx.struct_type(&fields, false)
 }
 
@@ -89,15 +104,15 @@ pub(crate) fn lower_generator<'ctx>(
 ) -> Result<()> {
     let (make, next) = (fns[&f.symbol], fns[&next_symbol(f)]);
     let yield_ty = f.yields().expect("a generator function").clone();
-    FnLower::new(cx, module, next, f, fns, vector_isas, options)?.lower_resumable()?;
-    let drop = drop_function(cx, module, f)?;
+    let (kept, closing) = FnLower::new(cx, module, next, f, fns, vector_isas, options)?.lower_resumable()?;
+    let drop = drop_function(cx, module, f, &kept, next, &closing)?;
     host(drop);
     let adopt = adopt_function(cx, module, f)?;
     host(adopt);
     let next_entry = crate::abi::entry_wrapper(cx, module, next, &[f.ret.clone()], &yield_ty, &format!("{}.next_entry", f.symbol))?;
     next_entry.set_linkage(Linkage::Internal);
     host(next_entry);
-    FnLower::new(cx, module, make, f, fns, vector_isas, options)?.lower_generator_maker(drop, next_entry, adopt)
+    FnLower::new(cx, module, make, f, fns, vector_isas, options)?.lower_generator_maker(drop, next_entry, adopt, &kept)
 }
 
 /// `void S.adopt(ptr data)`: adopts what a suspended generator's owned locals borrow (see the
@@ -110,7 +125,7 @@ fn adopt_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::m
     let (adopt, done) = (cx.append_basic_block(function, "adopt"), cx.append_basic_block(function, "done"));
     b.position_at_end(entry);
     let data = function.get_nth_param(0).expect("one parameter").into_pointer_value();
-    let state_ty = state_type(cx, f);
+    let state_ty = state_type(cx, f, &Vec::new());
     let resume = b.build_load(cx.i64_type(), b.build_struct_gep(state_ty, data, RESUME, "resume")?, "resume")?.into_int_value();
     let suspended = b.build_int_compare(IntPredicate::SGE, resume, cx.i64_type().const_zero(), "suspended")?;
     b.build_conditional_branch(suspended, adopt, done)?;
@@ -177,18 +192,55 @@ fn insert_path<'ctx>(b: &inkwell::builder::Builder<'ctx>, value: BasicValueEnum<
     Ok(b.build_insert_value(aggregate, replaced, first as u32, "replaced")?.into_struct_value().into())
 }
 
-/// `void S.drop(ptr data)`: releases what a suspended generator's owned locals hold.
-fn drop_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::module::Module<'ctx>, f: &ir::Function) -> Result<FunctionValue<'ctx>> {
+/// `void S.drop(ptr data)`: closes a generator suspended inside a `try` statement (the
+/// `yield`s `closing`, numbered from 1 as `resume` numbers them) as CPython's `close()` does:
+/// `S.next` raises `GeneratorExit` at that `yield`, so that its handlers and `finally` blocks
+/// run; an exception other than `GeneratorExit` leaving it, or a `yield` (CPython's
+/// `RuntimeError`), is reported as unraisable (`ferrojit_rt_generator_closed`), as CPython's
+/// finalizer reports it. Then releases what a generator still suspended holds in its owned
+/// locals and kept slots.
+fn drop_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::module::Module<'ctx>, f: &ir::Function, kept: &Kept<'ctx>, next: FunctionValue<'ctx>, closing: &[u64]) -> Result<FunctionValue<'ctx>> {
     let ptr = cx.ptr_type(AddressSpace::default());
+    let (i32t, i64t) = (cx.i32_type(), cx.i64_type());
     let function = module.add_function(&format!("{}.drop", f.symbol), cx.void_type().fn_type(&[ptr.into()], false), Some(Linkage::Internal));
     let b = cx.create_builder();
     let entry = cx.append_basic_block(function, "entry");
-    let (release, done) = (cx.append_basic_block(function, "release"), cx.append_basic_block(function, "done"));
+    let (check, release, done) = (cx.append_basic_block(function, "check"), cx.append_basic_block(function, "release"), cx.append_basic_block(function, "done"));
     b.position_at_end(entry);
     let data = function.get_nth_param(0).expect("one parameter").into_pointer_value();
-    let state_ty = state_type(cx, f);
-    let resume = b.build_load(cx.i64_type(), b.build_struct_gep(state_ty, data, RESUME, "resume")?, "resume")?.into_int_value();
-    let suspended = b.build_int_compare(IntPredicate::SGE, resume, cx.i64_type().const_zero(), "suspended")?;
+    let state_ty = state_type(cx, f, kept);
+    let resume_field = b.build_struct_gep(state_ty, data, RESUME, "resume.field")?;
+    if closing.is_empty() {
+        b.build_unconditional_branch(check)?;
+    } else {
+        let close = cx.append_basic_block(function, "close");
+        let resume = b.build_load(i64t, resume_field, "resume")?.into_int_value();
+        let cases: Vec<_> = closing.iter().map(|&k| (i64t.const_int(k, false), close)).collect();
+        b.build_switch(resume, check, &cases)?;
+        b.position_at_end(close);
+        let closed = b.build_int_add(resume, i64t.const_int(CLOSING, false), "closing")?;
+        b.build_store(resume_field, closed)?;
+        let yield_ty = f.yields().expect("a generator function").clone();
+        let item_ty = llvm_type(cx, &yield_ty);
+        let item = b.build_alloca(item_ty, "item")?;
+        b.build_store(item, item_ty.const_zero())?;
+        let exc_ty = cx.struct_type(&[i32t.into(), ptr.into(), i64t.into()], false);
+        let exc = b.build_alloca(exc_ty, "exc")?;
+        b.build_store(exc, exc_ty.const_zero())?;
+        // SAFETY: the state is a meminfo's data.
+        let meminfo = unsafe { b.build_in_bounds_gep(cx.i8_type(), data, &[i64t.const_int((-(DATA_OFFSET as i64)) as u64, true)], "meminfo")? };
+        let status = b.build_call(next, &[item.into(), exc.into(), meminfo.into()], "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
+        // A value yielded is the caller's: dropped here.
+        let value = b.build_load(item_ty, item, "yielded")?;
+        crate::lower::count_references(cx, module, &b, value, &yield_ty, false)?;
+        let report = module.get_function("ferrojit_rt_generator_closed").unwrap_or_else(|| module.add_function("ferrojit_rt_generator_closed", cx.void_type().fn_type(&[i32t.into(), ptr.into(), ptr.into(), i64t.into()], false), Some(Linkage::External)));
+        let name = b.build_global_string_ptr(&f.name, "generator.name")?.as_pointer_value();
+        b.build_call(report, &[status.into(), exc.into(), name.into(), i64t.const_int(f.name.len() as u64, false).into()], "")?;
+        b.build_unconditional_branch(check)?;
+    }
+    b.position_at_end(check);
+    let resume = b.build_load(i64t, resume_field, "resume")?.into_int_value();
+    let suspended = b.build_int_compare(IntPredicate::SGE, resume, i64t.const_zero(), "suspended")?;
     b.build_conditional_branch(suspended, release, done)?;
     b.position_at_end(release);
     let owned = &f.ownership.as_ref().ok_or_else(|| CodegenError(format!("{}: the ownership pass has not run", f.name)))?.owned;
@@ -198,6 +250,12 @@ fn drop_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::mo
         let value = b.build_load(llvm_type(cx, ty), field, "held")?;
         crate::lower::count_references(cx, module, &b, value, ty, false)?;
     }
+    for (j, (llvm, ty)) in kept.iter().enumerate() {
+        let Some(ty) = ty else { continue };
+        let field = b.build_struct_gep(state_ty, data, FIRST_LOCAL + (f.locals.len() + j) as u32, "kept")?;
+        let value = b.build_load(*llvm, field, "kept")?;
+        crate::lower::count_references(cx, module, &b, value, ty, false)?;
+    }
     b.build_unconditional_branch(done)?;
     b.position_at_end(done);
     b.build_return(None)?;
@@ -205,15 +263,16 @@ fn drop_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::mo
 }
 
 impl<'ctx> FnLower<'ctx, '_> {
-    /// The body of `S.next` (see the module documentation).
-    pub(crate) fn lower_resumable(mut self) -> Result<()> {
+    /// The body of `S.next` (see the module documentation); returns the slots kept in the
+    /// state after the locals (see `Frame::kept`).
+    pub(crate) fn lower_resumable(mut self) -> Result<(Kept<'ctx>, Vec<u64>)> {
         let ownership = self.ir.ownership.clone().ok_or_else(|| CodegenError(format!("{}: the ownership pass has not run", self.ir.name)))?;
         let cx = self.cx;
         let i64t = cx.i64_type();
         let meminfo = self.f.get_nth_param(2).expect("the state").into_pointer_value();
         // SAFETY: a generator's meminfo has its state as data.
         let data = unsafe { self.b.build_in_bounds_gep(cx.i8_type(), meminfo, &[self.i64(DATA_OFFSET as i64)], "state")? };
-        let state_ty = state_type(cx, self.ir);
+        let state_ty = state_type(cx, self.ir, &Vec::new());
         let resume_field = self.b.build_struct_gep(state_ty, data, RESUME, "resume.field")?;
         let resume = self.b.build_load(i64t, resume_field, "resume")?.into_int_value();
         self.b.build_store(resume_field, i64t.const_all_ones())?;
@@ -224,7 +283,7 @@ impl<'ctx> FnLower<'ctx, '_> {
         }
         let dispatch = self.b.get_insert_block().expect("in the entry block");
         let (start, finished) = (self.bb("start"), self.bb("finished"));
-        self.generator = Some(Frame { suspensions: Vec::new() });
+        self.generator = Some(Frame { suspensions: Vec::new(), kept: Vec::new() });
         self.b.position_at_end(start);
         let ir = self.ir;
         self.block(&ir.body)?;
@@ -234,6 +293,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.position_at_end(self.exit);
         let mut held: Vec<(PointerValue<'ctx>, Type)> = ownership.owned.iter().map(|&i| (self.locals[i], self.ir.locals[i].ty.clone())).collect();
         held.extend(self.scratch_arrays.iter().cloned());
+        let kept_slots = self.generator.as_ref().expect("set above").kept.clone();
+        held.extend(kept_slots.iter().filter_map(|(slot, _, ty)| ty.clone().map(|ty| (*slot, ty))));
         for (slot, ty) in &held {
             let v = self.b.build_load(llvm_type(cx, ty), *slot, "held")?;
             self.refcount(v, ty, false)?;
@@ -243,14 +304,25 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_return(Some(&status))?;
         self.b.position_at_end(finished);
         self.b.build_return(Some(&cx.i32_type().const_int(ferrojit_runtime::STATUS_FINISHED as u64, false)))?;
-        // Each suspension: save every local, release the scratch arrays, note where to resume.
+        // Each suspension: save every local and kept slot, release the scratch arrays, note
+        // where to resume.
         let frame = self.generator.take().expect("set above");
+        let kept: Kept<'ctx> = frame.kept.iter().map(|(_, llvm, ty)| (*llvm, ty.clone())).collect();
+        let state_ty = state_type(cx, self.ir, &kept);
+        let first_kept = FIRST_LOCAL as usize + self.ir.locals.len();
+        let kept_field = move |j: usize| (first_kept + j) as u32;
         let mut cases = vec![(i64t.const_zero(), start)];
-        for (k, (suspend, resume_at)) in frame.suspensions.iter().enumerate() {
+        let mut closing = Vec::new();
+        for (k, (suspend, resume_at, close)) in frame.suspensions.iter().enumerate() {
             self.b.position_at_end(*suspend);
             for (i, local) in self.ir.locals.iter().enumerate() {
                 let value = self.b.build_load(llvm_type(cx, &local.ty), self.locals[i], "live")?;
                 let field = self.b.build_struct_gep(state_ty, data, FIRST_LOCAL + i as u32, "saved")?;
+                self.b.build_store(field, value)?;
+            }
+            for (j, (slot, llvm, _)) in frame.kept.iter().enumerate() {
+                let value = self.b.build_load(*llvm, *slot, "live")?;
+                let field = self.b.build_struct_gep(state_ty, data, kept_field(j), "saved")?;
                 self.b.build_store(field, value)?;
             }
             for (slot, ty) in self.scratch_arrays.clone() {
@@ -263,10 +335,22 @@ impl<'ctx> FnLower<'ctx, '_> {
             self.b.build_store(resume_field, point)?;
             self.b.build_return(Some(&cx.i32_type().const_zero()))?;
             cases.push((point, *resume_at));
+            if let Some(close) = close {
+                closing.push(k as u64 + 1);
+                cases.push((i64t.const_int(k as u64 + 1 + CLOSING, false), *close));
+            }
         }
+        // Resuming, the kept slots are loaded as the locals are (in the entry block, after
+        // the slots' zeroing).
         self.b.position_at_end(dispatch);
+        for (j, (slot, llvm, _)) in frame.kept.iter().enumerate() {
+            let field = self.b.build_struct_gep(state_ty, data, kept_field(j), "saved")?;
+            let value = self.b.build_load(*llvm, field, "saved")?;
+            self.b.build_store(*slot, value)?;
+        }
         self.b.build_switch(resume, finished, &cases)?;
-        self.close_open_blocks()
+        self.close_open_blocks()?;
+        Ok((kept, closing))
     }
 
     /// The exception of a `StopIteration` escaping a generator's body is CPython's
@@ -296,16 +380,27 @@ impl<'ctx> FnLower<'ctx, '_> {
         self.b.build_store(self.ret_ptr, v)?;
         let (suspend, resume_at) = (self.bb("suspend"), self.bb("resume"));
         self.b.build_unconditional_branch(suspend)?;
-        self.generator.as_mut().ok_or_else(|| CodegenError("yield outside a generator".into()))?.suspensions.push((suspend, resume_at));
+        // Inside a `try` statement, closing the generator here raises `GeneratorExit` into
+        // it (see `drop_function`); elsewhere nothing could see it, and `drop` only releases.
+        let close = if self.in_try() {
+            let close = self.bb("close");
+            self.b.position_at_end(close);
+            self.raise_into_info(ExcKind::GeneratorExit, "")?;
+            self.leave_with_exception()?;
+            Some(close)
+        } else {
+            None
+        };
+        self.generator.as_mut().ok_or_else(|| CodegenError("yield outside a generator".into()))?.suspensions.push((suspend, resume_at, close));
         self.b.position_at_end(resume_at);
         Ok(())
     }
 
     /// The body of `S` itself: a new state holding the arguments.
-    pub(crate) fn lower_generator_maker(mut self, drop: FunctionValue<'ctx>, next_entry: FunctionValue<'ctx>, adopt: FunctionValue<'ctx>) -> Result<()> {
+    pub(crate) fn lower_generator_maker(mut self, drop: FunctionValue<'ctx>, next_entry: FunctionValue<'ctx>, adopt: FunctionValue<'ctx>, kept: &Kept<'ctx>) -> Result<()> {
         let cx = self.cx;
         let ptr = cx.ptr_type(AddressSpace::default());
-        let state_ty = state_type(cx, self.ir);
+        let state_ty = state_type(cx, self.ir, kept);
         let size = state_ty.size_of().ok_or_else(|| CodegenError("a generator state without a size".into()))?;
         let new = self.extern_fn("ferrojit_rt_generator_new", Some(ptr.into()), &[cx.i64_type().into(), ptr.into(), ptr.into(), ptr.into()]);
         let pointer = |f: FunctionValue<'ctx>| f.as_global_value().as_pointer_value().into();

@@ -246,8 +246,19 @@ pub(crate) struct FnLower<'ctx, 'm> {
     /// leaves (see `run_finally_blocks`).
     finally_blocks: Vec<FinallyFrame>,
     /// While lowering an `except` clause: slots holding the exception each enclosing clause
-    /// caught, innermost last, for a bare `raise`.
+    /// caught, innermost last, for a bare `raise`; a copy of a `finally` block run for an
+    /// exception adds that exception.
     caught: Vec<SavedException<'ctx>>,
+    /// The copies of `finally` blocks being lowered, innermost last (see `FinallyCopy`).
+    finally_copies: Vec<FinallyCopy<'ctx>>,
+}
+
+/// A copy of a `finally` block being lowered: the depth of the stack of loops outside its
+/// `try` statement, and the slot of the value a `return` leaving through it is returning (with
+/// its type), which a `return`, `break` or `continue` leaving the block discards.
+struct FinallyCopy<'ctx> {
+    loops_depth: usize,
+    returning: Option<(PointerValue<'ctx>, Type)>,
 }
 
 /// An exception kept aside to be raised again (see `save_exception`): a slot with its info
@@ -264,6 +275,8 @@ struct FinallyFrame {
     body: Vec<ir::Stmt>,
     handlers_depth: usize,
     loops_depth: usize,
+    /// The depth of the stack of exceptions being handled (`FnLower::caught`).
+    caught_depth: usize,
 }
 
 impl<'ctx, 'm> FnLower<'ctx, 'm> {
@@ -290,7 +303,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let status = b.build_alloca(cx.i32_type(), "status")?;
         b.build_store(status, cx.i32_type().const_zero())?;
         let exit = cx.append_basic_block(f, "exit");
-        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new(), finally_blocks: Vec::new(), caught: Vec::new() })
+        Ok(FnLower { cx, module, b, options, vector_isas, f, ir, fns, locals, ret_ptr, exc_ptr, loops: Vec::new(), status, exit, scratch_arrays: Vec::new(), deferred_conversions: None, map_elements: Vec::new(), generator: None, parallel_arrays: ir.parallel, try_handlers: Vec::new(), finally_blocks: Vec::new(), caught: Vec::new(), finally_copies: Vec::new() })
     }
 
     fn lower(mut self) -> Result<()> {
@@ -391,6 +404,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         self.leave_raising(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_EXCEPTION as u64, false))
     }
 
+    /// Whether the code being lowered is inside a `try` statement (an exception raised there
+    /// goes to a handler or a `finally` block).
+    pub(crate) fn in_try(&self) -> bool {
+        !self.try_handlers.is_empty()
+    }
+
     /// Stores the exception status `status` (the exception info filled in) and branches to the
     /// handlers of the innermost `try` around this code, or else to the exit block.
     pub(crate) fn leave_raising(&self, status: IntValue<'ctx>) -> Result<()> {
@@ -415,7 +434,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let reraise = (!finalbody.is_empty()).then(|| self.bb("finally.raise"));
         let normal = if reraise.is_some() { self.bb("finally.normal") } else { end };
         if reraise.is_some() {
-            self.finally_blocks.push(FinallyFrame { body: finalbody.to_vec(), handlers_depth: self.try_handlers.len(), loops_depth: self.loops.len() });
+            self.finally_blocks.push(FinallyFrame { body: finalbody.to_vec(), handlers_depth: self.try_handlers.len(), loops_depth: self.loops.len(), caught_depth: self.caught.len() });
         }
         let dispatch = (!handlers.is_empty()).then(|| self.bb("try.except"));
         let body_target = dispatch.or(reraise).ok_or_else(|| CodegenError("a `try` statement without handlers or `finally`".into()))?;
@@ -434,10 +453,20 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             self.try_handlers.pop();
             self.finally_blocks.pop();
             // The exception is kept aside while `finally` runs (a `try` inside it may catch
-            // and clear another one), then raised again.
+            // and clear another one; a bare `raise` raises it), then raised again, unless a
+            // `return`, `break` or `continue` leaves the block and discards it: it is cleared
+            // meanwhile, as a handler clears the exception it catches.
             self.b.position_at_end(reraise);
             let pending = self.save_exception()?;
-            self.block(finalbody)?;
+            let kind_field = self.b.build_struct_gep(self.exc_info_type(), self.exc_ptr, 0, "exc.kind")?;
+            self.b.build_store(kind_field, self.cx.i32_type().const_zero())?;
+            self.b.build_store(self.status, self.cx.i32_type().const_zero())?;
+            self.caught.push(pending);
+            self.finally_copies.push(FinallyCopy { loops_depth: self.loops.len(), returning: None });
+            let lowered = self.block(finalbody);
+            self.finally_copies.pop();
+            self.caught.pop();
+            lowered?;
             if self.is_open() {
                 self.raise_saved(pending)?;
             }
@@ -452,17 +481,31 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
     /// Keeps the exception in the exception info aside: its info in a slot, its message out of
     /// the runtime's buffer, which the next formatted raise reuses (see
     /// `ferrojit_rt_exc_keep_message`), in an allocation held like a scratch array (dropped
-    /// when this code runs again or the function exits).
+    /// when this code runs again or the function exits). In a generator both slots are saved
+    /// with its locals when it suspends (see `generators::Frame::kept`): a handler or `finally`
+    /// block may yield before it raises the exception again.
     fn save_exception(&mut self) -> Result<SavedException<'ctx>> {
         let ptr = self.cx.ptr_type(AddressSpace::default());
         let keep = self.extern_fn("ferrojit_rt_exc_keep_message", Some(ptr.into()), &[ptr.into()]);
         let kept = self.b.build_call(keep, &[self.exc_ptr.into()], "kept")?.try_as_basic_value().basic().expect("a pointer");
-        self.keep_scratch_array(kept, &Type::Bytes)?;
-        let kept = self.scratch_arrays.last().expect("just kept").0;
         let exc_ty = self.exc_info_type();
+        let kept = if self.generator.is_some() {
+            let slot = self.entry_alloca(ptr.into(), "saved.kept")?;
+            let old = self.b.build_load(ptr, slot, "old")?;
+            self.refcount(old, &Type::Bytes, false)?;
+            self.b.build_store(slot, kept)?;
+            slot
+        } else {
+            self.keep_scratch_array(kept, &Type::Bytes)?;
+            self.scratch_arrays.last().expect("just kept").0
+        };
         let info = self.entry_alloca(exc_ty.into(), "saved.exc")?;
         let value = self.b.build_load(exc_ty, self.exc_ptr, "exc")?;
         self.b.build_store(info, value)?;
+        if let Some(frame) = self.generator.as_mut() {
+            frame.kept.push((kept, ptr.into(), Some(Type::Bytes)));
+            frame.kept.push((info, exc_ty.into(), None));
+        }
         Ok(SavedException { info, kept })
     }
 
@@ -595,9 +638,15 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
         let outermost = self.finally_blocks.len() - count;
         for k in (outermost..self.finally_blocks.len()).rev() {
             let frame = &self.finally_blocks[k];
-            let (body, handlers_depth) = (frame.body.clone(), frame.handlers_depth);
+            let (body, handlers_depth, loops_depth, caught_depth) = (frame.body.clone(), frame.handlers_depth, frame.loops_depth, frame.caught_depth);
             let handlers = self.try_handlers.split_off(handlers_depth);
             let frames = self.finally_blocks.split_off(k);
+            // The block runs in its `try` statement's place: a `break` or `continue` in it is
+            // of the loops around that, a bare `raise` of the exception handled there (a
+            // `return` from a handler is no longer handling its exception, as in CPython).
+            let loops = self.loops.split_off(loops_depth);
+            let caught = self.caught.split_off(caught_depth);
+            self.finally_copies.push(FinallyCopy { loops_depth, returning: returned.map(|(slot, ty)| (slot, ty.clone())) });
             let unwind = match returned {
                 Some((_, ty)) if ty.holds_heap() => {
                     let unwind = self.bb("return.unwind");
@@ -606,7 +655,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 }
                 _ => None,
             };
-            self.block(&body)?;
+            let lowered = self.block(&body);
+            self.finally_copies.pop();
+            self.loops.extend(loops);
+            self.caught.extend(caught);
+            lowered?;
             if let (Some(unwind), Some((slot, ty))) = (unwind, returned) {
                 self.try_handlers.pop();
                 let cont = self.bb("return.finally");
@@ -619,6 +672,20 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             }
             self.try_handlers.extend(handlers);
             self.finally_blocks.extend(frames);
+        }
+        Ok(())
+    }
+
+    /// Releases the values being returned that a `return` (`loops_depth` 0) or a `break` or
+    /// `continue` of the loop at depth `loops_depth` discards: those of the copies of `finally`
+    /// blocks it leaves.
+    fn discard_pending_returns(&mut self, loops_depth: usize) -> Result<()> {
+        let left: Vec<(PointerValue<'ctx>, Type)> = self.finally_copies.iter().rev().take_while(|c| c.loops_depth >= loops_depth).filter_map(|c| c.returning.clone()).collect();
+        for (slot, ty) in left {
+            let llvm = llvm_type(self.cx, &ty);
+            let value = self.b.build_load(llvm, slot, "discarded")?;
+            self.refcount(value, &ty, false)?;
+            self.b.build_store(slot, llvm.const_zero())?;
         }
         Ok(())
     }
@@ -824,12 +891,14 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
             StmtKind::ForRange { index, start, stop, step, body, orelse } => self.for_range(*index, start, stop, step, body, orelse)?,
             StmtKind::Break | StmtKind::Continue => {
                 let (cont, brk) = *self.loops.last().ok_or_else(|| CodegenError("break outside a loop".into()))?;
+                self.discard_pending_returns(self.loops.len())?;
                 self.run_finally_blocks(self.finally_blocks_in_loop(), None)?;
                 self.br(if matches!(s.kind, StmtKind::Break) { brk } else { cont })?;
                 self.continue_dead();
             }
             // A generator's `return` ends it (see `generators`).
             StmtKind::Return(_) if self.generator.is_some() => {
+                self.discard_pending_returns(0)?;
                 self.run_finally_blocks(self.finally_blocks.len(), None)?;
                 if self.is_open() {
                     self.leave(self.cx.i32_type().const_int(ferrojit_runtime::STATUS_FINISHED as u64, false))?;
@@ -841,6 +910,7 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 // The value is owned (see the ownership pass): its references go to the caller,
                 // once the `finally` blocks it leaves have run.
                 let mut v = self.expr(value)?;
+                self.discard_pending_returns(0)?;
                 if !self.finally_blocks.is_empty() {
                     let slot = self.entry_alloca(llvm_type(self.cx, &value.ty), "returned")?;
                     self.b.build_store(slot, v)?;
@@ -859,8 +929,11 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 self.continue_dead();
             }
             StmtKind::Reraise => {
-                let caught = *self.caught.last().ok_or_else(|| CodegenError("a bare `raise` outside an `except` clause".into()))?;
-                self.raise_saved(caught)?;
+                match self.caught.last().copied() {
+                    Some(caught) => self.raise_saved(caught)?,
+                    // A `finally` block's, with no exception being handled.
+                    None => self.raise(ExcKind::RuntimeError, "No active exception to reraise")?,
+                }
                 self.continue_dead();
             }
             StmtKind::Expr(e) => {

@@ -132,7 +132,8 @@ pub(crate) struct FnInfer<'a> {
     pub changed: bool,
     pub loop_depth: usize,
     /// The `except` (true) and `finally` (false) blocks around the statement being typed,
-    /// innermost last: where a bare `raise` is.
+    /// innermost last: where a bare `raise` is (outside both it raises CPython's
+    /// `RuntimeError` at once).
     handling: Vec<bool>,
     /// Set in a walk that skipped a statement for calls whose overloads are not resolved yet.
     waiting_for_overloads: bool,
@@ -716,16 +717,6 @@ impl<'a> FnInfer<'a> {
             }
             ast::StmtKind::For { target, iter, body: loop_body, orelse } => self.for_stmt(target, iter, loop_body, orelse, span, out)?,
             ast::StmtKind::Try { body, handlers, orelse, finalbody } => {
-                // A suspended generator keeps its variables, not what a handler or `finally`
-                // keeps aside: the exception a bare `raise` raises again, the exception or
-                // return pending while `finally` runs. A clause that yields must not need the
-                // former (its `as` name is a variable, kept); a `try` with `finally` must not
-                // yield at all.
-                let reraises = |stmts: &[ast::Stmt]| stmts.iter().any(|s| ast::any_stmt(s, &mut |s| matches!(s.kind, ast::StmtKind::Reraise)));
-                let yields_in_handling = handlers.iter().any(|h| ast::contains_yield(&h.body) && reraises(&h.body));
-                if yields_in_handling || (!finalbody.is_empty() && s.kind.blocks().into_iter().any(ast::contains_yield)) {
-                    return Err(self.unsupported(span, "`yield` in an `except` clause that raises the exception again with a bare `raise`, or anywhere in a `try` statement with `finally`, is not supported yet", Some("yield after the `try` statement, or raise the exception by its name (`except E as e: ... raise e`)")));
-                }
                 let body = self.block(body)?;
                 let mut caught = Vec::new();
                 for handler in handlers {
@@ -835,7 +826,10 @@ impl<'a> FnInfer<'a> {
             // CPython's error when nothing is being handled.
             ast::StmtKind::Reraise => match self.handling.last() {
                 Some(true) => push(out, StmtKind::Reraise),
-                Some(false) => return Err(self.unsupported(span, "a bare `raise` in a `finally` block is not supported", Some("catch the exception with `except` and raise it there"))),
+                // In a `finally` block: the exception it runs for, else the one an enclosing
+                // clause handles, else CPython's `RuntimeError` (decided where each copy of
+                // the block is lowered).
+                Some(false) => push(out, StmtKind::Reraise),
                 None => out.extend(self.raise_stmts(ExcKind::RuntimeError, Some(Message::Constant("No active exception to reraise".into())), span)),
             },
             ast::StmtKind::Expr(e) => {

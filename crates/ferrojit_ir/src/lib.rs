@@ -194,8 +194,12 @@ pub enum StmtKind {
     Continue,
     Return(Expr),
     Raise { exc: ExcKind, msg: Option<String> },
-    /// A bare `raise` in a handler of a [`StmtKind::Try`]: raises again the exception the
-    /// handler caught.
+    /// A bare `raise` in a handler or a `finally` block of a [`StmtKind::Try`]: raises again
+    /// the exception being handled: the one the innermost enclosing handler caught, or the
+    /// one a `finally` block runs for (an exception leaving its `try`), as CPython 3.11's;
+    /// CPython's `RuntimeError("No active exception to reraise")` when there is none (a
+    /// `finally` block run on a normal end, a `return`, `break` or `continue`, outside any
+    /// handler).
     Reraise,
     Expr(Expr),
     /// `array[indices] = value`: one integer index per dimension (negative ones wrap); the
@@ -239,17 +243,19 @@ pub enum StmtKind {
     /// In a generator function ([`Function::yields`]): hands the owned `value` (of the yield
     /// type) to whoever resumed the generator and suspends it there; the next resumption
     /// continues after this statement. Only a statement of the body or of the bodies of
-    /// `If`, `While` and `ForRange` statements and of the body and `else` of a `Try` without
-    /// `finally`, never inside an expression's block (what a handler or `finally` keeps aside
-    /// is not part of the generator's saved state).
+    /// `If`, `While`, `ForRange` and `Try` statements (any part of a `Try`: what a handler or
+    /// `finally` keeps aside, the exception being handled or pending, is saved with the
+    /// generator's locals), never inside an expression's block.
     Yield(Expr),
     /// `try`: runs `body`; an exception raised in it (a `raise`, a failed check, a callee's
     /// exception) goes to the first handler that catches its kind, which runs with the
     /// exception cleared; when none catches it, it goes on out as if there were no `try`.
     /// `orelse` runs when `body` ends without an exception; the handlers do not cover it.
     /// `finalbody` runs after the rest however it ends: normally, by an exception (raised again
-    /// after it), a `return`, `break` or `continue` (which go on after it); it never ends by
-    /// one of these itself. What the body assigned before an exception stays assigned (its
+    /// after it), a `return`, `break` or `continue` (which go on after it). A `return`,
+    /// `break` or `continue` inside `finalbody` leaves it, discarding the pending exception or
+    /// return (a `return` there replaces the value being returned), as in CPython. What the
+    /// body assigned before an exception stays assigned (its
     /// owned locals keep their values until replaced or the function exits, as on any exit).
     Try { body: Vec<Stmt>, handlers: Vec<Handler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
 }
@@ -619,10 +625,13 @@ pub enum ExcKind {
     BaseException,
     /// Reading a jitclass field that was never set.
     AttributeError,
+    /// What a suspended generator raises at its `yield` when it is closed (dropped), so that
+    /// its `finally` blocks run (a `BaseException`, not an `Exception`).
+    GeneratorExit,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 20] = [
+    pub const ALL: [ExcKind; 21] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -643,12 +652,14 @@ impl ExcKind {
         ExcKind::UnboundLocalError,
         ExcKind::BaseException,
         ExcKind::AttributeError,
+        ExcKind::GeneratorExit,
     ];
 
     /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
     fn bases(self) -> &'static [ExcKind] {
         match self {
             ExcKind::BaseException => &[],
+            ExcKind::GeneratorExit => &[ExcKind::BaseException],
             ExcKind::Exception => &[ExcKind::BaseException],
             ExcKind::ZeroDivisionError | ExcKind::OverflowError => &[ExcKind::ArithmeticError],
             ExcKind::IndexError | ExcKind::KeyError => &[ExcKind::LookupError],
@@ -692,6 +703,7 @@ impl ExcKind {
             ExcKind::UnboundLocalError => "UnboundLocalError",
             ExcKind::BaseException => "BaseException",
             ExcKind::AttributeError => "AttributeError",
+            ExcKind::GeneratorExit => "GeneratorExit",
         }
     }
 

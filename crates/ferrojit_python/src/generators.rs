@@ -9,6 +9,11 @@
 //! inside the generator is raised by that `next()`, after which the generator is finished (as
 //! in CPython).
 //!
+//! Dropping a generator suspended inside a `try` statement closes it as CPython does: it
+//! raises `GeneratorExit` at its `yield`, so that its `finally` blocks (and handlers of
+//! `BaseException`) run; `close()` drops it so (an exception it raises then is reported as
+//! unraisable rather than raised, see `ferrojit_rt_generator_closed`).
+//!
 //! A generator returned to Python outlives the call that made it, and with it the call's
 //! borrow of its argument arrays: when it is boxed, the arrays its state borrows are adopted
 //! (`ferrojit_rt_generator_adopt`), each then holding a reference to its ndarray.
@@ -97,6 +102,14 @@ impl CompiledGenerator {
                 Err(crate::dispatcher::native_exception(py, &exc))
             }
         }
+    }
+
+    /// Closes the generator: one suspended inside a `try` statement runs its `finally` blocks
+    /// (see the module documentation); later `next()` calls raise `StopIteration`.
+    fn close(&mut self) {
+        self.finish();
+        // SAFETY: the GIL is held.
+        unsafe { crate::write_pending_output() };
     }
 
     fn __repr__(&self) -> String {

@@ -105,6 +105,30 @@ fn print_through_sys_stdout(text: &str) {
     }
 }
 
+/// Reports an exception a compiled generator raised while it was closed (see
+/// `ferrojit_rt_generator_closed`) as CPython's finalizer does, through
+/// `PyErr_WriteUnraisable` ("Exception ignored in: ..." on `sys.stderr`, or
+/// `sys.unraisablehook`). Where output must wait (see [`print_through_sys_stdout`]) it goes to
+/// the process's stderr instead.
+fn report_unraisable(code: u32, message: &str, generator: &str) {
+    let object = format!("<compiled generator object {generator}>");
+    if gil::output_must_wait() {
+        eprintln!("Exception ignored in: {object}\n{}: {message}", ferrojit_compiler::ExcKind::from_code(code).map_or("Exception", |k| k.name()));
+        return;
+    }
+    let state = gil::ensure_gil();
+    // SAFETY: this thread holds the GIL until `PyGILState_Release`.
+    unsafe {
+        let py = Python::assume_attached();
+        let exc = ferrojit_compiler::runtime::ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
+        dispatcher::native_exception(py, &exc).restore(py);
+        let object = pyo3::types::PyString::new(py, &object);
+        pyo3::ffi::PyErr_WriteUnraisable(object.as_ptr());
+        drop(object);
+        pyo3::ffi::PyGILState_Release(state);
+    }
+}
+
 /// Writes the output queued by `print()` without the GIL. Writing to a file may release and
 /// retake the GIL, so callers follow the rules of `gil.rs` (no panic guard around this).
 ///
@@ -335,6 +359,7 @@ unsafe extern "C-unwind" fn wait_for_warm_up(_module: *mut pyo3::ffi::PyObject, 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ferrojit_compiler::runtime::set_print_hook(print_through_sys_stdout);
+    ferrojit_compiler::runtime::set_unraisable_hook(report_unraisable);
     strings::install();
     values::install_object_counting();
     objmode::install();

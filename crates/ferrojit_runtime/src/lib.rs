@@ -275,6 +275,42 @@ pub unsafe extern "C" fn ferrojit_rt_exc_keep_message(exc: *mut ExcInfo) -> *mut
     kept
 }
 
+/// Reports an exception compiled code cannot raise (the class's code, the message and the name
+/// of the generator closing): the binding points it at Python's `PyErr_WriteUnraisable`.
+pub type UnraisableHook = fn(code: u32, message: &str, generator: &str);
+
+static UNRAISABLE_HOOK: std::sync::OnceLock<UnraisableHook> = std::sync::OnceLock::new();
+
+/// Routes exceptions that cannot be raised (see [`UnraisableHook`]); the first call wins.
+pub fn set_unraisable_hook(hook: UnraisableHook) {
+    let _ = UNRAISABLE_HOOK.set(hook);
+}
+
+/// The code of `GeneratorExit` (`ferrojit_ir::ExcKind::GeneratorExit`).
+pub const EXC_GENERATOR_EXIT: u32 = 21;
+
+/// After a generator's `drop` closed it (`S.next` raised `GeneratorExit` at the `yield` it
+/// was suspended at; see `ferrojit_codegen`'s generator lowering) with `status`: as CPython's
+/// finalizer, reports an exception other than `GeneratorExit` that left the generator, and
+/// CPython's `RuntimeError("generator ignored GeneratorExit")` when it yielded again, as
+/// unraisable (through the hook, else on stderr).
+///
+/// # Safety
+/// `exc` points to the exception info `S.next` filled; `name` to `len` bytes of UTF-8.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_generator_closed(status: i32, exc: *const ExcInfo, name: *const u8, len: i64) {
+    let (code, message) = match status {
+        0 => (EXC_RUNTIME_ERROR, "generator ignored GeneratorExit".to_string()),
+        STATUS_EXCEPTION if (*exc).kind != EXC_GENERATOR_EXIT => ((*exc).kind, (*exc).message().to_string()),
+        _ => return,
+    };
+    let name = std::str::from_utf8(std::slice::from_raw_parts(name, len as usize)).unwrap_or("generator");
+    match UNRAISABLE_HOOK.get() {
+        Some(hook) => hook(code, &message, name),
+        None => eprintln!("Exception ignored in: <compiled generator object {name}>\n(exception code {code}): {message}"),
+    }
+}
+
 /// Puts the exception `saved` (saved with [`ferrojit_rt_exc_keep_message`], whose result is
 /// `kept`) back into `exc`, to be raised again: a kept message goes back into [`MESSAGE`], so
 /// that it outlives `kept`, which the compiled code drops when it exits.
@@ -910,7 +946,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_generator_closed, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

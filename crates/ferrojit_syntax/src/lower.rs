@@ -423,14 +423,6 @@ impl Lowerer<'_> {
                     handlers.push(ExceptHandler { typ: h.type_.as_deref().map(|e| self.expr(e)).transpose()?, name, body: self.block(&h.body)?, span: self.span(h) });
                 }
                 let finalbody = self.block(&t.finalbody)?;
-                if let Some(span) = leaves_finally(&finalbody, false) {
-                    return Err(SyntaxError {
-                        kind: SyntaxErrorKind::Unsupported,
-                        message: "`return`, `break` or `continue` in a `finally` block is not supported".into(),
-                        hint: Some("end the `finally` block normally, and return after the `try` statement".into()),
-                        span,
-                    });
-                }
                 StmtKind::Try { body: self.block(&t.body)?, handlers, orelse: self.block(&t.orelse)?, finalbody }
             }
             py::Stmt::With(w) if self.objmode_call(w).is_some() => StmtKind::ObjMode(Box::new(self.objmode_block(w)?)),
@@ -873,17 +865,6 @@ impl Lowerer<'_> {
 }
 
 /// What an inner function's body is: statements (`def`) or one expression (`lambda`).
-/// The first `return` in `stmts` (a `finally` block), or `break`/`continue` not inside a loop
-/// of the block (`in_loop`: inside one), at any depth, not in inner functions.
-fn leaves_finally(stmts: &[Stmt], in_loop: bool) -> Option<Span> {
-    stmts.iter().find_map(|s| match &s.kind {
-        StmtKind::Return(_) => Some(s.span),
-        StmtKind::Break | StmtKind::Continue if !in_loop => Some(s.span),
-        StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => leaves_finally(body, true).or_else(|| leaves_finally(orelse, in_loop)),
-        kind => kind.blocks().into_iter().find_map(|b| leaves_finally(b, in_loop)),
-    })
-}
-
 #[derive(Clone, Copy)]
 enum InnerBody<'a> {
     Statements(&'a [py::Stmt]),

@@ -24,11 +24,10 @@ fn docstrings_are_dropped() {
 }
 
 #[test]
-fn return_in_finally_is_unsupported_with_its_line() {
-    let err = parse("def f():\n    try:\n        pass\n    finally:\n        return 1\n").unwrap_err();
-    assert_eq!(err.kind, SyntaxErrorKind::Unsupported);
-    assert!(err.message.contains("`finally`"), "{}", err.message);
-    assert_eq!(err.span.line, 14);
+fn return_break_and_continue_in_finally_parse() {
+    let def = parse("def f(n):\n    for i in range(n):\n        try:\n            pass\n        finally:\n            if i:\n                break\n            continue\n    try:\n        pass\n    finally:\n        return 1\n").unwrap();
+    let ast::StmtKind::Try { finalbody, .. } = &def.body[1].kind else { panic!("{:?}", def.body[1].kind) };
+    assert!(matches!(finalbody[0].kind, ast::StmtKind::Return(Some(_))));
 }
 
 #[test]
