@@ -137,6 +137,9 @@ pub(crate) struct FnInfer<'a> {
     handling: Vec<bool>,
     /// Set in a walk that skipped a statement for calls whose overloads are not resolved yet.
     waiting_for_overloads: bool,
+    /// The temporaries holding generators that the `for` loops being typed walk (see
+    /// `FnInfer::for_walk`).
+    pub(crate) walked_generators: Vec<LocalId>,
     /// Set by a statement after which nothing in its block can run (a pruned `if` whose live
     /// branch returns or raises); the block stops there.
     rest_of_block_is_dead: bool,
@@ -194,6 +197,7 @@ impl<'a> FnInfer<'a> {
             handling: Vec::new(),
             rest_of_block_is_dead: false,
             waiting_for_overloads: false,
+            walked_generators: Vec::new(),
             globals: HashMap::new(),
             pending_shape: None,
             declared_ret: None,

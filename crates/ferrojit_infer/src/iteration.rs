@@ -106,6 +106,18 @@ fn array_type(e: &ir::Expr) -> ArrayType {
 impl FnInfer<'_> {
     /// `for target in iter: body else: orelse` for every iterable but a plain `range(...)`.
     pub(crate) fn for_walk(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
+        // The generators the loop made for itself go when it ends (CPython drops its iterator
+        // there): one left suspended is closed then, running its `finally` blocks before what
+        // follows the loop, not at the function's exit.
+        let mark = self.walked_generators.len();
+        let walked = self.for_walk_loop(target, iter, body, orelse, span, out);
+        let made = self.walked_generators.split_off(mark);
+        walked?;
+        out.extend(made.into_iter().map(|g| stmt(StmtKind::Unbind(g), span)));
+        Ok(())
+    }
+
+    fn for_walk_loop(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         if let Some(arg) = self.literal_unroll_arg(iter)? {
             return self.unrolled_for(target, arg, body, orelse, span, out);
         }
@@ -431,7 +443,11 @@ impl FnInfer<'_> {
     /// The values of a generator: each iteration resumes it (see [`Walk::more`]); the loop
     /// ends when it has no more.
     fn generator_walk(&mut self, generator: ir::Expr, setup: &mut Vec<ir::Stmt>, span: Span) -> Walk {
+        let made = !matches!(generator.kind, ExprKind::Local(_));
         let generator = self.hold(generator, setup);
+        if let (true, ExprKind::Local(tmp)) = (made, &generator.kind) {
+            self.walked_generators.push(*tmp);
+        }
         let pair = crate::function::resumed_type(&generator.ty);
         let resumed = self.temp(pair.clone());
         let resume = ir::Expr::new(ExprKind::Resume(generator.boxed()), pair, span);
