@@ -954,13 +954,14 @@ def test_generator_from_python_dropped_inside_try_runs_finally(capsys):
 
 
 def test_closing_errors_are_unraisable_as_in_cpython():
-    def python_version(g):
+    def reported_when_dropped(make):
         seen = []
         import sys
 
         old = sys.unraisablehook
         sys.unraisablehook = lambda u: seen.append((type(u.exc_value), str(u.exc_value)))
         try:
+            g = make(1)
             next(g)
             del g
             gc.collect()
@@ -970,7 +971,7 @@ def test_closing_errors_are_unraisable_as_in_cpython():
 
     expected = [(RuntimeError, "generator ignored GeneratorExit"), (ValueError, "raised in finally")]
     for gen, reported in zip((yields_again_when_closed, raises_when_closed), expected):
-        assert python_version(gen(1)) == python_version(gen.py_func(1)) == [reported]
+        assert reported_when_dropped(gen) == reported_when_dropped(gen.py_func) == [reported]
 
 
 # --- memory ------------------------------------------------------------------------------------
