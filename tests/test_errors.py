@@ -53,13 +53,6 @@ def test_error_class_hierarchy():
 
 # --- unsupported syntax ------------------------------------------------------------------------
 
-def uses_return_in_finally(x):
-    try:
-        y = 1 // x
-    finally:
-        return 0
-
-
 def uses_with(x):
     with x:
         y = 1
@@ -100,7 +93,7 @@ def uses_double_star_of_a_variable(x):
 
 
 @pytest.mark.parametrize("func,offset", [
-    (uses_return_in_finally, 4), (uses_class, 1), (uses_yield_value, 2),
+    (uses_class, 1), (uses_yield_value, 2),
     (uses_decorated_inner_def, 1),
     (uses_import, 1), (uses_global_stmt, 1), (uses_double_star_of_a_variable, 1),
 ], ids=lambda v: getattr(v, "__name__", repr(v)))

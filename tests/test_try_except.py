@@ -801,22 +801,6 @@ def test_nothing_leaks_on_any_path(func, args):
 # --- what is not supported yet -----------------------------------------------------------------
 
 
-def yields_then_reraises(n):
-    try:
-        x = 1 // (n - 1)
-    except ZeroDivisionError:
-        yield 0
-        raise
-    yield x
-
-
-def yields_inside_try_finally(n):
-    try:
-        yield n
-    finally:
-        pass
-
-
 NOT_A_CLASS = 3
 
 
@@ -828,19 +812,8 @@ def catches_a_number(x):
     return y
 
 
-def reraise_in_finally(x):
-    try:
-        y = 1 // x
-    finally:
-        raise
-
-
 def test_unsupported_forms_are_clear_errors():
-    with pytest.raises(UnsupportedError, match="a bare `raise` in a `finally` block"):
-        njit(reraise_in_finally)(1)
+    # `yield` anywhere in a `try` statement, and `return`, `break`, `continue` and a bare `raise`
+    # in `finally`: see test_finally_yield.py.
     with pytest.raises(UnsupportedError, match="`except` takes exception classes"):
         njit(catches_a_number)(1)
-    with pytest.raises(UnsupportedError, match="or anywhere in a `try` statement with `finally`"):
-        list(njit(yields_inside_try_finally)(1))
-    with pytest.raises(UnsupportedError, match="`yield` in an `except` clause that raises the exception again with a bare `raise`"):
-        list(njit(yields_then_reraises)(1))
