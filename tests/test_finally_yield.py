@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import ferrojit
-from ferrojit import njit
+from ferrojit import int64, njit
+from ferrojit.experimental import jitclass
 
 from helpers import case_id, run_both
 
@@ -972,6 +973,104 @@ def test_closing_errors_are_unraisable_as_in_cpython():
     expected = [(RuntimeError, "generator ignored GeneratorExit"), (ValueError, "raised in finally")]
     for gen, reported in zip((yields_again_when_closed, raises_when_closed), expected):
         assert reported_when_dropped(gen) == reported_when_dropped(gen.py_func) == [reported]
+
+
+@njit
+def catches_a_formatted_error_in_finally(n, log):
+    try:
+        yield 1
+    finally:
+        try:
+            d = {1: 2}
+            d[n + 100]
+        except KeyError as e:
+            log.append("finally caught " + str(e))
+
+
+@njit
+def raises_while_holding_a_suspended_generator(n, log):
+    g = catches_a_formatted_error_in_finally(n, log)
+    next(g)
+    d = {0: 1}
+    return d[n * 7]
+
+
+def exception_kept_while_a_dropped_generator_closes(n):
+    # The exception's message survives the generator's own raises while it closes. (CPython
+    # closes the generator only once the exception's traceback, which keeps the helper's frame,
+    # goes, after the handler here: the log is compared in order of its items.)
+    log = ["start"]
+    message = ""
+    try:
+        raises_while_holding_a_suspended_generator(n, log)
+    except KeyError as e:
+        message = str(e)
+    return message, sorted(log)
+
+
+@jitclass
+class Manager:
+    """Appends a digit to `log` for each event: 1 entered, 2 left normally, 3 left by an
+    exception, whose `repr` it keeps in `last`."""
+
+    log: int64
+    last: str
+
+    def __init__(self):
+        self.log = 0
+        self.last = ""
+
+    def __enter__(self):
+        self.log = self.log * 10 + 1
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.log = self.log * 10 + 2
+        else:
+            self.log = self.log * 10 + 3
+            self.last = repr(exc)
+        return False
+
+
+@njit
+def yields_inside_with(n, m):
+    with m:
+        for i in range(n):
+            yield i
+            if i == 2:
+                raise ValueError("two")
+
+
+def consume_yields_inside_with(n):
+    m = Manager()
+    out = []
+    last = ""
+    try:
+        for v in yields_inside_with(n, m):
+            out.append(v)
+    except ValueError as e:
+        last = repr(e)
+    return out, m.log, m.last, last
+
+
+def abandon_yields_inside_with(n):
+    m = Manager()
+    g = yields_inside_with(n, m)
+    first = next(g)
+    before = m.log
+    del g
+    return first, before, m.log, m.last
+
+
+@pytest.mark.parametrize("func,args", [
+    (exception_kept_while_a_dropped_generator_closes, (3,)),
+    (consume_yields_inside_with, (2,)),
+    (consume_yields_inside_with, (5,)),
+    (abandon_yields_inside_with, (5,)),
+], ids=case_id)
+def test_generators_closed_around_other_code(func, args):
+    both(func, *args)
 
 
 # --- memory ------------------------------------------------------------------------------------

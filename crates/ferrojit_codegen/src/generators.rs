@@ -197,7 +197,8 @@ fn insert_path<'ctx>(b: &inkwell::builder::Builder<'ctx>, value: BasicValueEnum<
 /// `S.next` raises `GeneratorExit` at that `yield`, so that its handlers and `finally` blocks
 /// run; an exception other than `GeneratorExit` leaving it, or a `yield` (CPython's
 /// `RuntimeError`), is reported as unraisable (`ferrojit_rt_generator_closed`), as CPython's
-/// finalizer reports it. Then releases what a generator still suspended holds in its owned
+/// finalizer reports it (the message of an exception being raised around the drop is kept
+/// meanwhile: `ferrojit_rt_generator_close_begin`). Then releases what a generator still suspended holds in its owned
 /// locals and kept slots.
 fn drop_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::module::Module<'ctx>, f: &ir::Function, kept: &Kept<'ctx>, next: FunctionValue<'ctx>, closing: &[u64]) -> Result<FunctionValue<'ctx>> {
     let ptr = cx.ptr_type(AddressSpace::default());
@@ -227,15 +228,17 @@ fn drop_function<'ctx>(cx: &'ctx inkwell::context::Context, module: &inkwell::mo
         let exc_ty = cx.struct_type(&[i32t.into(), ptr.into(), i64t.into()], false);
         let exc = b.build_alloca(exc_ty, "exc")?;
         b.build_store(exc, exc_ty.const_zero())?;
+        let begin = module.get_function("ferrojit_rt_generator_close_begin").unwrap_or_else(|| module.add_function("ferrojit_rt_generator_close_begin", ptr.fn_type(&[], false), Some(Linkage::External)));
+        let saved = b.build_call(begin, &[], "saved")?.try_as_basic_value().basic().expect("a pointer");
         // SAFETY: the state is a meminfo's data.
         let meminfo = unsafe { b.build_in_bounds_gep(cx.i8_type(), data, &[i64t.const_int((-(DATA_OFFSET as i64)) as u64, true)], "meminfo")? };
         let status = b.build_call(next, &[item.into(), exc.into(), meminfo.into()], "status")?.try_as_basic_value().basic().expect("a status").into_int_value();
         // A value yielded is the caller's: dropped here.
         let value = b.build_load(item_ty, item, "yielded")?;
         crate::lower::count_references(cx, module, &b, value, &yield_ty, false)?;
-        let report = module.get_function("ferrojit_rt_generator_closed").unwrap_or_else(|| module.add_function("ferrojit_rt_generator_closed", cx.void_type().fn_type(&[i32t.into(), ptr.into(), ptr.into(), i64t.into()], false), Some(Linkage::External)));
+        let report = module.get_function("ferrojit_rt_generator_closed").unwrap_or_else(|| module.add_function("ferrojit_rt_generator_closed", cx.void_type().fn_type(&[i32t.into(), ptr.into(), ptr.into(), i64t.into(), ptr.into()], false), Some(Linkage::External)));
         let name = b.build_global_string_ptr(&f.name, "generator.name")?.as_pointer_value();
-        b.build_call(report, &[status.into(), exc.into(), name.into(), i64t.const_int(f.name.len() as u64, false).into()], "")?;
+        b.build_call(report, &[status.into(), exc.into(), name.into(), i64t.const_int(f.name.len() as u64, false).into(), saved.into()], "")?;
         b.build_unconditional_branch(check)?;
     }
     b.position_at_end(check);

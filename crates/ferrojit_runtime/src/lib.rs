@@ -289,26 +289,41 @@ pub fn set_unraisable_hook(hook: UnraisableHook) {
 /// The code of `GeneratorExit` (`ferrojit_ir::ExcKind::GeneratorExit`).
 pub const EXC_GENERATOR_EXIT: u32 = 21;
 
+/// Before a generator's `drop` closes it: sets this thread's [`MESSAGE`] aside (the message
+/// of an exception the code dropping the generator may be raising, which the closing
+/// generator's own raises would replace), returned for [`ferrojit_rt_generator_closed`] to
+/// put back.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_generator_close_begin() -> *mut String {
+    Box::into_raw(Box::new(MESSAGE.with(|m| std::mem::take(&mut *m.borrow_mut()))))
+}
+
 /// After a generator's `drop` closed it (`S.next` raised `GeneratorExit` at the `yield` it
 /// was suspended at; see `ferrojit_codegen`'s generator lowering) with `status`: as CPython's
 /// finalizer, reports an exception other than `GeneratorExit` that left the generator, and
 /// CPython's `RuntimeError("generator ignored GeneratorExit")` when it yielded again, as
-/// unraisable (through the hook, else on stderr).
+/// unraisable (through the hook, else on stderr). Then puts back the message `saved` (from
+/// [`ferrojit_rt_generator_close_begin`]).
 ///
 /// # Safety
-/// `exc` points to the exception info `S.next` filled; `name` to `len` bytes of UTF-8.
+/// `exc` points to the exception info `S.next` filled; `name` to `len` bytes of UTF-8;
+/// `saved` is what `ferrojit_rt_generator_close_begin` returned, given back once.
 #[no_mangle]
-pub unsafe extern "C" fn ferrojit_rt_generator_closed(status: i32, exc: *const ExcInfo, name: *const u8, len: i64) {
-    let (code, message) = match status {
-        0 => (EXC_RUNTIME_ERROR, "generator ignored GeneratorExit".to_string()),
-        STATUS_EXCEPTION if (*exc).kind != EXC_GENERATOR_EXIT => ((*exc).kind, (*exc).message().to_string()),
-        _ => return,
+pub unsafe extern "C" fn ferrojit_rt_generator_closed(status: i32, exc: *const ExcInfo, name: *const u8, len: i64, saved: *mut String) {
+    let report = match status {
+        0 => Some((EXC_RUNTIME_ERROR, "generator ignored GeneratorExit".to_string())),
+        STATUS_EXCEPTION if (*exc).kind != EXC_GENERATOR_EXIT => Some(((*exc).kind, (*exc).message().to_string())),
+        _ => None,
     };
-    let name = std::str::from_utf8(std::slice::from_raw_parts(name, len as usize)).unwrap_or("generator");
-    match UNRAISABLE_HOOK.get() {
-        Some(hook) => hook(code, &message, name),
-        None => eprintln!("Exception ignored in: <compiled generator object {name}>\n(exception code {code}): {message}"),
+    if let Some((code, message)) = report {
+        let name = std::str::from_utf8(std::slice::from_raw_parts(name, len as usize)).unwrap_or("generator");
+        match UNRAISABLE_HOOK.get() {
+            Some(hook) => hook(code, &message, name),
+            None => eprintln!("Exception ignored in: <compiled generator object {name}>\n(exception code {code}): {message}"),
+        }
     }
+    let saved = Box::from_raw(saved);
+    MESSAGE.with(|m| *m.borrow_mut() = *saved);
 }
 
 /// Puts the exception `saved` (saved with [`ferrojit_rt_exc_keep_message`], whose result is
@@ -946,7 +961,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_generator_closed, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_generator_close_begin, ferrojit_rt_generator_closed, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,
