@@ -1008,6 +1008,97 @@ def exception_kept_while_a_dropped_generator_closes(n):
     return message, sorted(log)
 
 
+@njit
+def reraises_a_formatted_message(n, log):
+    try:
+        d = {0: 1}
+        d[n]
+    except KeyError:
+        yield 1
+        yield 2
+        raise
+
+
+def formatted_message_survives_suspension(n):
+    log = ["start"]
+    out = []
+    d = {1: 2}
+    try:
+        for v in reraises_a_formatted_message(n, log):
+            out.append(v)
+            try:
+                d[v + 1000]
+            except KeyError as e:
+                log.append("consumer caught " + str(e))
+    except KeyError as e:
+        log.append("raised " + str(e))
+    return out, log
+
+
+@njit
+def delegates_inside_try(n, log):
+    try:
+        for v in yields_in_try_body(n, log):
+            yield v * 10
+            log.append("outer after " + str(v))
+    finally:
+        log.append("outer finally")
+
+
+def abandon_delegating_generator(n, k):
+    log = ["start"]
+    out = []
+    g = delegates_inside_try(n, log)
+    for _ in range(k):
+        out.append(next(g))
+    del g
+    log.append("abandoned")
+    return out, log
+
+
+def consume_delegating_generator(n):
+    log = ["start"]
+    out = []
+    for v in delegates_inside_try(n, log):
+        out.append(v)
+    log.append("after loop")
+    return out, log
+
+
+@njit
+def returns_from_a_loop_over_a_generator(n, log):
+    try:
+        for v in yields_in_try_body(n, log):
+            if v == 1:
+                return v
+    finally:
+        log.append("function finally")
+    return -1
+
+
+def return_from_inside_a_loop_over_a_generator(n):
+    log = ["start"]
+    r = returns_from_a_loop_over_a_generator(n, log)
+    return r, log
+
+
+@njit
+def raises_from_a_loop_over_a_generator(n, log):
+    try:
+        for v in yields_in_try_body(n, log):
+            if v == 1:
+                raise ValueError("out of the loop")
+    except ValueError as e:
+        log.append("handler " + str(e))
+    return len(log)
+
+
+def exception_from_inside_a_loop_over_a_generator(n):
+    log = ["start"]
+    r = raises_from_a_loop_over_a_generator(n, log)
+    return r, log
+
+
 @jitclass
 class Manager:
     """Appends a digit to `log` for each event: 1 entered, 2 left normally, 3 left by an
@@ -1065,6 +1156,12 @@ def abandon_yields_inside_with(n):
 
 @pytest.mark.parametrize("func,args", [
     (exception_kept_while_a_dropped_generator_closes, (3,)),
+    (formatted_message_survives_suspension, (5,)),
+    (abandon_delegating_generator, (4, 2)),
+    (abandon_delegating_generator, (4, 0)),
+    (consume_delegating_generator, (3,)),
+    (return_from_inside_a_loop_over_a_generator, (4,)),
+    (exception_from_inside_a_loop_over_a_generator, (4,)),
     (consume_yields_inside_with, (2,)),
     (consume_yields_inside_with, (5,)),
     (abandon_yields_inside_with, (5,)),
@@ -1103,6 +1200,9 @@ LEAK_CASES = [
     (_abandon("strings_and_arrays_across_yields", "del"), (4, 2)),
     (_abandon("strings_and_arrays_across_yields", "helper"), (4, 2)),
     (_abandon("yields_in_handler_then_reraises", "del"), (6, 2)),
+    (formatted_message_survives_suspension, (5,)),
+    (abandon_delegating_generator, (4, 2)),
+    (exception_from_inside_a_loop_over_a_generator, (4,)),
 ]
 
 

@@ -106,14 +106,22 @@ fn array_type(e: &ir::Expr) -> ArrayType {
 impl FnInfer<'_> {
     /// `for target in iter: body else: orelse` for every iterable but a plain `range(...)`.
     pub(crate) fn for_walk(&mut self, target: &ast::Expr, iter: &ast::Expr, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
-        // The generators the loop made for itself go when it ends (CPython drops its iterator
-        // there): one left suspended is closed then, running its `finally` blocks before what
-        // follows the loop, not at the function's exit.
+        // The generators the loop made for itself go when it ends, however it ends (CPython
+        // drops its iterator there, on an exception or a `return` too): one left suspended is
+        // closed then, running its `finally` blocks before what follows the loop, the
+        // handlers and `finally` blocks around it, not at the function's exit. So such a loop
+        // is `try: loop finally: del generators`.
         let mark = self.walked_generators.len();
-        let walked = self.for_walk_loop(target, iter, body, orelse, span, out);
+        let mut looped = Vec::new();
+        let walked = self.for_walk_loop(target, iter, body, orelse, span, &mut looped);
         let made = self.walked_generators.split_off(mark);
         walked?;
-        out.extend(made.into_iter().map(|g| stmt(StmtKind::Unbind(g), span)));
+        if made.is_empty() {
+            out.extend(looped);
+        } else {
+            let finalbody = made.into_iter().map(|g| stmt(StmtKind::Unbind(g), span)).collect();
+            out.push(stmt(StmtKind::Try { body: looped, handlers: Vec::new(), orelse: Vec::new(), finalbody }, span));
+        }
         Ok(())
     }
 
