@@ -1099,6 +1099,29 @@ def exception_from_inside_a_loop_over_a_generator(n):
     return r, log
 
 
+@njit
+def catches_generator_exit(n, log):
+    for i in range(n):
+        try:
+            yield i
+        except GeneratorExit:
+            log.append("closed at " + str(i))
+            return
+        except Exception:
+            log.append("never")
+
+
+def abandon_generator_catching_generator_exit(n, k):
+    log = ["start"]
+    out = []
+    g = catches_generator_exit(n, log)
+    for _ in range(k):
+        out.append(next(g))
+    del g
+    log.append("abandoned")
+    return out, log
+
+
 @jitclass
 class Manager:
     """Appends a digit to `log` for each event: 1 entered, 2 left normally, 3 left by an
@@ -1165,6 +1188,8 @@ def abandon_yields_inside_with(n):
     (consume_yields_inside_with, (2,)),
     (consume_yields_inside_with, (5,)),
     (abandon_yields_inside_with, (5,)),
+    (abandon_generator_catching_generator_exit, (4, 2)),
+    (abandon_generator_catching_generator_exit, (4, 0)),
 ], ids=case_id)
 def test_generators_closed_around_other_code(func, args):
     both(func, *args)
