@@ -17,8 +17,10 @@
 //!   running, or finished, holds nothing in its state), so later resumptions find it
 //!   finished. An exception is the caller's (`next()` raises it, as in Python); a
 //!   `StopIteration` escaping the body becomes CPython's `RuntimeError` (PEP 479).
-//! - `S.drop`, run on the state when its last reference goes: a suspended generator
-//!   (`resume >= 0`: not started, or at a `yield`) releases the references its owned locals
+//! - `S.drop`, run on the state when its last reference goes: a generator suspended at a
+//!   `yield` inside a `try` statement is first closed as CPython closes it (`S.next` raises
+//!   `GeneratorExit` there, see `drop_function`); then a suspended generator (`resume >= 0`:
+//!   not started, or at a `yield`) releases the references its owned locals and kept slots
 //!   hold (its parameters among them); a finished one holds none.
 //! - `S.next_entry`, `S.next` over the slot buffers of a root's entry point: what Python calls
 //!   to resume a generator returned to it (its address is in the state).
@@ -28,7 +30,8 @@
 //!   those of the generators it holds (see `ferrojit_rt_generator_adopt`).
 //!
 //! Resuming jumps into the middle of the body, so whatever a suspended generator needs must
-//! live in locals: the `generators` IR pass turns the counted loops a `yield` suspends into
+//! live in locals, or in the slots kept after them in the state (the exceptions a handler or
+//! `finally` block keeps aside, see `Frame::kept`): the `generators` IR pass turns the counted loops a `yield` suspends into
 //! `while` loops over locals; scratch arrays (`FnLower::keep_scratch_array`) are released at
 //! each suspension, since nothing after a statement reads them. The switch makes loops with a
 //! `yield` irreducible, so LLVM optimises them less than ordinary loops; loops that do not
