@@ -89,6 +89,9 @@ class generator:
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Any: ...
+    def close(self) -> None:
+        """Closes the generator: one suspended inside a `try` statement runs its `finally`
+        blocks (GeneratorExit raised at its `yield`); later `next()` raises StopIteration."""
 
 @disjoint_base
 class JitInstance:
