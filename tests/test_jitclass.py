@@ -438,6 +438,19 @@ def test_not_implemented_both_ways_is_a_type_error():
         add_int(JIT.Money(1.0))
 
 
+def test_not_implemented_on_some_paths_only_is_a_clear_error(tmp_path):
+    source = (
+        "from ferrojit import float64, njit\nfrom ferrojit.experimental import jitclass\n\n"
+        "@jitclass([('v', float64)])\nclass Half:\n    def __init__(self, v):\n        self.v = v\n\n"
+        "    def __add__(self, other):\n        if self.v > 0:\n            return Half(self.v + other)\n        return NotImplemented\n\n"
+        "@njit\ndef add(h):\n    return h + 1.0\n"
+    )
+    module = import_written_module(tmp_path, "half_not_implemented", source)
+    with pytest.raises(errors.TypingError, match="decides `NotImplemented` from the operands' types") as info:
+        module.add(module.Half(1.0))
+    assert "half_not_implemented.py" in str(info.value)
+
+
 @pytest.mark.parametrize(
     "body, message",
     [

@@ -535,7 +535,11 @@ impl<'a> FnInfer<'a> {
         let new = match &self.ret {
             None => value.ty.clone(),
             Some(old) => unify_or_optional(old, &value.ty).ok_or_else(|| {
-                let hint = if value.ty == Type::NoneType || *old == Type::NoneType {
+                let hint = if value.ty == Type::NotImplemented || *old == Type::NotImplemented {
+                    // A special method answers `NotImplemented` for some operand types and a
+                    // value for others: which, compiled code decides from the types.
+                    "compiled code decides `NotImplemented` from the operands' types: return it on every path for the types it does not handle (test them with `isinstance`)"
+                } else if value.ty == Type::NoneType || *old == Type::NoneType {
                     "return a value on every path"
                 } else {
                     "return the same kind of value on every path"
