@@ -606,9 +606,31 @@ def raise_from_then_caught(x):
         return str(v)
 
 
+def raise_from_made(kind):
+    # The cause is made in the `raise` statement (an instance, or a class, which Python calls).
+    if kind == 0:
+        raise RuntimeError("outer") from ValueError("inner")
+    if kind == 1:
+        raise RuntimeError("outer") from KeyError
+    if kind == 2:
+        raise AppError("app") from MissingKey(f"key {kind}")
+    if kind == 3:
+        raise RuntimeError from IndexError(kind)
+    if kind == 4:
+        raise RuntimeError("no cause") from None
+    return kind
+
+
+def raise_value_from_none(x):
+    try:
+        return 10 // x
+    except ZeroDivisionError as e:
+        raise e from None
+
+
 @pytest.mark.parametrize(
     "func,args",
-    [(raise_from_caught, (3,)), (raise_from_caught, (5,)), (raise_from_caught, (4,)), (raise_from_caught, (99,)), (raise_value_from_value, (0,)), (raise_value_from_value, (2,)), (raise_from_then_caught, (0,))],
+    [(raise_from_made, (k,)) for k in range(6)] + [(raise_value_from_none, (0,)), (raise_from_caught, (3,)), (raise_from_caught, (5,)), (raise_from_caught, (4,)), (raise_from_caught, (99,)), (raise_value_from_value, (0,)), (raise_value_from_value, (2,)), (raise_from_then_caught, (0,))],
     ids=case_id,
 )
 def test_raise_from_sets_the_cause(func, args):
@@ -629,5 +651,5 @@ def test_raise_from_a_value_that_is_no_exception_is_a_clear_error():
         except ZeroDivisionError:
             raise ValueError("no") from x
 
-    with pytest.raises(UnsupportedError, match="takes an exception caught"):
+    with pytest.raises(UnsupportedError, match="takes an exception \(`E\(...\)`, `E`, or one caught"):
         njit(from_a_number)(0)

@@ -802,10 +802,15 @@ impl<'a> FnInfer<'a> {
                 push(out, StmtKind::If { cond: not, then_body: raise, else_body: vec![] });
             }
             ast::StmtKind::RaiseFrom { exc, cause } => {
-                if !self.is_exception_value(cause) {
-                    return Err(self.unsupported(cause.span, "`raise ... from` takes an exception caught (`except E as e`) or `None`", Some("write `except E as e:` and `raise ... from e`")));
-                }
-                let cause = self.expr(cause)?;
+                let cause = if self.is_exception_value(cause) {
+                    self.expr(cause)?
+                } else if matches!(cause.kind, ast::ExprKind::None) {
+                    // `from None`: the cause of code 0 (see `ferrojit_rt_raise_from`).
+                    let none = [ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span), Self::string_constant("", span)];
+                    ir::Expr::new(ExprKind::Tuple(none.to_vec()), Type::Exception, span)
+                } else {
+                    self.new_exception_value(cause)?
+                };
                 if self.is_exception_value(exc) {
                     let value = self.expr(exc)?;
                     out.extend(self.raise_exception_value_from(value, cause, span));
@@ -1219,6 +1224,29 @@ impl<'a> FnInfer<'a> {
         let text = self.to_str(tuple, true, span)?;
         let mark = Self::string_constant(&format!("\u{3}{}\u{3}", args.len()), span);
         Ok(Message::Text(self.str_binop(ast::BinOp::Add, mark, text, span)?))
+    }
+
+    /// The exception `E(...)` (or `E`) as a value (a [`Type::Exception`]): its class's code and
+    /// its message as the runtime writes it, for `raise X from E(...)`.
+    fn new_exception_value(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
+        let span = e.span;
+        let (raised, message) = self.exception(e).map_err(|_| {
+            self.unsupported(span, "`raise ... from` takes an exception (`E(...)`, `E`, or one caught: `except E as e`) or `None`", Some("write `raise X from E(\"...\")` or `raise X from e`"))
+        })?;
+        let code = match raised {
+            Raised::Builtin(kind) => kind.code(),
+            Raised::User(code) => code,
+        };
+        // The one argument after the runtime's mark (see `ferrojit_rt_raise_with_text`), or an
+        // empty message for none.
+        let mark = |cx: &mut Self, text: ir::Expr| cx.str_binop(ast::BinOp::Add, Self::string_constant("\u{1}", span), text, span);
+        let message = match message {
+            None => Self::string_constant("", span),
+            Some(Message::Constant(text)) => Self::string_constant(&format!("\u{1}{text}"), span),
+            Some(Message::Text(text)) => mark(self, text)?,
+        };
+        let code = ir::Expr::new(ExprKind::Const(Const::Int(code as i128)), Type::INT64, span);
+        Ok(ir::Expr::new(ExprKind::Tuple(vec![code, message]), Type::Exception, span))
     }
 
     /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`).

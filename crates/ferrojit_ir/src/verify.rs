@@ -455,6 +455,8 @@ impl Verifier<'_> {
                     Type::Function(f) => f.layout(),
                     Type::NamedTuple(n) => n.layout(),
                     Type::Optional(inner) => Type::optional_layout(inner),
+                    // An exception made in compiled code (`raise X from E(...)`).
+                    Type::Exception => Type::exception_layout(),
                     other => other.clone(),
                 };
                 expect(laid_out == Type::Tuple(tys), || format!("{}: tuple node typed {}", e.span, e.ty))

@@ -1090,9 +1090,16 @@ pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let err = exception_without_cause(py, exc);
     // `raise X from cause`: the cause as an exception of its own, `__cause__`.
     // SAFETY: `exc` was filled by a raise.
-    if let Some((code, message)) = unsafe { ferrojit_runtime::exceptions::take_cause(exc) } {
-        let cause = ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
-        err.set_cause(py, Some(exception_without_cause(py, &cause)));
+    match unsafe { ferrojit_runtime::exceptions::take_cause(exc) } {
+        // `raise X from None`: no cause, and the context suppressed, as CPython's.
+        Some((0, _)) => {
+            let _ = err.value(py).setattr("__suppress_context__", true);
+        }
+        Some((code, message)) => {
+            let cause = ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
+            err.set_cause(py, Some(exception_without_cause(py, &cause)));
+        }
+        None => {}
     }
     err
 }

@@ -301,7 +301,8 @@ thread_local! {
 
 /// `raise X from cause`: raises the exception of class `code` with `text` as its one argument
 /// (a negative `code`: without an argument; `code` plus [`RAW_MESSAGE`]: `text` is the whole
-/// message), and records the cause `(cause_code, cause_message)` for it. Returns 0.
+/// message), and records the cause `(cause_code, cause_message)` for it (a `cause_code` of 0:
+/// `from None`). Returns 0.
 ///
 /// # Safety
 /// `text` and `cause_message` are live strings; `exc` points to the exception info.

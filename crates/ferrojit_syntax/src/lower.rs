@@ -374,8 +374,6 @@ impl Lowerer<'_> {
                 msg: s.msg.as_deref().map(|m| self.expr(m)).transpose()?,
             },
             py::Stmt::Raise(s) => match (&s.exc, &s.cause) {
-                // Compiled code's exceptions carry no context, which is what `from None` asks.
-                (Some(exc), Some(cause)) if matches!(**cause, py::Expr::NoneLiteral(_)) => StmtKind::Raise(self.expr(exc)?),
                 (Some(exc), Some(cause)) => StmtKind::RaiseFrom { exc: self.expr(exc)?, cause: self.expr(cause)? },
                 (None, Some(cause)) => return Err(self.invalid(cause.range(), "a bare `raise` takes no `from`")),
                 (None, None) => StmtKind::Reraise,
