@@ -651,5 +651,5 @@ def test_raise_from_a_value_that_is_no_exception_is_a_clear_error():
         except ZeroDivisionError:
             raise ValueError("no") from x
 
-    with pytest.raises(UnsupportedError, match="takes an exception \(`E\(...\)`, `E`, or one caught"):
+    with pytest.raises(UnsupportedError, match=r"takes an exception \(`E\(...\)`, `E`, or one caught"):
         njit(from_a_number)(0)
