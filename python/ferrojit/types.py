@@ -301,7 +301,7 @@ bytes_type = Bytes("bytes")
 
 
 class ExceptionArgs(Type):
-    """``e.args`` of an exception caught in compiled code: a tuple of none or one argument,
+    """``e.args`` of an exception caught in compiled code: a tuple of its arguments,
     its length known only when the code runs (compiled code's own type; Python sees a
     ``tuple``)."""
 

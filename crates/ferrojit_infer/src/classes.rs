@@ -326,8 +326,8 @@ impl FnInfer<'_> {
     ///
     /// `l` and `r` are evaluated once: when both methods are tried, operands other than
     /// variables and constants are held in temporaries first (`setup`, which the caller runs
-    /// before the result, or before its own fallback on `None`).
-    /// Gives the result and the operands as held.
+    /// before the result, or before its own fallback on `None`); the operands are given back
+    /// as held, beside the result.
     fn special_pair(&mut self, l: ir::Expr, r: ir::Expr, direct: &str, reflected: &str, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<(Option<ir::Expr>, ir::Expr, ir::Expr)> {
         let (l, r) = (self.held_operand(l, setup), self.held_operand(r, setup));
         if self.has_special_method(&l.ty, direct) {
@@ -514,19 +514,7 @@ impl FnInfer<'_> {
                 let start = class(id).ok_or_else(|| self.internal(span, "a jitclass is not registered"))?;
                 let receiver = self.expr(object)?;
                 // `obj` must be an instance of `C` or of a class deriving from it.
-                let mut derives = false;
-                let mut at = match &receiver.ty {
-                    Type::Instance(t) => class(t.class),
-                    _ => None,
-                };
-                while let Some(c) = at {
-                    if c.ty.class == start.ty.class {
-                        derives = true;
-                        break;
-                    }
-                    at = c.base.and_then(class);
-                }
-                if !derives {
+                if !matches!(&receiver.ty, Type::Instance(t) if derives_from(t.class, start.ty.class)) {
                     return Err(self.typing(object.span, format!("super(type, obj): obj (a `{}`) must be an instance or subtype of type `{}`", receiver.ty, start.ty.name), None));
                 }
                 (start, receiver)

@@ -806,8 +806,7 @@ impl<'a> FnInfer<'a> {
                     self.expr(cause)?
                 } else if matches!(cause.kind, ast::ExprKind::None) {
                     // `from None`: the cause of code 0 (see `ferrojit_rt_raise_from`).
-                    let none = [ir::Expr::new(ExprKind::Const(Const::Int(0)), Type::INT64, span), Self::string_constant("", span)];
-                    ir::Expr::new(ExprKind::Tuple(none.to_vec()), Type::Exception, span)
+                    Self::exception_value(0, Self::string_constant("", span), span)
                 } else {
                     self.new_exception_value(cause)?
                 };
@@ -1230,9 +1229,14 @@ impl<'a> FnInfer<'a> {
     /// its message as the runtime writes it, for `raise X from E(...)`.
     fn new_exception_value(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
         let span = e.span;
-        let (raised, message) = self.exception(e).map_err(|_| {
-            self.unsupported(span, "`raise ... from` takes an exception (`E(...)`, `E`, or one caught: `except E as e`) or `None`", Some("write `raise X from E(\"...\")` or `raise X from e`"))
-        })?;
+        let class = match &e.kind {
+            ast::ExprKind::Call { func, .. } => func.as_ref(),
+            _ => e,
+        };
+        if self.exception_class(class)?.is_none() {
+            return Err(self.unsupported(span, "`raise ... from` takes an exception (`E(...)`, `E`, or one caught: `except E as e`) or `None`", Some("write `raise X from E(\"...\")` or `raise X from e`")));
+        }
+        let (raised, message) = self.exception(e)?;
         let code = match raised {
             Raised::Builtin(kind) => kind.code(),
             Raised::User(code) => code,
@@ -1245,8 +1249,13 @@ impl<'a> FnInfer<'a> {
             Some(Message::Constant(text)) => Self::string_constant(&format!("\u{1}{text}"), span),
             Some(Message::Text(text)) => mark(self, text)?,
         };
+        Ok(Self::exception_value(code, message, span))
+    }
+
+    /// The exception value ([`Type::Exception`]) of class `code` with `message`, marks included.
+    fn exception_value(code: u32, message: ir::Expr, span: Span) -> ir::Expr {
         let code = ir::Expr::new(ExprKind::Const(Const::Int(code as i128)), Type::INT64, span);
-        Ok(ir::Expr::new(ExprKind::Tuple(vec![code, message]), Type::Exception, span))
+        ir::Expr::new(ExprKind::Tuple(vec![code, message]), Type::Exception, span)
     }
 
     /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`).

@@ -6,9 +6,9 @@
 
 use ferrojit_compiler::runtime::USER_EXCEPTION_BASE;
 use ferrojit_compiler::ExcKind;
-use pyo3::prelude::*;
 use ferrojit_compiler::runtime::exceptions::{Answer, Query};
 use ferrojit_types::exception_values::{TEXT_REPR, TEXT_STR};
+use pyo3::prelude::*;
 use pyo3::types::PyType;
 use std::sync::Mutex;
 
@@ -22,13 +22,16 @@ pub fn builtin_kind(class: &Bound<'_, PyType>) -> Option<ExcKind> {
     (kind.module() == module).then_some(kind)
 }
 
+/// Whether `class` is one of Python's own classes (or NumPy's that compiled code knows), not
+/// one defined in Python code.
+fn is_builtin_class(class: &Bound<'_, PyType>) -> bool {
+    builtin_kind(class).is_some() || class.module().map(|m| m.to_string()).unwrap_or_default() == "builtins"
+}
+
 /// The code of the exception class `class` (registered on first use), or `None` when it is not
 /// an exception class defined in Python code.
 pub fn code_of(class: &Bound<'_, PyType>) -> Option<u32> {
-    if !class.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false) || builtin_kind(class).is_some() {
-        return None;
-    }
-    if class.module().map(|m| m.to_string()).unwrap_or_default() == "builtins" {
+    if !class.is_subclass_of::<pyo3::exceptions::PyBaseException>().unwrap_or(false) || is_builtin_class(class) {
         return None;
     }
     let py = class.py();
@@ -108,7 +111,7 @@ pub fn encode(value: &Bound<'_, pyo3::exceptions::PyBaseException>) -> (u32, Str
 /// Whether the class, or a base of it defined in Python code, defines `__str__`, `__repr__`,
 /// `__init__` or `__new__`: then only Python can tell its instances' text and arguments.
 fn writes_own_text(class: &Bound<'_, PyType>) -> bool {
-    class.mro().iter().filter_map(|base| base.cast_into::<PyType>().ok()).filter(|base| base.module().map(|m| m.to_string()).unwrap_or_default() != "builtins" && builtin_kind(base).is_none()).any(|base| {
+    class.mro().iter().filter_map(|base| base.cast_into::<PyType>().ok()).filter(|base| !is_builtin_class(base)).any(|base| {
         base.getattr("__dict__").is_ok_and(|d| ["__str__", "__repr__", "__init__", "__new__"].iter().any(|name| d.contains(*name).unwrap_or(false)))
     })
 }
@@ -136,7 +139,7 @@ pub(crate) fn python_exception_query(code: u32, message: &str, query: Query) -> 
             Query::Text(TEXT_REPR) => instance.repr().map(|s| Answer::Text(s.to_string())),
             Query::Text(_) => args().and_then(|a| a.repr()).map(|s| Answer::Text(s.to_string())),
             Query::ArgCount => args().map(|a| Answer::Count(a.len() as i64)),
-            Query::Arg(i) => args().and_then(|a| a.get_item(i as usize)).and_then(|item| match item.cast_into::<pyo3::types::PyString>() {
+            Query::Arg(i) => args().and_then(|a| a.as_any().get_item(i)).and_then(|item| match item.cast_into::<pyo3::types::PyString>() {
                 Ok(text) => Ok(Answer::Text(text.to_string())),
                 Err(item) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
                     "the argument {i} of this exception is a `{}`, which compiled code cannot give as `e.args[{i}]`: use `str(e)` for its text",

@@ -33,7 +33,7 @@ pub enum Query {
     Text(i64),
     /// `len(e.args)`.
     ArgCount,
-    /// `e.args[i]`, `i` in range, which must be a string.
+    /// `e.args[i]` (`i` negative from the end), which must be a string.
     Arg(i64),
 }
 
@@ -142,7 +142,8 @@ unsafe fn new_string(text: &str, exc: *mut ExcInfo) -> *mut MemInfo {
 /// `code` whose message is `message`, as CPython's `BaseException` writes them: `str` is the
 /// one argument's text (a `KeyError`'s, and its subclasses', is the argument's `repr`), `""`
 /// with none; `repr` is the class's name and the argument's `repr` in parentheses; the
-/// arguments are `()` or `(argument,)`. A new string.
+/// arguments are `()` or `(argument,)`; of several arguments, `str` and the arguments are
+/// their tuple's `repr`, `repr` is the class's name before it. A new string.
 ///
 /// # Safety
 /// `message` is a live string; `exc` points to the exception info.
@@ -235,9 +236,14 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(code: i64, message: *mut MemI
         }
         None => {}
     }
-    match argument(chars(message)) {
+    argument_count(&argument(chars(message)))
+}
+
+/// How many arguments a message stands for.
+fn argument_count(argument: &Argument<'_>) -> i64 {
+    match argument {
         Argument::Nothing => 0,
-        Argument::Several(count, _) => count,
+        Argument::Several(count, _) => *count,
         _ => 1,
     }
 }
@@ -252,20 +258,19 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(code: i64, message: *mut MemI
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_arg(code: i64, message: *mut MemInfo, i: i64, exc: *mut ExcInfo) -> *mut MemInfo {
-    let count = ferrojit_rt_exc_arg_count(code, message, exc);
-    if count < 0 {
-        return std::ptr::null_mut();
-    }
-    if !(-count..count).contains(&i) {
-        raise(exc, crate::EXC_INDEX_ERROR, "tuple index out of range");
-        return std::ptr::null_mut();
-    }
-    match ask_python(code as u32, message, Query::Arg(if i < 0 { i + count } else { i })) {
+    // Python indexes its own arguments (and raises `IndexError` beyond them).
+    match ask_python(code as u32, message, Query::Arg(i)) {
         Some(Answer::Text(text)) => return new_string(&text, exc),
         Some(answer) => return raise_answer(answer, exc),
         None => {}
     }
-    let text = match argument(chars(message)) {
+    let argument = argument(chars(message));
+    let count = argument_count(&argument);
+    if !(-count..count).contains(&i) {
+        raise(exc, crate::EXC_INDEX_ERROR, "tuple index out of range");
+        return std::ptr::null_mut();
+    }
+    let text = match argument {
         Argument::Text(t) => t.to_string(),
         Argument::Number(n) => {
             raise_formatted(exc, crate::strings::EXC_TYPE_ERROR, format!("the argument of this exception is the number {}, which compiled code cannot give as `e.args[0]`: use `str(e)` for its text", n.to_string()));
@@ -283,7 +288,6 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(code: i64, message: *mut MemInfo, i
     };
     new_string(&text, exc)
 }
-
 
 /// An exception raised with a cause (`raise X from cause`) and its cause, each as its code and
 /// message, kept for the dispatcher (see [`take_cause`]).

@@ -107,9 +107,9 @@ pub enum Type {
     /// `NotImplemented`, what a jitclass's binary special method returns to let the other
     /// operand's reflected method answer. Holds nothing, as `None`.
     NotImplemented,
-    /// The arguments of an exception value (`e.args`): a tuple whose length (0 or 1) and
-    /// item (a string, or a `KeyError`'s number key) are known only at run time, read from the
-    /// exception's message. Laid out as the exception itself ([`Type::exception_layout`]).
+    /// The arguments of an exception value (`e.args`): a tuple whose length and items (a
+    /// string, a `KeyError`'s number key, several values) are known only at run time, read
+    /// from the exception's message (or asked of Python, see `ferrojit_runtime::exceptions`). Laid out as the exception itself ([`Type::exception_layout`]).
     ExceptionArgs,
 }
 

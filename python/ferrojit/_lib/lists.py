@@ -642,7 +642,7 @@ def _range_list(start, stop, step):
 
 @overload(exception_args_list)
 def _exception_args_list(args):
-    # An exception's arguments in compiled code: none or one, a string.
+    # An exception's arguments in compiled code, each a string (`e.args[i]` raises for others).
     def impl(args):
         return [args[i] for i in range(len(args))]
 
