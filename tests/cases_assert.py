@@ -27,3 +27,8 @@ def assertion_caught(x):
     except AssertionError:
         r = 0
     return r
+
+
+def assert_with_fstring(x):
+    assert x < 0, f"x is {x}, not negative ({x * 0.5!r}, {'it' + 's'!r})"
+    return x

@@ -323,6 +323,26 @@ def _compiling(step: Callable[..., Any], *args: Any) -> Any:
     raise _native_error("InternalError", "overload resolution did not settle")
 
 
+def _exception_arguments(text: str) -> Any:
+    """The value of the text compiled code writes for an exception's arguments: the ``repr`` of
+    a number or of a tuple of strings, numbers, bools and ``None``, where ``nan`` and ``inf``
+    stand for those floats, as their ``repr`` writes them (``ast.literal_eval`` knows them not)."""
+    import ast
+
+    try:
+        return ast.literal_eval(text)
+    except ValueError:
+        pass
+
+    class Floats(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in ("nan", "inf"):
+                return ast.copy_location(ast.Constant(float(node.id)), node)
+            return node
+
+    return ast.literal_eval(Floats().visit(ast.parse(text, mode="eval")))
+
+
 def _native_error(name: str, message: str) -> Exception:
     from . import errors
 

@@ -819,7 +819,7 @@ impl<'a> FnInfer<'a> {
                         Raised::Builtin(kind) => kind.code(),
                         Raised::User(code) => code,
                     };
-                    let (code, text) = Self::code_and_text(code, message, span);
+                    let (code, text) = self.code_and_text(code, message, span)?;
                     let code = ir::Expr::new(ExprKind::Const(Const::Int(code)), Type::INT64, span);
                     out.extend(self.raise_from(code, text, cause, span));
                 }
@@ -832,7 +832,7 @@ impl<'a> FnInfer<'a> {
                 let (exc, message) = self.exception(exc)?;
                 out.extend(match exc {
                     Raised::Builtin(kind) => self.raise_stmts(kind, message, span),
-                    Raised::User(code) => self.raise_user_stmts(code, message, span),
+                    Raised::User(code) => self.raise_user_stmts(code, message, span)?,
                 });
             }
             // CPython's error when nothing is being handled.
@@ -1115,11 +1115,15 @@ impl<'a> FnInfer<'a> {
         }
     }
 
-    /// An exception message: a constant (a string written in place, or a global), or text made
-    /// at run time (a string expression, or a number, whose `str()` it is).
+    /// An exception message: a constant (a string written in place, or a global), text made
+    /// at run time (a string expression), or text written when raised (an f-string, or a
+    /// number, whose `str()` it is).
     fn message(&mut self, e: &ast::Expr) -> Result<Message> {
         if let Ok(text) = self.constant_message(e) {
             return Ok(Message::Constant(text));
+        }
+        if let ast::ExprKind::FString(parts) = &e.kind {
+            return self.fstring_message(parts, e.span);
         }
         let x = self.expr(e)?;
         if x.ty == Type::Str {
@@ -1129,11 +1133,95 @@ impl<'a> FnInfer<'a> {
             // `raise IndexError(5)`: the number's repr after the runtime's mark for a message
             // that is a number (`ferrojit_runtime::KEY_ERROR_NUMBER_MARK`), which the dispatcher
             // turns back into the exception's argument, as CPython's `IndexError(5)`.
-            let text = self.to_str(x, true, e.span)?;
-            let text = self.str_binop(ast::BinOp::Add, Self::string_constant("\0", e.span), text, e.span)?;
-            return Ok(Message::Text(text));
+            let mut setup = Vec::new();
+            let value = self.held(x, &mut setup, e.span);
+            return Ok(Message::Written { setup, pieces: vec![Piece::Text("\0".into()), Piece::Value { value, repr: true }] });
         }
         Err(self.unsupported(e.span, format!("an exception message must be a string, not a `{}`", x.ty), Some("format the message into a string, e.g. with an f-string")))
+    }
+
+    /// `raise E(f"...")`: the f-string's pieces written into the runtime's message. Its values
+    /// are evaluated (and those with a format spec or `!a` formatted) first, in order, as
+    /// CPython does; a number's or string's text is written without making a string.
+    fn fstring_message(&mut self, parts: &[ast::FStringPart], span: Span) -> Result<Message> {
+        let mut setup = Vec::new();
+        let mut pieces = Vec::new();
+        for part in parts {
+            match part {
+                ast::FStringPart::Text(text) => pieces.push(Piece::Text(text.clone())),
+                ast::FStringPart::Value { value, conversion, spec } => {
+                    let x = self.expr(value)?;
+                    let written = matches!(x.ty, Type::Str | Type::Bool | Type::Int(_) | Type::Float(_)) && spec.is_empty() && matches!(conversion, None | Some('s') | Some('r'));
+                    let (x, repr) = if written {
+                        (x, *conversion == Some('r'))
+                    } else {
+                        let spec = if spec.is_empty() { None } else { Some(self.fstring(spec, span)?) };
+                        (self.format_value(x, *conversion, spec, value.span)?, false)
+                    };
+                    let value = self.held_temporary(x, &mut setup, span);
+                    pieces.push(Piece::Value { value, repr });
+                }
+            }
+        }
+        Ok(Message::Written { setup, pieces })
+    }
+
+    /// `e` as a constant or a new local assigned in `out`: a value that later code (the rest
+    /// of an f-string, with `:=`) cannot change before it is written.
+    fn held_temporary(&mut self, e: ir::Expr, out: &mut Vec<ir::Stmt>, span: Span) -> ir::Expr {
+        if matches!(e.kind, ExprKind::Const(_)) {
+            return e;
+        }
+        let tmp = self.temp(e.ty.clone());
+        out.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span });
+        self.local_expr(tmp, span)
+    }
+
+    /// The runtime calls that write `pieces` into the message buffer `buffer` (see
+    /// [`Message::Written`]).
+    fn message_writes(&mut self, buffer: &ir::Expr, pieces: Vec<Piece>, span: Span) -> Vec<ir::Stmt> {
+        let runtime = |func, args: Vec<ir::Expr>| {
+            let args = std::iter::once(buffer.clone()).chain(args).collect();
+            ir::Stmt { kind: StmtKind::Expr(ir::Expr::new(ExprKind::Runtime { func, args }, Type::INT64, span)), span }
+        };
+        let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
+        let mut out = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            out.push(match piece {
+                Piece::Text(text) => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant(&text, span), int(0)]),
+                Piece::Value { value, repr } => match value.ty.clone() {
+                    Type::Str => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![value, int(repr as i128)]),
+                    Type::Bool => runtime(ir::RuntimeFunc::MESSAGE_INT, vec![self.cast(value, &Type::INT64), int(2)]),
+                    Type::Int(i) => {
+                        // Widened with its sign, then its bits as an int64, as `str()` does.
+                        let v = self.cast(value, &Type::Int(ferrojit_types::IntType { bits: 64, signed: i.signed }));
+                        let v = ir::Expr::new(ExprKind::Cast(v.boxed()), Type::INT64, span);
+                        runtime(ir::RuntimeFunc::MESSAGE_INT, vec![v, int(!i.signed as i128)])
+                    }
+                    Type::Float(f) => {
+                        let single = matches!(f, ferrojit_types::FloatType::F32) as i128;
+                        runtime(ir::RuntimeFunc::MESSAGE_FLOAT, vec![self.cast(value, &Type::FLOAT64), int(single)])
+                    }
+                    // `None` (the only other type an argument may have).
+                    _ => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant("None", span), int(0)]),
+                },
+            });
+        }
+        out
+    }
+
+    /// The text of a [`Message::Written`] as a string, for an exception made as a value
+    /// (`raise X from E(a, b)`).
+    fn written_text(&mut self, setup: Vec<ir::Stmt>, pieces: Vec<Piece>, span: Span) -> Result<ir::Expr> {
+        let mut texts = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            texts.push(match piece {
+                Piece::Text(text) => Self::string_constant(&text, span),
+                Piece::Value { value, repr } => self.to_str(value, repr, span)?,
+            });
+        }
+        let text = self.concat_all(texts, span);
+        Ok(ir::Expr::new(ExprKind::Block { stmts: setup, value: text.boxed() }, Type::Str, span))
     }
 
     /// The statements that raise `exc` with `message`: a message made at run time is handed to
@@ -1144,7 +1232,25 @@ impl<'a> FnInfer<'a> {
             None => vec![stmt(StmtKind::Raise { exc, msg: None })],
             Some(Message::Constant(text)) => vec![stmt(StmtKind::Raise { exc, msg: Some(text) })],
             Some(Message::Text(text)) => Self::raise_with_text(exc.code() as i128, text, span),
+            Some(Message::Written { setup, pieces }) => self.raise_written(exc.code(), setup, pieces, span),
         }
+    }
+
+    /// Raises the exception of code `code` with the message `pieces` write (see
+    /// [`Message::Written`]), then a `Raise` that is never reached (the call raises).
+    fn raise_written(&mut self, code: u32, setup: Vec<ir::Stmt>, pieces: Vec<Piece>, span: Span) -> Vec<ir::Stmt> {
+        let mut out = setup;
+        // The thread's message buffer (a pointer, passed as an int64).
+        let begin = ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::MESSAGE_BEGIN, args: vec![] }, Type::INT64, span);
+        let buffer = self.held_temporary(begin, &mut out, span);
+        // The mark of a message that is the exception's argument (`ferrojit_rt_raise_with_text`).
+        let marked = Piece::merged(std::iter::once(Piece::Text("\u{1}".into())).chain(pieces));
+        out.extend(self.message_writes(&buffer, marked, span));
+        let code = ir::Expr::new(ExprKind::Const(Const::Int(code as i128)), Type::INT64, span);
+        let raise = ir::Expr::new(ExprKind::Runtime { func: ir::RuntimeFunc::RAISE_MESSAGE, args: vec![buffer, code] }, Type::INT64, span);
+        out.push(ir::Stmt { kind: StmtKind::Expr(raise), span });
+        out.push(ir::Stmt { kind: StmtKind::Raise { exc: ExcKind::Exception, msg: None }, span });
+        out
     }
 
     /// Raises the exception of code `code` with the run-time string `text` as its argument
@@ -1158,20 +1264,24 @@ impl<'a> FnInfer<'a> {
 
     /// `raise E`, `raise E()` or `raise E(message)` of an exception class defined in Python
     /// code: always through the runtime, which takes any code.
-    fn raise_user_stmts(&mut self, code: u32, message: Option<Message>, span: Span) -> Vec<ir::Stmt> {
-        let (code, text) = Self::code_and_text(code, message, span);
-        Self::raise_with_text(code, text, span)
+    fn raise_user_stmts(&mut self, code: u32, message: Option<Message>, span: Span) -> Result<Vec<ir::Stmt>> {
+        if let Some(Message::Written { setup, pieces }) = message {
+            return Ok(self.raise_written(code, setup, pieces, span));
+        }
+        let (code, text) = self.code_and_text(code, message, span)?;
+        Ok(Self::raise_with_text(code, text, span))
     }
 
     /// The code and text the runtime raises an exception of class `code` with (see
     /// `ferrojit_rt_raise_with_text`): the message as a string, or the negated code and an
     /// unused empty string for an exception without one.
-    fn code_and_text(code: u32, message: Option<Message>, span: Span) -> (i128, ir::Expr) {
-        match message {
+    fn code_and_text(&mut self, code: u32, message: Option<Message>, span: Span) -> Result<(i128, ir::Expr)> {
+        Ok(match message {
             None => (-(code as i128), Self::string_constant("", span)),
             Some(Message::Constant(text)) => (code as i128, Self::string_constant(&text, span)),
             Some(Message::Text(text)) => (code as i128, text),
-        }
+            Some(Message::Written { setup, pieces }) => (code as i128, self.written_text(setup, pieces, span)?),
+        })
     }
 
     /// The exception class `class` names, when it names one.
@@ -1201,28 +1311,31 @@ impl<'a> FnInfer<'a> {
     /// `raise E(a, b, ...)`: the `repr` of the tuple of the arguments after the runtime's mark
     /// for several arguments and their count (`ferrojit_runtime::ARGUMENTS_MARK`), which the
     /// dispatcher turns back into the exception's arguments. Each is a string, a real number,
-    /// a bool or `None`, whose `repr` Python reads back (`ast.literal_eval`).
-    fn arguments_message(&mut self, args: &[ast::Expr], span: Span) -> Result<Message> {
-        let mut items = Vec::with_capacity(args.len());
-        for a in args {
+    /// a bool or `None`, whose `repr` Python reads back (`ast.literal_eval`). The arguments are
+    /// evaluated first, in order, then written.
+    fn arguments_message(&mut self, args: &[ast::Expr], _span: Span) -> Result<Message> {
+        let mut setup = Vec::new();
+        let mut pieces = vec![Piece::Text(format!("\u{3}{}\u{3}(", args.len()))];
+        for (k, a) in args.iter().enumerate() {
             let x = self.expr(a)?;
             let literal = matches!(x.ty, Type::Str | Type::Bool | Type::NoneType | Type::Int(_) | Type::Float(_));
             if !literal {
                 return Err(self.unsupported(a.span, format!("an exception's arguments must be strings, numbers, bools or `None`, not a `{}`", x.ty), Some("format the value into a string, e.g. with an f-string")));
             }
-            // NumPy's scalars are Python's numbers here, as in the lists compiled code makes.
+            // NumPy's scalars are Python's numbers here, as in the lists compiled code makes
+            // (an integer's text is its value's, signed or not).
             let x = match &x.ty {
-                Type::Int(_) => self.cast(x, &Type::INT64),
                 Type::Float(_) => self.cast(x, &Type::FLOAT64),
                 _ => x,
             };
-            items.push(x);
+            if k > 0 {
+                pieces.push(Piece::Text(", ".into()));
+            }
+            let value = self.held_temporary(x, &mut setup, a.span);
+            pieces.push(Piece::Value { value, repr: true });
         }
-        let types = items.iter().map(|x| x.ty.clone()).collect();
-        let tuple = ir::Expr::new(ExprKind::Tuple(items), Type::Tuple(types), span);
-        let text = self.to_str(tuple, true, span)?;
-        let mark = Self::string_constant(&format!("\u{3}{}\u{3}", args.len()), span);
-        Ok(Message::Text(self.str_binop(ast::BinOp::Add, mark, text, span)?))
+        pieces.push(Piece::Text(")".into()));
+        Ok(Message::Written { setup, pieces })
     }
 
     /// The exception `E(...)` (or `E`) as a value (a [`Type::Exception`]): its class's code and
@@ -1248,6 +1361,10 @@ impl<'a> FnInfer<'a> {
             None => Self::string_constant("", span),
             Some(Message::Constant(text)) => Self::string_constant(&format!("\u{1}{text}"), span),
             Some(Message::Text(text)) => mark(self, text)?,
+            Some(Message::Written { setup, pieces }) => {
+                let text = self.written_text(setup, pieces, span)?;
+                mark(self, text)?
+            }
         };
         Ok(Self::exception_value(code, message, span))
     }
@@ -1613,4 +1730,43 @@ enum Message {
     Constant(String),
     /// A string made at run time.
     Text(ir::Expr),
+    /// Text written into the runtime's message buffer when raised, piece by piece, rather
+    /// than made as a string (see `ferrojit_runtime::ferrojit_rt_message_begin`): `setup`
+    /// evaluates the arguments, in order, into the constants and locals that `pieces` write,
+    /// so that nothing runs between the first piece written and the raise.
+    Written { setup: Vec<ir::Stmt>, pieces: Vec<Piece> },
+}
+
+/// A piece of a [`Message::Written`]: a constant text, or the text of a constant or local
+/// string, number, bool or `None` (its `repr` with `repr`).
+enum Piece {
+    Text(String),
+    Value { value: ir::Expr, repr: bool },
+}
+
+impl Piece {
+    /// `pieces` with the text of constants written in place and neighbouring texts joined:
+    /// fewer writes when the code runs.
+    fn merged(pieces: impl Iterator<Item = Piece>) -> Vec<Piece> {
+        let mut out: Vec<Piece> = Vec::new();
+        for piece in pieces {
+            let piece = match piece {
+                Piece::Value { value, repr } => match (&value.kind, &value.ty) {
+                    (ExprKind::Const(Const::Str(text)), _) if !repr => Piece::Text(text.clone()),
+                    (ExprKind::Const(Const::Str(text)), _) => match crate::strings::ascii_repr(text) {
+                        Some(quoted) => Piece::Text(quoted),
+                        None => Piece::Value { value, repr },
+                    },
+                    (_, Type::NoneType) => Piece::Text("None".into()),
+                    _ => Piece::Value { value, repr },
+                },
+                text => text,
+            };
+            match (out.last_mut(), piece) {
+                (Some(Piece::Text(before)), Piece::Text(text)) => before.push_str(&text),
+                (_, piece) => out.push(piece),
+            }
+        }
+        out
+    }
 }

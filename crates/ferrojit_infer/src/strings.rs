@@ -589,6 +589,27 @@ fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
     Ok(pieces)
 }
 
+/// CPython's `repr` of `text` when it is printable ASCII, for a constant written in place
+/// (other strings are quoted by the runtime, `ferrojit_runtime::strings::repr_into`, which
+/// knows which characters Unicode calls printable): single quotes unless the text holds one
+/// and no double quote; the backslash and the quote escaped.
+pub(crate) fn ascii_repr(text: &str) -> Option<String> {
+    if !text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    let quote = if text.contains('\'') && !text.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        if c == '\\' || c == quote {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push(quote);
+    Some(out)
+}
+
 impl FnInfer<'_> {
     /// `x` formatted as the text of an f-string's `{x!conversion:spec}`: CPython's
     /// `format(conversion(x), spec)`.
@@ -620,7 +641,7 @@ impl FnInfer<'_> {
     }
 
     /// The strings `pieces` joined (the empty string for none).
-    fn concat_all(&mut self, pieces: Vec<ir::Expr>, span: Span) -> ir::Expr {
+    pub(crate) fn concat_all(&mut self, pieces: Vec<ir::Expr>, span: Span) -> ir::Expr {
         let mut pieces = pieces.into_iter();
         let Some(mut out) = pieces.next() else { return Self::string_constant("", span) };
         for p in pieces {

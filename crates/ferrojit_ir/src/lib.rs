@@ -833,6 +833,13 @@ impl RuntimeFunc {
     pub const RAISE_FROM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_from", may_raise: true };
     pub const EXC_INSTANCE_OF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_instance_of", may_raise: false };
     pub const RAISE_WITH_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_with_text", may_raise: true };
+    /// An exception message written piece by piece, then raised (see
+    /// `ferrojit_runtime::ferrojit_rt_message_begin`): no string is made.
+    pub const MESSAGE_BEGIN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_begin", may_raise: false };
+    pub const MESSAGE_STR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_str", may_raise: false };
+    pub const MESSAGE_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_int", may_raise: false };
+    pub const MESSAGE_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_message_float", may_raise: false };
+    pub const RAISE_MESSAGE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_message", may_raise: true };
     pub const STR_TO_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_float", may_raise: true };
     /// `int ** int` for int64: raises `ValueError` on a negative exponent.
     pub const POW_I64: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_pow_i64", may_raise: true };

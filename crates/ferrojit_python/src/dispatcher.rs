@@ -1130,7 +1130,7 @@ pub(crate) fn exception_without_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
         Some(text) => (text, true),
         None => (message, false),
     };
-    let literal = |text: &str| py.import("ast").and_then(|ast| ast.call_method1("literal_eval", (text,)));
+    let literal = |text: &str| py.import("ferrojit._dispatcher").and_then(|d| d.call_method1("_exception_arguments", (text,)));
     let several = message.strip_prefix(ferrojit_runtime::ARGUMENTS_MARK).and_then(|rest| rest.split_once(ferrojit_runtime::ARGUMENTS_MARK));
     let instance = match message.strip_prefix(ferrojit_runtime::KEY_ERROR_NUMBER_MARK) {
         // A `KeyError` whose argument is the missing number key, as CPython's.

@@ -582,14 +582,98 @@ pub(crate) unsafe fn raise_formatted(exc: *mut ExcInfo, kind: u32, message: Stri
 /// in a loop (a dict lookup that misses).
 pub(crate) unsafe fn raise_written(exc: *mut ExcInfo, kind: u32, message: std::fmt::Arguments<'_>) {
     use std::fmt::Write;
+    raise_writing(exc, kind, |m| {
+        let _ = m.write_fmt(message);
+    });
+}
+
+/// [`raise_written`] of the message `write` puts into the buffer (emptied first).
+pub(crate) unsafe fn raise_writing(exc: *mut ExcInfo, kind: u32, write: impl FnOnce(&mut String)) {
     MESSAGE.with(|m| {
         let mut m = m.borrow_mut();
         m.clear();
-        let _ = m.write_fmt(message);
+        write(&mut m);
         (*exc).kind = kind;
         (*exc).msg = m.as_ptr();
         (*exc).len = m.len();
     });
+}
+
+// A message written piece by piece: compiled code raising `E(a, b)` or `E(f"...{i}")` writes
+// its marks and the text of each argument straight into this thread's [`MESSAGE`], then
+// raises with it (`ferrojit_ir::RuntimeFunc::RAISE_MESSAGE`); no string is made, so that code
+// raising and catching in a loop allocates nothing. [`ferrojit_rt_message_begin`] hands out
+// the buffer, and the writes take it, so that the thread-local is looked up once per raise.
+// The arguments are evaluated before `begin`, so nothing else runs (nor raises and perhaps
+// catches, reusing the buffer) until the raise: the writes have the buffer to themselves.
+
+/// The message buffer, as the writes below take it.
+type MessageBuffer = *mut String;
+
+/// Empties this thread's message buffer and returns it.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_message_begin() -> MessageBuffer {
+    MESSAGE.with(|m| {
+        m.borrow_mut().clear();
+        m.as_ptr()
+    })
+}
+
+/// Appends the string `s` (its `repr` when `repr` is non-zero). Returns 0.
+///
+/// # Safety
+/// `buffer` is from [`ferrojit_rt_message_begin`] on this thread, with nothing in between
+/// but the writes; `s` is a live string.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_message_str(buffer: MessageBuffer, s: *mut memory::MemInfo, repr: i64) -> i64 {
+    let text = strings::chars(s);
+    if repr != 0 {
+        strings::repr_into(text, &mut *buffer);
+    } else {
+        text.push_to(&mut *buffer);
+    }
+    0
+}
+
+/// Appends `str(v)` of an integer: `kind` 0 signed, 1 unsigned, 2 bool (as
+/// `ferrojit_rt_str_from_int`). Returns 0.
+///
+/// # Safety
+/// As [`ferrojit_rt_message_str`].
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_message_int(buffer: MessageBuffer, v: i64, kind: i64) -> i64 {
+    let mut digits = itoa::Buffer::new();
+    (*buffer).push_str(match kind {
+        1 => digits.format(v as u64),
+        2 => if v != 0 { "True" } else { "False" },
+        _ => digits.format(v),
+    });
+    0
+}
+
+/// Appends `repr(v)` of a float (`single`: a float32's own shortest digits, as
+/// `ferrojit_rt_str_from_float`). Returns 0.
+///
+/// # Safety
+/// As [`ferrojit_rt_message_str`].
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_message_float(buffer: MessageBuffer, v: f64, single: i64) -> i64 {
+    let text = if single != 0 { print::format_f32_repr(v as f32) } else { format_float_repr(v, true) };
+    (*buffer).push_str(&text);
+    0
+}
+
+/// Raises the exception of code `kind` with the message written into `buffer`. Returns 0.
+///
+/// # Safety
+/// As [`ferrojit_rt_message_str`]; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_raise_message(buffer: MessageBuffer, kind: i64, exc: *mut ExcInfo) -> i64 {
+    let m = &*buffer;
+    (*exc).kind = kind as u32;
+    (*exc).msg = m.as_ptr();
+    (*exc).len = m.len();
+    0
 }
 
 /// Raises NumPy's `ValueError` for shapes that do not broadcast. `shapes` holds `count`
@@ -951,6 +1035,7 @@ symbol_table! {
     ferrojit_rt_convert_time, ferrojit_rt_pairwise_push, ferrojit_rt_pairwise_total, ferrojit_rt_pow_i64, ferrojit_rt_pow_u64, ferrojit_rt_powmod_i64, ferrojit_rt_round_ndigits,
     ferrojit_rt_floordiv_f64, ferrojit_rt_mod_f64, ferrojit_rt_cpow, ferrojit_rt_float_pow_error,
     ferrojit_rt_alloc, ferrojit_rt_alloc_zeroed, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_own_array, ferrojit_rt_generator_new, ferrojit_rt_generator_adopt, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_list_mark_typed, ferrojit_rt_dict_mark_typed, ferrojit_rt_instance_new,
+    ferrojit_rt_message_begin, ferrojit_rt_message_str, ferrojit_rt_message_int, ferrojit_rt_message_float, ferrojit_rt_raise_message,
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_raise_with_text, ferrojit_rt_print_bytes, ferrojit_rt_str_append, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
     ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
     ferrojit_rt_str_join, ferrojit_rt_str_escape_non_ascii, ferrojit_rt_str_encode, ferrojit_rt_bytes_decode, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,

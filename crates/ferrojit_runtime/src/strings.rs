@@ -16,7 +16,7 @@
 //! for every code point; without it (the crate's own tests) Rust's, which agree on ASCII.
 
 use crate::memory::{alloc_with_drop, data, MemInfo, DATA_OFFSET};
-use crate::{raise, raise_formatted, ExcInfo, EXC_VALUE_ERROR};
+use crate::{raise, raise_formatted, raise_writing, ExcInfo, EXC_VALUE_ERROR};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
@@ -116,7 +116,18 @@ impl<'a> Chars<'a> {
     }
 
     pub fn to_string(self) -> String {
-        self.iter().map(|c| char::from_u32(c).unwrap_or('\u{fffd}')).collect()
+        let mut out = String::with_capacity(self.len());
+        self.push_to(&mut out);
+        out
+    }
+
+    /// Appends the text to `out` (a lone surrogate, which UTF-8 cannot hold, as U+FFFD).
+    pub fn push_to(self, out: &mut String) {
+        match self {
+            // ASCII, the common case, is its own UTF-8.
+            Chars::One(c) if c.is_ascii() => out.push_str(std::str::from_utf8(c).unwrap_or_default()),
+            _ => out.extend(self.iter().map(|c| char::from_u32(c).unwrap_or('\u{fffd}'))),
+        }
     }
 
     /// The position of `needle` in `self[start..end]` (first or last), as a position in `self`.
@@ -489,6 +500,19 @@ pub unsafe extern "C" fn ferrojit_rt_str_len(s: *mut MemInfo) -> i64 {
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_str_concat(a: *mut MemInfo, b: *mut MemInfo, exc: *mut ExcInfo) -> *mut MemInfo {
     let (x, y) = (chars(a), chars(b));
+    if x.kind() == y.kind() && x.len() + y.len() > 1 {
+        // Both of one kind: the result is of that kind too (each string is of its narrowest
+        // kind, and so is their concatenation), and its characters are their bytes.
+        let (xb, yb) = (x.bytes(), y.bytes());
+        let s = alloc_str(x.len() + y.len(), x.kind());
+        if s.is_null() {
+            return out_of_memory(exc);
+        }
+        let at = data(s).add(CHARS_OFFSET as usize);
+        std::ptr::copy_nonoverlapping(xb.as_ptr(), at, xb.len());
+        std::ptr::copy_nonoverlapping(yb.as_ptr(), at.add(xb.len()), yb.len());
+        return s;
+    }
     let max = x.iter().chain(y.iter()).max().unwrap_or(0);
     checked(from_iter(x.len() + y.len(), max, x.iter().chain(y.iter())), exc)
 }
@@ -627,9 +651,12 @@ pub unsafe extern "C" fn ferrojit_rt_str_code_point(s: *mut MemInfo, i: i64) -> 
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_with_text(kind: i64, s: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
     if kind < 0 {
-        raise_formatted(exc, (-kind) as u32, String::new());
+        raise_writing(exc, (-kind) as u32, |_| {});
     } else {
-        raise_formatted(exc, kind as u32, format!("{}{}", crate::TEXT_ARGUMENT_MARK, chars(s).to_string()));
+        raise_writing(exc, kind as u32, |m| {
+            m.push(crate::TEXT_ARGUMENT_MARK);
+            chars(s).push_to(m);
+        });
     }
     0
 }
@@ -1182,12 +1209,17 @@ pub unsafe extern "C" fn ferrojit_rt_str_pad(s: *mut MemInfo, width: i64, fill: 
 /// `str(v)` of an integer: `kind` 0 signed, 1 unsigned, 2 bool.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_str_from_int(v: i64, kind: i64, exc: *mut ExcInfo) -> *mut MemInfo {
-    let text = match kind {
-        1 => (v as u64).to_string(),
-        2 => (if v != 0 { "True" } else { "False" }).to_string(),
-        _ => v.to_string(),
+    use std::io::Write;
+    // At most 20 digits and a sign: written on the stack, then copied once.
+    let mut digits = [0u8; 24];
+    let mut at = std::io::Cursor::new(&mut digits[..]);
+    let _ = match kind {
+        1 => write!(at, "{}", v as u64),
+        2 => write!(at, "{}", if v != 0 { "True" } else { "False" }),
+        _ => write!(at, "{v}"),
     };
-    checked(from_str(&text), exc)
+    let n = at.position() as usize;
+    checked(from_raw(digits.as_ptr(), n, 1), exc)
 }
 
 /// `str(v)` (and `repr`) of a float: CPython's shortest round-trip text. `single` formats a
@@ -1205,26 +1237,47 @@ pub unsafe fn repr_text(s: *mut MemInfo) -> String {
 
 /// `repr` of the text `x`: CPython's quoting and escapes.
 pub fn repr_of(x: Chars) -> String {
-    quoted(x, "", |c, out| match c {
+    let mut out = String::with_capacity(x.len() + 2);
+    repr_into(x, &mut out);
+    out
+}
+
+/// [`repr_of`], appended to `out`.
+pub fn repr_into(x: Chars, out: &mut String) {
+    quoted_into(x, "", |c, out| match c {
         _ if c < 0x20 || c == 0x7f => out.push_str(&format!("\\x{c:02x}")),
         _ if c < 0x7f => out.push(c as u8 as char),
         _ if has(c, Property::Printable) => out.push(char::from_u32(c).unwrap_or('\u{fffd}')),
         _ if c <= 0xff => out.push_str(&format!("\\x{c:02x}")),
         _ if c <= 0xffff => out.push_str(&format!("\\u{c:04x}")),
         _ => out.push_str(&format!("\\U{c:08x}")),
-    })
+    }, out)
 }
 
 /// CPython's quoting of `repr` for strings and bytes (after `prefix`): single quotes unless
 /// the text holds one and no double quote; `\\`, `\t`, `\n`, `\r` and the quote escaped;
 /// every other character written by `other`.
 fn quoted(x: Chars, prefix: &str, other: impl Fn(u32, &mut String)) -> String {
+    let mut out = String::with_capacity(x.len() + 3);
+    quoted_into(x, prefix, other, &mut out);
+    out
+}
+
+/// [`quoted`], appended to `out`.
+fn quoted_into(x: Chars, prefix: &str, other: impl Fn(u32, &mut String), out: &mut String) {
     let has_single = x.iter().any(|c| c == '\'' as u32);
     let has_double = x.iter().any(|c| c == '"' as u32);
     let quote = if has_single && !has_double { '"' } else { '\'' };
-    let mut out = String::with_capacity(x.len() + 3);
     out.push_str(prefix);
     out.push(quote);
+    if let Chars::One(bytes) = x {
+        // Printable ASCII without a backslash or the quote, the common case, is its own text.
+        if bytes.iter().all(|&b| (0x20..0x7f).contains(&b) && b != b'\\' && b != quote as u8) {
+            out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+            out.push(quote);
+            return;
+        }
+    }
     for c in x.iter() {
         match c {
             0x5c => out.push_str("\\\\"),
@@ -1235,11 +1288,10 @@ fn quoted(x: Chars, prefix: &str, other: impl Fn(u32, &mut String)) -> String {
                 out.push('\\');
                 out.push(quote);
             }
-            _ => other(c, &mut out),
+            _ => other(c, out),
         }
     }
     out.push(quote);
-    out
 }
 
 #[no_mangle]
