@@ -317,6 +317,15 @@ def eq_set(n):
 
 
 @njit
+def sets_of_lists(n):
+    cells = [Cell(i % 3) for i in range(n)]
+    keys = [Key(i % 3, 0) for i in range(n)]
+    shared = Cell(0)
+    same = [shared for i in range(n)]
+    return [len(set(cells)), len(set(keys)), len(set(same)), int(set(keys) == {Key(0, 0), Key(1, 0), Key(2, 0)})]
+
+
+@njit
 def eq_set_remove_missing(a):
     s = {Key(1, 0)}
     s.remove(Key(a, 0))
@@ -341,6 +350,12 @@ def eq_only_key(a):
 @njit
 def dataclass_key(a):
     d = {Record(a): 1}
+    return len(d)
+
+
+@njit
+def mixed_tuple_key(a):
+    d = {(Cell(a), Key(a, 0)): 1}
     return len(d)
 
 
@@ -377,6 +392,17 @@ def look_up(d, a):
 @njit
 def look_up_cell(d, c):
     return d.get(c, -1)
+
+
+@njit
+def in_set(s, a):
+    return Key(a, 0) in s
+
+
+@njit
+def add_to_set(s, a):
+    s.add(Key(a, 0))
+    return len(s)
 
 
 @njit

@@ -56,6 +56,8 @@ ROWS = [
     ("identity_set", 6),
     ("eq_set", 10),
     ("eq_set_display", 2),
+    ("sets_of_lists", 0),
+    ("sets_of_lists", 7),
     ("eq_set_remove_missing", 1),
 ]
 
@@ -91,6 +93,12 @@ def test_eq_without_hash_is_unhashable(name, cls):
         getattr(JIT, name)(1)
     # The message names the user's file and line.
     assert "jitclass_key_cases.py" in str(info.value)
+
+
+def test_a_key_mixing_identity_and_eq_instances_is_refused_clearly():
+    assert PLAIN.mixed_tuple_key(1) == 1
+    with pytest.raises(errors.UnsupportedError, match="mix instances compared by identity with instances compared by `__eq__`"):
+        JIT.mixed_tuple_key(1)
 
 
 # ---- to and from Python --------------------------------------------------------------------
@@ -131,6 +139,11 @@ def test_a_set_of_eq_keys_returned_to_python():
     s = JIT.make_eq_set(3)
     assert type(s) is set and len(s) == 3
     assert JIT.Key(1, 0) in s and JIT.Key(1, 1) not in s
+    # And back, changed by compiled code and reflected.
+    assert JIT.in_set(s, 2) and not JIT.in_set(s, 3)
+    assert JIT.add_to_set(s, 3) == 4
+    assert JIT.add_to_set(s, 3) == 4
+    assert s == {JIT.Key(i, 0) for i in range(4)}
 
 
 # ---- memory --------------------------------------------------------------------------------
@@ -146,6 +159,7 @@ LEAK_ROWS = [
     ("eq_dict_pop_update", 4),
     ("identity_set", 6),
     ("eq_set", 10),
+    ("sets_of_lists", 7),
     ("identity_key_error", 1),
     ("eq_key_error", 5),
     ("make_eq_dict", 5),
