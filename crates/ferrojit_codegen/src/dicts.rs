@@ -9,7 +9,7 @@ use crate::abi::{load_slots, store_slots};
 use crate::lower::FnLower;
 use crate::Result;
 use ferrojit_ir::{self as ir, DictOp, DictUpdate, ExcKind};
-use ferrojit_runtime::dicts::{DIRTY_OFFSET, ENTRIES_OFFSET, KEY_OFFSET, LEN_OFFSET};
+use ferrojit_runtime::dicts::{DIRTY_OFFSET, ENTRIES_OFFSET, IDENTITY_KEY, KEY_OFFSET, LEN_OFFSET};
 use ferrojit_runtime::memory::DATA_OFFSET;
 use ferrojit_types::Type;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
@@ -98,8 +98,9 @@ impl<'ctx> FnLower<'ctx, '_> {
         let (i64t, ptr) = (cx.i64_type(), cx.ptr_type(AddressSpace::default()));
         if op == DictOp::New {
             let (key, value) = dict_types(ty);
-            // The meminfos of the key (its strings) and of the value, from the key's start.
-            let heap = self.heap_descriptor(&Type::Tuple(vec![key.clone(), value.clone()]));
+            // The meminfos of the key (its strings and instances) and of the value, from the
+            // key's start.
+            let heap = self.descriptor_constant(&Type::dict_heap_words(key, value, IDENTITY_KEY));
             let new = self.extern_fn("ferrojit_rt_dict_new", Some(ptr.into()), &[i64t.into(), i64t.into(), ptr.into(), i64t.into()]);
             let args = [self.i64(slot_bytes(key) as i64).into(), self.i64(slot_bytes(value) as i64).into(), heap.into(), self.i64(0).into()];
             let dict = self.b.build_call(new, &args, "dict")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
@@ -134,6 +135,22 @@ impl<'ctx> FnLower<'ctx, '_> {
                 let position = self.expr(&args[1])?.into_int_value();
                 let at = self.entry_part(dict, &dict_ty, position, KEY_OFFSET + slot_bytes(key_ty))?;
                 load_slots(cx, &self.b, at, value_ty, &mut 0)
+            }
+            DictOp::Candidate => {
+                let hash = self.expr(&args[1])?;
+                let n = self.expr(&args[2])?;
+                let f = self.extern_fn("ferrojit_rt_dict_candidate", Some(i64t.into()), &[ptr.into(), i64t.into(), i64t.into()]);
+                Ok(self.b.build_call(f, &[dict.into(), hash.into(), n.into()], "candidate")?.try_as_basic_value().basic().expect("an int"))
+            }
+            DictOp::InsertNew => {
+                let key = self.expr(&args[1])?;
+                let hash = self.expr(&args[2])?;
+                let buffer = self.key_buffer(key, key_ty)?;
+                let f = self.extern_fn("ferrojit_rt_dict_insert_new", Some(i64t.into()), &[ptr.into(), ptr.into(), i64t.into()]);
+                let at = self.b.build_call(f, &[dict.into(), buffer.into(), hash.into()], "position")?.try_as_basic_value().basic().expect("an int").into_int_value();
+                let failed = self.b.build_int_compare(IntPredicate::EQ, at, self.i64(-2), "oom")?;
+                self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the dict")?;
+                Ok(at.into())
             }
             DictOp::Next => {
                 let from = self.expr(&args[1])?;

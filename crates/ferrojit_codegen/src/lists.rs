@@ -91,11 +91,18 @@ impl<'ctx> FnLower<'ctx, '_> {
     /// offsets...]`, a constant of this module), or null when items hold none.
     pub(crate) fn heap_descriptor(&self, item: &Type) -> PointerValue<'ctx> {
         let leaves = item.meminfo_leaves();
-        if leaves.is_empty() {
+        let words: Vec<i64> = std::iter::once(leaves.len() as i64).chain(leaves.iter().map(|&l| 8 * l as i64)).collect();
+        self.descriptor_constant(&words)
+    }
+
+    /// The descriptor `words` (`[count, offset...]`) as a constant of the module; null when
+    /// the count is 0.
+    pub(crate) fn descriptor_constant(&self, words: &[i64]) -> PointerValue<'ctx> {
+        if words[0] == 0 {
             return self.cx.ptr_type(AddressSpace::default()).const_null();
         }
         let i64t = self.cx.i64_type();
-        let values: Vec<IntValue> = std::iter::once(leaves.len() as u64).chain(leaves.iter().map(|&l| 8 * l as u64)).map(|v| i64t.const_int(v, false)).collect();
+        let values: Vec<IntValue> = words.iter().map(|&v| i64t.const_int(v as u64, false)).collect();
         let init = i64t.const_array(&values);
         let g = self.module.add_global(init.get_type(), None, "list.heap");
         g.set_initializer(&init);

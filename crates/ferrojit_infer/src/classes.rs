@@ -58,6 +58,10 @@ pub struct JitClass {
     /// Its `__match_args__`: the attributes that the positional sub-patterns of a class
     /// pattern (`case Point(x, y):`) match, in order; `None` when it has none.
     pub match_args: Option<Vec<String>>,
+    /// Whether the class's `__hash__` is None in Python, by something compiled code does not
+    /// see (`__hash__ = None` in its body, `@dataclass`'s `eq=True`): its instances are not
+    /// hashable (see [`key_equality`]).
+    pub hash_is_none: bool,
 }
 
 static CLASSES: RwLock<Option<HashMap<u64, Arc<JitClass>>>> = RwLock::new(None);
@@ -89,6 +93,73 @@ fn owner_of(function: u64) -> Option<Arc<JitClass>> {
 /// The registered class of identity `id`.
 pub fn class(id: u64) -> Option<Arc<JitClass>> {
     CLASSES.read().unwrap_or_else(|p| p.into_inner()).as_ref()?.get(&id).cloned()
+}
+
+/// How dict keys and set items of a type compare, as CPython's dicts compare them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyEquality {
+    /// By their bytes (strings by text, instances by identity): the runtime hashes and
+    /// compares them (`ferrojit_runtime::dicts`).
+    Bytes,
+    /// By `hash()` and `is`-then-`==`, in compiled code: they hold instances of classes
+    /// defining `__hash__` (or `__eq__` and `__hash__`).
+    ByEq,
+    /// Not hashable: an instance of the class named, which defines `__eq__` without
+    /// `__hash__` (Python sets its `__hash__` to None) or sets `__hash__` to None.
+    Unhashable(String),
+    /// Holds both instances compared by identity and instances compared by `__eq__` (in a
+    /// tuple): not supported.
+    Mixed,
+}
+
+/// Where the class `id` finds its `__hash__`, as CPython's class creation decides it: the
+/// first class of its bases' chain whose own body defines `__hash__` (Some(true)) or
+/// `__eq__` without `__hash__` or sets `__hash__` to None (Some(false)); None when no class
+/// does (`object`'s hash, by identity).
+fn own_hash(id: u64) -> Option<bool> {
+    let mut at = class(id);
+    while let Some(c) = at {
+        if c.hash_is_none {
+            return Some(false);
+        }
+        let defines = |name: &str| matches!(c.members.get(name), Some(Member::Method(f)) if c.own.contains(&f.id));
+        if defines("__hash__") {
+            return Some(true);
+        }
+        if defines("__eq__") {
+            return Some(false);
+        }
+        at = c.base.and_then(class);
+    }
+    None
+}
+
+/// How keys of `ty` compare (see [`KeyEquality`]).
+pub fn key_equality(ty: &Type) -> KeyEquality {
+    fn walk(ty: &Type, identity: &mut bool, by_eq: &mut bool) -> std::result::Result<(), String> {
+        match ty {
+            Type::Instance(c) => {
+                let has_eq = class(c.class).is_some_and(|class| matches!(class.members.get("__eq__"), Some(Member::Method(_))));
+                match own_hash(c.class) {
+                    Some(false) => return Err(c.name.clone()),
+                    Some(true) => *by_eq = true,
+                    None if has_eq => *by_eq = true,
+                    None => *identity = true,
+                }
+            }
+            Type::Tuple(items) => items.iter().try_for_each(|t| walk(t, identity, by_eq))?,
+            Type::NamedTuple(n) => n.items.iter().try_for_each(|t| walk(t, identity, by_eq))?,
+            _ => {}
+        }
+        Ok(())
+    }
+    let (mut identity, mut by_eq) = (false, false);
+    match walk(ty, &mut identity, &mut by_eq) {
+        Err(name) => KeyEquality::Unhashable(name),
+        Ok(()) if by_eq && identity => KeyEquality::Mixed,
+        Ok(()) if by_eq => KeyEquality::ByEq,
+        Ok(()) => KeyEquality::Bytes,
+    }
 }
 
 /// The names of the fields, then of the public members, of `class`, for messages.
@@ -472,6 +543,10 @@ impl FnInfer<'_> {
             let method = if method == "__str__" && !self.has_special_method(&x.ty, method) { "__repr__" } else { method };
             if !self.has_special_method(&x.ty, method) {
                 return Err(self.typing(span, format!("`{builtin}()` of a `{}` needs `{method}`", x.ty), Some(&format!("define `{method}` on the class"))));
+            }
+            if builtin == "hash" {
+                // `hash()` checks and adjusts what `__hash__` returns.
+                return self.hash_of(x.clone(), span).map(Some);
             }
             return self.call_special_method(x.clone(), method, vec![], span).map(Some);
         }

@@ -4,8 +4,13 @@
 //! operations are written with (`python/ferrojit/_lib/dicts.py`), which reach the IR's
 //! [`ir::DictOp`] and [`ir::DictUpdate`] unchecked.
 //!
-//! Keys are numbers or tuples of numbers (compared by value, `0.0` and `-0.0` alike); values
-//! any compiled type. Keys and values convert to the dict's types as list items do.
+//! Keys are numbers, strings, jitclass instances and tuples of them; values any compiled type.
+//! Keys and values convert to the dict's types as list items do. Numbers compare by value
+//! (`0.0` and `-0.0` alike), strings by text and instances of classes without `__eq__` and
+//! `__hash__` by identity, all in the runtime; instances of classes with `__hash__` (and
+//! tuples holding them) by `hash()` and `is`-then-`==` as CPython's dicts, in compiled code:
+//! finding and inserting such a key is the library's `dict_find_by_eq`/`dict_insert_by_eq`
+//! (see [`crate::classes::KeyEquality`]).
 
 use crate::bind::Args;
 use crate::expr::Value;
@@ -13,6 +18,7 @@ use crate::function::{FnInfer, Result};
 use crate::registry::Registry;
 use ferrojit_ir::{self as ir, BinaryOp, Const, DictOp, DictUpdate, ExprKind, StmtKind};
 use ferrojit_syntax::ast::{self, CmpOp, Span};
+use crate::classes::{key_equality, KeyEquality};
 use crate::lists::Container;
 use ferrojit_types::{unify, Type};
 
@@ -26,6 +32,9 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.dicts.delete_at", "d, i, /", delete_at);
     r.function("ferrojit._lib.dicts.clear_all", "d, /", clear_all);
     r.function("ferrojit._lib.dicts.new_like", "d, /", new_like);
+    r.function("ferrojit._lib.dicts.candidate", "d, h, n, /", candidate);
+    r.function("ferrojit._lib.dicts.insert_new", "d, key, h, /", insert_new);
+    r.function("ferrojit._lib.dicts.same_key", "a, b, /", same_key);
     r.function("ferrojit._lib.dicts.key_error_number", "x, /", |cx, args, span| {
         crate::lists::number_error(cx, args, [ir::RuntimeFunc::INT_KEY_ERROR, ir::RuntimeFunc::FLOAT_KEY_ERROR], (ir::ExcKind::KeyError, "the key is not in the dict"), span)
     });
@@ -92,7 +101,8 @@ impl FnInfer<'_> {
         let mut stmts = vec![stmt(StmtKind::Assign { local: tmp, value: dict_op(DictOp::New, vec![], ty.clone(), span) }, span)];
         for v in values {
             let v = self.cast(v, &item);
-            stmts.push(stmt(StmtKind::Expr(dict_op(DictOp::Insert, vec![self.local_expr(tmp, span), v], Type::INT64, span)), span));
+            let insert = self.insert_key(self.local_expr(tmp, span), v, span)?;
+            stmts.push(stmt(StmtKind::Expr(insert), span));
         }
         Ok(ir::Expr::new(ExprKind::Block { stmts, value: self.local_expr(tmp, span).boxed() }, ty, span))
     }
@@ -216,26 +226,48 @@ impl FnInfer<'_> {
         let k = self.cast(k, types.0);
         let v = self.converted_item(v, types.1, span)?;
         let position = self.temp(Type::INT64);
-        let insert = dict_op(DictOp::Insert, vec![self.local_expr(dict, span), k], Type::INT64, span);
+        let insert = self.insert_key(self.local_expr(dict, span), k, span)?;
         stmts.push(stmt(StmtKind::Assign { local: position, value: insert }, span));
         let args = vec![self.local_expr(dict, span), self.local_expr(position, span), v];
         stmts.push(stmt(StmtKind::DictUpdate { op: DictUpdate::Store, args }, span));
         Ok(())
     }
 
-    /// Keys compare by value: numbers, strings and tuples of them.
-    fn check_key_type(&self, key: &Type, span: Span) -> Result<()> {
+    /// The position of the entry of `key` (of the dict's key type) in `dict`, made when
+    /// missing: the runtime's insertion, or the library's for keys compared by `__eq__`.
+    fn insert_key(&mut self, dict: ir::Expr, key: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if key_equality(&key.ty) == KeyEquality::ByEq {
+            return self.call_internal("ferrojit.dict_insert_by_eq", vec![dict, key], span);
+        }
+        Ok(dict_op(DictOp::Insert, vec![dict, key], Type::INT64, span))
+    }
+
+    /// Keys compare by value (numbers, strings and tuples of them) or as Python's dicts
+    /// compare jitclass instances (see [`KeyEquality`]).
+    pub(crate) fn check_key_type(&self, key: &Type, span: Span) -> Result<()> {
         fn plain(t: &Type) -> bool {
             match t {
                 Type::Tuple(items) => items.iter().all(plain),
                 Type::NamedTuple(n) => n.items.iter().all(plain),
-                other => other.is_number() || matches!(other, Type::Datetime(_) | Type::Timedelta(_) | Type::Str | Type::Bytes),
+                other => other.is_number() || matches!(other, Type::Datetime(_) | Type::Timedelta(_) | Type::Str | Type::Bytes | Type::Instance(_)),
             }
         }
-        if plain(key) {
-            return Ok(());
+        if !plain(key) {
+            return Err(self.unsupported(span, format!("dict keys of type `{key}` are not supported yet"), Some("use numbers, strings, jitclass instances or tuples of them as keys")));
         }
-        Err(self.unsupported(span, format!("dict keys of type `{key}` are not supported yet"), Some("use numbers, strings or tuples of them as keys")))
+        match key_equality(key) {
+            KeyEquality::Bytes | KeyEquality::ByEq => Ok(()),
+            KeyEquality::Unhashable(class) => Err(self.typing(
+                span,
+                format!("unhashable type: '{class}' (a dict key or set item must be hashable; the class's `__hash__` is None, as Python makes it in a class that defines `__eq__` without `__hash__`)"),
+                Some("define `__hash__` on the class, consistent with `__eq__`"),
+            )),
+            KeyEquality::Mixed => Err(self.unsupported(
+                span,
+                format!("dict keys of type `{key}` are not supported yet: they mix instances compared by identity with instances compared by `__eq__`"),
+                Some("give every class of the key `__hash__` and `__eq__`, or none of them"),
+            )),
+        }
     }
 
     /// Gives the empty dict `d` (no type yet) the types of `key` and `value`, for the next walk:
@@ -308,6 +340,17 @@ fn lookup(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Resu
     let d = dict_arg(cx, args)?;
     let key_ty = dict_types(&d.ty).expect("a dict").0.clone();
     let key = cx.required_expr(args, "key")?;
+    if key_ty.holds_instance() || key.ty.holds_instance() {
+        // The key must be of the key type exactly (no conversion makes one instance another).
+        if key.ty != key_ty {
+            return Err(cx.typing(key.span, format!("a `{}` cannot be a key of a `{}`", key.ty, d.ty), Some("a dict holds keys of one type")));
+        }
+        cx.check_key_type(&key_ty, span)?;
+        if key_equality(&key_ty) == KeyEquality::ByEq {
+            let name = if op == DictOp::Insert { "ferrojit.dict_insert_by_eq" } else { "ferrojit.dict_find_by_eq" };
+            return cx.call_internal(name, vec![d, key], span).map(Value::Expr);
+        }
+    }
     if unify(&key_ty, &key.ty).as_ref() == Some(&key_ty) {
         let key = cx.cast(key, &key_ty);
         return Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)));
@@ -375,4 +418,73 @@ fn clear_all(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value>
 fn new_like(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
     let d = dict_arg(cx, args)?;
     Ok(Value::Expr(dict_op(DictOp::New, vec![], d.ty.clone(), span)))
+}
+
+/// `candidate(d, h, n)`: the position of the `n`-th live entry of hash `h`, or -1.
+fn candidate(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    let mut ints = Vec::new();
+    for name in ["h", "n"] {
+        let e = cx.required_expr(args, name)?;
+        if !e.ty.is_integer_like() {
+            return Err(cx.typing(e.span, format!("expected an integer, got a `{}`", e.ty), None));
+        }
+        ints.push(cx.cast(e, &Type::INT64));
+    }
+    Ok(Value::Expr(dict_op(DictOp::Candidate, std::iter::once(d).chain(ints).collect(), Type::INT64, span)))
+}
+
+/// `insert_new(d, key, h)`: a new entry for `key` (not in `d`) of hash `h`, its position.
+fn insert_new(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let d = dict_arg(cx, args)?;
+    let key_ty = dict_types(&d.ty).expect("a dict").0.clone();
+    let key = cx.required_expr(args, "key")?;
+    if key.ty != key_ty {
+        return Err(cx.typing(key.span, format!("a `{}` cannot be a key of a `{}`", key.ty, d.ty), None));
+    }
+    let h = cx.required_expr(args, "h")?;
+    let h = cx.cast(h, &Type::INT64);
+    Ok(Value::Expr(dict_op(DictOp::InsertNew, vec![d, key, h], Type::INT64, span)))
+}
+
+/// `same_key(a, b)`: whether two keys are one for a dict, as CPython's dicts and tuples decide
+/// it: instances when the same object or equal by `==`, tuples item by item so, other values
+/// by `==`.
+fn same_key(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
+    let a = cx.required_expr(args, "a")?;
+    let b = cx.required_expr(args, "b")?;
+    cx.same_key_expr(a, b, span).map(Value::Expr)
+}
+
+impl FnInfer<'_> {
+    fn same_key_expr(&mut self, a: ir::Expr, b: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let (a, b) = (self.plain_tuple(a), self.plain_tuple(b));
+        match (&a.ty, &b.ty) {
+            (Type::Instance(_), Type::Instance(_)) => {
+                let (at, bt) = (self.temp(a.ty.clone()), self.temp(b.ty.clone()));
+                let same = self.compare(CmpOp::Is, self.local_expr(at, span), self.local_expr(bt, span), span)?;
+                let equal = self.compare(CmpOp::Eq, self.local_expr(at, span), self.local_expr(bt, span), span)?;
+                let either = ir::Expr::new(ExprKind::Logical { and: false, lhs: same.boxed(), rhs: equal.boxed() }, Type::Bool, span);
+                let inner = ir::Expr::new(ExprKind::Let { local: bt, value: b.boxed(), body: either.boxed() }, Type::Bool, span);
+                Ok(ir::Expr::new(ExprKind::Let { local: at, value: a.boxed(), body: inner.boxed() }, Type::Bool, span))
+            }
+            (Type::Tuple(x), Type::Tuple(y)) if x.len() == y.len() => {
+                let n = x.len();
+                let (at, bt) = (self.temp(a.ty.clone()), self.temp(b.ty.clone()));
+                let mut acc = ir::Expr::new(ExprKind::Const(Const::Bool(true)), Type::Bool, span);
+                for i in (0..n).rev() {
+                    let x = self.tuple_get(self.local_expr(at, span), i, span);
+                    let y = self.tuple_get(self.local_expr(bt, span), i, span);
+                    let same = self.same_key_expr(x, y, span)?;
+                    acc = ir::Expr::new(ExprKind::Logical { and: true, lhs: same.boxed(), rhs: acc.boxed() }, Type::Bool, span);
+                }
+                let inner = ir::Expr::new(ExprKind::Let { local: bt, value: b.boxed(), body: acc.boxed() }, Type::Bool, span);
+                Ok(ir::Expr::new(ExprKind::Let { local: at, value: a.boxed(), body: inner.boxed() }, Type::Bool, span))
+            }
+            _ => {
+                let eq = self.compare(CmpOp::Eq, a, b, span)?;
+                Ok(self.truth(eq))
+            }
+        }
+    }
 }

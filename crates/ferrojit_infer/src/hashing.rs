@@ -6,6 +6,10 @@ use ferrojit_ir::{self as ir, Const, ExprKind, RuntimeFunc};
 use ferrojit_syntax::ast::Span;
 use ferrojit_types::{FloatType, Type};
 
+fn int(v: i128, span: Span) -> ir::Expr {
+    ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span)
+}
+
 fn runtime(func: RuntimeFunc, args: Vec<ir::Expr>, span: Span) -> ir::Expr {
     ir::Expr::new(ExprKind::Runtime { func, args }, Type::INT64, span)
 }
@@ -47,7 +51,19 @@ impl FnInfer<'_> {
                 let plain = self.plain_tuple(x);
                 self.hash_of(plain, span)?
             }
-            Type::Instance(_) if self.has_special_method(&x.ty, "__hash__") => self.call_special_method(x, "__hash__", vec![], span)?,
+            Type::Instance(_) if self.has_special_method(&x.ty, "__hash__") => {
+                let h = self.call_special_method(x, "__hash__", vec![], span)?;
+                if !matches!(h.ty, Type::Bool | Type::Int(_)) {
+                    return Err(self.typing(span, format!("__hash__ method should return an integer, not `{}`", h.ty), None));
+                }
+                // CPython's `hash()` makes -1 (its error marker) -2.
+                let h = self.cast(h, &Type::INT64);
+                let tmp = self.temp(Type::INT64);
+                let local = |cx: &Self| cx.local_expr(tmp, span);
+                let is_marker = ir::Expr::new(ExprKind::Compare { op: ir::CmpOp::Eq, lhs: local(self).boxed(), rhs: int(-1, span).boxed() }, Type::Bool, span);
+                let body = ir::Expr::new(ExprKind::IfExp { cond: is_marker.boxed(), then: int(-2, span).boxed(), otherwise: local(self).boxed() }, Type::INT64, span);
+                ir::Expr::new(ExprKind::Let { local: tmp, value: h.boxed(), body: body.boxed() }, Type::INT64, span)
+            }
             other => {
                 return Err(self.unsupported(span, format!("`hash()` of a `{other}` is not supported in compiled code"), Some("`hash()` takes strings, bytes, numbers, tuples of them and instances of jitclasses with `__hash__`")));
             }

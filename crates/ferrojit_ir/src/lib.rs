@@ -327,6 +327,13 @@ pub enum DictOp {
     Value,
     /// `[dict, from]`: the position of the first live entry at `from` or after, or -1.
     Next,
+    /// `[dict, hash, n]`: the position of the `n`-th live entry of hash `hash` (int64s), or
+    /// -1 past the last (`ferrojit_rt_dict_candidate`): for keys compared by their `__eq__`.
+    Candidate,
+    /// `[dict, key, hash]`: the position of a new entry for `key`, which is not in the dict,
+    /// of hash `hash`, its value null (to be stored next); raises `MemoryError` when the dict
+    /// cannot grow. For keys compared by their `__eq__`.
+    InsertNew,
 }
 
 /// The operations that change dicts, each a [`StmtKind::DictUpdate`]; each marks the dict

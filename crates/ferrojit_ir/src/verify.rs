@@ -389,6 +389,8 @@ impl Verifier<'_> {
                     DictOp::Key => args.len() == 2 && pos(1) && dict_types(&args[0]).is_ok_and(|(k, _)| *k == e.ty),
                     DictOp::Value => args.len() == 2 && pos(1) && dict_types(&args[0]).is_ok_and(|(_, v)| *v == e.ty),
                     DictOp::Next => args.len() == 2 && pos(1) && e.ty == Type::INT64,
+                    DictOp::Candidate => args.len() == 3 && pos(1) && pos(2) && e.ty == Type::INT64,
+                    DictOp::InsertNew => args.len() == 3 && dict_types(&args[0]).is_ok_and(|(k, _)| *k == args[1].ty) && pos(2) && e.ty == Type::INT64,
                 };
                 expect(ok, || format!("{}: ill-typed dict operation {op:?} of type {}", e.span, e.ty))
             }

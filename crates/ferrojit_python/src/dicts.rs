@@ -3,14 +3,22 @@
 //! a changed one is written back (`parent.clear(); parent.update(...)`), so the caller sees the
 //! compiled code's changes. A dict result is a new Python dict, or the caller's own when it is
 //! an argument's.
+//!
+//! Keys that are jitclass instances box to their Python objects, which Python hashes and
+//! compares with the same `__hash__` and `__eq__` (compiled, called through the Python class)
+//! or by identity, as compiled code does. Packing a Python dict, a key compared by `__eq__` is
+//! stored with the hash Python's `hash()` gives it (the one compiled code computes).
 
 use crate::values::{pack, typeof_value, unpack};
 use ferrojit_compiler::{FloatType, Leaf, Type};
-use ferrojit_runtime::dicts::{ferrojit_rt_dict_insert, ferrojit_rt_dict_new, ferrojit_rt_dict_next, header, KEY_OFFSET};
+use ferrojit_compiler::classes::{key_equality, KeyEquality};
+use ferrojit_runtime::dicts::{ferrojit_rt_dict_insert, ferrojit_rt_dict_insert_new, ferrojit_rt_dict_new, ferrojit_rt_dict_next, header, IDENTITY_KEY, KEY_OFFSET};
 use ferrojit_runtime::memory::{ferrojit_rt_incref, release, MemInfo};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PySet};
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// The type of a Python dict argument: keys of the first key's type, values of the first
 /// value's type, every item alike; keys must be numbers or tuples of numbers.
@@ -21,7 +29,7 @@ pub(crate) fn typeof_dict(dict: &Bound<'_, PyDict>) -> PyResult<Type> {
     };
     let (key, value) = (typeof_value(&k0)?, typeof_value(&v0)?);
     if !hashable(&key) {
-        return Err(PyTypeError::new_err(format!("cannot compile for a dict with `{key}` keys; compiled dicts take numbers, strings and tuples of them as keys")));
+        return Err(PyTypeError::new_err(format!("cannot compile for a dict with `{key}` keys; compiled dicts take numbers, strings, jitclass instances and tuples of them as keys")));
     }
     for (k, v) in items {
         let (kt, vt) = (typeof_value(&k)?, typeof_value(&v)?);
@@ -34,21 +42,32 @@ pub(crate) fn typeof_dict(dict: &Bound<'_, PyDict>) -> PyResult<Type> {
     Ok(Type::Dict(Box::new(key), Box::new(value)))
 }
 
-/// The runtime's descriptor of an entry's meminfo pointers: the key's strings, then the
-/// value's (see `ferrojit_runtime::dicts::DictHeader::heap`).
+/// The runtime's descriptor of an entry's meminfo pointers: the key's strings and instances,
+/// then the value's (see `ferrojit_runtime::dicts::DictHeader::heap`), made once per key and
+/// value types and kept for the life of the process (dicts made here point to it).
 fn descriptor(key: &Type, value: &Type) -> *const i64 {
-    crate::lists::heap_descriptor(&Type::Tuple(vec![key.clone(), value.clone()]))
+    static DESCRIPTORS: Mutex<Option<HashMap<(Type, Type), &'static [i64]>>> = Mutex::new(None);
+    let mut table = DESCRIPTORS.lock().unwrap_or_else(|p| p.into_inner());
+    let table = table.get_or_insert_with(HashMap::new);
+    let words = table.entry((key.clone(), value.clone())).or_insert_with(|| Box::leak(Type::dict_heap_words(key, value, IDENTITY_KEY).into_boxed_slice()));
+    if words[0] == 0 {
+        return std::ptr::null();
+    }
+    words.as_ptr()
 }
 
-/// Whether values of `ty` can be keys of compiled dicts and items of sets: numbers, strings
-/// and tuples of them.
+/// Whether values of `ty` can be keys of compiled dicts and items of sets: numbers, strings,
+/// jitclass instances of hashable classes and tuples of them.
 fn hashable(ty: &Type) -> bool {
-    match ty {
-        Type::Tuple(items) => items.iter().all(hashable),
-        Type::NamedTuple(n) => n.items.iter().all(hashable),
-        Type::Str | Type::Bytes => true,
-        other => !other.holds_heap(),
+    fn plain(ty: &Type) -> bool {
+        match ty {
+            Type::Tuple(items) => items.iter().all(plain),
+            Type::NamedTuple(n) => n.items.iter().all(plain),
+            Type::Str | Type::Bytes | Type::Instance(_) => true,
+            other => !other.holds_heap(),
+        }
     }
+    plain(ty) && matches!(key_equality(ty), KeyEquality::Bytes | KeyEquality::ByEq)
 }
 
 /// `-0.0` keys as `0.0` (the compiled code's canonical form: keys compare by their bytes).
@@ -71,8 +90,17 @@ fn insert_key(meminfo: *mut MemInfo, key: &Type, k: &Bound<'_, PyAny>) -> Option
         return None;
     }
     canonical(key, &mut buffer);
-    // SAFETY: a live table; the buffer holds the key's slots.
-    let at = unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) };
+    let at = if key_equality(key) == KeyEquality::ByEq {
+        // The keys of a Python dict or set are distinct by the same `__eq__`.
+        match k.hash() {
+            // SAFETY: a live table; the buffer holds the key's slots.
+            Ok(hash) => unsafe { ferrojit_rt_dict_insert_new(meminfo, buffer.as_ptr() as *const u8, hash as i64) },
+            Err(_) => -1,
+        }
+    } else {
+        // SAFETY: as above.
+        unsafe { ferrojit_rt_dict_insert(meminfo, buffer.as_ptr() as *const u8) }
+    };
     // The strings `pack` made for the key: the table took references of its own.
     crate::lists::release_packed(key, &buffer, &mut 0);
     (at >= 0).then_some(at)
@@ -221,7 +249,7 @@ pub(crate) fn typeof_set(set: &Bound<'_, PySet>) -> PyResult<Type> {
     };
     let item = typeof_value(&first)?;
     if !hashable(&item) {
-        return Err(PyTypeError::new_err(format!("cannot compile for a set of `{item}`; compiled sets hold numbers, strings and tuples of them")));
+        return Err(PyTypeError::new_err(format!("cannot compile for a set of `{item}`; compiled sets hold numbers, strings, jitclass instances and tuples of them")));
     }
     for other in items {
         let ty = typeof_value(&other)?;

@@ -233,7 +233,8 @@ pub fn register_jitclass(
     // `ferrojit.types` spells the instance type by its name (`List.empty_list(...)`).
     ferrojit_compiler::register_named_type(Type::Instance(Box::new(ty.clone())));
     ferrojit_compiler::register_named_type(Type::Class(Box::new(ty.clone())));
-    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init, match_args });
+    let hash_is_none = python_class.getattr("__hash__")?.is_none();
+    ferrojit_compiler::classes::register_class(JitClass { ty: ty.clone(), members: compiled, base, own, auto_init, match_args, hash_is_none });
     let layouts = (0..ty.fields.len())
         .map(|i| FieldLayout { first: ty.field_leaf(i), slots: ty.fields[i].1.leaves().len(), meminfos: ty.fields[i].1.meminfo_leaves(), flag: ty.set_flag(i) })
         .collect();

@@ -290,10 +290,23 @@ impl TypedContainer {
     /// The key `k` packed in canonical form into a zeroed buffer (owning the strings it
     /// made), or None when `k` is not a value of the key type.
     fn packed_key(key: &Type, k: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+        Self::runtime_compares(key)?;
         let mut buffer = vec![0u64; key.leaves().len().max(1)];
         pack_owned(k, key, &mut buffer, &mut 0)?;
         crate::dicts::canonical(key, &mut buffer);
         Ok(buffer)
+    }
+
+    /// A `TypeError` for keys compared by a compiled `__eq__` (jitclass instances with
+    /// `__hash__`), which compiled code alone finds in a dict (see `ferrojit_runtime::dicts`).
+    fn runtime_compares(key: &Type) -> PyResult<()> {
+        if ferrojit_compiler::classes::key_equality(key) == ferrojit_compiler::classes::KeyEquality::ByEq {
+            return Err(PyTypeError::new_err(format!(
+                "looking up keys of a typed Dict of `{}` keys from Python is not supported yet (they compare by `__eq__`); do it in compiled code, or return a plain dict",
+                numba_name(key)
+            )));
+        }
+        Ok(())
     }
 
     /// The slots of the entry at `at` of a dict: its key's and its value's.
@@ -451,6 +464,7 @@ impl TypedContainer {
     /// a value of the key type, as a Python dict would answer).
     fn _find(&self, k: &Bound<'_, PyAny>) -> PyResult<i64> {
         let (key, _, meminfo) = self.dict()?;
+        Self::runtime_compares(key)?;
         let Ok(buffer) = Self::packed_key(key, k) else { return Ok(-1) };
         // SAFETY: a live dict; the buffer holds a key.
         let at = unsafe { ferrojit_rt_dict_find(meminfo, buffer.as_ptr() as *const u8) };

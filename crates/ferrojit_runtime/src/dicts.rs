@@ -5,15 +5,24 @@
 //! as entry-point slots: see `ferrojit_runtime::lists`); an open-addressing index maps hashes to
 //! entries. Keys are compared and hashed by their bytes: compiled code writes each key into
 //! zeroed slots in a canonical form (so that `0.0` and `-0.0` are one key), so equal numbers
-//! have equal bytes; except the key's strings (the only heap values a key holds: keys are
-//! numbers, strings and tuples of them), which compare and hash by their text. The dict holds a
-//! reference to each string of its keys.
+//! have equal bytes; except the key's strings, which compare and hash by their text. A key's
+//! other meminfo pointers are jitclass instances of classes without `__eq__` and `__hash__`,
+//! which Python compares by identity: the pointer's bytes. The dict holds a reference to each
+//! string and instance of its keys.
+//!
+//! Keys whose equality is a compiled `__eq__` (instances of classes defining `__hash__` or
+//! `__eq__`, and tuples holding them) are never hashed nor compared here: compiled code
+//! computes the hash, walks the entries of that hash ([`ferrojit_rt_dict_candidate`]) calling
+//! its own equality on each, and inserts a key it did not find with its hash
+//! ([`ferrojit_rt_dict_insert_new`]). The runtime's own work (growing, deleting) uses only the
+//! stored hashes and positions, never key equality, so it serves both kinds of keys.
 //!
 //! Invariants: entries below `used` are live (state 1) or deleted (state 0, their value
 //! released and zeroed); `len` counts the live ones; the index holds, for every live entry, its
 //! position + 1 at the first free-or-matching probe of its hash, [`DELETED`] where an entry was
-//! removed, 0 where none ever was. A live entry's value is owned by the dict, or null while
-//! compiled code stores it right after inserting the key.
+//! removed, 0 where none ever was; so every live entry of a hash lies on that hash's probe path
+//! before its first empty slot. Keys of live entries are distinct. A live entry's value is
+//! owned by the dict, or null while compiled code stores it right after inserting the key.
 
 use crate::lists::Boxing;
 use crate::memory::{alloc_with_drop, data, release, MemInfo};
@@ -30,9 +39,10 @@ pub struct DictHeader {
     pub index: *mut i64,
     pub mask: i64,
     /// `[count, offset...]`: byte offsets, from the start of an entry's key, of the meminfo
-    /// pointers of the key (offsets below `key_size`: strings) and of the value (the others),
-    /// in increasing order (the heap descriptor of the type `(key, value)`); a constant of the
-    /// compiled code, or null when neither holds any.
+    /// pointers of the key (offsets below `key_size`) and of the value (the others), in
+    /// increasing order (the heap descriptor of the type `(key, value)`); a key's offset has
+    /// [`IDENTITY_KEY`] added when the pointer is an instance (compared by identity), and is a
+    /// string's otherwise. A constant of the compiled code, or null when neither holds any.
     pub heap: *const i64,
     /// As a list's: set by every change, for reflection.
     pub dirty: i64,
@@ -51,6 +61,11 @@ pub const DIRTY_OFFSET: u64 = 72;
 pub const KEY_OFFSET: u64 = 16;
 
 const DELETED: i64 = -1;
+
+/// Added to the offset of a key's meminfo pointer in [`DictHeader::heap`] when it is a
+/// jitclass instance, which hashes and compares by identity (its pointer) rather than as a
+/// string (offsets are multiples of 8, so the low bits are free).
+pub const IDENTITY_KEY: i64 = 1;
 
 /// # Safety
 /// `meminfo` is a live dict made by [`ferrojit_rt_dict_new`].
@@ -167,20 +182,31 @@ unsafe fn heap_offsets<'a>(d: &DictHeader) -> &'a [i64] {
     std::slice::from_raw_parts(d.heap.add(1), *d.heap as usize)
 }
 
-/// The offsets of the key's strings within a key.
-unsafe fn key_strings<'a>(d: &DictHeader) -> &'a [i64] {
+/// The offsets (flagged, see [`IDENTITY_KEY`]) of the key's meminfo pointers within a key.
+unsafe fn key_meminfos<'a>(d: &DictHeader) -> &'a [i64] {
     let all = heap_offsets(d);
     &all[..all.iter().take_while(|&&o| o < d.key_size).count()]
+}
+
+/// The offsets of the key's strings within a key (its meminfo pointers that are not
+/// instances), ascending.
+unsafe fn key_strings(d: &DictHeader) -> impl Iterator<Item = i64> + Clone {
+    key_meminfos(d).iter().copied().filter(|o| o & IDENTITY_KEY == 0)
+}
+
+/// The meminfo pointer at the flagged `offset` of the key at `key`.
+unsafe fn key_meminfo(key: *const u8, offset: i64) -> *mut MemInfo {
+    *(key.add((offset & !IDENTITY_KEY) as usize) as *const *mut MemInfo)
 }
 
 /// The hash of a key: of its bytes, its strings' slots standing for their texts' hashes.
 unsafe fn hash_key(d: &DictHeader, key: &[u8]) -> i64 {
     let strings = key_strings(d);
-    if strings.is_empty() {
+    if strings.clone().next().is_none() {
         return hash_bytes(key);
     }
     // Offsets of strings are ascending: walk them beside the words.
-    let mut next_string = strings.iter().copied().peekable();
+    let mut next_string = strings.peekable();
     hash_words(key.chunks_exact(8).enumerate().map(|(i, w)| {
         if next_string.peek() == Some(&(8 * i as i64)) {
             next_string.next();
@@ -194,11 +220,11 @@ unsafe fn hash_key(d: &DictHeader, key: &[u8]) -> i64 {
 /// Whether two keys are equal: their bytes, but their strings by text.
 unsafe fn keys_equal(d: &DictHeader, a: &[u8], b: &[u8]) -> bool {
     let strings = key_strings(d);
-    if strings.is_empty() {
+    if strings.clone().next().is_none() {
         return a == b;
     }
     let mut from = 0;
-    for &offset in strings {
+    for offset in strings {
         let at = offset as usize;
         let text = |k: &[u8]| *(k.as_ptr().add(at) as *const *mut MemInfo);
         if a[from..at] != b[from..at] || !crate::strings::equal(text(a), text(b)) {
@@ -212,17 +238,17 @@ unsafe fn keys_equal(d: &DictHeader, a: &[u8], b: &[u8]) -> bool {
 /// Releases the value of entry `i` and zeroes it.
 unsafe fn release_value(d: &DictHeader, i: i64) {
     let key = entry(d, i).add(KEY_OFFSET as usize);
-    for &offset in &heap_offsets(d)[key_strings(d).len()..] {
+    for &offset in &heap_offsets(d)[key_meminfos(d).len()..] {
         release(*(key.add(offset as usize) as *const *mut MemInfo));
     }
     std::ptr::write_bytes(key.add(d.key_size as usize), 0, (d.entry_size - KEY_OFFSET as i64 - d.key_size) as usize);
 }
 
-/// Releases the strings of the key of entry `i` (the entry is being removed).
+/// Releases the strings and instances of the key of entry `i` (the entry is being removed).
 unsafe fn release_key(d: &DictHeader, i: i64) {
     let key = entry(d, i).add(KEY_OFFSET as usize);
-    for &offset in key_strings(d) {
-        release(*(key.add(offset as usize) as *const *mut MemInfo));
+    for &offset in key_meminfos(d) {
+        release(key_meminfo(key, offset));
     }
 }
 
@@ -238,13 +264,34 @@ unsafe fn drop_dict(data: *mut u8) {
     dealloc(d.index as *mut u8, index_layout(d.mask + 1).expect("valid at allocation"));
 }
 
+/// The index slots on the probe path of `hash`, in order, endless (the index always has
+/// empty slots, so every walk that stops at the first empty one ends).
+fn probe_path(hash: i64, mask: i64) -> impl Iterator<Item = usize> {
+    let mut slot = (hash as u64 & mask as u64) as usize;
+    let mut perturb = hash as u64;
+    std::iter::from_fn(move || {
+        let at = slot;
+        perturb >>= 5;
+        slot = ((slot as u64).wrapping_mul(5).wrapping_add(perturb).wrapping_add(1) & mask as u64) as usize;
+        Some(at)
+    })
+}
+
+/// The positions of the live entries of hash `hash`, in the order of its probe path.
+unsafe fn entries_of_hash(d: &DictHeader, hash: i64) -> impl Iterator<Item = i64> + '_ {
+    probe_path(hash, d.mask)
+        .map(|slot| *d.index.add(slot))
+        .take_while(|&at| at != 0)
+        .filter(|&at| at != DELETED)
+        .map(|at| at - 1)
+        .filter(move |&i| *(entry(d, i).add(8) as *const i64) == hash)
+}
+
 /// The index slot of `key` (hash `hash`): where it is, or where it would go (the first deleted
 /// slot met, else the empty one that ends the probe); and whether it is there.
 unsafe fn probe(d: &DictHeader, hash: i64, key: &[u8]) -> (usize, bool) {
-    let mut slot = (hash as u64 & d.mask as u64) as usize;
-    let mut perturb = hash as u64;
     let mut free = None;
-    loop {
+    for slot in probe_path(hash, d.mask) {
         let at = *d.index.add(slot);
         if at == 0 {
             return (free.unwrap_or(slot), false);
@@ -253,20 +300,25 @@ unsafe fn probe(d: &DictHeader, hash: i64, key: &[u8]) -> (usize, bool) {
             free.get_or_insert(slot);
         } else {
             let i = at - 1;
-            let e = entry(d, i);
-            if *(e.add(8) as *const i64) == hash && keys_equal(d, key_of(d, i), key) {
+            if *(entry(d, i).add(8) as *const i64) == hash && keys_equal(d, key_of(d, i), key) {
                 return (slot, true);
             }
         }
-        perturb >>= 5;
-        slot = ((slot as u64).wrapping_mul(5).wrapping_add(perturb).wrapping_add(1) & d.mask as u64) as usize;
     }
+    unreachable!("a probe path is endless")
+}
+
+/// The index slot where a key of hash `hash` that is not in the dict goes: the first deleted
+/// or empty slot of its path.
+unsafe fn free_slot(d: &DictHeader, hash: i64) -> usize {
+    probe_path(hash, d.mask).find(|&slot| matches!(*d.index.add(slot), 0 | DELETED)).expect("a probe path is endless")
 }
 
 /// The position of the entry of the key at `key` (`key_size` bytes), or -1.
 ///
 /// # Safety
-/// `meminfo` is a live dict; `key` points to `key_size` readable bytes.
+/// `meminfo` is a live dict whose keys the runtime compares (see the module's comment); `key`
+/// points to `key_size` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_dict_find(meminfo: *mut MemInfo, key: *const u8) -> i64 {
     let d = header(meminfo);
@@ -275,6 +327,17 @@ pub unsafe extern "C" fn ferrojit_rt_dict_find(meminfo: *mut MemInfo, key: *cons
         (slot, true) => *d.index.add(slot) - 1,
         _ => -1,
     }
+}
+
+/// The position of the `n`-th (from 0) live entry of hash `hash`, in probe order, or -1 when
+/// there are no more: compiled code compares each with its key by the key's `__eq__`.
+///
+/// # Safety
+/// `meminfo` is a live dict.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_candidate(meminfo: *mut MemInfo, hash: i64, n: i64) -> i64 {
+    let d = header(meminfo);
+    usize::try_from(n).ok().and_then(|n| entries_of_hash(d, hash).nth(n)).unwrap_or(-1)
 }
 
 /// The position of the entry of the key at `key`, made (with a null value, appended in
@@ -287,16 +350,38 @@ pub unsafe extern "C" fn ferrojit_rt_dict_insert(meminfo: *mut MemInfo, key: *co
     let d = header(meminfo);
     let key = std::slice::from_raw_parts(key, d.key_size as usize);
     let hash = hash_key(d, key);
-    let (slot, found) = probe(d, hash, key);
-    if found {
-        d.dirty = 1;
-        return *d.index.add(slot) - 1;
+    match probe(d, hash, key) {
+        (slot, true) => {
+            d.dirty = 1;
+            *d.index.add(slot) - 1
+        }
+        (slot, false) => append(meminfo, slot, key, hash),
     }
+}
+
+/// Appends an entry for the key at `key` of hash `hash`, which is not in the dict (compiled
+/// code looked for it: see [`ferrojit_rt_dict_candidate`]): its position, its value null; -2
+/// when the memory cannot be had.
+///
+/// # Safety
+/// `meminfo` is a live dict; `key` points to `key_size` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_dict_insert_new(meminfo: *mut MemInfo, key: *const u8, hash: i64) -> i64 {
+    let d = header(meminfo);
+    let key = std::slice::from_raw_parts(key, d.key_size as usize);
+    append(meminfo, free_slot(d, hash), key, hash)
+}
+
+/// Appends the entry of a key not in the dict, its index at `slot` (the key's free slot),
+/// growing the dict first when it is full (which moves the slot).
+unsafe fn append(meminfo: *mut MemInfo, slot: usize, key: &[u8], hash: i64) -> i64 {
+    let d = header(meminfo);
+    let mut slot = slot;
     if d.used == d.capacity || (d.used + 1) * 3 > (d.mask + 1) * 2 {
         if resize(d, (d.len + 1) * 2).is_none() {
             return -2;
         }
-        return ferrojit_rt_dict_insert(meminfo, key.as_ptr());
+        slot = free_slot(d, hash);
     }
     let i = d.used;
     let e = entry(d, i);
@@ -304,9 +389,9 @@ pub unsafe extern "C" fn ferrojit_rt_dict_insert(meminfo: *mut MemInfo, key: *co
     *(e as *mut i64) = 1;
     *(e.add(8) as *mut i64) = hash;
     std::ptr::copy_nonoverlapping(key.as_ptr(), e.add(KEY_OFFSET as usize), key.len());
-    // The dict's own references to the key's strings.
-    for &offset in key_strings(d) {
-        crate::memory::ferrojit_rt_incref(*(e.add(KEY_OFFSET as usize + offset as usize) as *const *mut MemInfo));
+    // The dict's own references to the key's strings and instances.
+    for &offset in key_meminfos(d) {
+        crate::memory::ferrojit_rt_incref(key_meminfo(e.add(KEY_OFFSET as usize), offset));
     }
     *d.index.add(slot) = i + 1;
     d.used += 1;
@@ -351,10 +436,10 @@ unsafe fn resize(d: &mut DictHeader, capacity: i64) -> Option<()> {
     d.used = w;
     d.index = index;
     d.mask = slots - 1;
+    // Keys are distinct: each goes to the first empty slot of its path.
     for i in 0..w {
         let hash = *(entry(d, i).add(8) as *const i64);
-        let (slot, _) = probe(d, hash, key_of(d, i));
-        *d.index.add(slot) = i + 1;
+        *d.index.add(free_slot(d, hash)) = i + 1;
     }
     Some(())
 }
@@ -367,9 +452,10 @@ unsafe fn resize(d: &mut DictHeader, capacity: i64) -> Option<()> {
 pub unsafe extern "C" fn ferrojit_rt_dict_delete(meminfo: *mut MemInfo, i: i64) {
     let d = header(meminfo);
     let hash = *(entry(d, i).add(8) as *const i64);
-    let (slot, found) = probe(d, hash, key_of(d, i));
-    debug_assert!(found);
-    if found {
+    // The entry's slot is the one on its hash's path that holds its position.
+    let slot = probe_path(hash, d.mask).take_while(|&slot| *d.index.add(slot) != 0).find(|&slot| *d.index.add(slot) == i + 1);
+    debug_assert!(slot.is_some());
+    if let Some(slot) = slot {
         *d.index.add(slot) = DELETED;
     }
     release_value(d, i);
@@ -446,6 +532,47 @@ mod tests {
             }
             let expected: Vec<i64> = (1..100).step_by(2).chain(100..300).collect();
             assert_eq!(keys, expected);
+            release(d);
+        }
+        assert_eq!(live_allocations(), before);
+    }
+
+    #[test]
+    fn identity_keys_are_held_and_compiled_equality_finds_its_candidates() {
+        let _serial = crate::memory::allocation_test_lock();
+        let before = live_allocations();
+        // Keys: one instance pointer each, compared by identity.
+        static HEAP: [i64; 2] = [1, IDENTITY_KEY];
+        let d = ferrojit_rt_dict_new(8, 0, HEAP.as_ptr(), 0);
+        let objects: Vec<*mut MemInfo> = (0..20).map(|_| crate::memory::ferrojit_rt_alloc(8)).collect();
+        unsafe {
+            for (i, o) in objects.iter().enumerate() {
+                assert_eq!(ferrojit_rt_dict_insert(d, o as *const *mut MemInfo as *const u8), i as i64);
+            }
+            assert_eq!(ferrojit_rt_dict_insert(d, &objects[3] as *const *mut MemInfo as *const u8), 3);
+            assert_eq!(header(d).len, 20);
+            // The dict holds each key: dropping ours leaves them alive.
+            for &o in &objects {
+                release(o);
+            }
+            assert_eq!(live_allocations(), before + 21);
+            ferrojit_rt_dict_delete(d, 5);
+            assert_eq!(live_allocations(), before + 20);
+            release(d);
+        }
+        assert_eq!(live_allocations(), before);
+        // Keys of one hash, as compiled code inserts them when it compares keys itself: every
+        // one is a candidate of that hash, in insertion order (one probe path), through growth
+        // and deletion.
+        let d = ferrojit_rt_dict_new(8, 0, std::ptr::null(), 0);
+        unsafe {
+            for k in 0..30i64 {
+                assert_eq!(ferrojit_rt_dict_insert_new(d, &k as *const i64 as *const u8, 7), k);
+            }
+            ferrojit_rt_dict_delete(d, 4);
+            let candidates: Vec<i64> = (0..).map(|n| ferrojit_rt_dict_candidate(d, 7, n)).take_while(|&i| i >= 0).collect();
+            assert_eq!(candidates, (0..30).filter(|&i| i != 4).collect::<Vec<i64>>());
+            assert_eq!(ferrojit_rt_dict_candidate(d, 8, 0), -1);
             release(d);
         }
         assert_eq!(live_allocations(), before);

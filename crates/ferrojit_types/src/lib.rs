@@ -735,6 +735,16 @@ impl Type {
         out
     }
 
+    /// The words of the runtime's descriptor of a dict's entries of `key` and `value` (see
+    /// `ferrojit_runtime::dicts::DictHeader::heap`): their count, then the byte offsets of the
+    /// meminfo pointers of the tuple `(key, value)`, each of the key's jitclass instances
+    /// (compared by identity) plus `identity` (the runtime's `IDENTITY_KEY`).
+    pub fn dict_heap_words(key: &Type, value: &Type, identity: i64) -> Vec<i64> {
+        let instances: Vec<usize> = key.meminfo_leaves().into_iter().zip(key.heap_parts()).filter(|(_, part)| part.kind == HeapKind::Instance).map(|(leaf, _)| leaf).collect();
+        let leaves = Type::Tuple(vec![key.clone(), value.clone()]).meminfo_leaves();
+        std::iter::once(leaves.len() as i64).chain(leaves.iter().map(|&l| 8 * l as i64 + if instances.contains(&l) { identity } else { 0 })).collect()
+    }
+
     /// The positions among [`Type::leaves`] of the meminfo pointers of the value's heap parts
     /// (what a list releases in each of its items).
     pub fn meminfo_leaves(&self) -> Vec<usize> {

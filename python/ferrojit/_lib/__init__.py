@@ -475,6 +475,18 @@ def dict_equal(a, b):
     return a == b
 
 
+def dict_find_by_eq(d, key):
+    """The position of the entry of ``key`` in ``d`` or -1, for keys compared by ``__eq__``
+    (compiled code only)."""
+    raise NotImplementedError("dict_find_by_eq is called from compiled code only")
+
+
+def dict_insert_by_eq(d, key):
+    """The position of the entry of ``key`` in ``d``, made when missing, for keys compared by
+    ``__eq__`` (compiled code only)."""
+    raise NotImplementedError("dict_insert_by_eq is called from compiled code only")
+
+
 def dict_merge(d, other):
     """``**other`` in a dict display: ``other``'s items stored into ``d`` in their order."""
     d.update(other)
@@ -613,6 +625,8 @@ INTERNAL = {
             (dict_contains, "`in` of a dict"),
             (dict_equal, "comparing dicts"),
             (dict_merge, "`**` in a dict display"),
+            (dict_find_by_eq, "finding a key of a dict"),
+            (dict_insert_by_eq, "storing a key into a dict"),
         )
     },
     **{

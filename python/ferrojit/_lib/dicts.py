@@ -7,13 +7,19 @@ missing; ``key_at``/``value_at(d, i)`` read a live entry; ``store_value(d, i, va
 its value; ``delete_at(d, i)`` removes it; ``next_entry(d, i)`` is the position of the first
 live entry at ``i`` or after (-1 past the last), in insertion order; ``clear_all(d)``;
 ``new_like(d)`` a new empty dict of ``d``'s type.
+
+Keys compared by their ``__eq__`` (jitclass instances of classes with ``__hash__``, and tuples
+of them) are found and inserted here rather than by the runtime, as CPython's dicts do it:
+``candidate(d, h, n)`` is the position of the ``n``-th entry of hash ``h`` (-1 past the last),
+``same_key(a, b)`` is ``a is b or a == b`` (item by item for tuples), and
+``insert_new(d, key, h)`` appends an entry for a key known to be missing.
 """
 
 from __future__ import annotations
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import dict_contains, dict_delitem, dict_equal, dict_getitem, dict_merge, dict_setitem
+from . import dict_contains, dict_delitem, dict_equal, dict_find_by_eq, dict_getitem, dict_insert_by_eq, dict_merge, dict_setitem
 from .lists import new_of, store
 
 
@@ -53,8 +59,58 @@ def new_like(d):
     raise NotImplementedError("new_like is called from compiled code only")
 
 
+def candidate(d, h, n):
+    raise NotImplementedError("candidate is called from compiled code only")
+
+
+def insert_new(d, key, h):
+    raise NotImplementedError("insert_new is called from compiled code only")
+
+
+def same_key(a, b):
+    raise NotImplementedError("same_key is called from compiled code only")
+
+
 def _dict(d):
     return isinstance(d, types.DictType)
+
+
+@register_jitable
+def _find_hashed(d, key, h):
+    """The position of ``key`` (of hash ``h``) in ``d``, or -1. A key's ``__eq__`` may change
+    the dict: an entry found equal counts only when it is still where it was among the entries
+    of its hash, else the search starts again (as CPython's does)."""
+    n = 0
+    i = candidate(d, h, 0)
+    while i >= 0:
+        k = key_at(d, i)
+        if same_key(k, key):
+            if candidate(d, h, n) == i:
+                return i
+            n = -1
+        n += 1
+        i = candidate(d, h, n)
+    return -1
+
+
+@overload(dict_find_by_eq)
+def _find_by_eq(d, key):
+    def impl(d, key):
+        return _find_hashed(d, key, hash(key))
+
+    return impl
+
+
+@overload(dict_insert_by_eq)
+def _insert_by_eq(d, key):
+    def impl(d, key):
+        h = hash(key)
+        i = _find_hashed(d, key, h)
+        if i >= 0:
+            return i
+        return insert_new(d, key, h)
+
+    return impl
 
 
 @overload(dict_getitem)
