@@ -1448,3 +1448,34 @@ def test_python_without_a_bytecode_reader_says_so(monkeypatch):
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     with pytest.raises(UnsupportedError, match=f"Python {version}'s bytecode \\(only that of Python 3.0 is read\\)"):
         njit(f)(1)
+
+
+def test_less_common_handlers_are_the_full_readers():
+    """`_decompile._LESS_COMMON` names what `_decompile_more.FullReader` adds to the reader: a
+    handler missing from the list would be an AttributeError of the first reader, one listed
+    but not defined an endless fallback."""
+    from ferrojit import _decompile, _decompile_more
+
+    added = {name for name in vars(_decompile_more.FullReader) if not name.startswith("__")}
+    assert added == _decompile._LESS_COMMON
+    assert not added & set(vars(_decompile._Reader))
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, id=i) for i, s in REBUILT])
+def test_first_reader_reads_as_the_full_reader_or_hands_over(source):
+    """The reader without `_decompile_more`'s handlers reads a function as the full reader does,
+    or stops at the first construct that needs them (`function_text` then reads with the full
+    one): the text never depends on which reader read it."""
+    from ferrojit import _decompile, _decompile_more
+
+    code = _define(source).__code__
+
+    def text(reader):
+        return _decompile._Renderer(code.co_firstlineno).render([reader(code).function_definition()], "")
+
+    full = text(_decompile_more.FullReader)
+    try:
+        first = text(_decompile._Reader)
+    except _decompile._LessCommonConstruct:
+        return
+    assert first == full
