@@ -133,7 +133,7 @@ impl CompiledGenerator {
     /// so that its handlers and `finally` blocks run; returns the value it yields next, or
     /// raises what leaves it (`StopIteration` when it returns). A generator not started raises
     /// it before its first line; a finished one raises it at once.
-    #[pyo3(signature = (kind, value=None, traceback=None))]
+    #[pyo3(signature = (kind, value=None, traceback=None, /))]
     fn throw<'py>(&mut self, py: Python<'py>, kind: Bound<'py, PyAny>, value: Option<Bound<'py, PyAny>>, traceback: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
         let exception = thrown_exception(kind, value, traceback)?;
         if self.state.is_null() {
