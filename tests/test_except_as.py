@@ -9,7 +9,7 @@ exception's message, which the bound name holds."""
 import numpy as np
 import pytest
 
-from ferrojit import njit
+from ferrojit import njit, objmode
 from ferrojit.errors import UnsupportedError
 
 from helpers import assert_no_leak, case_id, check
@@ -772,10 +772,27 @@ def raise_the_cause(x):
         return str(i)
 
 
+
+def cause_from_python_code(x):
+    # An exception raised with a cause in an object mode block brings its cause along.
+    try:
+        with objmode(v="int64"):
+            try:
+                v = 10 // x
+            except ZeroDivisionError as z:
+                raise ValueError(f"bad {x}") from z
+            if x < 0:
+                raise ValueError("none") from None
+    except Exception as e:
+        return (str(e.__cause__), isinstance(e.__cause__, ZeroDivisionError), e.__cause__ is None, e.__suppress_context__)
+    return (str(v), False, True, False)
+
+
 CAUSE_CASES = (
     [(cause_of_caught, (k,)) for k in (0, 1, 3, 4, 5, 6, 7, 99)]
     + [(cause_chain, (0,)), (cause_from_variable, (0,)), (cause_from_variable, (3,)), (cause_made_with_several_arguments, (7,))]
     + [(raise_a_none_cause, (1,)), (args_of_a_none_cause, (1,)), (cause_of_a_none_cause, (1,)), (raise_the_cause, (2,))]
+    + [(cause_from_python_code, (x,)) for x in (0, -1, 2)]
 )
 
 
