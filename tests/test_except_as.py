@@ -504,6 +504,14 @@ def string_items_of_several_arguments(i):
         return (e.args[0], e.args[-1], e.args[3], e.args[-5], len(e.args))
 
 
+def several_string_arguments_iterated(x):
+    try:
+        raise ValueError("a", f"b{x}", "c")
+    except ValueError as e:
+        first, second, third = e.args
+        return [a + "!" for a in e.args], second + third
+
+
 def item_beyond_several_arguments(i):
     try:
         raise KeyError("a", "b")
@@ -511,7 +519,7 @@ def item_beyond_several_arguments(i):
         return e.args[i]
 
 
-@pytest.mark.parametrize("func,args", [(string_items_of_several_arguments, (4,)), (item_beyond_several_arguments, (1,)), (item_beyond_several_arguments, (-2,)), (item_beyond_several_arguments, (2,)), (item_beyond_several_arguments, (-3,))], ids=case_id)
+@pytest.mark.parametrize("func,args", [(string_items_of_several_arguments, (4,)), (several_string_arguments_iterated, (3,)), (item_beyond_several_arguments, (1,)), (item_beyond_several_arguments, (-2,)), (item_beyond_several_arguments, (2,)), (item_beyond_several_arguments, (-3,))], ids=case_id)
 def test_string_items_of_several_arguments(func, args):
     check(func, *args, exc_msg=True, compiled=COMPILED)
 
@@ -580,7 +588,7 @@ def returned_many(n):
     return len(kept)
 
 
-@pytest.mark.parametrize("func,args", [(own_text_caught, (2,)), (many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,)), (args_iterated, (5,)), (args_as_a_value, (1,)), (args_unpacked, (2,)), (args_returned, (0,))], ids=case_id)
+@pytest.mark.parametrize("func,args", [(own_text_caught, (2,)), (many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,)), (args_iterated, (5,)), (args_as_a_value, (1,)), (args_unpacked, (2,)), (args_returned, (0,)), (string_items_of_several_arguments, (4,)), (several_string_arguments_iterated, (3,))], ids=case_id)
 def test_nothing_leaks(func, args):
     cfunc = njit(func)
     try:
