@@ -9,7 +9,7 @@ exception's message, which the bound name holds."""
 import numpy as np
 import pytest
 
-from ferrojit import njit
+from ferrojit import njit, objmode
 from ferrojit.errors import UnsupportedError
 
 from helpers import assert_no_leak, case_id, check
@@ -497,18 +497,49 @@ def test_classes_with_their_own_init_reach_python_as_they_were(kind):
     assert str(got.value) == str(expected.value)
 
 
-def test_items_of_several_arguments_are_a_clear_error():
-    def first(x):
-        try:
-            raise ValueError("bad", x)
-        except ValueError as e:
-            return e.args[0]
+def string_items_of_several_arguments(i):
+    try:
+        raise ValueError("bad", i, 2.5, 'it\'s "q"\n', "é€")
+    except ValueError as e:
+        return (e.args[0], e.args[-1], e.args[3], e.args[-5], len(e.args))
 
+
+def several_string_arguments_iterated(x):
+    try:
+        raise ValueError("a", f"b{x}", "c")
+    except ValueError as e:
+        first, second, third = e.args
+        return [a + "!" for a in e.args], second + third
+
+
+def item_beyond_several_arguments(i):
+    try:
+        raise KeyError("a", "b")
+    except KeyError as e:
+        return e.args[i]
+
+
+@pytest.mark.parametrize("func,args", [(string_items_of_several_arguments, (4,)), (several_string_arguments_iterated, (3,)), (item_beyond_several_arguments, (1,)), (item_beyond_several_arguments, (-2,)), (item_beyond_several_arguments, (2,)), (item_beyond_several_arguments, (-3,))], ids=case_id)
+def test_string_items_of_several_arguments(func, args):
+    check(func, *args, exc_msg=True, compiled=COMPILED)
+
+
+@pytest.mark.parametrize("index", [1, 2, 3, -1, -3], ids=case_id)
+def test_items_of_several_arguments_that_are_no_strings_are_a_clear_error(index):
+    def item(i):
+        try:
+            raise ValueError("bad", i, 2.5, None)
+        except ValueError as e:
+            return e.args[i]
+
+    with pytest.raises(TypeError, match=r"the argument -?\d of this exception is a `(int|float|NoneType)`, which compiled code cannot give as `e.args\[-?\d\]`"):
+        njit(item)(index)
+
+
+def test_arguments_of_a_complex_number_are_a_clear_error():
     def complex_argument(x):
         raise ValueError("bad", 1j * x)
 
-    with pytest.raises(NotImplementedError, match="str\\(e.args\\)"):
-        njit(first)(1)
     with pytest.raises(UnsupportedError, match="strings, numbers, bools or `None`"):
         njit(complex_argument)(1)
 
@@ -557,7 +588,7 @@ def returned_many(n):
     return len(kept)
 
 
-@pytest.mark.parametrize("func,args", [(own_text_caught, (2,)), (many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,)), (args_iterated, (5,)), (args_as_a_value, (1,)), (args_unpacked, (2,)), (args_returned, (0,))], ids=case_id)
+@pytest.mark.parametrize("func,args", [(own_text_caught, (2,)), (many_texts, (60,)), (returned_many, (40,)), (reraise_after_other_exceptions, (4,)), (texts, (11,)), (args_iterated, (5,)), (args_as_a_value, (1,)), (args_unpacked, (2,)), (args_returned, (0,)), (string_items_of_several_arguments, (4,)), (several_string_arguments_iterated, (3,))], ids=case_id)
 def test_nothing_leaks(func, args):
     cfunc = njit(func)
     try:
@@ -653,3 +684,203 @@ def test_raise_from_a_value_that_is_no_exception_is_a_clear_error():
 
     with pytest.raises(UnsupportedError, match=r"takes an exception \(`E\(...\)`, `E`, or one caught"):
         njit(from_a_number)(0)
+
+
+# --- e.__cause__ and e.__suppress_context__ ------------------------------------------------------
+
+
+def cause_of_caught(kind):
+    try:
+        try:
+            raise_kind_compiled(kind)
+        except LookupError as e:
+            raise AppError("lookup") from e
+        except ArithmeticError:
+            raise RuntimeError("arithmetic") from None
+        except ValueError:
+            raise RuntimeError("plain")
+    except Exception as outer:
+        c = outer.__cause__
+        truth = 1 if c else 0
+        return (c is None, c is not None, None is c, isinstance(c, KeyError), isinstance(c, LookupError), isinstance(c, (Exception, IndexError)), str(c), repr(c), f"{c}", truth, outer.__suppress_context__, str(outer))
+    return (True, False, True, False, False, False, "", "", "", 0, False, "")
+
+
+def cause_chain(x):
+    try:
+        try:
+            try:
+                raise_kind_compiled(4 if x == 0 else 99)
+            except ZeroDivisionError as e:
+                raise ValueError(f"middle {x}") from e
+            raise ValueError("no cause")
+        except ValueError as m:
+            raise RuntimeError("top") from m
+    except RuntimeError as t:
+        c = t.__cause__
+        cc = c.__cause__
+        return (str(c), repr(cc), isinstance(cc, ZeroDivisionError), cc.__cause__ is None, c.__suppress_context__, cc.__suppress_context__, len(c.args))
+
+
+def cause_from_variable(x):
+    err = ValueError(f"bad {x}")
+    try:
+        if x > 0:
+            raise KeyError("k") from err
+        raise err
+    except KeyError as e:
+        return (str(e), str(e.__cause__), repr(e.__cause__), isinstance(e.__cause__, ValueError), e.__suppress_context__)
+    except ValueError as e:
+        return (str(e), str(e.__cause__), repr(e.__cause__), isinstance(e, ValueError), e.__suppress_context__)
+
+
+def cause_made_with_several_arguments(x):
+    try:
+        raise KeyError("k") from ValueError("bad", x, 2.5)
+    except KeyError as e:
+        return (str(e.__cause__), repr(e.__cause__), str(e.__cause__.args), len(e.__cause__.args))
+
+
+def raise_a_none_cause(x):
+    try:
+        raise ValueError(f"v{x}")
+    except ValueError as e:
+        c = e.__cause__
+        raise c
+
+
+def args_of_a_none_cause(x):
+    try:
+        raise ValueError(f"v{x}")
+    except ValueError as e:
+        return len(e.__cause__.args)
+
+
+def cause_of_a_none_cause(x):
+    try:
+        raise ValueError(f"v{x}")
+    except ValueError as e:
+        return e.__cause__.__cause__ is None
+
+
+def raise_from_a_none_cause(x):
+    try:
+        raise ValueError(f"v{x}")
+    except ValueError as e:
+        raise KeyError("k") from e.__cause__
+
+
+def raise_the_cause(x):
+    try:
+        try:
+            raise KeyError("k") from IndexError(f"i{x}")
+        except KeyError as e:
+            raise e.__cause__
+    except IndexError as i:
+        return str(i)
+
+
+
+def cause_from_python_code(x):
+    # An exception raised with a cause in an object mode block brings its cause along.
+    try:
+        with objmode(v="int64"):
+            try:
+                v = 10 // x
+            except ZeroDivisionError as z:
+                raise ValueError(f"bad {x}") from z
+            if x < 0:
+                raise ValueError("none") from None
+    except Exception as e:
+        return (str(e.__cause__), isinstance(e.__cause__, ZeroDivisionError), e.__cause__ is None, e.__suppress_context__)
+    return (str(v), False, True, False)
+
+
+CAUSE_CASES = (
+    [(cause_of_caught, (k,)) for k in (0, 1, 3, 4, 5, 6, 7, 99)]
+    + [(cause_chain, (0,)), (cause_from_variable, (0,)), (cause_from_variable, (3,)), (cause_made_with_several_arguments, (7,))]
+    + [(raise_a_none_cause, (1,)), (args_of_a_none_cause, (1,)), (cause_of_a_none_cause, (1,)), (raise_the_cause, (2,))]
+    + [(cause_from_python_code, (x,)) for x in (0, -1, 2)]
+)
+
+
+@pytest.mark.parametrize("func,args", CAUSE_CASES, ids=case_id)
+def test_cause_in_compiled_code_against_cpython(func, args):
+    check(func, *args, exc_msg=True, compiled=COMPILED)
+
+
+def raise_from_variable(x):
+    err = ValueError("a", x)
+    if x > 1:
+        raise KeyError("k") from err
+    cause = err
+    raise RuntimeError(f"r{x}") from cause
+
+
+def reraised_keeps_its_cause(x):
+    try:
+        raise ValueError("v") from KeyError(x)
+    except ValueError as e:
+        raise e
+
+
+def raised_variable(x):
+    err = AppError(f"made {x}")
+    if x:
+        raise err
+    return 0
+
+
+@pytest.mark.parametrize("func,args", [(raise_from_variable, (1,)), (raise_from_variable, (2,)), (reraised_keeps_its_cause, (5,)), (raised_variable, (3,)), (raise_from_a_none_cause, (0,))], ids=case_id)
+def test_raise_from_a_variable_reaches_python_with_its_cause(func, args):
+    def outcome(f):
+        try:
+            return ("value", f(*args))
+        except Exception as exc:  # noqa: BLE001 - the exception and its cause are compared
+            cause = exc.__cause__
+            return (type(exc), exc.args, type(cause), getattr(cause, "args", None), exc.__suppress_context__)
+
+    assert outcome(njit(func)) == outcome(func)
+
+
+def returned_cause(x):
+    try:
+        if x:
+            raise KeyError("k") from IndexError(x)
+        raise KeyError("k")
+    except KeyError as e:
+        return e.__cause__
+
+
+@pytest.mark.parametrize("x", [0, 5], ids=case_id)
+def test_a_cause_returned_reaches_python_as_itself(x):
+    got, expected = njit(returned_cause)(x), returned_cause(x)
+    assert type(got) is type(expected)
+    assert getattr(got, "args", None) == getattr(expected, "args", None)
+
+
+def test_context_is_a_clear_error():
+    def context(x):
+        try:
+            raise ValueError("v")
+        except ValueError as e:
+            return e.__context__ is None
+
+    def traceback(x):
+        try:
+            raise ValueError("v")
+        except ValueError as e:
+            return e.__traceback__ is None
+
+    with pytest.raises(UnsupportedError, match=r"`e.__context__` is not supported in compiled code"):
+        njit(context)(1)
+    with pytest.raises(Exception, match=r"has no attribute `__traceback__`"):
+        njit(traceback)(1)
+
+
+@pytest.mark.parametrize("func,args", [(cause_chain, (0,)), (cause_from_variable, (2,)), (cause_of_caught, (5,)), (cause_made_with_several_arguments, (1,))], ids=case_id)
+def test_causes_do_not_leak(func, args):
+    cfunc = njit(func)
+    assert cfunc(*args) == func(*args)
+    assert_no_leak(cfunc, *args, runs=200)
+

@@ -89,9 +89,14 @@ class generator:
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Any: ...
+    def throw(self, kind: Any, value: Any = None, traceback: Any = None, /) -> Any:
+        """Raises the exception where the generator is suspended, as CPython's `throw`: its
+        handlers and `finally` blocks run; returns the next value it yields, or raises what
+        leaves it."""
     def close(self) -> None:
-        """Closes the generator: one suspended inside a `try` statement runs its `finally`
-        blocks (GeneratorExit raised at its `yield`); later `next()` raises StopIteration."""
+        """Closes the generator: GeneratorExit is raised at its `yield`, so that its `finally`
+        blocks run; an exception leaving it is raised, a value yielded instead is a
+        RuntimeError; later `next()` raises StopIteration."""
 
 @disjoint_base
 class JitInstance:

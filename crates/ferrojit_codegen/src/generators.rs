@@ -10,6 +10,8 @@
 //! - `S.next`, `i32 (ptr ret, ptr exc, ptr state)`, resumes it: it loads every local from the
 //!   state into its own `alloca`s (which `mem2reg` turns into registers, as in any function),
 //!   then switches on `resume`: 0 starts the body, `k` continues after the `k`-th `yield`,
+//!   `k` plus `ferrojit_runtime::GENERATOR_THROWING` raises the exception thrown into it
+//!   (`g.throw(...)`, `g.close()` from Python) at that `yield` (before the body for 0),
 //!   anything else (-1: finished) returns `STATUS_FINISHED` at once. A `yield` stores its value
 //!   at `ret`, saves every local back into the state, sets `resume` and returns 0. A `return`,
 //!   the end of the body, or an exception leaves through the exit block as any function does,
@@ -55,7 +57,8 @@ use inkwell::{AddressSpace, IntPredicate};
 use std::collections::HashMap;
 
 /// The field of a generator's state holding where to resume (after its `drop`, `next_entry`
-/// and `adopt`); each local `i` is field `FIRST_LOCAL + i`.
+/// and `adopt`, `ferrojit_runtime::memory::GENERATOR_HEADER` bytes, where the runtime finds it
+/// to throw); each local `i` is field `FIRST_LOCAL + i`.
 const RESUME: u32 = 3;
 const FIRST_LOCAL: u32 = 4;
 
@@ -66,14 +69,37 @@ const CLOSING: u64 = 1 << 32;
 /// What lowering a generator's `next` keeps.
 pub(crate) struct Frame<'ctx> {
     /// Per `yield`, in order: the block that suspends there (filled once every scratch array
-    /// is known), the block resuming after it and, for a `yield` inside a `try` statement, the
-    /// block raising `GeneratorExit` there when the generator is closed.
-    suspensions: Vec<(BasicBlock<'ctx>, BasicBlock<'ctx>, Option<BasicBlock<'ctx>>)>,
+    /// is known), the block resuming after it, the block raising there the exception thrown
+    /// into the generator (`g.throw(...)`, see `ferrojit_runtime::GENERATOR_THROWING`) and, for
+    /// a `yield` inside a `try` statement, the block raising `GeneratorExit` there when the
+    /// generator is closed.
+    suspensions: Vec<Suspension<'ctx>>,
     /// Slots lowering keeps beside the locals that must outlive a suspension, saved in the
     /// state after the locals: the exceptions handlers and `finally` blocks keep aside (see
     /// `FnLower::save_exception`), each slot with its LLVM type and, when it holds
     /// references, the type they are released as.
     pub(crate) kept: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>, Option<Type>)>,
+}
+
+/// The blocks of one `yield` (see `Frame::suspensions`).
+struct Suspension<'ctx> {
+    suspend: BasicBlock<'ctx>,
+    resume_at: BasicBlock<'ctx>,
+    throw: BasicBlock<'ctx>,
+    close: Option<BasicBlock<'ctx>>,
+    /// The `yield` of a `yield from` (a loop over the inner iterator): it refuses exceptions
+    /// thrown into it (see `ferrojit_runtime::STATUS_THROW_REFUSED`).
+    delegating: bool,
+}
+
+/// Whether `value`, yielded, is the item of a `yield from` (the hidden variable the syntax
+/// lowering names `yield_from'N`, see `ast::YIELD_FROM_ITEM`).
+fn yields_delegated_item(f: &ir::Function, value: &ir::Expr) -> bool {
+    match &value.kind {
+        ir::ExprKind::Local(id) => f.locals[*id].name.strip_prefix(ir::YIELD_FROM_ITEM).is_some_and(|rest| rest.starts_with('\'')),
+        ir::ExprKind::Cast(inner) => yields_delegated_item(f, inner),
+        _ => false,
+    }
 }
 
 /// The slots of a generator's state after its locals (see `Frame::kept`): their LLVM types
@@ -294,6 +320,12 @@ impl<'ctx> FnLower<'ctx, '_> {
         let ir = self.ir;
         self.block(&ir.body)?;
         self.br(self.exit)?;
+        // Thrown into before it started: the exception is raised before the first line, where
+        // nothing catches it, as in CPython.
+        let throw_at_start = self.bb("throw.start");
+        self.b.position_at_end(throw_at_start);
+        self.raise_thrown()?;
+        self.leave_with_exception()?;
         // The exit block: release what the owned locals and scratch arrays hold (PEP 479 turns
         // a `StopIteration` raised inside into a `RuntimeError`), return the status.
         self.b.position_at_end(self.exit);
@@ -317,9 +349,10 @@ impl<'ctx> FnLower<'ctx, '_> {
         let state_ty = state_type(cx, self.ir, &kept);
         let first_kept = FIRST_LOCAL as usize + self.ir.locals.len();
         let kept_field = move |j: usize| (first_kept + j) as u32;
-        let mut cases = vec![(i64t.const_zero(), start)];
+        let throwing = |point: u64| i64t.const_int(point + ferrojit_runtime::GENERATOR_THROWING as u64, false);
+        let mut cases = vec![(i64t.const_zero(), start), (throwing(0), throw_at_start)];
         let mut closing = Vec::new();
-        for (k, (suspend, resume_at, close)) in frame.suspensions.iter().enumerate() {
+        for (k, Suspension { suspend, resume_at, throw, close, delegating }) in frame.suspensions.iter().enumerate() {
             self.b.position_at_end(*suspend);
             for (i, local) in self.ir.locals.iter().enumerate() {
                 let value = self.b.build_load(llvm_type(cx, &local.ty), self.locals[i], "live")?;
@@ -341,6 +374,21 @@ impl<'ctx> FnLower<'ctx, '_> {
             self.b.build_store(resume_field, point)?;
             self.b.build_return(Some(&cx.i32_type().const_zero()))?;
             cases.push((point, *resume_at));
+            if *delegating {
+                // Refused: back to where it was suspended, its state untouched.
+                let (check, refuse) = (self.bb("throw.check"), self.bb("throw.refused"));
+                self.b.position_at_end(check);
+                let refuses = self.extern_fn("ferrojit_rt_generator_refuses_throw", Some(cx.i32_type().into()), &[]);
+                let refused = self.b.build_call(refuses, &[], "refused")?.try_as_basic_value().basic().expect("an i32").into_int_value();
+                let refused = self.b.build_int_compare(IntPredicate::NE, refused, cx.i32_type().const_zero(), "refused")?;
+                self.b.build_conditional_branch(refused, refuse, *throw)?;
+                self.b.position_at_end(refuse);
+                self.b.build_store(resume_field, point)?;
+                self.b.build_return(Some(&cx.i32_type().const_int(ferrojit_runtime::STATUS_THROW_REFUSED as u64, false)))?;
+                cases.push((throwing(k as u64 + 1), check));
+            } else {
+                cases.push((throwing(k as u64 + 1), *throw));
+            }
             if let Some(close) = close {
                 closing.push(k as u64 + 1);
                 cases.push((i64t.const_int(k as u64 + 1 + CLOSING, false), *close));
@@ -360,8 +408,8 @@ impl<'ctx> FnLower<'ctx, '_> {
     }
 
     /// The exception of a `StopIteration` escaping a generator's body is CPython's
-    /// `RuntimeError` (PEP 479): a `next()` of an exhausted iterator inside a generator must
-    /// not look like the generator's own end.
+    /// `RuntimeError` (PEP 479), the `StopIteration` its cause: a `next()` of an exhausted
+    /// iterator inside a generator must not look like the generator's own end.
     fn stop_iteration_to_runtime_error(&mut self, status: IntValue<'ctx>) -> Result<()> {
         let cx = self.cx;
         let exc_ty = cx.struct_type(&[cx.i32_type().into(), cx.ptr_type(AddressSpace::default()).into(), cx.i64_type().into()], false);
@@ -374,7 +422,8 @@ impl<'ctx> FnLower<'ctx, '_> {
         let stop = self.b.build_int_compare(IntPredicate::EQ, kind, cx.i32_type().const_int(ExcKind::StopIteration.code() as u64, false), "stop")?;
         self.b.build_conditional_branch(stop, rewrite, done)?;
         self.b.position_at_end(rewrite);
-        self.raise_into_info(ExcKind::RuntimeError, "generator raised StopIteration")?;
+        let pep479 = self.extern_fn("ferrojit_rt_generator_raised_stop_iteration", None, &[cx.ptr_type(AddressSpace::default()).into()]);
+        self.b.build_call(pep479, &[self.exc().into()], "")?;
         self.b.build_unconditional_branch(done)?;
         self.b.position_at_end(done);
         Ok(())
@@ -397,8 +446,22 @@ impl<'ctx> FnLower<'ctx, '_> {
         } else {
             None
         };
-        self.generator.as_mut().ok_or_else(|| CodegenError("yield outside a generator".into()))?.suspensions.push((suspend, resume_at, close));
+        // `g.throw(...)` raises its exception here, to the handlers around the `yield`.
+        let throw = self.bb("throw");
+        self.b.position_at_end(throw);
+        self.raise_thrown()?;
+        self.leave_with_exception()?;
+        let delegating = yields_delegated_item(self.ir, value);
+        self.generator.as_mut().ok_or_else(|| CodegenError("yield outside a generator".into()))?.suspensions.push(Suspension { suspend, resume_at, throw, close, delegating });
         self.b.position_at_end(resume_at);
+        Ok(())
+    }
+
+    /// Fills the exception info with the exception thrown into the generator
+    /// (`ferrojit_rt_generator_thrown`).
+    fn raise_thrown(&self) -> Result<()> {
+        let thrown = self.extern_fn("ferrojit_rt_generator_thrown", None, &[self.cx.ptr_type(AddressSpace::default()).into()]);
+        self.b.build_call(thrown, &[self.exc().into()], "")?;
         Ok(())
     }
 

@@ -467,6 +467,7 @@ mod tests {
         assert_eq!(ferrojit_runtime::EXC_NOT_IMPLEMENTED_ERROR, ferrojit_ir::ExcKind::NotImplementedError.code());
         assert_eq!(ferrojit_runtime::EXC_INDEX_ERROR, ferrojit_ir::ExcKind::IndexError.code());
         assert_eq!(ferrojit_runtime::EXC_AXIS_ERROR, ferrojit_ir::ExcKind::AxisError.code());
+        assert_eq!(ferrojit_runtime::EXC_ATTRIBUTE_ERROR, ferrojit_ir::ExcKind::AttributeError.code());
         assert_eq!(ferrojit_runtime::EXC_GENERATOR_EXIT, ferrojit_ir::ExcKind::GeneratorExit.code());
     }
 }

@@ -6,7 +6,7 @@
 use crate::function::{FnInfer, Result};
 use ferrojit_ir::{self as ir, Const, ExcKind, ExprKind, RuntimeFunc, StmtKind};
 use ferrojit_syntax::ast::{self, CmpOp, Span};
-use ferrojit_types::exception_values::{RAW_MESSAGE, TEXT_ARGS, TEXT_REPR, TEXT_STR};
+use ferrojit_types::exception_values::{CAUSE_CODE, RAW_MESSAGE, SUPPRESS_CONTEXT, TEXT_ARGS, TEXT_REPR, TEXT_STR};
 use ferrojit_types::Type;
 
 fn int(v: i128, span: Span) -> ir::Expr {
@@ -95,6 +95,40 @@ impl FnInfer<'_> {
             }
             test
         })
+    }
+
+    /// `e.__cause__` (an exception value, code 0 for `None`: see [`Type::Exception`]) and
+    /// `e.__suppress_context__` of an exception value, read from its message (see
+    /// `ferrojit_runtime::CAUSE_MARK`). `e.__context__` is not kept: compiled code does not
+    /// record the exception being handled when another is raised.
+    pub(crate) fn exception_attribute(&mut self, e: ir::Expr, attr: &str, span: Span) -> Result<ir::Expr> {
+        let cause_code = |code: ir::Expr, message: ir::Expr, what: i64| {
+            ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_CAUSE_CODE, args: vec![code, message, int(what as i128, span)] }, Type::INT64, span)
+        };
+        match attr {
+            "__cause__" => Ok(self.with_exception_parts(e, |code, message| {
+                let cause = cause_code(code.clone(), message.clone(), CAUSE_CODE);
+                let message = ir::Expr::new(ExprKind::Runtime { func: RuntimeFunc::EXC_CAUSE_MESSAGE, args: vec![code, message] }, Type::Str, span);
+                ir::Expr::new(ExprKind::Tuple(vec![cause, message]), Type::Exception, span)
+            })),
+            "__suppress_context__" => Ok(self.with_exception_parts(e, |code, message| {
+                let flag = cause_code(code, message, SUPPRESS_CONTEXT);
+                ir::Expr::new(ExprKind::Compare { op: CmpOp::NotEq, lhs: flag.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span)
+            })),
+            "__context__" => Err(self.unsupported(
+                span,
+                "`e.__context__` is not supported in compiled code: it does not record the exception being handled when another is raised",
+                Some("use `e.__cause__` with `raise X from e`, or read `__context__` in Python code"),
+            )),
+            _ => Err(self.typing(span, format!("an exception has no attribute `{attr}` in compiled code (it has `args`, `__cause__` and `__suppress_context__`)"), None)),
+        }
+    }
+
+    /// `e is None` (`is_none`) or `e is not None` of an exception value: whether its code is
+    /// 0 (see [`Type::Exception`]).
+    pub(crate) fn exception_is_none(&mut self, e: ir::Expr, is_none: bool, span: Span) -> ir::Expr {
+        let op = if is_none { CmpOp::Eq } else { CmpOp::NotEq };
+        self.with_exception_parts(e, |code, _| ir::Expr::new(ExprKind::Compare { op, lhs: code.boxed(), rhs: int(0, span).boxed() }, Type::Bool, span))
     }
 
     /// `len(e.args)` of `e.args` (a [`Type::ExceptionArgs`]).

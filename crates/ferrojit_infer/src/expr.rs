@@ -466,6 +466,7 @@ impl FnInfer<'_> {
             }
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) && attr == "flat" => Ok(Value::FlatIter(x)),
             Value::Expr(x) if x.ty == Type::Exception && attr == "args" => Ok(Value::Expr(Self::exception_args(x, span))),
+            Value::Expr(x) if x.ty == Type::Exception => self.exception_attribute(x, attr, span).map(Value::Expr),
             Value::Expr(x) if matches!(x.ty, Type::Array(_)) => self.array_attribute(x, attr, span),
             Value::Expr(x) => match (&x.ty.clone(), attr) {
                 (Type::Complex(f), "real" | "imag") => {
@@ -942,6 +943,19 @@ impl FnInfer<'_> {
             return self.time_compare(op, l, r, span);
         }
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);
+        // An exception value compared with `None`: whether it is the `None` of code 0 (a
+        // `__cause__` that is none).
+        if matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq) {
+            let exception = match (&l.ty, &r.ty) {
+                (Type::Exception, Type::NoneType) => Some((l.clone(), r.clone())),
+                (Type::NoneType, Type::Exception) => Some((r.clone(), l.clone())),
+                _ => None,
+            };
+            if let Some((x, none)) = exception {
+                let test = self.exception_is_none(x, matches!(op, CmpOp::Is | CmpOp::Eq), span);
+                return Ok(self.discard(vec![none], test));
+            }
+        }
         // An optional compared with `None`: its flag.
         if matches!(op, CmpOp::Is | CmpOp::IsNot | CmpOp::Eq | CmpOp::NotEq) {
             let optional = match (&l.ty, &r.ty) {
@@ -1089,6 +1103,11 @@ impl FnInfer<'_> {
         // `dict(a=1, **m)`, `dict(pairs, b=2)`: a dict display of the same items.
         if !keywords.is_empty() && self.is_builtin(func, "dict")? {
             return self.dict_call_with_keywords(func, args, keywords, span).map(Value::Expr);
+        }
+        // `ValueError("...")` as a value (`err = ValueError("a")`, later raised or a cause).
+        if keywords.is_empty() && self.names_exception_class(func)? {
+            let call = ast::Expr { kind: ast::ExprKind::Call { func: Box::new(func.clone()), args: args.to_vec(), keywords: vec![] }, span };
+            return self.new_exception_value(&call).map(Value::Expr);
         }
         let expanded;
         let keywords = if keywords.iter().any(|k| k.name == "**") {

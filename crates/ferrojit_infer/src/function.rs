@@ -248,8 +248,10 @@ impl<'a> FnInfer<'a> {
         self.names.insert(name.to_string(), self.locals.len());
         // A comprehension's variable (`x'3`, see `ast::FunctionDef::hidden_locals`) is shown
         // by the user's name; the variables of the `prange` rewrite keep their whole names,
-        // which code generation reads (`ir::PARALLEL_PARTIAL_PREFIX`).
-        let shown = if name.starts_with("prange'") { name } else { name.split('\'').next().unwrap_or(name) };
+        // which code generation reads (`ir::PARALLEL_PARTIAL_PREFIX`), as do the items of
+        // `yield from` loops (`ast::YIELD_FROM_ITEM`).
+        let keeps_whole = name.starts_with("prange'") || name.strip_prefix(ferrojit_syntax::ast::YIELD_FROM_ITEM).is_some_and(|rest| rest.starts_with('\''));
+        let shown = if keeps_whole { name } else { name.split('\'').next().unwrap_or(name) };
         self.locals.push(LocalSlot { name: shown.to_string(), ty });
     }
 
@@ -1338,9 +1340,18 @@ impl<'a> FnInfer<'a> {
         Ok(Message::Written { setup, pieces })
     }
 
+    /// Whether `func` is the name of an exception class (a global, not a local).
+    pub(crate) fn names_exception_class(&mut self, func: &ast::Expr) -> Result<bool> {
+        Ok(match &func.kind {
+            // A name that is not a global is left for the call's own error.
+            ast::ExprKind::Name(n) if !self.names.contains_key(n) => matches!(self.global(n, func.span), Ok(GlobalValue::ExceptionClass(_) | GlobalValue::UserExceptionClass(..))),
+            _ => false,
+        })
+    }
+
     /// The exception `E(...)` (or `E`) as a value (a [`Type::Exception`]): its class's code and
-    /// its message as the runtime writes it, for `raise X from E(...)`.
-    fn new_exception_value(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
+    /// its message as the runtime writes it, for `raise X from E(...)` and `err = E(...)`.
+    pub(crate) fn new_exception_value(&mut self, e: &ast::Expr) -> Result<ir::Expr> {
         let span = e.span;
         let class = match &e.kind {
             ast::ExprKind::Call { func, .. } => func.as_ref(),
@@ -1375,9 +1386,14 @@ impl<'a> FnInfer<'a> {
         ir::Expr::new(ExprKind::Tuple(vec![code, message]), Type::Exception, span)
     }
 
-    /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`).
+    /// Whether `e` is a variable holding an exception (`raise e` after `except E as e`), or
+    /// the cause of one (`e.__cause__`).
     fn is_exception_value(&self, e: &ast::Expr) -> bool {
-        matches!(&e.kind, ast::ExprKind::Name(n) if self.names.get(n).is_some_and(|&id| self.locals[id].ty == Some(Type::Exception)))
+        match &e.kind {
+            ast::ExprKind::Name(n) => self.names.get(n).is_some_and(|&id| self.locals[id].ty == Some(Type::Exception)),
+            ast::ExprKind::Attribute { value, attr } => attr == "__cause__" && self.is_exception_value(value),
+            _ => false,
+        }
     }
 
     /// What `except classes:` catches, `classes` an exception class or a tuple of them: the
@@ -1430,6 +1446,10 @@ impl<'a> FnInfer<'a> {
             let value = self.truth(value);
             let both = ir::Expr::new(ExprKind::Logical { and: true, lhs: present.boxed(), rhs: value.boxed() }, Type::Bool, span);
             return ir::Expr::new(ExprKind::Let { local: tmp, value: e.boxed(), body: both.boxed() }, Type::Bool, span);
+        }
+        // An exception is true, `None` (a `__cause__` that is none, code 0) false.
+        if e.ty == Type::Exception {
+            return self.exception_is_none(e, false, span);
         }
         // `e.args` is true when it holds an argument.
         if e.ty == Type::ExceptionArgs {

@@ -26,7 +26,7 @@ pub mod ownership;
 mod printer;
 mod verify;
 
-pub use ferrojit_syntax::ast::{CmpOp, Span};
+pub use ferrojit_syntax::ast::{CmpOp, Span, YIELD_FROM_ITEM};
 pub use ferrojit_types::Type;
 pub use printer::print_function;
 pub use verify::verify;
@@ -838,6 +838,10 @@ impl RuntimeFunc {
     /// `(code, text, cause code, cause message) -> 0`: `raise X from cause` (see
     /// `ferrojit_runtime::exceptions::ferrojit_rt_raise_from`).
     pub const RAISE_FROM: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_from", may_raise: true };
+    /// `(code, message, what) -> int`: `e.__cause__`'s code (`what` 0; 0 for none) or
+    /// `e.__suppress_context__` (`what` 1); `(code, message) -> str`: `e.__cause__`'s message.
+    pub const EXC_CAUSE_CODE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_cause_code", may_raise: true };
+    pub const EXC_CAUSE_MESSAGE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_cause_message", may_raise: true };
     pub const EXC_INSTANCE_OF: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_exc_instance_of", may_raise: false };
     pub const RAISE_WITH_TEXT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_raise_with_text", may_raise: true };
     /// An exception message written piece by piece, then raised (see

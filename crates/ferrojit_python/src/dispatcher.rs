@@ -1087,17 +1087,22 @@ pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     if let Some(original) = crate::objmode::original_exception(exc) {
         return original;
     }
+    exception_with_cause(py, exc)
+}
+
+/// The Python exception of `exc` with the cause its message records (`raise X from cause`,
+/// see `ferrojit_runtime::CAUSE_MARK`) as its `__cause__`, the cause's own cause in turn.
+fn exception_with_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     let err = exception_without_cause(py, exc);
-    // `raise X from cause`: the cause as an exception of its own, `__cause__`.
     // SAFETY: `exc` was filled by a raise.
-    match unsafe { ferrojit_runtime::exceptions::take_cause(exc) } {
+    match ferrojit_runtime::exceptions::split_cause(unsafe { exc.message() }).0 {
         // `raise X from None`: no cause, and the context suppressed, as CPython's.
         Some((0, _)) => {
             let _ = err.value(py).setattr("__suppress_context__", true);
         }
         Some((code, message)) => {
             let cause = ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
-            err.set_cause(py, Some(exception_without_cause(py, &cause)));
+            err.set_cause(py, Some(exception_with_cause(py, &cause)));
         }
         None => {}
     }
@@ -1107,7 +1112,7 @@ pub(crate) fn native_exception(py: Python<'_>, exc: &ExcInfo) -> PyErr {
 /// The Python exception of `exc`, without what `native_exception` adds.
 pub(crate) fn exception_without_cause(py: Python<'_>, exc: &ExcInfo) -> PyErr {
     // SAFETY: messages point into the compiled module's constants or static strings.
-    let message = unsafe { exc.message() };
+    let message = ferrojit_runtime::exceptions::split_cause(unsafe { exc.message() }).1;
     let class = match ExcKind::from_code(exc.kind) {
         Some(kind) => {
             if let Some(codec) = message.strip_prefix(ferrojit_runtime::CODEC_ERROR_MARK) {

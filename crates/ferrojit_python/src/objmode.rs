@@ -138,8 +138,15 @@ fn raise_error(py: Python<'_>, err: PyErr, exc: *mut ExcInfo) -> i32 {
     let (code, message) = crate::user_exceptions::encode(err.value(py));
     // SAFETY: `exc` points to the exception info of the compiled code that called the block.
     unsafe { ferrojit_compiler::runtime::exceptions::raise_message(exc, code, message.clone()) };
-    RAISED.with(|r| *r.borrow_mut() = Some((code, message, err)));
+    keep_original(code, message, err);
     ferrojit_compiler::runtime::STATUS_EXCEPTION
+}
+
+/// Keeps the Python exception `err`, which travels through compiled code as the exception of
+/// class `code` with `message`: when that reaches Python unchanged, Python gets `err` back
+/// (see [`original_exception`]).
+pub(crate) fn keep_original(code: u32, message: String, err: PyErr) {
+    RAISED.with(|r| *r.borrow_mut() = Some((code, message, err)));
 }
 
 /// The exception object an object mode block raised when the exception of class `code` and

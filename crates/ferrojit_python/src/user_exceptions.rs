@@ -77,8 +77,32 @@ pub fn class_of<'py>(py: Python<'py>, code: u32) -> Option<Bound<'py, PyType>> {
 /// A Python exception as compiled code holds one (`Type::Exception`, an exception raised into
 /// it): the code of its class, or of its nearest base that compiled code knows
 /// (`BaseException` at worst), and its argument as the runtime's marks write it (see
-/// `ferrojit_runtime::TEXT_ARGUMENT_MARK`): none, its one string, or its text.
+/// `ferrojit_runtime::TEXT_ARGUMENT_MARK`): none, its one string, or its text; after its
+/// cause, when it has one or suppresses its context (see `ferrojit_runtime::CAUSE_MARK`).
 pub fn encode(value: &Bound<'_, pyo3::exceptions::PyBaseException>) -> (u32, String) {
+    encode_within(value, CAUSES_KEPT)
+}
+
+/// How many causes of causes an exception entering compiled code keeps (a chain of causes can
+/// be a cycle).
+const CAUSES_KEPT: usize = 32;
+
+/// [`encode`], keeping `depth` causes.
+fn encode_within(value: &Bound<'_, pyo3::exceptions::PyBaseException>, depth: usize) -> (u32, String) {
+    let (code, message) = encode_without_cause(value);
+    let cause = value.getattr("__cause__").ok().and_then(|c| c.cast_into::<pyo3::exceptions::PyBaseException>().ok());
+    match cause {
+        Some(cause) if depth > 0 => {
+            let (cause_code, cause_message) = encode_within(&cause, depth - 1);
+            (code, ferrojit_compiler::runtime::exceptions::with_cause(cause_code, &cause_message, &message))
+        }
+        _ if value.getattr("__suppress_context__").is_ok_and(|s| s.is_truthy().unwrap_or(false)) => (code, ferrojit_compiler::runtime::exceptions::with_cause(0, "", &message)),
+        _ => (code, message),
+    }
+}
+
+/// [`encode`] without the cause.
+fn encode_without_cause(value: &Bound<'_, pyo3::exceptions::PyBaseException>) -> (u32, String) {
     let class = value.get_type();
     let code = class
         .mro()

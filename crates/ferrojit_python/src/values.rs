@@ -468,6 +468,10 @@ pub fn unpack<'py>(py: Python<'py>, ty: &Type, slots: &[u64], at: &mut usize) ->
             let code = take() as u32;
             let message = crate::strings::box_str(py, take() as *mut ferrojit_runtime::memory::MemInfo)?;
             let message: String = message.extract()?;
+            // Code 0: `None` (a `__cause__` that is none).
+            if code == 0 {
+                return Ok(py.None().into_bound(py));
+            }
             let info = ferrojit_compiler::runtime::ExcInfo { kind: code, msg: message.as_ptr(), len: message.len() };
             crate::dispatcher::native_exception(py, &info).into_value(py).into_bound(py).into_any()
         }

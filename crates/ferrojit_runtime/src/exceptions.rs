@@ -5,13 +5,14 @@
 //! ([`ferrojit_rt_raise_exception_value`]).
 //!
 //! The message is the runtime's, marks included: it tells the exception's argument (see
-//! [`argument`]), which is all compiled code's exceptions carry.
+//! [`argument`]), which is all compiled code's exceptions carry, after the cause of one raised
+//! with `raise X from cause` (see [`CAUSE_MARK`]: `e.__cause__`, `e.__suppress_context__`).
+//! Code 0 is `None`, the `__cause__` of an exception without one.
 
 use crate::memory::MemInfo;
 use crate::strings::{chars, from_str, repr_of, Chars};
-use crate::{raise, raise_formatted, ExcInfo, ARGUMENTS_MARK, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
-use ferrojit_types::exception_values::{RAW_MESSAGE, TEXT_ARGS, TEXT_REPR};
-use std::cell::RefCell;
+use crate::{raise, raise_formatted, ExcInfo, ARGUMENTS_MARK, CAUSE_MARK, CODEC_ERROR_MARK, EXC_KEY_ERROR, KEY_ERROR_NUMBER_MARK, TEXT_ARGUMENT_MARK};
+use ferrojit_types::exception_values::{CAUSE_CODE, RAW_MESSAGE, SUPPRESS_CONTEXT, TEXT_ARGS, TEXT_REPR};
 use std::collections::{HashMap, HashSet};
 use std::sync::{OnceLock, RwLock};
 
@@ -94,6 +95,7 @@ enum Argument<'a> {
 }
 
 fn argument(message: Chars<'_>) -> Argument<'_> {
+    let message = split_cause_chars(message).1;
     let mark = |c: char| Some(c as u32);
     let first = message.iter().next();
     if first == mark(TEXT_ARGUMENT_MARK) {
@@ -149,6 +151,14 @@ unsafe fn new_string(text: &str, exc: *mut ExcInfo) -> *mut MemInfo {
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, form: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    if code == 0 {
+        // `None` (a `__cause__` that is none): its text, and no `args`.
+        if form == TEXT_ARGS {
+            none_has_no("args", exc);
+            return std::ptr::null_mut();
+        }
+        return new_string("None", exc);
+    }
     let code = code as u32;
     match ask_python(code, message, Query::Text(form)) {
         Some(Answer::Text(text)) => return new_string(&text, exc),
@@ -190,6 +200,10 @@ fn is_key_error(code: u32) -> bool {
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_exception_value(code: i64, message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    if code == 0 {
+        raise(exc, crate::strings::EXC_TYPE_ERROR, "exceptions must derive from BaseException");
+        return 0;
+    }
     raise_formatted(exc, code as u32, chars(message).to_string());
     0
 }
@@ -228,6 +242,10 @@ unsafe fn raise_answer(answer: Answer, exc: *mut ExcInfo) -> *mut MemInfo {
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_arg_count(code: i64, message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    if code == 0 {
+        none_has_no("args", exc);
+        return -1;
+    }
     match ask_python(code as u32, message, Query::ArgCount) {
         Some(Answer::Count(n)) => return n,
         Some(answer) => {
@@ -258,6 +276,10 @@ fn argument_count(argument: &Argument<'_>) -> i64 {
 /// `message` is a live string; `exc` points to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_exc_arg(code: i64, message: *mut MemInfo, i: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    if code == 0 {
+        none_has_no("args", exc);
+        return std::ptr::null_mut();
+    }
     // Python indexes its own arguments (and raises `IndexError` beyond them).
     match ask_python(code as u32, message, Query::Arg(i)) {
         Some(Answer::Text(text)) => return new_string(&text, exc),
@@ -280,59 +302,240 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(code: i64, message: *mut MemInfo, i
             raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the arguments of a codec's error (`UnicodeError`) are not available in compiled code");
             return std::ptr::null_mut();
         }
-        Argument::Several(..) => {
-            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the items of the arguments of an exception raised with several are not available in compiled code: use `str(e.args)` for their text");
-            return std::ptr::null_mut();
+        Argument::Several(count, tuple) => {
+            let index = if i < 0 { count + i } else { i } as usize;
+            match tuple_items(&tuple.to_string()).and_then(|items| items.into_iter().nth(index)) {
+                Some(Item::Text(text)) => text,
+                Some(Item::Other(ty)) => {
+                    raise_formatted(exc, crate::strings::EXC_TYPE_ERROR, format!("the argument {i} of this exception is a `{ty}`, which compiled code cannot give as `e.args[{i}]` (its items are strings there): use `str(e.args)` for their text"));
+                    return std::ptr::null_mut();
+                }
+                None => {
+                    raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the items of the arguments of this exception (from Python code, not written as literals) are not available in compiled code: use `str(e.args)` for their text");
+                    return std::ptr::null_mut();
+                }
+            }
         }
         Argument::Nothing => unreachable!("checked above"),
     };
     new_string(&text, exc)
 }
 
-/// An exception raised with a cause (`raise X from cause`) and its cause, each as its code and
-/// message, kept for the dispatcher (see [`take_cause`]).
-pub struct Caused {
-    pub code: u32,
-    pub message: String,
-    pub cause_code: u32,
-    pub cause_message: String,
+/// One of an exception's several arguments as the `repr` of their tuple writes it (see
+/// `ARGUMENTS_MARK`): a string, or a value of another type, named.
+enum Item {
+    Text(String),
+    Other(&'static str),
 }
 
-thread_local! {
-    /// The last exception raised on this thread with a cause.
-    static CAUSED: RefCell<Option<Caused>> = const { RefCell::new(None) };
+/// The items of the `repr` of a tuple of strings, numbers, bools and `None` (what
+/// `raise E(a, b, ...)` writes); `None` for one written otherwise (several arguments from
+/// Python code, whose `repr` need not be a literal).
+fn tuple_items(repr: &str) -> Option<Vec<Item>> {
+    let inner = repr.strip_prefix('(')?.strip_suffix(')')?;
+    let mut chars = inner.chars().peekable();
+    let hex = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, digits: usize| {
+        let text: String = (0..digits).filter_map(|_| chars.next()).collect();
+        u32::from_str_radix(&text, 16).ok().and_then(char::from_u32)
+    };
+    let mut items = Vec::new();
+    loop {
+        while chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        let Some(&first) = chars.peek() else { break };
+        if first == '\'' || first == '"' {
+            // A string as `repr` writes it: quoted, with its escapes.
+            chars.next();
+            let mut text = String::new();
+            loop {
+                match chars.next()? {
+                    c if c == first => break,
+                    '\\' => text.push(match chars.next()? {
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        'x' => hex(&mut chars, 2)?,
+                        'u' => hex(&mut chars, 4)?,
+                        'U' => hex(&mut chars, 8)?,
+                        c @ ('\\' | '\'' | '"') => c,
+                        _ => return None,
+                    }),
+                    c => text.push(c),
+                }
+            }
+            items.push(Item::Text(text));
+        } else {
+            let mut token = String::new();
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                token.push(c);
+                chars.next();
+            }
+            let ty = match token.trim() {
+                "True" | "False" => "bool",
+                "None" => "NoneType",
+                t if t.parse::<i128>().is_ok() => "int",
+                t if t.parse::<f64>().is_ok() => "float",
+                _ => return None,
+            };
+            items.push(Item::Other(ty));
+        }
+        while chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        match chars.next() {
+            Some(',') => continue,
+            None => break,
+            Some(_) => return None,
+        }
+    }
+    Some(items)
 }
 
 /// `raise X from cause`: raises the exception of class `code` with `text` as its one argument
 /// (a negative `code`: without an argument; `code` plus [`RAW_MESSAGE`]: `text` is the whole
-/// message), and records the cause `(cause_code, cause_message)` for it (a `cause_code` of 0:
-/// `from None`). Returns 0.
+/// message, whose own cause the new one replaces), its message starting with the cause
+/// `(cause_code, cause_message)` (a `cause_code` of 0: `from None`; see [`CAUSE_MARK`]).
+/// Returns 0.
 ///
 /// # Safety
 /// `text` and `cause_message` are live strings; `exc` points to the exception info.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_raise_from(code: i64, text: *mut MemInfo, cause_code: i64, cause_message: *mut MemInfo, exc: *mut ExcInfo) -> i64 {
+    if code == RAW_MESSAGE {
+        // `raise c from ...` where `c` holds `None` (a `__cause__` that is none).
+        raise(exc, crate::strings::EXC_TYPE_ERROR, "exceptions must derive from BaseException");
+        return 0;
+    }
     let (code, message) = if code < 0 {
         ((-code) as u32, String::new())
     } else if code >= RAW_MESSAGE {
-        ((code - RAW_MESSAGE) as u32, chars(text).to_string())
+        let whole = chars(text).to_string();
+        ((code - RAW_MESSAGE) as u32, split_cause(&whole).1.to_string())
     } else {
         (code as u32, format!("{TEXT_ARGUMENT_MARK}{}", chars(text).to_string()))
     };
-    let caused = Caused { code, message: message.clone(), cause_code: cause_code as u32, cause_message: chars(cause_message).to_string() };
-    CAUSED.with(|c| *c.borrow_mut() = Some(caused));
-    raise_formatted(exc, code, message);
+    // `raise X from c` where `c` holds `None` (a `__cause__` read as none) is `from None`.
+    let cause = chars(cause_message).to_string();
+    raise_formatted(exc, code, with_cause(cause_code as u32, &cause, &message));
     0
 }
 
-/// The cause recorded for the exception in `exc` when it is the last one raised with a cause
-/// on this thread (same class and message); what was recorded is cleared either way. An
-/// exception raised with a cause and caught in compiled code leaves its record until the
-/// next exception reaches Python: only one of the same class and message could take it.
+/// The message `own` of an exception raised with the cause of class `cause_code` (0: `None`)
+/// whose message is `cause_message` (see [`CAUSE_MARK`]).
+pub fn with_cause(cause_code: u32, cause_message: &str, own: &str) -> String {
+    let cause_message = if cause_code == 0 { "" } else { cause_message };
+    format!("{CAUSE_MARK}{cause_code}{CAUSE_MARK}{}{CAUSE_MARK}{cause_message}{own}", cause_message.chars().count())
+}
+
+/// The cause an exception's message starts with (see [`CAUSE_MARK`]), its class's code (0:
+/// `from None`) and message, and the exception's own message after it; no cause for an
+/// exception raised without `from`.
+pub fn split_cause(message: &str) -> (Option<(u32, &str)>, &str) {
+    let parsed = || {
+        let rest = message.strip_prefix(CAUSE_MARK)?;
+        let (code, rest) = rest.split_once(CAUSE_MARK)?;
+        let (count, rest) = rest.split_once(CAUSE_MARK)?;
+        let (code, count) = (code.parse::<u32>().ok()?, count.parse::<usize>().ok()?);
+        let end = rest.char_indices().nth(count).map_or(rest.len(), |(i, _)| i);
+        Some(((code, &rest[..end]), &rest[end..]))
+    };
+    match parsed() {
+        Some((cause, own)) => (Some(cause), own),
+        None => (None, message),
+    }
+}
+
+/// [`split_cause`] of a message held as a string of compiled code.
+fn split_cause_chars(message: Chars<'_>) -> (Option<(u32, Chars<'_>)>, Chars<'_>) {
+    let mark = CAUSE_MARK as u32;
+    if message.is_empty() || message.at(0) != mark {
+        return (None, message);
+    }
+    let mut at = 1;
+    let mut number = || {
+        let mut n: u64 = 0;
+        while at < message.len() && message.at(at) != mark {
+            n = n.saturating_mul(10).saturating_add(message.at(at).saturating_sub('0' as u32) as u64);
+            at += 1;
+        }
+        at += 1;
+        n
+    };
+    let (code, count) = (number(), number() as usize);
+    let rest = message.skip(at);
+    (Some((code as u32, rest.take(count))), rest.skip(count))
+}
+
+/// Raises CPython's `AttributeError` of `attribute` read from `None` (an exception value of
+/// code 0: a `__cause__` that is none).
+unsafe fn none_has_no(attribute: &str, exc: *mut ExcInfo) {
+    raise_formatted(exc, crate::EXC_ATTRIBUTE_ERROR, format!("'NoneType' object has no attribute '{attribute}'"));
+}
+
+/// Of the exception of class `code` whose message is `message`: with `what`
+/// [`CAUSE_CODE`], its cause's class code (0, `None`, for an exception raised without
+/// `from` or `from None`); with [`SUPPRESS_CONTEXT`], 1 when it was raised with `from` (its
+/// `__suppress_context__`), else 0. `AttributeError` for `None` itself (code 0).
 ///
 /// # Safety
-/// `exc` points to an exception info filled by a raise.
-pub unsafe fn take_cause(exc: &ExcInfo) -> Option<(u32, String)> {
-    let caused = CAUSED.with(|c| c.borrow_mut().take())?;
-    (caused.code == exc.kind && caused.message == exc.message()).then_some((caused.cause_code, caused.cause_message))
+/// `message` is a live string; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_cause_code(code: i64, message: *mut MemInfo, what: i64, exc: *mut ExcInfo) -> i64 {
+    if code == 0 {
+        none_has_no(if what == SUPPRESS_CONTEXT { "__suppress_context__" } else { "__cause__" }, exc);
+        return 0;
+    }
+    let cause = split_cause_chars(chars(message)).0;
+    match what {
+        SUPPRESS_CONTEXT => cause.is_some() as i64,
+        CAUSE_CODE => cause.map_or(0, |(cause, _)| cause as i64),
+        _ => 0,
+    }
+}
+
+/// The message of `e.__cause__` (see [`ferrojit_rt_exc_cause_code`]), marks included, as a
+/// new string: empty without a cause (and for `None` itself, whose `__cause__` the code
+/// call refuses).
+///
+/// # Safety
+/// `message` is a live string; `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_exc_cause_message(code: i64, message: *mut MemInfo, exc: *mut ExcInfo) -> *mut MemInfo {
+    if code == 0 {
+        return new_string("", exc);
+    }
+    let cause = split_cause_chars(chars(message)).0.map(|(_, m)| m.to_string()).unwrap_or_default();
+    new_string(&cause, exc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_read_back_as_written() {
+        let inner = with_cause(2, "\u{1}deep é", "\u{1}middle");
+        let outer = with_cause(6, &inner, "\u{1}top");
+        let (cause, own) = split_cause(&outer);
+        assert_eq!(own, "\u{1}top");
+        assert_eq!(cause, Some((6, inner.as_str())));
+        assert_eq!(split_cause(&inner), (Some((2, "\u{1}deep é")), "\u{1}middle"));
+        assert_eq!(split_cause("\u{1}plain"), (None, "\u{1}plain"));
+        assert_eq!(split_cause(&with_cause(0, "ignored", "x")), (Some((0, "")), "x"));
+    }
+
+    #[test]
+    fn items_of_a_tuple_repr() {
+        let texts = |repr: &str| tuple_items(repr).map(|items| items.into_iter().map(|i| match i {
+            Item::Text(t) => format!("str {t}"),
+            Item::Other(ty) => ty.to_string(),
+        }).collect::<Vec<_>>());
+        assert_eq!(texts("('bad', 3, 2.5, True, None, -1e+100)"), Some(vec!["str bad".into(), "int".into(), "float".into(), "bool".into(), "NoneType".into(), "float".into()]));
+        assert_eq!(texts(r#"("it's", 'a, b', '\n\\\'\xe9\u20ac')"#), Some(vec!["str it's".into(), "str a, b".into(), "str \n\\'é€".into()]));
+        assert_eq!(texts("(<object at 0x1>, 'a')"), None);
+    }
 }

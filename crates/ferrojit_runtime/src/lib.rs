@@ -79,6 +79,7 @@ pub const EXC_INDEX_ERROR: u32 = 5;
 pub const EXC_KEY_ERROR: u32 = 6;
 pub const EXC_NOT_IMPLEMENTED_ERROR: u32 = 11;
 pub const EXC_AXIS_ERROR: u32 = 15;
+pub const EXC_ATTRIBUTE_ERROR: u32 = 20;
 
 pub(crate) unsafe fn raise(exc: *mut ExcInfo, kind: u32, msg: &'static str) {
     (*exc).kind = kind;
@@ -326,6 +327,78 @@ pub unsafe extern "C" fn ferrojit_rt_generator_closed(status: i32, exc: *const E
     MESSAGE.with(|m| *m.borrow_mut() = *saved);
 }
 
+/// Added to a suspended generator's resume point (the `i64` after its state's header, see
+/// `ferrojit_codegen`'s generator lowering) to throw into it: `S.next` then raises the
+/// exception [`throw_into_generator`] stashed at the `yield` it is suspended at (before its
+/// first line when it has not started) instead of resuming after it.
+pub const GENERATOR_THROWING: i64 = 2 << 32;
+
+thread_local! {
+    /// The exception `g.throw(...)` raises inside a generator (see [`throw_into_generator`]).
+    static THROWN: std::cell::RefCell<Option<(u32, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `g.throw(...)`: makes the next resumption of the generator `meminfo` raise the exception of
+/// class `code` with `message` (marks included) where it is suspended, as CPython's `throw`
+/// does. False, doing nothing, for a generator that is not suspended (finished).
+///
+/// # Safety
+/// `meminfo` is a live generator state.
+pub unsafe fn throw_into_generator(meminfo: *mut memory::MemInfo, code: u32, message: String) -> bool {
+    let resume = memory::data(meminfo).add(memory::GENERATOR_HEADER) as *mut i64;
+    if *resume < 0 || *resume >= GENERATOR_THROWING {
+        return false;
+    }
+    *resume += GENERATOR_THROWING;
+    THROWN.with(|t| *t.borrow_mut() = Some((code, message)));
+    true
+}
+
+/// What a generator's `S.next` calls when it resumes to throw (see [`GENERATOR_THROWING`]):
+/// raises the exception [`throw_into_generator`] stashed.
+///
+/// # Safety
+/// `exc` points to the exception info.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_generator_thrown(exc: *mut ExcInfo) {
+    match THROWN.with(|t| t.borrow_mut().take()) {
+        Some((code, message)) => raise_formatted(exc, code, message),
+        None => raise(exc, EXC_RUNTIME_ERROR, "internal error: a generator resumed to throw without an exception"),
+    }
+}
+
+/// PEP 479: the `RuntimeError` that the `StopIteration` in `exc`, escaping a generator's body,
+/// becomes, with it as its cause, as CPython's.
+///
+/// # Safety
+/// `exc` points to an exception info filled by a raise.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_generator_raised_stop_iteration(exc: *mut ExcInfo) {
+    let (code, message) = ((*exc).kind, (*exc).message().to_string());
+    raise_formatted(exc, EXC_RUNTIME_ERROR, exceptions::with_cause(code, &message, "generator raised StopIteration"));
+}
+
+/// Status a generator's `next` returns when it refuses an exception thrown into it where it
+/// delegates to another iterator (a `yield from`, which compiled code runs as a loop: the
+/// exception would not reach the inner generator as CPython's `throw` sends it there). It
+/// stays suspended where it was.
+pub const STATUS_THROW_REFUSED: i32 = 3;
+
+/// Whether a generator suspended in a `yield from` refuses the exception thrown into it (see
+/// [`STATUS_THROW_REFUSED`]): all but `GeneratorExit` (`close()`, which closes the inner
+/// generator first as CPython's does), then forgotten.
+#[no_mangle]
+pub extern "C" fn ferrojit_rt_generator_refuses_throw() -> i32 {
+    THROWN.with(|t| {
+        let mut thrown = t.borrow_mut();
+        let refused = thrown.as_ref().is_some_and(|(code, _)| *code != EXC_GENERATOR_EXIT);
+        if refused {
+            *thrown = None;
+        }
+        refused as i32
+    })
+}
+
 /// Puts the exception `saved` (saved with [`ferrojit_rt_exc_keep_message`], whose result is
 /// `kept`) back into `exc`, to be raised again: a kept message goes back into [`MESSAGE`], so
 /// that it outlives `kept`, which the compiled code drops when it exits.
@@ -406,6 +479,14 @@ pub const CODEC_ERROR_MARK: char = '\u{2}';
 /// arguments (`raise ValueError("bad", n)`): their count in decimal digits, this mark again,
 /// then the `repr` of the tuple of them, which the dispatcher turns back into the arguments.
 pub const ARGUMENTS_MARK: char = '\u{3}';
+
+/// Starts the message of an exception raised with a cause (`raise X from cause`), before the
+/// exception's own message: the cause's class code in decimal digits (0: `from None`), this
+/// mark, the count of characters of the cause's message in decimal digits, this mark, then
+/// the cause's message (marks included, its own cause too). The exception carries its cause
+/// so: `e.__cause__` in compiled code and the dispatcher's `__cause__` read it (see
+/// `exceptions::split_cause`).
+pub const CAUSE_MARK: char = '\u{4}';
 
 /// Starts the message of an exception raised with a string made at run time
 /// (`raise KeyError(key)`, `raise ValueError(f"...")`): the rest, even empty, is the
@@ -997,7 +1078,7 @@ use pcg64::{
     ferrojit_rt_pcg64_seed_entropy,
 };
 use objmode::ferrojit_rt_call_python;
-use exceptions::{ferrojit_rt_raise_from, ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
+use exceptions::{ferrojit_rt_raise_from, ferrojit_rt_exc_cause_code, ferrojit_rt_exc_cause_message, ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
 use dicts::{ferrojit_rt_dict_candidate, ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_insert_new, ferrojit_rt_dict_mark_typed, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
 use format::{ferrojit_rt_format_float, ferrojit_rt_format_int, ferrojit_rt_format_str};
 use hashing::{ferrojit_rt_hash_complex, ferrojit_rt_hash_float, ferrojit_rt_hash_int, ferrojit_rt_hash_tuple_end, ferrojit_rt_hash_tuple_item, ferrojit_rt_hash_tuple_start};
@@ -1046,7 +1127,7 @@ symbol_table! {
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,
     ferrojit_rt_raise_axis_error, ferrojit_rt_raise_reduction_shape_error,
-    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_generator_close_begin, ferrojit_rt_generator_closed, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from,
+    ferrojit_rt_exc_keep_message, ferrojit_rt_exc_restore, ferrojit_rt_generator_close_begin, ferrojit_rt_generator_closed, ferrojit_rt_generator_thrown, ferrojit_rt_generator_refuses_throw, ferrojit_rt_generator_raised_stop_iteration, ferrojit_rt_exc_derives, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_arg, ferrojit_rt_call_python, ferrojit_rt_raise_from, ferrojit_rt_exc_cause_code, ferrojit_rt_exc_cause_message,
     ferrojit_rt_blas_dot, ferrojit_rt_blas_dot_into, ferrojit_rt_blas_gemm, ferrojit_rt_lapack_gesv, ferrojit_rt_lapack_getrf, ferrojit_rt_lapack_potrf, ferrojit_rt_lapack_heevd, ferrojit_rt_lapack_geev,
     ferrojit_rt_lapack_gesdd, ferrojit_rt_lapack_geqrf, ferrojit_rt_lapack_orgqr, ferrojit_rt_lapack_gelsd,
     ferrojit_rt_print_i64, ferrojit_rt_print_u64, ferrojit_rt_print_f64, ferrojit_rt_print_f32,

@@ -115,6 +115,15 @@ impl<'a> Chars<'a> {
         }
     }
 
+    /// The first `n` characters (all of them when there are fewer).
+    pub fn take(self, n: usize) -> Chars<'a> {
+        match self {
+            Chars::One(c) => Chars::One(&c[..n.min(c.len())]),
+            Chars::Two(c) => Chars::Two(&c[..n.min(c.len())]),
+            Chars::Four(c) => Chars::Four(&c[..n.min(c.len())]),
+        }
+    }
+
     pub fn to_string(self) -> String {
         let mut out = String::with_capacity(self.len());
         self.push_to(&mut out);

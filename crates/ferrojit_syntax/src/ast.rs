@@ -22,6 +22,11 @@ impl fmt::Display for Span {
     }
 }
 
+/// The base of the hidden variable a `yield from` loop binds each item to (`yield_from'N`,
+/// see `FunctionDef::hidden_locals`): its `yield` is known by it (a generator suspended there
+/// delegates to another iterator).
+pub const YIELD_FROM_ITEM: &str = "yield_from";
+
 /// One parsed `def`, with decorators dropped (they were already applied by Python).
 #[derive(Clone, Debug)]
 pub struct FunctionDef {

@@ -390,7 +390,7 @@ impl Lowerer<'_> {
                     py::Expr::YieldFrom(y) => {
                         // `for <hidden> in iterable: yield <hidden>`.
                         let iter = self.expr(&y.value)?;
-                        let item = self.hidden_name("item");
+                        let item = self.hidden_name(crate::ast::YIELD_FROM_ITEM);
                         let name = || Expr { kind: ExprKind::Name(item.clone()), span };
                         let body = vec![Stmt { kind: StmtKind::Yield(Some(name())), span }];
                         StmtKind::For { target: name(), iter, body, orelse: Vec::new() }

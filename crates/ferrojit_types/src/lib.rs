@@ -33,6 +33,10 @@ pub mod exception_values {
     /// value's message, marks included (`raise e from cause`), rather than the exception's
     /// one argument.
     pub const RAW_MESSAGE: i64 = 1 << 32;
+    /// What `ferrojit_rt_exc_cause_code` tells of an exception: its `__cause__`'s class code,
+    /// or its `__suppress_context__`.
+    pub const CAUSE_CODE: i64 = 0;
+    pub const SUPPRESS_CONTEXT: i64 = 1;
 }
 
 pub use signature::{parse_signature, parse_type, register_named_type, Signature};
@@ -103,6 +107,8 @@ pub enum Type {
     /// its message as the runtime wrote it, marks included (see
     /// `ferrojit_runtime::TEXT_ARGUMENT_MARK`), laid out as the tuple `(int64, str)` (see
     /// [`Type::exception_layout`]). Its class is known only at run time: one type for all.
+    /// Code 0 is `None`: what `e.__cause__` gives for an exception without a cause (its
+    /// `str` is `"None"`, `is None` holds, `raise` of it is CPython's `TypeError`).
     Exception,
     /// `NotImplemented`, what a jitclass's binary special method returns to let the other
     /// operand's reflected method answer. Holds nothing, as `None`.
