@@ -266,6 +266,22 @@ def import_written_module(directory, name, source):
     return module
 
 
+def load_cases(filename, jit):
+    """The test module `filename` (next to this one) loaded as a module of its own, with the
+    global `JIT` set before it runs: its classes and functions compiled (`jit`) or plain, to run
+    the same cases both ways."""
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).with_name(filename)
+    name = f"{path.stem}_{'jit' if jit else 'plain'}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    module.JIT = jit
+    spec.loader.exec_module(module)
+    return module
+
+
 def compile_error_of_call(directory, header, call):
     """The text of the compile error of `return <call>` in a function written to a module
     (`header` imports what the call names); it names the module's file, `refused_call.py`."""

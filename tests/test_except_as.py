@@ -659,20 +659,6 @@ def raise_value_from_none(x):
         raise e from None
 
 
-@pytest.mark.parametrize(
-    "func,args",
-    [(raise_from_made, (k,)) for k in range(6)] + [(raise_value_from_none, (0,)), (raise_from_caught, (3,)), (raise_from_caught, (5,)), (raise_from_caught, (4,)), (raise_from_caught, (99,)), (raise_value_from_value, (0,)), (raise_value_from_value, (2,)), (raise_from_then_caught, (0,))],
-    ids=case_id,
-)
-def test_raise_from_sets_the_cause(func, args):
-    def outcome(f):
-        try:
-            return ("value", f(*args))
-        except Exception as exc:  # noqa: BLE001 - the exception and its cause are compared
-            cause = exc.__cause__
-            return (type(exc), exc.args, type(cause), getattr(cause, "args", None), exc.__suppress_context__)
-
-    assert outcome(njit(func)) == outcome(func)
 
 
 def test_raise_from_a_value_that_is_no_exception_is_a_clear_error():
@@ -831,18 +817,6 @@ def raised_variable(x):
     return 0
 
 
-@pytest.mark.parametrize("func,args", [(raise_from_variable, (1,)), (raise_from_variable, (2,)), (reraised_keeps_its_cause, (5,)), (raised_variable, (3,)), (raise_from_a_none_cause, (0,))], ids=case_id)
-def test_raise_from_a_variable_reaches_python_with_its_cause(func, args):
-    def outcome(f):
-        try:
-            return ("value", f(*args))
-        except Exception as exc:  # noqa: BLE001 - the exception and its cause are compared
-            cause = exc.__cause__
-            return (type(exc), exc.args, type(cause), getattr(cause, "args", None), exc.__suppress_context__)
-
-    assert outcome(njit(func)) == outcome(func)
-
-
 def returned_cause(x):
     try:
         if x:
@@ -884,3 +858,32 @@ def test_causes_do_not_leak(func, args):
     assert cfunc(*args) == func(*args)
     assert_no_leak(cfunc, *args, runs=200)
 
+
+# Raised with a cause (made in the statement, caught, a variable's, `None`), reaching Python.
+CAUSED = [(raise_from_made, (k,)) for k in range(6)] + [
+    (raise_value_from_none, (0,)),
+    (raise_from_caught, (3,)),
+    (raise_from_caught, (5,)),
+    (raise_from_caught, (4,)),
+    (raise_from_caught, (99,)),
+    (raise_value_from_value, (0,)),
+    (raise_value_from_value, (2,)),
+    (raise_from_then_caught, (0,)),
+    (raise_from_variable, (1,)),
+    (raise_from_variable, (2,)),
+    (reraised_keeps_its_cause, (5,)),
+    (raised_variable, (3,)),
+    (raise_from_a_none_cause, (0,)),
+]
+
+
+@pytest.mark.parametrize("func,args", CAUSED, ids=case_id)
+def test_raise_from_sets_the_cause(func, args):
+    def outcome(f):
+        try:
+            return ("value", f(*args))
+        except Exception as exc:  # noqa: BLE001 - the exception and its cause are compared
+            cause = exc.__cause__
+            return (type(exc), exc.args, type(cause), getattr(cause, "args", None), exc.__suppress_context__)
+
+    assert outcome(njit(func)) == outcome(func)

@@ -6,8 +6,6 @@ for what is refused; and memory: instances are reference-counted records that ev
 releases."""
 
 import gc
-import importlib.util
-import pathlib
 import re
 import resource
 
@@ -17,22 +15,11 @@ import pytest
 import ferrojit
 from ferrojit import _native, errors, float64, int64, njit
 from ferrojit.experimental import jitclass
-from helpers import assert_same, import_written_module, to_python
+from helpers import assert_same, import_written_module, load_cases, to_python
 
 
-def _load(jit):
-    """`jitclass_cases.py` as a module of its own, compiled (`jit`) or plain."""
-    path = pathlib.Path(__file__).with_name("jitclass_cases.py")
-    name = "jitclass_cases_jit" if jit else "jitclass_cases_plain"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    module.JIT = jit
-    spec.loader.exec_module(module)
-    return module
-
-
-PLAIN = _load(False)
-JIT = _load(True)
+PLAIN = load_cases("jitclass_cases.py", jit=False)
+JIT = load_cases("jitclass_cases.py", jit=True)
 
 
 def run_both(name, *args):

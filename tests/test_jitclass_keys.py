@@ -6,28 +6,16 @@ refused at compile time (CPython's `unhashable type`). Dicts and sets of instanc
 from Python, and hold references to their keys that every path releases."""
 
 import gc
-import importlib.util
-import pathlib
 
 import pytest
 
 from ferrojit import _native
 from ferrojit import errors
-from helpers import assert_no_leak, assert_same
+from helpers import assert_no_leak, assert_same, load_cases
 
 
-def _load(jit):
-    path = pathlib.Path(__file__).with_name("jitclass_key_cases.py")
-    name = "jitclass_key_cases_jit" if jit else "jitclass_key_cases_plain"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    module.JIT = jit
-    spec.loader.exec_module(module)
-    return module
-
-
-PLAIN = _load(False)
-JIT = _load(True)
+PLAIN = load_cases("jitclass_key_cases.py", jit=False)
+JIT = load_cases("jitclass_key_cases.py", jit=True)
 
 
 # Each row: a function of `jitclass_key_cases.py` and its arguments.
