@@ -49,7 +49,7 @@ def fstring(kind, s, i, x):
     if kind == 4:
         raise ValueError(f"{i}{i}{s}{s}{x}")
     if kind == 5:
-        raise RuntimeError(f"{np.float32(x)} {np.uint8(i % 256)} {np.int16(-(i % 1000))}")
+        raise RuntimeError(f"{np.float32(i % 1000 + 0.1)} {np.uint8(i % 256)} {np.int16(-(i % 1000))}")
     return 0
 
 
@@ -198,3 +198,23 @@ def test_nothing_leaks(func, args):
         return n
 
     assert_no_leak(njit(raise_and_catch), *args, runs=100)
+
+
+def test_written_on_a_worker_thread():
+    from ferrojit import prange
+
+    @njit(parallel=True)
+    def first_bad(a):
+        s = 0.0
+        for i in prange(a.shape[0]):
+            if a[i] > 0.5:
+                raise ValueError(f"bad value {a[i]} at {i}", i)
+            s += a[i]
+        return s
+
+    a = np.zeros(100_000)
+    a[77_777] = 0.9
+    for _ in range(3):
+        with pytest.raises(ValueError) as got:
+            first_bad(a)
+        assert got.value.args == ("bad value 0.9 at 77777", 77_777)
