@@ -7,6 +7,7 @@ The tables are expressions: each row's expression becomes a function of the row'
 written to a module (compiled code reads its source) and run both as plain Python and compiled.
 Every expression runs on text of each of CPython's kinds (ASCII, Latin-1, UCS-2, UCS-4) and on
 the empty string."""
+import numpy as np
 import pytest
 
 import ferrojit
@@ -213,6 +214,11 @@ FORMATS = [
     ("f'{True}|{True:>5}|{False:d}'", ("", 0, 0.0)),
     ("f'{{literal}} {a}'", ("", 1, 0.0)),
     ("f'{a:.2d}'", ("", 1, 0.0)),
+    # A float32 formats as the float it widens to (NumPy's `__format__`), its `str()` gives its own digits.
+    ("f'{b}|{b!s}|{b:>20}|{b:g}|{b:.3}|{b:}|{b:e}'", ("", 0, np.float32(7.1))),
+    ("'{}|{:>12}|{!s}'.format(b, b, b) + '|' + format(b, '') + '|' + format(b) + '|' + str(b)", ("", 0, np.float32(0.1))),
+    ("s.format(b, b)", ("{}|{:>20}", 0, np.float32(-2.3))),
+    ("s.format(b, a, b)", ("{:>5}|{:x}|{:.3}", np.uint8(200), np.float32(0.3))),
     ("f'{b:d}'", ("", 1, 2.5)),
     ("f'{s:d}'", ("x", 1, 2.5)),
     ("f'{s:=5}'", ("x", 1, 2.5)),
@@ -791,3 +797,32 @@ def ascii_texts(s, n, x):
 @pytest.mark.parametrize("args", [("héllo 日本 🎉\x00\n'", 3, 2.5), ("", -1, float("nan")), ("plain \"q\"", 0, -0.0), ("\x7f\x80\uffff\U0010ffff", 2**40, 1e300)])
 def test_ascii_is_cpythons(args):
     assert_same(ferrojit.njit(ascii_texts)(*args), ascii_texts(*args))
+
+
+@ferrojit.njit
+def _reprs_and_strs(a):
+    out = []
+    for x in a:
+        out.append(repr(x) + " " + str(x) + " " + f"{x}")
+    return out
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["scaled", "widened float32", "bit patterns", "edges"],
+)
+def test_float_text_is_cpythons(kind):
+    # The shortest round-trip digits, an exact tie at the 17th digit rounded to even as CPython's
+    # `repr` does (float32 values widened to float64 often end in such a tie).
+    rng = np.random.default_rng(5)
+    if kind == "scaled":
+        values = rng.random(5000) * 10.0 ** rng.integers(-30, 30, 5000)
+    elif kind == "widened float32":
+        values = (rng.random(5000) * 1000).astype(np.float32).astype(np.float64)
+    elif kind == "bit patterns":
+        values = rng.integers(0, 2**63, 5000, dtype=np.uint64).view(np.float64)
+        values = values[np.isfinite(values)]
+    else:
+        values = np.array([0.0, -0.0, 1e16, 1e15, 123456789012345678.0, 1e-5, 1e-4, 5e-324, 1.7976931348623157e308, 0.1, 0.3, -1.5e-7, 1e22, 192.100006103515625, np.inf, -np.inf, np.nan])
+    expected = [repr(float(x)) + " " + str(float(x)) + " " + f"{float(x)}" for x in values]
+    assert _reprs_and_strs(values) == expected

@@ -1153,6 +1153,7 @@ impl<'a> FnInfer<'a> {
                 ast::FStringPart::Text(text) => pieces.push(Piece::Text(text.clone())),
                 ast::FStringPart::Value { value, conversion, spec } => {
                     let x = self.expr(value)?;
+                    let x = if conversion.is_none() { self.format_operand(x) } else { x };
                     let written = matches!(x.ty, Type::Str | Type::Bool | Type::Int(_) | Type::Float(_)) && spec.is_empty() && matches!(conversion, None | Some('s') | Some('r'));
                     let (x, repr) = if written {
                         (x, *conversion == Some('r'))

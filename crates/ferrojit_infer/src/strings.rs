@@ -611,6 +611,17 @@ pub(crate) fn ascii_repr(text: &str) -> Option<String> {
 }
 
 impl FnInfer<'_> {
+    /// The value `format(x, spec)` formats: a float32 formats as the float it widens to
+    /// (NumPy's `np.float32.__format__` calls `float.__format__`: `f"{np.float32(7.1)}"` is
+    /// `'7.099999904632568'`), where its `str()` gives its own shortest digits (`'7.1'`).
+    pub(crate) fn format_operand(&mut self, x: ir::Expr) -> ir::Expr {
+        let x = self.element_of_0d(x);
+        if matches!(x.ty, Type::Float(ferrojit_types::FloatType::F32)) {
+            return self.cast(x, &Type::FLOAT64);
+        }
+        x
+    }
+
     /// `x` formatted as the text of an f-string's `{x!conversion:spec}`: CPython's
     /// `format(conversion(x), spec)`.
     pub(crate) fn format_value(&mut self, x: ir::Expr, conversion: Option<char>, spec: Option<ir::Expr>, span: Span) -> Result<ir::Expr> {
@@ -619,7 +630,7 @@ impl FnInfer<'_> {
             Some('s') => self.to_str(x, false, span)?,
             Some('a') => self.to_ascii(x, span)?,
             Some(other) => return Err(self.unsupported(span, format!("the conversion `!{other}` is not supported"), Some("use `!r`, `!s` or `!a`"))),
-            None => self.element_of_0d(x),
+            None => self.format_operand(x),
         };
         let Some(spec) = spec else { return self.to_str(x, false, span) };
         Ok(match x.ty.clone() {

@@ -95,7 +95,42 @@ pub extern "C" fn ferrojit_rt_print_flush() {
 /// decimal exponent is in `-4..16`, else scientific (`1e+16`, `1.5e-05`). `dot_zero` adds the
 /// `.0` that `repr` gives integral values (`complex` parts omit it).
 pub fn format_float_repr(v: f64, dot_zero: bool) -> String {
-    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), dot_zero)
+    let sci = if v.is_finite() { shortest_scientific(v) } else { String::new() };
+    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &sci, dot_zero)
+}
+
+/// The shortest digits that round-trip to the finite `v`, as `-1.2345e-5`: Ryu's, which like
+/// CPython's `repr` (David Gay's `dtoa`) round an exact tie to even, where Rust's `{:e}` rounds
+/// it up (`float(np.float32(192.1))` is 192.100006103515625: `192.10000610351562` in CPython,
+/// `...563` from Rust).
+fn shortest_scientific(v: f64) -> String {
+    let mut buffer = ryu::Buffer::new();
+    // Ryu writes `[-]int.frac` or `[-]digits[.digits]e[-]exp`.
+    let text = buffer.format_finite(v);
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (mantissa, exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().expect("ryu writes an integer exponent")),
+        None => (text, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{whole}{fraction}");
+    // The decimal point sits after `point` digits of `all`.
+    let point = whole.len() as i32 + exp;
+    let leading = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_matches('0');
+    if digits.is_empty() {
+        return format!("{sign}0e0");
+    }
+    let exponent = point - leading as i32 - 1;
+    let (first, rest) = digits.split_at(1);
+    if rest.is_empty() {
+        format!("{sign}{first}e{exponent}")
+    } else {
+        format!("{sign}{first}.{rest}e{exponent}")
+    }
 }
 
 /// Lays out Rust's shortest scientific form (`-1.2345e-5`) the way CPython's `float_repr` does.

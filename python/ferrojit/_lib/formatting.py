@@ -3,6 +3,8 @@ when compiling: crates/ferrojit_infer/src/strings.rs)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import literal_unroll, types
 from ..extending import overload, register_jitable
 from . import str_format_runtime
@@ -29,10 +31,11 @@ def _formatted(args, k, conversion, spec):
                 return format(str(x), spec)
             if conversion == "a":
                 return format(ascii(x), spec)
-            # `format(x, "")` is `str(x)` for every built-in type.
+            # `format(x, "")` is `str(x)` for every built-in type (a float32's is its float's).
             if len(spec) == 0:
-                return str(x)
-            if isinstance(x, (int, float, str)):
+                return format(x, "")
+            # NumPy's numbers format as the Python numbers they convert to.
+            if isinstance(x, (int, float, str, np.integer, np.floating)):
                 return format(x, spec)
             raise TypeError("unsupported format string passed to the value's __format__")
         i += 1
