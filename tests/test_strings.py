@@ -826,3 +826,26 @@ def test_float_text_is_cpythons(kind):
         values = np.array([0.0, -0.0, 1e16, 1e15, 123456789012345678.0, 1e-5, 1e-4, 5e-324, 1.7976931348623157e308, 0.1, 0.3, -1.5e-7, 1e22, 192.100006103515625, np.inf, -np.inf, np.nan])
     expected = [repr(float(x)) + " " + str(float(x)) + " " + f"{float(x)}" for x in values]
     assert _reprs_and_strs(values) == expected
+
+
+@ferrojit.njit
+def _strs(a):
+    out = []
+    for x in a:
+        out.append(str(x) + " " + f"{x!s}")
+    return out
+
+
+@pytest.mark.parametrize("kind", ["scaled", "bit patterns", "edges"])
+def test_float32_text_is_numpys(kind):
+    # NumPy 2's `str(np.float32)`: the float32's own shortest digits, positional from 1e-4 up to
+    # 1e6 (float64's cutoff is 1e16), else scientific.
+    rng = np.random.default_rng(7)
+    if kind == "scaled":
+        values = (rng.random(5000) * 10.0 ** rng.integers(-40, 38, 5000)).astype(np.float32)
+    elif kind == "bit patterns":
+        values = rng.integers(0, 2**31, 5000, dtype=np.uint32).view(np.float32)
+        values = values[np.isfinite(values)]
+    else:
+        values = np.array([0.0, -0.0, 1e-4, 1.5e-4, 999999.0, 1e6, 9999999.0, 16777217.0, 1e16, 3.4e38, 1e-45, 0.1, np.inf, -np.inf, np.nan], dtype=np.float32)
+    assert _strs(values) == [str(x) + " " + str(x) for x in values]

@@ -49,9 +49,16 @@ pub extern "C" fn ferrojit_rt_print_f32(v: f32) {
     push(|b| b.push_str(&format_f32_repr(v)));
 }
 
-/// A float32's shortest round-trip digits laid out as `repr(float)` lays out a float64's.
+/// A float32's shortest round-trip digits laid out as NumPy 2's `str(np.float32)`: positional
+/// from 1e-4 up to 1e6 (NumPy's cutoff for float32, where float64's is 1e16), else scientific.
 pub fn format_f32_repr(v: f32) -> String {
-    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &format!("{v:e}"), true)
+    if !v.is_finite() {
+        return non_finite(v.is_nan(), v.is_sign_negative());
+    }
+    // NumPy compares the value itself with its cutoffs (`np.float32(1e-4)` is below 1e-4).
+    let magnitude = v.abs();
+    let positional = magnitude == 0.0 || (1e-4..1e6).contains(&(magnitude as f64));
+    layout(ryu::Buffer::new().format_finite(v), true, |_| positional)
 }
 
 #[no_mangle]
@@ -95,18 +102,30 @@ pub extern "C" fn ferrojit_rt_print_flush() {
 /// decimal exponent is in `-4..16`, else scientific (`1e+16`, `1.5e-05`). `dot_zero` adds the
 /// `.0` that `repr` gives integral values (`complex` parts omit it).
 pub fn format_float_repr(v: f64, dot_zero: bool) -> String {
-    let sci = if v.is_finite() { shortest_scientific(v) } else { String::new() };
-    layout(v.is_finite(), v.is_nan(), v.is_sign_negative(), &sci, dot_zero)
+    if !v.is_finite() {
+        return non_finite(v.is_nan(), v.is_sign_negative());
+    }
+    layout(ryu::Buffer::new().format_finite(v), dot_zero, |decpt| -4 < decpt && decpt <= 16)
 }
 
-/// The shortest digits that round-trip to the finite `v`, as `-1.2345e-5`: Ryu's, which like
-/// CPython's `repr` (David Gay's `dtoa`) round an exact tie to even, where Rust's `{:e}` rounds
-/// it up (`float(np.float32(192.1))` is 192.100006103515625: `192.10000610351562` in CPython,
-/// `...563` from Rust).
-fn shortest_scientific(v: f64) -> String {
-    let mut buffer = ryu::Buffer::new();
-    // Ryu writes `[-]int.frac` or `[-]digits[.digits]e[-]exp`.
-    let text = buffer.format_finite(v);
+fn non_finite(nan: bool, negative: bool) -> String {
+    (if nan {
+        "nan"
+    } else if negative {
+        "-inf"
+    } else {
+        "inf"
+    })
+    .into()
+}
+
+/// Lays out Ryu's shortest round-trip text of a finite float (`[-]int.frac`, or
+/// `[-]d[.ddd]e[-]x`) as CPython's `float_repr` does: positional when `positional` says so of
+/// the decimal point's position `decpt` (CPython's rule for a float64: `-4 < decpt <= 16`),
+/// else scientific, its exponent signed and of two digits at least. Ryu, like CPython's `repr` (David Gay's `dtoa`), rounds an exact tie to even, where
+/// Rust's `{:e}` rounds it up: `float(np.float32(192.1))`, 192.100006103515625, is
+/// `192.10000610351562` in CPython.
+fn layout(text: &str, dot_zero: bool, positional: impl Fn(i32) -> bool) -> String {
     let (sign, text) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text),
@@ -117,38 +136,16 @@ fn shortest_scientific(v: f64) -> String {
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let all = format!("{whole}{fraction}");
-    // The decimal point sits after `point` digits of `all`.
-    let point = whole.len() as i32 + exp;
     let leading = all.len() - all.trim_start_matches('0').len();
-    let digits = all.trim_matches('0');
-    if digits.is_empty() {
-        return format!("{sign}0e0");
-    }
-    let exponent = point - leading as i32 - 1;
-    let (first, rest) = digits.split_at(1);
-    if rest.is_empty() {
-        format!("{sign}{first}e{exponent}")
-    } else {
-        format!("{sign}{first}.{rest}e{exponent}")
-    }
-}
-
-/// Lays out Rust's shortest scientific form (`-1.2345e-5`) the way CPython's `float_repr` does.
-fn layout(finite: bool, nan: bool, negative: bool, sci: &str, dot_zero: bool) -> String {
-    if !finite {
-        return if nan { "nan".into() } else if negative { "-inf".into() } else { "inf".into() };
-    }
-    let (mantissa, exp) = sci.split_once('e').expect("scientific notation has an exponent");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
+    let digits = match all.trim_matches('0') {
+        "" => "0",
+        d => d,
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    // Decimal point position relative to the digits, as CPython's `decpt`.
-    let decpt = exp + 1;
+    // Decimal point position relative to the digits, as CPython's `decpt` (1 for zero).
+    let decpt = if digits == "0" { 1 } else { whole.len() as i32 + exp - leading as i32 };
+    let exp = decpt - 1;
     let mut out = String::from(sign);
-    if (-4 < decpt) && (decpt <= 16) {
+    if positional(decpt) {
         if decpt <= 0 {
             out.push_str("0.");
             out.extend(std::iter::repeat_n('0', (-decpt) as usize));
