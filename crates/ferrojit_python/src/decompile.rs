@@ -1856,7 +1856,9 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
 /// reader then reads it).
 #[pyfunction]
 pub(crate) fn function_text(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
-    read_function(code)
+    // A pattern that breaks an assumption of the port (an index out of range) hands over to the
+    // Python reader rather than raising: the reading builds no state that outlives it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_function(code))).unwrap_or(Ok(None))
 }
 
 /// `(methods, attributes)`: the names loaded right before a `LOAD_METHOD`, and those loaded as
