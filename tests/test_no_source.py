@@ -777,10 +777,10 @@ def test_rebuilt_text_that_does_not_verify_is_not_compiled(monkeypatch):
     """A text that does not compile to the function's code object is refused, whatever made
     it so (here the rebuilding is made to write the wrong operator)."""
     f = _define("def f(a, b):\n    return a - b\n")
-    from ferrojit import _decompile
+    from ferrojit import _native
 
-    real = _decompile.function_text
-    monkeypatch.setattr(_decompile, "function_text", lambda code: (real(code)[0].replace("-", "+"), real(code)[1]))
+    real = _native.function_text
+    monkeypatch.setattr(_native, "function_text", lambda code: (real(code)[0].replace("-", "+"), real(code)[1]))
     monkeypatch.setattr(_source, "_reconstructed", {})
     with pytest.raises(UnsupportedError, match="not the code Python runs from line 2 on") as caught:
         njit(f)(5, 3)
@@ -1440,9 +1440,11 @@ def test_stencil_and_parallel_functions_in_exec():
 def test_python_without_a_bytecode_reader_says_so(monkeypatch):
     """On a Python whose bytecode the rebuilding does not read (3.11's only), a function without
     source is the clear error, naming the version; `python -c` and `linecache` texts still work."""
-    from ferrojit import _decompile
+    from ferrojit import _decompile, _native
 
     monkeypatch.setattr(_decompile, "_READERS", {(3, 0): _decompile._Reader})
+    # The native reader reads 3.11's bytecode only, and says None on other versions.
+    monkeypatch.setattr(_native, "function_text", lambda code: None)
     monkeypatch.setattr(_source, "_reconstructed", {})
     f = _define("def f(x):\n    return x + 1\n")
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -1479,3 +1481,146 @@ def test_first_reader_reads_as_the_full_reader_or_hands_over(source):
     except _decompile._LessCommonConstruct:
         return
     assert first == full
+
+
+# --- the native reader (`ferrojit._native.function_text`) ------------------------------------
+
+# Precedence and writing corner cases for the native reader's writer, which must write what
+# `ast.unparse` writes (the Python reader's writer). A new corner is a new row.
+NATIVE_WRITING = [
+    ("power_of_negative", "def f(x):\n    return (-x) ** 2 + -x ** 2 + x ** -1 + 2 ** 3 ** x + (2 ** 3) ** x\n"),
+    ("sub_of_sum", "def f(a, b, c):\n    return a - (b - c) + (a - b) - c\n"),
+    ("div_and_mod", "def f(a, b, c):\n    return a / (b * c) // (a % b) * (c // a)\n"),
+    ("shifts_and_bits", "def f(a, b, c):\n    return (a | b) & c ^ a << (b >> c) | ~a & b\n"),
+    ("not_and_or", "def f(a, b, c):\n    if not a or (b and not c) or a and b and c:\n        return 1\n    return 2\n"),
+    ("or_of_many", "def f(a, b, c, d):\n    x = a or b or c < d or a == d or b\n    return x\n"),
+    ("comparison_operands", "def f(a, b, c):\n    return (a < b) == (b < c), a is not None, a not in (1, 2), (a + b) * c > -a\n"),
+    ("conditional_expression", "def f(a, b):\n    x = a if a > b else b\n    y = (a if a else b) + 1\n    return x + y\n"),
+    ("attribute_of_int", "def f(a):\n    return (1).real + a.imag + (1.5).real + a.b.c\n"),
+    ("constants", "def f(a):\n    return 1e300 * 1e10, -0.0, 1e-7, 1e16, 'a\\'b\"', b'x', None, True, ..., (1, 'a', (2, 3)), ()\n"),
+    ("inf_and_nan", "def f(a):\n    return a * 1e400, a - 1e400, a + 1e400 * 0\n"),
+    ("complex_constant", "def f(a):\n    return a * 2j + 1j\n"),
+    ("subscripts", "def f(a, i, j):\n    a[i, j] = a[i:j, ::2] + a[:, 1] + a[(1, 2)] + a[()] + a[i,] + a[::None]\n    return a[i - 1:j + 1:-1]\n"),
+    ("calls", "def f(a, b):\n    return max(a, b, key=abs) + g()[0] if a else len([a, b]) + len({a, b})\n"),
+    ("methods", "def f(a, b):\n    a.append(b)\n    return a.pop().x(b, c=1)\n"),
+    ("unpacking", "def f(a, b):\n    a, b = b, a\n    x, (y, z) = a, (b, a)\n    p, *q = a\n    *r, s = b\n    a, b, c = 1, 2, 3\n    return a, b, c, x, y, z, p, q, r, s\n"),
+    ("chained_assignment", "def f(a):\n    x = y = a + 1\n    a.b = a[0] = 2\n    return x + y\n"),
+    ("augmented", "def f(a, i):\n    a[i] += 1\n    a.x -= 2\n    i **= 2\n    a[i:i + 2] *= 3\n    return a\n"),
+    ("loops", "def f(n):\n    s = 0\n    for i in range(n):\n        if i % 3 == 0:\n            continue\n        if i > 50:\n            break\n        s += i\n    else:\n        s = -1\n    while s > 10:\n        s //= 2\n    return s\n"),
+    ("while_true", "def f(n):\n    while True:\n        n -= 1\n        if n < 0:\n            break\n    return n\n"),
+    ("if_elif_else", "def f(x):\n    if x < 0:\n        y = -1\n    elif x == 0:\n        y = 0\n    elif x > 100 and x < 200 or x == 1000:\n        y = 2\n    else:\n        y = 1\n    return y\n"),
+    ("nested_loops", "def f(a):\n    t = 0.0\n    for i in range(a.shape[0]):\n        for j in range(i, a.shape[1]):\n            if a[i, j] > 0 and not (i == j):\n                t += a[i, j]\n    return t\n"),
+    ("tuple_target_loop", "def f(a):\n    t = 0\n    for i, (x, y) in enumerate(a):\n        t += i * x - y\n    return t\n"),
+    ("raise", "def f(a):\n    if a < 0:\n        raise ValueError('negative: ' + str(a))\n    return a\n"),
+    ("docstring_and_pass", "def f(a):\n    '''Doc.'''\n    pass\n"),
+    ("parameters", "def f(a, b, /, c, *args, d, e, **kw):\n    return a\n"),
+    ("keyword_only", "def f(a, *, b):\n    return a + b\n"),
+    ("none_tests", "def f(a, b):\n    if a is None or b is not None:\n        return 1\n    return 2\n"),
+    ("bool_value", "def f(a, b, c):\n    x = a and b and c\n    y = a or b or c\n    return x, y\n"),
+    ("list_and_set", "def f(a):\n    return [a, [a, 1], {a}]\n"),
+    ("empty_function", "def f():\n    pass\n"),
+    ("global_call", "def f(a):\n    return np.sum(np.tanh(a)) + math.sqrt(2)\n"),
+]
+
+
+def _python_text(code):
+    from ferrojit import _decompile
+
+    try:
+        return _decompile.function_text(code)
+    except _decompile.DecompileError:
+        return None
+
+
+_NATIVE_SOURCES = [pytest.param(s, id=i) for i, s, _ in CASES] + [pytest.param(s, id=i) for i, s in REBUILT] + [pytest.param(s, id=i) for i, s in NATIVE_WRITING]
+
+
+@pytest.mark.parametrize("source", _NATIVE_SOURCES)
+def test_native_reader_gives_the_python_readers_text_or_none(source):
+    """The native reader's text is the Python reader's, exactly, or None (the Python reader
+    then reads the function): which reader read it never changes the text."""
+    from ferrojit import _native
+
+    code = _define(source).__code__
+    native = _native.function_text(code)
+    if native is not None:
+        assert native == _python_text(code)
+
+
+@pytest.mark.parametrize("source", [pytest.param(s, id=i) for i, s in NATIVE_WRITING])
+def test_native_reader_reads_the_common_constructs(source):
+    """The constructs of numerical kernels (the rows of `NATIVE_WRITING`) are read natively,
+    and the text compiles back to the function."""
+    from ferrojit import _native
+
+    f = _define(source)
+    native = _native.function_text(f.__code__)
+    assert native is not None and native == _python_text(f.__code__)
+    assert not isinstance(_source._reconstruct(f), UnsupportedError)
+
+
+def test_native_reader_reads_every_benchmark_kernel_without_a_handover():
+    """The benchmark's numeric kernels, and the seed's examples, are read natively: their first
+    call does not import the Python reader."""
+    import importlib
+
+    from ferrojit import _native
+
+    bench = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bench")
+    sys.path.insert(0, bench)
+    try:
+        modules = [importlib.import_module(m) for m in ("kernels_scalar", "kernels_arrays")]
+    finally:
+        sys.path.remove(bench)
+    handed_over, differ = [], []
+    for module in modules:
+        for f in _functions_of(module):
+            native = _native.function_text(f.__code__)
+            if native is None:
+                handed_over.append(f.__qualname__)
+            elif native != _python_text(f.__code__):
+                differ.append(f.__qualname__)
+    assert not differ, differ
+    # The kernels `run_no_source.py` measures, by name.
+    for name in ("jit_tan_sum", "mandelbrot_count", "collatz_longest", "prefix_sum"):
+        assert name not in handed_over
+    assert len(handed_over) <= 5, handed_over
+
+
+def test_native_reader_on_the_standard_library_gives_the_python_text_or_none():
+    """Over the functions of a few standard modules: the native text is the Python reader's
+    whenever there is one."""
+    import colorsys
+    import fractions
+    import heapq
+    import statistics as stats_module
+
+    from ferrojit import _native
+
+    differ = []
+    read = 0
+    for module in (colorsys, fractions, heapq, stats_module, textwrap):
+        for f in _functions_of(module):
+            native = _native.function_text(f.__code__)
+            if native is not None:
+                read += 1
+                if native != _python_text(f.__code__):
+                    differ.append(f"{module.__name__}.{f.__qualname__}")
+    assert read > 20 and not differ, differ
+
+
+def test_exec_function_read_natively_does_not_import_the_python_reader():
+    """A kernel defined in `exec()`, read natively, compiles and runs without importing
+    `ferrojit._decompile` (nor `dis`): the milliseconds of the first call this saves are the
+    reason for the native reader."""
+    program = textwrap.dedent(
+        """
+        import sys
+        import ferrojit
+        namespace = {}
+        exec("def f(n):\\n    s = 0\\n    for i in range(n):\\n        s += i * i\\n    return s\\n", namespace)
+        print(ferrojit.njit(namespace["f"])(10), "ferrojit._decompile" in sys.modules, "dis" in sys.modules)
+        """
+    )
+    done = _run(["-c", program])
+    assert done.stdout.split() == ["285", "False", "False"], done.stderr

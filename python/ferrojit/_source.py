@@ -208,11 +208,14 @@ def _reconstruct(func):
     UnsupportedError to raise (returned, so that it is kept for later calls)."""
     code = func.__code__
     hint = "\n  hint: define the function in a .py file and import it"
-    from . import _decompile
+    from . import _native
 
+    # The native reader gives the Python reader's text for the constructs numerical kernels are
+    # made of, without importing it (milliseconds on a first call); None hands over to it.
+    rebuilt = _native.function_text(code)
     try:
-        text, first_line = _decompile.function_text(code)
-    except _decompile.DecompileError as e:
+        text, first_line = rebuilt if rebuilt is not None else _python_function_text(code)
+    except _DecompileError as e:
         return UnsupportedError(
             f"cannot find the source code of `{func.__qualname__}` (defined {_origin(code, e.line or code.co_firstlineno)}), "
             f"and rebuilding it from its bytecode does not handle {e.construct}; ferrojit compiles "
@@ -247,10 +250,31 @@ def _reconstruct(func):
     return code.co_filename, max(first_line, 1), text
 
 
+class _DecompileError(Exception):
+    """Stands for ``ferrojit._decompile.DecompileError`` (see :func:`_python_function_text`)."""
+
+    def __init__(self, construct, line):
+        super().__init__(construct)
+        self.construct = construct
+        self.line = line
+
+
+def _python_function_text(code):
+    """``ferrojit._decompile.function_text(code)``, its DecompileError raised as
+    :class:`_DecompileError` (so that the native reader's success path does not import the
+    Python reader to name its exception)."""
+    from . import _decompile
+
+    try:
+        return _decompile.function_text(code)
+    except _decompile.DecompileError as e:
+        raise _DecompileError(e.construct, e.line) from None
+
+
 def _first_difference_line(rebuilt, code):
     """The line of ``code`` where the instructions compiled from a rebuilt text first differ
     from it (nested code objects searched in order), or None."""
-    # `dis` (slow to import, see `ferrojit._decompile.instructions`) only for the message of a text that
+    # `dis` (slow to import, see `ferrojit._bytecode.instructions`) only for the message of a text that
     # failed: its `argrepr` says how two arguments differ.
     import dis
 
@@ -276,21 +300,16 @@ def _global_calls(func):
     LOAD_ATTR tanh``). CPython 3.11 compiles the second when the name was bound by an import
     compiled with the function (`import numpy as np` in the same `exec` text), the first
     otherwise (an import typed at the prompt before)."""
-    from ._decompile import instructions
+    from . import _native
 
     # A local or enclosing variable counts too: CPython asks whether the module's top level
-    # imports the name, whatever the name is bound to where it is used.
-    loads = ("LOAD_GLOBAL", "LOAD_FAST", "LOAD_DEREF", "LOAD_NAME")
+    # imports the name, whatever the name is bound to where it is used (the loads are those
+    # of globals, locals, enclosing variables and names).
     methods, attributes = set(), set()
     for code in (func.__code__, *_nested_code(func.__code__)):
-        before = previous = None
-        for ins in instructions(code):
-            if previous is not None and previous.opname in loads:
-                if ins.opname == "LOAD_METHOD":
-                    methods.add(previous.argval)
-                elif ins.opname == "LOAD_ATTR" and (previous.opname == "LOAD_GLOBAL" and previous.arg & 1 or before is not None and before.opname == "PUSH_NULL"):
-                    attributes.add(previous.argval)
-            before, previous = previous, ins
+        code_methods, code_attributes = _native.global_calls(code)
+        methods.update(code_methods)
+        attributes.update(code_attributes)
     return methods, attributes
 
 
@@ -319,7 +338,7 @@ def _same_code_but_line_nops(a, b):
 def _instructions_but_nops(code):
     """The instructions of ``code`` without NOPs, jump targets and exception-table ranges
     given as positions in that list."""
-    from ._decompile import JUMPS, exception_table, instructions
+    from ._bytecode import JUMPS, exception_table, instructions
 
     # `EXTENDED_ARG` prefixes go too: their bits are in the argument of the instruction they
     # extend, and whether a jump needs one depends on the NOPs before its target.
@@ -396,10 +415,13 @@ def _indented_block(lines, first_line):
 
 def _tokenized_block(lines, first_line):
     """The block starting at ``first_line`` as ``inspect`` finds it, by tokenizing."""
+    if not 0 < first_line <= len(lines) or not lines[first_line - 1].lstrip().startswith(("def ", "async def ", "@")):
+        # A function's code starts on its `def` line or its first decorator's: text without one
+        # there is not the function's (the `-c` command around an `exec`), and `inspect`, whose
+        # import costs milliseconds, would find nothing.
+        return None
     import inspect
 
-    if not 0 < first_line <= len(lines):
-        return None
     try:
         return "".join(inspect.getblock(lines[first_line - 1 :]))
     except (SyntaxError, IndentationError, ValueError):

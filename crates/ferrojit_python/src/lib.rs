@@ -28,6 +28,7 @@ mod user_exceptions;
 mod objmode;
 mod ufunc;
 mod values;
+mod decompile;
 
 use ferrojit_compiler::{CompileError, ErrorKind};
 use pyo3::prelude::*;
@@ -395,6 +396,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(allocations_made, m)?)?;
     m.add_function(wrap_pyfunction!(start_warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(compile_on_deep_stack, m)?)?;
+    m.add_function(wrap_pyfunction!(decompile::function_text, m)?)?;
+    m.add_function(wrap_pyfunction!(decompile::global_calls, m)?)?;
     gil::init();
     gil::add_raw_function(m, c"wait_for_warm_up", c"Waits until the compiler's warm-up thread has finished.", wait_for_warm_up)?;
     gil::add_raw_function(m, c"prepare_lazy_state", c"Builds what the compiler would otherwise build on first use.", prepare_lazy_state)?;

@@ -1,0 +1,1891 @@
+//! A function's source text rebuilt from its code object, natively, for the constructs numerical
+//! kernels are made of: `ferrojit._native.function_text(code)`.
+//!
+//! This is a port of the core of the Python reader `ferrojit._decompile` (its `_Reader`, the
+//! boolean rebuilding of conditions and `ast._Unparser`'s writing of the nodes it makes), for the
+//! subset of CPython 3.11 bytecode listed in `SUPPORTED`: assignments (augmented, unpacking,
+//! chained), expressions, calls, attributes, subscripts and slices, `if`/`elif`/`else`, `while`,
+//! `for`, `break`/`continue`, `return`, `raise`, conditional expressions. Its result is the
+//! Python reader's text exactly, or None: a code object with an instruction outside the subset,
+//! an exception table, a constant it does not write, or a pattern the port does not take (where
+//! the Python reader would take a path not ported) is left to the Python reader, which then gives
+//! its text or its error. `tests/test_no_source.py` compares the two texts over its tables.
+//!
+//! The Python reader's exceptions map to `Fail`: `NotExpression` and `Decompile` (its
+//! `DecompileError`) where it catches them (an instruction range tried as an expression), and
+//! `Unsupported` for what the port does not handle, never caught: it ends the reading with None.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+// CPython 3.11 opcodes (`opcode.opmap`) and their inline cache entries (`opcode._inline_cache_entries`).
+const POP_TOP: u8 = 1;
+const PUSH_NULL: u8 = 2;
+const NOP: u8 = 9;
+const UNARY_POSITIVE: u8 = 10;
+const UNARY_NEGATIVE: u8 = 11;
+const UNARY_NOT: u8 = 12;
+const UNARY_INVERT: u8 = 15;
+const BINARY_SUBSCR: u8 = 25;
+const STORE_SUBSCR: u8 = 60;
+const GET_ITER: u8 = 68;
+const RETURN_VALUE: u8 = 83;
+const HAVE_ARGUMENT: u8 = 90;
+const UNPACK_SEQUENCE: u8 = 92;
+const FOR_ITER: u8 = 93;
+const UNPACK_EX: u8 = 94;
+const STORE_ATTR: u8 = 95;
+const SWAP: u8 = 99;
+const LOAD_CONST: u8 = 100;
+const BUILD_TUPLE: u8 = 102;
+const BUILD_LIST: u8 = 103;
+const BUILD_SET: u8 = 104;
+const LOAD_ATTR: u8 = 106;
+const COMPARE_OP: u8 = 107;
+const JUMP_FORWARD: u8 = 110;
+const JUMP_IF_FALSE_OR_POP: u8 = 111;
+const JUMP_IF_TRUE_OR_POP: u8 = 112;
+const POP_JUMP_FORWARD_IF_FALSE: u8 = 114;
+const POP_JUMP_FORWARD_IF_TRUE: u8 = 115;
+const LOAD_GLOBAL: u8 = 116;
+const IS_OP: u8 = 117;
+const CONTAINS_OP: u8 = 118;
+const COPY: u8 = 120;
+const BINARY_OP: u8 = 122;
+const LOAD_FAST: u8 = 124;
+const STORE_FAST: u8 = 125;
+const POP_JUMP_FORWARD_IF_NOT_NONE: u8 = 128;
+const POP_JUMP_FORWARD_IF_NONE: u8 = 129;
+const RAISE_VARARGS: u8 = 130;
+const BUILD_SLICE: u8 = 133;
+const JUMP_BACKWARD_NO_INTERRUPT: u8 = 134;
+const MAKE_CELL: u8 = 135;
+const LOAD_DEREF: u8 = 137;
+const JUMP_BACKWARD: u8 = 140;
+const EXTENDED_ARG: u8 = 144;
+const COPY_FREE_VARS: u8 = 149;
+const RESUME: u8 = 151;
+const LOAD_METHOD: u8 = 160;
+const PRECALL: u8 = 166;
+const CALL: u8 = 171;
+const KW_NAMES: u8 = 172;
+const POP_JUMP_BACKWARD_IF_NOT_NONE: u8 = 173;
+const POP_JUMP_BACKWARD_IF_NONE: u8 = 174;
+const POP_JUMP_BACKWARD_IF_FALSE: u8 = 175;
+const POP_JUMP_BACKWARD_IF_TRUE: u8 = 176;
+// Only for `global_calls`.
+const LOAD_NAME: u8 = 101;
+
+/// The opcodes this reader handles; a code object with any other is left to the Python reader.
+const SUPPORTED: &[u8] = &[
+    POP_TOP, PUSH_NULL, NOP, UNARY_POSITIVE, UNARY_NEGATIVE, UNARY_NOT, UNARY_INVERT, BINARY_SUBSCR, STORE_SUBSCR, GET_ITER,
+    RETURN_VALUE, UNPACK_SEQUENCE, FOR_ITER, UNPACK_EX, STORE_ATTR, SWAP, LOAD_CONST, BUILD_TUPLE, BUILD_LIST, BUILD_SET,
+    LOAD_ATTR, COMPARE_OP, JUMP_FORWARD, JUMP_IF_FALSE_OR_POP, JUMP_IF_TRUE_OR_POP, POP_JUMP_FORWARD_IF_FALSE,
+    POP_JUMP_FORWARD_IF_TRUE, LOAD_GLOBAL, IS_OP, CONTAINS_OP, COPY, BINARY_OP, LOAD_FAST, STORE_FAST,
+    POP_JUMP_FORWARD_IF_NOT_NONE, POP_JUMP_FORWARD_IF_NONE, RAISE_VARARGS, BUILD_SLICE, JUMP_BACKWARD_NO_INTERRUPT, MAKE_CELL,
+    LOAD_DEREF, JUMP_BACKWARD, EXTENDED_ARG, COPY_FREE_VARS, RESUME, LOAD_METHOD, PRECALL, CALL, KW_NAMES,
+    POP_JUMP_BACKWARD_IF_NOT_NONE, POP_JUMP_BACKWARD_IF_NONE, POP_JUMP_BACKWARD_IF_FALSE, POP_JUMP_BACKWARD_IF_TRUE,
+];
+
+fn cache_entries(op: u8) -> usize {
+    match op {
+        BINARY_SUBSCR | STORE_ATTR | LOAD_ATTR | CALL => 4,
+        STORE_SUBSCR | UNPACK_SEQUENCE | BINARY_OP | PRECALL => 1,
+        COMPARE_OP => 2,
+        LOAD_GLOBAL => 5,
+        LOAD_METHOD => 10,
+        _ => 0,
+    }
+}
+
+fn is_skipped(op: u8) -> bool {
+    matches!(op, RESUME | NOP | PRECALL | MAKE_CELL | COPY_FREE_VARS | EXTENDED_ARG)
+}
+
+fn is_unconditional_jump(op: u8) -> bool {
+    matches!(op, JUMP_FORWARD | JUMP_BACKWARD | JUMP_BACKWARD_NO_INTERRUPT)
+}
+
+/// `(jumps when the value is true?, the value's test is `is None`?)` of a conditional jump.
+fn conditional_jump(op: u8) -> Option<(bool, bool)> {
+    match op {
+        POP_JUMP_FORWARD_IF_FALSE | POP_JUMP_BACKWARD_IF_FALSE => Some((false, false)),
+        POP_JUMP_FORWARD_IF_TRUE | POP_JUMP_BACKWARD_IF_TRUE => Some((true, false)),
+        POP_JUMP_FORWARD_IF_NONE | POP_JUMP_BACKWARD_IF_NONE => Some((true, true)),
+        POP_JUMP_FORWARD_IF_NOT_NONE | POP_JUMP_BACKWARD_IF_NOT_NONE => Some((false, true)),
+        _ => None,
+    }
+}
+
+fn is_compare(op: u8) -> bool {
+    matches!(op, COMPARE_OP | IS_OP | CONTAINS_OP)
+}
+
+fn is_jump(op: u8) -> bool {
+    is_unconditional_jump(op) || conditional_jump(op).is_some() || matches!(op, JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP | FOR_ITER)
+}
+
+fn is_backward_jump(op: u8) -> bool {
+    matches!(op, JUMP_BACKWARD | JUMP_BACKWARD_NO_INTERRUPT | POP_JUMP_BACKWARD_IF_FALSE | POP_JUMP_BACKWARD_IF_TRUE | POP_JUMP_BACKWARD_IF_NONE | POP_JUMP_BACKWARD_IF_NOT_NONE)
+}
+
+fn is_store(op: u8) -> bool {
+    matches!(op, STORE_FAST | STORE_ATTR | STORE_SUBSCR)
+}
+
+/// Opcodes whose name starts with `LOAD_` (for the patterns that test the name).
+fn is_load(op: u8) -> bool {
+    matches!(op, LOAD_CONST | LOAD_ATTR | LOAD_GLOBAL | LOAD_FAST | LOAD_DEREF | LOAD_METHOD | LOAD_NAME)
+}
+
+// --- `ast._Unparser`'s precedences -----------------------------------------------------------
+const P_TUPLE: u8 = 2;
+const P_YIELD: u8 = 3;
+const P_TEST: u8 = 4;
+const P_OR: u8 = 5;
+const P_AND: u8 = 6;
+const P_NOT: u8 = 7;
+const P_CMP: u8 = 8;
+const P_EXPR: u8 = 9;
+const P_FACTOR: u8 = 15;
+const P_POWER: u8 = 16;
+const P_ATOM: u8 = 18;
+
+fn next_precedence(p: u8) -> u8 {
+    (p + 1).min(P_ATOM)
+}
+
+// `BINARY_OP`'s argument -> operator (the in-place ones are these plus 13).
+const BINARY_OPERATORS: [(&str, u8); 13] = [
+    ("+", 13), ("&", 11), ("//", 14), ("<<", 12), ("@", 14), ("*", 14), ("%", 14), ("|", 9), ("**", P_POWER), (">>", 12),
+    ("-", 13), ("/", 14), ("^", 10),
+];
+const COMPARE_OPERATORS: [&str; 6] = ["<", "<=", "==", "!=", ">", ">="];
+
+// --- values ---------------------------------------------------------------------------------
+
+/// A constant of the code object, with what writing it needs.
+#[derive(Debug, PartialEq)]
+enum Constant {
+    None,
+    Ellipsis,
+    /// `int` or `bool` (a space before `.attr`), with its repr.
+    Int(String),
+    /// `float` or `complex`: repr with `inf` and `nan` written as `ast.unparse` does.
+    Float(String),
+    /// `str` or `bytes`: repr.
+    Text(String),
+    Tuple(Vec<Rc<Constant>>),
+    /// Anything else (code objects, frozensets, ...): not handled.
+    Other,
+}
+
+impl Constant {
+    fn from_object(value: &Bound<'_, PyAny>) -> PyResult<Constant> {
+        let py = value.py();
+        if value.is_none() {
+            return Ok(Constant::None);
+        }
+        if value.is(&py.Ellipsis()) {
+            return Ok(Constant::Ellipsis);
+        }
+        if let Ok(items) = value.cast_exact::<PyTuple>() {
+            return Ok(Constant::Tuple(items.iter().map(|item| Constant::from_object(&item).map(Rc::new)).collect::<PyResult<_>>()?));
+        }
+        let name = value.get_type().name()?;
+        let name = name.to_str()?;
+        Ok(match name {
+            "int" | "bool" => Constant::Int(value.repr()?.to_string()),
+            "float" | "complex" => Constant::Float(value.repr()?.to_string().replace("inf", "1e309").replace("nan", "(1e309-1e309)")),
+            "str" | "bytes" => Constant::Text(value.repr()?.to_string()),
+            _ => Constant::Other,
+        })
+    }
+
+    /// The repr that tells two loads of constants apart (`_exit_block`).
+    fn key(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+type X = Rc<Expr>;
+
+#[derive(Debug, PartialEq)]
+enum Expr {
+    Name(Rc<str>),
+    Const(Rc<Constant>),
+    Attribute(X, Rc<str>),
+    Call(X, Vec<X>, Vec<(Rc<str>, X)>),
+    BinOp(X, usize, X),
+    /// `-`, `+`, `~` or `not`.
+    UnaryOp(&'static str, X),
+    /// Operands and operators; `none_jump`: a test of None read from a jump on it.
+    Compare { left: X, ops: Vec<&'static str>, comparators: Vec<X>, none_jump: bool },
+    /// `and` (true) or `or`.
+    BoolOp(bool, Vec<X>),
+    Subscript(X, X),
+    Slice(Option<X>, Option<X>, Option<X>),
+    Tuple(Vec<X>),
+    List(Vec<X>),
+    Set(Vec<X>),
+    IfExp(X, X, X),
+    Starred(X),
+}
+
+fn name(id: &Rc<str>) -> X {
+    Rc::new(Expr::Name(id.clone()))
+}
+
+fn is_none(e: &Expr) -> bool {
+    matches!(e, Expr::Const(c) if **c == Constant::None)
+}
+
+struct UnpackGroup {
+    value: Value,
+    targets: Vec<Option<X>>,
+    starred: Option<usize>,
+    filled: usize,
+}
+
+struct Stored {
+    value: Value,
+    targets: Vec<X>,
+}
+
+/// A value of the symbolic stack (`_Reader`'s stack values).
+#[derive(Clone)]
+enum Value {
+    Expr(X),
+    Null,
+    Method,
+    ForItem,
+    Iter(X),
+    Slot(Rc<RefCell<UnpackGroup>>, usize),
+    InPlace(Rc<(X, usize, X)>),
+    Stored(Rc<Stored>),
+}
+
+/// Python's `is` between two stack values.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Expr(x), Value::Expr(y)) | (Value::Iter(x), Value::Iter(y)) => Rc::ptr_eq(x, y),
+        (Value::Null, Value::Null) | (Value::Method, Value::Method) | (Value::ForItem, Value::ForItem) => true,
+        (Value::Slot(g, i), Value::Slot(h, j)) => Rc::ptr_eq(g, h) && i == j,
+        (Value::InPlace(x), Value::InPlace(y)) => Rc::ptr_eq(x, y),
+        (Value::Stored(x), Value::Stored(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+#[derive(Debug)]
+enum Fail {
+    /// `_NotExpression`.
+    NotExpression,
+    /// `DecompileError`.
+    Decompile,
+    /// Not handled here: the Python reader reads the function.
+    Unsupported,
+}
+
+type R<T> = Result<T, Fail>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Assign(Vec<X>, X),
+    AugAssign(X, usize, X),
+    Expr(X),
+    Return(X),
+    Raise(Option<X>, Option<X>),
+    Pass,
+    Break,
+    Continue,
+    If(X, Vec<Stmt>, Vec<Stmt>),
+    While(X, Vec<Stmt>, Vec<Stmt>),
+    For(X, X, Vec<Stmt>, Vec<Stmt>),
+    ForTarget(X),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Stmt {
+    kind: Kind,
+    line: Option<i64>,
+}
+
+fn stmt(kind: Kind, line: Option<i64>) -> Stmt {
+    Stmt { kind, line }
+}
+
+struct Loop {
+    header: usize,
+    exit: usize,
+    pops_iterator: bool,
+    break_targets: RefCell<BTreeSet<usize>>,
+}
+
+type LoopRef = Option<Rc<Loop>>;
+
+struct Ins {
+    op: u8,
+    arg: i64,
+    /// Index of the jump's target in `Reader::ins` (jumps only, else 0).
+    target_offset: i64,
+    offset: usize,
+    line: Option<i64>,
+}
+
+/// `(value, jumps when true?, target, start)`; no value: an unconditional jump (`_JUMP`).
+type Atom = (Option<X>, bool, usize, usize);
+
+struct Reader {
+    ins: Vec<Ins>,
+    index_of: HashMap<usize, usize>,
+    back_jumps: HashMap<usize, Vec<usize>>,
+    consts: Vec<Rc<Constant>>,
+    names: Vec<Rc<str>>,
+    local_names: HashMap<i64, Rc<str>>,
+    kw_names: Option<Vec<Rc<str>>>,
+}
+
+impl Reader {
+    fn line(&self, i: usize) -> Option<i64> {
+        self.ins.iter().skip(i).find_map(|ins| ins.line)
+    }
+
+    fn target(&self, i: usize) -> R<usize> {
+        let offset = self.ins[i].target_offset;
+        if offset < 0 {
+            return Err(Fail::Unsupported);
+        }
+        self.index_of.get(&(offset as usize)).copied().ok_or(Fail::Unsupported)
+    }
+
+    fn exit_block(&self, t: usize) -> Option<Vec<(u8, String)>> {
+        let mut block = vec![];
+        for (k, ins) in self.ins.iter().enumerate().skip(t).take(4) {
+            if ins.op == RETURN_VALUE {
+                return if block.is_empty() { None } else { Some(block) };
+            }
+            if !is_load(ins.op) {
+                return None;
+            }
+            block.push((ins.op, self.argval_key(k)));
+        }
+        None
+    }
+
+    fn argval_key(&self, k: usize) -> String {
+        let ins = &self.ins[k];
+        match ins.op {
+            LOAD_CONST => self.consts.get(ins.arg as usize).map(|c| c.key()).unwrap_or_default(),
+            LOAD_GLOBAL => self.names.get((ins.arg >> 1) as usize).map(|n| n.to_string()).unwrap_or_default(),
+            LOAD_ATTR | LOAD_METHOD | LOAD_NAME => self.names.get(ins.arg as usize).map(|n| n.to_string()).unwrap_or_default(),
+            _ => self.local_names.get(&ins.arg).map(|n| format!("{}:{n}", ins.op)).unwrap_or_default(),
+        }
+    }
+
+    fn same_exit_block(&self, a: usize, b: usize) -> bool {
+        let block = if a < self.ins.len() { self.exit_block(a) } else { None };
+        block.is_some() && b < self.ins.len() && block == self.exit_block(b)
+    }
+
+    fn exit_copy(&self, t: usize, after: usize) -> usize {
+        let Some(block) = self.exit_block(t) else { return t };
+        for k in after + 1..t {
+            if self.exit_block(k).as_ref() == Some(&block) {
+                return k;
+            }
+        }
+        t
+    }
+
+    fn resolve(&self, mut i: usize) -> R<usize> {
+        let mut seen = BTreeSet::new();
+        while i < self.ins.len() && seen.insert(i) {
+            let op = self.ins[i].op;
+            if is_unconditional_jump(op) {
+                i = self.target(i)?;
+            } else if op == NOP {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        Ok(i)
+    }
+
+    // --- functions ------------------------------------------------------------------------
+
+    fn function_body(&mut self, consts_last_none: bool) -> R<Vec<Stmt>> {
+        let n = self.ins.len();
+        let mut body = self.block(0, n, &mut vec![], None, n, false, None)?;
+        while let Some(Stmt { kind: Kind::Return(value), line }) = body.last() {
+            if !is_none(value) {
+                break;
+            }
+            let before = body[..body.len() - 1].iter().filter_map(max_line).max();
+            if let (Some(line), Some(before)) = (line, before) {
+                if *line > before {
+                    break;
+                }
+            }
+            body.pop();
+        }
+        Ok(branches_falling_out(body, consts_last_none))
+    }
+
+    // --- blocks of statements -----------------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    fn block(&mut self, mut i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, exit: usize, expression: bool, base: Option<usize>) -> R<Vec<Stmt>> {
+        let base = base.unwrap_or(stack.len());
+        let below: Vec<Value> = stack[..base.min(stack.len())].to_vec();
+        let mut stmts = vec![];
+        let mut start: Option<usize> = None;
+        while i < end {
+            let op = self.ins[i].op;
+            if is_skipped(op) {
+                i += 1;
+                continue;
+            }
+            if start.is_none() && stack.len() <= base {
+                start = Some(i);
+                if !expression && self.back_jumps.get(&i).is_some_and(|js| js.iter().any(|&j| i < j && j < end)) {
+                    i = self.while_loop(i, end, stack, lp.clone(), &mut stmts, exit)?;
+                    start = None;
+                    continue;
+                }
+            }
+            let arg = self.ins[i].arg;
+            let emitted;
+            if conditional_jump(op).is_some() {
+                i = self.conditional(i, end, stack, base, lp.clone(), &mut stmts, exit, start, expression, false)?;
+                if stack.len() <= base {
+                    start = None;
+                }
+                continue;
+            }
+            if op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP {
+                i = self.boolean_value(i, stack, lp.clone(), exit)?;
+                continue;
+            }
+            if op == FOR_ITER {
+                if expression {
+                    return Err(Fail::NotExpression);
+                }
+                i = self.for_loop(i, end, stack, lp.clone(), &mut stmts, exit)?;
+                start = None;
+                continue;
+            }
+            if is_unconditional_jump(op) {
+                if expression {
+                    return Err(Fail::NotExpression);
+                }
+                let popped_iterator = below.iter().skip(stack.len()).any(|v| matches!(v, Value::Iter(_)));
+                emitted = self.jump(i, end, lp.clone(), exit, popped_iterator)?;
+                i += 1;
+                if emitted.is_none() {
+                    continue;
+                }
+            } else if op == SWAP && arg == 2 && i + 2 < end && self.ins[i + 1].op == COPY && self.ins[i + 1].arg == 2 && is_compare(self.ins[i + 2].op) {
+                // A chained comparison: not ported.
+                return Err(Fail::Unsupported);
+            } else if op == SWAP && (arg == 2 || arg == 3) && stack.len() == base + arg as usize && start.is_some() && stack[stack.len() - arg as usize..].iter().all(|v| matches!(v, Value::Expr(_))) {
+                let n = arg as usize;
+                let values: Vec<X> = stack.drain(stack.len() - n..).map(|v| if let Value::Expr(x) = v { x } else { unreachable!() }).collect();
+                let group = Rc::new(RefCell::new(UnpackGroup { value: Value::Expr(Rc::new(Expr::Tuple(values))), targets: vec![None; n], starred: None, filled: 0 }));
+                stack.extend((0..n).rev().map(|k| Value::Slot(group.clone(), k)));
+                i += 1;
+                continue;
+            } else {
+                if is_store(op) {
+                    self.parallel_assignment(op, stack, base);
+                }
+                if !expression && stack.len() == base + 1 && matches!(stack.last(), Some(Value::Expr(_))) && start.is_some() && op == COPY && arg == 1 && self.starts_match(i, end) {
+                    return Err(Fail::Unsupported);
+                }
+                emitted = self.simple(i, stack)?;
+                i += 1;
+            }
+            if let Some(mut s) = emitted {
+                if expression {
+                    return Err(Fail::NotExpression);
+                }
+                if s.line.is_none() {
+                    s.line = self.line(start.unwrap_or(i - 1));
+                }
+                stmts.push(s);
+                if stack.len() <= base {
+                    start = None;
+                }
+            }
+        }
+        Ok(stmts)
+    }
+
+    fn parallel_assignment(&self, op: u8, stack: &mut [Value], base: usize) {
+        let operands = match op {
+            STORE_ATTR => 1,
+            STORE_SUBSCR => 2,
+            _ => 0,
+        };
+        let top = stack.len().saturating_sub(operands);
+        if top <= base {
+            return;
+        }
+        let values = &stack[base..top];
+        if values.len() < 2 || !values.iter().all(|v| matches!(v, Value::Expr(_))) {
+            return;
+        }
+        let last = &values[values.len() - 1];
+        if values[..values.len() - 1].iter().any(|v| same_value(v, last)) {
+            return;
+        }
+        let exprs: Vec<X> = values.iter().map(|v| if let Value::Expr(x) = v { x.clone() } else { unreachable!() }).collect();
+        let n = exprs.len();
+        let group = Rc::new(RefCell::new(UnpackGroup { value: Value::Expr(Rc::new(Expr::Tuple(exprs))), targets: vec![None; n], starred: None, filled: 0 }));
+        for (k, slot) in stack[base..top].iter_mut().enumerate() {
+            *slot = Value::Slot(group.clone(), k);
+        }
+    }
+
+    fn expression(&mut self, i: usize, end: usize, stack: &[Value], lp: LoopRef, exit: usize) -> R<Option<X>> {
+        let mut trial = stack.to_vec();
+        match self.block(i, end, &mut trial, lp, exit, true, None) {
+            Ok(_) => {}
+            Err(Fail::Unsupported) => return Err(Fail::Unsupported),
+            Err(_) => return Ok(None),
+        }
+        if trial.len() != stack.len() + 1 || trial.iter().zip(stack).any(|(a, b)| !same_value(a, b)) {
+            return Ok(None);
+        }
+        match trial.pop().unwrap() {
+            Value::Expr(x) => Ok(Some(x)),
+            Value::Stored(s) => {
+                if s.targets.len() == 1 && matches!(*s.targets[0], Expr::Name(_)) {
+                    Err(Fail::Unsupported) // `(name := value)`
+                } else {
+                    Ok(None)
+                }
+            }
+            // Not an expression node: returned as it is by the Python reader, to fail later.
+            _ => Err(Fail::Unsupported),
+        }
+    }
+
+    // --- jumps ----------------------------------------------------------------------------------
+
+    fn jump(&self, i: usize, end: usize, lp: LoopRef, exit: usize, popped_iterator: bool) -> R<Option<Stmt>> {
+        let t = self.target(i)?;
+        if let Some(l) = &lp {
+            if popped_iterator && l.pops_iterator {
+                l.break_targets.borrow_mut().insert(self.resolve(t)?);
+                return Ok(Some(stmt(Kind::Break, None)));
+            }
+            let ends_block = i + 1 == end && self.resolve(exit)? == self.resolve(t)?;
+            if self.resolve(t)? == self.resolve(l.header)? && !ends_block {
+                return Ok(Some(stmt(Kind::Continue, None)));
+            }
+            if !l.pops_iterator && !ends_block && (t >= l.exit || self.resolve(t)? == self.resolve(l.exit)?) {
+                l.break_targets.borrow_mut().insert(self.resolve(t)?);
+                return Ok(Some(stmt(Kind::Break, None)));
+            }
+        }
+        if self.resolve(t)? == self.resolve(exit)? {
+            return Ok(None);
+        }
+        Err(Fail::Decompile)
+    }
+
+    fn read_condition(&mut self, mut i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, exit: usize) -> R<(Vec<Atom>, usize)> {
+        let mut candidates: Vec<(Vec<Atom>, usize, bool)> = vec![];
+        let mut start = i;
+        let mut first_line = None;
+        let mut pending: Vec<Atom> = vec![];
+        loop {
+            let mut value = self.pop(stack)?;
+            let (jumps_when, none_test) = conditional_jump(self.ins[i].op).ok_or(Fail::Unsupported)?;
+            if none_test {
+                value = Rc::new(Expr::Compare { left: value, ops: vec!["is"], comparators: vec![Rc::new(Expr::Const(Rc::new(Constant::None)))], none_jump: true });
+            }
+            let mut atoms = candidates.last().map(|c| c.0.clone()).unwrap_or_default();
+            atoms.append(&mut pending);
+            atoms.push((Some(value), jumps_when, self.target(i)?, start));
+            if first_line.is_none() {
+                first_line = Some(self.line(i));
+            }
+            let mut nxt = i + 1;
+            let false_target = atoms[atoms.len() - 1].2;
+            let closed = atoms.iter().all(|a| a.2 == false_target || a.2 <= nxt);
+            candidates.push((atoms.clone(), nxt, closed));
+            let mut more = self.next_atom(nxt, end, stack, lp.clone(), exit)?;
+            if more.is_none() {
+                // `if (a if c else b):`: the jump ending the middle operand's jumps, and the
+                // jump a constant operand compiled to.
+                let after;
+                (pending, after) = self.jump_atoms(nxt, end)?;
+                if !pending.is_empty() {
+                    more = self.next_atom(after, end, stack, lp.clone(), exit)?;
+                    if more.is_none() {
+                        atoms.append(&mut pending);
+                        let false_target = atoms[atoms.len() - 1].2;
+                        let closed = atoms.iter().all(|a| a.2 == false_target || a.2 <= after);
+                        candidates.push((atoms, after, closed));
+                        break;
+                    }
+                    nxt = after;
+                }
+            }
+            let Some((value, j)) = more else { break };
+            if closed && self.line(j) != first_line.unwrap() && (self.target(j)? <= false_target || self.same_exit_block(self.target(j)?, false_target)) {
+                break;
+            }
+            stack.push(Value::Expr(value));
+            i = j;
+            start = nxt;
+        }
+        for (atoms, nxt, closed) in candidates.into_iter().rev() {
+            if closed && boolean(&atoms, nxt, atoms[atoms.len() - 1].2)?.is_some() {
+                return Ok((atoms, nxt));
+            }
+            let atoms: Vec<Atom> = atoms.iter().map(|(v, w, t, s)| (v.clone(), *w, self.exit_copy(*t, nxt), *s)).collect();
+            let false_target = atoms[atoms.len() - 1].2;
+            if atoms.iter().all(|a| a.2 == false_target || a.2 <= nxt) && boolean(&atoms, nxt, false_target)?.is_some() {
+                return Ok((atoms, nxt));
+            }
+        }
+        Err(Fail::Decompile)
+    }
+
+    /// `_jump_atoms`: the unconditional forward jumps from `i` (NOPs skipped), at most two, as
+    /// atoms without a value, and where the instructions after them start.
+    fn jump_atoms(&self, mut i: usize, end: usize) -> R<(Vec<Atom>, usize)> {
+        let mut atoms = vec![];
+        while i < end && atoms.len() < 2 {
+            let mut k = i;
+            while k < end && self.ins[k].op == NOP {
+                k += 1;
+            }
+            if k >= end || self.ins[k].op != JUMP_FORWARD {
+                break;
+            }
+            atoms.push((None, true, self.target(k)?, k));
+            i = k + 1;
+        }
+        Ok((atoms, i))
+    }
+
+    fn next_atom(&mut self, i: usize, end: usize, stack: &[Value], lp: LoopRef, exit: usize) -> R<Option<(X, usize)>> {
+        let mut j = i;
+        while j < end && conditional_jump(self.ins[j].op).is_none() {
+            let op = self.ins[j].op;
+            if is_store(op) && j > i && self.ins[j - 1].op == COPY && self.ins[j - 1].arg == 1 {
+                j += 1;
+                continue;
+            }
+            if is_unconditional_jump(op) || matches!(op, FOR_ITER | RETURN_VALUE | RAISE_VARARGS | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP) || is_store(op) || op == POP_TOP {
+                if op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP {
+                    j = self.target(j)?;
+                    continue;
+                }
+                if op == JUMP_FORWARD || op == POP_TOP {
+                    j += 1;
+                    continue;
+                }
+                return Ok(None);
+            }
+            if op == SWAP && self.ins[j].arg == 2 && j + 2 < end && self.ins[j + 1].op == COPY {
+                return Err(Fail::Unsupported); // `_atom_through_chain`
+            }
+            j += 1;
+        }
+        if j >= end || j == i {
+            return Ok(None);
+        }
+        Ok(self.expression(i, j, stack, lp, exit)?.map(|v| (v, j)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn conditional(&mut self, i: usize, end: usize, stack: &mut Vec<Value>, base: usize, lp: LoopRef, stmts: &mut Vec<Stmt>, exit: usize, start: Option<usize>, expression: bool, loop_test: bool) -> R<usize> {
+        let depth = stack.len() as i64 - 1;
+        let (mut atoms, body_start) = self.read_condition(i, end, stack, lp.clone(), exit)?;
+        let mut false_target = atoms[atoms.len() - 1].2;
+        let n = self.ins.len();
+        if false_target > end && exit < n && self.same_exit_block(false_target, self.resolve(exit)?) {
+            atoms = atoms.into_iter().map(|(v, w, t, s)| (v, w, if t == false_target { end } else { t }, s)).collect();
+            false_target = end;
+        }
+        let condition = boolean(&atoms, body_start, false_target)?.ok_or(Fail::Decompile)?;
+        if body_start < false_target && false_target <= end && matches!(self.ins[false_target - 1].op, JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP) {
+            return Err(Fail::Unsupported); // `(a and b) or c` as a value
+        }
+        if (body_start < false_target && false_target <= end) || (false_target > end && expression) {
+            let before_else = false_target - 1;
+            if self.ins[before_else].op == JUMP_FORWARD {
+                let after = self.target(before_else)?;
+                if let Some(if_true) = self.expression(body_start, before_else, stack, lp.clone(), exit)? {
+                    if let Some(if_false) = self.expression(false_target, after, stack, lp.clone(), exit)? {
+                        stack.push(Value::Expr(Rc::new(Expr::IfExp(condition, if_true, if_false))));
+                        return Ok(after);
+                    }
+                }
+            }
+        }
+        if depth > base as i64 || expression {
+            return Err(Fail::Decompile);
+        }
+        let start = start.ok_or(Fail::Unsupported)?;
+        let line = self.line(start);
+        // `while`: the body ends with the test again.
+        let back: Vec<usize> = self.back_jumps.get(&body_start).map(|js| js.iter().copied().filter(|&j| body_start < j && j < end && conditional_jump(self.ins[j].op).is_some()).collect()).unwrap_or_default();
+        if let Some(&last_back) = back.iter().max() {
+            let loop_end = last_back + 1;
+            if loop_end >= body_start - start {
+                let bottom = loop_end - (body_start - start);
+                if bottom > body_start && self.same_test(start, body_start, bottom, loop_end) {
+                    return self.while_statement(start, condition, body_start, bottom, loop_end, end, stack, lp, stmts, exit, false);
+                }
+            }
+        }
+        if loop_test && body_start < false_target && false_target <= end {
+            return self.while_statement(start, condition, body_start, false_target, false_target, end, stack, lp, stmts, exit, true);
+        }
+        if body_start < false_target && false_target <= end {
+            let before_else = false_target - 1;
+            let jump_op = self.ins[before_else].op;
+            if is_unconditional_jump(jump_op) && before_else >= body_start {
+                let after = self.target(before_else)?;
+                let popped = before_else > 0 && self.ins[before_else - 1].op == POP_TOP && lp.as_ref().is_some_and(|l| l.pops_iterator);
+                if false_target < after && after <= end && !popped {
+                    let body = self.block(body_start, before_else, &mut stack.clone(), lp.clone(), after, false, None)?;
+                    let mut orelse = self.block(false_target, after, &mut stack.clone(), lp.clone(), if after == end { exit } else { after }, false, None)?;
+                    if let Some(l) = &lp {
+                        if after == end
+                            && is_unconditional_jump(self.ins[after - 1].op)
+                            && self.resolve(after - 1)? == self.resolve(l.header)?
+                            && !matches!(last_statement(&orelse).map(|s| &s.kind), Some(Kind::Continue | Kind::Break | Kind::Return(_) | Kind::Raise(..)))
+                        {
+                            orelse.push(stmt(Kind::Continue, self.line(after - 1)));
+                        }
+                    }
+                    stmts.push(stmt(Kind::If(condition, body, orelse), line));
+                    return Ok(after);
+                }
+                if let Some(l) = &lp {
+                    if false_target == end && !popped && end < n && is_unconditional_jump(self.ins[end].op) && self.resolve(after)? == self.resolve(end)? && self.resolve(end)? == self.resolve(l.header)? {
+                        let body = self.block(body_start, before_else, &mut stack.clone(), lp.clone(), after, false, None)?;
+                        let orelse = vec![stmt(Kind::Continue, self.line(end))];
+                        stmts.push(stmt(Kind::If(condition, body, orelse), line));
+                        return Ok(end);
+                    }
+                }
+                if self.resolve(after)? == self.resolve(exit)? && !popped && jump_op == JUMP_FORWARD {
+                    let body = self.block(body_start, before_else, &mut stack.clone(), lp.clone(), exit, false, None)?;
+                    let orelse = self.block(false_target, end, &mut stack.clone(), lp.clone(), exit, false, None)?;
+                    stmts.push(stmt(Kind::If(condition, body, orelse), line));
+                    return Ok(end);
+                }
+            }
+            let body = self.block(body_start, false_target, &mut stack.clone(), lp.clone(), false_target, false, None)?;
+            stmts.push(stmt(Kind::If(condition, body, vec![]), line));
+            return Ok(false_target);
+        }
+        if self.resolve(false_target)? == self.resolve(exit)? {
+            let body = self.block(body_start, end, &mut stack.clone(), lp.clone(), exit, false, None)?;
+            stmts.push(stmt(Kind::If(condition, body, vec![]), line));
+            return Ok(end);
+        }
+        if let Some(l) = &lp {
+            let mut jump_out = None;
+            if self.resolve(false_target)? == self.resolve(l.header)? {
+                jump_out = Some(Kind::Continue);
+            } else if !l.pops_iterator && self.resolve(false_target)? == self.resolve(l.exit)? {
+                l.break_targets.borrow_mut().insert(self.resolve(false_target)?);
+                jump_out = Some(Kind::Break);
+            }
+            if let Some(kind) = jump_out {
+                let test = boolean(&atoms, false_target, body_start)?.ok_or(Fail::Unsupported)?;
+                stmts.push(stmt(Kind::If(test, vec![stmt(kind, None)], vec![]), line));
+                return Ok(body_start);
+            }
+        }
+        Err(Fail::Decompile)
+    }
+
+    fn same_test(&self, a: usize, a_end: usize, b: usize, b_end: usize) -> bool {
+        if a_end - a != b_end - b {
+            return false;
+        }
+        for (x, y) in self.ins[a..a_end].iter().zip(&self.ins[b..b_end]) {
+            if conditional_jump(x.op).is_some() && conditional_jump(y.op).is_some() {
+                continue;
+            }
+            // `argval` compared: the argument, or for jumps the target offset.
+            if x.op != y.op || (!is_unconditional_jump(x.op) && if is_jump(x.op) { x.target_offset != y.target_offset } else { x.arg != y.arg }) {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn loop_else(&mut self, inner: &Loop, loop_exit: usize, end: usize, stack: &[Value], lp: LoopRef, exit: usize) -> R<(Vec<Stmt>, usize)> {
+        let targets = inner.break_targets.borrow().clone();
+        let Some(&target) = targets.iter().max() else { return Ok((vec![], loop_exit)) };
+        if loop_exit < target && target <= end {
+            let orelse = self.block(loop_exit, target, &mut stack.to_vec(), lp, target, false, None)?;
+            return Ok((orelse, target));
+        }
+        let resolved_exit = self.resolve(exit)?;
+        if loop_exit < end && targets.iter().any(|&t| t == resolved_exit) {
+            let orelse = self.block(loop_exit, end, &mut stack.to_vec(), lp, exit, false, None)?;
+            return Ok((orelse, end));
+        }
+        Ok((vec![], loop_exit))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn while_statement(&mut self, start: usize, condition: X, body_start: usize, bottom: usize, loop_end: usize, end: usize, stack: &mut [Value], lp: LoopRef, stmts: &mut Vec<Stmt>, exit: usize, falls_out: bool) -> R<usize> {
+        let line = self.line(start);
+        let inner = Rc::new(Loop { header: start, exit: loop_end, pops_iterator: false, break_targets: RefCell::new(BTreeSet::new()) });
+        let mut body = self.block(body_start, bottom, &mut stack.to_vec(), Some(inner.clone()), bottom, false, None)?;
+        if falls_out && !matches!(body.last().map(|s| &s.kind), Some(Kind::Return(_) | Kind::Raise(..) | Kind::Continue | Kind::Break)) {
+            let leave_line = if self.ins[bottom - 1].op == NOP { self.line(bottom - 1) } else { None };
+            body.push(stmt(Kind::Break, leave_line));
+        }
+        let (orelse, after) = self.loop_else(&inner, loop_end, end, stack, lp, exit)?;
+        drop_trailing_continue(&mut body);
+        stmts.push(stmt(Kind::While(condition, body, orelse), line));
+        Ok(after)
+    }
+
+    fn while_loop(&mut self, i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, stmts: &mut Vec<Stmt>, exit: usize) -> R<usize> {
+        let last = self.back_jumps[&i].iter().copied().filter(|&j| j < end).max().ok_or(Fail::Unsupported)?;
+        let probe = stack.clone();
+        if let Some((_, j)) = self.next_atom(i, end, &probe, lp.clone(), exit)? {
+            if self.target(j)? > last {
+                return self.while_with_test(i, end, stack, lp, stmts, exit);
+            }
+        }
+        if !matches!(self.ins[last].op, JUMP_BACKWARD | JUMP_BACKWARD_NO_INTERRUPT) {
+            return Err(Fail::Decompile);
+        }
+        let line = if i > 0 && self.ins[i - 1].op == NOP { self.line(i - 1) } else { self.line(i) };
+        let after = last + 1;
+        let inner = Rc::new(Loop { header: i, exit: after, pops_iterator: false, break_targets: RefCell::new(BTreeSet::new()) });
+        let saved = self.back_jumps.remove(&i);
+        let body = self.block(i, last, &mut stack.clone(), Some(inner.clone()), i, false, None);
+        if let Some(saved) = saved {
+            self.back_jumps.insert(i, saved);
+        }
+        let mut body = body?;
+        drop_trailing_continue(&mut body);
+        let (orelse, after) = self.loop_else(&inner, after, end, stack, lp, exit)?;
+        let test = Rc::new(Expr::Const(Rc::new(Constant::Int("True".into()))));
+        stmts.push(stmt(Kind::While(test, body, orelse), line));
+        Ok(after)
+    }
+
+    fn while_with_test(&mut self, i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, stmts: &mut Vec<Stmt>, exit: usize) -> R<usize> {
+        let saved = self.back_jumps.remove(&i);
+        let result = (|| {
+            let before = stmts.len();
+            let mut k = i;
+            while conditional_jump(self.ins.get(k).ok_or(Fail::Unsupported)?.op).is_none() {
+                if self.ins[k].op == SWAP && self.ins[k].arg == 2 && self.ins.get(k + 1).is_some_and(|x| x.op == COPY) {
+                    return Err(Fail::Unsupported);
+                }
+                if !is_skipped(self.ins[k].op) && self.simple(k, stack)?.is_some() {
+                    return Err(Fail::Decompile);
+                }
+                k += 1;
+            }
+            let base = stack.len() - 1;
+            let after = self.conditional(k, end, stack, base, lp, stmts, exit, Some(i), false, true)?;
+            if stmts.len() != before + 1 || !matches!(stmts[stmts.len() - 1].kind, Kind::While(..)) {
+                return Err(Fail::Decompile);
+            }
+            Ok(after)
+        })();
+        if let Some(saved) = saved {
+            self.back_jumps.insert(i, saved);
+        }
+        result
+    }
+
+    fn for_loop(&mut self, i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, stmts: &mut Vec<Stmt>, exit: usize) -> R<usize> {
+        let Some(Value::Iter(iterable)) = stack.last().cloned() else { return Err(Fail::Decompile) };
+        let mut exit_index = self.target(i)?;
+        let mut leaves_block = false;
+        if exit_index > end && exit < self.ins.len() && self.same_exit_block(exit_index, self.resolve(exit)?) {
+            let backs: Vec<usize> = self.back_jumps.get(&i).map(|js| js.iter().copied().filter(|&j| j < end && self.ins[j].op == JUMP_BACKWARD).collect()).unwrap_or_default();
+            if backs.iter().max() == Some(&(end - 1)) {
+                exit_index = end;
+                leaves_block = true;
+            }
+        }
+        let last = exit_index - 1;
+        let inner = Rc::new(Loop { header: i, exit: exit_index, pops_iterator: true, break_targets: RefCell::new(BTreeSet::new()) });
+        let body_end = if self.ins[last].op == JUMP_BACKWARD && self.target(last)? == i { last } else { exit_index };
+        let mut body_stack = stack.clone();
+        body_stack.push(Value::ForItem);
+        let mut body = self.block(i + 1, body_end, &mut body_stack, Some(inner.clone()), i, false, Some(stack.len()))?;
+        let Some(Stmt { kind: Kind::ForTarget(target), line: target_line }) = body.first().cloned() else { return Err(Fail::Decompile) };
+        body.remove(0);
+        let line = target_line.filter(|&l| l != 0).or_else(|| self.line(i));
+        drop_trailing_continue(&mut body);
+        if body.is_empty() {
+            body.push(stmt(Kind::Pass, None));
+        }
+        stack.pop();
+        let (orelse, after) = if leaves_block { (vec![], exit_index) } else { self.loop_else(&inner, exit_index, end, stack, lp, exit)? };
+        stmts.push(stmt(Kind::For(target, iterable, body, orelse), line));
+        Ok(after)
+    }
+
+    fn boolean_value(&mut self, i: usize, stack: &mut Vec<Value>, lp: LoopRef, exit: usize) -> R<usize> {
+        let and = self.ins[i].op == JUMP_IF_FALSE_OR_POP;
+        let left = self.pop(stack)?;
+        let after = self.target(i)?;
+        let right = self.expression(i + 1, after, stack, lp, exit)?.ok_or(Fail::Decompile)?;
+        let mut values = vec![left];
+        match &*right {
+            Expr::BoolOp(op, items) if *op == and => values.extend(items.iter().cloned()),
+            _ => values.push(right),
+        }
+        stack.push(Value::Expr(Rc::new(Expr::BoolOp(and, values))));
+        Ok(after)
+    }
+
+    fn starts_match(&self, i: usize, end: usize) -> bool {
+        let Some(next) = self.ins.get(i + 1).filter(|_| i + 1 < end) else { return false };
+        if next.op == COPY && next.arg == 1 || next.op == POP_JUMP_FORWARD_IF_NOT_NONE {
+            return true;
+        }
+        for j in i + 1..(i + 12).min(end.saturating_sub(1)) {
+            let op = self.ins[j].op;
+            if is_compare(op) {
+                return self.ins[j + 1].op == POP_JUMP_FORWARD_IF_FALSE;
+            }
+            if conditional_jump(op).is_some() || is_unconditional_jump(op) || is_store(op) || op == RETURN_VALUE || op == POP_TOP || matches!(op, POP_JUMP_FORWARD_IF_FALSE | POP_JUMP_FORWARD_IF_TRUE) {
+                return false;
+            }
+        }
+        false
+    }
+
+    // --- instructions without control flow ----------------------------------------------------
+
+    fn pop(&self, stack: &mut Vec<Value>) -> R<X> {
+        let value = stack.pop().ok_or(Fail::Decompile)?;
+        self.value(value)
+    }
+
+    fn value(&self, value: Value) -> R<X> {
+        match value {
+            Value::Expr(x) => Ok(x),
+            Value::Stored(s) => {
+                if s.targets.len() == 1 && matches!(*s.targets[0], Expr::Name(_)) {
+                    Err(Fail::Unsupported) // `(name := value)`
+                } else {
+                    Err(Fail::Decompile)
+                }
+            }
+            Value::Iter(x) => Ok(Rc::new(Expr::Call(name(&Rc::from("iter")), vec![x], vec![]))),
+            _ => Err(Fail::Decompile),
+        }
+    }
+
+    /// One instruction without jumps; the statement it ends, if any. A stack that does not hold
+    /// what the instruction takes is a `Decompile` failure, as the Python reader's.
+    fn simple(&mut self, i: usize, stack: &mut Vec<Value>) -> R<Option<Stmt>> {
+        let op = self.ins[i].op;
+        let arg = self.ins[i].arg;
+        let name_at = |k: i64| -> R<Rc<str>> { self.names.get(usize::try_from(k).map_err(|_| Fail::Decompile)?).cloned().ok_or(Fail::Decompile) };
+        match op {
+            LOAD_FAST | LOAD_DEREF => stack.push(Value::Expr(name(self.local_names.get(&arg).ok_or(Fail::Unsupported)?))),
+            LOAD_GLOBAL => {
+                if arg & 1 != 0 {
+                    stack.push(Value::Null);
+                }
+                stack.push(Value::Expr(name(&name_at(arg >> 1)?)));
+            }
+            LOAD_CONST => {
+                let constant = self.consts.get(arg as usize).ok_or(Fail::Unsupported)?.clone();
+                if !writable(&constant) {
+                    return Err(Fail::Unsupported);
+                }
+                stack.push(Value::Expr(Rc::new(Expr::Const(constant))));
+            }
+            PUSH_NULL => stack.push(Value::Null),
+            LOAD_ATTR => {
+                let owner = self.pop(stack)?;
+                stack.push(Value::Expr(Rc::new(Expr::Attribute(owner, name_at(arg)?))));
+            }
+            LOAD_METHOD => {
+                let owner = self.pop(stack)?;
+                stack.push(Value::Method);
+                stack.push(Value::Expr(Rc::new(Expr::Attribute(owner, name_at(arg)?))));
+            }
+            COPY => {
+                let k = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
+                if k == 0 || k > stack.len() {
+                    return Err(Fail::Decompile);
+                }
+                stack.push(stack[stack.len() - k].clone());
+            }
+            SWAP => {
+                let k = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
+                if k == 0 || k > stack.len() {
+                    return Err(Fail::Decompile);
+                }
+                let n = stack.len();
+                stack.swap(n - 1, n - k);
+            }
+            POP_TOP => {
+                let top = stack.pop().ok_or(Fail::Decompile)?;
+                if matches!(top, Value::Iter(_) | Value::Null | Value::Method) {
+                    return Ok(None);
+                }
+                return Ok(Some(stmt(Kind::Expr(self.value(top)?), None)));
+            }
+            BINARY_OP => {
+                let right = self.pop(stack)?;
+                let left = self.pop(stack)?;
+                let k = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
+                if k >= 2 * BINARY_OPERATORS.len() {
+                    return Err(Fail::Decompile);
+                }
+                if k >= BINARY_OPERATORS.len() {
+                    stack.push(Value::InPlace(Rc::new((left, k - BINARY_OPERATORS.len(), right))));
+                } else {
+                    stack.push(Value::Expr(Rc::new(Expr::BinOp(left, k, right))));
+                }
+            }
+            UNARY_NEGATIVE | UNARY_POSITIVE | UNARY_NOT | UNARY_INVERT => {
+                let operand = self.pop(stack)?;
+                let operator = match op {
+                    UNARY_NEGATIVE => "-",
+                    UNARY_POSITIVE => "+",
+                    UNARY_NOT => "not",
+                    _ => "~",
+                };
+                stack.push(Value::Expr(Rc::new(Expr::UnaryOp(operator, operand))));
+            }
+            COMPARE_OP | IS_OP | CONTAINS_OP => {
+                let right = self.pop(stack)?;
+                let left = self.pop(stack)?;
+                let operator = compare_operator(op, arg).ok_or(Fail::Decompile)?;
+                stack.push(Value::Expr(Rc::new(Expr::Compare { left, ops: vec![operator], comparators: vec![right], none_jump: false })));
+            }
+            BINARY_SUBSCR => {
+                let index = self.pop(stack)?;
+                let container = self.pop(stack)?;
+                stack.push(Value::Expr(Rc::new(Expr::Subscript(container, index))));
+            }
+            BUILD_SLICE => {
+                let mut parts = vec![];
+                for _ in 0..arg {
+                    parts.push(self.pop(stack)?);
+                }
+                parts.reverse();
+                if parts.len() < 2 {
+                    return Err(Fail::Decompile);
+                }
+                let bound = |p: &X| if is_none(p) { None } else { Some(p.clone()) };
+                let step = if parts.len() == 3 { Some(parts[2].clone()) } else { None };
+                stack.push(Value::Expr(Rc::new(Expr::Slice(bound(&parts[0]), bound(&parts[1]), step))));
+            }
+            BUILD_TUPLE | BUILD_LIST | BUILD_SET => {
+                if op == BUILD_SET && arg == 0 {
+                    return Err(Fail::Unsupported); // `set()`, or a display filled by `SET_UPDATE`
+                }
+                let mut items = vec![];
+                for _ in 0..arg {
+                    items.push(self.pop(stack)?);
+                }
+                items.reverse();
+                stack.push(Value::Expr(Rc::new(match op {
+                    BUILD_TUPLE => Expr::Tuple(items),
+                    BUILD_LIST => Expr::List(items),
+                    _ => Expr::Set(items),
+                })));
+            }
+            GET_ITER => {
+                let iterable = self.pop(stack)?;
+                stack.push(Value::Iter(iterable));
+            }
+            KW_NAMES => {
+                let Some(Constant::Tuple(items)) = self.consts.get(arg as usize).map(|c| &**c) else { return Err(Fail::Unsupported) };
+                let mut names = vec![];
+                for item in items {
+                    let Constant::Text(text) = &**item else { return Err(Fail::Unsupported) };
+                    names.push(self.kw_name(text)?);
+                }
+                self.kw_names = Some(names);
+            }
+            CALL => {
+                let n = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
+                let names = self.kw_names.take().unwrap_or_default();
+                if stack.len() < n + 2 {
+                    return Err(Fail::Decompile);
+                }
+                let mut raw: Vec<Value> = stack.drain(stack.len() - n..).collect();
+                let mut callable = stack.pop().unwrap();
+                let below = stack.pop().unwrap();
+                if !matches!(below, Value::Null | Value::Method) {
+                    raw.insert(0, callable);
+                    callable = below;
+                }
+                let args = raw.into_iter().map(|v| self.value(v)).collect::<R<Vec<X>>>()?;
+                let func = self.value(callable)?;
+                if names.len() > args.len() {
+                    return Err(Fail::Decompile);
+                }
+                let split = args.len() - names.len();
+                let keywords = names.into_iter().zip(args[split..].iter().cloned()).collect();
+                stack.push(Value::Expr(Rc::new(Expr::Call(func, args[..split].to_vec(), keywords))));
+            }
+            RETURN_VALUE => {
+                let value = stack.pop().ok_or(Fail::Decompile)?;
+                return Ok(Some(stmt(Kind::Return(self.value(value)?), None)));
+            }
+            RAISE_VARARGS => {
+                let cause = if arg == 2 { Some(self.pop(stack)?) } else { None };
+                if arg >= 1 {
+                    let exc = self.pop(stack)?;
+                    return Ok(Some(stmt(Kind::Raise(Some(exc), cause), None)));
+                }
+                return Ok(Some(stmt(Kind::Raise(None, None), None)));
+            }
+            STORE_FAST => {
+                let target = name(self.local_names.get(&arg).ok_or(Fail::Unsupported)?);
+                return self.store(target, stack);
+            }
+            STORE_ATTR => {
+                let owner = self.pop(stack)?;
+                let attr = name_at(arg)?;
+                return self.store(Rc::new(Expr::Attribute(owner, attr)), stack);
+            }
+            STORE_SUBSCR => {
+                let index = self.pop(stack)?;
+                let container = self.pop(stack)?;
+                return self.store(Rc::new(Expr::Subscript(container, index)), stack);
+            }
+            UNPACK_SEQUENCE | UNPACK_EX => {
+                let value = stack.pop().ok_or(Fail::Decompile)?;
+                let (n, starred) = if op == UNPACK_SEQUENCE {
+                    (arg as usize, None)
+                } else {
+                    let (before, after) = ((arg & 0xFF) as usize, (arg >> 8) as usize);
+                    (before + 1 + after, Some(before))
+                };
+                let group = Rc::new(RefCell::new(UnpackGroup { value, targets: vec![None; n], starred, filled: 0 }));
+                stack.extend((0..n).rev().map(|k| Value::Slot(group.clone(), k)));
+            }
+            _ => return Err(Fail::Unsupported),
+        }
+        Ok(None)
+    }
+
+    fn kw_name(&self, text: &str) -> R<Rc<str>> {
+        // A keyword's repr is `'name'`: an identifier needs no escapes.
+        let inner = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')).ok_or(Fail::Unsupported)?;
+        if inner.is_empty() || !inner.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(Fail::Unsupported);
+        }
+        Ok(Rc::from(inner))
+    }
+
+    fn store(&mut self, target: X, stack: &mut Vec<Value>) -> R<Option<Stmt>> {
+        let value = stack.pop().ok_or(Fail::Decompile)?;
+        match value {
+            Value::Slot(group, index) => self.fill(&group, index, target),
+            Value::ForItem => Ok(Some(stmt(Kind::ForTarget(target), None))),
+            Value::InPlace(in_place) => {
+                let (in_target, op, in_value) = &*in_place;
+                if **in_target != *target {
+                    return Err(Fail::Decompile);
+                }
+                Ok(Some(stmt(Kind::AugAssign(target, *op, in_value.clone()), None)))
+            }
+            Value::Stored(stored) => {
+                let mut targets = stored.targets.clone();
+                targets.push(target);
+                Ok(Some(stmt(Kind::Assign(targets, self.value(stored.value.clone())?), None)))
+            }
+            value => {
+                if stack.last().is_some_and(|top| same_value(top, &value)) {
+                    let n = stack.len();
+                    stack[n - 1] = Value::Stored(Rc::new(Stored { value, targets: vec![target] }));
+                    return Ok(None);
+                }
+                Ok(Some(stmt(Kind::Assign(vec![target], self.value(value)?), None)))
+            }
+        }
+    }
+
+    fn fill(&mut self, group: &Rc<RefCell<UnpackGroup>>, index: usize, target: X) -> R<Option<Stmt>> {
+        let (tuple_target, value) = {
+            let mut g = group.borrow_mut();
+            let target = if g.starred == Some(index) { Rc::new(Expr::Starred(target)) } else { target };
+            g.targets[index] = Some(target);
+            g.filled += 1;
+            if g.filled < g.targets.len() {
+                return Ok(None);
+            }
+            let targets = g.targets.iter().map(|t| t.clone().ok_or(Fail::Decompile)).collect::<R<Vec<X>>>()?;
+            (Rc::new(Expr::Tuple(targets)), g.value.clone())
+        };
+        match value {
+            Value::Slot(outer, k) => self.fill(&outer, k, tuple_target),
+            Value::ForItem => Ok(Some(stmt(Kind::ForTarget(tuple_target), None))),
+            value => Ok(Some(stmt(Kind::Assign(vec![tuple_target], self.value(value)?), None))),
+        }
+    }
+}
+
+fn compare_operator(op: u8, arg: i64) -> Option<&'static str> {
+    match op {
+        COMPARE_OP => COMPARE_OPERATORS.get(usize::try_from(arg).ok()?).copied(),
+        IS_OP => Some(if arg != 0 { "is not" } else { "is" }),
+        _ => Some(if arg != 0 { "not in" } else { "in" }),
+    }
+}
+
+fn writable(c: &Constant) -> bool {
+    match c {
+        Constant::Other => false,
+        Constant::Tuple(items) => items.iter().all(|i| writable(i)),
+        _ => true,
+    }
+}
+
+/// The largest line of the statement and those in it.
+fn max_line(s: &Stmt) -> Option<i64> {
+    let nested = match &s.kind {
+        Kind::If(_, a, b) | Kind::While(_, a, b) | Kind::For(_, _, a, b) => a.iter().chain(b).filter_map(max_line).max(),
+        _ => None,
+    };
+    s.line.max(nested)
+}
+
+fn last_statement(stmts: &[Stmt]) -> Option<&Stmt> {
+    let mut last = stmts.last();
+    while let Some(Stmt { kind: Kind::If(_, body, orelse), .. }) = last {
+        let branch = if orelse.is_empty() { body } else { orelse };
+        last = branch.last();
+    }
+    last
+}
+
+fn drop_trailing_continue(body: &mut Vec<Stmt>) {
+    while matches!(body.last().map(|s| &s.kind), Some(Kind::Continue)) {
+        body.pop();
+    }
+}
+
+fn is_return_none(s: &Stmt) -> bool {
+    matches!(&s.kind, Kind::Return(v) if is_none(v))
+}
+
+/// `_branches_falling_out`.
+fn branches_falling_out(mut stmts: Vec<Stmt>, always: bool) -> Vec<Stmt> {
+    for k in 0..stmts.len() {
+        let Kind::If(_, body, orelse) = &stmts[k].kind else { continue };
+        if !orelse.is_empty() || k + 1 == stmts.len() {
+            continue;
+        }
+        let kept = body.len() - body.iter().rev().take_while(|s| is_return_none(s)).count();
+        let returns = body.len() - kept;
+        if returns > 0 && (always || returns > 1) {
+            let rest = branches_falling_out(stmts.split_off(k + 1), always);
+            if let Kind::If(_, body, orelse) = &mut stmts[k].kind {
+                body.truncate(kept);
+                if body.is_empty() {
+                    body.push(stmt(Kind::Pass, None));
+                }
+                *orelse = rest;
+            }
+            return stmts;
+        }
+    }
+    stmts
+}
+
+// --- conditions ---------------------------------------------------------------------------------
+
+fn negate(e: &X) -> X {
+    match &**e {
+        Expr::UnaryOp("not", operand) => operand.clone(),
+        Expr::Compare { left, comparators, none_jump: true, .. } => Rc::new(Expr::Compare { left: left.clone(), ops: vec!["is not"], comparators: comparators.clone(), none_jump: false }),
+        _ => Rc::new(Expr::UnaryOp("not", e.clone())),
+    }
+}
+
+/// `_boolean`. A condition holding a conditional expression (`_conditional_group`) is not
+/// ported: `Unsupported` wherever the Python reader would rebuild one.
+fn boolean(atoms: &[Atom], true_target: usize, false_target: usize) -> R<Option<X>> {
+    Ok(group(atoms, 0, atoms.len() - 1, true_target, false_target)?.map(|e| negations_outside(&e)))
+}
+
+fn folded_by_not(e: &Expr) -> bool {
+    matches!(e, Expr::Compare { ops, none_jump: false, .. } if ops.len() == 1 && matches!(ops[0], "is" | "is not" | "in" | "not in"))
+}
+
+fn negations_outside(e: &X) -> X {
+    match &**e {
+        Expr::UnaryOp("not", operand) => Rc::new(Expr::UnaryOp("not", negations_outside(operand))),
+        Expr::BoolOp(and, values) => {
+            let values: Vec<X> = values.iter().map(negations_outside).collect();
+            if values.iter().any(|v| matches!(&**v, Expr::UnaryOp("not", operand) if folded_by_not(operand))) {
+                return Rc::new(Expr::UnaryOp("not", Rc::new(Expr::BoolOp(!and, values.iter().map(negate).collect()))));
+            }
+            Rc::new(Expr::BoolOp(*and, values))
+        }
+        _ => e.clone(),
+    }
+}
+
+fn group(atoms: &[Atom], i: usize, j: usize, true_target: usize, false_target: usize) -> R<Option<X>> {
+    if i == j {
+        let (Some(expr), when, target, _) = &atoms[i] else { return Ok(None) };
+        if *target == true_target {
+            return Ok(Some(if *when { expr.clone() } else { negate(expr) }));
+        }
+        if *target == false_target {
+            return Ok(Some(if *when { negate(expr) } else { expr.clone() }));
+        }
+        return Ok(None);
+    }
+    for m in (i..j).rev() {
+        let split = atoms[m + 1].3;
+        let inner: BTreeSet<usize> = (i + 1..=m).map(|k| atoms[k].3).collect();
+        let outside: BTreeSet<usize> = atoms[i..=m].iter().map(|a| a.2).filter(|t| !inner.contains(t) && *t != split).collect();
+        let clashes = atoms[m + 1..=j].iter().any(|a| inner.contains(&a.2) || a.2 == atoms[i].3);
+        if clashes {
+            continue;
+        }
+        let (left, and) = if outside.len() == 1 && outside.contains(&false_target) {
+            (group(atoms, i, m, split, false_target)?, true)
+        } else if outside.len() == 1 && outside.contains(&true_target) {
+            (group(atoms, i, m, true_target, split)?, false)
+        } else {
+            continue;
+        };
+        let right = group(atoms, m + 1, j, true_target, false_target)?;
+        let (Some(left), Some(right)) = (left, right) else { continue };
+        let mut values = vec![];
+        for v in [left, right] {
+            match &*v {
+                Expr::BoolOp(op, items) if *op == and => values.extend(items.iter().cloned()),
+                _ => values.push(v),
+            }
+        }
+        return Ok(Some(Rc::new(Expr::BoolOp(and, values))));
+    }
+    if atoms[i..=j].iter().any(|a| a.0.is_none()) {
+        return conditional_group(atoms, i, j, true_target, false_target);
+    }
+    Ok(None)
+}
+
+/// `_conditional_group`: `Unsupported` where it would find `b if c else d`, else None.
+fn conditional_group(atoms: &[Atom], i: usize, j: usize, true_target: usize, false_target: usize) -> R<Option<X>> {
+    let is_jump = |k: usize| atoms[k].0.is_none();
+    let is_target = |t: usize| t == true_target || t == false_target;
+    for m in i..j {
+        if is_jump(m) {
+            break;
+        }
+        for k in m + 1..j {
+            if !is_jump(k) || !is_target(atoms[k].2) {
+                continue;
+            }
+            let body_found = if k == m + 1 {
+                true // a folded constant
+            } else if is_jump(k - 1) || atoms[k - 1].2 == atoms[k].2 {
+                continue;
+            } else {
+                group(atoms, m + 1, k - 1, true_target, false_target)?.is_some()
+            };
+            if !body_found {
+                continue;
+            }
+            let orelse_found = if k + 1 == j && is_jump(j) {
+                if !is_target(atoms[j].2) {
+                    continue;
+                }
+                true
+            } else {
+                group(atoms, k + 1, j, true_target, false_target)?.is_some()
+            };
+            if !orelse_found {
+                continue;
+            }
+            if group(atoms, i, m, atoms[m + 1].3, atoms[k + 1].3)?.is_some() {
+                return Err(Fail::Unsupported);
+            }
+        }
+    }
+    Ok(None)
+}
+
+// --- writing: `ast._Unparser` -------------------------------------------------------------------
+
+fn write_constant(c: &Constant, precedence: u8, out: &mut String) {
+    match c {
+        Constant::None => out.push_str("None"),
+        Constant::Ellipsis => out.push_str("..."),
+        Constant::Int(text) | Constant::Float(text) | Constant::Text(text) => out.push_str(text),
+        Constant::Tuple(items) => {
+            // `_Unparser.visit_Constant`: the display of its items, with the parentheses its
+            // place asks for.
+            let parens = items.is_empty() || precedence > P_TUPLE;
+            if parens {
+                out.push('(');
+            }
+            write_items(items.iter().map(|c| Rc::new(Expr::Const(c.clone()))), out);
+            if parens {
+                out.push(')');
+            }
+        }
+        Constant::Other => out.push_str("<?>"),
+    }
+}
+
+fn write_items(items: impl ExactSizeIterator<Item = X>, out: &mut String) {
+    let single = items.len() == 1;
+    for (k, item) in items.enumerate() {
+        if k > 0 {
+            out.push_str(", ");
+        }
+        write_expr(&item, P_TEST, out);
+    }
+    if single {
+        out.push(',');
+    }
+}
+
+fn write_expr(e: &Expr, p: u8, out: &mut String) {
+    match e {
+        Expr::Name(id) => out.push_str(id),
+        Expr::Const(c) => write_constant(c, p, out),
+        Expr::Attribute(value, attr) => {
+            write_expr(value, P_ATOM, out);
+            if matches!(&**value, Expr::Const(c) if matches!(**c, Constant::Int(_))) {
+                out.push(' ');
+            }
+            out.push('.');
+            out.push_str(attr);
+        }
+        Expr::Call(func, args, keywords) => {
+            write_expr(func, P_ATOM, out);
+            out.push('(');
+            let mut comma = false;
+            for a in args {
+                if comma {
+                    out.push_str(", ");
+                }
+                comma = true;
+                write_expr(a, P_TEST, out);
+            }
+            for (k, v) in keywords {
+                if comma {
+                    out.push_str(", ");
+                }
+                comma = true;
+                out.push_str(k);
+                out.push('=');
+                write_expr(v, P_TEST, out);
+            }
+            out.push(')');
+        }
+        Expr::BinOp(left, op, right) => {
+            let (symbol, op_p) = BINARY_OPERATORS[*op];
+            let (left_p, right_p) = if symbol == "**" { (next_precedence(op_p), op_p) } else { (op_p, next_precedence(op_p)) };
+            parenthesized(p > op_p, out, |out| {
+                write_expr(left, left_p, out);
+                out.push(' ');
+                out.push_str(symbol);
+                out.push(' ');
+                write_expr(right, right_p, out);
+            });
+        }
+        Expr::UnaryOp(op, operand) => {
+            let op_p = if *op == "not" { P_NOT } else { P_FACTOR };
+            parenthesized(p > op_p, out, |out| {
+                out.push_str(op);
+                if op_p != P_FACTOR {
+                    out.push(' ');
+                }
+                write_expr(operand, op_p, out);
+            });
+        }
+        Expr::Compare { left, ops, comparators, .. } => parenthesized(p > P_CMP, out, |out| {
+            write_expr(left, P_EXPR, out);
+            for (op, c) in ops.iter().zip(comparators) {
+                out.push(' ');
+                out.push_str(op);
+                out.push(' ');
+                write_expr(c, P_EXPR, out);
+            }
+        }),
+        Expr::BoolOp(and, values) => {
+            let op_p = if *and { P_AND } else { P_OR };
+            parenthesized(p > op_p, out, |out| {
+                // As `visit_BoolOp`: each operand one precedence level above the one before.
+                let mut level = op_p;
+                for (k, v) in values.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str(if *and { " and " } else { " or " });
+                    }
+                    level = next_precedence(level);
+                    write_expr(v, level, out);
+                }
+            });
+        }
+        Expr::Subscript(value, index) => {
+            write_expr(value, P_ATOM, out);
+            out.push('[');
+            match &**index {
+                Expr::Tuple(items) if !items.is_empty() => write_items(items.iter().cloned(), out),
+                Expr::Const(c) if matches!(&**c, Constant::Tuple(items) if !items.is_empty()) => {
+                    let Constant::Tuple(items) = &**c else { unreachable!() };
+                    write_items(items.iter().map(|c| Rc::new(Expr::Const(c.clone()))), out);
+                }
+                _ => write_expr(index, P_TEST, out),
+            }
+            out.push(']');
+        }
+        Expr::Slice(lower, upper, step) => {
+            if let Some(lower) = lower {
+                write_expr(lower, P_TEST, out);
+            }
+            out.push(':');
+            if let Some(upper) = upper {
+                write_expr(upper, P_TEST, out);
+            }
+            if let Some(step) = step {
+                out.push(':');
+                write_expr(step, P_TEST, out);
+            }
+        }
+        Expr::Tuple(items) => parenthesized(items.is_empty() || p > P_TUPLE, out, |out| write_items(items.iter().cloned(), out)),
+        Expr::List(items) | Expr::Set(items) => {
+            let (open, close) = if matches!(e, Expr::List(_)) { ('[', ']') } else { ('{', '}') };
+            out.push(open);
+            for (k, item) in items.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                write_expr(item, P_TEST, out);
+            }
+            out.push(close);
+        }
+        Expr::IfExp(test, body, orelse) => parenthesized(p > P_TEST, out, |out| {
+            write_expr(body, next_precedence(P_TEST), out);
+            out.push_str(" if ");
+            write_expr(test, next_precedence(P_TEST), out);
+            out.push_str(" else ");
+            write_expr(orelse, P_TEST, out);
+        }),
+        Expr::Starred(value) => {
+            out.push('*');
+            write_expr(value, P_EXPR, out);
+        }
+    }
+}
+
+fn parenthesized(parens: bool, out: &mut String, body: impl FnOnce(&mut String)) {
+    if parens {
+        out.push('(');
+    }
+    body(out);
+    if parens {
+        out.push(')');
+    }
+}
+
+fn text(e: &Expr, p: u8) -> String {
+    let mut out = String::new();
+    write_expr(e, p, &mut out);
+    out
+}
+
+/// `_Renderer`: each statement on the line its `line` asks for when that is after the line
+/// written last, else on the next line (blank lines fill the gaps).
+struct Renderer {
+    first_line: i64,
+    lines: Vec<String>,
+}
+
+impl Renderer {
+    fn put(&mut self, line: Option<i64>, text: String) {
+        if let Some(line) = line {
+            while self.first_line + (self.lines.len() as i64) < line {
+                self.lines.push(String::new());
+            }
+        }
+        self.lines.push(text);
+    }
+
+    fn statement(&mut self, s: &Stmt, indent: &str) -> R<()> {
+        let inner = format!("{indent}    ");
+        match &s.kind {
+            Kind::If(test, body, orelse) => {
+                self.put(s.line, format!("{indent}if {}:", text(test, P_TEST)));
+                self.body(body, &inner)?;
+                let mut orelse = orelse;
+                while let [Stmt { kind: Kind::If(test, body, rest), line }] = &orelse[..] {
+                    self.put(*line, format!("{indent}elif {}:", text(test, P_TEST)));
+                    self.body(body, &inner)?;
+                    orelse = rest;
+                }
+                if !orelse.is_empty() {
+                    self.put(None, format!("{indent}else:"));
+                    self.body(orelse, &inner)?;
+                }
+            }
+            Kind::While(test, body, orelse) | Kind::For(_, test, body, orelse) => {
+                let header = match &s.kind {
+                    Kind::For(target, iter, ..) => format!("{indent}for {} in {}:", text(target, P_TEST), text(iter, P_TEST)),
+                    _ => format!("{indent}while {}:", text(test, P_TEST)),
+                };
+                self.put(s.line, header);
+                self.body(body, &inner)?;
+                if !orelse.is_empty() {
+                    self.put(None, format!("{indent}else:"));
+                    self.body(orelse, &inner)?;
+                }
+            }
+            Kind::ForTarget(_) => return Err(Fail::Unsupported),
+            kind => {
+                let line = match kind {
+                    Kind::Assign(targets, value) => {
+                        let mut line = String::new();
+                        for t in targets {
+                            write_expr(t, P_TUPLE, &mut line);
+                            line.push_str(" = ");
+                        }
+                        write_expr(value, P_TEST, &mut line);
+                        line
+                    }
+                    Kind::AugAssign(target, op, value) => format!("{} {}= {}", text(target, P_TEST), BINARY_OPERATORS[*op].0, text(value, P_TEST)),
+                    Kind::Expr(value) => text(value, P_YIELD),
+                    Kind::Return(value) => format!("return {}", text(value, P_TEST)),
+                    Kind::Raise(None, _) => "raise".to_string(),
+                    Kind::Raise(Some(exc), cause) => match cause {
+                        Some(cause) => format!("raise {} from {}", text(exc, P_TEST), text(cause, P_TEST)),
+                        None => format!("raise {}", text(exc, P_TEST)),
+                    },
+                    Kind::Pass => "pass".to_string(),
+                    Kind::Break => "break".to_string(),
+                    Kind::Continue => "continue".to_string(),
+                    _ => unreachable!(),
+                };
+                self.put(s.line, format!("{indent}{line}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn body(&mut self, stmts: &[Stmt], indent: &str) -> R<()> {
+        if stmts.is_empty() {
+            self.put(None, format!("{indent}pass"));
+        }
+        for s in stmts {
+            self.statement(s, indent)?;
+        }
+        Ok(())
+    }
+}
+
+/// The instructions of `code` (`_decompile.instructions`' fields that are read), or None when it
+/// has an opcode this reader does not handle.
+fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<Vec<Ins>>> {
+    let raw = code.getattr("co_code")?;
+    let raw = raw.cast::<PyBytes>()?.as_bytes();
+    // Line of each code unit, from `co_lines()`'s ranges.
+    let mut lines: Vec<Option<i64>> = vec![None; raw.len() / 2];
+    for range in code.call_method0("co_lines")?.try_iter()? {
+        let (start, end, line): (usize, usize, Option<i64>) = range?.extract()?;
+        for unit in start / 2..(end / 2).min(lines.len()) {
+            lines[unit] = line;
+        }
+    }
+    let mut result = vec![];
+    let mut extended: i64 = 0;
+    let mut offset = 0;
+    while offset + 1 < raw.len() {
+        let op = raw[offset];
+        if only_supported && !SUPPORTED.contains(&op) {
+            return Ok(None);
+        }
+        let mut arg = 0;
+        if op >= HAVE_ARGUMENT {
+            arg = i64::from(raw[offset + 1]) | extended;
+            extended = if op == EXTENDED_ARG { (arg << 8) & 0xFFFF_FFFF } else { 0 };
+        } else {
+            extended = 0;
+        }
+        let target_offset = if is_jump(op) {
+            if is_backward_jump(op) { offset as i64 + 2 - arg * 2 } else { offset as i64 + 2 + arg * 2 }
+        } else {
+            0
+        };
+        result.push(Ins { op, arg, target_offset, offset, line: lines[offset / 2] });
+        offset += 2 + 2 * cache_entries(op);
+    }
+    Ok(Some(result))
+}
+
+fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
+    let py = code.py();
+    let version = py.version_info();
+    if (version.major, version.minor) != (3, 11) {
+        return Ok(None);
+    }
+    let co_name: String = code.getattr("co_name")?.extract()?;
+    let flags: i64 = code.getattr("co_flags")?.extract()?;
+    // Generators and coroutines (and their kin), and code with an exception table (`try`,
+    // `with`): the Python reader's.
+    if co_name == "<lambda>" || flags & (0x20 | 0x80 | 0x100 | 0x200) != 0 || code.getattr("co_exceptiontable")?.cast::<PyBytes>()?.as_bytes().len() != 0 {
+        return Ok(None);
+    }
+    let Some(ins) = decode(code, true)? else { return Ok(None) };
+    let mut index_of = HashMap::new();
+    for (k, x) in ins.iter().enumerate() {
+        index_of.insert(x.offset, k);
+    }
+    for k in (0..ins.len().saturating_sub(1)).rev() {
+        if ins[k].op == EXTENDED_ARG {
+            let next = index_of[&ins[k + 1].offset];
+            index_of.insert(ins[k].offset, next);
+        }
+    }
+    let mut back_jumps: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, x) in ins.iter().enumerate() {
+        if is_jump(x.op) && x.target_offset >= 0 {
+            if let Some(&t) = index_of.get(&(x.target_offset as usize)) {
+                if t <= k {
+                    back_jumps.entry(t).or_default().push(k);
+                }
+            }
+        }
+    }
+    let consts_tuple = code.getattr("co_consts")?;
+    let consts_tuple = consts_tuple.cast::<PyTuple>()?;
+    let mut consts = vec![];
+    for c in consts_tuple.iter() {
+        consts.push(Rc::new(if c.hasattr("co_code")? { Constant::Other } else { Constant::from_object(&c)? }));
+    }
+    let names: Vec<Rc<str>> = code.getattr("co_names")?.extract::<Vec<String>>()?.into_iter().map(Rc::from).collect();
+    let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
+    let mut local_names = HashMap::new();
+    for x in &ins {
+        if matches!(x.op, LOAD_FAST | STORE_FAST | LOAD_DEREF) && !local_names.contains_key(&x.arg) {
+            let n: String = if x.op != LOAD_DEREF && (x.arg as usize) < varnames.len() {
+                varnames[x.arg as usize].clone()
+            } else {
+                code.call_method1("_varname_from_oparg", (x.arg,))?.extract()?
+            };
+            local_names.insert(x.arg, Rc::from(n));
+        }
+    }
+    let argcount: usize = code.getattr("co_argcount")?.extract()?;
+    let posonly: usize = code.getattr("co_posonlyargcount")?.extract()?;
+    let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+    let first_line: i64 = code.getattr("co_firstlineno")?.extract()?;
+    let has_free = code.getattr("co_freevars")?.len()? > 0;
+    // With a docstring, None is numbered where the code first loads it (see `function_body`).
+    let last_none = consts.first().is_some_and(|c| matches!(**c, Constant::Text(_))) && consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>()
+        && consts.last().is_some_and(|c| **c == Constant::None)
+        && !consts[..consts.len() - 1].iter().any(|c| **c == Constant::None);
+    let docstring = match consts.first() {
+        Some(c) if consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>() => Some(c.clone()),
+        _ => None,
+    };
+    let mut reader = Reader { ins, index_of, back_jumps, consts, names, local_names, kw_names: None };
+    let mut body = match reader.function_body(last_none) {
+        Ok(body) => body,
+        Err(_) => return Ok(None),
+    };
+    if let Some(doc) = docstring {
+        body.insert(0, stmt(Kind::Expr(Rc::new(Expr::Const(doc))), None));
+    }
+    if body.is_empty() {
+        body.push(stmt(Kind::Pass, None));
+    }
+    // The `def` line, as `ast._Unparser.visit_arguments` writes parameters without defaults.
+    let mut params = vec![];
+    for (k, v) in varnames[..argcount].iter().enumerate() {
+        params.push(v.clone());
+        if k + 1 == posonly {
+            params.push("/".to_string());
+        }
+    }
+    let mut at = argcount + kwonly;
+    let vararg = if flags & 0x04 != 0 {
+        at += 1;
+        Some(varnames[at - 1].clone())
+    } else {
+        None
+    };
+    if vararg.is_some() || kwonly > 0 {
+        params.push(format!("*{}", vararg.unwrap_or_default()));
+    }
+    params.extend(varnames[argcount..argcount + kwonly].iter().cloned());
+    if flags & 0x08 != 0 {
+        params.push(format!("**{}", varnames[at]));
+    }
+    let indent = if has_free { "    " } else { "" };
+    let mut renderer = Renderer { first_line, lines: vec![] };
+    renderer.put(Some(first_line), format!("{indent}def {co_name}({}):", params.join(", ")));
+    if renderer.body(&body, &format!("{indent}    ")).is_err() {
+        return Ok(None);
+    }
+    let text: String = renderer.lines.iter().map(|l| format!("{l}\n")).collect();
+    Ok(Some((text, first_line)))
+}
+
+/// `(text, first_line)` of the function of a code object as `ferrojit._decompile.function_text`
+/// rebuilds it, or None when the code has something this reader does not handle (the Python
+/// reader then reads it).
+#[pyfunction]
+pub(crate) fn function_text(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
+    // A pattern that breaks an assumption of the port (an index out of range) hands over to the
+    // Python reader rather than raising: the reading builds no state that outlives it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_function(code))).unwrap_or(Ok(None))
+}
+
+/// `(methods, attributes)`: the names loaded right before a `LOAD_METHOD`, and those loaded as
+/// a global with its NULL (or after a `PUSH_NULL`) right before a `LOAD_ATTR`, in `code` alone
+/// (not the code nested in it). See `ferrojit._source._global_calls`.
+#[pyfunction]
+pub(crate) fn global_calls(code: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, Vec<String>)> {
+    let ins = decode(code, false)?.unwrap_or_default();
+    let names: Vec<String> = code.getattr("co_names")?.extract()?;
+    let argval = |x: &Ins| -> PyResult<String> {
+        Ok(match x.op {
+            LOAD_GLOBAL => names[(x.arg >> 1) as usize].clone(),
+            LOAD_NAME => names[x.arg as usize].clone(),
+            _ => code.call_method1("_varname_from_oparg", (x.arg,))?.extract()?,
+        })
+    };
+    let (mut methods, mut attributes) = (vec![], vec![]);
+    for k in 1..ins.len() {
+        let (previous, x) = (&ins[k - 1], &ins[k]);
+        if !matches!(previous.op, LOAD_GLOBAL | LOAD_FAST | LOAD_DEREF | LOAD_NAME) {
+            continue;
+        }
+        if x.op == LOAD_METHOD {
+            methods.push(argval(previous)?);
+        } else if x.op == LOAD_ATTR && (previous.op == LOAD_GLOBAL && previous.arg & 1 != 0 || k >= 2 && ins[k - 2].op == PUSH_NULL) {
+            attributes.push(argval(previous)?);
+        }
+    }
+    Ok((methods, attributes))
+}

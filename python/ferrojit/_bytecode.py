@@ -1,0 +1,167 @@
+"""CPython's instructions decoded from a code object's ``co_code``, and its exception table.
+
+Read by the Python rebuilding of a function's text (``ferrojit._decompile``) and by
+``ferrojit._source``'s comparison of a rebuilt text's code with the function's, which must not
+import the rebuilding (a large module) when the native reader (``ferrojit._native.function_text``)
+rebuilt the text.
+"""
+
+from __future__ import annotations
+
+import opcode
+
+# The rebuilding (and `ferrojit._source`'s check of the rebuilt text) reads instructions as
+# `dis.get_instructions` gives them, but only a few of their fields. `dis` is slow to import and
+# builds much that is not read (argument reprs, jump labels, line starts, two named tuples per
+# instruction); the first call of a function defined in `exec()` would pay for all of it, which
+# one defined in a file does not. So `co_code` is decoded here, with the tables of `opcode` (the
+# small module `dis` is built on).
+#
+# Each `_Instruction` has the fields of `dis.Instruction` that are read, with the same values
+# (`tests/test_no_source.py` compares them with `dis`'s over many code objects): `opname`,
+# `opcode`, `offset`, `arg` (with the bits of the `EXTENDED_ARG` prefixes before it, which are
+# instructions too), `argval` and `lineno` (`dis`'s `positions.lineno`). `argval` is what the
+# argument means: the constant of `LOAD_CONST`, the name of name, local and free-variable
+# instructions (`LOAD_GLOBAL`'s without its low bit), a jump's target offset, `COMPARE_OP`'s
+# operator; otherwise the argument itself (`dis` gives `KW_NAMES` `dis.UNKNOWN` and
+# `FORMAT_VALUE` a pair, which nothing here reads), and None without an argument.
+
+# What an opcode's `argval` is, by opcode: one table made once, so that decoding looks each
+# instruction's kind up instead of testing the opcode against `opcode`'s lists.
+_NO_ARG, _CONST, _NAME, _GLOBAL, _JUMP_ABSOLUTE, _JUMP_FORWARD, _JUMP_BACKWARD, _LOCAL, _COMPARE, _ARG = range(10)
+
+
+def _kinds():
+    kinds = [_NO_ARG if op < opcode.HAVE_ARGUMENT else _ARG for op in range(256)]
+    for op in opcode.hasconst:
+        kinds[op] = _CONST
+    for op in opcode.hasname:
+        kinds[op] = _NAME
+    kinds[opcode.opmap["LOAD_GLOBAL"]] = _GLOBAL
+    for op in opcode.hasjabs:
+        kinds[op] = _JUMP_ABSOLUTE
+    for op in opcode.hasjrel:
+        # As `dis`: a relative jump whose name says backward counts its argument backward.
+        kinds[op] = _JUMP_BACKWARD if "JUMP_BACKWARD" in opcode.opname[op] else _JUMP_FORWARD
+    for op in opcode.haslocal + opcode.hasfree:
+        kinds[op] = _LOCAL
+    for op in opcode.hascompare:
+        kinds[op] = _COMPARE
+    return kinds
+
+
+_KINDS = _kinds()
+_OPNAMES = opcode.opname
+# Code units of inline cache after each opcode (`CACHE` entries, which are not instructions).
+_CACHES = opcode._inline_cache_entries  # type: ignore[attr-defined]  # private, as `dis` reads it
+_EXTENDED_ARG = opcode.EXTENDED_ARG
+_LOAD_CONST = opcode.opmap["LOAD_CONST"]
+# Opcodes whose argument is a jump target.
+JUMPS = frozenset(opcode.hasjrel + opcode.hasjabs)
+# An `EXTENDED_ARG` prefix's bits wrap as a C `int` (as in `dis._unpack_opargs`).
+_INT_OVERFLOW = 2**31
+
+
+class _Instruction:
+    """One instruction (its fields: see the comment that opens this section)."""
+
+    __slots__ = ("opname", "opcode", "arg", "argval", "offset", "lineno")
+
+    def __init__(self, opname, op, arg, argval, offset, lineno):
+        self.opname = opname
+        self.opcode = op
+        self.arg = arg
+        self.argval = argval
+        self.offset = offset
+        self.lineno = lineno
+
+    def __repr__(self):
+        return f"Instruction({self.opname}, arg={self.arg}, argval={self.argval!r}, offset={self.offset}, line={self.lineno})"
+
+
+# id of a code object -> (the code object, its instructions), for the code objects of the last
+# function rebuilt (`function_text` empties it): `ferrojit._source` reads them again right
+# after (the function's global calls, its comparison without NOPs). The code object is kept
+# with its instructions, so that its id stays its own.
+_decoded: dict[int, tuple[object, list[_Instruction]]] = {}
+
+
+def instructions(code):
+    """The instructions of ``code``, in order, as ``list(dis.get_instructions(code))`` has
+    them (``CACHE`` entries left out). The list may be shared: not to be modified."""
+    known = _decoded.get(id(code))
+    if known is not None and known[0] is code:
+        return known[1]
+    raw = code.co_code  # the unspecialised bytecode: every opcode is its base one
+    # One position per code unit, cache entries included.
+    lines = [position[0] for position in code.co_positions()]
+    consts = code.co_consts
+    names = code.co_names
+    local_name = code._varname_from_oparg  # locals, cells and free variables, as `dis` names them
+    kinds, opnames, caches = _KINDS, _OPNAMES, _CACHES
+    result = []
+    extended = 0
+    offset = 0
+    end = len(raw)
+    while offset < end:
+        op = raw[offset]
+        kind = kinds[op]
+        if kind == _NO_ARG:
+            arg = argval = None
+            extended = 0
+        else:
+            arg = argval = raw[offset + 1] | extended
+            if op == _EXTENDED_ARG:
+                extended = arg << 8
+                if extended >= _INT_OVERFLOW:
+                    extended -= 2 * _INT_OVERFLOW
+            else:
+                extended = 0
+            if kind == _NAME:
+                argval = names[arg]
+            elif kind == _LOCAL:
+                argval = local_name(arg)
+            elif kind == _JUMP_FORWARD:
+                argval = offset + 2 + arg * 2
+            elif kind == _JUMP_BACKWARD:
+                argval = offset + 2 - arg * 2
+            elif kind == _CONST:
+                argval = consts[arg] if op == _LOAD_CONST else arg
+            elif kind == _GLOBAL:
+                argval = names[arg >> 1]
+            elif kind == _JUMP_ABSOLUTE:
+                argval = arg * 2
+            elif kind == _COMPARE:
+                argval = opcode.cmp_op[arg]
+        result.append(_Instruction(opnames[op], op, arg, argval, offset, lines[offset >> 1]))
+        offset += 2 + 2 * caches[op]
+    _decoded[id(code)] = (code, result)
+    return result
+
+
+def exception_table(code):
+    """``code``'s exception table as ``(start, end, target, depth, lasti)`` tuples, offsets in
+    bytes with ``end`` exclusive (``dis._parse_exception_table``'s entries)."""
+    table = code.co_exceptiontable
+    entries = []
+    at = 0
+
+    def varint():
+        # Six bits a byte, most significant first; bit 6 says another byte follows.
+        nonlocal at
+        byte = table[at]
+        at += 1
+        value = byte & 63
+        while byte & 64:
+            byte = table[at]
+            at += 1
+            value = (value << 6) | (byte & 63)
+        return value
+
+    while at < len(table):
+        start = varint() * 2
+        end = start + varint() * 2
+        target = varint() * 2
+        depth_lasti = varint()
+        entries.append((start, end, target, depth_lasti >> 1, bool(depth_lasti & 1)))
+    return entries
