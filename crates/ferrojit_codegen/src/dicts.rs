@@ -4,6 +4,9 @@
 //! the length and the entries' buffer. Reading the length, keys and values and storing values
 //! are inline; finding, inserting and deleting keys call the runtime with the key written into
 //! zeroed slots in its canonical form (`-0.0` as `0.0`), since the runtime compares key bytes.
+//! A set is read alike (its length and entries at a dict's offsets) but has a runtime of its
+//! own (`ferrojit_runtime::sets`, CPython's table), whose finding and inserting take the key's
+//! hash besides.
 
 use crate::abi::{load_slots, store_slots};
 use crate::lower::FnLower;
@@ -11,6 +14,8 @@ use crate::Result;
 use ferrojit_ir::{self as ir, DictOp, DictUpdate, ExcKind};
 use ferrojit_runtime::dicts::{DIRTY_OFFSET, ENTRIES_OFFSET, IDENTITY_KEY, KEY_OFFSET, LEN_OFFSET};
 use ferrojit_runtime::memory::DATA_OFFSET;
+
+const _: () = assert!(ir::SET_NO_HASH == ferrojit_runtime::sets::NO_HASH);
 use ferrojit_types::Type;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};

@@ -318,7 +318,7 @@ impl FnInfer<'_> {
     }
 
     /// `for target in d` (the keys), `d.keys()`, `d.values()`, `d.items()`: entries in insertion
-    /// order, each read at the start of its iteration; the dict is held for the loop.
+    /// order (a set's items in slot order, CPython's), each read at the start of its iteration; the dict is held for the loop.
     pub(crate) fn dict_for(&mut self, target: &ast::Expr, dict: ir::Expr, view: &str, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let (key_ty, value_ty) = dict_types(&dict.ty).map(|(k, v)| (k.clone(), v.clone())).expect("a dict");
         let held = self.temp(dict.ty.clone());
