@@ -14,6 +14,23 @@ def list_append(n):
     return total
 
 
+def set_churn(n):
+    """Adding to a set, discarding a third, a loop over it, a union and an intersection."""
+    s = set()
+    for i in range(n):
+        s.add((i * 7919) % (n * 2))
+    for i in range(0, n, 3):
+        s.discard(i)
+    total = 0
+    for x in s:
+        total += x
+    v = set()
+    for i in range(0, n, 5):
+        v.add(i)
+    u = s | v
+    return total + len(u) + len(s & u)
+
+
 def list_comprehension(n):
     """A list comprehension with a condition."""
     squares = [i * i for i in range(n) if i % 3 != 0]

@@ -1,8 +1,8 @@
 """Sets in compiled code, against CPython: displays, `set()` typed by what is added, set
 comprehensions, `in`, `len`, the operators `| & - ^` and comparisons (subsets), iteration, the
 methods, with CPython's exceptions; set arguments reflected into the caller's set; memory.
-Rows compare results as values (sets are unordered; a compiled set iterates in the order its
-items were added, so rows that iterate sort first)."""
+Rows compare results as values; the order in which sets iterate, print and pop is
+`test_set_order.py`'s."""
 import pytest
 
 import ferrojit

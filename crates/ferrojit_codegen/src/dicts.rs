@@ -4,6 +4,9 @@
 //! the length and the entries' buffer. Reading the length, keys and values and storing values
 //! are inline; finding, inserting and deleting keys call the runtime with the key written into
 //! zeroed slots in its canonical form (`-0.0` as `0.0`), since the runtime compares key bytes.
+//! A set is read alike (its length and entries at a dict's offsets) but has a runtime of its
+//! own (`ferrojit_runtime::sets`, CPython's table), whose finding and inserting take the key's
+//! hash besides.
 
 use crate::abi::{load_slots, store_slots};
 use crate::lower::FnLower;
@@ -11,6 +14,8 @@ use crate::Result;
 use ferrojit_ir::{self as ir, DictOp, DictUpdate, ExcKind};
 use ferrojit_runtime::dicts::{DIRTY_OFFSET, ENTRIES_OFFSET, IDENTITY_KEY, KEY_OFFSET, LEN_OFFSET};
 use ferrojit_runtime::memory::DATA_OFFSET;
+
+const _: () = assert!(ir::SET_NO_HASH == ferrojit_runtime::sets::NO_HASH);
 use ferrojit_types::Type;
 use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
@@ -24,6 +29,13 @@ fn dict_types(ty: &Type) -> (&Type, &Type) {
         Type::Set(key) => (key, &Type::NoneType),
         other => unreachable!("the verifier checked dict operands, got {other}"),
     }
+}
+
+/// The runtime's function `op` (`"find"`, `"insert"`...) of a dict or of a set
+/// (`ferrojit_runtime::sets`, which has its own table).
+fn runtime_symbol(ty: &Type, op: &str) -> String {
+    let table = if matches!(ty, Type::Set(_)) { "set" } else { "dict" };
+    format!("ferrojit_rt_{table}_{op}")
 }
 
 fn slot_bytes(ty: &Type) -> u64 {
@@ -101,9 +113,16 @@ impl<'ctx> FnLower<'ctx, '_> {
             // The meminfos of the key (its strings and instances) and of the value, from the
             // key's start.
             let heap = self.descriptor_constant(&Type::dict_heap_words(key, value, IDENTITY_KEY));
-            let new = self.extern_fn("ferrojit_rt_dict_new", Some(ptr.into()), &[i64t.into(), i64t.into(), ptr.into(), i64t.into()]);
-            let args = [self.i64(slot_bytes(key) as i64).into(), self.i64(slot_bytes(value) as i64).into(), heap.into(), self.i64(0).into()];
-            let dict = self.b.build_call(new, &args, "dict")?.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
+            let dict = if matches!(ty, Type::Set(_)) {
+                let new = self.extern_fn("ferrojit_rt_set_new", Some(ptr.into()), &[i64t.into(), ptr.into()]);
+                let args = [self.i64(slot_bytes(key) as i64).into(), heap.into()];
+                self.b.build_call(new, &args, "set")?
+            } else {
+                let new = self.extern_fn("ferrojit_rt_dict_new", Some(ptr.into()), &[i64t.into(), i64t.into(), ptr.into(), i64t.into()]);
+                let args = [self.i64(slot_bytes(key) as i64).into(), self.i64(slot_bytes(value) as i64).into(), heap.into(), self.i64(0).into()];
+                self.b.build_call(new, &args, "dict")?
+            };
+            let dict = dict.try_as_basic_value().basic().expect("a pointer").into_pointer_value();
             let failed = self.b.build_is_null(dict, "oom")?;
             self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the dict")?;
             return Ok(dict.into());
@@ -117,9 +136,17 @@ impl<'ctx> FnLower<'ctx, '_> {
             DictOp::Find | DictOp::Insert => {
                 let key = self.expr(&args[1])?;
                 let buffer = self.key_buffer(key, key_ty)?;
-                let name = if op == DictOp::Find { "ferrojit_rt_dict_find" } else { "ferrojit_rt_dict_insert" };
-                let f = self.extern_fn(name, Some(i64t.into()), &[ptr.into(), ptr.into()]);
-                let at = self.b.build_call(f, &[dict.into(), buffer.into()], "position")?.try_as_basic_value().basic().expect("an int").into_int_value();
+                let name = runtime_symbol(&dict_ty, if op == DictOp::Find { "find" } else { "insert" });
+                let at = if let Some(hash) = args.get(2) {
+                    // A set's key comes with its hash.
+                    let hash = self.expr(hash)?;
+                    let f = self.extern_fn(&name, Some(i64t.into()), &[ptr.into(), ptr.into(), i64t.into()]);
+                    self.b.build_call(f, &[dict.into(), buffer.into(), hash.into()], "position")?
+                } else {
+                    let f = self.extern_fn(&name, Some(i64t.into()), &[ptr.into(), ptr.into()]);
+                    self.b.build_call(f, &[dict.into(), buffer.into()], "position")?
+                };
+                let at = at.try_as_basic_value().basic().expect("an int").into_int_value();
                 if op == DictOp::Insert {
                     let failed = self.b.build_int_compare(IntPredicate::EQ, at, self.i64(-2), "oom")?;
                     self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the dict")?;
@@ -139,14 +166,14 @@ impl<'ctx> FnLower<'ctx, '_> {
             DictOp::Candidate => {
                 let hash = self.expr(&args[1])?;
                 let n = self.expr(&args[2])?;
-                let f = self.extern_fn("ferrojit_rt_dict_candidate", Some(i64t.into()), &[ptr.into(), i64t.into(), i64t.into()]);
+                let f = self.extern_fn(&runtime_symbol(&dict_ty, "candidate"), Some(i64t.into()), &[ptr.into(), i64t.into(), i64t.into()]);
                 Ok(self.b.build_call(f, &[dict.into(), hash.into(), n.into()], "candidate")?.try_as_basic_value().basic().expect("an int"))
             }
             DictOp::InsertNew => {
                 let key = self.expr(&args[1])?;
                 let hash = self.expr(&args[2])?;
                 let buffer = self.key_buffer(key, key_ty)?;
-                let f = self.extern_fn("ferrojit_rt_dict_insert_new", Some(i64t.into()), &[ptr.into(), ptr.into(), i64t.into()]);
+                let f = self.extern_fn(&runtime_symbol(&dict_ty, "insert_new"), Some(i64t.into()), &[ptr.into(), ptr.into(), i64t.into()]);
                 let at = self.b.build_call(f, &[dict.into(), buffer.into(), hash.into()], "position")?.try_as_basic_value().basic().expect("an int").into_int_value();
                 let failed = self.b.build_int_compare(IntPredicate::EQ, at, self.i64(-2), "oom")?;
                 self.raise_if(failed, ExcKind::MemoryError, "cannot allocate memory for the dict")?;
@@ -154,7 +181,7 @@ impl<'ctx> FnLower<'ctx, '_> {
             }
             DictOp::Next => {
                 let from = self.expr(&args[1])?;
-                let f = self.extern_fn("ferrojit_rt_dict_next", Some(i64t.into()), &[ptr.into(), i64t.into()]);
+                let f = self.extern_fn(&runtime_symbol(&dict_ty, "next"), Some(i64t.into()), &[ptr.into(), i64t.into()]);
                 Ok(self.b.build_call(f, &[dict.into(), from.into()], "next")?.try_as_basic_value().basic().expect("an int"))
             }
         }
@@ -178,12 +205,12 @@ impl<'ctx> FnLower<'ctx, '_> {
             }
             DictUpdate::Delete => {
                 let position = self.expr(&args[1])?;
-                let f = self.extern_fn("ferrojit_rt_dict_delete", None, &[ptr.into(), self.cx.i64_type().into()]);
+                let f = self.extern_fn(&runtime_symbol(&dict_ty, "delete"), None, &[ptr.into(), self.cx.i64_type().into()]);
                 self.b.build_call(f, &[dict.into(), position.into()], "")?;
                 Ok(())
             }
             DictUpdate::Clear => {
-                let f = self.extern_fn("ferrojit_rt_dict_clear", None, &[ptr.into()]);
+                let f = self.extern_fn(&runtime_symbol(&dict_ty, "clear"), None, &[ptr.into()]);
                 self.b.build_call(f, &[dict.into()], "")?;
                 Ok(())
             }

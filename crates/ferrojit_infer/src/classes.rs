@@ -134,6 +134,19 @@ fn own_hash(id: u64) -> Option<bool> {
     None
 }
 
+/// Whether compiled code hashes values of `ty` as CPython does without calling a `__hash__`:
+/// numbers, strings, bytes and tuples of them. A set places such keys by that hash, as
+/// CPython's does; instances by their `__hash__`, and other keys (instances hashed by identity,
+/// datetimes) by their bytes (`ir::SET_NO_HASH`), whose order is no CPython order to follow.
+pub fn hashed_as_cpython(ty: &Type) -> bool {
+    match ty {
+        Type::Tuple(items) => items.iter().all(hashed_as_cpython),
+        Type::NamedTuple(n) => n.items.iter().all(hashed_as_cpython),
+        Type::Bool | Type::Int(_) | Type::Float(_) | Type::Complex(_) | Type::Str | Type::Bytes => true,
+        _ => false,
+    }
+}
+
 /// How keys of `ty` compare (see [`KeyEquality`]).
 pub fn key_equality(ty: &Type) -> KeyEquality {
     fn walk(ty: &Type, identity: &mut bool, by_eq: &mut bool) -> std::result::Result<(), String> {

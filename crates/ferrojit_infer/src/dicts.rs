@@ -35,6 +35,9 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.dicts.candidate", "d, h, n, /", candidate);
     r.function("ferrojit._lib.dicts.insert_new", "d, key, h, /", insert_new);
     r.function("ferrojit._lib.dicts.same_key", "a, b, /", same_key);
+    r.function("ferrojit._lib.sets.merge", "s, other, /", |cx, args, span| set_runtime(cx, args, &["s", "other"], ir::RuntimeFunc::SET_MERGE, span));
+    r.function("ferrojit._lib.sets.pop_slot", "s, /", |cx, args, span| set_runtime(cx, args, &["s"], ir::RuntimeFunc::SET_POP_SLOT, span));
+    r.function("ferrojit._lib.sets.purge_dummies", "s, /", |cx, args, span| set_runtime(cx, args, &["s"], ir::RuntimeFunc::SET_PURGE_DUMMIES, span));
     r.function("ferrojit._lib.dicts.key_error_number", "x, /", |cx, args, span| {
         crate::lists::number_error(cx, args, [ir::RuntimeFunc::INT_KEY_ERROR, ir::RuntimeFunc::FLOAT_KEY_ERROR], (ir::ExcKind::KeyError, "the key is not in the dict"), span)
     });
@@ -239,7 +242,27 @@ impl FnInfer<'_> {
         if key_equality(&key.ty) == KeyEquality::ByEq {
             return self.call_internal("ferrojit.dict_insert_by_eq", vec![dict, key], span);
         }
-        Ok(dict_op(DictOp::Insert, vec![dict, key], Type::INT64, span))
+        self.keyed_op(DictOp::Insert, dict, key, span)
+    }
+
+    /// `DictOp::Find` or `DictOp::Insert` of `key` (of the key type) in `dict`; a set's with
+    /// the key's CPython hash, which places it in the set's table (see `DictOp::Find`).
+    pub(crate) fn keyed_op(&mut self, op: DictOp, dict: ir::Expr, key: ir::Expr, span: Span) -> Result<ir::Expr> {
+        if !matches!(dict.ty, Type::Set(_)) {
+            return Ok(dict_op(op, vec![dict, key], Type::INT64, span));
+        }
+        if !crate::classes::hashed_as_cpython(&key.ty) {
+            return Ok(dict_op(op, vec![dict, key, int(ir::SET_NO_HASH as i128, span)], Type::INT64, span));
+        }
+        let mut stmts = Vec::new();
+        let dict = self.held(dict, &mut stmts, span);
+        let key = self.held(key, &mut stmts, span);
+        let hash = self.hash_of(key.clone(), span)?;
+        let op = dict_op(op, vec![dict, key, hash], Type::INT64, span);
+        if stmts.is_empty() {
+            return Ok(op);
+        }
+        Ok(ir::Expr::new(ExprKind::Block { stmts, value: op.boxed() }, Type::INT64, span))
     }
 
     /// Keys compare by value (numbers, strings and tuples of them) or as Python's dicts
@@ -295,7 +318,7 @@ impl FnInfer<'_> {
     }
 
     /// `for target in d` (the keys), `d.keys()`, `d.values()`, `d.items()`: entries in insertion
-    /// order, each read at the start of its iteration; the dict is held for the loop.
+    /// order (a set's items in slot order, CPython's), each read at the start of its iteration; the dict is held for the loop.
     pub(crate) fn dict_for(&mut self, target: &ast::Expr, dict: ir::Expr, view: &str, body: &[ast::Stmt], orelse: &[ast::Stmt], span: Span, out: &mut Vec<ir::Stmt>) -> Result<()> {
         let (key_ty, value_ty) = dict_types(&dict.ty).map(|(k, v)| (k.clone(), v.clone())).expect("a dict");
         let held = self.temp(dict.ty.clone());
@@ -353,7 +376,7 @@ fn lookup(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Resu
     }
     if unify(&key_ty, &key.ty).as_ref() == Some(&key_ty) {
         let key = cx.cast(key, &key_ty);
-        return Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)));
+        return cx.keyed_op(op, d, key, span).map(Value::Expr);
     }
     if !crate::lists::number_stores_as(&key.ty, &key_ty) {
         return Err(cx.typing(key.span, format!("a `{}` cannot be a key of a `{}`", key.ty, d.ty), Some("a dict holds keys of one type")));
@@ -363,14 +386,14 @@ fn lookup(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Resu
     // key out of the keys' range is in no such dict).
     if op == DictOp::Insert {
         let key = cx.cast(key, &key_ty);
-        return Ok(Value::Expr(dict_op(op, vec![d, key], Type::INT64, span)));
+        return cx.keyed_op(op, d, key, span).map(Value::Expr);
     }
     let mut stmts = Vec::new();
     let key = cx.held(key, &mut stmts, span);
     let converted = cx.cast(key.clone(), &key_ty);
     let back = cx.cast(converted.clone(), &key.ty);
     let fits = ir::Expr::new(ExprKind::Compare { op: ir::CmpOp::Eq, lhs: back.boxed(), rhs: key.boxed() }, Type::Bool, span);
-    let found = dict_op(op, vec![d, converted], Type::INT64, span);
+    let found = cx.keyed_op(op, d, converted, span)?;
     let result = ir::Expr::new(ExprKind::IfExp { cond: fits.boxed(), then: found.boxed(), otherwise: int(-1, span).boxed() }, Type::INT64, span);
     Ok(Value::Expr(ir::Expr::new(ExprKind::Block { stmts, value: result.boxed() }, Type::INT64, span)))
 }
@@ -391,6 +414,19 @@ fn entry(cx: &mut FnInfer<'_>, args: &mut Args, op: DictOp, span: Span) -> Resul
 fn update(op: DictUpdate, args: Vec<ir::Expr>, span: Span) -> Value {
     let s = stmt(StmtKind::DictUpdate { op, args }, span);
     Value::Expr(ir::Expr::new(ExprKind::Block { stmts: vec![s], value: none(span).boxed() }, Type::NoneType, span))
+}
+
+/// The runtime's set operation `func` of the sets `names` (of one type): an int64.
+fn set_runtime(cx: &mut FnInfer<'_>, args: &mut Args, names: &[&str], func: ir::RuntimeFunc, span: Span) -> Result<Value> {
+    let mut sets: Vec<ir::Expr> = Vec::new();
+    for &name in names {
+        let e = cx.required_expr(args, name)?;
+        if !matches!(e.ty, Type::Set(_)) || sets.first().is_some_and(|first| first.ty != e.ty) {
+            return Err(cx.typing(e.span, format!("expected a set of the first argument's type, got a `{}`", e.ty), None));
+        }
+        sets.push(e);
+    }
+    Ok(Value::Expr(ir::Expr::new(ExprKind::Runtime { func, args: sets }, Type::INT64, span)))
 }
 
 /// `store_value(d, i, value)`: the value converted to the dict's value type.

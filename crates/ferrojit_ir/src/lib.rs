@@ -316,10 +316,13 @@ pub enum DictOp {
     New,
     /// `[dict]`: the number of entries (int64).
     Len,
-    /// `[dict, key]`: the position of the key's entry, or -1 (int64).
+    /// `[dict, key]`: the position of the key's entry, or -1 (int64). A set's takes
+    /// `[set, key, hash]`: the key's CPython hash, which places it in the set's table, or
+    /// [`SET_NO_HASH`] for keys hashed by their bytes.
     Find,
     /// `[dict, key]`: the position of the key's entry, made with a null value when missing
-    /// (the value must be stored next); raises `MemoryError` when the dict cannot grow.
+    /// (the value must be stored next); raises `MemoryError` when the dict cannot grow. A
+    /// set's takes `[set, key, hash]` as [`DictOp::Find`].
     Insert,
     /// `[dict, position]`: the key of a live entry.
     Key,
@@ -335,6 +338,11 @@ pub enum DictOp {
     /// cannot grow. For keys compared by their `__eq__`.
     InsertNew,
 }
+
+/// The hash a set's [`DictOp::Find`] and [`DictOp::Insert`] take for a key CPython's hash does
+/// not order (the runtime hashes its bytes): never a CPython hash
+/// (`ferrojit_runtime::sets::NO_HASH`).
+pub const SET_NO_HASH: i64 = -1;
 
 /// The operations that change dicts, each a [`StmtKind::DictUpdate`]; each marks the dict
 /// changed.
@@ -753,6 +761,15 @@ impl RuntimeFunc {
     /// `ferrojit.typed.List` (`Dict`) instead of a plain list (dict). The argument is borrowed.
     pub const LIST_MARK_TYPED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_list_mark_typed", may_raise: false };
     pub const DICT_MARK_TYPED: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_dict_mark_typed", may_raise: false };
+    /// `(set, other) -> int64`: the start of CPython's `set_merge` of `other` into `set`, sets
+    /// of one type (`ferrojit_runtime::sets::ferrojit_rt_set_merge`): 1 when done, 0 when the
+    /// caller must add `other`'s items one by one.
+    pub const SET_MERGE: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_merge", may_raise: true };
+    /// `(set) -> int64`: the slot `set.pop()` takes, its finger moved past it; -1 when empty.
+    pub const SET_POP_SLOT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_pop_slot", may_raise: false };
+    /// `(set) -> int64`: the end of CPython's `set_difference_update`: the table rebuilt when
+    /// more than a quarter of it is dummies.
+    pub const SET_PURGE_DUMMIES: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_purge_dummies", may_raise: true };
     /// Strings (`ferrojit_runtime::strings`): every string argument is borrowed, every string
     /// result a new reference; `None` bounds are `i64::MIN`.
     pub const STR_LEN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_len", may_raise: false };

@@ -385,7 +385,11 @@ impl Verifier<'_> {
                     DictOp::New => args.is_empty() && matches!(e.ty, Type::Dict(..) | Type::Set(_)),
                     _ if args.is_empty() => false,
                     DictOp::Len => args.len() == 1 && e.ty == Type::INT64,
-                    DictOp::Find | DictOp::Insert => args.len() == 2 && dict_types(&args[0]).is_ok_and(|(k, _)| *k == args[1].ty) && e.ty == Type::INT64,
+                    // A set's key comes with its hash (see `DictOp::Find`).
+                    DictOp::Find | DictOp::Insert => {
+                        let arity = if matches!(args[0].ty, Type::Set(_)) { 3 } else { 2 };
+                        args.len() == arity && dict_types(&args[0]).is_ok_and(|(k, _)| *k == args[1].ty) && (arity == 2 || pos(2)) && e.ty == Type::INT64
+                    }
                     DictOp::Key => args.len() == 2 && pos(1) && dict_types(&args[0]).is_ok_and(|(k, _)| *k == e.ty),
                     DictOp::Value => args.len() == 2 && pos(1) && dict_types(&args[0]).is_ok_and(|(_, v)| *v == e.ty),
                     DictOp::Next => args.len() == 2 && pos(1) && e.ty == Type::INT64,

@@ -11,7 +11,8 @@
 
 use crate::values::{pack, typeof_value, unpack};
 use ferrojit_compiler::{FloatType, Leaf, Type};
-use ferrojit_compiler::classes::{key_equality, KeyEquality};
+use ferrojit_compiler::classes::{hashed_as_cpython, key_equality, KeyEquality};
+use ferrojit_runtime::sets::{self, ferrojit_rt_set_new};
 use ferrojit_runtime::dicts::{ferrojit_rt_dict_insert, ferrojit_rt_dict_insert_new, ferrojit_rt_dict_new, ferrojit_rt_dict_next, header, IDENTITY_KEY, KEY_OFFSET};
 use ferrojit_runtime::memory::{ferrojit_rt_incref, release, MemInfo};
 use pyo3::exceptions::PyTypeError;
@@ -261,33 +262,122 @@ pub(crate) fn typeof_set(set: &Bound<'_, PySet>) -> PyResult<Type> {
 }
 
 /// A new compiled set holding the items of the Python set `obj`, its parent set to `obj`.
+/// Items CPython's hash places as compiled code does (`hashed_as_cpython`, and instances with
+/// `__hash__`) take the slots they have in `obj`, so that the set iterates and pops as `obj`
+/// would; others are added one by one.
 pub(crate) fn pack_set(obj: &Bound<'_, PyAny>, item: &Type) -> Option<*mut MemInfo> {
     let set = obj.cast_exact::<PySet>().ok()?;
     if !hashable(item) {
         return None;
     }
-    let slots = item.leaves().len();
-    let meminfo = ferrojit_rt_dict_new(8 * slots as i64, 0, descriptor(item, &Type::NoneType), set.len() as i64);
+    let meminfo = ferrojit_rt_set_new(8 * item.leaves().len() as i64, descriptor(item, &Type::NoneType));
     if meminfo.is_null() {
         return None;
     }
-    for k in set.iter() {
-        if insert_key(meminfo, item, &k).is_none() {
-            // SAFETY: this function's only reference.
-            unsafe { release(meminfo) };
-            return None;
-        }
+    let packed = if hashed_as_cpython(item) || key_equality(item) == KeyEquality::ByEq { copy_layout(meminfo, set, item) } else { add_each(meminfo, set, item) };
+    if !packed {
+        // SAFETY: this function's only reference.
+        unsafe { release(meminfo) };
+        return None;
     }
-    Some(adopt(meminfo, obj))
+    // SAFETY: a live set.
+    let h = unsafe { sets::header(meminfo) };
+    h.dirty = 0;
+    h.parent = obj.as_ptr() as *mut std::ffi::c_void;
+    Some(meminfo)
 }
 
+/// Lays the empty set `meminfo` out as the table of the Python set `set` (its slots, dummies
+/// and finger: CPython's `setentry` array); false when an item is not of type `item`.
+fn copy_layout(meminfo: *mut MemInfo, set: &Bound<'_, PySet>, item: &Type) -> bool {
+    let n = item.leaves().len().max(1);
+    // SAFETY: a live set object (the GIL is held, nothing runs Python code while its table is
+    // read: packing an item calls no Python code of the item's).
+    let (slots, finger, table) = unsafe {
+        let so = set.as_ptr() as *mut pyo3::ffi::PySetObject;
+        ((*so).mask + 1, (*so).finger, (*so).table)
+    };
+    let mut states = vec![0i64; slots as usize];
+    let mut hashes = vec![0i64; slots as usize];
+    let mut keys = vec![0u64; slots as usize * n];
+    let mut ok = true;
+    for i in 0..slots as usize {
+        // SAFETY: the table holds `mask + 1` entries.
+        let entry = unsafe { &*table.add(i) };
+        if entry.key.is_null() {
+            continue;
+        }
+        if entry.hash == -1 {
+            // CPython's dummy: no live key hashes to -1.
+            states[i] = sets::SLOT_DUMMY;
+            continue;
+        }
+        // SAFETY: a live key of the set, borrowed while the set is.
+        let k = unsafe { Bound::from_borrowed_ptr(set.py(), entry.key) };
+        let slots_of_key = &mut keys[i * n..(i + 1) * n];
+        if !pack(&k, item, slots_of_key, &mut 0) {
+            ok = false;
+            break;
+        }
+        canonical(item, slots_of_key);
+        states[i] = sets::SLOT_LIVE;
+        hashes[i] = entry.hash as i64;
+    }
+    // SAFETY: an empty set; the arrays hold `slots` items.
+    let adopted = ok && unsafe { sets::adopt_layout(meminfo, slots as i64, &states, &hashes, bytes_of(&keys), finger as i64) };
+    // The strings `pack` made: the set took references of its own.
+    for i in (0..slots as usize).filter(|&i| states[i] == sets::SLOT_LIVE) {
+        crate::lists::release_packed(item, &keys[i * n..(i + 1) * n], &mut 0);
+    }
+    adopted
+}
+
+fn bytes_of(words: &[u64]) -> &[u8] {
+    // SAFETY: the bytes of the words.
+    unsafe { std::slice::from_raw_parts(words.as_ptr() as *const u8, words.len() * 8) }
+}
+
+/// Adds the items of the Python set `set` to the set `meminfo` one by one, hashed by their
+/// bytes (items CPython hashes by identity); false when one is not of type `item`.
+fn add_each(meminfo: *mut MemInfo, set: &Bound<'_, PySet>, item: &Type) -> bool {
+    set.iter().all(|k| {
+        let mut buffer = vec![0u64; item.leaves().len().max(1)];
+        if !pack(&k, item, &mut buffer, &mut 0) {
+            return false;
+        }
+        canonical(item, &mut buffer);
+        // SAFETY: a live set; the buffer holds the key's slots.
+        let at = unsafe { sets::ferrojit_rt_set_insert(meminfo, buffer.as_ptr() as *const u8, sets::NO_HASH) };
+        crate::lists::release_packed(item, &buffer, &mut 0);
+        at >= 0
+    })
+}
+
+/// The items of a live set, boxed, in slot order.
 fn set_items<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    Ok(entries(py, item, &Type::NoneType, meminfo)?.into_iter().map(|(k, _)| k).collect())
+    let slots = item.leaves().len();
+    let meminfos = item.meminfo_leaves();
+    let mut out = Vec::new();
+    // SAFETY: a live set; slots from the runtime are live entries.
+    unsafe {
+        let mut at = sets::ferrojit_rt_set_next(meminfo, 0);
+        while at >= 0 {
+            let h = sets::header(meminfo);
+            let entry = h.entries.add((at * h.entry_size) as usize + KEY_OFFSET as usize) as *const u64;
+            let k = std::slice::from_raw_parts(entry, slots);
+            for &leaf in &meminfos {
+                ferrojit_rt_incref(k[leaf] as *mut MemInfo);
+            }
+            out.push(unpack(py, item, k, &mut 0)?);
+            at = sets::ferrojit_rt_set_next(meminfo, at + 1);
+        }
+    }
+    Ok(out)
 }
 
 fn reflect_set<'py>(py: Python<'py>, item: &Type, meminfo: *mut MemInfo) -> PyResult<Option<Bound<'py, PyAny>>> {
     // SAFETY: a live set.
-    let h = unsafe { header(meminfo) };
+    let h = unsafe { sets::header(meminfo) };
     if h.parent.is_null() {
         return Ok(None);
     }

@@ -240,7 +240,7 @@ fn forget_parents(ty: &Type, slots: &[u64]) {
         Type::Set(_) => {
             // SAFETY: a live set (a table of keys) the dispatcher still holds.
             if let Some(&m) = slots.first().filter(|&&m| m != 0) {
-                unsafe { ferrojit_runtime::dicts::header(m as *mut MemInfo) }.parent = std::ptr::null_mut();
+                unsafe { ferrojit_runtime::sets::header(m as *mut MemInfo) }.parent = std::ptr::null_mut();
             }
         }
         Type::Tuple(_) | Type::NamedTuple(_) => {

@@ -175,32 +175,49 @@ unsafe fn key_of<'a>(d: &DictHeader, i: i64) -> &'a [u8] {
 
 /// The byte offsets (from the key's start) of the meminfo pointers of an entry: the key's
 /// strings first (below `key_size`), then the value's.
-unsafe fn heap_offsets<'a>(d: &DictHeader) -> &'a [i64] {
-    if d.heap.is_null() {
+unsafe fn heap_offsets<'a>(d: &impl KeyLayout) -> &'a [i64] {
+    let heap = d.heap();
+    if heap.is_null() {
         return &[];
     }
-    std::slice::from_raw_parts(d.heap.add(1), *d.heap as usize)
+    std::slice::from_raw_parts(heap.add(1), *heap as usize)
+}
+
+/// What the key helpers read of a table (a dict's, or a set's: `crate::sets`): the size of its
+/// keys and the descriptor of its meminfo pointers ([`DictHeader::heap`]).
+pub(crate) trait KeyLayout {
+    fn heap(&self) -> *const i64;
+    fn key_size(&self) -> i64;
+}
+
+impl KeyLayout for DictHeader {
+    fn heap(&self) -> *const i64 {
+        self.heap
+    }
+    fn key_size(&self) -> i64 {
+        self.key_size
+    }
 }
 
 /// The offsets (flagged, see [`IDENTITY_KEY`]) of the key's meminfo pointers within a key.
-unsafe fn key_meminfos<'a>(d: &DictHeader) -> &'a [i64] {
+pub(crate) unsafe fn key_meminfos<'a>(d: &impl KeyLayout) -> &'a [i64] {
     let all = heap_offsets(d);
-    &all[..all.iter().take_while(|&&o| o < d.key_size).count()]
+    &all[..all.iter().take_while(|&&o| o < d.key_size()).count()]
 }
 
 /// The offsets of the key's strings within a key (its meminfo pointers that are not
 /// instances), ascending.
-unsafe fn key_strings(d: &DictHeader) -> impl Iterator<Item = i64> + Clone {
+unsafe fn key_strings(d: &impl KeyLayout) -> impl Iterator<Item = i64> + Clone {
     key_meminfos(d).iter().copied().filter(|o| o & IDENTITY_KEY == 0)
 }
 
 /// The meminfo pointer at the flagged `offset` of the key at `key`.
-unsafe fn key_meminfo(key: *const u8, offset: i64) -> *mut MemInfo {
+pub(crate) unsafe fn key_meminfo(key: *const u8, offset: i64) -> *mut MemInfo {
     *(key.add((offset & !IDENTITY_KEY) as usize) as *const *mut MemInfo)
 }
 
 /// The hash of a key: of its bytes, its strings' slots standing for their texts' hashes.
-unsafe fn hash_key(d: &DictHeader, key: &[u8]) -> i64 {
+pub(crate) unsafe fn hash_key(d: &impl KeyLayout, key: &[u8]) -> i64 {
     let strings = key_strings(d);
     if strings.clone().next().is_none() {
         return hash_bytes(key);
@@ -218,7 +235,7 @@ unsafe fn hash_key(d: &DictHeader, key: &[u8]) -> i64 {
 }
 
 /// Whether two keys are equal: their bytes, but their strings by text.
-unsafe fn keys_equal(d: &DictHeader, a: &[u8], b: &[u8]) -> bool {
+pub(crate) unsafe fn keys_equal(d: &impl KeyLayout, a: &[u8], b: &[u8]) -> bool {
     let strings = key_strings(d);
     if strings.clone().next().is_none() {
         return a == b;

@@ -5,7 +5,7 @@ checks its arguments: ``find(d, key)`` gives the position of the key's entry or 
 ``insert(d, key)`` the position of its entry, made (its value to be stored at once) when
 missing; ``key_at``/``value_at(d, i)`` read a live entry; ``store_value(d, i, value)`` replaces
 its value; ``delete_at(d, i)`` removes it; ``next_entry(d, i)`` is the position of the first
-live entry at ``i`` or after (-1 past the last), in insertion order; ``clear_all(d)``;
+live entry at ``i`` or after (-1 past the last), in insertion order (a set's: in slot order); ``clear_all(d)``;
 ``new_like(d)`` a new empty dict of ``d``'s type.
 
 Keys compared by their ``__eq__`` (jitclass instances of classes with ``__hash__``, and tuples

@@ -829,8 +829,8 @@ def _list(iterable):
 
         return from_items
     if isinstance(iterable, (types.DictType, types.SetType)):
-        # A dict's keys in insertion order; a set's items in the order they were added (see
-        # the README on the order of sets).
+        # A dict's keys in insertion order; a set's items in its table's slot order, which is
+        # CPython's (see ``sets.py``).
 
         def from_keys(iterable):
             return [k for k in iterable]

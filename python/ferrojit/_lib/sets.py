@@ -1,6 +1,16 @@
-"""Sets in compiled code, on the dict primitives (``dicts.py``): a set is a table of keys
-without values. CPython's results and errors; a set's iteration order is the order its items
-were added (CPython's follows the hashes)."""
+"""Sets in compiled code, with CPython's results, errors and order.
+
+A set is a table of keys without values laid out as CPython 3.11's set
+(``crates/ferrojit_runtime/src/sets.rs``): items go to the slots CPython's hashes give them,
+so a set iterates, prints and pops as CPython's set of the same history. It is written with
+the dict primitives (``dicts.py``: ``find``, ``insert``, ``key_at``, ``next_entry`` (in slot
+order), ``delete_at`` (leaving a dummy), ``clear_all``, ``new_like``) and three of its own:
+``merge(s, other)`` is the start of CPython's ``set_merge`` (1 when done, 0 when ``s`` was not
+empty and ``other``'s items are to be added one by one); ``pop_slot(s)`` the slot ``pop``
+takes (-1 when empty); ``purge_dummies(s)`` the end of ``set_difference_update``. Each
+operation below builds its result as CPython's ``setobject.c`` does, since that decides the
+order.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +18,18 @@ from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
 from . import set_contains, set_difference, set_equal, set_intersection, set_subset, set_symmetric_difference, set_union
 from .dicts import clear_all, delete_at, entry_of, find, insert, key_at, new_like, next_entry
+
+
+def merge(s, other):
+    raise NotImplementedError("merge is called from compiled code only")
+
+
+def pop_slot(s):
+    raise NotImplementedError("pop_slot is called from compiled code only")
+
+
+def purge_dummies(s):
+    raise NotImplementedError("purge_dummies is called from compiled code only")
 
 
 def _set(s):
@@ -23,18 +45,67 @@ def _two_sets(a, b, what):
 
 
 @register_jitable
-def _add_all(out, other):
-    i = next_entry(other, 0)
-    while i >= 0:
-        insert(out, key_at(other, i))
-        i = next_entry(other, i + 1)
+def _merge(out, other):
+    """CPython's ``set_merge``: ``other``'s items into ``out`` (``update``, ``|=``, copies)."""
+    if merge(out, other) == 0:
+        i = next_entry(other, 0)
+        while i >= 0:
+            insert(out, key_at(other, i))
+            i = next_entry(other, i + 1)
 
 
 @register_jitable
 def _copy(s):
     out = new_like(s)
-    _add_all(out, s)
+    _merge(out, s)
     return out
+
+
+@register_jitable
+def _intersect(a, b):
+    """CPython's ``set_intersection``: the items of the smaller set (``b`` when of one size)
+    found in the other, added in its slot order."""
+    out = new_like(a)
+    if len(b) > len(a):
+        a, b = b, a
+    i = next_entry(b, 0)
+    while i >= 0:
+        x = key_at(b, i)
+        if find(a, x) >= 0:
+            insert(out, x)
+        i = next_entry(b, i + 1)
+    return out
+
+
+@register_jitable
+def _difference_update(s, other):
+    """CPython's ``set_difference_update_internal`` of a set: ``other``'s items discarded (those
+    of the intersection when ``other`` is more than 8 times larger), then the dummies purged
+    when they are more than a quarter of the table."""
+    if (len(other) >> 3) > len(s):
+        other = _intersect(s, other)
+    i = next_entry(other, 0)
+    while i >= 0:
+        j = find(s, key_at(other, i))
+        if j >= 0:
+            delete_at(s, j)
+        i = next_entry(other, i + 1)
+    purge_dummies(s)
+
+
+@register_jitable
+def _symmetric_difference_update(s, other):
+    """CPython's ``set_symmetric_difference_update``: each of ``other``'s items discarded from
+    ``s`` when there, else added."""
+    i = next_entry(other, 0)
+    while i >= 0:
+        x = key_at(other, i)
+        j = find(s, x)
+        if j >= 0:
+            delete_at(s, j)
+        else:
+            insert(s, x)
+        i = next_entry(other, i + 1)
 
 
 @register_jitable
@@ -50,16 +121,16 @@ def _subset(a, b):
 
 
 @register_jitable
-def _keep(a, b, present):
-    """The items of ``a`` that are in ``b`` (``present``) or not."""
-    out = new_like(a)
-    i = next_entry(a, 0)
+def _isdisjoint(a, b):
+    """Whether no item of the smaller set is in the other."""
+    if len(b) > len(a):
+        a, b = b, a
+    i = next_entry(b, 0)
     while i >= 0:
-        x = key_at(a, i)
-        if (find(b, x) >= 0) == present:
-            insert(out, x)
-        i = next_entry(a, i + 1)
-    return out
+        if find(a, key_at(b, i)) >= 0:
+            return False
+        i = next_entry(b, i + 1)
+    return True
 
 
 @overload(set_contains)
@@ -104,7 +175,7 @@ def _union(a, b):
 
     def impl(a, b):
         out = _copy(a)
-        _add_all(out, b)
+        _merge(out, b)
         return out
 
     return impl
@@ -116,7 +187,7 @@ def _intersection(a, b):
         return None
 
     def impl(a, b):
-        return _keep(a, b, True)
+        return _intersect(a, b)
 
     return impl
 
@@ -127,7 +198,20 @@ def _difference(a, b):
         return None
 
     def impl(a, b):
-        return _keep(a, b, False)
+        # CPython's ``set_difference``: a copy of ``a`` less ``b``'s items when ``a`` is more
+        # than 4 times larger, else ``a``'s items not in ``b``, added in ``a``'s slot order.
+        if (len(a) >> 2) > len(b):
+            out = _copy(a)
+            _difference_update(out, b)
+            return out
+        out = new_like(a)
+        i = next_entry(a, 0)
+        while i >= 0:
+            x = key_at(a, i)
+            if find(b, x) < 0:
+                insert(out, x)
+            i = next_entry(a, i + 1)
+        return out
 
     return impl
 
@@ -138,8 +222,9 @@ def _symmetric_difference(a, b):
         return None
 
     def impl(a, b):
-        out = _keep(a, b, False)
-        _add_all(out, _keep(b, a, False))
+        # CPython's ``set_symmetric_difference``: a copy of ``b`` updated by ``a``.
+        out = _copy(b)
+        _symmetric_difference_update(out, a)
         return out
 
     return impl
@@ -174,7 +259,7 @@ def discard(s, x):
 @overload_method(types.SetType, "pop")
 def pop(s):
     def impl(s):
-        i = next_entry(s, 0)
+        i = pop_slot(s)
         if i < 0:
             raise KeyError("pop from an empty set")
         x = key_at(s, i)
@@ -205,7 +290,7 @@ def update(s, other):
     if _set(other):
 
         def update_by_set(s, other):
-            _add_all(s, other)
+            _merge(s, other)
 
         return update_by_set
 
@@ -263,7 +348,7 @@ def isdisjoint(a, b):
         raise CallRefused(f"`set.isdisjoint()` takes a set here, not a `{b}`")
 
     def impl(a, b):
-        return len(_keep(a, b, True)) == 0
+        return _isdisjoint(a, b)
 
     return impl
 
@@ -274,7 +359,13 @@ def _set_of(iterable):
     no argument is the compiler's: typed by what is added to it)."""
     from .lists import _uniform_tuple
 
-    if not (_uniform_tuple(iterable) or isinstance(iterable, (types.List, types.SetType, types.UnicodeType))):
+    if _set(iterable):
+        # CPython's ``set(s)`` of a set: ``set_merge`` into an empty set.
+        def copy_of_set(iterable):
+            return _copy(iterable)
+
+        return copy_of_set
+    if not (_uniform_tuple(iterable) or isinstance(iterable, (types.List, types.UnicodeType))):
         return None
 
     def impl(iterable):
