@@ -76,6 +76,24 @@ const POP_JUMP_BACKWARD_IF_NOT_NONE: u8 = 173;
 const POP_JUMP_BACKWARD_IF_NONE: u8 = 174;
 const POP_JUMP_BACKWARD_IF_FALSE: u8 = 175;
 const POP_JUMP_BACKWARD_IF_TRUE: u8 = 176;
+const LOAD_ASSERTION_ERROR: u8 = 74;
+const LIST_TO_TUPLE: u8 = 82;
+const DELETE_SUBSCR: u8 = 61;
+const DELETE_ATTR: u8 = 96;
+const STORE_GLOBAL: u8 = 97;
+const DELETE_GLOBAL: u8 = 98;
+const BUILD_MAP: u8 = 105;
+const DELETE_FAST: u8 = 126;
+const STORE_DEREF: u8 = 138;
+const DELETE_DEREF: u8 = 139;
+const CALL_FUNCTION_EX: u8 = 142;
+const FORMAT_VALUE: u8 = 155;
+const BUILD_CONST_KEY_MAP: u8 = 156;
+const BUILD_STRING: u8 = 157;
+const LIST_EXTEND: u8 = 162;
+const SET_UPDATE: u8 = 163;
+const DICT_MERGE: u8 = 164;
+const DICT_UPDATE: u8 = 165;
 // Only for `global_calls`.
 const LOAD_NAME: u8 = 101;
 
@@ -88,6 +106,9 @@ const SUPPORTED: &[u8] = &[
     POP_JUMP_FORWARD_IF_NOT_NONE, POP_JUMP_FORWARD_IF_NONE, RAISE_VARARGS, BUILD_SLICE, JUMP_BACKWARD_NO_INTERRUPT, MAKE_CELL,
     LOAD_DEREF, JUMP_BACKWARD, EXTENDED_ARG, COPY_FREE_VARS, RESUME, LOAD_METHOD, PRECALL, CALL, KW_NAMES,
     POP_JUMP_BACKWARD_IF_NOT_NONE, POP_JUMP_BACKWARD_IF_NONE, POP_JUMP_BACKWARD_IF_FALSE, POP_JUMP_BACKWARD_IF_TRUE,
+    LOAD_ASSERTION_ERROR, LIST_TO_TUPLE, DELETE_SUBSCR, DELETE_ATTR, STORE_GLOBAL, DELETE_GLOBAL, BUILD_MAP, DELETE_FAST,
+    STORE_DEREF, DELETE_DEREF, CALL_FUNCTION_EX, FORMAT_VALUE, BUILD_CONST_KEY_MAP, BUILD_STRING, LIST_EXTEND, SET_UPDATE,
+    DICT_MERGE, DICT_UPDATE,
 ];
 
 fn cache_entries(op: u8) -> usize {
@@ -133,7 +154,11 @@ fn is_backward_jump(op: u8) -> bool {
 }
 
 fn is_store(op: u8) -> bool {
-    matches!(op, STORE_FAST | STORE_ATTR | STORE_SUBSCR)
+    matches!(op, STORE_FAST | STORE_ATTR | STORE_SUBSCR | STORE_GLOBAL | STORE_DEREF)
+}
+
+fn is_delete(op: u8) -> bool {
+    matches!(op, DELETE_FAST | DELETE_ATTR | DELETE_SUBSCR | DELETE_GLOBAL | DELETE_DEREF)
 }
 
 /// Opcodes whose name starts with `LOAD_` (for the patterns that test the name).
@@ -142,6 +167,7 @@ fn is_load(op: u8) -> bool {
 }
 
 // --- `ast._Unparser`'s precedences -----------------------------------------------------------
+const P_NAMED_EXPR: u8 = 1;
 const P_TUPLE: u8 = 2;
 const P_YIELD: u8 = 3;
 const P_TEST: u8 = 4;
@@ -176,8 +202,8 @@ enum Constant {
     Int(String),
     /// `float` or `complex`: repr with `inf` and `nan` written as `ast.unparse` does.
     Float(String),
-    /// `str` or `bytes`: repr.
-    Text(String),
+    /// `str` or `bytes`: repr, and a `str`'s value.
+    Text(String, Option<Rc<str>>),
     Tuple(Vec<Rc<Constant>>),
     /// Anything else (code objects, frozensets, ...): not handled.
     Other,
@@ -200,7 +226,8 @@ impl Constant {
         Ok(match name {
             "int" | "bool" => Constant::Int(value.repr()?.to_string()),
             "float" | "complex" => Constant::Float(value.repr()?.to_string().replace("inf", "1e309").replace("nan", "(1e309-1e309)")),
-            "str" | "bytes" => Constant::Text(value.repr()?.to_string()),
+            "str" => Constant::Text(value.repr()?.to_string(), Some(Rc::from(value.extract::<String>()?))),
+            "bytes" => Constant::Text(value.repr()?.to_string(), None),
             _ => Constant::Other,
         })
     }
@@ -218,7 +245,8 @@ enum Expr {
     Name(Rc<str>),
     Const(Rc<Constant>),
     Attribute(X, Rc<str>),
-    Call(X, Vec<X>, Vec<(Rc<str>, X)>),
+    /// Function, positional arguments, keywords (`**value` without a name).
+    Call(X, Vec<X>, Vec<(Option<Rc<str>>, X)>),
     BinOp(X, usize, X),
     /// `-`, `+`, `~` or `not`.
     UnaryOp(&'static str, X),
@@ -233,6 +261,18 @@ enum Expr {
     Set(Vec<X>),
     IfExp(X, X, X),
     Starred(X),
+    /// `_FoldedConstant`: an operand of a conditional expression in a condition that CPython
+    /// compiled to a jump (falsy) or to nothing (truthy); written `True`/`False` until folded.
+    Folded(bool),
+    /// `BUILD_SET 0`: `set()` unless `SET_UPDATE` fills it into a display.
+    EmptySet,
+    /// Keys (None: `**value`) and values.
+    Dict(Vec<(Option<X>, X)>),
+    /// An f-string's parts: `str` constants and `FormattedValue`s.
+    JoinedStr(Vec<X>),
+    /// Value, conversion (-1 or the character's code), format spec (a `JoinedStr`).
+    FormattedValue(X, i64, Option<X>),
+    NamedExpr(X, X),
 }
 
 fn name(id: &Rc<str>) -> X {
@@ -266,6 +306,10 @@ enum Value {
     Slot(Rc<RefCell<UnpackGroup>>, usize),
     InPlace(Rc<(X, usize, X)>),
     Stored(Rc<Stored>),
+    /// `LOAD_ASSERTION_ERROR`.
+    AssertionError,
+    /// `AssertionError(msg)` in an `assert`.
+    AssertionCall(Rc<X>),
 }
 
 /// Python's `is` between two stack values.
@@ -276,6 +320,8 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::Slot(g, i), Value::Slot(h, j)) => Rc::ptr_eq(g, h) && i == j,
         (Value::InPlace(x), Value::InPlace(y)) => Rc::ptr_eq(x, y),
         (Value::Stored(x), Value::Stored(y)) => Rc::ptr_eq(x, y),
+        (Value::AssertionError, Value::AssertionError) => true,
+        (Value::AssertionCall(x), Value::AssertionCall(y)) => Rc::ptr_eq(x, y),
         _ => false,
     }
 }
@@ -306,6 +352,12 @@ enum Kind {
     While(X, Vec<Stmt>, Vec<Stmt>),
     For(X, X, Vec<Stmt>, Vec<Stmt>),
     ForTarget(X),
+    Assert(X, Option<X>),
+    Delete(X),
+    /// `global ...` or `nonlocal ...`: written before the first statement of the body.
+    Declaration(String),
+    /// `raise AssertionError(msg)` as `assert` compiles it; becomes an `Assert`.
+    AssertionRaise(Option<X>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -347,11 +399,26 @@ struct Reader {
     names: Vec<Rc<str>>,
     local_names: HashMap<i64, Rc<str>>,
     kw_names: Option<Vec<Rc<str>>>,
+    /// Index of a chained comparison's last conditional jump -> where its condition resumes
+    /// (past the cleanup block that pops the middle operand).
+    chain_resume: HashMap<usize, usize>,
+    /// Index of the jump a chained comparison's last link `is None`/`is not None` became ->
+    /// whether it jumps when the whole chain is true.
+    chain_jump_sense: HashMap<usize, bool>,
+    /// The type of each constant as its rank in `folded_constant`'s preference (int, bool,
+    /// float, complex, str, bytes, NoneType), None for other types; and its truth.
+    const_types: Vec<Option<u8>>,
+    const_truthy: Vec<bool>,
 }
 
 impl Reader {
     fn line(&self, i: usize) -> Option<i64> {
         self.ins.iter().skip(i).find_map(|ins| ins.line)
+    }
+
+    /// Instruction `k`; one past the end is a pattern the port does not take.
+    fn at(&self, k: usize) -> R<&Ins> {
+        self.ins.get(k).ok_or(Fail::Unsupported)
     }
 
     fn target(&self, i: usize) -> R<usize> {
@@ -490,8 +557,8 @@ impl Reader {
                     continue;
                 }
             } else if op == SWAP && arg == 2 && i + 2 < end && self.ins[i + 1].op == COPY && self.ins[i + 1].arg == 2 && is_compare(self.ins[i + 2].op) {
-                // A chained comparison: not ported.
-                return Err(Fail::Unsupported);
+                i = self.chained_comparison(i, end, stack, lp.clone(), exit)?;
+                continue;
             } else if op == SWAP && (arg == 2 || arg == 3) && stack.len() == base + arg as usize && start.is_some() && stack[stack.len() - arg as usize..].iter().all(|v| matches!(v, Value::Expr(_))) {
                 let n = arg as usize;
                 let values: Vec<X> = stack.drain(stack.len() - n..).map(|v| if let Value::Expr(x) = v { x } else { unreachable!() }).collect();
@@ -563,13 +630,12 @@ impl Reader {
         }
         match trial.pop().unwrap() {
             Value::Expr(x) => Ok(Some(x)),
-            Value::Stored(s) => {
-                if s.targets.len() == 1 && matches!(*s.targets[0], Expr::Name(_)) {
-                    Err(Fail::Unsupported) // `(name := value)`
-                } else {
-                    Ok(None)
-                }
-            }
+            // `(name := value)` as an operand.
+            stored @ Value::Stored(_) => match self.value(stored) {
+                Ok(x) => Ok(Some(x)),
+                Err(Fail::Unsupported) => Err(Fail::Unsupported),
+                Err(_) => Ok(None),
+            },
             // Not an expression node: returned as it is by the Python reader, to fail later.
             _ => Err(Fail::Unsupported),
         }
@@ -606,7 +672,11 @@ impl Reader {
         let mut pending: Vec<Atom> = vec![];
         loop {
             let mut value = self.pop(stack)?;
-            let (jumps_when, none_test) = conditional_jump(self.ins[i].op).ok_or(Fail::Unsupported)?;
+            let (mut jumps_when, mut none_test) = conditional_jump(self.ins[i].op).ok_or(Fail::Unsupported)?;
+            if let Some(&sense) = self.chain_jump_sense.get(&i) {
+                // The jump of a chained comparison ending in a None test: on the chain's truth.
+                (jumps_when, none_test) = (sense, false);
+            }
             if none_test {
                 value = Rc::new(Expr::Compare { left: value, ops: vec!["is"], comparators: vec![Rc::new(Expr::Const(Rc::new(Constant::None)))], none_jump: true });
             }
@@ -616,7 +686,7 @@ impl Reader {
             if first_line.is_none() {
                 first_line = Some(self.line(i));
             }
-            let mut nxt = i + 1;
+            let mut nxt = self.chain_resume.remove(&i).unwrap_or(i + 1);
             let false_target = atoms[atoms.len() - 1].2;
             let closed = atoms.iter().all(|a| a.2 == false_target || a.2 <= nxt);
             candidates.push((atoms.clone(), nxt, closed));
@@ -685,7 +755,7 @@ impl Reader {
                 j += 1;
                 continue;
             }
-            if is_unconditional_jump(op) || matches!(op, FOR_ITER | RETURN_VALUE | RAISE_VARARGS | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP) || is_store(op) || op == POP_TOP {
+            if is_unconditional_jump(op) || matches!(op, FOR_ITER | RETURN_VALUE | RAISE_VARARGS | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP) || is_store(op) || is_delete(op) || op == POP_TOP {
                 if op == JUMP_IF_FALSE_OR_POP || op == JUMP_IF_TRUE_OR_POP {
                     j = self.target(j)?;
                     continue;
@@ -697,7 +767,7 @@ impl Reader {
                 return Ok(None);
             }
             if op == SWAP && self.ins[j].arg == 2 && j + 2 < end && self.ins[j + 1].op == COPY {
-                return Err(Fail::Unsupported); // `_atom_through_chain`
+                return self.atom_through_chain(i, end, stack, lp, exit);
             }
             j += 1;
         }
@@ -705,6 +775,130 @@ impl Reader {
             return Ok(None);
         }
         Ok(self.expression(i, j, stack, lp, exit)?.map(|v| (v, j)))
+    }
+
+    /// `_atom_through_chain`: `next_atom` for a value holding a chained comparison (read on a
+    /// copy of `stack`).
+    fn atom_through_chain(&mut self, i: usize, end: usize, stack: &[Value], lp: LoopRef, exit: usize) -> R<Option<(X, usize)>> {
+        let mut trial = stack.to_vec();
+        let mut k = i;
+        let read = (|| {
+            while k < end && conditional_jump(self.ins[k].op).is_none() {
+                if self.ins[k].op == SWAP && self.ins[k].arg == 2 && self.ins.get(k + 1).ok_or(Fail::Unsupported)?.op == COPY {
+                    k = self.chained_comparison(k, end, &mut trial, lp.clone(), exit)?;
+                    continue;
+                }
+                if is_skipped(self.ins[k].op) {
+                    k += 1;
+                    continue;
+                }
+                if self.simple(k, &mut trial)?.is_some() {
+                    return Ok(false);
+                }
+                k += 1;
+            }
+            Ok(true)
+        })();
+        match read {
+            Err(Fail::Unsupported) => return Err(Fail::Unsupported),
+            Err(_) | Ok(false) => return Ok(None),
+            Ok(true) => {}
+        }
+        if k >= end || trial.len() != stack.len() + 1 {
+            return Ok(None);
+        }
+        match trial.pop() {
+            Some(Value::Expr(x)) => Ok(Some((x, k))),
+            // Not an expression node: the Python reader takes it as it is.
+            _ => Err(Fail::Unsupported),
+        }
+    }
+
+    /// `a < b < c`: `SWAP 2; COPY 2; compare` then a jump to a cleanup block, per link. Pushes
+    /// the comparison; returns the index of the last compare's following instruction (a
+    /// value's `JUMP_FORWARD` is skipped with its cleanup).
+    fn chained_comparison(&mut self, i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, exit: usize) -> R<usize> {
+        let mut middle = self.pop(stack)?;
+        let left = self.pop(stack)?;
+        let (mut ops, mut comparators) = (vec![], vec![]);
+        let mut k = i;
+        loop {
+            let compare = self.at(k + 2)?;
+            ops.push(compare_operator(compare.op, compare.arg).ok_or(Fail::Decompile)?);
+            comparators.push(middle);
+            if !matches!(self.at(k + 3)?.op, JUMP_IF_FALSE_OR_POP | POP_JUMP_FORWARD_IF_FALSE) {
+                return Err(Fail::Decompile);
+            }
+            let cleanup = self.target(k + 3)?;
+            // The next operand, up to the next link or the last compare.
+            let mut j = k + 4;
+            let depth = stack.len();
+            let mut probe = stack.clone();
+            while j < end {
+                let (op, arg) = (self.ins[j].op, self.ins[j].arg);
+                let link = op == SWAP && arg == 2 && self.at(j + 1)?.op == COPY && is_compare(self.at(j + 2)?.op);
+                if link && probe.len() == depth + 1 {
+                    break;
+                }
+                if is_compare(op) && probe.len() == depth + 1 {
+                    break;
+                }
+                if conditional_jump(op).is_some_and(|(_, none_test)| none_test) && probe.len() == depth {
+                    break; // `... is None` / `is not None` last, folded into the jump
+                }
+                if is_skipped(op) {
+                    j += 1;
+                    continue;
+                }
+                if link {
+                    j = self.chained_comparison(j, end, &mut probe, lp.clone(), exit)?;
+                    continue;
+                }
+                if self.simple(j, &mut probe)?.is_some() {
+                    return Err(Fail::Decompile);
+                }
+                j += 1;
+            }
+            let op = self.at(j)?.op;
+            if let Some((jumps_when_none, _)) = conditional_jump(op) {
+                // The last link `x is None` or `x is not None` became the jump. The cleanup
+                // jumps to the jump's target when the condition jumps on false, else falls
+                // through.
+                let jumps_on_false = if self.at(cleanup)?.op == POP_TOP { Some(is_unconditional_jump(self.at(cleanup + 1)?.op)) } else { None };
+                let Some(jumps_on_false) = jumps_on_false else { return Err(Fail::Decompile) };
+                if !(j + 1 < end && self.ins[j + 1].op == JUMP_FORWARD) {
+                    return Err(Fail::Decompile);
+                }
+                let is_none = jumps_when_none != jumps_on_false;
+                ops.push(if is_none { "is" } else { "is not" });
+                comparators.push(Rc::new(Expr::Const(Rc::new(Constant::None))));
+                stack.push(Value::Expr(Rc::new(Expr::Compare { left, ops, comparators, none_jump: false })));
+                let resume = self.target(j + 1)?;
+                self.chain_resume.insert(j, resume);
+                self.chain_jump_sense.insert(j, !jumps_on_false);
+                return Ok(j);
+            }
+            middle = self.pop(&mut probe)?;
+            if is_compare(op) {
+                ops.push(compare_operator(op, self.ins[j].arg).ok_or(Fail::Decompile)?);
+                comparators.push(middle);
+                stack.push(Value::Expr(Rc::new(Expr::Compare { left, ops, comparators, none_jump: false })));
+                let after = self.at(j + 1)?.op;
+                if conditional_jump(after).is_some() {
+                    // In a condition: `JUMP_FORWARD end` then the cleanup `POP_TOP [JUMP]`.
+                    if j + 2 < end && self.ins[j + 2].op == JUMP_FORWARD && self.at(cleanup)?.op == POP_TOP {
+                        let resume = self.target(j + 2)?;
+                        self.chain_resume.insert(j + 1, resume);
+                    }
+                    return Ok(j + 1);
+                }
+                if after == JUMP_FORWARD && self.at(cleanup)?.op == SWAP {
+                    return self.target(j + 1);
+                }
+                return Err(Fail::Decompile);
+            }
+            k = j;
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -717,9 +911,28 @@ impl Reader {
             atoms = atoms.into_iter().map(|(v, w, t, s)| (v, w, if t == false_target { end } else { t }, s)).collect();
             false_target = end;
         }
-        let condition = boolean(&atoms, body_start, false_target)?.ok_or(Fail::Decompile)?;
+        let mut condition = boolean(&atoms, body_start, false_target)?.ok_or(Fail::Decompile)?;
+        if has_folded(&condition) {
+            condition = fold(&condition, &|truthy| self.folded_constant(truthy, i))?;
+        }
+        // `(a and b) or c` / `(a or b) and c` as a value: the condition's jumps lead to the
+        // second operand of a value's `or`/`and`.
         if body_start < false_target && false_target <= end && matches!(self.ins[false_target - 1].op, JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP) {
-            return Err(Fail::Unsupported); // `(a and b) or c` as a value
+            let after = self.target(false_target - 1)?;
+            let value = self.expression(body_start, false_target - 1, stack, lp.clone(), exit)?;
+            let rest = match &value {
+                Some(_) if after > false_target => self.expression(false_target, after, stack, lp.clone(), exit)?,
+                _ => None,
+            };
+            if let (Some(value), Some(rest)) = (value, rest) {
+                let (and, first) = if self.ins[false_target - 1].op == JUMP_IF_TRUE_OR_POP {
+                    (false, flat(true, vec![boolean(&atoms, body_start, false_target)?.ok_or(Fail::Unsupported)?, value]))
+                } else {
+                    (true, flat(false, vec![boolean(&atoms, false_target, body_start)?.ok_or(Fail::Unsupported)?, value]))
+                };
+                stack.push(Value::Expr(flat(and, vec![first, rest])));
+                return Ok(after);
+            }
         }
         if (body_start < false_target && false_target <= end) || (false_target > end && expression) {
             let before_else = false_target - 1;
@@ -738,6 +951,15 @@ impl Reader {
         }
         let start = start.ok_or(Fail::Unsupported)?;
         let line = self.line(start);
+        // `assert`: the body raises AssertionError.
+        if body_start < false_target && false_target <= end && self.ins[body_start].op == LOAD_ASSERTION_ERROR {
+            let body = self.block(body_start, false_target, &mut stack.clone(), lp.clone(), false_target, false, None)?;
+            if let [Stmt { kind: Kind::AssertionRaise(msg), .. }] = &body[..] {
+                let test = boolean(&atoms, false_target, body_start)?.ok_or(Fail::Unsupported)?;
+                stmts.push(stmt(Kind::Assert(test, msg.clone()), line));
+                return Ok(false_target);
+            }
+        }
         // `while`: the body ends with the test again.
         let back: Vec<usize> = self.back_jumps.get(&body_start).map(|js| js.iter().copied().filter(|&j| body_start < j && j < end && conditional_jump(self.ins[j].op).is_some()).collect()).unwrap_or_default();
         if let Some(&last_back) = back.iter().max() {
@@ -810,6 +1032,38 @@ impl Reader {
                 stmts.push(stmt(Kind::If(test, vec![stmt(kind, None)], vec![]), line));
                 return Ok(body_start);
             }
+        }
+        Err(Fail::Decompile)
+    }
+
+    /// `folded_constant`: a constant with the truth `truthy` that CPython compiled into a jump
+    /// at the condition read at `i`. Constants are numbered in the order the compiler meets
+    /// them, and a folded one keeps its number: one that no instruction loads; else the number
+    /// after those loaded before `i` when the first loaded after `i` skips it; else one met
+    /// before (None first when falsy), which adds no number.
+    fn folded_constant(&self, truthy: bool, i: usize) -> R<X> {
+        let n = self.consts.len();
+        let fits = |k: usize| 0 < k && k < n && self.const_types[k].is_some() && self.const_truthy[k] == truthy;
+        let loads: Vec<(usize, usize)> = self.ins.iter().enumerate().filter(|(_, x)| x.op == LOAD_CONST).map(|(k, x)| (k, x.arg as usize)).collect();
+        let loaded: BTreeSet<usize> = loads.iter().map(|l| l.1).collect();
+        let constant = |k: usize| Rc::new(Expr::Const(self.consts[k].clone()));
+        if let Some(k) = (0..n).find(|&k| !loaded.contains(&k) && fits(k)) {
+            return Ok(constant(k));
+        }
+        let met = loads.iter().filter(|l| l.0 < i).map(|l| l.1).max().unwrap_or(0);
+        let later = loads.iter().find(|l| l.0 > i && l.1 > met).map(|l| l.1);
+        if fits(met + 1) && later.is_none_or(|k| k > met + 1) {
+            return Ok(constant(met + 1));
+        }
+        // Any constant met before gives the same code; a number types as the other operand
+        // most likely does. (`const_types`: the preference order, None last.)
+        let mut met_before: Vec<usize> = (1..=met).filter(|&k| fits(k)).collect();
+        met_before.sort_by_key(|&k| self.const_types[k]);
+        if let Some(&k) = met_before.first() {
+            return Ok(constant(k));
+        }
+        if !truthy && self.consts[..(met + 1).min(n)].iter().any(|c| **c == Constant::None) {
+            return Ok(Rc::new(Expr::Const(Rc::new(Constant::None))));
         }
         Err(Fail::Decompile)
     }
@@ -894,8 +1148,9 @@ impl Reader {
             let before = stmts.len();
             let mut k = i;
             while conditional_jump(self.ins.get(k).ok_or(Fail::Unsupported)?.op).is_none() {
-                if self.ins[k].op == SWAP && self.ins[k].arg == 2 && self.ins.get(k + 1).is_some_and(|x| x.op == COPY) {
-                    return Err(Fail::Unsupported);
+                if self.ins[k].op == SWAP && self.ins[k].arg == 2 && self.ins.get(k + 1).ok_or(Fail::Unsupported)?.op == COPY {
+                    k = self.chained_comparison(k, end, stack, lp.clone(), exit)?;
+                    continue;
                 }
                 if !is_skipped(self.ins[k].op) && self.simple(k, stack)?.is_some() {
                     return Err(Fail::Decompile);
@@ -988,7 +1243,7 @@ impl Reader {
             Value::Expr(x) => Ok(x),
             Value::Stored(s) => {
                 if s.targets.len() == 1 && matches!(*s.targets[0], Expr::Name(_)) {
-                    Err(Fail::Unsupported) // `(name := value)`
+                    Ok(Rc::new(Expr::NamedExpr(s.targets[0].clone(), self.value(s.value.clone())?)))
                 } else {
                     Err(Fail::Decompile)
                 }
@@ -1020,6 +1275,7 @@ impl Reader {
                 stack.push(Value::Expr(Rc::new(Expr::Const(constant))));
             }
             PUSH_NULL => stack.push(Value::Null),
+            LOAD_ASSERTION_ERROR => stack.push(Value::AssertionError),
             LOAD_ATTR => {
                 let owner = self.pop(stack)?;
                 stack.push(Value::Expr(Rc::new(Expr::Attribute(owner, name_at(arg)?))));
@@ -1098,10 +1354,157 @@ impl Reader {
                 let step = if parts.len() == 3 { Some(parts[2].clone()) } else { None };
                 stack.push(Value::Expr(Rc::new(Expr::Slice(bound(&parts[0]), bound(&parts[1]), step))));
             }
-            BUILD_TUPLE | BUILD_LIST | BUILD_SET => {
-                if op == BUILD_SET && arg == 0 {
-                    return Err(Fail::Unsupported); // `set()`, or a display filled by `SET_UPDATE`
+            BUILD_SET if arg == 0 => stack.push(Value::Expr(Rc::new(Expr::EmptySet))),
+            LIST_EXTEND | SET_UPDATE | DICT_UPDATE | DICT_MERGE => {
+                let items = self.pop(stack)?;
+                let k = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
+                if k == 0 || k > stack.len() {
+                    return Err(Fail::Decompile);
                 }
+                let at = stack.len() - k;
+                // The display being built is replaced by one with the items added.
+                let Value::Expr(target) = &stack[at] else { return Err(Fail::Decompile) };
+                let built = match (op, &**target) {
+                    (LIST_EXTEND, Expr::List(elts)) => {
+                        let mut elts = elts.clone();
+                        match &*items {
+                            Expr::Const(c) if elts.is_empty() && matches!(**c, Constant::Tuple(_)) => {
+                                let Constant::Tuple(values) = &**c else { unreachable!() };
+                                elts.extend(values.iter().map(|v| Rc::new(Expr::Const(v.clone()))));
+                            }
+                            _ => elts.push(Rc::new(Expr::Starred(items))),
+                        }
+                        Expr::List(elts)
+                    }
+                    (SET_UPDATE, Expr::Set(_) | Expr::EmptySet) => {
+                        let mut elts = if let Expr::Set(elts) = &**target { elts.clone() } else { vec![] };
+                        match &*items {
+                            Expr::Set(values) if elts.is_empty() => elts.extend(values.iter().cloned()),
+                            _ => elts.push(Rc::new(Expr::Starred(items))),
+                        }
+                        Expr::Set(elts)
+                    }
+                    (DICT_UPDATE | DICT_MERGE, Expr::Dict(pairs)) => {
+                        let mut pairs = pairs.clone();
+                        pairs.push((None, items));
+                        Expr::Dict(pairs)
+                    }
+                    _ => return Err(Fail::Decompile),
+                };
+                stack[at] = Value::Expr(Rc::new(built));
+            }
+            LIST_TO_TUPLE => {
+                let items = self.pop(stack)?;
+                let Expr::List(elts) = &*items else { return Err(Fail::Decompile) };
+                stack.push(Value::Expr(Rc::new(Expr::Tuple(elts.clone()))));
+            }
+            BUILD_MAP => {
+                let mut items = vec![];
+                for _ in 0..2 * arg {
+                    items.push(self.pop(stack)?);
+                }
+                items.reverse();
+                let pairs = items.chunks(2).map(|kv| (Some(kv[0].clone()), kv[1].clone())).collect();
+                stack.push(Value::Expr(Rc::new(Expr::Dict(pairs))));
+            }
+            BUILD_CONST_KEY_MAP => {
+                let keys = self.pop(stack)?;
+                let Expr::Const(keys) = &*keys else { return Err(Fail::Decompile) };
+                let Constant::Tuple(keys) = &**keys else { return Err(Fail::Unsupported) };
+                let mut values = vec![];
+                for _ in 0..arg {
+                    values.push(self.pop(stack)?);
+                }
+                values.reverse();
+                if keys.len() != values.len() {
+                    return Err(Fail::Unsupported);
+                }
+                let pairs = keys.iter().zip(values).map(|(k, v)| (Some(Rc::new(Expr::Const(k.clone()))), v)).collect();
+                stack.push(Value::Expr(Rc::new(Expr::Dict(pairs))));
+            }
+            BUILD_STRING => {
+                let mut items = vec![];
+                for _ in 0..arg {
+                    items.push(self.pop(stack)?);
+                }
+                items.reverse();
+                let mut parts = vec![];
+                for item in items {
+                    match &*item {
+                        Expr::JoinedStr(values) => parts.extend(values.iter().cloned()),
+                        _ => parts.push(item),
+                    }
+                }
+                stack.push(Value::Expr(Rc::new(Expr::JoinedStr(parts))));
+            }
+            FORMAT_VALUE => {
+                let spec = if arg & 4 != 0 {
+                    let spec = self.pop(stack)?;
+                    Some(if matches!(*spec, Expr::JoinedStr(_)) { spec } else { Rc::new(Expr::JoinedStr(vec![spec])) })
+                } else {
+                    None
+                };
+                let value = self.pop(stack)?;
+                let conversion = [-1, 's' as i64, 'r' as i64, 'a' as i64][(arg & 3) as usize];
+                stack.push(Value::Expr(Rc::new(Expr::JoinedStr(vec![Rc::new(Expr::FormattedValue(value, conversion, spec))]))));
+            }
+            CALL_FUNCTION_EX => {
+                let kwargs = if arg & 1 != 0 { Some(self.pop(stack)?) } else { None };
+                let args = self.pop(stack)?;
+                let func = self.pop(stack)?;
+                let below = stack.pop().ok_or(Fail::Decompile)?;
+                if !matches!(below, Value::Null | Value::Method) {
+                    return Err(Fail::Decompile);
+                }
+                let positional = match &*args {
+                    Expr::Tuple(elts) => elts.clone(),
+                    Expr::Const(c) if matches!(**c, Constant::Tuple(_)) => {
+                        let Constant::Tuple(values) = &**c else { unreachable!() };
+                        values.iter().map(|v| Rc::new(Expr::Const(v.clone()))).collect()
+                    }
+                    _ => vec![Rc::new(Expr::Starred(args.clone()))],
+                };
+                let mut keywords = vec![];
+                match kwargs {
+                    Some(kwargs) => match &*kwargs {
+                        Expr::Dict(pairs) => {
+                            for (k, v) in pairs {
+                                let name = match k.as_deref() {
+                                    None => None,
+                                    Some(Expr::Const(c)) => match &**c {
+                                        Constant::Text(text, Some(_)) => Some(self.kw_name(text)?),
+                                        _ => return Err(Fail::Unsupported),
+                                    },
+                                    Some(_) => return Err(Fail::Unsupported),
+                                };
+                                keywords.push((name, v.clone()));
+                            }
+                        }
+                        _ => keywords.push((None, kwargs.clone())),
+                    },
+                    None => {}
+                }
+                stack.push(Value::Expr(Rc::new(Expr::Call(func, positional, keywords))));
+            }
+            DELETE_FAST | DELETE_DEREF => {
+                let target = name(self.local_names.get(&arg).ok_or(Fail::Unsupported)?);
+                return Ok(Some(stmt(Kind::Delete(target), None)));
+            }
+            DELETE_GLOBAL => return Ok(Some(stmt(Kind::Delete(name(&name_at(arg)?)), None))),
+            DELETE_ATTR => {
+                let owner = self.pop(stack)?;
+                return Ok(Some(stmt(Kind::Delete(Rc::new(Expr::Attribute(owner, name_at(arg)?))), None)));
+            }
+            DELETE_SUBSCR => {
+                let index = self.pop(stack)?;
+                let container = self.pop(stack)?;
+                return Ok(Some(stmt(Kind::Delete(Rc::new(Expr::Subscript(container, index))), None)));
+            }
+            STORE_GLOBAL => {
+                let target = name(&name_at(arg)?);
+                return self.store(target, stack);
+            }
+            BUILD_TUPLE | BUILD_LIST | BUILD_SET => {
                 let mut items = vec![];
                 for _ in 0..arg {
                     items.push(self.pop(stack)?);
@@ -1121,7 +1524,7 @@ impl Reader {
                 let Some(Constant::Tuple(items)) = self.consts.get(arg as usize).map(|c| &**c) else { return Err(Fail::Unsupported) };
                 let mut names = vec![];
                 for item in items {
-                    let Constant::Text(text) = &**item else { return Err(Fail::Unsupported) };
+                    let Constant::Text(text, _) = &**item else { return Err(Fail::Unsupported) };
                     names.push(self.kw_name(text)?);
                 }
                 self.kw_names = Some(names);
@@ -1139,13 +1542,21 @@ impl Reader {
                     raw.insert(0, callable);
                     callable = below;
                 }
+                if matches!(callable, Value::AssertionError) {
+                    if raw.len() != 1 {
+                        return Err(Fail::Decompile);
+                    }
+                    let msg = self.value(raw.pop().unwrap())?;
+                    stack.push(Value::AssertionCall(Rc::new(msg)));
+                    return Ok(None);
+                }
                 let args = raw.into_iter().map(|v| self.value(v)).collect::<R<Vec<X>>>()?;
                 let func = self.value(callable)?;
                 if names.len() > args.len() {
                     return Err(Fail::Decompile);
                 }
                 let split = args.len() - names.len();
-                let keywords = names.into_iter().zip(args[split..].iter().cloned()).collect();
+                let keywords = names.into_iter().map(Some).zip(args[split..].iter().cloned()).collect();
                 stack.push(Value::Expr(Rc::new(Expr::Call(func, args[..split].to_vec(), keywords))));
             }
             RETURN_VALUE => {
@@ -1155,12 +1566,17 @@ impl Reader {
             RAISE_VARARGS => {
                 let cause = if arg == 2 { Some(self.pop(stack)?) } else { None };
                 if arg >= 1 {
-                    let exc = self.pop(stack)?;
-                    return Ok(Some(stmt(Kind::Raise(Some(exc), cause), None)));
+                    let exc = stack.pop().ok_or(Fail::Decompile)?;
+                    let kind = match exc {
+                        Value::AssertionError => Kind::AssertionRaise(None),
+                        Value::AssertionCall(msg) => Kind::AssertionRaise(Some((*msg).clone())),
+                        exc => Kind::Raise(Some(self.value(exc)?), cause),
+                    };
+                    return Ok(Some(stmt(kind, None)));
                 }
                 return Ok(Some(stmt(Kind::Raise(None, None), None)));
             }
-            STORE_FAST => {
+            STORE_FAST | STORE_DEREF => {
                 let target = name(self.local_names.get(&arg).ok_or(Fail::Unsupported)?);
                 return self.store(target, stack);
             }
@@ -1392,45 +1808,77 @@ fn group(atoms: &[Atom], i: usize, j: usize, true_target: usize, false_target: u
     Ok(None)
 }
 
-/// `_conditional_group`: `Unsupported` where it would find `b if c else d`, else None.
+/// `_conditional_group`: `b if c else d` among atoms holding jump atoms (CPython's
+/// `compiler_jump_if` of an `IfExp`), a constant operand compiled to a jump or to nothing
+/// being an `Expr::Folded`.
 fn conditional_group(atoms: &[Atom], i: usize, j: usize, true_target: usize, false_target: usize) -> R<Option<X>> {
     let is_jump = |k: usize| atoms[k].0.is_none();
     let is_target = |t: usize| t == true_target || t == false_target;
     for m in i..j {
         if is_jump(m) {
-            break;
+            break; // the test has no jump atoms of its own here
         }
         for k in m + 1..j {
             if !is_jump(k) || !is_target(atoms[k].2) {
                 continue;
             }
-            let body_found = if k == m + 1 {
-                true // a folded constant
+            let body = if k == m + 1 {
+                Some(Rc::new(Expr::Folded(atoms[k].2 == true_target)))
             } else if is_jump(k - 1) || atoms[k - 1].2 == atoms[k].2 {
                 continue;
             } else {
-                group(atoms, m + 1, k - 1, true_target, false_target)?.is_some()
+                group(atoms, m + 1, k - 1, true_target, false_target)?
             };
-            if !body_found {
-                continue;
-            }
-            let orelse_found = if k + 1 == j && is_jump(j) {
+            let Some(body) = body else { continue };
+            let orelse = if k + 1 == j && is_jump(j) {
                 if !is_target(atoms[j].2) {
                     continue;
                 }
-                true
+                Some(Rc::new(Expr::Folded(atoms[j].2 == true_target)))
             } else {
-                group(atoms, k + 1, j, true_target, false_target)?.is_some()
+                group(atoms, k + 1, j, true_target, false_target)?
             };
-            if !orelse_found {
-                continue;
-            }
-            if group(atoms, i, m, atoms[m + 1].3, atoms[k + 1].3)?.is_some() {
-                return Err(Fail::Unsupported);
+            let Some(orelse) = orelse else { continue };
+            if let Some(test) = group(atoms, i, m, atoms[m + 1].3, atoms[k + 1].3)? {
+                return Ok(Some(Rc::new(Expr::IfExp(test, body, orelse))));
             }
         }
     }
     Ok(None)
+}
+
+fn has_folded(e: &Expr) -> bool {
+    match e {
+        Expr::Folded(_) => true,
+        Expr::UnaryOp(_, operand) => has_folded(operand),
+        Expr::BoolOp(_, values) => values.iter().any(|v| has_folded(v)),
+        Expr::IfExp(test, body, orelse) => has_folded(test) || has_folded(body) || has_folded(orelse),
+        _ => false,
+    }
+}
+
+/// `e` with its folded constants replaced by `constant(truthy)`. Only the nodes a condition's
+/// rebuilding makes (`not`, `and`/`or`, conditional expressions) hold folded constants.
+fn fold(e: &X, constant: &impl Fn(bool) -> R<X>) -> R<X> {
+    Ok(match &**e {
+        Expr::Folded(truthy) => constant(*truthy)?,
+        Expr::UnaryOp(op, operand) => Rc::new(Expr::UnaryOp(op, fold(operand, constant)?)),
+        Expr::BoolOp(and, values) => Rc::new(Expr::BoolOp(*and, values.iter().map(|v| fold(v, constant)).collect::<R<_>>()?)),
+        Expr::IfExp(test, body, orelse) => Rc::new(Expr::IfExp(fold(test, constant)?, fold(body, constant)?, fold(orelse, constant)?)),
+        _ => e.clone(),
+    })
+}
+
+/// `_flat`: `BoolOp(and, values)` with operands of the same operator merged into it.
+fn flat(and: bool, values: Vec<X>) -> X {
+    let mut merged = vec![];
+    for v in values {
+        match &*v {
+            Expr::BoolOp(op, items) if *op == and => merged.extend(items.iter().cloned()),
+            _ => merged.push(v),
+        }
+    }
+    Rc::new(Expr::BoolOp(and, merged))
 }
 
 // --- writing: `ast._Unparser` -------------------------------------------------------------------
@@ -1439,7 +1887,7 @@ fn write_constant(c: &Constant, precedence: u8, out: &mut String) {
     match c {
         Constant::None => out.push_str("None"),
         Constant::Ellipsis => out.push_str("..."),
-        Constant::Int(text) | Constant::Float(text) | Constant::Text(text) => out.push_str(text),
+        Constant::Int(text) | Constant::Float(text) | Constant::Text(text, _) => out.push_str(text),
         Constant::Tuple(items) => {
             // `_Unparser.visit_Constant`: the display of its items, with the parentheses its
             // place asks for.
@@ -1497,8 +1945,13 @@ fn write_expr(e: &Expr, p: u8, out: &mut String) {
                     out.push_str(", ");
                 }
                 comma = true;
-                out.push_str(k);
-                out.push('=');
+                match k {
+                    Some(k) => {
+                        out.push_str(k);
+                        out.push('=');
+                    }
+                    None => out.push_str("**"),
+                }
                 write_expr(v, P_TEST, out);
             }
             out.push(')');
@@ -1596,6 +2049,161 @@ fn write_expr(e: &Expr, p: u8, out: &mut String) {
             out.push('*');
             write_expr(value, P_EXPR, out);
         }
+        Expr::Folded(truthy) => out.push_str(if *truthy { "True" } else { "False" }),
+        Expr::EmptySet => out.push_str("set()"),
+        Expr::Dict(pairs) => {
+            out.push('{');
+            for (k, (key, value)) in pairs.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                match key {
+                    Some(key) => {
+                        write_expr(key, P_TEST, out);
+                        out.push_str(": ");
+                        write_expr(value, P_TEST, out);
+                    }
+                    None => {
+                        out.push_str("**");
+                        write_expr(value, P_EXPR, out);
+                    }
+                }
+            }
+            out.push('}');
+        }
+        Expr::NamedExpr(target, value) => parenthesized(p > P_NAMED_EXPR, out, |out| {
+            write_expr(target, P_ATOM, out);
+            out.push_str(" := ");
+            write_expr(value, P_ATOM, out);
+        }),
+        Expr::JoinedStr(values) => match write_fstring(values) {
+            Some(text) => {
+                out.push('f');
+                out.push_str(&text);
+            }
+            None => out.push(UNWRITABLE),
+        },
+        // Only inside a `JoinedStr`.
+        Expr::FormattedValue(..) => out.push(UNWRITABLE),
+    }
+}
+
+/// Written in place of what this port does not write as `ast.unparse` would (an f-string
+/// needing escapes it does not make): a text holding it is not returned.
+const UNWRITABLE: char = '\0';
+
+const ALL_QUOTES: [&str; 4] = ["'", "\"", "\"\"\"", "'''"];
+
+/// `_Unparser.visit_JoinedStr` (without `_avoid_backslashes`): the quoted text after the `f`,
+/// or None where it needs what is not ported (a character outside printable ASCII, `\n`
+/// and `\t`; a string inside a replacement field; no quote left to use).
+fn write_fstring(values: &[X]) -> Option<String> {
+    let mut quotes: Vec<&str> = ALL_QUOTES.to_vec();
+    let mut text = String::new();
+    for value in values {
+        let (part, is_constant) = match &**value {
+            Expr::Const(c) => match &**c {
+                Constant::Text(_, Some(s)) => (s.replace('{', "{{").replace('}', "}}"), true),
+                _ => return None,
+            },
+            Expr::FormattedValue(..) => (formatted_value(value)?, false),
+            _ => return None,
+        };
+        // `_str_literal_helper`: escapes, then the quotes still possible.
+        let mut escaped = String::new();
+        for c in part.chars() {
+            match c {
+                '\n' | '\t' if !is_constant => escaped.push(c),
+                '\\' => escaped.push_str("\\\\"),
+                '\n' => escaped.push_str("\\n"),
+                '\t' => escaped.push_str("\\t"),
+                '\r' => escaped.push_str("\\r"),
+                ' '..='~' => escaped.push(c),
+                _ => return None,
+            }
+        }
+        if escaped.contains('\n') {
+            quotes.retain(|q| q.len() == 3);
+        }
+        quotes.retain(|q| !escaped.contains(q));
+        if quotes.is_empty() {
+            return None; // (`repr`'s quoting: not ported)
+        }
+        if let Some(last) = escaped.chars().last() {
+            // Stable: the quotes not ending like the text first.
+            quotes.sort_by_key(|q| q.starts_with(last));
+            if quotes[0].starts_with(last) {
+                escaped.insert(escaped.len() - 1, '\\');
+            }
+        }
+        text.push_str(&escaped);
+    }
+    let quote = quotes[0];
+    Some(format!("{quote}{text}{quote}"))
+}
+
+/// `_fstring_FormattedValue`: `{value!c:spec}`, the value written by an unparser avoiding
+/// backslashes (so with no string in it here: those are written otherwise).
+fn formatted_value(e: &Expr) -> Option<String> {
+    let Expr::FormattedValue(value, conversion, spec) = e else { return None };
+    if has_text(value) {
+        return None;
+    }
+    let expr = text(value, P_OR);
+    if expr.contains('\\') || expr.contains(UNWRITABLE) {
+        return None;
+    }
+    let mut out = String::from("{");
+    if expr.starts_with('{') {
+        out.push(' ');
+    }
+    out.push_str(&expr);
+    if *conversion != -1 {
+        out.push('!');
+        out.push(char::from_u32(*conversion as u32)?);
+    }
+    if let Some(spec) = spec {
+        out.push(':');
+        let Expr::JoinedStr(parts) = &**spec else { return None };
+        for part in parts {
+            match &**part {
+                Expr::Const(c) => match &**c {
+                    Constant::Text(_, Some(s)) => out.push_str(&s.replace('{', "{{").replace('}', "}}")),
+                    _ => return None,
+                },
+                Expr::FormattedValue(..) => out.push_str(&formatted_value(part)?),
+                _ => return None,
+            }
+        }
+    }
+    out.push('}');
+    Some(out)
+}
+
+/// Whether a `str`/`bytes` constant or an f-string is in `e`.
+fn has_text(e: &Expr) -> bool {
+    let any = |xs: &[X]| xs.iter().any(|x| has_text(x));
+    let opt = |x: &Option<X>| x.as_deref().is_some_and(has_text);
+    match e {
+        Expr::Const(c) => constant_has_text(c),
+        Expr::JoinedStr(_) | Expr::FormattedValue(..) => true,
+        Expr::Name(_) | Expr::Folded(_) | Expr::EmptySet => false,
+        Expr::Attribute(v, _) | Expr::UnaryOp(_, v) | Expr::Starred(v) => has_text(v),
+        Expr::Call(f, args, keywords) => has_text(f) || any(args) || keywords.iter().any(|(_, v)| has_text(v)),
+        Expr::BinOp(a, _, b) | Expr::Subscript(a, b) | Expr::NamedExpr(a, b) => has_text(a) || has_text(b),
+        Expr::Compare { left, comparators, .. } => has_text(left) || any(comparators),
+        Expr::BoolOp(_, xs) | Expr::Tuple(xs) | Expr::List(xs) | Expr::Set(xs) => any(xs),
+        Expr::Slice(a, b, c) => opt(a) || opt(b) || opt(c),
+        Expr::IfExp(a, b, c) => has_text(a) || has_text(b) || has_text(c),
+        Expr::Dict(pairs) => pairs.iter().any(|(k, v)| opt(k) || has_text(v)),
+    }
+}
+
+fn constant_has_text(c: &Constant) -> bool {
+    match c {
+        Constant::Text(..) => true,
+        Constant::Tuple(items) => items.iter().any(|i| constant_has_text(i)),
+        _ => false,
     }
 }
 
@@ -1661,7 +2269,7 @@ impl Renderer {
                     self.body(orelse, &inner)?;
                 }
             }
-            Kind::ForTarget(_) => return Err(Fail::Unsupported),
+            Kind::ForTarget(_) | Kind::AssertionRaise(_) => return Err(Fail::Unsupported),
             kind => {
                 let line = match kind {
                     Kind::Assign(targets, value) => {
@@ -1681,6 +2289,10 @@ impl Renderer {
                         Some(cause) => format!("raise {} from {}", text(exc, P_TEST), text(cause, P_TEST)),
                         None => format!("raise {}", text(exc, P_TEST)),
                     },
+                    Kind::Assert(test, None) => format!("assert {}", text(test, P_TEST)),
+                    Kind::Assert(test, Some(msg)) => format!("assert {}, {}", text(test, P_TEST), text(msg, P_TEST)),
+                    Kind::Delete(target) => format!("del {}", text(target, P_TEST)),
+                    Kind::Declaration(text) => text.clone(),
                     Kind::Pass => "pass".to_string(),
                     Kind::Break => "break".to_string(),
                     Kind::Continue => "continue".to_string(),
@@ -1696,7 +2308,28 @@ impl Renderer {
         if stmts.is_empty() {
             self.put(None, format!("{indent}pass"));
         }
-        for s in stmts {
+        // `global`/`nonlocal` declarations (which have no line of their own in the bytecode)
+        // share the next simple statement's line, so that the lines below keep their numbers.
+        let mut prefix = String::new();
+        let mut rest = stmts;
+        while let [Stmt { kind: Kind::Declaration(text), .. }, tail @ ..] = rest {
+            prefix.push_str(text);
+            prefix.push_str("; ");
+            rest = tail;
+        }
+        if !prefix.is_empty() {
+            match rest.first() {
+                Some(first) if !matches!(first.kind, Kind::If(..) | Kind::While(..) | Kind::For(..) | Kind::Break | Kind::ForTarget(_) | Kind::AssertionRaise(_)) => {
+                    let mut first_line = Renderer { first_line: 0, lines: vec![] };
+                    first_line.statement(first, "")?;
+                    let [text] = &first_line.lines[..] else { return Err(Fail::Unsupported) };
+                    self.put(first.line, format!("{indent}{prefix}{text}"));
+                    rest = &rest[1..];
+                }
+                _ => self.put(None, format!("{indent}{}", &prefix[..prefix.len() - 2])),
+            }
+        }
+        for s in rest {
             self.statement(s, indent)?;
         }
         Ok(())
@@ -1782,12 +2415,19 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
     for c in consts_tuple.iter() {
         consts.push(Rc::new(if c.hasattr("co_code")? { Constant::Other } else { Constant::from_object(&c)? }));
     }
+    let mut const_types = vec![];
+    let mut const_truthy = vec![];
+    for c in consts_tuple.iter() {
+        let type_name = c.get_type().name()?;
+        const_types.push(["int", "bool", "float", "complex", "str", "bytes", "NoneType"].iter().position(|t| *t == type_name.to_str().unwrap_or("")).map(|k| k as u8));
+        const_truthy.push(c.is_truthy()?);
+    }
     let names: Vec<Rc<str>> = code.getattr("co_names")?.extract::<Vec<String>>()?.into_iter().map(Rc::from).collect();
     let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
     let mut local_names = HashMap::new();
     for x in &ins {
-        if matches!(x.op, LOAD_FAST | STORE_FAST | LOAD_DEREF) && !local_names.contains_key(&x.arg) {
-            let n: String = if x.op != LOAD_DEREF && (x.arg as usize) < varnames.len() {
+        if matches!(x.op, LOAD_FAST | STORE_FAST | LOAD_DEREF | STORE_DEREF | DELETE_FAST | DELETE_DEREF) && !local_names.contains_key(&x.arg) {
+            let n: String = if matches!(x.op, LOAD_FAST | STORE_FAST | DELETE_FAST) && (x.arg as usize) < varnames.len() {
                 varnames[x.arg as usize].clone()
             } else {
                 code.call_method1("_varname_from_oparg", (x.arg,))?.extract()?
@@ -1801,18 +2441,46 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
     let first_line: i64 = code.getattr("co_firstlineno")?.extract()?;
     let has_free = code.getattr("co_freevars")?.len()? > 0;
     // With a docstring, None is numbered where the code first loads it (see `function_body`).
-    let last_none = consts.first().is_some_and(|c| matches!(**c, Constant::Text(_))) && consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>()
+    let last_none = consts.first().is_some_and(|c| matches!(**c, Constant::Text(..))) && consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>()
         && consts.last().is_some_and(|c| **c == Constant::None)
         && !consts[..consts.len() - 1].iter().any(|c| **c == Constant::None);
     let docstring = match consts.first() {
         Some(c) if consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>() => Some(c.clone()),
         _ => None,
     };
-    let mut reader = Reader { ins, index_of, back_jumps, consts, names, local_names, kw_names: None };
+    let mut reader = Reader { ins, index_of, back_jumps, consts, names, local_names, kw_names: None, chain_resume: HashMap::new(), chain_jump_sense: HashMap::new(), const_types, const_truthy };
     let mut body = match reader.function_body(last_none) {
         Ok(body) => body,
         Err(_) => return Ok(None),
     };
+    // `global`/`nonlocal`: names the code stores or deletes as globals, or as variables of an
+    // enclosing function.
+    let mut globals = BTreeSet::new();
+    let mut nonlocals = BTreeSet::new();
+    let freevars: Vec<String> = code.getattr("co_freevars")?.extract()?;
+    for x in &reader.ins {
+        match x.op {
+            STORE_GLOBAL | DELETE_GLOBAL => {
+                globals.insert(reader.names.get(x.arg as usize).map(|n| n.to_string()).unwrap_or_default());
+            }
+            STORE_DEREF | DELETE_DEREF => {
+                let n = reader.local_names.get(&x.arg).map(|n| n.to_string()).unwrap_or_default();
+                if !freevars.contains(&n) {
+                    return Ok(None); // a cell of a nested function's
+                }
+                nonlocals.insert(n);
+            }
+            _ => {}
+        }
+    }
+    let mut declared = vec![];
+    if !globals.is_empty() {
+        declared.push(stmt(Kind::Declaration(format!("global {}", globals.into_iter().collect::<Vec<_>>().join(", "))), None));
+    }
+    if !nonlocals.is_empty() {
+        declared.push(stmt(Kind::Declaration(format!("nonlocal {}", nonlocals.into_iter().collect::<Vec<_>>().join(", "))), None));
+    }
+    body.splice(0..0, declared);
     if let Some(doc) = docstring {
         body.insert(0, stmt(Kind::Expr(Rc::new(Expr::Const(doc))), None));
     }
@@ -1848,6 +2516,9 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
         return Ok(None);
     }
     let text: String = renderer.lines.iter().map(|l| format!("{l}\n")).collect();
+    if text.contains(UNWRITABLE) {
+        return Ok(None);
+    }
     Ok(Some((text, first_line)))
 }
 
