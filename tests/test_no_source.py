@@ -1520,6 +1520,18 @@ NATIVE_WRITING = [
     ("list_and_set", "def f(a):\n    return [a, [a, 1], {a}]\n"),
     ("empty_function", "def f():\n    pass\n"),
     ("global_call", "def f(a):\n    return np.sum(np.tanh(a)) + math.sqrt(2)\n"),
+    ("chained_comparison_values", "def f(i, n, a):\n    x = 0 <= i < n\n    y = a < i <= n < 10 != a\n    return x, y, (i < n < a) + 1, g(i < n is not None)\n"),
+    ("chained_comparison_conditions", "def f(i, n, a):\n    if 0 <= i < n and a:\n        return 1\n    elif a < i is None:\n        return 2\n    if 0 < i < n or a > 2 > i:\n        i += 1\n    return 0 if i < a < n else 3\n"),
+    ("assert", "def f(a, b):\n    assert a > 0\n    assert a < b, 'a must be below b'\n    assert 0 <= a < b and (b or not a), str(a) + '!'\n    return a\n"),
+    ("and_or_values", "def f(a, b, c, d):\n    x = (a and b) or c\n    y = (a or b) and c\n    z = a and b or (c and d)\n    return x, y, z, (a > b and c) or d\n"),
+    ("conditional_expression_in_condition", "def f(x, c, d):\n    n = 0\n    if (0 if c else d) or x:\n        n += 1\n    if (x if c else 0):\n        n += 10\n    if (x if c else d) > 0 and d:\n        n += 100\n    if x if c else d:\n        return n\n    return -n\n"),
+    ("list_dict_and_set_displays", "def f(a, b, d):\n    x = [1, 2, 3]\n    y = {'a': 1, 'b': a}\n    z = {a: b, b: a}\n    return x, y, z, {}, [*a, 1, *b], (*a, 2), {*a, 3}, {**d, 'k': 1, **d}, [a, *b]\n"),
+    ("fstrings", "def f(a, b, n):\n    x = f'{a}'\n    y = f'x={a!r:>10} y={b:.{n}f} {a + 1!s}'\n    z = f\"it's {a}\\n\" + f'{{}} {a}{b}' + f'{ {a: 1}[a]}' + f'{a!a:{n}}'\n    return x, y, z\n"),
+    ("call_unpacking", "def f(a, d):\n    g(*a)\n    g(1, *a, **d)\n    a.m(*a, k=1)\n    return g(**d), g(x=1, **d), g(*a, *d)\n"),
+    ("delete", "def f(a, i):\n    x = a[i]\n    del a[i], a.x\n    del x\n    del a[1:2]\n    return a\n"),
+    ("walrus", "def f(a):\n    if (n := len(a)) > 10:\n        return n\n    y = (m := n + 1) * 2\n    return y + m\n"),
+    ("global_declaration", "def f(n):\n    global COUNT, TOTAL\n    COUNT = n\n    del TOTAL\n    return n\n"),
+    ("global_declaration_before_if", "def f(n):\n    global COUNT\n    if n:\n        COUNT = n\n    return n\n"),
 ]
 
 

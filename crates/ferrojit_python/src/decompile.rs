@@ -94,6 +94,8 @@ const LIST_EXTEND: u8 = 162;
 const SET_UPDATE: u8 = 163;
 const DICT_MERGE: u8 = 164;
 const DICT_UPDATE: u8 = 165;
+const LIST_APPEND: u8 = 145;
+const SET_ADD: u8 = 146;
 // Only for `global_calls`.
 const LOAD_NAME: u8 = 101;
 
@@ -108,7 +110,7 @@ const SUPPORTED: &[u8] = &[
     POP_JUMP_BACKWARD_IF_NOT_NONE, POP_JUMP_BACKWARD_IF_NONE, POP_JUMP_BACKWARD_IF_FALSE, POP_JUMP_BACKWARD_IF_TRUE,
     LOAD_ASSERTION_ERROR, LIST_TO_TUPLE, DELETE_SUBSCR, DELETE_ATTR, STORE_GLOBAL, DELETE_GLOBAL, BUILD_MAP, DELETE_FAST,
     STORE_DEREF, DELETE_DEREF, CALL_FUNCTION_EX, FORMAT_VALUE, BUILD_CONST_KEY_MAP, BUILD_STRING, LIST_EXTEND, SET_UPDATE,
-    DICT_MERGE, DICT_UPDATE,
+    DICT_MERGE, DICT_UPDATE, LIST_APPEND, SET_ADD,
 ];
 
 fn cache_entries(op: u8) -> usize {
@@ -1355,7 +1357,7 @@ impl Reader {
                 stack.push(Value::Expr(Rc::new(Expr::Slice(bound(&parts[0]), bound(&parts[1]), step))));
             }
             BUILD_SET if arg == 0 => stack.push(Value::Expr(Rc::new(Expr::EmptySet))),
-            LIST_EXTEND | SET_UPDATE | DICT_UPDATE | DICT_MERGE => {
+            LIST_EXTEND | SET_UPDATE | DICT_UPDATE | DICT_MERGE | LIST_APPEND | SET_ADD => {
                 let items = self.pop(stack)?;
                 let k = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
                 if k == 0 || k > stack.len() {
@@ -1376,6 +1378,11 @@ impl Reader {
                         }
                         Expr::List(elts)
                     }
+                    // A display's item after an unpacking (a comprehension's appends are not
+                    // read here: its code is not).
+                    (LIST_APPEND, Expr::List(elts)) => Expr::List(elts.iter().cloned().chain([items]).collect()),
+                    (SET_ADD, Expr::Set(elts)) => Expr::Set(elts.iter().cloned().chain([items]).collect()),
+                    (SET_ADD, Expr::EmptySet) => Expr::Set(vec![items]),
                     (SET_UPDATE, Expr::Set(_) | Expr::EmptySet) => {
                         let mut elts = if let Expr::Set(elts) = &**target { elts.clone() } else { vec![] };
                         match &*items {
@@ -2321,7 +2328,7 @@ impl Renderer {
             match rest.first() {
                 Some(first) if !matches!(first.kind, Kind::If(..) | Kind::While(..) | Kind::For(..) | Kind::Break | Kind::ForTarget(_) | Kind::AssertionRaise(_)) => {
                     let mut first_line = Renderer { first_line: 0, lines: vec![] };
-                    first_line.statement(first, "")?;
+                    first_line.statement(&stmt(first.kind.clone(), None), "")?;
                     let [text] = &first_line.lines[..] else { return Err(Fail::Unsupported) };
                     self.put(first.line, format!("{indent}{prefix}{text}"));
                     rest = &rest[1..];
