@@ -1527,6 +1527,7 @@ NATIVE_WRITING = [
     ("conditional_expression_in_condition", "def f(x, c, d):\n    n = 0\n    if (0 if c else d) or x:\n        n += 1\n    if (x if c else 0):\n        n += 10\n    if (x if c else d) > 0 and d:\n        n += 100\n    if x if c else d:\n        return n\n    return -n\n"),
     ("list_dict_and_set_displays", "def f(a, b, d):\n    x = [1, 2, 3]\n    y = {'a': 1, 'b': a}\n    z = {a: b, b: a}\n    return x, y, z, {}, [*a, 1, *b], (*a, 2), {*a, 3}, {**d, 'k': 1, **d}, [a, *b]\n"),
     ("fstrings", "def f(a, b, n):\n    x = f'{a}'\n    y = f'x={a!r:>10} y={b:.{n}f} {a + 1!s}'\n    z = f\"it's {a}\\n\" + f'{{}} {a}{b}' + f'{ {a: 1}[a]}' + f'{a!a:{n}}'\n    return x, y, z\n"),
+    ("fstring_quotes_and_escapes", "def f(a):\n    return f'\"{a}\\'' + f'''it's \"{a}\"''' + f'{a}\\t{a!r}\\r\\\\' + f'{a=}' + f'{(a, 1)}{-a:+}{a and a}'\n"),
     ("call_unpacking", "def f(a, d):\n    g(*a)\n    g(1, *a, **d)\n    a.m(*a, k=1)\n    return g(**d), g(x=1, **d), g(*a, *d)\n"),
     ("delete", "def f(a, i):\n    x = a[i]\n    del a[i], a.x\n    del x\n    del a[1:2]\n    return a\n"),
     ("walrus", "def f(a):\n    if (n := len(a)) > 10:\n        return n\n    y = (m := n + 1) * 2\n    return y + m\n"),

@@ -4,8 +4,13 @@
 //! This is a port of the core of the Python reader `ferrojit._decompile` (its `_Reader`, the
 //! boolean rebuilding of conditions and `ast._Unparser`'s writing of the nodes it makes), for the
 //! subset of CPython 3.11 bytecode listed in `SUPPORTED`: assignments (augmented, unpacking,
-//! chained), expressions, calls, attributes, subscripts and slices, `if`/`elif`/`else`, `while`,
-//! `for`, `break`/`continue`, `return`, `raise`, conditional expressions. Its result is the
+//! chained, `:=`), `del`, `global`/`nonlocal`, expressions, calls (with `*`/`**`), attributes,
+//! subscripts and slices, chained comparisons, `and`/`or` values, list/tuple/set/dict displays
+//! (with unpacking), f-strings (ASCII text, no strings inside replacement fields), `if`/`elif`/
+//! `else`, `while`, `for`, `break`/`continue`, `return`, `raise`, `assert`, conditional
+//! expressions (in conditions too, with constant operands folded). Not ported: nested code
+//! objects (comprehensions, lambdas, nested functions, generators), `try`/`with`/`match`,
+//! imports, frozenset constants. Its result is the
 //! Python reader's text exactly, or None: a code object with an instruction outside the subset,
 //! an exception table, a constant it does not write, or a pattern the port does not take (where
 //! the Python reader would take a path not ported) is left to the Python reader, which then gives
@@ -1748,8 +1753,7 @@ fn negate(e: &X) -> X {
     }
 }
 
-/// `_boolean`. A condition holding a conditional expression (`_conditional_group`) is not
-/// ported: `Unsupported` wherever the Python reader would rebuild one.
+/// `_boolean`.
 fn boolean(atoms: &[Atom], true_target: usize, false_target: usize) -> R<Option<X>> {
     Ok(group(atoms, 0, atoms.len() - 1, true_target, false_target)?.map(|e| negations_outside(&e)))
 }
@@ -2305,6 +2309,9 @@ impl Renderer {
                     Kind::Continue => "continue".to_string(),
                     _ => unreachable!(),
                 };
+                if line.contains('\n') {
+                    return Err(Fail::Unsupported); // (a statement written on several lines)
+                }
                 self.put(s.line, format!("{indent}{line}"));
             }
         }
