@@ -101,6 +101,12 @@ const DICT_MERGE: u8 = 164;
 const DICT_UPDATE: u8 = 165;
 const LIST_APPEND: u8 = 145;
 const SET_ADD: u8 = 146;
+const MAP_ADD: u8 = 147;
+const MAKE_FUNCTION: u8 = 132;
+const LOAD_CLOSURE: u8 = 136;
+// Only in the code of a generator expression (a generator function is the Python reader's).
+const RETURN_GENERATOR: u8 = 75;
+const YIELD_VALUE: u8 = 86;
 // Only for `global_calls`.
 const LOAD_NAME: u8 = 101;
 
@@ -115,7 +121,7 @@ const SUPPORTED: &[u8] = &[
     POP_JUMP_BACKWARD_IF_NOT_NONE, POP_JUMP_BACKWARD_IF_NONE, POP_JUMP_BACKWARD_IF_FALSE, POP_JUMP_BACKWARD_IF_TRUE,
     LOAD_ASSERTION_ERROR, LIST_TO_TUPLE, DELETE_SUBSCR, DELETE_ATTR, STORE_GLOBAL, DELETE_GLOBAL, BUILD_MAP, DELETE_FAST,
     STORE_DEREF, DELETE_DEREF, CALL_FUNCTION_EX, FORMAT_VALUE, BUILD_CONST_KEY_MAP, BUILD_STRING, LIST_EXTEND, SET_UPDATE,
-    DICT_MERGE, DICT_UPDATE, LIST_APPEND, SET_ADD,
+    DICT_MERGE, DICT_UPDATE, LIST_APPEND, SET_ADD, MAP_ADD, MAKE_FUNCTION, LOAD_CLOSURE, RETURN_GENERATOR, YIELD_VALUE,
 ];
 
 fn cache_entries(op: u8) -> usize {
@@ -280,6 +286,30 @@ enum Expr {
     /// Value, conversion (-1 or the character's code), format spec (a `JoinedStr`).
     FormattedValue(X, i64, Option<X>),
     NamedExpr(X, X),
+    /// The parameters' text and the body.
+    Lambda(String, X),
+    /// A comprehension: its kind, element (a dict's value), a dict's key, and its generators
+    /// (target, iterable, conditions).
+    Comprehension { kind: CompKind, element: X, key: Option<X>, generators: Vec<(X, X, Vec<X>)> },
+    /// Only inside a generator expression's code.
+    Yield(X),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CompKind {
+    List,
+    Set,
+    Dict,
+    Generator,
+}
+
+/// `MAKE_FUNCTION`'s result: a lambda or a comprehension (a nested `def` is not ported).
+#[derive(Debug)]
+struct Function {
+    /// Index of the code object in the constants.
+    code: usize,
+    defaults: Option<Vec<X>>,
+    kwdefaults: Option<Vec<(Rc<str>, X)>>,
 }
 
 fn name(id: &Rc<str>) -> X {
@@ -317,6 +347,18 @@ enum Value {
     AssertionError,
     /// `AssertionError(msg)` in an `assert`.
     AssertionCall(Rc<X>),
+    /// A code object loaded as a constant (its index), for `MAKE_FUNCTION`.
+    Code(usize),
+    Function(Rc<Function>),
+    /// A closure's cells, for `MAKE_FUNCTION`.
+    Closure,
+    /// The list, set or dict a comprehension's code builds.
+    Accumulator(CompKind),
+}
+
+/// The `.0` a comprehension's code walks (its argument, an iterator already).
+fn is_comprehension_argument(v: &Value) -> bool {
+    matches!(v, Value::Expr(x) if matches!(&**x, Expr::Name(n) if &**n == ".0"))
 }
 
 /// Python's `is` between two stack values.
@@ -329,6 +371,10 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::Stored(x), Value::Stored(y)) => Rc::ptr_eq(x, y),
         (Value::AssertionError, Value::AssertionError) => true,
         (Value::AssertionCall(x), Value::AssertionCall(y)) => Rc::ptr_eq(x, y),
+        (Value::Code(x), Value::Code(y)) => x == y,
+        (Value::Function(x), Value::Function(y)) => Rc::ptr_eq(x, y),
+        (Value::Closure, Value::Closure) => true,
+        (Value::Accumulator(x), Value::Accumulator(y)) => x == y,
         _ => false,
     }
 }
@@ -365,6 +411,8 @@ enum Kind {
     Declaration(String),
     /// `raise AssertionError(msg)` as `assert` compiles it; becomes an `Assert`.
     AssertionRaise(Option<X>),
+    /// A comprehension's `LIST_APPEND`/`SET_ADD` (value) or `MAP_ADD` (key, value).
+    Append(Option<X>, X),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -416,6 +464,24 @@ struct Reader {
     /// float, complex, str, bytes, NoneType), None for other types; and its truth.
     const_types: Vec<Option<u8>>,
     const_truthy: Vec<bool>,
+    info: CodeInfo,
+    /// The reader of each code object among the constants (None: one this port does not read).
+    nested: HashMap<usize, Option<Rc<RefCell<Reader>>>>,
+}
+
+/// What is read of a code object besides its instructions and constants.
+struct CodeInfo {
+    co_name: String,
+    flags: i64,
+    argcount: usize,
+    posonly: usize,
+    kwonly: usize,
+    varnames: Vec<String>,
+    freevars: Vec<String>,
+    docstring: Option<Rc<Constant>>,
+    /// With a docstring, None is numbered where the code first loads it (see `function_body`).
+    last_none: bool,
+    has_exception_table: bool,
 }
 
 impl Reader {
@@ -492,6 +558,208 @@ impl Reader {
 
     // --- functions ------------------------------------------------------------------------
 
+    /// `function_definition`'s body: the statements, after the `global`/`nonlocal`
+    /// declarations and the docstring; `pass` for none.
+    fn statements(&mut self) -> R<Vec<Stmt>> {
+        if self.info.flags & (0x80 | 0x100 | 0x200) != 0 {
+            return Err(Fail::Decompile); // `async def`
+        }
+        let mut body = self.function_body(self.info.last_none)?;
+        // `global`/`nonlocal`: names the code stores or deletes as globals, or as variables of
+        // an enclosing function.
+        let mut globals = BTreeSet::new();
+        let mut nonlocals = BTreeSet::new();
+        for x in &self.ins {
+            match x.op {
+                STORE_GLOBAL | DELETE_GLOBAL => {
+                    globals.insert(self.names.get(x.arg as usize).map(|n| n.to_string()).ok_or(Fail::Unsupported)?);
+                }
+                STORE_DEREF | DELETE_DEREF => {
+                    let n = self.local_names.get(&x.arg).map(|n| n.to_string()).ok_or(Fail::Unsupported)?;
+                    if self.info.freevars.contains(&n) {
+                        nonlocals.insert(n);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut declared = vec![];
+        if !globals.is_empty() {
+            declared.push(stmt(Kind::Declaration(format!("global {}", globals.into_iter().collect::<Vec<_>>().join(", "))), None));
+        }
+        if !nonlocals.is_empty() {
+            declared.push(stmt(Kind::Declaration(format!("nonlocal {}", nonlocals.into_iter().collect::<Vec<_>>().join(", "))), None));
+        }
+        body.splice(0..0, declared);
+        if let Some(doc) = &self.info.docstring {
+            body.insert(0, stmt(Kind::Expr(Rc::new(Expr::Const(doc.clone()))), None));
+        }
+        if body.is_empty() {
+            body.push(stmt(Kind::Pass, None));
+        }
+        Ok(body)
+    }
+
+    /// The parameters as `ast._Unparser.visit_arguments` writes them (without annotations):
+    /// `defaults` for the last positional ones, `kwdefaults` by name for keyword-only ones.
+    fn parameters(&self, defaults: Option<&[X]>, kwdefaults: Option<&[(Rc<str>, X)]>) -> R<String> {
+        let info = &self.info;
+        let names = &info.varnames;
+        let (nargs, nkw) = (info.argcount, info.kwonly);
+        if names.len() < nargs + nkw {
+            return Err(Fail::Unsupported);
+        }
+        let defaults = defaults.unwrap_or(&[]);
+        let mut out = String::new();
+        let mut first = true;
+        let padding = nargs.saturating_sub(defaults.len());
+        for (k, name) in names[..nargs].iter().enumerate() {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            out.push_str(name);
+            if k >= padding {
+                out.push('=');
+                write_expr(&defaults[k - padding], P_TEST, &mut out);
+            }
+            if k + 1 == info.posonly {
+                out.push_str(", /");
+            }
+        }
+        let mut at = nargs + nkw;
+        let vararg = if info.flags & 0x04 != 0 {
+            at += 1;
+            Some(names.get(at - 1).ok_or(Fail::Unsupported)?)
+        } else {
+            None
+        };
+        if vararg.is_some() || nkw > 0 {
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            out.push('*');
+            if let Some(v) = vararg {
+                out.push_str(v);
+            }
+        }
+        for name in &names[nargs..nargs + nkw] {
+            out.push_str(", ");
+            out.push_str(name);
+            if let Some((_, v)) = kwdefaults.unwrap_or(&[]).iter().rev().find(|(k, _)| **k == **name) {
+                out.push('=');
+                write_expr(v, P_TEST, &mut out);
+            }
+        }
+        if info.flags & 0x08 != 0 {
+            if !first {
+                out.push_str(", ");
+            }
+            out.push_str("**");
+            out.push_str(names.get(at).ok_or(Fail::Unsupported)?);
+        }
+        Ok(out)
+    }
+
+    /// The state a reading leaves, cleared: the Python reader reads a nested code object with
+    /// a new reader each time.
+    fn fresh(&mut self) {
+        self.kw_names = None;
+        self.chain_resume.clear();
+        self.chain_jump_sense.clear();
+    }
+
+    /// The `co_name` of a function's code.
+    fn function_name(&self, function: &Function) -> R<String> {
+        let reader = self.nested.get(&function.code).cloned().flatten().ok_or(Fail::Unsupported)?;
+        let name = reader.borrow().info.co_name.clone();
+        Ok(name)
+    }
+
+    /// `lambda_expr`.
+    fn lambda(&self, function: &Function) -> R<X> {
+        let reader = self.nested.get(&function.code).cloned().flatten().ok_or(Fail::Unsupported)?;
+        let mut reader = reader.borrow_mut();
+        if reader.info.flags & 0x20 != 0 {
+            return Err(Fail::Unsupported); // a generator's lambda
+        }
+        reader.fresh();
+        let body = reader.statements()?;
+        let params = reader.parameters(function.defaults.as_deref(), function.kwdefaults.as_deref())?;
+        match &body[..] {
+            [Stmt { kind: Kind::Return(value), .. }] => Ok(Rc::new(Expr::Lambda(params, value.clone()))),
+            [] | [Stmt { kind: Kind::Pass, .. }] => Ok(Rc::new(Expr::Lambda(params, Rc::new(Expr::Const(Rc::new(Constant::None)))))),
+            _ => Err(Fail::Decompile),
+        }
+    }
+
+    /// `comprehension`: a comprehension's code object folded back into the expression.
+    fn comprehension(&self, function: &Function, iterable: X) -> R<X> {
+        let reader = self.nested.get(&function.code).cloned().flatten().ok_or(Fail::Unsupported)?;
+        let mut reader = reader.borrow_mut();
+        reader.fresh();
+        let kind = match reader.info.co_name.as_str() {
+            "<listcomp>" => CompKind::List,
+            "<setcomp>" => CompKind::Set,
+            "<dictcomp>" => CompKind::Dict,
+            _ => CompKind::Generator,
+        };
+        if reader.info.has_exception_table {
+            return Err(Fail::Decompile);
+        }
+        let n = reader.ins.len();
+        let mut start = 0;
+        let mut stack = vec![];
+        if kind != CompKind::Generator {
+            // `BUILD_LIST 0` (`BUILD_SET 0`, `BUILD_MAP 0`) after `RESUME`: the accumulator.
+            while is_skipped(reader.at(start)?.op) {
+                start += 1;
+            }
+            if !matches!(reader.ins[start].op, BUILD_LIST | BUILD_SET | BUILD_MAP) || reader.ins[start].arg != 0 {
+                return Err(Fail::Decompile);
+            }
+            stack.push(Value::Accumulator(kind));
+            start += 1;
+        }
+        let mut body = reader.block(start, n, &mut stack, None, n, false, None)?;
+        if matches!(body.last().map(|s| &s.kind), Some(Kind::Return(_))) {
+            body.pop();
+        }
+        let [first] = &body[..] else { return Err(Fail::Decompile) };
+        if !matches!(first.kind, Kind::For(..)) {
+            return Err(Fail::Decompile);
+        }
+        let mut generators: Vec<(X, X, Vec<X>)> = vec![];
+        let mut node = first;
+        let (key, element) = loop {
+            let inner = match &node.kind {
+                Kind::For(target, iter, body, orelse) if orelse.is_empty() => {
+                    generators.push((target.clone(), iter.clone(), vec![]));
+                    body
+                }
+                Kind::If(test, body, orelse) if orelse.is_empty() && !generators.is_empty() => {
+                    generators.last_mut().unwrap().2.push(test.clone());
+                    body
+                }
+                _ => return Err(Fail::Decompile),
+            };
+            let [next] = &inner[..] else { return Err(Fail::Decompile) };
+            node = next;
+            match &node.kind {
+                Kind::Append(key, value) => break (key.clone(), value.clone()),
+                Kind::Expr(value) => {
+                    if let Expr::Yield(value) = &**value {
+                        break (None, value.clone());
+                    }
+                }
+                _ => {}
+            }
+        };
+        generators[0].1 = iterable;
+        Ok(Rc::new(Expr::Comprehension { kind, element, key, generators }))
+    }
+
     fn function_body(&mut self, consts_last_none: bool) -> R<Vec<Stmt>> {
         let n = self.ins.len();
         let mut body = self.block(0, n, &mut vec![], None, n, false, None)?;
@@ -522,6 +790,11 @@ impl Reader {
             let op = self.ins[i].op;
             if is_skipped(op) {
                 i += 1;
+                continue;
+            }
+            if op == RETURN_GENERATOR {
+                // A generator's first instructions: make the generator, pop it (never seen).
+                i += if i + 1 < end && self.ins[i + 1].op == POP_TOP { 2 } else { 1 };
                 continue;
             }
             if start.is_none() && stack.len() <= base {
@@ -557,7 +830,7 @@ impl Reader {
                 if expression {
                     return Err(Fail::NotExpression);
                 }
-                let popped_iterator = below.iter().skip(stack.len()).any(|v| matches!(v, Value::Iter(_)));
+                let popped_iterator = below.iter().skip(stack.len()).any(|v| matches!(v, Value::Iter(_)) || is_comprehension_argument(v));
                 emitted = self.jump(i, end, lp.clone(), exit, popped_iterator)?;
                 i += 1;
                 if emitted.is_none() {
@@ -637,8 +910,8 @@ impl Reader {
         }
         match trial.pop().unwrap() {
             Value::Expr(x) => Ok(Some(x)),
-            // `(name := value)` as an operand.
-            stored @ Value::Stored(_) => match self.value(stored) {
+            // A lambda, or `(name := value)`, as an operand.
+            stored @ (Value::Stored(_) | Value::Function(_)) => match self.value(stored) {
                 Ok(x) => Ok(Some(x)),
                 Err(Fail::Unsupported) => Err(Fail::Unsupported),
                 Err(_) => Ok(None),
@@ -1178,7 +1451,12 @@ impl Reader {
     }
 
     fn for_loop(&mut self, i: usize, end: usize, stack: &mut Vec<Value>, lp: LoopRef, stmts: &mut Vec<Stmt>, exit: usize) -> R<usize> {
-        let Some(Value::Iter(iterable)) = stack.last().cloned() else { return Err(Fail::Decompile) };
+        let iterable = match stack.last() {
+            Some(Value::Iter(iterable)) => iterable.clone(),
+            // A comprehension's argument, an iterator already.
+            Some(Value::Expr(x)) if matches!(&**x, Expr::Name(n) if &**n == ".0") => x.clone(),
+            _ => return Err(Fail::Decompile),
+        };
         let mut exit_index = self.target(i)?;
         let mut leaves_block = false;
         if exit_index > end && exit < self.ins.len() && self.same_exit_block(exit_index, self.resolve(exit)?) {
@@ -1256,6 +1534,15 @@ impl Reader {
                 }
             }
             Value::Iter(x) => Ok(Rc::new(Expr::Call(name(&Rc::from("iter")), vec![x], vec![]))),
+            Value::Function(f) => {
+                let reader = self.nested.get(&f.code).cloned().flatten().ok_or(Fail::Unsupported)?;
+                let is_lambda = reader.borrow().info.co_name == "<lambda>";
+                if is_lambda {
+                    self.lambda(&f)
+                } else {
+                    Err(Fail::Decompile) // a function object used as a value
+                }
+            }
             _ => Err(Fail::Decompile),
         }
     }
@@ -1267,13 +1554,14 @@ impl Reader {
         let arg = self.ins[i].arg;
         let name_at = |k: i64| -> R<Rc<str>> { self.names.get(usize::try_from(k).map_err(|_| Fail::Decompile)?).cloned().ok_or(Fail::Decompile) };
         match op {
-            LOAD_FAST | LOAD_DEREF => stack.push(Value::Expr(name(self.local_names.get(&arg).ok_or(Fail::Unsupported)?))),
+            LOAD_FAST | LOAD_DEREF | LOAD_CLOSURE => stack.push(Value::Expr(name(self.local_names.get(&arg).ok_or(Fail::Unsupported)?))),
             LOAD_GLOBAL => {
                 if arg & 1 != 0 {
                     stack.push(Value::Null);
                 }
                 stack.push(Value::Expr(name(&name_at(arg >> 1)?)));
             }
+            LOAD_CONST if self.nested.contains_key(&(arg as usize)) => stack.push(Value::Code(arg as usize)),
             LOAD_CONST => {
                 let constant = self.consts.get(arg as usize).ok_or(Fail::Unsupported)?.clone();
                 if !writable(&constant) {
@@ -1309,7 +1597,7 @@ impl Reader {
             }
             POP_TOP => {
                 let top = stack.pop().ok_or(Fail::Decompile)?;
-                if matches!(top, Value::Iter(_) | Value::Null | Value::Method) {
+                if matches!(top, Value::Iter(_) | Value::Null | Value::Method) || is_comprehension_argument(&top) {
                     return Ok(None);
                 }
                 return Ok(Some(stmt(Kind::Expr(self.value(top)?), None)));
@@ -1369,6 +1657,9 @@ impl Reader {
                     return Err(Fail::Decompile);
                 }
                 let at = stack.len() - k;
+                if matches!(op, LIST_APPEND | SET_ADD) && matches!(stack[at], Value::Accumulator(_)) {
+                    return Ok(Some(stmt(Kind::Append(None, items), None)));
+                }
                 // The display being built is replaced by one with the items added.
                 let Value::Expr(target) = &stack[at] else { return Err(Fail::Decompile) };
                 let built = match (op, &**target) {
@@ -1383,8 +1674,7 @@ impl Reader {
                         }
                         Expr::List(elts)
                     }
-                    // A display's item after an unpacking (a comprehension's appends are not
-                    // read here: its code is not).
+                    // A display's item after an unpacking.
                     (LIST_APPEND, Expr::List(elts)) => Expr::List(elts.iter().cloned().chain([items]).collect()),
                     (SET_ADD, Expr::Set(elts)) => Expr::Set(elts.iter().cloned().chain([items]).collect()),
                     (SET_ADD, Expr::EmptySet) => Expr::Set(vec![items]),
@@ -1516,6 +1806,67 @@ impl Reader {
                 let target = name(&name_at(arg)?);
                 return self.store(target, stack);
             }
+            BUILD_TUPLE
+                if arg > 0
+                    && stack.len() >= arg as usize
+                    && stack[stack.len() - arg as usize..].iter().all(|v| matches!(v, Value::Expr(x) if matches!(**x, Expr::Name(_))))
+                    && self.ins.get(i + 1).is_some_and(|x| x.op == LOAD_CONST && self.nested.contains_key(&(x.arg as usize)))
+                    && i >= arg as usize
+                    && (1..=arg as usize).all(|k| self.ins[i - k].op == LOAD_CLOSURE) =>
+            {
+                // A closure's cells, for MAKE_FUNCTION.
+                stack.truncate(stack.len() - arg as usize);
+                stack.push(Value::Closure);
+            }
+            MAKE_FUNCTION => {
+                let Some(Value::Code(code)) = stack.pop() else { return Err(Fail::Decompile) };
+                if arg & 8 != 0 {
+                    stack.pop().ok_or(Fail::Decompile)?;
+                }
+                if arg & 4 != 0 {
+                    return Err(Fail::Unsupported); // annotations: a nested `def`'s
+                }
+                let kwdefaults = if arg & 2 != 0 {
+                    let items = self.pop(stack)?;
+                    let Expr::Dict(pairs) = &*items else { return Err(Fail::Decompile) };
+                    let mut named = vec![];
+                    for (k, v) in pairs {
+                        let Some(Expr::Const(c)) = k.as_deref() else { return Err(Fail::Unsupported) };
+                        let Constant::Text(_, Some(k)) = &**c else { return Err(Fail::Unsupported) };
+                        named.push((k.clone(), v.clone()));
+                    }
+                    Some(named)
+                } else {
+                    None
+                };
+                let defaults = if arg & 1 != 0 {
+                    let items = self.pop(stack)?;
+                    Some(match &*items {
+                        Expr::Const(c) => match &**c {
+                            Constant::Tuple(values) => values.iter().map(|v| Rc::new(Expr::Const(v.clone()))).collect(),
+                            _ => return Err(Fail::Decompile),
+                        },
+                        Expr::Tuple(elts) => elts.clone(),
+                        _ => return Err(Fail::Decompile),
+                    })
+                } else {
+                    None
+                };
+                stack.push(Value::Function(Rc::new(Function { code, defaults, kwdefaults })));
+            }
+            MAP_ADD => {
+                let value = self.pop(stack)?;
+                let key = self.pop(stack)?;
+                let k = usize::try_from(arg).map_err(|_| Fail::Decompile)?;
+                if k == 0 || k > stack.len() || !matches!(stack[stack.len() - k], Value::Accumulator(_)) {
+                    return Err(Fail::Decompile);
+                }
+                return Ok(Some(stmt(Kind::Append(Some(key), value), None)));
+            }
+            YIELD_VALUE => {
+                let value = self.pop(stack)?;
+                stack.push(Value::Expr(Rc::new(Expr::Yield(value))));
+            }
             BUILD_TUPLE | BUILD_LIST | BUILD_SET => {
                 let mut items = vec![];
                 for _ in 0..arg {
@@ -1554,6 +1905,19 @@ impl Reader {
                     raw.insert(0, callable);
                     callable = below;
                 }
+                if let Value::Function(f) = &callable {
+                    if self.function_name(f)?.starts_with('<') && self.function_name(f)? != "<lambda>" {
+                        let [Value::Iter(iterable)] = &raw[..] else { return Err(Fail::Decompile) };
+                        let comprehension = self.comprehension(f, iterable.clone())?;
+                        stack.push(Value::Expr(comprehension));
+                        return Ok(None);
+                    }
+                }
+                if let [Value::Function(f)] = &raw[..] {
+                    if names.is_empty() && !self.function_name(f)?.starts_with('<') {
+                        return Err(Fail::Unsupported); // a decorator over a nested `def`
+                    }
+                }
                 if matches!(callable, Value::AssertionError) {
                     if raw.len() != 1 {
                         return Err(Fail::Decompile);
@@ -1573,6 +1937,10 @@ impl Reader {
             }
             RETURN_VALUE => {
                 let value = stack.pop().ok_or(Fail::Decompile)?;
+                if matches!(value, Value::Accumulator(_)) {
+                    // A comprehension's result, folded by `comprehension`.
+                    return Ok(Some(stmt(Kind::Return(name(&Rc::from(".accumulator"))), None)));
+                }
                 return Ok(Some(stmt(Kind::Return(self.value(value)?), None)));
             }
             RAISE_VARARGS => {
@@ -1629,6 +1997,11 @@ impl Reader {
 
     fn store(&mut self, target: X, stack: &mut Vec<Value>) -> R<Option<Stmt>> {
         let value = stack.pop().ok_or(Fail::Decompile)?;
+        if let Value::Function(f) = &value {
+            if matches!(&*target, Expr::Name(n) if **n == *self.function_name(f)?) && self.function_name(f)? != "<lambda>" {
+                return Err(Fail::Unsupported); // a nested `def`
+            }
+        }
         match value {
             Value::Slot(group, index) => self.fill(&group, index, target),
             Value::ForItem => Ok(Some(stmt(Kind::ForTarget(target), None))),
@@ -2094,8 +2467,41 @@ fn write_expr(e: &Expr, p: u8, out: &mut String) {
             }
             None => out.push(UNWRITABLE),
         },
-        // Only inside a `JoinedStr`.
-        Expr::FormattedValue(..) => out.push(UNWRITABLE),
+        // Only inside a `JoinedStr`, and a generator expression's code.
+        Expr::FormattedValue(..) | Expr::Yield(_) => out.push(UNWRITABLE),
+        Expr::Lambda(params, body) => parenthesized(p > P_TEST, out, |out| {
+            out.push_str("lambda");
+            if !params.is_empty() {
+                out.push(' ');
+                out.push_str(params);
+            }
+            out.push_str(": ");
+            write_expr(body, P_TEST, out);
+        }),
+        Expr::Comprehension { kind, element, key, generators } => {
+            let (open, close) = match kind {
+                CompKind::List => ('[', ']'),
+                CompKind::Generator => ('(', ')'),
+                _ => ('{', '}'),
+            };
+            out.push(open);
+            if let Some(key) = key {
+                write_expr(key, P_TEST, out);
+                out.push_str(": ");
+            }
+            write_expr(element, P_TEST, out);
+            for (target, iter, ifs) in generators {
+                out.push_str(" for ");
+                write_expr(target, P_TUPLE, out);
+                out.push_str(" in ");
+                write_expr(iter, P_OR, out);
+                for test in ifs {
+                    out.push_str(" if ");
+                    write_expr(test, P_OR, out);
+                }
+            }
+            out.push(close);
+        }
     }
 }
 
@@ -2197,7 +2603,7 @@ fn has_text(e: &Expr) -> bool {
     let opt = |x: &Option<X>| x.as_deref().is_some_and(has_text);
     match e {
         Expr::Const(c) => constant_has_text(c),
-        Expr::JoinedStr(_) | Expr::FormattedValue(..) => true,
+        Expr::JoinedStr(_) | Expr::FormattedValue(..) | Expr::Lambda(..) | Expr::Comprehension { .. } | Expr::Yield(_) => true,
         Expr::Name(_) | Expr::Folded(_) | Expr::EmptySet => false,
         Expr::Attribute(v, _) | Expr::UnaryOp(_, v) | Expr::Starred(v) => has_text(v),
         Expr::Call(f, args, keywords) => has_text(f) || any(args) || keywords.iter().any(|(_, v)| has_text(v)),
@@ -2280,7 +2686,7 @@ impl Renderer {
                     self.body(orelse, &inner)?;
                 }
             }
-            Kind::ForTarget(_) | Kind::AssertionRaise(_) => return Err(Fail::Unsupported),
+            Kind::ForTarget(_) | Kind::AssertionRaise(_) | Kind::Append(..) => return Err(Fail::Unsupported),
             kind => {
                 let line = match kind {
                     Kind::Assign(targets, value) => {
@@ -2333,7 +2739,7 @@ impl Renderer {
         }
         if !prefix.is_empty() {
             match rest.first() {
-                Some(first) if !matches!(first.kind, Kind::If(..) | Kind::While(..) | Kind::For(..) | Kind::Break | Kind::ForTarget(_) | Kind::AssertionRaise(_)) => {
+                Some(first) if !matches!(first.kind, Kind::If(..) | Kind::While(..) | Kind::For(..) | Kind::Break | Kind::ForTarget(_) | Kind::AssertionRaise(_) | Kind::Append(..)) => {
                     let mut first_line = Renderer { first_line: 0, lines: vec![] };
                     first_line.statement(&stmt(first.kind.clone(), None), "")?;
                     let [text] = &first_line.lines[..] else { return Err(Fail::Unsupported) };
@@ -2389,19 +2795,9 @@ fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<Vec<
     Ok(Some(result))
 }
 
-fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
-    let py = code.py();
-    let version = py.version_info();
-    if (version.major, version.minor) != (3, 11) {
-        return Ok(None);
-    }
-    let co_name: String = code.getattr("co_name")?.extract()?;
-    let flags: i64 = code.getattr("co_flags")?.extract()?;
-    // Generators and coroutines (and their kin), and code with an exception table (`try`,
-    // `with`): the Python reader's.
-    if co_name == "<lambda>" || flags & (0x20 | 0x80 | 0x100 | 0x200) != 0 || code.getattr("co_exceptiontable")?.cast::<PyBytes>()?.as_bytes().len() != 0 {
-        return Ok(None);
-    }
+/// The reader of a code object (and of the code objects among its constants), or None when it
+/// has an opcode this port does not handle.
+fn build_reader(code: &Bound<'_, PyAny>) -> PyResult<Option<Reader>> {
     let Some(ins) = decode(code, true)? else { return Ok(None) };
     let mut index_of = HashMap::new();
     for (k, x) in ins.iter().enumerate() {
@@ -2426,8 +2822,14 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
     let consts_tuple = code.getattr("co_consts")?;
     let consts_tuple = consts_tuple.cast::<PyTuple>()?;
     let mut consts = vec![];
-    for c in consts_tuple.iter() {
-        consts.push(Rc::new(if c.hasattr("co_code")? { Constant::Other } else { Constant::from_object(&c)? }));
+    let mut nested = HashMap::new();
+    for (k, c) in consts_tuple.iter().enumerate() {
+        if c.hasattr("co_code")? {
+            nested.insert(k, build_reader(&c)?.map(|r| Rc::new(RefCell::new(r))));
+            consts.push(Rc::new(Constant::Other));
+        } else {
+            consts.push(Rc::new(Constant::from_object(&c)?));
+        }
     }
     let mut const_types = vec![];
     let mut const_truthy = vec![];
@@ -2440,7 +2842,7 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
     let varnames: Vec<String> = code.getattr("co_varnames")?.extract()?;
     let mut local_names = HashMap::new();
     for x in &ins {
-        if matches!(x.op, LOAD_FAST | STORE_FAST | LOAD_DEREF | STORE_DEREF | DELETE_FAST | DELETE_DEREF) && !local_names.contains_key(&x.arg) {
+        if matches!(x.op, LOAD_FAST | STORE_FAST | LOAD_DEREF | STORE_DEREF | DELETE_FAST | DELETE_DEREF | LOAD_CLOSURE) && !local_names.contains_key(&x.arg) {
             let n: String = if matches!(x.op, LOAD_FAST | STORE_FAST | DELETE_FAST) && (x.arg as usize) < varnames.len() {
                 varnames[x.arg as usize].clone()
             } else {
@@ -2449,83 +2851,58 @@ fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
             local_names.insert(x.arg, Rc::from(n));
         }
     }
-    let argcount: usize = code.getattr("co_argcount")?.extract()?;
-    let posonly: usize = code.getattr("co_posonlyargcount")?.extract()?;
-    let kwonly: usize = code.getattr("co_kwonlyargcount")?.extract()?;
+    let is_str = |k: usize| -> PyResult<bool> { Ok(consts_tuple.len() > k && consts_tuple.get_item(k)?.is_instance_of::<pyo3::types::PyString>()) };
+    let last_none = is_str(0)? && consts.last().is_some_and(|c| **c == Constant::None) && !consts[..consts.len() - 1].iter().any(|c| **c == Constant::None);
+    let docstring = if is_str(0)? { Some(consts[0].clone()) } else { None };
+    let info = CodeInfo {
+        co_name: code.getattr("co_name")?.extract()?,
+        flags: code.getattr("co_flags")?.extract()?,
+        argcount: code.getattr("co_argcount")?.extract()?,
+        posonly: code.getattr("co_posonlyargcount")?.extract()?,
+        kwonly: code.getattr("co_kwonlyargcount")?.extract()?,
+        varnames,
+        freevars: code.getattr("co_freevars")?.extract()?,
+        docstring,
+        last_none,
+        has_exception_table: !code.getattr("co_exceptiontable")?.cast::<PyBytes>()?.as_bytes().is_empty(),
+    };
+    Ok(Some(Reader {
+        ins,
+        index_of,
+        back_jumps,
+        consts,
+        names,
+        local_names,
+        kw_names: None,
+        chain_resume: HashMap::new(),
+        chain_jump_sense: HashMap::new(),
+        const_types,
+        const_truthy,
+        info,
+        nested,
+    }))
+}
+
+fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
+    let py = code.py();
+    let version = py.version_info();
+    if (version.major, version.minor) != (3, 11) {
+        return Ok(None);
+    }
+    let co_name: String = code.getattr("co_name")?.extract()?;
+    let flags: i64 = code.getattr("co_flags")?.extract()?;
+    // Generators and coroutines (and their kin), and code with an exception table (`try`,
+    // `with`): the Python reader's.
+    if co_name == "<lambda>" || flags & (0x20 | 0x80 | 0x100 | 0x200) != 0 || code.getattr("co_exceptiontable")?.cast::<PyBytes>()?.as_bytes().len() != 0 {
+        return Ok(None);
+    }
+    let Some(mut reader) = build_reader(code)? else { return Ok(None) };
+    let Ok(body) = reader.statements() else { return Ok(None) };
     let first_line: i64 = code.getattr("co_firstlineno")?.extract()?;
-    let has_free = code.getattr("co_freevars")?.len()? > 0;
-    // With a docstring, None is numbered where the code first loads it (see `function_body`).
-    let last_none = consts.first().is_some_and(|c| matches!(**c, Constant::Text(..))) && consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>()
-        && consts.last().is_some_and(|c| **c == Constant::None)
-        && !consts[..consts.len() - 1].iter().any(|c| **c == Constant::None);
-    let docstring = match consts.first() {
-        Some(c) if consts_tuple.get_item(0)?.is_instance_of::<pyo3::types::PyString>() => Some(c.clone()),
-        _ => None,
-    };
-    let mut reader = Reader { ins, index_of, back_jumps, consts, names, local_names, kw_names: None, chain_resume: HashMap::new(), chain_jump_sense: HashMap::new(), const_types, const_truthy };
-    let mut body = match reader.function_body(last_none) {
-        Ok(body) => body,
-        Err(_) => return Ok(None),
-    };
-    // `global`/`nonlocal`: names the code stores or deletes as globals, or as variables of an
-    // enclosing function.
-    let mut globals = BTreeSet::new();
-    let mut nonlocals = BTreeSet::new();
-    let freevars: Vec<String> = code.getattr("co_freevars")?.extract()?;
-    for x in &reader.ins {
-        match x.op {
-            STORE_GLOBAL | DELETE_GLOBAL => {
-                globals.insert(reader.names.get(x.arg as usize).map(|n| n.to_string()).unwrap_or_default());
-            }
-            STORE_DEREF | DELETE_DEREF => {
-                let n = reader.local_names.get(&x.arg).map(|n| n.to_string()).unwrap_or_default();
-                if !freevars.contains(&n) {
-                    return Ok(None); // a cell of a nested function's
-                }
-                nonlocals.insert(n);
-            }
-            _ => {}
-        }
-    }
-    let mut declared = vec![];
-    if !globals.is_empty() {
-        declared.push(stmt(Kind::Declaration(format!("global {}", globals.into_iter().collect::<Vec<_>>().join(", "))), None));
-    }
-    if !nonlocals.is_empty() {
-        declared.push(stmt(Kind::Declaration(format!("nonlocal {}", nonlocals.into_iter().collect::<Vec<_>>().join(", "))), None));
-    }
-    body.splice(0..0, declared);
-    if let Some(doc) = docstring {
-        body.insert(0, stmt(Kind::Expr(Rc::new(Expr::Const(doc))), None));
-    }
-    if body.is_empty() {
-        body.push(stmt(Kind::Pass, None));
-    }
-    // The `def` line, as `ast._Unparser.visit_arguments` writes parameters without defaults.
-    let mut params = vec![];
-    for (k, v) in varnames[..argcount].iter().enumerate() {
-        params.push(v.clone());
-        if k + 1 == posonly {
-            params.push("/".to_string());
-        }
-    }
-    let mut at = argcount + kwonly;
-    let vararg = if flags & 0x04 != 0 {
-        at += 1;
-        Some(varnames[at - 1].clone())
-    } else {
-        None
-    };
-    if vararg.is_some() || kwonly > 0 {
-        params.push(format!("*{}", vararg.unwrap_or_default()));
-    }
-    params.extend(varnames[argcount..argcount + kwonly].iter().cloned());
-    if flags & 0x08 != 0 {
-        params.push(format!("**{}", varnames[at]));
-    }
-    let indent = if has_free { "    " } else { "" };
+    let Ok(params) = reader.parameters(None, None) else { return Ok(None) };
+    let indent = if reader.info.freevars.is_empty() { "" } else { "    " };
     let mut renderer = Renderer { first_line, lines: vec![] };
-    renderer.put(Some(first_line), format!("{indent}def {co_name}({}):", params.join(", ")));
+    renderer.put(Some(first_line), format!("{indent}def {co_name}({params}):"));
     if renderer.body(&body, &format!("{indent}    ")).is_err() {
         return Ok(None);
     }
