@@ -1531,6 +1531,9 @@ NATIVE_WRITING = [
     ("call_unpacking", "def f(a, d):\n    g(*a)\n    g(1, *a, **d)\n    a.m(*a, k=1)\n    return g(**d), g(x=1, **d), g(*a, *d)\n"),
     ("delete", "def f(a, i):\n    x = a[i]\n    del a[i], a.x\n    del x\n    del a[1:2]\n    return a\n"),
     ("walrus", "def f(a):\n    if (n := len(a)) > 10:\n        return n\n    y = (m := n + 1) * 2\n    return y + m\n"),
+    ("comprehensions", "def f(a, n):\n    x = [i * i for i in range(n)]\n    y = {i: v for i, v in enumerate(a) if v > 0 if v < 10}\n    z = {v % 3 for v in a}\n    return sum((v for v in a)), x, y, z, [[j for j in range(i)] for i in range(n)]\n"),
+    ("comprehension_conditions_and_loops", "def f(a, n):\n    t = [v + n for row in a for v in row if v and v > n or v is None]\n    for i in range(n):\n        t += [0 <= x < 10 for x in a[i]]\n    return t, [(y := x) for x in a], [(p, q) for p, q in a]\n"),
+    ("lambdas", "def f(a, s):\n    g = lambda x: x + a\n    return sorted(a, key=lambda x: -x), (lambda: 0), (lambda x, y=2, *r, k=1, **kw: x + y), max(a, key=lambda v, s=s: v * s), g(1)\n"),
     ("global_declaration", "def f(n):\n    global COUNT, TOTAL\n    COUNT = n\n    del TOTAL\n    return n\n"),
     ("global_declaration_before_if", "def f(n):\n    global COUNT\n    if n:\n        COUNT = n\n    return n\n"),
 ]

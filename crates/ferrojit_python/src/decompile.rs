@@ -8,9 +8,10 @@
 //! subscripts and slices, chained comparisons, `and`/`or` values, list/tuple/set/dict displays
 //! (with unpacking), f-strings (ASCII text, no strings inside replacement fields), `if`/`elif`/
 //! `else`, `while`, `for`, `break`/`continue`, `return`, `raise`, `assert`, conditional
-//! expressions (in conditions too, with constant operands folded). Not ported: nested code
-//! objects (comprehensions, lambdas, nested functions, generators), `try`/`with`/`match`,
-//! imports, frozenset constants. Its result is the
+//! expressions (in conditions too, with constant operands folded), comprehensions, generator
+//! expressions and lambdas (their code objects read by readers of their own, `Reader::nested`).
+//! Not ported: nested functions and decorators, generators, `try`/`with`/`match`, imports,
+//! frozenset constants. Its result is the
 //! Python reader's text exactly, or None: a code object with an instruction outside the subset,
 //! an exception table, a constant it does not write, or a pattern the port does not take (where
 //! the Python reader would take a path not ported) is left to the Python reader, which then gives
