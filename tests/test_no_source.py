@@ -1534,6 +1534,8 @@ NATIVE_WRITING = [
     ("comprehensions", "def f(a, n):\n    x = [i * i for i in range(n)]\n    y = {i: v for i, v in enumerate(a) if v > 0 if v < 10}\n    z = {v % 3 for v in a}\n    return sum((v for v in a)), x, y, z, [[j for j in range(i)] for i in range(n)]\n"),
     ("comprehension_conditions_and_loops", "def f(a, n):\n    t = [v + n for row in a for v in row if v and v > n or v is None]\n    for i in range(n):\n        t += [0 <= x < 10 for x in a[i]]\n    return t, [(y := x) for x in a], [(p, q) for p, q in a]\n"),
     ("lambdas", "def f(a, s):\n    g = lambda x: x + a\n    return sorted(a, key=lambda x: -x), (lambda: 0), (lambda x, y=2, *r, k=1, **kw: x + y), max(a, key=lambda v, s=s: v * s), g(1)\n"),
+    ("nested_functions", "def f(n):\n    k = 0.5\n    def rhs(t, y):\n        return -k * y + math.sin(t)\n    def step(g, t, y, h=0.1, *, scale=1):\n        return y + h * scale * g(t, y)\n    y = 1.0\n    for i in range(n):\n        y = step(rhs, i * 0.1, y)\n    return y\n"),
+    ("nested_function_nonlocal_and_decorators", "def f(n):\n    total = 0\n    def add(v):\n        nonlocal total\n        total += v\n    @njit\n    def g(x):\n        '''Doc.'''\n        return x\n    for i in range(n):\n        add(i)\n    return total\n"),
     ("global_declaration", "def f(n):\n    global COUNT, TOTAL\n    COUNT = n\n    del TOTAL\n    return n\n"),
     ("global_declaration_before_if", "def f(n):\n    global COUNT\n    if n:\n        COUNT = n\n    return n\n"),
 ]

@@ -9,9 +9,9 @@
 //! (with unpacking), f-strings (ASCII text, no strings inside replacement fields), `if`/`elif`/
 //! `else`, `while`, `for`, `break`/`continue`, `return`, `raise`, `assert`, conditional
 //! expressions (in conditions too, with constant operands folded), comprehensions, generator
-//! expressions and lambdas (their code objects read by readers of their own, `Reader::nested`).
-//! Not ported: nested functions and decorators, generators, `try`/`with`/`match`, imports,
-//! frozenset constants. Its result is the
+//! expressions, lambdas and nested functions with decorators (their code objects read by
+//! readers of their own, `Reader::nested`). Not ported: annotations, generators, `try`/`with`/
+//! `match`, imports, frozenset constants. Its result is the
 //! Python reader's text exactly, or None: a code object with an instruction outside the subset,
 //! an exception table, a constant it does not write, or a pattern the port does not take (where
 //! the Python reader would take a path not ported) is left to the Python reader, which then gives
@@ -304,13 +304,15 @@ enum CompKind {
     Generator,
 }
 
-/// `MAKE_FUNCTION`'s result: a lambda or a comprehension (a nested `def` is not ported).
+/// `MAKE_FUNCTION`'s result: a nested function, lambda or comprehension.
 #[derive(Debug)]
 struct Function {
     /// Index of the code object in the constants.
     code: usize,
     defaults: Option<Vec<X>>,
     kwdefaults: Option<Vec<(Rc<str>, X)>>,
+    /// Applied innermost first: `@a @b def f` calls b, then a.
+    decorators: Vec<X>,
 }
 
 fn name(id: &Rc<str>) -> X {
@@ -414,6 +416,9 @@ enum Kind {
     AssertionRaise(Option<X>),
     /// A comprehension's `LIST_APPEND`/`SET_ADD` (value) or `MAP_ADD` (key, value).
     Append(Option<X>, X),
+    /// A nested function (without annotations): its parameters' text, decorators outermost
+    /// first.
+    FunctionDef { name: String, params: String, body: Vec<Stmt>, decorators: Vec<X> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -473,6 +478,7 @@ struct Reader {
 /// What is read of a code object besides its instructions and constants.
 struct CodeInfo {
     co_name: String,
+    first_line: i64,
     flags: i64,
     argcount: usize,
     posonly: usize,
@@ -676,6 +682,20 @@ impl Reader {
         let reader = self.nested.get(&function.code).cloned().flatten().ok_or(Fail::Unsupported)?;
         let name = reader.borrow().info.co_name.clone();
         Ok(name)
+    }
+
+    /// `nested_function`: the `def` statement of a nested function.
+    fn nested_function(&self, function: &Function) -> R<Stmt> {
+        let reader = self.nested.get(&function.code).cloned().flatten().ok_or(Fail::Unsupported)?;
+        let mut reader = reader.borrow_mut();
+        if reader.info.has_exception_table {
+            return Err(Fail::Unsupported); // `try`, `with`: the Python reader's
+        }
+        reader.fresh();
+        let body = reader.statements()?;
+        let params = reader.parameters(function.defaults.as_deref(), function.kwdefaults.as_deref())?;
+        let decorators = function.decorators.iter().rev().cloned().collect();
+        Ok(stmt(Kind::FunctionDef { name: reader.info.co_name.clone(), params, body, decorators }, Some(reader.info.first_line)))
     }
 
     /// `lambda_expr`.
@@ -1853,7 +1873,7 @@ impl Reader {
                 } else {
                     None
                 };
-                stack.push(Value::Function(Rc::new(Function { code, defaults, kwdefaults })));
+                stack.push(Value::Function(Rc::new(Function { code, defaults, kwdefaults, decorators: vec![] })));
             }
             MAP_ADD => {
                 let value = self.pop(stack)?;
@@ -1916,7 +1936,12 @@ impl Reader {
                 }
                 if let [Value::Function(f)] = &raw[..] {
                     if names.is_empty() && !self.function_name(f)?.starts_with('<') {
-                        return Err(Fail::Unsupported); // a decorator over a nested `def`
+                        // `@decorator` over a nested `def`: the decorator called with the new
+                        // function.
+                        let mut decorators = f.decorators.clone();
+                        decorators.push(self.value(callable)?);
+                        stack.push(Value::Function(Rc::new(Function { code: f.code, defaults: f.defaults.clone(), kwdefaults: f.kwdefaults.clone(), decorators })));
+                        return Ok(None);
                     }
                 }
                 if matches!(callable, Value::AssertionError) {
@@ -2000,7 +2025,7 @@ impl Reader {
         let value = stack.pop().ok_or(Fail::Decompile)?;
         if let Value::Function(f) = &value {
             if matches!(&*target, Expr::Name(n) if **n == *self.function_name(f)?) && self.function_name(f)? != "<lambda>" {
-                return Err(Fail::Unsupported); // a nested `def`
+                return self.nested_function(f).map(Some);
             }
         }
         match value {
@@ -2069,6 +2094,7 @@ fn writable(c: &Constant) -> bool {
 fn max_line(s: &Stmt) -> Option<i64> {
     let nested = match &s.kind {
         Kind::If(_, a, b) | Kind::While(_, a, b) | Kind::For(_, _, a, b) => a.iter().chain(b).filter_map(max_line).max(),
+        Kind::FunctionDef { body, .. } => body.iter().filter_map(max_line).max(),
         _ => None,
     };
     s.line.max(nested)
@@ -2688,6 +2714,16 @@ impl Renderer {
                 }
             }
             Kind::ForTarget(_) | Kind::AssertionRaise(_) | Kind::Append(..) => return Err(Fail::Unsupported),
+            Kind::FunctionDef { name, params, body, decorators } => {
+                // The first line of a nested function's code is its first decorator's.
+                let mut line = s.line;
+                for decorator in decorators {
+                    self.put(line, format!("{indent}@{}", text(decorator, P_TEST)));
+                    line = None;
+                }
+                self.put(line, format!("{indent}def {name}({params}):"));
+                self.body(body, &inner)?;
+            }
             kind => {
                 let line = match kind {
                     Kind::Assign(targets, value) => {
@@ -2740,7 +2776,7 @@ impl Renderer {
         }
         if !prefix.is_empty() {
             match rest.first() {
-                Some(first) if !matches!(first.kind, Kind::If(..) | Kind::While(..) | Kind::For(..) | Kind::Break | Kind::ForTarget(_) | Kind::AssertionRaise(_) | Kind::Append(..)) => {
+                Some(first) if !matches!(first.kind, Kind::If(..) | Kind::While(..) | Kind::For(..) | Kind::Break | Kind::ForTarget(_) | Kind::AssertionRaise(_) | Kind::Append(..) | Kind::FunctionDef { .. }) => {
                     let mut first_line = Renderer { first_line: 0, lines: vec![] };
                     first_line.statement(&stmt(first.kind.clone(), None), "")?;
                     let [text] = &first_line.lines[..] else { return Err(Fail::Unsupported) };
@@ -2857,6 +2893,7 @@ fn build_reader(code: &Bound<'_, PyAny>) -> PyResult<Option<Reader>> {
     let docstring = if is_str(0)? { Some(consts[0].clone()) } else { None };
     let info = CodeInfo {
         co_name: code.getattr("co_name")?.extract()?,
+        first_line: code.getattr("co_firstlineno")?.extract()?,
         flags: code.getattr("co_flags")?.extract()?,
         argcount: code.getattr("co_argcount")?.extract()?,
         posonly: code.getattr("co_posonlyargcount")?.extract()?,
