@@ -1440,9 +1440,9 @@ def test_stencil_and_parallel_functions_in_exec():
 def test_python_without_a_bytecode_reader_says_so(monkeypatch):
     """On a Python whose bytecode the rebuilding does not read (3.11's only), a function without
     source is the clear error, naming the version; `python -c` and `linecache` texts still work."""
-    from ferrojit import _decompile, _native
+    from ferrojit import _native
 
-    monkeypatch.setattr(_decompile, "_READERS", {(3, 0): _decompile._Reader})
+    monkeypatch.setattr(_source, "REBUILT_VERSIONS", ((3, 0),))
     # The native reader reads 3.11's bytecode only, and says None on other versions.
     monkeypatch.setattr(_native, "function_text", lambda code: None)
     monkeypatch.setattr(_source, "_reconstructed", {})
@@ -1450,6 +1450,14 @@ def test_python_without_a_bytecode_reader_says_so(monkeypatch):
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"
     with pytest.raises(UnsupportedError, match=f"Python {version}'s bytecode \\(only that of Python 3.0 is read\\)"):
         njit(f)(1)
+
+
+def test_the_versions_read_are_the_readers():
+    """`_source` refuses other Pythons before importing the Python reader (whose `opcode`
+    tables would not fit them): its list must be the reader's."""
+    from ferrojit import _decompile
+
+    assert set(_source.REBUILT_VERSIONS) == set(_decompile._READERS)
 
 
 def test_less_common_handlers_are_the_full_readers():

@@ -33,19 +33,25 @@ _NO_ARG, _CONST, _NAME, _GLOBAL, _JUMP_ABSOLUTE, _JUMP_FORWARD, _JUMP_BACKWARD, 
 
 def _kinds():
     kinds = [_NO_ARG if op < opcode.HAVE_ARGUMENT else _ARG for op in range(256)]
-    for op in opcode.hasconst:
+
+    def real(ops):
+        # From Python 3.12 on, `opcode`'s lists also hold the compiler's pseudo-instructions,
+        # numbered from 256, which never stand in `co_code`.
+        return [op for op in ops if op < 256]
+
+    for op in real(opcode.hasconst):
         kinds[op] = _CONST
-    for op in opcode.hasname:
+    for op in real(opcode.hasname):
         kinds[op] = _NAME
     kinds[opcode.opmap["LOAD_GLOBAL"]] = _GLOBAL
-    for op in opcode.hasjabs:
+    for op in real(opcode.hasjabs):
         kinds[op] = _JUMP_ABSOLUTE
-    for op in opcode.hasjrel:
+    for op in real(opcode.hasjrel):
         # As `dis`: a relative jump whose name says backward counts its argument backward.
         kinds[op] = _JUMP_BACKWARD if "JUMP_BACKWARD" in opcode.opname[op] else _JUMP_FORWARD
-    for op in opcode.haslocal + opcode.hasfree:
+    for op in real(opcode.haslocal + opcode.hasfree):
         kinds[op] = _LOCAL
-    for op in opcode.hascompare:
+    for op in real(opcode.hascompare):
         kinds[op] = _COMPARE
     return kinds
 

@@ -259,10 +259,20 @@ class _DecompileError(Exception):
         self.line = line
 
 
+# The Pythons whose bytecode the readers read (`ferrojit._decompile`'s `_READERS`); the Python
+# reader is not even imported on others, whose `opcode` tables it does not know.
+REBUILT_VERSIONS = ((3, 11),)
+
+
 def _python_function_text(code):
     """``ferrojit._decompile.function_text(code)``, its DecompileError raised as
     :class:`_DecompileError` (so that the native reader's success path does not import the
     Python reader to name its exception)."""
+    import sys
+
+    if sys.version_info[:2] not in REBUILT_VERSIONS:
+        readable = ", ".join(f"{major}.{minor}" for major, minor in REBUILT_VERSIONS)
+        raise _DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only that of Python {readable} is read)", None)
     from . import _decompile
 
     try:
