@@ -9,6 +9,7 @@ rebuilt the text.
 from __future__ import annotations
 
 import opcode
+import sys
 
 # The rebuilding (and `ferrojit._source`'s check of the rebuilt text) reads instructions as
 # `dis.get_instructions` gives them, but only a few of their fields. `dis` is slow to import and
@@ -21,14 +22,14 @@ import opcode
 # (`tests/test_no_source.py` compares them with `dis`'s over many code objects): `opname`,
 # `opcode`, `offset`, `arg` (with the bits of the `EXTENDED_ARG` prefixes before it, which are
 # instructions too), `argval` and `lineno` (`dis`'s `positions.lineno`). `argval` is what the
-# argument means: the constant of `LOAD_CONST`, the name of name, local and free-variable
-# instructions (`LOAD_GLOBAL`'s without its low bit), a jump's target offset, `COMPARE_OP`'s
+# argument means: the constant of `LOAD_CONST` (and 3.12's `RETURN_CONST`), the name of name, local and free-variable
+# instructions (`LOAD_GLOBAL`'s and 3.12's `LOAD_ATTR`'s without its low bit), a jump's target offset, `COMPARE_OP`'s
 # operator; otherwise the argument itself (`dis` gives `KW_NAMES` `dis.UNKNOWN` and
 # `FORMAT_VALUE` a pair, which nothing here reads), and None without an argument.
 
 # What an opcode's `argval` is, by opcode: one table made once, so that decoding looks each
 # instruction's kind up instead of testing the opcode against `opcode`'s lists.
-_NO_ARG, _CONST, _NAME, _GLOBAL, _JUMP_ABSOLUTE, _JUMP_FORWARD, _JUMP_BACKWARD, _LOCAL, _COMPARE, _ARG = range(10)
+_NO_ARG, _CONST, _NAME, _GLOBAL, _SUPER_NAME, _JUMP_ABSOLUTE, _JUMP_FORWARD, _JUMP_BACKWARD, _LOCAL, _COMPARE, _ARG = range(11)
 
 
 def _kinds():
@@ -44,6 +45,11 @@ def _kinds():
     for op in real(opcode.hasname):
         kinds[op] = _NAME
     kinds[opcode.opmap["LOAD_GLOBAL"]] = _GLOBAL
+    if sys.version_info >= (3, 12):
+        # 3.12's `LOAD_ATTR` says in its low bit whether it loads a method (3.11's `LOAD_METHOD`).
+        kinds[opcode.opmap["LOAD_ATTR"]] = _GLOBAL
+        # And `LOAD_SUPER_ATTR` in its two low bits (a method, a `super()` of two arguments).
+        kinds[opcode.opmap["LOAD_SUPER_ATTR"]] = _SUPER_NAME
     for op in real(opcode.hasjabs):
         kinds[op] = _JUMP_ABSOLUTE
     for op in real(opcode.hasjrel):
@@ -61,7 +67,11 @@ _OPNAMES = opcode.opname
 # Code units of inline cache after each opcode (`CACHE` entries, which are not instructions).
 _CACHES = opcode._inline_cache_entries  # type: ignore[attr-defined]  # private, as `dis` reads it
 _EXTENDED_ARG = opcode.EXTENDED_ARG
-_LOAD_CONST = opcode.opmap["LOAD_CONST"]
+# The opcodes whose `argval` is their constant (`KW_NAMES`' is not read).
+_CONSTANT_LOADS = frozenset(opcode.opmap[name] for name in ("LOAD_CONST", "RETURN_CONST") if name in opcode.opmap)
+# `COMPARE_OP`'s argument is the operator's index shifted left by this (from 3.12 on, the low
+# bits are for specialisation).
+_COMPARE_SHIFT = 4 if sys.version_info >= (3, 12) else 0
 # Opcodes whose argument is a jump target.
 JUMPS = frozenset(opcode.hasjrel + opcode.hasjabs)
 # An `EXTENDED_ARG` prefix's bits wrap as a C `int` (as in `dis._unpack_opargs`).
@@ -128,17 +138,20 @@ def instructions(code):
             elif kind == _LOCAL:
                 argval = local_name(arg)
             elif kind == _JUMP_FORWARD:
-                argval = offset + 2 + arg * 2
+                # Counted from past the jump's inline caches (3.12's `FOR_ITER` has one).
+                argval = offset + 2 + arg * 2 + 2 * caches[op]
             elif kind == _JUMP_BACKWARD:
-                argval = offset + 2 - arg * 2
+                argval = offset + 2 - arg * 2 + 2 * caches[op]
             elif kind == _CONST:
-                argval = consts[arg] if op == _LOAD_CONST else arg
+                argval = consts[arg] if op in _CONSTANT_LOADS else arg
             elif kind == _GLOBAL:
                 argval = names[arg >> 1]
+            elif kind == _SUPER_NAME:
+                argval = names[arg >> 2]
             elif kind == _JUMP_ABSOLUTE:
                 argval = arg * 2
             elif kind == _COMPARE:
-                argval = opcode.cmp_op[arg]
+                argval = opcode.cmp_op[arg >> _COMPARE_SHIFT]
         result.append(_Instruction(opnames[op], op, arg, argval, offset, lines[offset >> 1]))
         offset += 2 + 2 * caches[op]
     _decoded[id(code)] = (code, result)

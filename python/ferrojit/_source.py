@@ -259,8 +259,12 @@ class _DecompileError(Exception):
         self.line = line
 
 
-# The Pythons whose bytecode the readers read (`ferrojit._decompile`'s `_READERS`); the Python
-# reader is not even imported on others, whose `opcode` tables it does not know.
+# The Pythons whose bytecode the native reader reads (`ferrojit._native.function_text`, the
+# constructs of numerical kernels), and those the Python reader reads (`ferrojit._decompile`'s
+# `_READERS`: every construct it handles, and its errors naming the construct). The Python
+# reader is not even imported on others, whose `opcode` tables it does not know: there a
+# function the native reader hands over is the clear error naming the version.
+NATIVE_REBUILT_VERSIONS = ((3, 11), (3, 12))
 REBUILT_VERSIONS = ((3, 11),)
 
 
@@ -272,7 +276,16 @@ def _python_function_text(code):
 
     if sys.version_info[:2] not in REBUILT_VERSIONS:
         readable = ", ".join(f"{major}.{minor}" for major, minor in REBUILT_VERSIONS)
-        raise _DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode (only that of Python {readable} is read)", None)
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        if sys.version_info[:2] in NATIVE_REBUILT_VERSIONS:
+            # The native reader reads this Python's bytecode, but not this function's.
+            raise _DecompileError(
+                f"this function's constructs in Python {version}'s bytecode (all of them are read on Python {readable}; on "
+                f"Python {version}, the common constructs of numerical code without comprehensions, generators, "
+                f"`try`/`with`/`match`, imports or annotations)",
+                None,
+            )
+        raise _DecompileError(f"Python {version}'s bytecode (only that of Python {readable} is read)", None)
     from . import _decompile
 
     try:

@@ -2793,9 +2793,155 @@ impl Renderer {
     }
 }
 
-/// The instructions of `code` (`_decompile.instructions`' fields that are read), or None when it
-/// has an opcode this reader does not handle.
-fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<Vec<Ins>>> {
+/// The bytecode dialects read: CPython 3.11's, whose opcodes are the reader's own, and 3.12's,
+/// translated to 3.11's instructions as it decodes (see `translate_312`).
+#[derive(Clone, Copy, PartialEq)]
+enum Dialect {
+    V311,
+    V312,
+}
+
+/// The dialect of the running Python's bytecode, None for one not read.
+fn dialect(py: Python<'_>) -> Option<Dialect> {
+    match (py.version_info().major, py.version_info().minor) {
+        (3, 11) => Some(Dialect::V311),
+        (3, 12) => Some(Dialect::V312),
+        _ => None,
+    }
+}
+
+// CPython 3.12 opcodes with no 3.11 instruction of the same number (`opcode.opmap`).
+const END_FOR_312: u8 = 4;
+const BINARY_SLICE_312: u8 = 26;
+const STORE_SLICE_312: u8 = 27;
+const RETURN_CONST_312: u8 = 121;
+const LOAD_FAST_CHECK_312: u8 = 127;
+const YIELD_VALUE_312: u8 = 150;
+const CALL_INTRINSIC_1_312: u8 = 173;
+// `CALL_INTRINSIC_1`'s arguments read (`INTRINSIC_UNARY_POSITIVE`, `INTRINSIC_LIST_TO_TUPLE`).
+const INTRINSIC_UNARY_POSITIVE: i64 = 5;
+const INTRINSIC_LIST_TO_TUPLE: i64 = 6;
+/// A translated opcode outside `SUPPORTED` (3.11's `CACHE`): an instruction not read.
+const NOT_READ: u8 = 0;
+
+/// The opcodes of `SUPPORTED` that 3.12 numbers alike with the same meaning and inline cache
+/// entries as 3.11 has them, or whose 3.12 differences `translate_312` undoes (`LOAD_ATTR`,
+/// `COMPARE_OP`'s argument; the conditional jumps, forward only in 3.12).
+fn same_in_312(op: u8) -> bool {
+    SUPPORTED.contains(&op)
+        && !matches!(
+            op,
+            UNARY_POSITIVE | LIST_TO_TUPLE | JUMP_IF_FALSE_OR_POP | JUMP_IF_TRUE_OR_POP | LOAD_METHOD | PRECALL | YIELD_VALUE
+                | POP_JUMP_BACKWARD_IF_NOT_NONE | POP_JUMP_BACKWARD_IF_NONE | POP_JUMP_BACKWARD_IF_FALSE | POP_JUMP_BACKWARD_IF_TRUE
+        )
+}
+
+/// Code units of inline cache after a 3.12 opcode (`opcode._inline_cache_entries`).
+fn cache_entries_312(op: u8) -> usize {
+    match op {
+        LOAD_ATTR => 9,
+        STORE_ATTR | LOAD_GLOBAL => 4,
+        CALL => 3,
+        BINARY_SUBSCR | STORE_SUBSCR | UNPACK_SEQUENCE | BINARY_OP | COMPARE_OP | FOR_ITER => 1,
+        _ => 0,
+    }
+}
+
+/// A 3.12 jump's target offset (its argument counts code units from past its caches), or None.
+fn jump_target_312(op: u8, arg: i64, offset: usize) -> Option<i64> {
+    let next = (offset + 2 + 2 * cache_entries_312(op)) as i64;
+    match op {
+        FOR_ITER | JUMP_FORWARD | POP_JUMP_FORWARD_IF_FALSE | POP_JUMP_FORWARD_IF_TRUE | POP_JUMP_FORWARD_IF_NONE | POP_JUMP_FORWARD_IF_NOT_NONE => Some(next + arg * 2),
+        JUMP_BACKWARD | JUMP_BACKWARD_NO_INTERRUPT => Some(next - arg * 2),
+        _ => None,
+    }
+}
+
+/// The 3.11 instructions a 3.12 instruction stands for (`op`, `arg`, its target offset when a
+/// jump), in order: one, two (a `RETURN_CONST`, a slice) or none (`END_FOR`, whose offset then
+/// stands for the next instruction). An instruction outside what is read is `NOT_READ`.
+fn translate_312(op: u8, arg: i64, offset: usize) -> Vec<(u8, i64, i64)> {
+    let one = |op: u8, arg: i64| vec![(op, arg, jump_target_312(op, arg, offset).unwrap_or(0))];
+    match op {
+        // The method form of 3.11's `LOAD_METHOD` is `LOAD_ATTR` with its low bit set.
+        LOAD_ATTR => one(if arg & 1 != 0 { LOAD_METHOD } else { LOAD_ATTR }, arg >> 1),
+        // The operator is in the high bits (the low four are for specialisation).
+        COMPARE_OP => one(COMPARE_OP, arg >> 4),
+        RETURN_CONST_312 => vec![(LOAD_CONST, arg, 0), (RETURN_VALUE, 0, 0)],
+        BINARY_SLICE_312 => vec![(BUILD_SLICE, 2, 0), (BINARY_SUBSCR, 0, 0)],
+        STORE_SLICE_312 => vec![(BUILD_SLICE, 2, 0), (STORE_SUBSCR, 0, 0)],
+        // 3.11's `FOR_ITER` jumps past the loop, 3.12's to the `END_FOR` there.
+        END_FOR_312 => vec![],
+        LOAD_FAST_CHECK_312 => one(LOAD_FAST, arg),
+        YIELD_VALUE_312 => one(YIELD_VALUE, arg),
+        CALL_INTRINSIC_1_312 if arg == INTRINSIC_UNARY_POSITIVE => one(UNARY_POSITIVE, 0),
+        CALL_INTRINSIC_1_312 if arg == INTRINSIC_LIST_TO_TUPLE => one(LIST_TO_TUPLE, 0),
+        _ if same_in_312(op) => one(op, arg),
+        _ => one(NOT_READ, arg),
+    }
+}
+
+/// 3.12's forms of two 3.11 instructions, rewritten as 3.11 has them; the instructions left out
+/// have their offsets in `aliases` (each stands for the instruction after it).
+/// - `COPY 1; POP_JUMP_IF_FALSE t; POP_TOP` is `JUMP_IF_FALSE_OR_POP t` (and `TRUE` alike): an
+///   `and`/`or` value, a chained comparison's link.
+/// - `POP_JUMP_IF_FALSE past; JUMP_BACKWARD t` is `POP_JUMP_BACKWARD_IF_TRUE t` (and the other
+///   tests alike): 3.12's conditional jumps go forward only, so a backward one is compiled as
+///   the opposite test jumping over a backward jump (`normalize_jumps`), which nothing else
+///   jumps to.
+fn fuse_312(ins: Vec<Ins>, aliases: &mut Vec<usize>) -> Vec<Ins> {
+    let mut result: Vec<Ins> = Vec::with_capacity(ins.len());
+    let mut k = 0;
+    while k < ins.len() {
+        let x = &ins[k];
+        // The conditional jump after `k` (past its EXTENDED_ARG prefixes), and that index.
+        let prefixed = |from: usize| {
+            let mut j = from;
+            while j < ins.len() && ins[j].op == EXTENDED_ARG {
+                j += 1;
+            }
+            (j < ins.len()).then_some(j)
+        };
+        if x.op == COPY && x.arg == 1 {
+            if let Some(j) = prefixed(k + 1) {
+                let jump = &ins[j];
+                if matches!(jump.op, POP_JUMP_FORWARD_IF_FALSE | POP_JUMP_FORWARD_IF_TRUE) && ins.get(j + 1).is_some_and(|p| p.op == POP_TOP) {
+                    let op = if jump.op == POP_JUMP_FORWARD_IF_FALSE { JUMP_IF_FALSE_OR_POP } else { JUMP_IF_TRUE_OR_POP };
+                    result.push(Ins { op, arg: jump.arg, target_offset: jump.target_offset, offset: x.offset, line: x.line });
+                    aliases.extend(ins[k + 1..=j + 1].iter().map(|i| i.offset));
+                    k = j + 2;
+                    continue;
+                }
+            }
+        }
+        if let Some(opposite) = match x.op {
+            POP_JUMP_FORWARD_IF_FALSE => Some(POP_JUMP_BACKWARD_IF_TRUE),
+            POP_JUMP_FORWARD_IF_TRUE => Some(POP_JUMP_BACKWARD_IF_FALSE),
+            POP_JUMP_FORWARD_IF_NONE => Some(POP_JUMP_BACKWARD_IF_NOT_NONE),
+            POP_JUMP_FORWARD_IF_NOT_NONE => Some(POP_JUMP_BACKWARD_IF_NONE),
+            _ => None,
+        } {
+            if let Some(j) = prefixed(k + 1) {
+                let back = &ins[j];
+                if back.op == JUMP_BACKWARD && x.target_offset == back.offset as i64 + 2 {
+                    result.push(Ins { op: opposite, arg: back.arg, target_offset: back.target_offset, offset: x.offset, line: x.line });
+                    aliases.extend(ins[k + 1..=j].iter().map(|i| i.offset));
+                    k = j + 1;
+                    continue;
+                }
+            }
+        }
+        result.push(Ins { op: x.op, arg: x.arg, target_offset: x.target_offset, offset: x.offset, line: x.line });
+        k += 1;
+    }
+    result
+}
+
+/// The instructions of `code` (`_decompile.instructions`' fields that are read) as 3.11's, and
+/// the offsets that stand for the instruction after them (`fuse_312`), or None when it has an
+/// opcode this reader does not handle (or the Python's bytecode is not read).
+fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<(Vec<Ins>, Vec<usize>)>> {
+    let Some(dialect) = dialect(code.py()) else { return Ok(None) };
     let raw = code.getattr("co_code")?;
     let raw = raw.cast::<PyBytes>()?.as_bytes();
     // Line of each code unit, from `co_lines()`'s ranges.
@@ -2807,13 +2953,11 @@ fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<Vec<
         }
     }
     let mut result = vec![];
+    let mut aliases = vec![];
     let mut extended: i64 = 0;
     let mut offset = 0;
     while offset + 1 < raw.len() {
         let op = raw[offset];
-        if only_supported && !SUPPORTED.contains(&op) {
-            return Ok(None);
-        }
         let mut arg = 0;
         if op >= HAVE_ARGUMENT {
             arg = i64::from(raw[offset + 1]) | extended;
@@ -2821,24 +2965,54 @@ fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<Vec<
         } else {
             extended = 0;
         }
-        let target_offset = if is_jump(op) {
-            if is_backward_jump(op) { offset as i64 + 2 - arg * 2 } else { offset as i64 + 2 + arg * 2 }
-        } else {
-            0
-        };
-        result.push(Ins { op, arg, target_offset, offset, line: lines[offset / 2] });
-        offset += 2 + 2 * cache_entries(op);
+        let line = lines[offset / 2];
+        match dialect {
+            Dialect::V311 => {
+                if only_supported && !SUPPORTED.contains(&op) {
+                    return Ok(None);
+                }
+                let target_offset = if is_jump(op) {
+                    if is_backward_jump(op) { offset as i64 + 2 - arg * 2 } else { offset as i64 + 2 + arg * 2 }
+                } else {
+                    0
+                };
+                result.push(Ins { op, arg, target_offset, offset, line });
+                offset += 2 + 2 * cache_entries(op);
+            }
+            Dialect::V312 => {
+                let translated = translate_312(op, arg, offset);
+                if translated.is_empty() {
+                    aliases.push(offset);
+                }
+                // The second instruction of a pair takes the odd offset after the first's,
+                // which no jump targets.
+                for (k, (op, arg, target_offset)) in translated.into_iter().enumerate() {
+                    if only_supported && !SUPPORTED.contains(&op) {
+                        return Ok(None);
+                    }
+                    result.push(Ins { op, arg, target_offset, offset: offset + k, line });
+                }
+                offset += 2 + 2 * cache_entries_312(op);
+            }
+        }
     }
-    Ok(Some(result))
+    if dialect == Dialect::V312 {
+        result = fuse_312(result, &mut aliases);
+    }
+    Ok(Some((result, aliases)))
 }
 
 /// The reader of a code object (and of the code objects among its constants), or None when it
 /// has an opcode this port does not handle.
 fn build_reader(code: &Bound<'_, PyAny>) -> PyResult<Option<Reader>> {
-    let Some(ins) = decode(code, true)? else { return Ok(None) };
+    let Some((ins, aliases)) = decode(code, true)? else { return Ok(None) };
     let mut index_of = HashMap::new();
     for (k, x) in ins.iter().enumerate() {
         index_of.insert(x.offset, k);
+    }
+    for alias in aliases {
+        let Some(next) = ins.iter().position(|x| x.offset > alias) else { return Ok(None) };
+        index_of.insert(alias, next);
     }
     for k in (0..ins.len().saturating_sub(1)).rev() {
         if ins[k].op == EXTENDED_ARG {
@@ -2923,8 +3097,7 @@ fn build_reader(code: &Bound<'_, PyAny>) -> PyResult<Option<Reader>> {
 
 fn read_function(code: &Bound<'_, PyAny>) -> PyResult<Option<(String, i64)>> {
     let py = code.py();
-    let version = py.version_info();
-    if (version.major, version.minor) != (3, 11) {
+    if dialect(py).is_none() {
         return Ok(None);
     }
     let co_name: String = code.getattr("co_name")?.extract()?;
@@ -2966,7 +3139,7 @@ pub(crate) fn function_text(code: &Bound<'_, PyAny>) -> PyResult<Option<(String,
 /// (not the code nested in it). See `ferrojit._source._global_calls`.
 #[pyfunction]
 pub(crate) fn global_calls(code: &Bound<'_, PyAny>) -> PyResult<(Vec<String>, Vec<String>)> {
-    let ins = decode(code, false)?.unwrap_or_default();
+    let ins = decode(code, false)?.map(|(ins, _)| ins).unwrap_or_default();
     let names: Vec<String> = code.getattr("co_names")?.extract()?;
     let argval = |x: &Ins| -> PyResult<String> {
         Ok(match x.op {
