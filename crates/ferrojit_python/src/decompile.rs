@@ -2882,14 +2882,15 @@ fn translate_312(op: u8, arg: i64, offset: usize) -> Vec<(u8, i64, i64)> {
 }
 
 /// 3.12's forms of two 3.11 instructions, rewritten as 3.11 has them; the instructions left out
-/// have their offsets in `aliases` (each stands for the instruction after it).
+/// have their offsets in `aliases`, each with the offset of the instruction it stands for (the
+/// one after it).
 /// - `COPY 1; POP_JUMP_IF_FALSE t; POP_TOP` is `JUMP_IF_FALSE_OR_POP t` (and `TRUE` alike): an
 ///   `and`/`or` value, a chained comparison's link.
 /// - `POP_JUMP_IF_FALSE past; JUMP_BACKWARD t` is `POP_JUMP_BACKWARD_IF_TRUE t` (and the other
 ///   tests alike): 3.12's conditional jumps go forward only, so a backward one is compiled as
 ///   the opposite test jumping over a backward jump (`normalize_jumps`), which nothing else
 ///   jumps to.
-fn fuse_312(ins: Vec<Ins>, aliases: &mut Vec<usize>) -> Vec<Ins> {
+fn fuse_312(ins: Vec<Ins>, aliases: &mut Vec<(usize, usize)>) -> Vec<Ins> {
     let mut result: Vec<Ins> = Vec::with_capacity(ins.len());
     let mut k = 0;
     while k < ins.len() {
@@ -2908,7 +2909,9 @@ fn fuse_312(ins: Vec<Ins>, aliases: &mut Vec<usize>) -> Vec<Ins> {
                 if matches!(jump.op, POP_JUMP_FORWARD_IF_FALSE | POP_JUMP_FORWARD_IF_TRUE) && ins.get(j + 1).is_some_and(|p| p.op == POP_TOP) {
                     let op = if jump.op == POP_JUMP_FORWARD_IF_FALSE { JUMP_IF_FALSE_OR_POP } else { JUMP_IF_TRUE_OR_POP };
                     result.push(Ins { op, arg: jump.arg, target_offset: jump.target_offset, offset: x.offset, line: x.line });
-                    aliases.extend(ins[k + 1..=j + 1].iter().map(|i| i.offset));
+                    if let Some(next) = ins.get(j + 2) {
+                        aliases.extend(ins[k + 1..=j + 1].iter().map(|i| (i.offset, next.offset)));
+                    }
                     k = j + 2;
                     continue;
                 }
@@ -2925,7 +2928,9 @@ fn fuse_312(ins: Vec<Ins>, aliases: &mut Vec<usize>) -> Vec<Ins> {
                 let back = &ins[j];
                 if back.op == JUMP_BACKWARD && x.target_offset == back.offset as i64 + 2 {
                     result.push(Ins { op: opposite, arg: back.arg, target_offset: back.target_offset, offset: x.offset, line: x.line });
-                    aliases.extend(ins[k + 1..=j].iter().map(|i| i.offset));
+                    if let Some(next) = ins.get(j + 1) {
+                        aliases.extend(ins[k + 1..=j].iter().map(|i| (i.offset, next.offset)));
+                    }
                     k = j + 1;
                     continue;
                 }
@@ -2937,10 +2942,128 @@ fn fuse_312(ins: Vec<Ins>, aliases: &mut Vec<usize>) -> Vec<Ins> {
     result
 }
 
+/// The length of the code `ins[p..]` has in common with the copy of it at `copy` up to and
+/// including a return or raise (jumps compared by target), or None when the copy is not one.
+fn copied_exit_312(ins: &[Ins], p: usize, copy: usize) -> Option<usize> {
+    let mut k = 0;
+    loop {
+        let (a, b) = (ins.get(p + k)?, ins.get(copy + k)?);
+        let overlapping = if p < copy { p + k >= copy } else { copy + k >= p };
+        if a.op != b.op || (if is_jump(a.op) { a.target_offset != b.target_offset } else { a.arg != b.arg }) || overlapping {
+            return None;
+        }
+        if matches!(a.op, RETURN_VALUE | RAISE_VARARGS) {
+            return Some(k + 1);
+        }
+        k += 1;
+    }
+}
+
+/// 3.12 moves the cleanup of a chained comparison (`SWAP 2; POP_TOP` for a value, `POP_TOP` in
+/// a condition: the middle operand left when a link is false) to the end of the code, followed
+/// by a jump back to where the chain's value is used (or its condition's false branch) or by a
+/// copy of the code there up to its return. 3.11 has it right after the chain, jumped over:
+/// `...; COMPARE_OP; JUMP_FORWARD after; cleanup: SWAP 2; POP_TOP; after: ...` for a value,
+/// `...; COMPARE_OP; POP_JUMP_FORWARD_IF_FALSE f; JUMP_FORWARD body; cleanup: POP_TOP;
+/// JUMP_FORWARD f; body: ...` in a condition. This puts the cleanup back there (keeping its
+/// offsets, which the links jump to) and drops the jump or copy after it. The jumps it adds
+/// take odd offsets past the code's end, which no jump targets.
+fn chain_cleanups_312(mut ins: Vec<Ins>, code_length: usize) -> Vec<Ins> {
+    let mut synthetic = code_length | 1;
+    let mut done: BTreeSet<usize> = BTreeSet::new();
+    let mut jump = |target: usize, line: Option<i64>| {
+        synthetic += 2;
+        Ins { op: JUMP_FORWARD, arg: 0, target_offset: target as i64, offset: synthetic, line }
+    };
+    'search: loop {
+        let index_of: HashMap<usize, usize> = ins.iter().enumerate().map(|(k, x)| (x.offset, k)).collect();
+        for l in 3..ins.len() {
+            let link = &ins[l];
+            if done.contains(&link.offset) || !matches!(link.op, JUMP_IF_FALSE_OR_POP | POP_JUMP_FORWARD_IF_FALSE) {
+                continue;
+            }
+            if !(is_compare(ins[l - 1].op) && ins[l - 2].op == COPY && ins[l - 2].arg == 2 && ins[l - 3].op == SWAP && ins[l - 3].arg == 2) {
+                continue;
+            }
+            let Some(&t) = index_of.get(&(link.target_offset as usize)) else { continue };
+            let value = link.op == JUMP_IF_FALSE_OR_POP;
+            let rest = if value {
+                if ins[t].op == SWAP && ins[t].arg == 2 && ins.get(t + 1).is_some_and(|x| x.op == POP_TOP) { t + 2 } else { continue }
+            } else if ins[t].op == POP_TOP {
+                t + 1
+            } else {
+                continue;
+            };
+            // Only a cleanup after an exit (at the end of the code) was moved: one jumped over
+            // right after the chain's last compare or jump is in place already.
+            let in_place = ins[t - 1].op == JUMP_FORWARD && (is_compare(ins[t - 2].op) || conditional_jump(ins[t - 2].op).is_some());
+            if t <= l || in_place || !matches!(ins[t - 1].op, RETURN_VALUE | RAISE_VARARGS | JUMP_FORWARD | JUMP_BACKWARD) || rest >= ins.len() {
+                continue;
+            }
+            // Where the cleanup goes on (`y`), and the end of the jump or copy after it.
+            let goes_to = |p: usize| -> Option<usize> {
+                if is_unconditional_jump(ins[rest].op) {
+                    (ins[rest].target_offset == ins[p].offset as i64).then_some(rest + 1)
+                } else {
+                    copied_exit_312(&ins, p, rest).map(|n| rest + n)
+                }
+            };
+            done.insert(link.offset);
+            let mut relaid = None;
+            for j in l + 1..t {
+                if !is_compare(ins[j - 1].op) {
+                    continue;
+                }
+                if value {
+                    if let Some(end) = goes_to(j) {
+                        let mut out: Vec<Ins> = ins.drain(..).collect();
+                        let tail: Vec<Ins> = out.drain(end..).collect();
+                        out.truncate(rest);
+                        let cleanup: Vec<Ins> = out.drain(t..).collect();
+                        let middle: Vec<Ins> = out.drain(j..).collect();
+                        let after = jump(middle[0].offset, out[j - 1].line);
+                        out.push(after);
+                        out.extend(cleanup);
+                        out.extend(middle);
+                        out.extend(tail);
+                        relaid = Some(out);
+                        break;
+                    }
+                } else if ins[j].op == POP_JUMP_FORWARD_IF_FALSE {
+                    let Some(&f) = index_of.get(&(ins[j].target_offset as usize)) else { continue };
+                    if let Some(end) = goes_to(f) {
+                        let false_offset = ins[f].offset;
+                        let mut out: Vec<Ins> = ins.drain(..).collect();
+                        let tail: Vec<Ins> = out.drain(end..).collect();
+                        out.truncate(rest);
+                        let cleanup: Vec<Ins> = out.drain(t..).collect();
+                        let body: Vec<Ins> = out.drain(j + 1..).collect();
+                        let line = out[j].line;
+                        let over = jump(body[0].offset, line);
+                        let to_false = jump(false_offset, line);
+                        out.push(over);
+                        out.extend(cleanup);
+                        out.push(to_false);
+                        out.extend(body);
+                        out.extend(tail);
+                        relaid = Some(out);
+                        break;
+                    }
+                }
+            }
+            if let Some(out) = relaid {
+                ins = out;
+            }
+            continue 'search;
+        }
+        return ins;
+    }
+}
+
 /// The instructions of `code` (`_decompile.instructions`' fields that are read) as 3.11's, and
 /// the offsets that stand for the instruction after them (`fuse_312`), or None when it has an
 /// opcode this reader does not handle (or the Python's bytecode is not read).
-fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<(Vec<Ins>, Vec<usize>)>> {
+fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<(Vec<Ins>, Vec<(usize, usize)>)>> {
     let Some(dialect) = dialect(code.py()) else { return Ok(None) };
     let raw = code.getattr("co_code")?;
     let raw = raw.cast::<PyBytes>()?.as_bytes();
@@ -2982,7 +3105,7 @@ fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<(Vec
             Dialect::V312 => {
                 let translated = translate_312(op, arg, offset);
                 if translated.is_empty() {
-                    aliases.push(offset);
+                    aliases.push((offset, offset + 2));
                 }
                 // The second instruction of a pair takes the odd offset after the first's,
                 // which no jump targets.
@@ -2998,6 +3121,7 @@ fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<(Vec
     }
     if dialect == Dialect::V312 {
         result = fuse_312(result, &mut aliases);
+        result = chain_cleanups_312(result, raw.len());
     }
     Ok(Some((result, aliases)))
 }
@@ -3010,9 +3134,16 @@ fn build_reader(code: &Bound<'_, PyAny>) -> PyResult<Option<Reader>> {
     for (k, x) in ins.iter().enumerate() {
         index_of.insert(x.offset, k);
     }
-    for alias in aliases {
-        let Some(next) = ins.iter().position(|x| x.offset > alias) else { return Ok(None) };
-        index_of.insert(alias, next);
+    // An alias stands for the instruction after it, which may be an alias too.
+    let next_of: HashMap<usize, usize> = aliases.into_iter().collect();
+    for &alias in next_of.keys() {
+        let mut next = next_of[&alias];
+        while let Some(&further) = next_of.get(&next) {
+            next = further;
+        }
+        if let Some(&k) = index_of.get(&next) {
+            index_of.insert(alias, k);
+        }
     }
     for k in (0..ins.len().saturating_sub(1)).rev() {
         if ins[k].op == EXTENDED_ARG {
