@@ -3000,9 +3000,12 @@ fn chain_cleanups_312(mut ins: Vec<Ins>, code_length: usize) -> Vec<Ins> {
             if t <= l || in_place || !matches!(ins[t - 1].op, RETURN_VALUE | RAISE_VARARGS | JUMP_FORWARD | JUMP_BACKWARD) || rest >= ins.len() {
                 continue;
             }
-            // Where the cleanup goes on (`y`), and the end of the jump or copy after it.
+            // Whether the cleanup goes on to `p` (by a jump, a copy, or falling into it), and
+            // the end of the jump or copy after it.
             let goes_to = |p: usize| -> Option<usize> {
-                if is_unconditional_jump(ins[rest].op) {
+                if p == rest {
+                    Some(rest)
+                } else if is_unconditional_jump(ins[rest].op) {
                     (ins[rest].target_offset == ins[p].offset as i64).then_some(rest + 1)
                 } else {
                     copied_exit_312(&ins, p, rest).map(|n| rest + n)
@@ -3011,7 +3014,10 @@ fn chain_cleanups_312(mut ins: Vec<Ins>, code_length: usize) -> Vec<Ins> {
             done.insert(link.offset);
             let mut relaid = None;
             for j in l + 1..t {
-                if !is_compare(ins[j - 1].op) {
+                // The chain's last compare, or (in a condition) its last link `is None` or
+                // `is not None`, which became the jump.
+                let none_jump = !value && conditional_jump(ins[j].op).is_some_and(|(_, none_test)| none_test);
+                if !is_compare(ins[j - 1].op) && !none_jump {
                     continue;
                 }
                 if value {
@@ -3029,7 +3035,7 @@ fn chain_cleanups_312(mut ins: Vec<Ins>, code_length: usize) -> Vec<Ins> {
                         relaid = Some(out);
                         break;
                     }
-                } else if ins[j].op == POP_JUMP_FORWARD_IF_FALSE {
+                } else if ins[j].op == POP_JUMP_FORWARD_IF_FALSE || none_jump {
                     let Some(&f) = index_of.get(&(ins[j].target_offset as usize)) else { continue };
                     if let Some(end) = goes_to(f) {
                         let false_offset = ins[f].offset;
