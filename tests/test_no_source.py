@@ -1314,14 +1314,14 @@ def test_long_loop_whose_jumps_need_extended_arguments():
 
 
 def test_instructions_are_those_dis_gives():
-    """`ferrojit._decompile.instructions` decodes `co_code` in place of `dis` (slow to
+    """`ferrojit._bytecode.instructions` decodes `co_code` in place of `dis` (slow to
     import): the same instructions, with the same fields, over varied code (the standard
     library's, nested code objects, jumps and constants beyond 255 that take `EXTENDED_ARG`
     prefixes, exception tables)."""
     import dis
-    import importlib
+    import importlib.util
 
-    from ferrojit import _decompile
+    from ferrojit import _bytecode
 
     def codes(code):
         yield code
@@ -1333,20 +1333,22 @@ def test_instructions_are_those_dis_gives():
     wide = f"def f(n):\n    s = 0\n    for i in range(n):\n        try:\n            if i % 3 == 0:\n                continue\n{body}        except ValueError:\n            s = -s\n    return s\n"
     tops = [compile(wide, "<string>", "exec")]
     for name in ("ast", "dis", "inspect", "json.decoder", "textwrap", "ferrojit._decompile", "ferrojit._source"):
-        module = importlib.import_module(name)
-        with open(module.__file__, encoding="utf-8") as file:
-            tops.append(compile(file.read(), module.__file__, "exec"))
+        # The module's file, not the module: the Python reader is not imported where it does
+        # not run.
+        path = importlib.util.find_spec(name).origin
+        with open(path, encoding="utf-8") as file:
+            tops.append(compile(file.read(), path, "exec"))
     extended = 0
     for top in tops:
         for code in codes(top):
-            ours, theirs = _decompile.instructions(code), list(dis.get_instructions(code))
+            ours, theirs = _bytecode.instructions(code), list(dis.get_instructions(code))
             assert len(ours) == len(theirs)
             for a, b in zip(ours, theirs):
                 assert (a.opname, a.opcode, a.arg, a.offset, a.lineno) == (b.opname, b.opcode, b.arg, b.offset, b.positions.lineno)
                 if b.opname not in ("KW_NAMES", "FORMAT_VALUE"):  # whose `argval` is read from `arg`
                     assert a.argval is b.argval or a.argval == b.argval, (a, b)
                 extended += a.opname == "EXTENDED_ARG"
-            assert _decompile.exception_table(code) == [tuple(e) for e in dis._parse_exception_table(code)]
+            assert _bytecode.exception_table(code) == [tuple(e) for e in dis._parse_exception_table(code)]
     assert extended > 0
 
 
@@ -1475,14 +1477,14 @@ def test_stencil_and_parallel_functions_in_exec():
     assert namespace["total"](a) == namespace["total"].py_func(a) == 30.0
 
 
-@needs_python_reader
 def test_python_without_a_bytecode_reader_says_so(monkeypatch):
     """On a Python whose bytecode the rebuilding does not read (3.11's only), a function without
     source is the clear error, naming the version; `python -c` and `linecache` texts still work."""
     from ferrojit import _native
 
     monkeypatch.setattr(_source, "REBUILT_VERSIONS", ((3, 0),))
-    # The native reader reads 3.11's bytecode only, and says None on other versions.
+    monkeypatch.setattr(_source, "NATIVE_REBUILT_VERSIONS", ((3, 0),))
+    # The native reader reads 3.11's and 3.12's bytecode only, and says None on other versions.
     monkeypatch.setattr(_native, "function_text", lambda code: None)
     monkeypatch.setattr(_source, "_reconstructed", {})
     f = _define("def f(x):\n    return x + 1\n")
@@ -1498,6 +1500,19 @@ def test_the_versions_read_are_the_readers():
     from ferrojit import _decompile
 
     assert set(_source.REBUILT_VERSIONS) == set(_decompile._READERS)
+
+
+def test_a_python_only_the_native_reader_reads_names_the_version():
+    """Where only the native reader reads the bytecode (3.12), a function it hands over (a
+    generator) is the clear error naming the version, without importing the Python reader;
+    where the Python reader runs too, that reader reads it."""
+    f = _define("def f(n):\n    for i in range(n):\n        yield i\n")
+    if PYTHON_READER:
+        assert _source.source_info(f, None)[2].startswith("def f(n):")
+    else:
+        assert sys.version_info[:2] in _source.NATIVE_REBUILT_VERSIONS
+        _assert_refused_naming_the_version(lambda: _source.source_info(f, None))
+        assert "ferrojit._decompile" not in sys.modules
 
 
 @needs_python_reader
