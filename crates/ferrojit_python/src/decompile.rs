@@ -2959,6 +2959,46 @@ fn copied_exit_312(ins: &[Ins], p: usize, copy: usize) -> Option<usize> {
     }
 }
 
+/// A `JUMP_FORWARD` to `target` that 3.12 does not have, at an odd offset past the code's end
+/// (which no jump targets).
+fn synthetic_jump(synthetic: &mut usize, target: usize, line: Option<i64>) -> Ins {
+    *synthetic += 2;
+    Ins { op: JUMP_FORWARD, arg: 0, target_offset: target as i64, offset: *synthetic, line }
+}
+
+/// 3.12 compiles a `break` out of a `for` loop followed by a small exit block (`return s`
+/// after the loop) as `POP_TOP` and a copy of that block, lines included; 3.11 as `POP_TOP;
+/// JUMP_FORWARD` past the loop. This puts the jump back in place of the copy. A `return` in
+/// the loop's body has lines of its own, so is never taken for a copy.
+fn loop_breaks_312(mut ins: Vec<Ins>, synthetic: &mut usize) -> Vec<Ins> {
+    let mut h = 0;
+    while h < ins.len() {
+        if ins[h].op != FOR_ITER {
+            h += 1;
+            continue;
+        }
+        // The loop's exit: past its `END_FOR`.
+        let exit = ins[h].target_offset as usize;
+        let Some(mut e) = ins.iter().position(|x| x.offset == exit || x.offset == exit + 2) else { break };
+        let mut p = h + 1;
+        while p < e {
+            if ins[p - 1].op == POP_TOP && ins[p].line != ins[p - 1].line {
+                if let Some(n) = copied_exit_312(&ins, e, p) {
+                    let same_lines = (0..n).all(|k| ins[p + k].line == ins[e + k].line);
+                    if same_lines && p + n <= e {
+                        let jump = synthetic_jump(synthetic, ins[e].offset, ins[p - 1].line);
+                        ins.splice(p..p + n, [jump]);
+                        e -= n - 1;
+                    }
+                }
+            }
+            p += 1;
+        }
+        h += 1;
+    }
+    ins
+}
+
 /// 3.12 moves the cleanup of a chained comparison (`SWAP 2; POP_TOP` for a value, `POP_TOP` in
 /// a condition: the middle operand left when a link is false) to the end of the code, followed
 /// by a jump back to where the chain's value is used (or its condition's false branch) or by a
@@ -2968,13 +3008,9 @@ fn copied_exit_312(ins: &[Ins], p: usize, copy: usize) -> Option<usize> {
 /// JUMP_FORWARD f; body: ...` in a condition. This puts the cleanup back there (keeping its
 /// offsets, which the links jump to) and drops the jump or copy after it. The jumps it adds
 /// take odd offsets past the code's end, which no jump targets.
-fn chain_cleanups_312(mut ins: Vec<Ins>, code_length: usize) -> Vec<Ins> {
-    let mut synthetic = code_length | 1;
+fn chain_cleanups_312(mut ins: Vec<Ins>, synthetic: &mut usize) -> Vec<Ins> {
     let mut done: BTreeSet<usize> = BTreeSet::new();
-    let mut jump = |target: usize, line: Option<i64>| {
-        synthetic += 2;
-        Ins { op: JUMP_FORWARD, arg: 0, target_offset: target as i64, offset: synthetic, line }
-    };
+    let mut jump = |target: usize, line: Option<i64>| synthetic_jump(synthetic, target, line);
     'search: loop {
         let index_of: HashMap<usize, usize> = ins.iter().enumerate().map(|(k, x)| (x.offset, k)).collect();
         for l in 3..ins.len() {
@@ -3127,7 +3163,9 @@ fn decode(code: &Bound<'_, PyAny>, only_supported: bool) -> PyResult<Option<(Vec
     }
     if dialect == Dialect::V312 {
         result = fuse_312(result, &mut aliases);
-        result = chain_cleanups_312(result, raw.len());
+        let mut synthetic = raw.len() | 1;
+        result = chain_cleanups_312(result, &mut synthetic);
+        result = loop_breaks_312(result, &mut synthetic);
     }
     Ok(Some((result, aliases)))
 }
