@@ -2968,7 +2968,7 @@ fn synthetic_jump(synthetic: &mut usize, target: usize, line: Option<i64>) -> In
 
 /// 3.12 compiles a `break` out of a `for` loop followed by a small exit block (`return s`
 /// after the loop) as `POP_TOP` and a copy of that block, lines included; 3.11 as `POP_TOP;
-/// JUMP_FORWARD` past the loop. This puts the jump back in place of the copy. A `return` in
+/// JUMP_FORWARD` past the loop (or its `else`). This puts the jump back in place of the copy. A `return` in
 /// the loop's body has lines of its own, so is never taken for a copy.
 fn loop_breaks_312(mut ins: Vec<Ins>, synthetic: &mut usize) -> Vec<Ins> {
     let mut h = 0;
@@ -2982,15 +2982,14 @@ fn loop_breaks_312(mut ins: Vec<Ins>, synthetic: &mut usize) -> Vec<Ins> {
         let Some(mut e) = ins.iter().position(|x| x.offset == exit || x.offset == exit + 2) else { break };
         let mut p = h + 1;
         while p < e {
-            if ins[p - 1].op == POP_TOP && ins[p].line != ins[p - 1].line {
-                if let Some(n) = copied_exit_312(&ins, e, p) {
-                    let same_lines = (0..n).all(|k| ins[p + k].line == ins[e + k].line);
-                    if same_lines && p + n <= e {
-                        let jump = synthetic_jump(synthetic, ins[e].offset, ins[p - 1].line);
-                        ins.splice(p..p + n, [jump]);
-                        e -= n - 1;
-                    }
-                }
+            // The code copied: past the loop, or past its `else` block.
+            let original = (ins[p - 1].op == POP_TOP && ins[p].line != ins[p - 1].line)
+                .then(|| (e..ins.len()).find_map(|q| copied_exit_312(&ins, q, p).filter(|&n| p + n <= e && (0..n).all(|k| ins[p + k].line == ins[q + k].line)).map(|n| (q, n))))
+                .flatten();
+            if let Some((q, n)) = original {
+                let jump = synthetic_jump(synthetic, ins[q].offset, ins[p - 1].line);
+                ins.splice(p..p + n, [jump]);
+                e -= n - 1;
             }
             p += 1;
         }
