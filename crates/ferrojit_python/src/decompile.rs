@@ -1,6 +1,12 @@
 //! A function's source text rebuilt from its code object, natively, for the constructs numerical
 //! kernels are made of: `ferrojit._native.function_text(code)`.
 //!
+//! CPython 3.12's bytecode is read too, translated as it is decoded into the 3.11 instructions
+//! the reader reads (`translate_312`, `fuse_312`, `chain_cleanups_312`, `loop_breaks_312`):
+//! the readers then share everything. 3.12's comprehensions (inlined, PEP 709, with an exception
+//! table) and generator expressions (an exception table) are not read there; on 3.12 there is
+//! no Python reader to hand over to, and `ferrojit._source` gives the error naming the version.
+//!
 //! This is a port of the core of the Python reader `ferrojit._decompile` (its `_Reader`, the
 //! boolean rebuilding of conditions and `ast._Unparser`'s writing of the nodes it makes), for the
 //! subset of CPython 3.11 bytecode listed in `SUPPORTED`: assignments (augmented, unpacking,
@@ -3035,12 +3041,11 @@ fn chain_cleanups_312(mut ins: Vec<Ins>, synthetic: &mut usize) -> Vec<Ins> {
             if t <= l || in_place || !matches!(ins[t - 1].op, RETURN_VALUE | RAISE_VARARGS | JUMP_FORWARD | JUMP_BACKWARD) || rest >= ins.len() {
                 continue;
             }
-            // Whether the cleanup goes on to `p` (by a jump, a copy, or falling into it), and
-            // the end of the jump or copy after it.
+            // Whether the cleanup goes on to `p` (by a jump or a copy), and the end of the jump
+            // or copy after it. (One that falls into the false branch of a conditional
+            // expression, `return x if a < b < c else y`, has no 3.11 form the reader takes.)
             let goes_to = |p: usize| -> Option<usize> {
-                if p == rest {
-                    Some(rest)
-                } else if is_unconditional_jump(ins[rest].op) {
+                if is_unconditional_jump(ins[rest].op) {
                     (ins[rest].target_offset == ins[p].offset as i64).then_some(rest + 1)
                 } else {
                     copied_exit_312(&ins, p, rest).map(|n| rest + n)
