@@ -278,12 +278,19 @@ def _python_function_text(code):
         readable = ", ".join(f"{major}.{minor}" for major, minor in REBUILT_VERSIONS)
         version = f"{sys.version_info[0]}.{sys.version_info[1]}"
         if sys.version_info[:2] in NATIVE_REBUILT_VERSIONS:
-            # The native reader reads this Python's bytecode, but not this function's.
+            # The native reader reads this Python's bytecode, but not this function's: named by
+            # the first instruction it does not read, when one is the reason.
+            import opcode
+
+            from . import _native
+
+            unread = _native.first_unread_instruction(code)
+            what = f"`{opcode.opname[unread[0]]}`" if unread else "this function's constructs"
             raise _DecompileError(
-                f"this function's constructs in Python {version}'s bytecode (all of them are read on Python {readable}; on "
-                f"Python {version}, the common constructs of numerical code without comprehensions, generators, "
-                f"`try`/`with`/`match`, imports or annotations)",
-                None,
+                f"{what} in Python {version}'s bytecode (only the common constructs of numerical code are read on "
+                f"Python {version}, without comprehensions, generators, `try`/`with`/`match`, imports or annotations; "
+                f"all of them on Python {readable})",
+                unread[1] if unread else None,
             )
         raise _DecompileError(f"Python {version}'s bytecode (only that of Python {readable} is read)", None)
     from . import _decompile

@@ -3313,6 +3313,38 @@ pub(crate) fn function_text(code: &Bound<'_, PyAny>) -> PyResult<Option<(String,
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_function(code))).unwrap_or(Ok(None))
 }
 
+/// `(opcode, line)` of the first instruction of `code` (or of the code objects among its
+/// constants, depth first) that the native reader does not read on this Python (by the
+/// running Python's opcode numbers), or None: what `ferrojit._source` names when the function
+/// is not read and no other reader runs.
+#[pyfunction]
+pub(crate) fn first_unread_instruction(code: &Bound<'_, PyAny>) -> PyResult<Option<(u8, Option<i64>)>> {
+    let Some(dialect) = dialect(code.py()) else { return Ok(None) };
+    let raw = code.getattr("co_code")?;
+    let raw = raw.cast::<PyBytes>()?.as_bytes();
+    let positions: Vec<Option<i64>> = code.call_method0("co_positions")?.try_iter()?.map(|p| p.and_then(|p| p.get_item(0)?.extract())).collect::<PyResult<_>>()?;
+    let mut offset = 0;
+    while offset + 1 < raw.len() {
+        let op = raw[offset];
+        let (read, caches) = match dialect {
+            Dialect::V311 => (SUPPORTED.contains(&op), cache_entries(op)),
+            Dialect::V312 => (translate_312(op, i64::from(raw[offset + 1]), offset).iter().all(|(op, _, _)| SUPPORTED.contains(op)), cache_entries_312(op)),
+        };
+        if !read {
+            return Ok(Some((op, positions.get(offset / 2).copied().flatten())));
+        }
+        offset += 2 + 2 * caches;
+    }
+    for c in code.getattr("co_consts")?.cast::<PyTuple>()?.iter() {
+        if c.hasattr("co_code")? {
+            if let Some(found) = first_unread_instruction(&c)? {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// `(methods, attributes)`: the names loaded right before a `LOAD_METHOD`, and those loaded as
 /// a global with its NULL (or after a `PUSH_NULL`) right before a `LOAD_ATTR`, in `code` alone
 /// (not the code nested in it). See `ferrojit._source._global_calls`.
