@@ -1509,6 +1509,16 @@ def test_the_versions_read_are_the_readers():
     assert set(_source.REBUILT_VERSIONS) == set(_decompile._READERS)
 
 
+def test_the_native_readers_versions_are_those_it_reads():
+    """`_source.NATIVE_REBUILT_VERSIONS` says which Pythons the native reader reads (its
+    dialects, `decompile.rs`'s `dialect`): it reads a plain function exactly there."""
+    from ferrojit import _native
+
+    f = _define("def f(x):\n    return x + 1\n")
+    assert (_native.function_text(f.__code__) is not None) == (sys.version_info[:2] in _source.NATIVE_REBUILT_VERSIONS)
+    assert set(_source.REBUILT_VERSIONS) <= set(_source.NATIVE_REBUILT_VERSIONS)
+
+
 def test_a_python_only_the_native_reader_reads_names_the_version():
     """Where only the native reader reads the bytecode (3.12), a function it hands over (a
     generator) is the clear error naming the version, without importing the Python reader;
