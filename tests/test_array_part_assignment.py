@@ -65,10 +65,12 @@ def set_shape(a):
     a.shape = (3, 1)
 
 
+# The message: NumPy's (None: the running NumPy's, which NumPy 2.5 reworded) or ours where
+# NumPy takes the assignment.
 @pytest.mark.parametrize(
     "func, error, message",
     [
-        (set_imag, TypingError, "array does not have imaginary part to set"),
+        (set_imag, TypingError, None),
         (add_to_imag, TypingError, "output array is read-only"),
         (set_shape, UnsupportedError, "assigning to `shape` is not supported"),
     ],
@@ -76,8 +78,10 @@ def set_shape(a):
 )
 def test_what_numpy_refuses_on_real_arrays_is_refused_at_compile_time(func, error, message):
     if func is not set_shape:
-        with pytest.raises((TypeError, ValueError), match=message):
+        with pytest.raises((TypeError, ValueError)) as theirs:
             func(np.zeros(3))
+        assert message is None or str(theirs.value) == message
+        message = str(theirs.value)
     with pytest.raises(error) as excinfo:
         njit(func)(np.zeros(3))
     text = str(excinfo.value)

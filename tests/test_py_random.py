@@ -117,36 +117,36 @@ def test_choice_of_a_2d_array_gives_a_row():
 
 
 ERRORS = [
-    ("randrange(0)", ValueError, "empty range for randrange()"),
-    ("randrange(-4)", ValueError, "empty range for randrange()"),
-    ("randrange(5, 5)", ValueError, "empty range for randrange()"),
-    ("randint(5, 3)", ValueError, "empty range for randrange()"),
-    ("randrange(0, 10, 0)", ValueError, "zero step for randrange()"),
-    ("randrange(0, 10, -1)", ValueError, "empty range for randrange()"),
-    ("getrandbits(-1)", ValueError, "number of bits must be non-negative"),
-    ("choice(np.zeros(0))", IndexError, "Cannot choose from an empty sequence"),
+    ("randrange(0)", ValueError),
+    ("randrange(-4)", ValueError),
+    ("randrange(5, 5)", ValueError),
+    ("randint(5, 3)", ValueError),
+    ("randrange(0, 10, 0)", ValueError),
+    ("randrange(0, 10, -1)", ValueError),
+    ("randrange(7, 2, 2)", ValueError),
+    ("randint(-1, -3)", ValueError),
+    ("getrandbits(-1)", ValueError),
+    ("choice(np.zeros(0))", IndexError),
 ]
 
 
 @pytest.fixture(scope="module")
 def failing(tmp_path_factory):
     source = _HEADER
-    for i, (call, _, _) in enumerate(ERRORS):
+    for i, (call, _) in enumerate(ERRORS):
         source += f"\n@ferrojit.njit\ndef failing_{i}():\n    return random.{call}\n"
     return _module(tmp_path_factory, "failing_py_random_calls", source)
 
 
-@pytest.mark.parametrize("index", range(len(ERRORS)), ids=[c for c, _, _ in ERRORS])
+@pytest.mark.parametrize("index", range(len(ERRORS)), ids=[c for c, _ in ERRORS])
 def test_errors_are_cpython_s(failing, index):
-    call, kind, message = ERRORS[index]
+    """The running CPython's exception and message (3.12 reworded those of an empty range)."""
+    call, kind = ERRORS[index]
     with pytest.raises(kind) as theirs:
         eval(f"random.Random(0).{call}")
-    # CPython's messages of an empty range name the numbers, which compiled code does not
-    # format: the text up to them is the same.
-    assert str(theirs.value).startswith(message)
     with pytest.raises(kind) as ours:
         getattr(failing, f"failing_{index}")()
-    assert str(ours.value) == message
+    assert str(ours.value) == str(theirs.value)
 
 
 @ferrojit.njit

@@ -13,7 +13,7 @@ pub use library::library_units;
 
 use ferrojit_codegen as codegen;
 use ferrojit_infer as infer;
-pub use ferrojit_infer::{classes, closures::plain_function_type, overloads, parallel::parallel_loops, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, NamedTupleClass, OverloadRequest, OverloadTarget, Resolution};
+pub use ferrojit_infer::{classes, closures::plain_function_type, overloads, parallel::parallel_loops, set_numpy_version, ConstValue, FunctionSource, GlobalEnv, GlobalValue, ModuleKind, NamedTupleClass, OverloadRequest, OverloadTarget, Resolution};
 pub use ferrojit_ir::ExcKind;
 pub use ferrojit_runtime as runtime;
 pub use ferrojit_syntax::{on_deep_stack, parse_function, SourceText, Span};

@@ -315,7 +315,20 @@ impl FnInfer<'_> {
                 if den != 1 {
                     scaled = cx.binop_with_literals(BinOp::FloorDiv, scaled, int(den.into(), span), Literals::default(), span)?;
                 }
-                Ok(cx.unless_nat(&[c], scaled, span))
+                let converted = cx.unless_nat(&[c.clone()], scaled, span);
+                if num == 1 || !crate::numpy_at_least(2, 5) {
+                    return Ok(converted);
+                }
+                // NumPy 2.5 raises where older NumPy wraps: a count past the int64 range in the
+                // finer unit (NaT, the least count, stays NaT).
+                let compare = |op, lhs: ir::Expr, rhs: i128| ir::Expr::new(ExprKind::Compare { op, lhs: lhs.boxed(), rhs: int(rhs, span).boxed() }, Type::Bool, span);
+                let either = |and, lhs: ir::Expr, rhs: ir::Expr| ir::Expr::new(ExprKind::Logical { and, lhs: lhs.boxed(), rhs: rhs.boxed() }, Type::Bool, span);
+                let below = either(true, compare(CmpOp::Lt, c.clone(), i128::from(i64::MIN / num)), compare(CmpOp::NotEq, c.clone(), NAT));
+                let overflows = either(false, compare(CmpOp::Gt, c, i128::from(i64::MAX / num)), below);
+                let raise = ir::Stmt { kind: ir::StmtKind::Raise { exc: ir::ExcKind::OverflowError, msg: Some("Overflow when converting between datetime64 units".into()) }, span };
+                let ty = converted.ty.clone();
+                let never = ir::Expr::new(ExprKind::Block { stmts: vec![raise], value: int(NAT, span).boxed() }, ty.clone(), span);
+                Ok(ir::Expr::new(ExprKind::IfExp { cond: overflows.boxed(), then: never.boxed(), otherwise: converted.boxed() }, ty, span))
             }),
             _ => {
                 let unit = |u: TimeUnit| int(TimeUnit::ALL.iter().position(|&x| x == u).expect("a unit") as i128, span);

@@ -994,7 +994,12 @@ impl<'a> FnInfer<'a> {
             "real" => {}
             "imag" if matches!(*a.dtype, Type::Complex(_)) => {}
             "imag" => {
-                let message = if augmented { "output array is read-only" } else { "array does not have imaginary part to set" };
+                // NumPy 2.5 reworded the refusal of a plain assignment.
+                let message = match (augmented, crate::numpy_at_least(2, 5)) {
+                    (true, _) => "output array is read-only",
+                    (false, true) => "Cannot set imaginary part of non-complex array.",
+                    (false, false) => "array does not have imaginary part to set",
+                };
                 return Err(self.typing(span, message, Some("the imaginary part of a real array is read-only zeros: make the array complex first, e.g. `a = a.astype(np.complex128)`")));
             }
             "shape" => return Err(self.unsupported(span, "assigning to `shape` is not supported", Some("write `a = a.reshape(...)`"))),

@@ -34,6 +34,21 @@
 //! implemented in Python and the requests that resolve them), `closures.rs` (functions as
 //! values: inner functions, lambdas, functions passed as arguments), `env.rs` (globals).
 
+/// The running NumPy's (major, minor) version, set by the Python module before a compilation
+/// (NumPy cannot change within a process): messages NumPy rewords between versions follow the
+/// one in use. Unset, the older wording is given.
+static NUMPY_VERSION: std::sync::OnceLock<(u32, u32)> = std::sync::OnceLock::new();
+
+/// Records the running NumPy's version (the first call wins).
+pub fn set_numpy_version(major: u32, minor: u32) {
+    let _ = NUMPY_VERSION.set((major, minor));
+}
+
+/// Whether the running NumPy is `major.minor` or newer.
+pub(crate) fn numpy_at_least(major: u32, minor: u32) -> bool {
+    NUMPY_VERSION.get().is_some_and(|&version| version >= (major, minor))
+}
+
 mod advanced_index;
 mod random;
 mod array_exprs;

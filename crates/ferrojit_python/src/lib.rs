@@ -55,6 +55,7 @@ pub(crate) fn compile_guarded(
     ret: Option<&ferrojit_compiler::Type>,
     options: &ferrojit_compiler::Options,
 ) -> PyResult<ferrojit_compiler::CompiledFunction> {
+    record_numpy_version(py);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ferrojit_compiler::compile(source, types, ret, options))) {
         Ok(Ok(compiled)) => Ok(compiled),
         Ok(Err(e)) => Err(compile_error(py, &e)),
@@ -62,6 +63,23 @@ pub(crate) fn compile_guarded(
             let detail = panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("unknown panic");
             Err(error_class(py, "InternalError", &ferrojit_compiler::internal_message(detail)))
         }
+    }
+}
+
+/// Tells the compiler the running NumPy's version, once NumPy is loaded (ferrojit's library,
+/// loaded by the first compilation, imports it; `import ferrojit` alone does not).
+fn record_numpy_version(py: Python<'_>) {
+    static RECORDED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if RECORDED.load(std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
+    let version = py.import("sys").and_then(|sys| sys.getattr("modules")).and_then(|modules| modules.get_item("numpy")).and_then(|numpy| numpy.getattr("__version__")).and_then(|v| v.extract::<String>());
+    let Ok(version) = version else { return };
+    // "2.5.0", "2.5.0rc1", "2.5.0.dev0": the leading digits of the first two parts.
+    let mut parts = version.split('.').map(|part| part.chars().take_while(char::is_ascii_digit).collect::<String>().parse::<u32>().ok());
+    if let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) {
+        ferrojit_compiler::set_numpy_version(major, minor);
+        RECORDED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

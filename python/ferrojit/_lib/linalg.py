@@ -1226,9 +1226,10 @@ def _constant(name, argument, value, default):
     raise CallRefused(f"`{argument}` of `{name}` must be the constant True or False")
 
 
-def _svd_function(name, a, job):
+def _svd_function(name, a, job, failure_as_nan=False):
     """``a -> (u, s, vh)`` by ``gesdd`` with ``job`` 0 (values only: ``u`` and ``vh`` are
-    empty), 1 (reduced) or 2 (full)."""
+    empty), 1 (reduced) or 2 (full). A failure is NumPy's ``LinAlgError`` or, with
+    ``failure_as_nan``, NaN singular values (NumPy's SVD ufunc with errors ignored)."""
     _check_matrix(name, a)
     _require_provider(name)
     element, result = _lapack_types(name, a)
@@ -1246,7 +1247,10 @@ def _svd_function(name, a, job):
             status = lapack_gesdd(kind, job, m, n, data_address(factor), max(m, 1), data_address(s), data_address(u), max(m, 1), data_address(vt), max(vrows, 1))
             # As NumPy's: any failure (LAPACK refuses a matrix holding a NaN) is non-convergence.
             if status != 0:
-                raise np.linalg.LinAlgError("SVD did not converge")
+                if failure_as_nan:
+                    s[:] = np.nan
+                else:
+                    raise np.linalg.LinAlgError("SVD did not converge")
         elif job == 2:
             # No singular values: the singular vectors are the identity's columns.
             for i in range(m):
@@ -1831,6 +1835,17 @@ def _memory_order_ravel(x):
 _NO_RTOL = "<no value>"
 
 
+def _finfo_refusal(element):
+    """The message of the running NumPy's ``ValueError`` for ``np.finfo`` of the non-inexact
+    scalar type ``element`` ("... not inexact" before NumPy 2.5, "... not compatible with finfo"
+    from it)."""
+    try:
+        np.finfo(element)
+    except ValueError as error:
+        return str(error)
+    raise AssertionError(f"np.finfo accepts {element}, which is not inexact")
+
+
 def _given_kind(name, argument, value, arrays):
     """How ``argument`` of ``name`` is given: "none" (left out or None), "number" or, when
     ``arrays`` (a stack of matrices), "array" (its values broadcast to the stack's shape)."""
@@ -1881,8 +1896,9 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NO_RTOL):
         return both
     by_precision = rtol_given and rtol_kind == "none"
     if by_precision and not issubclass(_element(a), np.inexact):
-        # NumPy's `finfo` of an integer type.
-        message = f"data type {np.dtype(_element(a)).type} not inexact"
+        # NumPy's `finfo` of an integer type, with the running NumPy's own message (NumPy 2.5
+        # reworded it).
+        message = _finfo_refusal(_element(a))
 
         def not_inexact(a, rcond=None, hermitian=False, rtol=_NO_RTOL):
             raise ValueError(message)
@@ -2111,6 +2127,21 @@ def _frobenius(x):
     return np.sqrt((x.conj() * x).real.sum())
 
 
+def _cond_svd_failure_is_nan():
+    """Whether the running NumPy's ``cond`` takes a failed SVD as NaN singular values rather
+    than raising ``LinAlgError`` (NumPy 2.5's change, numpy/numpy#32591): asked of NumPy itself,
+    on a 1 x 1 matrix holding a NaN."""
+    try:
+        with np.errstate(all="ignore"):
+            np.linalg.cond(np.array([[np.nan]]))
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+_COND_SVD_FAILURE_IS_NAN = _cond_svd_failure_is_nan()
+
+
 @overload(np.linalg.cond, any_layout=True)
 def cond(x, p=None):
     name = "np.linalg.cond"
@@ -2142,10 +2173,19 @@ def cond(x, p=None):
     if not (no_order or numeric or order in ("fro", "f", "nuc")):
         raise CallRefused(f"`p` of `{name}` must be None, a number, 'fro' or 'nuc', not a `{p}`")
     kind = _KINDS[element]
+    # The singular values of x and of its inverse: from NumPy 2.5 NaN where the SVD fails (a
+    # matrix holding a NaN or an infinity, a singular matrix's NaN inverse), so that the result
+    # is NaN or inf; NumPy 2.4 and older raise its LinAlgError.
+    failure_as_nan = _COND_SVD_FAILURE_IS_NAN
+    values_of_x = _svd_function(name, x, 0, failure_as_nan)
+    values_of_inverse = _svd_function(name, types.Array(types.from_name(np.dtype(element).name), 2, "C"), 0, failure_as_nan)
+
+    def singular_values(x):
+        return values_of_x(x)[1]
 
     def ratio(x):
         # NumPy: the ratio of the largest and smallest singular values (their inverse for -2).
-        s = np.linalg.svd(x, compute_uv=False)
+        s = singular_values(x)
         return s[0] / s[s.shape[0] - 1]
 
     def norm_product(x, p):
@@ -2168,7 +2208,7 @@ def cond(x, p=None):
 
         def compute(x, p):
             inverse = _inverse_or_nan(x, element, kind)
-            return real(np.linalg.svd(x.astype(given), compute_uv=False).sum() * np.linalg.svd(inverse, compute_uv=False).sum())
+            return real(singular_values(x).sum() * values_of_inverse(inverse)[1].sum())
 
     else:
 
@@ -2176,7 +2216,7 @@ def cond(x, p=None):
             if p == 2:
                 return real(ratio(x))
             if p == -2:
-                s = np.linalg.svd(x, compute_uv=False)
+                s = singular_values(x)
                 return real(s[s.shape[0] - 1] / s[0])
             return norm_product(x, p)
 

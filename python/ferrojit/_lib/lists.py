@@ -585,6 +585,11 @@ def _del_item(a, index):
     return impl
 
 
+# CPython's message for `min()`/`max()` of nothing without a default.
+_EMPTY_MIN = "min() arg is an empty sequence" if sys.version_info < (3, 12) else "min() iterable argument is empty"
+_EMPTY_MAX = "max() arg is an empty sequence" if sys.version_info < (3, 12) else "max() iterable argument is empty"
+
+
 @overload(list_extremum, prefer_literal=True)
 def _extremum(a, largest):
     if not isinstance(a, types.List):
@@ -594,8 +599,8 @@ def _extremum(a, largest):
         n = len(a)
         if n == 0:
             if largest:
-                raise ValueError("max() arg is an empty sequence")
-            raise ValueError("min() arg is an empty sequence")
+                raise ValueError(_EMPTY_MAX)
+            raise ValueError(_EMPTY_MIN)
         best = item(a, 0)
         for i in range(1, n):
             x = item(a, i)
@@ -604,11 +609,6 @@ def _extremum(a, largest):
         return best
 
     return impl
-
-
-# CPython's message for `min()`/`max()` of nothing without a default.
-_EMPTY_MIN = "min() arg is an empty sequence" if sys.version_info < (3, 12) else "min() iterable argument is empty"
-_EMPTY_MAX = "max() arg is an empty sequence" if sys.version_info < (3, 12) else "max() iterable argument is empty"
 
 
 # CPython 3.14 tells how many items there were.

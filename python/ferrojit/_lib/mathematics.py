@@ -10,6 +10,7 @@ scalars, promoted with their own type.
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -909,10 +910,26 @@ def kron_typing(a, b):
 overload(np.kron)(kron_typing)
 
 
+def _cross_takes_three_components_only():
+    """Whether the running NumPy's ``np.cross`` refuses 2-vectors (NumPy 2.5; NumPy 2.0 to 2.4
+    take them with a ``DeprecationWarning``): asked of NumPy itself."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            np.cross(np.zeros(2), np.zeros(3))
+        except ValueError:
+            return True
+    return False
+
+
+_CROSS_THREE_COMPONENTS_ONLY = _cross_takes_three_components_only()
+
+
 def cross_typing(a, b):
-    """``np.cross`` of vectors along the last axes (2 or 3 components; a 2-vector has a zero
-    third component), the other axes broadcast together, in NumPy's result type. Two
-    2-vectors raise ``ValueError`` (NumPy gives the third component alone, deprecated)."""
+    """``np.cross`` of vectors along the last axes, the other axes broadcast together, in
+    NumPy's result type. Vectors have 3 components or, before NumPy 2.5, 2 or 3 (a 2-vector has
+    a zero third component); two 2-vectors raise ``ValueError`` (NumPy gives the third
+    component alone, deprecated)."""
     if not (isinstance(a, types.Array) and isinstance(b, types.Array) and _numeric(a) and _numeric(b)):
         return None
     if a.ndim == 0 or b.ndim == 0:
@@ -920,20 +937,28 @@ def cross_typing(a, b):
     if isinstance(a.dtype, types.Boolean) or isinstance(b.dtype, types.Boolean):
         raise CallRefused("`np.cross()` of booleans is not supported", hint="NumPy's subtraction of booleans raises TypeError")
     result = _strong_result(a, b)
+    three_only = _CROSS_THREE_COMPONENTS_ONLY
     message = "incompatible dimensions for cross product\n(dimension must be 2 or 3)"
     vectors = a.ndim == 1 and b.ndim == 1
     # Its result would be a number or an array by the lengths, known when the call runs only.
     two_components = "np.cross() of two 2-vectors (deprecated by NumPy 2) is not supported in compiled code: give the vectors a third component 0"
 
+    def check_sizes(size_a, size_b):
+        # The running NumPy's refusal of the vectors' lengths.
+        if three_only:
+            if size_a != 3 or size_b != 3:
+                raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but they are {size_a} and {size_b} dimensional instead.")
+        elif (size_a != 2 and size_a != 3) or (size_b != 2 and size_b != 3):
+            raise ValueError(message)
+
     def components(v):
         size = v.shape[v.ndim - 1]
-        if size != 2 and size != 3:
-            raise ValueError(message)
         x, y = v[..., 0].astype(result), v[..., 1].astype(result)
         z = v[..., 2].astype(result) if size == 3 else np.zeros_like(x)
         return x, y, z, size
 
     def cross(a, b):
+        check_sizes(a.shape[a.ndim - 1], b.shape[b.ndim - 1])
         ax, ay, az, size_a = components(a)
         bx, by, bz, size_b = components(b)
         if size_a == 2 and size_b == 2:
@@ -951,8 +976,7 @@ def cross_typing(a, b):
         # Two 1-d vectors: their components are 0-d arrays.
         def cross_vectors(a, b):
             size_a, size_b = a.shape[0], b.shape[0]
-            if (size_a != 2 and size_a != 3) or (size_b != 2 and size_b != 3):
-                raise ValueError(message)
+            check_sizes(size_a, size_b)
             ax, ay = result(a[0]), result(a[1])
             bx, by = result(b[0]), result(b[1])
             az = result(a[2]) if size_a == 3 else result(0)

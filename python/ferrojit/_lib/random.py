@@ -15,6 +15,7 @@ argument of those of a stream names it (``_NUMPY`` or ``_PYTHON``).
 
 import math
 import random as _python_random
+import sys
 
 import numpy as np
 
@@ -1479,15 +1480,22 @@ def _randbelow(n):
     return r
 
 
+# CPython 3.12's message of an empty range with a stop names the call ("empty range in
+# randrange(5, 5)"); 3.11's names the numbers only for a unit step ("empty range for
+# randrange() (5, 5, 0)": start, stop and width).
+_EMPTY_RANGE_NAMES_CALL = sys.version_info >= (3, 12)
+
+
 @register_jitable
 def _randrange(start, stop, step):
-    """CPython's ``randrange(start, stop, step)`` with a stop (its messages without the
-    numbers: compiled code does not format messages)."""
+    """CPython's ``randrange(start, stop, step)`` with a stop, with its messages."""
     width = stop - start
     if step == 1:
         if width > 0:
             return start + _randbelow(width)
-        raise ValueError("empty range for randrange()")
+        if _EMPTY_RANGE_NAMES_CALL:
+            raise ValueError(f"empty range in randrange({start}, {stop})")
+        raise ValueError(f"empty range for randrange() ({int(start)}, {int(stop)}, {int(width)})")
     if step > 0:
         n = (width + step - 1) // step
     elif step < 0:
@@ -1495,6 +1503,8 @@ def _randrange(start, stop, step):
     else:
         raise ValueError("zero step for randrange()")
     if n <= 0:
+        if _EMPTY_RANGE_NAMES_CALL:
+            raise ValueError(f"empty range in randrange({start}, {stop}, {step})")
         raise ValueError("empty range for randrange()")
     return start + step * _randbelow(n)
 
