@@ -413,7 +413,8 @@ impl FnInfer<'_> {
     /// before the result, or before its own fallback on `None`); the operands are given back
     /// as held, beside the result.
     fn special_pair(&mut self, l: ir::Expr, r: ir::Expr, direct: &str, reflected: &str, setup: &mut Vec<ir::Stmt>, span: Span) -> Result<(Option<ir::Expr>, ir::Expr, ir::Expr)> {
-        let (l, r) = (self.held_operand(l, setup), self.held_operand(r, setup));
+        let (l_span, r_span) = (l.span, r.span);
+        let (l, r) = (self.held(l, setup, l_span), self.held(r, setup, r_span));
         if self.has_special_method(&l.ty, direct) {
             let call = self.call_special_method(l.clone(), direct, vec![r.clone()], span)?;
             if call.ty != Type::NotImplemented {
@@ -429,18 +430,6 @@ impl FnInfer<'_> {
             setup.push(ir::Stmt { kind: StmtKind::Expr(call), span });
         }
         Ok((None, l, r))
-    }
-
-    /// `e` as an expression that may be evaluated more than once: itself when a variable or
-    /// constant, else a temporary assigned in `setup`.
-    fn held_operand(&mut self, e: ir::Expr, setup: &mut Vec<ir::Stmt>) -> ir::Expr {
-        if matches!(e.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
-            return e;
-        }
-        let span = e.span;
-        let tmp = self.temp(e.ty.clone());
-        setup.push(ir::Stmt { kind: StmtKind::Assign { local: tmp, value: e }, span });
-        self.local_expr(tmp, span)
     }
 
     /// `value` after the statements `setup` (itself when there are none).

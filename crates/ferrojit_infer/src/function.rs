@@ -1199,16 +1199,13 @@ impl<'a> FnInfer<'a> {
                 Piece::Text(text) => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant(&text, span), int(0)]),
                 Piece::Value { value, repr } => match value.ty.clone() {
                     Type::Str => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![value, int(repr as i128)]),
-                    Type::Bool => runtime(ir::RuntimeFunc::MESSAGE_INT, vec![self.cast(value, &Type::INT64), int(2)]),
-                    Type::Int(i) => {
-                        // Widened with its sign, then its bits as an int64, as `str()` does.
-                        let v = self.cast(value, &Type::Int(ferrojit_types::IntType { bits: 64, signed: i.signed }));
-                        let v = ir::Expr::new(ExprKind::Cast(v.boxed()), Type::INT64, span);
-                        runtime(ir::RuntimeFunc::MESSAGE_INT, vec![v, int(!i.signed as i128)])
-                    }
-                    Type::Float(f) => {
-                        let single = matches!(f, ferrojit_types::FloatType::F32) as i128;
-                        runtime(ir::RuntimeFunc::MESSAGE_FLOAT, vec![self.cast(value, &Type::FLOAT64), int(single)])
+                    Type::Bool | Type::Int(_) | Type::Float(_) => {
+                        let (kind, args) = self.number_text_arguments(value, span);
+                        let func = match kind {
+                            crate::strings::NumberText::Int => ir::RuntimeFunc::MESSAGE_INT,
+                            crate::strings::NumberText::Float => ir::RuntimeFunc::MESSAGE_FLOAT,
+                        };
+                        runtime(func, args.into())
                     }
                     // `None` (the only other type an argument may have).
                     _ => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant("None", span), int(0)]),
@@ -1312,7 +1309,7 @@ impl<'a> FnInfer<'a> {
         match args {
             [] => Ok((kind, None)),
             [msg] => Ok((kind, Some(self.message(msg)?))),
-            _ => Ok((kind, Some(self.arguments_message(args, e.span)?))),
+            _ => Ok((kind, Some(self.arguments_message(args)?))),
         }
     }
 
@@ -1321,7 +1318,7 @@ impl<'a> FnInfer<'a> {
     /// dispatcher turns back into the exception's arguments. Each is a string, a real number,
     /// a bool or `None`, whose `repr` Python reads back (`ast.literal_eval`). The arguments are
     /// evaluated first, in order, then written.
-    fn arguments_message(&mut self, args: &[ast::Expr], _span: Span) -> Result<Message> {
+    fn arguments_message(&mut self, args: &[ast::Expr]) -> Result<Message> {
         let mut setup = Vec::new();
         let mut pieces = vec![Piece::Text(format!("\u{3}{}\u{3}(", args.len()))];
         for (k, a) in args.iter().enumerate() {

@@ -192,20 +192,13 @@ impl FnInfer<'_> {
         Ok(match x.ty.clone() {
             Type::Str if repr => runtime(RuntimeFunc::STR_REPR, vec![x], Type::Str, span),
             Type::Str => x,
-            Type::Bool => {
-                let v = self.cast(x, &Type::INT64);
-                runtime(RuntimeFunc::STR_FROM_INT, vec![v, int(2, span)], Type::Str, span)
-            }
-            Type::Int(i) => {
-                let kind = if i.signed { 0 } else { 1 };
-                let v = self.cast(x, &Type::Int(ferrojit_types::IntType { bits: 64, signed: i.signed }));
-                let v = ir::Expr::new(ExprKind::Cast(v.boxed()), Type::INT64, span);
-                runtime(RuntimeFunc::STR_FROM_INT, vec![v, int(kind, span)], Type::Str, span)
-            }
-            Type::Float(f) => {
-                let single = matches!(f, ferrojit_types::FloatType::F32) as i128;
-                let v = self.cast(x, &Type::FLOAT64);
-                runtime(RuntimeFunc::STR_FROM_FLOAT, vec![v, int(single, span)], Type::Str, span)
+            Type::Bool | Type::Int(_) | Type::Float(_) => {
+                let (kind, args) = self.number_text_arguments(x, span);
+                let func = match kind {
+                    NumberText::Int => RuntimeFunc::STR_FROM_INT,
+                    NumberText::Float => RuntimeFunc::STR_FROM_FLOAT,
+                };
+                runtime(func, args.into(), Type::Str, span)
             }
             Type::NoneType => Self::string_constant("None", span),
             Type::Exception | Type::ExceptionArgs => self.exception_text(x, repr, span),
@@ -215,6 +208,26 @@ impl FnInfer<'_> {
             Type::Datetime(_) | Type::Timedelta(_) => self.call_internal(if repr { "ferrojit.time_repr" } else { "ferrojit.time_str" }, vec![x], span)?,
             other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers, strings, datetime64 and timedelta64 values, tuples, lists, dicts and sets"))),
         })
+    }
+
+    /// The runtime's two arguments for the text of the bool, integer or float `x`: an integer's
+    /// value as an int64 (widened with its sign) and its kind (0 signed, 1 unsigned, 2 bool), or
+    /// a float's value as a float64 and whether it is a float32; see `ferrojit_rt_str_from_int`
+    /// and `ferrojit_rt_str_from_float`.
+    pub(crate) fn number_text_arguments(&mut self, x: ir::Expr, span: Span) -> (NumberText, [ir::Expr; 2]) {
+        match x.ty.clone() {
+            Type::Float(f) => {
+                let single = matches!(f, ferrojit_types::FloatType::F32) as i128;
+                (NumberText::Float, [self.cast(x, &Type::FLOAT64), int(single, span)])
+            }
+            Type::Int(i) => {
+                let v = self.cast(x, &Type::Int(ferrojit_types::IntType { bits: 64, signed: i.signed }));
+                let v = ir::Expr::new(ExprKind::Cast(v.boxed()), Type::INT64, span);
+                (NumberText::Int, [v, int(!i.signed as i128, span)])
+            }
+            // A bool.
+            _ => (NumberText::Int, [self.cast(x, &Type::INT64), int(2, span)]),
+        }
     }
 
     /// `ascii(x)`: `repr(x)` with its characters beyond ASCII escaped, as CPython makes it.
@@ -587,6 +600,12 @@ fn parse_percent(text: &str) -> std::result::Result<Vec<PercentPiece>, String> {
         pieces.push(PercentPiece::Text(literal));
     }
     Ok(pieces)
+}
+
+/// Which runtime function writes a number's text (see `FnInfer::number_text_arguments`).
+pub(crate) enum NumberText {
+    Int,
+    Float,
 }
 
 /// CPython's `repr` of `text` when it is printable ASCII, for a constant written in place

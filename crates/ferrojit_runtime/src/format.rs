@@ -209,10 +209,7 @@ fn format_float(v: f64, spec: &Spec, single: bool) -> Result<String, String> {
         }
     } else {
         match (spec.kind, spec.precision) {
-            (None, None) => {
-                let text = if single { crate::print::format_f32_repr(x as f32) } else { crate::print::format_float_repr(x, true) };
-                text
-            }
+            (None, None) => crate::print::float_text(x, single),
             (None, Some(p)) => general(x, p, spec.alternate, true, false),
             (Some('g' | 'G' | 'n'), p) => general(x, p.unwrap_or(6), spec.alternate, false, upper),
             (Some('e' | 'E'), p) => {

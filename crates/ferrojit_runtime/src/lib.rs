@@ -725,11 +725,7 @@ pub unsafe extern "C" fn ferrojit_rt_message_str(buffer: MessageBuffer, s: *mut 
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_message_int(buffer: MessageBuffer, v: i64, kind: i64) -> i64 {
     let mut digits = itoa::Buffer::new();
-    (*buffer).push_str(match kind {
-        1 => digits.format(v as u64),
-        2 => if v != 0 { "True" } else { "False" },
-        _ => digits.format(v),
-    });
+    (*buffer).push_str(strings::int_text(v, kind, &mut digits));
     0
 }
 
@@ -740,8 +736,7 @@ pub unsafe extern "C" fn ferrojit_rt_message_int(buffer: MessageBuffer, v: i64, 
 /// As [`ferrojit_rt_message_str`].
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_message_float(buffer: MessageBuffer, v: f64, single: i64) -> i64 {
-    let text = if single != 0 { print::format_f32_repr(v as f32) } else { format_float_repr(v, true) };
-    (*buffer).push_str(&text);
+    (*buffer).push_str(&print::float_text(v, single != 0));
     0
 }
 

@@ -49,6 +49,16 @@ pub extern "C" fn ferrojit_rt_print_f32(v: f32) {
     push(|b| b.push_str(&format_f32_repr(v)));
 }
 
+/// `str(v)` of a float: CPython's `repr` of a float64, NumPy's `str()` of a float32 (`single`,
+/// `v` holding the float32's value).
+pub fn float_text(v: f64, single: bool) -> String {
+    if single {
+        format_f32_repr(v as f32)
+    } else {
+        format_float_repr(v, true)
+    }
+}
+
 /// A float32's shortest round-trip digits laid out as NumPy 2's `str(np.float32)`: positional
 /// from 1e-4 up to 1e6 (NumPy's cutoff for float32, where float64's is 1e16), else scientific.
 pub fn format_f32_repr(v: f32) -> String {

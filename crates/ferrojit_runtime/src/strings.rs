@@ -1218,25 +1218,32 @@ pub unsafe extern "C" fn ferrojit_rt_str_pad(s: *mut MemInfo, width: i64, fill: 
 /// `str(v)` of an integer: `kind` 0 signed, 1 unsigned, 2 bool.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_str_from_int(v: i64, kind: i64, exc: *mut ExcInfo) -> *mut MemInfo {
-    use std::io::Write;
-    // At most 20 digits and a sign: written on the stack, then copied once.
-    let mut digits = [0u8; 24];
-    let mut at = std::io::Cursor::new(&mut digits[..]);
-    let _ = match kind {
-        1 => write!(at, "{}", v as u64),
-        2 => write!(at, "{}", if v != 0 { "True" } else { "False" }),
-        _ => write!(at, "{v}"),
-    };
-    let n = at.position() as usize;
-    checked(from_raw(digits.as_ptr(), n, 1), exc)
+    let mut digits = itoa::Buffer::new();
+    let text = int_text(v, kind, &mut digits);
+    checked(from_raw(text.as_ptr(), text.len(), 1), exc)
+}
+
+/// `str(v)` of an integer (`kind` as [`ferrojit_rt_str_from_int`]'s), written in `digits`
+/// (ASCII).
+pub(crate) fn int_text(v: i64, kind: i64, digits: &mut itoa::Buffer) -> &str {
+    match kind {
+        1 => digits.format(v as u64),
+        2 => {
+            if v != 0 {
+                "True"
+            } else {
+                "False"
+            }
+        }
+        _ => digits.format(v),
+    }
 }
 
 /// `str(v)` (and `repr`) of a float: CPython's shortest round-trip text. `single` formats a
 /// float32 with its own shortest digits, as NumPy's `str(np.float32(v))`.
 #[no_mangle]
 pub unsafe extern "C" fn ferrojit_rt_str_from_float(v: f64, single: i64, exc: *mut ExcInfo) -> *mut MemInfo {
-    let text = if single != 0 { crate::print::format_f32_repr(v as f32) } else { crate::print::format_float_repr(v, true) };
-    checked(from_str(&text), exc)
+    checked(from_str(&crate::print::float_text(v, single != 0)), exc)
 }
 
 /// `repr(s)`: CPython's quoting and escapes.
