@@ -51,7 +51,11 @@ PYTHRAN      := pythran==0.19.0
 # functions and fixtures, and some check process-wide counters before and after).
 PYTEST_WORKERS := -n auto --dist loadfile
 
-VENV    := $(CURDIR)/.venv
+# The interpreter the virtual environment is made from, and where it is made: another Python
+# is tested with e.g. `make test PYTHON=python3.13 VENV=.venv-3.13 CARGO_TARGET_DIR=target/3.13`
+# (its own cargo target directory, or pyo3 would rebuild everything at each switch).
+PYTHON  ?= python3
+VENV    ?= $(CURDIR)/.venv
 PY      := $(VENV)/bin/python
 MATURIN := $(VENV)/bin/maturin
 
@@ -92,13 +96,13 @@ venv:
 	else \
 		echo "venv: creating $(VENV)"; \
 		rm -rf "$(VENV)"; \
-		if ! python3 -m venv "$(VENV)"; then \
+		if ! $(PYTHON) -m venv "$(VENV)"; then \
 			echo "venv: python3 -m venv failed; installing python3-venv"; \
 			rm -rf "$(VENV)"; \
 			export DEBIAN_FRONTEND=noninteractive; \
 			$(SUDO) apt-get update -qq; \
 			$(SUDO) apt-get install -y -qq python3-venv; \
-			python3 -m venv "$(VENV)"; \
+			$(PYTHON) -m venv "$(VENV)"; \
 		fi; \
 	fi
 	@if "$(PY)" -c 'import numpy, pytest, xdist, pandas, dask, distributed, mypy, scipy' >/dev/null 2>&1 && [ -x "$(MATURIN)" ]; then \
