@@ -7,6 +7,7 @@
 #                bench/run.py: ferrojit, Numba and CPython side by side, and on whole-array
 #                code NumPy and Pythran too; tables in bench/results/summary.md,
 #                chart in bench/results/summary.png
+#   make test-pythons  the same build and Python tests on every other CPython the machine has
 #   make clean   remove build artefacts (keeps .venv); make distclean also removes .venv
 #                and bench/results
 #
@@ -75,7 +76,7 @@ BUILD_ENV := VIRTUAL_ENV="$(VENV)" PATH="$(VENV)/bin:$$PATH" \
 	PYO3_ENVIRONMENT_SIGNATURE="$$("$(PY)" -c '$(PYO3_SIGNATURE_PY)')" \
 	PYO3_PYTHON="$(PY)" PYTHON_SYS_EXECUTABLE="$(PY)"
 
-.PHONY: all deps venv build demo test test-rust test-python bench clean distclean
+.PHONY: all deps venv build demo test test-rust test-python test-pythons bench clean distclean
 
 all: build
 
@@ -139,6 +140,21 @@ test-rust:
 test-python:
 	"$(PY)" -m pytest -q $(PYTEST_WORKERS) tests
 
+# The other CPythons this machine has that pyproject.toml allows (3.10 on; pyenv's, and
+# python3.X on PATH), not the one .venv is made from: `make test-pythons` builds and runs the
+# Python tests on each, in .venv-3.X with cargo's output in target/python-3.X. Not part of
+# `make test`: each version is a build of its own, more than CI's time allows.
+test-pythons:
+	@own=$$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	for py in $(HOME)/.pyenv/versions/3.*/bin/python3 $$(command -v python3.10 python3.11 python3.12 python3.13 python3.14 || true); do \
+		[ -x "$$py" ] && "$$py" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2])' 2>/dev/null \
+			&& echo "$$("$$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])') $$py" || true; \
+	done | sort -u -k1,1 | while read -r v py; do \
+		[ "$$v" = "$$own" ] && continue; \
+		echo "test-pythons: CPython $$v ($$py)"; \
+		$(MAKE) --no-print-directory build test-python PYTHON="$$py" VENV="$(CURDIR)/.venv-$$v" CARGO_TARGET_DIR="$(CURDIR)/target/python-$$v" </dev/null || exit 1; \
+	done
+
 bench: build
 	@if "$(PY)" -c 'import numba' >/dev/null 2>&1; then \
 		echo "bench: numba present"; \
@@ -175,7 +191,7 @@ clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf "$(VENV)" bench/results
+	rm -rf "$(VENV)" $(CURDIR)/.venv-3.* bench/results
 
 # --- make memcheck ------------------------------------------------------------------------------
 # Builds, then runs the array tests listed in tests/memcheck/subset.txt under valgrind's memcheck
