@@ -131,11 +131,6 @@ def test_raised_against_cpython(func, args):
     check(func, *args, exc_msg=True, compiled=COMPILED)
 
 
-def python_numbers(args):
-    """`args` with NumPy's scalars as Python's numbers, as compiled code's exceptions hold them."""
-    return tuple(a.item() if isinstance(a, np.generic) else a for a in args)
-
-
 RAISED = [(func, args) for func, args in CASES if func in (several, fstring, number)]
 
 
@@ -147,11 +142,10 @@ def test_reaches_python_with_the_same_arguments(func, args):
         njit(func)(*args)
     assert type(got.value) is type(expected.value)
     # By `repr`: exact, types included, and NaN equal to itself.
-    assert repr(got.value.args) == repr(python_numbers(expected.value.args))
+    assert repr(got.value.args) == repr(expected.value.args)
 
 
-# `ValueError(np.uint8(i))`'s text in CPython names NumPy's type; compiled code's holds a number.
-CAUGHT = [(func, k) for func, count in ((several, 5), (fstring, 6), (number, 3)) for k in range(count)]
+CAUGHT = [(func, k) for func, count in ((several, 5), (fstring, 6), (number, 4)) for k in range(count)]
 CAUGHT_COMPILED = {func: njit(func) for func in (several, fstring, number)}
 
 

@@ -849,3 +849,61 @@ def test_float32_text_is_numpys(kind):
     else:
         values = np.array([0.0, -0.0, 1e-4, 1.5e-4, 999999.0, 1e6, 9999999.0, 16777217.0, 1e16, 3.4e38, 1e-45, 0.1, np.inf, -np.inf, np.nan], dtype=np.float32)
     assert _strs(values) == [str(x) + " " + str(x) for x in values]
+
+
+# ---- the text of every number type ------------------------------------------------------------
+
+# The values of each number type as compiled code receives them: NumPy's own scalars for the
+# types only NumPy has (their `repr` is NumPy 2's, `np.float32(7.1)`), Python's numbers for
+# int64, float64, complex128 and bool, which compiled code cannot tell from NumPy's (both are
+# written as Python writes them).
+_EDGE_FLOATS = [0.0, -0.0, 1.5, -2.25, 0.1, 1e-4, 1.5e-5, 999999.0, 2e6, 1e16, 1e22, float("inf"), float("-inf"), float("nan")]
+NUMBER_VALUES = (
+    [np.dtype(t).type(v) for t in ("int8", "int16", "int32") for v in (0, -1, 7, np.iinfo(t).min, np.iinfo(t).max)]
+    + [np.dtype(t).type(v) for t in ("uint8", "uint16", "uint32", "uint64") for v in (0, 3, np.iinfo(t).max)]
+    + [np.float32(v) for v in _EDGE_FLOATS]
+    + [np.complex64(complex(re, im)) for re, im in [(1.1, 2.2), (0.0, 2.0), (-0.0, 1.0), (0.0, -0.0), (2e6, 1e-4), (1e16, float("nan")), (float("inf"), float("-inf"))]]
+    + [complex(re, im) for re, im in [(1.5, 2.0), (0.0, 1e16), (-0.0, -0.0), (1e-5, float("nan")), (float("-inf"), 0.1)]]
+    + [0, -5, 2**63 - 1, -(2**63), True, False]
+    + _EDGE_FLOATS
+)
+
+
+def number_texts(x):
+    return (str(x), repr(x), f"{x}|{x!r}|{x!s}", str((x,)), repr([x, x]), ascii(x))
+
+
+@pytest.mark.parametrize("x", NUMBER_VALUES, ids=[f"{type(x).__name__}({x!r})" for x in NUMBER_VALUES])
+def test_text_of_numbers_is_pythons_and_numpys(x):
+    assert ferrojit.njit(number_texts)(x) == number_texts(x)
+
+
+def print_number(x):
+    print(x, (x,), [x])
+
+
+@pytest.mark.parametrize("x", NUMBER_VALUES, ids=[f"{type(x).__name__}({x!r})" for x in NUMBER_VALUES])
+def test_print_of_numbers_is_pythons_and_numpys(x, capsys):
+    print_number(x)
+    expected = capsys.readouterr().out
+    ferrojit.njit(print_number)(x)
+    assert capsys.readouterr().out == expected
+
+
+def raise_with_arguments(x):
+    raise ValueError(x, "and", x)
+
+
+@pytest.mark.parametrize("x", [x for x in NUMBER_VALUES if not isinstance(x, (complex, np.complexfloating))], ids=lambda x: f"{type(x).__name__}({x!r})")
+def test_exception_arguments_keep_numpys_scalars(x):
+    # The arguments reach Python as the same values of the same types (NumPy's scalars too), and
+    # the exception's text is CPython's of them.
+    caught = []
+    for f in (ferrojit.njit(raise_with_arguments), raise_with_arguments):
+        with pytest.raises(ValueError) as info:
+            f(x)
+        caught.append(info.value)
+    compiled, python = caught
+    assert str(compiled) == str(python)
+    assert [type(a) for a in compiled.args] == [type(a) for a in python.args]
+    assert repr(compiled.args) == repr(python.args)

@@ -326,7 +326,8 @@ def _compiling(step: Callable[..., Any], *args: Any) -> Any:
 def _exception_arguments(text: str) -> Any:
     """The value of the text compiled code writes for an exception's arguments: the ``repr`` of
     a number or of a tuple of strings, numbers, bools and ``None``, where ``nan`` and ``inf``
-    stand for those floats, as their ``repr`` writes them (``ast.literal_eval`` knows them not)."""
+    stand for those floats, as their ``repr`` writes them (``ast.literal_eval`` knows them not),
+    and ``np.float32(1.5)`` for NumPy's scalars, as NumPy 2's ``repr`` writes them."""
     import ast
 
     try:
@@ -334,13 +335,28 @@ def _exception_arguments(text: str) -> Any:
     except ValueError:
         pass
 
-    class Floats(ast.NodeTransformer):
+    class Values(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:
             if node.id in ("nan", "inf"):
                 return ast.copy_location(ast.Constant(float(node.id)), node)
             return node
 
-    return ast.literal_eval(Floats().visit(ast.parse(text, mode="eval")))
+        def visit_Call(self, node: ast.Call) -> ast.AST:
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "np" and func.attr in _NUMPY_SCALARS and len(node.args) == 1:
+                import numpy
+
+                value = getattr(numpy, func.attr)(ast.literal_eval(self.visit(node.args[0])))
+                # `literal_eval` gives a constant's value as it is.
+                return ast.copy_location(ast.Constant(value), node)
+            return node
+
+    return ast.literal_eval(Values().visit(ast.parse(text, mode="eval")))
+
+
+# The NumPy scalar types whose `repr` compiled code writes as NumPy 2 does (see
+# `ferrojit_infer::strings::numpy_scalar_name`).
+_NUMPY_SCALARS = frozenset(("int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64", "float32", "complex64"))
 
 
 def _native_error(name: str, message: str) -> Exception:

@@ -2284,11 +2284,12 @@ impl<'ctx, 'm> FnLower<'ctx, 'm> {
                 let f = self.extern_fn("ferrojit_rt_print_f64", None, &[f64t.into()]);
                 self.b.build_call(f, &[v.into()], "")?;
             }
-            Type::Complex(_) => {
+            Type::Complex(f) => {
+                let single = i64t.const_int((*f == FloatType::F32) as u64, false);
                 let wide = self.cast(v, ty, &Type::COMPLEX128)?;
                 let (re, im) = self.parts(wide)?;
-                let f = self.extern_fn("ferrojit_rt_print_complex", None, &[f64t.into(), f64t.into()]);
-                self.b.build_call(f, &[re.into(), im.into()], "")?;
+                let f = self.extern_fn("ferrojit_rt_print_complex", None, &[f64t.into(), f64t.into(), i64t.into()]);
+                self.b.build_call(f, &[re.into(), im.into(), single.into()], "")?;
             }
             Type::NoneType => {
                 let f = self.extern_fn("ferrojit_rt_print_none", None, &[]);

@@ -470,14 +470,16 @@ fn print(cx: &mut FnInfer<'_>, args: &mut Args, span: Span) -> Result<Value> {
 }
 
 /// Whether `print` shows a value of this type by its `str()` text, made by the library: time
-/// values, and tuples, lists, dicts and sets holding them (with printable values, no arrays).
+/// values, and tuples, lists, dicts and sets holding them or NumPy's own scalars (whose `repr`
+/// a container's text holds: `[np.int8(1)]`), with printable values, no arrays.
 fn printed_as_text(ty: &Type) -> bool {
     let part = |t: &Type| printed_as_text(t) || (printable(t) && !matches!(t, Type::Array(_)));
+    let item = |t: &Type| printed_as_text(t) || crate::strings::numpy_scalar_name(t).is_some();
     match ty {
         Type::Datetime(_) | Type::Timedelta(_) | Type::Exception | Type::ExceptionArgs => true,
-        Type::Tuple(items) => items.iter().any(printed_as_text) && items.iter().all(part),
-        Type::List(item) | Type::Set(item) => printed_as_text(item),
-        Type::Dict(key, value) => (printed_as_text(key) || printed_as_text(value)) && part(key) && part(value),
+        Type::Tuple(items) => items.iter().any(item) && items.iter().all(part),
+        Type::List(t) | Type::Set(t) => item(t),
+        Type::Dict(key, value) => (item(key) || item(value)) && part(key) && part(value),
         _ => false,
     }
 }

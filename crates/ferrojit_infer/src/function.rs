@@ -1195,6 +1195,14 @@ impl<'a> FnInfer<'a> {
         let int = |v: i128| ir::Expr::new(ExprKind::Const(Const::Int(v)), Type::INT64, span);
         let mut out = Vec::with_capacity(pieces.len());
         for piece in pieces {
+            // NumPy 2's `repr` of its own scalars (`np.float32(7.1)`) around their text.
+            let numpy_name = match &piece {
+                Piece::Value { value, repr: true } => crate::strings::numpy_scalar_name(&value.ty),
+                _ => None,
+            };
+            if let Some(name) = &numpy_name {
+                out.push(runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant(&format!("np.{name}("), span), int(0)]));
+            }
             out.push(match piece {
                 Piece::Text(text) => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant(&text, span), int(0)]),
                 Piece::Value { value, repr } => match value.ty.clone() {
@@ -1211,6 +1219,9 @@ impl<'a> FnInfer<'a> {
                     _ => runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant("None", span), int(0)]),
                 },
             });
+            if numpy_name.is_some() {
+                out.push(runtime(ir::RuntimeFunc::MESSAGE_STR, vec![Self::string_constant(")", span), int(0)]));
+            }
         }
         out
     }
@@ -1327,12 +1338,8 @@ impl<'a> FnInfer<'a> {
             if !literal {
                 return Err(self.unsupported(a.span, format!("an exception's arguments must be strings, numbers, bools or `None`, not a `{}`", x.ty), Some("format the value into a string, e.g. with an f-string")));
             }
-            // NumPy's scalars are Python's numbers here, as in the lists compiled code makes
-            // (an integer's text is its value's, signed or not).
-            let x = match &x.ty {
-                Type::Float(_) => self.cast(x, &Type::FLOAT64),
-                _ => x,
-            };
+            // NumPy's own scalars (`float32`, `int8`, ...) are written as NumPy 2's `repr`
+            // writes them, and read back as those scalars.
             if k > 0 {
                 pieces.push(Piece::Text(", ".into()));
             }

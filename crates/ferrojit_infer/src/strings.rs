@@ -189,6 +189,15 @@ impl FnInfer<'_> {
     /// `str(x)` (`repr(x)` with `repr`) of a number or a string, with CPython's text.
     pub(crate) fn to_str(&mut self, x: ir::Expr, repr: bool, span: Span) -> Result<ir::Expr> {
         let x = self.element_of_0d(x);
+        if let Some(name) = numpy_scalar_name(&x.ty).filter(|_| repr) {
+            // NumPy 2's `repr` of its own scalars: `np.float32(7.1)`, `np.complex64(1+2j)`.
+            let text = match x.ty {
+                Type::Complex(_) => self.complex_text(x, true, span),
+                _ => self.to_str(x, false, span)?,
+            };
+            let pieces = vec![Self::string_constant(&format!("np.{name}("), span), text, Self::string_constant(")", span)];
+            return Ok(self.concat_all(pieces, span));
+        }
         Ok(match x.ty.clone() {
             Type::Str if repr => runtime(RuntimeFunc::STR_REPR, vec![x], Type::Str, span),
             Type::Str => x,
@@ -200,6 +209,7 @@ impl FnInfer<'_> {
                 };
                 runtime(func, args.into(), Type::Str, span)
             }
+            Type::Complex(_) => self.complex_text(x, false, span),
             Type::NoneType => Self::string_constant("None", span),
             Type::Exception | Type::ExceptionArgs => self.exception_text(x, repr, span),
             // A container's text, from its items' `repr`s (`ferrojit/_lib/strings.py`).
@@ -208,6 +218,20 @@ impl FnInfer<'_> {
             Type::Datetime(_) | Type::Timedelta(_) => self.call_internal(if repr { "ferrojit.time_repr" } else { "ferrojit.time_str" }, vec![x], span)?,
             other => return Err(self.unsupported(span, format!("`str()` of a `{other}` is not supported yet"), Some("`str()` takes numbers, strings, datetime64 and timedelta64 values, tuples, lists, dicts and sets"))),
         })
+    }
+
+    /// `str(x)` of the complex number `x`, or its text inside NumPy's `repr` with `bare` (no
+    /// parentheses: `np.complex64(1+2j)`).
+    fn complex_text(&mut self, x: ir::Expr, bare: bool, span: Span) -> ir::Expr {
+        let Type::Complex(f) = x.ty else { unreachable!("complex_text of a `{}`", x.ty) };
+        let tmp = self.temp(x.ty.clone());
+        let part = |cx: &Self, imag| {
+            let part = ir::Expr::new(ExprKind::ComplexPart { value: cx.local_expr(tmp, span).boxed(), imag }, Type::Float(f), span);
+            cx.cast(part, &Type::FLOAT64)
+        };
+        let flags = int(matches!(f, ferrojit_types::FloatType::F32) as i128 | (bare as i128) << 1, span);
+        let text = runtime(RuntimeFunc::STR_FROM_COMPLEX, vec![part(self, false), part(self, true), flags], Type::Str, span);
+        ir::Expr::new(ExprKind::Let { local: tmp, value: x.boxed(), body: text.boxed() }, Type::Str, span)
     }
 
     /// The runtime's two arguments for the text of the bool, integer or float `x`: an integer's
@@ -608,6 +632,18 @@ pub(crate) enum NumberText {
     Float,
 }
 
+/// The NumPy type of a number type whose values compiled code always has as NumPy scalars (so
+/// `repr` writes `np.int32(5)`, as NumPy 2 does), or None for those it cannot tell from Python's
+/// own numbers (`int64` is `int` too, `float64` `float`, `complex128` `complex`, `bool` `bool`:
+/// written as Python writes those).
+pub(crate) fn numpy_scalar_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Int(i) if i.bits < 64 || !i.signed => Some(ty.to_string()),
+        Type::Float(ferrojit_types::FloatType::F32) | Type::Complex(ferrojit_types::FloatType::F32) => Some(ty.to_string()),
+        _ => None,
+    }
+}
+
 /// CPython's `repr` of `text` when it is printable ASCII, for a constant written in place
 /// (other strings are quoted by the runtime, `ferrojit_runtime::strings::repr_into`, which
 /// knows which characters Unicode calls printable): single quotes unless the text holds one
@@ -632,13 +668,16 @@ pub(crate) fn ascii_repr(text: &str) -> Option<String> {
 impl FnInfer<'_> {
     /// The value `format(x, spec)` formats: a float32 formats as the float it widens to
     /// (NumPy's `np.float32.__format__` calls `float.__format__`: `f"{np.float32(7.1)}"` is
-    /// `'7.099999904632568'`), where its `str()` gives its own shortest digits (`'7.1'`).
+    /// `'7.099999904632568'`), where its `str()` gives its own shortest digits (`'7.1'`); a
+    /// complex64 likewise.
     pub(crate) fn format_operand(&mut self, x: ir::Expr) -> ir::Expr {
         let x = self.element_of_0d(x);
-        if matches!(x.ty, Type::Float(ferrojit_types::FloatType::F32)) {
-            return self.cast(x, &Type::FLOAT64);
+        match x.ty {
+            Type::Float(ferrojit_types::FloatType::F32) => self.cast(x, &Type::FLOAT64),
+            // `np.complex64.__format__` likewise formats the complex number it widens to.
+            Type::Complex(ferrojit_types::FloatType::F32) => self.cast(x, &Type::COMPLEX128),
+            _ => x,
         }
-        x
     }
 
     /// `x` formatted as the text of an f-string's `{x!conversion:spec}`: CPython's

@@ -834,6 +834,7 @@ impl RuntimeFunc {
     pub const STR_FROM_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_from_int", may_raise: true };
     /// `(v, single)`: `str()` of a float (`single` for float32's own digits).
     pub const STR_FROM_FLOAT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_from_float", may_raise: true };
+    pub const STR_FROM_COMPLEX: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_from_complex", may_raise: true };
     pub const STR_REPR: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_repr", may_raise: true };
     /// `(s, base)`: `int(s, base)`.
     pub const STR_TO_INT: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_to_int", may_raise: true };

@@ -180,11 +180,21 @@ pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, 
         (Argument::Nothing, _) => String::new(),
         (Argument::Text(t), TEXT_REPR) => format!("{}({})", exception_name(code), repr_of(t)),
         (Argument::Number(n), TEXT_REPR) => format!("{}({})", exception_name(code), n.to_string()),
-        (Argument::Number(n), _) => n.to_string(),
+        (Argument::Number(n), _) if is_key_error(code) => n.to_string(),
+        (Argument::Number(n), _) => numpy_scalar_str(&n.to_string()).to_string(),
         (Argument::Text(t), _) if is_key_error(code) => repr_of(t),
         (Argument::Text(t), _) => t.to_string(),
     };
     new_string(&text, exc)
+}
+
+/// `str()` of a number from its `repr`: the text inside NumPy 2's `repr` of its scalars
+/// (`np.uint8(7)` is `7`), the others' as it is.
+fn numpy_scalar_str(repr: &str) -> &str {
+    match (repr.strip_prefix("np."), repr.find('(')) {
+        (Some(_), Some(open)) if repr.ends_with(')') => &repr[open + 1..repr.len() - 1],
+        _ => repr,
+    }
 }
 
 /// Whether the class of code `code` is `KeyError` or derives from it (whose `str` is its

@@ -1083,7 +1083,7 @@ use instances::ferrojit_rt_instance_new;
 use lists::{ferrojit_rt_list_mark_typed, ferrojit_rt_list_new, ferrojit_rt_list_splice};
 use strings::{
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_raise_with_text, ferrojit_rt_print_bytes, ferrojit_rt_str_append, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
-    ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
+    ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_complex, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
     ferrojit_rt_str_join, ferrojit_rt_str_escape_non_ascii, ferrojit_rt_str_encode, ferrojit_rt_bytes_decode, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,
     ferrojit_rt_str_slice, ferrojit_rt_str_split, ferrojit_rt_str_split_whitespace, ferrojit_rt_str_strip_whitespace, ferrojit_rt_str_splitlines, ferrojit_rt_str_starts, ferrojit_rt_str_strip, ferrojit_rt_str_to_float, ferrojit_rt_str_to_int,
 };
@@ -1115,7 +1115,7 @@ symbol_table! {
     ferrojit_rt_alloc, ferrojit_rt_alloc_zeroed, ferrojit_rt_incref, ferrojit_rt_decref, ferrojit_rt_own_array, ferrojit_rt_generator_new, ferrojit_rt_generator_adopt, ferrojit_rt_copy_elements, ferrojit_rt_list_new, ferrojit_rt_list_splice, ferrojit_rt_list_mark_typed, ferrojit_rt_dict_mark_typed, ferrojit_rt_instance_new,
     ferrojit_rt_message_begin, ferrojit_rt_message_str, ferrojit_rt_message_int, ferrojit_rt_message_float, ferrojit_rt_raise_message,
     ferrojit_rt_print_unicode, ferrojit_rt_print_unicode_repr, ferrojit_rt_raise_ord_error, ferrojit_rt_raise_with_text, ferrojit_rt_print_bytes, ferrojit_rt_str_append, ferrojit_rt_str_case, ferrojit_rt_str_char, ferrojit_rt_str_code_point, ferrojit_rt_str_compare, ferrojit_rt_str_concat, ferrojit_rt_str_contains,
-    ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
+    ferrojit_rt_str_count, ferrojit_rt_str_equal, ferrojit_rt_str_find, ferrojit_rt_str_from_code_point, ferrojit_rt_str_from_complex, ferrojit_rt_str_from_float, ferrojit_rt_str_from_int, ferrojit_rt_str_hash,
     ferrojit_rt_str_join, ferrojit_rt_str_escape_non_ascii, ferrojit_rt_str_encode, ferrojit_rt_bytes_decode, ferrojit_rt_str_len, ferrojit_rt_str_pad, ferrojit_rt_str_predicate, ferrojit_rt_str_repeat, ferrojit_rt_str_replace, ferrojit_rt_str_repr,
     ferrojit_rt_str_slice, ferrojit_rt_str_split, ferrojit_rt_str_split_whitespace, ferrojit_rt_str_strip_whitespace, ferrojit_rt_str_splitlines, ferrojit_rt_str_starts, ferrojit_rt_str_strip, ferrojit_rt_str_to_float, ferrojit_rt_str_to_int,
     ferrojit_rt_format_int, ferrojit_rt_format_float, ferrojit_rt_format_str,

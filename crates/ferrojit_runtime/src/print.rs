@@ -62,18 +62,24 @@ pub fn float_text(v: f64, single: bool) -> String {
 /// A float32's shortest round-trip digits laid out as NumPy 2's `str(np.float32)`: positional
 /// from 1e-4 up to 1e6 (NumPy's cutoff for float32, where float64's is 1e16), else scientific.
 pub fn format_f32_repr(v: f32) -> String {
+    format_f32(v, true)
+}
+
+/// [`format_f32_repr`], with `dot_zero` as [`format_float_repr`]'s (a complex64's parts omit it).
+fn format_f32(v: f32, dot_zero: bool) -> String {
     if !v.is_finite() {
         return non_finite(v.is_nan(), v.is_sign_negative());
     }
     // NumPy compares the value itself with its cutoffs (`np.float32(1e-4)` is below 1e-4).
     let magnitude = v.abs();
     let positional = magnitude == 0.0 || (1e-4..1e6).contains(&(magnitude as f64));
-    layout(ryu::Buffer::new().format_finite(v), true, |_| positional)
+    layout(ryu::Buffer::new().format_finite(v), dot_zero, |_| positional)
 }
 
+/// `single` nonzero: a complex64's parts, printed as float32s.
 #[no_mangle]
-pub extern "C" fn ferrojit_rt_print_complex(re: f64, im: f64) {
-    push(|b| b.push_str(&format_complex_repr(re, im)));
+pub extern "C" fn ferrojit_rt_print_complex(re: f64, im: f64, single: i64) {
+    push(|b| b.push_str(&complex_text(re, im, single != 0)));
 }
 
 #[no_mangle]
@@ -182,13 +188,16 @@ fn layout(text: &str, dot_zero: bool, positional: impl Fn(i32) -> bool) -> Strin
     out
 }
 
-/// Python's `repr(complex)`: `1j`, `(1+2j)`, `(-0-1j)`, `(nan+infj)`.
-pub fn format_complex_repr(re: f64, im: f64) -> String {
-    let imag = format_float_repr(im, false);
+/// `str()` of a complex number: Python's `repr(complex)` (`1j`, `(1+2j)`, `(-0-1j)`,
+/// `(nan+infj)`), or with `single` NumPy 2's
+/// `str(np.complex64)`, the same layout of parts written as float32s (`(1.1+2.2j)`, `(2e+06+1j)`).
+pub fn complex_text(re: f64, im: f64, single: bool) -> String {
+    let part = |v: f64| if single { format_f32(v as f32, false) } else { format_float_repr(v, false) };
+    let imag = part(im);
     if re == 0.0 && re.is_sign_positive() {
         return format!("{imag}j");
     }
-    let real = format_float_repr(re, false);
+    let real = part(re);
     let sign = if imag.starts_with('-') { "" } else { "+" };
     format!("({real}{sign}{imag}j)")
 }
@@ -220,10 +229,14 @@ mod tests {
 
     #[test]
     fn complex_repr_matches_cpython() {
-        assert_eq!(format_complex_repr(0.0, 1.0), "1j");
-        assert_eq!(format_complex_repr(1.0, 2.0), "(1+2j)");
-        assert_eq!(format_complex_repr(-0.0, -1.0), "(-0-1j)");
-        assert_eq!(format_complex_repr(1.5, -0.0), "(1.5-0j)");
-        assert_eq!(format_complex_repr(1.0, f64::NAN), "(1+nanj)");
+        assert_eq!(complex_text(0.0, 1.0, false), "1j");
+        assert_eq!(complex_text(1.0, 2.0, false), "(1+2j)");
+        assert_eq!(complex_text(-0.0, -1.0, false), "(-0-1j)");
+        assert_eq!(complex_text(1.5, -0.0, false), "(1.5-0j)");
+        assert_eq!(complex_text(1.0, f64::NAN, false), "(1+nanj)");
+        assert_eq!(complex_text(1.1f32 as f64, 2.2f32 as f64, true), "(1.1+2.2j)");
+        assert_eq!(complex_text(2e6, 1.0, true), "(2e+06+1j)");
+        assert_eq!(complex_text(0.0, 1e16f32 as f64, true), "1e+16j");
+        assert_eq!(complex_text(999999.0, 1e-4f32 as f64, true), "(999999+1e-04j)");
     }
 }

@@ -1246,6 +1246,19 @@ pub unsafe extern "C" fn ferrojit_rt_str_from_float(v: f64, single: i64, exc: *m
     checked(from_str(&crate::print::float_text(v, single != 0)), exc)
 }
 
+/// `str(v)` (and `repr`) of a complex number `re + im*j`: CPython's text; with bit 0 of `flags`
+/// NumPy's `str(np.complex64(v))`, and with bit 1 without its parentheses, as it stands inside
+/// NumPy 2's `repr`, `np.complex64(1+2j)`.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_str_from_complex(re: f64, im: f64, flags: i64, exc: *mut ExcInfo) -> *mut MemInfo {
+    let text = crate::print::complex_text(re, im, flags & 1 != 0);
+    let bare = match text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) if flags & 2 != 0 => inner,
+        _ => &text,
+    };
+    checked(from_str(bare), exc)
+}
+
 /// `repr(s)`: CPython's quoting and escapes.
 pub unsafe fn repr_text(s: *mut MemInfo) -> String {
     repr_of(chars(s))
