@@ -56,6 +56,61 @@ def algebra(a_items, b_items, removed):
     return list(a | b), list(a & b), list(b & a), list(a - b), list(b - a), list(a ^ b), list(b ^ a), list(a.copy()), list(set(a)), list(a.union(b)), list(a.intersection(b)), list(a.difference(b)), list(a.symmetric_difference(b))
 
 
+def in_place_algebra(a_items, b_items, removed):
+    # Each operator changes its set itself (the alias sees it) and leaves it in CPython's order;
+    # then pops, which follow the table and its finger.
+    results = []
+    for k in range(4):
+        a = set(a_items)
+        for x in removed:
+            a.discard(x)
+        alias = a
+        b = set(b_items)
+        if k == 0:
+            a |= b
+        elif k == 1:
+            a &= b
+        elif k == 2:
+            a -= b
+        else:
+            a ^= b
+        results.append(list(alias))
+        if len(a) > 0:
+            results.append([a.pop()])
+        a.add(b_items[0])
+        results.append(list(alias))
+    return results
+
+
+def update_methods(a_items, b_items, removed):
+    # The methods with a set and with a list (whose order and repeats CPython follows).
+    results = []
+    for by_list in (False, True):
+        for k in range(3):
+            a = set(a_items)
+            for x in removed:
+                a.discard(x)
+            if k == 0:
+                if by_list:
+                    a.intersection_update(b_items)
+                else:
+                    a.intersection_update(set(b_items))
+            elif k == 1:
+                if by_list:
+                    a.difference_update(b_items)
+                else:
+                    a.difference_update(set(b_items))
+            else:
+                if by_list:
+                    a.symmetric_difference_update(b_items + b_items[:3])
+                else:
+                    a.symmetric_difference_update(set(b_items))
+            results.append(list(a))
+            a.add(a_items[0])
+            results.append(list(a))
+    return results
+
+
 def update_by(a_items, b_items):
     a = set(a_items)
     b = set(b_items)
@@ -139,7 +194,7 @@ def test_clear_keeps_the_pop_finger(items):
     check(clear_then_add, items)
 
 
-@pytest.mark.parametrize("a, b, removed", [
+ALGEBRA_ROWS = [
     (INT_ROWS[3], INT_ROWS[4], INT_ROWS[3][:6]),
     (INT_ROWS[4], INT_ROWS[3], [10**6]),
     (INT_ROWS[8], INT_ROWS[2], INT_ROWS[8][::2]),  # `a` much larger: the copy-then-discard difference
@@ -149,9 +204,22 @@ def test_clear_keeps_the_pop_finger(items):
     (FLOAT_ROWS[0], FLOAT_ROWS[1], FLOAT_ROWS[0][:20]),
     (TUPLE_ROWS[0], TUPLE_ROWS[0][10:50], TUPLE_ROWS[0][:5]),
     (STRING_ROWS[0], STRING_ROWS[1] + STRING_ROWS[0][:9], STRING_ROWS[0][40:]),
-])
+]
+
+
+@pytest.mark.parametrize("a, b, removed", ALGEBRA_ROWS)
 def test_algebra(a, b, removed):
     check(algebra, a, b, removed)
+
+
+@pytest.mark.parametrize("a, b, removed", ALGEBRA_ROWS)
+def test_in_place_algebra(a, b, removed):
+    check(in_place_algebra, a, b, removed)
+
+
+@pytest.mark.parametrize("a, b, removed", ALGEBRA_ROWS)
+def test_update_methods(a, b, removed):
+    check(update_methods, a, b, removed)
 
 
 @pytest.mark.parametrize("a, b", [(INT_ROWS[3], INT_ROWS[6]), (INT_ROWS[6], INT_ROWS[3]), (STRING_ROWS[1], STRING_ROWS[0]), (TUPLE_ROWS[1], TUPLE_ROWS[0][:4] and [(1, 2, 3.0)])])
@@ -199,6 +267,13 @@ def churn(items):
     t = s | set(items[:7])
     u = t ^ s
     u.clear()
+    t &= s
+    t ^= set(items[:9])
+    t -= s
+    t |= s
+    t.intersection_update(items[:20])
+    t.symmetric_difference_update(items[5:30])
+    t.difference_update(items[::5])
     return len(s) + len(t) + len(u)
 
 

@@ -3,6 +3,8 @@ comprehensions, `in`, `len`, the operators `| & - ^` and comparisons (subsets), 
 methods, with CPython's exceptions; set arguments reflected into the caller's set; memory.
 Rows compare results as values; the order in which sets iterate, print and pop is
 `test_set_order.py`'s."""
+import re
+
 import pytest
 
 import ferrojit
@@ -101,6 +103,50 @@ ROWS = [
 @pytest.mark.parametrize("func, args", ROWS, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(ROWS)])
 def test_like_cpython(func, args):
     run_both(func, *args)
+
+
+def in_place_operators_on_an_argument(s, t):
+    s |= t
+    s -= {3}
+    s &= t | {1, 2}
+    s ^= {100}
+    return len(s)
+
+
+def test_in_place_operators_change_the_callers_set():
+    # `s |= t` changes the set itself, so the caller's set sees every operator (reflected back).
+    python, compiled = {1, 2, 3, 4}, {1, 2, 3, 4}
+    expected = in_place_operators_on_an_argument(python, {2, 5})
+    assert ferrojit.njit(in_place_operators_on_an_argument)(compiled, {2, 5}) == expected
+    assert compiled == python
+
+
+def set_or_list():
+    s = {1}
+    s |= [2]
+    return s
+
+
+def intersection_update_of_a_number():
+    s = {1}
+    s.intersection_update(5)
+    return s
+
+
+def in_place_of_another_item_type():
+    s = {1}
+    s &= {2.5}
+    return s
+
+
+@pytest.mark.parametrize("func, message", [
+    (set_or_list, "unsupported operand types for `|=`: `set(int64)` and `list(int64)`"),
+    (intersection_update_of_a_number, "`set.intersection_update()` takes a set, a list, a tuple or a string"),
+    (in_place_of_another_item_type, "cannot intersect a `set(int64)` and a `set(float64)`"),
+])
+def test_in_place_errors_name_the_operands(func, message):
+    with pytest.raises(ferrojit.errors.TypingError, match=re.escape(message)):
+        ferrojit.njit(func)()
 
 
 def test_a_returned_argument_is_the_callers_set():

@@ -38,6 +38,7 @@ pub(crate) fn register(r: &mut Registry) {
     r.function("ferrojit._lib.sets.merge", "s, other, /", |cx, args, span| set_runtime(cx, args, &["s", "other"], ir::RuntimeFunc::SET_MERGE, span));
     r.function("ferrojit._lib.sets.pop_slot", "s, /", |cx, args, span| set_runtime(cx, args, &["s"], ir::RuntimeFunc::SET_POP_SLOT, span));
     r.function("ferrojit._lib.sets.purge_dummies", "s, /", |cx, args, span| set_runtime(cx, args, &["s"], ir::RuntimeFunc::SET_PURGE_DUMMIES, span));
+    r.function("ferrojit._lib.sets.swap_bodies", "a, b, /", |cx, args, span| set_runtime(cx, args, &["a", "b"], ir::RuntimeFunc::SET_SWAP_BODIES, span));
     r.function("ferrojit._lib.dicts.key_error_number", "x, /", |cx, args, span| {
         crate::lists::number_error(cx, args, [ir::RuntimeFunc::INT_KEY_ERROR, ir::RuntimeFunc::FLOAT_KEY_ERROR], (ir::ExcKind::KeyError, "the key is not in the dict"), span)
     });

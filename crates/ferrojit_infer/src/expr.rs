@@ -1401,13 +1401,17 @@ impl FnInfer<'_> {
     /// syntax compiles to (`a[:, idx]` is `ferrojit.select(view, idx, axis)`).
     pub(crate) fn call_internal(&mut self, qualified: &str, args: Vec<ir::Expr>, span: Span) -> Result<ir::Expr> {
         // The compiler's own calls that may resize their first argument.
-        const RESIZING: [(&str, &str); 6] = [
+        const RESIZING: [(&str, &str); 10] = [
             ("ferrojit.dict_setitem", "`d[k] = v`"),
             ("ferrojit.dict_delitem", "`del d[k]`"),
             ("ferrojit.list_delete", "`del l[i]`"),
             ("ferrojit.list_delete_slice", "`del l[i:j]`"),
             ("ferrojit.list_extend_in_place", "`l += ...`"),
             ("ferrojit.list_repeat_in_place", "`l *= n`"),
+            ("ferrojit.set_union_in_place", "`s |= t`"),
+            ("ferrojit.set_intersection_in_place", "`s &= t`"),
+            ("ferrojit.set_difference_in_place", "`s -= t`"),
+            ("ferrojit.set_symmetric_difference_in_place", "`s ^= t`"),
         ];
         if let (Some((_, what)), Some(container)) = (RESIZING.iter().find(|(q, _)| *q == qualified), args.first()) {
             self.refuse_shared_container_change(container, what, span)?;

@@ -692,6 +692,7 @@ impl<'a> FnInfer<'a> {
                         None => self.instance_binop(*op, current, rhs, span)?,
                     },
                     (Type::List(_), _) => self.list_augmented(*op, current, rhs, span)?,
+                    (Type::Set(_), _) => self.set_augmented(*op, current, rhs, span)?,
                     // `s += t` of a string variable: appended in place when the variable holds
                     // the only reference (see `RuntimeFunc::STR_APPEND`).
                     (Type::Str, ExprKind::Local(_)) if *op == ast::BinOp::Add && rhs.ty == Type::Str => {

@@ -423,6 +423,23 @@ impl FnInfer<'_> {
         }
     }
 
+    /// `a |= b`, `a &= b`, `a -= b` and `a ^= b` of two sets: in place, as CPython's (the set
+    /// itself changes, which every other name for it sees); the result is the set.
+    pub(crate) fn set_augmented(&mut self, op: ast::BinOp, set: ir::Expr, rhs: ir::Expr, span: Span) -> Result<ir::Expr> {
+        let name = match op {
+            _ if !matches!(rhs.ty, Type::Set(_)) => None,
+            ast::BinOp::BitOr => Some("ferrojit.set_union_in_place"),
+            ast::BinOp::BitAnd => Some("ferrojit.set_intersection_in_place"),
+            ast::BinOp::Sub => Some("ferrojit.set_difference_in_place"),
+            ast::BinOp::BitXor => Some("ferrojit.set_symmetric_difference_in_place"),
+            _ => None,
+        };
+        match name {
+            Some(name) => self.call_internal(name, vec![set, rhs], span),
+            None => Err(self.operand_error(&format!("{}=", op.symbol()), &set.ty, &rhs.ty, span)),
+        }
+    }
+
     /// Comparisons with a list operand: `x in a`, `a == b`, `a < b` (CPython's order).
     pub(crate) fn list_comparison(&mut self, op: CmpOp, l: ir::Expr, r: ir::Expr, span: Span) -> Result<ir::Expr> {
         let not = |e: ir::Expr| ir::Expr::new(ExprKind::Unary { op: ir::UnaryOp::Not, operand: e.boxed() }, Type::Bool, span);

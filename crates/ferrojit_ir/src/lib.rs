@@ -770,6 +770,8 @@ impl RuntimeFunc {
     /// `(set) -> int64`: the end of CPython's `set_difference_update`: the table rebuilt when
     /// more than a quarter of it is dummies.
     pub const SET_PURGE_DUMMIES: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_purge_dummies", may_raise: true };
+    /// `(a, b) -> 0`: the two sets exchange their tables (CPython's `set_swap_bodies`).
+    pub const SET_SWAP_BODIES: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_set_swap_bodies", may_raise: false };
     /// Strings (`ferrojit_runtime::strings`): every string argument is borrowed, every string
     /// result a new reference; `None` bounds are `i64::MIN`.
     pub const STR_LEN: RuntimeFunc = RuntimeFunc { symbol: "ferrojit_rt_str_len", may_raise: false };

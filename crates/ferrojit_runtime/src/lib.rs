@@ -1076,7 +1076,7 @@ use pcg64::{
 use objmode::ferrojit_rt_call_python;
 use exceptions::{ferrojit_rt_raise_from, ferrojit_rt_exc_cause_code, ferrojit_rt_exc_cause_message, ferrojit_rt_exc_arg, ferrojit_rt_exc_arg_count, ferrojit_rt_exc_instance_of, ferrojit_rt_exc_message, ferrojit_rt_exc_text, ferrojit_rt_raise_exception_value};
 use dicts::{ferrojit_rt_dict_candidate, ferrojit_rt_dict_clear, ferrojit_rt_dict_delete, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_insert_new, ferrojit_rt_dict_mark_typed, ferrojit_rt_dict_new, ferrojit_rt_dict_next};
-use sets::{ferrojit_rt_set_candidate, ferrojit_rt_set_clear, ferrojit_rt_set_delete, ferrojit_rt_set_find, ferrojit_rt_set_insert, ferrojit_rt_set_insert_new, ferrojit_rt_set_merge, ferrojit_rt_set_new, ferrojit_rt_set_next, ferrojit_rt_set_pop_slot, ferrojit_rt_set_purge_dummies};
+use sets::{ferrojit_rt_set_candidate, ferrojit_rt_set_clear, ferrojit_rt_set_delete, ferrojit_rt_set_find, ferrojit_rt_set_insert, ferrojit_rt_set_insert_new, ferrojit_rt_set_merge, ferrojit_rt_set_new, ferrojit_rt_set_next, ferrojit_rt_set_pop_slot, ferrojit_rt_set_purge_dummies, ferrojit_rt_set_swap_bodies};
 use format::{ferrojit_rt_format_float, ferrojit_rt_format_int, ferrojit_rt_format_str};
 use hashing::{ferrojit_rt_hash_complex, ferrojit_rt_hash_float, ferrojit_rt_hash_int, ferrojit_rt_hash_tuple_end, ferrojit_rt_hash_tuple_item, ferrojit_rt_hash_tuple_start};
 use instances::ferrojit_rt_instance_new;
@@ -1121,7 +1121,7 @@ symbol_table! {
     ferrojit_rt_format_int, ferrojit_rt_format_float, ferrojit_rt_format_str,
     ferrojit_rt_hash_int, ferrojit_rt_hash_float, ferrojit_rt_hash_complex, ferrojit_rt_hash_tuple_start, ferrojit_rt_hash_tuple_item, ferrojit_rt_hash_tuple_end,
     ferrojit_rt_dict_new, ferrojit_rt_dict_find, ferrojit_rt_dict_insert, ferrojit_rt_dict_candidate, ferrojit_rt_dict_insert_new, ferrojit_rt_dict_delete, ferrojit_rt_dict_next, ferrojit_rt_dict_clear,
-    ferrojit_rt_set_new, ferrojit_rt_set_find, ferrojit_rt_set_insert, ferrojit_rt_set_candidate, ferrojit_rt_set_insert_new, ferrojit_rt_set_delete, ferrojit_rt_set_next, ferrojit_rt_set_clear, ferrojit_rt_set_pop_slot, ferrojit_rt_set_merge, ferrojit_rt_set_purge_dummies,
+    ferrojit_rt_set_new, ferrojit_rt_set_find, ferrojit_rt_set_insert, ferrojit_rt_set_candidate, ferrojit_rt_set_insert_new, ferrojit_rt_set_delete, ferrojit_rt_set_next, ferrojit_rt_set_clear, ferrojit_rt_set_pop_slot, ferrojit_rt_set_merge, ferrojit_rt_set_purge_dummies, ferrojit_rt_set_swap_bodies,
     ferrojit_rt_index_error, ferrojit_rt_broadcast_error, ferrojit_rt_reshape_error, ferrojit_rt_axis_error,
     ferrojit_rt_raise_index_error, ferrojit_rt_raise_flat_index_error, ferrojit_rt_raise_int_not_in_list, ferrojit_rt_raise_float_not_in_list, ferrojit_rt_raise_extended_slice_size_error, ferrojit_rt_raise_int_key_error, ferrojit_rt_raise_float_key_error, ferrojit_rt_raise_mask_shape_error, ferrojit_rt_message_shape, ferrojit_rt_message_dim,
     ferrojit_rt_raise_index_broadcast_error, ferrojit_rt_raise_value_shape_error, ferrojit_rt_raise_mask_value_count_error,

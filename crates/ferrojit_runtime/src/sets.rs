@@ -447,6 +447,24 @@ pub unsafe extern "C" fn ferrojit_rt_set_clear(meminfo: *mut MemInfo) {
     s.dirty = 1;
 }
 
+/// CPython's `set_swap_bodies`: `a` and `b` (two sets of one type) exchange their tables, so
+/// that `a` becomes the set `b` was, in its order (`intersection_update`, `&=`).
+///
+/// # Safety
+/// `a` and `b` are live sets of one type.
+#[no_mangle]
+pub unsafe extern "C" fn ferrojit_rt_set_swap_bodies(a: *mut MemInfo, b: *mut MemInfo) -> i64 {
+    let (a, b) = (header(a), header(b));
+    std::mem::swap(&mut a.len, &mut b.len);
+    std::mem::swap(&mut a.fill, &mut b.fill);
+    std::mem::swap(&mut a.entries, &mut b.entries);
+    std::mem::swap(&mut a.mask, &mut b.mask);
+    std::mem::swap(&mut a.finger, &mut b.finger);
+    a.dirty = 1;
+    b.dirty = 1;
+    0
+}
+
 /// The start of CPython's `set_merge` of `other` into `s` (two sets of one type): the table
 /// grown once for both, then, when `s` is empty, `other`'s entries copied (slot for slot when
 /// the tables are alike and `other` has no dummies, else re-inserted in slot order). Returns 1

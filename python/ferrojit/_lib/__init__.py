@@ -527,10 +527,34 @@ def set_symmetric_difference(a, b):
     return a ^ b
 
 
+def set_union_in_place(a, b):
+    """``a |= b`` of two sets: changes ``a`` itself and gives it back."""
+    a |= b
+    return a
+
+
+def set_intersection_in_place(a, b):
+    """``a &= b`` of two sets: changes ``a`` itself and gives it back."""
+    a &= b
+    return a
+
+
+def set_difference_in_place(a, b):
+    """``a -= b`` of two sets: changes ``a`` itself and gives it back."""
+    a -= b
+    return a
+
+
+def set_symmetric_difference_in_place(a, b):
+    """``a ^= b`` of two sets: changes ``a`` itself and gives it back."""
+    a ^= b
+    return a
+
+
 # The methods of sets (`python/ferrojit/_lib/sets.py`).
 SET_METHODS = (
     "add", "remove", "discard", "pop", "clear", "update", "union", "intersection", "difference", "symmetric_difference",
-    "issubset", "issuperset", "isdisjoint", "copy",
+    "intersection_update", "difference_update", "symmetric_difference_update", "issubset", "issuperset", "isdisjoint", "copy",
 )
 
 
@@ -639,6 +663,10 @@ INTERNAL = {
             (set_intersection, "`&` of sets"),
             (set_difference, "`-` of sets"),
             (set_symmetric_difference, "`^` of sets"),
+            (set_union_in_place, "`|=` of sets"),
+            (set_intersection_in_place, "`&=` of sets"),
+            (set_difference_in_place, "`-=` of sets"),
+            (set_symmetric_difference_in_place, "`^=` of sets"),
         )
     },
     "ferrojit.zip_iterator": (zip_iterator, "iterators", "zip() as a value"),

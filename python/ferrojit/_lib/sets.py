@@ -7,7 +7,8 @@ the dict primitives (``dicts.py``: ``find``, ``insert``, ``key_at``, ``next_entr
 order), ``delete_at`` (leaving a dummy), ``clear_all``, ``new_like``) and three of its own:
 ``merge(s, other)`` is the start of CPython's ``set_merge`` (1 when done, 0 when ``s`` was not
 empty and ``other``'s items are to be added one by one); ``pop_slot(s)`` the slot ``pop``
-takes (-1 when empty); ``purge_dummies(s)`` the end of ``set_difference_update``. Each
+takes (-1 when empty); ``purge_dummies(s)`` the end of ``set_difference_update``;
+``swap_bodies(a, b)`` CPython's ``set_swap_bodies``, two sets exchanging their tables. Each
 operation below builds its result as CPython's ``setobject.c`` does, since that decides the
 order.
 """
@@ -16,7 +17,19 @@ from __future__ import annotations
 
 from .. import types
 from ..extending import CallRefused, overload, overload_method, register_jitable
-from . import set_contains, set_difference, set_equal, set_intersection, set_subset, set_symmetric_difference, set_union
+from . import (
+    set_contains,
+    set_difference,
+    set_difference_in_place,
+    set_equal,
+    set_intersection,
+    set_intersection_in_place,
+    set_subset,
+    set_symmetric_difference,
+    set_symmetric_difference_in_place,
+    set_union,
+    set_union_in_place,
+)
 from .dicts import clear_all, delete_at, entry_of, find, insert, key_at, new_like, next_entry
 
 
@@ -30,6 +43,10 @@ def pop_slot(s):
 
 def purge_dummies(s):
     raise NotImplementedError("purge_dummies is called from compiled code only")
+
+
+def swap_bodies(a, b):
+    raise NotImplementedError("swap_bodies is called from compiled code only")
 
 
 def _set(s):
@@ -299,6 +316,140 @@ def update(s, other):
             insert(s, x)
 
     return update_by_items
+
+
+@register_jitable
+def _intersect_items(s, items):
+    """CPython's ``set_intersection`` of a set and an iterable that is not one: the items
+    found in ``s``, added in the iterable's order."""
+    out = new_like(s)
+    for x in items:
+        if find(s, x) >= 0:
+            insert(out, x)
+    return out
+
+
+def _items_of(s, other, method):
+    """Whether ``other`` is an iterable of ``s``'s items that is not a set (a list, a tuple of
+    one item type, a string); refuses the others."""
+    from .lists import _uniform_tuple
+
+    if _set(other):
+        if other.dtype != s.dtype:
+            raise CallRefused(f"`set.{method}()` of a `{s}` takes a set of the same items, not a `{other}`", hint="convert the items first")
+        return False
+    if _uniform_tuple(other) or isinstance(other, (types.List, types.UnicodeType)):
+        return True
+    raise CallRefused(f"`set.{method}()` takes a set, a list, a tuple or a string, not a `{other}`")
+
+
+@overload_method(types.SetType, "intersection_update")
+def intersection_update(s, other):
+    # CPython's ``set_intersection_update``: the intersection made, then the set takes its
+    # table (and so its order).
+    if _items_of(s, other, "intersection_update"):
+
+        def by_items(s, other):
+            swap_bodies(s, _intersect_items(s, other))
+
+        return by_items
+
+    def by_set(s, other):
+        swap_bodies(s, _intersect(s, other))
+
+    return by_set
+
+
+@overload_method(types.SetType, "difference_update")
+def difference_update(s, other):
+    if _items_of(s, other, "difference_update"):
+
+        def by_items(s, other):
+            # CPython's ``set_difference_update_internal`` of an iterable: each item discarded,
+            # then the dummies purged when they are more than a quarter of the table.
+            for x in other:
+                j = find(s, x)
+                if j >= 0:
+                    delete_at(s, j)
+            purge_dummies(s)
+
+        return by_items
+
+    def by_set(s, other):
+        _difference_update(s, other)
+
+    return by_set
+
+
+@overload_method(types.SetType, "symmetric_difference_update")
+def symmetric_difference_update(s, other):
+    if _items_of(s, other, "symmetric_difference_update"):
+
+        def by_items(s, other):
+            # CPython makes a set of the iterable first, then updates by it.
+            items = new_like(s)
+            for x in other:
+                insert(items, x)
+            _symmetric_difference_update(s, items)
+
+        return by_items
+
+    def by_set(s, other):
+        _symmetric_difference_update(s, other)
+
+    return by_set
+
+
+# `a op= b` of two sets (CPython's `set_ior` and its kin take sets only): the method's work on
+# `a` itself, then `a`.
+
+
+@overload(set_union_in_place)
+def _union_in_place(a, b):
+    if not _two_sets(a, b, "join"):
+        return None
+
+    def impl(a, b):
+        _merge(a, b)
+        return a
+
+    return impl
+
+
+@overload(set_intersection_in_place)
+def _intersection_in_place(a, b):
+    if not _two_sets(a, b, "intersect"):
+        return None
+
+    def impl(a, b):
+        swap_bodies(a, _intersect(a, b))
+        return a
+
+    return impl
+
+
+@overload(set_difference_in_place)
+def _difference_in_place(a, b):
+    if not _two_sets(a, b, "subtract"):
+        return None
+
+    def impl(a, b):
+        _difference_update(a, b)
+        return a
+
+    return impl
+
+
+@overload(set_symmetric_difference_in_place)
+def _symmetric_difference_in_place(a, b):
+    if not _two_sets(a, b, "take the symmetric difference of"):
+        return None
+
+    def impl(a, b):
+        _symmetric_difference_update(a, b)
+        return a
+
+    return impl
 
 
 def _binary_method(internal):
