@@ -33,7 +33,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
+mod stream;
 mod v312;
+pub(crate) use stream::instructions;
 use v312::{cache_entries_312, chain_cleanups_312, fuse_312, loop_breaks_312, translate_312};
 
 // CPython 3.11 opcodes (`opcode.opmap`) and their inline cache entries (`opcode._inline_cache_entries`).
