@@ -16,9 +16,9 @@ from ferrojit import _source
 from ferrojit.errors import TypingError, UnsupportedError
 
 GLOBAL_SCALE = 3
-# The Python reader (`ferrojit._decompile`) reads CPython 3.11's bytecode only; the native
-# reader 3.12's too, for the common constructs. Elsewhere the tests of the Python reader skip,
-# and a function only it reads is the clear error naming the version.
+# The Python reader (`ferrojit._decompile`) and the native reader read CPython 3.11's and 3.12's
+# bytecode (3.12's translated into 3.11's instructions). Elsewhere the tests of the Python reader
+# skip, and a function only it reads is the clear error naming the version.
 PYTHON_READER = sys.version_info[:2] in _source.REBUILT_VERSIONS
 needs_python_reader = pytest.mark.skipif(not PYTHON_READER, reason="the Python reader reads only the bytecode of Python " + ", ".join(f"{a}.{b}" for a, b in _source.REBUILT_VERSIONS))
 # The rows of `NATIVE_WRITING` the native reader hands over on 3.12 (its comprehensions are

@@ -13,11 +13,12 @@ not the code Python runs is never compiled; anything this module does not recogn
 :class:`DecompileError` naming the construct and its line, which the caller turns into an
 ``UnsupportedError``.
 
-Only CPython 3.11's bytecode is read (``_READERS``); the instruction handlers are methods named
-by opcode (``op_LOAD_FAST``), so that another version's differences (3.12's ``LOAD_ATTR``
-method bit, ``BINARY_SLICE``, ``END_FOR``; 3.10's ``CALL_FUNCTION``/``CALL_METHOD``) can be
-added as a subclass overriding the handlers and patterns that change. On other versions,
-:func:`function_text` raises :class:`DecompileError`.
+CPython 3.11's instructions are read (``_READERS``): 3.11's bytecode as it is, 3.12's as the
+native decoder translates it into 3.11's instructions, with its exception handling laid out as
+3.11 has it (``_reading``, ``ferrojit._native.instructions``); what 3.12 compiles otherwise in a
+way the translation keeps (comprehensions inlined in the function, PEP 709) is read by handlers
+of its own (``inlined_comprehension``). The instruction handlers are methods named by opcode
+(``op_LOAD_FAST``). On other versions, :func:`function_text` raises :class:`DecompileError`.
 
 The handlers of the constructs that numerical functions seldom have (``try``, ``with``,
 ``match``, nested functions, comprehensions, imports, f-strings, ...) are in
