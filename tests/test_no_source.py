@@ -16,9 +16,9 @@ from ferrojit import _source
 from ferrojit.errors import TypingError, UnsupportedError
 
 GLOBAL_SCALE = 3
-# The Python reader (`ferrojit._decompile`) reads CPython 3.11's bytecode only; the native
-# reader 3.12's too, for the common constructs. Elsewhere the tests of the Python reader skip,
-# and a function only it reads is the clear error naming the version.
+# The Python reader (`ferrojit._decompile`) and the native reader read CPython 3.11's and 3.12's
+# bytecode (3.12's translated into 3.11's instructions). Elsewhere the tests of the Python reader
+# skip, and a function only it reads is the clear error naming the version.
 PYTHON_READER = sys.version_info[:2] in _source.REBUILT_VERSIONS
 needs_python_reader = pytest.mark.skipif(not PYTHON_READER, reason="the Python reader reads only the bytecode of Python " + ", ".join(f"{a}.{b}" for a, b in _source.REBUILT_VERSIONS))
 # The rows of `NATIVE_WRITING` the native reader hands over on 3.12 (its comprehensions are
@@ -29,6 +29,34 @@ NATIVE_ON_311_ONLY = {"comprehensions", "comprehension_conditions_and_loops"}
 # test (its cleanup falls into the false branch), conditional expressions in conditions.
 NATIVE_NOT_YET_ON_312 = {"chained_comparison_conditions", "conditional_expression_in_condition"}
 GLOBAL_TABLE = (1, 4, 9)
+# The rows the Python reader does not read yet on 3.12: their layout differs from 3.11's beyond
+# what the translation of 3.12's bytecode into 3.11's instructions (`ferrojit._native.instructions`)
+# undoes. There they are refused with a clear error (a strict expected failure: a row that comes
+# to be read fails it, to be taken off this list).
+PYTHON_READER_NOT_YET_ON_312 = {
+    "conditional-expressions-as-tests", "conditional-expressions-as-tests-other-branch", "try-except-else",
+    "try-return-in-handler", "try-except-finally", "match-or-patterns", "break-and-continue",
+    "return-and-continue-in-while", "return-last-and-nested", "with", "with-return-break-continue",
+    "with-last-before-a-copied-return", "with-ending-in-raise-or-return-of-a-value",
+    "nested-comprehensions-with-conditions", "lambdas-with-defaults", "try-in-loop-with-break", "chained-and-walrus",
+    "try-except-finally-with-returns",
+}
+
+
+# Of those, the rows read on 3.12 whose text does not compile back to the function yet.
+READ_BUT_NOT_VERIFIED_ON_312 = {"try-in-loop-with-break"}
+
+
+def _marks(row_id, reading_only=False):
+    """The marks of a row of the tables read by the Python reader (see `PYTHON_READER_NOT_YET_ON_312`),
+    for a test that reads it and checks its text (or, with `reading_only`, only reads it)."""
+    if sys.version_info[:2] != (3, 12) or row_id not in PYTHON_READER_NOT_YET_ON_312:
+        return []
+    if reading_only and row_id in READ_BUT_NOT_VERIFIED_ON_312:
+        return []
+    from ferrojit._decompile import DecompileError
+
+    return [pytest.mark.xfail(strict=True, raises=(UnsupportedError, DecompileError), reason="not read by the Python reader on Python 3.12 yet")]
 
 
 def _define(source, name="f"):
@@ -582,7 +610,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in CASES])
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i, marks=_marks(i)) for i, s, a in CASES])
 def test_exec_function_gives_what_python_gives(source, args):
     f = _define(source)
     if _only_the_python_reader_reads(f):
@@ -694,7 +722,7 @@ WITH_CASES = [
 ]
 
 
-@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i) for i, s, a in WITH_CASES])
+@pytest.mark.parametrize("source, args", [pytest.param(s, a, id=i, marks=_marks(i)) for i, s, a in WITH_CASES])
 def test_exec_with_statement_gives_what_python_gives(source, args):
     def define():
         namespace = {"Guard": Guard}
@@ -1269,7 +1297,7 @@ REBUILT = [
 ]
 
 
-@pytest.mark.parametrize("source", [pytest.param(s, id=i) for i, s in REBUILT])
+@pytest.mark.parametrize("source", [pytest.param(s, id=i, marks=_marks(i)) for i, s in REBUILT])
 def test_rebuilt_text_is_the_code_python_runs(source):
     f = _define(source)
     if _only_the_python_reader_reads(f):
@@ -1545,7 +1573,7 @@ def test_less_common_handlers_are_the_full_readers():
 
 
 @needs_python_reader
-@pytest.mark.parametrize("source", [pytest.param(s, id=i) for i, s in REBUILT])
+@pytest.mark.parametrize("source", [pytest.param(s, id=i, marks=_marks(i, reading_only=True)) for i, s in REBUILT])
 def test_first_reader_reads_as_the_full_reader_or_hands_over(source):
     """The reader without `_decompile_more`'s handlers reads a function as the full reader does,
     or stops at the first construct that needs them (`function_text` then reads with the full
@@ -1650,7 +1678,7 @@ def test_native_reader_gives_the_python_readers_text_or_none(source):
         assert native == _python_text(code)
 
 
-_NATIVE_ON_311_ONLY = pytest.mark.skipif(not PYTHON_READER, reason="comprehensions are inlined from Python 3.12 on (PEP 709), which the native reader does not read")
+_NATIVE_ON_311_ONLY = pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="comprehensions are inlined from Python 3.12 on (PEP 709), which the native reader does not read")
 
 
 _NATIVE_NOT_YET_ON_312 = pytest.mark.skipif(sys.version_info[:2] == (3, 12), reason="not read natively on Python 3.12 yet: a layout of 3.12's the translation to 3.11's instructions does not undo")

@@ -184,3 +184,67 @@ def exception_table(code):
         depth_lasti = varint()
         entries.append((start, end, target, depth_lasti >> 1, bool(depth_lasti & 1)))
     return entries
+
+
+# --- the instructions of a later Python, as 3.11's ------------------------------------------------
+#
+# The Python reader (`ferrojit._decompile`) reads 3.11's instructions. On a later Python, the
+# native decoder translates a code object's bytecode into them (`ferrojit._native.instructions`:
+# 3.11's opcodes, with 3.12's exception handling laid out as 3.11 has it), and
+# `translated_instructions` gives them the fields above, by 3.11's tables: the opcodes 3.11 and
+# 3.12 number alike have their names in the running Python's `opcode`, the others are these.
+_OPNAMES_311_ONLY = {
+    10: "UNARY_POSITIVE", 70: "PRINT_EXPR", 82: "LIST_TO_TUPLE", 84: "IMPORT_STAR", 86: "YIELD_VALUE",
+    87: "ASYNC_GEN_WRAP", 88: "PREP_RERAISE_STAR", 111: "JUMP_IF_FALSE_OR_POP", 112: "JUMP_IF_TRUE_OR_POP",
+    114: "POP_JUMP_FORWARD_IF_FALSE", 115: "POP_JUMP_FORWARD_IF_TRUE", 128: "POP_JUMP_FORWARD_IF_NOT_NONE",
+    129: "POP_JUMP_FORWARD_IF_NONE", 148: "LOAD_CLASSDEREF", 160: "LOAD_METHOD", 166: "PRECALL",
+    173: "POP_JUMP_BACKWARD_IF_NOT_NONE", 174: "POP_JUMP_BACKWARD_IF_NONE", 175: "POP_JUMP_BACKWARD_IF_FALSE",
+    176: "POP_JUMP_BACKWARD_IF_TRUE",
+}
+# 3.11's `HAVE_ARGUMENT`: the opcodes below it take no argument.
+_HAVE_ARGUMENT_311 = 90
+# 3.11's opcodes whose argument is a name (`LOAD_GLOBAL`'s shifted by its NULL bit; the
+# translation already shifted `LOAD_ATTR`'s and `LOAD_METHOD`'s), a constant, a local or free
+# variable (3.12's `LOAD_FAST_AND_CLEAR`, 143, kept by the translation, among them), an operator.
+_NAMES_311 = frozenset((90, 91, 95, 96, 97, 98, 101, 106, 108, 109, 160))
+_LOAD_GLOBAL_311 = 116
+_LOAD_CONST_311 = 100
+_LOCALS_311 = frozenset((124, 125, 126, 135, 136, 137, 138, 139, 143, 148))
+_COMPARE_OP_311 = 107
+
+
+def translated_instructions(code):
+    """``(instructions, aliases, exception_table)`` of ``code`` as CPython 3.11 has them, read by
+    the Python reader on a later Python (see the comment above): the instructions as
+    :func:`instructions` gives them on 3.11, the offsets of those the translation left out
+    mapped to the offset of the instruction that stands for them, and the exception table as
+    :func:`exception_table` gives it (``end`` -1 past the last instruction)."""
+    from . import _native
+
+    translated = _native.instructions(code)
+    if translated is None:
+        return None
+    listed, aliases, table = translated
+    consts = code.co_consts
+    names = code.co_names
+    local_name = code._varname_from_oparg
+    result = []
+    for op, arg, target, offset, line in listed:
+        if target is not None:
+            argval = target
+        elif op < _HAVE_ARGUMENT_311:
+            arg = argval = None
+        elif op == _LOAD_CONST_311:
+            argval = consts[arg]
+        elif op == _LOAD_GLOBAL_311:
+            argval = names[arg >> 1]
+        elif op in _NAMES_311:
+            argval = names[arg]
+        elif op in _LOCALS_311:
+            argval = local_name(arg)
+        elif op == _COMPARE_OP_311:
+            argval = opcode.cmp_op[arg]
+        else:
+            argval = arg
+        result.append(_Instruction(_OPNAMES_311_ONLY.get(op) or _OPNAMES[op], op, arg, argval, offset, line))
+    return result, dict(aliases), table

@@ -13,11 +13,12 @@ not the code Python runs is never compiled; anything this module does not recogn
 :class:`DecompileError` naming the construct and its line, which the caller turns into an
 ``UnsupportedError``.
 
-Only CPython 3.11's bytecode is read (``_READERS``); the instruction handlers are methods named
-by opcode (``op_LOAD_FAST``), so that another version's differences (3.12's ``LOAD_ATTR``
-method bit, ``BINARY_SLICE``, ``END_FOR``; 3.10's ``CALL_FUNCTION``/``CALL_METHOD``) can be
-added as a subclass overriding the handlers and patterns that change. On other versions,
-:func:`function_text` raises :class:`DecompileError`.
+CPython 3.11's instructions are read (``_READERS``): 3.11's bytecode as it is, 3.12's as the
+native decoder translates it into 3.11's instructions, with its exception handling laid out as
+3.11 has it (``_reading``, ``ferrojit._native.instructions``); what 3.12 compiles otherwise in a
+way the translation keeps (comprehensions inlined in the function, PEP 709) is read by handlers
+of its own (``inlined_comprehension``). The instruction handlers are methods named by opcode
+(``op_LOAD_FAST``). On other versions, :func:`function_text` raises :class:`DecompileError`.
 
 The handlers of the constructs that numerical functions seldom have (``try``, ``with``,
 ``match``, nested functions, comprehensions, imports, f-strings, ...) are in
@@ -105,7 +106,20 @@ def function_text(code):
 
 # --- instructions: decoded by `ferrojit._bytecode` ----------------------------------------------
 
-from ._bytecode import JUMPS, _decoded, _Instruction, exception_table, instructions  # noqa: E402, F401  (read by tests too)
+from ._bytecode import JUMPS, _decoded, _Instruction, exception_table, instructions, translated_instructions  # noqa: E402, F401  (read by tests too)
+
+
+def _reading(code):
+    """``(instructions, aliases, exception_table)`` the reader reads: 3.11's bytecode as it is,
+    a later Python's translated into 3.11's instructions (``translated_instructions``, whose
+    aliases are the offsets of instructions left out, each with the offset of the one that
+    stands for it)."""
+    if sys.version_info[:2] == (3, 11):
+        return instructions(code), {}, exception_table(code)
+    translated = translated_instructions(code)
+    if translated is None:
+        raise DecompileError(f"Python {sys.version_info[0]}.{sys.version_info[1]}'s bytecode")
+    return translated
 
 
 # --- stack values that are not expressions -------------------------------------------------
@@ -135,6 +149,14 @@ _EXCEPTION = _Marker("exception")
 # jump out of the block called it.
 _WITH_EXIT = _Marker("__exit__")
 _EXITED = _Marker("__exit__()")
+
+
+class _Saved:
+    """The value of a variable that a comprehension compiled in the function binds, saved while
+    it runs (3.12's ``LOAD_FAST_AND_CLEAR``) and stored back after it."""
+
+    def __init__(self, name):
+        self.name = name
 
 
 class _Iter:
@@ -275,6 +297,9 @@ _CONDITIONAL_JUMPS = {
 # `code.co_flags` bit of `from __future__ import annotations`.
 _FUTURE_ANNOTATIONS = 0x1000000
 _UNCONDITIONAL_JUMPS = {"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT"}
+# 3.11's jumps (`opcode.hasjrel`; its `hasjabs` is empty): the instructions whose `argval` is a
+# target.
+_JUMP_OPNAMES = {*_CONDITIONAL_JUMPS, *_UNCONDITIONAL_JUMPS, "FOR_ITER", "SEND", "JUMP_IF_FALSE_OR_POP", "JUMP_IF_TRUE_OR_POP"}
 _COMPARES = {"COMPARE_OP", "IS_OP", "CONTAINS_OP"}
 # Instructions with no effect on what a function computes.
 _SKIPPED = {"RESUME", "NOP", "PRECALL", "CACHE", "MAKE_CELL", "COPY_FREE_VARS", "EXTENDED_ARG"}
@@ -336,8 +361,13 @@ class _Reader:
 
     def __init__(self, code):
         self.code = code
-        self.ins = instructions(code)
+        self.ins, aliases, table = _reading(code)
         self.index_of = {ins.offset: i for i, ins in enumerate(self.ins)}
+        # An instruction the translation of a later Python's bytecode left out stands for the
+        # one after it.
+        for alias, offset in aliases.items():
+            if offset in self.index_of:
+                self.index_of[alias] = self.index_of[offset]
         # A jump to an `EXTENDED_ARG` prefix is a jump to the instruction it extends (whose
         # argument has the prefix's bits already).
         for i in range(len(self.ins) - 2, -1, -1):
@@ -346,7 +376,7 @@ class _Reader:
         # target index -> indices of the backward jumps to it
         self.back_jumps = {}
         for i, ins in enumerate(self.ins):
-            if ins.opcode in JUMPS:
+            if ins.opname in _JUMP_OPNAMES:
                 t = self.index_of.get(ins.argval)
                 if t is not None and t <= i:
                     self.back_jumps.setdefault(t, []).append(i)
@@ -360,7 +390,7 @@ class _Reader:
         # The exception table as (start, end, target, depth, lasti), instruction indices, end
         # exclusive.
         self.entries = []
-        for start, end, target, depth, lasti in exception_table(code):
+        for start, end, target, depth, lasti in table:
             self.entries.append((self.index_of[start], self.index_of.get(end, len(self.ins)), self.index_of[target], depth, lasti))
         # Names bound by `except ... as name` (their `name = None; del name` are CPython's).
         self.handler_names = set()
@@ -369,6 +399,7 @@ class _Reader:
         self.tries_read = set()
         # The `finally` bodies around what is being read (as `_finally_copy` gives them).
         self.finally_copies = []
+
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -608,6 +639,9 @@ class _Reader:
                     raise _NotExpression
                 i = self.with_statement(i, end, stack, loop, stmts, start)
                 start = None
+                continue
+            elif op == "LOAD_FAST_AND_CLEAR":
+                i = self.inlined_comprehension(i, stack)
                 continue
             elif op == "GET_YIELD_FROM_ITER":
                 i = self.yield_from(i, stack)
@@ -1494,6 +1528,10 @@ class _Reader:
     def store(self, target, stack, i):
         """Stores the top of the stack in ``target``: an assignment, or part of one."""
         value = stack.pop()
+        if isinstance(value, _Saved):
+            if not (isinstance(target, ast.Name) and target.id == value.name):
+                self.fail("a comprehension's end", i)
+            return None  # the variable restored after a comprehension (3.12)
         if isinstance(value, _Slot):
             return self.fill(value, target)
         if isinstance(value, (_Import, _ImportAttr)):
@@ -1561,7 +1599,7 @@ class _Reader:
 # comprehensions (3.12: `LOAD_FAST_AND_CLEAR`), `CALL_INTRINSIC_1`; 3.10's `CALL_FUNCTION`/
 # `CALL_METHOD`/`CALL_FUNCTION_KW`, `JUMP_ABSOLUTE`, `POP_JUMP_IF_*` with absolute targets,
 # `SETUP_FINALLY` blocks instead of an exception table, `ROT_*` instead of `SWAP`.
-_READERS = {(3, 11): _Reader}
+_READERS = {(3, 11): _Reader, (3, 12): _Reader}
 
 
 class _LessCommonConstruct(Exception):
@@ -1576,6 +1614,8 @@ _LESS_COMMON = frozenset(
         "try_statement", "_try_except", "_cleanup_of", "_is_finally_handler", "_only_nops",
         "_covering_handler", "_finally_body", "_finally_extent", "_finally_copy",
         "skip_finally_copy", "op_POP_EXCEPT",
+        # comprehensions compiled in the function (3.12)
+        "inlined_comprehension",
         # with statements
         "with_statement", "_with_normal_exit", "_copied_exit_block", "_WITH_EXIT", "_WITH_HANDLER",
         # match statements

@@ -35,6 +35,8 @@ from ._decompile import (
     _EmptySet,
     _Function,
     _Import,
+    _Iter,
+    _Saved,
     _ImportAttr,
     _name,
     _pass,
@@ -962,7 +964,7 @@ class FullReader(_Reader):
         code = function.code
         reader = type(self)(code)
         kind = {"<listcomp>": "list", "<setcomp>": "set", "<dictcomp>": "dict", "<genexpr>": "generator"}[code.co_name]
-        if code.co_exceptiontable:
+        if reader.entries:
             raise DecompileError("a comprehension with a `try`")
         start = 0
         stack = []
@@ -977,36 +979,76 @@ class FullReader(_Reader):
         body = reader.block(start, len(reader.ins), stack, None, len(reader.ins))
         if body and isinstance(body[-1], ast.Return):
             body.pop()
-        if len(body) != 1 or not isinstance(body[0], ast.For):
+        return _folded_comprehension(kind, body, iterable)
+
+    def inlined_comprehension(self, i, stack):
+        """A list, set or dict comprehension compiled into the function's code (CPython 3.12,
+        PEP 709) at ``i``, its first iterable's iterator on ``stack``: ``LOAD_FAST_AND_CLEAR``
+        of each variable it binds (saved under the iterator: ``SWAP``), the accumulator
+        (``BUILD_LIST 0``) under the iterator (``SWAP 2``) and the loop that fills it. Leaves
+        the saved values (``_Saved``) on the stack under the comprehension: the swaps and
+        stores after it restore them (where its value is stored or popped at once, CPython
+        moves that store before them). Returns where reading goes on."""
+        k = i
+        saved = []
+        while self.ins[k].opname == "LOAD_FAST_AND_CLEAR":
+            saved.append(_Saved(self.ins[k].argval))
+            k += 1
+        if self.ins[k].opname != "SWAP" or self.ins[k].arg != len(saved) + 1:
+            self.fail("a comprehension", i)
+        build, swap, loop_start = self.ins[k + 1 : k + 4]
+        kind = {"BUILD_LIST": "list", "BUILD_SET": "set", "BUILD_MAP": "dict"}.get(build.opname)
+        if kind is None or build.arg != 0 or swap.opname != "SWAP" or swap.arg != 2 or loop_start.opname != "FOR_ITER":
+            self.fail("a comprehension", i)
+        iterator = stack.pop() if stack else None
+        if not isinstance(iterator, _Iter):
+            self.fail("a comprehension", i)
+        start = k + 3
+        loop_end = self.target(start)
+        body = []
+        after = self.for_loop(start, loop_end, list(stack) + [_Accumulator(kind), iterator], None, body, loop_end)
+        # `SWAP` brought the iterator up from under the saved values: the first saved is on top.
+        saved[0], saved[-1] = saved[-1], saved[0]
+        stack.extend(saved)
+        stack.append(_folded_comprehension(kind, body, None))
+        return after
+
+
+def _folded_comprehension(kind, body, iterable):
+    """The comprehension whose loops are ``body`` (one ``for`` statement, holding the
+    comprehension's ``if`` statements and ``for`` loops, with the append innermost), its first
+    iterable ``iterable`` (None: the first loop's)."""
+    if len(body) != 1 or not isinstance(body[0], ast.For):
+        raise DecompileError(f"a {kind} comprehension")
+    generators = []
+    node = body[0]
+    element = None
+    while True:
+        if isinstance(node, ast.For) and not node.orelse:
+            generators.append(ast.comprehension(_as_store(node.target), node.iter, [], 0))
+        elif isinstance(node, ast.If) and not node.orelse and generators:
+            generators[-1].ifs.append(node.test)
+        else:
             raise DecompileError(f"a {kind} comprehension")
-        generators = []
-        node = body[0]
-        element = None
-        while True:
-            if isinstance(node, ast.For) and not node.orelse:
-                generators.append(ast.comprehension(_as_store(node.target), node.iter, [], 0))
-            elif isinstance(node, ast.If) and not node.orelse and generators:
-                generators[-1].ifs.append(node.test)
-            else:
-                raise DecompileError(f"a {kind} comprehension")
-            inner = node.body
-            if len(inner) != 1:
-                raise DecompileError(f"a {kind} comprehension")
-            node = inner[0]
-            if isinstance(node, _Append):
-                element = node
-                break
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Yield):
-                element = _Append(None, node.value.value)
-                break
+        inner = node.body
+        if len(inner) != 1:
+            raise DecompileError(f"a {kind} comprehension")
+        node = inner[0]
+        if isinstance(node, _Append):
+            element = node
+            break
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Yield):
+            element = _Append(None, node.value.value)
+            break
+    if iterable is not None:
         generators[0].iter = iterable
-        if kind == "list":
-            return ast.ListComp(element.value, generators)
-        if kind == "set":
-            return ast.SetComp(element.value, generators)
-        if kind == "dict":
-            return ast.DictComp(element.key, element.value, generators)
-        return ast.GeneratorExp(element.value, generators)
+    if kind == "list":
+        return ast.ListComp(element.value, generators)
+    if kind == "set":
+        return ast.SetComp(element.value, generators)
+    if kind == "dict":
+        return ast.DictComp(element.key, element.value, generators)
+    return ast.GeneratorExp(element.value, generators)
 
 
 # The full reader of each reader of `ferrojit._decompile._READERS`.

@@ -265,7 +265,7 @@ class _DecompileError(Exception):
 # reader is not even imported on others, whose `opcode` tables it does not know: there a
 # function the native reader hands over is the clear error naming the version.
 NATIVE_REBUILT_VERSIONS = ((3, 11), (3, 12))
-REBUILT_VERSIONS = ((3, 11),)
+REBUILT_VERSIONS = ((3, 11), (3, 12))
 
 
 def _python_function_text(code):

@@ -417,6 +417,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(decompile::function_text, m)?)?;
     m.add_function(wrap_pyfunction!(decompile::global_calls, m)?)?;
     m.add_function(wrap_pyfunction!(decompile::first_unread_instruction, m)?)?;
+    m.add_function(wrap_pyfunction!(decompile::instructions, m)?)?;
     gil::init();
     gil::add_raw_function(m, c"wait_for_warm_up", c"Waits until the compiler's warm-up thread has finished.", wait_for_warm_up)?;
     gil::add_raw_function(m, c"prepare_lazy_state", c"Builds what the compiler would otherwise build on first use.", prepare_lazy_state)?;

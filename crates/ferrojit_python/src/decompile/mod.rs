@@ -4,8 +4,8 @@
 //! CPython 3.12's bytecode is read too, translated as it is decoded into the 3.11 instructions
 //! the reader reads (`v312.rs`):
 //! the readers then share everything. 3.12's comprehensions (inlined, PEP 709, with an exception
-//! table) and generator expressions (an exception table) are not read there; on 3.12 there is
-//! no Python reader to hand over to, and `ferrojit._source` gives the error naming the version.
+//! table) and generator expressions (an exception table) are not read there: the Python reader
+//! reads them, from the same translation (`stream.rs`, `ferrojit._native.instructions`).
 //!
 //! This is a port of the core of the Python reader `ferrojit._decompile` (its `_Reader`, the
 //! boolean rebuilding of conditions and `ast._Unparser`'s writing of the nodes it makes), for the
@@ -33,7 +33,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
+mod stream;
 mod v312;
+pub(crate) use stream::instructions;
 use v312::{cache_entries_312, chain_cleanups_312, fuse_312, loop_breaks_312, translate_312};
 
 // CPython 3.11 opcodes (`opcode.opmap`) and their inline cache entries (`opcode._inline_cache_entries`).
