@@ -12,7 +12,7 @@ import pytest
 
 import ferrojit
 from ferrojit import _native
-from helpers import assert_same, dispatcher_of, import_written_module
+from helpers import assert_no_leak, assert_same, dispatcher_of, import_written_module
 
 # Text of every kind CPython stores strings in, and the empty string.
 TEXTS = {
@@ -773,6 +773,46 @@ def test_codecs_are_cpythons(codec_functions, k):
     operands = CODEC_TEXTS if CODEC_CALLS[k][0].startswith("encode") else CODEC_BYTES
     for x in operands:
         assert codec_outcome(compiled, x) == codec_outcome(func, x), x
+
+
+# A codec's error caught in compiled code, by each class it is an instance of: its text, `repr`
+# and arguments are CPython's (Python's own codec makes the exception).
+CAUGHT_CODEC_SOURCE = """
+def caught_{name}(x):
+    try:
+        x.{call}
+        return "no error"
+    except {cls} as e:
+        return str(e) + "|" + repr(e) + "|" + str(len(e.args)) + "|" + e.args[0] + "|" + e.args[4]
+"""
+CAUGHT_CODEC_CLASSES = ["UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "ValueError", "Exception"]
+
+
+@pytest.fixture(scope="module")
+def caught_codec_functions(tmp_path_factory):
+    source = "".join(
+        CAUGHT_CODEC_SOURCE.format(name=f"{op}_{encoding.replace('-', '')}_{cls}", call=f"{op}({encoding!r})", cls=cls)
+        for op in ("encode", "decode") for encoding in ("utf-8", "ascii", "latin-1") for cls in CAUGHT_CODEC_CLASSES
+        if (op, cls) not in (("encode", "UnicodeDecodeError"), ("decode", "UnicodeEncodeError"))
+    )
+    module = import_written_module(tmp_path_factory.mktemp("caught_codecs"), "caught_codecs_written", source)
+    return {name: f for name, f in vars(module).items() if name.startswith("caught_")}
+
+
+@pytest.mark.parametrize("op", ["encode", "decode"])
+def test_codec_errors_caught_in_compiled_code_are_cpythons(caught_codec_functions, op):
+    operands = CODEC_TEXTS if op == "encode" else CODEC_BYTES
+    functions = [(name, f) for name, f in caught_codec_functions.items() if name.startswith(f"caught_{op}")]
+    assert functions
+    for name, func in functions:
+        compiled = ferrojit.njit(func)
+        for x in operands:
+            assert compiled(x) == func(x), (name, x)
+
+
+def test_caught_codec_errors_leak_nothing(caught_codec_functions):
+    assert_no_leak(ferrojit.njit(caught_codec_functions["caught_decode_utf8_UnicodeError"]), b"ab\xffcd")
+    assert_no_leak(ferrojit.njit(caught_codec_functions["caught_encode_ascii_ValueError"]), "aé")
 
 
 @pytest.mark.parametrize("call, message", [

@@ -469,5 +469,7 @@ mod tests {
         assert_eq!(ferrojit_runtime::EXC_AXIS_ERROR, ferrojit_ir::ExcKind::AxisError.code());
         assert_eq!(ferrojit_runtime::EXC_ATTRIBUTE_ERROR, ferrojit_ir::ExcKind::AttributeError.code());
         assert_eq!(ferrojit_runtime::EXC_GENERATOR_EXIT, ferrojit_ir::ExcKind::GeneratorExit.code());
+        assert_eq!(ferrojit_runtime::EXC_UNICODE_ENCODE_ERROR, ferrojit_ir::ExcKind::UnicodeEncodeError.code());
+        assert_eq!(ferrojit_runtime::EXC_UNICODE_DECODE_ERROR, ferrojit_ir::ExcKind::UnicodeDecodeError.code());
     }
 }

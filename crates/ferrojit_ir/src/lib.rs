@@ -643,10 +643,14 @@ pub enum ExcKind {
     /// What a suspended generator raises at its `yield` when it is closed (dropped), so that
     /// its `finally` blocks run (a `BaseException`, not an `Exception`).
     GeneratorExit,
+    /// A codec's errors (`str.encode`, `bytes.decode`): `ValueError`s.
+    UnicodeError,
+    UnicodeEncodeError,
+    UnicodeDecodeError,
 }
 
 impl ExcKind {
-    pub const ALL: [ExcKind; 21] = [
+    pub const ALL: [ExcKind; 24] = [
         ExcKind::Exception,
         ExcKind::ValueError,
         ExcKind::TypeError,
@@ -668,6 +672,9 @@ impl ExcKind {
         ExcKind::BaseException,
         ExcKind::AttributeError,
         ExcKind::GeneratorExit,
+        ExcKind::UnicodeError,
+        ExcKind::UnicodeEncodeError,
+        ExcKind::UnicodeDecodeError,
     ];
 
     /// The classes this kind's class derives from directly (CPython's and NumPy's hierarchy).
@@ -682,6 +689,8 @@ impl ExcKind {
             ExcKind::AxisError => &[ExcKind::ValueError, ExcKind::IndexError],
             ExcKind::LinAlgError => &[ExcKind::ValueError],
             ExcKind::UnboundLocalError => &[ExcKind::NameError],
+            ExcKind::UnicodeError => &[ExcKind::ValueError],
+            ExcKind::UnicodeEncodeError | ExcKind::UnicodeDecodeError => &[ExcKind::UnicodeError],
             _ => &[ExcKind::Exception],
         }
     }
@@ -719,6 +728,9 @@ impl ExcKind {
             ExcKind::BaseException => "BaseException",
             ExcKind::AttributeError => "AttributeError",
             ExcKind::GeneratorExit => "GeneratorExit",
+            ExcKind::UnicodeError => "UnicodeError",
+            ExcKind::UnicodeEncodeError => "UnicodeEncodeError",
+            ExcKind::UnicodeDecodeError => "UnicodeDecodeError",
         }
     }
 

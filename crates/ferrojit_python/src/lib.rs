@@ -387,6 +387,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for kind in ferrojit_compiler::ExcKind::ALL {
         ferrojit_compiler::runtime::exceptions::register_exception_name(kind.code(), kind.name());
     }
+    // A codec's error is made by Python's own codec (`dispatcher::codec_error`), which also
+    // tells its text and arguments to compiled code that caught it.
+    for kind in [ferrojit_compiler::ExcKind::UnicodeError, ferrojit_compiler::ExcKind::UnicodeEncodeError, ferrojit_compiler::ExcKind::UnicodeDecodeError] {
+        ferrojit_compiler::runtime::exceptions::register_own_text(kind.code());
+    }
     m.add_class::<dispatcher::DispatcherBase>()?;
     m.add_function(wrap_pyfunction!(dispatcher::install_fast_call, m)?)?;
     m.add_class::<values::ArrayMemory>()?;

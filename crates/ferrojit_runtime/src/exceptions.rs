@@ -167,7 +167,8 @@ pub unsafe extern "C" fn ferrojit_rt_exc_text(code: i64, message: *mut MemInfo, 
     }
     let text = match (argument(chars(message)), form) {
         (Argument::Codec, _) => {
-            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the text of a codec's error (`UnicodeError`) is not available in compiled code; catch it and write your own message");
+            // Python makes the text (`ask_python`), where this thread may call it.
+            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the text of a codec's error (`UnicodeError`) is not available in compiled code running outside Python's lock (a `prange` body); catch it and write your own message");
             return std::ptr::null_mut();
         }
         (Argument::Nothing, TEXT_ARGS) => "()".to_string(),
@@ -309,7 +310,7 @@ pub unsafe extern "C" fn ferrojit_rt_exc_arg(code: i64, message: *mut MemInfo, i
             return std::ptr::null_mut();
         }
         Argument::Codec => {
-            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the arguments of a codec's error (`UnicodeError`) are not available in compiled code");
+            raise(exc, crate::EXC_NOT_IMPLEMENTED_ERROR, "the arguments of a codec's error (`UnicodeError`) are not available in compiled code running outside Python's lock (a `prange` body)");
             return std::ptr::null_mut();
         }
         Argument::Several(count, tuple) => {

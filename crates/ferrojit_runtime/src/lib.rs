@@ -290,6 +290,10 @@ pub fn set_unraisable_hook(hook: UnraisableHook) {
 
 /// The code of `GeneratorExit` (`ferrojit_ir::ExcKind::GeneratorExit`).
 pub const EXC_GENERATOR_EXIT: u32 = 21;
+/// The codes of `UnicodeEncodeError` and `UnicodeDecodeError` (`ferrojit_ir::ExcKind`), which a
+/// codec's errors raise (see [`CODEC_ERROR_MARK`]).
+pub const EXC_UNICODE_ENCODE_ERROR: u32 = 23;
+pub const EXC_UNICODE_DECODE_ERROR: u32 = 24;
 
 /// Before a generator's `drop` closes it: sets this thread's [`MESSAGE`] aside (the message
 /// of an exception the code dropping the generator may be raising, which the closing

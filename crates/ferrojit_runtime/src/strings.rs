@@ -688,7 +688,8 @@ unsafe fn raise_codec_error(exc: *mut ExcInfo, op: &str, encoding: i64, code: im
         _ => "latin-1",
     };
     let hex: Vec<String> = code.map(|c| format!("{c:x}")).collect();
-    raise_formatted(exc, EXC_VALUE_ERROR, format!("{}{op}\0{name}\0{}", crate::CODEC_ERROR_MARK, hex.join(",")));
+    let kind = if op == "encode" { crate::EXC_UNICODE_ENCODE_ERROR } else { crate::EXC_UNICODE_DECODE_ERROR };
+    raise_formatted(exc, kind, format!("{}{op}\0{name}\0{}", crate::CODEC_ERROR_MARK, hex.join(",")));
     std::ptr::null_mut()
 }
 
